@@ -1,0 +1,70 @@
+// Devices as the rest of the app sees them: what state they are in and what went wrong.
+// Sources (src/main/sources, src/main/devices) report these; the device panel shows them.
+import type { SampleChunk, StreamInfo, Gap } from './stream.types';
+
+export type DeviceState =
+  | 'idle' // known, not started
+  | 'connecting'
+  | 'streaming'
+  | 'reconnecting' // dropped; retrying with backoff
+  | 'stopped'
+  | 'error'; // gave up; `problem` says why
+
+/**
+ * Named problems a device or its data can have. Each shows in the device panel and the log;
+ * none stops the pipeline.
+ */
+export type DeviceProblemCode =
+  | 'non-finite-samples' // NaN or ±Inf in a chunk (replaced, never passed on)
+  | 'time-backwards' // a chunk starts before the previous one ended
+  | 'time-jump' // a chunk starts far after the previous one: a gap is marked
+  | 'packet-loss' // a short run of samples missing: a gap is marked
+  | 'stalled' // no data for longer than expected
+  | 'channel-mismatch' // a chunk's size does not match the stream's channel count
+  | 'bad-frame' // bytes that do not parse (protocol layer)
+  | 'device-error' // the device answered with an error
+  | 'disconnected'
+  | 'unavailable'; // library, port or radio missing
+
+export interface DeviceProblem {
+  code: DeviceProblemCode;
+  message: string;
+  /** Host time (s) it was seen. */
+  time: number;
+}
+
+export interface DeviceStatus {
+  deviceId: string;
+  name: string;
+  model: string;
+  /** Transport: simulated, ble, serial, brainflow, replay. */
+  transport: 'sim' | 'ble' | 'serial' | 'brainflow' | 'replay';
+  state: DeviceState;
+  /** Most recent problem, cleared when the device streams cleanly again. */
+  problem?: DeviceProblem;
+  batteryPercent?: number;
+  rssiDbm?: number;
+  streamIds: string[];
+  /** Device-specific settings the panel can change (e.g. montage, rate). */
+  settings?: Record<string, string | number | boolean>;
+}
+
+/** Where a source delivers. Implemented by the hub. */
+export interface SourceSink {
+  /** Announce (or replace) the streams this source delivers. */
+  streams(deviceId: string, infos: StreamInfo[]): void;
+  chunk(chunk: SampleChunk): void;
+  /** A gap the source knows about itself (e.g. a device drop, a sample-counter jump). */
+  gap(gap: Gap): void;
+  status(status: DeviceStatus): void;
+}
+
+/** Anything that produces samples: a simulated device, a real one, a replayed session. */
+export interface Source {
+  readonly deviceId: string;
+  /** Start delivering into `sink`. Resolves once connected (or rejects with a DeviceError). */
+  start(sink: SourceSink): Promise<void>;
+  /** Stop and release the device. Safe to call twice. */
+  stop(): Promise<void>;
+  status(): DeviceStatus;
+}

@@ -1,0 +1,42 @@
+// What the dashboard shows beside the traces: heart, EEG bands, spectra, signal quality.
+import type { ChannelQuality } from './window.types';
+
+export interface HeartFeatures {
+  streamId: string;
+  /** Host time (s) the figures refer to (end of the analysed span). */
+  time: number;
+  /** Beats per minute over the last RR intervals; NaN until enough beats. */
+  heartRateBpm: number;
+  /** Recent RR intervals, ms, oldest first. */
+  rrMs: number[];
+  /** Root mean square of successive RR differences, ms (short-term HRV). */
+  rmssdMs: number;
+  /** Host times (s) of R peaks detected in the latest span, for marking the ECG trace. */
+  rPeakTimes: number[];
+}
+
+export const EEG_BANDS = [
+  { name: 'delta', lowHz: 1, highHz: 4 },
+  { name: 'theta', lowHz: 4, highHz: 8 },
+  { name: 'alpha', lowHz: 8, highHz: 13 },
+  { name: 'beta', lowHz: 13, highHz: 30 },
+  { name: 'gamma', lowHz: 30, highHz: 45 },
+] as const;
+
+export type EegBandName = (typeof EEG_BANDS)[number]['name'];
+
+export interface EegFeatures {
+  streamId: string;
+  time: number;
+  channels: string[];
+  /** Absolute band power per channel, µV², indexed [channel][band] in EEG_BANDS order. */
+  bandPower: number[][];
+  /** Power spectral density averaged over channels: frequencies (Hz) and µV²/Hz. */
+  spectrum: { freqHz: Float32Array; psd: Float32Array };
+}
+
+export interface QualityReport {
+  streamId: string;
+  time: number;
+  channels: ChannelQuality[];
+}

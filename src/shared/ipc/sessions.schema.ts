@@ -1,0 +1,3 @@
+// Channels and pushes of recording, replay and the session library (issue 4).
+export interface SessionRequests {}
+export type SessionPush = never;

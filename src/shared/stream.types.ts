@@ -1,0 +1,66 @@
+// The data that flows from a device (or a replayed session) into the hub.
+// Pure types: every runtime (Node core, renderer, workers) speaks in these.
+
+/** What body signal a stream carries; decides which half of the fused model it feeds. */
+export type Modality = 'eeg' | 'ecg' | 'other';
+
+export interface ChannelInfo {
+  /** Electrode or lead label as the device names it: 'Fp1', 'TP9', 'ECG', 'MLII'. */
+  label: string;
+  /** Physical unit of the samples. EXG streams are always delivered in 'uV'. */
+  unit: string;
+  /**
+   * Size of one device count in `unit` (Muse 0.48828125 µV, Cyton ≈0.02235 µV at gain 24).
+   * Lets the recorder store exact integers. 0 means the source is not quantised (float data).
+   */
+  resolution: number;
+}
+
+export interface StreamInfo {
+  /** Unique while the app runs, e.g. 'sim-eeg-1/eeg'. */
+  id: string;
+  deviceId: string;
+  /** User-visible name ("Muse-1A2B", "Simulated headset"). */
+  deviceName: string;
+  /** Machine-readable model: 'sim-eeg', 'sim-ecg', 'muse-2', 'polar-h10', 'cyton', 'brainflow:-1', 'replay'. */
+  deviceModel: string;
+  modality: Modality;
+  nominalRateHz: number;
+  channels: ChannelInfo[];
+}
+
+/**
+ * A packet of samples as the device delivered it.
+ * Layout is planar: channel c occupies data[c * count, (c + 1) * count).
+ */
+export interface SampleChunk {
+  streamId: string;
+  /** Device-clock time of the first sample, in seconds (the device's own clock and epoch). */
+  deviceTime: number;
+  /** Host-clock time at which the chunk arrived, in seconds (see HostClock). */
+  hostTime: number;
+  /** Samples per channel. */
+  count: number;
+  data: Float32Array;
+}
+
+/** A stretch of a stream with no data, on the stream's device clock and on the host clock. */
+export interface Gap {
+  streamId: string;
+  /** Host time (s) where data stops and starts again. */
+  startTime: number;
+  endTime: number;
+  /** Samples missing at the nominal rate. */
+  missingSamples: number;
+  reason: GapReason;
+}
+
+export type GapReason = 'packet-loss' | 'device-dropped' | 'time-jump' | 'paused';
+
+/**
+ * The one host clock every device is mapped onto: seconds, monotonic, Unix epoch.
+ * Injected everywhere time is read, so tests can run hours of simulated drift in seconds.
+ */
+export interface HostClock {
+  now(): number;
+}

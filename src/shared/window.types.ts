@@ -1,0 +1,67 @@
+// Synchronised EEG+ECG windows: the unit the models consume.
+import type { Modality } from './stream.types';
+
+/** Model rate for both modalities (CBraMod: 1-second patches of 200 samples). */
+export const MODEL_RATE_HZ = 200;
+
+export type QualityFlag =
+  | 'flat' // no variation: electrode off or a dead channel
+  | 'railed' // samples pinned at the amplifier's limit
+  | 'line-noise' // 50/60 Hz power dominates
+  | 'implausible' // amplitude outside what a body produces
+  | 'missing'; // samples lost in this span
+
+export interface ChannelQuality {
+  label: string;
+  /** 0 (unusable) … 1 (clean). */
+  score: number;
+  flags: QualityFlag[];
+  /** RMS of the conditioned signal, µV. */
+  rmsUv: number;
+  /** Power at the mains frequency ±1 Hz over power 1–45 Hz. */
+  lineNoiseRatio: number;
+}
+
+export type AbsentReason = 'no-device' | 'gap' | 'warming-up' | 'bad-quality';
+
+export interface ModalityBlock {
+  modality: Exclude<Modality, 'other'>;
+  present: boolean;
+  /** Why the modality is absent (only when present is false). */
+  absentReason?: AbsentReason;
+  /** Channel labels in montage order. */
+  channels: string[];
+  /** Planar [channels × samples] in µV at MODEL_RATE_HZ; empty when absent. */
+  data: Float32Array;
+  quality: ChannelQuality[];
+  /** Streams that fed this block. */
+  streamIds: string[];
+}
+
+export interface SyncWindow {
+  /** Increments by one per emitted window. */
+  seq: number;
+  /** Host time (s) of the first sample; a multiple of the hop. */
+  startTime: number;
+  rateHz: number;
+  /** Samples per channel = length × rate. */
+  samples: number;
+  eeg: ModalityBlock;
+  ecg: ModalityBlock;
+}
+
+/**
+ * One stream after clock alignment, filtering and resampling: MODEL_RATE_HZ samples on the host
+ * clock grid (sample k is at startTime + k / rateHz, and startTime is a multiple of 1 / rateHz).
+ * This is what the live traces draw and what windows are cut from.
+ */
+export interface ConditionedBlock {
+  streamId: string;
+  modality: Modality;
+  channels: string[];
+  startTime: number;
+  rateHz: number;
+  count: number;
+  /** Planar [channels × count], µV. */
+  data: Float32Array;
+}
