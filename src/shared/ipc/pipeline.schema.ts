@@ -1,4 +1,75 @@
-// Channels and pushes of the live pipeline: streams, conditioned samples, windows, features.
-// Filled in by the live-pipeline work (issue 3).
-export interface PipelineRequests {}
-export type PipelinePush = never;
+// Channels and pushes of the live pipeline: streams, conditioned samples, windows, features,
+// device statuses and the log (issue 3).
+import type { DeviceStatus } from '../device.types';
+import type { EegFeatures, HeartFeatures, QualityReport } from '../features.types';
+import type { LogEntry } from '../log.types';
+import type { Gap, StreamInfo } from '../stream.types';
+import type { ConditionedBlock, SyncWindow } from '../window.types';
+
+/** A value a device setting can take (montage name, rate in Hz, a switch). */
+export type DeviceSettingValue = string | number | boolean;
+
+/** One setting the device panel can change, with the values it accepts. */
+export interface DeviceSettingSpec {
+  key: string;
+  label: string;
+  options: { value: DeviceSettingValue; label: string }[];
+}
+
+/** A fault the device panel can inject into a simulated device (to see the pipeline cope). */
+export interface DeviceFaultSpec {
+  id: string;
+  label: string;
+}
+
+/** What the panel may do with one device beyond its status. */
+export interface DeviceControls {
+  deviceId: string;
+  settings: DeviceSettingSpec[];
+  faults: DeviceFaultSpec[];
+}
+
+/** How windows are cut (the pipeline's configuration, read-only for the dashboard). */
+export interface WindowingInfo {
+  lengthS: number;
+  hopS: number;
+  rateHz: number;
+}
+
+/** Everything a freshly opened page needs before pushes start to flow. */
+export interface PipelineSnapshot {
+  streams: StreamInfo[];
+  devices: DeviceStatus[];
+  controls: DeviceControls[];
+  /** Most recent log lines, oldest first. */
+  logs: LogEntry[];
+  windowing: WindowingInfo;
+  /** Where the core runs: 'electron' (main process) or 'serve' (plain Node). */
+  runtime: 'electron' | 'serve';
+  version: string;
+}
+
+export interface DeviceRef {
+  deviceId: string;
+}
+
+export interface PipelineRequests {
+  'hm:pipeline:snapshot': { req: void; res: PipelineSnapshot };
+  'hm:pipeline:device-start': { req: DeviceRef; res: DeviceStatus };
+  'hm:pipeline:device-stop': { req: DeviceRef; res: DeviceStatus };
+  /** Change settings (montage, rate...); a running device restarts with them. */
+  'hm:pipeline:device-configure': { req: DeviceRef & { settings: Record<string, DeviceSettingValue> }; res: DeviceStatus };
+  'hm:pipeline:device-fault': { req: DeviceRef & { fault: string }; res: void };
+}
+
+/** Pushes are named '<area>:<what>'; every field is a plain value or a typed array. */
+export type PipelinePush =
+  | { type: 'pipeline:streams'; streams: StreamInfo[] }
+  | { type: 'pipeline:conditioned'; block: ConditionedBlock }
+  | { type: 'pipeline:window'; window: SyncWindow }
+  | { type: 'pipeline:heart'; features: HeartFeatures }
+  | { type: 'pipeline:eeg'; features: EegFeatures }
+  | { type: 'pipeline:quality'; report: QualityReport }
+  | { type: 'pipeline:gap'; gap: Gap }
+  | { type: 'pipeline:device-status'; status: DeviceStatus }
+  | { type: 'pipeline:log'; entry: LogEntry };
