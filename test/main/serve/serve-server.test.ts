@@ -1,0 +1,157 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { WebSocket } from 'ws';
+import { HandlerRegistry, check } from '../../../src/main/core/handler-registry';
+import { PushBus } from '../../../src/main/core/push-bus';
+import { startServeServer, type ServeServer } from '../../../src/main/serve/serve-server';
+import { resolveStaticPath } from '../../../src/main/serve/static-files';
+import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/frame-codec';
+import { WS_PATH, type ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import type { DeviceStatus } from '../../../src/shared/device.types';
+
+const status: DeviceStatus = { deviceId: 'sim-eeg-1', name: 'Simulated headset', model: 'sim-eeg', transport: 'sim', state: 'streaming', streamIds: ['sim-eeg-1/eeg'] };
+
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function open(server: ServeServer, origin = server.url.replace(/\/$/, '')): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, { origin });
+  ws.binaryType = 'arraybuffer';
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function nextFrame(ws: WebSocket, kind: FrameKind): Promise<unknown> {
+  return new Promise((resolve) => {
+    const on = (data: ArrayBuffer) => {
+      const f = decodeFrame(data);
+      if (f.kind === kind) {
+        ws.off('message', on);
+        resolve(f.value);
+      }
+    };
+    ws.on('message', on);
+  });
+}
+
+describe('serve server', () => {
+  let dir: string;
+  let server: ServeServer;
+  const handlers = new HandlerRegistry();
+  const pushes = new PushBus();
+  const logs: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-serve-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>HeartMind</title>');
+    writeFileSync(join(dir, 'assets', 'app-1234.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'assets', 'ort.wasm'), new Uint8Array([0, 97, 115, 109]));
+    handlers.handle('hm:pipeline:device-stop', ({ deviceId }) => {
+      if (deviceId === 'nope') throw Object.assign(new Error('no such device: nope'), { code: 'not-found' });
+      return { ...status, deviceId, state: 'stopped' as const };
+    }, { validate: check.allOf(check.object, check.string('deviceId')) });
+    server = await startServeServer({ port: 0, rendererDir: dir, handlers, subscribePushes: (s) => pushes.subscribe(s), log: (l, s, m) => logs.push(`${l} ${s} ${m}`) });
+  });
+
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('serves the renderer with the CSP and isolation headers, right MIME types, nothing outside its root', async () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const index = await get(server.url);
+    assert.equal(index.status, 200);
+    assert.match(index.body, /HeartMind/);
+    assert.match(String(index.headers['content-security-policy']), /script-src 'self' 'wasm-unsafe-eval'.*frame-ancestors 'none'/);
+    assert.equal(index.headers['x-content-type-options'], 'nosniff');
+    assert.equal(index.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal((await get(server.url + 'assets/ort.wasm')).headers['content-type'], 'application/wasm');
+    assert.match(String((await get(server.url + 'assets/app-1234.js')).headers['cache-control']), /immutable/);
+    assert.equal((await get(server.url + 'missing.js')).status, 404);
+    assert.equal((await get(server.url + '%2e%2e/%2e%2e/etc/passwd')).status, 404, 'normalised to <root>/etc/passwd, which does not exist');
+    assert.equal(resolveStaticPath(dir, '/../secret'), join(dir, 'secret'), 'normalised inside root');
+    assert.equal(resolveStaticPath(dir, '/%00'), null);
+    assert.equal(resolveStaticPath(dir, '/%E0%A4%A'), null);
+  });
+
+  test('answers only to its loopback name (DNS rebinding)', async () => {
+    const r = await get(server.url, { Host: `evil.example:${server.port}` });
+    assert.equal(r.status, 421);
+  });
+
+  test('refuses WebSockets from other origins and other paths', async () => {
+    await assert.rejects(open(server, 'http://evil.example'), /HTTP 403/);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/other`, { origin: server.url.replace(/\/$/, '') });
+    await assert.rejects(new Promise((res, rej) => { ws.once('open', res); ws.once('unexpected-response', (_q, r) => rej(new Error(`HTTP ${r.statusCode}`))); }), /HTTP 404/);
+    assert.ok(logs.some((l) => /refused a WebSocket from origin http:\/\/evil\.example/.test(l)));
+  });
+
+  test('requests answer with envelopes; errors keep their kind; validation runs first', async () => {
+    const ws = await open(server);
+    const ask = async (id: number, channel: string, req: unknown) => {
+      const reply = nextFrame(ws, FrameKind.Response);
+      ws.send(encodeFrame(FrameKind.Request, { id, channel, req }));
+      return (await reply) as ResponseFrameBody;
+    };
+    assert.deepEqual(await ask(1, 'hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' }), { id: 1, answer: { ok: true, value: { ...status, state: 'stopped' } } });
+    const nf = await ask(2, 'hm:pipeline:device-stop', { deviceId: 'nope' });
+    assert.equal(nf.answer.ok, false);
+    assert.deepEqual(!nf.answer.ok && [nf.answer.error.kind, nf.answer.error.message], ['not-found', 'no such device: nope']);
+    const bad = await ask(3, 'hm:pipeline:device-stop', { deviceId: 7 });
+    assert.deepEqual(!bad.answer.ok && [bad.answer.error.kind, bad.answer.error.message], ['bad-request', 'deviceId must be a non-empty string']);
+    const unknown = await ask(4, 'hm:nothing:here', {});
+    assert.equal(!unknown.answer.ok && unknown.answer.error.kind, 'bad-channel');
+    const foreign = await ask(5, 'vscode:x', {});
+    assert.equal(!foreign.answer.ok && foreign.answer.error.kind, 'bad-channel');
+    ws.close();
+  });
+
+  test('pushes arrive as binary frames with typed arrays intact', async () => {
+    const ws = await open(server);
+    const got = nextFrame(ws, FrameKind.Push);
+    const data = Float32Array.from({ length: 400 }, (_, i) => i * 0.5);
+    const msg: PushMessage = { type: 'pipeline:conditioned', block: { streamId: 'sim-eeg-1/eeg', modality: 'eeg', channels: ['C3', 'C4'], startTime: 10, rateHz: 200, count: 200, data } };
+    // The connection is registered a tick after 'open' on the client side; publish until it lands.
+    const timer = setInterval(() => pushes.publish(msg), 5);
+    const value = (await got) as Extract<PushMessage, { type: 'pipeline:conditioned' }>;
+    clearInterval(timer);
+    assert.equal(value.type, 'pipeline:conditioned');
+    assert.ok(value.block.data instanceof Float32Array);
+    assert.deepEqual([...value.block.data], [...data]);
+    ws.close();
+  });
+
+  test('a garbage frame closes that connection with a named reason; the server keeps serving', async () => {
+    const ws = await open(server);
+    const closed = new Promise<[number, string]>((r) => ws.once('close', (code, reason) => r([code, reason.toString()])));
+    ws.send(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]));
+    const [code, reason] = await closed;
+    assert.equal(code, 1007);
+    assert.match(reason, /frame-codec: bad-magic/);
+    const text = await open(server);
+    const closedText = new Promise<number>((r) => text.once('close', (c) => r(c)));
+    text.send('{"channel":"hm:pipeline:snapshot"}');
+    assert.equal(await closedText, 1003);
+    assert.equal((await get(server.url)).status, 200);
+  });
+});
