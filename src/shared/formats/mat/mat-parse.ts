@@ -9,7 +9,7 @@
 // allocated, decompression is capped at the size the element declares (and deflate's 1032:1
 // limit), nesting is bounded, and any inconsistency is a FormatError naming the variable path.
 import { Unzlib, unzlibSync } from 'fflate';
-import { FormatError, failFor, quote, type FormatErrorCode } from '../format-error';
+import { failFor, quote, type FormatErrorCode } from '../format-error';
 import { decodeLatin1, decodeUtf8 } from '../text';
 import type { MatCell, MatChar, MatFile, MatNumeric, MatNumericArray, MatNumericClass, MatParseOptions, MatSparse, MatStruct, MatValue, MatVariable } from './mat.types';
 
@@ -61,7 +61,7 @@ interface Tag {
  * are refused with a message saying so. `fileName` only labels error messages.
  */
 export function parseMat(bytes: Uint8Array, fileName = 'file.mat', opts: MatParseOptions = {}): MatFile {
-  const fail = failFor(fileName);
+  const fail: Region['fail'] = failFor(fileName);
   if (bytes.length === 0) fail('empty', 'the file is empty');
   if (bytes.length < MAT_HEADER_BYTES) fail('not-this-format', `${bytes.length} bytes is too short for a MAT-file header (${MAT_HEADER_BYTES} bytes)`);
   const text = decodeLatin1(bytes, 0, 116).replace(/[\0 ]+$/, '');
@@ -121,20 +121,12 @@ function miName(type: number): string {
 
 /** Inflates one miCOMPRESSED element into a buffer sized by the tag it contains, then reads it. */
 function readCompressedVariable(file: Region, data: number, size: number, at: number, wanted: Set<string> | null, maxInflated: number): MatVariable | null {
-  const { fail } = file;
+  const fail: Region['fail'] = file.fail;
   const stream = file.bytes.subarray(data, data + size);
-  // 1. Inflate just enough to see the inner element's tag: type and declared size.
-  const head: number[] = [];
-  try {
-    const peek = new Unzlib((chunk) => {
-      for (let i = 0; i < chunk.length && head.length < 16; i++) head.push(chunk[i]);
-    });
-    for (let off = 0; off < stream.length && head.length < 8; off += 1024) peek.push(stream.subarray(off, Math.min(stream.length, off + 1024)), false);
-  } catch (e) {
-    fail('bad-data', `compressed element at offset ${at} is not a valid zlib stream (${(e as Error).message})`);
-  }
+  // 1. Inflate just the start: the inner element's tag (type, declared size) and, when filtering, its name.
+  const head = peekInflated(stream, wanted ? 4096 : 8, file, at);
   if (head.length < 8) fail('truncated', `compressed element at offset ${at} inflates to fewer than 8 bytes`);
-  const hv = new DataView(Uint8Array.from(head).buffer);
+  const hv = new DataView(head.buffer, head.byteOffset, head.length);
   const innerType = hv.getUint32(0, file.le);
   const innerSize = hv.getUint32(4, file.le);
   if (innerType !== MI.MATRIX) fail('bad-data', `compressed element at offset ${at} holds ${miName(innerType)}, expected miMATRIX`);
@@ -147,7 +139,7 @@ function readCompressedVariable(file: Region, data: number, size: number, at: nu
   // Skipping an unwanted variable needs its name, which sits right after the flags and dims; to
   // avoid inflating a huge variable only to drop it, peek at the first bytes when filtering.
   if (wanted) {
-    const name = peekName(head, stream, file);
+    const name = peekName(head, file);
     if (name !== null && !wanted.has(name)) return null;
   }
   // 3. Inflate into a buffer one byte longer than declared: a filled last byte means the stream
@@ -166,27 +158,34 @@ function readCompressedVariable(file: Region, data: number, size: number, at: nu
   return readVariable(region, { type: MI.MATRIX, size: innerSize, data: 8, next: total }, wanted);
 }
 
-/** The variable name of a compressed variable from its first inflated bytes, or null if not reached. */
-function peekName(head: number[], stream: Uint8Array, file: Region): string | null {
-  const first: number[] = [];
+/** Inflates the start of a zlib stream: up to `max` bytes (fewer if the stream is shorter). */
+function peekInflated(stream: Uint8Array, max: number, file: Region, at: number): Uint8Array {
+  const out = new Uint8Array(max);
+  let got = 0;
   try {
     const u = new Unzlib((chunk) => {
-      for (let i = 0; i < chunk.length && first.length < 4096; i++) first.push(chunk[i]);
+      const n = Math.min(chunk.length, max - got);
+      out.set(chunk.subarray(0, n), got);
+      got += n;
     });
-    for (let off = 0; off < stream.length && first.length < 4096; off += 1024) u.push(stream.subarray(off, Math.min(stream.length, off + 1024)), false);
-  } catch {
-    return null;
+    // Small input pieces: each push can expand at most ~1032× its size.
+    for (let off = 0; off < stream.length && got < max; off += 1024) u.push(stream.subarray(off, Math.min(stream.length, off + 1024)), false);
+  } catch (e) {
+    file.fail('bad-data', `compressed element at offset ${at} is not a valid zlib stream (${(e as Error).message})`);
   }
-  if (first.length < head.length) return null;
-  const bytes = Uint8Array.from(first);
-  const region: Region = { ...file, bytes, view: new DataView(bytes.buffer), owned: true, fail: () => { throw new Error('short'); } };
+  return out.subarray(0, got);
+}
+
+/** The variable name from the first inflated bytes of a variable, or null if they do not reach it. */
+function peekName(head: Uint8Array, file: Region): string | null {
+  const region: Region = { ...file, bytes: head, view: new DataView(head.buffer, head.byteOffset, head.length), owned: true };
   try {
     let p = 8;
-    for (let k = 0; k < 2; k++) p = readTag(region, p, bytes.length, '').next; // flags, dims
-    const nameTag = readTag(region, p, bytes.length, '');
-    return decodeLatin1(bytes, nameTag.data, nameTag.data + nameTag.size);
+    for (let k = 0; k < 2; k++) p = readTag(region, p, head.length, '').next; // array flags, dimensions
+    const nameTag = readTag(region, p, head.length, '');
+    return decodeLatin1(head, nameTag.data, nameTag.data + nameTag.size).replace(/\0+$/, '');
   } catch {
-    return null;
+    return null; // the full read will report any damage
   }
 }
 
@@ -233,7 +232,6 @@ function readMatrix(r: Region, tag: Tag, path: string, depth: number, wanted: Se
   const flagsTag = readTag(r, tag.data, end, path);
   if (flagsTag.type !== MI.UINT32 || flagsTag.size !== 8) r.fail('bad-data', `${path}: array flags must be 8 bytes of miUINT32, found ${flagsTag.size} bytes of ${miName(flagsTag.type)}`);
   const flags = r.view.getUint32(flagsTag.data, r.le);
-  const nzmax = r.view.getUint32(flagsTag.data + 4, r.le);
   const mxClass = flags & 0xff;
   const complex = (flags & FLAG_COMPLEX) !== 0;
   const global = (flags & FLAG_GLOBAL) !== 0;
@@ -282,7 +280,7 @@ function readMatrix(r: Region, tag: Tag, path: string, depth: number, wanted: Se
     }
     value = readStruct(r, p, end, dims, numel, here, depth, className);
   } else if (mxClass === MX.SPARSE) {
-    value = readSparse(r, p, end, dims, nzmax, complex, logical, here);
+    value = readSparse(r, p, end, dims, complex, logical, here);
   } else if (MX_OTHER_NAME[mxClass]) {
     value = { kind: 'unsupported', dims, matlabClass: MX_OTHER_NAME[mxClass] };
   } else {
@@ -335,6 +333,7 @@ function newArray(cls: MatNumericClass, n: number): MatNumericArray {
 const CTOR: Record<number, { new (b: ArrayBuffer, o: number, n: number): MatNumericArray; new (n: number): MatNumericArray }> = {
   [MI.INT8]: Int8Array, [MI.UINT8]: Uint8Array, [MI.INT16]: Int16Array, [MI.UINT16]: Uint16Array, [MI.INT32]: Int32Array,
   [MI.UINT32]: Uint32Array, [MI.SINGLE]: Float32Array, [MI.DOUBLE]: Float64Array, [MI.INT64]: BigInt64Array, [MI.UINT64]: BigUint64Array,
+  [MI.UTF8]: Uint8Array, [MI.UTF16]: Uint16Array, [MI.UTF32]: Uint32Array,
 };
 
 /** The stored values as a typed array of the stored type: a view into inflated data when aligned and little-endian, else a copy. */
@@ -352,9 +351,9 @@ function storedArray(r: Region, type: number, at: number, count: number): MatNum
   for (let i = 0, p = at; i < count; i++, p += width) {
     switch (type) {
       case MI.INT16: out[i] = v.getInt16(p, false); break;
-      case MI.UINT16: out[i] = v.getUint16(p, false); break;
+      case MI.UINT16: case MI.UTF16: out[i] = v.getUint16(p, false); break;
       case MI.INT32: out[i] = v.getInt32(p, false); break;
-      case MI.UINT32: out[i] = v.getUint32(p, false); break;
+      case MI.UINT32: case MI.UTF32: out[i] = v.getUint32(p, false); break;
       case MI.SINGLE: out[i] = v.getFloat32(p, false); break;
       case MI.DOUBLE: out[i] = v.getFloat64(p, false); break;
       case MI.INT64: (out as BigInt64Array)[i] = v.getBigInt64(p, false); break;
@@ -444,7 +443,7 @@ function readStruct(r: Region, start: number, end: number, dims: number[], numel
   return className === undefined ? { kind: 'struct', dims, fieldNames, elements } : { kind: 'struct', dims, fieldNames, elements, className };
 }
 
-function readSparse(r: Region, start: number, end: number, dims: number[], nzmax: number, complex: boolean, logical: boolean, path: string): MatSparse {
+function readSparse(r: Region, start: number, end: number, dims: number[], complex: boolean, logical: boolean, path: string): MatSparse {
   if (dims.length !== 2) r.fail('bad-data', `${path}: a sparse array must be 2-D, has dims ${dims.join('×')}`);
   const [rows, cols] = dims;
   const irTag = readTag(r, start, end, path);
@@ -454,7 +453,7 @@ function readSparse(r: Region, start: number, end: number, dims: number[], nzmax
   const ir = storedArray(r, MI.INT32, irTag.data, irTag.size / 4) as Int32Array;
   const jc = storedArray(r, MI.INT32, jcTag.data, cols + 1) as Int32Array;
   const nnz = jc[cols];
-  if (jc[0] !== 0 || nnz > ir.length || nnz > Math.max(nzmax, ir.length)) r.fail('bad-data', `${path}: sparse column index does not fit its ${ir.length} row indices`);
+  if (jc[0] !== 0 || nnz > ir.length) r.fail('bad-data', `${path}: sparse column index does not fit its ${ir.length} row indices`);
   for (let j = 0; j < cols; j++) if (jc[j + 1] < jc[j]) r.fail('bad-data', `${path}: sparse column index decreases at column ${j + 1}`);
   for (let k = 0; k < nnz; k++) if (ir[k] < 0 || ir[k] >= rows) r.fail('bad-data', `${path}: sparse row index ${ir[k]} outside 0..${rows - 1}`);
   const readValues = (t: Tag, what: string): Float64Array => {
@@ -469,5 +468,3 @@ function readSparse(r: Region, start: number, end: number, dims: number[], nzmax
     ? { kind: 'sparse', dims, rowIndices: ir.slice(0, nnz), colStarts: jc, real, imag, logical }
     : { kind: 'sparse', dims, rowIndices: ir.slice(0, nnz), colStarts: jc, real, logical };
 }
-
-export { FormatError };
