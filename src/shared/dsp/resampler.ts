@@ -1,0 +1,202 @@
+// Band-limited interpolation at arbitrary fractional input positions: a Kaiser-windowed sinc
+// (Smith's "bandlimited interpolation" scheme, as in libsamplerate/resampy), tabulated at
+// `phases` points per input sample and linearly interpolated between them.
+//
+// The caller (the stream conditioner) decides where each output sample lies in the input: with a
+// drifting device clock that position advances by a slightly varying step, so a fixed polyphase
+// ratio would not do. The low-pass cut-off is set by the slower of the two rates, so the same
+// kernel interpolates when the device is slower than 200 Hz and anti-aliases when it is faster.
+// Weights are computed once per output sample and shared by all channels; no allocation per call.
+
+export interface ResampleKernelOptions {
+  /** Zero crossings of the sinc on each side (kernel half-length, in units of the cut-off period). */
+  zeroCrossings?: number;
+  /** Cut-off as a fraction of the lower Nyquist frequency (0 < cutoff ≤ 1). */
+  cutoff?: number;
+  /** Kaiser β: 7 gives about −70 dB stop band. */
+  kaiserBeta?: number;
+  /** Table points per input sample. */
+  phases?: number;
+}
+
+export const RESAMPLE_DEFAULTS: Required<ResampleKernelOptions> = { zeroCrossings: 10, cutoff: 0.95, kaiserBeta: 7, phases: 256 };
+
+export interface ResampleKernel {
+  inRateHz: number;
+  outRateHz: number;
+  /** Cut-off (Hz). */
+  cutoffHz: number;
+  /** Half-width in input samples: an output at position u reads inputs floor(u)-H+1 … floor(u)+H. */
+  halfWidth: number;
+  phases: number;
+  /** h(x) for x = m / phases, m = 0 … halfWidth·phases (+1 guard zero). */
+  table: Float64Array;
+}
+
+/** Modified Bessel function of the first kind, order 0 (power series; converges fast for β ≤ 20). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 60; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+export function designResampleKernel(inRateHz: number, outRateHz: number, opts: ResampleKernelOptions = {}): ResampleKernel {
+  const o = { ...RESAMPLE_DEFAULTS, ...opts };
+  if (!(inRateHz > 0 && outRateHz > 0)) throw new RangeError('rates must be positive');
+  if (!(o.cutoff > 0 && o.cutoff <= 1)) throw new RangeError('cutoff must be in (0, 1]');
+  const cutoffHz = (o.cutoff * Math.min(inRateHz, outRateHz)) / 2;
+  const fcn = (2 * cutoffHz) / inRateHz; // normalised to the input rate, ≤ 1
+  const halfWidth = Math.ceil(o.zeroCrossings / fcn);
+  const n = halfWidth * o.phases;
+  const table = new Float64Array(n + 2);
+  const i0b = besselI0(o.kaiserBeta);
+  for (let m = 0; m <= n; m++) {
+    const x = m / o.phases;
+    const t = x / halfWidth;
+    const w = besselI0(o.kaiserBeta * Math.sqrt(Math.max(0, 1 - t * t))) / i0b;
+    const arg = Math.PI * fcn * x;
+    const sinc = m === 0 ? 1 : Math.sin(arg) / arg;
+    table[m] = fcn * sinc * w;
+  }
+  table[n] = 0; // the window's end is the kernel's edge
+  return { inRateHz, outRateHz, cutoffHz, halfWidth, phases: o.phases, table };
+}
+
+/**
+ * Holds one contiguous segment of planar multichannel input and evaluates it at fractional
+ * positions. `reset()` starts a new segment (after a gap): nothing of the old one is ever mixed
+ * with the new one. At a segment's edges the missing neighbours are the edge sample repeated.
+ */
+export class Resampler {
+  readonly channels: number;
+  readonly kernel: ResampleKernel;
+  private buf: Float64Array;
+  private cap: number;
+  /** Segment index of buf[0]. */
+  private bufStart = 0;
+  /** Samples held. */
+  private len = 0;
+  private readonly weights: Float64Array;
+
+  constructor(channels: number, kernel: ResampleKernel, initialCapacity = 4096) {
+    this.channels = channels;
+    this.kernel = kernel;
+    this.cap = Math.max(initialCapacity, 4 * kernel.halfWidth + 64);
+    this.buf = new Float64Array(channels * this.cap);
+    this.weights = new Float64Array(2 * kernel.halfWidth);
+  }
+
+  /** Starts a new segment: the next appended sample has index 0. */
+  reset(): void {
+    this.bufStart = 0;
+    this.len = 0;
+  }
+
+  /** Samples appended to this segment so far (the index the next one will get). */
+  get count(): number {
+    return this.bufStart + this.len;
+  }
+
+  /** First sample value of channel c in the current buffer (for filter start-up). */
+  sample(c: number, index: number): number {
+    const i = Math.min(Math.max(index, this.bufStart), this.bufStart + this.len - 1) - this.bufStart;
+    return this.buf[c * this.cap + i];
+  }
+
+  /**
+   * Appends `count` samples per channel from planar `data` (channel c at data[c·stride + offset …]).
+   * `keepFrom` is the lowest index future outputs may still need (floor(u) - halfWidth + 1 for the
+   * next u); older samples may be dropped to make room.
+   */
+  append(data: ArrayLike<number>, count: number, stride: number, offset: number, keepFrom: number): void {
+    if (this.len + count > this.cap) {
+      const drop = Math.max(0, Math.min(this.len, keepFrom - this.bufStart));
+      if (drop > 0) {
+        const C = this.channels;
+        for (let c = 0; c < C; c++) this.buf.copyWithin(c * this.cap, c * this.cap + drop, c * this.cap + this.len);
+        this.bufStart += drop;
+        this.len -= drop;
+      }
+      if (this.len + count > this.cap) this.grow(this.len + count);
+    }
+    const C = this.channels;
+    for (let c = 0; c < C; c++) {
+      const dst = c * this.cap + this.len;
+      const src = c * stride + offset;
+      for (let i = 0; i < count; i++) this.buf[dst + i] = data[src + i];
+    }
+    this.len += count;
+  }
+
+  private grow(need: number): void {
+    let cap = this.cap;
+    while (cap < need) cap *= 2;
+    const nb = new Float64Array(this.channels * cap);
+    for (let c = 0; c < this.channels; c++) nb.set(this.buf.subarray(c * this.cap, c * this.cap + this.len), c * cap);
+    this.buf = nb;
+    this.cap = cap;
+  }
+
+  /** Highest position that can be evaluated without the right edge: last index − halfWidth. */
+  get readyUpTo(): number {
+    return this.count - 1 - this.kernel.halfWidth;
+  }
+
+  /**
+   * Writes the value at fractional position u (segment index units) of every channel into
+   * out[outOffset + c·outStride]. Positions beyond the held samples repeat the edge sample, so call
+   * with u ≤ readyUpTo except when flushing the end of a segment.
+   */
+  evaluate(u: number, out: Float64Array, outOffset: number, outStride: number): void {
+    const k = this.kernel;
+    const H = k.halfWidth;
+    const P = k.phases;
+    const table = k.table;
+    const w = this.weights;
+    const fl = Math.floor(u);
+    const j0 = fl - H + 1;
+    // x = i - u runs from j0 - u (> -H) to j0 + 2H - 1 - u (≤ H).
+    let sum = 0;
+    for (let t = 0; t < 2 * H; t++) {
+      const x = Math.abs(j0 + t - u) * P;
+      const m = Math.floor(x);
+      const f = x - m;
+      const v = m >= table.length - 1 ? 0 : table[m] + f * (table[m + 1] - table[m]);
+      w[t] = v;
+      sum += v;
+    }
+    const inv = 1 / sum;
+    const C = this.channels;
+    const cap = this.cap;
+    const first = j0 - this.bufStart;
+    const last = this.len - 1;
+    if (first >= 0 && first + 2 * H - 1 <= last) {
+      for (let c = 0; c < C; c++) {
+        const base = c * cap + first;
+        let acc = 0;
+        for (let t = 0; t < 2 * H; t++) acc += w[t] * this.buf[base + t];
+        out[outOffset + c * outStride] = acc * inv;
+      }
+    } else {
+      // Segment edge: repeat the first / last held sample. (Indices below bufStart were dropped only
+      // if no future output needs them, so the clamp there is the segment's true start.)
+      for (let c = 0; c < C; c++) {
+        const base = c * cap;
+        let acc = 0;
+        for (let t = 0; t < 2 * H; t++) {
+          let i = first + t;
+          if (i < 0) i = 0;
+          else if (i > last) i = last;
+          acc += w[t] * this.buf[base + i];
+        }
+        out[outOffset + c * outStride] = acc * inv;
+      }
+    }
+  }
+}
