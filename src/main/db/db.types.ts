@@ -1,0 +1,83 @@
+// Handles and row shapes of the recordings database (Signal Desktop's Interface file).
+// Only the DB worker holds a connection; these brands keep reads and writes apart at compile time:
+// a query that writes takes a WritableDb, one that only reads takes a ReadableDb.
+import type { Database } from 'better-sqlite3';
+import type { Gap, StreamInfo } from '../../shared/stream.types';
+import type { ClockModelInfo, SessionDevice } from '../../shared/session.types';
+import type { StoredChunk } from './sample-codec';
+
+declare const readableBrand: unique symbol;
+declare const writableBrand: unique symbol;
+
+export type ReadableDb = Database & { readonly [readableBrand]: true };
+/** A writable connection can also read. */
+export type WritableDb = ReadableDb & { readonly [writableBrand]: true };
+
+export interface DbOpenOptions {
+  /**
+   * Path of an Electron-ABI better_sqlite3.node (scripts/electron-native.mjs builds it; the app
+   * passes its path). Under plain Node leave it out.
+   */
+  nativeBinding?: string;
+  /** How long a write waits for another process's lock before failing as Locked. */
+  busyTimeoutMs?: number;
+  /** Caps the file size (SQLite max_page_count); reaching it behaves like a full disk. */
+  maxSizeBytes?: number;
+  /** Requests slower than this are logged (Signal logs at 40 ms). */
+  slowQueryMs?: number;
+  /** Open without writing anything even where the file is writable. */
+  readonly?: boolean;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+export const DEFAULT_SLOW_QUERY_MS = 40;
+
+/** A stream to register at the start of (or during) a recording or import. */
+export interface NewStream {
+  device: SessionDevice;
+  info: StreamInfo;
+  montagePositions?: string[];
+  clockModel?: ClockModelInfo | null;
+}
+
+/** One flush of the recorder: the chunks and gaps that arrived since the last one. */
+export interface RecordingBatch {
+  sessionId: number;
+  blocks: { streamId: number; chunks: StoredChunk[] }[];
+  gaps: { streamId: number; seq: number; gap: Gap; fromSource: boolean }[];
+}
+
+export interface BatchResult {
+  samples: number;
+  bytes: number;
+}
+
+/** A chunk read back for replay, with the database stream row it belongs to. */
+export interface ReplayChunk extends StoredChunk {
+  streamId: number;
+}
+
+export interface ReplayGap {
+  streamId: number;
+  seq: number;
+  gap: Gap;
+  fromSource: boolean;
+}
+
+/** Chunks and gaps with seq in [fromSeq, toSeq), each list in seq order. */
+export interface ReplayPage {
+  chunks: ReplayChunk[];
+  gaps: ReplayGap[];
+  /** The first seq after this page, or null at the end of the session. */
+  nextSeq: number | null;
+}
+
+/** Samples of one stream over a time range, planar per channel, for export. */
+export interface StreamSamples {
+  streamId: number;
+  /** Host time (s) of the first sample, from its chunk's device time mapped through the chunk times. */
+  firstSampleTime: number;
+  count: number;
+  /** One Float32Array per channel. */
+  channels: Float32Array[];
+}

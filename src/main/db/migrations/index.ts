@@ -1,0 +1,50 @@
+// The numbered migrations, applied in order at start (numbers step by 10, Signal's convention).
+// PRAGMA user_version holds the schema version; each migration runs in its own transaction
+// together with the version bump, so a crash mid-upgrade leaves the previous version intact.
+import { DbError } from '../db-error';
+import type { WritableDb } from '../db.types';
+import { updateToSchemaVersion0010 } from './0010-create-sessions';
+import { updateToSchemaVersion0020 } from './0020-create-streams';
+import { updateToSchemaVersion0030 } from './0030-create-events';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: WritableDb): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 10, name: 'create-sessions', up: updateToSchemaVersion0010 },
+  { version: 20, name: 'create-streams', up: updateToSchemaVersion0020 },
+  { version: 30, name: 'create-events', up: updateToSchemaVersion0030 },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function schemaVersion(db: { pragma(s: string, o: { simple: true }): unknown }): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Brings the schema up to `target` (default: latest). Refuses a database from a newer version
+ * before touching it. Returns the migrations applied.
+ */
+export function migrate(db: WritableDb, target = LATEST_SCHEMA_VERSION): Migration[] {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new DbError(
+      'NewerSchema',
+      `schema version ${current} is newer than this HeartMind knows (${LATEST_SCHEMA_VERSION})`,
+    );
+  }
+  const applied: Migration[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m);
+  }
+  return applied;
+}

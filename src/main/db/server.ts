@@ -1,0 +1,864 @@
+// The queries of the recordings database (Signal Desktop's Server file): synchronous functions that
+// take the connection first. They run only inside the DB worker; the rest of the app calls them by
+// name through DbClient, so a function's name and signature here are the protocol.
+import { statSync } from 'node:fs';
+import type { Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
+import {
+  SAM_MAX,
+  SAM_MIN,
+  type ClockModelInfo,
+  type DbInfo,
+  type FilterSettingsEntry,
+  type Marker,
+  type MarkerSource,
+  type Prediction,
+  type SelfReport,
+  type SessionDetail,
+  type SessionDevice,
+  type SessionGap,
+  type SessionOrigin,
+  type SessionQuery,
+  type SessionState,
+  type SessionStream,
+  type SessionSummary,
+  type SessionTimeline,
+  type SessionUpdate,
+} from '../../shared/session.types';
+import { DbError } from './db-error';
+import type {
+  BatchResult,
+  NewStream,
+  ReadableDb,
+  RecordingBatch,
+  ReplayChunk,
+  ReplayGap,
+  ReplayPage,
+  WritableDb,
+} from './db.types';
+import { schemaVersion } from './migrations/index';
+import { decodeSampleBlock, encodeSampleBlock, type StoredChunk } from './sample-codec';
+
+/** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
+const BLOCK_OVERHEAD_BYTES = 64;
+/** Batches (recorder flushes, ~250 ms each) per replay page. */
+const DEFAULT_PAGE_BATCHES = 8;
+/** An imported recording is cut into batches of this many seconds (a recorder commits ~4 per s). */
+const IMPORT_BATCH_S = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Per-connection state: which sessions this process is recording (others left in state
+// 'recording' by a crash read as 'interrupted'), and the channel resolutions of each stream.
+
+interface ConnState {
+  recording: Set<number>;
+  resolutions: Map<number, number[]>;
+}
+const states = new WeakMap<object, ConnState>();
+function stateOf(db: ReadableDb): ConnState {
+  let s = states.get(db);
+  if (!s) {
+    s = { recording: new Set(), resolutions: new Map() };
+    states.set(db, s);
+  }
+  return s;
+}
+
+function resolutionsOf(db: ReadableDb, streamId: number): number[] {
+  const st = stateOf(db);
+  let res = st.resolutions.get(streamId);
+  if (!res) {
+    res = db
+      .prepare<[number], number>('SELECT resolution FROM channels WHERE stream_id = ? ORDER BY idx')
+      .pluck()
+      .all(streamId);
+    if (res.length === 0) throw new DbError('NotFound', `no stream ${streamId}`);
+    st.resolutions.set(streamId, res);
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers: requests come from the renderer and from the network (markers).
+
+function requireFinite(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DbError('Invalid', `${what} must be a finite number, got ${String(v)}`);
+  return v;
+}
+function requireText(v: unknown, what: string, maxLength = 10_000): string {
+  if (typeof v !== 'string') throw new DbError('Invalid', `${what} must be text`);
+  if (v.length > maxLength) throw new DbError('Invalid', `${what} is longer than ${maxLength} characters`);
+  return v;
+}
+function requireId(v: unknown, what = 'session id'): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new DbError('Invalid', `${what} must be a positive integer`);
+  return v;
+}
+
+export function normalizeTags(tags: readonly unknown[]): string[] {
+  const seen = new Map<string, string>();
+  for (const t of tags) {
+    const tag = requireText(t, 'tag', 100).trim();
+    if (tag && !seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  }
+  return [...seen.values()].sort((a, b) => a.localeCompare(b));
+}
+
+function requireSessionExists(db: ReadableDb, id: number): void {
+  if (!db.prepare('SELECT 1 FROM sessions WHERE id = ?').get(requireId(id))) throw new DbError('NotFound', `no session ${id}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+export interface NewSession {
+  name: string;
+  subjectId?: string;
+  startTime: number;
+  notes?: string;
+  tags?: string[];
+  appVersion: string;
+  origin: SessionOrigin;
+  sourceFile?: string | null;
+  /** 'recording' for a live recording; an import is written complete in one transaction. */
+  state: 'recording' | 'complete';
+  endTime?: number | null;
+}
+
+export function createSession(db: WritableDb, s: NewSession): number {
+  const name = requireText(s.name, 'name', 500).trim() || 'Untitled session';
+  const start = requireFinite(s.startTime, 'start time');
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO sessions (name, subject_id, start_time, end_time, state, origin, source_file, notes, app_version, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          name,
+          requireText(s.subjectId ?? '', 'subject id', 200).trim(),
+          start,
+          s.endTime ?? null,
+          s.state,
+          s.origin,
+          s.sourceFile ?? null,
+          requireText(s.notes ?? '', 'notes', 100_000),
+          requireText(s.appVersion, 'app version', 100),
+          Date.now() / 1000,
+        ).lastInsertRowid,
+    );
+    setTags(db, id, s.tags ?? []);
+    if (s.state === 'recording') stateOf(db).recording.add(id);
+    return id;
+  })();
+}
+
+function setTags(db: WritableDb, id: number, tags: readonly unknown[]): void {
+  db.prepare('DELETE FROM session_tags WHERE session_id = ?').run(id);
+  const insert = db.prepare('INSERT INTO session_tags (session_id, tag) VALUES (?, ?)');
+  for (const tag of normalizeTags(tags)) insert.run(id, tag);
+}
+
+/** Marks a recording stopped. `endTime` defaults to its last stored sample. */
+export function finishSession(db: WritableDb, id: number, endTime?: number): SessionSummary {
+  requireSessionExists(db, id);
+  const end =
+    endTime ??
+    (db.prepare<[number], number | null>('SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(id) as number | null);
+  db.prepare(
+    `UPDATE sessions SET state = 'complete', end_time = max(start_time, coalesce(?, start_time)) WHERE id = ?`,
+  ).run(end ?? null, id);
+  stateOf(db).recording.delete(id);
+  return getSummary(db, id);
+}
+
+/** A recording that could not be finished cleanly (disk full, lock): its data stays, it reads as interrupted. */
+export function abandonRecording(db: ReadableDb, id: number): void {
+  stateOf(db).recording.delete(id);
+}
+
+export function updateSession(db: WritableDb, id: number, update: SessionUpdate): SessionSummary {
+  requireSessionExists(db, id);
+  db.transaction(() => {
+    if (update.name !== undefined) {
+      const name = requireText(update.name, 'name', 500).trim();
+      if (!name) throw new DbError('Invalid', 'a session name cannot be empty');
+      db.prepare('UPDATE sessions SET name = ? WHERE id = ?').run(name, id);
+    }
+    if (update.subjectId !== undefined) {
+      db.prepare('UPDATE sessions SET subject_id = ? WHERE id = ?').run(requireText(update.subjectId, 'subject id', 200).trim(), id);
+    }
+    if (update.notes !== undefined) {
+      db.prepare('UPDATE sessions SET notes = ? WHERE id = ?').run(requireText(update.notes, 'notes', 100_000), id);
+    }
+    if (update.tags !== undefined) {
+      if (!Array.isArray(update.tags)) throw new DbError('Invalid', 'tags must be a list');
+      setTags(db, id, update.tags);
+    }
+  })();
+  return getSummary(db, id);
+}
+
+/** Deletes a session and everything recorded in it; returns the bytes it took. */
+export function deleteSession(db: WritableDb, id: number): { freedBytes: number } {
+  const summary = getSummary(db, id);
+  if (stateOf(db).recording.has(id)) throw new DbError('Invalid', `session ${id} is being recorded; stop the recording first`);
+  db.transaction(() => {
+    // Explicit deletes, children first: faster than cascading row by row and independent of PRAGMA foreign_keys.
+    const streamIds = db.prepare<[number], number>('SELECT id FROM streams WHERE session_id = ?').pluck().all(id);
+    db.prepare('DELETE FROM sample_blocks WHERE session_id = ?').run(id);
+    const delChannels = db.prepare('DELETE FROM channels WHERE stream_id = ?');
+    for (const s of streamIds) {
+      delChannels.run(s);
+      stateOf(db).resolutions.delete(s);
+    }
+    for (const table of ['gaps', 'markers', 'self_reports', 'predictions', 'filter_settings', 'streams', 'devices', 'session_tags']) {
+      db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
+    }
+    db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+  })();
+  return { freedBytes: summary.diskBytes };
+}
+
+interface SessionRow {
+  id: number;
+  name: string;
+  subject_id: string;
+  start_time: number;
+  end_time: number | null;
+  state: SessionState;
+  origin: SessionOrigin;
+  source_file: string | null;
+  notes: string;
+  app_version: string;
+  tags: string | null;
+  stream_count: number;
+  sample_count: number;
+  last_time: number | null;
+  blob_bytes: number;
+  block_count: number;
+  marker_count: number;
+  self_report_count: number;
+}
+
+const TAG_SEPARATOR = '\u001f';
+
+const SUMMARY_SELECT = `
+  SELECT s.id, s.name, s.subject_id, s.start_time, s.end_time, s.state, s.origin, s.source_file, s.notes, s.app_version,
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM session_tags WHERE session_id = s.id ORDER BY tag)) AS tags,
+    (SELECT count(*) FROM streams WHERE session_id = s.id) AS stream_count,
+    (SELECT coalesce(sum(st.sample_count * (SELECT count(*) FROM channels c WHERE c.stream_id = st.id)), 0)
+       FROM streams st WHERE st.session_id = s.id) AS sample_count,
+    (SELECT max(last_time) FROM streams WHERE session_id = s.id) AS last_time,
+    (SELECT coalesce(sum(byte_count), 0) FROM streams WHERE session_id = s.id) AS blob_bytes,
+    (SELECT coalesce(sum(block_count), 0) FROM streams WHERE session_id = s.id) AS block_count,
+    (SELECT count(*) FROM markers WHERE session_id = s.id) AS marker_count,
+    (SELECT count(*) FROM self_reports WHERE session_id = s.id) AS self_report_count
+  FROM sessions s`;
+
+function toSummary(db: ReadableDb, r: SessionRow): SessionSummary {
+  let state = r.state;
+  if (state === 'recording' && !stateOf(db).recording.has(r.id)) state = 'interrupted';
+  const endTime = r.end_time ?? Math.max(r.start_time, r.last_time ?? r.start_time);
+  return {
+    id: r.id,
+    name: r.name,
+    subjectId: r.subject_id,
+    startTime: r.start_time,
+    endTime,
+    state,
+    origin: r.origin,
+    sourceFile: r.source_file,
+    notes: r.notes,
+    tags: r.tags ? r.tags.split(TAG_SEPARATOR) : [],
+    appVersion: r.app_version,
+    streamCount: r.stream_count,
+    sampleCount: r.sample_count,
+    markerCount: r.marker_count,
+    selfReportCount: r.self_report_count,
+    diskBytes: r.blob_bytes + r.block_count * BLOCK_OVERHEAD_BYTES,
+  };
+}
+
+export function getSummary(db: ReadableDb, id: number): SessionSummary {
+  const row = db.prepare<[number], SessionRow>(`${SUMMARY_SELECT} WHERE s.id = ?`).get(requireId(id));
+  if (!row) throw new DbError('NotFound', `no session ${id}`);
+  return toSummary(db, row);
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Sessions, newest first, matching every given criterion. */
+export function listSessions(db: ReadableDb, query: SessionQuery = {}): SessionSummary[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.text?.trim()) {
+    const p = likePattern(requireText(query.text, 'search text', 500).trim());
+    where.push(
+      `(s.name LIKE ? ESCAPE '\\' OR s.subject_id LIKE ? ESCAPE '\\' OR s.notes LIKE ? ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM session_tags t WHERE t.session_id = s.id AND t.tag LIKE ? ESCAPE '\\'))`,
+    );
+    params.push(p, p, p, p);
+  }
+  if (query.subjectId?.trim()) {
+    where.push('s.subject_id = ? COLLATE NOCASE');
+    params.push(requireText(query.subjectId, 'subject id', 200).trim());
+  }
+  if (query.tag?.trim()) {
+    where.push('EXISTS (SELECT 1 FROM session_tags t WHERE t.session_id = s.id AND t.tag = ?)');
+    params.push(requireText(query.tag, 'tag', 100).trim());
+  }
+  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 1000)), 10_000);
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const sql = `${SUMMARY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY s.start_time DESC, s.id DESC LIMIT ${limit} OFFSET ${offset}`;
+  return db
+    .prepare<unknown[], SessionRow>(sql)
+    .all(...params)
+    .map((r) => toSummary(db, r));
+}
+
+/** Every tag in use, with how many sessions carry it. */
+export function listTags(db: ReadableDb): { tag: string; sessions: number }[] {
+  return db
+    .prepare<[], { tag: string; sessions: number }>('SELECT tag, count(*) AS sessions FROM session_tags GROUP BY tag ORDER BY tag')
+    .all();
+}
+
+interface StreamRow {
+  id: number;
+  stream_key: string;
+  modality: Modality;
+  nominal_rate_hz: number;
+  clock_model: string | null;
+  sample_count: number;
+  first_time: number | null;
+  last_time: number | null;
+  device_key: string;
+  device_name: string;
+  device_model: string;
+}
+
+function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
+  const rows = db
+    .prepare<[number], StreamRow>(
+      `SELECT st.id, st.stream_key, st.modality, st.nominal_rate_hz, st.clock_model, st.sample_count, st.first_time, st.last_time,
+              d.device_key, d.name AS device_name, d.model AS device_model
+       FROM streams st JOIN devices d ON d.id = st.device_id WHERE st.session_id = ? ORDER BY st.id`,
+    )
+    .all(sessionId);
+  const channelsOf = db.prepare<[number], { label: string; unit: string; resolution: number; montage_position: string }>(
+    'SELECT label, unit, resolution, montage_position FROM channels WHERE stream_id = ? ORDER BY idx',
+  );
+  return rows.map((r) => {
+    const ch = channelsOf.all(r.id);
+    const info: StreamInfo = {
+      id: r.stream_key,
+      deviceId: r.device_key,
+      deviceName: r.device_name,
+      deviceModel: r.device_model,
+      modality: r.modality,
+      nominalRateHz: r.nominal_rate_hz,
+      channels: ch.map((c) => ({ label: c.label, unit: c.unit, resolution: c.resolution })),
+    };
+    return {
+      id: r.id,
+      info,
+      deviceKey: r.device_key,
+      montagePositions: ch.map((c) => c.montage_position),
+      clockModel: r.clock_model ? (JSON.parse(r.clock_model) as ClockModelInfo) : null,
+      sampleCount: r.sample_count,
+      firstTime: r.first_time,
+      lastTime: r.last_time,
+    };
+  });
+}
+
+export function getSession(db: ReadableDb, id: number): SessionDetail {
+  const summary = getSummary(db, id);
+  const devices = db
+    .prepare<[number], SessionDevice & { deviceKey: string }>(
+      'SELECT device_key AS deviceKey, name, model, serial, transport FROM devices WHERE session_id = ? ORDER BY id',
+    )
+    .all(id);
+  const filterSettings = db
+    .prepare<[number], { time: number; settings: string }>('SELECT time, settings FROM filter_settings WHERE session_id = ? ORDER BY time, id')
+    .all(id)
+    .map((r): FilterSettingsEntry => ({ time: r.time, settings: JSON.parse(r.settings) as Record<string, unknown> }));
+  return { ...summary, devices, streams: streamsOf(db, id), filterSettings };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+/** Registers a stream (and its device, once per session); returns the stream's row id. */
+export function addStream(db: WritableDb, sessionId: number, s: NewStream): number {
+  requireSessionExists(db, sessionId);
+  const info = s.info;
+  if (!info || !Array.isArray(info.channels) || info.channels.length === 0) throw new DbError('Invalid', 'a stream needs at least one channel');
+  if (!['eeg', 'ecg', 'other'].includes(info.modality)) throw new DbError('Invalid', `unknown modality ${String(info.modality)}`);
+  requireFinite(info.nominalRateHz, 'nominal rate');
+  return db.transaction(() => {
+    db.prepare(
+      `INSERT INTO devices (session_id, device_key, name, model, serial, transport) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, device_key) DO UPDATE SET name = excluded.name, model = excluded.model,
+         serial = CASE WHEN excluded.serial <> '' THEN excluded.serial ELSE serial END,
+         transport = CASE WHEN excluded.transport <> '' THEN excluded.transport ELSE transport END`,
+    ).run(sessionId, s.device.deviceKey, s.device.name, s.device.model, s.device.serial ?? '', s.device.transport ?? '');
+    const deviceId = db
+      .prepare<[number, string], number>('SELECT id FROM devices WHERE session_id = ? AND device_key = ?')
+      .pluck()
+      .get(sessionId, s.device.deviceKey)!;
+    const streamId = Number(
+      db
+        .prepare('INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(sessionId, deviceId, info.id, info.modality, info.nominalRateHz, s.clockModel ? JSON.stringify(s.clockModel) : null).lastInsertRowid,
+    );
+    const insert = db.prepare('INSERT INTO channels (stream_id, idx, label, unit, resolution, montage_position) VALUES (?, ?, ?, ?, ?, ?)');
+    info.channels.forEach((c, i) => {
+      const res = Number.isFinite(c.resolution) && c.resolution > 0 ? c.resolution : 0;
+      insert.run(streamId, i, String(c.label), String(c.unit), res, s.montagePositions?.[i] ?? '');
+    });
+    return streamId;
+  })();
+}
+
+export function setClockModel(db: WritableDb, streamId: number, model: ClockModelInfo): void {
+  db.prepare('UPDATE streams SET clock_model = ? WHERE id = ?').run(JSON.stringify(model), streamId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording
+
+/**
+ * One recorder flush, in one transaction: every block carries the batch's seq range
+ * [seqStart, seqEnd) (the same for all streams), so replay can read whole batches and merge
+ * the streams back into arrival order.
+ */
+export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult {
+  let samples = 0;
+  let bytes = 0;
+  let seqStart = Infinity;
+  let seqEnd = -Infinity;
+  for (const b of batch.blocks) {
+    for (const c of b.chunks) {
+      seqStart = Math.min(seqStart, c.seq);
+      seqEnd = Math.max(seqEnd, c.seq + 1);
+    }
+  }
+  for (const g of batch.gaps) {
+    seqStart = Math.min(seqStart, g.seq);
+    seqEnd = Math.max(seqEnd, g.seq + 1);
+  }
+  if (seqStart === Infinity) return { samples: 0, bytes: 0 };
+  const insertBlock = db.prepare(
+    `INSERT INTO sample_blocks (session_id, stream_id, seq_start, seq_end, host_start, host_end, sample_count, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updateStream = db.prepare(
+    `UPDATE streams SET sample_count = sample_count + ?, block_count = block_count + 1, byte_count = byte_count + ?,
+       first_time = coalesce(first_time, ?), last_time = max(coalesce(last_time, ?), ?) WHERE id = ? AND session_id = ?`,
+  );
+  const insertGap = db.prepare(
+    `INSERT INTO gaps (session_id, stream_id, seq, start_time, end_time, missing_samples, reason, from_source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const b of batch.blocks) {
+      if (b.chunks.length === 0) continue;
+      const res = resolutionsOf(db, b.streamId);
+      const blob = encodeSampleBlock(b.chunks, res);
+      let n = 0;
+      for (const c of b.chunks) n += c.count;
+      const hostStart = b.chunks[0].hostTime;
+      const hostEnd = b.chunks[b.chunks.length - 1].hostTime;
+      insertBlock.run(batch.sessionId, b.streamId, seqStart, seqEnd, hostStart, hostEnd, n, blob);
+      const changed = updateStream.run(n, blob.length, hostStart, hostEnd, hostEnd, b.streamId, batch.sessionId).changes;
+      if (changed !== 1) throw new DbError('NotFound', `stream ${b.streamId} is not part of session ${batch.sessionId}`);
+      samples += n * res.length;
+      bytes += blob.length;
+    }
+    for (const g of batch.gaps) {
+      insertGap.run(
+        batch.sessionId,
+        g.streamId,
+        g.seq,
+        g.gap.startTime,
+        g.gap.endTime,
+        Math.max(0, Math.round(g.gap.missingSamples)),
+        g.gap.reason,
+        g.fromSource ? 1 : 0,
+      );
+    }
+  })();
+  return { samples, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markers, self-reports, predictions, filter settings
+
+export interface NewMarker {
+  time: number;
+  label: string;
+  source: MarkerSource;
+  duration?: number;
+}
+
+const MARKER_SOURCES: readonly MarkerSource[] = ['keyboard', 'udp', 'websocket', 'request', 'import', 'api'];
+
+function checkMarker(m: NewMarker): void {
+  requireFinite(m.time, 'marker time');
+  if (requireText(m.label, 'marker label', 1000).trim() === '') throw new DbError('Invalid', 'a marker needs a label');
+  if (!MARKER_SOURCES.includes(m.source)) throw new DbError('Invalid', `unknown marker source ${String(m.source)}`);
+  if (m.duration !== undefined && !(requireFinite(m.duration, 'marker duration') >= 0)) throw new DbError('Invalid', 'marker duration must be ≥ 0');
+}
+
+export function addMarker(db: WritableDb, sessionId: number, m: NewMarker): Marker {
+  requireSessionExists(db, sessionId);
+  checkMarker(m);
+  const duration = m.duration ?? 0;
+  const label = m.label.trim();
+  const id = Number(
+    db.prepare('INSERT INTO markers (session_id, time, duration, label, source) VALUES (?, ?, ?, ?, ?)').run(sessionId, m.time, duration, label, m.source)
+      .lastInsertRowid,
+  );
+  return { id, sessionId, time: m.time, duration, label, source: m.source };
+}
+
+interface MarkerRow {
+  id: number;
+  session_id: number;
+  time: number;
+  duration: number;
+  label: string;
+  source: MarkerSource;
+}
+const toMarker = (r: MarkerRow): Marker => ({
+  id: r.id,
+  sessionId: r.session_id,
+  time: r.time,
+  duration: r.duration,
+  label: r.label,
+  source: r.source,
+});
+
+export function listMarkers(db: ReadableDb, sessionId: number, fromTime = -Infinity, toTime = Infinity): Marker[] {
+  return db
+    .prepare<[number, number, number], MarkerRow>('SELECT * FROM markers WHERE session_id = ? AND time >= ? AND time <= ? ORDER BY time, id')
+    .all(requireId(sessionId), fromTime, toTime)
+    .map(toMarker);
+}
+
+export function deleteMarker(db: WritableDb, markerId: number): void {
+  if (db.prepare('DELETE FROM markers WHERE id = ?').run(requireId(markerId, 'marker id')).changes !== 1) throw new DbError('NotFound', `no marker ${markerId}`);
+}
+
+export interface NewSelfReport {
+  time: number;
+  valence: number;
+  arousal: number;
+  dominance: number;
+  text?: string;
+}
+
+export function addSelfReport(db: WritableDb, sessionId: number, r: NewSelfReport): SelfReport {
+  requireSessionExists(db, sessionId);
+  requireFinite(r.time, 'self-report time');
+  for (const k of ['valence', 'arousal', 'dominance'] as const) {
+    const v = r[k];
+    if (!Number.isInteger(v) || v < SAM_MIN || v > SAM_MAX) throw new DbError('Invalid', `${k} must be a whole number from ${SAM_MIN} to ${SAM_MAX}, got ${String(v)}`);
+  }
+  const text = requireText(r.text ?? '', 'self-report text', 10_000);
+  const id = Number(
+    db
+      .prepare('INSERT INTO self_reports (session_id, time, valence, arousal, dominance, text) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(sessionId, r.time, r.valence, r.arousal, r.dominance, text).lastInsertRowid,
+  );
+  return { id, sessionId, time: r.time, valence: r.valence, arousal: r.arousal, dominance: r.dominance, text };
+}
+
+export function listSelfReports(db: ReadableDb, sessionId: number): SelfReport[] {
+  return db
+    .prepare<[number], SelfReport>(
+      'SELECT id, session_id AS sessionId, time, valence, arousal, dominance, text FROM self_reports WHERE session_id = ? ORDER BY time, id',
+    )
+    .all(requireId(sessionId));
+}
+
+export interface NewPrediction {
+  modelId: string;
+  windowTime: number;
+  outputs: Record<string, number>;
+}
+
+export function addPredictions(db: WritableDb, sessionId: number, predictions: NewPrediction[]): number {
+  requireSessionExists(db, sessionId);
+  const insert = db.prepare('INSERT INTO predictions (session_id, model_id, window_time, outputs) VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const p of predictions) {
+      requireText(p.modelId, 'model id', 200);
+      requireFinite(p.windowTime, 'window time');
+      for (const [k, v] of Object.entries(p.outputs ?? {})) requireFinite(v, `output ${k}`);
+      insert.run(sessionId, p.modelId, p.windowTime, JSON.stringify(p.outputs));
+    }
+  })();
+  return predictions.length;
+}
+
+export function listPredictions(db: ReadableDb, sessionId: number, modelId?: string): Prediction[] {
+  const rows = db
+    .prepare<[number, string | null, string | null], { id: number; model_id: string; window_time: number; outputs: string }>(
+      'SELECT id, model_id, window_time, outputs FROM predictions WHERE session_id = ? AND (? IS NULL OR model_id = ?) ORDER BY window_time, id',
+    )
+    .all(requireId(sessionId), modelId ?? null, modelId ?? null);
+  return rows.map((r) => ({ id: r.id, sessionId, modelId: r.model_id, windowTime: r.window_time, outputs: JSON.parse(r.outputs) as Record<string, number> }));
+}
+
+export function addFilterSettings(db: WritableDb, sessionId: number, time: number, settings: Record<string, unknown>): void {
+  requireSessionExists(db, sessionId);
+  db.prepare('INSERT INTO filter_settings (session_id, time, settings) VALUES (?, ?, ?)').run(sessionId, requireFinite(time, 'time'), JSON.stringify(settings));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline and replay
+
+export function listGaps(db: ReadableDb, sessionId: number): SessionGap[] {
+  return db
+    .prepare<[number], SessionGap>(
+      `SELECT st.stream_key AS streamKey, st.modality, g.start_time AS startTime, g.end_time AS endTime,
+              g.missing_samples AS missingSamples, g.reason
+       FROM gaps g JOIN streams st ON st.id = g.stream_id WHERE g.session_id = ? ORDER BY g.start_time, g.id`,
+    )
+    .all(requireId(sessionId));
+}
+
+export function getTimeline(db: ReadableDb, sessionId: number): SessionTimeline {
+  const s = getSummary(db, sessionId);
+  return {
+    sessionId,
+    startTime: s.startTime,
+    endTime: s.endTime,
+    markers: listMarkers(db, sessionId),
+    selfReports: listSelfReports(db, sessionId),
+    gaps: listGaps(db, sessionId),
+  };
+}
+
+/** Host time (s) of the session's first and last stored chunk, or null when it holds none. */
+export function dataExtent(db: ReadableDb, sessionId: number): { first: number; last: number; firstSeq: number } | null {
+  const r = db
+    .prepare<[number], { first: number | null; last: number | null; first_seq: number | null }>(
+      'SELECT min(host_start) AS first, max(host_end) AS last, min(seq_start) AS first_seq FROM sample_blocks WHERE session_id = ?',
+    )
+    .get(requireId(sessionId))!;
+  return r.first === null ? null : { first: r.first, last: r.last!, firstSeq: r.first_seq! };
+}
+
+/**
+ * The seq at which to start reading so that every chunk arriving at or after `time` is delivered:
+ * the start of the first batch holding a chunk that arrived at or after `time`. Null past the end.
+ */
+export function seqAtTime(db: ReadableDb, sessionId: number, time: number): number | null {
+  const r = db
+    .prepare<[number, number], number>(
+      'SELECT seq_start FROM sample_blocks WHERE session_id = ? AND host_end >= ? ORDER BY host_end, seq_start LIMIT 1',
+    )
+    .pluck()
+    .get(requireId(sessionId), requireFinite(time, 'time'));
+  return r ?? null;
+}
+
+interface BlockRow {
+  stream_id: number;
+  seq_start: number;
+  data: Uint8Array;
+}
+
+/**
+ * Reads whole batches from `fromSeq` on (up to `maxBatches`), decodes them and returns their
+ * chunks and gaps, each in seq order: exactly the order the hub received them live.
+ */
+export function readReplayPage(db: ReadableDb, sessionId: number, fromSeq: number, maxBatches = DEFAULT_PAGE_BATCHES): ReplayPage {
+  requireId(sessionId);
+  const starts = db
+    .prepare<[number, number, number], number>(
+      'SELECT DISTINCT seq_start FROM sample_blocks WHERE session_id = ? AND seq_start >= ? ORDER BY seq_start LIMIT ?',
+    )
+    .pluck()
+    .all(sessionId, fromSeq, Math.max(1, maxBatches) + 1);
+  const gapStart = db
+    .prepare<[number, number], number | null>('SELECT min(seq) FROM gaps WHERE session_id = ? AND seq >= ?')
+    .pluck()
+    .get(sessionId, fromSeq) as number | null;
+  if (starts.length === 0 && gapStart === null) return { chunks: [], gaps: [], nextSeq: null };
+  const end = starts.length > maxBatches ? starts[maxBatches] : Number.MAX_SAFE_INTEGER;
+  const rows = db
+    .prepare<[number, number, number], BlockRow>(
+      'SELECT stream_id, seq_start, data FROM sample_blocks WHERE session_id = ? AND seq_start >= ? AND seq_start < ? ORDER BY seq_start, stream_id',
+    )
+    .all(sessionId, fromSeq, end);
+  const chunks: ReplayChunk[] = [];
+  for (const row of rows) {
+    for (const c of decodeSampleBlock(row.data, resolutionsOf(db, row.stream_id))) {
+      (c as ReplayChunk).streamId = row.stream_id;
+      chunks.push(c as ReplayChunk);
+    }
+  }
+  chunks.sort((a, b) => a.seq - b.seq);
+  const gaps = db
+    .prepare<[number, number, number], GapRow>(
+      'SELECT g.*, st.stream_key FROM gaps g JOIN streams st ON st.id = g.stream_id WHERE g.session_id = ? AND g.seq >= ? AND g.seq < ? ORDER BY g.seq',
+    )
+    .all(sessionId, fromSeq, end)
+    .map(toReplayGap);
+  return { chunks, gaps, nextSeq: end === Number.MAX_SAFE_INTEGER ? null : end };
+}
+
+interface GapRow {
+  stream_id: number;
+  stream_key: string;
+  seq: number;
+  start_time: number;
+  end_time: number;
+  missing_samples: number;
+  reason: GapReason;
+  from_source: number;
+}
+const toReplayGap = (g: GapRow): ReplayGap => ({
+  streamId: g.stream_id,
+  seq: g.seq,
+  fromSource: g.from_source === 1,
+  gap: { streamId: g.stream_key, startTime: g.start_time, endTime: g.end_time, missingSamples: g.missing_samples, reason: g.reason },
+});
+
+/** Chunks of one stream whose arrival time lies in [fromTime, toTime], in order (for export). */
+export function readStreamChunks(db: ReadableDb, streamId: number, fromTime = -Infinity, toTime = Infinity): StoredChunk[] {
+  const rows = db
+    .prepare<[number, number, number], BlockRow>(
+      'SELECT stream_id, seq_start, data FROM sample_blocks WHERE stream_id = ? AND host_start <= ? AND host_end >= ? ORDER BY host_start, seq_start',
+    )
+    .all(requireId(streamId, 'stream id'), toTime, fromTime);
+  const res = resolutionsOf(db, streamId);
+  const out: StoredChunk[] = [];
+  for (const row of rows) for (const c of decodeSampleBlock(row.data, res)) if (c.hostTime >= fromTime && c.hostTime <= toTime) out.push(c);
+  return out;
+}
+
+export function listStreamGaps(db: ReadableDb, streamId: number): Gap[] {
+  return db
+    .prepare<[number], GapRow>('SELECT g.*, st.stream_key FROM gaps g JOIN streams st ON st.id = g.stream_id WHERE g.stream_id = ? ORDER BY g.seq')
+    .all(requireId(streamId, 'stream id'))
+    .map((g) => toReplayGap(g).gap);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import: a whole recording in one transaction, so a failure leaves the database as it was.
+
+export interface ImportStream extends NewStream {
+  chunks: { deviceTime: number; hostTime: number; count: number; data: Float32Array }[];
+}
+
+export interface SessionImport {
+  session: Omit<NewSession, 'state' | 'origin'>;
+  streams: ImportStream[];
+  markers: NewMarker[];
+}
+
+export function importSession(db: WritableDb, imp: SessionImport): SessionSummary {
+  return db.transaction(() => {
+    const sessionId = createSession(db, { ...imp.session, origin: 'imported', state: 'complete' });
+    const streamIds = imp.streams.map((s) => addStream(db, sessionId, s));
+    // Merge every stream's chunks into one arrival order, as a recorder would have seen them live.
+    const all: { streamIdx: number; chunk: ImportStream['chunks'][number] }[] = [];
+    imp.streams.forEach((s, streamIdx) => s.chunks.forEach((chunk) => all.push({ streamIdx, chunk })));
+    all.sort((a, b) => a.chunk.hostTime - b.chunk.hostTime || a.streamIdx - b.streamIdx);
+    let seq = 0;
+    let i = 0;
+    while (i < all.length) {
+      const batchEnd = all[i].chunk.hostTime + IMPORT_BATCH_S;
+      const perStream = new Map<number, StoredChunk[]>();
+      while (i < all.length && all[i].chunk.hostTime < batchEnd) {
+        const { streamIdx, chunk } = all[i++];
+        const list = perStream.get(streamIdx) ?? [];
+        list.push({ ...chunk, seq: seq++ });
+        perStream.set(streamIdx, list);
+      }
+      appendBatch(db, {
+        sessionId,
+        blocks: [...perStream].map(([idx, chunks]) => ({ streamId: streamIds[idx], chunks })),
+        gaps: [],
+      });
+    }
+    for (const m of imp.markers) addMarker(db, sessionId, m);
+    if (imp.session.endTime == null) {
+      const last = db.prepare<[number], number | null>('SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(sessionId);
+      db.prepare('UPDATE sessions SET end_time = ? WHERE id = ?').run(last ?? imp.session.startTime, sessionId);
+    }
+    return getSummary(db, sessionId);
+  })();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function dbInfo(db: ReadableDb): DbInfo {
+  const path = db.name;
+  let size = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      size += statSync(path + suffix).size;
+    } catch {
+      // no WAL file right now
+    }
+  }
+  return { path, sizeBytes: size, schemaVersion: schemaVersion(db), readonly: db.readonly || Boolean(db.pragma('query_only', { simple: true })) };
+}
+
+/** Writes the WAL back into the main file (called at clean shutdown, and after big deletes). */
+export function checkpoint(db: WritableDb): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The protocol: every method the worker answers, split by whether it writes.
+
+export const readMethods = {
+  listSessions,
+  listTags,
+  getSummary,
+  getSession,
+  getTimeline,
+  listMarkers,
+  listSelfReports,
+  listPredictions,
+  listGaps,
+  listStreamGaps,
+  dataExtent,
+  seqAtTime,
+  readReplayPage,
+  readStreamChunks,
+  dbInfo,
+  abandonRecording,
+};
+
+export const writeMethods = {
+  createSession,
+  finishSession,
+  updateSession,
+  deleteSession,
+  addStream,
+  setClockModel,
+  appendBatch,
+  addMarker,
+  deleteMarker,
+  addSelfReport,
+  addPredictions,
+  addFilterSettings,
+  importSession,
+  checkpoint,
+};
+
+export const dbMethods = { ...readMethods, ...writeMethods };
+export type DbMethods = typeof dbMethods;
+export type DbMethodName = keyof DbMethods;

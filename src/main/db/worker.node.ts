@@ -1,0 +1,86 @@
+// The DB worker: the only code that opens the recordings database. It answers typed requests
+// (method name + arguments, see server.ts) one at a time on its own thread, so the main thread
+// (hub, transports, UI requests) never waits on disk. Slow requests are logged.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LogEntry } from '../../shared/log.types';
+import { DbError, toDbError } from './db-error';
+import { DEFAULT_SLOW_QUERY_MS } from './db.types';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './db-protocol';
+import { openDatabase, type OpenedDatabase } from './open-database';
+import { SampleCodecError } from './sample-codec';
+import { checkpoint, dbInfo, dbMethods, writeMethods } from './server';
+
+const port = parentPort;
+if (!port) throw new Error('worker.node.ts must run as a worker thread');
+const init = workerData as WorkerInit;
+const slowMs = init.options.slowQueryMs ?? DEFAULT_SLOW_QUERY_MS;
+
+function post(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(msg, transfer);
+}
+
+function wire(err: unknown) {
+  if (err instanceof SampleCodecError) return new DbError('Corrupted', `stored sample data is damaged: ${err.message}`).toWire();
+  return toDbError(err, init.path).toWire();
+}
+
+/** Typed-array buffers in a result, moved to the main thread instead of copied. */
+function transferables(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): Set<ArrayBuffer> {
+  if (depth > 4 || value === null || typeof value !== 'object') return out;
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer && value.byteLength === value.buffer.byteLength) out.add(value.buffer);
+    return out;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) transferables(v, out, depth + 1);
+  return out;
+}
+
+let opened: OpenedDatabase | null = null;
+try {
+  opened = openDatabase(init.path, init.options);
+  post({ type: 'ready', info: dbInfo(opened.db) });
+} catch (err) {
+  post({ type: 'failed', error: wire(err) });
+}
+
+const writeNames = new Set(Object.keys(writeMethods));
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'close') {
+    if (opened) {
+      try {
+        if (opened.writable) checkpoint(opened.writable);
+      } catch {
+        // Locked or full: the WAL stays and is replayed at next open; nothing is lost.
+      }
+      opened.db.close();
+      opened = null;
+    }
+    post({ type: 'closed' });
+    port.close();
+    return;
+  }
+  const started = performance.now();
+  let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    if (!opened) throw new DbError('Closed', 'the database is not open');
+    const fn = (dbMethods as Record<string, (db: unknown, ...args: unknown[]) => unknown>)[msg.method];
+    if (typeof fn !== 'function') throw new DbError('Logic', `unknown database method ${msg.method}`);
+    if (writeNames.has(msg.method) && !opened.writable) {
+      throw new DbError('Readonly', `The recordings database ${init.path} is open read-only; ${msg.method} needs to write.`);
+    }
+    const value = fn(opened.writable ?? opened.db, ...msg.args);
+    reply = { type: 'result', id: msg.id, ok: true, value };
+    transfer = [...transferables(value)];
+  } catch (err) {
+    reply = { type: 'result', id: msg.id, ok: false, error: wire(err) };
+  }
+  const ms = performance.now() - started;
+  if (ms > slowMs) {
+    // Logged before the reply, so whoever awaits the request sees the log line first.
+    const entry: LogEntry = { time: Date.now() / 1000, level: 'warn', source: 'db', message: `slow query: ${msg.method} took ${ms.toFixed(1)} ms` };
+    post({ type: 'log', entry });
+  }
+  post(reply, transfer);
+});

@@ -1,0 +1,250 @@
+// Recorded sessions as every runtime sees them: the library, markers, self-reports, predictions,
+// recording and replay status. Times are on the shared host clock (Unix seconds, see HostClock).
+import type { GapReason, Modality, StreamInfo } from './stream.types';
+
+/** How a session came to be. */
+export type SessionOrigin = 'recorded' | 'imported';
+
+/**
+ * 'recording': a recorder is writing it now. 'complete': stopped cleanly.
+ * 'interrupted': the app died (or the disk filled) before it was stopped; the data up to the last
+ * commit is there and its end is the last stored sample.
+ */
+export type SessionState = 'recording' | 'complete' | 'interrupted';
+
+export interface SessionSummary {
+  id: number;
+  name: string;
+  subjectId: string;
+  /** Host time (s) the session starts. */
+  startTime: number;
+  /** Host time (s) it ends; for an interrupted session, the last stored sample. */
+  endTime: number;
+  state: SessionState;
+  origin: SessionOrigin;
+  /** For an imported session: the file it came from. */
+  sourceFile: string | null;
+  notes: string;
+  /** Sorted, unique, trimmed. */
+  tags: string[];
+  appVersion: string;
+  streamCount: number;
+  sampleCount: number;
+  markerCount: number;
+  selfReportCount: number;
+  /** Bytes this session takes in the database (sample data plus an estimate of row overhead). */
+  diskBytes: number;
+}
+
+export interface SessionDevice {
+  /** The device id it had while recording ('sim-eeg-1', 'muse-1A2B'). */
+  deviceKey: string;
+  name: string;
+  model: string;
+  serial: string;
+  transport: string;
+}
+
+/** The online clock model (device → host) in force when the stream was recorded. */
+export interface ClockModelInfo {
+  /** host = offset + slope × device. */
+  offsetS: number;
+  slope: number;
+  /** Free-form description of the estimator ('robust-linear', 'file'). */
+  kind: string;
+}
+
+export interface SessionStream {
+  /** Row id in the database (a stream whose layout changed mid-session gets a second row). */
+  id: number;
+  info: StreamInfo;
+  deviceKey: string;
+  /** Electrode position per channel ('' where unknown), same order as info.channels. */
+  montagePositions: string[];
+  clockModel: ClockModelInfo | null;
+  sampleCount: number;
+  /** Host time (s) of the first and last stored chunk's arrival. */
+  firstTime: number | null;
+  lastTime: number | null;
+}
+
+export interface SessionDetail extends SessionSummary {
+  devices: SessionDevice[];
+  streams: SessionStream[];
+  /** The conditioning settings in force, each from the time it was applied. */
+  filterSettings: FilterSettingsEntry[];
+}
+
+export interface FilterSettingsEntry {
+  time: number;
+  /** Whatever the pipeline reports as its settings (notch, band-pass, montage, window length…). */
+  settings: Record<string, unknown>;
+}
+
+/** Who put a marker there. */
+export type MarkerSource = 'keyboard' | 'udp' | 'websocket' | 'request' | 'import' | 'api';
+
+export interface Marker {
+  id: number;
+  sessionId: number;
+  /** Host time (s). */
+  time: number;
+  /** Seconds; 0 for an instant event. */
+  duration: number;
+  label: string;
+  source: MarkerSource;
+}
+
+/** Self-Assessment Manikin ratings run 1 … 9. */
+export const SAM_MIN = 1;
+export const SAM_MAX = 9;
+
+export interface SelfReport {
+  id: number;
+  sessionId: number;
+  /** Host time (s) the report was given. */
+  time: number;
+  valence: number;
+  arousal: number;
+  dominance: number;
+  text: string;
+}
+
+export interface Prediction {
+  id: number;
+  sessionId: number;
+  modelId: string;
+  /** Host time (s) of the window's first sample. */
+  windowTime: number;
+  outputs: Record<string, number>;
+}
+
+export interface SessionGap {
+  streamKey: string;
+  modality: Modality;
+  startTime: number;
+  endTime: number;
+  missingSamples: number;
+  reason: GapReason;
+}
+
+/** Everything a replay timeline draws. */
+export interface SessionTimeline {
+  sessionId: number;
+  startTime: number;
+  endTime: number;
+  markers: Marker[];
+  selfReports: SelfReport[];
+  gaps: SessionGap[];
+}
+
+export interface SessionQuery {
+  /** Matches name, subject, notes or a tag (case-insensitive substring). */
+  text?: string;
+  subjectId?: string;
+  /** Exact tag. */
+  tag?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SessionUpdate {
+  name?: string;
+  subjectId?: string;
+  notes?: string;
+  tags?: string[];
+}
+
+export interface RecordingOptions {
+  name?: string;
+  subjectId?: string;
+  tags?: string[];
+  notes?: string;
+}
+
+export type RecordingState = 'idle' | 'recording' | 'stopping' | 'failed';
+
+export interface RecordingStatus {
+  state: RecordingState;
+  sessionId: number | null;
+  name: string | null;
+  startTime: number | null;
+  /** Samples (per channel × channels) committed to disk so far. */
+  committedSamples: number;
+  /** Bytes of sample data committed so far. */
+  committedBytes: number;
+  /** Host time of the last commit. */
+  lastCommitTime: number | null;
+  /** Why the last recording stopped by itself (disk full, locked, read-only…); cleared on start. */
+  error: { kind: DbErrorKind; message: string } | null;
+}
+
+/** Playback speed: a multiple of real time, or 'max' (as fast as the pipeline takes it). */
+export type ReplaySpeed = number | 'max';
+export const REPLAY_MIN_SPEED = 0.25;
+export const REPLAY_MAX_SPEED = 16;
+export const REPLAY_SPEEDS: readonly ReplaySpeed[] = [0.25, 0.5, 1, 2, 4, 8, 16, 'max'];
+
+export type ReplayState = 'closed' | 'paused' | 'playing' | 'ended' | 'failed';
+
+export interface ReplayStatus {
+  state: ReplayState;
+  sessionId: number | null;
+  /** Host time (s) of the last delivered chunk (the playhead). */
+  position: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  speed: ReplaySpeed;
+  error: string | null;
+}
+
+export type ExportFormat = 'edf' | 'bdf' | 'csv';
+
+export interface ExportRequest {
+  sessionId: number;
+  format: ExportFormat;
+  /** Output file (EDF/BDF) or folder-less file path (CSV: one file per stream, suffixed). */
+  path: string;
+  /** Host-time range (s); defaults to the whole session. */
+  fromTime?: number;
+  toTime?: number;
+}
+
+export interface ExportResult {
+  files: string[];
+  bytes: number;
+  samples: number;
+  annotations: number;
+}
+
+export interface ImportRequest {
+  path: string;
+  name?: string;
+  subjectId?: string;
+  tags?: string[];
+}
+
+export interface DbInfo {
+  path: string;
+  sizeBytes: number;
+  schemaVersion: number;
+  readonly: boolean;
+}
+
+/**
+ * Kinds of database failure, each with its own message to the user (SQLite result codes mapped
+ * in src/main/db/db-error.ts).
+ */
+export type DbErrorKind =
+  | 'Corrupted' // not a database, or damaged
+  | 'Readonly' // the file or its folder cannot be written
+  | 'Locked' // another process holds the database
+  | 'DiskFull' // the disk (or the configured size limit) is full
+  | 'NewerSchema' // written by a newer HeartMind: refused, never modified
+  | 'CantOpen' // the path cannot be opened or created
+  | 'Io' // the operating system failed a read or write
+  | 'NotFound' // no such session / stream
+  | 'Invalid' // a request with bad arguments
+  | 'Closed' // the database worker is gone
+  | 'Logic' // a bug: SQL misuse, constraint violation
+  | 'Unknown';
