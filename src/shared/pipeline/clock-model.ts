@@ -1,0 +1,284 @@
+// Online device-clock → host-clock model: host = device + offset + drift·(device − anchor).
+//
+// Each chunk gives one observation (d, h): the device time of its last sample and the host time
+// it arrived (minus the stream's known transport latency). Arrival is always late by a positive,
+// jittery delay, so the true mapping is the LOWER ENVELOPE of the observations, not their mean.
+// The model therefore:
+//   1. keeps the minimum of (h − d) in each `bucketSec` of device time (many packets → one point
+//      close to the envelope; removes most of the jitter at once);
+//   2. fits a line to the last `windowSec` of bucket minima by weighted quantile regression at a
+//      low quantile τ (pinball loss), with exponential forgetting (half-life `halfLifeSec`). The
+//      τ-quantile tracks the envelope yet ignores up to a fraction τ of points that fall below it
+//      (device timestamp noise), and all points above it (radio stalls, bursts);
+//   3. estimates only the offset, with the drift held at its prior, until the buckets span
+//      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise);
+//   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
+//      the new observation, the drift (a property of the crystal) is kept.
+// Pure and deterministic: the state is a function of the observation sequence only.
+
+export interface ClockModelOptions {
+  bucketSec: number;
+  windowSec: number;
+  halfLifeSec: number;
+  quantile: number;
+  minSlopeSpanSec: number;
+  maxDriftPpm: number;
+}
+
+export const CLOCK_MODEL_DEFAULTS: ClockModelOptions = {
+  bucketSec: 1,
+  windowSec: 120,
+  halfLifeSec: 60,
+  quantile: 0.05,
+  minSlopeSpanSec: 10,
+  maxDriftPpm: 1000,
+};
+
+/** A snapshot for the device panel and the recorder. */
+export interface ClockEstimate {
+  /** host − device (s) at the latest observation. */
+  offsetSec: number;
+  /** Device clock rate error seen from the host, ppm (positive: device clock slow, host advances more). */
+  driftPpm: number;
+  /** Whether the drift has been estimated (enough span) or is still the prior. */
+  driftEstimated: boolean;
+  observations: number;
+  /** Times the model was re-anchored (clock resets/jumps). */
+  resets: number;
+  /** Median of recent (arrival − model) residuals, ms: the typical transport delay beyond the envelope. */
+  medianDelayMs: number;
+}
+
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+/** Search half-width around the previous drift (ppm); the full ±maxDrift range is searched when the optimum sits on its edge. */
+const LOCAL_SEARCH_PPM = 20;
+
+export class ClockModel {
+  readonly opts: ClockModelOptions;
+  /** Reference point: all arithmetic is on (d − xRef, h − yRef) to keep precision with epoch times. */
+  private xRef = 0;
+  private yRef = 0;
+  private anchored = false;
+  // Fitted model in relative coordinates: z = y − x = a + c·(x − xA).
+  private a = 0;
+  private c = 0;
+  private xA = 0;
+  private driftEstimated = false;
+  // Closed buckets, oldest first (x at the bucket's minimum, z minimum).
+  private bx: number[] = [];
+  private bz: number[] = [];
+  private curBucket = -Infinity;
+  private curX = 0;
+  private curZ = Infinity;
+  private lastX = 0;
+  private nObs = 0;
+  private nResets = 0;
+  // Recent residuals (arrival − model) for the delay statistic.
+  private readonly recent = new Float64Array(64);
+  private recentN = 0;
+  // Scratch for the quantile search.
+  private rs: Float64Array = new Float64Array(0);
+  private ws: Float64Array = new Float64Array(0);
+  /** Residual order, kept between evaluations: neighbouring drifts give nearly sorted residuals. */
+  private idx: Int32Array = new Int32Array(0);
+  private idxN = 0;
+
+  constructor(opts: Partial<ClockModelOptions> = {}) {
+    this.opts = { ...CLOCK_MODEL_DEFAULTS, ...opts };
+  }
+
+  get ready(): boolean {
+    return this.anchored;
+  }
+
+  /** host time of device time d. */
+  toHost(d: number): number {
+    const x = d - this.xRef;
+    return this.yRef + x + this.a + this.c * (x - this.xA);
+  }
+
+  /** device time of host time h (inverse of toHost). */
+  toDevice(h: number): number {
+    const y = h - this.yRef;
+    return this.xRef + (y - this.a + this.c * this.xA) / (1 + this.c);
+  }
+
+  /** arrival − model for an observation: ≥ 0 when the model holds (the transport delay). */
+  residual(d: number, h: number): number {
+    return h - this.toHost(d);
+  }
+
+  /** Starts over from (d, h), keeping the drift estimate (the crystal has not changed). */
+  reanchor(d: number, h: number): void {
+    if (this.anchored) this.nResets++;
+    this.xRef = d;
+    this.yRef = h;
+    this.a = 0;
+    this.xA = 0;
+    this.bx = [];
+    this.bz = [];
+    this.idxN = 0;
+    this.curBucket = -Infinity;
+    this.curZ = Infinity;
+    this.lastX = 0;
+    this.anchored = true;
+    this.recentN = 0;
+    this.addToBucket(0, 0);
+  }
+
+  observe(d: number, h: number): void {
+    this.nObs++;
+    if (!this.anchored) {
+      this.reanchor(d, h);
+      return;
+    }
+    const res = this.residual(d, h);
+    this.recent[this.recentN++ % this.recent.length] = res;
+    const x = d - this.xRef;
+    const z = h - this.yRef - x;
+    const closed = this.addToBucket(x, z);
+    // During start-up refit on every observation (the offset is still settling); afterwards once
+    // per closed bucket, which is where new information about the envelope appears.
+    if (closed || this.bx.length < 3) this.refit();
+  }
+
+  /** Returns true when a bucket was closed. */
+  private addToBucket(x: number, z: number): boolean {
+    const b = Math.floor(x / this.opts.bucketSec);
+    let closed = false;
+    if (b !== this.curBucket) {
+      if (this.curBucket !== -Infinity && this.curZ !== Infinity) {
+        this.bx.push(this.curX);
+        this.bz.push(this.curZ);
+        const maxBuckets = Math.max(2, Math.round(this.opts.windowSec / this.opts.bucketSec));
+        if (this.bx.length > maxBuckets) {
+          this.bx.splice(0, this.bx.length - maxBuckets);
+          this.bz.splice(0, this.bz.length - maxBuckets);
+        }
+        closed = true;
+      }
+      this.curBucket = b;
+      this.curZ = Infinity;
+    }
+    if (z < this.curZ) {
+      this.curZ = z;
+      this.curX = x;
+    }
+    if (x > this.lastX) this.lastX = x;
+    return closed;
+  }
+
+  private refit(): void {
+    // Points: closed buckets plus the open one (its minimum so far).
+    const n = this.bx.length + 1;
+    if (this.rs.length < n) {
+      this.rs = new Float64Array(2 * n);
+      this.ws = new Float64Array(2 * n);
+    }
+    const xs = this.bx.concat(this.curX);
+    const zs = this.bz.concat(this.curZ);
+    const xLast = this.lastX;
+    const ln2h = Math.LN2 / this.opts.halfLifeSec;
+    const w = this.ws;
+    for (let i = 0; i < n; i++) w[i] = Math.exp(-(xLast - xs[i]) * ln2h);
+    const span = xs[n - 1] - xs[0];
+    this.xA = xLast;
+    if (span >= this.opts.minSlopeSpanSec && n >= 3) {
+      const m = this.opts.maxDriftPpm * 1e-6;
+      if (this.driftEstimated) {
+        const d = LOCAL_SEARCH_PPM * 1e-6;
+        const lo = Math.max(-m, this.c - d);
+        const hi = Math.min(m, this.c + d);
+        const c = this.search(xs, zs, n, lo, hi, 30);
+        const edge = (hi - lo) * 0.01;
+        this.c = (c - lo < edge && lo > -m) || (hi - c < edge && hi < m) ? this.search(xs, zs, n, -m, m, 45) : c;
+      } else {
+        this.c = this.search(xs, zs, n, -m, m, 45);
+      }
+      this.driftEstimated = true;
+    }
+    this.a = this.quantileOffset(xs, zs, n, this.c);
+  }
+
+  /** Golden-section search of the (convex, piecewise-linear) loss over drift in [lo, hi]. */
+  private search(xs: number[], zs: number[], n: number, lo: number, hi: number, iterations: number): number {
+    let c1 = hi - GOLDEN * (hi - lo);
+    let c2 = lo + GOLDEN * (hi - lo);
+    let f1 = this.loss(xs, zs, n, c1);
+    let f2 = this.loss(xs, zs, n, c2);
+    for (let it = 0; it < iterations; it++) {
+      if (f1 <= f2) {
+        hi = c2;
+        c2 = c1;
+        f2 = f1;
+        c1 = hi - GOLDEN * (hi - lo);
+        f1 = this.loss(xs, zs, n, c1);
+      } else {
+        lo = c1;
+        c1 = c2;
+        f1 = f2;
+        c2 = lo + GOLDEN * (hi - lo);
+        f2 = this.loss(xs, zs, n, c2);
+      }
+    }
+    return (lo + hi) / 2;
+  }
+
+  /** Weighted τ-quantile of z − c·(x − xA): the best offset for drift c. */
+  private quantileOffset(xs: number[], zs: number[], n: number, c: number): number {
+    const r = this.rs;
+    for (let i = 0; i < n; i++) r[i] = zs[i] - c * (xs[i] - this.xA);
+    if (this.idx.length < n) this.idx = new Int32Array(2 * n);
+    const idx = this.idx;
+    if (this.idxN !== n) {
+      for (let i = 0; i < n; i++) idx[i] = i;
+      this.idxN = n;
+    }
+    // Insertion sort (stable, ties by index): O(n) on the nearly sorted order of the last call.
+    for (let i = 1; i < n; i++) {
+      const v = idx[i];
+      const rv = r[v];
+      let j = i - 1;
+      while (j >= 0 && (r[idx[j]] > rv || (r[idx[j]] === rv && idx[j] > v))) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = v;
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) total += this.ws[i];
+    const target = this.opts.quantile * total;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += this.ws[idx[i]];
+      if (acc >= target) return r[idx[i]];
+    }
+    return r[idx[n - 1]];
+  }
+
+  /** Weighted pinball loss of the best line with drift c. */
+  private loss(xs: number[], zs: number[], n: number, c: number): number {
+    const a = this.quantileOffset(xs, zs, n, c);
+    const tau = this.opts.quantile;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const e = this.rs[i] - a;
+      s += this.ws[i] * (e >= 0 ? tau * e : (tau - 1) * e);
+    }
+    return s;
+  }
+
+  estimate(): ClockEstimate {
+    const k = Math.min(this.recentN, this.recent.length);
+    const sorted = Array.from(this.recent.subarray(0, k)).sort((p, q) => p - q);
+    const dLast = this.xRef + this.lastX;
+    return {
+      offsetSec: this.toHost(dLast) - dLast,
+      driftPpm: this.c * 1e6,
+      driftEstimated: this.driftEstimated,
+      observations: this.nObs,
+      resets: this.nResets,
+      medianDelayMs: k > 0 ? sorted[k >> 1] * 1000 : NaN,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+// The clock model under offset, drift, positive jittery delays, loss, timestamp noise and resets.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClockModel } from '../../../src/shared/pipeline/clock-model';
+
+/** Small deterministic PRNG (tests only). */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Scenario {
+  packetHz: number;
+  driftPpm: number;
+  offsetSec: number;
+  jitterMeanMs: number;
+  loss?: number;
+  tsNoiseMs?: number;
+  seconds: number;
+  /** Drift change per hour (ppm), e.g. warming up. */
+  driftRampPpmPerHour?: number;
+  seed?: number;
+}
+
+/** Runs a scenario; returns the worst |model − truth| (ms) after `settleSec`, sampled every packet. */
+function run(s: Scenario, settleSec = 30) {
+  const r = rng(s.seed ?? 1);
+  const m = new ClockModel();
+  const H0 = 1.7e9; // host epoch (Unix seconds)
+  let worst = 0;
+  let worstAt = 0;
+  // device(t) = offset + ∫(1 + drift(t))dt; here integrated per packet step.
+  let d = 5e8 + s.offsetSec;
+  let t = 0;
+  const dt = 1 / s.packetHz;
+  while (t < s.seconds) {
+    const drift = (s.driftPpm + ((s.driftRampPpmPerHour ?? 0) * t) / 3600) * 1e-6;
+    t += dt;
+    d += dt * (1 + drift);
+    if (r() < (s.loss ?? 0)) continue;
+    const delay = -Math.log(1 - r()) * (s.jitterMeanMs / 1000);
+    const stamp = d + (s.tsNoiseMs ? (r() - 0.5) * 2 * (s.tsNoiseMs / 1000) : 0);
+    m.observe(stamp, H0 + t + delay);
+    if (t > settleSec) {
+      const err = Math.abs(m.toHost(d) - (H0 + t)) * 1000;
+      if (err > worst) {
+        worst = err;
+        worstAt = t;
+      }
+    }
+  }
+  return { worst, worstAt, model: m };
+}
+
+describe('ClockModel', () => {
+  test('Muse-like: 21 packets/s, +45 ppm, 8 ms mean jitter, 1 % loss: within 1 ms over an hour', () => {
+    const { worst, model } = run({ packetHz: 21.33, driftPpm: 45, offsetSec: -3.2, jitterMeanMs: 8, loss: 0.01, seconds: 3600 });
+    assert.ok(worst < 1, `worst error ${worst.toFixed(3)} ms`);
+    const e = model.estimate();
+    assert.ok(Math.abs(e.driftPpm + 45 / (1 + 45e-6)) < 2, `drift ${e.driftPpm}`); // host/device rate = 1/(1+drift)
+    assert.ok(e.driftEstimated);
+  });
+
+  test('Polar-like: one frame per 0.56 s, −30 ppm, 15 ms mean jitter, 2 % loss: within 3 ms (of a 5 ms sample)', () => {
+    // Sparse frames with a pessimistic jitter: ~2 frames per bucket, so the envelope is noisier
+    // (median error ≈ 0.5 ms, worst ≈ 2.5 ms over the hour).
+    const { worst } = run({ packetHz: 130 / 73, driftPpm: -30, offsetSec: 1234.5, jitterMeanMs: 15, loss: 0.02, seconds: 3600 });
+    assert.ok(worst < 3, `worst error ${worst.toFixed(3)} ms`);
+  });
+
+  test('a drift that changes (warming crystal, 20 ppm per hour) is tracked', () => {
+    const { worst } = run({ packetHz: 20, driftPpm: 10, offsetSec: 0, jitterMeanMs: 5, seconds: 3600, driftRampPpmPerHour: 20 });
+    assert.ok(worst < 1, `worst error ${worst.toFixed(3)} ms`);
+  });
+
+  test('device timestamp noise (±1 ms) below the envelope does not pull the fit down far', () => {
+    const { worst } = run({ packetHz: 20, driftPpm: 25, offsetSec: 0, jitterMeanMs: 10, tsNoiseMs: 1, seconds: 1800 });
+    assert.ok(worst < 2, `worst error ${worst.toFixed(3)} ms`);
+  });
+
+  test('start-up: the first observation anchors the model; offset settles within seconds', () => {
+    const m = new ClockModel();
+    assert.equal(m.ready, false);
+    m.observe(100, 1000.010);
+    assert.equal(m.ready, true);
+    assert.ok(Math.abs(m.toHost(100) - 1000.010) < 1e-9);
+    // a later, less delayed observation lowers the envelope
+    m.observe(100.5, 1000.502);
+    assert.ok(Math.abs(m.toHost(100.5) - 1000.502) < 1e-9);
+    assert.ok(Math.abs(m.toDevice(m.toHost(123.456)) - 123.456) < 1e-9);
+  });
+
+  test('toDevice inverts toHost with drift', () => {
+    const { model } = run({ packetHz: 20, driftPpm: 500, offsetSec: 7, jitterMeanMs: 3, seconds: 120 });
+    for (const d of [5e8, 5e8 + 60.123, 5e8 + 1e4]) assert.ok(Math.abs(model.toDevice(model.toHost(d)) - d) < 1e-6);
+  });
+
+  test('reanchor keeps the drift, restarts the offset', () => {
+    const { model } = run({ packetHz: 20, driftPpm: 80, offsetSec: 0, jitterMeanMs: 3, seconds: 300 });
+    const before = model.estimate();
+    model.reanchor(0, 2e9);
+    const after = model.estimate();
+    assert.equal(after.driftPpm, before.driftPpm);
+    assert.equal(after.resets, 1);
+    assert.ok(Math.abs(model.toHost(0) - 2e9) < 1e-9);
+  });
+
+  test('robust to a radio stall: a burst of packets delayed by 2 s does not move the envelope', () => {
+    const m = new ClockModel();
+    let worst = 0;
+    for (let i = 0; i < 20 * 600; i++) {
+      const t = i / 20;
+      const stall = t > 300 && t < 305 ? 305 - t : 0; // packets held back, then released together
+      m.observe(t, 1e9 + t + 0.004 + stall);
+      if (t > 30) worst = Math.max(worst, Math.abs(m.toHost(t) - (1e9 + t)));
+    }
+    assert.ok(worst < 0.005, `worst ${worst}`);
+  });
+});
