@@ -1,0 +1,5 @@
+// EDF / EDF+ / BDF / BDF+ reading and writing.
+export * from './edf.types';
+export { parseEdfHeader, needsFloat64 } from './edf-header';
+export { parseEdf, parseEdfAnnotations, decodeEdfSamples } from './edf-data';
+export { importEdf } from './edf-import';

@@ -1,0 +1,239 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FormatError } from '../../../../src/shared/formats/format-error';
+import { importEdf, parseEdf, parseEdfHeader } from '../../../../src/shared/formats/edf';
+import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
+import { mneMissing, readWithMne } from '../mne-reference';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const skip = !existsSync(DATA) && 'needs ../shared/data';
+const file = (rel: string) => path.join(DATA, rel);
+const read = (rel: string) => new Uint8Array(readFileSync(file(rel)));
+
+function throwsFormat(fn: () => unknown, code: string, fileName: string, detail?: RegExp) {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.fileName, fileName);
+    if (detail) assert.match(e.message, detail);
+    return true;
+  });
+}
+
+/** Every channel of a contiguous recording, in file order: label, SI scale, resolution and data. */
+function flatChannels(r: ImportedRecording) {
+  const out: { label: string; si: number; res: number; offset: number; data: Float32Array | Float64Array }[] = [];
+  for (const s of r.streams) {
+    assert.equal(s.segments.length, 1);
+    const seg = s.segments[0];
+    s.channels.forEach((c, k) => {
+      const si = c.unit === 'uV' ? 1e-6 : c.unit === 'mV' ? 1e-3 : 1;
+      out.push({ label: c.label, si, res: c.resolution, offset: c.offset, data: seg.data.subarray(k * seg.count, (k + 1) * seg.count) });
+    });
+  }
+  return out;
+}
+
+describe('parseEdfHeader', () => {
+  test('EEGMAT Subject00_1: EDF+C, 21 signals + annotations, 182 records of 1 s', { skip }, () => {
+    const h = parseEdfHeader(read('edf-eegmat/Subject00_1.edf'), 'Subject00_1.edf');
+    assert.deepEqual([h.variant, h.plus, h.recordCount, h.recordDurationS, h.signals.length, h.headerBytes], ['edf', 'C', 182, 1, 22, 5888]);
+    const fp1 = h.signals[0];
+    assert.deepEqual([fp1.label, fp1.physicalDimension, fp1.physicalMin, fp1.physicalMax, fp1.digitalMin, fp1.digitalMax, fp1.samplesPerRecord, fp1.rateHz], ['EEG Fp1', 'uV', -45.1698, 59.35658, -32768, 32767, 500, 500]);
+    assert.equal(fp1.prefiltering, 'HP:0.500000Hz LP:45.000000Hz RF:50Hz');
+    assert.equal(h.signals[20].label, 'ECG ECG');
+    assert.equal(h.signals[20].physicalDimension, 'mV');
+    assert.equal(h.signals[21].isAnnotation, true);
+    assert.deepEqual(h.patient, { code: '0', sex: 'M', birthdate: '01-JAN-1990', name: 'Subject0' });
+    assert.equal(h.recording.equipment, 'NeuroCom Professional 3.0.0');
+    assert.equal(h.startTime, Date.UTC(2011, 0, 1) / 1000);
+    assert.deepEqual(h.warnings, []);
+  });
+
+  test('BDF: 24-bit, header from the BIOSEMI signature, 10 records', { skip }, () => {
+    const h = parseEdfHeader(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
+    assert.deepEqual([h.variant, h.bytesPerSample, h.recordCount, h.signals.map((s) => s.label)], ['bdf', 3, 10, ['C3', 'C4', 'Cz', 'Status']]);
+    assert.equal(h.startTime, Date.UTC(2015, 2, 19, 8, 4, 1) / 1000);
+  });
+
+  test('a fractional record duration gives the exact rate (9.59375 s × 1228 samples = 128 Hz)', { skip }, () => {
+    const h = parseEdfHeader(read('edf-mne/test_edf_stim_channel.edf'), 'x.edf');
+    assert.equal(h.recordDurationS, 9.59375);
+    assert.equal(h.signals[0].rateHz, 128);
+    assert.equal(h.plus, null);
+  });
+});
+
+describe('EDF/BDF against MNE-Python', { skip: skip || mneMissing() }, () => {
+  const rels = [
+    'edf-eegmat/Subject00_1.edf',
+    'edf-eegmat/Subject04_1.edf',
+    'edf-eegmat/Subject10_2.edf',
+    'edf-eegmmidb/S001R04.edf',
+    'edf-mne/test_edf_stim_channel.edf',
+    'edf-mne/test_bdf_stim_channel.bdf',
+  ];
+  const mne = skip || mneMissing() ? [] : readWithMne(rels.map(file));
+  rels.forEach((rel, k) => {
+    test(`${rel}: same channels, rate, start, every sample within the quantisation, same annotations`, () => {
+      const ref = mne[k];
+      const r = importEdf(read(rel), path.basename(rel));
+      const chans = flatChannels(r);
+      assert.deepEqual(chans.map((c) => c.label).sort(), [...ref.chNames].sort());
+      assert.equal(r.streams[0].rateHz, ref.sfreq);
+      assert.equal(r.startTime, ref.measDate);
+      let worst = 0;
+      for (const c of chans) {
+        const m = ref.chNames.indexOf(c.label);
+        const mneRow = ref.data.subarray(m * ref.nTimes, (m + 1) * ref.nTimes);
+        assert.equal(c.data.length, ref.nTimes, c.label);
+        for (let i = 0; i < ref.nTimes; i++) {
+          // both sides must name the same integer count
+          let ours = Math.round((c.data[i] - c.offset) / c.res);
+          let theirs = Math.round((mneRow[i] / c.si - c.offset) / c.res);
+          // MNE keeps bits 0-16 of a BDF Status line; we keep all 24 (the system bits too)
+          if (c.label === 'Status') [ours, theirs] = [ours & (2 ** 17 - 1), theirs];
+          if (ours !== theirs) assert.fail(`${c.label}[${i}]: ours ${c.data[i]} vs MNE ${mneRow[i] / c.si}`);
+          if (c.label !== 'Status') worst = Math.max(worst, Math.abs(c.data[i] - mneRow[i] / c.si) / c.res);
+        }
+      }
+      assert.ok(worst < 0.01, `worst difference ${worst} counts`);
+      const ours = r.annotations.filter((a) => a.source === 'edf+').map((a) => [a.onset, a.duration, a.label]);
+      assert.deepEqual(ours, ref.annotations);
+    });
+  });
+});
+
+describe('importEdf', () => {
+  test('EEGMAT: all 24 files give an EEG stream (20 ch, µV) and an ECG stream (µV from mV), durations as listed', { skip }, () => {
+    const durations: Record<string, number> = { Subject04_1: 170, Subject10_1: 188 };
+    for (let s = 0; s < 12; s++) {
+      for (const part of [1, 2]) {
+        const name = `Subject${String(s).padStart(2, '0')}_${part}`;
+        const r = importEdf(read(`edf-eegmat/${name}.edf`), `${name}.edf`);
+        const expect = durations[name] ?? (part === 1 ? 182 : 62);
+        assert.deepEqual(r.streams.map((x) => [x.name, x.modality, x.rateHz, x.channels.length, x.segments[0].count]), [
+          ['EEG', 'eeg', 500, 20, expect * 500],
+          ['ECG', 'ecg', 500, 1, expect * 500],
+        ], name);
+        const ecg = r.streams[1].channels[0];
+        assert.deepEqual([ecg.label, ecg.unit, ecg.fileUnit, ecg.kind], ['ECG ECG', 'uV', 'mV', 'ecg']);
+        assert.ok(Math.abs(ecg.resolution - (ecg.physicalRange![1] - ecg.physicalRange![0]) / 65535) < 1e-12);
+        if (name === 'Subject00_1') assert.deepEqual(ecg.physicalRange!.map((v) => Math.round(v * 1e6) / 1e6), [-205.03, 654.943]);
+        const fp1 = r.streams[0].channels[0];
+        assert.equal(fp1.position, 'Fp1');
+        if (name === 'Subject00_1') assert.equal(fp1.prefilter, 'HP:0.500000Hz LP:45.000000Hz RF:50Hz');
+        assert.equal(r.streams[0].channels[19].label, 'EEG A2-A1');
+        // the [Total time] note exists only in Subject00 and Subject01 (SOURCES.md)
+        assert.equal(r.annotations.length, s <= 1 ? 1 : 0, name);
+      }
+    }
+  });
+
+  test('eegmmidb S001R04: 64 EEG at 160 Hz, 30 annotations T0/T1/T2 with durations', { skip }, () => {
+    const r = importEdf(read('edf-eegmmidb/S001R04.edf'), 'S001R04.edf');
+    assert.equal(r.format, 'edf+c');
+    assert.deepEqual(r.streams.map((s) => [s.modality, s.rateHz, s.channels.length, s.segments[0].count]), [['eeg', 160, 64, 20000]]);
+    assert.equal(r.streams[0].channels[0].position, 'FC5');
+    assert.equal(r.streams[0].channels[63].position, 'Iz');
+    assert.equal(r.annotations.length, 30);
+    const counts = Object.fromEntries(['T0', 'T1', 'T2'].map((t) => [t, r.annotations.filter((a) => a.label === t).length]));
+    assert.deepEqual(counts, { T0: 15, T1: 8, T2: 7 });
+    assert.deepEqual(r.annotations.slice(0, 2).map((a) => [a.onset, a.duration, a.label]), [[0, 4.2, 'T0'], [4.2, 4.1, 'T2']]);
+    assert.ok(r.annotations.every((a) => a.duration > 4 && a.duration < 4.3));
+  });
+
+  test('BDF stim: Status kept as integers, trigger steps become markers (low 16 bits)', { skip }, () => {
+    const r = importEdf(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
+    const other = r.streams.find((s) => s.modality === 'other')!;
+    assert.deepEqual([other.channels[0].label, other.channels[0].kind, other.channels[0].unit, other.channels[0].resolution], ['Status', 'stim', '', 1]);
+    assert.ok(other.segments[0].data instanceof Float64Array);
+    const triggers = r.annotations.filter((a) => a.source === 'stim:Status');
+    assert.ok(triggers.length > 0);
+    assert.deepEqual(triggers.slice(0, 3).map((a) => [a.onset, a.label]), [[0.484, '4'], [0.62, '2'], [1.904, '1']]);
+  });
+
+  test('EDF+D: records with gaps become separate segments at their TAL start times', () => {
+    // Hand-built EDF+D: 1 signal at 4 Hz, records of 1 s starting at 0, 1, 5 s.
+    const bytes = buildEdf({ plus: 'D', starts: [0, 1, 5], samples: 4 });
+    const r = importEdf(bytes, 'gaps.edf');
+    assert.equal(r.format, 'edf+d');
+    assert.deepEqual(r.streams[0].segments.map((s) => [s.start, s.count]), [[0, 8], [5, 4]]);
+    assert.deepEqual([...r.streams[0].segments[1].data], [8, 9, 10, 11]);
+    assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[5.5, 'late']]);
+  });
+
+  test('parseEdf gives digital values too', { skip }, () => {
+    const f = parseEdf(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf', { digital: true });
+    const c3 = f.signals[0];
+    assert.equal(c3.digital!.length, 5000);
+    for (let i = 0; i < 100; i++) assert.ok(Math.abs(c3.physical[i] - (c3.digital![i] * c3.header.gain + c3.header.offset)) < 1e-9);
+  });
+});
+
+/** A small EDF(+) file: one signal 'X' (raw counts 0,1,2,… gain 1), an annotation signal. */
+function buildEdf(opts: { plus?: 'C' | 'D'; starts: number[]; samples: number; notes?: boolean }): Uint8Array {
+  const ns = 2;
+  const annBytes = 60;
+  const pad = (s: string, w: number) => s.padEnd(w, ' ').slice(0, w);
+  let h = pad('0', 8) + pad('X X X X', 80) + pad('Startdate 01-JAN-2020 X X X', 80) + '01.01.2012.00.00' + pad(String(256 * (ns + 1)), 8);
+  h += pad(opts.plus ? `EDF+${opts.plus}` : '', 44) + pad(String(opts.starts.length), 8) + pad('1', 8) + pad(String(ns), 4);
+  const cols: [string, string][] = [['X', 'EDF Annotations'], ['', ''], ['uV', ''], ['-32768', '-1'], ['32767', '1'], ['-32768', '-32768'], ['32767', '32767'], ['', ''], [String(opts.samples), String(annBytes / 2)], ['', '']];
+  const widths = [16, 80, 8, 8, 8, 8, 8, 80, 8, 32];
+  cols.forEach(([a, b], i) => (h += pad(a, widths[i]) + pad(b, widths[i])));
+  const rec = opts.samples * 2 + annBytes;
+  const out = new Uint8Array(h.length + rec * opts.starts.length);
+  for (let i = 0; i < h.length; i++) out[i] = h.charCodeAt(i);
+  let v = 0;
+  opts.starts.forEach((t, r) => {
+    let p = h.length + r * rec;
+    for (let j = 0; j < opts.samples; j++, v++, p += 2) {
+      out[p] = v & 0xff;
+      out[p + 1] = (v >> 8) & 0xff;
+    }
+    let tal = `+${t}\x14\x14\x00`;
+    if (r === 2) tal += `+${t + 0.5}\x14late\x14\x00`;
+    for (let i = 0; i < tal.length; i++) out[p + i] = tal.charCodeAt(i);
+  });
+  return out;
+}
+
+describe('bad EDF input', () => {
+  test('lying, truncated and malformed files give one FormatError naming the file', { skip }, () => {
+    const good = read('edf-eegmmidb/S001R04.edf');
+    throwsFormat(() => importEdf(new Uint8Array(0), 'e.edf'), 'empty', 'e.edf');
+    throwsFormat(() => importEdf(good.subarray(0, 100), 't.edf'), 'truncated', 't.edf', /256/);
+    throwsFormat(() => importEdf(good.subarray(0, good.length - 1000), 't.edf'), 'truncated', 't.edf', /125 data records/);
+    const junk = good.slice(0, 20000);
+    junk.set([0x41, 0x42], 0);
+    throwsFormat(() => importEdf(junk, 'j.edf'), 'not-this-format', 'j.edf');
+    const badNs = good.slice(0, 100_000);
+    badNs.set([0x39, 0x39, 0x39, 0x39], 252); // 9999 signals
+    throwsFormat(() => importEdf(badNs, 'n.edf'), 'truncated', 'n.edf', /9999 signals/);
+    const badNum = good.slice();
+    badNum.set([...'abc     '].map((c) => c.charCodeAt(0)), 256 + 65 * (16 + 80 + 8)); // first physical minimum
+    throwsFormat(() => importEdf(badNum, 'p.edf'), 'bad-number', 'p.edf', /physical minimum/);
+    const badTal = good.slice();
+    const h = parseEdfHeader(good, 'x');
+    badTal[h.headerBytes + h.signalOffsets[64]] = 0x41; // first TAL no longer starts with '+'
+    throwsFormat(() => importEdf(badTal, 'a.edf'), 'bad-data', 'a.edf', /record 1/);
+  });
+
+  test('an EDF+D whose records overlap is refused', () => {
+    throwsFormat(() => importEdf(buildEdf({ plus: 'D', starts: [0, 0.5], samples: 4 }), 'o.edf'), 'bad-data', 'o.edf', /before record 1 ends/);
+  });
+
+  test('extra bytes and a -1 record count are read with a warning', () => {
+    const b = buildEdf({ plus: 'C', starts: [0, 1], samples: 4 });
+    const longer = new Uint8Array(b.length + 5);
+    longer.set(b);
+    assert.match(importEdf(longer, 'x.edf').warnings.join(), /5 bytes after/);
+    const unknown = longer.slice();
+    unknown.set([...'-1      '].map((c) => c.charCodeAt(0)), 236);
+    const r = importEdf(unknown, 'x.edf');
+    assert.equal(r.streams[0].segments[0].count, 8);
+    assert.match(r.warnings.join(), /incomplete/);
+  });
+});
