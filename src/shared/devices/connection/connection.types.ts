@@ -1,0 +1,89 @@
+// The connection life of one device as a pure state machine: events in, new state and effects out.
+// The transport layer performs the effects (open a link, close it, set a timer) and feeds back
+// what happened. Times are host seconds carried by the events, so no clock is read here.
+import type { DeviceProblemCode, DeviceState } from '../../device.types';
+
+export interface ReconnectPolicy {
+  /** Delay before the first retry after a drop, ms. */
+  initialDelayMs: number;
+  /** Backoff cap, ms. */
+  maxDelayMs: number;
+  /** Growth per failed attempt. */
+  factor: number;
+  /** ± fraction of random spread so two devices that dropped together do not retry in lockstep. */
+  jitter: number;
+  /** Connect attempts at start before giving up (a device never seen streaming). */
+  startAttempts: number;
+  /** Retries after a drop before giving up; Infinity keeps trying (headset left in another room). */
+  reconnectAttempts: number;
+  /** No data for this long while streaming counts as a drop, ms. */
+  stallTimeoutMs: number;
+  /** A connect attempt that has not finished after this long is abandoned, ms. */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze({
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: 0.2,
+  startAttempts: 3,
+  reconnectAttempts: Infinity,
+  stallTimeoutMs: 3_000,
+  connectTimeoutMs: 15_000,
+});
+
+export interface ConnError {
+  code: DeviceProblemCode;
+  message: string;
+  /** Whether trying again could help. */
+  retryable: boolean;
+}
+
+export type ConnEvent =
+  | { type: 'start'; now: number }
+  | { type: 'connected'; now: number; attempt: number }
+  | { type: 'connect-failed'; now: number; attempt: number; error: ConnError }
+  | { type: 'data'; now: number }
+  | { type: 'dropped'; now: number; error: ConnError }
+  /** Periodic: lets the machine notice stalls and connect timeouts. */
+  | { type: 'tick'; now: number }
+  | { type: 'retry-due'; now: number }
+  | { type: 'stop'; now: number };
+
+export type ConnEffect =
+  /** Start connect attempt number `attempt`; report back with that number. */
+  | { type: 'open'; attempt: number }
+  /** Tear the link down (or abandon an attempt in flight). */
+  | { type: 'close' }
+  | { type: 'schedule-retry'; delayMs: number }
+  | { type: 'cancel-retry' }
+  /** Data stopped: the stream has a hole from `lastDataAt` until data resumes. */
+  | { type: 'gap-open'; lastDataAt: number; reason: GapCause }
+  /** Data resumed: mark the gap from `lastDataAt` to `resumedAt`; parsers and clocks start afresh. */
+  | { type: 'gap-close'; lastDataAt: number; resumedAt: number; reason: GapCause }
+  | { type: 'status'; state: DeviceState; problem?: ConnError };
+
+/** Why a stream has a hole: the device dropped, or the user stopped and restarted it. */
+export type GapCause = 'device-dropped' | 'paused';
+
+export interface ConnState {
+  state: DeviceState;
+  /** Attempt number of the connect in flight (or the last one). */
+  attempt: number;
+  /** Failed attempts in a row (drives the backoff). */
+  failures: number;
+  /** Has this device streamed since start? Decides which attempt limit applies. */
+  everStreamed: boolean;
+  /** Host time of the last data, or NaN. */
+  lastDataAt: number;
+  /** Silence is measured from here (last data, or the moment the link came up). */
+  stallFrom: number;
+  /** Data stopped (drop or stop) and none has come since; the cause of the hole. */
+  gap: GapCause | null;
+  /** When the current connect attempt began. */
+  connectingSince: number;
+  /** xorshift32 state for the jitter, so runs are repeatable. */
+  seed: number;
+  problem?: ConnError;
+}

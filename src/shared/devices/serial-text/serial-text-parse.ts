@@ -1,0 +1,157 @@
+// Pure decoding of a line-based text stream: bytes → lines → numeric rows → runs of samples.
+// Strict number syntax, so noise on the line never becomes a sample.
+import { DeviceError } from '../device-error';
+import type { SerialTextConfig, TextDecodeStats, TextRun, TextSeparator } from './serial-text.types';
+
+/** Longest line we accept; a real sample line is well under 1 kB. */
+export const TEXT_MAX_LINE_BYTES = 4096;
+const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const UNIT_TO_UV: Record<string, number> = { uv: 1, µv: 1, mv: 1e3, v: 1e6 };
+
+/** Splits bytes into lines (LF or CRLF); bytes of an unfinished line wait for the next push. */
+export class LineAssembler {
+  private pending = '';
+  overlong = 0;
+
+  push(bytes: Uint8Array): string[] {
+    let text = this.pending;
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    const parts = text.split('\n');
+    this.pending = parts.pop() ?? '';
+    if (this.pending.length > TEXT_MAX_LINE_BYTES) {
+      this.overlong++;
+      this.pending = '';
+    }
+    const lines: string[] = [];
+    for (const p of parts) {
+      if (p.length > TEXT_MAX_LINE_BYTES) {
+        this.overlong++;
+        continue;
+      }
+      lines.push(p.endsWith('\r') ? p.slice(0, -1) : p);
+    }
+    return lines;
+  }
+
+  reset(): void {
+    this.pending = '';
+  }
+}
+
+export function splitTextLine(line: string, sep: TextSeparator = 'auto'): string[] {
+  const t = line.trim();
+  if (t === '') return [];
+  if (sep === 'auto') {
+    if (t.includes(',')) return t.split(',').map((s) => s.trim());
+    if (t.includes(';')) return t.split(';').map((s) => s.trim());
+    return t.split(/\s+/);
+  }
+  if (sep === ' ') return t.split(/\s+/);
+  return t.split(sep).map((s) => s.trim());
+}
+
+export type ParsedTextLine =
+  | { kind: 'sample'; values: Float64Array; time?: number }
+  | { kind: 'blank' }
+  | { kind: 'invalid'; reason: string };
+
+/** One line → the channel values (scaled to the stream's unit) and the device time if configured. */
+export function parseTextLine(line: string, cfg: SerialTextConfig): ParsedTextLine {
+  const tokens = splitTextLine(line, cfg.separator);
+  if (tokens.length === 0 || tokens[0].startsWith('#')) return { kind: 'blank' };
+  const expected = cfg.channels.length + (cfg.timeColumn !== undefined ? 1 : 0);
+  if (tokens.length !== expected) return { kind: 'invalid', reason: `${tokens.length} columns, expected ${expected}` };
+  const factor = (cfg.scale ?? 1) * unitFactor(cfg);
+  const values = new Float64Array(cfg.channels.length);
+  let time: number | undefined;
+  let c = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const tok = tokens[k];
+    if (!NUMBER_RE.test(tok)) return { kind: 'invalid', reason: `"${tok.slice(0, 20)}" is not a number` };
+    const v = Number(tok);
+    if (!Number.isFinite(v)) return { kind: 'invalid', reason: `"${tok.slice(0, 20)}" is out of range` };
+    if (k === cfg.timeColumn) time = v * (cfg.timeUnitS ?? 1);
+    else values[c++] = v * factor;
+  }
+  return time !== undefined ? { kind: 'sample', values, time } : { kind: 'sample', values };
+}
+
+/** Values of EEG/ECG streams are delivered in µV; other streams keep their unit. */
+function unitFactor(cfg: SerialTextConfig): number {
+  if (cfg.modality === 'other') return 1;
+  const f = UNIT_TO_UV[cfg.unit.toLowerCase()];
+  return f ?? 1;
+}
+
+export function validateSerialTextConfig(cfg: SerialTextConfig): void {
+  if (!Array.isArray(cfg.channels) || cfg.channels.length === 0) throw new DeviceError('invalid-config', 'Serial text device: at least one channel is needed');
+  if (!(cfg.rateHz > 0) || !Number.isFinite(cfg.rateHz)) throw new DeviceError('invalid-config', `Serial text device: rate must be a positive number of Hz, got ${cfg.rateHz}`);
+  if (cfg.modality !== 'other' && UNIT_TO_UV[cfg.unit.toLowerCase()] === undefined)
+    throw new DeviceError('invalid-config', `Serial text device: ${cfg.modality.toUpperCase()} values must be in uV, mV or V, got "${cfg.unit}"`);
+  if (cfg.timeColumn !== undefined && (!Number.isInteger(cfg.timeColumn) || cfg.timeColumn < 0 || cfg.timeColumn > cfg.channels.length))
+    throw new DeviceError('invalid-config', `Serial text device: time column ${cfg.timeColumn} is outside 0..${cfg.channels.length}`);
+}
+
+/** The unit samples are delivered in. */
+export function serialTextOutputUnit(cfg: SerialTextConfig): string {
+  return cfg.modality === 'other' ? cfg.unit : 'uV';
+}
+
+/**
+ * Bytes in, runs of samples out. Lines that fail to parse before the first sample are a header or
+ * boot banner and are skipped; after data began each one is a lost sample, which splits the run.
+ */
+export class SerialTextDecoder {
+  private readonly lines = new LineAssembler();
+  private started = false;
+  private sampleIndex = 0;
+  private lostSinceRun = 0;
+  readonly stats: TextDecodeStats = { lines: 0, samples: 0, headerLines: 0, badLines: 0, overlongLines: 0 };
+  lastError: string | undefined;
+
+  constructor(readonly cfg: SerialTextConfig) {
+    validateSerialTextConfig(cfg);
+  }
+
+  push(bytes: Uint8Array): TextRun[] {
+    const runs: TextRun[] = [];
+    const nCh = this.cfg.channels.length;
+    let cur: { deviceTime: number; missingBefore: number; rows: Float64Array[] } | null = null;
+    const flush = () => {
+      if (!cur || cur.rows.length === 0) return;
+      const count = cur.rows.length;
+      const data = new Float32Array(nCh * count);
+      for (let k = 0; k < count; k++) for (let c = 0; c < nCh; c++) data[c * count + k] = cur.rows[k][c];
+      runs.push({ deviceTime: cur.deviceTime, missingBefore: cur.missingBefore, count, data });
+      cur = null;
+    };
+    for (const line of this.lines.push(bytes)) {
+      this.stats.lines++;
+      const r = parseTextLine(line, this.cfg);
+      if (r.kind === 'blank') continue;
+      if (r.kind === 'invalid') {
+        this.lastError = r.reason;
+        if (!this.started) this.stats.headerLines++;
+        else {
+          this.stats.badLines++;
+          this.lostSinceRun++;
+          this.sampleIndex++;
+          flush();
+        }
+        continue;
+      }
+      const t = r.time ?? this.sampleIndex / this.cfg.rateHz;
+      if (!cur) {
+        cur = { deviceTime: t, missingBefore: this.started ? this.lostSinceRun : 0, rows: [] };
+        this.lostSinceRun = 0;
+      }
+      this.started = true;
+      cur.rows.push(r.values);
+      this.sampleIndex++;
+      this.stats.samples++;
+    }
+    flush();
+    this.stats.overlongLines = this.lines.overlong;
+    return runs;
+  }
+}

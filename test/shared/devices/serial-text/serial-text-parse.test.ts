@@ -1,0 +1,69 @@
+// Generic text devices: separators, units, a banner, malformed lines, timestamps, over-long lines.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineAssembler, SerialTextDecoder, parseTextLine, splitTextLine, validateSerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text-parse';
+import type { SerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text.types';
+import { asciiBytes } from '../../../../src/shared/devices/bytes';
+import { DeviceError } from '../../../../src/shared/devices/device-error';
+
+const ecg: SerialTextConfig = { channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' };
+const eeg2: SerialTextConfig = { channels: ['Fp1', 'Fp2'], rateHz: 200, unit: 'uV', modality: 'eeg' };
+
+describe('splitting and parsing lines', () => {
+  test('commas, semicolons, tabs and runs of spaces', () => {
+    assert.deepEqual(splitTextLine('1, 2,3'), ['1', '2', '3']);
+    assert.deepEqual(splitTextLine('1;2'), ['1', '2']);
+    assert.deepEqual(splitTextLine('1\t 2   3'), ['1', '2', '3']);
+    assert.deepEqual(splitTextLine('  '), []);
+  });
+  test('units: mV ECG arrives in µV; other streams keep their unit', () => {
+    const r = parseTextLine('1.25', ecg);
+    assert.equal(r.kind, 'sample');
+    assert.equal(r.kind === 'sample' && r.values[0], 1250);
+    const o = parseTextLine('3.5', { ...ecg, modality: 'other', unit: 'g' });
+    assert.equal(o.kind === 'sample' && o.values[0], 3.5);
+  });
+  test('scale and a device time column in ms', () => {
+    const cfg: SerialTextConfig = { ...eeg2, scale: 0.5, timeColumn: 0, timeUnitS: 0.001 };
+    const r = parseTextLine('1500,10,-4', cfg);
+    assert.deepEqual(r.kind === 'sample' && [r.time, ...r.values], [1.5, 5, -2]);
+  });
+  test('strict numbers: no NaN, Infinity, hex or trailing junk', () => {
+    for (const bad of ['NaN,1', 'Infinity,2', '0x10,1', '1.2.3,4', '5abc,1', '1e999,1', '1,2,3']) assert.equal(parseTextLine(bad, eeg2).kind, 'invalid', bad);
+    assert.equal(parseTextLine('# comment', eeg2).kind, 'blank');
+    assert.equal(parseTextLine('-1.5e-3,+.5', eeg2).kind, 'sample');
+  });
+  test('configs that cannot work are refused up front', () => {
+    assert.throws(() => validateSerialTextConfig({ ...ecg, channels: [] }), DeviceError);
+    assert.throws(() => validateSerialTextConfig({ ...ecg, rateHz: 0 }), /rate/);
+    assert.throws(() => validateSerialTextConfig({ ...ecg, unit: 'counts' }), /uV, mV or V/);
+    assert.throws(() => validateSerialTextConfig({ ...ecg, timeColumn: 3 }), /time column/);
+  });
+});
+
+describe('SerialTextDecoder', () => {
+  test('a boot banner is skipped; samples flow in runs with line-count times', () => {
+    const d = new SerialTextDecoder(eeg2);
+    const runs = [...d.push(asciiBytes('ESP32 ready\r\nFp1,Fp2\r\n1,2\r\n3,')), ...d.push(asciiBytes('4\r\n5,6\r\n'))];
+    assert.equal(d.stats.headerLines, 2);
+    const all = runs.flatMap((r) => Array.from({ length: r.count }, (_, k) => [r.data[k], r.data[r.count + k]]));
+    assert.deepEqual(all, [[1, 2], [3, 4], [5, 6]]);
+    assert.equal(runs[0].deviceTime, 0);
+    assert.equal(runs[1].deviceTime, 1 / 200);
+  });
+  test('a malformed line after data began is a lost sample: the run splits and time skips it', () => {
+    const d = new SerialTextDecoder(eeg2);
+    const runs = d.push(asciiBytes('1,2\n3,4\n3,\xff\n5,6\n'));
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1].missingBefore, 1);
+    assert.equal(runs[1].deviceTime, 3 / 200);
+    assert.equal(d.stats.badLines, 1);
+    assert.match(d.lastError ?? '', /not a number|columns/);
+  });
+  test('an endless line without newline is dropped, not buffered forever', () => {
+    const l = new LineAssembler();
+    l.push(new Uint8Array(5000).fill(0x31));
+    assert.equal(l.overlong, 1);
+    assert.deepEqual(l.push(asciiBytes('\n7\n')), ['', '7']);
+  });
+});
