@@ -21,6 +21,7 @@ export type DeviceProblemCode =
   | 'packet-loss' // a short run of samples missing: a gap is marked
   | 'stalled' // no data for longer than expected
   | 'channel-mismatch' // a chunk's size does not match the stream's channel count
+  | 'truncated' // a chunk shorter than its sample count says: the device stopped mid-packet (dropped)
   | 'bad-frame' // bytes that do not parse (protocol layer)
   | 'device-error' // the device answered with an error
   | 'disconnected'
@@ -67,4 +68,10 @@ export interface Source {
   /** Stop and release the device. Safe to call twice. */
   stop(): Promise<void>;
   status(): DeviceStatus;
+  /**
+   * Change device settings while running (montage, rate, simulated conditions…): keys and values as
+   * in DeviceStatus.settings. Optional: sources without settings omit it. Rejects with a clear
+   * message on an unknown key or a bad value.
+   */
+  configure?(settings: Record<string, string | number | boolean>): Promise<void>;
 }

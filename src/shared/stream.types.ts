@@ -14,6 +14,11 @@ export interface ChannelInfo {
    * Lets the recorder store exact integers. 0 means the source is not quantised (float data).
    */
   resolution: number;
+  /**
+   * Full-scale input range, ± this many `unit` (the amplifier's rails: Muse ≈ 1000 µV, Polar H10
+   * 20 000 µV). Samples at the rails are saturated; the quality check uses it. Omit if unknown.
+   */
+  rangeUv?: number;
 }
 
 export interface StreamInfo {
@@ -27,6 +32,12 @@ export interface StreamInfo {
   modality: Modality;
   nominalRateHz: number;
   channels: ChannelInfo[];
+  /**
+   * Known fixed delay (s) from a chunk's last sample to its arrival at the host, beyond the
+   * jitter: radio connection interval, device-side buffering. The clock model subtracts it, so
+   * two devices with different radios still line up. Omit (0) if unknown.
+   */
+  latencySec?: number;
 }
 
 /**
