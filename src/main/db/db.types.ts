@@ -37,6 +37,8 @@ export interface NewStream {
   device: SessionDevice;
   info: StreamInfo;
   montagePositions?: string[];
+  /** Per channel: value = count × resolution + offset (imported files); 0 where absent. */
+  offsets?: number[];
   clockModel?: ClockModelInfo | null;
 }
 

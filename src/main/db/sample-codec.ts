@@ -4,7 +4,8 @@
 // - Replay must hand the pipeline exactly the chunk sequence it saw live (chunk boundaries,
 //   deviceTime and hostTime as float64, global arrival order), so each chunk's header is kept.
 // - Samples are stored exactly. A channel with a resolution (ChannelInfo.resolution > 0) is stored
-//   as integer device counts, predicted from the previous one or two samples, zig-zag mapped and
+//   as integer device counts (value = count × resolution + offset; the offset is 0 for live devices
+//   and the file's physical/digital offset for imported EDF/BDF/WFDB), predicted from the previous one or two samples, zig-zag mapped and
 //   written as LEB128 varints: 1–2 bytes per sample for EEG/ECG instead of 4. A sample whose count
 //   does not reproduce the float32 value bit for bit (-0, a value off the device's grid) is kept
 //   as an exception with its exact float32. A channel with too many exceptions, or with
@@ -169,9 +170,10 @@ let valueScratch = new Float32Array(4096);
 
 /**
  * Encodes consecutive chunks of one stream into a block. `resolutions[c]` is channel c's size of
- * one device count (0 = not quantised). All chunks must have `resolutions.length` channels.
+ * one device count (0 = not quantised) and `offsets[c]` the value of count 0 (default 0). All
+ * chunks must have `resolutions.length` channels.
  */
-export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: readonly number[]): Uint8Array {
+export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: readonly number[], offsets?: readonly number[]): Uint8Array {
   if (chunks.length === 0) throw new SampleCodecError('cannot encode an empty block');
   const channels = resolutions.length;
   let total = 0;
@@ -213,7 +215,7 @@ export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: r
       n += c.count;
     }
     const res = resolutions[ch];
-    if (!(res > 0) || !encodeIntChannel(w, values, counts, total, res)) {
+    if (!(res > 0) || !encodeIntChannel(w, values, counts, total, res, offsets?.[ch] ?? 0)) {
       w.u8(MODE_FLOAT32);
       w.ensure(total * 4);
       new Uint8Array(w.buf.buffer, w.pos, total * 4).set(new Uint8Array(values.buffer, 0, total * 4));
@@ -225,19 +227,19 @@ export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: r
 }
 
 /** Tries the integer modes; returns false (writing nothing) when float32 would be as small. */
-function encodeIntChannel(w: ByteWriter, values: Float32Array, counts: Float64Array, n: number, res: number): boolean {
+function encodeIntChannel(w: ByteWriter, values: Float32Array, counts: Float64Array, n: number, res: number, off: number): boolean {
   const maxExceptions = Math.floor(n * MAX_EXCEPTION_FRACTION);
   let exceptions = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     // `+ 0` turns -0 into 0: the decoder can only rebuild +0, so a -0 sample becomes an exception.
-    let k = Math.round(v / res) + 0;
+    let k = Math.round((v - off) / res) + 0;
     if (!(Math.abs(k) <= MAX_ABS_COUNT)) {
       // NaN, ±Inf or off the scale: keep it as an exception, predict through it with 0.
       k = 0;
     }
     counts[i] = k;
-    if (!Object.is(Math.fround(k * res), v)) {
+    if (!Object.is(Math.fround(k * res + off), v)) {
       if (++exceptions > maxExceptions) return false;
     }
   }
@@ -257,7 +259,7 @@ function encodeIntChannel(w: ByteWriter, values: Float32Array, counts: Float64Ar
   if (exceptions > 0) {
     let last = 0;
     for (let i = 0; i < n; i++) {
-      if (!Object.is(Math.fround(counts[i] * res), values[i])) {
+      if (!Object.is(Math.fround(counts[i] * res + off), values[i])) {
         w.varint(i - last);
         last = i;
         w.f32(values[i]);
@@ -289,8 +291,8 @@ export function peekSampleBlock(bytes: Uint8Array): { firstSeq: number; chunkCou
   return { firstSeq: r.varint(), chunkCount: r.varint(), channelCount: r.varint() };
 }
 
-/** Decodes a block written by encodeSampleBlock with the same resolutions. */
-export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly number[]): StoredChunk[] {
+/** Decodes a block written by encodeSampleBlock with the same resolutions and offsets. */
+export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly number[], offsets?: readonly number[]): StoredChunk[] {
   const r = new ByteReader(bytes);
   const version = r.u8();
   if (version !== SAMPLE_CODEC_VERSION) throw new SampleCodecError(`unknown sample block version ${version}`);
@@ -321,7 +323,7 @@ export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly numbe
       new Uint8Array(column.buffer).set(bytes.subarray(r.pos, r.pos + total * 4));
       r.pos += total * 4;
     } else if (mode === MODE_INT_ORDER1 || mode === MODE_INT_ORDER2) {
-      decodeIntChannel(r, column, total, resolutions[ch], mode === MODE_INT_ORDER2 ? 2 : 1);
+      decodeIntChannel(r, column, total, resolutions[ch], offsets?.[ch] ?? 0, mode === MODE_INT_ORDER2 ? 2 : 1);
     } else {
       throw new SampleCodecError(`unknown channel mode ${mode} at byte ${r.pos - 1}`);
     }
@@ -334,7 +336,7 @@ export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly numbe
   return chunks;
 }
 
-function decodeIntChannel(r: ByteReader, out: Float32Array, n: number, res: number, order: 1 | 2): void {
+function decodeIntChannel(r: ByteReader, out: Float32Array, n: number, res: number, off: number, order: 1 | 2): void {
   const exceptionCount = r.varint();
   if (exceptionCount > n) throw new SampleCodecError(`${exceptionCount} exceptions in ${n} samples`);
   const excIndex = new Uint32Array(exceptionCount);
@@ -374,7 +376,7 @@ function decodeIntChannel(r: ByteReader, out: Float32Array, n: number, res: numb
     }
     const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     const k = (order === 1 || i < 2 ? prev1 : 2 * prev1 - prev2) + d;
-    out[i] = k * res;
+    out[i] = k * res + off;
     prev2 = prev1;
     prev1 = k;
   }

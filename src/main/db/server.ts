@@ -49,32 +49,37 @@ const IMPORT_BATCH_S = 1;
 // Per-connection state: which sessions this process is recording (others left in state
 // 'recording' by a crash read as 'interrupted'), and the channel resolutions of each stream.
 
+interface Quantisation {
+  resolutions: number[];
+  offsets: number[];
+}
+
 interface ConnState {
   recording: Set<number>;
-  resolutions: Map<number, number[]>;
+  quantisation: Map<number, Quantisation>;
 }
 const states = new WeakMap<object, ConnState>();
 function stateOf(db: ReadableDb): ConnState {
   let s = states.get(db);
   if (!s) {
-    s = { recording: new Set(), resolutions: new Map() };
+    s = { recording: new Set(), quantisation: new Map() };
     states.set(db, s);
   }
   return s;
 }
 
-function resolutionsOf(db: ReadableDb, streamId: number): number[] {
+function quantisationOf(db: ReadableDb, streamId: number): Quantisation {
   const st = stateOf(db);
-  let res = st.resolutions.get(streamId);
-  if (!res) {
-    res = db
-      .prepare<[number], number>('SELECT resolution FROM channels WHERE stream_id = ? ORDER BY idx')
-      .pluck()
+  let q = st.quantisation.get(streamId);
+  if (!q) {
+    const rows = db
+      .prepare<[number], { resolution: number; value_offset: number }>('SELECT resolution, value_offset FROM channels WHERE stream_id = ? ORDER BY idx')
       .all(streamId);
-    if (res.length === 0) throw new DbError('NotFound', `no stream ${streamId}`);
-    st.resolutions.set(streamId, res);
+    if (rows.length === 0) throw new DbError('NotFound', `no stream ${streamId}`);
+    q = { resolutions: rows.map((r) => r.resolution), offsets: rows.map((r) => r.value_offset) };
+    st.quantisation.set(streamId, q);
   }
-  return res;
+  return q;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,7 +215,7 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
     const delChannels = db.prepare('DELETE FROM channels WHERE stream_id = ?');
     for (const s of streamIds) {
       delChannels.run(s);
-      stateOf(db).resolutions.delete(s);
+      stateOf(db).quantisation.delete(s);
     }
     for (const table of ['gaps', 'markers', 'self_reports', 'predictions', 'filter_settings', 'streams', 'devices', 'session_tags']) {
       db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
@@ -416,10 +421,13 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
         .prepare('INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model) VALUES (?, ?, ?, ?, ?, ?)')
         .run(sessionId, deviceId, info.id, info.modality, info.nominalRateHz, s.clockModel ? JSON.stringify(s.clockModel) : null).lastInsertRowid,
     );
-    const insert = db.prepare('INSERT INTO channels (stream_id, idx, label, unit, resolution, montage_position) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO channels (stream_id, idx, label, unit, resolution, value_offset, montage_position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     info.channels.forEach((c, i) => {
       const res = Number.isFinite(c.resolution) && c.resolution > 0 ? c.resolution : 0;
-      insert.run(streamId, i, String(c.label), String(c.unit), res, s.montagePositions?.[i] ?? '');
+      const off = s.offsets?.[i];
+      insert.run(streamId, i, String(c.label), String(c.unit), res, res > 0 && Number.isFinite(off) ? off! : 0, s.montagePositions?.[i] ?? '');
     });
     return streamId;
   })();
@@ -468,8 +476,8 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
   db.transaction(() => {
     for (const b of batch.blocks) {
       if (b.chunks.length === 0) continue;
-      const res = resolutionsOf(db, b.streamId);
-      const blob = encodeSampleBlock(b.chunks, res);
+      const q = quantisationOf(db, b.streamId);
+      const blob = encodeSampleBlock(b.chunks, q.resolutions, q.offsets);
       let n = 0;
       for (const c of b.chunks) n += c.count;
       const hostStart = b.chunks[0].hostTime;
@@ -477,7 +485,7 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
       insertBlock.run(batch.sessionId, b.streamId, seqStart, seqEnd, hostStart, hostEnd, n, blob);
       const changed = updateStream.run(n, blob.length, hostStart, hostEnd, hostEnd, b.streamId, batch.sessionId).changes;
       if (changed !== 1) throw new DbError('NotFound', `stream ${b.streamId} is not part of session ${batch.sessionId}`);
-      samples += n * res.length;
+      samples += n * q.resolutions.length;
       bytes += blob.length;
     }
     for (const g of batch.gaps) {
@@ -701,7 +709,8 @@ export function readReplayPage(db: ReadableDb, sessionId: number, fromSeq: numbe
     .all(sessionId, fromSeq, end);
   const chunks: ReplayChunk[] = [];
   for (const row of rows) {
-    for (const c of decodeSampleBlock(row.data, resolutionsOf(db, row.stream_id))) {
+    const q = quantisationOf(db, row.stream_id);
+    for (const c of decodeSampleBlock(row.data, q.resolutions, q.offsets)) {
       (c as ReplayChunk).streamId = row.stream_id;
       chunks.push(c as ReplayChunk);
     }
@@ -740,9 +749,9 @@ export function readStreamChunks(db: ReadableDb, streamId: number, fromTime = -I
       'SELECT stream_id, seq_start, data FROM sample_blocks WHERE stream_id = ? AND host_start <= ? AND host_end >= ? ORDER BY host_start, seq_start',
     )
     .all(requireId(streamId, 'stream id'), toTime, fromTime);
-  const res = resolutionsOf(db, streamId);
+  const q = quantisationOf(db, streamId);
   const out: StoredChunk[] = [];
-  for (const row of rows) for (const c of decodeSampleBlock(row.data, res)) if (c.hostTime >= fromTime && c.hostTime <= toTime) out.push(c);
+  for (const row of rows) for (const c of decodeSampleBlock(row.data, q.resolutions, q.offsets)) if (c.hostTime >= fromTime && c.hostTime <= toTime) out.push(c);
   return out;
 }
 

@@ -1,3 +1,97 @@
 // Channels and pushes of recording, replay and the session library (issue 4).
-export interface SessionRequests {}
-export type SessionPush = never;
+import type {
+  DbInfo,
+  ExportRequest,
+  ExportResult,
+  ImportRequest,
+  Marker,
+  MarkerSource,
+  RecordingOptions,
+  RecordingStatus,
+  ReplaySpeed,
+  ReplayStatus,
+  SelfReport,
+  SessionDetail,
+  SessionQuery,
+  SessionSummary,
+  SessionTimeline,
+  SessionUpdate,
+} from '../session.types';
+
+export interface SessionRef {
+  sessionId: number;
+}
+
+export interface MarkerRequest {
+  label: string;
+  /** Host time (s); defaults to the moment the core receives it. */
+  time?: number;
+  duration?: number;
+  /** Defaults to 'request'; the dashboard's shortcut sends 'keyboard'. */
+  source?: Extract<MarkerSource, 'keyboard' | 'request' | 'websocket' | 'api'>;
+  /** Put it in this session (e.g. while reviewing a replay); defaults to the recording in progress. */
+  sessionId?: number;
+}
+
+export interface MarkerResult {
+  /** The stored marker, or null when no session was recording (the marker is still pushed live). */
+  marker: Marker | null;
+  time: number;
+}
+
+export interface SelfReportRequest {
+  valence: number;
+  arousal: number;
+  dominance: number;
+  text?: string;
+  /** Host time (s) the report was given; defaults to when the core receives it. */
+  time?: number;
+  sessionId?: number;
+}
+
+export interface ReplayOpenRequest extends SessionRef {
+  speed?: ReplaySpeed;
+  /** Start playing at once (default true). */
+  play?: boolean;
+  /** Host time (s) to start from (default: the session's start). */
+  from?: number;
+}
+
+export interface SessionRequests {
+  'hm:sessions:list': { req: SessionQuery; res: SessionSummary[] };
+  'hm:sessions:get': { req: SessionRef; res: SessionDetail };
+  'hm:sessions:timeline': { req: SessionRef; res: SessionTimeline };
+  'hm:sessions:tags': { req: void; res: { tag: string; sessions: number }[] };
+  /** Rename, retag, change subject or notes. */
+  'hm:sessions:update': { req: SessionRef & SessionUpdate; res: SessionSummary };
+  /** The UI asks for confirmation first; this deletes at once. */
+  'hm:sessions:delete': { req: SessionRef; res: { freedBytes: number } };
+  'hm:sessions:db-info': { req: void; res: DbInfo };
+
+  'hm:sessions:record-start': { req: RecordingOptions; res: RecordingStatus };
+  'hm:sessions:record-stop': { req: void; res: RecordingStatus };
+  'hm:sessions:record-status': { req: void; res: RecordingStatus };
+  'hm:sessions:marker': { req: MarkerRequest; res: MarkerResult };
+  'hm:sessions:self-report': { req: SelfReportRequest; res: SelfReport };
+
+  'hm:sessions:replay-open': { req: ReplayOpenRequest; res: ReplayStatus };
+  'hm:sessions:replay-play': { req: void; res: ReplayStatus };
+  'hm:sessions:replay-pause': { req: void; res: ReplayStatus };
+  'hm:sessions:replay-speed': { req: { speed: ReplaySpeed }; res: ReplayStatus };
+  /** Host time (s) inside the session. */
+  'hm:sessions:replay-seek': { req: { time: number }; res: ReplayStatus };
+  'hm:sessions:replay-close': { req: void; res: ReplayStatus };
+  'hm:sessions:replay-status': { req: void; res: ReplayStatus };
+
+  'hm:sessions:import': { req: ImportRequest; res: SessionSummary };
+  'hm:sessions:export': { req: ExportRequest; res: ExportResult };
+}
+
+export type SessionPush =
+  | { type: 'sessions:recording'; status: RecordingStatus }
+  | { type: 'sessions:replay'; status: ReplayStatus }
+  /** A marker as it is set (live or replayed); `stored` false when nothing was recording. */
+  | { type: 'sessions:marker'; marker: Omit<Marker, 'id' | 'sessionId'> & { id: number | null; sessionId: number | null } }
+  | { type: 'sessions:self-report'; report: SelfReport }
+  /** The library changed (a session added, renamed, deleted, finished). */
+  | { type: 'sessions:library'; sessionId: number };

@@ -65,6 +65,25 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
     assert.ok(blob.length / (10 * 8 * 25) < 3.2, `${(blob.length / 2000).toFixed(2)} bytes/sample`);
   });
 
+  test('an offset grid (EDF physical = digital × gain + offset) is stored as integers, exactly', () => {
+    // EDF: physical -200 … 200 µV over digital -32768 … 32767 (gain 400/65535, offset ≈ 0.00305 µV).
+    const gain = (200 - -200) / (32767 - -32768);
+    const off = -200 - -32768 * gain;
+    assert.ok(off !== 0);
+    const chunk: StoredChunk = { seq: 0, deviceTime: 0, hostTime: 0, count: 500, data: new Float32Array(500) };
+    const r = rng(11);
+    let d = 0;
+    for (let i = 0; i < 500; i++) {
+      d = Math.max(-32768, Math.min(32767, d + Math.round((r() - 0.5) * 60)));
+      chunk.data[i] = d * gain + off;
+    }
+    const blob = encodeSampleBlock([chunk], [gain], [off]);
+    assertSameChunks(decodeSampleBlock(blob, [gain], [off]), [chunk]);
+    assert.ok(blob.length < 500 * 2, `${blob.length} bytes for 500 samples`);
+    // Without the offset the values are off the grid and cost float32.
+    assert.ok(encodeSampleBlock([chunk], [gain]).length > 500 * 4);
+  });
+
   test('float channels (resolution 0) are stored as exact float32', () => {
     const chunks = eegChunks(5, 2, 10, 0, 3);
     const blob = encodeSampleBlock(chunks, [0, 0]);

@@ -39,8 +39,10 @@ export function updateToSchemaVersion0020(db: WritableDb): void {
       idx INTEGER NOT NULL,
       label TEXT NOT NULL,
       unit TEXT NOT NULL,
-      -- Size of one device count in unit; 0 = float data. The sample codec stores integer counts.
+      -- value = count × resolution + value_offset; resolution 0 = float data. The sample codec
+      -- stores integer counts. The offset is 0 for live devices, the file's for imported EDF/WFDB.
       resolution REAL NOT NULL,
+      value_offset REAL NOT NULL DEFAULT 0,
       montage_position TEXT NOT NULL DEFAULT '',
       PRIMARY KEY (stream_id, idx)
     ) STRICT, WITHOUT ROWID;

@@ -1,0 +1,160 @@
+// Markers from stimulus software (PsychoPy, Psychtoolbox, OpenSesame, a shell script) put on the
+// shared host clock. One port number serves both:
+//   UDP        one datagram = one marker  (python: sock.sendto(b"stim_on", ("127.0.0.1", 7420)))
+//   WebSocket  ws://127.0.0.1:7420/markers, one text message = one marker
+// A message is either plain text (the label) or JSON {"label": "...", "time"?: s, "duration"?: s}.
+// `time` is host-clock seconds (Unix time, e.g. Python's time.time()); without it the marker is
+// stamped when it arrives. Each marker is answered with JSON {ok, time, stored, error?} so the
+// sender can check it landed (UDP: a datagram back to the sender's address).
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { HostClock } from '../../shared/stream.types';
+
+export const DEFAULT_MARKER_PORT = 7420;
+export const MARKER_WS_PATH = '/markers';
+/** Longer messages are refused (a marker is a label, not a payload). */
+export const MAX_MARKER_MESSAGE_BYTES = 2048;
+
+export interface IncomingMarker {
+  label: string;
+  time: number;
+  duration: number;
+  source: 'udp' | 'websocket';
+}
+
+export interface MarkerAck {
+  ok: boolean;
+  time?: number;
+  /** Whether it went into a recording (false when nothing was recording). */
+  stored?: boolean;
+  error?: string;
+}
+
+export interface MarkerServerOptions {
+  clock: HostClock;
+  /** Stores / forwards a marker; resolves to whether it was stored in a session. */
+  onMarker(marker: IncomingMarker): Promise<boolean>;
+  port?: number;
+  /** '127.0.0.1' by default; '0.0.0.0' lets a stimulus PC on the lab network send. */
+  host?: string;
+  log?(level: 'info' | 'warn', message: string): void;
+}
+
+export class MarkerError extends Error {
+  override name = 'MarkerError';
+}
+
+/** Parses one marker message (text or JSON); throws MarkerError naming the problem. */
+export function parseMarkerMessage(text: string, receivedAt: number): { label: string; time: number; duration: number } {
+  const trimmed = text.trim();
+  if (!trimmed) throw new MarkerError('empty marker message');
+  if (trimmed.startsWith('{')) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(trimmed);
+    } catch {
+      throw new MarkerError('marker message starts with "{" but is not valid JSON');
+    }
+    const o = obj as { label?: unknown; time?: unknown; duration?: unknown };
+    if (typeof o.label !== 'string' || !o.label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" string');
+    if (o.time !== undefined && (typeof o.time !== 'number' || !Number.isFinite(o.time))) throw new MarkerError('"time" must be a number (host-clock seconds)');
+    if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration >= 0) || !Number.isFinite(o.duration))) {
+      throw new MarkerError('"duration" must be a number ≥ 0 (seconds)');
+    }
+    return { label: o.label.trim().slice(0, 1000), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+  }
+  return { label: trimmed.slice(0, 1000), time: receivedAt, duration: 0 };
+}
+
+export class MarkerServer {
+  private udp: Socket | null = null;
+  private http: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private boundPort = 0;
+
+  constructor(private readonly opts: MarkerServerOptions) {}
+
+  /** The port both endpoints listen on (useful with port 0 in tests). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const host = this.opts.host ?? '127.0.0.1';
+    const wanted = this.opts.port ?? DEFAULT_MARKER_PORT;
+    // TCP first: with port 0 the OS picks one, and UDP then takes the same number.
+    const http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end(`HeartMind markers: connect a WebSocket to ${MARKER_WS_PATH}, or send UDP datagrams to this port\n`);
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(wanted, host, () => resolve());
+    });
+    this.http = http;
+    this.boundPort = (http.address() as AddressInfo).port;
+    this.wss = new WebSocketServer({ server: http, path: MARKER_WS_PATH, maxPayload: MAX_MARKER_MESSAGE_BYTES });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+
+    const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        udp.once('error', reject);
+        udp.bind(this.boundPort, host, () => resolve());
+      });
+    } catch (err) {
+      udp.close();
+      await this.stop();
+      throw err;
+    }
+    udp.on('error', (err) => this.opts.log?.('warn', `marker UDP socket: ${err.message}`));
+    udp.on('message', (msg, rinfo) => void this.onDatagram(msg, rinfo));
+    this.udp = udp;
+    this.opts.log?.('info', `markers: udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH}`);
+  }
+
+  async stop(): Promise<void> {
+    const udp = this.udp;
+    this.udp = null;
+    if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+    for (const c of this.wss?.clients ?? []) c.terminate();
+    this.wss?.close();
+    this.wss = null;
+    const http = this.http;
+    this.http = null;
+    if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+
+  private async handle(text: string, source: IncomingMarker['source']): Promise<MarkerAck> {
+    const receivedAt = this.opts.clock.now();
+    try {
+      const m = parseMarkerMessage(text, receivedAt);
+      const stored = await this.opts.onMarker({ ...m, source });
+      return { ok: true, time: m.time, stored };
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      this.opts.log?.('warn', `marker from ${source} refused: ${message}`);
+      return { ok: false, error: message };
+    }
+  }
+
+  private async onDatagram(msg: Buffer, rinfo: RemoteInfo): Promise<void> {
+    const ack =
+      msg.length > MAX_MARKER_MESSAGE_BYTES
+        ? { ok: false, error: `marker datagram of ${msg.length} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES}` }
+        : await this.handle(msg.toString('utf8'), 'udp');
+    this.udp?.send(JSON.stringify(ack), rinfo.port, rinfo.address);
+  }
+
+  private onSocket(ws: WebSocket): void {
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
+        const ack = await this.handle(text, 'websocket');
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(ack));
+      })();
+    });
+  }
+}
