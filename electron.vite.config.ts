@@ -1,10 +1,31 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/shared/ipc/content-security-policy';
 
 // Three builds, one per runtime (electron-vite's layout):
 //  main     → out/main: Electron main (index), the headless CLI / serve mode (cli), worker threads.
+//             Another entry (a worker) is one more line in `input`.
 //  preload  → out/preload: the typed contextBridge API, CommonJS because the renderer is sandboxed.
-//  renderer → out/renderer: the UI, served by Electron (file://) or by `heartmind serve` (http).
+//  renderer → out/renderer: the UI, served by Electron (app://) or by `heartmind serve` (http).
+
+/** Writes the CSP into index.html: strict in builds, relaxed for Vite's dev server (inline HMR styles). */
+function cspMetaTag(): Plugin {
+  let dev = false;
+  return {
+    name: 'heartmind-csp',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) }, injectTo: 'head-prepend' },
+      ],
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -14,7 +35,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
   },
@@ -30,8 +51,13 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    plugins: [cspMetaTag()],
     build: {
       outDir: 'out/renderer',
+      // The renderer runs in Electron's Chromium or a current browser.
+      target: 'es2022',
+      // No inline <script> for the module preload polyfill: the CSP allows only files.
+      modulePreload: { polyfill: false },
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
     worker: { format: 'es' },

@@ -5,6 +5,7 @@
 // pushes arrive on a MessagePort (MessageChannelMain) that main hands to the preload, which passes
 // it on to the page. Serve mode: one WebSocket at WS_PATH; every message is a binary frame
 // (frame-codec.ts) of kind Request, Response or Push.
+import type { Channel, RequestOf } from '../ipc-schema';
 import type { Envelope } from './wire-error';
 
 /** The WebSocket endpoint of serve mode, on the same origin as the page. */
@@ -29,3 +30,6 @@ export const ELECTRON_PORT_REQUEST = 'hm:transport:port-request';
 export const ELECTRON_PORT_DELIVERY = 'hm:transport:port';
 /** Preload → page (window.postMessage, with the port): the message's `data`. */
 export const MAIN_WORLD_PORT_MESSAGE = 'heartmind:push-port';
+
+/** The arguments after the channel: none for a channel whose request is void, else its request. */
+export type RequestArgs<C extends Channel> = [RequestOf<C>] extends [void] ? [] : [req: RequestOf<C>];

@@ -1,0 +1,124 @@
+// The last N seconds of one conditioned stream, planar, in a ring: what the traces draw from.
+// Blocks are appended as they arrive; a hole in time is filled with NaN (drawn as a break, never
+// bridged), and a block that overlaps what is already held keeps only its new part.
+import type { ConditionedBlock } from '../../../shared/window.types';
+
+export class TraceBuffer {
+  readonly channels: string[];
+  readonly rateHz: number;
+  readonly capacity: number;
+  private readonly data: Float32Array;
+  /** Ring position where the next sample goes. */
+  private head = 0;
+  /** Samples held (≤ capacity). */
+  private held = 0;
+  /** Host time (s) just after the newest sample; NaN while empty. */
+  endTime = NaN;
+
+  constructor(channels: string[], rateHz: number, seconds: number) {
+    this.channels = channels.slice();
+    this.rateHz = rateHz;
+    this.capacity = Math.max(1, Math.ceil(seconds * rateHz));
+    this.data = new Float32Array(this.capacity * channels.length);
+  }
+
+  /** Whether a block fits this buffer's shape (else the stream changed: make a new buffer). */
+  accepts(block: ConditionedBlock): boolean {
+    return block.rateHz === this.rateHz && block.channels.length === this.channels.length && block.channels.every((c, i) => c === this.channels[i]);
+  }
+
+  get size(): number {
+    return this.held;
+  }
+
+  /** Host time of the oldest sample held. */
+  get startTime(): number {
+    return this.endTime - this.held / this.rateHz;
+  }
+
+  append(block: ConditionedBlock): void {
+    const n = block.count;
+    if (n <= 0) return;
+    let skip = 0;
+    if (!Number.isNaN(this.endTime)) {
+      const offset = Math.round((block.startTime - this.endTime) * this.rateHz);
+      if (offset > 0) {
+        this.fillNaN(Math.min(offset, this.capacity));
+        this.endTime = block.startTime;
+      }
+      else if (offset < 0) skip = Math.min(n, -offset); // overlap (or time went backwards): keep only the new part
+    }
+    const take = n - skip;
+    if (take > 0) {
+      const nc = this.channels.length;
+      const cap = this.capacity;
+      const from = skip + Math.max(0, take - cap);
+      const count = n - from;
+      for (let c = 0; c < nc; c++) {
+        const src = block.data.subarray(c * n + from, c * n + n);
+        const base = c * cap;
+        const first = Math.min(count, cap - this.head);
+        this.data.set(src.subarray(0, first), base + this.head);
+        if (first < count) this.data.set(src.subarray(first), base);
+      }
+      this.head = (this.head + count) % cap;
+      this.held = Math.min(cap, this.held + count);
+    }
+    const end = block.startTime + n / this.rateHz;
+    this.endTime = Number.isNaN(this.endTime) ? end : Math.max(this.endTime, end);
+  }
+
+  private fillNaN(count: number): void {
+    const cap = this.capacity;
+    for (let c = 0; c < this.channels.length; c++) {
+      const base = c * cap;
+      for (let i = 0; i < count; i++) this.data[base + ((this.head + i) % cap)] = NaN;
+    }
+    this.head = (this.head + count) % cap;
+    this.held = Math.min(cap, this.held + count);
+  }
+
+  /**
+   * The sample of `channel` at host time t (nearest), or NaN when t is outside what is held.
+   */
+  valueAt(channel: number, t: number): number {
+    const back = Math.round((this.endTime - t) * this.rateHz) - 1; // 0 = newest sample
+    if (back < 0 || back >= this.held) return NaN;
+    const cap = this.capacity;
+    return this.data[channel * cap + ((this.head - 1 - back + cap * 2) % cap)];
+  }
+
+  /**
+   * Calls fn(time, value) for each sample of `channel` in [t0, t1], oldest first, with no
+   * allocation (the trace charts call this every frame).
+   */
+  forEachInRange(channel: number, t0: number, t1: number, fn: (time: number, value: number, index: number) => void): number {
+    if (this.held === 0) return 0;
+    const rate = this.rateHz;
+    const oldest = this.startTime;
+    const i0 = Math.max(0, Math.ceil((t0 - oldest) * rate - 1e-6));
+    const i1 = Math.min(this.held - 1, Math.floor((t1 - oldest) * rate + 1e-6));
+    const cap = this.capacity;
+    const base = channel * cap;
+    const ringStart = (this.head - this.held + cap) % cap;
+    let k = 0;
+    for (let i = i0; i <= i1; i++) fn(oldest + i / rate, this.data[base + ((ringStart + i) % cap)], k++);
+    return k;
+  }
+
+  /** Robust amplitude of a channel over the last `seconds`: half the 2nd–98th percentile range. */
+  amplitude(channel: number, seconds: number): number {
+    const n = Math.min(this.held, Math.round(seconds * this.rateHz));
+    if (n < 4) return NaN;
+    const tmp = new Float32Array(n);
+    const cap = this.capacity;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = this.data[channel * cap + ((this.head - 1 - i + cap * 2) % cap)];
+      if (Number.isFinite(v)) tmp[m++] = v;
+    }
+    if (m < 4) return NaN;
+    const s = tmp.subarray(0, m).sort();
+    return (s[Math.floor(m * 0.98) - 1] - s[Math.floor(m * 0.02)]) / 2;
+  }
+}

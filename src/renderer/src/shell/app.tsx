@@ -1,0 +1,134 @@
+// The shell: header with the connection state, navigation built from the view registry, the
+// error banner, and the current view inside an error boundary. Keyboard: Tab through the
+// navigation, Alt+1…9 jumps to a view, "Skip to content" is the first stop.
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import type { HeartMindClient } from '../transport/client';
+import type { LiveStore } from '../live/live-store';
+import { useLive } from '../live/use-live';
+import { detectWebGpu, type WebGpuStatus } from '../platform/webgpu';
+import { appErrors } from './app-errors';
+import { ErrorBanner } from './error-banner';
+import { ErrorBoundary } from './error-boundary';
+import { VIEWS, type ViewEntry, type ViewProps } from './views';
+
+function currentViewId(): string {
+  const id = location.hash.replace(/^#\/?/, '');
+  return VIEWS.some((v) => v.id === id) ? id : VIEWS[0].id;
+}
+
+function LazyView({ entry, props }: { entry: ViewEntry; props: ViewProps }) {
+  const [View, setView] = useState<ComponentType<ViewProps> | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setView(null);
+    setFailed(null);
+    entry
+      .load()
+      .then((m) => live && setView(() => m.default))
+      .catch((err) => {
+        appErrors.report(err, `view: ${entry.title}`);
+        if (live) setFailed((err as Error).message);
+      });
+    return () => {
+      live = false;
+    };
+  }, [entry]);
+  if (failed) return <p class="panel-failed" role="alert">The {entry.title} view could not load: {failed}</p>;
+  if (!View) return <p class="muted loading">Loading {entry.title}…</p>;
+  return <View {...props} />;
+}
+
+function ConnectionPill({ live }: { live: LiveStore }) {
+  useLive(live, 2);
+  const label = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' }[live.connection];
+  const where = live.runtime === 'electron' ? 'desktop core' : live.runtime === 'serve' ? 'serve mode' : '';
+  return (
+    <span class={`pill pill-${live.connection}`} role="status" data-testid="connection" data-state={live.connection}>
+      <span class="dot" aria-hidden="true" /> {label}
+      {live.connection === 'open' && where && <span class="muted"> · {where}</span>}
+    </span>
+  );
+}
+
+export function App({ client, live }: ViewProps) {
+  const [viewId, setViewId] = useState(currentViewId);
+  const [gpu, setGpu] = useState<WebGpuStatus | null>(null);
+
+  useEffect(() => {
+    const onHash = () => setViewId(currentViewId());
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      if (n >= 1 && n <= VIEWS.length) {
+        e.preventDefault();
+        location.hash = `#/${VIEWS[n - 1].id}`;
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('keydown', onKey);
+    void detectWebGpu().then(setGpu);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  const entry = VIEWS.find((v) => v.id === viewId) ?? VIEWS[0];
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header class="topbar">
+        <div class="brand">
+          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+            <path d="M16 28 4 16a7 7 0 0 1 12-8 7 7 0 0 1 12 8Z" fill="none" stroke="currentColor" stroke-width="2.2" />
+            <path d="M7 16h5l2-4 3 8 2-4h6" fill="none" stroke="currentColor" stroke-width="2" />
+          </svg>
+          <span>HeartMind</span>
+        </div>
+        <ConnectionPill live={live} />
+        <span class="topbar-spacer" />
+        {gpu && (
+          <span class={`pill ${gpu.available ? 'pill-open' : 'pill-muted'}`} title={gpu.detail} data-testid="webgpu">
+            {gpu.available ? 'WebGPU' : 'WASM'}
+            <span class="sr-only">: {gpu.detail}</span>
+          </span>
+        )}
+      </header>
+      <nav class="sidebar" aria-label="Views">
+        <ul>
+          {VIEWS.map((v, i) => (
+            <li key={v.id}>
+              <a href={`#/${v.id}`} class="nav-item" aria-current={v.id === entry.id ? 'page' : undefined} title={`${v.title} (Alt+${i + 1})`}>
+                <span class="nav-icon" aria-hidden="true">{v.icon}</span>
+                <span class="nav-label">{v.title}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div class="content">
+        <ErrorBanner />
+        {live.connection !== 'open' && <DisconnectedNotice live={live} />}
+        <main id="main" tabIndex={-1} aria-label={entry.title}>
+          <ErrorBoundary where={`view: ${entry.title}`}>
+            <LazyView entry={entry} props={{ client, live }} />
+          </ErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function DisconnectedNotice({ live }: { live: LiveStore }) {
+  useLive(live, 2);
+  if (live.connection === 'open') return null;
+  return (
+    <p class="notice" role="status">
+      {live.connection === 'connecting' ? 'Connecting to the HeartMind core… (it reconnects on its own)' : 'The connection to the core is closed.'}
+    </p>
+  );
+}

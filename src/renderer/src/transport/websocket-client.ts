@@ -1,0 +1,128 @@
+// Serve-mode transport: one WebSocket to the page's own origin. Requests and pushes are binary
+// frames (shared/ipc/frame-codec.ts), the same objects Electron carries. Reconnects on its own
+// with backoff; pending requests fail with kind 'disconnected' when the socket drops.
+import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
+import { decodeFrame, encodeFrame, FrameKind } from '../../../shared/ipc/frame-codec';
+import { WS_PATH, type RequestArgs, type ResponseFrameBody } from '../../../shared/ipc/transport-protocol';
+import { RemoteError, unwrapEnvelope } from '../../../shared/ipc/wire-error';
+import { ConnectionTracker, PushRouter, type HeartMindClient } from './client';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+
+interface Pending {
+  channel: string;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
+  const router = new PushRouter();
+  const conn = new ConnectionTracker();
+  const pending = new Map<number, Pending>();
+  let ws: WebSocket | null = null;
+  let nextId = 1;
+  let attempt = 0;
+  let closed = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  const waiting: (() => void)[] = [];
+
+  const failPending = (kind: string, why: string) => {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject(new RemoteError(p.channel, kind, why));
+      pending.delete(id);
+    }
+  };
+
+  const connect = () => {
+    conn.set('connecting');
+    const sock = new WebSocket(url);
+    sock.binaryType = 'arraybuffer';
+    ws = sock;
+    sock.onopen = () => {
+      attempt = 0;
+      conn.set('open');
+      for (const w of waiting.splice(0)) w();
+    };
+    sock.onmessage = (e: MessageEvent) => {
+      if (!(e.data instanceof ArrayBuffer)) {
+        router.error(new Error('transport: the core sent a text message; expected binary frames'));
+        return;
+      }
+      let frame;
+      try {
+        frame = decodeFrame(e.data);
+      } catch (err) {
+        router.error(err as Error);
+        return;
+      }
+      if (frame.kind === FrameKind.Push) router.dispatch(frame.value);
+      else if (frame.kind === FrameKind.Response) {
+        const body = frame.value as ResponseFrameBody;
+        const p = pending.get(body?.id);
+        if (!p) return;
+        pending.delete(body.id);
+        clearTimeout(p.timer);
+        try {
+          p.resolve(unwrapEnvelope(p.channel, body.answer));
+        } catch (err) {
+          p.reject(err as Error);
+        }
+      }
+    };
+    sock.onclose = (e: CloseEvent) => {
+      if (ws !== sock) return;
+      ws = null;
+      failPending('disconnected', `the core closed the connection (${e.code}${e.reason ? `: ${e.reason}` : ''})`);
+      if (closed) return conn.set('closed');
+      conn.set('connecting');
+      const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
+      reconnectTimer = setTimeout(connect, delay);
+    };
+    sock.onerror = () => {
+      // onclose follows with the details; nothing to add here.
+    };
+  };
+
+  const whenOpen = () =>
+    ws?.readyState === WebSocket.OPEN ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+
+  connect();
+
+  return {
+    transport: 'websocket',
+    async invoke<C extends Channel>(channel: C, ...args: RequestArgs<C>): Promise<ResponseOf<C>> {
+      await whenOpen();
+      const id = nextId++;
+      const frame = encodeFrame(FrameKind.Request, { id, channel, req: args[0] ?? null });
+      return new Promise<ResponseOf<C>>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new RemoteError(channel, 'timeout', `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`));
+        }, REQUEST_TIMEOUT_MS);
+        pending.set(id, { channel, resolve: resolve as (v: unknown) => void, reject, timer });
+        ws!.send(frame);
+      });
+    },
+    on: (type, listener) => router.on(type, listener),
+    onConnection: (l) => conn.on(l),
+    onError: (l) => router.onError(l),
+    get state() {
+      return conn.state;
+    },
+    close() {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      ws?.close(1000, 'page closed');
+      failPending('disconnected', 'the page closed the connection');
+      conn.set('closed');
+    },
+  };
+}
+
+function defaultUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}${WS_PATH}`;
+}

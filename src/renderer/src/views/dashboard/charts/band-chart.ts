@@ -1,0 +1,60 @@
+// Band power per EEG channel: stacked bars of each band's share of 1–45 Hz power (%), which reads
+// at a glance for 4 or 32 channels; the tooltip gives the absolute µV².
+import type { Chart as ChartType } from 'chart.js';
+import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.types';
+import { setupCharts, THEME } from './chart-setup';
+
+export class BandChart {
+  private readonly chart: ChartType<'bar', number[], string>;
+  private absolute: number[][] = [];
+
+  constructor(canvas: HTMLCanvasElement) {
+    const Chart = setupCharts();
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'EEG band power per channel, delta to gamma, as a share of total power');
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: [],
+        datasets: EEG_BANDS.map((b, i) => ({ label: b.name, data: [], backgroundColor: THEME.bands[i], borderWidth: 0, barPercentage: 0.9, categoryPercentage: 0.9 })),
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: {
+          x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0, font: { size: 10 } }, grid: { display: false } },
+          y: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%`, stepSize: 25 }, grid: { color: THEME.grid } },
+        },
+        plugins: {
+          legend: { position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10, padding: 8 } },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => {
+                const abs = this.absolute[ctx.dataIndex]?.[ctx.datasetIndex];
+                return `${ctx.dataset.label}: ${Number(ctx.raw).toFixed(1)} % (${abs === undefined ? '–' : abs.toFixed(1)} µV²)`;
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  update(f: EegFeatures | undefined): void {
+    const labels = f?.channels ?? [];
+    this.absolute = f?.bandPower ?? [];
+    this.chart.data.labels = labels;
+    this.chart.data.datasets.forEach((ds, b) => {
+      ds.data = this.absolute.map((row) => {
+        const total = row.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0);
+        return total > 0 && Number.isFinite(row[b]) ? (100 * row[b]) / total : 0;
+      });
+    });
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

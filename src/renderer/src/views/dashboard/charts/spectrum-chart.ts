@@ -1,0 +1,71 @@
+// The EEG power spectrum (mean over channels), log power, with the EEG bands shaded behind it.
+import type { Chart as ChartType, Plugin } from 'chart.js';
+import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.types';
+import { setupCharts, THEME } from './chart-setup';
+
+type Pt = { x: number; y: number };
+const MAX_HZ = 60;
+const BAND_SYMBOLS = ['δ', 'θ', 'α', 'β', 'γ'];
+
+const bandShading: Plugin<'line'> = {
+  id: 'hmBandShading',
+  beforeDatasetsDraw(chart) {
+    const { ctx, chartArea, scales } = chart;
+    const x = scales.x;
+    ctx.save();
+    EEG_BANDS.forEach((b, i) => {
+      const x0 = x.getPixelForValue(b.lowHz);
+      const x1 = x.getPixelForValue(b.highHz);
+      ctx.fillStyle = THEME.bands[i] + '1a';
+      ctx.fillRect(x0, chartArea.top, x1 - x0, chartArea.bottom - chartArea.top);
+      ctx.fillStyle = THEME.muted;
+      ctx.font = '10px system-ui, sans-serif';
+      ctx.fillText(BAND_SYMBOLS[i] ?? b.name, (x0 + x1) / 2 - 3, chartArea.top + 11);
+    });
+    ctx.restore();
+  },
+};
+
+export class SpectrumChart {
+  private readonly chart: ChartType<'line', Pt[]>;
+  private readonly points: Pt[] = [];
+
+  constructor(canvas: HTMLCanvasElement) {
+    const Chart = setupCharts();
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'EEG power spectrum, mean over channels, 0 to 60 Hz, logarithmic power');
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [{ data: this.points, borderColor: THEME.spectrum, borderWidth: 1.5, pointRadius: 0, fill: false }] },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        events: [],
+        plugins: { legend: { display: false }, tooltip: { enabled: false }, decimation: { enabled: true, algorithm: 'min-max' } },
+        scales: {
+          x: { type: 'linear', min: 0, max: MAX_HZ, ticks: { callback: (v) => `${v} Hz`, stepSize: 10 }, grid: { color: THEME.grid } },
+          y: { type: 'logarithmic', ticks: { callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? Number(v).toExponential(0) : '') }, grid: { color: THEME.grid }, title: { display: true, text: 'µV²/Hz', color: THEME.muted } },
+        },
+      },
+      plugins: [bandShading],
+    });
+  }
+
+  update(f: EegFeatures | undefined): void {
+    this.points.length = 0;
+    if (f) {
+      const { freqHz, psd } = f.spectrum;
+      for (let i = 0; i < freqHz.length && freqHz[i] <= MAX_HZ; i++) {
+        if (freqHz[i] > 0 && psd[i] > 0 && Number.isFinite(psd[i])) this.points.push({ x: freqHz[i], y: psd[i] });
+      }
+    }
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

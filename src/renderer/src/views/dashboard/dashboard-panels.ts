@@ -1,0 +1,21 @@
+// Panels other areas put on the live dashboard, one line each, e.g. the live emotion estimate:
+//   { id: 'emotion', title: 'Emotion', column: 'side', load: () => import('../models/emotion-panel') },
+// A panel is a lazily loaded module whose default export takes DashboardPanelProps; it lives in
+// its area's own folder and subscribes to its own pushes through `client.on`.
+import type { ComponentType } from 'preact';
+import type { HeartMindClient } from '../../transport/client';
+import type { LiveStore } from '../../live/live-store';
+
+export interface DashboardPanelProps {
+  client: HeartMindClient;
+  live: LiveStore;
+}
+
+export interface DashboardPanelEntry {
+  id: string;
+  title: string;
+  column: 'main' | 'side';
+  load: () => Promise<{ default: ComponentType<DashboardPanelProps> }>;
+}
+
+export const DASHBOARD_PANELS: DashboardPanelEntry[] = [];

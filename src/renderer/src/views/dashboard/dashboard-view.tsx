@@ -1,0 +1,107 @@
+// The live dashboard: traces (EEG, ECG with R peaks), heart and EEG summaries, band power and
+// spectrum, signal quality, devices, the window stream and the log. Panels other areas add to
+// the dashboard (e.g. live emotion estimates) are listed in dashboard-panels.ts.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ViewProps } from '../../shell/views';
+import { appErrors } from '../../shell/app-errors';
+import { ErrorBoundary } from '../../shell/error-boundary';
+import { FrameLoop } from './frame-loop';
+import { TracePanel } from './trace-panel';
+import { BandPanel, DevicePanel, LogPanel, QualityPanel, SpectrumPanel, Tiles, WindowStream } from './panels';
+import { DASHBOARD_PANELS, type DashboardPanelProps } from './dashboard-panels';
+import type { ComponentType } from 'preact';
+
+const TIME_WINDOWS_S = [2, 5, 10, 20, 30];
+
+function ExtraPanel({ load, props, title }: { load: () => Promise<{ default: ComponentType<DashboardPanelProps> }>; props: DashboardPanelProps; title: string }) {
+  const [Panel, setPanel] = useState<ComponentType<DashboardPanelProps> | null>(null);
+  useEffect(() => {
+    load()
+      .then((m) => setPanel(() => m.default))
+      .catch((err) => appErrors.report(err, `panel: ${title}`));
+  }, [load]);
+  return Panel ? <Panel {...props} /> : null;
+}
+
+export default function DashboardView({ client, live }: ViewProps) {
+  const loop = useMemo(() => new FrameLoop(() => live.playout.edge(), (err) => appErrors.report(err, 'live traces')), [live]);
+  const [seconds, setSeconds] = useState(() => Number(localStorage.getItem('hm.traceSeconds')) || 10);
+
+  useEffect(() => {
+    loop.start();
+    return () => loop.stop();
+  }, [loop]);
+  useEffect(() => localStorage.setItem('hm.traceSeconds', String(seconds)), [seconds]);
+  useEffect(() => {
+    // '[' and ']' shrink and grow the time window (when focus is not in a form field).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      const i = TIME_WINDOWS_S.indexOf(seconds);
+      if (e.key === '[' && i > 0) setSeconds(TIME_WINDOWS_S[i - 1]);
+      if (e.key === ']' && i < TIME_WINDOWS_S.length - 1) setSeconds(TIME_WINDOWS_S[i + 1]);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [seconds]);
+
+  const panelProps: DashboardPanelProps = { client, live };
+  return (
+    <div class="dashboard">
+      <div class="dashboard-toolbar">
+        <h1>Live</h1>
+        <div class="segmented" role="radiogroup" aria-label="Time window (keys [ and ])">
+          {TIME_WINDOWS_S.map((s) => (
+            <button key={s} type="button" role="radio" aria-checked={s === seconds} class={s === seconds ? 'active' : ''} onClick={() => setSeconds(s)} data-testid={`window-${s}`}>
+              {s} s
+            </button>
+          ))}
+        </div>
+      </div>
+      <ErrorBoundary where="panel: Summary">
+        <Tiles live={live} loop={loop} />
+      </ErrorBoundary>
+      <div class="dashboard-grid">
+        <div class="col-main">
+          <ErrorBoundary where="panel: EEG">
+            <TracePanel live={live} loop={loop} modality="eeg" title="EEG" seconds={seconds} rowHeight={22} minHeight={180} />
+          </ErrorBoundary>
+          <ErrorBoundary where="panel: ECG">
+            <TracePanel live={live} loop={loop} modality="ecg" title="ECG" seconds={seconds} rowHeight={120} minHeight={150} />
+          </ErrorBoundary>
+          <div class="row-2">
+            <ErrorBoundary where="panel: Band power">
+              <BandPanel live={live} />
+            </ErrorBoundary>
+            <ErrorBoundary where="panel: Spectrum">
+              <SpectrumPanel live={live} />
+            </ErrorBoundary>
+          </div>
+          {DASHBOARD_PANELS.filter((p) => p.column === 'main').map((p) => (
+            <ErrorBoundary key={p.id} where={`panel: ${p.title}`}>
+              <ExtraPanel load={p.load} props={panelProps} title={p.title} />
+            </ErrorBoundary>
+          ))}
+        </div>
+        <div class="col-side">
+          <ErrorBoundary where="panel: Devices">
+            <DevicePanel live={live} client={client} />
+          </ErrorBoundary>
+          <ErrorBoundary where="panel: Windows">
+            <WindowStream live={live} />
+          </ErrorBoundary>
+          <ErrorBoundary where="panel: Signal quality">
+            <QualityPanel live={live} />
+          </ErrorBoundary>
+          {DASHBOARD_PANELS.filter((p) => p.column === 'side').map((p) => (
+            <ErrorBoundary key={p.id} where={`panel: ${p.title}`}>
+              <ExtraPanel load={p.load} props={panelProps} title={p.title} />
+            </ErrorBoundary>
+          ))}
+        </div>
+      </div>
+      <ErrorBoundary where="panel: Log">
+        <LogPanel live={live} />
+      </ErrorBoundary>
+    </div>
+  );
+}

@@ -1,0 +1,385 @@
+// The dashboard's smaller panels. They re-render from the live store a few times a second.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DeviceStatus } from '../../../../shared/device.types';
+import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
+import type { LogLevel } from '../../../../shared/log.types';
+import { EEG_BANDS } from '../../../../shared/features.types';
+import type { HeartMindClient } from '../../transport/client';
+import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
+import { useLive } from '../../live/use-live';
+import { appErrors } from '../../shell/app-errors';
+import { BandChart } from './charts/band-chart';
+import { SpectrumChart } from './charts/spectrum-chart';
+import type { FrameLoop } from './frame-loop';
+
+const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+
+export function clockTime(hostTimeS: number): string {
+  const d = new Date(hostTimeS * 1000);
+  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+function Tile({ label, value, unit, hint, testId }: { label: string; value: string; unit?: string; hint?: string; testId?: string }) {
+  return (
+    <div class="tile" data-testid={testId} title={hint}>
+      <div class="tile-label">{label}</div>
+      <div class="tile-value">
+        {value}
+        {unit && <span class="tile-unit"> {unit}</span>}
+      </div>
+      {hint && <div class="tile-hint muted">{hint}</div>}
+    </div>
+  );
+}
+
+export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
+  useLive(live, 2);
+  const heart = [...live.heart.values()].sort((a, b) => b.time - a.time)[0];
+  const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
+  const alphaIndex = EEG_BANDS.findIndex((b) => b.name === 'alpha');
+  const alphaShare = eeg?.bandPower.length
+    ? (100 * eeg.bandPower.reduce((acc, row) => acc + row[alphaIndex] / Math.max(1e-12, row.reduce((a, v) => a + v, 0)), 0)) / eeg.bandPower.length
+    : NaN;
+  const reports = [...live.quality.values()];
+  const scores = reports.flatMap((r) => r.channels.map((c) => c.score));
+  const quality = scores.length ? (100 * scores.reduce((a, b) => a + b, 0)) / scores.length : NaN;
+  const lastWin = live.windows[live.windows.length - 1];
+  const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
+  const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
+  return (
+    <section class="tiles" aria-label="Summary">
+      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" hint={heart ? `${heart.rrMs.length} RR intervals` : 'waiting for beats'} />
+      <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" hint="short-term variability" />
+      <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" hint="mean over channels, 8–13 Hz" />
+      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" hint={`${scores.length} channels`} />
+      <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} hint={lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
+      <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
+    </section>
+  );
+}
+
+export function BandPanel({ live }: { live: LiveStore }) {
+  const version = useLive(live, 2);
+  const ref = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<BandChart | null>(null);
+  useEffect(() => {
+    chart.current = new BandChart(ref.current!);
+    return () => chart.current?.destroy();
+  }, []);
+  const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
+  useEffect(() => chart.current?.update(eeg), [version]);
+  return (
+    <section class="panel" aria-label="Band power" data-testid="band-power">
+      <header class="panel-header">
+        <h2>Band power</h2>
+        <span class="muted small">δ θ α β γ share per channel</span>
+      </header>
+      <div class="chart-box chart-medium">
+        <canvas ref={ref} />
+      </div>
+    </section>
+  );
+}
+
+export function SpectrumPanel({ live }: { live: LiveStore }) {
+  const version = useLive(live, 2);
+  const ref = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<SpectrumChart | null>(null);
+  useEffect(() => {
+    chart.current = new SpectrumChart(ref.current!);
+    return () => chart.current?.destroy();
+  }, []);
+  const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
+  useEffect(() => chart.current?.update(eeg), [version]);
+  return (
+    <section class="panel" aria-label="Spectrum" data-testid="spectrum">
+      <header class="panel-header">
+        <h2>Spectrum</h2>
+        <span class="muted small">EEG, mean of channels</span>
+      </header>
+      <div class="chart-box chart-medium">
+        <canvas ref={ref} />
+      </div>
+    </section>
+  );
+}
+
+const FLAG_TEXT: Record<string, string> = {
+  flat: 'flat line',
+  railed: 'railed',
+  'line-noise': 'line noise',
+  implausible: 'implausible amplitude',
+  missing: 'samples missing',
+};
+
+export function QualityPanel({ live }: { live: LiveStore }) {
+  useLive(live, 2);
+  const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
+  return (
+    <section class="panel" aria-label="Signal quality" data-testid="quality">
+      <header class="panel-header">
+        <h2>Signal quality</h2>
+      </header>
+      {reports.length === 0 && <p class="muted">No quality report yet.</p>}
+      {reports.map((r) => {
+        const s = live.streams.get(r.streamId);
+        return (
+          <div key={r.streamId} class="quality-stream">
+            <h3 class="small">{s ? `${s.deviceName} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
+            <ul class="quality-grid">
+              {r.channels.map((c) => {
+                const level = c.score >= 0.75 ? 'good' : c.score >= 0.4 ? 'fair' : 'bad';
+                const flags = c.flags.map((f) => FLAG_TEXT[f] ?? f).join(', ');
+                return (
+                  <li
+                    key={c.label}
+                    class={`quality-chip q-${level}`}
+                    data-flags={c.flags.join(' ')}
+                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise ${fmt(c.lineNoiseRatio * 100, 1)} %${flags ? ` — ${flags}` : ''}`}
+                    aria-label={`${c.label} quality ${Math.round(c.score * 100)} percent${flags ? `: ${flags}` : ''}`}
+                  >
+                    <span class="q-label">{c.label}</span>
+                    <span class="q-score">{Math.round(c.score * 100)}</span>
+                    {c.flags.length > 0 && <span class="q-flags">{c.flags.map((f) => FLAG_TEXT[f] ?? f).join(' · ')}</span>}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+const STATE_TEXT: Record<DeviceStatus['state'], string> = {
+  idle: 'idle',
+  connecting: 'connecting',
+  streaming: 'streaming',
+  reconnecting: 'reconnecting',
+  stopped: 'stopped',
+  error: 'error',
+};
+
+function DeviceCard({ status, controls, client }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient }) {
+  const [busy, setBusy] = useState(false);
+  const [fault, setFault] = useState(controls?.faults[0]?.id ?? '');
+  const running = status.state === 'streaming' || status.state === 'connecting' || status.state === 'reconnecting';
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } catch (err) {
+      appErrors.report(err, `device ${status.name}: ${what}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = status.deviceId;
+  return (
+    <li class={`device device-${status.state}`} data-testid={`device-${id}`} data-state={status.state} data-problem={status.problem?.code ?? ''}>
+      <div class="device-head">
+        <span class={`state-dot s-${status.state}`} aria-hidden="true" />
+        <div class="device-name">
+          <strong>{status.name}</strong>
+          <span class="muted small">
+            {status.model} · {status.transport}
+          </span>
+        </div>
+        <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
+        <button
+          type="button"
+          class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
+          disabled={busy}
+          aria-label={`${running ? 'Stop' : 'Start'} ${status.name}`}
+          onClick={() => act(running ? 'stop' : 'start', () => client.invoke(running ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id }))}
+          data-testid="device-toggle"
+        >
+          {running ? 'Stop' : 'Start'}
+        </button>
+      </div>
+      {status.problem && (
+        <p class="device-problem" role="status" data-testid="device-problem">
+          <span class="problem-code">{status.problem.code}</span> {status.problem.message}
+        </p>
+      )}
+      {controls && controls.settings.length > 0 && (
+        <div class="device-settings">
+          {controls.settings.map((s) => (
+            <label key={s.key}>
+              <span>{s.label}</span>
+              <select
+                value={String(status.settings?.[s.key] ?? '')}
+                disabled={busy}
+                data-testid={`setting-${s.key}`}
+                onChange={(e) => {
+                  const raw = (e.target as HTMLSelectElement).value;
+                  const opt = s.options.find((o) => String(o.value) === raw);
+                  const value: DeviceSettingValue = opt ? opt.value : raw;
+                  void act(`set ${s.label}`, () => client.invoke('hm:pipeline:device-configure', { deviceId: id, settings: { [s.key]: value } }));
+                }}
+              >
+                {s.options.map((o) => (
+                  <option key={String(o.value)} value={String(o.value)}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </div>
+      )}
+      {controls && controls.faults.length > 0 && (
+        <div class="device-faults">
+          <label>
+            <span>Inject fault</span>
+            <select value={fault} onChange={(e) => setFault((e.target as HTMLSelectElement).value)} data-testid="fault-select">
+              {controls.faults.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" class="btn btn-small" disabled={busy || !running || !fault} onClick={() => act('inject fault', () => client.invoke('hm:pipeline:device-fault', { deviceId: id, fault }))} data-testid="fault-inject">
+            Inject
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMindClient }) {
+  useLive(live, 4);
+  const devices = [...live.devices.values()];
+  return (
+    <section class="panel" aria-label="Devices" data-testid="devices">
+      <header class="panel-header">
+        <h2>Devices</h2>
+        <span class="muted small">{devices.filter((d) => d.state === 'streaming').length} streaming</span>
+      </header>
+      {devices.length === 0 && <p class="muted">No devices yet.</p>}
+      <ul class="device-list">
+        {devices.map((d) => (
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Modality({ m, name }: { m: ModalitySummary; name: string }) {
+  if (!m.present) {
+    return (
+      <span class="mod mod-absent" data-present="false" title={`${name} absent: ${m.absentReason ?? 'unknown'}`}>
+        ✕ {m.absentReason ?? 'absent'}
+      </span>
+    );
+  }
+  return (
+    <span class={`mod mod-present ${m.quality < 0.5 ? 'mod-poor' : ''}`} data-present="true" title={`${name}: ${m.channels} channels${m.badChannels.length ? `, poor: ${m.badChannels.join(', ')}` : ''}`}>
+      ✓ {m.channels} ch · q {fmt(m.quality * 100)}%
+    </span>
+  );
+}
+
+export function WindowStream({ live }: { live: LiveStore }) {
+  useLive(live, 4);
+  const recent = live.windows.slice(-8).reverse();
+  const strip = live.windows.slice(-60);
+  const last = live.windows[live.windows.length - 1];
+  const latencyMs = last ? last.receivedAt - (last.startTime + last.lengthS) * 1000 : NaN;
+  return (
+    <section class="panel" aria-label="Synchronised windows" data-testid="windows">
+      <header class="panel-header">
+        <h2>Windows</h2>
+        <span class="muted small">
+          {live.windowing ? `${live.windowing.lengthS} s every ${live.windowing.hopS} s @ ${live.windowing.rateHz} Hz` : ''}
+          {Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
+        </span>
+      </header>
+      <div class="presence-strip" aria-hidden="true">
+        {strip.map((w) => (
+          <span key={w.seq} class="presence-cell">
+            <i class={w.eeg.present ? 'p-eeg' : 'p-none'} />
+            <i class={w.ecg.present ? 'p-ecg' : 'p-none'} />
+          </span>
+        ))}
+      </div>
+      <table class="window-table">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Start</th>
+            <th scope="col">EEG</th>
+            <th scope="col">ECG</th>
+          </tr>
+        </thead>
+        <tbody>
+          {recent.map((w) => (
+            <tr key={w.seq} data-seq={w.seq} data-eeg={w.eeg.present ? 'present' : 'absent'} data-ecg={w.ecg.present ? 'present' : 'absent'}>
+              <td>{w.seq}</td>
+              <td class="mono">{clockTime(w.startTime)}</td>
+              <td>
+                <Modality m={w.eeg} name="EEG" />
+              </td>
+              <td>
+                <Modality m={w.ecg} name="ECG" />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {recent.length === 0 && <p class="muted">Waiting for the first window…</p>}
+    </section>
+  );
+}
+
+const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function LogPanel({ live }: { live: LiveStore }) {
+  useLive(live, 4);
+  const [min, setMin] = useState<LogLevel>('info');
+  const listRef = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const entries = live.logs.filter((e) => LEVELS.indexOf(e.level) >= LEVELS.indexOf(min)).slice(-300);
+  useEffect(() => {
+    const el = listRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+  return (
+    <section class="panel log-panel" aria-label="Log" data-testid="log">
+      <header class="panel-header">
+        <h2>Log</h2>
+        <label class="panel-tools">
+          <span class="sr-only">Minimum level</span>
+          <select value={min} onChange={(e) => setMin((e.target as HTMLSelectElement).value as LogLevel)}>
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l} and above
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <ol
+        class="log-list mono"
+        ref={listRef}
+        tabIndex={0}
+        aria-live="off"
+        onScroll={(e) => {
+          const el = e.currentTarget as HTMLElement;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
+        {entries.map((e, i) => (
+          <li key={`${e.time}-${i}`} class={`log-${e.level}`}>
+            <span class="log-time">{clockTime(e.time)}</span> <span class="log-level">{e.level}</span> <span class="log-source">{e.source}</span> {e.message}
+          </li>
+        ))}
+        {entries.length === 0 && <li class="muted">Nothing logged yet (at {clockTime(wallNowS())}).</li>}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+// A live trace panel (EEG or ECG): the chart is drawn by the frame loop, straight from the
+// store's ring buffers; Preact only renders the toolbar (stream, scale, per-channel gain).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Modality } from '../../../../shared/stream.types';
+import type { LiveStore } from '../../live/live-store';
+import { useLive } from '../../live/use-live';
+import { THEME } from './charts/chart-setup';
+import { TraceChart, type ScaleMode } from './charts/trace-chart';
+import type { FrameLoop } from './frame-loop';
+
+const SCALES: { value: string; label: string }[] = [
+  { value: 'auto', label: 'Auto, per channel' },
+  { value: 'auto-uniform', label: 'Auto, uniform' },
+  ...[10, 20, 50, 100, 200, 500, 1000, 2000].map((uv) => ({ value: String(uv), label: `±${uv} µV` })),
+];
+
+const GAIN_STEPS = [0.25, 0.5, 1, 2, 4, 8];
+
+interface Props {
+  live: LiveStore;
+  loop: FrameLoop;
+  modality: Exclude<Modality, 'other'>;
+  title: string;
+  seconds: number;
+  /** Height of the chart in px per channel (plus a minimum). */
+  rowHeight: number;
+  minHeight: number;
+}
+
+export function TracePanel({ live, loop, modality, title, seconds, rowHeight, minHeight }: Props) {
+  useLive(live, 2);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const chartRef = useRef<TraceChart | null>(null);
+  const [streamId, setStreamId] = useState<string | null>(null);
+  const [scale, setScale] = useState('auto');
+  const [showGains, setShowGains] = useState(false);
+  const [, setGainTick] = useState(0);
+
+  const streams = live.streamsOf(modality);
+  const chosen = streams.find((s) => s.id === streamId) ?? streams.find((s) => live.traces.has(s.id)) ?? streams[0];
+  const chosenId = chosen?.id ?? null;
+  const buffer = chosenId ? live.traces.get(chosenId) ?? null : null;
+  const channels = buffer?.channels ?? chosen?.channels.map((c) => c.label) ?? [];
+
+  useEffect(() => {
+    const chart = new TraceChart(canvasRef.current!, {
+      colors: modality === 'ecg' ? [THEME.ecg] : THEME.eeg,
+      markers: modality === 'ecg',
+      ariaLabel: `${title}: live traces`,
+    });
+    chartRef.current = chart;
+    return () => {
+      chartRef.current = null;
+      chart.destroy();
+    };
+  }, [modality, title]);
+
+  useEffect(() => chartRef.current?.setSeconds(seconds), [seconds]);
+  useEffect(() => chartRef.current?.setScaleMode(scale === 'auto' || scale === 'auto-uniform' ? (scale as ScaleMode) : Number(scale)), [scale]);
+
+  useEffect(() => {
+    // Read the store on every frame: a device that restarts gets a new buffer.
+    return loop.add((edge, now) => {
+      const chart = chartRef.current;
+      if (!chart || !chosenId) return false;
+      chart.setBuffer(live.traces.get(chosenId) ?? null);
+      if (modality === 'ecg') chart.setMarkers(live.rPeaks.get(chosenId) ?? []);
+      return chart.draw(edge, now);
+    });
+  }, [loop, live, chosenId, modality]);
+
+  const height = Math.max(minHeight, channels.length * rowHeight + 40);
+  const info = chosen ? `${chosen.deviceName} · ${channels.length} ch · ${buffer?.rateHz ?? 200} Hz` : 'no stream';
+  const scales = chartRef.current?.channelScales() ?? [];
+
+  return (
+    <section class={`panel trace-panel trace-${modality}`} aria-label={title} data-testid={`trace-${modality}`} data-stream={chosenId ?? ''}>
+      <header class="panel-header">
+        <h2>{title}</h2>
+        <span class="muted small">{info}</span>
+        <span class="panel-tools">
+          {streams.length > 1 && (
+            <label>
+              <span class="sr-only">Stream</span>
+              <select value={chosenId ?? ''} onChange={(e) => setStreamId((e.target as HTMLSelectElement).value)}>
+                {streams.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.deviceName}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            <span class="sr-only">{title} scale</span>
+            <select value={scale} onChange={(e) => setScale((e.target as HTMLSelectElement).value)} data-testid={`scale-${modality}`}>
+              {SCALES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" class="btn btn-small" aria-expanded={showGains} onClick={() => setShowGains(!showGains)}>
+            Channels
+          </button>
+        </span>
+      </header>
+      {showGains && (
+        <ul class="gain-list" aria-label={`${title}: per-channel gain`}>
+          {channels.map((label, c) => {
+            const g = chartRef.current?.gain(c) ?? 1;
+            const step = (dir: 1 | -1) => {
+              const i = GAIN_STEPS.indexOf(g);
+              const next = GAIN_STEPS[Math.max(0, Math.min(GAIN_STEPS.length - 1, (i < 0 ? 2 : i) + dir))];
+              chartRef.current?.setGain(c, next);
+              setGainTick((t) => t + 1);
+            };
+            return (
+              <li key={label}>
+                <span class="gain-label">{label}</span>
+                <button type="button" class="btn-icon" aria-label={`${label}: smaller`} onClick={() => step(-1)}>
+                  −
+                </button>
+                <span class="gain-value" aria-label={`${label} gain`}>×{g}</span>
+                <button type="button" class="btn-icon" aria-label={`${label}: larger`} onClick={() => step(1)}>
+                  +
+                </button>
+                {Number.isFinite(scales[c]) && <span class="muted small">±{Math.round(scales[c] / g)} µV</span>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div class="chart-box" style={{ height: `${height}px` }}>
+        <canvas ref={canvasRef} />
+        {!buffer && <p class="chart-empty muted">{chosen ? 'Waiting for samples…' : `No ${modality.toUpperCase()} device is streaming.`}</p>}
+      </div>
+    </section>
+  );
+}
