@@ -1,0 +1,51 @@
+// What a device driver (one per device family) implements, and what it is given. A driver knows
+// its protocol: it opens the link, configures the device, decodes with the pure parsers in
+// src/shared/devices and delivers samples through its context. The ManagedSource around it
+// (device-source.ts) owns connection state, reconnects, gaps, device-time continuity and statuses.
+import type { DeviceProblemCode, DeviceStatus } from '../../shared/device.types';
+import type { DeviceClockKind } from '../../shared/devices/device-timeline';
+import type { DeviceError } from '../../shared/devices/device-error';
+import type { LogLevel } from '../../shared/log.types';
+import type { GapReason, StreamInfo } from '../../shared/stream.types';
+
+export interface DriverContext {
+  /** Announce the streams of this session (the same ids every session). */
+  streams(infos: StreamInfo[]): void;
+  /**
+   * Deliver samples. `rawDeviceTime` is the first sample's time on the device's clock, s (for a
+   * counter clock, counted from this session's first sample). Planar data, channels × count.
+   */
+  samples(streamId: string, rawDeviceTime: number, count: number, data: Float32Array): void;
+  /** Samples the device's own counter or timestamps say were lost inside this session. */
+  lost(streamId: string, missingSamples: number, reason: Extract<GapReason, 'packet-loss' | 'time-jump'>): void;
+  /** A problem that does not end the session (bad frames, a refused optional command). */
+  problem(code: DeviceProblemCode, message: string): void;
+  battery(percent: number): void;
+  rssi(dbm: number): void;
+  /** Rename as the device reports itself (e.g. the Muse's "hn" reply). */
+  describe(patch: Partial<Pick<DeviceStatus, 'name' | 'settings'>>): void;
+  log(level: LogLevel, message: string): void;
+  /** The link went away mid-session: the source reconnects. */
+  dropped(error: DeviceError): void;
+  /** True once the session was closed: drivers stop delivering. */
+  readonly closed: boolean;
+}
+
+export interface DriverSession {
+  /** Stop the device (stop commands) and release the link. Must not throw. */
+  close(): Promise<void>;
+}
+
+export interface DeviceDriver {
+  readonly deviceId: string;
+  readonly name: string;
+  /** Machine-readable model: 'polar-h10', 'muse-2', 'cyton', 'cyton-daisy', 'serial-text', 'brainflow:-1'. */
+  readonly model: string;
+  readonly transport: DeviceStatus['transport'];
+  readonly clockKind: DeviceClockKind;
+  /** Streams this device will deliver (known before connecting, may be refined per session). */
+  readonly streamIds: string[];
+  readonly settings?: Record<string, string | number | boolean>;
+  /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
+  open(ctx: DriverContext): Promise<DriverSession>;
+}

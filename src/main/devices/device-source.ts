@@ -1,0 +1,305 @@
+// A real device as a Source: drives the pure connection state machine with a DeviceDriver, keeps
+// each stream's device time continuous across reconnects, marks the holes a drop leaves (gap with
+// reason 'device-dropped') and turns every failure into a named DeviceStatus. Nothing here knows a
+// protocol; nothing here throws into the hub.
+import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
+import { initialConnState, seedFromId, stepConnection } from '../../shared/devices/connection/connection-machine';
+import { DEFAULT_RECONNECT_POLICY, type ConnEffect, type ConnError, type ConnEvent, type ConnState, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
+import { DeviceError, asDeviceError } from '../../shared/devices/device-error';
+import { DeviceTimeline } from '../../shared/devices/device-timeline';
+import type { LogEntry, LogLevel } from '../../shared/log.types';
+import type { HostClock, StreamInfo } from '../../shared/stream.types';
+import type { DeviceDriver, DriverContext, DriverSession } from './device-driver.types';
+
+export interface ManagedSourceOptions {
+  hostClock: HostClock;
+  policy?: Partial<ReconnectPolicy>;
+  /** How often the state machine is ticked for stalls and connect timeouts, ms. */
+  tickMs?: number;
+  /** Where log lines go besides the status (the device manager forwards them to the hub log). */
+  log?: (entry: LogEntry) => void;
+  /** Seed of the reconnect jitter. */
+  seed?: number;
+}
+
+/** The same problem code is reported to the panel at most this often. */
+const PROBLEM_REPEAT_S = 1;
+
+interface StreamTrack {
+  info: StreamInfo;
+  timeline: DeviceTimeline;
+  /** Host time just past the last delivered chunk. */
+  lastHostEnd: number;
+}
+
+export class ManagedSource implements Source {
+  readonly deviceId: string;
+  private conn: ConnState;
+  private readonly policy: ReconnectPolicy;
+  private sink: SourceSink | null = null;
+  private session: DriverSession | null = null;
+  private ctx: (DriverContext & { closed: boolean }) | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly tracks = new Map<string, StreamTrack>();
+  private batteryPercent?: number;
+  private rssiDbm?: number;
+  private name: string;
+  private settings?: Record<string, string | number | boolean>;
+  private problem?: DeviceProblem;
+  private readonly lastProblemAt = new Map<DeviceProblemCode, number>();
+  private startWaiters: { resolve: () => void; reject: (e: DeviceError) => void }[] = [];
+  private closing: Promise<void> = Promise.resolve();
+  /** Host time the chunk being delivered began (it ends the hole a resume closes). */
+  private resumeAt = NaN;
+
+  constructor(
+    readonly driver: DeviceDriver,
+    private readonly opts: ManagedSourceOptions,
+  ) {
+    this.deviceId = driver.deviceId;
+    this.name = driver.name;
+    this.settings = driver.settings;
+    this.policy = { ...DEFAULT_RECONNECT_POLICY, ...opts.policy };
+    this.conn = initialConnState(opts.seed ?? seedFromId(driver.deviceId));
+  }
+
+  start(sink: SourceSink): Promise<void> {
+    this.sink = sink;
+    const p = new Promise<void>((resolve, reject) => this.startWaiters.push({ resolve, reject }));
+    if (!this.tickTimer) {
+      this.tickTimer = setInterval(() => this.dispatch({ type: 'tick', now: this.now() }), this.opts.tickMs ?? 250);
+      this.tickTimer.unref?.();
+    }
+    this.dispatch({ type: 'start', now: this.now() });
+    if (this.conn.state === 'streaming') this.settleStart();
+    return p;
+  }
+
+  async stop(): Promise<void> {
+    this.dispatch({ type: 'stop', now: this.now() });
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    await this.closing;
+  }
+
+  status(): DeviceStatus {
+    return {
+      deviceId: this.deviceId,
+      name: this.name,
+      model: this.driver.model,
+      transport: this.driver.transport,
+      state: this.conn.state,
+      ...(this.problem ? { problem: this.problem } : {}),
+      ...(this.batteryPercent !== undefined ? { batteryPercent: this.batteryPercent } : {}),
+      ...(this.rssiDbm !== undefined ? { rssiDbm: this.rssiDbm } : {}),
+      streamIds: this.tracks.size ? [...this.tracks.keys()] : this.driver.streamIds,
+      ...(this.settings ? { settings: this.settings } : {}),
+    };
+  }
+
+  /** Connection state for tests and the manager. */
+  get state(): ConnState['state'] {
+    return this.conn.state;
+  }
+
+  private now(): number {
+    return this.opts.hostClock.now();
+  }
+
+  private dispatch(e: ConnEvent): void {
+    const { state, effects } = stepConnection(this.conn, e, this.policy);
+    this.conn = state;
+    for (const fx of effects) this.perform(fx);
+  }
+
+  private perform(fx: ConnEffect): void {
+    switch (fx.type) {
+      case 'open':
+        void this.open(fx.attempt);
+        break;
+      case 'close':
+        this.closeSession();
+        break;
+      case 'schedule-retry':
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.dispatch({ type: 'retry-due', now: this.now() });
+        }, fx.delayMs);
+        this.log('info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
+        break;
+      case 'cancel-retry':
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+        break;
+      case 'gap-open':
+        this.log('warn', `stream interrupted (${fx.reason}); last data at ${fx.lastDataAt.toFixed(3)}`);
+        break;
+      case 'gap-close':
+        this.markGaps(fx.reason);
+        break;
+      case 'status':
+        this.onStatus(fx.state, fx.problem);
+        break;
+    }
+  }
+
+  private onStatus(state: ConnState['state'], problem?: ConnError): void {
+    if (problem) this.problem = { code: problem.code, message: `${this.name}: ${problem.message}`, time: this.now() };
+    else if (state === 'streaming' || state === 'stopped' || state === 'connecting') this.problem = undefined;
+    this.emitStatus();
+    if (state === 'streaming' && !problem) this.settleStart();
+    if (state === 'error') {
+      const err = new DeviceError(problem?.code === 'unavailable' ? 'unavailable' : 'device-error', this.problem?.message ?? `${this.name}: failed`, false);
+      this.log('error', err.message);
+      for (const w of this.startWaiters.splice(0)) w.reject(err);
+    }
+    if (state === 'stopped') for (const w of this.startWaiters.splice(0)) w.reject(new DeviceError('disconnected', `${this.name}: stopped before it connected`, false));
+  }
+
+  private settleStart(): void {
+    for (const w of this.startWaiters.splice(0)) w.resolve();
+  }
+
+  private emitStatus(): void {
+    try {
+      this.sink?.status(this.status());
+    } catch {
+      /* the hub logs its own listener failures */
+    }
+  }
+
+  private async open(attempt: number): Promise<void> {
+    const ctx = this.makeContext();
+    this.ctx = ctx;
+    try {
+      const session = await this.driver.open(ctx);
+      if (ctx.closed || this.conn.attempt !== attempt) {
+        await session.close().catch(() => undefined);
+        return;
+      }
+      this.session = session;
+      for (const t of this.tracks.values()) t.timeline.newSession();
+      this.dispatch({ type: 'connected', now: this.now(), attempt });
+    } catch (e) {
+      const err = asDeviceError(e, 'device-error', this.name);
+      if (ctx.closed && this.conn.attempt !== attempt) return;
+      ctx.closed = true;
+      this.log('warn', `connect failed: ${err.message}`);
+      this.dispatch({ type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) });
+    }
+  }
+
+  private closeSession(): void {
+    const ctx = this.ctx;
+    if (ctx) ctx.closed = true;
+    const session = this.session;
+    this.session = null;
+    this.ctx = null;
+    if (session) {
+      const prev = this.closing;
+      this.closing = prev.then(() => session.close()).catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`));
+    }
+  }
+
+  private markGaps(reason: 'device-dropped' | 'paused'): void {
+    const now = Number.isFinite(this.resumeAt) ? this.resumeAt : this.now();
+    for (const t of this.tracks.values()) {
+      if (!Number.isFinite(t.lastHostEnd)) continue;
+      const rate = t.info.nominalRateHz;
+      const end = Math.max(t.lastHostEnd, now);
+      const gap = { streamId: t.info.id, startTime: t.lastHostEnd, endTime: end, missingSamples: rate > 0 ? Math.round((end - t.lastHostEnd) * rate) : 0, reason };
+      try {
+        this.sink?.gap(gap);
+      } catch {
+        /* see emitStatus */
+      }
+      t.timeline.newSession();
+    }
+    this.log('info', `resumed after ${reason === 'paused' ? 'a pause' : 'a drop'}`);
+  }
+
+  private makeContext(): DriverContext & { closed: boolean } {
+    const self = this;
+    const ctx = {
+      closed: false,
+      streams(infos: StreamInfo[]) {
+        if (ctx.closed) return;
+        for (const info of infos) {
+          const old = self.tracks.get(info.id);
+          self.tracks.set(info.id, { info, timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind), lastHostEnd: old?.lastHostEnd ?? NaN });
+        }
+        self.sink?.streams(self.deviceId, [...self.tracks.values()].map((t) => t.info));
+      },
+      samples(streamId: string, rawDeviceTime: number, count: number, data: Float32Array) {
+        if (ctx.closed || count <= 0) return;
+        const t = self.tracks.get(streamId);
+        if (!t) return;
+        const now = self.now();
+        const rate = t.info.nominalRateHz;
+        // 'data' first: after a drop it closes the gap (markGaps) before this chunk goes out.
+        self.resumeAt = rate > 0 ? now - count / rate : now;
+        self.dispatch({ type: 'data', now });
+        self.resumeAt = NaN;
+        if (ctx.closed || self.conn.state !== 'streaming') return;
+        const deviceTime = t.timeline.map(rawDeviceTime, now, rate > 0 ? count / rate : 0);
+        t.lastHostEnd = now;
+        self.sink?.chunk({ streamId, deviceTime, hostTime: now, count, data });
+      },
+      lost(streamId: string, missingSamples: number, reason: 'packet-loss' | 'time-jump') {
+        if (ctx.closed || missingSamples <= 0) return;
+        const t = self.tracks.get(streamId);
+        if (!t) return;
+        const now = self.now();
+        const rate = t.info.nominalRateHz || 1;
+        const start = Number.isFinite(t.lastHostEnd) ? t.lastHostEnd : now - missingSamples / rate;
+        self.sink?.gap({ streamId, startTime: start, endTime: Math.max(start, now), missingSamples, reason });
+        ctx.problem('packet-loss', `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`);
+      },
+      problem(code: DeviceProblemCode, message: string) {
+        const now = self.now();
+        const last = self.lastProblemAt.get(code) ?? -Infinity;
+        const full = message.startsWith(self.name) ? message : `${self.name}: ${message}`;
+        self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', full);
+        if (now - last < PROBLEM_REPEAT_S) return;
+        self.lastProblemAt.set(code, now);
+        self.problem = { code, message: full, time: now };
+        self.emitStatus();
+      },
+      battery(percent: number) {
+        if (!Number.isFinite(percent)) return;
+        const p = Math.max(0, Math.min(100, Math.round(percent)));
+        if (p !== self.batteryPercent) {
+          self.batteryPercent = p;
+          self.emitStatus();
+        }
+      },
+      rssi(dbm: number) {
+        if (Number.isFinite(dbm)) self.rssiDbm = dbm;
+      },
+      describe(patch: Partial<Pick<DeviceStatus, 'name' | 'settings'>>) {
+        if (patch.name) self.name = patch.name;
+        if (patch.settings) self.settings = { ...self.settings, ...patch.settings };
+        self.emitStatus();
+      },
+      log(level: LogLevel, message: string) {
+        self.log(level, message);
+      },
+      dropped(error: DeviceError) {
+        if (ctx.closed) return;
+        self.log('warn', `dropped: ${error.message}`);
+        self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
+      },
+    };
+    return ctx;
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.opts.log?.({ time: this.now(), level, source: `device:${this.deviceId}`, message });
+  }
+}
+
+function toConnError(e: DeviceError): ConnError {
+  return { code: e.problemCode, message: e.message, retryable: e.retryable };
+}

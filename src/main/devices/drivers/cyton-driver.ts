@@ -1,0 +1,135 @@
+// OpenBCI Cyton / Cyton + Daisy on the USB dongle's serial port. Handshake as BrainFlow does it:
+// stop any stream, soft reset `v` and wait for `$$$` (the reply names a Daisy and the firmware, or
+// "Failure" when the board is off), then `b`. Decoding is the pure CytonStreamDecoder.
+import { asciiText } from '../../../shared/devices/bytes';
+import { CYTON_CMD, CYTON_RESET_TIMEOUT_MS } from '../../../shared/devices/cyton/cyton-commands';
+import { CytonStreamDecoder, parseCytonResetReply } from '../../../shared/devices/cyton/cyton-parse';
+import {
+  CYTON_BAUD_RATE,
+  CYTON_DAISY_SAMPLE_RATE_HZ,
+  CYTON_DEFAULT_GAIN,
+  CYTON_LABELS_16,
+  CYTON_LABELS_8,
+  CYTON_READY_MARKER,
+  CYTON_SAMPLE_RATE_HZ,
+  cytonUvPerCount,
+} from '../../../shared/devices/cyton/cyton.types';
+import { DeviceError } from '../../../shared/devices/device-error';
+import type { StreamInfo } from '../../../shared/stream.types';
+import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
+import { openSerialLink } from '../serial/serial-link';
+
+export interface CytonConfig {
+  path: string;
+  /** true/false, or 'auto' to follow the board's reset reply. Default 'auto'. */
+  daisy?: boolean | 'auto';
+  /** PGA gain per channel (the firmware default is 24). */
+  gains?: number[];
+  labels?: string[];
+  name?: string;
+  resetTimeoutMs?: number;
+}
+
+export class CytonDriver implements DeviceDriver {
+  readonly deviceId: string;
+  readonly name: string;
+  readonly transport = 'serial' as const;
+  readonly clockKind = 'counter' as const;
+  model = 'cyton';
+  readonly streamIds: string[];
+  readonly settings: Record<string, string | number | boolean>;
+
+  constructor(readonly cfg: CytonConfig) {
+    this.deviceId = `cyton:${cfg.path}`;
+    this.name = cfg.name ?? `OpenBCI Cyton (${cfg.path})`;
+    this.streamIds = [`${this.deviceId}/eeg`];
+    this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
+  }
+
+  async open(ctx: DriverContext): Promise<DriverSession> {
+    const link = await openSerialLink(this.cfg.path, CYTON_BAUD_RATE, this.name);
+    let text = '';
+    let replyWaiter: (() => void) | null = null;
+    let decoder: CytonStreamDecoder | null = null;
+    let streamId = this.streamIds[0];
+    let rate = CYTON_SAMPLE_RATE_HZ;
+    let reported = { skipped: 0, lost: 0, unpaired: 0 };
+    link.onData((bytes) => {
+      if (!decoder) {
+        text += asciiText(bytes);
+        if (text.length > 8192) text = text.slice(-4096);
+        if (text.includes(CYTON_READY_MARKER) || /Failure/i.test(text)) replyWaiter?.();
+        return;
+      }
+      const runs = decoder.push(bytes);
+      const st = decoder.stats;
+      if (st.skippedBytes > reported.skipped) {
+        ctx.problem('bad-frame', `skipped ${st.skippedBytes - reported.skipped} byte(s) that were not Cyton packets (${st.badFooters} wrong footer(s) so far); resynchronised`);
+      }
+      if (st.unpaired > reported.unpaired) ctx.problem('packet-loss', `${st.unpaired - reported.unpaired} Daisy half-sample(s) without their partner dropped`);
+      reported = { skipped: st.skippedBytes, lost: st.lostPackets, unpaired: st.unpaired };
+      for (const r of runs) {
+        if (r.missingBefore > 0) ctx.lost(streamId, r.missingBefore, 'packet-loss');
+        ctx.samples(streamId, r.firstSample / rate, r.count, r.data);
+      }
+    });
+    link.onLost((e) => ctx.dropped(e));
+    const fail = async (e: DeviceError): Promise<never> => {
+      await link.close();
+      throw e;
+    };
+    try {
+      // A board left streaming by another program would bury the reset reply in packets.
+      await link.write(CYTON_CMD.stopStreaming);
+      await delay(50);
+      text = '';
+      const replied = new Promise<void>((resolve) => (replyWaiter = resolve));
+      await link.write(CYTON_CMD.softReset);
+      const timeoutMs = this.cfg.resetTimeoutMs ?? CYTON_RESET_TIMEOUT_MS;
+      const ok = await Promise.race([replied.then(() => true), delay(timeoutMs).then(() => false)]);
+      if (ctx.closed) return fail(new DeviceError('disconnected', `${this.name}: closed while connecting`));
+      // "Failure" may arrive in pieces; give the rest of the line a moment.
+      if (/Failure/i.test(text) && !text.includes(CYTON_READY_MARKER)) await delay(100);
+      const reply = parseCytonResetReply(text);
+      if (reply.failure)
+        return fail(new DeviceError('device-error', `${this.name}: the dongle answered "${reply.failure}" — is the board switched on, and the dongle switch on GPIO6?`, true));
+      if (!ok || !reply.ready)
+        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${this.cfg.path} an OpenBCI dongle?`));
+      const daisy = this.cfg.daisy === 'auto' || this.cfg.daisy === undefined ? reply.daisy : this.cfg.daisy;
+      this.model = daisy ? 'cyton-daisy' : 'cyton';
+      const nCh = daisy ? 16 : 8;
+      rate = daisy ? CYTON_DAISY_SAMPLE_RATE_HZ : CYTON_SAMPLE_RATE_HZ;
+      const gains = Array.from({ length: nCh }, (_, c) => this.cfg.gains?.[c] ?? CYTON_DEFAULT_GAIN);
+      const uvPerCount = gains.map((g) => cytonUvPerCount(g));
+      const labels = this.cfg.labels?.length === nCh ? this.cfg.labels : [...(daisy ? CYTON_LABELS_16 : CYTON_LABELS_8)];
+      streamId = this.streamIds[0];
+      const info: StreamInfo = {
+        id: streamId,
+        deviceId: this.deviceId,
+        deviceName: this.name,
+        deviceModel: this.model,
+        modality: 'eeg',
+        nominalRateHz: rate,
+        channels: labels.map((label, c) => ({ label, unit: 'uV', resolution: uvPerCount[c] })),
+      };
+      ctx.streams([info]);
+      ctx.describe({ settings: { ...this.settings, daisy, ...(reply.firmware ? { firmware: reply.firmware } : {}) } });
+      ctx.log('info', `soft reset answered${reply.firmware ? ` (firmware ${reply.firmware})` : ''}; ${nCh} channels at ${rate} Hz`);
+      decoder = new CytonStreamDecoder({ daisy, uvPerCount });
+      await link.write(CYTON_CMD.startStreaming);
+    } catch (e) {
+      if (e instanceof DeviceError) throw e;
+      return fail(new DeviceError('disconnected', `${this.name}: ${(e as Error).message}`));
+    }
+    return {
+      close: async () => {
+        await link.write(CYTON_CMD.stopStreaming).catch(() => undefined);
+        await link.close();
+      },
+    };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

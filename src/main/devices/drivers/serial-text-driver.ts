@@ -1,0 +1,78 @@
+// A line-based text device on a serial port (Arduino/ESP32 sketches, amplifiers with a text mode).
+// Nothing is sent to the device unless `startCommand` is set; lines are decoded by the pure
+// SerialTextDecoder.
+import { DeviceError } from '../../../shared/devices/device-error';
+import { SerialTextDecoder, serialTextOutputUnit, validateSerialTextConfig } from '../../../shared/devices/serial-text/serial-text-parse';
+import type { SerialTextConfig } from '../../../shared/devices/serial-text/serial-text.types';
+import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
+import { openSerialLink } from '../serial/serial-link';
+
+export interface SerialTextDeviceConfig extends SerialTextConfig {
+  path: string;
+  baudRate?: number;
+  name?: string;
+  /** Written after opening (e.g. "start\n"), for devices that wait to be asked. */
+  startCommand?: string;
+  stopCommand?: string;
+}
+
+export class SerialTextDriver implements DeviceDriver {
+  readonly deviceId: string;
+  readonly name: string;
+  readonly model = 'serial-text';
+  readonly transport = 'serial' as const;
+  readonly clockKind;
+  readonly streamIds: string[];
+  readonly settings: Record<string, string | number | boolean>;
+
+  constructor(readonly cfg: SerialTextDeviceConfig) {
+    validateSerialTextConfig(cfg);
+    if (!cfg.path) throw new DeviceError('invalid-config', 'Serial text device: no port path given', false);
+    this.deviceId = `serial-text:${cfg.path}`;
+    this.name = cfg.name ?? `Serial device (${cfg.path})`;
+    this.streamIds = [`${this.deviceId}/${cfg.modality}`];
+    // A device timestamp column keeps running across reconnects; a line count restarts.
+    this.clockKind = cfg.timeColumn !== undefined ? ('absolute' as const) : ('counter' as const);
+    this.settings = { path: cfg.path, baudRate: cfg.baudRate ?? 115200, channels: cfg.channels.length, rateHz: cfg.rateHz, unit: cfg.unit, modality: cfg.modality };
+  }
+
+  async open(ctx: DriverContext): Promise<DriverSession> {
+    const link = await openSerialLink(this.cfg.path, this.cfg.baudRate ?? 115200, this.name);
+    const decoder = new SerialTextDecoder(this.cfg);
+    const streamId = this.streamIds[0];
+    const unit = serialTextOutputUnit(this.cfg);
+    ctx.streams([
+      {
+        id: streamId,
+        deviceId: this.deviceId,
+        deviceName: this.name,
+        deviceModel: this.model,
+        modality: this.cfg.modality,
+        nominalRateHz: this.cfg.rateHz,
+        channels: this.cfg.channels.map((label) => ({ label, unit, resolution: 0 })),
+      },
+    ]);
+    let reportedBad = 0;
+    let reportedLong = 0;
+    link.onData((bytes) => {
+      const runs = decoder.push(bytes);
+      const st = decoder.stats;
+      if (st.badLines > reportedBad) ctx.problem('bad-frame', `${st.badLines - reportedBad} malformed line(s) skipped: ${decoder.lastError}`);
+      if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline?)`);
+      reportedBad = st.badLines;
+      reportedLong = st.overlongLines;
+      for (const r of runs) {
+        if (r.missingBefore > 0) ctx.lost(streamId, r.missingBefore, 'packet-loss');
+        ctx.samples(streamId, r.deviceTime, r.count, r.data);
+      }
+    });
+    link.onLost((e) => ctx.dropped(e));
+    if (this.cfg.startCommand) await link.write(this.cfg.startCommand);
+    return {
+      close: async () => {
+        if (this.cfg.stopCommand) await link.write(this.cfg.stopCommand).catch(() => undefined);
+        await link.close();
+      },
+    };
+  }
+}

@@ -1,0 +1,133 @@
+// The thin serial layer: open a port by path, write, receive bytes, learn when it goes away.
+// serialport (maintained, native bindings for Linux/macOS/Windows) does the work; everything
+// protocol-shaped lives in the drivers and the pure parsers.
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { SerialPort } from 'serialport';
+import { DeviceError } from '../../../shared/devices/device-error';
+
+export interface SerialLink {
+  readonly path: string;
+  write(data: Uint8Array | string): Promise<void>;
+  /** Bytes as they arrive. One listener (the driver). */
+  onData(cb: (bytes: Uint8Array) => void): void;
+  /** The port closed without us asking: unplugged, pty gone, I/O error. */
+  onLost(cb: (error: DeviceError) => void): void;
+  close(): Promise<void>;
+}
+
+export async function openSerialLink(path: string, baudRate: number, who = path): Promise<SerialLink> {
+  if (!path) throw new DeviceError('invalid-config', `${who}: no serial port path given`, false);
+  const port = new SerialPort({ path, baudRate, autoOpen: false, dataBits: 8, stopBits: 1, parity: 'none' });
+  await new Promise<void>((resolve, reject) =>
+    port.open((err) => {
+      if (!err) return resolve();
+      const code = (err as NodeJS.ErrnoException).code;
+      const missing = /ENOENT|No such file/i.test(err.message) || code === 'ENOENT';
+      const denied = /EACCES|Permission denied/i.test(err.message);
+      const busy = /EBUSY|Resource busy|lock/i.test(err.message);
+      const hint = missing ? 'port not found (unplugged?)' : denied ? 'permission denied (on Linux add yourself to the dialout group)' : busy ? 'port in use by another program' : err.message;
+      // A missing port may come back (replugged); a permission problem will not fix itself.
+      reject(new DeviceError('unavailable', `${who}: cannot open ${path}: ${hint}`, !denied));
+    }),
+  );
+  let dataCb: ((b: Uint8Array) => void) | null = null;
+  let lostCb: ((e: DeviceError) => void) | null = null;
+  let closing = false;
+  port.on('data', (buf: Buffer) => dataCb?.(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
+  port.on('error', (err: Error) => {
+    if (!closing) lostCb?.(new DeviceError('disconnected', `${who}: serial error on ${path}: ${err.message}`));
+  });
+  port.on('close', (err?: Error & { disconnected?: boolean }) => {
+    if (!closing) lostCb?.(new DeviceError('disconnected', `${who}: ${path} went away${err?.message ? ` (${err.message})` : ''}`));
+  });
+  return {
+    path,
+    write: (data) =>
+      new Promise<void>((resolve, reject) => {
+        port.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => {
+          if (err) return reject(new DeviceError('disconnected', `${who}: write to ${path} failed: ${err.message}`));
+          port.drain(() => resolve());
+        });
+      }),
+    onData: (cb) => {
+      dataCb = cb;
+    },
+    onLost: (cb) => {
+      lostCb = cb;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
+}
+
+export interface SerialPortEntry {
+  path: string;
+  manufacturer?: string;
+  serialNumber?: string;
+  vendorId?: string;
+  productId?: string;
+  /** Our guess at what is attached (the OpenBCI dongle is an FTDI FT231X, 0403:6015). */
+  guess?: 'openbci-dongle';
+}
+
+const FTDI_VENDOR = '0403';
+const FT231X_PRODUCT = '6015';
+
+/**
+ * Serial ports on this machine. serialport lists them through udevadm on Linux, which containers
+ * often lack (and its missing binary crashes the process from a child-process error), so without
+ * udevadm we read /dev ourselves. Pseudo-terminals are never listed: the user types their path.
+ */
+export async function listSerialPorts(): Promise<SerialPortEntry[]> {
+  let entries: SerialPortEntry[];
+  if (process.platform === 'linux' && !onPath('udevadm')) entries = listLinuxDev();
+  else {
+    try {
+      entries = (await SerialPort.list()).map((p) => ({
+        path: p.path,
+        ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
+        ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
+        ...(p.vendorId ? { vendorId: p.vendorId.toLowerCase() } : {}),
+        ...(p.productId ? { productId: p.productId.toLowerCase() } : {}),
+      }));
+    } catch (e) {
+      throw new DeviceError('unavailable', `listing serial ports failed: ${(e as Error).message}`);
+    }
+  }
+  return entries.map((p) => (p.vendorId === FTDI_VENDOR && p.productId === FT231X_PRODUCT ? { ...p, guess: 'openbci-dongle' as const } : p));
+}
+
+function onPath(bin: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, bin)));
+}
+
+function listLinuxDev(): SerialPortEntry[] {
+  const out = new Map<string, SerialPortEntry>();
+  try {
+    for (const n of readdirSync('/dev')) if (/^tty(USB|ACM|AMA|XRUSB|WCH)\d+$|^rfcomm\d+$/.test(n)) out.set(`/dev/${n}`, { path: `/dev/${n}` });
+  } catch {
+    /* no /dev: no ports */
+  }
+  try {
+    for (const n of readdirSync('/dev/serial/by-id')) {
+      const real = realpathSync(`/dev/serial/by-id/${n}`);
+      const e = out.get(real) ?? { path: real };
+      // by-id names look like usb-FTDI_FT231X_USB_UART_DM00XXXX-if00-port0
+      const m = /^usb-(.+?)_(.+)-if\d+/.exec(n);
+      if (m) e.manufacturer = m[1].replace(/_/g, ' ');
+      if (/FT231X/i.test(n)) {
+        e.vendorId = FTDI_VENDOR;
+        e.productId = FT231X_PRODUCT;
+      }
+      out.set(real, e);
+    }
+  } catch {
+    /* no by-id folder */
+  }
+  return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
+}

@@ -1,0 +1,131 @@
+// OpenBCI Cyton end to end over a real pseudo-terminal pair: an emulated dongle plays the real
+// OpenBCI GUI recording at 250 Hz; the source opens the other end by path. Covers the handshake,
+// values, unplugging (socat killed) and replugging with the gap marked, a board that is off, and a
+// port that is not a Cyton.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import { CytonDriver } from '../../../src/main/devices/drivers/cyton-driver';
+import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
+import { cytonCountsFromUv } from '../../../src/shared/devices/cyton/cyton-encode';
+import { cytonUvPerCount } from '../../../src/shared/devices/cyton/cyton.types';
+import { DeviceError } from '../../../src/shared/devices/device-error';
+import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
+import { NEED_GUI, readGuiExg } from '../../fixtures/cyton/openbci-gui';
+
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1000, startAttempts: 1 };
+const skip = NEED_SOCAT || NEED_GUI;
+const gui = skip ? null : readGuiExg(5000);
+const countsAt = (i: number, out: Int32Array) => {
+  const r = i % gui!.rows;
+  for (let c = 0; c < 8; c++) out[c] = cytonCountsFromUv([gui!.uv[c][r]])[0];
+};
+
+describe('Cyton over a pseudo-terminal', { skip }, () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  test('streams the recording at 250 Hz; unplug → reconnecting with a gap; replug → resumes', async () => {
+    const pty = new PtyPair('cyton');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    let emu = new CytonEmulator({ path: pty.device, countsAt });
+    await emu.open();
+    cleanups.push(() => emu.close());
+
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 1000 }), { hostClock: systemClock, policy: FAST, tickMs: 50 });
+    cleanups.push(() => src.stop());
+    const t0 = Date.now();
+    await src.start(sink);
+    assert.equal(src.status().state, 'streaming');
+    const id = `cyton:${pty.app}/eeg`;
+    const info = sink.infos.get(id)!;
+    assert.equal(info.nominalRateHz, 250);
+    assert.equal(info.channels.length, 8);
+    assert.equal(info.modality, 'eeg');
+    assert.ok(Math.abs(info.channels[0].resolution - cytonUvPerCount(24)) < 1e-12);
+    assert.equal(src.status().settings?.firmware, 'v3.1.2');
+
+    await waitFor('1 s of samples', () => sink.samples(id) >= 250, 4000);
+    const s1 = Date.now();
+    const n1 = sink.samples(id);
+    await new Promise((r) => setTimeout(r, 1000));
+    const rate = (sink.samples(id) - n1) / ((Date.now() - s1) / 1000);
+    assert.ok(rate > 200 && rate < 300, `delivered ${rate.toFixed(0)} samples/s`);
+    // Values: the recording, sample for sample, within half a count.
+    const got = sink.channel(id, 0);
+    for (let i = 0; i < got.length; i += 11) assert.ok(Math.abs(got[i] - gui!.uv[0][i]) < 0.02, `sample ${i}: ${got[i]} vs ${gui!.uv[0][i]}`);
+    // Device times step by 1/250 s within the session.
+    const ck = sink.chunks.filter((c) => c.streamId === id);
+    for (let k = 1; k < ck.length; k++) assert.ok(Math.abs(ck[k].deviceTime - (ck[k - 1].deviceTime + ck[k - 1].count / 250)) < 1e-9);
+
+    // Pull the cable.
+    const beforeDrop = sink.samples(id);
+    await emu.close();
+    await pty.unplug();
+    await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
+    assert.match(src.status().problem?.message ?? '', /went away|serial error|stalled|no data/);
+    await new Promise((r) => setTimeout(r, 500)); // out for a while; retries fail (ENOENT)
+    assert.ok(sink.samples(id) - beforeDrop < 10);
+
+    // Plug it back in.
+    await pty.plug();
+    emu = new CytonEmulator({ path: pty.device, countsAt });
+    await emu.open();
+    await waitFor('resumed', () => sink.samples(id) > beforeDrop + 100, 5000);
+    assert.equal(src.status().state, 'streaming');
+    assert.equal(src.status().problem, undefined);
+    const gaps = sink.gaps.filter((g) => g.reason === 'device-dropped');
+    assert.equal(gaps.length, 1);
+    const g = gaps[0];
+    assert.equal(g.streamId, id);
+    assert.ok(g.endTime - g.startTime > 0.4, `gap ${(g.endTime - g.startTime).toFixed(2)} s`);
+    assert.ok(Math.abs(g.missingSamples - (g.endTime - g.startTime) * 250) <= 1);
+    // Never merged: the first chunk after the gap starts on the device clock after the hole.
+    const after = sink.chunks.filter((c) => c.streamId === id && c.hostTime > g.endTime);
+    const before = sink.chunks.filter((c) => c.streamId === id && c.hostTime <= g.startTime);
+    const lastEnd = before.at(-1)!.deviceTime + before.at(-1)!.count / 250;
+    assert.ok(after[0].deviceTime >= lastEnd + (g.endTime - g.startTime) * 0.8, 'device time jumps over the hole');
+    assert.ok(Date.now() - t0 < 9000);
+    await src.stop();
+    assert.equal(src.status().state, 'stopped');
+    await emu.close();
+    await pty.unplug();
+  });
+
+  test('a board that is switched off: the dongle\'s "Failure" becomes a clear error', async () => {
+    const pty = new PtyPair('cyton-off');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const emu = new CytonEmulator({ path: pty.device, countsAt, boardOff: true });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 1000 }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(src.start(sink), (e: unknown) => e instanceof DeviceError && /Failure: Communications timeout.*switched on/.test(e.message));
+    assert.equal(src.status().state, 'error');
+    assert.equal(src.status().problem?.code, 'device-error');
+    assert.equal(sink.samples(), 0);
+    await src.stop();
+  });
+
+  test('a port with something else on it: no "$$$" → timeout naming the port', async () => {
+    const pty = new PtyPair('cyton-mute');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 300 }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(src.start(new RecordingSink()), new RegExp(`no "\\$\\$\\$" within 0.3 s.*${pty.app.replace(/[/.]/g, '.')}`));
+    await src.stop();
+  });
+
+  test('a path that does not exist: unavailable, the path named', async () => {
+    const src = new ManagedSource(new CytonDriver({ path: '/dev/ttyNOPE9' }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(src.start(new RecordingSink()), /cannot open \/dev\/ttyNOPE9: port not found/);
+    assert.equal(src.status().problem?.code, 'unavailable');
+    await src.stop();
+  });
+});

@@ -1,0 +1,95 @@
+// A generic text device (an Arduino printing CSV lines) end to end over a pseudo-terminal pair,
+// with a boot banner, noise lines, unplug and replug; and a Cyton + Daisy on the same path type.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import { SerialTextDriver } from '../../../src/main/devices/drivers/serial-text-driver';
+import { CytonDriver } from '../../../src/main/devices/drivers/cyton-driver';
+import { TextEmulator } from '../../../src/main/devices/emulator/text-emulator';
+import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
+import { cytonUvPerCount } from '../../../src/shared/devices/cyton/cyton.types';
+import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
+
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1000, startAttempts: 1 };
+
+describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  test('text lines at 200 Hz in mV become µV ECG; noise lines are lost samples; replug resumes', async () => {
+    const pty = new PtyPair('text');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    // Sample i carries its own index, so the test can check nothing was shifted.
+    const lineAt = (i: number) => (i % 97 === 50 ? 'E#@!,,' : `${(i / 1000).toFixed(3)}`);
+    let emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt, banner: 'HeartMind test sketch v1\r\nECG(mV)' });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    const sink = new RecordingSink();
+    const drv = new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', name: 'Arduino ECG' });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST, tickMs: 50 });
+    cleanups.push(() => src.stop());
+    await src.start(sink);
+    const id = `serial-text:${pty.app}/ecg`;
+    await waitFor('300 samples', () => sink.samples(id) >= 300, 4000);
+    const info = sink.infos.get(id)!;
+    assert.equal(info.channels[0].unit, 'uV');
+    assert.equal(info.modality, 'ecg');
+    // Each sample's value (µV = i) sits at device time i / 200: nothing shifted across noise lines.
+    for (const c of sink.chunks.filter((k) => k.streamId === id)) {
+      for (let k = 0; k < c.count; k++) assert.ok(Math.abs(c.data[k] - Math.round((c.deviceTime + k / 200) * 200)) < 1e-3, `at ${c.deviceTime}`);
+    }
+    assert.ok(sink.gaps.some((g) => g.reason === 'packet-loss' && g.missingSamples === 1));
+    assert.ok(sink.statuses.some((s) => s.problem?.code === 'bad-frame' && /malformed line/.test(s.problem.message)));
+
+    const n = sink.samples(id);
+    await emu.close();
+    await pty.unplug();
+    await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
+    await pty.plug();
+    emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt });
+    await emu.open();
+    await waitFor('resumed', () => sink.samples(id) > n + 50, 5000);
+    assert.equal(sink.gaps.filter((g) => g.reason === 'device-dropped').length, 1);
+    await src.stop();
+    await emu.close();
+    await pty.unplug();
+  });
+
+  test('Cyton + Daisy found from the reset reply: 16 channels at 125 Hz', async () => {
+    const pty = new PtyPair('daisy');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const emu = new CytonEmulator({
+      path: pty.device,
+      daisy: true,
+      countsAt: (i, out) => {
+        for (let c = 0; c < 16; c++) out[c] = (c + 1) * 1000 + (i % 100);
+      },
+    });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new CytonDriver({ path: pty.app }), { hostClock: systemClock, policy: FAST });
+    cleanups.push(() => src.stop());
+    await src.start(sink);
+    const id = `cyton:${pty.app}/eeg`;
+    await waitFor('100 samples', () => sink.samples(id) >= 100, 4000);
+    assert.equal(src.status().model, 'cyton-daisy');
+    const info = sink.infos.get(id)!;
+    assert.equal(info.channels.length, 16);
+    assert.equal(info.nominalRateHz, 125);
+    assert.equal(info.channels[15].label, 'P4');
+    const s = cytonUvPerCount(24);
+    for (const c of [0, 7, 8, 15]) {
+      const v = sink.channel(id, c);
+      for (let i = 0; i < v.length; i += 13) assert.ok(Math.abs(v[i] - Math.fround(((c + 1) * 1000 + (i % 100)) * s)) < 1e-3, `ch ${c} sample ${i}`);
+    }
+    await src.stop();
+    await emu.close();
+    await pty.unplug();
+  });
+});
