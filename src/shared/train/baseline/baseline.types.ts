@@ -1,0 +1,85 @@
+// The baseline every model must beat: EEG band power + heart-rate features, standardised on the
+// training fold, L2 logistic regression. Types and the one error class of this layer.
+
+export enum BaselineErrorCode {
+  /** Matrix shapes, label counts or feature names do not agree. */
+  BadShape = 'bad-shape',
+  /** Labels are not 0/1, or the training labels hold one class only. */
+  BadLabels = 'bad-labels',
+  /** An option is out of range (C ≤ 0, negative weights, …). */
+  BadOption = 'bad-option',
+  /** A signal is too short or not finite for the feature asked for. */
+  BadSignal = 'bad-signal',
+  /** Newton's method did not converge (reported, never silently used). */
+  NotConverged = 'not-converged',
+}
+
+export class BaselineError extends Error {
+  override readonly name = 'BaselineError';
+  constructor(
+    readonly code: BaselineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Samples × features, row-major: value (i, j) at data[i * cols + j]. NaN marks a missing feature. */
+export interface FeatureMatrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+  /** One name per column. */
+  names: string[];
+}
+
+/** Per-feature centring and scaling learnt on a training fold (scikit-learn StandardScaler). */
+export interface Standardizer {
+  mean: Float64Array;
+  /** Population sd (n denominator, as StandardScaler); 1 where the feature is constant. */
+  scale: Float64Array;
+}
+
+export interface LogisticRegressionOptions {
+  /** Inverse L2 strength, scikit-learn's C: minimises ½‖w‖² + C·Σ weightᵢ·logloss(i). Default 1. */
+  C?: number;
+  /** 'balanced' weighs class c by n / (2·n_c), as scikit-learn does. Default: none. */
+  classWeight?: 'balanced' | null;
+  /** Per-sample weights, multiplied with the class weights. */
+  sampleWeight?: ArrayLike<number>;
+  /** Newton iterations at most. Default 100. */
+  maxIter?: number;
+}
+
+export interface LogisticRegressionModel {
+  coef: Float64Array;
+  intercept: number;
+  /** Newton iterations taken. */
+  iterations: number;
+  /** Final ‖gradient‖∞ of the objective. */
+  gradientNorm: number;
+}
+
+/** Which signals the baseline looks at: both (fused), or one alone (the ablations). */
+export type BaselineModality = 'fused' | 'eeg' | 'ecg';
+
+export interface BaselineOptions extends LogisticRegressionOptions {
+  /** Decision threshold on the probability for the threshold metrics. Default 0.5. */
+  threshold?: number;
+}
+
+export interface BaselineModel {
+  featureNames: string[];
+  standardizer: Standardizer;
+  logistic: LogisticRegressionModel;
+}
+
+/** Heart features from RR intervals. NaN where too few intervals. */
+export interface HeartRateFeatures {
+  /** 60 000 / mean RR (ms): beats per minute over the span. */
+  meanHrBpm: number;
+  /** Root mean square of successive RR differences, ms (needs ≥ 2 intervals). */
+  rmssdMs: number;
+  /** Sample standard deviation of RR intervals (n − 1), ms (needs ≥ 2 intervals). */
+  sdnnMs: number;
+}
