@@ -158,3 +158,23 @@ export function defaultContract(c: FusedModelConfig, windowSeconds: number): Inp
     ...(c.ecg ? { ecg: anyChannels(1, 12) } : {}),
   };
 }
+
+/**
+ * Tensor names of exported models (the ONNX input/output signature). Fused model: inputs `eeg`
+ * [batch, eeg_channels, eeg_patches, 200], `ecg` [batch, ecg_leads, ecg_patches, 200], `<m>_present`
+ * [batch] (1/0); outputs `logits_<task>` and `prob_<task>` ([batch, 1] binary = P(positive class),
+ * [batch, K] multiclass). Encoder alone: `x` (+ `mask`) → `features` (+ `reconstruction`).
+ */
+export const MODEL_IO = {
+  input: (m: 'eeg' | 'ecg') => m,
+  present: (m: 'eeg' | 'ecg') => `${m}_present`,
+  logits: (task: string) => `logits_${task}`,
+  probs: (task: string) => `prob_${task}`,
+  channelsDim: (m: 'eeg' | 'ecg') => (m === 'eeg' ? 'eeg_channels' : 'ecg_leads'),
+  patchesDim: (m: 'eeg' | 'ecg') => `${m}_patches`,
+  batchDim: 'batch',
+  encoderInput: 'x',
+  encoderMask: 'mask',
+  features: 'features',
+  reconstruction: 'reconstruction',
+} as const;

@@ -1,0 +1,268 @@
+// Import of PyTorch checkpoints (torch.save zip format: <archive>/data.pkl + <archive>/data/<key>),
+// in particular CBraMod's published pretrained_weights.pth, into our encoder parameters.
+//
+// The pickle is read with pickleparser (maintained, pure JS) with every global resolved by us: only
+// the handful of names a state_dict needs are accepted, anything else is reported as "not a state
+// dict" (a pickle cannot run code here). The zip is read with fflate.
+import { unzipSync } from 'fflate';
+import { NameRegistry, Parser } from 'pickleparser';
+import type { EncoderConfig, HostTensor } from '../../shared/model/model.types';
+import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
+import { encoderParamSpecs } from '../../shared/model/params';
+
+export type PthDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+
+const STORAGE_DTYPES: Record<string, PthDtype> = {
+  FloatStorage: 'float32',
+  DoubleStorage: 'float64',
+  HalfStorage: 'float16',
+  BFloat16Storage: 'bfloat16',
+  LongStorage: 'int64',
+  IntStorage: 'int32',
+  ShortStorage: 'int16',
+  CharStorage: 'int8',
+  ByteStorage: 'uint8',
+  BoolStorage: 'bool',
+};
+
+const BYTES: Record<PthDtype, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+
+/** One tensor of a checkpoint, converted to float32 (row-major, contiguous). */
+export interface PthTensor extends HostTensor {
+  /** Element type in the file. */
+  dtype: PthDtype;
+}
+
+class StorageType {
+  constructor(readonly dtype: PthDtype) {}
+}
+
+class StorageRef {
+  constructor(
+    readonly dtype: PthDtype,
+    readonly key: string,
+    readonly numel: number,
+  ) {}
+}
+
+class TensorRef {
+  constructor(
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly size: number[],
+    readonly stride: number[],
+  ) {}
+}
+
+/** collections.OrderedDict: a Map that ignores the `_metadata` attribute PyTorch attaches. */
+class OrderedDict extends Map<unknown, unknown> {
+  __setstate__(): void {}
+}
+
+function half(bits: number): number {
+  const s = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const f = bits & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function readElement(dv: DataView, dtype: PthDtype, i: number, le: boolean): number {
+  switch (dtype) {
+    case 'float32':
+      return dv.getFloat32(i * 4, le);
+    case 'float64':
+      return dv.getFloat64(i * 8, le);
+    case 'float16':
+      return half(dv.getUint16(i * 2, le));
+    case 'bfloat16': {
+      const b = new DataView(new ArrayBuffer(4));
+      b.setUint32(0, dv.getUint16(i * 2, le) << 16);
+      return b.getFloat32(0);
+    }
+    case 'int64':
+      return Number(dv.getBigInt64(i * 8, le));
+    case 'int32':
+      return dv.getInt32(i * 4, le);
+    case 'int16':
+      return dv.getInt16(i * 2, le);
+    case 'int8':
+      return dv.getInt8(i);
+    case 'uint8':
+    case 'bool':
+      return dv.getUint8(i);
+  }
+}
+
+function isZip(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+}
+
+/**
+ * Reads a torch.save() zip checkpoint into name → tensor (float32). A dict that wraps the state_dict
+ * under 'state_dict' or 'model' is unwrapped. Throws ModelError NotPytorch / NotStateDict.
+ */
+export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
+  if (!isZip(bytes)) {
+    const legacy = bytes.length > 2 && bytes[0] === 0x80; // a bare pickle: torch.save(..., _use_new_zipfile_serialization=False)
+    throw new ModelError(
+      ModelErrorCode.NotPytorch,
+      legacy
+        ? 'this is a legacy (pre-1.6, non-zip) PyTorch file; re-save it with torch.save(state_dict, path) from PyTorch ≥ 1.6'
+        : 'not a PyTorch checkpoint: a .pth file is a zip archive holding data.pkl',
+    );
+  }
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (e) {
+    throw new ModelError(ModelErrorCode.NotPytorch, `not a readable PyTorch checkpoint: the zip archive is damaged (${(e as Error).message})`);
+  }
+  const pklName = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (!pklName) throw new ModelError(ModelErrorCode.NotPytorch, 'not a PyTorch checkpoint: the zip archive has no <archive>/data.pkl');
+  const root = pklName.slice(0, -'data.pkl'.length);
+  const byteorder = files[`${root}byteorder`] ? new TextDecoder().decode(files[`${root}byteorder`]).trim() : 'little';
+  const le = byteorder !== 'big';
+
+  const unexpected = new Set<string>();
+  const names = new NameRegistry();
+  names.onMissingName = (module: string, name: string) => {
+    unexpected.add(`${module}.${name}`);
+    // A stand-in usable both as a function (REDUCE) and as a class (NEWOBJ); never executes anything.
+    return function Unexpected() {
+      return { unexpected: `${module}.${name}` };
+    };
+  };
+  names.register('collections', 'OrderedDict', function (...items: unknown[]) {
+    const d = new OrderedDict();
+    if (Array.isArray(items[0])) for (const [k, v] of items[0] as [unknown, unknown][]) d.set(k, v);
+    return d;
+  });
+  names.register('torch._utils', '_rebuild_tensor_v2', (storage: StorageRef, offset: number, size: number[], stride: number[]) => new TensorRef(storage, offset, [...size], [...stride]));
+  names.register('torch._utils', '_rebuild_parameter', (t: TensorRef) => t);
+  names.register('torch._utils', '_rebuild_parameter_with_state', (t: TensorRef) => t);
+  for (const [s, dtype] of Object.entries(STORAGE_DTYPES)) names.register('torch', s, () => new StorageType(dtype));
+  const parser = new Parser({
+    nameResolver: names,
+    unpicklingTypeOfDictionary: 'Map',
+    persistentResolver: {
+      resolve: (pid: unknown) => {
+        if (!Array.isArray(pid) || pid[0] !== 'storage') throw new ModelError(ModelErrorCode.NotStateDict, 'not a state dict: the pickle refers to an object that is not a tensor storage');
+        const type = pid[1] as unknown;
+        let dtype: PthDtype | undefined;
+        if (type instanceof StorageType) dtype = type.dtype;
+        else if (typeof type === 'function') {
+          const made = (type as () => unknown)();
+          if (made instanceof StorageType) dtype = made.dtype;
+        }
+        if (!dtype) throw new ModelError(ModelErrorCode.NotStateDict, 'not a state dict: a tensor storage of unknown element type');
+        return new StorageRef(dtype, String(pid[2]), Number(pid[4]));
+      },
+    },
+  });
+
+  let obj: unknown;
+  try {
+    obj = parser.parse(files[pklName]);
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(ModelErrorCode.NotPytorch, `not a readable PyTorch checkpoint: data.pkl could not be unpickled (${(e as Error).message})`);
+  }
+  if (unexpected.size) {
+    throw new ModelError(ModelErrorCode.NotStateDict, `not a state dict: the checkpoint pickles other objects (${[...unexpected].join(', ')}); save model.state_dict(), not the model`, [...unexpected]);
+  }
+
+  const asMap = (o: unknown): Map<unknown, unknown> | null => (o instanceof Map ? o : null);
+  let dict = asMap(obj);
+  if (dict && !Array.from(dict.values()).some((v) => v instanceof TensorRef)) {
+    for (const wrapper of ['state_dict', 'model', 'model_state_dict']) {
+      const inner = asMap(dict.get(wrapper));
+      if (inner) {
+        dict = inner;
+        break;
+      }
+    }
+  }
+  if (!dict || dict.size === 0) throw new ModelError(ModelErrorCode.NotStateDict, 'not a state dict: the checkpoint does not hold a mapping of parameter names to tensors');
+  const bad = Array.from(dict.entries())
+    .filter(([k, v]) => typeof k !== 'string' || !(v instanceof TensorRef))
+    .map(([k]) => String(k));
+  if (bad.length) throw new ModelError(ModelErrorCode.NotStateDict, `not a state dict: entries that are not tensors: ${bad.join(', ')}`, bad);
+
+  const out = new Map<string, PthTensor>();
+  for (const [k, v] of dict.entries() as IterableIterator<[string, TensorRef]>) {
+    const entry = files[`${root}data/${v.storage.key}`];
+    if (!entry) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: storage ${v.storage.key} of '${k}' is missing from the archive`);
+    const width = BYTES[v.storage.dtype];
+    if (entry.length < v.storage.numel * width) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: storage of '${k}' is truncated`);
+    const dv = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+    const n = v.size.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    // Gather through the strides (state_dict tensors are usually contiguous, but need not be).
+    const idx = new Array(v.size.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      let off = v.offset;
+      for (let d = 0; d < idx.length; d++) off += idx[d] * v.stride[d];
+      if (off >= v.storage.numel) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: '${k}' reaches past its storage`);
+      data[i] = readElement(dv, v.storage.dtype, off, le);
+      for (let d = idx.length - 1; d >= 0; d--) {
+        if (++idx[d] < v.size[d]) break;
+        idx[d] = 0;
+      }
+    }
+    out.set(k, { shape: v.size, data, dtype: v.storage.dtype });
+  }
+  return out;
+}
+
+/** Prefixes some exports add in front of CBraMod's names (DataParallel, braindecode's safetensors). */
+const STRIPPABLE_PREFIXES = ['module.', 'model.', 'backbone.'];
+
+/**
+ * Maps a CBraMod state_dict onto our encoder parameters (names are CBraMod's, MODEL.md §6).
+ * proj_out is optional (kept when present). Unknown, missing or mis-shaped keys: one ModelError
+ * listing all of them.
+ */
+export function cbramodParamsFromStateDict(sd: Map<string, PthTensor>, e: EncoderConfig): { params: Record<string, HostTensor>; hasProjOut: boolean } {
+  let entries = Array.from(sd.entries());
+  for (const prefix of STRIPPABLE_PREFIXES) {
+    if (entries.length && entries.every(([k]) => k.startsWith(prefix))) entries = entries.map(([k, v]) => [k.slice(prefix.length), v]);
+  }
+  const specs = encoderParamSpecs(e, true);
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const given = new Map(entries);
+  const unknown = entries.map(([k]) => k).filter((k) => !byName.has(k));
+  const optional = (n: string) => n.startsWith('proj_out.');
+  const missing = specs.map((s) => s.name).filter((n) => !given.has(n) && !optional(n));
+  const hasProjOut = specs.filter((s) => optional(s.name)).every((s) => given.has(s.name));
+  const partialProjOut = !hasProjOut && specs.some((s) => optional(s.name) && given.has(s.name));
+  if (partialProjOut) missing.push(...specs.filter((s) => optional(s.name) && !given.has(s.name)).map((s) => s.name));
+  const misshaped: string[] = [];
+  for (const [k, t] of entries) {
+    const s = byName.get(k);
+    if (s && (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i]))) misshaped.push(`${k}: file [${t.shape.join(', ')}], model [${s.shape.join(', ')}]`);
+  }
+  if (unknown.length || missing.length || misshaped.length) {
+    const parts: string[] = [];
+    if (missing.length) parts.push(`${missing.length} missing (${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''})`);
+    if (unknown.length) parts.push(`${unknown.length} unknown (${unknown.slice(0, 6).join(', ')}${unknown.length > 6 ? ', …' : ''})`);
+    if (misshaped.length) parts.push(`${misshaped.length} with the wrong shape (${misshaped.slice(0, 3).join('; ')}${misshaped.length > 3 ? '; …' : ''})`);
+    throw new ModelError(ModelErrorCode.KeysMismatch, `checkpoint does not match the CBraMod encoder (${e.nLayers} layers): ${parts.join(', ')}`, [
+      ...missing.map((k) => `missing: ${k}`),
+      ...unknown.map((k) => `unknown: ${k}`),
+      ...misshaped.map((k) => `shape: ${k}`),
+    ]);
+  }
+  const params: Record<string, HostTensor> = {};
+  for (const s of specs) {
+    const t = given.get(s.name);
+    if (t) params[s.name] = { shape: [...t.shape], data: t.data };
+  }
+  return { params, hasProjOut };
+}
+
+/** Reads a .pth and maps it onto the encoder in one step. */
+export function importCbramodCheckpoint(bytes: Uint8Array, e: EncoderConfig): { params: Record<string, HostTensor>; hasProjOut: boolean } {
+  return cbramodParamsFromStateDict(parsePthStateDict(bytes), e);
+}

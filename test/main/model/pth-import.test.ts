@@ -1,0 +1,111 @@
+// .pth import: a checkpoint written by PyTorch (Debian python3-torch) with a distinct value pattern in
+// every tensor must land key by key, index by index, in our encoder parameters.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CBRAMOD_ENCODER, encoderWithLayers } from '../../../src/shared/model/config';
+import { encoderParamSpecs } from '../../../src/shared/model/params';
+import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
+import { cbramodParamsFromStateDict, importCbramodCheckpoint, parsePthStateDict } from '../../../src/main/model/pth-import';
+import { hasTorch, PYTHON, REFERENCE_SCRIPT } from '../../shared/model/torch-reference';
+
+const noTorch = !hasTorch() && 'needs /usr/bin/python3 with python3-torch';
+let dir = '';
+
+let full: { keys: string[]; shapes: number[][] };
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hm-pth-'));
+  if (noTorch) return;
+  // One interpreter start writes every fixture (torch's import dominates the time).
+  full = JSON.parse(py('make-all', dir).trim().split('\n')[0]);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function py(...args: string[]): string {
+  return execFileSync(PYTHON, [REFERENCE_SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+}
+
+const isModelError = (code: ModelErrorCode, re?: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof ModelError, `expected ModelError, got ${String(e)}`);
+  assert.equal(e.code, code, e.message);
+  if (re) assert.match(e.message, re);
+  return true;
+};
+
+describe('CBraMod checkpoint import', { skip: noTorch }, () => {
+  test('every tensor of a 12-layer state_dict lands in place (211 keys, pattern checked at every index)', () => {
+    const path = join(dir, 'full.pth');
+    const info = full;
+    assert.equal(info.keys.length, 211);
+    const { params, hasProjOut } = importCbramodCheckpoint(new Uint8Array(readFileSync(path)), CBRAMOD_ENCODER);
+    assert.ok(hasProjOut);
+    assert.deepEqual(new Set(Object.keys(params)), new Set(encoderParamSpecs(CBRAMOD_ENCODER, true).map((s) => s.name)));
+    info.keys.forEach((k, ti) => {
+      const t = params[k];
+      assert.deepEqual(t.shape, info.shapes[ti], k);
+      for (let i = 0; i < t.data.length; i++) {
+        const want = Math.fround(ti + (i % 997) * 0.001);
+        if (Math.abs(t.data[i] - want) > 1e-4) assert.fail(`${k}[${i}] = ${t.data[i]}, want ${want}`);
+      }
+    });
+    // Spot checks with literal numbers: a known value at a known index.
+    const ti = info.keys.indexOf('encoder.layers.11.linear2.weight');
+    assert.ok(Math.abs(params['encoder.layers.11.linear2.weight'].data[1234] - (ti + 0.237)) < 1e-4);
+  });
+
+  test('a state_dict wrapped under "model" is unwrapped', () => {
+    const path = join(dir, 'wrapped.pth');
+    const { params } = importCbramodCheckpoint(new Uint8Array(readFileSync(path)), encoderWithLayers(2));
+    assert.equal(Object.keys(params).length, encoderParamSpecs(encoderWithLayers(2), true).length);
+  });
+
+  test('float64, non-contiguous tensors and a module. prefix are read exactly', () => {
+    const path = join(dir, 'float64.pth');
+    const sd = parsePthStateDict(new Uint8Array(readFileSync(path)));
+    const w = sd.get('module.encoder.layers.0.linear1.weight')!;
+    assert.equal(w.dtype, 'float64');
+    assert.deepEqual(w.shape, [800, 200]);
+    // w = (arange(200·800).reshape(200, 800) · 1e-4)ᵀ, so w[o][i] = (i·800 + o)·1e-4
+    assert.ok(Math.abs(w.data[5 * 200 + 7] - (7 * 800 + 5) * 1e-4) < 1e-6);
+    const { params } = cbramodParamsFromStateDict(sd, encoderWithLayers(1));
+    assert.ok(params['encoder.layers.0.linear1.weight']);
+  });
+
+  test('unknown, missing and mis-shaped keys: one error listing them all', () => {
+    const path = join(dir, 'mismatched.pth');
+    assert.throws(
+      () => importCbramodCheckpoint(new Uint8Array(readFileSync(path)), encoderWithLayers(1)),
+      (e: unknown) => {
+        isModelError(ModelErrorCode.KeysMismatch)(e);
+        const d = (e as ModelError).details;
+        assert.ok(d.includes('missing: encoder.layers.0.norm2.bias'), d.join('\n'));
+        assert.ok(d.includes('unknown: encoder.layers.0.extra.weight'));
+        assert.ok(d.some((x) => x.startsWith('shape: patch_embedding.spectral_proj.0.weight: file [200, 100], model [200, 101]')));
+        return true;
+      },
+    );
+    // A 2-layer checkpoint against the 12-layer encoder: the ten missing layers are named.
+    const small = join(dir, 'small.pth');
+    assert.throws(() => importCbramodCheckpoint(new Uint8Array(readFileSync(small)), CBRAMOD_ENCODER), isModelError(ModelErrorCode.KeysMismatch, /160 missing \(encoder\.layers\.2\./));
+  });
+
+  test('files that are not a state_dict get a clear error', () => {
+    const p1 = join(dir, 'not-state-dict.pth');
+    assert.throws(() => parsePthStateDict(new Uint8Array(readFileSync(p1))), isModelError(ModelErrorCode.NotStateDict, /entries that are not tensors: epoch, losses/));
+    const p2 = join(dir, 'whole-module.pth');
+    assert.throws(() => parsePthStateDict(new Uint8Array(readFileSync(p2))), isModelError(ModelErrorCode.NotStateDict, /save model\.state_dict\(\)/));
+  });
+});
+
+describe('garbage in', () => {
+  test('bytes that are not a zip, a damaged zip, a zip without data.pkl', () => {
+    assert.throws(() => parsePthStateDict(new TextEncoder().encode('hello, not a checkpoint')), isModelError(ModelErrorCode.NotPytorch, /zip archive/));
+    assert.throws(() => parsePthStateDict(new Uint8Array([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e])), isModelError(ModelErrorCode.NotPytorch, /legacy/));
+    const truncated = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.throws(() => parsePthStateDict(truncated), isModelError(ModelErrorCode.NotPytorch));
+  });
+});
