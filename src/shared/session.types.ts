@@ -61,6 +61,8 @@ export interface SessionStream {
   deviceKey: string;
   /** Electrode position per channel ('' where unknown), same order as info.channels. */
   montagePositions: string[];
+  /** Per channel: value = count × resolution + offset (0 for live devices; an imported file's offset). */
+  offsets: number[];
   clockModel: ClockModelInfo | null;
   sampleCount: number;
   /** Host time (s) of the first and last stored chunk's arrival. */

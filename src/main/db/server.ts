@@ -334,6 +334,7 @@ export function listTags(db: ReadableDb): { tag: string; sessions: number }[] {
 
 interface StreamRow {
   id: number;
+  info_json: string;
   stream_key: string;
   modality: Modality;
   nominal_rate_hz: number;
@@ -349,30 +350,34 @@ interface StreamRow {
 function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
   const rows = db
     .prepare<[number], StreamRow>(
-      `SELECT st.id, st.stream_key, st.modality, st.nominal_rate_hz, st.clock_model, st.sample_count, st.first_time, st.last_time,
+      `SELECT st.id, st.info_json, st.stream_key, st.modality, st.nominal_rate_hz, st.clock_model, st.sample_count, st.first_time, st.last_time,
               d.device_key, d.name AS device_name, d.model AS device_model
        FROM streams st JOIN devices d ON d.id = st.device_id WHERE st.session_id = ? ORDER BY st.id`,
     )
     .all(sessionId);
-  const channelsOf = db.prepare<[number], { label: string; unit: string; resolution: number; montage_position: string }>(
-    'SELECT label, unit, resolution, montage_position FROM channels WHERE stream_id = ? ORDER BY idx',
+  const channelsOf = db.prepare<[number], { label: string; unit: string; resolution: number; value_offset: number; montage_position: string }>(
+    'SELECT label, unit, resolution, value_offset, montage_position FROM channels WHERE stream_id = ? ORDER BY idx',
   );
   return rows.map((r) => {
     const ch = channelsOf.all(r.id);
+    // Everything the source announced (latencySec, rangeUv …), with the stored columns on top.
+    const announced = JSON.parse(r.info_json) as Partial<StreamInfo>;
     const info: StreamInfo = {
+      ...announced,
       id: r.stream_key,
       deviceId: r.device_key,
       deviceName: r.device_name,
       deviceModel: r.device_model,
       modality: r.modality,
       nominalRateHz: r.nominal_rate_hz,
-      channels: ch.map((c) => ({ label: c.label, unit: c.unit, resolution: c.resolution })),
+      channels: ch.map((c, i) => ({ ...announced.channels?.[i], label: c.label, unit: c.unit, resolution: c.resolution })),
     };
     return {
       id: r.id,
       info,
       deviceKey: r.device_key,
       montagePositions: ch.map((c) => c.montage_position),
+      offsets: ch.map((c) => c.value_offset),
       clockModel: r.clock_model ? (JSON.parse(r.clock_model) as ClockModelInfo) : null,
       sampleCount: r.sample_count,
       firstTime: r.first_time,
@@ -418,8 +423,18 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
       .get(sessionId, s.device.deviceKey)!;
     const streamId = Number(
       db
-        .prepare('INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(sessionId, deviceId, info.id, info.modality, info.nominalRateHz, s.clockModel ? JSON.stringify(s.clockModel) : null).lastInsertRowid,
+        .prepare(
+          'INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model, info_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          sessionId,
+          deviceId,
+          info.id,
+          info.modality,
+          info.nominalRateHz,
+          s.clockModel ? JSON.stringify(s.clockModel) : null,
+          JSON.stringify(info),
+        ).lastInsertRowid,
     );
     const insert = db.prepare(
       'INSERT INTO channels (stream_id, idx, label, unit, resolution, value_offset, montage_position) VALUES (?, ?, ?, ?, ?, ?, ?)',

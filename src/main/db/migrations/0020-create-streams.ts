@@ -25,6 +25,9 @@ export function updateToSchemaVersion0020(db: WritableDb): void {
       nominal_rate_hz REAL NOT NULL,
       -- JSON ClockModelInfo: the device→host clock model in force.
       clock_model TEXT,
+      -- The StreamInfo exactly as the source announced it (JSON), so fields the pipeline reads
+      -- (latencySec, rangeUv, and any added later) replay as they were live.
+      info_json TEXT NOT NULL,
       sample_count INTEGER NOT NULL DEFAULT 0,
       block_count INTEGER NOT NULL DEFAULT 0,
       byte_count INTEGER NOT NULL DEFAULT 0,

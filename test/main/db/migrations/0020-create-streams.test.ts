@@ -16,9 +16,9 @@ test('0020 adds devices, streams, channels, sample blocks and gaps to a version-
   const dev = db.prepare("INSERT INTO devices (session_id, device_key, name, model) VALUES (?, 'sim-eeg-1', 'Sim', 'sim-eeg')").run(sid).lastInsertRowid;
   assert.throws(() => db.prepare("INSERT INTO devices (session_id, device_key, name, model) VALUES (?, 'sim-eeg-1', 'x', 'y')").run(sid), /UNIQUE/);
   const st = db
-    .prepare("INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz) VALUES (?, ?, 'sim-eeg-1/eeg', 'eeg', 256)")
+    .prepare("INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, info_json) VALUES (?, ?, 'sim-eeg-1/eeg', 'eeg', 256, '{}')")
     .run(sid, dev).lastInsertRowid;
-  assert.throws(() => db.prepare("INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz) VALUES (?, ?, 'x', 'emg', 1)").run(sid, dev), /CHECK/);
+  assert.throws(() => db.prepare("INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, info_json) VALUES (?, ?, 'x', 'emg', 1, '{}')").run(sid, dev), /CHECK/);
   db.prepare("INSERT INTO channels (stream_id, idx, label, unit, resolution) VALUES (?, 0, 'TP9', 'uV', 0.48828125)").run(st);
   db.prepare('INSERT INTO sample_blocks (session_id, stream_id, seq_start, seq_end, host_start, host_end, sample_count, data) VALUES (?, ?, 0, 5, 1, 2, 12, ?)').run(
     sid,

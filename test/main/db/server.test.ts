@@ -1,0 +1,177 @@
+// The library and replay queries, run directly on a connection (the worker runs the same functions).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/main/db/open-database';
+import * as server from '../../../src/main/db/server';
+import type { WritableDb } from '../../../src/main/db/db.types';
+import type { StreamInfo } from '../../../src/shared/stream.types';
+import { tempDir } from './db-test-util';
+
+function open(t: { after(fn: () => void): void }): WritableDb {
+  const o = openDatabase(join(tempDir(t), 'recordings.sqlite'));
+  t.after(() => o.db.close());
+  return o.writable!;
+}
+
+const eeg: StreamInfo = {
+  id: 'sim-eeg-1/eeg',
+  deviceId: 'sim-eeg-1',
+  deviceName: 'Simulated headset',
+  deviceModel: 'sim-eeg',
+  modality: 'eeg',
+  nominalRateHz: 256,
+  latencySec: 0.02,
+  channels: ['TP9', 'AF7', 'AF8', 'TP10'].map((label) => ({ label, unit: 'uV', resolution: 0.48828125, rangeUv: 1000 })),
+};
+const ecg: StreamInfo = {
+  id: 'sim-ecg-1/ecg',
+  deviceId: 'sim-ecg-1',
+  deviceName: 'Simulated strap',
+  deviceModel: 'sim-ecg',
+  modality: 'ecg',
+  nominalRateHz: 130,
+  channels: [{ label: 'ECG', unit: 'uV', resolution: 1 }],
+};
+const dev = (info: StreamInfo) => ({ deviceKey: info.deviceId, name: info.deviceName, model: info.deviceModel, serial: '', transport: 'sim' });
+
+function chunk(seq: number, hostTime: number, channels: number, count: number, base: number) {
+  const data = new Float32Array(channels * count);
+  for (let i = 0; i < data.length; i++) data[i] = (base + i) * (channels === 4 ? 0.48828125 : 1);
+  return { seq, deviceTime: hostTime - 5, hostTime, count, data };
+}
+
+test('library: create, list newest first, search by name/subject/tag/notes, rename, retag, notes, delete', (t) => {
+  const db = open(t);
+  const a = server.createSession(db, { name: 'Baseline', subjectId: 'S01', startTime: 100, appVersion: 't', origin: 'recorded', state: 'complete', endTime: 160, tags: ['rest', ' Eyes closed ', 'REST'] });
+  const b = server.createSession(db, { name: 'Music 50%_loud', subjectId: 'S02', startTime: 200, appVersion: 't', origin: 'recorded', state: 'complete', endTime: 260, notes: 'felt calm' });
+  assert.deepEqual(server.listSessions(db).map((s) => s.id), [b, a]);
+  assert.deepEqual(server.getSummary(db, a).tags, ['Eyes closed', 'rest']);
+  assert.deepEqual(server.listSessions(db, { text: 'base' }).map((s) => s.id), [a]);
+  assert.deepEqual(server.listSessions(db, { text: 's02' }).map((s) => s.id), [b]);
+  assert.deepEqual(server.listSessions(db, { text: 'eyes' }).map((s) => s.id), [a], 'tags are searched');
+  assert.deepEqual(server.listSessions(db, { text: 'calm' }).map((s) => s.id), [b], 'notes are searched');
+  assert.deepEqual(server.listSessions(db, { text: '50%_' }).map((s) => s.id), [b], 'LIKE wildcards are literal');
+  assert.deepEqual(server.listSessions(db, { text: '%' }).map((s) => s.id), [b]);
+  assert.deepEqual(server.listSessions(db, { tag: 'REST' }).map((s) => s.id), [a], 'tags match regardless of case');
+  assert.deepEqual(server.listSessions(db, { subjectId: 's01' }).map((s) => s.id), [a]);
+  const renamed = server.updateSession(db, a, { name: '  Baseline 2 ', tags: ['x'], notes: 'n', subjectId: 'S09' });
+  assert.equal(renamed.name, 'Baseline 2');
+  assert.deepEqual(renamed.tags, ['x']);
+  assert.equal(renamed.notes, 'n');
+  assert.equal(renamed.subjectId, 'S09');
+  assert.throws(() => server.updateSession(db, a, { name: '   ' }), /cannot be empty/);
+  assert.deepEqual(server.listTags(db), [{ tag: 'x', sessions: 1 }]);
+  server.deleteSession(db, a);
+  assert.deepEqual(server.listSessions(db).map((s) => s.id), [b]);
+  assert.throws(() => server.getSummary(db, a), /no session/);
+});
+
+test('recording batches: replay pages give back every chunk in arrival order across streams, exactly', (t) => {
+  const db = open(t);
+  const sid = server.createSession(db, { name: 'r', startTime: 1000, appVersion: 't', origin: 'recorded', state: 'recording' });
+  assert.equal(server.getSummary(db, sid).state, 'recording');
+  const se = server.addStream(db, sid, { device: dev(eeg), info: eeg });
+  const sc = server.addStream(db, sid, { device: dev(ecg), info: ecg });
+  // Three batches; the two streams interleave within each, a source gap in the second.
+  let seq = 0;
+  const sent: { streamId: number; seq: number; hostTime: number; data: Float32Array }[] = [];
+  for (let batch = 0; batch < 3; batch++) {
+    const eegChunks = [];
+    const ecgChunks = [];
+    const gaps = [];
+    for (let k = 0; k < 5; k++) {
+      const te = 1000 + batch * 0.25 + k * 0.05;
+      const ce = chunk(seq++, te, 4, 12, seq * 100);
+      eegChunks.push(ce);
+      sent.push({ streamId: se, ...ce });
+      if (batch === 1 && k === 2) gaps.push({ streamId: sc, seq: seq++, gap: { streamId: ecg.id, startTime: te, endTime: te + 0.1, missingSamples: 13, reason: 'device-dropped' as const }, fromSource: true });
+      const cc = chunk(seq++, te + 0.001, 1, 7, seq * 10);
+      ecgChunks.push(cc);
+      sent.push({ streamId: sc, ...cc });
+    }
+    const res = server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: eegChunks }, { streamId: sc, chunks: ecgChunks }], gaps });
+    assert.equal(res.samples, 5 * 12 * 4 + 5 * 7);
+  }
+  const summary = server.getSummary(db, sid);
+  assert.equal(summary.sampleCount, 3 * (5 * 12 * 4 + 5 * 7));
+  assert.ok(summary.diskBytes > 0);
+  // Pages of one batch each, then one of everything: both give the same sequence.
+  for (const per of [1, 100]) {
+    const got: { streamId: number; seq: number; hostTime: number; data: Float32Array }[] = [];
+    const gapSeqs: number[] = [];
+    let from: number | null = 0;
+    while (from !== null) {
+      const page = server.readReplayPage(db, sid, from, per);
+      got.push(...page.chunks);
+      gapSeqs.push(...page.gaps.map((g) => g.seq));
+      from = page.nextSeq;
+    }
+    assert.deepEqual(got.map((c) => [c.streamId, c.seq, c.hostTime]), sent.map((c) => [c.streamId, c.seq, c.hostTime]));
+    for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i].data, sent[i].data);
+    assert.equal(gapSeqs.length, 1);
+  }
+  // Seek: the batch holding the first chunk at or after a time.
+  assert.equal(server.seqAtTime(db, sid, 999), 0);
+  const second = server.seqAtTime(db, sid, 1000.3)!;
+  const page = server.readReplayPage(db, sid, second, 1);
+  assert.ok(page.chunks[0].hostTime <= 1000.3 && page.chunks.some((c) => c.hostTime >= 1000.3));
+  assert.equal(server.seqAtTime(db, sid, 5000), null);
+  // Streams keep everything the source announced.
+  const detail = server.getSession(db, sid);
+  assert.equal(detail.streams[0].info.latencySec, 0.02);
+  assert.equal(detail.streams[0].info.channels[0].rangeUv, 1000);
+  assert.deepEqual(detail.streams.map((s) => s.info.id), [eeg.id, ecg.id]);
+  // Finishing sets the end at the last sample when no time is given.
+  const done = server.finishSession(db, sid);
+  assert.equal(done.state, 'complete');
+  assert.equal(done.endTime, 1000 + 0.5 + 0.2 + 0.001);
+  // Timeline: gaps with their stream.
+  assert.deepEqual(server.getTimeline(db, sid).gaps.map((g) => [g.streamKey, g.reason, g.missingSamples]), [[ecg.id, 'device-dropped', 13]]);
+});
+
+test('a session left in "recording" by another process reads as interrupted, ending at its last sample', (t) => {
+  const db = open(t);
+  const sid = server.createSession(db, { name: 'r', startTime: 50, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const se = server.addStream(db, sid, { device: dev(eeg), info: eeg });
+  server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: [chunk(0, 51, 4, 12, 0), chunk(1, 52.5, 4, 12, 0)] }], gaps: [] });
+  server.abandonRecording(db, sid); // what a fresh process sees: it does not own this recording
+  const s = server.getSummary(db, sid);
+  assert.equal(s.state, 'interrupted');
+  assert.equal(s.endTime, 52.5);
+});
+
+test('markers, self-reports, predictions and filter settings', (t) => {
+  const db = open(t);
+  const sid = server.createSession(db, { name: 'm', startTime: 0, appVersion: 't', origin: 'recorded', state: 'complete', endTime: 10 });
+  server.addMarker(db, sid, { time: 5, label: ' b ', source: 'udp' });
+  server.addMarker(db, sid, { time: 2, label: 'a', source: 'keyboard', duration: 1.5 });
+  assert.deepEqual(server.listMarkers(db, sid).map((m) => [m.time, m.label, m.source, m.duration]), [[2, 'a', 'keyboard', 1.5], [5, 'b', 'udp', 0]]);
+  assert.throws(() => server.addMarker(db, sid, { time: 1, label: '', source: 'udp' }), /needs a label/);
+  assert.throws(() => server.addMarker(db, sid, { time: NaN, label: 'x', source: 'udp' }), /finite/);
+  assert.throws(() => server.addMarker(db, sid, { time: 1, label: 'x', source: 'telepathy' as never }), /unknown marker source/);
+  const r = server.addSelfReport(db, sid, { time: 6, valence: 7, arousal: 3, dominance: 5, text: 'ok' });
+  assert.deepEqual(server.listSelfReports(db, sid), [r]);
+  assert.throws(() => server.addSelfReport(db, sid, { time: 6, valence: 7.5, arousal: 3, dominance: 5 }), /whole number from 1 to 9/);
+  server.addPredictions(db, sid, [{ modelId: 'fused', windowTime: 5, outputs: { valence: 0.7, arousal: 0.2 } }]);
+  assert.deepEqual(server.listPredictions(db, sid, 'fused').map((p) => p.outputs), [{ valence: 0.7, arousal: 0.2 }]);
+  server.addFilterSettings(db, sid, 0, { notchHz: 50, bandPassHz: [0.5, 45] });
+  assert.deepEqual(server.getSession(db, sid).filterSettings, [{ time: 0, settings: { notchHz: 50, bandPassHz: [0.5, 45] } }]);
+  assert.equal(server.getSummary(db, sid).markerCount, 2);
+  assert.equal(server.getSummary(db, sid).selfReportCount, 1);
+});
+
+test('a failing import leaves the database as it was', (t) => {
+  const db = open(t);
+  const before = server.listSessions(db).length;
+  assert.throws(() =>
+    server.importSession(db, {
+      session: { name: 'bad', startTime: 0, appVersion: 't' },
+      streams: [{ device: dev(eeg), info: eeg, chunks: [{ deviceTime: 0, hostTime: 0, count: 12, data: new Float32Array(48) }] }],
+      markers: [{ time: 0, label: '', source: 'import' }],
+    }),
+  );
+  assert.equal(server.listSessions(db).length, before);
+  assert.equal(db.prepare('SELECT count(*) FROM sample_blocks').pluck().get(), 0);
+  assert.equal(db.prepare('SELECT count(*) FROM streams').pluck().get(), 0);
+});
