@@ -1,0 +1,177 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FormatError } from '../../../../src/shared/formats/format-error';
+import { importXdf, parseXdf, robustLinearFit, syncXdfStream } from '../../../../src/shared/formats/xdf';
+import { parseXml } from '../../../../src/shared/formats/xdf/xml-lite';
+import { buildXdf } from './xdf-builder';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const skip = !existsSync(DATA) && 'needs ../shared/data';
+const read = (rel: string) => new Uint8Array(readFileSync(path.join(DATA, rel)));
+
+function throwsFormat(fn: () => unknown, code: string, fileName: string, detail?: RegExp) {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.fileName, fileName);
+    if (detail) assert.match(e.message, detail);
+    return true;
+  });
+}
+
+describe('parseXdf', () => {
+  test('minimal.xdf: the values pyxdf\'s own test asserts (int16 stream, string stream, header, footer)', { skip }, () => {
+    const f = parseXdf(read('xdf/minimal.xdf'), 'minimal.xdf');
+    assert.equal(f.header.version, '1.0');
+    assert.equal(f.streams.length, 2);
+    const [c, s] = f.streams;
+    assert.deepEqual([c.id, c.info.name, c.info.type, c.info.channelCount, c.info.nominalSrate, c.info.channelFormat], [0, 'SendDataC', 'EEG', 3, 10, 'int16']);
+    const rows = [[192, 255, 238], [12, 22, 32], [13, 23, 33], [14, 24, 34], [15, 25, 35], [12, 22, 32], [13, 23, 33], [14, 24, 34], [15, 25, 35]];
+    const n = c.timestamps.length;
+    assert.equal(n, 9);
+    for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) assert.equal(c.data![ch * n + k], rows[k][ch]);
+    [...c.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.1 + k * 0.1)) < 1e-9));
+    assert.deepEqual(c.clockOffsets, [{ time: 6.1, value: -0.1 }, { time: 7.1, value: -0.1 }]);
+    assert.equal(c.footer.sample_count, '9');
+    assert.deepEqual(s.strings!.slice(1, 5).map((r) => r[0]), ['Hello', 'World', 'from', 'LSL']);
+    assert.match(s.strings![0][0], /^<\?xml version="1.0"\?><info><writer>LabRecorder xdfwriter/);
+  });
+
+  test('clock_resets.xdf: a marker stream and an 8-channel float32 stream at 100 Hz', { skip }, () => {
+    const f = parseXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+    assert.deepEqual(f.streams.map((s) => [s.info.name, s.info.type, s.info.channelCount, s.info.nominalSrate, s.timestamps.length]), [
+      ['MyMarkerStream', 'Markers', 1, 0, 175],
+      ['BioSemi', 'EEG', 8, 100, 27815],
+    ]);
+    assert.equal(String(f.streams[1].timestamps.length), f.streams[1].footer.sample_count);
+    assert.deepEqual(f.warnings, []);
+  });
+
+  test('time stamps left out are the previous one plus 1/srate; every channel format', () => {
+    const bytes = buildXdf([
+      { id: 1, format: 'int8', channels: 2, srate: 4, samples: [{ t: 10, v: [-1, 2] }, { v: [3, -4] }, { v: [5, 6] }] },
+      { id: 2, format: 'int32', channels: 1, srate: 0, samples: [{ t: 1, v: [-2147483648] }] },
+      { id: 3, format: 'int64', channels: 1, srate: 0, samples: [{ t: 1, v: [-(2 ** 40) - 3] }] },
+      { id: 4, format: 'double64', channels: 1, srate: 0, samples: [{ t: 1, v: [Math.PI] }] },
+      { id: 5, format: 'int16', channels: 1, srate: 0, samples: [{ t: 1, v: [-300] }] },
+    ]);
+    const f = parseXdf(bytes, 'x.xdf');
+    assert.deepEqual([...f.streams[0].timestamps], [10, 10.25, 10.5]);
+    assert.deepEqual([...f.streams[0].data!], [-1, 3, 5, 2, -4, 6]);
+    assert.deepEqual([f.streams[1].data![0], f.streams[2].data![0], f.streams[3].data![0], f.streams[4].data![0]], [-2147483648, -(2 ** 40) - 3, Math.PI, -300]);
+  });
+
+  test('a file cut short keeps its complete chunks, with a warning', { skip }, () => {
+    const whole = read('xdf/clock_resets.xdf');
+    const f = parseXdf(whole.subarray(0, whole.length >> 1), 'cut.xdf');
+    assert.match(f.warnings.join(), /cut short/);
+    assert.ok(f.streams[1].timestamps.length > 10000 && f.streams[1].timestamps.length < 27815);
+  });
+
+  test('a corrupt chunk is skipped to the next boundary chunk', { skip }, () => {
+    const b = read('xdf/clock_resets.xdf').slice();
+    b[5000] = 0x07; // some chunk's length byte → invalid somewhere after the headers
+    const f = parseXdf(b, 'c.xdf');
+    assert.ok(f.streams.length === 2);
+  });
+
+  test('not XDF, no streams, bad stream header: one FormatError', () => {
+    throwsFormat(() => parseXdf(new Uint8Array(0), 'e.xdf'), 'empty', 'e.xdf');
+    throwsFormat(() => parseXdf(Uint8Array.from([1, 2, 3, 4, 5]), 'n.xdf'), 'not-this-format', 'n.xdf');
+    throwsFormat(() => parseXdf(Uint8Array.from([0x58, 0x44, 0x46, 0x3a]), 'h.xdf'), 'bad-data', 'h.xdf', /no stream header/);
+    const bad = buildXdf([{ id: 1, format: 'float32', channels: 0, srate: 10, samples: [] }]);
+    throwsFormat(() => parseXdf(bad, 'b.xdf'), 'bad-header', 'b.xdf', /channel_count/);
+    const fmt = buildXdf([{ id: 1, format: 'complex128' as 'float32', channels: 1, srate: 10, samples: [] }]);
+    throwsFormat(() => parseXdf(fmt, 'f.xdf'), 'unsupported', 'f.xdf', /complex128/);
+  });
+
+  test('a sample count that cannot fit its chunk is caught before allocating', () => {
+    const bytes = buildXdf([{ id: 1, format: 'double64', channels: 64, srate: 10, samples: [{ t: 1, v: new Array(64).fill(0) }] }], { lieCount: 0xffffffff });
+    const f = parseXdf(bytes, 'l.xdf');
+    assert.match(f.warnings.join(), /cannot fit/);
+    assert.equal(f.streams[0].timestamps.length, 0);
+  });
+});
+
+describe('XDF clock synchronisation (pyxdf algorithm)', () => {
+  test('minimal.xdf: offsets of -0.1 s move every stamp by -0.1 s', { skip }, () => {
+    const f = parseXdf(read('xdf/minimal.xdf'), 'minimal.xdf');
+    const y = syncXdfStream(f.streams[0]);
+    [...y.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.0 + k * 0.1)) < 1e-9));
+    assert.ok(Math.abs(y.effectiveSrate - 10) < 1e-9);
+  });
+
+  test('the robust fit follows the drift and ignores an outlying offset measurement', () => {
+    const t = Array.from({ length: 50 }, (_, i) => 1000 + 5 * i);
+    const v = t.map((x) => -3.2 + 2e-5 * (x - 1000) + (x === 1100 ? 0.05 : 0) + 1e-6 * Math.sin(x));
+    const [a, b] = robustLinearFit(t, v, 0.0001);
+    assert.ok(Math.abs(b - 2e-5) < 1e-8, `slope ${b}`);
+    assert.ok(Math.abs(a + b * 1000 - -3.2) < 1e-5, `intercept ${a}`);
+  });
+
+  test('clock_resets.xdf: one reset per stream, found and mapped onto one monotonic timeline', { skip }, () => {
+    const f = parseXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+    const [markers, eeg] = f.streams.map((s) => syncXdfStream(s, { dejitter: false }));
+    assert.equal(markers.clockResets, 1);
+    assert.equal(eeg.clockResets, 1);
+    // the raw EEG clock restarts (653288.5 → 100.6) at sample 12876: two segments
+    assert.deepEqual(eeg.segments, [[0, 12876], [12876, 27815]]);
+    for (let i = 1; i < eeg.timestamps.length; i++) assert.ok(eeg.timestamps[i] > eeg.timestamps[i - 1], `EEG time runs back at ${i}`);
+    for (let i = 1; i < markers.timestamps.length; i++) assert.ok(markers.timestamps[i] > markers.timestamps[i - 1], `marker time runs back at ${i}`);
+    // before the reset the offset is about -652340.284 s, after it about +1121.166 s
+    assert.ok(Math.abs(eeg.timestamps[0] - f.streams[1].timestamps[0] - -652340.284) < 0.01);
+    assert.ok(Math.abs(eeg.timestamps[12876] - f.streams[1].timestamps[12876] - 1121.166) < 0.01);
+    // the markers fall inside the EEG's time span
+    assert.ok(markers.timestamps[0] > eeg.timestamps[0] && markers.timestamps.at(-1)! < eeg.timestamps.at(-1)!);
+  });
+
+  test('dejittering: a regular stream with jittered stamps gets a straight line; a long pause splits it', () => {
+    const samples = Array.from({ length: 400 }, (_, k) => ({ t: 100 + k / 50 + (k % 2 ? 0.004 : -0.004) + (k >= 200 ? 30 : 0), v: [k] }));
+    const f = parseXdf(buildXdf([{ id: 7, format: 'float32', channels: 1, srate: 50, samples }]), 'j.xdf');
+    const y = syncXdfStream(f.streams[0]);
+    assert.deepEqual(y.segments, [[0, 200], [200, 400]]);
+    for (let k = 1; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - 0.02) < 1e-5);
+    const spacing = y.timestamps[1] - y.timestamps[0];
+    for (let k = 2; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - spacing) < 1e-12); // a straight line
+    assert.ok(Math.abs(y.effectiveSrate - 50) < 0.01);
+  });
+});
+
+describe('importXdf', () => {
+  test('clock_resets.xdf: EEG stream with per-sample times, markers as annotations on the same zero', { skip }, () => {
+    const r = importXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+    assert.equal(r.format, 'xdf');
+    assert.equal(r.streams.length, 1);
+    const eeg = r.streams[0];
+    assert.deepEqual([eeg.name, eeg.type, eeg.modality, eeg.rateHz, eeg.channels.length], ['BioSemi', 'EEG', 'eeg', 100, 8]);
+    assert.deepEqual(eeg.segments.map((s) => s.count), [12876, 14939]);
+    assert.equal(eeg.segments[0].start, 0);
+    assert.equal(eeg.channels[0].unit, 'uV');
+    assert.equal(r.annotations.length, 175);
+    assert.deepEqual(r.annotations.slice(0, 3).map((a) => a.label), ['XXX', 'Test', 'Blah']);
+    assert.ok(r.annotations.every((a) => a.onset > 0 && a.onset < eeg.segments[1].times!.at(-1)!));
+    assert.match(r.warnings.join(), /clock reset/);
+    // data values are those of the file
+    const raw = parseXdf(read('xdf/clock_resets.xdf'), 'x').streams[1];
+    assert.equal(eeg.segments[1].data[0], raw.data![12876]);
+  });
+
+  test('channel labels and units from <desc>, mV converted to µV', () => {
+    const bytes = buildXdf([{ id: 1, format: 'float32', channels: 2, srate: 250, type: 'ECG', desc: [['ECG1', 'millivolts'], ['ECG2', 'mV']], samples: [{ t: 1, v: [1.5, -2] }, { v: [0, 1] }] }]);
+    const r = importXdf(bytes, 'e.xdf');
+    const s = r.streams[0];
+    assert.deepEqual([s.modality, s.channels.map((c) => [c.label, c.unit, c.fileUnit])], ['ecg', [['ECG1', 'uV', 'millivolts'], ['ECG2', 'uV', 'mV']]]);
+    assert.deepEqual([...s.segments[0].data], [1500, 0, -2000, 1000]);
+  });
+});
+
+test('xml-lite: entities, CDATA, comments, self-closing; malformed and too deep → null', () => {
+  const x = parseXml('<?xml version="1.0"?><!-- c --><info><name>a &amp; b &#x41;</name><desc/><t><![CDATA[<x>]]></t></info>')!;
+  assert.equal(x.children[0].text, 'a & b A');
+  assert.equal(x.children[2].text, '<x>');
+  assert.equal(parseXml('<a><b></a>'), null);
+  assert.equal(parseXml('<a>'), null);
+  assert.equal(parseXml('<a>'.repeat(100) + '</a>'.repeat(100)), null);
+});
