@@ -2,8 +2,8 @@
 // and objective. solver='lbfgs' (scikit-learn's default) stops after its own criterion, ~1e-5 from
 // the optimum whatever `tol` says (its relative-reduction test fires first), so it is checked to
 // that accuracy and our objective must not be worse; solver='newton-cg' gets closer (its gradient
-// ~1e-7), and there the coefficients agree to 1e-6 and the probabilities to 1e-8; scikit-learn's own loss
-// gradient at our coefficients is checked to be at rounding level.
+// ~1e-7), and there the coefficients agree to 1e-6 and the probabilities to 1e-8; the objective's
+// gradient at our coefficients, computed in numpy, is checked to be at rounding level.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitLogisticRegression, predictLogisticRegression } from '../../../../src/shared/train/baseline/logistic-regression';

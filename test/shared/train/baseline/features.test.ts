@@ -1,0 +1,212 @@
+// Baseline features against scipy.signal.welch / numpy, the standardiser against scikit-learn's
+// StandardScaler, and the subject-wise baseline end to end against a scikit-learn pipeline.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
+import { applyStandardizer, fitStandardizer } from '../../../../src/shared/train/baseline/standardizer';
+import { evaluateBaseline, predictBaseline, trainBaseline } from '../../../../src/shared/train/baseline/baseline';
+import { BaselineError, BaselineErrorCode, type FeatureMatrix } from '../../../../src/shared/train/baseline/baseline.types';
+import { EvalError, EvalErrorCode, leaveOneSubjectOut, seededRandom, type SubjectFold } from '../../../../src/shared/eval';
+import { hasPython, runPython } from '../../eval/python-reference';
+
+const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+
+function eegWindow(seed: number, nCh: number, fs: number, seconds: number): Float64Array[] {
+  const r = seededRandom(seed);
+  return Array.from({ length: nCh }, (_, c) => {
+    const x = new Float64Array(Math.round(fs * seconds));
+    for (let i = 0; i < x.length; i++) {
+      const t = i / fs;
+      x[i] = 20 * Math.sin(2 * Math.PI * (10 + c) * t) + 8 * Math.sin(2 * Math.PI * 2.5 * t + c) + 3 * Math.sin(2 * Math.PI * 21 * t) + 5 * gaussian(r);
+    }
+    return x;
+  });
+}
+
+const near = (a: number, b: number, rel: number, what: string) => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe('baseline features against scipy / numpy', { skip: !hasPython && 'needs /usr/bin/python3 with python3-scipy' }, () => {
+  // Inputs of all three checks, and one Python run for them (importing scikit-learn is the slow part).
+  const cases = [
+    { fs: 200, ch: eegWindow(1, 3, 200, 5) },
+    { fs: 128, ch: eegWindow(2, 2, 128, 4) },
+    { fs: 500, ch: eegWindow(3, 1, 500, 1.5) },
+  ];
+  const r = seededRandom(4);
+  const rr = Array.from({ length: 40 }, () => 800 + 60 * gaussian(r));
+  const rows = 30;
+  const cols = 4;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    data[i * cols] = 3 + 2 * gaussian(r);
+    data[i * cols + 1] = 7; // constant
+    data[i * cols + 2] = i === 4 ? NaN : 1e3 * gaussian(r);
+    data[i * cols + 3] = 1e-3 * gaussian(r) - 5;
+  }
+  const train = Array.from({ length: 20 }, (_, i) => i);
+  const ref = hasPython
+    ? runPython<{ welch: number[][]; heart: number[]; scaler: { mean: number[]; scale: number[] } }>(
+        `
+import json, sys
+import numpy as np
+from scipy.signal import welch
+from sklearn.preprocessing import StandardScaler
+d = json.load(sys.stdin)
+bands = [(1, 4), (4, 8), (8, 13), (13, 30), (30, 45)]
+out = {'welch': []}
+for c in d['eeg']:
+    feats = []
+    for x in c['ch']:
+        f, p = welch(np.array(x), fs=c['fs'], nperseg=c['nperseg'])
+        bp = [p[(f >= lo) & (f < hi)].sum() * (f[1] - f[0]) for lo, hi in bands]
+        feats += [float(np.log10(b)) for b in bp] + [float(b / sum(bp)) for b in bp]
+    out['welch'].append(feats)
+rr = np.array(d['rr'])
+out['heart'] = [60000 / rr.mean(), float(np.sqrt(np.mean(np.diff(rr) ** 2))), float(np.std(rr, ddof=1))]
+X = np.array([[np.nan if v is None else v for v in row] for row in d['X']])
+s = StandardScaler().fit(X)
+out['scaler'] = {'mean': s.mean_.tolist(), 'scale': s.scale_.tolist()}
+print(json.dumps(out))
+`,
+        {
+          eeg: cases.map((c) => ({ fs: c.fs, nperseg: welchSegmentLength(c.fs, c.ch[0].length), ch: c.ch.map((x) => Array.from(x)) })),
+          rr,
+          X: train.map((i) => Array.from(data.subarray(i * cols, (i + 1) * cols), (v) => (Number.isNaN(v) ? null : v))),
+        },
+      )
+    : (null as never);
+
+  test('EEG band features = scipy.signal.welch + band sums, log10 absolute and relative', () => {
+    cases.forEach((c, i) => {
+      const f = eegBandFeatures(c.ch, c.fs);
+      assert.equal(f.length, c.ch.length * 10);
+      f.forEach((v, k) => near(v, ref.welch[i][k], 1e-9, `case ${i} feature ${k}`));
+    });
+    assert.equal(welchSegmentLength(200, 1000), 256);
+    assert.equal(welchSegmentLength(128, 512), 256);
+    assert.equal(welchSegmentLength(500, 750), 512);
+  });
+
+  test('heart features = numpy (mean HR from mean RR, RMSSD, SDNN with ddof = 1)', () => {
+    const h = heartRateFeatures(rr);
+    near(h.meanHrBpm, ref.heart[0], 1e-12, 'mean HR');
+    near(h.rmssdMs, ref.heart[1], 1e-12, 'RMSSD');
+    near(h.sdnnMs, ref.heart[2], 1e-12, 'SDNN');
+  });
+
+  test('standardiser = StandardScaler (population sd, constant feature scale 1, NaN ignored in fit)', () => {
+    const X: FeatureMatrix = { rows, cols, data, names: ['a', 'b', 'c', 'd'] };
+    const s = fitStandardizer(X, train);
+    s.mean.forEach((v, j) => near(v, ref.scaler.mean[j], 1e-12, `mean ${j}`));
+    s.scale.forEach((v, j) => near(v, ref.scaler.scale[j], 1e-12, `scale ${j}`));
+    const Z = applyStandardizer(s, X, [4, 25]);
+    assert.equal(Z.data[2], 0, 'NaN imputed with the training mean');
+    near(Z.data[cols], (data[25 * cols] - s.mean[0]) / s.scale[0], 1e-15, 'test row standardised with training figures');
+  });
+});
+
+describe('baseline features: shapes and bad signals', () => {
+  test('names, modalities, NaN heart features for too few beats', () => {
+    assert.deepEqual(eegBandFeatureNames(['Fz']).slice(0, 6), ['Fz:delta:log', 'Fz:theta:log', 'Fz:alpha:log', 'Fz:beta:log', 'Fz:gamma:log', 'Fz:delta:rel']);
+    assert.equal(baselineFeatureNames('fused', ['Fz', 'Cz']).length, 23);
+    assert.equal(baselineFeatureNames('eeg', ['Fz', 'Cz']).length, 20);
+    assert.deepEqual(baselineFeatureNames('ecg', ['Fz']), ['heart:mean_hr_bpm', 'heart:rmssd_ms', 'heart:sdnn_ms']);
+    const one = heartRateFeatures([750]);
+    assert.equal(one.meanHrBpm, 80);
+    assert.ok(Number.isNaN(one.rmssdMs) && Number.isNaN(one.sdnnMs));
+    assert.deepEqual(Array.from(rrIntervalsMs([100, 300, 550], 250)), [800, 1000]);
+    const eeg = { channels: eegWindow(6, 2, 200, 2), sampleRateHz: 200 };
+    const X = baselineFeatureMatrix([{ eeg, rrMs: [800, 810, 790] }, { eeg, rrMs: [] }], 'fused', ['Fz', 'Cz']);
+    assert.equal(X.cols, 23);
+    assert.ok(Number.isNaN(X.data[23 + 20]));
+    const relSum = Array.from(X.data.subarray(5, 10)).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(relSum - 1) < 1e-12, 'relative powers sum to 1');
+  });
+  test('bad signals and missing modalities are BaselineErrors', () => {
+    const code = (c: BaselineErrorCode) => (e: unknown) => e instanceof BaselineError && e.code === c;
+    assert.throws(() => eegBandFeatures([Float64Array.of(1, 2, 3)], 200), code(BaselineErrorCode.BadSignal));
+    assert.throws(() => eegBandFeatures([new Float64Array(400), new Float64Array(300)], 200), code(BaselineErrorCode.BadSignal));
+    const nan = new Float64Array(400);
+    nan[7] = NaN;
+    assert.throws(() => eegBandFeatures([nan], 200), code(BaselineErrorCode.BadSignal));
+    assert.throws(() => eegBandFeatures([new Float64Array(400)], 64), code(BaselineErrorCode.BadSignal));
+    assert.throws(() => heartRateFeatures([800, -1]), code(BaselineErrorCode.BadSignal));
+    assert.throws(() => baselineFeatureMatrix([{ rrMs: [800] }], 'fused', ['Fz']), code(BaselineErrorCode.BadShape));
+    assert.throws(() => baselineFeatureMatrix([{ eeg: { channels: eegWindow(1, 1, 200, 2), sampleRateHz: 200 } }], 'ecg', ['Fz']), code(BaselineErrorCode.BadShape));
+    // A flat channel has finite features (power floored before the log).
+    const flat = eegBandFeatures([new Float64Array(400)], 200);
+    assert.ok(flat.every(Number.isFinite));
+  });
+});
+
+describe('evaluateBaseline: subject-wise, against a scikit-learn pipeline', () => {
+  /** 6 subjects × 20 windows; each subject has its own offset (what subject-wise evaluation must not learn). */
+  function subjectData() {
+    const r = seededRandom(8);
+    const d = 5;
+    const subjects: string[] = [];
+    const y: number[] = [];
+    const rows: number[] = [];
+    for (let s = 0; s < 6; s++) {
+      const offset = Array.from({ length: d }, () => 2 * gaussian(r));
+      for (let k = 0; k < 20; k++) {
+        const label = k % 2;
+        subjects.push(`P${s}`);
+        y.push(label);
+        for (let j = 0; j < d; j++) rows.push(offset[j] + gaussian(r) + (label ? 0.9 * (j === 0 ? 1 : j === 2 ? -1 : 0) : 0));
+      }
+    }
+    const X: FeatureMatrix = { rows: subjects.length, cols: d, data: Float64Array.from(rows), names: ['a', 'b', 'c', 'd', 'e'] };
+    return { X, y, subjects };
+  }
+
+  test('per-fold probabilities and metrics equal StandardScaler + LogisticRegression per LOSO fold', { skip: !hasPython && 'needs /usr/bin/python3 with python3-sklearn' }, () => {
+    const { X, y, subjects } = subjectData();
+    const folds = leaveOneSubjectOut(subjects);
+    const ev = evaluateBaseline(X, y, subjects, folds, { C: 0.5 });
+    const ref = runPython<{ proba: number[]; auroc: number; ap: number; bacc: number }[]>(
+      `
+import json, sys, warnings
+import numpy as np
+from sklearn.preprocessing import StandardScaler
+from sklearn.linear_model import LogisticRegression
+from sklearn import metrics as M
+warnings.simplefilter('ignore')
+d = json.load(sys.stdin)
+X = np.array(d['X']).reshape(-1, 5); y = np.array(d['y'])
+out = []
+for f in d['folds']:
+    tr, te = np.array(f['train']), np.array(f['test'])
+    sc = StandardScaler().fit(X[tr])
+    m = LogisticRegression(C=0.5, solver='newton-cg', tol=1e-10, max_iter=1000).fit(sc.transform(X[tr]), y[tr])
+    p = m.predict_proba(sc.transform(X[te]))[:, 1]
+    out.append({'proba': p.tolist(), 'auroc': M.roc_auc_score(y[te], p), 'ap': M.average_precision_score(y[te], p),
+                'bacc': M.balanced_accuracy_score(y[te], (p > 0.5).astype(int))})
+print(json.dumps(out))
+`,
+      { X: Array.from(X.data), y, folds: folds.map((f: SubjectFold) => ({ train: Array.from(f.train), test: Array.from(f.test) })) },
+    );
+    assert.equal(ev.table.rows.length, 6);
+    ev.predictions.forEach((p, i) => {
+      p.scores.forEach((v, k) => assert.ok(Math.abs(v - ref[i].proba[k]) <= 1e-7, `fold ${i} window ${k}: ${v} vs ${ref[i].proba[k]}`));
+      const row = ev.table.rows[i];
+      assert.equal(row.fold, `P${i}`);
+      assert.ok(Math.abs(row.metrics.auroc! - ref[i].auroc) <= 1e-9, `fold ${i} AUROC`);
+      assert.ok(Math.abs(row.metrics.aucPr! - ref[i].ap) <= 1e-9, `fold ${i} AP`);
+      assert.ok(Math.abs(row.metrics.balancedAccuracy! - ref[i].bacc) <= 1e-9, `fold ${i} balanced accuracy`);
+    });
+    assert.ok(ev.table.summary.auroc.mean > 0.6, `the planted effect is found (AUROC ${ev.table.summary.auroc.mean})`);
+  });
+
+  test('trained model predicts the same as its fold; leaky folds and mismatched columns are refused', () => {
+    const { X, y, subjects } = subjectData();
+    const folds = leaveOneSubjectOut(subjects);
+    const ev = evaluateBaseline(X, y, subjects, folds.slice(0, 1));
+    assert.deepEqual(predictBaseline(ev.models[0], X, folds[0].test), ev.predictions[0].scores);
+    const leaky: SubjectFold = { ...folds[0], train: Int32Array.from([...folds[0].train, folds[0].test[0]]), test: folds[0].test.subarray(1) };
+    assert.throws(() => evaluateBaseline(X, y, subjects, [leaky]), (e: unknown) => e instanceof EvalError && e.code === EvalErrorCode.SubjectLeakage);
+    const model = trainBaseline(X, y);
+    assert.throws(() => predictBaseline(model, { ...X, names: ['x', 'b', 'c', 'd', 'e'] }), (e: unknown) => e instanceof BaselineError && e.code === BaselineErrorCode.BadShape);
+    assert.throws(() => trainBaseline(X, y, {}, Array.from({ length: 10 }, (_, i) => i * 2)), (e: unknown) => e instanceof BaselineError && e.code === BaselineErrorCode.BadLabels);
+  });
+});
