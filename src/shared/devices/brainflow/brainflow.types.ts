@@ -230,6 +230,19 @@ const HINTS: Partial<Record<BrainFlowExitCode, string>> = {
  * A failed BrainFlow call: carries the exit code (mirrors BrainFlow's own BrainFlowError) and is a
  * DeviceError, so the source boundary needs no second class.
  */
+/** Exit codes that trying again cannot fix: the call itself is wrong. */
+const NOT_RETRYABLE = new Set<number>([
+  BrainFlowExitCode.INVALID_ARGUMENTS_ERROR,
+  BrainFlowExitCode.UNSUPPORTED_BOARD_ERROR,
+  BrainFlowExitCode.JSON_NOT_FOUND_ERROR,
+  BrainFlowExitCode.NO_SUCH_DATA_IN_JSON_ERROR,
+  BrainFlowExitCode.INVALID_BUFFER_SIZE_ERROR,
+]);
+
+/**
+ * A failed BrainFlow call: carries the exit code (mirrors BrainFlow's own BrainFlowError) and is a
+ * DeviceError, so the source boundary needs no second class.
+ */
 export class BrainFlowError extends DeviceError {
   override readonly name = 'BrainFlowError';
   readonly exitCodeName: string;
@@ -240,9 +253,11 @@ export class BrainFlowError extends DeviceError {
   ) {
     const name = brainflowExitCodeName(exitCode);
     const hint = HINTS[exitCode as BrainFlowExitCode];
+    const unavailable = exitCode === BrainFlowExitCode.UNABLE_TO_OPEN_PORT_ERROR || exitCode === BrainFlowExitCode.BOARD_NOT_READY_ERROR || exitCode === BrainFlowExitCode.SYNC_TIMEOUT_ERROR;
     super(
-      exitCode === BrainFlowExitCode.UNABLE_TO_OPEN_PORT_ERROR || exitCode === BrainFlowExitCode.BOARD_NOT_READY_ERROR || exitCode === BrainFlowExitCode.SYNC_TIMEOUT_ERROR ? 'unavailable' : 'device-error',
+      unavailable ? 'unavailable' : 'device-error',
       `${action}: ${name} (${exitCode})${hint ? ` — ${hint}` : ''}${detail ? `; BrainFlow says: ${detail}` : ''}`,
+      !NOT_RETRYABLE.has(exitCode),
     );
     this.exitCodeName = name;
   }

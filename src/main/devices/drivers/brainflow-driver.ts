@@ -1,0 +1,168 @@
+// Any BrainFlow board as a HeartMind device: prepare → start → poll → stop → release through the
+// user's own libBoardController. Rows become streams by the board description's roles (EEG; ECG
+// where the board or the user says so); the timestamp row (Unix seconds) is the device clock.
+import { existsSync } from 'node:fs';
+import { brainflowRoles, type BrainFlowRoleMap } from '../../../shared/devices/brainflow/brainflow-roles';
+import {
+  BoardIds,
+  BrainFlowError,
+  BrainFlowExitCode,
+  brainflowBoardName,
+  type BrainFlowInputParams,
+} from '../../../shared/devices/brainflow/brainflow.types';
+import { DeviceError } from '../../../shared/devices/device-error';
+import type { StreamInfo } from '../../../shared/stream.types';
+import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
+import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
+
+export interface BrainFlowDeviceConfig {
+  boardId: number;
+  params?: Partial<BrainFlowInputParams>;
+  /** libBoardController file or folder from the settings; absent: search the usual places. */
+  libraryPath?: string;
+  eegRows?: number[];
+  ecgRows?: number[];
+  name?: string;
+  /** How often BrainFlow's buffer is drained, ms. */
+  pollMs?: number;
+}
+
+/** Boards whose package row counts samples by a fixed step mod 256, so lost samples show. */
+const PACKAGE_STEP: Partial<Record<number, number>> = {
+  [BoardIds.SYNTHETIC_BOARD]: 1,
+  [BoardIds.CYTON_BOARD]: 1,
+  [BoardIds.CYTON_DAISY_BOARD]: 2,
+  [BoardIds.CYTON_WIFI_BOARD]: 1,
+  [BoardIds.CYTON_DAISY_WIFI_BOARD]: 2,
+};
+
+export class BrainFlowDriver implements DeviceDriver {
+  readonly deviceId: string;
+  readonly name: string;
+  readonly model: string;
+  readonly transport = 'brainflow' as const;
+  readonly clockKind = 'absolute' as const;
+  readonly streamIds: string[];
+  readonly settings: Record<string, string | number | boolean>;
+
+  constructor(readonly cfg: BrainFlowDeviceConfig) {
+    const where = cfg.params?.serial_port || cfg.params?.mac_address || cfg.params?.ip_address || cfg.params?.file || cfg.params?.serial_number || '';
+    this.deviceId = `brainflow:${cfg.boardId}${where ? `:${where}` : ''}`;
+    this.model = `brainflow:${cfg.boardId}`;
+    this.name = cfg.name ?? `BrainFlow ${brainflowBoardName(cfg.boardId)}${where ? ` (${where})` : ''}`;
+    this.streamIds = [`${this.deviceId}/eeg`];
+    this.settings = { boardId: cfg.boardId, ...(where ? { address: where } : {}), ...(cfg.libraryPath ? { libraryPath: cfg.libraryPath } : {}) };
+  }
+
+  async open(ctx: DriverContext): Promise<DriverSession> {
+    const found = findBrainFlowLibrary({ explicit: this.cfg.libraryPath });
+    if (!found.path)
+      throw new DeviceError(
+        'unavailable',
+        this.cfg.libraryPath
+          ? `${this.name}: no BrainFlow library at ${this.cfg.libraryPath}`
+          : `${this.name}: BrainFlow's libBoardController was not found (pip install brainflow, or set its path in Settings); looked in ${found.tried.length} places`,
+        false,
+      );
+    const lib = await loadBrainFlow(found.path);
+    const params = this.cfg.params ?? {};
+    if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD) {
+      if (!params.file) throw new DeviceError('invalid-config', `${this.name}: the playback board needs a file`, false);
+      if (!existsSync(params.file)) throw new DeviceError('invalid-config', `${this.name}: playback file ${params.file} does not exist`, false);
+    }
+    const shim = new BoardShim(lib, this.cfg.boardId, params);
+    const roles = brainflowRoles(shim.describe(), { eegRows: this.cfg.eegRows, ecgRows: this.cfg.ecgRows });
+    try {
+      await shim.prepare();
+    } catch (e) {
+      // A session this process left prepared (e.g. after a crash of our poller): release, retry once.
+      if (!(e instanceof BrainFlowError && e.exitCode === BrainFlowExitCode.ANOTHER_BOARD_IS_CREATED_ERROR)) throw e;
+      await shim.release().catch(() => undefined);
+      await shim.prepare();
+    }
+    try {
+      await shim.start();
+    } catch (e) {
+      await shim.release().catch(() => undefined);
+      throw e;
+    }
+    ctx.log('info', `BrainFlow ${lib.version} from ${lib.path}: ${roles.boardName}, ${roles.numRows} rows at ${roles.rateHz} Hz`);
+    ctx.describe({ settings: { ...this.settings, brainflowVersion: lib.version, library: lib.path } });
+    const streams = this.streamInfos(roles);
+    ctx.streams(streams.map((s) => s.info));
+
+    const step = PACKAGE_STEP[shim.describedBoardId];
+    let lastPackage = NaN;
+    let buf = new Float64Array(0);
+    let closed = false;
+    const poll = () => {
+      if (closed || ctx.closed) return;
+      let n: number;
+      try {
+        n = shim.dataCount();
+        if (n <= 0) return;
+        if (buf.length < n * roles.numRows) buf = new Float64Array(n * roles.numRows * 2);
+        shim.getData(n, roles.numRows, undefined, buf);
+      } catch (e) {
+        ctx.dropped(e instanceof DeviceError ? e : new DeviceError('disconnected', `${this.name}: ${(e as Error).message}`));
+        return;
+      }
+      // BrainFlow packs rows × n: row r, sample i at r·n + i.
+      if (step !== undefined && roles.packageRow !== undefined) {
+        const first = buf[roles.packageRow * n];
+        if (Number.isFinite(lastPackage)) {
+          const missing = (((first - lastPackage + 256) % 256) / step) - 1;
+          for (const s of streams) if (missing > 0) ctx.lost(s.info.id, Math.round(missing), 'packet-loss');
+        }
+        lastPackage = buf[roles.packageRow * n + n - 1];
+      }
+      const t0 = roles.timestampRow !== undefined ? buf[roles.timestampRow * n] : NaN;
+      for (const s of streams) {
+        const data = new Float32Array(s.rows.length * n);
+        let bad = 0;
+        for (let c = 0; c < s.rows.length; c++) {
+          const off = s.rows[c] * n;
+          for (let i = 0; i < n; i++) {
+            const v = buf[off + i];
+            if (!Number.isFinite(v)) bad++;
+            data[c * n + i] = v;
+          }
+        }
+        if (bad) ctx.problem('non-finite-samples', `${bad} non-finite value(s) from BrainFlow in ${s.info.id}`);
+        // Without a timestamp row, sample counting from the first poll is the clock.
+        ctx.samples(s.info.id, Number.isFinite(t0) ? t0 : s.counted / roles.rateHz, n, data);
+        s.counted += n;
+      }
+    };
+    const timer = setInterval(poll, this.cfg.pollMs ?? 50);
+    return {
+      close: async () => {
+        closed = true;
+        clearInterval(timer);
+        await shim.stop().catch((e) => ctx.log('warn', (e as Error).message));
+        await shim.release().catch((e) => ctx.log('warn', (e as Error).message));
+      },
+    };
+  }
+
+  private streamInfos(roles: BrainFlowRoleMap): { info: StreamInfo; rows: number[]; counted: number }[] {
+    const out: { info: StreamInfo; rows: number[]; counted: number }[] = [];
+    const mk = (kind: 'eeg' | 'ecg', r: NonNullable<BrainFlowRoleMap['eeg']>) => ({
+      info: {
+        id: `${this.deviceId}/${kind}`,
+        deviceId: this.deviceId,
+        deviceName: this.name,
+        deviceModel: this.model,
+        modality: kind,
+        nominalRateHz: roles.rateHz,
+        channels: r.labels.map((label) => ({ label, unit: 'uV', resolution: 0 })),
+      },
+      rows: r.rows,
+      counted: 0,
+    });
+    if (roles.eeg) out.push(mk('eeg', roles.eeg));
+    if (roles.ecg) out.push(mk('ecg', roles.ecg));
+    if (out.length === 0) throw new DeviceError('not-supported', `${this.name}: the board has no EEG or ECG rows to stream (set the rows in the device settings)`, false);
+    return out;
+  }
+}

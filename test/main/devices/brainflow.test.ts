@@ -1,0 +1,163 @@
+// BrainFlow through our koffi binding against a real libBoardController (built from BrainFlow's
+// source, ../shared/brainflow): the synthetic board, the playback-file board streaming a file made
+// from the real OpenBCI GUI recording, error codes, and libraries that are not BrainFlow.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../../../src/main/devices/brainflow/brainflow-lib';
+import { BrainFlowDriver } from '../../../src/main/devices/drivers/brainflow-driver';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import { BoardIds, BrainFlowError } from '../../../src/shared/devices/brainflow/brainflow.types';
+import { DeviceError } from '../../../src/shared/devices/device-error';
+import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
+import { NEED_GUI, readGuiExg } from '../../fixtures/cyton/openbci-gui';
+
+const BF_DIR = resolve('..', 'shared', 'brainflow', 'linux-x64');
+const LIB = join(BF_DIR, 'libBoardController.so');
+const NEED_BF = (!existsSync(LIB) && 'needs ../shared/brainflow/linux-x64/libBoardController.so') || (process.platform !== 'linux' || process.arch !== 'x64' ? 'the shared BrainFlow build is Linux x86-64' : false);
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, startAttempts: 1 };
+
+const tmp = mkdtempSync(join(tmpdir(), 'hm-bf-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
+  test('synthetic board: 16 EEG channels at 250 Hz, Unix-time device clock, a chosen ECG row', async () => {
+    const sink = new RecordingSink();
+    const drv = new BrainFlowDriver({ boardId: BoardIds.SYNTHETIC_BOARD, libraryPath: LIB, ecgRows: [16] });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
+    try {
+      await src.start(sink);
+      const eeg = 'brainflow:-1/eeg';
+      const ecg = 'brainflow:-1/ecg';
+      await waitFor('1 s of synthetic data', () => sink.samples(eeg) >= 250, 4000);
+      const ei = sink.infos.get(eeg)!;
+      assert.equal(ei.nominalRateHz, 250);
+      assert.deepEqual(ei.channels.map((c) => c.label).slice(0, 4), ['Fz', 'C3', 'Cz', 'C4']);
+      assert.equal(ei.channels.length, 15);
+      assert.equal(sink.infos.get(ecg)!.channels.length, 1);
+      assert.equal(sink.samples(ecg), sink.samples(eeg));
+      const c0 = sink.chunks.find((c) => c.streamId === eeg)!;
+      assert.ok(Math.abs(c0.deviceTime - systemClock.now()) < 5, 'BrainFlow timestamps are Unix seconds');
+      const v = sink.channel(eeg, 0);
+      assert.ok(v.every(Number.isFinite));
+      assert.ok(Math.max(...v) - Math.min(...v) > 1, 'a moving signal');
+      assert.equal(sink.gaps.length, 0, 'the package counter saw no loss');
+      assert.match(String(src.status().settings?.brainflowVersion), /\d/);
+    } finally {
+      await src.stop();
+    }
+    assert.equal(src.status().state, 'stopped');
+  });
+
+  test('playback board streams a BrainFlow-format file made from the OpenBCI GUI recording; values come back', { skip: NEED_GUI }, async () => {
+    const gui = readGuiExg(1500);
+    // BrainFlow's write_file layout for board 0 (Cyton): one tab-separated line per sample, 24
+    // rows: package, 8 EXG µV, 3 accel, 10 other/analog, timestamp (s), marker.
+    const lines: string[] = [];
+    const t0 = 1557936053.329;
+    for (let i = 0; i < gui.rows; i++) {
+      const row = new Array(24).fill(0);
+      row[0] = gui.sampleIndex[i];
+      for (let c = 0; c < 8; c++) row[1 + c] = gui.uv[c][i];
+      for (let k = 0; k < 3; k++) row[9 + k] = gui.accel[k][i];
+      row[22] = t0 + i / 250;
+      lines.push(row.map((v) => v.toFixed(6)).join('\t'));
+    }
+    const file = join(tmp, 'cyton-playback.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const sink = new RecordingSink();
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
+    try {
+      await src.start(sink);
+      const id = `brainflow:-3:${file}/eeg`;
+      await waitFor('1 s of playback', () => sink.samples(id) >= 250, 4000);
+      const info = sink.infos.get(id)!;
+      assert.deepEqual(info.channels.map((c) => c.label), ['Fp1', 'Fp2', 'C3', 'C4', 'P7', 'P8', 'O1', 'O2']);
+      assert.equal(info.nominalRateHz, 250);
+      // Playback plays at the board's rate.
+      const n1 = sink.samples(id);
+      const s1 = Date.now();
+      await new Promise((r) => setTimeout(r, 600));
+      const rate = (sink.samples(id) - n1) / ((Date.now() - s1) / 1000);
+      assert.ok(rate > 180 && rate < 330, `${rate.toFixed(0)} samples/s`);
+      for (let c = 0; c < 8; c++) {
+        const got = sink.channel(id, c);
+        assert.ok(got.length >= 250);
+        for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - gui.uv[c][i]) < 0.005, `ch ${c} sample ${i}: ${got[i]} vs ${gui.uv[c][i]}`);
+      }
+      assert.equal(sink.gaps.length, 0);
+    } finally {
+      await src.stop();
+    }
+  });
+
+  test('a board id BrainFlow does not know: UNSUPPORTED_BOARD_ERROR (14), no retry loop', async () => {
+    const src = new ManagedSource(new BrainFlowDriver({ boardId: 999, libraryPath: LIB }), { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 } });
+    const t0 = Date.now();
+    await assert.rejects(src.start(new RecordingSink()), /BrainFlow board 999.*UNSUPPORTED_BOARD_ERROR \(14\)/);
+    assert.ok(Date.now() - t0 < 1000, 'given up at once, not after backoff');
+    assert.equal(src.status().state, 'error');
+    await src.stop();
+  });
+
+  test("BrainFlow's own error for a missing playback file, with its log line", async () => {
+    const lib = await loadBrainFlow(LIB);
+    const shim = new BoardShim(lib, BoardIds.PLAYBACK_FILE_BOARD, { file: join(tmp, 'missing.csv'), master_board: BoardIds.CYTON_BOARD });
+    await assert.rejects(shim.prepare(), (e: unknown) => {
+      assert.ok(e instanceof BrainFlowError);
+      assert.equal(e.exitCode, 13);
+      assert.match(e.message, /could not prepare the session: INVALID_ARGUMENTS_ERROR \(13\).*BrainFlow says: failed to open file: .*missing\.csv/);
+      return true;
+    });
+    await shim.release().catch(() => undefined);
+    // The driver checks the file first and says so in our words.
+    const src = new ManagedSource(new BrainFlowDriver({ boardId: -3, params: { file: join(tmp, 'missing.csv'), master_board: 0 }, libraryPath: LIB }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(src.start(new RecordingSink()), /playback file .*missing\.csv does not exist/);
+    await src.stop();
+  });
+
+  test('playback without a master board is refused before BrainFlow is called', async () => {
+    const lib = await loadBrainFlow(LIB);
+    assert.throws(() => new BoardShim(lib, BoardIds.PLAYBACK_FILE_BOARD, { file: 'x' }), /master_board must name the board/);
+  });
+
+  test('libraries that are not BrainFlow, and paths that do not exist', async () => {
+    await assert.rejects(loadBrainFlow(join(BF_DIR, 'libDataHandler.so')), /is not BrainFlow's libBoardController \(it has no prepare_session function\)/);
+    const text = join(tmp, 'libBoardController.so');
+    writeFileSync(text, 'not an ELF file');
+    await assert.rejects(loadBrainFlow(text), (e: unknown) => e instanceof DeviceError && e.code === 'unavailable' && /could not be loaded as a shared library/.test(e.message));
+    const src = new ManagedSource(new BrainFlowDriver({ boardId: -1, libraryPath: join(tmp, 'nowhere') }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(src.start(new RecordingSink()), /no BrainFlow library at .*nowhere/);
+    assert.equal(src.status().problem?.code, 'unavailable');
+    await src.stop();
+  });
+});
+
+describe('finding libBoardController', () => {
+  test('pip --user, a virtualenv, conda, and the environment variable', () => {
+    const home = join(tmp, 'home');
+    const user = join(home, '.local', 'lib', 'python3.11', 'site-packages', 'brainflow', 'lib');
+    mkdirSync(user, { recursive: true });
+    writeFileSync(join(user, 'libBoardController.so'), '');
+    const r = findBrainFlowLibrary({ home, env: {}, platform: 'linux' });
+    assert.equal(r.path, join(user, 'libBoardController.so'));
+    const venv = join(tmp, 'venv');
+    const vlib = join(venv, 'lib', 'python3.12', 'site-packages', 'brainflow', 'lib');
+    mkdirSync(vlib, { recursive: true });
+    writeFileSync(join(vlib, 'libBoardController.so'), '');
+    assert.equal(findBrainFlowLibrary({ home, env: { VIRTUAL_ENV: venv }, platform: 'linux' }).path, join(vlib, 'libBoardController.so'), 'the active virtualenv comes first');
+    const envDir = join(tmp, 'bf-env');
+    mkdirSync(envDir);
+    writeFileSync(join(envDir, 'libBoardController.so'), '');
+    assert.equal(findBrainFlowLibrary({ home, env: { BRAINFLOW_LIB: envDir }, platform: 'linux' }).path, join(envDir, 'libBoardController.so'));
+    const none = findBrainFlowLibrary({ home: join(tmp, 'empty'), env: {}, platform: 'linux' });
+    assert.ok(none.tried.length > 5);
+  });
+  test('an explicit setting is used as given, never replaced by another copy', () => {
+    const r = findBrainFlowLibrary({ explicit: join(tmp, 'nope.so'), env: { BRAINFLOW_LIB: tmp } });
+    assert.equal(r.path, null);
+  });
+});
