@@ -24,6 +24,8 @@ export interface CoreContext {
   log(level: LogLevel, source: string, message: string): void;
   /** Runs at shutdown, in reverse order of registration. */
   onStop(fn: () => void | Promise<void>): void;
+  /** Recent log lines, oldest first (a page that opens late still sees them). */
+  recentLogs(): LogEntry[];
   readonly handlers: HandlerRegistry;
 }
 

@@ -23,6 +23,11 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The Content-Type for a file name. */
+export function mimeType(file: string): string {
+  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /** Headers every response of the app carries. */
 export function securityHeaders(): Record<string, string> {
   return {
@@ -72,7 +77,7 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   } catch {
     return send(404, 'not found\n');
   }
-  const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = mimeType(file);
   // Hashed assets never change; index.html must be re-read after a rebuild.
   const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
   res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': size, 'Cache-Control': cache });

@@ -1,0 +1,102 @@
+// The composition root: one core per process (Electron main or `heartmind serve`). It creates the
+// hub, the request-handler registry and the push bus, keeps the recent log, then starts every
+// area listed in modules.ts. Transports (Electron IPC, the WebSocket server) attach afterwards
+// through `handlers` and `subscribePushes`; the core itself knows nothing about them.
+import type { Hub } from '../hub/hub.types';
+import type { PushMessage } from '../../shared/ipc-schema';
+import type { LogEntry, LogLevel } from '../../shared/log.types';
+import type { HostClock } from '../../shared/stream.types';
+import { HandlerRegistry } from './handler-registry';
+import { PushBus } from './push-bus';
+import type { Core, CoreContext, CoreModuleEntry, CoreRuntime } from './core.types';
+
+const MAX_LOG_ENTRIES = 500;
+
+/** The host clock: Unix seconds, monotonic within the process (never jumps back with NTP). */
+export const systemClock: HostClock = (() => {
+  const origin = performance.timeOrigin / 1000;
+  return { now: () => origin + performance.now() / 1000 };
+})();
+
+export interface CreateCoreOptions {
+  runtime: CoreRuntime;
+  dataDir: string;
+  /** Builds the hub; the core subscribes to its log and statuses. */
+  createHub(deps: { clock: HostClock; log: (level: LogLevel, source: string, message: string) => void }): Hub;
+  modules: CoreModuleEntry[];
+  clock?: HostClock;
+  /** Where log lines also go (serve mode prints warnings and errors to stderr). */
+  onLog?(entry: LogEntry): void;
+}
+
+export async function createCore(opts: CreateCoreOptions): Promise<Core> {
+  const clock = opts.clock ?? systemClock;
+  const handlers = new HandlerRegistry();
+  const logs: LogEntry[] = [];
+  const stopFns: (() => void | Promise<void>)[] = [];
+  // A transport that throws must not take the hub's callbacks down with it; it is logged instead.
+  let bus: PushBus;
+
+  const log = (level: LogLevel, source: string, message: string) => {
+    const entry: LogEntry = { time: clock.now(), level, source, message };
+    logs.push(entry);
+    if (logs.length > MAX_LOG_ENTRIES) logs.splice(0, logs.length - MAX_LOG_ENTRIES);
+    opts.onLog?.(entry);
+    bus?.publish({ type: 'pipeline:log', entry });
+  };
+  bus = new PushBus((err) => opts.onLog?.({ time: clock.now(), level: 'error', source: 'core', message: `a push subscriber failed: ${(err as Error).message}` }));
+  handlers.onFailure((channel, err) => log('warn', 'core', `${channel} failed: ${(err as Error)?.message ?? String(err)}`));
+
+  const hub = opts.createHub({ clock, log });
+
+  const ctx: CoreContext = {
+    runtime: opts.runtime,
+    hub,
+    clock,
+    dataDir: opts.dataDir,
+    handlers,
+    handle: (channel, handler, o) => handlers.handle(channel, handler, o),
+    push: (msg: PushMessage) => bus.publish(msg),
+    log,
+    onStop: (fn) => void stopFns.push(fn),
+    recentLogs: () => logs.slice(),
+  };
+
+  for (const entry of opts.modules) {
+    try {
+      const mod = await entry.load();
+      await mod.start(ctx);
+    } catch (err) {
+      // One area failing (a missing native module, a corrupt database) leaves the others running.
+      log('error', 'core', `the ${entry.name} module did not start: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    ctx,
+    hub,
+    handlers,
+    subscribePushes: (s) => bus.subscribe(s),
+    recentLogs: () => logs.slice(),
+    stop() {
+      stopping ??= (async () => {
+        for (const fn of stopFns.reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            log('error', 'core', `shutdown step failed: ${(err as Error)?.message ?? String(err)}`);
+          }
+        }
+        for (const s of hub.sources()) {
+          try {
+            await hub.removeSource(s.deviceId);
+          } catch (err) {
+            log('warn', 'core', `could not stop ${s.deviceId}: ${(err as Error)?.message ?? String(err)}`);
+          }
+        }
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// The live pipeline's area of the core: forwards the hub's output (streams, conditioned blocks,
+// windows, features, statuses, log) to the pages as pushes, and answers the dashboard's requests
+// (snapshot, start/stop/configure a device, inject a fault into a simulated one).
+import type { DeviceStatus, Source } from '../../shared/device.types';
+import type { DeviceControls, DeviceFaultSpec, DeviceSettingSpec, PipelineSnapshot, WindowingInfo } from '../../shared/ipc/pipeline.schema';
+import type { CoreContext } from './core.types';
+import { check, RequestError } from './handler-registry';
+
+/** A device the core knows even while it is stopped (the demo devices; later, paired ones). */
+export interface ManagedDevice {
+  source: Source;
+  settings: DeviceSettingSpec[];
+  faults: DeviceFaultSpec[];
+  /** Injects a named fault (simulated devices only). */
+  injectFault?(fault: string): void;
+  /** Start it with the core. */
+  autoStart: boolean;
+}
+
+export interface PipelineAreaOptions {
+  devices: ManagedDevice[];
+  windowing: WindowingInfo;
+  version: string;
+}
+
+export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOptions): Promise<void> {
+  const { hub } = ctx;
+  const devices = new Map(opts.devices.map((d) => [d.source.deviceId, d]));
+  const push = ctx.push;
+
+  const unsubscribe = hub.subscribe({
+    streams: (streams) => push({ type: 'pipeline:streams', streams }),
+    conditioned: (block) => push({ type: 'pipeline:conditioned', block }),
+    window: (window) => push({ type: 'pipeline:window', window }),
+    heart: (features) => push({ type: 'pipeline:heart', features }),
+    eeg: (features) => push({ type: 'pipeline:eeg', features }),
+    quality: (report) => push({ type: 'pipeline:quality', report }),
+    gap: (gap) => push({ type: 'pipeline:gap', gap }),
+    deviceStatus: (status) => push({ type: 'pipeline:device-status', status }),
+    log: (entry) => ctx.log(entry.level, entry.source, entry.message),
+  });
+  ctx.onStop(unsubscribe);
+
+  /** Every device: those the hub runs, plus known ones that are stopped. */
+  const allStatuses = (): DeviceStatus[] => {
+    const byId = new Map<string, DeviceStatus>();
+    for (const d of devices.values()) byId.set(d.source.deviceId, d.source.status());
+    for (const s of hub.devices()) byId.set(s.deviceId, s);
+    return [...byId.values()];
+  };
+
+  const find = (deviceId: string): ManagedDevice => {
+    const d = devices.get(deviceId);
+    if (!d) throw new RequestError('not-found', `no device '${deviceId}'`);
+    return d;
+  };
+  const isRunning = (deviceId: string) => hub.sources().some((s) => s.deviceId === deviceId);
+  const announce = (d: ManagedDevice): DeviceStatus => {
+    const status = d.source.status();
+    push({ type: 'pipeline:device-status', status });
+    return status;
+  };
+
+  const start = async (d: ManagedDevice): Promise<DeviceStatus> => {
+    if (!isRunning(d.source.deviceId)) await hub.addSource(d.source);
+    return announce(d);
+  };
+  const stop = async (d: ManagedDevice): Promise<DeviceStatus> => {
+    if (isRunning(d.source.deviceId)) await hub.removeSource(d.source.deviceId);
+    return announce(d);
+  };
+
+  const byDevice = check.allOf(check.object, check.string('deviceId', { maxLength: 200 }));
+
+  ctx.handle('hm:pipeline:snapshot', (): PipelineSnapshot => ({
+    streams: hub.streams(),
+    devices: allStatuses(),
+    controls: [...devices.values()].map((d): DeviceControls => ({ deviceId: d.source.deviceId, settings: d.settings, faults: d.faults })),
+    logs: ctx.recentLogs(),
+    windowing: opts.windowing,
+    runtime: ctx.runtime,
+    version: opts.version,
+  }));
+
+  ctx.handle('hm:pipeline:device-start', ({ deviceId }) => start(find(deviceId)), { validate: byDevice });
+  ctx.handle('hm:pipeline:device-stop', ({ deviceId }) => stop(find(deviceId)), { validate: byDevice });
+
+  ctx.handle(
+    'hm:pipeline:device-configure',
+    async ({ deviceId, settings }) => {
+      const d = find(deviceId);
+      if (!d.source.configure) throw new RequestError('unavailable', `${d.source.status().name} has no settings to change`);
+      for (const [key, value] of Object.entries(settings)) {
+        const spec = d.settings.find((s) => s.key === key);
+        if (!spec) throw new RequestError('bad-request', `${d.source.status().name} has no setting '${key}'`);
+        if (!spec.options.some((o) => o.value === value)) throw new RequestError('bad-request', `'${String(value)}' is not a valid ${spec.label}`);
+      }
+      await d.source.configure(settings);
+      ctx.log('info', `device:${deviceId}`, `settings changed: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      return announce(d);
+    },
+    {
+      validate: check.allOf(byDevice, (req) => {
+        const s = (req as { settings?: unknown }).settings;
+        if (s === null || typeof s !== 'object' || Array.isArray(s)) return 'settings must be an object';
+        return Object.values(s).every((v) => ['string', 'number', 'boolean'].includes(typeof v)) ? null : 'setting values must be strings, numbers or booleans';
+      }),
+    },
+  );
+
+  ctx.handle(
+    'hm:pipeline:device-fault',
+    ({ deviceId, fault }) => {
+      const d = find(deviceId);
+      if (!d.injectFault || !d.faults.some((f) => f.id === fault)) throw new RequestError('bad-request', `${d.source.status().name} cannot simulate '${fault}'`);
+      ctx.log('info', `device:${deviceId}`, `injecting fault: ${fault}`);
+      d.injectFault(fault);
+    },
+    { validate: check.allOf(byDevice, check.string('fault', { maxLength: 100 })) },
+  );
+
+  for (const d of devices.values()) {
+    if (!d.autoStart) continue;
+    try {
+      await start(d);
+    } catch (err) {
+      // The hub turns a failing source into a status and a log line; the others still start.
+      ctx.log('error', `device:${d.source.deviceId}`, `did not start: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+}
