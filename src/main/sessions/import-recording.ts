@@ -1,0 +1,156 @@
+// Import orchestration: read a file (and its companions), parse it with the format readers in
+// src/shared/formats, and turn the ImportedRecording into a session written in ONE database
+// transaction: a file that fails to parse never reaches the database, and a failure while writing
+// leaves the database as it was.
+import { basename, extname } from 'node:path';
+import { FormatError } from '../../shared/formats/format-error';
+import type { ImportedRecording, ImportedStream, NamedBytes } from '../../shared/formats/recording.types';
+import { importEdf } from '../../shared/formats/edf';
+import { importWfdb } from '../../shared/formats/wfdb';
+import { importXdf } from '../../shared/formats/xdf';
+import type { ImportRequest, SessionSummary } from '../../shared/session.types';
+import type { StreamInfo } from '../../shared/stream.types';
+import type { DbClient } from '../db/db-client';
+import type { ImportStream, SessionImport } from '../db/server';
+import { readRecordingFiles } from '../formats/read-recording-files';
+
+/** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
+export const IMPORT_CHUNK_S = 0.1;
+
+/** Picks the reader by file extension. */
+export function parseRecordingFiles(files: NamedBytes[]): ImportedRecording {
+  const main = files[0];
+  if (!main) throw new FormatError('empty', '(no file)', 'nothing to import');
+  const ext = extname(main.name).toLowerCase();
+  switch (ext) {
+    case '.edf':
+    case '.bdf':
+    case '.rec':
+      return importEdf(main.bytes, main.name);
+    case '.hea':
+      return importWfdb(files, main.name);
+    case '.xdf':
+    case '.xdfz':
+      return importXdf(main.bytes, main.name);
+    default:
+      throw new FormatError('unsupported', main.name, `HeartMind does not read "${ext || 'extensionless'}" files (EDF, BDF, WFDB .hea, XDF)`);
+  }
+}
+
+function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number, deviceKey: string): StreamInfo {
+  return {
+    id: `${deviceKey}/${index}-${s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    deviceId: deviceKey,
+    deviceName: rec.fileName,
+    deviceModel: `file:${rec.format}`,
+    modality: s.modality,
+    nominalRateHz: s.rateHz,
+    channels: s.channels.map((c) => ({
+      label: c.label,
+      unit: c.unit,
+      resolution: c.resolution > 0 && Number.isFinite(c.resolution) ? c.resolution : 0,
+      ...(c.physicalRange ? { rangeUv: Math.max(Math.abs(c.physicalRange[0]), Math.abs(c.physicalRange[1])) } : {}),
+    })),
+  };
+}
+
+/**
+ * Cuts a stream's segments into chunks as a device would deliver them. The recording's zero maps
+ * to host time `zero`; a chunk's deviceTime is its first sample's time on the file's axis and its
+ * hostTime the time of its last sample (it "arrives" when complete). Irregular streams (rate 0)
+ * become one chunk per sample, at that sample's time.
+ */
+function chunksOf(s: ImportedStream, zero: number): ImportStream['chunks'] {
+  const channels = s.channels.length;
+  const out: ImportStream['chunks'] = [];
+  for (const seg of s.segments) {
+    const data = seg.data;
+    if (s.rateHz > 0) {
+      const per = Math.max(1, Math.round(s.rateHz * IMPORT_CHUNK_S));
+      for (let i0 = 0; i0 < seg.count; i0 += per) {
+        const n = Math.min(per, seg.count - i0);
+        const chunk = new Float32Array(n * channels);
+        for (let c = 0; c < channels; c++) chunk.set(data.subarray(c * seg.count + i0, c * seg.count + i0 + n), c * n);
+        const deviceTime = seg.start + i0 / s.rateHz;
+        out.push({ deviceTime, hostTime: zero + seg.start + (i0 + n - 1) / s.rateHz, count: n, data: chunk });
+      }
+    } else {
+      for (let i = 0; i < seg.count; i++) {
+        const t = seg.times ? seg.times[i] : seg.start;
+        const chunk = new Float32Array(channels);
+        for (let c = 0; c < channels; c++) chunk[c] = data[c * seg.count + i];
+        out.push({ deviceTime: t, hostTime: zero + t, count: 1, data: chunk });
+      }
+    }
+  }
+  return out;
+}
+
+export interface ImportContext {
+  appVersion: string;
+  /** Used as the start when the file carries no date. */
+  now: number;
+  /** The file's full path (kept as the session's source). */
+  sourcePath: string;
+}
+
+/** An ImportedRecording as a session: streams chunked, annotations as markers, file details in the notes. */
+export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest, 'path'>, ctx: ImportContext): SessionImport {
+  const zero = rec.startTime ?? ctx.now;
+  const deviceKey = `file:${rec.fileName}`;
+  const streams: ImportStream[] = rec.streams
+    .filter((s) => s.channels.length > 0)
+    .map((s, i) => ({
+      device: { deviceKey, name: rec.fileName, model: `file:${rec.format}`, serial: '', transport: 'file' },
+      info: streamInfoFor(rec, s, i, deviceKey),
+      montagePositions: s.channels.map((c) => c.position ?? ''),
+      offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
+      clockModel: { offsetS: zero, slope: 1, kind: 'file' },
+      chunks: chunksOf(s, zero),
+    }));
+  const noteLines = [
+    `Imported from ${rec.fileName} (${rec.format}).`,
+    ...Object.entries(rec.info)
+      .filter(([, v]) => v && v.trim())
+      .map(([k, v]) => `${k}: ${v.trim()}`),
+    ...rec.warnings.map((w) => `Warning: ${w}`),
+  ];
+  if (rec.startTime === null) noteLines.push('The file has no start date; the import time was used.');
+  const subject = req.subjectId ?? rec.subject.code ?? '';
+  return {
+    session: {
+      name: req.name?.trim() || basename(rec.fileName, extname(rec.fileName)),
+      subjectId: subject === 'X' ? '' : subject,
+      startTime: zero,
+      notes: noteLines.join('\n'),
+      tags: [...(req.tags ?? []), rec.format],
+      appVersion: ctx.appVersion,
+      sourceFile: ctx.sourcePath,
+    },
+    streams,
+    markers: rec.annotations
+      .filter((a) => a.label.trim() !== '' && Number.isFinite(a.onset))
+      .map((a) => ({
+        time: zero + a.onset,
+        duration: Number.isFinite(a.duration) && a.duration > 0 ? a.duration : 0,
+        label: a.channel ? `${a.label} [${a.channel}]` : a.label,
+        source: 'import' as const,
+      })),
+  };
+}
+
+/** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
+export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
+  let files: NamedBytes[];
+  try {
+    files = await readRecordingFiles(req.path);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
+  }
+  const rec = parseRecordingFiles(files);
+  if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
+    throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
+  }
+  return db.api.importSession(toSessionImport(rec, req, { ...ctx, sourcePath: req.path }));
+}
