@@ -75,22 +75,40 @@ function binaryClfCurve(yTrue: BinaryLabels, scores: ArrayLike<number>, what: st
   checkScores(scores, what);
   const n = yTrue.length;
   requireBothClasses(pos, n, what);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
-  const tps: number[] = [];
-  const fps: number[] = [];
-  const thr: number[] = [];
-  let tp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    tp += yTrue[i];
-    // Close a threshold where the next score differs (or at the end).
-    if (k === n - 1 || scores[order[k + 1]] !== scores[i]) {
-      tps.push(tp);
-      fps.push(k + 1 - tp);
-      thr.push(scores[i]);
-    }
+  // Positive and negative scores sorted apart (native typed-array sorts, no comparator), then
+  // merged from the top: one threshold per distinct score, with the tp/fp counts reaching it.
+  const P = new Float64Array(pos);
+  const N = new Float64Array(n - pos);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (yTrue[i] === 1) P[a++] = scores[i];
+    else N[b++] = scores[i];
   }
-  return { tps: Float64Array.from(tps), fps: Float64Array.from(fps), thresholds: Float64Array.from(thr), pos, neg: n - pos };
+  P.sort();
+  N.sort();
+  const tps = new Float64Array(n);
+  const fps = new Float64Array(n);
+  const thr = new Float64Array(n);
+  let m = 0;
+  let i = P.length - 1;
+  let j = N.length - 1;
+  let tp = 0;
+  let fp = 0;
+  while (i >= 0 || j >= 0) {
+    const v = i < 0 ? N[j] : j < 0 ? P[i] : Math.max(P[i], N[j]);
+    while (i >= 0 && P[i] === v) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && N[j] === v) {
+      fp++;
+      j--;
+    }
+    tps[m] = tp;
+    fps[m] = fp;
+    thr[m] = v;
+    m++;
+  }
+  return { tps: tps.subarray(0, m), fps: fps.subarray(0, m), thresholds: thr.subarray(0, m), pos, neg: n - pos };
 }
 
 /**
