@@ -13,8 +13,8 @@ import { EvalError, EvalErrorCode, type BinaryLabels, type ConfusionMatrix, type
 // ---------------------------------------------------------------------------------------------
 // Input checks
 
-function checkLength(n: number, m: number, what: string): void {
-  if (n !== m) throw new EvalError(EvalErrorCode.LengthMismatch, `${what}: ${n} labels but ${m} ${what.includes('score') ? 'scores' : 'predictions'}`);
+function checkLength(n: number, m: number, what: string, other: 'scores' | 'predictions'): void {
+  if (n !== m) throw new EvalError(EvalErrorCode.LengthMismatch, `${what}: ${n} labels but ${m} ${other}`);
   if (n === 0) throw new EvalError(EvalErrorCode.Empty, `${what}: no samples`);
 }
 
@@ -70,7 +70,7 @@ function distinctCount(y: ArrayLike<number>): number {
  * in AUROC.
  */
 function binaryClfCurve(yTrue: BinaryLabels, scores: ArrayLike<number>, what: string): { tps: Float64Array; fps: Float64Array; thresholds: Float64Array; pos: number; neg: number } {
-  checkLength(yTrue.length, scores.length, what);
+  checkLength(yTrue.length, scores.length, what, 'scores');
   const pos = countBinary(yTrue, what);
   checkScores(scores, what);
   const n = yTrue.length;
@@ -200,7 +200,7 @@ export function prCurve(yTrue: BinaryLabels, scores: ArrayLike<number>): PrCurve
  * layout). `numClasses` defaults to max label + 1 over both arrays (2 at least).
  */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses?: number): ConfusionMatrix {
-  checkLength(yTrue.length, yPred.length, 'confusion matrix');
+  checkLength(yTrue.length, yPred.length, 'confusion matrix', 'predictions');
   const k = Math.max(2, classCount(yTrue, 'confusion matrix (true)'), classCount(yPred, 'confusion matrix (predicted)'));
   if (numClasses !== undefined && (!Number.isInteger(numClasses) || numClasses < k)) {
     throw new EvalError(EvalErrorCode.BadLabel, `confusion matrix: numClasses ${numClasses} but labels go up to ${k - 1}`);
@@ -280,7 +280,7 @@ export type F1Average = 'binary' | 'weighted' | 'macro';
  */
 export function f1Score(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, average: F1Average = 'binary'): number {
   if (average === 'binary') {
-    checkLength(yTrue.length, yPred.length, 'F1');
+    checkLength(yTrue.length, yPred.length, 'F1', 'predictions');
     const pos = countBinary(yTrue, 'F1 (true)');
     countBinary(yPred, 'F1 (predicted)');
     if (pos === 0) throw new EvalError(EvalErrorCode.SingleClass, `F1 is undefined: the true labels hold no positives (${yTrue.length} samples)`);
