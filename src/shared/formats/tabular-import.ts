@@ -1,0 +1,171 @@
+// Shared by the text formats that hold one sample per row (BrainFlow CSV, OpenBCI GUI raw text):
+// numbers out of delimited lines, columns into streams, gaps found from the sample counter and
+// the host time stamps, the marker column into annotations.
+import { modalityOfKind } from './channel-kind';
+import { type Fail } from './format-error';
+import type { ImportedAnnotation, ImportedChannel, ImportedSegment, ImportedStream } from './recording.types';
+import type { Modality } from '../stream.types';
+
+/** Reads one field as a number; BrainFlow's %lf prints NaN and infinities as 'nan', '-nan', 'inf'. */
+export function fieldNumber(text: string): number {
+  const v = Number(text);
+  if (!Number.isNaN(v) && text.trim() !== '') return v;
+  const t = text.trim().toLowerCase();
+  if (t === 'nan' || t === '-nan' || t === '+nan') return NaN;
+  if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  return NaN;
+}
+
+/**
+ * Numbers of delimited data lines into a row-major Float64Array. `width` columns are read from
+ * each line (extra trailing columns are allowed when `allowExtra`); a short line, or a field that
+ * is not a number in a numeric column, fails with the line number.
+ */
+export function readNumericRows(
+  lines: string[],
+  firstLine: number,
+  delimiter: RegExp,
+  width: number,
+  fail: Fail,
+  opts: { allowExtra?: boolean; textColumns?: Set<number> } = {},
+): { values: Float64Array; rows: number } {
+  let rows = 0;
+  const keep: string[] = [];
+  for (let i = firstLine; i < lines.length; i++) if (lines[i].trim() !== '') keep.push(lines[i]);
+  const values = new Float64Array(keep.length * width);
+  for (let r = 0; r < keep.length; r++) {
+    const f = keep[r].split(delimiter);
+    if (f.length < width || (!opts.allowExtra && f.length > width)) {
+      // the last line of a file cut short by a crash is dropped, not fatal
+      if (r === keep.length - 1 && f.length < width) break;
+      fail('bad-data', `data line ${r + 1} has ${f.length} columns; expected ${width}`);
+    }
+    const o = r * width;
+    for (let c = 0; c < width; c++) {
+      if (opts.textColumns?.has(c)) continue;
+      const v = fieldNumber(f[c]);
+      if (Number.isNaN(v) && !/nan/i.test(f[c])) fail('bad-number', `data line ${r + 1}, column ${c + 1}: ${JSON.stringify(f[c].trim().slice(0, 20))} is not a number`);
+      values[o + c] = v;
+    }
+    rows = r + 1;
+  }
+  return { values: rows * width === values.length ? values : values.subarray(0, rows * width), rows };
+}
+
+export interface TabularStreamPlan {
+  name: string;
+  modality?: Modality;
+  columns: number[];
+  channels: ImportedChannel[];
+}
+
+export interface TabularPlan {
+  rateHz: number;
+  streams: TabularStreamPlan[];
+  /** Host time column, and its units per second (1 for s, 1000 for ms). */
+  timeColumn?: number;
+  timeUnitsPerSecond?: number;
+  /** Sample counter column and its modulus (Cyton: 256). */
+  counterColumn?: number;
+  counterModulus?: number;
+  markerColumn?: number;
+  markerSource: string;
+}
+
+export interface TabularResult {
+  streams: ImportedStream[];
+  annotations: ImportedAnnotation[];
+  startTime: number | null;
+  warnings: string[];
+}
+
+/** A break in time longer than this (or this many sample periods) is a gap. */
+const GAP_SECONDS = 1;
+const GAP_PERIODS = 50;
+
+export function buildTabular(values: Float64Array, rows: number, width: number, plan: TabularPlan): TabularResult {
+  const warnings: string[] = [];
+  const rate = plan.rateHz;
+  const tcol = plan.timeColumn;
+  const perSecond = plan.timeUnitsPerSecond ?? 1;
+  const time = (r: number) => values[r * width + (tcol as number)] / perSecond;
+  // differences in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
+  const since0 = (r: number) => (values[r * width + (tcol as number)] - values[tcol as number]) / perSecond;
+  const startTime = tcol !== undefined && rows > 0 && Number.isFinite(time(0)) && time(0) > 0 ? time(0) : null;
+
+  // Counter step: the most common difference in the first rows (Cyton +1, Daisy +2 …).
+  let step = 1;
+  const mod = plan.counterModulus ?? 0;
+  const ccol = plan.counterColumn;
+  if (ccol !== undefined && mod > 0 && rows > 2) {
+    const counts = new Map<number, number>();
+    for (let r = 1; r < Math.min(rows, 200); r++) {
+      const d = (((values[r * width + ccol] - values[(r - 1) * width + ccol]) % mod) + mod) % mod;
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    step = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0] || 1;
+  }
+
+  // Segments: [fromRow, toRow, start seconds from the recording zero].
+  const segs: [number, number, number][] = [];
+  let from = 0;
+  let segStart = 0;
+  let lost = 0;
+  for (let r = 1; r <= rows; r++) {
+    let cut = r === rows;
+    let nextStart = 0;
+    if (!cut && tcol !== undefined && startTime !== null) {
+      const dt = (values[r * width + tcol] - values[(r - 1) * width + tcol]) / perSecond;
+      if (dt > Math.max(GAP_SECONDS, GAP_PERIODS / rate) || dt < -GAP_SECONDS) {
+        cut = true;
+        nextStart = since0(r);
+      }
+    }
+    if (!cut && ccol !== undefined && mod > 0) {
+      const d = (((values[r * width + ccol] - values[(r - 1) * width + ccol]) % mod) + mod) % mod;
+      if (d !== step && d % step === 0 && d / step < mod / (2 * step)) {
+        // samples lost between two rows: the next row starts that many periods later
+        const missing = d / step - 1;
+        lost += missing;
+        cut = true;
+        nextStart = segStart + (r - from + missing) / rate;
+      }
+    }
+    if (cut) {
+      segs.push([from, r, segStart]);
+      from = r;
+      segStart = nextStart;
+    }
+  }
+  if (lost > 0) warnings.push(`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`);
+  if (segs.length > 1) warnings.push(`${segs.length - 1} gap(s) in the recording`);
+
+  const streams: ImportedStream[] = plan.streams
+    .filter((s) => s.columns.length > 0)
+    .map((s) => {
+      const nch = s.columns.length;
+      const segments: ImportedSegment[] = segs.map(([a, b, start]) => {
+        const count = b - a;
+        const data = new Float64Array(count * nch);
+        s.columns.forEach((col, c) => {
+          for (let i = 0; i < count; i++) data[c * count + i] = values[(a + i) * width + col];
+        });
+        return { start, count, data };
+      });
+      const modality = s.modality ?? modalityOfKind(s.channels[0].kind);
+      return { name: s.name, modality, rateHz: rate, channels: s.channels, segments: segments.filter((g) => g.count > 0) };
+    });
+
+  const annotations: ImportedAnnotation[] = [];
+  const mcol = plan.markerColumn;
+  if (mcol !== undefined) {
+    for (const [a, b, start] of segs) {
+      for (let r = a; r < b; r++) {
+        const v = values[r * width + mcol];
+        if (v !== 0 && Number.isFinite(v)) annotations.push({ onset: start + (r - a) / rate, duration: 0, label: String(v), source: plan.markerSource });
+      }
+    }
+  }
+  return { streams, annotations, startTime, warnings };
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FormatError } from '../../../../src/shared/formats/format-error';
+import { BRAINFLOW_BOARDS, parseBrainFlowCsv } from '../../../../src/shared/formats/brainflow-csv';
+import { parseOpenBciGui } from '../../../../src/shared/formats/openbci/openbci-gui';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const BOARDS = path.join(DATA, 'device-frames', 'brainflow-boards.json');
+const GUI = path.join(DATA, 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
+const skip = !existsSync(DATA) && 'needs ../shared/data';
+
+test('the board table holds exactly BrainFlow\'s descriptions (brainflow-boards.json)', { skip }, () => {
+  const json = JSON.parse(readFileSync(BOARDS, 'utf8')) as { boards: Record<string, Record<string, unknown>> };
+  assert.deepEqual(JSON.parse(JSON.stringify(BRAINFLOW_BOARDS)), json.boards);
+});
+
+test('a Cyton file in BrainFlow\'s layout (made from the OpenBCI GUI recording) reads back value for value', { skip }, () => {
+  const gui = parseOpenBciGui(readFileSync(GUI, 'latin1'), 'gui.txt');
+  const exg = gui.streams[0].segments[0];
+  const acc = gui.streams[1].segments[0];
+  const n = 2000;
+  const t0 = 1557936053.329;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array(24).fill(0);
+    row[0] = i % 256;
+    for (let c = 0; c < 8; c++) row[1 + c] = exg.data[c * exg.count + i];
+    for (let k = 0; k < 3; k++) row[9 + k] = acc.data[k * acc.count + i];
+    row[22] = t0 + i / 250;
+    row[23] = i === 500 ? 7 : 0;
+    lines.push(row.map((v) => v.toFixed(6)).join('\t'));
+  }
+  const r = parseBrainFlowCsv(lines.join('\n') + '\n', 'cyton.csv'); // 24 columns: recognised as Cyton
+  assert.equal(r.format, 'brainflow-csv');
+  assert.equal(r.info.board, 'Cyton');
+  assert.ok(Math.abs(r.startTime! - t0) < 1e-6);
+  const eeg = r.streams.find((s) => s.modality === 'eeg')!;
+  assert.deepEqual(eeg.channels.map((c) => c.label), ['Fp1', 'Fp2', 'C3', 'C4', 'P7', 'P8', 'O1', 'O2']);
+  assert.equal(eeg.rateHz, 250);
+  const seg = eeg.segments[0];
+  assert.equal(seg.count, n);
+  for (let c = 0; c < 8; c++) for (let i = 0; i < n; i += 97) assert.ok(Math.abs(seg.data[c * n + i] - exg.data[c * exg.count + i]) < 1e-6);
+  const other = r.streams.find((s) => s.modality === 'other')!;
+  assert.deepEqual(other.channels.slice(0, 3).map((c) => [c.label, c.kind, c.unit]), [['Accel 1', 'accel', 'g'], ['Accel 2', 'accel', 'g'], ['Accel 3', 'accel', 'g']]);
+  assert.deepEqual(r.annotations.map((a) => [a.onset, a.label, a.source]), [[2, '7', 'brainflow:marker']]);
+});
+
+test('board chosen by id; ambiguous or wrong column counts are refused', () => {
+  const line = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 30 ? 1.7e9 : 0).toFixed(6)).join('\t');
+  const synth = parseBrainFlowCsv(`${line(32)}\n${line(32)}\n`, 's.csv', { boardId: -1 });
+  assert.equal(synth.streams[0].channels[0].label, 'Fz');
+  assert.equal(synth.streams[0].channels.length, 16);
+  const fails = (text: string, opts: object, code: string, re: RegExp) =>
+    assert.throws(() => parseBrainFlowCsv(text, 'x.csv', opts), (e: unknown) => e instanceof FormatError && e.code === code && re.test(e.message));
+  fails(`${line(32)}\n`, {}, 'bad-header', /several BrainFlow boards/);
+  fails(`${line(7)}\n`, {}, 'bad-data', /no known BrainFlow board/);
+  fails(`${line(24)}\n`, { boardId: 2 }, 'bad-data', /CytonDaisy writes 32/);
+  fails(`${line(24)}\n${line(23)}\n${line(24)}\n`, { boardId: 0 }, 'bad-data', /line 2 has 23 columns/);
+  fails('', {}, 'empty', /empty/);
+  fails(`${line(24)}\n`, { boardId: 999 }, 'unsupported', /999/);
+});
