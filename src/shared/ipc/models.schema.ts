@@ -1,3 +1,75 @@
 // Channels and pushes of the model registry and live predictions (issue 5).
-export interface ModelRequests {}
-export type ModelPush = never;
+//
+// The core owns the registry (models on disk, cards, contract checks against the connected devices);
+// the renderer's inference worker fetches the active model's ONNX bytes, runs each window, and sends
+// its predictions back so that they are stored with the session being recorded.
+import type { ModelCard, ModelModality, TaskSpec, InputContract } from '../model/model.types';
+
+/** A model as the model list shows it. */
+export interface ModelSummary {
+  id: string;
+  name: string;
+  version: string;
+  source: 'builtin' | 'user';
+  description: string;
+  tasks: TaskSpec[];
+  input: InputContract | null;
+  sizeBytes: number;
+  /** One line: what the weights learned from. */
+  trainedOn: string;
+  /** Why the model cannot be used (empty = usable). */
+  problems: string[];
+}
+
+/** Whether the active model can run on what is connected now. */
+export interface ModelReadiness {
+  activeId: string | null;
+  /** True when the active model's contract is met by the connected devices. */
+  ok: boolean;
+  /** What is missing, in words (empty when ok). */
+  problems: string[];
+  /** Non-blocking remarks (a modality with no device: the model answers without it). */
+  notes: string[];
+  /** Modalities that will feed the model. */
+  fed: ModelModality[];
+}
+
+export interface ModelListResult {
+  models: ModelSummary[];
+  readiness: ModelReadiness;
+  /** Where a user drops model folders (<id>/model.onnx + card.json). */
+  userDir: string | null;
+}
+
+/** One window's answer from the renderer's worker. */
+export interface PredictionReport {
+  modelId: string;
+  /** Host time (s) of the window's first sample. */
+  windowTime: number;
+  seq: number;
+  /** Per task, per class probability (binary: [P(negative), P(positive)]). */
+  probabilities: Record<string, number[]>;
+  fed: ModelModality[];
+  backend: string;
+  latencyMs: number;
+}
+
+export interface ModelRequests {
+  'hm:models:list': { req: void; res: ModelListResult };
+  'hm:models:card': { req: { id: string }; res: { card: ModelCard; text: string } };
+  /** Makes a model active (null: none). Refused with the reason when its contract does not match the devices. */
+  'hm:models:select': { req: { id: string | null }; res: ModelReadiness };
+  /** The active model's ONNX file, for the inference worker. */
+  'hm:models:onnx': { req: { id: string }; res: { id: string; bytes: Uint8Array; card: ModelCard } };
+  /** Installs a user model from an ONNX file and its card.json (paths on the core's machine). */
+  'hm:models:install': { req: { onnxPath: string; cardPath: string }; res: ModelSummary };
+  'hm:models:remove': { req: { id: string }; res: void };
+  /** Predictions from the renderer: stored with the session when one is recording. */
+  'hm:models:predictions': { req: { reports: PredictionReport[] }; res: { stored: number } };
+}
+
+export type ModelPush =
+  /** The model list or the active model changed (install, removal, a folder dropped in, devices changed). */
+  | { type: 'models:changed'; models: ModelSummary[]; readiness: ModelReadiness }
+  /** A prediction, relayed to every page (a second window shows the same dashboard). */
+  | { type: 'models:prediction'; report: PredictionReport };

@@ -117,3 +117,63 @@ export interface HostParams {
   ecg?: Record<string, HostTensor>;
   head: Record<string, HostTensor>;
 }
+
+/** One figure of a model's evaluation, e.g. AUROC of a task, with the baseline under the same split. */
+export interface CardMetric {
+  task: string;
+  /** 'auroc', 'auc_pr', 'f1', 'balanced_accuracy', 'kappa', … */
+  metric: string;
+  value: number;
+  /** Standard deviation over folds, when evaluated by folds. */
+  sd?: number;
+  /** The simple baseline (band power + heart-rate features, logistic regression) on the same split. */
+  baseline?: number;
+}
+
+export const MODEL_CARD_FORMAT = 'heartmind-model-card/1';
+
+/**
+ * A model card (models/<id>/card.json; rendered to card.md). Everything a user needs to judge a
+ * model before trusting its output: what it answers, what it reads, what it learned from, how well
+ * it did, and under which licence.
+ */
+export interface ModelCard {
+  format: typeof MODEL_CARD_FORMAT;
+  /** Folder name: lowercase letters, digits, '-' and '_'. */
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  /** ISO 8601 date of export. */
+  created: string;
+  /** The architecture; its tasks are the model's outputs. */
+  config: FusedModelConfig;
+  input: InputContract;
+  onnx: {
+    file: string;
+    opset: number;
+    sha256?: string;
+  };
+  training: {
+    /** Datasets (with subjects/hours) the weights learned from. */
+    data: string[];
+    /** Recipe: pretraining, fine-tuning, seed, epochs… */
+    procedure: string;
+    /** How to reproduce: the command, the run id, the commit. */
+    provenance: string;
+  };
+  evaluation: {
+    /** The protocol, e.g. 'leave-one-subject-out over 12 EEGMAT subjects'. */
+    protocol: string;
+    metrics: CardMetric[];
+  };
+  licence: {
+    /** Licence of the weights. */
+    model: string;
+    /** Licences/attributions of the training data. */
+    data: string[];
+  };
+  /** What the model cannot tell; shown on the dashboard next to its output. */
+  limitations: string[];
+  authors?: string[];
+}

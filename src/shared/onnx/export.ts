@@ -4,7 +4,9 @@ import { cbramodEncoder } from '../model/cbramod';
 import { MODEL_IO, validateModelConfig } from '../model/config';
 import { fusedForward, taskProbabilities, type FusedParams } from '../model/fusion';
 import type { EncoderConfig, FusedModelConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
-import { encodeModel, OnnxGraphBuilder, OnnxOps, outputAs, valueInfo, type OTensor } from './onnx-ops';
+import { newModelCard, type NewCardFields } from '../model/card';
+import type { ModelCard } from '../model/model.types';
+import { encodeModel, ONNX_OPSET, OnnxGraphBuilder, OnnxOps, outputAs, valueInfo, type OTensor } from './onnx-ops';
 import type { onnx as OnnxProto } from 'onnx-proto';
 
 export interface ExportOptions {
@@ -90,4 +92,14 @@ export function exportEncoderOnnx(e: EncoderConfig, params: Record<string, HostT
     metadata: { [ONNX_META_KIND]: 'encoder', [ONNX_META_CONFIG]: JSON.stringify(e), ...(opts.metadata ?? {}) },
     producerVersion: opts.producerVersion ?? '0.1.0',
   });
+}
+
+/**
+ * A registry model: the fused ONNX and its card, ready for writeModelDir (src/main/model/registry.ts)
+ * or the registry's install. The card's config is the one exported.
+ */
+export function exportRegistryModel(fields: NewCardFields, params: HostParams, opts: ExportOptions = {}): { card: ModelCard; onnx: Uint8Array } {
+  const card = newModelCard(fields, ONNX_OPSET);
+  const onnx = exportFusedOnnx(fields.config, params, { ...opts, metadata: { 'heartmind.model_id': fields.id, ...(opts.metadata ?? {}) } });
+  return { card, onnx };
 }

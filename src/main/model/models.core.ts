@@ -1,0 +1,257 @@
+// The models area of the core: the registry (shipped models/ + the user's models folder), the
+// active model and its readiness against the connected devices, the ONNX bytes for the renderer's
+// inference worker, and the predictions the worker sends back (stored with the recording session).
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelListResult, ModelReadiness, ModelSummary, PredictionReport } from '../../shared/ipc/models.schema';
+import { checkContract, renderModelCard, type AvailableInputs } from '../../shared/model/card';
+import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
+import type { StreamInfo } from '../../shared/stream.types';
+import type { CoreContext, CoreModule } from '../core/core.types';
+import { check } from '../core/handler-registry';
+import { ModelRegistry, type InstalledModel } from './registry';
+
+/** Stores predictions with the session being recorded; returns how many were stored (0 when idle). */
+export type PredictionSink = (reports: PredictionReport[]) => Promise<number>;
+
+export interface ModelsAreaOptions {
+  /** Shipped models (read-only). Default: defaultBuiltinModelsDir(). */
+  builtinDir?: string | null;
+  /** The user's models folder. Default: <dataDir>/models. */
+  userDir?: string;
+  predictionSink?: PredictionSink;
+}
+
+const SETTINGS_FILE = 'active-model.json';
+const MAX_REPORTS_PER_CALL = 1000;
+
+/** models/ next to the app: HEARTMIND_MODELS_DIR, else the first models/README.md found above this file. */
+export function defaultBuiltinModelsDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.HEARTMIND_MODELS_DIR) return resolve(env.HEARTMIND_MODELS_DIR);
+  const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (resources && existsSync(join(resources, 'models'))) return join(resources, 'models');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'models', 'README.md'))) return join(dir, 'models');
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/** The channel labels each modality offers now, from the hub's streams. */
+export function availableInputs(streams: StreamInfo[]): AvailableInputs {
+  const out: AvailableInputs = {};
+  for (const s of streams) {
+    if (s.modality !== 'eeg' && s.modality !== 'ecg') continue;
+    (out[s.modality] ??= []).push(...s.channels.map((c) => c.label));
+  }
+  return out;
+}
+
+export function summarize(m: InstalledModel): ModelSummary {
+  const c = m.card;
+  return {
+    id: m.id,
+    name: c?.name ?? m.id,
+    version: c?.version ?? '',
+    source: m.source,
+    description: c?.description ?? '',
+    tasks: c?.config.tasks ?? [],
+    input: c?.input ?? null,
+    sizeBytes: m.sizeBytes,
+    trainedOn: c ? c.training.data.join('; ') : '',
+    problems: m.problems,
+  };
+}
+
+export class ModelsArea {
+  readonly registry: ModelRegistry;
+  private activeId: string | null = null;
+  private watcher: FSWatcher | null = null;
+  private rescanTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly opts: { builtinDir: string | null; userDir: string; predictionSink?: PredictionSink },
+  ) {
+    this.registry = new ModelRegistry([
+      ...(opts.builtinDir ? [{ dir: opts.builtinDir, source: 'builtin' as const }] : []),
+      { dir: opts.userDir, source: 'user' as const },
+    ]);
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.opts.userDir, { recursive: true }).catch(() => undefined);
+    await this.registry.scan();
+    this.activeId = await this.loadActive();
+    const usable = this.registry.list().filter((m) => m.problems.length === 0);
+    if (this.activeId && !usable.some((m) => m.id === this.activeId)) this.activeId = null;
+    // With no choice saved, the first usable model is active; with none installed, nothing is.
+    if (!this.activeId && usable.length) this.activeId = usable[0].id;
+    const invalid = this.registry.list().filter((m) => m.problems.length);
+    for (const m of invalid) this.ctx.log('warn', 'models', `model '${m.id}' (${m.dir}) cannot be used: ${m.problems.join('; ')}`);
+    this.ctx.log('info', 'models', usable.length ? `${usable.length} model(s) installed; active: ${this.activeId}` : 'no trained model is installed');
+    try {
+      // A folder dropped into the user models dir appears without a restart.
+      this.watcher = watch(this.opts.userDir, () => this.scheduleRescan());
+      this.watcher.on('error', () => undefined);
+    } catch {
+      this.watcher = null;
+    }
+    const unsubscribe = this.ctx.hub.subscribe({ streams: () => this.publish() });
+    this.ctx.onStop(() => {
+      unsubscribe();
+      this.watcher?.close();
+      if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    });
+  }
+
+  private scheduleRescan(): void {
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = null;
+      void this.registry.scan().then(
+        () => this.publish(),
+        (e) => this.ctx.log('warn', 'models', `rescanning models failed: ${(e as Error).message}`),
+      );
+    }, 500);
+  }
+
+  private async loadActive(): Promise<string | null> {
+    try {
+      const j = JSON.parse(await readFile(join(this.opts.userDir, SETTINGS_FILE), 'utf8')) as { activeId?: unknown };
+      return typeof j.activeId === 'string' ? j.activeId : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async saveActive(): Promise<void> {
+    await writeFile(join(this.opts.userDir, SETTINGS_FILE), JSON.stringify({ activeId: this.activeId }) + '\n').catch((e) =>
+      this.ctx.log('warn', 'models', `could not save the active model: ${(e as Error).message}`),
+    );
+  }
+
+  readiness(): ModelReadiness {
+    if (!this.activeId) return { activeId: null, ok: false, problems: ['no trained model is installed'], notes: [], fed: [] };
+    let m: InstalledModel;
+    try {
+      m = this.registry.get(this.activeId);
+    } catch {
+      return { activeId: null, ok: false, problems: [`model '${this.activeId}' is no longer installed`], notes: [], fed: [] };
+    }
+    if (!m.card || m.problems.length) return { activeId: m.id, ok: false, problems: m.problems, notes: [], fed: [] };
+    const c = checkContract(m.card.input, availableInputs(this.ctx.hub.streams()));
+    return { activeId: m.id, ...c };
+  }
+
+  list(): ModelListResult {
+    return { models: this.registry.list().map(summarize), readiness: this.readiness(), userDir: this.registry.userRoot };
+  }
+
+  publish(): void {
+    const l = this.list();
+    this.ctx.push({ type: 'models:changed', models: l.models, readiness: l.readiness });
+  }
+
+  async select(id: string | null): Promise<ModelReadiness> {
+    if (id === null) {
+      this.activeId = null;
+    } else {
+      const m = this.registry.usable(id);
+      const c = checkContract(m.card.input, availableInputs(this.ctx.hub.streams()));
+      if (!c.ok) {
+        throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' does not fit the connected devices: ${c.problems.join('; ')}`, c.problems);
+      }
+      this.activeId = id;
+    }
+    await this.saveActive();
+    this.publish();
+    return this.readiness();
+  }
+
+  async predictions(reports: PredictionReport[]): Promise<{ stored: number }> {
+    for (const report of reports) this.ctx.push({ type: 'models:prediction', report });
+    const stored = this.opts.predictionSink ? await this.opts.predictionSink(reports) : 0;
+    return { stored };
+  }
+}
+
+/** Registers the models channels. Returns the area (tests and the composition root use it). */
+export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptions = {}): Promise<ModelsArea> {
+  const area = new ModelsArea(ctx, {
+    builtinDir: options.builtinDir === undefined ? defaultBuiltinModelsDir() : options.builtinDir,
+    userDir: options.userDir ?? join(ctx.dataDir, 'models'),
+    predictionSink: options.predictionSink,
+  });
+  await area.start();
+  const idCheck = (req: unknown) => check.object(req) ?? (typeof (req as { id?: unknown }).id === 'string' ? null : 'id must be a string');
+  ctx.handle('hm:models:list', () => area.list());
+  ctx.handle(
+    'hm:models:card',
+    (req) => {
+      const m = area.registry.get(req.id);
+      if (!m.card) throw new ModelError(ModelErrorCode.BadCard, `model '${req.id}' has no readable card: ${m.problems.join('; ')}`, m.problems);
+      return { card: m.card, text: renderModelCard(m.card) };
+    },
+    { validate: idCheck },
+  );
+  ctx.handle('hm:models:select', (req) => area.select(req.id), {
+    validate: (req) => {
+      const id = (req as { id?: unknown } | null)?.id;
+      return check.object(req) ?? (id === null || typeof id === 'string' ? null : 'id must be a string or null');
+    },
+  });
+  ctx.handle(
+    'hm:models:onnx',
+    async (req) => {
+      const m = area.registry.usable(req.id);
+      return { id: m.id, bytes: await area.registry.readOnnx(m.id), card: m.card };
+    },
+    { validate: idCheck },
+  );
+  ctx.handle(
+    'hm:models:install',
+    async (req) => {
+      const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
+      ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}`);
+      area.publish();
+      return summarize(m);
+    },
+    {
+      validate: (req) =>
+        check.object(req) ?? (typeof (req as { onnxPath?: unknown }).onnxPath === 'string' && typeof (req as { cardPath?: unknown }).cardPath === 'string' ? null : 'onnxPath and cardPath must be strings'),
+    },
+  );
+  ctx.handle(
+    'hm:models:remove',
+    async (req) => {
+      await area.registry.remove(req.id);
+      area.publish();
+    },
+    { validate: idCheck },
+  );
+  ctx.handle('hm:models:predictions', (req) => area.predictions(req.reports), {
+    validate: (req) => {
+      const o = check.object(req);
+      if (o) return o;
+      const r = (req as { reports?: unknown }).reports;
+      if (!Array.isArray(r) || r.length > MAX_REPORTS_PER_CALL) return `reports must be an array of at most ${MAX_REPORTS_PER_CALL}`;
+      for (const x of r as PredictionReport[]) {
+        if (!x || typeof x.modelId !== 'string' || !Number.isFinite(x.windowTime) || typeof x.probabilities !== 'object' || x.probabilities === null) return 'each report needs modelId, a finite windowTime and probabilities';
+        for (const v of Object.values(x.probabilities)) if (!Array.isArray(v) || !v.every((p) => Number.isFinite(p))) return 'probabilities must be finite numbers';
+      }
+      return null;
+    },
+  });
+  return area;
+}
+
+/** The CoreModule for modules.ts. */
+export const modelsModule: CoreModule = {
+  async start(ctx) {
+    await startModelsArea(ctx);
+  },
+};

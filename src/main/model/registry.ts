@@ -1,0 +1,204 @@
+// The on-disk model registry. Each model is a folder <root>/<id>/ holding model.onnx, card.json and
+// the rendered card.md. Roots: the models/ shipped with the app (read-only) and the user's models
+// folder under the data dir, where "install" copies a model and where a user may drop a folder by
+// hand. Invalid folders are listed with their problems rather than hidden, so a user sees why a
+// dropped-in model does not appear as usable.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
+import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
+import type { ModelCard } from '../../shared/model/model.types';
+import { readOnnxSignature, signatureProblems, type OnnxSignature } from '../../shared/onnx/signature';
+
+export type ModelSource = 'builtin' | 'user';
+
+export interface RegistryRoot {
+  dir: string;
+  source: ModelSource;
+}
+
+export interface InstalledModel {
+  id: string;
+  source: ModelSource;
+  dir: string;
+  /** Null when card.json is missing or unreadable. */
+  card: ModelCard | null;
+  onnxPath: string;
+  sizeBytes: number;
+  signature: OnnxSignature | null;
+  /** Why the model cannot be used (empty = usable). */
+  problems: string[];
+}
+
+export const CARD_FILE = 'card.json';
+export const CARD_TEXT_FILE = 'card.md';
+export const ONNX_FILE = 'model.onnx';
+
+async function readJson(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Checks one model folder; never throws (problems are collected). */
+export async function inspectModelDir(dir: string, source: ModelSource): Promise<InstalledModel> {
+  const id = dir.split(/[\\/]/).pop()!;
+  const problems: string[] = [];
+  let card: ModelCard | null = null;
+  try {
+    const json = await readJson(join(dir, CARD_FILE));
+    const p = cardProblems(json);
+    if (p.length) problems.push(...p.map((x) => `card.json: ${x}`));
+    else card = json as ModelCard;
+    if (card && card.id !== id) problems.push(`card.json: id '${card.id}' differs from the folder name '${id}'`);
+  } catch (e) {
+    problems.push(existsSync(join(dir, CARD_FILE)) ? `card.json is not valid JSON (${(e as Error).message})` : 'card.json is missing: a model needs its card');
+  }
+  const onnxPath = join(dir, card?.onnx.file ?? ONNX_FILE);
+  let sizeBytes = 0;
+  let signature: OnnxSignature | null = null;
+  try {
+    const bytes = new Uint8Array(await readFile(onnxPath));
+    sizeBytes = bytes.length;
+    if (card?.onnx.sha256 && sha256(bytes) !== card.onnx.sha256) problems.push(`${card.onnx.file}: SHA-256 differs from the card (file damaged or replaced)`);
+    signature = readOnnxSignature(bytes);
+    if (card) problems.push(...signatureProblems(signature, card).map((x) => `${card!.onnx.file}: ${x}`));
+  } catch (e) {
+    if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
+    else problems.push(existsSync(onnxPath) ? `cannot read ${onnxPath}: ${(e as Error).message}` : `${onnxPath.split(/[\\/]/).pop()} is missing`);
+  }
+  return { id, source, dir, card, onnxPath, sizeBytes, signature, problems };
+}
+
+/** Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place. */
+export async function writeModelDir(root: string, card: ModelCard, onnxBytes: Uint8Array): Promise<string> {
+  const p = cardProblems(card);
+  if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card is incomplete: ${p.join('; ')}`, p);
+  const filled: ModelCard = { ...card, onnx: { ...card.onnx, sha256: sha256(onnxBytes) } };
+  const sig = readOnnxSignature(onnxBytes);
+  const sp = signatureProblems(sig, filled);
+  if (sp.length) throw new ModelError(ModelErrorCode.SignatureMismatch, `the ONNX file does not match its card: ${sp.join('; ')}`, sp);
+  await mkdir(root, { recursive: true });
+  const final = join(root, card.id);
+  const tmp = join(root, `.${card.id}.tmp-${process.pid}-${Date.now()}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    await writeFile(join(tmp, filled.onnx.file), onnxBytes);
+    await writeFile(join(tmp, CARD_FILE), JSON.stringify(filled, null, 2) + '\n');
+    await writeFile(join(tmp, CARD_TEXT_FILE), renderModelCard(filled));
+    if (existsSync(final)) await rm(final, { recursive: true, force: true });
+    await rename(tmp, final);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new ModelError(ModelErrorCode.Io, `could not write the model to ${final}: ${(e as Error).message}`);
+  }
+  return final;
+}
+
+export class ModelRegistry {
+  private models = new Map<string, InstalledModel>();
+
+  constructor(readonly roots: RegistryRoot[]) {}
+
+  /** The user root (where install writes), if any. */
+  get userRoot(): string | null {
+    return this.roots.find((r) => r.source === 'user')?.dir ?? null;
+  }
+
+  /** Re-reads every root. Later roots do not override earlier ones: a duplicate id is a problem. */
+  async scan(): Promise<InstalledModel[]> {
+    const found = new Map<string, InstalledModel>();
+    for (const root of this.roots) {
+      let names: string[] = [];
+      try {
+        names = (await readdir(root.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+      } catch {
+        continue; // a root that does not exist yet holds no models
+      }
+      for (const name of names.sort()) {
+        const m = await inspectModelDir(join(root.dir, name), root.source);
+        if (!MODEL_ID_RE.test(name)) m.problems.push(`folder name '${name}' is not a valid model id (${MODEL_ID_RE})`);
+        if (found.has(name)) {
+          m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir})`);
+          found.set(`${name}@${root.source}`, m);
+        } else found.set(name, m);
+      }
+    }
+    this.models = found;
+    return this.list();
+  }
+
+  list(): InstalledModel[] {
+    return [...this.models.values()];
+  }
+
+  get(id: string): InstalledModel {
+    const m = this.models.get(id);
+    if (!m) throw new ModelError(ModelErrorCode.NotFound, `no model '${id}' is installed`);
+    return m;
+  }
+
+  /** A usable model (card and ONNX valid) or a ModelError saying why not. */
+  usable(id: string): InstalledModel & { card: ModelCard } {
+    const m = this.get(id);
+    if (!m.card || m.problems.length) throw new ModelError(ModelErrorCode.BadCard, `model '${id}' cannot be used: ${m.problems.join('; ')}`, m.problems);
+    return m as InstalledModel & { card: ModelCard };
+  }
+
+  async readOnnx(id: string): Promise<Uint8Array> {
+    const m = this.usable(id);
+    try {
+      return new Uint8Array(await readFile(m.onnxPath));
+    } catch (e) {
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${m.onnxPath}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Installs a model into the user root from an ONNX file and its card.json. */
+  async installFiles(onnxPath: string, cardPath: string): Promise<InstalledModel> {
+    let card: unknown;
+    try {
+      card = await readJson(resolve(cardPath));
+    } catch (e) {
+      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${(e as Error).message}`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(resolve(onnxPath)));
+    } catch (e) {
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${onnxPath}: ${(e as Error).message}`);
+    }
+    const p = cardProblems(card);
+    if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card is incomplete: ${p.join('; ')}`, p);
+    return this.install(card as ModelCard, bytes);
+  }
+
+  /** Installs (or replaces) a user model; built-in ids cannot be shadowed. */
+  async install(card: ModelCard, onnxBytes: Uint8Array): Promise<InstalledModel> {
+    const root = this.userRoot;
+    if (!root) throw new ModelError(ModelErrorCode.Io, 'no user models folder is configured');
+    const existing = this.models.get(card.id);
+    if (existing && existing.source === 'builtin') throw new ModelError(ModelErrorCode.BadCard, `the id '${card.id}' belongs to a built-in model; choose another id`);
+    const dir = await writeModelDir(root, { ...card, onnx: { ...card.onnx, file: ONNX_FILE } }, onnxBytes);
+    await this.scan();
+    return this.get(card.id) ?? (await inspectModelDir(dir, 'user'));
+  }
+
+  async remove(id: string): Promise<void> {
+    const m = this.get(id);
+    if (m.source !== 'user') throw new ModelError(ModelErrorCode.Io, `'${id}' is a built-in model and cannot be removed`);
+    await rm(m.dir, { recursive: true, force: true });
+    await this.scan();
+  }
+
+  /** Total bytes of the roots' ONNX files (for the status line). */
+  async sizeOnDisk(): Promise<number> {
+    let n = 0;
+    for (const m of this.models.values()) n += (await stat(m.onnxPath).catch(() => ({ size: 0 }))).size;
+    return n;
+  }
+}

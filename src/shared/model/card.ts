@@ -1,0 +1,220 @@
+// Model cards: validation of card.json, the rendered text (card.md), and the check of a model's
+// input contract against the devices that are connected.
+import { TASK_NAME_RE, taskProblems, validateModelConfig, ModelConfigError, defaultContract } from './config';
+import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type ModalityContract, type ModelCard, type ModelModality } from './model.types';
+
+export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
+const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+function modalityProblems(m: unknown, label: string): string[] {
+  if (!isObj(m)) return [`input.${label} must be an object`];
+  const p: string[] = [];
+  if (!(m.channels === 'any' || (isStrArr(m.channels) && m.channels.length > 0))) p.push(`input.${label}.channels must be 'any' or a list of labels`);
+  if (!Number.isInteger(m.minChannels) || (m.minChannels as number) < 1) p.push(`input.${label}.minChannels must be an integer ≥ 1`);
+  if (!Number.isInteger(m.maxChannels) || (m.maxChannels as number) < (m.minChannels as number)) p.push(`input.${label}.maxChannels must be an integer ≥ minChannels`);
+  if (m.unit !== 'uV') p.push(`input.${label}.unit must be 'uV'`);
+  if (typeof m.scaleDivisor !== 'number' || !(m.scaleDivisor > 0)) p.push(`input.${label}.scaleDivisor must be a positive number`);
+  return p;
+}
+
+/** Checks a parsed card.json; returns every problem (empty when the card is complete). */
+export function cardProblems(v: unknown): string[] {
+  if (!isObj(v)) return ['card.json must hold a JSON object'];
+  const p: string[] = [];
+  if (v.format !== MODEL_CARD_FORMAT) p.push(`format must be '${MODEL_CARD_FORMAT}'`);
+  if (!isStr(v.id) || !MODEL_ID_RE.test(v.id)) p.push(`id must match ${MODEL_ID_RE}`);
+  for (const k of ['name', 'version', 'description', 'created'] as const) if (!isStr(v[k])) p.push(`${k} is required`);
+  if (!isObj(v.config)) p.push('config (the architecture and its tasks) is required');
+  else {
+    try {
+      validateModelConfig(v.config as never);
+    } catch (e) {
+      p.push(...(e instanceof ModelConfigError ? e.problems.map((x) => `config: ${x}`) : [`config: ${(e as Error).message}`]));
+    }
+  }
+  if (!isObj(v.input)) p.push('input (the input contract) is required');
+  else {
+    const inp = v.input;
+    if (typeof inp.rateHz !== 'number' || !(inp.rateHz > 0)) p.push('input.rateHz must be a positive number');
+    if (!Number.isInteger(inp.windowSeconds) || (inp.windowSeconds as number) < 1) p.push('input.windowSeconds must be a whole number of seconds ≥ 1');
+    if (!inp.eeg && !inp.ecg) p.push('input must declare eeg and/or ecg');
+    if (inp.eeg) p.push(...modalityProblems(inp.eeg, 'eeg'));
+    if (inp.ecg) p.push(...modalityProblems(inp.ecg, 'ecg'));
+    if (isObj(v.config)) {
+      for (const m of ['eeg', 'ecg'] as const) {
+        if (Boolean((v.config as Record<string, unknown>)[m]) !== Boolean(inp[m])) p.push(`input.${m} must be declared exactly when the model has an ${m} encoder`);
+      }
+    }
+  }
+  if (!isObj(v.onnx) || !isStr(v.onnx.file) || !Number.isInteger(v.onnx.opset)) p.push('onnx.file and onnx.opset are required');
+  if (!isObj(v.training) || !isStrArr(v.training.data) || !isStr(v.training.procedure) || !isStr(v.training.provenance)) p.push('training.data (list), training.procedure and training.provenance are required');
+  if (!isObj(v.evaluation) || !isStr(v.evaluation.protocol) || !Array.isArray(v.evaluation.metrics)) p.push('evaluation.protocol and evaluation.metrics are required');
+  else {
+    for (const m of v.evaluation.metrics as unknown[]) {
+      if (!isObj(m) || !isStr(m.task) || !isStr(m.metric) || typeof m.value !== 'number') p.push('each evaluation metric needs task, metric and a numeric value');
+    }
+  }
+  if (!isObj(v.licence) || !isStr(v.licence.model) || !isStrArr(v.licence.data)) p.push('licence.model and licence.data are required');
+  if (!isStrArr(v.limitations)) p.push('limitations must be a list (may be empty)');
+  return p;
+}
+
+/** Everything a new card needs beyond what the exporter fills in. */
+export interface NewCardFields {
+  id: string;
+  name: string;
+  version?: string;
+  description: string;
+  config: FusedModelConfig;
+  /** Defaults to defaultContract(config, windowSeconds): any channel count. */
+  input?: InputContract;
+  windowSeconds: number;
+  training: ModelCard['training'];
+  evaluation: ModelCard['evaluation'];
+  licence: ModelCard['licence'];
+  limitations: string[];
+  authors?: string[];
+  /** ISO date; defaults to now. */
+  created?: string;
+}
+
+/** A complete card for an exported model (the ONNX opset is the exporter's). */
+export function newModelCard(f: NewCardFields, onnxOpset: number): ModelCard {
+  return {
+    format: MODEL_CARD_FORMAT,
+    id: f.id,
+    name: f.name,
+    version: f.version ?? '1.0.0',
+    description: f.description,
+    created: f.created ?? new Date().toISOString(),
+    config: f.config,
+    input: f.input ?? defaultContract(f.config, f.windowSeconds),
+    onnx: { file: 'model.onnx', opset: onnxOpset },
+    training: f.training,
+    evaluation: f.evaluation,
+    licence: f.licence,
+    limitations: f.limitations,
+    ...(f.authors ? { authors: f.authors } : {}),
+  };
+}
+
+/** The task names of a card (for messages). */
+export function cardTasks(card: ModelCard): string[] {
+  return card.config.tasks.map((t) => t.name);
+}
+
+function contractLine(m: ModalityContract | undefined): string {
+  if (!m) return 'not used';
+  const ch = m.channels === 'any' ? `any ${m.minChannels === m.maxChannels ? m.minChannels : `${m.minChannels}–${m.maxChannels}`} channel(s)` : `${m.channels.length} channels: ${m.channels.join(' ')}`;
+  return `${ch}; µV ÷ ${m.scaleDivisor}`;
+}
+
+/** card.md: the card as text a person reads (the registry writes it next to card.json). */
+export function renderModelCard(card: ModelCard): string {
+  const L: string[] = [];
+  L.push(`# ${card.name} (${card.id} ${card.version})`, '', card.description, '');
+  L.push('## Tasks', '');
+  for (const t of card.config.tasks) L.push(`- **${t.name}** (${t.kind}): ${t.classes.join(' / ')}${t.description ? ` — ${t.description}` : ''}`);
+  L.push('', '## Input', '');
+  L.push(`- Windows of ${card.input.windowSeconds} s at ${card.input.rateHz} Hz (1-s patches of ${card.input.rateHz} samples)`);
+  L.push(`- EEG: ${contractLine(card.input.eeg)}`);
+  L.push(`- ECG: ${contractLine(card.input.ecg)}`);
+  const enc = (['eeg', 'ecg'] as const).filter((m) => card.config[m]).map((m) => `${m.toUpperCase()} CBraMod ${card.config[m]!.nLayers} layers`);
+  L.push(`- Architecture: ${enc.join(' + ')}, ${card.config.pooling} pooling, head ${card.config.head.hidden || 'linear'}; a missing modality is replaced by its learned "absent" embedding`);
+  L.push('', '## Training', '');
+  L.push(`- Data: ${card.training.data.join('; ')}`, `- Procedure: ${card.training.procedure}`, `- Provenance: ${card.training.provenance}`);
+  L.push('', '## Evaluation', '', card.evaluation.protocol, '');
+  if (card.evaluation.metrics.length) {
+    L.push('| task | metric | model | baseline |', '|---|---|---|---|');
+    for (const m of card.evaluation.metrics) {
+      const v = m.sd === undefined ? m.value.toFixed(3) : `${m.value.toFixed(3)} ± ${m.sd.toFixed(3)}`;
+      L.push(`| ${m.task} | ${m.metric} | ${v} | ${m.baseline === undefined ? '–' : m.baseline.toFixed(3)} |`);
+    }
+  } else L.push('No evaluation recorded.');
+  L.push('', '## Limitations', '');
+  if (card.limitations.length) for (const l of card.limitations) L.push(`- ${l}`);
+  else L.push('- None stated.');
+  L.push('', '## Licence', '', `- Weights: ${card.licence.model}`, ...card.licence.data.map((d) => `- Data: ${d}`), '');
+  L.push(`Created ${card.created}${card.authors?.length ? ` by ${card.authors.join(', ')}` : ''}. ONNX opset ${card.onnx.opset}, file ${card.onnx.file}.`, '');
+  return L.join('\n');
+}
+
+/**
+ * Canonical electrode label: upper case, without 'EEG '/'ECG ' prefixes or reference suffixes, with the
+ * old 10-20 temporal names (T3 T4 T5 T6) for their 10-10 aliases (T7 T8 P7 P8), as CBraMod's montage uses.
+ */
+export function canonicalChannel(label: string): string {
+  let s = label.trim().toUpperCase().replace(/^(EEG|ECG|EKG)[\s_-]+/, '');
+  s = s.replace(/[\s-]+(REF|LE|AR|A1|A2|M1|M2|AVG)$/, '');
+  const alias: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
+  return alias[s] ?? s;
+}
+
+/** What is connected now, per modality: the channel labels each device stream offers. */
+export type AvailableInputs = Partial<Record<ModelModality, string[]>>;
+
+export interface ContractCheck {
+  ok: boolean;
+  /** Modalities that will feed the model. */
+  fed: ModelModality[];
+  /** Why the model cannot run, in words (empty when ok). */
+  problems: string[];
+  /** Notes that do not block (e.g. "no ECG connected: answers from EEG alone"). */
+  notes: string[];
+}
+
+/** Channel indices in `labels` for a modality contract, or the labels that are missing. */
+export function matchChannels(contract: ModalityContract, labels: string[]): { indices: number[] } | { missing: string[]; reason: string } {
+  if (contract.channels === 'any') {
+    if (labels.length < contract.minChannels || labels.length > contract.maxChannels) {
+      return { missing: [], reason: `${labels.length} channel(s), the model reads ${contract.minChannels === contract.maxChannels ? contract.minChannels : `${contract.minChannels}–${contract.maxChannels}`}` };
+    }
+    return { indices: labels.map((_, i) => i) };
+  }
+  const canon = labels.map(canonicalChannel);
+  const indices: number[] = [];
+  const missing: string[] = [];
+  for (const want of contract.channels) {
+    const i = canon.indexOf(canonicalChannel(want));
+    if (i < 0) missing.push(want);
+    else indices.push(i);
+  }
+  return missing.length ? { missing, reason: `missing ${missing.join(', ')}` } : { indices };
+}
+
+/**
+ * Can this model run on what is connected? Every modality whose device is connected must satisfy the
+ * contract (a model is refused, with what is missing, rather than fed the wrong montage); a modality
+ * with no device connected is allowed (its "absent" embedding answers) as long as one modality feeds.
+ */
+export function checkContract(input: InputContract, available: AvailableInputs): ContractCheck {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const fed: ModelModality[] = [];
+  for (const m of ['eeg', 'ecg'] as const) {
+    const contract = input[m];
+    const labels = available[m];
+    const name = m.toUpperCase();
+    if (!contract) {
+      if (labels?.length) notes.push(`${name} is connected but this model does not read it`);
+      continue;
+    }
+    if (!labels || labels.length === 0) {
+      notes.push(`no ${name} connected: the model answers without it`);
+      continue;
+    }
+    const r = matchChannels(contract, labels);
+    if ('missing' in r) problems.push(`${name}: ${r.reason}`);
+    else fed.push(m);
+  }
+  if (problems.length === 0 && fed.length === 0) {
+    const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
+    problems.push(`no ${wanted.join(' or ')} device connected`);
+  }
+  return { ok: problems.length === 0, fed, problems, notes };
+}
+
+export { TASK_NAME_RE, taskProblems };

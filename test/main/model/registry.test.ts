@@ -1,0 +1,165 @@
+// The on-disk model registry and the models area of the core: install, drop-in folders, refusals
+// with reasons (not ONNX, signature ≠ card, no card), contract checks against connected devices.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../../src/shared/model/config';
+import { initHostParams } from '../../../src/shared/model/params';
+import { exportFusedOnnx } from '../../../src/shared/onnx/export';
+import { ModelRegistry, writeModelDir } from '../../../src/main/model/registry';
+import { startModelsArea } from '../../../src/main/model/models.core';
+import { HandlerRegistry } from '../../../src/main/core/handler-registry';
+import type { CoreContext } from '../../../src/main/core/core.types';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import type { StreamInfo } from '../../../src/shared/stream.types';
+import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
+import { sampleCard } from '../../shared/model/sample-card';
+
+let root = '';
+let onnx: Uint8Array;
+const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'hm-models-'));
+  onnx = exportFusedOnnx(config, initHostParams(config, 1));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('model registry on disk', () => {
+  test('writes model.onnx + card.json + card.md and lists the model as usable', async () => {
+    const builtin = join(root, 'builtin');
+    await writeModelDir(builtin, sampleCard(), onnx);
+    const card = JSON.parse(readFileSync(join(builtin, 'eegmat-test', 'card.json'), 'utf8'));
+    assert.match(card.onnx.sha256, /^[0-9a-f]{64}$/);
+    assert.match(readFileSync(join(builtin, 'eegmat-test', 'card.md'), 'utf8'), /^# EEGMAT test model/);
+    const reg = new ModelRegistry([{ dir: builtin, source: 'builtin' }]);
+    const [m] = await reg.scan();
+    assert.deepEqual(m.problems, []);
+    assert.deepEqual(m.signature!.inputs.map((i) => i.name), ['eeg', 'eeg_present', 'ecg', 'ecg_present']);
+    assert.deepEqual(m.signature!.inputs[0].dims, ['batch', 'eeg_channels', 'eeg_patches', 200]);
+    assert.equal((await reg.readOnnx('eegmat-test')).length, onnx.length);
+  });
+
+  test('refuses to write a card that does not match its ONNX', async () => {
+    const wrong = sampleCard({ id: 'wrong', config: defaultFusedConfig(TASKS_AFFECT, { nLayers: 1 }) });
+    await assert.rejects(writeModelDir(join(root, 'x'), wrong, onnx), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.SignatureMismatch && /prob_valence' \(task valence\) is missing/.test(e.message));
+  });
+
+  test('dropped-in folders that cannot be used are listed with the reason', async () => {
+    const user = join(root, 'user-drop');
+    mkdirSync(join(user, 'garbage'), { recursive: true });
+    writeFileSync(join(user, 'garbage', 'card.json'), JSON.stringify(sampleCard({ id: 'garbage' })));
+    writeFileSync(join(user, 'garbage', 'model.onnx'), 'this is not a model, just text that protobuf may half-read');
+    mkdirSync(join(user, 'nocard'));
+    writeFileSync(join(user, 'nocard', 'model.onnx'), onnx);
+    mkdirSync(join(user, 'tasks-differ'));
+    writeFileSync(join(user, 'tasks-differ', 'card.json'), JSON.stringify(sampleCard({ id: 'tasks-differ', config: defaultFusedConfig(TASKS_AFFECT, { nLayers: 1 }) })));
+    writeFileSync(join(user, 'tasks-differ', 'model.onnx'), onnx);
+    mkdirSync(join(user, 'bad-json'));
+    writeFileSync(join(user, 'bad-json', 'card.json'), '{ "id": ');
+    const reg = new ModelRegistry([{ dir: user, source: 'user' }]);
+    const byId = Object.fromEntries((await reg.scan()).map((m) => [m.id, m.problems.join(' | ')]));
+    assert.match(byId.garbage, /model\.onnx: not an ONNX model/);
+    assert.match(byId.nocard, /card\.json is missing/);
+    assert.match(byId['tasks-differ'], /output 'prob_valence' \(task valence\) is missing/);
+    assert.match(byId['bad-json'], /card\.json is not valid JSON/);
+    assert.throws(() => reg.usable('garbage'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadCard);
+    assert.throws(() => reg.get('absent'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.NotFound);
+  });
+
+  test('install from files into the user folder, then remove; built-in ids cannot be shadowed or removed', async () => {
+    const builtin = join(root, 'builtin2');
+    await writeModelDir(builtin, sampleCard(), onnx);
+    const user = join(root, 'user2');
+    const reg = new ModelRegistry([
+      { dir: builtin, source: 'builtin' },
+      { dir: user, source: 'user' },
+    ]);
+    await reg.scan();
+    const src = join(root, 'download');
+    mkdirSync(src);
+    writeFileSync(join(src, 'mine.onnx'), onnx);
+    writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine' })));
+    const m = await reg.installFiles(join(src, 'mine.onnx'), join(src, 'card.json'));
+    assert.deepEqual([m.id, m.source, m.problems], ['mine', 'user', []]);
+    assert.ok(existsSync(join(user, 'mine', 'card.md')));
+    await assert.rejects(reg.install(sampleCard(), onnx), /belongs to a built-in model/);
+    await assert.rejects(reg.remove('eegmat-test'), /built-in model and cannot be removed/);
+    await reg.remove('mine');
+    assert.deepEqual(reg.list().map((x) => x.id), ['eegmat-test']);
+    writeFileSync(join(src, 'bad-card.json'), JSON.stringify({ id: 'x' }));
+    await assert.rejects(reg.installFiles(join(src, 'mine.onnx'), join(src, 'bad-card.json')), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadCard);
+  });
+});
+
+function fakeCore(dataDir: string, streams: StreamInfo[]) {
+  const handlers = new HandlerRegistry();
+  const pushes: PushMessage[] = [];
+  const stops: (() => void)[] = [];
+  const ctx = {
+    runtime: 'serve',
+    dataDir,
+    hub: { streams: () => streams, subscribe: () => () => undefined, devices: () => [], sources: () => [], addSource: async () => undefined, removeSource: async () => undefined },
+    clock: { now: () => 0 },
+    handlers,
+    handle: (c: never, h: never, o?: never) => handlers.handle(c, h, o),
+    push: (m: PushMessage) => pushes.push(m),
+    log: () => undefined,
+    onStop: (f: () => void) => stops.push(f),
+    recentLogs: () => [],
+  } as unknown as CoreContext;
+  const call = async (channel: string, req: unknown) => handlers.dispatch(channel, req, { transport: 'local', clientId: 't' });
+  return { ctx, pushes, call, stop: () => stops.forEach((f) => f()), streams };
+}
+
+const stream = (modality: 'eeg' | 'ecg', labels: string[]): StreamInfo => ({
+  id: `${modality}-1`,
+  deviceId: `${modality}-dev`,
+  deviceName: modality,
+  deviceModel: 'sim',
+  modality,
+  nominalRateHz: 256,
+  channels: labels.map((label) => ({ label, unit: 'uV', resolution: 0 })),
+});
+
+describe('models area of the core', () => {
+  test('with no model installed it says so, and refuses nothing else', async () => {
+    const core = fakeCore(join(root, 'data-empty'), []);
+    await startModelsArea(core.ctx, { builtinDir: null });
+    const r = await core.call('hm:models:list', undefined);
+    assert.ok(r.ok);
+    const list = (r as { value: { models: unknown[]; readiness: { problems: string[] } } }).value;
+    assert.deepEqual(list.models, []);
+    assert.deepEqual(list.readiness.problems, ['no trained model is installed']);
+    core.stop();
+  });
+
+  test('select: refused on a Muse with what is missing; accepted on a 19-channel cap; predictions relayed and stored', async () => {
+    const builtin = join(root, 'builtin3');
+    await writeModelDir(builtin, sampleCard(), onnx);
+    const core = fakeCore(join(root, 'data'), [stream('eeg', ['TP9', 'AF7', 'AF8', 'TP10']), stream('ecg', ['ECG'])]);
+    const stored: unknown[] = [];
+    const area = await startModelsArea(core.ctx, { builtinDir: builtin, predictionSink: async (r) => (stored.push(...r), r.length) });
+    assert.equal(area.readiness().activeId, 'eegmat-test');
+    assert.equal(area.readiness().ok, false);
+    const refused = await core.call('hm:models:select', { id: 'eegmat-test' });
+    assert.equal(refused.ok, false);
+    assert.equal((refused as { error: { kind: string } }).error.kind, 'contract-mismatch');
+    assert.match((refused as { error: { message: string } }).error.message, /EEG: missing FP1, FP2/);
+    core.streams.splice(0, 1, stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']));
+    const ok = await core.call('hm:models:select', { id: 'eegmat-test' });
+    assert.ok(ok.ok);
+    assert.deepEqual((ok as { value: { fed: string[] } }).value.fed, ['eeg', 'ecg']);
+    const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
+    assert.equal((bytes as { value: { bytes: Uint8Array } }).value.bytes.length, onnx.length);
+    const report = { modelId: 'eegmat-test', windowTime: 12, seq: 3, probabilities: { arithmetic: [0.3, 0.7] }, fed: ['eeg'], backend: 'wasm', latencyMs: 40 };
+    const res = await core.call('hm:models:predictions', { reports: [report] });
+    assert.deepEqual((res as { value: unknown }).value, { stored: 1 });
+    assert.ok(core.pushes.some((p) => p.type === 'models:prediction'));
+    const badReq = await core.call('hm:models:predictions', { reports: [{ ...report, probabilities: { arithmetic: [NaN] } }] });
+    assert.equal(badReq.ok, false);
+    core.stop();
+  });
+});

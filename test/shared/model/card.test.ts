@@ -1,0 +1,51 @@
+// Model cards: validation, the rendered text, and contract checks against connected devices.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalChannel, cardProblems, checkContract, renderModelCard } from '../../../src/shared/model/card';
+import { sampleCard } from './sample-card';
+
+describe('model cards', () => {
+  test('a complete card has no problems; a broken one lists each', () => {
+    assert.deepEqual(cardProblems(sampleCard()), []);
+    const broken = { ...sampleCard(), id: 'Bad Id', licence: undefined, input: { rateHz: 200, windowSeconds: 5, eeg: { channels: [] } } };
+    const p = cardProblems(broken);
+    assert.ok(p.some((x) => x.startsWith('id must match')));
+    assert.ok(p.some((x) => x.startsWith('licence.model')));
+    assert.ok(p.some((x) => x.startsWith("input.eeg.channels must be 'any'")));
+    assert.ok(p.some((x) => x === 'input.ecg must be declared exactly when the model has an ecg encoder'));
+    assert.deepEqual(cardProblems('nope'), ['card.json must hold a JSON object']);
+  });
+
+  test('the rendered text states tasks, input, training, metrics with baseline, limitations, licence', () => {
+    const t = renderModelCard(sampleCard());
+    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 |', 'not an emotion detector', 'Weights: MIT']) {
+      assert.ok(t.includes(s), `missing: ${s}\n${t}`);
+    }
+  });
+
+  test('channel labels compare in canonical form', () => {
+    assert.equal(canonicalChannel('EEG Fp1-REF'), 'FP1');
+    assert.equal(canonicalChannel('EEG T7'), 'T3');
+    assert.equal(canonicalChannel(' p8 '), 'T6');
+    assert.equal(canonicalChannel('Cz'), 'CZ');
+  });
+
+  test('contract: a 19-channel model on a Muse is refused with the missing electrodes', () => {
+    const c = checkContract(sampleCard().input, { eeg: ['TP9', 'AF7', 'AF8', 'TP10'], ecg: ['ECG'] });
+    assert.equal(c.ok, false);
+    assert.match(c.problems[0], /^EEG: missing FP1, FP2, F3/);
+  });
+
+  test('contract: the 19-channel cap (10-10 names) and a chest strap fit; no ECG is a note, not a refusal', () => {
+    const cap = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T7', 'T8', 'P7', 'P8', 'Fz', 'Cz', 'Pz', 'A2-A1'];
+    const both = checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'] });
+    assert.deepEqual([both.ok, both.fed], [true, ['eeg', 'ecg']]);
+    const eegOnly = checkContract(sampleCard().input, { eeg: cap });
+    assert.deepEqual([eegOnly.ok, eegOnly.fed], [true, ['eeg']]);
+    assert.match(eegOnly.notes[0], /no ECG connected/);
+    const nothing = checkContract(sampleCard().input, {});
+    assert.deepEqual([nothing.ok, nothing.problems], [false, ['no EEG or ECG device connected']]);
+    const tooManyLeads = checkContract(sampleCard().input, { ecg: new Array(15).fill('V') });
+    assert.match(tooManyLeads.problems[0], /ECG: 15 channel\(s\), the model reads 1–12/);
+  });
+});

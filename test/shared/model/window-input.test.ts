@@ -1,0 +1,58 @@
+// Windows → model tensors: channel selection by the contract, µV ÷ 100, layout, presence, bad input.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareWindow } from '../../../src/shared/model/window-input';
+import { anyChannels, labelledChannels } from '../../../src/shared/model/config';
+import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
+import type { InputContract } from '../../../src/shared/model/model.types';
+import type { ModalityBlock, SyncWindow } from '../../../src/shared/window.types';
+
+const contract: InputContract = { rateHz: 200, windowSeconds: 2, eeg: labelledChannels(['Fz', 'Cz']), ecg: anyChannels(1, 12) };
+
+function block(modality: 'eeg' | 'ecg', channels: string[], value: (c: number, i: number) => number, samples = 400): ModalityBlock {
+  const data = new Float32Array(channels.length * samples);
+  for (let c = 0; c < channels.length; c++) for (let i = 0; i < samples; i++) data[c * samples + i] = value(c, i);
+  return { modality, present: true, channels, data, quality: [], streamIds: ['s'] };
+}
+
+function win(eeg: ModalityBlock | null, ecg: ModalityBlock | null, over: Partial<SyncWindow> = {}): SyncWindow {
+  const absent = (m: 'eeg' | 'ecg'): ModalityBlock => ({ modality: m, present: false, absentReason: 'no-device', channels: [], data: new Float32Array(0), quality: [], streamIds: [] });
+  return { seq: 1, startTime: 100, rateHz: 200, samples: 400, eeg: eeg ?? absent('eeg'), ecg: ecg ?? absent('ecg'), ...over };
+}
+
+const isBad = (re: RegExp) => (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadWindow && re.test(e.message);
+
+describe('prepareWindow', () => {
+  test('picks the contract’s channels in its order, scales µV ÷ 100, lays out [1, C, N, 200]', () => {
+    const eeg = block('eeg', ['EEG Cz', 'EEG Pz', 'EEG Fz'], (c, i) => c * 1000 + i);
+    const ecg = block('ecg', ['ECG'], (_, i) => -i);
+    const p = prepareWindow(win(eeg, ecg), contract);
+    assert.deepEqual(p.fed, ['eeg', 'ecg']);
+    assert.deepEqual(p.feeds.eeg.dims, [1, 2, 2, 200]);
+    // Fz (source channel 2) first, then Cz (source channel 0).
+    assert.equal(p.feeds.eeg.data[0], 20);
+    assert.equal(p.feeds.eeg.data[399], Math.fround((2000 + 399) / 100));
+    assert.equal(p.feeds.eeg.data[400], 0);
+    assert.equal(p.feeds.eeg.data[401], Math.fround(0.01));
+    assert.deepEqual(p.feeds.ecg.dims, [1, 1, 2, 200]);
+    assert.equal(p.feeds.ecg.data[250], -2.5);
+    assert.deepEqual(Array.from(p.feeds.eeg_present.data), [1]);
+    assert.deepEqual(Array.from(p.feeds.ecg_present.data), [1]);
+  });
+
+  test('an absent modality gets a one-patch stand-in and presence 0; the reason is kept', () => {
+    const p = prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 1), null), contract);
+    assert.deepEqual(p.fed, ['eeg']);
+    assert.deepEqual(p.feeds.ecg.dims, [1, 1, 1, 200]);
+    assert.deepEqual(Array.from(p.feeds.ecg_present.data), [0]);
+    assert.equal(p.absent.ecg, 'no-device');
+  });
+
+  test('bad windows: NaN, wrong rate, wrong length, missing channels, nothing present', () => {
+    assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], (c, i) => (c === 1 && i === 7 ? NaN : 0)), null), contract), isBad(/EEG channel Cz holds NaN at sample 7/));
+    assert.throws(() => prepareWindow(win(null, null), contract), isBad(/no modality of the model is present in this window \(EEG no-device, ECG no-device\)/));
+    assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0), null, { rateHz: 250 }), contract), isBad(/250 Hz, the model reads 200 Hz/));
+    assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0, 300), null, { samples: 300 }), contract), isBad(/300 samples \(1.50 s\), the model reads 2 s = 400/));
+    assert.throws(() => prepareWindow(win(block('eeg', ['TP9', 'AF7'], () => 0), null), contract), isBad(/EEG does not fit the model: missing Fz, Cz/));
+  });
+});
