@@ -36,6 +36,23 @@ export interface WindowSummary {
   receivedAt: number;
 }
 
+/**
+ * Arrival times of windows and sample blocks (wall-clock ms, sub-ms precision), bounded: what the
+ * latency benchmark reads from the page. Cheap enough to keep on always.
+ */
+export interface ArrivalLog {
+  windows: { seq: number; t: number }[];
+  blocks: { streamId: string; startTime: number; t: number }[];
+}
+
+const MAX_ARRIVALS = 4096;
+
+declare global {
+  interface Window {
+    __heartmindArrivals?: ArrivalLog;
+  }
+}
+
 export function wallNowS(): number {
   return (performance.timeOrigin + performance.now()) / 1000;
 }
@@ -102,8 +119,10 @@ export class LiveStore {
 
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribers: (() => void)[] = [];
+  readonly arrivals: ArrivalLog = { windows: [], blocks: [] };
 
   constructor(private readonly client: HeartMindClient) {
+    window.__heartmindArrivals = this.arrivals;
     const on = client.on.bind(client);
     this.unsubscribers.push(
       client.onConnection((state) => {
@@ -179,6 +198,9 @@ export class LiveStore {
   }
 
   private addBlock(block: ConditionedBlock): void {
+    const blocks = this.arrivals.blocks;
+    blocks.push({ streamId: block.streamId, startTime: block.startTime, t: wallNowS() * 1000 });
+    if (blocks.length > MAX_ARRIVALS) blocks.splice(0, blocks.length - MAX_ARRIVALS / 2);
     let buf = this.traces.get(block.streamId);
     if (!buf || !buf.accepts(block)) {
       buf = new TraceBuffer(block.channels, block.rateHz, MAX_TRACE_SECONDS);
@@ -191,8 +213,12 @@ export class LiveStore {
   }
 
   private addWindow(w: SyncWindow): void {
+    const receivedAt = wallNowS() * 1000;
+    const arrived = this.arrivals.windows;
+    arrived.push({ seq: w.seq, t: receivedAt });
+    if (arrived.length > MAX_ARRIVALS) arrived.splice(0, arrived.length - MAX_ARRIVALS / 2);
     this.lastWindow = w;
-    this.windows.push({ seq: w.seq, startTime: w.startTime, lengthS: w.samples / w.rateHz, eeg: summarise(w.eeg), ecg: summarise(w.ecg), receivedAt: Date.now() });
+    this.windows.push({ seq: w.seq, startTime: w.startTime, lengthS: w.samples / w.rateHz, eeg: summarise(w.eeg), ecg: summarise(w.ecg), receivedAt });
     if (this.windows.length > MAX_WINDOWS) this.windows.shift();
     this.changed();
   }
