@@ -82,14 +82,16 @@ export class Resampler {
   private bufStart = 0;
   /** Samples held. */
   private len = 0;
-  private readonly weights: Float64Array;
+  private wm = new Float64Array(0);
+  private firsts = new Int32Array(0);
+  private invs = new Float64Array(0);
+  private readonly positions = new Float64Array(1);
 
   constructor(channels: number, kernel: ResampleKernel, initialCapacity = 4096) {
     this.channels = channels;
     this.kernel = kernel;
     this.cap = Math.max(initialCapacity, 4 * kernel.halfWidth + 64);
     this.buf = new Float64Array(channels * this.cap);
-    this.weights = new Float64Array(2 * kernel.halfWidth);
   }
 
   /** Starts a new segment: the next appended sample has index 0. */
@@ -154,48 +156,88 @@ export class Resampler {
    * with u ≤ readyUpTo except when flushing the end of a segment.
    */
   evaluate(u: number, out: Float64Array, outOffset: number, outStride: number): void {
-    const k = this.kernel;
-    const H = k.halfWidth;
-    const P = k.phases;
-    const table = k.table;
-    const w = this.weights;
-    const fl = Math.floor(u);
-    const j0 = fl - H + 1;
-    // x = i - u runs from j0 - u (> -H) to j0 + 2H - 1 - u (≤ H).
-    let sum = 0;
-    for (let t = 0; t < 2 * H; t++) {
-      const x = Math.abs(j0 + t - u) * P;
-      const m = Math.floor(x);
-      const f = x - m;
-      const v = m >= table.length - 1 ? 0 : table[m] + f * (table[m + 1] - table[m]);
-      w[t] = v;
-      sum += v;
+    this.positions[0] = u;
+    this.evaluateBatch(this.positions, 1, out, outStride, outOffset);
+  }
+
+  /**
+   * evaluate() for positions us[0 … m): channel c of output i goes to out[outOffset + c·outStride + i].
+   * The kernel weights of all m outputs are computed first (they are shared by every channel), then
+   * each channel is swept once, which keeps its input in cache.
+   */
+  evaluateBatch(us: Float64Array, m: number, out: Float64Array, outStride: number, outOffset = 0): void {
+    const H2 = 2 * this.kernel.halfWidth;
+    if (this.wm.length < m * H2) {
+      this.wm = new Float64Array(2 * m * H2);
+      this.firsts = new Int32Array(2 * m);
+      this.invs = new Float64Array(2 * m);
     }
-    const inv = 1 / sum;
+    const wm = this.wm;
+    const firsts = this.firsts;
+    const invs = this.invs;
+    const table = this.kernel.table;
+    const P = this.kernel.phases;
+    const tmax = table.length - 1;
+    let edge = false;
+    const last = this.len - 1;
+    for (let i = 0; i < m; i++) {
+      const u = us[i];
+      const j0 = Math.floor(u) - this.kernel.halfWidth + 1;
+      // x = (j0 + t) − u runs over (−H, H]; |x|·P indexes the half-kernel table.
+      let sum = 0;
+      const base = i * H2;
+      const x0 = (j0 - u) * P;
+      for (let t = 0; t < H2; t++) {
+        const xs = x0 + t * P;
+        const x = xs < 0 ? -xs : xs;
+        const mi = x | 0;
+        const v = mi >= tmax ? 0 : table[mi] + (x - mi) * (table[mi + 1] - table[mi]);
+        wm[base + t] = v;
+        sum += v;
+      }
+      invs[i] = 1 / sum;
+      const first = j0 - this.bufStart;
+      firsts[i] = first;
+      if (first < 0 || first + H2 - 1 > last) edge = true;
+    }
     const C = this.channels;
     const cap = this.cap;
-    const first = j0 - this.bufStart;
-    const last = this.len - 1;
-    if (first >= 0 && first + 2 * H - 1 <= last) {
-      for (let c = 0; c < C; c++) {
-        const base = c * cap + first;
+    const buf = this.buf;
+    for (let c = 0; c < C; c++) {
+      const cb = c * cap;
+      const ob = outOffset + c * outStride;
+      for (let i = 0; i < m; i++) {
+        const wb = i * H2;
+        const first = firsts[i];
         let acc = 0;
-        for (let t = 0; t < 2 * H; t++) acc += w[t] * this.buf[base + t];
-        out[outOffset + c * outStride] = acc * inv;
-      }
-    } else {
-      // Segment edge: repeat the first / last held sample. (Indices below bufStart were dropped only
-      // if no future output needs them, so the clamp there is the segment's true start.)
-      for (let c = 0; c < C; c++) {
-        const base = c * cap;
-        let acc = 0;
-        for (let t = 0; t < 2 * H; t++) {
-          let i = first + t;
-          if (i < 0) i = 0;
-          else if (i > last) i = last;
-          acc += w[t] * this.buf[base + i];
+        if (!edge || (first >= 0 && first + H2 - 1 <= last)) {
+          // Four independent accumulators: one add chain would wait on each add's latency. H2 is
+          // even; a remainder of 2 is handled after the loop.
+          const ib = cb + first;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          let t = 0;
+          for (; t + 3 < H2; t += 4) {
+            a0 += wm[wb + t] * buf[ib + t];
+            a1 += wm[wb + t + 1] * buf[ib + t + 1];
+            a2 += wm[wb + t + 2] * buf[ib + t + 2];
+            a3 += wm[wb + t + 3] * buf[ib + t + 3];
+          }
+          for (; t < H2; t++) a0 += wm[wb + t] * buf[ib + t];
+          acc = a0 + a1 + (a2 + a3);
+        } else {
+          // Segment edge: repeat the first / last held sample. (Samples below bufStart are dropped
+          // only once no future output needs them, so a clamp at 0 is the segment's true start.)
+          for (let t = 0; t < H2; t++) {
+            let j = first + t;
+            if (j < 0) j = 0;
+            else if (j > last) j = last;
+            acc += wm[wb + t] * buf[cb + j];
+          }
         }
-        out[outOffset + c * outStride] = acc * inv;
+        out[ob + i] = acc * invs[i];
       }
     }
   }

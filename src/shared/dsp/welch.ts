@@ -71,6 +71,46 @@ export class Welch {
     return nseg;
   }
 
+  /**
+   * One-sided periodogram (one Welch segment, same scaling) of a[ao, ao + nperseg) into outA and,
+   * when b is given, of b[bo, …) into outB — both from one complex FFT of (a + i·b).
+   */
+  segmentPair(a: ArrayLike<number>, ao: number, outA: Float64Array, b: ArrayLike<number> | null, bo: number, outB: Float64Array | null): void {
+    const L = this.nperseg;
+    const { re, im, win } = this;
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < L; i++) ma += a[ao + i];
+    ma /= L;
+    if (b) {
+      for (let i = 0; i < L; i++) mb += b[bo + i];
+      mb /= L;
+    }
+    for (let i = 0; i < L; i++) {
+      re[i] = (a[ao + i] - ma) * win[i];
+      im[i] = b ? (b[bo + i] - mb) * win[i] : 0;
+    }
+    this.plan.transform(re, im);
+    const half = L / 2;
+    const scale = this.winScale / 4; // |(Z[k] ± conj Z[L−k]) / 2|² carries a factor 1/4
+    for (let k = 0; k <= half; k++) {
+      const zr = re[k];
+      const zi = im[k];
+      const j = (L - k) % L;
+      const wr = re[j];
+      const wi = im[j];
+      const f = k === 0 || k === half ? scale : 2 * scale;
+      const ar = zr + wr;
+      const ai = zi - wi;
+      outA[k] = (ar * ar + ai * ai) * f;
+      if (outB) {
+        const br = zi + wi;
+        const bi = zr - wr;
+        outB[k] = (br * br + bi * bi) * f;
+      }
+    }
+  }
+
   /** PSD of x (signal unit²/Hz). */
   psd(x: ArrayLike<number>): Psd {
     const acc = new Float64Array(this.freqHz.length);

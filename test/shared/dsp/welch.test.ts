@@ -33,6 +33,28 @@ describe('FFT', () => {
   });
 });
 
+describe('Welch.segmentPair', () => {
+  test('two channels from one complex FFT equal two single-channel periodograms', () => {
+    const w = new Welch(200, 256);
+    const a = signal(256, 200);
+    const b = signal(300, 200).slice(44).map((v, i) => v * 0.5 + i);
+    const pa = new Float64Array(129);
+    const pb = new Float64Array(129);
+    w.segmentPair(a, 0, pa, b, 0, pb);
+    const ra = new Float64Array(129);
+    const rb = new Float64Array(129);
+    w.accumulate(a, 0, 256, ra);
+    w.accumulate(b, 0, 256, rb);
+    for (let k = 0; k < 129; k++) {
+      assert.ok(Math.abs(pa[k] - ra[k]) <= 1e-9 * Math.max(1, ra[k]), `a bin ${k}`);
+      assert.ok(Math.abs(pb[k] - rb[k]) <= 1e-9 * Math.max(1, rb[k]), `b bin ${k}`);
+    }
+    const single = new Float64Array(129);
+    w.segmentPair(a, 0, single, null, 0, null);
+    for (let k = 0; k < 129; k++) assert.ok(Math.abs(single[k] - ra[k]) <= 1e-9 * Math.max(1, ra[k]));
+  });
+});
+
 describe('Welch PSD vs scipy.signal.welch', { skip: !hasPython && 'needs /usr/bin/python3 with scipy' }, () => {
   test('nperseg 256, 50 % overlap, Hann, constant detrend, density', () => {
     const fs = 200;

@@ -1,0 +1,240 @@
+// Per-channel signal quality. Statistics are gathered per short block of 200 Hz samples (one hop,
+// typically 1 s) and summed over the blocks of a window, so overlapping windows share the work:
+// each block's spectrum is computed once, not once per window that contains it.
+//
+// A block's statistics per channel (BLOCK_FIELDS values):
+//   n, Σ conditioned, Σ conditioned², max |conditioned|, samples at the rails, samples in plateaus at
+//   the block's extreme, power at mains ± 1 Hz, power 1–45 Hz (both from the raw — resampled but not
+//   filtered — signal, linearly detrended, Hann-windowed), raw min, raw max.
+import type { ChannelQuality, QualityFlag } from '../window.types';
+import { fftPlan, nextPow2 } from './fft';
+
+export const BLOCK_FIELDS = 10;
+export const F_N = 0;
+export const F_SUM = 1;
+export const F_SUMSQ = 2;
+export const F_MAXABS = 3;
+export const F_RAIL = 4;
+export const F_PINNED = 5;
+export const F_LINE = 6;
+export const F_BAND = 7;
+export const F_MIN = 8;
+export const F_MAX = 9;
+
+export const LINE_HALF_WIDTH_HZ = 1;
+export const PHYSIO_BAND_HZ: readonly [number, number] = [1, 45];
+/** |raw| at or beyond this fraction of ChannelInfo.rangeUv counts as railed. */
+export const RAIL_FRACTION_OF_RANGE = 0.98;
+/** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
+export const PLATEAU_MIN = 4;
+
+export interface QualityThresholds {
+  flatRmsUv: number;
+  maxRmsUv: number;
+  maxAbsUv: number;
+  railedFraction: number;
+  lineNoiseRatio: number;
+}
+
+/** Computes block statistics; holds FFT scratch so that analysing allocates nothing. */
+export class BlockAnalyzer {
+  readonly rateHz: number;
+  readonly mainsHz: number;
+  private n = 0;
+  private nfft = 0;
+  private re = new Float64Array(0);
+  private im = new Float64Array(0);
+  private win = new Float64Array(0);
+
+  constructor(rateHz: number, mainsHz: number) {
+    this.rateHz = rateHz;
+    this.mainsHz = mainsHz;
+  }
+
+  private prepare(n: number): void {
+    if (n === this.n) return;
+    this.n = n;
+    this.nfft = nextPow2(Math.max(n, 16));
+    this.re = new Float64Array(this.nfft);
+    this.im = new Float64Array(this.nfft);
+    this.win = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  }
+
+  /**
+   * Statistics of samples [offset, offset + n) of each channel of planar `raw` / `cond` (channel c
+   * at c·stride), written to out[outOffset + c·BLOCK_FIELDS …].
+   */
+  analyze(raw: Float64Array, cond: Float64Array, channels: number, stride: number, offset: number, n: number, rangeUv: ArrayLike<number>, out: Float64Array, outOffset: number): void {
+    this.prepare(n);
+    for (let c = 0; c < channels; c++) {
+      const o = outOffset + c * BLOCK_FIELDS;
+      const b = c * stride + offset;
+      let sum = 0;
+      let sumsq = 0;
+      let maxAbs = 0;
+      let mn = Infinity;
+      let mx = -Infinity;
+      let rail = 0;
+      const rl = rangeUv[c] > 0 ? rangeUv[c] * RAIL_FRACTION_OF_RANGE : Infinity;
+      for (let i = b; i < b + n; i++) {
+        const x = cond[i];
+        sum += x;
+        sumsq += x * x;
+        const ax = x < 0 ? -x : x;
+        if (ax > maxAbs) maxAbs = ax;
+        const r = raw[i];
+        if (r < mn) mn = r;
+        if (r > mx) mx = r;
+        if (r >= rl || r <= -rl) rail++;
+      }
+      // Pinned: samples in plateaus of ≥ PLATEAU_MIN consecutive samples at the block's max or min.
+      // A moving signal touches its extremes in isolated samples; a saturated amplifier sits there.
+      let pinned = 0;
+      if (mx - mn > 1) {
+        const eMax = 1e-6 * Math.max(1, Math.abs(mx));
+        const eMin = 1e-6 * Math.max(1, Math.abs(mn));
+        let run = 0;
+        for (let i = b; i <= b + n; i++) {
+          const at = i < b + n && (mx - raw[i] <= eMax || raw[i] - mn <= eMin);
+          if (at) run++;
+          else {
+            if (run >= PLATEAU_MIN) pinned += run;
+            run = 0;
+          }
+        }
+      }
+      out[o + F_N] = n;
+      out[o + F_SUM] = sum;
+      out[o + F_SUMSQ] = sumsq;
+      out[o + F_MAXABS] = maxAbs;
+      out[o + F_RAIL] = rail;
+      out[o + F_PINNED] = pinned;
+      out[o + F_MIN] = mn;
+      out[o + F_MAX] = mx;
+    }
+    // Spectra two channels at a time: one complex FFT of (a + i·b) gives both real transforms.
+    for (let c = 0; c < channels; c += 2) {
+      const pair = c + 1 < channels;
+      this.loadDetrended(raw, c * stride + offset, n, this.re);
+      if (pair) this.loadDetrended(raw, (c + 1) * stride + offset, n, this.im);
+      else this.im.fill(0);
+      fftPlan(this.nfft).transform(this.re, this.im);
+      const [la, ba, lb, bb] = this.powers(pair);
+      out[outOffset + c * BLOCK_FIELDS + F_LINE] = la;
+      out[outOffset + c * BLOCK_FIELDS + F_BAND] = ba;
+      if (pair) {
+        out[outOffset + (c + 1) * BLOCK_FIELDS + F_LINE] = lb;
+        out[outOffset + (c + 1) * BLOCK_FIELDS + F_BAND] = bb;
+      }
+    }
+  }
+
+  /** Linear detrend (least squares) and Hann window of x[b, b+n) into dst, zero-padded to nfft. */
+  private loadDetrended(x: Float64Array, b: number, n: number, dst: Float64Array): void {
+    let sx = 0;
+    let sxt = 0;
+    const tMean = (n - 1) / 2;
+    for (let i = 0; i < n; i++) {
+      sx += x[b + i];
+      sxt += (i - tMean) * x[b + i];
+    }
+    const mean = sx / n;
+    const varT = (n * (n * n - 1)) / 12;
+    const slope = varT > 0 ? sxt / varT : 0;
+    for (let i = 0; i < n; i++) dst[i] = (x[b + i] - mean - slope * (i - tMean)) * this.win[i];
+    dst.fill(0, n);
+  }
+
+  /** Line and band power of the one or two channels packed in re/im. */
+  private powers(pair: boolean): [number, number, number, number] {
+    const N = this.nfft;
+    const df = this.rateHz / N;
+    let la = 0;
+    let ba = 0;
+    let lb = 0;
+    let bb = 0;
+    const lineLo = this.mainsHz - LINE_HALF_WIDTH_HZ;
+    const lineHi = this.mainsHz + LINE_HALF_WIDTH_HZ;
+    for (let k = 1; k < N / 2; k++) {
+      const f = k * df;
+      const inLine = f >= lineLo && f <= lineHi;
+      const inBand = f >= PHYSIO_BAND_HZ[0] && f <= PHYSIO_BAND_HZ[1];
+      if (!inLine && !inBand) continue;
+      const zr = this.re[k];
+      const zi = this.im[k];
+      const wr = this.re[N - k];
+      const wi = this.im[N - k];
+      // A = (Z[k] + conj Z[N-k]) / 2, B = (Z[k] − conj Z[N-k]) / 2i
+      const ar = (zr + wr) / 2;
+      const ai = (zi - wi) / 2;
+      const pa = ar * ar + ai * ai;
+      let pb = 0;
+      if (pair) {
+        const br = (zi + wi) / 2;
+        const bi = -(zr - wr) / 2;
+        pb = br * br + bi * bi;
+      }
+      if (inLine) {
+        la += pa;
+        lb += pb;
+      }
+      if (inBand) {
+        ba += pa;
+        bb += pb;
+      }
+    }
+    return [la, ba, lb, bb];
+  }
+}
+
+/** Adds block statistics `src` (one channel) into the aggregate `acc` (one channel). */
+export function addBlockStats(acc: Float64Array, accOffset: number, src: Float64Array, srcOffset: number): void {
+  acc[accOffset + F_N] += src[srcOffset + F_N];
+  acc[accOffset + F_SUM] += src[srcOffset + F_SUM];
+  acc[accOffset + F_SUMSQ] += src[srcOffset + F_SUMSQ];
+  acc[accOffset + F_MAXABS] = Math.max(acc[accOffset + F_MAXABS], src[srcOffset + F_MAXABS]);
+  acc[accOffset + F_RAIL] += src[srcOffset + F_RAIL];
+  acc[accOffset + F_PINNED] += src[srcOffset + F_PINNED];
+  acc[accOffset + F_LINE] += src[srcOffset + F_LINE];
+  acc[accOffset + F_BAND] += src[srcOffset + F_BAND];
+  acc[accOffset + F_MIN] = Math.min(acc[accOffset + F_MIN], src[srcOffset + F_MIN]);
+  acc[accOffset + F_MAX] = Math.max(acc[accOffset + F_MAX], src[srcOffset + F_MAX]);
+}
+
+/** An empty aggregate (min/max at their identities). */
+export function clearBlockStats(acc: Float64Array, offset: number): void {
+  acc.fill(0, offset, offset + BLOCK_FIELDS);
+  acc[offset + F_MIN] = Infinity;
+  acc[offset + F_MAX] = -Infinity;
+}
+
+/** Verdict on one channel from aggregated statistics. `expected` samples the span should hold. */
+export function channelQuality(label: string, acc: Float64Array, o: number, expected: number, t: QualityThresholds | null): ChannelQuality {
+  const n = acc[o + F_N];
+  if (n === 0) return { label, score: 0, flags: ['missing'], rmsUv: 0, lineNoiseRatio: 0 };
+  const rms = Math.sqrt(acc[o + F_SUMSQ] / n);
+  const band = acc[o + F_BAND];
+  const line = acc[o + F_LINE];
+  const lineNoiseRatio = band > 0 ? line / band : line > 0 ? Infinity : 0;
+  const flags: QualityFlag[] = [];
+  let score = 1;
+  if (n < expected) {
+    flags.push('missing');
+    score *= n / expected;
+  }
+  if (t) {
+    if (rms < t.flatRmsUv) flags.push('flat');
+    if ((acc[o + F_RAIL] + acc[o + F_PINNED]) / n >= t.railedFraction) flags.push('railed');
+    if (rms > t.maxRmsUv || acc[o + F_MAXABS] > t.maxAbsUv) {
+      flags.push('implausible');
+      score *= 0.2;
+    }
+    if (lineNoiseRatio > t.lineNoiseRatio) {
+      flags.push('line-noise');
+      score *= 0.5;
+    }
+    if (flags.includes('flat') || flags.includes('railed')) score = 0;
+  }
+  return { label, score, flags, rmsUv: rms, lineNoiseRatio };
+}

@@ -1,0 +1,49 @@
+// Channel order of a window's modality block: which stream channel fills which row.
+import type { StreamInfo } from '../stream.types';
+import type { MontageSpec } from './pipeline.types';
+
+/** The 19-channel 10-20 order CBraMod was pretrained on (../shared/MODEL.md §1), old T3/T4/T5/T6 names. */
+export const TEN_TWENTY_19 = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'] as const;
+
+/** 10-10 names of the same electrodes. */
+const ALIASES: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
+
+/**
+ * Canonical key of an electrode label: case-folded, without an 'EEG ' prefix or a reference
+ * suffix ('-REF', '-LE', '-A1', '-A2', '-M1', '-AVG'), with 10-10 aliases mapped to 10-20 names.
+ * 'EEG Fp1-REF', 'FP1' and 'fp1' are the same electrode.
+ */
+export function electrodeKey(label: string): string {
+  let s = label.trim().toUpperCase();
+  s = s.replace(/^EEG[\s_:-]*/, '');
+  s = s.replace(/[-_](REF|LE|AR|A1|A2|M1|M2|AVG|CZ)$/, '');
+  return (ALIASES[s] ?? s).toUpperCase();
+}
+
+export interface MontageSlot {
+  label: string;
+  /** Where the samples come from; null when no stream has this electrode. */
+  source: { streamId: string; channel: number } | null;
+}
+
+/**
+ * Resolves a montage over the streams of one modality (given in any order; 'device' order is by
+ * stream id, then channel order as delivered). Returns the rows of the block in order.
+ */
+export function resolveMontage(spec: MontageSpec, streams: StreamInfo[]): MontageSlot[] {
+  const sorted = [...streams].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byKey = new Map<string, { streamId: string; channel: number }>();
+  for (const s of sorted) {
+    s.channels.forEach((ch, i) => {
+      const k = electrodeKey(ch.label);
+      if (!byKey.has(k)) byKey.set(k, { streamId: s.id, channel: i });
+    });
+  }
+  const device = (): MontageSlot[] => sorted.flatMap((s) => s.channels.map((ch, i) => ({ label: ch.label, source: { streamId: s.id, channel: i } })));
+  if (spec === 'device') return device();
+  if (spec === 'auto') {
+    const all = TEN_TWENTY_19.every((l) => byKey.has(electrodeKey(l)));
+    return all ? TEN_TWENTY_19.map((l) => ({ label: l, source: byKey.get(electrodeKey(l)) ?? null })) : device();
+  }
+  return spec.map((l) => ({ label: l, source: byKey.get(electrodeKey(l)) ?? null }));
+}

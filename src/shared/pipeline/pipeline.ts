@@ -1,0 +1,165 @@
+// The pipeline: streams in, conditioned samples, gaps, windows and features out.
+//
+//   push(chunk) ──► StreamConditioner (per stream) ──► conditioned blocks ─┬─► Windower ──► windows, quality
+//                                                                          └─► FeatureExtractor ──► heart, eeg
+//
+// Pure and deterministic: the output is a function of the sequence of calls (setStreams, push,
+// sourceGap, removeDevice, reconfigure) and their arguments, including each chunk's hostTime. No
+// clock is read, nothing is random. The live hub and a replayed session drive the same class; the
+// same call sequence gives bit-identical output. Callbacks run synchronously inside the call.
+import type { Gap, SampleChunk, StreamInfo } from '../stream.types';
+import type { ConditionedBlock } from '../window.types';
+import { MODEL_RATE_HZ } from '../window.types';
+import type { PipelineConfig, PipelineEvents, StreamClockState } from './pipeline.types';
+import { resolvePipelineConfig, type PipelineConfigPatch } from './pipeline-config';
+import { StreamConditioner } from './stream-conditioner';
+import { Windower } from './windower';
+import { FeatureExtractor } from './features';
+
+export class Pipeline {
+  private cfg: PipelineConfig;
+  private readonly events: PipelineEvents;
+  private readonly devices = new Map<string, StreamInfo[]>();
+  private readonly conditioners = new Map<string, StreamConditioner>();
+  private windower: Windower;
+  private features: FeatureExtractor | null;
+  private frontier = -Infinity;
+  private acceptedSinceAdvance = false;
+
+  constructor(config: PipelineConfigPatch = {}, events: PipelineEvents = {}) {
+    this.cfg = resolvePipelineConfig(config);
+    this.events = events;
+    this.windower = this.makeWindower();
+    this.features = this.makeFeatures();
+  }
+
+  get config(): PipelineConfig {
+    return this.cfg;
+  }
+
+  /** Announces (or replaces) a device's streams. A replaced stream restarts from scratch. */
+  setStreams(deviceId: string, infos: StreamInfo[]): void {
+    for (const info of infos) {
+      if (info.deviceId !== deviceId) throw new RangeError(`stream ${info.id} belongs to device ${info.deviceId}, not ${deviceId}`);
+      if (!(info.nominalRateHz > 0) || info.channels.length === 0) throw new RangeError(`stream ${info.id} needs a positive rate and at least one channel`);
+    }
+    const old = this.devices.get(deviceId) ?? [];
+    for (const o of old) if (!infos.some((i) => i.id === o.id && sameInfo(i, o))) this.dropStream(o.id);
+    this.devices.set(deviceId, infos);
+    for (const info of infos) {
+      const c = this.conditioners.get(info.id);
+      if (c && sameInfo(c.info, info)) continue;
+      if (c) this.dropStream(info.id);
+      this.conditioners.set(info.id, this.makeConditioner(info));
+    }
+    this.syncStreams();
+  }
+
+  removeDevice(deviceId: string): void {
+    const old = this.devices.get(deviceId);
+    if (!old) return;
+    for (const o of old) this.dropStream(o.id);
+    this.devices.delete(deviceId);
+    this.syncStreams();
+  }
+
+  streams(): StreamInfo[] {
+    return [...this.devices.values()].flat();
+  }
+
+  stream(id: string): StreamInfo | undefined {
+    return this.conditioners.get(id)?.info;
+  }
+
+  push(chunk: SampleChunk): void {
+    const c = this.conditioners.get(chunk.streamId);
+    if (!c) {
+      this.events.problem?.({ streamId: chunk.streamId, deviceId: '', code: 'bad-frame', message: `chunk for unknown stream '${chunk.streamId}' dropped`, time: chunk.hostTime, dropped: true });
+      return;
+    }
+    this.acceptedSinceAdvance = false;
+    c.push(chunk);
+    // Windows are due-checked once the chunk's samples are in, and only for accepted chunks, so a
+    // replay of the accepted chunks alone reaches the same decisions.
+    if (this.acceptedSinceAdvance) this.windower.advance(this.frontier);
+  }
+
+  /** A gap the source announced itself (device dropped, paused): the stream's next chunk starts a new segment. */
+  sourceGap(gap: Gap): void {
+    this.conditioners.get(gap.streamId)?.breakSegment();
+  }
+
+  /** New configuration: every stream restarts (as after a gap); windows continue in sequence. */
+  reconfigure(patch: PipelineConfigPatch): void {
+    const next = resolvePipelineConfig(patch, this.cfg);
+    for (const id of [...this.conditioners.keys()]) this.dropStream(id);
+    this.cfg = next;
+    this.windower = this.makeWindower(this.windower.nextSeq);
+    this.features = this.makeFeatures();
+    for (const info of this.streams()) this.conditioners.set(info.id, this.makeConditioner(info));
+    this.syncStreams();
+  }
+
+  /** Clock and segment state of every stream (device panel, recorder). */
+  states(): StreamClockState[] {
+    return [...this.conditioners.values()].map((c) => c.state());
+  }
+
+  private dropStream(id: string): void {
+    const c = this.conditioners.get(id);
+    if (!c) return;
+    c.finish();
+    this.conditioners.delete(id);
+  }
+
+  private syncStreams(): void {
+    const infos = this.streams();
+    this.windower.setStreams(infos);
+    this.features?.setStreams(infos);
+  }
+
+  private makeWindower(firstSeq = 0): Windower {
+    return new Windower(this.cfg, { window: (w) => this.events.window?.(w), quality: (q) => this.events.quality?.(q) }, firstSeq);
+  }
+
+  private makeFeatures(): FeatureExtractor | null {
+    if (!this.cfg.features.enabled) return null;
+    return new FeatureExtractor(this.cfg, { heart: (f) => this.events.heart?.(f), eeg: (f) => this.events.eeg?.(f) });
+  }
+
+  private makeConditioner(info: StreamInfo): StreamConditioner {
+    const id = info.id;
+    const labels = info.channels.map((c) => c.label);
+    return new StreamConditioner(info, this.cfg, {
+      problem: (code, message, time, dropped) => this.events.problem?.({ streamId: id, deviceId: info.deviceId, code, message, time, dropped }),
+      accepted: (chunk) => {
+        this.events.accepted?.(chunk, info);
+        if (chunk.hostTime > this.frontier) this.frontier = chunk.hostTime;
+        this.acceptedSinceAdvance = true;
+      },
+      gap: (gap) => this.events.gap?.(gap),
+      segmentStart: (k0) => {
+        this.windower.segmentStart(id, k0);
+        this.features?.segmentStart(id, k0);
+      },
+      samples: (k0, n, cond, raw, stride) => {
+        if (this.events.conditioned) {
+          const data = new Float32Array(labels.length * n);
+          for (let c = 0; c < labels.length; c++) for (let i = 0; i < n; i++) data[c * n + i] = cond[c * stride + i];
+          const block: ConditionedBlock = { streamId: id, modality: info.modality, channels: labels, startTime: k0 / MODEL_RATE_HZ, rateHz: MODEL_RATE_HZ, count: n, data };
+          this.events.conditioned(block);
+        }
+        this.windower.samples(id, k0, n, cond, raw, stride);
+        this.features?.samples(id, k0, n, cond, stride);
+      },
+      segmentEnd: (kEnd) => {
+        this.windower.segmentEnd(id, kEnd);
+        this.features?.segmentEnd(id, kEnd);
+      },
+    });
+  }
+}
+
+function sameInfo(a: StreamInfo, b: StreamInfo): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}

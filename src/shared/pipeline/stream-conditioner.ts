@@ -1,0 +1,304 @@
+// One stream's path from raw chunks to 200 Hz conditioned samples on the host-clock grid.
+//
+//   chunk → shape check → arrival-time check → continuity check on the device clock
+//         → (gap? end the segment, mark it) → NaN repair → accepted
+//         → clock model (device → host) and device time-base (sample index → device time)
+//         → band-limited resampling at the host grid points k/200 → causal filters → samples out
+//
+// A SEGMENT is a run of chunks whose device times follow on from each other. Data is never
+// carried across a segment boundary: the resampler and the filters restart (the filters from the
+// steady state of the new segment's first sample), and the output grid resumes after the gap.
+// Everything here is a function of the chunk sequence (including each chunk's hostTime): no clock
+// is read, so replaying the same chunks gives the same samples, bit for bit.
+import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
+import type { DeviceProblemCode } from '../device.types';
+import { MODEL_RATE_HZ } from '../window.types';
+import { ClockModel } from './clock-model';
+import { Resampler, designResampleKernel } from '../dsp/resampler';
+import { SosFilterBank } from '../dsp/sos-filter';
+import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
+import type { Sos } from '../dsp/dsp.types';
+import type { FilterConfig, PipelineConfig, StreamClockState } from './pipeline.types';
+import { checkChunkShape, repairNonFinite } from './validate';
+
+export interface ConditionerSink {
+  problem(code: DeviceProblemCode, message: string, time: number, dropped: boolean): void;
+  accepted(chunk: SampleChunk): void;
+  gap(gap: Gap): void;
+  /** A new segment starts; its first output is grid index k0 (time k0 / 200). */
+  segmentStart(k0: number): void;
+  /**
+   * n output samples starting at grid index k0: conditioned (filtered) and raw (resampled, not
+   * filtered), planar with `stride` values per channel. Valid only during the call.
+   */
+  samples(k0: number, n: number, conditioned: Float64Array, raw: Float64Array, stride: number): void;
+  /** The current segment ended; kEnd is one past its last output. */
+  segmentEnd(kEnd: number): void;
+}
+
+/** The cascade for one modality at the model rate, or null when it filters nothing. */
+export function designConditioningFilter(f: FilterConfig, fs = MODEL_RATE_HZ): Sos | null {
+  const parts: Sos[] = [];
+  if (f.highpassHz !== null && f.lowpassHz !== null) parts.push(designButterworth(f.order, [f.highpassHz, f.lowpassHz], 'bandpass', fs));
+  else if (f.highpassHz !== null) parts.push(designButterworth(f.order, f.highpassHz, 'highpass', fs));
+  else if (f.lowpassHz !== null) parts.push(designButterworth(f.order, f.lowpassHz, 'lowpass', fs));
+  for (const n of f.notchHz) parts.push(designNotch(n, f.notchQ, fs));
+  return parts.length > 0 ? concatSos(...parts) : null;
+}
+
+/** Time constant (device seconds) of the sample-period estimate's forgetting. */
+const PERIOD_MEMORY_SEC = 30;
+/** The period estimate stays within this fraction of nominal. */
+const PERIOD_LIMIT = 0.05;
+
+const fmtMs = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+
+export class StreamConditioner {
+  readonly info: StreamInfo;
+  private readonly cfg: PipelineConfig;
+  private readonly sink: ConditionerSink;
+  private readonly nch: number;
+  private readonly latency: number;
+  private readonly nominalPeriod: number;
+  readonly clock: ClockModel;
+  private readonly resampler: Resampler;
+  private readonly filter: SosFilterBank | null;
+  private readonly hold: Float64Array;
+
+  // Device time-base: device time of segment sample j = d0 + period · j.
+  private period: number;
+  private sumDd = 0;
+  private sumDj = 0;
+  private d0Sum = 0;
+  private d0W = 0;
+  private d0 = 0;
+  private segActive = false;
+  private segIndex = 0;
+  private lastStart = 0;
+  private lastCount = 0;
+  /** Device time just after the last accepted sample (for clock-reset checks after a break). */
+  private lastDevEnd = -Infinity;
+  private lastHost = -Infinity;
+  private filterPrimed = false;
+
+  // Output grid.
+  private nextK = 0;
+  private lastK = -Infinity;
+  private uList = new Float64Array(256);
+  private raw = new Float64Array(0);
+  private cond = new Float64Array(0);
+
+  private nSegments = 0;
+  private nGaps = 0;
+
+  constructor(info: StreamInfo, cfg: PipelineConfig, sink: ConditionerSink) {
+    this.info = info;
+    this.cfg = cfg;
+    this.sink = sink;
+    this.nch = info.channels.length;
+    this.latency = info.latencySec ?? 0;
+    this.nominalPeriod = 1 / info.nominalRateHz;
+    this.period = this.nominalPeriod;
+    this.clock = new ClockModel(cfg.clock);
+    this.resampler = new Resampler(this.nch, designResampleKernel(info.nominalRateHz, MODEL_RATE_HZ, cfg.resampler));
+    const sos = designConditioningFilter(cfg.filters[info.modality]);
+    this.filter = sos ? new SosFilterBank(sos, this.nch) : null;
+    this.hold = new Float64Array(this.nch);
+  }
+
+  /** Samples of look-ahead the resampler needs (its half-width), in seconds: the conditioned latency. */
+  get lookaheadSec(): number {
+    return this.resampler.kernel.halfWidth / this.info.nominalRateHz;
+  }
+
+  push(input: SampleChunk): void {
+    const shape = checkChunkShape(input, this.info);
+    if (shape) {
+      this.sink.problem(shape.code, `${shape.message}; chunk dropped`, Number.isFinite(input.hostTime) ? input.hostTime : this.lastHost, true);
+      return;
+    }
+    let h = input.hostTime;
+    if (h < this.lastHost) {
+      this.sink.problem('time-backwards', `arrival time went back ${fmtMs(this.lastHost - h)} (a source stamping bug); the previous arrival time is used`, this.lastHost, false);
+      h = this.lastHost;
+    }
+    const hArr = h - this.latency;
+    const d = input.deviceTime;
+    const n = input.count;
+    const P = this.period;
+    const dEnd = d + (n - 1) * P;
+
+    let startSegment = !this.segActive;
+    let reanchor = !this.clock.ready;
+    let gapReason: GapReason | null = null;
+    let gapStart = 0;
+    let missing = 0;
+
+    if (this.segActive) {
+      const expected = this.d0 + P * this.segIndex;
+      const mismatch = d - expected;
+      const tol = Math.max(this.cfg.gapToleranceSamples * P, this.cfg.rateTolerance * this.lastCount * P);
+      if (mismatch < -this.cfg.clockResetBackwardsSec) {
+        this.sink.problem('time-backwards', `device clock went back ${mismatch.toFixed(3).slice(1)} s: treated as a clock reset, a gap is marked`, h, false);
+        reanchor = true;
+        startSegment = true;
+        gapReason = 'time-jump';
+        gapStart = this.clock.toHost(expected);
+      } else if (mismatch < -tol) {
+        this.sink.problem('time-backwards', `chunk starts ${fmtMs(-mismatch)} before the previous one ended (overlap or duplicate); chunk dropped`, h, true);
+        return;
+      } else if (mismatch > tol) {
+        gapStart = this.clock.toHost(expected);
+        const resid = hArr - this.clock.toHost(dEnd);
+        if (resid < -this.cfg.clockJumpToleranceSec) {
+          this.sink.problem('time-jump', `device clock jumped ahead ${mismatch.toFixed(3)} s but the data arrived on time: re-anchored, a gap is marked`, h, false);
+          reanchor = true;
+          gapReason = 'time-jump';
+        } else {
+          missing = Math.round(mismatch / P);
+          const code: DeviceProblemCode = mismatch > this.cfg.maxPacketLossSec ? 'time-jump' : 'packet-loss';
+          this.sink.problem(code, `${missing} samples (${fmtMs(mismatch)}) missing: a gap is marked`, h, false);
+          gapReason = 'packet-loss';
+        }
+        startSegment = true;
+      }
+    } else if (this.clock.ready) {
+      // First chunk after a break the source announced: is this still the same device clock?
+      const resid = hArr - this.clock.toHost(dEnd);
+      if (d < this.lastDevEnd - this.cfg.clockResetBackwardsSec || resid < -this.cfg.clockJumpToleranceSec || resid > this.cfg.maxDelaySec) {
+        this.sink.problem('time-jump', `device clock changed across the gap (arrival ${resid >= 0 ? '+' : ''}${resid.toFixed(3)} s off the model): re-anchored`, h, false);
+        reanchor = true;
+      }
+    }
+
+    if (startSegment && this.segActive) this.endSegment();
+
+    // Accepted from here on.
+    const repaired = repairNonFinite(input, this.hold);
+    if (repaired.replaced > 0) {
+      this.sink.problem('non-finite-samples', `${repaired.replaced} NaN/Inf samples replaced by the channel's last finite value`, h, false);
+    }
+    const chunk = repaired.chunk;
+    this.lastHost = h;
+    this.sink.accepted(chunk);
+
+    if (reanchor) this.clock.reanchor(dEnd, hArr);
+    else this.clock.observe(dEnd, hArr);
+
+    if (startSegment) {
+      this.segActive = true;
+      this.segIndex = 0;
+      this.d0Sum = d;
+      this.d0W = 1;
+      this.d0 = d;
+      this.resampler.reset();
+      this.filterPrimed = false;
+      this.nSegments++;
+      const k0 = Math.max(Math.ceil(this.clock.toHost(d) * MODEL_RATE_HZ), this.lastK + 1);
+      this.nextK = k0;
+      if (gapReason) {
+        this.nGaps++;
+        const end = k0 / MODEL_RATE_HZ;
+        this.sink.gap({
+          streamId: this.info.id,
+          startTime: Math.min(gapStart, end),
+          endTime: end,
+          missingSamples: gapReason === 'packet-loss' ? missing : Math.max(0, Math.round((end - gapStart) * this.info.nominalRateHz)),
+          reason: gapReason,
+        });
+      }
+      this.sink.segmentStart(k0);
+    } else {
+      // Continuous: refine the sample period and the segment's intercept.
+      const dd = d - this.lastStart;
+      const decay = Math.exp(-dd / PERIOD_MEMORY_SEC);
+      this.sumDd = this.sumDd * decay + dd;
+      this.sumDj = this.sumDj * decay + this.lastCount;
+      const p = this.sumDd / this.sumDj;
+      const lo = this.nominalPeriod * (1 - PERIOD_LIMIT);
+      const hi = this.nominalPeriod * (1 + PERIOD_LIMIT);
+      this.period = p < lo ? lo : p > hi ? hi : p;
+      this.d0Sum = this.d0Sum * decay + (d - this.period * this.segIndex);
+      this.d0W = this.d0W * decay + 1;
+      this.d0 = this.d0Sum / this.d0W;
+    }
+    this.lastStart = d;
+    this.lastCount = n;
+    this.segIndex += n;
+    this.lastDevEnd = d + n * this.period;
+
+    const H = this.resampler.kernel.halfWidth;
+    this.resampler.append(chunk.data, n, n, 0, Math.floor(this.positionOf(this.nextK)) - H + 1);
+    this.produce(this.resampler.readyUpTo);
+  }
+
+  /** A gap the source announced (device dropped, paused): the next chunk starts a new segment. */
+  breakSegment(): void {
+    if (this.segActive) this.endSegment();
+  }
+
+  /** The stream is going away: flush what is held. */
+  finish(): void {
+    if (this.segActive) this.endSegment();
+  }
+
+  state(): StreamClockState {
+    return {
+      streamId: this.info.id,
+      clock: this.clock.estimate(),
+      deviceRateHz: 1 / this.period,
+      conditionedUpTo: this.lastK === -Infinity ? NaN : this.lastK / MODEL_RATE_HZ,
+      segments: this.nSegments,
+      gaps: this.nGaps,
+    };
+  }
+
+  /** Fractional segment sample index of output grid point k under the current models. */
+  private positionOf(k: number): number {
+    return (this.clock.toDevice(k / MODEL_RATE_HZ) - this.d0) / this.period;
+  }
+
+  private endSegment(): void {
+    // Flush: outputs up to the last held sample, the right edge repeating it.
+    this.produce(this.resampler.count - 1);
+    this.segActive = false;
+    this.sink.segmentEnd(this.nextK);
+  }
+
+  private produce(limitU: number): void {
+    let m = 0;
+    for (;;) {
+      const u = this.positionOf(this.nextK + m);
+      if (!(u <= limitU)) break;
+      if (m === this.uList.length) {
+        const nu = new Float64Array(2 * m);
+        nu.set(this.uList);
+        this.uList = nu;
+      }
+      this.uList[m++] = u;
+    }
+    if (m === 0) return;
+    const C = this.nch;
+    if (this.raw.length < C * m) {
+      this.raw = new Float64Array(C * m * 2);
+      this.cond = new Float64Array(C * m * 2);
+    }
+    const raw = this.raw;
+    const cond = this.cond;
+    this.resampler.evaluateBatch(this.uList, m, raw, m);
+    cond.set(raw.subarray(0, C * m));
+    if (this.filter) {
+      if (!this.filterPrimed) {
+        const first = new Float64Array(C);
+        for (let c = 0; c < C; c++) first[c] = raw[c * m];
+        this.filter.resetSteady(first);
+      }
+      this.filter.processPlanar(cond, m, m);
+    }
+    this.filterPrimed = true;
+    const k0 = this.nextK;
+    this.nextK += m;
+    this.lastK = this.nextK - 1;
+    this.sink.samples(k0, m, cond, raw, m);
+  }
+}

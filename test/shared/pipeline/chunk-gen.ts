@@ -1,0 +1,87 @@
+// Test helper: the chunk sequence a device with its own clock would deliver. Signals are defined
+// on TRUE time (the host clock), so an event at true time T can be looked for in the windows.
+import type { ChannelInfo, Modality, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
+
+export interface DeviceSpec {
+  id: string;
+  modality: Modality;
+  rateHz: number;
+  labels: string[];
+  packet: number;
+  /** device time = deviceEpoch + (1 + driftPpm·1e-6) · (true − t0) */
+  driftPpm?: number;
+  deviceEpoch?: number;
+  latencySec?: number;
+  jitterMeanSec?: number;
+  /** Sampling rate error of the sample clock against the device's own time stamps (ppm). */
+  rateErrorPpm?: number;
+  rangeUv?: number;
+  seed?: number;
+}
+
+export function infoOf(d: DeviceSpec): StreamInfo {
+  const channels: ChannelInfo[] = d.labels.map((label) => ({ label, unit: 'uV', resolution: 0, ...(d.rangeUv ? { rangeUv: d.rangeUv } : {}) }));
+  return { id: `${d.id}/${d.modality}`, deviceId: d.id, deviceName: d.id, deviceModel: 'test', modality: d.modality, nominalRateHz: d.rateHz, channels, latencySec: d.latencySec ?? 0 };
+}
+
+export function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const T0 = 1_700_000_000; // host epoch of the tests (Unix s)
+
+/**
+ * Chunks from true time `from` to `to` (s after T0). `signal(c, tTrue)` gives channel c's µV at a
+ * true time. `drop(i)` says whether packet i is lost.
+ */
+export function generate(d: DeviceSpec, from: number, to: number, signal: (c: number, tTrue: number) => number, drop: (i: number) => boolean = () => false): SampleChunk[] {
+  const r = rng(d.seed ?? 7);
+  const drift = (d.driftPpm ?? 0) * 1e-6;
+  const epoch = d.deviceEpoch ?? 1000;
+  const sampleRate = d.rateHz * (1 + (d.rateErrorPpm ?? 0) * 1e-6);
+  const out: SampleChunk[] = [];
+  const nch = d.labels.length;
+  let lastArrival = -Infinity;
+  // sample j is taken at device time epoch + j / sampleRate, i.e. at true time t0 + (j / sampleRate) / (1 + drift)
+  const j0 = Math.ceil(from * (1 + drift) * sampleRate);
+  for (let i = 0, j = j0; ; i++, j += d.packet) {
+    const tLast = (j + d.packet - 1) / sampleRate / (1 + drift);
+    if (tLast > to) break;
+    const delay = (d.latencySec ?? 0) + -Math.log(1 - r()) * (d.jitterMeanSec ?? 0);
+    const arrival = Math.max(lastArrival, tLast + delay);
+    if (drop(i)) continue;
+    lastArrival = arrival;
+    const data = new Float32Array(nch * d.packet);
+    for (let c = 0; c < nch; c++) for (let s = 0; s < d.packet; s++) data[c * d.packet + s] = signal(c, (j + s) / sampleRate / (1 + drift));
+    out.push({ streamId: `${d.id}/${d.modality}`, deviceTime: epoch + j / sampleRate, hostTime: T0 + arrival, count: d.packet, data });
+  }
+  return out;
+}
+
+/** Merges per-device chunk lists into arrival order (stable). */
+export function interleave(...lists: SampleChunk[][]): SampleChunk[] {
+  return lists.flat().map((c, i) => ({ c, i })).sort((a, b) => a.c.hostTime - b.c.hostTime || a.i - b.i).map((x) => x.c);
+}
+
+/**
+ * A Gaussian pulse of `amp` µV centred on true time `at`. σ = 15 ms keeps it band-limited enough
+ * for a 130 Hz device to carry (its spectrum is −40 dB at 48 Hz).
+ */
+export function pulse(at: number, amp = 500, sigmaSec = 0.015): (t: number) => number {
+  return (t) => amp * Math.exp(-0.5 * ((t - at) / sigmaSec) ** 2);
+}
+
+/** The same conditioning for EEG and ECG, to measure clock alignment apart from filter group delay. */
+export const SAME_FILTERS = {
+  filters: {
+    eeg: { highpassHz: 0.5, lowpassHz: 40, order: 2, notchHz: [50], notchQ: 30 },
+    ecg: { highpassHz: 0.5, lowpassHz: 40, order: 2, notchHz: [50], notchQ: 30 },
+  },
+};
