@@ -85,3 +85,32 @@ export const SAME_FILTERS = {
     ecg: { highpassHz: 0.5, lowpassHz: 40, order: 2, notchHz: [50], notchQ: 30 },
   },
 };
+
+/**
+ * A recording as a perfectly clocked device would deliver it: `packet` samples per chunk, device
+ * time = host time − T0 + 1000, arriving with no delay. `planar` holds channels × n.
+ */
+export function chunksFromRecording(streamId: string, planar: ArrayLike<number>, channels: number, rateHz: number, packet: number): SampleChunk[] {
+  const n = planar.length / channels;
+  const out: SampleChunk[] = [];
+  for (let j = 0; j + packet <= n; j += packet) {
+    const data = new Float32Array(channels * packet);
+    for (let c = 0; c < channels; c++) for (let s = 0; s < packet; s++) data[c * packet + s] = planar[c * n + j + s];
+    out.push({ streamId, deviceTime: 1000 + j / rateHz, hostTime: T0 + (j + packet - 1) / rateHz, count: packet, data });
+  }
+  return out;
+}
+
+/** Beat matching with the standard 150 ms window (each reference beat matches at most one detection). */
+export function matchBeats(refSec: number[], detSec: number[], tolSec = 0.15): { tp: number; se: number; ppv: number } {
+  let tp = 0;
+  let j = 0;
+  for (const r of refSec) {
+    while (j < detSec.length && detSec[j] < r - tolSec) j++;
+    if (j < detSec.length && Math.abs(detSec[j] - r) <= tolSec) {
+      tp++;
+      j++;
+    }
+  }
+  return { tp, se: tp / refSec.length, ppv: detSec.length ? tp / detSec.length : 0 };
+}

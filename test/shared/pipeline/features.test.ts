@@ -1,0 +1,122 @@
+// Dashboard features through the whole pipeline (resampled to 200 Hz, conditioned): R peaks on
+// MIT-BIH 100 against 100.atr, heart rate on EEGMAT's ECG, EEG band power and spectrum.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Pipeline } from '../../../src/shared/pipeline';
+import { parseWfdbHeader, decodeWfdbSignals, parseWfdbAnnotations, WFDB_BEAT_CODES } from '../../../src/shared/formats/wfdb';
+import { importEdf } from '../../../src/shared/formats/edf';
+import { EEG_BANDS, type EegFeatures, type HeartFeatures } from '../../../src/shared/features.types';
+import type { StreamInfo } from '../../../src/shared/stream.types';
+import { chunksFromRecording, matchBeats, T0 } from './chunk-gen';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const MITDB = path.join(DATA, 'wfdb-mitdb');
+const EEGMAT = path.join(DATA, 'edf-eegmat');
+
+function info(id: string, modality: 'eeg' | 'ecg', rateHz: number, labels: string[]): StreamInfo {
+  return { id, deviceId: id.split('/')[0], deviceName: id, deviceModel: 'replay', modality, nominalRateHz: rateHz, channels: labels.map((label) => ({ label, unit: 'uV', resolution: 0 })) };
+}
+
+describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip: !existsSync(MITDB) && 'needs ../shared/data/wfdb-mitdb' }, () => {
+  test('MIT-BIH 100: Se and P+ ≥ 99 % against 100.atr; heart rate and RMSSD plausible', () => {
+    const h = parseWfdbHeader(readFileSync(path.join(MITDB, '100.hea'), 'utf8'));
+    const sig = decodeWfdbSignals(h, { '100.dat': new Uint8Array(readFileSync(path.join(MITDB, '100.dat'))) });
+    const mlii = Float32Array.from(sig.signals[0].physical, (v) => v * 1000);
+    const hearts: HeartFeatures[] = [];
+    const p = new Pipeline({}, { heart: (f) => hearts.push(f) });
+    p.setStreams('mit', [info('mit/ecg', 'ecg', 360, ['MLII'])]);
+    for (const c of chunksFromRecording('mit/ecg', mlii, 1, 360, 36)) p.push(c);
+    const peaks = hearts.flatMap((f) => f.rPeakTimes).map((t) => t - T0);
+    const ann = parseWfdbAnnotations(new Uint8Array(readFileSync(path.join(MITDB, '100.atr')))).annotations.filter((a) => WFDB_BEAT_CODES.has(a.code));
+    // The first 2 s train the thresholds; the last 0.5 s may still await a decision.
+    const ref = ann.map((a) => a.sample / 360).filter((t) => t < mlii.length / 360 - 0.5);
+    const m = matchBeats(ref, peaks);
+    assert.ok(m.se >= 0.99, `Se ${(m.se * 100).toFixed(2)} %`);
+    assert.ok(m.ppv >= 0.99, `P+ ${(m.ppv * 100).toFixed(2)} %`);
+    // Record 100: ~75 bpm sinus rhythm.
+    const hr = hearts.filter((f) => Number.isFinite(f.heartRateBpm)).map((f) => f.heartRateBpm);
+    const meanHr = hr.reduce((s, v) => s + v, 0) / hr.length;
+    assert.ok(meanHr > 70 && meanHr < 80, `mean HR ${meanHr}`);
+    const last = hearts.at(-1)!;
+    assert.ok(last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300));
+    assert.ok(last.rmssdMs > 5 && last.rmssdMs < 150, `RMSSD ${last.rmssdMs}`);
+    // Emitted once per second of data, at whole seconds of the host clock.
+    for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6);
+  });
+});
+
+describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, () => {
+  const rec = existsSync(EEGMAT) ? importEdf(new Uint8Array(readFileSync(path.join(EEGMAT, 'Subject00_1.edf'))), 'Subject00_1.edf') : null;
+
+  test('heart rate from the ECG lead is steady and physiological; EEG yields 19-ch windows in 10-20 order', () => {
+    const eegS = rec!.streams.find((s) => s.modality === 'eeg')!;
+    const ecgS = rec!.streams.find((s) => s.modality === 'ecg')!;
+    assert.equal(ecgS.channels[0].unit, 'uV');
+    const eegInfo = info('mat/eeg', 'eeg', eegS.rateHz, eegS.channels.map((c) => c.label));
+    const ecgInfo = info('mat/ecg', 'ecg', ecgS.rateHz, ecgS.channels.map((c) => c.label));
+    const hearts: HeartFeatures[] = [];
+    const eegs: EegFeatures[] = [];
+    let windows = 0;
+    let eeg19 = 0;
+    const p = new Pipeline({}, {
+      heart: (f) => hearts.push(f),
+      eeg: (f) => eegs.push(f),
+      window: (w) => {
+        windows++;
+        if (w.eeg.present && w.eeg.channels.length === 19 && w.eeg.channels[12] === 'T3') eeg19++;
+      },
+    });
+    p.setStreams('mat', [eegInfo, ecgInfo]);
+    const seconds = 60;
+    const cut = (s: typeof eegS) => {
+      const n = s.segments[0].count;
+      const m = seconds * s.rateHz;
+      const out = new Float32Array(s.channels.length * m);
+      for (let c = 0; c < s.channels.length; c++) out.set(s.segments[0].data.subarray(c * n, c * n + m), c * m);
+      return out;
+    };
+    const chunks = [...chunksFromRecording('mat/eeg', cut(eegS), eegS.channels.length, eegS.rateHz, 50), ...chunksFromRecording('mat/ecg', cut(ecgS), 1, ecgS.rateHz, 50)].sort((a, b) => a.hostTime - b.hostTime);
+    for (const c of chunks) p.push(c);
+    const hr = hearts.filter((f) => Number.isFinite(f.heartRateBpm)).map((f) => f.heartRateBpm);
+    assert.ok(hr.length > 50);
+    const mean = hr.reduce((s, v) => s + v, 0) / hr.length;
+    assert.ok(mean > 45 && mean < 110, `mean HR ${mean}`);
+    const rr = hearts.at(-1)!.rrMs;
+    const rrMean = rr.reduce((s, v) => s + v, 0) / rr.length;
+    // No missed or doubled beats: every RR within ±35 % of the mean.
+    assert.ok(rr.every((x) => Math.abs(x - rrMean) < 0.35 * rrMean), `RR ${rr.map((x) => x.toFixed(0)).join(' ')}`);
+    assert.ok(windows > 50 && eeg19 > 50, `${windows} windows, ${eeg19} with the 19-ch 10-20 montage`);
+    const last = eegs.at(-1)!;
+    assert.equal(last.bandPower.length, eegS.channels.length);
+    // Resting EEG: power falls with frequency overall (delta+theta > beta+gamma) on most channels.
+    const falling = last.bandPower.filter((bp) => bp[0] + bp[1] > bp[3] + bp[4]).length;
+    assert.ok(falling >= 15, `${falling} channels`);
+  });
+});
+
+describe('EEG band power and spectrum', () => {
+  test('a 10 Hz rhythm shows as alpha; power in µV² matches the signal variance', () => {
+    const eegs: EegFeatures[] = [];
+    const p = new Pipeline({}, { eeg: (f) => eegs.push(f) });
+    const labels = ['O1', 'O2'];
+    p.setStreams('x', [info('x/eeg', 'eeg', 250, labels)]);
+    const n = 250 * 20;
+    const planar = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      planar[i] = 20 * Math.sin((2 * Math.PI * 10 * i) / 250); // alpha, variance 200 µV²
+      planar[n + i] = 10 * Math.sin((2 * Math.PI * 20 * i) / 250); // beta, variance 50 µV²
+    }
+    for (const c of chunksFromRecording('x/eeg', planar, 2, 250, 10)) p.push(c);
+    const f = eegs.at(-1)!;
+    const alpha = EEG_BANDS.findIndex((b) => b.name === 'alpha');
+    const beta = EEG_BANDS.findIndex((b) => b.name === 'beta');
+    assert.ok(Math.abs(f.bandPower[0][alpha] - 200) < 12, `alpha ${f.bandPower[0][alpha]}`);
+    assert.ok(Math.abs(f.bandPower[1][beta] - 50) < 3, `beta ${f.bandPower[1][beta]}`);
+    assert.ok(f.bandPower[0][alpha] > 50 * f.bandPower[0][beta]);
+    assert.equal(f.spectrum.freqHz.length, 129);
+    const peak = f.spectrum.psd.indexOf(Math.max(...f.spectrum.psd));
+    assert.ok(Math.abs(f.spectrum.freqHz[peak] - 10) < 1);
+  });
+});
