@@ -57,7 +57,6 @@ export function fusedForward<T, D>(
   inputs: FusedInputs<T>,
   opts: { returnEmbedding?: boolean } = {},
 ): FusedOutputs<T> {
-  const head = new ParamTaker(ops, params.head, 'head.');
   const modalities: ModelModality[] = [];
   if (c.eeg) modalities.push('eeg');
   if (c.ecg) modalities.push('ecg');
@@ -78,7 +77,7 @@ export function fusedForward<T, D>(
       if (pres) ops.drop(pres);
       disposeRecord(ops, params[m]);
     }
-    head.finish();
+    disposeRecord(ops, params.head);
     throw new Error(`fusedForward: no input for any modality of the model (${modalities.join(', ')})`);
   }
 
@@ -90,16 +89,52 @@ export function fusedForward<T, D>(
     const { features } = cbramodEncoder(ops, enc, encParams, inputs[m]!, { prefix: `${m}.` });
     pooled[m] = poolFeatures(ops, features);
   }
+  const present: Partial<Record<ModelModality, T | null>> = {};
+  for (const m of modalities) {
+    if (pooled[m] === undefined) disposeRecord(ops, params[m]);
+    present[m] = inputs[`${m}Present`] ?? null;
+  }
+  return fusionHead(ops, c, params.head, pooled, present, opts);
+}
+
+/**
+ * The head alone, from pooled embeddings [B, dModel] per modality (what fusedForward computes from
+ * the encoders; offline training feeds cached embeddings of frozen encoders here). A modality of
+ * the model without an embedding uses its learned absent embedding; `present[m]` [B] mixes per
+ * window. Consumes the head parameters, the embeddings and the presence flags.
+ */
+export function fusionHead<T, D>(
+  ops: TensorOps<T, D>,
+  c: FusedModelConfig,
+  headParams: Record<string, T>,
+  pooled: Partial<Record<ModelModality, T>>,
+  present: Partial<Record<ModelModality, T | null>> = {},
+  opts: { returnEmbedding?: boolean } = {},
+): FusedOutputs<T> {
+  const head = new ParamTaker(ops, headParams, 'head.');
+  const modalities: ModelModality[] = [];
+  if (c.eeg) modalities.push('eeg');
+  if (c.ecg) modalities.push('ecg');
+  for (const m of ['eeg', 'ecg'] as const) {
+    if (c[m]) continue;
+    if (pooled[m] !== undefined) ops.drop(pooled[m]!);
+    if (present[m]) ops.drop(present[m]!);
+  }
+  const given = modalities.filter((m) => pooled[m] !== undefined);
+  if (given.length === 0) {
+    for (const m of modalities) if (present[m]) ops.drop(present[m]!);
+    head.finish();
+    throw new Error(`fusionHead: no embedding for any modality of the model (${modalities.join(', ')})`);
+  }
   const B = ops.dims(pooled[given[0]]!)[0];
 
   const parts: T[] = [];
   for (const m of modalities) {
     const absent = head.take(`absent_${m}`);
-    const pres = inputs[`${m}Present`];
+    const pres = present[m];
     const d = c[m]!.dModel;
     const pm = pooled[m];
     if (pm === undefined) {
-      disposeRecord(ops, params[m]);
       if (pres) ops.drop(pres);
       parts.push(ops.expand(ops.reshape(absent, [1, d]), [B, d]));
     } else if (pres) {
