@@ -5,7 +5,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
-import type { NamedBytes } from '../../shared/formats/recording.types';
+import { importRecording, type ImportOptions } from '../../shared/formats/import-recording';
+import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
 import { parseWfdbHeader, wfdbSignalFileNames } from '../../shared/formats/wfdb';
 
@@ -47,4 +48,9 @@ export async function readRecordingFiles(filePath: string, opts: { annotations?:
     }
   }
   return files;
+}
+
+/** Reads a recording file (and its companions) and imports it. */
+export async function importRecordingFile(filePath: string, opts: ImportOptions = {}): Promise<ImportedRecording> {
+  return importRecording(await readRecordingFiles(filePath), opts);
 }

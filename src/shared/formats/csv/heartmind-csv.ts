@@ -1,0 +1,190 @@
+// CSV export (and its reader): one file per stream, one row per sample, plus one file of markers.
+// Plain RFC 4180 CSV that pandas, R and spreadsheets open without options:
+//   time_s,unix_time_s,Fp1 (uV),Fp2 (uV),…      time_s from the recording's zero; unix_time_s when the start is known
+//   0,1557936053.329,61379.36,…
+// Markers: onset_s,duration_s,label,source. Values are written so that they read back exactly:
+// quantised channels to the decimals their resolution needs, float32 data to the shortest text
+// that gives the same float32.
+import { failFor, type Fail } from '../format-error';
+import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
+import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
+import { decodeUtf8, parseDecimal } from '../text';
+
+export interface CsvFile {
+  /** Suggested file name: '<base>-<stream>.csv', '<base>-markers.csv'. */
+  name: string;
+  text: string;
+}
+
+export interface CsvWriteOptions {
+  /** Base of the file names (default: the recording's file name without extension). */
+  baseName?: string;
+  /** Only this span, seconds from the recording zero: [from, to). */
+  range?: [number, number];
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'stream';
+}
+
+/** Shortest text that reads back as the same float32. */
+function float32Text(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  for (let p = 6; p <= 9; p++) {
+    const s = String(Number(v.toPrecision(p)));
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return String(v);
+}
+
+function valueFormatter(ch: ImportedChannel, data: Float32Array | Float64Array): (v: number) => string {
+  if (ch.resolution > 0) {
+    // enough decimals that round((v − offset) / resolution) comes back unchanged
+    const decimals = Math.min(12, Math.max(0, Math.ceil(-Math.log10(ch.resolution)) + 2));
+    return (v) => (Number.isFinite(v) ? String(Number(v.toFixed(decimals))) : String(v));
+  }
+  return data instanceof Float32Array ? float32Text : (v) => String(v);
+}
+
+/** Time in seconds with microsecond precision and no float noise. */
+function timeText(t: number): string {
+  return String(Math.round(t * 1e6) / 1e6);
+}
+
+export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): CsvFile[] {
+  const base = opts.baseName ?? rec.fileName.replace(/\.[^.]*$/, '');
+  const [from, to] = opts.range ?? [-Infinity, Infinity];
+  const files: CsvFile[] = [];
+  const used = new Set<string>();
+  for (const s of rec.streams) {
+    let name = `${base}-${safeName(s.name)}.csv`;
+    for (let k = 2; used.has(name); k++) name = `${base}-${safeName(s.name)}-${k}.csv`;
+    used.add(name);
+    const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(c.unit ? `${c.label} (${c.unit})` : c.label))];
+    const out: string[] = [head.join(',')];
+    for (const g of s.segments) {
+      const fmts = s.channels.map((c, k) => valueFormatter(c, g.data.subarray(k * g.count, (k + 1) * g.count)));
+      for (let i = 0; i < g.count; i++) {
+        const t = g.times ? g.times[i] : g.start + i / s.rateHz;
+        if (t < from || t >= to) continue;
+        const row = [timeText(t)];
+        if (rec.startTime !== null) row.push(String(Math.round((rec.startTime + t) * 1e6) / 1e6));
+        for (let c = 0; c < s.channels.length; c++) row.push(fmts[c](g.data[c * g.count + i]));
+        out.push(row.join(','));
+      }
+    }
+    files.push({ name, text: out.join('\n') + '\n' });
+  }
+  const marks = rec.annotations.filter((a) => a.onset >= from && a.onset < to);
+  const lines = ['onset_s,duration_s,label,source', ...marks.map((a) => [timeText(a.onset), timeText(a.duration), csvField(a.label), csvField(a.source)].join(','))];
+  files.push({ name: `${base}-markers.csv`, text: lines.join('\n') + '\n' });
+  return files;
+}
+
+/** Splits one CSV line (RFC 4180 quotes). */
+function splitCsv(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Reads one of our CSV files back: a stream file ('time_s,…') or a markers file
+ * ('onset_s,duration_s,label,source'). A stream's rate is the median step of time_s; a step more
+ * than 1.5 periods long starts a new segment.
+ */
+export function parseHeartMindCsv(input: Uint8Array | string, fileName: string): ImportedRecording {
+  const fail: Fail = failFor(fileName);
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) fail('empty', 'the file is empty');
+  const head = splitCsv(lines[0]).map((s) => s.trim());
+  const base: ImportedRecording = { fileName, format: 'csv', startTime: null, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
+  if (head[0] === 'onset_s') {
+    const anns: ImportedAnnotation[] = lines.slice(1).map((l, i) => {
+      const f = splitCsv(l);
+      const onset = parseDecimal(f[0] ?? '');
+      const duration = parseDecimal(f[1] ?? '0');
+      if (onset === null || duration === null || f.length < 3) fail('bad-data', `marker line ${i + 2} is not onset,duration,label,source`);
+      return { onset, duration, label: f[2], source: f[3] || 'csv' };
+    });
+    return { ...base, annotations: anns };
+  }
+  if (head[0] !== 'time_s') fail('not-this-format', 'not a HeartMind CSV (the first column must be time_s or onset_s)');
+  const hasUnix = head[1] === 'unix_time_s';
+  const first = hasUnix ? 2 : 1;
+  const width = head.length;
+  if (width <= first) fail('bad-header', 'no channel columns');
+  const rows = lines.length - 1;
+  const t = new Float64Array(rows);
+  const vals = new Float64Array(rows * (width - first));
+  let unix0: number | null = null;
+  for (let r = 0; r < rows; r++) {
+    const f = lines[r + 1].split(',');
+    if (f.length !== width) fail('bad-data', `line ${r + 2} has ${f.length} columns; expected ${width}`);
+    const tv = parseDecimal(f[0]);
+    if (tv === null) fail('bad-number', `line ${r + 2}: time ${JSON.stringify(f[0].slice(0, 20))} is not a number`);
+    t[r] = tv;
+    if (r === 0 && hasUnix) unix0 = parseDecimal(f[1]);
+    for (let c = first; c < width; c++) {
+      const v = Number(f[c]);
+      if (Number.isNaN(v) && f[c].trim() !== 'NaN') fail('bad-number', `line ${r + 2}, column ${c + 1} is not a number`);
+      vals[(c - first) * rows + r] = v;
+    }
+  }
+  const steps = [];
+  for (let r = 1; r < Math.min(rows, 2001); r++) steps.push(t[r] - t[r - 1]);
+  steps.sort((a, b) => a - b);
+  const period = steps.length ? steps[steps.length >> 1] : 0;
+  const rateHz = period > 0 ? Math.round((1 / period) * 1e6) / 1e6 : 0;
+  const channels: ImportedChannel[] = head.slice(first).map((h) => {
+    const m = /^(.*?)\s*\(([^()]*)\)$/.exec(h);
+    const label = m ? m[1] : h;
+    const unit = m ? m[2] : '';
+    const kind: ChannelKind = guessChannelKind(label, unit);
+    const ch: ImportedChannel = { label, unit, resolution: 0, offset: 0, kind };
+    const pos = kind === 'eeg' ? electrodePosition(label) : undefined;
+    if (pos) ch.position = pos;
+    return ch;
+  });
+  const nch = channels.length;
+  const segments: ImportedSegment[] = [];
+  let a = 0;
+  for (let r = 1; r <= rows; r++) {
+    if (r === rows || rateHz === 0 || t[r] - t[r - 1] > 1.5 * period) {
+      const count = r - a;
+      const data = new Float64Array(count * nch);
+      for (let c = 0; c < nch; c++) data.set(vals.subarray(c * rows + a, c * rows + r), c * count);
+      const seg: ImportedSegment = { start: t[a], count, data };
+      if (rateHz === 0) seg.times = t.slice(a, r);
+      segments.push(seg);
+      a = r;
+      if (rateHz === 0) break;
+    }
+  }
+  const kinds = channels.map((c) => modalityOfKind(c.kind));
+  const modality = kinds.every((k) => k === kinds[0]) ? kinds[0] : 'other';
+  const stream: ImportedStream = { name: fileName.replace(/\.csv$/i, ''), modality, rateHz, channels, segments };
+  return { ...base, startTime: unix0 !== null && rows > 0 ? unix0 - t[0] : null, streams: [stream] };
+}

@@ -1,0 +1,329 @@
+// EDF+ and BDF+ writer: an ImportedRecording (a session export builds one) to bytes that
+// independent readers open (MNE-Python, EDFbrowser, pyEDFlib). Markers go into an
+// 'EDF Annotations' / 'BDF Annotations' signal as TALs. Records with no data at all are left
+// out (EDF+D); otherwise the file is EDF+C.
+import { failFor, type Fail } from '../format-error';
+import type { ImportedRecording, ImportedStream } from '../recording.types';
+import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
+import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES } from './edf.types';
+
+export interface EdfWriteOptions {
+  /** 'edf' (16-bit) or 'bdf' (24-bit). */
+  format: 'edf' | 'bdf';
+  /** Data record length; by default the shortest of 1, 0.5, 2, 0.25, … s that holds a whole number of samples at every rate. */
+  recordDurationS?: number;
+  /** Only this span, seconds from the recording zero: [from, to). */
+  range?: [number, number];
+  /** EDF+ fields (spaces become '_'): patient code/sex/birthdate/name, recording admin code/technician/equipment. */
+  patient?: { code?: string; sex?: 'M' | 'F'; birthdate?: string; name?: string };
+  recording?: { adminCode?: string; technician?: string; equipment?: string };
+  /** Name used in error messages. */
+  fileName?: string;
+}
+
+export interface EdfWriteResult {
+  bytes: Uint8Array;
+  /** What the file could not hold exactly (streams without a regular rate, clipped values …). */
+  warnings: string[];
+}
+
+const RECORD_CANDIDATES_S = [1, 0.5, 2, 0.25, 0.2, 4, 5, 0.1, 10, 0.05, 0.04, 0.02, 0.01];
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** Shortest decimal text of at most `width` characters that is ≤ v (dir -1) or ≥ v (dir +1). */
+export function edfNumber(v: number, dir: -1 | 1, width = 8): string | null {
+  for (let d = width; d >= 0; d--) {
+    const p = 10 ** d;
+    let x = (dir < 0 ? Math.floor(v * p) : Math.ceil(v * p)) / p;
+    if (Object.is(x, -0)) x = 0;
+    // if v is already exact at this precision, keep it (floor/ceil of v·p can step past by an ulp)
+    const exact = Number(v.toFixed(d));
+    if (exact === v) x = v;
+    let s = x.toFixed(d);
+    if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+    if (s === '-0') s = '0';
+    if (s.length <= width) return s;
+  }
+  return null;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
+}
+
+function plusField(s: string | undefined): string {
+  const t = (s ?? '').trim().replace(/\s+/g, '_');
+  return t === '' ? 'X' : t.replace(/[^\x21-\x7e]/g, '?');
+}
+
+function dateParts(unix: number) {
+  const d = new Date(unix * 1000);
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
+}
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** TAL text: no control separators inside. */
+function talText(s: string): string {
+  return s.replace(/[\x00\x14\x15]/g, ' ');
+}
+
+/** Seconds as a TAL onset/duration: sign for onsets, up to 7 decimals, no exponent. */
+function talNumber(v: number, signed: boolean): string {
+  let s = v.toFixed(7).replace(/0+$/, '').replace(/\.$/, '');
+  if (s === '-0') s = '0';
+  return signed && !s.startsWith('-') ? `+${s}` : s;
+}
+
+interface OutSignal {
+  label: string;
+  transducer: string;
+  unit: string;
+  physMin: string;
+  physMax: string;
+  digMin: number;
+  digMax: number;
+  prefilter: string;
+  samplesPerRecord: number;
+  gain: number;
+  offset: number;
+  stream: ImportedStream;
+  channel: number;
+}
+
+export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWriteResult {
+  const fileName = opts.fileName ?? `${rec.fileName}.${opts.format}`;
+  const fail: Fail = failFor(fileName);
+  const warnings: string[] = [];
+  const bdf = opts.format === 'bdf';
+  const bps = bdf ? 3 : 2;
+  const [digLo, digHi] = bdf ? [-8388608, 8388607] : [-32768, 32767];
+
+  const streams = rec.streams.filter((s) => {
+    if (s.rateHz > 0) return true;
+    warnings.push(`stream ${s.name}: irregular samples cannot be stored in EDF/BDF; left out`);
+    return false;
+  });
+  if (streams.length === 0) fail('cannot-write', 'no stream with a regular sampling rate to write');
+
+  // Record duration: whole samples per record at every rate.
+  const rates = [...new Set(streams.map((s) => s.rateHz))];
+  const fits = (d: number) => rates.every((r) => Math.abs(r * d - Math.round(r * d)) < 1e-9 && Math.round(r * d) >= 1);
+  const dur = opts.recordDurationS ?? RECORD_CANDIDATES_S.find(fits);
+  if (dur === undefined || !fits(dur)) fail('cannot-write', `no data-record length holds a whole number of samples at ${rates.join(', ')} Hz`);
+  const durText = edfNumber(dur, 1);
+  if (durText === null || parseDecimal(durText) !== dur) fail('cannot-write', `record length ${dur} s does not fit the 8-character field`);
+
+  // Time span covered.
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const s of streams) for (const g of s.segments) {
+    if (g.count === 0) continue;
+    t0 = Math.min(t0, g.start);
+    t1 = Math.max(t1, g.start + g.count / s.rateHz);
+  }
+  if (opts.range) {
+    t0 = Math.max(t0, opts.range[0]);
+    t1 = Math.min(t1, opts.range[1]);
+  }
+  if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
+  const nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
+
+  // Which records hold any data (the others are left out: EDF+D).
+  const hasData = new Uint8Array(nRecords);
+  for (const s of streams) for (const g of s.segments) {
+    if (g.count === 0) continue;
+    const a = Math.max(0, Math.floor((g.start - t0) / dur + 1e-9));
+    const b = Math.min(nRecords, Math.ceil((g.start + g.count / s.rateHz - t0) / dur - 1e-9));
+    hasData.fill(1, a, Math.max(a, b));
+  }
+  const records: number[] = [];
+  for (let k = 0; k < nRecords; k++) if (hasData[k]) records.push(k);
+  const continuous = records.length === nRecords;
+
+  // Signals, with physical ranges that the 8-character fields can hold.
+  const signals: OutSignal[] = [];
+  for (const s of streams) {
+    const spr = Math.round(s.rateHz * dur);
+    s.channels.forEach((ch, c) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      let nonFinite = 0;
+      for (const g of s.segments) {
+        const d = g.data.subarray(c * g.count, (c + 1) * g.count);
+        for (let i = 0; i < d.length; i++) {
+          const v = d[i];
+          if (!Number.isFinite(v)) nonFinite++;
+          else {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+        }
+      }
+      if (nonFinite > 0) warnings.push(`${s.name}/${ch.label}: ${nonFinite} non-finite values written as 0`);
+      if (!(hi >= lo)) {
+        lo = 0;
+        hi = 0;
+      }
+      // The file's declared range, when the data lies in it and it is exact in 8 characters
+      // (a recording that came from an EDF keeps its scale), else the data's own range.
+      let pmin: string | null = null;
+      let pmax: string | null = null;
+      // (float32 data may sit a hair outside its range: half a count of slack)
+      const slack = ch.physicalRange ? (ch.physicalRange[1] - ch.physicalRange[0]) / (digHi - digLo) / 2 : 0;
+      if (ch.physicalRange && ch.physicalRange[0] - slack <= lo && ch.physicalRange[1] + slack >= hi && ch.physicalRange[1] > ch.physicalRange[0]) {
+        const a = edfNumber(ch.physicalRange[0], -1);
+        const b = edfNumber(ch.physicalRange[1], 1);
+        if (a && b && Math.abs(Number(a) - ch.physicalRange[0]) <= 1e-9 * Math.abs(ch.physicalRange[0]) && Math.abs(Number(b) - ch.physicalRange[1]) <= 1e-9 * Math.abs(ch.physicalRange[1])) [pmin, pmax] = [a, b];
+      }
+      if (pmin === null || pmax === null) {
+        if (hi === lo) {
+          lo -= 1;
+          hi += 1;
+        }
+        pmin = edfNumber(lo, -1);
+        pmax = edfNumber(hi, 1);
+      }
+      if (pmin === null || pmax === null) fail('cannot-write', `${s.name}/${ch.label}: values up to ${Math.max(Math.abs(lo), Math.abs(hi))} ${ch.unit} do not fit EDF's 8-character range fields`);
+      const pa = Number(pmin);
+      const pb = Number(pmax);
+      const gain = (pb - pa) / (digHi - digLo);
+      let label = ch.label;
+      if (label.length > 16) {
+        warnings.push(`label "${label}" cut to 16 characters`);
+        label = label.slice(0, 16);
+      }
+      signals.push({
+        label,
+        transducer: ch.transducer ?? '',
+        unit: ch.unit,
+        physMin: pmin,
+        physMax: pmax,
+        digMin: digLo,
+        digMax: digHi,
+        prefilter: ch.prefilter ?? '',
+        samplesPerRecord: spr,
+        gain,
+        offset: pa - digLo * gain,
+        stream: s,
+        channel: c,
+      });
+    });
+  }
+
+  // Annotation TALs per written record.
+  const startUnix = rec.startTime !== null ? rec.startTime + t0 : null;
+  const headerSecond = startUnix !== null ? Math.floor(startUnix) : 0;
+  const frac = startUnix !== null ? startUnix - headerSecond : 0;
+  const recordOnset = (k: number) => frac + k * dur; // seconds after the header's start time
+  const perRecord: string[][] = records.map(() => []);
+  const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
+  for (const a of anns) {
+    // the record holding the onset, or the nearest written one
+    const k = Math.floor((a.onset - t0) / dur);
+    let j = records.findIndex((r) => r >= k);
+    if (j < 0) j = records.length - 1;
+    if (j > 0 && records[j] !== k) j = Math.abs(records[j] - k) <= Math.abs(records[j - 1] - k) ? j : j - 1;
+    const onset = a.onset - t0 + frac;
+    const dur2 = a.duration > 0 ? `\x15${talNumber(a.duration, false)}` : '';
+    perRecord[j].push(`${talNumber(onset, true)}${dur2}\x14${talText(a.label)}\x14\x00`);
+  }
+  const talBytes = records.map((k, j) => encodeUtf8(`${talNumber(recordOnset(k), true)}\x14\x14\x00` + perRecord[j].join('')));
+  const annSamples = Math.max(1, Math.ceil(Math.max(...talBytes.map((b) => b.length), 1) / bps));
+
+  // Header.
+  const ns = signals.length + 1;
+  const headerBytes = EDF_HEADER_BYTES + ns * EDF_SIGNAL_HEADER_BYTES;
+  const recordBytes = (signals.reduce((a, s) => a + s.samplesPerRecord, 0) + annSamples) * bps;
+  const out = new Uint8Array(headerBytes + records.length * recordBytes);
+  let p = 0;
+  const put = (text: string, width: number) => {
+    out.set(encodeAscii(pad(text, width)), p);
+    p += width;
+  };
+  const dt = startUnix !== null ? dateParts(headerSecond) : null;
+  const pat = opts.patient ?? {};
+  const patientSex = pat.sex ?? (rec.subject.sex && /^[MF]/i.test(rec.subject.sex) ? (rec.subject.sex[0].toUpperCase() as 'M' | 'F') : undefined);
+  const patient = [plusField(pat.code ?? rec.subject.code), plusField(patientSex), plusField(pat.birthdate ?? rec.subject.birthdate), plusField(pat.name ?? rec.subject.name)].join(' ');
+  const r = opts.recording ?? {};
+  const startdate = dt ? `${two(dt.d)}-${MONTHS[dt.mo - 1]}-${dt.y}` : 'X';
+  const recording = ['Startdate', startdate, plusField(r.adminCode), plusField(r.technician), plusField(r.equipment ?? 'HeartMind')].join(' ');
+  if (bdf) {
+    out[0] = 0xff;
+    out.set(encodeAscii('BIOSEMI'), 1);
+    p = 8;
+  } else put('0', 8);
+  put(patient, 80);
+  put(recording, 80);
+  // EDF's two-digit year covers 1985-2084; outside it the EDF+ Startdate field carries the year.
+  put(dt ? `${two(dt.d)}.${two(dt.mo)}.${two(dt.y % 100)}` : '01.01.85', 8);
+  put(dt ? `${two(dt.h)}.${two(dt.mi)}.${two(dt.s)}` : '00.00.00', 8);
+  put(String(headerBytes), 8);
+  put(`${bdf ? 'BDF' : 'EDF'}+${continuous ? 'C' : 'D'}`, 44);
+  put(String(records.length), 8);
+  put(durText, 8);
+  put(String(ns), 4);
+  const annLabel = bdf ? 'BDF Annotations' : 'EDF Annotations';
+  const cols: [(s: OutSignal) => string, string, number][] = [
+    [(s) => s.label, annLabel, 16],
+    [(s) => s.transducer, '', 80],
+    [(s) => s.unit, '', 8],
+    [(s) => s.physMin, '-1', 8],
+    [(s) => s.physMax, '1', 8],
+    [(s) => String(s.digMin), String(digLo), 8],
+    [(s) => String(s.digMax), String(digHi), 8],
+    [(s) => s.prefilter, '', 80],
+    [(s) => String(s.samplesPerRecord), String(annSamples), 8],
+    [() => '', '', 32],
+  ];
+  for (const [get, ann, width] of cols) {
+    for (const s of signals) put(get(s), width);
+    put(ann, width);
+  }
+
+  // Data records.
+  let clipped = 0;
+  records.forEach((k, j) => {
+    let q = headerBytes + j * recordBytes;
+    const recStart = t0 + k * dur;
+    for (const sig of signals) {
+      const { stream, channel, samplesPerRecord: n, gain, offset } = sig;
+      const rate = stream.rateHz;
+      // The segment holding the record's first sample, then sample by sample; look again only
+      // where a segment ends inside the record.
+      let seg = -1;
+      let idx0 = 0;
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        const g0 = seg >= 0 ? stream.segments[seg] : undefined;
+        if (g0 && idx0 + i >= 0 && idx0 + i < g0.count) v = g0.data[channel * g0.count + idx0 + i];
+        else {
+          const t = recStart + i / rate;
+          seg = -1;
+          for (let m = 0; m < stream.segments.length; m++) {
+            const g = stream.segments[m];
+            const idx = Math.round((t - g.start) * rate);
+            if (idx >= 0 && idx < g.count) {
+              v = g.data[channel * g.count + idx];
+              seg = m;
+              idx0 = idx - i;
+              break;
+            }
+          }
+        }
+        if (!Number.isFinite(v)) v = 0;
+        let d = Math.round((v - offset) / gain);
+        if (d < digLo || d > digHi) {
+          clipped++;
+          d = d < digLo ? digLo : digHi;
+        }
+        out[q] = d & 0xff;
+        out[q + 1] = (d >> 8) & 0xff;
+        if (bdf) out[q + 2] = (d >> 16) & 0xff;
+        q += bps;
+      }
+    }
+    out.set(talBytes[j], q); // the rest of the annotation signal stays 0
+  });
+  if (clipped > 0) warnings.push(`${clipped} samples outside the written range were clipped`);
+  return { bytes: out, warnings };
+}

@@ -1,0 +1,2 @@
+// OpenBCI GUI raw text.
+export { parseOpenBciGui } from './openbci-gui';

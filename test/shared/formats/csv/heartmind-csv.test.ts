@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
+import { importEdf } from '../../../../src/shared/formats/edf';
+import { FormatError } from '../../../../src/shared/formats/format-error';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const skip = !existsSync(DATA) && 'needs ../shared/data';
+
+test('EEGMAT to CSV: one file per stream and one of markers; values read back as the same counts', { skip }, () => {
+  const rec = importEdf(new Uint8Array(readFileSync(path.join(DATA, 'edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
+  rec.annotations.push({ onset: 1.5, duration: 0.25, label: 'say "hi", then wait', source: 'marker' });
+  const files = writeCsv(rec);
+  assert.deepEqual(files.map((f) => f.name), ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv']);
+  const eegText = files[0].text;
+  assert.match(eegText.split('\n')[0], /^time_s,unix_time_s,EEG Fp1 \(uV\),EEG Fp2 \(uV\)/);
+  const back = parseHeartMindCsv(eegText, files[0].name);
+  const s = back.streams[0];
+  assert.equal(s.rateHz, 500);
+  assert.equal(back.startTime, rec.startTime);
+  assert.deepEqual(s.segments.map((g) => [g.start, g.count]), [[0, 31000]]);
+  const orig = rec.streams[0];
+  orig.channels.forEach((ch, c) => {
+    for (let i = 0; i < 31000; i += 13) {
+      const a = orig.segments[0].data[c * 31000 + i];
+      const b = s.segments[0].data[c * 31000 + i];
+      assert.equal(Math.round((b - ch.offset) / ch.resolution) + 0, Math.round((a - ch.offset) / ch.resolution) + 0);
+    }
+  });
+  assert.deepEqual(s.channels.slice(0, 2).map((c) => [c.label, c.unit, c.kind, c.position]), [['EEG Fp1', 'uV', 'eeg', 'Fp1'], ['EEG Fp2', 'uV', 'eeg', 'Fp2']]);
+  const marks = parseHeartMindCsv(files[2].text, files[2].name).annotations;
+  assert.deepEqual(marks.map((a) => [a.onset, a.duration, a.label]), [[0, 0, '[Total time]+62.000'], [1.5, 0.25, 'say "hi", then wait']]);
+});
+
+test('float32 data is written with the shortest text that reads back as the same float32; gaps and ranges', () => {
+  const data = Float32Array.from([0.1, 1 / 3, -12345.678, 1e-7, 5, 6]);
+  const rec = {
+    fileName: 'x.hm', format: 'csv' as const, startTime: null, subject: {}, info: {}, annotations: [], warnings: [],
+    streams: [{ name: 'acc', modality: 'other' as const, rateHz: 2, channels: [{ label: 'a', unit: 'g', resolution: 0, offset: 0, kind: 'accel' as const }], segments: [{ start: 0, count: 3, data: data.subarray(0, 3) }, { start: 10, count: 3, data: data.subarray(3) }] }],
+  };
+  const [f] = writeCsv(rec);
+  assert.equal(f.text.split('\n')[1], '0,0.1');
+  const back = parseHeartMindCsv(f.text, 'x-acc.csv').streams[0];
+  assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0, 3], [10, 3]]);
+  assert.deepEqual([...back.segments[0].data, ...back.segments[1].data].map(Math.fround), [...data]);
+  assert.equal(writeCsv(rec, { range: [0.4, 10.6] })[0].text.trim().split('\n').length, 1 + 4); // 0.5, 1, 10, 10.5
+});
+
+test('malformed CSV gives one FormatError', () => {
+  const bad = (text: string, code: string) => assert.throws(() => parseHeartMindCsv(text, 'b.csv'), (e: unknown) => e instanceof FormatError && e.code === code);
+  bad('', 'empty');
+  bad('a,b\n1,2\n', 'not-this-format');
+  bad('time_s,x (uV)\n0,1\n0.1\n', 'bad-data');
+  bad('time_s,x (uV)\n0,1\nzz,2\n', 'bad-number');
+});

@@ -1,0 +1,200 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { edfNumber, importEdf, parseEdfHeader, writeEdf } from '../../../../src/shared/formats/edf';
+import { FormatError } from '../../../../src/shared/formats/format-error';
+import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
+import { importWfdb } from '../../../../src/shared/formats/wfdb';
+import { mneMissing, readWithMne } from '../mne-reference';
+
+const DATA = path.resolve('..', 'shared', 'data');
+const skip = !existsSync(DATA) && 'needs ../shared/data';
+const read = (rel: string) => new Uint8Array(readFileSync(path.join(DATA, rel)));
+
+/** A small two-rate recording: 3 EEG channels at 256 Hz and 1 ECG at 130 Hz, with markers. */
+function synthetic(opts: { gapS?: number; startTime?: number | null } = {}): ImportedRecording {
+  const seconds = 4;
+  const seg = (rate: number, nch: number, start: number, amp: number) => {
+    const count = seconds * rate;
+    const data = new Float32Array(count * nch);
+    for (let c = 0; c < nch; c++) for (let i = 0; i < count; i++) data[c * count + i] = amp * Math.sin((2 * Math.PI * (5 + c) * i) / rate) + c;
+    return { start, count, data };
+  };
+  const eegSegs = [seg(256, 3, 0, 50)];
+  const ecgSegs = [seg(130, 1, 0, 1200)];
+  if (opts.gapS) {
+    eegSegs.push(seg(256, 3, seconds + opts.gapS, 50));
+    ecgSegs.push(seg(130, 1, seconds + opts.gapS, 1200));
+  }
+  return {
+    fileName: 'synthetic.hm',
+    format: 'csv',
+    startTime: opts.startTime === undefined ? 1700000000 : opts.startTime,
+    subject: { code: 'S01', sex: 'F' },
+    info: {},
+    streams: [
+      { name: 'EEG', modality: 'eeg', rateHz: 256, channels: ['Fp1', 'Fp2', 'Cz'].map((label) => ({ label, unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' as const })), segments: eegSegs },
+      { name: 'ECG', modality: 'ecg', rateHz: 130, channels: [{ label: 'ECG', unit: 'uV', resolution: 0, offset: 0, kind: 'ecg' }], segments: ecgSegs },
+    ],
+    annotations: [
+      { onset: 0.5, duration: 0, label: 'start', source: 'marker' },
+      { onset: 1.25, duration: 2.5, label: 'stimulus: ünïcode ♥', source: 'marker' },
+      { onset: 3.999, duration: 0, label: 'end, with "quotes"', source: 'sam' },
+    ],
+    warnings: [],
+  };
+}
+
+/** Every (stream, channel) of `a` equals `b` within half a count of the file's scale. */
+function assertClose(written: Uint8Array, orig: ImportedRecording, back: ImportedRecording) {
+  const h = parseEdfHeader(written, 'w');
+  for (const s of orig.streams) {
+    const t = back.streams.find((x) => x.rateHz === s.rateHz && x.channels[0].label === s.channels[0].label)!;
+    assert.ok(t, `stream ${s.name} came back`);
+    assert.deepEqual(t.segments.map((g) => g.start), s.segments.map((g) => g.start));
+    s.channels.forEach((ch, c) => {
+      const gain = h.signals.find((x) => x.label === ch.label)!.gain;
+      s.segments.forEach((g, k) => {
+        const gb = t.segments[k];
+        for (let i = 0; i < g.count; i++) {
+          const d = Math.abs(gb.data[c * gb.count + i] - g.data[c * g.count + i]);
+          if (d > gain / 2 + 1e-6 * Math.abs(g.data[c * g.count + i]) + 1e-9) assert.fail(`${ch.label}[${i}] differs by ${d} (gain ${gain})`);
+        }
+      });
+    });
+  }
+}
+
+describe('writeEdf', () => {
+  test('edfNumber: shortest 8-character text on the safe side', () => {
+    assert.equal(edfNumber(-45.1698, -1), '-45.1698');
+    assert.equal(edfNumber(654.9430000000001, 1), '654.9431');
+    assert.equal(edfNumber(0.123456789, -1), '0.123456');
+    assert.equal(edfNumber(-0.000001, 1), '0');
+    assert.equal(edfNumber(12345678, 1), '12345678');
+    assert.equal(edfNumber(123456789, 1), null);
+    assert.equal(edfNumber(9.59375, 1), '9.59375');
+  });
+
+  test('two rates, markers with durations and Unicode: EDF+C and BDF+C read back by our reader', () => {
+    const rec = synthetic();
+    for (const format of ['edf', 'bdf'] as const) {
+      const { bytes, warnings } = writeEdf(rec, { format });
+      assert.deepEqual(warnings, []);
+      const back = importEdf(bytes, `x.${format}`);
+      assert.equal(back.format, `${format}+c`);
+      assert.equal(back.startTime, 1700000000);
+      assert.deepEqual(back.subject, { code: 'S01', sex: 'F' });
+      assert.deepEqual(back.streams.map((s) => [s.rateHz, s.channels.length]), [[256, 3], [130, 1]]);
+      assertClose(bytes, rec, back);
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+    }
+  });
+
+  test('a gap makes EDF+D: the empty records are left out and segments come back at their times', () => {
+    const rec = synthetic({ gapS: 6 });
+    const { bytes } = writeEdf(rec, { format: 'edf' });
+    const back = importEdf(bytes, 'd.edf');
+    assert.equal(back.format, 'edf+d');
+    assert.deepEqual(back.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1024], [10, 1024]]);
+    assertClose(bytes, rec, back);
+  });
+
+  test('a start time with a fraction of a second goes into the first record\'s time-keeping TAL', () => {
+    const rec = synthetic({ startTime: 1700000000.329 });
+    const back = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'f.edf');
+    assert.equal(back.startTime, 1700000000);
+    assert.ok(Math.abs(back.streams[0].segments[0].start - 0.329) < 1e-9);
+    assert.ok(Math.abs(back.annotations[0].onset - 0.829) < 1e-9);
+  });
+
+  test('a time range exports only that span; irregular streams are left out with a warning', () => {
+    const rec = synthetic();
+    rec.streams.push({ name: 'Events', modality: 'other', rateHz: 0, channels: [{ label: 'x', unit: '', resolution: 0, offset: 0, kind: 'misc' }], segments: [{ start: 0, count: 1, data: new Float32Array(1), times: new Float64Array(1) }] });
+    const { bytes, warnings } = writeEdf(rec, { format: 'edf', range: [1, 3] });
+    assert.match(warnings.join(), /Events: irregular/);
+    const back = importEdf(bytes, 'r.edf');
+    assert.deepEqual(back.streams[0].segments.map((s) => [s.start, s.count]), [[0, 512]]);
+    assert.equal(back.startTime, 1700000001);
+    assert.deepEqual(back.annotations.map((a) => a.label), ['stimulus: ünïcode ♥']);
+    assert.equal(back.annotations[0].onset, 0.25);
+  });
+
+  test('what EDF cannot hold is refused with a clear error', () => {
+    const rec = synthetic();
+    rec.streams[0].rateHz = 255.5;
+    rec.streams[1].rateHz = 130.33;
+    assert.throws(() => writeEdf(rec, { format: 'edf', fileName: 'o.edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /whole number of samples/.test(e.message));
+    const big = synthetic();
+    big.streams[1].segments[0].data[3] = 4e9;
+    assert.throws(() => writeEdf(big, { format: 'edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /8-character/.test(e.message));
+  });
+
+  test('an EDF read and written again keeps every sample exactly (same scale)', { skip }, () => {
+    const rec = importEdf(read('edf-eegmat/Subject01_2.edf'), 'Subject01_2.edf');
+    const again = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'again.edf');
+    rec.streams.forEach((s, k) => {
+      const a = s.segments[0].data;
+      const b = again.streams[k].segments[0].data;
+      s.channels.forEach((ch, c) => {
+        for (let i = 0; i < s.segments[0].count; i += 7) {
+          const n = s.segments[0].count;
+          assert.ok(Math.round((b[c * n + i] - ch.offset) / ch.resolution) === Math.round((a[c * n + i] - ch.offset) / ch.resolution), `${ch.label}[${i}]`);
+        }
+      });
+    });
+  });
+});
+
+describe('what we write opens in MNE-Python', { skip: skip || mneMissing() }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-edfw-'));
+  const cases: { name: string; rec: ImportedRecording; format: 'edf' | 'bdf' }[] = [];
+  if (!skip && !mneMissing()) {
+    const eegmat = importEdf(read('edf-eegmat/Subject00_2.edf'), 'Subject00_2.edf');
+    eegmat.annotations.push({ onset: 10.5, duration: 2, label: 'arithmetic', source: 'marker' }, { onset: 30.004, duration: 0, label: 'SAM: valence 7', source: 'sam' });
+    cases.push({ name: 'eegmat.edf', rec: eegmat, format: 'edf' }, { name: 'eegmat.bdf', rec: eegmat, format: 'bdf' });
+    cases.push({ name: 'eegmmidb.edf', rec: importEdf(read('edf-eegmmidb/S001R04.edf'), 'S001R04.edf'), format: 'edf' });
+    const ludb = importWfdb(readdirSync(path.join(DATA, 'wfdb-ludb')).map((name) => ({ name, bytes: read(`wfdb-ludb/${name}`) })));
+    cases.push({ name: 'ludb.bdf', rec: ludb, format: 'bdf' });
+  }
+  const written = cases.map((c) => {
+    const { bytes } = writeEdf(c.rec, { format: c.format });
+    const file = path.join(dir, c.name);
+    writeFileSync(file, bytes);
+    return { ...c, bytes, file };
+  });
+  const mne = written.length ? readWithMne(written.map((w) => w.file)) : [];
+  rmSync(dir, { recursive: true, force: true });
+
+  written.forEach((w, k) => {
+    test(`${w.name}: MNE sees our channels, rate, start, data (within a count) and annotations`, () => {
+      const ref = mne[k];
+      const h = parseEdfHeader(w.bytes, w.name);
+      const chans = w.rec.streams.flatMap((s) => s.channels.map((ch, c) => ({ ch, c, s })));
+      assert.deepEqual(ref.chNames, chans.map((x) => x.ch.label));
+      assert.equal(ref.sfreq, w.rec.streams[0].rateHz);
+      if (w.rec.startTime !== null) assert.equal(ref.measDate, Math.floor(w.rec.startTime));
+      for (const [j, { ch, c, s }] of chans.entries()) {
+        const g = s.segments[0];
+        const gain = h.signals[j].gain;
+        const si = ch.unit === 'uV' ? 1e-6 : 1;
+        for (let i = 0; i < g.count; i++) {
+          const theirs = ref.data[j * ref.nTimes + i] / si;
+          const ours = g.data[c * g.count + i];
+          if (Math.abs(theirs - ours) > gain / 2 + 1e-6 * Math.abs(ours)) assert.fail(`${ch.label}[${i}]: MNE ${theirs}, ours ${ours}, gain ${gain}`);
+        }
+      }
+      // MNE orders annotations by onset, then duration; compare in that order
+      const ours = [...w.rec.annotations].sort((a, b) => a.onset - b.onset || a.duration - b.duration || a.label.localeCompare(b.label));
+      const theirs = [...ref.annotations].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]));
+      assert.equal(theirs.length, ours.length);
+      theirs.forEach(([onset, duration, text], i) => {
+        assert.ok(Math.abs(onset - ours[i].onset) < 1e-6, `onset ${onset} vs ${ours[i].onset}`);
+        assert.ok(Math.abs(duration - ours[i].duration) < 1e-6);
+        assert.equal(text, ours[i].label);
+      });
+    });
+  });
+});
