@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { init, numpy as np } from '@jax-js/jax';
 import { CBRAMOD_ENCODER, encoderWithLayers } from '../../../src/shared/model/config';
 import { countEncoderParams, encoderParamSpecs, initEncoderHostParams } from '../../../src/shared/model/params';
-import { encode, hostTensorToJax } from '../../../src/shared/model/jax-model';
+import { hostTensorToJax, jitEncode } from '../../../src/shared/model/jax-model';
 import type { HostTensor } from '../../../src/shared/model/model.types';
 import { hasTorch, maxAbsDiff, syntheticInput, torchEncoderForward } from './torch-reference';
 
@@ -31,7 +31,7 @@ describe('CBraMod encoder', () => {
     const x = syntheticInput(1, 19, 5);
     const ref = torchEncoderForward(params, 12, x);
     assert.equal(ref.params, 4_924_000, 'PyTorch module built from MODEL.md has the same size');
-    const out = encode(CBRAMOD_ENCODER, jaxParams(params), hostTensorToJax(x), { reconstruct: true });
+    const out = jitEncode(CBRAMOD_ENCODER, { reconstruct: true })(jaxParams(params), hostTensorToJax(x));
     const feats = (await out.features.data()) as Float32Array;
     const recon = (await out.reconstruction!.data()) as Float32Array;
     const df = maxAbsDiff(feats, ref.features);
@@ -49,7 +49,7 @@ describe('CBraMod encoder', () => {
     const x = syntheticInput(2, 4, 3);
     const mask = new Float32Array(2 * 4 * 3).map((_, i) => (i % 3 === 1 ? 1 : 0));
     const ref = torchEncoderForward(params, 2, x, mask);
-    const out = encode(e, jaxParams(params), hostTensorToJax(x), { reconstruct: true, mask: np.array(mask).reshape([2, 4, 3]) });
+    const out = jitEncode(e, { reconstruct: true, withMask: true })(jaxParams(params), hostTensorToJax(x), np.array(mask).reshape([2, 4, 3]));
     const df = maxAbsDiff((await out.features.data()) as Float32Array, ref.features);
     const dr = maxAbsDiff((await out.reconstruction!.data()) as Float32Array, ref.reconstruction);
     assert.ok(df < 1e-4, `features max |Δ| ${df}`);

@@ -1,0 +1,118 @@
+// The page's handle on the inference worker. Windows arrive faster than a slow backend can answer:
+// at most one runs and one waits; a newer window replaces the waiting one (counted as dropped), so
+// the dashboard shows the latest state and the live pipeline never backs up.
+import type { ModelCard } from '../../../shared/model/model.types';
+import type { SyncWindow } from '../../../shared/window.types';
+import type { BackendPreference, LoadedInfo, WindowResult, WorkerRequest, WorkerResponse } from './inference.types';
+
+export interface InferenceEvents {
+  result?(r: WindowResult): void;
+  /** A window skipped (bad input); the stream goes on. */
+  skipped?(seq: number, message: string, code: string): void;
+  error?(message: string, code: string): void;
+}
+
+export class InferenceClient {
+  private readonly worker: Worker;
+  private pendingLoad: { resolve(i: LoadedInfo): void; reject(e: Error): void } | null = null;
+  private running = false;
+  private waiting: SyncWindow | null = null;
+  private info: LoadedInfo | null = null;
+  dropped = 0;
+
+  constructor(
+    private readonly events: InferenceEvents = {},
+    worker?: Worker,
+  ) {
+    this.worker = worker ?? new Worker(new URL('./inference-worker.ts', import.meta.url), { type: 'module', name: 'heartmind-inference' });
+    this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      const err = new Error(`the inference worker failed: ${e.message || 'script error'}`);
+      this.pendingLoad?.reject(err);
+      this.pendingLoad = null;
+      this.running = false;
+      this.events.error?.(err.message, 'runtime');
+    };
+  }
+
+  get loaded(): LoadedInfo | null {
+    return this.info;
+  }
+
+  private post(req: WorkerRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(req, transfer);
+  }
+
+  /** Loads a model (its ONNX bytes are transferred to the worker). */
+  load(card: ModelCard, bytes: Uint8Array, prefer: BackendPreference = 'auto'): Promise<LoadedInfo> {
+    this.info = null;
+    this.waiting = null;
+    this.pendingLoad?.reject(new Error('superseded by another model'));
+    return new Promise<LoadedInfo>((resolve, reject) => {
+      this.pendingLoad = { resolve, reject };
+      this.post({ type: 'load', modelId: card.id, bytes, input: card.input, tasks: card.config.tasks, prefer }, [bytes.buffer]);
+    });
+  }
+
+  unload(): void {
+    this.info = null;
+    this.waiting = null;
+    this.post({ type: 'unload' });
+  }
+
+  /** Queues a window; returns false when it replaced an older waiting one. */
+  submit(w: SyncWindow): boolean {
+    if (!this.info) return false;
+    if (this.running) {
+      const replaced = this.waiting !== null;
+      if (replaced) this.dropped++;
+      this.waiting = w;
+      return !replaced;
+    }
+    this.running = true;
+    this.post({ type: 'run', seq: w.seq, window: w });
+    return true;
+  }
+
+  private next(): void {
+    this.running = false;
+    const w = this.waiting;
+    this.waiting = null;
+    if (w) this.submit(w);
+  }
+
+  private receive(m: WorkerResponse): void {
+    switch (m.type) {
+      case 'loaded': {
+        const { type: _t, ...info } = m;
+        this.info = info;
+        this.pendingLoad?.resolve(info);
+        this.pendingLoad = null;
+        return;
+      }
+      case 'result': {
+        const { type: _t, ...r } = m;
+        this.events.result?.(r);
+        this.next();
+        return;
+      }
+      case 'skipped':
+        this.events.skipped?.(m.seq, m.message, m.code);
+        this.next();
+        return;
+      case 'error':
+        if (m.seq === undefined && this.pendingLoad) {
+          this.pendingLoad.reject(Object.assign(new Error(m.message), { code: m.code }));
+          this.pendingLoad = null;
+          return;
+        }
+        this.events.error?.(m.message, m.code);
+        if (m.seq !== undefined) this.next();
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,226 @@
+// Live inference for the whole page: follows the core's active model, loads it into the worker,
+// feeds it every synchronised window, keeps the recent estimates for the dashboard, and reports the
+// predictions back to the core (stored with the session being recorded). One per page; it keeps
+// running while the user moves between views.
+import type { ModelReadiness, ModelSummary, PredictionReport } from '../../../shared/ipc/models.schema';
+import type { ModelCard } from '../../../shared/model/model.types';
+import type { HeartMindClient } from '../transport/client';
+import { InferenceClient } from './inference-client';
+import type { BackendPreference, LoadedInfo, WindowResult } from './inference.types';
+
+/** Trend kept per task (the dashboard shows the last minutes). */
+export const TREND_SECONDS = 600;
+const LATENCIES_KEPT = 120;
+const REPORT_EVERY_MS = 1000;
+
+export interface TrendPoint {
+  /** Host time (s) of the window. */
+  t: number;
+  /** Per class probability. */
+  p: number[];
+}
+
+export interface InferenceState {
+  models: ModelSummary[];
+  readiness: ModelReadiness | null;
+  userDir: string | null;
+  card: ModelCard | null;
+  loaded: LoadedInfo | null;
+  loading: string | null;
+  /** Why the active model is not running (load failure), if so. */
+  error: string | null;
+  last: WindowResult | null;
+  trend: Record<string, TrendPoint[]>;
+  /** Per-window run time (ms), most recent last. */
+  latencies: number[];
+  dropped: number;
+  /** The last skipped window and why. */
+  skipped: { seq: number; message: string } | null;
+  windowsRun: number;
+  prefer: BackendPreference;
+}
+
+type Listener = (s: InferenceState) => void;
+
+export class InferenceService {
+  readonly state: InferenceState = {
+    models: [],
+    readiness: null,
+    userDir: null,
+    card: null,
+    loaded: null,
+    loading: null,
+    error: null,
+    last: null,
+    trend: {},
+    latencies: [],
+    dropped: 0,
+    skipped: null,
+    windowsRun: 0,
+    prefer: 'auto',
+  };
+  private readonly listeners = new Set<Listener>();
+  private worker: InferenceClient | null = null;
+  private outbox: PredictionReport[] = [];
+  private loadToken = 0;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly client: HeartMindClient) {
+    const stored = localStorage.getItem('hm.inferenceBackend');
+    if (stored === 'wasm' || stored === 'webgpu' || stored === 'auto') this.state.prefer = stored;
+    this.stops.push(
+      client.on('models:changed', (m) => this.apply(m.models, m.readiness)),
+      client.on('pipeline:window', (m) => {
+        if (this.state.loaded) this.worker?.submit(m.window);
+      }),
+      client.onConnection((s) => {
+        if (s === 'open') void this.refresh();
+      }),
+    );
+    const timer = setInterval(() => void this.flush(), REPORT_EVERY_MS);
+    this.stops.push(() => clearInterval(timer));
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    l(this.state);
+    return () => this.listeners.delete(l);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l(this.state);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const r = await this.client.invoke('hm:models:list');
+      this.state.userDir = r.userDir;
+      this.apply(r.models, r.readiness);
+    } catch (e) {
+      this.state.error = `cannot list models: ${(e as Error).message}`;
+      this.emit();
+    }
+  }
+
+  /** Makes a model active in the core (the change comes back as models:changed). */
+  async select(id: string | null): Promise<void> {
+    await this.client.invoke('hm:models:select', { id });
+  }
+
+  setPreference(prefer: BackendPreference): void {
+    this.state.prefer = prefer;
+    localStorage.setItem('hm.inferenceBackend', prefer);
+    const id = this.state.loaded?.modelId ?? this.state.readiness?.activeId ?? null;
+    this.unload();
+    if (id && this.state.readiness?.ok) void this.load(id);
+  }
+
+  private apply(models: ModelSummary[], readiness: ModelReadiness): void {
+    this.state.models = models;
+    this.state.readiness = readiness;
+    const want = readiness.ok ? readiness.activeId : null;
+    const have = this.state.loaded?.modelId ?? this.state.loading;
+    if (want !== have) {
+      this.unload();
+      if (want) void this.load(want);
+    }
+    this.emit();
+  }
+
+  private unload(): void {
+    this.loadToken++;
+    this.worker?.unload();
+    this.state.loaded = null;
+    this.state.loading = null;
+    this.state.last = null;
+    this.state.trend = {};
+    this.state.latencies = [];
+    this.state.error = null;
+  }
+
+  private async load(id: string): Promise<void> {
+    const token = ++this.loadToken;
+    this.state.loading = id;
+    this.state.error = null;
+    this.emit();
+    try {
+      const { bytes, card } = await this.client.invoke('hm:models:onnx', { id });
+      if (token !== this.loadToken) return;
+      this.worker ??= new InferenceClient({
+        result: (r) => this.onResult(r),
+        skipped: (seq, message) => {
+          this.state.skipped = { seq, message };
+          this.emit();
+        },
+        error: (message) => {
+          this.state.error = message;
+          this.emit();
+        },
+      });
+      // The transport may hand a view into a larger buffer; the worker takes ownership of a copy.
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const info = await this.worker.load(card, own, this.state.prefer);
+      if (token !== this.loadToken) return;
+      this.state.card = card;
+      this.state.loaded = info;
+      this.state.loading = null;
+    } catch (e) {
+      if (token !== this.loadToken) return;
+      this.state.loading = null;
+      this.state.error = `model '${id}' did not load: ${(e as Error).message}`;
+    }
+    this.emit();
+  }
+
+  private onResult(r: WindowResult): void {
+    const s = this.state;
+    s.last = r;
+    s.windowsRun++;
+    s.dropped = this.worker?.dropped ?? 0;
+    s.latencies.push(r.latencyMs);
+    if (s.latencies.length > LATENCIES_KEPT) s.latencies.shift();
+    for (const [task, p] of Object.entries(r.probabilities)) {
+      const series = (s.trend[task] ??= []);
+      series.push({ t: r.windowTime, p });
+      while (series.length && series[0].t < r.windowTime - TREND_SECONDS) series.shift();
+    }
+    this.outbox.push({ modelId: r.modelId, windowTime: r.windowTime, seq: r.seq, probabilities: r.probabilities, fed: r.fed, backend: r.backend, latencyMs: r.latencyMs });
+    this.emit();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.outbox.length === 0 || this.client.state !== 'open') return;
+    const reports = this.outbox.splice(0, this.outbox.length);
+    try {
+      await this.client.invoke('hm:models:predictions', { reports });
+    } catch {
+      // The core is restarting or the connection dropped: the estimates stay on screen; storing
+      // them resumes with the next batch.
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.stops) s();
+    this.worker?.dispose();
+    this.worker = null;
+  }
+}
+
+const services = new WeakMap<HeartMindClient, InferenceService>();
+
+/** The page's inference service (created and started on first use). */
+export function inferenceService(client: HeartMindClient): InferenceService {
+  let s = services.get(client);
+  if (!s) {
+    s = new InferenceService(client);
+    services.set(client, s);
+    void s.refresh();
+  }
+  return s;
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

@@ -1,0 +1,42 @@
+// The protocol between the page and the inference worker (inference-worker.ts).
+import type { InputContract, ModelModality, TaskSpec } from '../../../shared/model/model.types';
+import type { SyncWindow } from '../../../shared/window.types';
+
+/** Which execution provider to use: 'auto' = WebGPU when an adapter exists, else WASM. */
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+export type InferenceBackend = 'webgpu' | 'wasm';
+
+export type WorkerRequest =
+  | { type: 'load'; modelId: string; bytes: Uint8Array; input: InputContract; tasks: TaskSpec[]; prefer: BackendPreference }
+  | { type: 'run'; seq: number; window: SyncWindow }
+  | { type: 'unload' };
+
+export interface LoadedInfo {
+  modelId: string;
+  backend: InferenceBackend;
+  /** Adapter name, thread count, or why WebGPU was not used. */
+  detail: string;
+  threads: number;
+  loadMs: number;
+}
+
+export interface WindowResult {
+  seq: number;
+  modelId: string;
+  /** Host time (s) of the window's first sample. */
+  windowTime: number;
+  /** Per task, per class probability (binary tasks: [P(negative), P(positive)]). */
+  probabilities: Record<string, number[]>;
+  fed: ModelModality[];
+  /** Modalities of the model that did not feed it, with the reason. */
+  absent: Partial<Record<ModelModality, string>>;
+  backend: InferenceBackend;
+  latencyMs: number;
+}
+
+export type WorkerResponse =
+  | ({ type: 'loaded' } & LoadedInfo)
+  | ({ type: 'result' } & WindowResult)
+  /** A window the model cannot read (NaN, wrong channels…): skipped, the stream goes on. */
+  | { type: 'skipped'; seq: number; code: string; message: string }
+  | { type: 'error'; seq?: number; code: string; message: string };

@@ -1,0 +1,33 @@
+// The live dashboard's estimate panel: the active model's current answers (or why there are none).
+// Mounting it starts the page's inference service, so estimates run from the first screen.
+import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
+import { TaskEstimates } from './estimates';
+import { BackendLine } from './models-view';
+import { useInference } from './use-inference';
+import './models.css';
+
+export default function EstimatePanel({ client }: DashboardPanelProps) {
+  const { state } = useInference(client);
+  const r = state.readiness;
+  return (
+    <div class="panel" data-testid="estimate-panel">
+      <div class="panel-header">
+        <h2>Estimates</h2>
+        <div class="panel-tools">
+          <BackendLine state={state} />
+        </div>
+      </div>
+      {!r || (!r.activeId && state.models.every((m) => m.problems.length > 0)) ? (
+        <div class="muted" data-testid="no-model">No trained model is installed: no estimates are shown.</div>
+      ) : r.activeId && !r.ok ? (
+        <div class="muted">Model {r.activeId} does not fit the connected devices: {r.problems.join('; ')}</div>
+      ) : state.error ? (
+        <div class="model-problems">{state.error}</div>
+      ) : state.loaded ? (
+        <TaskEstimates state={state} showTrend={false} />
+      ) : (
+        <div class="muted">{state.loading ? `loading ${state.loading}…` : 'no model selected'}</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+// The models view: installed models with their cards, the active one and whether it fits the
+// connected devices, the inference backend and per-window latency, and the live estimates with
+// their trend. With no trained model installed it says so and shows nothing else: no predictions
+// are ever invented.
+import { useState } from 'preact/hooks';
+import type { ViewProps } from '../../shell/views';
+import { appErrors } from '../../shell/app-errors';
+import type { ModelSummary } from '../../../../shared/ipc/models.schema';
+import type { BackendPreference } from '../../inference/inference.types';
+import { median, type InferenceState } from '../../inference/inference-service';
+import { TaskEstimates } from './estimates';
+import { useInference } from './use-inference';
+import './models.css';
+
+export function BackendLine({ state }: { state: InferenceState }) {
+  const l = state.loaded;
+  if (state.loading) return <span class="badge" data-testid="model-backend">loading {state.loading}…</span>;
+  if (!l) return null;
+  const med = median(state.latencies);
+  return (
+    <span class="model-status">
+      <span class="badge" data-testid="model-backend" title={l.detail}>
+        {l.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+      </span>
+      <span class="muted" data-testid="model-latency">
+        {state.latencies.length ? `${state.latencies[state.latencies.length - 1].toFixed(0)} ms/window (median ${med.toFixed(0)})` : 'no window yet'}
+      </span>
+      {state.dropped > 0 && <span class="muted">{state.dropped} window(s) skipped to keep up</span>}
+    </span>
+  );
+}
+
+function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onCard(): void }) {
+  const usable = m.problems.length === 0;
+  return (
+    <div class={`model-item ${active ? 'active' : ''} ${usable ? '' : 'unusable'}`} data-testid={`model-${m.id}`}>
+      <h3>
+        {m.name} <span class="muted">{m.version}</span> {m.source === 'user' && <span class="badge">yours</span>} {active && <span class="badge">active</span>}
+      </h3>
+      <div class="muted">{m.tasks.map((t) => `${t.name} (${t.classes.join('/')})`).join(', ')}</div>
+      {m.trainedOn && <div class="muted">trained on {m.trainedOn}</div>}
+      {!usable && (
+        <ul class="model-problems">
+          {m.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <div class="panel-tools" style={{ marginLeft: 0, marginTop: 6 }}>
+        <button type="button" disabled={!usable || active} onClick={onSelect} data-testid={`select-${m.id}`}>
+          Use
+        </button>
+        <button type="button" disabled={!usable} onClick={onCard}>
+          Card
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export default function ModelsView({ client }: ViewProps) {
+  const { service, state } = useInference(client);
+  const [cardText, setCardText] = useState<string | null>(null);
+  const [selectError, setSelectError] = useState<string | null>(null);
+  const r = state.readiness;
+  const usable = state.models.filter((m) => m.problems.length === 0);
+
+  const select = (id: string | null) => {
+    setSelectError(null);
+    service.select(id).catch((e: Error) => setSelectError(e.message));
+  };
+  const showCard = (id: string) => {
+    client
+      .invoke('hm:models:card', { id })
+      .then((c) => setCardText(c.text))
+      .catch((e) => appErrors.report(e, 'model card'));
+  };
+
+  return (
+    <div class="models-view">
+      <div class="dashboard-toolbar">
+        <h1>Models</h1>
+        <BackendLine state={state} />
+        <div class="segmented" role="radiogroup" aria-label="Inference backend">
+          {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
+            <button key={p} type="button" role="radio" aria-checked={state.prefer === p} class={state.prefer === p ? 'active' : ''} onClick={() => service.setPreference(p)}>
+              {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
+            </button>
+          ))}
+        </div>
+      </div>
+
+      {usable.length === 0 ? (
+        <div class="model-empty panel" data-testid="no-model">
+          <strong>No trained model is installed.</strong> HeartMind shows no estimates until one is: a model is trained in Training (or with
+          <code> heartmind train</code>) and appears here, or you drop a folder holding <code>model.onnx</code> and its <code>card.json</code> into{' '}
+          <code>{state.userDir ?? 'the models folder'}</code>.
+          {state.models.length > 0 && <div class="muted">The models below were found but cannot be used.</div>}
+        </div>
+      ) : null}
+
+      <div class="models-grid">
+        <div class="panel">
+          <div class="panel-header">
+            <h2>Installed</h2>
+          </div>
+          <div class="model-list">
+            {state.models.map((m) => (
+              <ModelItem key={m.id} m={m} active={r?.activeId === m.id} onSelect={() => select(m.id)} onCard={() => showCard(m.id)} />
+            ))}
+            {state.models.length === 0 && <div class="muted">none</div>}
+          </div>
+          {selectError && <div class="model-problems" data-testid="select-error">{selectError}</div>}
+        </div>
+
+        <div class="panel">
+          <div class="panel-header">
+            <h2>{state.card ? state.card.name : 'Live estimates'}</h2>
+          </div>
+          {r && r.activeId && !r.ok && (
+            <div data-testid="model-refused">
+              <strong>The model does not run on the connected devices:</strong>
+              <ul class="model-problems">
+                {r.problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {r?.notes.length ? (
+            <ul class="model-notes">
+              {r.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          ) : null}
+          {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
+          {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
+          {state.loaded && <TaskEstimates state={state} showTrend />}
+          {state.card && state.card.limitations.length > 0 && (
+            <ul class="model-notes">
+              {state.card.limitations.map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+
+      {cardText && (
+        <div class="panel">
+          <div class="panel-header">
+            <h2>Model card</h2>
+            <div class="panel-tools">
+              <button type="button" onClick={() => setCardText(null)}>
+                Close
+              </button>
+            </div>
+          </div>
+          <div class="model-card-text">{cardText}</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+// Trend of a task's estimate over the last minutes: P(positive class) for a binary task, one line
+// per class for a multiclass task.
+import type { Chart as ChartType } from 'chart.js';
+import type { TaskSpec } from '../../../../shared/model/model.types';
+import { setupCharts, THEME } from '../dashboard/charts/chart-setup';
+import type { TrendPoint } from '../../inference/inference-service';
+
+const CLASS_COLOURS = ['#3ddc97', '#7fb4ff', '#ffd166', '#ff7b9c', '#9b8cff', '#42c6ff'];
+
+export class TrendChart {
+  private readonly chart: ChartType<'line', { x: number; y: number }[]>;
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly task: TaskSpec,
+  ) {
+    const Chart = setupCharts();
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `${task.name} estimate over the last minutes`);
+    const series = task.kind === 'binary' ? [`P(${task.classes[1]})`] : task.classes;
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: series.map((label, i) => ({ label, data: [], borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length], borderWidth: 1.5, pointRadius: 0, tension: 0.2 })) },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        scales: {
+          x: { type: 'linear', ticks: { callback: (v) => `${Math.round(Number(v))} s`, maxTicksLimit: 6 }, grid: { color: THEME.grid } },
+          y: { min: 0, max: 1, ticks: { stepSize: 0.25 }, grid: { color: THEME.grid } },
+        },
+        plugins: { legend: { display: series.length > 1, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
+      },
+    });
+  }
+
+  update(points: TrendPoint[]): void {
+    const t0 = points.length ? points[points.length - 1].t : 0;
+    this.chart.data.datasets.forEach((ds, i) => {
+      const cls = this.task.kind === 'binary' ? 1 : i;
+      ds.data = points.map((p) => ({ x: p.t - t0, y: p.p[cls] }));
+    });
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}
