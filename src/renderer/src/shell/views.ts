@@ -22,4 +22,5 @@ export interface ViewEntry {
 
 export const VIEWS: ViewEntry[] = [
   { id: 'live', title: 'Live', icon: '◉', load: () => import('../views/dashboard/dashboard-view') },
+  { id: 'models', title: 'Models', icon: '◈', load: () => import('../views/models/models-view') },
 ];

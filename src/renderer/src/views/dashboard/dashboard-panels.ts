@@ -18,4 +18,6 @@ export interface DashboardPanelEntry {
   load: () => Promise<{ default: ComponentType<DashboardPanelProps> }>;
 }
 
-export const DASHBOARD_PANELS: DashboardPanelEntry[] = [];
+export const DASHBOARD_PANELS: DashboardPanelEntry[] = [
+  { id: 'estimates', title: 'Estimates', column: 'side', load: () => import('../models/estimate-panel') },
+];
