@@ -5,6 +5,10 @@ export enum DatasetErrorCode {
   NotDreamer = 'not-dreamer',
   /** An option is out of range (threshold, seconds). */
   BadOption = 'bad-option',
+  /** A recording has no EEG or ECG stream to cut windows from. */
+  NoSignals = 'no-signals',
+  /** A file is not one of the EEGMAT recordings (name, channels or rate do not match). */
+  NotEegmat = 'not-eegmat',
 }
 
 export class DatasetError extends Error {

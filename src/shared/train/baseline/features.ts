@@ -12,6 +12,8 @@
 // corresponding subset, so the baseline is compared modality by modality with the fused model.
 import { EEG_BANDS } from '../../features.types';
 import { Welch, bandPower } from '../../dsp/welch';
+import { detectRPeaks } from '../../dsp/r-peak';
+import type { SyncWindow } from '../../window.types';
 import { BaselineError, BaselineErrorCode, type BaselineModality, type FeatureMatrix, type HeartRateFeatures } from './baseline.types';
 
 /** Absolute band power below this (µV²) is floored before the log: a flat (disconnected) channel stays finite. */
@@ -126,4 +128,54 @@ export function baselineFeatureMatrix(windows: readonly BaselineWindow[], modali
     }
   });
   return { rows: windows.length, cols: d, data, names };
+}
+
+/** RR intervals outside this range (ms) are not physiological (HR 24–240 bpm) and are left out, as the live pipeline does. */
+export const RR_RANGE_MS = [250, 2500] as const;
+
+/**
+ * RR intervals (ms) of an ECG lead, R peaks found by the pipeline's detector (src/shared/dsp/r-peak,
+ * Pan–Tompkins); intervals outside RR_RANGE_MS are dropped.
+ */
+export function rrIntervalsFromEcg(ecg: ArrayLike<number>, sampleRateHz: number): Float64Array {
+  const rr = rrIntervalsMs(detectRPeaks(ecg, sampleRateHz), sampleRateHz);
+  return rr.filter((v) => v >= RR_RANGE_MS[0] && v <= RR_RANGE_MS[1]);
+}
+
+/** RR intervals (ms) between consecutive R peaks (times in s, ascending) that both fall in [start, end); outside RR_RANGE_MS dropped. */
+export function rrIntervalsInSpan(rPeakTimes: ArrayLike<number>, start: number, end: number): Float64Array {
+  const out: number[] = [];
+  let prev = NaN;
+  for (let i = 0; i < rPeakTimes.length; i++) {
+    const t = rPeakTimes[i];
+    if (t < start) continue;
+    if (t >= end) break;
+    const rr = (t - prev) * 1000;
+    if (rr >= RR_RANGE_MS[0] && rr <= RR_RANGE_MS[1]) out.push(rr);
+    prev = t;
+  }
+  return Float64Array.from(out);
+}
+
+/**
+ * A pipeline window (SyncWindow) as baseline input: its EEG block as planar channels and its RR
+ * intervals. Pass `rPeakTimes` (host s, from the continuous recording: RecordingWindows.rPeakTimes,
+ * or the live HeartFeatures) to take the beats inside the window; without them the window's own
+ * ECG lead `ecgLead` is searched, which misses or doubles beats while the detector learns its
+ * thresholds (its first 2 s). Absent modalities are left out.
+ */
+export function baselineWindowFromSync(w: SyncWindow, opts: { rPeakTimes?: ArrayLike<number>; ecgLead?: number } = {}): BaselineWindow {
+  const out: BaselineWindow = {};
+  const n = w.samples;
+  if (w.eeg.present) out.eeg = { channels: w.eeg.channels.map((_, c) => w.eeg.data.subarray(c * n, (c + 1) * n)), sampleRateHz: w.rateHz };
+  if (w.ecg.present) {
+    if (opts.rPeakTimes) {
+      out.rrMs = rrIntervalsInSpan(opts.rPeakTimes, w.startTime, w.startTime + n / w.rateHz);
+    } else {
+      const lead = opts.ecgLead ?? 0;
+      if (lead < 0 || lead >= w.ecg.channels.length) throw new BaselineError(BaselineErrorCode.BadShape, `ECG lead ${lead} of a window with ${w.ecg.channels.length} leads`);
+      out.rrMs = rrIntervalsFromEcg(w.ecg.data.subarray(lead * n, (lead + 1) * n), w.rateHz);
+    }
+  }
+  return out;
 }

@@ -1,0 +1,123 @@
+// EEGMAT loader on the real recordings in ../shared/data/edf-eegmat: file-level labels, the
+// live pipeline's windows (5 s, non-overlapping, 19-channel 10-20 montage), channel mapping
+// checked against the EDF's own channels, and the baseline run end to end on real windows.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { eegmatWindows, parseEegmatFileName, type EegmatWindow } from '../../../src/shared/datasets/eegmat';
+import { recordingWindows } from '../../../src/shared/datasets/recording-windows';
+import { DatasetError, DatasetErrorCode } from '../../../src/shared/datasets/datasets.types';
+import { importEdf } from '../../../src/shared/formats/edf';
+import { TEN_TWENTY_19, electrodeKey } from '../../../src/shared/pipeline';
+import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, heartRateFeatures } from '../../../src/shared/train/baseline';
+import { leaveOneSubjectOut } from '../../../src/shared/eval';
+
+const DATA = resolve('..', 'shared', 'data');
+const DIR = resolve(DATA, 'edf-eegmat');
+const have = existsSync(DIR);
+const notEegmat = (pattern: RegExp) => (e: unknown) => e instanceof DatasetError && e.code === DatasetErrorCode.NotEegmat && pattern.test(e.message);
+
+describe('parseEegmatFileName', () => {
+  test('subject and task from the name; label = suffix − 1', () => {
+    assert.deepEqual(parseEegmatFileName('Subject07_1.edf'), { subject: 'Subject07', task: 'rest', label: 0 });
+    assert.deepEqual(parseEegmatFileName('/data/eegmat/subject35_2.EDF'), { subject: 'Subject35', task: 'arithmetic', label: 1 });
+    assert.throws(() => parseEegmatFileName('Subject07_3.edf'), notEegmat(/not an EEGMAT file name/));
+    assert.throws(() => parseEegmatFileName('S001R04.edf'), notEegmat(/SubjectNN_1\.edf/));
+  });
+});
+
+describe('eegmatWindows on real recordings', { skip: !have && 'needs ../shared/data/edf-eegmat' }, () => {
+  const files = ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject01_2.edf'];
+  const read = (f: string) => readFileSync(resolve(DIR, f));
+  const loaded = have ? files.map((f) => eegmatWindows(read(f), f)) : [];
+  const all: EegmatWindow[] = loaded.flatMap((l) => l.windows);
+
+  test('windows per file, labels, subjects, montage', () => {
+    // 182 s rest and 62 s arithmetic: 5 s windows on the 5 s host grid after the 1 s warm-up.
+    assert.deepEqual(loaded.map((l) => l.windows.length), [35, 11, 35, 11]);
+    assert.ok(loaded.every((l) => l.problems.length === 0 && l.dropped.length === 0));
+    assert.deepEqual([...new Set(all.map((w) => `${w.subject}:${w.task}:${w.label}`))], ['Subject00:rest:0', 'Subject00:arithmetic:1', 'Subject01:rest:0', 'Subject01:arithmetic:1']);
+    for (const { window: w } of all) {
+      assert.equal(w.samples, 1000);
+      assert.equal(w.rateHz, 200);
+      assert.deepEqual(w.eeg.channels, [...TEN_TWENTY_19]);
+      assert.equal(w.ecg.channels.length, 1);
+      assert.ok(w.eeg.data.every(Number.isFinite));
+    }
+    const starts = loaded[0].windows.map((w) => w.window.startTime);
+    starts.slice(1).forEach((t, i) => assert.equal(t - starts[i], 5, 'non-overlapping, consecutive'));
+  });
+
+  test('each montage row carries the EDF channel of that electrode', () => {
+    const rec = importEdf(read('Subject00_1.edf'), 'Subject00_1.edf');
+    const eeg = rec.streams.find((s) => s.modality === 'eeg')!;
+    const seg = eeg.segments[0];
+    const t0 = rec.startTime!;
+    const w = loaded[0].windows[10].window;
+    // Raw EDF samples at the window's 200 Hz times (nearest 500 Hz sample), per EDF channel.
+    const raw = eeg.channels.map((_, c) => Float64Array.from({ length: w.samples }, (_, i) => seg.data[c * seg.count + Math.round((w.startTime - t0 + i / 200) * eeg.rateHz)]));
+    const corr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      const n = a.length;
+      let ma = 0;
+      let mb = 0;
+      for (let i = 0; i < n; i++) {
+        ma += a[i] / n;
+        mb += b[i] / n;
+      }
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let i = 0; i < n; i++) {
+        ab += (a[i] - ma) * (b[i] - mb);
+        aa += (a[i] - ma) ** 2;
+        bb += (b[i] - mb) ** 2;
+      }
+      return ab / Math.sqrt(aa * bb);
+    };
+    w.eeg.channels.forEach((label, row) => {
+      const x = w.eeg.data.subarray(row * w.samples, (row + 1) * w.samples);
+      const scores = raw.map((r) => corr(x, r));
+      const best = scores.indexOf(Math.max(...scores));
+      assert.equal(electrodeKey(eeg.channels[best].label), electrodeKey(label), `row ${label} best matches ${eeg.channels[best].label}`);
+      assert.ok(scores[best] > 0.9, `row ${label}: correlation ${scores[best].toFixed(3)} with its EDF channel`);
+    });
+  });
+
+  test('R peaks of the continuous ECG match an independent count; per-window heart rate matches too', () => {
+    // Counted independently with scipy (5–20 Hz zero-phase band-pass, find_peaks ≥ 0.3 s apart):
+    // beats per file and median-RR heart rate (bpm). The pipeline skips its 1 s warm-up.
+    const scipy = [
+      { beats: 228, hr: 75.8 },
+      { beats: 100, hr: 100.3 },
+      { beats: 269, hr: 89.3 },
+      { beats: 123, hr: 125.0 },
+    ];
+    loaded.forEach((l, k) => {
+      assert.ok(Math.abs(l.rPeakTimes.length - scipy[k].beats) <= 3, `${files[k]}: ${l.rPeakTimes.length} R peaks, scipy ${scipy[k].beats}`);
+      const hrs = l.windows.map((w) => heartRateFeatures(baselineWindowFromSync(w.window, { rPeakTimes: l.rPeakTimes }).rrMs!).meanHrBpm).sort((a, b) => a - b);
+      const median = hrs[hrs.length >> 1];
+      assert.ok(Math.abs(median - scipy[k].hr) <= 4, `${files[k]}: median window HR ${median.toFixed(1)}, scipy ${scipy[k].hr}`);
+    });
+  });
+
+  test('the baseline runs subject-wise on real windows', () => {
+    const inputs = loaded.flatMap((l) => l.windows.map((w) => baselineWindowFromSync(w.window, { rPeakTimes: l.rPeakTimes })));
+    const X = baselineFeatureMatrix(inputs, 'fused', [...TEN_TWENTY_19]);
+    const y = all.map((w) => w.label);
+    const subjects = all.map((w) => w.subject);
+    const ev = evaluateBaseline(X, y, subjects, leaveOneSubjectOut(subjects, { labels: y }), { classWeight: 'balanced' });
+    assert.deepEqual(ev.table.rows.map((r) => [r.fold, r.n, r.positives]), [['Subject00', 46, 11], ['Subject01', 46, 11]]);
+    for (const r of ev.table.rows) for (const v of Object.values(r.metrics)) assert.ok(v !== null && Number.isFinite(v));
+  });
+
+  test('files that are not EEGMAT recordings', { skip: !existsSync(resolve(DATA, 'edf-eegmmidb')) && 'needs ../shared/data/edf-eegmmidb' }, () => {
+    // An EEG-only EDF under an EEGMAT name: no ECG lead.
+    const eegOnly = readFileSync(resolve(DATA, 'edf-eegmmidb', 'S001R04.edf'));
+    assert.throws(() => eegmatWindows(eegOnly, 'Subject99_1.edf'), notEegmat(/no ECG channel/));
+    assert.throws(() => eegmatWindows(read('Subject00_2.edf'), 'rest.edf'), notEegmat(/not an EEGMAT file name/));
+    // Not an EDF at all: the EDF reader's FormatError names the file.
+    assert.throws(() => eegmatWindows(new Uint8Array(300), 'Subject01_1.edf'), /Subject01_1\.edf/);
+    assert.throws(() => recordingWindows({ fileName: 'x', format: 'csv', startTime: null, subject: {}, info: {}, streams: [], annotations: [], warnings: [] }), (e: unknown) => e instanceof DatasetError && e.code === DatasetErrorCode.NoSignals);
+  });
+});
