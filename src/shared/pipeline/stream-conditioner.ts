@@ -134,13 +134,20 @@ export class StreamConditioner {
     let gapStart = 0;
     let missing = 0;
 
+    // Whether the device clock is still the one the model knows, for a chunk that starts a new
+    // segment. One rule for every new segment — after a detected gap or after a gap the source (or
+    // a replayed recording) announced — so live and replay take the same decision.
+    const needsReanchor = (): boolean => {
+      const resid = hArr - this.clock.toHost(dEnd);
+      return d < this.lastDevEnd - this.cfg.clockResetBackwardsSec || resid < -this.cfg.clockJumpToleranceSec || resid > this.cfg.maxDelaySec;
+    };
+
     if (this.segActive) {
       const expected = this.d0 + P * this.segIndex;
       const mismatch = d - expected;
       const tol = Math.max(this.cfg.gapToleranceSamples * P, this.cfg.rateTolerance * this.lastCount * P);
-      if (mismatch < -this.cfg.clockResetBackwardsSec) {
-        this.sink.problem('time-backwards', `device clock went back ${mismatch.toFixed(3).slice(1)} s: treated as a clock reset, a gap is marked`, h, false);
-        reanchor = true;
+      if (d < this.lastDevEnd - this.cfg.clockResetBackwardsSec) {
+        this.sink.problem('time-backwards', `device clock went back ${(this.lastDevEnd - d).toFixed(3)} s: treated as a clock reset, a gap is marked`, h, false);
         startSegment = true;
         gapReason = 'time-jump';
         gapStart = this.clock.toHost(expected);
@@ -149,10 +156,10 @@ export class StreamConditioner {
         return;
       } else if (mismatch > tol) {
         gapStart = this.clock.toHost(expected);
-        const resid = hArr - this.clock.toHost(dEnd);
-        if (resid < -this.cfg.clockJumpToleranceSec) {
-          this.sink.problem('time-jump', `device clock jumped ahead ${mismatch.toFixed(3)} s but the data arrived on time: re-anchored, a gap is marked`, h, false);
-          reanchor = true;
+        startSegment = true;
+        if (needsReanchor()) {
+          const resid = hArr - this.clock.toHost(dEnd);
+          this.sink.problem('time-jump', `device clock jumped ${mismatch.toFixed(3)} s ahead but the data arrived ${resid.toFixed(3)} s off that: re-anchored, a gap is marked`, h, false);
           gapReason = 'time-jump';
         } else {
           missing = Math.round(mismatch / P);
@@ -160,27 +167,27 @@ export class StreamConditioner {
           this.sink.problem(code, `${missing} samples (${fmtMs(mismatch)}) missing: a gap is marked`, h, false);
           gapReason = 'packet-loss';
         }
-        startSegment = true;
       }
+      if (startSegment) reanchor = needsReanchor();
     } else if (this.clock.ready) {
-      // First chunk after a break the source announced: is this still the same device clock?
-      const resid = hArr - this.clock.toHost(dEnd);
-      if (d < this.lastDevEnd - this.cfg.clockResetBackwardsSec || resid < -this.cfg.clockJumpToleranceSec || resid > this.cfg.maxDelaySec) {
+      reanchor = needsReanchor();
+      if (reanchor) {
+        const resid = hArr - this.clock.toHost(dEnd);
         this.sink.problem('time-jump', `device clock changed across the gap (arrival ${resid >= 0 ? '+' : ''}${resid.toFixed(3)} s off the model): re-anchored`, h, false);
-        reanchor = true;
       }
     }
 
     if (startSegment && this.segActive) this.endSegment();
 
-    // Accepted from here on.
+    // Accepted from here on. State first (clock, segment), then the gap event, then the chunk
+    // itself: a detected gap is reported BEFORE the chunk that revealed it, so a recording of the
+    // event stream replays in an order that reproduces this one exactly.
     const repaired = repairNonFinite(input, this.hold);
     if (repaired.replaced > 0) {
       this.sink.problem('non-finite-samples', `${repaired.replaced} NaN/Inf samples replaced by the channel's last finite value`, h, false);
     }
     const chunk = repaired.chunk;
     this.lastHost = h;
-    this.sink.accepted(chunk);
 
     if (reanchor) this.clock.reanchor(dEnd, hArr);
     else this.clock.observe(dEnd, hArr);
@@ -208,7 +215,9 @@ export class StreamConditioner {
         });
       }
       this.sink.segmentStart(k0);
-    } else {
+    }
+    this.sink.accepted(chunk);
+    if (!startSegment) {
       // Continuous: refine the sample period and the segment's intercept.
       const dd = d - this.lastStart;
       const decay = Math.exp(-dd / PERIOD_MEMORY_SEC);
