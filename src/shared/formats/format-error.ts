@@ -11,7 +11,7 @@ export type FormatErrorCode =
   | 'bad-data' // the data section itself is malformed (bad chunk, bad TAL, bad row)
   | 'unsupported' // a valid file using a feature we do not read (named in the message)
   | 'missing-file' // a companion file (WFDB .dat) was not supplied
-  | 'too-large' // the file asks for more memory than its own size can justify
+  | 'too-large' // the file asks for more memory than its own size can justify (MAT compressed elements)
   | 'cannot-write'; // a writer was given something the format cannot hold
 
 export class FormatError extends Error {

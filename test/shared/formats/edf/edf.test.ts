@@ -69,7 +69,6 @@ describe('parseEdfHeader', () => {
 describe('EDF/BDF against MNE-Python', { skip: skip || mneMissing() }, () => {
   const rels = [
     'edf-eegmat/Subject00_1.edf',
-    'edf-eegmat/Subject04_1.edf',
     'edf-eegmat/Subject10_2.edf',
     'edf-eegmmidb/S001R04.edf',
     'edf-mne/test_edf_stim_channel.edf',
