@@ -7,7 +7,7 @@
 //   A = 63 AUX: I & 0xff bytes of text follow, padded to an even count
 //   word 0: end of file
 // As in getann(), chan and num carry over from one annotation to the next; subtype and aux do not.
-import { failFor , type Fail } from '../format-error';
+import { failFor, type Fail } from '../format-error';
 import { decodeLatin1 } from '../text';
 import type { WfdbAnnotation, WfdbAnnotationFile } from './wfdb.types';
 

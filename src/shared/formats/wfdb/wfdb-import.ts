@@ -1,6 +1,6 @@
 // A WFDB record (header + signal files + any annotation files) as an ImportedRecording.
 import { guessChannelKind, electrodePosition } from '../channel-kind';
-import { failFor , type Fail } from '../format-error';
+import { failFor, FormatError, type Fail } from '../format-error';
 import { buildStreams, exgToMicrovolts, type ChannelSeries } from '../import-util';
 import type { ImportedAnnotation, ImportedChannel, ImportedRecording, NamedBytes } from '../recording.types';
 import { decodeLatin1 } from '../text';
@@ -91,7 +91,16 @@ export function importWfdb(files: NamedBytes[], headerName?: string): ImportedRe
     if (f === hea || signalFiles.has(name) || !name.startsWith(prefix)) continue;
     const ext = name.slice(prefix.length);
     if (/^(hea|dat|xyz|mat|edf)$/i.test(ext)) continue;
-    const parsed = parseWfdbAnnotations(f.bytes, f.name);
+    // A file beside the record that is not an annotation file (a backup, a note) must not sink
+    // the import: its problem becomes a warning.
+    let parsed: ReturnType<typeof parseWfdbAnnotations>;
+    try {
+      parsed = parseWfdbAnnotations(f.bytes, f.name);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      warnings.push(`${f.name}: not read as an annotation file (${e.detail})`);
+      continue;
+    }
     const tickHz = parsed.timeResolutionHz ?? header.frequencyHz;
     // LUDB-style files name the lead they annotate ('1.ii'); otherwise chan > 0 picks a signal.
     const leadIdx = lowerLabels.indexOf(ext.toLowerCase());

@@ -265,6 +265,13 @@ describe('importWfdb', () => {
     assert.deepEqual([first.onset, first.duration, first.label], [641 / 500, (690 - 641) / 500, 'QRS']);
   });
 
+  test('a stray file beside the record that is not an annotation file becomes a warning', { skip }, () => {
+    const files = [...recordFiles('wfdb-mitdb'), { name: '100.notes', bytes: Uint8Array.from([0x00, 0xd0, 0x41, 0x42]) }];
+    const r = importWfdb(files);
+    assert.equal(r.annotations.length, 2274);
+    assert.match(r.warnings.join(), /100\.notes: not read as an annotation file \(undefined annotation code 52/);
+  });
+
   test('PTB: 15 ECG leads from two files in one stream; age and sex from comments', { skip }, () => {
     const r = importWfdb(recordFiles('wfdb-ptbdb'));
     assert.equal(r.streams.length, 1);
