@@ -2,7 +2,7 @@
 // numbers out of delimited lines, columns into streams, gaps found from the sample counter and
 // the host time stamps, the marker column into annotations.
 import { modalityOfKind } from './channel-kind';
-import { type Fail } from './format-error';
+import type { Fail } from './format-error';
 import type { ImportedAnnotation, ImportedChannel, ImportedSegment, ImportedStream } from './recording.types';
 import type { Modality } from '../stream.types';
 

@@ -2,7 +2,7 @@
 //   record line:  name[/nseg] nsig [fs[/counterfreq[(basecounter)]] [nsamp [basetime [basedate]]]]
 //   signal lines: file format[xspf][:skew][+offset] gain[(baseline)][/units] adcres adczero initval checksum blocksize description
 // Lines starting with '#' are comments (patient data in most PhysioNet databases).
-import { failFor, quote , type Fail } from '../format-error';
+import { failFor, quote, type Fail } from '../format-error';
 import { parseDecimal, parseInteger } from '../text';
 import type { WfdbHeader, WfdbSignalSpec } from './wfdb.types';
 

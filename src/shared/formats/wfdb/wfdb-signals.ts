@@ -1,7 +1,7 @@
 // WFDB signal files (signal(5)): samples of all signals in one file are interleaved frame by
 // frame (a frame holds samplesPerFrame samples of each signal, in header order). Decoded
 // straight into per-signal typed arrays: no per-sample allocation, no intermediate copy.
-import { failFor, quote , type Fail } from '../format-error';
+import { failFor, quote, type Fail } from '../format-error';
 import type { WfdbHeader, WfdbSignal, WfdbSignals, WfdbSignalSpec } from './wfdb.types';
 import { WFDB_SUPPORTED_FORMATS } from './wfdb.types';
 
