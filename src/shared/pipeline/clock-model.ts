@@ -52,6 +52,11 @@ export interface ClockEstimate {
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 /** Search half-width around the previous drift (ppm); the full ±maxDrift range is searched when the optimum sits on its edge. */
 const LOCAL_SEARCH_PPM = 20;
+/**
+ * Once estimated, the drift is re-searched every this many closed buckets; in between only the
+ * offset is refitted (drift moves on a scale of minutes, the offset must follow every bucket).
+ */
+const DRIFT_REFIT_BUCKETS = 5;
 
 export class ClockModel {
   readonly opts: ClockModelOptions;
@@ -82,6 +87,7 @@ export class ClockModel {
   /** Residual order, kept between evaluations: neighbouring drifts give nearly sorted residuals. */
   private idx: Int32Array = new Int32Array(0);
   private idxN = 0;
+  private sinceDriftFit = 0;
 
   constructor(opts: Partial<ClockModelOptions> = {}) {
     this.opts = { ...CLOCK_MODEL_DEFAULTS, ...opts };
@@ -183,7 +189,10 @@ export class ClockModel {
     for (let i = 0; i < n; i++) w[i] = Math.exp(-(xLast - xs[i]) * ln2h);
     const span = xs[n - 1] - xs[0];
     this.xA = xLast;
-    if (span >= this.opts.minSlopeSpanSec && n >= 3) {
+    this.sinceDriftFit++;
+    const due = !this.driftEstimated || this.sinceDriftFit >= DRIFT_REFIT_BUCKETS;
+    if (span >= this.opts.minSlopeSpanSec && n >= 3 && due) {
+      this.sinceDriftFit = 0;
       const m = this.opts.maxDriftPpm * 1e-6;
       if (this.driftEstimated) {
         const d = LOCAL_SEARCH_PPM * 1e-6;

@@ -143,7 +143,7 @@ export class Pipeline {
         this.features?.segmentStart(id, k0);
       },
       samples: (k0, n, cond, raw, stride) => {
-        if (this.events.conditioned) {
+        if (this.events.conditioned && (this.events.wantsConditioned?.() ?? true)) {
           const data = new Float32Array(labels.length * n);
           for (let c = 0; c < labels.length; c++) for (let i = 0; i < n; i++) data[c * n + i] = cond[c * stride + i];
           const block: ConditionedBlock = { streamId: id, modality: info.modality, channels: labels, startTime: k0 / MODEL_RATE_HZ, rateHz: MODEL_RATE_HZ, count: n, data };

@@ -124,6 +124,8 @@ export interface PipelineEvents {
   /** A gap detected in the data (lost packets, clock jump). Gaps a source announces are not echoed. */
   gap?(gap: Gap): void;
   conditioned?(block: ConditionedBlock): void;
+  /** Asked before each conditioned block is built; false skips building it (nobody is drawing traces). */
+  wantsConditioned?(): boolean;
   window?(window: SyncWindow): void;
   heart?(features: HeartFeatures): void;
   eeg?(features: EegFeatures): void;

@@ -1,0 +1,388 @@
+// The stream hub: runs sources, feeds their chunks through the pipeline, and fans out what comes
+// back (streams, raw chunks for the recorder, gaps, conditioned blocks, windows, features, device
+// statuses, log lines) to its listeners.
+//
+// Nothing that goes wrong in a source, in the data or in a listener escapes: a source that fails
+// to start becomes an 'error' status; bad data becomes a named DeviceProblem on the device's status
+// plus a log line, and the pipeline keeps running; a listener that throws is logged and dropped.
+// The only thing the hub adds on its own clock is the stall watchdog (a device that has gone
+// quiet) — everything that shapes the data is the deterministic pipeline's work.
+import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
+import type { LogEntry, LogLevel } from '../../shared/log.types';
+import type { HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
+import { Pipeline, type PipelineConfig, type PipelineConfigPatch, type PipelineProblem, type StreamClockState } from '../../shared/pipeline';
+import { RealScheduler, type Scheduler } from '../sources/host-clock';
+import type { Hub, HubListener } from './hub.types';
+
+export interface HubOptions {
+  clock: HostClock;
+  /** Timers for the stall watchdog (default: real timers that do not keep the process alive). */
+  scheduler?: Scheduler;
+  pipelineConfig?: PipelineConfigPatch;
+  /** An extra sink for the hub's log lines (they also go to listeners' `log`). */
+  log?: (level: LogLevel, source: string, message: string) => void;
+  /** A stream is stalled after max(stallSec, 4 × its usual chunk interval) without data. */
+  stallSec?: number;
+  /** A problem clears after this long (s) of clean data. */
+  clearAfterSec?: number;
+  /** The same problem on the same device is logged at most once per this many seconds (the rest are counted). */
+  logRepeatSec?: number;
+  /** Watchdog period (s). */
+  watchdogSec?: number;
+}
+
+type Listener = keyof HubListener;
+
+interface StreamWatch {
+  lastArrival: number;
+  /** Smoothed interval between chunk arrivals (s). */
+  interval: number;
+  stalled: boolean;
+}
+
+interface Managed {
+  source: Source;
+  /** The source's own latest status. */
+  status: DeviceStatus;
+  /** The latest problem the hub saw in this device's data (or its stall). */
+  problem: DeviceProblem | undefined;
+  streams: StreamInfo[];
+  watch: Map<string, StreamWatch>;
+  active: boolean;
+  sink: SourceSink;
+}
+
+interface LogThrottle {
+  last: number;
+  suppressed: number;
+}
+
+/** Stall thresholds never drop below this, whatever the packet rate. */
+const MIN_STALL_SEC = 1;
+
+export class StreamHub implements Hub {
+  private readonly clock: HostClock;
+  private readonly scheduler: Scheduler;
+  private readonly opts: Required<Pick<HubOptions, 'stallSec' | 'clearAfterSec' | 'logRepeatSec' | 'watchdogSec'>>;
+  private readonly extraLog?: HubOptions['log'];
+  private listeners: HubListener[] = [];
+  private readonly managed = new Map<string, Managed>();
+  private readonly pipeline: Pipeline;
+  private readonly throttle = new Map<string, LogThrottle>();
+  private cancelWatchdog: (() => void) | null = null;
+  private closed = false;
+
+  constructor(o: HubOptions) {
+    this.clock = o.clock;
+    this.scheduler = o.scheduler ?? new RealScheduler(o.clock, (err) => this.log('error', 'hub', `watchdog failed: ${errText(err)}`), true);
+    this.opts = { stallSec: o.stallSec ?? 1.5, clearAfterSec: o.clearAfterSec ?? 5, logRepeatSec: o.logRepeatSec ?? 10, watchdogSec: o.watchdogSec ?? 0.25 };
+    this.extraLog = o.log;
+    this.pipeline = new Pipeline(o.pipelineConfig ?? {}, {
+      accepted: (chunk, info) => this.emit('rawChunk', chunk, info),
+      problem: (p) => this.onProblem(p),
+      gap: (gap) => this.emit('gap', gap),
+      conditioned: (block) => this.emit('conditioned', block),
+      wantsConditioned: () => this.listeners.some((l) => l.conditioned !== undefined),
+      window: (w) => this.emit('window', w),
+      heart: (f) => this.emit('heart', f),
+      eeg: (f) => this.emit('eeg', f),
+      quality: (q) => this.emit('quality', q),
+    });
+  }
+
+  // ── Hub ──────────────────────────────────────────────────────────────────────────────────
+
+  subscribe(listener: HubListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  async addSource(source: Source): Promise<void> {
+    if (this.closed) throw new Error('the hub is closed');
+    const id = source.deviceId;
+    const existing = this.managed.get(id);
+    if (existing?.active) return;
+    if (existing) this.managed.delete(id);
+    const m: Managed = { source, status: safeStatus(source), problem: undefined, streams: [], watch: new Map(), active: true, sink: null as unknown as SourceSink };
+    m.sink = this.makeSink(m);
+    this.managed.set(id, m);
+    this.ensureWatchdog();
+    this.log('info', `device:${id}`, `starting ${m.status.name}`);
+    try {
+      await source.start(m.sink);
+      m.status = safeStatus(source, m.status);
+      this.publishStatus(m);
+    } catch (err) {
+      const code: DeviceProblemCode = problemCodeOf(err) ?? 'device-error';
+      m.problem = { code, message: `could not start: ${errText(err)}`, time: this.clock.now() };
+      m.status = { ...m.status, state: 'error' };
+      this.log('error', `device:${id}`, `${m.status.name} could not start: ${errText(err)}`);
+      this.publishStatus(m);
+      // A source that failed to start feeds nothing; its streams go.
+      this.dropStreams(m);
+    }
+  }
+
+  async removeSource(deviceId: string): Promise<void> {
+    const m = this.managed.get(deviceId);
+    if (!m) return;
+    m.active = false;
+    try {
+      await m.source.stop();
+    } catch (err) {
+      this.log('warn', `device:${deviceId}`, `stopping ${m.status.name} failed: ${errText(err)}`);
+    }
+    this.dropStreams(m);
+    this.managed.delete(deviceId);
+    m.status = { ...safeStatus(m.source, m.status), state: 'stopped' };
+    m.problem = undefined;
+    this.publishStatus(m);
+    this.log('info', `device:${deviceId}`, `${m.status.name} stopped`);
+  }
+
+  sources(): Source[] {
+    return [...this.managed.values()].map((m) => m.source);
+  }
+
+  streams(): StreamInfo[] {
+    return this.pipeline.streams();
+  }
+
+  devices(): DeviceStatus[] {
+    return [...this.managed.values()].map((m) => this.effectiveStatus(m));
+  }
+
+  // ── Beyond the Hub interface ─────────────────────────────────────────────────────────────
+
+  /** Changes a running device's settings (Source.configure); rejects with the source's message. */
+  async configureSource(deviceId: string, settings: Record<string, string | number | boolean>): Promise<void> {
+    const m = this.managed.get(deviceId);
+    if (!m) throw new Error(`no device '${deviceId}'`);
+    if (!m.source.configure) throw new Error(`${m.status.name} has no settings to change`);
+    await m.source.configure(settings);
+    m.status = safeStatus(m.source, m.status);
+    this.publishStatus(m);
+  }
+
+  /** The pipeline's configuration in force (store it with a recording). */
+  pipelineConfig(): PipelineConfig {
+    return this.pipeline.config;
+  }
+
+  /** New filters/windowing: every stream restarts as after a gap; windows continue in sequence. */
+  setPipelineConfig(patch: PipelineConfigPatch): void {
+    this.pipeline.reconfigure(patch);
+    this.log('info', 'hub', 'pipeline configuration changed; streams restarted');
+  }
+
+  /** Clock model, rate and segment state per stream (device panel, recorder's stream table). */
+  clockStates(): StreamClockState[] {
+    return this.pipeline.states();
+  }
+
+  /** Stops every source and the watchdog. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.managed.keys()]) await this.removeSource(id);
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = null;
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────
+
+  private makeSink(m: Managed): SourceSink {
+    const id = m.source.deviceId;
+    const current = () => this.managed.get(id) === m && m.active;
+    return {
+      streams: (deviceId, infos) => {
+        if (!current()) return;
+        this.guard(id, 'streams', () => {
+          if (deviceId !== id) throw new Error(`announced streams for device '${deviceId}'`);
+          if (!Array.isArray(infos)) throw new Error('streams must be an array');
+          this.pipeline.setStreams(id, infos);
+          m.streams = infos;
+          const now = this.clock.now();
+          m.watch = new Map(infos.map((s) => [s.id, m.watch.get(s.id) ?? { lastArrival: now, interval: NaN, stalled: false }]));
+          this.emit('streams', this.pipeline.streams());
+        });
+      },
+      chunk: (chunk) => {
+        if (!current()) return;
+        this.guard(id, 'chunk', () => {
+          if (!chunk || typeof chunk !== 'object') throw new Error('chunk is not an object');
+          if (!m.streams.some((s) => s.id === chunk.streamId)) {
+            this.onProblem({ streamId: String(chunk.streamId), deviceId: id, code: 'bad-frame', message: `chunk for stream '${chunk.streamId}', which the device has not announced; dropped`, time: this.clock.now(), dropped: true });
+            return;
+          }
+          this.noteArrival(m, chunk);
+          this.pipeline.push(chunk);
+        });
+      },
+      gap: (gap) => {
+        if (!current()) return;
+        this.guard(id, 'gap', () => {
+          this.pipeline.sourceGap(gap);
+          this.emit('gap', gap);
+          this.log('info', `device:${id}`, `gap in ${gap.streamId} (${gap.reason}, ${gap.missingSamples} samples)`);
+        });
+      },
+      status: (status) => {
+        if (this.managed.get(id) !== m) return;
+        this.guard(id, 'status', () => {
+          const prev = m.status;
+          m.status = { ...status, deviceId: id };
+          if (prev.state !== status.state) this.log(status.state === 'error' ? 'error' : 'info', `device:${id}`, `${status.name}: ${prev.state} → ${status.state}${status.problem ? ` (${status.problem.message})` : ''}`);
+          this.publishStatus(m);
+        });
+      },
+    };
+  }
+
+  private noteArrival(m: Managed, chunk: SampleChunk): void {
+    const w = m.watch.get(chunk.streamId);
+    if (!w) return;
+    const now = this.clock.now();
+    const dt = now - w.lastArrival;
+    if (w.stalled) {
+      w.stalled = false;
+      this.log('info', `device:${m.source.deviceId}`, `${chunk.streamId} resumed after ${dt.toFixed(1)} s`);
+      if (m.problem?.code === 'stalled') {
+        m.problem = undefined;
+        this.publishStatus(m);
+      }
+    } else if (dt > 0) {
+      // Smoothed inter-arrival time; bursts (dt ≈ 0) are not counted.
+      w.interval = Number.isNaN(w.interval) ? dt : 0.9 * w.interval + 0.1 * Math.min(dt, 5);
+    }
+    w.lastArrival = now;
+  }
+
+  private ensureWatchdog(): void {
+    if (this.cancelWatchdog) return;
+    this.cancelWatchdog = this.scheduler.every(this.opts.watchdogSec, () => this.watchdog());
+  }
+
+  private watchdog(): void {
+    const now = this.clock.now();
+    for (const m of this.managed.values()) {
+      if (!m.active || m.status.state !== 'streaming') continue;
+      for (const [streamId, w] of m.watch) {
+        const limit = Math.max(this.opts.stallSec, MIN_STALL_SEC, 4 * (Number.isNaN(w.interval) ? 0 : w.interval));
+        const quiet = now - w.lastArrival;
+        if (!w.stalled && quiet > limit) {
+          w.stalled = true;
+          this.onProblem({ streamId, deviceId: m.source.deviceId, code: 'stalled', message: `no data from ${streamId} for ${quiet.toFixed(1)} s`, time: now, dropped: false });
+        }
+      }
+      // A problem clears once the device has streamed cleanly for a while.
+      if (m.problem && m.problem.code !== 'stalled' && now - m.problem.time > this.opts.clearAfterSec && [...m.watch.values()].every((w) => !w.stalled)) {
+        this.log('info', `device:${m.source.deviceId}`, `${m.status.name} streams cleanly again`);
+        m.problem = undefined;
+        this.publishStatus(m);
+      }
+    }
+  }
+
+  private onProblem(p: PipelineProblem): void {
+    const m = this.managed.get(p.deviceId);
+    const problem: DeviceProblem = { code: p.code, message: `${p.streamId}: ${p.message}`, time: p.time };
+    if (m) {
+      m.problem = problem;
+      this.publishStatus(m);
+    }
+    const key = `${p.deviceId}\u0000${p.code}`;
+    const now = this.clock.now();
+    const t = this.throttle.get(key);
+    if (t && now - t.last < this.opts.logRepeatSec) {
+      t.suppressed++;
+      return;
+    }
+    const more = t && t.suppressed > 0 ? ` (${t.suppressed} more like it in the last ${(now - t.last).toFixed(0)} s)` : '';
+    this.throttle.set(key, { last: now, suppressed: 0 });
+    const level: LogLevel = p.code === 'packet-loss' ? 'info' : 'warn';
+    this.log(level, p.deviceId ? `device:${p.deviceId}` : 'hub', `${problem.message}${more}`);
+  }
+
+  private effectiveStatus(m: Managed): DeviceStatus {
+    const s = m.status;
+    const own = s.problem;
+    // The most recent of the source's own problem and the hub's.
+    const problem = m.problem && (!own || m.problem.time >= own.time) ? m.problem : own;
+    const out: DeviceStatus = { ...s, streamIds: m.streams.length ? m.streams.map((x) => x.id) : s.streamIds };
+    if (problem) out.problem = problem;
+    else delete out.problem;
+    return out;
+  }
+
+  private publishStatus(m: Managed): void {
+    this.emit('deviceStatus', this.effectiveStatus(m));
+  }
+
+  private dropStreams(m: Managed): void {
+    if (m.streams.length === 0 && !this.pipeline.streams().some((s) => s.deviceId === m.source.deviceId)) return;
+    this.guard(m.source.deviceId, 'remove', () => this.pipeline.removeDevice(m.source.deviceId));
+    m.streams = [];
+    m.watch.clear();
+    this.emit('streams', this.pipeline.streams());
+  }
+
+  /** Runs fn; an exception (a bug, or a source passing garbage) is logged, never thrown. */
+  private guard(deviceId: string, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log('error', `device:${deviceId}`, `${what} failed and was skipped: ${errText(err)}`);
+    }
+  }
+
+  private emit<K extends Listener>(kind: K, ...args: Parameters<NonNullable<HubListener[K]>>): void {
+    for (const l of this.listeners) {
+      const f = l[kind] as ((...a: unknown[]) => void) | undefined;
+      if (!f) continue;
+      try {
+        f.apply(l, args);
+      } catch (err) {
+        // A listener that throws is dropped, so one broken consumer cannot flood the log.
+        this.listeners = this.listeners.filter((x) => x !== l);
+        this.log('error', 'hub', `a ${kind} listener threw and was unsubscribed: ${errText(err)}`);
+      }
+    }
+  }
+
+  private log(level: LogLevel, source: string, message: string): void {
+    const entry: LogEntry = { time: this.clock.now(), level, source, message };
+    try {
+      this.extraLog?.(level, source, message);
+    } catch {
+      // the extra sink is best effort
+    }
+    if (this.listeners.length) this.emit('log', entry);
+  }
+}
+
+/** Creates the hub the app shell runs: createHub({ clock, log, pipelineConfig }). */
+export function createHub(opts: HubOptions): StreamHub {
+  return new StreamHub(opts);
+}
+
+function safeStatus(source: Source, fallback?: DeviceStatus): DeviceStatus {
+  try {
+    const s = source.status();
+    if (s && typeof s === 'object') return { ...s, deviceId: source.deviceId };
+  } catch {
+    // fall through
+  }
+  return fallback ?? { deviceId: source.deviceId, name: source.deviceId, model: 'unknown', transport: 'sim', state: 'error', streamIds: [] };
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** DeviceError (src/shared/devices/device-error.ts) carries a problemCode; other errors do not. */
+function problemCodeOf(err: unknown): DeviceProblemCode | undefined {
+  const c = (err as { problemCode?: unknown })?.problemCode;
+  return typeof c === 'string' ? (c as DeviceProblemCode) : undefined;
+}
