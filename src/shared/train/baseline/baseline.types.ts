@@ -49,6 +49,8 @@ export interface LogisticRegressionOptions {
   sampleWeight?: ArrayLike<number>;
   /** Newton iterations at most. Default 100. */
   maxIter?: number;
+  /** Starting point (warm start, e.g. the solution at a neighbouring C); the optimum does not depend on it. */
+  initial?: { coef: ArrayLike<number>; intercept: number };
 }
 
 export interface LogisticRegressionModel {
@@ -63,15 +65,36 @@ export interface LogisticRegressionModel {
 /** Which signals the baseline looks at: both (fused), or one alone (the ablations). */
 export type BaselineModality = 'fused' | 'eeg' | 'ecg';
 
-export interface BaselineOptions extends LogisticRegressionOptions {
+export interface BaselineOptions extends Omit<LogisticRegressionOptions, 'C' | 'initial'> {
+  /**
+   * Inverse L2 strength. 'auto' (the default of evaluateBaseline) picks it from BASELINE_C_GRID by
+   * subject-wise cross-validation inside the training subjects (nested: test subjects never seen).
+   */
+  C?: number | 'auto';
+  /** Candidates for C: 'auto'. Default BASELINE_C_GRID. */
+  cGrid?: readonly number[];
+  /** Inner folds (by subject) for C: 'auto'. Default 5 (fewer when there are fewer training subjects). */
+  innerFolds?: number;
   /** Decision threshold on the probability for the threshold metrics. Default 0.5. */
   threshold?: number;
+}
+
+/** How C was chosen: each candidate's mean inner-fold AUROC (NaN where no inner fold had both classes). */
+export interface CSelection {
+  C: number;
+  candidates: { C: number; auroc: number; folds: number }[];
+  /** Why C fell back to 1 (too few training subjects, or no inner fold with both classes). */
+  note?: string;
 }
 
 export interface BaselineModel {
   featureNames: string[];
   standardizer: Standardizer;
   logistic: LogisticRegressionModel;
+  /** The C the model was fitted with. */
+  C: number;
+  /** Present when C was selected by inner cross-validation. */
+  selection?: CSelection;
 }
 
 /** Heart features from RR intervals. NaN where too few intervals. */

@@ -1,6 +1,6 @@
 // The baseline every model must beat: band power + heart features, training-fold standardiser, L2 logistic regression.
 export * from './baseline.types';
-export { evaluateBaseline, predictBaseline, trainBaseline, type BaselineEvaluation } from './baseline';
+export { BASELINE_C_GRID, evaluateBaseline, predictBaseline, selectBaselineC, trainBaseline, type BaselineEvaluation } from './baseline';
 export {
   baselineFeatureMatrix, baselineFeatureNames, eegBandFeatureNames, eegBandFeatures, heartRateFeatures, rrIntervalsMs,
   welchSegmentLength, rrIntervalsFromEcg, rrIntervalsInSpan, baselineWindowFromSync, HEART_FEATURE_NAMES, MIN_BAND_POWER_UV2, RR_RANGE_MS, WELCH_SEGMENT_S, type BaselineWindow,

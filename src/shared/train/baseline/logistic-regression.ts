@@ -91,6 +91,11 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
   const w = sampleWeights(y, opts);
   const k = d + 1; // parameters: coef[0..d), intercept at d
   const theta = new Float64Array(k);
+  if (opts.initial) {
+    if (opts.initial.coef.length !== d) throw new BaselineError(BaselineErrorCode.BadShape, `initial coefficients have ${opts.initial.coef.length} features, matrix ${d}`);
+    for (let j = 0; j < d; j++) theta[j] = Number.isFinite(opts.initial.coef[j]) ? opts.initial.coef[j] : 0;
+    theta[d] = Number.isFinite(opts.initial.intercept) ? opts.initial.intercept : 0;
+  }
   const z = new Float64Array(n);
 
   const margins = (t: Float64Array, out: Float64Array) => {
@@ -112,7 +117,15 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
   margins(theta, z);
   let f = objective(theta, z);
   let gNorm = Infinity;
+  let lastLocalGNorm = Infinity;
   let iter = 0;
+  // Gradient entries are sums of n terms of size up to C·w·|x|: tolerances scale with that.
+  let maxAbsX = 0;
+  for (let i = 0; i < data.length; i++) maxAbsX = Math.max(maxAbsX, Math.abs(data[i]));
+  let wMax = 0;
+  for (let i = 0; i < n; i++) wMax = Math.max(wMax, w[i]);
+  const gScale = Math.max(1, C * n * wMax * Math.max(1, maxAbsX));
+  const gTol = 1e-11 * gScale;
   const g = new Float64Array(k);
   const H = new Float64Array(k * k);
   const trial = new Float64Array(k);
@@ -144,7 +157,7 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
     gNorm = 0;
     for (let a = 0; a < k; a++) gNorm = Math.max(gNorm, Math.abs(g[a]));
     // Converged when the gradient is at rounding level relative to the loss's scale.
-    if (gNorm <= 1e-11 * Math.max(1, C * n)) break;
+    if (gNorm <= gTol) break;
     let step = choleskySolve(H, g, k);
     if (!step) {
       // Only the intercept block can lose definiteness (all probabilities saturated): nudge it.
@@ -154,6 +167,17 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
     }
     let decrement = 0;
     for (let a = 0; a < k; a++) decrement += g[a] * step[a];
+    if (decrement <= 1e-10 * Math.max(1, Math.abs(f))) {
+      // Close to the optimum the decrease a step buys (≈ decrement / 2) is below the rounding of
+      // the objective itself, so a line search can no longer see it: take full Newton steps,
+      // which converge quadratically here, and judge progress by the gradient instead.
+      if (gNorm >= lastLocalGNorm) break; // the gradient stopped shrinking: at the rounding floor
+      lastLocalGNorm = gNorm;
+      for (let a = 0; a < k; a++) theta[a] -= step[a];
+      margins(theta, z);
+      f = objective(theta, z);
+      continue;
+    }
     // Backtracking (Armijo) line search on the exact objective.
     let t = 1;
     let fTrial = Infinity;
@@ -167,15 +191,10 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
     if (!(fTrial <= f)) break; // no decrease possible: at the optimum to rounding
     theta.set(trial);
     z.set(zTrial);
-    const done = f - fTrial <= 1e-15 * Math.max(1, Math.abs(f)) && decrement <= 1e-20 * Math.max(1, Math.abs(f));
     f = fTrial;
-    if (done) {
-      iter++;
-      break;
-    }
   }
-  if (iter >= maxIter && gNorm > 1e-6 * Math.max(1, C * n)) {
-    throw new BaselineError(BaselineErrorCode.NotConverged, `logistic regression did not converge in ${maxIter} Newton iterations (gradient ${gNorm.toExponential(2)})`);
+  if (gNorm > 1e-6 * gScale) {
+    throw new BaselineError(BaselineErrorCode.NotConverged, `logistic regression did not converge: gradient ${gNorm.toExponential(2)} after ${iter} Newton iterations (limit ${maxIter})`);
   }
   return { coef: theta.slice(0, d), intercept: theta[d], iterations: iter, gradientNorm: gNorm };
 }

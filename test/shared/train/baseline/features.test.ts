@@ -4,9 +4,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
 import { applyStandardizer, fitStandardizer } from '../../../../src/shared/train/baseline/standardizer';
-import { evaluateBaseline, predictBaseline, trainBaseline } from '../../../../src/shared/train/baseline/baseline';
+import { BASELINE_C_GRID, evaluateBaseline, predictBaseline, selectBaselineC, trainBaseline } from '../../../../src/shared/train/baseline/baseline';
+import { fitLogisticRegression } from '../../../../src/shared/train/baseline/logistic-regression';
 import { BaselineError, BaselineErrorCode, type FeatureMatrix } from '../../../../src/shared/train/baseline/baseline.types';
-import { EvalError, EvalErrorCode, leaveOneSubjectOut, seededRandom, type SubjectFold } from '../../../../src/shared/eval';
+import { EvalError, EvalErrorCode, leaveOneSubjectOut, seededRandom, subjectKFold, type SubjectFold } from '../../../../src/shared/eval';
 import { hasPython, runPython } from '../../eval/python-reference';
 
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -160,11 +161,15 @@ describe('evaluateBaseline: subject-wise, against a scikit-learn pipeline', () =
     return { X, y, subjects };
   }
 
-  test('per-fold probabilities and metrics equal StandardScaler + LogisticRegression per LOSO fold', { skip: !hasPython && 'needs /usr/bin/python3 with python3-sklearn' }, () => {
+  test('per-fold probabilities and metrics, and the inner-fold AUROC behind C: auto, equal StandardScaler + LogisticRegression', { skip: !hasPython && 'needs /usr/bin/python3 with python3-sklearn' }, () => {
     const { X, y, subjects } = subjectData();
     const folds = leaveOneSubjectOut(subjects);
     const ev = evaluateBaseline(X, y, subjects, folds, { C: 0.5 });
-    const ref = runPython<{ proba: number[]; auroc: number; ap: number; bacc: number }[]>(
+    // C chosen inside fold 0's training subjects, and the inner folds it used, for GridSearchCV.
+    const rows0 = Array.from(folds[0].train);
+    const sel = selectBaselineC(X, y, subjects, rows0);
+    const inner = subjectKFold(rows0.map((i) => subjects[i]), 5, { labels: rows0.map((i) => y[i]), seed: 0 });
+    const both = runPython<{ outer: { proba: number[]; auroc: number; ap: number; bacc: number }[]; grid: number[] }>(
       `
 import json, sys, warnings
 import numpy as np
@@ -174,18 +179,38 @@ from sklearn import metrics as M
 warnings.simplefilter('ignore')
 d = json.load(sys.stdin)
 X = np.array(d['X']).reshape(-1, 5); y = np.array(d['y'])
-out = []
+def fit_predict(tr, te, C):
+    sc = StandardScaler().fit(X[tr])
+    m = LogisticRegression(C=C, solver='newton-cg', tol=1e-8, max_iter=100).fit(sc.transform(X[tr]), y[tr])
+    return m.predict_proba(sc.transform(X[te]))[:, 1]
+out = {'outer': [], 'grid': []}
 for f in d['folds']:
     tr, te = np.array(f['train']), np.array(f['test'])
-    sc = StandardScaler().fit(X[tr])
-    m = LogisticRegression(C=0.5, solver='newton-cg', tol=1e-10, max_iter=1000).fit(sc.transform(X[tr]), y[tr])
-    p = m.predict_proba(sc.transform(X[te]))[:, 1]
-    out.append({'proba': p.tolist(), 'auroc': M.roc_auc_score(y[te], p), 'ap': M.average_precision_score(y[te], p),
-                'bacc': M.balanced_accuracy_score(y[te], (p > 0.5).astype(int))})
+    p = fit_predict(tr, te, 0.5)
+    out['outer'].append({'proba': p.tolist(), 'auroc': M.roc_auc_score(y[te], p), 'ap': M.average_precision_score(y[te], p),
+                         'bacc': M.balanced_accuracy_score(y[te], (p > 0.5).astype(int))})
+# What GridSearchCV(scoring='roc_auc') computes over the same inner folds of fold 0's training rows.
+rows0 = np.array(d['rows0'])
+for C in d['grid']:
+    scores = [M.roc_auc_score(y[rows0[f['test']]], fit_predict(rows0[f['train']], rows0[f['test']], C)) for f in d['inner']]
+    out['grid'].append(float(np.mean(scores)))
 print(json.dumps(out))
 `,
-      { X: Array.from(X.data), y, folds: folds.map((f: SubjectFold) => ({ train: Array.from(f.train), test: Array.from(f.test) })) },
+      {
+        X: Array.from(X.data),
+        y,
+        folds: folds.map((f: SubjectFold) => ({ train: Array.from(f.train), test: Array.from(f.test) })),
+        rows0,
+        inner: inner.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) })),
+        grid: [...BASELINE_C_GRID],
+      },
     );
+    const ref = both.outer;
+    sel.candidates.forEach((c, k) => {
+      assert.equal(c.C, BASELINE_C_GRID[k]);
+      assert.equal(c.folds, 5);
+      assert.ok(Math.abs(c.auroc - both.grid[k]) <= 1e-9, `C ${c.C}: mean inner AUROC ${c.auroc} vs scikit-learn ${both.grid[k]}`);
+    });
     assert.equal(ev.table.rows.length, 6);
     ev.predictions.forEach((p, i) => {
       p.scores.forEach((v, k) => assert.ok(Math.abs(v - ref[i].proba[k]) <= 1e-7, `fold ${i} window ${k}: ${v} vs ${ref[i].proba[k]}`));
@@ -198,10 +223,39 @@ print(json.dumps(out))
     assert.ok(ev.table.summary.auroc.mean > 0.6, `the planted effect is found (AUROC ${ev.table.summary.auroc.mean})`);
   });
 
+  test('C: auto looks only at the training rows, warm starts reach the same optimum, one subject falls back to C = 1', () => {
+    const { X, y, subjects } = subjectData();
+    const folds = leaveOneSubjectOut(subjects, { labels: y });
+    const rows = folds[2].train;
+    const a = trainBaseline(X, y, { C: 'auto' }, rows, subjects);
+    // Scramble everything outside the training rows: the chosen C and the model must not move.
+    const data = X.data.slice();
+    const y2 = y.slice();
+    for (const i of folds[2].test) {
+      y2[i] = 1 - y2[i];
+      for (let j = 0; j < X.cols; j++) data[i * X.cols + j] = 100 * Math.sin(i + j);
+    }
+    const b = trainBaseline({ ...X, data }, y2, { C: 'auto' }, rows, subjects);
+    assert.deepEqual(b.selection, a.selection);
+    assert.deepEqual(b.logistic, a.logistic);
+    assert.ok(BASELINE_C_GRID.includes(a.C));
+    assert.equal(a.selection!.candidates.length, BASELINE_C_GRID.length);
+    // Warm start: same optimum from another starting point.
+    const Z = { ...X, rows: 40, data: X.data.slice(0, 40 * X.cols) };
+    const cold = fitLogisticRegression(Z, y.slice(0, 40), { C: 0.3 });
+    const warm = fitLogisticRegression(Z, y.slice(0, 40), { C: 0.3, initial: { coef: [5, -5, 5, -5, 5], intercept: 3 } });
+    cold.coef.forEach((v, j) => assert.ok(Math.abs(v - warm.coef[j]) < 1e-9));
+    const one = trainBaseline(X, y, { C: 'auto' }, folds[0].test, subjects);
+    assert.equal(one.C, 1);
+    assert.match(one.selection!.note!, /one training subject/);
+    assert.throws(() => trainBaseline(X, y, { C: 'auto' }), /needs the subject of each row/);
+    assert.throws(() => selectBaselineC(X, y, subjects, rows, { innerFolds: 1 }), /innerFolds/);
+  });
+
   test('trained model predicts the same as its fold; leaky folds and mismatched columns are refused', () => {
     const { X, y, subjects } = subjectData();
     const folds = leaveOneSubjectOut(subjects);
-    const ev = evaluateBaseline(X, y, subjects, folds.slice(0, 1));
+    const ev = evaluateBaseline(X, y, subjects, folds.slice(0, 1), { C: 1 });
     assert.deepEqual(predictBaseline(ev.models[0], X, folds[0].test), ev.predictions[0].scores);
     const leaky: SubjectFold = { ...folds[0], train: Int32Array.from([...folds[0].train, folds[0].test[0]]), test: folds[0].test.subarray(1) };
     assert.throws(() => evaluateBaseline(X, y, subjects, [leaky]), (e: unknown) => e instanceof EvalError && e.code === EvalErrorCode.SubjectLeakage);

@@ -57,7 +57,7 @@ for c in json.load(sys.stdin):
         return np.r_[X.T @ r + w, r.sum()]
     res = {}
     for solver in ('lbfgs', 'newton-cg'):
-        m = LogisticRegression(C=c['C'], solver=solver, tol=1e-10, max_iter=1000, class_weight=cw).fit(X, y)
+        m = LogisticRegression(C=c['C'], solver=solver, tol=1e-8, max_iter=100, class_weight=cw).fit(X, y)
         res[solver] = {'coef': m.coef_[0].tolist(), 'intercept': float(m.intercept_[0]), 'proba': m.predict_proba(X)[:, 1].tolist(),
                        'objective': float(objective(m.coef_[0], m.intercept_[0]))}
     ours = np.array(c['ours'])
