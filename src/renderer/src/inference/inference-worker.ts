@@ -61,7 +61,7 @@ async function createSession(bytes: Uint8Array, prefer: BackendPreference): Prom
     const gpu = await webGpuAdapter();
     if (gpu.ok) {
       try {
-        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
         return { session, backend: 'webgpu', detail: gpu.detail };
       } catch (e) {
         why = `WebGPU session failed (${(e as Error).message}); using WASM`;
@@ -69,7 +69,7 @@ async function createSession(bytes: Uint8Array, prefer: BackendPreference): Prom
     } else why = `${gpu.detail}; using WASM`;
     if (prefer === 'webgpu') throw new ModelError(ModelErrorCode.Runtime, `WebGPU was required: ${why}`);
   }
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   return { session, backend: 'wasm', detail: `${why}; ${THREADS} thread${THREADS === 1 ? '' : 's'}` };
 }
 
