@@ -1,0 +1,296 @@
+// The recorder: listens to the hub's raw chunks (exactly as devices delivered them, before
+// conditioning) and gaps, numbers them in arrival order, and commits them to the recordings
+// database every FLUSH_INTERVAL_MS in one transaction. A kill -9 therefore loses at most one
+// flush interval plus the commit in flight (well under a second). A database failure (disk full,
+// locked by another process, read-only) stops the recording cleanly with a message written for
+// that failure; everything committed before it stays readable.
+import type { DeviceStatus } from '../../shared/device.types';
+import type { LogLevel } from '../../shared/log.types';
+import type { Marker, MarkerSource, RecordingOptions, RecordingStatus, SelfReport } from '../../shared/session.types';
+import type { Gap, HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
+import type { DbClient } from '../db/db-client';
+import { DbError } from '../db/db-error';
+import type { RecordingBatch } from '../db/db.types';
+import type { StoredChunk } from '../db/sample-codec';
+import type { NewSelfReport } from '../db/server';
+import type { Hub } from '../hub/hub.types';
+
+/** How often buffered chunks are committed. Four commits a second keep a crash's loss < 1 s. */
+export const FLUSH_INTERVAL_MS = 250;
+/** Flush early when this many values (samples × channels) are waiting, to bound memory. */
+const MAX_BUFFERED_VALUES = 4_000_000;
+
+/** Gap reasons only a source knows about (the hub cannot see them in the chunk times). */
+const SOURCE_GAP_REASONS = new Set<Gap['reason']>(['device-dropped', 'paused']);
+
+export interface RecorderOptions {
+  db: DbClient;
+  hub: Hub;
+  clock: HostClock;
+  appVersion: string;
+  flushIntervalMs?: number;
+  onStatus?(status: RecordingStatus): void;
+  log?(level: LogLevel, message: string): void;
+  /** The pipeline's conditioning settings in force (stored with the session at start). */
+  filterSettings?(): Record<string, unknown> | null;
+}
+
+interface StreamSlot {
+  info: StreamInfo;
+  rowId: number | null;
+  chunks: StoredChunk[];
+}
+
+interface PendingGap {
+  slot: StreamSlot;
+  seq: number;
+  gap: Gap;
+}
+
+export class Recorder {
+  private state: RecordingStatus = idleStatus();
+  private unsubscribe: (() => void) | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** One slot per StreamInfo object: a stream whose layout changes gets a new row. */
+  private slots = new Map<string, StreamSlot>();
+  private gaps: PendingGap[] = [];
+  private devices = new Map<string, DeviceStatus>();
+  private seq = 0;
+  private bufferedValues = 0;
+  private flushing: Promise<void> | null = null;
+  private readonly flushMs: number;
+
+  constructor(private readonly opts: RecorderOptions) {
+    this.flushMs = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+  }
+
+  status(): RecordingStatus {
+    return { ...this.state, error: this.state.error ? { ...this.state.error } : null };
+  }
+
+  get sessionId(): number | null {
+    return this.state.state === 'recording' ? this.state.sessionId : null;
+  }
+
+  async start(options: RecordingOptions = {}): Promise<RecordingStatus> {
+    if (this.state.state === 'recording' || this.state.state === 'stopping') {
+      throw new DbError('Invalid', `already recording session ${this.state.sessionId}; stop it first`);
+    }
+    const { db, hub, clock } = this.opts;
+    const startTime = clock.now();
+    const name = options.name?.trim() || defaultSessionName(startTime);
+    const sessionId = await db.api.createSession({
+      name,
+      subjectId: options.subjectId,
+      tags: options.tags,
+      notes: options.notes,
+      startTime,
+      appVersion: this.opts.appVersion,
+      origin: 'recorded',
+      state: 'recording',
+    });
+    this.slots.clear();
+    this.gaps = [];
+    this.seq = 0;
+    this.bufferedValues = 0;
+    this.devices = new Map(hub.devices().map((d) => [d.deviceId, d]));
+    const settings = this.opts.filterSettings?.();
+    if (settings) await db.api.addFilterSettings(sessionId, startTime, settings);
+    this.state = { ...idleStatus(), state: 'recording', sessionId, name, startTime };
+    // Streams are registered in the hub's order (replay announces them in the same order).
+    this.onStreams(hub.streams());
+    this.unsubscribe = hub.subscribe({
+      streams: (streams) => this.onStreams(streams),
+      rawChunk: (chunk, info) => this.onChunk(chunk, info),
+      gap: (gap) => this.onGap(gap),
+      deviceStatus: (status) => {
+        this.devices.set(status.deviceId, status);
+      },
+    });
+    this.timer = setInterval(() => void this.flush(), this.flushMs);
+    this.log('info', `recording session ${sessionId} "${name}"`);
+    this.emit();
+    return this.status();
+  }
+
+  /** Stops, commits what is buffered and marks the session complete. */
+  async stop(): Promise<RecordingStatus> {
+    if (this.state.state !== 'recording') return this.status();
+    const sessionId = this.state.sessionId!;
+    this.state.state = 'stopping';
+    this.detach();
+    this.emit();
+    await this.flush();
+    if ((this.state.state as RecordingStatus['state']) === 'failed') return this.status();
+    try {
+      await this.opts.db.api.finishSession(sessionId, this.opts.clock.now());
+      this.state = { ...this.state, state: 'idle' };
+      this.log('info', `recording session ${sessionId} stopped: ${this.state.committedSamples} values, ${this.state.committedBytes} bytes`);
+    } catch (err) {
+      this.fail(err);
+    }
+    this.emit();
+    return this.status();
+  }
+
+  /** A marker on the shared clock, stored in the session being recorded. Null when not recording. */
+  async addMarker(label: string, source: MarkerSource, time = this.opts.clock.now(), duration = 0): Promise<Marker | null> {
+    const sessionId = this.sessionId;
+    if (sessionId === null) return null;
+    return this.opts.db.api.addMarker(sessionId, { label, source, time, duration });
+  }
+
+  async addSelfReport(report: Omit<NewSelfReport, 'time'> & { time?: number }): Promise<SelfReport | null> {
+    const sessionId = this.sessionId;
+    if (sessionId === null) return null;
+    return this.opts.db.api.addSelfReport(sessionId, { ...report, time: report.time ?? this.opts.clock.now() });
+  }
+
+  /** The pipeline's settings changed while recording. */
+  async noteFilterSettings(settings: Record<string, unknown>): Promise<void> {
+    const sessionId = this.sessionId;
+    if (sessionId !== null) await this.opts.db.api.addFilterSettings(sessionId, this.opts.clock.now(), settings);
+  }
+
+  private onChunk(chunk: SampleChunk, info: StreamInfo): void {
+    if (this.state.state !== 'recording') return;
+    let slot = this.slots.get(chunk.streamId);
+    if (!slot || !sameLayout(slot.info, info)) {
+      // New stream, or its layout changed (montage, rate): a new stream row from here on.
+      if (slot && slot.chunks.length > 0) this.retired.push(slot);
+      slot = { info, rowId: null, chunks: [] };
+      this.slots.set(chunk.streamId, slot);
+    }
+    // Copied: the chunk belongs to the hub and its source, and may be reused after this call.
+    slot.chunks.push({ seq: this.seq++, deviceTime: chunk.deviceTime, hostTime: chunk.hostTime, count: chunk.count, data: chunk.data.slice() });
+    this.bufferedValues += chunk.data.length;
+    if (this.bufferedValues >= MAX_BUFFERED_VALUES) void this.flush();
+  }
+
+  private onStreams(streams: StreamInfo[]): void {
+    if (this.state.state !== 'recording' && this.state.state !== 'idle') return;
+    for (const info of streams) {
+      const slot = this.slots.get(info.id);
+      if (slot && sameLayout(slot.info, info)) continue;
+      if (slot && slot.chunks.length > 0) this.retired.push(slot);
+      this.slots.set(info.id, { info, rowId: null, chunks: [] });
+    }
+  }
+
+  /** Slots replaced mid-batch by a layout change; flushed with the next batch. */
+  private retired: StreamSlot[] = [];
+
+  private onGap(gap: Gap): void {
+    if (this.state.state !== 'recording') return;
+    const slot = this.slots.get(gap.streamId);
+    if (!slot) return; // a gap before the stream's first chunk: nothing recorded to mark
+    this.gaps.push({ slot, seq: this.seq++, gap: { ...gap } });
+  }
+
+  /** Commits everything buffered. Flushes run one at a time; a failure stops the recording. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 ? this.flush() : undefined));
+    const sessionId = this.state.sessionId;
+    if (sessionId === null || (this.state.state !== 'recording' && this.state.state !== 'stopping')) return Promise.resolve();
+    // Take the buffers now; chunks arriving during the commit go to the next batch.
+    const slots = [...this.retired, ...this.slots.values()].filter((s) => s.chunks.length > 0);
+    const taken = slots.map((s) => ({ slot: s, chunks: s.chunks }));
+    for (const s of slots) s.chunks = [];
+    this.retired = [];
+    const gaps = this.gaps;
+    this.gaps = [];
+    this.bufferedValues = 0;
+    if (taken.length === 0 && gaps.length === 0) return Promise.resolve();
+    this.flushing = (async () => {
+      try {
+        // Every stream known so far gets its row, in the order the hub announced them.
+        for (const s of new Set([...taken.map((t) => t.slot).filter((x) => this.slots.get(x.info.id) !== x), ...this.slots.values(), ...gaps.map((g) => g.slot)])) {
+          if (s.rowId === null) s.rowId = await this.opts.db.api.addStream(sessionId, this.describe(s.info));
+        }
+        const batch: RecordingBatch = {
+          sessionId,
+          blocks: taken.map((t) => ({ streamId: t.slot.rowId!, chunks: t.chunks })),
+          gaps: gaps.map((g) => ({ streamId: g.slot.rowId!, seq: g.seq, gap: g.gap, fromSource: SOURCE_GAP_REASONS.has(g.gap.reason) })),
+        };
+        const res = await this.opts.db.api.appendBatch(batch);
+        if (this.state.sessionId === sessionId) {
+          this.state.committedSamples += res.samples;
+          this.state.committedBytes += res.bytes;
+          this.state.lastCommitTime = this.opts.clock.now();
+          if (this.state.state === 'recording') this.emit();
+        }
+      } catch (err) {
+        this.fail(err);
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  private describe(info: StreamInfo) {
+    const dev = this.devices.get(info.deviceId);
+    const serial = dev?.settings?.serial;
+    return {
+      device: {
+        deviceKey: info.deviceId,
+        name: info.deviceName,
+        model: info.deviceModel,
+        serial: typeof serial === 'string' || typeof serial === 'number' ? String(serial) : '',
+        transport: dev?.transport ?? '',
+      },
+      info,
+    };
+  }
+
+  /** A database failure: stop listening, keep what is committed, say why. */
+  private fail(err: unknown): void {
+    const e = err instanceof DbError ? err : new DbError('Unknown', String((err as Error)?.message ?? err));
+    const sessionId = this.state.sessionId;
+    this.detach();
+    this.slots.clear();
+    this.retired = [];
+    this.gaps = [];
+    this.bufferedValues = 0;
+    this.state = { ...this.state, state: 'failed', error: { kind: e.kind, message: e.message } };
+    this.log('error', `recording session ${sessionId} stopped: ${e.message}`);
+    if (sessionId !== null) {
+      // Not marked complete (that would need a write that just failed): it reads as interrupted,
+      // ending at its last committed sample.
+      void this.opts.db.api.abandonRecording(sessionId).catch(() => {});
+    }
+    this.emit();
+  }
+
+  private detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private emit(): void {
+    this.opts.onStatus?.(this.status());
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.opts.log?.(level, message);
+  }
+}
+
+function idleStatus(): RecordingStatus {
+  return { state: 'idle', sessionId: null, name: null, startTime: null, committedSamples: 0, committedBytes: 0, lastCommitTime: null, error: null };
+}
+
+function sameLayout(a: StreamInfo, b: StreamInfo): boolean {
+  if (a === b) return true;
+  if (a.nominalRateHz !== b.nominalRateHz || a.modality !== b.modality || a.channels.length !== b.channels.length) return false;
+  return a.channels.every((c, i) => c.label === b.channels[i].label && c.unit === b.channels[i].unit && c.resolution === b.channels[i].resolution);
+}
+
+/** "Session 2026-11-25 16:48" in the host's local time. */
+export function defaultSessionName(time: number): string {
+  const d = new Date(time * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `Session ${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

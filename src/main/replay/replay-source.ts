@@ -1,0 +1,411 @@
+// A recorded session as a Source: it feeds the hub exactly the chunk sequence the hub saw live
+// (same chunk boundaries, same deviceTime and hostTime as float64, same interleaving of the
+// streams, the same source-reported gaps), so the hub's deterministic pipeline produces the same
+// windows, features and predictions. Only the wall-clock pacing differs: speed 0.25×–16×, or
+// 'max' (as fast as the pipeline takes it, for offline processing).
+//
+// Seeking restarts delivery a pre-roll before the target (delivered at full speed) so filters and
+// the clock model are warmed up when the playhead reaches the target.
+import type { DeviceStatus, Source, SourceSink } from '../../shared/device.types';
+import {
+  REPLAY_MAX_SPEED,
+  REPLAY_MIN_SPEED,
+  type Marker,
+  type ReplaySpeed,
+  type ReplayState,
+  type ReplayStatus,
+  type SelfReport,
+  type SessionDetail,
+} from '../../shared/session.types';
+import type { StreamInfo } from '../../shared/stream.types';
+import type { DbClient } from '../db/db-client';
+import { DbError } from '../db/db-error';
+import type { ReplayChunk, ReplayGap, ReplayPage } from '../db/db.types';
+
+/** Seconds delivered at full speed before a seek target so the pipeline is warm when it plays. */
+export const DEFAULT_SEEK_PRE_ROLL_S = 10;
+/** Batches per read from the database (a recorder batch is ~250 ms). */
+const PAGE_BATCHES = 16;
+/** How often the playhead position is reported while playing. */
+const POSITION_REPORT_MS = 200;
+/** At 'max' speed, yield to the event loop after this long so the app stays responsive. */
+const MAX_SPEED_SLICE_MS = 8;
+
+export interface ReplaySourceOptions {
+  db: DbClient;
+  sessionId: number;
+  speed?: ReplaySpeed;
+  /** Prepended to every stream id so a replay never collides with a live device ('' keeps them). */
+  streamIdPrefix?: string;
+  deviceId?: string;
+  preRollS?: number;
+  /** Wall clock in ms (tests inject one). */
+  nowMs?: () => number;
+  onStatus?(status: ReplayStatus): void;
+  /** Markers and self-reports as the playhead passes them. */
+  onMarker?(marker: Marker): void;
+  onSelfReport?(report: SelfReport): void;
+}
+
+export class ReplayError extends Error {
+  override name = 'ReplayError';
+}
+
+export function checkReplaySpeed(speed: unknown): ReplaySpeed {
+  if (speed === 'max') return speed;
+  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < REPLAY_MIN_SPEED || speed > REPLAY_MAX_SPEED) {
+    throw new DbError('Invalid', `replay speed must be ${REPLAY_MIN_SPEED}–${REPLAY_MAX_SPEED}× or 'max', got ${String(speed)}`);
+  }
+  return speed;
+}
+
+type Item = { kind: 'chunk'; seq: number; chunk: ReplayChunk } | { kind: 'gap'; seq: number; gap: ReplayGap };
+
+export class ReplaySource implements Source {
+  readonly deviceId: string;
+  private sink: SourceSink | null = null;
+  private detail: SessionDetail | null = null;
+  private infos = new Map<number, StreamInfo>();
+  private markers: Marker[] = [];
+  private reports: SelfReport[] = [];
+  private queue: Item[] = [];
+  private qHead = 0;
+  private nextSeq: number | null = null;
+  private fetching: Promise<void> | null = null;
+  /** Bumped on seek/stop so pages fetched for an old position are dropped. */
+  private epoch = 0;
+  private speed: ReplaySpeed;
+  private state: ReplayState = 'closed';
+  private position: number | null = null;
+  /** Pacing anchor: session host time `anchorHost` plays at wall time `anchorWall` (ms). */
+  private anchorHost = 0;
+  private anchorWall = 0;
+  /** Until the playhead reaches this host time, deliver at full speed (seek pre-roll). */
+  private catchUpUntil = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private error: string | null = null;
+  private readonly nowMs: () => number;
+  private endWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: ReplaySourceOptions) {
+    this.deviceId = opts.deviceId ?? `replay-${opts.sessionId}`;
+    this.speed = checkReplaySpeed(opts.speed ?? 1);
+    this.nowMs = opts.nowMs ?? (() => performance.now());
+  }
+
+  /** Resolves when playback reaches the end of the session, fails, or the source stops. */
+  whenEnded(): Promise<void> {
+    if (this.state === 'ended' || this.state === 'failed') return Promise.resolve();
+    return new Promise((resolve) => this.endWaiters.push(resolve));
+  }
+
+  private wakeEndWaiters(): void {
+    const w = this.endWaiters;
+    this.endWaiters = [];
+    for (const fn of w) fn();
+  }
+
+  async start(sink: SourceSink): Promise<void> {
+    const { db, sessionId } = this.opts;
+    const detail = await db.api.getSession(sessionId);
+    if (detail.state === 'recording') throw new ReplayError(`session ${sessionId} is still being recorded`);
+    this.detail = detail;
+    const prefix = this.opts.streamIdPrefix ?? 'replay:';
+    for (const s of detail.streams) {
+      this.infos.set(s.id, {
+        ...s.info,
+        id: prefix + s.info.id,
+        deviceId: this.deviceId,
+        deviceName: `${s.info.deviceName} (replay of ${detail.name})`,
+        deviceModel: 'replay',
+        channels: s.info.channels.map((c) => ({ ...c })),
+      });
+    }
+    const timeline = await db.api.getTimeline(sessionId);
+    this.markers = timeline.markers;
+    this.reports = timeline.selfReports;
+    this.sink = sink;
+    sink.streams(this.deviceId, this.streamInfos());
+    this.state = 'paused';
+    await this.positionAt(detail.startTime, false);
+    this.reportStatus();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.clearTimer();
+    this.epoch++;
+    this.state = 'closed';
+    this.queue = [];
+    this.qHead = 0;
+    this.reportStatus();
+    this.sink = null;
+    this.wakeEndWaiters();
+  }
+
+  status(): DeviceStatus {
+    const stateMap: Record<ReplayState, DeviceStatus['state']> = {
+      closed: 'stopped',
+      paused: 'idle',
+      playing: 'streaming',
+      ended: 'stopped',
+      failed: 'error',
+    };
+    return {
+      deviceId: this.deviceId,
+      name: this.detail ? `Replay: ${this.detail.name}` : `Replay of session ${this.opts.sessionId}`,
+      model: 'replay',
+      transport: 'replay',
+      state: stateMap[this.state],
+      streamIds: this.streamInfos().map((s) => s.id),
+      ...(this.error ? { problem: { code: 'device-error' as const, message: this.error, time: this.position ?? 0 } } : {}),
+    };
+  }
+
+  replayStatus(): ReplayStatus {
+    return {
+      state: this.state,
+      sessionId: this.opts.sessionId,
+      position: this.position,
+      startTime: this.detail?.startTime ?? null,
+      endTime: this.detail?.endTime ?? null,
+      speed: this.speed,
+      error: this.error,
+    };
+  }
+
+  streamInfos(): StreamInfo[] {
+    return [...this.infos.values()];
+  }
+
+  play(): ReplayStatus {
+    if (this.state === 'paused' || this.state === 'ended') {
+      if (this.state === 'ended') {
+        // Play after the end starts over.
+        void this.seek(this.detail!.startTime).then(() => this.play());
+        return this.replayStatus();
+      }
+      this.state = 'playing';
+      this.reanchor();
+      this.reportStatus();
+      this.schedule(0);
+    }
+    return this.replayStatus();
+  }
+
+  pause(): ReplayStatus {
+    if (this.state === 'playing') {
+      this.clearTimer();
+      this.state = 'paused';
+      this.reportStatus();
+    }
+    return this.replayStatus();
+  }
+
+  setSpeed(speed: ReplaySpeed): ReplayStatus {
+    this.speed = checkReplaySpeed(speed);
+    this.reanchor();
+    if (this.state === 'playing') this.schedule(0);
+    this.reportStatus();
+    return this.replayStatus();
+  }
+
+  /** Moves the playhead to host time `time`; delivery resumes from a pre-roll before it. */
+  async seek(time: number): Promise<ReplayStatus> {
+    if (!this.detail || this.state === 'closed') throw new ReplayError('replay is not open');
+    if (!Number.isFinite(time)) throw new DbError('Invalid', 'seek time must be a number');
+    const wasPlaying = this.state === 'playing';
+    this.clearTimer();
+    const target = Math.min(Math.max(time, this.detail.startTime), this.detail.endTime);
+    await this.positionAt(target, true);
+    // Playing stays playing; paused (or ended) waits at the new position.
+    if (wasPlaying) this.state = 'playing';
+    this.reportStatus();
+    if (this.state === 'playing') this.schedule(0);
+    return this.replayStatus();
+  }
+
+  /** Loads the queue so that delivery starts a pre-roll before `target`. */
+  private async positionAt(target: number, announce: boolean): Promise<void> {
+    const epoch = ++this.epoch;
+    const preRoll = announce ? (this.opts.preRollS ?? DEFAULT_SEEK_PRE_ROLL_S) : 0;
+    const from = target - preRoll;
+    const seq = from <= this.detail!.startTime ? 0 : await this.opts.db.api.seqAtTime(this.opts.sessionId, from);
+    if (epoch !== this.epoch) return;
+    this.queue = [];
+    this.qHead = 0;
+    this.nextSeq = seq;
+    this.catchUpUntil = announce ? target : -Infinity;
+    // Markers before the playhead are not re-announced.
+    this.position = target;
+    this.markerCursor = lowerBound(this.markers, target, (m) => m.time);
+    this.reportCursor = lowerBound(this.reports, target, (r) => r.time);
+    if (announce && this.sink) {
+      // Withdrawing and re-announcing the streams makes the pipeline start them afresh (filters,
+      // clock model, segments), as for a device that reconnects.
+      this.sink.streams(this.deviceId, []);
+      this.sink.streams(this.deviceId, this.streamInfos());
+    }
+    if (this.state === 'ended') this.state = 'paused';
+    await this.fill(epoch);
+    this.anchorHost = target;
+    this.anchorWall = this.nowMs();
+  }
+
+  private markerCursor = 0;
+  private reportCursor = 0;
+
+  /** Appends the next page from the database (one fetch at a time). */
+  private async fill(epoch: number): Promise<void> {
+    while (this.fetching) {
+      await this.fetching;
+      if (epoch !== this.epoch) return;
+    }
+    if (this.nextSeq === null) return;
+    const from = this.nextSeq;
+    this.fetching = (async () => {
+      let page: ReplayPage;
+      try {
+        page = await this.opts.db.api.readReplayPage(this.opts.sessionId, from, PAGE_BATCHES);
+      } catch (err) {
+        if (epoch === this.epoch) this.failWith(err);
+        return;
+      }
+      if (epoch !== this.epoch) return;
+      const items: Item[] = [];
+      for (const c of page.chunks) items.push({ kind: 'chunk', seq: c.seq, chunk: c });
+      // Every recorded gap goes back in at its place in the sequence (as a source gap): the
+      // pipeline then starts the next segment exactly where it did live.
+      for (const g of page.gaps) items.push({ kind: 'gap', seq: g.seq, gap: g });
+      items.sort((a, b) => a.seq - b.seq);
+      this.queue = this.queue.slice(this.qHead).concat(items);
+      this.qHead = 0;
+      this.nextSeq = page.nextSeq;
+    })();
+    try {
+      await this.fetching;
+    } finally {
+      this.fetching = null;
+    }
+  }
+
+  private reanchor(): void {
+    if (this.position !== null) this.anchorHost = this.position;
+    this.anchorWall = this.nowMs();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    const run = () => {
+      this.timer = null;
+      void this.pump();
+    };
+    this.timer = delayMs <= 0 && this.speed === 'max' ? (setImmediate(run) as unknown as ReturnType<typeof setTimeout>) : setTimeout(run, Math.max(0, delayMs));
+  }
+
+  /** Delivers every item that is due, then sleeps until the next one. */
+  private async pump(): Promise<void> {
+    if (this.state !== 'playing' || !this.sink) return;
+    const epoch = this.epoch;
+    const sliceStart = this.nowMs();
+    for (;;) {
+      if (this.qHead >= this.queue.length) {
+        if (this.nextSeq === null) {
+          this.finish();
+          return;
+        }
+        await this.fill(epoch);
+        if (epoch !== this.epoch || this.state !== 'playing') return;
+        continue;
+      }
+      const item = this.queue[this.qHead];
+      const t = item.kind === 'chunk' ? item.chunk.hostTime : item.gap.gap.startTime;
+      if (this.speed !== 'max' && t > this.catchUpUntil) {
+        const dueWall = this.anchorWall + ((t - this.anchorHost) * 1000) / this.speed;
+        const wait = dueWall - this.nowMs();
+        if (wait > 0) {
+          this.schedule(wait);
+          return;
+        }
+      } else if (this.speed === 'max' && this.nowMs() - sliceStart > MAX_SPEED_SLICE_MS) {
+        this.schedule(0);
+        return;
+      }
+      this.qHead++;
+      this.deliver(item);
+      if (this.catchUpUntil !== -Infinity && t >= this.catchUpUntil) {
+        // Pre-roll done: pace from here.
+        this.catchUpUntil = -Infinity;
+        this.anchorHost = t;
+        this.anchorWall = this.nowMs();
+      }
+      // Refill in the background when the queue runs low.
+      if (this.queue.length - this.qHead < 64 && this.nextSeq !== null && !this.fetching) void this.fill(epoch);
+    }
+  }
+
+  private deliver(item: Item): void {
+    const sink = this.sink!;
+    if (item.kind === 'gap') {
+      const info = this.infos.get(item.gap.streamId);
+      if (info) sink.gap({ ...item.gap.gap, streamId: info.id });
+      return;
+    }
+    const c = item.chunk;
+    const info = this.infos.get(c.streamId);
+    if (!info) return;
+    sink.chunk({ streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data });
+    // During a seek's pre-roll the playhead stays at the target.
+    if (c.hostTime >= this.catchUpUntil) this.position = c.hostTime;
+    while (this.markerCursor < this.markers.length && this.markers[this.markerCursor].time <= c.hostTime) {
+      this.opts.onMarker?.(this.markers[this.markerCursor++]);
+    }
+    while (this.reportCursor < this.reports.length && this.reports[this.reportCursor].time <= c.hostTime) {
+      this.opts.onSelfReport?.(this.reports[this.reportCursor++]);
+    }
+    // The playhead, a few times a second (the timeline follows it).
+    const wall = this.nowMs();
+    if (wall - this.lastPositionReport >= POSITION_REPORT_MS) {
+      this.lastPositionReport = wall;
+      this.opts.onStatus?.(this.replayStatus());
+    }
+  }
+
+  private lastPositionReport = -Infinity;
+
+  private finish(): void {
+    this.state = 'ended';
+    if (this.detail) this.position = this.detail.endTime;
+    this.reportStatus();
+    this.wakeEndWaiters();
+  }
+
+  private failWith(err: unknown): void {
+    this.clearTimer();
+    this.state = 'failed';
+    this.error = (err as Error)?.message ?? String(err);
+    this.reportStatus();
+    this.wakeEndWaiters();
+  }
+
+  private reportStatus(): void {
+    this.sink?.status(this.status());
+    this.opts.onStatus?.(this.replayStatus());
+  }
+}
+
+function lowerBound<T>(arr: readonly T[], value: number, key: (t: T) => number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(arr[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,253 @@
+// The sessions area in one object: the library (list, search, rename, tag, notes, delete, disk
+// usage), recording, markers and self-reports, replay through the hub, import and export. The core
+// module (sessions.core.ts) and the CLI commands are thin wrappers around it.
+import type { SessionPush, MarkerRequest, MarkerResult, ReplayOpenRequest, SelfReportRequest } from '../../shared/ipc/sessions.schema';
+import type { LogLevel } from '../../shared/log.types';
+import type {
+  DbInfo,
+  ImportRequest,
+  MarkerSource,
+  RecordingOptions,
+  RecordingStatus,
+  ReplaySpeed,
+  ReplayStatus,
+  SelfReport,
+  SessionDetail,
+  SessionQuery,
+  SessionSummary,
+  SessionTimeline,
+  SessionUpdate,
+} from '../../shared/session.types';
+import type { Source } from '../../shared/device.types';
+import type { HostClock } from '../../shared/stream.types';
+import type { DbClient } from '../db/db-client';
+import { DbError } from '../db/db-error';
+import type { Hub } from '../hub/hub.types';
+import { Recorder } from '../recorder/recorder';
+import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
+import { importRecordingFile } from './import-recording';
+
+export interface SessionsServiceOptions {
+  db: DbClient;
+  hub: Hub;
+  clock: HostClock;
+  appVersion: string;
+  push?(msg: SessionPush): void;
+  log?(level: LogLevel, message: string): void;
+  /** The pipeline's conditioning settings, stored with each recording. */
+  filterSettings?(): Record<string, unknown> | null;
+  /** Seconds replayed at full speed before a seek target (warms filters and clock model). */
+  seekPreRollS?: number;
+}
+
+const CLOSED_REPLAY: ReplayStatus = { state: 'closed', sessionId: null, position: null, startTime: null, endTime: null, speed: 1, error: null };
+
+export class SessionsService {
+  readonly recorder: Recorder;
+  private replay: ReplaySource | null = null;
+  /** Live sources taken off the hub while a replay plays, put back when it closes. */
+  private parkedSources: Source[] = [];
+
+  constructor(private readonly opts: SessionsServiceOptions) {
+    this.recorder = new Recorder({
+      db: opts.db,
+      hub: opts.hub,
+      clock: opts.clock,
+      appVersion: opts.appVersion,
+      filterSettings: opts.filterSettings,
+      onStatus: (status) => {
+        this.push({ type: 'sessions:recording', status });
+        if (status.state !== 'recording' && status.sessionId !== null) this.push({ type: 'sessions:library', sessionId: status.sessionId });
+      },
+      log: (level, message) => opts.log?.(level, message),
+    });
+  }
+
+  get db(): DbClient {
+    return this.opts.db;
+  }
+
+  private push(msg: SessionPush): void {
+    this.opts.push?.(msg);
+  }
+
+  // --- library -----------------------------------------------------------------------------
+
+  list(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    return this.opts.db.api.listSessions(query);
+  }
+
+  get(sessionId: number): Promise<SessionDetail> {
+    return this.opts.db.api.getSession(sessionId);
+  }
+
+  timeline(sessionId: number): Promise<SessionTimeline> {
+    return this.opts.db.api.getTimeline(sessionId);
+  }
+
+  tags(): Promise<{ tag: string; sessions: number }[]> {
+    return this.opts.db.api.listTags();
+  }
+
+  async update(sessionId: number, update: SessionUpdate): Promise<SessionSummary> {
+    const s = await this.opts.db.api.updateSession(sessionId, update);
+    this.push({ type: 'sessions:library', sessionId });
+    return s;
+  }
+
+  async delete(sessionId: number): Promise<{ freedBytes: number }> {
+    if (this.recorder.sessionId === sessionId) throw new DbError('Invalid', `session ${sessionId} is being recorded; stop the recording first`);
+    if (this.replay && this.replay.replayStatus().sessionId === sessionId) await this.closeReplay();
+    const res = await this.opts.db.api.deleteSession(sessionId);
+    this.push({ type: 'sessions:library', sessionId });
+    return res;
+  }
+
+  dbInfo(): Promise<DbInfo> {
+    return this.opts.db.api.dbInfo();
+  }
+
+  // --- recording, markers, self-reports -------------------------------------------------------
+
+  startRecording(options: RecordingOptions = {}): Promise<RecordingStatus> {
+    if (this.replay) throw new DbError('Invalid', 'a replay is open: close it before recording (a recording takes live devices only)');
+    return this.recorder.start(options);
+  }
+
+  stopRecording(): Promise<RecordingStatus> {
+    return this.recorder.stop();
+  }
+
+  recordingStatus(): RecordingStatus {
+    return this.recorder.status();
+  }
+
+  /** A marker on the shared clock: stored in the given session or the recording in progress, pushed live either way. */
+  async marker(req: Omit<MarkerRequest, 'source'> & { source?: MarkerSource }): Promise<MarkerResult> {
+    const label = typeof req.label === 'string' ? req.label.trim() : '';
+    if (!label) throw new DbError('Invalid', 'a marker needs a label');
+    const time = req.time ?? this.opts.clock.now();
+    const source = req.source ?? 'request';
+    const duration = req.duration ?? 0;
+    const sessionId = req.sessionId ?? this.recorder.sessionId;
+    const marker = sessionId === null ? null : await this.opts.db.api.addMarker(sessionId, { label, time, duration, source });
+    this.push({
+      type: 'sessions:marker',
+      marker: marker ?? { id: null, sessionId: null, time, duration, label, source },
+    });
+    return { marker, time };
+  }
+
+  async selfReport(req: SelfReportRequest): Promise<SelfReport> {
+    const sessionId = req.sessionId ?? this.recorder.sessionId;
+    if (sessionId === null) throw new DbError('Invalid', 'no session is recording; a self-report needs a session');
+    const report = await this.opts.db.api.addSelfReport(sessionId, {
+      valence: req.valence,
+      arousal: req.arousal,
+      dominance: req.dominance,
+      text: req.text,
+      time: req.time ?? this.opts.clock.now(),
+    });
+    this.push({ type: 'sessions:self-report', report });
+    return report;
+  }
+
+  // --- replay -----------------------------------------------------------------------------------
+
+  /** Opens a session for replay through the hub; live devices are paused until it closes. */
+  async openReplay(req: ReplayOpenRequest): Promise<ReplayStatus> {
+    if (this.recorder.sessionId !== null) throw new DbError('Invalid', 'a recording is in progress: stop it before replaying');
+    const speed = checkReplaySpeed(req.speed ?? 1);
+    await this.closeReplay();
+    const replay = new ReplaySource({
+      db: this.opts.db,
+      sessionId: req.sessionId,
+      speed,
+      preRollS: this.opts.seekPreRollS,
+      onStatus: (status) => this.push({ type: 'sessions:replay', status }),
+      onMarker: (m) => this.push({ type: 'sessions:marker', marker: m }),
+      onSelfReport: (report) => this.push({ type: 'sessions:self-report', report }),
+    });
+    const { hub } = this.opts;
+    this.parkedSources = hub.sources().slice();
+    for (const s of this.parkedSources) await hub.removeSource(s.deviceId);
+    this.replay = replay;
+    try {
+      await hub.addSource(replay);
+      if (replay.replayStatus().state === 'closed') throw new DbError('Invalid', `session ${req.sessionId} could not be opened for replay`);
+      if (req.from !== undefined) await replay.seek(req.from);
+      if (req.play !== false) replay.play();
+    } catch (err) {
+      await this.closeReplay();
+      throw err;
+    }
+    this.opts.log?.('info', `replaying session ${req.sessionId} at ${speed === 'max' ? 'full speed' : `${speed}×`}`);
+    return replay.replayStatus();
+  }
+
+  private requireReplay(): ReplaySource {
+    if (!this.replay) throw new DbError('Invalid', 'no replay is open');
+    return this.replay;
+  }
+
+  play(): ReplayStatus {
+    return this.requireReplay().play();
+  }
+
+  pause(): ReplayStatus {
+    return this.requireReplay().pause();
+  }
+
+  setSpeed(speed: ReplaySpeed): ReplayStatus {
+    return this.requireReplay().setSpeed(speed);
+  }
+
+  seek(time: number): Promise<ReplayStatus> {
+    return this.requireReplay().seek(time);
+  }
+
+  replayStatus(): ReplayStatus {
+    return this.replay?.replayStatus() ?? { ...CLOSED_REPLAY };
+  }
+
+  /** The open replay (for offline processing: await its end). */
+  currentReplay(): ReplaySource | null {
+    return this.replay;
+  }
+
+  async closeReplay(): Promise<ReplayStatus> {
+    const replay = this.replay;
+    if (!replay) return { ...CLOSED_REPLAY };
+    this.replay = null;
+    const { hub } = this.opts;
+    if (hub.sources().includes(replay)) await hub.removeSource(replay.deviceId);
+    else await replay.stop();
+    const parked = this.parkedSources;
+    this.parkedSources = [];
+    for (const s of parked) {
+      try {
+        await hub.addSource(s);
+      } catch (err) {
+        this.opts.log?.('warn', `could not restart ${s.deviceId} after the replay: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+    const status = { ...CLOSED_REPLAY };
+    this.push({ type: 'sessions:replay', status });
+    return status;
+  }
+
+  // --- files --------------------------------------------------------------------------------------
+
+  async importFile(req: ImportRequest): Promise<SessionSummary> {
+    const summary = await importRecordingFile(this.opts.db, req, { appVersion: this.opts.appVersion, now: this.opts.clock.now() });
+    this.opts.log?.('info', `imported ${req.path} as session ${summary.id} (${summary.sampleCount} values, ${summary.markerCount} markers)`);
+    this.push({ type: 'sessions:library', sessionId: summary.id });
+    return summary;
+  }
+
+  /** Stops recording (committing what is buffered) and replay; the caller closes the database. */
+  async close(): Promise<void> {
+    await this.recorder.stop();
+    await this.closeReplay();
+  }
+}

@@ -1,0 +1,344 @@
+// The session library: search (name, subject, notes, tag), filter by tag, and per session:
+// open for replay, rename, subject, tags, notes, export, delete (with confirmation). Disk usage
+// per session and of the whole database.
+import { Fragment } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/session.types';
+import type { HeartMindClient } from '../../transport/client';
+import { formatBytes, formatDate, formatDuration, messageOf } from './format';
+
+function useLibrary(client: HeartMindClient, text: string, tag: string) {
+  const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
+  const [tags, setTags] = useState<{ tag: string; sessions: number }[]>([]);
+  const [info, setInfo] = useState<DbInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      Promise.all([client.invoke('hm:sessions:list', { text: text || undefined, tag: tag || undefined }), client.invoke('hm:sessions:tags'), client.invoke('hm:sessions:db-info')])
+        .then(([s, t, i]) => {
+          if (!live) return;
+          setSessions(s);
+          setTags(t);
+          setInfo(i);
+          setError(null);
+        })
+        .catch((err) => live && setError(messageOf(err)));
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, text, tag, version]);
+  useEffect(() => {
+    const refresh = () => setVersion((v) => v + 1);
+    const offs = [client.on('sessions:library', refresh), client.on('sessions:recording', (m) => m.status.state !== 'recording' && refresh())];
+    return () => offs.forEach((off) => off());
+  }, [client]);
+  return { sessions, tags, info, error, refresh: () => setVersion((v) => v + 1) };
+}
+
+function ConfirmDelete({ session, onConfirm, onCancel }: { session: SessionSummary; onConfirm(): void; onCancel(): void }) {
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancelRef.current?.focus(), []);
+  return (
+    <div class="confirm" role="alertdialog" aria-label="Confirm delete" onKeyDown={(e) => e.key === 'Escape' && onCancel()} data-testid="confirm-delete">
+      <p>
+        Delete <strong>{session.name}</strong> ({formatDuration(session.endTime - session.startTime)}, {formatBytes(session.diskBytes)})? Its samples, markers and self-reports
+        are removed for good.
+      </p>
+      <button type="button" class="btn" ref={cancelRef} onClick={onCancel}>
+        Keep it
+      </button>
+      <button type="button" class="btn btn-stop" onClick={onConfirm} data-testid="confirm-delete-yes">
+        Delete
+      </button>
+    </div>
+  );
+}
+
+function SessionEditor({ client, session, onDone }: { client: HeartMindClient; session: SessionSummary; onDone(msg?: string): void }) {
+  const [name, setName] = useState(session.name);
+  const [subject, setSubject] = useState(session.subjectId);
+  const [tags, setTags] = useState(session.tags.join(', '));
+  const [notes, setNotes] = useState(session.notes);
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    try {
+      await client.invoke('hm:sessions:update', {
+        sessionId: session.id,
+        name,
+        subjectId: subject,
+        notes,
+        tags: tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      });
+      onDone('Saved');
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  return (
+    <form
+      class="session-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
+      data-testid="session-editor"
+    >
+      <label>
+        Name <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required data-testid="edit-name" />
+      </label>
+      <label>
+        Subject <input value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Tags <input value={tags} placeholder="comma separated" onInput={(e) => setTags((e.target as HTMLInputElement).value)} data-testid="edit-tags" />
+      </label>
+      <label class="wide">
+        Notes <textarea rows={3} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <div class="editor-actions">
+        <button type="button" class="btn" onClick={() => onDone()}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-start" data-testid="edit-save">
+          Save
+        </button>
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function ExportForm({ client, session, onDone }: { client: HeartMindClient; session: SessionSummary; onDone(msg?: string, error?: boolean): void }) {
+  const [format, setFormat] = useState<ExportFormat>('edf');
+  const [path, setPath] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const fromS = from.trim() === '' ? undefined : session.startTime + Number(from);
+      const toS = to.trim() === '' ? undefined : session.startTime + Number(to);
+      const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS });
+      onDone(`Exported ${r.samples.toLocaleString()} samples, ${r.annotations} annotations to ${r.files.join(', ')} (${formatBytes(r.bytes)})`);
+    } catch (err) {
+      onDone(messageOf(err), true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="session-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run();
+      }}
+      data-testid="export-form"
+    >
+      <label>
+        Format
+        <select value={format} onChange={(e) => setFormat((e.target as HTMLSelectElement).value as ExportFormat)}>
+          <option value="edf">EDF+ (16-bit)</option>
+          <option value="bdf">BDF (24-bit)</option>
+          <option value="csv">CSV</option>
+        </select>
+      </label>
+      <label class="wide">
+        File <input value={path} required placeholder={`/path/to/${session.name.replace(/[^\w-]+/g, '_')}.${format}`} onInput={(e) => setPath((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        From (s) <input inputMode="decimal" value={from} placeholder="0" onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        To (s) <input inputMode="decimal" value={to} placeholder={String(Math.round(session.endTime - session.startTime))} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+      </label>
+      <div class="editor-actions">
+        <button type="button" class="btn" onClick={() => onDone()}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-start" disabled={busy}>
+          Export
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type Mode = { kind: 'edit' | 'export' | 'delete'; id: number } | null;
+
+export function Library({ client, replaySessionId }: { client: HeartMindClient; replaySessionId: number | null }) {
+  const [text, setText] = useState('');
+  const [tag, setTag] = useState('');
+  const [mode, setMode] = useState<Mode>(null);
+  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [importPath, setImportPath] = useState('');
+  const [importing, setImporting] = useState(false);
+  const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag);
+
+  const done = (msg?: string, isError = false) => {
+    setMode(null);
+    if (msg) setMessage({ text: msg, error: isError });
+    refresh();
+  };
+  const open = async (s: SessionSummary) => {
+    try {
+      await client.invoke('hm:sessions:replay-open', { sessionId: s.id, speed: 1, play: true });
+      setMessage({ text: `Replaying “${s.name}”` });
+    } catch (err) {
+      setMessage({ text: messageOf(err), error: true });
+    }
+  };
+  const del = async (s: SessionSummary) => {
+    try {
+      const r = await client.invoke('hm:sessions:delete', { sessionId: s.id });
+      done(`Deleted “${s.name}” (${formatBytes(r.freedBytes)} freed)`);
+    } catch (err) {
+      done(messageOf(err), true);
+    }
+  };
+  const doImport = async () => {
+    setImporting(true);
+    try {
+      const s = await client.invoke('hm:sessions:import', { path: importPath.trim() });
+      setImportPath('');
+      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers`);
+    } catch (err) {
+      setMessage({ text: messageOf(err), error: true });
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  return (
+    <section class="panel library" aria-label="Session library" data-testid="library">
+      <div class="panel-header">
+        <h2>Sessions</h2>
+        <input type="search" class="library-search" aria-label="Search name, subject, notes or tag" placeholder="Search name, subject, notes, tag…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} data-testid="library-search" />
+        <select aria-label="Filter by tag" value={tag} onChange={(e) => setTag((e.target as HTMLSelectElement).value)}>
+          <option value="">All tags</option>
+          {tags.map((t) => (
+            <option key={t.tag} value={t.tag}>
+              {t.tag} ({t.sessions})
+            </option>
+          ))}
+        </select>
+        <form
+          class="import-form panel-tools"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void doImport();
+          }}
+        >
+          <input aria-label="File to import (EDF, BDF, WFDB .hea, XDF)" placeholder="Import file: /path/to/recording.edf" value={importPath} onInput={(e) => setImportPath((e.target as HTMLInputElement).value)} data-testid="import-path" />
+          <button type="submit" class="btn" disabled={importing || !importPath.trim()} data-testid="import-button">
+            {importing ? 'Importing…' : 'Import'}
+          </button>
+        </form>
+      </div>
+      {message && (
+        <p class={message.error ? 'form-error' : 'muted small'} role={message.error ? 'alert' : 'status'} data-testid="library-message">
+          {message.text}
+        </p>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {sessions === null ? (
+        <p class="muted">Loading…</p>
+      ) : sessions.length === 0 ? (
+        <p class="muted" data-testid="library-empty">
+          {text || tag ? 'No session matches.' : 'No sessions yet: press Record, or import a file.'}
+        </p>
+      ) : (
+        <table class="session-table" data-testid="session-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Started</th>
+              <th scope="col">Length</th>
+              <th scope="col">Tags</th>
+              <th scope="col">Markers</th>
+              <th scope="col">On disk</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <Fragment key={s.id}>
+                <tr class={s.id === replaySessionId ? 'row-active' : ''} data-testid="session-row" data-session-id={s.id}>
+                  <td>
+                    <strong>{s.name}</strong>
+                    {s.state !== 'complete' && <span class={`badge state-${s.state}`}>{s.state}</span>}
+                    {s.origin === 'imported' && <span class="badge">imported</span>}
+                  </td>
+                  <td>{s.subjectId || <span class="muted">–</span>}</td>
+                  <td class="nowrap">{formatDate(s.startTime)}</td>
+                  <td class="num">{formatDuration(s.endTime - s.startTime)}</td>
+                  <td>
+                    {s.tags.map((t) => (
+                      <button key={t} type="button" class="tag" onClick={() => setTag(t)} title={`Show sessions tagged ${t}`}>
+                        {t}
+                      </button>
+                    ))}
+                  </td>
+                  <td class="num">
+                    {s.markerCount}
+                    {s.selfReportCount > 0 && <span class="muted"> · {s.selfReportCount} SAM</span>}
+                  </td>
+                  <td class="num">{formatBytes(s.diskBytes)}</td>
+                  <td class="row-actions">
+                    <button type="button" class="btn btn-small" onClick={() => void open(s)} disabled={s.state === 'recording'} data-testid="open-replay">
+                      Replay
+                    </button>
+                    <button type="button" class="btn btn-small" onClick={() => setMode({ kind: 'edit', id: s.id })} data-testid="edit-session">
+                      Edit
+                    </button>
+                    <button type="button" class="btn btn-small" onClick={() => setMode({ kind: 'export', id: s.id })}>
+                      Export
+                    </button>
+                    <button type="button" class="btn btn-small btn-stop" onClick={() => setMode({ kind: 'delete', id: s.id })} disabled={s.state === 'recording'} data-testid="delete-session">
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+                {mode?.id === s.id && (
+                  <tr class="row-form">
+                    <td colSpan={8}>
+                      {mode.kind === 'edit' && <SessionEditor client={client} session={s} onDone={done} />}
+                      {mode.kind === 'export' && <ExportForm client={client} session={s} onDone={done} />}
+                      {mode.kind === 'delete' && <ConfirmDelete session={s} onCancel={() => setMode(null)} onConfirm={() => void del(s)} />}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {info && (
+        <p class="muted small db-info" data-testid="db-info">
+          Database {info.path} · {formatBytes(info.sizeBytes)} · schema {info.schemaVersion}
+          {info.readonly ? ' · read-only' : ''}
+        </p>
+      )}
+    </section>
+  );
+}

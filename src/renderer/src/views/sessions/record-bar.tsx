@@ -1,0 +1,158 @@
+// Record / stop, marker and self-report controls. Shown on the Sessions view and as a panel on
+// the live dashboard. Shortcuts (outside form fields): M puts a marker, S opens the SAM panel.
+import { useEffect, useState } from 'preact/hooks';
+import type { RecordingStatus } from '../../../../shared/session.types';
+import type { HeartMindClient } from '../../transport/client';
+import { formatBytes, formatDuration, messageOf, typingIn } from './format';
+import { SamPanel } from './sam-panel';
+
+export function useRecordingStatus(client: HeartMindClient): RecordingStatus | null {
+  const [status, setStatus] = useState<RecordingStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    const off = client.on('sessions:recording', (m) => setStatus(m.status));
+    const offConn = client.onConnection((state) => {
+      if (state === 'open')
+        client
+          .invoke('hm:sessions:record-status')
+          .then((s) => live && setStatus(s))
+          .catch(() => {});
+    });
+    return () => {
+      live = false;
+      off();
+      offConn();
+    };
+  }, [client]);
+  return status;
+}
+
+function useNowS(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now() / 1000);
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now() / 1000), 500);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+export function RecordBar({ client, compact = false }: { client: HeartMindClient; compact?: boolean }) {
+  const status = useRecordingStatus(client);
+  const recording = status?.state === 'recording';
+  const now = useNowS(recording);
+  const [name, setName] = useState('');
+  const [subject, setSubject] = useState('');
+  const [tags, setTags] = useState('');
+  const [markerLabel, setMarkerLabel] = useState('marker');
+  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [sam, setSam] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const say = (text: string, error = false) => setMessage({ text, error });
+
+  const start = async () => {
+    setBusy(true);
+    try {
+      const tagList = tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const s = await client.invoke('hm:sessions:record-start', { name: name.trim() || undefined, subjectId: subject.trim() || undefined, tags: tagList });
+      say(`Recording “${s.name}”`);
+    } catch (err) {
+      say(messageOf(err), true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const stop = async () => {
+    setBusy(true);
+    try {
+      const s = await client.invoke('hm:sessions:record-stop');
+      say(`Saved “${s.name}” (${formatBytes(s.committedBytes)})`);
+    } catch (err) {
+      say(messageOf(err), true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const mark = async () => {
+    const label = markerLabel.trim() || 'marker';
+    try {
+      const r = await client.invoke('hm:sessions:marker', { label, source: 'keyboard' });
+      say(r.marker ? `Marker “${label}” at ${new Date(r.time * 1000).toLocaleTimeString([], { hour12: false })}` : `Marker “${label}” shown (not recording, so not stored)`);
+    } catch (err) {
+      say(messageOf(err), true);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typingIn(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'm' || e.key === 'M') {
+        e.preventDefault();
+        void mark();
+      } else if ((e.key === 's' || e.key === 'S') && recording) {
+        e.preventDefault();
+        setSam(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [markerLabel, recording]);
+
+  const failed = status?.state === 'failed' && status.error;
+  return (
+    <section class={`panel record-bar${recording ? ' is-recording' : ''}`} aria-label="Recording" data-testid="record-bar">
+      <div class="record-row">
+        {recording ? (
+          <button type="button" class="btn btn-stop record-button" onClick={() => void stop()} disabled={busy} data-testid="record-stop">
+            <span class="rec-dot" aria-hidden="true" /> Stop
+          </button>
+        ) : (
+          <button type="button" class="btn btn-start record-button" onClick={() => void start()} disabled={busy || status?.state === 'stopping'} data-testid="record-start">
+            <span class="rec-dot idle" aria-hidden="true" /> Record
+          </button>
+        )}
+        {recording && status ? (
+          <span class="record-status" role="status" data-testid="record-status">
+            <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)}
+          </span>
+        ) : (
+          !compact && (
+            <span class="record-fields">
+              <input aria-label="Session name" placeholder="Session name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+              <input aria-label="Subject id" placeholder="Subject" value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
+              <input aria-label="Tags, comma separated" placeholder="tags, comma separated" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
+            </span>
+          )
+        )}
+        <span class="record-spacer" />
+        <input class="marker-input" aria-label="Marker label" value={markerLabel} onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)} />
+        <button type="button" class="btn" onClick={() => void mark()} title="Put a marker now (M)" data-testid="marker-button">
+          Marker <kbd>M</kbd>
+        </button>
+        <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording} title="Self-assessment (S)" data-testid="sam-open">
+          Self-report <kbd>S</kbd>
+        </button>
+      </div>
+      {failed && (
+        <p class="form-error" role="alert" data-testid="record-error">
+          Recording stopped: {status!.error!.message}
+        </p>
+      )}
+      {message && !failed && (
+        <p class={message.error ? 'form-error' : 'muted small'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      {sam && <SamPanel client={client} onClose={() => setSam(false)} onSaved={(t) => say(t)} />}
+    </section>
+  );
+}
+
+/** The dashboard panel (registered in dashboard-panels.ts). */
+export default function RecordPanel({ client }: { client: HeartMindClient }) {
+  return <RecordBar client={client} compact />;
+}

@@ -1,0 +1,191 @@
+// Replay controls and the session timeline. The timeline shows markers (lines), self-reports
+// (dots) and gaps (shaded); click or drag on it to seek. Keyboard: Space play/pause, ←/→ seek 5 s
+// (Shift: 30 s), Home/End, +/- change speed.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
+import type { HeartMindClient } from '../../transport/client';
+import { formatDuration, messageOf, typingIn } from './format';
+
+export function useReplayStatus(client: HeartMindClient): ReplayStatus | null {
+  const [status, setStatus] = useState<ReplayStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    const off = client.on('sessions:replay', (m) => setStatus(m.status));
+    const offConn = client.onConnection((state) => {
+      if (state === 'open')
+        client
+          .invoke('hm:sessions:replay-status')
+          .then((s) => live && setStatus(s))
+          .catch(() => {});
+    });
+    return () => {
+      live = false;
+      off();
+      offConn();
+    };
+  }, [client]);
+  return status;
+}
+
+const speedLabel = (s: ReplaySpeed) => (s === 'max' ? 'max' : `${s}×`);
+
+export function Timeline({ timeline, position, onSeek }: { timeline: SessionTimeline; position: number | null; onSeek(time: number): void }) {
+  const ref = useRef<SVGSVGElement>(null);
+  const { startTime, endTime } = timeline;
+  const span = Math.max(1e-6, endTime - startTime);
+  const x = (t: number) => `${(100 * Math.min(1, Math.max(0, (t - startTime) / span))).toFixed(3)}%`;
+  const timeAt = (clientX: number) => {
+    const r = ref.current!.getBoundingClientRect();
+    return startTime + (span * Math.min(r.width, Math.max(0, clientX - r.left))) / Math.max(1, r.width);
+  };
+  const dragging = useRef(false);
+  const pos = position ?? startTime;
+  return (
+    <div class="timeline">
+      <svg
+        ref={ref}
+        class="timeline-svg"
+        role="slider"
+        tabIndex={0}
+        aria-label="Replay position"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(span)}
+        aria-valuenow={Math.round(pos - startTime)}
+        aria-valuetext={`${formatDuration(pos - startTime)} of ${formatDuration(span)}`}
+        data-testid="timeline"
+        onPointerDown={(e) => {
+          dragging.current = true;
+          (e.currentTarget as Element).setPointerCapture(e.pointerId);
+          onSeek(timeAt(e.clientX));
+        }}
+        onPointerUp={(e) => {
+          if (dragging.current) onSeek(timeAt(e.clientX));
+          dragging.current = false;
+        }}
+      >
+        <rect class="tl-track" x="0" y="14" width="100%" height="12" rx="3" />
+        {timeline.gaps.map((g, i) => (
+          <rect key={`g${i}`} class={`tl-gap tl-gap-${g.modality}`} x={x(g.startTime)} y="10" width={`${Math.max(0.2, (100 * (g.endTime - g.startTime)) / span)}%`} height="20">
+            <title>
+              {g.reason} in {g.streamKey}: {g.missingSamples} samples ({(g.endTime - g.startTime).toFixed(2)} s)
+            </title>
+          </rect>
+        ))}
+        <rect class="tl-played" x="0" y="14" width={x(pos)} height="12" rx="3" />
+        {timeline.markers.map((m) => (
+          <line key={`m${m.id}`} class="tl-marker" x1={x(m.time)} x2={x(m.time)} y1="4" y2="36">
+            <title>
+              {m.label} ({m.source}) at {formatDuration(m.time - startTime)}
+            </title>
+          </line>
+        ))}
+        {timeline.selfReports.map((r) => (
+          <circle key={`r${r.id}`} class="tl-report" cx={x(r.time)} cy="6" r="4">
+            <title>
+              SAM V{r.valence} A{r.arousal} D{r.dominance} {r.text} at {formatDuration(r.time - startTime)}
+            </title>
+          </circle>
+        ))}
+        <line class="tl-playhead" x1={x(pos)} x2={x(pos)} y1="0" y2="40" />
+      </svg>
+      <div class="timeline-legend small muted">
+        <span>{formatDuration(pos - startTime)}</span>
+        <span>
+          {timeline.markers.length} markers · {timeline.selfReports.length} self-reports · {timeline.gaps.length} gaps
+        </span>
+        <span>{formatDuration(span)}</span>
+      </div>
+    </div>
+  );
+}
+
+export function ReplayPanel({ client, status }: { client: HeartMindClient; status: ReplayStatus }) {
+  const [timeline, setTimeline] = useState<SessionTimeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const sessionId = status.sessionId;
+
+  useEffect(() => {
+    if (sessionId === null) return;
+    let live = true;
+    client
+      .invoke('hm:sessions:timeline', { sessionId })
+      .then((t) => live && setTimeline(t))
+      .catch((err) => live && setError(messageOf(err)));
+    // Markers added while reviewing show up at once.
+    const off = client.on('sessions:marker', (m) => {
+      if (m.marker.sessionId === sessionId && m.marker.id !== null) {
+        setTimeline((t) => (t && !t.markers.some((x) => x.id === m.marker.id) ? { ...t, markers: [...t.markers, m.marker as (typeof t.markers)[number]] } : t));
+      }
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client, sessionId]);
+
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      setError(null);
+      await fn();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const playing = status.state === 'playing';
+  const toggle = () => act(() => client.invoke(playing ? 'hm:sessions:replay-pause' : 'hm:sessions:replay-play'));
+  const seek = (time: number) => act(() => client.invoke('hm:sessions:replay-seek', { time }));
+  const setSpeed = (speed: ReplaySpeed) => act(() => client.invoke('hm:sessions:replay-speed', { speed }));
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typingIn(e) || e.ctrlKey || e.metaKey || e.altKey || status.startTime === null) return;
+      const pos = status.position ?? status.startTime;
+      const step = e.shiftKey ? 30 : 5;
+      const i = REPLAY_SPEEDS.indexOf(status.speed);
+      if (e.key === ' ') void toggle();
+      else if (e.key === 'ArrowRight') void seek(pos + step);
+      else if (e.key === 'ArrowLeft') void seek(pos - step);
+      else if (e.key === 'Home') void seek(status.startTime);
+      else if (e.key === 'End') void seek(status.endTime ?? pos);
+      else if ((e.key === '+' || e.key === '=') && i < REPLAY_SPEEDS.length - 1) void setSpeed(REPLAY_SPEEDS[i + 1]);
+      else if (e.key === '-' && i > 0) void setSpeed(REPLAY_SPEEDS[i - 1]);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [status]);
+
+  return (
+    <section class="panel replay-panel" aria-label="Replay" data-testid="replay-panel" data-state={status.state}>
+      <div class="panel-header">
+        <h2>Replay</h2>
+        <span class="badge" data-testid="replay-state">
+          {status.state}
+        </span>
+        <div class="panel-tools">
+          <button type="button" class="btn" onClick={() => void toggle()} data-testid="replay-toggle" aria-keyshortcuts="Space">
+            {playing ? '❚❚ Pause' : '▶ Play'}
+          </button>
+          <div class="segmented" role="radiogroup" aria-label="Replay speed (+ and - keys)">
+            {REPLAY_SPEEDS.map((s) => (
+              <button key={String(s)} type="button" role="radio" aria-checked={status.speed === s} class={status.speed === s ? 'active' : ''} onClick={() => void setSpeed(s)} data-testid={`speed-${s}`}>
+                {speedLabel(s)}
+              </button>
+            ))}
+          </div>
+          <button type="button" class="btn" onClick={() => void act(() => client.invoke('hm:sessions:replay-close'))} data-testid="replay-close">
+            Close
+          </button>
+        </div>
+      </div>
+      {timeline ? <Timeline timeline={timeline} position={status.position} onSeek={(t) => void seek(t)} /> : <p class="muted small">Loading the timeline…</p>}
+      <p class="muted small">The replay feeds the live pipeline: open the Live view to see its traces, windows and features. Space play/pause · ←/→ 5 s · Shift 30 s · +/- speed.</p>
+      {(error || status.error) && (
+        <p class="form-error" role="alert">
+          {error ?? status.error}
+        </p>
+      )}
+    </section>
+  );
+}
