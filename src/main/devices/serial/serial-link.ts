@@ -16,6 +16,9 @@ export interface SerialLink {
   close(): Promise<void>;
 }
 
+const WRITE_TIMEOUT_MS = 2_000;
+const CLOSE_TIMEOUT_MS = 1_000;
+
 export async function openSerialLink(path: string, baudRate: number, who = path): Promise<SerialLink> {
   if (!path) throw new DeviceError('invalid-config', `${who}: no serial port path given`, false);
   const port = new SerialPort({ path, baudRate, autoOpen: false, dataBits: 8, stopBits: 1, parity: 'none' });
@@ -45,9 +48,18 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
     path,
     write: (data) =>
       new Promise<void>((resolve, reject) => {
+        // A pty whose other side stopped reading, or a wedged USB adapter, never drains: give up
+        // rather than hang the caller (a stop command, a close).
+        const timer = setTimeout(() => reject(new DeviceError('timeout', `${who}: write to ${path} did not complete within ${WRITE_TIMEOUT_MS / 1000} s`)), WRITE_TIMEOUT_MS);
         port.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => {
-          if (err) return reject(new DeviceError('disconnected', `${who}: write to ${path} failed: ${err.message}`));
-          port.drain(() => resolve());
+          if (err) {
+            clearTimeout(timer);
+            return reject(new DeviceError('disconnected', `${who}: write to ${path} failed: ${err.message}`));
+          }
+          port.drain(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
       }),
     onData: (cb) => {
@@ -59,8 +71,16 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        dataCb = null;
         if (!port.isOpen) return resolve();
-        port.close(() => resolve());
+        const timer = setTimeout(() => {
+          port.destroy();
+          resolve();
+        }, CLOSE_TIMEOUT_MS);
+        port.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       }),
   };
 }
