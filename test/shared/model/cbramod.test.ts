@@ -56,3 +56,17 @@ describe('CBraMod encoder', () => {
     assert.ok(dr < 1e-4, `reconstruction max |Δ| ${dr}`);
   });
 });
+
+describe('MAC count (from the same definition)', () => {
+  test('19 ch × 30 s: per layer FFN 182.4M + projections 45.6M + attention 5.586M; embedding 72.39M (49.4M + the 23.0M DFT product)', async () => {
+    const { countEncoderMacs } = await import('../../../src/shared/model/count-ops');
+    const tokens = 19 * 30;
+    const perLayer = tokens * 2 * 200 * 800 + tokens * 2 * (100 * 300 + 100 * 100) + (30 * 4 * 19 * 19 * 25 + 19 * 4 * 30 * 30 * 25) * 2;
+    assert.equal(perLayer, 233_586_000);
+    const embedding = tokens * 25 * 8 * 49 + 2 * tokens * 25 * 8 * 25 * 3 + tokens * 200 * 101 * 2 + tokens * 101 * 200 + 200 * tokens * 19 * 7;
+    assert.equal(countEncoderMacs(encoderWithLayers(0), 19, 30).macs, embedding);
+    assert.equal(countEncoderMacs(CBRAMOD_ENCODER, 19, 30).macs, embedding + 12 * perLayer);
+    // MODEL.md §9 estimates ≈ 2.9 GMAC for this input.
+    assert.ok(Math.abs(countEncoderMacs(CBRAMOD_ENCODER, 19, 30).macs / 2.9e9 - 1) < 0.01);
+  });
+});
