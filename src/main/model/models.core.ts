@@ -16,6 +16,18 @@ import { ModelRegistry, type InstalledModel } from './registry';
 /** Stores predictions with the session being recorded; returns how many were stored (0 when idle). */
 export type PredictionSink = (reports: PredictionReport[]) => Promise<number>;
 
+const sinks = new Set<PredictionSink>();
+
+/**
+ * Lets another area (the recorder) receive every prediction without the composition root wiring
+ * them together: `registerPredictionSink(async (r) => recorder.addPredictions(r))`. Returns the
+ * function that removes it.
+ */
+export function registerPredictionSink(sink: PredictionSink): () => void {
+  sinks.add(sink);
+  return () => sinks.delete(sink);
+}
+
 export interface ModelsAreaOptions {
   /** Shipped models (read-only). Default: defaultBuiltinModelsDir(). */
   builtinDir?: string | null;
@@ -172,9 +184,29 @@ export class ModelsArea {
     return this.readiness();
   }
 
+  private readonly seen = new Map<string, number>();
+
   async predictions(reports: PredictionReport[]): Promise<{ stored: number }> {
-    for (const report of reports) this.ctx.push({ type: 'models:prediction', report });
-    const stored = this.opts.predictionSink ? await this.opts.predictionSink(reports) : 0;
+    // Two pages (Electron window + a browser on serve mode) both run the model: keep one answer
+    // per model and window.
+    const fresh = reports.filter((r) => {
+      const key = `${r.modelId}@${r.windowTime}`;
+      if (this.seen.has(key)) return false;
+      this.seen.set(key, r.windowTime);
+      return true;
+    });
+    if (this.seen.size > 4096) for (const k of [...this.seen.keys()].slice(0, this.seen.size - 2048)) this.seen.delete(k);
+    for (const report of fresh) this.ctx.push({ type: 'models:prediction', report });
+    if (fresh.length === 0) return { stored: 0 };
+    let stored = 0;
+    const all = [...(this.opts.predictionSink ? [this.opts.predictionSink] : []), ...sinks];
+    for (const sink of all) {
+      try {
+        stored = Math.max(stored, await sink(fresh));
+      } catch (e) {
+        this.ctx.log('warn', 'models', `storing predictions failed: ${(e as Error).message}`);
+      }
+    }
     return { stored };
   }
 }

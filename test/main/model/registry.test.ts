@@ -9,7 +9,7 @@ import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportFusedOnnx } from '../../../src/shared/onnx/export';
 import { ModelRegistry, writeModelDir } from '../../../src/main/model/registry';
-import { startModelsArea } from '../../../src/main/model/models.core';
+import { registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
@@ -158,6 +158,14 @@ describe('models area of the core', () => {
     const res = await core.call('hm:models:predictions', { reports: [report] });
     assert.deepEqual((res as { value: unknown }).value, { stored: 1 });
     assert.ok(core.pushes.some((p) => p.type === 'models:prediction'));
+    // The same window from a second page is stored once; a sink registered by another area gets the rest.
+    const again = await core.call('hm:models:predictions', { reports: [report] });
+    assert.deepEqual((again as { value: unknown }).value, { stored: 0 });
+    const recorded: number[] = [];
+    const unregister = registerPredictionSink(async (r) => (recorded.push(...r.map((x) => x.windowTime)), r.length));
+    await core.call('hm:models:predictions', { reports: [{ ...report, windowTime: 13 }] });
+    unregister();
+    assert.deepEqual(recorded, [13]);
     const badReq = await core.call('hm:models:predictions', { reports: [{ ...report, probabilities: { arithmetic: [NaN] } }] });
     assert.equal(badReq.ok, false);
     core.stop();
