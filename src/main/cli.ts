@@ -1,3 +1,71 @@
 #!/usr/bin/env node
-// `heartmind <command>`: the headless entry (serve mode, training jobs). Filled in per issue.
-console.log('heartmind: no commands yet');
+// `heartmind <command> [options]`: the headless entry (serve mode, training, import/export...).
+// Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
+// an area adds its command with ONE line in COMMANDS.
+import type { CliCommand, CliIo } from './core/cli-command';
+import { CliUsageError } from './core/cli-command';
+
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<{ command: CliCommand }>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'serve', summary: 'run the core in Node and serve the live dashboard at a local URL', load: () => import('./serve/serve-command') },
+];
+
+const io: CliIo = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: heartmind <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'heartmind <command> --help shows a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 1;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    io.err(`heartmind: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      io.err(`heartmind ${name}: ${err.message}\n\n${command.usage}`);
+      return 2;
+    }
+    io.err(`heartmind ${name}: ${(err as Error)?.message ?? String(err)}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`heartmind: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

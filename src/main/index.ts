@@ -1,7 +1,5 @@
-// Electron main: creates the window and hosts the core. Filled in by the live-pipeline work.
-import { app, BrowserWindow } from 'electron';
+// Electron main entry. All of it lives in src/main/electron/app-main.ts; the core it hosts is
+// src/main/core, shared with serve mode.
+import { runElectronApp } from './electron/app-main';
 
-app.whenReady().then(() => {
-  const win = new BrowserWindow({ width: 1400, height: 900 });
-  void win.loadURL('about:blank');
-});
+runElectronApp();

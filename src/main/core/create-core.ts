@@ -6,17 +6,15 @@ import type { Hub } from '../hub/hub.types';
 import type { PushMessage } from '../../shared/ipc-schema';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
+import { createSystemClock } from '../sources/host-clock';
 import { HandlerRegistry } from './handler-registry';
 import { PushBus } from './push-bus';
 import type { Core, CoreContext, CoreModuleEntry, CoreRuntime } from './core.types';
 
 const MAX_LOG_ENTRIES = 500;
 
-/** The host clock: Unix seconds, monotonic within the process (never jumps back with NTP). */
-export const systemClock: HostClock = (() => {
-  const origin = performance.timeOrigin / 1000;
-  return { now: () => origin + performance.now() / 1000 };
-})();
+/** The process's host clock (Unix seconds, monotonic); see sources/host-clock.ts. */
+export const systemClock: HostClock = createSystemClock();
 
 export interface CreateCoreOptions {
   runtime: CoreRuntime;
@@ -24,13 +22,13 @@ export interface CreateCoreOptions {
   /** Builds the hub; the core subscribes to its log and statuses. */
   createHub(deps: { clock: HostClock; log: (level: LogLevel, source: string, message: string) => void }): Hub;
   modules: CoreModuleEntry[];
-  clock?: HostClock;
+  clock: HostClock;
   /** Where log lines also go (serve mode prints warnings and errors to stderr). */
   onLog?(entry: LogEntry): void;
 }
 
 export async function createCore(opts: CreateCoreOptions): Promise<Core> {
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock;
   const handlers = new HandlerRegistry();
   const logs: LogEntry[] = [];
   const stopFns: (() => void | Promise<void>)[] = [];

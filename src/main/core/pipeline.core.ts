@@ -2,7 +2,7 @@
 // windows, features, statuses, log) to the pages as pushes, and answers the dashboard's requests
 // (snapshot, start/stop/configure a device, inject a fault into a simulated one).
 import type { DeviceStatus, Source } from '../../shared/device.types';
-import type { DeviceControls, DeviceFaultSpec, DeviceSettingSpec, PipelineSnapshot, WindowingInfo } from '../../shared/ipc/pipeline.schema';
+import type { DeviceControls, DeviceFaultSpec, DeviceSettingSpec, DeviceSettingValue, PipelineSnapshot, WindowingInfo } from '../../shared/ipc/pipeline.schema';
 import type { CoreContext } from './core.types';
 import { check, RequestError } from './handler-registry';
 
@@ -21,6 +21,8 @@ export interface PipelineAreaOptions {
   devices: ManagedDevice[];
   windowing: WindowingInfo;
   version: string;
+  /** Changes a running device's settings through the hub (which republishes its status). */
+  configureRunning?(deviceId: string, settings: Record<string, DeviceSettingValue>): Promise<void>;
 }
 
 export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOptions): Promise<void> {
@@ -95,7 +97,8 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
         if (!spec) throw new RequestError('bad-request', `${d.source.status().name} has no setting '${key}'`);
         if (!spec.options.some((o) => o.value === value)) throw new RequestError('bad-request', `'${String(value)}' is not a valid ${spec.label}`);
       }
-      await d.source.configure(settings);
+      if (opts.configureRunning && isRunning(deviceId)) await opts.configureRunning(deviceId, settings);
+      else await d.source.configure(settings);
       ctx.log('info', `device:${deviceId}`, `settings changed: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
       return announce(d);
     },

@@ -3,6 +3,9 @@
 // that keep it from reaching for the network (GUIDE.md).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+// The page's diagnostics globals (window.__heartmindFrames, window.__heartmindArrivals), typed.
+export type { FrameStats } from '../../../src/renderer/src/views/dashboard/frame-loop';
+export type { ArrivalLog } from '../../../src/renderer/src/live/live-store';
 
 export const CHROMIUM_PATH = process.env.HEARTMIND_CHROMIUM ?? '/usr/bin/chromium';
 

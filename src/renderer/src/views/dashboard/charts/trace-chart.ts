@@ -148,6 +148,8 @@ export class TraceChart {
       borderWidth: 1,
       pointRadius: 0,
       indexAxis: 'x' as const,
+      // Samples are already clipped to their slot and the visible span: skip chart.js's per-dataset clip (save/clip/restore).
+      clip: false as const,
     }));
     if (this.opts.markers) {
       datasets.push({
@@ -202,22 +204,71 @@ export class TraceChart {
     this.rescale(nowMs, edge);
     const n = this.labels.length;
     const t0 = edge - this.seconds;
+    // Decimate while copying: min and max of each bucket of `bucketPx` pixels, in time order, so
+    // peaks survive and a frame never feeds chart.js more than ~2 points per bucket per trace.
+    // NaN (a gap) is kept as a point of its own, so chart.js breaks the line there.
+    const area = this.chart.chartArea;
+    const plotPx = Math.max(50, area ? area.right - area.left : 800);
+    const bucketPx = n > 8 ? 3 : 1.5;
+    const bucketSec = (this.seconds * bucketPx) / plotPx;
+    const raw = bucketSec * buf.rateHz < 2.5;
     for (let c = 0; c < n; c++) {
       const pts = this.points[c];
       const pool = this.pool[c];
       const base = n - 1 - c;
       const k = this.gains[c] / (2 * this.scales[c]);
       let used = 0;
-      buf.forEachInRange(c, t0, edge, (t, v, i) => {
-        const p = pool[i];
+      const put = (t: number, v: number) => {
+        const p = pool[used];
         if (!p) return;
         p.x = t - edge;
         // Clip to the channel's own slot so one wild channel cannot paint over its neighbours.
         const y = v * k;
         p.y = base + (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y);
-        pts[i] = p;
-        used = i + 1;
-      });
+        pts[used++] = p;
+      };
+      if (raw) {
+        buf.forEachInRange(c, t0, edge, put);
+      } else {
+        let bucket = -1;
+        let minV = 0, minT = 0, maxV = 0, maxT = 0, nanT = NaN, any = false;
+        const flush = () => {
+          if (!Number.isNaN(nanT) && (!any || nanT < minT)) put(nanT, NaN);
+          if (any) {
+            if (minT <= maxT) {
+              put(minT, minV);
+              if (maxT !== minT) put(maxT, maxV);
+            } else {
+              put(maxT, maxV);
+              put(minT, minV);
+            }
+          }
+          if (!Number.isNaN(nanT) && any && nanT >= minT) put(nanT, NaN);
+        };
+        buf.forEachInRange(c, t0, edge, (t, v) => {
+          const b = Math.floor((t - t0) / bucketSec);
+          if (b !== bucket) {
+            if (bucket >= 0) flush();
+            bucket = b;
+            any = false;
+            nanT = NaN;
+          }
+          if (v !== v) {
+            if (Number.isNaN(nanT)) nanT = t;
+          } else if (!any) {
+            any = true;
+            minV = maxV = v;
+            minT = maxT = t;
+          } else if (v < minV) {
+            minV = v;
+            minT = t;
+          } else if (v > maxV) {
+            maxV = v;
+            maxT = t;
+          }
+        });
+        if (bucket >= 0) flush();
+      }
       if (pts.length !== used) pts.length = used;
     }
     if (this.opts.markers) {
@@ -226,7 +277,8 @@ export class TraceChart {
         if (t < t0 || t > edge) continue;
         const v = buf.valueAt(0, t);
         const k = this.gains[0] / (2 * this.scales[0]);
-        this.markerPoints.push({ x: t - edge, y: n - 1 + (Number.isFinite(v) ? Math.max(-0.5, Math.min(0.5, v * k)) : 0.45) + 0.06 });
+        // The marker sits on the peak itself (clipped to the lead's slot like the trace).
+        this.markerPoints.push({ x: t - edge, y: n - 1 + (Number.isFinite(v) ? Math.max(-0.5, Math.min(0.5, v * k)) : 0.4) });
       }
     }
     this.chart.update('none');

@@ -1,0 +1,105 @@
+// Latency from a sample entering the hub to its window (and its trace block) reaching the page:
+// serve mode, in this process, with real Chromium as the page. Prints figures; asserts nothing.
+//
+//   entry   = wall time the hub received the raw chunk whose processing emitted the window/block
+//             (the hub calls rawChunk, then conditioned/window, in the same tick)
+//   arrival = wall time the page's LiveStore got it (window.__heartmindArrivals)
+// Node and Chromium both read the system clock (performance.timeOrigin + now()); their offset is
+// measured by round trips and removed.
+//
+//   node --import tsx bench/latency.bench.ts [--seconds 40]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { header, percentile, table } from './bench-util';
+import { startServe } from '../src/main/serve/serve-command';
+import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '40' } } });
+const SECONDS = Number(values.seconds);
+const wall = () => performance.timeOrigin + performance.now();
+
+async function main() {
+  header('Latency: sample enters the hub → reaches the page (serve mode, Chromium)');
+  const missing = chromiumMissing();
+  if (missing) return console.log(`skipped: ${missing}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'hm-bench-'));
+  const serve = await startServe({ port: 0, dataDir, rendererDir: resolve('out', 'renderer'), onLog: () => {} });
+  const hub = serve.core.hub;
+
+  let lastEntry = NaN;
+  const windowEntry = new Map<number, number>();
+  const windowEnd = new Map<number, number>();
+  const blockEntry = new Map<string, number>();
+  const windowPublished = new Map<number, number>();
+  hub.subscribe({
+    rawChunk: () => {
+      lastEntry = wall();
+    },
+    conditioned: (b) => blockEntry.set(`${b.streamId}@${b.startTime.toFixed(6)}`, lastEntry),
+    window: (w) => {
+      windowEntry.set(w.seq, lastEntry);
+      windowEnd.set(w.seq, (w.startTime + w.samples / w.rateHz) * 1000);
+    },
+  });
+  serve.core.subscribePushes((m) => {
+    if (m.type === 'pipeline:window') windowPublished.set(m.window.seq, wall());
+  });
+
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(serve.server.url);
+    await page.waitForFunction(() => (window.__heartmindArrivals?.windows.length ?? 0) > 0, undefined, { timeout: 30_000 });
+
+    // Clock offset page − node, from the round trip with the smallest delay.
+    let best = { rtt: Infinity, offset: 0 };
+    for (let i = 0; i < 30; i++) {
+      const t0 = wall();
+      const tp = await page.evaluate(() => performance.timeOrigin + performance.now());
+      const t1 = wall();
+      if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: tp - (t0 + t1) / 2 };
+    }
+    console.log(`collecting for ${SECONDS} s (clock offset page−node ${best.offset.toFixed(2)} ms ± ${(best.rtt / 2).toFixed(2)} ms)…`);
+    await page.waitForTimeout(SECONDS * 1000);
+    const arrivals = await page.evaluate(() => window.__heartmindArrivals!);
+
+    const win: number[] = [];
+    const core: number[] = [];
+    const beyondEnd: number[] = [];
+    for (const a of arrivals.windows) {
+      const entry = windowEntry.get(a.seq);
+      if (entry === undefined || Number.isNaN(entry)) continue;
+      const t = a.t - best.offset;
+      win.push(t - entry);
+      core.push((windowPublished.get(a.seq) ?? NaN) - entry);
+      beyondEnd.push(t - windowEnd.get(a.seq)!);
+    }
+    const blocks: number[] = [];
+    for (const a of arrivals.blocks) {
+      const entry = blockEntry.get(`${a.streamId}@${a.startTime.toFixed(6)}`);
+      if (entry !== undefined && !Number.isNaN(entry)) blocks.push(a.t - best.offset - entry);
+    }
+    const row = (what: string, xs: number[]) => {
+      const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+      return { what, n: s.length, 'p50 ms': percentile(s, 50), 'p95 ms': percentile(s, 95), 'p99 ms': percentile(s, 99), 'max ms': s[s.length - 1] ?? NaN };
+    };
+    table([
+      row('window: chunk enters hub → page', win),
+      row('  of which in the core (hub → push bus)', core),
+      row('trace block: chunk enters hub → page', blocks),
+      row("window: its end (host clock) → page", beyondEnd),
+    ]);
+    console.log(`\ngoal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
+  } finally {
+    await browser.close();
+    await serve.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

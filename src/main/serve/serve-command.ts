@@ -1,0 +1,163 @@
+// `heartmind serve`: the same core as the desktop app, in plain Node, with the dashboard served at
+// a local URL (a lab server, a CI box, a machine without a display).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFlags, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { startCore, type DemoSetup } from '../core/start-core';
+import type { LogEntry } from '../../shared/log.types';
+import { ServeError } from './serve-error';
+import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
+import type { Core } from '../core/core.types';
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind serve [--port N] [--host ADDR] [--no-demo] [--data-dir DIR] [--renderer DIR] [--quiet]',
+    '',
+    'Runs the HeartMind core in Node and serves the live dashboard; open the printed URL in a browser.',
+    '',
+    `  --port N        TCP port (default ${SERVE_DEFAULT_PORT}, or $HEARTMIND_PORT; 0 picks a free one)`,
+    `  --host ADDR     interface to listen on (default ${SERVE_DEFAULT_HOST}; 0.0.0.0 exposes it to the network)`,
+    '  --no-demo       do not start the simulated headset and chest strap',
+    '  --data-dir DIR  where recordings and models live (default: the per-user app-data folder)',
+    '  --renderer DIR  the built dashboard (default: out/renderer next to this program)',
+    '  --quiet         print only warnings and errors',
+    '',
+    'Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.',
+  ].join('\n'),
+  run,
+};
+
+/** Serve mode as a function: tests and benchmarks start it in-process. */
+export interface ServeHandle {
+  core: Core;
+  server: ServeServer;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Start the demo devices (default true), or which presets to start them with. */
+  demo?: boolean | DemoSetup;
+  dataDir?: string;
+  rendererDir?: string;
+  onLog?(entry: LogEntry): void;
+}
+
+export function defaultRendererDir(): string {
+  // out/main/cli.js (or a chunk under out/main/chunks/) → out/renderer
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'renderer');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const sibling = join(dir, '..', 'renderer');
+    if (existsSync(join(sibling, 'index.html'))) return resolve(sibling);
+    dir = dirname(dir);
+  }
+  return resolve('out', 'renderer');
+}
+
+export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> {
+  const rendererDir = opts.rendererDir ?? defaultRendererDir();
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new ServeError('no-renderer', `no built dashboard in ${rendererDir}: run \`npm run build\` first (or pass --renderer)`);
+  }
+  const core = await startCore({ runtime: 'serve', dataDir: opts.dataDir ?? defaultDataDir(), demo: opts.demo ?? true, onLog: opts.onLog });
+  let server: ServeServer;
+  try {
+    server = await startServeServer({
+      host: opts.host,
+      port: opts.port,
+      rendererDir,
+      handlers: core.handlers,
+      subscribePushes: (s) => core.subscribePushes(s),
+      log: core.ctx.log,
+    });
+  } catch (err) {
+    await core.stop();
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    core,
+    server,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        await core.stop();
+      })()),
+  };
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return SERVE_DEFAULT_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliUsageError(`--port must be an integer 0–65535, got '${raw}'`);
+  return n;
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'no-demo': { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    renderer: { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  const port = parsePort(values.port ?? process.env.HEARTMIND_PORT);
+  const quiet = values.quiet === true;
+  const onLog = (e: LogEntry) => {
+    if (e.level === 'error' || e.level === 'warn') io.err(`${e.level}: [${e.source}] ${e.message}`);
+    else if (!quiet && e.level === 'info') io.out(`[${e.source}] ${e.message}`);
+  };
+
+  let handle: ServeHandle;
+  try {
+    handle = await startServe({
+      port,
+      host: values.host,
+      demo: values['no-demo'] !== true,
+      dataDir: values['data-dir'],
+      rendererDir: values.renderer ? resolve(values.renderer) : undefined,
+      onLog,
+    });
+  } catch (err) {
+    if (err instanceof ServeError) {
+      io.err(`heartmind serve: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+
+  io.out(`HeartMind is serving the live dashboard at ${handle.server.url}  (Ctrl+C to stop)`);
+
+  return new Promise<number>((resolveExit) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        io.err(`heartmind serve: ${sig} again, exiting now`);
+        process.exit(130);
+      }
+      io.out(`\nheartmind serve: ${sig}, stopping…`);
+      handle.stop().then(
+        () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          io.out('heartmind serve: stopped');
+          resolveExit(0);
+        },
+        (err) => {
+          io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
+          resolveExit(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

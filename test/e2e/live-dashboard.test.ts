@@ -1,0 +1,121 @@
+// The live dashboard in real Chromium against the real core in serve mode (in this process, on a
+// free port): the page connects, traces move, windows arrive, a device switched off makes its
+// modality absent and switched on present again, and an injected fault shows its named problem.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing();
+
+describe('live dashboard (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    serve = await startServeFixture();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(serve.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  /** Device ids by modality, from the core itself (not hard-coded). */
+  function deviceOf(modality: 'eeg' | 'ecg'): string {
+    const s = serve.core.hub.streams().find((x) => x.modality === modality);
+    assert.ok(s, `a ${modality} stream is running`);
+    return s.deviceId;
+  }
+
+  async function latestSeq(): Promise<number> {
+    return page.$$eval('tr[data-seq]', (rows) => Math.max(-1, ...rows.map((r) => Number(r.getAttribute('data-seq')))));
+  }
+
+  /** Waits for a window newer than `afterSeq` whose `modality` column is `state`. */
+  async function waitForWindow(modality: 'eeg' | 'ecg', state: 'present' | 'absent', afterSeq: number, timeout = 12_000): Promise<number> {
+    const handle = await page.waitForFunction(
+      ([m, st, seq]) => {
+        const rows = Array.from(document.querySelectorAll('tr[data-seq]'));
+        const hit = rows.find((r) => Number(r.getAttribute('data-seq')) > Number(seq) && r.getAttribute(`data-${m}`) === st);
+        return hit ? Number(hit.getAttribute('data-seq')) : false;
+      },
+      [modality, state, afterSeq] as const,
+      { timeout, polling: 100 },
+    );
+    return (await handle.jsonValue()) as number;
+  }
+
+  test('connects to the core over the WebSocket and shows both demo devices', async () => {
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    await page.waitForSelector(`[data-testid="device-${deviceOf('eeg')}"][data-state="streaming"]`, { timeout: 10_000 });
+    await page.waitForSelector(`[data-testid="device-${deviceOf('ecg')}"][data-state="streaming"]`, { timeout: 10_000 });
+  });
+
+  test('EEG and ECG traces move', async () => {
+    await page.waitForFunction(() => (window.__heartmindFrames?.drawn ?? 0) > 10, undefined, { timeout: 10_000 });
+    const snap = () => page.$eval('[data-testid="trace-eeg"] canvas', (c) => (c as HTMLCanvasElement).toDataURL());
+    const ecgSnap = () => page.$eval('[data-testid="trace-ecg"] canvas', (c) => (c as HTMLCanvasElement).toDataURL());
+    const [a, ea] = [await snap(), await ecgSnap()];
+    await page.waitForTimeout(400);
+    const [b, eb] = [await snap(), await ecgSnap()];
+    assert.notEqual(a, b, 'the EEG canvas changed');
+    assert.notEqual(ea, eb, 'the ECG canvas changed');
+    const frames = await page.evaluate(() => window.__heartmindFrames!.frameMs.length);
+    assert.ok(frames > 10, `${frames} frames drawn`);
+  });
+
+  test('synchronised windows arrive with both modalities present', async () => {
+    const first = await waitForWindow('eeg', 'present', -1, 15_000);
+    await waitForWindow('ecg', 'present', -1, 10_000);
+    const next = await page.waitForFunction((s) => {
+      const seqs = Array.from(document.querySelectorAll('tr[data-seq]')).map((r) => Number(r.getAttribute('data-seq')));
+      return Math.max(...seqs) > s;
+    }, first, { timeout: 5_000 });
+    assert.ok(await next.jsonValue());
+  });
+
+  test('switching the chest strap off makes ECG absent; on again, present', async () => {
+    const id = deviceOf('ecg');
+    const card = `[data-testid="device-${id}"]`;
+    const before = await latestSeq();
+    await page.click(`${card} [data-testid="device-toggle"]`);
+    await page.waitForSelector(`${card}[data-state="stopped"]`, { timeout: 5_000 });
+    const absentAt = await waitForWindow('ecg', 'absent', before);
+    assert.equal(await page.getAttribute(`[data-testid="device-${deviceOf('eeg')}"]`, 'data-state'), 'streaming', 'the headset keeps streaming');
+    const reason = await page.$eval(`tr[data-seq="${absentAt}"] td:nth-child(4)`, (td) => td.textContent ?? '');
+    assert.match(reason, /no-device|gap/, 'the window says why ECG is absent');
+    await page.click(`${card} [data-testid="device-toggle"]`);
+    await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 5_000 });
+    await waitForWindow('ecg', 'present', absentAt, 15_000);
+  });
+
+  test('an injected fault shows as a named device problem', async () => {
+    const id = deviceOf('eeg');
+    const card = `[data-testid="device-${id}"]`;
+    const options = await page.$$eval(`${card} [data-testid="fault-select"] option`, (os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.ok(options.length > 0, 'the simulated headset offers faults');
+    const fault = options.find((o) => /non-finite|nan/i.test(o)) ?? options[0];
+    await page.selectOption(`${card} [data-testid="fault-select"]`, fault);
+    await page.click(`${card} [data-testid="fault-inject"]`);
+    const problem = await page.waitForSelector(`${card}[data-problem]:not([data-problem=""])`, { timeout: 8_000 });
+    const code = await problem.getAttribute('data-problem');
+    assert.match(String(code), /^[a-z-]+$/);
+    const text = await page.$eval(`${card} [data-testid="device-problem"]`, (e) => e.textContent ?? '');
+    assert.ok(text.includes(String(code)), `the panel names the problem: ${text}`);
+    // …and a warning in the log panel, from that device.
+    await page.waitForFunction((dev) => Array.from(document.querySelectorAll('.log-list li.log-warn, .log-list li.log-error')).some((li) => li.textContent?.includes(`device:${dev}`)), id, { timeout: 5_000 });
+  });
+
+  test('no errors, no CSP violations, no error banner', async () => {
+    assert.equal(await page.$('[data-testid="error-banner"]'), null, 'no error banner');
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,34 @@
+// Serve mode in this process, on a free port, with a throwaway data folder: the real core and the
+// real built renderer (out/renderer, made by `electron-vite build`, which `npm test` runs first).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startServe, type ServeHandle } from '../../../src/main/serve/serve-command';
+import type { LogEntry } from '../../../src/shared/log.types';
+
+export const RENDERER_DIR = resolve('out', 'renderer');
+
+export function rendererMissing(): string | false {
+  return existsSync(join(RENDERER_DIR, 'index.html')) ? false : 'needs the built renderer: run `npx electron-vite build` (npm test does)';
+}
+
+export interface ServeFixture extends ServeHandle {
+  url: string;
+  logs: LogEntry[];
+  close(): Promise<void>;
+}
+
+export async function startServeFixture(opts: { demo?: boolean } = {}): Promise<ServeFixture> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
+  const logs: LogEntry[] = [];
+  const handle = await startServe({ port: 0, dataDir, rendererDir: RENDERER_DIR, demo: opts.demo ?? true, onLog: (e) => logs.push(e) });
+  return {
+    ...handle,
+    url: handle.server.url,
+    logs,
+    async close() {
+      await handle.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

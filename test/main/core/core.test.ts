@@ -1,0 +1,105 @@
+// The composition root with the real hub and the real simulated devices (real timers, ~2 s).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCore } from '../../../src/main/core/start-core';
+import type { Core } from '../../../src/main/core/core.types';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import type { Envelope } from '../../../src/shared/ipc/wire-error';
+
+const ctx = { transport: 'local' as const, clientId: 'test' };
+
+function value<T>(e: Envelope<T>): T {
+  assert.equal(e.ok, true, e.ok ? '' : `${e.error.kind}: ${e.error.message}`);
+  return (e as { ok: true; value: T }).value;
+}
+
+function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = () => (cond() ? resolve() : Date.now() - t0 > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 20));
+    tick();
+  });
+}
+
+describe('core (hub + demo devices + pipeline area)', () => {
+  let core: Core;
+  let dir: string;
+  const pushes: PushMessage[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-core-'));
+    const failing = { name: 'broken', load: async () => ({ start: () => Promise.reject(new Error('disk on fire')) }) };
+    core = await startCore({ runtime: 'serve', dataDir: dir, demo: true, modules: [failing] });
+    core.subscribePushes((m) => pushes.push(m));
+  });
+
+  after(async () => {
+    await core.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an area that fails to start is logged; the rest of the core runs', () => {
+    assert.ok(core.recentLogs().some((l) => l.level === 'error' && /broken module did not start: disk on fire/.test(l.message)));
+    assert.ok(core.handlers.has('hm:pipeline:snapshot'));
+  });
+
+  test('the snapshot lists both demo devices with their settings and faults', async () => {
+    const snap = value(await core.handlers.dispatch('hm:pipeline:snapshot', null, ctx));
+    assert.equal(snap.runtime, 'serve');
+    assert.deepEqual(snap.windowing, { lengthS: 5, hopS: 1, rateHz: 200 });
+    const ids = snap.devices.map((d) => d.deviceId).sort();
+    assert.deepEqual(ids, ['sim-ecg-1', 'sim-eeg-1']);
+    for (const c of snap.controls) {
+      assert.ok(c.settings.some((s) => s.key === 'preset' && s.options.length > 1), `${c.deviceId} has a preset setting`);
+      assert.ok(c.faults.some((f) => f.id === 'nan-samples'));
+    }
+  });
+
+  test('samples flow out as pushes with typed arrays, from both devices', async () => {
+    await until(() => {
+      const streams = new Set(pushes.filter((p) => p.type === 'pipeline:conditioned').map((p) => (p as Extract<PushMessage, { type: 'pipeline:conditioned' }>).block.streamId));
+      return streams.size === 2;
+    });
+    const block = pushes.find((p) => p.type === 'pipeline:conditioned') as Extract<PushMessage, { type: 'pipeline:conditioned' }>;
+    assert.ok(block.block.data instanceof Float32Array);
+    assert.equal(block.block.rateHz, 200);
+  });
+
+  test('stop and start a device by request; its status follows', async () => {
+    const stopped = value(await core.handlers.dispatch('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' }, ctx));
+    assert.equal(stopped.state, 'stopped');
+    assert.ok(!core.hub.sources().some((s) => s.deviceId === 'sim-ecg-1'));
+    const snap = value(await core.handlers.dispatch('hm:pipeline:snapshot', null, ctx));
+    assert.equal(snap.devices.find((d) => d.deviceId === 'sim-ecg-1')?.state, 'stopped', 'a stopped device stays listed');
+    const started = value(await core.handlers.dispatch('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' }, ctx));
+    assert.equal(started.state, 'streaming');
+  });
+
+  test('configure checks the setting against its options; a valid change is applied', async () => {
+    const bad = await core.handlers.dispatch('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { preset: 'nope' } }, ctx);
+    assert.equal(!bad.ok && bad.error.kind, 'bad-request');
+    const unknown = await core.handlers.dispatch('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { volume: 11 } }, ctx);
+    assert.match(!unknown.ok ? unknown.error.message : '', /has no setting 'volume'/);
+    const ok = value(await core.handlers.dispatch('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { preset: 'muse' } }, ctx));
+    assert.equal(ok.settings?.preset, 'muse');
+    await until(() => core.hub.streams().some((s) => s.deviceId === 'sim-eeg-1' && s.channels.length === 4));
+  });
+
+  test('faults: unknown ones and unknown devices are refused by name; a real one reaches the device', async () => {
+    const unknownFault = await core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1', fault: 'meteor' }, ctx);
+    assert.equal(!unknownFault.ok && unknownFault.error.kind, 'bad-request');
+    const noDevice = await core.handlers.dispatch('hm:pipeline:device-stop', { deviceId: 'ghost' }, ctx);
+    assert.deepEqual(!noDevice.ok && [noDevice.error.kind, noDevice.error.message], ['not-found', "no device 'ghost'"]);
+    const malformed = await core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1' }, ctx);
+    assert.equal(!malformed.ok && malformed.error.kind, 'bad-request');
+    value(await core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1', fault: 'nan-samples' }, ctx));
+    await until(() => pushes.some((p) => p.type === 'pipeline:device-status' && p.status.deviceId === 'sim-eeg-1' && p.status.problem?.code === 'non-finite-samples'));
+  });
+
+  test('log lines reach the pages as pushes', () => {
+    assert.ok(pushes.some((p) => p.type === 'pipeline:log' && /injecting fault: nan-samples/.test(p.entry.message)));
+  });
+});
