@@ -1,15 +1,19 @@
 // Evaluation and dataset hot paths, each against its Python peer timed in the same run:
 // - AUROC + average precision + all binary metrics on n predictions vs scikit-learn;
 // - the baseline's logistic regression fit vs scikit-learn LogisticRegression(lbfgs);
-// - reading the DREAMER structure fixture vs scipy.io.loadmat.
+// - reading the DREAMER structure fixture vs scipy.io.loadmat;
+// - building the EEGMAT dataset (EDF → live pipeline → 5 s windows, windows/s) and the baseline's
+//   subject-wise evaluation on it (fused / EEG-only / ECG-only), the figures a model must beat.
 // Python times exclude interpreter start and imports. `--long` uses bigger inputs.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { header, median, table, timeIt } from './bench-util';
-import { averagePrecision, evaluateBinary, rocAuc, seededRandom } from '../src/shared/eval';
-import { fitLogisticRegression } from '../src/shared/train/baseline';
+import { averagePrecision, evaluateBinary, formatMeanSd, leaveOneSubjectOut, rocAuc, seededRandom } from '../src/shared/eval';
+import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, fitLogisticRegression, type BaselineWindow } from '../src/shared/train/baseline';
 import { parseDreamer } from '../src/shared/datasets/dreamer';
+import { eegmatWindows } from '../src/shared/datasets/eegmat';
+import { TEN_TWENTY_19 } from '../src/shared/pipeline';
 
 const long = process.argv.includes('--long');
 const PY = '/usr/bin/python3';
@@ -116,4 +120,52 @@ if (existsSync(FIXTURE)) {
   ]);
 } else {
   console.log('\n(DREAMER fixture absent: ../shared/data/dreamer-format)');
+}
+
+// --- EEGMAT: dataset building and the baseline's subject-wise figures --------------------------------
+const EEGMAT = resolve('..', 'shared', 'data', 'edf-eegmat');
+if (existsSync(EEGMAT)) {
+  const files = readdirSync(EEGMAT).filter((f) => /^Subject\d+_[12]\.edf$/.test(f)).sort();
+  const inputs: BaselineWindow[] = [];
+  const labels: number[] = [];
+  const subjects: string[] = [];
+  let seconds = 0;
+  const t = performance.now();
+  for (const f of files) {
+    const bytes = readFileSync(resolve(EEGMAT, f));
+    const l = eegmatWindows(bytes, f);
+    for (const w of l.windows) {
+      inputs.push(baselineWindowFromSync(w.window, { rPeakTimes: l.rPeakTimes }));
+      labels.push(w.label);
+      subjects.push(w.subject);
+    }
+    seconds += l.windows.length * 5;
+  }
+  const buildMs = performance.now() - t;
+  console.log(`\nEEGMAT (${files.length} files, ${new Set(subjects).size} subjects): ${inputs.length} windows of 5 s (${labels.filter((v) => v === 1).length} arithmetic) in ${(buildMs / 1000).toFixed(1)} s = ${((inputs.length / buildMs) * 1000).toFixed(1)} windows/s, ${(seconds / (buildMs / 1000)).toFixed(0)}× real time (EDF read + pipeline + features' R peaks)`);
+  const folds = leaveOneSubjectOut(subjects, { labels });
+  const out: Record<string, string | number>[] = [];
+  for (const modality of ['fused', 'eeg', 'ecg'] as const) {
+    const t1 = performance.now();
+    const X = baselineFeatureMatrix(inputs, modality, [...TEN_TWENTY_19]);
+    const ev = evaluateBaseline(X, labels, subjects, folds, { classWeight: 'balanced' });
+    const ms = performance.now() - t1;
+    const s2 = ev.table.summary;
+    const cs = ev.models.map((m) => m.C);
+    const cMode = [...new Set(cs)].sort((a, b) => cs.filter((c) => c === b).length - cs.filter((c) => c === a).length)[0];
+    out.push({
+      baseline: modality,
+      features: X.cols,
+      'C (most folds)': cMode,
+      'AUROC (LOSO mean ± sd)': formatMeanSd(s2.auroc),
+      'AUC-PR': formatMeanSd(s2.aucPr),
+      'bal. acc.': formatMeanSd(s2.balancedAccuracy),
+      "Cohen's κ": formatMeanSd(s2.cohenKappa),
+      'pooled AUROC': ev.table.pooled ? ev.table.pooled.auroc.toFixed(3) : 'n/a',
+      'features + nested LOSO s': ms / 1000,
+    });
+  }
+  table(out);
+} else {
+  console.log('\n(EEGMAT recordings absent: ../shared/data/edf-eegmat)');
 }

@@ -49,6 +49,11 @@ export interface LogisticRegressionOptions {
   sampleWeight?: ArrayLike<number>;
   /** Newton iterations at most. Default 100. */
   maxIter?: number;
+  /**
+   * Stop when ‖gradient‖∞ ≤ tolerance × C·n·max|x| (the gradient's own scale). Default 1e-11: the
+   * optimum to rounding. Model selection, which only ranks held-out windows, can use 1e-6.
+   */
+  tolerance?: number;
   /** Starting point (warm start, e.g. the solution at a neighbouring C); the optimum does not depend on it. */
   initial?: { coef: ArrayLike<number>; intercept: number };
 }
@@ -65,7 +70,7 @@ export interface LogisticRegressionModel {
 /** Which signals the baseline looks at: both (fused), or one alone (the ablations). */
 export type BaselineModality = 'fused' | 'eeg' | 'ecg';
 
-export interface BaselineOptions extends Omit<LogisticRegressionOptions, 'C' | 'initial'> {
+export interface BaselineOptions extends Omit<LogisticRegressionOptions, 'C' | 'initial' | 'tolerance'> {
   /**
    * Inverse L2 strength. 'auto' (the default of evaluateBaseline) picks it from BASELINE_C_GRID by
    * subject-wise cross-validation inside the training subjects (nested: test subjects never seen).
