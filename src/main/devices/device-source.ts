@@ -98,6 +98,12 @@ export class ManagedSource implements Source {
     };
   }
 
+  /** The user renamed the device: statuses carry the new name from now on. */
+  rename(name: string): void {
+    this.name = name;
+    this.emitStatus();
+  }
+
   /** Connection state for tests and the manager. */
   get state(): ConnState['state'] {
     return this.conn.state;

@@ -1,0 +1,218 @@
+// The real-device side of the core: builds sources from configs, hands them to the hub, remembers
+// paired devices in the profile and reconnects them at start, scans Bluetooth, lists serial ports,
+// finds BrainFlow. Everything user-facing it returns names the device and the problem.
+import type { DeviceStatus } from '../../shared/device.types';
+import { describeConfig, recogniseAdvertisement } from '../../shared/devices/device-catalog';
+import { checkDeviceConfig } from '../../shared/devices/device-config';
+import { DeviceError } from '../../shared/devices/device-error';
+import type { BrainFlowLibraryInfo, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
+import type { ReconnectPolicy } from '../../shared/devices/connection/connection.types';
+import type { LogEntry } from '../../shared/log.types';
+import type { HostClock } from '../../shared/stream.types';
+import type { Hub } from '../hub/hub.types';
+import type { BleCentral } from './ble/ble.types';
+import { findBrainFlowLibrary, loadBrainFlow } from './brainflow/brainflow-lib';
+import type { DeviceDriver } from './device-driver.types';
+import { ManagedSource } from './device-source';
+import { DeviceStore } from './device-store';
+import { BrainFlowDriver } from './drivers/brainflow-driver';
+import { CytonDriver } from './drivers/cyton-driver';
+import { MuseDriver } from './drivers/muse-driver';
+import { PolarDriver } from './drivers/polar-driver';
+import { SerialTextDriver } from './drivers/serial-text-driver';
+import { listSerialPorts } from './serial/serial-link';
+
+export interface DeviceManagerOptions {
+  hub: Hub;
+  clock: HostClock;
+  dataDir: string;
+  log: (entry: LogEntry) => void;
+  /** The Bluetooth radio; defaults to noble (loaded on first use). */
+  central?: () => Promise<BleCentral>;
+  policy?: Partial<ReconnectPolicy>;
+  /** Connect attempts for remembered devices at start before showing an error (the user may switch them on late). */
+  startupAttempts?: number;
+  /** Called whenever the paired list changes. */
+  onChange?: (devices: PairedDevice[]) => void;
+}
+
+export class DeviceManager {
+  readonly store: DeviceStore;
+  private readonly sources = new Map<string, ManagedSource>();
+  /** Configs of every device started this run (remembered or not). */
+  private readonly configs = new Map<string, DeviceConfig>();
+  private centralPromise: Promise<BleCentral> | null = null;
+
+  constructor(private readonly opts: DeviceManagerOptions) {
+    this.store = new DeviceStore(opts.dataDir);
+  }
+
+  private log(level: LogEntry['level'], message: string): void {
+    this.opts.log({ time: this.opts.clock.now(), level, source: 'devices', message });
+  }
+
+  private central = (): Promise<BleCentral> => {
+    if (this.opts.central) return this.opts.central();
+    this.centralPromise ??= import('./ble/noble-central').then((m) => new m.NobleCentral());
+    return this.centralPromise;
+  };
+
+  /** Loads the profile and reconnects remembered devices (without waiting for them). */
+  init(): void {
+    this.store.load();
+    for (const w of this.store.warnings) this.log('warn', w);
+    for (const p of this.store.data.paired.filter((x) => x.autoConnect)) {
+      this.log('info', `reconnecting ${p.name} (${describeConfig(p.config)})`);
+      void this.startSource(p.config, p.name, { startAttempts: this.opts.startupAttempts ?? 5 }).catch((e) => this.log('warn', `${p.name}: ${(e as Error).message}`));
+    }
+  }
+
+  list(): PairedDevice[] {
+    const live = new Map(this.opts.hub.devices().map((s) => [s.deviceId, s]));
+    return this.store.data.paired.map((p) => {
+      const status = live.get(p.deviceId) ?? this.sources.get(p.deviceId)?.status();
+      return status ? { ...p, status } : { ...p };
+    });
+  }
+
+  /** Builds the driver for a config (throws DeviceError for configs that cannot work). */
+  makeDriver(config: DeviceConfig, name?: string): DeviceDriver {
+    const problem = checkDeviceConfig(config);
+    if (problem) throw new DeviceError('invalid-config', problem, false);
+    const n = name ?? config.name;
+    switch (config.kind) {
+      case 'polar-h10':
+      case 'hr-strap':
+        return new PolarDriver({ id: config.id, name: n, ecg: config.kind === 'polar-h10', central: this.central });
+      case 'muse':
+        return new MuseDriver({ id: config.id, name: n, aux: config.aux, ppg: config.ppg, central: this.central });
+      case 'cyton':
+        return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains });
+      case 'serial-text': {
+        const { kind: _k, ...rest } = config;
+        return new SerialTextDriver({ ...rest, name: n });
+      }
+      case 'brainflow':
+        return new BrainFlowDriver({ ...config, name: n, libraryPath: config.libraryPath ?? this.store.data.brainflowLibraryPath });
+    }
+  }
+
+  private async startSource(config: DeviceConfig, name: string | undefined, policy: Partial<ReconnectPolicy> = {}): Promise<ManagedSource> {
+    const driver = this.makeDriver(config, name);
+    const existing = this.sources.get(driver.deviceId);
+    if (existing && this.opts.hub.sources().some((s) => s.deviceId === driver.deviceId)) return existing;
+    const source = new ManagedSource(driver, { hostClock: this.opts.clock, policy: { ...this.opts.policy, ...policy }, log: this.opts.log });
+    this.sources.set(driver.deviceId, source);
+    this.configs.set(driver.deviceId, config);
+    await this.opts.hub.addSource(source);
+    const p = this.store.get(driver.deviceId);
+    if (p) this.store.upsert({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
+    return source;
+  }
+
+  /** Connects a device (and remembers it unless `remember` is false). Resolves once it streams. */
+  async connect(config: DeviceConfig, remember = true): Promise<PairedDevice> {
+    const driver = this.makeDriver(config);
+    const id = driver.deviceId;
+    const known = this.store.get(id);
+    if (remember) {
+      this.store.upsert({ deviceId: id, config, name: known?.name ?? config.name ?? driver.name, autoConnect: known?.autoConnect ?? true, ...(known?.lastConnected ? { lastConnected: known.lastConnected } : {}) });
+      this.changed();
+    }
+    try {
+      await this.startSource(config, known?.name ?? config.name);
+    } finally {
+      this.changed();
+    }
+    return this.entry(id);
+  }
+
+  async disconnect(deviceId: string): Promise<PairedDevice | null> {
+    if (this.opts.hub.sources().some((s) => s.deviceId === deviceId)) await this.opts.hub.removeSource(deviceId);
+    else await this.sources.get(deviceId)?.stop();
+    this.changed();
+    return this.store.get(deviceId) ? this.entry(deviceId) : null;
+  }
+
+  rename(deviceId: string, name: string): PairedDevice {
+    const p = this.store.get(deviceId);
+    if (!p) throw new DeviceError('invalid-config', `no paired device ${deviceId}`, false);
+    const clean = name.trim().slice(0, 200);
+    if (!clean) throw new DeviceError('invalid-config', 'a name cannot be empty', false);
+    this.store.upsert({ ...p, name: clean });
+    this.sources.get(deviceId)?.rename(clean);
+    this.changed();
+    return this.entry(deviceId);
+  }
+
+  setAutoConnect(deviceId: string, autoConnect: boolean): PairedDevice {
+    const p = this.store.get(deviceId);
+    if (!p) throw new DeviceError('invalid-config', `no paired device ${deviceId}`, false);
+    this.store.upsert({ ...p, autoConnect });
+    this.changed();
+    return this.entry(deviceId);
+  }
+
+  async forget(deviceId: string): Promise<void> {
+    await this.disconnect(deviceId);
+    this.sources.delete(deviceId);
+    this.store.remove(deviceId);
+    this.changed();
+  }
+
+  /** Scans Bluetooth for `durationMs`; each supported device is reported once (RSSI updated). */
+  async scan(durationMs: number, onFound?: (d: ScannedDevice) => void): Promise<ScannedDevice[]> {
+    const central = await this.central();
+    const found = new Map<string, ScannedDevice>();
+    await central.scan({ durationMs }, (ad) => {
+      const kind = recogniseAdvertisement(ad.name, ad.serviceUuids);
+      if (!kind) return;
+      const paired = this.store.data.paired.some((p) => 'id' in p.config && p.config.id === ad.id);
+      const d: ScannedDevice = { id: ad.id, address: ad.address, name: ad.name || ad.address, rssiDbm: ad.rssi, kind, paired };
+      const first = !found.has(ad.id);
+      found.set(ad.id, d);
+      if (first) onFound?.(d);
+    });
+    return [...found.values()].sort((a, b) => b.rssiDbm - a.rssiDbm);
+  }
+
+  async ports(): Promise<SerialPortInfo[]> {
+    return listSerialPorts();
+  }
+
+  /** Where BrainFlow is (setting `path` first if given; null clears the setting). */
+  async brainflowLibrary(path?: string | null): Promise<BrainFlowLibraryInfo> {
+    if (path !== undefined) {
+      if (path === null || path === '') delete this.store.data.brainflowLibraryPath;
+      else this.store.data.brainflowLibraryPath = path;
+      this.store.save();
+    }
+    const configured = this.store.data.brainflowLibraryPath;
+    const r = findBrainFlowLibrary({ explicit: configured });
+    const info: BrainFlowLibraryInfo = { path: r.path, searched: r.tried.length, ...(configured ? { configuredPath: configured } : {}) };
+    if (!r.path) return { ...info, problem: configured ? `no BrainFlow library at ${configured}` : 'BrainFlow not found: pip install brainflow, or set the path to libBoardController' };
+    try {
+      const lib = await loadBrainFlow(r.path);
+      return { ...info, version: lib.version };
+    } catch (e) {
+      return { ...info, problem: (e as Error).message };
+    }
+  }
+
+  private entry(deviceId: string): PairedDevice {
+    const p = this.list().find((x) => x.deviceId === deviceId);
+    if (p) return p;
+    const status = this.sources.get(deviceId)?.status();
+    const config = this.configs.get(deviceId);
+    if (!config) throw new DeviceError('invalid-config', `no device ${deviceId}`, false);
+    return { deviceId, config, name: status?.name ?? deviceId, autoConnect: false, ...(status ? { status } : {}) };
+  }
+
+  private changed(): void {
+    this.opts.onChange?.(this.list());
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.sources.values()].map((s) => s.stop().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,180 @@
+// The device manager: connect from a config, remember in the profile, rename, reconnect at start,
+// auto-connect off, forget, a damaged profile, scanning, BrainFlow's library, and the request
+// handlers' validation.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DeviceManager } from '../../../src/main/devices/device-manager';
+import { EmulatedCentral, EmulatedMuse, EmulatedPolarH10, EmulatedPeripheral } from '../../../src/main/devices/emulator/ble-emulator';
+import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
+import { startDevicesArea } from '../../../src/main/devices/devices.core';
+import { HandlerRegistry } from '../../../src/main/core/handler-registry';
+import type { CoreContext } from '../../../src/main/core/core.types';
+import type { LogEntry } from '../../../src/shared/log.types';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import { DeviceError } from '../../../src/shared/devices/device-error';
+import { MiniHub } from '../../fixtures/mini-hub';
+import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { systemClock, waitFor } from '../../fixtures/recording-sink';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hm-devmgr-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
+const LIB = resolve('..', 'shared', 'brainflow', 'linux-x64', 'libBoardController.so');
+
+function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = []) {
+  const hub = new MiniHub();
+  const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy: FAST, startupAttempts: 2 });
+  return { hub, m, logs };
+}
+
+describe('DeviceManager', () => {
+  test('connect, remember, rename; a new run reconnects it; auto-connect off; forget', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile1');
+    const pty = new PtyPair('mgr');
+    await pty.plug();
+    const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
+    await emu.open();
+    try {
+      const a = manager(dir);
+      a.m.init();
+      const p = await a.m.connect({ kind: 'cyton', path: pty.app });
+      assert.equal(p.deviceId, `cyton:${pty.app}`);
+      assert.equal(p.status?.state, 'streaming');
+      assert.equal(p.autoConnect, true);
+      const file = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8'));
+      assert.deepEqual(file.paired[0].config, { kind: 'cyton', path: pty.app });
+      const r = a.m.rename(p.deviceId, '  Lab Cyton  ');
+      assert.equal(r.name, 'Lab Cyton');
+      assert.equal(r.status?.name, 'Lab Cyton');
+      await a.m.stopAll();
+
+      // Next start: remembered and reconnected without being asked.
+      const b = manager(dir);
+      b.m.init();
+      await waitFor('reconnected at start', () => b.m.list()[0]?.status?.state === 'streaming', 5000);
+      assert.equal(b.m.list()[0].name, 'Lab Cyton');
+      await waitFor('samples after the reconnect', () => b.hub.sink.samples() > 0, 3000);
+      b.m.setAutoConnect(p.deviceId, false);
+      await b.m.disconnect(p.deviceId);
+      assert.equal(b.hub.sources().length, 0);
+
+      const c = manager(dir);
+      c.m.init();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(c.hub.sources().length, 0, 'auto-connect off: not started');
+      assert.equal(c.m.list().length, 1);
+      await c.m.forget(p.deviceId);
+      assert.deepEqual(JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired, []);
+    } finally {
+      await emu.close();
+      await pty.unplug();
+    }
+  });
+
+  test('a damaged profile is set aside with a warning; the app starts with no devices', () => {
+    const dir = join(tmp, 'profile2');
+    const { m, logs } = manager(dir);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'devices.json'), '{"version":1,"paired":[{"deviceId":');
+    m.init();
+    assert.deepEqual(m.list(), []);
+    assert.ok(logs.some((l) => l.level === 'warn' && /could not be read.*set aside/.test(l.message)));
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('devices.json.damaged-')));
+    assert.ok(!existsSync(join(dir, 'devices.json')));
+  });
+
+  test('a remembered entry with a bad config is skipped, the others kept', () => {
+    const dir = join(tmp, 'profile3');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'devices.json'),
+      JSON.stringify({ version: 1, paired: [{ deviceId: 'x', config: { kind: 'toaster' }, name: 'x' }, { deviceId: 'cyton:/dev/ttyUSB7', config: { kind: 'cyton', path: '/dev/ttyUSB7' }, name: 'C', autoConnect: false }] }),
+    );
+    const { m, logs } = manager(dir);
+    m.init();
+    assert.deepEqual(m.list().map((p) => p.deviceId), ['cyton:/dev/ttyUSB7']);
+    assert.ok(logs.some((l) => /unknown device kind "toaster"/.test(l.message)));
+  });
+
+  test('configs that cannot work are refused with the reason', () => {
+    const { m } = manager(join(tmp, 'profile4'));
+    assert.throws(() => m.makeDriver({ kind: 'serial-text', path: '/dev/ttyACM0', channels: [], rateHz: 250, unit: 'mV', modality: 'ecg' }), (e: unknown) => e instanceof DeviceError && e.code === 'invalid-config' && /channel labels/.test(e.message));
+    assert.throws(() => m.makeDriver({ kind: 'cyton', path: '' }), /serial port path/);
+  });
+
+  test('scan: Polar and Muse recognised, other advertisements ignored, sorted by signal', async () => {
+    class Thermometer extends EmulatedPeripheral {
+      protected readonly characteristics = [];
+      protected onWrite(): void {}
+      protected onRead(): Uint8Array {
+        return new Uint8Array(0);
+      }
+    }
+    const central = new EmulatedCentral([new EmulatedPolarH10('a0:9e:1a:00:00:01'), new EmulatedMuse('00:55:da:00:00:02'), new Thermometer('11:22:33:44:55:66', 'Thermo', ['1809'], -40)]);
+    (central.peripherals[1] as EmulatedMuse).rssi = -50;
+    const { m } = manager(join(tmp, 'profile5'), central);
+    const seen: string[] = [];
+    const found = await m.scan(100, (d) => seen.push(d.kind ?? 'none'));
+    assert.deepEqual(found.map((d) => d.kind), ['muse', 'polar-h10']);
+    assert.deepEqual(seen.sort(), ['muse', 'polar-h10']);
+  });
+
+  test("BrainFlow's library: set a path, see its version; a bad path is named", { skip: !existsSync(LIB) && 'needs ../shared/brainflow' }, async () => {
+    const { m } = manager(join(tmp, 'profile6'));
+    m.init();
+    const ok = await m.brainflowLibrary(LIB);
+    assert.equal(ok.path, LIB);
+    assert.match(ok.version ?? '', /\d/);
+    const bad = await m.brainflowLibrary(join(tmp, 'nope'));
+    assert.equal(bad.path, null);
+    assert.match(bad.problem ?? '', /no BrainFlow library at .*nope/);
+    assert.equal(JSON.parse(readFileSync(join(tmp, 'profile6', 'devices.json'), 'utf8')).brainflowLibraryPath, join(tmp, 'nope'));
+    const cleared = await m.brainflowLibrary(null);
+    assert.equal(cleared.configuredPath, undefined);
+  });
+});
+
+describe('devices area requests', () => {
+  test('handlers are registered, validate their input, and push changes', async () => {
+    const handlers = new HandlerRegistry();
+    const pushes: PushMessage[] = [];
+    const hub = new MiniHub();
+    const stops: (() => unknown)[] = [];
+    const ctx = {
+      runtime: 'serve',
+      hub,
+      clock: systemClock,
+      dataDir: join(tmp, 'profile7'),
+      handlers,
+      handle: (c: never, h: never, o?: never) => handlers.handle(c, h, o),
+      push: (msg: PushMessage) => pushes.push(msg),
+      log: () => undefined,
+      onStop: (fn: () => unknown) => stops.push(fn),
+      recentLogs: () => [],
+    } as unknown as CoreContext;
+    const central = new EmulatedCentral([new EmulatedPolarH10('a0:9e:1a:00:00:09')]);
+    const m = new DeviceManager({ hub, clock: systemClock, dataDir: join(tmp, 'profile7'), log: () => undefined, central: async () => central, policy: FAST, onChange: (devices) => pushes.push({ type: 'devices:paired', devices }) });
+    startDevicesArea(ctx, m);
+    for (const c of ['list', 'scan', 'ports', 'connect', 'disconnect', 'rename', 'auto-connect', 'forget', 'brainflow']) assert.ok(handlers.has(`hm:devices:${c}`), c);
+    const lc = { transport: 'local' as const, clientId: 'test' };
+    const bad = await handlers.dispatch('hm:devices:connect', { config: { kind: 'cyton' } }, lc);
+    assert.equal(bad.ok, false);
+    assert.match(!bad.ok ? bad.error.message : '', /serial port path/);
+    const badRename = await handlers.dispatch('hm:devices:rename', { deviceId: 'x' }, lc);
+    assert.equal(badRename.ok, false);
+    const scan = await handlers.dispatch('hm:devices:scan', { durationMs: 100 }, lc);
+    assert.ok(scan.ok && (scan.value as { kind: string }[])[0].kind === 'polar-h10');
+    assert.ok(pushes.some((p) => p.type === 'devices:found'));
+    const conn = await handlers.dispatch('hm:devices:connect', { config: { kind: 'polar-h10', id: 'a0:9e:1a:00:00:09' } }, lc);
+    assert.ok(conn.ok, JSON.stringify(conn));
+    assert.ok(pushes.some((p) => p.type === 'devices:paired' && p.devices.length === 1));
+    const unknown = await handlers.dispatch('hm:devices:rename', { deviceId: 'nope', name: 'x' }, lc);
+    assert.ok(!unknown.ok && unknown.error.kind === 'invalid-config');
+    for (const s of stops) await s();
+    assert.equal(central.peripherals[0].connected, false, 'stopped with the core');
+  });
+});
