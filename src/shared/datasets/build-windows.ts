@@ -1,0 +1,228 @@
+// Builds a labelled, windowed dataset from recordings (imported files and recorded sessions). Every
+// recording goes through THE live pipeline (src/shared/pipeline): files by recording-windows.ts's
+// replay, sessions by feeding their stored chunks in recorded order, as replay does. Same
+// validation, clock model, resampling to 200 Hz, band-pass, notch, montage, quality checks and
+// window cutting as the dashboard, so a window trained on offline is a window the model sees live.
+// Labels come from the recording (file label, annotations/markers, self-reports); R peaks for the
+// baseline's heart features come from the pipeline's own detector on the continuous ECG.
+import { Pipeline } from '../pipeline/pipeline';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfigPatch } from '../pipeline/pipeline-config';
+import { rrIntervalsInSpan } from '../train/baseline/features';
+import { recordingWindows } from './recording-windows';
+import type { TaskSpec } from '../model/model.types';
+import type { SyncWindow } from '../window.types';
+import { MODEL_RATE_HZ } from '../window.types';
+import { DatasetError, DatasetErrorCode } from './datasets.types';
+import type { LabelSource, LabelledWindow, RecordingReport, RecordingSource, TimedLabel, WindowDataset, WindowingOptions } from './windows.types';
+
+export const DEFAULT_WINDOWING: WindowingOptions = {
+  windowSec: 5,
+  hopSec: 5,
+  eegMontage: 'auto',
+  ecgMontage: 'device',
+  mainsHz: 50,
+  modalities: ['eeg', 'ecg'],
+  require: 'all',
+};
+
+/** The pipeline configuration for offline windows: the live defaults with the dataset's window, montage and mains. */
+export function offlinePipelineConfig(o: WindowingOptions): PipelineConfigPatch {
+  return {
+    window: { lengthSec: o.windowSec, hopSec: o.hopSec, eegMontage: o.eegMontage, ecgMontage: o.ecgMontage },
+    filters: { eeg: { notchHz: [o.mainsHz] }, ecg: { notchHz: [o.mainsHz] } },
+    quality: { mainsHz: o.mainsHz },
+  };
+}
+
+export interface BuildHooks {
+  /** After each recording: progress for the UI (recordings done of total, windows so far). */
+  progress?(done: number, total: number, windows: number): void;
+  /** Polled between recordings; throwing aborts the build. */
+  checkpoint?(): void;
+}
+
+function classIndex(task: TaskSpec, name: string, where: string): number {
+  const i = task.classes.findIndex((c) => c.toLowerCase() === name.toLowerCase());
+  if (i < 0) throw new DatasetError(DatasetErrorCode.BadOption, `${where}: '${name}' is not a class of task '${task.name}' (${task.classes.join(', ')})`);
+  return i;
+}
+
+/** Spans per class from annotations: a span with a duration covers it; an instant lasts until the next mapped instant. */
+function classSpans(anns: TimedLabel[], classes: Record<string, string>): { from: number; to: number; cls: string }[] {
+  const map = new Map(Object.entries(classes).map(([k, v]) => [k.trim().toLowerCase(), v]));
+  const mapped = anns.map((a) => ({ a, cls: map.get(a.label.trim().toLowerCase()) })).filter((x): x is { a: TimedLabel; cls: string } => x.cls !== undefined);
+  mapped.sort((x, y) => x.a.onset - y.a.onset);
+  const instants = mapped.filter((x) => !(x.a.duration > 0));
+  return mapped.map(({ a, cls }) => {
+    if (a.duration > 0) return { from: a.onset, to: a.onset + a.duration, cls };
+    const next = instants.find((y) => y.a.onset > a.onset);
+    return { from: a.onset, to: next ? next.a.onset : Infinity, cls };
+  });
+}
+
+/** The label of a window [s, e) (host times) under a label source; null when none applies. */
+export function labelFor(src: LabelSource, task: TaskSpec | null, rec: RecordingSource, s: number, e: number, spans: { from: number; to: number; cls: string }[] | null): number | null {
+  if (!task || src.kind === 'none') return null;
+  if (src.kind === 'file') return rec.fileLabel === null ? null : classIndex(task, rec.fileLabel, rec.id);
+  if (src.kind === 'annotations') {
+    const min = src.minCoverage ?? 0.5;
+    const cover = new Map<string, number>();
+    for (const sp of spans ?? []) {
+      const o = Math.min(e, sp.to) - Math.max(s, sp.from);
+      if (o > 0) cover.set(sp.cls, (cover.get(sp.cls) ?? 0) + o);
+    }
+    let best: string | null = null;
+    let bestCover = 0;
+    for (const [cls, c] of cover) if (c > bestCover) [best, bestCover] = [cls, c];
+    return best !== null && bestCover / (e - s) >= min ? classIndex(task, best, rec.id) : null;
+  }
+  // self-report: the first report at or after the window's end, within the horizon, not past the previous report.
+  const horizon = src.horizonSec ?? 120;
+  const reports = [...rec.selfReports].sort((a, b) => a.time - b.time);
+  const k = reports.findIndex((r) => r.time >= e);
+  if (k < 0) return null;
+  const r = reports[k];
+  const from = Math.max(r.time - horizon, k > 0 ? reports[k - 1].time : -Infinity);
+  if (s < from) return null;
+  if (task.kind !== 'binary') throw new DatasetError(DatasetErrorCode.BadOption, `self-report labels need a binary task, '${task.name}' is ${task.kind}`);
+  return r[src.dimension] >= src.threshold ? 1 : 0;
+}
+
+/** Validates windowing options; throws DatasetError(BadOption) naming the field. */
+export function validateWindowing(o: WindowingOptions): void {
+  if (!(o.windowSec >= 1 && Number.isInteger(o.windowSec))) throw new DatasetError(DatasetErrorCode.BadOption, `window length must be a whole number of seconds ≥ 1 (the model reads 1-s patches), got ${o.windowSec}`);
+  if (!(o.hopSec > 0) || Math.abs(o.hopSec * MODEL_RATE_HZ - Math.round(o.hopSec * MODEL_RATE_HZ)) > 1e-9) throw new DatasetError(DatasetErrorCode.BadOption, `hop must be a positive multiple of 1/${MODEL_RATE_HZ} s, got ${o.hopSec}`);
+  if (!(o.mainsHz === 50 || o.mainsHz === 60)) throw new DatasetError(DatasetErrorCode.BadOption, `mains must be 50 or 60 Hz, got ${o.mainsHz}`);
+  if (o.modalities.length === 0) throw new DatasetError(DatasetErrorCode.BadOption, 'choose at least one modality (eeg, ecg)');
+}
+
+/** Host time of a file's zero: at least this far from 0, and warm-up ends on a hop boundary. */
+const HOST_BASE_S = 1000;
+
+/**
+ * Host time to replay a file's zero at, so that the pipeline's warm-up (its first warmUpSec, while
+ * the filters settle) ends exactly on a window boundary (windows start at multiples of the hop):
+ * no window is lost to the warm-up beyond the warm-up itself.
+ */
+export function hostZeroFor(firstSampleS: number, hopSec: number, warmUpSec = DEFAULT_PIPELINE_CONFIG.warmUpSec): number {
+  const t = firstSampleS + warmUpSec;
+  return Math.ceil((HOST_BASE_S + t) / hopSec) * hopSec - t;
+}
+
+/** Runs the source through the pipeline: its windows, R-peak times (host s), problems, and the host time of its zero. */
+async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{ raw: SyncWindow[]; peaks: Float64Array; warnings: string[]; zero: number; hasStreams: boolean }> {
+  const config = offlinePipelineConfig(o);
+  const warnings: string[] = [];
+  const note = (m: string) => {
+    if (warnings.length < 20) warnings.push(m);
+  };
+  if (rec.input.kind === 'file') {
+    const r = rec.input.recording;
+    const used = r.streams.filter((s) => o.modalities.includes(s.modality as never) && s.rateHz > 0 && s.segments.length > 0);
+    if (used.length === 0) return { raw: [], peaks: new Float64Array(0), warnings, zero: 0, hasStreams: false };
+    const zero = hostZeroFor(Math.min(...used.map((s) => s.segments[0].start)), o.hopSec);
+    const out = recordingWindows(r, { pipeline: config, startTime: zero });
+    for (const p of out.problems) note(`${p.streamId}: ${p.message}`);
+    const peaks = Float64Array.from([...out.rPeakTimes.values()][0] ?? []);
+    return { raw: out.windows, peaks, warnings, zero, hasStreams: true };
+  }
+  const raw: SyncWindow[] = [];
+  const peakList: number[] = [];
+  const pipeline = new Pipeline(config, {
+    window: (w) => raw.push(w),
+    heart: (f) => {
+      for (const t of f.rPeakTimes) if (peakList.length === 0 || t > peakList[peakList.length - 1]) peakList.push(t);
+    },
+    problem: (p) => note(`${p.streamId}: ${p.message}`),
+  });
+  let hasStreams = false;
+  for await (const ev of rec.input.events()) {
+    if (ev.kind === 'streams') {
+      hasStreams ||= ev.streams.some((s) => o.modalities.includes(s.modality as never));
+      pipeline.setStreams(ev.deviceId, ev.streams);
+    } else if (ev.kind === 'chunk') pipeline.push(ev.chunk);
+    else pipeline.sourceGap(ev.gap);
+  }
+  return { raw, peaks: Float64Array.from(peakList), warnings, zero: rec.input.zeroTime, hasStreams };
+}
+
+/**
+ * Windows of one recording, labelled, with the RR intervals the baseline needs. Pipeline problems
+ * become warnings of the recording's report.
+ */
+export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
+  const { raw, peaks, warnings, zero, hasStreams } = await runPipeline(rec, o);
+  if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id} has no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
+  // Label times in host time: a file's annotations are on its own axis.
+  const shift = rec.input.kind === 'file' ? zero : 0;
+  const hostRec: RecordingSource = {
+    ...rec,
+    annotations: rec.annotations.map((a) => ({ ...a, onset: a.onset + shift })),
+    selfReports: rec.selfReports.map((r) => ({ ...r, time: r.time + shift })),
+  };
+  const spans = labels.kind === 'annotations' ? classSpans(hostRec.annotations, labels.classes) : null;
+  const dropped: Record<string, number> = {};
+  const windows: LabelledWindow[] = [];
+  let unlabelled = 0;
+  for (const w of raw) {
+    const s = w.startTime;
+    const e = s + w.samples / w.rateHz;
+    const blocks = { eeg: w.eeg, ecg: w.ecg };
+    const present = o.modalities.filter((m) => blocks[m].present);
+    const missing = o.modalities.filter((m) => !blocks[m].present);
+    if ((o.require === 'all' && missing.length) || present.length === 0) {
+      for (const m of missing) {
+        const k = `${m}:${blocks[m].absentReason ?? 'absent'}`;
+        dropped[k] = (dropped[k] ?? 0) + 1;
+      }
+      continue;
+    }
+    const label = labelFor(labels, task, hostRec, s, e, spans);
+    if (label === null && task) unlabelled++;
+    windows.push({
+      recording: rec.id,
+      subject: rec.subject,
+      start: s - zero,
+      label,
+      eeg: o.modalities.includes('eeg') && w.eeg.present ? w.eeg.data : null,
+      ecg: o.modalities.includes('ecg') && w.ecg.present ? w.ecg.data : null,
+      eegChannels: w.eeg.channels,
+      ecgChannels: w.ecg.channels,
+      rrMs: w.ecg.present ? rrIntervalsInSpan(peaks, s, e) : new Float64Array(0),
+    });
+  }
+  return { windows, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings } };
+}
+
+/** Windows of many recordings, in the order given. A recording that fails is reported and skipped; none left is an error. */
+export async function buildWindowDataset(
+  name: string,
+  sources: RecordingSource[],
+  task: TaskSpec | null,
+  labels: LabelSource,
+  o: WindowingOptions = DEFAULT_WINDOWING,
+  hooks: BuildHooks = {},
+): Promise<WindowDataset> {
+  validateWindowing(o);
+  if (labels.kind !== 'none' && !task) throw new DatasetError(DatasetErrorCode.BadOption, 'a label source needs a task');
+  const windows: LabelledWindow[] = [];
+  const recordings: RecordingReport[] = [];
+  let i = 0;
+  for (const rec of sources) {
+    hooks.checkpoint?.();
+    try {
+      const r = await sourceWindows(rec, task, labels, o);
+      windows.push(...r.windows);
+      recordings.push(r.report);
+    } catch (err) {
+      if (!(err instanceof DatasetError)) throw err;
+      recordings.push({ id: rec.id, subject: rec.subject, windows: 0, dropped: {}, unlabelled: 0, warnings: [err.message] });
+    }
+    hooks.progress?.(++i, sources.length, windows.length);
+  }
+  if (windows.length === 0) {
+    const why = recordings.flatMap((r) => [...r.warnings, ...Object.entries(r.dropped).map(([k, v]) => `${r.id}: ${v} windows dropped (${k})`)]).slice(0, 8);
+    throw new DatasetError(DatasetErrorCode.NoSignals, `no usable windows in ${sources.length} recording(s)${why.length ? `: ${why.join('; ')}` : ''}`);
+  }
+  return { name, task, rateHz: MODEL_RATE_HZ, windowSec: o.windowSec, hopSec: o.hopSec, windows, recordings };
+}

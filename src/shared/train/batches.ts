@@ -1,0 +1,82 @@
+// From windows to model batches: the µV ÷ 100 scaling and [B, C, N, 200] layout of the model's
+// input contract (the same arithmetic as prepareWindow in src/shared/model/window-input.ts, which
+// the live inference worker uses), seeded shuffling, and batches grouped by channel count (one
+// batch must share C; pretraining corpora mix 19-channel caps, 64-channel caps, 1- and 12-lead ECG).
+import { numpy as np, random } from '@jax-js/jax';
+import { INPUT_SCALE_DIVISOR_UV, PATCH_SAMPLES } from '../model/config';
+import { streamId } from '../model/prng';
+import { seededRandom, shuffled } from '../eval/seeded-random';
+import { uniformAt } from './masking';
+
+/** One signal block in µV: planar [channels × samples] at 200 Hz. */
+export interface SignalItem {
+  data: Float32Array;
+  channels: number;
+}
+
+/** Batch tensor [B, C, N, P] in model units (µV ÷ 100) from blocks that share C and length. */
+export function batchTensor(items: SignalItem[], divisor = INPUT_SCALE_DIVISOR_UV): np.Array {
+  const C = items[0].channels;
+  const L = items[0].data.length;
+  const N = L / C / PATCH_SAMPLES;
+  if (!Number.isInteger(N)) throw new RangeError(`a block of ${L / C} samples is not a whole number of ${PATCH_SAMPLES}-sample patches`);
+  const out = new Float32Array(items.length * L);
+  items.forEach((it, b) => {
+    if (it.channels !== C || it.data.length !== L) throw new RangeError('blocks of one batch must share channel count and length');
+    const o = b * L;
+    for (let i = 0; i < L; i++) out[o + i] = it.data[i] / divisor;
+  });
+  return np.array(out).reshape([items.length, C, N, PATCH_SAMPLES]);
+}
+
+/** A per-epoch seed: the same (seed, epoch) always shuffles the same way. */
+export function epochSeed(seed: number, epoch: number, tag = 'epoch'): number {
+  return Math.floor(uniformAt(seed, streamId(tag), epoch, 0) * 2 ** 31);
+}
+
+/** A jax PRNG key for step `step` (dropout), independent of every other step's. */
+export function stepKey(seed: number, step: number, tag = 'dropout'): np.Array {
+  return random.key(Math.floor(uniformAt(seed, streamId(tag), step, 1) * 2 ** 31));
+}
+
+export interface BatchPlan {
+  /** Item indices per batch, in the order they are taken. */
+  batches: number[][];
+}
+
+/**
+ * The batches of one epoch: items shuffled with the epoch's seed, grouped by channel count, cut
+ * into batches of `batchSize` (a group's remainder is dropped when the group fills at least one
+ * batch, kept as a smaller batch when it does not), and the batch order shuffled. Deterministic in
+ * (seed, epoch); the count per epoch does not depend on the epoch.
+ */
+export function planEpoch(channelsOf: readonly number[], batchSize: number, seed: number, epoch: number): BatchPlan {
+  const rnd = seededRandom(epochSeed(seed, epoch));
+  const order = shuffled(
+    channelsOf.map((_, i) => i),
+    rnd,
+  );
+  const groups = new Map<number, number[]>();
+  for (const i of order) {
+    const c = channelsOf[i];
+    let g = groups.get(c);
+    if (!g) groups.set(c, (g = []));
+    g.push(i);
+  }
+  const batches: number[][] = [];
+  for (const c of [...groups.keys()].sort((a, b) => a - b)) {
+    const g = groups.get(c)!;
+    if (g.length < batchSize) batches.push(g);
+    else for (let i = 0; i + batchSize <= g.length; i += batchSize) batches.push(g.slice(i, i + batchSize));
+  }
+  return { batches: shuffled(batches, rnd) };
+}
+
+/** Batches per epoch planEpoch makes for these channel counts (for the schedule's length). */
+export function batchesPerEpoch(channelsOf: readonly number[], batchSize: number): number {
+  const counts = new Map<number, number>();
+  for (const c of channelsOf) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let n = 0;
+  for (const k of counts.values()) n += k < batchSize ? 1 : Math.floor(k / batchSize);
+  return n;
+}

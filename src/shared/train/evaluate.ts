@@ -1,0 +1,235 @@
+// Subject-wise evaluation of the fused model and its ablations, with the baseline under the same
+// folds. The folds come from src/shared/eval (leave-one-subject-out or k-fold by subject, with the
+// leakage guard); every arm (fused / EEG-only / ECG-only × pretrained / random init) and the
+// band-power + heart-rate logistic regression are trained on each fold's training subjects,
+// choose their epoch (the model) or C (the baseline) without seeing the test subjects, and predict
+// the test subjects once. The metrics are src/shared/eval's (checked against scikit-learn).
+import { foldMetricTable, leaveOneSubjectOut, rocCurve, subjectKFold } from '../eval';
+import type { FoldPredictions, SubjectFold } from '../eval/eval.types';
+import { baselineFeatureMatrix, evaluateBaseline, type BaselineWindow } from './baseline';
+import type { BaselineModality } from './baseline/baseline.types';
+import { initEncoderHostParams } from '../model/params';
+import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
+import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
+import type { SignalItem } from './batches';
+import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, modalitiesOf, predictFull, predictHead, type EmbeddingCache } from './finetune';
+import type { TrainHooks } from './pretrain';
+import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
+
+export const DEFAULT_EVALUATION: EvaluationConfig = {
+  split: { kind: 'loso' },
+  validationSubjects: 2,
+  arms: [
+    { modalities: 'fused', init: 'pretrained' },
+    { modalities: 'eeg', init: 'pretrained' },
+    { modalities: 'ecg', init: 'pretrained' },
+    { modalities: 'fused', init: 'random' },
+  ],
+  threshold: 0.5,
+  seed: 3407,
+};
+
+export interface EncoderSet {
+  /** Architecture of each encoder. */
+  config: Partial<Record<ModelModality, EncoderConfig>>;
+  /** Pretrained weights (ours, or an imported CBraMod checkpoint). */
+  pretrained: Partial<Record<ModelModality, Record<string, HostTensor>>>;
+  /** Seed of the random-init arm's encoders. */
+  randomSeed: number;
+}
+
+export interface EvalHooks extends TrainHooks {
+  progress?(message: string, done: number, total: number): void;
+}
+
+export interface TrainableData {
+  windows: LabelledWindow[];
+  labels: Int32Array;
+  subjects: string[];
+  /** Windows left out, in words. */
+  notes: string[];
+}
+
+/**
+ * The labelled windows training can use: a label, and every modality `need` present. Throws
+ * TrainError(BadDataset) for a dataset with no task, one class only, or no usable window; lists
+ * subjects left without windows and windows without labels in `notes`.
+ */
+export function trainableWindows(ds: WindowDataset, need: ModelModality[]): TrainableData {
+  if (!ds.task) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no task: choose a label source to fine-tune on it`);
+  const notes: string[] = [];
+  const unlabelled = ds.windows.filter((w) => w.label === null).length;
+  if (unlabelled) notes.push(`${unlabelled} of ${ds.windows.length} windows have no label and were left out`);
+  const missing = ds.windows.filter((w) => w.label !== null && need.some((m) => !w[m])).length;
+  if (missing) notes.push(`${missing} labelled windows lack ${need.join(' or ').toUpperCase()} and were left out`);
+  const windows = ds.windows.filter((w) => w.label !== null && need.every((m) => w[m]));
+  if (windows.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no labelled window with ${need.join(' and ').toUpperCase()}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  const labels = Int32Array.from(windows, (w) => w.label!);
+  const classes = new Set(labels);
+  if (classes.size < 2) {
+    const only = ds.task.classes[labels[0]] ?? String(labels[0]);
+    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): a classifier needs both ${ds.task.classes.join(' and ')}`);
+  }
+  const withWindows = new Set(windows.map((w) => w.subject));
+  const empty = [...new Set(ds.recordings.map((r) => r.subject))].filter((s) => !withWindows.has(s));
+  for (const s of empty) {
+    const why = ds.recordings
+      .filter((r) => r.subject === s)
+      .flatMap((r) => [...Object.entries(r.dropped).map(([k, v]) => `${v} dropped (${k})`), ...r.warnings])
+      .slice(0, 3);
+    notes.push(`subject ${s} has no usable window${why.length ? `: ${why.join('; ')}` : ''}; left out of the evaluation`);
+  }
+  return { windows, labels, subjects: windows.map((w) => w.subject), notes };
+}
+
+export function signalItems(windows: LabelledWindow[], m: ModelModality): SignalItem[] {
+  return windows.map((w) => {
+    const data = w[m];
+    const ch = m === 'eeg' ? w.eegChannels.length : w.ecgChannels.length;
+    if (!data) throw new TrainError(TrainErrorCode.BadDataset, `a window of ${w.recording} at ${w.start} s has no ${m.toUpperCase()}`);
+    return { data, channels: ch };
+  });
+}
+
+export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int32Array): SubjectFold[] {
+  const n = new Set(subjects).size;
+  const opts = { labels, validationSubjects: cfg.validationSubjects, seed: cfg.seed };
+  if (cfg.split.kind === 'loso') {
+    if (n < 2 + cfg.validationSubjects) throw new TrainError(TrainErrorCode.BadDataset, `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; the dataset has ${n}`);
+    return leaveOneSubjectOut(subjects, opts);
+  }
+  if (n < cfg.split.k) throw new TrainError(TrainErrorCode.BadDataset, `${cfg.split.k}-fold by subject needs at least ${cfg.split.k} subjects; the dataset has ${n}`);
+  return subjectKFold(subjects, cfg.split.k, opts);
+}
+
+export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number): string {
+  const split = cfg.split.kind === 'loso' ? 'leave-one-subject-out' : `${cfg.split.k}-fold by subject`;
+  const val = cfg.validationSubjects ? `, ${cfg.validationSubjects} training subjects per fold held out to choose the epoch` : ', last epoch';
+  return `${split} over ${subjects} subjects (${windows} windows)${val}; metrics per fold and mean ± sd, threshold ${cfg.threshold}`;
+}
+
+function curve(y: number[], s: number[]): CurvePoints {
+  if (!(y.includes(0) && y.includes(1))) return { x: [], y: [] };
+  const r = rocCurve(y, s);
+  return { x: Array.from(r.fpr), y: Array.from(r.tpr) };
+}
+
+function armResult(arm: string, modalities: ModalitySet, init: EncoderInit | 'baseline', folds: FoldPredictions[], threshold: number, bestEpochs: (number | null)[]): ArmResult {
+  const table = foldMetricTable(folds, { threshold });
+  const y = folds.flatMap((f) => Array.from(f.yTrue));
+  const s = folds.flatMap((f) => Array.from(f.scores));
+  const predictions = folds.map((f) => ({ fold: f.fold, yTrue: Array.from(f.yTrue), scores: Array.from(f.scores), subjects: Array.from(f.subjects ?? []) }));
+  return { arm, modalities, init, table, roc: curve(y, s), confusion: table.pooled ? Array.from(table.pooled.confusion.counts) : [], bestEpochs, predictions };
+}
+
+export function baselineInputs(windows: LabelledWindow[]): BaselineWindow[] {
+  return windows.map((w) => {
+    const out: BaselineWindow = { rrMs: w.rrMs };
+    if (w.eeg) {
+      const n = w.eeg.length / w.eegChannels.length;
+      out.eeg = { channels: w.eegChannels.map((_, c) => w.eeg!.subarray(c * n, (c + 1) * n)), sampleRateHz: 200 };
+    }
+    return out;
+  });
+}
+
+export interface CrossValidation {
+  report: EvaluationReport;
+  notes: string[];
+  /** Embedding caches by '<modality>/<init>' (frozen encoders), for the final fit to reuse. */
+  caches: Record<string, Float32Array>;
+  data: TrainableData;
+}
+
+/** Runs every arm and the baseline over the same subject-wise folds. */
+export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: EvaluationConfig, enc: EncoderSet, hooks: EvalHooks = {}): Promise<CrossValidation> {
+  if (ev.arms.length === 0) throw new TrainError(TrainErrorCode.BadConfig, 'evaluation needs at least one arm (fused, eeg or ecg)');
+  const need = [...new Set(ev.arms.flatMap((a) => modalitiesOf(a.modalities)))];
+  const data = trainableWindows(ds, need);
+  const { windows, labels, subjects } = data;
+  const folds = makeFolds(ev, subjects, labels);
+  const items: Partial<Record<ModelModality, SignalItem[]>> = {};
+  for (const m of need) items[m] = signalItems(windows, m);
+
+  const weights = (m: ModelModality, init: EncoderInit): Record<string, HostTensor> => {
+    const e = enc.config[m];
+    if (!e) throw new TrainError(TrainErrorCode.BadConfig, `no ${m.toUpperCase()} encoder configured`);
+    if (init === 'pretrained') {
+      const w = enc.pretrained[m];
+      if (!w) throw new TrainError(TrainErrorCode.BadConfig, `no pretrained ${m.toUpperCase()} encoder: pretrain one or import a checkpoint, or evaluate the random-init arm`);
+      return w;
+    }
+    return initEncoderHostParams(e, enc.randomSeed, { stream: m });
+  };
+
+  const frozen = ft.freeze === 'encoders';
+  const caches: Record<string, Float32Array> = {};
+  const totalUnits = (frozen ? new Set(ev.arms.flatMap((a) => modalitiesOf(a.modalities).map((m) => `${m}/${a.init}`))).size : 0) + ev.arms.length * folds.length + 1;
+  let units = 0;
+  const tick = (message: string) => hooks.progress?.(message, ++units, totalUnits);
+  if (frozen) {
+    for (const a of ev.arms) {
+      for (const m of modalitiesOf(a.modalities)) {
+        const key = `${m}/${a.init}`;
+        if (caches[key]) continue;
+        hooks.log?.(`embedding ${windows.length} windows with the ${a.init} ${m.toUpperCase()} encoder`);
+        caches[key] = await embedItems(enc.config[m]!, weights(m, a.init), items[m]!);
+        tick(`embedded ${key}`);
+      }
+    }
+  }
+
+  const arms: ArmResult[] = [];
+  for (const a of ev.arms) {
+    const name = `${a.modalities}/${a.init}`;
+    const cfg: FinetuneConfig = { ...ft, modalities: a.modalities, init: a.init };
+    const model = finetuneModelConfig(cfg, enc.config);
+    const preds: FoldPredictions[] = [];
+    const bestEpochs: number[] = [];
+    for (const f of folds) {
+      const phase = `evaluate ${name} fold ${f.index + 1}/${folds.length}`;
+      let scores: Float64Array;
+      if (frozen) {
+        const cache: EmbeddingCache = {};
+        for (const m of modalitiesOf(a.modalities)) cache[m] = caches[`${m}/${a.init}`];
+        const fit = await fitHead({ cfg, model, labels, train: f.train, validation: f.validation, cache, hooks, phase, fold: f.index, arm: name });
+        scores = await predictHead(model, fit.params.head, cache, f.test);
+        bestEpochs.push(fit.bestEpoch);
+      } else {
+        const init: HostParams = { head: initHeadParams(model, cfg.seed) };
+        for (const m of modalitiesOf(a.modalities)) init[m] = weights(m, a.init);
+        const fit = await fitFull({ cfg, model, labels, train: f.train, validation: f.validation, windows: items, init, hooks, phase, fold: f.index, arm: name });
+        scores = await predictFull(model, fit.params, items, f.test);
+        bestEpochs.push(fit.bestEpoch);
+      }
+      preds.push({ fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1), yTrue: Array.from(f.test, (i) => labels[i]), scores, subjects: Array.from(f.test, (i) => subjects[i]) });
+      tick(phase);
+    }
+    arms.push(armResult(name, a.modalities, a.init, preds, ev.threshold, bestEpochs));
+  }
+
+  // The baseline for every modality set an arm used, same folds.
+  const bw = baselineInputs(windows);
+  const eegLabels = windows[0].eegChannels;
+  for (const set of [...new Set(ev.arms.map((a) => a.modalities))]) {
+    const X = baselineFeatureMatrix(bw, set as BaselineModality, eegLabels);
+    const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold });
+    const preds: FoldPredictions[] = res.predictions.map((p) => {
+      const f = folds[p.fold];
+      return { fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
+    });
+    arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
+  }
+  tick('baseline');
+
+  const report: EvaluationReport = {
+    task: ds.task!,
+    protocol: protocolText(ev, new Set(subjects).size, windows.length),
+    subjects: [...new Set(subjects)].sort(),
+    windows: windows.length,
+    positives: labels.reduce((s, v) => s + v, 0),
+    folds: folds.map((f) => ({ index: f.index, trainSubjects: f.trainSubjects, validationSubjects: f.validationSubjects, testSubjects: f.testSubjects })),
+    arms,
+  };
+  return { report, notes: data.notes, caches, data };
+}

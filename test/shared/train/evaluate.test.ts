@@ -1,0 +1,118 @@
+// Subject-wise evaluation with ablations and the baseline on a small synthetic dataset (tiny
+// encoders): every arm and the baseline get the same folds, no subject leaks, the metrics equal
+// scikit-learn's on the same predictions, and bad datasets are refused with a clear message.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { init } from '@jax-js/jax';
+import { crossValidate, DEFAULT_EVALUATION, trainableWindows } from '../../../src/shared/train/evaluate';
+import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../../../src/shared/train/finetune';
+import { initEncoderHostParams } from '../../../src/shared/model/params';
+import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+import type { LabelledWindow, WindowDataset } from '../../../src/shared/datasets/windows.types';
+import { TrainError, type FinetuneConfig } from '../../../src/shared/train/train.types';
+import { hasPython, runPython } from '../eval/python-reference';
+import { TINY_ENCODER, sineItems } from './tiny';
+
+before(async () => {
+  await init('wasm');
+});
+
+/** 6 subjects × 8 windows of 2 s; class 1 has faster EEG rhythms (beta vs theta), a faster heart and ECG. */
+function dataset(opts: { subjects?: number; oneClass?: boolean; unlabelled?: number } = {}): WindowDataset {
+  const windows: LabelledWindow[] = [];
+  const S = opts.subjects ?? 6;
+  for (let s = 0; s < S; s++) {
+    for (let k = 0; k < 8; k++) {
+      const label = opts.oneClass ? 0 : k % 2;
+      const [eeg] = sineItems(1, 3, 2, s * 100 + k, 40, label ? [18, 28] : [4, 8]);
+      const [ecg] = sineItems(1, 1, 2, s * 100 + k + 50, 400, label ? [1.6, 2] : [1, 1.2]);
+      windows.push({
+        recording: `S${s}-${label}`,
+        subject: `S${s}`,
+        start: k * 2,
+        label: opts.unlabelled && k < opts.unlabelled ? null : label,
+        eeg: eeg.data,
+        ecg: ecg.data,
+        eegChannels: ['Fz', 'Cz', 'Pz'],
+        ecgChannels: ['ECG'],
+        rrMs: Float64Array.from(label ? [600, 610, 590] : [850, 870, 860]),
+      });
+    }
+  }
+  return { name: 'synthetic', task: TASK_MENTAL_ARITHMETIC, rateHz: 200, windowSec: 2, hopSec: 2, windows, recordings: [...new Set(windows.map((w) => w.subject))].map((s) => ({ id: s, subject: s, windows: 8, dropped: {}, unlabelled: 0, warnings: [] })) };
+}
+
+const ft: FinetuneConfig = { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, epochs: 8, batchSize: 8, headLr: 3e-3 };
+const encoders = {
+  config: { eeg: TINY_ENCODER, ecg: TINY_ENCODER },
+  pretrained: { eeg: initEncoderHostParams(TINY_ENCODER, 1, { stream: 'eeg' }), ecg: initEncoderHostParams(TINY_ENCODER, 1, { stream: 'ecg' }) },
+  randomSeed: 2,
+};
+
+describe('crossValidate', () => {
+  test('k-fold by subject: every arm and the baseline on the same folds, metrics equal scikit-learn', async () => {
+    const epochs: string[] = [];
+    const cv = await crossValidate(dataset(), ft, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1 }, encoders, { onEpoch: (e) => epochs.push(`${e.arm}:${e.fold}:${e.epoch}`) });
+    const r = cv.report;
+    assert.deepEqual(r.arms.map((a) => a.arm), ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
+    assert.equal(r.folds.length, 3);
+    for (const f of r.folds) {
+      const sets = [f.trainSubjects, f.validationSubjects, f.testSubjects];
+      const all = sets.flat();
+      assert.equal(new Set(all).size, all.length, 'no subject in two parts of a fold');
+      assert.equal(f.validationSubjects.length, 1);
+    }
+    for (const a of r.arms) {
+      // Same test windows in every arm, each window tested once.
+      assert.equal(a.predictions.reduce((s, p) => s + p.yTrue.length, 0), 48);
+      assert.deepEqual(a.predictions.map((p) => p.subjects.join()), r.arms[0].predictions.map((p) => p.subjects.join()));
+    }
+    assert.equal(epochs.length, 4 * 3 * 8, 'an epoch record per arm × fold × epoch');
+    const fused = r.arms[0];
+    assert.ok(fused.table.pooled!.auroc > 0.8, `fused AUROC ${fused.table.pooled!.auroc}`);
+    assert.ok(fused.roc.x.length >= 2 && fused.confusion.length === 4);
+    if (hasPython) {
+      const y = fused.predictions.flatMap((p) => p.yTrue);
+      const s = fused.predictions.flatMap((p) => p.scores);
+      const ref = runPython<number[]>(
+        `
+import json, sys
+from sklearn import metrics as m
+d = json.load(sys.stdin); y = d['y']; s = d['s']; p = [1 if v > 0.5 else 0 for v in s]
+print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_score(y, p, zero_division=0), m.f1_score(y, p, average='weighted', zero_division=0), m.balanced_accuracy_score(y, p), m.cohen_kappa_score(y, p)]))
+`,
+        { y, s },
+      );
+      const t = fused.table.pooled!;
+      [t.auroc, t.aucPr, t.f1, t.f1Weighted, t.balancedAccuracy, t.cohenKappa].forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-9, `metric ${i}: ${v} vs sklearn ${ref[i]}`));
+    }
+  });
+
+  test('one class only, missing labels and a subject without windows get clear messages', async () => {
+    assert.throws(() => trainableWindows(dataset({ oneClass: true }), ['eeg', 'ecg']), (e: TrainError) => e.code === 'bad-dataset' && /one class only \('rest', 48 windows\)/.test(e.message));
+    const ds = dataset({ unlabelled: 2 });
+    ds.recordings.push({ id: 'S9', subject: 'S9', windows: 0, dropped: { 'eeg:bad-quality': 7 }, unlabelled: 0, warnings: [] });
+    const t = trainableWindows(ds, ['eeg', 'ecg']);
+    assert.equal(t.windows.length, 36);
+    assert.ok(t.notes.some((n) => /12 of 48 windows have no label/.test(n)));
+    assert.ok(t.notes.some((n) => /subject S9 has no usable window: 7 dropped \(eeg:bad-quality\)/.test(n)));
+    await assert.rejects(crossValidate(dataset({ subjects: 2 }), ft, DEFAULT_EVALUATION, encoders), (e: TrainError) => e.code === 'bad-dataset' && /at least 4 subjects/.test(e.message));
+  });
+
+  test('end-to-end fine-tuning trains encoders and head with their own rates', async () => {
+    const ds = dataset();
+    const t = trainableWindows(ds, ['eeg', 'ecg']);
+    const cfg = { ...ft, freeze: 'none' as const, epochs: 2 };
+    const model = finetuneModelConfig(cfg, encoders.config);
+    const items = { eeg: t.windows.map((w) => ({ data: w.eeg!, channels: 3 })), ecg: t.windows.map((w) => ({ data: w.ecg!, channels: 1 })) };
+    const init = { head: initHeadParams(model, 1), eeg: encoders.pretrained.eeg, ecg: encoders.pretrained.ecg };
+    const steps: number[] = [];
+    const fit = await fitFull({ cfg, model, labels: t.labels, train: Array.from({ length: 32 }, (_, i) => i), validation: [40, 41, 42, 43], windows: items, init, hooks: { onStep: (s) => steps.push(s.step) } });
+    assert.equal(steps.length, 8);
+    assert.ok(fit.bestEpoch >= 1 && fit.bestEpoch <= 2);
+    const w0 = encoders.pretrained.eeg['encoder.layers.0.linear1.weight'].data;
+    const w1 = fit.params.eeg!['encoder.layers.0.linear1.weight'].data;
+    assert.ok(w1.some((v, i) => v !== w0[i]), 'the EEG encoder trained');
+    assert.deepEqual(fit.params.eeg!['patch_embedding.mask_encoding'].data, encoders.pretrained.eeg['patch_embedding.mask_encoding'].data, 'mask_encoding stays frozen');
+  });
+});
