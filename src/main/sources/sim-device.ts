@@ -66,6 +66,8 @@ interface Packet {
 interface Condition {
   kind: 'flat-channel' | 'railed-channel' | 'line-noise' | 'dropout';
   until: number; // true (host) time
+  /** The value a flat channel is stuck at (its first sample under the condition). */
+  value?: number;
 }
 
 export interface SimDeviceOptions {
@@ -384,7 +386,10 @@ export abstract class SimDevice implements Source {
   private applyConditions(data: Float32Array, P: number, t0: number): void {
     const C = this.layout.channels.length;
     for (const c of this.conditions) {
-      if (c.kind === 'flat-channel') data.fill(data[0], 0, P);
+      if (c.kind === 'flat-channel') {
+        c.value ??= data[0];
+        data.fill(c.value, 0, P);
+      }
       else if (c.kind === 'railed-channel' && C > 1) data.fill(this.layout.channels[1].rangeUv ?? 5000, P, 2 * P);
       else if (c.kind === 'line-noise') {
         const ch = Math.min(2, C - 1);

@@ -140,7 +140,9 @@ export class SimEcgStrap extends SimDevice {
       this.wander = this.wander * keep + this.rng.gauss() * 6;
       const base = 60 * Math.sin(2 * Math.PI * 0.25 * t) + this.wander;
       const hum = 4 * Math.sin(2 * Math.PI * mains * t);
-      for (let c = 0; c < p.leads.length; c++) out[c * count + i] = p.leads[c].gain * v + base + hum + this.rng.gauss() * 8;
+      // The heart's vector and respiration's effect on it project onto each lead by its gain
+      // (Einthoven holds for both); electrode/EMG noise is each lead's own.
+      for (let c = 0; c < p.leads.length; c++) out[c * count + i] = p.leads[c].gain * (v + base) + hum + this.rng.gauss() * 8;
     }
   }
 }

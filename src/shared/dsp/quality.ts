@@ -25,6 +25,8 @@ export const LINE_HALF_WIDTH_HZ = 1;
 export const PHYSIO_BAND_HZ: readonly [number, number] = [1, 45];
 /** |raw| at or beyond this fraction of ChannelInfo.rangeUv counts as railed. */
 export const RAIL_FRACTION_OF_RANGE = 0.98;
+/** A channel whose unfiltered signal spans less than this (µV) over the span is flat, whatever its filters still ring with. */
+export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
 export const PLATEAU_MIN = 4;
 
@@ -224,7 +226,7 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
     score *= n / expected;
   }
   if (t) {
-    if (rms < t.flatRmsUv) flags.push('flat');
+    if (rms < t.flatRmsUv || acc[o + F_MAX] - acc[o + F_MIN] < FLAT_P2P_UV) flags.push('flat');
     if ((acc[o + F_RAIL] + acc[o + F_PINNED]) / n >= t.railedFraction) flags.push('railed');
     if (rms > t.maxRmsUv || acc[o + F_MAXABS] > t.maxAbsUv) {
       flags.push('implausible');

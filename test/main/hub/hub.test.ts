@@ -137,3 +137,240 @@ describe('two drifting devices over one simulated hour', () => {
     console.log(`# hour of drift: ${checked} event windows checked, worst EEG–ECG skew ${(worst * 1000).toFixed(2)} ms`);
   });
 });
+
+/** Headset (Muse-like, fast to simulate) and strap on a fresh rig, streaming. */
+async function streamingRig(config: PipelineConfigPatch = {}) {
+  const r = rig(config);
+  const headset = new SimEegHeadset({ deviceId: DEMO_HEADSET_ID, name: 'Simulated headset', clock: r.clock, scheduler: r.sched, seed: 11, settings: { preset: 'muse', lossPercent: 0 } });
+  const strap = new SimEcgStrap({ deviceId: DEMO_STRAP_ID, name: 'Simulated chest strap', clock: r.clock, scheduler: r.sched, seed: 12, settings: { lossPercent: 0 } });
+  await r.hub.addSource(headset);
+  await r.hub.addSource(strap);
+  return { r, headset, strap };
+}
+
+describe('every fault becomes a named device problem and a log line; the pipeline keeps running', () => {
+  const expected: Record<string, { code?: string; quality?: { channel: number; flag: string } }> = {
+    'nan-samples': { code: 'non-finite-samples' },
+    'wrong-channels': { code: 'channel-mismatch' },
+    'time-backwards': { code: 'time-backwards' },
+    'time-jump': { code: 'time-jump' },
+    'clock-reset': { code: 'time-backwards' },
+    'stop-mid-packet': { code: 'truncated' },
+    stall: { code: 'stalled' },
+    dropout: { code: 'stalled' },
+    'flat-channel': { quality: { channel: 0, flag: 'flat' } },
+    'railed-channel': { quality: { channel: 1, flag: 'railed' } },
+    'line-noise': { quality: { channel: 2, flag: 'line-noise' } },
+  };
+  test('the fault list is covered', () => assert.deepEqual(Object.keys(expected).sort(), SIM_FAULTS.map((f) => f.id).sort()));
+
+  for (const [fault, want] of Object.entries(expected)) {
+    test(fault, async () => {
+      const { r, headset } = await streamingRig();
+      r.sched.advance(15);
+      const tFault = r.clock.now();
+      headset.injectFault(fault);
+      r.sched.advance(25);
+      const after = r.statuses.filter((s) => s.deviceId === DEMO_HEADSET_ID && s.problem && s.problem.time >= tFault - 0.1);
+      if (want.code) {
+        assert.ok(after.some((s) => s.problem!.code === want.code), `status problems: ${[...new Set(after.map((s) => s.problem!.code))].join(', ')}`);
+        assert.ok(r.logs.some((l) => l.source === `device:${DEMO_HEADSET_ID}` && l.level !== 'debug' && l.time >= tFault - 0.1), 'a log line');
+      }
+      if (want.quality) {
+        const qs = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 6 && q.time < tFault + 10);
+        assert.ok(qs.length > 0);
+        for (const q of qs) assert.ok(q.channels[want.quality.channel].flags.includes(want.quality.flag as never), JSON.stringify(q.channels.map((c) => c.flags)));
+        const clean = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 17).at(-1)!;
+        assert.deepEqual(clean.channels[want.quality.channel].flags, [], 'clean again after the condition ends');
+      }
+      // Windows keep coming, and the headset is back in them by the end.
+      const late = r.windows.filter((w) => w.startTime > tFault + 12);
+      assert.ok(late.length >= 5, `${late.length} windows after the fault`);
+      assert.ok(late.at(-1)!.eeg.present, `EEG present at the end (${late.at(-1)!.eeg.absentReason})`);
+      assert.deepEqual(r.sched.errors, []);
+      await r.hub.close();
+    });
+  }
+
+  test('a problem clears once the device streams cleanly again', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(10);
+    headset.injectFault('nan-samples');
+    r.sched.advance(2);
+    assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem?.code, 'non-finite-samples');
+    r.sched.advance(8);
+    assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem, undefined);
+    assert.ok(r.logs.some((l) => /streams cleanly again/.test(l.message)));
+    await r.hub.close();
+  });
+
+  test('repeated problems are logged once per interval, with a count', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(5);
+    for (let i = 0; i < 5; i++) {
+      headset.injectFault('nan-samples');
+      r.sched.advance(1);
+    }
+    r.sched.advance(10);
+    headset.injectFault('nan-samples');
+    r.sched.advance(1);
+    const lines = r.logs.filter((l) => /NaN\/Inf/.test(l.message));
+    assert.equal(lines.length, 2);
+    assert.match(lines[1].message, /4 more like it/);
+    await r.hub.close();
+  });
+});
+
+describe('errors are contained', () => {
+  function fakeSource(deviceId: string, over: Partial<Source>): Source {
+    return {
+      deviceId,
+      start: async () => undefined,
+      stop: async () => undefined,
+      status: () => ({ deviceId, name: deviceId, model: 'fake', transport: 'ble', state: 'idle', streamIds: [] }),
+      ...over,
+    };
+  }
+
+  test('a source that fails to start becomes an error status and a log line', async () => {
+    const r = rig();
+    const err = Object.assign(new Error('Bluetooth is off'), { problemCode: 'unavailable' });
+    await r.hub.addSource(fakeSource('dead', { start: async () => Promise.reject(err) }));
+    await r.hub.addSource(fakeSource('sync-throw', { start: () => { throw new Error('boom'); } }));
+    const dead = r.hub.devices().find((d) => d.deviceId === 'dead')!;
+    assert.equal(dead.state, 'error');
+    assert.equal(dead.problem?.code, 'unavailable');
+    assert.match(dead.problem!.message, /Bluetooth is off/);
+    assert.equal(r.hub.devices().find((d) => d.deviceId === 'sync-throw')!.problem?.code, 'device-error');
+    assert.ok(r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.message)));
+    await r.hub.close();
+  });
+
+  test('garbage from a source is logged and dropped; a throwing status() or stop() is survived', async () => {
+    const r = rig();
+    let sink: SourceSink | null = null;
+    const info: StreamInfo = { id: 'g/eeg', deviceId: 'g', deviceName: 'g', deviceModel: 'fake', modality: 'eeg', nominalRateHz: 100, channels: [{ label: 'Cz', unit: 'uV', resolution: 0 }] };
+    await r.hub.addSource(
+      fakeSource('g', {
+        start: async (s) => {
+          sink = s;
+          s.streams('g', [info]);
+        },
+        status: () => {
+          throw new Error('status exploded');
+        },
+        stop: async () => {
+          throw new Error('stop exploded');
+        },
+      }),
+    );
+    const s = sink as unknown as SourceSink;
+    s.chunk(null as unknown as SampleChunk);
+    s.chunk({ streamId: 'other/eeg', deviceTime: 0, hostTime: r.clock.now(), count: 1, data: new Float32Array(1) });
+    s.chunk({ streamId: 'g/eeg', deviceTime: 0, hostTime: r.clock.now(), count: 2, data: [1, 2] as unknown as Float32Array });
+    s.streams('someone-else', [info]);
+    s.gap(undefined as unknown as Gap);
+    assert.ok(r.logs.some((l) => /chunk failed and was skipped/.test(l.message)));
+    assert.ok(r.logs.some((l) => /has not announced/.test(l.message)));
+    // (Its log line is folded into the previous 'bad-frame' line by the repeat throttle.)
+    assert.match(r.hub.devices().find((d) => d.deviceId === 'g')!.problem!.message, /not a Float32Array/);
+    assert.ok(r.logs.some((l) => /announced streams for device 'someone-else'/.test(l.message)));
+    await r.hub.removeSource('g');
+    assert.ok(r.logs.some((l) => /stop exploded/.test(l.message)));
+    await r.hub.close();
+  });
+
+  test('a listener that throws is unsubscribed and logged; the others carry on', async () => {
+    const { r } = await streamingRig();
+    let calls = 0;
+    r.hub.subscribe({
+      window: () => {
+        calls++;
+        throw new Error('listener bug');
+      },
+    } as HubListener);
+    r.sched.advance(15);
+    assert.equal(calls, 1);
+    assert.ok(r.logs.some((l) => l.level === 'error' && /window listener threw and was unsubscribed: listener bug/.test(l.message)));
+    assert.ok(r.windows.length > 5);
+    await r.hub.close();
+  });
+});
+
+describe('devices come and go', () => {
+  test('strap removed: ECG absent (no-device); added back: ECG returns', async () => {
+    const { r, strap } = await streamingRig();
+    r.sched.advance(15);
+    await r.hub.removeSource(DEMO_STRAP_ID);
+    assert.equal(r.hub.streams().length, 1);
+    assert.deepEqual(r.streams.at(-1)!.map((s) => s.id), [`${DEMO_HEADSET_ID}/eeg`]);
+    const tOff = r.clock.now();
+    r.sched.advance(15);
+    const off = r.windows.filter((w) => w.startTime > tOff);
+    assert.ok(off.length > 8 && off.every((w) => w.eeg.present && w.ecg.absentReason === 'no-device'));
+    await r.hub.addSource(strap);
+    const tOn = r.clock.now();
+    r.sched.advance(20);
+    const on = r.windows.filter((w) => w.startTime > tOn + 2);
+    assert.ok(on.length > 5 && on.every((w) => w.ecg.present), on.map((w) => w.ecg.absentReason).join(','));
+    await r.hub.close();
+  });
+
+  test('changing the montage at runtime re-announces the stream; windows continue with the new channels', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(10);
+    await r.hub.configureSource(DEMO_HEADSET_ID, { preset: '10-20', eyesClosed: true });
+    const t = r.clock.now();
+    r.sched.advance(15);
+    assert.equal(r.streams.at(-1)!.find((s) => s.modality === 'eeg')!.channels.length, 19);
+    const later = r.windows.filter((w) => w.startTime > t + 2 && w.eeg.present);
+    assert.ok(later.length > 5);
+    assert.equal(later[0].eeg.channels.length, 19);
+    assert.equal(headset.status().settings?.preset, '10-20');
+    await assert.rejects(r.hub.configureSource(DEMO_HEADSET_ID, { preset: 'nonsense' }), /not a valid/);
+    await assert.rejects(r.hub.configureSource(DEMO_HEADSET_ID, { colour: 'red' }), /no setting 'colour'/);
+    await r.hub.close();
+  });
+});
+
+describe('replay through the hub', () => {
+  test('a source replaying the recorded raw chunks and gaps reproduces the live windows byte for byte', async () => {
+    const { r, headset, strap } = await streamingRig();
+    await strap.configure({ lossPercent: 1 });
+    r.sched.advance(10);
+    headset.injectFault('nan-samples');
+    headset.injectFault('time-jump');
+    r.sched.advance(30);
+    const infos = r.hub.streams();
+    const live = r.windows.slice();
+    await r.hub.close();
+    assert.ok(r.raw.some((x) => 'gap' in x));
+
+    const r2 = rig();
+    const replay: Source = {
+      deviceId: 'replay',
+      start: async (sink) => {
+        // A replay announces the recorded streams under its own device (ids unchanged).
+        for (const dev of new Set(infos.map((i) => i.deviceId))) sink.streams('replay', infos.filter((i) => i.deviceId === dev).map((i) => ({ ...i, deviceId: 'replay' })));
+        sink.streams('replay', infos.map((i) => ({ ...i, deviceId: 'replay' })));
+        for (const x of r.raw) {
+          if ('gap' in x) sink.gap(x.gap);
+          else sink.chunk(x.chunk);
+        }
+      },
+      stop: async () => undefined,
+      status: () => ({ deviceId: 'replay', name: 'Replay', model: 'replay', transport: 'replay', state: 'streaming', streamIds: infos.map((i) => i.id) }),
+    };
+    await r2.hub.addSource(replay);
+    assert.equal(r2.windows.length, live.length);
+    live.forEach((w, i) => {
+      const x = r2.windows[i];
+      assert.equal(x.startTime, w.startTime);
+      assert.equal(x.eeg.absentReason, w.eeg.absentReason);
+      assert.equal(x.ecg.absentReason, w.ecg.absentReason);
+      assert.deepEqual(Buffer.from(x.eeg.data.buffer), Buffer.from(w.eeg.data.buffer));
+      assert.deepEqual(Buffer.from(x.ecg.data.buffer), Buffer.from(w.ecg.data.buffer));
+    });
+    await r2.hub.close();
+  });
+});
