@@ -203,16 +203,56 @@ export class Resampler {
     const C = this.channels;
     const cap = this.cap;
     const buf = this.buf;
-    for (let c = 0; c < C; c++) {
+    let c = 0;
+    if (!edge) {
+      // Two channels per sweep, four accumulators each: the weights are loaded once for both, and
+      // eight independent add chains keep the FPU busy (one chain would wait on every add).
+      for (; c + 1 < C; c += 2) {
+        const ob = outOffset + c * outStride;
+        for (let i = 0; i < m; i++) {
+          const wb = i * H2;
+          const ib = c * cap + firsts[i];
+          const jb = ib + cap;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          let b0 = 0;
+          let b1 = 0;
+          let b2 = 0;
+          let b3 = 0;
+          let t = 0;
+          for (; t + 3 < H2; t += 4) {
+            const w0 = wm[wb + t];
+            const w1 = wm[wb + t + 1];
+            const w2 = wm[wb + t + 2];
+            const w3 = wm[wb + t + 3];
+            a0 += w0 * buf[ib + t];
+            a1 += w1 * buf[ib + t + 1];
+            a2 += w2 * buf[ib + t + 2];
+            a3 += w3 * buf[ib + t + 3];
+            b0 += w0 * buf[jb + t];
+            b1 += w1 * buf[jb + t + 1];
+            b2 += w2 * buf[jb + t + 2];
+            b3 += w3 * buf[jb + t + 3];
+          }
+          for (; t < H2; t++) {
+            a0 += wm[wb + t] * buf[ib + t];
+            b0 += wm[wb + t] * buf[jb + t];
+          }
+          out[ob + i] = (a0 + a1 + (a2 + a3)) * invs[i];
+          out[ob + outStride + i] = (b0 + b1 + (b2 + b3)) * invs[i];
+        }
+      }
+    }
+    for (; c < C; c++) {
       const cb = c * cap;
       const ob = outOffset + c * outStride;
       for (let i = 0; i < m; i++) {
         const wb = i * H2;
         const first = firsts[i];
         let acc = 0;
-        if (!edge || (first >= 0 && first + H2 - 1 <= last)) {
-          // Four independent accumulators: one add chain would wait on each add's latency. H2 is
-          // even; a remainder of 2 is handled after the loop.
+        if (first >= 0 && first + H2 - 1 <= last) {
           const ib = cb + first;
           let a0 = 0;
           let a1 = 0;
