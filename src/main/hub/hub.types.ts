@@ -4,6 +4,7 @@ import type { HeartFeatures, EegFeatures, QualityReport } from '../../shared/fea
 import type { LogEntry } from '../../shared/log.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../shared/stream.types';
 import type { ConditionedBlock, SyncWindow } from '../../shared/window.types';
+import type { PipelineConfig, PipelineConfigPatch, StreamClockState } from '../../shared/pipeline';
 
 /** Subscribe to what you need; every callback is optional. Callbacks must not throw (the hub logs and drops listeners that do). */
 export interface HubListener {
@@ -28,4 +29,15 @@ export interface Hub {
   sources(): Source[];
   streams(): StreamInfo[];
   devices(): DeviceStatus[];
+  // Optional extras: the live hub (createHub in ./hub.ts) has them all; test doubles need not.
+  /** Change a running device's settings (Source.configure); rejects with the source's message. */
+  configureSource?(deviceId: string, settings: Record<string, string | number | boolean>): Promise<void>;
+  /** The pipeline configuration in force (store it with a recording). */
+  pipelineConfig?(): PipelineConfig;
+  /** New filters/windowing: every stream restarts as after a gap; windows continue in sequence. */
+  setPipelineConfig?(patch: PipelineConfigPatch): void;
+  /** Clock offset/drift, device rate, segments and gaps per stream (device panel, recorder). */
+  clockStates?(): StreamClockState[];
+  /** Stop every source and the hub's timers. */
+  close?(): Promise<void>;
 }
