@@ -232,11 +232,16 @@ export class ManagedSource implements Source {
       closed: false,
       streams(infos: StreamInfo[]) {
         if (ctx.closed) return;
+        let changed = false;
         for (const info of infos) {
           const old = self.tracks.get(info.id);
+          // A reconnect announces the same streams again: keep the objects the hub already has, so
+          // nothing downstream restarts (the gap already breaks the segment).
+          if (old && JSON.stringify(old.info) === JSON.stringify(info)) continue;
+          changed = true;
           self.tracks.set(info.id, { info, timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind), lastHostEnd: old?.lastHostEnd ?? NaN });
         }
-        self.sink?.streams(self.deviceId, [...self.tracks.values()].map((t) => t.info));
+        if (changed) self.sink?.streams(self.deviceId, [...self.tracks.values()].map((t) => t.info));
       },
       samples(streamId: string, rawDeviceTime: number, count: number, data: Float32Array) {
         if (ctx.closed || count <= 0) return;
