@@ -15,7 +15,7 @@ import type { CoreContext } from '../../../src/main/core/core.types';
 import type { LogEntry } from '../../../src/shared/log.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import { DeviceError } from '../../../src/shared/devices/device-error';
-import { MiniHub } from '../../fixtures/mini-hub';
+import { StreamHub } from '../../../src/main/hub/hub';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
 import { systemClock, waitFor } from '../../fixtures/recording-sink';
 
@@ -25,9 +25,11 @@ const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, start
 const LIB = resolve('..', 'shared', 'brainflow', 'linux-x64', 'libBoardController.so');
 
 function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = []) {
-  const hub = new MiniHub();
+  const hub = new StreamHub({ clock: systemClock });
+  let samples = 0;
+  hub.subscribe({ rawChunk: (c) => (samples += c.count) });
   const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy: FAST, startupAttempts: 2 });
-  return { hub, m, logs };
+  return { hub, m, logs, samples: () => samples };
 }
 
 describe('DeviceManager', () => {
@@ -56,7 +58,7 @@ describe('DeviceManager', () => {
       b.m.init();
       await waitFor('reconnected at start', () => b.m.list()[0]?.status?.state === 'streaming', 5000);
       assert.equal(b.m.list()[0].name, 'Lab Cyton');
-      await waitFor('samples after the reconnect', () => b.hub.sink.samples() > 0, 3000);
+      await waitFor('samples after the reconnect', () => b.samples() > 0, 3000);
       b.m.setAutoConnect(p.deviceId, false);
       await b.m.disconnect(p.deviceId);
       assert.equal(b.hub.sources().length, 0);
@@ -142,7 +144,7 @@ describe('devices area requests', () => {
   test('handlers are registered, validate their input, and push changes', async () => {
     const handlers = new HandlerRegistry();
     const pushes: PushMessage[] = [];
-    const hub = new MiniHub();
+    const hub = new StreamHub({ clock: systemClock });
     const stops: (() => unknown)[] = [];
     const ctx = {
       runtime: 'serve',

@@ -30,7 +30,7 @@ test('Cyton + Polar into the hub and a recording; the strap drops and comes back
   const gui = readGuiExg(5000);
   const pty = new PtyPair('hub');
   await pty.plug();
-  const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => cytonCountsFromUv(gui.uv.map((ch) => ch[i % gui.rows]), 24, out) });
+  const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => void out.set(cytonCountsFromUv(gui.uv.map((ch) => ch[i % gui.rows]), 24)) });
   await emu.open();
   const strap = new EmulatedPolarH10('a0:9e:1a:42:42:42', { ecgAt: (i) => 800 * Math.exp(-(((i % 104) - 52) ** 2) / 8) - 100 });
   const central = new EmulatedCentral([strap]);
