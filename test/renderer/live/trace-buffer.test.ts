@@ -64,3 +64,15 @@ describe('TraceBuffer', () => {
     assert.ok(a > 9 && a < 11, `amplitude ${a}`);
   });
 });
+
+test('span() points at the same samples forEachInRange() visits, across the wrap', async () => {
+  const { emptySpan } = await import('../../../src/renderer/src/live/trace-buffer');
+  const buf = new TraceBuffer(['C3', 'C4'], RATE, 0.05);
+  buf.append(block(0, 6));
+  buf.append(block(6, 7));
+  const s = buf.span(1, 1000 + 5 / RATE, 1000 + 11 / RATE, emptySpan());
+  const got: number[] = [];
+  for (let k = 0; k < s.count; k++) got.push(s.data[s.base + ((s.first + k) % s.capacity)]);
+  assert.deepEqual(got, collect(buf, 1, 1000 + 5 / RATE, 1000 + 11 / RATE));
+  assert.ok(Math.abs(s.time0 - (1000 + 5 / RATE)) < 1e-9);
+});

@@ -3,6 +3,20 @@
 // bridged), and a block that overlaps what is already held keeps only its new part.
 import type { ConditionedBlock } from '../../../shared/window.types';
 
+/** A channel's samples in a time range, as positions in the ring (see TraceBuffer.span). */
+export interface TraceSpan {
+  data: Float32Array;
+  capacity: number;
+  base: number;
+  first: number;
+  count: number;
+  time0: number;
+}
+
+export function emptySpan(): TraceSpan {
+  return { data: new Float32Array(0), capacity: 1, base: 0, first: 0, count: 0, time0: 0 };
+}
+
 export class TraceBuffer {
   readonly channels: string[];
   readonly rateHz: number;
@@ -104,6 +118,29 @@ export class TraceBuffer {
     let k = 0;
     for (let i = i0; i <= i1; i++) fn(oldest + i / rate, this.data[base + ((ringStart + i) % cap)], k++);
     return k;
+  }
+
+  /**
+   * Where the samples of `channel` in [t0, t1] sit, for loops that read the ring directly (the
+   * trace charts, every frame): sample k (0 ≤ k < count) is data[base + (first + k) % capacity],
+   * at host time time0 + k / rateHz. Fills and returns `out` (no allocation).
+   */
+  span(channel: number, t0: number, t1: number, out: TraceSpan): TraceSpan {
+    out.data = this.data;
+    out.capacity = this.capacity;
+    out.base = channel * this.capacity;
+    if (this.held === 0) {
+      out.count = 0;
+      return out;
+    }
+    const rate = this.rateHz;
+    const oldest = this.startTime;
+    const i0 = Math.max(0, Math.ceil((t0 - oldest) * rate - 1e-6));
+    const i1 = Math.min(this.held - 1, Math.floor((t1 - oldest) * rate + 1e-6));
+    out.first = (this.head - this.held + i0 + this.capacity) % this.capacity;
+    out.count = Math.max(0, i1 - i0 + 1);
+    out.time0 = oldest + i0 / rate;
+    return out;
   }
 
   /** Robust amplitude of a channel over the last `seconds`: half the 2nd–98th percentile range. */

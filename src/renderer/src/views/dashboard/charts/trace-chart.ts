@@ -1,12 +1,13 @@
 // Stacked live traces (EEG channels, ECG leads) on one chart.js line chart, drawn imperatively:
-// each animation frame copies the visible span of a TraceBuffer into point objects that were
-// allocated once, and calls chart.update('none'). No per-sample virtual-DOM work, no animation;
-// chart.js's decimation thins long spans, its fast path draws one min/max column per pixel.
+// each redraw reads the visible span straight out of the TraceBuffer ring, decimates it into
+// point objects allocated once, and calls chart.update('none'). No per-sample virtual-DOM work,
+// no animation, no parsing. Channel names are DOM labels beside the canvas (drawn once, not on
+// every frame: text is the dearest thing a software canvas draws).
 //
 // Channel i sits at y = n-1-i (top to bottom in montage order); a sample v draws at
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType, ChartDataset } from 'chart.js';
-import type { TraceBuffer } from '../../../live/trace-buffer';
+import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
 import { setupCharts, THEME } from './chart-setup';
 
 export type ScaleMode = 'auto' | 'auto-uniform' | number;
@@ -21,9 +22,11 @@ export interface TraceChartOptions {
 }
 
 const AUTO_RESCALE_MS = 1000;
+const LABEL_GUTTER_PX = 44;
 
 export class TraceChart {
   private readonly chart: ChartType<'line', Pt[]>;
+  private readonly labelBox: HTMLDivElement;
   private buffer: TraceBuffer | null = null;
   /** Point objects allocated once per channel; `points[c]` is the prefix chart.js draws. */
   private pool: Pt[][] = [];
@@ -37,7 +40,8 @@ export class TraceChart {
   private markerTimes: number[] = [];
   private readonly markerPoints: Pt[] = [];
   private lastEdge = NaN;
-  private lastBufferEnd = NaN;
+  private labelsAt = '';
+  private readonly span = emptySpan();
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -46,6 +50,10 @@ export class TraceChart {
     const Chart = setupCharts();
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', opts.ariaLabel);
+    this.labelBox = document.createElement('div');
+    this.labelBox.className = 'trace-labels';
+    this.labelBox.setAttribute('aria-hidden', 'true');
+    canvas.parentElement?.appendChild(this.labelBox);
     this.chart = new Chart(canvas, {
       type: 'line',
       data: { datasets: [] },
@@ -58,30 +66,23 @@ export class TraceChart {
         events: [],
         spanGaps: false,
         elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
-        layout: { padding: { right: 6, top: 4 } },
+        layout: { padding: { left: LABEL_GUTTER_PX, right: 6, top: 4 } },
         plugins: {
           legend: { display: false },
           tooltip: { enabled: false },
-          decimation: { enabled: true, algorithm: 'lttb' },
+          // On, as a safety net: the points we feed are already decimated below its threshold.
+          decimation: { enabled: true, algorithm: 'min-max' },
         },
         scales: {
           x: {
             type: 'linear',
             min: -this.seconds,
             max: 0,
-            ticks: { callback: (v) => `${Number(v) === 0 ? '0' : Number(v).toFixed(Math.abs(Number(v)) < 1 ? 1 : 0)} s`, maxTicksLimit: 11, color: THEME.muted },
+            ticks: { callback: (v) => `${Number(v) === 0 ? '0' : Number(v).toFixed(Math.abs(Number(v)) < 1 ? 1 : 0)} s`, maxTicksLimit: 11, color: THEME.muted, maxRotation: 0 },
             grid: { color: THEME.grid },
           },
-          y: {
-            type: 'linear',
-            min: -0.5,
-            max: 0.5,
-            afterBuildTicks: (axis) => {
-              axis.ticks = this.labels.map((_, i) => ({ value: i }));
-            },
-            ticks: { autoSkip: false, callback: (v) => this.labels[this.labels.length - 1 - Number(v)] ?? '', color: THEME.text, font: { size: 10 } },
-            grid: { color: THEME.grid },
-          },
+          // Channel rows: no axis drawn by chart.js (the labels are DOM, see above).
+          y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
         },
       },
     });
@@ -99,12 +100,21 @@ export class TraceChart {
       this.gains = labels.map(() => 1);
       this.scales = labels.map(() => 50);
       this.lastRescale = 0;
+      this.labelBox.replaceChildren(
+        ...labels.map((l) => {
+          const el = document.createElement('span');
+          el.textContent = l;
+          return el;
+        }),
+      );
+      this.labelsAt = '';
     }
     this.allocate();
   }
 
   setSeconds(seconds: number): void {
     this.seconds = seconds;
+    this.lastEdge = NaN;
     this.chart.options.scales!.x!.min = -seconds;
     this.lastRescale = 0;
     this.allocate();
@@ -148,7 +158,7 @@ export class TraceChart {
       borderWidth: 1,
       pointRadius: 0,
       indexAxis: 'x' as const,
-      // Samples are already clipped to their slot and the visible span: skip chart.js's per-dataset clip (save/clip/restore).
+      // Samples are already clipped to their slot and the visible span: skip chart.js's per-dataset clip.
       clip: false as const,
     }));
     if (this.opts.markers) {
@@ -169,7 +179,7 @@ export class TraceChart {
     this.chart.update('none');
   }
 
-  private rescale(now: number, edge: number): void {
+  private rescale(now: number): void {
     const buf = this.buffer;
     if (!buf) return;
     if (typeof this.mode === 'number') {
@@ -178,11 +188,9 @@ export class TraceChart {
     }
     if (now - this.lastRescale < AUTO_RESCALE_MS) return;
     this.lastRescale = now;
-    const span = Math.min(this.seconds, buf.endTime - edge + this.seconds);
-    const amps = buf.channels.map((_, c) => buf.amplitude(c, span));
-    const finite = amps.filter((a) => Number.isFinite(a) && a > 0);
+    const amps = buf.channels.map((_, c) => buf.amplitude(c, this.seconds));
     if (this.mode === 'auto-uniform') {
-      const sorted = finite.sort((a, b) => a - b);
+      const sorted = amps.filter((a) => Number.isFinite(a) && a > 0).sort((a, b) => a - b);
       const median = sorted.length ? sorted[Math.floor(sorted.length / 2)] : 50;
       this.scales.fill(niceScale(median * 1.6));
     } else {
@@ -192,105 +200,116 @@ export class TraceChart {
     }
   }
 
+  /** Keeps the DOM channel labels on their rows (only when the plot area moved). */
+  private placeLabels(): void {
+    const area = this.chart.chartArea;
+    const n = this.labels.length;
+    if (!area || n === 0) return;
+    const key = `${area.top}:${area.bottom}:${n}`;
+    if (key === this.labelsAt) return;
+    this.labelsAt = key;
+    const row = (area.bottom - area.top) / n;
+    const kids = this.labelBox.children;
+    for (let i = 0; i < kids.length; i++) (kids[i] as HTMLElement).style.top = `${area.top + row * (i + 0.5)}px`;
+  }
+
   /**
-   * Draws the span ending at host time `edge`. Returns false when nothing changed (no redraw).
+   * Draws the span ending at host time `edge`. Returns false when nothing would move.
    */
   draw(edge: number, nowMs: number): boolean {
     const buf = this.buffer;
     if (!buf || !Number.isFinite(edge)) return false;
-    if (edge === this.lastEdge && buf.endTime === this.lastBufferEnd) return false;
-    this.lastEdge = edge;
-    this.lastBufferEnd = buf.endTime;
-    this.rescale(nowMs, edge);
-    const n = this.labels.length;
-    const t0 = edge - this.seconds;
-    // Decimate while copying: min and max of each bucket of `bucketPx` pixels, in time order, so
-    // peaks survive and a frame never feeds chart.js more than ~2 points per bucket per trace.
-    // NaN (a gap) is kept as a point of its own, so chart.js breaks the line there.
+    // Redraw only when the traces would move by a pixel or more (a 30 s span moves a pixel every
+    // ~25 ms, not every frame) or something else changed (settings set lastEdge to NaN).
     const area = this.chart.chartArea;
     const plotPx = Math.max(50, area ? area.right - area.left : 800);
-    const bucketPx = n > 8 ? 3 : 1.5;
-    const bucketSec = (this.seconds * bucketPx) / plotPx;
-    const raw = bucketSec * buf.rateHz < 2.5;
+    if (Math.abs(edge - this.lastEdge) < this.seconds / plotPx) return false;
+    this.lastEdge = edge;
+    this.rescale(nowMs);
+    const n = this.labels.length;
+    const t0 = edge - this.seconds;
+    // Decimate while copying: the min and max of each bucket of `bucketPx` pixels, in time order,
+    // so spikes survive and chart.js never gets more than 2 points per bucket per trace. A NaN
+    // (a gap) is kept as a point of its own, so chart.js breaks the line there.
+    const bucketPx = n > 8 ? 4 : 1.5;
+    const perBucket = ((this.seconds * bucketPx) / plotPx) * buf.rateHz;
+    const dt = 1 / buf.rateHz;
     for (let c = 0; c < n; c++) {
       const pts = this.points[c];
       const pool = this.pool[c];
       const base = n - 1 - c;
       const k = this.gains[c] / (2 * this.scales[c]);
+      const s = buf.span(c, t0, edge, this.span);
+      const { data, capacity, count } = s;
+      let pos = s.base + s.first;
+      const end = s.base + capacity;
       let used = 0;
-      const put = (t: number, v: number) => {
+      const put = (k0: number, v: number) => {
         const p = pool[used];
         if (!p) return;
-        p.x = t - edge;
-        // Clip to the channel's own slot so one wild channel cannot paint over its neighbours.
-        const y = v * k;
-        p.y = base + (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y);
+        p.x = s.time0 + k0 * dt - edge;
+        const y = v * k; // clipped to the channel's own slot: one wild channel cannot cover its neighbours
+        p.y = v !== v ? NaN : base + (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y);
         pts[used++] = p;
       };
-      if (raw) {
-        buf.forEachInRange(c, t0, edge, put);
+      if (perBucket < 2.5) {
+        for (let i = 0; i < count; i++) {
+          put(i, data[pos]);
+          if (++pos === end) pos = s.base;
+        }
       } else {
-        let bucket = -1;
-        let minV = 0, minT = 0, maxV = 0, maxT = 0, nanT = NaN, any = false;
-        const flush = () => {
-          if (!Number.isNaN(nanT) && (!any || nanT < minT)) put(nanT, NaN);
-          if (any) {
-            if (minT <= maxT) {
-              put(minT, minV);
-              if (maxT !== minT) put(maxT, maxV);
-            } else {
-              put(maxT, maxV);
-              put(minT, minV);
-            }
+        let next = perBucket;
+        let minI = -1, maxI = -1, nanI = -1;
+        let minV = 0, maxV = 0;
+        for (let i = 0; i <= count; i++) {
+          if (i === count || i >= next) {
+            // Flush the bucket: its NaN (if any) and its min and max, in time order.
+            const a = minI < maxI ? minI : maxI;
+            const b = minI < maxI ? maxI : minI;
+            if (nanI >= 0 && (a < 0 || nanI < a)) put(nanI, NaN);
+            if (a >= 0) put(a, a === minI ? minV : maxV);
+            if (b >= 0 && b !== a) put(b, b === minI ? minV : maxV);
+            if (nanI >= 0 && a >= 0 && nanI > a) put(nanI, NaN);
+            if (i === count) break;
+            minI = maxI = nanI = -1;
+            while (next <= i) next += perBucket;
           }
-          if (!Number.isNaN(nanT) && any && nanT >= minT) put(nanT, NaN);
-        };
-        buf.forEachInRange(c, t0, edge, (t, v) => {
-          const b = Math.floor((t - t0) / bucketSec);
-          if (b !== bucket) {
-            if (bucket >= 0) flush();
-            bucket = b;
-            any = false;
-            nanT = NaN;
-          }
+          const v = data[pos];
+          if (++pos === end) pos = s.base;
           if (v !== v) {
-            if (Number.isNaN(nanT)) nanT = t;
-          } else if (!any) {
-            any = true;
+            if (nanI < 0) nanI = i;
+          } else if (minI < 0) {
+            minI = maxI = i;
             minV = maxV = v;
-            minT = maxT = t;
           } else if (v < minV) {
             minV = v;
-            minT = t;
+            minI = i;
           } else if (v > maxV) {
             maxV = v;
-            maxT = t;
+            maxI = i;
           }
-        });
-        if (bucket >= 0) flush();
+        }
       }
       if (pts.length !== used) pts.length = used;
     }
     if (this.opts.markers) {
       this.markerPoints.length = 0;
+      const k = this.gains[0] / (2 * this.scales[0]);
       for (const t of this.markerTimes) {
         if (t < t0 || t > edge) continue;
         const v = buf.valueAt(0, t);
-        const k = this.gains[0] / (2 * this.scales[0]);
         // The marker sits on the peak itself (clipped to the lead's slot like the trace).
         this.markerPoints.push({ x: t - edge, y: n - 1 + (Number.isFinite(v) ? Math.max(-0.5, Math.min(0.5, v * k)) : 0.4) });
       }
     }
     this.chart.update('none');
+    this.placeLabels();
     return true;
-  }
-
-  resize(): void {
-    this.chart.resize();
   }
 
   destroy(): void {
     this.chart.destroy();
+    this.labelBox.remove();
   }
 }
 
