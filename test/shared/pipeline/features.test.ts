@@ -14,6 +14,7 @@ import { chunksFromRecording, matchBeats, T0 } from './chunk-gen';
 const DATA = path.resolve('..', 'shared', 'data');
 const MITDB = path.join(DATA, 'wfdb-mitdb');
 const EEGMAT = path.join(DATA, 'edf-eegmat');
+const PTBDB = path.join(DATA, 'wfdb-ptbdb');
 
 function info(id: string, modality: 'eeg' | 'ecg', rateHz: number, labels: string[]): StreamInfo {
   return { id, deviceId: id.split('/')[0], deviceName: id, deviceModel: 'replay', modality, nominalRateHz: rateHz, channels: labels.map((label) => ({ label, unit: 'uV', resolution: 0 })) };
@@ -44,6 +45,30 @@ describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip
     assert.ok(last.rmssdMs > 5 && last.rmssdMs < 150, `RMSSD ${last.rmssdMs}`);
     // Emitted once per second of data, at whole seconds of the host clock.
     for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6);
+  });
+});
+
+describe('PTB diagnostic ECG at 1 kHz (12 leads, myocardial infarction)', { skip: !existsSync(PTBDB) && 'needs ../shared/data/wfdb-ptbdb' }, () => {
+  test('the limb leads I, II, III as one 1 kHz stream: windows with 3 ECG rows, steady beats found on lead II', () => {
+    const h = parseWfdbHeader(readFileSync(path.join(PTBDB, 's0010_re.hea'), 'utf8'));
+    const sig = decodeWfdbSignals(h, { 's0010_re.dat': new Uint8Array(readFileSync(path.join(PTBDB, 's0010_re.dat'))), 's0010_re.xyz': new Uint8Array(readFileSync(path.join(PTBDB, 's0010_re.xyz'))) });
+    const leads = ['i', 'ii', 'iii'].map((l) => sig.signals.find((x) => x.spec.description === l)!);
+    const n = leads[0].physical.length;
+    const planar = new Float32Array(3 * n);
+    leads.forEach((l, c) => planar.set(Float32Array.from(l.physical, (v) => v * 1000), c * n));
+    const hearts: HeartFeatures[] = [];
+    let windows = 0;
+    const p = new Pipeline({}, { heart: (f) => hearts.push(f), window: (w) => void (w.ecg.present && w.ecg.channels.length === 3 && windows++) });
+    p.setStreams('ptb', [info('ptb/ecg', 'ecg', 1000, ['I', 'II', 'III'])]);
+    for (const c of chunksFromRecording('ptb/ecg', planar, 3, 1000, 100)) p.push(c);
+    assert.ok(windows >= 30, `${windows} windows`);
+    const last = hearts.at(-1)!;
+    const rr = last.rrMs;
+    assert.ok(rr.length >= 30, `${rr.length} RR intervals`);
+    const mean = rr.reduce((s, v) => s + v, 0) / rr.length;
+    assert.ok(60000 / mean > 50 && 60000 / mean < 110, `HR ${(60000 / mean).toFixed(0)}`);
+    // Sinus rhythm: no missed or doubled beats.
+    assert.ok(rr.every((x) => Math.abs(x - mean) < 0.25 * mean), `RR ${rr.map((x) => x.toFixed(0)).join(' ')}`);
   });
 });
 
