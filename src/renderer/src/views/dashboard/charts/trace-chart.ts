@@ -298,8 +298,9 @@ export class TraceChart {
       for (const t of this.markerTimes) {
         if (t < t0 || t > edge) continue;
         const v = buf.valueAt(0, t);
+        if (!Number.isFinite(v)) continue; // no trace there (before the page connected, or a gap)
         // The marker sits on the peak itself (clipped to the lead's slot like the trace).
-        this.markerPoints.push({ x: t - edge, y: n - 1 + (Number.isFinite(v) ? Math.max(-0.5, Math.min(0.5, v * k)) : 0.4) });
+        this.markerPoints.push({ x: t - edge, y: n - 1 + Math.max(-0.5, Math.min(0.5, v * k)) });
       }
     }
     this.chart.update('none');
