@@ -1,0 +1,82 @@
+// `heartmind serve` as a user runs it: the built CLI in a child process, a real port, a signal.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WebSocket } from 'ws';
+import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/frame-codec';
+import type { ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
+import type { PipelineSnapshot } from '../../../src/shared/ipc/pipeline.schema';
+
+const CLI = resolve('out', 'main', 'cli.js');
+const skip = !existsSync(CLI) && 'needs the built CLI: run `npx electron-vite build` (npm test does)';
+
+describe('heartmind CLI', { skip }, () => {
+  test('lists its commands, refuses unknown ones and bad flags with the usage', () => {
+    const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /usage: heartmind <command>/);
+    assert.match(help.stdout, /serve +run the core in Node/);
+    const unknown = spawnSync(process.execPath, [CLI, 'fly'], { encoding: 'utf8' });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command 'fly'/);
+    const badPort = spawnSync(process.execPath, [CLI, 'serve', '--port', 'x'], { encoding: 'utf8' });
+    assert.equal(badPort.status, 2);
+    assert.match(badPort.stderr, /--port must be an integer 0–65535, got 'x'[\s\S]*usage: heartmind serve/);
+    const badFlag = spawnSync(process.execPath, [CLI, 'serve', '--colour'], { encoding: 'utf8' });
+    assert.equal(badFlag.status, 2);
+    assert.match(badFlag.stderr, /Unknown option '--colour'/);
+  });
+
+  test('serve prints its URL, serves the dashboard and the core, and stops cleanly on SIGINT', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hm-cli-'));
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /serving the live dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolveUrl(m[1]);
+          }
+        });
+      });
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<title>HeartMind<\/title>/);
+      assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+
+      const ws = new WebSocket(url.replace('http', 'ws') + 'ws', { origin: url.replace(/\/$/, '') });
+      ws.binaryType = 'arraybuffer';
+      await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+      const answer = new Promise<ResponseFrameBody>((r) =>
+        ws.on('message', (d: ArrayBuffer) => {
+          const f = decodeFrame(d);
+          if (f.kind === FrameKind.Response) r(f.value as ResponseFrameBody);
+        }),
+      );
+      ws.send(encodeFrame(FrameKind.Request, { id: 1, channel: 'hm:pipeline:snapshot', req: null }));
+      const body = await answer;
+      assert.equal(body.answer.ok, true);
+      const snap = (body.answer as { ok: true; value: PipelineSnapshot }).value;
+      assert.equal(snap.runtime, 'serve');
+      assert.equal(snap.devices.length, 2);
+      ws.close();
+
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, `exit code (stderr: ${err})`);
+      assert.match(out, /SIGINT, stopping…[\s\S]*stopped/);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
