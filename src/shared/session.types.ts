@@ -45,13 +45,20 @@ export interface SessionDevice {
   transport: string;
 }
 
-/** The online clock model (device → host) in force when the stream was recorded. */
+/**
+ * The device → host clock model of a stream: host = device + offsetS + driftPpm·1e-6·(device − atDeviceTime).
+ * For a live recording, the pipeline's estimate when the recording stopped; for an imported file,
+ * the file's own time axis (offset = its start date, no drift).
+ */
 export interface ClockModelInfo {
-  /** host = offset + slope × device. */
+  kind: 'pipeline' | 'file';
   offsetS: number;
-  slope: number;
-  /** Free-form description of the estimator ('robust-linear', 'file'). */
-  kind: string;
+  driftPpm: number;
+  /** Device time (s) at which offsetS holds. */
+  atDeviceTime: number;
+  /** Observations and resets the estimate rests on (pipeline only). */
+  observations?: number;
+  resets?: number;
 }
 
 export interface SessionStream {

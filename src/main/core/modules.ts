@@ -6,4 +6,5 @@ import type { CoreModuleEntry } from './core.types';
 
 export const CORE_MODULES: CoreModuleEntry[] = [
   { name: 'models', load: async () => (await import('../model/models.core')).modelsModule },
+  { name: 'sessions', load: async () => (await import('../sessions/sessions.core')).sessionsModule },
 ];

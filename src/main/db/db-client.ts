@@ -122,13 +122,21 @@ export class DbClient {
   }
 
   call<M extends DbMethodName>(method: M, ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<ReturnType<DbMethods[M]>> {
+    return this.callTransferring(method, [], ...args);
+  }
+
+  /**
+   * Like call, but moves `transfer` (buffers inside the arguments) to the worker instead of copying
+   * them; the caller must not use them afterwards.
+   */
+  callTransferring<M extends DbMethodName>(method: M, transfer: ArrayBuffer[], ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<ReturnType<DbMethods[M]>> {
     if (this.closed || this.closing) return Promise.reject(new DbError('Closed', `${method}: the database is closed`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
       const req: WorkerRequest = { type: 'call', id, method, args };
       try {
-        this.worker.postMessage(req);
+        this.worker.postMessage(req, transfer);
       } catch (err) {
         this.pending.delete(id);
         reject(new DbError('Invalid', `${method}: arguments cannot be sent to the database worker: ${(err as Error).message}`));

@@ -93,7 +93,8 @@ export function toDbError(err: unknown, path: string): DbError {
   if (err instanceof DbError) return err;
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  const detail = typeof e?.message === 'string' ? e.message : String(err);
+  let detail = typeof e?.message === 'string' ? e.message : String(err);
+  if (code === 'SQLITE_READONLY_DBMOVED') detail = `the database file was moved or deleted while open (${detail})`;
   const kind = kindOfCode(code);
   const message = describeDbProblem(kind, path, code ? `${code}: ${detail}` : detail);
   return new DbError(kind, message, { cause: err });

@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Gap, StreamInfo } from '../../shared/stream.types';
 import type { ClockModelInfo, SessionDevice } from '../../shared/session.types';
-import type { StoredChunk } from './sample-codec';
+import type { PackedChunks, StoredChunk } from './sample-codec';
 
 declare const readableBrand: unique symbol;
 declare const writableBrand: unique symbol;
@@ -45,7 +45,7 @@ export interface NewStream {
 /** One flush of the recorder: the chunks and gaps that arrived since the last one. */
 export interface RecordingBatch {
   sessionId: number;
-  blocks: { streamId: number; chunks: StoredChunk[] }[];
+  blocks: { streamId: number; chunks: PackedChunks }[];
   gaps: { streamId: number; seq: number; gap: Gap; fromSource: boolean }[];
 }
 

@@ -41,6 +41,54 @@ export interface StoredChunk {
   data: Float32Array;
 }
 
+/**
+ * Consecutive chunks of one stream in a few flat arrays: what the recorder hands the DB worker
+ * (a handful of transferable buffers instead of thousands of small objects to clone).
+ * Chunk k's planar data sits at data[Σ_{j<k} counts[j]·channels, …).
+ */
+export interface PackedChunks {
+  seqs: Float64Array;
+  deviceTimes: Float64Array;
+  hostTimes: Float64Array;
+  counts: Uint32Array;
+  data: Float32Array;
+}
+
+export function packChunks(chunks: readonly StoredChunk[]): PackedChunks {
+  const n = chunks.length;
+  const p: PackedChunks = {
+    seqs: new Float64Array(n),
+    deviceTimes: new Float64Array(n),
+    hostTimes: new Float64Array(n),
+    counts: new Uint32Array(n),
+    data: new Float32Array(chunks.reduce((a, c) => a + c.data.length, 0)),
+  };
+  let off = 0;
+  chunks.forEach((c, k) => {
+    p.seqs[k] = c.seq;
+    p.deviceTimes[k] = c.deviceTime;
+    p.hostTimes[k] = c.hostTime;
+    p.counts[k] = c.count;
+    p.data.set(c.data, off);
+    off += c.data.length;
+  });
+  return p;
+}
+
+/** Views (no copies) of packed chunks as StoredChunks. */
+export function unpackChunks(p: PackedChunks, channels: number): StoredChunk[] {
+  const out: StoredChunk[] = [];
+  let off = 0;
+  for (let k = 0; k < p.counts.length; k++) {
+    const len = p.counts[k] * channels;
+    if (off + len > p.data.length) throw new SampleCodecError(`packed chunks hold ${p.data.length} values, chunk ${k} needs up to ${off + len}`);
+    out.push({ seq: p.seqs[k], deviceTime: p.deviceTimes[k], hostTime: p.hostTimes[k], count: p.counts[k], data: p.data.subarray(off, off + len) });
+    off += len;
+  }
+  if (off !== p.data.length) throw new SampleCodecError(`packed chunks hold ${p.data.length} values, their counts say ${off}`);
+  return out;
+}
+
 export class SampleCodecError extends Error {
   override name = 'SampleCodecError';
 }
@@ -158,12 +206,6 @@ function readXorF64(r: ByteReader, prev: Uint8Array): number {
   return f64Scratch.getFloat64(0, false);
 }
 
-/** Size in bytes of the zig-zag varint of d (|d| ≤ 2^31). */
-function zigzagSize(d: number): number {
-  const z = d >= 0 ? 2 * d : -2 * d - 1;
-  return z < 0x80 ? 1 : z < 0x4000 ? 2 : z < 0x200000 ? 3 : z < 0x10000000 ? 4 : 5;
-}
-
 // Scratch buffers reused between calls (encoding is synchronous, one block at a time).
 let countScratch = new Float64Array(4096);
 let valueScratch = new Float32Array(4096);
@@ -207,12 +249,13 @@ export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: r
   const counts = countScratch;
   const values = valueScratch;
   for (let ch = 0; ch < channels; ch++) {
-    // Gather this channel's samples across chunks.
+    // Gather this channel's samples across chunks (plain loops: devices send small chunks, and a
+    // subarray per chunk and channel would cost more than the copy).
     let n = 0;
     for (const c of chunks) {
-      const off = ch * c.count;
-      values.set(c.data.subarray(off, off + c.count), n);
-      n += c.count;
+      const d = c.data;
+      const count = c.count;
+      for (let i = 0, j = ch * count; i < count; i++, j++) values[n++] = d[j];
     }
     const res = resolutions[ch];
     if (!(res > 0) || !encodeIntChannel(w, values, counts, total, res, offsets?.[ch] ?? 0)) {
@@ -229,28 +272,32 @@ export function encodeSampleBlock(chunks: readonly StoredChunk[], resolutions: r
 /** Tries the integer modes; returns false (writing nothing) when float32 would be as small. */
 function encodeIntChannel(w: ByteWriter, values: Float32Array, counts: Float64Array, n: number, res: number, off: number): boolean {
   const maxExceptions = Math.floor(n * MAX_EXCEPTION_FRACTION);
+  const inv = 1 / res;
   let exceptions = 0;
+  // One pass: device counts, exceptions, and the bytes each predictor (previous sample, or linear
+  // from the previous two) would take.
+  let size1 = 0;
+  let size2 = 0;
+  let k1 = 0;
+  let k2 = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     // `+ 0` turns -0 into 0: the decoder can only rebuild +0, so a -0 sample becomes an exception.
-    let k = Math.round((v - off) / res) + 0;
-    if (!(Math.abs(k) <= MAX_ABS_COUNT)) {
-      // NaN, ±Inf or off the scale: keep it as an exception, predict through it with 0.
-      k = 0;
-    }
-    counts[i] = k;
-    if (!Object.is(Math.fround(k * res + off), v)) {
+    // Multiplying by the reciprocal may round differently from dividing; the check below catches it.
+    let k = Math.round((v - off) * inv) + 0;
+    if (!(k <= MAX_ABS_COUNT && k >= -MAX_ABS_COUNT)) k = 0; // NaN, ±Inf, off the scale: exception, predicted through with 0
+    if (Math.fround(k * res + off) !== v || (v === 0 && 1 / v < 0)) {
       if (++exceptions > maxExceptions) return false;
     }
-  }
-  // Pick the predictor (previous sample, or linear from the previous two) that writes fewer bytes.
-  let size1 = 0;
-  let size2 = 0;
-  for (let i = 0; i < n; i++) {
-    const p1 = i > 0 ? counts[i - 1] : 0;
-    const p2 = i > 1 ? 2 * counts[i - 1] - counts[i - 2] : p1;
-    size1 += zigzagSize(counts[i] - p1);
-    size2 += zigzagSize(counts[i] - p2);
+    counts[i] = k;
+    const d1 = k - k1;
+    const d2 = i > 1 ? k - 2 * k1 + k2 : d1;
+    const z1 = d1 >= 0 ? 2 * d1 : -2 * d1 - 1;
+    const z2 = d2 >= 0 ? 2 * d2 : -2 * d2 - 1;
+    size1 += z1 < 0x80 ? 1 : z1 < 0x4000 ? 2 : z1 < 0x200000 ? 3 : z1 < 0x10000000 ? 4 : 5;
+    size2 += z2 < 0x80 ? 1 : z2 < 0x4000 ? 2 : z2 < 0x200000 ? 3 : z2 < 0x10000000 ? 4 : 5;
+    k2 = k1;
+    k1 = k;
   }
   const order = size2 < size1 ? 2 : 1;
   if (Math.min(size1, size2) + exceptions * 6 >= n * 4) return false;
@@ -259,25 +306,30 @@ function encodeIntChannel(w: ByteWriter, values: Float32Array, counts: Float64Ar
   if (exceptions > 0) {
     let last = 0;
     for (let i = 0; i < n; i++) {
-      if (!Object.is(Math.fround(counts[i] * res + off), values[i])) {
+      const v = values[i];
+      if (Math.fround(counts[i] * res + off) !== v || (v === 0 && 1 / v < 0)) {
         w.varint(i - last);
         last = i;
-        w.f32(values[i]);
+        w.f32(v);
       }
     }
   }
   w.ensure(n * 5);
   const buf = w.buf;
   let pos = w.pos;
+  k1 = 0;
+  k2 = 0;
   for (let i = 0; i < n; i++) {
-    const pred = order === 1 ? (i > 0 ? counts[i - 1] : 0) : i > 1 ? 2 * counts[i - 1] - counts[i - 2] : i > 0 ? counts[i - 1] : 0;
-    const d = counts[i] - pred;
+    const k = counts[i];
+    const d = order === 1 || i < 2 ? k - k1 : k - 2 * k1 + k2;
     let z = d >= 0 ? 2 * d : -2 * d - 1; // < 2^32 since |counts| ≤ 2^29
     while (z >= 0x80) {
       buf[pos++] = (z & 0x7f) | 0x80;
       z = z >>> 7;
     }
     buf[pos++] = z;
+    k2 = k1;
+    k1 = k;
   }
   w.pos = pos;
   return true;

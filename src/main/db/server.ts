@@ -36,7 +36,7 @@ import type {
   WritableDb,
 } from './db.types';
 import { schemaVersion } from './migrations/index';
-import { decodeSampleBlock, encodeSampleBlock, type StoredChunk } from './sample-codec';
+import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type StoredChunk } from './sample-codec';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
 const BLOCK_OVERHEAD_BYTES = 64;
@@ -466,10 +466,10 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
   let seqStart = Infinity;
   let seqEnd = -Infinity;
   for (const b of batch.blocks) {
-    for (const c of b.chunks) {
-      seqStart = Math.min(seqStart, c.seq);
-      seqEnd = Math.max(seqEnd, c.seq + 1);
-    }
+    const seqs = b.chunks.seqs;
+    if (seqs.length === 0) continue;
+    seqStart = Math.min(seqStart, seqs[0]);
+    seqEnd = Math.max(seqEnd, seqs[seqs.length - 1] + 1);
   }
   for (const g of batch.gaps) {
     seqStart = Math.min(seqStart, g.seq);
@@ -490,13 +490,14 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
   );
   db.transaction(() => {
     for (const b of batch.blocks) {
-      if (b.chunks.length === 0) continue;
+      if (b.chunks.seqs.length === 0) continue;
       const q = quantisationOf(db, b.streamId);
-      const blob = encodeSampleBlock(b.chunks, q.resolutions, q.offsets);
+      const chunks = unpackChunks(b.chunks, q.resolutions.length);
+      const blob = encodeSampleBlock(chunks, q.resolutions, q.offsets);
       let n = 0;
-      for (const c of b.chunks) n += c.count;
-      const hostStart = b.chunks[0].hostTime;
-      const hostEnd = b.chunks[b.chunks.length - 1].hostTime;
+      for (const c of chunks) n += c.count;
+      const hostStart = chunks[0].hostTime;
+      const hostEnd = chunks[chunks.length - 1].hostTime;
       insertBlock.run(batch.sessionId, b.streamId, seqStart, seqEnd, hostStart, hostEnd, n, blob);
       const changed = updateStream.run(n, blob.length, hostStart, hostEnd, hostEnd, b.streamId, batch.sessionId).changes;
       if (changed !== 1) throw new DbError('NotFound', `stream ${b.streamId} is not part of session ${batch.sessionId}`);
@@ -811,7 +812,7 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
       }
       appendBatch(db, {
         sessionId,
-        blocks: [...perStream].map(([idx, chunks]) => ({ streamId: streamIds[idx], chunks })),
+        blocks: [...perStream].map(([idx, chunks]) => ({ streamId: streamIds[idx], chunks: packChunks(chunks) })),
         gaps: [],
       });
     }

@@ -49,7 +49,12 @@ port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'close') {
     if (opened) {
       try {
-        if (opened.writable) checkpoint(opened.writable);
+        if (opened.writable) {
+          checkpoint(opened.writable);
+          // Leave a self-contained file (no -wal/-shm needed): it can then be opened read-only,
+          // e.g. from a read-only share or a copy on a DVD. The next open switches back to WAL.
+          opened.writable.pragma('journal_mode = DELETE');
+        }
       } catch {
         // Locked or full: the WAL stays and is replayed at next open; nothing is lost.
       }

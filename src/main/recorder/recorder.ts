@@ -6,12 +6,12 @@
 // that failure; everything committed before it stays readable.
 import type { DeviceStatus } from '../../shared/device.types';
 import type { LogLevel } from '../../shared/log.types';
-import type { Marker, MarkerSource, RecordingOptions, RecordingStatus, SelfReport } from '../../shared/session.types';
+import type { ClockModelInfo, Marker, MarkerSource, RecordingOptions, RecordingStatus, SelfReport } from '../../shared/session.types';
 import type { Gap, HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { RecordingBatch } from '../db/db.types';
-import type { StoredChunk } from '../db/sample-codec';
+import type { PackedChunks } from '../db/sample-codec';
 import type { NewSelfReport } from '../db/server';
 import type { Hub } from '../hub/hub.types';
 
@@ -31,14 +31,73 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   onStatus?(status: RecordingStatus): void;
   log?(level: LogLevel, message: string): void;
-  /** The pipeline's conditioning settings in force (stored with the session at start). */
+  /** The pipeline's conditioning settings in force, stored with the session at start (default: the hub's pipelineConfig). */
   filterSettings?(): Record<string, unknown> | null;
+}
+
+/**
+ * The chunks of one stream waiting for the next commit, packed into growing flat arrays: a copy of
+ * each chunk (the hub's chunk may be reused after the callback), and at commit a handful of
+ * buffers moved to the DB worker rather than thousands of small objects cloned.
+ */
+class ChunkBuffer {
+  private seqs = new Float64Array(64);
+  private deviceTimes = new Float64Array(64);
+  private hostTimes = new Float64Array(64);
+  private counts = new Uint32Array(64);
+  private data = new Float32Array(16384);
+  n = 0;
+  values = 0;
+
+  push(seq: number, chunk: SampleChunk): void {
+    if (this.n === this.seqs.length) {
+      const grow = <T extends Float64Array | Uint32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.seqs = grow(this.seqs);
+      this.deviceTimes = grow(this.deviceTimes);
+      this.hostTimes = grow(this.hostTimes);
+      this.counts = grow(this.counts);
+    }
+    const len = chunk.data.length;
+    if (this.values + len > this.data.length) {
+      const b = new Float32Array(Math.max(this.data.length * 2, this.values + len));
+      b.set(this.data.subarray(0, this.values));
+      this.data = b;
+    }
+    this.seqs[this.n] = seq;
+    this.deviceTimes[this.n] = chunk.deviceTime;
+    this.hostTimes[this.n] = chunk.hostTime;
+    this.counts[this.n] = chunk.count;
+    this.data.set(chunk.data, this.values);
+    this.n++;
+    this.values += len;
+  }
+
+  /** Exact-size copies of what is buffered (ready to transfer), and the buffer emptied. */
+  take(): PackedChunks {
+    const n = this.n;
+    const p: PackedChunks = {
+      seqs: this.seqs.slice(0, n),
+      deviceTimes: this.deviceTimes.slice(0, n),
+      hostTimes: this.hostTimes.slice(0, n),
+      counts: this.counts.slice(0, n),
+      data: this.data.slice(0, this.values),
+    };
+    this.n = 0;
+    this.values = 0;
+    return p;
+  }
 }
 
 interface StreamSlot {
   info: StreamInfo;
   rowId: number | null;
-  chunks: StoredChunk[];
+  buf: ChunkBuffer;
+  /** Device time of the last sample seen (where the clock estimate at stop holds). */
+  lastDeviceTime: number;
 }
 
 interface PendingGap {
@@ -94,7 +153,7 @@ export class Recorder {
     this.seq = 0;
     this.bufferedValues = 0;
     this.devices = new Map(hub.devices().map((d) => [d.deviceId, d]));
-    const settings = this.opts.filterSettings?.();
+    const settings = this.opts.filterSettings ? this.opts.filterSettings() : ((hub.pipelineConfig?.() as unknown as Record<string, unknown> | undefined) ?? null);
     if (settings) await db.api.addFilterSettings(sessionId, startTime, settings);
     this.state = { ...idleStatus(), state: 'recording', sessionId, name, startTime };
     // Streams are registered in the hub's order (replay announces them in the same order).
@@ -120,9 +179,11 @@ export class Recorder {
     this.state.state = 'stopping';
     this.detach();
     this.emit();
+    const clocks = this.clockModels();
     await this.flush();
     if ((this.state.state as RecordingStatus['state']) === 'failed') return this.status();
     try {
+      for (const [rowId, model] of clocks) await this.opts.db.api.setClockModel(rowId, model);
       await this.opts.db.api.finishSession(sessionId, this.opts.clock.now());
       this.state = { ...this.state, state: 'idle' };
       this.log('info', `recording session ${sessionId} stopped: ${this.state.committedSamples} values, ${this.state.committedBytes} bytes`);
@@ -131,6 +192,28 @@ export class Recorder {
     }
     this.emit();
     return this.status();
+  }
+
+  /** The pipeline's clock estimate per recorded stream, as its stream row will keep it. */
+  private clockModels(): [number, ClockModelInfo][] {
+    const states = this.opts.hub.clockStates?.() ?? [];
+    const out: [number, ClockModelInfo][] = [];
+    for (const st of states) {
+      const slot = this.slots.get(st.streamId);
+      if (!slot || slot.rowId === null || !Number.isFinite(slot.lastDeviceTime) || !st.clock.observations) continue;
+      out.push([
+        slot.rowId,
+        {
+          kind: 'pipeline',
+          offsetS: st.clock.offsetSec,
+          driftPpm: st.clock.driftPpm,
+          atDeviceTime: slot.lastDeviceTime,
+          observations: st.clock.observations,
+          resets: st.clock.resets,
+        },
+      ]);
+    }
+    return out;
   }
 
   /** A marker on the shared clock, stored in the session being recorded. Null when not recording. */
@@ -157,12 +240,12 @@ export class Recorder {
     let slot = this.slots.get(chunk.streamId);
     if (!slot || !sameLayout(slot.info, info)) {
       // New stream, or its layout changed (montage, rate): a new stream row from here on.
-      if (slot && slot.chunks.length > 0) this.retired.push(slot);
-      slot = { info, rowId: null, chunks: [] };
+      if (slot && slot.buf.n > 0) this.retired.push(slot);
+      slot = { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN };
       this.slots.set(chunk.streamId, slot);
     }
-    // Copied: the chunk belongs to the hub and its source, and may be reused after this call.
-    slot.chunks.push({ seq: this.seq++, deviceTime: chunk.deviceTime, hostTime: chunk.hostTime, count: chunk.count, data: chunk.data.slice() });
+    slot.buf.push(this.seq++, chunk);
+    slot.lastDeviceTime = chunk.deviceTime + (chunk.count - 1) / info.nominalRateHz;
     this.bufferedValues += chunk.data.length;
     if (this.bufferedValues >= MAX_BUFFERED_VALUES) void this.flush();
   }
@@ -172,8 +255,8 @@ export class Recorder {
     for (const info of streams) {
       const slot = this.slots.get(info.id);
       if (slot && sameLayout(slot.info, info)) continue;
-      if (slot && slot.chunks.length > 0) this.retired.push(slot);
-      this.slots.set(info.id, { info, rowId: null, chunks: [] });
+      if (slot && slot.buf.n > 0) this.retired.push(slot);
+      this.slots.set(info.id, { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN });
     }
   }
 
@@ -193,9 +276,8 @@ export class Recorder {
     const sessionId = this.state.sessionId;
     if (sessionId === null || (this.state.state !== 'recording' && this.state.state !== 'stopping')) return Promise.resolve();
     // Take the buffers now; chunks arriving during the commit go to the next batch.
-    const slots = [...this.retired, ...this.slots.values()].filter((s) => s.chunks.length > 0);
-    const taken = slots.map((s) => ({ slot: s, chunks: s.chunks }));
-    for (const s of slots) s.chunks = [];
+    const slots = [...this.retired, ...this.slots.values()].filter((s) => s.buf.n > 0);
+    const taken = slots.map((s) => ({ slot: s, chunks: s.buf.take() }));
     this.retired = [];
     const gaps = this.gaps;
     this.gaps = [];
@@ -212,7 +294,8 @@ export class Recorder {
           blocks: taken.map((t) => ({ streamId: t.slot.rowId!, chunks: t.chunks })),
           gaps: gaps.map((g) => ({ streamId: g.slot.rowId!, seq: g.seq, gap: g.gap, fromSource: SOURCE_GAP_REASONS.has(g.gap.reason) })),
         };
-        const res = await this.opts.db.api.appendBatch(batch);
+        const transfer = taken.flatMap((t) => [t.chunks.seqs, t.chunks.deviceTimes, t.chunks.hostTimes, t.chunks.counts, t.chunks.data].map((a) => a.buffer as ArrayBuffer));
+        const res = await this.opts.db.callTransferring('appendBatch', transfer, batch);
         if (this.state.sessionId === sessionId) {
           this.state.committedSamples += res.samples;
           this.state.committedBytes += res.bytes;

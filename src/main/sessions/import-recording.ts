@@ -105,7 +105,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       info: streamInfoFor(rec, s, i, deviceKey),
       montagePositions: s.channels.map((c) => c.position ?? ''),
       offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
-      clockModel: { offsetS: zero, slope: 1, kind: 'file' },
+      clockModel: { kind: 'file', offsetS: zero, driftPpm: 0, atDeviceTime: 0 },
       chunks: chunksOf(s, zero),
     }));
   const noteLines = [

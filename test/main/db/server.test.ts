@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openDatabase } from '../../../src/main/db/open-database';
 import * as server from '../../../src/main/db/server';
+import { packChunks } from '../../../src/main/db/sample-codec';
 import type { WritableDb } from '../../../src/main/db/db.types';
 import type { StreamInfo } from '../../../src/shared/stream.types';
 import { tempDir } from './db-test-util';
@@ -90,7 +91,7 @@ test('recording batches: replay pages give back every chunk in arrival order acr
       ecgChunks.push(cc);
       sent.push({ streamId: sc, ...cc });
     }
-    const res = server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: eegChunks }, { streamId: sc, chunks: ecgChunks }], gaps });
+    const res = server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks(eegChunks) }, { streamId: sc, chunks: packChunks(ecgChunks) }], gaps });
     assert.equal(res.samples, 5 * 12 * 4 + 5 * 7);
   }
   const summary = server.getSummary(db, sid);
@@ -134,7 +135,7 @@ test('a session left in "recording" by another process reads as interrupted, end
   const db = open(t);
   const sid = server.createSession(db, { name: 'r', startTime: 50, appVersion: 't', origin: 'recorded', state: 'recording' });
   const se = server.addStream(db, sid, { device: dev(eeg), info: eeg });
-  server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: [chunk(0, 51, 4, 12, 0), chunk(1, 52.5, 4, 12, 0)] }], gaps: [] });
+  server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks([chunk(0, 51, 4, 12, 0), chunk(1, 52.5, 4, 12, 0)]) }], gaps: [] });
   server.abandonRecording(db, sid); // what a fresh process sees: it does not own this recording
   const s = server.getSummary(db, sid);
   assert.equal(s.state, 'interrupted');

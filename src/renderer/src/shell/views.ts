@@ -23,4 +23,5 @@ export interface ViewEntry {
 export const VIEWS: ViewEntry[] = [
   { id: 'live', title: 'Live', icon: '◉', load: () => import('../views/dashboard/dashboard-view') },
   { id: 'models', title: 'Models', icon: '◈', load: () => import('../views/models/models-view') },
+  { id: 'sessions', title: 'Sessions', icon: '▤', load: () => import('../views/sessions/sessions-view') },
 ];

@@ -20,4 +20,5 @@ export interface DashboardPanelEntry {
 
 export const DASHBOARD_PANELS: DashboardPanelEntry[] = [
   { id: 'estimates', title: 'Estimates', column: 'side', load: () => import('../models/estimate-panel') },
+  { id: 'recording', title: 'Recording', column: 'main', load: () => import('../sessions/record-bar') },
 ];

@@ -1,0 +1,134 @@
+// The sessions area of the core: opens the profile's recordings database (through its worker),
+// registers the 'hm:sessions:*' request handlers, forwards recording/replay/marker pushes, and
+// runs the marker endpoint (UDP + WebSocket) for stimulus software.
+import { REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
+import type { CoreContext, CoreModule } from '../core/core.types';
+import { APP_VERSION } from '../core/start-core';
+import { check, type RequestValidator } from '../core/handler-registry';
+import { DbClient, databasePathFor } from '../db/db-client';
+import { electronNativeBinding } from '../electron/native-binding';
+import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
+import { SessionsService } from './sessions-service';
+
+export interface SessionsAreaOptions {
+  /** Database file; default <dataDir>/recordings.sqlite. */
+  dbPath?: string;
+  /** Marker endpoint port; null turns it off. Default HEARTMIND_MARKER_PORT or 7420. */
+  markerPort?: number | null;
+  /** '127.0.0.1' unless HEARTMIND_MARKER_HOST says otherwise (e.g. 0.0.0.0 for a stimulus PC on the lab network). */
+  markerHost?: string;
+  appVersion?: string;
+}
+
+function markerPortFromEnv(): number | null {
+  const v = process.env.HEARTMIND_MARKER_PORT;
+  if (v === undefined || v === '') return DEFAULT_MARKER_PORT;
+  if (v === 'off') return null;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n < 65536 ? n : DEFAULT_MARKER_PORT;
+}
+
+const sessionRef: RequestValidator = check.allOf(check.object, (req) => {
+  const id = (req as { sessionId?: unknown }).sessionId;
+  return Number.isSafeInteger(id) && (id as number) > 0 ? null : 'sessionId must be a positive integer';
+});
+const optionalObject: RequestValidator = (req) => (req === undefined || req === null ? null : check.object(req));
+const finiteOrAbsent = (key: string): RequestValidator => (req) => {
+  const v = (req as Record<string, unknown>)[key];
+  return v === undefined || (typeof v === 'number' && Number.isFinite(v)) ? null : `${key} must be a number`;
+};
+const speedOk = (key: string, required: boolean): RequestValidator => (req) => {
+  const v = (req as Record<string, unknown>)[key];
+  if (v === undefined && !required) return null;
+  return v === 'max' || (typeof v === 'number' && v >= (REPLAY_SPEEDS[0] as number) && v <= 16) ? null : `${key} must be 0.25–16 or 'max'`;
+};
+const samOk: RequestValidator = (req) => {
+  for (const k of ['valence', 'arousal', 'dominance']) {
+    const v = (req as Record<string, unknown>)[k];
+    if (!Number.isInteger(v) || (v as number) < SAM_MIN || (v as number) > SAM_MAX) return `${k} must be a whole number from ${SAM_MIN} to ${SAM_MAX}`;
+  }
+  return null;
+};
+
+export interface SessionsArea {
+  service: SessionsService;
+  /** The marker endpoint's port (UDP and WebSocket), or null when it is off or did not start. */
+  markerPort: number | null;
+}
+
+export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOptions = {}): Promise<SessionsArea> {
+  const path = opts.dbPath ?? databasePathFor(ctx.dataDir);
+  const db = await DbClient.open({
+    path,
+    nativeBinding: electronNativeBinding('better-sqlite3'),
+    onLog: (e) => ctx.log(e.level, e.source, e.message),
+  });
+  ctx.log('info', 'sessions', `recordings database ${path}${db.info.readonly ? ' (read-only)' : ''}`);
+  const service = new SessionsService({
+    db,
+    hub: ctx.hub,
+    clock: ctx.clock,
+    appVersion: opts.appVersion ?? APP_VERSION,
+    push: (msg) => ctx.push(msg),
+    log: (level, message) => ctx.log(level, 'sessions', message),
+  });
+  ctx.onStop(async () => {
+    await service.close();
+    await db.close();
+  });
+
+  ctx.handle('hm:sessions:list', (q) => service.list(q ?? {}), { validate: optionalObject });
+  ctx.handle('hm:sessions:get', ({ sessionId }) => service.get(sessionId), { validate: sessionRef });
+  ctx.handle('hm:sessions:timeline', ({ sessionId }) => service.timeline(sessionId), { validate: sessionRef });
+  ctx.handle('hm:sessions:tags', () => service.tags());
+  ctx.handle('hm:sessions:update', ({ sessionId, ...update }) => service.update(sessionId, update), { validate: sessionRef });
+  ctx.handle('hm:sessions:delete', ({ sessionId }) => service.delete(sessionId), { validate: sessionRef });
+  ctx.handle('hm:sessions:db-info', () => service.dbInfo());
+
+  ctx.handle('hm:sessions:record-start', (o) => service.startRecording(o ?? {}), { validate: optionalObject });
+  ctx.handle('hm:sessions:record-stop', () => service.stopRecording());
+  ctx.handle('hm:sessions:record-status', () => service.recordingStatus());
+  ctx.handle('hm:sessions:marker', (req) => service.marker(req), {
+    validate: check.allOf(check.object, check.string('label', { maxLength: 1000 }), finiteOrAbsent('time'), finiteOrAbsent('duration')),
+  });
+  ctx.handle('hm:sessions:self-report', (req) => service.selfReport(req), { validate: check.allOf(check.object, samOk, finiteOrAbsent('time')) });
+
+  ctx.handle('hm:sessions:replay-open', (req) => service.openReplay(req), { validate: check.allOf(sessionRef, speedOk('speed', false), finiteOrAbsent('from')) });
+  ctx.handle('hm:sessions:replay-play', () => service.play());
+  ctx.handle('hm:sessions:replay-pause', () => service.pause());
+  ctx.handle('hm:sessions:replay-speed', ({ speed }) => service.setSpeed(speed), { validate: check.allOf(check.object, speedOk('speed', true)) });
+  ctx.handle('hm:sessions:replay-seek', ({ time }) => service.seek(time), {
+    validate: check.allOf(check.object, (r) => (typeof (r as { time?: unknown }).time === 'number' && Number.isFinite((r as { time: number }).time) ? null : 'time must be a number')),
+  });
+  ctx.handle('hm:sessions:replay-close', () => service.closeReplay());
+  ctx.handle('hm:sessions:replay-status', () => service.replayStatus());
+
+  ctx.handle('hm:sessions:import', (req) => service.importFile(req), { validate: check.allOf(check.object, check.string('path', { maxLength: 4096 })) });
+
+  const port = opts.markerPort === undefined ? markerPortFromEnv() : opts.markerPort;
+  let markerPort: number | null = null;
+  if (port !== null) {
+    const markers = new MarkerServer({
+      clock: ctx.clock,
+      port,
+      host: opts.markerHost ?? process.env.HEARTMIND_MARKER_HOST ?? '127.0.0.1',
+      onMarker: async (m) => (await service.marker({ label: m.label, time: m.time, duration: m.duration, source: m.source })).marker !== null,
+      log: (level, message) => ctx.log(level, 'markers', message),
+    });
+    try {
+      await markers.start();
+      markerPort = markers.port;
+      ctx.onStop(() => markers.stop());
+    } catch (err) {
+      // Another HeartMind (or program) holds the port: markers still work through requests.
+      ctx.log('warn', 'markers', `marker endpoint not started on port ${port}: ${(err as Error).message}`);
+    }
+  }
+  return { service, markerPort };
+}
+
+export const sessionsModule: CoreModule = {
+  start: async (ctx) => {
+    await startSessionsArea(ctx);
+  },
+};

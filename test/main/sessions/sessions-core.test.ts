@@ -1,0 +1,88 @@
+// The sessions area inside the real core (as serve mode and Electron run it): record the simulated
+// devices through the request handlers, mark by request and by UDP, self-report, browse and edit
+// the library, replay through the hub, delete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { startCore } from '../../../src/main/core/start-core';
+import type { RequestContext } from '../../../src/main/core/handler-registry';
+import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import type { Envelope } from '../../../src/shared/ipc/wire-error';
+import { tempDir } from '../db/db-test-util';
+
+const ctx: RequestContext = { transport: 'local', clientId: 'test' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('record, mark, self-report, edit, replay and delete through the core', async (t) => {
+  let markerPort: number | null = null;
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir: tempDir(t),
+    demo: { eegPreset: 'muse' },
+    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ markerPort } = await startSessionsArea(c, { markerPort: 0 })) }) }],
+  });
+  t.after(() => core.stop());
+  const pushes: PushMessage[] = [];
+  core.subscribePushes((m) => pushes.push(m));
+  const call = async (channel: string, req?: unknown) => {
+    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
+    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
+    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  const started = await call('hm:sessions:record-start', { name: 'core test', subjectId: 'S01', tags: ['demo'] });
+  assert.equal(started.state, 'recording');
+  await assert.rejects(call('hm:sessions:record-start', {}), /already recording/);
+  await sleep(700);
+  const m = await call('hm:sessions:marker', { label: 'stimulus on', source: 'keyboard' });
+  assert.equal(m.marker.label, 'stimulus on');
+  // A stimulus program's UDP datagram.
+  assert.ok(markerPort);
+  const sock = createSocket('udp4');
+  const ack = await new Promise<Record<string, unknown>>((resolve) => {
+    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
+    sock.send('{"label":"from psychopy"}', markerPort!, '127.0.0.1');
+  });
+  sock.close();
+  assert.deepEqual([ack.ok, ack.stored], [true, true]);
+  const report = await call('hm:sessions:self-report', { valence: 6, arousal: 4, dominance: 5, text: 'ok' });
+  assert.equal(report.valence, 6);
+  await assert.rejects(call('hm:sessions:self-report', { valence: 10, arousal: 4, dominance: 5 }), (e: { kind?: string }) => e.kind === 'bad-request');
+  await sleep(700);
+  const stopped = await call('hm:sessions:record-stop');
+  assert.equal(stopped.state, 'idle');
+  assert.ok(stopped.committedSamples > 1000);
+  assert.ok(pushes.some((p) => p.type === 'sessions:recording'));
+  assert.ok(pushes.some((p) => p.type === 'sessions:marker'));
+
+  const [s] = await call('hm:sessions:list', {});
+  assert.equal(s.name, 'core test');
+  assert.equal(s.state, 'complete');
+  assert.equal(s.markerCount, 2);
+  assert.equal(s.selfReportCount, 1);
+  const detail = await call('hm:sessions:get', { sessionId: s.id });
+  assert.deepEqual(detail.streams.map((x: { info: { modality: string } }) => x.info.modality).sort(), ['ecg', 'eeg']);
+  assert.equal(detail.filterSettings.length, 1, 'the pipeline configuration is stored with the session');
+  assert.ok(detail.streams.every((x: { clockModel: { kind: string } | null }) => x.clockModel?.kind === 'pipeline'), 'each stream keeps its clock model');
+  const renamed = await call('hm:sessions:update', { sessionId: s.id, name: 'renamed', tags: ['demo', 'rest'], notes: 'eyes open' });
+  assert.deepEqual([renamed.name, renamed.tags, renamed.notes], ['renamed', ['demo', 'rest'], 'eyes open']);
+  assert.equal((await call('hm:sessions:list', { tag: 'rest' })).length, 1);
+  assert.equal((await call('hm:sessions:list', { text: 'nothing like it' })).length, 0);
+  assert.ok((await call('hm:sessions:db-info')).sizeBytes > 0);
+
+  // Replay through the same hub, as fast as it goes: live devices pause, windows flow, then they come back.
+  const liveDevices = core.hub.sources().map((x) => x.deviceId).sort();
+  await assert.rejects(call('hm:sessions:replay-speed', { speed: 100 }), (e: { kind?: string }) => e.kind === 'bad-request');
+  const opened = await call('hm:sessions:replay-open', { sessionId: s.id, speed: 'max' });
+  assert.equal(opened.sessionId, s.id);
+  assert.deepEqual(core.hub.sources().map((x) => x.deviceId), [`replay-${s.id}`]);
+  for (let i = 0; i < 100 && (await call('hm:sessions:replay-status')).state !== 'ended'; i++) await sleep(50);
+  assert.equal((await call('hm:sessions:replay-status')).state, 'ended');
+  assert.ok(pushes.some((p) => p.type === 'sessions:marker' && p.marker.label === 'from psychopy' && p.marker.sessionId === s.id), 'markers are pushed as the replay passes them');
+  await call('hm:sessions:replay-close');
+  assert.deepEqual(core.hub.sources().map((x) => x.deviceId).sort(), liveDevices);
+
+  assert.ok((await call('hm:sessions:delete', { sessionId: s.id })).freedBytes > 0);
+  assert.deepEqual(await call('hm:sessions:list', {}), []);
+});
