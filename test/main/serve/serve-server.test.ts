@@ -141,6 +141,31 @@ describe('serve server', () => {
     ws.close();
   });
 
+  test('a page that stops reading loses only superseded trace pushes, never windows', async () => {
+    const ws = await open(server);
+    await new Promise((r) => setTimeout(r, 50));
+    ws.pause(); // the page's main thread is busy: nothing is read from the socket
+    const before = server.droppedPushes();
+    const data = new Float32Array(32 * 1000); // 128 kB per block
+    for (let i = 0; i < 300; i++) {
+      pushes.publish({ type: 'pipeline:conditioned', block: { streamId: 's', modality: 'eeg', channels: [], startTime: i, rateHz: 200, count: 1000, data } });
+    }
+    assert.ok(server.droppedPushes() > before, 'trace blocks were skipped once the socket backed up');
+    let windowSeen = false;
+    ws.on('message', (d: ArrayBuffer) => {
+      const f = decodeFrame(d);
+      if (f.kind === FrameKind.Push && (f.value as PushMessage).type === 'pipeline:window') windowSeen = true;
+    });
+    const w = { seq: 7, startTime: 0, rateHz: 200, samples: 0, eeg: { modality: 'eeg' as const, present: false, channels: [], data: new Float32Array(0), quality: [], streamIds: [] }, ecg: { modality: 'ecg' as const, present: false, channels: [], data: new Float32Array(0), quality: [], streamIds: [] } };
+    pushes.publish({ type: 'pipeline:window', window: w });
+    ws.resume();
+    const t0 = Date.now();
+    while (!windowSeen && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(windowSeen, 'the window arrived after the backlog');
+    assert.equal(ws.readyState, ws.OPEN);
+    ws.close();
+  });
+
   test('a garbage frame closes that connection with a named reason; the server keeps serving', async () => {
     const ws = await open(server);
     const closed = new Promise<[number, string]>((r) => ws.once('close', (code, reason) => r([code, reason.toString()])));
