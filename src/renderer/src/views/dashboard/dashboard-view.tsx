@@ -49,9 +49,9 @@ export default function DashboardView({ client, live }: ViewProps) {
     <div class="dashboard">
       <div class="dashboard-toolbar">
         <h1>Live</h1>
-        <div class="segmented" role="radiogroup" aria-label="Time window (keys [ and ])">
+        <div class="segmented" role="group" aria-label="Time window (keys [ and ])">
           {TIME_WINDOWS_S.map((s) => (
-            <button key={s} type="button" role="radio" aria-checked={s === seconds} class={s === seconds ? 'active' : ''} onClick={() => setSeconds(s)} data-testid={`window-${s}`}>
+            <button key={s} type="button" aria-pressed={s === seconds} class={s === seconds ? 'active' : ''} onClick={() => setSeconds(s)} data-testid={`window-${s}`}>
               {s} s
             </button>
           ))}
