@@ -81,6 +81,7 @@ export function summarize(m: InstalledModel): ModelSummary {
 export class ModelsArea {
   readonly registry: ModelRegistry;
   private activeId: string | null = null;
+  private userChoseNone = false;
   private watcher: FSWatcher | null = null;
   private rescanTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -97,11 +98,11 @@ export class ModelsArea {
   async start(): Promise<void> {
     await mkdir(this.opts.userDir, { recursive: true }).catch(() => undefined);
     await this.registry.scan();
-    this.activeId = await this.loadActive();
+    const saved = await this.loadActive();
+    this.activeId = saved.activeId;
+    this.userChoseNone = saved.chosenNone;
+    this.pickDefault();
     const usable = this.registry.list().filter((m) => m.problems.length === 0);
-    if (this.activeId && !usable.some((m) => m.id === this.activeId)) this.activeId = null;
-    // With no choice saved, the first usable model is active; with none installed, nothing is.
-    if (!this.activeId && usable.length) this.activeId = usable[0].id;
     const invalid = this.registry.list().filter((m) => m.problems.length);
     for (const m of invalid) this.ctx.log('warn', 'models', `model '${m.id}' (${m.dir}) cannot be used: ${m.problems.join('; ')}`);
     this.ctx.log('info', 'models', usable.length ? `${usable.length} model(s) installed; active: ${this.activeId}` : 'no trained model is installed');
@@ -120,23 +121,36 @@ export class ModelsArea {
     });
   }
 
+  /**
+   * With no usable model active, the first usable one becomes active (a model just installed or
+   * dropped in starts at once), unless the user chose "none".
+   */
+  private pickDefault(): void {
+    const usable = this.registry.list().filter((m) => m.problems.length === 0);
+    if (this.activeId && !usable.some((m) => m.id === this.activeId)) this.activeId = null;
+    if (!this.activeId && !this.userChoseNone && usable.length) this.activeId = usable[0].id;
+  }
+
   private scheduleRescan(): void {
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
       void this.registry.scan().then(
-        () => this.publish(),
+        () => {
+          this.pickDefault();
+          this.publish();
+        },
         (e) => this.ctx.log('warn', 'models', `rescanning models failed: ${(e as Error).message}`),
       );
     }, 500);
   }
 
-  private async loadActive(): Promise<string | null> {
+  private async loadActive(): Promise<{ activeId: string | null; chosenNone: boolean }> {
     try {
       const j = JSON.parse(await readFile(join(this.opts.userDir, SETTINGS_FILE), 'utf8')) as { activeId?: unknown };
-      return typeof j.activeId === 'string' ? j.activeId : null;
+      return { activeId: typeof j.activeId === 'string' ? j.activeId : null, chosenNone: j.activeId === null };
     } catch {
-      return null;
+      return { activeId: null, chosenNone: false };
     }
   }
 
@@ -163,6 +177,12 @@ export class ModelsArea {
     return { models: this.registry.list().map(summarize), readiness: this.readiness(), userDir: this.registry.userRoot };
   }
 
+  /** After the registry changed: keep a sensible active model and tell the pages. */
+  refreshed(): void {
+    this.pickDefault();
+    this.publish();
+  }
+
   publish(): void {
     const l = this.list();
     this.ctx.push({ type: 'models:changed', models: l.models, readiness: l.readiness });
@@ -171,6 +191,7 @@ export class ModelsArea {
   async select(id: string | null): Promise<ModelReadiness> {
     if (id === null) {
       this.activeId = null;
+      this.userChoseNone = true;
     } else {
       const m = this.registry.usable(id);
       const c = checkContract(m.card.input, availableInputs(this.ctx.hub.streams()));
@@ -178,6 +199,7 @@ export class ModelsArea {
         throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' does not fit the connected devices: ${c.problems.join('; ')}`, c.problems);
       }
       this.activeId = id;
+      this.userChoseNone = false;
     }
     await this.saveActive();
     this.publish();
@@ -249,7 +271,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
     async (req) => {
       const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
       ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}`);
-      area.publish();
+      area.refreshed();
       return summarize(m);
     },
     {
@@ -261,7 +283,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
     'hm:models:remove',
     async (req) => {
       await area.registry.remove(req.id);
-      area.publish();
+      area.refreshed();
     },
     { validate: idCheck },
   );

@@ -1,0 +1,111 @@
+// Live inference end to end, in real Chromium against the real core in serve mode on its simulated
+// devices: with no model the Models view says so (no estimates); a model folder dropped into the
+// user's models folder appears, loads into the worker, runs on every window with the backend and
+// latency shown, and its predictions come back to the core; a model whose contract the devices do
+// not meet is refused with what is missing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { defaultFusedConfig, anyChannels, labelledChannels, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
+import { initHostParams } from '../../src/shared/model/params';
+import { exportRegistryModel } from '../../src/shared/onnx/export';
+import { writeModelDir } from '../../src/main/model/registry';
+import type { PredictionReport } from '../../src/shared/ipc/models.schema';
+import type { NewCardFields } from '../../src/shared/model/card';
+
+const skip = chromiumMissing() || rendererMissing();
+
+function fields(id: string, input: NewCardFields['input']): NewCardFields {
+  const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+  return {
+    id,
+    name: `E2E ${id}`,
+    description: 'A 1-layer model with seeded (untrained) weights, for the end-to-end test only',
+    config,
+    windowSeconds: 5,
+    input,
+    training: { data: ['none (seeded initialisation)'], procedure: 'not trained', provenance: 'test/e2e/inference-dashboard.test.ts' },
+    evaluation: { protocol: 'not evaluated', metrics: [] },
+    licence: { model: 'MIT', data: [] },
+    limitations: ['Untrained test weights: the estimates mean nothing.'],
+  };
+}
+
+describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  const reports: PredictionReport[] = [];
+
+  before(async () => {
+    serve = await startServeFixture();
+    serve.core.subscribePushes((m) => {
+      if (m.type === 'models:prediction') reports.push(m.report);
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(new URL('#/models', serve.url).href);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('with no model installed, the view says so and shows no estimate', async () => {
+    await page.getByTestId('no-model').waitFor({ timeout: 15_000 });
+    assert.match((await page.getByTestId('no-model').textContent()) ?? '', /No trained model is installed/);
+    assert.equal(await page.locator('[data-testid^="estimate-"]').count(), 0);
+  });
+
+  test('a dropped-in model loads, runs live on the simulated devices with backend and latency shown, and reports back', async () => {
+    const userDir = join(serve.core.ctx.dataDir, 'models');
+    const f = fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) });
+    const { card, onnx } = exportRegistryModel(f, initHostParams(f.config, 3));
+    await writeModelDir(userDir, card, onnx);
+    await page.getByTestId('model-e2e-any').waitFor({ timeout: 15_000 });
+    const backend = page.getByTestId('model-backend');
+    await page.waitForFunction(() => /WASM|WebGPU/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // Chromium runs with --disable-gpu here: no adapter, so the worker must have chosen WASM.
+    assert.equal((await backend.textContent())?.trim(), 'WASM');
+    await page.waitForFunction(() => /ms\/window/.test(document.querySelector('[data-testid="model-latency"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const label = (await page.getByTestId('estimate-arithmetic-label').textContent())?.trim();
+    assert.ok(label === 'rest' || label === 'arithmetic', `estimate label ${label}`);
+    assert.match((await page.getByTestId('model-fed').textContent()) ?? '', /fed by EEG \+ ECG/);
+    const t0 = Date.now();
+    while (reports.length === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(reports.length > 0, 'predictions reached the core');
+    const r = reports[reports.length - 1];
+    assert.equal(r.modelId, 'e2e-any');
+    assert.equal(r.probabilities.arithmetic.length, 2);
+    assert.ok(Math.abs(r.probabilities.arithmetic[0] + r.probabilities.arithmetic[1] - 1) < 1e-6);
+    assert.deepEqual(r.fed, ['eeg', 'ecg']);
+  });
+
+  test('a model whose montage the headset lacks is refused with what is missing', async () => {
+    const userDir = join(serve.core.ctx.dataDir, 'models');
+    const f = fields('e2e-cap', { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(['FP1', 'FP2', 'X9', 'Y7']), ecg: anyChannels(1, 12) });
+    const { card, onnx } = exportRegistryModel(f, initHostParams(f.config, 4));
+    await writeModelDir(userDir, card, onnx);
+    await page.getByTestId('select-e2e-cap').waitFor({ timeout: 15_000 });
+    await page.getByTestId('select-e2e-cap').click();
+    await page.getByTestId('select-error').waitFor({ timeout: 10_000 });
+    assert.match((await page.getByTestId('select-error').textContent()) ?? '', /EEG: missing .*X9, Y7/);
+    // The running model is untouched.
+    assert.equal((await page.getByTestId('model-backend').textContent())?.trim(), 'WASM');
+  });
+
+  test('the live dashboard’s Estimates panel shows the same model’s answer, and the page stayed clean', async () => {
+    await page.goto(new URL('#/live', serve.url).href);
+    // Generous: the Live view's first render is heavy and this machine is shared.
+    await page.getByTestId('estimate-panel').waitFor({ timeout: 60_000 });
+    await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
+    assert.match((await page.getByTestId('estimate-panel').textContent()) ?? '', /WASM/);
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+});
