@@ -4,6 +4,7 @@
 // (device-source.ts) owns connection state, reconnects, gaps, device-time continuity and statuses.
 import type { DeviceProblemCode, DeviceStatus } from '../../shared/device.types';
 import type { DeviceClockKind } from '../../shared/devices/device-timeline';
+import type { ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import type { DeviceError } from '../../shared/devices/device-error';
 import type { LogLevel } from '../../shared/log.types';
 import type { GapReason, StreamInfo } from '../../shared/stream.types';
@@ -46,6 +47,8 @@ export interface DeviceDriver {
   /** Streams this device will deliver (known before connecting, may be refined per session). */
   readonly streamIds: string[];
   readonly settings?: Record<string, string | number | boolean>;
+  /** How this transport should retry (a missing serial port is cheap to try, a BLE scan is not). */
+  readonly reconnect?: Partial<ReconnectPolicy>;
   /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
   open(ctx: DriverContext): Promise<DriverSession>;
 }

@@ -60,7 +60,7 @@ export class ManagedSource implements Source {
     this.deviceId = driver.deviceId;
     this.name = driver.name;
     this.settings = driver.settings;
-    this.policy = { ...DEFAULT_RECONNECT_POLICY, ...opts.policy };
+    this.policy = { ...DEFAULT_RECONNECT_POLICY, ...driver.reconnect, ...opts.policy };
     this.conn = initialConnState(opts.seed ?? seedFromId(driver.deviceId));
   }
 

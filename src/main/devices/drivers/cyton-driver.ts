@@ -19,6 +19,8 @@ import type { StreamInfo } from '../../../shared/stream.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 import { openSerialLink } from '../serial/serial-link';
 
+const RESET_RETRY_MS = 1_000;
+
 export interface CytonConfig {
   path: string;
   /** true/false, or 'auto' to follow the board's reset reply. Default 'auto'. */
@@ -34,6 +36,8 @@ export class CytonDriver implements DeviceDriver {
   readonly deviceId: string;
   readonly name: string;
   readonly transport = 'serial' as const;
+  /** Opening a port that is not there is cheap: retry often, so a replugged dongle resumes at once. */
+  readonly reconnect = { initialDelayMs: 250, maxDelayMs: 2_000 };
   readonly clockKind = 'counter' as const;
   model = 'cyton';
   readonly streamIds: string[];
@@ -84,9 +88,14 @@ export class CytonDriver implements DeviceDriver {
       await delay(50);
       text = '';
       const replied = new Promise<void>((resolve) => (replyWaiter = resolve));
-      await link.write(CYTON_CMD.softReset);
       const timeoutMs = this.cfg.resetTimeoutMs ?? CYTON_RESET_TIMEOUT_MS;
-      const ok = await Promise.race([replied.then(() => true), delay(timeoutMs).then(() => false)]);
+      // Ask again every second: a dongle that was just plugged in can miss the first `v`.
+      let ok = false;
+      for (let waited = 0; waited < timeoutMs && !ok && !ctx.closed; waited += RESET_RETRY_MS) {
+        // …but only while nothing came back: a reply on its way must not be cut by a second reset.
+        if (waited === 0 || text.length === 0) await link.write(CYTON_CMD.softReset);
+        ok = await Promise.race([replied.then(() => true), delay(Math.min(RESET_RETRY_MS, timeoutMs - waited)).then(() => false)]);
+      }
       if (ctx.closed) return fail(new DeviceError('disconnected', `${this.name}: closed while connecting`));
       // "Failure" may arrive in pieces; give the rest of the line a moment.
       if (/Failure/i.test(text) && !text.includes(CYTON_READY_MARKER)) await delay(100);

@@ -47,6 +47,8 @@ export class MuseDriver implements DeviceDriver {
   readonly name: string;
   model = 'muse-2';
   readonly transport = 'ble' as const;
+  /** Each attempt scans and connects over the air: back off further than a serial port. */
+  readonly reconnect = { initialDelayMs: 500, maxDelayMs: 5_000 };
   readonly clockKind = 'counter' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;

@@ -51,6 +51,8 @@ export class PolarDriver implements DeviceDriver {
   readonly name: string;
   readonly model: string;
   readonly transport = 'ble' as const;
+  /** Each attempt scans and connects over the air: back off further than a serial port. */
+  readonly reconnect = { initialDelayMs: 500, maxDelayMs: 5_000 };
   readonly clockKind = 'absolute' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;

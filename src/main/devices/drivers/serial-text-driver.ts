@@ -21,6 +21,8 @@ export class SerialTextDriver implements DeviceDriver {
   readonly name: string;
   readonly model = 'serial-text';
   readonly transport = 'serial' as const;
+  /** Opening a port that is not there is cheap: retry often, so a replugged device resumes at once. */
+  readonly reconnect = { initialDelayMs: 250, maxDelayMs: 2_000 };
   readonly clockKind;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;

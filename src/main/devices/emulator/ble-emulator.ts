@@ -85,6 +85,12 @@ export abstract class EmulatedPeripheral {
     this.available = true;
   }
 
+  /** The radio link stays up but the device stops sending (a hung firmware, a stuck stream). */
+  freeze(): void {
+    this.stopTimers();
+    this.onDisconnected();
+  }
+
   protected onDisconnected(): void {}
 
   link(): BleLink {

@@ -23,6 +23,8 @@ export interface CytonEmulatorOptions {
   noiseBefore?: (packetIndex: number) => Uint8Array | null;
   /** Write period, ms (the FTDI chip's latency timer batches similarly). Default 8. */
   periodMs?: number;
+  /** Called when the link goes away (the pty pair was killed). */
+  onLost?: () => void;
 }
 
 const BANNER_8 = 'OpenBCI V3 8-16 channel\nOn Board ADS1299 Device ID: 0x3E\nLIS3DH Device ID: 0x33\nFirmware: v3.1.2\n$$$';
@@ -46,7 +48,11 @@ export class CytonEmulator {
     link.onData((bytes) => {
       for (const b of bytes) this.command(String.fromCharCode(b));
     });
-    link.onLost(() => this.halt());
+    link.onLost(() => {
+      this.halt();
+      this.link = null;
+      this.opts.onLost?.();
+    });
   }
 
   private command(c: string): void {

@@ -108,10 +108,11 @@ export function pmdSampleTiming(
   let missingBefore = 0;
   let timestampBackwards = false;
   if (prev > 0n) {
-    if (timestampNs <= prev) {
+    // Spans between frames are milliseconds to minutes: exact as a double (below 2^53 ns = 104 days).
+    const span = Number(timestampNs - prev);
+    if (span <= 0) {
       timestampBackwards = true;
     } else {
-      const span = Number(timestampNs - prev);
       const measured = span / n;
       if (nominal === 0 || measured <= nominal * GAP_TOLERANCE) interval = measured;
       else missingBefore = Math.max(0, Math.round(span / nominal) - n);

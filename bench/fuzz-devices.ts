@@ -1,0 +1,26 @@
+// Fuzzes every device parser with mutated frames (default 10^5 per parser; --n=N for more, --seed=S):
+// each must return sane values or throw a DeviceError. Prints the tally and exits 1 on any other
+// outcome. Run: node --import tsx bench/fuzz-devices.ts [--n=1000000] [--seed=1]
+import { header, table } from './bench-util';
+import { runFuzz } from '../test/fixtures/fuzz-devices';
+
+const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
+const n = arg('n', 100_000);
+const seed = arg('seed', 1);
+
+header(`Device parser fuzzing: ${n.toLocaleString('en')} mutated frames per parser, seed ${seed}`);
+const results = runFuzz(seed, n);
+table(
+  results.map((r) => ({
+    parser: r.name,
+    frames: r.tally.ok + r.tally.refused + r.tally.failures.length,
+    'parsed ok': r.tally.ok,
+    'refused (DeviceError)': r.tally.refused,
+    failures: r.tally.failures.length,
+    'frames/s': Math.round(((r.tally.ok + r.tally.refused) / r.ms) * 1000),
+  })),
+);
+const bad = results.filter((r) => r.tally.failures.length);
+for (const r of bad) for (const f of r.tally.failures.slice(0, 5)) console.error(`  ${f}`);
+console.log(bad.length ? `\n${bad.length} parser(s) failed an invariant` : '\nno crash, no garbage: every mutated frame was parsed sanely or refused with a DeviceError');
+process.exit(bad.length ? 1 : 0);
