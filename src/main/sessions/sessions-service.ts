@@ -23,6 +23,7 @@ import type { HostClock } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { Hub } from '../hub/hub.types';
+import type { PipelineConfig, PipelineConfigPatch } from '../../shared/pipeline';
 import { Recorder } from '../recorder/recorder';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
@@ -47,6 +48,8 @@ export class SessionsService {
   private replay: ReplaySource | null = null;
   /** Live sources taken off the hub while a replay plays, put back when it closes. */
   private parkedSources: Source[] = [];
+  /** The pipeline configuration in force before a replay switched to the recorded one. */
+  private parkedConfig: PipelineConfig | null = null;
 
   constructor(private readonly opts: SessionsServiceOptions) {
     this.recorder = new Recorder({
@@ -169,8 +172,19 @@ export class SessionsService {
       onSelfReport: (report) => this.push({ type: 'sessions:self-report', report }),
     });
     const { hub } = this.opts;
+    // The replay runs alone through the pipeline (its host times lie in the past; live data would
+    // move the window frontier past them), configured as it was when the session was recorded.
     this.parkedSources = hub.sources().slice();
     for (const s of this.parkedSources) await hub.removeSource(s.deviceId);
+    const recorded = (await this.opts.db.api.getSession(req.sessionId)).filterSettings[0]?.settings;
+    if (recorded && hub.setPipelineConfig && hub.pipelineConfig) {
+      this.parkedConfig = hub.pipelineConfig();
+      try {
+        hub.setPipelineConfig(recorded as PipelineConfigPatch);
+      } catch (err) {
+        this.opts.log?.('warn', `the recorded pipeline settings could not be applied (${(err as Error).message}); replaying with the current ones`);
+      }
+    }
     this.replay = replay;
     try {
       await hub.addSource(replay);
@@ -224,6 +238,8 @@ export class SessionsService {
     else await replay.stop();
     const parked = this.parkedSources;
     this.parkedSources = [];
+    if (this.parkedConfig && hub.setPipelineConfig) hub.setPipelineConfig(this.parkedConfig);
+    this.parkedConfig = null;
     for (const s of parked) {
       try {
         await hub.addSource(s);

@@ -114,6 +114,14 @@ export class Pipeline {
 
   private syncStreams(): void {
     const infos = this.streams();
+    if (infos.length === 0 && this.frontier !== -Infinity) {
+      // No stream left: the timeline starts over with the next one (a replay seeking back, or a
+      // replay after live devices, whose host times lie behind the old frontier). Windows keep
+      // their sequence numbers.
+      this.frontier = -Infinity;
+      this.windower = this.makeWindower(this.windower.nextSeq);
+      this.features = this.makeFeatures();
+    }
     this.windower.setStreams(infos);
     this.features?.setStreams(infos);
   }
