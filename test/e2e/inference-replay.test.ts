@@ -1,0 +1,80 @@
+// Live inference on a replayed recording: a real EEGMAT file (19 EEG + ECG at 500 Hz) imported as a
+// session and replayed through the pipeline reaches a model whose contract names CBraMod's 19
+// electrodes; the page's worker answers from EEG and ECG, in Chromium, and reports back.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { CBRAMOD_EEG_CHANNELS, defaultFusedConfig, anyChannels, labelledChannels, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
+import { initHostParams } from '../../src/shared/model/params';
+import { exportRegistryModel } from '../../src/shared/onnx/export';
+import { writeModelDir } from '../../src/main/model/registry';
+import type { PredictionReport } from '../../src/shared/ipc/models.schema';
+import type { SessionSummary } from '../../src/shared/session.types';
+import { EEGMAT_DIR, noEegmat } from '../shared/model/eegmat-windows';
+
+const skip = chromiumMissing() || rendererMissing() || noEegmat;
+
+describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  const reports: PredictionReport[] = [];
+
+  const call = async <T>(channel: string, req: unknown): Promise<T> => {
+    const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+    if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+    return r.value as T;
+  };
+
+  before(async () => {
+    serve = await startServeFixture({ demo: false });
+    serve.core.subscribePushes((m) => {
+      if (m.type === 'models:prediction') reports.push(m.report);
+    });
+    const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+    const { card, onnx } = exportRegistryModel(
+      {
+        id: 'e2e-cap19',
+        name: 'E2E 19-channel',
+        description: 'A 1-layer model with seeded (untrained) weights, for the end-to-end test only',
+        config,
+        windowSeconds: 5,
+        input: { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) },
+        training: { data: ['none (seeded initialisation)'], procedure: 'not trained', provenance: 'test/e2e/inference-replay.test.ts' },
+        evaluation: { protocol: 'not evaluated', metrics: [] },
+        licence: { model: 'MIT', data: [] },
+        limitations: ['Untrained test weights.'],
+      },
+      initHostParams(config, 8),
+    );
+    await writeModelDir(join(serve.core.ctx.dataDir, 'models'), card, onnx);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(new URL('#/models', serve.url).href);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('the replayed 19-channel EEG and ECG feed the model; estimates and reports carry both modalities', async () => {
+    const session = await call<SessionSummary>('hm:sessions:import', { path: join(EEGMAT_DIR, 'Subject03_2.edf') });
+    await call('hm:sessions:replay-open', { sessionId: session.id, speed: 1, play: true });
+    await page.waitForFunction(() => /WASM/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 90_000 });
+    await page.waitForFunction(() => /fed by EEG \+ ECG/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 90_000 });
+    const t0 = Date.now();
+    while (reports.length === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 200));
+    const r = reports.at(-1)!;
+    assert.equal(r.modelId, 'e2e-cap19');
+    assert.deepEqual(r.fed, ['eeg', 'ecg']);
+    assert.ok(r.probabilities.arithmetic.every((p) => p >= 0 && p <= 1));
+    await call('hm:sessions:replay-close', undefined);
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+});
