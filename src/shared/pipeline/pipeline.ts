@@ -45,6 +45,9 @@ export class Pipeline {
     }
     const old = this.devices.get(deviceId) ?? [];
     for (const o of old) if (!infos.some((i) => i.id === o.id && sameInfo(i, o))) this.dropStream(o.id);
+    // A stream announced again unchanged (a reconnect) keeps its original object, so that nothing
+    // downstream mistakes it for a new stream and drops its state.
+    infos = infos.map((i) => old.find((o) => o.id === i.id && sameInfo(i, o)) ?? i);
     this.devices.set(deviceId, infos);
     for (const info of infos) {
       const c = this.conditioners.get(info.id);

@@ -69,10 +69,10 @@ describe('demo sources through the hub', () => {
     // Heart rate near the strap's 68 bpm setting, EEG features with 5 bands per channel.
     const hr = r.hearts.filter((h) => Number.isFinite(h.heartRateBpm)).at(-1)!;
     assert.ok(Math.abs(hr.heartRateBpm - 68) < 8, `HR ${hr.heartRateBpm}`);
-    assert.ok(r.eegs.at(-1)!.bandPower.every((b) => b.length === 5));
+    assert.ok(r.eegs.at(-1)!.bandPower.every((b) => b.length === 5), `expected: r.eegs.at(-1)!.bandPower.every((b) => b.length === 5)`);
     const q = r.quality.filter((x) => x.streamId === `${DEMO_HEADSET_ID}/eeg`).at(-1)!;
     assert.ok(q.channels.filter((c) => c.score === 1).length >= 15, JSON.stringify(q.channels.map((c) => c.flags)));
-    assert.ok(r.logs.some((l) => /starting Simulated headset/.test(l.message)));
+    assert.ok(r.logs.some((l) => /starting Simulated headset/.test(l.message)), `expected: r.logs.some((l) => /starting Simulated headset/.test(l.message))`);
     await r.hub.close();
     assert.equal(r.sched.pending, 0, 'no timers left');
   });
@@ -178,7 +178,7 @@ describe('every fault becomes a named device problem and a log line; the pipelin
       }
       if (want.quality) {
         const qs = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 6 && q.time < tFault + 10);
-        assert.ok(qs.length > 0);
+        assert.ok(qs.length > 0, `expected: qs.length > 0`);
         for (const q of qs) assert.ok(q.channels[want.quality.channel].flags.includes(want.quality.flag as never), JSON.stringify(q.channels.map((c) => c.flags)));
         const clean = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 17).at(-1)!;
         assert.deepEqual(clean.channels[want.quality.channel].flags, [], 'clean again after the condition ends');
@@ -200,7 +200,7 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem?.code, 'non-finite-samples');
     r.sched.advance(8);
     assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem, undefined);
-    assert.ok(r.logs.some((l) => /streams cleanly again/.test(l.message)));
+    assert.ok(r.logs.some((l) => /streams cleanly again/.test(l.message)), `expected: r.logs.some((l) => /streams cleanly again/.test(l.message))`);
     await r.hub.close();
   });
 
@@ -242,7 +242,7 @@ describe('errors are contained', () => {
     assert.equal(dead.problem?.code, 'unavailable');
     assert.match(dead.problem!.message, /Bluetooth is off/);
     assert.equal(r.hub.devices().find((d) => d.deviceId === 'sync-throw')!.problem?.code, 'device-error');
-    assert.ok(r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.message)));
+    assert.ok(r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.message)), `expected: r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.me...`);
     await r.hub.close();
   });
 
@@ -270,13 +270,13 @@ describe('errors are contained', () => {
     s.chunk({ streamId: 'g/eeg', deviceTime: 0, hostTime: r.clock.now(), count: 2, data: [1, 2] as unknown as Float32Array });
     s.streams('someone-else', [info]);
     s.gap(undefined as unknown as Gap);
-    assert.ok(r.logs.some((l) => /chunk failed and was skipped/.test(l.message)));
-    assert.ok(r.logs.some((l) => /has not announced/.test(l.message)));
+    assert.ok(r.logs.some((l) => /chunk failed and was skipped/.test(l.message)), `expected: r.logs.some((l) => /chunk failed and was skipped/.test(l.message))`);
+    assert.ok(r.logs.some((l) => /has not announced/.test(l.message)), `expected: r.logs.some((l) => /has not announced/.test(l.message))`);
     // (Its log line is folded into the previous 'bad-frame' line by the repeat throttle.)
     assert.match(r.hub.devices().find((d) => d.deviceId === 'g')!.problem!.message, /not a Float32Array/);
-    assert.ok(r.logs.some((l) => /announced streams for device 'someone-else'/.test(l.message)));
+    assert.ok(r.logs.some((l) => /announced streams for device 'someone-else'/.test(l.message)), `expected: r.logs.some((l) => /announced streams for device 'someone-else'/.test(l.message))`);
     await r.hub.removeSource('g');
-    assert.ok(r.logs.some((l) => /stop exploded/.test(l.message)));
+    assert.ok(r.logs.some((l) => /stop exploded/.test(l.message)), `expected: r.logs.some((l) => /stop exploded/.test(l.message))`);
     await r.hub.close();
   });
 
@@ -291,8 +291,8 @@ describe('errors are contained', () => {
     } as HubListener);
     r.sched.advance(15);
     assert.equal(calls, 1);
-    assert.ok(r.logs.some((l) => l.level === 'error' && /window listener threw and was unsubscribed: listener bug/.test(l.message)));
-    assert.ok(r.windows.length > 5);
+    assert.ok(r.logs.some((l) => l.level === 'error' && /window listener threw and was unsubscribed: listener bug/.test(l.message)), `expected: r.logs.some((l) => l.level === 'error' && /window listener threw and was unsubscribed: ...`);
+    assert.ok(r.windows.length > 5, `expected: r.windows.length > 5`);
     await r.hub.close();
   });
 });
@@ -307,7 +307,7 @@ describe('devices come and go', () => {
     const tOff = r.clock.now();
     r.sched.advance(15);
     const off = r.windows.filter((w) => w.startTime > tOff);
-    assert.ok(off.length > 8 && off.every((w) => w.eeg.present && w.ecg.absentReason === 'no-device'));
+    assert.ok(off.length > 8 && off.every((w) => w.eeg.present && w.ecg.absentReason === 'no-device'), `expected: off.length > 8 && off.every((w) => w.eeg.present && w.ecg.absentReason === 'no-device')`);
     await r.hub.addSource(strap);
     const tOn = r.clock.now();
     r.sched.advance(20);
@@ -324,7 +324,7 @@ describe('devices come and go', () => {
     r.sched.advance(15);
     assert.equal(r.streams.at(-1)!.find((s) => s.modality === 'eeg')!.channels.length, 19);
     const later = r.windows.filter((w) => w.startTime > t + 2 && w.eeg.present);
-    assert.ok(later.length > 5);
+    assert.ok(later.length > 5, `expected: later.length > 5`);
     assert.equal(later[0].eeg.channels.length, 19);
     assert.equal(headset.status().settings?.preset, '10-20');
     await assert.rejects(r.hub.configureSource(DEMO_HEADSET_ID, { preset: 'nonsense' }), /not a valid/);
@@ -344,7 +344,7 @@ describe('replay through the hub', () => {
     const infos = r.hub.streams();
     const live = r.windows.slice();
     await r.hub.close();
-    assert.ok(r.raw.some((x) => 'gap' in x));
+    assert.ok(r.raw.some((x) => 'gap' in x), `expected: r.raw.some((x) => 'gap' in x)`);
 
     const r2 = rig();
     const replay: Source = {

@@ -59,7 +59,7 @@ describe('device clock and radio', () => {
     assert.equal(info.channels[0].rangeUv, 1000);
     assert.equal(info.latencySec, 0.015);
     const cs = got.chunks;
-    assert.ok(Math.abs(cs.length - (120 * 256) / 12) < 30);
+    assert.ok(Math.abs(cs.length - (120 * 256) / 12) < 30, `expected: Math.abs(cs.length - (120 * 256) / 12) < 30`);
     for (let i = 1; i < cs.length; i++) {
       assert.equal(cs[i].count, 12);
       assert.ok(Math.abs(cs[i].deviceTime - cs[i - 1].deviceTime - 12 / 256) < 1e-9, 'device time advances one packet at the nominal rate on its own clock');
@@ -239,6 +239,6 @@ describe('timers', () => {
     await Promise.all(devs.map((d) => d.stop()));
     // 19 ch @ 500 Hz in 25-sample packets (20/s); 130 Hz in 73-sample frames (1.8/s).
     assert.ok(counts[0] >= 8, `headset packets ${counts[0]}`);
-    assert.ok(counts[1] >= 0);
+    assert.ok(counts[1] >= 0, `expected: counts[1] >= 0`);
   });
 });

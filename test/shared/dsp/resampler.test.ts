@@ -142,6 +142,6 @@ describe('Resampler: edges and bookkeeping', () => {
     rs.append(new Float64Array(100).fill(-5), 100, 0, 0, 0);
     const out = new Float64Array(1);
     rs.evaluate(0, out, 0, 1);
-    assert.ok(Math.abs(out[0] + 5) < 1e-9);
+    assert.ok(Math.abs(out[0] + 5) < 1e-9, `expected: Math.abs(out[0] + 5) < 1e-9`);
   });
 });

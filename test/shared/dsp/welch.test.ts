@@ -74,7 +74,7 @@ print(json.dumps({'f': f.tolist(), 'p': p.tolist()}))
     const { freqHz, psd } = w.psd(x);
     assert.equal(psd.length, ref.p.length);
     for (let k = 0; k < psd.length; k++) {
-      assert.ok(Math.abs(freqHz[k] - ref.f[k]) < 1e-12);
+      assert.ok(Math.abs(freqHz[k] - ref.f[k]) < 1e-12, `expected: Math.abs(freqHz[k] - ref.f[k]) < 1e-12`);
       assert.ok(Math.abs(psd[k] - ref.p[k]) <= 1e-9 * Math.max(1, ref.p[k]), `bin ${k}: ${psd[k]} vs ${ref.p[k]}`);
     }
   });

@@ -64,7 +64,7 @@ describe('ClockModel', () => {
     assert.ok(worst < 1, `worst error ${worst.toFixed(3)} ms`);
     const e = model.estimate();
     assert.ok(Math.abs(e.driftPpm + 45 / (1 + 45e-6)) < 2, `drift ${e.driftPpm}`); // host/device rate = 1/(1+drift)
-    assert.ok(e.driftEstimated);
+    assert.ok(e.driftEstimated, `expected: e.driftEstimated`);
   });
 
   test('Polar-like: one frame per 0.56 s, −30 ppm, 15 ms mean jitter, 2 % loss: within 3 ms (of a 5 ms sample)', () => {
@@ -89,11 +89,11 @@ describe('ClockModel', () => {
     assert.equal(m.ready, false);
     m.observe(100, 1000.010);
     assert.equal(m.ready, true);
-    assert.ok(Math.abs(m.toHost(100) - 1000.010) < 1e-9);
+    assert.ok(Math.abs(m.toHost(100) - 1000.010) < 1e-9, `expected: Math.abs(m.toHost(100) - 1000.010) < 1e-9`);
     // a later, less delayed observation lowers the envelope
     m.observe(100.5, 1000.502);
-    assert.ok(Math.abs(m.toHost(100.5) - 1000.502) < 1e-9);
-    assert.ok(Math.abs(m.toDevice(m.toHost(123.456)) - 123.456) < 1e-9);
+    assert.ok(Math.abs(m.toHost(100.5) - 1000.502) < 1e-9, `expected: Math.abs(m.toHost(100.5) - 1000.502) < 1e-9`);
+    assert.ok(Math.abs(m.toDevice(m.toHost(123.456)) - 123.456) < 1e-9, `expected: Math.abs(m.toDevice(m.toHost(123.456)) - 123.456) < 1e-9`);
   });
 
   test('toDevice inverts toHost with drift', () => {
@@ -108,7 +108,7 @@ describe('ClockModel', () => {
     const after = model.estimate();
     assert.equal(after.driftPpm, before.driftPpm);
     assert.equal(after.resets, 1);
-    assert.ok(Math.abs(model.toHost(0) - 2e9) < 1e-9);
+    assert.ok(Math.abs(model.toHost(0) - 2e9) < 1e-9, `expected: Math.abs(model.toHost(0) - 2e9) < 1e-9`);
   });
 
   test('robust to a radio stall: a burst of packets delayed by 2 s does not move the envelope', () => {

@@ -41,7 +41,7 @@ describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip
     const meanHr = hr.reduce((s, v) => s + v, 0) / hr.length;
     assert.ok(meanHr > 70 && meanHr < 80, `mean HR ${meanHr}`);
     const last = hearts.at(-1)!;
-    assert.ok(last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300));
+    assert.ok(last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300), `expected: last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300)`);
     assert.ok(last.rmssdMs > 5 && last.rmssdMs < 150, `RMSSD ${last.rmssdMs}`);
     // Emitted once per second of data, at whole seconds of the host clock.
     for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6);
@@ -105,7 +105,7 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     const chunks = [...chunksFromRecording('mat/eeg', cut(eegS), eegS.channels.length, eegS.rateHz, 50), ...chunksFromRecording('mat/ecg', cut(ecgS), 1, ecgS.rateHz, 50)].sort((a, b) => a.hostTime - b.hostTime);
     for (const c of chunks) p.push(c);
     const hr = hearts.filter((f) => Number.isFinite(f.heartRateBpm)).map((f) => f.heartRateBpm);
-    assert.ok(hr.length > 50);
+    assert.ok(hr.length > 50, `expected: hr.length > 50`);
     const mean = hr.reduce((s, v) => s + v, 0) / hr.length;
     assert.ok(mean > 45 && mean < 110, `mean HR ${mean}`);
     const rr = hearts.at(-1)!.rrMs;
@@ -139,9 +139,9 @@ describe('EEG band power and spectrum', () => {
     const beta = EEG_BANDS.findIndex((b) => b.name === 'beta');
     assert.ok(Math.abs(f.bandPower[0][alpha] - 200) < 12, `alpha ${f.bandPower[0][alpha]}`);
     assert.ok(Math.abs(f.bandPower[1][beta] - 50) < 3, `beta ${f.bandPower[1][beta]}`);
-    assert.ok(f.bandPower[0][alpha] > 50 * f.bandPower[0][beta]);
+    assert.ok(f.bandPower[0][alpha] > 50 * f.bandPower[0][beta], `expected: f.bandPower[0][alpha] > 50 * f.bandPower[0][beta]`);
     assert.equal(f.spectrum.freqHz.length, 129);
     const peak = f.spectrum.psd.indexOf(Math.max(...f.spectrum.psd));
-    assert.ok(Math.abs(f.spectrum.freqHz[peak] - 10) < 1);
+    assert.ok(Math.abs(f.spectrum.freqHz[peak] - 10) < 1, `expected: Math.abs(f.spectrum.freqHz[peak] - 10) < 1`);
   });
 });

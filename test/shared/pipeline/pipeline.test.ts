@@ -102,12 +102,12 @@ describe('windows', () => {
   test('conditioned blocks sit on the 200 Hz grid and tile each stream without overlap', () => {
     for (const id of ['hs/eeg', 'st/ecg']) {
       const bs = r.blocks.filter((b) => b.streamId === id);
-      assert.ok(bs.length > 10);
+      assert.ok(bs.length > 10, `expected: bs.length > 10`);
       for (let i = 1; i < bs.length; i++) {
         const k = Math.round(bs[i].startTime * 200);
         const prevEnd = Math.round(bs[i - 1].startTime * 200) + bs[i - 1].count;
         assert.equal(k, prevEnd, `${id} block ${i} continues the previous one`);
-        assert.ok(Math.abs(bs[i].startTime * 200 - k) < 1e-3);
+        assert.ok(Math.abs(bs[i].startTime * 200 - k) < 1e-3, `expected: Math.abs(bs[i].startTime * 200 - k) < 1e-3`);
       }
     }
   });
@@ -126,7 +126,7 @@ describe('windows', () => {
 describe('missing and dropping devices', () => {
   test('no ECG device: windows flow with ECG absent (no-device)', () => {
     const r = run([MUSE], generate(MUSE, 0, 20, bg()));
-    assert.ok(r.windows.length >= 12);
+    assert.ok(r.windows.length >= 12, `expected: r.windows.length >= 12`);
     for (const w of r.windows) {
       assert.equal(w.eeg.present, true);
       assert.equal(w.ecg.present, false);
@@ -153,6 +153,23 @@ describe('missing and dropping devices', () => {
     for (let i = 1; i < starts.length; i++) assert.ok(Math.abs(starts[i] - starts[i - 1] - 1) < 1e-6);
   });
 
+  test('a device announcing the same streams again (a reconnect) loses nothing', () => {
+    const windows: SyncWindow[] = [];
+    const q = new Pipeline({}, { window: (w) => windows.push(w) });
+    q.setStreams('hs', [infoOf(MUSE)]);
+    q.setStreams('st', [infoOf(POLAR)]);
+    const chunks = interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, bg()));
+    chunks.forEach((c, i) => {
+      if (i === Math.floor(chunks.length / 2)) {
+        q.setStreams('hs', [infoOf(MUSE)]);
+        q.setStreams('st', [infoOf(POLAR)]);
+      }
+      q.push(c);
+    });
+    assert.ok(windows.length > 20, `expected: windows.length > 20`);
+    for (const w of windows) assert.ok(w.eeg.present && w.ecg.present, `window at ${w.startTime - T0}: ${w.eeg.absentReason} ${w.ecg.absentReason}`);
+  });
+
   test('a device removed mid-stream: its modality becomes no-device', () => {
     const p = new Pipeline({}, {});
     const windows: SyncWindow[] = [];
@@ -171,7 +188,7 @@ describe('missing and dropping devices', () => {
       q.push(c);
     }
     const after = windows.filter((w) => w.startTime - T0 > 16);
-    assert.ok(after.length > 5);
+    assert.ok(after.length > 5, `expected: after.length > 5`);
     for (const w of after) assert.equal(w.ecg.absentReason, 'no-device');
   });
 });
@@ -205,12 +222,12 @@ describe('gaps', () => {
       const s = w.startTime - T0;
       if (s < ge && s + 5 > gs) {
         assert.equal(w.eeg.present, false, `window at ${s} spans the gap`);
-        assert.ok(w.eeg.absentReason === 'gap' || w.eeg.absentReason === 'warming-up');
+        assert.ok(w.eeg.absentReason === 'gap' || w.eeg.absentReason === 'warming-up', `expected: w.eeg.absentReason === 'gap' || w.eeg.absentReason === 'warming-up'`);
         assert.equal(w.ecg.present, true);
       }
       if (s >= ge + 1 && s + 5 < r.gaps[1].startTime - T0) assert.equal(w.eeg.present, true, `window at ${s} after warm-up`);
     }
-    assert.ok(r.windows.some((w) => w.eeg.absentReason === 'warming-up'));
+    assert.ok(r.windows.some((w) => w.eeg.absentReason === 'warming-up'), `expected: r.windows.some((w) => w.eeg.absentReason === 'warming-up')`);
   });
 
   test('conditioned blocks never bridge a gap: the grid resumes after it', () => {
@@ -262,10 +279,10 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     assert.match(p[0].message, /3 NaN\/Inf/);
     assert.equal(p[0].dropped, false);
     const acc = r.accepted.find((c) => c.deviceTime === cs[i].deviceTime)!;
-    assert.ok(acc.data.every(Number.isFinite));
+    assert.ok(acc.data.every(Number.isFinite), `expected: acc.data.every(Number.isFinite)`);
     assert.equal(acc.data[3], acc.data[2]);
     for (const w of r.windows) for (const x of [w.eeg.data, w.ecg.data]) assert.ok(x.every(Number.isFinite));
-    assert.ok(r.windows.length > 20);
+    assert.ok(r.windows.length > 20, `expected: r.windows.length > 20`);
   });
 
   test('a chunk with the wrong channel count is dropped and reported (a gap follows)', () => {
@@ -276,7 +293,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     assert.equal(r.problems.filter((x) => x.code === 'channel-mismatch').length, 1);
     assert.match(r.problems.find((x) => x.code === 'channel-mismatch')!.message, /3 channels, the stream has 4/);
     assert.equal(r.gaps.length, 1, 'the dropped chunk leaves a gap');
-    assert.ok(r.windows.length > 20);
+    assert.ok(r.windows.length > 20, `expected: r.windows.length > 20`);
   });
 
   test('a truncated chunk (device stopped mid-packet) is dropped and reported', () => {
@@ -285,7 +302,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     cs[i] = { ...cs[i], data: cs[i].data.slice(0, 40) };
     const r = run([MUSE, POLAR], cs);
     const p = r.problems.find((x) => x.code === 'truncated');
-    assert.ok(p);
+    assert.ok(p, `expected: p`);
     assert.match(p.message, /stopped mid-packet/);
     assert.equal(p.dropped, true);
   });
@@ -306,7 +323,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     const sig = bg(pulse(25, 400));
     const ms = generate(MUSE, 0, 40, sig).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime - 1000 } : c));
     const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, sig)), SAME_FILTERS);
-    assert.ok(r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message)));
+    assert.ok(r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message)), `expected: r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message))`);
     assert.equal(r.gaps.length, 1);
     assert.equal(r.gaps[0].reason, 'time-jump');
     assert.equal(r.pipeline.states().find((s) => s.streamId === 'hs/eeg')!.clock.resets, 1);
@@ -325,7 +342,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     assert.equal(r.gaps[0].reason, 'time-jump');
     assert.ok(r.gaps[0].endTime - r.gaps[0].startTime < 0.1, 'the gap is the real (tiny) one, not 5 s');
     const after = r.windows.filter((w) => w.startTime - T0 > 18);
-    assert.ok(after.length > 10 && after.every((w) => w.eeg.present));
+    assert.ok(after.length > 10 && after.every((w) => w.eeg.present), `expected: after.length > 10 && after.every((w) => w.eeg.present)`);
   });
 
   test('arrival time going backwards (a stamping bug) is reported and clamped', () => {
@@ -335,7 +352,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     const r = run([MUSE, POLAR], cs);
     const p = r.problems.filter((x) => x.code === 'time-backwards' && /arrival/.test(x.message));
     assert.equal(p.length, 1);
-    assert.ok(r.windows.length > 20);
+    assert.ok(r.windows.length > 20, `expected: r.windows.length > 20`);
   });
 
   test('non-finite timestamps and chunks of unknown streams are dropped with a named problem', () => {
@@ -344,8 +361,8 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     cs[i] = { ...cs[i], deviceTime: NaN };
     cs.splice(5, 0, { ...cs[5], streamId: 'nobody/eeg' });
     const r = run([MUSE, POLAR], cs);
-    assert.ok(r.problems.some((x) => x.code === 'bad-frame' && /not finite/.test(x.message)));
-    assert.ok(r.problems.some((x) => x.code === 'bad-frame' && /unknown stream/.test(x.message)));
+    assert.ok(r.problems.some((x) => x.code === 'bad-frame' && /not finite/.test(x.message)), `expected: r.problems.some((x) => x.code === 'bad-frame' && /not finite/.test(x.message))`);
+    assert.ok(r.problems.some((x) => x.code === 'bad-frame' && /unknown stream/.test(x.message)), `expected: r.problems.some((x) => x.code === 'bad-frame' && /unknown stream/.test(x.message))`);
   });
 
   test('a Polar-like strap sampling 1.5 % fast against its own timestamps: no false gaps', () => {
@@ -356,7 +373,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     const est = r.pipeline.states().find((s) => s.streamId === 'st/ecg')!;
     assert.ok(Math.abs(est.deviceRateHz - 130 * 1.015) < 0.01, `estimated ${est.deviceRateHz} Hz`);
     const w = r.windows.find((x) => x.startTime - T0 === 37)!;
-    assert.ok(Math.abs(peakTime(w, 'eeg') - peakTime(w, 'ecg')) < 0.005);
+    assert.ok(Math.abs(peakTime(w, 'eeg') - peakTime(w, 'ecg')) < 0.005, `expected: Math.abs(peakTime(w, 'eeg') - peakTime(w, 'ecg')) < 0.005`);
   });
 });
 
@@ -374,18 +391,18 @@ describe('determinism and replay', () => {
   test('the same chunk sequence gives byte-identical windows', () => {
     const a = run([MUSE, POLAR], bad);
     const b = run([MUSE, POLAR], bad.map((c) => ({ ...c, data: c.data.slice() })));
-    assert.ok(a.windows.length > 30);
+    assert.ok(a.windows.length > 30, `expected: a.windows.length > 30`);
     assert.deepEqual(serialise(b.windows), serialise(a.windows));
     assert.deepEqual(b.gaps, a.gaps);
   });
 
   test('replaying only the accepted chunks (what the recorder stores) gives byte-identical windows', () => {
     const live = run([MUSE, POLAR], bad);
-    assert.ok(live.problems.length >= 3);
+    assert.ok(live.problems.length >= 3, `expected: live.problems.length >= 3`);
     const replay = run([MUSE, POLAR], live.accepted);
     // What was repaired or dropped live does not recur; what is in the data (lost packets) is found again.
     const inData = (x: PipelineProblem) => x.code === 'packet-loss' || x.code === 'time-jump';
-    assert.ok(live.problems.some((x) => !inData(x)));
+    assert.ok(live.problems.some((x) => !inData(x)), `expected: live.problems.some((x) => !inData(x))`);
     assert.deepEqual(replay.problems, live.problems.filter(inData));
     assert.deepEqual(serialise(replay.windows), serialise(live.windows));
     assert.deepEqual(replay.gaps, live.gaps);
@@ -407,7 +424,7 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
     live.setStreams('hs', [infoOf(MUSE)]);
     live.setStreams('st', [infoOf(POLAR)]);
     for (const c of chunks) live.push(c);
-    assert.ok(recorded.filter((x) => 'gap' in x).length >= 3);
+    assert.ok(recorded.filter((x) => 'gap' in x).length >= 3, `expected: recorded.filter((x) => 'gap' in x).length >= 3`);
     const replayWindows: SyncWindow[] = [];
     const replay = new Pipeline({}, { window: (w) => replayWindows.push(w) });
     replay.setStreams('hs', [infoOf(MUSE)]);
@@ -416,7 +433,7 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
       if ('gap' in x) replay.sourceGap(x.gap);
       else replay.push(x.chunk);
     }
-    assert.ok(liveWindows.length > 30);
+    assert.ok(liveWindows.length > 30, `expected: liveWindows.length > 30`);
     assert.equal(replayWindows.length, liveWindows.length);
     liveWindows.forEach((w, i) => {
       const r = replayWindows[i];
@@ -433,10 +450,10 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
 describe('configuration', () => {
   test('window length and hop are configurable (2.5 s windows every 0.5 s)', () => {
     const r = run([MUSE, POLAR], interleave(generate(MUSE, 0, 20, bg()), generate(POLAR, 0, 20, bg())), { window: { lengthSec: 2.5, hopSec: 0.5 } });
-    assert.ok(r.windows.length > 25);
+    assert.ok(r.windows.length > 25, `expected: r.windows.length > 25`);
     for (const w of r.windows) {
       assert.equal(w.samples, 500);
-      assert.ok(Math.abs(w.startTime * 2 - Math.round(w.startTime * 2)) < 1e-6);
+      assert.ok(Math.abs(w.startTime * 2 - Math.round(w.startTime * 2)) < 1e-6, `expected: Math.abs(w.startTime * 2 - Math.round(w.startTime * 2)) < 1e-6`);
     }
   });
 
@@ -451,7 +468,7 @@ describe('configuration', () => {
     });
     assert.deepEqual(p.config.filters.eeg.notchHz, [60]);
     windows.forEach((w, i) => assert.equal(w.seq, i));
-    assert.ok(windows.length > 15);
+    assert.ok(windows.length > 15, `expected: windows.length > 15`);
   });
 
   test('bad configuration is refused with the field named', () => {
