@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCore } from '../../../src/main/core/start-core';
 import type { Core } from '../../../src/main/core/core.types';
-import type { PushMessage } from '../../../src/shared/ipc-schema';
+import type { Channel, PushMessage, ResponseOf } from '../../../src/shared/ipc-schema';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
 
 const ctx = { transport: 'local' as const, clientId: 'test' };
@@ -29,6 +29,9 @@ describe('core (hub + demo devices + pipeline area)', () => {
   let dir: string;
   const pushes: PushMessage[] = [];
 
+  const call = async <C extends Channel>(channel: C, req: unknown): Promise<ResponseOf<C>> =>
+    value((await core.handlers.dispatch(channel, req, ctx)) as Envelope<ResponseOf<C>>);
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hm-core-'));
     const failing = { name: 'broken', load: async () => ({ start: () => Promise.reject(new Error('disk on fire')) }) };
@@ -47,7 +50,7 @@ describe('core (hub + demo devices + pipeline area)', () => {
   });
 
   test('the snapshot lists both demo devices with their settings and faults', async () => {
-    const snap = value(await core.handlers.dispatch('hm:pipeline:snapshot', null, ctx));
+    const snap = await call('hm:pipeline:snapshot', null);
     assert.equal(snap.runtime, 'serve');
     assert.deepEqual(snap.windowing, { lengthS: 5, hopS: 1, rateHz: 200 });
     const ids = snap.devices.map((d) => d.deviceId).sort();
@@ -69,12 +72,12 @@ describe('core (hub + demo devices + pipeline area)', () => {
   });
 
   test('stop and start a device by request; its status follows', async () => {
-    const stopped = value(await core.handlers.dispatch('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' }, ctx));
+    const stopped = await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
     assert.equal(stopped.state, 'stopped');
     assert.ok(!core.hub.sources().some((s) => s.deviceId === 'sim-ecg-1'));
-    const snap = value(await core.handlers.dispatch('hm:pipeline:snapshot', null, ctx));
+    const snap = await call('hm:pipeline:snapshot', null);
     assert.equal(snap.devices.find((d) => d.deviceId === 'sim-ecg-1')?.state, 'stopped', 'a stopped device stays listed');
-    const started = value(await core.handlers.dispatch('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' }, ctx));
+    const started = await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
     assert.equal(started.state, 'streaming');
   });
 
@@ -83,7 +86,7 @@ describe('core (hub + demo devices + pipeline area)', () => {
     assert.equal(!bad.ok && bad.error.kind, 'bad-request');
     const unknown = await core.handlers.dispatch('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { volume: 11 } }, ctx);
     assert.match(!unknown.ok ? unknown.error.message : '', /has no setting 'volume'/);
-    const ok = value(await core.handlers.dispatch('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { preset: 'muse' } }, ctx));
+    const ok = await call('hm:pipeline:device-configure', { deviceId: 'sim-eeg-1', settings: { preset: 'muse' } });
     assert.equal(ok.settings?.preset, 'muse');
     await until(() => core.hub.streams().some((s) => s.deviceId === 'sim-eeg-1' && s.channels.length === 4));
   });
@@ -95,7 +98,7 @@ describe('core (hub + demo devices + pipeline area)', () => {
     assert.deepEqual(!noDevice.ok && [noDevice.error.kind, noDevice.error.message], ['not-found', "no device 'ghost'"]);
     const malformed = await core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1' }, ctx);
     assert.equal(!malformed.ok && malformed.error.kind, 'bad-request');
-    value(await core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1', fault: 'nan-samples' }, ctx));
+    await call('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1', fault: 'nan-samples' });
     await until(() => pushes.some((p) => p.type === 'pipeline:device-status' && p.status.deviceId === 'sim-eeg-1' && p.status.problem?.code === 'non-finite-samples'));
   });
 
