@@ -19,6 +19,19 @@ export type PredictionSink = (reports: PredictionReport[]) => Promise<number>;
 const sinks = new Set<PredictionSink>();
 
 /**
+ * A report as the sessions database stores a prediction (Prediction.outputs is a flat map of
+ * numbers): `<task>:<class>` → probability, plus which modalities fed it (1/0) and the latency.
+ */
+export function predictionRow(r: PredictionReport): { modelId: string; windowTime: number; outputs: Record<string, number> } {
+  const outputs: Record<string, number> = {};
+  for (const [task, probs] of Object.entries(r.probabilities)) probs.forEach((p, i) => (outputs[`${task}:${i}`] = p));
+  outputs['fed:eeg'] = r.fed.includes('eeg') ? 1 : 0;
+  outputs['fed:ecg'] = r.fed.includes('ecg') ? 1 : 0;
+  outputs.latency_ms = r.latencyMs;
+  return { modelId: r.modelId, windowTime: r.windowTime, outputs };
+}
+
+/**
  * Lets another area (the recorder) receive every prediction without the composition root wiring
  * them together: `registerPredictionSink(async (r) => recorder.addPredictions(r))`. Returns the
  * function that removes it.

@@ -9,7 +9,7 @@ import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportFusedOnnx } from '../../../src/shared/onnx/export';
 import { ModelRegistry, writeModelDir } from '../../../src/main/model/registry';
-import { registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
+import { predictionRow, registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
@@ -166,6 +166,11 @@ describe('models area of the core', () => {
     await core.call('hm:models:predictions', { reports: [{ ...report, windowTime: 13 }] });
     unregister();
     assert.deepEqual(recorded, [13]);
+    assert.deepEqual(predictionRow({ ...report, fed: ['eeg'] }), {
+      modelId: 'eegmat-test',
+      windowTime: 12,
+      outputs: { 'arithmetic:0': 0.3, 'arithmetic:1': 0.7, 'fed:eeg': 1, 'fed:ecg': 0, latency_ms: 40 },
+    });
     const badReq = await core.call('hm:models:predictions', { reports: [{ ...report, probabilities: { arithmetic: [NaN] } }] });
     assert.equal(badReq.ok, false);
     core.stop();
