@@ -5,6 +5,7 @@ import type { SerialTextConfig, TextDecodeStats, TextRun, TextSeparator } from '
 
 /** Longest line we accept; a real sample line is well under 1 kB. */
 export const TEXT_MAX_LINE_BYTES = 4096;
+const FLOAT32_MAX = 3.4028234663852886e38;
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const UNIT_TO_UV: Record<string, number> = { uv: 1, µv: 1, mv: 1e3, v: 1e6 };
 
@@ -71,7 +72,12 @@ export function parseTextLine(line: string, cfg: SerialTextConfig): ParsedTextLi
     const v = Number(tok);
     if (!Number.isFinite(v)) return { kind: 'invalid', reason: `"${tok.slice(0, 20)}" is out of range` };
     if (k === cfg.timeColumn) time = v * (cfg.timeUnitS ?? 1);
-    else values[c++] = v * factor;
+    else {
+      // Samples travel as float32: a value beyond its range would become ±Infinity downstream.
+      const x = v * factor;
+      if (!(Math.abs(x) <= FLOAT32_MAX)) return { kind: 'invalid', reason: `"${tok.slice(0, 20)}" is out of range` };
+      values[c++] = x;
+    }
   }
   return time !== undefined ? { kind: 'sample', values, time } : { kind: 'sample', values };
 }

@@ -29,7 +29,9 @@ describe('splitting and parsing lines', () => {
     assert.deepEqual(r.kind === 'sample' && [r.time, ...r.values], [1.5, 5, -2]);
   });
   test('strict numbers: no NaN, Infinity, hex or trailing junk', () => {
-    for (const bad of ['NaN,1', 'Infinity,2', '0x10,1', '1.2.3,4', '5abc,1', '1e999,1', '1,2,3']) assert.equal(parseTextLine(bad, eeg2).kind, 'invalid', bad);
+    for (const bad of ['NaN,1', 'Infinity,2', '0x10,1', '1.2.3,4', '5abc,1', '1e999,1', '1,2,3', '1e300,1']) assert.equal(parseTextLine(bad, eeg2).kind, 'invalid', bad);
+    // Found by the fuzzer: finite as a double, Infinity once scaled to µV and stored as float32.
+    assert.equal(parseTextLine('31e46', ecg).kind, 'invalid');
     assert.equal(parseTextLine('# comment', eeg2).kind, 'blank');
     assert.equal(parseTextLine('-1.5e-3,+.5', eeg2).kind, 'sample');
   });
