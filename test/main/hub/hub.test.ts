@@ -2,53 +2,13 @@
 // hour of drift, every fault becomes a named device problem and a log line, nothing escapes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHub, type StreamHub } from '../../../src/main/hub/hub';
 import type { HubListener } from '../../../src/main/hub/hub.types';
-import { VirtualClock, VirtualScheduler, createDemoSources, SimEegHeadset, SimEcgStrap, DEMO_HEADSET_ID, DEMO_STRAP_ID, SIM_FAULTS } from '../../../src/main/sources';
-import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
-import type { LogEntry } from '../../../src/shared/log.types';
+import { createDemoSources, SimEegHeadset, SimEcgStrap, DEMO_HEADSET_ID, DEMO_STRAP_ID } from '../../../src/main/sources';
+import type { Source, SourceSink } from '../../../src/shared/device.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
-import type { HeartFeatures, EegFeatures, QualityReport } from '../../../src/shared/features.types';
 import { SAME_FILTERS } from '../../shared/pipeline/chunk-gen';
-import type { PipelineConfigPatch } from '../../../src/shared/pipeline';
-
-interface Rig {
-  clock: VirtualClock;
-  sched: VirtualScheduler;
-  hub: StreamHub;
-  windows: SyncWindow[];
-  logs: LogEntry[];
-  statuses: DeviceStatus[];
-  gaps: Gap[];
-  raw: ({ chunk: SampleChunk } | { gap: Gap })[];
-  hearts: HeartFeatures[];
-  eegs: EegFeatures[];
-  quality: QualityReport[];
-  streams: StreamInfo[][];
-}
-
-function rig(pipelineConfig: PipelineConfigPatch = {}): Rig {
-  const clock = new VirtualClock(1_750_000_000);
-  const sched = new VirtualScheduler(clock);
-  const hub = createHub({ clock, scheduler: sched, pipelineConfig });
-  const r: Rig = { clock, sched, hub, windows: [], logs: [], statuses: [], gaps: [], raw: [], hearts: [], eegs: [], quality: [], streams: [] };
-  hub.subscribe({
-    window: (w) => r.windows.push(w),
-    log: (e) => r.logs.push(e),
-    deviceStatus: (s) => r.statuses.push(s),
-    gap: (g) => {
-      r.gaps.push(g);
-      r.raw.push({ gap: g });
-    },
-    rawChunk: (chunk) => r.raw.push({ chunk }),
-    heart: (f) => r.hearts.push(f),
-    eeg: (f) => r.eegs.push(f),
-    quality: (q) => r.quality.push(q),
-    streams: (s) => r.streams.push(s),
-  });
-  return r;
-}
+import { rig, streamingRig } from './hub-rig';
 
 describe('demo sources through the hub', () => {
   test('60 s of the built-in demo: synchronised windows, features, statuses', async () => {
@@ -135,89 +95,6 @@ describe('two drifting devices over one simulated hour', () => {
     assert.ok(Math.abs(s.clock.driftPpm - 50) < 6, `strap drift ${s.clock.driftPpm}`);
     await r.hub.close();
     console.log(`# hour of drift: ${checked} event windows checked, worst EEG–ECG skew ${(worst * 1000).toFixed(2)} ms`);
-  });
-});
-
-/** Headset (Muse-like, fast to simulate) and strap on a fresh rig, streaming. */
-async function streamingRig(config: PipelineConfigPatch = {}) {
-  const r = rig(config);
-  const headset = new SimEegHeadset({ deviceId: DEMO_HEADSET_ID, name: 'Simulated headset', clock: r.clock, scheduler: r.sched, seed: 11, settings: { preset: 'muse', lossPercent: 0 } });
-  const strap = new SimEcgStrap({ deviceId: DEMO_STRAP_ID, name: 'Simulated chest strap', clock: r.clock, scheduler: r.sched, seed: 12, settings: { lossPercent: 0 } });
-  await r.hub.addSource(headset);
-  await r.hub.addSource(strap);
-  return { r, headset, strap };
-}
-
-describe('every fault becomes a named device problem and a log line; the pipeline keeps running', () => {
-  const expected: Record<string, { code?: string; quality?: { channel: number; flag: string } }> = {
-    'nan-samples': { code: 'non-finite-samples' },
-    'wrong-channels': { code: 'channel-mismatch' },
-    'time-backwards': { code: 'time-backwards' },
-    'time-jump': { code: 'time-jump' },
-    'clock-reset': { code: 'time-backwards' },
-    'stop-mid-packet': { code: 'truncated' },
-    stall: { code: 'stalled' },
-    dropout: { code: 'stalled' },
-    'flat-channel': { quality: { channel: 0, flag: 'flat' } },
-    'railed-channel': { quality: { channel: 1, flag: 'railed' } },
-    'line-noise': { quality: { channel: 2, flag: 'line-noise' } },
-  };
-  test('the fault list is covered', () => assert.deepEqual(Object.keys(expected).sort(), SIM_FAULTS.map((f) => f.id).sort()));
-
-  for (const [fault, want] of Object.entries(expected)) {
-    test(fault, async () => {
-      const { r, headset } = await streamingRig();
-      r.sched.advance(15);
-      const tFault = r.clock.now();
-      headset.injectFault(fault);
-      r.sched.advance(25);
-      const after = r.statuses.filter((s) => s.deviceId === DEMO_HEADSET_ID && s.problem && s.problem.time >= tFault - 0.1);
-      if (want.code) {
-        assert.ok(after.some((s) => s.problem!.code === want.code), `status problems: ${[...new Set(after.map((s) => s.problem!.code))].join(', ')}`);
-        assert.ok(r.logs.some((l) => l.source === `device:${DEMO_HEADSET_ID}` && l.level !== 'debug' && l.time >= tFault - 0.1), 'a log line');
-      }
-      if (want.quality) {
-        const qs = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 6 && q.time < tFault + 10);
-        assert.ok(qs.length > 0, `expected: qs.length > 0`);
-        for (const q of qs) assert.ok(q.channels[want.quality.channel].flags.includes(want.quality.flag as never), JSON.stringify(q.channels.map((c) => c.flags)));
-        const clean = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault + 17).at(-1)!;
-        assert.deepEqual(clean.channels[want.quality.channel].flags, [], 'clean again after the condition ends');
-      }
-      // Windows keep coming, and the headset is back in them by the end.
-      const late = r.windows.filter((w) => w.startTime > tFault + 12);
-      assert.ok(late.length >= 5, `${late.length} windows after the fault`);
-      assert.ok(late.at(-1)!.eeg.present, `EEG present at the end (${late.at(-1)!.eeg.absentReason})`);
-      assert.deepEqual(r.sched.errors, []);
-      await r.hub.close();
-    });
-  }
-
-  test('a problem clears once the device streams cleanly again', async () => {
-    const { r, headset } = await streamingRig();
-    r.sched.advance(10);
-    headset.injectFault('nan-samples');
-    r.sched.advance(2);
-    assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem?.code, 'non-finite-samples');
-    r.sched.advance(8);
-    assert.equal(r.hub.devices().find((d) => d.deviceId === DEMO_HEADSET_ID)!.problem, undefined);
-    assert.ok(r.logs.some((l) => /streams cleanly again/.test(l.message)), `expected: r.logs.some((l) => /streams cleanly again/.test(l.message))`);
-    await r.hub.close();
-  });
-
-  test('repeated problems are logged once per interval, with a count', async () => {
-    const { r, headset } = await streamingRig();
-    r.sched.advance(5);
-    for (let i = 0; i < 5; i++) {
-      headset.injectFault('nan-samples');
-      r.sched.advance(1);
-    }
-    r.sched.advance(10);
-    headset.injectFault('nan-samples');
-    r.sched.advance(1);
-    const lines = r.logs.filter((l) => /NaN\/Inf/.test(l.message));
-    assert.equal(lines.length, 2);
-    assert.match(lines[1].message, /4 more like it/);
-    await r.hub.close();
   });
 });
 
