@@ -6,7 +6,7 @@
 //   const { logits } = forward(config, tree.ref(params), { eeg, ecg });
 //   const lossFn = (p, x, y, k) => taskLoss(config, forward(config, p, x, { train: true, key: k }).logits, y);
 //   const grads = grad(lossFn)(tree.ref(params), x, y, key);
-import { jit, numpy as np, nn, tree } from '@jax-js/jax';
+import { jit, numpy as np, nn } from '@jax-js/jax';
 import { cbramodEncoder, type EncoderOutputs } from './cbramod';
 import { validateModelConfig } from './config';
 import { fusedForward, taskProbabilities, type FusedInputs, type FusedOutputs, type FusedParams } from './fusion';
@@ -189,4 +189,4 @@ export function trainableMask(params: JaxParams): FusedParams<boolean> {
   return out;
 }
 
-export { tree, validateModelConfig };
+export { validateModelConfig };

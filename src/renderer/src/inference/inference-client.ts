@@ -10,6 +10,8 @@ export interface InferenceEvents {
   /** A window skipped (bad input); the stream goes on. */
   skipped?(seq: number, message: string, code: string): void;
   error?(message: string, code: string): void;
+  /** The worker moved the loaded model to another backend on its own (WebGPU failed at run time). */
+  backendChanged?(info: LoadedInfo): void;
 }
 
 export class InferenceClient {
@@ -86,8 +88,10 @@ export class InferenceClient {
       case 'loaded': {
         const { type: _t, ...info } = m;
         this.info = info;
-        this.pendingLoad?.resolve(info);
-        this.pendingLoad = null;
+        if (this.pendingLoad) {
+          this.pendingLoad.resolve(info);
+          this.pendingLoad = null;
+        } else this.events.backendChanged?.(info);
         return;
       }
       case 'result': {

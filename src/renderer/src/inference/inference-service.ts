@@ -156,6 +156,11 @@ export class InferenceService {
           this.state.error = message;
           this.emit();
         },
+        backendChanged: (info) => {
+          if (this.state.loaded?.modelId !== info.modelId) return;
+          this.state.loaded = info;
+          this.emit();
+        },
       });
       // The transport may hand a view into a larger buffer; the worker takes ownership of a copy.
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();

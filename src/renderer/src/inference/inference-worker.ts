@@ -36,6 +36,8 @@ interface Loaded {
   backend: InferenceBackend;
   input: InputContract;
   tasks: TaskSpec[];
+  /** Kept so that a WebGPU session failing at run time can be rebuilt on WASM. */
+  bytes: Uint8Array;
 }
 
 let loaded: Loaded | null = null;
@@ -95,7 +97,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         await session.release();
         throw new ModelError(ModelErrorCode.SignatureMismatch, `the model lacks outputs ${missing.join(', ')}`);
       }
-      loaded = { modelId: req.modelId, session, backend, input: req.input, tasks: req.tasks };
+      loaded = { modelId: req.modelId, session, backend, input: req.input, tasks: req.tasks, bytes: req.bytes };
       scope.postMessage({ type: 'loaded', modelId: req.modelId, backend, detail, threads: THREADS, loadMs: performance.now() - t0 });
     } catch (e) {
       scope.postMessage({ type: 'error', ...errorOf(e) });
@@ -119,7 +121,20 @@ async function handle(req: WorkerRequest): Promise<void> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(prepared.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
     const t0 = performance.now();
-    const out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+    } catch (e) {
+      if (l.backend !== 'webgpu') throw e;
+      // A GPU that accepted the session but fails to run it (lost device, a kernel it lacks): the
+      // model goes on, on WASM, and the page is told why.
+      await l.session.release().catch(() => undefined);
+      const t1 = performance.now();
+      const wasm = await createSession(l.bytes, 'wasm');
+      Object.assign(l, { session: wasm.session, backend: 'wasm' as const });
+      scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: 'wasm', detail: `WebGPU failed while running (${(e as Error).message}); using WASM, ${THREADS} thread(s)`, threads: THREADS, loadMs: performance.now() - t1 });
+      out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+    }
     const latencyMs = performance.now() - t0;
     const probabilities: Record<string, number[]> = {};
     for (const t of l.tasks) {
