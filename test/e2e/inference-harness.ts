@@ -35,8 +35,8 @@ export function serveWorker(model: Uint8Array): Promise<{ server: Server; url: s
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
 }
 
-type PlainWindow = Omit<SyncWindow, 'eeg' | 'ecg'> & { eeg: Omit<SyncWindow['eeg'], 'data'> & { data: number[] }; ecg: Omit<SyncWindow['ecg'], 'data'> & { data: number[] } };
-const plain = (w: SyncWindow): PlainWindow => ({ ...w, eeg: { ...w.eeg, data: Array.from(w.eeg.data) }, ecg: { ...w.ecg, data: Array.from(w.ecg.data) } });
+export type PlainWindow = Omit<SyncWindow, 'eeg' | 'ecg'> & { eeg: Omit<SyncWindow['eeg'], 'data'> & { data: number[] }; ecg: Omit<SyncWindow['ecg'], 'data'> & { data: number[] } };
+export const plainWindow = (w: SyncWindow): PlainWindow => ({ ...w, eeg: { ...w.eeg, data: Array.from(w.eeg.data) }, ecg: { ...w.ecg, data: Array.from(w.ecg.data) } });
 
 export interface PageRun {
   loaded: { backend: string; detail: string; threads: number };
@@ -85,7 +85,7 @@ export async function runInPage(browser: Browser, url: string, config: FusedMode
       w.terminate();
       return { loaded, results, latencies, crossOriginIsolated: self.crossOriginIsolated };
     },
-    { worker, tasks: config.tasks, contract, windows: windows.map(plain), prefer, repeat },
+    { worker, tasks: config.tasks, contract, windows: windows.map(plainWindow), prefer, repeat },
   )) as unknown as PageRun;
   await page.close();
   return { run, problems };

@@ -16,7 +16,7 @@ import { prepareWindow } from '../../src/shared/model/window-input';
 import type { InputContract } from '../../src/shared/model/model.types';
 import type { SyncWindow } from '../../src/shared/window.types';
 import { chromiumMissing, launchChromium } from './support/chromium';
-import { runInPage, serveWorker, workerAsset } from './inference-harness';
+import { plainWindow, runInPage, serveWorker, workerAsset } from './inference-harness';
 import { eegmatWindows, noEegmat } from '../shared/model/eegmat-windows';
 import { maxAbsDiff } from '../shared/model/torch-reference';
 
@@ -82,5 +82,50 @@ describe('inference worker in Chromium', { skip }, () => {
       assert.deepEqual(problems, [], problems.join('\n'));
     });
   }
+
+  test('bad input: bytes that are not ONNX fail to load with the reason; a NaN window and a 4-channel window are skipped and the next window runs', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript('globalThis.__name = (f) => f');
+    await page.goto(url);
+    const good = plainWindow(windows[0]);
+    const out = (await page.evaluate(
+      async ({ worker, tasks, contract, good }) => {
+        const w = new Worker(`/assets/${worker}`, { type: 'module' });
+        const next = () => new Promise<Record<string, unknown>>((r) => (w.onmessage = (e) => r(e.data)));
+        const log: Record<string, unknown>[] = [];
+        let m = next();
+        w.postMessage({ type: 'load', modelId: 'junk', bytes: new TextEncoder().encode('this is not an ONNX file'), input: contract, tasks, prefer: 'wasm' });
+        log.push(await m);
+        const bytes = new Uint8Array(await (await fetch('/model.onnx')).arrayBuffer());
+        m = next();
+        w.postMessage({ type: 'load', modelId: 'parity', bytes, input: contract, tasks, prefer: 'wasm' }, [bytes.buffer]);
+        log.push(await m);
+        const win = (eegData: number[], channels: string[]) => ({ ...good, eeg: { ...good.eeg, channels, data: new Float32Array(eegData) }, ecg: { ...good.ecg, data: new Float32Array(good.ecg.data) } });
+        const nan = good.eeg.data.slice();
+        nan[1234] = NaN;
+        for (const [seq, wdw] of [
+          [1, win(nan, good.eeg.channels)],
+          [2, win(good.eeg.data.slice(0, 4 * good.samples), good.eeg.channels.slice(14, 18))],
+          [3, win(good.eeg.data, good.eeg.channels)],
+        ] as const) {
+          m = next();
+          w.postMessage({ type: 'run', seq, window: wdw });
+          log.push(await m);
+        }
+        w.terminate();
+        return log;
+      },
+      { worker: workerAsset()!, tasks: config.tasks, contract, good },
+    )) as { type: string; message?: string; seq?: number }[];
+    await page.close();
+    assert.equal(out[0].type, 'error');
+    assert.match(out[0].message!, /protobuf|model|parse|load/i);
+    assert.equal(out[1].type, 'loaded');
+    assert.deepEqual([out[2].type, out[2].seq], ['skipped', 1]);
+    assert.match(out[2].message!, /EEG channel \w+ holds NaN at sample/);
+    assert.deepEqual([out[3].type, out[3].seq], ['skipped', 2]);
+    assert.match(out[3].message!, /EEG does not fit the model: missing/);
+    assert.deepEqual([out[4].type, out[4].seq], ['result', 3]);
+  });
 });
 
