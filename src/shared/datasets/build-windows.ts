@@ -13,6 +13,7 @@ import type { TaskSpec } from '../model/model.types';
 import type { SyncWindow } from '../window.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import { DatasetError, DatasetErrorCode } from './datasets.types';
+import { FormatError } from '../formats/format-error';
 import type { LabelSource, LabelledWindow, RecordingReport, RecordingSource, TimedLabel, WindowDataset, WindowingOptions } from './windows.types';
 
 export const DEFAULT_WINDOWING: WindowingOptions = {
@@ -194,10 +195,24 @@ export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null,
   return { windows, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings } };
 }
 
-/** Windows of many recordings, in the order given. A recording that fails is reported and skipped; none left is an error. */
+/**
+ * A source read only when its turn comes (a file is parsed, windowed and let go before the next
+ * one is read), with its own windowing where it differs (a US recording notched at 60 Hz).
+ */
+export interface LazySource {
+  id: string;
+  subject: string;
+  load(): Promise<RecordingSource>;
+  windowing?: Partial<WindowingOptions>;
+}
+
+/**
+ * Windows of many recordings, in the order given. A recording that fails to load or has no usable
+ * stream is reported (in `recordings`) and skipped; none left is an error.
+ */
 export async function buildWindowDataset(
   name: string,
-  sources: RecordingSource[],
+  sources: (RecordingSource | LazySource)[],
   task: TaskSpec | null,
   labels: LabelSource,
   o: WindowingOptions = DEFAULT_WINDOWING,
@@ -208,15 +223,20 @@ export async function buildWindowDataset(
   const windows: LabelledWindow[] = [];
   const recordings: RecordingReport[] = [];
   let i = 0;
-  for (const rec of sources) {
+  for (const src of sources) {
     hooks.checkpoint?.();
+    const lazy = 'load' in src;
     try {
-      const r = await sourceWindows(rec, task, labels, o);
+      const rec = lazy ? await src.load() : src;
+      const wo = lazy && src.windowing ? { ...o, ...src.windowing } : o;
+      if (lazy && src.windowing) validateWindowing(wo);
+      const r = await sourceWindows(rec, task, labels, wo);
       windows.push(...r.windows);
       recordings.push(r.report);
     } catch (err) {
-      if (!(err instanceof DatasetError)) throw err;
-      recordings.push({ id: rec.id, subject: rec.subject, windows: 0, dropped: {}, unlabelled: 0, warnings: [err.message] });
+      // Unreadable or unusable recordings are reported and skipped; anything else is a bug.
+      if (!(err instanceof DatasetError) && !(err instanceof FormatError)) throw err;
+      recordings.push({ id: src.id, subject: src.subject, windows: 0, dropped: {}, unlabelled: 0, warnings: [(err as Error).message] });
     }
     hooks.progress?.(++i, sources.length, windows.length);
   }

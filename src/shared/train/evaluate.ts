@@ -38,8 +38,23 @@ export interface EncoderSet {
   randomSeed: number;
 }
 
+export interface FoldOutcome {
+  scores: number[];
+  bestEpoch: number;
+}
+
 export interface EvalHooks extends TrainHooks {
   progress?(message: string, done: number, total: number): void;
+  /** Embeddings computed (key '<modality>/<init>'): persist them to resume without recomputing. */
+  onEmbedded?(key: string, data: Float32Array): void | Promise<void>;
+  /** One arm's fold finished (key '<arm>#<fold>'): persist it to resume without retraining. */
+  onFold?(key: string, outcome: FoldOutcome): void | Promise<void>;
+}
+
+/** What a resumed evaluation already has. */
+export interface EvalResume {
+  caches?: Record<string, Float32Array>;
+  folds?: Record<string, FoldOutcome>;
 }
 
 export interface TrainableData {
@@ -142,7 +157,7 @@ export interface CrossValidation {
 }
 
 /** Runs every arm and the baseline over the same subject-wise folds. */
-export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: EvaluationConfig, enc: EncoderSet, hooks: EvalHooks = {}): Promise<CrossValidation> {
+export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: EvaluationConfig, enc: EncoderSet, hooks: EvalHooks = {}, resume: EvalResume = {}): Promise<CrossValidation> {
   if (ev.arms.length === 0) throw new TrainError(TrainErrorCode.BadConfig, 'evaluation needs at least one arm (fused, eeg or ecg)');
   const need = [...new Set(ev.arms.flatMap((a) => modalitiesOf(a.modalities)))];
   const data = trainableWindows(ds, need);
@@ -163,7 +178,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   };
 
   const frozen = ft.freeze === 'encoders';
-  const caches: Record<string, Float32Array> = {};
+  const caches: Record<string, Float32Array> = { ...(resume.caches ?? {}) };
   const totalUnits = (frozen ? new Set(ev.arms.flatMap((a) => modalitiesOf(a.modalities).map((m) => `${m}/${a.init}`))).size : 0) + ev.arms.length * folds.length + 1;
   let units = 0;
   const tick = (message: string) => hooks.progress?.(message, ++units, totalUnits);
@@ -171,9 +186,13 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     for (const a of ev.arms) {
       for (const m of modalitiesOf(a.modalities)) {
         const key = `${m}/${a.init}`;
-        if (caches[key]) continue;
+        if (caches[key]?.length === windows.length * enc.config[m]!.dModel) {
+          tick(`embeddings ${key} (kept)`);
+          continue;
+        }
         hooks.log?.(`embedding ${windows.length} windows with the ${a.init} ${m.toUpperCase()} encoder`);
         caches[key] = await embedItems(enc.config[m]!, weights(m, a.init), items[m]!);
+        await hooks.onEmbedded?.(key, caches[key]);
         tick(`embedded ${key}`);
       }
     }
@@ -188,8 +207,13 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     const bestEpochs: number[] = [];
     for (const f of folds) {
       const phase = `evaluate ${name} fold ${f.index + 1}/${folds.length}`;
-      let scores: Float64Array;
-      if (frozen) {
+      const key = `${name}#${f.index}`;
+      let scores: ArrayLike<number>;
+      const kept = resume.folds?.[key];
+      if (kept && kept.scores.length === f.test.length) {
+        scores = kept.scores;
+        bestEpochs.push(kept.bestEpoch);
+      } else if (frozen) {
         const cache: EmbeddingCache = {};
         for (const m of modalitiesOf(a.modalities)) cache[m] = caches[`${m}/${a.init}`];
         const fit = await fitHead({ cfg, model, labels, train: f.train, validation: f.validation, cache, hooks, phase, fold: f.index, arm: name });
@@ -202,6 +226,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
         scores = await predictFull(model, fit.params, items, f.test);
         bestEpochs.push(fit.bestEpoch);
       }
+      if (!kept) await hooks.onFold?.(key, { scores: Array.from(scores), bestEpoch: bestEpochs[bestEpochs.length - 1] });
       preds.push({ fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1), yTrue: Array.from(f.test, (i) => labels[i]), scores, subjects: Array.from(f.test, (i) => subjects[i]) });
       tick(phase);
     }

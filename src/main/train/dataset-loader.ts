@@ -1,0 +1,114 @@
+// Resolves a DatasetSpec into windows on the machine that runs the job: files are read and parsed
+// one at a time by the format readers (src/shared/formats/import-recording),
+// EEGMAT folders are validated and labelled, DREAMER.mat is read by H7's loader, and recorded
+// sessions come from the database (read by the caller, which owns the DB client, and handed over as
+// feeds). Every recording then goes through the live pipeline (src/shared/datasets/build-windows).
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { buildWindowDataset, type BuildHooks, type LazySource } from '../../shared/datasets/build-windows';
+import { DatasetError, DatasetErrorCode } from '../../shared/datasets/datasets.types';
+import { parseDreamer } from '../../shared/datasets/dreamer';
+import { dreamerSources } from '../../shared/datasets/dreamer-sources';
+import { eegmatSource } from '../../shared/datasets/eegmat-dataset';
+import { parseEegmatFileName } from '../../shared/datasets/eegmat';
+import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset } from '../../shared/datasets/windows.types';
+import { importEdf } from '../../shared/formats/edf';
+import type { ImportedRecording } from '../../shared/formats/recording.types';
+import { importRecording } from '../../shared/formats/import-recording';
+import type { StreamInfo } from '../../shared/stream.types';
+import type { DatasetSpec, SourceSpec } from '../../shared/train/job.types';
+import { readRecordingFiles } from '../formats/read-recording-files';
+
+/** A recorded session, read from the database by the process that owns it, ready to feed the pipeline. */
+export interface SessionFeed {
+  sessionId: number;
+  subject: string;
+  name: string;
+  startTime: number;
+  /** Streams by device, then the stored chunks and gaps in their recorded order. */
+  events: FeedEvent[];
+  markers: TimedLabel[];
+  selfReports: TimedSelfReport[];
+}
+
+const RECORDING_EXT = new Set(['.edf', '.bdf', '.rec', '.hea', '.xdf', '.xdfz', '.csv', '.txt']);
+
+/** Subject of a file: the one given, the EDF+/WFDB patient code, else the file's name. */
+export function subjectOf(rec: ImportedRecording, path: string, given?: string): string {
+  if (given) return given;
+  const code = rec.subject.code?.trim();
+  if (code && code !== 'X' && code !== '0') return code;
+  return basename(path, extname(path));
+}
+
+async function fileSource(path: string, s: { subject?: string; label?: string }): Promise<RecordingSource> {
+  const rec = importRecording(await readRecordingFiles(resolve(path)));
+  return { id: basename(path), subject: subjectOf(rec, path, s.subject), input: { kind: 'file', recording: rec }, annotations: rec.annotations.map((a) => ({ onset: a.onset, duration: a.duration, label: a.label })), selfReports: [], fileLabel: s.label ?? null };
+}
+
+async function listRecordings(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(resolve(dir));
+  } catch (e) {
+    throw new DatasetError(DatasetErrorCode.NoSignals, `cannot read the folder ${dir}: ${(e as Error).message}`);
+  }
+  return names.filter((n) => RECORDING_EXT.has(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
+}
+
+function sessionSource(f: SessionFeed): RecordingSource {
+  return {
+    id: `session:${f.sessionId}`,
+    subject: f.subject,
+    input: { kind: 'feed', zeroTime: f.startTime, events: () => f.events },
+    annotations: f.markers,
+    selfReports: f.selfReports,
+    fileLabel: null,
+  };
+}
+
+/** The sources of one spec entry, lazily loaded. */
+export async function expandSource(s: SourceSpec, sessions: Map<number, SessionFeed>): Promise<LazySource[]> {
+  switch (s.kind) {
+    case 'file':
+      return [{ id: basename(s.path), subject: s.subject ?? basename(s.path, extname(s.path)), load: () => fileSource(s.path, s), ...(s.mainsHz ? { windowing: { mainsHz: s.mainsHz } } : {}) }];
+    case 'folder':
+      return (await listRecordings(s.dir)).map((p) => ({ id: basename(p), subject: s.subject ?? basename(p, extname(p)), load: () => fileSource(p, s), ...(s.mainsHz ? { windowing: { mainsHz: s.mainsHz } } : {}) }));
+    case 'eegmat': {
+      const files = (await listRecordings(s.dir)).filter((p) => /Subject\d+_[12]\.edf$/i.test(p));
+      const chosen = files.filter((p) => !s.subjects || s.subjects.includes(parseEegmatFileName(p).subject));
+      if (chosen.length === 0) throw new DatasetError(DatasetErrorCode.NotEegmat, `no EEGMAT recordings (SubjectNN_1.edf, SubjectNN_2.edf) in ${s.dir}${s.subjects ? ` for ${s.subjects.join(', ')}` : ''}`);
+      return chosen.map((p) => ({
+        id: basename(p),
+        subject: parseEegmatFileName(p).subject,
+        load: async () => eegmatSource(importEdf(new Uint8Array(await readFile(p)), basename(p))),
+      }));
+    }
+    case 'session': {
+      const f = sessions.get(s.id);
+      if (!f) throw new DatasetError(DatasetErrorCode.NoSignals, `session ${s.id} was not read from the database (is it deleted?)`);
+      const src = sessionSource(s.subject ? { ...f, subject: s.subject } : f);
+      return [{ id: src.id, subject: src.subject, load: async () => src }];
+    }
+    case 'dreamer': {
+      const bytes = new Uint8Array(await readFile(resolve(s.path)));
+      const ds = parseDreamer(bytes, basename(s.path), { threshold: s.threshold });
+      return dreamerSources(ds, s.dimension, { lastSeconds: s.lastSeconds, fileName: basename(s.path) }).map((src) => ({ id: src.id, subject: src.subject, load: async () => src }));
+    }
+  }
+}
+
+/** Every window of a dataset spec. `sessions` holds the sessions the spec names, read beforehand. */
+export async function loadDataset(spec: DatasetSpec, sessions: Map<number, SessionFeed> = new Map(), hooks: BuildHooks = {}): Promise<WindowDataset> {
+  const sources: LazySource[] = [];
+  for (const s of spec.sources) sources.push(...(await expandSource(s, sessions)));
+  if (sources.length === 0) throw new DatasetError(DatasetErrorCode.NoSignals, `dataset '${spec.name}' lists no recordings`);
+  return buildWindowDataset(spec.name, sources, spec.task, spec.labels, spec.windowing, hooks);
+}
+
+/** Session ids a job's datasets need (the caller reads them from the database first). */
+export function sessionIdsOf(specs: (DatasetSpec | null | undefined)[]): number[] {
+  return [...new Set(specs.flatMap((d) => (d ? d.sources.filter((s): s is Extract<SourceSpec, { kind: 'session' }> => s.kind === 'session').map((s) => s.id) : [])))];
+}
+
+export type { StreamInfo };

@@ -1,0 +1,80 @@
+// `heartmind evaluate`: the subject-wise evaluation alone (no final model): every ablation arm asked
+// for and the baseline, on the same folds, with per-fold figures and mean ± sd.
+import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
+import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
+import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
+import type { JobSpec } from '../../shared/train/job.types';
+import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
+import { DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, runInProcess, runsRoot } from './cli-train';
+import { parseEncoderSource, parseSplit } from './train-command';
+import { RunStore } from './run-store';
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind evaluate DATASET [--encoders RUN|FILE.pth|random] [options]',
+    '',
+    'Subject-wise evaluation (leave-one-subject-out or k-fold by subject; never one subject in train and',
+    'test) of the fused model and its ablations, with the band-power + heart-rate logistic regression',
+    'baseline on the same folds: AUROC, AUC-PR, F1 (binary, weighted), balanced accuracy, Cohen\'s κ per',
+    'fold and mean ± sd, ROC curves and confusion matrices in the run folder.',
+    '',
+    DATASET_USAGE,
+    '',
+    '  --encoders SRC          RUN_ID, FILE.pth or random (default random)',
+    '  --arms LIST             e.g. fused,eeg,ecg (default) or fused/pretrained,fused/random',
+    '  --split loso|kfold:K    (default loso)',
+    '  --validation N          subjects per fold held out to choose the epoch (default 2; 0 = last epoch)',
+    '  --freeze encoders|none  --epochs N --batch N --layers N --seed N --out DIR --verbose',
+  ].join('\n'),
+  run,
+};
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    ...DATASET_FLAGS,
+    encoders: { type: 'string' },
+    arms: { type: 'string' },
+    split: { type: 'string' },
+    validation: { type: 'string' },
+    freeze: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    layers: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
+  if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  const dataset = datasetFromFlags(values);
+  if (!dataset) throw new CliUsageError('give a labelled dataset (--eegmat, --file … --task … --labels …, --dreamer, --session)');
+  const enc = parseEncoderSource(values.encoders);
+  const dfltInit: EncoderInit = enc.kind === 'random' ? 'random' : 'pretrained';
+  const arms = (values.arms ?? 'fused,eeg,ecg').split(',').map((a) => {
+    const [m, i] = a.split('/');
+    if (!['fused', 'eeg', 'ecg'].includes(m) || (i && !['pretrained', 'random'].includes(i))) throw new CliUsageError(`--arms: '${a}' is not fused|eeg|ecg[/pretrained|random]`);
+    return { modalities: m as ModalitySet, init: (i ?? dfltInit) as EncoderInit };
+  });
+  const validation = values.validation === undefined ? 2 : Number(values.validation);
+  if (!Number.isInteger(validation) || validation < 0) throw new CliUsageError('--validation must be an integer ≥ 0');
+  const intOr = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  const layers = values.layers ? Number(values.layers) : undefined;
+  const spec: JobSpec = {
+    kind: 'evaluate',
+    name: values.name ?? `evaluate ${dataset.name}`,
+    seed: intOr(values.seed, 42),
+    dataset,
+    corpora: {},
+    pretrain: {},
+    encoders: { eeg: enc, ecg: enc.kind === 'pth' ? { kind: 'random' } : enc },
+    encoderConfig: layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER },
+    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, freeze: (values.freeze ?? 'encoders') as 'encoders', epochs: intOr(values.epochs, DEFAULT_FINETUNE.epochs), batchSize: intOr(values.batch, DEFAULT_FINETUNE.batchSize) },
+    evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
+    finalFit: false,
+    export: null,
+    recipe: { name: 'evaluate', command: `heartmind evaluate ${argv.join(' ')}` },
+  };
+  const folder = await new RunStore(runsRoot(values.out)).create(spec);
+  return runInProcess(folder, io, { verbose: values.verbose });
+}

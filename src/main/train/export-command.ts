@@ -1,0 +1,31 @@
+// `heartmind export-model`: a finished run's final model to the registry (ONNX + model card).
+import { resolve } from 'node:path';
+import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { MODEL_ID_RE } from '../../shared/model/card';
+import { runsRoot } from './cli-train';
+import { exportRunModel } from './export-run';
+import { RunStore } from './run-store';
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind export-model --run RUN_ID --id MODEL_ID [--name NAME] [--version V] [--to DIR] [--out RUNS_DIR]',
+    '',
+    'Writes the run\'s final model as <DIR>/<MODEL_ID>/ (model.onnx, card.json, card.md). DIR defaults to the',
+    'app\'s user models folder, where the live model list picks it up at once.',
+  ].join('\n'),
+  run,
+};
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { run: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' } });
+  if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.run) throw new CliUsageError('--run RUN_ID is required');
+  if (!values.id || !MODEL_ID_RE.test(values.id)) throw new CliUsageError(`--id must match ${MODEL_ID_RE}`);
+  const store = new RunStore(runsRoot(values.out));
+  if (!(await store.exists(values.run))) throw new CliUsageError(`no run '${values.run}' in ${store.root}`);
+  const root = values.to ? resolve(values.to) : resolve(values['data-dir'] ?? defaultDataDir(), 'models');
+  const dir = await exportRunModel(store.folder(values.run), { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
+  io.out(`exported run ${values.run} as model '${values.id}' in ${dir}`);
+  return 0;
+}

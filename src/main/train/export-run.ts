@@ -1,0 +1,171 @@
+// Export of a finished run to the model registry: the final model (artifacts/model.hmck) becomes an
+// ONNX file written from the one model definition (src/shared/onnx), with a model card built from
+// the run's own record: what it was trained on, how, the subject-wise evaluation next to the
+// baseline, and what it cannot tell. Written with the registry's writer (atomic folder), into the
+// user's models folder (the app lists it at once) or any folder (the repository's models/).
+import { spawnSync } from 'node:child_process';
+import type { WindowingOptions } from '../../shared/datasets/windows.types';
+import { labelledChannels, anyChannels } from '../../shared/model/config';
+import { MODEL_CARD_FORMAT, type CardMetric, type FusedModelConfig, type HostParams, type InputContract, type ModelCard } from '../../shared/model/model.types';
+import { exportFusedOnnx } from '../../shared/onnx/export';
+import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
+import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
+import { writeModelDir } from '../model/registry';
+import type { RunFolder } from './run-store';
+
+export const MODEL_ARTIFACT = 'model.hmck';
+export const ONNX_OPSET = 17;
+
+export interface ModelArtifactMeta {
+  model: FusedModelConfig;
+  finetune: FinetuneConfig;
+  windowing: WindowingOptions;
+  eegChannels: string[];
+  ecgChannels: string[];
+  subjects: string[];
+  windows: number;
+  encoders: string[];
+}
+
+/** The input contract of a trained model: the montage and lead count it learned on, at 200 Hz, µV ÷ 100. */
+export function contractOf(meta: ModelArtifactMeta): InputContract {
+  const c: InputContract = { rateHz: 200, windowSeconds: meta.windowing.windowSec };
+  if (meta.model.eeg) c.eeg = labelledChannels(meta.eegChannels);
+  if (meta.model.ecg) c.ecg = anyChannels(Math.max(1, meta.ecgChannels.length), Math.max(1, meta.ecgChannels.length));
+  return c;
+}
+
+const CARD_METRICS: [keyof ArmResult['table']['summary'], string][] = [
+  ['auroc', 'auroc'],
+  ['aucPr', 'auc_pr'],
+  ['balancedAccuracy', 'balanced_accuracy'],
+  ['f1', 'f1'],
+  ['f1Weighted', 'f1_weighted'],
+  ['cohenKappa', 'kappa'],
+];
+
+/** Card metrics: the shipped arm with its baseline, then the ablations' AUROC with theirs. */
+export function cardMetrics(report: EvaluationReport, shipped: string): CardMetric[] {
+  const task = report.task.name;
+  const arm = report.arms.find((a) => a.arm === shipped);
+  const out: CardMetric[] = [];
+  if (!arm) return out;
+  const base = report.arms.find((a) => a.arm === `baseline/${arm.modalities}`);
+  for (const [k, name] of CARD_METRICS) {
+    const s = arm.table.summary[k];
+    if (!s.n) continue;
+    out.push({ task, metric: name, value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), ...(base?.table.summary[k].n ? { baseline: base.table.summary[k].mean } : {}) });
+  }
+  for (const a of report.arms) {
+    if (a.arm === shipped || a.init === 'baseline') continue;
+    const s = a.table.summary.auroc;
+    const b = report.arms.find((x) => x.arm === `baseline/${a.modalities}`);
+    if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), ...(b?.table.summary.auroc.n ? { baseline: b.table.summary.auroc.mean } : {}) });
+  }
+  return out;
+}
+
+function gitCommit(): string | null {
+  try {
+    const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', timeout: 5000 });
+    return r.status === 0 ? r.stdout.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+function isEegmat(spec: JobSpec): boolean {
+  return !!spec.dataset?.sources.some((s) => s.kind === 'eegmat');
+}
+
+/** The model card of a run's final model. */
+export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: EvaluationReport | null, exp: ExportSpec, runId: string, commit: string | null): ModelCard {
+  const task = meta.model.tasks[0];
+  const shipped = `${meta.finetune.modalities}/${meta.finetune.init}`;
+  const eegmat = isEegmat(spec);
+  const data: string[] = [];
+  if (eegmat) {
+    data.push(`PhysioNet EEGMAT (EEG During Mental Arithmetic Tasks): ${meta.subjects.length} subjects (${meta.subjects[0]}–${meta.subjects[meta.subjects.length - 1]}), ${meta.windows} windows of ${meta.windowing.windowSec} s; rest (about 3 min) vs serial subtraction (1 min); 19 EEG channels (10-20, linked ears) + 1 ECG lead at 500 Hz`);
+  } else if (spec.dataset) {
+    data.push(`${spec.dataset.name}: ${meta.subjects.length} subjects, ${meta.windows} windows of ${meta.windowing.windowSec} s`);
+  }
+  for (const m of ['ecg', 'eeg'] as const) {
+    const c = spec.corpora[m];
+    if (c && spec.encoders[m]?.kind === 'pretrain') data.push(`${m.toUpperCase()} encoder pretrained (self-supervised, no labels) on ${c.name}`);
+  }
+  for (const n of meta.encoders) if (/imported/.test(n)) data.push(`EEG encoder from an imported CBraMod checkpoint (pretrained by its authors on TUEG)`);
+  const pre = (['ecg', 'eeg'] as const)
+    .filter((m) => spec.pretrain[m] && spec.encoders[m]?.kind === 'pretrain')
+    .map((m) => {
+      const p = spec.pretrain[m]!;
+      const mask = p.mask.kind === 'eeg' ? `Bernoulli ${p.mask.patchRatio} per patch` : `dual masking: ${p.mask.leadRatio} of leads whole + ${p.mask.patchRatio} of time patches (${p.mask.temporal})`;
+      return `${m.toUpperCase()} encoder (CBraMod, ${p.encoder.nLayers} layers) pretrained by masked patch reconstruction (${mask}; AdamW ${p.optimizer.lr}, wd ${p.optimizer.weightDecay}, cosine, clip ${p.optimizer.clipNorm}; batch ${p.batchSize}, ${p.epochs} epochs${p.maxSteps ? `, at most ${p.maxSteps} steps` : ''}; seed ${p.seed})`;
+    });
+  const ft = meta.finetune;
+  const procedure = [
+    ...pre,
+    `${ft.freeze === 'encoders' ? 'Encoders frozen; the fusion head (mean-pooled embeddings, concatenated, MLP ' + ft.headHidden + ') trained on their cached embeddings' : 'Encoders and head fine-tuned end to end (backbone lr ' + ft.backboneLr + ', head lr ' + ft.headLr + ' at batch ' + ft.referenceBatch + ', scaled)'}: AdamW, wd ${ft.weightDecay}, cosine, clip ${ft.clipNorm}, BCE with ${ft.classWeight} class weights, modality dropout ${ft.modalityDropout}, ${ft.epochs} epochs (the median best epoch of the evaluation folds), seed ${ft.seed}`,
+    `Windows cut by the live pipeline: resampled to 200 Hz, band-pass 0.3–75 Hz (EEG) / 0.5–40 Hz (ECG), notch ${meta.windowing.mainsHz} Hz, µV ÷ 100`,
+  ].join('. ');
+  const provenance = [exp.provenance ?? spec.recipe?.command ?? `heartmind train (run ${runId})`, `run ${runId}`, commit ? `commit ${commit}` : null].filter(Boolean).join('; ');
+  const limitations = [
+    ...(eegmat
+      ? [
+          'It tells rest from mental arithmetic (serial subtraction) in a seated lab setting, nothing else. It is not an emotion, stress or workload model, and its output is not a measure of valence, arousal or dominance.',
+          `Trained on ${meta.subjects.length} people (EEGMAT subjects are young adult students), with one session each; it may not transfer to other people, ages, caps or tasks.`,
+          'EEGMAT rest recordings are 3 min, arithmetic 1 min: class frequencies differ, and a subject’s condition is confounded with recording order and duration.',
+          'The EEG encoder expects the 19-channel 10-20 montage of EEGMAT (linked-ear reference); other headsets are refused by the contract check.',
+        ]
+      : [`Trained on ${meta.subjects.length} subject(s) of '${spec.dataset?.name ?? 'a dataset'}' for the task '${task.name}' only.`]),
+    'Self-supervised pretraining saw the recordings of the evaluation subjects (without labels): the evaluation is subject-wise for the supervised part only.',
+    report ? `Subject-wise evaluation over ${report.subjects.length} subjects: small samples give wide confidence intervals (see the fold sd).` : 'No subject-wise evaluation was run for this model.',
+    'Not a medical device; not for diagnosis.',
+    ...(exp.limitations ?? []),
+  ];
+  const descr = eegmat
+    ? `Rest vs mental arithmetic from EEG (19 ch) and one ECG lead, 5-s windows: two CBraMod encoders (the ECG one pretrained with dual masking), mean pooling, a fusion head. Trained on ${meta.subjects.length} subjects of PhysioNet EEGMAT.`
+    : `${task.description ?? task.name} from ${meta.model.eeg ? 'EEG' : ''}${meta.model.eeg && meta.model.ecg ? ' + ' : ''}${meta.model.ecg ? 'ECG' : ''}, trained by HeartMind on ${spec.dataset?.name ?? 'a dataset'}.`;
+  return {
+    format: MODEL_CARD_FORMAT,
+    id: exp.modelId,
+    name: exp.name,
+    version: exp.version,
+    description: descr,
+    created: new Date().toISOString().slice(0, 10),
+    config: meta.model,
+    input: contractOf(meta),
+    onnx: { file: 'model.onnx', opset: ONNX_OPSET },
+    training: { data, procedure, provenance },
+    evaluation: {
+      protocol: report ? `${report.protocol}. Model: ${shipped}. Baseline: EEG band power + heart-rate features, L2 logistic regression (C chosen inside the training subjects), same folds.` : 'none',
+      metrics: report ? cardMetrics(report, shipped) : [],
+    },
+    licence: {
+      model: 'MIT (weights trained by HeartMind)',
+      data: eegmat
+        ? [
+            'PhysioNet EEGMAT, ODC-By 1.0: Zyma I et al., "Electroencephalograms during Mental Arithmetic Task Performance", Data 4(1):14 (2019)',
+            'PhysioNet: Goldberger AL et al., Circulation 101(23):e215–e220 (2000)',
+            'ECG pretraining records (MIT-BIH, PTB, LUDB, macecgdb) and EEG Motor Movement/Imagery: PhysioNet, ODC-By 1.0 / open access',
+          ]
+        : ['see the run\u2019s dataset sources'],
+    },
+    limitations,
+    authors: ['HeartMind'],
+  };
+}
+
+/** Writes the run's final model to `root/<modelId>/` (model.onnx, card.json, card.md). Returns the folder. */
+export async function exportRunModel(folder: RunFolder, exp: ExportSpec, root: string, opts: { commit?: string } = {}): Promise<string> {
+  const spec = await folder.readConfig();
+  const ck = await folder.readArtifactCheckpoint<ModelArtifactMeta>(MODEL_ARTIFACT);
+  if (!ck) throw new TrainError(TrainErrorCode.NotFound, `run ${folder.id} has no final model to export (it did not reach the final fit)`);
+  const reportBytes = await folder.readArtifact('report.json');
+  const report = reportBytes ? (JSON.parse(new TextDecoder().decode(reportBytes)) as EvaluationReport) : null;
+  const params: HostParams = { head: ck.groups.head };
+  if (ck.groups.eeg) params.eeg = ck.groups.eeg;
+  if (ck.groups.ecg) params.ecg = ck.groups.ecg;
+  const card = buildCard(spec, ck.meta, report, exp, folder.id, opts.commit ?? gitCommit());
+  const onnx = exportFusedOnnx(ck.meta.model, params, { docString: card.description, metadata: { 'heartmind.run': folder.id } });
+  return writeModelDir(root, card, onnx);
+}

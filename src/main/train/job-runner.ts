@@ -1,0 +1,239 @@
+// Starts, queues, pauses, resumes and cancels training jobs, each in its own worker thread
+// (train-worker.node.ts), one at a time. Runs a job was running when the app stopped are marked
+// interrupted at start-up and resume from their last checkpoint on request. A worker that dies
+// leaves its run 'failed' with the reason; the app and earlier runs are untouched.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
+import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
+import type { DbClient } from '../db/db-client';
+import { sessionIdsOf, type SessionFeed } from './dataset-loader';
+import type { JobEvent } from './job';
+import { readSessionFeed } from './session-feed';
+import type { TrainWorkerData, TrainWorkerReply, TrainWorkerRequest } from './train-worker.node';
+import { RunStore } from './run-store';
+
+/** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
+export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
+const TRAIN_WORKER_SOURCE = 'train-worker.node.ts';
+
+/** Under tsx the TypeScript source (loaded through tsx's tsImport); in the built app out/main/train-worker.js. */
+export function resolveTrainWorker(): { url: URL } | { evalCode: string } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const source = TRAIN_WORKER_SOURCE;
+    const entry = new URL(source, here).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    return { evalCode: `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` };
+  }
+  const dir = dirname(fileURLToPath(here));
+  for (const candidate of [join(dir, TRAIN_WORKER_BUNDLE), join(dir, '..', TRAIN_WORKER_BUNDLE)]) {
+    if (existsSync(candidate)) return { url: pathToFileURL(candidate) };
+  }
+  throw new TrainError(TrainErrorCode.NotFound, `cannot find the training worker ${TRAIN_WORKER_BUNDLE} near ${dir}`);
+}
+
+export interface RunnerEvents {
+  /** Every event of the running job, with its run id. */
+  event?(runId: string, ev: JobEvent): void;
+  /** A run's state changed (started, paused, done, failed…). */
+  state?(status: RunStatus): void;
+  /** The job finished and exported a model (the registry should rescan). */
+  exported?(runId: string, modelId: string): void;
+  log?(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface JobRunnerOptions {
+  userModelsDir?: string;
+  /** The recordings database, for datasets built from sessions. */
+  db?: () => DbClient | null;
+  commit?: string;
+  events?: RunnerEvents;
+}
+
+interface Active {
+  runId: string;
+  worker: Worker;
+  done: Promise<void>;
+  backend: string | null;
+}
+
+export class JobRunner {
+  private active: Active | null = null;
+  private readonly queue: string[] = [];
+  private stopped = false;
+
+  constructor(
+    readonly store: RunStore,
+    private readonly opts: JobRunnerOptions = {},
+  ) {}
+
+  /** Marks runs a dead process left 'running' as interrupted. Call once at start-up. */
+  async recover(): Promise<string[]> {
+    const ids = await this.store.markInterrupted();
+    if (ids.length) this.opts.events?.log?.('info', `training: ${ids.length} run(s) were interrupted when the app stopped (${ids.join(', ')}); resume them from the Training view or with heartmind train --resume`);
+    return ids;
+  }
+
+  get activeRunId(): string | null {
+    return this.active?.runId ?? null;
+  }
+
+  get backend(): string | null {
+    return this.active?.backend ?? null;
+  }
+
+  queued(): string[] {
+    return [...this.queue];
+  }
+
+  /** Creates a run and starts it (or queues it behind the running one). */
+  async start(spec: JobSpec): Promise<RunStatus> {
+    const folder = await this.store.create(spec);
+    this.queue.push(folder.id);
+    await this.pump();
+    return folder.readStatus();
+  }
+
+  /** Resumes a paused, interrupted or failed run from its last checkpoint. */
+  async resume(runId: string): Promise<RunStatus> {
+    const f = this.store.folder(runId);
+    const s = await f.readStatus();
+    if (this.active?.runId === runId || this.queue.includes(runId)) return s;
+    if (s.state === 'done') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is finished; start a new run to train again`);
+    if (s.state === 'running') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is running`);
+    await f.writeStatus({ ...s, state: 'queued', error: null, updatedAt: Date.now() / 1000 });
+    this.queue.push(runId);
+    await this.pump();
+    return f.readStatus();
+  }
+
+  /** Pauses the running job at its next step (it writes a checkpoint first), or unqueues a queued one. */
+  async pause(runId: string): Promise<void> {
+    if (this.active?.runId === runId) {
+      this.active.worker.postMessage({ type: 'control', action: 'pause' } satisfies TrainWorkerRequest);
+      return;
+    }
+    await this.unqueue(runId, 'paused', 'paused before it started');
+  }
+
+  /** Cancels the running job at its next step (checkpoints already written stay), or unqueues one. */
+  async cancel(runId: string): Promise<void> {
+    if (this.active?.runId === runId) {
+      this.active.worker.postMessage({ type: 'control', action: 'cancel' } satisfies TrainWorkerRequest);
+      return;
+    }
+    await this.unqueue(runId, 'cancelled', 'cancelled before it started');
+  }
+
+  private async unqueue(runId: string, state: 'paused' | 'cancelled', message: string): Promise<void> {
+    const i = this.queue.indexOf(runId);
+    if (i < 0) throw new TrainError(TrainErrorCode.NotFound, `run ${runId} is neither running nor queued`);
+    this.queue.splice(i, 1);
+    const f = this.store.folder(runId);
+    const s = await f.readStatus();
+    const next: RunStatus = { ...s, state, updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
+    await f.writeStatus(next);
+    this.opts.events?.state?.(next);
+  }
+
+  /** Waits for the running job (tests). */
+  async idle(): Promise<void> {
+    while (this.active) await this.active.done;
+  }
+
+  /** Stops the running job at its next step with a checkpoint (app shutdown); it resumes next time. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    const a = this.active;
+    if (!a) return;
+    a.worker.postMessage({ type: 'control', action: 'pause' } satisfies TrainWorkerRequest);
+    const timeout = new Promise<void>((r) => setTimeout(r, 20_000).unref());
+    await Promise.race([a.done, timeout]);
+    if (this.active === a) await a.worker.terminate();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.active || this.stopped) return;
+    const runId = this.queue.shift();
+    if (!runId) return;
+    const f = this.store.folder(runId);
+    let sessions: SessionFeed[] = [];
+    try {
+      const spec = await f.readConfig();
+      const ids = sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]);
+      if (ids.length) {
+        const db = this.opts.db?.();
+        if (!db) throw new TrainError(TrainErrorCode.NotFound, 'the dataset uses recorded sessions but the recordings database is not open');
+        for (const id of ids) sessions.push(await readSessionFeed(db, id));
+      }
+    } catch (e) {
+      await this.fail(runId, e as Error);
+      return this.pump();
+    }
+    const where = resolveTrainWorker();
+    const data: TrainWorkerData = { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions, commit: this.opts.commit };
+    const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-train' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-train' });
+    sessions = [];
+    let settled = false;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const active: Active = { runId, worker, done, backend: null };
+    this.active = active;
+    const finish = async () => {
+      if (this.active === active) this.active = null;
+      resolveDone();
+      await this.pump();
+    };
+    worker.on('message', (m: TrainWorkerReply) => {
+      if (m.type === 'event') {
+        this.opts.events?.event?.(runId, m.event);
+        if (m.event.type === 'status') this.opts.events?.state?.(m.event.status);
+      } else if (m.type === 'backend') {
+        active.backend = m.backend;
+        this.opts.events?.log?.('info', `training run ${runId} on jax-js ${m.backend}`);
+      } else if (m.type === 'done') {
+        settled = true;
+        const summary = m.summary as RunResultSummary;
+        if (summary.exportedAs) this.opts.events?.exported?.(runId, summary.exportedAs);
+        void worker.terminate();
+      } else if (m.type === 'failed') {
+        settled = true;
+        void this.stopped_(runId, m.error).then(() => worker.terminate());
+      }
+    });
+    worker.on('error', (err) => {
+      if (!settled) {
+        settled = true;
+        void this.fail(runId, err);
+      }
+    });
+    worker.on('exit', (code) => {
+      void (async () => {
+        if (!settled) await this.fail(runId, new Error(`the training worker exited (code ${code}) before the job finished`));
+        await finish();
+      })();
+    });
+    this.opts.events?.log?.('info', `training run ${runId} started`);
+  }
+
+  /** A job that stopped: paused and cancelled are states, anything else a failure. */
+  private async stopped_(runId: string, error: { code: string; message: string }): Promise<void> {
+    const f = this.store.folder(runId);
+    const s = await f.readStatus().catch(() => null);
+    if (!s) return;
+    const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
+    const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: error.message } };
+    await f.writeStatus(next);
+    await f.appendLog(`${new Date().toISOString()} ${state === 'failed' ? 'ERROR ' : ''}${error.message}`).catch(() => undefined);
+    this.opts.events?.state?.(next);
+    this.opts.events?.log?.(state === 'failed' ? 'error' : 'info', `training run ${runId} ${state}: ${error.message}`);
+  }
+
+  private async fail(runId: string, err: Error): Promise<void> {
+    await this.stopped_(runId, { code: err instanceof TrainError ? err.code : 'error', message: err.message });
+  }
+}

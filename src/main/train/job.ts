@@ -1,0 +1,388 @@
+// Runs one training job in phases, writing everything to its run folder:
+//
+//   datasets → pretrain-ecg → pretrain-eeg → evaluate → final-fit → export
+//
+// A phase that finished is recorded in status.json and skipped when the job resumes (after a pause,
+// a crash or an app restart); pretraining resumes from its newest readable checkpoint and the
+// evaluation from the folds it finished. Runs inside the training worker thread (train-worker.node.ts)
+// or in-process (tests, the CLI's --no-worker). The caller supplies control (pause/cancel) and
+// receives events (progress, metrics, log lines).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { WindowDataset } from '../../shared/datasets/windows.types';
+import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../../shared/model/model.types';
+import { encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
+import { CBRAMOD_ENCODER } from '../../shared/model/config';
+import { crossValidate, signalItems, trainableWindows, type EvalResume, type FoldOutcome } from '../../shared/train/evaluate';
+import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, modalitiesOf, type EmbeddingCache } from '../../shared/train/finetune';
+import type { DatasetSpec, JobPhase, JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
+import { confusionSvg, lossCurveSvg, rocSvg } from '../../shared/train/plots-svg';
+import { pretrainEncoder, type PretrainMeta } from '../../shared/train/pretrain';
+import { TrainError, TrainErrorCode, type EpochRecord, type EvaluationReport, type FinetuneConfig, type MetricRecord, type RunProgress, type StepRecord } from '../../shared/train/train.types';
+import type { SignalItem } from '../../shared/train/batches';
+import { initEncoderHostParams } from '../../shared/model/params';
+import { importCbramodCheckpoint } from '../model/pth-import';
+import { loadDataset, type SessionFeed } from './dataset-loader';
+import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
+import { RunStore, type RunFolder } from './run-store';
+
+export type JobControl = () => 'run' | 'pause' | 'cancel';
+
+export type JobEvent =
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'metric'; record: MetricRecord }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'status'; status: RunStatus };
+
+export interface JobContext {
+  folder: RunFolder;
+  sessions?: Map<number, SessionFeed>;
+  control?: JobControl;
+  emit?(ev: JobEvent): void;
+  /** Where the user's models live (export target 'user'). */
+  userModelsDir?: string;
+  /** The commit the code was built from (for the card). */
+  commit?: string;
+}
+
+/** Rough share of a job's time per phase (for the progress bar and ETA). */
+const PHASE_WEIGHT: Record<JobPhase, number> = { datasets: 0.04, 'pretrain-ecg': 0.14, 'pretrain-eeg': 0.5, evaluate: 0.26, 'final-fit': 0.04, export: 0.02 };
+
+export const ENCODER_ARTIFACT = (m: ModelModality) => `encoder-${m}.hmck`;
+export const REPORT_ARTIFACT = 'report.json';
+const EMBEDDINGS_ARTIFACT = 'embeddings.hmck';
+const FOLDS_ARTIFACT = 'eval-folds.json';
+
+function phasesOf(spec: JobSpec): JobPhase[] {
+  const out: JobPhase[] = ['datasets'];
+  if (spec.pretrain.ecg && spec.encoders.ecg?.kind === 'pretrain') out.push('pretrain-ecg');
+  if (spec.pretrain.eeg && spec.encoders.eeg?.kind === 'pretrain') out.push('pretrain-eeg');
+  if (spec.evaluation && spec.finetune) out.push('evaluate');
+  if (spec.finalFit && spec.finetune) out.push('final-fit');
+  if (spec.export) out.push('export');
+  return out;
+}
+
+class Progress {
+  private readonly started = Date.now();
+  private last = 0;
+  constructor(
+    private readonly phases: JobPhase[],
+    private readonly emit: (p: RunProgress) => void,
+  ) {}
+
+  /** Fraction of the whole job when `phase` is `frac` done. */
+  report(phase: JobPhase, frac: number, done: number, total: number, message: string, force = false): RunProgress {
+    const w = this.phases.reduce((s, p) => s + PHASE_WEIGHT[p], 0) || 1;
+    let before = 0;
+    for (const p of this.phases) {
+      if (p === phase) break;
+      before += PHASE_WEIGHT[p];
+    }
+    const fraction = Math.min(1, (before + PHASE_WEIGHT[phase] * Math.min(1, Math.max(0, frac))) / w);
+    const elapsed = (Date.now() - this.started) / 1000;
+    const etaSec = fraction > 0.01 && fraction < 1 ? Math.round((elapsed / fraction) * (1 - fraction)) : fraction >= 1 ? 0 : null;
+    const p: RunProgress = { phase, fraction, done, total, etaSec, message };
+    const now = Date.now();
+    if (force || now - this.last > 250) {
+      this.last = now;
+      this.emit(p);
+    }
+    return p;
+  }
+}
+
+async function loadEncoderFromRun(store: RunStore, runId: string, m: ModelModality): Promise<{ config: EncoderConfig; params: Record<string, HostTensor> }> {
+  const f = store.folder(runId);
+  const ck = await f.readArtifactCheckpoint<{ encoder: EncoderConfig }>(ENCODER_ARTIFACT(m)).catch((e) => {
+    throw new TrainError(TrainErrorCode.CorruptRun, `the ${m.toUpperCase()} encoder of run ${runId} cannot be read: ${(e as Error).message}`);
+  });
+  if (!ck) throw new TrainError(TrainErrorCode.NotFound, `run ${runId} has no pretrained ${m.toUpperCase()} encoder`);
+  return { config: ck.meta.encoder, params: ck.groups.params };
+}
+
+function summaryOf(report: EvaluationReport | null, pretrainLoss: RunResultSummary['pretrainLoss'], exportedAs: string | null): RunResultSummary {
+  return {
+    task: report?.task.name ?? null,
+    protocol: report?.protocol ?? null,
+    arms: (report?.arms ?? []).map((a) => ({
+      arm: a.arm,
+      auroc: a.table.summary.auroc.n ? a.table.summary.auroc.mean : null,
+      aurocSd: a.table.summary.auroc.n > 1 ? a.table.summary.auroc.sd : null,
+      aucPr: a.table.summary.aucPr.n ? a.table.summary.aucPr.mean : null,
+      balancedAccuracy: a.table.summary.balancedAccuracy.n ? a.table.summary.balancedAccuracy.mean : null,
+      f1: a.table.summary.f1.n ? a.table.summary.f1.mean : null,
+      kappa: a.table.summary.cohenKappa.n ? a.table.summary.cohenKappa.mean : null,
+    })),
+    pretrainLoss,
+    exportedAs,
+  };
+}
+
+/** Runs (or resumes) the job of a run folder. Resolves with the result summary; throws TrainError. */
+export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
+  const { folder } = ctx;
+  const spec = await folder.readConfig();
+  const control = ctx.control ?? (() => 'run' as const);
+  const emit = ctx.emit ?? (() => undefined);
+  const phases = phasesOf(spec);
+  let status = await folder.readStatus();
+  const done = new Set<JobPhase>(status.completedPhases);
+  const setStatus = async (patch: Partial<RunStatus>) => {
+    status = { ...status, ...patch, updatedAt: Date.now() / 1000 };
+    await folder.writeStatus(status);
+    emit({ type: 'status', status });
+  };
+  const log = async (message: string, level: 'info' | 'warn' = 'info') => {
+    const line = `${new Date().toISOString()} ${level === 'warn' ? 'WARN ' : ''}${message}`;
+    await folder.appendLog(line);
+    emit({ type: 'log', level, message });
+  };
+  let pending: Promise<void> = Promise.resolve();
+  const metric = (r: MetricRecord) => {
+    pending = pending.then(() => folder.appendMetric(r));
+    emit({ type: 'metric', record: r });
+  };
+  const progress = new Progress(phases, (p) => {
+    emit({ type: 'progress', progress: p });
+    status = { ...status, progress: p };
+  });
+  const finish = async (phase: JobPhase) => {
+    await pending;
+    done.add(phase);
+    await setStatus({ completedPhases: [...done], progress: progress.report(phase, 1, 1, 1, `${phase} done`, true) });
+  };
+  const pretrainLoss: RunResultSummary['pretrainLoss'] = { ...(status.summary?.pretrainLoss ?? {}) };
+  await setStatus({ state: 'running', error: null });
+  await log(`${status.completedPhases.length ? 'resuming' : 'starting'} '${spec.name}' (${spec.kind}; phases: ${phases.join(', ')}${done.size ? `; done: ${[...done].join(', ')}` : ''})`);
+
+  // --- datasets ----------------------------------------------------------------------------------
+  const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));
+  const needCorpus = (m: ModelModality) => phases.includes(`pretrain-${m}` as JobPhase) && !done.has(`pretrain-${m}` as JobPhase);
+  const load = async (d: DatasetSpec, label: string): Promise<WindowDataset> => {
+    await log(`building ${label} '${d.name}' (${d.sources.length} source(s)) through the live pipeline`);
+    const t0 = Date.now();
+    const ds = await loadDataset(d, ctx.sessions ?? new Map(), {
+      progress: (i, n, w) => progress.report('datasets', i / n, i, n, `${label}: ${i}/${n} recordings, ${w} windows`),
+      checkpoint: () => {
+        const c = control();
+        if (c === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, 'cancelled while building datasets');
+        if (c === 'pause') throw new TrainError(TrainErrorCode.Paused, 'paused while building datasets');
+      },
+    });
+    const secs = (Date.now() - t0) / 1000;
+    await log(`${label}: ${ds.windows.length} windows from ${ds.recordings.length} recordings in ${secs.toFixed(1)} s (${(ds.windows.length / Math.max(secs, 1e-3)).toFixed(0)} windows/s)`);
+    for (const r of ds.recordings) {
+      const dropped = Object.entries(r.dropped).map(([k, v]) => `${v} × ${k}`);
+      if (r.windows === 0 || dropped.length || r.warnings.length) await log(`  ${r.id} (${r.subject}): ${r.windows} windows${dropped.length ? `, dropped ${dropped.join(', ')}` : ''}${r.warnings.length ? `; ${r.warnings.slice(0, 3).join('; ')}` : ''}`, r.windows === 0 ? 'warn' : 'info');
+    }
+    return ds;
+  };
+  const labelled = needLabelled && spec.dataset ? await load(spec.dataset, 'dataset') : null;
+  const corpora: Partial<Record<ModelModality, WindowDataset>> = {};
+  for (const m of ['ecg', 'eeg'] as const) {
+    const c = spec.corpora[m];
+    if (c && needCorpus(m)) corpora[m] = await load(c, `${m.toUpperCase()} corpus`);
+  }
+  if (!done.has('datasets')) await finish('datasets');
+
+  // --- pretraining -------------------------------------------------------------------------------
+  const store = new RunStore(resolve(folder.dir, '..'));
+  for (const m of ['ecg', 'eeg'] as const) {
+    const phase = `pretrain-${m}` as JobPhase;
+    if (!phases.includes(phase) || done.has(phase)) continue;
+    const cfg = spec.pretrain[m]!;
+    const items: SignalItem[] = corpora[m]!.windows.filter((w) => w[m]).map((w) => ({ data: w[m]!, channels: m === 'eeg' ? w.eegChannels.length : w.ecgChannels.length }));
+    const resume = await folder.latestCheckpoint<PretrainMeta>(phase, (msg) => void log(`skipping a damaged checkpoint: ${msg}`, 'warn'));
+    if (resume) await log(`${phase}: resuming from step ${resume.meta.step} of ${resume.meta.totalSteps}`);
+    await log(`${phase}: ${items.length} windows, ${cfg.encoder.nLayers}-layer encoder, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.maxSteps ? ` (at most ${cfg.maxSteps} steps)` : ''}, mask ${JSON.stringify(cfg.mask)}`);
+    const res = await pretrainEncoder(
+      cfg,
+      items,
+      {
+        onStep: (s: StepRecord) => {
+          metric(s);
+          progress.report(phase, 0, s.step, 0, `${phase} step ${s.step}, loss ${s.loss.toFixed(4)}`);
+        },
+        onEpoch: (e: EpochRecord) => {
+          metric(e);
+          void log(`${phase} epoch ${e.epoch}: mean masked-patch MSE ${e.trainLoss.toFixed(5)}`);
+        },
+        onCheckpoint: async (ck) => {
+          const meta = ck.meta as unknown as PretrainMeta;
+          await folder.writeCheckpoint(phase, meta.step, ck);
+          progress.report(phase, meta.step / meta.totalSteps, meta.step, meta.totalSteps, `${phase} step ${meta.step}/${meta.totalSteps} (checkpoint written)`, true);
+        },
+        control,
+      },
+      { resume: resume ?? undefined, phase },
+    );
+    pretrainLoss[m] = res.epochLoss[res.epochLoss.length - 1];
+    await folder.writeArtifact(ENCODER_ARTIFACT(m), encodeCheckpoint({ kind: 'encoder', meta: { modality: m, encoder: cfg.encoder, steps: res.steps, finalLoss: pretrainLoss[m] }, groups: { params: res.params } }));
+    const metrics = await folder.readMetrics();
+    await folder.writePlot(`${phase}-loss.svg`, lossCurveSvg(phase, metrics.filter((r): r is StepRecord => r.kind === 'step'), metrics.filter((r): r is EpochRecord => r.kind === 'epoch')));
+    await setStatus({ summary: summaryOf(null, pretrainLoss, null) });
+    await finish(phase);
+  }
+
+  // --- encoders ----------------------------------------------------------------------------------
+  const encConfig: Partial<Record<ModelModality, EncoderConfig>> = {};
+  const encWeights: Partial<Record<ModelModality, Record<string, HostTensor>>> = {};
+  const encNotes: string[] = [];
+  const needEncoders = phases.some((p) => (p === 'evaluate' || p === 'final-fit') && !done.has(p));
+  if (needEncoders) {
+    for (const m of ['eeg', 'ecg'] as const) {
+      const src = spec.encoders[m];
+      if (!src) continue;
+      const fallback = spec.pretrain[m]?.encoder ?? spec.encoderConfig;
+      if (src.kind === 'pretrain') {
+        const r = await loadEncoderFromRun(store, folder.id, m);
+        encConfig[m] = r.config;
+        encWeights[m] = r.params;
+        encNotes.push(`${m.toUpperCase()}: pretrained in this run`);
+      } else if (src.kind === 'run') {
+        const r = await loadEncoderFromRun(store, src.runId, m);
+        encConfig[m] = r.config;
+        encWeights[m] = r.params;
+        encNotes.push(`${m.toUpperCase()}: pretrained in run ${src.runId}`);
+      } else if (src.kind === 'pth') {
+        const e = fallback ?? CBRAMOD_ENCODER;
+        let bytes: Uint8Array;
+        try {
+          bytes = new Uint8Array(await readFile(resolve(src.path)));
+        } catch (err) {
+          throw new TrainError(TrainErrorCode.NotFound, `cannot read the checkpoint ${src.path}: ${(err as Error).message}`);
+        }
+        encConfig[m] = { ...e };
+        encWeights[m] = importCbramodCheckpoint(bytes, e).params;
+        encNotes.push(`${m.toUpperCase()}: imported from ${src.path}`);
+      } else {
+        const e = fallback ?? CBRAMOD_ENCODER;
+        encConfig[m] = { ...e };
+        encNotes.push(`${m.toUpperCase()}: random initialisation (seed ${spec.seed})`);
+      }
+      await log(`encoder ${encNotes[encNotes.length - 1]}`);
+    }
+  }
+
+  // --- evaluation --------------------------------------------------------------------------------
+  let report: EvaluationReport | null = null;
+  const reportBytes = await folder.readArtifact(REPORT_ARTIFACT);
+  if (reportBytes) report = JSON.parse(new TextDecoder().decode(reportBytes)) as EvaluationReport;
+  let caches: Record<string, Float32Array> = {};
+  if (phases.includes('evaluate') && !done.has('evaluate')) {
+    const ft = spec.finetune!;
+    const ev = spec.evaluation!;
+    const emb = await folder.readArtifactCheckpoint<Record<string, number>>(EMBEDDINGS_ARTIFACT).catch(() => null);
+    const resumeState: EvalResume = { caches: {}, folds: {} };
+    if (emb) for (const [k, t] of Object.entries(emb.groups.embeddings ?? {})) resumeState.caches![k] = t.data;
+    const foldsBytes = await folder.readArtifact(FOLDS_ARTIFACT);
+    if (foldsBytes) {
+      try {
+        resumeState.folds = JSON.parse(new TextDecoder().decode(foldsBytes)) as Record<string, FoldOutcome>;
+      } catch {
+        await log('the saved fold results are damaged; those folds run again', 'warn');
+      }
+    }
+    const kept = Object.keys(resumeState.folds ?? {}).length;
+    if (kept) await log(`evaluation: ${kept} fold(s) already done`);
+    const t0 = Date.now();
+    const cv = await crossValidate(
+      labelled!,
+      ft,
+      ev,
+      { config: encConfig, pretrained: encWeights, randomSeed: spec.seed },
+      {
+        onEpoch: (e) => metric(e),
+        onStep: (s) => metric(s),
+        control,
+        log: (m) => void log(m),
+        progress: (m, d, t) => progress.report('evaluate', d / t, d, t, m),
+        onEmbedded: async (key, data) => {
+          resumeState.caches![key] = data;
+          const groups = { embeddings: Object.fromEntries(Object.entries(resumeState.caches!).map(([k, v]) => [k, { shape: [v.length], data: v }])) };
+          await folder.writeArtifact(EMBEDDINGS_ARTIFACT, encodeCheckpoint({ kind: 'embeddings', meta: {}, groups }));
+        },
+        onFold: async (key, outcome) => {
+          resumeState.folds![key] = outcome;
+          await folder.writeArtifact(FOLDS_ARTIFACT, JSON.stringify(resumeState.folds));
+        },
+      },
+      resumeState,
+    );
+    report = cv.report;
+    caches = cv.caches;
+    for (const n of cv.notes) await log(n, 'warn');
+    await log(`evaluation (${report.protocol}) took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    for (const a of report.arms) {
+      const s = a.table.summary;
+      await log(`  ${a.arm.padEnd(18)} AUROC ${s.auroc.mean.toFixed(3)} ± ${s.auroc.sd.toFixed(3)}  AUC-PR ${s.aucPr.mean.toFixed(3)}  bal.acc ${s.balancedAccuracy.mean.toFixed(3)}  F1 ${s.f1.mean.toFixed(3)}  κ ${s.cohenKappa.mean.toFixed(3)}  (pooled AUROC ${a.table.pooled?.auroc.toFixed(3) ?? '–'})`);
+    }
+    await folder.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
+    await folder.writePlot('roc.svg', rocSvg(`${report.task.name}: ROC, pooled test predictions (${report.protocol.split(' over')[0]})`, report.arms));
+    for (const a of report.arms) if (a.confusion.length === 4) await folder.writePlot(`confusion-${a.arm.replace('/', '-')}.svg`, confusionSvg(`${a.arm}: confusion at ${ev.threshold}`, a.confusion, report.task.classes));
+    await setStatus({ summary: summaryOf(report, pretrainLoss, null) });
+    await finish('evaluate');
+  }
+
+  // --- final fit ---------------------------------------------------------------------------------
+  if (phases.includes('final-fit') && !done.has('final-fit')) {
+    const ft: FinetuneConfig = { ...spec.finetune!, modalities: 'fused', init: encWeights.eeg || encWeights.ecg ? 'pretrained' : 'random' };
+    const ms = modalitiesOf(ft.modalities).filter((m) => encConfig[m]);
+    if (ms.length === 0) throw new TrainError(TrainErrorCode.BadConfig, 'the final model needs at least one encoder');
+    ft.modalities = ms.length === 2 ? 'fused' : ms[0];
+    const data = trainableWindows(labelled!, ms);
+    // Epochs: the median of the folds' chosen epochs for this arm (no test subjects left to choose on).
+    const arm = report?.arms.find((a) => a.arm === `${ft.modalities}/${ft.init}`);
+    const chosen = (arm?.bestEpochs ?? []).filter((e): e is number => e !== null).sort((a, b) => a - b);
+    const epochs = chosen.length ? chosen[Math.floor(chosen.length / 2)] : ft.epochs;
+    const cfg: FinetuneConfig = { ...ft, epochs };
+    const model = finetuneModelConfig(cfg, encConfig);
+    const all = Array.from({ length: data.windows.length }, (_, i) => i);
+    await log(`final fit: ${ft.modalities} model on all ${new Set(data.subjects).size} subjects (${data.windows.length} windows), ${epochs} epochs (median of the folds' best epochs)`);
+    const weightsFor = (m: ModelModality) => encWeights[m] ?? initEncoderHostParams(encConfig[m]!, spec.seed, { stream: m });
+    let params: HostParams;
+    if (cfg.freeze === 'encoders') {
+      const cache: EmbeddingCache = {};
+      for (const m of ms) {
+        const key = `${m}/${ft.init}`;
+        cache[m] = caches[key]?.length === data.windows.length * encConfig[m]!.dModel ? caches[key] : await embedItems(encConfig[m]!, weightsFor(m), signalItems(data.windows, m));
+      }
+      const fit = await fitHead({ cfg, model, labels: data.labels, train: all, validation: [], cache, hooks: { onEpoch: (e) => metric(e), control }, phase: 'final-fit' });
+      params = { head: fit.params.head };
+      for (const m of ms) params[m] = Object.fromEntries(Object.entries(weightsFor(m)).filter(([k]) => !k.startsWith('proj_out.')));
+    } else {
+      const windows: Partial<Record<ModelModality, SignalItem[]>> = {};
+      for (const m of ms) windows[m] = signalItems(data.windows, m);
+      const init: HostParams = { head: initHeadParams(model, cfg.seed) };
+      for (const m of ms) init[m] = weightsFor(m);
+      const fit = await fitFull({ cfg, model, labels: data.labels, train: all, validation: [], windows, init, hooks: { onEpoch: (e) => metric(e), onStep: (s) => metric(s), control }, phase: 'final-fit' });
+      params = fit.params;
+    }
+    const meta: ModelArtifactMeta = { model, finetune: cfg, windowing: spec.dataset!.windowing, eegChannels: data.windows[0].eegChannels, ecgChannels: data.windows[0].ecgChannels, subjects: [...new Set(data.subjects)].sort(), windows: data.windows.length, encoders: encNotes };
+    const groups: Record<string, Record<string, HostTensor>> = { head: params.head };
+    for (const m of ms) groups[m] = params[m]!;
+    await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups } as Checkpoint<unknown>));
+    await finish('final-fit');
+  }
+
+  // --- export ------------------------------------------------------------------------------------
+  let exportedAs: string | null = status.summary?.exportedAs ?? null;
+  if (phases.includes('export') && !done.has('export')) {
+    const target = spec.export!.target;
+    const root = target.kind === 'dir' ? resolve(target.dir) : ctx.userModelsDir;
+    if (!root) throw new TrainError(TrainErrorCode.BadConfig, 'no user models folder to export into');
+    const dir = await exportRunModel(folder, spec.export!, root, { commit: ctx.commit });
+    exportedAs = spec.export!.modelId;
+    await log(`exported as model '${exportedAs}' to ${dir}`);
+    await finish('export');
+  }
+
+  await pending;
+  const summary = summaryOf(report, pretrainLoss, exportedAs);
+  await setStatus({ state: 'done', summary, progress: progress.report(phases[phases.length - 1], 1, 1, 1, 'done', true) });
+  await log('done');
+  return summary;
+}
+
+export type { Checkpoint };

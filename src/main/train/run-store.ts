@@ -1,0 +1,265 @@
+// Run folders: one per training job, under <dataDir>/runs/<runId>/ (or a folder the CLI is given).
+//
+//   config.json        the job spec, as started (never rewritten)
+//   status.json        state, phase, progress, completed phases, error: rewritten atomically
+//   metrics.jsonl      one JSON line per step / epoch record (append-only)
+//   log.txt            the run's log (append-only)
+//   checkpoints/<phase>-step-000120.hmck   the last few checkpoints per phase (atomic writes)
+//   artifacts/         finished products: encoders, embeddings, the evaluation report, the final model
+//   plots/*.svg        loss curves, ROC curves, confusion matrices
+//
+// Every write of a whole file goes to a temporary name and is renamed into place, so a crash leaves
+// either the old file or the new one, never half of one. A run whose config or status cannot be read
+// is listed with the problem instead of breaking the list; its files are left untouched.
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
+import type { JobSpec, RunStatus, RunSummary } from '../../shared/train/job.types';
+import { TrainError, TrainErrorCode, type MetricRecord } from '../../shared/train/train.types';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  status: 'status.json',
+  metrics: 'metrics.jsonl',
+  log: 'log.txt',
+  checkpoints: 'checkpoints',
+  artifacts: 'artifacts',
+  plots: 'plots',
+} as const;
+
+/** Checkpoints kept per phase (older ones are deleted after a newer one is safely written). */
+export const KEEP_CHECKPOINTS = 3;
+export const RUN_ID_RE = /^[a-z0-9][a-z0-9._-]{0,80}$/;
+
+let tmpCounter = 0;
+/** Writes a file atomically: a temporary sibling, then rename. */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${++tmpCounter}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new TrainError(TrainErrorCode.Io, `could not write ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** A new run id: date, time and a slug of the name ('2026-11-25-1804-eegmat-default'). */
+export function newRunId(name: string, now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  return `${stamp}-${slug}`;
+}
+
+export class RunFolder {
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+  ) {}
+
+  path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  async readConfig(): Promise<JobSpec> {
+    try {
+      return await readJson<JobSpec>(this.path(RUN_FILES.config));
+    } catch (e) {
+      throw new TrainError(TrainErrorCode.CorruptRun, `run ${this.id}: config.json cannot be read (${(e as Error).message}); the run folder is damaged`);
+    }
+  }
+
+  async readStatus(): Promise<RunStatus> {
+    try {
+      return await readJson<RunStatus>(this.path(RUN_FILES.status));
+    } catch (e) {
+      throw new TrainError(TrainErrorCode.CorruptRun, `run ${this.id}: status.json cannot be read (${(e as Error).message}); the run folder is damaged`);
+    }
+  }
+
+  async writeStatus(s: RunStatus): Promise<void> {
+    await writeAtomic(this.path(RUN_FILES.status), JSON.stringify(s, null, 2) + '\n');
+  }
+
+  async appendMetric(r: MetricRecord): Promise<void> {
+    await appendFile(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
+  }
+
+  async appendLog(line: string): Promise<void> {
+    await appendFile(this.path(RUN_FILES.log), line.endsWith('\n') ? line : line + '\n');
+  }
+
+  /** Every metric record; a damaged line (a crash mid-append) is skipped. */
+  async readMetrics(): Promise<MetricRecord[]> {
+    let text = '';
+    try {
+      text = await readFile(this.path(RUN_FILES.metrics), 'utf8');
+    } catch {
+      return [];
+    }
+    const out: MetricRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as MetricRecord);
+      } catch {
+        // a torn last line
+      }
+    }
+    return out;
+  }
+
+  async readLog(maxBytes = 256 * 1024): Promise<string> {
+    try {
+      const text = await readFile(this.path(RUN_FILES.log), 'utf8');
+      return text.length > maxBytes ? text.slice(text.length - maxBytes) : text;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Writes a checkpoint of a phase atomically and prunes the phase's older ones. */
+  async writeCheckpoint(phase: string, step: number, ck: Checkpoint<unknown>): Promise<string> {
+    const dir = this.path(RUN_FILES.checkpoints);
+    await mkdir(dir, { recursive: true });
+    const name = `${phase}-step-${String(step).padStart(7, '0')}${CHECKPOINT_EXT}`;
+    await writeAtomic(join(dir, name), encodeCheckpoint(ck));
+    const mine = (await this.checkpointNames(phase)).slice(0, -KEEP_CHECKPOINTS);
+    for (const old of mine) await rm(join(dir, old), { force: true });
+    return name;
+  }
+
+  private async checkpointNames(phase: string): Promise<string[]> {
+    try {
+      return (await readdir(this.path(RUN_FILES.checkpoints))).filter((n) => n.startsWith(`${phase}-step-`) && n.endsWith(CHECKPOINT_EXT)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * The newest readable checkpoint of a phase, or null. A damaged one (cut short by a crash) is
+   * reported through `onSkip` and the one before it is used.
+   */
+  async latestCheckpoint<M>(phase: string, onSkip?: (message: string) => void): Promise<Checkpoint<M> | null> {
+    const names = await this.checkpointNames(phase);
+    for (let i = names.length - 1; i >= 0; i--) {
+      try {
+        return decodeCheckpoint<M>(new Uint8Array(await readFile(join(this.path(RUN_FILES.checkpoints), names[i]))), names[i]);
+      } catch (e) {
+        onSkip?.((e as Error).message);
+      }
+    }
+    return null;
+  }
+
+  async writeArtifact(name: string, data: string | Uint8Array): Promise<void> {
+    await mkdir(this.path(RUN_FILES.artifacts), { recursive: true });
+    await writeAtomic(this.path(RUN_FILES.artifacts, name), data);
+  }
+
+  async readArtifact(name: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await readFile(this.path(RUN_FILES.artifacts, name)));
+    } catch {
+      return null;
+    }
+  }
+
+  async readArtifactCheckpoint<M>(name: string): Promise<Checkpoint<M> | null> {
+    const b = await this.readArtifact(name);
+    return b ? decodeCheckpoint<M>(b, `${this.id}/${name}`) : null;
+  }
+
+  async writePlot(name: string, svg: string): Promise<void> {
+    await mkdir(this.path(RUN_FILES.plots), { recursive: true });
+    await writeAtomic(this.path(RUN_FILES.plots, name), svg);
+  }
+}
+
+export class RunStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  folder(id: string): RunFolder {
+    if (!RUN_ID_RE.test(id)) throw new TrainError(TrainErrorCode.NotFound, `'${id}' is not a run id`);
+    return new RunFolder(id, join(this.root, id));
+  }
+
+  /** Creates a run folder with its config and a queued status. */
+  async create(spec: JobSpec, id = newRunId(spec.name)): Promise<RunFolder> {
+    let runId = id;
+    for (let k = 2; existsSync(join(this.root, runId)); k++) runId = `${id}-${k}`;
+    const f = this.folder(runId);
+    await mkdir(f.dir, { recursive: true });
+    await writeAtomic(f.path(RUN_FILES.config), JSON.stringify(spec, null, 2) + '\n');
+    const now = Date.now() / 1000;
+    await f.writeStatus({ id: runId, name: spec.name, kind: spec.kind, state: 'queued', createdAt: now, updatedAt: now, progress: { phase: 'queued', fraction: 0, done: 0, total: 0, etaSec: null, message: 'waiting to start' }, completedPhases: [], error: null, summary: null });
+    return f;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return RUN_ID_RE.test(id) && existsSync(join(this.root, id, RUN_FILES.config));
+  }
+
+  /** Every run, newest first. A damaged folder is listed with its problem. */
+  async list(): Promise<RunSummary[]> {
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.root, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_RE.test(d.name)).map((d) => d.name);
+    } catch {
+      return [];
+    }
+    const out: RunSummary[] = [];
+    for (const name of names) {
+      const f = this.folder(name);
+      try {
+        const status = await f.readStatus();
+        const spec = await f.readConfig();
+        out.push({ ...status, id: name, problem: null, dataset: spec.dataset?.name ?? null });
+      } catch (e) {
+        const mtime = await stat(f.dir).then((s) => s.mtimeMs / 1000).catch(() => 0);
+        out.push({
+          id: name,
+          name,
+          kind: 'recipe',
+          state: 'failed',
+          createdAt: mtime,
+          updatedAt: mtime,
+          progress: { phase: 'damaged', fraction: 0, done: 0, total: 0, etaSec: null, message: '' },
+          completedPhases: [],
+          error: null,
+          summary: null,
+          problem: (e as Error).message,
+          dataset: null,
+        });
+      }
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  /**
+   * After a restart: runs left 'running' or 'queued' by a process that is gone become
+   * 'interrupted' (resumable from their last checkpoint). Returns their ids.
+   */
+  async markInterrupted(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const r of await this.list()) {
+      if (r.problem || (r.state !== 'running' && r.state !== 'queued')) continue;
+      const f = this.folder(r.id);
+      const s = await f.readStatus();
+      await f.writeStatus({ ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: 'interrupted (the app stopped); resume continues from the last checkpoint' } });
+      ids.push(r.id);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,49 @@
+// Reads recorded sessions for a training dataset through the database client (the DB worker owns
+// the file): the stored chunks and the gaps the source announced, in the order they arrived live,
+// which is exactly what replay feeds the pipeline; plus markers and self-reports for labels.
+import type { DbClient } from '../db/db-client';
+import type { FeedEvent } from '../../shared/datasets/windows.types';
+import type { StreamInfo } from '../../shared/stream.types';
+import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
+import type { SessionFeed } from './dataset-loader';
+
+/** Pages of this many recorder batches are read at a time. */
+const PAGE_BATCHES = 200;
+
+export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
+  let detail;
+  try {
+    detail = await db.api.getSession(sessionId);
+  } catch (e) {
+    throw new TrainError(TrainErrorCode.NotFound, `session ${sessionId} cannot be read: ${(e as Error).message}`);
+  }
+  const byRow = new Map<number, StreamInfo>();
+  const byDevice = new Map<string, StreamInfo[]>();
+  for (const s of detail.streams) {
+    byRow.set(s.id, s.info);
+    const list = byDevice.get(s.info.deviceId) ?? [];
+    if (!list.some((x) => x.id === s.info.id)) list.push(s.info);
+    byDevice.set(s.info.deviceId, list);
+  }
+  const events: FeedEvent[] = [...byDevice].map(([deviceId, streams]) => ({ kind: 'streams', deviceId, streams }));
+  const extent = await db.api.dataExtent(sessionId);
+  let seq: number | null = extent ? extent.firstSeq : null;
+  while (seq !== null) {
+    const page = await db.api.readReplayPage(sessionId, seq, PAGE_BATCHES);
+    // Chunks and source gaps interleaved by their arrival sequence.
+    let gi = 0;
+    for (const c of page.chunks) {
+      while (gi < page.gaps.length && page.gaps[gi].seq < c.seq) {
+        const g = page.gaps[gi++];
+        if (g.fromSource) events.push({ kind: 'gap', gap: g.gap });
+      }
+      const info = byRow.get(c.streamId);
+      if (info) events.push({ kind: 'chunk', chunk: { streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data } });
+    }
+    for (; gi < page.gaps.length; gi++) if (page.gaps[gi].fromSource) events.push({ kind: 'gap', gap: page.gaps[gi].gap });
+    seq = page.nextSeq;
+  }
+  const markers = (await db.api.listMarkers(sessionId)).map((m) => ({ onset: m.time, duration: m.duration, label: m.label }));
+  const selfReports = (await db.api.listSelfReports(sessionId)).map((r) => ({ time: r.time, valence: r.valence, arousal: r.arousal, dominance: r.dominance }));
+  return { sessionId, subject: detail.subjectId || `session-${sessionId}`, name: detail.name, startTime: detail.startTime, events, markers, selfReports };
+}

@@ -1,0 +1,170 @@
+// `heartmind train`: a whole recipe (the shipped model's is 'default'), a fine-tuning job on a
+// dataset, or a paused/interrupted run resumed.
+import { resolve } from 'node:path';
+import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
+import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
+import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
+import type { EncoderSource, JobSpec } from '../../shared/train/job.types';
+import { defaultRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
+import type { EvaluationConfig, ModalitySet, SplitSpec } from '../../shared/train/train.types';
+import { DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, runInProcess, runsRoot } from './cli-train';
+import { RunStore } from './run-store';
+
+export const TRAIN_FLAGS = {
+  ...DATASET_FLAGS,
+  recipe: { type: 'string' },
+  resume: { type: 'string' },
+  out: { type: 'string' },
+  data: { type: 'string' },
+  seed: { type: 'string' },
+  layers: { type: 'string' },
+  paper: { type: 'boolean' },
+  'eeg-checkpoint': { type: 'string' },
+  'pretrain-steps-eeg': { type: 'string' },
+  'pretrain-steps-ecg': { type: 'string' },
+  'export-to': { type: 'string' },
+  'no-export': { type: 'boolean' },
+  'model-id': { type: 'string' },
+  'model-name': { type: 'string' },
+  encoders: { type: 'string' },
+  modalities: { type: 'string' },
+  freeze: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  split: { type: 'string' },
+  'no-eval': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  name: { type: 'string' },
+} as const;
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind train --recipe default [options]',
+    '       heartmind train DATASET [--encoders RUN|FILE.pth|random] [options]',
+    '       heartmind train --resume RUN_ID [--out DIR]',
+    '',
+    'Trains, evaluates subject-wise (with the baseline and the ablations) and exports a model. Writes a',
+    'run folder (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/). Ctrl+C pauses',
+    'at the next step with a checkpoint; --resume continues. Deterministic given --seed.',
+    '',
+    'recipe:',
+    `  --recipe NAME           ${RECIPES.join(', ')}: ECG encoder pretrained with dual masking on the ECG in --data, EEG`,
+    '                          encoder on its EEG, fused head on the 12 EEGMAT subjects, leave-one-subject-out',
+    '                          evaluation (fused / EEG-only / ECG-only × pretrained / random, baseline), final fit, export',
+    '  --data DIR              the recordings (default ../shared/data)',
+    '  --paper                 CBraMod\'s published scale (end-to-end fine-tuning, 40 pretraining epochs at batch 128; days on a CPU)',
+    '  --layers N              criss-cross layers of both encoders (default 12, CBraMod\'s)',
+    '  --eeg-checkpoint FILE   use an imported CBraMod pretrained_weights.pth instead of pretraining the EEG encoder',
+    '  --pretrain-steps-eeg N, --pretrain-steps-ecg N   cap pretraining at N optimiser steps',
+    '',
+    DATASET_USAGE,
+    '',
+    'fine-tuning on a dataset:',
+    '  --encoders SRC          RUN_ID (its pretrained encoders), FILE.pth (CBraMod EEG checkpoint) or random (default)',
+    '  --modalities fused|eeg|ecg   which encoders feed the head (default fused)',
+    '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
+    '  --epochs N --batch N    (default 50 and 64)',
+    '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
+    '',
+    'common:',
+    '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
+    '  --seed N                (default 42)',
+    `  --export-to DIR         write the model there (the repository's models/ for the shipped one); default: the`,
+    '                          app\'s user models folder, where the live model list shows it at once',
+    '  --no-export             keep the model in the run folder only',
+    `  --model-id ID --model-name NAME   registry id and name (default ${SHIPPED_MODEL_ID} for the recipe)`,
+    '  --verbose               print every epoch',
+  ].join('\n'),
+  run,
+};
+
+function int(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+export function parseSplit(v: string | undefined): SplitSpec {
+  if (!v || v === 'loso') return { kind: 'loso' };
+  const m = /^kfold:(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 2) throw new CliUsageError(`--split must be loso or kfold:K (K ≥ 2), got '${v}'`);
+  return { kind: 'kfold', k: Number(m[1]) };
+}
+
+export function parseEncoderSource(v: string | undefined): EncoderSource {
+  if (!v || v === 'random') return { kind: 'random' };
+  if (/\.pth$/i.test(v)) return { kind: 'pth', path: resolve(v) };
+  return { kind: 'run', runId: v };
+}
+
+function exportOf(values: Record<string, unknown>, dflt: { id: string; name: string }, provenance: string): JobSpec['export'] {
+  if (values['no-export']) return null;
+  const id = (values['model-id'] as string | undefined) ?? dflt.id;
+  const target = values['export-to'] ? { kind: 'dir' as const, dir: resolve(values['export-to'] as string) } : { kind: 'user' as const };
+  return { modelId: id, name: (values['model-name'] as string | undefined) ?? dflt.name, version: '1.0.0', target, provenance };
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, TRAIN_FLAGS);
+  if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  const store = new RunStore(runsRoot(values.out));
+  const userModelsDir = resolve(values['data-dir'] ?? defaultDataDir(), 'models');
+  if (values.resume) {
+    if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
+    return runInProcess(store.folder(values.resume), io, { userModelsDir, verbose: values.verbose });
+  }
+  const seed = int(values.seed, 'seed') ?? 42;
+  const command = `heartmind train ${argv.join(' ')}`;
+  let spec: JobSpec;
+  if (values.recipe) {
+    if (!(RECIPES as readonly string[]).includes(values.recipe)) throw new CliUsageError(`unknown recipe '${values.recipe}' (${RECIPES.join(', ')})`);
+    const dataDir = resolve(values.data ?? resolve('..', 'shared', 'data'));
+    spec = defaultRecipe({
+      dataDir,
+      seed,
+      layers: int(values.layers, 'layers'),
+      paper: values.paper,
+      eegCheckpoint: values['eeg-checkpoint'] ? resolve(values['eeg-checkpoint']) : null,
+      pretrainSteps: { eeg: int(values['pretrain-steps-eeg'], 'pretrain-steps-eeg') ?? null, ecg: int(values['pretrain-steps-ecg'], 'pretrain-steps-ecg') ?? null },
+      command,
+    });
+    spec.export = exportOf(values, { id: SHIPPED_MODEL_ID, name: 'HeartMind EEGMAT rest vs arithmetic (EEG + ECG)' }, command);
+    if (values['no-eval']) spec.evaluation = null;
+  } else {
+    const dataset = datasetFromFlags(values);
+    if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
+    const enc = parseEncoderSource(values.encoders);
+    const modalities = (values.modalities ?? 'fused') as ModalitySet;
+    if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg`);
+    const freeze = (values.freeze ?? 'encoders') as 'encoders' | 'none';
+    if (!['encoders', 'none'].includes(freeze)) throw new CliUsageError(`--freeze must be encoders or none`);
+    const layers = int(values.layers, 'layers');
+    const e = layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
+    const init = enc.kind === 'random' ? 'random' : 'pretrained';
+    const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), arms: [{ modalities, init }], seed: 3407 };
+    const encoders: JobSpec['encoders'] = {};
+    if (modalities !== 'ecg') encoders.eeg = enc;
+    if (modalities !== 'eeg') encoders.ecg = enc.kind === 'pth' ? { kind: 'random' } : enc;
+    spec = {
+      kind: 'finetune',
+      name: values.name ?? `${dataset.name} ${modalities}`,
+      seed,
+      dataset,
+      corpora: {},
+      pretrain: {},
+      encoders,
+      encoderConfig: e,
+      finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities, init, freeze, epochs: int(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs, batchSize: int(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize, seed: 3407 },
+      evaluation,
+      finalFit: true,
+      export: null,
+      recipe: { name: 'custom', command },
+    };
+    spec.export = exportOf(values, { id: `${dataset.task!.name}-${modalities}-${seed}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-'), name: `${dataset.task!.name} (${dataset.name})` }, command);
+  }
+  const folder = await store.create(spec);
+  return runInProcess(folder, io, { userModelsDir, verbose: values.verbose });
+}

@@ -1,0 +1,218 @@
+// The training area of the core: the runs folder under the data dir, the job runner (one worker
+// thread per job), the 'hm:training:*' handlers and the live pushes. A model exported by a run is
+// written into the user's models folder, which the models area watches: it appears in the live
+// model list at once.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CoreContext, CoreModule } from '../core/core.types';
+import { check, type RequestValidator } from '../core/handler-registry';
+import { DbClient, databasePathFor } from '../db/db-client';
+import { electronNativeBinding } from '../electron/native-binding';
+import { MODEL_ID_RE } from '../../shared/model/card';
+import { encoderWithLayers } from '../../shared/model/config';
+import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
+import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
+import { defaultRecipe } from '../../shared/train/recipes';
+import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
+import { loadDataset, sessionIdsOf } from './dataset-loader';
+import { exportRunModel } from './export-run';
+import { JobRunner } from './job-runner';
+import { REPORT_ARTIFACT } from './job';
+import { RUN_FILES, RunStore } from './run-store';
+import { readSessionFeed } from './session-feed';
+
+export interface TrainingAreaOptions {
+  runsDir?: string;
+  userModelsDir?: string;
+  /** The recordings folder for presets (default HEARTMIND_DATA or ../shared/data found above the app). */
+  recordingsDir?: string | null;
+  dbPath?: string;
+}
+
+/** ../shared/data beside a checkout (HEARTMIND_RECORDINGS overrides), or null. */
+export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.HEARTMIND_RECORDINGS) return resolve(env.HEARTMIND_RECORDINGS);
+  const candidates = [resolve('..', 'shared', 'data')];
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    candidates.push(join(dir, '..', 'shared', 'data'));
+    dir = dirname(dir);
+  }
+  return candidates.find((c) => existsSync(join(c, 'edf-eegmat'))) ?? null;
+}
+
+/** A quick job over the same data for trying the app: 2 EEGMAT subjects, 1-layer encoders, a few steps. */
+export function quickRecipe(dataDir: string): JobSpec {
+  const spec = defaultRecipe({ dataDir, layers: 1, pretrainSteps: { eeg: 2, ecg: 2 }, export: null, command: 'Training view: quick try' });
+  spec.name = 'Quick try (2 subjects, 1-layer encoders)';
+  spec.dataset!.sources = [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00', 'Subject01', 'Subject02', 'Subject03'] }];
+  spec.corpora = {
+    ecg: { ...spec.corpora.ecg!, sources: [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00'] }] },
+    eeg: { ...spec.corpora.eeg!, sources: [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00'] }] },
+  };
+  spec.evaluation = { ...spec.evaluation!, split: { kind: 'kfold', k: 2 }, validationSubjects: 1, arms: [{ modalities: 'fused', init: 'pretrained' }, { modalities: 'eeg', init: 'pretrained' }, { modalities: 'ecg', init: 'pretrained' }] };
+  spec.finetune = { ...spec.finetune!, epochs: 5 };
+  void encoderWithLayers;
+  return spec;
+}
+
+const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));
+
+function specProblems(spec: unknown): string | null {
+  if (!spec || typeof spec !== 'object') return 'spec must be an object';
+  const s = spec as Partial<JobSpec>;
+  if (!['pretrain', 'finetune', 'evaluate', 'recipe'].includes(s.kind as string)) return 'spec.kind must be pretrain, finetune, evaluate or recipe';
+  if (typeof s.name !== 'string' || !s.name.trim()) return 'spec.name is required';
+  if (!Number.isInteger(s.seed)) return 'spec.seed must be an integer';
+  if (!s.corpora || !s.pretrain || !s.encoders) return 'spec.corpora, spec.pretrain and spec.encoders are required (may be empty objects)';
+  return null;
+}
+
+export class TrainingArea {
+  readonly store: RunStore;
+  readonly runner: JobRunner;
+  private db: DbClient | null = null;
+  private dbOpening: Promise<DbClient> | null = null;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly opts: { runsDir: string; userModelsDir: string; recordingsDir: string | null; dbPath: string },
+  ) {
+    this.store = new RunStore(opts.runsDir);
+    this.runner = new JobRunner(this.store, {
+      userModelsDir: opts.userModelsDir,
+      db: () => this.db,
+      events: {
+        event: (runId, ev) => {
+          if (ev.type === 'progress') ctx.push({ type: 'training:progress', runId, progress: ev.progress });
+          else if (ev.type === 'metric') ctx.push({ type: 'training:metric', runId, record: ev.record });
+          else if (ev.type === 'log') ctx.push({ type: 'training:log', runId, level: ev.level, message: ev.message });
+        },
+        state: (status) => ctx.push({ type: 'training:status', status }),
+        exported: (runId, modelId) => ctx.log('info', 'training', `run ${runId} exported model '${modelId}' to ${opts.userModelsDir}`),
+        log: (level, message) => ctx.log(level, 'training', message),
+      },
+    });
+  }
+
+  /** A read-only connection to the recordings database (its own DB worker), opened when a dataset names sessions. */
+  private async database(): Promise<DbClient> {
+    if (this.db) return this.db;
+    this.dbOpening ??= DbClient.open({ path: this.opts.dbPath, readonly: true, nativeBinding: electronNativeBinding('better-sqlite3'), onLog: (e) => this.ctx.log(e.level, e.source, e.message) });
+    try {
+      this.db = await this.dbOpening;
+    } catch (e) {
+      this.dbOpening = null;
+      throw new TrainError(TrainErrorCode.NotFound, `the recordings database cannot be opened: ${(e as Error).message}`);
+    }
+    return this.db;
+  }
+
+  async start(): Promise<void> {
+    await this.runner.recover();
+    this.ctx.onStop(async () => {
+      await this.runner.stop();
+      await this.db?.close();
+    });
+  }
+
+  async overview(): Promise<TrainingOverview> {
+    return { runs: await this.store.list(), active: this.runner.activeRunId, queued: this.runner.queued(), backend: this.runner.backend, runsDir: this.store.root };
+  }
+
+  async detail(id: string): Promise<RunDetail> {
+    if (!(await this.store.exists(id))) throw new TrainError(TrainErrorCode.NotFound, `no run '${id}'`);
+    const f = this.store.folder(id);
+    const summary = (await this.store.list()).find((r) => r.id === id)!;
+    const notes: string[] = [];
+    const config = await f.readConfig().catch((e) => {
+      notes.push((e as Error).message);
+      return null;
+    });
+    let report: EvaluationReport | null = null;
+    const bytes = await f.readArtifact(REPORT_ARTIFACT);
+    if (bytes) {
+      try {
+        report = JSON.parse(new TextDecoder().decode(bytes)) as EvaluationReport;
+      } catch {
+        notes.push('the evaluation report is damaged');
+      }
+    }
+    const plots = await readdir(f.path(RUN_FILES.plots)).then((n) => n.filter((x) => x.endsWith('.svg')).sort(), () => []);
+    return { status: summary, config, metrics: await f.readMetrics(), report, log: await f.readLog(), plots, notes };
+  }
+
+  presets(): TrainingPresets {
+    const d = this.opts.recordingsDir;
+    return { dataDir: d, defaultRecipe: d ? defaultRecipe({ dataDir: d, export: { modelId: 'my-eegmat-model', name: 'My EEGMAT model', version: '1.0.0', target: { kind: 'user' } }, command: 'Training view: default recipe' }) : null, quickRecipe: d ? quickRecipe(d) : null };
+  }
+
+  async preview(dataset: DatasetSpec): Promise<DatasetPreview> {
+    const sessions = new Map();
+    const ids = sessionIdsOf([dataset]);
+    if (ids.length) {
+      const db = await this.database();
+      for (const id of ids) sessions.set(id, await readSessionFeed(db, id));
+    }
+    const ds = await loadDataset(dataset, sessions);
+    const classes = ds.task?.classes ?? [];
+    const perClass = classes.map((_, k) => ds.windows.filter((w) => w.label === k).length);
+    return { name: ds.name, windows: ds.windows.length, perClass, classes, subjects: [...new Set(ds.windows.map((w) => w.subject))].sort(), recordings: ds.recordings };
+  }
+
+  async startJob(spec: JobSpec) {
+    if (sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]).length) await this.database();
+    return this.runner.start(spec);
+  }
+
+  async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string }> {
+    if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
+    const dir = await exportRunModel(this.store.folder(id), { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
+    this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
+    return { modelId, dir };
+  }
+
+  async plot(id: string, name: string): Promise<{ svg: string }> {
+    if (!/^[a-z0-9._-]+\.svg$/i.test(name)) throw new TrainError(TrainErrorCode.NotFound, `'${name}' is not a plot name`);
+    try {
+      return { svg: await readFile(this.store.folder(id).path(RUN_FILES.plots, name), 'utf8') };
+    } catch {
+      throw new TrainError(TrainErrorCode.NotFound, `run ${id} has no plot ${name}`);
+    }
+  }
+}
+
+export async function startTrainingArea(ctx: CoreContext, options: TrainingAreaOptions = {}): Promise<TrainingArea> {
+  const area = new TrainingArea(ctx, {
+    runsDir: options.runsDir ?? join(ctx.dataDir, 'runs'),
+    userModelsDir: options.userModelsDir ?? join(ctx.dataDir, 'models'),
+    recordingsDir: options.recordingsDir === undefined ? findRecordingsDir() : options.recordingsDir,
+    dbPath: options.dbPath ?? databasePathFor(ctx.dataDir),
+  });
+  await area.start();
+  ctx.handle('hm:training:list', () => area.overview());
+  ctx.handle('hm:training:get', ({ id }) => area.detail(id), { validate: idOk });
+  ctx.handle('hm:training:presets', () => area.presets());
+  ctx.handle('hm:training:preview', ({ dataset }) => area.preview(dataset), {
+    validate: check.allOf(check.object, (r) => {
+      const d = (r as { dataset?: { sources?: unknown; windowing?: unknown; name?: unknown } }).dataset;
+      return d && Array.isArray(d.sources) && typeof d.windowing === 'object' && typeof d.name === 'string' ? null : 'dataset must have a name, sources and windowing';
+    }),
+  });
+  ctx.handle('hm:training:start', ({ spec }) => area.startJob(spec), { validate: check.allOf(check.object, (r) => specProblems((r as { spec?: unknown }).spec)) });
+  ctx.handle('hm:training:pause', ({ id }) => area.runner.pause(id), { validate: idOk });
+  ctx.handle('hm:training:resume', ({ id }) => area.runner.resume(id), { validate: idOk });
+  ctx.handle('hm:training:cancel', ({ id }) => area.runner.cancel(id), { validate: idOk });
+  ctx.handle('hm:training:export', ({ id, modelId, name }) => area.export(id, modelId, name), { validate: check.allOf(idOk, check.string('modelId', { maxLength: 64 }), check.string('name', { maxLength: 200 })) });
+  ctx.handle('hm:training:plot', ({ id, name }) => area.plot(id, name), { validate: check.allOf(idOk, check.string('name', { maxLength: 120 })) });
+  return area;
+}
+
+/** The CoreModule for modules.ts. */
+export const trainingModule: CoreModule = {
+  async start(ctx) {
+    await startTrainingArea(ctx);
+  },
+};

@@ -1,0 +1,130 @@
+// Recipes: whole jobs by name. 'default' is the shipped model's recipe, sized to finish in about
+// one to two hours on a quiet 2-core machine with jax-js WASM; '--paper' switches to CBraMod's
+// published scale (end-to-end fine-tuning, 40-epoch pretraining at batch 128), which takes days on
+// a CPU. docs/training.md explains every choice.
+import { CBRAMOD_ENCODER, TASK_MENTAL_ARITHMETIC, encoderWithLayers } from '../model/config';
+import type { EncoderConfig } from '../model/model.types';
+import { TEN_TWENTY_19 } from '../pipeline/montage';
+import type { WindowingOptions } from '../datasets/windows.types';
+import { DEFAULT_EVALUATION } from './evaluate';
+import { DEFAULT_FINETUNE } from './finetune';
+import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from './masking';
+import { ADAMW_DEFAULTS } from './optimizer';
+import type { DatasetSpec, EncoderSource, ExportSpec, JobSpec, SourceSpec } from './job.types';
+import type { EvaluationConfig, PretrainConfig } from './train.types';
+
+export const DEFAULT_RECIPE_SEED = 42;
+export const SHIPPED_MODEL_ID = 'heartmind-eegmat-arithmetic';
+
+export interface RecipeOptions {
+  /** Folder holding the recordings (the repository's ../shared/data). */
+  dataDir: string;
+  seed?: number;
+  /** Criss-cross layers of both encoders (CBraMod: 12). */
+  layers?: number;
+  /** CBraMod's published scale (slow). */
+  paper?: boolean;
+  /** An imported CBraMod checkpoint for the EEG encoder instead of pretraining it. */
+  eegCheckpoint?: string | null;
+  /** Pretraining budget in optimiser steps (per encoder); null = the recipe's epochs. */
+  pretrainSteps?: { eeg?: number | null; ecg?: number | null };
+  export?: ExportSpec | null;
+  /** The command line that made it (recorded in the card). */
+  command?: string;
+}
+
+const join = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}/${name}`;
+
+/** Windows of the pretraining corpora: 5 s, no overlap, every channel of a recording. */
+export function corpusWindowing(modality: 'eeg' | 'ecg', mainsHz: number): WindowingOptions {
+  return { windowSec: 5, hopSec: 5, eegMontage: 'auto', ecgMontage: 'device', mainsHz, modalities: [modality], require: 'any' };
+}
+
+/** EEGMAT, labelled rest vs arithmetic: CBraMod's 5-s windows, 19 channels in MODEL.md's order, the ECG lead. */
+export function eegmatDataset(dataDir: string): DatasetSpec {
+  return {
+    name: 'EEGMAT (rest vs mental arithmetic)',
+    sources: [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat') }],
+    task: TASK_MENTAL_ARITHMETIC,
+    labels: { kind: 'file' },
+    windowing: { windowSec: 5, hopSec: 5, eegMontage: [...TEN_TWENTY_19], ecgMontage: 'device', mainsHz: 50, modalities: ['eeg', 'ecg'], require: 'all' },
+  };
+}
+
+/**
+ * The real ECG here: PhysioNet WFDB records (MIT-BIH 100, PTB s0010_re, LUDB 1, macecgdb
+ * test01_00s) and the EEGMAT ECG lead, each notched at its country's mains.
+ */
+export function ecgCorpus(dataDir: string): DatasetSpec {
+  const sources: SourceSpec[] = [
+    { kind: 'file', path: join(dataDir, 'wfdb-mitdb/100.hea'), subject: 'mitdb-100', mainsHz: 60 },
+    { kind: 'file', path: join(dataDir, 'wfdb-ptbdb/s0010_re.hea'), subject: 'ptbdb-patient001', mainsHz: 50 },
+    { kind: 'file', path: join(dataDir, 'wfdb-ludb/1.hea'), subject: 'ludb-1', mainsHz: 50 },
+    { kind: 'file', path: join(dataDir, 'wfdb-macecgdb/test01_00s.hea'), subject: 'macecgdb-test01', mainsHz: 60 },
+    { kind: 'eegmat', dir: join(dataDir, 'edf-eegmat') },
+  ];
+  return { name: 'ECG corpus (WFDB records + EEGMAT ECG)', sources, task: null, labels: { kind: 'none' }, windowing: corpusWindowing('ecg', 50) };
+}
+
+/** The real EEG here: EEGMAT (19 ch, 12 subjects) and EEG Motor Movement/Imagery S001R04 (64 ch). */
+export function eegCorpus(dataDir: string): DatasetSpec {
+  const sources: SourceSpec[] = [
+    { kind: 'eegmat', dir: join(dataDir, 'edf-eegmat') },
+    { kind: 'file', path: join(dataDir, 'edf-eegmmidb/S001R04.edf'), subject: 'eegmmidb-S001', mainsHz: 60 },
+  ];
+  return { name: 'EEG corpus (EEGMAT + eegmmidb S001R04)', sources, task: null, labels: { kind: 'none' }, windowing: corpusWindowing('eeg', 50) };
+}
+
+export function pretrainConfig(modality: 'eeg' | 'ecg', encoder: EncoderConfig, seed: number, paper: boolean, maxSteps: number | null): PretrainConfig {
+  return {
+    modality,
+    encoder,
+    mask: modality === 'eeg' ? DEFAULT_EEG_MASK : DEFAULT_ECG_MASK,
+    optimizer: { ...ADAMW_DEFAULTS },
+    // CBraMod: 40 epochs at batch 128. Ours by default: a short budget (the corpora are minutes long).
+    epochs: paper ? 40 : modality === 'eeg' ? 8 : 20,
+    batchSize: paper ? 128 : 32,
+    maxSteps,
+    checkpointEverySteps: modality === 'eeg' ? 10 : 25,
+    seed,
+  };
+}
+
+/** The shipped model's job. */
+export function defaultRecipe(o: RecipeOptions): JobSpec {
+  const seed = o.seed ?? DEFAULT_RECIPE_SEED;
+  const paper = o.paper ?? false;
+  const enc = o.layers === undefined ? { ...CBRAMOD_ENCODER } : encoderWithLayers(o.layers);
+  const eegSource: EncoderSource = o.eegCheckpoint ? { kind: 'pth', path: o.eegCheckpoint } : { kind: 'pretrain' };
+  const evaluation: EvaluationConfig = {
+    ...DEFAULT_EVALUATION,
+    arms: [
+      { modalities: 'fused', init: 'pretrained' },
+      { modalities: 'eeg', init: 'pretrained' },
+      { modalities: 'ecg', init: 'pretrained' },
+      { modalities: 'fused', init: 'random' },
+      { modalities: 'eeg', init: 'random' },
+      { modalities: 'ecg', init: 'random' },
+    ],
+    seed: 3407,
+  };
+  return {
+    kind: 'recipe',
+    name: paper ? 'EEGMAT paper-scale' : 'EEGMAT default',
+    seed,
+    dataset: eegmatDataset(o.dataDir),
+    corpora: { ecg: ecgCorpus(o.dataDir), ...(o.eegCheckpoint ? {} : { eeg: eegCorpus(o.dataDir) }) },
+    pretrain: {
+      ecg: pretrainConfig('ecg', enc, seed, paper, o.pretrainSteps?.ecg ?? null),
+      ...(o.eegCheckpoint ? {} : { eeg: pretrainConfig('eeg', enc, seed, paper, o.pretrainSteps?.eeg ?? null) }),
+    },
+    encoders: { eeg: eegSource, ecg: { kind: 'pretrain' } },
+    finetune: { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: paper ? 'none' : 'encoders', seed: 3407 },
+    evaluation,
+    finalFit: true,
+    export: o.export === undefined ? null : o.export,
+    recipe: { name: paper ? 'default --paper' : 'default', command: o.command ?? 'heartmind train --recipe default' },
+  };
+}
+
+export const RECIPES = ['default'] as const;
