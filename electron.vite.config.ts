@@ -35,6 +35,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
           'db-worker': resolve('src/main/db/worker.node.ts'),
+          'train-worker': resolve('src/main/train/train-worker.node.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -13,6 +13,10 @@ interface CommandEntry {
 
 const COMMANDS: CommandEntry[] = [
   { name: 'serve', summary: 'run the core in Node and serve the live dashboard at a local URL', load: () => import('./serve/serve-command') },
+  { name: 'train', summary: 'train and evaluate a model (a recipe, or a dataset), export it to the model registry', load: () => import('./train/train-command') },
+  { name: 'pretrain', summary: 'self-supervised pretraining of an EEG or ECG encoder (masked patches, ECG dual masking)', load: () => import('./train/pretrain-command') },
+  { name: 'evaluate', summary: 'subject-wise evaluation of the model and its ablations next to the baseline', load: () => import('./train/evaluate-command') },
+  { name: 'export-model', summary: 'export a finished training run as a registry model (ONNX + card)', load: () => import('./train/export-command') },
 ];
 
 const io: CliIo = {

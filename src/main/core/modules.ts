@@ -7,4 +7,5 @@ export const CORE_MODULES: CoreModuleEntry[] = [
   { name: 'models', load: async () => (await import('../model/models.core')).modelsModule },
   { name: 'sessions', load: async () => (await import('../sessions/sessions.core')).sessionsModule },
   { name: 'devices', load: async () => (await import('../devices/devices.core')).devicesModule },
+  { name: 'training', load: async () => (await import('../train/training.core')).trainingModule },
 ];
