@@ -61,6 +61,16 @@ export interface ClockModelInfo {
   resets?: number;
 }
 
+/** What a channel is beyond its ChannelInfo (from an imported file, or its stream's modality). */
+export interface ChannelDetail {
+  /** 'eeg', 'ecg', 'eog', 'emg', 'stim', 'misc' … (the format readers' ChannelKind). */
+  kind: string;
+  /** The physical range a file declared for it, in its unit, or null. */
+  physicalRange: [number, number] | null;
+  transducer: string;
+  prefilter: string;
+}
+
 export interface SessionStream {
   /** Row id in the database (a stream whose layout changed mid-session gets a second row). */
   id: number;
@@ -70,6 +80,7 @@ export interface SessionStream {
   montagePositions: string[];
   /** Per channel: value = count × resolution + offset (0 for live devices; an imported file's offset). */
   offsets: number[];
+  channelDetails: ChannelDetail[];
   clockModel: ClockModelInfo | null;
   sampleCount: number;
   /** Host time (s) of the first and last stored chunk's arrival. */

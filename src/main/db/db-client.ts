@@ -6,11 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogEntry } from '../../shared/log.types';
+import { FormatError, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { DbInfo } from '../../shared/session.types';
 import { DbError } from './db-error';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './db-protocol';
 import type { DbOpenOptions } from './db.types';
-import type { DbMethodName, DbMethods } from './server';
+import type { DbMethodName, DbMethods } from './db-methods';
 
 /** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
 export const DB_WORKER_BUNDLE = 'db-worker.js';
@@ -164,7 +165,11 @@ export class DbClient {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.value);
-      else p.reject(DbError.fromWire(msg.error, p.method));
+      else if (msg.error.name === 'FormatError') {
+        // An export's file problem: rebuilt as the format writers' own error ('<file>: <problem>').
+        const m = /^([^:]*): ([\s\S]*)$/.exec(msg.error.message);
+        p.reject(new FormatError(msg.error.kind as FormatErrorCode, m?.[1] ?? '', m?.[2] ?? msg.error.message));
+      } else p.reject(DbError.fromWire(msg.error, p.method));
     } else if (msg.type === 'closed') {
       this.closed = true;
       void this.worker.terminate();

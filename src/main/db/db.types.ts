@@ -3,7 +3,7 @@
 // a query that writes takes a WritableDb, one that only reads takes a ReadableDb.
 import type { Database } from 'better-sqlite3';
 import type { Gap, StreamInfo } from '../../shared/stream.types';
-import type { ClockModelInfo, SessionDevice } from '../../shared/session.types';
+import type { ChannelDetail, ClockModelInfo, SessionDevice } from '../../shared/session.types';
 import type { PackedChunks, StoredChunk } from './sample-codec';
 
 declare const readableBrand: unique symbol;
@@ -39,6 +39,8 @@ export interface NewStream {
   montagePositions?: string[];
   /** Per channel: value = count × resolution + offset (imported files); 0 where absent. */
   offsets?: number[];
+  /** Per channel; by default the kind follows the stream's modality and the rest is empty. */
+  channelDetails?: Partial<ChannelDetail>[];
   clockModel?: ClockModelInfo | null;
 }
 

@@ -355,8 +355,22 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
        FROM streams st JOIN devices d ON d.id = st.device_id WHERE st.session_id = ? ORDER BY st.id`,
     )
     .all(sessionId);
-  const channelsOf = db.prepare<[number], { label: string; unit: string; resolution: number; value_offset: number; montage_position: string }>(
-    'SELECT label, unit, resolution, value_offset, montage_position FROM channels WHERE stream_id = ? ORDER BY idx',
+  const channelsOf = db.prepare<
+    [number],
+    {
+      label: string;
+      unit: string;
+      resolution: number;
+      value_offset: number;
+      montage_position: string;
+      kind: string;
+      physical_min: number | null;
+      physical_max: number | null;
+      transducer: string;
+      prefilter: string;
+    }
+  >(
+    'SELECT label, unit, resolution, value_offset, montage_position, kind, physical_min, physical_max, transducer, prefilter FROM channels WHERE stream_id = ? ORDER BY idx',
   );
   return rows.map((r) => {
     const ch = channelsOf.all(r.id);
@@ -378,6 +392,12 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
       deviceKey: r.device_key,
       montagePositions: ch.map((c) => c.montage_position),
       offsets: ch.map((c) => c.value_offset),
+      channelDetails: ch.map((c) => ({
+        kind: c.kind,
+        physicalRange: c.physical_min !== null && c.physical_max !== null ? ([c.physical_min, c.physical_max] as [number, number]) : null,
+        transducer: c.transducer,
+        prefilter: c.prefilter,
+      })),
       clockModel: r.clock_model ? (JSON.parse(r.clock_model) as ClockModelInfo) : null,
       sampleCount: r.sample_count,
       firstTime: r.first_time,
@@ -437,12 +457,29 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
         ).lastInsertRowid,
     );
     const insert = db.prepare(
-      'INSERT INTO channels (stream_id, idx, label, unit, resolution, value_offset, montage_position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO channels (stream_id, idx, label, unit, resolution, value_offset, montage_position, kind, physical_min, physical_max, transducer, prefilter)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const defaultKind = info.modality === 'other' ? 'misc' : info.modality;
     info.channels.forEach((c, i) => {
       const res = Number.isFinite(c.resolution) && c.resolution > 0 ? c.resolution : 0;
       const off = s.offsets?.[i];
-      insert.run(streamId, i, String(c.label), String(c.unit), res, res > 0 && Number.isFinite(off) ? off! : 0, s.montagePositions?.[i] ?? '');
+      const d = s.channelDetails?.[i] ?? {};
+      const range = d.physicalRange && d.physicalRange.every(Number.isFinite) ? d.physicalRange : null;
+      insert.run(
+        streamId,
+        i,
+        String(c.label),
+        String(c.unit),
+        res,
+        res > 0 && Number.isFinite(off) ? off! : 0,
+        s.montagePositions?.[i] ?? '',
+        d.kind || defaultKind,
+        range?.[0] ?? null,
+        range?.[1] ?? null,
+        d.transducer ?? '',
+        d.prefilter ?? '',
+      );
     });
     return streamId;
   })();
@@ -845,45 +882,3 @@ export function checkpoint(db: WritableDb): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-// ---------------------------------------------------------------------------------------------
-// The protocol: every method the worker answers, split by whether it writes.
-
-export const readMethods = {
-  listSessions,
-  listTags,
-  getSummary,
-  getSession,
-  getTimeline,
-  listMarkers,
-  listSelfReports,
-  listPredictions,
-  listGaps,
-  listStreamGaps,
-  dataExtent,
-  seqAtTime,
-  readReplayPage,
-  readStreamChunks,
-  dbInfo,
-  abandonRecording,
-};
-
-export const writeMethods = {
-  createSession,
-  finishSession,
-  updateSession,
-  deleteSession,
-  addStream,
-  setClockModel,
-  appendBatch,
-  addMarker,
-  deleteMarker,
-  addSelfReport,
-  addPredictions,
-  addFilterSettings,
-  importSession,
-  checkpoint,
-};
-
-export const dbMethods = { ...readMethods, ...writeMethods };
-export type DbMethods = typeof dbMethods;
-export type DbMethodName = keyof DbMethods;

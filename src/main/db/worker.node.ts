@@ -3,12 +3,15 @@
 // (hub, transports, UI requests) never waits on disk. Slow requests are logged.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEntry } from '../../shared/log.types';
+import type { WireError } from '../../shared/ipc-schema';
+import { FormatError } from '../../shared/formats/format-error';
 import { DbError, toDbError } from './db-error';
 import { DEFAULT_SLOW_QUERY_MS } from './db.types';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './db-protocol';
 import { openDatabase, type OpenedDatabase } from './open-database';
 import { SampleCodecError } from './sample-codec';
-import { checkpoint, dbInfo, dbMethods, writeMethods } from './server';
+import { dbMethods, writeMethods } from './db-methods';
+import { checkpoint, dbInfo } from './server';
 
 const port = parentPort;
 if (!port) throw new Error('worker.node.ts must run as a worker thread');
@@ -19,7 +22,9 @@ function post(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
 }
 
-function wire(err: unknown) {
+function wire(err: unknown): WireError {
+  // A file problem (export) keeps its own class and code: it is about the file, not the database.
+  if (err instanceof FormatError) return { name: err.name, message: err.message, kind: err.code, stack: err.stack };
   if (err instanceof SampleCodecError) return new DbError('Corrupted', `stored sample data is damaged: ${err.message}`).toWire();
   return toDbError(err, init.path).toWire();
 }

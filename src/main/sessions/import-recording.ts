@@ -5,9 +5,7 @@
 import { basename, extname } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream, NamedBytes } from '../../shared/formats/recording.types';
-import { importEdf } from '../../shared/formats/edf';
-import { importWfdb } from '../../shared/formats/wfdb';
-import { importXdf } from '../../shared/formats/xdf';
+import { importRecording } from '../../shared/formats/import-recording';
 import type { ImportRequest, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
@@ -16,26 +14,6 @@ import { readRecordingFiles } from '../formats/read-recording-files';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
 export const IMPORT_CHUNK_S = 0.1;
-
-/** Picks the reader by file extension. */
-export function parseRecordingFiles(files: NamedBytes[]): ImportedRecording {
-  const main = files[0];
-  if (!main) throw new FormatError('empty', '(no file)', 'nothing to import');
-  const ext = extname(main.name).toLowerCase();
-  switch (ext) {
-    case '.edf':
-    case '.bdf':
-    case '.rec':
-      return importEdf(main.bytes, main.name);
-    case '.hea':
-      return importWfdb(files, main.name);
-    case '.xdf':
-    case '.xdfz':
-      return importXdf(main.bytes, main.name);
-    default:
-      throw new FormatError('unsupported', main.name, `HeartMind does not read "${ext || 'extensionless'}" files (EDF, BDF, WFDB .hea, XDF)`);
-  }
-}
 
 function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number, deviceKey: string): StreamInfo {
   return {
@@ -49,7 +27,8 @@ function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number,
       label: c.label,
       unit: c.unit,
       resolution: c.resolution > 0 && Number.isFinite(c.resolution) ? c.resolution : 0,
-      ...(c.physicalRange ? { rangeUv: Math.max(Math.abs(c.physicalRange[0]), Math.abs(c.physicalRange[1])) } : {}),
+      // A file's physical range is its amplifier's span: the quality check's rails.
+      ...(c.physicalRange && c.unit === 'uV' ? { rangeUv: Math.max(Math.abs(c.physicalRange[0]), Math.abs(c.physicalRange[1])) } : {}),
     })),
   };
 }
@@ -105,6 +84,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       info: streamInfoFor(rec, s, i, deviceKey),
       montagePositions: s.channels.map((c) => c.position ?? ''),
       offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
+      channelDetails: s.channels.map((c) => ({ kind: c.kind, physicalRange: c.physicalRange ?? null, transducer: c.transducer ?? '', prefilter: c.prefilter ?? '' })),
       clockModel: { kind: 'file', offsetS: zero, driftPpm: 0, atDeviceTime: 0 },
       chunks: chunksOf(s, zero),
     }));
@@ -148,7 +128,7 @@ export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx:
     if (err instanceof FormatError) throw err;
     throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
   }
-  const rec = parseRecordingFiles(files);
+  const rec = importRecording(files);
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
   }

@@ -5,6 +5,8 @@ import type { SessionPush, MarkerRequest, MarkerResult, ReplayOpenRequest, SelfR
 import type { LogLevel } from '../../shared/log.types';
 import type {
   DbInfo,
+  ExportRequest,
+  ExportResult,
   ImportRequest,
   MarkerSource,
   RecordingOptions,
@@ -259,6 +261,11 @@ export class SessionsService {
     this.opts.log?.('info', `imported ${req.path} as session ${summary.id} (${summary.sampleCount} values, ${summary.markerCount} markers)`);
     this.push({ type: 'sessions:library', sessionId: summary.id });
     return summary;
+  }
+
+  /** Writes a session (or a time range) to EDF+/BDF/CSV; runs in the DB worker. */
+  exportSession(req: ExportRequest): Promise<ExportResult> {
+    return this.opts.db.api.exportSession(req);
   }
 
   /** Stops recording (committing what is buffered) and replay; the caller closes the database. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
-import { importRecordingFile, parseRecordingFiles, toSessionImport } from '../../../src/main/sessions/import-recording';
+import { importRecordingFile, toSessionImport } from '../../../src/main/sessions/import-recording';
+import { importRecording } from '../../../src/shared/formats/import-recording';
 import { readRecordingFiles } from '../../../src/main/formats/read-recording-files';
 import { FormatError } from '../../../src/shared/formats/format-error';
 import { tempDir } from '../db/db-test-util';
@@ -12,26 +13,26 @@ const DATA = resolve('..', 'shared', 'data');
 const skip = !existsSync(DATA) && 'needs ../shared/data';
 const ctx = { appVersion: 'test', now: 1_800_000_000 };
 
-/** Every importable recording in ../shared/data: EDF/BDF files, WFDB headers, XDF files. */
+/** Every recording in ../shared/data: EDF/BDF files, WFDB headers, XDF files, OpenBCI GUI text. */
 function recordings(): string[] {
   const out: string[] = [];
   for (const dir of readdirSync(DATA)) {
     const full = join(DATA, dir);
     if (!statSync(full).isDirectory()) continue;
-    for (const f of readdirSync(full)) if (/\.(edf|bdf|hea|xdf)$/i.test(f)) out.push(join(full, f));
+    for (const f of readdirSync(full)) if (/\.(edf|bdf|hea|xdf|txt)$/i.test(f)) out.push(join(full, f));
   }
   return out.sort();
 }
 
 describe('import into a session', { skip }, () => {
-  test('every EDF/BDF/WFDB/XDF file in ../shared/data imports, and its samples read back exactly', async (t) => {
+  test('every EDF/BDF/WFDB/XDF/OpenBCI file in ../shared/data imports, and its samples read back exactly', async (t) => {
     const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
     t.after(() => db.close());
     const files = recordings();
     assert.ok(files.length >= 30, `found ${files.length} recordings`);
     for (const path of files) {
       // Parsed once here and stored through the same conversion importRecordingFile uses.
-      const parsed = parseRecordingFiles(await readRecordingFiles(path));
+      const parsed = importRecording(await readRecordingFiles(path));
       const summary = await db.api.importSession(toSessionImport(parsed, {}, { ...ctx, sourcePath: path }));
       const detail = await db.api.getSession(summary.id);
       assert.equal(detail.origin, 'imported');
@@ -105,7 +106,7 @@ describe('import into a session', { skip }, () => {
 
     const notes = join(dir, 'notes.docx');
     writeFileSync(notes, 'hello');
-    await assert.rejects(importRecordingFile(db, { path: notes }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'unsupported');
+    await assert.rejects(importRecordingFile(db, { path: notes }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'not-this-format');
     await assert.rejects(importRecordingFile(db, { path: join(dir, 'absent.edf') }, ctx), (err: unknown) => err instanceof FormatError && /cannot read/.test(err.message));
 
     assert.deepEqual(await db.api.listSessions({}), before);

@@ -6,6 +6,7 @@ import type { WritableDb } from '../db.types';
 import { updateToSchemaVersion0010 } from './0010-create-sessions';
 import { updateToSchemaVersion0020 } from './0020-create-streams';
 import { updateToSchemaVersion0030 } from './0030-create-events';
+import { updateToSchemaVersion0040 } from './0040-add-channel-details';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'create-sessions', up: updateToSchemaVersion0010 },
   { version: 20, name: 'create-streams', up: updateToSchemaVersion0020 },
   { version: 30, name: 'create-events', up: updateToSchemaVersion0030 },
+  { version: 40, name: 'add-channel-details', up: updateToSchemaVersion0040 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,77 @@
+// The DB worker's protocol: every method it answers, split by whether it writes. A method's name
+// and signature (after the connection) are what DbClient's typed `api` offers.
+import { exportSessionToFiles } from '../sessions/export-session';
+import {
+  abandonRecording,
+  addFilterSettings,
+  addMarker,
+  addPredictions,
+  addSelfReport,
+  addStream,
+  appendBatch,
+  checkpoint,
+  createSession,
+  dataExtent,
+  dbInfo,
+  deleteMarker,
+  deleteSession,
+  finishSession,
+  getSession,
+  getSummary,
+  getTimeline,
+  importSession,
+  listGaps,
+  listMarkers,
+  listPredictions,
+  listSelfReports,
+  listSessions,
+  listStreamGaps,
+  listTags,
+  readReplayPage,
+  readStreamChunks,
+  seqAtTime,
+  setClockModel,
+  updateSession,
+} from './server';
+
+export const readMethods = {
+  listSessions,
+  listTags,
+  getSummary,
+  getSession,
+  getTimeline,
+  listMarkers,
+  listSelfReports,
+  listPredictions,
+  listGaps,
+  listStreamGaps,
+  dataExtent,
+  seqAtTime,
+  readReplayPage,
+  readStreamChunks,
+  dbInfo,
+  abandonRecording,
+  /** Builds and writes an EDF+/BDF/CSV export next to the data (see sessions/export-session.ts). */
+  exportSession: exportSessionToFiles,
+};
+
+export const writeMethods = {
+  createSession,
+  finishSession,
+  updateSession,
+  deleteSession,
+  addStream,
+  setClockModel,
+  appendBatch,
+  addMarker,
+  deleteMarker,
+  addSelfReport,
+  addPredictions,
+  addFilterSettings,
+  importSession,
+  checkpoint,
+};
+
+export const dbMethods = { ...readMethods, ...writeMethods };
+export type DbMethods = typeof dbMethods;
+export type DbMethodName = keyof DbMethods;

@@ -1,0 +1,188 @@
+// Export: a session (or a time range of it) as the ImportedRecording the format writers take
+// (src/shared/formats: EDF+/BDF+ with markers and self-reports as annotations, CSV), written to
+// disk. Runs inside the DB worker, next to the data, so a long export never blocks the live
+// pipeline on the main thread.
+//
+// Sample times: an imported stream keeps its file's exact time axis; a recorded stream's device
+// clock is mapped to the host clock per continuous segment with the pipeline's own online clock
+// model (fed every chunk of the segment, as it was live), so two devices line up in the file as
+// they did in the live windows.
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { FormatError } from '../../shared/formats/format-error';
+import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
+import { writeEdf } from '../../shared/formats/edf';
+import { writeCsv } from '../../shared/formats/csv';
+import { ClockModel } from '../../shared/pipeline';
+import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
+import type { ReadableDb } from '../db/db.types';
+import { DbError } from '../db/db-error';
+import type { StoredChunk } from '../db/sample-codec';
+import { getSession, listMarkers, listSelfReports, readStreamChunks } from '../db/server';
+
+/** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
+const READ_MARGIN_S = 10;
+
+/** Splits a stream's chunks into runs whose device times follow on (a gap or clock reset ends a run). */
+function segmentsOf(chunks: StoredChunk[], rateHz: number): StoredChunk[][] {
+  const runs: StoredChunk[][] = [];
+  let run: StoredChunk[] = [];
+  let expected = NaN;
+  for (const c of chunks) {
+    if (run.length > 0 && !(Math.abs(c.deviceTime - expected) <= 1.5 / rateHz)) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(c);
+    expected = c.deviceTime + c.count / rateHz;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/** Host time of a run's first sample. */
+function runStartHost(stream: SessionStream, run: StoredChunk[]): number {
+  const rate = stream.info.nominalRateHz;
+  const first = run[0].deviceTime;
+  const m = stream.clockModel;
+  if (m?.kind === 'file') return first + m.offsetS + m.driftPpm * 1e-6 * (first - m.atDeviceTime);
+  // The pipeline's clock model over the run, observations as it saw them live.
+  const model = new ClockModel();
+  const latency = stream.info.latencySec ?? 0;
+  for (const c of run) model.observe(c.deviceTime + (c.count - 1) / rate, c.hostTime - latency);
+  return model.toHost(first);
+}
+
+function kindOf(stream: SessionStream, c: number): ChannelKind {
+  const k = stream.channelDetails[c]?.kind;
+  if (k) return k as ChannelKind;
+  return stream.info.modality === 'other' ? 'misc' : stream.info.modality;
+}
+
+/** The session between `from` and `to` (host seconds) as an ImportedRecording (zero = session start). */
+export function buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infinity, to = Infinity): ImportedRecording {
+  const s = getSession(db, sessionId);
+  const zero = s.startTime;
+  const streams: ImportedStream[] = [];
+  for (const st of s.streams) {
+    if (st.sampleCount === 0) continue;
+    const rate = st.info.nominalRateHz;
+    const chunks = readStreamChunks(db, st.id, from - READ_MARGIN_S, to + READ_MARGIN_S);
+    const segments: ImportedSegment[] = [];
+    const nch = st.info.channels.length;
+    for (const run of segmentsOf(chunks, rate)) {
+      const count = run.reduce((a, c) => a + c.count, 0);
+      const data = new Float32Array(count * nch);
+      let off = 0;
+      for (const c of run) {
+        for (let ch = 0; ch < nch; ch++) data.set(c.data.subarray(ch * c.count, (ch + 1) * c.count), ch * count + off);
+        off += c.count;
+      }
+      segments.push({ start: runStartHost(st, run) - zero, count, data });
+    }
+    segments.sort((a, b) => a.start - b.start);
+    // Segments must not overlap (a device clock reset can map a run onto the previous one's tail).
+    for (let i = 1; i < segments.length; i++) {
+      const prevEnd = segments[i - 1].start + segments[i - 1].count / rate;
+      if (segments[i].start < prevEnd) segments[i].start = prevEnd;
+    }
+    streams.push({
+      name: st.info.id,
+      modality: st.info.modality,
+      rateHz: rate,
+      channels: st.info.channels.map((c, i) => {
+        const d = st.channelDetails[i];
+        return {
+          label: c.label,
+          unit: c.unit,
+          resolution: c.resolution,
+          offset: st.offsets[i] ?? 0,
+          kind: kindOf(st, i),
+          ...(st.montagePositions[i] ? { position: st.montagePositions[i] } : {}),
+          ...(d?.physicalRange ? { physicalRange: d.physicalRange } : c.rangeUv ? { physicalRange: [-c.rangeUv, c.rangeUv] as [number, number] } : {}),
+          ...(d?.transducer ? { transducer: d.transducer } : {}),
+          ...(d?.prefilter ? { prefilter: d.prefilter } : {}),
+        };
+      }),
+      segments,
+      meta: { device: st.info.deviceName, model: st.info.deviceModel },
+    });
+  }
+  const annotations: ImportedAnnotation[] = [
+    ...listMarkers(db, sessionId).map((m) => ({ onset: m.time - zero, duration: m.duration, label: m.label, source: m.source })),
+    ...listSelfReports(db, sessionId).map((r) => ({
+      onset: r.time - zero,
+      duration: 0,
+      label: `SAM valence=${r.valence} arousal=${r.arousal} dominance=${r.dominance}${r.text ? `: ${r.text}` : ''}`,
+      source: 'self-report',
+    })),
+  ].sort((a, b) => a.onset - b.onset);
+  return {
+    fileName: s.name,
+    format: 'edf+c',
+    startTime: zero,
+    subject: s.subjectId ? { code: s.subjectId } : {},
+    info: { session: s.name, notes: s.notes, tags: s.tags.join(', '), 'recorded with': `HeartMind ${s.appVersion}` },
+    streams,
+    annotations,
+    warnings: [],
+  };
+}
+
+function writeAtomically(path: string, bytes: Uint8Array | string): number {
+  const tmp = `${path}.partial`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+    return statSync(path).size;
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new FormatError('cannot-write', basename(path), `cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes the export; returns the files written. A failure leaves no half-written file behind. */
+export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): ExportResult {
+  if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
+  if (typeof req.path !== 'string' || req.path.trim() === '') throw new DbError('Invalid', 'an export needs a file path');
+  const s = getSession(db, req.sessionId);
+  const from = req.fromTime ?? s.startTime;
+  const to = req.toTime ?? s.endTime + READ_MARGIN_S;
+  if (!(to > from)) throw new DbError('Invalid', 'the export range is empty (to must be after from)');
+  const rec = buildSessionRecording(db, req.sessionId, from, to);
+  if (rec.streams.length === 0) throw new DbError('Invalid', `session ${req.sessionId} holds no samples to export`);
+  const range: [number, number] = [from - s.startTime, to - s.startTime];
+  const samples = rec.streams.reduce(
+    (acc, st) =>
+      acc +
+      st.segments.reduce((a, g) => {
+        const i0 = Math.max(0, Math.ceil((range[0] - g.start) * st.rateHz - 1e-9));
+        const i1 = Math.min(g.count, Math.ceil((range[1] - g.start) * st.rateHz - 1e-9));
+        return a + Math.max(0, i1 - i0) * st.channels.length;
+      }, 0),
+    0,
+  );
+  const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
+  const path = req.path.trim();
+  if (req.format === 'csv') {
+    const base = basename(path, extname(path));
+    const files = writeCsv(rec, { baseName: base, range });
+    let bytes = 0;
+    const written: string[] = [];
+    for (const f of files) {
+      const out = join(dirname(path), f.name);
+      bytes += writeAtomically(out, f.text);
+      written.push(out);
+    }
+    return { files: written, bytes, samples, annotations };
+  }
+  const file = extname(path) ? path : `${path}.${req.format}`;
+  const { bytes } = writeEdf(rec, {
+    format: req.format,
+    range,
+    fileName: basename(file),
+    patient: s.subjectId ? { code: s.subjectId } : undefined,
+    recording: { equipment: `HeartMind_${s.appVersion}` },
+  });
+  return { files: [file], bytes: writeAtomically(file, bytes), samples, annotations };
+}
