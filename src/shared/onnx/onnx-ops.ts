@@ -332,9 +332,10 @@ export class OnnxOps implements TensorOps<OTensor, ODim> {
     };
   }
   gelu(x: OTensor): OTensor {
-    // x · ½ · (1 + erf(x / √2)), PyTorch's exact GELU.
+    // x · ½ · (1 + erf(x / √2)), PyTorch's exact GELU, written in the node pattern onnxruntime's
+    // GeluFusion recognises (Div by √2 → Erf → Add 1 → Mul x → Mul ½), so it runs as one Gelu kernel.
     const xi = this.use(x);
-    const e = this.g.node('Erf', [this.g.node('Mul', [xi, this.g.scalar(Math.SQRT1_2)])]);
+    const e = this.g.node('Erf', [this.g.node('Div', [xi, this.g.scalar(Math.SQRT2)])]);
     const y = this.g.node('Mul', [xi, this.g.node('Add', [e, this.g.scalar(1)])]);
     return { name: this.g.node('Mul', [y, this.g.scalar(0.5)]), dims: x.dims };
   }
