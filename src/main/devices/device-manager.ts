@@ -99,28 +99,40 @@ export class DeviceManager {
 
   private async startSource(config: DeviceConfig, name: string | undefined, policy: Partial<ReconnectPolicy> = {}): Promise<ManagedSource> {
     const driver = this.makeDriver(config, name);
-    const existing = this.sources.get(driver.deviceId);
-    if (existing && this.opts.hub.sources().some((s) => s.deviceId === driver.deviceId)) return existing;
+    const id = driver.deviceId;
+    const existing = this.sources.get(id);
+    const inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
+    if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') return existing;
+    // The hub keeps a source that failed to start (as an error status): take it out before retrying.
+    if (inHub) await this.opts.hub.removeSource(id);
     const source = new ManagedSource(driver, { hostClock: this.opts.clock, policy: { ...this.opts.policy, ...policy }, log: this.opts.log });
-    this.sources.set(driver.deviceId, source);
-    this.configs.set(driver.deviceId, config);
+    this.sources.set(id, source);
+    this.configs.set(id, config);
     await this.opts.hub.addSource(source);
-    const p = this.store.get(driver.deviceId);
+    // The hub turns a failed start into a status rather than an exception; the caller needs to know.
+    if (source.state === 'error' || source.state === 'stopped') {
+      const p = source.status().problem;
+      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p?.message ?? `${driver.name} could not connect`, false);
+    }
+    const p = this.store.get(id);
     if (p) this.store.upsert({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
     return source;
   }
 
-  /** Connects a device (and remembers it unless `remember` is false). Resolves once it streams. */
+  /**
+   * Connects a device and, once it streams, remembers it (unless `remember` is false). A device
+   * that never connected is not remembered: a mistyped port must not linger in the list.
+   */
   async connect(config: DeviceConfig, remember = true): Promise<PairedDevice> {
     const driver = this.makeDriver(config);
     const id = driver.deviceId;
     const known = this.store.get(id);
-    if (remember) {
-      this.store.upsert({ deviceId: id, config, name: known?.name ?? config.name ?? driver.name, autoConnect: known?.autoConnect ?? true, ...(known?.lastConnected ? { lastConnected: known.lastConnected } : {}) });
-      this.changed();
-    }
     try {
       await this.startSource(config, known?.name ?? config.name);
+      if (remember) {
+        const now = this.store.get(id);
+        this.store.upsert({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? true, lastConnected: Math.round(this.opts.clock.now()) });
+      }
     } finally {
       this.changed();
     }

@@ -76,6 +76,16 @@ describe('DeviceManager', () => {
     }
   });
 
+  test('a device that never connected is not remembered; the error names the port', async () => {
+    const dir = join(tmp, 'profile8');
+    const { m } = manager(dir);
+    m.init();
+    await assert.rejects(m.connect({ kind: 'cyton', path: '/dev/ttyNOPE3' }), /cannot open \/dev\/ttyNOPE3: port not found/);
+    assert.deepEqual(m.list(), []);
+    // Trying again works (the failed source is taken out of the hub first), and fails the same way.
+    await assert.rejects(m.connect({ kind: 'cyton', path: '/dev/ttyNOPE3' }), /port not found/);
+  });
+
   test('a damaged profile is set aside with a warning; the app starts with no devices', () => {
     const dir = join(tmp, 'profile2');
     const { m, logs } = manager(dir);

@@ -1,0 +1,364 @@
+// Adding a device: scan Bluetooth (Polar, Muse, any heart-rate strap), open a serial port (listed,
+// or typed: pseudo-terminals are not listed) as an OpenBCI Cyton or a text-mode device, or any
+// BrainFlow board through the user's BrainFlow installation.
+import { useEffect, useState } from 'preact/hooks';
+import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo } from '../../../../shared/devices/devices.types';
+import type { Modality } from '../../../../shared/stream.types';
+import type { HeartMindClient } from '../../transport/client';
+import { useAction } from './use-devices';
+
+const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-h10': 'Polar H10 (ECG + HR)', 'hr-strap': 'Heart-rate strap', muse: 'Muse headset' };
+
+function signalBars(rssi: number): string {
+  return rssi >= -60 ? '▂▄▆█' : rssi >= -70 ? '▂▄▆' : rssi >= -80 ? '▂▄' : '▂';
+}
+
+export function BluetoothPanel({ client }: { client: HeartMindClient }) {
+  const scan = useAction();
+  const conn = useAction();
+  const [found, setFound] = useState<ScannedDevice[]>([]);
+  useEffect(
+    () =>
+      client.on('devices:found', (m) =>
+        setFound((list) => (list.some((d) => d.id === m.device.id) ? list.map((d) => (d.id === m.device.id ? m.device : d)) : [...list, m.device])),
+      ),
+    [client],
+  );
+  const start = () =>
+    scan.run('scan', async () => {
+      setFound([]);
+      const all = await client.invoke('hm:devices:scan', { durationMs: 5000 });
+      setFound(all);
+    });
+  const connect = (d: ScannedDevice) => {
+    if (!d.kind) return;
+    const config: DeviceConfig = { kind: d.kind, id: d.id, ...(d.name ? { name: d.name } : {}) };
+    void conn.run(d.id, () => client.invoke('hm:devices:connect', { config }));
+  };
+  return (
+    <section class="panel" aria-labelledby="ble-title">
+      <div class="panel-header">
+        <h2 id="ble-title">Bluetooth</h2>
+        <span class="muted small">Polar H10, Muse 2 / S / 2016, any heart-rate strap. Put the strap on (it wakes on skin contact) or switch the headset on.</span>
+        <div class="panel-tools">
+          <button type="button" class="btn btn-small" onClick={() => void start()} disabled={scan.busy !== null} data-testid="ble-scan">
+            {scan.busy ? 'Scanning…' : 'Scan'}
+          </button>
+        </div>
+      </div>
+      {scan.error && (
+        <p class="form-error" role="alert" data-testid="ble-error">
+          {scan.error}
+        </p>
+      )}
+      {found.length > 0 ? (
+        <table class="device-table" data-testid="ble-found">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Kind</th>
+              <th>Signal</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {found.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  {d.name} <span class="muted mono">{d.address}</span>
+                </td>
+                <td>{d.kind ? KIND_LABEL[d.kind] : 'not supported'}</td>
+                <td title={`${d.rssiDbm} dBm`}>
+                  <span class="bars">{signalBars(d.rssiDbm)}</span> <span class="muted small">{d.rssiDbm} dBm</span>
+                </td>
+                <td class="row-actions">
+                  {d.paired ? (
+                    <span class="badge">paired</span>
+                  ) : (
+                    <button type="button" class="btn btn-small btn-start" disabled={!d.kind || conn.busy !== null} onClick={() => connect(d)}>
+                      {conn.busy === d.id ? 'Connecting…' : 'Connect'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        !scan.busy && !scan.error && <p class="muted small">Press Scan to look for devices nearby.</p>
+      )}
+      {conn.error && (
+        <p class="form-error" role="alert">
+          {conn.error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function SerialPanel({ client }: { client: HeartMindClient }) {
+  const list = useAction();
+  const conn = useAction();
+  const [ports, setPorts] = useState<SerialPortInfo[] | null>(null);
+  const [path, setPath] = useState('');
+  const [kind, setKind] = useState<'cyton' | 'serial-text'>('cyton');
+  const [channels, setChannels] = useState('ECG');
+  const [rate, setRate] = useState('250');
+  const [unit, setUnit] = useState('mV');
+  const [modality, setModality] = useState<Modality>('ecg');
+  const [baud, setBaud] = useState('115200');
+  const refresh = () =>
+    list.run('list', async () => {
+      const p = await client.invoke('hm:devices:ports');
+      setPorts(p);
+      if (!path && p[0]) setPath(p[0].path);
+    });
+  useEffect(() => {
+    void refresh();
+  }, [client]);
+  const connect = () => {
+    const config: DeviceConfig =
+      kind === 'cyton'
+        ? { kind: 'cyton', path: path.trim(), daisy: 'auto' }
+        : {
+            kind: 'serial-text',
+            path: path.trim(),
+            channels: channels
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            rateHz: Number(rate),
+            unit: unit.trim(),
+            modality,
+            baudRate: Number(baud),
+          };
+    void conn.run('connect', () => client.invoke('hm:devices:connect', { config }));
+  };
+  return (
+    <section class="panel" aria-labelledby="serial-title">
+      <div class="panel-header">
+        <h2 id="serial-title">Serial port</h2>
+        <span class="muted small">OpenBCI Cyton (USB dongle), or any device printing numbers line by line (Arduino, ESP32, lab amplifiers).</span>
+        <div class="panel-tools">
+          <button type="button" class="btn btn-small" onClick={() => void refresh()} disabled={list.busy !== null} data-testid="serial-refresh">
+            Refresh ports
+          </button>
+        </div>
+      </div>
+      {list.error && <p class="form-error">{list.error}</p>}
+      <form
+        class="device-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          connect();
+        }}
+      >
+        <label>
+          Port
+          <input list="serial-ports" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path" />
+          <datalist id="serial-ports">
+            {(ports ?? []).map((p) => (
+              <option key={p.path} value={p.path}>
+                {[p.manufacturer, p.guess === 'openbci-dongle' ? 'OpenBCI dongle' : ''].filter(Boolean).join(' · ')}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Device
+          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'cyton' | 'serial-text')} data-testid="serial-kind">
+            <option value="cyton">OpenBCI Cyton / Cyton + Daisy</option>
+            <option value="serial-text">Text lines (CSV / spaces)</option>
+          </select>
+        </label>
+        {kind === 'serial-text' && (
+          <>
+            <label>
+              Channels (comma-separated names)
+              <input value={channels} onInput={(e) => setChannels((e.target as HTMLInputElement).value)} data-testid="text-channels" />
+            </label>
+            <label>
+              Rate (Hz)
+              <input type="number" min="1" step="any" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} data-testid="text-rate" />
+            </label>
+            <label>
+              Unit
+              <input value={unit} onInput={(e) => setUnit((e.target as HTMLInputElement).value)} data-testid="text-unit" />
+            </label>
+            <label>
+              Signal
+              <select value={modality} onChange={(e) => setModality((e.target as HTMLSelectElement).value as Modality)} data-testid="text-modality">
+                <option value="ecg">ECG</option>
+                <option value="eeg">EEG</option>
+                <option value="other">Other</option>
+              </select>
+            </label>
+            <label>
+              Baud
+              <input type="number" min="1" value={baud} onInput={(e) => setBaud((e.target as HTMLInputElement).value)} />
+            </label>
+          </>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="btn btn-start" disabled={!path.trim() || conn.busy !== null} data-testid="serial-connect">
+            {conn.busy ? 'Connecting…' : 'Connect'}
+          </button>
+        </div>
+      </form>
+      {ports !== null && ports.length === 0 && <p class="muted small">No serial ports found. Plug the dongle in, or type the path.</p>}
+      {conn.error && (
+        <p class="form-error" role="alert" data-testid="serial-error">
+          {conn.error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const COMMON_BOARDS: { id: number; label: string }[] = [
+  { id: -1, label: 'Synthetic (no hardware)' },
+  { id: -3, label: 'Playback file' },
+  { id: 0, label: 'OpenBCI Cyton' },
+  { id: 2, label: 'OpenBCI Cyton + Daisy' },
+  { id: 1, label: 'OpenBCI Ganglion (BLED112)' },
+  { id: 46, label: 'OpenBCI Ganglion (native BLE)' },
+  { id: 38, label: 'Muse 2' },
+  { id: 39, label: 'Muse S' },
+  { id: 41, label: 'Muse 2016' },
+  { id: 7, label: 'BrainBit' },
+  { id: 8, label: 'Unicorn' },
+  { id: 11, label: 'Callibri ECG' },
+  { id: 17, label: 'FreeEEG32' },
+  { id: 47, label: 'EmotiBit' },
+];
+
+export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
+  const libAct = useAction();
+  const conn = useAction();
+  const [lib, setLib] = useState<BrainFlowLibraryInfo | null>(null);
+  const [libPath, setLibPath] = useState('');
+  const [board, setBoard] = useState('-1');
+  const [port, setPort] = useState('');
+  const [mac, setMac] = useState('');
+  const [file, setFile] = useState('');
+  const [master, setMaster] = useState('0');
+  const [ecgRows, setEcgRows] = useState('');
+  useEffect(() => {
+    void libAct.run('find', async () => {
+      const info = await client.invoke('hm:devices:brainflow');
+      setLib(info);
+      setLibPath(info.configuredPath ?? '');
+    });
+  }, [client]);
+  const boardId = Number(board);
+  const connect = () => {
+    const rows = ecgRows
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
+    const config: DeviceConfig = {
+      kind: 'brainflow',
+      boardId,
+      params: { ...(port ? { serial_port: port } : {}), ...(mac ? { mac_address: mac } : {}), ...(boardId === -3 ? { file, master_board: Number(master) } : {}) },
+      ...(rows.length ? { ecgRows: rows } : {}),
+    };
+    void conn.run('connect', () => client.invoke('hm:devices:connect', { config }));
+  };
+  return (
+    <section class="panel" aria-labelledby="bf-title">
+      <div class="panel-header">
+        <h2 id="bf-title">BrainFlow</h2>
+        <span class="muted small">Any board BrainFlow supports, through your own BrainFlow (pip install brainflow).</span>
+      </div>
+      <p class="small" data-testid="bf-library">
+        {lib === null ? (
+          'Looking for BrainFlow…'
+        ) : lib.path ? (
+          <>
+            Using <span class="mono">{lib.path}</span> {lib.version ? `(version ${lib.version})` : ''}
+          </>
+        ) : (
+          <span class="muted">BrainFlow not found{lib.problem ? `: ${lib.problem}` : ''}.</span>
+        )}
+        {lib?.path && lib.problem && <span class="device-problem"> {lib.problem}</span>}
+      </p>
+      <form
+        class="device-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void libAct.run('set', async () => {
+            const info = await client.invoke('hm:devices:brainflow', { path: libPath.trim() || null });
+            setLib(info);
+          });
+        }}
+      >
+        <label class="wide">
+          Library (libBoardController file or its folder; empty: search the usual places)
+          <input value={libPath} onInput={(e) => setLibPath((e.target as HTMLInputElement).value)} placeholder=".../site-packages/brainflow/lib" data-testid="bf-lib-path" />
+        </label>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-small" disabled={libAct.busy !== null} data-testid="bf-lib-set">
+            Use this library
+          </button>
+        </div>
+      </form>
+      {libAct.error && <p class="form-error">{libAct.error}</p>}
+      <form
+        class="device-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          connect();
+        }}
+      >
+        <label>
+          Board
+          <select value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="bf-board">
+            {COMMON_BOARDS.map((b) => (
+              <option key={b.id} value={String(b.id)}>
+                {b.label} ({b.id})
+              </option>
+            ))}
+          </select>
+        </label>
+        {boardId === -3 ? (
+          <>
+            <label>
+              File (BrainFlow format)
+              <input value={file} onInput={(e) => setFile((e.target as HTMLInputElement).value)} data-testid="bf-file" />
+            </label>
+            <label>
+              Recorded with board id
+              <input type="number" value={master} onInput={(e) => setMaster((e.target as HTMLInputElement).value)} />
+            </label>
+          </>
+        ) : (
+          <>
+            <label>
+              Serial port
+              <input value={port} onInput={(e) => setPort((e.target as HTMLInputElement).value)} placeholder="if the board needs one" />
+            </label>
+            <label>
+              MAC address
+              <input value={mac} onInput={(e) => setMac((e.target as HTMLInputElement).value)} placeholder="optional" />
+            </label>
+          </>
+        )}
+        <label>
+          ECG rows
+          <input value={ecgRows} onInput={(e) => setEcgRows((e.target as HTMLInputElement).value)} placeholder="e.g. 8 (chest electrode)" />
+        </label>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} data-testid="bf-connect">
+            {conn.busy ? 'Connecting…' : 'Connect'}
+          </button>
+        </div>
+      </form>
+      {conn.error && (
+        <p class="form-error" role="alert" data-testid="bf-error">
+          {conn.error}
+        </p>
+      )}
+    </section>
+  );
+}

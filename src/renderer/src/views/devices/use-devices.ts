@@ -1,0 +1,56 @@
+// The paired-device list, kept fresh from 'devices:paired' pushes and on every (re)connection;
+// live statuses come from the LiveStore (the pipeline's device-status pushes).
+import { useEffect, useState } from 'preact/hooks';
+import type { PairedDevice } from '../../../../shared/devices/devices.types';
+import type { HeartMindClient } from '../../transport/client';
+import { messageOf } from '../sessions/format';
+
+export function usePairedDevices(client: HeartMindClient): { devices: PairedDevice[] | null; error: string | null; refresh(): void } {
+  const [devices, setDevices] = useState<PairedDevice[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    client
+      .invoke('hm:devices:list')
+      .then((d) => {
+        if (!live) return;
+        setDevices(d);
+        setError(null);
+      })
+      .catch((e) => live && setError(messageOf(e)));
+    return () => {
+      live = false;
+    };
+  }, [client, version]);
+  useEffect(() => {
+    const offs = [
+      client.on('devices:paired', (m) => setDevices(m.devices)),
+      client.onConnection((s) => s === 'open' && setVersion((v) => v + 1)),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client]);
+  return { devices, error, refresh: () => setVersion((v) => v + 1) };
+}
+
+/** Runs one request at a time for a form: busy flag, error text, and the action wrapper. */
+export function useAction(): { busy: string | null; error: string | null; run(label: string, fn: () => Promise<unknown>): Promise<void>; clear(): void } {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    busy,
+    error,
+    clear: () => setError(null),
+    run: async (label, fn) => {
+      setBusy(label);
+      setError(null);
+      try {
+        await fn();
+      } catch (e) {
+        setError(messageOf(e));
+      } finally {
+        setBusy(null);
+      }
+    },
+  };
+}
