@@ -13,6 +13,12 @@ export interface FrameStats {
 }
 
 const KEEP = 2000;
+/**
+ * Drawing may take at most this share of the main thread: when frames get dear (a slow or busy
+ * machine) the loop draws less often instead of starving everything else, above all the handling
+ * of incoming samples and windows (whose latency is what the page promises).
+ */
+const MAX_DRAW_SHARE = 1 / 3;
 
 declare global {
   interface Window {
@@ -26,6 +32,8 @@ export class FrameLoop {
   private readonly drawers = new Set<Drawer>();
   private raf = 0;
   private running = false;
+  private costEma = 0;
+  private lastDraw = -Infinity;
 
   constructor(
     private readonly edge: () => number,
@@ -53,6 +61,10 @@ export class FrameLoop {
   private readonly frame = (now: number) => {
     if (!this.running) return;
     this.raf = requestAnimationFrame(this.frame);
+    if (now - this.lastDraw < this.costEma * (1 / MAX_DRAW_SHARE - 1)) {
+      this.stats.skipped++;
+      return;
+    }
     const t0 = performance.now();
     const edge = this.edge();
     let drew = false;
@@ -69,8 +81,11 @@ export class FrameLoop {
       this.stats.skipped++;
       return;
     }
+    const cost = performance.now() - t0;
+    this.lastDraw = now;
+    this.costEma = this.costEma === 0 ? cost : this.costEma * 0.8 + cost * 0.2;
     this.stats.drawn++;
-    this.stats.frameMs.push(performance.now() - t0);
+    this.stats.frameMs.push(cost);
     if (this.stats.frameMs.length > KEEP) this.stats.frameMs.splice(0, this.stats.frameMs.length - KEEP);
   };
 }
