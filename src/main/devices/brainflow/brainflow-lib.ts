@@ -71,6 +71,10 @@ export function brainflowSearchDirs(opts: FindOptions = {}): string[] {
   const platform = opts.platform ?? process.platform;
   const home = opts.home ?? homedir();
   const dirs: string[] = [...(opts.extraDirs ?? [])];
+  // A packaged app may ship BrainFlow beside itself (resources/brainflow, or unpacked from asar as
+  // BrainFlow's own Node binding looks for it).
+  const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (resources) dirs.push(join(resources, 'brainflow'), join(resources, 'app.asar.unpacked', 'node_modules', 'brainflow', 'lib'));
   for (const v of [env.HEARTMIND_BRAINFLOW_LIB, env.BRAINFLOW_LIB]) if (v) dirs.push(v);
   for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX]) if (prefix) dirs.push(...sitePackagesLibDirs(prefix, platform));
   if (platform === 'win32') {
