@@ -61,36 +61,53 @@ async function main() {
       const t1 = wall();
       if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: tp - (t0 + t1) / 2 };
     }
-    console.log(`collecting for ${SECONDS} s (clock offset page−node ${best.offset.toFixed(2)} ms ± ${(best.rtt / 2).toFixed(2)} ms)…`);
-    await page.waitForTimeout(SECONDS * 1000);
-    const arrivals = await page.evaluate(() => window.__heartmindArrivals!);
-
-    const win: number[] = [];
-    const core: number[] = [];
-    const beyondEnd: number[] = [];
-    for (const a of arrivals.windows) {
-      const entry = windowEntry.get(a.seq);
-      if (entry === undefined || Number.isNaN(entry)) continue;
-      const t = a.t - best.offset;
-      win.push(t - entry);
-      core.push((windowPublished.get(a.seq) ?? NaN) - entry);
-      beyondEnd.push(t - windowEnd.get(a.seq)!);
-    }
-    const blocks: number[] = [];
-    for (const a of arrivals.blocks) {
-      const entry = blockEntry.get(`${a.streamId}@${a.startTime.toFixed(6)}`);
-      if (entry !== undefined && !Number.isNaN(entry)) blocks.push(a.t - best.offset - entry);
-    }
     const row = (what: string, xs: number[]) => {
       const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
       return { what, n: s.length, 'p50 ms': percentile(s, 50), 'p95 ms': percentile(s, 95), 'p99 ms': percentile(s, 99), 'max ms': s[s.length - 1] ?? NaN };
     };
-    table([
-      row('window: chunk enters hub → page', win),
-      row('  of which in the core (hub → push bus)', core),
-      row('trace block: chunk enters hub → page', blocks),
-      row("window: its end (host clock) → page", beyondEnd),
-    ]);
+    /** Collects for `seconds` and returns the table rows for what arrived meanwhile. */
+    const collect = async (label: string, seconds: number) => {
+      await page.evaluate(() => {
+        window.__heartmindArrivals!.windows.length = 0;
+        window.__heartmindArrivals!.blocks.length = 0;
+      });
+      await page.waitForTimeout(seconds * 1000);
+      const arrivals = await page.evaluate(() => window.__heartmindArrivals!);
+      const win: number[] = [];
+      const core: number[] = [];
+      const beyondEnd: number[] = [];
+      for (const a of arrivals.windows) {
+        const entry = windowEntry.get(a.seq);
+        if (entry === undefined || Number.isNaN(entry)) continue;
+        const t = a.t - best.offset;
+        win.push(t - entry);
+        core.push((windowPublished.get(a.seq) ?? NaN) - entry);
+        beyondEnd.push(t - windowEnd.get(a.seq)!);
+      }
+      const blocks: number[] = [];
+      for (const a of arrivals.blocks) {
+        const entry = blockEntry.get(`${a.streamId}@${a.startTime.toFixed(6)}`);
+        if (entry !== undefined && !Number.isNaN(entry)) blocks.push(a.t - best.offset - entry);
+      }
+      return [
+        row(`${label}: window, chunk enters hub → page`, win),
+        row('  of which in the core (hub → push bus)', core),
+        row(`${label}: trace block, chunk enters hub → page`, blocks),
+        row(`${label}: window, its end (host clock) → page`, beyondEnd),
+      ];
+    };
+
+    console.log(`collecting for ${SECONDS} s on the live dashboard (clock offset page−node ${best.offset.toFixed(2)} ms ± ${(best.rtt / 2).toFixed(2)} ms)…`);
+    const rows = await collect('dashboard', SECONDS);
+    // The same page on a view that draws no traces: what the transport costs without the charts
+    // competing for the page's main thread.
+    const other = await page.$$eval('nav a.nav-item', (as) => as.map((a) => a.getAttribute('href')).find((h) => h && h !== '#/live'));
+    if (other) {
+      await page.evaluate((h) => (location.hash = h), other);
+      console.log(`…and ${Math.round(SECONDS / 2)} s on ${other} (no traces drawn)`);
+      rows.push(...(await collect('no traces', Math.round(SECONDS / 2))));
+    }
+    table(rows);
     console.log(`\ngoal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
   } finally {
     await browser.close();
