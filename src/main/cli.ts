@@ -16,6 +16,8 @@ const COMMANDS: CommandEntry[] = [
   { name: 'train', summary: 'train and evaluate a model (a recipe, or a dataset), export it to the model registry', load: () => import('./train/train-command') },
   { name: 'pretrain', summary: 'self-supervised pretraining of an EEG or ECG encoder (masked patches, ECG dual masking)', load: () => import('./train/pretrain-command') },
   { name: 'evaluate', summary: 'subject-wise evaluation of the model and its ablations next to the baseline', load: () => import('./train/evaluate-command') },
+  { name: 'record', summary: 'record the running devices (simulated, or paired with --no-demo) into the session database', load: () => import('./sessions/record-command') },
+  { name: 'sessions', summary: 'the session library: list, show, rename, tag, notes, delete, import and export files', load: () => import('./sessions/sessions-command') },
   { name: 'export-model', summary: 'export a finished training run as a registry model (ONNX + card)', load: () => import('./train/export-command') },
 ];
 

@@ -18,8 +18,9 @@ export const DB_WORKER_BUNDLE = 'db-worker.js';
 const DB_WORKER_SOURCE = 'worker.node.ts';
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+type Result<M extends DbMethodName> = Awaited<ReturnType<DbMethods[M]>>;
 export type DbApi = {
-  [M in DbMethodName]: (...args: DropFirst<Parameters<DbMethods[M]>>) => Promise<ReturnType<DbMethods[M]>>;
+  [M in DbMethodName]: (...args: DropFirst<Parameters<DbMethods[M]>>) => Promise<Result<M>>;
 };
 
 export interface DbClientOptions extends DbOpenOptions {
@@ -122,7 +123,7 @@ export class DbClient {
     return this.closed;
   }
 
-  call<M extends DbMethodName>(method: M, ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<ReturnType<DbMethods[M]>> {
+  call<M extends DbMethodName>(method: M, ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<Result<M>> {
     return this.callTransferring(method, [], ...args);
   }
 
@@ -130,7 +131,7 @@ export class DbClient {
    * Like call, but moves `transfer` (buffers inside the arguments) to the worker instead of copying
    * them; the caller must not use them afterwards.
    */
-  callTransferring<M extends DbMethodName>(method: M, transfer: ArrayBuffer[], ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<ReturnType<DbMethods[M]>> {
+  callTransferring<M extends DbMethodName>(method: M, transfer: ArrayBuffer[], ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<Result<M>> {
     if (this.closed || this.closing) return Promise.reject(new DbError('Closed', `${method}: the database is closed`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 // The DB worker's protocol: every method it answers, split by whether it writes. A method's name
 // and signature (after the connection) are what DbClient's typed `api` offers.
-import { exportSessionToFiles } from '../sessions/export-session';
+import type { ExportRequest, ExportResult } from '../../shared/session.types';
+import type { ReadableDb } from './db.types';
 import {
   abandonRecording,
   addFilterSettings,
@@ -51,8 +52,12 @@ export const readMethods = {
   readStreamChunks,
   dbInfo,
   abandonRecording,
-  /** Builds and writes an EDF+/BDF/CSV export next to the data (see sessions/export-session.ts). */
-  exportSession: exportSessionToFiles,
+  /**
+   * Builds and writes an EDF+/BDF/CSV export next to the data (sessions/export-session.ts, loaded
+   * on first use so the worker starts with the query code only).
+   */
+  exportSession: async (db: ReadableDb, req: ExportRequest): Promise<ExportResult> =>
+    (await import('../sessions/export-session')).exportSessionToFiles(db, req),
 };
 
 export const writeMethods = {

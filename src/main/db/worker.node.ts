@@ -50,7 +50,14 @@ try {
 
 const writeNames = new Set(Object.keys(writeMethods));
 
+// One request at a time, in arrival order (an export awaiting its writers' first load holds the
+// queue, so a later write or close never runs in between).
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (msg: WorkerRequest) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.type === 'close') {
     if (opened) {
       try {
@@ -67,7 +74,7 @@ port.on('message', (msg: WorkerRequest) => {
       opened = null;
     }
     post({ type: 'closed' });
-    port.close();
+    port!.close();
     return;
   }
   const started = performance.now();
@@ -80,7 +87,8 @@ port.on('message', (msg: WorkerRequest) => {
     if (writeNames.has(msg.method) && !opened.writable) {
       throw new DbError('Readonly', `The recordings database ${init.path} is open read-only; ${msg.method} needs to write.`);
     }
-    const value = fn(opened.writable ?? opened.db, ...msg.args);
+    // Queries are synchronous; an export (which loads its writers on first use) returns a promise.
+    const value = await fn(opened.writable ?? opened.db, ...msg.args);
     reply = { type: 'result', id: msg.id, ok: true, value };
     transfer = [...transferables(value)];
   } catch (err) {
@@ -93,4 +101,4 @@ port.on('message', (msg: WorkerRequest) => {
     post({ type: 'log', entry });
   }
   post(reply, transfer);
-});
+}

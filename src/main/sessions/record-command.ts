@@ -1,0 +1,106 @@
+// `heartmind record`: records the devices the core runs (the simulated headset and strap, or the
+// paired real ones with --no-demo) into the profile's database until a duration has passed or
+// Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
+import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { startCore } from '../core/start-core';
+import type { RequestContext } from '../core/handler-registry';
+import type { RecordingStatus } from '../../shared/session.types';
+import type { Core } from '../core/core.types';
+
+const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind record [--duration S] [--name N] [--subject ID] [--tag T]... [--notes TEXT] [--no-demo] [--data-dir DIR] [--json]',
+    '',
+    'Records the running devices into the profile database; stops after --duration seconds, or on Ctrl+C.',
+    'Data is committed four times a second: killing the process loses at most the last second.',
+    '',
+    '  --duration S    stop after S seconds (default: until Ctrl+C / SIGTERM)',
+    '  --name N        session name (default: "Session <date> <time>")',
+    '  --subject ID    subject id',
+    '  --tag T         a tag (repeatable)',
+    '  --notes TEXT    notes',
+    '  --no-demo       do not start the simulated headset and strap (record paired devices)',
+    '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
+    '  --json          one JSON status line per second (for scripts)',
+    '',
+    'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records.',
+  ].join('\n'),
+  run,
+};
+
+async function request<T>(core: Core, channel: string, req?: unknown): Promise<T> {
+  const env = await core.handlers.dispatch(channel, req, CTX);
+  if (!env.ok) throw new Error(env.error.message);
+  return env.value as T;
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    duration: { type: 'string' },
+    name: { type: 'string' },
+    subject: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    notes: { type: 'string' },
+    'no-demo': { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 0) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  const duration = values.duration === undefined ? Infinity : Number(values.duration);
+  if (!(duration > 0)) throw new CliUsageError('--duration must be a positive number of seconds');
+
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    demo: !values['no-demo'],
+    onLog: (e) => {
+      if (e.level === 'warn' || e.level === 'error') io.err(`${e.level}: [${e.source}] ${e.message}`);
+    },
+  });
+  let stopRequested = false;
+  let wake: (() => void) | null = null;
+  const onSignal = (sig: string) => {
+    if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
+    stopRequested = true;
+    wake?.();
+  };
+  const sigint = () => onSignal('SIGINT');
+  const sigterm = () => onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    const started = await request<RecordingStatus>(core, 'hm:sessions:record-start', {
+      name: values.name,
+      subjectId: values.subject,
+      tags: values.tag ?? [],
+      notes: values.notes,
+    });
+    if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
+    const t0 = Date.now();
+    let status = started;
+    while (!stopRequested && (Date.now() - t0) / 1000 < duration) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, Math.min(1000, Math.max(0, duration * 1000 - (Date.now() - t0))));
+      });
+      status = await request<RecordingStatus>(core, 'hm:sessions:record-status');
+      if (values.json) io.out(JSON.stringify({ elapsedS: (Date.now() - t0) / 1000, ...status }));
+      if (status.state === 'failed') break;
+    }
+    if (status.state !== 'failed') status = await request<RecordingStatus>(core, 'hm:sessions:record-stop');
+    if (status.state === 'failed') {
+      io.err(`heartmind record: the recording stopped: ${status.error?.message}`);
+      return 1;
+    }
+    if (values.json) io.out(JSON.stringify(status));
+    else io.out(`saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB`);
+    return 0;
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    await core.stop();
+  }
+}

@@ -1,0 +1,146 @@
+// `heartmind sessions <verb>`: the session library from a terminal: list, show, rename, tag,
+// notes, delete, import, export. Works on the profile's database directly through the DB worker
+// (no devices are started).
+import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { DbClient, databasePathFor } from '../db/db-client';
+import { electronNativeBinding } from '../electron/native-binding';
+import { APP_VERSION } from '../core/start-core';
+import type { ExportFormat, SessionSummary } from '../../shared/session.types';
+import { importRecordingFile } from './import-recording';
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind sessions <verb> [arguments] [--data-dir DIR] [--json]',
+    '',
+    '  list [--search TEXT] [--subject ID] [--tag T]   sessions, newest first (with duration and size on disk)',
+    '  show ID                                       streams, channels, markers, self-reports',
+    '  rename ID NAME',
+    '  tag ID TAG...                                 replace the tags (none: clear them)',
+    '  notes ID TEXT',
+    '  subject ID SUBJECT',
+    '  delete ID --yes                               delete for good (asks for --yes)',
+    '  import FILE [--name N] [--subject ID] [--tag T]...   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV',
+    '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S]   whole session, or seconds from its start',
+    '',
+    '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
+    '  --json          machine-readable output',
+  ].join('\n'),
+  run,
+};
+
+function sessionId(v: string | undefined): number {
+  const id = Number(v);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new CliUsageError(`a session id (a positive number) is needed, got '${v ?? ''}'`);
+  return id;
+}
+
+function row(s: SessionSummary): string {
+  const d = new Date(s.startTime * 1000).toISOString().replace('T', ' ').slice(0, 16);
+  const dur = s.endTime - s.startTime;
+  const len = `${Math.floor(dur / 60)}:${String(Math.round(dur % 60)).padStart(2, '0')}`;
+  return [
+    String(s.id).padStart(4),
+    s.name.padEnd(28).slice(0, 28),
+    (s.subjectId || '-').padEnd(8).slice(0, 8),
+    d,
+    len.padStart(7),
+    `${(s.diskBytes / 1e6).toFixed(1)} MB`.padStart(9),
+    s.state === 'complete' ? '' : s.state,
+    s.tags.join(','),
+  ].join('  ');
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean' },
+    search: { type: 'string' },
+    subject: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    name: { type: 'string' },
+    format: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    yes: { type: 'boolean' },
+  });
+  const [verb, ...args] = positionals;
+  if (!verb) throw new CliUsageError('which verb? (list, show, rename, tag, notes, subject, delete, import, export)');
+  // Arguments are checked before the database is opened.
+  if (!['list', 'show', 'rename', 'notes', 'subject', 'tag', 'delete', 'import', 'export'].includes(verb)) throw new CliUsageError(`unknown verb '${verb}'`);
+  if (!['list', 'import'].includes(verb)) sessionId(args[0]);
+  if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
+  if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
+  if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
+  const db = await DbClient.open({ path: databasePathFor(values['data-dir'] ?? defaultDataDir()), nativeBinding: electronNativeBinding('better-sqlite3') });
+  const out = (value: unknown, text: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : text());
+  try {
+    switch (verb) {
+      case 'list': {
+        const list = await db.api.listSessions({ text: values.search, subjectId: values.subject, tag: values.tag?.[0] });
+        out(list, () => (list.length ? list.map(row).join('\n') : 'no sessions'));
+        return 0;
+      }
+      case 'show': {
+        const s = await db.api.getSession(sessionId(args[0]));
+        const timeline = await db.api.getTimeline(s.id);
+        out({ ...s, timeline }, () =>
+          [
+            row(s),
+            s.notes ? `notes: ${s.notes}` : '',
+            ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
+            `  ${timeline.markers.length} markers, ${timeline.selfReports.length} self-reports, ${timeline.gaps.length} gaps`,
+            ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})`),
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+        return 0;
+      }
+      case 'rename':
+      case 'notes':
+      case 'subject': {
+        const id = sessionId(args[0]);
+        const text = args.slice(1).join(' ');
+        const s = await db.api.updateSession(id, verb === 'rename' ? { name: text } : verb === 'notes' ? { notes: text } : { subjectId: text });
+        out(s, () => row(s));
+        return 0;
+      }
+      case 'tag': {
+        const s = await db.api.updateSession(sessionId(args[0]), { tags: args.slice(1) });
+        out(s, () => row(s));
+        return 0;
+      }
+      case 'delete': {
+        const id = sessionId(args[0]);
+        const r = await db.api.deleteSession(id);
+        out(r, () => `deleted session ${id} (${(r.freedBytes / 1e6).toFixed(1)} MB)`);
+        return 0;
+      }
+      case 'import': {
+        const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
+        out(s, () => `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers\n${row(s)}`);
+        return 0;
+      }
+      case 'export': {
+        const id = sessionId(args[0]);
+        const format = (values.format ?? (/\.(edf|bdf|csv)$/i.exec(args[1])?.[1].toLowerCase() || 'edf')) as ExportFormat;
+        if (!['edf', 'bdf', 'csv'].includes(format)) throw new CliUsageError(`--format must be edf, bdf or csv`);
+        const s = await db.api.getSummary(id);
+        const num = (v: string | undefined, what: string) => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isFinite(n)) throw new CliUsageError(`--${what} must be seconds from the session start`);
+          return s.startTime + n;
+        };
+        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: num(values.from, 'from'), toTime: num(values.to, 'to') });
+        out(r, () => `wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${r.annotations} annotations, ${(r.bytes / 1e6).toFixed(2)} MB`);
+        return 0;
+      }
+      default:
+        throw new CliUsageError(`unknown verb '${verb}'`);
+    }
+  } finally {
+    await db.close();
+  }
+}
