@@ -1,0 +1,237 @@
+// Replay seek in a 2-hour, 32-channel session (goal < 100 ms).
+//
+// Set-up (fast): the session is written straight into a database the way the recorder writes it
+// (250 ms batches of 10-sample packets; 32 ch EEG @ 250 Hz, 24-bit, plus a 1-lead ECG @ 130 Hz).
+// Then, through the real path (DB worker → ReplaySource → the live hub and pipeline), random
+// seeks: the time from seek() until the first chunk at or after the target reaches the hub, the
+// seek pre-roll (filters warming, 10 s by default) included. Peers in the same run: the same
+// lookup without the time index, and MNE-Python reading 10 s at a random time from the session
+// exported as EDF+ (read_raw_edf without preload, then get_data).
+// Usage: node --import tsx bench/replay-seek.bench.ts [--hours H] [--seeks N] [--no-mne]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DbClient } from '../src/main/db/db-client';
+import { openDatabase } from '../src/main/db/open-database';
+import { packChunks, type StoredChunk } from '../src/main/db/sample-codec';
+import { addStream, appendBatch, createSession, finishSession } from '../src/main/db/server';
+import { StreamHub } from '../src/main/hub/hub';
+import { ReplaySource } from '../src/main/replay/replay-source';
+import { VirtualClock } from '../src/main/sources';
+import type { StreamInfo } from '../src/shared/stream.types';
+import { header, median, percentile, table } from './bench-util';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const HOURS = flag('--hours', 2);
+const SEEKS = flag('--seeks', 20);
+const WITH_MNE = !args.includes('--no-mne');
+const EEG_CH = 32;
+const EEG_HZ = 250;
+const ECG_HZ = 130;
+const RES_UV = (4.5 / 24 / (2 ** 23 - 1)) * 1e6;
+const T0 = 1_790_000_000;
+const SECONDS = HOURS * 3600;
+
+const eegInfo: StreamInfo = {
+  id: 'amp/eeg',
+  deviceId: 'amp',
+  deviceName: 'Bench amplifier',
+  deviceModel: 'bench',
+  modality: 'eeg',
+  nominalRateHz: EEG_HZ,
+  channels: Array.from({ length: EEG_CH }, (_, i) => ({ label: `E${i + 1}`, unit: 'uV', resolution: RES_UV, rangeUv: 187500 })),
+};
+const ecgInfo: StreamInfo = {
+  id: 'strap/ecg',
+  deviceId: 'strap',
+  deviceName: 'Bench strap',
+  deviceModel: 'bench',
+  modality: 'ecg',
+  nominalRateHz: ECG_HZ,
+  channels: [{ label: 'ECG', unit: 'uV', resolution: 1, rangeUv: 20000 }],
+};
+
+/** 10 s of signal per channel, repeated: pink-ish background + alpha, quantised. */
+function pattern(channels: number, rate: number, res: number, ecg: boolean): Float32Array[] {
+  let s = 12345;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5);
+  return Array.from({ length: channels }, (_, c) => {
+    const n = rate * 10;
+    const out = new Float32Array(n);
+    let ar = 0;
+    for (let i = 0; i < n; i++) {
+      const t = i / rate;
+      const v = ecg ? 1000 * Math.exp(-((((t * 1.2) % 1) - 0.3) ** 2) / 0.0003) + rnd() * 10 : ((ar = 0.99 * ar + rnd() * 5), ar + 15 * Math.sin(2 * Math.PI * 10 * t + c));
+      out[i] = Math.round(v / res) * res;
+    }
+    return out;
+  });
+}
+
+function buildSession(path: string): { sessionId: number; values: number; ms: number } {
+  const t = performance.now();
+  const o = openDatabase(path);
+  const db = o.writable!;
+  const eegPat = pattern(EEG_CH, EEG_HZ, RES_UV, false);
+  const ecgPat = pattern(1, ECG_HZ, 1, true);
+  const sessionId = createSession(db, { name: `${HOURS} h bench`, startTime: T0, appVersion: 'bench', origin: 'recorded', state: 'recording' });
+  const dev = (info: StreamInfo) => ({ deviceKey: info.deviceId, name: info.deviceName, model: 'bench', serial: '', transport: 'sim' });
+  const se = addStream(db, sessionId, { device: dev(eegInfo), info: eegInfo });
+  const sc = addStream(db, sessionId, { device: dev(ecgInfo), info: ecgInfo });
+  let seq = 0;
+  let values = 0;
+  let eegK = 0;
+  let ecgK = 0;
+  const eegPer = 10;
+  const ecgPer = 13;
+  const chunkOf = (pat: Float32Array[], k: number, per: number, rate: number, lat: number, dev0: number): StoredChunk => {
+    const data = new Float32Array(pat.length * per);
+    const off = (k * per) % pat[0].length;
+    for (let c = 0; c < pat.length; c++) data.set(pat[c].subarray(off, off + per), c * per);
+    values += data.length;
+    return { seq: 0, deviceTime: dev0 + (k * per) / rate, hostTime: T0 + ((k + 1) * per) / rate + lat, count: per, data };
+  };
+  db.transaction(() => {
+    for (let b = 0.25; b <= SECONDS + 1e-9; b += 0.25) {
+      const e: StoredChunk[] = [];
+      const c: StoredChunk[] = [];
+      // The two devices' packets in arrival order within the batch.
+      for (;;) {
+        const te = T0 + ((eegK + 1) * eegPer) / EEG_HZ + 0.012;
+        const tc = T0 + ((ecgK + 1) * ecgPer) / ECG_HZ + 0.008;
+        if (Math.min(te, tc) > T0 + b) break;
+        if (te <= tc) e.push({ ...chunkOf(eegPat, eegK++, eegPer, EEG_HZ, 0.012, 100), seq: seq++ });
+        else c.push({ ...chunkOf(ecgPat, ecgK++, ecgPer, ECG_HZ, 0.008, 900), seq: seq++ });
+      }
+      appendBatch(db, {
+        sessionId,
+        blocks: [
+          { streamId: se, chunks: packChunks(e) },
+          { streamId: sc, chunks: packChunks(c) },
+        ].filter((x) => x.chunks.seqs.length > 0),
+        gaps: [],
+      });
+    }
+  })();
+  finishSession(db, sessionId, T0 + SECONDS);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { sessionId, values, ms: performance.now() - t };
+}
+
+async function main() {
+  header(`Replay seek: ${HOURS} h session, ${EEG_CH} ch EEG @ ${EEG_HZ} Hz + ECG @ ${ECG_HZ} Hz`);
+  const dir = mkdtempSync(join(tmpdir(), 'hm-bench-seek-'));
+  try {
+    const path = join(dir, 'recordings.sqlite');
+    const built = buildSession(path);
+    const size = statSync(path).size;
+    console.log(`set-up: ${(built.values / 1e6).toFixed(0)} M values written in ${(built.ms / 1000).toFixed(1)} s, ${(size / 1e6).toFixed(0)} MB (${(size / built.values).toFixed(2)} bytes/value)\n`);
+
+    const db = await DbClient.open({ path });
+    const clock = new VirtualClock(T0 + SECONDS + 10);
+    const hub = new StreamHub({ clock });
+    let waiting: { target: number; resolve: () => void } | null = null;
+    let windows = 0;
+    hub.subscribe({
+      rawChunk: (c) => {
+        if (waiting && c.hostTime >= waiting.target) {
+          const w = waiting;
+          waiting = null;
+          w.resolve();
+        }
+      },
+      window: () => windows++,
+    });
+    const replay = new ReplaySource({ db, sessionId: built.sessionId, speed: 1 });
+    await hub.addSource(replay);
+
+    let rnd = 7;
+    const next = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const seekMs: number[] = [];
+    const locateMs: number[] = [];
+    const windowsBefore = windows;
+    for (let i = 0; i < SEEKS + 2; i++) {
+      const target = T0 + 60 + next() * (SECONDS - 120);
+      const t = performance.now();
+      const arrived = new Promise<void>((resolve) => (waiting = { target, resolve }));
+      await replay.seek(target);
+      replay.play();
+      await arrived;
+      const ms = performance.now() - t;
+      replay.pause();
+      const tl = performance.now();
+      const seq = await db.api.seqAtTime(built.sessionId, target - 10);
+      await db.api.readReplayPage(built.sessionId, seq!, 16);
+      const lms = performance.now() - tl;
+      if (i >= 2) {
+        // the first two warm up the JIT and SQLite's cache
+        seekMs.push(ms);
+        locateMs.push(lms);
+      }
+    }
+    seekMs.sort((a, b) => a - b);
+    locateMs.sort((a, b) => a - b);
+    await hub.close();
+    await db.close();
+
+    // Peer 1: the same lookup without the time index (a full scan of the block table).
+    const o = openDatabase(path, { readonly: true });
+    const scanMs: number[] = [];
+    const idxMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const target = T0 + next() * SECONDS;
+      let t = performance.now();
+      o.db.prepare('SELECT seq_start FROM sample_blocks NOT INDEXED WHERE session_id = ? AND host_end >= ? ORDER BY host_end LIMIT 1').get(built.sessionId, target);
+      scanMs.push(performance.now() - t);
+      t = performance.now();
+      o.db.prepare('SELECT seq_start FROM sample_blocks WHERE session_id = ? AND host_end >= ? ORDER BY host_end LIMIT 1').get(built.sessionId, target);
+      idxMs.push(performance.now() - t);
+    }
+    o.db.close();
+    scanMs.sort((a, b) => a - b);
+    idxMs.sort((a, b) => a - b);
+
+    const rows: Record<string, string | number>[] = [
+      { what: 'seek → first chunk at target in the hub (10 s pre-roll)', 'median ms': median(seekMs), 'p95 ms': percentile(seekMs, 95), 'max ms': seekMs[seekMs.length - 1] },
+      { what: 'locate + read one page (DB worker)', 'median ms': median(locateMs), 'p95 ms': percentile(locateMs, 95), 'max ms': locateMs[locateMs.length - 1] },
+      { what: 'time lookup with the index', 'median ms': median(idxMs), 'p95 ms': percentile(idxMs, 95), 'max ms': idxMs[idxMs.length - 1] },
+      { what: 'peer: time lookup without the index (full scan)', 'median ms': median(scanMs), 'p95 ms': percentile(scanMs, 95), 'max ms': scanMs[scanMs.length - 1] },
+    ];
+
+    // Peer 2: MNE-Python reading 10 s at random times from the same session as EDF+.
+    let mneLine = 'MNE peer skipped (--no-mne)';
+    if (WITH_MNE && spawnSync('/usr/bin/python3', ['-c', 'import mne']).status === 0) {
+      const db2 = await DbClient.open({ path });
+      const edf = join(dir, 'session.edf');
+      const te = performance.now();
+      await db2.api.exportSession({ sessionId: built.sessionId, format: 'edf', path: edf });
+      const exportMs = performance.now() - te;
+      await db2.close();
+      const script = `
+import sys, time, json, random, mne
+raw = mne.io.read_raw_edf(sys.argv[1], preload=False, verbose='error')
+random.seed(1)
+n = int(sys.argv[2]); sf = raw.info['sfreq']; ts = []
+for i in range(n + 2):
+    s = int(random.uniform(60, raw.times[-1] - 70) * sf)
+    t = time.perf_counter(); raw.get_data(start=s, stop=s + int(10 * sf)); ts.append((time.perf_counter() - t) * 1000)
+print(json.dumps(sorted(ts[2:])))`;
+      const r = spawnSync('/usr/bin/python3', ['-c', script, edf, String(SEEKS)], { encoding: 'utf8' });
+      if (r.status === 0) {
+        const ms = JSON.parse(r.stdout) as number[];
+        rows.push({ what: 'peer: MNE read_raw_edf + get_data(10 s) at random times', 'median ms': median(ms), 'p95 ms': percentile(ms, 95), 'max ms': ms[ms.length - 1] });
+        mneLine = `MNE reads 10 s in ${median(ms).toFixed(1)} ms (median); HeartMind's seek, pipeline pre-roll included, is ${(median(seekMs) / median(ms)).toFixed(2)}× that. (EDF export of the session: ${(exportMs / 1000).toFixed(1)} s)`;
+      } else mneLine = `MNE peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
+    }
+    table(rows);
+    console.log(`\nseek median ${median(seekMs).toFixed(1)} ms, p95 ${percentile(seekMs, 95).toFixed(1)} ms (goal < 100 ms) over ${SEEKS} random seeks; ${windows - windowsBefore} windows came out of the pre-rolls`);
+    console.log(mneLine);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
