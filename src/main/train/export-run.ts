@@ -99,7 +99,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     .map((m) => {
       const p = spec.pretrain[m]!;
       const mask = p.mask.kind === 'eeg' ? `Bernoulli ${p.mask.patchRatio} per patch` : `dual masking: ${p.mask.leadRatio} of leads whole + ${p.mask.patchRatio} of time patches (${p.mask.temporal})`;
-      return `${m.toUpperCase()} encoder (CBraMod, ${p.encoder.nLayers} layers) pretrained by masked patch reconstruction (${mask}; AdamW ${p.optimizer.lr}, wd ${p.optimizer.weightDecay}, cosine, clip ${p.optimizer.clipNorm}; batch ${p.batchSize}, ${p.epochs} epochs${p.maxSteps ? `, at most ${p.maxSteps} steps` : ''}; seed ${p.seed})`;
+      return `${m.toUpperCase()} encoder (CBraMod, ${p.encoder.nLayers} layer${p.encoder.nLayers === 1 ? '' : 's'}) pretrained by masked patch reconstruction (${mask}; AdamW ${p.optimizer.lr}, wd ${p.optimizer.weightDecay}, cosine, clip ${p.optimizer.clipNorm}; batch ${p.batchSize}, ${p.epochs} epochs${p.maxSteps ? `, at most ${p.maxSteps} steps` : ''}; seed ${p.seed})`;
     });
   const ft = meta.finetune;
   const procedure = [
@@ -108,7 +108,20 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     `Windows cut by the live pipeline: resampled to 200 Hz, band-pass 0.3–75 Hz (EEG) / 0.5–40 Hz (ECG), notch ${meta.windowing.mainsHz} Hz, µV ÷ 100`,
   ].join('. ');
   const provenance = [exp.provenance ?? spec.recipe?.command ?? `heartmind train (run ${runId})`, `run ${runId}`, commit ? `commit ${commit}` : null].filter(Boolean).join('; ');
+  const verdict: string[] = [];
+  const armRes = report?.arms.find((a) => a.arm === shipped);
+  const baseRes = armRes ? report?.arms.find((a) => a.arm === `baseline/${armRes.modalities}`) : undefined;
+  if (armRes?.table.summary.auroc.n && baseRes?.table.summary.auroc.n) {
+    const m = armRes.table.summary.auroc.mean;
+    const b = baseRes.table.summary.auroc.mean;
+    verdict.push(
+      m > b
+        ? `Under the same subject-wise folds it beats the simple baseline on mean AUROC (${m.toFixed(3)} vs ${b.toFixed(3)}); with ${report!.subjects.length} subjects the difference is within the fold spread, so treat it as indicative.`
+        : `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${b.toFixed(3)}. It ships so that the live dashboard runs a real trained model end to end; for this task the baseline's features are the better classifier.`,
+    );
+  }
   const limitations = [
+    ...verdict,
     ...(eegmat
       ? [
           'It tells rest from mental arithmetic (serial subtraction) in a seated lab setting, nothing else. It is not an emotion, stress or workload model, and its output is not a measure of valence, arousal or dominance.',

@@ -11,10 +11,9 @@ import { check, type RequestValidator } from '../core/handler-registry';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../electron/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
-import { encoderWithLayers } from '../../shared/model/config';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
 import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
-import { defaultRecipe } from '../../shared/train/recipes';
+import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { loadDataset, sessionIdsOf } from './dataset-loader';
 import { exportRunModel } from './export-run';
@@ -41,21 +40,6 @@ export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string 
     dir = dirname(dir);
   }
   return candidates.find((c) => existsSync(join(c, 'edf-eegmat'))) ?? null;
-}
-
-/** A quick job over the same data for trying the app: 2 EEGMAT subjects, 1-layer encoders, a few steps. */
-export function quickRecipe(dataDir: string): JobSpec {
-  const spec = defaultRecipe({ dataDir, layers: 1, pretrainSteps: { eeg: 2, ecg: 2 }, export: null, command: 'Training view: quick try' });
-  spec.name = 'Quick try (2 subjects, 1-layer encoders)';
-  spec.dataset!.sources = [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00', 'Subject01', 'Subject02', 'Subject03'] }];
-  spec.corpora = {
-    ecg: { ...spec.corpora.ecg!, sources: [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00'] }] },
-    eeg: { ...spec.corpora.eeg!, sources: [{ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects: ['Subject00'] }] },
-  };
-  spec.evaluation = { ...spec.evaluation!, split: { kind: 'kfold', k: 2 }, validationSubjects: 1, arms: [{ modalities: 'fused', init: 'pretrained' }, { modalities: 'eeg', init: 'pretrained' }, { modalities: 'ecg', init: 'pretrained' }] };
-  spec.finetune = { ...spec.finetune!, epochs: 5 };
-  void encoderWithLayers;
-  return spec;
 }
 
 const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));

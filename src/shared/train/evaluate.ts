@@ -16,18 +16,7 @@ import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, moda
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 
-export const DEFAULT_EVALUATION: EvaluationConfig = {
-  split: { kind: 'loso' },
-  validationSubjects: 2,
-  arms: [
-    { modalities: 'fused', init: 'pretrained' },
-    { modalities: 'eeg', init: 'pretrained' },
-    { modalities: 'ecg', init: 'pretrained' },
-    { modalities: 'fused', init: 'random' },
-  ],
-  threshold: 0.5,
-  seed: 3407,
-};
+export { DEFAULT_EVALUATION } from './defaults';
 
 export interface EncoderSet {
   /** Architecture of each encoder. */

@@ -25,24 +25,7 @@ import { TrainError, TrainErrorCode, type EpochRecord, type FinetuneConfig, type
 
 type A = np.Array;
 
-export const DEFAULT_FINETUNE: Omit<FinetuneConfig, 'task'> = {
-  modalities: 'fused',
-  init: 'pretrained',
-  freeze: 'encoders',
-  epochs: 50,
-  batchSize: 64,
-  backboneLr: 1e-4,
-  headLr: 5e-4,
-  referenceBatch: 64,
-  weightDecay: 0.05,
-  etaMin: 1e-6,
-  clipNorm: 1,
-  classWeight: 'balanced',
-  modalityDropout: 0.2,
-  headHidden: 200,
-  headDropout: 0.1,
-  seed: 3407,
-};
+export { DEFAULT_FINETUNE } from './defaults';
 
 export function modalitiesOf(set: ModalitySet): ModelModality[] {
   return set === 'fused' ? ['eeg', 'ecg'] : [set];

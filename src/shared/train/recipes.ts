@@ -6,8 +6,7 @@ import { CBRAMOD_ENCODER, TASK_MENTAL_ARITHMETIC, encoderWithLayers } from '../m
 import type { EncoderConfig } from '../model/model.types';
 import { TEN_TWENTY_19 } from '../pipeline/montage';
 import type { WindowingOptions } from '../datasets/windows.types';
-import { DEFAULT_EVALUATION } from './evaluate';
-import { DEFAULT_FINETUNE } from './finetune';
+import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from './defaults';
 import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from './masking';
 import { ADAMW_DEFAULTS } from './optimizer';
 import type { DatasetSpec, EncoderSource, ExportSpec, JobSpec, SourceSpec } from './job.types';
@@ -127,4 +126,36 @@ export function defaultRecipe(o: RecipeOptions): JobSpec {
   };
 }
 
-export const RECIPES = ['default'] as const;
+/**
+ * A wiring-size encoder (d_model 40, one layer) for trying the app and for end-to-end tests: it
+ * trains in seconds and learns little. Never shipped.
+ */
+export const QUICK_ENCODER: EncoderConfig = {
+  ...encoderWithLayers(1),
+  dModel: 40,
+  headsPerHalf: 2,
+  dimFeedforward: 80,
+  convChannels: 5,
+  groupNormGroups: 5,
+  acpeKernel: [3, 3],
+  acpePadding: [1, 1],
+};
+
+/**
+ * A quick job over the same data for trying the Training view: 4 EEGMAT subjects, wiring-size
+ * encoders pretrained for a few steps on one subject, 2-fold evaluation by subject, no export.
+ */
+export function quickRecipe(dataDir: string): JobSpec {
+  const spec = defaultRecipe({ dataDir, pretrainSteps: { eeg: 3, ecg: 3 }, export: null, command: 'Training view: quick try' });
+  spec.name = 'Quick try (4 subjects, tiny encoders)';
+  const eegmat = (subjects: string[]): SourceSpec => ({ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects });
+  spec.dataset!.sources = [eegmat(['Subject00', 'Subject01', 'Subject02', 'Subject03'])];
+  spec.corpora = { ecg: { ...spec.corpora.ecg!, sources: [eegmat(['Subject00'])] }, eeg: { ...spec.corpora.eeg!, sources: [eegmat(['Subject00'])] } };
+  for (const m of ['eeg', 'ecg'] as const) spec.pretrain[m] = { ...spec.pretrain[m]!, encoder: { ...QUICK_ENCODER }, batchSize: 16, checkpointEverySteps: 2 };
+  spec.evaluation = { ...spec.evaluation!, split: { kind: 'kfold', k: 2 }, validationSubjects: 1, arms: [{ modalities: 'fused', init: 'pretrained' }, { modalities: 'eeg', init: 'pretrained' }, { modalities: 'ecg', init: 'pretrained' }, { modalities: 'fused', init: 'random' }] };
+  spec.finetune = { ...spec.finetune!, epochs: 6, batchSize: 32, headLr: 2e-3 };
+  spec.recipe = { name: 'quick', command: 'Training view: quick try' };
+  return spec;
+}
+
+export const RECIPES = ['default', 'quick'] as const;

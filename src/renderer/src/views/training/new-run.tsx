@@ -1,0 +1,399 @@
+// "New run": a recipe (the shipped model's default, or a quick try), or a dataset built here —
+// sources (EEGMAT folder, recording files, recorded sessions, DREAMER.mat), label source, task,
+// window length/hop, mains, montage — previewed through the pipeline, then the run configuration
+// (what to train, which encoders, freezing, epochs, evaluation, export).
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import type { DatasetPreview, TrainingPresets } from '../../../../shared/ipc/training.schema';
+import type { LabelSource } from '../../../../shared/datasets/windows.types';
+import type { DatasetSpec, EncoderSource, JobSpec, SourceSpec } from '../../../../shared/train/job.types';
+import type { SessionSummary } from '../../../../shared/session.types';
+import type { RunSummary } from '../../../../shared/train/job.types';
+import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
+import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
+import type { HeartMindClient } from '../../transport/client';
+import { messageOf } from './use-training';
+
+type Mode = 'quick' | 'default' | 'custom';
+
+interface CustomForm {
+  eegmatDir: string;
+  files: string;
+  sessions: number[];
+  dreamer: string;
+  dimension: 'valence' | 'arousal' | 'dominance';
+  labels: 'file' | 'annotations' | 'self-report';
+  annotationMap: string;
+  selfDimension: 'valence' | 'arousal' | 'dominance';
+  selfThreshold: number;
+  taskName: string;
+  classNeg: string;
+  classPos: string;
+  windowSec: number;
+  hopSec: number;
+  mains: 50 | 60;
+  montage: string;
+  encoders: string;
+  modalities: 'fused' | 'eeg' | 'ecg';
+  freeze: 'encoders' | 'none';
+  epochs: number;
+  batch: number;
+  split: string;
+  validation: number;
+  layers: number;
+  seed: number;
+  exportId: string;
+}
+
+const INITIAL: CustomForm = {
+  eegmatDir: '',
+  files: '',
+  sessions: [],
+  dreamer: '',
+  dimension: 'arousal',
+  labels: 'file',
+  annotationMap: 'rest=rest, task=arithmetic',
+  selfDimension: 'arousal',
+  selfThreshold: 5,
+  taskName: TASK_MENTAL_ARITHMETIC.name,
+  classNeg: 'rest',
+  classPos: 'arithmetic',
+  windowSec: 5,
+  hopSec: 5,
+  mains: 50,
+  montage: 'auto',
+  encoders: 'random',
+  modalities: 'fused',
+  freeze: 'encoders',
+  epochs: DEFAULT_FINETUNE.epochs,
+  batch: DEFAULT_FINETUNE.batchSize,
+  split: 'loso',
+  validation: DEFAULT_EVALUATION.validationSubjects,
+  layers: CBRAMOD_ENCODER.nLayers,
+  seed: 42,
+  exportId: '',
+};
+
+export function datasetOf(f: CustomForm): DatasetSpec {
+  const sources: SourceSpec[] = [];
+  if (f.eegmatDir.trim()) sources.push({ kind: 'eegmat', dir: f.eegmatDir.trim() });
+  for (const p of f.files.split('\n').map((x) => x.trim()).filter(Boolean)) sources.push({ kind: 'file', path: p });
+  for (const id of f.sessions) sources.push({ kind: 'session', id });
+  if (f.dreamer.trim()) sources.push({ kind: 'dreamer', path: f.dreamer.trim(), dimension: f.dimension });
+  let labels: LabelSource;
+  if (f.labels === 'annotations') {
+    const classes: Record<string, string> = {};
+    for (const pair of f.annotationMap.split(',')) {
+      const [k, v] = pair.split('=').map((x) => x?.trim());
+      if (k && v) classes[k] = v;
+    }
+    labels = { kind: 'annotations', classes };
+  } else if (f.labels === 'self-report') labels = { kind: 'self-report', dimension: f.selfDimension, threshold: f.selfThreshold };
+  else labels = { kind: 'file' };
+  const dreamerOnly = f.dreamer.trim() && sources.length === 1;
+  const task = dreamerOnly ? { name: f.dimension, kind: 'binary' as const, classes: ['low', 'high'] } : { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos] };
+  const m = f.montage.trim();
+  return {
+    name: sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : 'folder')).join(' + ') || 'dataset',
+    sources,
+    task,
+    labels,
+    windowing: { windowSec: f.windowSec, hopSec: f.hopSec, eegMontage: m === 'auto' || m === 'device' ? m : m.split(',').map((x) => x.trim()), ecgMontage: 'device', mainsHz: f.mains, modalities: f.modalities === 'fused' ? ['eeg', 'ecg'] : [f.modalities], require: 'all' },
+  };
+}
+
+function encoderSource(v: string): EncoderSource {
+  if (v === 'random') return { kind: 'random' };
+  if (/\.pth$/i.test(v)) return { kind: 'pth', path: v };
+  return { kind: 'run', runId: v };
+}
+
+export function customJob(f: CustomForm): JobSpec {
+  const dataset = datasetOf(f);
+  const enc = encoderSource(f.encoders);
+  const init = enc.kind === 'random' ? 'random' : 'pretrained';
+  const split = f.split === 'loso' ? { kind: 'loso' as const } : { kind: 'kfold' as const, k: Number(f.split.replace('kfold:', '')) || 5 };
+  return {
+    kind: 'finetune',
+    name: `${dataset.name} ${f.modalities}`,
+    seed: f.seed,
+    dataset,
+    corpora: {},
+    pretrain: {},
+    encoders: { ...(f.modalities !== 'ecg' ? { eeg: enc } : {}), ...(f.modalities !== 'eeg' ? { ecg: enc.kind === 'pth' ? { kind: 'random' } : enc } : {}) },
+    encoderConfig: encoderWithLayers(f.layers),
+    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, epochs: f.epochs, batchSize: f.batch },
+    evaluation: { ...DEFAULT_EVALUATION, split, validationSubjects: f.validation, arms: [{ modalities: f.modalities, init }] },
+    finalFit: true,
+    export: f.exportId.trim() ? { modelId: f.exportId.trim(), name: f.exportId.trim(), version: '1.0.0', target: { kind: 'user' } } : null,
+    recipe: { name: 'custom', command: 'Training view' },
+  };
+}
+
+function Field({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
+  return (
+    <label class={wide ? 'wide' : undefined}>
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; runs: RunSummary[]; onStarted(id: string): void }) {
+  const [presets, setPresets] = useState<TrainingPresets | null>(null);
+  const [mode, setMode] = useState<Mode>('quick');
+  const [form, setForm] = useState<CustomForm>(INITIAL);
+  const [sessions, setSessions] = useState<SessionSummary[]>([]);
+  const [preview, setPreview] = useState<DatasetPreview | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const set = <K extends keyof CustomForm>(k: K, v: CustomForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  useEffect(() => {
+    client
+      .invoke('hm:training:presets')
+      .then((p) => {
+        setPresets(p);
+        if (p.dataDir) setForm((f) => ({ ...f, eegmatDir: f.eegmatDir || `${p.dataDir}/edf-eegmat` }));
+        if (!p.quickRecipe) setMode('custom');
+      })
+      .catch((e) => setError(messageOf(e)));
+    client
+      .invoke('hm:sessions:list', {})
+      .then(setSessions)
+      .catch(() => setSessions([]));
+  }, [client]);
+
+  const pretrainedRuns = runs.filter((r) => r.state === 'done' && r.completedPhases.some((p) => p.startsWith('pretrain-')));
+
+  const start = async () => {
+    setError(null);
+    let spec: JobSpec | null = null;
+    if (mode === 'quick') spec = presets?.quickRecipe ?? null;
+    else if (mode === 'default') spec = presets?.defaultRecipe ?? null;
+    else spec = customJob(form);
+    if (!spec) {
+      setError('no recordings folder was found beside the app for this recipe: use a custom dataset');
+      return;
+    }
+    setBusy('start');
+    try {
+      const s = await client.invoke('hm:training:start', { spec });
+      onStarted(s.id);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const doPreview = async () => {
+    setError(null);
+    setPreview(null);
+    setBusy('preview');
+    try {
+      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form) }));
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section class="panel new-run" data-testid="new-run">
+      <div class="panel-header">
+        <h2>New run</h2>
+        <div class="panel-tools" role="radiogroup" aria-label="What to run">
+          {(['quick', 'default', 'custom'] as Mode[]).map((m) => (
+            <button type="button" key={m} role="radio" aria-checked={mode === m} class={`btn btn-small${mode === m ? ' selected' : ''}`} onClick={() => setMode(m)} data-testid={`mode-${m}`}>
+              {m === 'quick' ? 'Quick try' : m === 'default' ? 'Default recipe' : 'Custom dataset'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {mode === 'quick' && (
+        <p class="muted">
+          4 EEGMAT subjects, wiring-size encoders pretrained for a few steps, 2-fold evaluation by subject with the baseline. Seconds to minutes: a tour of the
+          whole pipeline, not a useful model.
+        </p>
+      )}
+      {mode === 'default' && (
+        <p class="muted">
+          The shipped model's recipe: ECG encoder pretrained with dual masking on the ECG recordings, EEG encoder on the EEG, fused head on the 12 EEGMAT subjects,
+          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with the baseline), final fit, export to your models. About 1–2 hours
+          on a quiet 2-core machine. {presets?.dataDir ? `Data: ${presets.dataDir}` : 'No recordings folder found beside the app.'}
+        </p>
+      )}
+      {mode === 'custom' && (
+        <div class="builder">
+          <fieldset>
+            <legend>Recordings</legend>
+            <Field label="EEGMAT folder (SubjectNN_1/2.edf)" wide>
+              <input value={form.eegmatDir} onInput={(e) => set('eegmatDir', e.currentTarget.value)} placeholder="/data/eegmat" data-testid="eegmat-dir" />
+            </Field>
+            <Field label="Recording files (EDF/BDF, WFDB .hea, XDF), one per line" wide>
+              <textarea rows={2} value={form.files} onInput={(e) => set('files', e.currentTarget.value)} />
+            </Field>
+            <Field label="DREAMER.mat (yours)">
+              <input value={form.dreamer} onInput={(e) => set('dreamer', e.currentTarget.value)} placeholder="/data/DREAMER.mat" />
+            </Field>
+            <Field label="DREAMER dimension">
+              <select value={form.dimension} onChange={(e) => set('dimension', e.currentTarget.value as CustomForm['dimension'])}>
+                <option>valence</option>
+                <option>arousal</option>
+                <option>dominance</option>
+              </select>
+            </Field>
+            <div class="wide session-pick">
+              <span class="muted">Recorded sessions{sessions.length ? '' : ': none yet'}</span>
+              {sessions.slice(0, 50).map((s) => (
+                <label key={s.id} class="check">
+                  <input type="checkbox" checked={form.sessions.includes(s.id)} onChange={(e) => set('sessions', e.currentTarget.checked ? [...form.sessions, s.id] : form.sessions.filter((x) => x !== s.id))} />
+                  {s.name} <span class="muted">({s.subjectId || 'no subject'}, {s.markerCount} markers, {s.selfReportCount} reports)</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Labels and windows</legend>
+            <Field label="Label source">
+              <select value={form.labels} onChange={(e) => set('labels', e.currentTarget.value as CustomForm['labels'])} data-testid="label-source">
+                <option value="file">file (EEGMAT rest/arithmetic, DREAMER ratings, --label)</option>
+                <option value="annotations">annotations / markers</option>
+                <option value="self-report">self-reports (SAM)</option>
+              </select>
+            </Field>
+            {form.labels === 'annotations' && (
+              <Field label="Annotation text = class, …">
+                <input value={form.annotationMap} onInput={(e) => set('annotationMap', e.currentTarget.value)} />
+              </Field>
+            )}
+            {form.labels === 'self-report' && (
+              <>
+                <Field label="Dimension">
+                  <select value={form.selfDimension} onChange={(e) => set('selfDimension', e.currentTarget.value as CustomForm['selfDimension'])}>
+                    <option>valence</option>
+                    <option>arousal</option>
+                    <option>dominance</option>
+                  </select>
+                </Field>
+                <Field label="High when score ≥">
+                  <input type="number" min={1} max={9} value={form.selfThreshold} onInput={(e) => set('selfThreshold', Number(e.currentTarget.value))} />
+                </Field>
+              </>
+            )}
+            <Field label="Task name">
+              <input value={form.taskName} onInput={(e) => set('taskName', e.currentTarget.value)} />
+            </Field>
+            <Field label="Classes (negative, positive)">
+              <span class="pair">
+                <input value={form.classNeg} onInput={(e) => set('classNeg', e.currentTarget.value)} />
+                <input value={form.classPos} onInput={(e) => set('classPos', e.currentTarget.value)} />
+              </span>
+            </Field>
+            <Field label="Window / hop (s)">
+              <span class="pair">
+                <input type="number" min={1} value={form.windowSec} onInput={(e) => set('windowSec', Number(e.currentTarget.value))} />
+                <input type="number" min={0.5} step={0.5} value={form.hopSec} onInput={(e) => set('hopSec', Number(e.currentTarget.value))} />
+              </span>
+            </Field>
+            <Field label="Mains notch">
+              <select value={String(form.mains)} onChange={(e) => set('mains', Number(e.currentTarget.value) as 50 | 60)}>
+                <option value="50">50 Hz</option>
+                <option value="60">60 Hz</option>
+              </select>
+            </Field>
+            <Field label="EEG montage (auto, device, or labels)">
+              <input value={form.montage} onInput={(e) => set('montage', e.currentTarget.value)} />
+            </Field>
+            <div class="wide">
+              <button type="button" class="btn" onClick={() => void doPreview()} disabled={busy !== null} data-testid="preview">
+                {busy === 'preview' ? 'Building…' : 'Preview dataset'}
+              </button>
+            </div>
+            {preview && (
+              <div class="wide preview" data-testid="preview-result">
+                <strong>{preview.windows}</strong> windows from {preview.recordings.length} recordings, {preview.subjects.length} subjects;{' '}
+                {preview.classes.map((c, i) => `${c}: ${preview.perClass[i]}`).join(', ')}
+                <ul>
+                  {preview.recordings
+                    .filter((r) => r.windows === 0 || Object.keys(r.dropped).length || r.warnings.length || r.unlabelled)
+                    .slice(0, 12)
+                    .map((r) => (
+                      <li key={r.id}>
+                        {r.id}: {r.windows} windows{r.unlabelled ? `, ${r.unlabelled} without a label` : ''}
+                        {Object.entries(r.dropped).map(([k, v]) => `, ${v} dropped (${k})`)}
+                        {r.warnings.length ? ` — ${r.warnings[0]}` : ''}
+                      </li>
+                    ))}
+                </ul>
+              </div>
+            )}
+          </fieldset>
+          <fieldset>
+            <legend>Run</legend>
+            <Field label="Encoders from">
+              <select value={form.encoders} onChange={(e) => set('encoders', e.currentTarget.value)} data-testid="encoders-from">
+                <option value="random">random initialisation</option>
+                {pretrainedRuns.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    run {r.name} ({r.id})
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Modalities">
+              <select value={form.modalities} onChange={(e) => set('modalities', e.currentTarget.value as CustomForm['modalities'])}>
+                <option value="fused">fused EEG + ECG</option>
+                <option value="eeg">EEG only</option>
+                <option value="ecg">ECG only</option>
+              </select>
+            </Field>
+            <Field label="Train">
+              <select value={form.freeze} onChange={(e) => set('freeze', e.currentTarget.value as CustomForm['freeze'])}>
+                <option value="encoders">head only (encoders frozen)</option>
+                <option value="none">encoders and head (slow)</option>
+              </select>
+            </Field>
+            <Field label="Epochs / batch">
+              <span class="pair">
+                <input type="number" min={1} value={form.epochs} onInput={(e) => set('epochs', Number(e.currentTarget.value))} />
+                <input type="number" min={1} value={form.batch} onInput={(e) => set('batch', Number(e.currentTarget.value))} />
+              </span>
+            </Field>
+            <Field label="Evaluation">
+              <select value={form.split} onChange={(e) => set('split', e.currentTarget.value)}>
+                <option value="loso">leave one subject out</option>
+                <option value="kfold:5">5-fold by subject</option>
+                <option value="kfold:3">3-fold by subject</option>
+              </select>
+            </Field>
+            <Field label="Validation subjects per fold">
+              <input type="number" min={0} value={form.validation} onInput={(e) => set('validation', Number(e.currentTarget.value))} />
+            </Field>
+            <Field label="Layers / seed">
+              <span class="pair">
+                <input type="number" min={1} max={12} value={form.layers} onInput={(e) => set('layers', Number(e.currentTarget.value))} />
+                <input type="number" value={form.seed} onInput={(e) => set('seed', Number(e.currentTarget.value))} />
+              </span>
+            </Field>
+            <Field label="Export as model id (empty: keep in the run)">
+              <input value={form.exportId} onInput={(e) => set('exportId', e.currentTarget.value)} placeholder="my-model" />
+            </Field>
+          </fieldset>
+        </div>
+      )}
+      <div class="new-run-actions">
+        <button type="button" class="btn btn-start" onClick={() => void start()} disabled={busy !== null} data-testid="start-run">
+          {busy === 'start' ? 'Starting…' : 'Start'}
+        </button>
+        {error && (
+          <p class="form-error" role="alert" data-testid="new-run-error">
+            {error}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,263 @@
+// One run: progress bar with ETA, pause / resume / cancel, live loss curves and validation metrics
+// per epoch, then the evaluation (per-arm table with the baseline, per-fold figures, ROC curves,
+// confusion matrices), the log, and export to the model registry.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ArmResult, EpochRecord, StepRecord } from '../../../../shared/train/train.types';
+import type { HeartMindClient } from '../../transport/client';
+import { LossChart, RocChart, ValidationChart } from './charts';
+import { fmt3, formatEta, messageOf, type LiveRun } from './use-training';
+
+function useChart<C extends { destroy(): void }>(make: (c: HTMLCanvasElement) => C, deps: unknown[], update: (c: C) => void) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<C | null>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    chart.current = make(ref.current);
+    return () => {
+      chart.current?.destroy();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    if (chart.current) update(chart.current);
+  }, deps);
+  return ref;
+}
+
+function Confusion({ arm, classes }: { arm: ArmResult; classes: string[] }) {
+  const c = arm.confusion;
+  if (c.length !== 4) return null;
+  const row = (t: number) => c[t * 2] + c[t * 2 + 1];
+  return (
+    <table class="confusion" data-testid={`confusion-${arm.arm}`}>
+      <caption>{arm.arm}</caption>
+      <thead>
+        <tr>
+          <th />
+          <th>pred {classes[0]}</th>
+          <th>pred {classes[1]}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[0, 1].map((t) => (
+          <tr key={t}>
+            <th>true {classes[t]}</th>
+            {[0, 1].map((p) => (
+              <td key={p} style={{ background: `rgba(127,180,255,${row(t) ? (0.6 * c[t * 2 + p]) / row(t) : 0})` }}>
+                {c[t * 2 + p]}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RunDetail({ client, run, onChanged }: { client: HeartMindClient; run: LiveRun; onChanged(): void }) {
+  const d = run.detail;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [exportId, setExportId] = useState('');
+  const [exported, setExported] = useState<string | null>(null);
+  const steps = useMemo(() => run.metrics.filter((m): m is StepRecord => m.kind === 'step'), [run.metrics]);
+  const epochs = useMemo(() => run.metrics.filter((m): m is EpochRecord => m.kind === 'epoch'), [run.metrics]);
+  const lossRef = useChart((c) => new LossChart(c), [steps], (c) => c.update(steps));
+  const valRef = useChart((c) => new ValidationChart(c), [epochs], (c) => c.update(epochs));
+  const report = d?.report ?? null;
+  const rocRef = useChart((c) => new RocChart(c), [report], (c) => report && c.update(report.arms));
+  const logRef = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight;
+  }, [run.log.length]);
+
+  if (run.error) return <p class="form-error">{run.error}</p>;
+  if (!d) return <p class="muted">Loading…</p>;
+  const s = d.status;
+  const p = run.progress ?? s.progress;
+  const state = s.state;
+  const act = async (what: 'pause' | 'resume' | 'cancel') => {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.invoke(`hm:training:${what}`, { id: s.id });
+      onChanged();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const doExport = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await client.invoke('hm:training:export', { id: s.id, modelId: exportId.trim(), name: `${s.name} (${s.id})` });
+      setExported(r.modelId);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="panel run-detail" data-testid="run-detail" data-run={s.id} data-state={state}>
+      <div class="panel-header">
+        <h2>{s.name}</h2>
+        <span class={`badge state-${state}`} data-testid="run-state">
+          {state}
+        </span>
+        <span class="muted">{s.id}</span>
+        <div class="panel-tools">
+          {state === 'running' && (
+            <button type="button" class="btn" disabled={busy} onClick={() => void act('pause')} data-testid="pause-run">
+              Pause
+            </button>
+          )}
+          {(state === 'paused' || state === 'interrupted' || state === 'failed' || state === 'cancelled') && (
+            <button type="button" class="btn btn-start" disabled={busy} onClick={() => void act('resume')} data-testid="resume-run">
+              Resume
+            </button>
+          )}
+          {(state === 'running' || state === 'queued') && (
+            <button type="button" class="btn btn-stop" disabled={busy} onClick={() => void act('cancel')} data-testid="cancel-run">
+              Cancel
+            </button>
+          )}
+        </div>
+      </div>
+      {s.problem && <p class="form-error">{s.problem}</p>}
+      {s.error && (
+        <p class="form-error" role="alert" data-testid="run-error">
+          {s.error.message}
+        </p>
+      )}
+      {error && <p class="form-error">{error}</p>}
+      <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(p.fraction * 100)} data-testid="run-progress" data-fraction={p.fraction.toFixed(3)}>
+        <div class="progress-fill" style={{ width: `${(p.fraction * 100).toFixed(1)}%` }} />
+      </div>
+      <div class="progress-text">
+        <span>{(p.fraction * 100).toFixed(1)}%</span>
+        <span class="muted">{p.message}</span>
+        <span data-testid="run-eta">{state === 'running' ? formatEta(p.etaSec) : ''}</span>
+      </div>
+      <div class="charts">
+        <figure>
+          <figcaption>Training loss</figcaption>
+          <div class="chart-box">
+            <canvas ref={lossRef} data-testid="loss-chart" data-points={steps.length} />
+          </div>
+        </figure>
+        <figure>
+          <figcaption>Validation per epoch (latest fold)</figcaption>
+          <div class="chart-box">
+            <canvas ref={valRef} data-testid="validation-chart" data-points={epochs.length} />
+          </div>
+        </figure>
+        <figure class={report ? '' : 'hidden'}>
+          <figcaption>ROC (pooled test predictions)</figcaption>
+          <div class="chart-box">
+            <canvas ref={rocRef} data-testid="roc-chart" data-arms={report?.arms.length ?? 0} />
+          </div>
+        </figure>
+      </div>
+      {report && (
+        <div class="evaluation" data-testid="evaluation">
+          <h3>Evaluation</h3>
+          <p class="muted">{report.protocol}</p>
+          <table class="arm-table">
+            <thead>
+              <tr>
+                <th>arm</th>
+                <th>AUROC (mean ± sd)</th>
+                <th>AUC-PR</th>
+                <th>F1</th>
+                <th>F1 weighted</th>
+                <th>bal. acc.</th>
+                <th>κ</th>
+                <th>pooled AUROC</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.arms.map((a) => (
+                <tr key={a.arm} class={a.init === 'baseline' ? 'baseline' : ''} data-arm={a.arm}>
+                  <td>{a.arm}</td>
+                  <td class="num">
+                    {fmt3(a.table.summary.auroc.mean)} ± {fmt3(a.table.summary.auroc.sd)}
+                  </td>
+                  <td class="num">{fmt3(a.table.summary.aucPr.mean)}</td>
+                  <td class="num">{fmt3(a.table.summary.f1.mean)}</td>
+                  <td class="num">{fmt3(a.table.summary.f1Weighted.mean)}</td>
+                  <td class="num">{fmt3(a.table.summary.balancedAccuracy.mean)}</td>
+                  <td class="num">{fmt3(a.table.summary.cohenKappa.mean)}</td>
+                  <td class="num">{fmt3(a.table.pooled?.auroc)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <details>
+            <summary>Per fold</summary>
+            {report.arms.map((a) => (
+              <table class="fold-table" key={a.arm}>
+                <caption>{a.arm}</caption>
+                <thead>
+                  <tr>
+                    <th>fold</th>
+                    <th>n</th>
+                    <th>AUROC</th>
+                    <th>bal. acc.</th>
+                    <th>F1</th>
+                    <th>κ</th>
+                    <th>epoch</th>
+                    <th>note</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {a.table.rows.map((r, i) => (
+                    <tr key={r.fold}>
+                      <td>{r.fold}</td>
+                      <td class="num">{r.n}</td>
+                      <td class="num">{fmt3(r.metrics.auroc)}</td>
+                      <td class="num">{fmt3(r.metrics.balancedAccuracy)}</td>
+                      <td class="num">{fmt3(r.metrics.f1)}</td>
+                      <td class="num">{fmt3(r.metrics.cohenKappa)}</td>
+                      <td class="num">{a.bestEpochs[i] ?? '–'}</td>
+                      <td class="muted">{r.notes.join('; ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+          </details>
+          <div class="confusions">
+            {report.arms.map((a) => (
+              <Confusion key={a.arm} arm={a} classes={report.task.classes} />
+            ))}
+          </div>
+        </div>
+      )}
+      {state === 'done' && s.completedPhases.includes('final-fit') && (
+        <div class="export-row">
+          {s.summary?.exportedAs || exported ? (
+            <span data-testid="exported">Exported as model '{exported ?? s.summary?.exportedAs}': it is in the live model list.</span>
+          ) : (
+            <>
+              <input value={exportId} onInput={(e) => setExportId(e.currentTarget.value)} placeholder="model id, e.g. my-eegmat" aria-label="Model id" data-testid="export-id" />
+              <button type="button" class="btn btn-start" disabled={busy || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(exportId.trim())} onClick={() => void doExport()} data-testid="export-run">
+                Export to models
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      <details open={state === 'running' || state === 'failed'}>
+        <summary>Log</summary>
+        <pre class="run-log" ref={logRef} data-testid="run-log">
+          {run.log.join('\n')}
+        </pre>
+      </details>
+      {d.notes.length > 0 && <p class="muted">{d.notes.join('; ')}</p>}
+    </section>
+  );
+}
