@@ -24,5 +24,6 @@ export const VIEWS: ViewEntry[] = [
   { id: 'live', title: 'Live', icon: '◉', load: () => import('../views/dashboard/dashboard-view') },
   { id: 'models', title: 'Models', icon: '◈', load: () => import('../views/models/models-view') },
   { id: 'sessions', title: 'Sessions', icon: '▤', load: () => import('../views/sessions/sessions-view') },
+  { id: 'training', title: 'Training', icon: '◭', load: () => import('../views/training/training-view') },
   { id: 'devices', title: 'Devices', icon: '⌁', load: () => import('../views/devices/devices-view') },
 ];
