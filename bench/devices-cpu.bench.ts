@@ -72,7 +72,8 @@ async function stopChild(c: ChildProcess): Promise<void> {
 header('Real devices: core CPU, drop detection and recovery');
 
 // ── 1. CPU ──────────────────────────────────────────────────────────────────────────────────
-async function cpuRun(withRecorder: boolean): Promise<Record<string, string | number>> {
+async function cpuRun(mode: 'devices' | 'hub' | 'recorder'): Promise<Record<string, string | number>> {
+  const withRecorder = mode === 'recorder';
   const pty = new Pty(join(tmp, 'cpu-app'), join(tmp, 'cpu-dev'));
   await pty.plug();
   const emu = await startEmulator(pty.dev);
@@ -88,8 +89,13 @@ async function cpuRun(withRecorder: boolean): Promise<Record<string, string | nu
     recorder = new Recorder({ db, hub, clock, appVersion: 'bench' });
     await recorder.start({ name: 'bench' });
   }
-  await hub.addSource(new ManagedSource(new CytonDriver({ path: pty.app }), { hostClock: clock }));
-  await hub.addSource(new ManagedSource(new PolarDriver({ id: strap.id, central: async () => central }), { hostClock: clock }));
+  const sources = [new ManagedSource(new CytonDriver({ path: pty.app }), { hostClock: clock }), new ManagedSource(new PolarDriver({ id: strap.id, central: async () => central }), { hostClock: clock })];
+  // 'devices': the device layer alone (drivers, parsers, reconnect machines) into a sink that only counts.
+  const counting = { streams() {}, chunk: (c: { data: Float32Array }) => void (values += c.data.length), gap() {}, status() {} };
+  for (const src of sources) {
+    if (mode === 'devices') await src.start(counting);
+    else await hub.addSource(src);
+  }
   await sleep(2000); // warm up: JIT, first windows
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -99,12 +105,13 @@ async function cpuRun(withRecorder: boolean): Promise<Record<string, string | nu
   const wall = (performance.now() - t0) / 1000;
   const rate = (values - v0) / wall;
   if (recorder) await recorder.stop();
+  if (mode === 'devices') for (const src of sources) await src.stop();
   await hub.close();
   await db?.close();
   await stopChild(emu);
   await pty.unplug();
   return {
-    setup: `Cyton 8 ch @ 250 Hz (pty) + Polar H10 ECG @ 130 Hz${withRecorder ? ' + recorder (SQLite)' : ''}`,
+    setup: `Cyton 8 ch @ 250 Hz (pty) + Polar H10 ECG @ 130 Hz ${mode === 'devices' ? '→ counting sink (device layer only)' : mode === 'hub' ? '→ hub (pipeline, windows, features)' : '→ hub + recorder (SQLite)'}`,
     'CPU % of one core': ((c.user + c.system) / 1e4 / wall).toFixed(2),
     'user ms/s': (c.user / 1000 / wall).toFixed(1),
     'system ms/s': (c.system / 1000 / wall).toFixed(1),
@@ -112,7 +119,7 @@ async function cpuRun(withRecorder: boolean): Promise<Record<string, string | nu
   };
 }
 
-const cpuRows = [await cpuRun(false), await cpuRun(true)];
+const cpuRows = [await cpuRun('devices'), await cpuRun('hub'), await cpuRun('recorder')];
 table(cpuRows);
 console.log(`(${SECONDS} s each after 2 s warm-up; process.cpuUsage covers every thread of this process, the DB worker included)\n`);
 
