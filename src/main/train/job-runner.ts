@@ -64,6 +64,8 @@ export class JobRunner {
   private active: Active | null = null;
   private readonly queue: string[] = [];
   private stopped = false;
+  /** A queued run is being prepared (sessions read) before its worker starts. */
+  private starting = false;
 
   constructor(
     readonly store: RunStore,
@@ -141,7 +143,7 @@ export class JobRunner {
 
   /** Waits for the running job (tests). */
   async idle(): Promise<void> {
-    while (this.active) await this.active.done;
+    while (this.active || this.starting || (this.queue.length && !this.stopped)) await (this.active?.done ?? new Promise((r) => setTimeout(r, 20)));
   }
 
   /** Stops the running job at its next step with a checkpoint (app shutdown); it resumes next time. */
@@ -157,9 +159,18 @@ export class JobRunner {
   }
 
   private async pump(): Promise<void> {
-    if (this.active || this.stopped) return;
+    if (this.active || this.stopped || this.starting) return;
     const runId = this.queue.shift();
     if (!runId) return;
+    this.starting = true;
+    try {
+      await this.launch(runId);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async launch(runId: string): Promise<void> {
     const f = this.store.folder(runId);
     let sessions: SessionFeed[] = [];
     try {
@@ -172,7 +183,8 @@ export class JobRunner {
       }
     } catch (e) {
       await this.fail(runId, e as Error);
-      return this.pump();
+      setTimeout(() => void this.pump(), 0);
+      return;
     }
     const where = resolveTrainWorker();
     const data: TrainWorkerData = { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions, commit: this.opts.commit };

@@ -1,0 +1,91 @@
+// The job runner: a job runs in its own worker thread (the TypeScript source under tsx), pushes
+// progress, metrics and statuses, pauses at a step with a checkpoint, resumes to the end, and a
+// second job waits in the queue; a run left 'running' by a dead process is marked interrupted.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { JobRunner } from '../../../src/main/train/job-runner';
+import { RunStore } from '../../../src/main/train/run-store';
+import type { JobEvent } from '../../../src/main/train/job';
+import { pretrainConfig, QUICK_ENCODER, corpusWindowing } from '../../../src/shared/train/recipes';
+import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
+
+const DATA = resolve('..', 'shared', 'data');
+const have = existsSync(join(DATA, 'wfdb-ludb'));
+
+function ecgPretrainSpec(name: string, steps: number): JobSpec {
+  const cfg = { ...pretrainConfig('ecg', QUICK_ENCODER, 7, false, steps), batchSize: 2, checkpointEverySteps: 1 };
+  return {
+    kind: 'pretrain',
+    name,
+    seed: 7,
+    dataset: null,
+    corpora: { ecg: { name: 'LUDB + macecgdb', sources: [{ kind: 'file', path: join(DATA, 'wfdb-ludb', '1.hea'), subject: 'ludb' }, { kind: 'file', path: join(DATA, 'wfdb-macecgdb', 'test01_00s.hea'), subject: 'mace', mainsHz: 60 }], task: null, labels: { kind: 'none' }, windowing: corpusWindowing('ecg', 50) } },
+    pretrain: { ecg: cfg },
+    encoders: { ecg: { kind: 'pretrain' } },
+    finetune: null,
+    evaluation: null,
+    finalFit: false,
+    export: null,
+  };
+}
+
+describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wfdb-ludb' }, () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'hm-runner-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('runs off the main thread with live events; pause, resume, queue', async () => {
+    const store = new RunStore(join(root, 'runs'));
+    const events: { runId: string; ev: JobEvent }[] = [];
+    const states: RunStatus[] = [];
+    const logs: string[] = [];
+    const runner = new JobRunner(store, { events: { event: (runId, ev) => events.push({ runId, ev }), state: (s) => states.push(s), log: (_l, m) => logs.push(m) } });
+    const a = await runner.start(ecgPretrainSpec('first', 6));
+    const b = await runner.start(ecgPretrainSpec('second', 2));
+    assert.equal(runner.activeRunId, a.id);
+    assert.deepEqual(runner.queued(), [b.id]);
+    // Pause the first once it has taken a step.
+    await new Promise<void>((res) => {
+      const t = setInterval(() => {
+        if (events.some((e) => e.runId === a.id && e.ev.type === 'metric')) {
+          clearInterval(t);
+          void runner.pause(a.id).then(res);
+        }
+      }, 20);
+    });
+    await runner.idle();
+    const sa = await store.folder(a.id).readStatus();
+    const sb = await store.folder(b.id).readStatus();
+    assert.equal(sa.state, 'paused', sa.progress.message);
+    assert.deepEqual(sa.completedPhases, ['datasets']);
+    assert.equal(sb.state, 'done', 'the queued job ran after the first paused');
+    assert.ok(logs.some((l) => /on jax-js wasm/.test(l)));
+    const stepsBefore = (await store.folder(a.id).readMetrics()).filter((m) => m.kind === 'step').length;
+    assert.ok(stepsBefore >= 1 && stepsBefore < 6);
+    await runner.resume(a.id);
+    await runner.idle();
+    const done = await store.folder(a.id).readStatus();
+    assert.equal(done.state, 'done');
+    const steps = (await store.folder(a.id).readMetrics()).filter((m) => m.kind === 'step').map((m) => (m as { step: number }).step);
+    assert.deepEqual(steps, [1, 2, 3, 4, 5, 6].slice(0, steps.length), 'steps continue where the pause left off');
+    assert.equal(steps[steps.length - 1], 6);
+    assert.ok(events.some((e) => e.ev.type === 'progress') && states.some((s) => s.id === a.id && s.state === 'done'));
+  });
+
+  test('cancel stops a job; a run a dead process left running is marked interrupted', async () => {
+    const store = new RunStore(join(root, 'runs-2'));
+    const runner = new JobRunner(store);
+    const s = await runner.start(ecgPretrainSpec('to cancel', 50));
+    await runner.cancel(s.id);
+    await runner.idle();
+    assert.equal((await store.folder(s.id).readStatus()).state, 'cancelled');
+    const f = await store.create(ecgPretrainSpec('crashed', 2), 'crashed');
+    await f.writeStatus({ ...(await f.readStatus()), state: 'running' });
+    assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);
+  });
+});
