@@ -654,14 +654,20 @@ export interface NewPrediction {
   outputs: Record<string, number>;
 }
 
+/**
+ * Stores model outputs for windows of a session. A window already holding an output of the same
+ * model is overwritten (a session replayed through a model again keeps one answer per window).
+ */
 export function addPredictions(db: WritableDb, sessionId: number, predictions: NewPrediction[]): number {
   requireSessionExists(db, sessionId);
+  const del = db.prepare('DELETE FROM predictions WHERE session_id = ? AND model_id = ? AND window_time = ?');
   const insert = db.prepare('INSERT INTO predictions (session_id, model_id, window_time, outputs) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of predictions) {
       requireText(p.modelId, 'model id', 200);
       requireFinite(p.windowTime, 'window time');
       for (const [k, v] of Object.entries(p.outputs ?? {})) requireFinite(v, `output ${k}`);
+      del.run(sessionId, p.modelId, p.windowTime);
       insert.run(sessionId, p.modelId, p.windowTime, JSON.stringify(p.outputs));
     }
   })();

@@ -27,6 +27,7 @@ import { DbError } from '../db/db-error';
 import type { Hub } from '../hub/hub.types';
 import type { PipelineConfig, PipelineConfigPatch } from '../../shared/pipeline';
 import { Recorder } from '../recorder/recorder';
+import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
 
@@ -155,6 +156,16 @@ export class SessionsService {
     });
     this.push({ type: 'sessions:self-report', report });
     return report;
+  }
+
+  /**
+   * Model outputs for live windows: stored in the session being recorded, or in the session being
+   * replayed (running a model over a recording at full speed fills in its predictions).
+   */
+  async storePredictions(rows: NewPrediction[]): Promise<number> {
+    const sessionId = this.recorder.sessionId ?? this.replay?.replayStatus().sessionId ?? null;
+    if (sessionId === null || rows.length === 0) return 0;
+    return this.opts.db.api.addPredictions(sessionId, rows);
   }
 
   // --- replay -----------------------------------------------------------------------------------

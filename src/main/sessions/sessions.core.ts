@@ -77,10 +77,15 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     await db.close();
   });
 
+  // Live predictions (models area) go into the session being recorded or replayed.
+  const { registerPredictionSink, predictionRow } = await import('../model/models.core');
+  ctx.onStop(registerPredictionSink((reports) => service.storePredictions(reports.map(predictionRow))));
+
   ctx.handle('hm:sessions:list', (q) => service.list(q ?? {}), { validate: optionalObject });
   ctx.handle('hm:sessions:get', ({ sessionId }) => service.get(sessionId), { validate: sessionRef });
   ctx.handle('hm:sessions:timeline', ({ sessionId }) => service.timeline(sessionId), { validate: sessionRef });
   ctx.handle('hm:sessions:tags', () => service.tags());
+  ctx.handle('hm:sessions:predictions', ({ sessionId, modelId }) => db.api.listPredictions(sessionId, modelId), { validate: sessionRef });
   ctx.handle('hm:sessions:update', ({ sessionId, ...update }) => service.update(sessionId, update), { validate: sessionRef });
   ctx.handle('hm:sessions:delete', ({ sessionId }) => service.delete(sessionId), { validate: sessionRef });
   ctx.handle('hm:sessions:db-info', () => service.dbInfo());

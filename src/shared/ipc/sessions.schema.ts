@@ -6,6 +6,7 @@ import type {
   ImportRequest,
   Marker,
   MarkerSource,
+  Prediction,
   RecordingOptions,
   RecordingStatus,
   ReplaySpeed,
@@ -62,6 +63,8 @@ export interface SessionRequests {
   'hm:sessions:get': { req: SessionRef; res: SessionDetail };
   'hm:sessions:timeline': { req: SessionRef; res: SessionTimeline };
   'hm:sessions:tags': { req: void; res: { tag: string; sessions: number }[] };
+  /** Model outputs stored with a session (live, or from replaying it through a model). */
+  'hm:sessions:predictions': { req: SessionRef & { modelId?: string }; res: Prediction[] };
   /** Rename, retag, change subject or notes. */
   'hm:sessions:update': { req: SessionRef & SessionUpdate; res: SessionSummary };
   /** The UI asks for confirmation first; this deletes at once. */
@@ -90,7 +93,7 @@ export interface SessionRequests {
 export type SessionPush =
   | { type: 'sessions:recording'; status: RecordingStatus }
   | { type: 'sessions:replay'; status: ReplayStatus }
-  /** A marker as it is set (live or replayed); `stored` false when nothing was recording. */
+  /** A marker as it is set (live or replayed); id and sessionId are null when nothing was recording. */
   | { type: 'sessions:marker'; marker: Omit<Marker, 'id' | 'sessionId'> & { id: number | null; sessionId: number | null } }
   | { type: 'sessions:self-report'; report: SelfReport }
   /** The library changed (a session added, renamed, deleted, finished). */

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { startCore } from '../../../src/main/core/start-core';
 import type { RequestContext } from '../../../src/main/core/handler-registry';
 import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
+import { startModelsArea } from '../../../src/main/model/models.core';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
@@ -20,7 +21,10 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
     runtime: 'serve',
     dataDir: tempDir(t),
     demo: { eegPreset: 'muse' },
-    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ markerPort } = await startSessionsArea(c, { markerPort: 0 })) }) }],
+    modules: [
+      { name: 'models', load: async () => ({ start: async (c) => void (await startModelsArea(c, { builtinDir: null })) }) },
+      { name: 'sessions', load: async () => ({ start: async (c) => void ({ markerPort } = await startSessionsArea(c, { markerPort: 0 })) }) },
+    ],
   });
   t.after(() => core.stop());
   const pushes: PushMessage[] = [];
@@ -47,6 +51,9 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   sock.close();
   assert.deepEqual([ack.ok, ack.stored], [true, true]);
   const report = await call('hm:sessions:self-report', { valence: 6, arousal: 4, dominance: 5, text: 'ok' });
+  // The models area's live predictions land in the session being recorded.
+  const prediction = { modelId: 'test-model', windowTime: started.startTime + 0.5, seq: 0, probabilities: { arousal: [0.3, 0.7] }, fed: ['eeg', 'ecg'], backend: 'wasm', latencyMs: 12 };
+  assert.deepEqual(await call('hm:models:predictions', { reports: [prediction] }), { stored: 1 });
   assert.equal(report.valence, 6);
   await assert.rejects(call('hm:sessions:self-report', { valence: 10, arousal: 4, dominance: 5 }), (e: { kind?: string }) => e.kind === 'bad-request');
   await sleep(700);
@@ -62,9 +69,12 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.equal(s.markerCount, 2);
   assert.equal(s.selfReportCount, 1);
   const detail = await call('hm:sessions:get', { sessionId: s.id });
+
   assert.deepEqual(detail.streams.map((x: { info: { modality: string } }) => x.info.modality).sort(), ['ecg', 'eeg']);
   assert.equal(detail.filterSettings.length, 1, 'the pipeline configuration is stored with the session');
   assert.ok(detail.streams.every((x: { clockModel: { kind: string } | null }) => x.clockModel?.kind === 'pipeline'), 'each stream keeps its clock model');
+  const preds = await call('hm:sessions:predictions', { sessionId: s.id });
+  assert.deepEqual(preds.map((p: { modelId: string; outputs: Record<string, number> }) => [p.modelId, p.outputs['arousal:1']]), [['test-model', 0.7]]);
   const renamed = await call('hm:sessions:update', { sessionId: s.id, name: 'renamed', tags: ['demo', 'rest'], notes: 'eyes open' });
   assert.deepEqual([renamed.name, renamed.tags, renamed.notes], ['renamed', ['demo', 'rest'], 'eyes open']);
   assert.equal((await call('hm:sessions:list', { tag: 'rest' })).length, 1);
