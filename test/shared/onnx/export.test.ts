@@ -7,7 +7,9 @@ import { init, numpy as np } from '@jax-js/jax';
 import * as ortNode from 'onnxruntime-node';
 import { defaultFusedConfig, encoderWithLayers, MODEL_IO, TASKS_AFFECT } from '../../../src/shared/model/config';
 import { initEncoderHostParams, initHostParams } from '../../../src/shared/model/params';
-import { encode, hostTensorToJax, predict, toJaxParams } from '../../../src/shared/model/jax-model';
+import { encode, hostTensorToJax, jitForward, toJaxParams } from '../../../src/shared/model/jax-model';
+import { taskProbabilities } from '../../../src/shared/model/fusion';
+import { JaxOps } from '../../../src/shared/model/jax-ops';
 import { exportEncoderOnnx, exportFusedOnnx } from '../../../src/shared/onnx/export';
 import type { FusedModelConfig } from '../../../src/shared/model/model.types';
 import { maxAbsDiff, syntheticInput } from '../model/torch-reference';
@@ -26,14 +28,15 @@ describe('fused model export', () => {
   host.head.absent_eeg.data.forEach((_, i, a) => (a[i] = 0.5 * Math.cos(i)));
   host.head.absent_ecg.data.forEach((_, i, a) => (a[i] = -0.3 * Math.sin(i)));
   const bytes = exportFusedOnnx(cfg, host);
+  const fwd = jitForward(cfg);
 
   async function jaxProbs(eeg: { shape: number[]; data: Float32Array }, ecg: { shape: number[]; data: Float32Array }, eegPresent: number[], ecgPresent: number[]) {
-    const out = predict(cfg, toJaxParams(host), {
+    const out = taskProbabilities(new JaxOps(), cfg, fwd(toJaxParams(host), {
       eeg: hostTensorToJax(eeg),
       ecg: hostTensorToJax(ecg),
       eegPresent: np.array(new Float32Array(eegPresent)),
       ecgPresent: np.array(new Float32Array(ecgPresent)),
-    });
+    }));
     const r: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(out)) r[k] = (await v.data()) as Float32Array;
     return r;
