@@ -152,7 +152,7 @@ export class ManagedSource implements Source {
   }
 
   private onStatus(state: ConnState['state'], problem?: ConnError): void {
-    if (problem) this.problem = { code: problem.code, message: `${this.name}: ${problem.message}`, time: this.now() };
+    if (problem) this.problem = { code: problem.code, message: problem.message.startsWith(this.name) ? problem.message : `${this.name}: ${problem.message}`, time: this.now() };
     else if (state === 'streaming' || state === 'stopped' || state === 'connecting') this.problem = undefined;
     this.emitStatus();
     if (state === 'streaming' && !problem) this.settleStart();

@@ -279,7 +279,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
             Using <span class="mono">{lib.path}</span> {lib.version ? `(version ${lib.version})` : ''}
           </>
         ) : (
-          <span class="muted">BrainFlow not found{lib.problem ? `: ${lib.problem}` : ''}.</span>
+          <span class="muted">{lib.problem ?? 'BrainFlow not found.'}</span>
         )}
         {lib?.path && lib.problem && <span class="device-problem"> {lib.problem}</span>}
       </p>
