@@ -1,0 +1,83 @@
+// The Training view in real Chromium against the real core in serve mode: start the quick recipe
+// (real EEGMAT recordings, wiring-size encoders), watch the progress bar and the live loss curve,
+// get the evaluation (arms next to the baseline, ROC curves, confusion matrices) and the log, export
+// the model and find it in the live model list; a second run paused and resumed from the view.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const DATA = resolve('..', 'shared', 'data', 'edf-eegmat');
+const skip = chromiumMissing() || rendererMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
+
+describe('Training view (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    serve = await startServeFixture({ demo: false });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/training`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('a quick run from the view: progress, live loss, evaluation with the baseline, ROC, confusion, log', async () => {
+    await page.waitForSelector('[data-testid="new-run"]', { timeout: 15_000 });
+    await page.click('[data-testid="mode-quick"]');
+    await page.click('[data-testid="start-run"]');
+    await page.waitForSelector('[data-testid="run-detail"][data-state="running"]', { timeout: 30_000 });
+    // The progress bar moves and the loss curve fills while pretraining runs.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-fraction')) > 0.05, undefined, { timeout: 120_000, polling: 250 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 120_000, polling: 250 });
+    await page.waitForSelector('[data-testid="run-detail"][data-state="done"]', { timeout: 300_000 });
+    await page.waitForSelector('[data-testid="evaluation"]', { timeout: 20_000 });
+    const arms = await page.$$eval('.arm-table tr[data-arm]', (rows) => rows.map((r) => r.getAttribute('data-arm')));
+    assert.deepEqual(arms, ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
+    assert.equal(await page.getAttribute('[data-testid="roc-chart"]', 'data-arms'), '7');
+    assert.ok((await page.$$('table.confusion')).length >= 4);
+    assert.ok(Number(await page.getAttribute('[data-testid="validation-chart"]', 'data-points')) > 0, 'validation metrics per epoch');
+    const log = await page.textContent('[data-testid="run-log"]');
+    assert.match(log ?? '', /windows from 8 recordings/);
+    // The runs table compares runs by arm.
+    assert.match((await page.textContent('[data-testid="runs-table"]')) ?? '', /Quick try/);
+
+    // Export: the model appears in the live model list at once.
+    await page.fill('[data-testid="export-id"]', 'e2e-quick');
+    await page.click('[data-testid="export-run"]');
+    await page.waitForSelector('[data-testid="exported"]', { timeout: 30_000 });
+    const deadline = Date.now() + 10_000;
+    let listed = false;
+    while (!listed && Date.now() < deadline) {
+      const r = await serve.core.handlers.dispatch('hm:models:list', undefined, { transport: 'local', clientId: 'test' });
+      listed = r.ok && (r.value as { models: { id: string; problems: string[] }[] }).models.some((m) => m.id === 'e2e-quick' && m.problems.length === 0);
+      if (!listed) await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.ok(listed, 'the exported model is in the registry, usable');
+    assert.deepEqual(problems, []);
+  });
+
+  test('pause and resume a run from the view', async () => {
+    await page.click('[data-testid="mode-quick"]');
+    await page.click('[data-testid="start-run"]');
+    await page.waitForSelector('[data-testid="pause-run"]', { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 120_000, polling: 250 });
+    await page.click('[data-testid="pause-run"]');
+    await page.waitForSelector('[data-testid="run-detail"][data-state="paused"]', { timeout: 60_000 });
+    await page.click('[data-testid="resume-run"]');
+    await page.waitForSelector('[data-testid="run-detail"][data-state="running"], [data-testid="run-detail"][data-state="done"]', { timeout: 30_000 });
+    await page.click('[data-testid="cancel-run"]').catch(() => undefined);
+    await page.waitForSelector('[data-testid="run-detail"][data-state="cancelled"], [data-testid="run-detail"][data-state="done"]', { timeout: 120_000 });
+    assert.deepEqual(problems, []);
+  });
+});
