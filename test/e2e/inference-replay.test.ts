@@ -1,6 +1,7 @@
 // Live inference on a replayed recording: a real EEGMAT file (19 EEG + ECG at 500 Hz) imported as a
 // session and replayed through the pipeline reaches a model whose contract names CBraMod's 19
-// electrodes; the page's worker answers from EEG and ECG, in Chromium, and reports back.
+// electrodes; the page's worker answers from EEG and ECG, in Chromium, and the predictions are
+// stored with the replayed session.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -74,6 +75,16 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
     assert.equal(r.modelId, 'e2e-cap19');
     assert.deepEqual(r.fed, ['eeg', 'ecg']);
     assert.ok(r.probabilities.arithmetic.every((p) => p >= 0 && p <= 1));
+    // Stored with the replayed session (the sessions area registers a prediction sink).
+    let stored: { modelId: string; outputs: Record<string, number> }[] = [];
+    const t1 = Date.now();
+    while (stored.length === 0 && Date.now() - t1 < 10_000) {
+      await new Promise((res) => setTimeout(res, 500));
+      stored = await call('hm:sessions:predictions', { sessionId: session.id });
+    }
+    assert.ok(stored.length > 0, 'predictions stored with the session');
+    assert.equal(stored[0].modelId, 'e2e-cap19');
+    assert.equal(stored[0].outputs['fed:eeg'], 1);
     await call('hm:sessions:replay-close', undefined);
     assert.deepEqual(problems, [], problems.join('\n'));
   });
