@@ -58,6 +58,42 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
   );
 }
 
+/** Install from an ONNX file and its card.json, by path on the machine the core runs on. */
+function InstallForm({ client }: { client: ViewProps['client'] }) {
+  const [onnxPath, setOnnx] = useState('');
+  const [cardPath, setCard] = useState('');
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const install = (e: Event) => {
+    e.preventDefault();
+    setMsg(null);
+    client
+      .invoke('hm:models:install', { onnxPath: onnxPath.trim(), cardPath: cardPath.trim() })
+      .then((m) => setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `installed '${m.id}', but: ${m.problems.join('; ')}` : `installed '${m.id}'` }))
+      .catch((err: Error) => setMsg({ ok: false, text: err.message }));
+  };
+  return (
+    <details class="model-install">
+      <summary>Install a model from files…</summary>
+      <form onSubmit={install} class="model-install-form">
+        <label>
+          ONNX file <input value={onnxPath} onInput={(e) => setOnnx((e.target as HTMLInputElement).value)} placeholder="/path/to/model.onnx" data-testid="install-onnx" />
+        </label>
+        <label>
+          card.json <input value={cardPath} onInput={(e) => setCard((e.target as HTMLInputElement).value)} placeholder="/path/to/card.json" data-testid="install-card" />
+        </label>
+        <button type="submit" disabled={!onnxPath.trim() || !cardPath.trim()} data-testid="install-submit">
+          Install
+        </button>
+        {msg && (
+          <div class={msg.ok ? 'muted' : 'model-problems'} data-testid="install-result">
+            {msg.text}
+          </div>
+        )}
+      </form>
+    </details>
+  );
+}
+
 export default function ModelsView({ client }: ViewProps) {
   const { service, state } = useInference(client);
   const [cardText, setCardText] = useState<string | null>(null);
@@ -111,6 +147,7 @@ export default function ModelsView({ client }: ViewProps) {
             {state.models.length === 0 && <div class="muted">none</div>}
           </div>
           {selectError && <div class="model-problems" data-testid="select-error">{selectError}</div>}
+          <InstallForm client={client} />
         </div>
 
         <div class="panel">
