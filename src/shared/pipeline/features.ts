@@ -126,8 +126,11 @@ export class FeatureExtractor {
 
   samples(id: string, k0: number, n: number, cond: Float64Array, stride: number): void {
     const h = this.heart.get(id);
-    if (h) this.heartSamples(h, k0, n, cond, stride);
     const e = this.eegs.get(id);
+    // State created while its stream was mid-segment (a stream re-announced with new settings)
+    // has seen no segment start: give it one here, or the emission loops below would never end.
+    if ((h && Number.isNaN(h.nextEmitK)) || (e && Number.isNaN(e.nextEmitK))) this.segmentStart(id, k0);
+    if (h) this.heartSamples(h, k0, n, cond, stride);
     if (e) this.eegSamples(e, k0, n, cond, stride);
   }
 

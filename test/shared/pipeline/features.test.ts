@@ -145,3 +145,21 @@ describe('EEG band power and spectrum', () => {
     assert.ok(Math.abs(f.spectrum.freqHz[peak] - 10) < 1, `expected: Math.abs(f.spectrum.freqHz[peak] - 10) < 1`);
   });
 });
+
+describe('FeatureExtractor state', () => {
+  test('samples that reach a stream before any segment start still end and emit (no endless loop)', async () => {
+    const { FeatureExtractor } = await import('../../../src/shared/pipeline/features');
+    const { resolvePipelineConfig } = await import('../../../src/shared/pipeline/pipeline-config');
+    const hearts: HeartFeatures[] = [];
+    const eegs: EegFeatures[] = [];
+    const fx = new FeatureExtractor(resolvePipelineConfig({}), { heart: (f) => hearts.push(f), eeg: (f) => eegs.push(f) });
+    fx.setStreams([info('a/ecg', 'ecg', 130, ['ECG']), info('b/eeg', 'eeg', 256, ['TP9', 'AF7'])]);
+    const n = 200 * 4;
+    const cond = new Float64Array(2 * n).map((_, i) => Math.sin(i / 7) * 10);
+    // No segmentStart first: the state must start its own segment at the first sample.
+    fx.samples('a/ecg', 1000, n, cond, n);
+    fx.samples('b/eeg', 1000, n, cond, n);
+    assert.ok(hearts.length >= 3, `heart features emitted every second (got ${hearts.length})`);
+    assert.ok(eegs.length >= 3, `EEG features emitted every second (got ${eegs.length})`);
+  });
+});
