@@ -2,6 +2,7 @@
 // take the connection first. They run only inside the DB worker; the rest of the app calls them by
 // name through DbClient, so a function's name and signature here are the protocol.
 import { statSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
 import type { Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
 import {
   SAM_MAX,
@@ -36,7 +37,7 @@ import type {
   WritableDb,
 } from './db.types';
 import { schemaVersion } from './migrations/index';
-import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type StoredChunk } from './sample-codec';
+import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type PackedChunks, type StoredChunk } from './sample-codec';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
 const BLOCK_OVERHEAD_BYTES = 64;
@@ -57,12 +58,29 @@ interface Quantisation {
 interface ConnState {
   recording: Set<number>;
   quantisation: Map<number, Quantisation>;
+  /** Prepared statements by SQL text: an import or a long recording runs the same few thousands of times. */
+  statements: Map<string, Statement>;
+}
+
+/** Bound on cached statements (SQL texts are fixed strings; this only guards against mistakes). */
+const MAX_CACHED_STATEMENTS = 256;
+
+/** db.prepare, cached per connection. */
+function prep<P extends unknown[] | {} = unknown[], R = unknown>(db: ReadableDb, sql: string): Statement<P, R> {
+  const st = stateOf(db);
+  let s = st.statements.get(sql);
+  if (!s) {
+    if (st.statements.size >= MAX_CACHED_STATEMENTS) st.statements.clear();
+    s = db.prepare(sql);
+    st.statements.set(sql, s);
+  }
+  return s as unknown as Statement<P, R>;
 }
 const states = new WeakMap<object, ConnState>();
 function stateOf(db: ReadableDb): ConnState {
   let s = states.get(db);
   if (!s) {
-    s = { recording: new Set(), quantisation: new Map() };
+    s = { recording: new Set(), quantisation: new Map(), statements: new Map() };
     states.set(db, s);
   }
   return s;
@@ -109,7 +127,7 @@ export function normalizeTags(tags: readonly unknown[]): string[] {
 }
 
 function requireSessionExists(db: ReadableDb, id: number): void {
-  if (!db.prepare('SELECT 1 FROM sessions WHERE id = ?').get(requireId(id))) throw new DbError('NotFound', `no session ${id}`);
+  if (!prep(db, 'SELECT 1 FROM sessions WHERE id = ?').get(requireId(id))) throw new DbError('NotFound', `no session ${id}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,8 +177,8 @@ export function createSession(db: WritableDb, s: NewSession): number {
 }
 
 function setTags(db: WritableDb, id: number, tags: readonly unknown[]): void {
-  db.prepare('DELETE FROM session_tags WHERE session_id = ?').run(id);
-  const insert = db.prepare('INSERT INTO session_tags (session_id, tag) VALUES (?, ?)');
+  prep(db, 'DELETE FROM session_tags WHERE session_id = ?').run(id);
+  const insert = prep(db, 'INSERT INTO session_tags (session_id, tag) VALUES (?, ?)');
   for (const tag of normalizeTags(tags)) insert.run(id, tag);
 }
 
@@ -169,8 +187,8 @@ export function finishSession(db: WritableDb, id: number, endTime?: number): Ses
   requireSessionExists(db, id);
   const end =
     endTime ??
-    (db.prepare<[number], number | null>('SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(id) as number | null);
-  db.prepare(
+    (prep<[number], number | null>(db, 'SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(id) as number | null);
+  prep(db, 
     `UPDATE sessions SET state = 'complete', end_time = max(start_time, coalesce(?, start_time)) WHERE id = ?`,
   ).run(end ?? null, id);
   stateOf(db).recording.delete(id);
@@ -188,13 +206,13 @@ export function updateSession(db: WritableDb, id: number, update: SessionUpdate)
     if (update.name !== undefined) {
       const name = requireText(update.name, 'name', 500).trim();
       if (!name) throw new DbError('Invalid', 'a session name cannot be empty');
-      db.prepare('UPDATE sessions SET name = ? WHERE id = ?').run(name, id);
+      prep(db, 'UPDATE sessions SET name = ? WHERE id = ?').run(name, id);
     }
     if (update.subjectId !== undefined) {
-      db.prepare('UPDATE sessions SET subject_id = ? WHERE id = ?').run(requireText(update.subjectId, 'subject id', 200).trim(), id);
+      prep(db, 'UPDATE sessions SET subject_id = ? WHERE id = ?').run(requireText(update.subjectId, 'subject id', 200).trim(), id);
     }
     if (update.notes !== undefined) {
-      db.prepare('UPDATE sessions SET notes = ? WHERE id = ?').run(requireText(update.notes, 'notes', 100_000), id);
+      prep(db, 'UPDATE sessions SET notes = ? WHERE id = ?').run(requireText(update.notes, 'notes', 100_000), id);
     }
     if (update.tags !== undefined) {
       if (!Array.isArray(update.tags)) throw new DbError('Invalid', 'tags must be a list');
@@ -210,9 +228,9 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
   if (stateOf(db).recording.has(id)) throw new DbError('Invalid', `session ${id} is being recorded; stop the recording first`);
   db.transaction(() => {
     // Explicit deletes, children first: faster than cascading row by row and independent of PRAGMA foreign_keys.
-    const streamIds = db.prepare<[number], number>('SELECT id FROM streams WHERE session_id = ?').pluck().all(id);
-    db.prepare('DELETE FROM sample_blocks WHERE session_id = ?').run(id);
-    const delChannels = db.prepare('DELETE FROM channels WHERE stream_id = ?');
+    const streamIds = prep<[number], number>(db, 'SELECT id FROM streams WHERE session_id = ?').pluck().all(id);
+    prep(db, 'DELETE FROM sample_blocks WHERE session_id = ?').run(id);
+    const delChannels = prep(db, 'DELETE FROM channels WHERE stream_id = ?');
     for (const s of streamIds) {
       delChannels.run(s);
       stateOf(db).quantisation.delete(s);
@@ -220,7 +238,7 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
     for (const table of ['gaps', 'markers', 'self_reports', 'predictions', 'filter_settings', 'streams', 'devices', 'session_tags']) {
       db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
     }
-    db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    prep(db, 'DELETE FROM sessions WHERE id = ?').run(id);
   })();
   return { freedBytes: summary.diskBytes };
 }
@@ -286,7 +304,7 @@ function toSummary(db: ReadableDb, r: SessionRow): SessionSummary {
 }
 
 export function getSummary(db: ReadableDb, id: number): SessionSummary {
-  const row = db.prepare<[number], SessionRow>(`${SUMMARY_SELECT} WHERE s.id = ?`).get(requireId(id));
+  const row = prep<[number], SessionRow>(db, `${SUMMARY_SELECT} WHERE s.id = ?`).get(requireId(id));
   if (!row) throw new DbError('NotFound', `no session ${id}`);
   return toSummary(db, row);
 }
@@ -355,7 +373,7 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
        FROM streams st JOIN devices d ON d.id = st.device_id WHERE st.session_id = ? ORDER BY st.id`,
     )
     .all(sessionId);
-  const channelsOf = db.prepare<
+  const channelsOf = prep<
     [number],
     {
       label: string;
@@ -369,7 +387,7 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
       transducer: string;
       prefilter: string;
     }
-  >(
+  >(db, 
     'SELECT label, unit, resolution, value_offset, montage_position, kind, physical_min, physical_max, transducer, prefilter FROM channels WHERE stream_id = ? ORDER BY idx',
   );
   return rows.map((r) => {
@@ -431,7 +449,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
   if (!['eeg', 'ecg', 'other'].includes(info.modality)) throw new DbError('Invalid', `unknown modality ${String(info.modality)}`);
   requireFinite(info.nominalRateHz, 'nominal rate');
   return db.transaction(() => {
-    db.prepare(
+    prep(db, 
       `INSERT INTO devices (session_id, device_key, name, model, serial, transport) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id, device_key) DO UPDATE SET name = excluded.name, model = excluded.model,
          serial = CASE WHEN excluded.serial <> '' THEN excluded.serial ELSE serial END,
@@ -456,7 +474,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
           JSON.stringify(info),
         ).lastInsertRowid,
     );
-    const insert = db.prepare(
+    const insert = prep(db, 
       `INSERT INTO channels (stream_id, idx, label, unit, resolution, value_offset, montage_position, kind, physical_min, physical_max, transducer, prefilter)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -486,7 +504,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
 }
 
 export function setClockModel(db: WritableDb, streamId: number, model: ClockModelInfo): void {
-  db.prepare('UPDATE streams SET clock_model = ? WHERE id = ?').run(JSON.stringify(model), streamId);
+  prep(db, 'UPDATE streams SET clock_model = ? WHERE id = ?').run(JSON.stringify(model), streamId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,15 +531,15 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
     seqEnd = Math.max(seqEnd, g.seq + 1);
   }
   if (seqStart === Infinity) return { samples: 0, bytes: 0 };
-  const insertBlock = db.prepare(
+  const insertBlock = prep(db, 
     `INSERT INTO sample_blocks (session_id, stream_id, seq_start, seq_end, host_start, host_end, sample_count, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const updateStream = db.prepare(
+  const updateStream = prep(db, 
     `UPDATE streams SET sample_count = sample_count + ?, block_count = block_count + 1, byte_count = byte_count + ?,
        first_time = coalesce(first_time, ?), last_time = max(coalesce(last_time, ?), ?) WHERE id = ? AND session_id = ?`,
   );
-  const insertGap = db.prepare(
+  const insertGap = prep(db, 
     `INSERT INTO gaps (session_id, stream_id, seq, start_time, end_time, missing_samples, reason, from_source)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -582,7 +600,7 @@ export function addMarker(db: WritableDb, sessionId: number, m: NewMarker): Mark
   const duration = m.duration ?? 0;
   const label = m.label.trim();
   const id = Number(
-    db.prepare('INSERT INTO markers (session_id, time, duration, label, source) VALUES (?, ?, ?, ?, ?)').run(sessionId, m.time, duration, label, m.source)
+    prep(db, 'INSERT INTO markers (session_id, time, duration, label, source) VALUES (?, ?, ?, ?, ?)').run(sessionId, m.time, duration, label, m.source)
       .lastInsertRowid,
   );
   return { id, sessionId, time: m.time, duration, label, source: m.source };
@@ -613,7 +631,7 @@ export function listMarkers(db: ReadableDb, sessionId: number, fromTime = -Infin
 }
 
 export function deleteMarker(db: WritableDb, markerId: number): void {
-  if (db.prepare('DELETE FROM markers WHERE id = ?').run(requireId(markerId, 'marker id')).changes !== 1) throw new DbError('NotFound', `no marker ${markerId}`);
+  if (prep(db, 'DELETE FROM markers WHERE id = ?').run(requireId(markerId, 'marker id')).changes !== 1) throw new DbError('NotFound', `no marker ${markerId}`);
 }
 
 export interface NewSelfReport {
@@ -660,8 +678,8 @@ export interface NewPrediction {
  */
 export function addPredictions(db: WritableDb, sessionId: number, predictions: NewPrediction[]): number {
   requireSessionExists(db, sessionId);
-  const del = db.prepare('DELETE FROM predictions WHERE session_id = ? AND model_id = ? AND window_time = ?');
-  const insert = db.prepare('INSERT INTO predictions (session_id, model_id, window_time, outputs) VALUES (?, ?, ?, ?)');
+  const del = prep(db, 'DELETE FROM predictions WHERE session_id = ? AND model_id = ? AND window_time = ?');
+  const insert = prep(db, 'INSERT INTO predictions (session_id, model_id, window_time, outputs) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const p of predictions) {
       requireText(p.modelId, 'model id', 200);
@@ -685,7 +703,7 @@ export function listPredictions(db: ReadableDb, sessionId: number, modelId?: str
 
 export function addFilterSettings(db: WritableDb, sessionId: number, time: number, settings: Record<string, unknown>): void {
   requireSessionExists(db, sessionId);
-  db.prepare('INSERT INTO filter_settings (session_id, time, settings) VALUES (?, ?, ?)').run(sessionId, requireFinite(time, 'time'), JSON.stringify(settings));
+  prep(db, 'INSERT INTO filter_settings (session_id, time, settings) VALUES (?, ?, ?)').run(sessionId, requireFinite(time, 'time'), JSON.stringify(settings));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -825,7 +843,8 @@ export function listStreamGaps(db: ReadableDb, streamId: number): Gap[] {
 // Import: a whole recording in one transaction, so a failure leaves the database as it was.
 
 export interface ImportStream extends NewStream {
-  chunks: { deviceTime: number; hostTime: number; count: number; data: Float32Array }[];
+  /** The stream's chunks, packed (their seqs are ignored: the import numbers them in arrival order). */
+  chunks: PackedChunks;
 }
 
 export interface SessionImport {
@@ -839,8 +858,8 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
     const sessionId = createSession(db, { ...imp.session, origin: 'imported', state: 'complete' });
     const streamIds = imp.streams.map((s) => addStream(db, sessionId, s));
     // Merge every stream's chunks into one arrival order, as a recorder would have seen them live.
-    const all: { streamIdx: number; chunk: ImportStream['chunks'][number] }[] = [];
-    imp.streams.forEach((s, streamIdx) => s.chunks.forEach((chunk) => all.push({ streamIdx, chunk })));
+    const all: { streamIdx: number; chunk: StoredChunk }[] = [];
+    imp.streams.forEach((s, streamIdx) => unpackChunks(s.chunks, s.info.channels.length).forEach((chunk) => all.push({ streamIdx, chunk })));
     all.sort((a, b) => a.chunk.hostTime - b.chunk.hostTime || a.streamIdx - b.streamIdx);
     let seq = 0;
     let i = 0;
@@ -861,8 +880,8 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
     }
     for (const m of imp.markers) addMarker(db, sessionId, m);
     if (imp.session.endTime == null) {
-      const last = db.prepare<[number], number | null>('SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(sessionId);
-      db.prepare('UPDATE sessions SET end_time = ? WHERE id = ?').run(last ?? imp.session.startTime, sessionId);
+      const last = prep<[number], number | null>(db, 'SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(sessionId);
+      prep(db, 'UPDATE sessions SET end_time = ? WHERE id = ?').run(last ?? imp.session.startTime, sessionId);
     }
     return getSummary(db, sessionId);
   })();

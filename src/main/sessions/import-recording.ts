@@ -10,6 +10,7 @@ import type { ImportRequest, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportStream, SessionImport } from '../db/server';
+import type { PackedChunks } from '../db/sample-codec';
 import { readRecordingFiles } from '../formats/read-recording-files';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
@@ -34,35 +35,43 @@ function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number,
 }
 
 /**
- * Cuts a stream's segments into chunks as a device would deliver them. The recording's zero maps
- * to host time `zero`; a chunk's deviceTime is its first sample's time on the file's axis and its
- * hostTime the time of its last sample (it "arrives" when complete). Irregular streams (rate 0)
- * become one chunk per sample, at that sample's time.
+ * Cuts a stream's segments into chunks as a device would deliver them, packed into a few flat
+ * arrays (moved, not cloned, to the DB worker). The recording's zero maps to host time `zero`; a
+ * chunk's deviceTime is its first sample's time on the file's axis and its hostTime the time of
+ * its last sample (it "arrives" when complete). Irregular streams (rate 0) become one chunk per
+ * sample, at that sample's time.
  */
-function chunksOf(s: ImportedStream, zero: number): ImportStream['chunks'] {
+function chunksOf(s: ImportedStream, zero: number): PackedChunks {
   const channels = s.channels.length;
-  const out: ImportStream['chunks'] = [];
+  const per = s.rateHz > 0 ? Math.max(1, Math.round(s.rateHz * IMPORT_CHUNK_S)) : 1;
+  let n = 0;
+  let values = 0;
+  for (const seg of s.segments) {
+    n += Math.ceil(seg.count / per);
+    values += seg.count * channels;
+  }
+  const p: PackedChunks = { seqs: new Float64Array(n), deviceTimes: new Float64Array(n), hostTimes: new Float64Array(n), counts: new Uint32Array(n), data: new Float32Array(values) };
+  let k = 0;
+  let off = 0;
   for (const seg of s.segments) {
     const data = seg.data;
-    if (s.rateHz > 0) {
-      const per = Math.max(1, Math.round(s.rateHz * IMPORT_CHUNK_S));
-      for (let i0 = 0; i0 < seg.count; i0 += per) {
-        const n = Math.min(per, seg.count - i0);
-        const chunk = new Float32Array(n * channels);
-        for (let c = 0; c < channels; c++) chunk.set(data.subarray(c * seg.count + i0, c * seg.count + i0 + n), c * n);
-        const deviceTime = seg.start + i0 / s.rateHz;
-        out.push({ deviceTime, hostTime: zero + seg.start + (i0 + n - 1) / s.rateHz, count: n, data: chunk });
+    for (let i0 = 0; i0 < seg.count; i0 += per) {
+      const m = Math.min(per, seg.count - i0);
+      for (let c = 0; c < channels; c++) p.data.set(data.subarray(c * seg.count + i0, c * seg.count + i0 + m), off + c * m);
+      if (s.rateHz > 0) {
+        p.deviceTimes[k] = seg.start + i0 / s.rateHz;
+        p.hostTimes[k] = zero + seg.start + (i0 + m - 1) / s.rateHz;
+      } else {
+        const t = seg.times ? seg.times[i0] : seg.start;
+        p.deviceTimes[k] = t;
+        p.hostTimes[k] = zero + t;
       }
-    } else {
-      for (let i = 0; i < seg.count; i++) {
-        const t = seg.times ? seg.times[i] : seg.start;
-        const chunk = new Float32Array(channels);
-        for (let c = 0; c < channels; c++) chunk[c] = data[c * seg.count + i];
-        out.push({ deviceTime: t, hostTime: zero + t, count: 1, data: chunk });
-      }
+      p.counts[k] = m;
+      k++;
+      off += m * channels;
     }
   }
-  return out;
+  return p;
 }
 
 export interface ImportContext {
@@ -119,6 +128,11 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
   };
 }
 
+/** The sample buffers of an import, moved to the DB worker rather than copied. */
+export function transferablesOf(imp: SessionImport): ArrayBuffer[] {
+  return imp.streams.flatMap((s) => [s.chunks.seqs, s.chunks.deviceTimes, s.chunks.hostTimes, s.chunks.counts, s.chunks.data].map((a) => a.buffer as ArrayBuffer));
+}
+
 /** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
 export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
   let files: NamedBytes[];
@@ -132,5 +146,6 @@ export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx:
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
   }
-  return db.api.importSession(toSessionImport(rec, req, { ...ctx, sourcePath: req.path }));
+  const imp = toSessionImport(rec, req, { ...ctx, sourcePath: req.path });
+  return db.callTransferring('importSession', transferablesOf(imp), imp);
 }

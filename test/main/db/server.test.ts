@@ -168,7 +168,7 @@ test('a failing import leaves the database as it was', (t) => {
   assert.throws(() =>
     server.importSession(db, {
       session: { name: 'bad', startTime: 0, appVersion: 't' },
-      streams: [{ device: dev(eeg), info: eeg, chunks: [{ deviceTime: 0, hostTime: 0, count: 12, data: new Float32Array(48) }] }],
+      streams: [{ device: dev(eeg), info: eeg, chunks: packChunks([{ seq: 0, deviceTime: 0, hostTime: 0, count: 12, data: new Float32Array(48) }]) }],
       markers: [{ time: 0, label: '', source: 'import' }],
     }),
   );

@@ -18,7 +18,8 @@ export interface SimRecording {
   close(): Promise<void>;
 }
 
-export async function startSimRecording(db: DbClient, name = 'sim'): Promise<SimRecording> {
+/** `eegPreset`: the simulated headset's preset ('10-20' is 19 ch @ 500 Hz, 'muse' 4 ch @ 256 Hz). */
+export async function startSimRecording(db: DbClient, name = 'sim', eegPreset = '10-20'): Promise<SimRecording> {
   const clock = new VirtualClock(1_790_000_000);
   const scheduler = new VirtualScheduler(clock);
   const hub = new StreamHub({ clock, scheduler });
@@ -27,7 +28,10 @@ export async function startSimRecording(db: DbClient, name = 'sim'): Promise<Sim
   hub.subscribe({ rawChunk: (c) => (delivered += c.data.length) });
   const recorder = new Recorder({ db, hub, clock, appVersion: 'test', flushIntervalMs: 60_000, onStatus: (s) => statuses.push(s) });
   await recorder.start({ name });
-  for (const s of createDemoSources({ clock, scheduler, seed: 3 })) await hub.addSource(s);
+  const [headset, strap] = createDemoSources({ clock, scheduler, seed: 3 });
+  if (eegPreset !== '10-20') await headset.configure({ preset: eegPreset });
+  await hub.addSource(headset);
+  await hub.addSource(strap);
   return {
     hub,
     recorder,

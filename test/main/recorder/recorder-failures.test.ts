@@ -107,7 +107,7 @@ test('database locked by another process: Locked, the recording stops cleanly, a
   const path = join(tempDir(t), 'recordings.sqlite');
   const db = await DbClient.open({ path, busyTimeoutMs: 200 });
   t.after(() => db.close());
-  const sim = await startSimRecording(db, 'locked out');
+  const sim = await startSimRecording(db, 'locked out', 'muse');
   await sim.run(2);
   const committed = sim.recorder.status().committedSamples;
   assert.ok(committed > 0);
@@ -126,7 +126,7 @@ test('database locked by another process: Locked, the recording stops cleanly, a
   assert.equal(s.sampleCount, committed);
   assert.equal(await readAll(db, s.id), committed);
   // With the lock gone, recording works again.
-  const again = await startSimRecording(db, 'after the lock');
+  const again = await startSimRecording(db, 'after the lock', 'muse');
   await again.run(1);
   assert.equal(again.recorder.status().state, 'recording');
   await again.close();
@@ -139,7 +139,7 @@ test('a read-only folder: the library opens read-only, recording is refused with
   if (!isRoot) mkdirSync(dir);
   const path = join(dir, 'recordings.sqlite');
   const db = await DbClient.open({ path });
-  const sim = await startSimRecording(db, 'before read-only');
+  const sim = await startSimRecording(db, 'before read-only', 'muse');
   await sim.run(1);
   await sim.close();
   await db.close();
@@ -155,7 +155,7 @@ test('a read-only folder: the library opens read-only, recording is refused with
   const [s] = await ro.api.listSessions({});
   assert.equal(s.name, 'before read-only');
   assert.equal(await readAll(ro, s.id), s.sampleCount);
-  const sim2 = await startSimRecording(ro).catch((err: unknown) => err);
+  const sim2 = await startSimRecording(ro, 'refused', 'muse').catch((err: unknown) => err);
   assert.ok(sim2 instanceof DbError && sim2.kind === 'Readonly', String(sim2));
   assert.match((sim2 as DbError).message, /read-only/);
   // Creating a new database there is refused too.

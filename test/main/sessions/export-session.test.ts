@@ -15,10 +15,12 @@ import { startSimRecording } from '../recorder/record-util';
 const DATA = resolve('..', 'shared', 'data');
 const skip = mneMissing() || (!existsSync(DATA) && 'needs ../shared/data');
 
-test('an imported EDF+ (64 ch, 30 annotations) exports back to what MNE reads from the original', { skip }, async (t) => {
+test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and the annotations', { skip }, async (t) => {
   const dir = tempDir(t);
   const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
   t.after(() => db.close());
+
+  // 1. An imported EDF+ (64 ch, 30 annotations) exported back.
   const original = join(DATA, 'edf-eegmmidb', 'S001R04.edf');
   const s = await importRecordingFile(db, { path: original }, { appVersion: 'test', now: 0 });
   const out = join(dir, 'S001R04-export.edf');
@@ -26,27 +28,8 @@ test('an imported EDF+ (64 ch, 30 annotations) exports back to what MNE reads fr
   assert.deepEqual(r.files, [out]);
   assert.equal(r.annotations, 30);
   assert.equal(r.samples, 64 * 20000);
-  const [a, b] = readWithMne([original, out]);
-  assert.deepEqual(b.chNames, a.chNames);
-  assert.equal(b.sfreq, a.sfreq);
-  assert.equal(b.nTimes, a.nTimes);
-  assert.equal(b.measDate, a.measDate);
-  // The file's physical range is kept; the writer spans it with the full 16-bit digital range, so
-  // values come back within half of that finer step (EEGMMIDB: ±8092 µV over 1-µV counts).
-  const halfStepV = ((8092 * 2) / 65535 / 2) * 1e-6;
-  let maxDiff = 0;
-  for (let i = 0; i < a.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.data[i] - b.data[i]));
-  assert.ok(maxDiff <= halfStepV * 1.0001, `max difference ${maxDiff} V`);
-  assert.deepEqual(
-    b.annotations.map(([o, d, l]) => [o.toFixed(4), d.toFixed(4), l]),
-    a.annotations.map(([o, d, l]) => [o.toFixed(4), d.toFixed(4), l]),
-  );
-});
 
-test('a recorded session exports to EDF+, BDF and CSV over a time range; MNE reads the data and the annotations', { skip }, async (t) => {
-  const dir = tempDir(t);
-  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
-  t.after(() => db.close());
+  // 2. A recorded session (simulated headset + strap, a marker, a self-report) over a time range.
   const sim = await startSimRecording(db, 'to export');
   await sim.run(3);
   const sessionId = sim.recorder.sessionId!;
@@ -64,9 +47,26 @@ test('a recorded session exports to EDF+, BDF and CSV over a time range; MNE rea
   const bdf = await db.api.exportSession({ sessionId, format: 'bdf', path: join(dir, 'range'), fromTime: from, toTime: to });
   assert.deepEqual(bdf.files, [join(dir, 'range.bdf')], 'the extension is added');
   assert.equal(edf.annotations, 2);
-  const [e, b] = readWithMne([edf.files[0], bdf.files[0]]);
+  // One MNE process reads all four files.
+  const [a, b, e, bd] = readWithMne([original, out, edf.files[0], bdf.files[0]]);
+  assert.deepEqual(b.chNames, a.chNames);
+  assert.equal(b.sfreq, a.sfreq);
+  assert.equal(b.nTimes, a.nTimes);
+  assert.equal(b.measDate, a.measDate);
+  // The file's physical range is kept; the writer spans it with the full 16-bit digital range, so
+  // values come back within half of that finer step (EEGMMIDB: ±8092 µV over 1-µV counts).
+  const halfStepV = ((8092 * 2) / 65535 / 2) * 1e-6;
+  let maxDiff = 0;
+  for (let i = 0; i < a.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.data[i] - b.data[i]));
+  assert.ok(maxDiff <= halfStepV * 1.0001, `max difference ${maxDiff} V`);
+  assert.deepEqual(
+    b.annotations.map(([o, d, l]) => [o.toFixed(4), d.toFixed(4), l]),
+    a.annotations.map(([o, d, l]) => [o.toFixed(4), d.toFixed(4), l]),
+  );
+
+
   const labels = eeg.info.channels.map((c) => c.label);
-  for (const view of [e, b]) {
+  for (const view of [e, bd]) {
     for (const l of labels) assert.ok(view.chNames.includes(l), `${l} in ${view.chNames.join(',')}`);
     assert.equal(view.sfreq, eeg.info.nominalRateHz);
     assert.ok(Math.abs(view.nTimes / view.sfreq - 8) < 1.01, `${view.nTimes / view.sfreq} s exported`);
@@ -85,7 +85,7 @@ test('a recorded session exports to EDF+, BDF and CSV over a time range; MNE rea
   assert.ok(span > 0, 'the simulated headset declares its input range');
   for (const [view, tolUv] of [
     [e, (span / 65535 / 2) * 1.001],
-    [b, (span / 16777215 / 2) * 1.001 + 1e-4],
+    [bd, (span / 16777215 / 2) * 1.001 + 1e-4],
   ] as const) {
     const ch = view.chNames.indexOf(labels[0]);
     const mne = Array.from(view.data.subarray(ch * view.nTimes, ch * view.nTimes + 400), (v) => v * 1e6);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
-import { importRecordingFile, toSessionImport } from '../../../src/main/sessions/import-recording';
+import { importRecordingFile, toSessionImport, transferablesOf } from '../../../src/main/sessions/import-recording';
 import { importRecording } from '../../../src/shared/formats/import-recording';
 import { readRecordingFiles } from '../../../src/main/formats/read-recording-files';
 import { FormatError } from '../../../src/shared/formats/format-error';
@@ -33,7 +33,8 @@ describe('import into a session', { skip }, () => {
     for (const path of files) {
       // Parsed once here and stored through the same conversion importRecordingFile uses.
       const parsed = importRecording(await readRecordingFiles(path));
-      const summary = await db.api.importSession(toSessionImport(parsed, {}, { ...ctx, sourcePath: path }));
+      const imp = toSessionImport(parsed, {}, { ...ctx, sourcePath: path });
+      const summary = await db.callTransferring('importSession', transferablesOf(imp), imp);
       const detail = await db.api.getSession(summary.id);
       assert.equal(detail.origin, 'imported');
       assert.equal(detail.sourceFile, path);
