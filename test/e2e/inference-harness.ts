@@ -20,11 +20,13 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
 const PAGE = '<!doctype html><meta charset="utf-8"><title>inference parity</title>';
 
 /** The built renderer's files plus the model, cross-origin isolated (so WASM may use threads). */
-export function serveWorker(model: Uint8Array): Promise<{ server: Server; url: string }> {
+export function serveWorker(model: Uint8Array, opts: { isolated?: boolean } = {}): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    if (opts.isolated !== false) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     if (path === '/favicon.ico') return res.writeHead(204).end();
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (path === '/model.onnx') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(model);

@@ -24,8 +24,9 @@ const scope = self as unknown as {
 
 const abs = (u: string) => new URL(u, scope.location.href).href;
 ort.env.wasm.wasmPaths = { wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) };
-// Threads need SharedArrayBuffer, which only a cross-origin-isolated page has.
-const THREADS = scope.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+// Threads need SharedArrayBuffer, which only a cross-origin-isolated page has. One core is left to
+// the page and the live pipeline (on a 2-core machine two ORT threads ran slower than one).
+const THREADS = scope.crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1)) : 1;
 ort.env.wasm.numThreads = THREADS;
 ort.env.wasm.proxy = false;
 ort.env.logLevel = 'error';
