@@ -11,12 +11,12 @@ import { parseDreamer } from '../../shared/datasets/dreamer';
 import { dreamerSources } from '../../shared/datasets/dreamer-sources';
 import { eegmatSource } from '../../shared/datasets/eegmat-dataset';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
-import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset } from '../../shared/datasets/windows.types';
+import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset, WindowingOptions } from '../../shared/datasets/windows.types';
 import { importEdf } from '../../shared/formats/edf';
 import type { ImportedRecording } from '../../shared/formats/recording.types';
 import { importRecording } from '../../shared/formats/import-recording';
 import type { StreamInfo } from '../../shared/stream.types';
-import type { DatasetSpec, SourceSpec } from '../../shared/train/job.types';
+import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
 import { readRecordingFiles } from '../formats/read-recording-files';
 
 /** A recorded session, read from the database by the process that owns it, ready to feed the pipeline. */
@@ -67,13 +67,17 @@ function sessionSource(f: SessionFeed): RecordingSource {
   };
 }
 
+function overrides(s: SourceOverrides): Partial<WindowingOptions> {
+  return { ...(s.mainsHz ? { mainsHz: s.mainsHz } : {}), ...(s.ecgMontage ? { ecgMontage: s.ecgMontage } : {}), ...(s.eegMontage ? { eegMontage: s.eegMontage } : {}) };
+}
+
 /** The sources of one spec entry, lazily loaded. */
 export async function expandSource(s: SourceSpec, sessions: Map<number, SessionFeed>): Promise<LazySource[]> {
   switch (s.kind) {
     case 'file':
-      return [{ id: basename(s.path), subject: s.subject ?? basename(s.path, extname(s.path)), load: () => fileSource(s.path, s), ...(s.mainsHz ? { windowing: { mainsHz: s.mainsHz } } : {}) }];
+      return [{ id: basename(s.path), subject: s.subject ?? basename(s.path, extname(s.path)), load: () => fileSource(s.path, s), windowing: overrides(s) }];
     case 'folder':
-      return (await listRecordings(s.dir)).map((p) => ({ id: basename(p), subject: s.subject ?? basename(p, extname(p)), load: () => fileSource(p, s), ...(s.mainsHz ? { windowing: { mainsHz: s.mainsHz } } : {}) }));
+      return (await listRecordings(s.dir)).map((p) => ({ id: basename(p), subject: s.subject ?? basename(p, extname(p)), load: () => fileSource(p, s), windowing: overrides(s) }));
     case 'eegmat': {
       const files = (await listRecordings(s.dir)).filter((p) => /Subject\d+_[12]\.edf$/i.test(p));
       const chosen = files.filter((p) => !s.subjects || s.subjects.includes(parseEegmatFileName(p).subject));

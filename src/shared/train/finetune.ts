@@ -117,7 +117,10 @@ export async function embedItems(e: EncoderConfig, params: Record<string, HostTe
     for (const g of byC.values()) {
       for (let s = 0; s < g.length; s += batch) {
         const idx = g.slice(s, s + batch);
-        const pooled = run(Object.fromEntries(Object.entries(enc).map(([k, v]) => [k, v.ref])), batchTensor(idx.map((i) => items[i])));
+        // The last batch of a group is padded to full size (copies of its first window, outputs
+        // dropped): one batch shape per group, one jit compilation. Windows do not interact.
+        const padded = g.length > batch ? [...idx, ...Array(batch - idx.length).fill(idx[0])] : idx;
+        const pooled = run(Object.fromEntries(Object.entries(enc).map(([k, v]) => [k, v.ref])), batchTensor(padded.map((i) => items[i])));
         const data = (await pooled.data()) as Float32Array;
         idx.forEach((i, b) => out.set(data.subarray(b * d, (b + 1) * d), i * d));
         done += idx.length;

@@ -7,15 +7,24 @@ import type { LabelSource, WindowingOptions } from '../datasets/windows.types';
 import type { DreamerDimension } from '../datasets/datasets.types';
 import type { EvaluationConfig, EvaluationReport, FinetuneConfig, PretrainConfig, RunKind, RunProgress, RunState } from './train.types';
 
+/** Per-recording exceptions to the dataset's windowing. */
+export interface SourceOverrides {
+  /** The country's mains where the recording was made (US 60 Hz, Europe 50 Hz). */
+  mainsHz?: number;
+  /** Channels (and order) of this recording's ECG / EEG blocks, e.g. the 12 standard leads of a 15-lead file. */
+  ecgMontage?: string[];
+  eegMontage?: string[];
+}
+
 /**
  * Where a dataset's recordings come from. Paths are on the machine that runs the job. `mainsHz`
  * overrides the dataset's notch for a recording made where the mains differ (US 60 Hz, Europe 50 Hz).
  */
 export type SourceSpec =
   /** One recording file (EDF/BDF, WFDB .hea, XDF). Subject: given, else the file's patient code, else its name. */
-  | { kind: 'file'; path: string; subject?: string; label?: string; mainsHz?: number }
+  | ({ kind: 'file'; path: string; subject?: string; label?: string } & SourceOverrides)
   /** Every recording in a folder (EDF/BDF/XDF/WFDB headers), one subject per file unless given. */
-  | { kind: 'folder'; dir: string; subject?: string; label?: string; mainsHz?: number }
+  | ({ kind: 'folder'; dir: string; subject?: string; label?: string } & SourceOverrides)
   /** The PhysioNet EEGMAT files in a folder (SubjectNN_1/2.edf), labelled rest / arithmetic. */
   | { kind: 'eegmat'; dir: string; subjects?: string[] }
   /** A recorded session from the app's database. */

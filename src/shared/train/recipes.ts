@@ -50,16 +50,21 @@ export function eegmatDataset(dataDir: string): DatasetSpec {
   };
 }
 
+/** The 12 standard leads (PTB stores 3 Frank leads after them). */
+export const TWELVE_LEADS = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+
 /**
- * The real ECG here: PhysioNet WFDB records (MIT-BIH 100, PTB s0010_re, LUDB 1, macecgdb
- * test01_00s) and the EEGMAT ECG lead, each notched at its country's mains.
+ * The real ECG here: PhysioNet WFDB records (MIT-BIH 100: 2 leads, 30 min; PTB s0010_re and LUDB 1:
+ * 12 leads; macecgdb test01_00s: its first 2 of 4 channels) and the EEGMAT ECG lead (1 lead), each
+ * notched at its country's mains. Three lead counts (1, 2, 12): every distinct batch shape costs a
+ * jit compilation of the whole training step (minutes at 12 layers), so records are brought to these.
  */
 export function ecgCorpus(dataDir: string): DatasetSpec {
   const sources: SourceSpec[] = [
     { kind: 'file', path: join(dataDir, 'wfdb-mitdb/100.hea'), subject: 'mitdb-100', mainsHz: 60 },
-    { kind: 'file', path: join(dataDir, 'wfdb-ptbdb/s0010_re.hea'), subject: 'ptbdb-patient001', mainsHz: 50 },
-    { kind: 'file', path: join(dataDir, 'wfdb-ludb/1.hea'), subject: 'ludb-1', mainsHz: 50 },
-    { kind: 'file', path: join(dataDir, 'wfdb-macecgdb/test01_00s.hea'), subject: 'macecgdb-test01', mainsHz: 60 },
+    { kind: 'file', path: join(dataDir, 'wfdb-ptbdb/s0010_re.hea'), subject: 'ptbdb-patient001', mainsHz: 50, ecgMontage: TWELVE_LEADS },
+    { kind: 'file', path: join(dataDir, 'wfdb-ludb/1.hea'), subject: 'ludb-1', mainsHz: 50, ecgMontage: TWELVE_LEADS },
+    { kind: 'file', path: join(dataDir, 'wfdb-macecgdb/test01_00s.hea'), subject: 'macecgdb-test01', mainsHz: 60, ecgMontage: ['ECG 1', 'ECG 2'] },
     { kind: 'eegmat', dir: join(dataDir, 'edf-eegmat') },
   ];
   return { name: 'ECG corpus (WFDB records + EEGMAT ECG)', sources, task: null, labels: { kind: 'none' }, windowing: corpusWindowing('ecg', 50) };
@@ -73,6 +78,12 @@ export function eegCorpus(dataDir: string): DatasetSpec {
   ];
   return { name: 'EEG corpus (EEGMAT + eegmmidb S001R04)', sources, task: null, labels: { kind: 'none' }, windowing: corpusWindowing('eeg', 50) };
 }
+
+/**
+ * Default pretraining budgets in optimiser steps (batch 32): about 5½ epochs of the EEG corpus and 7
+ * of the ECG corpus. With 12 layers an EEG step takes ~10–25 s on one core; see docs/training.md.
+ */
+export const DEFAULT_PRETRAIN_STEPS = { eeg: 100, ecg: 200 } as const;
 
 export function pretrainConfig(modality: 'eeg' | 'ecg', encoder: EncoderConfig, seed: number, paper: boolean, maxSteps: number | null): PretrainConfig {
   return {
@@ -114,8 +125,8 @@ export function defaultRecipe(o: RecipeOptions): JobSpec {
     dataset: eegmatDataset(o.dataDir),
     corpora: { ecg: ecgCorpus(o.dataDir), ...(o.eegCheckpoint ? {} : { eeg: eegCorpus(o.dataDir) }) },
     pretrain: {
-      ecg: pretrainConfig('ecg', enc, seed, paper, o.pretrainSteps?.ecg ?? null),
-      ...(o.eegCheckpoint ? {} : { eeg: pretrainConfig('eeg', enc, seed, paper, o.pretrainSteps?.eeg ?? null) }),
+      ecg: pretrainConfig('ecg', enc, seed, paper, o.pretrainSteps?.ecg ?? (paper ? null : DEFAULT_PRETRAIN_STEPS.ecg)),
+      ...(o.eegCheckpoint ? {} : { eeg: pretrainConfig('eeg', enc, seed, paper, o.pretrainSteps?.eeg ?? (paper ? null : DEFAULT_PRETRAIN_STEPS.eeg)) }),
     },
     encoders: { eeg: eegSource, ecg: { kind: 'pretrain' } },
     finetune: { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: paper ? 'none' : 'encoders', seed: 3407 },
