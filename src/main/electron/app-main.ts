@@ -17,6 +17,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const DEV_URL = process.env.ELECTRON_RENDERER_URL;
 const RENDERER_DIR = join(HERE, '..', 'renderer');
 const PRELOAD = join(HERE, '..', 'preload', 'index.cjs');
+/** Window icon on Linux and Windows (macOS takes the app bundle's). */
+const ICON = join(HERE, '..', '..', 'resources', 'icon.png');
 /** Packages loaded by other packages that need their Electron-ABI build (see scripts/electron-native.mjs). */
 const NATIVE_REDIRECTS = ['@abandonware/bluetooth-hci-socket'];
 
@@ -42,6 +44,7 @@ function createWindow(windows: Set<number>, log: (level: 'info' | 'warn' | 'erro
     minHeight: 480,
     show: false,
     title: 'HeartMind',
+    icon: ICON,
     backgroundColor: '#0d1117',
     autoHideMenuBar: true,
     webPreferences: {
