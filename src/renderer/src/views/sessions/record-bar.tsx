@@ -5,26 +5,10 @@ import type { RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { formatBytes, formatDuration, messageOf, typingIn } from './format';
 import { SamPanel } from './sam-panel';
+import { usePushedStatus } from './use-pushed-status';
 
 export function useRecordingStatus(client: HeartMindClient): RecordingStatus | null {
-  const [status, setStatus] = useState<RecordingStatus | null>(null);
-  useEffect(() => {
-    let live = true;
-    const off = client.on('sessions:recording', (m) => setStatus(m.status));
-    const offConn = client.onConnection((state) => {
-      if (state === 'open')
-        client
-          .invoke('hm:sessions:record-status')
-          .then((s) => live && setStatus(s))
-          .catch(() => {});
-    });
-    return () => {
-      live = false;
-      off();
-      offConn();
-    };
-  }, [client]);
-  return status;
+  return usePushedStatus<RecordingStatus>(client, 'sessions:recording', 'hm:sessions:record-status');
 }
 
 function useNowS(active: boolean): number {

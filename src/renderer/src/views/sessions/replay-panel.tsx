@@ -5,26 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { formatDuration, messageOf, typingIn } from './format';
+import { usePushedStatus } from './use-pushed-status';
 
 export function useReplayStatus(client: HeartMindClient): ReplayStatus | null {
-  const [status, setStatus] = useState<ReplayStatus | null>(null);
-  useEffect(() => {
-    let live = true;
-    const off = client.on('sessions:replay', (m) => setStatus(m.status));
-    const offConn = client.onConnection((state) => {
-      if (state === 'open')
-        client
-          .invoke('hm:sessions:replay-status')
-          .then((s) => live && setStatus(s))
-          .catch(() => {});
-    });
-    return () => {
-      live = false;
-      off();
-      offConn();
-    };
-  }, [client]);
-  return status;
+  return usePushedStatus<ReplayStatus>(client, 'sessions:replay', 'hm:sessions:replay-status');
 }
 
 const speedLabel = (s: ReplaySpeed) => (s === 'max' ? 'max' : `${s}×`);
