@@ -22,6 +22,7 @@ import {
   MUSE_TELEMETRY_UUID,
 } from '../../../shared/devices/muse/muse.types';
 import type { StreamInfo } from '../../../shared/stream.types';
+import { BLE_RECONNECT, connectBle, decodeOrReport } from '../ble/ble-connection';
 import type { BleCentral } from '../ble/ble.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 
@@ -47,8 +48,7 @@ export class MuseDriver implements DeviceDriver {
   readonly name: string;
   model = 'muse-2';
   readonly transport = 'ble' as const;
-  /** Each attempt scans and connects over the air: back off further than a serial port. */
-  readonly reconnect = { initialDelayMs: 500, maxDelayMs: 5_000 };
+  readonly reconnect = BLE_RECONNECT;
   readonly clockKind = 'counter' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
@@ -61,17 +61,8 @@ export class MuseDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const central = await this.cfg.central();
-    const link = await central.connect(this.cfg.id, this.cfg.connectTimeoutMs ?? 10_000);
-    let closing = false;
-    link.onDisconnect((reason) => {
-      if (!closing) ctx.dropped(new DeviceError('disconnected', `${this.name}: Bluetooth link lost (${reason})`));
-    });
-    const fail = async (e: unknown): Promise<never> => {
-      closing = true;
-      await link.disconnect();
-      throw e;
-    };
+    const conn = await connectBle(await this.cfg.central(), this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
+    const { link, fail } = conn;
     const S = MUSE_SERVICE_UUID;
     if (!link.has(S, MUSE_CONTROL_UUID) || !MUSE_EEG_UUIDS.slice(0, 4).every((u) => link.has(S, u)))
       return fail(new DeviceError('not-supported', `${link.name} is not a Muse headset (no Muse control and EEG characteristics)`, false));
@@ -112,13 +103,8 @@ export class MuseDriver implements DeviceDriver {
     const lastIncomplete = { eeg: 0, ppg: 0 };
     try {
       await link.subscribe(S, MUSE_CONTROL_UUID, (bytes) => {
-        let text: string;
-        try {
-          text = parseMuseControlNotification(bytes);
-        } catch (e) {
-          ctx.problem('bad-frame', (e as Error).message);
-          return;
-        }
+        const text = decodeOrReport(ctx, () => parseMuseControlNotification(bytes));
+        if (text === undefined) return;
         const { replies, errors } = control.push(text);
         for (const e of errors) ctx.problem('bad-frame', e.message);
         for (const r of replies) {
@@ -130,13 +116,8 @@ export class MuseDriver implements DeviceDriver {
       });
       for (let ch = 0; ch < nEeg; ch++) {
         await link.subscribe(S, MUSE_EEG_UUIDS[ch], (bytes) => {
-          let p;
-          try {
-            p = parseMuseEegPacket(bytes);
-          } catch (e) {
-            ctx.problem('bad-frame', (e as Error).message);
-            return;
-          }
+          const p = decodeOrReport(ctx, () => parseMuseEegPacket(bytes));
+          if (!p) return;
           for (const b of eeg.push(ch, p.sequence, p.samplesUv)) {
             if (b.missingBefore > 0) ctx.lost(eegId, b.missingBefore * MUSE_EEG_SAMPLES_PER_PACKET, 'packet-loss');
             ctx.samples(eegId, (b.sequence * MUSE_EEG_SAMPLES_PER_PACKET) / MUSE_EEG_RATE_HZ, MUSE_EEG_SAMPLES_PER_PACKET, b.data);
@@ -148,23 +129,12 @@ export class MuseDriver implements DeviceDriver {
         });
       }
       if (link.has(S, MUSE_TELEMETRY_UUID))
-        await link.subscribe(S, MUSE_TELEMETRY_UUID, (bytes) => {
-          try {
-            ctx.battery(parseMuseTelemetry(bytes).batteryLevel);
-          } catch (e) {
-            ctx.problem('bad-frame', (e as Error).message);
-          }
-        });
+        await link.subscribe(S, MUSE_TELEMETRY_UUID, (bytes) => decodeOrReport(ctx, () => ctx.battery(parseMuseTelemetry(bytes).batteryLevel)));
       if (ppg)
         for (let ch = 0; ch < 3; ch++)
           await link.subscribe(S, MUSE_PPG_UUIDS[ch], (bytes) => {
-            let p;
-            try {
-              p = parseMusePpgPacket(bytes);
-            } catch (e) {
-              ctx.problem('bad-frame', (e as Error).message);
-              return;
-            }
+            const p = decodeOrReport(ctx, () => parseMusePpgPacket(bytes));
+            if (!p) return;
             for (const b of ppgAlign.push(ch, p.sequence, p.samples)) {
               if (b.missingBefore > 0) ctx.lost(ppgId, b.missingBefore * MUSE_PPG_SAMPLES_PER_PACKET, 'packet-loss');
               ctx.samples(ppgId, (b.sequence * MUSE_PPG_SAMPLES_PER_PACKET) / MUSE_PPG_RATE_HZ, MUSE_PPG_SAMPLES_PER_PACKET, b.data);
@@ -180,10 +150,8 @@ export class MuseDriver implements DeviceDriver {
     }, this.cfg.keepAliveMs ?? MUSE_KEEPALIVE_INTERVAL_MS);
     return {
       close: async () => {
-        closing = true;
         clearInterval(keepAlive);
-        await Promise.race([link.write(S, MUSE_CONTROL_UUID, encodeMuseCommand(MUSE_CMD.halt), false), new Promise((r) => setTimeout(r, 500))]).catch(() => undefined);
-        await link.disconnect();
+        await conn.close({ send: () => link.write(S, MUSE_CONTROL_UUID, encodeMuseCommand(MUSE_CMD.halt), false), waitMs: 500 });
       },
     };
   }

@@ -28,6 +28,7 @@ import {
   type PmdControlPointResponse,
 } from '../../../shared/devices/polar/polar.types';
 import type { StreamInfo } from '../../../shared/stream.types';
+import { BLE_RECONNECT, connectBle, decodeOrReport } from '../ble/ble-connection';
 import type { BleCentral } from '../ble/ble.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 
@@ -51,8 +52,7 @@ export class PolarDriver implements DeviceDriver {
   readonly name: string;
   readonly model: string;
   readonly transport = 'ble' as const;
-  /** Each attempt scans and connects over the air: back off further than a serial port. */
-  readonly reconnect = { initialDelayMs: 500, maxDelayMs: 5_000 };
+  readonly reconnect = BLE_RECONNECT;
   readonly clockKind = 'absolute' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
@@ -67,17 +67,8 @@ export class PolarDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const central = await this.cfg.central();
-    const link = await central.connect(this.cfg.id, this.cfg.connectTimeoutMs ?? 10_000);
-    let closing = false;
-    link.onDisconnect((reason) => {
-      if (!closing) ctx.dropped(new DeviceError('disconnected', `${this.name}: Bluetooth link lost (${reason})`));
-    });
-    const fail = async (e: unknown): Promise<never> => {
-      closing = true;
-      await link.disconnect();
-      throw e;
-    };
+    const conn = await connectBle(await this.cfg.central(), this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
+    const { link, fail } = conn;
     const hasHr = link.has(HEART_RATE_SERVICE_UUID, HEART_RATE_MEASUREMENT_UUID);
     const hasPmd = this.cfg.ecg !== false && link.has(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID) && link.has(PMD_SERVICE_UUID, PMD_DATA_UUID);
     if (!hasHr && !hasPmd) return fail(new DeviceError('not-supported', `${this.name} offers neither the Heart Rate Service nor Polar's ECG (PMD)`, false));
@@ -122,13 +113,8 @@ export class PolarDriver implements DeviceDriver {
       let beat = 0;
       let lastRr = NaN;
       await link.subscribe(HEART_RATE_SERVICE_UUID, HEART_RATE_MEASUREMENT_UUID, (bytes) => {
-        let m;
-        try {
-          m = parseHeartRateMeasurement(bytes);
-        } catch (e) {
-          ctx.problem('bad-frame', (e as Error).message);
-          return;
-        }
+        const m = decodeOrReport(ctx, () => parseHeartRateMeasurement(bytes));
+        if (!m) return;
         if (m.rrRaw.length) lastRr = (m.rrRaw.reduce((a, b) => a + b, 0) * 1000) / 1024 / m.rrRaw.length;
         // One sample per notification: HR, and the mean RR it reported (held when it reported none).
         if (!Number.isFinite(lastRr) && m.heartRateBpm > 0) lastRr = 60_000 / m.heartRateBpm;
@@ -156,13 +142,8 @@ export class PolarDriver implements DeviceDriver {
       });
       await link.subscribe(PMD_SERVICE_UUID, PMD_DATA_UUID, (bytes) => {
         if ((bytes[0] & 0x3f) !== PmdMeasurementType.ECG) return;
-        let f;
-        try {
-          f = parsePmdEcgFrame(bytes, { sampleRateHz: POLAR_H10_ECG_RATE_HZ, previousTimestampNs: previousNs });
-        } catch (e) {
-          ctx.problem('bad-frame', (e as Error).message);
-          return;
-        }
+        const f = decodeOrReport(ctx, () => parsePmdEcgFrame(bytes, { sampleRateHz: POLAR_H10_ECG_RATE_HZ, previousTimestampNs: previousNs }));
+        if (!f) return;
         if (f.timestampBackwards) {
           ctx.problem('time-backwards', `ECG frame timestamp did not advance; frame dropped`);
           return;
@@ -196,13 +177,7 @@ export class PolarDriver implements DeviceDriver {
       }
     }
     return {
-      close: async () => {
-        closing = true;
-        if (hasPmd) {
-          await Promise.race([link.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, encodePmdStop(), true), new Promise((r) => setTimeout(r, 1000))]).catch(() => undefined);
-        }
-        await link.disconnect();
-      },
+      close: () => conn.close(hasPmd ? { send: () => link.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, encodePmdStop(), true), waitMs: 1000 } : undefined),
     };
   }
 }
