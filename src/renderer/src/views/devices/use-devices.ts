@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { HeartMindClient } from '../../transport/client';
-import { messageOf } from '../sessions/format';
+import { messageOf } from '../../shell/error-message';
 
 export function usePairedDevices(client: HeartMindClient): { devices: PairedDevice[] | null; error: string | null; refresh(): void } {
   const [devices, setDevices] = useState<PairedDevice[] | null>(null);

@@ -30,9 +30,3 @@ export function typingIn(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t && (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t.isContentEditable);
 }
-
-/** A thrown error's message, without the channel prefix the transport adds. */
-export function messageOf(err: unknown): string {
-  const m = (err as Error)?.message ?? String(err);
-  return m.replace(/^hm:[a-z-]+:[a-z-]+: /, '');
-}

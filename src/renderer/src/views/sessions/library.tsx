@@ -5,7 +5,8 @@ import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
-import { formatBytes, formatDate, formatDuration, messageOf } from './format';
+import { messageOf } from '../../shell/error-message';
+import { formatBytes, formatDate, formatDuration } from './format';
 
 function useLibrary(client: HeartMindClient, text: string, tag: string) {
   const [sessions, setSessions] = useState<SessionSummary[] | null>(null);

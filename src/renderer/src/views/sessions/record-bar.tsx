@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
-import { formatBytes, formatDuration, messageOf, typingIn } from './format';
+import { messageOf } from '../../shell/error-message';
+import { formatBytes, formatDuration, typingIn } from './format';
 import { SamPanel } from './sam-panel';
 import { usePushedStatus } from './use-pushed-status';
 

@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
-import { formatDuration, messageOf, typingIn } from './format';
+import { messageOf } from '../../shell/error-message';
+import { formatDuration, typingIn } from './format';
 import { usePushedStatus } from './use-pushed-status';
 
 export function useReplayStatus(client: HeartMindClient): ReplayStatus | null {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SAM_MAX, SAM_MIN } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
-import { messageOf } from './format';
+import { messageOf } from '../../shell/error-message';
 
 type Scale = 'valence' | 'arousal' | 'dominance';
 const SCALES: { key: Scale; title: string; low: string; high: string }[] = [
