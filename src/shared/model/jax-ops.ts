@@ -85,18 +85,23 @@ export class JaxOps implements TensorOps<A, number> {
     return b ? y.add(b) : y;
   }
   conv2d(x: A, w: A, b: A | null, o: { stride: [number, number]; padding: [number, number]; groups: number }): A {
-    // Two layouts where jax-js's general convolution is slow on wasm (measured in
-    // bench/training-step.bench.ts): a strided convolution along rows (CBraMod's first patch conv,
-    // whose backward takes ~20× the time of the same product as a matmul), and the depthwise ACPE
-    // forward at inference. Same arithmetic, written as a matmul / shifted sums.
+    // Layouts where jax-js's general convolution is slow on wasm (measured in
+    // bench/training-step.bench.ts): one-row convolutions (CBraMod's patch convs: the strided one's
+    // backward takes ~20× the time of the same product as a matmul, the 1×3 ones ~2×) and the
+    // depthwise ACPE. Same arithmetic, written as matmuls or shifted sums.
     const [, cin, , ] = x.shape;
     const [cout, , kh, kw] = w.shape;
     if (kh === 1 && o.groups === 1 && o.stride[0] === 1 && o.padding[0] === 0 && o.stride[1] > 1) {
       const y = rowConvAsMatmul(x, w, o.stride[1], o.padding[1], cin, cout, kw);
       return b ? y.add(b.reshape([-1, 1, 1])) : y;
     }
-    if (!this.train && o.groups === cin && o.groups === cout && w.shape[1] === 1 && o.stride[0] === 1 && o.stride[1] === 1) {
-      const y = depthwiseAsShifts(x, w, o.padding);
+    if (kh === 1 && o.groups === 1 && o.stride[0] === 1 && o.padding[0] === 0 && o.stride[1] === 1) {
+      const y = rowConvAsShiftedMatmuls(x, w, o.padding[1], cin, cout, kw);
+      return b ? y.add(b.reshape([-1, 1, 1])) : y;
+    }
+    if (o.groups === cin && o.groups === cout && w.shape[1] === 1 && o.stride[0] === 1 && o.stride[1] === 1) {
+      // Inference: shifted sums (fastest forward); training: banded matmuls (fastest backward).
+      const y = this.train ? depthwiseAsBandedMatmuls(x, w, o.padding) : depthwiseAsShifts(x, w, o.padding);
       return b ? y.add(b.reshape([-1, 1, 1])) : y;
     }
     const y = lax.convGeneralDilated(
@@ -185,4 +190,66 @@ function depthwiseAsShifts(x: A, w: A, padding: [number, number]): A {
   xp.dispose();
   taps.dispose();
   return acc ?? np.zeros([B, d, H, W]);
+}
+
+/**
+ * Stride-1 convolution with a one-row kernel [cout, cin, 1, kw]: one matmul per tap of the kernel
+ * with the input shifted along the row. x [B, cin, R, W] → [B, cout, R, W'] without transposing x.
+ * (The weights are broadcast over the batch explicitly: jax-js 0.1 mis-broadcasts a 2-D left operand.)
+ */
+function rowConvAsShiftedMatmuls(x: A, w: A, pad: number, cin: number, cout: number, kw: number): A {
+  const [B, , R, W] = x.shape;
+  const wo = W + 2 * pad - kw + 1;
+  const xp = pad > 0 ? np.pad(x, [[0, 0], [0, 0], [0, 0], [pad, pad]]) : x;
+  let acc: A | null = null;
+  for (let k = 0; k < kw; k++) {
+    const xk = xp.ref.slice([], [], [], [k, k + wo]).reshape([B, cin, R * wo]);
+    const wk = np.broadcastTo(w.ref.slice([], [], [], [k, k + 1]).reshape([cout, cin]), [B, cout, cin]);
+    const y = np.matmul(wk, xk);
+    acc = acc ? acc.add(y) : y;
+  }
+  xp.dispose();
+  w.dispose();
+  return acc!.reshape([B, cout, R, wo]);
+}
+
+const bandCache = new Map<string, Float32Array>();
+/** 0/1 matrix [kh, H·H] placing kernel row i on the band of a [H_out, H_in] Toeplitz matrix. */
+function bandSelection(H: number, kh: number, ph: number): Float32Array {
+  const key = `${H}:${kh}:${ph}`;
+  let S = bandCache.get(key);
+  if (!S) {
+    S = new Float32Array(kh * H * H);
+    for (let o = 0; o < H; o++) for (let i = 0; i < H; i++) {
+      const t = i - o + ph;
+      if (t >= 0 && t < kh) S[t * H * H + o * H + i] = 1;
+    }
+    bandCache.set(key, S);
+  }
+  return S;
+}
+
+/**
+ * Depthwise convolution as banded matmuls: along the first spatial axis each channel's kernel
+ * column is a banded (Toeplitz) matrix, applied to the input shifted along the second axis, one
+ * batched matmul per column of the kernel. x [B, d, H, W] → [B, d, H, W].
+ */
+function depthwiseAsBandedMatmuls(x: A, w: A, padding: [number, number]): A {
+  const [B, d, H, W] = x.shape;
+  const [, , kh, kw] = w.shape;
+  const [ph, pw] = padding;
+  const S = np.array(bandSelection(H, kh, ph)).reshape([kh, H * H]);
+  // [d, kw, kh] @ [kh, H·H] → per channel and kernel column, the [H, H] band matrix.
+  const T = np.matmul(w.reshape([d, kh, kw]).transpose([0, 2, 1]), np.broadcastTo(S, [d, kh, H * H])).reshape([d, kw, H, H]);
+  const xt = np.pad(x.transpose([1, 2, 0, 3]), [[0, 0], [0, 0], [0, 0], [pw, pw]]); // [d, H, B, W + 2pw]
+  let acc: A | null = null;
+  for (let j = 0; j < kw; j++) {
+    if (j + W <= pw || j >= pw + W) continue;
+    const xj = xt.ref.slice([], [], [], [j, j + W]).reshape([d, H, B * W]);
+    const y = np.matmul(T.ref.slice([], [j, j + 1]).reshape([d, H, H]), xj);
+    acc = acc ? acc.add(y) : y;
+  }
+  xt.dispose();
+  T.dispose();
+  return acc ? acc.reshape([d, H, B, W]).transpose([2, 0, 1, 3]) : np.zeros([B, d, H, W]);
 }

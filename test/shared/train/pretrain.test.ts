@@ -3,7 +3,11 @@
 // and a loss that turns NaN stops the run with a message (nothing broken is written).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { init } from '@jax-js/jax';
+import { init, random } from '@jax-js/jax';
+import { encoderWithLayers } from '../../../src/shared/model/config';
+import { initEncoderHostParams } from '../../../src/shared/model/params';
+import { encode, hostTensorToJax } from '../../../src/shared/model/jax-model';
+import { batchTensor } from '../../../src/shared/train/batches';
 import { pretrainEncoder, type PretrainMeta } from '../../../src/shared/train/pretrain';
 import { ADAMW_DEFAULTS } from '../../../src/shared/train/optimizer';
 import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from '../../../src/shared/train/masking';
@@ -31,6 +35,23 @@ const cfg = (over: Partial<PretrainConfig> = {}): PretrainConfig => ({
 // Two channel counts: batches are grouped by montage.
 const corpus = [...sineItems(8, 3, 2, 1), ...sineItems(4, 2, 2, 2)];
 const flat = (p: Record<string, { data: Float32Array }>) => Object.keys(p).sort().flatMap((k) => Array.from(p[k].data));
+
+describe('training-mode convolutions', () => {
+  test('the training path (banded-matmul ACPE, shifted-matmul convs) computes what inference does', async () => {
+    const e = { ...encoderWithLayers(1), dropout: 0 };
+    const p = initEncoderHostParams(e, 3, { withProjOut: false });
+    const x = sineItems(3, 19, 5, 9);
+    const run = async (train: boolean) => {
+      const params = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, hostTensorToJax(v)]));
+      const out = encode(e, params, batchTensor(x), train ? { train: true, key: random.key(1) } : {});
+      return (await out.features.data()) as Float32Array;
+    };
+    const [a, b] = [await run(false), await run(true)];
+    let worst = 0;
+    a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[i]))));
+    assert.ok(worst < 1e-4, `max |Δ| ${worst}`);
+  });
+});
 
 describe('pretrainEncoder', () => {
   test('the masked-patch loss falls and the same seed gives the same weights', async () => {
