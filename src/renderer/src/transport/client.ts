@@ -83,3 +83,21 @@ export class ConnectionTracker {
     return () => this.listeners.delete(listener);
   }
 }
+
+/**
+ * A client from a transport's own parts (`invoke`, `close`) and the push routing and connection
+ * state both transports delegate the same way.
+ */
+export function assembleClient(router: PushRouter, conn: ConnectionTracker, own: Pick<HeartMindClient, 'transport' | 'invoke' | 'close'>): HeartMindClient {
+  return {
+    transport: own.transport,
+    invoke: own.invoke,
+    close: own.close,
+    on: (type, listener) => router.on(type, listener),
+    onConnection: (l) => conn.on(l),
+    onError: (l) => router.onError(l),
+    get state() {
+      return conn.state;
+    },
+  };
+}

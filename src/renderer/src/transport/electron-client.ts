@@ -5,7 +5,7 @@ import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
 import { MAIN_WORLD_PORT_MESSAGE, type RequestArgs } from '../../../shared/ipc/transport-protocol';
 import { unwrapEnvelope } from '../../../shared/ipc/wire-error';
 import type { HeartMindApi } from '../../../preload/index.d';
-import { ConnectionTracker, PushRouter, type HeartMindClient } from './client';
+import { assembleClient, ConnectionTracker, PushRouter, type HeartMindClient } from './client';
 
 export function createElectronClient(bridge: HeartMindApi): HeartMindClient {
   const router = new PushRouter();
@@ -25,16 +25,10 @@ export function createElectronClient(bridge: HeartMindApi): HeartMindClient {
   window.addEventListener('message', onWindowMessage);
   bridge.requestPushPort();
 
-  return {
+  return assembleClient(router, conn, {
     transport: 'electron',
     async invoke<C extends Channel>(channel: C, ...args: RequestArgs<C>): Promise<ResponseOf<C>> {
       return unwrapEnvelope(channel, await bridge.invoke(channel, ...args));
-    },
-    on: (type, listener) => router.on(type, listener),
-    onConnection: (l) => conn.on(l),
-    onError: (l) => router.onError(l),
-    get state() {
-      return conn.state;
     },
     close() {
       window.removeEventListener('message', onWindowMessage);
@@ -42,5 +36,5 @@ export function createElectronClient(bridge: HeartMindApi): HeartMindClient {
       port = null;
       conn.set('closed');
     },
-  };
+  });
 }

@@ -5,7 +5,7 @@ import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
 import { decodeFrame, encodeFrame, FrameKind } from '../../../shared/ipc/frame-codec';
 import { WS_PATH, type RequestArgs, type ResponseFrameBody } from '../../../shared/ipc/transport-protocol';
 import { RemoteError, unwrapEnvelope } from '../../../shared/ipc/wire-error';
-import { ConnectionTracker, PushRouter, type HeartMindClient } from './client';
+import { assembleClient, ConnectionTracker, PushRouter, type HeartMindClient } from './client';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
@@ -91,7 +91,7 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
 
   connect();
 
-  return {
+  return assembleClient(router, conn, {
     transport: 'websocket',
     async invoke<C extends Channel>(channel: C, ...args: RequestArgs<C>): Promise<ResponseOf<C>> {
       await whenOpen();
@@ -106,12 +106,6 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
         ws!.send(frame);
       });
     },
-    on: (type, listener) => router.on(type, listener),
-    onConnection: (l) => conn.on(l),
-    onError: (l) => router.onError(l),
-    get state() {
-      return conn.state;
-    },
     close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
@@ -119,7 +113,7 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
       failPending('disconnected', 'the page closed the connection');
       conn.set('closed');
     },
-  };
+  });
 }
 
 function defaultUrl(): string {
