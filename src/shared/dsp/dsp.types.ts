@@ -17,3 +17,14 @@ export interface Psd {
   freqHz: Float64Array;
   psd: Float64Array;
 }
+
+/**
+ * What a Resampler holds that decides its future output (for pipeline snapshots): the segment's
+ * sample count, the floor (the lowest index any future output reads; below it reads repeat it) and
+ * the samples from the floor on, planar (channel c at c·(count − floor)).
+ */
+export interface ResamplerState {
+  count: number;
+  floor: number;
+  samples: Float64Array;
+}

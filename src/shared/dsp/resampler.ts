@@ -7,6 +7,7 @@
 // ratio would not do. The low-pass cut-off is set by the slower of the two rates, so the same
 // kernel interpolates when the device is slower than 200 Hz and anti-aliases when it is faster.
 // Weights are computed once per output sample and shared by all channels; no allocation per call.
+import type { ResamplerState } from './dsp.types';
 
 export interface ResampleKernelOptions {
   /** Zero crossings of the sinc on each side (kernel half-length, in units of the cut-off period). */
@@ -72,6 +73,13 @@ export function designResampleKernel(inRateHz: number, outRateHz: number, opts: 
  * Holds one contiguous segment of planar multichannel input and evaluates it at fractional
  * positions. `reset()` starts a new segment (after a gap): nothing of the old one is ever mixed
  * with the new one. At a segment's edges the missing neighbours are the edge sample repeated.
+ *
+ * The FLOOR is the lowest segment index the output may still read: 0 at a segment's start, then
+ * raised by the owner's `keepFrom` on each append (never lowered). A read below it repeats the
+ * floor sample, exactly like a read below the segment's start. So the output is a function of the
+ * samples from the floor on, however much older input happens to be still in the buffer; that is
+ * what lets a pipeline snapshot hold only those samples and still reproduce every later output bit
+ * for bit (exportState / importState).
  */
 export class Resampler {
   readonly channels: number;
@@ -82,6 +90,8 @@ export class Resampler {
   private bufStart = 0;
   /** Samples held. */
   private len = 0;
+  /** Segment index below which reads repeat the sample at it (see the class comment). */
+  private floor = 0;
   private wm = new Float64Array(0);
   private firsts = new Int32Array(0);
   private invs = new Float64Array(0);
@@ -98,6 +108,7 @@ export class Resampler {
   reset(): void {
     this.bufStart = 0;
     this.len = 0;
+    this.floor = 0;
   }
 
   /** Samples appended to this segment so far (the index the next one will get). */
@@ -105,20 +116,29 @@ export class Resampler {
     return this.bufStart + this.len;
   }
 
-  /** First sample value of channel c in the current buffer (for filter start-up). */
+  /** Lowest segment index future outputs read (reads below it repeat it). */
+  get floorIndex(): number {
+    return this.floor;
+  }
+
+  /** Value of channel c at segment index `index` as an output would read it (clamped to the held range). */
   sample(c: number, index: number): number {
-    const i = Math.min(Math.max(index, this.bufStart), this.bufStart + this.len - 1) - this.bufStart;
+    const i = Math.min(Math.max(index, this.floor), this.bufStart + this.len - 1) - this.bufStart;
     return this.buf[c * this.cap + i];
   }
 
   /**
    * Appends `count` samples per channel from planar `data` (channel c at data[c·stride + offset …]).
-   * `keepFrom` is the lowest index future outputs may still need (floor(u) - halfWidth + 1 for the
-   * next u); older samples may be dropped to make room.
+   * `keepFrom` is the lowest index future outputs may still read (floor(u) - halfWidth + 1 for the
+   * next u, less any margin the owner wants for positions that move back): it raises the floor,
+   * and older samples may be dropped to make room.
    */
   append(data: ArrayLike<number>, count: number, stride: number, offset: number, keepFrom: number): void {
+    // The floor never passes the last sample held after this append (something must remain readable).
+    const top = this.bufStart + this.len + count - 1;
+    if (keepFrom > this.floor) this.floor = Math.min(keepFrom, Math.max(this.floor, top));
     if (this.len + count > this.cap) {
-      const drop = Math.max(0, Math.min(this.len, keepFrom - this.bufStart));
+      const drop = Math.max(0, Math.min(this.len, this.floor - this.bufStart));
       if (drop > 0) {
         const C = this.channels;
         for (let c = 0; c < C; c++) this.buf.copyWithin(c * this.cap, c * this.cap + drop, c * this.cap + this.len);
@@ -134,6 +154,30 @@ export class Resampler {
       for (let i = 0; i < count; i++) this.buf[dst + i] = data[src + i];
     }
     this.len += count;
+  }
+
+  /** A copy of what decides future output: count, floor and the samples from the floor on. */
+  exportState(): ResamplerState {
+    const C = this.channels;
+    const n = this.bufStart + this.len - this.floor;
+    const samples = new Float64Array(C * n);
+    const from = this.floor - this.bufStart;
+    for (let c = 0; c < C; c++) samples.set(this.buf.subarray(c * this.cap + from, c * this.cap + from + n), c * n);
+    return { count: this.bufStart + this.len, floor: this.floor, samples };
+  }
+
+  /** Puts back a state from exportState (of a resampler with the same channels and kernel). */
+  importState(s: ResamplerState): void {
+    const C = this.channels;
+    const n = s.count - s.floor;
+    if (!(Number.isInteger(s.count) && Number.isInteger(s.floor) && s.floor >= 0 && n >= 0 && s.samples.length === C * n)) {
+      throw new RangeError(`resampler state does not fit: ${s.samples.length} values for ${C} channels × ${n} samples`);
+    }
+    if (n > this.cap) this.grow(n);
+    for (let c = 0; c < C; c++) this.buf.set(s.samples.subarray(c * n, (c + 1) * n), c * this.cap);
+    this.bufStart = s.floor;
+    this.floor = s.floor;
+    this.len = n;
   }
 
   private grow(need: number): void {
@@ -180,6 +224,8 @@ export class Resampler {
     const tmax = table.length - 1;
     let edge = false;
     const last = this.len - 1;
+    // Buffer position of the floor: reads below it repeat it (at a segment's start it is 0).
+    const lo = this.floor - this.bufStart;
     for (let i = 0; i < m; i++) {
       const u = us[i];
       const j0 = Math.floor(u) - this.kernel.halfWidth + 1;
@@ -198,7 +244,7 @@ export class Resampler {
       invs[i] = 1 / sum;
       const first = j0 - this.bufStart;
       firsts[i] = first;
-      if (first < 0 || first + H2 - 1 > last) edge = true;
+      if (first < lo || first + H2 - 1 > last) edge = true;
     }
     const C = this.channels;
     const cap = this.cap;
@@ -252,7 +298,7 @@ export class Resampler {
         const wb = i * H2;
         const first = firsts[i];
         let acc = 0;
-        if (first >= 0 && first + H2 - 1 <= last) {
+        if (first >= lo && first + H2 - 1 <= last) {
           const ib = cb + first;
           let a0 = 0;
           let a1 = 0;
@@ -268,11 +314,10 @@ export class Resampler {
           for (; t < H2; t++) a0 += wm[wb + t] * buf[ib + t];
           acc = a0 + a1 + (a2 + a3);
         } else {
-          // Segment edge: repeat the first / last held sample. (Samples below bufStart are dropped
-          // only once no future output needs them, so a clamp at 0 is the segment's true start.)
+          // Segment edge (or the floor): repeat the floor / last held sample.
           for (let t = 0; t < H2; t++) {
             let j = first + t;
-            if (j < 0) j = 0;
+            if (j < lo) j = lo;
             else if (j > last) j = last;
             acc += wm[wb + t] * buf[cb + j];
           }

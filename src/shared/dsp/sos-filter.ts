@@ -36,6 +36,17 @@ export class SosFilterBank {
     }
   }
 
+  /** A copy of the filter state ([channel][section][2], float64): with the same input after it, the same output. */
+  exportState(): Float64Array {
+    return this.state.slice();
+  }
+
+  /** Puts back a state from exportState (of a bank with the same sections and channels). */
+  importState(state: ArrayLike<number>): void {
+    if (state.length !== this.state.length) throw new RangeError(`filter state has ${state.length} values; ${this.channels} channels × ${this.sos.sections} sections need ${this.state.length}`);
+    this.state.set(state);
+  }
+
   /**
    * Filters planar data in place: channel c occupies buf[offset + c·stride, … + count).
    * `stride` lets callers filter the first `count` samples of a larger planar buffer.

@@ -15,6 +15,7 @@
 //   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
 //      the new observation, the drift (a property of the crystal) is kept.
 // Pure and deterministic: the state is a function of the observation sequence only.
+import type { ClockModelState } from './pipeline.types';
 
 export interface ClockModelOptions {
   bucketSec: number;
@@ -275,6 +276,60 @@ export class ClockModel {
       s += this.ws[i] * (e >= 0 ? tau * e : (tau - 1) * e);
     }
     return s;
+  }
+
+  /**
+   * Everything that decides future fits and estimates (pipeline snapshots). The residual order kept
+   * between quantile searches is left out: the insertion sort orders by (residual, index), a total
+   * order, so it reaches the same permutation from any start.
+   */
+  exportState(): ClockModelState {
+    return {
+      xRef: this.xRef,
+      yRef: this.yRef,
+      anchored: this.anchored,
+      a: this.a,
+      c: this.c,
+      xA: this.xA,
+      driftEstimated: this.driftEstimated,
+      bx: Float64Array.from(this.bx),
+      bz: Float64Array.from(this.bz),
+      curBucket: this.curBucket,
+      curX: this.curX,
+      curZ: this.curZ,
+      lastX: this.lastX,
+      nObs: this.nObs,
+      nResets: this.nResets,
+      recent: this.recent.slice(0, Math.min(this.recentN, this.recent.length)),
+      recentN: this.recentN,
+      sinceDriftFit: this.sinceDriftFit,
+    };
+  }
+
+  /** Puts back a state from exportState (options must be the same). */
+  importState(s: ClockModelState): void {
+    if (s.bx.length !== s.bz.length) throw new RangeError('clock model state: bucket lists differ in length');
+    if (s.recent.length !== Math.min(s.recentN, this.recent.length)) throw new RangeError('clock model state: recent residuals do not match their count');
+    this.xRef = s.xRef;
+    this.yRef = s.yRef;
+    this.anchored = s.anchored;
+    this.a = s.a;
+    this.c = s.c;
+    this.xA = s.xA;
+    this.driftEstimated = s.driftEstimated;
+    this.bx = Array.from(s.bx);
+    this.bz = Array.from(s.bz);
+    this.curBucket = s.curBucket;
+    this.curX = s.curX;
+    this.curZ = s.curZ;
+    this.lastX = s.lastX;
+    this.nObs = s.nObs;
+    this.nResets = s.nResets;
+    this.recent.fill(0);
+    this.recent.set(s.recent);
+    this.recentN = s.recentN;
+    this.sinceDriftFit = s.sinceDriftFit;
+    this.idxN = 0;
   }
 
   estimate(): ClockEstimate {

@@ -5,3 +5,5 @@ export type { PipelineConfig, PipelineEvents, PipelineProblem, FilterConfig, Win
 export { ClockModel, CLOCK_MODEL_DEFAULTS, type ClockEstimate, type ClockModelOptions } from './clock-model';
 export { TEN_TWENTY_19, electrodeKey, resolveMontage, type MontageSlot } from './montage';
 export { designConditioningFilter } from './stream-conditioner';
+export { PipelineSnapshotError, PIPELINE_SNAPSHOT_VERSION, decodePipelineSnapshotHeader } from './pipeline-snapshot';
+export type { PipelineSnapshot, PipelineSnapshotErrorCode, RestoreOptions } from './pipeline.types';

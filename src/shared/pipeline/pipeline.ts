@@ -7,10 +7,16 @@
 // sourceGap, removeDevice, reconfigure) and their arguments, including each chunk's hostTime. No
 // clock is read, nothing is random. The live hub and a replayed session drive the same class; the
 // same call sequence gives bit-identical output. Callbacks run synchronously inside the call.
+//
+// Between two calls the whole state can be captured (snapshot) and put back into another pipeline
+// with the same configuration and streams (restore): from then on the same calls give the same
+// output, bit for bit — windows from the snapshot's `windowsFrom` on, conditioned samples, gaps,
+// problems and clock states. Features start afresh at a restore (windows do not depend on them).
 import type { Gap, SampleChunk, StreamInfo } from '../stream.types';
 import type { ConditionedBlock } from '../window.types';
 import { MODEL_RATE_HZ } from '../window.types';
-import type { PipelineConfig, PipelineEvents, StreamClockState } from './pipeline.types';
+import type { PipelineConfig, PipelineEvents, PipelineSnapshot, PipelineState, RestoreOptions, StreamClockState, WindowerStreamState } from './pipeline.types';
+import { PipelineSnapshotError, configHash, decodePipelineSnapshot, encodePipelineSnapshot, layoutHash } from './pipeline-snapshot';
 import { resolvePipelineConfig, type PipelineConfigPatch } from './pipeline-config';
 import { StreamConditioner } from './stream-conditioner';
 import { Windower } from './windower';
@@ -25,6 +31,8 @@ export class Pipeline {
   private features: FeatureExtractor | null;
   private frontier = -Infinity;
   private acceptedSinceAdvance = false;
+  /** Calls in progress (callbacks run inside them): snapshots are taken between calls only. */
+  private depth = 0;
 
   constructor(config: PipelineConfigPatch = {}, events: PipelineEvents = {}) {
     this.cfg = resolvePipelineConfig(config);
@@ -39,6 +47,15 @@ export class Pipeline {
 
   /** Announces (or replaces) a device's streams. A replaced stream restarts from scratch. */
   setStreams(deviceId: string, infos: StreamInfo[]): void {
+    this.depth++;
+    try {
+      this.applyStreams(deviceId, infos);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private applyStreams(deviceId: string, infos: StreamInfo[]): void {
     for (const info of infos) {
       if (info.deviceId !== deviceId) throw new RangeError(`stream ${info.id} belongs to device ${info.deviceId}, not ${deviceId}`);
       if (!(info.nominalRateHz > 0) || info.channels.length === 0) throw new RangeError(`stream ${info.id} needs a positive rate and at least one channel`);
@@ -61,9 +78,14 @@ export class Pipeline {
   removeDevice(deviceId: string): void {
     const old = this.devices.get(deviceId);
     if (!old) return;
-    for (const o of old) this.dropStream(o.id);
-    this.devices.delete(deviceId);
-    this.syncStreams();
+    this.depth++;
+    try {
+      for (const o of old) this.dropStream(o.id);
+      this.devices.delete(deviceId);
+      this.syncStreams();
+    } finally {
+      this.depth--;
+    }
   }
 
   streams(): StreamInfo[] {
@@ -81,26 +103,118 @@ export class Pipeline {
       return;
     }
     this.acceptedSinceAdvance = false;
-    c.push(chunk);
-    // Windows are due-checked once the chunk's samples are in, and only for accepted chunks, so a
-    // replay of the accepted chunks alone reaches the same decisions.
-    if (this.acceptedSinceAdvance) this.windower.advance(this.frontier);
+    this.depth++;
+    try {
+      c.push(chunk);
+      // Windows are due-checked once the chunk's samples are in, and only for accepted chunks, so a
+      // replay of the accepted chunks alone reaches the same decisions.
+      if (this.acceptedSinceAdvance) this.windower.advance(this.frontier);
+    } finally {
+      this.depth--;
+    }
   }
 
   /** A gap the source announced itself (device dropped, paused): the stream's next chunk starts a new segment. */
   sourceGap(gap: Gap): void {
-    this.conditioners.get(gap.streamId)?.breakSegment();
+    this.depth++;
+    try {
+      this.conditioners.get(gap.streamId)?.breakSegment();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** New configuration: every stream restarts (as after a gap); windows continue in sequence. */
   reconfigure(patch: PipelineConfigPatch): void {
     const next = resolvePipelineConfig(patch, this.cfg);
-    for (const id of [...this.conditioners.keys()]) this.dropStream(id);
-    this.cfg = next;
-    this.windower = this.makeWindower(this.windower.nextSeq);
+    this.depth++;
+    try {
+      for (const id of [...this.conditioners.keys()]) this.dropStream(id);
+      this.cfg = next;
+      this.windower = this.makeWindower(this.windower.nextSeq);
+      this.features = this.makeFeatures();
+      for (const info of this.streams()) this.conditioners.set(info.id, this.makeConditioner(info));
+      this.syncStreams();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Captures everything that decides future output (per stream: clock model, device time-base,
+   * segment and gap state, resampler history from its floor, filter states; the windower's
+   * position, frontier and segments). Only between calls — never from inside a callback, where a
+   * chunk is half processed. Sample rings of the windower are not kept: windows starting at or
+   * after `windowsFrom` never read samples from before the snapshot.
+   */
+  snapshot(): PipelineSnapshot {
+    if (this.depth > 0) throw new PipelineSnapshotError('busy', 'a pipeline snapshot is taken between calls, not from inside a pipeline callback');
+    const infos = this.streams();
+    const w = this.windower.exportState();
+    const state: PipelineState = {
+      configHash: configHash(this.cfg),
+      frontier: this.frontier,
+      windowsFromK: w.windowsFromK,
+      windower: { nextStartK: w.nextStartK, frontierK: w.frontierK },
+      streams: infos.map((info) => ({
+        id: info.id,
+        layoutHash: layoutHash(info),
+        channels: info.channels.length,
+        conditioner: this.conditioners.get(info.id)!.exportState(),
+        windower: this.windower.exportStream(info.id),
+      })),
+    };
+    return { bytes: encodePipelineSnapshot(state), hostTime: this.frontier, windowsFrom: w.windowsFromK / MODEL_RATE_HZ, streamIds: infos.map((i) => i.id) };
+  }
+
+  /**
+   * Puts this pipeline in the state a snapshot captured. The pipeline must have the same
+   * configuration and have every stream of the snapshot announced (ids mapped by
+   * `options.streamId`) with the same layout; streams it has beyond those start as announced (no
+   * data yet). The current timeline is discarded without flushing anything; window numbers
+   * continue this pipeline's own sequence; features start afresh. On any problem nothing changes
+   * and a PipelineSnapshotError names it. Returns the snapshot's header.
+   */
+  restore(bytes: Uint8Array, options: RestoreOptions = {}): Omit<PipelineSnapshot, 'bytes'> {
+    if (this.depth > 0) throw new PipelineSnapshotError('busy', 'a pipeline snapshot is restored between calls, not from inside a pipeline callback');
+    const state = decodePipelineSnapshot(bytes);
+    if (state.configHash !== configHash(this.cfg)) {
+      throw new PipelineSnapshotError('config-mismatch', 'pipeline snapshot was taken under another pipeline configuration');
+    }
+    const mapId = options.streamId ?? ((id: string) => id);
+    const targets = new Map<string, PipelineState['streams'][number]>();
+    for (const s of state.streams) {
+      const id = mapId(s.id);
+      const c = this.conditioners.get(id);
+      if (!c) throw new PipelineSnapshotError('stream-mismatch', `pipeline snapshot holds stream '${s.id}', which this pipeline has not announced${id !== s.id ? ` (as '${id}')` : ''}`);
+      if (layoutHash(c.info) !== s.layoutHash || c.info.channels.length !== s.channels) {
+        throw new PipelineSnapshotError('stream-mismatch', `pipeline snapshot's stream '${s.id}' had another layout (channels, rate or modality) than '${id}' here`);
+      }
+      if (targets.has(id)) throw new PipelineSnapshotError('stream-mismatch', `pipeline snapshot holds two streams for '${id}'`);
+      targets.set(id, s);
+    }
+    // Build the whole new state aside; swap it in only once every part fitted.
+    const conditioners = new Map(this.streams().map((info) => [info.id, this.makeConditioner(info)]));
+    const windower = this.makeWindower(this.windower.nextSeq);
+    windower.setStreams(this.streams());
+    const windowed = new Map<string, WindowerStreamState>();
+    try {
+      for (const [id, s] of targets) {
+        conditioners.get(id)!.importState(s.conditioner);
+        if (s.windower) windowed.set(id, s.windower);
+      }
+      windower.importState({ ...state.windower, windowsFromK: state.windowsFromK }, windowed);
+    } catch (err) {
+      if (err instanceof PipelineSnapshotError) throw err;
+      throw new PipelineSnapshotError('corrupt', `pipeline snapshot does not fit its streams: ${(err as Error).message}`);
+    }
+    this.conditioners.clear();
+    for (const [id, c] of conditioners) this.conditioners.set(id, c);
+    this.windower = windower;
     this.features = this.makeFeatures();
-    for (const info of this.streams()) this.conditioners.set(info.id, this.makeConditioner(info));
-    this.syncStreams();
+    this.features?.setStreams(this.streams());
+    this.frontier = state.frontier;
+    return { hostTime: state.frontier, windowsFrom: state.windowsFromK / MODEL_RATE_HZ, streamIds: state.streams.map((s) => s.id) };
   }
 
   /** Clock and segment state of every stream (device panel, recorder). */

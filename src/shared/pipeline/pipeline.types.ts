@@ -7,6 +7,7 @@ import type { Gap, Modality, SampleChunk, StreamInfo } from '../stream.types';
 import type { ConditionedBlock, SyncWindow } from '../window.types';
 import type { ClockModelOptions, ClockEstimate } from './clock-model';
 import type { ResampleKernelOptions } from '../dsp/resampler';
+import type { ResamplerState } from '../dsp/dsp.types';
 
 /** Causal conditioning of one modality at the model rate (after resampling). */
 export interface FilterConfig {
@@ -130,4 +131,123 @@ export interface PipelineEvents {
   heart?(features: HeartFeatures): void;
   eeg?(features: EegFeatures): void;
   quality?(report: QualityReport): void;
+}
+
+// ── Pipeline snapshots (pipeline-snapshot.ts) ─────────────────────────────────────────────────
+
+/**
+ * A pipeline's state captured between two calls (`Pipeline.snapshot()`), as stored with a
+ * recording so that a replay can seek without replaying the whole session: `bytes` restore into a
+ * pipeline (`Pipeline.restore`) whose output for the calls that follow is the original's, bit for
+ * bit, for every window starting at or after `windowsFrom`.
+ */
+export interface PipelineSnapshot {
+  /** The encoded snapshot (binary, versioned, checksummed). */
+  bytes: Uint8Array;
+  /** Host-time frontier when it was taken (the latest chunk arrival seen, s; -Infinity before any). */
+  hostTime: number;
+  /**
+   * Windows starting at or after this host time (s) come out identical after a restore; earlier
+   * ones needed samples from before the snapshot and are not emitted by a restored pipeline.
+   * -Infinity when no stream had delivered anything yet (every window is reproducible).
+   */
+  windowsFrom: number;
+  /** The streams it holds, in the pipeline's order. */
+  streamIds: string[];
+}
+
+export interface RestoreOptions {
+  /**
+   * The id this pipeline gives a stream the snapshot holds under `snapshotId` (a replay prefixes
+   * the recorded ids). Default: the same id.
+   */
+  streamId?(snapshotId: string): string;
+}
+
+export type PipelineSnapshotErrorCode =
+  /** Fewer bytes than the layout needs. */
+  | 'truncated'
+  /** Not a pipeline snapshot at all. */
+  | 'bad-magic'
+  /** Written by another snapshot version. */
+  | 'unsupported-version'
+  /** Checksum or contents inconsistent. */
+  | 'corrupt'
+  /** Taken under another pipeline configuration. */
+  | 'config-mismatch'
+  /** A stream of the snapshot is missing here or has another layout (channels, rate, modality). */
+  | 'stream-mismatch'
+  /** snapshot()/restore() called from inside a pipeline callback (mid-chunk, not between calls). */
+  | 'busy';
+
+/** The state of one ClockModel. */
+export interface ClockModelState {
+  xRef: number;
+  yRef: number;
+  anchored: boolean;
+  a: number;
+  c: number;
+  xA: number;
+  driftEstimated: boolean;
+  bx: Float64Array;
+  bz: Float64Array;
+  curBucket: number;
+  curX: number;
+  curZ: number;
+  lastX: number;
+  nObs: number;
+  nResets: number;
+  /** The first min(recentN, ring size) entries of the residual ring. */
+  recent: Float64Array;
+  recentN: number;
+  sinceDriftFit: number;
+}
+
+/** The state of one StreamConditioner: device time-base, continuity, clock model, resampler, filters. */
+export interface ConditionerState {
+  period: number;
+  sumDd: number;
+  sumDj: number;
+  d0Sum: number;
+  d0W: number;
+  d0: number;
+  segActive: boolean;
+  segIndex: number;
+  lastStart: number;
+  lastCount: number;
+  lastDevEnd: number;
+  lastHost: number;
+  filterPrimed: boolean;
+  nextK: number;
+  lastK: number;
+  nSegments: number;
+  nGaps: number;
+  /** Last finite value per channel (NaN repair). */
+  hold: Float64Array;
+  clock: ClockModelState;
+  resampler: ResamplerState;
+  /** Filter bank state ([channel][section][2]); null when the modality is not filtered. */
+  filter: Float64Array | null;
+}
+
+/** The windower's scalar state for one stream (its sample ring and block statistics are not kept). */
+export interface WindowerStreamState {
+  nextK: number;
+  segments: { k0: number; kEnd: number; warmEnd: number }[];
+}
+
+/** A decoded snapshot. */
+export interface PipelineState {
+  configHash: number;
+  frontier: number;
+  windowsFromK: number;
+  windower: { nextStartK: number; frontierK: number };
+  streams: {
+    id: string;
+    layoutHash: number;
+    channels: number;
+    conditioner: ConditionerState;
+    /** Null when the windower had no buffer for it. */
+    windower: WindowerStreamState | null;
+  }[];
 }

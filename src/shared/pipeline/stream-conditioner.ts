@@ -18,7 +18,7 @@ import { Resampler, designResampleKernel } from '../dsp/resampler';
 import { SosFilterBank } from '../dsp/sos-filter';
 import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
 import type { Sos } from '../dsp/dsp.types';
-import type { FilterConfig, PipelineConfig, StreamClockState } from './pipeline.types';
+import type { ConditionerState, FilterConfig, PipelineConfig, StreamClockState } from './pipeline.types';
 import { checkChunkShape, repairNonFinite } from './validate';
 
 export interface ConditionerSink {
@@ -236,8 +236,10 @@ export class StreamConditioner {
     this.segIndex += n;
     this.lastDevEnd = d + n * this.period;
 
+    // Keep one more kernel half-width below what the next output reads, for grid positions that a
+    // later clock-model update moves back (the resampler's floor; reads below it repeat it).
     const H = this.resampler.kernel.halfWidth;
-    this.resampler.append(chunk.data, n, n, 0, Math.floor(this.positionOf(this.nextK)) - H + 1);
+    this.resampler.append(chunk.data, n, n, 0, Math.floor(this.positionOf(this.nextK)) - 2 * H + 1);
     this.produce(this.resampler.readyUpTo);
   }
 
@@ -260,6 +262,61 @@ export class StreamConditioner {
       segments: this.nSegments,
       gaps: this.nGaps,
     };
+  }
+
+  /** Everything that decides this stream's future output (pipeline snapshots). */
+  exportState(): ConditionerState {
+    return {
+      period: this.period,
+      sumDd: this.sumDd,
+      sumDj: this.sumDj,
+      d0Sum: this.d0Sum,
+      d0W: this.d0W,
+      d0: this.d0,
+      segActive: this.segActive,
+      segIndex: this.segIndex,
+      lastStart: this.lastStart,
+      lastCount: this.lastCount,
+      lastDevEnd: this.lastDevEnd,
+      lastHost: this.lastHost,
+      filterPrimed: this.filterPrimed,
+      nextK: this.nextK,
+      lastK: this.lastK,
+      nSegments: this.nSegments,
+      nGaps: this.nGaps,
+      hold: this.hold.slice(),
+      clock: this.clock.exportState(),
+      // Outside a segment the resampler's samples are never read again (the next chunk resets it).
+      resampler: this.segActive ? this.resampler.exportState() : { count: 0, floor: 0, samples: new Float64Array(0) },
+      filter: this.filter ? this.filter.exportState() : null,
+    };
+  }
+
+  /** Puts back a state from exportState, taken from a conditioner of the same stream layout and configuration. */
+  importState(s: ConditionerState): void {
+    if (s.hold.length !== this.nch) throw new RangeError(`conditioner state has ${s.hold.length} channels, the stream ${this.nch}`);
+    if ((s.filter === null) !== (this.filter === null)) throw new RangeError('conditioner state and stream disagree on filtering');
+    this.clock.importState(s.clock);
+    this.resampler.importState(s.resampler);
+    if (this.filter && s.filter) this.filter.importState(s.filter);
+    this.period = s.period;
+    this.sumDd = s.sumDd;
+    this.sumDj = s.sumDj;
+    this.d0Sum = s.d0Sum;
+    this.d0W = s.d0W;
+    this.d0 = s.d0;
+    this.segActive = s.segActive;
+    this.segIndex = s.segIndex;
+    this.lastStart = s.lastStart;
+    this.lastCount = s.lastCount;
+    this.lastDevEnd = s.lastDevEnd;
+    this.lastHost = s.lastHost;
+    this.filterPrimed = s.filterPrimed;
+    this.nextK = s.nextK;
+    this.lastK = s.lastK;
+    this.nSegments = s.nSegments;
+    this.nGaps = s.nGaps;
+    this.hold.set(s.hold);
   }
 
   /** Fractional segment sample index of output grid point k under the current models. */

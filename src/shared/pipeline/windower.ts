@@ -14,7 +14,7 @@ import type { Modality, StreamInfo } from '../stream.types';
 import type { AbsentReason, ChannelQuality, ModalityBlock, SyncWindow } from '../window.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import type { QualityReport } from '../features.types';
-import type { PipelineConfig } from './pipeline.types';
+import type { PipelineConfig, WindowerStreamState } from './pipeline.types';
 import { resolveMontage, type MontageSlot } from './montage';
 import { BLOCK_FIELDS, BlockAnalyzer, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
 
@@ -90,6 +90,11 @@ export class Windower {
   private nextStartK = NaN;
   private frontierK = -Infinity;
   private seq = 0;
+  /**
+   * Windows starting before this grid index are not emitted (nor their quality reports): set by a
+   * snapshot restore, whose sample rings start empty, so earlier windows would lack data.
+   */
+  private emitFromK = -Infinity;
   private readonly acc: Float64Array = new Float64Array(BLOCK_FIELDS);
 
   constructor(cfg: PipelineConfig, sink: WindowerSink, firstSeq = 0) {
@@ -279,6 +284,7 @@ export class Windower {
   }
 
   private emit(s: number, e: number): void {
+    if (s < this.emitFromK) return;
     // Quality reports for every stream that has any data in the span.
     for (const b of this.streams.values()) {
       if (!this.hasDataIn(b, s, e)) continue;
@@ -356,6 +362,41 @@ export class Windower {
       if (first < N) data.set(b.ring.subarray(base, base + N - first), row * N + first);
     });
     return { modality: m, present: true, channels, data, quality, streamIds: feederIds };
+  }
+
+  /**
+   * Scalar state for a pipeline snapshot: emission position, frontier, and per stream its write
+   * position and segments. Sample rings and block statistics are left out: every window starting at
+   * or after `windowsFromK` is cut from samples conditioned after this point (windows start on the
+   * hop grid, a multiple of the statistics block, so no block straddles the boundary either).
+   */
+  exportState(): { nextStartK: number; frontierK: number; windowsFromK: number } {
+    let maxK = -Infinity;
+    for (const b of this.streams.values()) if (b.nextK > maxK) maxK = b.nextK;
+    const windowsFromK = maxK === -Infinity ? -Infinity : Math.max(this.emitFromK, Math.ceil(maxK / this.hopK) * this.hopK);
+    return { nextStartK: this.nextStartK, frontierK: this.frontierK, windowsFromK };
+  }
+
+  exportStream(id: string): WindowerStreamState | null {
+    const b = this.streams.get(id);
+    if (!b) return null;
+    return { nextK: b.nextK, segments: b.segments.map((x) => ({ ...x })) };
+  }
+
+  /**
+   * Restores the scalar state (on a fresh windower that already has its streams): windows from
+   * `windowsFromK` on come out as they did in the original; earlier ones are skipped.
+   */
+  importState(s: { nextStartK: number; frontierK: number; windowsFromK: number }, streams: Map<string, WindowerStreamState>): void {
+    for (const [id, st] of streams) {
+      const b = this.streams.get(id);
+      if (!b) throw new RangeError(`windower has no stream ${id}`);
+      b.nextK = st.nextK;
+      b.segments = st.segments.map((x) => ({ ...x }));
+    }
+    this.nextStartK = s.nextStartK;
+    this.frontierK = s.frontierK;
+    this.emitFromK = s.windowsFromK;
   }
 
   /** Drops block statistics, segments and retired streams that no future window can touch. */
