@@ -1,6 +1,7 @@
 // Adding a device: scan Bluetooth (Polar, Muse, any heart-rate strap), open a serial port (listed,
 // or typed: pseudo-terminals are not listed) as an OpenBCI Cyton or a text-mode device, or any
 // BrainFlow board through the user's BrainFlow installation.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo } from '../../../../shared/devices/devices.types';
 import type { Modality } from '../../../../shared/stream.types';
@@ -11,6 +12,50 @@ const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-
 
 function signalBars(rssi: number): string {
   return rssi >= -60 ? '▂▄▆█' : rssi >= -70 ? '▂▄▆' : rssi >= -80 ? '▂▄' : '▂';
+}
+
+/** A form that runs `onSubmit` in place (no page navigation). */
+function DeviceForm({ onSubmit, children }: { onSubmit(): void; children: ComponentChildren }) {
+  return (
+    <form
+      class="device-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  value: string;
+  onValue(value: string): void;
+  /** The label spans the form's width. */
+  wide?: boolean;
+  /** Shown after the input, inside the label (a datalist). */
+  children?: ComponentChildren;
+  // Passed to the input as they are:
+  type?: 'number';
+  min?: string;
+  step?: string;
+  placeholder?: string;
+  required?: boolean;
+  list?: string;
+  'data-testid'?: string;
+}
+
+/** A labelled input bound to a string state (numbers stay text until the form is sent). */
+function Field({ label, value, onValue, wide, children, ...input }: FieldProps) {
+  return (
+    <label class={wide ? 'wide' : undefined}>
+      {label}
+      <input {...input} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />
+      {children}
+    </label>
+  );
 }
 
 export function BluetoothPanel({ client }: { client: HeartMindClient }) {
@@ -146,16 +191,8 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         </div>
       </div>
       {list.error && <p class="form-error">{list.error}</p>}
-      <form
-        class="device-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          connect();
-        }}
-      >
-        <label>
-          Port
-          <input list="serial-ports" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path" />
+      <DeviceForm onSubmit={connect}>
+        <Field label="Port" list="serial-ports" value={path} onValue={setPath} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path">
           <datalist id="serial-ports">
             {(ports ?? []).map((p) => (
               <option key={p.path} value={p.path}>
@@ -163,7 +200,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
               </option>
             ))}
           </datalist>
-        </label>
+        </Field>
         <label>
           Device
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'cyton' | 'serial-text')} data-testid="serial-kind">
@@ -173,18 +210,9 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         </label>
         {kind === 'serial-text' && (
           <>
-            <label>
-              Channels (comma-separated names)
-              <input value={channels} onInput={(e) => setChannels((e.target as HTMLInputElement).value)} data-testid="text-channels" />
-            </label>
-            <label>
-              Rate (Hz)
-              <input type="number" min="1" step="any" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} data-testid="text-rate" />
-            </label>
-            <label>
-              Unit
-              <input value={unit} onInput={(e) => setUnit((e.target as HTMLInputElement).value)} data-testid="text-unit" />
-            </label>
+            <Field label="Channels (comma-separated names)" value={channels} onValue={setChannels} data-testid="text-channels" />
+            <Field label="Rate (Hz)" type="number" min="1" step="any" value={rate} onValue={setRate} data-testid="text-rate" />
+            <Field label="Unit" value={unit} onValue={setUnit} data-testid="text-unit" />
             <label>
               Signal
               <select value={modality} onChange={(e) => setModality((e.target as HTMLSelectElement).value as Modality)} data-testid="text-modality">
@@ -193,10 +221,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
                 <option value="other">Other</option>
               </select>
             </label>
-            <label>
-              Baud
-              <input type="number" min="1" value={baud} onInput={(e) => setBaud((e.target as HTMLInputElement).value)} />
-            </label>
+            <Field label="Baud" type="number" min="1" value={baud} onValue={setBaud} />
           </>
         )}
         <div class="form-actions">
@@ -204,7 +229,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
-      </form>
+      </DeviceForm>
       {ports !== null && ports.length === 0 && <p class="muted small">No serial ports found. Plug the dongle in, or type the path.</p>}
       {conn.error && (
         <p class="form-error" role="alert" data-testid="serial-error">
@@ -283,34 +308,23 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         )}
         {lib?.path && lib.problem && <span class="device-problem"> {lib.problem}</span>}
       </p>
-      <form
-        class="device-form"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DeviceForm
+        onSubmit={() =>
           void libAct.run('set', async () => {
             const info = await client.invoke('hm:devices:brainflow', { path: libPath.trim() || null });
             setLib(info);
-          });
-        }}
+          })
+        }
       >
-        <label class="wide">
-          Library (libBoardController file or its folder; empty: search the usual places)
-          <input value={libPath} onInput={(e) => setLibPath((e.target as HTMLInputElement).value)} placeholder=".../site-packages/brainflow/lib" data-testid="bf-lib-path" />
-        </label>
+        <Field wide label="Library (libBoardController file or its folder; empty: search the usual places)" value={libPath} onValue={setLibPath} placeholder=".../site-packages/brainflow/lib" data-testid="bf-lib-path" />
         <div class="form-actions">
           <button type="submit" class="btn btn-small" disabled={libAct.busy !== null} data-testid="bf-lib-set">
             Use this library
           </button>
         </div>
-      </form>
+      </DeviceForm>
       {libAct.error && <p class="form-error">{libAct.error}</p>}
-      <form
-        class="device-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          connect();
-        }}
-      >
+      <DeviceForm onSubmit={connect}>
         <label>
           Board
           <select value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="bf-board">
@@ -323,37 +337,22 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         </label>
         {boardId === -3 ? (
           <>
-            <label>
-              File (BrainFlow format)
-              <input value={file} onInput={(e) => setFile((e.target as HTMLInputElement).value)} data-testid="bf-file" />
-            </label>
-            <label>
-              Recorded with board id
-              <input type="number" value={master} onInput={(e) => setMaster((e.target as HTMLInputElement).value)} />
-            </label>
+            <Field label="File (BrainFlow format)" value={file} onValue={setFile} data-testid="bf-file" />
+            <Field label="Recorded with board id" type="number" value={master} onValue={setMaster} />
           </>
         ) : (
           <>
-            <label>
-              Serial port
-              <input value={port} onInput={(e) => setPort((e.target as HTMLInputElement).value)} placeholder="if the board needs one" />
-            </label>
-            <label>
-              MAC address
-              <input value={mac} onInput={(e) => setMac((e.target as HTMLInputElement).value)} placeholder="optional" />
-            </label>
+            <Field label="Serial port" value={port} onValue={setPort} placeholder="if the board needs one" />
+            <Field label="MAC address" value={mac} onValue={setMac} placeholder="optional" />
           </>
         )}
-        <label>
-          ECG rows
-          <input value={ecgRows} onInput={(e) => setEcgRows((e.target as HTMLInputElement).value)} placeholder="e.g. 8 (chest electrode)" />
-        </label>
+        <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" />
         <div class="form-actions">
           <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} data-testid="bf-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
-      </form>
+      </DeviceForm>
       {conn.error && (
         <p class="form-error" role="alert" data-testid="bf-error">
           {conn.error}
