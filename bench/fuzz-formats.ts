@@ -16,20 +16,9 @@ import { parseOpenBciGui } from '../src/shared/formats/openbci';
 import { parseBrainFlowCsv } from '../src/shared/formats/brainflow-csv';
 import { parseHeartMindCsv, writeCsv } from '../src/shared/formats/csv';
 import { writeEdf } from '../src/shared/formats/edf';
+import { mulberry32 } from '../src/shared/seeded-random';
 
 const DATA = path.resolve('..', 'shared', 'data');
-
-/** Small, seeded PRNG (mulberry32): the same seed gives the same cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FuzzTarget {
   name: string;
@@ -195,7 +184,7 @@ export interface FuzzReport {
 
 /** Runs `cases` cases spread over the targets; returns one report per target. */
 export function fuzz(targets: FuzzTarget[], cases: number, seed: number): FuzzReport[] {
-  const r = rng(seed);
+  const r = mulberry32(seed); // the same seed gives the same cases
   const reports = targets.map((t) => ({ target: t.name, cases: 0, ok: 0, formatErrors: 0, crashes: [] as { message: string; stack?: string }[], oversized: 0, worstMs: 0, totalMs: 0 }));
   for (let i = 0; i < cases; i++) {
     const ti = i % targets.length;

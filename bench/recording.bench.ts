@@ -20,6 +20,7 @@ import { Recorder } from '../src/main/recorder/recorder';
 import { VirtualClock } from '../src/main/sources';
 import type { DeviceStatus, Source, SourceSink } from '../src/shared/device.types';
 import type { SampleChunk, StreamInfo } from '../src/shared/stream.types';
+import { mulberry32 } from '../src/shared/seeded-random';
 import { header, table } from './bench-util';
 
 const args = process.argv.slice(2);
@@ -56,11 +57,8 @@ const ecgInfo: StreamInfo = {
 
 /** 10 s of a plausible signal per channel: 1/f-like background + alpha + mains + amplifier noise, quantised. */
 function makeSignal(channels: number, rate: number, res: number, seed: number, ecg: boolean): Float32Array[] {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
+  const uniform = mulberry32(seed);
+  const rnd = () => uniform() - 0.5;
   const n = rate * 10;
   return Array.from({ length: channels }, (_, c) => {
     const out = new Float32Array(n);

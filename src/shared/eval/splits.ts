@@ -2,7 +2,7 @@
 // test, so a model is always scored on people it has never seen. Window-wise random splits of
 // physiological data leak the subject's identity into the test set and inflate every metric.
 import { EvalError, EvalErrorCode, type SubjectFold, type SubjectId } from './eval.types';
-import { seededRandom, shuffled } from './seeded-random';
+import { seededRandom, shuffled } from '../seeded-random';
 
 export interface SplitOptions {
   /**

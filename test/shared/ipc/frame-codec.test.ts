@@ -9,6 +9,7 @@ import {
   FrameKind,
 } from '../../../src/shared/ipc/frame-codec';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
+import { mulberry32 } from '../../../src/shared/seeded-random';
 
 function syncWindowPush(): PushMessage {
   const eeg = new Float32Array(4 * 1000).map((_, i) => Math.sin(i / 7) * 40);
@@ -153,8 +154,7 @@ describe('decodeFrame on garbage', () => {
   });
 
   test('a thousand random frames never crash the decoder with anything but a FrameCodecError', () => {
-    let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = mulberry32(12345);
     const base = good();
     for (let n = 0; n < 1000; n++) {
       const f = n % 2 ? base.slice() : new Uint8Array(Math.floor(rand() * 80));

@@ -10,7 +10,7 @@ import { cytonUvPerCount, CYTON_PACKET_BYTES, type CytonRun } from '../../../../
 import { DeviceError } from '../../../../src/shared/devices/device-error';
 import { hex } from '../../../fixtures/device-frames';
 import { NEED_GUI, readGuiExg } from '../../../fixtures/cyton/openbci-gui';
-import { mulberry32 } from '../../../fixtures/seeded-random';
+import { mulberry32 } from '../../../../src/shared/seeded-random';
 
 const fx = JSON.parse(readFileSync(resolve('test/fixtures/cyton/packets.json'), 'utf8'));
 const S = cytonUvPerCount(24);
