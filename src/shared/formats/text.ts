@@ -11,10 +11,7 @@ export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): 
   return out;
 }
 
-// WHATWG Encoding, present in every runtime HeartMind runs in (Node, Chromium, workers); declared
-// here because src/shared compiles against lib ES2022 alone (as src/shared/ipc/frame-codec.ts does).
-declare const TextEncoder: new () => { encode(text: string): Uint8Array };
-declare const TextDecoder: new (label: string, options?: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+// The platform's WHATWG codecs (declared for the pure build in src/shared/platform.d.ts).
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
 

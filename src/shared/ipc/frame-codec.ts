@@ -98,11 +98,6 @@ function isBigIntArray(v: ArrayBufferView): boolean {
   );
 }
 
-// WHATWG Encoding, present in every runtime HeartMind runs in (Node, Chromium, workers); declared
-// here because src/shared compiles against lib ES2022 alone.
-declare const TextEncoder: new () => { encode(text: string): Uint8Array };
-declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
-
 const TA_KEY = '$ta';
 const NUM_KEY = '$num';
 const encoder = new TextEncoder();
