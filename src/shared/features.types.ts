@@ -15,6 +15,13 @@ export interface HeartFeatures {
   rPeakTimes: number[];
 }
 
+/**
+ * RR intervals outside [RR_MIN_MS, RR_MAX_MS] are not physiological (HR 24–240 bpm): they stay out
+ * of the dashboard's HR and RMSSD and of the baseline's heart features alike.
+ */
+export const RR_MIN_MS = 250;
+export const RR_MAX_MS = 2500;
+
 export const EEG_BANDS = [
   { name: 'delta', lowHz: 1, highHz: 4 },
   { name: 'theta', lowHz: 4, highHz: 8 },

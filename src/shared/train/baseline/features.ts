@@ -10,7 +10,7 @@
 //   impedance, skull thickness), leaving the spectral shape.
 // Heart: mean HR (60 000 / mean RR), RMSSD and SDNN (ms). EEG-only and ECG-only ablations take the
 // corresponding subset, so the baseline is compared modality by modality with the fused model.
-import { EEG_BANDS } from '../../features.types';
+import { EEG_BANDS, RR_MAX_MS, RR_MIN_MS } from '../../features.types';
 import { Welch, bandPower } from '../../dsp/welch';
 import { detectRPeaks } from '../../dsp/r-peak';
 import type { SyncWindow } from '../../window.types';
@@ -130,19 +130,16 @@ export function baselineFeatureMatrix(windows: readonly BaselineWindow[], modali
   return { rows: windows.length, cols: d, data, names };
 }
 
-/** RR intervals outside this range (ms) are not physiological (HR 24–240 bpm) and are left out, as the live pipeline does. */
-export const RR_RANGE_MS = [250, 2500] as const;
-
 /**
  * RR intervals (ms) of an ECG lead, R peaks found by the pipeline's detector (src/shared/dsp/r-peak,
- * Pan–Tompkins); intervals outside RR_RANGE_MS are dropped.
+ * Pan–Tompkins); intervals outside [RR_MIN_MS, RR_MAX_MS] are dropped, as the live pipeline does.
  */
 export function rrIntervalsFromEcg(ecg: ArrayLike<number>, sampleRateHz: number): Float64Array {
   const rr = rrIntervalsMs(detectRPeaks(ecg, sampleRateHz), sampleRateHz);
-  return rr.filter((v) => v >= RR_RANGE_MS[0] && v <= RR_RANGE_MS[1]);
+  return rr.filter((v) => v >= RR_MIN_MS && v <= RR_MAX_MS);
 }
 
-/** RR intervals (ms) between consecutive R peaks (times in s, ascending) that both fall in [start, end); outside RR_RANGE_MS dropped. */
+/** RR intervals (ms) between consecutive R peaks (times in s, ascending) that both fall in [start, end); outside [RR_MIN_MS, RR_MAX_MS] dropped. */
 export function rrIntervalsInSpan(rPeakTimes: ArrayLike<number>, start: number, end: number): Float64Array {
   const out: number[] = [];
   let prev = NaN;
@@ -151,7 +148,7 @@ export function rrIntervalsInSpan(rPeakTimes: ArrayLike<number>, start: number, 
     if (t < start) continue;
     if (t >= end) break;
     const rr = (t - prev) * 1000;
-    if (rr >= RR_RANGE_MS[0] && rr <= RR_RANGE_MS[1]) out.push(rr);
+    if (rr >= RR_MIN_MS && rr <= RR_MAX_MS) out.push(rr);
     prev = t;
   }
   return Float64Array.from(out);
