@@ -24,7 +24,7 @@ const arg = (name: string, dflt: number) => {
 const long = process.argv.includes('--long');
 const layers = arg('layers', CBRAMOD_ENCODER.nLayers);
 const B = arg('batch', 32);
-const steps = arg('steps', long ? 6 : 3);
+const steps = arg('steps', long ? 5 : 3);
 const C = 19;
 const L = 1;
 const SECONDS = 5;
