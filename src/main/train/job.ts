@@ -66,6 +66,8 @@ function phasesOf(spec: JobSpec): JobPhase[] {
 class Progress {
   private readonly started = Date.now();
   private last = 0;
+  /** Fraction done when this process took the job up (a resumed job starts part-way). */
+  private f0: number | null = null;
   constructor(
     private readonly phases: JobPhase[],
     private readonly emit: (p: RunProgress) => void,
@@ -80,8 +82,10 @@ class Progress {
       before += PHASE_WEIGHT[p];
     }
     const fraction = Math.min(1, (before + PHASE_WEIGHT[phase] * Math.min(1, Math.max(0, frac))) / w);
+    this.f0 ??= fraction;
     const elapsed = (Date.now() - this.started) / 1000;
-    const etaSec = fraction > 0.01 && fraction < 1 ? Math.round((elapsed / fraction) * (1 - fraction)) : fraction >= 1 ? 0 : null;
+    const doneHere = fraction - this.f0;
+    const etaSec = doneHere > 0.01 && fraction < 1 ? Math.round((elapsed / doneHere) * (1 - fraction)) : fraction >= 1 ? 0 : null;
     const p: RunProgress = { phase, fraction, done, total, etaSec, message };
     const now = Date.now();
     if (force || now - this.last > 250) {
@@ -202,7 +206,8 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
       {
         onStep: (s: StepRecord) => {
           metric(s);
-          progress.report(phase, 0, s.step, 0, `${phase} step ${s.step}, loss ${s.loss.toFixed(4)}`);
+          const total = s.total ?? 0;
+          progress.report(phase, total ? s.step / total : 0, s.step, total, `${phase} step ${s.step}${total ? `/${total}` : ''}, loss ${s.loss.toFixed(4)} (${(s.ms / 1000).toFixed(1)} s/step)`);
         },
         onEpoch: (e: EpochRecord) => {
           metric(e);

@@ -474,7 +474,7 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
         params = up.params;
         lossSum += loss;
         step++;
-        hooks?.onStep?.({ kind: 'step', phase, step, epoch: epoch + 1, loss, lr: lr.head, gradNorm: up.gradNorm, ms: Date.now() - t0 });
+        hooks?.onStep?.({ kind: 'step', phase, step, total, epoch: epoch + 1, loss, lr: lr.head, gradNorm: up.gradNorm, ms: Date.now() - t0 });
         checkControl(hooks, phase);
       }
       const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / plan.batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };

@@ -183,7 +183,7 @@ export async function pretrainEncoder(
         step++;
         epochLossSum += loss;
         epochLossCount++;
-        hooks.onStep?.({ kind: 'step', phase, step, epoch: epoch + 1, loss, lr, gradNorm: up.gradNorm, ms: Date.now() - t0 });
+        hooks.onStep?.({ kind: 'step', phase, step, total, epoch: epoch + 1, loss, lr, gradNorm: up.gradNorm, ms: Date.now() - t0 });
         const endOfEpoch = step % spe === 0 || step === total;
         if (endOfEpoch) {
           const mean = epochLossSum / Math.max(1, epochLossCount);

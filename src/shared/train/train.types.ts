@@ -145,6 +145,8 @@ export interface StepRecord {
   kind: 'step';
   phase: string;
   step: number;
+  /** Steps the phase plans (for progress), when known. */
+  total?: number;
   epoch: number;
   loss: number;
   lr: number;
