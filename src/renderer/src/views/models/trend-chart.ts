@@ -2,7 +2,7 @@
 // per class for a multiclass task.
 import type { Chart as ChartType } from 'chart.js';
 import type { TaskSpec } from '../../../../shared/model/model.types';
-import { setupCharts, THEME } from '../dashboard/charts/chart-setup';
+import { createChart, THEME } from '../dashboard/charts/chart-setup';
 import type { TrendPoint } from '../../inference/inference-service';
 
 const CLASS_COLOURS = ['#3ddc97', '#7fb4ff', '#ffd166', '#ff7b9c', '#9b8cff', '#42c6ff'];
@@ -14,18 +14,11 @@ export class TrendChart {
     canvas: HTMLCanvasElement,
     private readonly task: TaskSpec,
   ) {
-    const Chart = setupCharts();
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${task.name} estimate over the last minutes`);
     const series = task.kind === 'binary' ? [`P(${task.classes[1]})`] : task.classes;
-    this.chart = new Chart(canvas, {
+    this.chart = createChart<'line', { x: number; y: number }[]>(canvas, `${task.name} estimate over the last minutes`, 'points', {
       type: 'line',
       data: { datasets: series.map((label, i) => ({ label, data: [], borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length], borderWidth: 1.5, pointRadius: 0, tension: 0.2 })) },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
         scales: {
           x: { type: 'linear', ticks: { callback: (v) => `${Math.round(Number(v))} s`, maxTicksLimit: 6 }, grid: { color: THEME.grid } },
           y: { min: 0, max: 1, ticks: { stepSize: 0.25 }, grid: { color: THEME.grid } },

@@ -2,26 +2,20 @@
 // at a glance for 4 or 32 channels; the tooltip gives the absolute µV².
 import type { Chart as ChartType } from 'chart.js';
 import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.types';
-import { setupCharts, THEME } from './chart-setup';
+import { createChart, THEME } from './chart-setup';
 
 export class BandChart {
   private readonly chart: ChartType<'bar', number[], string>;
   private absolute: number[][] = [];
 
   constructor(canvas: HTMLCanvasElement) {
-    const Chart = setupCharts();
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'EEG band power per channel, delta to gamma, as a share of total power');
-    this.chart = new Chart(canvas, {
+    this.chart = createChart<'bar', number[], string>(canvas, 'EEG band power per channel, delta to gamma, as a share of total power', 'categories', {
       type: 'bar',
       data: {
         labels: [],
         datasets: EEG_BANDS.map((b, i) => ({ label: b.name, data: [], backgroundColor: THEME.bands[i], borderWidth: 0, barPercentage: 0.9, categoryPercentage: 0.9 })),
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
         scales: {
           x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0, font: { size: 10 } }, grid: { display: false } },
           y: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%`, stepSize: 25 }, grid: { color: THEME.grid } },

@@ -1,5 +1,6 @@
-// chart.js, registered once with only the pieces the dashboard uses (tree-shaken), and the dark
-// theme's defaults. Every chart here runs with animation off: data changes many times a second.
+// chart.js, registered once with only the pieces the dashboard uses (tree-shaken), the dark
+// theme's defaults, and createChart, which every chart of the app is made with. Every chart runs
+// with animation off: data changes many times a second.
 import {
   BarController,
   BarElement,
@@ -13,6 +14,10 @@ import {
   LogarithmicScale,
   PointElement,
   Tooltip,
+  type ChartConfiguration,
+  type ChartOptions,
+  type ChartType,
+  type DefaultDataPoint,
 } from 'chart.js';
 
 let registered = false;
@@ -39,4 +44,47 @@ export function setupCharts(): typeof Chart {
   Chart.defaults.maintainAspectRatio = false;
   registered = true;
   return Chart;
+}
+
+/**
+ * How a chart is fed, which decides the options it shares with the others:
+ * - 'categories': chart.js parses the data (bars over labelled categories);
+ * - 'points': ready {x, y} objects, not parsed;
+ * - 'live': points replaced many times a second, sorted by x: also normalised, deaf to pointer
+ *   events (no tooltip, no legend) and min-max decimated.
+ */
+export type ChartFeed = 'categories' | 'points' | 'live';
+
+/**
+ * A chart.js chart on `canvas`, announced to screen readers as an image labelled `ariaLabel`, with
+ * the options its feed shares (animation off, filling its box); `config.options` add to them.
+ */
+export function createChart<TType extends ChartType, TData = DefaultDataPoint<TType>, TLabel = unknown>(
+  canvas: HTMLCanvasElement,
+  ariaLabel: string,
+  feed: ChartFeed,
+  config: ChartConfiguration<TType, TData, TLabel>,
+): Chart<TType, TData, TLabel> {
+  const ChartClass = setupCharts();
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', ariaLabel);
+  const own: { plugins?: object } = config.options ?? {};
+  const options = {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    ...(feed !== 'categories' && { parsing: false }),
+    ...(feed === 'live' && { normalized: true, events: [] }),
+    ...own,
+    plugins: {
+      ...(feed === 'live' && {
+        legend: { display: false },
+        tooltip: { enabled: false },
+        // On, as a safety net: live charts feed points already decimated below its threshold.
+        decimation: { enabled: true, algorithm: 'min-max' },
+      }),
+      ...own.plugins,
+    },
+  } as ChartOptions<TType>;
+  return new ChartClass<TType, TData, TLabel>(canvas, { ...config, options });
 }

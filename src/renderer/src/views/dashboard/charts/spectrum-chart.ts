@@ -1,7 +1,7 @@
 // The EEG power spectrum (mean over channels), log power, with the EEG bands shaded behind it.
 import type { Chart as ChartType, Plugin } from 'chart.js';
 import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.types';
-import { setupCharts, THEME } from './chart-setup';
+import { createChart, THEME } from './chart-setup';
 
 type Pt = { x: number; y: number };
 const MAX_HZ = 60;
@@ -31,20 +31,10 @@ export class SpectrumChart {
   private readonly points: Pt[] = [];
 
   constructor(canvas: HTMLCanvasElement) {
-    const Chart = setupCharts();
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'EEG power spectrum, mean over channels, 0 to 60 Hz, logarithmic power');
-    this.chart = new Chart(canvas, {
+    this.chart = createChart<'line', Pt[]>(canvas, 'EEG power spectrum, mean over channels, 0 to 60 Hz, logarithmic power', 'live', {
       type: 'line',
       data: { datasets: [{ data: this.points, borderColor: THEME.spectrum, borderWidth: 1.5, pointRadius: 0, fill: false }] },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        events: [],
-        plugins: { legend: { display: false }, tooltip: { enabled: false }, decimation: { enabled: true, algorithm: 'min-max' } },
         scales: {
           x: { type: 'linear', min: 0, max: MAX_HZ, ticks: { callback: (v) => `${v} Hz`, stepSize: 10 }, grid: { color: THEME.grid } },
           y: { type: 'logarithmic', ticks: { callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? Number(v).toExponential(0) : '') }, grid: { color: THEME.grid }, title: { display: true, text: 'µV²/Hz', color: THEME.muted } },

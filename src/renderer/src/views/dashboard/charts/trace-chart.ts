@@ -8,7 +8,7 @@
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType, ChartDataset } from 'chart.js';
 import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
-import { setupCharts, THEME } from './chart-setup';
+import { createChart, THEME } from './chart-setup';
 
 export type ScaleMode = 'auto' | 'auto-uniform' | number;
 
@@ -47,32 +47,17 @@ export class TraceChart {
     canvas: HTMLCanvasElement,
     private readonly opts: TraceChartOptions,
   ) {
-    const Chart = setupCharts();
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', opts.ariaLabel);
     this.labelBox = document.createElement('div');
     this.labelBox.className = 'trace-labels';
     this.labelBox.setAttribute('aria-hidden', 'true');
     canvas.parentElement?.appendChild(this.labelBox);
-    this.chart = new Chart(canvas, {
+    this.chart = createChart<'line', Pt[]>(canvas, opts.ariaLabel, 'live', {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        events: [],
         spanGaps: false,
         elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
         layout: { padding: { left: LABEL_GUTTER_PX, right: 6, top: 4 } },
-        plugins: {
-          legend: { display: false },
-          tooltip: { enabled: false },
-          // On, as a safety net: the points we feed are already decimated below its threshold.
-          decimation: { enabled: true, algorithm: 'min-max' },
-        },
         scales: {
           x: {
             type: 'linear',
