@@ -49,6 +49,33 @@ export interface RecordingBatch {
   sessionId: number;
   blocks: { streamId: number; chunks: PackedChunks }[];
   gaps: { streamId: number; seq: number; gap: Gap; fromSource: boolean }[];
+  /** Pipeline snapshots taken since the last flush (each after every chunk and gap up to its afterSeq). */
+  snapshots?: NewPipelineSnapshot[];
+}
+
+/** A pipeline snapshot to store with a recording (src/shared/pipeline: Pipeline.snapshot()). */
+export interface NewPipelineSnapshot {
+  /** The seq of the last chunk or gap the pipeline had taken (-1: none yet). */
+  afterSeq: number;
+  data: Uint8Array;
+}
+
+/** A stored snapshot's place in its session. */
+export interface PipelineSnapshotRow {
+  afterSeq: number;
+  /** Host-time frontier when taken (s). */
+  hostTime: number;
+  /** Windows starting at or after this host time (s) replay as they were live. */
+  windowsFrom: number;
+  version: number;
+  bytes: number;
+}
+
+/** The snapshot a replay restores to seek, and where to read on after it. */
+export interface SeekSnapshot extends PipelineSnapshotRow {
+  data: Uint8Array;
+  /** Read the recording from this seq on (a batch start), skipping seqs up to afterSeq. */
+  readFromSeq: number;
 }
 
 export interface BatchResult {

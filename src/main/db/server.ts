@@ -26,9 +26,13 @@ import {
   type SessionUpdate,
 } from '../../shared/session.types';
 import { DbError } from './db-error';
+import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type {
   BatchResult,
+  NewPipelineSnapshot,
   NewStream,
+  PipelineSnapshotRow,
+  SeekSnapshot,
   ReadableDb,
   RecordingBatch,
   ReplayChunk,
@@ -38,6 +42,7 @@ import type {
 } from './db.types';
 import { schemaVersion } from './migrations/index';
 import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type PackedChunks, type StoredChunk } from './sample-codec';
+import { decodePipelineSnapshotHeader, PipelineSnapshotError } from '../../shared/pipeline';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
 const BLOCK_OVERHEAD_BYTES = 64;
@@ -235,7 +240,7 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
       delChannels.run(s);
       stateOf(db).quantisation.delete(s);
     }
-    for (const table of ['gaps', 'markers', 'self_reports', 'predictions', 'filter_settings', 'streams', 'devices', 'session_tags']) {
+    for (const table of ['gaps', 'pipeline_snapshots', 'markers', 'self_reports', 'predictions', 'filter_settings', 'streams', 'devices', 'session_tags']) {
       db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
     }
     prep(db, 'DELETE FROM sessions WHERE id = ?').run(id);
@@ -273,7 +278,8 @@ const SUMMARY_SELECT = `
     (SELECT coalesce(sum(st.sample_count * (SELECT count(*) FROM channels c WHERE c.stream_id = st.id)), 0)
        FROM streams st WHERE st.session_id = s.id) AS sample_count,
     (SELECT max(last_time) FROM streams WHERE session_id = s.id) AS last_time,
-    (SELECT coalesce(sum(byte_count), 0) FROM streams WHERE session_id = s.id) AS blob_bytes,
+    (SELECT coalesce(sum(byte_count), 0) FROM streams WHERE session_id = s.id)
+      + (SELECT coalesce(sum(byte_count), 0) FROM pipeline_snapshots WHERE session_id = s.id) AS blob_bytes,
     (SELECT coalesce(sum(block_count), 0) FROM streams WHERE session_id = s.id) AS block_count,
     (SELECT count(*) FROM markers WHERE session_id = s.id) AS marker_count,
     (SELECT count(*) FROM self_reports WHERE session_id = s.id) AS self_report_count
@@ -530,7 +536,14 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
     seqStart = Math.min(seqStart, g.seq);
     seqEnd = Math.max(seqEnd, g.seq + 1);
   }
-  if (seqStart === Infinity) return { samples: 0, bytes: 0 };
+  const snapshots = (batch.snapshots ?? []).map(checkSnapshot);
+  if (seqStart === Infinity && snapshots.length === 0) return { samples: 0, bytes: 0 };
+  const insertSnapshot = prep(db,
+    `INSERT INTO pipeline_snapshots (session_id, after_seq, host_time, windows_from, version, byte_count, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, after_seq) DO UPDATE SET
+       host_time = excluded.host_time, windows_from = excluded.windows_from, version = excluded.version,
+       byte_count = excluded.byte_count, data = excluded.data`,
+  );
   const insertBlock = prep(db, 
     `INSERT INTO sample_blocks (session_id, stream_id, seq_start, seq_end, host_start, host_end, sample_count, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -571,8 +584,23 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
         g.fromSource ? 1 : 0,
       );
     }
+    if (snapshots.length > 0) requireSessionExists(db, batch.sessionId);
+    for (const x of snapshots) insertSnapshot.run(batch.sessionId, x.afterSeq, x.hostTime, x.windowsFrom, x.version, x.data.length, x.data);
   })();
   return { samples, bytes };
+}
+
+/** A snapshot to store: its header must read (a damaged one is refused before anything is written). */
+function checkSnapshot(x: NewPipelineSnapshot): NewPipelineSnapshot & { hostTime: number; windowsFrom: number; version: number } {
+  if (!Number.isSafeInteger(x.afterSeq) || x.afterSeq < -1) throw new DbError('Invalid', `snapshot afterSeq must be an integer ≥ -1, got ${String(x.afterSeq)}`);
+  if (!(x.data instanceof Uint8Array)) throw new DbError('Invalid', 'snapshot data must be bytes');
+  try {
+    const h = decodePipelineSnapshotHeader(x.data);
+    return { ...x, hostTime: h.frontier, windowsFrom: h.windowsFromK / MODEL_RATE_HZ, version: h.version };
+  } catch (err) {
+    if (err instanceof PipelineSnapshotError) throw new DbError('Invalid', err.message);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -753,6 +781,43 @@ export function seqAtTime(db: ReadableDb, sessionId: number, time: number): numb
     .pluck()
     .get(requireId(sessionId), requireFinite(time, 'time'));
   return r ?? null;
+}
+
+interface SnapshotRow {
+  after_seq: number;
+  host_time: number;
+  windows_from: number;
+  version: number;
+  byte_count: number;
+}
+const toSnapshotRow = (r: SnapshotRow): PipelineSnapshotRow => ({ afterSeq: r.after_seq, hostTime: r.host_time, windowsFrom: r.windows_from, version: r.version, bytes: r.byte_count });
+
+/** The session's pipeline snapshots in recorded order (without their data). */
+export function listSnapshots(db: ReadableDb, sessionId: number): PipelineSnapshotRow[] {
+  return prep<[number], SnapshotRow>(db, 'SELECT after_seq, host_time, windows_from, version, byte_count FROM pipeline_snapshots WHERE session_id = ? ORDER BY after_seq')
+    .all(requireId(sessionId))
+    .map(toSnapshotRow);
+}
+
+/**
+ * The snapshot to seek from so that every window starting at or after `windowsFrom` replays as it
+ * was live: the newest whose own windowsFrom is not later, else the one taken when the recording
+ * started (windows before it held data from before the recording: no snapshot can give them).
+ * Null when the session has none that fits (recorded before snapshots existed): the caller seeks
+ * with a pre-roll. The caller also checks the snapshot itself (version, checksum, streams).
+ */
+export function seekSnapshot(db: ReadableDb, sessionId: number, windowsFrom: number): SeekSnapshot | null {
+  requireId(sessionId);
+  requireFinite(windowsFrom, 'windowsFrom');
+  type Row = SnapshotRow & { data: Uint8Array };
+  const cols = 'after_seq, host_time, windows_from, version, byte_count, data';
+  const row =
+    prep<[number, number], Row>(db, `SELECT ${cols} FROM pipeline_snapshots WHERE session_id = ? AND windows_from <= ? ORDER BY windows_from DESC, after_seq DESC LIMIT 1`).get(sessionId, windowsFrom) ??
+    prep<[number], Row>(db, `SELECT ${cols} FROM pipeline_snapshots WHERE session_id = ? AND after_seq = -1`).get(sessionId);
+  if (!row) return null;
+  const next = row.after_seq + 1;
+  const batchStart = prep<[number, number], number | null>(db, 'SELECT max(seq_start) FROM sample_blocks WHERE session_id = ? AND seq_start <= ?').pluck().get(sessionId, next);
+  return { ...toSnapshotRow(row), data: row.data, readFromSeq: batchStart ?? next };
 }
 
 interface BlockRow {

@@ -10,9 +10,17 @@
 import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
-import { Pipeline, type PipelineConfig, type PipelineConfigPatch, type PipelineProblem, type StreamClockState } from '../../shared/pipeline';
+import {
+  Pipeline,
+  PipelineSnapshotError,
+  type PipelineConfig,
+  type PipelineConfigPatch,
+  type PipelineProblem,
+  type PipelineSnapshot,
+  type StreamClockState,
+} from '../../shared/pipeline';
 import { RealScheduler, type Scheduler } from '../sources/host-clock';
-import type { Hub, HubListener } from './hub.types';
+import type { Hub, HubListener, RestorePipelineOptions } from './hub.types';
 
 export interface HubOptions {
   clock: HostClock;
@@ -71,22 +79,32 @@ export class StreamHub implements Hub {
   private readonly throttle = new Map<string, LogThrottle>();
   private cancelWatchdog: (() => void) | null = null;
   private closed = false;
+  /**
+   * Pipeline output that ends before this host time is not passed to listeners (set by
+   * restorePipeline: a replay re-feeds what lies between a snapshot and its seek target). Cleared
+   * when the pipeline's last stream goes.
+   */
+  private emitFrom = -Infinity;
+  /** Arrival time of the chunk being pushed (decides whether conditioned blocks are worth building). */
+  private pushing = -Infinity;
 
   constructor(o: HubOptions) {
     this.clock = o.clock;
     this.scheduler = o.scheduler ?? new RealScheduler(o.clock, (err) => this.log('error', 'hub', `watchdog failed: ${errText(err)}`), true);
     this.opts = { stallSec: o.stallSec ?? 1.5, clearAfterSec: o.clearAfterSec ?? 5, logRepeatSec: o.logRepeatSec ?? 10, watchdogSec: o.watchdogSec ?? 0.25 };
     this.extraLog = o.log;
+    const due = (endTime: number) => endTime >= this.emitFrom;
     this.pipeline = new Pipeline(o.pipelineConfig ?? {}, {
-      accepted: (chunk, info) => this.emit('rawChunk', chunk, info),
-      problem: (p) => this.onProblem(p),
-      gap: (gap) => this.emit('gap', gap),
-      conditioned: (block) => this.emit('conditioned', block),
-      wantsConditioned: () => this.listeners.some((l) => l.conditioned !== undefined),
-      window: (w) => this.emit('window', w),
-      heart: (f) => this.emit('heart', f),
-      eeg: (f) => this.emit('eeg', f),
-      quality: (q) => this.emit('quality', q),
+      accepted: (chunk, info) => due(chunk.hostTime) && this.emit('rawChunk', chunk, info),
+      problem: (p) => due(p.time) && this.onProblem(p),
+      gap: (gap) => due(gap.endTime) && this.emit('gap', gap),
+      conditioned: (block) => due(block.startTime + block.count / block.rateHz) && this.emit('conditioned', block),
+      // A block conditioned from a chunk that arrived well before emitFrom ends before it too.
+      wantsConditioned: () => this.pushing >= this.emitFrom - 1 && this.listeners.some((l) => l.conditioned !== undefined),
+      window: (w) => due(w.startTime + w.samples / w.rateHz) && this.emit('window', w),
+      heart: (f) => due(f.time) && this.emit('heart', f),
+      eeg: (f) => due(f.time) && this.emit('eeg', f),
+      quality: (q) => due(q.time) && this.emit('quality', q),
     });
   }
 
@@ -182,6 +200,30 @@ export class StreamHub implements Hub {
     return this.pipeline.states();
   }
 
+  /**
+   * The pipeline's state now (the recorder stores one every few seconds). The hub is synchronous,
+   * so any moment outside a listener callback lies between two chunks; from inside one it throws
+   * PipelineSnapshotError 'busy'.
+   */
+  pipelineSnapshot(): PipelineSnapshot {
+    return this.pipeline.snapshot();
+  }
+
+  /**
+   * Puts the pipeline in a recorded snapshot's state (a replay seeking). Only for a device that
+   * is alone in the pipeline (a replay parks the live devices): the snapshot replaces the whole
+   * timeline. Output ending before `options.emitFrom` is then withheld from listeners while the
+   * source re-feeds what lies between the snapshot and its target. Throws PipelineSnapshotError
+   * (nothing changed) when the snapshot does not fit.
+   */
+  restorePipeline(deviceId: string, snapshot: Uint8Array, options: RestorePipelineOptions = {}): Omit<PipelineSnapshot, 'bytes'> {
+    const others = [...new Set(this.pipeline.streams().filter((s) => s.deviceId !== deviceId).map((s) => s.deviceId))];
+    if (others.length > 0) throw new PipelineSnapshotError('stream-mismatch', `pipeline snapshot: ${others.join(', ')} also stream into the pipeline; a snapshot restores a device that runs alone`);
+    const head = this.pipeline.restore(snapshot, { streamId: options.streamId });
+    this.emitFrom = options.emitFrom ?? -Infinity;
+    return head;
+  }
+
   /** Stops every source and the watchdog. */
   async close(): Promise<void> {
     this.closed = true;
@@ -202,6 +244,7 @@ export class StreamHub implements Hub {
           if (deviceId !== id) throw new Error(`announced streams for device '${deviceId}'`);
           if (!Array.isArray(infos)) throw new Error('streams must be an array');
           this.pipeline.setStreams(id, infos);
+          this.noteTimeline();
           m.streams = infos;
           const now = this.clock.now();
           m.watch = new Map(infos.map((s) => [s.id, m.watch.get(s.id) ?? { lastArrival: now, interval: NaN, stalled: false }]));
@@ -217,6 +260,7 @@ export class StreamHub implements Hub {
             return;
           }
           this.noteArrival(m, chunk);
+          this.pushing = typeof chunk.hostTime === 'number' ? chunk.hostTime : -Infinity;
           this.pipeline.push(chunk);
         });
       },
@@ -224,6 +268,7 @@ export class StreamHub implements Hub {
         if (!current()) return;
         this.guard(id, 'gap', () => {
           this.pipeline.sourceGap(gap);
+          if (gap.endTime < this.emitFrom) return;
           this.emit('gap', gap);
           this.log('info', `device:${id}`, `gap in ${gap.streamId} (${gap.reason}, ${gap.missingSamples} samples)`);
         });
@@ -238,6 +283,11 @@ export class StreamHub implements Hub {
         });
       },
     };
+  }
+
+  /** With no stream left the pipeline's timeline starts over: nothing is withheld any more. */
+  private noteTimeline(): void {
+    if (this.pipeline.streams().length === 0) this.emitFrom = -Infinity;
   }
 
   private noteArrival(m: Managed, chunk: SampleChunk): void {
@@ -323,6 +373,7 @@ export class StreamHub implements Hub {
   private dropStreams(m: Managed): void {
     if (m.streams.length === 0 && !this.pipeline.streams().some((s) => s.deviceId === m.source.deviceId)) return;
     this.guard(m.source.deviceId, 'remove', () => this.pipeline.removeDevice(m.source.deviceId));
+    this.noteTimeline();
     m.streams = [];
     m.watch.clear();
     this.emit('streams', this.pipeline.streams());

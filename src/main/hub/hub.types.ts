@@ -4,7 +4,7 @@ import type { HeartFeatures, EegFeatures, QualityReport } from '../../shared/fea
 import type { LogEntry } from '../../shared/log.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../shared/stream.types';
 import type { ConditionedBlock, SyncWindow } from '../../shared/window.types';
-import type { PipelineConfig, PipelineConfigPatch, StreamClockState } from '../../shared/pipeline';
+import type { PipelineConfig, PipelineConfigPatch, PipelineSnapshot, StreamClockState } from '../../shared/pipeline';
 
 /** Subscribe to what you need; every callback is optional. Callbacks must not throw (the hub logs and drops listeners that do). */
 export interface HubListener {
@@ -38,6 +38,20 @@ export interface Hub {
   setPipelineConfig?(patch: PipelineConfigPatch): void;
   /** Clock offset/drift, device rate, segments and gaps per stream (device panel, recorder). */
   clockStates?(): StreamClockState[];
+  /** The pipeline's state between two chunks (the recorder stores one every few seconds); see StreamHub. */
+  pipelineSnapshot?(): PipelineSnapshot;
+  /** Restores a recorded snapshot for a device alone in the pipeline (a replay seeking); see StreamHub. */
+  restorePipeline?(deviceId: string, snapshot: Uint8Array, options?: RestorePipelineOptions): Omit<PipelineSnapshot, 'bytes'>;
   /** Stop every source and the hub's timers. */
   close?(): Promise<void>;
+}
+
+export interface RestorePipelineOptions {
+  /** The pipeline's id for a stream the snapshot holds under `snapshotId` (a replay prefixes them). */
+  streamId?(snapshotId: string): string;
+  /**
+   * Host time (s): pipeline output that ends before it — windows, quality, features, conditioned
+   * blocks, gaps, problems, raw chunks — is not passed to listeners (the seek target).
+   */
+  emitFrom?: number;
 }

@@ -4,13 +4,19 @@
 // flush interval plus the commit in flight (well under a second). A database failure (disk full,
 // locked by another process, read-only) stops the recording cleanly with a message written for
 // that failure; everything committed before it stays readable.
+//
+// Every SNAPSHOT_INTERVAL_S of host time (and once at the start) it also stores the live pipeline's
+// state with the seq of the last chunk or gap the pipeline had taken: a replay seeking restores the
+// newest one before its target and re-feeds only what follows, so its windows equal the live ones
+// bit for bit (docs/sessions.md §4).
 import type { DeviceStatus } from '../../shared/device.types';
 import type { LogLevel } from '../../shared/log.types';
 import type { ClockModelInfo, Marker, MarkerSource, RecordingOptions, RecordingStatus, SelfReport } from '../../shared/session.types';
 import type { Gap, HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
-import type { RecordingBatch } from '../db/db.types';
+import type { NewPipelineSnapshot, RecordingBatch } from '../db/db.types';
+import { PipelineSnapshotError } from '../../shared/pipeline';
 import type { PackedChunks } from '../db/sample-codec';
 import type { NewSelfReport } from '../db/server';
 import type { Hub } from '../hub/hub.types';
@@ -19,6 +25,14 @@ import type { Hub } from '../hub/hub.types';
 export const FLUSH_INTERVAL_MS = 250;
 /** Flush early when this many values (samples × channels) are waiting, to bound memory. */
 const MAX_BUFFERED_VALUES = 4_000_000;
+
+/**
+ * Host seconds between two pipeline snapshots. A seek re-feeds at most this much (plus one window)
+ * through the pipeline: 30 s keeps seeks in a 2-hour 32-channel session well under 100 ms, while a
+ * snapshot (≈ 14 kB for 32 EEG channels and a strap, mostly resampler history, filter states and
+ * the two clock models) adds under 3 % to the recording (bench/replay-seek.bench.ts).
+ */
+export const SNAPSHOT_INTERVAL_S = 30;
 
 /** Gap reasons only a source knows about (the hub cannot see them in the chunk times). */
 const SOURCE_GAP_REASONS = new Set<Gap['reason']>(['device-dropped', 'paused']);
@@ -33,6 +47,8 @@ export interface RecorderOptions {
   log?(level: LogLevel, message: string): void;
   /** The pipeline's conditioning settings in force, stored with the session at start (default: the hub's pipelineConfig). */
   filterSettings?(): Record<string, unknown> | null;
+  /** Host seconds between pipeline snapshots (default SNAPSHOT_INTERVAL_S); 0 or Infinity: none but the first. */
+  snapshotIntervalS?: number;
 }
 
 /**
@@ -118,9 +134,16 @@ export class Recorder {
   private bufferedValues = 0;
   private flushing: Promise<void> | null = null;
   private readonly flushMs: number;
+  private readonly snapshotS: number;
+  /** Snapshots taken and not yet committed. */
+  private snapshots: NewPipelineSnapshot[] = [];
+  private lastSnapshotAt = -Infinity;
+  private snapshotFailed = false;
 
   constructor(private readonly opts: RecorderOptions) {
     this.flushMs = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    const every = opts.snapshotIntervalS ?? SNAPSHOT_INTERVAL_S;
+    this.snapshotS = every > 0 ? every : Infinity;
   }
 
   status(): RecordingStatus {
@@ -152,6 +175,9 @@ export class Recorder {
     this.gaps = [];
     this.seq = 0;
     this.bufferedValues = 0;
+    this.snapshots = [];
+    this.lastSnapshotAt = -Infinity;
+    this.snapshotFailed = false;
     this.devices = new Map(hub.devices().map((d) => [d.deviceId, d]));
     const settings = this.opts.filterSettings ? this.opts.filterSettings() : ((hub.pipelineConfig?.() as unknown as Record<string, unknown> | undefined) ?? null);
     if (settings) await db.api.addFilterSettings(sessionId, startTime, settings);
@@ -166,6 +192,9 @@ export class Recorder {
         this.devices.set(status.deviceId, status);
       },
     });
+    // The pipeline as the recording finds it (devices may have streamed for a while): a replay
+    // from the start restores it, so even the first windows come out as they did live.
+    this.takeSnapshot();
     this.timer = setInterval(() => void this.flush(), this.flushMs);
     this.log('info', `recording session ${sessionId} "${name}"`);
     this.emit();
@@ -270,9 +299,33 @@ export class Recorder {
     this.gaps.push({ slot, seq: this.seq++, gap: { ...gap } });
   }
 
-  /** Commits everything buffered. Flushes run one at a time; a failure stops the recording. */
+  /**
+   * Stores the pipeline's state after everything numbered so far. Only possible between chunks: a
+   * flush forced from inside a chunk callback (buffer full) finds the pipeline busy and leaves it to
+   * the next one.
+   */
+  private takeSnapshot(): void {
+    const hub = this.opts.hub;
+    if (!hub.pipelineSnapshot || this.state.state !== 'recording') return;
+    try {
+      const snap = hub.pipelineSnapshot();
+      const afterSeq = this.seq - 1;
+      const last = this.snapshots[this.snapshots.length - 1];
+      if (last && last.afterSeq === afterSeq) this.snapshots.pop();
+      this.snapshots.push({ afterSeq, data: snap.bytes });
+      this.lastSnapshotAt = this.opts.clock.now();
+    } catch (err) {
+      if (err instanceof PipelineSnapshotError && err.code === 'busy') return;
+      this.lastSnapshotAt = this.opts.clock.now();
+      if (!this.snapshotFailed) this.log('warn', `pipeline snapshot failed (${(err as Error)?.message ?? String(err)}); seeks in this session will use a pre-roll from here`);
+      this.snapshotFailed = true;
+    }
+  }
+
+  /** Commits everything buffered (with a pipeline snapshot when one is due). Flushes run one at a time; a failure stops the recording. */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 ? this.flush() : undefined));
+    if (this.state.state === 'recording' && this.opts.clock.now() - this.lastSnapshotAt >= this.snapshotS) this.takeSnapshot();
+    if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 || this.snapshots.length > 0 ? this.flush() : undefined));
     const sessionId = this.state.sessionId;
     if (sessionId === null || (this.state.state !== 'recording' && this.state.state !== 'stopping')) return Promise.resolve();
     // Take the buffers now; chunks arriving during the commit go to the next batch.
@@ -281,8 +334,10 @@ export class Recorder {
     this.retired = [];
     const gaps = this.gaps;
     this.gaps = [];
+    const snapshots = this.snapshots;
+    this.snapshots = [];
     this.bufferedValues = 0;
-    if (taken.length === 0 && gaps.length === 0) return Promise.resolve();
+    if (taken.length === 0 && gaps.length === 0 && snapshots.length === 0) return Promise.resolve();
     this.flushing = (async () => {
       try {
         // Every stream known so far gets its row, in the order the hub announced them.
@@ -293,6 +348,7 @@ export class Recorder {
           sessionId,
           blocks: taken.map((t) => ({ streamId: t.slot.rowId!, chunks: t.chunks })),
           gaps: gaps.map((g) => ({ streamId: g.slot.rowId!, seq: g.seq, gap: g.gap, fromSource: SOURCE_GAP_REASONS.has(g.gap.reason) })),
+          snapshots,
         };
         const transfer = taken.flatMap((t) => [t.chunks.seqs, t.chunks.deviceTimes, t.chunks.hostTimes, t.chunks.counts, t.chunks.data].map((a) => a.buffer as ArrayBuffer));
         const res = await this.opts.db.callTransferring('appendBatch', transfer, batch);
@@ -334,6 +390,7 @@ export class Recorder {
     this.slots.clear();
     this.retired = [];
     this.gaps = [];
+    this.snapshots = [];
     this.bufferedValues = 0;
     this.state = { ...this.state, state: 'failed', error: { kind: e.kind, message: e.message } };
     this.log('error', `recording session ${sessionId} stopped: ${e.message}`);

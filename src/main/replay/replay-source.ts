@@ -4,8 +4,13 @@
 // windows, features and predictions. Only the wall-clock pacing differs: speed 0.25×–16×, or
 // 'max' (as fast as the pipeline takes it, for offline processing).
 //
-// Seeking restarts delivery a pre-roll before the target (delivered at full speed) so filters and
-// the clock model are warmed up when the playhead reaches the target.
+// Seeking, with a hub to restore into (`hub`), restores the newest pipeline snapshot the recording
+// stored before the target and re-feeds only the chunks and gaps after it, at full speed and
+// withheld from the hub's listeners until the target: every window that comes out is the live one,
+// bit for bit. A session recorded before snapshots existed, or a snapshot that does not fit (damaged,
+// another version, other streams or settings), seeks as before: delivery restarts a pre-roll before
+// the target (at full speed) so filters and the clock model are warm when the playhead gets there,
+// and windows agree with live within a few tenths of a µV.
 import type { DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import {
   REPLAY_MAX_SPEED,
@@ -18,9 +23,11 @@ import {
   type SessionDetail,
 } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
+import type { LogLevel } from '../../shared/log.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
-import type { ReplayChunk, ReplayGap, ReplayPage } from '../db/db.types';
+import type { ReplayChunk, ReplayGap, ReplayPage, SeekSnapshot } from '../db/db.types';
+import type { Hub } from '../hub/hub.types';
 
 /** Seconds delivered at full speed before a seek target so the pipeline is warm when it plays. */
 export const DEFAULT_SEEK_PRE_ROLL_S = 10;
@@ -45,6 +52,13 @@ export interface ReplaySourceOptions {
   /** Markers and self-reports as the playhead passes them. */
   onMarker?(marker: Marker): void;
   onSelfReport?(report: SelfReport): void;
+  /**
+   * The hub this replay feeds, for exact seeks: its pipeline is restored from the recording's
+   * snapshots (Hub.restorePipeline). Without it (or for sessions without snapshots) seeks use the
+   * pre-roll.
+   */
+  hub?: Pick<Hub, 'restorePipeline' | 'pipelineConfig'>;
+  log?(level: LogLevel, message: string): void;
 }
 
 export class ReplayError extends Error {
@@ -60,6 +74,15 @@ export function checkReplaySpeed(speed: unknown): ReplaySpeed {
 }
 
 type Item = { kind: 'chunk'; seq: number; chunk: ReplayChunk } | { kind: 'gap'; seq: number; gap: ReplayGap };
+
+/** How a replay was last positioned: from a restored pipeline snapshot, a pre-roll, or the session's start. */
+export interface SeekInfo {
+  mode: 'snapshot' | 'pre-roll' | 'start';
+  /** The restored snapshot's afterSeq. */
+  snapshotAfterSeq: number | null;
+  /** Host time delivery starts from (the snapshot's frontier, or target − pre-roll). */
+  from: number | null;
+}
 
 export class ReplaySource implements Source {
   readonly deviceId: string;
@@ -82,6 +105,10 @@ export class ReplaySource implements Source {
   private anchorWall = 0;
   /** Until the playhead reaches this host time, deliver at full speed (seek pre-roll). */
   private catchUpUntil = -Infinity;
+  /** Items up to this seq are already in the restored pipeline (a snapshot's afterSeq): skipped. */
+  private skipThrough = -Infinity;
+  /** How the last positioning went (snapshot or pre-roll), for tests and the bench. */
+  private lastSeek: SeekInfo = { mode: 'start', snapshotAfterSeq: null, from: null };
   private timer: ReturnType<typeof setTimeout> | null = null;
   private error: string | null = null;
   private readonly nowMs: () => number;
@@ -225,17 +252,40 @@ export class ReplaySource implements Source {
     return this.replayStatus();
   }
 
-  /** Loads the queue so that delivery starts a pre-roll before `target`. */
+  /** How the last seek (or the opening) positioned the replay. */
+  seekInfo(): SeekInfo {
+    return { ...this.lastSeek };
+  }
+
+  /**
+   * Loads the queue for playback from `target`: from the newest pipeline snapshot before it
+   * (restored into the hub), or from a pre-roll before it; either way delivered at full speed up to
+   * the target.
+   */
   private async positionAt(target: number, announce: boolean): Promise<void> {
     const epoch = ++this.epoch;
+    const hub = this.opts.hub;
+    const lengthSec = hub?.pipelineConfig?.().window.lengthSec;
+    let snap: SeekSnapshot | null = null;
+    if (hub?.restorePipeline && lengthSec !== undefined) {
+      try {
+        // Every window ending at or after the target must be reproducible: it starts after target − length.
+        snap = await this.opts.db.api.seekSnapshot(this.opts.sessionId, target - lengthSec);
+      } catch (err) {
+        this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: reading its pipeline snapshots failed (${(err as Error)?.message ?? String(err)}); seeking with a pre-roll`);
+      }
+      if (epoch !== this.epoch) return;
+    }
     const preRoll = announce ? (this.opts.preRollS ?? DEFAULT_SEEK_PRE_ROLL_S) : 0;
     const from = target - preRoll;
-    const seq = from <= this.detail!.startTime ? 0 : await this.opts.db.api.seqAtTime(this.opts.sessionId, from);
+    const preRollSeq = async () => (from <= this.detail!.startTime ? 0 : await this.opts.db.api.seqAtTime(this.opts.sessionId, from));
+    const seq = snap ? snap.readFromSeq : await preRollSeq();
     if (epoch !== this.epoch) return;
     this.queue = [];
     this.qHead = 0;
     this.nextSeq = seq;
-    this.catchUpUntil = announce ? target : -Infinity;
+    this.skipThrough = -Infinity;
+    this.catchUpUntil = announce || snap ? target : -Infinity;
     // Markers before the playhead are not re-announced.
     this.position = target;
     this.markerCursor = lowerBound(this.markers, target, (m) => m.time);
@@ -245,6 +295,20 @@ export class ReplaySource implements Source {
       // clock model, segments), as for a device that reconnects.
       this.sink.streams(this.deviceId, []);
       this.sink.streams(this.deviceId, this.streamInfos());
+    }
+    this.lastSeek = { mode: announce ? 'pre-roll' : 'start', snapshotAfterSeq: null, from: announce ? from : this.detail!.startTime };
+    if (snap && hub?.restorePipeline) {
+      const prefix = this.opts.streamIdPrefix ?? 'replay:';
+      try {
+        hub.restorePipeline(this.deviceId, snap.data, { streamId: (id) => prefix + id, emitFrom: target });
+        this.skipThrough = snap.afterSeq;
+        this.lastSeek = { mode: 'snapshot', snapshotAfterSeq: snap.afterSeq, from: snap.hostTime };
+      } catch (err) {
+        this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: pipeline snapshot after seq ${snap.afterSeq} not restored (${(err as Error)?.message ?? String(err)}); seeking with a ${preRoll}-s pre-roll`);
+        this.nextSeq = await preRollSeq();
+        if (epoch !== this.epoch) return;
+        this.catchUpUntil = announce ? target : -Infinity;
+      }
     }
     if (this.state === 'ended') this.state = 'paused';
     await this.fill(epoch);
@@ -273,10 +337,12 @@ export class ReplaySource implements Source {
       }
       if (epoch !== this.epoch) return;
       const items: Item[] = [];
-      for (const c of page.chunks) items.push({ kind: 'chunk', seq: c.seq, chunk: c });
+      // Chunks and gaps a restored snapshot already holds are skipped (a page starts at a batch).
+      const skip = this.skipThrough;
+      for (const c of page.chunks) if (c.seq > skip) items.push({ kind: 'chunk', seq: c.seq, chunk: c });
       // Every recorded gap goes back in at its place in the sequence (as a source gap): the
       // pipeline then starts the next segment exactly where it did live.
-      for (const g of page.gaps) items.push({ kind: 'gap', seq: g.seq, gap: g });
+      for (const g of page.gaps) if (g.seq > skip) items.push({ kind: 'gap', seq: g.seq, gap: g });
       items.sort((a, b) => a.seq - b.seq);
       this.queue = this.queue.slice(this.qHead).concat(items);
       this.qHead = 0;

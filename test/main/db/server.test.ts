@@ -7,6 +7,8 @@ import * as server from '../../../src/main/db/server';
 import { packChunks } from '../../../src/main/db/sample-codec';
 import type { WritableDb } from '../../../src/main/db/db.types';
 import type { StreamInfo } from '../../../src/shared/stream.types';
+import { Pipeline } from '../../../src/shared/pipeline';
+import type { DbError } from '../../../src/main/db/db-error';
 import { tempDir } from './db-test-util';
 
 function open(t: { after(fn: () => void): void }): WritableDb {
@@ -175,4 +177,77 @@ test('a failing import leaves the database as it was', (t) => {
   assert.equal(server.listSessions(db).length, before);
   assert.equal(db.prepare('SELECT count(*) FROM sample_blocks').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM streams').pluck().get(), 0);
+});
+
+test('pipeline snapshots: stored with their batch, the newest before a seek is found with the batch to read from', (t) => {
+  const db = open(t);
+  const sid = server.createSession(db, { name: 's', startTime: 1000, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const se = server.addStream(db, sid, { device: dev(eeg), info: eeg });
+  // Real snapshots of a pipeline fed the same chunks: before any (every window reproducible), then
+  // every 10 s.
+  const pipeline = new Pipeline({}, {});
+  pipeline.setStreams(eeg.deviceId, [eeg]);
+  const initial = pipeline.snapshot();
+  assert.equal(initial.windowsFrom, -Infinity);
+  let seq = 0;
+  const snaps: { afterSeq: number; windowsFrom: number }[] = [{ afterSeq: -1, windowsFrom: -Infinity }];
+  const sizeBefore = () => server.getSummary(db, sid).diskBytes;
+  for (let batch = 0; batch < 160; batch++) {
+    const chunks = [];
+    for (let k = 0; k < 5; k++) {
+      const c = chunk(seq++, 1000 + batch * 0.25 + (k + 1) * 0.05, 4, 12, seq);
+      c.deviceTime = 3 + (seq - 1) * (12 / 256);
+      c.hostTime = 1000 + (seq * 12) / 256 + 0.02;
+      chunks.push(c);
+      pipeline.push({ streamId: eeg.id, ...c });
+      // One snapshot taken mid-batch (a flush whose buffers were taken later): read from the batch start.
+      if (batch === 79 && k === 2) {
+        const s = pipeline.snapshot();
+        snaps.push({ afterSeq: seq - 1, windowsFrom: s.windowsFrom });
+        (chunks as unknown as { snap: Uint8Array }).snap = s.bytes;
+      }
+    }
+    const snapshots = [];
+    if (batch === 0) snapshots.push({ afterSeq: -1, data: initial.bytes });
+    if (batch === 79) snapshots.push({ afterSeq: snaps[1].afterSeq, data: (chunks as unknown as { snap: Uint8Array }).snap });
+    if (batch === 119) {
+      const s = pipeline.snapshot();
+      snaps.push({ afterSeq: seq - 1, windowsFrom: s.windowsFrom });
+      snapshots.push({ afterSeq: seq - 1, data: s.bytes });
+    }
+    const before = sizeBefore();
+    server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks(chunks) }], gaps: [], snapshots });
+    if (snapshots.length) assert.ok(sizeBefore() - before > snapshots[0].data.length, 'disk usage counts snapshots');
+  }
+  const listed = server.listSnapshots(db, sid);
+  assert.deepEqual(listed.map((s) => [s.afterSeq, s.windowsFrom]), snaps.map((s) => [s.afterSeq, s.windowsFrom]));
+  assert.ok(listed.every((s) => s.version === 1 && s.bytes > 100));
+  assert.ok(snaps[1].windowsFrom >= 1018 && snaps[1].windowsFrom < 1021, `${snaps[1].windowsFrom}`);
+  // The newest whose windows start early enough; before them all, the one from the start.
+  const at = (windowsFrom: number) => server.seekSnapshot(db, sid, windowsFrom);
+  assert.equal(at(snaps[2].windowsFrom + 3)!.afterSeq, snaps[2].afterSeq);
+  assert.equal(at(snaps[2].windowsFrom - 0.5)!.afterSeq, snaps[1].afterSeq);
+  assert.equal(at(1005)!.afterSeq, -1);
+  assert.equal(at(900)!.afterSeq, -1);
+  const mid = at(snaps[1].windowsFrom)!;
+  assert.equal(mid.readFromSeq, 79 * 5, 'the batch holding the chunk after the snapshot');
+  assert.equal(at(snaps[2].windowsFrom)!.readFromSeq, snaps[2].afterSeq + 1);
+  assert.equal(at(0)!.readFromSeq, 0);
+  // The bytes come back as stored and restore.
+  const p2 = new Pipeline({}, {});
+  p2.setStreams(eeg.deviceId, [eeg]);
+  assert.equal(p2.restore(mid.data).windowsFrom, snaps[1].windowsFrom);
+  // A damaged snapshot is refused before anything of its batch is written.
+  const n = server.getSummary(db, sid).sampleCount;
+  assert.throws(
+    () => server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks([chunk(seq, 2000, 4, 12, 0)]) }], gaps: [], snapshots: [{ afterSeq: seq, data: initial.bytes.slice(0, 30) }] }),
+    (e: DbError) => e.kind === 'Invalid' && /pipeline snapshot: 30 bytes/.test(e.message),
+  );
+  assert.equal(server.getSummary(db, sid).sampleCount, n);
+  // A session without snapshots (recorded before them, or imported) has none to seek from.
+  const old = server.createSession(db, { name: 'old', startTime: 0, appVersion: 't', origin: 'recorded', state: 'complete', endTime: 1 });
+  assert.equal(server.seekSnapshot(db, old, 100), null);
+  server.finishSession(db, sid);
+  server.deleteSession(db, sid);
+  assert.equal(db.prepare('SELECT count(*) FROM pipeline_snapshots').pluck().get(), 0);
 });

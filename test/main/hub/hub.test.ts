@@ -8,6 +8,7 @@ import type { Source, SourceSink } from '../../../src/shared/device.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { SAME_FILTERS } from '../../shared/pipeline/chunk-gen';
+import type { PipelineSnapshotError } from '../../../src/shared/pipeline';
 import { rig, streamingRig } from './hub-rig';
 
 describe('demo sources through the hub', () => {
@@ -248,6 +249,75 @@ describe('replay through the hub', () => {
       assert.deepEqual(Buffer.from(x.eeg.data.buffer), Buffer.from(w.eeg.data.buffer));
       assert.deepEqual(Buffer.from(x.ecg.data.buffer), Buffer.from(w.ecg.data.buffer));
     });
+    await r2.hub.close();
+  });
+});
+
+describe('pipeline snapshots through the hub', () => {
+  test('restored for a replay device, the windows after it are the live ones; output before the target is withheld', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(12);
+    headset.injectFault('dropout');
+    r.sched.advance(3);
+    // Between chunks (here, from the test's own turn) a snapshot can be taken; from inside a listener it cannot.
+    let insideError: unknown = null;
+    const off = r.hub.subscribe({
+      rawChunk: () => {
+        try {
+          r.hub.pipelineSnapshot();
+        } catch (err) {
+          insideError ??= err;
+        }
+      },
+    });
+    r.sched.advance(0.5);
+    off();
+    assert.equal((insideError as PipelineSnapshotError)?.code, 'busy');
+    const snap = r.hub.pipelineSnapshot();
+    const rawAt = r.raw.length;
+    r.sched.advance(25);
+    const infos = r.hub.streams();
+    const live = new Map(r.windows.map((w) => [w.startTime, w]));
+    // Not while other devices stream into the pipeline.
+    assert.throws(() => r.hub.restorePipeline('sim-eeg-1', snap.bytes), (e: PipelineSnapshotError) => e.code === 'stream-mismatch' && /sim-ecg-1 also stream/.test(e.message));
+    await r.hub.close();
+
+    const r2 = rig();
+    const replayInfos = infos.map((i) => ({ ...i, id: `replay:${i.id}`, deviceId: 'replay' }));
+    let sink: SourceSink | null = null;
+    await r2.hub.addSource({
+      deviceId: 'replay',
+      start: async (s) => {
+        sink = s;
+        s.streams('replay', replayInfos);
+      },
+      stop: async () => undefined,
+      status: () => ({ deviceId: 'replay', name: 'Replay', model: 'replay', transport: 'replay', state: 'streaming', streamIds: replayInfos.map((i) => i.id) }),
+    });
+    const target = snap.hostTime + 9;
+    const head = r2.hub.restorePipeline('replay', snap.bytes, { streamId: (id) => `replay:${id}`, emitFrom: target });
+    assert.equal(head.windowsFrom, snap.windowsFrom);
+    for (const x of r.raw.slice(rawAt)) {
+      if ('gap' in x) sink!.gap({ ...x.gap, streamId: `replay:${x.gap.streamId}` });
+      else sink!.chunk({ ...x.chunk, streamId: `replay:${x.chunk.streamId}` });
+    }
+    assert.ok(r2.windows.length >= 10, `${r2.windows.length} windows`);
+    for (const w of r2.windows) {
+      assert.ok(w.startTime + 5 >= target, 'no window ending before the target');
+      const l = live.get(w.startTime)!;
+      assert.ok(l, `a live window at ${w.startTime}`);
+      assert.deepEqual(Buffer.from(w.eeg.data.buffer), Buffer.from(l.eeg.data.buffer));
+      assert.deepEqual(Buffer.from(w.ecg.data.buffer), Buffer.from(l.ecg.data.buffer));
+      assert.deepEqual([w.eeg.quality, w.ecg.quality, w.eeg.absentReason, w.ecg.absentReason], [l.eeg.quality, l.ecg.quality, l.eeg.absentReason, l.ecg.absentReason]);
+    }
+    assert.ok(r2.quality.every((q) => q.time >= target) && r2.quality.length > 0);
+    assert.ok(r2.hearts.every((f) => f.time >= target) && r2.hearts.length > 0);
+    assert.ok(r2.raw.every((x) => ('gap' in x ? x.gap.endTime : x.chunk.hostTime) >= target));
+    // A stream set it does not fit (the strap missing): refused, nothing changed.
+    sink!.streams('replay', replayInfos.slice(0, 1));
+    const before = r2.hub.pipelineSnapshot().bytes;
+    assert.throws(() => r2.hub.restorePipeline('replay', snap.bytes, { streamId: (id) => `replay:${id}` }), (e: PipelineSnapshotError) => e.code === 'stream-mismatch' && /sim-ecg-1\/ecg/.test(e.message));
+    assert.deepEqual(Buffer.from(r2.hub.pipelineSnapshot().bytes), Buffer.from(before));
     await r2.hub.close();
   });
 });

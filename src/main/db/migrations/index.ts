@@ -7,6 +7,7 @@ import { updateToSchemaVersion0010 } from './0010-create-sessions';
 import { updateToSchemaVersion0020 } from './0020-create-streams';
 import { updateToSchemaVersion0030 } from './0030-create-events';
 import { updateToSchemaVersion0040 } from './0040-add-channel-details';
+import { updateToSchemaVersion0050 } from './0050-create-pipeline-snapshots';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'create-streams', up: updateToSchemaVersion0020 },
   { version: 30, name: 'create-events', up: updateToSchemaVersion0030 },
   { version: 40, name: 'add-channel-details', up: updateToSchemaVersion0040 },
+  { version: 50, name: 'create-pipeline-snapshots', up: updateToSchemaVersion0050 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
