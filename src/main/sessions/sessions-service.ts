@@ -180,6 +180,9 @@ export class SessionsService {
       sessionId: req.sessionId,
       speed,
       preRollS: this.opts.seekPreRollS,
+      // Exact seeks: the replay restores the recording's pipeline snapshots into the hub.
+      hub: this.opts.hub,
+      log: (level, message) => this.opts.log?.(level, message),
       onStatus: (status) => this.push({ type: 'sessions:replay', status }),
       onMarker: (m) => this.push({ type: 'sessions:marker', marker: m }),
       onSelfReport: (report) => this.push({ type: 'sessions:self-report', report }),
