@@ -8,49 +8,28 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { chromiumMissing } from './support/chromium';
+import { collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { defaultFusedConfig, anyChannels, labelledChannels, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
-import { initHostParams } from '../../src/shared/model/params';
-import { exportRegistryModel } from '../../src/shared/onnx/export';
-import { writeModelDir } from '../../src/main/model/registry';
+import { anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
 import { newModelCard, type NewCardFields } from '../../src/shared/model/card';
 
 const skip = chromiumMissing() || rendererMissing();
 
-function fields(id: string, input: NewCardFields['input']): NewCardFields {
-  const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
-  return {
-    id,
-    name: `E2E ${id}`,
-    description: 'A 1-layer model with seeded (untrained) weights, for the end-to-end test only',
-    config,
-    windowSeconds: 5,
-    input,
-    training: { data: ['none (seeded initialisation)'], procedure: 'not trained', provenance: 'test/e2e/inference-dashboard.test.ts' },
-    evaluation: { protocol: 'not evaluated', metrics: [] },
-    licence: { model: 'MIT', data: [] },
-    limitations: ['Untrained test weights: the estimates mean nothing.'],
-  };
-}
+const fields = (id: string, input: NewCardFields['input']) => untrainedModelFields(id, input, { provenance: 'test/e2e/inference-dashboard.test.ts' });
 
 describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
   let browser: Browser;
   let page: Page;
   let problems: string[];
-  const reports: PredictionReport[] = [];
+  let reports: PredictionReport[];
 
   before(async () => {
     serve = await startServeFixture();
-    serve.core.subscribePushes((m) => {
-      if (m.type === 'models:prediction') reports.push(m.report);
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(new URL('#/models', serve.url).href);
+    reports = collectPredictions(serve);
+    ({ browser, page, problems } = await openModelsView(serve));
   });
 
   after(async () => {
@@ -65,10 +44,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   });
 
   test('a dropped-in model loads, runs live on the simulated devices with backend and latency shown, and reports back', async () => {
-    const userDir = join(serve.core.ctx.dataDir, 'models');
-    const f = fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) });
-    const { card, onnx } = exportRegistryModel(f, initHostParams(f.config, 3));
-    await writeModelDir(userDir, card, onnx);
+    await installModel(serve, fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) }), 3);
     await page.getByTestId('model-e2e-any').waitFor({ timeout: 15_000 });
     const backend = page.getByTestId('model-backend');
     await page.waitForFunction(() => /WASM|WebGPU/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
@@ -90,10 +66,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   });
 
   test('a model whose montage the headset lacks is refused with what is missing', async () => {
-    const userDir = join(serve.core.ctx.dataDir, 'models');
-    const f = fields('e2e-cap', { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(['FP1', 'FP2', 'X9', 'Y7']), ecg: anyChannels(1, 12) });
-    const { card, onnx } = exportRegistryModel(f, initHostParams(f.config, 4));
-    await writeModelDir(userDir, card, onnx);
+    await installModel(serve, fields('e2e-cap', { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(['FP1', 'FP2', 'X9', 'Y7']), ecg: anyChannels(1, 12) }), 4);
     await page.getByTestId('select-e2e-cap').waitFor({ timeout: 15_000 });
     await page.getByTestId('select-e2e-cap').click();
     await page.getByTestId('select-error').waitFor({ timeout: 10_000 });

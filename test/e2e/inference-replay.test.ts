@@ -6,12 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { chromiumMissing } from './support/chromium';
+import { collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { CBRAMOD_EEG_CHANNELS, defaultFusedConfig, anyChannels, labelledChannels, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
-import { initHostParams } from '../../src/shared/model/params';
-import { exportRegistryModel } from '../../src/shared/onnx/export';
-import { writeModelDir } from '../../src/main/model/registry';
+import { CBRAMOD_EEG_CHANNELS, anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
 import type { SessionSummary } from '../../src/shared/session.types';
 import { EEGMAT_DIR, noEegmat } from '../shared/model/eegmat-windows';
@@ -23,7 +21,7 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
   let browser: Browser;
   let page: Page;
   let problems: string[];
-  const reports: PredictionReport[] = [];
+  let reports: PredictionReport[];
 
   const call = async <T>(channel: string, req: unknown): Promise<T> => {
     const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
@@ -33,30 +31,10 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
 
   before(async () => {
     serve = await startServeFixture({ demo: false });
-    serve.core.subscribePushes((m) => {
-      if (m.type === 'models:prediction') reports.push(m.report);
-    });
-    const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
-    const { card, onnx } = exportRegistryModel(
-      {
-        id: 'e2e-cap19',
-        name: 'E2E 19-channel',
-        description: 'A 1-layer model with seeded (untrained) weights, for the end-to-end test only',
-        config,
-        windowSeconds: 5,
-        input: { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) },
-        training: { data: ['none (seeded initialisation)'], procedure: 'not trained', provenance: 'test/e2e/inference-replay.test.ts' },
-        evaluation: { protocol: 'not evaluated', metrics: [] },
-        licence: { model: 'MIT', data: [] },
-        limitations: ['Untrained test weights.'],
-      },
-      initHostParams(config, 8),
-    );
-    await writeModelDir(join(serve.core.ctx.dataDir, 'models'), card, onnx);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(new URL('#/models', serve.url).href);
+    reports = collectPredictions(serve);
+    const input = { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) };
+    await installModel(serve, untrainedModelFields('e2e-cap19', input, { name: 'E2E 19-channel', provenance: 'test/e2e/inference-replay.test.ts' }), 8);
+    ({ browser, page, problems } = await openModelsView(serve));
   });
 
   after(async () => {

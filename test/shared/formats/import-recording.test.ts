@@ -2,17 +2,15 @@
 // SOURCES.md lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { detectFormat, FormatError, importRecording, type ImportedRecording } from '../../../src/shared/formats';
+import { dataPath, NEED_DATA } from '../../fixtures/shared-data';
 
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-const files = (dir: string) => readdirSync(path.join(DATA, dir)).map((name) => ({ name, bytes: new Uint8Array(readFileSync(path.join(DATA, dir, name))) }));
-const one = (dir: string, name: string) => [{ name, bytes: new Uint8Array(readFileSync(path.join(DATA, dir, name))) }];
+const files = (dir: string) => readdirSync(dataPath(dir)).map((name) => ({ name, bytes: new Uint8Array(readFileSync(dataPath(dir, name))) }));
+const one = (dir: string, name: string) => [{ name, bytes: new Uint8Array(readFileSync(dataPath(dir, name))) }];
 const samples = (r: ImportedRecording) => r.streams.map((s) => s.segments.reduce((a, g) => a + g.count, 0));
 
-test('every recording in ../shared/data imports with its listed figures', { skip }, () => {
+test('every recording in ../shared/data imports with its listed figures', { skip: NEED_DATA }, () => {
   const mit = importRecording(files('wfdb-mitdb'));
   assert.deepEqual([mit.format, mit.streams[0].rateHz, samples(mit)[0], mit.annotations.filter((a) => a.label === 'N').length], ['wfdb', 360, 650000, 2239]);
   const ptb = importRecording(files('wfdb-ptbdb'));
@@ -23,7 +21,7 @@ test('every recording in ../shared/data imports with its listed figures', { skip
   assert.deepEqual([ludb.streams[0].channels.length, samples(ludb)[0] / 500], [12, 10]);
   const mm = importRecording(one('edf-eegmmidb', 'S001R04.edf'));
   assert.deepEqual([mm.format, mm.streams[0].channels.length, mm.streams[0].rateHz, samples(mm)[0] / 160, mm.annotations.length], ['edf+c', 64, 160, 125, 30]);
-  for (const name of readdirSync(path.join(DATA, 'edf-eegmat')).filter((n) => n.endsWith('.edf'))) {
+  for (const name of readdirSync(dataPath('edf-eegmat')).filter((n) => n.endsWith('.edf'))) {
     const r = importRecording(one('edf-eegmat', name));
     assert.deepEqual(r.streams.map((s) => [s.modality, s.channels.length, s.rateHz]), [['eeg', 20, 500], ['ecg', 1, 500]], name);
   }
@@ -40,7 +38,7 @@ test('every recording in ../shared/data imports with its listed figures', { skip
   }
 });
 
-test('format detection goes by the bytes, not the name', { skip }, () => {
+test('format detection goes by the bytes, not the name', { skip: NEED_DATA }, () => {
   const edf = one('edf-eegmmidb', 'S001R04.edf')[0];
   assert.equal(detectFormat({ name: 'renamed.dat', bytes: edf.bytes }), 'edf');
   assert.equal(detectFormat({ name: 'x.edf', bytes: one('edf-mne', 'test_bdf_stim_channel.bdf')[0].bytes }), 'bdf');

@@ -1,22 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import { BRAINFLOW_BOARDS, parseBrainFlowCsv } from '../../../../src/shared/formats/brainflow-csv';
 import { parseOpenBciGui } from '../../../../src/shared/formats/openbci/openbci-gui';
+import { dataPath, NEED_DATA } from '../../../fixtures/shared-data';
 
-const DATA = path.resolve('..', 'shared', 'data');
-const BOARDS = path.join(DATA, 'device-frames', 'brainflow-boards.json');
-const GUI = path.join(DATA, 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
+const BOARDS = dataPath('device-frames', 'brainflow-boards.json');
+const GUI = dataPath('openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
 
-test('the board table holds exactly BrainFlow\'s descriptions (brainflow-boards.json)', { skip }, () => {
+test('the board table holds exactly BrainFlow\'s descriptions (brainflow-boards.json)', { skip: NEED_DATA }, () => {
   const json = JSON.parse(readFileSync(BOARDS, 'utf8')) as { boards: Record<string, Record<string, unknown>> };
   assert.deepEqual(JSON.parse(JSON.stringify(BRAINFLOW_BOARDS)), json.boards);
 });
 
-test('a Cyton file in BrainFlow\'s layout (made from the OpenBCI GUI recording) reads back value for value', { skip }, () => {
+test('a Cyton file in BrainFlow\'s layout (made from the OpenBCI GUI recording) reads back value for value', { skip: NEED_DATA }, () => {
   const gui = parseOpenBciGui(readFileSync(GUI, 'latin1'), 'gui.txt');
   const exg = gui.streams[0].segments[0];
   const acc = gui.streams[1].segments[0];

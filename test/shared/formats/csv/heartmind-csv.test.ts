@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
 import { importEdf } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
+import { dataPath, NEED_DATA } from '../../../fixtures/shared-data';
 
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-
-test('EEGMAT to CSV: one file per stream and one of markers; values read back as the same counts', { skip }, () => {
-  const rec = importEdf(new Uint8Array(readFileSync(path.join(DATA, 'edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
+test('EEGMAT to CSV: one file per stream and one of markers; values read back as the same counts', { skip: NEED_DATA }, () => {
+  const rec = importEdf(new Uint8Array(readFileSync(dataPath('edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
   rec.annotations.push({ onset: 1.5, duration: 0.25, label: 'say "hi", then wait', source: 'marker' });
   const files = writeCsv(rec);
   assert.deepEqual(files.map((f) => f.name), ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv']);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { edfNumber, importEdf, parseEdfHeader, writeEdf } from '../../../../src/shared/formats/edf';
@@ -8,10 +8,7 @@ import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
 import { mneMissing, readWithMne } from '../mne-reference';
-
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-const read = (rel: string) => new Uint8Array(readFileSync(path.join(DATA, rel)));
+import { dataPath, NEED_DATA, readData } from '../../../fixtures/shared-data';
 
 /** A small two-rate recording: 3 EEG channels at 256 Hz and 1 ECG at 130 Hz, with markers. */
 function synthetic(opts: { gapS?: number; startTime?: number | null } = {}): ImportedRecording {
@@ -132,8 +129,8 @@ describe('writeEdf', () => {
     assert.throws(() => writeEdf(big, { format: 'edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /8-character/.test(e.message));
   });
 
-  test('an EDF read and written again keeps every sample exactly (same scale)', { skip }, () => {
-    const rec = importEdf(read('edf-eegmat/Subject01_2.edf'), 'Subject01_2.edf');
+  test('an EDF read and written again keeps every sample exactly (same scale)', { skip: NEED_DATA }, () => {
+    const rec = importEdf(readData('edf-eegmat/Subject01_2.edf'), 'Subject01_2.edf');
     const again = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'again.edf');
     rec.streams.forEach((s, k) => {
       const a = s.segments[0].data;
@@ -148,15 +145,15 @@ describe('writeEdf', () => {
   });
 });
 
-describe('what we write opens in MNE-Python', { skip: skip || mneMissing() }, () => {
+describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() }, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-edfw-'));
   const cases: { name: string; rec: ImportedRecording; format: 'edf' | 'bdf' }[] = [];
-  if (!skip && !mneMissing()) {
-    const eegmat = importEdf(read('edf-eegmat/Subject00_2.edf'), 'Subject00_2.edf');
+  if (!NEED_DATA && !mneMissing()) {
+    const eegmat = importEdf(readData('edf-eegmat/Subject00_2.edf'), 'Subject00_2.edf');
     eegmat.annotations.push({ onset: 10.5, duration: 2, label: 'arithmetic', source: 'marker' }, { onset: 30.004, duration: 0, label: 'SAM: valence 7', source: 'sam' });
     cases.push({ name: 'eegmat.edf', rec: eegmat, format: 'edf' });
-    cases.push({ name: 'eegmmidb.edf', rec: importEdf(read('edf-eegmmidb/S001R04.edf'), 'S001R04.edf'), format: 'edf' });
-    const ludb = importWfdb(readdirSync(path.join(DATA, 'wfdb-ludb')).map((name) => ({ name, bytes: read(`wfdb-ludb/${name}`) })));
+    cases.push({ name: 'eegmmidb.edf', rec: importEdf(readData('edf-eegmmidb/S001R04.edf'), 'S001R04.edf'), format: 'edf' });
+    const ludb = importWfdb(readdirSync(dataPath('wfdb-ludb')).map((name) => ({ name, bytes: readData(`wfdb-ludb/${name}`) })));
     cases.push({ name: 'ludb.bdf', rec: ludb, format: 'bdf' });
   }
   const written = cases.map((c) => {

@@ -1,26 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FormatError } from '../../../../src/shared/formats/format-error';
 import { importEdf, parseEdf, parseEdfHeader } from '../../../../src/shared/formats/edf';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { mneMissing, readWithMne } from '../mne-reference';
-
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-const file = (rel: string) => path.join(DATA, rel);
-const read = (rel: string) => new Uint8Array(readFileSync(file(rel)));
-
-function throwsFormat(fn: () => unknown, code: string, fileName: string, detail?: RegExp) {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.fileName, fileName);
-    if (detail) assert.match(e.message, detail);
-    return true;
-  });
-}
+import { dataPath, NEED_DATA, readData } from '../../../fixtures/shared-data';
+import { throwsFormat } from '../throws-format';
 
 /** Every channel of a contiguous recording, in file order: label, SI scale, resolution and data. */
 function flatChannels(r: ImportedRecording) {
@@ -37,8 +22,8 @@ function flatChannels(r: ImportedRecording) {
 }
 
 describe('parseEdfHeader', () => {
-  test('EEGMAT Subject00_1: EDF+C, 21 signals + annotations, 182 records of 1 s', { skip }, () => {
-    const h = parseEdfHeader(read('edf-eegmat/Subject00_1.edf'), 'Subject00_1.edf');
+  test('EEGMAT Subject00_1: EDF+C, 21 signals + annotations, 182 records of 1 s', { skip: NEED_DATA }, () => {
+    const h = parseEdfHeader(readData('edf-eegmat/Subject00_1.edf'), 'Subject00_1.edf');
     assert.deepEqual([h.variant, h.plus, h.recordCount, h.recordDurationS, h.signals.length, h.headerBytes], ['edf', 'C', 182, 1, 22, 5888]);
     const fp1 = h.signals[0];
     assert.deepEqual([fp1.label, fp1.physicalDimension, fp1.physicalMin, fp1.physicalMax, fp1.digitalMin, fp1.digitalMax, fp1.samplesPerRecord, fp1.rateHz], ['EEG Fp1', 'uV', -45.1698, 59.35658, -32768, 32767, 500, 500]);
@@ -52,21 +37,21 @@ describe('parseEdfHeader', () => {
     assert.deepEqual(h.warnings, []);
   });
 
-  test('BDF: 24-bit, header from the BIOSEMI signature, 10 records', { skip }, () => {
-    const h = parseEdfHeader(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
+  test('BDF: 24-bit, header from the BIOSEMI signature, 10 records', { skip: NEED_DATA }, () => {
+    const h = parseEdfHeader(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
     assert.deepEqual([h.variant, h.bytesPerSample, h.recordCount, h.signals.map((s) => s.label)], ['bdf', 3, 10, ['C3', 'C4', 'Cz', 'Status']]);
     assert.equal(h.startTime, Date.UTC(2015, 2, 19, 8, 4, 1) / 1000);
   });
 
-  test('a fractional record duration gives the exact rate (9.59375 s × 1228 samples = 128 Hz)', { skip }, () => {
-    const h = parseEdfHeader(read('edf-mne/test_edf_stim_channel.edf'), 'x.edf');
+  test('a fractional record duration gives the exact rate (9.59375 s × 1228 samples = 128 Hz)', { skip: NEED_DATA }, () => {
+    const h = parseEdfHeader(readData('edf-mne/test_edf_stim_channel.edf'), 'x.edf');
     assert.equal(h.recordDurationS, 9.59375);
     assert.equal(h.signals[0].rateHz, 128);
     assert.equal(h.plus, null);
   });
 });
 
-describe('EDF/BDF against MNE-Python', { skip: skip || mneMissing() }, () => {
+describe('EDF/BDF against MNE-Python', { skip: NEED_DATA || mneMissing() }, () => {
   const rels = [
     'edf-eegmat/Subject00_1.edf',
     'edf-eegmat/Subject10_2.edf',
@@ -74,11 +59,11 @@ describe('EDF/BDF against MNE-Python', { skip: skip || mneMissing() }, () => {
     'edf-mne/test_edf_stim_channel.edf',
     'edf-mne/test_bdf_stim_channel.bdf',
   ];
-  const mne = skip || mneMissing() ? [] : readWithMne(rels.map(file));
+  const mne = NEED_DATA || mneMissing() ? [] : readWithMne(rels.map((rel) => dataPath(rel)));
   rels.forEach((rel, k) => {
     test(`${rel}: same channels, rate, start, every sample within the quantisation, same annotations`, () => {
       const ref = mne[k];
-      const r = importEdf(read(rel), path.basename(rel));
+      const r = importEdf(readData(rel), path.basename(rel));
       const chans = flatChannels(r);
       assert.deepEqual(chans.map((c) => c.label).sort(), [...ref.chNames].sort());
       assert.equal(r.streams[0].rateHz, ref.sfreq);
@@ -106,12 +91,12 @@ describe('EDF/BDF against MNE-Python', { skip: skip || mneMissing() }, () => {
 });
 
 describe('importEdf', () => {
-  test('EEGMAT: all 24 files give an EEG stream (20 ch, µV) and an ECG stream (µV from mV), durations as listed', { skip }, () => {
+  test('EEGMAT: all 24 files give an EEG stream (20 ch, µV) and an ECG stream (µV from mV), durations as listed', { skip: NEED_DATA }, () => {
     const durations: Record<string, number> = { Subject04_1: 170, Subject10_1: 188 };
     for (let s = 0; s < 12; s++) {
       for (const part of [1, 2]) {
         const name = `Subject${String(s).padStart(2, '0')}_${part}`;
-        const r = importEdf(read(`edf-eegmat/${name}.edf`), `${name}.edf`);
+        const r = importEdf(readData(`edf-eegmat/${name}.edf`), `${name}.edf`);
         const expect = durations[name] ?? (part === 1 ? 182 : 62);
         assert.deepEqual(r.streams.map((x) => [x.name, x.modality, x.rateHz, x.channels.length, x.segments[0].count]), [
           ['EEG', 'eeg', 500, 20, expect * 500],
@@ -131,8 +116,8 @@ describe('importEdf', () => {
     }
   });
 
-  test('eegmmidb S001R04: 64 EEG at 160 Hz, 30 annotations T0/T1/T2 with durations', { skip }, () => {
-    const r = importEdf(read('edf-eegmmidb/S001R04.edf'), 'S001R04.edf');
+  test('eegmmidb S001R04: 64 EEG at 160 Hz, 30 annotations T0/T1/T2 with durations', { skip: NEED_DATA }, () => {
+    const r = importEdf(readData('edf-eegmmidb/S001R04.edf'), 'S001R04.edf');
     assert.equal(r.format, 'edf+c');
     assert.deepEqual(r.streams.map((s) => [s.modality, s.rateHz, s.channels.length, s.segments[0].count]), [['eeg', 160, 64, 20000]]);
     assert.equal(r.streams[0].channels[0].position, 'FC5');
@@ -144,8 +129,8 @@ describe('importEdf', () => {
     assert.ok(r.annotations.every((a) => a.duration > 4 && a.duration < 4.3));
   });
 
-  test('BDF stim: Status kept as integers, trigger steps become markers (low 16 bits)', { skip }, () => {
-    const r = importEdf(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
+  test('BDF stim: Status kept as integers, trigger steps become markers (low 16 bits)', { skip: NEED_DATA }, () => {
+    const r = importEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
     const other = r.streams.find((s) => s.modality === 'other')!;
     assert.deepEqual([other.channels[0].label, other.channels[0].kind, other.channels[0].unit, other.channels[0].resolution], ['Status', 'stim', '', 1]);
     assert.ok(other.segments[0].data instanceof Float64Array);
@@ -164,8 +149,8 @@ describe('importEdf', () => {
     assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[5.5, 'late']]);
   });
 
-  test('parseEdf gives digital values too', { skip }, () => {
-    const f = parseEdf(read('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf', { digital: true });
+  test('parseEdf gives digital values too', { skip: NEED_DATA }, () => {
+    const f = parseEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf', { digital: true });
     const c3 = f.signals[0];
     assert.equal(c3.digital!.length, 5000);
     for (let i = 0; i < 100; i++) assert.ok(Math.abs(c3.physical[i] - (c3.digital![i] * c3.header.gain + c3.header.offset)) < 1e-9);
@@ -200,8 +185,8 @@ function buildEdf(opts: { plus?: 'C' | 'D'; starts: number[]; samples: number; n
 }
 
 describe('bad EDF input', () => {
-  test('lying, truncated and malformed files give one FormatError naming the file', { skip }, () => {
-    const good = read('edf-eegmmidb/S001R04.edf');
+  test('lying, truncated and malformed files give one FormatError naming the file', { skip: NEED_DATA }, () => {
+    const good = readData('edf-eegmmidb/S001R04.edf');
     throwsFormat(() => importEdf(new Uint8Array(0), 'e.edf'), 'empty', 'e.edf');
     throwsFormat(() => importEdf(good.subarray(0, 100), 't.edf'), 'truncated', 't.edf', /256/);
     throwsFormat(() => importEdf(good.subarray(0, good.length - 1000), 't.edf'), 'truncated', 't.edf', /125 data records/);

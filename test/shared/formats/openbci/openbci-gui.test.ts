@@ -1,15 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import { parseOpenBciGui } from '../../../../src/shared/formats/openbci/openbci-gui';
+import { GUI_FILE, NEED_GUI } from '../../../fixtures/cyton/openbci-gui';
 
-const FILE = path.resolve('..', 'shared', 'data', 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
-const skip = !existsSync(FILE) && 'needs ../shared/data';
-
-test('OpenBCI GUI v6 Cyton file: 8 EXG channels at 250 Hz, 22490 samples, values and time as written', { skip }, () => {
-  const text = readFileSync(FILE, 'latin1');
+test('OpenBCI GUI v6 Cyton file: 8 EXG channels at 250 Hz, 22490 samples, values and time as written', { skip: NEED_GUI }, () => {
+  const text = readFileSync(GUI_FILE, 'latin1');
   const r = parseOpenBciGui(text, 'gui.txt');
   assert.equal(r.format, 'openbci-gui');
   assert.equal(r.startTime, 1557936053.329);

@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { FormatError } from '../../../../src/shared/formats/format-error';
+import { readdirSync, readFileSync } from 'node:fs';
 import {
   decodeWfdbSignals,
   importWfdb,
@@ -10,28 +8,17 @@ import {
   parseWfdbHeader,
   WFDB_BEAT_CODES,
 } from '../../../../src/shared/formats/wfdb';
+import { dataPath, NEED_DATA, readData } from '../../../fixtures/shared-data';
+import { throwsFormat } from '../throws-format';
 
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-const read = (rel: string) => new Uint8Array(readFileSync(path.join(DATA, rel)));
-const text = (rel: string) => readFileSync(path.join(DATA, rel), 'latin1');
+const text = (rel: string) => readFileSync(dataPath(rel), 'latin1');
 
 function recordFiles(dir: string) {
-  return readdirSync(path.join(DATA, dir)).map((name) => ({ name, bytes: read(`${dir}/${name}`) }));
-}
-
-function throwsFormat(fn: () => unknown, code: string, fileName: string, detail?: RegExp) {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.fileName, fileName);
-    if (detail) assert.match(e.message, detail);
-    return true;
-  });
+  return readdirSync(dataPath(dir)).map((name) => ({ name, bytes: readData(`${dir}/${name}`) }));
 }
 
 describe('parseWfdbHeader', () => {
-  test('MIT-BIH 100: record line, format 212 signal lines, comments', { skip }, () => {
+  test('MIT-BIH 100: record line, format 212 signal lines, comments', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-mitdb/100.hea'), '100.hea');
     assert.equal(h.recordName, '100');
     assert.equal(h.frequencyHz, 360);
@@ -47,7 +34,7 @@ describe('parseWfdbHeader', () => {
     assert.deepEqual(h.comments, ['unnecessary comment', '69 M 1085 1629 x1', 'Aldomet, Inderal']);
   });
 
-  test('LUDB: gain with baseline and units, 12 leads', { skip }, () => {
+  test('LUDB: gain with baseline and units, 12 leads', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-ludb/1.hea'));
     assert.equal(h.signals.length, 12);
     assert.deepEqual([h.signals[0].adcGain, h.signals[0].baseline, h.signals[0].units], [1716, 6, 'mV']);
@@ -56,7 +43,7 @@ describe('parseWfdbHeader', () => {
     assert.ok(h.comments.includes('Rhythm: Sinus bradycardia.'));
   });
 
-  test('descriptions keep their inner spaces (macecgdb "ECG 1")', { skip }, () => {
+  test('descriptions keep their inner spaces (macecgdb "ECG 1")', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-macecgdb/test01_00s.hea'));
     assert.deepEqual(h.signals.map((s) => s.description), ['ECG 1', 'ECG 2', 'ECG 3', 'ECG 4']);
     assert.equal(h.signals[0].units, 'mV');
@@ -84,9 +71,9 @@ describe('parseWfdbHeader', () => {
 });
 
 describe('decodeWfdbSignals', () => {
-  test('MIT-BIH 100 (format 212): every sample matches the header checksums; known first values', { skip }, () => {
+  test('MIT-BIH 100 (format 212): every sample matches the header checksums; known first values', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-mitdb/100.hea'));
-    const s = decodeWfdbSignals(h, { '100.dat': read('wfdb-mitdb/100.dat') });
+    const s = decodeWfdbSignals(h, { '100.dat': readData('wfdb-mitdb/100.dat') });
     assert.equal(s.frames, 650000);
     assert.deepEqual(s.signals.map((x) => x.checksumOk), [true, true]);
     assert.deepEqual(s.signals.map((x) => x.digital[0]), [995, 1011]); // = the header's initial values
@@ -97,11 +84,11 @@ describe('decodeWfdbSignals', () => {
     assert.equal(s.signals[0].physical.length, 650000);
   });
 
-  test('PTB s0010_re: two signal files (.dat 12 leads, .xyz 3 Frank leads), format 16', { skip }, () => {
+  test('PTB s0010_re: two signal files (.dat 12 leads, .xyz 3 Frank leads), format 16', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-ptbdb/s0010_re.hea'));
     const s = decodeWfdbSignals(h, new Map([
-      ['s0010_re.dat', read('wfdb-ptbdb/s0010_re.dat')],
-      ['s0010_re.xyz', read('wfdb-ptbdb/s0010_re.xyz')],
+      ['s0010_re.dat', readData('wfdb-ptbdb/s0010_re.dat')],
+      ['s0010_re.xyz', readData('wfdb-ptbdb/s0010_re.xyz')],
     ]));
     assert.equal(s.frames, 38400);
     assert.equal(s.signals.length, 15);
@@ -111,18 +98,18 @@ describe('decodeWfdbSignals', () => {
     assert.ok(Math.abs(s.signals[0].physical[0] - -489 / 2000) < 1e-7);
   });
 
-  test('LUDB and macecgdb: checksums and initial values hold for every lead', { skip }, () => {
+  test('LUDB and macecgdb: checksums and initial values hold for every lead', { skip: NEED_DATA }, () => {
     for (const [dir, rec] of [['wfdb-ludb', '1'], ['wfdb-macecgdb', 'test01_00s']]) {
       const h = parseWfdbHeader(text(`${dir}/${rec}.hea`));
-      const s = decodeWfdbSignals(h, { [`${rec}.dat`]: read(`${dir}/${rec}.dat`) });
+      const s = decodeWfdbSignals(h, { [`${rec}.dat`]: readData(`${dir}/${rec}.dat`) });
       assert.ok(s.signals.every((x) => x.checksumOk === true), rec);
       assert.deepEqual(s.signals.map((x) => x.digital[0]), h.signals.map((x) => x.initialValue), rec);
     }
   });
 
-  test('LUDB physical values use the baseline: (d - baseline) / gain', { skip }, () => {
+  test('LUDB physical values use the baseline: (d - baseline) / gain', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-ludb/1.hea'));
-    const s = decodeWfdbSignals(h, { '1.dat': read('wfdb-ludb/1.dat') });
+    const s = decodeWfdbSignals(h, { '1.dat': readData('wfdb-ludb/1.dat') });
     assert.ok(Math.abs(s.signals[0].physical[0] - (-120 - 6) / 1716) < 1e-7);
   });
 
@@ -150,18 +137,18 @@ describe('decodeWfdbSignals', () => {
     assert.equal(s.physical[1], 1);
   });
 
-  test('lying or incomplete records give one clear error', { skip }, () => {
+  test('lying or incomplete records give one clear error', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-mitdb/100.hea'));
-    const dat = read('wfdb-mitdb/100.dat');
+    const dat = readData('wfdb-mitdb/100.dat');
     throwsFormat(() => decodeWfdbSignals(h, { '100.dat': dat.subarray(0, 1000) }, '100.hea'), 'truncated', '100.hea', /650000 samples per signal but "100.dat" holds only 333/);
     throwsFormat(() => decodeWfdbSignals(h, {}, '100.hea'), 'missing-file', '100.hea', /100\.dat/);
     const odd = parseWfdbHeader('r 1 360\nr.dat 310 200 10 0 0 0 0 x');
     throwsFormat(() => decodeWfdbSignals(odd, { 'r.dat': new Uint8Array(8) }, 'r.hea'), 'unsupported', 'r.hea', /format 310/);
   });
 
-  test('without a sample count the files decide; a damaged sample fails the checksum', { skip }, () => {
+  test('without a sample count the files decide; a damaged sample fails the checksum', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader('100 2 360\n100.dat 212 200 11 1024 995 -22131 0 MLII\n100.dat 212 200 11 1024 1011 20052 0 V5');
-    const dat = read('wfdb-mitdb/100.dat').slice();
+    const dat = readData('wfdb-mitdb/100.dat').slice();
     assert.equal(decodeWfdbSignals(h, { '100.dat': dat }).frames, 650000);
     dat[3000] ^= 0x01;
     const s = decodeWfdbSignals(h, { '100.dat': dat });
@@ -170,8 +157,8 @@ describe('decodeWfdbSignals', () => {
 });
 
 describe('parseWfdbAnnotations', () => {
-  test('MIT-BIH 100.atr: 2239 N, 33 A, 1 V and one rhythm change "(N"', { skip }, () => {
-    const { annotations, timeResolutionHz } = parseWfdbAnnotations(read('wfdb-mitdb/100.atr'), '100.atr');
+  test('MIT-BIH 100.atr: 2239 N, 33 A, 1 V and one rhythm change "(N"', { skip: NEED_DATA }, () => {
+    const { annotations, timeResolutionHz } = parseWfdbAnnotations(readData('wfdb-mitdb/100.atr'), '100.atr');
     const count = (sym: string) => annotations.filter((a) => a.symbol === sym).length;
     assert.equal(count('N'), 2239);
     assert.equal(count('A'), 33);
@@ -185,15 +172,15 @@ describe('parseWfdbAnnotations', () => {
     for (let i = 1; i < annotations.length; i++) assert.ok(annotations[i].sample >= annotations[i - 1].sample);
   });
 
-  test('eegmmidb .event: time-resolution header (160 Hz), SKIP, 30 notes with aux text', { skip }, () => {
-    const f = parseWfdbAnnotations(read('edf-eegmmidb/S001R04.edf.event'));
+  test('eegmmidb .event: time-resolution header (160 Hz), SKIP, 30 notes with aux text', { skip: NEED_DATA }, () => {
+    const f = parseWfdbAnnotations(readData('edf-eegmmidb/S001R04.edf.event'));
     assert.equal(f.timeResolutionHz, 160);
     assert.equal(f.annotations.length, 30);
     assert.deepEqual(f.annotations.slice(0, 2).map((a) => [a.sample, a.symbol, a.aux]), [[0, '"', 'T0 duration: 4.2'], [672, '"', 'T2 duration: 4.1']]);
   });
 
-  test('LUDB lead file: waveform onset/peak/offset triples', { skip }, () => {
-    const { annotations } = parseWfdbAnnotations(read('wfdb-ludb/1.ii'));
+  test('LUDB lead file: waveform onset/peak/offset triples', { skip: NEED_DATA }, () => {
+    const { annotations } = parseWfdbAnnotations(readData('wfdb-ludb/1.ii'));
     assert.equal(annotations.length % 3, 0);
     for (let i = 0; i < annotations.length; i += 3) {
       assert.deepEqual([annotations[i].symbol, annotations[i + 2].symbol], ['(', ')']);
@@ -230,7 +217,7 @@ describe('parseWfdbAnnotations', () => {
 });
 
 describe('importWfdb', () => {
-  test('MIT-BIH 100 as a recording: one ECG stream in µV, beat markers in seconds', { skip }, () => {
+  test('MIT-BIH 100 as a recording: one ECG stream in µV, beat markers in seconds', { skip: NEED_DATA }, () => {
     const r = importWfdb(recordFiles('wfdb-mitdb'));
     assert.equal(r.format, 'wfdb');
     assert.equal(r.fileName, '100.hea');
@@ -253,7 +240,7 @@ describe('importWfdb', () => {
     assert.equal(r.warnings.length, 0);
   });
 
-  test('LUDB record 1: 12 leads, wave markers with durations on their lead', { skip }, () => {
+  test('LUDB record 1: 12 leads, wave markers with durations on their lead', { skip: NEED_DATA }, () => {
     const r = importWfdb(recordFiles('wfdb-ludb'));
     assert.equal(r.streams[0].channels.length, 12);
     assert.equal(r.subject.age, '51');
@@ -265,14 +252,14 @@ describe('importWfdb', () => {
     assert.deepEqual([first.onset, first.duration, first.label], [641 / 500, (690 - 641) / 500, 'QRS']);
   });
 
-  test('a stray file beside the record that is not an annotation file becomes a warning', { skip }, () => {
+  test('a stray file beside the record that is not an annotation file becomes a warning', { skip: NEED_DATA }, () => {
     const files = [...recordFiles('wfdb-mitdb'), { name: '100.notes', bytes: Uint8Array.from([0x00, 0xd0, 0x41, 0x42]) }];
     const r = importWfdb(files);
     assert.equal(r.annotations.length, 2274);
     assert.match(r.warnings.join(), /100\.notes: not read as an annotation file \(undefined annotation code 52/);
   });
 
-  test('PTB: 15 ECG leads from two files in one stream; age and sex from comments', { skip }, () => {
+  test('PTB: 15 ECG leads from two files in one stream; age and sex from comments', { skip: NEED_DATA }, () => {
     const r = importWfdb(recordFiles('wfdb-ptbdb'));
     assert.equal(r.streams.length, 1);
     assert.equal(r.streams[0].channels.length, 15);

@@ -1,29 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { FormatError } from '../../../../src/shared/formats/format-error';
 import { importXdf, parseXdf, robustLinearFit, syncXdfStream } from '../../../../src/shared/formats/xdf';
 import { parseXml } from '../../../../src/shared/formats/xdf/xml-lite';
 import { buildXdf } from './xdf-builder';
-
-const DATA = path.resolve('..', 'shared', 'data');
-const skip = !existsSync(DATA) && 'needs ../shared/data';
-const read = (rel: string) => new Uint8Array(readFileSync(path.join(DATA, rel)));
-
-function throwsFormat(fn: () => unknown, code: string, fileName: string, detail?: RegExp) {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.fileName, fileName);
-    if (detail) assert.match(e.message, detail);
-    return true;
-  });
-}
+import { NEED_DATA, readData } from '../../../fixtures/shared-data';
+import { throwsFormat } from '../throws-format';
 
 describe('parseXdf', () => {
-  test('minimal.xdf: the values pyxdf\'s own test asserts (int16 stream, string stream, header, footer)', { skip }, () => {
-    const f = parseXdf(read('xdf/minimal.xdf'), 'minimal.xdf');
+  test('minimal.xdf: the values pyxdf\'s own test asserts (int16 stream, string stream, header, footer)', { skip: NEED_DATA }, () => {
+    const f = parseXdf(readData('xdf/minimal.xdf'), 'minimal.xdf');
     assert.equal(f.header.version, '1.0');
     assert.equal(f.streams.length, 2);
     const [c, s] = f.streams;
@@ -39,8 +24,8 @@ describe('parseXdf', () => {
     assert.match(s.strings![0][0], /^<\?xml version="1.0"\?><info><writer>LabRecorder xdfwriter/);
   });
 
-  test('clock_resets.xdf: a marker stream and an 8-channel float32 stream at 100 Hz', { skip }, () => {
-    const f = parseXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+  test('clock_resets.xdf: a marker stream and an 8-channel float32 stream at 100 Hz', { skip: NEED_DATA }, () => {
+    const f = parseXdf(readData('xdf/clock_resets.xdf'), 'clock_resets.xdf');
     assert.deepEqual(f.streams.map((s) => [s.info.name, s.info.type, s.info.channelCount, s.info.nominalSrate, s.timestamps.length]), [
       ['MyMarkerStream', 'Markers', 1, 0, 175],
       ['BioSemi', 'EEG', 8, 100, 27815],
@@ -63,15 +48,15 @@ describe('parseXdf', () => {
     assert.deepEqual([f.streams[1].data![0], f.streams[2].data![0], f.streams[3].data![0], f.streams[4].data![0]], [-2147483648, -(2 ** 40) - 3, Math.PI, -300]);
   });
 
-  test('a file cut short keeps its complete chunks, with a warning', { skip }, () => {
-    const whole = read('xdf/clock_resets.xdf');
+  test('a file cut short keeps its complete chunks, with a warning', { skip: NEED_DATA }, () => {
+    const whole = readData('xdf/clock_resets.xdf');
     const f = parseXdf(whole.subarray(0, whole.length >> 1), 'cut.xdf');
     assert.match(f.warnings.join(), /cut short/);
     assert.ok(f.streams[1].timestamps.length > 10000 && f.streams[1].timestamps.length < 27815);
   });
 
-  test('a corrupt chunk is skipped to the next boundary chunk', { skip }, () => {
-    const b = read('xdf/clock_resets.xdf').slice();
+  test('a corrupt chunk is skipped to the next boundary chunk', { skip: NEED_DATA }, () => {
+    const b = readData('xdf/clock_resets.xdf').slice();
     b[5000] = 0x07; // some chunk's length byte → invalid somewhere after the headers
     const f = parseXdf(b, 'c.xdf');
     assert.ok(f.streams.length === 2);
@@ -96,8 +81,8 @@ describe('parseXdf', () => {
 });
 
 describe('XDF clock synchronisation (pyxdf algorithm)', () => {
-  test('minimal.xdf: offsets of -0.1 s move every stamp by -0.1 s', { skip }, () => {
-    const f = parseXdf(read('xdf/minimal.xdf'), 'minimal.xdf');
+  test('minimal.xdf: offsets of -0.1 s move every stamp by -0.1 s', { skip: NEED_DATA }, () => {
+    const f = parseXdf(readData('xdf/minimal.xdf'), 'minimal.xdf');
     const y = syncXdfStream(f.streams[0]);
     [...y.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.0 + k * 0.1)) < 1e-9));
     assert.ok(Math.abs(y.effectiveSrate - 10) < 1e-9);
@@ -111,8 +96,8 @@ describe('XDF clock synchronisation (pyxdf algorithm)', () => {
     assert.ok(Math.abs(a + b * 1000 - -3.2) < 1e-5, `intercept ${a}`);
   });
 
-  test('clock_resets.xdf: one reset per stream, found and mapped onto one monotonic timeline', { skip }, () => {
-    const f = parseXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+  test('clock_resets.xdf: one reset per stream, found and mapped onto one monotonic timeline', { skip: NEED_DATA }, () => {
+    const f = parseXdf(readData('xdf/clock_resets.xdf'), 'clock_resets.xdf');
     const [markers, eeg] = f.streams.map((s) => syncXdfStream(s, { dejitter: false }));
     assert.equal(markers.clockResets, 1);
     assert.equal(eeg.clockResets, 1);
@@ -140,8 +125,8 @@ describe('XDF clock synchronisation (pyxdf algorithm)', () => {
 });
 
 describe('importXdf', () => {
-  test('clock_resets.xdf: EEG stream with per-sample times, markers as annotations on the same zero', { skip }, () => {
-    const r = importXdf(read('xdf/clock_resets.xdf'), 'clock_resets.xdf');
+  test('clock_resets.xdf: EEG stream with per-sample times, markers as annotations on the same zero', { skip: NEED_DATA }, () => {
+    const r = importXdf(readData('xdf/clock_resets.xdf'), 'clock_resets.xdf');
     assert.equal(r.format, 'xdf');
     assert.equal(r.streams.length, 1);
     const eeg = r.streams[0];
@@ -154,7 +139,7 @@ describe('importXdf', () => {
     assert.ok(r.annotations.every((a) => a.onset > 0 && a.onset < eeg.segments[1].times!.at(-1)!));
     assert.match(r.warnings.join(), /clock reset/);
     // data values are those of the file
-    const raw = parseXdf(read('xdf/clock_resets.xdf'), 'x').streams[1];
+    const raw = parseXdf(readData('xdf/clock_resets.xdf'), 'x').streams[1];
     assert.equal(eeg.segments[1].data[0], raw.data![12876]);
   });
 

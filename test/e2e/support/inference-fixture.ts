@@ -1,0 +1,54 @@
+// What the live-inference end-to-end tests share: untrained test models (1-layer fused, seeded
+// weights) written into the core's user models folder, the prediction reports the page's worker
+// sends back to the core, and Chromium on the Models view.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { writeModelDir } from '../../../src/main/model/registry';
+import type { PredictionReport } from '../../../src/shared/ipc/models.schema';
+import type { NewCardFields } from '../../../src/shared/model/card';
+import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+import { initHostParams } from '../../../src/shared/model/params';
+import { exportRegistryModel } from '../../../src/shared/onnx/export';
+import { collectPageProblems, launchChromium } from './chromium';
+import type { ServeFixture } from './serve-fixture';
+
+/** Card fields of a 1-layer fused rest-vs-arithmetic model that was never trained. */
+export function untrainedModelFields(id: string, input: NewCardFields['input'], opts: { name?: string; provenance: string }): NewCardFields {
+  const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+  return {
+    id,
+    name: opts.name ?? `E2E ${id}`,
+    description: 'A 1-layer model with seeded (untrained) weights, for the end-to-end test only',
+    config,
+    windowSeconds: 5,
+    input,
+    training: { data: ['none (seeded initialisation)'], procedure: 'not trained', provenance: opts.provenance },
+    evaluation: { protocol: 'not evaluated', metrics: [] },
+    licence: { model: 'MIT', data: [] },
+    limitations: ['Untrained test weights: the estimates mean nothing.'],
+  };
+}
+
+/** Exports the model with weights seeded by `seed` into the core's user models folder, where the registry finds it. */
+export async function installModel(serve: ServeFixture, fields: NewCardFields, seed: number): Promise<void> {
+  const { card, onnx } = exportRegistryModel(fields, initHostParams(fields.config, seed));
+  await writeModelDir(join(serve.core.ctx.dataDir, 'models'), card, onnx);
+}
+
+/** Every prediction report the core receives from now on. */
+export function collectPredictions(serve: ServeFixture): PredictionReport[] {
+  const reports: PredictionReport[] = [];
+  serve.core.subscribePushes((m) => {
+    if (m.type === 'models:prediction') reports.push(m.report);
+  });
+  return reports;
+}
+
+/** Chromium on the Models view, with the page's problems collected. */
+export async function openModelsView(serve: ServeFixture): Promise<{ browser: Browser; page: Page; problems: string[] }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const problems = collectPageProblems(page);
+  await page.goto(new URL('#/models', serve.url).href);
+  return { browser, page, problems };
+}
