@@ -6,6 +6,7 @@
 // whatever happens the caller gets an Envelope (a failure as a WireError, never a thrown error
 // that a transport would flatten). Transports add their own sender check before calling it
 // (Electron: our own top frame; serve mode: our own origin).
+import { CodedError } from '../../shared/coded-error';
 import { CHANNEL_PREFIX, type Channel, type RequestOf, type ResponseOf } from '../../shared/ipc-schema';
 import { toWireError, type Envelope } from '../../shared/ipc/wire-error';
 
@@ -21,14 +22,8 @@ export type Handler<C extends Channel> = (req: RequestOf<C>, ctx: RequestContext
 export type RequestValidator = (req: unknown) => string | null;
 
 /** An error whose `code` travels as the WireError kind. */
-export class RequestError extends Error {
+export class RequestError extends CodedError<'bad-channel' | 'bad-request' | 'forbidden-sender' | 'not-found' | 'unavailable'> {
   override readonly name = 'RequestError';
-  constructor(
-    readonly code: 'bad-channel' | 'bad-request' | 'forbidden-sender' | 'not-found' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 interface Entry {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodedError } from '../../shared/coded-error';
 
 export const ELECTRON_NATIVE_DIR = '.electron-native';
 
@@ -17,14 +18,8 @@ export interface ElectronNativeManifest {
   modules: Record<string, { version: string; dir: string; binary: string }>;
 }
 
-export class NativeModuleError extends Error {
+export class NativeModuleError extends CodedError<'not-built' | 'wrong-electron' | 'bad-manifest'> {
   override readonly name = 'NativeModuleError';
-  constructor(
-    readonly code: 'not-built' | 'wrong-electron' | 'bad-manifest',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const REBUILD_HINT = 'run `node scripts/electron-native.mjs` (npm start and npm run dev do it)';

@@ -2,6 +2,7 @@
 // Parsers throw it for bytes that do not parse; transports for ports, radios and libraries that are
 // missing; drivers for devices that answer with an error. It crosses processes as a WireError whose
 // `kind` is the code.
+import { CodedError } from '../coded-error';
 import type { DeviceProblemCode } from '../device.types';
 
 export type DeviceErrorCode =
@@ -23,7 +24,7 @@ const PROBLEM_OF: Record<DeviceErrorCode, DeviceProblemCode> = {
   'disconnected': 'disconnected',
 };
 
-export class DeviceError extends Error {
+export class DeviceError extends CodedError<DeviceErrorCode> {
   override readonly name: string = 'DeviceError';
   /**
    * @param code what kind of failure
@@ -31,11 +32,11 @@ export class DeviceError extends Error {
    * @param retryable whether reconnecting could help (a dropped link yes, a wrong library path no)
    */
   constructor(
-    readonly code: DeviceErrorCode,
+    code: DeviceErrorCode,
     message: string,
     readonly retryable = code === 'disconnected' || code === 'timeout' || code === 'unavailable',
   ) {
-    super(message);
+    super(code, message);
   }
 
   /** The device-panel problem this error shows as. */

@@ -1,4 +1,5 @@
 // Types and the one error class of the evaluation layer (metrics, subject-wise splits, fold tables).
+import { CodedError } from '../coded-error';
 
 /** Why an evaluation refused its input. Each code names one problem a caller can act on. */
 export enum EvalErrorCode {
@@ -20,14 +21,8 @@ export enum EvalErrorCode {
   BadOption = 'bad-option',
 }
 
-export class EvalError extends Error {
+export class EvalError extends CodedError<EvalErrorCode> {
   override readonly name = 'EvalError';
-  constructor(
-    readonly code: EvalErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Binary labels: 0 = negative, 1 = positive. */

@@ -1,5 +1,6 @@
 // The one error a file parser or writer throws (house rule: one class per boundary, with a code).
 // Every message names the file and the problem, so the import dialog can show it unchanged.
+import { CodedError } from '../coded-error';
 
 /** What is wrong with a file. Stable strings: the UI and the recorder switch on them. */
 export type FormatErrorCode =
@@ -14,16 +15,16 @@ export type FormatErrorCode =
   | 'too-large' // the file asks for more memory than its own size can justify (MAT compressed elements)
   | 'cannot-write'; // a writer was given something the format cannot hold
 
-export class FormatError extends Error {
+export class FormatError extends CodedError<FormatErrorCode> {
   override readonly name = 'FormatError';
   constructor(
-    readonly code: FormatErrorCode,
+    code: FormatErrorCode,
     /** The file the problem is in (as the user named it). */
     readonly fileName: string,
     /** The problem, in words, without the file name. */
     readonly detail: string,
   ) {
-    super(`${fileName}: ${detail}`);
+    super(code, `${fileName}: ${detail}`);
   }
 }
 

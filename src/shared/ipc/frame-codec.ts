@@ -19,6 +19,7 @@
 //
 // Decoding trusts nothing: every length and offset is bounds-checked, and any problem throws a
 // FrameCodecError whose code and message name it.
+import { CodedError } from '../coded-error';
 
 export const FRAME_MAGIC = 0x3146_4d48; // 'HMF1' read as a little-endian u32
 export const FRAME_VERSION = 1;
@@ -45,13 +46,10 @@ export type FrameCodecErrorCode =
   | 'bad-reference' // JSON refers to an array or number marker that does not exist
   | 'unsupported-value'; // the sender tried to encode something the codec cannot carry
 
-export class FrameCodecError extends Error {
+export class FrameCodecError extends CodedError<FrameCodecErrorCode> {
   override readonly name = 'FrameCodecError';
-  constructor(
-    readonly code: FrameCodecErrorCode,
-    detail: string,
-  ) {
-    super(`frame-codec: ${code}: ${detail}`);
+  constructor(code: FrameCodecErrorCode, detail: string) {
+    super(code, `frame-codec: ${code}: ${detail}`);
   }
 }
 

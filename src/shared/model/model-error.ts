@@ -1,5 +1,6 @@
 // The model boundary's one error class: checkpoints, ONNX files, model cards, the registry, and
 // windows handed to a model. The code says what went wrong; the message says it to a person.
+import { CodedError } from '../coded-error';
 
 export enum ModelErrorCode {
   /** The file is not a PyTorch checkpoint (zip with data.pkl). */
@@ -26,14 +27,14 @@ export enum ModelErrorCode {
   Runtime = 'runtime',
 }
 
-export class ModelError extends Error {
+export class ModelError extends CodedError<ModelErrorCode> {
   override name = 'ModelError';
   constructor(
-    readonly code: ModelErrorCode,
+    code: ModelErrorCode,
     message: string,
     /** Itemised problems (e.g. every missing key), when there are several. */
     readonly details: string[] = [],
   ) {
-    super(message);
+    super(code, message);
   }
 }
