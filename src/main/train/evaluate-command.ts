@@ -67,7 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     dataset,
     corpora: {},
     pretrain: {},
-    encoders: { eeg: enc, ecg: enc.kind === 'pth' ? { kind: 'random' } : enc },
+    encoders: Object.fromEntries((['eeg', 'ecg'] as const).filter((m) => arms.some((a) => a.modalities === 'fused' || a.modalities === m)).map((m) => [m, m === 'ecg' && enc.kind === 'pth' ? { kind: 'random' } : enc])),
     encoderConfig: layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER },
     finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, freeze: (values.freeze ?? 'encoders') as 'encoders', epochs: intOr(values.epochs, DEFAULT_FINETUNE.epochs), batchSize: intOr(values.batch, DEFAULT_FINETUNE.batchSize) },
     evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
