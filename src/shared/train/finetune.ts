@@ -97,7 +97,7 @@ function presenceFlags(ms: ModelModality[], idx: number[], p: number, seed: numb
 }
 
 /** Pooled embeddings [n × d] of one frozen encoder (inference mode, batches of `batch`). */
-export async function embedItems(e: EncoderConfig, params: Record<string, HostTensor>, items: SignalItem[], batch = 32, onProgress?: (done: number) => void): Promise<Float32Array> {
+export async function embedItems(e: EncoderConfig, params: Record<string, HostTensor>, items: SignalItem[], batch = 16, onProgress?: (done: number) => void): Promise<Float32Array> {
   const d = e.dModel;
   const out = new Float32Array(items.length * d);
   const enc = hostToGroups({ enc: Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('proj_out.'))) }).enc;
