@@ -47,6 +47,65 @@ export function edfNumber(v: number, dir: -1 | 1, width = 8): string | null {
   return null;
 }
 
+/** Nearest decimal text of at most `width` characters, the shortest that is v within float noise. */
+function edfNearest(v: number, width = 8): string | null {
+  let best: string | null = null;
+  for (let d = 0; d <= width; d++) {
+    let s = v.toFixed(d);
+    if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+    if (s === '-0') s = '0';
+    if (s.length > width) break;
+    best = s;
+    if (Math.abs(Number(s) - v) <= 1e-9 * Math.abs(v)) break;
+  }
+  return best;
+}
+
+/** Header fields of one signal's scale: physical = digital × gain + offset. */
+interface EdfScale {
+  physMin: string;
+  physMax: string;
+  digMin: number;
+  digMax: number;
+}
+
+/**
+ * The scale that gives a quantised channel (physical = count × resolution + offset) its own
+ * integers back: the file's digital range when its physical range maps onto whole counts (an EDF
+ * imported and written again), else the counts the data spans. Null when the channel is not
+ * quantised, a sample is off its grid, the counts do not fit the format, or the 8-character
+ * physical fields cannot state the scale closely enough for every count to round back to itself.
+ */
+function quantisedScale(
+  resolution: number,
+  offset: number,
+  physicalRange: [number, number] | undefined,
+  countRange: [number, number] | null,
+  digLo: number,
+  digHi: number,
+): EdfScale | null {
+  if (!(resolution > 0) || !Number.isFinite(offset) || countRange === null) return null;
+  const [cLo, cHi] = countRange;
+  let range: [number, number] | null = null;
+  if (physicalRange) {
+    const a = (Math.min(...physicalRange) - offset) / resolution;
+    const b = (Math.max(...physicalRange) - offset) / resolution;
+    const [dA, dB] = [Math.round(a), Math.round(b)];
+    if (Math.abs(a - dA) < 1e-3 && Math.abs(b - dB) < 1e-3 && dA < dB && dA <= cLo && cHi <= dB) range = [dA, dB];
+  }
+  if (!range) range = cLo < cHi ? [cLo, cHi] : cHi < digHi ? [cLo, cHi + 1] : [cLo - 1, cHi];
+  const [digMin, digMax] = range;
+  if (digMin < digLo || digMax > digHi) return null;
+  const physMin = edfNearest(digMin * resolution + offset);
+  const physMax = edfNearest(digMax * resolution + offset);
+  if (physMin === null || physMax === null) return null;
+  // The reader's scale comes from the text: every count in the range must still round to itself.
+  const gain = (Number(physMax) - Number(physMin)) / (digMax - digMin);
+  const off = Number(physMin) - digMin * gain;
+  for (const c of [digMin, digMax]) if (!(Math.abs((c * resolution + offset - off) / gain - c) < 0.25)) return null;
+  return { physMin, physMax, digMin, digMax };
+}
+
 function pad(text: string, width: number): string {
   return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
 }
@@ -148,6 +207,9 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
       let lo = Infinity;
       let hi = -Infinity;
       let nonFinite = 0;
+      // Counts of a quantised channel (resolution > 0): while every sample sits on its grid.
+      const res = ch.resolution;
+      let onGrid = res > 0 && Number.isFinite(ch.offset);
       for (const g of s.segments) {
         const d = g.data.subarray(c * g.count, (c + 1) * g.count);
         for (let i = 0; i < d.length; i++) {
@@ -156,6 +218,10 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
           else {
             if (v < lo) lo = v;
             if (v > hi) hi = v;
+            if (onGrid) {
+              const x = (v - ch.offset) / res;
+              if (Math.abs(x - Math.round(x)) > 0.01) onGrid = false;
+            }
           }
         }
       }
@@ -164,13 +230,18 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         lo = 0;
         hi = 0;
       }
-      // The file's declared range, when the data lies in it and it is exact in 8 characters
-      // (a recording that came from an EDF keeps its scale), else the data's own range.
-      let pmin: string | null = null;
-      let pmax: string | null = null;
+      // A quantised channel keeps its own integers (an imported EDF its digital range too).
+      const counts: [number, number] | null = onGrid ? [Math.round((lo - ch.offset) / res), Math.round((hi - ch.offset) / res)] : null;
+      const exact = quantisedScale(res, ch.offset, ch.physicalRange, counts, digLo, digHi);
+      // Otherwise the full digital range over the file's declared range, when the data lies in it
+      // and it is exact in 8 characters, else over the data's own range.
+      let pmin: string | null = exact?.physMin ?? null;
+      let pmax: string | null = exact?.physMax ?? null;
+      const digMin = exact?.digMin ?? digLo;
+      const digMax = exact?.digMax ?? digHi;
       // (float32 data may sit a hair outside its range: half a count of slack)
       const slack = ch.physicalRange ? (ch.physicalRange[1] - ch.physicalRange[0]) / (digHi - digLo) / 2 : 0;
-      if (ch.physicalRange && ch.physicalRange[0] - slack <= lo && ch.physicalRange[1] + slack >= hi && ch.physicalRange[1] > ch.physicalRange[0]) {
+      if (!exact && ch.physicalRange && ch.physicalRange[0] - slack <= lo && ch.physicalRange[1] + slack >= hi && ch.physicalRange[1] > ch.physicalRange[0]) {
         const a = edfNumber(ch.physicalRange[0], -1);
         const b = edfNumber(ch.physicalRange[1], 1);
         if (a && b && Math.abs(Number(a) - ch.physicalRange[0]) <= 1e-9 * Math.abs(ch.physicalRange[0]) && Math.abs(Number(b) - ch.physicalRange[1]) <= 1e-9 * Math.abs(ch.physicalRange[1])) [pmin, pmax] = [a, b];
@@ -186,7 +257,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
       if (pmin === null || pmax === null) fail('cannot-write', `${s.name}/${ch.label}: values up to ${Math.max(Math.abs(lo), Math.abs(hi))} ${ch.unit} do not fit EDF's 8-character range fields`);
       const pa = Number(pmin);
       const pb = Number(pmax);
-      const gain = (pb - pa) / (digHi - digLo);
+      const gain = (pb - pa) / (digMax - digMin);
       let label = ch.label;
       if (label.length > 16) {
         warnings.push(`label "${label}" cut to 16 characters`);
@@ -198,12 +269,12 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         unit: ch.unit,
         physMin: pmin,
         physMax: pmax,
-        digMin: digLo,
-        digMax: digHi,
+        digMin,
+        digMax,
         prefilter: ch.prefilter ?? '',
         samplesPerRecord: spr,
         gain,
-        offset: pa - digLo * gain,
+        offset: pa - digMin * gain,
         stream: s,
         channel: c,
       });

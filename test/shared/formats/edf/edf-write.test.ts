@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { edfNumber, importEdf, parseEdfHeader, writeEdf } from '../../../../src/shared/formats/edf';
+import { decodeEdfSamples, edfNumber, importEdf, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
@@ -42,6 +42,41 @@ function synthetic(opts: { gapS?: number; startTime?: number | null } = {}): Imp
     ],
     warnings: [],
   };
+}
+
+/** The file's own integers of every data signal, by label. */
+function digitalByLabel(h: EdfHeader, bytes: Uint8Array): Map<string, Int32Array> {
+  const out = new Map<string, Int32Array>();
+  h.signals.forEach((s, i) => {
+    if (s.isAnnotation) return;
+    const d = new Int32Array(s.samplesPerRecord * h.recordCount);
+    decodeEdfSamples(h, bytes, i, 0, h.recordCount, d, 0, 1, 0);
+    out.set(s.label, d);
+  });
+  return out;
+}
+
+/** EDF → import → export: the same integers, digital range and (in the imported unit) physical range, signal by signal. */
+function assertSameIntegers(source: Uint8Array, format: 'edf' | 'bdf') {
+  const h = parseEdfHeader(source, 'source');
+  const { bytes, warnings } = writeEdf(importEdf(source, 'source'), { format });
+  assert.deepEqual(warnings, []);
+  const h2 = parseEdfHeader(bytes, 'again');
+  const a = digitalByLabel(h, source);
+  const b = digitalByLabel(h2, bytes);
+  assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+  for (const s of h.signals) {
+    if (s.isAnnotation) continue;
+    const t = h2.signals.find((x) => x.label === s.label)!;
+    assert.deepEqual([t.digitalMin, t.digitalMax], [s.digitalMin, s.digitalMax], `${s.label}: digital range`);
+    // EXG in mV comes back in µV: the same range, scaled.
+    const f = s.physicalDimension === t.physicalDimension ? 1 : s.physicalDimension === 'mV' && t.physicalDimension === 'uV' ? 1000 : NaN;
+    for (const [x, y] of [[s.physicalMin, t.physicalMin], [s.physicalMax, t.physicalMax]]) assert.ok(Math.abs(x * f - y) <= 1e-9 * Math.abs(y), `${s.label}: physical ${x} ${s.physicalDimension} came back as ${y} ${t.physicalDimension}`);
+    const da = a.get(s.label)!;
+    const db = b.get(s.label)!;
+    assert.equal(db.length, da.length);
+    for (let i = 0; i < da.length; i++) if (da[i] !== db[i]) assert.fail(`${s.label}[${i}]: ${da[i]} came back as ${db[i]}`);
+  }
 }
 
 /** Every (stream, channel) of `a` equals `b` within half a count of the file's scale. */
@@ -127,6 +162,46 @@ describe('writeEdf', () => {
     const big = synthetic();
     big.streams[1].segments[0].data[3] = 4e9;
     assert.throws(() => writeEdf(big, { format: 'edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /8-character/.test(e.message));
+  });
+
+  test('EDF → import → export gives back the file\'s own integers and digital range, sample for sample (EEGMAT, ECG in mV; EEGMMIDB, digital ±8092)', { skip: NEED_DATA }, () => {
+    assertSameIntegers(readData('edf-eegmat/Subject07_2.edf'), 'edf');
+    assertSameIntegers(readData('edf-eegmmidb/S001R04.edf'), 'edf');
+  });
+
+  test('BDF → import → export keeps the 24-bit integers, the Status line included', { skip: NEED_DATA }, () => {
+    const source = readData('edf-mne/test_bdf_stim_channel.bdf');
+    const h = parseEdfHeader(source, 'source');
+    const { bytes, warnings } = writeEdf(importEdf(source, 'source'), { format: 'bdf' });
+    assert.deepEqual(warnings, []);
+    const a = digitalByLabel(h, source);
+    const b = digitalByLabel(parseEdfHeader(bytes, 'again'), bytes);
+    for (const [label, d] of a) assert.deepEqual(b.get(label), d, label);
+  });
+
+  test('a quantised channel without a declared range keeps its counts; one off its grid gets the full digital range over its data', () => {
+    const count = 256;
+    const counts = Float32Array.from({ length: count }, (_, i) => Math.round(300 * Math.sin(i / 9)) - 40);
+    const channel = (resolution: number, offset: number, data: Float32Array): ImportedRecording => ({
+      fileName: 'q',
+      format: 'csv',
+      startTime: null,
+      subject: {},
+      info: {},
+      streams: [{ name: 'EEG', modality: 'eeg', rateHz: 256, channels: [{ label: 'C3', unit: 'uV', resolution, offset, kind: 'eeg' }], segments: [{ start: 0, count, data }] }],
+      annotations: [],
+      warnings: [],
+    });
+    const res = 0.48828125;
+    const onGrid = counts.map((c) => c * res + 0.25);
+    const w = writeEdf(channel(res, 0.25, onGrid), { format: 'edf' });
+    const h = parseEdfHeader(w.bytes, 'q.edf');
+    assert.deepEqual([h.signals[0].digitalMin, h.signals[0].digitalMax], [Math.min(...counts), Math.max(...counts)]);
+    assert.deepEqual([...digitalByLabel(h, w.bytes).get('C3')!], [...counts]);
+
+    const offGrid = onGrid.map((v, i) => v + (i % 3) * 0.1);
+    const f = parseEdfHeader(writeEdf(channel(res, 0.25, offGrid), { format: 'edf' }).bytes, 'f.edf').signals[0];
+    assert.deepEqual([f.digitalMin, f.digitalMax], [-32768, 32767]);
   });
 
   test('an EDF read and written again keeps every sample exactly (same scale)', { skip: NEED_DATA }, () => {
