@@ -1,13 +1,18 @@
 // Replay seek in a 2-hour, 32-channel session (goal < 100 ms).
 //
 // Set-up (fast): the session is written straight into a database the way the recorder writes it
-// (250 ms batches of 10-sample packets; 32 ch EEG @ 250 Hz, 24-bit, plus a 1-lead ECG @ 130 Hz).
-// Then, through the real path (DB worker → ReplaySource → the live hub and pipeline), random
-// seeks: the time from seek() until the first chunk at or after the target reaches the hub, the
-// seek pre-roll (filters warming, 10 s by default) included. Peers in the same run: the same
-// lookup without the time index, and MNE-Python reading 10 s at a random time from the session
-// exported as EDF+ (read_raw_edf without preload, then get_data).
-// Usage: node --import tsx bench/replay-seek.bench.ts [--hours H] [--seeks N] [--no-mne]
+// (250 ms batches of 10-sample packets; 32 ch EEG @ 250 Hz, 24-bit, plus a 1-lead ECG @ 130 Hz),
+// and, as the recorder does, with pipeline snapshots at the start and then on the recorder's
+// schedule (SnapshotSchedule: about 4 % of the sample data, every 10–120 s), taken from a real
+// pipeline fed the same chunks. Then, through the real path (DB worker
+// → ReplaySource → the live hub and pipeline), random seeks: the time from seek() until the first
+// chunk at or after the target reaches the hub's listeners —
+//   * exact seeks (the app's): the newest snapshot before the target restored into the hub, then
+//     everything after it re-fed through the pipeline up to the target;
+//   * pre-roll seeks (sessions recorded before snapshots): 10 s re-fed into a fresh pipeline.
+// Peers in the same run: the same lookup without the time index, and MNE-Python reading 10 s at a
+// random time from the session exported as EDF+ (read_raw_edf without preload, then get_data).
+// Usage: node --import tsx bench/replay-seek.bench.ts [--hours H] [--seeks N] [--snapshot-share F] [--no-mne]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +22,10 @@ import { openDatabase } from '../src/main/db/open-database';
 import { packChunks, type StoredChunk } from '../src/main/db/sample-codec';
 import { addStream, appendBatch, createSession, finishSession } from '../src/main/db/server';
 import { StreamHub } from '../src/main/hub/hub';
+import { SnapshotSchedule } from '../src/main/recorder/recorder';
 import { ReplaySource } from '../src/main/replay/replay-source';
 import { VirtualClock } from '../src/main/sources';
+import { Pipeline } from '../src/shared/pipeline';
 import type { StreamInfo } from '../src/shared/stream.types';
 import { header, median, percentile, table } from './bench-util';
 
@@ -27,6 +34,7 @@ const flag = (name: string, dflt: number) => (args.includes(name) ? Number(args[
 const HOURS = flag('--hours', 2);
 const SEEKS = flag('--seeks', 20);
 const WITH_MNE = !args.includes('--no-mne');
+const SNAPSHOT_SHARE = args.includes('--snapshot-share') ? flag('--snapshot-share', 0.04) : undefined;
 const EEG_CH = 32;
 const EEG_HZ = 250;
 const ECG_HZ = 130;
@@ -70,7 +78,18 @@ function pattern(channels: number, rate: number, res: number, ecg: boolean): Flo
   });
 }
 
-function buildSession(path: string): { sessionId: number; values: number; ms: number } {
+interface Built {
+  sessionId: number;
+  values: number;
+  ms: number;
+  /** Of which the pipeline pass that takes the snapshots. */
+  pipelineMs: number;
+  snapshots: number;
+  snapshotBytes: number;
+  snapshotMs: number[];
+}
+
+function buildSession(path: string): Built {
   const t = performance.now();
   const o = openDatabase(path);
   const db = o.writable!;
@@ -80,6 +99,16 @@ function buildSession(path: string): { sessionId: number; values: number; ms: nu
   const dev = (info: StreamInfo) => ({ deviceKey: info.deviceId, name: info.deviceName, model: 'bench', serial: '', transport: 'sim' });
   const se = addStream(db, sessionId, { device: dev(eegInfo), info: eegInfo });
   const sc = addStream(db, sessionId, { device: dev(ecgInfo), info: ecgInfo });
+  // The live pipeline the recorder would snapshot, fed the same chunks in arrival order.
+  const pipeline = new Pipeline({}, {});
+  pipeline.setStreams(eegInfo.deviceId, [eegInfo]);
+  pipeline.setStreams(ecgInfo.deviceId, [ecgInfo]);
+  let pipelineMs = 0;
+  const snapshotMs: number[] = [];
+  let snapshotBytes = 0;
+  let snapshots = 0;
+  const schedule = new SnapshotSchedule(SNAPSHOT_SHARE === undefined ? {} : { share: SNAPSHOT_SHARE });
+  let blobBytes = 0;
   let seq = 0;
   let values = 0;
   let eegK = 0;
@@ -97,28 +126,47 @@ function buildSession(path: string): { sessionId: number; values: number; ms: nu
     for (let b = 0.25; b <= SECONDS + 1e-9; b += 0.25) {
       const e: StoredChunk[] = [];
       const c: StoredChunk[] = [];
+      const order: [string, StoredChunk][] = [];
       // The two devices' packets in arrival order within the batch.
       for (;;) {
         const te = T0 + ((eegK + 1) * eegPer) / EEG_HZ + 0.012;
         const tc = T0 + ((ecgK + 1) * ecgPer) / ECG_HZ + 0.008;
         if (Math.min(te, tc) > T0 + b) break;
-        if (te <= tc) e.push({ ...chunkOf(eegPat, eegK++, eegPer, EEG_HZ, 0.012, 100), seq: seq++ });
-        else c.push({ ...chunkOf(ecgPat, ecgK++, ecgPer, ECG_HZ, 0.008, 900), seq: seq++ });
+        if (te <= tc) order.push([eegInfo.id, e[e.push({ ...chunkOf(eegPat, eegK++, eegPer, EEG_HZ, 0.012, 100), seq: seq++ }) - 1]]);
+        else order.push([ecgInfo.id, c[c.push({ ...chunkOf(ecgPat, ecgK++, ecgPer, ECG_HZ, 0.008, 900), seq: seq++ }) - 1]]);
       }
-      appendBatch(db, {
+      // The recorder's flush: a snapshot when one is due (and one before the first chunk).
+      const snaps: { afterSeq: number; data: Uint8Array }[] = [];
+      const snap = (afterSeq: number) => {
+        const ts = performance.now();
+        const s = pipeline.snapshot();
+        snapshotMs.push(performance.now() - ts);
+        schedule.taken(T0 + b, blobBytes, s.bytes.length);
+        snaps.push({ afterSeq, data: s.bytes });
+        snapshotBytes += s.bytes.length;
+        snapshots++;
+      };
+      if (seq === order.length) snap(-1);
+      const tp = performance.now();
+      for (const [streamId, ch] of order) pipeline.push({ streamId, deviceTime: ch.deviceTime, hostTime: ch.hostTime, count: ch.count, data: ch.data });
+      pipelineMs += performance.now() - tp;
+      if (schedule.due(T0 + b, blobBytes)) snap(seq - 1);
+      blobBytes += appendBatch(db, {
         sessionId,
         blocks: [
           { streamId: se, chunks: packChunks(e) },
           { streamId: sc, chunks: packChunks(c) },
         ].filter((x) => x.chunks.seqs.length > 0),
         gaps: [],
-      });
+        snapshots: snaps,
+      }).bytes;
     }
   })();
   finishSession(db, sessionId, T0 + SECONDS);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { sessionId, values, ms: performance.now() - t };
+  snapshotMs.sort((a, b) => a - b);
+  return { sessionId, values, ms: performance.now() - t, pipelineMs, snapshots, snapshotBytes, snapshotMs };
 }
 
 async function main() {
@@ -128,7 +176,11 @@ async function main() {
     const path = join(dir, 'recordings.sqlite');
     const built = buildSession(path);
     const size = statSync(path).size;
-    console.log(`set-up: ${(built.values / 1e6).toFixed(0)} M values written in ${(built.ms / 1000).toFixed(1)} s, ${(size / 1e6).toFixed(0)} MB (${(size / built.values).toFixed(2)} bytes/value)\n`);
+    const perHour = built.snapshotBytes / HOURS;
+    console.log(`set-up: ${(built.values / 1e6).toFixed(0)} M values written in ${(built.ms / 1000).toFixed(1)} s (pipeline pass for the snapshots ${(built.pipelineMs / 1000).toFixed(1)} s), ${(size / 1e6).toFixed(0)} MB (${(size / built.values).toFixed(2)} bytes/value)`);
+    console.log(
+      `snapshots: ${built.snapshots} (one every ${((SECONDS / (built.snapshots - 1)) || 0).toFixed(1)} s), ${(built.snapshotBytes / built.snapshots / 1000).toFixed(1)} kB each, ${(perHour / 1e6).toFixed(2)} MB per hour = ${((100 * built.snapshotBytes) / size).toFixed(1)} % of the session; taking one: median ${median(built.snapshotMs).toFixed(2)} ms, max ${built.snapshotMs[built.snapshotMs.length - 1].toFixed(2)} ms\n`,
+    );
 
     const db = await DbClient.open({ path });
     const clock = new VirtualClock(T0 + SECONDS + 10);
@@ -145,34 +197,46 @@ async function main() {
       },
       window: () => windows++,
     });
-    const replay = new ReplaySource({ db, sessionId: built.sessionId, speed: 1 });
-    await hub.addSource(replay);
 
     let rnd = 7;
     const next = () => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 4294967296);
-    const seekMs: number[] = [];
-    const locateMs: number[] = [];
-    const windowsBefore = windows;
-    for (let i = 0; i < SEEKS + 2; i++) {
-      const target = T0 + 60 + next() * (SECONDS - 120);
-      const t = performance.now();
-      const arrived = new Promise<void>((resolve) => (waiting = { target, resolve }));
-      await replay.seek(target);
-      replay.play();
-      await arrived;
-      const ms = performance.now() - t;
-      replay.pause();
-      const tl = performance.now();
-      const seq = await db.api.seqAtTime(built.sessionId, target - 10);
-      await db.api.readReplayPage(built.sessionId, seq!, 16);
-      const lms = performance.now() - tl;
-      if (i >= 2) {
+    /** Random seeks through a replay in the hub: ms until the first chunk at the target reaches the listeners. */
+    const seeks = async (exact: boolean) => {
+      const replay = new ReplaySource({ db, sessionId: built.sessionId, speed: 1, ...(exact ? { hub } : {}) });
+      await hub.addSource(replay);
+      const ms: number[] = [];
+      const refed: number[] = [];
+      for (let i = 0; i < SEEKS + 2; i++) {
+        const target = T0 + 60 + next() * (SECONDS - 120);
+        const t = performance.now();
+        const arrived = new Promise<void>((resolve) => (waiting = { target, resolve }));
+        await replay.seek(target);
+        replay.play();
+        await arrived;
+        const dt = performance.now() - t;
+        replay.pause();
+        const info = replay.seekInfo();
+        if (exact && info.mode !== 'snapshot') throw new Error(`seek to ${target} did not restore a snapshot`);
         // the first two warm up the JIT and SQLite's cache
-        seekMs.push(ms);
-        locateMs.push(lms);
+        if (i >= 2) {
+          ms.push(dt);
+          refed.push(target - info.from!);
+        }
       }
+      await hub.removeSource(replay.deviceId);
+      return { ms: ms.sort((a, b) => a - b), refed: refed.sort((a, b) => a - b) };
+    };
+    const windowsBefore = windows;
+    const exact = await seeks(true);
+    const preRoll = await seeks(false);
+    const locateMs: number[] = [];
+    for (let i = 0; i < SEEKS; i++) {
+      const target = T0 + 60 + next() * (SECONDS - 120);
+      const tl = performance.now();
+      const snap = await db.api.seekSnapshot(built.sessionId, target - 5);
+      await db.api.readReplayPage(built.sessionId, snap!.readFromSeq, 16);
+      locateMs.push(performance.now() - tl);
     }
-    seekMs.sort((a, b) => a - b);
     locateMs.sort((a, b) => a - b);
     await hub.close();
     await db.close();
@@ -195,8 +259,9 @@ async function main() {
     idxMs.sort((a, b) => a - b);
 
     const rows: Record<string, string | number>[] = [
-      { what: 'seek → first chunk at target in the hub (10 s pre-roll)', 'median ms': median(seekMs), 'p95 ms': percentile(seekMs, 95), 'max ms': seekMs[seekMs.length - 1] },
-      { what: 'locate + read one page (DB worker)', 'median ms': median(locateMs), 'p95 ms': percentile(locateMs, 95), 'max ms': locateMs[locateMs.length - 1] },
+      { what: `exact seek → first chunk at target (snapshot restored, ${median(exact.refed).toFixed(0)} s re-fed, max ${exact.refed[exact.refed.length - 1].toFixed(0)} s)`, 'median ms': median(exact.ms), 'p95 ms': percentile(exact.ms, 95), 'max ms': exact.ms[exact.ms.length - 1] },
+      { what: 'pre-roll seek → first chunk at target (no snapshots: 10 s re-fed)', 'median ms': median(preRoll.ms), 'p95 ms': percentile(preRoll.ms, 95), 'max ms': preRoll.ms[preRoll.ms.length - 1] },
+      { what: 'find the snapshot + read one page (DB worker)', 'median ms': median(locateMs), 'p95 ms': percentile(locateMs, 95), 'max ms': locateMs[locateMs.length - 1] },
       { what: 'time lookup with the index', 'median ms': median(idxMs), 'p95 ms': percentile(idxMs, 95), 'max ms': idxMs[idxMs.length - 1] },
       { what: 'peer: time lookup without the index (full scan)', 'median ms': median(scanMs), 'p95 ms': percentile(scanMs, 95), 'max ms': scanMs[scanMs.length - 1] },
     ];
@@ -223,11 +288,13 @@ print(json.dumps(sorted(ts[2:])))`;
       if (r.status === 0) {
         const ms = JSON.parse(r.stdout) as number[];
         rows.push({ what: 'peer: MNE read_raw_edf + get_data(10 s) at random times', 'median ms': median(ms), 'p95 ms': percentile(ms, 95), 'max ms': ms[ms.length - 1] });
-        mneLine = `MNE reads 10 s in ${median(ms).toFixed(1)} ms (median); HeartMind's seek, pipeline pre-roll included, is ${(median(seekMs) / median(ms)).toFixed(2)}× that. (EDF export of the session: ${(exportMs / 1000).toFixed(1)} s)`;
+        mneLine = `MNE reads 10 s in ${median(ms).toFixed(1)} ms (median); HeartMind's exact seek, the pipeline re-fed from the snapshot included, is ${(median(exact.ms) / median(ms)).toFixed(2)}× that. (EDF export of the session: ${(exportMs / 1000).toFixed(1)} s)`;
       } else mneLine = `MNE peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
     }
     table(rows);
-    console.log(`\nseek median ${median(seekMs).toFixed(1)} ms, p95 ${percentile(seekMs, 95).toFixed(1)} ms (goal < 100 ms) over ${SEEKS} random seeks; ${windows - windowsBefore} windows came out of the pre-rolls`);
+    console.log(
+      `\nexact seek median ${median(exact.ms).toFixed(1)} ms, p95 ${percentile(exact.ms, 95).toFixed(1)} ms (goal < 100 ms; pre-roll seek ${median(preRoll.ms).toFixed(1)} / ${percentile(preRoll.ms, 95).toFixed(1)} ms) over ${SEEKS} random seeks each; ${windows - windowsBefore} windows reached the listeners while seeking (exact seeks withhold those before the target)`,
+    );
     console.log(mneLine);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -219,7 +219,7 @@ export class StreamHub implements Hub {
   restorePipeline(deviceId: string, snapshot: Uint8Array, options: RestorePipelineOptions = {}): Omit<PipelineSnapshot, 'bytes'> {
     const others = [...new Set(this.pipeline.streams().filter((s) => s.deviceId !== deviceId).map((s) => s.deviceId))];
     if (others.length > 0) throw new PipelineSnapshotError('stream-mismatch', `pipeline snapshot: ${others.join(', ')} also stream into the pipeline; a snapshot restores a device that runs alone`);
-    const head = this.pipeline.restore(snapshot, { streamId: options.streamId });
+    const head = this.pipeline.restore(snapshot, { streamId: options.streamId, outputFrom: options.emitFrom });
     this.emitFrom = options.emitFrom ?? -Infinity;
     return head;
   }

@@ -5,8 +5,8 @@
 // locked by another process, read-only) stops the recording cleanly with a message written for
 // that failure; everything committed before it stays readable.
 //
-// Every SNAPSHOT_INTERVAL_S of host time (and once at the start) it also stores the live pipeline's
-// state with the seq of the last chunk or gap the pipeline had taken: a replay seeking restores the
+// Every few seconds of host time (and once at the start; SnapshotSchedule) it also stores the live
+// pipeline's state with the seq of the last chunk or gap the pipeline had taken: a replay seeking restores the
 // newest one before its target and re-feeds only what follows, so its windows equal the live ones
 // bit for bit (docs/sessions.md §4).
 import type { DeviceStatus } from '../../shared/device.types';
@@ -27,12 +27,46 @@ export const FLUSH_INTERVAL_MS = 250;
 const MAX_BUFFERED_VALUES = 4_000_000;
 
 /**
- * Host seconds between two pipeline snapshots. A seek re-feeds at most this much (plus one window)
- * through the pipeline: 30 s keeps seeks in a 2-hour 32-channel session well under 100 ms, while a
- * snapshot (≈ 14 kB for 32 EEG channels and a strap, mostly resampler history, filter states and
- * the two clock models) adds under 3 % to the recording (bench/replay-seek.bench.ts).
+ * When to store a pipeline snapshot. A seek re-feeds everything between the snapshot before its
+ * target and the target through the pipeline, so the interval bounds seek time; each snapshot
+ * (≈ 13 kB for 32 EEG channels at 250 Hz and a strap: resampler history, filter states, the two
+ * clock models) costs disk. Both scale with the data: the interval is as long as it takes the
+ * recording to write `share` × the last snapshot's size in samples, within [min, max] seconds of
+ * host time. With the defaults a 32-channel session gets one every ≈ 20 s (seeks well under 100 ms,
+ * bench/replay-seek.bench.ts) and a Muse and a strap one every ≈ 2 min (a tiny stream to re-feed);
+ * snapshots stay near 4 % of a recording.
  */
-export const SNAPSHOT_INTERVAL_S = 30;
+export interface SnapshotScheduleOptions {
+  share: number;
+  minIntervalS: number;
+  maxIntervalS: number;
+}
+export const SNAPSHOT_SCHEDULE: SnapshotScheduleOptions = { share: 0.04, minIntervalS: 10, maxIntervalS: 120 };
+
+export class SnapshotSchedule {
+  readonly opts: SnapshotScheduleOptions;
+  private lastAt = -Infinity;
+  private lastSampleBytes = 0;
+  private lastSize = 0;
+
+  constructor(opts: Partial<SnapshotScheduleOptions> = {}) {
+    this.opts = { ...SNAPSHOT_SCHEDULE, ...opts };
+  }
+
+  /** Whether one is due at host time `now`, with `sampleBytes` of sample data recorded so far. */
+  due(now: number, sampleBytes: number): boolean {
+    const dt = now - this.lastAt;
+    if (!(dt < this.opts.maxIntervalS)) return true;
+    return dt >= this.opts.minIntervalS && sampleBytes - this.lastSampleBytes >= this.lastSize / this.opts.share;
+  }
+
+  /** One was taken (`size` bytes; 0 when taking it failed: try again after the minimum interval). */
+  taken(now: number, sampleBytes: number, size: number): void {
+    this.lastAt = now;
+    this.lastSampleBytes = sampleBytes;
+    this.lastSize = size;
+  }
+}
 
 /** Gap reasons only a source knows about (the hub cannot see them in the chunk times). */
 const SOURCE_GAP_REASONS = new Set<Gap['reason']>(['device-dropped', 'paused']);
@@ -47,8 +81,8 @@ export interface RecorderOptions {
   log?(level: LogLevel, message: string): void;
   /** The pipeline's conditioning settings in force, stored with the session at start (default: the hub's pipelineConfig). */
   filterSettings?(): Record<string, unknown> | null;
-  /** Host seconds between pipeline snapshots (default SNAPSHOT_INTERVAL_S); 0 or Infinity: none but the first. */
-  snapshotIntervalS?: number;
+  /** When to store pipeline snapshots (default SNAPSHOT_SCHEDULE). */
+  snapshotSchedule?: Partial<SnapshotScheduleOptions>;
 }
 
 /**
@@ -134,16 +168,13 @@ export class Recorder {
   private bufferedValues = 0;
   private flushing: Promise<void> | null = null;
   private readonly flushMs: number;
-  private readonly snapshotS: number;
   /** Snapshots taken and not yet committed. */
   private snapshots: NewPipelineSnapshot[] = [];
-  private lastSnapshotAt = -Infinity;
+  private schedule = new SnapshotSchedule();
   private snapshotFailed = false;
 
   constructor(private readonly opts: RecorderOptions) {
     this.flushMs = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
-    const every = opts.snapshotIntervalS ?? SNAPSHOT_INTERVAL_S;
-    this.snapshotS = every > 0 ? every : Infinity;
   }
 
   status(): RecordingStatus {
@@ -176,7 +207,7 @@ export class Recorder {
     this.seq = 0;
     this.bufferedValues = 0;
     this.snapshots = [];
-    this.lastSnapshotAt = -Infinity;
+    this.schedule = new SnapshotSchedule(this.opts.snapshotSchedule);
     this.snapshotFailed = false;
     this.devices = new Map(hub.devices().map((d) => [d.deviceId, d]));
     const settings = this.opts.filterSettings ? this.opts.filterSettings() : ((hub.pipelineConfig?.() as unknown as Record<string, unknown> | undefined) ?? null);
@@ -313,10 +344,10 @@ export class Recorder {
       const last = this.snapshots[this.snapshots.length - 1];
       if (last && last.afterSeq === afterSeq) this.snapshots.pop();
       this.snapshots.push({ afterSeq, data: snap.bytes });
-      this.lastSnapshotAt = this.opts.clock.now();
+      this.schedule.taken(this.opts.clock.now(), this.state.committedBytes, snap.bytes.length);
     } catch (err) {
       if (err instanceof PipelineSnapshotError && err.code === 'busy') return;
-      this.lastSnapshotAt = this.opts.clock.now();
+      this.schedule.taken(this.opts.clock.now(), this.state.committedBytes, 0);
       if (!this.snapshotFailed) this.log('warn', `pipeline snapshot failed (${(err as Error)?.message ?? String(err)}); seeks in this session will use a pre-roll from here`);
       this.snapshotFailed = true;
     }
@@ -324,7 +355,7 @@ export class Recorder {
 
   /** Commits everything buffered (with a pipeline snapshot when one is due). Flushes run one at a time; a failure stops the recording. */
   flush(): Promise<void> {
-    if (this.state.state === 'recording' && this.opts.clock.now() - this.lastSnapshotAt >= this.snapshotS) this.takeSnapshot();
+    if (this.state.state === 'recording' && this.schedule.due(this.opts.clock.now(), this.state.committedBytes)) this.takeSnapshot();
     if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 || this.snapshots.length > 0 ? this.flush() : undefined));
     const sessionId = this.state.sessionId;
     if (sessionId === null || (this.state.state !== 'recording' && this.state.state !== 'stopping')) return Promise.resolve();

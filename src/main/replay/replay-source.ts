@@ -381,11 +381,13 @@ export class ReplaySource implements Source {
     const sliceStart = this.nowMs();
     for (;;) {
       if (this.qHead >= this.queue.length) {
-        if (this.nextSeq === null) {
+        if (this.nextSeq === null && !this.fetching) {
           this.finish();
           return;
         }
-        await this.fill(epoch);
+        // A page already on its way (prefetched) is enough; otherwise fetch the next one.
+        if (this.fetching) await this.fetching;
+        else await this.fill(epoch);
         if (epoch !== this.epoch || this.state !== 'playing') return;
         continue;
       }
@@ -410,8 +412,10 @@ export class ReplaySource implements Source {
         this.anchorHost = t;
         this.anchorWall = this.nowMs();
       }
-      // Refill in the background when the queue runs low.
-      if (this.queue.length - this.qHead < 64 && this.nextSeq !== null && !this.fetching) void this.fill(epoch);
+      // Refill in the background when the queue runs low, and all the time while catching up to a
+      // seek target (the next page decodes in the DB worker while the pipeline takes this one).
+      const low = this.catchUpUntil !== -Infinity || this.queue.length - this.qHead < 64;
+      if (low && this.nextSeq !== null && !this.fetching) void this.fill(epoch);
     }
   }
 

@@ -1,5 +1,5 @@
 // Public API of the live/replay pipeline (see docs/pipeline.md). Other areas import from here.
-export { Pipeline } from './pipeline';
+export { Pipeline, FEATURE_LEAD_SEC } from './pipeline';
 export { DEFAULT_PIPELINE_CONFIG, DEFAULT_MAINS_HZ, resolvePipelineConfig, PipelineConfigError, type PipelineConfigPatch, type DeepPartial } from './pipeline-config';
 export type { PipelineConfig, PipelineEvents, PipelineProblem, FilterConfig, WindowConfig, QualityConfig, FeatureConfig, MontageSpec, StreamClockState } from './pipeline.types';
 export { ClockModel, CLOCK_MODEL_DEFAULTS, type ClockEstimate, type ClockModelOptions } from './clock-model';

@@ -99,9 +99,16 @@ export function configHash(cfg: PipelineConfig): number {
  * live one it was recorded from.
  */
 export function layoutHash(info: StreamInfo): number {
-  const layout = [info.modality, info.nominalRateHz, info.latencySec ?? 0, info.channels.map((c) => [c.label, c.unit, c.resolution, c.rangeUv ?? null])];
-  return fnv1a(stringUnits(canonicalJson(layout)));
+  let h = layoutHashes.get(info);
+  if (h === undefined) {
+    const layout = [info.modality, info.nominalRateHz, info.latencySec ?? 0, info.channels.map((c) => [c.label, c.unit, c.resolution, c.rangeUv ?? null])];
+    h = fnv1a(stringUnits(canonicalJson(layout)));
+    layoutHashes.set(info, h);
+  }
+  return h;
 }
+/** The pipeline keeps its StreamInfo objects unchanged while they are announced. */
+const layoutHashes = new WeakMap<StreamInfo, number>();
 
 const allFloat32 = (a: Float64Array): boolean => {
   for (let i = 0; i < a.length; i++) if (Math.fround(a[i]) !== a[i]) return false;

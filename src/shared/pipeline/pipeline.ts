@@ -22,6 +22,12 @@ import { StreamConditioner } from './stream-conditioner';
 import { Windower } from './windower';
 import { FeatureExtractor } from './features';
 
+/**
+ * After a restore with `outputFrom`, features start this long before it (as warm as the 10-s seek
+ * pre-roll left them: heart rate over 8 beats, band power over 4 s).
+ */
+export const FEATURE_LEAD_SEC = 10;
+
 export class Pipeline {
   private cfg: PipelineConfig;
   private readonly events: PipelineEvents;
@@ -33,6 +39,8 @@ export class Pipeline {
   private acceptedSinceAdvance = false;
   /** Calls in progress (callbacks run inside them): snapshots are taken between calls only. */
   private depth = 0;
+  /** Conditioned samples before this grid index are not fed to the features (restore with outputFrom). */
+  private featuresFromK = -Infinity;
 
   constructor(config: PipelineConfigPatch = {}, events: PipelineEvents = {}) {
     this.cfg = resolvePipelineConfig(config);
@@ -133,6 +141,7 @@ export class Pipeline {
       this.cfg = next;
       this.windower = this.makeWindower(this.windower.nextSeq);
       this.features = this.makeFeatures();
+      this.featuresFromK = -Infinity;
       for (const info of this.streams()) this.conditioners.set(info.id, this.makeConditioner(info));
       this.syncStreams();
     } finally {
@@ -203,7 +212,8 @@ export class Pipeline {
         conditioners.get(id)!.importState(s.conditioner);
         if (s.windower) windowed.set(id, s.windower);
       }
-      windower.importState({ ...state.windower, windowsFromK: state.windowsFromK }, windowed);
+      const outputFromK = options.outputFrom === undefined ? -Infinity : Math.floor(options.outputFrom * MODEL_RATE_HZ);
+      windower.importState({ ...state.windower, windowsFromK: state.windowsFromK }, windowed, outputFromK);
     } catch (err) {
       if (err instanceof PipelineSnapshotError) throw err;
       throw new PipelineSnapshotError('corrupt', `pipeline snapshot does not fit its streams: ${(err as Error).message}`);
@@ -213,6 +223,7 @@ export class Pipeline {
     this.windower = windower;
     this.features = this.makeFeatures();
     this.features?.setStreams(this.streams());
+    this.featuresFromK = options.outputFrom === undefined ? -Infinity : Math.ceil((options.outputFrom - FEATURE_LEAD_SEC) * MODEL_RATE_HZ);
     this.frontier = state.frontier;
     return { hostTime: state.frontier, windowsFrom: state.windowsFromK / MODEL_RATE_HZ, streamIds: state.streams.map((s) => s.id) };
   }
@@ -238,6 +249,7 @@ export class Pipeline {
       this.frontier = -Infinity;
       this.windower = this.makeWindower(this.windower.nextSeq);
       this.features = this.makeFeatures();
+      this.featuresFromK = -Infinity;
     }
     this.windower.setStreams(infos);
     this.features?.setStreams(infos);
@@ -265,7 +277,8 @@ export class Pipeline {
       gap: (gap) => this.events.gap?.(gap),
       segmentStart: (k0) => {
         this.windower.segmentStart(id, k0);
-        this.features?.segmentStart(id, k0);
+        // Before featuresFromK the features are not fed; they start by themselves at their first samples.
+        if (k0 >= this.featuresFromK) this.features?.segmentStart(id, k0);
       },
       samples: (k0, n, cond, raw, stride) => {
         if (this.events.conditioned && (this.events.wantsConditioned?.() ?? true)) {
@@ -275,7 +288,9 @@ export class Pipeline {
           this.events.conditioned(block);
         }
         this.windower.samples(id, k0, n, cond, raw, stride);
-        this.features?.samples(id, k0, n, cond, stride);
+        const fk = this.featuresFromK;
+        if (k0 >= fk) this.features?.samples(id, k0, n, cond, stride);
+        else if (k0 + n > fk) this.features?.samples(id, fk, k0 + n - fk, cond.subarray(fk - k0), stride);
       },
       segmentEnd: (kEnd) => {
         this.windower.segmentEnd(id, kEnd);

@@ -162,6 +162,13 @@ export interface RestoreOptions {
    * the recorded ids). Default: the same id.
    */
   streamId?(snapshotId: string): string;
+  /**
+   * Host time (s) from which the caller wants output (a replay's seek target). Windows ending before
+   * it are not cut, nor their quality statistics gathered, and features start FEATURE_LEAD_SEC
+   * before it: re-feeding from the snapshot to the target then costs about half as much. What comes
+   * out from it on is unchanged. Default: everything from the snapshot on.
+   */
+  outputFrom?: number;
 }
 
 export type PipelineSnapshotErrorCode =

@@ -14,7 +14,7 @@ import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
 import type { DeviceProblemCode } from '../device.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import { ClockModel } from './clock-model';
-import { Resampler, designResampleKernel } from '../dsp/resampler';
+import { Resampler, designResampleKernel, type ResampleKernel } from '../dsp/resampler';
 import { SosFilterBank } from '../dsp/sos-filter';
 import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
 import type { Sos } from '../dsp/dsp.types';
@@ -52,6 +52,26 @@ const PERIOD_MEMORY_SEC = 30;
 const PERIOD_LIMIT = 0.05;
 
 const fmtMs = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+
+/**
+ * Input samples per channel the resampler holds before it compacts (it grows for bigger chunks). It
+ * needs about three kernel half-widths plus a chunk; a small buffer keeps a stream's memory low and
+ * makes (re)creating conditioners — every seek — cheap.
+ */
+const RESAMPLER_CAPACITY = 1024;
+
+/** Kernels are pure functions of the rates and options, and read-only: designed once per kind of stream. */
+const kernels = new Map<string, ResampleKernel>();
+function resampleKernel(rateHz: number, cfg: PipelineConfig): ResampleKernel {
+  const key = `${rateHz}|${cfg.resampler.zeroCrossings}|${cfg.resampler.cutoff}|${cfg.resampler.kaiserBeta}|${cfg.resampler.phases}`;
+  let k = kernels.get(key);
+  if (!k) {
+    if (kernels.size >= 64) kernels.clear();
+    k = designResampleKernel(rateHz, MODEL_RATE_HZ, cfg.resampler);
+    kernels.set(key, k);
+  }
+  return k;
+}
 
 export class StreamConditioner {
   readonly info: StreamInfo;
@@ -100,7 +120,7 @@ export class StreamConditioner {
     this.nominalPeriod = 1 / info.nominalRateHz;
     this.period = this.nominalPeriod;
     this.clock = new ClockModel(cfg.clock);
-    this.resampler = new Resampler(this.nch, designResampleKernel(info.nominalRateHz, MODEL_RATE_HZ, cfg.resampler));
+    this.resampler = new Resampler(this.nch, resampleKernel(info.nominalRateHz, cfg), RESAMPLER_CAPACITY);
     const sos = designConditioningFilter(cfg.filters[info.modality]);
     this.filter = sos ? new SosFilterBank(sos, this.nch) : null;
     this.hold = new Float64Array(this.nch);

@@ -95,6 +95,8 @@ export class Windower {
    * snapshot restore, whose sample rings start empty, so earlier windows would lack data.
    */
   private emitFromK = -Infinity;
+  /** Block statistics are gathered from this grid index on (a restore for a later target skips the rest). */
+  private statsFromK = -Infinity;
   private readonly acc: Float64Array = new Float64Array(BLOCK_FIELDS);
 
   constructor(cfg: PipelineConfig, sink: WindowerSink, firstSeq = 0) {
@@ -184,7 +186,7 @@ export class Windower {
     b.nextK = k0 + n;
     // Block statistics: copy into the part buffer; analyse each block once it is complete.
     const B = this.blockSize;
-    let i = 0;
+    let i = Math.max(0, this.statsFromK - k0);
     while (i < n) {
       const k = k0 + i;
       const blk = Math.floor(k / B);
@@ -385,9 +387,10 @@ export class Windower {
 
   /**
    * Restores the scalar state (on a fresh windower that already has its streams): windows from
-   * `windowsFromK` on come out as they did in the original; earlier ones are skipped.
+   * `windowsFromK` on come out as they did in the original; earlier ones are skipped, and so are
+   * windows ending before `outputFromK` (nobody wants them: neither cut nor their blocks analysed).
    */
-  importState(s: { nextStartK: number; frontierK: number; windowsFromK: number }, streams: Map<string, WindowerStreamState>): void {
+  importState(s: { nextStartK: number; frontierK: number; windowsFromK: number }, streams: Map<string, WindowerStreamState>, outputFromK = -Infinity): void {
     for (const [id, st] of streams) {
       const b = this.streams.get(id);
       if (!b) throw new RangeError(`windower has no stream ${id}`);
@@ -396,7 +399,10 @@ export class Windower {
     }
     this.nextStartK = s.nextStartK;
     this.frontierK = s.frontierK;
-    this.emitFromK = s.windowsFromK;
+    // The first window ending at or after outputFromK, on the hop grid (a multiple of the block size).
+    const wanted = outputFromK === -Infinity ? -Infinity : Math.floor((outputFromK - this.N) / this.hopK) * this.hopK;
+    this.emitFromK = Math.max(s.windowsFromK, wanted);
+    this.statsFromK = this.emitFromK;
   }
 
   /** Drops block statistics, segments and retired streams that no future window can touch. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Pipeline, PipelineSnapshotError, PIPELINE_SNAPSHOT_VERSION, decodePipelineSnapshotHeader, type PipelineProblem, type PipelineSnapshot } from '../../../src/shared/pipeline';
 import type { Gap, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
 import type { ConditionedBlock, SyncWindow } from '../../../src/shared/window.types';
-import type { QualityReport } from '../../../src/shared/features.types';
+import type { HeartFeatures, QualityReport } from '../../../src/shared/features.types';
 import { generate, infoOf, interleave, pulse, rng, T0, type DeviceSpec } from './chunk-gen';
 
 const HEADSET: DeviceSpec = { id: 'hs', modality: 'eeg', rateHz: 256, labels: ['TP9', 'AF7', 'AF8', 'TP10'], packet: 12, driftPpm: 45, latencySec: 0.012, jitterMeanSec: 0.008, deviceEpoch: 77 };
@@ -50,9 +50,9 @@ interface Out {
 /** Output per call index: what the pipeline emitted during call i. */
 type Log = { call: number; kind: keyof Out; value: unknown }[];
 
-function pipelineWithLog(streams: StreamInfo[][], current: { i: number }, log: Log): Pipeline {
+function pipelineWithLog(streams: StreamInfo[][], current: { i: number }, log: Log, heart?: (f: HeartFeatures) => void): Pipeline {
   const rec = (kind: keyof Out) => (value: unknown) => log.push({ call: current.i, kind, value });
-  const p = new Pipeline({}, { window: rec('windows'), conditioned: rec('blocks'), gap: rec('gaps'), problem: rec('problems'), quality: rec('quality') });
+  const p = new Pipeline({}, { window: rec('windows'), conditioned: rec('blocks'), gap: rec('gaps'), problem: rec('problems'), quality: rec('quality'), heart });
   streams.forEach((infos) => p.setStreams(infos[0].deviceId, infos));
   return p;
 }
@@ -120,6 +120,27 @@ describe('pipeline snapshots', () => {
       assert.ok(snap.windowsFrom <= snap.hostTime + 1 || snap.windowsFrom === -Infinity);
     }
     assert.ok(comparedWindows > 150, `${comparedWindows} windows compared`);
+  });
+
+  test('restored for a later target (outputFrom): the same output from the target on, less work before it', () => {
+    const [at, snap] = [...snaps].sort((a, b) => a[0] - b[0])[3];
+    const target = snap.hostTime + 14.3;
+    const tail: Log = [];
+    const hearts: number[] = [];
+    const c = { i: 0 };
+    const restored = pipelineWithLog(streams, c, tail, (f) => hearts.push(f.time));
+    restored.restore(snap.bytes, { outputFrom: target });
+    feed(restored, calls, at + 1, c);
+    const ends = (e: { kind: keyof Out; value: unknown }) => (e.kind === 'windows' ? (e.value as SyncWindow).startTime + 5 : e.kind === 'quality' ? (e.value as QualityReport).time : Infinity);
+    const got = tail.filter((e) => ends(e) >= target);
+    const expected = log.filter((e) => e.call > at && ends(e) >= target);
+    assert.ok(got.filter((e) => e.kind === 'windows').length > 10);
+    assert.equal(got.length, expected.length);
+    got.forEach((e, i) => assert.equal(text(e.kind, e.value), text(expected[i].kind, expected[i].value), `event ${i} (${e.kind})`));
+    // Nothing is cut for before the target (beyond the window that just ends there).
+    assert.ok(tail.filter((e) => e.kind === 'windows').every((e) => (e.value as SyncWindow).startTime + 5 >= target - 1));
+    assert.ok(hearts.length > 0 && hearts[0] >= target - 10 && hearts[0] < target - 8, `features start 10 s before the target (${hearts[0] - target})`);
+    assert.deepEqual(restored.states(), original.states());
   });
 
   test('a snapshot of a restored pipeline restores to the same thing again', () => {
