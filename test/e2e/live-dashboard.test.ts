@@ -1,6 +1,7 @@
 // The live dashboard in real Chromium against the real core in serve mode (in this process, on a
 // free port): the page connects, traces move, windows arrive, a device switched off makes its
-// modality absent and switched on present again, and an injected fault shows its named problem.
+// modality absent and switched on present again, an injected fault shows its named problem, and
+// signal settings apply (or name what is wrong).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -112,6 +113,27 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     assert.ok(text.includes(String(code)), `the panel names the problem: ${text}`);
     // …and a warning in the log panel, from that device.
     await page.waitForFunction((dev) => Array.from(document.querySelectorAll('.log-list li.log-warn, .log-list li.log-error')).some((li) => li.textContent?.includes(`device:${dev}`)), id, { timeout: 5_000 });
+  });
+
+  test('signal settings: a crossed pass-band is refused by name; 60 Hz mains and 4-s windows apply', async () => {
+    const panel = '[data-testid="signal-settings"]';
+    await page.fill(`${panel} [data-testid="signal-eegLow"]`, '40');
+    await page.fill(`${panel} [data-testid="signal-eegHigh"]`, '10');
+    await page.click(`${panel} [data-testid="signal-apply"]`);
+    const error = await page.waitForSelector(`${panel} [data-testid="signal-error"]`, { timeout: 5_000 });
+    assert.match((await error.textContent()) ?? '', /highpassHz must be below lowpassHz/);
+    await page.fill(`${panel} [data-testid="signal-eegLow"]`, '1');
+    await page.fill(`${panel} [data-testid="signal-eegHigh"]`, '45');
+    await page.fill(`${panel} [data-testid="signal-windowSec"]`, '4');
+    await page.click(`${panel} [data-testid="signal-mains-60"]`);
+    await page.click(`${panel} [data-testid="signal-apply"]`);
+    await page.waitForFunction(() => /mains 60 Hz notched · windows 4 s \/ 1 s/.test(document.querySelector('[data-testid="signal-settings"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="windows"] .panel-header')?.textContent ?? '').includes('4 s every 1 s'), undefined, { timeout: 5_000 });
+    const cfg = serve.core.hub.pipelineConfig!();
+    assert.deepEqual([cfg.quality.mainsHz, cfg.filters.eeg.notchHz, cfg.filters.eeg.highpassHz, cfg.filters.eeg.lowpassHz, cfg.window.lengthSec], [60, [60], 1, 45, 4]);
+    assert.equal(await page.$(`${panel} [data-testid="signal-error"]`), null, 'the error is gone');
+    // Windows keep flowing under the new settings.
+    await waitForWindow('eeg', 'present', await latestSeq(), 15_000);
   });
 
   test('no errors, no CSP violations, no error banner', async () => {

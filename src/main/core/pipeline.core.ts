@@ -1,10 +1,18 @@
 // The live pipeline's area of the core: forwards the hub's output (streams, conditioned blocks,
 // windows, features, statuses, log) to the pages as pushes, and answers the dashboard's requests
-// (snapshot, start/stop/configure a device, inject a fault into a simulated one).
+// (snapshot, start/stop/configure a device, inject a fault into a simulated one, signal settings).
 import type { DeviceStatus, Source } from '../../shared/device.types';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DeviceControls, DeviceFaultSpec, DeviceSettingSpec, DeviceSettingValue, PipelineSnapshot, WindowingInfo } from '../../shared/ipc/pipeline.schema';
+import { DEFAULT_PIPELINE_CONFIG, checkSignalSettings, settingsLockedBy, signalSettingsOf, signalSettingsPatch, type PipelineConfig, type SignalSettings } from '../../shared/pipeline';
+import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type { CoreContext } from './core.types';
 import { check, RequestError } from './handler-registry';
+import { setAside, writeJsonAtomic } from './json-file';
+
+/** The user's signal settings in the profile (<dataDir>/signal-settings.json). */
+export const SIGNAL_SETTINGS_FILE = 'signal-settings.json';
 
 /** A device the core knows even while it is stopped (the demo devices; later, paired ones). */
 export interface ManagedDevice {
@@ -19,7 +27,6 @@ export interface ManagedDevice {
 
 export interface PipelineAreaOptions {
   devices: ManagedDevice[];
-  windowing: WindowingInfo;
   version: string;
   /** Changes a running device's settings through the hub (which republishes its status). */
   configureRunning?(deviceId: string, settings: Record<string, DeviceSettingValue>): Promise<void>;
@@ -29,6 +36,10 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
   const { hub } = ctx;
   const devices = new Map(opts.devices.map((d) => [d.source.deviceId, d]));
   const push = ctx.push;
+  const config = (): PipelineConfig => hub.pipelineConfig?.() ?? DEFAULT_PIPELINE_CONFIG;
+  const windowing = (c: PipelineConfig): WindowingInfo => ({ lengthS: c.window.lengthSec, hopS: c.window.hopSec, rateHz: MODEL_RATE_HZ });
+  const settingsFile = join(ctx.dataDir, SIGNAL_SETTINGS_FILE);
+  loadSignalSettings(ctx, settingsFile);
 
   const unsubscribe = hub.subscribe({
     streams: (streams) => push({ type: 'pipeline:streams', streams }),
@@ -40,6 +51,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     gap: (gap) => push({ type: 'pipeline:gap', gap }),
     deviceStatus: (status) => push({ type: 'pipeline:device-status', status }),
     log: (entry) => ctx.log(entry.level, entry.source, entry.message),
+    config: (c) => push({ type: 'pipeline:settings', settings: signalSettingsOf(c), windowing: windowing(c) }),
   });
   ctx.onStop(unsubscribe);
 
@@ -79,7 +91,8 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     devices: allStatuses(),
     controls: [...devices.values()].map((d): DeviceControls => ({ deviceId: d.source.deviceId, settings: d.settings, faults: d.faults })),
     logs: ctx.recentLogs(),
-    windowing: opts.windowing,
+    windowing: windowing(config()),
+    settings: signalSettingsOf(config()),
     runtime: ctx.runtime,
     version: opts.version,
   }));
@@ -122,6 +135,31 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     { validate: check.allOf(byDevice, check.string('fault', { maxLength: 100 })) },
   );
 
+  ctx.handle(
+    'hm:pipeline:set-settings',
+    (req): SignalSettings => {
+      const locked = settingsLockedBy(hub.devices());
+      if (locked) throw new RequestError('unavailable', locked);
+      if (!hub.setPipelineConfig) throw new RequestError('unavailable', 'this pipeline has no settings to change');
+      let settings: SignalSettings;
+      try {
+        settings = checkSignalSettings(req, config());
+      } catch (err) {
+        throw new RequestError('bad-request', `signal settings: ${(err as Error).message}`);
+      }
+      hub.setPipelineConfig(signalSettingsPatch(settings));
+      try {
+        writeJsonAtomic(settingsFile, { version: 1, settings });
+      } catch (err) {
+        ctx.log('warn', 'pipeline', `signal settings in force but not saved to ${settingsFile} (${(err as Error).message}); they last until the app closes`);
+      }
+      const s = signalSettingsOf(config());
+      ctx.log('info', 'pipeline', `signal settings: mains ${s.mainsHz} Hz${s.notch ? ' notched' : ''}, EEG ${s.eegBandHz.join('–')} Hz, ECG ${s.ecgBandHz.join('–')} Hz, windows ${s.windowSec} s every ${s.hopSec} s`);
+      return s;
+    },
+    { validate: check.object },
+  );
+
   for (const d of devices.values()) {
     if (!d.autoStart) continue;
     try {
@@ -130,5 +168,19 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
       // The hub turns a failing source into a status and a log line; the others still start.
       ctx.log('error', `device:${d.source.deviceId}`, `did not start: ${(err as Error)?.message ?? String(err)}`);
     }
+  }
+}
+
+/** Puts the hub under the settings the user chose last time; a damaged file is set aside with a log line. */
+function loadSignalSettings(ctx: CoreContext, file: string): void {
+  const { hub } = ctx;
+  if (!existsSync(file) || !hub.setPipelineConfig) return;
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; settings?: unknown };
+    if (raw.version !== 1) throw new Error('not a HeartMind signal settings file (version 1)');
+    hub.setPipelineConfig(signalSettingsPatch(checkSignalSettings(raw.settings, hub.pipelineConfig?.() ?? DEFAULT_PIPELINE_CONFIG)));
+  } catch (err) {
+    const aside = setAside(file);
+    ctx.log('warn', 'pipeline', `${file} could not be used (${(err as Error).message}); set aside as ${aside}, starting with the default signal settings`);
   }
 }

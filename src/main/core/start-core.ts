@@ -1,6 +1,5 @@
 // The core as the app runs it: the stream hub, the live-pipeline area with the built-in demo
 // devices, then every area in modules.ts. Electron main and `heartmind serve` both call this.
-import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type { LogEntry } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
 import { createHub, type StreamHub } from '../hub/hub';
@@ -56,10 +55,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
             });
           }
         }
-        const w = hub.pipelineConfig().window;
         await startPipelineArea(ctx, {
           devices,
-          windowing: { lengthS: w.lengthSec, hopS: w.hopSec, rateHz: MODEL_RATE_HZ },
           version: APP_VERSION,
           configureRunning: (deviceId, settings) => hub.configureSource(deviceId, settings),
         });

@@ -1,7 +1,8 @@
-// Paired devices in the user profile (<dataDir>/devices.json): written atomically (temp file +
-// rename) so a crash never leaves half a file; a damaged file is set aside, never fatal.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Paired devices in the user profile (<dataDir>/devices.json), written atomically; a damaged file
+// is set aside, never fatal (core/json-file.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setAside, writeJsonAtomic } from '../core/json-file';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import type { PairedDevice } from '../../shared/devices/devices.types';
 
@@ -37,22 +38,14 @@ export class DeviceStore {
       }
       this.data = { version: 1, paired, ...(typeof raw.brainflowLibraryPath === 'string' ? { brainflowLibraryPath: raw.brainflowLibraryPath } : {}) };
     } catch (e) {
-      const aside = `${this.file}.damaged-${now}`;
-      try {
-        renameSync(this.file, aside);
-      } catch {
-        /* leave it */
-      }
+      const aside = setAside(this.file, now);
       this.warnings.push(`${this.file} could not be read (${(e as Error).message}); set aside as ${aside}, starting with no paired devices`);
       this.data = { version: 1, paired: [] };
     }
   }
 
   save(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.data, null, 2) + '\n');
-    renameSync(tmp, this.file);
+    writeJsonAtomic(this.file, this.data);
   }
 
   get(deviceId: string): DeviceStoreData['paired'][number] | undefined {

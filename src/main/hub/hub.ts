@@ -193,6 +193,7 @@ export class StreamHub implements Hub {
   setPipelineConfig(patch: PipelineConfigPatch): void {
     this.pipeline.reconfigure(patch);
     this.log('info', 'hub', 'pipeline configuration changed; streams restarted');
+    this.emit('config', this.pipeline.config);
   }
 
   /** Clock model, rate and segment state per stream (device panel, recorder's stream table). */

@@ -19,6 +19,8 @@ export interface HubListener {
   quality?(report: QualityReport): void;
   deviceStatus?(status: DeviceStatus): void;
   log?(entry: LogEntry): void;
+  /** The pipeline's configuration changed (setPipelineConfig: the user's settings, a replay's recorded ones). */
+  config?(config: PipelineConfig): void;
 }
 
 export interface Hub {

@@ -222,6 +222,14 @@ export class Recorder {
       deviceStatus: (status) => {
         this.devices.set(status.deviceId, status);
       },
+      // New settings mid-session: stored with their time (a replay applies them at the same point
+      // of the recording) and a snapshot under them, so seeks after the change stay exact.
+      config: (config) => {
+        this.takeSnapshot();
+        this.noteFilterSettings(this.opts.filterSettings?.() ?? (config as unknown as Record<string, unknown>)).catch((err) =>
+          this.log('warn', `the new pipeline settings were not stored with the session (${(err as Error)?.message ?? String(err)}); a replay will use the earlier ones`),
+        );
+      },
     });
     // The pipeline as the recording finds it (devices may have streamed for a while): a replay
     // from the start restores it, so even the first windows come out as they did live.

@@ -11,6 +11,10 @@
 // another version, other streams or settings), seeks as before: delivery restarts a pre-roll before
 // the target (at full speed) so filters and the clock model are warm when the playhead gets there,
 // and windows agree with live within a few tenths of a µV.
+//
+// Pipeline settings travel with the recording: the replay puts the hub under the settings in force
+// at the session's start, applies each change the user made while recording before the first chunk
+// that arrived after it, and seeks under the settings the restored snapshot was taken with.
 import type { DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import {
   REPLAY_MAX_SPEED,
@@ -28,6 +32,7 @@ import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { ReplayChunk, ReplayGap, ReplayPage, SeekSnapshot } from '../db/db.types';
 import type { Hub } from '../hub/hub.types';
+import { configHash, decodePipelineSnapshotHeader, resolvePipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../shared/pipeline';
 
 /** Seconds delivered at full speed before a seek target so the pipeline is warm when it plays. */
 export const DEFAULT_SEEK_PRE_ROLL_S = 10;
@@ -57,7 +62,7 @@ export interface ReplaySourceOptions {
    * snapshots (Hub.restorePipeline). Without it (or for sessions without snapshots) seeks use the
    * pre-roll.
    */
-  hub?: Pick<Hub, 'restorePipeline' | 'pipelineConfig'>;
+  hub?: Pick<Hub, 'restorePipeline' | 'pipelineConfig' | 'setPipelineConfig'>;
   log?(level: LogLevel, message: string): void;
 }
 
@@ -90,6 +95,9 @@ export class ReplaySource implements Source {
   private detail: SessionDetail | null = null;
   private infos = new Map<number, StreamInfo>();
   private markers: Marker[] = [];
+  /** The session's pipeline settings, oldest first; `settingsCursor` is the next one to apply. */
+  private settings: { time: number; config: PipelineConfig | null; raw: Record<string, unknown> }[] = [];
+  private settingsCursor = 0;
   private reports: SelfReport[] = [];
   private queue: Item[] = [];
   private qHead = 0;
@@ -151,6 +159,8 @@ export class ReplaySource implements Source {
     const timeline = await db.api.getTimeline(sessionId);
     this.markers = timeline.markers;
     this.reports = timeline.selfReports;
+    this.settings = detail.filterSettings.map((f) => ({ time: f.time, raw: f.settings, config: this.resolveSettings(f.settings) }));
+    this.applySettingsAt(detail.startTime);
     this.sink = sink;
     sink.streams(this.deviceId, this.streamInfos());
     this.state = 'paused';
@@ -290,6 +300,10 @@ export class ReplaySource implements Source {
     this.position = target;
     this.markerCursor = lowerBound(this.markers, target, (m) => m.time);
     this.reportCursor = lowerBound(this.reports, target, (r) => r.time);
+    // The settings the restored snapshot was taken under, else those in force where delivery starts.
+    const header = snap ? this.snapshotHeader(snap) : null;
+    const under = header ? this.settingsIndexFor(header.configHash, target) : -1;
+    this.applySettingsAt(under >= 0 ? this.settings[under].time : snap ? snap.hostTime : from);
     if (announce && this.sink) {
       // Withdrawing and re-announcing the streams makes the pipeline start them afresh (filters,
       // clock model, segments), as for a device that reconnects.
@@ -318,6 +332,54 @@ export class ReplaySource implements Source {
 
   private markerCursor = 0;
   private reportCursor = 0;
+
+  /** A recorded settings entry as a full configuration; null (with a log line) where it is not one. */
+  private resolveSettings(raw: Record<string, unknown>): PipelineConfig | null {
+    try {
+      return resolvePipelineConfig(raw as PipelineConfigPatch);
+    } catch (err) {
+      this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: recorded pipeline settings not usable (${(err as Error)?.message ?? String(err)}); those in force stay`);
+      return null;
+    }
+  }
+
+  private snapshotHeader(snap: SeekSnapshot): { configHash: number } | null {
+    try {
+      return decodePipelineSnapshotHeader(snap.data);
+    } catch {
+      return null; // restorePipeline names the damage
+    }
+  }
+
+  /** The newest settings entry at or before `time` whose configuration has the snapshot's hash; -1 if none. */
+  private settingsIndexFor(hash: number, time: number): number {
+    for (let i = this.settings.length - 1; i >= 0; i--) {
+      const cfg = this.settings[i].config;
+      if (this.settings[i].time <= time && cfg && configHash(cfg) === hash) return i;
+    }
+    return -1;
+  }
+
+  /** Puts the hub under the settings in force at host time `time` (the first entry before any). */
+  private applySettingsAt(time: number): void {
+    if (this.settings.length === 0) return;
+    let i = 0;
+    while (i + 1 < this.settings.length && this.settings[i + 1].time <= time) i++;
+    this.applySetting(i);
+    this.settingsCursor = i + 1;
+  }
+
+  private applySetting(i: number): void {
+    const hub = this.opts.hub;
+    const cfg = this.settings[i].config;
+    if (!cfg || !hub?.setPipelineConfig || !hub.pipelineConfig) return;
+    if (configHash(hub.pipelineConfig()) === configHash(cfg)) return;
+    try {
+      hub.setPipelineConfig(cfg);
+    } catch (err) {
+      this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: the recorded pipeline settings could not be applied (${(err as Error)?.message ?? String(err)}); replaying with the current ones`);
+    }
+  }
 
   /** Appends the next page from the database (one fetch at a time). */
   private async fill(epoch: number): Promise<void> {
@@ -429,6 +491,8 @@ export class ReplaySource implements Source {
     const c = item.chunk;
     const info = this.infos.get(c.streamId);
     if (!info) return;
+    // A change of settings made while recording: live, it came after every chunk that arrived by then.
+    while (this.settingsCursor < this.settings.length && this.settings[this.settingsCursor].time < c.hostTime) this.applySetting(this.settingsCursor++);
     sink.chunk({ streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data });
     // During a seek's pre-roll the playhead stays at the target.
     if (c.hostTime >= this.catchUpUntil) this.position = c.hostTime;

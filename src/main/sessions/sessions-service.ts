@@ -25,7 +25,7 @@ import type { HostClock } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { Hub } from '../hub/hub.types';
-import type { PipelineConfig, PipelineConfigPatch } from '../../shared/pipeline';
+import { configHash, type PipelineConfig } from '../../shared/pipeline';
 import { Recorder } from '../recorder/recorder';
 import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
@@ -189,18 +189,11 @@ export class SessionsService {
     });
     const { hub } = this.opts;
     // The replay runs alone through the pipeline (its host times lie in the past; live data would
-    // move the window frontier past them), configured as it was when the session was recorded.
+    // move the window frontier past them), under the settings it was recorded with (it applies
+    // them); the live settings come back when it closes.
     this.parkedSources = hub.sources().slice();
     for (const s of this.parkedSources) await hub.removeSource(s.deviceId);
-    const recorded = (await this.opts.db.api.getSession(req.sessionId)).filterSettings[0]?.settings;
-    if (recorded && hub.setPipelineConfig && hub.pipelineConfig) {
-      this.parkedConfig = hub.pipelineConfig();
-      try {
-        hub.setPipelineConfig(recorded as PipelineConfigPatch);
-      } catch (err) {
-        this.opts.log?.('warn', `the recorded pipeline settings could not be applied (${(err as Error).message}); replaying with the current ones`);
-      }
-    }
+    this.parkedConfig = hub.pipelineConfig?.() ?? null;
     this.replay = replay;
     try {
       await hub.addSource(replay);
@@ -254,7 +247,8 @@ export class SessionsService {
     else await replay.stop();
     const parked = this.parkedSources;
     this.parkedSources = [];
-    if (this.parkedConfig && hub.setPipelineConfig) hub.setPipelineConfig(this.parkedConfig);
+    const parkedConfig = this.parkedConfig;
+    if (parkedConfig && hub.setPipelineConfig && hub.pipelineConfig && configHash(hub.pipelineConfig()) !== configHash(parkedConfig)) hub.setPipelineConfig(parkedConfig);
     this.parkedConfig = null;
     for (const s of parked) {
       try {

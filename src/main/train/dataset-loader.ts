@@ -1,6 +1,6 @@
 // Resolves a DatasetSpec into windows on the machine that runs the job: files are read and parsed
 // one at a time by the format readers (src/shared/formats/import-recording),
-// EEGMAT folders are validated and labelled, DREAMER.mat is read by H7's loader, and recorded
+// EEGMAT folders are validated and labelled, DREAMER.mat is read by src/shared/datasets/dreamer.ts, and recorded
 // sessions come from the database (read by the caller, which owns the DB client, and handed over as
 // feeds). Every recording then goes through the live pipeline (src/shared/datasets/build-windows).
 import { readdir, readFile } from 'node:fs/promises';

@@ -1,4 +1,5 @@
 // Public datasets read into typed records: the one error class of this layer, and DREAMER's shapes.
+import { CodedError } from '../coded-error';
 
 export enum DatasetErrorCode {
   /** The file is a readable MAT-file but not the DREAMER structure; the message names what is missing or wrong. */
@@ -11,14 +12,8 @@ export enum DatasetErrorCode {
   NotEegmat = 'not-eegmat',
 }
 
-export class DatasetError extends Error {
+export class DatasetError extends CodedError<DatasetErrorCode> {
   override readonly name = 'DatasetError';
-  constructor(
-    readonly code: DatasetErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** DREAMER's Emotiv EPOC channel order, as in the file's EEG_Electrodes (Katsigiannis & Ramzan 2018). */

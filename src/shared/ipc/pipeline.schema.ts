@@ -5,6 +5,7 @@ import type { EegFeatures, HeartFeatures, QualityReport } from '../features.type
 import type { LogEntry } from '../log.types';
 import type { Gap, StreamInfo } from '../stream.types';
 import type { ConditionedBlock, SyncWindow } from '../window.types';
+import type { SignalSettings } from '../pipeline/signal-settings';
 
 /** A value a device setting can take (montage name, rate in Hz, a switch). */
 export type DeviceSettingValue = string | number | boolean;
@@ -29,7 +30,7 @@ export interface DeviceControls {
   faults: DeviceFaultSpec[];
 }
 
-/** How windows are cut (the pipeline's configuration, read-only for the dashboard). */
+/** How windows are cut (follows the signal settings). */
 export interface WindowingInfo {
   lengthS: number;
   hopS: number;
@@ -44,6 +45,8 @@ export interface PipelineSnapshot {
   /** Most recent log lines, oldest first. */
   logs: LogEntry[];
   windowing: WindowingInfo;
+  /** Mains, notch, pass-bands and windowing in force (a replay runs under its recorded ones). */
+  settings: SignalSettings;
   /** Where the core runs: 'electron' (main process) or 'serve' (plain Node). */
   runtime: 'electron' | 'serve';
   version: string;
@@ -60,6 +63,8 @@ export interface PipelineRequests {
   /** Change settings (montage, rate...); a running device restarts with them. */
   'hm:pipeline:device-configure': { req: DeviceRef & { settings: Record<string, DeviceSettingValue> }; res: DeviceStatus };
   'hm:pipeline:device-fault': { req: DeviceRef & { fault: string }; res: void };
+  /** New signal settings: every stream restarts its filters (as after a gap); kept across restarts. */
+  'hm:pipeline:set-settings': { req: SignalSettings; res: SignalSettings };
 }
 
 /** Pushes are named '<area>:<what>'; every field is a plain value or a typed array. */
@@ -71,5 +76,7 @@ export type PipelinePush =
   | { type: 'pipeline:eeg'; features: EegFeatures }
   | { type: 'pipeline:quality'; report: QualityReport }
   | { type: 'pipeline:gap'; gap: Gap }
+  /** The settings in force changed (the user's, or a replay's recorded ones). */
+  | { type: 'pipeline:settings'; settings: SignalSettings; windowing: WindowingInfo }
   | { type: 'pipeline:device-status'; status: DeviceStatus }
   | { type: 'pipeline:log'; entry: LogEntry };

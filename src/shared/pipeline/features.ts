@@ -4,7 +4,7 @@
 // grid — data-driven, so replay emits the same features at the same points.
 import type { StreamInfo } from '../stream.types';
 import type { EegFeatures, HeartFeatures } from '../features.types';
-import { EEG_BANDS } from '../features.types';
+import { EEG_BANDS, RR_MAX_MS, RR_MIN_MS } from '../features.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import type { PipelineConfig } from './pipeline.types';
 import { RPeakDetector } from '../dsp/r-peak';
@@ -16,9 +16,6 @@ export interface FeatureSink {
   eeg(f: EegFeatures): void;
 }
 
-/** RR intervals outside this range (ms) are not physiological and stay out of HR and RMSSD. */
-const RR_MIN_MS = 250;
-const RR_MAX_MS = 2500;
 /** Heart rate is the mean of this many latest RR intervals. */
 const HR_BEATS = 8;
 /** Lead preference for R-peak detection (electrodeKey form); otherwise the first channel. */

@@ -5,5 +5,6 @@ export type { PipelineConfig, PipelineEvents, PipelineProblem, FilterConfig, Win
 export { ClockModel, CLOCK_MODEL_DEFAULTS, type ClockEstimate, type ClockModelOptions } from './clock-model';
 export { TEN_TWENTY_19, electrodeKey, resolveMontage, type MontageSlot } from './montage';
 export { designConditioningFilter } from './stream-conditioner';
-export { PipelineSnapshotError, PIPELINE_SNAPSHOT_VERSION, decodePipelineSnapshotHeader } from './pipeline-snapshot';
+export { PipelineSnapshotError, PIPELINE_SNAPSHOT_VERSION, configHash, decodePipelineSnapshotHeader } from './pipeline-snapshot';
 export type { PipelineSnapshot, PipelineSnapshotErrorCode, RestoreOptions } from './pipeline.types';
+export { signalSettingsOf, signalSettingsPatch, checkSignalSettings, settingsLockedBy, MAX_WINDOW_SEC, type SignalSettings } from './signal-settings';

@@ -35,6 +35,7 @@ import type {
   WindowerStreamState,
 } from './pipeline.types';
 import type { StreamInfo } from '../stream.types';
+import { CodedError } from '../coded-error';
 
 export const PIPELINE_SNAPSHOT_MAGIC = 0x53504d48; // 'HMPS' read as a little-endian u32
 export const PIPELINE_SNAPSHOT_VERSION = 1;
@@ -42,14 +43,8 @@ const HEADER_BYTES = 48;
 const LENGTH_OFFSET = 8;
 const CHECKSUM_BYTES = 4;
 
-export class PipelineSnapshotError extends Error {
-  override name = 'PipelineSnapshotError';
-  constructor(
-    readonly code: PipelineSnapshotErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+export class PipelineSnapshotError extends CodedError<PipelineSnapshotErrorCode> {
+  override readonly name = 'PipelineSnapshotError';
 }
 
 const FLAG_SEG_ACTIVE = 1;

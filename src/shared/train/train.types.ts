@@ -3,6 +3,7 @@
 // plain data: a configuration is written to a run folder as JSON and read back to resume.
 import type { EncoderConfig, ModelModality, TaskSpec } from '../model/model.types';
 import type { BinaryMetrics, FoldMetricTable } from '../eval/eval.types';
+import { CodedError } from '../coded-error';
 
 export enum TrainErrorCode {
   /** A configuration value is out of range or inconsistent. */
@@ -25,15 +26,15 @@ export enum TrainErrorCode {
   Io = 'io',
 }
 
-export class TrainError extends Error {
+export class TrainError extends CodedError<TrainErrorCode> {
   override readonly name = 'TrainError';
   constructor(
-    readonly code: TrainErrorCode,
+    code: TrainErrorCode,
     message: string,
     /** Itemised problems, when there are several. */
     readonly details: string[] = [],
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

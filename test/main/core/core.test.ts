@@ -1,10 +1,11 @@
 // The composition root with the real hub and the real simulated devices (real timers, ~2 s).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCore } from '../../../src/main/core/start-core';
+import { SIGNAL_SETTINGS_FILE } from '../../../src/main/core/pipeline.core';
 import type { Core } from '../../../src/main/core/core.types';
 import type { Channel, PushMessage, ResponseOf } from '../../../src/shared/ipc-schema';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
@@ -100,6 +101,32 @@ describe('core (hub + demo devices + pipeline area)', () => {
     assert.equal(!malformed.ok && malformed.error.kind, 'bad-request');
     await call('hm:pipeline:device-fault', { deviceId: 'sim-eeg-1', fault: 'nan-samples' });
     await until(() => pushes.some((p) => p.type === 'pipeline:device-status' && p.status.deviceId === 'sim-eeg-1' && p.status.problem?.code === 'non-finite-samples'));
+  });
+
+  test('signal settings: checked by name, applied to the pipeline, pushed, kept for the next start', async () => {
+    const snap = await call('hm:pipeline:snapshot', null);
+    assert.deepEqual(snap.settings, { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1 });
+    const crossed = await core.handlers.dispatch('hm:pipeline:set-settings', { ...snap.settings, eegBandHz: [40, 1] }, ctx);
+    assert.deepEqual(!crossed.ok && [crossed.error.kind, crossed.error.message], ['bad-request', 'signal settings: filters.eeg: highpassHz must be below lowpassHz']);
+    const mains = await core.handlers.dispatch('hm:pipeline:set-settings', { ...snap.settings, mainsHz: 55 }, ctx);
+    assert.match(!mains.ok ? mains.error.message : '', /mainsHz must be 50 or 60/);
+    const settings = { mainsHz: 60 as const, notch: true, eegBandHz: [1, 45] as [number, number], ecgBandHz: [0.5, 40] as [number, number], windowSec: 4, hopSec: 2 };
+    assert.deepEqual(await call('hm:pipeline:set-settings', settings), settings);
+    const cfg = core.hub.pipelineConfig!();
+    assert.deepEqual([cfg.filters.eeg.notchHz, cfg.filters.ecg.notchHz, cfg.quality.mainsHz, cfg.filters.eeg.highpassHz, cfg.window.lengthSec], [[60], [60], 60, 1, 4]);
+    await until(() => pushes.some((p) => p.type === 'pipeline:settings' && p.settings.mainsHz === 60 && p.windowing.lengthS === 4));
+    await until(() => pushes.some((p) => p.type === 'pipeline:window' && p.window.samples === 800), 12_000);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, SIGNAL_SETTINGS_FILE), 'utf8')), { version: 1, settings });
+
+    // The next start (same profile) runs under them; a damaged file is set aside with a log line.
+    const again = await startCore({ runtime: 'serve', dataDir: dir, demo: false });
+    assert.deepEqual((value(await again.handlers.dispatch('hm:pipeline:snapshot', null, ctx)) as { settings: unknown }).settings, settings);
+    await again.stop();
+    writeFileSync(join(dir, SIGNAL_SETTINGS_FILE), '{"version":1,"settings":{"mainsHz":');
+    const damaged = await startCore({ runtime: 'serve', dataDir: dir, demo: false });
+    assert.equal(damaged.hub.pipelineConfig!().quality.mainsHz, 50);
+    assert.ok(damaged.recentLogs().some((l) => l.level === 'warn' && /signal-settings\.json could not be used .*set aside as .*damaged-\d+, starting with the default signal settings/.test(l.message)));
+    await damaged.stop();
   });
 
   test('log lines reach the pages as pushes', () => {

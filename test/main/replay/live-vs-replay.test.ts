@@ -1,7 +1,8 @@
 // Live and replay of the same raw data give identical windows, byte for byte: the simulated
 // headset and strap stream (drifting clocks, jitter, packet loss) through the real hub while the
-// recorder writes them to a real database; the session then replays through a fresh hub.
-import { test } from 'node:test';
+// recorder writes them to a real database; the session then replays through a fresh hub. Settings
+// changed while recording are replayed at the same point.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
@@ -10,6 +11,7 @@ import { Recorder } from '../../../src/main/recorder/recorder';
 import { ReplaySource } from '../../../src/main/replay/replay-source';
 import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
+import type { PipelineConfig, PipelineConfigPatch } from '../../../src/shared/pipeline';
 import { tempDir } from '../db/db-test-util';
 
 const SIM_SECONDS = 24;
@@ -32,7 +34,8 @@ function assertSameWindow(r: SyncWindow, w: SyncWindow, i: number): void {
   }
 }
 
-test('a recorded session replays through a fresh hub into the same windows, byte for byte', async (t) => {
+/** Records SIM_SECONDS of the demo devices with faults (and, at `change`, new settings), then replays through a fresh hub. */
+async function recordAndReplay(t: TestContext, change?: { at: number; patch: PipelineConfigPatch }) {
   const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
   t.after(() => db.close());
 
@@ -56,21 +59,21 @@ test('a recorded session replays through a fresh hub into the same windows, byte
   };
   for (let s = 0; s < SIM_SECONDS; s++) {
     faults[s]?.();
+    if (change?.at === s) hub.setPipelineConfig(change.patch);
     scheduler.advance(1);
     await recorder.flush();
   }
   await hub.close();
   const stopped = await recorder.stop();
   assert.equal(stopped.state, 'idle');
-  assert.ok(live.length >= 10, `${live.length} live windows`);
   assert.ok(live.some((w) => w.eeg.present && w.ecg.present), 'windows carry both modalities');
 
-  // Replay: a fresh hub, as fast as it goes.
+  // Replay: a fresh hub under the default settings, as fast as it goes.
   const replayClock = new VirtualClock(1_800_000_000);
   const hub2 = new StreamHub({ clock: replayClock, scheduler: new VirtualScheduler(replayClock) });
   const replayed: SyncWindow[] = [];
   hub2.subscribe({ window: (w) => replayed.push(w) });
-  const replay = new ReplaySource({ db, sessionId: sessionId!, speed: 'max' });
+  const replay = new ReplaySource({ db, sessionId: sessionId!, speed: 'max', hub: hub2 });
   await hub2.addSource(replay);
   replay.play();
   await replay.whenEnded();
@@ -78,7 +81,27 @@ test('a recorded session replays through a fresh hub into the same windows, byte
 
   assert.equal(replayed.length, live.length);
   live.forEach((w, i) => assertSameWindow(replayed[i], w, i));
-  const gaps = await db.api.listGaps(sessionId!);
+  return { db, sessionId: sessionId!, live, hub2 };
+}
+
+test('a recorded session replays through a fresh hub into the same windows, byte for byte', async (t) => {
+  const { db, sessionId, live } = await recordAndReplay(t);
+  assert.ok(live.length >= 10, `${live.length} live windows`);
+  const gaps = await db.api.listGaps(sessionId);
   assert.ok(gaps.length >= 3, `the dropout, clock reset and jump were recorded as gaps (${gaps.length})`);
   assert.ok(live.some((w) => !w.eeg.present) && live.some((w) => !w.ecg.present), 'some windows lack a modality');
+});
+
+test('settings changed while recording are stored and replayed at the same point, byte for byte', async (t) => {
+  const patch: PipelineConfigPatch = { filters: { eeg: { lowpassHz: 40, notchHz: [60] } }, window: { hopSec: 2 } };
+  const { db, sessionId, live, hub2 } = await recordAndReplay(t, { at: 11, patch });
+  const { filterSettings } = await db.api.getSession(sessionId);
+  assert.equal(filterSettings.length, 2, 'the settings at the start and the change');
+  const changed = filterSettings[1].settings as unknown as PipelineConfig;
+  assert.equal(changed.filters.eeg.lowpassHz, 40);
+  assert.deepEqual(changed.window.hopSec, 2);
+  // Window starts: every second before the change, every two seconds after it.
+  const hops = live.slice(1).map((w, i) => Math.round(w.startTime - live[i].startTime));
+  assert.ok(hops.includes(1) && hops.includes(2), `hops ${hops.join(',')}`);
+  assert.equal(hub2.pipelineConfig().window.hopSec, 2, 'the replay hub ends under the changed settings');
 });

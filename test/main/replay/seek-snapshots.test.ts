@@ -159,3 +159,45 @@ test('seeks restore pipeline snapshots: at 4×, forward and back, every window e
   assert.ok(after.length >= 5 && after.every((w) => liveAt.has(w.startTime)), 'pre-roll windows on the live grid');
   await service.closeReplay();
 });
+
+test('settings changed while recording: seeks on either side restore under the right settings; closing the replay brings back the live ones', async (t) => {
+  const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
+  t.after(() => db.close());
+  const clock = new VirtualClock(1_790_000_000);
+  const scheduler = new VirtualScheduler(clock);
+  const hub = new StreamHub({ clock, scheduler });
+  t.after(() => hub.close());
+  const service = new SessionsService({ db, hub, clock, appVersion: 'test' });
+  const windows: SyncWindow[] = [];
+  hub.subscribe({ window: (w) => windows.push(w) });
+  const [headset, strap] = createDemoSources({ clock, scheduler, seed: 9 });
+  await hub.addSource(headset);
+  await hub.addSource(strap);
+  scheduler.advance(3);
+  const { sessionId } = await service.startRecording({ name: 'settings change' });
+  for (let s = 0; s < 40; s++) {
+    if (s === 15) hub.setPipelineConfig({ filters: { eeg: { lowpassHz: 40, notchHz: [60] }, ecg: { highpassHz: 1 } } });
+    scheduler.advance(1);
+    await service.recorder.flush();
+  }
+  await service.stopRecording();
+  const session = await service.get(sessionId!);
+  assert.equal(session.filterSettings.length, 2);
+  const liveAt = new Map(windows.map((w) => [w.startTime, w]));
+  hub.setPipelineConfig({ filters: { eeg: { lowpassHz: 70 } } }); // the user's live settings now
+
+  await service.openReplay({ sessionId: sessionId!, speed: 'max', play: false });
+  const replay = service.currentReplay()!;
+  const t0 = session.startTime;
+  for (const offset of [30, 8, 17]) {
+    windows.length = 0;
+    await service.seek(t0 + offset);
+    assert.equal(replay.seekInfo().mode, 'snapshot', `seek to +${offset} s restored a snapshot`);
+    service.play();
+    await replay.whenEnded();
+    assert.ok(windows.length >= 40 - offset - 6, `seek to +${offset} s: ${windows.length} windows`);
+    for (const w of windows) assertSameWindow(w, liveAt.get(w.startTime)!, `seek to +${offset} s, window at +${(w.startTime - t0).toFixed(0)} s`);
+  }
+  await service.closeReplay();
+  assert.equal(hub.pipelineConfig().filters.eeg.lowpassHz, 70, 'the live settings are back');
+});

@@ -5,6 +5,7 @@ import type { DeviceStatus } from '../../../shared/device.types';
 import type { EegFeatures, HeartFeatures, QualityReport } from '../../../shared/features.types';
 import type { DeviceControls, PipelineSnapshot, WindowingInfo } from '../../../shared/ipc/pipeline.schema';
 import type { LogEntry } from '../../../shared/log.types';
+import type { SignalSettings } from '../../../shared/pipeline/signal-settings';
 import type { Gap, StreamInfo } from '../../../shared/stream.types';
 import type { AbsentReason, ConditionedBlock, ModalityBlock, SyncWindow } from '../../../shared/window.types';
 import type { ConnectionState, HeartMindClient } from '../transport/client';
@@ -108,6 +109,8 @@ export class LiveStore {
   lastWindow: SyncWindow | null = null;
   logs: LogEntry[] = [];
   windowing: WindowingInfo | null = null;
+  /** Signal settings in force (mains, notch, pass-bands, windows). */
+  settings: SignalSettings | null = null;
   runtime: PipelineSnapshot['runtime'] | null = null;
   coreVersion = '';
   connection: ConnectionState = 'connecting';
@@ -152,6 +155,11 @@ export class LiveStore {
         this.changed();
       }),
       on('pipeline:log', (m) => this.addLog(m.entry)),
+      on('pipeline:settings', (m) => {
+        this.settings = m.settings;
+        this.windowing = m.windowing;
+        this.changed();
+      }),
     );
   }
 
@@ -164,6 +172,7 @@ export class LiveStore {
       this.controls = new Map(snap.controls.map((c) => [c.deviceId, c]));
       this.logs = snap.logs.slice(-MAX_LOGS);
       this.windowing = snap.windowing;
+      this.settings = snap.settings;
       this.runtime = snap.runtime;
       this.coreVersion = snap.version;
       this.changed();

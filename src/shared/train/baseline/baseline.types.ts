@@ -1,5 +1,7 @@
 // The baseline every model must beat: EEG band power + heart-rate features, standardised on the
 // training fold, L2 logistic regression. Types and the one error class of this layer.
+import { CodedError } from '../../coded-error';
+
 
 export enum BaselineErrorCode {
   /** Matrix shapes, label counts or feature names do not agree. */
@@ -14,14 +16,8 @@ export enum BaselineErrorCode {
   NotConverged = 'not-converged',
 }
 
-export class BaselineError extends Error {
+export class BaselineError extends CodedError<BaselineErrorCode> {
   override readonly name = 'BaselineError';
-  constructor(
-    readonly code: BaselineErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Samples × features, row-major: value (i, j) at data[i * cols + j]. NaN marks a missing feature. */

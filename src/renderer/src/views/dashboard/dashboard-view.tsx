@@ -7,6 +7,7 @@ import { appErrors } from '../../shell/app-errors';
 import { ErrorBoundary } from '../../shell/error-boundary';
 import { FrameLoop } from './frame-loop';
 import { TracePanel } from './trace-panel';
+import { SignalSettingsPanel } from './signal-settings-panel';
 import { BandPanel, DevicePanel, LogPanel, QualityPanel, SpectrumPanel, Tiles, WindowStream } from './panels';
 import { DASHBOARD_PANELS, type DashboardPanelProps } from './dashboard-panels';
 import type { ComponentType } from 'preact';
@@ -88,6 +89,9 @@ export default function DashboardView({ client, live }: ViewProps) {
           </ErrorBoundary>
           <ErrorBoundary where="panel: Windows">
             <WindowStream live={live} />
+          </ErrorBoundary>
+          <ErrorBoundary where="panel: Signal settings">
+            <SignalSettingsPanel live={live} client={client} />
           </ErrorBoundary>
           <ErrorBoundary where="panel: Signal quality">
             <QualityPanel live={live} />

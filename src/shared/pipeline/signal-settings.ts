@@ -1,0 +1,78 @@
+// The part of the pipeline configuration a user changes from the dashboard (Signal settings):
+// the mains frequency and its notch, the EEG and ECG pass-bands, and how windows are cut. The core
+// keeps them across restarts; everything else in PipelineConfig stays at its defaults.
+import type { DeviceStatus } from '../device.types';
+import { MODEL_RATE_HZ } from '../window.types';
+import { PipelineConfigError, resolvePipelineConfig, type PipelineConfigPatch } from './pipeline-config';
+import type { PipelineConfig } from './pipeline.types';
+
+export interface SignalSettings {
+  /** Mains frequency of the country the lab is in (Hz): the notch and the line-noise quality check. */
+  mainsHz: 50 | 60;
+  /** Notch the mains frequency out of EEG and ECG. */
+  notch: boolean;
+  /** EEG pass-band (Hz): high-pass and low-pass edges. */
+  eegBandHz: [number, number];
+  /** ECG pass-band (Hz). */
+  ecgBandHz: [number, number];
+  /** Window length and hop (s): whole seconds (the models read 1-s patches). */
+  windowSec: number;
+  hopSec: number;
+}
+
+export const MAX_WINDOW_SEC = 60;
+
+export function signalSettingsOf(c: PipelineConfig): SignalSettings {
+  const band = (m: 'eeg' | 'ecg'): [number, number] => [c.filters[m].highpassHz ?? 0, c.filters[m].lowpassHz ?? MODEL_RATE_HZ / 2];
+  return {
+    mainsHz: c.quality.mainsHz === 60 ? 60 : 50,
+    notch: c.filters.eeg.notchHz.length > 0,
+    eegBandHz: band('eeg'),
+    ecgBandHz: band('ecg'),
+    windowSec: c.window.lengthSec,
+    hopSec: c.window.hopSec,
+  };
+}
+
+export function signalSettingsPatch(s: SignalSettings): PipelineConfigPatch {
+  const notchHz = s.notch ? [s.mainsHz] : [];
+  return {
+    filters: {
+      eeg: { highpassHz: s.eegBandHz[0], lowpassHz: s.eegBandHz[1], notchHz },
+      ecg: { highpassHz: s.ecgBandHz[0], lowpassHz: s.ecgBandHz[1], notchHz },
+    },
+    quality: { mainsHz: s.mainsHz },
+    window: { lengthSec: s.windowSec, hopSec: s.hopSec },
+  };
+}
+
+/**
+ * Checks settings that came from outside (a page, a settings file) against `base`, the config in
+ * force; returns them typed or throws PipelineConfigError naming the first bad field.
+ */
+export function checkSignalSettings(v: unknown, base: PipelineConfig): SignalSettings {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PipelineConfigError('signal settings must be an object');
+  const o = v as Record<string, unknown>;
+  if (o.mainsHz !== 50 && o.mainsHz !== 60) throw new PipelineConfigError('mainsHz must be 50 or 60');
+  if (typeof o.notch !== 'boolean') throw new PipelineConfigError('notch must be true or false');
+  const band = (key: string): [number, number] => {
+    const b = o[key];
+    if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new PipelineConfigError(`${key} must be [high-pass Hz, low-pass Hz]`);
+    return [b[0], b[1]];
+  };
+  const seconds = (key: string, min: number): number => {
+    const x = o[key];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > MAX_WINDOW_SEC) throw new PipelineConfigError(`${key} must be a whole number of seconds from ${min} to ${MAX_WINDOW_SEC}`);
+    return x;
+  };
+  const s: SignalSettings = { mainsHz: o.mainsHz, notch: o.notch, eegBandHz: band('eegBandHz'), ecgBandHz: band('ecgBandHz'), windowSec: seconds('windowSec', 1), hopSec: seconds('hopSec', 1) };
+  // The pipeline's own checks name the rest (edges inside (0, 100) Hz, high-pass below low-pass).
+  resolvePipelineConfig(signalSettingsPatch(s), base);
+  return s;
+}
+
+/** Why the settings cannot change now, or null: a replay runs under the settings it was recorded with. */
+export function settingsLockedBy(devices: readonly DeviceStatus[]): string | null {
+  const replay = devices.find((d) => d.transport === 'replay');
+  return replay ? `${replay.name} runs under the settings it was recorded with; close the replay to change them` : null;
+}

@@ -1,0 +1,40 @@
+// Signal settings ↔ pipeline configuration: the round trip, the checks (each naming its field), and
+// the replay lock.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_PIPELINE_CONFIG, PipelineConfigError, checkSignalSettings, resolvePipelineConfig, settingsLockedBy, signalSettingsOf, signalSettingsPatch, type SignalSettings } from '../../../src/shared/pipeline';
+import type { DeviceStatus } from '../../../src/shared/device.types';
+
+test('settings survive the round trip through a configuration; the rest of the configuration is untouched', () => {
+  const s: SignalSettings = { mainsHz: 60, notch: false, eegBandHz: [1, 40], ecgBandHz: [0.67, 35], windowSec: 10, hopSec: 3 };
+  const cfg = resolvePipelineConfig(signalSettingsPatch(s));
+  assert.deepEqual(signalSettingsOf(cfg), s);
+  assert.deepEqual([cfg.filters.eeg.notchHz, cfg.filters.ecg.notchHz, cfg.quality.mainsHz], [[], [], 60]);
+  assert.deepEqual(cfg.filters.other, DEFAULT_PIPELINE_CONFIG.filters.other);
+  assert.deepEqual(cfg.features, DEFAULT_PIPELINE_CONFIG.features);
+  assert.equal(cfg.window.eegMontage, 'auto');
+  assert.deepEqual(signalSettingsOf(DEFAULT_PIPELINE_CONFIG), { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1 });
+});
+
+test('bad settings are refused with the field named', () => {
+  const ok = signalSettingsOf(DEFAULT_PIPELINE_CONFIG);
+  const cases: [unknown, RegExp][] = [
+    [null, /must be an object/],
+    [{ ...ok, mainsHz: 55 }, /mainsHz must be 50 or 60/],
+    [{ ...ok, notch: 'yes' }, /notch must be true or false/],
+    [{ ...ok, eegBandHz: [1] }, /eegBandHz must be \[high-pass Hz, low-pass Hz\]/],
+    [{ ...ok, ecgBandHz: [0.5, NaN] }, /ecgBandHz must be/],
+    [{ ...ok, eegBandHz: [30, 10] }, /filters\.eeg: highpassHz must be below lowpassHz/],
+    [{ ...ok, ecgBandHz: [0.5, 120] }, /filters\.ecg\.lowpassHz must be in \(0, 100\)/],
+    [{ ...ok, windowSec: 2.5 }, /windowSec must be a whole number of seconds from 1 to 60/],
+    [{ ...ok, hopSec: 0 }, /hopSec must be a whole number/],
+  ];
+  for (const [v, msg] of cases) assert.throws(() => checkSignalSettings(v, DEFAULT_PIPELINE_CONFIG), (e: Error) => e instanceof PipelineConfigError && msg.test(e.message), JSON.stringify(v));
+  assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 30 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 30 });
+});
+
+test('an open replay locks the settings, naming itself', () => {
+  const dev = (transport: DeviceStatus['transport'], name: string): DeviceStatus => ({ deviceId: name, name, model: 'm', transport, state: 'idle', streamIds: [] });
+  assert.equal(settingsLockedBy([dev('sim', 'Simulated headset'), dev('ble', 'Polar H10')]), null);
+  assert.match(settingsLockedBy([dev('sim', 'Simulated headset'), dev('replay', 'Replay: pilot 3')]) ?? '', /^Replay: pilot 3 runs under the settings it was recorded with; close the replay to change them$/);
+});
