@@ -6,15 +6,10 @@
 // reasons). A damaged snapshot makes the seek fall back to the pre-roll, with a log line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DbClient } from '../../../src/main/db/db-client';
-import { StreamHub } from '../../../src/main/hub/hub';
-import { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { SNAPSHOT_SCHEDULE } from '../../../src/main/recorder/recorder';
-import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
-import { tempDir } from '../db/db-test-util';
+import { startServiceRig } from './service-rig';
 
 const RECORD_S = 74;
 
@@ -36,19 +31,7 @@ function assertSameWindow(r: SyncWindow, w: SyncWindow, what: string): void {
 const wallMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('seeks restore pipeline snapshots: at 4×, forward and back, every window equals live byte for byte', async (t) => {
-  const dir = tempDir(t);
-  const path = join(dir, 'recordings.sqlite');
-  const db = await DbClient.open({ path });
-  t.after(() => db.close());
-  const clock = new VirtualClock(1_790_000_000);
-  const scheduler = new VirtualScheduler(clock);
-  const hub = new StreamHub({ clock, scheduler });
-  t.after(() => hub.close());
-  const logs: string[] = [];
-  const service = new SessionsService({ db, hub, clock, appVersion: 'test', log: (level, m) => logs.push(`${level} ${m}`) });
-  const windows: SyncWindow[] = [];
-  hub.subscribe({ window: (w) => windows.push(w) });
-  const [headset, strap] = createDemoSources({ clock, scheduler, seed: 5 });
+  const { path, db, scheduler, hub, service, logs, windows, headset, strap } = await startServiceRig(t, { seed: 5 });
   await headset.configure({ lossPercent: 1, driftPpm: 100 });
   await strap.configure({ jitterMs: 30 });
   await hub.addSource(headset);
@@ -161,16 +144,7 @@ test('seeks restore pipeline snapshots: at 4×, forward and back, every window e
 });
 
 test('settings changed while recording: seeks on either side restore under the right settings; closing the replay brings back the live ones', async (t) => {
-  const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
-  t.after(() => db.close());
-  const clock = new VirtualClock(1_790_000_000);
-  const scheduler = new VirtualScheduler(clock);
-  const hub = new StreamHub({ clock, scheduler });
-  t.after(() => hub.close());
-  const service = new SessionsService({ db, hub, clock, appVersion: 'test' });
-  const windows: SyncWindow[] = [];
-  hub.subscribe({ window: (w) => windows.push(w) });
-  const [headset, strap] = createDemoSources({ clock, scheduler, seed: 9 });
+  const { db, scheduler, hub, service, windows, headset, strap } = await startServiceRig(t, { seed: 9 });
   await hub.addSource(headset);
   await hub.addSource(strap);
   scheduler.advance(3);

@@ -4,13 +4,8 @@
 // when a session has no usable snapshot: seek-snapshots.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { DbClient } from '../../../src/main/db/db-client';
-import { StreamHub } from '../../../src/main/hub/hub';
-import { SessionsService } from '../../../src/main/sessions/sessions-service';
-import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
-import { tempDir } from '../db/db-test-util';
+import { startServiceRig } from './service-rig';
 
 const same = (a: SyncWindow, b: SyncWindow) =>
   Buffer.from(a.eeg.data.buffer).equals(Buffer.from(b.eeg.data.buffer)) && Buffer.from(a.ecg.data.buffer).equals(Buffer.from(b.ecg.data.buffer));
@@ -30,16 +25,7 @@ function maxEegError(ws: SyncWindow[], liveAt: Map<number, SyncWindow>): number 
 }
 
 test('replay in the live hub: windows, seek back and forth, speed', async (t) => {
-  const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
-  t.after(() => db.close());
-  const clock = new VirtualClock(1_790_000_000);
-  const scheduler = new VirtualScheduler(clock);
-  const hub = new StreamHub({ clock, scheduler });
-  t.after(() => hub.close());
-  const service = new SessionsService({ db, hub, clock, appVersion: 'test', seekPreRollS: 8 });
-  const windows: SyncWindow[] = [];
-  hub.subscribe({ window: (w) => windows.push(w) });
-  const [headset, strap] = createDemoSources({ clock, scheduler, seed: 11 });
+  const { db, scheduler, hub, service, windows, headset, strap } = await startServiceRig(t, { seed: 11, seekPreRollS: 8 });
   await hub.addSource(headset);
   await hub.addSource(strap);
   scheduler.advance(5); // the devices run a while before the recording starts
