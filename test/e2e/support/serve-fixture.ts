@@ -1,6 +1,6 @@
 // Serve mode in this process, on a free port, with a throwaway data folder: the real core and the
 // real built renderer (out/renderer, made by `electron-vite build`, which `npm test` runs first).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServe, type ServeHandle } from '../../../src/main/serve/serve-command';
@@ -18,9 +18,18 @@ export interface ServeFixture extends ServeHandle {
   close(): Promise<void>;
 }
 
-export async function startServeFixture(opts: { demo?: boolean } = {}): Promise<ServeFixture> {
+/**
+ * `builtinModels`: list the models shipped in the repository's models/ (default false: an empty
+ * built-in folder, so a test starts with no model installed unless it installs one).
+ */
+export async function startServeFixture(opts: { demo?: boolean; builtinModels?: boolean } = {}): Promise<ServeFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
   const logs: LogEntry[] = [];
+  if (!opts.builtinModels) {
+    // The documented override of the built-in models folder (src/main/model/models.core.ts).
+    process.env.HEARTMIND_MODELS_DIR = join(dataDir, 'no-builtin-models');
+    mkdirSync(process.env.HEARTMIND_MODELS_DIR);
+  } else delete process.env.HEARTMIND_MODELS_DIR;
   const handle = await startServe({ port: 0, dataDir, rendererDir: RENDERER_DIR, demo: opts.demo ?? true, onLog: (e) => logs.push(e) });
   return {
     ...handle,
