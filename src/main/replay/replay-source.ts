@@ -96,7 +96,7 @@ export class ReplaySource implements Source {
   private infos = new Map<number, StreamInfo>();
   private markers: Marker[] = [];
   /** The session's pipeline settings, oldest first; `settingsCursor` is the next one to apply. */
-  private settings: { time: number; config: PipelineConfig | null; raw: Record<string, unknown> }[] = [];
+  private settings: { time: number; config: PipelineConfig | null; hash: number }[] = [];
   private settingsCursor = 0;
   private reports: SelfReport[] = [];
   private queue: Item[] = [];
@@ -159,7 +159,10 @@ export class ReplaySource implements Source {
     const timeline = await db.api.getTimeline(sessionId);
     this.markers = timeline.markers;
     this.reports = timeline.selfReports;
-    this.settings = detail.filterSettings.map((f) => ({ time: f.time, raw: f.settings, config: this.resolveSettings(f.settings) }));
+    this.settings = detail.filterSettings.map((f) => {
+      const config = this.resolveSettings(f.settings);
+      return { time: f.time, config, hash: config ? configHash(config) : NaN };
+    });
     this.applySettingsAt(detail.startTime);
     this.sink = sink;
     sink.streams(this.deviceId, this.streamInfos());
@@ -353,10 +356,7 @@ export class ReplaySource implements Source {
 
   /** The newest settings entry at or before `time` whose configuration has the snapshot's hash; -1 if none. */
   private settingsIndexFor(hash: number, time: number): number {
-    for (let i = this.settings.length - 1; i >= 0; i--) {
-      const cfg = this.settings[i].config;
-      if (this.settings[i].time <= time && cfg && configHash(cfg) === hash) return i;
-    }
+    for (let i = this.settings.length - 1; i >= 0; i--) if (this.settings[i].time <= time && this.settings[i].hash === hash) return i;
     return -1;
   }
 
@@ -371,9 +371,8 @@ export class ReplaySource implements Source {
 
   private applySetting(i: number): void {
     const hub = this.opts.hub;
-    const cfg = this.settings[i].config;
-    if (!cfg || !hub?.setPipelineConfig || !hub.pipelineConfig) return;
-    if (configHash(hub.pipelineConfig()) === configHash(cfg)) return;
+    const { config: cfg, hash } = this.settings[i];
+    if (!cfg || !hub?.setPipelineConfig || !hub.pipelineConfig || configHash(hub.pipelineConfig()) === hash) return;
     try {
       hub.setPipelineConfig(cfg);
     } catch (err) {
