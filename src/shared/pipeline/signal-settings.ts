@@ -11,7 +11,7 @@ export interface SignalSettings {
   mainsHz: 50 | 60;
   /** Notch the mains frequency out of EEG and ECG. */
   notch: boolean;
-  /** EEG pass-band (Hz): high-pass and low-pass edges. */
+  /** EEG pass-band (Hz): high-pass and low-pass edges; a high-pass of 0 is none (DC-coupled). */
   eegBandHz: [number, number];
   /** ECG pass-band (Hz). */
   ecgBandHz: [number, number];
@@ -38,8 +38,8 @@ export function signalSettingsPatch(s: SignalSettings): PipelineConfigPatch {
   const notchHz = s.notch ? [s.mainsHz] : [];
   return {
     filters: {
-      eeg: { highpassHz: s.eegBandHz[0], lowpassHz: s.eegBandHz[1], notchHz },
-      ecg: { highpassHz: s.ecgBandHz[0], lowpassHz: s.ecgBandHz[1], notchHz },
+      eeg: { highpassHz: s.eegBandHz[0] || null, lowpassHz: s.eegBandHz[1], notchHz },
+      ecg: { highpassHz: s.ecgBandHz[0] || null, lowpassHz: s.ecgBandHz[1], notchHz },
     },
     quality: { mainsHz: s.mainsHz },
     window: { lengthSec: s.windowSec, hopSec: s.hopSec },

@@ -31,6 +31,10 @@ test('bad settings are refused with the field named', () => {
   ];
   for (const [v, msg] of cases) assert.throws(() => checkSignalSettings(v, DEFAULT_PIPELINE_CONFIG), (e: Error) => e instanceof PipelineConfigError && msg.test(e.message), JSON.stringify(v));
   assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 30 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 30 });
+  // A high-pass of 0 is none (DC-coupled), and reads back as 0.
+  const dc = { ...ok, ecgBandHz: [0, 40] };
+  assert.equal(resolvePipelineConfig(signalSettingsPatch(checkSignalSettings(dc, DEFAULT_PIPELINE_CONFIG))).filters.ecg.highpassHz, null);
+  assert.deepEqual(signalSettingsOf(resolvePipelineConfig(signalSettingsPatch(dc as SignalSettings))), dc);
 });
 
 test('an open replay locks the settings, naming itself', () => {

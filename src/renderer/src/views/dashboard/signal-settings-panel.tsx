@@ -92,9 +92,9 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
           <span>Notch mains</span>
         </label>
         <div class="device-settings">
-          {num('eegLow', 'EEG high-pass (Hz)', { min: 0.01, max: 99, step: 'any' })}
+          {num('eegLow', 'EEG high-pass (Hz, 0 = none)', { min: 0, max: 99, step: 'any' })}
           {num('eegHigh', 'EEG low-pass (Hz)', { min: 1, max: 99, step: 'any' })}
-          {num('ecgLow', 'ECG high-pass (Hz)', { min: 0.01, max: 99, step: 'any' })}
+          {num('ecgLow', 'ECG high-pass (Hz, 0 = none)', { min: 0, max: 99, step: 'any' })}
           {num('ecgHigh', 'ECG low-pass (Hz)', { min: 1, max: 99, step: 'any' })}
           {num('windowSec', 'Window (s)', { min: 1, max: MAX_WINDOW_SEC, step: 1 })}
           {num('hopSec', 'Hop (s)', { min: 1, max: MAX_WINDOW_SEC, step: 1 })}
