@@ -78,8 +78,10 @@ export function createChart<TType extends ChartType, TData = DefaultDataPoint<TT
     ...own,
     plugins: {
       ...(feed === 'live' && {
-        legend: { display: false },
-        tooltip: { enabled: false },
+        // false, not { display: false }: chart.js then skips the plugins altogether. A hidden
+        // legend still rebuilds its labels (resolving every dataset's style) on each update.
+        legend: false,
+        tooltip: false,
         // On, as a safety net: live charts feed points already decimated below its threshold.
         decimation: { enabled: true, algorithm: 'min-max' },
       }),

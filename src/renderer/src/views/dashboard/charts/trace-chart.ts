@@ -4,6 +4,11 @@
 // no animation, no parsing. Channel names are DOM labels beside the canvas (drawn once, not on
 // every frame: text is the dearest thing a software canvas draws).
 //
+// The time axis and its grid never move (x is seconds before the edge), so they live on a second
+// chart.js canvas underneath, drawn only when the span or the size changes; the traces' own chart
+// shows no scales and skips chart.js's layout pass (tick generation, label measuring, box fitting)
+// on the frames where only the data changed. Its plot area is kept equal to the axis chart's.
+//
 // Channel i sits at y = n-1-i (top to bottom in montage order); a sample v draws at
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType, ChartDataset } from 'chart.js';
@@ -26,6 +31,11 @@ const LABEL_GUTTER_PX = 44;
 
 export class TraceChart {
   private readonly chart: ChartType<'line', Pt[]>;
+  /** Time axis and grid, under the traces (see the top of the file). */
+  private readonly axis: ChartType<'line', Pt[]>;
+  /** Whether the traces' chart must run chart.js's layout on its next update. */
+  private layoutDirty = true;
+  private padKey = '';
   private readonly labelBox: HTMLDivElement;
   private buffer: TraceBuffer | null = null;
   /** Point objects allocated once per channel; `points[c]` is the prefix chart.js draws. */
@@ -51,13 +61,16 @@ export class TraceChart {
     this.labelBox.className = 'trace-labels';
     this.labelBox.setAttribute('aria-hidden', 'true');
     canvas.parentElement?.appendChild(this.labelBox);
-    this.chart = createChart<'line', Pt[]>(canvas, opts.ariaLabel, 'live', {
+    const axisCanvas = document.createElement('canvas');
+    axisCanvas.className = 'trace-axis';
+    canvas.parentElement?.appendChild(axisCanvas);
+    this.axis = createChart<'line', Pt[]>(axisCanvas, `${opts.ariaLabel}: time axis`, 'points', {
       type: 'line',
       data: { datasets: [] },
       options: {
-        spanGaps: false,
-        elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
+        events: [],
         layout: { padding: { left: LABEL_GUTTER_PX, right: 6, top: 4 } },
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: {
           x: {
             type: 'linear',
@@ -66,11 +79,59 @@ export class TraceChart {
             ticks: { callback: (v) => `${Number(v) === 0 ? '0' : Number(v).toFixed(Math.abs(Number(v)) < 1 ? 1 : 0)} s`, maxTicksLimit: 11, color: THEME.muted, maxRotation: 0 },
             grid: { color: THEME.grid },
           },
-          // Channel rows: no axis drawn by chart.js (the labels are DOM, see above).
           y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
         },
       },
+      plugins: [{ id: 'hm-trace-area', afterLayout: (c) => this.alignPlotArea(c.chartArea, c.width, c.height) }],
     });
+    // The traces' canvas carries the chart's name; the axis is decoration for screen readers.
+    axisCanvas.setAttribute('aria-hidden', 'true');
+    this.chart = createChart<'line', Pt[]>(canvas, opts.ariaLabel, 'live', {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        spanGaps: false,
+        elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
+        layout: { padding: this.plotPadding() },
+        scales: {
+          // Same range as the axis chart; nothing drawn (the axis canvas shows it, the labels are DOM).
+          x: { type: 'linear', display: false, min: -this.seconds, max: 0 },
+          y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
+        },
+      },
+      plugins: [
+        {
+          id: 'hm-layout-once',
+          // Cancelling beforeLayout is chart.js's documented way to keep the last layout.
+          beforeLayout: () => (this.layoutDirty ? undefined : false),
+          afterLayout: () => {
+            this.layoutDirty = false;
+          },
+          resize: () => {
+            this.layoutDirty = true;
+          },
+        },
+      ],
+    });
+  }
+
+  /** The traces' padding that puts their plot area where the axis chart put its own. */
+  private plotPadding(): { left: number; right: number; top: number; bottom: number } {
+    const a = this.axis.chartArea;
+    if (!a) return { left: LABEL_GUTTER_PX, right: 6, top: 4, bottom: 24 };
+    return { left: a.left, right: this.axis.width - a.right, top: a.top, bottom: this.axis.height - a.bottom };
+  }
+
+  private alignPlotArea(area: { left: number; right: number; top: number; bottom: number } | undefined, width: number, height: number): void {
+    if (!area) return;
+    const key = `${area.left}:${area.right}:${area.top}:${area.bottom}:${width}:${height}`;
+    if (key === this.padKey) return;
+    this.padKey = key;
+    // Called from the axis chart's constructor too, before this.chart exists.
+    if (!this.chart) return;
+    this.chart.options.layout!.padding = this.plotPadding();
+    this.layoutDirty = true;
+    this.lastEdge = NaN;
   }
 
   /** Shows this buffer (or nothing). Rebuilds the datasets when the channel set changes. */
@@ -101,6 +162,9 @@ export class TraceChart {
     this.seconds = seconds;
     this.lastEdge = NaN;
     this.chart.options.scales!.x!.min = -seconds;
+    this.axis.options.scales!.x!.min = -seconds;
+    this.axis.update('none');
+    this.layoutDirty = true;
     this.lastRescale = 0;
     this.allocate();
   }
@@ -161,6 +225,7 @@ export class TraceChart {
     const y = this.chart.options.scales!.y!;
     y.min = -0.5;
     y.max = Math.max(0.5, n - 0.5);
+    this.layoutDirty = true;
     this.chart.update('none');
   }
 
@@ -295,6 +360,8 @@ export class TraceChart {
 
   destroy(): void {
     this.chart.destroy();
+    this.axis.destroy();
+    this.axis.canvas.remove();
     this.labelBox.remove();
   }
 }
