@@ -63,6 +63,26 @@ describe('TraceBuffer', () => {
     const a = buf.amplitude(0, 5);
     assert.ok(a > 9 && a < 11, `amplitude ${a}`);
   });
+
+  test('amplitude is half the 2nd–98th percentile range of the finite samples, across the wrap and calls', () => {
+    // Reference: a full sort of the same samples (the buffer selects the two order statistics).
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 200 - 100;
+    const buf = new TraceBuffer(['x', 'y'], RATE, 3);
+    for (const [count, nanEvery] of [[450, 0], [333, 17], [800, 5], [25, 0], [600, 0]] as const) {
+      const data = Float32Array.from({ length: 2 * count }, (_, i) => (nanEvery && i % nanEvery === 0 ? NaN : i % 97 === 0 ? 1e4 : rand()));
+      buf.append({ streamId: 's', modality: 'eeg', channels: ['x', 'y'], startTime: buf.size ? buf.endTime : 0, rateHz: RATE, count, data });
+      for (const seconds of [0.5, 2, 3]) {
+        for (const c of [0, 1]) {
+          const recent = collect(buf, c).slice(-Math.round(seconds * RATE)).filter(Number.isFinite);
+          const sorted = Float32Array.from(recent).sort();
+          const m = sorted.length;
+          const want = (sorted[Math.floor(m * 0.98) - 1] - sorted[Math.floor(m * 0.02)]) / 2;
+          assert.equal(buf.amplitude(c, seconds), want, `channel ${c}, last ${seconds} s after a block of ${count}`);
+        }
+      }
+    }
+  });
 });
 
 test('span() points at the same samples forEachInRange() visits, across the wrap', async () => {

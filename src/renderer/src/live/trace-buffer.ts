@@ -26,6 +26,7 @@ export class TraceBuffer {
   private head = 0;
   /** Samples held (≤ capacity). */
   private held = 0;
+  private scratch = new Float32Array(0);
   /** Host time (s) just after the newest sample; NaN while empty. */
   endTime = NaN;
 
@@ -147,7 +148,9 @@ export class TraceBuffer {
   amplitude(channel: number, seconds: number): number {
     const n = Math.min(this.held, Math.round(seconds * this.rateHz));
     if (n < 4) return NaN;
-    const tmp = new Float32Array(n);
+    // Reused between calls (the traces measure a channel or two on every frame): no garbage.
+    if (this.scratch.length < n) this.scratch = new Float32Array(this.capacity);
+    const tmp = this.scratch;
     const cap = this.capacity;
     let m = 0;
     for (let i = 0; i < n; i++) {
@@ -155,7 +158,44 @@ export class TraceBuffer {
       if (Number.isFinite(v)) tmp[m++] = v;
     }
     if (m < 4) return NaN;
-    const s = tmp.subarray(0, m).sort();
-    return (s[Math.floor(m * 0.98) - 1] - s[Math.floor(m * 0.02)]) / 2;
+    // The two order statistics by selection, not a full sort: O(n) instead of O(n log n), the
+    // same values (the traces measure a channel or two on every frame).
+    const lo = Math.floor(m * 0.02);
+    const hi = Math.floor(m * 0.98) - 1;
+    selectKth(tmp, lo, 0, m - 1);
+    selectKth(tmp, hi, lo, m - 1);
+    return (tmp[hi] - tmp[lo]) / 2;
   }
+}
+
+/**
+ * Reorders a[left..right] so that a[k] holds the value a sorted copy would hold there, with
+ * nothing larger before it and nothing smaller after (Hoare's selection, median-of-three pivot).
+ * No NaN in a[left..right].
+ */
+function selectKth(a: Float32Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    const mid = (left + right) >> 1;
+    // Median of three as the pivot: sorted input (a flat or slowly varying trace) stays O(n).
+    if (a[mid] < a[left]) swap(a, mid, left);
+    if (a[right] < a[left]) swap(a, right, left);
+    if (a[right] < a[mid]) swap(a, right, mid);
+    const pivot = a[mid];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(a: Float32Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }

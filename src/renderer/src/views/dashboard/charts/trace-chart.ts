@@ -26,6 +26,7 @@ export interface TraceChartOptions {
   ariaLabel: string;
 }
 
+/** Each channel's auto scale is re-measured this often (spread over the frames, see rescale). */
 const AUTO_RESCALE_MS = 1000;
 const LABEL_GUTTER_PX = 44;
 
@@ -46,7 +47,13 @@ export class TraceChart {
   private mode: ScaleMode = 'auto';
   private gains: number[] = [];
   private scales: number[] = [];
-  private lastRescale = 0;
+  /** Auto scale: every channel is re-measured at once on the next frame (settings changed). */
+  private rescaleAll = true;
+  /** Auto scale: robust amplitude (µV) per channel, last measured. */
+  private amps: number[] = [];
+  private rescaleEpoch = 0;
+  private rescaled = 0;
+  private rescaleCursor = 0;
   private markerTimes: number[] = [];
   private readonly markerPoints: Pt[] = [];
   private lastEdge = NaN;
@@ -145,7 +152,8 @@ export class TraceChart {
     if (!sameChannels) {
       this.gains = labels.map(() => 1);
       this.scales = labels.map(() => 50);
-      this.lastRescale = 0;
+      this.amps = labels.map(() => NaN);
+      this.rescaleAll = true;
       this.labelBox.replaceChildren(
         ...labels.map((l) => {
           const el = document.createElement('span');
@@ -165,13 +173,13 @@ export class TraceChart {
     this.axis.options.scales!.x!.min = -seconds;
     this.axis.update('none');
     this.layoutDirty = true;
-    this.lastRescale = 0;
+    this.rescaleAll = true;
     this.allocate();
   }
 
   setScaleMode(mode: ScaleMode): void {
     this.mode = mode;
-    this.lastRescale = 0;
+    this.rescaleAll = true;
     this.lastEdge = NaN;
   }
 
@@ -236,15 +244,37 @@ export class TraceChart {
       this.scales.fill(this.mode);
       return;
     }
-    if (now - this.lastRescale < AUTO_RESCALE_MS) return;
-    this.lastRescale = now;
-    const amps = buf.channels.map((_, c) => buf.amplitude(c, this.seconds));
+    // Measuring a channel sorts its visible samples (6000 at 30 s): all 32 at once would make one
+    // frame of ~10 ms every second. So all are measured at once only after a settings change;
+    // otherwise a few per frame, round robin, each once per AUTO_RESCALE_MS.
+    const n = buf.channels.length;
+    if (n === 0) return;
+    let due: number;
+    if (this.rescaleAll) {
+      this.rescaleAll = false;
+      this.rescaleEpoch = now;
+      this.rescaled = 0;
+      this.rescaleCursor = 0;
+      due = n;
+    } else {
+      const target = Math.floor(((now - this.rescaleEpoch) * n) / AUTO_RESCALE_MS);
+      // After a long pause (a hidden tab) catch up one round, not every missed one.
+      this.rescaled = Math.max(this.rescaled, target - n);
+      due = target - this.rescaled;
+      if (due <= 0) return;
+    }
+    this.rescaled += due;
+    for (let i = 0; i < due; i++) {
+      const c = this.rescaleCursor;
+      this.amps[c] = buf.amplitude(c, this.seconds);
+      this.rescaleCursor = (c + 1) % n;
+    }
     if (this.mode === 'auto-uniform') {
-      const sorted = amps.filter((a) => Number.isFinite(a) && a > 0).sort((a, b) => a - b);
+      const sorted = this.amps.filter((a) => Number.isFinite(a) && a > 0).sort((a, b) => a - b);
       const median = sorted.length ? sorted[Math.floor(sorted.length / 2)] : 50;
       this.scales.fill(niceScale(median * 1.6));
     } else {
-      amps.forEach((a, c) => {
+      this.amps.forEach((a, c) => {
         this.scales[c] = Number.isFinite(a) && a > 0 ? niceScale(a * 1.6) : this.scales[c] || 50;
       });
     }
