@@ -49,7 +49,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     const backend = page.getByTestId('model-backend');
     await page.waitForFunction(() => /WASM|WebGPU/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     // Chromium runs with --disable-gpu here: no adapter, so the worker must have chosen WASM.
-    assert.equal((await backend.textContent())?.trim(), 'WASM');
+    assert.match((await backend.textContent())?.trim() ?? '', /^WASM · \d threads?$/);
     await page.waitForFunction(() => /ms\/window/.test(document.querySelector('[data-testid="model-latency"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const label = (await page.getByTestId('estimate-arithmetic-label').textContent())?.trim();
     assert.ok(label === 'rest' || label === 'arithmetic', `estimate label ${label}`);
@@ -65,6 +65,30 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(r.fed, ['eeg', 'ecg']);
   });
 
+  test('the served page is cross-origin isolated, and the worker runs the model on the WASM threads picked in the view', async (t) => {
+    // Serve mode's COOP/COEP headers are what give the page SharedArrayBuffer, hence ORT's threads.
+    assert.deepEqual(await page.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]), [true, 'function']);
+    if ((await page.evaluate(() => navigator.hardwareConcurrency)) < 2) return t.skip('one core: a second thread is never used');
+    const backend = page.getByTestId('model-backend');
+    // The badge's title says why the count is what it is: wait for the new worker's answer by it
+    // (where auto also gives two threads, the text alone would not change).
+    const why = (re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid="model-backend"]')?.getAttribute('title') ?? ''), re.source, { timeout: 60_000 });
+    await page.getByTestId('threads-2').click();
+    await why(/\(as asked\)/);
+    // The count ORT started with (it falls back to one thread without SharedArrayBuffer).
+    assert.equal((await backend.textContent())?.trim(), 'WASM · 2 threads');
+    assert.match((await backend.getAttribute('title')) ?? '', /; 2 threads \(as asked\)/);
+    const before = reports.length;
+    await page.waitForFunction(() => /ms\/window/.test(document.querySelector('[data-testid="model-latency"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const t0 = Date.now();
+    while (reports.length === before && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(reports.length > before, 'the 2-thread worker’s predictions reached the core');
+    // Back to the default for the tests below (a new worker again).
+    await page.getByTestId('threads-auto').click();
+    await why(/\(auto: \d+ cores?, one left to the page\)/);
+    assert.match((await backend.textContent())?.trim() ?? '', /^WASM · \d threads?$/);
+  });
+
   test('a model whose montage the headset lacks is refused with what is missing', async () => {
     await installModel(serve, fields('e2e-cap', { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(['FP1', 'FP2', 'X9', 'Y7']), ecg: anyChannels(1, 12) }), 4);
     await page.getByTestId('select-e2e-cap').waitFor({ timeout: 15_000 });
@@ -72,7 +96,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.getByTestId('select-error').waitFor({ timeout: 10_000 });
     assert.match((await page.getByTestId('select-error').textContent()) ?? '', /EEG: missing .*X9, Y7/);
     // The running model is untouched.
-    assert.equal((await page.getByTestId('model-backend').textContent())?.trim(), 'WASM');
+    assert.match((await page.getByTestId('model-backend').textContent())?.trim() ?? '', /^WASM · /);
   });
 
   test('installing a file that is not ONNX from the view is refused with the reason', async () => {

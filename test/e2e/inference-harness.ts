@@ -7,6 +7,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FusedModelConfig, InputContract } from '../../src/shared/model/model.types';
 import type { SyncWindow } from '../../src/shared/window.types';
+import type { ThreadPreference } from '../../src/renderer/src/inference/wasm-threads';
 import { collectPageProblems } from './support/chromium';
 
 export const RENDERER_DIR = resolve(process.env.HEARTMIND_RENDERER_DIR ?? join('out', 'renderer'));
@@ -50,9 +51,18 @@ export interface PageRun {
 
 /**
  * In the page: the built worker, driven by its own protocol (load, then one run per window, each
- * window `repeat` times; results keep the last run of each window).
+ * window `repeat` times; results keep the last run of each window), with `threads` WASM threads.
  */
-export async function runInPage(browser: Browser, url: string, config: FusedModelConfig, contract: InputContract, windows: SyncWindow[], prefer: 'wasm' | 'webgpu', repeat = 1): Promise<{ run: PageRun; problems: string[] }> {
+export async function runInPage(
+  browser: Browser,
+  url: string,
+  config: FusedModelConfig,
+  contract: InputContract,
+  windows: SyncWindow[],
+  prefer: 'wasm' | 'webgpu',
+  repeat = 1,
+  threads: ThreadPreference = 'auto',
+): Promise<{ run: PageRun; problems: string[] }> {
   const worker = workerAsset();
   if (!worker) throw new Error(`no inference worker in ${RENDERER_DIR}/assets: build the renderer first`);
   const page = await browser.newPage();
@@ -62,12 +72,12 @@ export async function runInPage(browser: Browser, url: string, config: FusedMode
   await page.addInitScript('globalThis.__name = (f) => f');
   await page.goto(url);
   const run = (await page.evaluate(
-    async ({ worker, tasks, contract, windows, prefer, repeat }) => {
+    async ({ worker, tasks, contract, windows, prefer, repeat, threads }) => {
       const w = new Worker(`/assets/${worker}`, { type: 'module' });
       const bytes = new Uint8Array(await (await fetch('/model.onnx')).arrayBuffer());
       const next = () => new Promise<{ type: string; message?: string } & Record<string, unknown>>((r) => (w.onmessage = (e) => r(e.data)));
       let m = next();
-      w.postMessage({ type: 'load', modelId: 'parity', bytes, input: contract, tasks, prefer }, [bytes.buffer]);
+      w.postMessage({ type: 'load', modelId: 'parity', bytes, input: contract, tasks, prefer, threads }, [bytes.buffer]);
       const loaded = await m;
       if (loaded.type !== 'loaded') throw new Error(`load failed: ${loaded.message}`);
       const results = [];
@@ -87,7 +97,7 @@ export async function runInPage(browser: Browser, url: string, config: FusedMode
       w.terminate();
       return { loaded, results, latencies, crossOriginIsolated: self.crossOriginIsolated };
     },
-    { worker, tasks: config.tasks, contract, windows: windows.map(plainWindow), prefer, repeat },
+    { worker, tasks: config.tasks, contract, windows: windows.map(plainWindow), prefer, repeat, threads },
   )) as unknown as PageRun;
   await page.close();
   return { run, problems };

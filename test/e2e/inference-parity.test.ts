@@ -4,6 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
+import { cpus } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { init, numpy as np } from '@jax-js/jax';
 import { CBRAMOD_EEG_CHANNELS, defaultFusedConfig, labelledChannels, anyChannels, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
@@ -68,9 +69,13 @@ describe('inference worker in Chromium', { skip }, () => {
         await page.close();
         if (!adapter) return t.skip('this Chromium offers no WebGPU adapter (even with --enable-unsafe-webgpu)');
       }
-      const { run, problems } = await runInPage(browser, url, config, contract, windows, prefer);
+      // WASM on two threads (where there are two cores): the threaded kernels must agree too.
+      const { run, problems } = await runInPage(browser, url, config, contract, windows, prefer, 1, prefer === 'wasm' ? 2 : 'auto');
       assert.equal(run.loaded.backend, prefer, run.loaded.detail);
-      if (prefer === 'wasm') assert.ok(run.crossOriginIsolated && run.loaded.threads >= 1);
+      if (prefer === 'wasm') {
+        assert.ok(run.crossOriginIsolated, 'the harness page is cross-origin isolated');
+        assert.equal(run.loaded.threads, Math.min(2, cpus().length), run.loaded.detail);
+      }
       run.results.forEach((r, i) => {
         assert.deepEqual(r.fed, ['eeg', 'ecg']);
         for (const t of config.tasks) {
@@ -126,6 +131,19 @@ describe('inference worker in Chromium', { skip }, () => {
     assert.deepEqual([out[3].type, out[3].seq], ['skipped', 2]);
     assert.match(out[3].message!, /EEG does not fit the model: missing/);
     assert.deepEqual([out[4].type, out[4].seq], ['result', 3]);
+  });
+
+  test('a page that is not cross-origin isolated runs WASM on one thread, says why, and still agrees with jax-js', async () => {
+    const plain = await serveWorker(exportFusedOnnx(config, host), { isolated: false });
+    try {
+      const { run } = await runInPage(browser, plain.url, config, contract, windows.slice(0, 1), 'wasm', 1, 2);
+      assert.equal(run.crossOriginIsolated, false);
+      assert.equal(run.loaded.threads, 1);
+      assert.match(run.loaded.detail, /1 thread \(the page is not cross-origin isolated/);
+      for (const t of config.tasks) assert.ok(maxAbsDiff(run.results[0].probabilities[t.name], reference[0][t.name]) < 1e-4);
+    } finally {
+      plain.server.close();
+    }
   });
 });
 

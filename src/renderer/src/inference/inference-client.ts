@@ -4,6 +4,7 @@
 import type { ModelCard } from '../../../shared/model/model.types';
 import type { SyncWindow } from '../../../shared/window.types';
 import type { BackendPreference, LoadedInfo, WindowResult, WorkerRequest, WorkerResponse } from './inference.types';
+import type { ThreadPreference } from './wasm-threads';
 
 export interface InferenceEvents {
   result?(r: WindowResult): void;
@@ -45,14 +46,14 @@ export class InferenceClient {
     this.worker.postMessage(req, transfer);
   }
 
-  /** Loads a model (its ONNX bytes are transferred to the worker). */
-  load(card: ModelCard, bytes: Uint8Array, prefer: BackendPreference = 'auto'): Promise<LoadedInfo> {
+  /** Loads a model (its ONNX bytes are transferred to the worker). `threads` counts on the first load only. */
+  load(card: ModelCard, bytes: Uint8Array, prefer: BackendPreference = 'auto', threads: ThreadPreference = 'auto'): Promise<LoadedInfo> {
     this.info = null;
     this.waiting = null;
     this.pendingLoad?.reject(new Error('superseded by another model'));
     return new Promise<LoadedInfo>((resolve, reject) => {
       this.pendingLoad = { resolve, reject };
-      this.post({ type: 'load', modelId: card.id, bytes, input: card.input, tasks: card.config.tasks, prefer }, [bytes.buffer]);
+      this.post({ type: 'load', modelId: card.id, bytes, input: card.input, tasks: card.config.tasks, prefer, threads }, [bytes.buffer]);
     });
   }
 
@@ -117,6 +118,9 @@ export class InferenceClient {
   }
 
   dispose(): void {
+    // A load still in flight would otherwise never settle.
+    this.pendingLoad?.reject(new Error('the inference worker was closed'));
+    this.pendingLoad = null;
     this.worker.terminate();
   }
 }

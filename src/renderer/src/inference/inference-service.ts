@@ -7,6 +7,7 @@ import type { ModelCard } from '../../../shared/model/model.types';
 import type { HeartMindClient } from '../transport/client';
 import { InferenceClient } from './inference-client';
 import type { BackendPreference, LoadedInfo, WindowResult } from './inference.types';
+import { parseThreadPreference, type ThreadPreference } from './wasm-threads';
 
 /** Trend kept per task (the dashboard shows the last minutes). */
 export const TREND_SECONDS = 600;
@@ -38,6 +39,8 @@ export interface InferenceState {
   skipped: { seq: number; message: string } | null;
   windowsRun: number;
   prefer: BackendPreference;
+  /** WASM threads asked for ('auto' = one core left to the page); what ORT runs with is loaded.threads. */
+  threads: ThreadPreference;
 }
 
 type Listener = (s: InferenceState) => void;
@@ -58,6 +61,7 @@ export class InferenceService {
     skipped: null,
     windowsRun: 0,
     prefer: 'auto',
+    threads: 'auto',
   };
   private readonly listeners = new Set<Listener>();
   private worker: InferenceClient | null = null;
@@ -68,6 +72,7 @@ export class InferenceService {
   constructor(private readonly client: HeartMindClient) {
     const stored = localStorage.getItem('hm.inferenceBackend');
     if (stored === 'wasm' || stored === 'webgpu' || stored === 'auto') this.state.prefer = stored;
+    this.state.threads = parseThreadPreference(localStorage.getItem('hm.inferenceThreads')) ?? 'auto';
     this.stops.push(
       client.on('models:changed', (m) => this.apply(m.models, m.readiness)),
       client.on('pipeline:window', (m) => {
@@ -113,6 +118,19 @@ export class InferenceService {
     const id = this.state.loaded?.modelId ?? this.state.readiness?.activeId ?? null;
     this.unload();
     if (id && this.state.readiness?.ok) void this.load(id);
+  }
+
+  /** ORT fixes its WASM thread count when its runtime starts: a new count needs a new worker. */
+  setThreads(threads: ThreadPreference): void {
+    if (threads === this.state.threads) return;
+    this.state.threads = threads;
+    localStorage.setItem('hm.inferenceThreads', String(threads));
+    const id = this.state.loaded?.modelId ?? this.state.readiness?.activeId ?? null;
+    this.unload();
+    this.worker?.dispose();
+    this.worker = null;
+    if (id && this.state.readiness?.ok) void this.load(id);
+    else this.emit();
   }
 
   private apply(models: ModelSummary[], readiness: ModelReadiness): void {
@@ -164,7 +182,7 @@ export class InferenceService {
       });
       // The transport may hand a view into a larger buffer; the worker takes ownership of a copy.
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      const info = await this.worker.load(card, own, this.state.prefer);
+      const info = await this.worker.load(card, own, this.state.prefer, this.state.threads);
       if (token !== this.loadToken) return;
       this.state.card = card;
       this.state.loaded = info;

@@ -1,7 +1,8 @@
 // The inference worker: the only place that imports onnxruntime-web. It runs the active model on
-// WebGPU when an adapter exists, else on WASM (multi-threaded when the page is cross-origin isolated),
-// one session run at a time. ORT's .wasm/.mjs files are bundled by electron-vite as assets and loaded
-// from the app's own origin, never from a CDN.
+// WebGPU when an adapter exists, else on WASM (multi-threaded when the page is cross-origin isolated:
+// the thread count is fixed by the first load, see wasm-threads.ts), one session run at a time.
+// ORT's .wasm/.mjs files are bundled by electron-vite as assets and loaded from the app's own origin,
+// never from a CDN.
 import * as ort from 'onnxruntime-web';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
@@ -10,6 +11,7 @@ import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
 import { prepareWindow } from '../../../shared/model/window-input';
 import type { BackendPreference, InferenceBackend, WorkerRequest, WorkerResponse } from './inference.types';
+import { parseThreadPreference, wasmThreads, type ThreadPreference } from './wasm-threads';
 
 interface GpuLike {
   requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
@@ -24,10 +26,6 @@ const scope = self as unknown as {
 
 const abs = (u: string) => new URL(u, scope.location.href).href;
 ort.env.wasm.wasmPaths = { wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) };
-// Threads need SharedArrayBuffer, which only a cross-origin-isolated page has. One core is left to
-// the page and the live pipeline (on a 2-core machine two ORT threads ran slower than one).
-const THREADS = scope.crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1)) : 1;
-ort.env.wasm.numThreads = THREADS;
 ort.env.wasm.proxy = false;
 ort.env.logLevel = 'error';
 
@@ -42,6 +40,30 @@ interface Loaded {
 }
 
 let loaded: Loaded | null = null;
+/**
+ * Set by the first load: ORT starts its WASM runtime (for every backend: WebGPU runs through the same
+ * module) once, with the thread count it finds in env.wasm.numThreads then, and never changes it.
+ */
+let threading: { threads: number; note: string } | null = null;
+
+function startThreads(pref: ThreadPreference): void {
+  if (threading) return;
+  const t = wasmThreads(pref, navigator.hardwareConcurrency || 1, scope.crossOriginIsolated === true);
+  ort.env.wasm.numThreads = t.threads;
+  threading = { threads: t.threads, note: t.why };
+}
+
+/** What ORT actually started with: it falls back to one thread (and says so only on the console) when SharedArrayBuffer is missing. */
+function threadsInUse(): { threads: number; note: string } {
+  const t = threading ?? { threads: 1, note: 'not started' };
+  const used = ort.env.wasm.numThreads ?? t.threads;
+  return used === t.threads ? t : { threads: used, note: `${t.threads} asked, ORT started with ${used}` };
+}
+
+const threadText = () => {
+  const t = threadsInUse();
+  return `${t.threads} thread${t.threads === 1 ? '' : 's'} (${t.note})`;
+};
 // Every request waits for the one before it: sessions run one at a time.
 let chain: Promise<void> = Promise.resolve();
 
@@ -73,7 +95,7 @@ async function createSession(bytes: Uint8Array, prefer: BackendPreference): Prom
     if (prefer === 'webgpu') throw new ModelError(ModelErrorCode.Runtime, `WebGPU was required: ${why}`);
   }
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  return { session, backend: 'wasm', detail: `${why}; ${THREADS} thread${THREADS === 1 ? '' : 's'}` };
+  return { session, backend: 'wasm', detail: `${why}; ${threadText()}` };
 }
 
 function errorOf(e: unknown): { code: string; message: string } {
@@ -92,6 +114,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     try {
       if (loaded) await loaded.session.release().catch(() => undefined);
       loaded = null;
+      startThreads(parseThreadPreference(req.threads) ?? 'auto');
       const { session, backend, detail } = await createSession(req.bytes, req.prefer);
       const missing = [...req.tasks.map((t) => MODEL_IO.probs(t.name))].filter((n) => !session.outputNames.includes(n));
       if (missing.length) {
@@ -99,7 +122,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         throw new ModelError(ModelErrorCode.SignatureMismatch, `the model lacks outputs ${missing.join(', ')}`);
       }
       loaded = { modelId: req.modelId, session, backend, input: req.input, tasks: req.tasks, bytes: req.bytes };
-      scope.postMessage({ type: 'loaded', modelId: req.modelId, backend, detail, threads: THREADS, loadMs: performance.now() - t0 });
+      scope.postMessage({ type: 'loaded', modelId: req.modelId, backend, detail, threads: threadsInUse().threads, loadMs: performance.now() - t0 });
     } catch (e) {
       scope.postMessage({ type: 'error', ...errorOf(e) });
     }
@@ -133,7 +156,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const t1 = performance.now();
       const wasm = await createSession(l.bytes, 'wasm');
       Object.assign(l, { session: wasm.session, backend: 'wasm' as const });
-      scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: 'wasm', detail: `WebGPU failed while running (${(e as Error).message}); using WASM, ${THREADS} thread(s)`, threads: THREADS, loadMs: performance.now() - t1 });
+      scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: 'wasm', detail: `WebGPU failed while running (${(e as Error).message}); using WASM, ${threadText()}`, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
       out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
     }
     const latencyMs = performance.now() - t0;

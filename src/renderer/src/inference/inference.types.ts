@@ -1,21 +1,24 @@
 // The protocol between the page and the inference worker (inference-worker.ts).
 import type { InputContract, ModelModality, TaskSpec } from '../../../shared/model/model.types';
 import type { SyncWindow } from '../../../shared/window.types';
+import type { ThreadPreference } from './wasm-threads';
 
 /** Which execution provider to use: 'auto' = WebGPU when an adapter exists, else WASM. */
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 export type InferenceBackend = 'webgpu' | 'wasm';
 
 export type WorkerRequest =
-  | { type: 'load'; modelId: string; bytes: Uint8Array; input: InputContract; tasks: TaskSpec[]; prefer: BackendPreference }
+  /** `threads` counts only on a worker's first load (ORT starts its WASM runtime once). */
+  | { type: 'load'; modelId: string; bytes: Uint8Array; input: InputContract; tasks: TaskSpec[]; prefer: BackendPreference; threads: ThreadPreference }
   | { type: 'run'; seq: number; window: SyncWindow }
   | { type: 'unload' };
 
 export interface LoadedInfo {
   modelId: string;
   backend: InferenceBackend;
-  /** Adapter name, thread count, or why WebGPU was not used. */
+  /** Adapter name, thread count and why, or why WebGPU was not used. */
   detail: string;
+  /** WASM threads ORT runs with (1 when the page is not cross-origin isolated). */
   threads: number;
   loadMs: number;
 }

@@ -7,6 +7,7 @@ import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import type { ModelSummary } from '../../../../shared/ipc/models.schema';
 import type { BackendPreference } from '../../inference/inference.types';
+import { THREAD_PREFERENCES } from '../../inference/wasm-threads';
 import { median, type InferenceState } from '../../inference/inference-service';
 import { TaskEstimates } from './estimates';
 import { useInference } from './use-inference';
@@ -20,7 +21,7 @@ export function BackendLine({ state }: { state: InferenceState }) {
   return (
     <span class="model-status">
       <span class="badge" data-testid="model-backend" title={l.detail}>
-        {l.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+        {l.backend === 'webgpu' ? 'WebGPU' : `WASM · ${l.threads} thread${l.threads === 1 ? '' : 's'}`}
       </span>
       <span class="muted" data-testid="model-latency">
         {state.latencies.length ? `${state.latencies[state.latencies.length - 1].toFixed(0)} ms/window (median ${med.toFixed(0)})` : 'no window yet'}
@@ -121,6 +122,18 @@ export default function ModelsView({ client }: ViewProps) {
           {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
             <button key={p} type="button" role="radio" aria-checked={state.prefer === p} class={state.prefer === p ? 'active' : ''} onClick={() => service.setPreference(p)}>
               {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
+            </button>
+          ))}
+        </div>
+        <div
+          class="segmented"
+          role="radiogroup"
+          aria-label="WASM threads"
+          title="Threads for the WASM backend. Auto leaves one core to the page and the live pipeline; changing it restarts the model."
+        >
+          {THREAD_PREFERENCES.map((t) => (
+            <button key={t} type="button" role="radio" aria-checked={state.threads === t} class={state.threads === t ? 'active' : ''} onClick={() => service.setThreads(t)} data-testid={`threads-${t}`}>
+              {t === 'auto' ? 'Auto threads' : t === 1 ? '1 thread' : `${t} threads`}
             </button>
           ))}
         </div>
