@@ -63,7 +63,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
 }
 
 export function BandPanel({ live }: { live: LiveStore }) {
-  const version = useLive(live, 2);
+  useLive(live, 2);
   const ref = useRef<HTMLCanvasElement>(null);
   const chart = useRef<BandChart | null>(null);
   useEffect(() => {
@@ -71,7 +71,8 @@ export function BandPanel({ live }: { live: LiveStore }) {
     return () => chart.current?.destroy();
   }, []);
   const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
-  useEffect(() => chart.current?.update(eeg), [version]);
+  // Redrawn when new features arrive (1/s), not on every store change (windows, quality, logs).
+  useEffect(() => chart.current?.update(eeg), [eeg]);
   return (
     <section class="panel" aria-label="Band power" data-testid="band-power">
       <header class="panel-header">
@@ -86,7 +87,7 @@ export function BandPanel({ live }: { live: LiveStore }) {
 }
 
 export function SpectrumPanel({ live }: { live: LiveStore }) {
-  const version = useLive(live, 2);
+  useLive(live, 2);
   const ref = useRef<HTMLCanvasElement>(null);
   const chart = useRef<SpectrumChart | null>(null);
   useEffect(() => {
@@ -94,7 +95,8 @@ export function SpectrumPanel({ live }: { live: LiveStore }) {
     return () => chart.current?.destroy();
   }, []);
   const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
-  useEffect(() => chart.current?.update(eeg), [version]);
+  // Redrawn when new features arrive (1/s), not on every store change (windows, quality, logs).
+  useEffect(() => chart.current?.update(eeg), [eeg]);
   return (
     <section class="panel" aria-label="Spectrum" data-testid="spectrum">
       <header class="panel-header">
