@@ -9,7 +9,7 @@
 //
 //   node --import tsx bench/latency.bench.ts [--seconds 40]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { header, percentile, table } from './bench-util';
@@ -75,6 +75,7 @@ async function main() {
       const arrivals = await page.evaluate(() => window.__heartmindArrivals!);
       const win: number[] = [];
       const core: number[] = [];
+      const transit: number[] = [];
       const beyondEnd: number[] = [];
       for (const a of arrivals.windows) {
         const entry = windowEntry.get(a.seq);
@@ -82,6 +83,7 @@ async function main() {
         const t = a.t - best.offset;
         win.push(t - entry);
         core.push((windowPublished.get(a.seq) ?? NaN) - entry);
+        transit.push(t - (windowPublished.get(a.seq) ?? NaN));
         beyondEnd.push(t - windowEnd.get(a.seq)!);
       }
       const blocks: number[] = [];
@@ -92,6 +94,7 @@ async function main() {
       return [
         row(`${label}: window, chunk enters hub → page`, win),
         row('  of which in the core (hub → push bus)', core),
+        row('  of which push bus → page (socket + page)', transit),
         row(`${label}: trace block, chunk enters hub → page`, blocks),
         row(`${label}: window, its end (host clock) → page`, beyondEnd),
       ];
@@ -108,7 +111,8 @@ async function main() {
       rows.push(...(await collect('no traces', Math.round(SECONDS / 2))));
     }
     table(rows);
-    console.log(`\ngoal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
+    console.log(`\nmachine load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min)`);
+    console.log(`goal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
   } finally {
     await browser.close();
     await serve.stop();
