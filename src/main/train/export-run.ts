@@ -3,7 +3,6 @@
 // the run's own record: what it was trained on, how, the subject-wise evaluation next to the
 // baseline, and what it cannot tell. Written with the registry's writer (atomic folder), into the
 // user's models folder (the app lists it at once) or any folder (the repository's models/).
-import { spawnSync } from 'node:child_process';
 import type { WindowingOptions } from '../../shared/datasets/windows.types';
 import { labelledChannels, anyChannels } from '../../shared/model/config';
 import { MODEL_CARD_FORMAT, type CardMetric, type FusedModelConfig, type HostParams, type InputContract, type ModelCard } from '../../shared/model/model.types';
@@ -12,6 +11,7 @@ import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
 import { writeModelDir } from '../model/registry';
 import type { RunFolder } from './run-store';
+import { readCodeVersions } from './code-version';
 
 export const MODEL_ARTIFACT = 'model.hmck';
 export const ONNX_OPSET = 17;
@@ -63,15 +63,6 @@ export function cardMetrics(report: EvaluationReport, shipped: string): CardMetr
     if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), ...(b?.table.summary.auroc.n ? { baseline: b.table.summary.auroc.mean } : {}) });
   }
   return out;
-}
-
-function gitCommit(): string | null {
-  try {
-    const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', timeout: 5000 });
-    return r.status === 0 ? r.stdout.trim() : null;
-  } catch {
-    return null;
-  }
 }
 
 function isEegmat(spec: JobSpec): boolean {
@@ -169,7 +160,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
 }
 
 /** Writes the run's final model to `root/<modelId>/` (model.onnx, card.json, card.md). Returns the folder. */
-export async function exportRunModel(folder: RunFolder, exp: ExportSpec, root: string, opts: { commit?: string } = {}): Promise<string> {
+export async function exportRunModel(folder: RunFolder, exp: ExportSpec, root: string): Promise<string> {
   const spec = await folder.readConfig();
   const ck = await folder.readArtifactCheckpoint<ModelArtifactMeta>(MODEL_ARTIFACT);
   if (!ck) throw new TrainError(TrainErrorCode.NotFound, `run ${folder.id} has no final model to export (it did not reach the final fit)`);
@@ -178,7 +169,8 @@ export async function exportRunModel(folder: RunFolder, exp: ExportSpec, root: s
   const params: HostParams = { head: ck.groups.head };
   if (ck.groups.eeg) params.eeg = ck.groups.eeg;
   if (ck.groups.ecg) params.ecg = ck.groups.ecg;
-  const card = buildCard(spec, ck.meta, report, exp, folder.id, opts.commit ?? gitCommit());
+  const versions = await readCodeVersions(folder);
+  const card = buildCard(spec, ck.meta, report, exp, folder.id, versions.length ? versions.join(' then ') : null);
   const onnx = exportFusedOnnx(ck.meta.model, params, { docString: card.description, metadata: { 'heartmind.run': folder.id } });
   return writeModelDir(root, card, onnx);
 }

@@ -49,7 +49,6 @@ export interface JobRunnerOptions {
   userModelsDir?: string;
   /** The recordings database, for datasets built from sessions. */
   db?: () => DbClient | null;
-  commit?: string;
   events?: RunnerEvents;
 }
 
@@ -187,7 +186,7 @@ export class JobRunner {
       return;
     }
     const where = resolveTrainWorker();
-    const data: TrainWorkerData = { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions, commit: this.opts.commit };
+    const data: TrainWorkerData = { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions };
     const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-train' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-train' });
     sessions = [];
     let settled = false;

@@ -23,6 +23,7 @@ import type { SignalItem } from '../../shared/train/batches';
 import { initEncoderHostParams } from '../../shared/model/params';
 import { importCbramodCheckpoint } from '../model/pth-import';
 import { loadDataset, type SessionFeed } from './dataset-loader';
+import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, type RunFolder } from './run-store';
 
@@ -41,8 +42,6 @@ export interface JobContext {
   emit?(ev: JobEvent): void;
   /** Where the user's models live (export target 'user'). */
   userModelsDir?: string;
-  /** The commit the code was built from (for the card). */
-  commit?: string;
 }
 
 /** Rough share of a job's time per phase (for the progress bar and ETA). */
@@ -131,6 +130,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   const emit = ctx.emit ?? (() => undefined);
   const phases = phasesOf(spec);
   let status = await folder.readStatus();
+  await noteCodeVersion(folder);
   const done = new Set<JobPhase>(status.completedPhases);
   const setStatus = async (patch: Partial<RunStatus>) => {
     status = { ...status, ...patch, updatedAt: Date.now() / 1000 };
@@ -377,7 +377,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     const target = spec.export!.target;
     const root = target.kind === 'dir' ? resolve(target.dir) : ctx.userModelsDir;
     if (!root) throw new TrainError(TrainErrorCode.BadConfig, 'no user models folder to export into');
-    const dir = await exportRunModel(folder, spec.export!, root, { commit: ctx.commit });
+    const dir = await exportRunModel(folder, spec.export!, root);
     exportedAs = spec.export!.modelId;
     await log(`exported as model '${exportedAs}' to ${dir}`);
     await finish('export');
@@ -391,3 +391,4 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
 }
 
 export type { Checkpoint };
+

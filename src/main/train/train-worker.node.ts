@@ -14,7 +14,6 @@ export interface TrainWorkerData {
   runId: string;
   userModelsDir?: string;
   sessions: SessionFeed[];
-  commit?: string;
 }
 
 export type TrainWorkerReply =
@@ -44,7 +43,6 @@ async function main(): Promise<void> {
       control: () => action,
       emit: (event) => post({ type: 'event', event }),
       userModelsDir: data.userModelsDir,
-      commit: data.commit,
     });
     post({ type: 'done', summary });
   } catch (e) {
