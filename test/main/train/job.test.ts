@@ -14,7 +14,7 @@ import { selectTrainingBackend } from '../../../src/main/train/backend';
 import { runJob, ENCODER_ARTIFACT } from '../../../src/main/train/job';
 import { RunStore } from '../../../src/main/train/run-store';
 import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../../src/main/train/export-run';
-import { codeVersion } from '../../../src/main/train/code-version';
+import { codeVersion, readCodeVersions } from '../../../src/main/train/code-version';
 import { inspectModelDir } from '../../../src/main/model/registry';
 import { quickRecipe, QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
@@ -84,8 +84,9 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     assert.ok(m.card!.limitations.some((l) => /baseline/.test(l)), 'the card says how it compares with the baseline');
     assert.ok(m.card!.evaluation.metrics.some((x) => x.metric === 'auroc' && typeof x.baseline === 'number'));
     // Provenance names the code the run started with (git describe of this checkout, -dirty with uncommitted changes).
-    const version = codeVersion();
-    if (version) assert.ok(m.card!.training.provenance.includes(`commit ${version}`), m.card!.training.provenance);
+    const versions = await readCodeVersions(straight);
+    if (codeVersion() !== null) assert.match(versions[0] ?? '', /^[0-9a-f]{7}/);
+    if (versions.length) assert.ok(m.card!.training.provenance.includes(`commit ${versions.join(' then ')}`), m.card!.training.provenance);
     const ck = await straight.readArtifactCheckpoint<ModelArtifactMeta>(MODEL_ARTIFACT);
     const spec = tinySpec(modelsDir);
     const ds = await loadDataset({ ...spec.dataset!, sources: [{ kind: 'eegmat', dir: join(DATA, 'edf-eegmat'), subjects: ['Subject02'] }] });
