@@ -113,18 +113,24 @@ export class InferenceService {
   }
 
   setPreference(prefer: BackendPreference): void {
+    if (prefer === this.state.prefer) return;
     this.state.prefer = prefer;
     localStorage.setItem('hm.inferenceBackend', prefer);
-    const id = this.state.loaded?.modelId ?? this.state.readiness?.activeId ?? null;
-    this.unload();
-    if (id && this.state.readiness?.ok) void this.load(id);
+    this.restartWorker();
   }
 
-  /** ORT fixes its WASM thread count when its runtime starts: a new count needs a new worker. */
   setThreads(threads: ThreadPreference): void {
     if (threads === this.state.threads) return;
     this.state.threads = threads;
     localStorage.setItem('hm.inferenceThreads', String(threads));
+    this.restartWorker();
+  }
+
+  /**
+   * ORT fixes its build (WebGPU-capable or CPU-only) and WASM thread count when its runtime starts,
+   * once per worker: a new backend preference or thread count needs a new worker.
+   */
+  private restartWorker(): void {
     const id = this.state.loaded?.modelId ?? this.state.readiness?.activeId ?? null;
     this.unload();
     this.worker?.dispose();

@@ -3,9 +3,18 @@
 // the thread count is fixed by the first load, see wasm-threads.ts), one session run at a time.
 // ORT's .wasm/.mjs files are bundled by electron-vite as assets and loaded from the app's own origin,
 // never from a CDN.
+//
+// ORT ships two builds of its runtime that matter here: the JSEP build, which WebGPU needs, and the
+// plain CPU build. The JSEP build is compiled with Asyncify (twice the size) and ran the model's CPU
+// kernels 2× slower in Chromium and ~10× slower in Node than the plain build (bench/inference.bench.ts),
+// so a worker that will run on WASM starts the plain build. Like the thread count, the build is
+// fixed when ORT's runtime starts: the first load of a worker picks it (a preference change makes a
+// new worker, inference-service.ts).
 import * as ort from 'onnxruntime-web';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortJsepWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import ortJsepMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import { MODEL_IO } from '../../../shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
@@ -25,7 +34,6 @@ const scope = self as unknown as {
 };
 
 const abs = (u: string) => new URL(u, scope.location.href).href;
-ort.env.wasm.wasmPaths = { wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) };
 ort.env.wasm.proxy = false;
 ort.env.logLevel = 'error';
 
@@ -45,6 +53,14 @@ let loaded: Loaded | null = null;
  * module) once, with the thread count it finds in env.wasm.numThreads then, and never changes it.
  */
 let threading: { threads: number; note: string } | null = null;
+/** Which ORT build this worker's runtime starts (or started) with. */
+let build: 'cpu' | 'jsep' | null = null;
+
+function chooseBuild(b: 'cpu' | 'jsep'): void {
+  if (build) return;
+  build = b;
+  ort.env.wasm.wasmPaths = b === 'jsep' ? { wasm: abs(ortJsepWasmUrl), mjs: abs(ortJsepMjsUrl) } : { wasm: abs(ortWasmUrl), mjs: abs(ortMjsUrl) };
+}
 
 function startThreads(pref: ThreadPreference): void {
   if (threading) return;
@@ -84,18 +100,21 @@ async function createSession(bytes: Uint8Array, prefer: BackendPreference): Prom
   let why = 'WASM requested';
   if (prefer !== 'wasm') {
     const gpu = await webGpuAdapter();
-    if (gpu.ok) {
+    if (gpu.ok) chooseBuild('jsep');
+    if (gpu.ok && build === 'jsep') {
       try {
         const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
         return { session, backend: 'webgpu', detail: gpu.detail };
       } catch (e) {
         why = `WebGPU session failed (${(e as Error).message}); using WASM`;
       }
-    } else why = `${gpu.detail}; using WASM`;
+    } else why = gpu.ok ? 'this worker started ORT’s CPU-only build; using WASM' : `${gpu.detail}; using WASM`;
     if (prefer === 'webgpu') throw new ModelError(ModelErrorCode.Runtime, `WebGPU was required: ${why}`);
   }
+  chooseBuild('cpu');
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  return { session, backend: 'wasm', detail: `${why}; ${threadText()}` };
+  const slow = build === 'jsep' ? '; on ORT’s WebGPU build, slower on the CPU (pick WASM for the CPU build)' : '';
+  return { session, backend: 'wasm', detail: `${why}; ${threadText()}${slow}` };
 }
 
 function errorOf(e: unknown): { code: string; message: string } {
