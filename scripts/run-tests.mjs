@@ -30,7 +30,9 @@ if (files.length === 0) {
 
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  // A test that hangs (a browser that never answers) fails after 8 minutes with its name instead of
+  // holding the whole run until CI's limit.
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=480000', ...files],
   { stdio: 'inherit', env: { ...process.env, HEARTMIND_TEST: '1' } },
 );
 process.exit(res.status ?? 1);
