@@ -1,7 +1,8 @@
 // The model shipped in models/ (made by `npm run train:default`): its card is honest about what it
 // was trained on and reports the subject-wise evaluation next to the baseline and the ablations,
 // its ONNX file is the one the card hashes, and on the built-in demo the app loads it as the active
-// model and shows real estimates fed by EEG and ECG (Chromium, serve mode, WASM).
+// model and shows real estimates fed by EEG and ECG, with the card's first limitation beside them on the
+// live dashboard (Chromium, serve mode, WASM).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -66,6 +67,12 @@ describe('the shipped model on the built-in demo (Chromium, serve mode)', { skip
       }
     }
     assert.match((await page.getByTestId('model-fed').textContent()) ?? '', /fed by EEG \+ ECG/);
+  });
+
+  test('the live dashboard shows its estimate with the card\'s first limitation beside it, and the page stayed clean', async () => {
+    await page.goto(new URL('#/live', serve.url).href);
+    await page.getByTestId('estimate-limits').waitFor({ timeout: 60_000 });
+    assert.match((await page.locator('[data-testid="estimate-limits"] summary').textContent()) ?? '', /does NOT beat the simple baseline/);
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 });

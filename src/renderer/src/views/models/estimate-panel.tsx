@@ -24,7 +24,20 @@ export default function EstimatePanel({ client }: DashboardPanelProps) {
       ) : state.error ? (
         <div class="model-problems">{state.error}</div>
       ) : state.loaded ? (
-        <TaskEstimates state={state} showTrend={false} />
+        <>
+          <TaskEstimates state={state} showTrend={false} />
+          {state.card && state.card.limitations.length > 0 && (
+            // The card's limitations next to the output: the first in view, the rest one click away.
+            <details class="model-limits" data-testid="estimate-limits">
+              <summary>{state.card.limitations[0]}</summary>
+              <ul class="model-notes">
+                {state.card.limitations.slice(1).map((l) => (
+                  <li key={l}>{l}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
       ) : (
         <div class="muted">{state.loading ? `loading ${state.loading}…` : 'no model selected'}</div>
       )}
