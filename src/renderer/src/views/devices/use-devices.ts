@@ -4,33 +4,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
+import { useRequest } from '../../shell/use-request';
 
 export function usePairedDevices(client: HeartMindClient): { devices: PairedDevice[] | null; error: string | null; refresh(): void } {
-  const [devices, setDevices] = useState<PairedDevice[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
+  const { value: devices, setValue: setDevices, error, refresh } = useRequest(() => client.invoke('hm:devices:list'), [client]);
   useEffect(() => {
-    let live = true;
-    client
-      .invoke('hm:devices:list')
-      .then((d) => {
-        if (!live) return;
-        setDevices(d);
-        setError(null);
-      })
-      .catch((e) => live && setError(messageOf(e)));
-    return () => {
-      live = false;
-    };
-  }, [client, version]);
-  useEffect(() => {
-    const offs = [
-      client.on('devices:paired', (m) => setDevices(m.devices)),
-      client.onConnection((s) => s === 'open' && setVersion((v) => v + 1)),
-    ];
+    const offs = [client.on('devices:paired', (m) => setDevices(m.devices)), client.onConnection((s) => s === 'open' && refresh())];
     return () => offs.forEach((off) => off());
   }, [client]);
-  return { devices, error, refresh: () => setVersion((v) => v + 1) };
+  return { devices, error, refresh };
 }
 
 /** Runs one request at a time for a form: busy flag, error text, and the action wrapper. */

@@ -12,7 +12,7 @@ import type { RunSummary } from '../../../../shared/train/job.types';
 import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
 import type { HeartMindClient } from '../../transport/client';
-import { messageOf } from './use-training';
+import { messageOf } from '../../shell/error-message';
 
 type Mode = 'quick' | 'default' | 'custom';
 

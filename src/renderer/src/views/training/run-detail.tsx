@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ArmResult, EpochRecord, StepRecord } from '../../../../shared/train/train.types';
 import type { HeartMindClient } from '../../transport/client';
 import { LossChart, RocChart, ValidationChart } from './charts';
-import { fmt3, formatEta, messageOf, type LiveRun } from './use-training';
+import { messageOf } from '../../shell/error-message';
+import { fmt3, formatEta, type LiveRun } from './use-training';
 
 function useChart<C extends { destroy(): void }>(make: (c: HTMLCanvasElement) => C, deps: unknown[], update: (c: C) => void) {
   const ref = useRef<HTMLCanvasElement>(null);

@@ -5,37 +5,18 @@ import type { TrainingOverview } from '../../../../shared/ipc/training.schema';
 import type { RunDetail } from '../../../../shared/train/job.types';
 import type { MetricRecord, RunProgress } from '../../../../shared/train/train.types';
 import type { HeartMindClient } from '../../transport/client';
-
-export function messageOf(err: unknown): string {
-  const m = (err as Error)?.message ?? String(err);
-  return m.replace(/^hm:[a-z-]+:[a-z-]+: /, '');
-}
+import { messageOf } from '../../shell/error-message';
+import { useRequest } from '../../shell/use-request';
 
 export function useOverview(client: HeartMindClient): { overview: TrainingOverview | null; error: string | null; refresh(): void } {
-  const [overview, setOverview] = useState<TrainingOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    client
-      .invoke('hm:training:list')
-      .then((o) => {
-        if (!live) return;
-        setOverview(o);
-        setError(null);
-      })
-      .catch((e) => live && setError(messageOf(e)));
-    return () => {
-      live = false;
-    };
-  }, [client, version]);
+  const { value: overview, error, refresh: reload } = useRequest(() => client.invoke('hm:training:list'), [client]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const refresh = () => {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
-        setVersion((v) => v + 1);
+        reload();
       }, 200);
     };
     const offs = [client.on('training:status', refresh), client.onConnection((s) => s === 'open' && refresh())];
@@ -44,7 +25,7 @@ export function useOverview(client: HeartMindClient): { overview: TrainingOvervi
       if (timer) clearTimeout(timer);
     };
   }, [client]);
-  return { overview, error, refresh: () => setVersion((v) => v + 1) };
+  return { overview, error, refresh: reload };
 }
 
 export interface LiveRun {
