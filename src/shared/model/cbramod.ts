@@ -6,9 +6,12 @@ import type { EncoderConfig } from './model.types';
 import { ParamTaker, type TensorOps } from './ops';
 
 /**
- * Real and imaginary DFT matrices [P, P/2+1] of rfft(norm='forward'): X[k] = (1/P) Σ x[n] e^{-2πikn/P}.
- * Built in float64 from integer phases (kn mod P) so the ONNX file and the jax forward hold the same
- * numbers; the magnitude is then √(re² + im²), as CBraMod computes it.
+ * Real and imaginary DFT matrices [P/2+1, P] of rfft(norm='forward'): X[k] = (1/P) Σ x[n] e^{-2πikn/P},
+ * laid out like a Linear weight [out, in] so the product runs as ops.linear: jax-js vectorises a
+ * product on WASM only when the summed axis is contiguous in both operands (a [P, bins] matrix made
+ * this product ~20× slower per MAC than the encoder's Linear layers). Built in float64 from integer
+ * phases (kn mod P) so the ONNX file and the jax forward hold the same numbers; the magnitude is
+ * then √(re² + im²), as CBraMod computes it.
  */
 export function dftMatrices(p: number): { re: Float32Array; im: Float32Array; bins: number } {
   const bins = Math.floor(p / 2) + 1;
@@ -17,8 +20,8 @@ export function dftMatrices(p: number): { re: Float32Array; im: Float32Array; bi
   for (let n = 0; n < p; n++) {
     for (let k = 0; k < bins; k++) {
       const phase = (2 * Math.PI * ((k * n) % p)) / p;
-      re[n * bins + k] = Math.cos(phase) / p;
-      im[n * bins + k] = -Math.sin(phase) / p;
+      re[k * p + n] = Math.cos(phase) / p;
+      im[k * p + n] = -Math.sin(phase) / p;
     }
   }
   return { re, im, bins };
@@ -73,8 +76,8 @@ export function patchEmbedding<T, D>(ops: TensorOps<T, D>, e: EncoderConfig, p: 
 
   // Spectral branch: |rfft(patch, norm='forward')| as a DFT matrix product.
   const dft = dftMatrices(e.patchSamples);
-  const re = ops.matmul(ops.keep(xm), ops.constant(dft.re, [e.patchSamples, SPECTRAL_BINS], `dft_re_${e.patchSamples}`));
-  const im = ops.matmul(xm, ops.constant(dft.im, [e.patchSamples, SPECTRAL_BINS], `dft_im_${e.patchSamples}`));
+  const re = ops.linear(ops.keep(xm), ops.constant(dft.re, [SPECTRAL_BINS, e.patchSamples], `dft_re_${e.patchSamples}`), null);
+  const im = ops.linear(xm, ops.constant(dft.im, [SPECTRAL_BINS, e.patchSamples], `dft_im_${e.patchSamples}`), null);
   const mag = ops.sqrt(ops.add(ops.mul(ops.keep(re), re), ops.mul(ops.keep(im), im)));
   let s = ops.linear(mag, p.take('patch_embedding.spectral_proj.0.weight'), p.take('patch_embedding.spectral_proj.0.bias'));
   s = ops.dropout(s, e.dropout);
