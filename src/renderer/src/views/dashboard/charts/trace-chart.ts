@@ -4,6 +4,15 @@
 // no animation, no parsing. Channel names are DOM labels beside the canvas (drawn once, not on
 // every frame: text is the dearest thing a software canvas draws).
 //
+// One dataset per trace colour, not per channel: chart.js resolves every dataset's options on
+// every update, which with 32 channels was about a third of its update time. A colour's channels
+// follow one another in its dataset, each cut from the next by a point with no value (chart.js
+// breaks a line there, spanGaps being off). The x range is not fixed by scale bounds (chart.js
+// would then binary-search each dataset as if sorted by x, which a run of channels is not) but by
+// a valueless anchor point at each end of every dataset: -seconds first, 0 last. chart.js's own
+// decimation is off for the same reason (it buckets one x-sorted series); the points are already
+// min-max decimated per channel below.
+//
 // The time axis and its grid never move (x is seconds before the edge), so they live on a second
 // chart.js canvas underneath, drawn only when the span or the size changes; the traces' own chart
 // shows no scales and skips chart.js's layout pass (tick generation, label measuring, box fitting)
@@ -39,9 +48,12 @@ export class TraceChart {
   private padKey = '';
   private readonly labelBox: HTMLDivElement;
   private buffer: TraceBuffer | null = null;
-  /** Point objects allocated once per channel; `points[c]` is the prefix chart.js draws. */
+  /** Point objects allocated once per channel (the last one cuts the line after the channel). */
   private pool: Pt[][] = [];
-  private points: Pt[][] = [];
+  /** One dataset's points per trace colour (see the top of the file). */
+  private groups: Pt[][] = [];
+  /** Each group's end anchors, [x = -seconds, x = 0], both without a value. */
+  private anchors: [Pt, Pt][] = [];
   private labels: string[] = [];
   private seconds = 10;
   private mode: ScaleMode = 'auto';
@@ -98,11 +110,14 @@ export class TraceChart {
       data: { datasets: [] },
       options: {
         spanGaps: false,
+        // Off: it assumes one x-sorted series per dataset; the points come decimated (see draw).
+        plugins: { decimation: { enabled: false } },
         elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
         layout: { padding: this.plotPadding() },
         scales: {
-          // Same range as the axis chart; nothing drawn (the axis canvas shows it, the labels are DOM).
-          x: { type: 'linear', display: false, min: -this.seconds, max: 0 },
+          // Nothing drawn (the axis canvas shows it, the labels are DOM). The range is the axis
+          // chart's, set by each dataset's end anchors, not by min/max (see the top of the file).
+          x: { type: 'linear', display: false },
           y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
         },
       },
@@ -169,7 +184,6 @@ export class TraceChart {
   setSeconds(seconds: number): void {
     this.seconds = seconds;
     this.lastEdge = NaN;
-    this.chart.options.scales!.x!.min = -seconds;
     this.axis.options.scales!.x!.min = -seconds;
     this.axis.update('none');
     this.layoutDirty = true;
@@ -206,12 +220,18 @@ export class TraceChart {
   private allocate(): void {
     const buf = this.buffer;
     const n = this.labels.length;
-    const perChannel = buf ? Math.ceil(this.seconds * buf.rateHz) + 2 : 0;
-    this.pool = this.labels.map(() => Array.from({ length: perChannel }, () => ({ x: 0, y: NaN })));
-    this.points = this.labels.map(() => []);
-    const datasets: ChartDataset<'line', Pt[]>[] = this.points.map((pts, i) => ({
+    // Two spare points, and the one without a value that ends the channel's run in its group.
+    const perChannel = buf ? Math.ceil(this.seconds * buf.rateHz) + 3 : 0;
+    this.pool = this.labels.map(() => Array.from({ length: perChannel }, () => ({ x: NaN, y: NaN })));
+    const colours = Math.min(this.opts.colors.length, Math.max(1, n));
+    this.anchors = Array.from({ length: colours }, () => [
+      { x: -this.seconds, y: NaN },
+      { x: 0, y: NaN },
+    ]);
+    this.groups = this.anchors.map((a) => [...a]);
+    const datasets: ChartDataset<'line', Pt[]>[] = this.groups.map((pts, g) => ({
       data: pts,
-      borderColor: this.opts.colors[i % this.opts.colors.length],
+      borderColor: this.opts.colors[g],
       borderWidth: 1,
       pointRadius: 0,
       indexAxis: 'x' as const,
@@ -314,8 +334,10 @@ export class TraceChart {
     const bucketPx = n > 8 ? 4 : 1.5;
     const perBucket = ((this.seconds * bucketPx) / plotPx) * buf.rateHz;
     const dt = 1 / buf.rateHz;
+    const colours = this.groups.length;
+    const used = this.groups.map(() => 1); // after each group's leading anchor
     for (let c = 0; c < n; c++) {
-      const pts = this.points[c];
+      const pts = this.groups[c % colours];
       const pool = this.pool[c];
       const base = n - 1 - c;
       const k = this.gains[c] / (2 * this.scales[c]);
@@ -323,14 +345,16 @@ export class TraceChart {
       const { data, capacity, count } = s;
       let pos = s.base + s.first;
       const end = s.base + capacity;
-      let used = 0;
+      let at = used[c % colours];
+      let taken = 0;
       const put = (k0: number, v: number) => {
-        const p = pool[used];
-        if (!p) return;
+        // The pool's last point is kept for the cut below.
+        if (taken >= pool.length - 1) return;
+        const p = pool[taken++];
         p.x = s.time0 + k0 * dt - edge;
         const y = v * k; // clipped to the channel's own slot: one wild channel cannot cover its neighbours
         p.y = v !== v ? NaN : base + (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y);
-        pts[used++] = p;
+        pts[at++] = p;
       };
       if (perBucket < 2.5) {
         for (let i = 0; i < count; i++) {
@@ -370,8 +394,14 @@ export class TraceChart {
           }
         }
       }
-      if (pts.length !== used) pts.length = used;
+      pts[at++] = pool[pool.length - 1]; // no value: the line stops before the next channel
+      used[c % colours] = at;
     }
+    this.groups.forEach((pts, g) => {
+      const a = this.anchors[g][1];
+      pts[used[g]] = a;
+      if (pts.length !== used[g] + 1) pts.length = used[g] + 1;
+    });
     if (this.opts.markers) {
       this.markerPoints.length = 0;
       const k = this.gains[0] / (2 * this.scales[0]);
