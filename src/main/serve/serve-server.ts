@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { PushMessage } from '../../shared/ipc-schema';
 import type { LogLevel } from '../../shared/log.types';
 import { decodeFrame, encodeFrame, FrameCodecError, FrameKind } from '../../shared/ipc/frame-codec';
+import { encodeResponsePart, RESPONSE_PART_BYTES, responsePartCount } from '../../shared/ipc/response-parts';
 import { WS_PATH, type RequestFrameBody, type ResponseFrameBody } from '../../shared/ipc/transport-protocol';
 import { toWireError } from '../../shared/ipc/wire-error';
 import type { HandlerRegistry } from '../core/handler-registry';
@@ -130,10 +131,23 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
         } catch (err) {
           frame = encodeFrame(FrameKind.Response, { id: body.id, answer: { ok: false, error: toWireError(err) } } satisfies ResponseFrameBody);
         }
-        ws.send(frame, { binary: true });
+        sendResponse(ws, body.id, frame);
       });
     });
   });
+
+  /** A large answer goes in parts, each once the last has been written out (response-parts.ts). */
+  const sendResponse = (ws: WebSocket, id: number, frame: ArrayBuffer) => {
+    if (frame.byteLength <= RESPONSE_PART_BYTES) return ws.send(frame, { binary: true });
+    const count = responsePartCount(frame);
+    const sendPart = (index: number) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(encodeResponsePart(id, frame, index), { binary: true }, (err) => {
+        if (!err && index + 1 < count) sendPart(index + 1);
+      });
+    };
+    sendPart(0);
+  };
 
   const badPushTypes = new Set<string>();
   const unsubscribe = opts.subscribePushes((msg) => {

@@ -33,6 +33,8 @@ export enum FrameKind {
   Push = 1,
   Request = 2,
   Response = 3,
+  /** One part of a large Response (response-parts.ts). */
+  ResponsePart = 4,
 }
 
 export type FrameCodecErrorCode =
@@ -44,6 +46,7 @@ export type FrameCodecErrorCode =
   | 'bad-array-table' // unknown element type, misaligned or out-of-bounds array
   | 'bad-json' // the JSON part does not parse
   | 'bad-reference' // JSON refers to an array or number marker that does not exist
+  | 'bad-part' // a response part that does not fit the parts before it
   | 'unsupported-value'; // the sender tried to encode something the codec cannot carry
 
 export class FrameCodecError extends CodedError<FrameCodecErrorCode> {

@@ -11,6 +11,7 @@ import { startServeServer, type ServeServer } from '../../../src/main/serve/serv
 import { resolveStaticPath } from '../../../src/main/serve/static-files';
 import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/frame-codec';
 import { WS_PATH, type ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
+import { RESPONSE_PART_BYTES, ResponseAssembler } from '../../../src/shared/ipc/response-parts';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { DeviceStatus } from '../../../src/shared/device.types';
 
@@ -69,6 +70,8 @@ describe('serve server', () => {
       if (deviceId === 'nope') throw Object.assign(new Error('no such device: nope'), { code: 'not-found' });
       return { ...status, deviceId, state: 'stopped' as const };
     }, { validate: check.allOf(check.object, check.string('deviceId')) });
+    const model = Uint8Array.from({ length: 6 * RESPONSE_PART_BYTES + 12_345 }, (_, i) => (i * 7) & 255);
+    handlers.handle('hm:models:onnx', ({ id }) => ({ id, bytes: model, card: {} as never }));
     server = await startServeServer({ port: 0, rendererDir: dir, handlers, subscribePushes: (s) => pushes.subscribe(s), log: (l, s, m) => logs.push(`${l} ${s} ${m}`) });
   });
 
@@ -163,6 +166,38 @@ describe('serve server', () => {
     while (!windowSeen && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
     assert.ok(windowSeen, 'the window arrived after the backlog');
     assert.equal(ws.readyState, ws.OPEN);
+    ws.close();
+  });
+
+  test('a large answer (a model file) goes in parts, pushes flowing in between; nothing is skipped', async () => {
+    const ws = await open(server);
+    await new Promise((r) => setTimeout(r, 50));
+    const before = server.droppedPushes();
+    const asm = new ResponseAssembler();
+    let partsSeen = 0;
+    let pushesDuring = 0;
+    const answer = new Promise<ResponseFrameBody>((resolve) => {
+      ws.on('message', (d: ArrayBuffer) => {
+        const f = decodeFrame(d);
+        if (f.kind === FrameKind.Push && partsSeen > 0) pushesDuring++;
+        if (f.kind !== FrameKind.ResponsePart) return;
+        partsSeen++;
+        const whole = asm.add(f.value);
+        if (whole) resolve(whole.value as ResponseFrameBody);
+      });
+    });
+    const data = new Float32Array(19 * 40);
+    const timer = setInterval(() => pushes.publish({ type: 'pipeline:conditioned', block: { streamId: 's', modality: 'eeg', channels: [], startTime: 0, rateHz: 200, count: 40, data } }), 1);
+    ws.send(encodeFrame(FrameKind.Request, { id: 9, channel: 'hm:models:onnx', req: { id: 'big' } }));
+    const body = await answer;
+    clearInterval(timer);
+    assert.equal(partsSeen, 7);
+    assert.ok(body.answer.ok);
+    const bytes = (body.answer.value as { bytes: Uint8Array }).bytes;
+    assert.equal(bytes.length, 6 * RESPONSE_PART_BYTES + 12_345);
+    assert.ok(bytes.every((v, i) => v === ((i * 7) & 255)));
+    assert.ok(pushesDuring > 0, 'trace pushes arrived between the parts');
+    assert.equal(server.droppedPushes(), before, 'no trace push was skipped');
     ws.close();
   });
 

@@ -2,7 +2,8 @@
 // frames (shared/ipc/frame-codec.ts), the same objects Electron carries. Reconnects on its own
 // with backoff; pending requests fail with kind 'disconnected' when the socket drops.
 import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
-import { decodeFrame, encodeFrame, FrameKind } from '../../../shared/ipc/frame-codec';
+import { decodeFrame, encodeFrame, FrameKind, type DecodedFrame } from '../../../shared/ipc/frame-codec';
+import { ResponseAssembler } from '../../../shared/ipc/response-parts';
 import { WS_PATH, type RequestArgs, type ResponseFrameBody } from '../../../shared/ipc/transport-protocol';
 import { RemoteError, unwrapEnvelope } from '../../../shared/ipc/wire-error';
 import { assembleClient, ConnectionTracker, PushRouter, type HeartMindClient } from './client';
@@ -27,8 +28,10 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
   let closed = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   const waiting: (() => void)[] = [];
+  const parts = new ResponseAssembler();
 
   const failPending = (kind: string, why: string) => {
+    parts.clear();
     for (const [id, p] of pending) {
       clearTimeout(p.timer);
       p.reject(new RemoteError(p.channel, kind, why));
@@ -51,13 +54,16 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
         router.error(new Error('transport: the core sent a text message; expected binary frames'));
         return;
       }
-      let frame;
+      let frame: DecodedFrame | null;
       try {
         frame = decodeFrame(e.data);
+        // A large answer arrives in parts (shared/ipc/response-parts.ts), pushes in between.
+        if (frame.kind === FrameKind.ResponsePart) frame = parts.add(frame.value);
       } catch (err) {
         router.error(err as Error);
         return;
       }
+      if (!frame) return;
       if (frame.kind === FrameKind.Push) router.dispatch(frame.value);
       else if (frame.kind === FrameKind.Response) {
         const body = frame.value as ResponseFrameBody;
