@@ -3,7 +3,7 @@
 // trace samples skipped for the backed-up page. The server instead cuts an encoded Response frame
 // into parts of RESPONSE_PART_BYTES, sending each once the one before has left, so pushes go out
 // in between; the page puts the parts back together and decodes the whole frame as usual.
-import { decodeFrame, encodeFrame, FrameCodecError, FrameKind, type DecodedFrame } from './frame-codec';
+import { decodeFrame, encodeFrame, FRAME_MAX_BYTES, FrameCodecError, FrameKind, type DecodedFrame } from './frame-codec';
 
 /** Responses up to this size go as one frame; larger ones in parts of this size. */
 export const RESPONSE_PART_BYTES = 1024 * 1024;
@@ -48,6 +48,7 @@ export class ResponseAssembler {
     let a = this.open.get(p.id);
     if (!a) {
       if (p.index !== 0 || p.total <= 0) throw new FrameCodecError('bad-part', `response ${p.id} starts at part ${p.index}`);
+      if (p.total > FRAME_MAX_BYTES) throw new FrameCodecError('too-large', `response ${p.id} announces ${p.total} bytes (at most ${FRAME_MAX_BYTES})`);
       a = { buf: new Uint8Array(p.total), filled: 0, next: 0, count: p.count };
       this.open.set(p.id, a);
     }

@@ -2,9 +2,8 @@
 // by name. The server end to end (pushes between the parts) is in test/main/serve/serve-server.test.ts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameCodecError, FrameKind } from '../../../src/shared/ipc/frame-codec';
+import { decodeFrame, encodeFrame, FRAME_MAX_BYTES, FrameCodecError, FrameKind } from '../../../src/shared/ipc/frame-codec';
 import { encodeResponsePart, ResponseAssembler, responsePartCount } from '../../../src/shared/ipc/response-parts';
-import { decodeFrame } from '../../../src/shared/ipc/frame-codec';
 
 const PART = 4096;
 
@@ -55,6 +54,7 @@ describe('response parts', () => {
     refuse([p[0], p[2]], /part 2 of \d+ .* does not follow part 0/);
     refuse([p[0], { ...p[1], total: p[1].total + 1 }], /does not follow/);
     refuse([{ id: 3, index: 0 }], /without id, index, count, total and bytes/);
+    assert.throws(() => new ResponseAssembler().add({ ...p[0], total: FRAME_MAX_BYTES + 1 }), (e: unknown) => e instanceof FrameCodecError && e.code === 'too-large');
     const push = encodeFrame(FrameKind.Push, { type: 'x', pad: new Uint8Array(10_000) });
     refuse(Array.from({ length: responsePartCount(push, PART) }, (_, i) => decodeFrame(encodeResponsePart(4, push, i, PART)).value), /make a frame of kind 1/);
     // After a refusal the assembler takes that id afresh.
