@@ -39,7 +39,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
   const config = (): PipelineConfig => hub.pipelineConfig?.() ?? DEFAULT_PIPELINE_CONFIG;
   const windowing = (c: PipelineConfig): WindowingInfo => ({ lengthS: c.window.lengthSec, hopS: c.window.hopSec, rateHz: MODEL_RATE_HZ });
   const settingsFile = join(ctx.dataDir, SIGNAL_SETTINGS_FILE);
-  loadSignalSettings(ctx, settingsFile);
+  loadSignalSettings(ctx, settingsFile, config);
 
   const unsubscribe = hub.subscribe({
     streams: (streams) => push({ type: 'pipeline:streams', streams }),
@@ -172,13 +172,13 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
 }
 
 /** Puts the hub under the settings the user chose last time; a damaged file is set aside with a log line. */
-function loadSignalSettings(ctx: CoreContext, file: string): void {
+function loadSignalSettings(ctx: CoreContext, file: string, config: () => PipelineConfig): void {
   const { hub } = ctx;
   if (!existsSync(file) || !hub.setPipelineConfig) return;
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; settings?: unknown };
     if (raw.version !== 1) throw new Error('not a HeartMind signal settings file (version 1)');
-    hub.setPipelineConfig(signalSettingsPatch(checkSignalSettings(raw.settings, hub.pipelineConfig?.() ?? DEFAULT_PIPELINE_CONFIG)));
+    hub.setPipelineConfig(signalSettingsPatch(checkSignalSettings(raw.settings, config())));
   } catch (err) {
     const aside = setAside(file);
     ctx.log('warn', 'pipeline', `${file} could not be used (${(err as Error).message}); set aside as ${aside}, starting with the default signal settings`);
