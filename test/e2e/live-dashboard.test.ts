@@ -136,6 +136,20 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await waitForWindow('eeg', 'present', await latestSeq(), 15_000);
   });
 
+  test('leaving the dashboard for every other view and coming back breaks nothing', async () => {
+    // Leaving unmounts the charts (their destroy runs); each view must then open by itself.
+    for (const id of ['models', 'sessions', 'training', 'devices', 'live']) {
+      await page.click(`nav a[href="#/${id}"]`);
+      await page.waitForSelector(`nav a[href="#/${id}"][aria-current="page"]`, { timeout: 5_000 });
+      await page.waitForSelector('main > *', { timeout: 10_000 });
+      assert.equal(await page.$('.panel-failed'), null, `view ${id} opened without failing`);
+      assert.deepEqual(problems, [], `no page errors after opening ${id}`);
+    }
+    // Back on the dashboard, the traces draw again.
+    const drawn = await page.evaluate(() => window.__heartmindFrames?.drawn ?? 0);
+    await page.waitForFunction((n) => (window.__heartmindFrames?.drawn ?? 0) > n + 10, drawn, { timeout: 10_000 });
+  });
+
   test('no errors, no CSP violations, no error banner', async () => {
     assert.equal(await page.$('[data-testid="error-banner"]'), null, 'no error banner');
     assert.deepEqual(problems, []);

@@ -114,7 +114,8 @@ export function App({ client, live }: ViewProps) {
         <ErrorBanner />
         {live.connection !== 'open' && <DisconnectedNotice live={live} />}
         <main id="main" tabIndex={-1} aria-label={entry.title}>
-          <ErrorBoundary where={`view: ${entry.title}`}>
+          {/* Keyed by view: a view that failed does not take the next one down with it. */}
+          <ErrorBoundary key={entry.id} where={`view: ${entry.title}`}>
             <LazyView entry={entry} props={{ client, live }} />
           </ErrorBoundary>
         </main>

@@ -43,6 +43,8 @@ export class TraceChart {
   private readonly chart: ChartType<'line', Pt[]>;
   /** Time axis and grid, under the traces (see the top of the file). */
   private readonly axis: ChartType<'line', Pt[]>;
+  /** The axis chart's canvas, ours to remove (chart.js forgets it on destroy). */
+  private readonly axisCanvas: HTMLCanvasElement;
   /** Whether the traces' chart must run chart.js's layout on its next update. */
   private layoutDirty = true;
   private padKey = '';
@@ -83,6 +85,7 @@ export class TraceChart {
     const axisCanvas = document.createElement('canvas');
     axisCanvas.className = 'trace-axis';
     canvas.parentElement?.appendChild(axisCanvas);
+    this.axisCanvas = axisCanvas;
     this.axis = createChart<'line', Pt[]>(axisCanvas, `${opts.ariaLabel}: time axis`, 'points', {
       type: 'line',
       data: { datasets: [] },
@@ -421,7 +424,7 @@ export class TraceChart {
   destroy(): void {
     this.chart.destroy();
     this.axis.destroy();
-    this.axis.canvas.remove();
+    this.axisCanvas.remove();
     this.labelBox.remove();
   }
 }
