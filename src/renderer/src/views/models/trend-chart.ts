@@ -21,7 +21,7 @@ export class TrendChart {
       options: {
         scales: {
           x: { type: 'linear', ticks: { callback: (v) => `${Math.round(Number(v))} s`, maxTicksLimit: 6 }, grid: { color: THEME.grid } },
-          y: { min: 0, max: 1, ticks: { stepSize: 0.25 }, grid: { color: THEME.grid } },
+          y: { min: 0, max: 1, ticks: { stepSize: 0.25, callback: (v) => `${Math.round(Number(v) * 100)}%` }, grid: { color: THEME.grid } },
         },
         plugins: { legend: { display: series.length > 1, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
       },
