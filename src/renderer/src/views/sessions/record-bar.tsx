@@ -6,6 +6,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { formatBytes, formatDuration, typingIn } from './format';
 import { SamPanel } from './sam-panel';
+import './sessions.css';
 import { usePushedStatus } from './use-pushed-status';
 
 export function useRecordingStatus(client: HeartMindClient): RecordingStatus | null {
