@@ -14,11 +14,13 @@ export interface DashboardPanelProps {
 export interface DashboardPanelEntry {
   id: string;
   title: string;
-  column: 'main' | 'side';
+  /** 'top': full width under the summary tiles; 'main': under the traces; 'side': first in the side column. */
+  column: 'top' | 'main' | 'side';
   load: () => Promise<{ default: ComponentType<DashboardPanelProps> }>;
 }
 
 export const DASHBOARD_PANELS: DashboardPanelEntry[] = [
+  // Recording and the model's estimates are what a session is about: both in view without scrolling.
+  { id: 'recording', title: 'Recording', column: 'top', load: () => import('../sessions/record-bar') },
   { id: 'estimates', title: 'Estimates', column: 'side', load: () => import('../models/estimate-panel') },
-  { id: 'recording', title: 'Recording', column: 'main', load: () => import('../sessions/record-bar') },
 ];

@@ -9,7 +9,7 @@ import { FrameLoop } from './frame-loop';
 import { TracePanel } from './trace-panel';
 import { SignalSettingsPanel } from './signal-settings-panel';
 import { BandPanel, DevicePanel, LogPanel, QualityPanel, SpectrumPanel, Tiles, WindowStream } from './panels';
-import { DASHBOARD_PANELS, type DashboardPanelProps } from './dashboard-panels';
+import { DASHBOARD_PANELS, type DashboardPanelEntry, type DashboardPanelProps } from './dashboard-panels';
 import type { ComponentType } from 'preact';
 
 const TIME_WINDOWS_S = [2, 5, 10, 20, 30];
@@ -46,6 +46,12 @@ export default function DashboardView({ client, live }: ViewProps) {
   }, [seconds]);
 
   const panelProps: DashboardPanelProps = { client, live };
+  const extraPanels = (column: DashboardPanelEntry['column']) =>
+    DASHBOARD_PANELS.filter((p) => p.column === column).map((p) => (
+      <ErrorBoundary key={p.id} where={`panel: ${p.title}`}>
+        <ExtraPanel load={p.load} props={panelProps} title={p.title} />
+      </ErrorBoundary>
+    ));
   return (
     <div class="dashboard">
       <div class="dashboard-toolbar">
@@ -61,6 +67,7 @@ export default function DashboardView({ client, live }: ViewProps) {
       <ErrorBoundary where="panel: Summary">
         <Tiles live={live} loop={loop} />
       </ErrorBoundary>
+      {extraPanels('top')}
       <div class="dashboard-grid">
         <div class="col-main">
           <ErrorBoundary where="panel: EEG">
@@ -77,13 +84,10 @@ export default function DashboardView({ client, live }: ViewProps) {
               <SpectrumPanel live={live} />
             </ErrorBoundary>
           </div>
-          {DASHBOARD_PANELS.filter((p) => p.column === 'main').map((p) => (
-            <ErrorBoundary key={p.id} where={`panel: ${p.title}`}>
-              <ExtraPanel load={p.load} props={panelProps} title={p.title} />
-            </ErrorBoundary>
-          ))}
+          {extraPanels('main')}
         </div>
         <div class="col-side">
+          {extraPanels('side')}
           <ErrorBoundary where="panel: Devices">
             <DevicePanel live={live} client={client} />
           </ErrorBoundary>
@@ -96,11 +100,6 @@ export default function DashboardView({ client, live }: ViewProps) {
           <ErrorBoundary where="panel: Signal quality">
             <QualityPanel live={live} />
           </ErrorBoundary>
-          {DASHBOARD_PANELS.filter((p) => p.column === 'side').map((p) => (
-            <ErrorBoundary key={p.id} where={`panel: ${p.title}`}>
-              <ExtraPanel load={p.load} props={panelProps} title={p.title} />
-            </ErrorBoundary>
-          ))}
         </div>
       </div>
       <ErrorBoundary where="panel: Log">
