@@ -93,6 +93,8 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.getAttribute(`[data-testid="device-${deviceOf('eeg')}"]`, 'data-state'), 'streaming', 'the headset keeps streaming');
     const reason = await page.$eval(`tr[data-seq="${absentAt}"] td:nth-child(4)`, (td) => td.textContent ?? '');
     assert.match(reason, /no-device|gap/, 'the window says why ECG is absent');
+    // The strap's last heart rate is not left on show as if it were current.
+    await page.waitForFunction(() => document.querySelector('[data-testid="tile-hr"]')?.textContent?.includes('waiting for beats'), undefined, { timeout: 5_000 });
     await page.click(`${card} [data-testid="device-toggle"]`);
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 5_000 });
     await waitForWindow('ecg', 'present', absentAt, 15_000);

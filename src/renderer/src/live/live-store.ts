@@ -202,7 +202,10 @@ export class LiveStore {
 
   private setStreams(streams: StreamInfo[]): void {
     this.streams = new Map(streams.map((s) => [s.id, s]));
-    for (const id of this.traces.keys()) if (!this.streams.has(id)) this.traces.delete(id);
+    // What a stream that has gone (a device stopped, a replay closed) left behind is not shown.
+    for (const perStream of [this.traces, this.heart, this.eeg, this.quality, this.rPeaks]) {
+      for (const id of perStream.keys()) if (!this.streams.has(id)) perStream.delete(id);
+    }
     this.changed();
   }
 
