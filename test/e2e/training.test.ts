@@ -44,9 +44,17 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="evaluation"]', { timeout: 20_000 });
     const arms = await page.$$eval('.arm-table tr[data-arm]', (rows) => rows.map((r) => r.getAttribute('data-arm')));
     assert.deepEqual(arms, ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
-    assert.equal(await page.getAttribute('[data-testid="roc-chart"]', 'data-arms'), '7');
+    // Seven arms' ROC curves and the chance diagonal, as drawn by the chart.
+    await page.waitForSelector('[data-testid="roc-chart"][data-series="8"]', { timeout: 5_000 });
     assert.ok((await page.$$('table.confusion')).length >= 4);
     assert.ok(Number(await page.getAttribute('[data-testid="validation-chart"]', 'data-points')) > 0, 'validation metrics per epoch');
+    // Leaving the view and coming back draws the finished run again (its record loads after the view).
+    await page.click('nav a[href="#/live"]');
+    await page.waitForSelector('[data-testid="windows"]', { timeout: 10_000 });
+    await page.click('nav a[href="#/training"]');
+    for (const chart of ['loss-chart', 'validation-chart', 'roc-chart']) {
+      await page.waitForFunction((c) => Number(document.querySelector(`[data-testid="${c}"]`)?.getAttribute('data-points')) > 0, chart, { timeout: 15_000 });
+    }
     const log = await page.textContent('[data-testid="run-log"]');
     assert.match(log ?? '', /windows from 8 recordings/);
     // The runs table compares runs by arm.

@@ -8,9 +8,13 @@ const COLOURS = ['#7fb4ff', '#ff6b81', '#3ddc97', '#ffd166', '#9b8cff', '#42c6ff
 
 type XY = { x: number; y: number };
 
-abstract class LineChart {
+export abstract class LineChart {
   protected readonly chart: ChartType<'line', XY[]>;
-  constructor(canvas: HTMLCanvasElement, label: string, opts: { logY?: boolean; unitRange?: boolean; xTitle: string; yTitle: string }) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    label: string,
+    opts: { logY?: boolean; unitRange?: boolean; xTitle: string; yTitle: string },
+  ) {
     const Chart = setupCharts();
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
@@ -36,9 +40,10 @@ abstract class LineChart {
     this.chart.update('none');
   }
 
-  /** Number of points drawn (tests read it through the canvas' data attribute). */
-  points(): number {
-    return this.chart.data.datasets.reduce((s, d) => s + d.data.length, 0);
+  /** Points and lines (with any point) drawn: the view puts them on the canvas for the tests. */
+  drawn(): { points: number; series: number } {
+    const sets = this.chart.data.datasets;
+    return { points: sets.reduce((s, d) => s + d.data.length, 0), series: sets.filter((d) => d.data.length > 0).length };
   }
 
   destroy(): void {

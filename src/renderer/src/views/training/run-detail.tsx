@@ -1,26 +1,35 @@
 // One run: progress bar with ETA, pause / resume / cancel, live loss curves and validation metrics
 // per epoch, then the evaluation (per-arm table with the baseline, per-fold figures, ROC curves,
 // confusion matrices), the log, and export to the model registry.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ArmResult, EpochRecord, StepRecord } from '../../../../shared/train/train.types';
 import type { HeartMindClient } from '../../transport/client';
-import { LossChart, RocChart, ValidationChart } from './charts';
+import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 
-function useChart<C extends { destroy(): void }>(make: (c: HTMLCanvasElement) => C, deps: unknown[], update: (c: C) => void) {
-  const ref = useRef<HTMLCanvasElement>(null);
+/**
+ * A chart on a canvas that may come and go (the run's record loads after the view mounts): a
+ * callback ref makes the chart when the canvas appears, fills it at once, and destroys it when the
+ * canvas goes. The canvas carries what the chart drew (data-points, data-series) for the tests.
+ */
+function useChart<C extends LineChart>(make: (c: HTMLCanvasElement) => C, deps: unknown[], update: (c: C) => void) {
   const chart = useRef<C | null>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    chart.current = make(ref.current);
-    return () => {
-      chart.current?.destroy();
-      chart.current = null;
-    };
+  const latest = useRef(update);
+  latest.current = update;
+  const refresh = (c: C) => {
+    latest.current(c);
+    const { points, series } = c.drawn();
+    c.canvas.dataset.points = String(points);
+    c.canvas.dataset.series = String(series);
+  };
+  const ref = useCallback((canvas: HTMLCanvasElement | null) => {
+    chart.current?.destroy();
+    chart.current = canvas ? make(canvas) : null;
+    if (chart.current) refresh(chart.current);
   }, []);
   useEffect(() => {
-    if (chart.current) update(chart.current);
+    if (chart.current) refresh(chart.current);
   }, deps);
   return ref;
 }
@@ -147,19 +156,19 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
         <figure>
           <figcaption>Training loss</figcaption>
           <div class="chart-box">
-            <canvas ref={lossRef} data-testid="loss-chart" data-points={steps.length} />
+            <canvas ref={lossRef} data-testid="loss-chart" />
           </div>
         </figure>
         <figure>
           <figcaption>Validation per epoch (latest fold)</figcaption>
           <div class="chart-box">
-            <canvas ref={valRef} data-testid="validation-chart" data-points={epochs.length} />
+            <canvas ref={valRef} data-testid="validation-chart" />
           </div>
         </figure>
         <figure class={report ? '' : 'hidden'}>
           <figcaption>ROC (pooled test predictions)</figcaption>
           <div class="chart-box">
-            <canvas ref={rocRef} data-testid="roc-chart" data-arms={report?.arms.length ?? 0} />
+            <canvas ref={rocRef} data-testid="roc-chart" />
           </div>
         </figure>
       </div>
