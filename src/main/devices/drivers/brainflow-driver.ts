@@ -1,6 +1,12 @@
 // Any BrainFlow board as a HeartMind device: prepare → start → poll → stop → release through the
 // user's own libBoardController. Rows become streams by the board description's roles (EEG; ECG
-// where the board or the user says so); the timestamp row (Unix seconds) is the device clock.
+// where the board or the user says so).
+//
+// The device clock is the sample count (lost samples, where the package row shows them, counted
+// in), not BrainFlow's timestamp row: BrainFlow stamps each sample when its reader thread parses
+// it, so the stamps come in bursts tens of ms apart, and read as a clock they made the pipeline
+// see lost samples (a gap, filters restarting) after every late burst and overlaps (a chunk
+// dropped) after every catch-up. The hub's clock model maps the count onto the host clock.
 import { existsSync } from 'node:fs';
 import { brainflowRoles, type BrainFlowRoleMap } from '../../../shared/devices/brainflow/brainflow-roles';
 import {
@@ -41,7 +47,7 @@ export class BrainFlowDriver implements DeviceDriver {
   readonly name: string;
   readonly model: string;
   readonly transport = 'brainflow' as const;
-  readonly clockKind = 'absolute' as const;
+  readonly clockKind = 'counter' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
 
@@ -93,6 +99,8 @@ export class BrainFlowDriver implements DeviceDriver {
 
     const step = PACKAGE_STEP[shim.describedBoardId];
     let lastPackage = NaN;
+    /** Index of the next sample on the device clock (lost samples included). */
+    let sampleIndex = 0;
     let buf = new Float64Array(0);
     let closed = false;
     const poll = () => {
@@ -111,12 +119,16 @@ export class BrainFlowDriver implements DeviceDriver {
       if (step !== undefined && roles.packageRow !== undefined) {
         const first = buf[roles.packageRow * n];
         if (Number.isFinite(lastPackage)) {
-          const missing = (((first - lastPackage + 256) % 256) / step) - 1;
-          for (const s of streams) if (missing > 0) ctx.lost(s.info.id, Math.round(missing), 'packet-loss');
+          const missing = Math.round((((first - lastPackage + 256) % 256) / step) - 1);
+          if (missing > 0) {
+            for (const s of streams) ctx.lost(s.info.id, missing, 'packet-loss');
+            sampleIndex += missing;
+          }
         }
         lastPackage = buf[roles.packageRow * n + n - 1];
       }
-      const t0 = roles.timestampRow !== undefined ? buf[roles.timestampRow * n] : NaN;
+      const t0 = sampleIndex / roles.rateHz;
+      sampleIndex += n;
       for (const s of streams) {
         const data = new Float32Array(s.rows.length * n);
         let bad = 0;
@@ -129,9 +141,7 @@ export class BrainFlowDriver implements DeviceDriver {
           }
         }
         if (bad) ctx.problem('non-finite-samples', `${bad} non-finite value(s) from BrainFlow in ${s.info.id}`);
-        // Without a timestamp row, sample counting from the first poll is the clock.
-        ctx.samples(s.info.id, Number.isFinite(t0) ? t0 : s.counted / roles.rateHz, n, data);
-        s.counted += n;
+        ctx.samples(s.info.id, t0, n, data);
       }
     };
     const timer = setInterval(poll, this.cfg.pollMs ?? 50);
@@ -145,8 +155,8 @@ export class BrainFlowDriver implements DeviceDriver {
     };
   }
 
-  private streamInfos(roles: BrainFlowRoleMap): { info: StreamInfo; rows: number[]; counted: number }[] {
-    const out: { info: StreamInfo; rows: number[]; counted: number }[] = [];
+  private streamInfos(roles: BrainFlowRoleMap): { info: StreamInfo; rows: number[] }[] {
+    const out: { info: StreamInfo; rows: number[] }[] = [];
     const mk = (kind: 'eeg' | 'ecg', r: NonNullable<BrainFlowRoleMap['eeg']>) => ({
       info: {
         id: `${this.deviceId}/${kind}`,
@@ -158,7 +168,6 @@ export class BrainFlowDriver implements DeviceDriver {
         channels: r.labels.map((label) => ({ label, unit: 'uV', resolution: 0 })),
       },
       rows: r.rows,
-      counted: 0,
     });
     if (roles.eeg) out.push(mk('eeg', roles.eeg));
     if (roles.ecg) out.push(mk('ecg', roles.ecg));
