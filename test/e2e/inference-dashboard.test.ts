@@ -50,6 +50,9 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => /WASM|WebGPU/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     // Chromium runs with --disable-gpu here: no adapter, so the worker must have chosen WASM.
     assert.match((await backend.textContent())?.trim() ?? '', /^WASM · \d threads?$/);
+    // …and WebGPU cannot be chosen; the option says why.
+    assert.equal(await page.getByTestId('backend-webgpu').isDisabled(), true);
+    assert.match((await page.getByTestId('backend-webgpu').getAttribute('title')) ?? '', /no WebGPU|WebGPU failed|no adapter/);
     await page.waitForFunction(() => /ms\/window/.test(document.querySelector('[data-testid="model-latency"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const label = (await page.getByTestId('estimate-arithmetic-label').textContent())?.trim();
     assert.ok(label === 'rest' || label === 'arithmetic', `estimate label ${label}`);
@@ -87,6 +90,9 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.getByTestId('threads-auto').click();
     await why(/\(auto: \d+ cores?, one left to the page\)/);
     assert.match((await backend.textContent())?.trim() ?? '', /^WASM · \d threads?$/);
+    // …and WebGPU cannot be chosen; the option says why.
+    assert.equal(await page.getByTestId('backend-webgpu').isDisabled(), true);
+    assert.match((await page.getByTestId('backend-webgpu').getAttribute('title')) ?? '', /no WebGPU|WebGPU failed|no adapter/);
   });
 
   test('a model whose montage the headset lacks is refused with what is missing', async () => {

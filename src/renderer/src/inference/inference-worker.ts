@@ -19,12 +19,9 @@ import { MODEL_IO } from '../../../shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
 import { prepareWindow } from '../../../shared/model/window-input';
+import { detectWebGpu } from '../platform/webgpu';
 import type { BackendPreference, InferenceBackend, WorkerRequest, WorkerResponse } from './inference.types';
 import { parseThreadPreference, wasmThreads, type ThreadPreference } from './wasm-threads';
-
-interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
-}
 
 const scope = self as unknown as {
   postMessage(m: WorkerResponse): void;
@@ -83,33 +80,21 @@ const threadText = () => {
 // Every request waits for the one before it: sessions run one at a time.
 let chain: Promise<void> = Promise.resolve();
 
-async function webGpuAdapter(): Promise<{ ok: boolean; detail: string }> {
-  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
-  if (!gpu) return { ok: false, detail: 'no WebGPU in this context' };
-  try {
-    const adapter = await Promise.race([gpu.requestAdapter(), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
-    if (!adapter) return { ok: false, detail: 'no WebGPU adapter' };
-    const i = adapter.info ?? {};
-    return { ok: true, detail: [i.vendor, i.architecture || i.description].filter(Boolean).join(' ') || 'WebGPU adapter' };
-  } catch (e) {
-    return { ok: false, detail: `WebGPU failed: ${(e as Error).message}` };
-  }
-}
-
 async function createSession(bytes: Uint8Array, prefer: BackendPreference): Promise<{ session: ort.InferenceSession; backend: InferenceBackend; detail: string }> {
   let why = 'WASM requested';
   if (prefer !== 'wasm') {
-    const gpu = await webGpuAdapter();
-    if (gpu.ok) chooseBuild('jsep');
-    if (gpu.ok && build === 'jsep') {
+    const gpu = await detectWebGpu();
+    if (gpu.available) chooseBuild('jsep');
+    if (gpu.available && build === 'jsep') {
       try {
         const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
         return { session, backend: 'webgpu', detail: gpu.detail };
       } catch (e) {
-        why = `WebGPU session failed (${(e as Error).message}); using WASM`;
+        why = `the WebGPU session failed (${(e as Error).message})`;
       }
-    } else why = gpu.ok ? 'this worker started ORT’s CPU-only build; using WASM' : `${gpu.detail}; using WASM`;
-    if (prefer === 'webgpu') throw new ModelError(ModelErrorCode.Runtime, `WebGPU was required: ${why}`);
+    } else why = gpu.available ? 'this worker started ORT’s CPU-only build' : gpu.detail;
+    if (prefer === 'webgpu') throw new ModelError(ModelErrorCode.Runtime, `WebGPU was chosen, but ${why}: choose Auto or WASM to run the model on the CPU`);
+    why += '; using WASM';
   }
   chooseBuild('cpu');
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });

@@ -24,7 +24,7 @@ export function detectWebGpu(timeoutMs = 3000): Promise<WebGpuStatus> {
         new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs)),
       ]);
       if (adapter === 'timeout') return { available: false, detail: `no adapter answered within ${timeoutMs / 1000} s` };
-      if (!adapter) return { available: false, detail: 'no WebGPU adapter (driver or flags); models use WASM' };
+      if (!adapter) return { available: false, detail: 'no WebGPU adapter (driver or flags)' };
       const info = adapter.info ?? {};
       return { available: true, detail: [info.vendor, info.architecture || info.description].filter(Boolean).join(' ') || 'adapter ready' };
     } catch (err) {

@@ -2,7 +2,7 @@
 // connected devices, the inference backend and per-window latency, and the live estimates with
 // their trend. With no trained model installed it says so and shows nothing else: no predictions
 // are ever invented.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import type { ModelSummary } from '../../../../shared/ipc/models.schema';
@@ -11,6 +11,7 @@ import { THREAD_PREFERENCES } from '../../inference/wasm-threads';
 import { median, type InferenceState } from '../../inference/inference-service';
 import { TaskEstimates } from './estimates';
 import { useInference } from './use-inference';
+import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -99,6 +100,9 @@ export default function ModelsView({ client }: ViewProps) {
   const { service, state } = useInference(client);
   const [cardText, setCardText] = useState<string | null>(null);
   const [selectError, setSelectError] = useState<string | null>(null);
+  // WebGPU cannot be chosen where the page has no adapter (the answer is cached: no second probe).
+  const [gpu, setGpu] = useState<WebGpuStatus | null>(null);
+  useEffect(() => void detectWebGpu().then(setGpu), []);
   const r = state.readiness;
   const usable = state.models.filter((m) => m.problems.length === 0);
 
@@ -120,7 +124,17 @@ export default function ModelsView({ client }: ViewProps) {
         <BackendLine state={state} />
         <div class="segmented" role="radiogroup" aria-label="Inference backend">
           {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
-            <button key={p} type="button" role="radio" aria-checked={state.prefer === p} class={state.prefer === p ? 'active' : ''} onClick={() => service.setPreference(p)}>
+            <button
+              key={p}
+              type="button"
+              role="radio"
+              aria-checked={state.prefer === p}
+              class={state.prefer === p ? 'active' : ''}
+              onClick={() => service.setPreference(p)}
+              disabled={p === 'webgpu' && gpu?.available === false && state.prefer !== 'webgpu'}
+              title={p === 'webgpu' && gpu ? gpu.detail : undefined}
+              data-testid={`backend-${p}`}
+            >
               {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
             </button>
           ))}
