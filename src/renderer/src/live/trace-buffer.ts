@@ -11,10 +11,12 @@ export interface TraceSpan {
   first: number;
   count: number;
   time0: number;
+  /** Absolute index (samples appended since the buffer began, holes included) of sample k = 0. */
+  index0: number;
 }
 
 export function emptySpan(): TraceSpan {
-  return { data: new Float32Array(0), capacity: 1, base: 0, first: 0, count: 0, time0: 0 };
+  return { data: new Float32Array(0), capacity: 1, base: 0, first: 0, count: 0, time0: 0, index0: 0 };
 }
 
 export class TraceBuffer {
@@ -26,6 +28,11 @@ export class TraceBuffer {
   private head = 0;
   /** Samples held (≤ capacity). */
   private held = 0;
+  /**
+   * Samples appended since the buffer began, holes (NaN) included: sample i (absolute) sits at ring
+   * position i % capacity while held. Data at an absolute index never changes once written.
+   */
+  private total = 0;
   private scratch = new Float32Array(0);
   /** Host time (s) just after the newest sample; NaN while empty. */
   endTime = NaN;
@@ -78,6 +85,7 @@ export class TraceBuffer {
       }
       this.head = (this.head + count) % cap;
       this.held = Math.min(cap, this.held + count);
+      this.total += count;
     }
     const end = block.startTime + n / this.rateHz;
     this.endTime = Number.isNaN(this.endTime) ? end : Math.max(this.endTime, end);
@@ -91,6 +99,7 @@ export class TraceBuffer {
     }
     this.head = (this.head + count) % cap;
     this.held = Math.min(cap, this.held + count);
+    this.total += count;
   }
 
   /**
@@ -141,6 +150,7 @@ export class TraceBuffer {
     out.first = (this.head - this.held + i0 + this.capacity) % this.capacity;
     out.count = Math.max(0, i1 - i0 + 1);
     out.time0 = oldest + i0 / rate;
+    out.index0 = this.total - this.held + i0;
     return out;
   }
 

@@ -22,6 +22,7 @@
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType, ChartDataset } from 'chart.js';
 import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
+import { MinMaxCache } from '../../../live/min-max-cache';
 import { createChart, THEME } from './chart-setup';
 
 export type ScaleMode = 'auto' | 'auto-uniform' | number;
@@ -73,6 +74,9 @@ export class TraceChart {
   private lastEdge = NaN;
   private labelsAt = '';
   private readonly span = emptySpan();
+  /** Each channel's min-max buckets, kept between frames (for this buffer and bucket size). */
+  private caches: MinMaxCache[] = [];
+  private cachesFor: TraceBuffer | null = null;
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -331,11 +335,16 @@ export class TraceChart {
     this.rescale(nowMs);
     const n = this.labels.length;
     const t0 = edge - this.seconds;
-    // Decimate while copying: the min and max of each bucket of `bucketPx` pixels, in time order,
-    // so spikes survive and chart.js never gets more than 2 points per bucket per trace. A NaN
-    // (a gap) is kept as a point of its own, so chart.js breaks the line there.
+    // Decimate while copying: the min and max of each bucket of about `bucketPx` pixels, so spikes
+    // survive and chart.js never gets more than 2 points per bucket per trace (MinMaxCache: the
+    // buckets are fixed in sample time and remembered, so a frame measures only the new samples).
     const bucketPx = n > 8 ? 4 : 1.5;
     const perBucket = ((this.seconds * bucketPx) / plotPx) * buf.rateHz;
+    const bucket = Math.round(perBucket);
+    if (perBucket >= 2.5 && (this.cachesFor !== buf || this.caches.length !== n || this.caches[0].size !== bucket)) {
+      this.caches = this.labels.map(() => new MinMaxCache(bucket, buf.capacity));
+      this.cachesFor = buf;
+    }
     const dt = 1 / buf.rateHz;
     const colours = this.groups.length;
     const used = this.groups.map(() => 1); // after each group's leading anchor
@@ -345,9 +354,6 @@ export class TraceChart {
       const base = n - 1 - c;
       const k = this.gains[c] / (2 * this.scales[c]);
       const s = buf.span(c, t0, edge, this.span);
-      const { data, capacity, count } = s;
-      let pos = s.base + s.first;
-      const end = s.base + capacity;
       let at = used[c % colours];
       let taken = 0;
       const put = (k0: number, v: number) => {
@@ -360,42 +366,15 @@ export class TraceChart {
         pts[at++] = p;
       };
       if (perBucket < 2.5) {
+        const { data, capacity, count } = s;
+        let pos = s.base + s.first;
+        const end = s.base + capacity;
         for (let i = 0; i < count; i++) {
           put(i, data[pos]);
           if (++pos === end) pos = s.base;
         }
       } else {
-        let next = perBucket;
-        let minI = -1, maxI = -1, nanI = -1;
-        let minV = 0, maxV = 0;
-        for (let i = 0; i <= count; i++) {
-          if (i === count || i >= next) {
-            // Flush the bucket: its NaN (if any) and its min and max, in time order.
-            const a = minI < maxI ? minI : maxI;
-            const b = minI < maxI ? maxI : minI;
-            if (nanI >= 0 && (a < 0 || nanI < a)) put(nanI, NaN);
-            if (a >= 0) put(a, a === minI ? minV : maxV);
-            if (b >= 0 && b !== a) put(b, b === minI ? minV : maxV);
-            if (nanI >= 0 && a >= 0 && nanI > a) put(nanI, NaN);
-            if (i === count) break;
-            minI = maxI = nanI = -1;
-            while (next <= i) next += perBucket;
-          }
-          const v = data[pos];
-          if (++pos === end) pos = s.base;
-          if (v !== v) {
-            if (nanI < 0) nanI = i;
-          } else if (minI < 0) {
-            minI = maxI = i;
-            minV = maxV = v;
-          } else if (v < minV) {
-            minV = v;
-            minI = i;
-          } else if (v > maxV) {
-            maxV = v;
-            maxI = i;
-          }
-        }
+        this.caches[c].emit(s, put);
       }
       pts[at++] = pool[pool.length - 1]; // no value: the line stops before the next channel
       used[c % colours] = at;
