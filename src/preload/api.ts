@@ -8,6 +8,7 @@
 import type { Channel, ResponseOf } from '../shared/ipc-schema';
 import type { Envelope } from '../shared/ipc/wire-error';
 import { ELECTRON_PORT_REQUEST, type RequestArgs } from '../shared/ipc/transport-protocol';
+import { ELECTRON_PICK_PATH, type PickPathRequest } from '../shared/ipc/pick-path';
 
 /** The parts of ipcRenderer the bridge uses. */
 export interface BridgeIpc {
@@ -27,6 +28,10 @@ export function createBridgeApi(ipc: BridgeIpc, info: { platform: string; versio
      */
     requestPushPort(): void {
       ipc.send(ELECTRON_PORT_REQUEST);
+    },
+    /** Shows a native file or folder dialog; resolves with the chosen path, or null if cancelled. */
+    pickPath(req: PickPathRequest): Promise<Envelope<string | null>> {
+      return ipc.invoke(ELECTRON_PICK_PATH, req) as Promise<Envelope<string | null>>;
     },
     platform: info.platform,
     versions: { electron: info.versions.electron, chrome: info.versions.chrome },

@@ -102,4 +102,21 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="library-empty"]', { timeout: 10_000 });
     assert.deepEqual(problems, []);
   });
+
+  test('path fields: typed in a browser; with the desktop bridge, Browse… fills them from the native dialog', async () => {
+    const importField = '[data-testid="library"] .path-input';
+    assert.equal(await page.$(`${importField} .browse-button`), null, 'no Browse… in serve mode (a browser cannot give a path)');
+    // Stand in for the preload's pickPath (the transport is already connected) and open the view again.
+    // (A string: tsx would wrap a function here in a helper the page does not have.)
+    await page.evaluate(`window.__picks = []; window.heartmind = { pickPath: async (req) => (window.__picks.push(req), { ok: true, value: '/data/Subject00_1.edf' }) };`);
+    await page.click('nav a[href="#/live"]');
+    await page.click('nav a[href="#/sessions"]');
+    await page.click(`${importField} .browse-button`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="import-path"]') as HTMLInputElement | null)?.value === '/data/Subject00_1.edf', undefined, { timeout: 5_000 });
+    const picks = await page.evaluate(() => (window as unknown as { __picks: { mode: string; filters: { extensions: string[] }[] }[] }).__picks);
+    assert.equal(picks.length, 1);
+    assert.equal(picks[0].mode, 'open-file');
+    assert.ok(picks[0].filters[0].extensions.includes('edf'));
+    await page.evaluate(() => delete (window as unknown as { heartmind?: unknown }).heartmind);
+  });
 });

@@ -8,6 +8,7 @@ import type { Core } from '../core/core.types';
 import { compactTypedArrayViews } from '../../shared/ipc/compact-views';
 import { ELECTRON_PORT_DELIVERY, ELECTRON_PORT_REQUEST } from '../../shared/ipc/transport-protocol';
 import { ValidatedIpcMain, type SenderPolicy } from './validated-ipc-main';
+import { attachFileDialog } from './file-dialog';
 
 export function attachElectronTransport(core: Core, policy: SenderPolicy): () => void {
   const ipc = new ValidatedIpcMain(policy);
@@ -45,9 +46,11 @@ export function attachElectronTransport(core: Core, policy: SenderPolicy): () =>
   };
 
   ipc.on(ELECTRON_PORT_REQUEST, (event) => givePort(event.sender));
+  const stopDialogs = attachFileDialog(ipc);
 
   return () => {
     stopChannels();
+    stopDialogs();
     for (const channel of core.handlers.channels()) ipc.removeHandler(channel);
     for (const id of [...ports.keys()]) closePort(id);
   };

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo } from '../../../../shared/devices/devices.types';
 import type { Modality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
+import { BrowseButton } from '../../shell/path-input';
 import { useAction } from './use-devices';
 
 const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-h10': 'Polar H10 (ECG + HR)', 'hr-strap': 'Heart-rate strap', muse: 'Muse headset' };
@@ -316,7 +317,9 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
           })
         }
       >
-        <Field wide label="Library (libBoardController file or its folder; empty: search the usual places)" value={libPath} onValue={setLibPath} placeholder=".../site-packages/brainflow/lib" data-testid="bf-lib-path" />
+        <Field wide label="Library (libBoardController file or its folder; empty: search the usual places)" value={libPath} onValue={setLibPath} placeholder=".../site-packages/brainflow/lib" data-testid="bf-lib-path">
+          <BrowseButton pick={{ mode: 'open-file', title: "BrainFlow's libBoardController", filters: [{ name: 'BrainFlow library', extensions: ['so', 'dylib', 'dll'] }] }} onPicked={setLibPath} />
+        </Field>
         <div class="form-actions">
           <button type="submit" class="btn btn-small" disabled={libAct.busy !== null} data-testid="bf-lib-set">
             Use this library

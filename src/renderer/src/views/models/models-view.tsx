@@ -12,6 +12,7 @@ import { median, type InferenceState } from '../../inference/inference-service';
 import { TaskEstimates } from './estimates';
 import { useInference } from './use-inference';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
+import { PathInput } from '../../shell/path-input';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -78,10 +79,10 @@ function InstallForm({ client }: { client: ViewProps['client'] }) {
       <summary>Install a model from files…</summary>
       <form onSubmit={install} class="model-install-form">
         <label>
-          ONNX file <input value={onnxPath} onInput={(e) => setOnnx((e.target as HTMLInputElement).value)} placeholder="/path/to/model.onnx" data-testid="install-onnx" />
+          ONNX file <PathInput value={onnxPath} onValue={setOnnx} placeholder="/path/to/model.onnx" pick={{ mode: 'open-file', title: 'The model (ONNX)', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] }} data-testid="install-onnx" />
         </label>
         <label>
-          card.json <input value={cardPath} onInput={(e) => setCard((e.target as HTMLInputElement).value)} placeholder="/path/to/card.json" data-testid="install-card" />
+          card.json <PathInput value={cardPath} onValue={setCard} placeholder="/path/to/card.json" pick={{ mode: 'open-file', title: 'The model card (card.json)', filters: [{ name: 'Model card', extensions: ['json'] }] }} data-testid="install-card" />
         </label>
         <button type="submit" disabled={!onnxPath.trim() || !cardPath.trim()} data-testid="install-submit">
           Install

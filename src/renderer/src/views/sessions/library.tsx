@@ -6,7 +6,23 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
+import { PathInput } from '../../shell/path-input';
+import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { formatBytes, formatDate, formatDuration } from './format';
+
+const IMPORT_PICK: PickPathRequest = {
+  mode: 'open-file',
+  title: 'Import a recording',
+  filters: [
+    { name: 'Recordings (EDF, BDF, WFDB, XDF, OpenBCI, BrainFlow, CSV)', extensions: ['edf', 'bdf', 'hea', 'xdf', 'txt', 'csv'] },
+    { name: 'All files', extensions: ['*'] },
+  ],
+};
+const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
+  edf: { name: 'EDF+', extensions: ['edf'] },
+  bdf: { name: 'BDF', extensions: ['bdf'] },
+  csv: { name: 'CSV', extensions: ['csv'] },
+};
 
 function useLibrary(client: HeartMindClient, text: string, tag: string) {
   const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
@@ -158,7 +174,14 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
         </select>
       </label>
       <label class="wide">
-        File <input value={path} required placeholder={`/path/to/${session.name.replace(/[^\w-]+/g, '_')}.${format}`} onInput={(e) => setPath((e.target as HTMLInputElement).value)} />
+        File{' '}
+        <PathInput
+          value={path}
+          onValue={setPath}
+          required
+          placeholder={`/path/to/${session.name.replace(/[^\w-]+/g, '_')}.${format}`}
+          pick={{ mode: 'save-file', title: `Export “${session.name}”`, defaultPath: `${session.name.replace(/[^\w-]+/g, '_')}.${format}`, filters: [EXPORT_FILTERS[format]] }}
+        />
       </label>
       <label>
         From (s) <input inputMode="decimal" value={from} placeholder="0" onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
@@ -243,7 +266,7 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
             void doImport();
           }}
         >
-          <input aria-label="File to import (EDF, BDF, WFDB .hea, XDF)" placeholder="Import file: /path/to/recording.edf" value={importPath} onInput={(e) => setImportPath((e.target as HTMLInputElement).value)} data-testid="import-path" />
+          <PathInput aria-label="File to import (EDF, BDF, WFDB .hea, XDF)" placeholder="Import file: /path/to/recording.edf" value={importPath} onValue={setImportPath} pick={IMPORT_PICK} data-testid="import-path" />
           <button type="submit" class="btn" disabled={importing || !importPath.trim()} data-testid="import-button">
             {importing ? 'Importing…' : 'Import'}
           </button>

@@ -12,6 +12,7 @@ import type { RunSummary } from '../../../../shared/train/job.types';
 import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
 import type { HeartMindClient } from '../../transport/client';
+import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 
 type Mode = 'quick' | 'default' | 'custom';
@@ -230,13 +231,14 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
           <fieldset>
             <legend>Recordings</legend>
             <Field label="EEGMAT folder (SubjectNN_1/2.edf)" wide>
-              <input value={form.eegmatDir} onInput={(e) => set('eegmatDir', e.currentTarget.value)} placeholder="/data/eegmat" data-testid="eegmat-dir" />
+              <PathInput value={form.eegmatDir} onValue={(v) => set('eegmatDir', v)} placeholder="/data/eegmat" pick={{ mode: 'open-folder', title: 'The EEGMAT folder (SubjectNN_1.edf, SubjectNN_2.edf)' }} data-testid="eegmat-dir" />
             </Field>
             <Field label="Recording files (EDF/BDF, WFDB .hea, XDF), one per line" wide>
               <textarea rows={2} value={form.files} onInput={(e) => set('files', e.currentTarget.value)} />
+              <BrowseButton pick={{ mode: 'open-file', title: 'Add a recording', filters: [{ name: 'Recordings (EDF, BDF, WFDB, XDF)', extensions: ['edf', 'bdf', 'hea', 'xdf'] }] }} onPicked={(p) => set('files', form.files.trim() ? `${form.files.trimEnd()}\n${p}` : p)} />
             </Field>
             <Field label="DREAMER.mat (yours)">
-              <input value={form.dreamer} onInput={(e) => set('dreamer', e.currentTarget.value)} placeholder="/data/DREAMER.mat" />
+              <PathInput value={form.dreamer} onValue={(v) => set('dreamer', v)} placeholder="/data/DREAMER.mat" pick={{ mode: 'open-file', title: 'DREAMER.mat', filters: [{ name: 'MATLAB file', extensions: ['mat'] }] }} />
             </Field>
             <Field label="DREAMER dimension">
               <select value={form.dimension} onChange={(e) => set('dimension', e.currentTarget.value as CustomForm['dimension'])}>
