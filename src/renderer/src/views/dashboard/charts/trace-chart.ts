@@ -236,6 +236,7 @@ export class TraceChart {
       { x: 0, y: NaN },
     ]);
     this.groups = this.anchors.map((a) => [...a]);
+    this.markerPoints.length = 0; // the R peaks drawn belong to the traces just cleared
     const datasets: ChartDataset<'line', Pt[]>[] = this.groups.map((pts, g) => ({
       data: pts,
       borderColor: this.opts.colors[g],
