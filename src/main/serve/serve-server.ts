@@ -14,6 +14,8 @@ import { decodeFrame, encodeFrame, FrameCodecError, FrameKind } from '../../shar
 import { encodeResponsePart, RESPONSE_PART_BYTES, responsePartCount } from '../../shared/ipc/response-parts';
 import { WS_PATH, type RequestFrameBody, type ResponseFrameBody } from '../../shared/ipc/transport-protocol';
 import { toWireError } from '../../shared/ipc/wire-error';
+import { encodeWindowDelta } from '../../shared/ipc/window-delta';
+import type { SyncWindow } from '../../shared/window.types';
 import type { HandlerRegistry } from '../core/handler-registry';
 import { DROPPABLE_PUSHES } from '../core/push-bus';
 import { ServeError } from './serve-error';
@@ -55,7 +57,9 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
   const host = opts.host ?? SERVE_DEFAULT_HOST;
   const log = (level: LogLevel, message: string) => opts.log(level, 'serve', message);
   const sockets = new Set<Socket>();
-  const clients = new Map<WebSocket, { id: string; alive: boolean; dropped: number }>();
+  /** lastWindow: seq of the last window this page was sent (a delta needs the page to hold its base). */
+  const clients = new Map<WebSocket, { id: string; alive: boolean; dropped: number; lastWindow: number }>();
+  let previousWindow: SyncWindow | null = null;
   let dropped = 0;
   let nextClient = 1;
   let port = 0;
@@ -97,7 +101,7 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    const client = { id: `ws:${nextClient++}`, alive: true, dropped: 0 };
+    const client = { id: `ws:${nextClient++}`, alive: true, dropped: 0, lastWindow: NaN };
     clients.set(ws, client);
     log('info', `page connected (${client.id}, ${clients.size} open)`);
     ws.on('pong', () => (client.alive = true));
@@ -163,6 +167,15 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
       return;
     }
     const droppable = DROPPABLE_PUSHES.has(msg.type);
+    // A window goes as a delta on the one before (window-delta.ts) to each page that was sent that one.
+    let delta: ArrayBuffer | null = null;
+    let windowSeq = NaN;
+    if (msg.type === 'pipeline:window') {
+      const body = previousWindow ? encodeWindowDelta(previousWindow, msg.window) : null;
+      delta = body ? encodeFrame(FrameKind.WindowDelta, body) : null;
+      previousWindow = msg.window;
+      windowSeq = msg.window.seq;
+    }
     for (const [ws, client] of clients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount > CLIENT_HARD_LIMIT_BYTES) {
@@ -175,7 +188,11 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
         dropped++;
         continue;
       }
-      ws.send(frame, { binary: true });
+      if (Number.isNaN(windowSeq)) ws.send(frame, { binary: true });
+      else {
+        ws.send(delta && client.lastWindow === windowSeq - 1 ? delta : frame, { binary: true });
+        client.lastWindow = windowSeq;
+      }
     }
   });
 

@@ -35,6 +35,8 @@ export enum FrameKind {
   Response = 3,
   /** One part of a large Response (response-parts.ts). */
   ResponsePart = 4,
+  /** A window as what is new since the previous one (window-delta.ts). */
+  WindowDelta = 5,
 }
 
 export type FrameCodecErrorCode =

@@ -13,6 +13,8 @@ import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/fra
 import { WS_PATH, type ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
 import { RESPONSE_PART_BYTES, ResponseAssembler } from '../../../src/shared/ipc/response-parts';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
+import { WindowDeltaDecoder, type WindowDeltaBody } from '../../../src/shared/ipc/window-delta';
+import type { SyncWindow } from '../../../src/shared/window.types';
 import type { DeviceStatus } from '../../../src/shared/device.types';
 
 const status: DeviceStatus = { deviceId: 'sim-eeg-1', name: 'Simulated headset', model: 'sim-eeg', transport: 'sim', state: 'streaming', streamIds: ['sim-eeg-1/eeg'] };
@@ -167,6 +169,49 @@ describe('serve server', () => {
     assert.ok(windowSeen, 'the window arrived after the backlog');
     assert.equal(ws.readyState, ws.OPEN);
     ws.close();
+  });
+
+  test('windows go as deltas on the previous one to each page that holds it; a page that joins later gets one whole first', async () => {
+    const n = 1000;
+    const win = (seq: number): SyncWindow => {
+      const data = Float32Array.from({ length: 2 * n }, (_, i) => Math.sin((seq * 200 + (i % n)) / 9) + Math.floor(i / n));
+      const ecg = Float32Array.from({ length: n }, (_, i) => Math.cos((seq * 200 + i) / 5));
+      const q = { modality: 'eeg' as const, present: true, channels: ['C3', 'C4'], data, quality: [], streamIds: ['e'] };
+      return { seq, startTime: 50 + seq, rateHz: 200, samples: n, eeg: q, ecg: { ...q, modality: 'ecg', channels: ['ECG'], data: ecg } };
+    };
+    const receive = (ws: WebSocket) => {
+      const got: { kind: FrameKind; window: SyncWindow; bytes: number }[] = [];
+      const dec = new WindowDeltaDecoder();
+      ws.on('message', (d: ArrayBuffer) => {
+        const f = decodeFrame(d);
+        if (f.kind === FrameKind.Push && (f.value as PushMessage).type === 'pipeline:window') {
+          const w = (f.value as Extract<PushMessage, { type: 'pipeline:window' }>).window;
+          dec.full(w);
+          got.push({ kind: f.kind, window: w, bytes: d.byteLength });
+        } else if (f.kind === FrameKind.WindowDelta) got.push({ kind: f.kind, window: dec.apply(f.value as WindowDeltaBody), bytes: d.byteLength });
+      });
+      return got;
+    };
+    const a = await open(server);
+    await new Promise((r) => setTimeout(r, 50));
+    const gotA = receive(a);
+    for (const s of [10, 11, 12]) pushes.publish({ type: 'pipeline:window', window: win(s) });
+    const b = await open(server);
+    await new Promise((r) => setTimeout(r, 50));
+    const gotB = receive(b);
+    for (const s of [13, 14]) pushes.publish({ type: 'pipeline:window', window: win(s) });
+    const t0 = Date.now();
+    while ((gotA.length < 5 || gotB.length < 2) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(gotA.map((g) => g.kind), [FrameKind.Push, FrameKind.WindowDelta, FrameKind.WindowDelta, FrameKind.WindowDelta, FrameKind.WindowDelta]);
+    assert.deepEqual(gotB.map((g) => g.kind), [FrameKind.Push, FrameKind.WindowDelta]);
+    for (const g of [...gotA, ...gotB]) {
+      const want = win(g.window.seq);
+      assert.deepEqual([...g.window.eeg.data], [...want.eeg.data], `EEG of window ${g.window.seq}`);
+      assert.deepEqual([...g.window.ecg.data], [...want.ecg.data], `ECG of window ${g.window.seq}`);
+    }
+    assert.ok(gotA[1].bytes < gotA[0].bytes / 3, `a delta is small (${gotA[1].bytes} vs ${gotA[0].bytes} bytes)`);
+    a.close();
+    b.close();
   });
 
   test('a large answer (a model file) goes in parts, pushes flowing in between; nothing is skipped', async () => {

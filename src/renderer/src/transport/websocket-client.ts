@@ -1,11 +1,13 @@
 // Serve-mode transport: one WebSocket to the page's own origin. Requests and pushes are binary
 // frames (shared/ipc/frame-codec.ts), the same objects Electron carries. Reconnects on its own
 // with backoff; pending requests fail with kind 'disconnected' when the socket drops.
-import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
+import type { Channel, PushMessage, ResponseOf } from '../../../shared/ipc-schema';
+import type { SyncWindow } from '../../../shared/window.types';
 import { decodeFrame, encodeFrame, FrameKind, type DecodedFrame } from '../../../shared/ipc/frame-codec';
 import { ResponseAssembler } from '../../../shared/ipc/response-parts';
 import { WS_PATH, type RequestArgs, type ResponseFrameBody } from '../../../shared/ipc/transport-protocol';
 import { RemoteError, unwrapEnvelope } from '../../../shared/ipc/wire-error';
+import { WindowDeltaDecoder, type WindowDeltaBody } from '../../../shared/ipc/window-delta';
 import { assembleClient, ConnectionTracker, PushRouter, type HeartMindClient } from './client';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -29,6 +31,8 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   const waiting: (() => void)[] = [];
   const parts = new ResponseAssembler();
+  /** Windows arrive as deltas on the previous one (shared/ipc/window-delta.ts); one per socket. */
+  let windows = new WindowDeltaDecoder();
 
   const failPending = (kind: string, why: string) => {
     parts.clear();
@@ -44,6 +48,7 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
     const sock = new WebSocket(url);
     sock.binaryType = 'arraybuffer';
     ws = sock;
+    windows = new WindowDeltaDecoder();
     sock.onopen = () => {
       attempt = 0;
       conn.set('open');
@@ -64,7 +69,20 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
         return;
       }
       if (!frame) return;
-      if (frame.kind === FrameKind.Push) router.dispatch(frame.value);
+      if (frame.kind === FrameKind.Push) {
+        const push = frame.value as PushMessage;
+        if (push?.type === 'pipeline:window') windows.full(push.window);
+        router.dispatch(push);
+      } else if (frame.kind === FrameKind.WindowDelta) {
+        let window: SyncWindow;
+        try {
+          window = windows.apply(frame.value as WindowDeltaBody);
+        } catch (err) {
+          router.error(err as Error);
+          return;
+        }
+        router.dispatch({ type: 'pipeline:window', window } satisfies PushMessage);
+      }
       else if (frame.kind === FrameKind.Response) {
         const body = frame.value as ResponseFrameBody;
         const p = pending.get(body?.id);
