@@ -24,8 +24,6 @@ export class TraceBuffer {
   readonly rateHz: number;
   readonly capacity: number;
   private readonly data: Float32Array;
-  /** Ring position where the next sample goes. */
-  private head = 0;
   /** Samples held (≤ capacity). */
   private held = 0;
   /**
@@ -33,6 +31,11 @@ export class TraceBuffer {
    * position i % capacity while held. Data at an absolute index never changes once written.
    */
   private total = 0;
+
+  /** Ring position where the next sample goes. */
+  private get head(): number {
+    return this.total % this.capacity;
+  }
   private scratch = new Float32Array(0);
   /** Host time (s) just after the newest sample; NaN while empty. */
   endTime = NaN;
@@ -76,14 +79,14 @@ export class TraceBuffer {
       const cap = this.capacity;
       const from = skip + Math.max(0, take - cap);
       const count = n - from;
+      const head = this.head;
       for (let c = 0; c < nc; c++) {
         const src = block.data.subarray(c * n + from, c * n + n);
         const base = c * cap;
-        const first = Math.min(count, cap - this.head);
-        this.data.set(src.subarray(0, first), base + this.head);
+        const first = Math.min(count, cap - head);
+        this.data.set(src.subarray(0, first), base + head);
         if (first < count) this.data.set(src.subarray(first), base);
       }
-      this.head = (this.head + count) % cap;
       this.held = Math.min(cap, this.held + count);
       this.total += count;
     }
@@ -93,11 +96,11 @@ export class TraceBuffer {
 
   private fillNaN(count: number): void {
     const cap = this.capacity;
+    const head = this.head;
     for (let c = 0; c < this.channels.length; c++) {
       const base = c * cap;
-      for (let i = 0; i < count; i++) this.data[base + ((this.head + i) % cap)] = NaN;
+      for (let i = 0; i < count; i++) this.data[base + ((head + i) % cap)] = NaN;
     }
-    this.head = (this.head + count) % cap;
     this.held = Math.min(cap, this.held + count);
     this.total += count;
   }
