@@ -70,7 +70,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.match(await page.locator('[data-testid="session-row"]').first().innerText(), /eyes closed/);
   });
 
-  test('replay: the timeline shows the marker and the report; Space pauses; a click seeks; full speed to the end', async () => {
+  test('replay: the timeline shows the marker and the report; Space pauses (a focused button keeps its own Space); a click seeks; full speed to the end', async () => {
     await page.fill('[data-testid="library-search"]', '');
     await page.click('[data-testid="open-replay"]');
     const panel = page.locator('[data-testid="replay-panel"]');
@@ -88,7 +88,9 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="speed-max"]');
     await page.click('[data-testid="replay-toggle"]');
     await page.waitForSelector('[data-testid="replay-panel"][data-state="ended"]', { timeout: 15_000 });
-    await page.click('[data-testid="replay-close"]');
+    // Space on a focused button is that button's own (Close), not the replay's play/pause.
+    await page.focus('[data-testid="replay-close"]');
+    await page.keyboard.press(' ');
     await panel.waitFor({ state: 'detached', timeout: 5_000 });
   });
 

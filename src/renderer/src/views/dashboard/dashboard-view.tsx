@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import { ErrorBoundary } from '../../shell/error-boundary';
+import { isShortcutKey } from '../../shell/shortcuts';
 import { FrameLoop } from './frame-loop';
 import { TracePanel } from './trace-panel';
 import { SignalSettingsPanel } from './signal-settings-panel';
@@ -36,7 +37,7 @@ export default function DashboardView({ client, live }: ViewProps) {
   useEffect(() => {
     // '[' and ']' shrink and grow the time window (when focus is not in a form field).
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (!isShortcutKey(e)) return;
       const i = TIME_WINDOWS_S.indexOf(seconds);
       if (e.key === '[' && i > 0) setSeconds(TIME_WINDOWS_S[i - 1]);
       if (e.key === ']' && i < TIME_WINDOWS_S.length - 1) setSeconds(TIME_WINDOWS_S[i + 1]);

@@ -24,9 +24,3 @@ export function formatDate(hostTimeS: number): string {
   const d = new Date(hostTimeS * 1000);
   return d.toLocaleString([], { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 }
-
-/** Whether a key event should be left to a form field (shortcuts stay out of the way while typing). */
-export function typingIn(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return !!t && (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t.isContentEditable);
-}

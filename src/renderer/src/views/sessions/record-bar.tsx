@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
-import { formatBytes, formatDuration, typingIn } from './format';
+import { formatBytes, formatDuration } from './format';
+import { isShortcutKey } from '../../shell/shortcuts';
 import { SamPanel } from './sam-panel';
 import './sessions.css';
 import { usePushedStatus } from './use-pushed-status';
@@ -75,7 +76,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typingIn(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (!isShortcutKey(e)) return;
       if (e.key === 'm' || e.key === 'M') {
         e.preventDefault();
         void mark();

@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
-import { formatDuration, typingIn } from './format';
+import { formatDuration } from './format';
+import { isShortcutKey } from '../../shell/shortcuts';
 import { usePushedStatus } from './use-pushed-status';
 
 export function useReplayStatus(client: HeartMindClient): ReplayStatus | null {
@@ -123,7 +124,7 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typingIn(e) || e.ctrlKey || e.metaKey || e.altKey || status.startTime === null) return;
+      if (!isShortcutKey(e) || status.startTime === null) return;
       const pos = status.position ?? status.startTime;
       const step = e.shiftKey ? 30 : 5;
       const i = REPLAY_SPEEDS.indexOf(status.speed);
