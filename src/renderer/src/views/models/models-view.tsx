@@ -41,7 +41,11 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
         {m.name} <span class="muted">{m.version}</span> {m.source === 'user' && <span class="badge">yours</span>} {active && <span class="badge">active</span>}
       </h3>
       <div class="muted">{m.tasks.map((t) => `${t.name} (${t.classes.join('/')})`).join(', ')}</div>
-      {m.trainedOn && <div class="muted">trained on {m.trainedOn}</div>}
+      {m.trainedOn && (
+        <div class="muted model-trained-on" title={m.trainedOn}>
+          trained on {m.trainedOn}
+        </div>
+      )}
       {!usable && (
         <ul class="model-problems">
           {m.problems.map((p) => (
@@ -49,11 +53,11 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
           ))}
         </ul>
       )}
-      <div class="panel-tools" style={{ marginLeft: 0, marginTop: 6 }}>
-        <button type="button" disabled={!usable || active} onClick={onSelect} data-testid={`select-${m.id}`}>
+      <div class="panel-tools model-item-actions">
+        <button type="button" class="btn btn-small" disabled={!usable || active} onClick={onSelect} data-testid={`select-${m.id}`}>
           Use
         </button>
-        <button type="button" disabled={!usable} onClick={onCard}>
+        <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard}>
           Card
         </button>
       </div>
@@ -84,7 +88,7 @@ function InstallForm({ client }: { client: ViewProps['client'] }) {
         <label>
           card.json <PathInput value={cardPath} onValue={setCard} placeholder="/path/to/card.json" pick={{ mode: 'open-file', title: 'The model card (card.json)', filters: [{ name: 'Model card', extensions: ['json'] }] }} data-testid="install-card" />
         </label>
-        <button type="submit" disabled={!onnxPath.trim() || !cardPath.trim()} data-testid="install-submit">
+        <button type="submit" class="btn btn-small" disabled={!onnxPath.trim() || !cardPath.trim()} data-testid="install-submit">
           Install
         </button>
         {msg && (
@@ -123,34 +127,36 @@ export default function ModelsView({ client }: ViewProps) {
       <div class="dashboard-toolbar">
         <h1>Models</h1>
         <BackendLine state={state} />
-        <div class="segmented" role="radiogroup" aria-label="Inference backend">
-          {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
-            <button
-              key={p}
-              type="button"
-              role="radio"
-              aria-checked={state.prefer === p}
-              class={state.prefer === p ? 'active' : ''}
-              onClick={() => service.setPreference(p)}
-              disabled={p === 'webgpu' && gpu?.available === false && state.prefer !== 'webgpu'}
-              title={p === 'webgpu' && gpu ? gpu.detail : undefined}
-              data-testid={`backend-${p}`}
-            >
-              {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
-            </button>
-          ))}
-        </div>
-        <div
-          class="segmented"
-          role="radiogroup"
-          aria-label="WASM threads"
-          title="Threads for the WASM backend. Auto leaves one core to the page and the live pipeline; changing it restarts the model."
-        >
-          {THREAD_PREFERENCES.map((t) => (
-            <button key={t} type="button" role="radio" aria-checked={state.threads === t} class={state.threads === t ? 'active' : ''} onClick={() => service.setThreads(t)} data-testid={`threads-${t}`}>
-              {t === 'auto' ? 'Auto threads' : t === 1 ? '1 thread' : `${t} threads`}
-            </button>
-          ))}
+        <div class="toolbar-group">
+          <div class="segmented" role="radiogroup" aria-label="Inference backend">
+            {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
+              <button
+                key={p}
+                type="button"
+                role="radio"
+                aria-checked={state.prefer === p}
+                class={state.prefer === p ? 'active' : ''}
+                onClick={() => service.setPreference(p)}
+                disabled={p === 'webgpu' && gpu?.available === false && state.prefer !== 'webgpu'}
+                title={p === 'webgpu' && gpu ? gpu.detail : undefined}
+                data-testid={`backend-${p}`}
+              >
+                {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
+              </button>
+            ))}
+          </div>
+          <div
+            class="segmented"
+            role="radiogroup"
+            aria-label="WASM threads"
+            title="Threads for the WASM backend. Auto leaves one core to the page and the live pipeline; changing it restarts the model."
+          >
+            {THREAD_PREFERENCES.map((t) => (
+              <button key={t} type="button" role="radio" aria-checked={state.threads === t} class={state.threads === t ? 'active' : ''} onClick={() => service.setThreads(t)} data-testid={`threads-${t}`}>
+                {t === 'auto' ? 'Auto threads' : t === 1 ? '1 thread' : `${t} threads`}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
 
@@ -201,6 +207,7 @@ export default function ModelsView({ client }: ViewProps) {
           ) : null}
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
           {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
+          {state.loading && !state.loaded && <p class="muted">Loading {state.loading}…</p>}
           {state.loaded && <TaskEstimates state={state} showTrend />}
           {state.card && state.card.limitations.length > 0 && (
             <ul class="model-notes">
@@ -217,7 +224,7 @@ export default function ModelsView({ client }: ViewProps) {
           <div class="panel-header">
             <h2>Model card</h2>
             <div class="panel-tools">
-              <button type="button" onClick={() => setCardText(null)}>
+              <button type="button" class="btn btn-small" onClick={() => setCardText(null)}>
                 Close
               </button>
             </div>
