@@ -4,8 +4,9 @@
 // the model and find it in the live model list; a second run paused and resumed from the view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
@@ -87,5 +88,31 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="cancel-run"]').catch(() => undefined);
     await page.waitForSelector('[data-testid="run-detail"][data-state="cancelled"], [data-testid="run-detail"][data-state="done"]', { timeout: 120_000 });
     assert.deepEqual(problems, []);
+  });
+
+  test('custom dataset: the task follows the label source; the preview says whether training can run, and why not', async () => {
+    const two = mkdtempSync(join(tmpdir(), 'hm-eegmat2-'));
+    for (const f of ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject01_2.edf']) symlinkSync(join(DATA, f), join(two, f));
+    try {
+      await page.click('[data-testid="mode-custom"]');
+      await page.fill('[data-testid="eegmat-dir"]', two);
+      await page.selectOption('[data-testid="label-source"]', 'self-report');
+      assert.deepEqual(await Promise.all(['task-name', 'class-neg', 'class-pos'].map((t) => page.inputValue(`[data-testid="${t}"]`))), ['arousal', 'low', 'high']);
+      await page.click('[data-testid="preview"]');
+      await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
+      assert.match(await page.innerText('[data-testid="preview-problem"]'), /no labelled window with EEG and ECG \(96 of 96 windows have no label/);
+      await page.selectOption('[data-testid="label-source"]', 'file');
+      assert.equal(await page.inputValue('[data-testid="class-pos"]'), 'arithmetic');
+      await page.click('[data-testid="preview"]');
+      await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
+      assert.match(await page.innerText('[data-testid="preview-problem"]'), /leave-one-subject-out with 2 validation subjects needs at least 4 subjects; the dataset has 2/);
+      await page.fill('[data-testid="validation-subjects"]', '0');
+      await page.click('[data-testid="preview"]');
+      await page.waitForSelector('[data-testid="preview-ready"]', { timeout: 60_000 });
+      assert.match(await page.innerText('[data-testid="preview-ready"]'), /Ready to train: 96 labelled windows from 2 subjects, 2 folds/);
+      assert.deepEqual(problems, []);
+    } finally {
+      rmSync(two, { recursive: true, force: true });
+    }
   });
 });

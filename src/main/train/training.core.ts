@@ -14,7 +14,8 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
 import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
-import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
+import { TrainError, TrainErrorCode, type EvaluationConfig, type EvaluationReport, type ModalitySet } from '../../shared/train/train.types';
+import { trainingReadiness } from '../../shared/train/trainable';
 import { loadDataset, sessionIdsOf } from './dataset-loader';
 import { exportRunModel } from './export-run';
 import { JobRunner } from './job-runner';
@@ -133,7 +134,7 @@ export class TrainingArea {
     return { dataDir: d, defaultRecipe: d ? defaultRecipe({ dataDir: d, export: { modelId: 'my-eegmat-model', name: 'My EEGMAT model', version: '1.0.0', target: { kind: 'user' } }, command: 'Training view: default recipe' }) : null, quickRecipe: d ? quickRecipe(d) : null };
   }
 
-  async preview(dataset: DatasetSpec): Promise<DatasetPreview> {
+  async preview(dataset: DatasetSpec, check?: { modalities: ModalitySet; evaluation: EvaluationConfig }): Promise<DatasetPreview> {
     const sessions = new Map();
     const ids = sessionIdsOf([dataset]);
     if (ids.length) {
@@ -143,7 +144,9 @@ export class TrainingArea {
     const ds = await loadDataset(dataset, sessions);
     const classes = ds.task?.classes ?? [];
     const perClass = classes.map((_, k) => ds.windows.filter((w) => w.label === k).length);
-    return { name: ds.name, windows: ds.windows.length, perClass, classes, subjects: [...new Set(ds.windows.map((w) => w.subject))].sort(), recordings: ds.recordings };
+    const preview: DatasetPreview = { name: ds.name, windows: ds.windows.length, perClass, classes, subjects: [...new Set(ds.windows.map((w) => w.subject))].sort(), recordings: ds.recordings };
+    if (check) preview.readiness = trainingReadiness(ds, check.modalities, check.evaluation);
+    return preview;
   }
 
   async startJob(spec: JobSpec) {
@@ -179,10 +182,17 @@ export async function startTrainingArea(ctx: CoreContext, options: TrainingAreaO
   ctx.handle('hm:training:list', () => area.overview());
   ctx.handle('hm:training:get', ({ id }) => area.detail(id), { validate: idOk });
   ctx.handle('hm:training:presets', () => area.presets());
-  ctx.handle('hm:training:preview', ({ dataset }) => area.preview(dataset), {
+  ctx.handle('hm:training:preview', ({ dataset, check }) => area.preview(dataset, check), {
     validate: check.allOf(check.object, (r) => {
       const d = (r as { dataset?: { sources?: unknown; windowing?: unknown; name?: unknown } }).dataset;
-      return d && Array.isArray(d.sources) && typeof d.windowing === 'object' && typeof d.name === 'string' ? null : 'dataset must have a name, sources and windowing';
+      if (!(d && Array.isArray(d.sources) && typeof d.windowing === 'object' && typeof d.name === 'string')) return 'dataset must have a name, sources and windowing';
+      const c = (r as { check?: { modalities?: unknown; evaluation?: { split?: { kind?: unknown; k?: unknown }; validationSubjects?: unknown } } }).check;
+      if (c === undefined) return null;
+      const split = c?.evaluation?.split;
+      const splitOk = split?.kind === 'loso' || (split?.kind === 'kfold' && Number.isInteger(split.k) && (split.k as number) >= 2);
+      return ['fused', 'eeg', 'ecg'].includes(c?.modalities as string) && splitOk && Number.isInteger(c.evaluation!.validationSubjects) && (c.evaluation!.validationSubjects as number) >= 0
+        ? null
+        : 'check must name the modalities (fused, eeg or ecg) and an evaluation (loso or kfold with k ≥ 2, validation subjects ≥ 0)';
     }),
   });
   ctx.handle('hm:training:start', ({ spec }) => area.startJob(spec), { validate: check.allOf(check.object, (r) => specProblems((r as { spec?: unknown }).spec)) });

@@ -2,8 +2,9 @@
 // starting jobs (recipes, pretraining, fine-tuning, evaluation), pause / resume / cancel, export to
 // the model registry, and live progress, metrics and log lines while a job runs.
 import type { DatasetSpec, JobSpec, RunDetail, RunStatus, RunSummary } from '../train/job.types';
-import type { MetricRecord, RunProgress } from '../train/train.types';
+import type { EvaluationConfig, MetricRecord, ModalitySet, RunProgress } from '../train/train.types';
 import type { WindowDataset } from '../datasets/windows.types';
+import type { TrainingReadiness } from '../train/trainable';
 
 export interface TrainingOverview {
   runs: RunSummary[];
@@ -34,6 +35,8 @@ export interface DatasetPreview {
   classes: string[];
   subjects: string[];
   recordings: WindowDataset['recordings'];
+  /** Asked with `check`: whether fine-tuning and its subject-wise evaluation can run on it (the checks a run makes when it starts). */
+  readiness?: TrainingReadiness;
 }
 
 export interface TrainingRequests {
@@ -41,7 +44,7 @@ export interface TrainingRequests {
   'hm:training:get': { req: { id: string }; res: RunDetail };
   'hm:training:presets': { req: void; res: TrainingPresets };
   /** Builds a dataset through the pipeline and reports its windows (no training). */
-  'hm:training:preview': { req: { dataset: DatasetSpec }; res: DatasetPreview };
+  'hm:training:preview': { req: { dataset: DatasetSpec; check?: { modalities: ModalitySet; evaluation: EvaluationConfig } }; res: DatasetPreview };
   /** Starts a job (queued behind a running one). */
   'hm:training:start': { req: { spec: JobSpec }; res: RunStatus };
   'hm:training:pause': { req: { id: string }; res: void };

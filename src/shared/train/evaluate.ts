@@ -4,15 +4,16 @@
 // band-power + heart-rate logistic regression are trained on each fold's training subjects,
 // choose their epoch (the model) or C (the baseline) without seeing the test subjects, and predict
 // the test subjects once. The metrics are src/shared/eval's (checked against scikit-learn).
-import { foldMetricTable, leaveOneSubjectOut, rocCurve, subjectKFold } from '../eval';
-import type { FoldPredictions, SubjectFold } from '../eval/eval.types';
+import { foldMetricTable, rocCurve } from '../eval';
+import type { FoldPredictions } from '../eval/eval.types';
 import { baselineFeatureMatrix, evaluateBaseline, type BaselineWindow } from './baseline';
 import type { BaselineModality } from './baseline/baseline.types';
 import { initEncoderHostParams } from '../model/params';
 import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import type { SignalItem } from './batches';
-import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, modalitiesOf, predictFull, predictHead, type EmbeddingCache } from './finetune';
+import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
+import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 
@@ -46,46 +47,6 @@ export interface EvalResume {
   folds?: Record<string, FoldOutcome>;
 }
 
-export interface TrainableData {
-  windows: LabelledWindow[];
-  labels: Int32Array;
-  subjects: string[];
-  /** Windows left out, in words. */
-  notes: string[];
-}
-
-/**
- * The labelled windows training can use: a label, and every modality `need` present. Throws
- * TrainError(BadDataset) for a dataset with no task, one class only, or no usable window; lists
- * subjects left without windows and windows without labels in `notes`.
- */
-export function trainableWindows(ds: WindowDataset, need: ModelModality[]): TrainableData {
-  if (!ds.task) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no task: choose a label source to fine-tune on it`);
-  const notes: string[] = [];
-  const unlabelled = ds.windows.filter((w) => w.label === null).length;
-  if (unlabelled) notes.push(`${unlabelled} of ${ds.windows.length} windows have no label and were left out`);
-  const missing = ds.windows.filter((w) => w.label !== null && need.some((m) => !w[m])).length;
-  if (missing) notes.push(`${missing} labelled windows lack ${need.join(' or ').toUpperCase()} and were left out`);
-  const windows = ds.windows.filter((w) => w.label !== null && need.every((m) => w[m]));
-  if (windows.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no labelled window with ${need.join(' and ').toUpperCase()}${notes.length ? ` (${notes.join('; ')})` : ''}`);
-  const labels = Int32Array.from(windows, (w) => w.label!);
-  const classes = new Set(labels);
-  if (classes.size < 2) {
-    const only = ds.task.classes[labels[0]] ?? String(labels[0]);
-    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): a classifier needs both ${ds.task.classes.join(' and ')}`);
-  }
-  const withWindows = new Set(windows.map((w) => w.subject));
-  const empty = [...new Set(ds.recordings.map((r) => r.subject))].filter((s) => !withWindows.has(s));
-  for (const s of empty) {
-    const why = ds.recordings
-      .filter((r) => r.subject === s)
-      .flatMap((r) => [...Object.entries(r.dropped).map(([k, v]) => `${v} dropped (${k})`), ...r.warnings])
-      .slice(0, 3);
-    notes.push(`subject ${s} has no usable window${why.length ? `: ${why.join('; ')}` : ''}; left out of the evaluation`);
-  }
-  return { windows, labels, subjects: windows.map((w) => w.subject), notes };
-}
-
 export function signalItems(windows: LabelledWindow[], m: ModelModality): SignalItem[] {
   return windows.map((w) => {
     const data = w[m];
@@ -93,17 +54,6 @@ export function signalItems(windows: LabelledWindow[], m: ModelModality): Signal
     if (!data) throw new TrainError(TrainErrorCode.BadDataset, `a window of ${w.recording} at ${w.start} s has no ${m.toUpperCase()}`);
     return { data, channels: ch };
   });
-}
-
-export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int32Array): SubjectFold[] {
-  const n = new Set(subjects).size;
-  const opts = { labels, validationSubjects: cfg.validationSubjects, seed: cfg.seed };
-  if (cfg.split.kind === 'loso') {
-    if (n < 2 + cfg.validationSubjects) throw new TrainError(TrainErrorCode.BadDataset, `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; the dataset has ${n}`);
-    return leaveOneSubjectOut(subjects, opts);
-  }
-  if (n < cfg.split.k) throw new TrainError(TrainErrorCode.BadDataset, `${cfg.split.k}-fold by subject needs at least ${cfg.split.k} subjects; the dataset has ${n}`);
-  return subjectKFold(subjects, cfg.split.k, opts);
 }
 
 export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number): string {

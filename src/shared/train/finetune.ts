@@ -21,15 +21,12 @@ import { batchTensor, planEpoch, stepKey, type SignalItem } from './batches';
 import { uniformAt } from './masking';
 import { AdamW, ADAMW_DEFAULTS, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type HostGroups, type ParamGroups } from './optimizer';
 import { safeDispose, type TrainHooks } from './pretrain';
-import { TrainError, TrainErrorCode, type EpochRecord, type FinetuneConfig, type ModalitySet } from './train.types';
+import { TrainError, TrainErrorCode, type EpochRecord, type FinetuneConfig } from './train.types';
+import { modalitiesOf } from './trainable';
 
 type A = np.Array;
 
 export { DEFAULT_FINETUNE } from './defaults';
-
-export function modalitiesOf(set: ModalitySet): ModelModality[] {
-  return set === 'fused' ? ['eeg', 'ecg'] : [set];
-}
 
 export function validateFinetune(cfg: FinetuneConfig): void {
   const p: string[] = [];

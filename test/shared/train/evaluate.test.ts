@@ -4,7 +4,8 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { init } from '@jax-js/jax';
-import { crossValidate, DEFAULT_EVALUATION, trainableWindows } from '../../../src/shared/train/evaluate';
+import { crossValidate, DEFAULT_EVALUATION } from '../../../src/shared/train/evaluate';
+import { trainableWindows, trainingReadiness } from '../../../src/shared/train/trainable';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../../../src/shared/train/finetune';
 import { initEncoderHostParams } from '../../../src/shared/model/params';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
@@ -97,6 +98,20 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
     assert.ok(t.notes.some((n) => /12 of 48 windows have no label/.test(n)));
     assert.ok(t.notes.some((n) => /subject S9 has no usable window: 7 dropped \(eeg:bad-quality\)/.test(n)));
     await assert.rejects(crossValidate(dataset({ subjects: 2 }), ft, DEFAULT_EVALUATION, encoders), (e: TrainError) => e.code === 'bad-dataset' && /at least 4 subjects/.test(e.message));
+  });
+
+  test('readiness: the same checks answered before a run (the builder preview)', () => {
+    const loso = { ...DEFAULT_EVALUATION, split: { kind: 'loso' as const }, validationSubjects: 2 };
+    const ready = trainingReadiness(dataset({ unlabelled: 2 }), 'fused', loso);
+    assert.ok(ready.ok);
+    assert.deepEqual([ready.windows, ready.subjects, ready.folds], [36, 6, 6]);
+    assert.ok(ready.notes.some((n) => /12 of 48 windows have no label/.test(n)));
+    const two = trainingReadiness(dataset({ subjects: 2 }), 'eeg', loso);
+    assert.ok(!two.ok && /needs at least 4 subjects; the dataset has 2/.test(two.problem), JSON.stringify(two));
+    const one = trainingReadiness(dataset({ oneClass: true }), 'ecg', { ...loso, split: { kind: 'kfold', k: 3 } });
+    assert.ok(!one.ok && /one class only/.test(one.problem));
+    const none = trainingReadiness(dataset({ unlabelled: 8 }), 'fused', loso);
+    assert.ok(!none.ok && /has no labelled window with EEG and ECG \(48 of 48 windows have no label/.test(none.problem), JSON.stringify(none));
   });
 
   test('end-to-end fine-tuning trains encoders and head with their own rates', async () => {

@@ -75,6 +75,17 @@ const INITIAL: CustomForm = {
   exportId: '',
 };
 
+/** Recordings the preview should point at (no windows, dropped or unlabelled ones, warnings); sessions first, the user's own. */
+function problemRecordings(p: DatasetPreview): DatasetPreview['recordings'] {
+  const bad = p.recordings.filter((r) => r.windows === 0 || Object.keys(r.dropped).length || r.warnings.length || r.unlabelled);
+  return [...bad.filter((r) => r.id.startsWith('session:')), ...bad.filter((r) => !r.id.startsWith('session:'))];
+}
+
+/** The task a label source suggests: EEGMAT's for file labels and markers, low/high of the rated dimension for self-reports. */
+function suggestedTask(f: Pick<CustomForm, 'labels' | 'selfDimension'>): Pick<CustomForm, 'taskName' | 'classNeg' | 'classPos'> {
+  return f.labels === 'self-report' ? { taskName: f.selfDimension, classNeg: 'low', classPos: 'high' } : { taskName: TASK_MENTAL_ARITHMETIC.name, classNeg: 'rest', classPos: 'arithmetic' };
+}
+
 export function datasetOf(f: CustomForm): DatasetSpec {
   const sources: SourceSpec[] = [];
   if (f.eegmatDir.trim()) sources.push({ kind: 'eegmat', dir: f.eegmatDir.trim() });
@@ -148,7 +159,14 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const set = <K extends keyof CustomForm>(k: K, v: CustomForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof CustomForm>(k: K, v: CustomForm[K]) =>
+    setForm((f) => {
+      const next = { ...f, [k]: v };
+      // The task follows the label source until the user names it.
+      const before = suggestedTask(f);
+      const untouched = f.taskName === before.taskName && f.classNeg === before.classNeg && f.classPos === before.classPos;
+      return (k === 'labels' || k === 'selfDimension') && untouched ? { ...next, ...suggestedTask(next) } : next;
+    });
 
   useEffect(() => {
     client
@@ -193,13 +211,15 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
     setPreview(null);
     setBusy('preview');
     try {
-      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form) }));
+      const { evaluation } = customJob(form);
+      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form), check: evaluation ? { modalities: form.modalities, evaluation } : undefined }));
     } catch (e) {
       setError(messageOf(e));
     } finally {
       setBusy(null);
     }
   };
+  const flagged = preview ? problemRecordings(preview) : [];
 
   return (
     <section class="panel new-run" data-testid="new-run">
@@ -286,12 +306,12 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               </>
             )}
             <Field label="Task name">
-              <input value={form.taskName} onInput={(e) => set('taskName', e.currentTarget.value)} />
+              <input value={form.taskName} onInput={(e) => set('taskName', e.currentTarget.value)} data-testid="task-name" />
             </Field>
             <Field label="Classes (negative, positive)">
               <span class="pair">
-                <input value={form.classNeg} onInput={(e) => set('classNeg', e.currentTarget.value)} />
-                <input value={form.classPos} onInput={(e) => set('classPos', e.currentTarget.value)} />
+                <input value={form.classNeg} onInput={(e) => set('classNeg', e.currentTarget.value)} data-testid="class-neg" />
+                <input value={form.classPos} onInput={(e) => set('classPos', e.currentTarget.value)} data-testid="class-pos" />
               </span>
             </Field>
             <Field label="Window / hop (s)">
@@ -318,9 +338,18 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               <div class="wide preview" data-testid="preview-result">
                 <strong>{preview.windows}</strong> windows from {preview.recordings.length} recordings, {preview.subjects.length} subjects;{' '}
                 {preview.classes.map((c, i) => `${c}: ${preview.perClass[i]}`).join(', ')}
+                {preview.readiness?.ok === true && (
+                  <p class="ready" data-testid="preview-ready">
+                    Ready to train: {preview.readiness.windows} labelled windows from {preview.readiness.subjects} subjects, {preview.readiness.folds} folds.
+                  </p>
+                )}
+                {preview.readiness?.ok === false && (
+                  <p class="form-error" role="alert" data-testid="preview-problem">
+                    Training would stop here: {preview.readiness.problem}
+                  </p>
+                )}
                 <ul>
-                  {preview.recordings
-                    .filter((r) => r.windows === 0 || Object.keys(r.dropped).length || r.warnings.length || r.unlabelled)
+                  {flagged
                     .slice(0, 12)
                     .map((r) => (
                       <li key={r.id}>
@@ -329,6 +358,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                         {r.warnings.length ? ` — ${r.warnings[0]}` : ''}
                       </li>
                     ))}
+                  {flagged.length > 12 && <li>… and {flagged.length - 12} more</li>}
                 </ul>
               </div>
             )}
@@ -372,7 +402,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               </select>
             </Field>
             <Field label="Validation subjects per fold">
-              <input type="number" min={0} value={form.validation} onInput={(e) => set('validation', Number(e.currentTarget.value))} />
+              <input type="number" min={0} value={form.validation} onInput={(e) => set('validation', Number(e.currentTarget.value))} data-testid="validation-subjects" />
             </Field>
             <Field label="Layers / seed">
               <span class="pair">

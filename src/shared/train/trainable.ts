@@ -1,0 +1,79 @@
+// What a dataset offers training, checked the same way before a run (the Training view's preview)
+// and when it starts: the labelled windows with every modality the arms need, and the subject-wise
+// folds they split into. Pure and light (no model code), so the core answers a preview without
+// loading the model backend.
+import { leaveOneSubjectOut, subjectKFold } from '../eval';
+import type { SubjectFold } from '../eval/eval.types';
+import type { ModelModality } from '../model/model.types';
+import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
+import { TrainError, TrainErrorCode, type EvaluationConfig, type ModalitySet } from './train.types';
+
+export function modalitiesOf(set: ModalitySet): ModelModality[] {
+  return set === 'fused' ? ['eeg', 'ecg'] : [set];
+}
+
+export interface TrainableData {
+  windows: LabelledWindow[];
+  labels: Int32Array;
+  subjects: string[];
+  /** Windows left out, in words. */
+  notes: string[];
+}
+
+/**
+ * The labelled windows training can use: a label, and every modality `need` present. Throws
+ * TrainError(BadDataset) for a dataset with no task, one class only, or no usable window; lists
+ * subjects left without windows and windows without labels in `notes`.
+ */
+export function trainableWindows(ds: WindowDataset, need: ModelModality[]): TrainableData {
+  if (!ds.task) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no task: choose a label source to fine-tune on it`);
+  const notes: string[] = [];
+  const unlabelled = ds.windows.filter((w) => w.label === null).length;
+  if (unlabelled) notes.push(`${unlabelled} of ${ds.windows.length} windows have no label and were left out`);
+  const missing = ds.windows.filter((w) => w.label !== null && need.some((m) => !w[m])).length;
+  if (missing) notes.push(`${missing} labelled windows lack ${need.map((m) => m.toUpperCase()).join(' or ')} and were left out`);
+  const windows = ds.windows.filter((w) => w.label !== null && need.every((m) => w[m]));
+  if (windows.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no labelled window with ${need.map((m) => m.toUpperCase()).join(' and ')}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  const labels = Int32Array.from(windows, (w) => w.label!);
+  const classes = new Set(labels);
+  if (classes.size < 2) {
+    const only = ds.task.classes[labels[0]] ?? String(labels[0]);
+    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): a classifier needs both ${ds.task.classes.join(' and ')}`);
+  }
+  const withWindows = new Set(windows.map((w) => w.subject));
+  const empty = [...new Set(ds.recordings.map((r) => r.subject))].filter((s) => !withWindows.has(s));
+  for (const s of empty) {
+    const why = ds.recordings
+      .filter((r) => r.subject === s)
+      .flatMap((r) => [...Object.entries(r.dropped).map(([k, v]) => `${v} dropped (${k})`), ...r.warnings])
+      .slice(0, 3);
+    notes.push(`subject ${s} has no usable window${why.length ? `: ${why.join('; ')}` : ''}; left out of the evaluation`);
+  }
+  return { windows, labels, subjects: windows.map((w) => w.subject), notes };
+}
+
+export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int32Array): SubjectFold[] {
+  const n = new Set(subjects).size;
+  const opts = { labels, validationSubjects: cfg.validationSubjects, seed: cfg.seed };
+  if (cfg.split.kind === 'loso') {
+    if (n < 2 + cfg.validationSubjects) throw new TrainError(TrainErrorCode.BadDataset, `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; the dataset has ${n}`);
+    return leaveOneSubjectOut(subjects, opts);
+  }
+  if (n < cfg.split.k) throw new TrainError(TrainErrorCode.BadDataset, `${cfg.split.k}-fold by subject needs at least ${cfg.split.k} subjects; the dataset has ${n}`);
+  return subjectKFold(subjects, cfg.split.k, opts);
+}
+
+/** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */
+export type TrainingReadiness = { ok: true; windows: number; subjects: number; folds: number; notes: string[] } | { ok: false; problem: string };
+
+/** The checks a fine-tuning run makes when it starts, as an answer (the builder's preview) instead of a failed run. */
+export function trainingReadiness(ds: WindowDataset, modalities: ModalitySet, evaluation: EvaluationConfig): TrainingReadiness {
+  try {
+    const data = trainableWindows(ds, modalitiesOf(modalities));
+    const folds = makeFolds(evaluation, data.subjects, data.labels);
+    return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: data.notes };
+  } catch (e) {
+    if (e instanceof TrainError) return { ok: false, problem: e.message };
+    throw e;
+  }
+}
