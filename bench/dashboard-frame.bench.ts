@@ -1,7 +1,7 @@
 // Dashboard frame time in Chromium with a 32-channel cap at 250 Hz plus the ECG strap, both
 // streaming through the real core (serve mode, in this process). The page times the script work
-// of every animation frame that redraws the traces (window.__heartmindFrames: copying the
-// visible span into chart points + chart.js update and draw). Goal < 8 ms per frame.
+// of every animation frame that redraws the traces (window.__heartmindFrames: reading the
+// visible span, decimating it and stroking it onto the canvas). Goal < 8 ms per frame.
 // Prints figures; asserts nothing.
 //
 //   node --import tsx bench/dashboard-frame.bench.ts [--seconds 10] [--width 1600 --height 1000]

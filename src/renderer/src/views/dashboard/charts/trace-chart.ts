@@ -1,33 +1,23 @@
-// Stacked live traces (EEG channels, ECG leads) on one chart.js line chart, drawn imperatively:
-// each redraw reads the visible span straight out of the TraceBuffer ring, decimates it into
-// point objects allocated once, and calls chart.update('none'). No per-sample virtual-DOM work,
-// no animation, no parsing. Channel names are DOM labels beside the canvas (drawn once, not on
-// every frame: text is the dearest thing a software canvas draws).
+// Stacked live traces (EEG channels, ECG leads), drawn straight onto a 2D canvas: each redraw
+// reads the visible span out of the TraceBuffer ring, min-max decimates it (MinMaxCache) and
+// strokes one path per trace colour. No per-sample virtual-DOM work, no point objects, no chart
+// library on the frame path: chart.js drew the same lines, but resolving its options, updating its
+// elements and scales per frame cost more than the lines themselves (about 55 % of the frame's
+// script). Channel names are DOM labels beside the canvas (drawn once, not on every frame: text is
+// the dearest thing a software canvas draws).
 //
-// One dataset per trace colour, not per channel: chart.js resolves every dataset's options on
-// every update, which with 32 channels was about a third of its update time. A colour's channels
-// follow one another in its dataset, each cut from the next by a point with no value (chart.js
-// breaks a line there, spanGaps being off). The x range is not fixed by scale bounds (chart.js
-// would then binary-search each dataset as if sorted by x, which a run of channels is not) but by
-// a valueless anchor point at each end of every dataset: -seconds first, 0 last. chart.js's own
-// decimation is off for the same reason (it buckets one x-sorted series); the points are already
-// min-max decimated per channel below.
-//
-// The time axis and its grid never move (x is seconds before the edge), so they live on a second
-// chart.js canvas underneath, drawn only when the span or the size changes; the traces' own chart
-// shows no scales and skips chart.js's layout pass (tick generation, label measuring, box fitting)
-// on the frames where only the data changed. Its plot area is kept equal to the axis chart's.
+// The time axis and its grid never move (x is seconds before the edge), so they live on a chart.js
+// canvas underneath, drawn only when the span or the size changes; the traces use that chart's
+// plot area, so lines and grid agree.
 //
 // Channel i sits at y = n-1-i (top to bottom in montage order); a sample v draws at
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
-import type { Chart as ChartType, ChartDataset } from 'chart.js';
+import type { Chart as ChartType } from 'chart.js';
 import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
 import { MinMaxCache } from '../../../live/min-max-cache';
 import { createChart, THEME } from './chart-setup';
 
 export type ScaleMode = 'auto' | 'auto-uniform' | number;
-
-type Pt = { x: number; y: number };
 
 export interface TraceChartOptions {
   colors: string[];
@@ -39,24 +29,26 @@ export interface TraceChartOptions {
 /** Each channel's auto scale is re-measured this often (spread over the frames, see rescale). */
 const AUTO_RESCALE_MS = 1000;
 const LABEL_GUTTER_PX = 44;
+/** Half-width of an R-peak marker (a triangle on the peak), CSS px. */
+const MARKER_PX = 4;
+
+interface PlotArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 export class TraceChart {
-  private readonly chart: ChartType<'line', Pt[]>;
+  private readonly ctx: CanvasRenderingContext2D;
   /** Time axis and grid, under the traces (see the top of the file). */
-  private readonly axis: ChartType<'line', Pt[]>;
+  private readonly axis: ChartType<'line'>;
   /** The axis chart's canvas, ours to remove (chart.js forgets it on destroy). */
   private readonly axisCanvas: HTMLCanvasElement;
-  /** Whether the traces' chart must run chart.js's layout on its next update. */
-  private layoutDirty = true;
-  private padKey = '';
+  /** Where the axis chart put its plot area (CSS px): the traces are drawn inside it. */
+  private area: PlotArea | null = null;
   private readonly labelBox: HTMLDivElement;
   private buffer: TraceBuffer | null = null;
-  /** Point objects allocated once per channel (the last one cuts the line after the channel). */
-  private pool: Pt[][] = [];
-  /** One dataset's points per trace colour (see the top of the file). */
-  private groups: Pt[][] = [];
-  /** Each group's end anchors, [x = -seconds, x = 0], both without a value. */
-  private anchors: [Pt, Pt][] = [];
   private labels: string[] = [];
   private seconds = 10;
   private mode: ScaleMode = 'auto';
@@ -70,7 +62,6 @@ export class TraceChart {
   private rescaled = 0;
   private rescaleCursor = 0;
   private markerTimes: number[] = [];
-  private readonly markerPoints: Pt[] = [];
   private lastEdge = NaN;
   private labelsAt = '';
   private readonly span = emptySpan();
@@ -79,9 +70,15 @@ export class TraceChart {
   private cachesFor: TraceBuffer | null = null;
 
   constructor(
-    canvas: HTMLCanvasElement,
+    private readonly canvas: HTMLCanvasElement,
     private readonly opts: TraceChartOptions,
   ) {
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', opts.ariaLabel);
+    canvas.style.display = 'block';
+    canvas.style.width = '100%';
+    canvas.style.height = '100%';
+    this.ctx = canvas.getContext('2d')!;
     this.labelBox = document.createElement('div');
     this.labelBox.className = 'trace-labels';
     this.labelBox.setAttribute('aria-hidden', 'true');
@@ -90,7 +87,7 @@ export class TraceChart {
     axisCanvas.className = 'trace-axis';
     canvas.parentElement?.appendChild(axisCanvas);
     this.axisCanvas = axisCanvas;
-    this.axis = createChart<'line', Pt[]>(axisCanvas, `${opts.ariaLabel}: time axis`, 'points', {
+    this.axis = createChart<'line'>(axisCanvas, `${opts.ariaLabel}: time axis`, 'points', {
       type: 'line',
       data: { datasets: [] },
       options: {
@@ -108,66 +105,25 @@ export class TraceChart {
           y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
         },
       },
-      plugins: [{ id: 'hm-trace-area', afterLayout: (c) => this.alignPlotArea(c.chartArea, c.width, c.height) }],
+      plugins: [{ id: 'hm-trace-area', afterLayout: (c) => this.setArea(c.chartArea) }],
     });
     // The traces' canvas carries the chart's name; the axis is decoration for screen readers.
     axisCanvas.setAttribute('aria-hidden', 'true');
-    this.chart = createChart<'line', Pt[]>(canvas, opts.ariaLabel, 'live', {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        spanGaps: false,
-        // Off: it assumes one x-sorted series per dataset; the points come decimated (see draw).
-        plugins: { decimation: { enabled: false } },
-        elements: { point: { radius: 0 }, line: { borderWidth: 1, tension: 0 } },
-        layout: { padding: this.plotPadding() },
-        scales: {
-          // Nothing drawn (the axis canvas shows it, the labels are DOM). The range is the axis
-          // chart's, set by each dataset's end anchors, not by min/max (see the top of the file).
-          x: { type: 'linear', display: false },
-          y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
-        },
-      },
-      plugins: [
-        {
-          id: 'hm-layout-once',
-          // Cancelling beforeLayout is chart.js's documented way to keep the last layout.
-          beforeLayout: () => (this.layoutDirty ? undefined : false),
-          afterLayout: () => {
-            this.layoutDirty = false;
-          },
-          resize: () => {
-            this.layoutDirty = true;
-          },
-        },
-      ],
-    });
   }
 
-  /** The traces' padding that puts their plot area where the axis chart put its own. */
-  private plotPadding(): { left: number; right: number; top: number; bottom: number } {
-    const a = this.axis.chartArea;
-    if (!a) return { left: LABEL_GUTTER_PX, right: 6, top: 4, bottom: 24 };
-    return { left: a.left, right: this.axis.width - a.right, top: a.top, bottom: this.axis.height - a.bottom };
-  }
-
-  private alignPlotArea(area: { left: number; right: number; top: number; bottom: number } | undefined, width: number, height: number): void {
-    if (!area) return;
-    const key = `${area.left}:${area.right}:${area.top}:${area.bottom}:${width}:${height}`;
-    if (key === this.padKey) return;
-    this.padKey = key;
-    // Called from the axis chart's constructor too, before this.chart exists.
-    if (!this.chart) return;
-    this.chart.options.layout!.padding = this.plotPadding();
-    this.layoutDirty = true;
+  /** The axis chart laid out (created, resized, span changed): draw the traces in its plot area. */
+  private setArea(a: PlotArea | undefined): void {
+    if (!a) return;
+    this.area = { left: a.left, top: a.top, right: a.right, bottom: a.bottom };
     this.lastEdge = NaN;
   }
 
-  /** Shows this buffer (or nothing). Rebuilds the datasets when the channel set changes. */
+  /** Shows this buffer (or nothing): the traces drawn so far go with the one they came from. */
   setBuffer(buffer: TraceBuffer | null): void {
     if (buffer === this.buffer) return;
     this.buffer = buffer;
     this.lastEdge = NaN;
+    this.clear();
     const labels = buffer?.channels ?? [];
     const sameChannels = labels.length === this.labels.length && labels.every((l, i) => l === this.labels[i]);
     this.labels = labels.slice();
@@ -185,7 +141,6 @@ export class TraceChart {
       );
       this.labelsAt = '';
     }
-    this.allocate();
   }
 
   setSeconds(seconds: number): void {
@@ -193,9 +148,7 @@ export class TraceChart {
     this.lastEdge = NaN;
     this.axis.options.scales!.x!.min = -seconds;
     this.axis.update('none');
-    this.layoutDirty = true;
     this.rescaleAll = true;
-    this.allocate();
   }
 
   setScaleMode(mode: ScaleMode): void {
@@ -222,47 +175,6 @@ export class TraceChart {
   /** Current µV half-height of each channel's slot (after auto-scaling). */
   channelScales(): number[] {
     return this.scales.slice();
-  }
-
-  private allocate(): void {
-    const buf = this.buffer;
-    const n = this.labels.length;
-    // Two spare points, and the one without a value that ends the channel's run in its group.
-    const perChannel = buf ? Math.ceil(this.seconds * buf.rateHz) + 3 : 0;
-    this.pool = this.labels.map(() => Array.from({ length: perChannel }, () => ({ x: NaN, y: NaN })));
-    const colours = Math.min(this.opts.colors.length, Math.max(1, n));
-    this.anchors = Array.from({ length: colours }, () => [
-      { x: -this.seconds, y: NaN },
-      { x: 0, y: NaN },
-    ]);
-    this.groups = this.anchors.map((a) => [...a]);
-    this.markerPoints.length = 0; // the R peaks drawn belong to the traces just cleared
-    const datasets: ChartDataset<'line', Pt[]>[] = this.groups.map((pts, g) => ({
-      data: pts,
-      borderColor: this.opts.colors[g],
-      borderWidth: 1,
-      pointRadius: 0,
-      indexAxis: 'x' as const,
-      // Samples are already clipped to their slot and the visible span: skip chart.js's per-dataset clip.
-      clip: false as const,
-    }));
-    if (this.opts.markers) {
-      datasets.push({
-        data: this.markerPoints,
-        showLine: false,
-        pointRadius: 4,
-        pointStyle: 'triangle',
-        pointBackgroundColor: THEME.peak,
-        pointBorderColor: THEME.peak,
-        borderWidth: 0,
-      });
-    }
-    this.chart.data.datasets = datasets;
-    const y = this.chart.options.scales!.y!;
-    y.min = -0.5;
-    y.max = Math.max(0.5, n - 0.5);
-    this.layoutDirty = true;
-    this.chart.update('none');
   }
 
   private rescale(now: number): void {
@@ -309,10 +221,9 @@ export class TraceChart {
   }
 
   /** Keeps the DOM channel labels on their rows (only when the plot area moved). */
-  private placeLabels(): void {
-    const area = this.chart.chartArea;
+  private placeLabels(area: PlotArea): void {
     const n = this.labels.length;
-    if (!area || n === 0) return;
+    if (n === 0) return;
     const key = `${area.top}:${area.bottom}:${n}`;
     if (key === this.labelsAt) return;
     this.labelsAt = key;
@@ -322,23 +233,44 @@ export class TraceChart {
   }
 
   /**
+   * Matches the canvas's backing store to its box and the screen's pixel ratio; true when it had
+   * to (which also blanks it). The box is read from the axis chart, which chart.js keeps sized to
+   * the same container, so no frame forces a layout to measure it.
+   */
+  private fitCanvas(): boolean {
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(this.axis.width * dpr);
+    const h = Math.round(this.axis.height * dpr);
+    if (w === this.canvas.width && h === this.canvas.height) return false;
+    this.canvas.width = w;
+    this.canvas.height = h;
+    return true;
+  }
+
+  private clear(): void {
+    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  /**
    * Draws the span ending at host time `edge`. Returns false when nothing would move.
    */
   draw(edge: number, nowMs: number): boolean {
     const buf = this.buffer;
-    if (!buf || !Number.isFinite(edge)) return false;
+    const area = this.area;
+    if (!buf || !area || !Number.isFinite(edge)) return false;
+    const resized = this.fitCanvas();
     // Redraw only when the traces would move by a pixel or more (a 30 s span moves a pixel every
     // ~25 ms, not every frame) or something else changed (settings set lastEdge to NaN).
-    const area = this.chart.chartArea;
-    const plotPx = Math.max(50, area ? area.right - area.left : 800);
-    if (Math.abs(edge - this.lastEdge) < this.seconds / plotPx) return false;
+    const plotPx = Math.max(50, area.right - area.left);
+    if (!resized && Math.abs(edge - this.lastEdge) < this.seconds / plotPx) return false;
     this.lastEdge = edge;
     this.rescale(nowMs);
     const n = this.labels.length;
     const t0 = edge - this.seconds;
-    // Decimate while copying: the min and max of each bucket of about `bucketPx` pixels, so spikes
-    // survive and chart.js never gets more than 2 points per bucket per trace (MinMaxCache: the
-    // buckets are fixed in sample time and remembered, so a frame measures only the new samples).
+    // Decimate while drawing: the min and max of each bucket of about `bucketPx` pixels, so spikes
+    // survive and no trace gets more than 2 points per bucket (MinMaxCache: the buckets are fixed
+    // in sample time and remembered, so a frame measures only the new samples).
     const bucketPx = n > 8 ? 4 : 1.5;
     const perBucket = ((this.seconds * bucketPx) / plotPx) * buf.rateHz;
     const bucket = Math.round(perBucket);
@@ -346,66 +278,83 @@ export class TraceChart {
       this.caches = this.labels.map(() => new MinMaxCache(bucket, buf.capacity));
       this.cachesFor = buf;
     }
+    const ctx = this.ctx;
+    const dpr = this.canvas.width / Math.max(1, this.axis.width);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.axis.width, this.axis.height);
+    ctx.lineWidth = 1;
     const dt = 1 / buf.rateHz;
-    const colours = this.groups.length;
-    const used = this.groups.map(() => 1); // after each group's leading anchor
-    for (let c = 0; c < n; c++) {
-      const pts = this.groups[c % colours];
-      const pool = this.pool[c];
-      const base = n - 1 - c;
-      const k = this.gains[c] / (2 * this.scales[c]);
-      const s = buf.span(c, t0, edge, this.span);
-      let at = used[c % colours];
-      let taken = 0;
-      const put = (k0: number, v: number) => {
-        // The pool's last point is kept for the cut below.
-        if (taken >= pool.length - 1) return;
-        const p = pool[taken++];
-        p.x = s.time0 + k0 * dt - edge;
-        const y = v * k; // clipped to the channel's own slot: one wild channel cannot cover its neighbours
-        p.y = v !== v ? NaN : base + (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y);
-        pts[at++] = p;
-      };
-      if (perBucket < 2.5) {
-        const { data, capacity, count } = s;
-        let pos = s.base + s.first;
-        const end = s.base + capacity;
-        for (let i = 0; i < count; i++) {
-          put(i, data[pos]);
-          if (++pos === end) pos = s.base;
+    const pxPerS = (area.right - area.left) / this.seconds;
+    const rowPx = (area.bottom - area.top) / Math.max(1, n);
+    // One path per colour: a colour's channels are drawn in one stroke (the pen lifts between
+    // channels and at gaps, where the samples have no value).
+    const colours = Math.min(this.opts.colors.length, Math.max(1, n));
+    for (let g = 0; g < colours; g++) {
+      ctx.beginPath();
+      for (let c = g; c < n; c += colours) {
+        const s = buf.span(c, t0, edge, this.span);
+        const k = this.gains[c] / (2 * this.scales[c]);
+        // Slot centre of channel c (row c from the top), and where sample k0 of the span lands.
+        const yMid = area.top + (c + 0.5) * rowPx;
+        const x0 = area.right + (s.time0 - edge) * pxPerS;
+        const xStep = dt * pxPerS;
+        let pen = false;
+        const put = (k0: number, v: number) => {
+          if (v !== v) {
+            pen = false;
+            return;
+          }
+          const y = v * k; // clipped to the channel's own slot: one wild channel cannot cover its neighbours
+          const py = yMid - (y > 0.5 ? 0.5 : y < -0.5 ? -0.5 : y) * rowPx;
+          const px = x0 + k0 * xStep;
+          if (pen) ctx.lineTo(px, py);
+          else {
+            ctx.moveTo(px, py);
+            pen = true;
+          }
+        };
+        if (perBucket < 2.5) {
+          const { data, capacity, count } = s;
+          let pos = s.base + s.first;
+          const end = s.base + capacity;
+          for (let i = 0; i < count; i++) {
+            put(i, data[pos]);
+            if (++pos === end) pos = s.base;
+          }
+        } else {
+          this.caches[c].emit(s, put);
         }
-      } else {
-        this.caches[c].emit(s, put);
       }
-      pts[at++] = pool[pool.length - 1]; // no value: the line stops before the next channel
-      used[c % colours] = at;
+      ctx.strokeStyle = this.opts.colors[g];
+      ctx.stroke();
     }
-    this.groups.forEach((pts, g) => {
-      const a = this.anchors[g][1];
-      pts[used[g]] = a;
-      if (pts.length !== used[g] + 1) pts.length = used[g] + 1;
-    });
-    if (this.opts.markers) {
-      this.markerPoints.length = 0;
+    if (this.opts.markers && n > 0) {
+      // R peaks: a triangle on the peak itself (clipped to the lead's slot like the trace).
       const k = this.gains[0] / (2 * this.scales[0]);
+      ctx.beginPath();
       for (const t of this.markerTimes) {
         if (t < t0 || t > edge) continue;
         const v = buf.valueAt(0, t);
         if (!Number.isFinite(v)) continue; // no trace there (before the page connected, or a gap)
-        // The marker sits on the peak itself (clipped to the lead's slot like the trace).
-        this.markerPoints.push({ x: t - edge, y: n - 1 + Math.max(-0.5, Math.min(0.5, v * k)) });
+        const px = area.right + (t - edge) * pxPerS;
+        const py = area.top + (0.5 - Math.max(-0.5, Math.min(0.5, v * k))) * rowPx;
+        ctx.moveTo(px, py - MARKER_PX);
+        ctx.lineTo(px + MARKER_PX, py + MARKER_PX * 0.7);
+        ctx.lineTo(px - MARKER_PX, py + MARKER_PX * 0.7);
+        ctx.closePath();
       }
+      ctx.fillStyle = THEME.peak;
+      ctx.fill();
     }
-    this.chart.update('none');
-    this.placeLabels();
+    this.placeLabels(area);
     return true;
   }
 
   destroy(): void {
-    this.chart.destroy();
     this.axis.destroy();
     this.axisCanvas.remove();
     this.labelBox.remove();
+    this.clear();
   }
 }
 
