@@ -95,9 +95,14 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     for (const f of ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject01_2.edf']) symlinkSync(join(DATA, f), join(two, f));
     try {
       await page.click('[data-testid="mode-custom"]');
+      const task = () => Promise.all(['task-name', 'class-neg', 'class-pos'].map((t) => page.inputValue(`[data-testid="${t}"]`)));
+      await page.fill('[data-testid="dreamer-path"]', '/data/DREAMER.mat');
+      assert.deepEqual(await task(), ['arousal', 'low', 'high'], 'DREAMER clip ratings: the rated dimension, low/high');
+      await page.fill('[data-testid="dreamer-path"]', '');
+      assert.deepEqual(await task(), ['arithmetic', 'rest', 'arithmetic']);
       await page.fill('[data-testid="eegmat-dir"]', two);
       await page.selectOption('[data-testid="label-source"]', 'self-report');
-      assert.deepEqual(await Promise.all(['task-name', 'class-neg', 'class-pos'].map((t) => page.inputValue(`[data-testid="${t}"]`))), ['arousal', 'low', 'high']);
+      assert.deepEqual(await task(), ['arousal', 'low', 'high']);
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
       assert.match(await page.innerText('[data-testid="preview-problem"]'), /no labelled window with EEG and ECG \(96 of 96 windows have no label/);

@@ -154,6 +154,8 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
 export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
   const { raw, peaks, warnings, zero, hasStreams } = await runPipeline(rec, o);
   if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id} has no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
+  // Say why a recording gave nothing when the pipeline did not (no gap, no problem): it is too short.
+  if (raw.length === 0 && warnings.length === 0) warnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
   // Label times in host time: a file's annotations are on its own axis.
   const shift = rec.input.kind === 'file' ? zero : 0;
   const hostRec: RecordingSource = {
@@ -241,7 +243,12 @@ export async function buildWindowDataset(
     hooks.progress?.(++i, sources.length, windows.length);
   }
   if (windows.length === 0) {
-    const why = recordings.flatMap((r) => [...r.warnings, ...Object.entries(r.dropped).map(([k, v]) => `${r.id}: ${v} windows dropped (${k})`)]).slice(0, 8);
+    // The same reason for many recordings (a folder of short clips) is said once, with whom it concerns.
+    const byReason = new Map<string, string[]>();
+    for (const r of recordings) {
+      for (const reason of [...r.warnings, ...Object.entries(r.dropped).map(([k, v]) => `${v} windows dropped (${k})`)]) byReason.set(reason, [...(byReason.get(reason) ?? []), r.id]);
+    }
+    const why = [...byReason].slice(0, 8).map(([reason, ids]) => `${ids.length === 1 ? ids[0] : `${ids.length} recordings (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`}: ${reason}`);
     throw new DatasetError(DatasetErrorCode.NoSignals, `no usable windows in ${sources.length} recording(s)${why.length ? `: ${why.join('; ')}` : ''}`);
   }
   return { name, task, rateHz: MODEL_RATE_HZ, windowSec: o.windowSec, hopSec: o.hopSec, windows, recordings };

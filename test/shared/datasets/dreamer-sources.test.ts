@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseDreamer } from '../../../src/shared/datasets/dreamer';
 import { dreamerSources } from '../../../src/shared/datasets/dreamer-sources';
 import { buildWindowDataset } from '../../../src/shared/datasets/build-windows';
+import type { DatasetError } from '../../../src/shared/datasets/datasets.types';
 import { TASKS_AFFECT } from '../../../src/shared/model/config';
 
 const FILE = resolve('..', 'shared', 'data', 'dreamer-format', 'DREAMER-structure.mat');
@@ -27,5 +28,13 @@ describe('dreamerSources', { skip: !existsSync(FILE) && 'needs ../shared/data/dr
     assert.equal(w.eegChannels.length, 14);
     assert.equal(w.ecgChannels.length, 2);
     assert.equal(w.eeg!.length, 14 * 200);
+  });
+
+  test('clips shorter than a window: the error says so, recording by recording', async () => {
+    const ds = parseDreamer(new Uint8Array(readFileSync(FILE)), 'DREAMER.mat');
+    await assert.rejects(
+      buildWindowDataset('dreamer', dreamerSources(ds, 'arousal'), TASKS_AFFECT[1], { kind: 'file' }, { windowSec: 5, hopSec: 5, eegMontage: 'device', ecgMontage: 'device', mainsHz: 50, modalities: ['eeg', 'ecg'], require: 'all' }),
+      (e: DatasetError) => /^no usable windows in 36 recording\(s\): 36 recordings \(S01-clip01, S01-clip02, S01-clip03, …\): shorter than one 5-s window after the 1-s warm-up of the filters$/.test(e.message),
+    );
   });
 });

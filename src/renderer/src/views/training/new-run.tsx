@@ -81,9 +81,17 @@ function problemRecordings(p: DatasetPreview): DatasetPreview['recordings'] {
   return [...bad.filter((r) => r.id.startsWith('session:')), ...bad.filter((r) => !r.id.startsWith('session:'))];
 }
 
-/** The task a label source suggests: EEGMAT's for file labels and markers, low/high of the rated dimension for self-reports. */
-function suggestedTask(f: Pick<CustomForm, 'labels' | 'selfDimension'>): Pick<CustomForm, 'taskName' | 'classNeg' | 'classPos'> {
-  return f.labels === 'self-report' ? { taskName: f.selfDimension, classNeg: 'low', classPos: 'high' } : { taskName: TASK_MENTAL_ARITHMETIC.name, classNeg: 'rest', classPos: 'arithmetic' };
+/** Form fields the suggested task depends on. */
+const TASK_INPUTS = ['labels', 'selfDimension', 'dreamer', 'dimension'] as const;
+
+/**
+ * The task the labels suggest: low/high of the rated dimension for self-reports and for DREAMER's
+ * clip ratings, EEGMAT's rest/arithmetic otherwise.
+ */
+function suggestedTask(f: Pick<CustomForm, (typeof TASK_INPUTS)[number]>): Pick<CustomForm, 'taskName' | 'classNeg' | 'classPos'> {
+  if (f.labels === 'self-report') return { taskName: f.selfDimension, classNeg: 'low', classPos: 'high' };
+  if (f.labels === 'file' && f.dreamer.trim()) return { taskName: f.dimension, classNeg: 'low', classPos: 'high' };
+  return { taskName: TASK_MENTAL_ARITHMETIC.name, classNeg: 'rest', classPos: 'arithmetic' };
 }
 
 export function datasetOf(f: CustomForm): DatasetSpec {
@@ -102,8 +110,7 @@ export function datasetOf(f: CustomForm): DatasetSpec {
     labels = { kind: 'annotations', classes };
   } else if (f.labels === 'self-report') labels = { kind: 'self-report', dimension: f.selfDimension, threshold: f.selfThreshold };
   else labels = { kind: 'file' };
-  const dreamerOnly = f.dreamer.trim() && sources.length === 1;
-  const task = dreamerOnly ? { name: f.dimension, kind: 'binary' as const, classes: ['low', 'high'] } : { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos] };
+  const task = { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos] };
   const m = f.montage.trim();
   return {
     name: sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : 'folder')).join(' + ') || 'dataset',
@@ -162,10 +169,10 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
   const set = <K extends keyof CustomForm>(k: K, v: CustomForm[K]) =>
     setForm((f) => {
       const next = { ...f, [k]: v };
-      // The task follows the label source until the user names it.
+      // The task follows the labels (source, rated dimension, DREAMER) until the user names it.
       const before = suggestedTask(f);
       const untouched = f.taskName === before.taskName && f.classNeg === before.classNeg && f.classPos === before.classPos;
-      return (k === 'labels' || k === 'selfDimension') && untouched ? { ...next, ...suggestedTask(next) } : next;
+      return (TASK_INPUTS as readonly string[]).includes(k) && untouched ? { ...next, ...suggestedTask(next) } : next;
     });
 
   useEffect(() => {
@@ -258,7 +265,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               <BrowseButton pick={{ mode: 'open-file', title: 'Add a recording', filters: [{ name: 'Recordings (EDF, BDF, WFDB, XDF)', extensions: ['edf', 'bdf', 'hea', 'xdf'] }] }} onPicked={(p) => set('files', form.files.trim() ? `${form.files.trimEnd()}\n${p}` : p)} />
             </Field>
             <Field label="DREAMER.mat (yours)">
-              <PathInput value={form.dreamer} onValue={(v) => set('dreamer', v)} placeholder="/data/DREAMER.mat" pick={{ mode: 'open-file', title: 'DREAMER.mat', filters: [{ name: 'MATLAB file', extensions: ['mat'] }] }} />
+              <PathInput value={form.dreamer} onValue={(v) => set('dreamer', v)} placeholder="/data/DREAMER.mat" pick={{ mode: 'open-file', title: 'DREAMER.mat', filters: [{ name: 'MATLAB file', extensions: ['mat'] }] }} data-testid="dreamer-path" />
             </Field>
             <Field label="DREAMER dimension">
               <select value={form.dimension} onChange={(e) => set('dimension', e.currentTarget.value as CustomForm['dimension'])}>
