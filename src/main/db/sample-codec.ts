@@ -20,6 +20,8 @@
 //     u8 mode: 0 = float32 LE × N; 1/2 = integer, predictor order 1 or 2:
 //       exceptionCount | exceptions: (indexDelta, f32 LE) … | residuals × N (zig-zag varints)
 
+import { ByteWriter } from '../../shared/byte-writer';
+
 export const SAMPLE_CODEC_VERSION = 1;
 
 const MODE_FLOAT32 = 0;
@@ -91,51 +93,6 @@ export function unpackChunks(p: PackedChunks, channels: number): StoredChunk[] {
 
 export class SampleCodecError extends Error {
   override name = 'SampleCodecError';
-}
-
-class ByteWriter {
-  buf: Uint8Array;
-  pos = 0;
-  private view: DataView;
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(64, size));
-    this.view = new DataView(this.buf.buffer);
-  }
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-  u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = v;
-  }
-  /** Unsigned varint, v < 2^53. */
-  varint(v: number): void {
-    this.ensure(8);
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
-  }
-  f32(v: number): void {
-    this.ensure(4);
-    this.view.setFloat32(this.pos, v, true);
-    this.pos += 4;
-  }
-  bytes(src: Uint8Array): void {
-    this.ensure(src.length);
-    this.buf.set(src, this.pos);
-    this.pos += src.length;
-  }
-  result(): Uint8Array {
-    return this.buf.slice(0, this.pos);
-  }
 }
 
 class ByteReader {

@@ -35,6 +35,7 @@ import type {
   WindowerStreamState,
 } from './pipeline.types';
 import type { StreamInfo } from '../stream.types';
+import { ByteWriter } from '../byte-writer';
 import { CodedError } from '../coded-error';
 
 export const PIPELINE_SNAPSHOT_MAGIC = 0x53504d48; // 'HMPS' read as a little-endian u32
@@ -110,61 +111,21 @@ const allFloat32 = (a: Float64Array): boolean => {
   return true;
 };
 
-class Writer {
-  private buf = new Uint8Array(4096);
-  private view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-  u8(v: number): void {
-    this.ensure(1);
-    this.view.setUint8(this.pos++, v);
-  }
-  u16(v: number): void {
-    if (!(Number.isInteger(v) && v >= 0 && v <= 0xffff)) throw new RangeError(`${v} does not fit a snapshot u16 field`);
-    this.ensure(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
-  }
-  u32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0, true);
-    this.pos += 4;
-  }
-  f64(v: number): void {
-    this.ensure(8);
-    this.view.setFloat64(this.pos, v, true);
-    this.pos += 8;
-  }
-  f64s(a: ArrayLike<number>): void {
-    this.ensure(8 * a.length);
-    for (let i = 0; i < a.length; i++) this.view.setFloat64(this.pos + 8 * i, a[i], true);
-    this.pos += 8 * a.length;
-  }
+/** The snapshot's writer: the shared byte writer plus its strings, value arrays and checksum. */
+class Writer extends ByteWriter {
   /** Values as float32 (when `narrow`) or float64. */
   values(a: Float64Array, narrow: boolean): void {
-    if (!narrow) return this.f64s(a);
-    this.ensure(4 * a.length);
-    for (let i = 0; i < a.length; i++) this.view.setFloat32(this.pos + 4 * i, a[i], true);
-    this.pos += 4 * a.length;
+    if (narrow) this.f32s(a);
+    else this.f64s(a);
   }
   string(s: string): void {
     this.u16(s.length);
     for (let i = 0; i < s.length; i++) this.u16(s.charCodeAt(i));
   }
   finish(): Uint8Array {
-    this.view.setUint32(LENGTH_OFFSET, this.pos + CHECKSUM_BYTES, true);
-    const sum = fnv1a(this.buf.subarray(0, this.pos));
-    this.u32(sum);
-    return this.buf.slice(0, this.pos);
+    this.setU32(LENGTH_OFFSET, this.pos + CHECKSUM_BYTES);
+    this.u32(fnv1a(this.written()));
+    return this.result();
   }
 }
 
