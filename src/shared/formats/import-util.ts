@@ -32,29 +32,38 @@ export interface ChannelSeries {
 
 const MODALITY_NAME: Record<Modality, string> = { eeg: 'EEG', ecg: 'ECG', other: 'Other' };
 
+export interface StreamGroup<T> {
+  /** 'EEG', 'ECG', 'Other'; with the rate ('EEG 256 Hz') where one modality comes at two rates. */
+  name: string;
+  modality: Modality;
+  rateHz: number;
+  members: T[];
+}
+
 /**
- * Groups channels into streams by (rate, modality), keeping file order: an EDF with 19 EEG
+ * Groups channels into streams by (modality, rate), keeping file order: an EDF with 19 EEG
  * channels and one ECG at 500 Hz becomes an 'EEG' stream and an 'ECG' stream, which is
  * what the live pipeline expects of two devices.
  */
-export function buildStreams(series: ChannelSeries[], segmentStarts: number[]): ImportedStream[] {
-  const groups = new Map<string, ChannelSeries[]>();
-  for (const s of series) {
-    const key = `${modalityOfKind(s.channel.kind)}@${s.rateHz}`;
+export function streamGroups<T>(items: readonly T[], channelOf: (t: T) => ImportedChannel, rateOf: (t: T) => number): StreamGroup<T>[] {
+  const groups = new Map<string, StreamGroup<T>>();
+  for (const t of items) {
+    const modality = modalityOfKind(channelOf(t).kind);
+    const rateHz = rateOf(t);
+    const key = `${modality}@${rateHz}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(s);
+    if (!g) groups.set(key, (g = { name: MODALITY_NAME[modality], modality, rateHz, members: [] }));
+    g.members.push(t);
   }
-  const perModality = new Map<Modality, number>();
-  for (const g of groups.values()) {
-    const m = modalityOfKind(g[0].channel.kind);
-    perModality.set(m, (perModality.get(m) ?? 0) + 1);
-  }
+  const all = [...groups.values()];
+  for (const g of all) if (all.filter((o) => o.modality === g.modality).length > 1) g.name = `${MODALITY_NAME[g.modality]} ${g.rateHz} Hz`;
+  return all;
+}
+
+/** Streams from channels read as separate arrays, one per shared segment (see streamGroups). */
+export function buildStreams(series: ChannelSeries[], segmentStarts: number[]): ImportedStream[] {
   const streams: ImportedStream[] = [];
-  for (const g of groups.values()) {
-    const modality = modalityOfKind(g[0].channel.kind);
-    const rateHz = g[0].rateHz;
-    const name = (perModality.get(modality) ?? 0) > 1 ? `${MODALITY_NAME[modality]} ${rateHz} Hz` : MODALITY_NAME[modality];
+  for (const { name, modality, rateHz, members: g } of streamGroups(series, (s) => s.channel, (s) => s.rateHz)) {
     const wide = g.some((s) => s.pieces.some((p) => p instanceof Float64Array));
     const segments: ImportedSegment[] = segmentStarts.map((start, k) => {
       const count = g[0].pieces[k].length;

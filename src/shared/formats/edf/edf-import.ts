@@ -1,9 +1,9 @@
 // An EDF/EDF+/BDF/BDF+ file as an ImportedRecording. Signals are grouped into streams by rate
 // and modality and decoded straight into each stream's planar buffers (one pass, no copies);
 // EDF+D gaps split streams into segments; EDF+ annotations and trigger-line steps become markers.
-import { electrodePosition, guessChannelKind, isExg, microvoltFactor, modalityOfKind } from '../channel-kind';
+import { electrodePosition, guessChannelKind, isExg, microvoltFactor } from '../channel-kind';
+import { streamGroups } from '../import-util';
 import type { ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream, RecordingFormat } from '../recording.types';
-import type { Modality } from '../../stream.types';
 import { decodeEdfSamples, parseEdfAnnotations } from './edf-data';
 import { needsFloat64, parseEdfHeader } from './edf-header';
 import type { EdfHeader } from './edf.types';
@@ -13,7 +13,6 @@ const BDF_TRIGGER_MASK = 0xffff;
 /** At most this many markers come from one trigger channel (a noisy line must not flood the list). */
 const MAX_TRIGGER_MARKERS = 100_000;
 
-const MODALITY_NAME: Record<Modality, string> = { eeg: 'EEG', ecg: 'ECG', other: 'Other' };
 
 interface Planned {
   index: number;
@@ -87,27 +86,12 @@ export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecordin
     planned.push({ index, channel, gain, offset, rateHz: s.rateHz });
   });
 
-  // Group into streams by (modality, rate), file order kept.
-  const groups = new Map<string, Planned[]>();
-  for (const p of planned) {
-    const key = `${modalityOfKind(p.channel.kind)}@${p.rateHz}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(p);
-  }
   const maxRate = Math.max(1, ...planned.map((p) => p.rateHz));
   const runs = contiguousRuns(recordStarts, header.recordDurationS, 1 / maxRate);
-  const perModality = new Map<Modality, number>();
-  for (const g of groups.values()) {
-    const m = modalityOfKind(g[0].channel.kind);
-    perModality.set(m, (perModality.get(m) ?? 0) + 1);
-  }
-
+  // Streams by (modality, rate); each channel decoded straight into its stream's arrays.
   const streams: ImportedStream[] = [];
-  for (const g of groups.values()) {
+  for (const { name, modality, rateHz, members: g } of streamGroups(planned, (p) => p.channel, (p) => p.rateHz)) {
     const wide = g.some((p) => needsFloat64(header, p.index));
-    const modality = modalityOfKind(g[0].channel.kind);
-    const rateHz = g[0].rateHz;
     const n = header.signals[g[0].index].samplesPerRecord;
     const segments: ImportedSegment[] = runs.map(([from, to]) => {
       const count = (to - from) * n;
@@ -115,7 +99,6 @@ export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecordin
       g.forEach((p, c) => decodeEdfSamples(header, bytes, p.index, from, to, data, c * count, p.gain, p.offset));
       return { start: recordStarts[from], count, data };
     });
-    const name = (perModality.get(modality) ?? 0) > 1 ? `${MODALITY_NAME[modality]} ${rateHz} Hz` : MODALITY_NAME[modality];
     streams.push({ name, modality, rateHz, channels: g.map((p) => p.channel), segments });
   }
 
