@@ -1,22 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeSampleBlock, encodeSampleBlock, peekSampleBlock, SampleCodecError, type StoredChunk } from '../../../src/main/db/sample-codec';
+import { mulberry32 } from '../../../src/shared/seeded-random';
 
-/** Deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Chunks of a quantised EEG-like signal (random walk + sine) at `res` µV per count. */
 function eegChunks(n: number, channels: number, perChunk: number, res: number, seed = 1): StoredChunk[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const chunks: StoredChunk[] = [];
   const level = new Float64Array(channels);
   let t = 0;
@@ -71,7 +61,7 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
     const off = -200 - -32768 * gain;
     assert.ok(off !== 0);
     const chunk: StoredChunk = { seq: 0, deviceTime: 0, hostTime: 0, count: 500, data: new Float32Array(500) };
-    const r = rng(11);
+    const r = mulberry32(11);
     let d = 0;
     for (let i = 0; i < 500; i++) {
       d = Math.max(-32768, Math.min(32767, d + Math.round((r() - 0.5) * 60)));
@@ -105,7 +95,7 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
   });
 
   test('mixed channel modes in one block, random shapes', () => {
-    const r = rng(42);
+    const r = mulberry32(42);
     for (let trial = 0; trial < 200; trial++) {
       const channels = 1 + Math.floor(r() * 6);
       const res = Array.from({ length: channels }, () => (r() < 0.3 ? 0 : [0.48828125, 0.1, 1, 1e-3][Math.floor(r() * 4)]));
@@ -140,7 +130,7 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
     const wrongVersion = blob.slice();
     wrongVersion[0] = 99;
     assert.throws(() => decodeSampleBlock(wrongVersion, res), /version 99/);
-    const r = rng(9);
+    const r = mulberry32(9);
     for (let i = 0; i < 2000; i++) {
       const m = blob.slice(0, Math.floor(r() * blob.length));
       for (let j = 0; j < 3; j++) m[Math.floor(r() * m.length)] = Math.floor(r() * 256);

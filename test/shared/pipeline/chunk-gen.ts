@@ -1,6 +1,7 @@
 // Test helper: the chunk sequence a device with its own clock would deliver. Signals are defined
 // on TRUE time (the host clock), so an event at true time T can be looked for in the windows.
 import type { ChannelInfo, Modality, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
+import { mulberry32 } from '../../../src/shared/seeded-random';
 
 export interface DeviceSpec {
   id: string;
@@ -24,16 +25,6 @@ export function infoOf(d: DeviceSpec): StreamInfo {
   return { id: `${d.id}/${d.modality}`, deviceId: d.id, deviceName: d.id, deviceModel: 'test', modality: d.modality, nominalRateHz: d.rateHz, channels, latencySec: d.latencySec ?? 0 };
 }
 
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const T0 = 1_700_000_000; // host epoch of the tests (Unix s)
 
@@ -42,7 +33,7 @@ export const T0 = 1_700_000_000; // host epoch of the tests (Unix s)
  * true time. `drop(i)` says whether packet i is lost.
  */
 export function generate(d: DeviceSpec, from: number, to: number, signal: (c: number, tTrue: number) => number, drop: (i: number) => boolean = () => false): SampleChunk[] {
-  const r = rng(d.seed ?? 7);
+  const r = mulberry32(d.seed ?? 7);
   const drift = (d.driftPpm ?? 0) * 1e-6;
   const epoch = d.deviceEpoch ?? 1000;
   const sampleRate = d.rateHz * (1 + (d.rateErrorPpm ?? 0) * 1e-6);

@@ -2,18 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockModel } from '../../../src/shared/pipeline/clock-model';
+import { mulberry32 } from '../../../src/shared/seeded-random';
 
-/** Small deterministic PRNG (tests only). */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   packetHz: number;
@@ -30,7 +20,7 @@ interface Scenario {
 
 /** Runs a scenario; returns the worst |model − truth| (ms) after `settleSec`, sampled every packet. */
 function run(s: Scenario, settleSec = 30) {
-  const r = rng(s.seed ?? 1);
+  const r = mulberry32(s.seed ?? 1);
   const m = new ClockModel();
   const H0 = 1.7e9; // host epoch (Unix seconds)
   let worst = 0;
