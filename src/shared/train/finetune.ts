@@ -28,6 +28,20 @@ type A = np.Array;
 
 export { DEFAULT_FINETUNE } from './defaults';
 
+/**
+ * One epoch's batches of training rows (window indexes), shuffled by seed and epoch; a last short
+ * batch is left out (one batch shape, one jit compilation) unless it is the only one.
+ */
+function epochRows(train: readonly number[], cfg: FinetuneConfig, epoch: number): number[][] {
+  const plan = planEpoch(
+    train.map(() => 1),
+    cfg.batchSize,
+    cfg.seed,
+    epoch,
+  );
+  return plan.batches.filter((b) => b.length === cfg.batchSize || plan.batches.length === 1).map((b) => b.map((i) => train[i]));
+}
+
 export function validateFinetune(cfg: FinetuneConfig): void {
   const p: string[] = [];
   if (cfg.task.kind !== 'binary') p.push(`task '${cfg.task.name}' is ${cfg.task.kind}: training and evaluation here handle binary tasks`);
@@ -322,16 +336,9 @@ export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Recor
   let step = 0;
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      const plan = planEpoch(
-        train.map(() => 1),
-        cfg.batchSize,
-        cfg.seed,
-        epoch,
-      );
+      const batches = epochRows(train, cfg, epoch);
       let lossSum = 0;
-      for (const b of plan.batches) {
-        if (b.length < cfg.batchSize && plan.batches.length > 1) continue;
-        const rows = b.map((i) => train[i]);
+      for (const rows of batches) {
         const pres = presenceFlags(ms, rows, cfg.modalityDropout, cfg.seed, step);
         const presA: Partial<Record<ModelModality, A>> = {};
         if (ms.length === 2) for (const m of ms) presA[m] = np.array(pres[m]);
@@ -348,7 +355,7 @@ export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Recor
         lossSum += loss;
         step++;
       }
-      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / plan.batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
+      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
       const head = (await groupsToHost(params, false)).head;
       if (val.length) {
         const p = await predictHead(model, head, zcache, val);
@@ -439,17 +446,10 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
   };
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      const plan = planEpoch(
-        train.map(() => 1),
-        cfg.batchSize,
-        cfg.seed,
-        epoch,
-      );
+      const batches = epochRows(train, cfg, epoch);
       let lossSum = 0;
-      for (const b of plan.batches) {
-        if (b.length < cfg.batchSize && plan.batches.length > 1) continue;
+      for (const rows of batches) {
         const t0 = Date.now();
-        const rows = b.map((i) => train[i]);
         const x: Record<string, A> = {};
         for (const m of ms) x[m] = batchTensor(rows.map((i) => a.windows[m]![i]));
         if (ms.length === 2) {
@@ -474,7 +474,7 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
         hooks?.onStep?.({ kind: 'step', phase, step, total, epoch: epoch + 1, loss, lr: lr.head, gradNorm: up.gradNorm, ms: Date.now() - t0 });
         checkControl(hooks, phase);
       }
-      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / plan.batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
+      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
       const snap = await snapshot();
       if (val.length) {
         const p = await predictFull(model, snap, a.windows, val);
