@@ -139,6 +139,8 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
 
 function ExportForm({ client, session, onDone }: { client: HeartMindClient; session: SessionSummary; onDone(msg?: string, error?: boolean): void }) {
   const [format, setFormat] = useState<ExportFormat>('edf');
+  /** The session's name as a file name, with the chosen format's extension. */
+  const fileName = `${session.name.replace(/[^\w-]+/g, '_')}.${format}`;
   const [path, setPath] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -179,8 +181,8 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
           value={path}
           onValue={setPath}
           required
-          placeholder={`/path/to/${session.name.replace(/[^\w-]+/g, '_')}.${format}`}
-          pick={{ mode: 'save-file', title: `Export “${session.name}”`, defaultPath: `${session.name.replace(/[^\w-]+/g, '_')}.${format}`, filters: [EXPORT_FILTERS[format]] }}
+          placeholder={`/path/to/${fileName}`}
+          pick={{ mode: 'save-file', title: `Export “${session.name}”`, defaultPath: fileName, filters: [EXPORT_FILTERS[format]] }}
         />
       </label>
       <label>

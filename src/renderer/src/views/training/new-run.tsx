@@ -9,6 +9,7 @@ import type { LabelSource } from '../../../../shared/datasets/windows.types';
 import type { DatasetSpec, EncoderSource, JobSpec, SourceSpec } from '../../../../shared/train/job.types';
 import type { SessionSummary } from '../../../../shared/session.types';
 import type { RunSummary } from '../../../../shared/train/job.types';
+import type { EncoderInit, EvaluationConfig } from '../../../../shared/train/train.types';
 import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
 import type { HeartMindClient } from '../../transport/client';
@@ -127,11 +128,19 @@ function encoderSource(v: string): EncoderSource {
   return { kind: 'run', runId: v };
 }
 
+/** Random-init or pretrained encoders, as the form's encoder source says. */
+const initOf = (f: CustomForm): EncoderInit => (encoderSource(f.encoders).kind === 'random' ? 'random' : 'pretrained');
+
+/** The subject-wise evaluation the form asks for (a run's, and the preview's readiness check). */
+function evaluationOf(f: CustomForm): EvaluationConfig {
+  const split = f.split === 'loso' ? { kind: 'loso' as const } : { kind: 'kfold' as const, k: Number(f.split.replace('kfold:', '')) || 5 };
+  return { ...DEFAULT_EVALUATION, split, validationSubjects: f.validation, arms: [{ modalities: f.modalities, init: initOf(f) }] };
+}
+
 export function customJob(f: CustomForm): JobSpec {
   const dataset = datasetOf(f);
   const enc = encoderSource(f.encoders);
-  const init = enc.kind === 'random' ? 'random' : 'pretrained';
-  const split = f.split === 'loso' ? { kind: 'loso' as const } : { kind: 'kfold' as const, k: Number(f.split.replace('kfold:', '')) || 5 };
+  const init = initOf(f);
   return {
     kind: 'finetune',
     name: `${dataset.name} ${f.modalities}`,
@@ -142,7 +151,7 @@ export function customJob(f: CustomForm): JobSpec {
     encoders: { ...(f.modalities !== 'ecg' ? { eeg: enc } : {}), ...(f.modalities !== 'eeg' ? { ecg: enc.kind === 'pth' ? { kind: 'random' } : enc } : {}) },
     encoderConfig: encoderWithLayers(f.layers),
     finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, epochs: f.epochs, batchSize: f.batch },
-    evaluation: { ...DEFAULT_EVALUATION, split, validationSubjects: f.validation, arms: [{ modalities: f.modalities, init }] },
+    evaluation: evaluationOf(f),
     finalFit: true,
     export: f.exportId.trim() ? { modelId: f.exportId.trim(), name: f.exportId.trim(), version: '1.0.0', target: { kind: 'user' } } : null,
     recipe: { name: 'custom', command: 'Training view' },
@@ -218,8 +227,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
     setPreview(null);
     setBusy('preview');
     try {
-      const { evaluation } = customJob(form);
-      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form), check: evaluation ? { modalities: form.modalities, evaluation } : undefined }));
+      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form), check: { modalities: form.modalities, evaluation: evaluationOf(form) } }));
     } catch (e) {
       setError(messageOf(e));
     } finally {
