@@ -178,18 +178,32 @@ function depthwiseAsShifts(x: A, w: A, padding: [number, number]): A {
   const [ph, pw] = padding;
   const xp = np.pad(x, [[0, 0], [0, 0], [ph, ph], [pw, pw]]);
   const taps = w.reshape([d, kh * kw]);
-  let acc: A | null = null;
+  const terms: A[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       // A tap whose window lies wholly in the padding adds zeros: skip it.
       if (i + H <= ph || i >= ph + H || j + W <= pw || j >= pw + W) continue;
-      const term = xp.ref.slice([], [], [i, i + H], [j, j + W]).mul(taps.ref.slice([], [i * kw + j, i * kw + j + 1]).reshape([d, 1, 1]));
-      acc = acc ? acc.add(term) : term;
+      terms.push(xp.ref.slice([], [], [i, i + H], [j, j + W]).mul(taps.ref.slice([], [i * kw + j, i * kw + j + 1]).reshape([d, 1, 1])));
     }
   }
   xp.dispose();
   taps.dispose();
-  return acc ?? np.zeros([B, d, H, W]);
+  return terms.length ? pairwiseSum(terms) : np.zeros([B, d, H, W]);
+}
+
+/**
+ * Sums arrays as a balanced tree. jax-js fuses a chain of adds into one kernel expression; written
+ * left to right, the 19 × 7 ACPE taps nest 133 deep, past the WGSL parser's recursion limit
+ * (Dawn/Tint: "maximum parser recursive depth reached", on a real GPU); as a tree they nest 8 deep.
+ */
+function pairwiseSum(terms: A[]): A {
+  while (terms.length > 1) {
+    const next: A[] = [];
+    for (let i = 0; i + 1 < terms.length; i += 2) next.push(terms[i].add(terms[i + 1]));
+    if (terms.length % 2) next.push(terms[terms.length - 1]);
+    terms = next;
+  }
+  return terms[0];
 }
 
 /**
