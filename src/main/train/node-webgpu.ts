@@ -1,0 +1,74 @@
+// WebGPU for Node (the CLI, serve mode, Electron main's training worker) through Dawn — the WebGPU
+// implementation Chromium and Electron run — packaged as a Node addon (`webgpu` on npm). Node has no
+// navigator.gpu; once an adapter is found this puts Dawn's there (with the GPU* constants), which
+// is all jax-js and onnxruntime-web look for. A machine without a GPU, or without a Vulkan, Metal or
+// D3D12 driver, gets the reason instead of a crash. Once per process.
+
+export interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+export type NodeWebGpu = { ok: true; adapter: GpuAdapterLike } | { ok: false; why: string };
+
+interface DawnModule {
+  create(options: string[]): { requestAdapter(o?: object): Promise<GpuAdapterLike | null> };
+  globals: object;
+}
+
+let installed: Promise<NodeWebGpu> | null = null;
+
+export function installNodeWebGpu(): Promise<NodeWebGpu> {
+  installed ??= (async (): Promise<NodeWebGpu> => {
+    const g = globalThis as { navigator?: { gpu?: DawnModule extends { create(o: string[]): infer G } ? G : never } };
+    if (g.navigator?.gpu) {
+      const adapter = await g.navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+      return adapter ? { ok: true, adapter } : { ok: false, why: 'the runtime’s WebGPU found no adapter' };
+    }
+    let dawn: DawnModule;
+    try {
+      dawn = (await import('webgpu')) as unknown as DawnModule;
+    } catch (e) {
+      return { ok: false, why: `Dawn (the webgpu package) did not load: ${(e as Error).message.split('\n')[0]}` };
+    }
+    const gpu = dawn.create([]);
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) return { ok: false, why: 'Dawn found no GPU adapter (no GPU, or no Vulkan, Metal or D3D12 driver for it)' };
+    Object.assign(globalThis, dawn.globals);
+    acceptSharedSources((dawn.globals as { GPUQueue?: { prototype: QueueLike } }).GPUQueue?.prototype);
+    // Node 21+ has a navigator without gpu; Node 20 has none (jax-js also reads its userAgent).
+    if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js/${process.versions.node}` }, configurable: true, writable: true });
+    return { ok: true, adapter };
+  })();
+  return installed;
+}
+
+type Source = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+interface QueueLike {
+  writeBuffer(buffer: unknown, offset: number, data: Source, dataOffset?: number, size?: number): void;
+}
+
+/**
+ * WebGPU's writeBuffer takes data in a SharedArrayBuffer too (Chromium does); Dawn's Node addon
+ * refuses it ("no overload matched"). onnxruntime-web's WebGPU backend uploads straight from its
+ * WASM memory, which is shared: copy such data into a plain buffer first.
+ */
+export function acceptSharedSources(queue: QueueLike | undefined): void {
+  if (!queue) return;
+  const write = queue.writeBuffer;
+  queue.writeBuffer = function (this: QueueLike, buffer, offset, data, dataOffset = 0, size) {
+    const raw = ArrayBuffer.isView(data) ? data.buffer : data;
+    if (!(typeof SharedArrayBuffer !== 'undefined' && raw instanceof SharedArrayBuffer)) return write.call(this, buffer, offset, data, dataOffset, size);
+    // Offsets and sizes count elements for a typed array, bytes for a buffer.
+    const unit = ArrayBuffer.isView(data) ? ((data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1) : 1;
+    const start = (ArrayBuffer.isView(data) ? data.byteOffset : 0) + dataOffset * unit;
+    const bytes = size !== undefined ? size * unit : (ArrayBuffer.isView(data) ? data.byteLength : raw.byteLength) - dataOffset * unit;
+    return write.call(this, buffer, offset, new Uint8Array(raw, start, bytes).slice(), 0, bytes);
+  };
+}
+
+/** "NVIDIA, hopper: NVIDIA H100 …" — what the adapter says of itself. */
+export function gpuAdapterInfo(a: GpuAdapterLike): string {
+  const i = a.info ?? {};
+  return [i.vendor, i.architecture].filter(Boolean).join(', ') + (i.description ? `: ${i.description}` : '') || 'an adapter that does not describe itself';
+}

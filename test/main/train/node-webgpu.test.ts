@@ -1,0 +1,55 @@
+// WebGPU for Node through Dawn: without a GPU (this machine, CI) the reason comes back and training
+// keeps WASM; the SharedArrayBuffer upload shim hands Dawn the same bytes a plain buffer would.
+// (On a GPU: bench/webgpu.bench.ts runs the model and a training step there.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { acceptSharedSources, installNodeWebGpu } from '../../../src/main/train/node-webgpu';
+
+test('Dawn loads; with no usable GPU adapter it says why instead of failing', async () => {
+  const gpu = await installNodeWebGpu();
+  if (gpu.ok) return; // a machine with a GPU: nothing to check here
+  assert.match(gpu.why, /no GPU adapter|did not load/);
+  assert.equal((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu, undefined, 'navigator.gpu is only set once an adapter exists');
+});
+
+test('training picks WASM, naming why, when there is no GPU or HEARTMIND_TRAIN_BACKEND=wasm', () => {
+  const run = (env: Record<string, string>) => {
+    const code = "import('./src/main/train/backend.ts').then(async (b) => { console.log(await b.selectTrainingBackend()); process.exit(0); })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n').pop()!;
+  };
+  assert.equal(run({ HEARTMIND_TRAIN_BACKEND: 'wasm' }), 'wasm (one core; HEARTMIND_TRAIN_BACKEND=wasm)');
+  const auto = run({ HEARTMIND_TRAIN_BACKEND: '' });
+  if (!auto.startsWith('webgpu')) assert.match(auto, /^wasm \(one core; .*(no GPU adapter|did not load)/);
+});
+
+test('uploads from shared memory reach writeBuffer as the same bytes in a plain buffer', () => {
+  const calls: { data: unknown; dataOffset?: number; size?: number }[] = [];
+  const queue = {
+    writeBuffer(_b: unknown, _o: number, data: unknown, dataOffset?: number, size?: number) {
+      if (typeof data === 'object' && data && ((data as ArrayBufferView).buffer ?? data) instanceof SharedArrayBuffer) throw new TypeError('no overload matched');
+      calls.push({ data, dataOffset, size });
+    },
+  };
+  acceptSharedSources(queue);
+  const shared = new Float32Array(new SharedArrayBuffer(40));
+  shared.set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+  // A typed array: offsets and sizes in elements.
+  queue.writeBuffer(null, 0, shared.subarray(2), 1, 3);
+  const a = calls.pop()!;
+  assert.deepEqual([...new Float32Array((a.data as Uint8Array).slice().buffer)], [3, 4, 5]);
+  assert.deepEqual([a.dataOffset, a.size], [0, 12]);
+
+  // The buffer itself: offsets and sizes in bytes; no size means the rest.
+  queue.writeBuffer(null, 0, shared.buffer, 32);
+  const b = calls.pop()!;
+  assert.deepEqual([...new Float32Array((b.data as Uint8Array).slice().buffer)], [8, 9]);
+
+  // Plain memory passes through untouched.
+  const plain = new Float32Array([1, 2]);
+  queue.writeBuffer(null, 0, plain, 0, 2);
+  assert.equal(calls.pop()!.data, plain);
+});
