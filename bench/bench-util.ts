@@ -47,3 +47,25 @@ export function table(rows: Record<string, string | number>[]): void {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of cells) console.log(line(r));
 }
+
+/** A 5-patch (5 s at 200 Hz) model input of `channels` rows with EEG-like amplitudes (µV ÷ 100); latency does not depend on the values. */
+export function sineWindow(channels: number, patches = 5): Float32Array {
+  return new Float32Array(channels * patches * 200).map((_, i) => 0.3 * Math.sin(i * 0.0314 + (i % 7)) + 0.05 * Math.cos(i * 0.21));
+}
+
+/** `n` seeded uniform-noise training windows of `channels` × `seconds` at 200 Hz (an LCG: same windows on every machine). */
+export function noiseItems(n: number, channels: number, seconds: number, amp: number, seed: number): { data: Float32Array; channels: number }[] {
+  let s = seed >>> 0;
+  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  return Array.from({ length: n }, () => ({ data: Float32Array.from({ length: channels * seconds * 200 }, () => amp * r()), channels }));
+}
+
+/** Batch-1 feeds of the fused model's ONNX inputs (both modalities present), for any ORT's Tensor. */
+export function fusedFeeds<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, eeg: number, ecg: number, patches = 5): Record<string, T> {
+  return {
+    eeg: new Tensor('float32', sineWindow(eeg, patches), [1, eeg, patches, 200]),
+    ecg: new Tensor('float32', sineWindow(ecg, patches), [1, ecg, patches, 200]),
+    eeg_present: new Tensor('float32', new Float32Array([1]), [1]),
+    ecg_present: new Tensor('float32', new Float32Array([1]), [1]),
+  };
+}

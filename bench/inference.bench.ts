@@ -17,7 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockUntilReady, init, numpy as np, random, tree, valueAndGrad, jit } from '@jax-js/jax';
-import { header, median, table, timeIt } from './bench-util';
+import { fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
 import { anyChannels, defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { countFusedMacs } from '../src/shared/model/count-ops';
 import { countFusedParams, initHostParams } from '../src/shared/model/params';
@@ -43,19 +43,7 @@ const SETUPS = [
 ];
 const PATCHES = 5;
 
-function signal(c: number): Float32Array {
-  // EEG-like amplitudes (µV ÷ 100); latency does not depend on the values.
-  return new Float32Array(c * PATCHES * 200).map((_, i) => 0.3 * Math.sin(i * 0.0314 + (i % 7)) + 0.05 * Math.cos(i * 0.21));
-}
 
-function feeds<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, eeg: number, ecg: number): Record<string, T> {
-  return {
-    eeg: new Tensor('float32', signal(eeg), [1, eeg, PATCHES, 200]),
-    ecg: new Tensor('float32', signal(ecg), [1, ecg, PATCHES, 200]),
-    eeg_present: new Tensor('float32', new Float32Array([1]), [1]),
-    ecg_present: new Tensor('float32', new Float32Array([1]), [1]),
-  };
-}
 
 /** One ORT configuration, timed in a child process (ORT-web's thread count is per process). */
 interface OrtRun {
@@ -89,14 +77,14 @@ async function ortChild(spec: OrtRun, modelPath: string): Promise<OrtTiming> {
     if (spec.runtime === 'node') {
       const ort = await import('onnxruntime-node');
       const session = await ort.InferenceSession.create(onnx, { ...opts, intraOpNumThreads: spec.threads } as object);
-      const f = feeds(ort.Tensor, s.eeg, s.ecg);
+      const f = fusedFeeds(ort.Tensor, s.eeg, s.ecg);
       run = () => session.run(f);
     } else {
       const ort = await import('onnxruntime-web');
       ort.env.wasm.numThreads = spec.threads;
       const session = await ort.InferenceSession.create(onnx, { ...opts, executionProviders: ['wasm'] } as object);
       if (ort.env.wasm.numThreads !== spec.threads) throw new Error(`ORT-web started with ${ort.env.wasm.numThreads} threads, not ${spec.threads}`);
-      const f = feeds(ort.Tensor, s.eeg, s.ecg);
+      const f = fusedFeeds(ort.Tensor, s.eeg, s.ecg);
       run = () => session.run(f);
     }
     const t = await timeIt(run, { minMs: MIN_MS, warmup: 3 });
@@ -206,7 +194,7 @@ async function main(): Promise<void> {
   );
   const jrows: Record<string, string | number>[] = [];
   for (const s of SETUPS) {
-    const inputs = () => ({ eeg: np.array(signal(s.eeg)).reshape([1, s.eeg, PATCHES, 200]), ecg: np.array(signal(s.ecg)).reshape([1, s.ecg, PATCHES, 200]) });
+    const inputs = () => ({ eeg: np.array(sineWindow(s.eeg)).reshape([1, s.eeg, PATCHES, 200]), ecg: np.array(sineWindow(s.ecg)).reshape([1, s.ecg, PATCHES, 200]) });
     const tc = performance.now();
     await fwd(tree.ref(params), inputs()).arithmetic.data();
     const compileFwd = performance.now() - tc;
@@ -245,7 +233,7 @@ async function browserFigures(onnx: Uint8Array): Promise<void> {
   try {
     for (const s of SETUPS) {
       const contract: InputContract = { rateHz: 200, windowSeconds: PATCHES, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) };
-      const mk = (m: 'eeg' | 'ecg', c: number) => ({ modality: m, present: true, channels: Array.from({ length: c }, (_, i) => `${m}${i}`), data: signal(c).map((v) => v * 100), quality: [], streamIds: [] });
+      const mk = (m: 'eeg' | 'ecg', c: number) => ({ modality: m, present: true, channels: Array.from({ length: c }, (_, i) => `${m}${i}`), data: sineWindow(c).map((v) => v * 100), quality: [], streamIds: [] });
       const w: SyncWindow = { seq: 0, startTime: 0, rateHz: 200, samples: PATCHES * 200, eeg: mk('eeg', s.eeg), ecg: mk('ecg', s.ecg) };
       const runs: { prefer: 'wasm' | 'webgpu'; threads: ThreadPreference }[] = [
         ...[...new Set([1, N_THREADS])].map((threads) => ({ prefer: 'wasm' as const, threads: threads as ThreadPreference })),

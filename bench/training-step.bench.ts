@@ -12,14 +12,13 @@ import { init } from '@jax-js/jax';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { header, median, table } from './bench-util';
+import { header, median, noiseItems, table } from './bench-util';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams } from '../src/shared/model/params';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
 import { pretrainEncoder } from '../src/shared/train/pretrain';
 import { ADAMW_DEFAULTS } from '../src/shared/train/optimizer';
 import { DEFAULT_EEG_MASK } from '../src/shared/train/masking';
-import type { SignalItem } from '../src/shared/train/batches';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,11 +33,6 @@ const C = 19;
 const L = 1;
 const SECONDS = 5;
 
-function noise(n: number, channels: number, amp: number, seed: number): SignalItem[] {
-  let s = seed >>> 0;
-  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  return Array.from({ length: n }, () => ({ data: Float32Array.from({ length: channels * SECONDS * 200 }, () => amp * r()), channels }));
-}
 
 if (process.argv.includes('--pretrain-memory')) {
   await init('wasm');
@@ -47,7 +41,7 @@ if (process.argv.includes('--pretrain-memory')) {
   const ms: number[] = [];
   await pretrainEncoder(
     { modality: 'eeg', encoder: encoderWithLayers(layers), mask: DEFAULT_EEG_MASK, optimizer: { ...ADAMW_DEFAULTS }, epochs: 1, batchSize: B, maxSteps: steps, checkpointEverySteps: 1000, seed: 42 },
-    noise(B * steps, C, 30, 3),
+    noiseItems(B * steps, C, SECONDS, 30, 3),
     { onStep: (r) => (ms.push(r.ms), (peak = Math.max(peak, process.memoryUsage().rss))) },
   );
   clearInterval(timer);
@@ -62,7 +56,7 @@ const enc = encoderWithLayers(layers);
 const cfg = { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: 'none' as const, epochs: 1, batchSize: B, modalityDropout: 0 };
 const model = finetuneModelConfig(cfg, { eeg: enc, ecg: enc });
 const n = B * steps;
-const windows = { eeg: noise(n, C, 30, 1), ecg: noise(n, L, 300, 2) };
+const windows = { eeg: noiseItems(n, C, SECONDS, 30, 1), ecg: noiseItems(n, L, SECONDS, 300, 2) };
 const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
 const stepMs: number[] = [];
 await fitFull({

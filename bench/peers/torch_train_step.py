@@ -5,10 +5,11 @@ The same step HeartMind takes in jax-js (src/shared/train/finetune.ts, fitFull):
 encoders (the independent PyTorch build in test/shared/model/fixtures/cbramod_reference.py), mean
 pooling over channels and patches, concatenation, a Linear-ELU-Dropout-Linear head, BCE with logits,
 global gradient-norm clipping at 1, AdamW with two parameter groups. Dropout on (train mode).
-Timed with one intra-op thread, as the jax-js WASM backend runs on one core.
+On the CPU, timed with one intra-op thread, as the jax-js WASM backend runs on one core; with
+device 'cuda' (bench/webgpu.bench.ts) on the GPU, synchronised after each step.
 
-Usage: torch_train_step.py <layers> <batch> <eeg_channels> <ecg_leads> <seconds> <steps>
-Prints JSON: {"ms": [per-step wall ms], "params": n, "threads": 1}
+Usage: torch_train_step.py <layers> <batch> <eeg_channels> <ecg_leads> <seconds> <steps> [cpu|cuda]
+Prints JSON: {"ms": [per-step wall ms], "params": n, "threads": t, "device": "..."}
 """
 import json
 import os
@@ -40,15 +41,17 @@ class Fused(nn.Module):
 
 def main():
     layers, batch, c, l, secs, steps = (int(v) for v in sys.argv[1:7])
+    cuda = len(sys.argv) > 7 and sys.argv[7] == 'cuda' and torch.cuda.is_available()
+    device = torch.device('cuda' if cuda else 'cpu')
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    model = Fused(layers).train()
+    model = Fused(layers).train().to(device)
     backbone = [p for n, p in model.named_parameters() if n.startswith(('eeg.', 'ecg.')) and p.requires_grad]
     head = [p for n, p in model.named_parameters() if n.startswith('fc')]
     opt = torch.optim.AdamW([{'params': backbone, 'lr': 1e-4 * (batch / 64) ** 0.5}, {'params': head, 'lr': 5e-4 * (batch / 64) ** 0.5}], weight_decay=0.05)
-    eeg = torch.randn(batch, c, secs, 200) * 0.3
-    ecg = torch.randn(batch, l, secs, 200) * 3
-    y = (torch.arange(batch) % 2).float().reshape(batch, 1)
+    eeg = (torch.randn(batch, c, secs, 200) * 0.3).to(device)
+    ecg = (torch.randn(batch, l, secs, 200) * 3).to(device)
+    y = (torch.arange(batch) % 2).float().reshape(batch, 1).to(device)
     times = []
     for _ in range(steps):
         t = time.perf_counter()
@@ -57,8 +60,10 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if cuda:
+            torch.cuda.synchronize()
         times.append((time.perf_counter() - t) * 1000)
-    print(json.dumps({'ms': times, 'params': sum(p.numel() for p in model.parameters()), 'threads': torch.get_num_threads()}))
+    print(json.dumps({'ms': times, 'params': sum(p.numel() for p in model.parameters()), 'threads': torch.get_num_threads(), 'device': torch.cuda.get_device_name(device) if cuda else 'cpu'}))
 
 
 if __name__ == '__main__':

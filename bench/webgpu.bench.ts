@@ -1,0 +1,230 @@
+// WebGPU on a real GPU, in Node through Dawn (the `webgpu` package: Dawn, the WebGPU implementation
+// Chromium and Electron run, as a Node addon). The app's own code on the GPU, against peers on the
+// same machine in the same run:
+//   - parity: on real EEGMAT windows (../shared/data/edf-eegmat, cut by the app's pipeline), the
+//     exported fused model on onnxruntime-web WebGPU and the jax-js forward on WebGPU, each against
+//     the jax-js WASM forward (the reference of test/shared/onnx/parity-eegmat.test.ts): max |Δ logits|;
+//   - inference, batch 1, both setups: onnxruntime-web WebGPU against onnxruntime-node (native CPU)
+//     and PyTorch (the independent build in bench/peers) on CUDA when present;
+//   - training: one fused training step (batch 32, 19 ch + 1 lead × 5 s, fitFull, the step the app
+//     trains with) on jax-js WebGPU, against the same step in PyTorch on CUDA and on one CPU thread.
+// Without a GPU adapter (this project's CI machine) it says so and stops: the figures come from a
+// machine with a GPU (docs/model.md, docs/training.md).
+//
+//   node --import tsx bench/webgpu.bench.ts [--steps S] [--layers N]
+import { blockUntilReady, defaultDevice, init, jit, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fusedFeeds, header, median, noiseItems, sineWindow, table, timeIt } from './bench-util';
+import { anyChannels, CBRAMOD_EEG_CHANNELS, defaultFusedConfig, encoderWithLayers, labelledChannels, CBRAMOD_ENCODER, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
+import { initEncoderHostParams, initHostParams } from '../src/shared/model/params';
+import { forward, jitForward, taskLoss, toJaxParams, type JaxParams } from '../src/shared/model/jax-model';
+import { exportFusedOnnx } from '../src/shared/onnx/export';
+import { prepareWindow } from '../src/shared/model/window-input';
+import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
+import type { InputContract } from '../src/shared/model/model.types';
+import { eegmatWindows, noEegmat } from '../test/shared/model/eegmat-windows';
+import { gpuAdapterInfo, installNodeWebGpu } from '../src/main/train/node-webgpu';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const layers = arg('layers', CBRAMOD_ENCODER.nLayers);
+const STEPS = arg('steps', 6);
+const B = 32;
+const PATCHES = 5;
+const SETUPS = [
+  { name: '19 ch EEG + 1 lead ECG', eeg: 19, ecg: 1 },
+  { name: 'Muse-like 4 ch + 1 lead', eeg: 4, ecg: 1 },
+];
+const PY = process.env.HM_PYTHON ?? '/usr/bin/python3';
+
+
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+/** A bench-only Python peer; its last stdout line is JSON. */
+function python(script: string, args: string[]): { ms: number[]; device?: string } | string {
+  if (!existsSync(PY)) return `${PY} not found`;
+  const r = spawnSync(PY, [script, ...args], { encoding: 'utf8' });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line) return (r.stderr || 'no output').trim().split('\n').slice(-2).join(' ');
+  return JSON.parse(line) as { ms: number[]; device?: string };
+}
+const steady = (ms: number[]) => median(ms.slice(1).sort((a, b) => a - b));
+
+/** One part of the bench: a failure is printed and the next part still runs. */
+async function section(name: string, fn: () => Promise<void>): Promise<void> {
+  const t = performance.now();
+  try {
+    await fn();
+    console.error(`(${name}: ${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  } catch (e) {
+    console.log(`\n${name} failed: ${(e as Error).stack ?? e}`);
+  }
+}
+
+header('WebGPU in Node (Dawn): the fused model (2 × CBraMod + head) on a GPU');
+const gpu = await installNodeWebGpu();
+if (!gpu.ok) {
+  console.log(`No WebGPU adapter: ${gpu.why}. This bench needs a GPU (figures in docs/model.md and docs/training.md).`);
+  process.exit(0);
+}
+console.log(`Adapter: ${gpuAdapterInfo(gpu.adapter)}\n`);
+await init('wasm', 'webgpu');
+
+// --- Parity on real windows ----------------------------------------------------------------------
+const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC]);
+const host = initHostParams(config, 42);
+const onnx = exportFusedOnnx(config, host);
+type Feeds = ReturnType<typeof prepareWindow>['feeds'];
+let realInputs: Feeds[] = [];
+if (noEegmat) console.log(`Parity skipped: ${noEegmat}`);
+else {
+  const contract: InputContract = { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) };
+  realInputs = [eegmatWindows('Subject00_1.edf', 1)[0], eegmatWindows('Subject00_2.edf', 6, 5)[5]].map((w) => prepareWindow(w, contract).feeds);
+}
+/** The fused forward of each real window on one jax-js device: logits per window. */
+async function jaxLogits(device: 'wasm' | 'webgpu'): Promise<Float32Array[]> {
+  defaultDevice(device);
+  const fwd = jitForward(config);
+  const params = toJaxParams(host);
+  const out: Float32Array[] = [];
+  for (const f of realInputs) {
+    const x = (name: string) => np.array(f[name].data).reshape(f[name].dims);
+    out.push((await fwd(tree.ref(params), { eeg: x('eeg'), ecg: x('ecg'), eegPresent: x('eeg_present'), ecgPresent: x('ecg_present') }).arithmetic.data()) as Float32Array);
+  }
+  tree.dispose(params);
+  return out;
+}
+const reference = await jaxLogits('wasm');
+const maxDiff = (got: Float32Array[]) => Math.max(...got.map((l, i) => maxAbsDiff(l, reference[i])));
+function printParity(runtime: string, d: number): void {
+  if (!realInputs.length) return;
+  console.log(`Parity on real EEGMAT windows (rest + arithmetic), ${runtime} against jax-js WASM: max |Δ logits| ${d.toExponential(2)} (${d < 1e-4 ? 'within' : 'NOT within'} 1e-4)`);
+}
+
+// --- ONNX Runtime: WebGPU (onnxruntime-web) against native CPU (onnxruntime-node) and PyTorch CUDA --
+await section('ONNX Runtime WebGPU', async () => {
+  // ORT-web's Emscripten start-up sets globalThis.Worker, which breaks jax-js WASM kernels compiled
+  // later (test/shared/onnx/ort-runtimes.ts); with one thread ORT never uses it again: put it back.
+  // The app's build: the worker runs onnxruntime-web's browser bundle, whose WebGPU backend is JSEP
+  // (src/renderer/src/inference/inference-worker.ts); Node's export of the package is WASM-only.
+  const hadWorker = 'Worker' in globalThis;
+  const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+  const ortWeb = (await import(pathToFileURL(join(ortDist, 'ort.bundle.min.mjs')).href)) as typeof import('onnxruntime-web');
+  ortWeb.env.wasm.numThreads = 1;
+  const tc = performance.now();
+  const webgpu = await ortWeb.InferenceSession.create(onnx, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+  const createS = (performance.now() - tc) / 1000;
+  if (!hadWorker) delete (globalThis as { Worker?: unknown }).Worker;
+  const tensor = (data: Float32Array, dims: readonly number[]) => new ortWeb.Tensor('float32', data, [...dims]);
+  const runReal = async (f: Feeds) => (await webgpu.run(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, tensor(v.data, v.dims)]))))[MODEL_IO.logits('arithmetic')].data as Float32Array;
+  const realOut: Float32Array[] = [];
+  for (const f of realInputs) realOut.push(await runReal(f));
+  printParity('onnxruntime-web WebGPU', maxDiff(realOut));
+
+  const ortNode = await import('onnxruntime-node').catch(() => null);
+  const native = ortNode && (await ortNode.InferenceSession.create(onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 }));
+  const ortRows: Record<string, string | number>[] = [];
+  for (const s of SETUPS) {
+    const f = fusedFeeds(ortWeb.Tensor, s.eeg, s.ecg);
+    const tf = performance.now();
+    await webgpu.run(f);
+    const first = performance.now() - tf;
+    const g = await timeIt(() => webgpu.run(f), { minMs: 1500, warmup: 3 });
+    // Fixed shapes: with every dimension known, ORT folds the shape arithmetic that otherwise runs
+    // on the CPU between GPU kernels.
+    const fixedOptions = { [MODEL_IO.batchDim]: 1, [MODEL_IO.channelsDim('eeg')]: s.eeg, [MODEL_IO.channelsDim('ecg')]: s.ecg, [MODEL_IO.patchesDim('eeg')]: PATCHES, [MODEL_IO.patchesDim('ecg')]: PATCHES };
+    const fixed = await ortWeb.InferenceSession.create(onnx, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', freeDimensionOverrides: fixedOptions });
+    const gf = await timeIt(() => fixed.run(f), { minMs: 1500, warmup: 3 });
+    await fixed.release();
+    const nat = native ? await timeIt(() => native.run(fusedFeeds(ortNode!.Tensor, s.eeg, s.ecg)), { minMs: 1500, warmup: 3 }) : [NaN];
+    const torch = python('bench/peers/torch_forward.py', [String(CBRAMOD_ENCODER.nLayers), String(s.eeg), String(s.ecg), String(PATCHES), 'cuda']);
+    const t = typeof torch === 'string' ? NaN : steady(torch.ms);
+    ortRows.push({
+      input: s.name,
+      'ORT-web WebGPU (ms)': `${median(g).toFixed(2)} (${g[0].toFixed(2)})`,
+      'first run (ms)': first,
+      'fixed shapes (ms)': `${median(gf).toFixed(2)} (${gf[0].toFixed(2)})`,
+      'ORT-node CPU 1 thread (ms)': median(nat),
+      [`PyTorch ${typeof torch === 'string' ? '' : torch.device} (ms)`]: typeof torch === 'string' ? `failed: ${torch.slice(0, 60)}` : t,
+      'WebGPU / PyTorch': median(g) / t,
+      'ORT-node / WebGPU': median(nat) / median(g),
+    });
+  }
+  await webgpu.release();
+  console.log(`\n### Inference, batch 1, 12 layers (median, fastest in brackets; WebGPU session created in ${createS.toFixed(1)} s)`);
+  table(ortRows);
+});
+
+// --- jax-js on WebGPU: forward, forward+backward ---------------------------------------------------
+await section('jax-js on WebGPU', async () => {
+  printParity('jax-js WebGPU', maxDiff(await jaxLogits('webgpu')));
+  const params: JaxParams = toJaxParams(host);
+  const fwd = jitForward(config);
+  const lossAndGrad = jit((p: JaxParams, e: np.Array, c: np.Array, y: np.Array, k: np.Array) =>
+    valueAndGrad((pp: JaxParams) => taskLoss(config, forward(config, pp, { eeg: e.ref, ecg: c.ref }, { train: true, key: k.ref }).logits, { arithmetic: y.ref }))(p),
+  );
+  const jrows: Record<string, string | number>[] = [];
+  for (const s of SETUPS) {
+    const inputs = () => ({ eeg: np.array(sineWindow(s.eeg)).reshape([1, s.eeg, PATCHES, 200]), ecg: np.array(sineWindow(s.ecg)).reshape([1, s.ecg, PATCHES, 200]) });
+    const t1 = performance.now();
+    await fwd(tree.ref(params), inputs()).arithmetic.data();
+    const first = performance.now() - t1;
+    const f = median(await timeIt(async () => (await fwd(tree.ref(params), inputs()).arithmetic.data())[0], { minMs: 1500, warmup: 1 }));
+    const step = async () => {
+      const x = inputs();
+      const [loss, grads] = lossAndGrad(tree.ref(params), x.eeg, x.ecg, np.array(new Float32Array([1])), random.key(1)) as unknown as [np.Array, JaxParams];
+      await loss.data();
+      await blockUntilReady(grads);
+      tree.dispose(grads);
+    };
+    const t2 = performance.now();
+    await step();
+    const firstBwd = performance.now() - t2;
+    const fb = median(await timeIt(step, { minMs: 1500, warmup: 0, minRuns: 3 }));
+    jrows.push({ input: s.name, 'forward (ms)': f, 'forward+backward (ms)': fb, 'first call fwd / fwd+bwd (s)': `${(first / 1000).toFixed(1)} / ${(firstBwd / 1000).toFixed(1)}` });
+  }
+  tree.dispose(params);
+  console.log('\n### jax-js on WebGPU, jit, batch 1, 12 layers');
+  table(jrows);
+});
+
+// --- The app's training step (fitFull) at batch 32 on WebGPU, against PyTorch ------------------------
+await section('training step', async () => {
+  // The peers first: a slow jax-js compile must not cost their figures.
+  const peers: Record<string, string | number>[] = [];
+  for (const device of ['cuda', 'cpu']) {
+    const p = python('bench/peers/torch_train_step.py', [String(layers), String(B), '19', '1', String(PATCHES), String(STEPS), device]);
+    if (typeof p === 'string') peers.push({ runtime: `PyTorch ${device}`, 'first step (s, incl. jit)': NaN, 'step ms (median)': NaN, 'windows/s': `failed: ${p.slice(0, 60)}` });
+    else peers.push({ runtime: `PyTorch ${p.device ?? device}${device === 'cpu' ? ', 1 thread' : ''}`, 'first step (s, incl. jit)': p.ms[0] / 1000, 'step ms (median)': steady(p.ms), 'windows/s': (B * 1000) / steady(p.ms) });
+  }
+  console.log('\n(PyTorch training-step peers, measured before jax-js:)');
+  table(peers);
+  const enc = encoderWithLayers(layers);
+  const cfg = { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: 'none' as const, epochs: 1, batchSize: B, modalityDropout: 0 };
+  const model = finetuneModelConfig(cfg, { eeg: enc, ecg: enc });
+  const n = B * STEPS;
+  const stepMs: number[] = [];
+  const t3 = performance.now();
+  await fitFull({
+    cfg,
+    model,
+    labels: Int32Array.from({ length: n }, (_, i) => i % 2),
+    train: Array.from({ length: n }, (_, i) => i),
+    validation: [],
+    windows: { eeg: noiseItems(n, 19, PATCHES, 30, 1), ecg: noiseItems(n, 1, PATCHES, 300, 2) },
+    init: { head: initHeadParams(model, 1), eeg: initEncoderHostParams(enc, 1, { stream: 'eeg' }), ecg: initEncoderHostParams(enc, 2, { stream: 'ecg' }) },
+    hooks: { onStep: (st) => console.error(`jax-js WebGPU step ${stepMs.push(st.ms)}: ${st.ms.toFixed(0)} ms`) },
+  });
+  const fitS = (performance.now() - t3) / 1000;
+  const rows: Record<string, string | number>[] = [{ runtime: 'jax-js WebGPU (fitFull)', 'first step (s, incl. jit)': stepMs[0] / 1000, 'step ms (median)': steady(stepMs), 'windows/s': (B * 1000) / steady(stepMs) }, ...peers];
+  console.log(`\n### Training step, ${layers} layers, batch ${B}, EEG 19 ch + ECG 1 lead × 5 s (${STEPS} steps; fitFull took ${fitS.toFixed(0)} s in all)`);
+  table(rows.map((r) => ({ ...r, 'time vs jax-js WebGPU': (r['step ms (median)'] as number) / steady(stepMs) })));
+});
+process.exit(0);
