@@ -1,12 +1,13 @@
 // An EDF/EDF+/BDF/BDF+ file as an ImportedRecording. Signals are grouped into streams by rate
 // and modality and decoded straight into each stream's planar buffers (one pass, no copies);
-// EDF+D gaps split streams into segments; EDF+ annotations and trigger-line steps become markers.
+// EDF+D gaps split streams into segments; EDF+ annotations and trigger-line steps become markers,
+// except BAD_ACQ_SKIP spans (what a writer padded), which are cut out of the streams again.
 import { electrodePosition, guessChannelKind, isExg, microvoltFactor } from '../channel-kind';
 import { streamGroups } from '../import-util';
 import type { ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream, RecordingFormat } from '../recording.types';
 import { decodeEdfSamples, parseEdfAnnotations } from './edf-data';
 import { needsFloat64, parseEdfHeader } from './edf-header';
-import type { EdfHeader } from './edf.types';
+import { SKIP_ANNOTATION, type EdfHeader } from './edf.types';
 
 /** BioSemi Status: trigger codes in bits 0-15, system bits (CMS, battery) in 16-23. */
 const BDF_TRIGGER_MASK = 0xffff;
@@ -34,6 +35,39 @@ function contiguousRuns(starts: Float64Array, durationS: number, minPeriodS: num
     }
   }
   return runs;
+}
+
+/**
+ * A SKIP_ANNOTATION ('BAD_ACQ_SKIP', or 'BAD_ACQ_SKIP Fp1,Fp2' for some channels) says the span
+ * holds no recorded samples (a writer's padding): cut it out of the streams it names (all when it
+ * names none), or make it NaN where it names only some channels of a stream. False, and nothing
+ * changed, when the text is another annotation or names a channel the file does not have.
+ */
+function cutSkipped(streams: ImportedStream[], text: string, onset: number, duration: number): boolean {
+  if (!(duration > 0) || (text !== SKIP_ANNOTATION && !text.startsWith(`${SKIP_ANNOTATION} `))) return false;
+  const names = text === SKIP_ANNOTATION ? null : new Set(text.slice(SKIP_ANNOTATION.length + 1).split(','));
+  if (names && ![...names].every((n) => streams.some((s) => s.channels.some((c) => c.label === n)))) return false;
+  for (const s of streams) {
+    const chans = s.channels.flatMap((c, i) => (!names || names.has(c.label) ? [i] : []));
+    if (chans.length === 0) continue;
+    s.segments = s.segments.flatMap((g) => {
+      const i0 = Math.min(g.count, Math.max(0, Math.round((onset - g.start) * s.rateHz)));
+      const i1 = Math.min(g.count, Math.max(0, Math.round((onset + duration - g.start) * s.rateHz)));
+      if (i1 <= i0) return [g];
+      if (chans.length < s.channels.length) {
+        for (const c of chans) g.data.fill(NaN, c * g.count + i0, c * g.count + i1);
+        return [g];
+      }
+      const piece = (from: number, to: number): ImportedSegment => {
+        const count = to - from;
+        const data = new (g.data.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(count * s.channels.length);
+        for (let c = 0; c < s.channels.length; c++) data.set(g.data.subarray(c * g.count + from, c * g.count + to), c * count);
+        return { start: g.start + from / s.rateHz, count, data };
+      };
+      return [...(i0 > 0 ? [piece(0, i0)] : []), ...(i1 < g.count ? [piece(i1, g.count)] : [])];
+    });
+  }
+  return true;
 }
 
 function formatOf(h: EdfHeader): RecordingFormat {
@@ -102,7 +136,10 @@ export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecordin
     streams.push({ name, modality, rateHz, channels: g.map((p) => p.channel), segments });
   }
 
-  const annotations: ImportedAnnotation[] = tals.map((a) => ({ onset: a.onset, duration: a.duration, label: a.text, source: header.variant === 'bdf' ? 'bdf+' : 'edf+' }));
+  const annotations: ImportedAnnotation[] = [];
+  for (const a of tals) {
+    if (!cutSkipped(streams, a.text, a.onset, a.duration)) annotations.push({ onset: a.onset, duration: a.duration, label: a.text, source: header.variant === 'bdf' ? 'bdf+' : 'edf+' });
+  }
   // Trigger lines: a marker wherever the code steps to a new non-zero value.
   for (const p of planned) {
     if (p.channel.kind !== 'stim') continue;

@@ -1,11 +1,13 @@
 // EDF+ and BDF+ writer: an ImportedRecording (a session export builds one) to bytes that
 // independent readers open (MNE-Python, EDFbrowser, pyEDFlib). Markers go into an
 // 'EDF Annotations' / 'BDF Annotations' signal as TALs. Records with no data at all are left
-// out (EDF+D); otherwise the file is EDF+C.
+// out (EDF+D); otherwise the file is EDF+C. Samples a stream lacks inside a written record (its
+// end short of the record's end, a gap shorter than a record) are written as 0 and marked by a
+// SKIP_ANNOTATION, which our reader cuts out again (edf-import.ts).
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
 import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
-import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES } from './edf.types';
+import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, SKIP_ANNOTATION } from './edf.types';
 
 export interface EdfWriteOptions {
   /** 'edf' (16-bit) or 'bdf' (24-bit). */
@@ -149,6 +151,34 @@ interface OutSignal {
   channel: number;
 }
 
+/** The written records as time spans, consecutive ones merged: [start, end) s. */
+function recordRuns(records: number[], t0: number, dur: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const k of records) {
+    const last = runs[runs.length - 1];
+    if (last && k === Math.round((last[1] - t0) / dur)) last[1] = t0 + (k + 1) * dur;
+    else runs.push([t0 + k * dur, t0 + (k + 1) * dur]);
+  }
+  return runs;
+}
+
+/** Where a stream has no samples inside the spans (pieces under half a sample are grid noise). */
+function missingSpans(s: ImportedStream, spans: [number, number][]): [number, number][] {
+  const covered = s.segments.filter((g) => g.count > 0).map((g) => [g.start, g.start + g.count / s.rateHz] as const).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  const add = (a: number, b: number) => b - a >= 0.5 / s.rateHz && out.push([a, b]);
+  for (const [a, b] of spans) {
+    let at = a;
+    for (const [c, d] of covered) {
+      if (d <= at || c >= b) continue;
+      if (c > at) add(at, c);
+      at = Math.max(at, d);
+    }
+    if (at < b) add(at, b);
+  }
+  return out;
+}
+
 export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWriteResult {
   const fileName = opts.fileName ?? `${rec.fileName}.${opts.format}`;
   const fail: Fail = failFor(fileName);
@@ -288,6 +318,18 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const recordOnset = (k: number) => frac + k * dur; // seconds after the header's start time
   const perRecord: string[][] = records.map(() => []);
   const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
+  for (const s of streams) {
+    const spans = missingSpans(s, recordRuns(records, t0, dur));
+    if (spans.length === 0) continue;
+    const own = signals.filter((x) => x.stream === s).map((x) => x.label);
+    // A reader finds the stream by its labels: they must name no other stream's channel.
+    if (streams.length > 1 && signals.some((x) => x.stream !== s && own.includes(x.label))) {
+      warnings.push(`${s.name}: ${spans.length} span(s) without samples written as 0 and not marked ${SKIP_ANNOTATION} (its channel labels repeat in another stream)`);
+      continue;
+    }
+    const names = streams.length > 1 ? ` ${own.join(',')}` : '';
+    for (const [a, b] of spans) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION + names, source: 'edf+' });
+  }
   for (const a of anns) {
     // the record holding the onset, or the nearest written one
     const k = Math.floor((a.onset - t0) / dur);

@@ -86,3 +86,11 @@ export interface EdfFile {
   /** Start of each data record, seconds from the header's start time (EDF+ timekeeping TALs). */
   recordStarts: Float64Array;
 }
+
+/**
+ * The EDF+ annotation that marks samples written as 0 because the stream has none there (the end of
+ * the last record, a gap shorter than a record): MNE-Python's name for skipped acquisition (MNE
+ * treats it as bad, like every 'BAD…' annotation), followed by the stream's channel labels
+ * (comma-separated) when other streams do have data there. Our reader cuts such spans out again.
+ */
+export const SKIP_ANNOTATION = 'BAD_ACQ_SKIP';

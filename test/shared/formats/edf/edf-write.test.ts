@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeEdfSamples, edfNumber, importEdf, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
+import { decodeEdfSamples, edfNumber, importEdf, parseEdfAnnotations, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
@@ -42,6 +42,19 @@ function synthetic(opts: { gapS?: number; startTime?: number | null } = {}): Imp
     ],
     warnings: [],
   };
+}
+
+/** The stream's samples inside the spans only (seconds from the recording zero), as segments of their own. */
+function keep(stream: ImportedRecording['streams'][number], spans: [number, number][]): void {
+  const g = stream.segments[0];
+  const nch = stream.channels.length;
+  stream.segments = spans.map(([a, b]) => {
+    const from = Math.round(a * stream.rateHz);
+    const count = Math.round(b * stream.rateHz) - from;
+    const data = new Float32Array(count * nch);
+    for (let c = 0; c < nch; c++) data.set(g.data.subarray(c * g.count + from, c * g.count + from + count), c * count);
+    return { start: from / stream.rateHz, count, data };
+  });
 }
 
 /** The file's own integers of every data signal, by label. */
@@ -132,6 +145,52 @@ describe('writeEdf', () => {
     assert.equal(back.format, 'edf+d');
     assert.deepEqual(back.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1024], [10, 1024]]);
     assertClose(bytes, rec, back);
+  });
+
+  test('samples a stream lacks inside a written record are marked BAD_ACQ_SKIP and cut out again on import; markers stay', () => {
+    // Records of 1 s: EEG ends at 3.25 s (a quarter of its last record empty); ECG has a gap at
+    // 1.2–1.7 s inside a record and ends at 3.5 s.
+    const rec = synthetic();
+    keep(rec.streams[0], [[0, 3.25]]);
+    keep(rec.streams[1], [[0, 1.2], [1.7, 3.5]]);
+    for (const format of ['edf', 'bdf'] as const) {
+      const { bytes, warnings } = writeEdf(rec, { format });
+      assert.deepEqual(warnings, []);
+      const h = parseEdfHeader(bytes, 'p');
+      assert.equal(h.recordCount, 4);
+      const written = parseEdfAnnotations(h, bytes, 'p').annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP'));
+      assert.deepEqual(written.map((a) => [a.onset, a.duration, a.text]), [
+        [1.2, 0.5, 'BAD_ACQ_SKIP ECG'],
+        [3.25, 0.75, 'BAD_ACQ_SKIP Fp1,Fp2,Cz'],
+        [3.5, 0.5, 'BAD_ACQ_SKIP ECG'],
+      ]);
+      const back = importEdf(bytes, `p.${format}`);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 832]], [[0, 156], [221 / 130, 234]]]);
+      assertClose(bytes, rec, back);
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+    }
+  });
+
+  test('BAD_ACQ_SKIP naming some channels of a stream read back makes those samples NaN; labels that repeat across streams are not marked', () => {
+    // Two 256-Hz EEG streams (two headsets) become one stream on import; the second ends early.
+    const rec = synthetic();
+    const second = structuredClone(rec.streams[0]);
+    second.name = 'EEG 2';
+    second.channels = [{ label: 'O1', unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' }];
+    second.segments[0].data = second.segments[0].data.slice(0, second.segments[0].count);
+    keep(second, [[0, 3.5]]);
+    rec.streams.splice(1, 0, second);
+    const back = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'n.edf');
+    const eeg = back.streams.find((s) => s.rateHz === 256)!;
+    assert.deepEqual(eeg.channels.map((c) => c.label), ['Fp1', 'Fp2', 'Cz', 'O1']);
+    assert.deepEqual(eeg.segments.map((g) => [g.start, g.count]), [[0, 1024]]);
+    const o1 = eeg.segments[0].data.subarray(3 * 1024, 4 * 1024);
+    assert.ok(o1.subarray(0, 896).every(Number.isFinite) && o1.subarray(896).every(Number.isNaN), 'O1 is NaN from 3.5 s');
+    assert.ok(eeg.segments[0].data.subarray(0, 3 * 1024).every(Number.isFinite), 'the other channels keep their samples');
+
+    second.channels[0].label = 'Cz';
+    const dup = writeEdf(rec, { format: 'edf' });
+    assert.match(dup.warnings.join(), /EEG 2: 1 span\(s\) without samples written as 0 and not marked BAD_ACQ_SKIP/);
   });
 
   test('a start time with a fraction of a second goes into the first record\'s time-keeping TAL', () => {
@@ -237,8 +296,30 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
     writeFileSync(file, bytes);
     return { ...c, bytes, file };
   });
-  const mne = written.length ? readWithMne(written.map((w) => w.file)) : [];
+  // One stream (MNE reads one rate) whose end leaves a quarter of the last record empty.
+  const padded = synthetic();
+  padded.streams.pop();
+  keep(padded.streams[0], [[0, 3.25]]);
+  const paddedFile = path.join(dir, 'padded.edf');
+  const paddedBytes = writeEdf(padded, { format: 'edf' }).bytes;
+  writeFileSync(paddedFile, paddedBytes);
+  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile]) : [];
   rmSync(dir, { recursive: true, force: true });
+
+  test('padded.edf: MNE sees the BAD_ACQ_SKIP span over the padding, zeros in it, and our samples before it', () => {
+    const view = mne[written.length];
+    assert.equal(view.nTimes, 1024);
+    assert.deepEqual(
+      view.annotations.filter(([, , t]) => t === 'BAD_ACQ_SKIP').map(([o, d]) => [o, d]),
+      [[3.25, 0.75]],
+    );
+    const gain = parseEdfHeader(paddedBytes, 'padded.edf').signals[0].gain;
+    const ours = padded.streams[0].segments[0].data;
+    for (let i = 0; i < 1024; i++) {
+      const theirs = view.data[i] * 1e6;
+      if (i >= 832 ? Math.abs(theirs) > gain / 2 : Math.abs(theirs - ours[i]) > gain / 2 + 1e-6) assert.fail(`Fp1[${i}]: MNE ${theirs}, ours ${i < 832 ? ours[i] : 'padding'}`);
+    }
+  });
 
   written.forEach((w, k) => {
     test(`${w.name}: MNE sees our channels, rate, start, data (within a count) and annotations`, () => {
