@@ -225,7 +225,7 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Output file (EDF/BDF) or folder-less file path (CSV: one file per stream, suffixed). */
   path: string;
-  /** Host-time range (s); defaults to the whole session. */
+  /** Host-time range (s); defaults to the whole session: every stored sample. */
   fromTime?: number;
   toTime?: number;
 }

@@ -146,8 +146,10 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
   if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
   if (typeof req.path !== 'string' || req.path.trim() === '') throw new DbError('Invalid', 'an export needs a file path');
   const s = getSession(db, req.sessionId);
-  const from = req.fromTime ?? s.startTime;
-  const to = req.toTime ?? s.endTime + READ_MARGIN_S;
+  // Unbounded by default: the whole session is every stored sample, also the part of the first
+  // packet that the device sampled just before the session started.
+  const from = req.fromTime ?? -Infinity;
+  const to = req.toTime ?? Infinity;
   if (!(to > from)) throw new DbError('Invalid', 'the export range is empty (to must be after from)');
   const rec = buildSessionRecording(db, req.sessionId, from, to);
   if (rec.streams.length === 0) throw new DbError('Invalid', `session ${req.sessionId} holds no samples to export`);

@@ -106,6 +106,18 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
   assert.ok(eegCsv.length > 7 * eeg.info.nominalRateHz);
   assert.ok(readdirSync(dir).every((f) => !f.endsWith('.partial')));
 
+  // The whole session: every stored sample (the first packets began just before the start), and
+  // read back as exactly those samples — the writer's zero padding (the streams end at their own
+  // times inside the last record) is marked BAD_ACQ_SKIP and cut out again.
+  const whole = await db.api.exportSession({ sessionId, format: 'edf', path: join(dir, 'whole.edf') });
+  assert.equal(whole.samples, session.streams.reduce((a, st) => a + st.sampleCount * st.info.channels.length, 0), 'every stored sample is exported');
+  const again = await importRecordingFile(db, { path: whole.files[0] }, { appVersion: 'test', now: 0 });
+  const back = await db.api.getSession(again.id);
+  assert.deepEqual(
+    back.streams.map((st) => [st.info.modality, st.sampleCount]),
+    session.streams.filter((st) => st.sampleCount > 0).map((st) => [st.info.modality, st.sampleCount]),
+  );
+
   // A path that cannot be written: one clear error, nothing left behind.
   await assert.rejects(
     db.api.exportSession({ sessionId, format: 'edf', path: join(dir, 'no-such-folder', 'x.edf') }),
