@@ -16,12 +16,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blockUntilReady, init, numpy as np, random, tree, valueAndGrad, jit } from '@jax-js/jax';
+import { init } from '@jax-js/jax';
+import { timeJaxModel } from './jax-model-timing';
 import { fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
 import { anyChannels, defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { countFusedMacs } from '../src/shared/model/count-ops';
 import { countFusedParams, initHostParams } from '../src/shared/model/params';
-import { forward, jitForward, taskLoss, toJaxParams, type JaxParams } from '../src/shared/model/jax-model';
 import { exportFusedOnnx } from '../src/shared/onnx/export';
 import { MAX_WASM_THREADS, THREAD_PREFERENCES, type ThreadPreference } from '../src/renderer/src/inference/wasm-threads';
 import type { InputContract } from '../src/shared/model/model.types';
@@ -187,32 +187,16 @@ async function main(): Promise<void> {
   await ortFigures(onnx);
 
   console.log('\n### jax-js (WASM backend), jit');
-  const params: JaxParams = toJaxParams(host);
-  const fwd = jitForward(config);
-  const lossAndGrad = jit((p: JaxParams, e: np.Array, c: np.Array, y: np.Array, k: np.Array) =>
-    valueAndGrad((pp: JaxParams) => taskLoss(config, forward(config, pp, { eeg: e.ref, ecg: c.ref }, { train: true, key: k.ref }).logits, { arithmetic: y.ref }))(p),
+  table(
+    (await timeJaxModel(config, host, SETUPS, MIN_MS)).map((t) => ({
+      input: t.input,
+      'forward (ms)': t.forwardMs,
+      'forward+backward (ms)': t.forwardBackwardMs,
+      'bwd/fwd': t.forwardBackwardMs / t.forwardMs,
+      'first call fwd (ms)': t.firstForwardMs,
+      'first call fwd+bwd (ms)': t.firstForwardBackwardMs,
+    })),
   );
-  const jrows: Record<string, string | number>[] = [];
-  for (const s of SETUPS) {
-    const inputs = () => ({ eeg: np.array(sineWindow(s.eeg)).reshape([1, s.eeg, PATCHES, 200]), ecg: np.array(sineWindow(s.ecg)).reshape([1, s.ecg, PATCHES, 200]) });
-    const tc = performance.now();
-    await fwd(tree.ref(params), inputs()).arithmetic.data();
-    const compileFwd = performance.now() - tc;
-    const f = median(await timeIt(async () => (await fwd(tree.ref(params), inputs()).arithmetic.data())[0], { minMs: MIN_MS, warmup: 1 }));
-    const step = async () => {
-      const x = inputs();
-      const [loss, grads] = lossAndGrad(tree.ref(params), x.eeg, x.ecg, np.array(new Float32Array([1])), random.key(1)) as unknown as [np.Array, JaxParams];
-      await loss.data();
-      await blockUntilReady(grads);
-      tree.dispose(grads);
-    };
-    const tb = performance.now();
-    await step();
-    const compileBwd = performance.now() - tb;
-    const fb = median(await timeIt(step, { minMs: MIN_MS, warmup: 0, minRuns: 3 }));
-    jrows.push({ input: s.name, 'forward (ms)': f, 'forward+backward (ms)': fb, 'bwd/fwd': fb / f, 'first call fwd (ms)': compileFwd, 'first call fwd+bwd (ms)': compileBwd });
-  }
-  table(jrows);
 
   if (BROWSER) await browserFigures(onnx);
   else console.log('\n(Chromium WASM and WebGPU: run with --browser after `npx electron-vite build`.)');

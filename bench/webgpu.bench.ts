@@ -12,16 +12,17 @@
 // machine with a GPU (docs/model.md, docs/training.md).
 //
 //   node --import tsx bench/webgpu.bench.ts [--steps S] [--layers N]
-import { blockUntilReady, defaultDevice, init, jit, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
+import { defaultDevice, init, numpy as np, tree } from '@jax-js/jax';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fusedFeeds, header, median, noiseItems, sineWindow, table, timeIt } from './bench-util';
+import { timeJaxModel } from './jax-model-timing';
+import { fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
 import { anyChannels, CBRAMOD_EEG_CHANNELS, defaultFusedConfig, encoderWithLayers, labelledChannels, CBRAMOD_ENCODER, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams, initHostParams } from '../src/shared/model/params';
-import { forward, jitForward, taskLoss, toJaxParams, type JaxParams } from '../src/shared/model/jax-model';
+import { jitForward, toJaxParams } from '../src/shared/model/jax-model';
 import { exportFusedOnnx } from '../src/shared/onnx/export';
 import { prepareWindow } from '../src/shared/model/window-input';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
@@ -165,34 +166,15 @@ await section('ONNX Runtime WebGPU', async () => {
 // --- jax-js on WebGPU: forward, forward+backward ---------------------------------------------------
 await section('jax-js on WebGPU', async () => {
   printParity('jax-js WebGPU', maxDiff(await jaxLogits('webgpu')));
-  const params: JaxParams = toJaxParams(host);
-  const fwd = jitForward(config);
-  const lossAndGrad = jit((p: JaxParams, e: np.Array, c: np.Array, y: np.Array, k: np.Array) =>
-    valueAndGrad((pp: JaxParams) => taskLoss(config, forward(config, pp, { eeg: e.ref, ecg: c.ref }, { train: true, key: k.ref }).logits, { arithmetic: y.ref }))(p),
-  );
-  const jrows: Record<string, string | number>[] = [];
-  for (const s of SETUPS) {
-    const inputs = () => ({ eeg: np.array(sineWindow(s.eeg)).reshape([1, s.eeg, PATCHES, 200]), ecg: np.array(sineWindow(s.ecg)).reshape([1, s.ecg, PATCHES, 200]) });
-    const t1 = performance.now();
-    await fwd(tree.ref(params), inputs()).arithmetic.data();
-    const first = performance.now() - t1;
-    const f = median(await timeIt(async () => (await fwd(tree.ref(params), inputs()).arithmetic.data())[0], { minMs: 1500, warmup: 1 }));
-    const step = async () => {
-      const x = inputs();
-      const [loss, grads] = lossAndGrad(tree.ref(params), x.eeg, x.ecg, np.array(new Float32Array([1])), random.key(1)) as unknown as [np.Array, JaxParams];
-      await loss.data();
-      await blockUntilReady(grads);
-      tree.dispose(grads);
-    };
-    const t2 = performance.now();
-    await step();
-    const firstBwd = performance.now() - t2;
-    const fb = median(await timeIt(step, { minMs: 1500, warmup: 0, minRuns: 3 }));
-    jrows.push({ input: s.name, 'forward (ms)': f, 'forward+backward (ms)': fb, 'first call fwd / fwd+bwd (s)': `${(first / 1000).toFixed(1)} / ${(firstBwd / 1000).toFixed(1)}` });
-  }
-  tree.dispose(params);
   console.log('\n### jax-js on WebGPU, jit, batch 1, 12 layers');
-  table(jrows);
+  table(
+    (await timeJaxModel(config, host, SETUPS, 1500)).map((t) => ({
+      input: t.input,
+      'forward (ms)': t.forwardMs,
+      'forward+backward (ms)': t.forwardBackwardMs,
+      'first call fwd / fwd+bwd (s)': `${(t.firstForwardMs / 1000).toFixed(1)} / ${(t.firstForwardBackwardMs / 1000).toFixed(1)}`,
+    })),
+  );
 });
 
 // --- The app's training step (fitFull) at batch 32 on WebGPU, against PyTorch ------------------------
