@@ -68,7 +68,7 @@ export default function TrainingView({ client }: ViewProps) {
       <div class="dashboard-toolbar">
         <h1>Training</h1>
         {/* The backend reads 'webgpu (adapter)' or 'wasm (one core; why)': the name shows, the rest is the tooltip. */}
-        <span class="muted" title={overview?.backend ?? undefined}>
+        <span class="muted" title={overview?.backend ?? undefined} data-testid="training-backend">
           {overview?.active ? `running on jax-js ${overview.backend?.split(' (')[0] ?? '…'}` : 'idle'} · runs in {overview?.runsDir ?? '…'}
         </span>
       </div>
