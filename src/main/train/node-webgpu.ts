@@ -10,8 +10,12 @@ export interface GpuAdapterLike {
 
 export type NodeWebGpu = { ok: true; adapter: GpuAdapterLike } | { ok: false; why: string };
 
+interface GpuLike {
+  requestAdapter(o?: object): Promise<GpuAdapterLike | null>;
+}
+
 interface DawnModule {
-  create(options: string[]): { requestAdapter(o?: object): Promise<GpuAdapterLike | null> };
+  create(options: string[]): GpuLike;
   globals: object;
 }
 
@@ -19,7 +23,7 @@ let installed: Promise<NodeWebGpu> | null = null;
 
 export function installNodeWebGpu(): Promise<NodeWebGpu> {
   installed ??= (async (): Promise<NodeWebGpu> => {
-    const g = globalThis as { navigator?: { gpu?: DawnModule extends { create(o: string[]): infer G } ? G : never } };
+    const g = globalThis as { navigator?: { gpu?: GpuLike } };
     if (g.navigator?.gpu) {
       const adapter = await g.navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
       return adapter ? { ok: true, adapter } : { ok: false, why: 'the runtime’s WebGPU found no adapter' };
