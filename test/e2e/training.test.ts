@@ -40,7 +40,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="run-detail"][data-state="running"]', { timeout: 30_000 });
     // The header names the backend and its tooltip says why: no GPU here, so WASM on one core.
     await page.waitForFunction(() => /^running on jax-js wasm ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 30_000, polling: 250 });
-    assert.match((await page.getAttribute('[data-testid="training-backend"]', 'title')) ?? '', /^wasm \(one core; /);
+    assert.match((await page.getAttribute('[data-testid="training-backend"]', 'title')) ?? '', /^wasm: one core; /);
     // The progress bar moves and the loss curve fills while pretraining runs.
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-fraction')) > 0.05, undefined, { timeout: 120_000, polling: 250 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 120_000, polling: 250 });

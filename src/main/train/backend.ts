@@ -2,7 +2,7 @@
 // (a browser worker, Deno) or, in Node and Electron's main process, through Dawn
 // (node-webgpu.ts) — otherwise WASM on one core. HEARTMIND_TRAIN_BACKEND=wasm keeps WASM (WebGPU
 // sums in another order, so its figures differ from WASM's in the last digits). Chosen once per
-// process; the answer names the backend first ('webgpu …' / 'wasm …') and then why.
+// process; the answer names the backend, then a colon and why ('webgpu: NVIDIA …', 'wasm: one core; …').
 import { defaultDevice, init } from '@jax-js/jax';
 import { gpuAdapterInfo, installNodeWebGpu } from './node-webgpu';
 
@@ -19,7 +19,7 @@ export function selectTrainingBackend(prefer: 'auto' | 'wasm' = process.env.HEAR
           const devices = await init('webgpu');
           if (devices.includes('webgpu')) {
             defaultDevice('webgpu');
-            return `webgpu (${gpuAdapterInfo(gpu.adapter)})`;
+            return `webgpu: ${gpuAdapterInfo(gpu.adapter)}`;
           }
         } catch (e) {
           why = `WebGPU did not start: ${(e as Error).message}`;
@@ -28,7 +28,7 @@ export function selectTrainingBackend(prefer: 'auto' | 'wasm' = process.env.HEAR
     }
     await init('wasm');
     defaultDevice('wasm');
-    return `wasm (one core; ${why})`;
+    return `wasm: one core; ${why}`;
   })();
   return chosen;
 }

@@ -197,7 +197,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     const backend = await selectTrainingBackend();
     const spec = await folder.readConfig();
     const sessions = await db.feedsFor(spec);
-    display.line(`run ${folder.id} in ${folder.dir} (jax-js ${backend})`);
+    display.line(`run ${folder.id} in ${folder.dir}, on jax-js ${backend}`);
     const summary = await runJob({
       folder,
       sessions,

@@ -11,7 +11,7 @@ export interface TrainingOverview {
   /** The run in progress, if any, and the runs waiting behind it. */
   active: string | null;
   queued: string[];
-  /** jax-js backend of the running job, then why in brackets ('webgpu (NVIDIA …)', 'wasm (one core; …)'); null when idle. */
+  /** jax-js backend of the running job, then a colon and why ('webgpu: NVIDIA …', 'wasm: one core; …'); null when idle. */
   backend: string | null;
   /** Where run folders live. */
   runsDir: string;

@@ -20,9 +20,9 @@ test('training picks WASM, naming why, when there is no GPU or HEARTMIND_TRAIN_B
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim().split('\n').pop()!;
   };
-  assert.equal(run({ HEARTMIND_TRAIN_BACKEND: 'wasm' }), 'wasm (one core; HEARTMIND_TRAIN_BACKEND=wasm)');
+  assert.equal(run({ HEARTMIND_TRAIN_BACKEND: 'wasm' }), 'wasm: one core; HEARTMIND_TRAIN_BACKEND=wasm');
   const auto = run({ HEARTMIND_TRAIN_BACKEND: '' });
-  if (!auto.startsWith('webgpu')) assert.match(auto, /^wasm \(one core; .*(no GPU adapter|did not load)/);
+  if (!auto.startsWith('webgpu:')) assert.match(auto, /^wasm: one core; .*(no GPU adapter|did not load)/);
 });
 
 test('uploads from shared memory reach writeBuffer as the same bytes in a plain buffer', () => {

@@ -67,9 +67,9 @@ export default function TrainingView({ client }: ViewProps) {
     <div class="training-view">
       <div class="dashboard-toolbar">
         <h1>Training</h1>
-        {/* The backend reads 'webgpu (adapter)' or 'wasm (one core; why)': the name shows, the rest is the tooltip. */}
+        {/* The backend reads 'webgpu: adapter' or 'wasm: one core; why': the name shows, the rest is the tooltip. */}
         <span class="muted" title={overview?.backend ?? undefined} data-testid="training-backend">
-          {overview?.active ? `running on jax-js ${overview.backend?.split(' (')[0] ?? '…'}` : 'idle'} · runs in {overview?.runsDir ?? '…'}
+          {overview?.active ? `running on jax-js ${overview.backend?.split(':')[0] ?? '…'}` : 'idle'} · runs in {overview?.runsDir ?? '…'}
         </span>
       </div>
       {error && <p class="form-error">{error}</p>}
