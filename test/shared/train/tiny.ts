@@ -1,21 +1,13 @@
 // Tiny encoders and synthetic signals for training-loop tests: the CBraMod wiring at a size that
 // trains in milliseconds (d_model 40, one layer). The architecture itself is tested in
 // test/shared/model; these tests exercise the loops, schedules, checkpoints and determinism.
-import { encoderWithLayers } from '../../../src/shared/model/config';
+import { QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import type { EncoderConfig } from '../../../src/shared/model/model.types';
 import type { SignalItem } from '../../../src/shared/train/batches';
 import { mulberry32 } from '../../fixtures/seeded-random';
 
-export const TINY_ENCODER: EncoderConfig = {
-  ...encoderWithLayers(1),
-  dModel: 40,
-  headsPerHalf: 2,
-  dimFeedforward: 80,
-  convChannels: 5,
-  groupNormGroups: 5,
-  acpeKernel: [3, 3],
-  acpePadding: [1, 1],
-};
+/** The app's wiring-size encoder (the Training view's quick try). */
+export const TINY_ENCODER: EncoderConfig = QUICK_ENCODER;
 
 /** Blocks of `channels` × `seconds` at 200 Hz in µV: sines of random frequency (in freqHz) and phase plus noise. */
 export function sineItems(n: number, channels: number, seconds: number, seed: number, amplitudeUv = 50, freqHz: [number, number] = [2, 22]): SignalItem[] {
