@@ -71,8 +71,8 @@ export function acceptSharedSources(queue: QueueLike | undefined): void {
   };
 }
 
-/** "NVIDIA, hopper: NVIDIA H100 …" — what the adapter says of itself. */
+/** What the adapter says of itself: vendor, architecture, device, then the description (Dawn on an H200: "nvidia: NVIDIA: 580.159.04 …", the driver). */
 export function gpuAdapterInfo(a: GpuAdapterLike): string {
   const i = a.info ?? {};
-  return [i.vendor, i.architecture].filter(Boolean).join(', ') + (i.description ? `: ${i.description}` : '') || 'an adapter that does not describe itself';
+  return [i.vendor, i.architecture, i.device].filter(Boolean).join(', ') + (i.description ? `: ${i.description}` : '') || 'an adapter that does not describe itself';
 }
