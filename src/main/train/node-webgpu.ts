@@ -3,9 +3,11 @@
 // navigator.gpu; once an adapter is found this puts Dawn's there (with the GPU* constants), which
 // is all jax-js and onnxruntime-web look for. A machine without a GPU, or without a Vulkan, Metal or
 // D3D12 driver, gets the reason instead of a crash. Once per process.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
 }
 
 export type NodeWebGpu = { ok: true; adapter: GpuAdapterLike } | { ok: false; why: string };
@@ -28,6 +30,8 @@ export function installNodeWebGpu(): Promise<NodeWebGpu> {
       const adapter = await g.navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
       return adapter ? { ok: true, adapter } : { ok: false, why: 'the runtime’s WebGPU found no adapter' };
     }
+    const noDriver = missingVulkanDriver();
+    if (noDriver) return { ok: false, why: noDriver };
     let dawn: DawnModule;
     try {
       dawn = (await import('webgpu')) as unknown as DawnModule;
@@ -37,6 +41,10 @@ export function installNodeWebGpu(): Promise<NodeWebGpu> {
     const gpu = dawn.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) return { ok: false, why: 'Dawn found no GPU adapter (no GPU, or no Vulkan, Metal or D3D12 driver for it)' };
+    // A CPU rasteriser posing as a GPU (Mesa's lavapipe/llvmpipe, SwiftShader) is no gain: on
+    // SwiftShader a window took 11 s against 80 ms on WASM (docs/model.md).
+    const software = adapter.info?.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(gpuAdapterInfo(adapter));
+    if (software) return { ok: false, why: `the only WebGPU adapter is a software one (${gpuAdapterInfo(adapter)})` };
     Object.assign(globalThis, dawn.globals);
     acceptSharedSources((dawn.globals as { GPUQueue?: { prototype: QueueLike } }).GPUQueue?.prototype);
     // Node 21+ has a navigator without gpu; Node 20 has none (jax-js also reads its userAgent).
@@ -45,6 +53,26 @@ export function installNodeWebGpu(): Promise<NodeWebGpu> {
     return { ok: true, adapter };
   })();
   return installed;
+}
+
+/**
+ * On Linux Dawn reaches the GPU through Vulkan, whose loader finds drivers by their ICD manifests.
+ * With none installed (a GPU-less server, CI) there is nothing to find: say so without loading Dawn,
+ * which would print Vulkan's complaints to stderr. Null when a driver may be there.
+ */
+export function missingVulkanDriver(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
+  if (platform !== 'linux' || env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES || env.VK_ADD_DRIVER_FILES) return null;
+  // Where the Vulkan loader looks: $XDG_CONFIG_DIRS, /etc, $XDG_DATA_DIRS (with their defaults).
+  const roots = [...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'), '/etc', ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const dirs = [...new Set(roots.filter(Boolean).map((d) => join(d, 'vulkan', 'icd.d')))];
+  const found = dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+  return found ? null : `no Vulkan driver is installed (no ICD manifest in ${dirs.join(', ')})`;
 }
 
 type Source = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;

@@ -4,12 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { acceptSharedSources, installNodeWebGpu } from '../../../src/main/train/node-webgpu';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acceptSharedSources, installNodeWebGpu, missingVulkanDriver } from '../../../src/main/train/node-webgpu';
 
-test('Dawn loads; with no usable GPU adapter it says why instead of failing', async () => {
+test('without a usable GPU, installNodeWebGpu says why instead of failing', async () => {
   const gpu = await installNodeWebGpu();
   if (gpu.ok) return; // a machine with a GPU: nothing to check here
-  assert.match(gpu.why, /no GPU adapter|did not load/);
+  assert.match(gpu.why, /no GPU adapter|did not load|no Vulkan driver|software one/);
   assert.equal((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu, undefined, 'navigator.gpu is only set once an adapter exists');
 });
 
@@ -22,7 +25,21 @@ test('training picks WASM, naming why, when there is no GPU or HEARTMIND_TRAIN_B
   };
   assert.equal(run({ HEARTMIND_TRAIN_BACKEND: 'wasm' }), 'wasm: one core; HEARTMIND_TRAIN_BACKEND=wasm');
   const auto = run({ HEARTMIND_TRAIN_BACKEND: '' });
-  if (!auto.startsWith('webgpu:')) assert.match(auto, /^wasm: one core; .*(no GPU adapter|did not load)/);
+  if (!auto.startsWith('webgpu:')) assert.match(auto, /^wasm: one core; .*(no GPU adapter|did not load|no Vulkan driver|software one)/);
+});
+
+test('Linux: Dawn is not loaded where the Vulkan loader would find no driver manifest', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'hm-vk-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const env = { XDG_CONFIG_DIRS: join(root, 'etc'), XDG_DATA_DIRS: join(root, 'share') };
+  // /etc/vulkan/icd.d is always searched: only where it holds no manifest is the answer certain.
+  const etcHasDriver = missingVulkanDriver({ XDG_CONFIG_DIRS: root, XDG_DATA_DIRS: root }) === null;
+  if (!etcHasDriver) assert.match(missingVulkanDriver(env) ?? '', /^no Vulkan driver is installed \(no ICD manifest in .*hm-vk-/);
+  mkdirSync(join(root, 'share', 'vulkan', 'icd.d'), { recursive: true });
+  writeFileSync(join(root, 'share', 'vulkan', 'icd.d', 'nvidia_icd.json'), '{}');
+  assert.equal(missingVulkanDriver(env), null);
+  assert.equal(missingVulkanDriver({ ...env, XDG_DATA_DIRS: root, VK_DRIVER_FILES: '/opt/x.json' }), null, 'an explicit driver list is taken at its word');
+  assert.equal(missingVulkanDriver({}, 'darwin'), null, 'Metal and D3D12 need no manifest');
 });
 
 test('uploads from shared memory reach writeBuffer as the same bytes in a plain buffer', () => {
