@@ -156,9 +156,20 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
   const badPushTypes = new Set<string>();
   const unsubscribe = opts.subscribePushes((msg) => {
     if (clients.size === 0) return;
-    let frame: ArrayBuffer;
+    // The whole message, encoded once and only if some page needs it: a window goes as a delta on
+    // the one before (window-delta.ts) to each page that was sent that one, usually every page.
+    let frame: ArrayBuffer | null = null;
+    const whole = () => (frame ??= encodeFrame(FrameKind.Push, msg));
+    let delta: ArrayBuffer | null = null;
+    let windowSeq = NaN;
     try {
-      frame = encodeFrame(FrameKind.Push, msg);
+      if (msg.type === 'pipeline:window') {
+        const body = previousWindow ? encodeWindowDelta(previousWindow, msg.window) : null;
+        delta = body ? encodeFrame(FrameKind.WindowDelta, body) : null;
+        previousWindow = msg.window;
+        windowSeq = msg.window.seq;
+      }
+      if (!delta) whole();
     } catch (err) {
       if (!badPushTypes.has(msg.type)) {
         badPushTypes.add(msg.type);
@@ -167,15 +178,6 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
       return;
     }
     const droppable = DROPPABLE_PUSHES.has(msg.type);
-    // A window goes as a delta on the one before (window-delta.ts) to each page that was sent that one.
-    let delta: ArrayBuffer | null = null;
-    let windowSeq = NaN;
-    if (msg.type === 'pipeline:window') {
-      const body = previousWindow ? encodeWindowDelta(previousWindow, msg.window) : null;
-      delta = body ? encodeFrame(FrameKind.WindowDelta, body) : null;
-      previousWindow = msg.window;
-      windowSeq = msg.window.seq;
-    }
     for (const [ws, client] of clients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount > CLIENT_HARD_LIMIT_BYTES) {
@@ -188,9 +190,10 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
         dropped++;
         continue;
       }
-      if (Number.isNaN(windowSeq)) ws.send(frame, { binary: true });
+      if (Number.isNaN(windowSeq)) ws.send(whole(), { binary: true });
       else {
-        ws.send(delta && client.lastWindow === windowSeq - 1 ? delta : frame, { binary: true });
+        // (a window that encodes as a delta encodes whole too: the same fields, all samples)
+        ws.send(delta && client.lastWindow === windowSeq - 1 ? delta : whole(), { binary: true });
         client.lastWindow = windowSeq;
       }
     }
