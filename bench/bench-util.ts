@@ -60,6 +60,12 @@ export function noiseItems(n: number, channels: number, seconds: number, amp: nu
   return Array.from({ length: n }, () => ({ data: Float32Array.from({ length: channels * seconds * 200 }, () => amp * r()), channels }));
 }
 
+/** The inputs the model benches time: a 19-channel cap and a Muse-like headset, each with a chest strap. */
+export const FUSED_SETUPS = [
+  { name: '19 ch EEG + 1 lead ECG', eeg: 19, ecg: 1 },
+  { name: 'Muse-like 4 ch + 1 lead', eeg: 4, ecg: 1 },
+];
+
 /** Batch-1 feeds of the fused model's ONNX inputs (both modalities present), for any ORT's Tensor. */
 export function fusedFeeds<T>(Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => T, eeg: number, ecg: number, patches = 5): Record<string, T> {
   return {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init } from '@jax-js/jax';
 import { timeJaxModel } from './jax-model-timing';
-import { fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
+import { FUSED_SETUPS, fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
 import { anyChannels, defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { countFusedMacs } from '../src/shared/model/count-ops';
 import { countFusedParams, initHostParams } from '../src/shared/model/params';
@@ -37,10 +37,6 @@ const MIN_MS = LONG ? 5000 : 1500;
 const N_THREADS = Math.max(...THREAD_PREFERENCES.filter((t): t is 1 | 2 | 4 => t !== 'auto' && t <= Math.min(MAX_WASM_THREADS, os.cpus().length)));
 
 const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC]);
-const SETUPS = [
-  { name: '19 ch EEG + 1 lead ECG', eeg: 19, ecg: 1 },
-  { name: 'Muse-like 4 ch + 1 lead', eeg: 4, ecg: 1 },
-];
 const PATCHES = 5;
 
 
@@ -59,7 +55,7 @@ interface OrtTiming {
 }
 
 /** Session options measured with --options; each against 'default' (graphOptimizationLevel 'all', arena on). */
-const OPTION_SETS: Record<string, (s: (typeof SETUPS)[number]) => Record<string, unknown>> = {
+const OPTION_SETS: Record<string, (s: (typeof FUSED_SETUPS)[number]) => Record<string, unknown>> = {
   default: () => ({}),
   'fixed shapes': (s) => ({
     freeDimensionOverrides: { [MODEL_IO.batchDim]: 1, [MODEL_IO.channelsDim('eeg')]: s.eeg, [MODEL_IO.channelsDim('ecg')]: s.ecg, [MODEL_IO.patchesDim('eeg')]: PATCHES, [MODEL_IO.patchesDim('ecg')]: PATCHES },
@@ -71,7 +67,7 @@ const OPTION_SETS: Record<string, (s: (typeof SETUPS)[number]) => Record<string,
 async function ortChild(spec: OrtRun, modelPath: string): Promise<OrtTiming> {
   const onnx = readFileSync(modelPath);
   const out: OrtTiming = { median: [], min: [] };
-  for (const s of SETUPS) {
+  for (const s of FUSED_SETUPS) {
     const opts = { graphOptimizationLevel: 'all', ...OPTION_SETS[spec.options](s) };
     let run: () => Promise<unknown>;
     if (spec.runtime === 'node') {
@@ -127,7 +123,7 @@ async function ortFigures(onnx: Uint8Array): Promise<void> {
     console.log(`### ONNX Runtime: WASM (onnxruntime-web in Node) against native (onnxruntime-node), same thread count`);
     console.log(`(${ROUNDS} rounds of one process per runtime × threads, in turns; median of the rounds' medians, fastest run in brackets; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)\n`);
     const rows: Record<string, string | number>[] = [];
-    SETUPS.forEach((s, si) => {
+    FUSED_SETUPS.forEach((s, si) => {
       const at = (runtime: 'node' | 'web', t: number) => overRounds(res[specs.findIndex((x) => x.runtime === runtime && x.threads === t)], si);
       for (const t of threads) {
         const nat = at('node', t);
@@ -153,7 +149,7 @@ async function ortFigures(onnx: Uint8Array): Promise<void> {
       console.log(`\n### ORT-web WASM session options, 1 thread (each against the default, same rounds; load average ${os.loadavg()[0].toFixed(1)})`);
       table(
         names.flatMap((name, i) =>
-          SETUPS.map((s, si) => {
+          FUSED_SETUPS.map((s, si) => {
             const o = overRounds(oRes[i], si);
             const d = overRounds(oRes[0], si);
             return { input: s.name, options: name, 'median (ms)': o.median, 'fastest (ms)': o.min, 'vs default (median)': o.median / d.median, 'vs default (fastest)': o.min / d.min };
@@ -177,7 +173,7 @@ async function main(): Promise<void> {
 
   console.log('### Model size');
   table(
-    SETUPS.map((s) => {
+    FUSED_SETUPS.map((s) => {
       const m = countFusedMacs(config, s.eeg, s.ecg, PATCHES);
       return { input: s.name, params: n.total, 'EEG enc': n.eeg, 'ECG enc': n.ecg, head: n.head, GMAC: m.macs / 1e9, 'element ops (M)': m.elementOps / 1e6 };
     }),
@@ -188,7 +184,7 @@ async function main(): Promise<void> {
 
   console.log('\n### jax-js (WASM backend), jit');
   table(
-    (await timeJaxModel(config, host, SETUPS, MIN_MS)).map((t) => ({
+    (await timeJaxModel(config, host, FUSED_SETUPS, MIN_MS)).map((t) => ({
       input: t.input,
       'forward (ms)': t.forwardMs,
       'forward+backward (ms)': t.forwardBackwardMs,
@@ -215,7 +211,7 @@ async function browserFigures(onnx: Uint8Array): Promise<void> {
   const browser = await launchChromium(['--enable-unsafe-webgpu']);
   const rows: Record<string, string | number>[] = [];
   try {
-    for (const s of SETUPS) {
+    for (const s of FUSED_SETUPS) {
       const contract: InputContract = { rateHz: 200, windowSeconds: PATCHES, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) };
       const mk = (m: 'eeg' | 'ecg', c: number) => ({ modality: m, present: true, channels: Array.from({ length: c }, (_, i) => `${m}${i}`), data: sineWindow(c).map((v) => v * 100), quality: [], streamIds: [] });
       const w: SyncWindow = { seq: 0, startTime: 0, rateHz: 200, samples: PATCHES * 200, eeg: mk('eeg', s.eeg), ecg: mk('ecg', s.ecg) };

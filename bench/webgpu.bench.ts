@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { timeJaxModel } from './jax-model-timing';
-import { fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
+import { FUSED_SETUPS, fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
 import { anyChannels, CBRAMOD_EEG_CHANNELS, defaultFusedConfig, encoderWithLayers, labelledChannels, CBRAMOD_ENCODER, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams, initHostParams } from '../src/shared/model/params';
 import { jitForward, toJaxParams } from '../src/shared/model/jax-model';
@@ -28,6 +28,7 @@ import { prepareWindow } from '../src/shared/model/window-input';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
 import type { InputContract } from '../src/shared/model/model.types';
 import { eegmatWindows, noEegmat } from '../test/shared/model/eegmat-windows';
+import { maxAbsDiff } from '../test/shared/model/torch-reference';
 import { gpuAdapterInfo, installNodeWebGpu } from '../src/main/train/node-webgpu';
 
 const arg = (name: string, dflt: number) => {
@@ -38,15 +39,10 @@ const layers = arg('layers', CBRAMOD_ENCODER.nLayers);
 const STEPS = arg('steps', 6);
 const B = 32;
 const PATCHES = 5;
-const SETUPS = [
-  { name: '19 ch EEG + 1 lead ECG', eeg: 19, ecg: 1 },
-  { name: 'Muse-like 4 ch + 1 lead', eeg: 4, ecg: 1 },
-];
 const PY = process.env.HM_PYTHON ?? '/usr/bin/python3';
 
 
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 /** A bench-only Python peer; its last stdout line is JSON. */
 function python(script: string, args: string[]): { ms: number[]; device?: string } | string {
@@ -132,7 +128,7 @@ await section('ONNX Runtime WebGPU', async () => {
   const ortNode = await import('onnxruntime-node').catch(() => null);
   const native = ortNode && (await ortNode.InferenceSession.create(onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 }));
   const ortRows: Record<string, string | number>[] = [];
-  for (const s of SETUPS) {
+  for (const s of FUSED_SETUPS) {
     const f = fusedFeeds(ortWeb.Tensor, s.eeg, s.ecg);
     const tf = performance.now();
     await webgpu.run(f);
@@ -168,7 +164,7 @@ await section('jax-js on WebGPU', async () => {
   printParity('jax-js WebGPU', maxDiff(await jaxLogits('webgpu')));
   console.log('\n### jax-js on WebGPU, jit, batch 1, 12 layers');
   table(
-    (await timeJaxModel(config, host, SETUPS, 1500)).map((t) => ({
+    (await timeJaxModel(config, host, FUSED_SETUPS, 1500)).map((t) => ({
       input: t.input,
       'forward (ms)': t.forwardMs,
       'forward+backward (ms)': t.forwardBackwardMs,
