@@ -29,14 +29,43 @@ export function batchTensor(items: SignalItem[], divisor = INPUT_SCALE_DIVISOR_U
   return np.array(out).reshape([items.length, C, N, PATCH_SAMPLES]);
 }
 
+/**
+ * The most input one jit call of a training step takes, in channel-patches (windows × channels ×
+ * one-second patches): 16 five-second windows of 19 EEG channels and 1 ECG lead. jax-js's jit
+ * allocates every buffer of a step before it runs the step's kernels, so a step's memory grows with
+ * its input: a fused 12-layer step at batch 32 came to ~4 GiB, the WASM backend's limit. Larger
+ * batches (more windows, more channels, longer windows) run as micro-batches whose gradients are
+ * summed (gradient accumulation; see microBatches and optimizer.ts accumulate).
+ */
+export const MICRO_BATCH_CHANNEL_PATCHES = 1600;
+
+/**
+ * [start, end) of the micro-batches of a batch of n windows of `perWindow` channel-patches each: as
+ * few as MICRO_BATCH_CHANNEL_PATCHES allows, as equal as possible (one jit shape where they divide n).
+ */
+export function microBatches(n: number, perWindow: number, budget = MICRO_BATCH_CHANNEL_PATCHES): [number, number][] {
+  const max = Math.max(1, Math.floor(budget / perWindow));
+  const size = Math.ceil(n / Math.ceil(n / max));
+  const out: [number, number][] = [];
+  for (let s = 0; s < n; s += size) out.push([s, Math.min(n, s + size)]);
+  return out;
+}
+
+/** Each micro-batch's share of the batch's normaliser, from the micro-batches' own totals (equal shares where all are 0). */
+export function sharesOf(totals: number[]): number[] {
+  const sum = totals.reduce((a, b) => a + b, 0);
+  return totals.map((t) => (sum > 0 ? t / sum : 1 / totals.length));
+}
+
 /** A per-epoch seed: the same (seed, epoch) always shuffles the same way. */
 export function epochSeed(seed: number, epoch: number, tag = 'epoch'): number {
   return Math.floor(uniformAt(seed, streamId(tag), epoch, 0) * 2 ** 31);
 }
 
 /** A jax PRNG key for step `step` (dropout), independent of every other step's. */
-export function stepKey(seed: number, step: number, tag = 'dropout'): np.Array {
-  return random.key(Math.floor(uniformAt(seed, streamId(tag), step, 1) * 2 ** 31));
+export function stepKey(seed: number, step: number, tag = 'dropout', microBatch = 0): np.Array {
+  // Micro-batch 0 keeps the key a step had before batches were split.
+  return random.key(Math.floor(uniformAt(seed, streamId(microBatch ? `${tag}-${microBatch}` : tag), step, 1) * 2 ** 31));
 }
 
 export interface BatchPlan {

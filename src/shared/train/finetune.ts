@@ -11,15 +11,16 @@
 // is missing live.
 import { jit, numpy as np, valueAndGrad } from '@jax-js/jax';
 import { evaluateBinary } from '../eval/report';
+import { PATCH_SAMPLES } from '../model/config';
 import { fusionHead, poolFeatures } from '../model/fusion';
 import { JaxOps } from '../model/jax-ops';
 import { encode, forward, taskLoss } from '../model/jax-model';
 import { streamId } from '../model/prng';
 import { headParamSpecs, initTensor, isFrozenParam } from '../model/params';
 import type { EncoderConfig, FusedModelConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
-import { batchTensor, planEpoch, stepKey, type SignalItem } from './batches';
+import { batchTensor, microBatches, planEpoch, sharesOf, stepKey, type SignalItem } from './batches';
 import { uniformAt } from './masking';
-import { AdamW, ADAMW_DEFAULTS, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type HostGroups, type ParamGroups } from './optimizer';
+import { accumulate, AdamW, ADAMW_DEFAULTS, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type HostGroups, type ParamGroups } from './optimizer';
 import { safeDispose, type TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type EpochRecord, type FinetuneConfig } from './train.types';
 import { modalitiesOf } from './trainable';
@@ -425,13 +426,13 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
     frozenHost[m] = {};
     for (const [k, v] of Object.entries(src)) if (!k.startsWith('proj_out.')) (isFrozenParam(k) ? frozenHost[m] : trainHost[m])[k] = v;
   }
-  const lossFn = (tr: ParamGroups, fr: ParamGroups, x: Record<string, A>, y: A, w: A, key: A): A => {
+  const lossFn = (tr: ParamGroups, fr: ParamGroups, x: Record<string, A>, y: A, w: A, key: A, share: A): A => {
     const p: ParamGroups = { head: tr.head };
     for (const m of ms) p[m] = { ...tr[m], ...fr[m] };
     const { logits } = forward(model, p as never, x, { train: true, key });
-    return taskLoss(model, logits, { [task]: y }, { [task]: w });
+    return taskLoss(model, logits, { [task]: y }, { [task]: w }).mul(share);
   };
-  const gradStep = jit(valueAndGrad(lossFn)) as unknown as (tr: ParamGroups, fr: ParamGroups, x: Record<string, A>, y: A, w: A, k: A) => [A, ParamGroups];
+  const gradStep = jit(valueAndGrad(lossFn)) as unknown as (tr: ParamGroups, fr: ParamGroups, x: Record<string, A>, y: A, w: A, k: A, share: A) => [A, ParamGroups];
   const opt = new AdamW({ ...ADAMW_DEFAULTS, lr: Math.max(lrs.head, lrs.backbone), weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, etaMin: Math.min(cfg.etaMin, lrs.backbone, lrs.head) });
   let params = hostToGroups(trainHost);
   const frozen = hostToGroups(frozenHost);
@@ -450,17 +451,21 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
       let lossSum = 0;
       for (const rows of batches) {
         const t0 = Date.now();
-        const x: Record<string, A> = {};
-        for (const m of ms) x[m] = batchTensor(rows.map((i) => a.windows[m]![i]));
-        if (ms.length === 2) {
-          const pres = presenceFlags(ms, rows, cfg.modalityDropout, cfg.seed, step);
-          x.eegPresent = np.array(pres.eeg);
-          x.ecgPresent = np.array(pres.ecg);
-        }
-        const y = np.array(Float32Array.from(rows, (i) => labels[i]));
-        const w = np.array(Float32Array.from(rows, (i) => (labels[i] === 1 ? w1 : w0)));
-        const [lossA, grads] = gradStep(refGroups(params), refGroups(frozen), x, y, w, stepKey(cfg.seed, step, 'finetune-dropout'));
-        const loss = ((await lossA.data()) as Float32Array)[0];
+        const pres = ms.length === 2 ? presenceFlags(ms, rows, cfg.modalityDropout, cfg.seed, step) : null;
+        const weights = Float32Array.from(rows, (i) => (labels[i] === 1 ? w1 : w0));
+        const parts = microBatches(rows.length, ms.reduce((t, m) => t + a.windows[m]![rows[0]].data.length / PATCH_SAMPLES, 0));
+        const shares = sharesOf(parts.map(([s, e]) => weights.subarray(s, e).reduce((t, v) => t + v, 0)));
+        const { loss, grads } = await accumulate(shares, (j, share) => {
+          const [s, e] = parts[j];
+          const x: Record<string, A> = {};
+          for (const m of ms) x[m] = batchTensor(rows.slice(s, e).map((i) => a.windows[m]![i]));
+          if (pres) {
+            x.eegPresent = np.array(pres.eeg.slice(s, e));
+            x.ecgPresent = np.array(pres.ecg.slice(s, e));
+          }
+          const y = np.array(Float32Array.from(rows.slice(s, e), (i) => labels[i]));
+          return gradStep(refGroups(params), refGroups(frozen), x, y, np.array(weights.slice(s, e)), stepKey(cfg.seed, step, 'finetune-dropout', j), share);
+        });
         if (!Number.isFinite(loss)) {
           disposeGroups(grads);
           throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at epoch ${epoch + 1}; lower the learning rates`);

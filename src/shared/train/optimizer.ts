@@ -184,6 +184,33 @@ export async function groupsToHost(g: ParamGroups, consume = true): Promise<Host
   return out;
 }
 
+/** Leaf-wise a + b; consumes both. */
+export function addGroups(a: ParamGroups, b: ParamGroups): ParamGroups {
+  const out: ParamGroups = {};
+  for (const [grp, r] of Object.entries(a)) {
+    out[grp] = {};
+    for (const [k, v] of Object.entries(r)) out[grp][k] = v.add(b[grp][k]);
+  }
+  return out;
+}
+
+/**
+ * Loss and gradients of one batch from its micro-batches (batches.ts MICRO_BATCH): `step(j, share)`
+ * returns micro-batch j's loss multiplied by `share`, its part of the batch's normaliser (its share
+ * of the class weights, or of the masked patches), and the gradients of that product; the sums over
+ * the micro-batches are the whole batch's loss and gradients. One micro-batch: share 1, the plain step.
+ */
+export async function accumulate(shares: number[], step: (j: number, share: A) => [A, ParamGroups]): Promise<{ loss: number; grads: ParamGroups }> {
+  let loss = 0;
+  let grads: ParamGroups | null = null;
+  for (let j = 0; j < shares.length; j++) {
+    const [l, g] = step(j, np.array(new Float32Array([shares[j]])).reshape([]));
+    grads = grads ? addGroups(grads, g) : g;
+    loss += ((await l.data()) as Float32Array)[0];
+  }
+  return { loss, grads: grads! };
+}
+
 export function disposeGroups(g: ParamGroups): void {
   for (const r of Object.values(g)) for (const a of Object.values(r)) a.dispose();
 }

@@ -10,10 +10,10 @@ import { encode, maskedReconstructionLoss } from '../model/jax-model';
 import { encoderProblems } from '../model/config';
 import { initEncoderHostParams, isFrozenParam } from '../model/params';
 import type { HostTensor } from '../model/model.types';
-import { batchTensor, batchesPerEpoch, planEpoch, stepKey, type SignalItem } from './batches';
+import { batchTensor, batchesPerEpoch, microBatches, planEpoch, sharesOf, stepKey, type SignalItem } from './batches';
 import type { Checkpoint } from './checkpoint';
 import { drawMask, validateMask } from './masking';
-import { AdamW, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type AdamWState, type HostGroups, type ParamGroups } from './optimizer';
+import { accumulate, AdamW, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type AdamWState, type HostGroups, type ParamGroups } from './optimizer';
 import { TrainError, TrainErrorCode, type EpochRecord, type PretrainConfig, type StepRecord } from './train.types';
 
 type A = np.Array;
@@ -143,13 +143,13 @@ export async function pretrainEncoder(
   let train: ParamGroups = hostToGroups(split.train);
   const frozen: ParamGroups = hostToGroups(split.frozen);
 
-  const lossFn = (tr: ParamGroups, fr: ParamGroups, x: A, mask: A, key: A): A => {
+  const lossFn = (tr: ParamGroups, fr: ParamGroups, x: A, mask: A, key: A, share: A): A => {
     const p = { ...tr.enc, ...fr.enc };
     const out = encode(e, p, x.ref, { mask: mask.ref, reconstruct: true, train: true, key });
     out.features.dispose();
-    return maskedReconstructionLoss(out.reconstruction!, x, mask);
+    return maskedReconstructionLoss(out.reconstruction!, x, mask).mul(share);
   };
-  const gradStep = jit(valueAndGrad(lossFn)) as unknown as (tr: ParamGroups, fr: ParamGroups, x: A, m: A, k: A) => [A, ParamGroups];
+  const gradStep = jit(valueAndGrad(lossFn)) as unknown as (tr: ParamGroups, fr: ParamGroups, x: A, m: A, k: A, share: A) => [A, ParamGroups];
 
   const epochLoss: number[] = [];
   const checkpoint = async () => {
@@ -169,10 +169,15 @@ export async function pretrainEncoder(
         const items = idx.map((i) => corpus[i]);
         const C = items[0].channels;
         const N = items[0].data.length / C / e.patchSamples;
-        const x = batchTensor(items);
-        const mask = np.array(drawMask(cfg.mask, idx.length, C, N, cfg.seed, step, idx)).reshape([idx.length, C, N]);
-        const [lossA, grads] = gradStep(refGroups(train), refGroups(frozen), x, mask, stepKey(cfg.seed, step));
-        const loss = ((await lossA.data()) as Float32Array)[0];
+        const mask = drawMask(cfg.mask, idx.length, C, N, cfg.seed, step, idx);
+        const parts = microBatches(idx.length, C * N);
+        // The loss is a mean over masked patches: each micro-batch's share is its part of them.
+        const shares = sharesOf(parts.map(([s, e]) => mask.subarray(s * C * N, e * C * N).reduce((t, v) => t + v, 0)));
+        const { loss, grads } = await accumulate(shares, (j, share) => {
+          const [s, e] = parts[j];
+          const m = np.array(mask.slice(s * C * N, e * C * N)).reshape([e - s, C, N]);
+          return gradStep(refGroups(train), refGroups(frozen), batchTensor(items.slice(s, e)), m, stepKey(cfg.seed, step, 'dropout', j), share);
+        });
         if (!Number.isFinite(loss)) {
           disposeGroups(grads);
           throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at step ${step + 1} (learning rate ${cosineLr(step, total, cfg.optimizer.lr, cfg.optimizer.etaMin, cfg.optimizer.warmupSteps).toExponential(2)}). Earlier checkpoints are intact; lower the learning rate or check the data for extreme values.`);
