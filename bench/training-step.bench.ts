@@ -3,12 +3,11 @@
 // (src/shared/train/finetune.ts fitFull, the code the app trains with) and the same step in
 // PyTorch on this CPU (bench/peers/torch_train_step.py, one thread like the WASM backend), as a
 // ratio measured in the same run. Then the peak resident memory of a pretraining run (in a process
-// of its own). The first jax-js step includes the jit compilation of the whole step (minutes at 12
-// layers); the ratio compares the steps after it. The machine's load average is printed: on a
+// of its own). The first jax-js step includes the jit compilation of the whole step (half a
+// minute at 12 layers); the ratio compares the steps after it. The machine's load average is printed: on a
 // shared machine, figures move with it.
 //
 //   node --import tsx bench/training-step.bench.ts [--layers N] [--batch B] [--steps S] [--long]
-import { init } from '@jax-js/jax';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../s
 import { initEncoderHostParams } from '../src/shared/model/params';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
 import { pretrainEncoder } from '../src/shared/train/pretrain';
+import { selectTrainingBackend } from '../src/main/train/backend';
 import { ADAMW_DEFAULTS } from '../src/shared/train/optimizer';
 import { DEFAULT_EEG_MASK } from '../src/shared/train/masking';
 
@@ -35,7 +35,7 @@ const SECONDS = 5;
 
 
 if (process.argv.includes('--pretrain-memory')) {
-  await init('wasm');
+  await selectTrainingBackend('wasm');
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const ms: number[] = [];
@@ -51,7 +51,7 @@ if (process.argv.includes('--pretrain-memory')) {
 }
 
 header(`Fused training step: ${layers} layers, batch ${B}, EEG ${C} ch + ECG ${L} lead × ${SECONDS} s`);
-await init('wasm');
+await selectTrainingBackend('wasm');
 const enc = encoderWithLayers(layers);
 const cfg = { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: 'none' as const, epochs: 1, batchSize: B, modalityDropout: 0 };
 const model = finetuneModelConfig(cfg, { eeg: enc, ecg: enc });

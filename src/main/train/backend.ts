@@ -5,6 +5,7 @@
 // process; the answer names the backend, then a colon and why ('webgpu: NVIDIA …', 'wasm: one core; …').
 import { defaultDevice, init } from '@jax-js/jax';
 import { gpuAdapterInfo, installNodeWebGpu } from './node-webgpu';
+import { installChunkedWasmGrowth } from './wasm-memory';
 
 let chosen: Promise<string> | null = null;
 
@@ -26,6 +27,7 @@ export function selectTrainingBackend(prefer: 'auto' | 'wasm' = process.env.HEAR
         }
       }
     }
+    installChunkedWasmGrowth();
     await init('wasm');
     defaultDevice('wasm');
     return `wasm: one core; ${why}`;
