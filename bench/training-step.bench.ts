@@ -4,8 +4,9 @@
 // PyTorch on this CPU (bench/peers/torch_train_step.py, one thread like the WASM backend), as a
 // ratio measured in the same run. Then the peak resident memory of a pretraining run (in a process
 // of its own). The first jax-js step includes the jit compilation of the whole step (half a
-// minute at 12 layers); the ratio compares the steps after it. The machine's load average is printed: on a
-// shared machine, figures move with it.
+// minute at 12 layers); the ratio compares the steps after it. The machine's load average is
+// printed: on a shared machine, figures move with it. jax-js starts as the app starts it
+// (selectTrainingBackend, WASM).
 //
 //   node --import tsx bench/training-step.bench.ts [--layers N] [--batch B] [--steps S] [--long]
 import { spawnSync } from 'node:child_process';
