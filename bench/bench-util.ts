@@ -1,6 +1,7 @@
 // Shared helpers for benchmarks: the machine they ran on, repeatable timing, tidy printing.
 // Benchmarks print figures; they never assert (tests assert behaviour).
 import os from 'node:os';
+import type { ChannelInfo, StreamInfo } from '../src/shared/stream.types';
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -73,5 +74,26 @@ export function fusedFeeds<T>(Tensor: new (type: 'float32', data: Float32Array, 
     ecg: new Tensor('float32', sineWindow(ecg, patches), [1, ecg, patches, 200]),
     eeg_present: new Tensor('float32', new Float32Array([1]), [1]),
     ecg_present: new Tensor('float32', new Float32Array([1]), [1]),
+  };
+}
+
+/** µV per count of a Cyton (ADS1299) channel at gain 24: 4.5 V / 24 / (2^23 − 1). */
+export const CYTON_GAIN24_RES_UV = (4.5 / 24 / (2 ** 23 - 1)) * 1e6;
+
+/** The recording benches' two devices: an amplifier's EEG stream ('amp/eeg') and a strap's ECG stream ('strap/ecg'). */
+export function benchStreams(eeg: { hz: number; channels: Omit<ChannelInfo, 'label'> & { count: number } }, ecg: { hz: number; channels: ChannelInfo[] }): { eegInfo: StreamInfo; ecgInfo: StreamInfo } {
+  const { count, ...eegChannel } = eeg.channels;
+  const info = (device: string, name: string, modality: 'eeg' | 'ecg', nominalRateHz: number, channels: ChannelInfo[]): StreamInfo => ({
+    id: `${device}/${modality}`,
+    deviceId: device,
+    deviceName: name,
+    deviceModel: 'bench',
+    modality,
+    nominalRateHz,
+    channels,
+  });
+  return {
+    eegInfo: info('amp', 'Bench amplifier', 'eeg', eeg.hz, Array.from({ length: count }, (_, i) => ({ label: `E${i + 1}`, ...eegChannel }))),
+    ecgInfo: info('strap', 'Bench strap', 'ecg', ecg.hz, ecg.channels),
   };
 }

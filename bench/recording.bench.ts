@@ -21,7 +21,7 @@ import { VirtualClock } from '../src/main/sources';
 import type { DeviceStatus, Source, SourceSink } from '../src/shared/device.types';
 import type { SampleChunk, StreamInfo } from '../src/shared/stream.types';
 import { mulberry32 } from '../src/shared/seeded-random';
-import { header, table } from './bench-util';
+import { benchStreams, CYTON_GAIN24_RES_UV, header, table } from './bench-util';
 
 const args = process.argv.slice(2);
 const SECONDS = Number(args[args.indexOf('--seconds') + 1]) || 60;
@@ -31,29 +31,13 @@ const EEG_PER_CHUNK = 10;
 const ECG_CH = 3;
 const ECG_HZ = 500;
 const ECG_PER_CHUNK = 25;
-/** Cyton at gain 24: 4.5 V / 24 / (2^23 − 1) in µV. */
-const EEG_RES_UV = (4.5 / 24 / (2 ** 23 - 1)) * 1e6;
 const ECG_RES_UV = 0.5;
 const T0 = 1_790_000_000;
 
-const eegInfo: StreamInfo = {
-  id: 'amp/eeg',
-  deviceId: 'amp',
-  deviceName: 'Bench amplifier',
-  deviceModel: 'bench',
-  modality: 'eeg',
-  nominalRateHz: EEG_HZ,
-  channels: Array.from({ length: EEG_CH }, (_, i) => ({ label: `E${i + 1}`, unit: 'uV', resolution: EEG_RES_UV })),
-};
-const ecgInfo: StreamInfo = {
-  id: 'strap/ecg',
-  deviceId: 'strap',
-  deviceName: 'Bench strap',
-  deviceModel: 'bench',
-  modality: 'ecg',
-  nominalRateHz: ECG_HZ,
-  channels: ['I', 'II', 'III'].map((label) => ({ label, unit: 'uV', resolution: ECG_RES_UV })),
-};
+const { eegInfo, ecgInfo } = benchStreams(
+  { hz: EEG_HZ, channels: { count: EEG_CH, unit: 'uV', resolution: CYTON_GAIN24_RES_UV } },
+  { hz: ECG_HZ, channels: ['I', 'II', 'III'].map((label) => ({ label, unit: 'uV', resolution: ECG_RES_UV })) },
+);
 
 /** 10 s of a plausible signal per channel: 1/f-like background + alpha + mains + amplifier noise, quantised. */
 function makeSignal(channels: number, rate: number, res: number, seed: number, ecg: boolean): Float32Array[] {
@@ -99,7 +83,7 @@ class BenchSource implements Source {
 
 /** The chunk sequence (both devices interleaved in arrival order) for SECONDS of signal. */
 function* chunks(): Generator<SampleChunk> {
-  const eeg = makeSignal(EEG_CH, EEG_HZ, EEG_RES_UV, 1, false);
+  const eeg = makeSignal(EEG_CH, EEG_HZ, CYTON_GAIN24_RES_UV, 1, false);
   const ecg = makeSignal(ECG_CH, ECG_HZ, ECG_RES_UV, 2, true);
   const eegPeriod = EEG_PER_CHUNK / EEG_HZ;
   const ecgPeriod = ECG_PER_CHUNK / ECG_HZ;

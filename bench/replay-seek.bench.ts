@@ -27,7 +27,7 @@ import { ReplaySource } from '../src/main/replay/replay-source';
 import { VirtualClock } from '../src/main/sources';
 import { Pipeline } from '../src/shared/pipeline';
 import type { StreamInfo } from '../src/shared/stream.types';
-import { header, median, percentile, table } from './bench-util';
+import { benchStreams, CYTON_GAIN24_RES_UV, header, median, percentile, table } from './bench-util';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -38,28 +38,13 @@ const SNAPSHOT_SHARE = args.includes('--snapshot-share') ? flag('--snapshot-shar
 const EEG_CH = 32;
 const EEG_HZ = 250;
 const ECG_HZ = 130;
-const RES_UV = (4.5 / 24 / (2 ** 23 - 1)) * 1e6;
 const T0 = 1_790_000_000;
 const SECONDS = HOURS * 3600;
 
-const eegInfo: StreamInfo = {
-  id: 'amp/eeg',
-  deviceId: 'amp',
-  deviceName: 'Bench amplifier',
-  deviceModel: 'bench',
-  modality: 'eeg',
-  nominalRateHz: EEG_HZ,
-  channels: Array.from({ length: EEG_CH }, (_, i) => ({ label: `E${i + 1}`, unit: 'uV', resolution: RES_UV, rangeUv: 187500 })),
-};
-const ecgInfo: StreamInfo = {
-  id: 'strap/ecg',
-  deviceId: 'strap',
-  deviceName: 'Bench strap',
-  deviceModel: 'bench',
-  modality: 'ecg',
-  nominalRateHz: ECG_HZ,
-  channels: [{ label: 'ECG', unit: 'uV', resolution: 1, rangeUv: 20000 }],
-};
+const { eegInfo, ecgInfo } = benchStreams(
+  { hz: EEG_HZ, channels: { count: EEG_CH, unit: 'uV', resolution: CYTON_GAIN24_RES_UV, rangeUv: 187500 } },
+  { hz: ECG_HZ, channels: [{ label: 'ECG', unit: 'uV', resolution: 1, rangeUv: 20000 }] },
+);
 
 /** 10 s of signal per channel, repeated: pink-ish background + alpha, quantised. */
 function pattern(channels: number, rate: number, res: number, ecg: boolean): Float32Array[] {
@@ -93,7 +78,7 @@ function buildSession(path: string): Built {
   const t = performance.now();
   const o = openDatabase(path);
   const db = o.writable!;
-  const eegPat = pattern(EEG_CH, EEG_HZ, RES_UV, false);
+  const eegPat = pattern(EEG_CH, EEG_HZ, CYTON_GAIN24_RES_UV, false);
   const ecgPat = pattern(1, ECG_HZ, 1, true);
   const sessionId = createSession(db, { name: `${HOURS} h bench`, startTime: T0, appVersion: 'bench', origin: 'recorded', state: 'recording' });
   const dev = (info: StreamInfo) => ({ deviceKey: info.deviceId, name: info.deviceName, model: 'bench', serial: '', transport: 'sim' });
