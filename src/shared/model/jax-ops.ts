@@ -210,9 +210,9 @@ function pairwiseSum(terms: A[]): A {
  * a [..., K] · b [..., K, N] summed over K, as one broadcast multiply and sum: a [P, K], b [P, K, N]
  * (P leading axes, broadcast against each other) → [P, N]. Written this way rather than as
  * np.matmul so that jax-js keeps N, the long contiguous axis, last in every kernel of the forward
- * and the backward, and its WASM code generator vectorises along it; np.matmul lays the operands out with K last,
- * which it vectorises only where K is a multiple of 4 (CBraMod's 25 conv channels, 19 EEG channels,
- * 5 patches and head width 25 are not).
+ * and the backward, and its WASM code generator vectorises along it; np.matmul lays the operands
+ * out with K last, which it vectorises only where K is a multiple of 4 (CBraMod's 25 conv
+ * channels, 19 EEG channels, 5 patches and head width 25 are not).
  */
 function sumOverK(a: A, b: A): A {
   return a.reshape([...a.shape, 1]).mul(b).sum(-2);

@@ -51,8 +51,13 @@ export function microBatches(n: number, perWindow: number, budget = MICRO_BATCH_
   return out;
 }
 
-/** Each micro-batch's share of the batch's normaliser, from the micro-batches' own totals (equal shares where all are 0). */
-export function sharesOf(totals: number[]): number[] {
+/**
+ * Each micro-batch's share of the batch's normaliser: the sum of `values` over its windows (`stride`
+ * values per window: a class weight, or a mask's patches) over the whole batch's sum; equal shares
+ * where that is 0.
+ */
+export function sharesOf(parts: [number, number][], values: Float32Array, stride = 1): number[] {
+  const totals = parts.map(([s, e]) => values.subarray(s * stride, e * stride).reduce((t, v) => t + v, 0));
   const sum = totals.reduce((a, b) => a + b, 0);
   return totals.map((t) => (sum > 0 ? t / sum : 1 / totals.length));
 }

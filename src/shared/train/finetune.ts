@@ -454,7 +454,7 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
         const pres = ms.length === 2 ? presenceFlags(ms, rows, cfg.modalityDropout, cfg.seed, step) : null;
         const weights = Float32Array.from(rows, (i) => (labels[i] === 1 ? w1 : w0));
         const parts = microBatches(rows.length, ms.reduce((t, m) => t + a.windows[m]![rows[0]].data.length / PATCH_SAMPLES, 0));
-        const shares = sharesOf(parts.map(([s, e]) => weights.subarray(s, e).reduce((t, v) => t + v, 0)));
+        const shares = sharesOf(parts, weights);
         const { loss, grads } = await accumulate(shares, (j, share) => {
           const [s, e] = parts[j];
           const x: Record<string, A> = {};

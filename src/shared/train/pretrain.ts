@@ -172,7 +172,7 @@ export async function pretrainEncoder(
         const mask = drawMask(cfg.mask, idx.length, C, N, cfg.seed, step, idx);
         const parts = microBatches(idx.length, C * N);
         // The loss is a mean over masked patches: each micro-batch's share is its part of them.
-        const shares = sharesOf(parts.map(([s, e]) => mask.subarray(s * C * N, e * C * N).reduce((t, v) => t + v, 0)));
+        const shares = sharesOf(parts, mask, C * N);
         const { loss, grads } = await accumulate(shares, (j, share) => {
           const [s, e] = parts[j];
           const m = np.array(mask.slice(s * C * N, e * C * N)).reshape([e - s, C, N]);

@@ -51,8 +51,9 @@ describe('micro-batches', () => {
     // One ECG lead: a batch of 32 at once; a 64-channel cap: 5 windows a micro-batch.
     assert.deepEqual(microBatches(32, 5), [[0, 32]]);
     assert.deepEqual(microBatches(16, 320), [[0, 4], [4, 8], [8, 12], [12, 16]]);
-    assert.deepEqual(sharesOf([3, 1]), [0.75, 0.25]);
-    assert.deepEqual(sharesOf([0, 0]), [0.5, 0.5]);
+    assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(3, 1)), [0.75, 0.25]);
+    assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(0, 0)), [0.5, 0.5]);
+    assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(1, 2, 0, 1), 2), [0.75, 0.25]);
   });
 
   test('fine-tuning: class-weighted loss and gradients of micro-batches sum to the whole batch’s', async () => {
@@ -72,7 +73,7 @@ describe('micro-batches', () => {
     const [wholeLoss, wholeGrads] = step(refGroups(params), 0, 6, np.array(new Float32Array([1])).reshape([]));
     const parts = microBatches(6, 1, 4);
     assert.deepEqual(parts, [[0, 3], [3, 6]]);
-    const shares = sharesOf(parts.map(([s, e]) => weights.subarray(s, e).reduce((t, v) => t + v, 0)));
+    const shares = sharesOf(parts, weights);
     assert.deepEqual(shares, [0.75, 0.25]);
     const acc = await accumulate(shares, (j, share) => step(refGroups(params), parts[j][0], parts[j][1], share));
     const whole = ((await wholeLoss.data()) as Float32Array)[0];
@@ -97,7 +98,7 @@ describe('micro-batches', () => {
 
     const [wholeLoss, wholeGrads] = step(refGroups(params), 0, 4, np.array(new Float32Array([1])).reshape([]));
     const parts = microBatches(4, 1, 2);
-    const shares = sharesOf(parts.map(([s, e]) => mask.subarray(s * C * N, e * C * N).reduce((t, v) => t + v, 0)));
+    const shares = sharesOf(parts, mask, C * N);
     assert.deepEqual(shares, [5 / 6, 1 / 6]);
     const acc = await accumulate(shares, (j, share) => step(refGroups(params), parts[j][0], parts[j][1], share));
     const whole = ((await wholeLoss.data()) as Float32Array)[0];
