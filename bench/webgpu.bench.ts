@@ -11,7 +11,7 @@
 // Without a GPU adapter (this project's CI machine) it says so and stops: the figures come from a
 // machine with a GPU (docs/model.md, docs/training.md).
 //
-//   node --import tsx bench/webgpu.bench.ts [--steps S] [--layers N]
+//   node --import tsx bench/webgpu.bench.ts [--steps S] [--layers N] [--only training,jax-js,ONNX]
 import { defaultDevice, init, numpy as np, tree } from '@jax-js/jax';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,9 +40,8 @@ const STEPS = arg('steps', 6);
 const B = 32;
 const PATCHES = 5;
 const PY = process.env.HM_PYTHON ?? '/usr/bin/python3';
-
-
-
+/** Run only the sections whose names contain one of these (a GPU's time is lent by the minute). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : [''];
 
 /** A bench-only Python peer; its last stdout line is JSON. */
 function python(script: string, args: string[]): { ms: number[]; device?: string } | string {
@@ -56,6 +55,7 @@ const steady = (ms: number[]) => median(ms.slice(1).sort((a, b) => a - b));
 
 /** One part of the bench: a failure is printed and the next part still runs. */
 async function section(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!ONLY.some((o) => name.includes(o))) return;
   const t = performance.now();
   try {
     await fn();
@@ -175,6 +175,8 @@ await section('jax-js on WebGPU', async () => {
 
 // --- The app's training step (fitFull) at batch 32 on WebGPU, against PyTorch ------------------------
 await section('training step', async () => {
+  // On the GPU whichever sections ran before (the parity reference leaves jax-js on WASM).
+  defaultDevice('webgpu');
   // The peers first: a slow jax-js compile must not cost their figures.
   const peers: Record<string, string | number>[] = [];
   for (const device of ['cuda', 'cpu']) {

@@ -1,6 +1,6 @@
 // TensorOps on @jax-js/jax arrays: the backend of training and of the reference forward. Works on
 // concrete arrays and on tracers (inside grad, jit, vmap), so the same calls differentiate.
-import { lax, nn, numpy as np, random } from '@jax-js/jax';
+import { defaultDevice, lax, nn, numpy as np, random } from '@jax-js/jax';
 import type { Dim, TensorOps } from './ops';
 
 type A = np.Array;
@@ -10,15 +10,26 @@ export interface JaxOpsOptions {
   train?: boolean;
   /** PRNG key for dropout (consumed); required when training with dropout. */
   key?: A;
+  /**
+   * How small products are written (same arithmetic, other kernels): 'vectorised', the layouts
+   * jax-js's WASM code generator vectorises (smallKMatmul, batchLastMatmul); 'matmul', plain np.matmul,
+   * which jax-js's WebGPU backend runs as tiled matrix kernels (the vectorised layouts made a fused
+   * training step on an H200 2× slower). Default: 'matmul' on WebGPU, else 'vectorised'.
+   */
+  products?: ProductLayout;
 }
+
+export type ProductLayout = 'vectorised' | 'matmul';
 
 export class JaxOps implements TensorOps<A, number> {
   readonly train: boolean;
   private key: A | null;
+  private readonly vec: boolean;
 
   constructor(opts: JaxOpsOptions = {}) {
     this.train = opts.train ?? false;
     this.key = opts.key ?? null;
+    this.vec = (opts.products ?? (defaultDevice() === 'webgpu' ? 'matmul' : 'vectorised')) === 'vectorised';
   }
 
   /** Releases the dropout key still held. Call once after the forward. */
@@ -78,10 +89,10 @@ export class JaxOps implements TensorOps<A, number> {
     return np.sqrt(x);
   }
   matmul(a: A, b: A): A {
-    return batchLastMatmul(a, b) ?? np.matmul(a, b);
+    return (this.vec && batchLastMatmul(a, b)) || np.matmul(a, b);
   }
   linear(x: A, w: A, b: A | null): A {
-    const y = linearProduct(x, w);
+    const y = linearProduct(x, w, this.vec);
     return b ? y.add(b) : y;
   }
   conv2d(x: A, w: A, b: A | null, o: { stride: [number, number]; padding: [number, number]; groups: number }): A {
@@ -92,16 +103,16 @@ export class JaxOps implements TensorOps<A, number> {
     const [, cin, , ] = x.shape;
     const [cout, , kh, kw] = w.shape;
     if (kh === 1 && o.groups === 1 && o.stride[0] === 1 && o.padding[0] === 0 && o.stride[1] > 1) {
-      const y = rowConvAsMatmul(x, w, o.stride[1], o.padding[1], cin, cout, kw);
+      const y = rowConvAsMatmul(x, w, o.stride[1], o.padding[1], cin, cout, kw, this.vec);
       return b ? y.add(b.reshape([-1, 1, 1])) : y;
     }
     if (kh === 1 && o.groups === 1 && o.stride[0] === 1 && o.padding[0] === 0 && o.stride[1] === 1) {
-      const y = rowConvAsShiftedMatmuls(x, w, o.padding[1], cin, cout, kw);
+      const y = rowConvAsShiftedMatmuls(x, w, o.padding[1], cin, cout, kw, this.vec);
       return b ? y.add(b.reshape([-1, 1, 1])) : y;
     }
     if (o.groups === cin && o.groups === cout && w.shape[1] === 1 && o.stride[0] === 1 && o.stride[1] === 1) {
       // Inference: shifted sums (fastest forward); training: banded matmuls (fastest backward).
-      const y = this.train ? depthwiseAsBandedMatmuls(x, w, o.padding) : depthwiseAsShifts(x, w, o.padding);
+      const y = this.train ? depthwiseAsBandedMatmuls(x, w, o.padding, this.vec) : depthwiseAsShifts(x, w, o.padding);
       return b ? y.add(b.reshape([-1, 1, 1])) : y;
     }
     const y = lax.convGeneralDilated(
@@ -155,7 +166,7 @@ export class JaxOps implements TensorOps<A, number> {
  * matmul: the row is padded, cut into ceil(kw/s) reshaped blocks of s samples that together hold
  * every window, and the windows are multiplied with the kernel. x [B, cin, R, W] → [B, cout, R, Wo].
  */
-function rowConvAsMatmul(x: A, w: A, s: number, pad: number, cin: number, cout: number, kw: number): A {
+function rowConvAsMatmul(x: A, w: A, s: number, pad: number, cin: number, cout: number, kw: number, vec: boolean): A {
   const [B, , R, W] = x.shape;
   const wo = Math.floor((W + 2 * pad - kw) / s) + 1;
   const blocks = Math.ceil(kw / s);
@@ -167,7 +178,7 @@ function rowConvAsMatmul(x: A, w: A, s: number, pad: number, cin: number, cout: 
   xp.dispose();
   const windows = (parts.length === 1 ? parts[0] : np.concatenate(parts, 4)).slice([], [], [], [], [0, kw]); // [B, cin, R, wo, kw]
   const cols = windows.transpose([0, 2, 3, 1, 4]).reshape([B, R, wo, cin * kw]);
-  const y = linearProduct(cols, w.reshape([cout, cin * kw])); // [B, R, wo, cout]
+  const y = linearProduct(cols, w.reshape([cout, cin * kw]), vec); // [B, R, wo, cout]
   return y.transpose([0, 3, 1, 2]);
 }
 
@@ -207,31 +218,35 @@ function pairwiseSum(terms: A[]): A {
 }
 
 /**
- * a [..., K] · b [..., K, N] summed over K, as one broadcast multiply and sum: a [P, K], b [P, K, N]
- * (P leading axes, broadcast against each other) → [P, N]. Written this way rather than as
- * np.matmul so that jax-js keeps N, the long contiguous axis, last in every kernel of the forward
- * and the backward, and its WASM code generator vectorises along it; np.matmul lays the operands
- * out with K last, which it vectorises only where K is a multiple of 4 (CBraMod's 25 conv
- * channels, 19 EEG channels, 5 patches and head width 25 are not).
+ * a [..., M, K] @ b [..., K, N]. Vectorised: as one broadcast multiply and sum over K, so that jax-js
+ * keeps N, the long contiguous axis, last in every kernel of the forward and the backward, and its
+ * WASM code generator vectorises along it; np.matmul lays the operands out with K last, which it
+ * vectorises only where K is a multiple of 4 (CBraMod's 25 conv channels, 19 EEG channels,
+ * 5 patches and head width 25 are not).
  */
+function smallKMatmul(a: A, b: A, vec: boolean): A {
+  return vec ? sumOverK(a, b.reshape([...b.shape.slice(0, -2), 1, ...b.shape.slice(-2)])) : np.matmul(a, b);
+}
+
+/** a [P, K] · b [P, K, N] summed over K (P leading axes, broadcast against each other) → [P, N]. */
 function sumOverK(a: A, b: A): A {
   return a.reshape([...a.shape, 1]).mul(b).sum(-2);
 }
 
 /**
- * x [..., K] @ w [O, K]ᵀ. Where K is not a multiple of 4 (the spectral projection's 101 bins, the
- * first patch convolution's 49 taps) as sumOverK, which vectorises along O in the forward and the
- * weight gradient alike (measured 1.4–2× faster forward + backward); otherwise np.matmul, which
- * vectorises along K.
+ * x [..., K] @ w [O, K]ᵀ. Vectorised, where K is not a multiple of 4 (the spectral projection's 101
+ * bins, the first patch convolution's 49 taps): sumOverK, which vectorises along O in the forward
+ * and the weight gradient alike (measured 1.4–2× faster forward + backward); otherwise np.matmul,
+ * which vectorises along K.
  */
-function linearProduct(x: A, w: A): A {
-  return x.shape[x.ndim - 1] % 4 === 0 ? np.matmul(x, w.transpose()) : sumOverK(x, w.transpose());
+function linearProduct(x: A, w: A, vec: boolean): A {
+  return vec && x.shape[x.ndim - 1] % 4 !== 0 ? sumOverK(x, w.transpose()) : np.matmul(x, w.transpose());
 }
 
 /**
  * Batched product a [..., M, K] @ b [..., K, N] of small matrices (attention's scores and context:
  * sequences of 19 channels or 5 patches, head width 25) with the batch moved last, where it is long
- * and a multiple of 4, so the product runs on jax-js's vectorised path (see sumOverK). Null where
+ * and a multiple of 4, so the product runs on jax-js's vectorised WASM path (see smallKMatmul). Null where
  * the layout does not apply (the batch axes differ or are not a multiple of 4, or the product is
  * not small): np.matmul is used as is.
  */
@@ -252,19 +267,20 @@ function batchLastMatmul(a: A, b: A): A | null {
 /**
  * Stride-1 convolution with a one-row kernel [cout, cin, 1, kw]: per tap of the kernel, the input
  * shifted along the row times the tap's [cout, cin] matrix, summed over cin with the row (R·W',
- * long) last (sumOverK). x [B, cin, R, W] → [B, cout, R, W'] without transposing x.
+ * long) last (smallKMatmul). x [B, cin, R, W] → [B, cout, R, W'] without transposing x.
  */
-function rowConvAsShiftedMatmuls(x: A, w: A, pad: number, cin: number, cout: number, kw: number): A {
+function rowConvAsShiftedMatmuls(x: A, w: A, pad: number, cin: number, cout: number, kw: number, vec: boolean): A {
   const [B, , R, W] = x.shape;
   const wo = W + 2 * pad - kw + 1;
   const xp = pad > 0 ? np.pad(x, [[0, 0], [0, 0], [0, 0], [pad, pad]]) : x;
   const terms: A[] = [];
   for (let k = 0; k < kw; k++) {
-    const xk = xp.ref.slice([], [], [], [k, k + wo]).reshape([B, 1, cin, R * wo]);
+    const xk = xp.ref.slice([], [], [], [k, k + wo]).reshape([B, cin, R * wo]);
     // Broadcast over the batch explicitly: the backward then sums the tap's gradient per sample over
-    // the (contiguous) row and only after that over the batch.
+    // the (contiguous) row and only after that over the batch (and jax-js 0.1's matmul mis-broadcasts
+    // a 2-D left operand).
     const wk = np.broadcastTo(w.ref.slice([], [], [], [k, k + 1]).reshape([1, cout, cin]), [B, cout, cin]);
-    terms.push(sumOverK(wk, xk));
+    terms.push(smallKMatmul(wk, xk, vec));
   }
   xp.dispose();
   w.dispose();
@@ -291,10 +307,10 @@ function bandSelection(H: number, kh: number, ph: number): Float32Array {
  * Depthwise convolution as banded matmuls: along the first spatial axis each channel's kernel
  * column is a banded (Toeplitz) matrix, applied to the input shifted along the second axis, one
  * batched product per column of the kernel. The input is laid out [d, H, W, B] so that a shift
- * along W is a contiguous block of W·B values per row, the long axis of each product (sumOverK).
+ * along W is a contiguous block of W·B values per row, the long axis of each product (smallKMatmul).
  * x [B, d, H, W] → [B, d, H, W].
  */
-function depthwiseAsBandedMatmuls(x: A, w: A, padding: [number, number]): A {
+function depthwiseAsBandedMatmuls(x: A, w: A, padding: [number, number], vec: boolean): A {
   const [B, d, H, W] = x.shape;
   const [, , kh, kw] = w.shape;
   const [ph, pw] = padding;
@@ -305,8 +321,8 @@ function depthwiseAsBandedMatmuls(x: A, w: A, padding: [number, number]): A {
   const terms: A[] = [];
   for (let j = 0; j < kw; j++) {
     if (j + W <= pw || j >= pw + W) continue;
-    const xj = xt.ref.slice([], [], [j, j + W]).reshape([d, 1, H, W * B]);
-    terms.push(sumOverK(T.ref.slice([], [j, j + 1]).reshape([d, H, H]), xj));
+    const xj = xt.ref.slice([], [], [j, j + W]).reshape([d, H, W * B]);
+    terms.push(smallKMatmul(T.ref.slice([], [j, j + 1]).reshape([d, H, H]), xj, vec));
   }
   xt.dispose();
   T.dispose();

@@ -2,7 +2,7 @@
 // input contract (the same arithmetic as prepareWindow in src/shared/model/window-input.ts, which
 // the live inference worker uses), seeded shuffling, and batches grouped by channel count (one
 // batch must share C; pretraining corpora mix 19-channel caps, 64-channel caps, 1- and 12-lead ECG).
-import { numpy as np, random } from '@jax-js/jax';
+import { defaultDevice, numpy as np, random } from '@jax-js/jax';
 import { INPUT_SCALE_DIVISOR_UV, PATCH_SAMPLES } from '../model/config';
 import { streamId } from '../model/prng';
 import { seededRandom, shuffled } from '../eval/seeded-random';
@@ -31,19 +31,26 @@ export function batchTensor(items: SignalItem[], divisor = INPUT_SCALE_DIVISOR_U
 
 /**
  * The most input one jit call of a training step takes, in channel-patches (windows × channels ×
- * one-second patches): 16 five-second windows of 19 EEG channels and 1 ECG lead. jax-js's jit
- * allocates every buffer of a step before it runs the step's kernels, so a step's memory grows with
- * its input: a fused 12-layer step at batch 32 came to ~4 GiB, the WASM backend's limit. Larger
- * batches (more windows, more channels, longer windows) run as micro-batches whose gradients are
- * summed (gradient accumulation; see microBatches and optimizer.ts accumulate).
+ * one-second patches), per jax-js device. jax-js's jit allocates every buffer of a step before it
+ * runs the step's kernels, so a step's memory grows with its input: a fused 12-layer step at batch 32
+ * came to ~4 GiB, the WASM backend's limit, so WASM takes 16 five-second windows of 19 EEG channels
+ * and 1 ECG lead at a time. A GPU holds a whole batch of 32 (3200), and each extra call pays jax-js's
+ * per-call cost again. Larger batches (more windows, more channels, longer windows) run as
+ * micro-batches whose gradients are summed (gradient accumulation; see microBatches and
+ * optimizer.ts accumulate).
  */
-export const MICRO_BATCH_CHANNEL_PATCHES = 1600;
+export const MICRO_BATCH_CHANNEL_PATCHES = { wasm: 1600, webgpu: 3200 } as const;
+
+/** The micro-batch limit of the device jax-js computes on now (the WASM one for any other device). */
+export function microBatchBudget(device: string = defaultDevice()): number {
+  return device === 'webgpu' ? MICRO_BATCH_CHANNEL_PATCHES.webgpu : MICRO_BATCH_CHANNEL_PATCHES.wasm;
+}
 
 /**
  * [start, end) of the micro-batches of a batch of n windows of `perWindow` channel-patches each: as
- * few as MICRO_BATCH_CHANNEL_PATCHES allows, as equal as possible (one jit shape where they divide n).
+ * few as the budget allows, as equal as possible (one jit shape where they divide n).
  */
-export function microBatches(n: number, perWindow: number, budget = MICRO_BATCH_CHANNEL_PATCHES): [number, number][] {
+export function microBatches(n: number, perWindow: number, budget = microBatchBudget()): [number, number][] {
   const max = Math.max(1, Math.floor(budget / perWindow));
   const size = Math.ceil(n / Math.ceil(n / max));
   const out: [number, number][] = [];

@@ -1,12 +1,13 @@
 // JaxOps writes CBraMod's convolutions and small products in layouts that jax-js vectorises on WASM
 // (shifted products summed over the channel axis, banded matmuls, batch-last attention products,
-// broadcast-sum Linear layers). Each must compute what jax-js's own general convolution and matmul
+// broadcast-sum Linear layers), and as plain matmuls on WebGPU (tested here on WASM: the same
+// graph). Each must compute what jax-js's own general convolution and matmul
 // compute — the forward and the gradients with respect to the input and the weights — or training
 // would learn something else than the model it exports.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { init, lax, numpy as np, random, valueAndGrad } from '@jax-js/jax';
-import { JaxOps } from '../../../src/shared/model/jax-ops';
+import { JaxOps, type ProductLayout } from '../../../src/shared/model/jax-ops';
 
 type A = np.Array;
 
@@ -39,9 +40,9 @@ function assertClose(actual: Float32Array[], expected: Float32Array[]): void {
 const generalConv = (stride: [number, number], padding: [number, number], groups: number) => (x: A, w: A): A =>
   lax.convGeneralDilated(x, w, stride, [[padding[0], padding[0]], [padding[1], padding[1]]], { featureGroupCount: groups });
 
-describe('JaxOps layouts agree with jax-js’s general convolution and matmul (forward and gradients)', () => {
+for (const products of ['vectorised', 'matmul'] as ProductLayout[]) describe(`JaxOps ${products} layouts agree with jax-js’s general convolution and matmul (forward and gradients)`, () => {
   for (const train of [false, true]) {
-    const ops = new JaxOps({ train });
+    const ops = new JaxOps({ train, products });
     const conv = (stride: [number, number], padding: [number, number], groups: number) => (x: A, w: A): A => ops.conv2d(x, w, null, { stride, padding, groups });
 
     test(`first patch convolution, 1×49 stride 25 (train: ${train})`, async () => {
@@ -66,7 +67,7 @@ describe('JaxOps layouts agree with jax-js’s general convolution and matmul (f
     });
   }
 
-  const ops = new JaxOps();
+  const ops = new JaxOps({ products });
   test('attention products: scores over 19 channels and context of head width 25, batch last', async () => {
     const q = () => normal(10, [2, 5, 4, 19, 25]);
     const k = () => normal(11, [2, 5, 4, 25, 19]);

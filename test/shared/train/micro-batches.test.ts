@@ -5,7 +5,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { init, numpy as np, valueAndGrad } from '@jax-js/jax';
-import { batchTensor, microBatches, sharesOf } from '../../../src/shared/train/batches';
+import { batchTensor, microBatchBudget, microBatches, sharesOf } from '../../../src/shared/train/batches';
 import { accumulate, hostToGroups, refGroups, type ParamGroups } from '../../../src/shared/train/optimizer';
 import { encode, forward, maskedReconstructionLoss, taskLoss } from '../../../src/shared/model/jax-model';
 import { initEncoderHostParams, initHostParams } from '../../../src/shared/model/params';
@@ -51,6 +51,9 @@ describe('micro-batches', () => {
     // One ECG lead: a batch of 32 at once; a 64-channel cap: 5 windows a micro-batch.
     assert.deepEqual(microBatches(32, 5), [[0, 32]]);
     assert.deepEqual(microBatches(16, 320), [[0, 4], [4, 8], [8, 12], [12, 16]]);
+    // A GPU takes the fused batch of 32 in one call.
+    assert.equal(microBatchBudget('wasm'), 1600);
+    assert.deepEqual(microBatches(32, 100, microBatchBudget('webgpu')), [[0, 32]]);
     assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(3, 1)), [0.75, 0.25]);
     assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(0, 0)), [0.5, 0.5]);
     assert.deepEqual(sharesOf([[0, 1], [1, 2]], Float32Array.of(1, 2, 0, 1), 2), [0.75, 0.25]);
