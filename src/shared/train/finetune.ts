@@ -188,6 +188,43 @@ function checkControl(hooks: TrainHooks | undefined, phase: string): void {
   if (ctl === 'pause') throw new TrainError(TrainErrorCode.Paused, `${phase} paused`);
 }
 
+/** What both fits derive from their arguments: rows, class weights, learning rates, step count. */
+function fitPlan(a: FitArgs) {
+  validateFinetune(a.cfg);
+  const phase = a.phase ?? 'finetune';
+  const train = Array.from(a.train);
+  if (train.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `${phase}: no training windows`);
+  const [w0, w1] = classWeights(a.labels, train, a.cfg.classWeight);
+  const stepsPerEpoch = Math.max(1, Math.floor(train.length / a.cfg.batchSize));
+  return { phase, train, val: Array.from(a.validation), w0, w1, lrs: scaledLrs(a.cfg), total: stepsPerEpoch * a.cfg.epochs, task: a.cfg.task.name };
+}
+
+interface Best<P> {
+  score: number;
+  epoch: number;
+  params: P;
+}
+
+/**
+ * The end of epoch `epoch` (0-based): its record, with validation metrics where there are validation
+ * rows, reported through the hooks; returns the better of `best` and these parameters.
+ */
+async function endEpoch<P>(a: FitArgs, plan: ReturnType<typeof fitPlan>, epoch: number, trainLoss: number, params: P, predict: (rows: number[]) => Promise<Float64Array>, best: Best<P> | null, epochs: EpochRecord[]): Promise<Best<P>> {
+  const rec: EpochRecord = { kind: 'epoch', phase: plan.phase, epoch: epoch + 1, trainLoss, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
+  let next: Best<P> = { score: 0, epoch: epoch + 1, params };
+  if (plan.val.length) {
+    const sel = selectionScore(
+      plan.val.map((i) => a.labels[i]),
+      await predict(plan.val),
+    );
+    rec.validation = sel.validation;
+    next = best && best.score >= sel.score ? best : { ...next, score: sel.score };
+  }
+  epochs.push(rec);
+  a.hooks?.onEpoch?.(rec);
+  return next;
+}
+
 /** Embedding rows of `idx` as a [B, d] array per modality present in the cache. */
 function embBatch(cache: EmbeddingCache, ms: ModelModality[], idx: number[], d: number): Partial<Record<ModelModality, A>> {
   const out: Partial<Record<ModelModality, A>> = {};
@@ -298,18 +335,10 @@ export function foldStandardization(model: FusedModelConfig, head: Record<string
  */
 export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Record<string, HostTensor> }): Promise<FitResult> {
   const { cfg, model, labels, hooks } = a;
-  validateFinetune(cfg);
-  const phase = a.phase ?? 'finetune';
+  const plan = fitPlan(a);
+  const { phase, train, w0, w1, lrs, total, task } = plan;
   const ms = modalitiesOf(cfg.modalities);
   const d = (model.eeg ?? model.ecg)!.dModel;
-  const train = Array.from(a.train);
-  const val = Array.from(a.validation);
-  if (train.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `${phase}: no training windows`);
-  const [w0, w1] = classWeights(labels, train, cfg.classWeight);
-  const lrs = scaledLrs(cfg);
-  const spe = Math.max(1, Math.floor(train.length / cfg.batchSize));
-  const total = spe * cfg.epochs;
-  const task = cfg.task.name;
 
   const lossFn = (tr: ParamGroups, pooled: Partial<Record<ModelModality, A>>, pres: Partial<Record<ModelModality, A>>, y: A, w: A, key: A): A => {
     const ops = new JaxOps({ train: true, key });
@@ -332,7 +361,7 @@ export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Recor
   }
   const opt = new AdamW({ ...ADAMW_DEFAULTS, lr: lrs.head, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, etaMin: Math.min(cfg.etaMin, lrs.head) });
   let params: ParamGroups = hostToGroups({ head: a.init ?? initHeadParams(model, cfg.seed) });
-  let best: { score: number; epoch: number; head: Record<string, HostTensor> } | null = null;
+  let best: Best<Record<string, HostTensor>> | null = null;
   const epochs: EpochRecord[] = [];
   let step = 0;
   try {
@@ -356,26 +385,15 @@ export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Recor
         lossSum += loss;
         step++;
       }
-      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
       const head = (await groupsToHost(params, false)).head;
-      if (val.length) {
-        const p = await predictHead(model, head, zcache, val);
-        const sel = selectionScore(
-          val.map((i) => labels[i]),
-          p,
-        );
-        rec.validation = sel.validation;
-        if (!best || sel.score > best.score) best = { score: sel.score, epoch: epoch + 1, head };
-      } else best = { score: 0, epoch: epoch + 1, head };
-      epochs.push(rec);
-      hooks?.onEpoch?.(rec);
+      best = await endEpoch(a, plan, epoch, lossSum / batches.length, head, (rows) => predictHead(model, head, zcache, rows), best, epochs);
       checkControl(hooks, phase);
     }
   } finally {
     safeDispose(params);
     opt.dispose();
   }
-  return { params: { head: foldStandardization(model, best!.head, stats) }, bestEpoch: best!.epoch, epochs };
+  return { params: { head: foldStandardization(model, best!.params, stats) }, bestEpoch: best!.epoch, epochs };
 }
 
 /** P(positive) of windows `idx` from a whole fused model (encoders run on the windows). */
@@ -405,17 +423,9 @@ export async function predictFull(model: FusedModelConfig, params: HostParams, w
  */
 export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModality, SignalItem[]>>; init: HostParams }): Promise<FitResult> {
   const { cfg, model, labels, hooks } = a;
-  validateFinetune(cfg);
-  const phase = a.phase ?? 'finetune';
+  const plan = fitPlan(a);
+  const { phase, train, w0, w1, lrs, total, task } = plan;
   const ms = (['eeg', 'ecg'] as const).filter((m) => model[m]);
-  const train = Array.from(a.train);
-  const val = Array.from(a.validation);
-  if (train.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `${phase}: no training windows`);
-  const [w0, w1] = classWeights(labels, train, cfg.classWeight);
-  const lrs = scaledLrs(cfg);
-  const spe = Math.max(1, Math.floor(train.length / cfg.batchSize));
-  const total = spe * cfg.epochs;
-  const task = cfg.task.name;
 
   const trainHost: HostGroups = { head: a.init.head };
   const frozenHost: HostGroups = {};
@@ -436,7 +446,7 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
   const opt = new AdamW({ ...ADAMW_DEFAULTS, lr: Math.max(lrs.head, lrs.backbone), weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, etaMin: Math.min(cfg.etaMin, lrs.backbone, lrs.head) });
   let params = hostToGroups(trainHost);
   const frozen = hostToGroups(frozenHost);
-  let best: { score: number; epoch: number; params: HostParams } | null = null;
+  let best: Best<HostParams> | null = null;
   const epochs: EpochRecord[] = [];
   let step = 0;
   const snapshot = async (): Promise<HostParams> => {
@@ -479,19 +489,8 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
         hooks?.onStep?.({ kind: 'step', phase, step, total, epoch: epoch + 1, loss, lr: lr.head, gradNorm: up.gradNorm, ms: Date.now() - t0 });
         checkControl(hooks, phase);
       }
-      const rec: EpochRecord = { kind: 'epoch', phase, epoch: epoch + 1, trainLoss: lossSum / batches.length, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
       const snap = await snapshot();
-      if (val.length) {
-        const p = await predictFull(model, snap, a.windows, val);
-        const sel = selectionScore(
-          val.map((i) => labels[i]),
-          p,
-        );
-        rec.validation = sel.validation;
-        if (!best || sel.score > best.score) best = { score: sel.score, epoch: epoch + 1, params: snap };
-      } else best = { score: 0, epoch: epoch + 1, params: snap };
-      epochs.push(rec);
-      hooks?.onEpoch?.(rec);
+      best = await endEpoch(a, plan, epoch, lossSum / batches.length, snap, (rows) => predictFull(model, snap, a.windows, rows), best, epochs);
     }
   } finally {
     safeDispose(params);
