@@ -12,8 +12,9 @@ import { Welch, bandPower } from '../dsp/welch';
 import { electrodeKey } from './montage';
 
 export interface FeatureSink {
-  heart(f: HeartFeatures): void;
-  eeg(f: EegFeatures): void;
+  heart?(f: HeartFeatures): void;
+  /** Without it, EEG streams are not analysed at all (dataset building: the spectra are a third of its time). */
+  eeg?(f: EegFeatures): void;
 }
 
 /** Heart rate is the mean of this many latest RR intervals. */
@@ -90,8 +91,8 @@ export class FeatureExtractor {
     for (const id of [...this.heart.keys()]) if (!ids.has(id) || this.heart.get(id)!.info !== infos.find((i) => i.id === id)) this.heart.delete(id);
     for (const id of [...this.eegs.keys()]) if (!ids.has(id) || this.eegs.get(id)!.info !== infos.find((i) => i.id === id)) this.eegs.delete(id);
     for (const info of infos) {
-      if (info.modality === 'ecg' && !this.heart.has(info.id)) this.heart.set(info.id, new HeartState(info));
-      if (info.modality === 'eeg' && !this.eegs.has(info.id)) this.eegs.set(info.id, new EegState(info, this.cfg.features.eegNperseg));
+      if (info.modality === 'ecg' && this.sink.heart && !this.heart.has(info.id)) this.heart.set(info.id, new HeartState(info));
+      if (info.modality === 'eeg' && this.sink.eeg && !this.eegs.has(info.id)) this.eegs.set(info.id, new EegState(info, this.cfg.features.eegNperseg));
     }
   }
 
@@ -180,7 +181,7 @@ export class FeatureExtractor {
     const last = rr.slice(-HR_BEATS);
     const heartRateBpm = last.length >= 2 ? 60000 / (last.reduce((s, v) => s + v, 0) / last.length) : NaN;
     const rmssdMs = pairs.length >= 2 ? Math.sqrt(pairs.reduce((s, [a, b]) => s + (b - a) * (b - a), 0) / pairs.length) : NaN;
-    this.sink.heart({ streamId: h.info.id, time: k / MODEL_RATE_HZ, heartRateBpm, rrMs: rr, rmssdMs, rPeakTimes: h.fresh });
+    this.sink.heart!({ streamId: h.info.id, time: k / MODEL_RATE_HZ, heartRateBpm, rrMs: rr, rmssdMs, rPeakTimes: h.fresh });
     h.fresh = [];
   }
 
@@ -249,7 +250,7 @@ export class FeatureExtractor {
       }
       bandPowerOut.push(EEG_BANDS.map((b) => bandPower(this.welch.freqHz, one, b.lowHz, b.highHz)));
     }
-    this.sink.eeg({
+    this.sink.eeg!({
       streamId: e.info.id,
       time: k / MODEL_RATE_HZ,
       channels: e.info.channels.map((c) => c.label),

@@ -260,8 +260,10 @@ export class Pipeline {
   }
 
   private makeFeatures(): FeatureExtractor | null {
-    if (!this.cfg.features.enabled) return null;
-    return new FeatureExtractor(this.cfg, { heart: (f) => this.events.heart?.(f), eeg: (f) => this.events.eeg?.(f) });
+    // Only the features someone listens to are computed (a dataset build wants R peaks, not spectra).
+    const { heart, eeg } = this.events;
+    if (!this.cfg.features.enabled || (!heart && !eeg)) return null;
+    return new FeatureExtractor(this.cfg, { ...(heart && { heart: (f) => this.events.heart?.(f) }), ...(eeg && { eeg: (f) => this.events.eeg?.(f) }) });
   }
 
   private makeConditioner(info: StreamInfo): StreamConditioner {

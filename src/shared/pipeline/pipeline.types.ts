@@ -128,6 +128,7 @@ export interface PipelineEvents {
   /** Asked before each conditioned block is built; false skips building it (nobody is drawing traces). */
   wantsConditioned?(): boolean;
   window?(window: SyncWindow): void;
+  /** Heart and EEG features are computed only for the listeners given here (see makeFeatures). */
   heart?(features: HeartFeatures): void;
   eeg?(features: EegFeatures): void;
   quality?(report: QualityReport): void;

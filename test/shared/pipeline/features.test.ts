@@ -75,25 +75,13 @@ describe('PTB diagnostic ECG at 1 kHz (12 leads, myocardial infarction)', { skip
 describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, () => {
   const rec = existsSync(EEGMAT) ? importEdf(new Uint8Array(readFileSync(path.join(EEGMAT, 'Subject00_1.edf'))), 'Subject00_1.edf') : null;
 
-  test('heart rate from the ECG lead is steady and physiological; EEG yields 19-ch windows in 10-20 order', () => {
+  /** The first 60 s of Subject00_1 (19 EEG + ECG) through a pipeline with these listeners. */
+  function run60s(events: ConstructorParameters<typeof Pipeline>[1]): { eegLabels: string[] } {
     const eegS = rec!.streams.find((s) => s.modality === 'eeg')!;
     const ecgS = rec!.streams.find((s) => s.modality === 'ecg')!;
     assert.equal(ecgS.channels[0].unit, 'uV');
-    const eegInfo = info('mat/eeg', 'eeg', eegS.rateHz, eegS.channels.map((c) => c.label));
-    const ecgInfo = info('mat/ecg', 'ecg', ecgS.rateHz, ecgS.channels.map((c) => c.label));
-    const hearts: HeartFeatures[] = [];
-    const eegs: EegFeatures[] = [];
-    let windows = 0;
-    let eeg19 = 0;
-    const p = new Pipeline({}, {
-      heart: (f) => hearts.push(f),
-      eeg: (f) => eegs.push(f),
-      window: (w) => {
-        windows++;
-        if (w.eeg.present && w.eeg.channels.length === 19 && w.eeg.channels[12] === 'T3') eeg19++;
-      },
-    });
-    p.setStreams('mat', [eegInfo, ecgInfo]);
+    const p = new Pipeline({}, events);
+    p.setStreams('mat', [info('mat/eeg', 'eeg', eegS.rateHz, eegS.channels.map((c) => c.label)), info('mat/ecg', 'ecg', ecgS.rateHz, ecgS.channels.map((c) => c.label))]);
     const seconds = 60;
     const cut = (s: typeof eegS) => {
       const n = s.segments[0].count;
@@ -104,6 +92,22 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     };
     const chunks = [...chunksFromRecording('mat/eeg', cut(eegS), eegS.channels.length, eegS.rateHz, 50), ...chunksFromRecording('mat/ecg', cut(ecgS), 1, ecgS.rateHz, 50)].sort((a, b) => a.hostTime - b.hostTime);
     for (const c of chunks) p.push(c);
+    return { eegLabels: eegS.channels.map((c) => c.label) };
+  }
+
+  test('heart rate from the ECG lead is steady and physiological; EEG yields 19-ch windows in 10-20 order', () => {
+    const hearts: HeartFeatures[] = [];
+    const eegs: EegFeatures[] = [];
+    let windows = 0;
+    let eeg19 = 0;
+    const { eegLabels } = run60s({
+      heart: (f) => hearts.push(f),
+      eeg: (f) => eegs.push(f),
+      window: (w) => {
+        windows++;
+        if (w.eeg.present && w.eeg.channels.length === 19 && w.eeg.channels[12] === 'T3') eeg19++;
+      },
+    });
     const hr = hearts.filter((f) => Number.isFinite(f.heartRateBpm)).map((f) => f.heartRateBpm);
     assert.ok(hr.length > 50, `expected: hr.length > 50`);
     const mean = hr.reduce((s, v) => s + v, 0) / hr.length;
@@ -114,10 +118,27 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     assert.ok(rr.every((x) => Math.abs(x - rrMean) < 0.35 * rrMean), `RR ${rr.map((x) => x.toFixed(0)).join(' ')}`);
     assert.ok(windows > 50 && eeg19 > 50, `${windows} windows, ${eeg19} with the 19-ch 10-20 montage`);
     const last = eegs.at(-1)!;
-    assert.equal(last.bandPower.length, eegS.channels.length);
+    assert.equal(last.bandPower.length, eegLabels.length);
     // Resting EEG: power falls with frequency overall (delta+theta > beta+gamma) on most channels.
     const falling = last.bandPower.filter((bp) => bp[0] + bp[1] > bp[3] + bp[4]).length;
     assert.ok(falling >= 15, `${falling} channels`);
+  });
+
+  test('without an EEG listener (a dataset build, which skips the EEG spectra): the same windows and R peaks', () => {
+    const collect = (withEeg: boolean) => {
+      const out = { windows: [] as string[], peaks: [] as number[], eeg: 0 };
+      run60s({
+        window: (w) => out.windows.push(JSON.stringify([w.startTime, Array.from(w.eeg.data), Array.from(w.ecg.data)])),
+        heart: (f) => out.peaks.push(...f.rPeakTimes),
+        ...(withEeg && { eeg: () => void out.eeg++ }),
+      });
+      return out;
+    };
+    const all = collect(true);
+    const lean = collect(false);
+    assert.ok(all.eeg > 50 && all.windows.length > 50 && all.peaks.length > 50);
+    assert.deepEqual(lean.windows, all.windows);
+    assert.deepEqual(lean.peaks, all.peaks);
   });
 });
 
