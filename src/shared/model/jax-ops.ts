@@ -222,7 +222,7 @@ function pairwiseSum(terms: A[]): A {
  * keeps N, the long contiguous axis, last in every kernel of the forward and the backward, and its
  * WASM code generator vectorises along it; np.matmul lays the operands out with K last, which it
  * vectorises only where K is a multiple of 4 (CBraMod's 25 conv channels, 19 EEG channels,
- * 5 patches and head width 25 are not).
+ * 5 patches and head width 25 are not). Otherwise plain np.matmul (WebGPU).
  */
 function smallKMatmul(a: A, b: A, vec: boolean): A {
   return vec ? sumOverK(a, b.reshape([...b.shape.slice(0, -2), 1, ...b.shape.slice(-2)])) : np.matmul(a, b);
@@ -246,9 +246,9 @@ function linearProduct(x: A, w: A, vec: boolean): A {
 /**
  * Batched product a [..., M, K] @ b [..., K, N] of small matrices (attention's scores and context:
  * sequences of 19 channels or 5 patches, head width 25) with the batch moved last, where it is long
- * and a multiple of 4, so the product runs on jax-js's vectorised WASM path (see smallKMatmul). Null where
- * the layout does not apply (the batch axes differ or are not a multiple of 4, or the product is
- * not small): np.matmul is used as is.
+ * and a multiple of 4, so the product runs on jax-js's vectorised WASM path (see smallKMatmul).
+ * Null where the layout does not apply (the batch axes differ or are not a multiple of 4, or the
+ * product is not small): np.matmul is used as is.
  */
 function batchLastMatmul(a: A, b: A): A | null {
   if (a.ndim < 3 || a.ndim !== b.ndim) return null;
