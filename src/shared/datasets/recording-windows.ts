@@ -97,10 +97,7 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
     const n = Math.min(c.packet, seg.count - c.at);
     const C = c.info.channels.length;
     const data = new Float32Array(C * n);
-    for (let ch = 0; ch < C; ch++) {
-      const from = ch * seg.count + c.at;
-      for (let i = 0; i < n; i++) data[ch * n + i] = seg.data[from + i];
-    }
+    for (let ch = 0; ch < C; ch++) data.set(seg.data.subarray(ch * seg.count + c.at, ch * seg.count + c.at + n), ch * n);
     const chunk: SampleChunk = { streamId: c.info.id, deviceTime: t0 + seg.start + c.at / c.s.rateHz, hostTime: bestT, count: n, data };
     pipeline.push(chunk);
     c.at += n;
