@@ -213,10 +213,7 @@ async function endEpoch<P>(a: FitArgs, plan: ReturnType<typeof fitPlan>, epoch: 
   const rec: EpochRecord = { kind: 'epoch', phase: plan.phase, epoch: epoch + 1, trainLoss, validation: null, ...(a.fold !== undefined ? { fold: a.fold } : {}), ...(a.arm ? { arm: a.arm } : {}) };
   let next: Best<P> = { score: 0, epoch: epoch + 1, params };
   if (plan.val.length) {
-    const sel = selectionScore(
-      plan.val.map((i) => a.labels[i]),
-      await predict(plan.val),
-    );
+    const sel = selectionScore(plan.val.map((i) => a.labels[i]), await predict(plan.val));
     rec.validation = sel.validation;
     next = best && best.score >= sel.score ? best : { ...next, score: sel.score };
   }
