@@ -97,7 +97,10 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
     const n = Math.min(c.packet, seg.count - c.at);
     const C = c.info.channels.length;
     const data = new Float32Array(C * n);
-    for (let ch = 0; ch < C; ch++) data.set(seg.data.subarray(ch * seg.count + c.at, ch * seg.count + c.at + n), ch * n);
+    for (let ch = 0; ch < C; ch++) {
+      const from = ch * seg.count + c.at;
+      data.set(seg.data.subarray(from, from + n), ch * n);
+    }
     const chunk: SampleChunk = { streamId: c.info.id, deviceTime: t0 + seg.start + c.at / c.s.rateHz, hostTime: bestT, count: n, data };
     pipeline.push(chunk);
     c.at += n;

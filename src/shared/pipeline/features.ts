@@ -13,7 +13,7 @@ import { electrodeKey } from './montage';
 
 export interface FeatureSink {
   heart?(f: HeartFeatures): void;
-  /** Without it, EEG streams are not analysed at all (dataset building: the spectra are a third of its time). */
+  /** Without it, EEG streams are not analysed at all (dataset building: the spectra were a fifth of its time). */
   eeg?(f: EegFeatures): void;
 }
 

@@ -261,9 +261,8 @@ export class Pipeline {
 
   private makeFeatures(): FeatureExtractor | null {
     // Only the features someone listens to are computed (a dataset build wants R peaks, not spectra).
-    const { heart, eeg } = this.events;
-    if (!this.cfg.features.enabled || (!heart && !eeg)) return null;
-    return new FeatureExtractor(this.cfg, { ...(heart && { heart: (f) => this.events.heart?.(f) }), ...(eeg && { eeg: (f) => this.events.eeg?.(f) }) });
+    if (!this.cfg.features.enabled || (!this.events.heart && !this.events.eeg)) return null;
+    return new FeatureExtractor(this.cfg, this.events);
   }
 
   private makeConditioner(info: StreamInfo): StreamConditioner {

@@ -35,9 +35,9 @@ export function batchTensor(items: SignalItem[], divisor = INPUT_SCALE_DIVISOR_U
  * runs the step's kernels, so a step's memory grows with its input: a fused 12-layer step at batch 32
  * came to ~4 GiB, the WASM backend's limit, so WASM takes 16 five-second windows of 19 EEG channels
  * and 1 ECG lead at a time. A GPU holds a whole batch of 32 (3200) in one call: as two micro-batches
- * the step took 2.2× as long on an NVIDIA H200. Larger batches (more windows, more channels, longer windows) run as
- * micro-batches whose gradients are summed (gradient accumulation; see microBatches and
- * optimizer.ts accumulate).
+ * the step took 2.2× as long on an NVIDIA H200. Larger batches (more windows, more channels, longer
+ * windows) run as micro-batches whose gradients are summed (gradient accumulation; see
+ * microBatches and optimizer.ts accumulate).
  */
 export const MICRO_BATCH_CHANNEL_PATCHES = { wasm: 1600, webgpu: 3200 } as const;
 
