@@ -1,6 +1,6 @@
 // Where a user's HeartMind data lives when Electron does not say (serve mode, the CLI): the
 // platform's usual per-user application-data folder, overridable with HEARTMIND_DATA_DIR or a
-// command's --data-dir. Electron uses app.getPath('userData'), which resolves to the same place.
+// command's --data-dir. The desktop app sets Electron's userData folder to this one (app-main.ts).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 

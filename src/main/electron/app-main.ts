@@ -4,6 +4,7 @@
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../core/data-dir';
 import { startCore } from '../core/start-core';
 import type { Core } from '../core/core.types';
 import type { LogEntry } from '../../shared/log.types';
@@ -98,6 +99,9 @@ function lockDownSession(): void {
 }
 
 export function runElectronApp(): void {
+  // The same folder as serve mode and the CLI (and HEARTMIND_DATA_DIR), so recordings, models and
+  // runs made there show up here; set before the single-instance lock, which lives in it.
+  app.setPath('userData', defaultDataDir());
   if (!app.requestSingleInstanceLock()) {
     // One process owns the devices and the database: a second start focuses the first.
     app.quit();
