@@ -26,6 +26,7 @@ import {
   type SessionUpdate,
 } from '../../shared/session.types';
 import { DbError } from './db-error';
+import { clearRecording, markRecording, recorderProcess } from './recording-lock';
 import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type {
   BatchResult,
@@ -53,7 +54,8 @@ const IMPORT_BATCH_S = 1;
 
 // ---------------------------------------------------------------------------------------------
 // Per-connection state: which sessions this process is recording (others left in state
-// 'recording' by a crash read as 'interrupted'), and the channel resolutions of each stream.
+// 'recording' read as 'interrupted' unless another live process records them: recording-lock.ts),
+// and the channel resolutions of each stream.
 
 interface Quantisation {
   resolutions: number[];
@@ -155,7 +157,7 @@ export interface NewSession {
 export function createSession(db: WritableDb, s: NewSession): number {
   const name = requireText(s.name, 'name', 500).trim() || 'Untitled session';
   const start = requireFinite(s.startTime, 'start time');
-  return db.transaction(() => {
+  const id = db.transaction(() => {
     const id = Number(
       db
         .prepare(
@@ -176,9 +178,13 @@ export function createSession(db: WritableDb, s: NewSession): number {
         ).lastInsertRowid,
     );
     setTags(db, id, s.tags ?? []);
-    if (s.state === 'recording') stateOf(db).recording.add(id);
     return id;
   })();
+  if (s.state === 'recording') {
+    stateOf(db).recording.add(id);
+    markRecording(db.name, id);
+  }
+  return id;
 }
 
 function setTags(db: WritableDb, id: number, tags: readonly unknown[]): void {
@@ -197,12 +203,19 @@ export function finishSession(db: WritableDb, id: number, endTime?: number): Ses
     `UPDATE sessions SET state = 'complete', end_time = max(start_time, coalesce(?, start_time)) WHERE id = ?`,
   ).run(end ?? null, id);
   stateOf(db).recording.delete(id);
+  clearRecording(db.name, id);
   return getSummary(db, id);
 }
 
 /** A recording that could not be finished cleanly (disk full, lock): its data stays, it reads as interrupted. */
 export function abandonRecording(db: ReadableDb, id: number): void {
   stateOf(db).recording.delete(id);
+  clearRecording(db.name, id);
+}
+
+/** A session another process is recording right now (its state 'recording', its recorder alive). */
+function recordedElsewhere(db: ReadableDb, id: number, state: string): number | null {
+  return state === 'recording' && !stateOf(db).recording.has(id) ? recorderProcess(db.name, id) : null;
 }
 
 export function updateSession(db: WritableDb, id: number, update: SessionUpdate): SessionSummary {
@@ -231,6 +244,8 @@ export function updateSession(db: WritableDb, id: number, update: SessionUpdate)
 export function deleteSession(db: WritableDb, id: number): { freedBytes: number } {
   const summary = getSummary(db, id);
   if (stateOf(db).recording.has(id)) throw new DbError('Invalid', `session ${id} is being recorded; stop the recording first`);
+  const other = recordedElsewhere(db, id, prep<[number], string>(db, 'SELECT state FROM sessions WHERE id = ?').pluck().get(id) ?? '');
+  if (other !== null) throw new DbError('Invalid', `session ${id} is being recorded by another HeartMind process (pid ${other}); stop that recording first`);
   db.transaction(() => {
     // Explicit deletes, children first: faster than cascading row by row and independent of PRAGMA foreign_keys.
     const streamIds = prep<[number], number>(db, 'SELECT id FROM streams WHERE session_id = ?').pluck().all(id);
@@ -245,6 +260,7 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
     }
     prep(db, 'DELETE FROM sessions WHERE id = ?').run(id);
   })();
+  clearRecording(db.name, id); // a crashed recorder's leftover
   return { freedBytes: summary.diskBytes };
 }
 
@@ -287,7 +303,7 @@ const SUMMARY_SELECT = `
 
 function toSummary(db: ReadableDb, r: SessionRow): SessionSummary {
   let state = r.state;
-  if (state === 'recording' && !stateOf(db).recording.has(r.id)) state = 'interrupted';
+  if (state === 'recording' && !stateOf(db).recording.has(r.id) && recordedElsewhere(db, r.id, state) === null) state = 'interrupted';
   const endTime = r.end_time ?? Math.max(r.start_time, r.last_time ?? r.start_time);
   return {
     id: r.id,

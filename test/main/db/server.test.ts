@@ -1,6 +1,8 @@
 // The library and replay queries, run directly on a connection (the worker runs the same functions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../src/main/db/open-database';
 import * as server from '../../../src/main/db/server';
@@ -142,6 +144,26 @@ test('a session left in "recording" by another process reads as interrupted, end
   const s = server.getSummary(db, sid);
   assert.equal(s.state, 'interrupted');
   assert.equal(s.endTime, 52.5);
+});
+
+test('a recording another live process holds is neither deleted nor shown as interrupted; a dead recorder\'s is', (t) => {
+  const file = join(tempDir(t), 'recordings.sqlite');
+  const a = openDatabase(file); // the recorder (the app, or `heartmind record`)
+  const b = openDatabase(file); // another process's connection (a second CLI)
+  t.after(() => (a.db.close(), b.db.close()));
+  const sid = server.createSession(a.writable!, { name: 'live', startTime: 50, appVersion: 't', origin: 'recorded', state: 'recording' });
+  assert.equal(server.getSummary(b.writable!, sid).state, 'recording');
+  assert.throws(() => server.deleteSession(b.writable!, sid), (e: DbError) => e.kind === 'Invalid' && /being recorded by another HeartMind process \(pid \d+\)/.test(e.message));
+  server.finishSession(a.writable!, sid);
+  assert.equal(server.getSummary(b.writable!, sid).state, 'complete');
+  // A recorder that died mid-recording left its lock file: its pid no longer runs.
+  const crashed = server.createSession(a.writable!, { name: 'crashed', startTime: 60, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(`${file}.rec-${crashed}.pid`, dead.stdout);
+  assert.equal(server.getSummary(b.writable!, crashed).state, 'interrupted');
+  server.deleteSession(b.writable!, crashed);
+  assert.equal(existsSync(`${file}.rec-${crashed}.pid`), false, 'the leftover lock goes with the session');
+  server.deleteSession(b.writable!, sid);
 });
 
 test('markers, self-reports, predictions and filter settings', (t) => {
