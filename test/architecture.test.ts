@@ -3,6 +3,7 @@
 // renderer: shared + browser. Only the preload's type declarations cross into the renderer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
@@ -47,7 +48,8 @@ test('imports point only to the same layer or down to shared', () => {
         const typeOnlyPreload = from === 'renderer' && to === 'preload' && /\.d(\.ts)?$|types?$/.test(spec);
         if (!allowed[from].includes(to) && !typeOnlyPreload) bad.push(`${relative('.', file)} → ${spec}`);
       } else {
-        const isNode = spec.startsWith('node:') || spec === 'electron';
+        // Bare built-in names ('fs', 'path/posix') are Node too.
+        const isNode = spec.startsWith('node:') || spec === 'electron' || builtinModules.includes(spec.split('/')[0]);
         if (from === 'shared' && isNode) bad.push(`${relative('.', file)} → ${spec} (shared must stay pure)`);
         if (from === 'renderer' && isNode) bad.push(`${relative('.', file)} → ${spec} (renderer is a browser)`);
       }
