@@ -1,9 +1,11 @@
 // EDF+ and BDF+ writer: an ImportedRecording (a session export builds one) to bytes that
 // independent readers open (MNE-Python, EDFbrowser, pyEDFlib). Markers go into an
-// 'EDF Annotations' / 'BDF Annotations' signal as TALs. Records with no data at all are left
-// out (EDF+D); otherwise the file is EDF+C. Samples a stream lacks inside a written record (its
-// end short of the record's end, a gap shorter than a record) are written as 0 and marked by a
-// SKIP_ANNOTATION, which our reader cuts out again (edf-import.ts).
+// 'EDF Annotations' / 'BDF Annotations' signal as TALs. The file is EDF+C: samples a stream lacks
+// (its end short of the last record's end, a gap, even one that empties whole records) are written
+// as 0 and marked by a SKIP_ANNOTATION, which our reader cuts out again (edf-import.ts). Many
+// readers (MNE-Python 1.3, EEGLAB) ignore EDF+D record start times and would read the records after
+// a gap too early, so whole empty records are left out (EDF+D) only when asked, or when zero-filling
+// them would make an absurd file (zeroFillAllowed).
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
 import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
@@ -21,12 +23,35 @@ export interface EdfWriteOptions {
   recording?: { adminCode?: string; technician?: string; equipment?: string };
   /** Name used in error messages. */
   fileName?: string;
+  /**
+   * Leave records that hold no sample of any stream out (EDF+D: each record carries its start
+   * time) instead of writing them as zeros marked SKIP_ANNOTATION. Smaller files, but only for
+   * readers that honour EDF+D record times. Without empty records the file is EDF+C either way.
+   */
+  discontinuous?: boolean;
 }
 
 export interface EdfWriteResult {
   bytes: Uint8Array;
-  /** What the file could not hold exactly (streams without a regular rate, clipped values …). */
+  /** What the file could not hold exactly (streams without a regular rate, clipped values, EDF+D fallback …). */
   warnings: string[];
+}
+
+/** Zero-filled empty records are always written up to this many bytes (a short session with a long gap)… */
+export const EDF_FILL_FREE_BYTES = 64 * 2 ** 20;
+/** …beyond that, while they add at most this many times the bytes of the records that hold data… */
+export const EDF_FILL_MAX_RATIO = 3;
+/** …and never more than this many bytes. */
+export const EDF_FILL_MAX_BYTES = 2 ** 30;
+
+/**
+ * Whether whole records without data may be written as zeros (EDF+C) rather than left out (EDF+D):
+ * the padding stays within max(EDF_FILL_FREE_BYTES, EDF_FILL_MAX_RATIO × the data records' bytes)
+ * and within EDF_FILL_MAX_BYTES. A clock jump that maps a segment days away must not turn a
+ * megabyte session into gigabytes of zeros.
+ */
+export function zeroFillAllowed(fillBytes: number, dataBytes: number): boolean {
+  return fillBytes <= Math.max(EDF_FILL_FREE_BYTES, EDF_FILL_MAX_RATIO * dataBytes) && fillBytes <= EDF_FILL_MAX_BYTES;
 }
 
 const RECORD_CANDIDATES_S = [1, 0.5, 2, 0.25, 0.2, 4, 5, 0.1, 10, 0.05, 0.04, 0.02, 0.01];
@@ -162,6 +187,50 @@ function recordRuns(records: number[], t0: number, dur: number): [number, number
   return runs;
 }
 
+/** Spans (sorted, disjoint) that lie in every list: their intersection. */
+function intersectSpans(lists: [number, number][][]): [number, number][] {
+  let acc = lists[0] ?? [];
+  for (const l of lists.slice(1)) {
+    const out: [number, number][] = [];
+    for (let i = 0, j = 0; i < acc.length && j < l.length; ) {
+      const a = Math.max(acc[i][0], l[j][0]);
+      const b = Math.min(acc[i][1], l[j][1]);
+      if (b > a) out.push([a, b]);
+      if (acc[i][1] < l[j][1]) i++;
+      else j++;
+    }
+    acc = out;
+  }
+  return acc;
+}
+
+/** `spans` less `cut` (both sorted and disjoint), pieces shorter than `minS` dropped. */
+function subtractSpans(spans: [number, number][], cut: [number, number][], minS: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of spans) {
+    let at = a;
+    for (const [c, d] of cut) {
+      if (d <= at || c >= b) continue;
+      if (c - at >= minS) out.push([at, c]);
+      at = Math.max(at, d);
+    }
+    if (b - at >= minS) out.push([at, b]);
+  }
+  return out;
+}
+
+/** Index of the written record nearest to record number k (records ascending). */
+function nearestRecord(records: number[], k: number): number {
+  let lo = 0;
+  let hi = records.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid] < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && records[lo] !== k && Math.abs(records[lo - 1] - k) < Math.abs(records[lo] - k) ? lo - 1 : lo;
+}
+
 /** Where a stream has no samples inside the spans (pieces under half a sample are grid noise). */
 function missingSpans(s: ImportedStream, spans: [number, number][]): [number, number][] {
   const covered = s.segments.filter((g) => g.count > 0).map((g) => [g.start, g.start + g.count / s.rateHz] as const).sort((x, y) => x[0] - y[0]);
@@ -217,7 +286,8 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
   const nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
 
-  // Which records hold any data (the others are left out: EDF+D).
+  // Which records hold any data. The others are written as zeros marked SKIP_ANNOTATION (EDF+C),
+  // or left out (EDF+D) when asked or when the zeros would be too many (zeroFillAllowed).
   const hasData = new Uint8Array(nRecords);
   for (const s of streams) for (const g of s.segments) {
     if (g.count === 0) continue;
@@ -225,8 +295,23 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     const b = Math.min(nRecords, Math.ceil((g.start + g.count / s.rateHz - t0) / dur - 1e-9));
     hasData.fill(1, a, Math.max(a, b));
   }
+  let withData = 0;
+  for (let k = 0; k < nRecords; k++) withData += hasData[k];
+  const empty = nRecords - withData;
+  let leaveOut = opts.discontinuous === true;
+  if (empty > 0 && !leaveOut) {
+    const dataBytesPerRecord = streams.reduce((a, s) => a + Math.round(s.rateHz * dur) * s.channels.length, 0) * bps;
+    if (!zeroFillAllowed(empty * dataBytesPerRecord, withData * dataBytesPerRecord)) {
+      leaveOut = true;
+      const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+      warnings.push(
+        `${(empty * dur).toFixed(1)} s without samples would add ${mb(empty * dataBytesPerRecord)} of zero-filled records to ${mb(withData * dataBytesPerRecord)} of data: ` +
+          `written as ${bdf ? 'BDF' : 'EDF'}+D (empty records left out), which readers that ignore record start times (MNE-Python 1.3, EEGLAB) read as continuous`,
+      );
+    }
+  }
   const records: number[] = [];
-  for (let k = 0; k < nRecords; k++) if (hasData[k]) records.push(k);
+  for (let k = 0; k < nRecords; k++) if (hasData[k] || !leaveOut) records.push(k);
   const continuous = records.length === nRecords;
 
   // Signals, with physical ranges that the 8-character fields can hold.
@@ -318,24 +403,28 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const recordOnset = (k: number) => frac + k * dur; // seconds after the header's start time
   const perRecord: string[][] = records.map(() => []);
   const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
-  for (const s of streams) {
-    const spans = missingSpans(s, recordRuns(records, t0, dur));
-    if (spans.length === 0) continue;
+  const runs = recordRuns(records, t0, dur);
+  const missing = streams.map((s) => missingSpans(s, runs));
+  // Where no stream has samples (a gap in the whole recording) one plain SKIP_ANNOTATION covers
+  // all of them; pieces under half a sample of the slowest stream are left to the streams' own.
+  const halfSlowest = 0.5 / Math.min(...rates);
+  const common = streams.length > 1 ? intersectSpans(missing).filter(([a, b]) => b - a >= halfSlowest) : [];
+  for (const [a, b] of common) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION, source: 'edf+' });
+  streams.forEach((s, si) => {
+    const spans = subtractSpans(missing[si], common, 0.5 / s.rateHz);
+    if (spans.length === 0) return;
     const own = signals.filter((x) => x.stream === s).map((x) => x.label);
     // A reader finds the stream by its labels: they must name no other stream's channel.
     if (streams.length > 1 && signals.some((x) => x.stream !== s && own.includes(x.label))) {
       warnings.push(`${s.name}: ${spans.length} span(s) without samples written as 0 and not marked ${SKIP_ANNOTATION} (its channel labels repeat in another stream)`);
-      continue;
+      return;
     }
     const names = streams.length > 1 ? ` ${own.join(',')}` : '';
     for (const [a, b] of spans) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION + names, source: 'edf+' });
-  }
+  });
   for (const a of anns) {
     // the record holding the onset, or the nearest written one
-    const k = Math.floor((a.onset - t0) / dur);
-    let j = records.findIndex((r) => r >= k);
-    if (j < 0) j = records.length - 1;
-    if (j > 0 && records[j] !== k) j = Math.abs(records[j] - k) <= Math.abs(records[j - 1] - k) ? j : j - 1;
+    const j = nearestRecord(records, Math.floor((a.onset - t0) / dur));
     const onset = a.onset - t0 + frac;
     const dur2 = a.duration > 0 ? `\x15${talNumber(a.duration, false)}` : '';
     perRecord[j].push(`${talNumber(onset, true)}${dur2}\x14${talText(a.label)}\x14\x00`);
@@ -393,20 +482,42 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     put(ann, width);
   }
 
-  // Data records.
+  // Data records. Padding is the count nearest 0 (the edge of the digital range when 0 lies outside
+  // the physical range); a record without data is a copy of the data signals' padding.
+  const zeroCode = (sig: OutSignal) => Math.min(digHi, Math.max(digLo, Math.round(-sig.offset / sig.gain)));
+  const dataBytes = recordBytes - annSamples * bps;
+  let emptyRecord: Uint8Array | null = null;
+  if (records.length > withData) {
+    emptyRecord = new Uint8Array(dataBytes);
+    let q = 0;
+    for (const sig of signals) {
+      const d = zeroCode(sig);
+      for (let i = 0; i < sig.samplesPerRecord; i++, q += bps) {
+        emptyRecord[q] = d & 0xff;
+        emptyRecord[q + 1] = (d >> 8) & 0xff;
+        if (bdf) emptyRecord[q + 2] = (d >> 16) & 0xff;
+      }
+    }
+  }
   let clipped = 0;
   records.forEach((k, j) => {
     let q = headerBytes + j * recordBytes;
+    if (emptyRecord && !hasData[k]) {
+      out.set(emptyRecord, q);
+      out.set(talBytes[j], q + dataBytes);
+      return;
+    }
     const recStart = t0 + k * dur;
     for (const sig of signals) {
       const { stream, channel, samplesPerRecord: n, gain, offset } = sig;
       const rate = stream.rateHz;
+      const pad = zeroCode(sig);
       // The segment holding the record's first sample, then sample by sample; look again only
       // where a segment ends inside the record.
       let seg = -1;
       let idx0 = 0;
       for (let i = 0; i < n; i++) {
-        let v = 0;
+        let v = NaN;
         const g0 = seg >= 0 ? stream.segments[seg] : undefined;
         if (g0 && idx0 + i >= 0 && idx0 + i < g0.count) v = g0.data[channel * g0.count + idx0 + i];
         else {
@@ -423,8 +534,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
             }
           }
         }
-        if (!Number.isFinite(v)) v = 0;
-        let d = Math.round((v - offset) / gain);
+        let d = seg < 0 ? pad : Math.round(((Number.isFinite(v) ? v : 0) - offset) / gain);
         if (d < digLo || d > digHi) {
           clipped++;
           d = d < digLo ? digLo : digHi;

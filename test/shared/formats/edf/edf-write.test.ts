@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeEdfSamples, edfNumber, importEdf, parseEdfAnnotations, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
+import { EDF_FILL_FREE_BYTES, EDF_FILL_MAX_BYTES, EDF_FILL_MAX_RATIO, zeroFillAllowed } from '../../../../src/shared/formats/edf/edf-write';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
@@ -138,13 +139,71 @@ describe('writeEdf', () => {
     }
   });
 
-  test('a gap makes EDF+D: the empty records are left out and segments come back at their times', () => {
+  test('a gap of whole records stays EDF+C: the empty records are zeros under one BAD_ACQ_SKIP, cut out again on import', () => {
     const rec = synthetic({ gapS: 6 });
-    const { bytes } = writeEdf(rec, { format: 'edf' });
-    const back = importEdf(bytes, 'd.edf');
-    assert.equal(back.format, 'edf+d');
-    assert.deepEqual(back.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1024], [10, 1024]]);
-    assertClose(bytes, rec, back);
+    for (const format of ['edf', 'bdf'] as const) {
+      const { bytes, warnings } = writeEdf(rec, { format });
+      assert.deepEqual(warnings, []);
+      const h = parseEdfHeader(bytes, 'c');
+      assert.equal(h.plus, 'C');
+      assert.equal(h.recordCount, 14, '4 s of data, 6 s of gap, 4 s of data in 1-s records');
+      const { annotations, recordStarts } = parseEdfAnnotations(h, bytes, 'c');
+      assert.deepEqual([...recordStarts], Array.from({ length: 14 }, (_, k) => k));
+      // Both streams lack the same span: one plain annotation covers it (no channel names).
+      assert.deepEqual(annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP')).map((a) => [a.onset, a.duration, a.text]), [[4, 6, 'BAD_ACQ_SKIP']]);
+      // The padding is physical 0 (within a count), every channel.
+      for (const [label, d] of digitalByLabel(h, bytes)) {
+        const s = h.signals.find((x) => x.label === label)!;
+        const r = s.samplesPerRecord;
+        for (let i = 4 * r; i < 10 * r; i++) if (Math.abs(d[i] * s.gain + s.offset) > Math.abs(s.gain)) assert.fail(`${label}[${i}]: ${d[i] * s.gain + s.offset}`);
+      }
+      const back = importEdf(bytes, `c.${format}`);
+      assert.equal(back.format, `${format}+c`);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]]);
+      assertClose(bytes, rec, back);
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+    }
+  });
+
+  test('discontinuous: true leaves the empty records out (EDF+D, each record at its start) and reads back the same', () => {
+    const rec = synthetic({ gapS: 6 });
+    for (const format of ['edf', 'bdf'] as const) {
+      const { bytes, warnings } = writeEdf(rec, { format, discontinuous: true });
+      assert.deepEqual(warnings, []);
+      const h = parseEdfHeader(bytes, 'd');
+      assert.equal(h.plus, 'D');
+      assert.deepEqual([...parseEdfAnnotations(h, bytes, 'd').recordStarts], [0, 1, 2, 3, 10, 11, 12, 13]);
+      const back = importEdf(bytes, `d.${format}`);
+      assert.equal(back.format, `${format}+d`);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]]);
+      assertClose(bytes, rec, back);
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+    }
+    // Without empty records there is nothing to leave out: EDF+C.
+    assert.equal(parseEdfHeader(writeEdf(synthetic(), { format: 'edf', discontinuous: true }).bytes, 'c').plus, 'C');
+  });
+
+  test('zero-filling that would make an absurd file falls back to EDF+D with a warning', () => {
+    assert.ok(zeroFillAllowed(EDF_FILL_FREE_BYTES, 1), 'a short session with a long gap: up to the free bytes');
+    assert.ok(!zeroFillAllowed(EDF_FILL_FREE_BYTES + 1, 1));
+    assert.ok(zeroFillAllowed(EDF_FILL_MAX_RATIO * 100e6, 100e6), 'a large session: up to the ratio');
+    assert.ok(!zeroFillAllowed(EDF_FILL_MAX_RATIO * 100e6 + 1, 100e6));
+    assert.ok(!zeroFillAllowed(EDF_FILL_MAX_BYTES + 1, 1e9), 'never past the cap');
+    // One second, a clock jump of ~2.3 days, one second: 199 999 empty records of 512 bytes.
+    const rec = synthetic();
+    rec.streams.pop();
+    keep(rec.streams[0], [[0, 1]]);
+    rec.streams[0].channels = rec.streams[0].channels.slice(0, 1);
+    const g = rec.streams[0].segments[0];
+    g.data = g.data.slice(0, g.count);
+    rec.streams[0].segments.push({ start: 200000, count: g.count, data: g.data.slice() });
+    const { bytes, warnings } = writeEdf(rec, { format: 'edf' });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^199999\.0 s without samples would add 102\.4 MB of zero-filled records to 1\.0 kB of data: written as EDF\+D/);
+    const h = parseEdfHeader(bytes, 'f');
+    assert.equal(h.plus, 'D');
+    assert.equal(h.recordCount, 2);
+    assert.deepEqual(importEdf(bytes, 'f.edf').streams[0].segments.map((s) => [s.start, s.count]), [[0, 256], [200000, 256]]);
   });
 
   test('samples a stream lacks inside a written record are marked BAD_ACQ_SKIP and cut out again on import; markers stay', () => {
@@ -159,10 +218,11 @@ describe('writeEdf', () => {
       const h = parseEdfHeader(bytes, 'p');
       assert.equal(h.recordCount, 4);
       const written = parseEdfAnnotations(h, bytes, 'p').annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP'));
-      assert.deepEqual(written.map((a) => [a.onset, a.duration, a.text]), [
+      // From 3.5 s neither stream has samples: one plain span; before that each stream's own.
+      assert.deepEqual(written.map((a) => [a.onset, a.duration, a.text]).sort((x, y) => (x[0] as number) - (y[0] as number)), [
         [1.2, 0.5, 'BAD_ACQ_SKIP ECG'],
-        [3.25, 0.75, 'BAD_ACQ_SKIP Fp1,Fp2,Cz'],
-        [3.5, 0.5, 'BAD_ACQ_SKIP ECG'],
+        [3.25, 0.25, 'BAD_ACQ_SKIP Fp1,Fp2,Cz'],
+        [3.5, 0.5, 'BAD_ACQ_SKIP'],
       ]);
       const back = importEdf(bytes, `p.${format}`);
       assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 832]], [[0, 156], [221 / 130, 234]]]);
@@ -303,8 +363,42 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
   const paddedFile = path.join(dir, 'padded.edf');
   const paddedBytes = writeEdf(padded, { format: 'edf' }).bytes;
   writeFileSync(paddedFile, paddedBytes);
-  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile]) : [];
+  // One stream with a 6.5-s gap (six whole records empty, the next one half) and markers after it.
+  const gapped = synthetic({ gapS: 6.5 });
+  gapped.streams.pop();
+  gapped.annotations.push({ onset: 12, duration: 1, label: 'after the gap', source: 'marker' });
+  const gappedFile = path.join(dir, 'gapped.edf');
+  const gappedBytes = writeEdf(gapped, { format: 'edf' }).bytes;
+  writeFileSync(gappedFile, gappedBytes);
+  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile, gappedFile]) : [];
   rmSync(dir, { recursive: true, force: true });
+
+  test('gapped.edf (a gap of several records): MNE reads every sample at its true time, zeros in the gap under BAD_ACQ_SKIP, every marker; our import gives back exactly the samples', () => {
+    const view = mne[written.length + 1];
+    assert.equal(view.sfreq, 256);
+    assert.equal(view.nTimes, 15 * 256, '0–4 s, gap to 10.5 s, 10.5–14.5 s, in 1-s records');
+    const gain = parseEdfHeader(gappedBytes, 'gapped.edf').signals[0].gain;
+    const [before, after] = gapped.streams[0].segments;
+    const ch = gapped.streams[0].channels;
+    ch.forEach((c, k) => {
+      for (let i = 0; i < view.nTimes; i++) {
+        const theirs = view.data[k * view.nTimes + i] * 1e6;
+        const t = i / 256;
+        const g = t < 4 ? before : t >= 10.5 && t < 14.5 ? after : null;
+        const ours = g ? g.data[k * g.count + Math.round((t - g.start) * 256)] : 0;
+        if (Math.abs(theirs - ours) > gain / 2 + 1e-6 * Math.abs(ours)) assert.fail(`${c.label} at ${t} s: MNE ${theirs}, ours ${g ? ours : 'padding'}`);
+      }
+    });
+    const sorted = (a: [number, number, string][]) => a.map(([o, d, l]) => [o.toFixed(6), d.toFixed(6), l]).sort((x, y) => Number(x[0]) - Number(y[0]) || x[2].localeCompare(y[2]));
+    assert.deepEqual(
+      sorted(view.annotations),
+      sorted([...gapped.annotations.map((a) => [a.onset, a.duration, a.label] as [number, number, string]), [4, 6.5, 'BAD_ACQ_SKIP'], [14.5, 0.5, 'BAD_ACQ_SKIP']]),
+    );
+    const back = importEdf(gappedBytes, 'gapped.edf');
+    assert.deepEqual(back.streams[0].segments.map((g) => [g.start, g.count]), [[0, 1024], [10.5, 1024]]);
+    assertClose(gappedBytes, gapped, back);
+    assert.deepEqual(back.annotations.map((a) => a.label), gapped.annotations.map((a) => a.label));
+  });
 
   test('padded.edf: MNE sees the BAD_ACQ_SKIP span over the padding, zeros in it, and our samples before it', () => {
     const view = mne[written.length];
