@@ -19,11 +19,34 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-/** node:util parseArgs with errors turned into CliUsageError (so the user sees the usage, not a stack). */
+/** A value that parseArgs would take for a flag of its own: '-5', '-0.5', '-.5', '-1e3'. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * node:util parseArgs with errors turned into CliUsageError (so the user sees the usage, not a stack).
+ * A negative number after a flag that takes a value is that flag's value (`--duration -5` reaches
+ * the command, which says what it accepts), where parseArgs would call it ambiguous.
+ */
 export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : '';
+    if (options?.[name]?.type === 'string' && NEGATIVE_NUMBER.test(argv[i + 1] ?? '')) args.push(`${a}=${argv[++i]}`);
+    else args.push(a);
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliUsageError((err as Error).message);
+    const e = err as Error & { code?: string };
+    const flag = /Option '(-[-\w]+)/.exec(e.message)?.[1];
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+      throw new CliUsageError(/ambiguous/.test(e.message) ? `${flag} needs a value (for one that starts with '-', write ${flag}=-VALUE)` : `${flag} needs a value`);
+    }
+    throw new CliUsageError(e.message);
   }
 }

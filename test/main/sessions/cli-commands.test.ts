@@ -48,3 +48,7 @@ test('sessions import on a real file, and clear errors for bad input', { skip: !
   await assert.rejects(sessions.run(['frobnicate', '--data-dir', dir], io().io), /unknown verb/);
   await assert.rejects(sessions.run(['tag', '99', 'x', '--data-dir', dir], io().io), /no session 99/);
 });
+
+test('record --duration -5 gives our own usage error, before any device starts', async () => {
+  await assert.rejects(record.run(['--duration', '-5'], io().io), (e: unknown) => e instanceof CliUsageError && e.message === '--duration must be a positive number of seconds');
+});
