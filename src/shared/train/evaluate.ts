@@ -58,7 +58,8 @@ export function signalItems(windows: LabelledWindow[], m: ModelModality): Signal
 
 export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number): string {
   const split = cfg.split.kind === 'loso' ? 'leave-one-subject-out' : `${cfg.split.k}-fold by subject`;
-  const val = cfg.validationSubjects ? `, ${cfg.validationSubjects} training subjects per fold held out to choose the epoch` : ', last epoch';
+  const v = cfg.validationSubjects;
+  const val = v ? `, ${v} training ${v === 1 ? 'subject' : 'subjects'} per fold held out to choose the epoch` : ', last epoch';
   return `${split} over ${subjects} subjects (${windows} windows)${val}; metrics per fold and mean ± sd, threshold ${cfg.threshold}`;
 }
 

@@ -25,8 +25,9 @@ export function uniformAt(seed: number, tag: number, a: number, b: number): numb
 
 export function validateMask(m: MaskConfig): void {
   const p: string[] = [];
+  // typeof first: a NaN ratio saved to config.json comes back as null, and null >= 0 is true in JS.
   const ratio = (x: number, name: string) => {
-    if (!(x >= 0 && x < 1)) p.push(`${name} must be in [0, 1), got ${x}`);
+    if (typeof x !== 'number' || !(x >= 0 && x < 1)) p.push(`${name} must be a number in [0, 1), got ${String(x)}`);
   };
   if (m.kind === 'eeg') ratio(m.patchRatio, 'mask.patchRatio');
   else if (m.kind === 'ecg') {

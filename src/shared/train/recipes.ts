@@ -1,5 +1,6 @@
 // Recipes: whole jobs by name. 'default' is the shipped model's recipe, sized to finish in about
-// one to two hours on a quiet 2-core machine with jax-js WASM; '--paper' switches to CBraMod's
+// 26 minutes on the quiet 2-core development machine with jax-js WASM (26–50 min depending on its
+// load; docs/training.md has the breakdown); '--paper' switches to CBraMod's
 // published scale (end-to-end fine-tuning, 40-epoch pretraining at batch 128), which takes days on
 // a CPU. docs/training.md explains every choice.
 import { CBRAMOD_ENCODER, TASK_MENTAL_ARITHMETIC, encoderWithLayers } from '../model/config';

@@ -3,7 +3,7 @@
 // folds they split into. Pure and light (no model code), so the core answers a preview without
 // loading the model backend.
 import { leaveOneSubjectOut, subjectKFold } from '../eval';
-import type { SubjectFold } from '../eval/eval.types';
+import { EvalError, type SubjectFold } from '../eval/eval.types';
 import type { ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import { TrainError, TrainErrorCode, type EvaluationConfig, type ModalitySet } from './train.types';
@@ -59,8 +59,24 @@ export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int
     if (n < 2 + cfg.validationSubjects) throw new TrainError(TrainErrorCode.BadDataset, `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; the dataset has ${n}`);
     return leaveOneSubjectOut(subjects, opts);
   }
-  if (n < cfg.split.k) throw new TrainError(TrainErrorCode.BadDataset, `${cfg.split.k}-fold by subject needs at least ${cfg.split.k} subjects; the dataset has ${n}`);
-  return subjectKFold(subjects, cfg.split.k, opts);
+  const k = cfg.split.k;
+  const need = kFoldMinSubjects(k, cfg.validationSubjects);
+  if (n < need) {
+    const val = cfg.validationSubjects ? ` with ${cfg.validationSubjects} validation ${cfg.validationSubjects === 1 ? 'subject' : 'subjects'} per fold` : '';
+    throw new TrainError(TrainErrorCode.BadDataset, `${k}-fold by subject${val} needs at least ${need} subjects; the dataset has ${n}`);
+  }
+  return subjectKFold(subjects, k, opts);
+}
+
+/**
+ * Fewest subjects k-fold by subject can split with `validation` subjects held out of each fold's
+ * training set: k folds, and outside the largest test fold (⌈S/k⌉ subjects) the validation
+ * subjects plus at least one that trains.
+ */
+export function kFoldMinSubjects(k: number, validation: number): number {
+  // S − ⌈S/k⌉ = ⌊S(k−1)/k⌋ ≥ v + 1  ⇔  S ≥ (v + 1)k / (k − 1), in integers.
+  const a = (validation + 1) * k;
+  return Math.max(k, Math.floor((a + k - 2) / (k - 1)));
 }
 
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */
@@ -73,7 +89,8 @@ export function trainingReadiness(ds: WindowDataset, modalities: ModalitySet, ev
     const folds = makeFolds(evaluation, data.subjects, data.labels);
     return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: data.notes };
   } catch (e) {
-    if (e instanceof TrainError) return { ok: false, problem: e.message };
+    // The split's own checks (src/shared/eval) answer with an EvalError: a dataset problem too.
+    if (e instanceof TrainError || e instanceof EvalError) return { ok: false, problem: e.message };
     throw e;
   }
 }

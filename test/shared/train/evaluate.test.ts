@@ -4,7 +4,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { init } from '@jax-js/jax';
-import { crossValidate, DEFAULT_EVALUATION } from '../../../src/shared/train/evaluate';
+import { crossValidate, DEFAULT_EVALUATION, protocolText } from '../../../src/shared/train/evaluate';
 import { trainableWindows, trainingReadiness } from '../../../src/shared/train/trainable';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../../../src/shared/train/finetune';
 import { initEncoderHostParams } from '../../../src/shared/model/params';
@@ -49,6 +49,13 @@ const encoders = {
   pretrained: { eeg: initEncoderHostParams(TINY_ENCODER, 1, { stream: 'eeg' }), ecg: initEncoderHostParams(TINY_ENCODER, 1, { stream: 'ecg' }) },
   randomSeed: 2,
 };
+
+test('the protocol line counts its validation subjects in good English', () => {
+  const kfold = { ...DEFAULT_EVALUATION, split: { kind: 'kfold' as const, k: 2 } };
+  assert.match(protocolText({ ...kfold, validationSubjects: 1 }, 4, 96), /^2-fold by subject over 4 subjects \(96 windows\), 1 training subject per fold held out to choose the epoch;/);
+  assert.match(protocolText({ ...DEFAULT_EVALUATION, validationSubjects: 2 }, 12, 574), /^leave-one-subject-out over 12 subjects \(574 windows\), 2 training subjects per fold held out/);
+  assert.match(protocolText({ ...kfold, validationSubjects: 0 }, 4, 96), /, last epoch;/);
+});
 
 describe('crossValidate', () => {
   test('k-fold by subject: every arm and the baseline on the same folds, metrics equal scikit-learn', async () => {

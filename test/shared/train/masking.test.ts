@@ -70,4 +70,15 @@ describe('ECG dual mask', () => {
     assert.throws(() => validateMask({ ...DEFAULT_ECG_MASK, leadRatio: 1 }), (e: TrainError) => e.code === 'bad-config' && /leadRatio/.test(e.message));
     assert.throws(() => validateMask({ kind: 'eeg', patchRatio: 0 }), /masks nothing/);
   });
+
+  test('a ratio that is not a number never passes: NaN, and the null a NaN becomes in config.json', () => {
+    for (const bad of [NaN, null, undefined, '0.5', Infinity]) {
+      const x = bad as unknown as number;
+      assert.throws(() => validateMask({ kind: 'eeg', patchRatio: x }), (e: TrainError) => e.code === 'bad-config' && /mask\.patchRatio must be a number in \[0, 1\)/.test(e.message), String(bad));
+      assert.throws(() => validateMask({ ...DEFAULT_ECG_MASK, leadRatio: x }), /mask\.leadRatio must be a number/, String(bad));
+      assert.throws(() => validateMask({ ...DEFAULT_ECG_MASK, patchRatio: x }), /mask\.patchRatio must be a number/, String(bad));
+    }
+    const roundTripped = JSON.parse(JSON.stringify({ kind: 'eeg', patchRatio: NaN })) as { kind: 'eeg'; patchRatio: number };
+    assert.throws(() => validateMask(roundTripped), /got null/);
+  });
 });

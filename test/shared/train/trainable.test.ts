@@ -1,0 +1,51 @@
+// What a dataset offers training, answered before a run (the Training view's preview): the folds'
+// subject count checks, and every split problem returned as { ok: false, problem } (never thrown).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kFoldMinSubjects, makeFolds, trainingReadiness } from '../../../src/shared/train/trainable';
+import { DEFAULT_EVALUATION } from '../../../src/shared/train/defaults';
+import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+import type { LabelledWindow, WindowDataset } from '../../../src/shared/datasets/windows.types';
+import { TrainError, type EvaluationConfig } from '../../../src/shared/train/train.types';
+
+/** `subjects` subjects × 4 windows, both classes each; the signals are placeholders (readiness only checks presence). */
+function dataset(subjects: number): WindowDataset {
+  const windows: LabelledWindow[] = [];
+  for (let s = 0; s < subjects; s++) {
+    for (let k = 0; k < 4; k++) {
+      windows.push({ recording: `S${s}`, subject: `S${s}`, start: k * 5, label: k % 2, eeg: new Float32Array(1), ecg: new Float32Array(1), eegChannels: ['Cz'], ecgChannels: ['ECG'], rrMs: new Float64Array(0) });
+    }
+  }
+  const recordings = [...new Set(windows.map((w) => w.subject))].map((s) => ({ id: s, subject: s, windows: 4, dropped: {}, unlabelled: 0, warnings: [] }));
+  return { name: 'placeholder', task: TASK_MENTAL_ARITHMETIC, rateHz: 200, windowSec: 5, hopSec: 5, windows, recordings };
+}
+
+const kfold = (k: number, validationSubjects: number): EvaluationConfig => ({ ...DEFAULT_EVALUATION, split: { kind: 'kfold', k }, validationSubjects });
+
+describe('k-fold readiness with validation subjects', () => {
+  test('too few subjects for the validation hold-out: an answer naming the need, not an exception', () => {
+    const r = trainingReadiness(dataset(3), 'fused', kfold(3, 2));
+    assert.ok(!r.ok, JSON.stringify(r));
+    assert.match(r.problem, /3-fold by subject with 2 validation subjects per fold needs at least 5 subjects; the dataset has 3/);
+    const one = trainingReadiness(dataset(3), 'eeg', kfold(2, 1));
+    assert.ok(!one.ok && /with 1 validation subject per fold needs at least 4 subjects/.test(one.problem), JSON.stringify(one));
+  });
+
+  test('the smallest subject count the check asks for does split, and one fewer does not', () => {
+    for (const [k, v] of [[2, 0], [2, 1], [3, 2], [4, 2], [5, 3]]) {
+      const need = kFoldMinSubjects(k, v);
+      const ds = dataset(need);
+      const subjects = ds.windows.map((w) => w.subject);
+      const labels = Int32Array.from(ds.windows, (w) => w.label!);
+      assert.equal(makeFolds(kfold(k, v), subjects, labels).length, k, `k=${k} v=${v} S=${need}`);
+      const fewer = dataset(need - 1);
+      assert.throws(() => makeFolds(kfold(k, v), fewer.windows.map((w) => w.subject), Int32Array.from(fewer.windows, (w) => w.label!)), TrainError, `k=${k} v=${v} S=${need - 1}`);
+    }
+    assert.equal(kFoldMinSubjects(3, 2), 5);
+  });
+
+  test('a problem the split itself finds (an EvalError) is answered too', () => {
+    const r = trainingReadiness(dataset(6), 'fused', { ...kfold(3, 0), validationSubjects: -1 });
+    assert.ok(!r.ok && /validationSubjects must be a non-negative integer/.test(r.problem), JSON.stringify(r));
+  });
+});
