@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.ts (or those matching the given filters) one after another and prints
 // their figures. Benchmarks report numbers; they are not tests and never fail on a figure.
+// The other scripts in bench/ (the fuzzers bench/fuzz-*.ts, jax-model-timing.ts) take their own
+// flags and run on their own: a filter that names only them says how to run them.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
-const files = readdirSync('bench')
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const matches = (f) => filters.length === 0 || filters.some((x) => f.includes(x));
+const scripts = readdirSync('bench').filter((f) => f.endsWith('.ts') && f !== 'bench-util.ts');
+const files = scripts.filter((f) => f.endsWith('.bench.ts') && matches(f)).sort();
+if (files.length === 0) {
+  const others = scripts.filter((f) => !f.endsWith('.bench.ts') && matches(f)).sort();
+  console.error(`no benchmark (bench/*.bench.ts) matched ${filters.map((x) => `'${x}'`).join(' ')}`);
+  if (others.length) console.error(`${others.map((f) => `bench/${f}`).join(', ')} ${others.length > 1 ? 'are not benchmarks; run each' : 'is not a benchmark; run it'} on its own:\n${others.map((f) => `  node --import tsx bench/${f}`).join('\n')}`);
+  process.exit(1);
+}
 let failed = 0;
 for (const f of files) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${f}`], { stdio: 'inherit' });
