@@ -5,7 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
-import { importRecording, type ImportOptions } from '../../shared/formats/import-recording';
+import { detectFormat, importRecording, type ImportOptions } from '../../shared/formats/import-recording';
 import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
 import { parseWfdbHeader, wfdbSignalFileNames } from '../../shared/formats/wfdb';
@@ -27,7 +27,7 @@ export async function readRecordingFiles(filePath: string, opts: { annotations?:
   const dir = path.dirname(filePath);
   const name = path.basename(filePath);
   const main = { name, bytes: await readBytes(filePath) };
-  if (!/\.hea$/i.test(name)) return [main];
+  if (detectFormat(main) !== 'wfdb') return [main]; // an EDF called x.hea is an EDF
 
   const header = parseWfdbHeader(decodeLatin1(main.bytes), name);
   const files: NamedBytes[] = [main];

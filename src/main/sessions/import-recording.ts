@@ -2,7 +2,8 @@
 // src/shared/formats, and turn the ImportedRecording into a session written in ONE database
 // transaction: a file that fails to parse never reaches the database, and a failure while writing
 // leaves the database as it was.
-import { basename, extname } from 'node:path';
+import { access } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream, NamedBytes } from '../../shared/formats/recording.types';
 import { importRecording } from '../../shared/formats/import-recording';
@@ -133,6 +134,18 @@ export function transferablesOf(imp: SessionImport): ArrayBuffer[] {
   return imp.streams.flatMap((s) => [s.chunks.seqs, s.chunks.deviceTimes, s.chunks.hostTimes, s.chunks.counts, s.chunks.data].map((a) => a.buffer as ArrayBuffer));
 }
 
+/** 'x.hea' when the file is not a header and a header of its name lies beside it (x.dat, x.atr), else undefined. */
+async function wfdbHeaderBeside(path: string): Promise<string | undefined> {
+  if (/\.hea$/i.test(path)) return undefined;
+  const hea = `${basename(path, extname(path))}.hea`;
+  try {
+    await access(join(dirname(path), hea));
+    return hea;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
 export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
   let files: NamedBytes[];
@@ -142,7 +155,7 @@ export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx:
     if (err instanceof FormatError) throw err;
     throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
   }
-  const rec = importRecording(files);
+  const rec = importRecording(files, { wfdbHeaderBeside: await wfdbHeaderBeside(req.path) });
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
   }

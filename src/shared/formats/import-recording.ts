@@ -1,6 +1,6 @@
 // One entry point for imports: which format a file is (by its bytes first, its name second),
 // then the matching reader. The recorder calls this with the files the Node side read.
-import { parseBrainFlowCsv, type BrainFlowCsvOptions } from './brainflow-csv';
+import { BRAINFLOW_BOARDS, parseBrainFlowCsv, type BrainFlowCsvOptions, type BrainFlowPresetName } from './brainflow-csv';
 import { parseHeartMindCsv } from './csv';
 import { importEdf } from './edf';
 import { FormatError } from './format-error';
@@ -12,24 +12,56 @@ import { importXdf } from './xdf';
 
 export type DetectedFormat = 'edf' | 'bdf' | 'wfdb' | 'xdf' | 'openbci-gui' | 'brainflow-csv' | 'csv';
 
-/** The format of `file` from its first bytes (and name for WFDB headers), or null. */
+/**
+ * The format of `file`: by its signature first (whatever the file is called), then by its name
+ * for WFDB headers (plain text with no signature), then by the look of its first line (BrainFlow
+ * files are bare tab-separated numbers). Null when nothing fits.
+ */
 export function detectFormat(file: NamedBytes): DetectedFormat | null {
   const b = file.bytes;
   const head = decodeLatin1(b, 0, Math.min(b.length, 512));
-  if (/\.hea$/i.test(file.name)) return 'wfdb';
   if (b.length >= 8 && b[0] === 0xff && head.slice(1, 8) === 'BIOSEMI') return 'bdf';
   if (head.startsWith('0       ')) return 'edf';
   if (head.startsWith('XDF:')) return 'xdf';
   if (/^%OpenBCI Raw (EXG|EEG) Data/i.test(head)) return 'openbci-gui';
   if (/^(time_s|onset_s),/.test(head)) return 'csv';
+  if (/\.hea$/i.test(file.name)) return 'wfdb';
   const first = head.split(/\r?\n/)[0];
   if (/^[-+0-9.eEnaif]+(\t[-+0-9.eEnaif]+)+\s*$/.test(first)) return 'brainflow-csv';
   return null;
 }
 
+/** Extensions of the files beside a WFDB header: signals (.dat) and the usual annotators. */
+const WFDB_COMPANION = /\.(dat|atr|qrs|ecg|ari|apn|pu[01]?|wqrs|sqrs|gqrs|st|16)$/i;
+
 export interface ImportOptions {
   /** For BrainFlow files: the board (and preset) that wrote them. */
   brainflow?: BrainFlowCsvOptions;
+  /**
+   * The WFDB header (file name) beside the file, when the caller can see its folder: a signal or
+   * annotation file given on its own is answered with that header's name.
+   */
+  wfdbHeaderBeside?: string;
+}
+
+/**
+ * The BrainFlow board names an import can be told (`heartmind sessions import --board NAME`, the
+ * import form's Board choice): BrainFlow's own, one per board and preset ('Cyton', 'CytonDaisy',
+ * 'Synthetic', 'MuseSAux' …), sorted.
+ */
+export function brainflowBoardNames(): string[] {
+  return Object.values(BRAINFLOW_BOARDS)
+    .flatMap((presets) => Object.values(presets).map((d) => d!.name))
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/** The BrainFlow reader's options for a board named as brainflowBoardNames() lists (any case); undefined for another name. */
+export function brainflowBoardOptions(name: string): BrainFlowCsvOptions | undefined {
+  const want = name.trim().toLowerCase();
+  for (const [id, presets] of Object.entries(BRAINFLOW_BOARDS)) {
+    for (const [preset, d] of Object.entries(presets)) if (d?.name.toLowerCase() === want) return { boardId: Number(id), preset: preset as BrainFlowPresetName };
+  }
+  return undefined;
 }
 
 /**
@@ -54,10 +86,27 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
     case 'csv':
       return parseHeartMindCsv(main.bytes, main.name);
     case 'brainflow-csv':
-      return parseBrainFlowCsv(main.bytes, main.name, opts.brainflow);
-    default:
+      try {
+        return parseBrainFlowCsv(main.bytes, main.name, opts.brainflow);
+      } catch (err) {
+        // The reader asks for the board when the column count fits several boards: say how to name it.
+        if (!opts.brainflow && err instanceof FormatError && /fits several BrainFlow boards.*name the board$/.test(err.detail)) {
+          const example = /\(([A-Za-z0-9]+)/.exec(err.detail)?.[1] ?? 'Cyton';
+          throw new FormatError(err.code, err.fileName, `${err.detail} that wrote it (--board ${example} for heartmind sessions import, the Board choice when importing in the app)`);
+        }
+        throw err;
+      }
+    default: {
       if (main.bytes.length === 0) throw new FormatError('empty', main.name, 'the file is empty');
+      const stem = main.name.replace(/\.[^.]*$/, '');
+      if (opts.wfdbHeaderBeside) {
+        throw new FormatError('not-this-format', main.name, `a file of WFDB record ${stem}: WFDB records are imported through their .hea header; import ${opts.wfdbHeaderBeside} (beside it) instead`);
+      }
+      if (WFDB_COMPANION.test(main.name)) {
+        throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is a WFDB signal or annotation file, import its record's .hea header (${stem}.hea), kept beside it`);
+      }
       throw new FormatError('not-this-format', main.name, 'not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
+    }
   }
 }
 

@@ -92,6 +92,22 @@ describe('import into a session', { skip }, () => {
     assert.deepEqual(new Set((await db.api.listMarkers(mmi.id)).map((m) => m.label)), new Set(['T0', 'T1', 'T2']));
   });
 
+  test('an EDF named x.hea imports as EDF; a WFDB .dat or .atr on its own names the .hea beside it', async (t) => {
+    const dir = tempDir(t);
+    const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+    t.after(() => db.close());
+    const mis = join(dir, 'mis.hea');
+    writeFileSync(mis, readFileSync(join(DATA, 'edf-mne', 'test_edf_stim_channel.edf')));
+    const s = await importRecordingFile(db, { path: mis }, ctx);
+    assert.deepEqual(s.tags, ['edf']);
+    for (const name of ['100.dat', '100.atr']) {
+      await assert.rejects(
+        importRecordingFile(db, { path: join(DATA, 'wfdb-mitdb', name) }, ctx),
+        (err: unknown) => err instanceof FormatError && err.code === 'not-this-format' && err.message.endsWith('import 100.hea (beside it) instead'),
+      );
+    }
+  });
+
   test('a truncated or foreign file gives one clear error and changes nothing in the database', async (t) => {
     const dir = tempDir(t);
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });

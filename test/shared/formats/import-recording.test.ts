@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { detectFormat, FormatError, importRecording, type ImportedRecording } from '../../../src/shared/formats';
+import { brainflowBoardNames, brainflowBoardOptions } from '../../../src/shared/formats/import-recording';
 import { dataPath, NEED_DATA } from '../../fixtures/shared-data';
 
 const files = (dir: string) => readdirSync(dataPath(dir)).map((name) => ({ name, bytes: new Uint8Array(readFileSync(dataPath(dir, name))) }));
@@ -43,8 +44,47 @@ test('format detection goes by the bytes, not the name', { skip: NEED_DATA }, ()
   assert.equal(detectFormat({ name: 'renamed.dat', bytes: edf.bytes }), 'edf');
   assert.equal(detectFormat({ name: 'x.edf', bytes: one('edf-mne', 'test_bdf_stim_channel.bdf')[0].bytes }), 'bdf');
   assert.equal(detectFormat({ name: 'x.txt', bytes: one('xdf', 'minimal.xdf')[0].bytes }), 'xdf');
+  // a signature beats the .hea name (WFDB headers have none): an EDF called mis.hea is an EDF
+  assert.equal(detectFormat({ name: 'mis.hea', bytes: edf.bytes }), 'edf');
+  assert.equal(importRecording([{ name: 'mis.hea', bytes: edf.bytes }]).format, 'edf+c');
+  assert.equal(detectFormat({ name: '100.hea', bytes: one('wfdb-mitdb', '100.hea')[0].bytes }), 'wfdb');
   assert.equal(detectFormat({ name: 'x.csv', bytes: new TextEncoder().encode('1.000000\t2.000000\n') }), 'brainflow-csv');
   assert.equal(detectFormat({ name: 'x.bin', bytes: Uint8Array.from([1, 2, 3]) }), null);
   assert.throws(() => importRecording([{ name: 'x.bin', bytes: Uint8Array.from([1, 2, 3]) }]), (e: unknown) => e instanceof FormatError && e.code === 'not-this-format' && /x\.bin/.test(e.message));
   assert.throws(() => importRecording([{ name: 'e.edf', bytes: new Uint8Array(0) }]), (e: unknown) => e instanceof FormatError && e.code === 'empty');
+});
+
+test('a WFDB signal or annotation file on its own points to its .hea header', { skip: NEED_DATA }, () => {
+  for (const name of ['100.dat', '100.atr']) {
+    const file = one('wfdb-mitdb', name);
+    assert.throws(
+      () => importRecording(file),
+      (e: unknown) => e instanceof FormatError && e.code === 'not-this-format' && e.message === `${name}: not a format HeartMind reads on its own: if it is a WFDB signal or annotation file, import its record's .hea header (100.hea), kept beside it`,
+    );
+    // the Node side names the header it found beside the file
+    assert.throws(
+      () => importRecording(file, { wfdbHeaderBeside: '100.hea' }),
+      (e: unknown) => e instanceof FormatError && e.message === `${name}: a file of WFDB record 100: WFDB records are imported through their .hea header; import 100.hea (beside it) instead`,
+    );
+  }
+});
+
+test('a BrainFlow file whose column count fits several boards is read once the board is named', () => {
+  const line = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 30 ? 1.7e9 : 0).toFixed(6)).join('\t');
+  const file = [{ name: 'bf32.csv', bytes: new TextEncoder().encode(`${line(32)}\n${line(32)}\n`) }];
+  assert.throws(
+    () => importRecording(file),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      e.code === 'bad-header' &&
+      e.message ===
+        'bf32.csv: lines have 32 columns, which fits several BrainFlow boards (CytonDaisy, Synthetic); name the board that wrote it (--board CytonDaisy for heartmind sessions import, the Board choice when importing in the app)',
+  );
+  assert.ok(brainflowBoardNames().includes('CytonDaisy') && brainflowBoardNames().includes('MuseSAux'));
+  assert.deepEqual(brainflowBoardOptions('cytondaisy'), { boardId: 2, preset: 'default' });
+  assert.deepEqual(brainflowBoardOptions('MuseSAux'), { boardId: 39, preset: 'auxiliary' });
+  assert.equal(brainflowBoardOptions('Cyton Daisy'), undefined);
+  const daisy = importRecording(file, { brainflow: brainflowBoardOptions('CytonDaisy') });
+  assert.deepEqual([daisy.info.board, daisy.streams[0].rateHz, daisy.streams[0].channels[0].label], ['CytonDaisy', 125, 'Fp1']);
+  assert.equal(importRecording(file, { brainflow: brainflowBoardOptions('Synthetic') }).info.board, 'Synthetic');
 });
