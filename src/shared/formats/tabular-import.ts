@@ -20,7 +20,8 @@ export function fieldNumber(text: string): number {
 /**
  * Numbers of delimited data lines into a row-major Float64Array. `width` columns are read from
  * each line (extra trailing columns are allowed when `allowExtra`); a short line, or a field that
- * is not a number in a numeric column, fails with the line number.
+ * is not a number in a numeric column, fails with the line number. A short LAST line is a file cut
+ * short (a crash, a copy stopped early): it is dropped, with a warning for the import's warnings.
  */
 export function readNumericRows(
   lines: string[],
@@ -29,16 +30,19 @@ export function readNumericRows(
   width: number,
   fail: Fail,
   opts: { allowExtra?: boolean; textColumns?: Set<number> } = {},
-): { values: Float64Array; rows: number } {
+): { values: Float64Array; rows: number; warnings: string[] } {
   let rows = 0;
+  const warnings: string[] = [];
   const keep: string[] = [];
   for (let i = firstLine; i < lines.length; i++) if (lines[i].trim() !== '') keep.push(lines[i]);
   const values = new Float64Array(keep.length * width);
   for (let r = 0; r < keep.length; r++) {
     const f = keep[r].split(delimiter);
     if (f.length < width || (!opts.allowExtra && f.length > width)) {
-      // the last line of a file cut short by a crash is dropped, not fatal
-      if (r === keep.length - 1 && f.length < width) break;
+      if (r === keep.length - 1 && f.length < width) {
+        warnings.push(`the last line (data line ${r + 1}) has ${f.length} of ${width} columns (file cut short?); it is left out`);
+        break;
+      }
       fail('bad-data', `data line ${r + 1} has ${f.length} columns; expected ${width}`);
     }
     const o = r * width;
@@ -50,7 +54,7 @@ export function readNumericRows(
     }
     rows = r + 1;
   }
-  return { values: rows * width === values.length ? values : values.subarray(0, rows * width), rows };
+  return { values: rows * width === values.length ? values : values.subarray(0, rows * width), rows, warnings };
 }
 
 export interface TabularStreamPlan {

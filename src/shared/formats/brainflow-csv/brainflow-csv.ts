@@ -66,7 +66,7 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
   const { descr, boardId } = pickBoard(width, opts, fail);
   if (width !== descr.num_rows) fail('bad-data', `lines have ${width} columns but BrainFlow's ${descr.name} writes ${descr.num_rows}`);
   if (!(descr.sampling_rate > 0)) fail('bad-header', `board ${descr.name} has no sampling rate`);
-  const { values, rows } = readNumericRows(lines, 0, delimiter, width, fail);
+  const { values, rows, warnings } = readNumericRows(lines, 0, delimiter, width, fail);
   if (rows === 0) fail('empty', 'no data lines');
 
   const used = new Set<number>([descr.package_num_channel, descr.timestamp_channel, descr.marker_channel].filter((r): r is number => r !== undefined));
@@ -119,6 +119,6 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
     info: { board: descr.name, samplingRateHz: String(descr.sampling_rate) },
     streams: result.streams,
     annotations: result.annotations,
-    warnings: result.warnings,
+    warnings: [...warnings, ...result.warnings],
   };
 }

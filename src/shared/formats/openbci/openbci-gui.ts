@@ -54,7 +54,7 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
   firstData.split(',').forEach((f, c) => {
     if (/[:\-/]\d|\d[:/]/.test(f.trim()) && !/^[+-]?\d*\.?\d+(e[+-]?\d+)?$/i.test(f.trim())) textColumns.add(c);
   });
-  const { values, rows } = readNumericRows(lines, i, /,/, width, fail, { textColumns });
+  const { values, rows, warnings } = readNumericRows(lines, i, /,/, width, fail, { textColumns });
   if (rows === 0) fail('empty', 'no data lines');
 
   const exg: TabularStreamPlan = { name: 'EXG', modality: 'eeg', columns: [], channels: [] };
@@ -106,6 +106,6 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
     info,
     streams: result.streams,
     annotations: result.annotations,
-    warnings: result.warnings,
+    warnings: [...warnings, ...result.warnings],
   };
 }

@@ -50,6 +50,9 @@ test('board chosen by id; ambiguous or wrong column counts are refused', () => {
   const synth = parseBrainFlowCsv(`${line(32)}\n${line(32)}\n`, 's.csv', { boardId: -1 });
   assert.equal(synth.streams[0].channels[0].label, 'Fz');
   assert.equal(synth.streams[0].channels.length, 16);
+  const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i : c === 30 ? 1.7e9 + i / 250 : 0).toFixed(6)).join('\t');
+  const cut = parseBrainFlowCsv(`${row(0)}\n${row(1)}\n${row(2).slice(0, 40)}`, 'cut.csv', { boardId: -1 }); // cut off inside line 3
+  assert.deepEqual([cut.streams[0].segments[0].count, cut.warnings], [2, ['the last line (data line 3) has 5 of 32 columns (file cut short?); it is left out']]);
   const fails = (text: string, opts: object, code: string, re: RegExp) =>
     assert.throws(() => parseBrainFlowCsv(text, 'x.csv', opts), (e: unknown) => e instanceof FormatError && e.code === code && re.test(e.message));
   fails(`${line(32)}\n`, {}, 'bad-header', /several BrainFlow boards/);

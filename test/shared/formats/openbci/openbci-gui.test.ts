@@ -24,6 +24,13 @@ test('OpenBCI GUI v6 Cyton file: 8 EXG channels at 250 Hz, 22490 samples, values
   assert.deepEqual(r.warnings, []);
 });
 
+test('a file cut off inside its last line: that line is left out, with a warning', { skip: NEED_GUI }, () => {
+  const cut = readFileSync(GUI_FILE).subarray(0, 20000); // as `head -c 20000` leaves it: line 126 holds 5 of 25 fields
+  const r = parseOpenBciGui(cut, 'cut.txt');
+  assert.equal(r.streams[0].segments[0].count, 125);
+  assert.deepEqual(r.warnings, ['the last line (data line 126) has 5 of 25 columns (file cut short?); it is left out']);
+});
+
 test('lost samples (counter jumps) and a long pause split the stream at the right times; markers kept', () => {
   const head = '%OpenBCI Raw EXG Data\n%Number of channels = 2\n%Sample Rate = 250 Hz\n%Board = OpenBCI_GUI$BoardCytonSerial\nSample Index, EXG Channel 0, EXG Channel 1, Timestamp, Marker Channel, Timestamp (Formatted)\n';
   const rows: string[] = [];
