@@ -3,9 +3,10 @@
 // 'EDF Annotations' / 'BDF Annotations' signal as TALs. The file is EDF+C: samples a stream lacks
 // (its end short of the last record's end, a gap, even one that empties whole records) are written
 // as 0 and marked by a SKIP_ANNOTATION, which our reader cuts out again (edf-import.ts). Many
-// readers (MNE-Python 1.3, EEGLAB) ignore EDF+D record start times and would read the records after
-// a gap too early, so whole empty records are left out (EDF+D) only when asked, or when zero-filling
-// them would make an absurd file (zeroFillAllowed).
+// readers (MNE-Python 1.3 and still upstream, mne-python#13429; EEGLAB) ignore EDF+D record start
+// times and would read the records after a gap too early, so whole empty records are left out
+// (EDF+D) only when asked, or when zero-filling them would make an absurd file (zeroFillAllowed).
+// Markers outside the data get zero-filled records too (MNE drops annotations outside the data).
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
 import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
@@ -284,31 +285,56 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     t1 = Math.min(t1, opts.range[1]);
   }
   if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
-  const nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
+  let nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
+  const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
 
   // Which records hold any data. The others are written as zeros marked SKIP_ANNOTATION (EDF+C),
   // or left out (EDF+D) when asked or when the zeros would be too many (zeroFillAllowed).
-  const hasData = new Uint8Array(nRecords);
-  for (const s of streams) for (const g of s.segments) {
-    if (g.count === 0) continue;
-    const a = Math.max(0, Math.floor((g.start - t0) / dur + 1e-9));
-    const b = Math.min(nRecords, Math.ceil((g.start + g.count / s.rateHz - t0) / dur - 1e-9));
-    hasData.fill(1, a, Math.max(a, b));
-  }
+  const recordsWithData = () => {
+    const has = new Uint8Array(nRecords);
+    for (const s of streams) for (const g of s.segments) {
+      if (g.count === 0) continue;
+      const a = Math.max(0, Math.floor((g.start - t0) / dur + 1e-9));
+      const b = Math.min(nRecords, Math.ceil((g.start + g.count / s.rateHz - t0) / dur - 1e-9));
+      has.fill(1, a, Math.max(a, b));
+    }
+    return has;
+  };
+  let hasData = recordsWithData();
   let withData = 0;
   for (let k = 0; k < nRecords; k++) withData += hasData[k];
+  // Markers before the first or after the last sample get zero-filled records of their own (whole
+  // records, so the sample grid stays): readers that crop annotations to the data (MNE) keep them.
+  let before = 0;
+  let after = 0;
+  for (const a of anns) {
+    if (!Number.isFinite(a.onset) || (opts.range && a.onset < opts.range[0])) continue;
+    if (a.onset < t0) before = Math.max(before, Math.ceil((t0 - a.onset) / dur - 1e-9));
+    else after = Math.max(after, Math.floor((a.onset - t0) / dur + 1e-9) + 1 - nRecords);
+  }
+  const dataBytesPerRecord = streams.reduce((a, s) => a + Math.round(s.rateHz * dur) * s.channels.length, 0) * bps;
+  const fillOk = (n: number) => zeroFillAllowed(n * dataBytesPerRecord, withData * dataBytesPerRecord);
+  const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
   const empty = nRecords - withData;
   let leaveOut = opts.discontinuous === true;
-  if (empty > 0 && !leaveOut) {
-    const dataBytesPerRecord = streams.reduce((a, s) => a + Math.round(s.rateHz * dur) * s.channels.length, 0) * bps;
-    if (!zeroFillAllowed(empty * dataBytesPerRecord, withData * dataBytesPerRecord)) {
-      leaveOut = true;
-      const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+  if (!leaveOut && before + after > 0) {
+    if (fillOk(empty + before + after)) {
+      t0 -= before * dur;
+      nRecords += before + after;
+      hasData = recordsWithData();
+    } else {
       warnings.push(
-        `${(empty * dur).toFixed(1)} s without samples would add ${mb(empty * dataBytesPerRecord)} of zero-filled records to ${mb(withData * dataBytesPerRecord)} of data: ` +
-          `written as ${bdf ? 'BDF' : 'EDF'}+D (empty records left out), which readers that ignore record start times (MNE-Python 1.3, EEGLAB) read as continuous`,
+        `annotations up to ${((before + after) * dur).toFixed(1)} s outside the data stay in its first or last record ` +
+          `(zero-filled records for them would add ${mb((before + after) * dataBytesPerRecord)}): readers that crop annotations to the data (MNE-Python) leave them out`,
       );
     }
+  }
+  if (empty > 0 && !leaveOut && !fillOk(empty)) {
+    leaveOut = true;
+    warnings.push(
+      `${(empty * dur).toFixed(1)} s without samples would add ${mb(empty * dataBytesPerRecord)} of zero-filled records to ${mb(withData * dataBytesPerRecord)} of data: ` +
+        `written as ${bdf ? 'BDF' : 'EDF'}+D (empty records left out), which readers that ignore record start times (MNE-Python 1.3, EEGLAB) read as continuous`,
+    );
   }
   const records: number[] = [];
   for (let k = 0; k < nRecords; k++) if (hasData[k] || !leaveOut) records.push(k);
@@ -402,7 +428,6 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const frac = startUnix !== null ? startUnix - headerSecond : 0;
   const recordOnset = (k: number) => frac + k * dur; // seconds after the header's start time
   const perRecord: string[][] = records.map(() => []);
-  const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
   const runs = recordRuns(records, t0, dur);
   const missing = streams.map((s) => missingSpans(s, runs));
   // Where no stream has samples (a gap in the whole recording) one plain SKIP_ANNOTATION covers

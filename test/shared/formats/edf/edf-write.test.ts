@@ -183,6 +183,29 @@ describe('writeEdf', () => {
     assert.equal(parseEdfHeader(writeEdf(synthetic(), { format: 'edf', discontinuous: true }).bytes, 'c').plus, 'C');
   });
 
+  test('markers before the first or after the last sample get zero-filled records of their own (so MNE keeps them), within the same bound', () => {
+    const rec = synthetic();
+    rec.annotations.push({ onset: -1.5, duration: 0, label: 'before', source: 'marker' }, { onset: 6.2, duration: 0, label: 'after', source: 'marker' });
+    const { bytes, warnings } = writeEdf(rec, { format: 'edf' });
+    assert.deepEqual(warnings, []);
+    const h = parseEdfHeader(bytes, 'm');
+    assert.deepEqual([h.plus, h.recordCount], ['C', 9], '2 records before the data, 4 of data, 3 after');
+    const skips = parseEdfAnnotations(h, bytes, 'm').annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP'));
+    assert.deepEqual(skips.map((a) => [a.onset, a.duration, a.text]), [[0, 2, 'BAD_ACQ_SKIP'], [6, 3, 'BAD_ACQ_SKIP']]);
+    const back = importEdf(bytes, 'm.edf');
+    assert.equal(back.startTime, 1700000000 - 2);
+    assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[2, 1024]], [[2, 520]]]);
+    assert.deepEqual(back.annotations.map((a) => [a.onset.toFixed(6), a.label]), [...rec.annotations].sort((x, y) => x.onset - y.onset).map((a) => [(a.onset + 2).toFixed(6), a.label]));
+
+    // A marker 2.3 days on would need 360 MB of zeros: it stays in the last record, with a warning.
+    rec.annotations.splice(3, 2, { onset: 200000, duration: 0, label: 'far', source: 'marker' });
+    const far = writeEdf(rec, { format: 'edf' });
+    assert.equal(far.warnings.length, 1);
+    assert.match(far.warnings[0], /^annotations up to 199997\.0 s outside the data stay in its first or last record \(zero-filled records for them would add 359\.2 MB\)/);
+    assert.deepEqual([parseEdfHeader(far.bytes, 'far').plus, parseEdfHeader(far.bytes, 'far').recordCount], ['C', 4]);
+    assert.deepEqual(importEdf(far.bytes, 'far.edf').annotations.at(-1), { onset: 200000, duration: 0, label: 'far', source: 'edf+' });
+  });
+
   test('zero-filling that would make an absurd file falls back to EDF+D with a warning', () => {
     assert.ok(zeroFillAllowed(EDF_FILL_FREE_BYTES, 1), 'a short session with a long gap: up to the free bytes');
     assert.ok(!zeroFillAllowed(EDF_FILL_FREE_BYTES + 1, 1));
