@@ -228,6 +228,11 @@ export interface ExportRequest {
   /** Host-time range (s); defaults to the whole session: every stored sample. */
   fromTime?: number;
   toTime?: number;
+  /**
+   * EDF/BDF: leave data records with no samples out (EDF+D) instead of writing them as zeros
+   * marked BAD_ACQ_SKIP (EDF+C, the default, which every reader places correctly). Ignored for CSV.
+   */
+  discontinuous?: boolean;
 }
 
 export interface ExportResult {
@@ -235,6 +240,8 @@ export interface ExportResult {
   bytes: number;
   samples: number;
   annotations: number;
+  /** What the file could not hold as asked (streams without a regular rate, clipped values, an EDF+D fallback …). */
+  warnings: string[];
 }
 
 export interface ImportRequest {

@@ -1,6 +1,6 @@
 // Export: a session (or a time range of it) as the ImportedRecording the format writers take
-// (src/shared/formats: EDF+/BDF+ with markers and self-reports as annotations, CSV), written to
-// disk. Runs inside the DB worker, next to the data, so a long export never blocks the live
+// (src/shared/formats: EDF+/BDF+ with markers and self-reports as annotations, gaps as zeros
+// marked BAD_ACQ_SKIP or, on request, as EDF+D; CSV), written to disk. Runs inside the DB worker, next to the data, so a long export never blocks the live
 // pipeline on the main thread.
 //
 // Sample times: an imported stream keeps its file's exact time axis; a recorded stream's device
@@ -176,15 +176,16 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
       bytes += writeAtomically(out, f.text);
       written.push(out);
     }
-    return { files: written, bytes, samples, annotations };
+    return { files: written, bytes, samples, annotations, warnings: [] };
   }
   const file = extname(path) ? path : `${path}.${req.format}`;
-  const { bytes } = writeEdf(rec, {
+  const { bytes, warnings } = writeEdf(rec, {
     format: req.format,
     range,
+    discontinuous: req.discontinuous === true,
     fileName: basename(file),
     patient: s.subjectId ? { code: s.subjectId } : undefined,
     recording: { equipment: `HeartMind_${s.appVersion}` },
   });
-  return { files: [file], bytes: writeAtomically(file, bytes), samples, annotations };
+  return { files: [file], bytes: writeAtomically(file, bytes), samples, annotations, warnings };
 }

@@ -21,7 +21,8 @@ export const command: CliCommand = {
     '  subject ID SUBJECT',
     '  delete ID --yes                               delete for good (asks for --yes)',
     '  import FILE [--name N] [--subject ID] [--tag T]...   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV',
-    '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S]   whole session, or seconds from its start',
+    '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
+    '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
     '',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
     '  --json          machine-readable output',
@@ -63,6 +64,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     from: { type: 'string' },
     to: { type: 'string' },
     yes: { type: 'boolean' },
+    discontinuous: { type: 'boolean' },
   });
   const [verb, ...args] = positionals;
   if (!verb) throw new CliUsageError('which verb? (list, show, rename, tag, notes, subject, delete, import, export)');
@@ -133,8 +135,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           if (!Number.isFinite(n)) throw new CliUsageError(`--${what} must be seconds from the session start`);
           return s.startTime + n;
         };
-        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: num(values.from, 'from'), toTime: num(values.to, 'to') });
-        out(r, () => `wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${r.annotations} annotations, ${(r.bytes / 1e6).toFixed(2)} MB`);
+        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: num(values.from, 'from'), toTime: num(values.to, 'to'), discontinuous: values.discontinuous });
+        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${r.annotations} annotations, ${(r.bytes / 1e6).toFixed(2)} MB`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       default:

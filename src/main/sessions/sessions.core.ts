@@ -111,8 +111,13 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   ctx.handle('hm:sessions:import', (req) => service.importFile(req), { validate: check.allOf(check.object, check.string('path', { maxLength: 4096 })) });
 
   ctx.handle('hm:sessions:export', (req) => service.exportSession(req), {
-    validate: check.allOf(sessionRef, check.string('path', { maxLength: 4096 }), finiteOrAbsent('fromTime'), finiteOrAbsent('toTime'), (r) =>
-      ['edf', 'bdf', 'csv'].includes((r as { format?: string }).format ?? '') ? null : "format must be 'edf', 'bdf' or 'csv'",
+    validate: check.allOf(
+      sessionRef,
+      check.string('path', { maxLength: 4096 }),
+      finiteOrAbsent('fromTime'),
+      finiteOrAbsent('toTime'),
+      (r) => (['edf', 'bdf', 'csv'].includes((r as { format?: string }).format ?? '') ? null : "format must be 'edf', 'bdf' or 'csv'"),
+      (r) => (['undefined', 'boolean'].includes(typeof (r as { discontinuous?: unknown }).discontinuous) ? null : 'discontinuous must be true or false'),
     ),
   });
 

@@ -1,7 +1,7 @@
 // `heartmind record` and `heartmind sessions …`, run in-process as the CLI runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { command as record } from '../../../src/main/sessions/record-command';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
@@ -47,6 +47,18 @@ test('sessions import on a real file, and clear errors for bad input', { skip: !
   await assert.rejects(sessions.run(['show', 'x', '--data-dir', dir], io().io), CliUsageError);
   await assert.rejects(sessions.run(['frobnicate', '--data-dir', dir], io().io), /unknown verb/);
   await assert.rejects(sessions.run(['tag', '99', 'x', '--data-dir', dir], io().io), /no session 99/);
+});
+
+test('sessions export: gaps zero-filled (EDF+C) by default, left out with --discontinuous (EDF+D)', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  assert.equal(await sessions.run(['import', resolve('..', 'shared', 'data', 'xdf', 'clock_resets.xdf'), '--data-dir', dir], io().io), 0);
+  const kind = (f: string) => readFileSync(join(dir, f)).subarray(192, 197).toString('latin1');
+  for (const [file, flags, expected] of [['c.edf', [], 'EDF+C'], ['d.edf', ['--discontinuous'], 'EDF+D'], ['d.bdf', ['--discontinuous'], 'BDF+D']] as const) {
+    const e = io();
+    assert.equal(await sessions.run(['export', '1', join(dir, file), ...flags, '--data-dir', dir], e.io), 0);
+    assert.match(e.out[0], /wrote .*: 222,520 values, 175 annotations/);
+    assert.equal(kind(file), expected);
+  }
 });
 
 test('record --duration -5 gives our own usage error, before any device starts', async () => {

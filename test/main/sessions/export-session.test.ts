@@ -1,12 +1,15 @@
 // Session → file, end to end, checked by an independent reader (MNE-Python): an imported EDF+
 // exports back to the same data and annotations; a recorded session (simulated headset + strap
-// with markers and a self-report) exports to EDF+, BDF and CSV over a time range.
+// with markers and a self-report) exports to EDF+, BDF and CSV over a time range; a session with
+// a gap of minutes (an XDF with a clock reset) stays continuous for MNE, the gap marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
+import { importRecordingFile as readRecording } from '../../../src/main/formats/read-recording-files';
 import { importRecordingFile } from '../../../src/main/sessions/import-recording';
+import { importEdf, parseEdfHeader } from '../../../src/shared/formats/edf';
 import { FormatError } from '../../../src/shared/formats/format-error';
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
@@ -123,4 +126,73 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
     db.api.exportSession({ sessionId, format: 'edf', path: join(dir, 'no-such-folder', 'x.edf') }),
     (err: unknown) => err instanceof FormatError && err.code === 'cannot-write' && /no-such-folder/.test(err.message),
   );
+});
+
+test('a gap of minutes (XDF clock reset) exports as EDF+C: MNE reads every sample and marker at its time, the gap one BAD_ACQ_SKIP; our import gives back exactly the samples, from EDF+D too', { skip }, async (t) => {
+  const dir = tempDir(t);
+  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+  t.after(() => db.close());
+  const xdf = join(DATA, 'xdf', 'clock_resets.xdf');
+  // The file's own samples and times: BioSemi, 8 channels at 100 Hz, 128.76 s, a gap of 283 s, 149.39 s.
+  const ref = await readRecording(xdf);
+  const [stream] = ref.streams;
+  assert.deepEqual(stream.segments.map((g) => g.count), [12876, 14939]);
+  const s = await importRecordingFile(db, { path: xdf }, { appVersion: 'test', now: 1_700_000_000 });
+  const c = await db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'gap.edf') });
+  const d = await db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'gap-d.edf'), discontinuous: true });
+  assert.deepEqual([c.warnings, d.warnings], [[], []]);
+  const cBytes = new Uint8Array(readFileSync(c.files[0]));
+  const dBytes = new Uint8Array(readFileSync(d.files[0]));
+  const h = parseEdfHeader(cBytes, 'gap.edf');
+  // 562 s of data in 1-s records, and 9 more for the markers the marker stream sent after the last sample.
+  assert.deepEqual([h.plus, h.recordCount, h.recordDurationS], ['C', 571, 1]);
+  assert.deepEqual([parseEdfHeader(dBytes, 'gap-d.edf').plus, parseEdfHeader(dBytes, 'gap-d.edf').recordCount], ['D', 280]);
+
+  const [view] = readWithMne([c.files[0]]);
+  assert.equal(view.sfreq, 100);
+  assert.equal(view.nTimes, 57100);
+  assert.equal(view.measDate, 1_700_000_000);
+  // Each recorded sample at its own time (the file's 10-ms grid), padding in between: 0, or the
+  // nearest value the channel's range holds (this synthetic data lies in 0–1 µV).
+  const expected = new Float64Array(8 * view.nTimes);
+  for (let k = 0; k < 8; k++) expected.fill(Math.min(Math.max(0, h.signals[k].physicalMin), h.signals[k].physicalMax), k * view.nTimes, (k + 1) * view.nTimes);
+  const recorded = new Uint8Array(view.nTimes);
+  for (const g of stream.segments) {
+    const at = Math.round(g.start * 100);
+    recorded.fill(1, at, at + g.count);
+    for (let k = 0; k < 8; k++) for (let i = 0; i < g.count; i++) expected[k * view.nTimes + at + i] = g.data[k * g.count + i];
+  }
+  assert.equal(recorded.reduce((a, x) => a + x, 0), 27815);
+  for (let k = 0; k < 8; k++) {
+    const tol = h.signals[k].gain / 2 + 1e-6;
+    for (let i = 0; i < view.nTimes; i++) {
+      const theirs: number = view.data[k * view.nTimes + i] * 1e6;
+      if (Math.abs(theirs - expected[k * view.nTimes + i]) > tol) assert.fail(`${view.chNames[k]} at ${i / 100} s: MNE ${theirs}, ${recorded[i] ? 'recorded' : 'padding'} ${expected[k * view.nTimes + i]}`);
+    }
+  }
+  // Every marker at its time; the gap, and the end after the last sample, under BAD_ACQ_SKIP.
+  const [first, second] = stream.segments;
+  const skips = view.annotations.filter(([, , l]) => l === 'BAD_ACQ_SKIP').map(([o, du]) => [o.toFixed(4), du.toFixed(4)]);
+  const end1 = first.start + first.count / 100;
+  const end2 = second.start + second.count / 100;
+  assert.deepEqual(skips, [[end1.toFixed(4), (second.start - end1).toFixed(4)], [end2.toFixed(4), (571 - end2).toFixed(4)]]);
+  const markers = view.annotations.filter(([, , l]) => l !== 'BAD_ACQ_SKIP');
+  assert.equal(markers.length, 175);
+  markers.forEach(([o, , l], i) => assert.ok(Math.abs(o - ref.annotations[i].onset) < 1e-6 && l === ref.annotations[i].label, `${l} at ${o} s, recorded ${ref.annotations[i].label} at ${ref.annotations[i].onset}`));
+
+  // Our import, from EDF+C and from EDF+D: the recorded samples only, at their times.
+  for (const [name, bytes] of [['gap.edf', cBytes], ['gap-d.edf', dBytes]] as const) {
+    const back = importEdf(bytes, name);
+    assert.equal(back.streams.length, 1);
+    const segs = back.streams[0].segments;
+    assert.deepEqual(segs.map((g) => [Math.round(g.start * 100), g.count]), stream.segments.map((g) => [Math.round(g.start * 100), g.count]), name);
+    segs.forEach((g, j) => {
+      const o = stream.segments[j];
+      for (let k = 0; k < 8; k++) for (let i = 0; i < g.count; i++) {
+        if (Math.abs(g.data[k * g.count + i] - o.data[k * o.count + i]) > h.signals[k].gain / 2 + 1e-6) assert.fail(`${name} ${back.streams[0].channels[k].label}[${j}:${i}]`);
+      }
+    });
+    const again = await db.api.getSession((await importRecordingFile(db, { path: join(dir, name) }, { appVersion: 'test', now: 0 })).id);
+    assert.deepEqual(again.streams.map((st) => st.sampleCount), [27815], name);
+  }
 });

@@ -80,6 +80,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.equal((await call('hm:sessions:list', { tag: 'rest' })).length, 1);
   assert.equal((await call('hm:sessions:list', { text: 'nothing like it' })).length, 0);
   assert.ok((await call('hm:sessions:db-info')).sizeBytes > 0);
+  await assert.rejects(call('hm:sessions:export', { sessionId: s.id, format: 'edf', path: 'x.edf', discontinuous: 'yes' }), (e: { kind?: string; message?: string }) => e.kind === 'bad-request' && /discontinuous must be true or false/.test(e.message ?? ''));
 
   // Replay through the same hub, as fast as it goes: live devices pause, windows flow, then they come back.
   const liveDevices = core.hub.sources().map((x) => x.deviceId).sort();

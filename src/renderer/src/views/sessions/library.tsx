@@ -144,14 +144,16 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   const [path, setPath] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  /** EDF+D/BDF+D: gaps left out rather than zero-filled and marked (only readers that honour record times place the data right). */
+  const [discontinuous, setDiscontinuous] = useState(false);
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
     try {
       const fromS = from.trim() === '' ? undefined : session.startTime + Number(from);
       const toS = to.trim() === '' ? undefined : session.startTime + Number(to);
-      const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS });
-      onDone(`Exported ${r.samples.toLocaleString()} samples, ${r.annotations} annotations to ${r.files.join(', ')} (${formatBytes(r.bytes)})`);
+      const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS, discontinuous: format !== 'csv' && discontinuous });
+      onDone(`Exported ${r.samples.toLocaleString()} samples, ${r.annotations} annotations to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`);
     } catch (err) {
       onDone(messageOf(err), true);
     } finally {
@@ -191,6 +193,12 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
       <label>
         To (s) <input inputMode="decimal" value={to} placeholder={String(Math.round(session.endTime - session.startTime))} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
       </label>
+      {format !== 'csv' && (
+        <label class="small muted wide" title="Default: gaps are written as zeros marked BAD_ACQ_SKIP, so every reader places the data after a gap at its time">
+          <input type="checkbox" checked={discontinuous} onChange={(e) => setDiscontinuous((e.target as HTMLInputElement).checked)} data-testid="export-discontinuous" /> Leave gaps out
+          ({format.toUpperCase()}+D: smaller, but only for readers that honour record start times)
+        </label>
+      )}
       <div class="editor-actions">
         <button type="button" class="btn" onClick={() => onDone()}>
           Cancel
