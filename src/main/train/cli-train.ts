@@ -1,18 +1,26 @@
 // The shared part of `heartmind train | pretrain | evaluate`: dataset flags, the progress display
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in this process with Ctrl+C
 // as "pause" (the run resumes with --resume), and the final report.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliUsageError, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
 import type { TaskSpec } from '../../shared/model/model.types';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
-import type { DatasetSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
+import { validateWindowing } from '../../shared/datasets/build-windows';
+import { DatasetError } from '../../shared/datasets/datasets.types';
+import type { DatasetSpec, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
+import { modalitiesOf } from '../../shared/train/trainable';
+import { TrainError, type EncoderInit, type ModalitySet } from '../../shared/train/train.types';
+import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
 import { formatMeanSd } from '../../shared/eval';
 import { selectTrainingBackend } from './backend';
-import { runJob } from './job';
-import { RunStore, type RunFolder } from './run-store';
+import { expandSource } from './dataset-loader';
+import { ENCODER_ARTIFACT, runJob } from './job';
+import { RUN_FILES, RunStore, type RunFolder } from './run-store';
 import { DatabaseSession } from './cli-db';
 
 export function runsRoot(out: string | undefined): string {
@@ -40,23 +48,62 @@ export const DATASET_FLAGS = {
 export const DATASET_USAGE = [
   'dataset (one or more sources):',
   '  --eegmat DIR            PhysioNet EEGMAT files (SubjectNN_1/2.edf), labelled rest / arithmetic',
-  '  --file PATH             a recording (EDF/BDF, WFDB .hea, XDF); repeat for more',
-  '  --folder DIR            every recording in a folder',
+  '  --file PATH[=CLASS]     a recording (EDF/BDF, WFDB .hea, XDF); repeat for more. =CLASS gives all its',
+  '                          windows that class of --task (with --labels file, the default when a class is given)',
+  '  --folder DIR[=CLASS]    every recording in a folder (=CLASS: all of them that class)',
   '  --session ID            a recorded session of the app (repeat); --data-dir DIR picks the app data folder',
   '  --dreamer FILE          your DREAMER.mat, with --dimension valence|arousal|dominance [--threshold 4]',
   '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
   '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT)',
-  '  --labels SPEC           file | annotations:TEXT=CLASS,... | self-report:DIMENSION:THRESHOLD | none',
+  '  --labels SPEC           file (each recording\'s own class: EEGMAT, DREAMER, --file PATH=CLASS)',
+  '                          | annotations:TEXT=CLASS,... | self-report:DIMENSION:THRESHOLD',
   '  --window S --hop S      window length and hop in seconds (default 5 and 5)',
   '  --mains 50|60           notch frequency (default 50)',
   '  --montage auto|device|A,B,C   EEG channels and order (default auto: the 19 10-20 channels when present)',
 ].join('\n');
 
-function num(v: string | undefined, name: string, dflt: number, check: (x: number) => boolean = (x) => x > 0): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || !check(n)) throw new CliUsageError(`--${name} must be a valid number, got '${v}'`);
+const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * The number parser of the training commands: a plain decimal (Number() would take '', ' ', '0x10'
+ * and 'Infinity'; 'abc' would become NaN and travel on as null in config.json), checked by `ok`,
+ * else a usage error naming the flag, what it takes and the bad value. Undefined when absent.
+ */
+export function numberFlag(v: string | undefined, name: string, expect: string, ok: (x: number) => boolean = () => true): number | undefined {
+  if (v === undefined) return undefined;
+  const n = DECIMAL_RE.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || !ok(n)) throw new CliUsageError(`--${name} must be ${expect}, got '${v}'`);
   return n;
+}
+
+/** A whole-number flag (counts, sizes, steps), ≥ `min`; undefined when absent. */
+export function intFlag(v: string | undefined, name: string, min = 1): number | undefined {
+  return numberFlag(v, name, min === 1 ? 'a positive integer' : `an integer ≥ ${min}`, (x) => Number.isSafeInteger(x) && x >= min);
+}
+
+/** A seed: the generators take 32-bit seeds (model/prng.ts), so larger ones would alias smaller ones. */
+export function seedFlag(v: string | undefined): number | undefined {
+  return numberFlag(v, 'seed', 'an integer from 0 to 4294967295', (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff);
+}
+
+/** A fraction in [0, 1) (mask ratios). */
+export function ratioFlag(v: string | undefined, name: string): number | undefined {
+  return numberFlag(v, name, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
+}
+
+/** Which of `names` were given, as '--name'. */
+export function flagsGiven(values: Record<string, unknown>, names: readonly string[]): string[] {
+  return names.filter((k) => values[k] !== undefined && values[k] !== false).map((k) => `--${k}`);
+}
+
+/**
+ * The given flags that `allowed` does not list, as '--name' (for "these flags do not apply"
+ * messages: a flag the chosen mode ignores is refused, never dropped in silence).
+ */
+export function flagsOutside(values: Record<string, unknown>, allowed: readonly string[]): string[] {
+  return Object.keys(values)
+    .filter((k) => values[k] !== undefined && values[k] !== false && !allowed.includes(k))
+    .map((k) => `--${k}`);
 }
 
 export function parseTask(v: string | undefined, dflt: TaskSpec): TaskSpec {
@@ -78,55 +125,186 @@ export function parseLabels(v: string | undefined, dflt: LabelSource): LabelSour
     }
     return { kind: 'annotations', classes };
   }
-  const sr = /^self-report:(valence|arousal|dominance):([0-9.]+)$/.exec(v);
-  if (sr) return { kind: 'self-report', dimension: sr[1] as 'valence', threshold: Number(sr[2]) };
+  const sr = /^self-report:(valence|arousal|dominance):(.+)$/.exec(v);
+  if (sr) return { kind: 'self-report', dimension: sr[1] as 'valence', threshold: numberFlag(sr[2], 'labels', `self-report:${sr[1]}:THRESHOLD with a number as THRESHOLD (e.g. 5)`)! };
   throw new CliUsageError(`--labels must be file, none, annotations:TEXT=CLASS,… or self-report:DIMENSION:THRESHOLD, got '${v}'`);
 }
 
-/** A DatasetSpec from the dataset flags, or null when none was given. */
+/**
+ * `--file PATH=CLASS` / `--folder DIR=CLASS`: a recording's own label (for `--labels file`). The
+ * suffix counts as a label only when it names one of the task's classes, so a path holding '=' still
+ * works; an '=' suffix that is no class, on a path that does not exist, is refused naming the classes.
+ */
+function labelledPath(v: string, flag: 'file' | 'folder', classes: readonly string[] | null): { path: string; label?: string } {
+  const i = v.lastIndexOf('=');
+  if (!classes || i <= 0) return { path: v };
+  const label = v.slice(i + 1);
+  if (classes.includes(label)) return { path: v.slice(0, i), label };
+  if (!existsSync(v)) throw new CliUsageError(`--${flag} '${v}': '${label}' is not a class of the task (${classes.join(', ')}); write --${flag} PATH=CLASS`);
+  return { path: v };
+}
+
+/** A DatasetSpec from the dataset flags, or null when none was given. Every flag is checked here, before any work. */
 export function datasetFromFlags(v: Record<string, string | string[] | boolean | undefined>, opts: { modalities?: ('eeg' | 'ecg')[]; unlabelled?: boolean } = {}): DatasetSpec | null {
-  const sources: SourceSpec[] = [];
+  const files = (v.file as string[] | undefined) ?? [];
+  const folders = (v.folder as string[] | undefined) ?? [];
+  const sessions = (v.session as string[] | undefined) ?? [];
+  if (!v.eegmat && !v.dreamer && files.length + folders.length + sessions.length === 0) return null;
   const subject = v.subject as string | undefined;
-  const mains = num(v.mains as string | undefined, 'mains', 50, (x) => x === 50 || x === 60);
-  if (v.eegmat) sources.push({ kind: 'eegmat', dir: resolve(v.eegmat as string) });
-  for (const p of (v.file as string[] | undefined) ?? []) sources.push({ kind: 'file', path: resolve(p), ...(subject ? { subject } : {}) });
-  for (const d of (v.folder as string[] | undefined) ?? []) sources.push({ kind: 'folder', dir: resolve(d), ...(subject ? { subject } : {}) });
-  for (const s of (v.session as string[] | undefined) ?? []) {
-    const id = Number(s);
-    if (!Number.isInteger(id) || id < 1) throw new CliUsageError(`--session must be a session id, got '${s}'`);
-    sources.push({ kind: 'session', id });
-  }
+  const mains = numberFlag(v.mains as string | undefined, 'mains', '50 or 60', (x) => x === 50 || x === 60) ?? 50;
+
+  // The task and the label source first: `--file PATH=CLASS` is read against the task's classes.
   let task: TaskSpec | null = null;
   let labels: LabelSource = { kind: 'none' };
+  const dim = (v.dimension as string | undefined) ?? 'arousal';
   if (v.dreamer) {
-    const dim = (v.dimension as string | undefined) ?? 'arousal';
     if (!['valence', 'arousal', 'dominance'].includes(dim)) throw new CliUsageError(`--dimension must be valence, arousal or dominance, got '${dim}'`);
-    sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: num(v.threshold as string | undefined, 'threshold', 4) });
     task = TASKS_AFFECT.find((t) => t.name === dim)!;
     labels = { kind: 'file' };
   }
-  if (sources.length === 0) return null;
   if (!opts.unlabelled) {
     if (v.eegmat && !task) {
       task = TASK_MENTAL_ARITHMETIC;
       labels = { kind: 'file' };
     }
     task = v.task ? parseTask(v.task as string, TASK_MENTAL_ARITHMETIC) : task;
-    labels = parseLabels(v.labels as string | undefined, labels);
     if (!task) throw new CliUsageError('a labelled dataset needs --task NAME:NEG,POS and --labels');
   }
+
+  const sources: SourceSpec[] = [];
+  const classes = opts.unlabelled ? null : task!.classes;
+  if (v.eegmat) sources.push({ kind: 'eegmat', dir: resolve(v.eegmat as string) });
+  const recordings: { flag: 'file' | 'folder'; raw: string; label?: string }[] = [];
+  for (const [flag, list] of [['file', files], ['folder', folders]] as const) {
+    for (const raw of list) {
+      const { path, label } = labelledPath(raw, flag, classes);
+      recordings.push({ flag, raw, label });
+      const own = { ...(subject ? { subject } : {}), ...(label ? { label } : {}) };
+      sources.push(flag === 'file' ? { kind: 'file', path: resolve(path), ...own } : { kind: 'folder', dir: resolve(path), ...own });
+    }
+  }
+  for (const s of sessions) {
+    const id = /^\d+$/.test(s) ? Number(s) : NaN;
+    if (!Number.isSafeInteger(id) || id < 1) throw new CliUsageError(`--session must be a session id, got '${s}'`);
+    sources.push({ kind: 'session', id });
+  }
+  if (v.dreamer) sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', 'a positive number', (x) => x > 0) ?? 4 });
+
+  if (!opts.unlabelled) {
+    const labelled = recordings.find((r) => r.label !== undefined);
+    // Recordings given their own class mean --labels file, unless another label source is asked for (then refused: one would be ignored).
+    if (labelled && !v.labels) labels = { kind: 'file' };
+    labels = parseLabels(v.labels as string | undefined, labels);
+    if (labelled && labels.kind !== 'file') throw new CliUsageError(`--${labelled.flag} '${labelled.raw}' gives a recording its class, which only --labels file uses; --labels is '${v.labels as string}'`);
+    if (labels.kind === 'none') throw new CliUsageError('a labelled dataset needs --labels (file, annotations:TEXT=CLASS,… or self-report:DIMENSION:THRESHOLD)');
+    const bare = labels.kind === 'file' ? recordings.find((r) => r.label === undefined) : undefined;
+    if (labels.kind === 'file' && sessions.length) throw new CliUsageError(`--labels file takes each recording's own class, and a recorded session (--session ${sessions[0]}) has none: label its windows from its markers with --labels annotations:TEXT=CLASS,… or from its SAM reports with --labels self-report:DIMENSION:THRESHOLD`);
+    if (bare) {
+      throw new CliUsageError(
+        `--labels file takes each recording's own class, and --${bare.flag} '${bare.raw}' has none: write --${bare.flag} PATH=CLASS (CLASS: ${task!.classes.join(' or ')}), ` +
+          'or label its windows from its annotations with --labels annotations:TEXT=CLASS,…',
+      );
+    }
+  }
+
   const montageFlag = v.montage as string | undefined;
+  const windowSec = intFlag(v.window as string | undefined, 'window') ?? 5;
   const windowing: WindowingOptions = {
-    windowSec: num(v.window as string | undefined, 'window', 5, (x) => Number.isInteger(x) && x >= 1),
-    hopSec: num(v.hop as string | undefined, 'hop', num(v.window as string | undefined, 'window', 5)),
-    eegMontage: !montageFlag || montageFlag === 'auto' ? 'auto' : montageFlag === 'device' ? 'device' : montageFlag.split(','),
+    windowSec,
+    hopSec: numberFlag(v.hop as string | undefined, 'hop', 'a positive number of seconds', (x) => x > 0) ?? windowSec,
+    eegMontage: !montageFlag || montageFlag === 'auto' ? 'auto' : montageFlag === 'device' ? 'device' : montageFlag.split(',').map((c) => c.trim()),
     ecgMontage: 'device',
     mainsHz: mains,
     modalities: opts.modalities ?? ['eeg', 'ecg'],
     require: opts.unlabelled ? 'any' : 'all',
   };
+  if (Array.isArray(windowing.eegMontage) && windowing.eegMontage.some((c) => !c)) throw new CliUsageError(`--montage must be auto, device or channel names A,B,C, got '${montageFlag}'`);
+  try {
+    validateWindowing(windowing);
+  } catch (e) {
+    if (e instanceof DatasetError) throw new CliUsageError(`--window ${windowSec} --hop ${windowing.hopSec}: ${e.message}`);
+    throw e;
+  }
   const name = sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : s.dir.split(/[\\/]/).pop())).join(' + ');
   return { name, sources, task: opts.unlabelled ? null : task, labels: opts.unlabelled ? { kind: 'none' } : labels, windowing };
+}
+
+const SOURCE_FLAG: Record<SourceSpec['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session' };
+
+/** Why a source cannot be read as it is (no such file, a file where a folder is needed, no EEGMAT files), or null. Stats and one folder listing: cheap. */
+async function sourceProblem(s: SourceSpec): Promise<string | null> {
+  if (s.kind === 'session') return null; // the database is read when the run starts
+  const path = s.kind === 'file' || s.kind === 'dreamer' ? s.path : s.dir;
+  const want = s.kind === 'file' || s.kind === 'dreamer' ? 'file' : 'folder';
+  const st = await stat(path).catch(() => null);
+  if (!st) return `no such ${want} ${path}`;
+  if (want === 'file' ? !st.isFile() : !st.isDirectory()) return `${path} is not a ${want}`;
+  if (s.kind === 'eegmat') {
+    try {
+      await expandSource(s, new Map());
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return null;
+}
+
+/**
+ * The inputs a job reads, checked before its run folder is made (a run folder is a started run;
+ * a typo in a path must not leave a failed one behind): every file and folder of its datasets and
+ * pretraining corpora, and the encoders it starts from (a .pth file, a run in `store`).
+ * `where(source)` names the flag a source came from in the message.
+ */
+export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: SourceSpec) => string = (s) => SOURCE_FLAG[s.kind]): Promise<void> {
+  // Problems by the flag they come from, each once (the recipes read EEGMAT for the dataset and both corpora).
+  const problems = new Map<string, Set<string>>();
+  const add = (flag: string, p: string) => problems.set(flag, (problems.get(flag) ?? new Set()).add(p));
+  for (const d of [spec.dataset, spec.corpora.eeg, spec.corpora.ecg]) {
+    for (const s of d?.sources ?? []) {
+      const p = await sourceProblem(s);
+      if (p) add(where(s), p);
+    }
+  }
+  for (const m of ['eeg', 'ecg'] as const) {
+    const e = spec.encoders[m];
+    if (e?.kind === 'pth' && !(await stat(e.path).then((st) => st.isFile(), () => false))) add(spec.kind === 'recipe' ? '--eeg-checkpoint' : '--encoders', `no such file ${e.path}`);
+    if (e?.kind === 'run') {
+      if (!(await store.exists(e.runId))) add('--encoders', `no run '${e.runId}' in ${store.root} (give a pretraining run's id, a CBraMod FILE.pth or random)`);
+      else if (needsPretrained(spec, m) && !existsSync(store.folder(e.runId).path(RUN_FILES.artifacts, ENCODER_ARTIFACT(m)))) add('--encoders', `run '${e.runId}' has no pretrained ${m.toUpperCase()} encoder (pretrain one with heartmind pretrain --modality ${m}, or evaluate ${m.toUpperCase()} from random init)`);
+    }
+  }
+  // An arm that starts from pretrained encoders needs one for each of its modalities (else it fails after the embeddings).
+  for (const arm of pretrainedArms(spec)) {
+    for (const m of modalitiesOf(arm.modalities)) {
+      const e = spec.encoders[m];
+      if (e && e.kind !== 'random') continue;
+      const why = spec.encoders.eeg?.kind === 'pth' && m === 'ecg' ? 'a CBraMod .pth holds the EEG encoder only' : 'the encoders are random';
+      const other = spec.kind === 'evaluate' ? `leave it out of --arms or write ${arm.modalities}/random` : m === 'ecg' ? '--modalities eeg' : '--modalities ecg';
+      add('--encoders', `the ${arm.modalities}/pretrained arm needs a pretrained ${m.toUpperCase()} encoder, and ${why}: give --encoders RUN_ID of a run that pretrained it, or ${other}`);
+    }
+  }
+  if (problems.size) throw new CliUsageError([...problems].map(([flag, ps]) => `${flag}: ${[...ps].join('; ')}`).join('; '));
+}
+
+/** The arms (and the final fit) a job trains from pretrained encoders. */
+function pretrainedArms(spec: JobSpec): { modalities: ModalitySet; init: EncoderInit }[] {
+  const arms = [...(spec.evaluation?.arms ?? [])];
+  if (spec.finalFit && spec.finetune) arms.push({ modalities: spec.finetune.modalities, init: spec.finetune.init });
+  return arms.filter((a) => a.init === 'pretrained');
+}
+
+function needsPretrained(spec: JobSpec, m: ModelModality): boolean {
+  return pretrainedArms(spec).some((a) => modalitiesOf(a.modalities).includes(m));
+}
+
+/** Converts a config validator's TrainError into a usage error (the flags were already parsed; what is left is a combination). */
+export function checkConfig(validate: () => void): void {
+  try {
+    validate();
+  } catch (e) {
+    if (e instanceof TrainError) throw new CliUsageError(e.message);
+    throw e;
+  }
 }
 
 function fmtDuration(s: number): string {

@@ -3,10 +3,11 @@
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
-import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
+import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
 import type { JobSpec } from '../../shared/train/job.types';
-import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
-import { DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, runInProcess, runsRoot } from './cli-train';
+import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
+import type { EncoderInit, FinetuneConfig, ModalitySet } from '../../shared/train/train.types';
+import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, intFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { parseEncoderSource, parseSplit } from './train-command';
 import { RunStore } from './run-store';
 
@@ -24,8 +25,11 @@ export const command: CliCommand = {
     '  --encoders SRC          RUN_ID, FILE.pth or random (default random)',
     '  --arms LIST             e.g. fused,eeg,ecg (default) or fused/pretrained,fused/random',
     '  --split loso|kfold:K    (default loso)',
-    '  --validation N          subjects per fold held out to choose the epoch (default 2; 0 = last epoch)',
-    '  --freeze encoders|none  --epochs N --batch N --layers N --seed N --out DIR --verbose',
+    `  --validation N          subjects per fold held out to choose the epoch (default ${DEFAULT_EVALUATION.validationSubjects}; 0 = last epoch)`,
+    '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
+    `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
+    `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
+    `  --seed N --out DIR --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
   ].join('\n'),
   run,
 };
@@ -56,25 +60,36 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (!['fused', 'eeg', 'ecg'].includes(m) || (i && !['pretrained', 'random'].includes(i))) throw new CliUsageError(`--arms: '${a}' is not fused|eeg|ecg[/pretrained|random]`);
     return { modalities: m as ModalitySet, init: (i ?? dfltInit) as EncoderInit };
   });
-  const validation = values.validation === undefined ? 2 : Number(values.validation);
-  if (!Number.isInteger(validation) || validation < 0) throw new CliUsageError('--validation must be an integer ≥ 0');
-  const intOr = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
-  const layers = values.layers ? Number(values.layers) : undefined;
+  const validation = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
+  const freeze = (values.freeze ?? 'encoders') as FinetuneConfig['freeze'];
+  if (freeze !== 'encoders' && freeze !== 'none') throw new CliUsageError(`--freeze must be encoders or none, got '${freeze}'`);
+  const layers = intFlag(values.layers, 'layers');
+  const finetune: FinetuneConfig = {
+    ...DEFAULT_FINETUNE,
+    task: dataset.task!,
+    freeze,
+    epochs: intFlag(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs,
+    batchSize: intFlag(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize,
+  };
+  // The run's own check of the fine-tuning config, before minutes of dataset building and embedding.
+  checkConfig(() => validateFinetune(finetune));
   const spec: JobSpec = {
     kind: 'evaluate',
     name: values.name ?? `evaluate ${dataset.name}`,
-    seed: intOr(values.seed, 42),
+    seed: seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED,
     dataset,
     corpora: {},
     pretrain: {},
     encoders: Object.fromEntries((['eeg', 'ecg'] as const).filter((m) => arms.some((a) => a.modalities === 'fused' || a.modalities === m)).map((m) => [m, m === 'ecg' && enc.kind === 'pth' ? { kind: 'random' } : enc])),
     encoderConfig: layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER },
-    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, freeze: (values.freeze ?? 'encoders') as 'encoders', epochs: intOr(values.epochs, DEFAULT_FINETUNE.epochs), batchSize: intOr(values.batch, DEFAULT_FINETUNE.batchSize) },
+    finetune,
     evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
     finalFit: false,
     export: null,
     recipe: { name: 'evaluate', command: `heartmind evaluate ${argv.join(' ')}` },
   };
-  const folder = await new RunStore(runsRoot(values.out)).create(spec);
+  const store = new RunStore(runsRoot(values.out));
+  await checkJobInputs(spec, store);
+  const folder = await store.create(spec);
   return runInProcess(folder, io, { verbose: values.verbose });
 }

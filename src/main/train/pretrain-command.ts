@@ -4,31 +4,36 @@
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
 import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from '../../shared/train/masking';
-import { pretrainConfig } from '../../shared/train/recipes';
+import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer';
+import { validatePretrain } from '../../shared/train/pretrain';
+import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, runInProcess, runsRoot } from './cli-train';
+import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, flagsGiven, intFlag, numberFlag, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
+
+const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
+const ECG_DEFAULTS = pretrainConfig('ecg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
 
 export const command: CliCommand = {
   usage: [
     'usage: heartmind pretrain --modality eeg|ecg DATASET [options]',
     '',
-    'Masked patch reconstruction (CBraMod): EEG masks patches at random (Bernoulli 0.5); ECG uses dual',
-    'masking (whole leads, then time patches of the visible leads). AdamW 5e-4, weight decay 0.05, cosine',
-    'to 1e-5, gradient clip 1. Checkpoints every N steps; Ctrl+C pauses, heartmind train --resume continues.',
+    `Masked patch reconstruction (CBraMod): EEG masks patches at random (Bernoulli ${DEFAULT_EEG_MASK.patchRatio}); ECG uses dual`,
+    `masking (whole leads, then time patches of the visible leads). AdamW ${ADAMW_DEFAULTS.lr.toExponential()}, weight decay ${ADAMW_DEFAULTS.weightDecay}, cosine`,
+    `to ${ADAMW_DEFAULTS.etaMin.toExponential()}, gradient clip ${ADAMW_DEFAULTS.clipNorm}. Checkpoints every N steps; Ctrl+C pauses, heartmind train --resume continues.`,
     '',
     DATASET_USAGE,
     '',
     '  --modality eeg|ecg      which encoder',
-    '  --layers N              criss-cross layers (default 12)',
-    '  --epochs N --batch N    (default 8/20 epochs for EEG/ECG, batch 32)',
+    `  --layers N              criss-cross layers (default ${CBRAMOD_ENCODER.nLayers})`,
+    `  --epochs N --batch N    (default ${EEG_DEFAULTS.epochs} epochs at batch ${EEG_DEFAULTS.batchSize} for EEG, ${ECG_DEFAULTS.epochs} at batch ${ECG_DEFAULTS.batchSize} for ECG)`,
     '  --steps N               stop after N optimiser steps',
-    '  --lr X                  peak learning rate (default 5e-4)',
-    '  --patch-ratio R         fraction of time patches masked (default 0.5)',
-    `  --lead-ratio R          ECG: expected fraction of leads masked whole (default ${DEFAULT_ECG_MASK.leadRatio})`,
+    `  --lr X                  peak learning rate (default ${ADAMW_DEFAULTS.lr.toExponential()})`,
+    `  --patch-ratio R         fraction of time patches masked, in [0, 1) (default ${DEFAULT_EEG_MASK.patchRatio} EEG, ${DEFAULT_ECG_MASK.patchRatio} ECG)`,
+    `  --lead-ratio R          ECG: expected fraction of leads masked whole, in [0, 1) (default ${DEFAULT_ECG_MASK.leadRatio})`,
     `  --temporal shared|per-lead   ECG: the same time patches in every visible lead (default) or independent`,
-    '  --checkpoint-every N    steps between checkpoints',
-    '  --seed N --out DIR --name NAME --verbose',
+    `  --checkpoint-every N    steps between checkpoints (default ${EEG_DEFAULTS.checkpointEverySteps} EEG, ${ECG_DEFAULTS.checkpointEverySteps} ECG)`,
+    `  --seed N --out DIR --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
   ].join('\n'),
   run,
 };
@@ -53,29 +58,36 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   const m = values.modality;
-  if (m !== 'eeg' && m !== 'ecg') throw new CliUsageError('--modality must be eeg or ecg');
+  if (m !== 'eeg' && m !== 'ecg') throw new CliUsageError(`--modality must be eeg or ecg${m === undefined ? '' : `, got '${m}'`}`);
+  // Pretraining reads no labels: label flags would be dropped in silence.
+  const labelFlags = flagsGiven(values, ['task', 'labels', 'threshold']);
+  if (labelFlags.length) throw new CliUsageError(`pretraining reads no labels; ${labelFlags.join(', ')} ${labelFlags.length === 1 ? 'does' : 'do'} not apply`);
+  if (m === 'eeg') {
+    const ecgOnly = flagsGiven(values, ['lead-ratio', 'temporal']);
+    if (ecgOnly.length) throw new CliUsageError(`${ecgOnly.join(', ')} ${ecgOnly.length === 1 ? 'applies' : 'apply'} to ECG pretraining only (--modality ecg)`);
+  }
   const dataset = datasetFromFlags(values, { modalities: [m], unlabelled: true });
   if (!dataset) throw new CliUsageError('give the recordings to pretrain on (--file, --folder, --eegmat, --session)');
-  const num = (k: string, v: string | undefined, int = true) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n))) throw new CliUsageError(`--${k} must be a positive ${int ? 'integer' : 'number'}, got '${v}'`);
-    return n;
-  };
-  const seed = num('seed', values.seed) ?? 42;
-  const layers = num('layers', values.layers);
-  const cfg = pretrainConfig(m, layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER }, seed, false, num('steps', values.steps) ?? null);
-  cfg.epochs = num('epochs', values.epochs) ?? cfg.epochs;
-  cfg.batchSize = num('batch', values.batch) ?? cfg.batchSize;
-  cfg.optimizer.lr = num('lr', values.lr, false) ?? cfg.optimizer.lr;
-  cfg.checkpointEverySteps = num('checkpoint-every', values['checkpoint-every']) ?? cfg.checkpointEverySteps;
-  const pr = values['patch-ratio'] !== undefined ? Number(values['patch-ratio']) : undefined;
-  if (m === 'eeg') cfg.mask = { ...DEFAULT_EEG_MASK, ...(pr !== undefined ? { patchRatio: pr } : {}) };
+  const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
+  const layers = intFlag(values.layers, 'layers');
+  const cfg = pretrainConfig(m, layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER }, seed, false, intFlag(values.steps, 'steps') ?? null);
+  cfg.epochs = intFlag(values.epochs, 'epochs') ?? cfg.epochs;
+  cfg.batchSize = intFlag(values.batch, 'batch') ?? cfg.batchSize;
+  cfg.optimizer.lr = numberFlag(values.lr, 'lr', 'a number in (0, 1)', (x) => x > 0 && x < 1) ?? cfg.optimizer.lr;
+  cfg.checkpointEverySteps = intFlag(values['checkpoint-every'], 'checkpoint-every') ?? cfg.checkpointEverySteps;
+  const patchRatio = ratioFlag(values['patch-ratio'], 'patch-ratio');
+  if (m === 'eeg') cfg.mask = { ...DEFAULT_EEG_MASK, ...(patchRatio !== undefined ? { patchRatio } : {}) };
   else {
     const temporal = (values.temporal ?? DEFAULT_ECG_MASK.temporal) as 'shared' | 'per-lead';
-    if (temporal !== 'shared' && temporal !== 'per-lead') throw new CliUsageError('--temporal must be shared or per-lead');
-    cfg.mask = { ...DEFAULT_ECG_MASK, temporal, ...(pr !== undefined ? { patchRatio: pr } : {}), ...(values['lead-ratio'] !== undefined ? { leadRatio: Number(values['lead-ratio']) } : {}) };
+    if (temporal !== 'shared' && temporal !== 'per-lead') throw new CliUsageError(`--temporal must be shared or per-lead, got '${temporal}'`);
+    const leadRatio = ratioFlag(values['lead-ratio'], 'lead-ratio');
+    cfg.mask = { ...DEFAULT_ECG_MASK, temporal, ...(patchRatio !== undefined ? { patchRatio } : {}), ...(leadRatio !== undefined ? { leadRatio } : {}) };
   }
+  // What is left to refuse is a combination (a mask that masks nothing, a learning rate ≥ 1): the run's own checks, now.
+  checkConfig(() => {
+    validatePretrain(cfg);
+    validateOptimizer(cfg.optimizer);
+  });
   const spec: JobSpec = {
     kind: 'pretrain',
     name: values.name ?? `${m.toUpperCase()} pretraining on ${dataset.name}`,
@@ -90,7 +102,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     export: null,
     recipe: { name: 'pretrain', command: `heartmind pretrain ${argv.join(' ')}` },
   };
-  const folder = await new RunStore(runsRoot(values.out)).create(spec);
+  const store = new RunStore(runsRoot(values.out));
+  await checkJobInputs(spec, store);
+  const folder = await store.create(spec);
   const code = await runInProcess(folder, io, { verbose: values.verbose });
   if (code === 0) io.out(`use it: heartmind train DATASET --encoders ${folder.id}${values.out ? ` --out ${values.out}` : ''}`);
   return code;

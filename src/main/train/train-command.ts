@@ -5,11 +5,12 @@ import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
-import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
-import type { EncoderSource, JobSpec } from '../../shared/train/job.types';
-import { defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
-import type { EvaluationConfig, ModalitySet, SplitSpec } from '../../shared/train/train.types';
-import { DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, runInProcess, runsRoot } from './cli-train';
+import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
+import type { EncoderSource, JobSpec, SourceSpec } from '../../shared/train/job.types';
+import { MODEL_ID_RE } from '../../shared/model/card';
+import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
+import type { EvaluationConfig, FinetuneConfig, ModalitySet, SplitSpec } from '../../shared/train/train.types';
+import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, flagsOutside, intFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -55,10 +56,15 @@ export const command: CliCommand = {
     '                          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with',
     '                          the baseline), final fit, export. quick: 4 subjects, tiny encoders, seconds (a try-out)',
     '  --data DIR              the recordings (default ../shared/data)',
+    '  --seed N --name NAME --no-eval, the export flags (below)   also apply to a recipe',
+    '  default only:',
     '  --paper                 CBraMod\'s published scale (end-to-end fine-tuning, 40 pretraining epochs at batch 128; days on a CPU)',
-    '  --layers N              criss-cross layers of both encoders (default 12, CBraMod\'s)',
+    `  --layers N              criss-cross layers of both encoders (default ${CBRAMOD_ENCODER.nLayers}, CBraMod's)`,
     '  --eeg-checkpoint FILE   use an imported CBraMod pretrained_weights.pth instead of pretraining the EEG encoder',
-    '  --pretrain-steps-eeg N, --pretrain-steps-ecg N   cap pretraining at N optimiser steps',
+    `  --pretrain-steps-eeg N, --pretrain-steps-ecg N   cap pretraining at N optimiser steps (default ${DEFAULT_PRETRAIN_STEPS.eeg} and ${DEFAULT_PRETRAIN_STEPS.ecg})`,
+    '  A recipe fixes its dataset and fine-tuning, so the dataset and fine-tuning flags are refused with it (an',
+    '  error lists them), and --recipe quick fixes its model too (no --layers, --paper, --eeg-checkpoint,',
+    '  --pretrain-steps-*). --resume takes only --out, --data-dir and --verbose.',
     '',
     DATASET_USAGE,
     '',
@@ -66,12 +72,14 @@ export const command: CliCommand = {
     '  --encoders SRC          RUN_ID (its pretrained encoders), FILE.pth (CBraMod EEG checkpoint) or random (default)',
     '  --modalities fused|eeg|ecg   which encoders feed the head (default fused)',
     '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
-    '  --epochs N --batch N    (default 50 and 64)',
+    `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
+    `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
     '',
     'common:',
     '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
-    '  --seed N                (default 42)',
+    `  --seed N                (default ${DEFAULT_RECIPE_SEED}; 0 to 4294967295)`,
+    '  --name NAME             the run\'s name',
     `  --export-to DIR         write the model there (the repository's models/ for the shipped one); default: the`,
     '                          app\'s user models folder, where the live model list shows it at once',
     '  --no-export             keep the model in the run folder only',
@@ -80,13 +88,6 @@ export const command: CliCommand = {
   ].join('\n'),
   run,
 };
-
-function int(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`--${name} must be a positive integer, got '${v}'`);
-  return n;
-}
 
 export function parseSplit(v: string | undefined): SplitSpec {
   if (!v || v === 'loso') return { kind: 'loso' };
@@ -108,48 +109,80 @@ function exportOf(values: Record<string, unknown>, dflt: { id: string; name: str
   return { modelId: id, name: (values['model-name'] as string | undefined) ?? dflt.name, version: '1.0.0', target, provenance };
 }
 
+/** Flags every mode takes. */
+const COMMON_FLAGS = ['out', 'verbose', 'data-dir'];
+const EXPORT_FLAGS = ['export-to', 'no-export', 'model-id', 'model-name'];
+/** What a recipe takes: where the data is, the seed, the run's name, skipping the evaluation, the export. */
+const RECIPE_FLAGS = [...COMMON_FLAGS, 'recipe', 'data', 'seed', 'name', 'no-eval', ...EXPORT_FLAGS];
+/** The default recipe's model and pretraining knobs (the quick recipe's tiny encoders have none). */
+const DEFAULT_RECIPE_FLAGS = [...RECIPE_FLAGS, 'layers', 'paper', 'eeg-checkpoint', 'pretrain-steps-eeg', 'pretrain-steps-ecg'];
+const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'seed', 'layers', 'name', 'no-eval', ...EXPORT_FLAGS];
+const RESUME_FLAGS = [...COMMON_FLAGS, 'resume'];
+
+/** Refuses the flags a mode would ignore, listing them after `why`. */
+function refuseOthers(values: Record<string, unknown>, allowed: readonly string[], why: string): void {
+  const extra = flagsOutside(values, allowed);
+  if (extra.length) throw new CliUsageError(`${why}; ${extra.length === 1 ? 'this flag does' : 'these flags do'} not apply: ${extra.join(', ')}`);
+}
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   const store = new RunStore(runsRoot(values.out));
   const userModelsDir = resolve(values['data-dir'] ?? defaultDataDir(), 'models');
   if (values.resume) {
+    refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
     if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
     return runInProcess(store.folder(values.resume), io, { userModelsDir, verbose: values.verbose });
   }
-  const seed = int(values.seed, 'seed') ?? 42;
+  if (values['model-id'] !== undefined && !MODEL_ID_RE.test(values['model-id'])) throw new CliUsageError(`--model-id must match ${MODEL_ID_RE}, got '${values['model-id']}'`);
+  const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
   const command = `heartmind train ${argv.join(' ')}`;
   let spec: JobSpec;
+  let where: ((s: SourceSpec) => string) | undefined;
   if (values.recipe) {
     if (!(RECIPES as readonly string[]).includes(values.recipe)) throw new CliUsageError(`unknown recipe '${values.recipe}' (${RECIPES.join(', ')})`);
     const dataDir = resolve(values.data ?? resolve('..', 'shared', 'data'));
-    spec = defaultRecipe({
-      dataDir,
-      seed,
-      layers: int(values.layers, 'layers'),
-      paper: values.paper,
-      eegCheckpoint: values['eeg-checkpoint'] ? resolve(values['eeg-checkpoint']) : null,
-      pretrainSteps: { eeg: int(values['pretrain-steps-eeg'], 'pretrain-steps-eeg') ?? null, ecg: int(values['pretrain-steps-ecg'], 'pretrain-steps-ecg') ?? null },
-      command,
-    });
-    if (values.recipe === 'quick') spec = quickRecipe(dataDir);
+    if (values.recipe === 'quick') {
+      refuseOthers(values, RECIPE_FLAGS, '--recipe quick fixes the dataset and the model (4 EEGMAT subjects, tiny encoders)');
+      spec = quickRecipe(dataDir, seed);
+    } else {
+      refuseOthers(values, DEFAULT_RECIPE_FLAGS, '--recipe default fixes the dataset (EEGMAT in --data) and the fine-tuning');
+      spec = defaultRecipe({
+        dataDir,
+        seed,
+        layers: intFlag(values.layers, 'layers'),
+        paper: values.paper,
+        eegCheckpoint: values['eeg-checkpoint'] ? resolve(values['eeg-checkpoint']) : null,
+        pretrainSteps: { eeg: intFlag(values['pretrain-steps-eeg'], 'pretrain-steps-eeg') ?? null, ecg: intFlag(values['pretrain-steps-ecg'], 'pretrain-steps-ecg') ?? null },
+        command,
+      });
+    }
+    spec.recipe = { name: spec.recipe?.name ?? values.recipe, command };
+    if (values.name) spec.name = values.name;
     spec.export = exportOf(values, values.recipe === 'quick' ? { id: 'quick-try', name: 'Quick try (not a useful model)' } : { id: SHIPPED_MODEL_ID, name: 'HeartMind EEGMAT rest vs arithmetic (EEG + ECG)' }, command);
     if (values['no-eval']) spec.evaluation = null;
+    // The recipe's recordings all live under --data: name it, and the file it lacks.
+    where = () => `--data ${dataDir}`;
   } else {
+    const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
+    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --epochs, --batch, --split, --layers, --seed)`);
     const dataset = datasetFromFlags(values);
     if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
     const enc = parseEncoderSource(values.encoders);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
-    if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg`);
+    if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
     const freeze = (values.freeze ?? 'encoders') as 'encoders' | 'none';
-    if (!['encoders', 'none'].includes(freeze)) throw new CliUsageError(`--freeze must be encoders or none`);
-    const layers = int(values.layers, 'layers');
+    if (!['encoders', 'none'].includes(freeze)) throw new CliUsageError(`--freeze must be encoders or none, got '${freeze}'`);
+    const layers = intFlag(values.layers, 'layers');
     const e = layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
     const init = enc.kind === 'random' ? 'random' : 'pretrained';
     const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), arms: [{ modalities, init }], seed: 3407 };
     const encoders: JobSpec['encoders'] = {};
     if (modalities !== 'ecg') encoders.eeg = enc;
     if (modalities !== 'eeg') encoders.ecg = enc.kind === 'pth' ? { kind: 'random' } : enc;
+    const finetune: FinetuneConfig = { ...DEFAULT_FINETUNE, task: dataset.task!, modalities, init, freeze, epochs: intFlag(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs, batchSize: intFlag(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize, seed: 3407 };
+    checkConfig(() => validateFinetune(finetune));
     spec = {
       kind: 'finetune',
       name: values.name ?? `${dataset.name} ${modalities}`,
@@ -159,7 +192,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       pretrain: {},
       encoders,
       encoderConfig: e,
-      finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities, init, freeze, epochs: int(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs, batchSize: int(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize, seed: 3407 },
+      finetune,
       evaluation,
       finalFit: true,
       export: null,
@@ -167,6 +200,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     };
     spec.export = exportOf(values, { id: `${dataset.task!.name}-${modalities}-${seed}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-'), name: `${dataset.task!.name} (${dataset.name})` }, command);
   }
+  await checkJobInputs(spec, store, where);
   const folder = await store.create(spec);
   return runInProcess(folder, io, { userModelsDir, verbose: values.verbose });
 }

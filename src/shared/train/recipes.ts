@@ -169,8 +169,8 @@ export const QUICK_ENCODER: EncoderConfig = {
  * A quick job over the same data for trying the Training view: 4 EEGMAT subjects, wiring-size
  * encoders pretrained for a few steps on one subject, 2-fold evaluation by subject, no export.
  */
-export function quickRecipe(dataDir: string): JobSpec {
-  const spec = defaultRecipe({ dataDir, pretrainSteps: { eeg: 3, ecg: 3 }, export: null, command: 'Training view: quick try' });
+export function quickRecipe(dataDir: string, seed = DEFAULT_RECIPE_SEED): JobSpec {
+  const spec = defaultRecipe({ dataDir, seed, pretrainSteps: { eeg: 3, ecg: 3 }, export: null, command: 'Training view: quick try' });
   spec.name = 'Quick try (4 subjects, tiny encoders)';
   const eegmat = (subjects: string[]): SourceSpec => ({ kind: 'eegmat', dir: join(dataDir, 'edf-eegmat'), subjects });
   spec.dataset!.sources = [eegmat(['Subject00', 'Subject01', 'Subject02', 'Subject03'])];

@@ -1,0 +1,45 @@
+// Shared by the training commands' tests: an in-memory CliIo, a scratch folder with a runs folder
+// that must stay empty (every case here is refused before a run folder is made), and a stand-in
+// EEGMAT folder (the up-front checks only list its file names).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliUsageError, type CliCommand } from '../../../src/main/core/cli-command';
+import { tempDir } from '../db/db-test-util';
+
+export interface Scratch {
+  dir: string;
+  /** The --out runs folder. */
+  runs: string;
+  /** A folder holding empty Subject00..03_1/2.edf. */
+  eegmat: string;
+}
+
+export function scratch(t: { after(fn: () => void): void }): Scratch {
+  const dir = tempDir(t, 'hm-train-cli-');
+  const eegmat = join(dir, 'eegmat');
+  mkdirSync(eegmat);
+  for (let s = 0; s < 4; s++) for (const k of [1, 2]) writeFileSync(join(eegmat, `Subject0${s}_${k}.edf`), '');
+  return { dir, runs: join(dir, 'runs'), eegmat };
+}
+
+/**
+ * Runs the command and expects a usage error matching every pattern, with no run folder made under
+ * `runs` (its --out). A command that wrongly accepted its flags would start a job, which fails
+ * within seconds on the empty stand-in recordings and leaves a run folder: reported here.
+ */
+export async function refuses(cmd: CliCommand, argv: string[], runs: string, ...patterns: RegExp[]): Promise<string> {
+  const out: string[] = [];
+  let message = '';
+  await assert.rejects(
+    cmd.run([...argv, '--out', runs], { out: (l) => out.push(l), err: (l) => out.push(l) }),
+    (e: Error) => {
+      assert.ok(e instanceof CliUsageError, `a usage error, got ${e.name}: ${e.message}`);
+      message = e.message;
+      return true;
+    },
+  );
+  for (const p of patterns) assert.match(message, p);
+  assert.ok(!existsSync(runs) || readdirSync(runs).length === 0, `no run folder: ${existsSync(runs) ? readdirSync(runs).join(', ') : ''}`);
+  return message;
+}

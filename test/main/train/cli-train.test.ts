@@ -1,0 +1,95 @@
+// The training commands' shared flag handling: strict number parsing, the dataset flags (a
+// recording's own class with --file PATH=CLASS, --labels file refused where no class exists), and
+// the input checks made before a run folder is created.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CliUsageError } from '../../../src/main/core/cli-command';
+import { checkJobInputs, datasetFromFlags, intFlag, numberFlag, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
+import { RunStore } from '../../../src/main/train/run-store';
+import { quickRecipe } from '../../../src/shared/train/recipes';
+import { scratch } from './cli-test-util';
+
+describe('number flags', () => {
+  test('plain decimals only: the flag, what it takes and the bad value are named', () => {
+    assert.equal(intFlag(undefined, 'epochs'), undefined);
+    assert.equal(intFlag('12', 'layers'), 12);
+    assert.equal(numberFlag('5e-4', 'lr', 'a number'), 5e-4);
+    assert.equal(ratioFlag('0.25', 'lead-ratio'), 0.25);
+    assert.equal(seedFlag('0'), 0);
+    for (const bad of ['abc', '', ' ', '0x10', 'Infinity', '1.5', '0', '-3', '12abc']) {
+      assert.throws(() => intFlag(bad, 'layers'), (e: Error) => e instanceof CliUsageError && e.message === `--layers must be a positive integer, got '${bad}'`, bad);
+    }
+    for (const bad of ['abc', 'NaN', '1', '-0.1', '']) assert.throws(() => ratioFlag(bad, 'patch-ratio'), new RegExp(`--patch-ratio must be a number in \\[0, 1\\), got '${bad}'$`), bad);
+    assert.throws(() => seedFlag('abc'), /--seed must be an integer from 0 to 4294967295, got 'abc'/);
+    assert.throws(() => seedFlag('4294967296'), /--seed/);
+    assert.equal(intFlag('0', 'validation', 0), 0);
+    assert.throws(() => intFlag('-1', 'validation', 0), /--validation must be an integer ≥ 0, got '-1'/);
+  });
+
+  test('the dataset flags parse strictly too', () => {
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', mains: '55' }), /--mains must be 50 or 60, got '55'/);
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', window: 'five' }), /--window must be a positive integer, got 'five'/);
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', hop: '' }), /--hop must be a positive number of seconds, got ''/);
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', hop: '0.001' }), /--window 5 --hop 0.001: hop must be a positive multiple of 1\/200 s/);
+    assert.throws(() => datasetFromFlags({ session: ['1x'], task: 'a:x,y', labels: 'annotations:A=x' }), /--session must be a session id, got '1x'/);
+    assert.throws(() => datasetFromFlags({ file: ['/r.edf'], task: 'arousal:low,high', labels: 'self-report:arousal:high' }), /--labels must be self-report:arousal:THRESHOLD with a number as THRESHOLD \(e\.g\. 5\), got 'high'/);
+  });
+});
+
+describe('labels of --file and --folder recordings', () => {
+  const task = 'stress:calm,stressed';
+
+  test('--file PATH=CLASS gives the recording its class, and means --labels file', () => {
+    const d = datasetFromFlags({ file: ['/data/a.edf=calm', '/data/b=c.edf=stressed'], folder: ['/data/more=stressed'], task })!;
+    assert.deepEqual(d.labels, { kind: 'file' });
+    assert.deepEqual(
+      d.sources.map((s) => [s.kind, s.kind === 'file' ? s.path : s.kind === 'folder' ? s.dir : '', 'label' in s ? s.label : undefined]),
+      [
+        ['file', '/data/a.edf', 'calm'],
+        ['file', '/data/b=c.edf', 'stressed'],
+        ['folder', '/data/more', 'stressed'],
+      ],
+    );
+    // Pretraining reads no labels: the whole argument is the path.
+    const u = datasetFromFlags({ file: ['/data/a.edf=calm'] }, { unlabelled: true })!;
+    assert.equal(u.sources[0].kind === 'file' && u.sources[0].path, '/data/a.edf=calm');
+  });
+
+  test('--labels file on a recording without a class is refused up front, saying how to give one', () => {
+    assert.throws(
+      () => datasetFromFlags({ file: ['/data/a.edf=calm', '/data/b.edf'], task, labels: 'file' }),
+      /--labels file takes each recording's own class, and --file '\/data\/b\.edf' has none: write --file PATH=CLASS \(CLASS: calm or stressed\), or label its windows from its annotations with --labels annotations:TEXT=CLASS/,
+    );
+    assert.throws(() => datasetFromFlags({ folder: ['/data'], task, labels: 'file' }), /--folder '\/data' has none: write --folder PATH=CLASS/);
+    assert.throws(() => datasetFromFlags({ session: ['3'], task, labels: 'file' }), /a recorded session \(--session 3\) has none: .*--labels annotations:TEXT=CLASS.*--labels self-report/);
+    assert.throws(() => datasetFromFlags({ file: ['/data/b.edf'], task }), /needs --labels/);
+  });
+
+  test('a class that is not the task\'s, and a class with another label source, are refused', () => {
+    assert.throws(() => datasetFromFlags({ file: ['/nonexistent/a.edf=relaxed'], task }), /--file '\/nonexistent\/a\.edf=relaxed': 'relaxed' is not a class of the task \(calm, stressed\)/);
+    assert.throws(() => datasetFromFlags({ file: ['/data/a.edf=calm'], task, labels: 'annotations:T1=stressed' }), /--file '\/data\/a\.edf=calm' gives a recording its class, which only --labels file uses/);
+  });
+});
+
+describe('inputs checked before a run folder is made', () => {
+  test('a missing path names its flag; a folder without EEGMAT files says so; present inputs pass', async (t) => {
+    const s = scratch(t);
+    const store = new RunStore(s.runs);
+    const job = (d: ReturnType<typeof datasetFromFlags>) => ({ ...quickRecipe('/x'), kind: 'finetune' as const, dataset: d, corpora: {}, pretrain: {}, encoders: { eeg: { kind: 'random' as const }, ecg: { kind: 'random' as const } }, evaluation: null, finalFit: false });
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ eegmat: '/nonexistent' })), store), /--eegmat: no such folder \/nonexistent$/);
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ eegmat: s.dir })), store), /--eegmat: no EEGMAT recordings/);
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ file: [join(s.eegmat, 'Subject00_1.edf'), '/nonexistent.edf'], task: 'a:x,y', labels: 'annotations:A=x' })), store), /--file: no such file \/nonexistent\.edf/);
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ folder: [join(s.eegmat, 'Subject00_1.edf')], task: 'a:x,y', labels: 'annotations:A=x' })), store), /--folder: .*Subject00_1\.edf is not a folder/);
+    await checkJobInputs(job(datasetFromFlags({ eegmat: s.eegmat })), store);
+  });
+
+  test('the recipe names --data and every recording it lacks there', async (t) => {
+    const s = scratch(t);
+    await assert.rejects(checkJobInputs(quickRecipe('/nonexistent'), new RunStore(s.runs), () => '--data /nonexistent'), (e: Error) => {
+      assert.ok(e instanceof CliUsageError);
+      assert.match(e.message, /^--data \/nonexistent: no such folder \/nonexistent\/edf-eegmat$/);
+      return true;
+    });
+  });
+});

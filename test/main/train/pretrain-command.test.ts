@@ -1,0 +1,41 @@
+// `heartmind pretrain`: mask ratios and every number flag parse strictly (a non-numeric ratio once
+// trained with almost no masking), flags that do not apply are refused, and the help's defaults
+// come from the code.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { command as pretrain } from '../../../src/main/train/pretrain-command';
+import { DEFAULT_PRETRAIN_BATCH } from '../../../src/shared/train/recipes';
+import { refuses, scratch } from './cli-test-util';
+
+describe('pretrain: flags checked before any work', () => {
+  test('a ratio that is not a number in [0, 1) is a usage error naming the flag and the value', async (t) => {
+    const s = scratch(t);
+    const eeg = ['--modality', 'eeg', '--eegmat', s.eegmat];
+    const ecg = ['--modality', 'ecg', '--eegmat', s.eegmat];
+    await refuses(pretrain, [...eeg, '--patch-ratio', 'abc'], s.runs, /^--patch-ratio must be a number in \[0, 1\), got 'abc'$/);
+    await refuses(pretrain, [...ecg, '--lead-ratio', 'abc'], s.runs, /^--lead-ratio must be a number in \[0, 1\), got 'abc'$/);
+    await refuses(pretrain, [...ecg, '--patch-ratio', '1'], s.runs, /--patch-ratio must be a number in \[0, 1\), got '1'/);
+    // In range one by one, nothing masked together: the run's own mask check, up front.
+    await refuses(pretrain, [...eeg, '--patch-ratio', '0'], s.runs, /an EEG mask with patchRatio 0 masks nothing/);
+    await refuses(pretrain, [...ecg, '--patch-ratio', '0', '--lead-ratio', '0'], s.runs, /an ECG mask with both ratios 0 masks nothing/);
+  });
+
+  test('the other numbers, the flags that do not apply, and a missing recording', async (t) => {
+    const s = scratch(t);
+    const eeg = ['--modality', 'eeg', '--eegmat', s.eegmat];
+    await refuses(pretrain, [...eeg, '--lr', 'abc'], s.runs, /--lr must be a number in \(0, 1\), got 'abc'/);
+    await refuses(pretrain, [...eeg, '--steps', '2x'], s.runs, /--steps must be a positive integer, got '2x'/);
+    await refuses(pretrain, [...eeg, '--layers', 'abc'], s.runs, /--layers must be a positive integer, got 'abc'/);
+    await refuses(pretrain, [...eeg, '--seed', '-1'], s.runs, /--seed/);
+    await refuses(pretrain, [...eeg, '--lead-ratio', '0.3', '--temporal', 'shared'], s.runs, /--lead-ratio, --temporal apply to ECG pretraining only/);
+    await refuses(pretrain, [...eeg, '--labels', 'file'], s.runs, /pretraining reads no labels; --labels does not apply/);
+    await refuses(pretrain, ['--modality', 'eeg', '--file', join(s.dir, 'missing.edf'), '--layers', '1', '--steps', '2'], s.runs, /^--file: no such file .*missing\.edf$/);
+    await refuses(pretrain, ['--modality', 'eegg', '--eegmat', s.eegmat], s.runs, /--modality must be eeg or ecg, got 'eegg'/);
+  });
+
+  test('--help gives each modality\'s batch from the recipe constants', () => {
+    assert.match(pretrain.usage, new RegExp(`batch ${DEFAULT_PRETRAIN_BATCH.eeg} for EEG, \\d+ at batch ${DEFAULT_PRETRAIN_BATCH.ecg} for ECG`));
+    assert.notEqual(DEFAULT_PRETRAIN_BATCH.eeg, DEFAULT_PRETRAIN_BATCH.ecg, 'the help must say two batch sizes');
+  });
+});

@@ -1,0 +1,60 @@
+// `heartmind train`: every flag the chosen mode would ignore is refused with the list, bad numbers
+// and missing inputs are usage errors naming the flag, and none of it leaves a run folder behind.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { command as train } from '../../../src/main/train/train-command';
+import { refuses, scratch } from './cli-test-util';
+
+describe('train: flags a mode does not take are refused, listed', () => {
+  test('--recipe quick fixes the dataset and model', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--recipe', 'quick', '--layers', '2', '--eegmat', s.eegmat, '--epochs', '3', '--paper'], s.runs, /^--recipe quick fixes the dataset and the model \(4 EEGMAT subjects, tiny encoders\); these flags do not apply: --layers, --eegmat, --epochs, --paper$/);
+  });
+
+  test('--recipe default takes its model knobs but not the dataset or fine-tuning flags', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--recipe', 'default', '--layers', '2', '--epochs', '3', '--split', 'kfold:3'], s.runs, /^--recipe default fixes the dataset \(EEGMAT in --data\) and the fine-tuning; these flags do not apply: --epochs, --split$/);
+    await refuses(train, ['--recipe', 'default', '--task', 'a:x,y'], s.runs, /this flag does not apply: --task$/);
+  });
+
+  test('--resume takes the saved configuration; the recipe-only flags are refused on a dataset', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--resume', 'some-run', '--seed', '7', '--epochs', '2'], s.runs, /^--resume continues a run with the configuration it was started with; these flags do not apply: --seed, --epochs$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--paper', '--data', s.dir], s.runs, /^--paper, --data apply only with --recipe/);
+  });
+});
+
+describe('train: values and inputs checked before any work', () => {
+  test('bad numbers name the flag and the value', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--recipe', 'default', '--seed', 'abc'], s.runs, /--seed must be an integer from 0 to 4294967295, got 'abc'/);
+    await refuses(train, ['--recipe', 'default', '--layers', '0'], s.runs, /--layers must be a positive integer, got '0'/);
+    await refuses(train, ['--recipe', 'default', '--pretrain-steps-eeg', '1.5'], s.runs, /--pretrain-steps-eeg must be a positive integer, got '1.5'/);
+    await refuses(train, ['--eegmat', s.eegmat, '--epochs', 'abc'], s.runs, /--epochs must be a positive integer, got 'abc'/);
+    await refuses(train, ['--eegmat', s.eegmat, '--batch', ''], s.runs, /--batch must be a positive integer, got ''/);
+    await refuses(train, ['--recipe', 'quick', '--model-id', 'Bad Id'], s.runs, /--model-id must match/);
+  });
+
+  test('a missing dataset path, recipe data folder or encoder is found before the run folder', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--eegmat', '/nonexistent'], s.runs, /^--eegmat: no such folder \/nonexistent$/);
+    await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'nothing-here')], s.runs, /^--data .*nothing-here: no such folder .*nothing-here\/edf-eegmat$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--encoders', 'no-such-run'], s.runs, /--encoders: no run 'no-such-run' in /);
+    await refuses(train, ['--eegmat', s.eegmat, '--encoders', join(s.dir, 'missing.pth'), '--modalities', 'eeg'], s.runs, /^--encoders: no such file .*missing\.pth$/);
+  });
+
+  test('a CBraMod .pth brings no ECG encoder: a fused run from it is refused, saying what to do', async (t) => {
+    const s = scratch(t);
+    const pth = join(s.dir, 'pretrained_weights.pth');
+    writeFileSync(pth, '');
+    await refuses(train, ['--eegmat', s.eegmat, '--encoders', pth], s.runs, /the fused\/pretrained arm needs a pretrained ECG encoder, and a CBraMod \.pth holds the EEG encoder only: .*--modalities eeg/);
+  });
+
+  test('--help shows the defaults from the code and says which flags a recipe takes', () => {
+    assert.match(train.usage, /--epochs N --batch N {4}\(default 50 and 64\)/);
+    assert.match(train.usage, /--recipe quick fixes its model too/);
+    assert.match(train.usage, /--file PATH\[=CLASS\]/);
+  });
+});
