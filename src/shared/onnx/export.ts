@@ -57,9 +57,10 @@ export function exportFusedOnnx(c: FusedModelConfig, params: HostParams, opts: E
     eegPresent: feed.eegPresent ?? null,
     ecgPresent: feed.ecgPresent ?? null,
   });
+  const probs = taskProbabilities(ops, c, logits);
+  // Outputs are named once the graph is complete (outputAs renames tensors already in it).
   const outputs: OnnxProto.IValueInfoProto[] = [];
   for (const t of c.tasks) outputs.push(outputAs(g, logits[t.name], MODEL_IO.logits(t.name)));
-  const probs = taskProbabilities(ops, c, logits);
   for (const t of c.tasks) outputs.push(outputAs(g, probs[t.name], MODEL_IO.probs(t.name)));
   return encodeModel(g, { inputs, outputs }, {
     graphName: 'heartmind_fused',

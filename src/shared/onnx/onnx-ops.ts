@@ -369,9 +369,22 @@ export function valueInfo(name: string, dims: ODim[]): OnnxProto.IValueInfoProto
   };
 }
 
-/** Renames a tensor to a graph output name (an Identity node keeps internal names intact). */
+/**
+ * Makes a tensor a graph output under `name`: the node that computes it writes `name` directly
+ * (its consumers follow). No Identity node: ORT cannot drop one whose input is also consumed
+ * inside the graph (logits feed the probabilities), and its WebGPU backend runs Identity on the
+ * CPU, which rules out graph capture. A graph input or initializer still gets an Identity.
+ * Call it once the graph is complete: later nodes would still name the tensor's old name.
+ */
 export function outputAs(g: OnnxGraphBuilder, t: OTensor, name: string): OnnxProto.IValueInfoProto {
-  g.node('Identity', [t.name], [], name);
+  const producer = g.nodes.find((n) => n.output?.includes(t.name));
+  if (!producer) g.node('Identity', [t.name], [], name);
+  else {
+    for (const n of g.nodes) {
+      n.input = n.input?.map((x) => (x === t.name ? name : x));
+      n.output = n.output?.map((x) => (x === t.name ? name : x));
+    }
+  }
   return valueInfo(name, t.dims);
 }
 
