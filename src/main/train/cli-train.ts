@@ -357,7 +357,8 @@ export class ProgressDisplay {
 }
 
 /** Runs (or resumes) a run folder's job here, with Ctrl+C pausing at the next step. */
-export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userModelsDir?: string; verbose?: boolean } = {}): Promise<number> {
+/** `dataDir`: the app data folder whose recordings database --session reads (--data-dir; default the app's). */
+export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userModelsDir?: string; dataDir?: string; verbose?: boolean } = {}): Promise<number> {
   const display = new ProgressDisplay(io);
   let action: 'run' | 'pause' | 'cancel' = 'run';
   const onSigint = () => {
@@ -370,7 +371,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     }
   };
   process.on('SIGINT', onSigint);
-  const db = new DatabaseSession();
+  const db = new DatabaseSession(opts.dataDir ? resolve(opts.dataDir) : undefined);
   try {
     const backend = await selectTrainingBackend();
     const spec = await folder.readConfig();

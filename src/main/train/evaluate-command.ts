@@ -91,5 +91,5 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const store = new RunStore(runsRoot(values.out));
   await checkJobInputs(spec, store);
   const folder = await store.create(spec);
-  return runInProcess(folder, io, { verbose: values.verbose });
+  return runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });
 }

@@ -105,7 +105,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const store = new RunStore(runsRoot(values.out));
   await checkJobInputs(spec, store);
   const folder = await store.create(spec);
-  const code = await runInProcess(folder, io, { verbose: values.verbose });
+  const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });
   if (code === 0) io.out(`use it: heartmind train DATASET --encoders ${folder.id}${values.out ? ` --out ${values.out}` : ''}`);
   return code;
 }

@@ -133,7 +133,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.resume) {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
     if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
-    return runInProcess(store.folder(values.resume), io, { userModelsDir, verbose: values.verbose });
+    return runInProcess(store.folder(values.resume), io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
   }
   if (values['model-id'] !== undefined && !MODEL_ID_RE.test(values['model-id'])) throw new CliUsageError(`--model-id must match ${MODEL_ID_RE}, got '${values['model-id']}'`);
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
@@ -202,5 +202,5 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   await checkJobInputs(spec, store, where);
   const folder = await store.create(spec);
-  return runInProcess(folder, io, { userModelsDir, verbose: values.verbose });
+  return runInProcess(folder, io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
 }
