@@ -249,6 +249,11 @@ export interface ImportRequest {
   name?: string;
   subjectId?: string;
   tags?: string[];
+  /**
+   * For BrainFlow CSV files: the board that wrote it, by BrainFlow's name ('CytonDaisy',
+   * 'Synthetic', 'MuseSAux' …), needed where the column count fits several boards. Other files ignore it.
+   */
+  board?: string;
 }
 
 export interface DbInfo {

@@ -4,6 +4,9 @@
 // clicking, full speed to the end), and delete it after confirming.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
@@ -120,5 +123,24 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.equal(picks[0].mode, 'open-file');
     assert.ok(picks[0].filters[0].extensions.includes('edf'));
     await page.evaluate(() => delete (window as unknown as { heartmind?: unknown }).heartmind);
+  });
+
+  test('a BrainFlow CSV whose columns fit several boards: the error asks for the board, the Board choice names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
+    try {
+      const path = join(dir, 'bf32.csv');
+      const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : 0).toFixed(6)).join('\t');
+      writeFileSync(path, Array.from({ length: 250 }, (_, i) => row(i)).join('\n') + '\n');
+      assert.equal(await page.$('[data-testid="import-board"]'), null, 'no Board choice for other files');
+      await page.fill('[data-testid="import-path"]', path);
+      await page.click('[data-testid="import-button"]');
+      await page.waitForSelector('[data-testid="library-message"][role="alert"]:has-text("the Board choice")', { timeout: 10_000 });
+      await page.selectOption('[data-testid="import-board"]', 'CytonDaisy');
+      await page.click('[data-testid="import-button"]');
+      await page.waitForSelector('[data-testid="library-message"]:has-text("Imported “bf32”")', { timeout: 10_000 });
+      assert.equal(await page.$('[data-testid="import-board"]'), null, 'the field is cleared, and the Board choice with it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

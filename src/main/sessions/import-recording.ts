@@ -4,9 +4,10 @@
 // leaves the database as it was.
 import { access } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { FormatError } from '../../shared/formats/format-error';
+import type { BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
+import { FormatError, quote } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream, NamedBytes } from '../../shared/formats/recording.types';
-import { importRecording } from '../../shared/formats/import-recording';
+import { brainflowBoardNames, brainflowBoardOptions, importRecording } from '../../shared/formats/import-recording';
 import type { ImportRequest, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
@@ -134,6 +135,14 @@ export function transferablesOf(imp: SessionImport): ArrayBuffer[] {
   return imp.streams.flatMap((s) => [s.chunks.seqs, s.chunks.deviceTimes, s.chunks.hostTimes, s.chunks.counts, s.chunks.data].map((a) => a.buffer as ArrayBuffer));
 }
 
+/** The BrainFlow reader's options for the request's board; a name BrainFlow does not use is refused. */
+export function brainflowBoard(req: Pick<ImportRequest, 'path' | 'board'>): BrainFlowCsvOptions | undefined {
+  if (req.board === undefined || req.board.trim() === '') return undefined;
+  const opts = brainflowBoardOptions(req.board);
+  if (!opts) throw new FormatError('unsupported', basename(req.path), `no BrainFlow board is called ${quote(req.board)}; the boards: ${brainflowBoardNames().join(', ')}`);
+  return opts;
+}
+
 /** 'x.hea' when the file is not a header and a header of its name lies beside it (x.dat, x.atr), else undefined. */
 async function wfdbHeaderBeside(path: string): Promise<string | undefined> {
   if (/\.hea$/i.test(path)) return undefined;
@@ -155,7 +164,7 @@ export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx:
     if (err instanceof FormatError) throw err;
     throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
   }
-  const rec = importRecording(files, { wfdbHeaderBeside: await wfdbHeaderBeside(req.path) });
+  const rec = importRecording(files, { brainflow: brainflowBoard(req), wfdbHeaderBeside: await wfdbHeaderBeside(req.path) });
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
   }

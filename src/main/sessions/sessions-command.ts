@@ -7,6 +7,7 @@ import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../electron/native-binding';
 import { APP_VERSION } from '../core/start-core';
 import type { ExportFormat, SessionSummary } from '../../shared/session.types';
+import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';
 import { importRecordingFile } from './import-recording';
 
 export const command: CliCommand = {
@@ -20,7 +21,8 @@ export const command: CliCommand = {
     '  notes ID TEXT',
     '  subject ID SUBJECT',
     '  delete ID --yes                               delete for good (asks for --yes)',
-    '  import FILE [--name N] [--subject ID] [--tag T]...   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV',
+    '  import FILE [--name N] [--subject ID] [--tag T]... [--board B]   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV;',
+    '                                                --board: the BrainFlow board that wrote a BrainFlow CSV (CytonDaisy, Synthetic …)',
     '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
     '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
     '',
@@ -65,6 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     to: { type: 'string' },
     yes: { type: 'boolean' },
     discontinuous: { type: 'boolean' },
+    board: { type: 'string' },
   });
   const [verb, ...args] = positionals;
   if (!verb) throw new CliUsageError('which verb? (list, show, rename, tag, notes, subject, delete, import, export)');
@@ -73,6 +76,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!['list', 'import'].includes(verb)) sessionId(args[0]);
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
+  if (values.board !== undefined && verb !== 'import') throw new CliUsageError('--board is for import (a BrainFlow CSV file)');
+  if (values.board !== undefined && !brainflowBoardOptions(values.board)) throw new CliUsageError(`--board must be a BrainFlow board: ${brainflowBoardNames().join(', ')}`);
   if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
   const db = await DbClient.open({ path: databasePathFor(values['data-dir'] ?? defaultDataDir()), nativeBinding: electronNativeBinding('better-sqlite3') });
   const out = (value: unknown, text: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : text());
@@ -120,8 +125,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       case 'import': {
-        const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
-        out(s, () => `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers\n${row(s)}`);
+        const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
+        // The reader's warnings (a cut-off last line, lost samples) are kept in the notes: show them.
+        const warnings = s.notes.split('\n').filter((l) => l.startsWith('Warning: '));
+        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers`, row(s), ...warnings.map((w) => w.replace(/^Warning/, 'warning'))].join('\n'));
         return 0;
       }
       case 'export': {

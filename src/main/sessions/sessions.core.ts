@@ -1,6 +1,7 @@
 // The sessions area of the core: opens the profile's recordings database (through its worker),
 // registers the 'hm:sessions:*' request handlers, forwards recording/replay/marker pushes, and
 // runs the marker endpoint (UDP + WebSocket) for stimulus software.
+import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';
 import { REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { APP_VERSION } from '../core/start-core';
@@ -20,12 +21,17 @@ export interface SessionsAreaOptions {
   appVersion?: string;
 }
 
-function markerPortFromEnv(): number | null {
-  const v = process.env.HEARTMIND_MARKER_PORT;
-  if (v === undefined || v === '') return DEFAULT_MARKER_PORT;
-  if (v === 'off') return null;
+/**
+ * The marker endpoint's port from HEARTMIND_MARKER_PORT: unset → 7420, 'off' → null. A value that
+ * is not a port is refused, never replaced by a guess (as serve refuses a bad HEARTMIND_PORT): the
+ * endpoint stays off and `problem` says why, for the log.
+ */
+export function markerPortFromEnv(v: string | undefined = process.env.HEARTMIND_MARKER_PORT): { port: number | null; problem?: string } {
+  if (v === undefined || v.trim() === '') return { port: DEFAULT_MARKER_PORT };
+  if (v.trim().toLowerCase() === 'off') return { port: null };
   const n = Number(v);
-  return Number.isInteger(n) && n >= 0 && n < 65536 ? n : DEFAULT_MARKER_PORT;
+  if (/^\s*\d+\s*$/.test(v) && n < 65536) return { port: n };
+  return { port: null, problem: `HEARTMIND_MARKER_PORT=${JSON.stringify(v)} is not a port (0–65535, or 'off'): the marker endpoint is not started; markers still work through requests` };
 }
 
 const sessionRef: RequestValidator = check.allOf(check.object, (req) => {
@@ -48,6 +54,12 @@ const samOk: RequestValidator = (req) => {
     if (!Number.isInteger(v) || (v as number) < SAM_MIN || (v as number) > SAM_MAX) return `${k} must be a whole number from ${SAM_MIN} to ${SAM_MAX}`;
   }
   return null;
+};
+/** An import's BrainFlow board: absent, empty (read the board from the column count), or one of BrainFlow's names. */
+const boardOk: RequestValidator = (req) => {
+  const v = (req as { board?: unknown }).board;
+  if (v === undefined || v === '') return null;
+  return typeof v === 'string' && brainflowBoardOptions(v) ? null : `board must be a BrainFlow board name (${brainflowBoardNames().join(', ')})`;
 };
 
 export interface SessionsArea {
@@ -108,7 +120,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   ctx.handle('hm:sessions:replay-close', () => service.closeReplay());
   ctx.handle('hm:sessions:replay-status', () => service.replayStatus());
 
-  ctx.handle('hm:sessions:import', (req) => service.importFile(req), { validate: check.allOf(check.object, check.string('path', { maxLength: 4096 })) });
+  ctx.handle('hm:sessions:import', (req) => service.importFile(req), { validate: check.allOf(check.object, check.string('path', { maxLength: 4096 }), boardOk) });
 
   ctx.handle('hm:sessions:export', (req) => service.exportSession(req), {
     validate: check.allOf(
@@ -121,7 +133,9 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     ),
   });
 
-  const port = opts.markerPort === undefined ? markerPortFromEnv() : opts.markerPort;
+  const fromEnv = opts.markerPort === undefined ? markerPortFromEnv() : { port: opts.markerPort };
+  if (fromEnv.problem) ctx.log('warn', 'markers', fromEnv.problem);
+  const port = fromEnv.port;
   let markerPort: number | null = null;
   if (port !== null) {
     const markers = new MarkerServer({

@@ -1,11 +1,12 @@
 // `heartmind record` and `heartmind sessions …`, run in-process as the CLI runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { command as record } from '../../../src/main/sessions/record-command';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { CliUsageError } from '../../../src/main/core/cli-command';
+import { FormatError } from '../../../src/shared/formats/format-error';
 import { tempDir } from '../db/db-test-util';
 
 function io() {
@@ -63,4 +64,34 @@ test('sessions export: gaps zero-filled (EDF+C) by default, left out with --disc
 
 test('record --duration -5 gives our own usage error, before any device starts', async () => {
   await assert.rejects(record.run(['--duration', '-5'], io().io), (e: unknown) => e instanceof CliUsageError && e.message === '--duration must be a positive number of seconds');
+});
+
+test('sessions import --board names the board of a BrainFlow file whose columns fit several', async (t) => {
+  const dir = tempDir(t);
+  const bf32 = join(dir, 'bf32.csv');
+  const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : c <= 16 ? Math.sin(i + c) : 0).toFixed(6)).join('\t');
+  writeFileSync(bf32, Array.from({ length: 250 }, (_, i) => row(i)).join('\n') + '\n');
+  await assert.rejects(
+    sessions.run(['import', bf32, '--data-dir', dir], io().io),
+    (e: unknown) => e instanceof FormatError && /fits several BrainFlow boards \(CytonDaisy, Synthetic\); name the board that wrote it \(--board CytonDaisy for heartmind sessions import/.test(e.message),
+  );
+  await assert.rejects(sessions.run(['import', bf32, '--board', 'Daisy', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && /--board must be a BrainFlow board: .*CytonDaisy/.test(e.message));
+  await assert.rejects(sessions.run(['list', '--board', 'Cyton', '--data-dir', dir], io().io), /--board is for import/);
+  const i = io();
+  assert.equal(await sessions.run(['import', bf32, '--board', 'cytondaisy', '--json', '--data-dir', dir], i.io), 0);
+  const s = JSON.parse(i.out.join('\n')) as { id: number; tags: string[]; notes: string };
+  assert.deepEqual(s.tags, ['brainflow-csv']);
+  assert.match(s.notes, /board: CytonDaisy/);
+  const show = io();
+  await sessions.run(['show', String(s.id), '--data-dir', dir], show.io);
+  assert.match(show.out.join('\n'), /eeg, 125 Hz, Fp1 Fp2 C3 C4 P7 P8 O1 O2 F7 F8 F3 F4 T7 T8 P3 P4 \(250 samples\)/);
+});
+
+test('sessions import prints the reader\'s warnings (an OpenBCI GUI file cut off inside its last line)', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const cut = join(dir, 'cut.txt');
+  writeFileSync(cut, readFileSync(resolve('..', 'shared', 'data', 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt')).subarray(0, 20000));
+  const i = io();
+  assert.equal(await sessions.run(['import', cut, '--data-dir', dir], i.io), 0);
+  assert.equal(i.out.join('\n').split('\n').at(-1), 'warning: the last line (data line 126) has 5 of 25 columns (file cut short?); it is left out');
 });

@@ -4,9 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startCore } from '../../../src/main/core/start-core';
 import type { RequestContext } from '../../../src/main/core/handler-registry';
-import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
+import { markerPortFromEnv, startSessionsArea } from '../../../src/main/sessions/sessions.core';
 import { startModelsArea } from '../../../src/main/model/models.core';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
@@ -96,4 +98,48 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
 
   assert.ok((await call('hm:sessions:delete', { sessionId: s.id })).freedBytes > 0);
   assert.deepEqual(await call('hm:sessions:list', {}), []);
+});
+
+/** A core with only the sessions area (no devices), and a caller that throws the remote error's kind and message. */
+async function sessionsCore(t: { after(fn: () => unknown): void }, markerPort?: number | null) {
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir: tempDir(t),
+    demo: false,
+    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void (await startSessionsArea(c, { markerPort })) }) }],
+  });
+  t.after(() => core.stop());
+  const call = async (channel: string, req?: unknown) => {
+    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
+    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
+    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  return { core, call };
+}
+
+test('hm:sessions:import takes the BrainFlow board a 32-column file needs', async (t) => {
+  const { call } = await sessionsCore(t, null);
+  const path = join(tempDir(t), 'bf32.csv');
+  const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 250 : 0).toFixed(6)).join('\t');
+  writeFileSync(path, Array.from({ length: 500 }, (_, i) => row(i)).join('\n') + '\n');
+  await assert.rejects(call('hm:sessions:import', { path }), (e: { kind?: string; message: string }) => e.kind === 'bad-header' && /several BrainFlow boards.*the Board choice when importing in the app/.test(e.message));
+  await assert.rejects(call('hm:sessions:import', { path, board: 'Daisy' }), (e: { kind?: string; message: string }) => e.kind === 'bad-request' && /board must be a BrainFlow board name \(.*CytonDaisy/.test(e.message));
+  const s = await call('hm:sessions:import', { path, board: 'Synthetic' });
+  const detail = await call('hm:sessions:get', { sessionId: s.id });
+  assert.deepEqual([detail.streams[0].info.nominalRateHz, detail.streams[0].info.channels[0].label, detail.streams[0].sampleCount], [250, 'Fz', 500]);
+});
+
+test('a HEARTMIND_MARKER_PORT that is not a port is refused with a warning, not replaced by 7420', async (t) => {
+  assert.deepEqual(markerPortFromEnv(undefined), { port: 7420 });
+  assert.deepEqual(markerPortFromEnv('off'), { port: null });
+  assert.deepEqual(markerPortFromEnv('7421'), { port: 7421 });
+  for (const bad of ['7421x', '70000', '-1', '1e3']) assert.equal(markerPortFromEnv(bad).port, null, bad);
+  process.env.HEARTMIND_MARKER_PORT = '7421x';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const { core } = await sessionsCore(t);
+  const warning = core.recentLogs().find((e) => e.source === 'markers');
+  assert.deepEqual(
+    [warning?.level, warning?.message],
+    ['warn', `HEARTMIND_MARKER_PORT="7421x" is not a port (0–65535, or 'off'): the marker endpoint is not started; markers still work through requests`],
+  );
 });

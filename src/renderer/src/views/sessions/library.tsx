@@ -8,6 +8,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
+import { brainflowBoardNames } from '../../../../shared/formats/import-recording';
 import { formatBytes, formatDate, formatDuration } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
@@ -220,6 +221,10 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [importPath, setImportPath] = useState('');
   const [importing, setImporting] = useState(false);
+  /** The BrainFlow board of a CSV ('' = recognise it from the column count). */
+  const [board, setBoard] = useState('');
+  /** The last import asked for a board (a BrainFlow file whose columns fit several). */
+  const [boardAsked, setBoardAsked] = useState(false);
   const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag);
 
   const done = (msg?: string, isError = false) => {
@@ -243,14 +248,20 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
       done(messageOf(err), true);
     }
   };
+  const showBoard = boardAsked || /\.csv$/i.test(importPath.trim());
   const doImport = async () => {
     setImporting(true);
     try {
-      const s = await client.invoke('hm:sessions:import', { path: importPath.trim() });
+      const s = await client.invoke('hm:sessions:import', { path: importPath.trim(), ...(showBoard && board ? { board } : {}) });
       setImportPath('');
-      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers`);
+      setBoardAsked(false);
+      // The reader's warnings (a cut-off last line, lost samples) are kept in the notes.
+      const warnings = s.notes.split('\n').filter((l) => l.startsWith('Warning: '));
+      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers${warnings.map((w) => `. ${w}`).join('')}`);
     } catch (err) {
-      setMessage({ text: messageOf(err), error: true });
+      const text = messageOf(err);
+      if (/name the board/.test(text)) setBoardAsked(true);
+      setMessage({ text, error: true });
     } finally {
       setImporting(false);
     }
@@ -276,7 +287,27 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
             void doImport();
           }}
         >
-          <PathInput aria-label="File to import (EDF, BDF, WFDB .hea, XDF)" placeholder="Import file: /path/to/recording.edf" value={importPath} onValue={setImportPath} pick={IMPORT_PICK} data-testid="import-path" />
+          <PathInput
+            aria-label="File to import (EDF, BDF, WFDB .hea, XDF, OpenBCI, BrainFlow, CSV)"
+            placeholder="Import file: /path/to/recording.edf"
+            value={importPath}
+            onValue={(v) => {
+              setImportPath(v);
+              setBoardAsked(false);
+            }}
+            pick={IMPORT_PICK}
+            data-testid="import-path"
+          />
+          {showBoard && (
+            <select aria-label="BrainFlow board that wrote the file" title="For BrainFlow CSV files: the board that wrote the file" value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="import-board">
+              <option value="">Board: from the columns</option>
+              {brainflowBoardNames().map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                </option>
+              ))}
+            </select>
+          )}
           <button type="submit" class="btn" disabled={importing || !importPath.trim()} data-testid="import-button">
             {importing ? 'Importing…' : 'Import'}
           </button>
