@@ -4,7 +4,8 @@
 //   - parity: on real EEGMAT windows (../shared/data/edf-eegmat, cut by the app's pipeline), the
 //     exported fused model on onnxruntime-web WebGPU and the jax-js forward on WebGPU, each against
 //     the jax-js WASM forward (the reference of test/shared/onnx/parity-eegmat.test.ts): max |Δ logits|;
-//   - inference, batch 1, both setups: onnxruntime-web WebGPU against onnxruntime-node (native CPU)
+//   - inference, batch 1, both setups: onnxruntime-web WebGPU (plain, fixed shapes, graph capture as
+//     the app's worker runs it) against onnxruntime-node (native CPU)
 //     and PyTorch (the independent build in bench/peers) on CUDA when present;
 //   - training: one fused training step (batch 32, 19 ch + 1 lead × 5 s, fitFull, the step the app
 //     trains with) on jax-js WebGPU, against the same step in PyTorch on CUDA and on one CPU thread.
@@ -30,6 +31,7 @@ import type { InputContract } from '../src/shared/model/model.types';
 import { eegmatWindows, noEegmat } from '../test/shared/model/eegmat-windows';
 import { maxAbsDiff } from '../test/shared/model/torch-reference';
 import { gpuAdapterInfo, installNodeWebGpu } from '../src/main/train/node-webgpu';
+import { createCapturedSession } from '../src/renderer/src/inference/gpu-capture';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -124,6 +126,17 @@ await section('ONNX Runtime WebGPU', async () => {
   const realOut: Float32Array[] = [];
   for (const f of realInputs) realOut.push(await runReal(f));
   printParity('onnxruntime-web WebGPU', maxDiff(realOut));
+  // Graph capture, as the app's worker runs a model whose contract pins every dimension
+  // (src/renderer/src/inference/gpu-capture.ts): against the plain WebGPU session's probabilities.
+  const pinned = (eeg: number, ecg: number): InputContract => ({ rateHz: 200, windowSeconds: PATCHES, eeg: anyChannels(eeg, eeg), ecg: anyChannels(ecg, ecg) });
+  if (realInputs.length) {
+    const captured = await createCapturedSession(ortWeb, onnx, pinned(CBRAMOD_EEG_CHANNELS.length, 1), [TASK_MENTAL_ARITHMETIC]);
+    const sigmoid = (l: Float32Array) => 1 / (1 + Math.exp(-l[0]));
+    let d = 0;
+    for (let i = 0; i < realInputs.length; i++) d = Math.max(d, Math.abs((await captured.run(realInputs[i])).arithmetic[0] - sigmoid(realOut[i])));
+    await captured.release();
+    console.log(`Graph capture on real EEGMAT windows, against the plain WebGPU session: max |Δ probability| ${d.toExponential(2)}`);
+  }
 
   const ortNode = await import('onnxruntime-node').catch(() => null);
   const native = ortNode && (await ortNode.InferenceSession.create(onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 }));
@@ -140,6 +153,10 @@ await section('ONNX Runtime WebGPU', async () => {
     const fixed = await ortWeb.InferenceSession.create(onnx, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', freeDimensionOverrides: fixedOptions });
     const gf = await timeIt(() => fixed.run(f), { minMs: 1500, warmup: 3 });
     await fixed.release();
+    const captured = await createCapturedSession(ortWeb, onnx, pinned(s.eeg, s.ecg), [TASK_MENTAL_ARITHMETIC]);
+    const plainFeeds = Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { data: v.data as Float32Array, dims: [...v.dims] }]));
+    const gc = await timeIt(() => captured.run(plainFeeds), { minMs: 1500, warmup: 3 });
+    await captured.release();
     const nat = native ? await timeIt(() => native.run(fusedFeeds(ortNode!.Tensor, s.eeg, s.ecg)), { minMs: 1500, warmup: 3 }) : [NaN];
     const torch = python('bench/peers/torch_forward.py', [String(CBRAMOD_ENCODER.nLayers), String(s.eeg), String(s.ecg), String(PATCHES), 'cuda']);
     const t = typeof torch === 'string' ? NaN : steady(torch.ms);
@@ -148,6 +165,7 @@ await section('ONNX Runtime WebGPU', async () => {
       'ORT-web WebGPU (ms)': `${median(g).toFixed(2)} (${g[0].toFixed(2)})`,
       'first run (ms)': first,
       'fixed shapes (ms)': `${median(gf).toFixed(2)} (${gf[0].toFixed(2)})`,
+      'graph capture (ms)': `${median(gc).toFixed(2)} (${gc[0].toFixed(2)})`,
       'ORT-node CPU 1 thread (ms)': median(nat),
       [`PyTorch ${typeof torch === 'string' ? '' : torch.device} (ms)`]: typeof torch === 'string' ? `failed: ${torch.slice(0, 60)}` : t,
       'WebGPU / PyTorch': median(g) / t,

@@ -33,16 +33,18 @@ describe('inference worker in Chromium', { skip }, () => {
   // test/shared/onnx/parity-eegmat.test.ts; bench/inference.bench.ts times it in Chromium.
   const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC, { name: 'load', kind: 'multiclass', classes: ['low', 'mid', 'high'] }], { nLayers: 1 });
   const contract: InputContract = { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) };
+  // Every channel count pinned (like the shipped model's card): WebGPU runs with graph capture.
+  const pinned: InputContract = { ...contract, ecg: anyChannels(1, 1) };
   const host = initHostParams(config, 42);
   let windows: SyncWindow[] = [];
-  const reference: Record<string, number[]>[] = [];
+  let reference: Record<string, number[]>[] = [];
 
-  before(async () => {
-    await init('wasm');
-    windows = [eegmatWindows('Subject02_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
+  /** The jax-js forward's probabilities for each window, as the worker would prepare it. */
+  async function referencesFor(ws: SyncWindow[], c: InputContract): Promise<Record<string, number[]>[]> {
     const f = jitForward(config);
-    for (const w of windows) {
-      const p = prepareWindow(w, contract);
+    const out: Record<string, number[]>[] = [];
+    for (const w of ws) {
+      const p = prepareWindow(w, c);
       const t = (n: string) => np.array(p.feeds[n].data).reshape(p.feeds[n].dims);
       const probs = taskProbabilities(new JaxOps(), config, f(toJaxParams(host), { eeg: t('eeg'), ecg: t('ecg'), eegPresent: t('eeg_present'), ecgPresent: t('ecg_present') }));
       const r: Record<string, number[]> = {};
@@ -50,11 +52,26 @@ describe('inference worker in Chromium', { skip }, () => {
         const v = Array.from((await probs[task.name].data()) as Float32Array);
         r[task.name] = task.kind === 'binary' ? [1 - v[0], v[0]] : v;
       }
-      reference.push(r);
+      out.push(r);
     }
+    return out;
+  }
+
+  before(async () => {
+    await init('wasm');
+    windows = [eegmatWindows('Subject02_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
+    reference = await referencesFor(windows, contract);
     ({ server, url } = await serveWorker(exportFusedOnnx(config, host)));
     browser = await launchChromium(['--enable-unsafe-webgpu']);
   });
+
+  async function noAdapter(): Promise<boolean> {
+    const page = await browser.newPage();
+    await page.goto(url);
+    const adapter = await page.evaluate('(async () => !!(navigator.gpu && (await navigator.gpu.requestAdapter())))()');
+    await page.close();
+    return !adapter;
+  }
   after(async () => {
     await browser?.close();
     server?.close();
@@ -62,20 +79,14 @@ describe('inference worker in Chromium', { skip }, () => {
 
   for (const prefer of ['wasm', 'webgpu'] as const) {
     test(`${prefer}: the built worker's probabilities match jax-js within 1e-4 on EEGMAT windows`, async (t) => {
-      if (prefer === 'webgpu') {
-        const page = await browser.newPage();
-        await page.goto(url);
-        const adapter = await page.evaluate('(async () => !!(navigator.gpu && (await navigator.gpu.requestAdapter())))()');
-        await page.close();
-        if (!adapter) return t.skip('this Chromium offers no WebGPU adapter (even with --enable-unsafe-webgpu)');
-      }
+      if (prefer === 'webgpu' && (await noAdapter())) return t.skip('this Chromium offers no WebGPU adapter (even with --enable-unsafe-webgpu)');
       // WASM on two threads (where there are two cores): the threaded kernels must agree too.
       const { run, problems } = await runInPage(browser, url, config, contract, windows, prefer, 1, prefer === 'wasm' ? 2 : 'auto');
       assert.equal(run.loaded.backend, prefer, run.loaded.detail);
       if (prefer === 'wasm') {
         assert.ok(run.crossOriginIsolated, 'the harness page is cross-origin isolated');
         assert.equal(run.loaded.threads, Math.min(2, cpus().length), run.loaded.detail);
-      }
+      } else assert.match(run.loaded.detail, /graph capture off: the model takes a range of channel counts/);
       run.results.forEach((r, i) => {
         assert.deepEqual(r.fed, ['eeg', 'ecg']);
         for (const t of config.tasks) {
@@ -87,6 +98,26 @@ describe('inference worker in Chromium', { skip }, () => {
       assert.deepEqual(problems, [], problems.join('\n'));
     });
   }
+
+  test('webgpu with graph capture (every channel count pinned): replayed runs match jax-js within 1e-4, also with EEG absent', async (t) => {
+    if (await noAdapter()) return t.skip('this Chromium offers no WebGPU adapter (even with --enable-unsafe-webgpu)');
+    const eegAbsent: SyncWindow = { ...windows[1], eeg: { ...windows[1].eeg, present: false, absentReason: 'gap', data: new Float32Array(0) } };
+    const ws = [windows[0], eegAbsent];
+    const expected = await referencesFor(ws, pinned);
+    // Two runs per window: the first records the GPU commands, the second replays them.
+    const { run, problems } = await runInPage(browser, url, config, pinned, ws, 'webgpu', 2);
+    assert.equal(run.loaded.backend, 'webgpu', run.loaded.detail);
+    assert.match(run.loaded.detail, /graph capture on/);
+    assert.deepEqual(run.results.map((r) => r.fed), [['eeg', 'ecg'], ['ecg']]);
+    run.results.forEach((r, i) => {
+      for (const task of config.tasks) {
+        const d = maxAbsDiff(r.probabilities[task.name], expected[i][task.name]);
+        assert.ok(d < 1e-4, `graph capture, window ${i}, ${task.name}: max |Δ| ${d}`);
+      }
+    });
+    console.log(`# webgpu, graph capture: ${run.latencies.map((ms) => ms.toFixed(0)).join(', ')} ms per run`);
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
 
   test('bad input: bytes that are not ONNX fail to load with the reason; a NaN window and a 4-channel window are skipped and the next window runs', async () => {
     const page = await browser.newPage();

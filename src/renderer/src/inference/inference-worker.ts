@@ -18,8 +18,9 @@ import ortJsepMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import { MODEL_IO } from '../../../shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
-import { prepareWindow } from '../../../shared/model/window-input';
+import { prepareWindow, type ModelTensor } from '../../../shared/model/window-input';
 import { detectWebGpu } from '../platform/webgpu';
+import { createCapturedSession, pinnedInputDims, type CapturedSession } from './gpu-capture';
 import type { BackendPreference, InferenceBackend, WorkerRequest, WorkerResponse } from './inference.types';
 import { parseThreadPreference, wasmThreads, type ThreadPreference } from './wasm-threads';
 
@@ -37,6 +38,8 @@ ort.env.logLevel = 'error';
 interface Loaded {
   modelId: string;
   session: ort.InferenceSession;
+  /** The WebGPU session with graph capture, when the model allows it (gpu-capture.ts). */
+  captured: CapturedSession | null;
   backend: InferenceBackend;
   input: InputContract;
   tasks: TaskSpec[];
@@ -80,15 +83,26 @@ const threadText = () => {
 // Every request waits for the one before it: sessions run one at a time.
 let chain: Promise<void> = Promise.resolve();
 
-async function createSession(bytes: Uint8Array, prefer: BackendPreference): Promise<{ session: ort.InferenceSession; backend: InferenceBackend; detail: string }> {
+type Created = { session: ort.InferenceSession; captured: CapturedSession | null; backend: InferenceBackend; detail: string };
+
+async function createSession(bytes: Uint8Array, prefer: BackendPreference, input: InputContract, tasks: TaskSpec[]): Promise<Created> {
   let why = 'WASM requested';
   if (prefer !== 'wasm') {
     const gpu = await detectWebGpu();
     if (gpu.available) chooseBuild('jsep');
     if (gpu.available && build === 'jsep') {
+      let capture = 'graph capture off: the model takes a range of channel counts';
+      if (pinnedInputDims(input)) {
+        try {
+          const captured = await createCapturedSession(ort, bytes, input, tasks);
+          return { session: captured.session, captured, backend: 'webgpu', detail: `${gpu.detail}; graph capture on` };
+        } catch (e) {
+          capture = `graph capture off (${(e as Error).message})`;
+        }
+      }
       try {
         const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-        return { session, backend: 'webgpu', detail: gpu.detail };
+        return { session, captured: null, backend: 'webgpu', detail: `${gpu.detail}; ${capture}` };
       } catch (e) {
         why = `the WebGPU session failed (${(e as Error).message})`;
       }
@@ -99,7 +113,7 @@ async function createSession(bytes: Uint8Array, prefer: BackendPreference): Prom
   chooseBuild('cpu');
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   const slow = build === 'jsep' ? '; on ORT’s WebGPU build, slower on the CPU (pick WASM for the CPU build)' : '';
-  return { session, backend: 'wasm', detail: `${why}; ${threadText()}${slow}` };
+  return { session, captured: null, backend: 'wasm', detail: `${why}; ${threadText()}${slow}` };
 }
 
 function errorOf(e: unknown): { code: string; message: string } {
@@ -107,26 +121,42 @@ function errorOf(e: unknown): { code: string; message: string } {
   return { code: ModelErrorCode.Runtime, message: (e as Error)?.message ?? String(e) };
 }
 
+/** Releases a model's session (and the captured one's GPU buffers). */
+const release = (l: Loaded) => (l.captured ? l.captured.release() : l.session.release()).catch(() => undefined);
+
+/** One window through the loaded session: each task's probabilities output. */
+async function infer(l: Loaded, feeds: Record<string, ModelTensor>): Promise<Record<string, Float32Array>> {
+  if (l.captured) return l.captured.run(feeds);
+  const tensors: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', t.data, t.dims);
+  const out = await l.session.run(tensors, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+  const probs: Record<string, Float32Array> = {};
+  for (const t of l.tasks) probs[t.name] = (await out[MODEL_IO.probs(t.name)].getData()) as Float32Array;
+  for (const v of Object.values(out)) v.dispose();
+  return probs;
+}
+
 async function handle(req: WorkerRequest): Promise<void> {
   if (req.type === 'unload') {
-    if (loaded) await loaded.session.release().catch(() => undefined);
+    if (loaded) await release(loaded);
     loaded = null;
     return;
   }
   if (req.type === 'load') {
     const t0 = performance.now();
     try {
-      if (loaded) await loaded.session.release().catch(() => undefined);
+      if (loaded) await release(loaded);
       loaded = null;
       startThreads(parseThreadPreference(req.threads) ?? 'auto');
-      const { session, backend, detail } = await createSession(req.bytes, req.prefer);
-      const missing = [...req.tasks.map((t) => MODEL_IO.probs(t.name))].filter((n) => !session.outputNames.includes(n));
+      const created = await createSession(req.bytes, req.prefer, req.input, req.tasks);
+      const l: Loaded = { modelId: req.modelId, ...created, input: req.input, tasks: req.tasks, bytes: req.bytes };
+      const missing = [...req.tasks.map((t) => MODEL_IO.probs(t.name))].filter((n) => !l.session.outputNames.includes(n));
       if (missing.length) {
-        await session.release();
+        await release(l);
         throw new ModelError(ModelErrorCode.SignatureMismatch, `the model lacks outputs ${missing.join(', ')}`);
       }
-      loaded = { modelId: req.modelId, session, backend, input: req.input, tasks: req.tasks, bytes: req.bytes };
-      scope.postMessage({ type: 'loaded', modelId: req.modelId, backend, detail, threads: threadsInUse().threads, loadMs: performance.now() - t0 });
+      loaded = l;
+      scope.postMessage({ type: 'loaded', modelId: req.modelId, backend: l.backend, detail: created.detail, threads: threadsInUse().threads, loadMs: performance.now() - t0 });
     } catch (e) {
       scope.postMessage({ type: 'error', ...errorOf(e) });
     }
@@ -146,30 +176,27 @@ async function handle(req: WorkerRequest): Promise<void> {
     return;
   }
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(prepared.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
     const t0 = performance.now();
-    let out: ort.InferenceSession.ReturnType;
+    let out: Record<string, Float32Array>;
     try {
-      out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+      out = await infer(l, prepared.feeds);
     } catch (e) {
       if (l.backend !== 'webgpu') throw e;
       // A GPU that accepted the session but fails to run it (lost device, a kernel it lacks): the
       // model goes on, on WASM, and the page is told why.
-      await l.session.release().catch(() => undefined);
+      await release(l);
       const t1 = performance.now();
-      const wasm = await createSession(l.bytes, 'wasm');
-      Object.assign(l, { session: wasm.session, backend: 'wasm' as const });
+      const wasm = await createSession(l.bytes, 'wasm', l.input, l.tasks);
+      Object.assign(l, { session: wasm.session, captured: null, backend: 'wasm' as const });
       scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: 'wasm', detail: `WebGPU failed while running (${(e as Error).message}); using WASM, ${threadText()}`, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
-      out = await l.session.run(feeds, l.tasks.map((t) => MODEL_IO.probs(t.name)));
+      out = await infer(l, prepared.feeds);
     }
     const latencyMs = performance.now() - t0;
     const probabilities: Record<string, number[]> = {};
     for (const t of l.tasks) {
-      const v = Array.from((await out[MODEL_IO.probs(t.name)].getData()) as Float32Array);
+      const v = Array.from(out[t.name]);
       probabilities[t.name] = t.kind === 'binary' ? [1 - v[0], v[0]] : v;
     }
-    for (const v of Object.values(out)) v.dispose();
     scope.postMessage({ type: 'result', seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, backend: l.backend, latencyMs });
   } catch (e) {
     scope.postMessage({ type: 'error', seq: req.seq, ...errorOf(e) });
