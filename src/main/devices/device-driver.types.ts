@@ -28,6 +28,12 @@ export interface DriverContext {
   log(level: LogLevel, message: string): void;
   /** The link went away mid-session: the source reconnects. */
   dropped(error: DeviceError): void;
+  /**
+   * A problem no reconnect can fix (the device's output does not fit its configuration): the
+   * session ends, the device shows `error` with this problem and the log says it, so the panel
+   * tells the user what to change instead of a stall and a round of futile retries.
+   */
+  fail(code: DeviceProblemCode, message: string): void;
   /** True once the session was closed: drivers stop delivering. */
   readonly closed: boolean;
 }

@@ -302,6 +302,13 @@ export class ManagedSource implements Source {
         self.log('warn', `dropped: ${error.message}`);
         self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
       },
+      fail(code: DeviceProblemCode, message: string) {
+        if (ctx.closed) return;
+        const error = { code, message, retryable: false };
+        // Data can arrive while a connect is still finishing (a start command being written).
+        if (self.conn.state === 'streaming') self.dispatch({ type: 'dropped', now: self.now(), error });
+        else self.dispatch({ type: 'connect-failed', now: self.now(), attempt: self.conn.attempt, error });
+      },
     };
     return ctx;
   }

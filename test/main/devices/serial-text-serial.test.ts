@@ -1,5 +1,5 @@
 // A generic text device (an Arduino printing CSV lines) end to end over a pseudo-terminal pair,
-// with a boot banner, noise lines, unplug and replug; and a Cyton + Daisy on the same path type.
+// with a boot banner, noise lines, unplug and replug; a config with the wrong channel count; and a Cyton + Daisy on the same path type.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManagedSource } from '../../../src/main/devices/device-source';
@@ -54,6 +54,35 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     await emu.open();
     await waitFor('resumed', () => sink.samples(id) > n + 50, 5000);
     assert.equal(sink.gaps.filter((g) => g.reason === 'device-dropped').length, 1);
+    await src.stop();
+    await emu.close();
+    await pty.unplug();
+  });
+
+  test('two columns to a one-channel config: the device shows a channel-mismatch error at once, without retries', async () => {
+    const pty = new PtyPair('mismatch');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt: (i) => `${i % 100},${-i % 100}` });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    const sink = new RecordingSink();
+    const logs: string[] = [];
+    const drv = new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', name: 'Arduino ECG' });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 }, tickMs: 50, log: (e) => logs.push(`${e.level} ${e.message}`) });
+    cleanups.push(() => src.stop());
+    const t0 = Date.now();
+    await src.start(sink);
+    await waitFor('error', () => src.status().state === 'error', 3000);
+    // Well before the 1-s stall timeout: the lines themselves say what is wrong.
+    assert.ok(Date.now() - t0 < 900, `took ${Date.now() - t0} ms`);
+    const want = 'Arduino ECG: lines have 2 columns, expected 1 (channel ECG): set 2 channels to match the device';
+    assert.deepEqual(src.status().problem && [src.status().problem!.code, src.status().problem!.message], ['channel-mismatch', want]);
+    assert.ok(logs.includes(`error ${want}`), logs.join('\n'));
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(src.status().state, 'error');
+    assert.ok(!logs.some((l) => /retrying|no data|gave up/.test(l)), logs.join('\n'));
+    assert.equal(sink.samples(`serial-text:${pty.app}/ecg`), 0);
     await src.stop();
     await emu.close();
     await pty.unplug();

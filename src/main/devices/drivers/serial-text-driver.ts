@@ -63,6 +63,9 @@ export class SerialTextDriver implements DeviceDriver {
       if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline?)`);
       reportedBad = st.badLines;
       reportedLong = st.overlongLines;
+      // Numbers in the wrong count, line after line: the channels do not fit the device, and
+      // reconnecting will not change that. Said now, rather than a stall and futile retries.
+      if (decoder.columnMismatch) return ctx.fail('channel-mismatch', decoder.columnMismatch);
       for (const r of runs) {
         if (r.missingBefore > 0) ctx.lost(streamId, r.missingBefore, 'packet-loss');
         ctx.samples(streamId, r.deviceTime, r.count, r.data);

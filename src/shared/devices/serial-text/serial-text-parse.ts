@@ -8,6 +8,12 @@ export const TEXT_MAX_LINE_BYTES = 4096;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const UNIT_TO_UV: Record<string, number> = { uv: 1, µv: 1, mv: 1e3, v: 1e6 };
+/**
+ * Lines of numbers with the wrong column count before any sample: this many and the configuration
+ * (channels, time column) does not fit what the device prints. A banner is words, and rarely this
+ * many lines of bare numbers; at any real rate the lines arrive long before the stall timeout.
+ */
+export const TEXT_MISMATCH_LINES = 5;
 
 /** Splits bytes into lines (LF or CRLF); bytes of an unfinished line wait for the next push. */
 export class LineAssembler {
@@ -54,14 +60,18 @@ export function splitTextLine(line: string, sep: TextSeparator = 'auto'): string
 export type ParsedTextLine =
   | { kind: 'sample'; values: Float64Array; time?: number }
   | { kind: 'blank' }
-  | { kind: 'invalid'; reason: string };
+  /** `columns` is set when every token is a number but their count is wrong: data, not a banner. */
+  | { kind: 'invalid'; reason: string; columns?: number };
 
 /** One line → the channel values (scaled to the stream's unit) and the device time if configured. */
 export function parseTextLine(line: string, cfg: SerialTextConfig): ParsedTextLine {
   const tokens = splitTextLine(line, cfg.separator);
   if (tokens.length === 0 || tokens[0].startsWith('#')) return { kind: 'blank' };
   const expected = cfg.channels.length + (cfg.timeColumn !== undefined ? 1 : 0);
-  if (tokens.length !== expected) return { kind: 'invalid', reason: `${tokens.length} columns, expected ${expected}` };
+  if (tokens.length !== expected) {
+    const reason = `${tokens.length} columns, expected ${expected}`;
+    return tokens.every((t) => NUMBER_RE.test(t)) ? { kind: 'invalid', reason, columns: tokens.length } : { kind: 'invalid', reason };
+  }
   const factor = (cfg.scale ?? 1) * unitFactor(cfg);
   const values = new Float64Array(cfg.channels.length);
   let time: number | undefined;
@@ -98,6 +108,21 @@ export function validateSerialTextConfig(cfg: SerialTextConfig): void {
     throw new DeviceError('invalid-config', `Serial text device: time column ${cfg.timeColumn} is outside 0..${cfg.channels.length}`);
 }
 
+/**
+ * The problem with a configuration whose column count does not fit the device's lines, in words:
+ * "lines have 2 columns, expected 1 (channel ECG): set 2 channels to match the device".
+ */
+export function describeColumnMismatch(cfg: SerialTextConfig, minColumns: number, maxColumns: number): string {
+  const n = cfg.channels.length;
+  const time = cfg.timeColumn !== undefined ? 1 : 0;
+  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const seen = minColumns === maxColumns ? `${minColumns}` : `${minColumns} to ${maxColumns}`;
+  const configured = `${n === 1 ? 'channel' : 'channels'} ${cfg.channels.join(', ')}${time ? ' + time column' : ''}`;
+  const fits = minColumns === maxColumns && minColumns > time;
+  const fix = fits ? `set ${plural(minColumns - time, 'channel')}${time ? ' besides the time column' : ''} to match the device` : 'set the channels to match what the device prints';
+  return `lines have ${seen} columns, expected ${n + time} (${configured}): ${fix}`;
+}
+
 /** The unit samples are delivered in. */
 export function serialTextOutputUnit(cfg: SerialTextConfig): string {
   return cfg.modality === 'other' ? cfg.unit : 'uV';
@@ -106,14 +131,20 @@ export function serialTextOutputUnit(cfg: SerialTextConfig): string {
 /**
  * Bytes in, runs of samples out. Lines that fail to parse before the first sample are a header or
  * boot banner and are skipped; after data began each one is a lost sample, which splits the run.
+ * Lines of numbers with the wrong column count before any sample are not a banner: after
+ * TEXT_MISMATCH_LINES of them `columnMismatch` says what is wrong (the channel count does not
+ * fit the device), so the driver can report it instead of a silent stall.
  */
 export class SerialTextDecoder {
   private readonly lines = new LineAssembler();
   private started = false;
   private sampleIndex = 0;
   private lostSinceRun = 0;
-  readonly stats: TextDecodeStats = { lines: 0, samples: 0, headerLines: 0, badLines: 0, overlongLines: 0 };
+  readonly stats: TextDecodeStats = { lines: 0, samples: 0, headerLines: 0, mismatchedLines: 0, badLines: 0, overlongLines: 0 };
   lastError: string | undefined;
+  /** Set once the lines before any sample show the configuration does not fit (see above). */
+  columnMismatch: string | undefined;
+  private mismatchCols = { min: Infinity, max: 0 };
 
   constructor(readonly cfg: SerialTextConfig) {
     validateSerialTextConfig(cfg);
@@ -137,8 +168,10 @@ export class SerialTextDecoder {
       if (r.kind === 'blank') continue;
       if (r.kind === 'invalid') {
         this.lastError = r.reason;
-        if (!this.started) this.stats.headerLines++;
-        else {
+        if (!this.started) {
+          this.stats.headerLines++;
+          if (r.columns !== undefined) this.noteMismatch(r.columns);
+        } else {
           this.stats.badLines++;
           this.lostSinceRun++;
           this.sampleIndex++;
@@ -159,5 +192,14 @@ export class SerialTextDecoder {
     flush();
     this.stats.overlongLines = this.lines.overlong;
     return runs;
+  }
+
+  private noteMismatch(columns: number): void {
+    this.stats.mismatchedLines++;
+    this.mismatchCols.min = Math.min(this.mismatchCols.min, columns);
+    this.mismatchCols.max = Math.max(this.mismatchCols.max, columns);
+    if (this.stats.mismatchedLines >= TEXT_MISMATCH_LINES && this.columnMismatch === undefined) {
+      this.columnMismatch = describeColumnMismatch(this.cfg, this.mismatchCols.min, this.mismatchCols.max);
+    }
   }
 }

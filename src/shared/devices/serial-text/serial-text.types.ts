@@ -36,6 +36,8 @@ export interface TextDecodeStats {
   samples: number;
   /** Lines before the first valid sample that did not parse (a header, a boot banner). */
   headerLines: number;
+  /** Of those, lines of numbers with the wrong column count (the configuration does not fit the device). */
+  mismatchedLines: number;
   /** Malformed lines after data began (counted as lost samples). */
   badLines: number;
   /** Lines longer than the limit, dropped. */

@@ -1,7 +1,7 @@
 // Generic text devices: separators, units, a banner, malformed lines, timestamps, over-long lines.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineAssembler, SerialTextDecoder, parseTextLine, splitTextLine, validateSerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text-parse';
+import { LineAssembler, SerialTextDecoder, TEXT_MISMATCH_LINES, parseTextLine, splitTextLine, validateSerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text-parse';
 import type { SerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text.types';
 import { asciiBytes } from '../../../../src/shared/devices/bytes';
 import { DeviceError } from '../../../../src/shared/devices/device-error';
@@ -61,6 +61,38 @@ describe('SerialTextDecoder', () => {
     assert.equal(runs[1].deviceTime, 3 / 200);
     assert.equal(d.stats.badLines, 1);
     assert.match(d.lastError ?? '', /not a number|columns/);
+  });
+  test('two columns to a one-channel config: after a few data lines the mismatch is named, not taken for a banner', () => {
+    const d = new SerialTextDecoder(ecg);
+    // A banner line (words) and a header do not count; bare numbers in the wrong count do.
+    const bytes = asciiBytes('ESP32 ready\r\nECG,RESP\r\n0.512,0.031\r\n0.515,0.030\r\n0.519,0.029\r\n0.522,');
+    assert.deepEqual(d.push(bytes), []);
+    assert.equal(d.stats.mismatchedLines, 3);
+    assert.equal(d.columnMismatch, undefined, 'three lines are not yet enough');
+    assert.deepEqual(d.push(asciiBytes('0.028\r\n0.525,0.027\r\n')), []);
+    assert.equal(d.stats.mismatchedLines, TEXT_MISMATCH_LINES);
+    assert.equal(d.stats.headerLines, 7);
+    assert.equal(d.stats.samples, 0);
+    assert.equal(d.columnMismatch, 'lines have 2 columns, expected 1 (channel ECG): set 2 channels to match the device');
+  });
+  test('the mismatch message counts a time column and names varying widths', () => {
+    const timed = new SerialTextDecoder({ ...eeg2, timeColumn: 0 });
+    timed.push(asciiBytes('1,2\n2,3\n3,4\n4,5\n5,6\n'));
+    assert.equal(timed.columnMismatch, 'lines have 2 columns, expected 3 (channels Fp1, Fp2 + time column): set 1 channel besides the time column to match the device');
+    const ragged = new SerialTextDecoder(eeg2);
+    ragged.push(asciiBytes('1\n1,2,3\n1,2,3,4\n1\n1,2,3\n'));
+    assert.equal(ragged.columnMismatch, 'lines have 1 to 4 columns, expected 2 (channels Fp1, Fp2): set the channels to match what the device prints');
+  });
+  test('a banner of words, or a few numeric banner lines before matching data, is no mismatch', () => {
+    const d = new SerialTextDecoder(eeg2);
+    const runs = d.push(asciiBytes('HeartMind sketch\nv 1 2\n2024 11 26 10 30\n250\n1,2\n3,4\n'));
+    assert.equal(d.columnMismatch, undefined);
+    assert.equal(d.stats.mismatchedLines, 2);
+    assert.equal(runs[0].count, 2);
+    // Once data flows, wrong lines are lost samples (reported as such), never a mismatch.
+    for (let i = 0; i < 10; i++) d.push(asciiBytes('1,2,3\n'));
+    assert.equal(d.columnMismatch, undefined);
+    assert.equal(d.stats.badLines, 10);
   });
   test('an endless line without newline is dropped, not buffered forever', () => {
     const l = new LineAssembler();
