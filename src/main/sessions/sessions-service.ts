@@ -30,6 +30,7 @@ import { Recorder } from '../recorder/recorder';
 import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
+import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -49,8 +50,10 @@ const CLOSED_REPLAY: ReplayStatus = { state: 'closed', sessionId: null, position
 export class SessionsService {
   readonly recorder: Recorder;
   private replay: ReplaySource | null = null;
-  /** Live sources taken off the hub while a replay plays, put back when it closes. */
+  /** Live sources taken off the hub while a replay plays, put back when it closes (replay-live-sources.ts). */
   private parkedSources: Source[] = [];
+  /** Settles when the sources put back after the last replay have started (or failed). */
+  restoring: Promise<void> = Promise.resolve();
   /** The pipeline configuration in force before a replay switched to the recorded one. */
   private parkedConfig: PipelineConfig | null = null;
 
@@ -174,7 +177,16 @@ export class SessionsService {
   async openReplay(req: ReplayOpenRequest): Promise<ReplayStatus> {
     if (this.recorder.sessionId !== null) throw new DbError('Invalid', 'a recording is in progress: stop it before replaying');
     const speed = checkReplaySpeed(req.speed ?? 1);
-    await this.closeReplay();
+    const { hub } = this.opts;
+    // A replay replacing another: the live devices stay parked, the live settings stay kept.
+    if (this.replay) await this.endReplay();
+    else {
+      // The replay runs alone through the pipeline (its host times lie in the past; live data would
+      // move the window frontier past them), under the settings it was recorded with (it applies
+      // them); the live devices and settings come back when it closes.
+      this.parkedSources = await parkLiveSources(hub);
+      this.parkedConfig = hub.pipelineConfig?.() ?? null;
+    }
     const replay = new ReplaySource({
       db: this.opts.db,
       sessionId: req.sessionId,
@@ -187,13 +199,6 @@ export class SessionsService {
       onMarker: (m) => this.push({ type: 'sessions:marker', marker: m }),
       onSelfReport: (report) => this.push({ type: 'sessions:self-report', report }),
     });
-    const { hub } = this.opts;
-    // The replay runs alone through the pipeline (its host times lie in the past; live data would
-    // move the window frontier past them), under the settings it was recorded with (it applies
-    // them); the live settings come back when it closes.
-    this.parkedSources = hub.sources().slice();
-    for (const s of this.parkedSources) await hub.removeSource(s.deviceId);
-    this.parkedConfig = hub.pipelineConfig?.() ?? null;
     this.replay = replay;
     try {
       await hub.addSource(replay);
@@ -238,28 +243,33 @@ export class SessionsService {
     return this.replay;
   }
 
-  async closeReplay(): Promise<ReplayStatus> {
-    const replay = this.replay;
-    if (!replay) return { ...CLOSED_REPLAY };
-    this.replay = null;
+  /**
+   * Closes the replay and puts back the devices that were live before it, in the background: the
+   * close never waits for a device to reconnect (`restoring` settles when they have started).
+   */
+  async closeReplay(opts: { restartLive?: boolean } = {}): Promise<ReplayStatus> {
+    if (!this.replay) return { ...CLOSED_REPLAY };
+    await this.endReplay();
     const { hub } = this.opts;
-    if (hub.sources().includes(replay)) await hub.removeSource(replay.deviceId);
-    else await replay.stop();
     const parked = this.parkedSources;
     this.parkedSources = [];
     const parkedConfig = this.parkedConfig;
     if (parkedConfig && hub.setPipelineConfig && hub.pipelineConfig && configHash(hub.pipelineConfig()) !== configHash(parkedConfig)) hub.setPipelineConfig(parkedConfig);
     this.parkedConfig = null;
-    for (const s of parked) {
-      try {
-        await hub.addSource(s);
-      } catch (err) {
-        this.opts.log?.('warn', `could not restart ${s.deviceId} after the replay: ${(err as Error)?.message ?? String(err)}`);
-      }
-    }
+    if (opts.restartLive !== false) this.restoring = restoreParkedSources(hub, parked, (level, message) => this.opts.log?.(level, message));
     const status = { ...CLOSED_REPLAY };
     this.push({ type: 'sessions:replay', status });
     return status;
+  }
+
+  /** Takes the replay off the hub (the parked live devices stay parked). */
+  private async endReplay(): Promise<void> {
+    const replay = this.replay;
+    if (!replay) return;
+    this.replay = null;
+    const { hub } = this.opts;
+    if (hub.sources().includes(replay)) await hub.removeSource(replay.deviceId);
+    else await replay.stop();
   }
 
   // --- files --------------------------------------------------------------------------------------
@@ -279,6 +289,7 @@ export class SessionsService {
   /** Stops recording (committing what is buffered) and replay; the caller closes the database. */
   async close(): Promise<void> {
     await this.recorder.stop();
-    await this.closeReplay();
+    // Shutting down: nothing is restarted.
+    await this.closeReplay({ restartLive: false });
   }
 }
