@@ -70,6 +70,8 @@ export interface TabularPlan {
   /** Host time column, and its units per second (1 for s, 1000 for ms). */
   timeColumn?: number;
   timeUnitsPerSecond?: number;
+  /** The time column as the file's readers know it ('timestamp'), for error messages. */
+  timeColumnName?: string;
   /** Sample counter column and its modulus (Cyton: 256). */
   counterColumn?: number;
   counterModulus?: number;
@@ -88,7 +90,44 @@ export interface TabularResult {
 const GAP_SECONDS = 1;
 const GAP_PERIODS = 50;
 
-export function buildTabular(values: Float64Array, rows: number, width: number, plan: TabularPlan): TabularResult {
+/**
+ * Unix times a recording can carry, in seconds: 1970 up to (not including) 2200-01-01 UTC. A time
+ * stamp outside is a unit mistake (ms, µs, ns written where seconds belong) or garbage; taken as
+ * seconds it would put the session tens of thousands of years away, and beyond ~1e16 s adding a
+ * second to a time no longer changes it (float64), which stalls anything that steps through time.
+ */
+export const UNIX_TIME_MIN_S = 0;
+export const UNIX_TIME_MAX_S = 7_258_118_400;
+/** A unit is suggested only when the value, read in it, lands from 1990 on (a plausible recording date). */
+const UNIX_TIME_GUESS_MIN_S = 631_152_000;
+const TIME_UNITS: readonly (readonly [name: string, perSecond: number])[] = [
+  ['seconds', 1],
+  ['milliseconds', 1e3],
+  ['microseconds', 1e6],
+  ['nanoseconds', 1e9],
+];
+const unitName = (perSecond: number) => TIME_UNITS.find(([, f]) => f === perSecond)?.[0] ?? `units of 1/${perSecond} s`;
+
+/**
+ * Why `value` (a time stamp in 1/`unitsPerSecond` s) cannot be a unix time, or null when it can.
+ * Where the value reads as a date from 1990 to 2200 in another unit, the message names that unit
+ * ("it looks like nanoseconds (2023-11-14)"): we refuse rather than convert, since the format
+ * defines the unit and a file that breaks it may be wrong in other ways too.
+ */
+export function unixTimeProblem(value: number, unitsPerSecond = 1): string | null {
+  const s = value / unitsPerSecond;
+  if (s >= UNIX_TIME_MIN_S && s < UNIX_TIME_MAX_S) return null;
+  const like = TIME_UNITS.find(([, f]) => f !== unitsPerSecond && value / f >= UNIX_TIME_GUESS_MIN_S && value / f < UNIX_TIME_MAX_S);
+  const guess = like ? `; it looks like ${like[0]} (${new Date((value / like[1]) * 1000).toISOString().slice(0, 10)})` : '';
+  return `${value} is not a unix time in ${unitName(unitsPerSecond)} from 1970 to 2200${guess}`;
+}
+
+/** The unit whose size makes `step` (time units per sample) one sample period at `rateHz`, within a factor of 2. */
+function unitOfStep(step: number, rateHz: number): string | undefined {
+  return TIME_UNITS.find(([, f]) => f > 1 && step * rateHz >= f / 2 && step * rateHz <= f * 2)?.[0];
+}
+
+export function buildTabular(values: Float64Array, rows: number, width: number, plan: TabularPlan, fail: Fail): TabularResult {
   const warnings: string[] = [];
   const rate = plan.rateHz;
   const tcol = plan.timeColumn;
@@ -96,7 +135,9 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
   const time = (r: number) => values[r * width + (tcol as number)] / perSecond;
   // differences in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
   const since0 = (r: number) => (values[r * width + (tcol as number)] - values[tcol as number]) / perSecond;
+  // A first time stamp of 0 (or none) means the writer kept no clock: the column is not used.
   const startTime = tcol !== undefined && rows > 0 && Number.isFinite(time(0)) && time(0) > 0 ? time(0) : null;
+  if (tcol !== undefined && startTime !== null) checkTimeColumn(values, rows, width, tcol, plan, fail);
 
   // Counter step: the most common difference in the first rows (Cyton +1, Daisy +2 …).
   let step = 1;
@@ -172,4 +213,33 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     }
   }
   return { streams, annotations, startTime, warnings };
+}
+
+/**
+ * Every time stamp of a used time column must be a unix time (1970–2200) in the column's unit, and
+ * the stamps must advance at about the sampling rate: a median step that would itself be a gap
+ * means the unit is wrong (relative milliseconds in a seconds column), and would invent a gap
+ * between every two samples. Fails naming the line, the column and the unit the values look like.
+ */
+function checkTimeColumn(values: Float64Array, rows: number, width: number, tcol: number, plan: TabularPlan, fail: Fail): void {
+  const perSecond = plan.timeUnitsPerSecond ?? 1;
+  const column = `${plan.timeColumnName ?? 'time'} column (column ${tcol + 1})`;
+  for (let r = 0; r < rows; r++) {
+    const v = values[r * width + tcol];
+    const problem = unixTimeProblem(v, perSecond);
+    if (problem !== null) fail('bad-number', `data line ${r + 1}, ${column}: ${problem}`);
+  }
+  const steps: number[] = [];
+  for (let r = 1; r < Math.min(rows, 2001); r++) steps.push(values[r * width + tcol] - values[(r - 1) * width + tcol]);
+  if (steps.length === 0) return;
+  steps.sort((a, b) => a - b);
+  const step = steps[steps.length >> 1];
+  if (step / perSecond > Math.max(GAP_SECONDS, GAP_PERIODS / plan.rateHz)) {
+    const like = unitOfStep(step, plan.rateHz);
+    fail(
+      'bad-number',
+      `${column}: time stamps advance by ${step} ${unitName(perSecond)} per sample (median), which at ${plan.rateHz} Hz would make every sample a gap` +
+        (like ? `; they look like ${like}` : ''),
+    );
+  }
 }

@@ -105,11 +105,12 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
     streams: [eeg, ecg, other],
     timeColumn: descr.timestamp_channel,
     timeUnitsPerSecond: 1,
+    timeColumnName: 'timestamp',
     counterColumn: descr.package_num_channel,
     counterModulus: PACKAGE_MODULUS,
     markerColumn: descr.marker_channel,
     markerSource: 'brainflow:marker',
-  });
+  }, fail);
   for (const s of result.streams) s.meta = { board: descr.name, ...(boardId !== undefined ? { boardId: String(boardId) } : {}) };
   return {
     fileName,

@@ -9,6 +9,7 @@ import { failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeUtf8, parseDecimal } from '../text';
+import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../tabular-import';
 
 export interface CsvFile {
   /** Suggested file name: '<base>-<stream>.csv', '<base>-markers.csv'. */
@@ -85,6 +86,9 @@ export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): Cs
   return files;
 }
 
+/** The longest a time axis can run: the years a unix time may carry (seconds). */
+const TIME_SPAN_S = UNIX_TIME_MAX_S - UNIX_TIME_MIN_S;
+
 /** Splits one CSV line (RFC 4180 quotes). */
 function splitCsv(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
@@ -112,7 +116,10 @@ function splitCsv(line: string): string[] {
 /**
  * Reads one of our CSV files back: a stream file ('time_s,…') or a markers file
  * ('onset_s,duration_s,label,source'). A stream's rate is the median step of time_s; a step more
- * than 1.5 periods long starts a new segment.
+ * than 1.5 periods long starts a new segment. Times are seconds (the format says so): time_s never
+ * decreases (our writer keeps segments in order, without overlap), unix_time_s is a unix time
+ * from 1970 to 2200, and every sample's time falls in those years; a file that breaks one of these
+ * is refused naming the line, rather than imported with invented gaps or dropped rows.
  */
 export function parseHeartMindCsv(input: Uint8Array | string, fileName: string): ImportedRecording {
   const fail: Fail = failFor(fileName);
@@ -127,6 +134,7 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
       const onset = parseDecimal(f[0] ?? '');
       const duration = parseDecimal(f[1] ?? '0');
       if (onset === null || duration === null || f.length < 3) fail('bad-data', `marker line ${i + 2} is not onset,duration,label,source`);
+      if (!(Math.abs(onset) < TIME_SPAN_S && duration < TIME_SPAN_S)) fail('bad-number', `marker line ${i + 2}: onset ${onset} s or duration ${duration} s is out of range (seconds from the recording's zero, within 1970 to 2200)`);
       return { onset, duration, label: f[2], source: f[3] || 'csv' };
     });
     return { ...base, annotations: anns };
@@ -140,13 +148,24 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const t = new Float64Array(rows);
   const vals = new Float64Array(rows * (width - first));
   let unix0: number | null = null;
+  // Every sample's unix time (the start plus its time_s) must lie in 1970–2200; without a start the
+  // import time stands in, so time_s alone may span no more than those years.
+  let zero = 0;
   for (let r = 0; r < rows; r++) {
     const f = lines[r + 1].split(',');
     if (f.length !== width) fail('bad-data', `line ${r + 2} has ${f.length} columns; expected ${width}`);
     const tv = parseDecimal(f[0]);
     if (tv === null) fail('bad-number', `line ${r + 2}: time ${JSON.stringify(f[0].slice(0, 20))} is not a number`);
+    if (r === 0 && hasUnix) {
+      unix0 = parseDecimal(f[1]);
+      if (unix0 === null) fail('bad-number', `line 2, unix_time_s (column 2): ${JSON.stringify(f[1].slice(0, 20))} is not a number`);
+      const problem = unixTimeProblem(unix0);
+      if (problem !== null) fail('bad-number', `line 2, unix_time_s (column 2): ${problem}`);
+      zero = unix0 - tv;
+    }
+    if (!(Math.abs(tv) < TIME_SPAN_S && (unix0 === null || (zero + tv >= UNIX_TIME_MIN_S && zero + tv < UNIX_TIME_MAX_S)))) fail('bad-number', `line ${r + 2}: time_s ${tv} is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)`);
+    if (r > 0 && tv < t[r - 1]) fail('bad-data', `line ${r + 2}: time_s goes back from ${t[r - 1]} to ${tv} (time_s must not decrease)`);
     t[r] = tv;
-    if (r === 0 && hasUnix) unix0 = parseDecimal(f[1]);
     for (let c = first; c < width; c++) {
       const v = Number(f[c]);
       if (Number.isNaN(v) && f[c].trim() !== 'NaN') fail('bad-number', `line ${r + 2}, column ${c + 1} is not a number`);
@@ -172,7 +191,8 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const segments: ImportedSegment[] = [];
   let a = 0;
   for (let r = 1; r <= rows; r++) {
-    if (r === rows || rateHz === 0 || t[r] - t[r - 1] > 1.5 * period) {
+    // rate 0 (most steps are 0: samples at shared times): one segment, each sample at its time
+    if (r === rows || (rateHz > 0 && t[r] - t[r - 1] > 1.5 * period)) {
       const count = r - a;
       const data = new Float64Array(count * nch);
       for (let c = 0; c < nch; c++) data.set(vals.subarray(c * rows + a, c * rows + r), c * count);
@@ -180,7 +200,6 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
       if (rateHz === 0) seg.times = t.slice(a, r);
       segments.push(seg);
       a = r;
-      if (rateHz === 0) break;
     }
   }
   const kinds = channels.map((c) => modalityOfKind(c.kind));

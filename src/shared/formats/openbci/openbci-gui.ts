@@ -90,11 +90,12 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
     streams: [exg, other],
     timeColumn,
     timeUnitsPerSecond,
+    timeColumnName: timeColumn !== undefined ? names[timeColumn] : undefined,
     counterColumn,
     counterModulus: SAMPLE_INDEX_MODULUS,
     markerColumn,
     markerSource: 'openbci:marker',
-  });
+  }, fail);
   for (const s of result.streams) if (board) s.meta = { board };
   const info: Record<string, string> = {};
   for (const [k, v] of Object.entries(header)) info[k] = v;

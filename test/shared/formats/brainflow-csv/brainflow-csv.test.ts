@@ -62,3 +62,22 @@ test('board chosen by id; ambiguous or wrong column counts are refused', () => {
   fails('', {}, 'empty', /empty/);
   fails(`${line(24)}\n`, { boardId: 999 }, 'unsupported', /999/);
 });
+
+test('time stamps that are no unix seconds (ns, µs, ms, 1e300, relative ms) are refused naming the line, the column and the unit they look like', () => {
+  // The QA file: a Cyton row (24 columns, timestamp in column 23) with time stamps in nanoseconds.
+  const cyton = (time: (i: number) => number, n = 50) =>
+    Array.from({ length: n }, (_, i) => [String(i), ...Array(21).fill('0.0'), time(i).toFixed(6), '0.0'].join('\t')).join('\n') + '\n';
+  const fails = (text: string, message: string) =>
+    assert.throws(() => parseBrainFlowCsv(text, 'c.csv', { boardId: 0 }), (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.message === `c.csv: ${message}`);
+  for (const [scale, unit] of [[1e9, 'nanoseconds'], [1e6, 'microseconds'], [1e3, 'milliseconds']] as const) {
+    fails(cyton((i) => (1.7e9 + i / 250) * scale), `data line 1, timestamp column (column 23): ${1.7e9 * scale} is not a unix time in seconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`);
+  }
+  fails(cyton((i) => (i === 7 ? 1e300 : 1.7e9 + i / 250)), 'data line 8, timestamp column (column 23): 1e+300 is not a unix time in seconds from 1970 to 2200');
+  // Milliseconds from the start: plausible dates (1970), but every step would be a 4-s gap.
+  fails(cyton((i) => 1 + i * 4), 'timestamp column (column 23): time stamps advance by 4 seconds per sample (median), which at 250 Hz would make every sample a gap; they look like milliseconds');
+  // Unix seconds read as before; a zero time stamp column is no clock, and is left alone.
+  const ok = parseBrainFlowCsv(cyton((i) => 1.7e9 + i / 250), 'c.csv', { boardId: 0 });
+  assert.deepEqual([ok.startTime, ok.streams[0].segments.map((g) => g.count)], [1.7e9, [50]]);
+  const noClock = parseBrainFlowCsv(cyton(() => 0), 'c.csv', { boardId: 0 });
+  assert.deepEqual([noClock.startTime, noClock.streams[0].segments.map((g) => g.count)], [null, [50]]);
+});

@@ -52,3 +52,26 @@ test('malformed CSV gives one FormatError', () => {
   bad('time_s,x (uV)\n0,1\n0.1\n', 'bad-data');
   bad('time_s,x (uV)\n0,1\nzz,2\n', 'bad-number');
 });
+
+test('times: time_s that goes back, or falls outside 1970–2200, is refused naming the line; unix_time_s in ms/µs/ns is named', () => {
+  const fails = (text: string, code: string, message: string) =>
+    assert.throws(() => parseHeartMindCsv(text, 'c.csv'), (e: unknown) => e instanceof FormatError && e.code === code && e.message === `c.csv: ${message}`);
+  fails('time_s,x (uV)\n0,1\n0.004,2\n0.002,3\n0.012,4\n', 'bad-data', 'line 4: time_s goes back from 0.004 to 0.002 (time_s must not decrease)');
+  fails('time_s,unix_time_s,x (uV)\n0,1700000000,1\n0.004,1700000000.004,2\n1e300,1e300,3\n', 'bad-number', "line 4: time_s 1e+300 is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)");
+  fails('time_s,x (uV)\n0,1\n1e300,2\n', 'bad-number', "line 3: time_s 1e+300 is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)");
+  fails('time_s,unix_time_s,x (uV)\n0,1700000000,1\n7e9,1,2\n', 'bad-number', "line 3: time_s 7000000000 is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)");
+  for (const [scale, unit] of [[1e3, 'milliseconds'], [1e6, 'microseconds'], [1e9, 'nanoseconds']] as const) {
+    fails(`time_s,unix_time_s,x (uV)\n0,${1.7e9 * scale},1\n0.004,${(1.7e9 + 0.004) * scale},2\n`, 'bad-number', `line 2, unix_time_s (column 2): ${1.7e9 * scale} is not a unix time in seconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`);
+  }
+  fails('time_s,unix_time_s,x (uV)\n0,-1,1\n', 'bad-number', 'line 2, unix_time_s (column 2): -1 is not a unix time in seconds from 1970 to 2200');
+  fails('time_s,unix_time_s,x (uV)\n0,soon,1\n', 'bad-number', 'line 2, unix_time_s (column 2): "soon" is not a number');
+  fails('onset_s,duration_s,label,source\n1e300,0,x,csv\n', 'bad-number', "marker line 2: onset 1e+300 s or duration 0 s is out of range (seconds from the recording's zero, within 1970 to 2200)");
+});
+
+test('samples that share their times (rate 0) are all kept, each at its time; equal steps are not a step back', () => {
+  const rec = parseHeartMindCsv('time_s,unix_time_s,x (uV)\n0,1700000000,1\n0,1700000000,2\n0,1700000000,3\n0.5,1700000000.5,4\n0.5,1700000000.5,5\n', 'same.csv');
+  const s = rec.streams[0];
+  assert.equal(s.rateHz, 0);
+  assert.deepEqual(s.segments.map((g) => [g.start, g.count, [...(g.times ?? [])], [...g.data]]), [[0, 5, [0, 0, 0, 0.5, 0.5], [1, 2, 3, 4, 5]]]);
+  assert.equal(rec.startTime, 1.7e9);
+});

@@ -53,3 +53,16 @@ test('bad OpenBCI files give one FormatError', () => {
   bad('%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n1, x\n2, 3\n', 'bad-number', /line 2/);
   bad('%OpenBCI Raw EXG Data\n%Number of channels = 2\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n', 'bad-header', /2 channels/);
 });
+
+test('OpenBCI time stamps in µs or ns (the GUI writes ms or s) are refused naming the line and the unit they look like', () => {
+  const head = '%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0, Timestamp\n';
+  const file = (scale: number) => head + Array.from({ length: 20 }, (_, i) => `${i}, ${i}, ${((1.7e9 + i / 250) * scale).toFixed(0)}`).join('\n');
+  for (const [scale, unit] of [[1e6, 'microseconds'], [1e9, 'nanoseconds']] as const) {
+    assert.throws(
+      () => parseOpenBciGui(file(scale), 't.txt'),
+      (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.message === `t.txt: data line 1, Timestamp column (column 3): ${1.7e9 * scale} is not a unix time in milliseconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`,
+    );
+  }
+  assert.equal(parseOpenBciGui(file(1e3), 't.txt').startTime, 1.7e9);
+  assert.equal(parseOpenBciGui(file(1), 't.txt').startTime, 1.7e9);
+});
