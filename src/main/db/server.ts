@@ -44,13 +44,16 @@ import type {
 import { schemaVersion } from './migrations/index';
 import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type PackedChunks, type StoredChunk } from './sample-codec';
 import { decodePipelineSnapshotHeader, PipelineSnapshotError } from '../../shared/pipeline';
+import { unixTimeProblem } from '../../shared/formats/tabular-import';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
 const BLOCK_OVERHEAD_BYTES = 64;
 /** Batches (recorder flushes, ~250 ms each) per replay page. */
 const DEFAULT_PAGE_BATCHES = 8;
-/** An imported recording is cut into batches of this many seconds (a recorder commits ~4 per s). */
+/** An imported recording is cut into batches of this many seconds (a recorder commits ~4 per s)… */
 const IMPORT_BATCH_S = 1;
+/** …and of at most this many chunks (chunks that share a time stamp would otherwise all go in one). */
+const IMPORT_BATCH_MAX_CHUNKS = 256;
 
 // ---------------------------------------------------------------------------------------------
 // Per-connection state: which sessions this process is recording (others left in state
@@ -934,6 +937,40 @@ export interface SessionImport {
   markers: NewMarker[];
 }
 
+/**
+ * Checks an import's times before anything is written: every chunk's host time must be a unix
+ * time from 1970 to 2200 (the readers refuse files that break this with the line and column; this
+ * is the last line of defence for every format). NaN would make the arrival order undefined, and
+ * at ~1e16 s and beyond a second added to a time no longer changes it.
+ */
+function checkImportTimes(imp: SessionImport, chunks: { chunk: StoredChunk }[]): void {
+  const what = imp.session.sourceFile || imp.session.name;
+  for (const { chunk } of chunks) {
+    const problem = unixTimeProblem(chunk.hostTime);
+    if (problem !== null) throw new DbError('Invalid', `${what}: a sample time of the import is out of range: ${problem}`);
+  }
+}
+
+/**
+ * Where each batch of an import ends (exclusive indices into chunks sorted by host time): a batch
+ * spans IMPORT_BATCH_S from its first chunk, or IMPORT_BATCH_MAX_CHUNKS chunks. Every batch takes
+ * at least its first chunk, so this ends whatever the times are, NaN or 1e18 s included, where
+ * `time + 1 s` rounds back to `time` (the DB worker runs one request at a time: an import that
+ * never ended stalled a running recording's commits and the worker's shutdown).
+ */
+export function importBatchEnds(hostTimes: readonly number[]): number[] {
+  const ends: number[] = [];
+  let i = 0;
+  while (i < hostTimes.length) {
+    const batchEnd = hostTimes[i] + IMPORT_BATCH_S;
+    const stop = Math.min(hostTimes.length, i + IMPORT_BATCH_MAX_CHUNKS);
+    i++;
+    while (i < stop && hostTimes[i] < batchEnd) i++;
+    ends.push(i);
+  }
+  return ends;
+}
+
 export function importSession(db: WritableDb, imp: SessionImport): SessionSummary {
   return db.transaction(() => {
     const sessionId = createSession(db, { ...imp.session, origin: 'imported', state: 'complete' });
@@ -941,14 +978,14 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
     // Merge every stream's chunks into one arrival order, as a recorder would have seen them live.
     const all: { streamIdx: number; chunk: StoredChunk }[] = [];
     imp.streams.forEach((s, streamIdx) => unpackChunks(s.chunks, s.info.channels.length).forEach((chunk) => all.push({ streamIdx, chunk })));
+    checkImportTimes(imp, all);
     all.sort((a, b) => a.chunk.hostTime - b.chunk.hostTime || a.streamIdx - b.streamIdx);
     let seq = 0;
     let i = 0;
-    while (i < all.length) {
-      const batchEnd = all[i].chunk.hostTime + IMPORT_BATCH_S;
+    for (const end of importBatchEnds(all.map((c) => c.chunk.hostTime))) {
       const perStream = new Map<number, StoredChunk[]>();
-      while (i < all.length && all[i].chunk.hostTime < batchEnd) {
-        const { streamIdx, chunk } = all[i++];
+      for (; i < end; i++) {
+        const { streamIdx, chunk } = all[i];
         const list = perStream.get(streamIdx) ?? [];
         list.push({ ...chunk, seq: seq++ });
         perStream.set(streamIdx, list);

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../../src/main/db/open-database';
 import * as server from '../../../src/main/db/server';
 import { packChunks } from '../../../src/main/db/sample-codec';
@@ -272,4 +273,58 @@ test('pipeline snapshots: stored with their batch, the newest before a seek is f
   server.finishSession(db, sid);
   server.deleteSession(db, sid);
   assert.equal(db.prepare('SELECT count(*) FROM pipeline_snapshots').pluck().get(), 0);
+});
+
+test('imports end whatever their times: batches always advance (1e18 s, NaN, ties), and out-of-range times are refused before anything is written', (t) => {
+  // In a child process with a time limit: if the batching loop stops advancing again, this fails
+  // in seconds instead of hanging the test run (the loop is synchronous; no in-process timeout
+  // could stop it).
+  const dir = tempDir(t);
+  const url = (p: string) => pathToFileURL(resolve(p)).href;
+  const script = `
+    const server = await import(${JSON.stringify(url('src/main/db/server.ts'))});
+    const { openDatabase } = await import(${JSON.stringify(url('src/main/db/open-database.ts'))});
+    const { packChunks } = await import(${JSON.stringify(url('src/main/db/sample-codec.ts'))});
+    const ns = Array.from({ length: 5 }, (_, k) => (1.7e9 + k / 250) * 1e9);
+    const out = {
+      ns: server.importBatchEnds(ns),
+      huge: server.importBatchEnds([1e300, 1e300, 1e300]),
+      nan: server.importBatchEnds([NaN, NaN, NaN]),
+      ties: server.importBatchEnds(Array(600).fill(1000)),
+      seconds: server.importBatchEnds(Array.from({ length: 26 }, (_, k) => k / 10)),
+      refused: [],
+    };
+    const o = openDatabase(${JSON.stringify(join(dir, 'recordings.sqlite'))});
+    const db = o.writable;
+    const info = ${JSON.stringify(eeg)};
+    for (const hostTime of [ns[0], NaN, 1e300, -5]) {
+      try {
+        server.importSession(db, {
+          session: { name: 'c', startTime: 1.7e9, appVersion: 't', sourceFile: '/data/c.csv' },
+          streams: [{ device: { deviceKey: 'f', name: 'c.csv', model: 'file:brainflow-csv', serial: '', transport: 'file' }, info,
+            chunks: packChunks([{ seq: 0, deviceTime: 0, hostTime, count: 2, data: new Float32Array(8) }]) }],
+          markers: [],
+        });
+        out.refused.push('stored');
+      } catch (e) { out.refused.push(e.kind + ': ' + e.message); }
+    }
+    out.sessions = server.listSessions(db).length;
+    o.db.close();
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, `the import did not end within 30 s (killed by ${r.signal}): the batching loop no longer advances`);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Record<string, number[]> & { refused: string[]; sessions: number };
+  assert.deepEqual(out.ns, [1, 2, 3, 4, 5], 'ns-scale times 4 ms apart: one chunk per batch, never zero');
+  assert.deepEqual(out.huge, [1, 2, 3], 'at 1e300, time + 1 s == time: still one chunk per batch');
+  assert.deepEqual(out.nan, [1, 2, 3]);
+  assert.deepEqual(out.ties, [256, 512, 600], 'chunks sharing one time are cut by count');
+  assert.deepEqual(out.seconds, [10, 20, 26], 'ordinary times: one batch per second');
+  assert.equal(out.refused.length, 4);
+  assert.match(out.refused[0], /^Invalid: \/data\/c\.csv: a sample time of the import is out of range: 1700000000000000000 is not a unix time in seconds from 1970 to 2200; it looks like nanoseconds \(2023-11-14\)/);
+  assert.match(out.refused[1], /^Invalid: \/data\/c\.csv: .*NaN is not a unix time/);
+  assert.match(out.refused[2], /^Invalid: .*1e\+300 is not a unix time in seconds from 1970 to 2200$/);
+  assert.match(out.refused[3], /^Invalid: .*-5 is not a unix time/);
+  assert.equal(out.sessions, 0, 'a refused import leaves no session behind');
 });
