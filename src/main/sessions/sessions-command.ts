@@ -38,10 +38,25 @@ function sessionId(v: string | undefined): number {
   return id;
 }
 
+/**
+ * A stored time as 'YYYY-MM-DD HH:MM' (UTC), or the raw seconds where they are no date JavaScript
+ * can show (beyond ±275 000 years, NaN): one bad session must not break listing the library.
+ */
+function dateText(unixS: number): string {
+  const d = new Date(unixS * 1000);
+  return Number.isNaN(d.getTime()) ? String(unixS) : d.toISOString().replace('T', ' ').slice(0, 16);
+}
+
+/** m:ss, or the raw seconds where the span is no sensible number (times out of range, NaN). */
+function durationText(s: number): string {
+  if (!(Number.isFinite(s) && Math.abs(s) < Number.MAX_SAFE_INTEGER)) return `${s} s`;
+  const whole = Math.round(Math.abs(s));
+  return `${s < 0 ? '-' : ''}${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
 function row(s: SessionSummary): string {
-  const d = new Date(s.startTime * 1000).toISOString().replace('T', ' ').slice(0, 16);
-  const dur = s.endTime - s.startTime;
-  const len = `${Math.floor(dur / 60)}:${String(Math.round(dur % 60)).padStart(2, '0')}`;
+  const d = dateText(s.startTime);
+  const len = durationText(s.endTime - s.startTime);
   return [
     String(s.id).padStart(4),
     s.name.padEnd(28).slice(0, 28),

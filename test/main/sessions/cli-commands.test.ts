@@ -8,6 +8,9 @@ import { command as sessions } from '../../../src/main/sessions/sessions-command
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { FormatError } from '../../../src/shared/formats/format-error';
 import { tempDir } from '../db/db-test-util';
+import { databasePathFor } from '../../../src/main/db/db-client';
+import { openDatabase } from '../../../src/main/db/open-database';
+import { createSession } from '../../../src/main/db/server';
 
 function io() {
   const out: string[] = [];
@@ -94,4 +97,35 @@ test('sessions import prints the reader\'s warnings (an OpenBCI GUI file cut off
   const i = io();
   assert.equal(await sessions.run(['import', cut, '--data-dir', dir], i.io), 0);
   assert.equal(i.out.join('\n').split('\n').at(-1), 'warning: the last line (data line 126) has 5 of 25 columns (file cut short?); it is left out');
+});
+
+test('list and show survive a stored time that is no date (µs unix time from an older import); such files are now refused by name', async (t) => {
+  const dir = tempDir(t);
+  const o = openDatabase(databasePathFor(dir));
+  const bad = createSession(o.writable!, { name: 'c_us', startTime: 1.7e15, endTime: 1.7e15 + 0.2, appVersion: 't', origin: 'imported', state: 'complete' });
+  const good = createSession(o.writable!, { name: 'fine', startTime: 1.7e9, endTime: 1.7e9 + 61, appVersion: 't', origin: 'recorded', state: 'complete' });
+  o.db.close();
+  const l = io();
+  assert.equal(await sessions.run(['list', '--data-dir', dir], l.io), 0);
+  assert.equal(l.out.length, 1);
+  const lines = l.out[0].split('\n');
+  assert.match(lines.find((x) => x.includes('c_us'))!, new RegExp(`^ +${bad}  c_us +-  +1700000000000000 +0:00 `), 'the raw seconds where there is no date');
+  assert.match(lines.find((x) => x.includes('fine'))!, new RegExp(`^ +${good}  fine +-  +2023-11-14 22:13 +1:01 `));
+  const s = io();
+  assert.equal(await sessions.run(['show', String(bad), '--data-dir', dir], s.io), 0);
+  assert.match(s.out[0], /c_us .* 1700000000000000 /);
+  const j = io();
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], j.io), 0);
+  assert.deepEqual((JSON.parse(j.out.join('\n')) as { startTime: number }[]).map((x) => x.startTime).sort(), [1.7e15, 1.7e9].sort());
+
+  // The QA file (a Cyton BrainFlow CSV with µs time stamps) is refused naming the file, nothing stored.
+  const us = join(dir, 'c_us.csv');
+  writeFileSync(us, Array.from({ length: 50 }, (_, i) => [String(i), ...Array(21).fill('0.0'), ((1.7e9 + i / 250) * 1e6).toFixed(6), '0.0'].join('\t')).join('\n') + '\n');
+  await assert.rejects(
+    sessions.run(['import', us, '--board', 'Cyton', '--data-dir', dir], io().io),
+    (e: unknown) => e instanceof FormatError && /^c_us\.csv: data line 1, timestamp column \(column 23\): 1700000000000000 is not a unix time in seconds from 1970 to 2200; it looks like microseconds/.test(e.message),
+  );
+  const after = io();
+  await sessions.run(['list', '--json', '--data-dir', dir], after.io);
+  assert.equal((JSON.parse(after.out.join('\n')) as unknown[]).length, 2);
 });
