@@ -30,7 +30,7 @@ export function installNodeWebGpu(): Promise<NodeWebGpu> {
       const adapter = await g.navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
       return adapter ? { ok: true, adapter } : { ok: false, why: 'the runtime’s WebGPU found no adapter' };
     }
-    const noDriver = missingVulkanDriver();
+    const noDriver = missingVulkanDriver() ?? missingGpuDevice();
     if (noDriver) return { ok: false, why: noDriver };
     let dawn: DawnModule;
     try {
@@ -73,6 +73,25 @@ export function missingVulkanDriver(env: NodeJS.ProcessEnv = process.env, platfo
     }
   });
   return found ? null : `no Vulkan driver is installed (no ICD manifest in ${dirs.join(', ')})`;
+}
+
+/**
+ * On Linux a GPU shows up as a device node: /dev/dri/renderD* (Mesa's drivers: AMD, Intel…),
+ * /dev/nvidia* or /dev/dxg (WSL). With none, the ICD manifests a Mesa install leaves behind can only
+ * lead Dawn to a software rasteriser, after it has printed Vulkan's complaints to stderr: say so
+ * without loading it. Null when a GPU may be there.
+ */
+export function missingGpuDevice(platform: string = process.platform, dev = '/dev'): string | null {
+  if (platform !== 'linux') return null;
+  const list = (d: string) => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
+  const found = list(dev).some((f) => /^nvidia\d|^dxg$/.test(f)) || list(join(dev, 'dri')).some((f) => f.startsWith('renderD'));
+  return found ? null : `no GPU device (no ${join(dev, 'dri', 'renderD*')}, ${join(dev, 'nvidia*')} or ${join(dev, 'dxg')})`;
 }
 
 type Source = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;

@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptSharedSources, installNodeWebGpu, missingVulkanDriver } from '../../../src/main/train/node-webgpu';
+import { acceptSharedSources, installNodeWebGpu, missingGpuDevice, missingVulkanDriver } from '../../../src/main/train/node-webgpu';
 
 test('without a usable GPU, installNodeWebGpu says why instead of failing', async () => {
   const gpu = await installNodeWebGpu();
   if (gpu.ok) return; // a machine with a GPU: nothing to check here
-  assert.match(gpu.why, /no GPU adapter|did not load|no Vulkan driver|software one/);
+  assert.match(gpu.why, /no GPU adapter|did not load|no Vulkan driver|no GPU device|software one/);
   assert.equal((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu, undefined, 'navigator.gpu is only set once an adapter exists');
 });
 
@@ -25,7 +25,7 @@ test('training picks WASM, naming why, when there is no GPU or HEARTMIND_TRAIN_B
   };
   assert.equal(run({ HEARTMIND_TRAIN_BACKEND: 'wasm' }), 'wasm: one core; HEARTMIND_TRAIN_BACKEND=wasm');
   const auto = run({ HEARTMIND_TRAIN_BACKEND: '' });
-  if (!auto.startsWith('webgpu:')) assert.match(auto, /^wasm: one core; .*(no GPU adapter|did not load|no Vulkan driver|software one)/);
+  if (!auto.startsWith('webgpu:')) assert.match(auto, /^wasm: one core; .*(no GPU adapter|did not load|no Vulkan driver|no GPU device|software one)/);
 });
 
 test('Linux: Dawn is not loaded where the Vulkan loader would find no driver manifest', (t) => {
@@ -40,6 +40,21 @@ test('Linux: Dawn is not loaded where the Vulkan loader would find no driver man
   assert.equal(missingVulkanDriver(env), null);
   assert.equal(missingVulkanDriver({ ...env, XDG_DATA_DIRS: root, VK_DRIVER_FILES: '/opt/x.json' }), null, 'an explicit driver list is taken at its word');
   assert.equal(missingVulkanDriver({}, 'darwin'), null, 'Metal and D3D12 need no manifest');
+});
+
+test('Linux: Dawn is not loaded where no GPU device node exists (Mesa manifests alone lead to a software rasteriser)', (t) => {
+  const dev = mkdtempSync(join(tmpdir(), 'hm-dev-'));
+  t.after(() => rmSync(dev, { recursive: true, force: true }));
+  writeFileSync(join(dev, 'null'), '');
+  assert.match(missingGpuDevice('linux', dev) ?? '', /^no GPU device \(no .*hm-dev-.*renderD\*/);
+  for (const node of ['nvidia0', 'dxg', join('dri', 'renderD128')]) {
+    const d = mkdtempSync(join(tmpdir(), 'hm-dev-'));
+    t.after(() => rmSync(d, { recursive: true, force: true }));
+    mkdirSync(join(d, 'dri'));
+    writeFileSync(join(d, node), '');
+    assert.equal(missingGpuDevice('linux', d), null, node);
+  }
+  assert.equal(missingGpuDevice('darwin', dev), null, 'only Linux is judged by device nodes');
 });
 
 test('uploads from shared memory reach writeBuffer as the same bytes in a plain buffer', () => {
