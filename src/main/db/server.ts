@@ -26,6 +26,7 @@ import {
   type SessionUpdate,
 } from '../../shared/session.types';
 import { DbError } from './db-error';
+import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
 import { clearRecording, markRecording, recorderProcess } from './recording-lock';
 import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type {
@@ -639,10 +640,21 @@ function checkMarker(m: NewMarker): void {
   if (requireText(m.label, 'marker label', 1000).trim() === '') throw new DbError('Invalid', 'a marker needs a label');
   if (!MARKER_SOURCES.includes(m.source)) throw new DbError('Invalid', `unknown marker source ${String(m.source)}`);
   if (m.duration !== undefined && !(requireFinite(m.duration, 'marker duration') >= 0)) throw new DbError('Invalid', 'marker duration must be ≥ 0');
+  const durationProblem = m.duration === undefined ? null : markerDurationProblem(m.duration);
+  if (durationProblem) throw new DbError('Invalid', durationProblem);
+}
+
+/** The last line of defence for event times (markers/event-time.ts): none beyond EVENT_SESSION_REACH_S of the session's span. */
+function requireEventTime(db: ReadableDb, sessionId: number, time: number, what: string): void {
+  const row = prep<[number], { start_time: number; end_time: number | null }>(db, 'SELECT start_time, end_time FROM sessions WHERE id = ?').get(requireId(sessionId));
+  if (!row) throw new DbError('NotFound', `no session ${sessionId}`);
+  const span = sessionEventSpan(sessionId, row.start_time, row.end_time ?? row.start_time, EVENT_SESSION_REACH_S);
+  const problem = eventTimeProblem(what, requireFinite(time, what), span.lo, span.hi, span.where, row.start_time);
+  if (problem) throw new DbError('Invalid', problem);
 }
 
 export function addMarker(db: WritableDb, sessionId: number, m: NewMarker): Marker {
-  requireSessionExists(db, sessionId);
+  requireEventTime(db, sessionId, m.time, 'marker time');
   checkMarker(m);
   const duration = m.duration ?? 0;
   const label = m.label.trim();
@@ -690,8 +702,7 @@ export interface NewSelfReport {
 }
 
 export function addSelfReport(db: WritableDb, sessionId: number, r: NewSelfReport): SelfReport {
-  requireSessionExists(db, sessionId);
-  requireFinite(r.time, 'self-report time');
+  requireEventTime(db, sessionId, r.time, 'self-report time');
   for (const k of ['valence', 'arousal', 'dominance'] as const) {
     const v = r[k];
     if (!Number.isInteger(v) || v < SAM_MIN || v > SAM_MAX) throw new DbError('Invalid', `${k} must be a whole number from ${SAM_MIN} to ${SAM_MAX}, got ${String(v)}`);

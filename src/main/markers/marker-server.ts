@@ -4,18 +4,33 @@
 //   WebSocket  ws://127.0.0.1:7420/markers, one text message = one marker
 // A message is either plain text (the label) or JSON {"label": "...", "time"?: s, "duration"?: s}.
 // `time` is host-clock seconds (Unix time, e.g. Python's time.time()); without it the marker is
-// stamped when it arrives. Each marker is answered with JSON {ok, time, stored, error?} so the
-// sender can check it landed (UDP: a datagram back to the sender's address).
+// stamped when it arrives. A time more than a day from the host clock (milliseconds by mistake,
+// seconds since the sender started) or a duration over a week is refused (event-time.ts), and so
+// is a time outside the recording's span. Each marker is answered with JSON {ok, time, stored,
+// error?} so the sender can check it landed (UDP: a datagram back to the sender's address; a
+// message over MAX_MARKER_MESSAGE_BYTES gets the same error reply on either transport).
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostClock } from '../../shared/stream.types';
+import { EVENT_CLOCK_REACH_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem } from './event-time';
 
 export const DEFAULT_MARKER_PORT = 7420;
 export const MARKER_WS_PATH = '/markers';
-/** Longer messages are refused (a marker is a label, not a payload). */
+/** Longer messages are refused with an error reply (a marker is a label, not a payload). */
 export const MAX_MARKER_MESSAGE_BYTES = 2048;
+/**
+ * WebSocket frames up to this size are read and answered (over MAX_MARKER_MESSAGE_BYTES: the same
+ * error reply as UDP, the connection kept). Past it the ws library closes the connection with
+ * code 1009 (message too big) before any reply can be sent: that only guards memory.
+ */
+export const MAX_MARKER_WS_FRAME_BYTES = 64 * 1024;
+
+/** The error reply to a message over MAX_MARKER_MESSAGE_BYTES (UDP and WebSocket alike). */
+export function oversizeMarkerError(bytes: number): string {
+  return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most 1000 characters, optional "time" and "duration")`;
+}
 
 export interface IncomingMarker {
   label: string;
@@ -60,9 +75,16 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
     const o = obj as { label?: unknown; time?: unknown; duration?: unknown };
     if (typeof o.label !== 'string' || !o.label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" string');
     if (o.time !== undefined && (typeof o.time !== 'number' || !Number.isFinite(o.time))) throw new MarkerError('"time" must be a number (host-clock seconds)');
+    if (typeof o.time === 'number') {
+      const where = `the host clock (now ${describeHostTime(receivedAt)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`;
+      const problem = eventTimeProblem('"time"', o.time, receivedAt - EVENT_CLOCK_REACH_S, receivedAt + EVENT_CLOCK_REACH_S, where);
+      if (problem) throw new MarkerError(problem);
+    }
     if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration >= 0) || !Number.isFinite(o.duration))) {
       throw new MarkerError('"duration" must be a number ≥ 0 (seconds)');
     }
+    const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
+    if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
     return { label: o.label.trim().slice(0, 1000), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
   }
   return { label: trimmed.slice(0, 1000), time: receivedAt, duration: 0 };
@@ -94,7 +116,7 @@ export class MarkerServer {
     });
     this.http = http;
     this.boundPort = (http.address() as AddressInfo).port;
-    this.wss = new WebSocketServer({ server: http, path: MARKER_WS_PATH, maxPayload: MAX_MARKER_MESSAGE_BYTES });
+    this.wss = new WebSocketServer({ server: http, path: MARKER_WS_PATH, maxPayload: MAX_MARKER_WS_FRAME_BYTES });
     this.wss.on('connection', (ws) => this.onSocket(ws));
 
     const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -140,19 +162,27 @@ export class MarkerServer {
   }
 
   private async onDatagram(msg: Buffer, rinfo: RemoteInfo): Promise<void> {
-    const ack =
-      msg.length > MAX_MARKER_MESSAGE_BYTES
-        ? { ok: false, error: `marker datagram of ${msg.length} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES}` }
-        : await this.handle(msg.toString('utf8'), 'udp');
+    const ack = await this.handleBytes(msg, 'udp');
     this.udp?.send(JSON.stringify(ack), rinfo.port, rinfo.address);
+  }
+
+  /** A message as received: refused when over MAX_MARKER_MESSAGE_BYTES, else parsed and stored. */
+  private handleBytes(bytes: Buffer, source: IncomingMarker['source']): Promise<MarkerAck> {
+    if (bytes.length > MAX_MARKER_MESSAGE_BYTES) {
+      const error = oversizeMarkerError(bytes.length);
+      this.opts.log?.('warn', `marker from ${source} refused: ${error}`);
+      return Promise.resolve({ ok: false, error });
+    }
+    return this.handle(bytes.toString('utf8'), source);
   }
 
   private onSocket(ws: WebSocket): void {
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data) => {
       void (async () => {
-        const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-        const ack = await this.handle(text, 'websocket');
+        // (the default binaryType: one Buffer, or fragments to join)
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+        const ack = await this.handleBytes(bytes, 'websocket');
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(ack));
       })();
     });

@@ -141,6 +141,26 @@ function writeAtomically(path: string, bytes: Uint8Array | string): number {
   }
 }
 
+/** A session's name as a file name: letters, digits, '.', '_' and '-' ("Session 2025-04-05 10:30" → "Session_2025-04-05_10_30"). */
+export function sessionFileBase(name: string, sessionId: number): string {
+  const base = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[_.]+|_+$/g, '').slice(0, 100);
+  return base || `session-${sessionId}`;
+}
+
+/**
+ * The file an export writes. An existing folder gets `<folder>/<session name>.<format>` (CSV: the
+ * base name of its files), so `export 3 ~/exports` does what it says; a path ending in a slash
+ * that is no folder is refused rather than written as a file called '.edf' beside it. Otherwise the
+ * path itself, with the format's extension added when it has none.
+ */
+export function exportTarget(path: string, format: ExportRequest['format'], sessionName: string, sessionId: number): string {
+  const p = path.trim();
+  const stat = statSync(p, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return join(p, `${sessionFileBase(sessionName, sessionId)}.${format}`);
+  if (/[\\/]$/.test(p)) throw new DbError('Invalid', `cannot export to ${p}: ${stat ? 'it is not a folder' : 'no such folder'} (name an existing folder, or a file)`);
+  return extname(p) ? p : `${p}.${format}`;
+}
+
 /** Writes the export; returns the files written. A failure leaves no half-written file behind. */
 export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): ExportResult {
   if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
@@ -165,7 +185,7 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
     0,
   );
   const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
-  const path = req.path.trim();
+  const path = exportTarget(req.path, req.format, s.name, req.sessionId);
   if (req.format === 'csv') {
     const base = basename(path, extname(path));
     const files = writeCsv(rec, { baseName: base, range });
@@ -178,14 +198,13 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
     }
     return { files: written, bytes, samples, annotations, warnings: [] };
   }
-  const file = extname(path) ? path : `${path}.${req.format}`;
   const { bytes, warnings } = writeEdf(rec, {
     format: req.format,
     range,
     discontinuous: req.discontinuous === true,
-    fileName: basename(file),
+    fileName: basename(path),
     patient: s.subjectId ? { code: s.subjectId } : undefined,
     recording: { equipment: `HeartMind_${s.appVersion}` },
   });
-  return { files: [file], bytes: writeAtomically(file, bytes), samples, annotations, warnings };
+  return { files: [path], bytes: writeAtomically(path, bytes), samples, annotations, warnings };
 }

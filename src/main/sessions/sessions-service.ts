@@ -31,6 +31,7 @@ import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
+import { EVENT_CLOCK_REACH_S, EVENT_TIME_MARGIN_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -138,7 +139,10 @@ export class SessionsService {
     const time = req.time ?? this.opts.clock.now();
     const source = req.source ?? 'request';
     const duration = req.duration ?? 0;
+    const durationProblem = markerDurationProblem(duration);
+    if (durationProblem) throw new DbError('Invalid', durationProblem);
     const sessionId = req.sessionId ?? this.recorder.sessionId;
+    await this.checkEventTime('marker time', time, sessionId);
     const marker = sessionId === null ? null : await this.opts.db.api.addMarker(sessionId, { label, time, duration, source });
     this.push({
       type: 'sessions:marker',
@@ -150,15 +154,43 @@ export class SessionsService {
   async selfReport(req: SelfReportRequest): Promise<SelfReport> {
     const sessionId = req.sessionId ?? this.recorder.sessionId;
     if (sessionId === null) throw new DbError('Invalid', 'no session is recording; a self-report needs a session');
+    const time = req.time ?? this.opts.clock.now();
+    await this.checkEventTime('self-report time', time, sessionId);
     const report = await this.opts.db.api.addSelfReport(sessionId, {
       valence: req.valence,
       arousal: req.arousal,
       dominance: req.dominance,
       text: req.text,
-      time: req.time ?? this.opts.clock.now(),
+      time,
     });
     this.push({ type: 'sessions:self-report', report });
     return report;
+  }
+
+  /**
+   * Refuses an event time far from where it can belong (event-time.ts): outside the session's span
+   * (to now while it records) by more than EVENT_TIME_MARGIN_S, or, with no session, more than
+   * EVENT_CLOCK_REACH_S from the host clock (the marker is only pushed live then).
+   */
+  private async checkEventTime(what: string, time: number, sessionId: number | null): Promise<void> {
+    const now = this.opts.clock.now();
+    let problem: string | null;
+    if (sessionId === null) {
+      const where = `the host clock (now ${describeHostTime(now)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`;
+      problem = eventTimeProblem(what, time, now - EVENT_CLOCK_REACH_S, now + EVENT_CLOCK_REACH_S, where);
+    } else {
+      const rec = this.recorder.status();
+      let start: number;
+      let end: number;
+      if (this.recorder.sessionId === sessionId && rec.startTime !== null) [start, end] = [rec.startTime, now];
+      else {
+        const s = await this.opts.db.api.getSummary(sessionId);
+        [start, end] = [s.startTime, s.state === 'recording' ? Math.max(s.endTime, now) : s.endTime];
+      }
+      const span = sessionEventSpan(sessionId, start, end, EVENT_TIME_MARGIN_S);
+      problem = eventTimeProblem(what, time, span.lo, span.hi, span.where, start);
+    }
+    if (problem) throw new DbError('Invalid', problem);
   }
 
   /**

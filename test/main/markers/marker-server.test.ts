@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { WebSocket } from 'ws';
-import { MarkerServer, parseMarkerMessage, type IncomingMarker } from '../../../src/main/markers/marker-server';
+import { MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, oversizeMarkerError, parseMarkerMessage, type IncomingMarker } from '../../../src/main/markers/marker-server';
+import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/main/markers/event-time';
 
 function fixedClock(start: number) {
   let t = start;
@@ -11,12 +12,65 @@ function fixedClock(start: number) {
 
 test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', () => {
   assert.deepEqual(parseMarkerMessage('  stim_on \n', 5), { label: 'stim_on', time: 5, duration: 0 });
-  assert.deepEqual(parseMarkerMessage('{"label":"img 12","time":1700000000.25,"duration":2}', 5), { label: 'img 12', time: 1700000000.25, duration: 2 });
+  assert.deepEqual(parseMarkerMessage('{"label":"img 12","time":1700000000.25,"duration":2}', 1700000003), { label: 'img 12', time: 1700000000.25, duration: 2 });
   assert.throws(() => parseMarkerMessage('', 5), /empty/);
   assert.throws(() => parseMarkerMessage('{"label":', 5), /not valid JSON/);
   assert.throws(() => parseMarkerMessage('{"time":3}', 5), /"label"/);
   assert.throws(() => parseMarkerMessage('{"label":"x","time":"noon"}', 5), /"time" must be a number/);
   assert.throws(() => parseMarkerMessage('{"label":"x","duration":-1}', 5), /"duration"/);
+});
+
+test('parseMarkerMessage: a time far from the host clock or an absurd duration is refused, with a hint for milliseconds', () => {
+  const now = 1_790_000_000;
+  // Python's time.time()*1000 by mistake: the hint gives the seconds that would fit.
+  assert.throws(() => parseMarkerMessage(`{"label":"x","time":${now * 1000 + 250}}`, now), (e: Error) => {
+    assert.match(e.message, /^"time" 1790000000250 lies .*years after the host clock \(now 2026-\d\d-\d\d .* UTC, 24 h either side allowed\); milliseconds\? "time" is in seconds: 1790000000\.25 would fit$/);
+    return true;
+  });
+  for (const t of [-5, -1e300, 1e300, 5]) assert.throws(() => parseMarkerMessage(`{"label":"x","time":${t}}`, now), /lies .* (before|after) the host clock.*Unix time/, String(t));
+  // Within a day of the host clock either way: accepted (the session's span is checked when it is stored).
+  assert.equal(parseMarkerMessage(`{"label":"x","time":${now - EVENT_CLOCK_REACH_S}}`, now).time, now - EVENT_CLOCK_REACH_S);
+  assert.equal(parseMarkerMessage(`{"label":"x","time":${now + 3600}}`, now).time, now + 3600);
+  assert.throws(() => parseMarkerMessage(`{"label":"x","time":${now + EVENT_CLOCK_REACH_S + 1}}`, now), /after the host clock/);
+  assert.throws(() => parseMarkerMessage('{"label":"x","duration":1e308}', now), /"duration": marker duration 1e\+308 s is longer than 7 days/);
+  assert.throws(() => parseMarkerMessage(`{"label":"x","duration":${MAX_MARKER_DURATION_S * 10}}`, now), /milliseconds\? durations are seconds: 6048 would fit/);
+  assert.equal(parseMarkerMessage(`{"label":"x","duration":${MAX_MARKER_DURATION_S}}`, now).duration, MAX_MARKER_DURATION_S);
+});
+
+test('a WebSocket message over the limit gets the same error reply as UDP and the connection stays open; past the frame cap ws closes it (1009)', async (t) => {
+  const got: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true) });
+  await server.start();
+  t.after(() => server.stop());
+  const big = 'x'.repeat(MAX_MARKER_MESSAGE_BYTES + 1);
+
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const udpAck = await new Promise<Record<string, unknown>>((resolve) => {
+    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
+    sock.send(big, server.port, '127.0.0.1');
+  });
+  assert.deepEqual(udpAck, { ok: false, error: oversizeMarkerError(MAX_MARKER_MESSAGE_BYTES + 1) });
+
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/markers`);
+  t.after(() => ws.terminate());
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const wsAck = (payload: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>));
+      ws.send(payload);
+    });
+  assert.deepEqual(await wsAck(big), udpAck, 'the same reply as UDP');
+  assert.equal(ws.readyState, WebSocket.OPEN);
+  assert.deepEqual(await wsAck('after the big one'), { ok: true, time: 1001, stored: true }, 'the connection goes on');
+  assert.deepEqual(got, ['after the big one']);
+
+  // A frame past the transport cap: the ws library closes with 1009 (message too big).
+  const code = await new Promise<number>((resolve) => {
+    ws.once('close', (c) => resolve(c));
+    ws.send('y'.repeat(MAX_MARKER_WS_FRAME_BYTES + 1));
+  });
+  assert.equal(code, 1009);
 });
 
 test('UDP and WebSocket markers on one port reach the store, stamped on the host clock, and are acknowledged', async (t) => {

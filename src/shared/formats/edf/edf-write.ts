@@ -6,7 +6,8 @@
 // readers (MNE-Python 1.3 and still upstream, mne-python#13429; EEGLAB) ignore EDF+D record start
 // times and would read the records after a gap too early, so whole empty records are left out
 // (EDF+D) only when asked, or when zero-filling them would make an absurd file (zeroFillAllowed).
-// Markers outside the data get zero-filled records too (MNE drops annotations outside the data).
+// Markers outside the data get zero-filled records too (MNE drops annotations outside the data);
+// those more than EDF_ANNOTATION_REACH_S away are left out with a warning.
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
 import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
@@ -53,6 +54,21 @@ export const EDF_FILL_MAX_BYTES = 2 ** 30;
  */
 export function zeroFillAllowed(fillBytes: number, dataBytes: number): boolean {
   return fillBytes <= Math.max(EDF_FILL_FREE_BYTES, EDF_FILL_MAX_RATIO * dataBytes) && fillBytes <= EDF_FILL_MAX_BYTES;
+}
+
+/**
+ * How far outside the written data an annotation may lie (zero-filled records are added for it
+ * where they fit, see zeroFillAllowed; else it stays in the first or last record); further ones
+ * are left out with a warning. An event a year away from its data is a clock mistake, and a far
+ * one (a time in milliseconds read as seconds: 50 000 years) makes onsets that readers cannot turn
+ * into dates (MNE-Python: "OverflowError: date value out of range").
+ */
+export const EDF_ANNOTATION_REACH_S = 366 * 86_400;
+
+/** Whether an annotation [onset, onset + duration] lies within EDF_ANNOTATION_REACH_S of the data [t0, t1] (s). */
+function annotationInReach(a: { onset: number; duration: number }, t0: number, t1: number): boolean {
+  const end = a.onset + Math.max(0, a.duration);
+  return Number.isFinite(a.onset) && Number.isFinite(a.duration) && a.onset >= t0 - EDF_ANNOTATION_REACH_S && end <= t1 + EDF_ANNOTATION_REACH_S;
 }
 
 const RECORD_CANDIDATES_S = [1, 0.5, 2, 0.25, 0.2, 4, 5, 0.1, 10, 0.05, 0.04, 0.02, 0.01];
@@ -154,9 +170,14 @@ function talText(s: string): string {
   return s.replace(/[\x00\x14\x15]/g, ' ');
 }
 
-/** Seconds as a TAL onset/duration: sign for onsets, up to 7 decimals, no exponent. */
-function talNumber(v: number, signed: boolean): string {
-  let s = v.toFixed(7).replace(/0+$/, '').replace(/\.$/, '');
+/**
+ * Seconds as a TAL onset/duration: plain decimal digits (EDF+ allows no exponent), a sign for
+ * onsets, up to 7 decimals. toFixed writes exponent notation from 1e21 on, and stripping its
+ * "trailing zeros" turned 1e+300 into 1e+3: there the double's exact integer digits are written.
+ */
+export function talNumber(v: number, signed: boolean): string {
+  if (!Number.isFinite(v)) throw new RangeError(`TAL number ${v} is not finite`);
+  let s = Math.abs(v) < 1e21 ? v.toFixed(7).replace(/0+$/, '').replace(/\.$/, '') : BigInt(v).toString();
   if (s === '-0') s = '0';
   return signed && !s.startsWith('-') ? `+${s}` : s;
 }
@@ -286,7 +307,17 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   }
   if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
   let nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
-  const anns = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
+  const inRange = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
+  // Annotations far outside the data (a clock mistake: milliseconds sent as seconds put a marker
+  // 50 000 years away, where MNE-Python's dates overflow) are left out, not written as garbage.
+  const anns = inRange.filter((a) => annotationInReach(a, t0, t1));
+  if (anns.length < inRange.length) {
+    const a = inRange.find((x) => !annotationInReach(x, t0, t1))!;
+    warnings.push(
+      `${inRange.length - anns.length} annotation(s) more than ${EDF_ANNOTATION_REACH_S / 86_400} days outside the data left out ` +
+        `(the first: "${a.label.slice(0, 60)}" at ${a.onset} s${a.duration > 0 ? ` lasting ${a.duration} s` : ''} from the recording's start)`,
+    );
+  }
 
   // Which records hold any data. The others are written as zeros marked SKIP_ANNOTATION (EDF+C),
   // or left out (EDF+D) when asked or when the zeros would be too many (zeroFillAllowed).

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeEdfSamples, edfNumber, importEdf, parseEdfAnnotations, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
-import { EDF_FILL_FREE_BYTES, EDF_FILL_MAX_BYTES, EDF_FILL_MAX_RATIO, zeroFillAllowed } from '../../../../src/shared/formats/edf/edf-write';
+import { EDF_FILL_FREE_BYTES, EDF_FILL_MAX_BYTES, EDF_FILL_MAX_RATIO, talNumber, zeroFillAllowed } from '../../../../src/shared/formats/edf/edf-write';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
@@ -206,6 +206,40 @@ describe('writeEdf', () => {
     assert.deepEqual(importEdf(far.bytes, 'far.edf').annotations.at(-1), { onset: 200000, duration: 0, label: 'far', source: 'edf+' });
   });
 
+  test('talNumber: plain decimal digits at any size (toFixed turns to exponent notation from 1e21: 1e300 was written +1e+3)', () => {
+    assert.deepEqual(
+      [talNumber(1.25, true), talNumber(-2.5, true), talNumber(-1e-8, true), talNumber(3599.99999999, false), talNumber(1e21, false)],
+      ['+1.25', '-2.5', '+0', '3600', '1000000000000000000000'],
+    );
+    const big = talNumber(1e300, true);
+    assert.match(big, /^\+1\d{300}$/);
+    assert.equal(Number(big), 1e300);
+    assert.match(talNumber(-1.7e308, true), /^-1\d{308}$/);
+    assert.throws(() => talNumber(Infinity, false), RangeError);
+  });
+
+  test('annotations more than a year outside the data (milliseconds sent as seconds, ±1e300, a 1e308-s duration) are left out with one warning; the rest are written', () => {
+    const rec = synthetic();
+    const kept = rec.annotations.map((a) => [a.onset, a.duration, a.label]);
+    const start = rec.startTime!;
+    rec.annotations.push(
+      { onset: (start + 2) * 1000 - start, duration: 0, label: 'ms by mistake', source: 'udp' },
+      { onset: 1e300, duration: 0, label: 'huge', source: 'api' },
+      { onset: -1e300, duration: 0, label: 'minus huge', source: 'api' },
+      { onset: -5 - start, duration: 0, label: 'time -5', source: 'api' },
+      { onset: 1, duration: 1e308, label: 'forever', source: 'api' },
+    );
+    const { bytes, warnings } = writeEdf(rec, { format: 'edf' });
+    assert.deepEqual(warnings, [
+      `5 annotation(s) more than 366 days outside the data left out (the first: "ms by mistake" at ${(start + 2) * 1000 - start} s from the recording's start)`,
+    ]);
+    const h = parseEdfHeader(bytes, 'far');
+    assert.equal(h.recordCount, 4, 'no records added for them');
+    const tals = parseEdfAnnotations(h, bytes, 'far').annotations;
+    assert.ok(tals.every((a) => Math.abs(a.onset) < 10 && a.duration < 10), JSON.stringify(tals));
+    assert.deepEqual(importEdf(bytes, 'far.edf').annotations.map((a) => [a.onset, a.duration, a.label]), kept);
+  });
+
   test('zero-filling that would make an absurd file falls back to EDF+D with a warning', () => {
     assert.ok(zeroFillAllowed(EDF_FILL_FREE_BYTES, 1), 'a short session with a long gap: up to the free bytes');
     assert.ok(!zeroFillAllowed(EDF_FILL_FREE_BYTES + 1, 1));
@@ -393,7 +427,13 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
   const gappedFile = path.join(dir, 'gapped.edf');
   const gappedBytes = writeEdf(gapped, { format: 'edf' }).bytes;
   writeFileSync(gappedFile, gappedBytes);
-  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile, gappedFile]) : [];
+  // Markers sent in milliseconds (QA: MNE failed with "OverflowError: date value out of range").
+  const far = synthetic();
+  far.streams.pop();
+  far.annotations.push({ onset: (1_700_000_002 * 1000) - 1_700_000_000, duration: 0, label: 'ms', source: 'udp' }, { onset: 1, duration: 1e308, label: 'forever', source: 'api' });
+  const farFile = path.join(dir, 'far.edf');
+  writeFileSync(farFile, writeEdf(far, { format: 'edf' }).bytes);
+  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile, gappedFile, farFile]) : [];
   rmSync(dir, { recursive: true, force: true });
 
   test('gapped.edf (a gap of several records): MNE reads every sample at its true time, zeros in the gap under BAD_ACQ_SKIP, every marker; our import gives back exactly the samples', () => {
@@ -421,6 +461,11 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
     assert.deepEqual(back.streams[0].segments.map((g) => [g.start, g.count]), [[0, 1024], [10.5, 1024]]);
     assertClose(gappedBytes, gapped, back);
     assert.deepEqual(back.annotations.map((a) => a.label), gapped.annotations.map((a) => a.label));
+  });
+
+  test('far.edf (markers millennia away, left out by the writer): MNE opens it and sees the other markers', () => {
+    const view = mne[written.length + 2];
+    assert.deepEqual(view.annotations.map(([o, d, t]) => [o, d, t]), synthetic().annotations.map((a) => [a.onset, a.duration, a.label]));
   });
 
   test('padded.edf: MNE sees the BAD_ACQ_SKIP span over the padding, zeros in it, and our samples before it', () => {
