@@ -155,18 +155,34 @@ async function wfdbHeaderBeside(path: string): Promise<string | undefined> {
   }
 }
 
+/** At most this many of the reader's warnings go into an error message; the rest are counted. */
+const WARNINGS_IN_ERROR = 5;
+
+/**
+ * The reader's warnings as the end of an error message: when a file yields nothing to import,
+ * they are the reason (a stream left out, every chunk corrupt), so they must not be dropped.
+ */
+function warningsClause(warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  const shown = warnings.slice(0, WARNINGS_IN_ERROR).join('; ');
+  const more = warnings.length - WARNINGS_IN_ERROR;
+  return ` (the reader's warnings: ${shown}${more > 0 ? `; and ${more} more` : ''})`;
+}
+
 /** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
 export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
   let files: NamedBytes[];
+  const readWarnings: string[] = [];
   try {
-    files = await readRecordingFiles(req.path);
+    files = await readRecordingFiles(req.path, { warnings: readWarnings });
   } catch (err) {
     if (err instanceof FormatError) throw err;
     throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
   }
   const rec = importRecording(files, { brainflow: brainflowBoard(req), wfdbHeaderBeside: await wfdbHeaderBeside(req.path) });
+  rec.warnings.push(...readWarnings);
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
-    throw new FormatError('bad-data', rec.fileName, 'the file holds no samples');
+    throw new FormatError('bad-data', rec.fileName, `the file holds no samples${warningsClause(rec.warnings)}`);
   }
   const imp = toSessionImport(rec, req, { ...ctx, sourcePath: req.path });
   return db.callTransferring('importSession', transferablesOf(imp), imp);

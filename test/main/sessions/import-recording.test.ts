@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
@@ -125,6 +126,21 @@ describe('import into a session', { skip }, () => {
     writeFileSync(notes, 'hello');
     await assert.rejects(importRecordingFile(db, { path: notes }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'not-this-format');
     await assert.rejects(importRecordingFile(db, { path: join(dir, 'absent.edf') }, ctx), (err: unknown) => err instanceof FormatError && /cannot read/.test(err.message));
+
+    // A file whose only signal stream cannot be read: the error carries the reader's reason.
+    const xdf = readFileSync(join(DATA, 'xdf', 'clock_resets.xdf'));
+    const at = xdf.indexOf('<channel_count>8<');
+    assert.ok(at > 0);
+    xdf[at + '<channel_count>'.length] = 0x39; // 9 channels declared, 8 recorded
+    writeFileSync(join(dir, 'nine.xdf'), xdf);
+    await assert.rejects(importRecordingFile(db, { path: join(dir, 'nine.xdf') }, ctx), (err: unknown) => {
+      assert.ok(err instanceof FormatError && err.code === 'bad-data', String(err));
+      assert.match(err.message, /^nine\.xdf: the file holds no samples \(the reader's warnings: stream 2 \(BioSemi\): none of its 601 sample chunks could be read .*channel_count \(9\)/);
+      return true;
+    });
+    // Not a regular file: refused without waiting on it.
+    execFileSync('mkfifo', [join(dir, 'pipe.edf')]);
+    await assert.rejects(importRecordingFile(db, { path: join(dir, 'pipe.edf') }, ctx), (err: unknown) => err instanceof FormatError && /named pipe/.test(err.message));
 
     assert.deepEqual(await db.api.listSessions({}), before);
     assert.equal((await db.api.dbInfo()).schemaVersion, info.schemaVersion);

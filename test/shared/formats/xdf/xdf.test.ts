@@ -6,6 +6,30 @@ import { buildXdf } from './xdf-builder';
 import { NEED_DATA, readData } from '../../../fixtures/shared-data';
 import { throwsFormat } from '../throws-format';
 
+/** The chunks of a file the builder wrote (4-byte lengths): where each starts and ends, and its tag. */
+function chunks(b: Uint8Array): { start: number; end: number; tag: number }[] {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: { start: number; end: number; tag: number }[] = [];
+  for (let p = 4; p < b.length; ) {
+    assert.equal(b[p], 4);
+    const end = p + 5 + dv.getUint32(p + 1, true);
+    out.push({ start: p, end, tag: dv.getUint16(p + 5, true) });
+    p = end;
+  }
+  return out;
+}
+
+/** `b` with the first `from` (ASCII) replaced by `to` of the same length. */
+function replaceAscii(b: Uint8Array, from: string, to: string): Uint8Array {
+  assert.equal(from.length, to.length);
+  const text = new TextDecoder('latin1').decode(b);
+  const at = text.indexOf(from);
+  assert.ok(at >= 0, `${from} not found`);
+  const out = b.slice();
+  for (let i = 0; i < to.length; i++) out[at + i] = to.charCodeAt(i);
+  return out;
+}
+
 describe('parseXdf', () => {
   test('minimal.xdf: the values pyxdf\'s own test asserts (int16 stream, string stream, header, footer)', { skip: NEED_DATA }, () => {
     const f = parseXdf(readData('xdf/minimal.xdf'), 'minimal.xdf');
@@ -69,7 +93,62 @@ describe('parseXdf', () => {
     const bad = buildXdf([{ id: 1, format: 'float32', channels: 0, srate: 10, samples: [] }]);
     throwsFormat(() => parseXdf(bad, 'b.xdf'), 'bad-header', 'b.xdf', /channel_count/);
     const fmt = buildXdf([{ id: 1, format: 'complex128' as 'float32', channels: 1, srate: 10, samples: [] }]);
-    throwsFormat(() => parseXdf(fmt, 'f.xdf'), 'unsupported', 'f.xdf', /complex128/);
+    throwsFormat(() => parseXdf(fmt, 'f.xdf'), 'bad-header', 'f.xdf', /no stream can be read: stream 1 \(S1\): channel_format "complex128" is not an XDF channel format/);
+  });
+
+  test('a corrupt chunk whose length is intact costs that chunk only, with no boundary chunk to resume at', () => {
+    const eeg = { id: 1, format: 'float32' as const, channels: 2, srate: 10, samples: Array.from({ length: 30 }, (_, k) => ({ t: 100 + k / 10, v: [k, -k] })) };
+    const markers = { id: 2, format: 'string' as const, channels: 1, srate: 0, samples: Array.from({ length: 30 }, (_, k) => ({ t: 100 + k / 10, v: [`m${k}`] })) };
+    const bytes = buildXdf([eeg, markers], { chunkSamples: 10 }); // samples chunks: eeg, markers, eeg, markers, eeg, markers
+    const second = chunks(bytes).filter((c) => c.tag === 3)[2];
+    bytes[second.start + 16] = 7; // its first sample's time-stamp byte count (valid: 0 or 8)
+    const f = parseXdf(bytes, 'c.xdf');
+    assert.deepEqual([...f.streams[0].timestamps], [...eeg.samples.slice(0, 10), ...eeg.samples.slice(20)].map((s) => s.t));
+    assert.deepEqual([...f.streams[0].data!.subarray(0, 20)], [...Array.from({ length: 10 }, (_, k) => k), ...Array.from({ length: 10 }, (_, k) => 20 + k)]);
+    assert.equal(f.streams[1].strings!.length, 30);
+    assert.deepEqual(f.warnings, [`stream 1 (S1): corrupt samples chunk at byte ${second.start}: sample 1 of 10: invalid time-stamp byte count 7; skipped; reading goes on at the next chunk (byte ${second.end})`]);
+  });
+
+  test('clock_resets.xdf damaged inside one chunk: only that chunk\'s 46 samples are lost', { skip: NEED_DATA }, () => {
+    const b = readData('xdf/clock_resets.xdf').slice();
+    b.fill(0xff, 590000, 590064); // the sample count of the chunk at byte 589988, and its first samples
+    const f = parseXdf(b, 'd.xdf');
+    assert.deepEqual(f.streams.map((s) => s.timestamps.length), [175, 27815 - 46]);
+    assert.match(f.warnings.join('\n'), /stream 2 \(BioSemi\): corrupt samples chunk at byte 589988: .*reading goes on at the next chunk/);
+  });
+
+  test('a chunk length corrupted past the end of the file resumes at the next boundary chunk', { skip: NEED_DATA }, () => {
+    const b = readData('xdf/clock_resets.xdf').slice();
+    assert.equal(b[589988], 4); // a 4-byte chunk length
+    new DataView(b.buffer).setUint32(589989, 0x7ffffff0, true);
+    const f = parseXdf(b, 'l.xdf');
+    assert.match(f.warnings[0], /^corrupt chunk at byte 589988 \(its length, 2147483632 bytes, runs past the end of the file\); skipped to the boundary at byte \d+$/);
+    assert.ok(f.streams[1].timestamps.length > 27000, `${f.streams[1].timestamps.length} samples`);
+    assert.ok(f.streams[0].timestamps.length >= 170);
+  });
+
+  test('a channel_count that does not fit the data: one warning that says so, the other streams whole', () => {
+    const eeg = { id: 1, format: 'float32' as const, channels: 2, srate: 10, samples: Array.from({ length: 30 }, (_, k) => ({ t: 1 + k / 10, v: [k, k] })) };
+    const markers = { id: 2, format: 'string' as const, channels: 1, srate: 0, samples: Array.from({ length: 30 }, (_, k) => ({ t: 1 + k / 10, v: [`m${k}`] })) };
+    const bytes = replaceAscii(buildXdf([eeg, markers], { chunkSamples: 10 }), '<channel_count>2<', '<channel_count>3<');
+    const f = parseXdf(bytes, 'n.xdf');
+    assert.equal(f.streams[0].timestamps.length, 0);
+    assert.equal(f.streams[1].strings!.length, 30);
+    assert.equal(f.warnings.length, 1, f.warnings.join('\n'));
+    assert.match(f.warnings[0], /^stream 1 \(S1\): none of its 3 sample chunks could be read \(first: chunk at byte \d+: .+\); do the channel_count \(3\) and channel_format \(float32\) of its header match the data\?$/);
+  });
+
+  test('channel_format "float64" is not XDF (the spec says double64): that stream is left out with the formats listed', () => {
+    const bad = { id: 1, format: 'float64' as 'double64', channels: 1, srate: 10, samples: [{ t: 1, v: [1] }] };
+    const good = { id: 2, format: 'float32' as const, channels: 1, srate: 10, samples: [{ t: 1, v: [2] }] };
+    const listed = /channel_format "float64" is not an XDF channel format \(did you mean "double64"\?\); XDF defines float32, double64, string, int8, int16, int32, int64/;
+    const f = parseXdf(buildXdf([bad, good]), 'f.xdf');
+    assert.deepEqual(f.streams.map((s) => s.info.name), ['S2']);
+    assert.equal(f.warnings.length, 1);
+    assert.match(f.warnings[0], /^stream 1 \(S1\) left out: /);
+    assert.match(f.warnings[0], listed);
+    assert.match(f.warnings[0], /\(its 1 data chunk ignored\)$/);
+    throwsFormat(() => parseXdf(buildXdf([bad]), 'f.xdf'), 'bad-header', 'f.xdf', listed);
   });
 
   test('a sample count that cannot fit its chunk is caught before allocating', () => {
