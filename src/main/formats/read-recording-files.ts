@@ -2,9 +2,14 @@
 // so the pure parsers in src/shared/formats can work on bytes.
 //   WFDB:  'x.hea' → x.hea + the signal files it names + annotation files 'x.<annotator>'
 //   other: the one file.
-import { readFile, readdir, stat } from 'node:fs/promises';
+// Only regular files are read (a named pipe would block forever, /dev/zero never ends), each
+// checked against a size bound before a byte is read, and a WFDB header cannot reach a file outside
+// its own folder. Every refusal is a FormatError that names the file and the real reason.
+import { open, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { FormatError } from '../../shared/formats/format-error';
+import { FormatError, quote } from '../../shared/formats/format-error';
 import { detectFormat, importRecording, type ImportOptions } from '../../shared/formats/import-recording';
 import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
@@ -13,44 +18,191 @@ import { parseWfdbHeader, wfdbSignalFileNames } from '../../shared/formats/wfdb'
 /** Extensions that are never WFDB annotation files even when they share the record's name. */
 const NOT_ANNOTATIONS = /\.(hea|dat|xyz|mat|edf|bdf|csv|txt|json|md|png|pdf|zip|gz)$/i;
 
-async function readBytes(p: string): Promise<Uint8Array> {
-  const buf = await readFile(p);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+/** The most Node reads into one buffer in one call (fs kIoMaxLength, 2 GiB − 1). */
+const NODE_READ_MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * The largest recording (all of its files together) an import reads, in bytes: 2 GiB, or a
+ * quarter of this computer's memory when that is less. An import holds the whole file and then its
+ * samples as 32-bit floats (2 to 3 times a 16-bit file's size) and the chunks handed to the
+ * database, so a file over a quarter of the memory would push the machine into swap or the
+ * process out of memory; 2 GiB is also the most Node reads in one piece. Real recordings are far
+ * smaller (a 24-hour 64-channel 256 Hz EDF is 2.8 GB at the extreme; a typical session is MBs).
+ */
+export function recordingMaxBytes(totalMemoryBytes: number = os.totalmem()): number {
+  return Math.min(NODE_READ_MAX_BYTES, Math.floor(totalMemoryBytes / 4));
+}
+
+function formatBytes(n: number): string {
+  if (n < 1e3) return `${n} bytes`;
+  const [unit, div] = n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
+  return `${(n / div).toFixed(1)} ${unit}`;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** A file-system error in words ('permission denied'), rather than 'EACCES: …, open …'. */
+function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'not found';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return e.message ?? String(err);
+  }
+}
+
+interface ReadTarget {
+  /** Full path. */
+  path: string;
+  /** How the messages name the file: its base name. */
+  name: string;
+  /** What the file is to the import, for messages: '' for the file asked for, 'the signal file of 100.hea'. */
+  role: string;
+  /** The size bound of the whole recording, and the bytes its other files already took. */
+  limit: number;
+  used: number;
+}
+
+/**
+ * Reads one regular file whole. The type and size are checked on the path first (opening a FIFO
+ * would wait for a writer), then again on the open file, whose size bounds the read (a file still
+ * being written cannot grow the read past the check).
+ */
+async function readBytes(t: ReadTarget): Promise<Uint8Array> {
+  const of = t.role ? `; it is ${t.role}` : '';
+  const refuse = (st: Stats) => {
+    if (!st.isFile()) throw new FormatError('missing-file', t.name, `${t.path} is ${kindOf(st)}, not a regular file${of}; only recording files can be imported`);
+    if (st.size > t.limit - t.used) {
+      const size = t.used > 0 ? `${formatBytes(st.size)}, ${formatBytes(st.size + t.used)} with the record's other files` : formatBytes(st.size);
+      throw new FormatError(
+        'too-large',
+        t.name,
+        `${t.path} is ${size}; an import reads a recording whole into memory and takes recordings of up to ${formatBytes(t.limit)} (2 GiB, or a quarter of this computer's memory when less)${of}`,
+      );
+    }
+  };
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    refuse(await stat(t.path));
+    fh = await open(t.path, 'r');
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError('missing-file', t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+  }
+  try {
+    const st = await fh.stat();
+    refuse(st);
+    const bytes = new Uint8Array(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const { bytesRead } = await fh.read(bytes, got, st.size - got, got);
+      if (bytesRead === 0) break; // shrank since the stat: keep what is there
+      got += bytesRead;
+    }
+    return got === st.size ? bytes : bytes.subarray(0, got);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError('missing-file', t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The path of a file a WFDB header names, refused unless it lies inside the header's folder:
+ * WFDB file names are plain names ('100.dat'), and a header must not make an import read
+ * '../../etc/passwd' or '/home/…'.
+ */
+function companionPath(dir: string, headerName: string, fileName: string): string {
+  const p = path.resolve(dir, fileName);
+  const rel = path.relative(path.resolve(dir), p);
+  if (fileName === '' || path.isAbsolute(fileName) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new FormatError('bad-header', headerName, `signal file name ${quote(fileName)} points outside the header's folder; WFDB names its files plainly ('100.dat'), beside the header`);
+  }
+  return p;
+}
+
+export interface ReadRecordingOptions {
+  /** Read the WFDB annotation files beside a header (default true). */
+  annotations?: boolean;
+  /**
+   * Collects what does not stop the import: an annotation file that cannot be read. Without it,
+   * such a file is an error (a caller that cannot show warnings must not lose markers silently).
+   */
+  warnings?: string[];
+  /** Bytes the recording's files may take together (default recordingMaxBytes()). */
+  maxBytes?: number;
 }
 
 /**
  * Reads `filePath` and, for a WFDB header, its signal files and annotation files from the same
  * folder. Names in the result are base names ('100.dat'), as the header refers to them.
- * A WFDB signal file the header names but the folder lacks gives FormatError 'missing-file'.
+ * FormatError: 'missing-file' for a file that is absent, unreadable or not a regular file (named,
+ * with the reason), 'too-large' over the size bound, 'bad-header' for a WFDB header naming a file
+ * outside its folder.
  */
-export async function readRecordingFiles(filePath: string, opts: { annotations?: boolean } = {}): Promise<NamedBytes[]> {
+export async function readRecordingFiles(filePath: string, opts: ReadRecordingOptions = {}): Promise<NamedBytes[]> {
+  const limit = opts.maxBytes ?? recordingMaxBytes();
+  let used = 0;
   const dir = path.dirname(filePath);
   const name = path.basename(filePath);
-  const main = { name, bytes: await readBytes(filePath) };
+  const main = { name, bytes: await readBytes({ path: filePath, name, role: '', limit, used }) };
+  used += main.bytes.length;
   if (detectFormat(main) !== 'wfdb') return [main]; // an EDF called x.hea is an EDF
 
   const header = parseWfdbHeader(decodeLatin1(main.bytes), name);
   const files: NamedBytes[] = [main];
   for (const sig of wfdbSignalFileNames(header)) {
-    const p = path.join(dir, sig);
-    try {
-      files.push({ name: path.basename(sig), bytes: await readBytes(p) });
-    } catch {
-      throw new FormatError('missing-file', name, `signal file "${sig}" not found beside the header (${dir})`);
-    }
+    const p = companionPath(dir, name, sig);
+    const bytes = await readBytes({ path: p, name: path.basename(sig), role: `the signal file ${name} names (a WFDB record's files lie beside its header)`, limit, used });
+    files.push({ name: path.basename(sig), bytes });
+    used += bytes.length;
   }
   if (opts.annotations !== false) {
     const prefix = `${header.recordName}.`;
     for (const entry of await readdir(dir)) {
       if (!entry.startsWith(prefix) || NOT_ANNOTATIONS.test(entry) || files.some((f) => f.name === entry)) continue;
       const p = path.join(dir, entry);
-      if ((await stat(p)).isFile()) files.push({ name: entry, bytes: await readBytes(p) });
+      // Markers are worth a warning, not the recording: an annotation file that cannot be read is
+      // reported like one that cannot be parsed, and the signals still import.
+      let bytes: Uint8Array;
+      try {
+        if ((await stat(p)).isDirectory()) continue; // a folder named 100.x is not an annotation file
+        bytes = await readBytes({ path: p, name: entry, role: `an annotation file of ${name}`, limit, used });
+      } catch (err) {
+        if (!opts.warnings) throw err instanceof FormatError ? err : new FormatError('missing-file', entry, `cannot read ${p}: ${reasonOf(err)}; it is an annotation file of ${name}`);
+        const detail = err instanceof FormatError ? err.detail : `cannot read ${p}: ${reasonOf(err)}`;
+        opts.warnings.push(`${entry}: not read as an annotation file (${detail})`);
+        continue;
+      }
+      files.push({ name: entry, bytes });
+      used += bytes.length;
     }
   }
   return files;
 }
 
-/** Reads a recording file (and its companions) and imports it. */
+/** Reads a recording file (and its companions) and imports it; warnings about companion files join the recording's. */
 export async function importRecordingFile(filePath: string, opts: ImportOptions = {}): Promise<ImportedRecording> {
-  return importRecording(await readRecordingFiles(filePath), opts);
+  const warnings: string[] = [];
+  const rec = importRecording(await readRecordingFiles(filePath, { warnings }), opts);
+  rec.warnings.push(...warnings);
+  return rec;
 }

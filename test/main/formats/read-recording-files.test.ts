@@ -1,12 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readRecordingFiles } from '../../../src/main/formats/read-recording-files';
+import { readRecordingFiles, recordingMaxBytes } from '../../../src/main/formats/read-recording-files';
 import { importWfdb } from '../../../src/shared/formats/wfdb';
 import { FormatError } from '../../../src/shared/formats/format-error';
 import { dataPath, NEED_DATA } from '../../fixtures/shared-data';
+import { readAsUser } from './read-as-user';
+
+/** A fresh folder, removed after the test. */
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-read-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `fn` rejects with a FormatError of this code and file name whose message matches `detail`. */
+async function rejectsFormat(p: Promise<unknown>, code: string, fileName: string, detail: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof FormatError, String(e));
+    assert.deepEqual([e.code, e.fileName], [code, fileName], e.message);
+    assert.match(e.message, detail);
+    return true;
+  });
+}
+
+/** MIT-BIH 100 (header, signals, annotations) copied into `dir`, readable by everyone. */
+function copyRecord100(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  for (const f of ['100.hea', '100.dat', '100.atr']) {
+    copyFileSync(dataPath('wfdb-mitdb', f), path.join(dir, f));
+    chmodSync(path.join(dir, f), 0o644);
+  }
+  return path.join(dir, '100.hea');
+}
 
 test('a WFDB header brings its signal files and annotation files', { skip: NEED_DATA }, async () => {
   const files = await readRecordingFiles(dataPath('wfdb-mitdb', '100.hea'));
@@ -31,4 +61,68 @@ test('a missing signal file is named in the error', { skip: NEED_DATA }, async (
 test('any other file comes alone', { skip: NEED_DATA }, async () => {
   const files = await readRecordingFiles(dataPath('edf-eegmmidb', 'S001R04.edf'));
   assert.deepEqual(files.map((f) => f.name), ['S001R04.edf']);
+});
+
+test('a named pipe, a device, a folder: refused at once (never opened), naming the file and what it is', { timeout: 10_000 }, async (t) => {
+  const dir = tempDir(t);
+  const fifo = path.join(dir, 'p.edf');
+  execFileSync('mkfifo', [fifo]);
+  await rejectsFormat(readRecordingFiles(fifo), 'missing-file', 'p.edf', /^p\.edf: .*p\.edf is a named pipe \(FIFO\), not a regular file; only recording files can be imported$/);
+  await rejectsFormat(readRecordingFiles('/dev/zero'), 'missing-file', 'zero', /\/dev\/zero is a character device, not a regular file/);
+  await rejectsFormat(readRecordingFiles(dir), 'missing-file', path.basename(dir), /is a folder, not a regular file/);
+  await rejectsFormat(readRecordingFiles(path.join(dir, 'absent.edf')), 'missing-file', 'absent.edf', /cannot read .*absent\.edf: not found$/);
+});
+
+test('the size bound: 2 GiB or a quarter of the memory; a file over it is refused before a byte is read', async (t) => {
+  assert.equal(recordingMaxBytes(4 * 2 ** 30), 2 ** 30);
+  assert.equal(recordingMaxBytes(64 * 2 ** 30), 2 ** 31 - 1);
+  assert.equal(recordingMaxBytes(), Math.min(2 ** 31 - 1, Math.floor(os.totalmem() / 4)));
+  const big = path.join(tempDir(t), 'big.edf');
+  writeFileSync(big, '');
+  truncateSync(big, 3 * 2 ** 30); // sparse: no disk, no memory
+  const rss = process.memoryUsage().rss;
+  await rejectsFormat(readRecordingFiles(big), 'too-large', 'big.edf', /big\.edf is 3\.2 GB; an import reads a recording whole into memory and takes recordings of up to \d+\.\d GB \(2 GiB, or a quarter of this computer's memory when less\)$/);
+  assert.ok(process.memoryUsage().rss - rss < 2 ** 28, 'nothing was read');
+});
+
+test('the size bound covers a WFDB record\'s files together', { skip: NEED_DATA }, async (t) => {
+  const hea = copyRecord100(tempDir(t));
+  const total = ['100.hea', '100.dat', '100.atr'].reduce((a, f) => a + statSync(dataPath('wfdb-mitdb', f)).size, 0);
+  assert.equal((await readRecordingFiles(hea, { maxBytes: total })).length, 3);
+  await rejectsFormat(readRecordingFiles(hea, { maxBytes: total - statSync(dataPath('wfdb-mitdb', '100.atr')).size }), 'too-large', '100.atr', /100\.atr is 4\.6 kB, \d+\.\d MB with the record's other files; .*it is an annotation file of 100\.hea$/);
+});
+
+test('WFDB companions: the real reason, naming the companion; an unreadable annotation file is a warning', { skip: NEED_DATA, timeout: 60_000 }, async (t) => {
+  const root = tempDir(t);
+  chmodSync(root, 0o755);
+  const locked = copyRecord100(path.join(root, 'locked-dat'));
+  chmodSync(path.join(root, 'locked-dat', '100.dat'), 0o000);
+  const noAtr = copyRecord100(path.join(root, 'locked-atr'));
+  chmodSync(path.join(root, 'locked-atr', '100.atr'), 0o000);
+  const [dat, atrWarned, atrThrown] = await readAsUser([
+    [locked, true],
+    [noAtr, true],
+    [noAtr, false],
+  ]);
+  assert.deepEqual([dat.error?.code, dat.error?.fileName], ['missing-file', '100.dat'], JSON.stringify(dat));
+  assert.match(dat.error!.message, /^100\.dat: cannot read .*locked-dat\/100\.dat: permission denied; it is the signal file 100\.hea names/);
+  assert.deepEqual(atrWarned.files, ['100.dat', '100.hea'], JSON.stringify(atrWarned));
+  assert.equal(atrWarned.warnings!.length, 1);
+  assert.match(atrWarned.warnings![0], /^100\.atr: not read as an annotation file \(cannot read .*100\.atr: permission denied; it is an annotation file of 100\.hea\)$/);
+  // A caller that cannot show warnings gets the error, naming the annotation file (not the header).
+  assert.deepEqual([atrThrown.error?.code, atrThrown.error?.fileName], ['missing-file', '100.atr'], JSON.stringify(atrThrown));
+
+  const dirDat = copyRecord100(path.join(root, 'folder-dat'));
+  rmSync(path.join(root, 'folder-dat', '100.dat'));
+  mkdirSync(path.join(root, 'folder-dat', '100.dat'));
+  await rejectsFormat(readRecordingFiles(dirDat), 'missing-file', '100.dat', /folder-dat\/100\.dat is a folder, not a regular file; it is the signal file 100\.hea names/);
+});
+
+test('a WFDB header cannot name a file outside its folder', async (t) => {
+  const dir = tempDir(t);
+  for (const sig of ['../../../../etc/passwd', '/etc/passwd', '..']) {
+    const hea = path.join(dir, 'x.hea');
+    writeFileSync(hea, `x 1 250 4\n${sig} 16 200 12 0 0 0 0 sig\n`);
+    await rejectsFormat(readRecordingFiles(hea), 'bad-header', 'x.hea', /signal file name ".*" points outside the header's folder; WFDB names its files plainly \('100\.dat'\), beside the header$/);
+  }
 });
