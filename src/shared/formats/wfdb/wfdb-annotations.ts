@@ -7,6 +7,8 @@
 //   A = 63 AUX: I & 0xff bytes of text follow, padded to an even count
 //   word 0: end of file
 // As in getann(), chan and num carry over from one annotation to the next; subtype and aux do not.
+// Every writer ends the file with the 0 word, so a file that stops without it (or inside a SKIP or
+// an AUX text) was cut short: the annotations read up to there are kept, with a warning.
 import { failFor, type Fail } from '../format-error';
 import { decodeLatin1 } from '../text';
 import type { WfdbAnnotation, WfdbAnnotationFile } from './wfdb.types';
@@ -61,6 +63,8 @@ export function parseWfdbAnnotations(bytes: Uint8Array, fileName = 'annotations'
   let chan = 0;
   let num = 0;
   let current: WfdbAnnotation | null = null;
+  /** Where and how the file stops short, when it does. */
+  let cutShort: string | null = null;
   const word = (at: number) => bytes[at] | (bytes[at + 1] << 8);
 
   const finish = (a: WfdbAnnotation | null) => {
@@ -84,14 +88,21 @@ export function parseWfdbAnnotations(bytes: Uint8Array, fileName = 'annotations'
     annotations.push(a);
   };
 
+  let ended = false;
   while (p + 1 < n) {
     const w = word(p);
     p += 2;
-    if (w === 0) break; // logical end of file
+    if (w === 0) {
+      ended = true; // logical end of file
+      break;
+    }
     const a = w >> 10;
     const data = w & 0x3ff;
     if (a === SKIP) {
-      if (p + 4 > n) fail('truncated', `SKIP at byte ${p - 2} needs 4 more bytes`);
+      if (p + 4 > n) {
+        cutShort = `inside a SKIP at byte ${p - 2}`;
+        break;
+      }
       const interval = ((word(p) << 16) | word(p + 2)) | 0; // signed 32, PDP-11 word order
       p += 4;
       time += interval;
@@ -106,7 +117,11 @@ export function parseWfdbAnnotations(bytes: Uint8Array, fileName = 'annotations'
     } else if (a === AUX) {
       const len = data & 0xff;
       const padded = (len + 1) & ~1;
-      if (p + len > n) fail('truncated', `aux text at byte ${p - 2} needs ${len} bytes, ${n - p} left`);
+      if (p + len > n) {
+        // The annotation itself is whole; only its text is cut.
+        cutShort = `inside the text of the last annotation (${len} bytes announced at byte ${p - 2}, ${n - p} left; text dropped)`;
+        break;
+      }
       let end = p + len;
       const nul = bytes.subarray(p, end).indexOf(0);
       if (nul >= 0) end = p + nul; // writers count the terminating NUL in some files
@@ -122,9 +137,14 @@ export function parseWfdbAnnotations(bytes: Uint8Array, fileName = 'annotations'
     }
   }
   finish(current);
+  const warnings: string[] = [];
+  if (!ended) {
+    const where = cutShort ?? (n === 0 ? 'the file is empty' : p < n ? `an odd last byte at byte ${p}` : `no end-of-file word after byte ${n}`);
+    warnings.push(`cut short after ${annotations.length} annotation${annotations.length === 1 ? '' : 's'} (${where}); the rest of the file's annotations are missing`);
+  }
 
   for (const ann of annotations) {
     ann.symbol = customCodes.get(ann.code)?.[0] ?? WFDB_ANNOTATION_SYMBOLS[ann.code] ?? `[${ann.code}]`;
   }
-  return { annotations, timeResolutionHz, customCodes };
+  return { annotations, timeResolutionHz, customCodes, warnings };
 }

@@ -101,6 +101,7 @@ export function importWfdb(files: NamedBytes[], headerName?: string): ImportedRe
       warnings.push(`${f.name}: not read as an annotation file (${e.detail})`);
       continue;
     }
+    for (const w of parsed.warnings) warnings.push(`${f.name}: ${w}`);
     const tickHz = parsed.timeResolutionHz ?? header.frequencyHz;
     // LUDB-style files name the lead they annotate ('1.ii'); otherwise chan > 0 picks a signal.
     const leadIdx = lowerLabels.indexOf(ext.toLowerCase());

@@ -95,4 +95,6 @@ export interface WfdbAnnotationFile {
   timeResolutionHz: number | null;
   /** Custom codes defined in the file (modification labels): code → [symbol, description]. */
   customCodes: Map<number, [string, string]>;
+  /** What did not stop the reading: a file cut short (no end-of-file word) keeps what came before. */
+  warnings: string[];
 }

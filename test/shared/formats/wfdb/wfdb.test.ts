@@ -211,8 +211,36 @@ describe('parseWfdbAnnotations', () => {
 
   test('corrupt annotation files give one clear error', () => {
     throwsFormat(() => parseWfdbAnnotations(Uint8Array.from([0x00, 0xd0]), 'x.atr'), 'bad-data', 'x.atr', /code 52/);
-    throwsFormat(() => parseWfdbAnnotations(Uint8Array.from([0x00, 0xec, 0x01]), 'x.atr'), 'truncated', 'x.atr', /SKIP/);
-    throwsFormat(() => parseWfdbAnnotations(Uint8Array.from([0x05, 0x04, 0x10, 0xfc, 0x41]), 'x.atr'), 'truncated', 'x.atr', /aux/);
+  });
+
+  test('a file cut short keeps the annotations before the cut, with a warning that counts them', () => {
+    const w = (code: number, data: number) => [data & 0xff, (code << 2) | (data >> 8)];
+    const beats = [...w(1, 10), ...w(1, 20), ...w(5, 30)];
+    const whole = parseWfdbAnnotations(Uint8Array.from([...beats, 0, 0]), 'x.atr');
+    assert.equal(whole.annotations.length, 3);
+    assert.deepEqual(whole.warnings, []);
+    const cut = (bytes: number[]) => parseWfdbAnnotations(Uint8Array.from(bytes), 'x.atr');
+    const noEnd = cut(beats);
+    assert.deepEqual(noEnd.annotations.map((a) => [a.sample, a.symbol]), [[10, 'N'], [30, 'N'], [60, 'V']]);
+    assert.deepEqual(noEnd.warnings, ["cut short after 3 annotations (no end-of-file word after byte 6); the rest of the file's annotations are missing"]);
+    assert.match(cut([...beats, 0]).warnings[0], /^cut short after 3 annotations \(an odd last byte at byte 6\)/);
+    const inSkip = cut([...beats, ...w(59, 0), 0x01, 0x00]);
+    assert.equal(inSkip.annotations.length, 3);
+    assert.match(inSkip.warnings[0], /^cut short after 3 annotations \(inside a SKIP at byte 6\)/);
+    const inAux = cut([...beats, ...w(63, 5), 0x41, 0x42]); // 5 bytes of text announced, 2 there
+    assert.deepEqual(inAux.annotations.map((a) => a.aux), ['', '', '']);
+    assert.match(inAux.warnings[0], /^cut short after 3 annotations \(inside the text of the last annotation/);
+    assert.match(cut([]).warnings[0], /^cut short after 0 annotations \(the file is empty\)/);
+  });
+
+  test('MIT-BIH 100.atr cut at 2001 bytes and LUDB 1.i at 7: what was read, and a warning', { skip: NEED_DATA }, () => {
+    const atr = parseWfdbAnnotations(readData('wfdb-mitdb/100.atr').subarray(0, 2001), '100.atr');
+    assert.equal(atr.annotations.length, 997);
+    assert.deepEqual(atr.warnings, ["cut short after 997 annotations (an odd last byte at byte 2000); the rest of the file's annotations are missing"]);
+    const lead = parseWfdbAnnotations(readData('wfdb-ludb/1.i').subarray(0, 7), '1.i');
+    assert.equal(lead.warnings.length, 1);
+    assert.match(lead.warnings[0], new RegExp(`^cut short after ${lead.annotations.length} annotations? `));
+    for (const f of ['wfdb-mitdb/100.atr', 'wfdb-ludb/1.i', 'edf-eegmmidb/S001R04.edf.event']) assert.deepEqual(parseWfdbAnnotations(readData(f), f).warnings, [], f);
   });
 });
 
@@ -250,6 +278,13 @@ describe('importWfdb', () => {
     assert.ok(iiQrs.every((a) => a.channel === 'ii' && a.duration > 0.04 && a.duration < 0.2));
     const first = r.annotations.find((a) => a.source === 'wfdb:i')!;
     assert.deepEqual([first.onset, first.duration, first.label], [641 / 500, (690 - 641) / 500, 'QRS']);
+  });
+
+  test('a truncated annotation file: the record imports with the markers read, and the warning names the file', { skip: NEED_DATA }, () => {
+    const files = recordFiles('wfdb-mitdb').map((f) => (f.name === '100.atr' ? { ...f, bytes: f.bytes.subarray(0, 2001) } : f));
+    const r = importWfdb(files);
+    assert.equal(r.annotations.length, 997);
+    assert.deepEqual(r.warnings, ["100.atr: cut short after 997 annotations (an odd last byte at byte 2000); the rest of the file's annotations are missing"]);
   });
 
   test('a stray file beside the record that is not an annotation file becomes a warning', { skip: NEED_DATA }, () => {
