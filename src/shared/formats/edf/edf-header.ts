@@ -40,6 +40,20 @@ function parseSubfields<T extends string>(text: string, names: T[]): Partial<Rec
 }
 
 /**
+ * How many records `dataBytes` hold, for a message: whole records as an integer, a partial one to
+ * two decimals rounded DOWN (0.999 of a record must not read as the 1 the header asks for), and
+ * the bytes of the record that was cut.
+ */
+function recordsHeld(dataBytes: number, recordBytes: number): string {
+  const whole = Math.floor(dataBytes / recordBytes);
+  const partBytes = dataBytes - whole * recordBytes;
+  if (partBytes === 0) return String(whole);
+  // Integer arithmetic: (dataBytes / recordBytes) * 100 can land just under a whole hundredth.
+  const hundredths = Math.floor((dataBytes * 100) / recordBytes);
+  return `${(hundredths / 100).toFixed(2)} (the last one cut short: ${partBytes} of ${recordBytes} bytes)`;
+}
+
+/**
  * Parses and checks the header. `fileName` names the file in errors; its extension is not
  * trusted: EDF and BDF are told apart by their first byte.
  */
@@ -163,7 +177,7 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
     if (dataBytes % recordBytes !== 0) warnings.push(`the last data record is incomplete (${dataBytes % recordBytes} of ${recordBytes} bytes); ignored`);
   } else {
     if (recordCountInHeader > available) {
-      fail('truncated', `header says ${recordCountInHeader} data records of ${recordBytes} bytes but the file holds ${(dataBytes / recordBytes).toFixed(2).replace(/\.00$/, '')}`);
+      fail('truncated', `header says ${recordCountInHeader} data record${recordCountInHeader === 1 ? '' : 's'} of ${recordBytes} bytes but the file holds ${recordsHeld(dataBytes, recordBytes)}`);
     }
     recordCount = recordCountInHeader;
     if (dataBytes > recordCount * recordBytes) warnings.push(`${dataBytes - recordCount * recordBytes} bytes after the last data record; ignored`);

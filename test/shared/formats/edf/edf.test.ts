@@ -185,6 +185,19 @@ function buildEdf(opts: { plus?: 'C' | 'D'; starts: number[]; samples: number; n
 }
 
 describe('bad EDF input', () => {
+  test('a truncated file: the record count the file holds never rounds up to the count the header asks for', () => {
+    const edf = buildEdf({ starts: [0, 1, 2], samples: 1000 }); // 3 records of 2060 bytes after a 768-byte header
+    assert.equal(edf.length, 768 + 3 * 2060);
+    throwsFormat(() => importEdf(edf.subarray(0, 768 + 2 * 2060 + 2055), 'c.edf'), 'truncated', 'c.edf', /: header says 3 data records of 2060 bytes but the file holds 2\.99 \(the last one cut short: 2055 of 2060 bytes\)$/);
+    throwsFormat(() => importEdf(edf.subarray(0, 768 + 2 * 2060), 'c.edf'), 'truncated', 'c.edf', /: header says 3 data records of 2060 bytes but the file holds 2$/);
+    throwsFormat(() => importEdf(edf.subarray(0, 768 + 12), 'c.edf'), 'truncated', 'c.edf', /holds 0\.00 \(the last one cut short: 12 of 2060 bytes\)$/);
+  });
+
+  test('test_edf_stim_channel.edf cut at 68055 bytes: 0.99 of its 1 record', { skip: NEED_DATA }, () => {
+    const cut = readData('edf-mne/test_edf_stim_channel.edf').subarray(0, 68055);
+    throwsFormat(() => importEdf(cut, 's.edf'), 'truncated', 's.edf', /: header says 1 data record of 61400 bytes but the file holds 0\.99 \(the last one cut short: 61399 of 61400 bytes\)$/);
+  });
+
   test('lying, truncated and malformed files give one FormatError naming the file', { skip: NEED_DATA }, () => {
     const good = readData('edf-eegmmidb/S001R04.edf');
     throwsFormat(() => importEdf(new Uint8Array(0), 'e.edf'), 'empty', 'e.edf');
