@@ -14,10 +14,9 @@ import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset, WindowingOptions } from '../../shared/datasets/windows.types';
 import { importEdf } from '../../shared/formats/edf';
 import type { ImportedRecording } from '../../shared/formats/recording.types';
-import { importRecording } from '../../shared/formats/import-recording';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
-import { readRecordingFiles } from '../formats/read-recording-files';
+import { importRecordingFile } from '../formats/read-recording-files';
 
 /** A recorded session, read from the database by the process that owns it, ready to feed the pipeline. */
 export interface SessionFeed {
@@ -42,7 +41,7 @@ export function subjectOf(rec: ImportedRecording, path: string, given?: string):
 }
 
 async function fileSource(path: string, s: { subject?: string; label?: string }): Promise<RecordingSource> {
-  const rec = importRecording(await readRecordingFiles(resolve(path)));
+  const rec = await importRecordingFile(resolve(path));
   return { id: basename(path), subject: subjectOf(rec, path, s.subject), input: { kind: 'file', recording: rec }, annotations: rec.annotations.map((a) => ({ onset: a.onset, duration: a.duration, label: a.label })), selfReports: [], fileLabel: s.label ?? null };
 }
 
