@@ -9,6 +9,7 @@ import { check, type RequestValidator } from '../core/handler-registry';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../electron/native-binding';
 import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
+import { markerDurationProblem } from '../markers/event-time';
 import { SessionsService } from './sessions-service';
 
 export interface SessionsAreaOptions {
@@ -42,6 +43,11 @@ const optionalObject: RequestValidator = (req) => (req === undefined || req === 
 const finiteOrAbsent = (key: string): RequestValidator => (req) => {
   const v = (req as Record<string, unknown>)[key];
   return v === undefined || (typeof v === 'number' && Number.isFinite(v)) ? null : `${key} must be a number`;
+};
+/** A marker's duration: absent, or 0 to MAX_MARKER_DURATION_S seconds. (Times are checked against their session by the service.) */
+const durationOk: RequestValidator = (req) => {
+  const v = (req as { duration?: unknown }).duration;
+  return v === undefined ? null : markerDurationProblem(v);
 };
 const speedOk = (key: string, required: boolean): RequestValidator => (req) => {
   const v = (req as Record<string, unknown>)[key];
@@ -106,7 +112,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   ctx.handle('hm:sessions:record-stop', () => service.stopRecording());
   ctx.handle('hm:sessions:record-status', () => service.recordingStatus());
   ctx.handle('hm:sessions:marker', (req) => service.marker(req), {
-    validate: check.allOf(check.object, check.string('label', { maxLength: 1000 }), finiteOrAbsent('time'), finiteOrAbsent('duration')),
+    validate: check.allOf(check.object, check.string('label', { maxLength: 1000 }), finiteOrAbsent('time'), durationOk),
   });
   ctx.handle('hm:sessions:self-report', (req) => service.selfReport(req), { validate: check.allOf(check.object, samOk, finiteOrAbsent('time')) });
 

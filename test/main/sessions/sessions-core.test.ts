@@ -50,8 +50,17 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
     sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
     sock.send('{"label":"from psychopy"}', markerPort!, '127.0.0.1');
   });
-  sock.close();
   assert.deepEqual([ack.ok, ack.stored], [true, true]);
+  // Milliseconds by mistake (time.time()*1000): refused with the reason, nothing stored.
+  const msAck = await new Promise<Record<string, unknown>>((resolve) => {
+    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
+    sock.send(`{"label":"x","time":${Date.now()}}`, markerPort!, '127.0.0.1');
+  });
+  sock.close();
+  assert.equal(msAck.ok, false);
+  assert.match(String(msAck.error), /^"time" \d+ lies .* after the host clock .*; milliseconds\? "time" is in seconds: [\d.]+ would fit$/);
+  await assert.rejects(call('hm:sessions:self-report', { valence: 5, arousal: 5, dominance: 5, time: 1e300 }), /self-report time 1e\+300 lies .* after session \d+/);
+  await assert.rejects(call('hm:sessions:marker', { label: 'x', duration: 1e308 }), (e: { kind?: string; message: string }) => e.kind === 'bad-request' && /longer than 7 days/.test(e.message));
   const report = await call('hm:sessions:self-report', { valence: 6, arousal: 4, dominance: 5, text: 'ok' });
   // The models area's live predictions land in the session being recorded.
   const prediction = { modelId: 'test-model', windowTime: started.startTime + 0.5, seq: 0, probabilities: { arousal: [0.3, 0.7] }, fed: ['eeg', 'ecg'], backend: 'wasm', latencyMs: 12 };
