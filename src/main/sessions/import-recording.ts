@@ -13,6 +13,7 @@ import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportStream, SessionImport } from '../db/server';
 import type { PackedChunks } from '../db/sample-codec';
+import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
 import { readRecordingFiles } from '../formats/read-recording-files';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
@@ -106,6 +107,19 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       .map(([k, v]) => `${k}: ${v.trim()}`),
     ...rec.warnings.map((w) => `Warning: ${w}`),
   ];
+  // Annotations the database would refuse (markers/event-time.ts) are left out, each named, rather
+  // than failing the import of the whole file.
+  let last = 0;
+  for (const s of rec.streams) for (const g of s.segments) last = Math.max(last, g.times?.length ? g.times[g.times.length - 1] : g.start + Math.max(0, g.count - 1) / (s.rateHz || 1));
+  const span = sessionEventSpan(0, zero, zero + last, EVENT_SESSION_REACH_S);
+  const markers: SessionImport['markers'] = [];
+  for (const a of rec.annotations) {
+    if (a.label.trim() === '' || !Number.isFinite(a.onset)) continue;
+    const duration = Number.isFinite(a.duration) && a.duration > 0 ? a.duration : 0;
+    const problem = eventTimeProblem('annotation onset', zero + a.onset, span.lo, span.hi, 'the recording') ?? markerDurationProblem(duration);
+    if (problem) noteLines.push(`Warning: annotation "${a.label}" left out: ${problem}`);
+    else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: 'import' });
+  }
   if (rec.startTime === null) noteLines.push('The file has no start date; the import time was used.');
   const subject = req.subjectId ?? rec.subject.code ?? '';
   return {
@@ -119,14 +133,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       sourceFile: ctx.sourcePath,
     },
     streams,
-    markers: rec.annotations
-      .filter((a) => a.label.trim() !== '' && Number.isFinite(a.onset))
-      .map((a) => ({
-        time: zero + a.onset,
-        duration: Number.isFinite(a.duration) && a.duration > 0 ? a.duration : 0,
-        label: a.channel ? `${a.label} [${a.channel}]` : a.label,
-        source: 'import' as const,
-      })),
+    markers,
   };
 }
 

@@ -8,6 +8,7 @@ import { importRecordingFile, toSessionImport, transferablesOf } from '../../../
 import { importRecording } from '../../../src/shared/formats/import-recording';
 import { readRecordingFiles } from '../../../src/main/formats/read-recording-files';
 import { FormatError } from '../../../src/shared/formats/format-error';
+import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
 import { tempDir } from '../db/db-test-util';
 
 const DATA = resolve('..', 'shared', 'data');
@@ -24,6 +25,29 @@ function recordings(): string[] {
   }
   return out.sort();
 }
+
+test('an annotation the database would refuse (years from the data) is left out and named in the notes; the file still imports', async (t) => {
+  const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
+  t.after(() => db.close());
+  const rec: ImportedRecording = {
+    fileName: 'odd.edf',
+    format: 'edf',
+    startTime: 1_700_000_000,
+    subject: {},
+    info: {},
+    streams: [{ name: 'EEG', modality: 'eeg', rateHz: 100, channels: [{ label: 'Cz', unit: 'uV', kind: 'eeg' } as ImportedRecording['streams'][0]['channels'][0]], segments: [{ start: 0, count: 1000, data: new Float32Array(1000) }] }],
+    annotations: [
+      { onset: 2, duration: 1, label: 'stim', source: 'edf+' },
+      { onset: 3e9, duration: 0, label: 'far away', source: 'edf+' },
+    ],
+    warnings: [],
+  };
+  const imp = toSessionImport(rec, {}, { ...ctx, sourcePath: '/x/odd.edf' });
+  assert.deepEqual(imp.markers.map((m) => m.label), ['stim']);
+  assert.match(imp.session.notes ?? '', /Warning: annotation "far away" left out: annotation onset .* lies .* after the recording/);
+  const summary = await db.callTransferring('importSession', transferablesOf(imp), imp);
+  assert.equal(summary.markerCount, 1);
+});
 
 describe('import into a session', { skip }, () => {
   test('every EDF/BDF/WFDB/XDF/OpenBCI file in ../shared/data imports, and its samples read back exactly', async (t) => {
