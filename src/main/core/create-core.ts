@@ -7,7 +7,7 @@ import type { PushMessage } from '../../shared/ipc-schema';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
 import { createSystemClock } from '../sources/host-clock';
-import { HandlerRegistry } from './handler-registry';
+import { HandlerRegistry, areaDownMessage } from './handler-registry';
 import { PushBus } from './push-bus';
 import type { Core, CoreContext, CoreModuleEntry, CoreRuntime } from './core.types';
 
@@ -65,8 +65,11 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       const mod = await entry.load();
       await mod.start(ctx);
     } catch (err) {
-      // One area failing (a missing native module, a corrupt database) leaves the others running.
-      log('error', 'core', `the ${entry.name} module did not start: ${(err as Error)?.message ?? String(err)}`);
+      // One area failing (a missing native module, a corrupt database) leaves the others running;
+      // its requests answer with the same reason.
+      const reason = (err as Error)?.message ?? String(err);
+      handlers.markAreaDown(entry.name, reason);
+      log('error', 'core', areaDownMessage(entry.name, reason));
     }
   }
 

@@ -1,8 +1,10 @@
 // Where a user's HeartMind data lives when Electron does not say (serve mode, the CLI): the
 // platform's usual per-user application-data folder, overridable with HEARTMIND_DATA_DIR or a
 // command's --data-dir. The desktop app sets Electron's userData folder to this one (app-main.ts).
+// The sessions area creates it (prepareDataDir) and says in words what stands in the way.
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const APP_DIR_NAME = 'HeartMind';
 
@@ -11,4 +13,79 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
+}
+
+/**
+ * What stands in the way of creating or writing `path`, in words, after `err` from fs: "/tmp/afile
+ * is a file, not a folder", "/mnt/share is on a read-only file system". Looks at the path itself
+ * (the error codes vary: a recursive mkdir under a read-only mount reports ENOENT) and names the
+ * part at fault: the file in the way, or the nearest folder that exists.
+ */
+export function describeFsProblem(err: unknown, path: string): string {
+  const file = firstFileOnPath(path);
+  if (file) return `${file} is a file, not a folder`;
+  const existing = nearestExisting(path);
+  let code = (err as NodeJS.ErrnoException | null)?.code;
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch (e) {
+    code = (e as NodeJS.ErrnoException).code ?? code;
+  }
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in ${existing}`;
+    case 'EROFS':
+      return `${existing} is on a read-only file system`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `the disk holding ${existing} is full`;
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return (err as Error)?.message ?? String(err);
+  }
+}
+
+/**
+ * Creates the data folder if it is missing. Returns null when the folder is there (read-only is
+ * fine for what only reads: an existing library opens read-only), or what stands in the way.
+ */
+export function prepareDataDir(dir: string): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return null;
+  } catch (err) {
+    const abs = resolve(dir);
+    const why = describeFsProblem(err, abs);
+    return why === `${abs} is a file, not a folder` ? `the data folder ${why}` : `the data folder ${abs} cannot be created: ${why}`;
+  }
+}
+
+/** How to choose another data folder, for messages (serve mode and the CLI take --data-dir). */
+export function dataDirHint(runtime: 'electron' | 'serve'): string {
+  return runtime === 'serve' ? 'choose a folder you can write with --data-dir DIR (or HEARTMIND_DATA_DIR)' : 'set HEARTMIND_DATA_DIR to a folder you can write and restart HeartMind';
+}
+
+function nearestExisting(path: string): string {
+  let p = resolve(path);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+/** The first part of `path` (from the root) that exists and is not a folder. */
+function firstFileOnPath(path: string): string | null {
+  const parts: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    parts.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of parts) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }

@@ -31,8 +31,18 @@ interface Entry {
   validate?: RequestValidator;
 }
 
+/**
+ * What a request to an area that did not start gets, and what the core logs when it fails: the
+ * area in words and why ("Sessions not available: the data folder … is a file, not a folder…").
+ */
+export function areaDownMessage(area: string, reason: string): string {
+  return `${area[0].toUpperCase()}${area.slice(1)} not available: ${reason}`;
+}
+
 export class HandlerRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Areas ('sessions', 'models'…) whose start failed, with the reason. */
+  private readonly downAreas = new Map<string, string>();
   private readonly addedListeners = new Set<(channel: string) => void>();
   private readonly failureListeners = new Set<(channel: string, err: unknown) => void>();
 
@@ -52,6 +62,24 @@ export class HandlerRegistry {
 
   has(channel: string): boolean {
     return this.entries.has(channel);
+  }
+
+  /** The area (the 'sessions' of 'hm:sessions:list') did not start: its channels answer with `reason`, not "no handler". */
+  markAreaDown(area: string, reason: string): void {
+    this.downAreas.set(area, reason);
+  }
+
+  /** Why an area did not start (the error it gave), or undefined when it runs or never existed. */
+  areaProblem(area: string): string | undefined {
+    return this.downAreas.get(area);
+  }
+
+  /** Why the area a channel belongs to is not running (areaDownMessage), or null when it is. */
+  unavailable(channel: string): string | null {
+    if (this.entries.has(channel)) return null;
+    const area = channel.split(':')[1] ?? '';
+    const reason = this.downAreas.get(area);
+    return reason === undefined ? null : areaDownMessage(area, reason);
   }
 
   channels(): string[] {
@@ -77,7 +105,10 @@ export class HandlerRegistry {
       return { ok: false, error: toWireError(new RequestError('bad-channel', `channel ${safe(channel)} is not a HeartMind channel`)) };
     }
     const entry = this.entries.get(channel);
-    if (!entry) return { ok: false, error: toWireError(new RequestError('bad-channel', `no handler for ${channel}`)) };
+    if (!entry) {
+      const down = this.unavailable(channel);
+      return { ok: false, error: toWireError(down ? new RequestError('unavailable', down) : new RequestError('bad-channel', `no handler for ${channel}`)) };
+    }
     if (entry.validate) {
       let problem: string | null;
       try {

@@ -1,13 +1,17 @@
 // The one error class of the database boundary. SQLite result codes and file-system errors are
 // mapped to a kind (the user sees a message written for that kind); across the worker boundary an
-// error travels as a WireError and is rebuilt with the method name as a prefix (Signal's pattern).
+// error travels as a WireError and is rebuilt knowing the call that failed (Signal's pattern): in
+// its stack always, in its message only for internal errors (the rest are written for users).
 import type { WireError } from '../../shared/ipc-schema';
 import type { DbErrorKind } from '../../shared/session.types';
+import type { writeMethods } from './db-methods';
 
 export type { DbErrorKind };
 
 export class DbError extends Error {
   override name = 'DbError';
+  /** The database call that failed, when the error crossed from the worker. */
+  method?: string;
   constructor(
     readonly kind: DbErrorKind,
     message: string,
@@ -20,14 +24,23 @@ export class DbError extends Error {
     return { name: this.name, message: this.message, kind: this.kind, stack: this.stack };
   }
 
-  /** Rebuilds an error that crossed from the worker, prefixed with the call that failed. */
+  /**
+   * Rebuilds an error that crossed from the worker. The call that failed goes in front of a
+   * request's problem (a bad argument, a missing session, a bug: "getSummary: no session 9); a
+   * problem of the database file itself (read-only, locked, full, newer, damaged) is a whole
+   * sentence written for users, who do not know our method names. The stack always has it.
+   */
   static fromWire(wire: WireError, method: string): DbError {
     const kind = (KINDS as readonly string[]).includes(wire.kind) ? (wire.kind as DbErrorKind) : 'Unknown';
-    const err = new DbError(kind, `${method}: ${wire.message}`);
-    if (wire.stack) err.stack = `${err.name}: ${err.message}\n    [worker] ${wire.stack.split('\n').slice(1).join('\n')}`;
+    const err = new DbError(kind, FILE_KINDS.has(kind) ? wire.message : `${method}: ${wire.message}`);
+    err.method = method;
+    if (wire.stack) err.stack = `${err.name} in ${method}: ${err.message}\n    [worker] ${wire.stack.split('\n').slice(1).join('\n')}`;
     return err;
   }
 }
+
+/** Kinds about the database file, whose messages (describeDbProblem and the like) stand alone. */
+const FILE_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Corrupted', 'Readonly', 'Locked', 'DiskFull', 'NewerSchema', 'CantOpen', 'Io']);
 
 const KINDS: readonly DbErrorKind[] = [
   'Corrupted',
@@ -73,7 +86,9 @@ export function describeDbProblem(kind: DbErrorKind, path: string, detail: strin
     case 'Locked':
       return `The recordings database is locked by another process (${path}); is another HeartMind using the same profile? (${detail})`;
     case 'Readonly':
-      return `The recordings database cannot be written (${path}): the file or its folder is read-only. Sessions can still be listed, replayed and exported (${detail}).`;
+      // No promise of what still works: this kind also covers a database that could not be created
+      // or upgraded, where nothing does. The caller that knows says it (describeReadonlyRefusal).
+      return `The recordings database cannot be written (${path}): the file or its folder is read-only (${detail}).`;
     case 'Corrupted':
       return `The recordings database is damaged or is not a HeartMind database (${path}): ${detail}`;
     case 'Io':
@@ -83,6 +98,35 @@ export function describeDbProblem(kind: DbErrorKind, path: string, detail: strin
     default:
       return detail;
   }
+}
+
+/** What the user was doing when a write method was refused, in words. */
+const WRITE_ACTIONS: Record<keyof typeof writeMethods, string> = {
+  createSession: 'recording',
+  finishSession: 'recording',
+  addStream: 'recording',
+  setClockModel: 'recording',
+  appendBatch: 'recording',
+  addFilterSettings: 'recording',
+  updateSession: 'editing a session',
+  deleteSession: 'deleting a session',
+  addMarker: 'adding a marker',
+  deleteMarker: 'deleting a marker',
+  addSelfReport: 'adding a self-report',
+  addPredictions: 'storing model predictions',
+  importSession: 'importing a recording',
+  checkpoint: 'saving to disk',
+};
+
+/**
+ * A write refused because the database is open read-only: what is refused, why the database is
+ * read-only, and what still works. `requested`: opened read-only on purpose (else the file or its
+ * folder cannot be written).
+ */
+export function describeReadonlyRefusal(path: string, method: string, requested: boolean): string {
+  const action = (WRITE_ACTIONS as Record<string, string>)[method] ?? 'changing it';
+  const why = requested ? 'it was opened read-only' : 'the file or its folder cannot be written';
+  return `The recordings database ${path} is read-only (${why}), so ${action} is not possible. Sessions can still be listed, replayed and exported.`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEntry } from '../../shared/log.types';
 import type { WireError } from '../../shared/ipc-schema';
 import { FormatError } from '../../shared/formats/format-error';
-import { DbError, toDbError } from './db-error';
+import { DbError, describeReadonlyRefusal, toDbError } from './db-error';
 import { DEFAULT_SLOW_QUERY_MS } from './db.types';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './db-protocol';
 import { openDatabase, type OpenedDatabase } from './open-database';
@@ -85,7 +85,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     const fn = (dbMethods as Record<string, (db: unknown, ...args: unknown[]) => unknown>)[msg.method];
     if (typeof fn !== 'function') throw new DbError('Logic', `unknown database method ${msg.method}`);
     if (writeNames.has(msg.method) && !opened.writable) {
-      throw new DbError('Readonly', `The recordings database ${init.path} is open read-only; ${msg.method} needs to write.`);
+      throw new DbError('Readonly', describeReadonlyRefusal(init.path, msg.method, init.options.readonly === true));
     }
     // Queries are synchronous; an export (which loads its writers on first use) returns a promise.
     const value = await fn(opened.writable ?? opened.db, ...msg.args);

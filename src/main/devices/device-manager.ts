@@ -115,7 +115,7 @@ export class DeviceManager {
       throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p?.message ?? `${driver.name} could not connect`, false);
     }
     const p = this.store.get(id);
-    if (p) this.store.upsert({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
+    if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
     return source;
   }
 
@@ -131,12 +131,25 @@ export class DeviceManager {
       await this.startSource(config, known?.name ?? config.name);
       if (remember) {
         const now = this.store.get(id);
-        this.store.upsert({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? true, lastConnected: Math.round(this.opts.clock.now()) });
+        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? true, lastConnected: Math.round(this.opts.clock.now()) });
       }
     } finally {
       this.changed();
     }
     return this.entry(id);
+  }
+
+  /**
+   * Remembers a connected device. A profile that cannot be written (a read-only or missing data
+   * folder) does not undo the connection: the device streams and is remembered until the app
+   * closes; the log says why it will not be next time.
+   */
+  private remember(entry: Parameters<DeviceStore['upsert']>[0]): void {
+    try {
+      this.store.upsert(entry);
+    } catch (err) {
+      this.log('warn', `${entry.name} is connected, but will be forgotten when HeartMind closes: ${(err as Error).message}`);
+    }
   }
 
   async disconnect(deviceId: string): Promise<PairedDevice | null> {

@@ -1,8 +1,10 @@
 // Paired devices in the user profile (<dataDir>/devices.json), written atomically; a damaged file
 // is set aside, never fatal (core/json-file.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { describeFsProblem } from '../core/data-dir';
 import { setAside, writeJsonAtomic } from '../core/json-file';
+import { DeviceError } from '../../shared/devices/device-error';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import type { PairedDevice } from '../../shared/devices/devices.types';
 
@@ -44,8 +46,13 @@ export class DeviceStore {
     }
   }
 
+  /** Writes the file; throws a DeviceError saying in words why it cannot (the list in memory stays). */
   save(): void {
-    writeJsonAtomic(this.file, this.data);
+    try {
+      writeJsonAtomic(this.file, this.data);
+    } catch (err) {
+      throw new DeviceError('unavailable', `the paired devices cannot be saved to ${this.file} (${describeFsProblem(err, dirname(this.file))})`, false);
+    }
   }
 
   get(deviceId: string): DeviceStoreData['paired'][number] | undefined {

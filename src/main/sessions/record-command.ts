@@ -4,8 +4,9 @@
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore } from '../core/start-core';
-import type { RequestContext } from '../core/handler-registry';
+import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
+import type { LogEntry } from '../../shared/log.types';
 import type { Core } from '../core/core.types';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
@@ -52,14 +53,25 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const duration = values.duration === undefined ? Infinity : Number(values.duration);
   if (!(duration > 0)) throw new CliUsageError('--duration must be a positive number of seconds');
 
+  // Warnings and errors go to stderr; those of the start wait until we know whether the sessions
+  // area runs, so its failure is said once, as this command's own error.
+  const print = (e: LogEntry) => io.err(`${e.level}: [${e.source}] ${e.message}`);
+  let startup: LogEntry[] | null = [];
   const core = await startCore({
     runtime: 'serve',
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
     onLog: (e) => {
-      if (e.level === 'warn' || e.level === 'error') io.err(`${e.level}: [${e.source}] ${e.message}`);
+      if (e.level !== 'warn' && e.level !== 'error') return;
+      // The core logs a failed request; this command says its own failures itself.
+      if (e.source === 'core' && e.message.startsWith('hm:sessions:record-')) return;
+      if (startup) startup.push(e);
+      else print(e);
     },
   });
+  const libraryProblem = core.handlers.areaProblem('sessions');
+  for (const e of startup) if (!(libraryProblem !== undefined && e.source === 'core' && e.message === areaDownMessage('sessions', libraryProblem))) print(e);
+  startup = null;
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
@@ -72,11 +84,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   try {
+    if (libraryProblem !== undefined) {
+      io.err(`heartmind record: cannot record: ${libraryProblem}`);
+      return 1;
+    }
     const started = await request<RecordingStatus>(core, 'hm:sessions:record-start', {
       name: values.name,
       subjectId: values.subject,
       tags: values.tag ?? [],
       notes: values.notes,
+    }).catch((err: Error) => {
+      throw new Error(`cannot record: ${err.message}`);
     });
     if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
     const t0 = Date.now();

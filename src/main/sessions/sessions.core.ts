@@ -6,7 +6,9 @@ import { REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { APP_VERSION } from '../core/start-core';
 import { check, type RequestValidator } from '../core/handler-registry';
+import { dataDirHint, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
+import { DbError } from '../db/db-error';
 import { electronNativeBinding } from '../electron/native-binding';
 import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
 import { markerDurationProblem } from '../markers/event-time';
@@ -20,7 +22,12 @@ export interface SessionsAreaOptions {
   /** '127.0.0.1' unless HEARTMIND_MARKER_HOST says otherwise (e.g. 0.0.0.0 for a stimulus PC on the lab network). */
   markerHost?: string;
   appVersion?: string;
+  /** Open the library read-only (a copy on a share): listed, replayed and exported, never written. */
+  readonly?: boolean;
 }
+
+/** What still works when the library cannot be opened (said in every such message). */
+const LIBRARY_OFF = 'Recording and the session library are off; the live view and devices still work.';
 
 /**
  * The marker endpoint's port from HEARTMIND_MARKER_PORT: unset → 7420, 'off' → null. A value that
@@ -76,12 +83,26 @@ export interface SessionsArea {
 
 export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOptions = {}): Promise<SessionsArea> {
   const path = opts.dbPath ?? databasePathFor(ctx.dataDir);
-  const db = await DbClient.open({
-    path,
-    nativeBinding: electronNativeBinding('better-sqlite3'),
-    onLog: (e) => ctx.log(e.level, e.source, e.message),
-  });
-  ctx.log('info', 'sessions', `recordings database ${path}${db.info.readonly ? ' (read-only)' : ''}`);
+  if (opts.dbPath === undefined) {
+    const problem = prepareDataDir(ctx.dataDir);
+    if (problem) throw new DbError('CantOpen', `${problem[0].toUpperCase()}${problem.slice(1)}. ${LIBRARY_OFF} To record, ${dataDirHint(ctx.runtime)}.`);
+  }
+  let db: DbClient;
+  try {
+    db = await DbClient.open({
+      path,
+      readonly: opts.readonly,
+      nativeBinding: electronNativeBinding('better-sqlite3'),
+      onLog: (e) => ctx.log(e.level, e.source, e.message),
+    });
+  } catch (err) {
+    if (!(err instanceof DbError)) throw err;
+    throw new DbError(err.kind, `${err.message}${/[.!?]$/.test(err.message) ? '' : '.'} ${LIBRARY_OFF}`, { cause: err });
+  }
+  if (db.info.readonly) {
+    const why = opts.readonly ? 'opened read-only' : 'the file or its folder cannot be written';
+    ctx.log('warn', 'sessions', `the recordings database ${path} is read-only (${why}): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`);
+  } else ctx.log('info', 'sessions', `recordings database ${path}`);
   const service = new SessionsService({
     db,
     hub: ctx.hub,

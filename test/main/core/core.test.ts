@@ -45,9 +45,14 @@ describe('core (hub + demo devices + pipeline area)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('an area that fails to start is logged; the rest of the core runs', () => {
-    assert.ok(core.recentLogs().some((l) => l.level === 'error' && /broken module did not start: disk on fire/.test(l.message)));
+  test('an area that fails to start is logged; its requests say why; the rest of the core runs', async () => {
+    assert.ok(core.recentLogs().some((l) => l.level === 'error' && l.message === 'Broken not available: disk on fire'));
     assert.ok(core.handlers.has('hm:pipeline:snapshot'));
+    // Not "no handler for hm:broken:thing": the area's own failure, as an 'unavailable' error.
+    const env = await core.handlers.dispatch('hm:broken:thing', null, ctx);
+    assert.deepEqual(!env.ok && [env.error.kind, env.error.message], ['unavailable', 'Broken not available: disk on fire']);
+    const other = await core.handlers.dispatch('hm:nowhere:thing', null, ctx);
+    assert.deepEqual(!other.ok && [other.error.kind, other.error.message], ['bad-channel', 'no handler for hm:nowhere:thing']);
   });
 
   test('the snapshot lists both demo devices with their settings and faults', async () => {

@@ -34,5 +34,22 @@ test('a newer database is refused through the client too', async (t) => {
   const raw = new Database(path);
   raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
   raw.close();
-  await assert.rejects(DbClient.open({ path }), (err: unknown) => err instanceof DbError && err.kind === 'NewerSchema' && /^open: /.test(err.message));
+  // The message is the user's (no internal call name in front); the call is kept for the stack.
+  await assert.rejects(DbClient.open({ path }), (err: unknown) => err instanceof DbError && err.kind === 'NewerSchema' && err.method === 'open' && /^The recordings database .* was written by a newer HeartMind/.test(err.message));
+});
+
+test('a write to a database opened read-only is refused in words: what, why, and what still works', async (t) => {
+  const path = join(tempDir(t), 'recordings.sqlite');
+  openDatabase(path).db.close();
+  const ro = await DbClient.open({ path, readonly: true });
+  t.after(() => ro.close());
+  const refused = (action: string) => (err: unknown) =>
+    err instanceof DbError &&
+    err.kind === 'Readonly' &&
+    err.message === `The recordings database ${path} is read-only (it was opened read-only), so ${action} is not possible. Sessions can still be listed, replayed and exported.`;
+  await assert.rejects(ro.api.createSession({ name: 'x', startTime: 1.7e9, appVersion: 'test' } as never), refused('recording'));
+  await assert.rejects(ro.api.deleteSession(1), refused('deleting a session'));
+  assert.deepEqual(await ro.api.listSessions({}), []);
+  // A request's own problem keeps the call's name in front.
+  await assert.rejects(ro.api.getSummary(-1), (err: unknown) => err instanceof DbError && err.kind === 'Invalid' && /^getSummary: session id must be a positive integer/.test(err.message));
 });

@@ -189,4 +189,22 @@ describe('devices area requests', () => {
     for (const s of stops) await s();
     assert.equal(central.peripherals[0].connected, false, 'stopped with the core');
   });
+
+  test('a data folder that cannot be written: the device still connects and streams, the log says why it is not remembered', async () => {
+    const file = join(tmp, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const logs: LogEntry[] = [];
+    const central = new EmulatedCentral([new EmulatedPolarH10('a0:9e:1a:00:00:0a')]);
+    const { m, hub } = manager(file, central, logs);
+    m.init();
+    const p = await m.connect({ kind: 'polar-h10', id: 'a0:9e:1a:00:00:0a' });
+    assert.equal(p.status?.state, 'streaming');
+    assert.ok(
+      logs.some((e) => e.level === 'warn' && e.message === `Polar H10 a0:9e:1a:00:00:0a is connected, but will be forgotten when HeartMind closes: the paired devices cannot be saved to ${join(file, 'devices.json')} (${file} is a file, not a folder)`),
+      logs.map((e) => e.message).join('\n'),
+    );
+    // Changes the user asks for say the same, as an error.
+    assert.throws(() => m.rename(p.deviceId, 'chest'), (e: unknown) => e instanceof DeviceError && e.message === `the paired devices cannot be saved to ${join(file, 'devices.json')} (${file} is a file, not a folder)`);
+    await hub.close();
+  });
 });

@@ -1,0 +1,134 @@
+// When the recordings database cannot be used — a data folder that is a file, a database from a
+// newer HeartMind, one that is read-only — every message says what is wrong and what still works:
+// the core's log, the sessions requests (not "no handler"), and `heartmind record`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startCore } from '../../../src/main/core/start-core';
+import type { Core } from '../../../src/main/core/core.types';
+import { startSessionsArea, type SessionsAreaOptions } from '../../../src/main/sessions/sessions.core';
+import { command as record } from '../../../src/main/sessions/record-command';
+import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
+import { openDatabase } from '../../../src/main/db/open-database';
+import type { Envelope } from '../../../src/shared/ipc/wire-error';
+import { tempDir } from '../db/db-test-util';
+
+const ctx = { transport: 'local' as const, clientId: 'test' };
+const OFF = 'Recording and the session library are off; the live view and devices still work.';
+
+async function coreAt(t: { after(fn: () => unknown): void }, dataDir: string, opts: SessionsAreaOptions = {}): Promise<Core> {
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir,
+    demo: false,
+    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void (await startSessionsArea(c, { markerPort: null, ...opts })) }) }],
+  });
+  t.after(() => core.stop());
+  return core;
+}
+
+async function failure(core: Core, channel: string, req?: unknown): Promise<[string, string]> {
+  const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
+  assert.equal(env.ok, false, `${channel} should fail`);
+  return env.ok ? ['', ''] : [env.error.kind, env.error.message];
+}
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+test('a data folder that is a file: the log and every sessions request say so, and what still works', async (t) => {
+  const file = join(tempDir(t), 'afile');
+  writeFileSync(file, 'x');
+  const core = await coreAt(t, file);
+  const why = `The data folder ${file} is a file, not a folder. ${OFF} To record, choose a folder you can write with --data-dir DIR (or HEARTMIND_DATA_DIR).`;
+  assert.ok(core.recentLogs().some((e) => e.level === 'error' && e.message === `Sessions not available: ${why}`), JSON.stringify(core.recentLogs()));
+  assert.deepEqual(await failure(core, 'hm:sessions:list', {}), ['unavailable', `Sessions not available: ${why}`]);
+  assert.deepEqual(await failure(core, 'hm:sessions:record-start', {}), ['unavailable', `Sessions not available: ${why}`]);
+  // The live side runs.
+  assert.ok(core.handlers.has('hm:pipeline:snapshot'));
+});
+
+test('a database from a newer HeartMind: its own message, no internal call name, and what still works', async (t) => {
+  const dir = tempDir(t);
+  const path = databasePathFor(dir);
+  openDatabase(path).db.close();
+  const raw = new Database(path);
+  raw.pragma('user_version = 9999');
+  raw.close();
+  const core = await coreAt(t, dir);
+  const [kind, message] = await failure(core, 'hm:sessions:record-start', {});
+  assert.equal(kind, 'unavailable');
+  assert.match(message, /^Sessions not available: The recordings database .* was written by a newer HeartMind \(schema 9999; .*update HeartMind, or choose another profile\. Recording and the session library are off; the live view and devices still work\.$/);
+});
+
+test('a read-only library: a warning at start; recording refused in words, listing works', async (t) => {
+  const dir = tempDir(t);
+  openDatabase(databasePathFor(dir)).db.close();
+  const core = await coreAt(t, dir, { readonly: true });
+  const path = databasePathFor(dir);
+  assert.ok(
+    core.recentLogs().some((e) => e.level === 'warn' && e.message === `the recordings database ${path} is read-only (opened read-only): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`),
+  );
+  const [kind, message] = await failure(core, 'hm:sessions:record-start', {});
+  assert.equal(kind, 'Readonly');
+  assert.equal(message, `The recordings database ${path} is read-only (it was opened read-only), so recording is not possible. Sessions can still be listed, replayed and exported.`);
+  const list = (await core.handlers.dispatch('hm:sessions:list', {}, ctx)) as Envelope<unknown[]>;
+  assert.deepEqual(list, { ok: true, value: [] });
+});
+
+test('heartmind record: one plain line for an unusable data folder or library, exit code 1', async (t) => {
+  process.env.HEARTMIND_MARKER_PORT = 'off';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const root = tempDir(t);
+  const file = join(root, 'afile');
+  writeFileSync(file, 'x');
+  const a = io();
+  assert.equal(await record.run(['--duration', '1', '--no-demo', '--data-dir', join(file, 'HeartMind')], a.io), 1);
+  assert.deepEqual(a.err, [
+    `heartmind record: cannot record: The data folder ${join(file, 'HeartMind')} cannot be created: ${file} is a file, not a folder. ${OFF} To record, choose a folder you can write with --data-dir DIR (or HEARTMIND_DATA_DIR).`,
+  ]);
+
+  const newer = join(root, 'newer');
+  mkdirSync(newer);
+  const raw = new Database(databasePathFor(newer));
+  raw.pragma('user_version = 9999');
+  raw.close();
+  const b = io();
+  assert.equal(await record.run(['--duration', '1', '--no-demo', '--data-dir', newer], b.io), 1);
+  assert.equal(b.err.length, 1, b.err.join('\n'));
+  assert.match(b.err[0], /^heartmind record: cannot record: The recordings database .* was written by a newer HeartMind \(schema 9999;/);
+  assert.doesNotMatch(b.err[0], /no handler|open: /);
+});
+
+test('heartmind record into a library on a read-only file system: refused in words, no internal call name', async (t) => {
+  // Root ignores permissions; a tmpfs remounted read-only stops even root.
+  const mnt = mkdtempSync(join(tmpdir(), 'hm-ro-'));
+  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]).status === 0;
+  t.after(() => {
+    if (mounted) spawnSync('umount', ['-l', mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+  if (!mounted) return t.skip('needs root and mount for a read-only file system');
+  // Made and closed by the app's own worker, which leaves no WAL behind (a read-only medium can then open it).
+  await (await DbClient.open({ path: databasePathFor(mnt) })).close();
+  assert.equal(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+  process.env.HEARTMIND_MARKER_PORT = 'off';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const r = io();
+  const path = databasePathFor(mnt);
+  // The CLI prints the error as "heartmind record: <message>" and exits with 1 (cli.ts).
+  await assert.rejects(record.run(['--duration', '1', '--no-demo', '--data-dir', mnt], r.io), {
+    message: `cannot record: The recordings database ${path} is read-only (the file or its folder cannot be written), so recording is not possible. Sessions can still be listed, replayed and exported.`,
+  });
+  // The start's warning; not the core's own "hm:sessions:record-start failed" line as well.
+  assert.deepEqual(r.err, [
+    `warn: [sessions] the recordings database ${path} is read-only (the file or its folder cannot be written): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`,
+  ]);
+});
