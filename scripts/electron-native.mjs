@@ -9,7 +9,7 @@
 // binary for the installed Electron (prebuild-install --runtime electron) or compile one
 // (node-gyp --runtime=electron --target=<version> --dist-url=https://electronjs.org/headers).
 // .electron-native/manifest.json records what was built for which Electron; a second run with
-// the same Electron and module versions does nothing. src/main/electron/native-binding.ts reads it.
+// the same Electron and module versions does nothing. src/main/core/native-binding.ts reads it.
 // (@serialport/bindings-cpp, koffi, usb and noble are N-API: one build serves Node and Electron.)
 //
 // Run by `npm start` and `npm run dev`. Never fails the start: a module that cannot be built is

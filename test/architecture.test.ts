@@ -65,3 +65,11 @@ test('only the preload and Electron main import electron', () => {
     .filter((f) => !f.startsWith('preload') && !/^main[\\/](index|electron[\\/])/.test(f));
   assert.deepEqual(bad, []);
 });
+
+test('only Electron main reaches into src/main/electron (the folder tells the runtime)', () => {
+  const ELECTRON_DIR = join(SRC, 'main', 'electron');
+  const bad = walk(SRC)
+    .filter((f) => !f.startsWith(ELECTRON_DIR) && f !== join(SRC, 'main', 'index.ts'))
+    .flatMap((f) => importsOf(f).filter((spec) => spec.startsWith('.') && resolve(dirname(f), spec).startsWith(ELECTRON_DIR)).map((spec) => `${relative(SRC, f)} → ${spec}`));
+  assert.deepEqual(bad, []);
+});

@@ -26,7 +26,7 @@ import {
   type SessionUpdate,
 } from '../../shared/session.types';
 import { DbError } from './db-error';
-import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
+import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { clearRecording, markRecording, recorderProcess } from './recording-lock';
 import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type {
@@ -644,7 +644,7 @@ function checkMarker(m: NewMarker): void {
   if (durationProblem) throw new DbError('Invalid', durationProblem);
 }
 
-/** The last line of defence for event times (markers/event-time.ts): none beyond EVENT_SESSION_REACH_S of the session's span. */
+/** The last line of defence for event times (shared/event-time.ts): none beyond EVENT_SESSION_REACH_S of the session's span. */
 function requireEventTime(db: ReadableDb, sessionId: number, time: number, what: string): void {
   const row = prep<[number], { start_time: number; end_time: number | null }>(db, 'SELECT start_time, end_time FROM sessions WHERE id = ?').get(requireId(sessionId));
   if (!row) throw new DbError('NotFound', `no session ${sessionId}`);

@@ -11,7 +11,7 @@ import type { LogEntry } from '../../shared/log.types';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol';
 import { attachElectronTransport } from './electron-transport';
 import { applyGpuSwitches, watchGpuCrashes } from './gpu-switches';
-import { redirectElectronNativeModules } from './native-binding';
+import { redirectElectronNativeModules } from '../core/native-binding';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** electron-vite dev sets this to its dev server; a build loads app://heartmind/. */

@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostClock } from '../../shared/stream.types';
-import { EVENT_CLOCK_REACH_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem } from './event-time';
+import { EVENT_CLOCK_REACH_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem } from '../../shared/event-time';
 
 export const DEFAULT_MARKER_PORT = 7420;
 export const MARKER_WS_PATH = '/markers';

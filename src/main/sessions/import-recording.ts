@@ -13,7 +13,7 @@ import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportStream, SessionImport } from '../db/server';
 import type { PackedChunks } from '../db/sample-codec';
-import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
+import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { readRecordingFiles } from '../formats/read-recording-files';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
@@ -107,7 +107,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       .map(([k, v]) => `${k}: ${v.trim()}`),
     ...rec.warnings.map((w) => `Warning: ${w}`),
   ];
-  // Annotations the database would refuse (markers/event-time.ts) are left out, each named, rather
+  // Annotations the database would refuse (shared/event-time.ts) are left out, each named, rather
   // than failing the import of the whole file.
   let last = 0;
   for (const s of rec.streams) for (const g of s.segments) last = Math.max(last, g.times?.length ? g.times[g.times.length - 1] : g.start + Math.max(0, g.count - 1) / (s.rateHz || 1));

@@ -4,7 +4,7 @@
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
-import { electronNativeBinding } from '../electron/native-binding';
+import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
 import type { ExportFormat, SessionSummary } from '../../shared/session.types';
 import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';

@@ -31,7 +31,7 @@ import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
-import { EVENT_CLOCK_REACH_S, EVENT_TIME_MARGIN_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../markers/event-time';
+import { EVENT_CLOCK_REACH_S, EVENT_TIME_MARGIN_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 
 export interface SessionsServiceOptions {
   db: DbClient;

@@ -9,9 +9,9 @@ import { check, type RequestValidator } from '../core/handler-registry';
 import { dataDirHint, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { DbError } from '../db/db-error';
-import { electronNativeBinding } from '../electron/native-binding';
+import { electronNativeBinding } from '../core/native-binding';
 import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
-import { markerDurationProblem } from '../markers/event-time';
+import { markerDurationProblem } from '../../shared/event-time';
 import { SessionsService } from './sessions-service';
 
 export interface SessionsAreaOptions {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { check, type RequestValidator } from '../core/handler-registry';
 import { DbClient, databasePathFor } from '../db/db-client';
-import { electronNativeBinding } from '../electron/native-binding';
+import { electronNativeBinding } from '../core/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
 import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';

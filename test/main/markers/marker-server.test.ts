@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { WebSocket } from 'ws';
 import { MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, oversizeMarkerError, parseMarkerMessage, type IncomingMarker } from '../../../src/main/markers/marker-server';
-import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/main/markers/event-time';
+import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 
 function fixedClock(start: number) {
   let t = start;

@@ -1,4 +1,4 @@
-// Marker and self-report times are range-checked (markers/event-time.ts) at every door: the
+// Marker and self-report times are range-checked (shared/event-time.ts) at every door: the
 // sessions service (requests and the marker endpoint) against the session's span, the database
 // against a year of it (the last line of defence); an old row out of range is left out of an EDF
 // export with a warning, and MNE-Python opens the file. An export to an existing folder writes
@@ -13,7 +13,7 @@ import { StreamHub } from '../../../src/main/hub/hub';
 import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { exportTarget, sessionFileBase } from '../../../src/main/sessions/export-session';
-import { EVENT_SESSION_REACH_S, EVENT_TIME_MARGIN_S } from '../../../src/main/markers/event-time';
+import { EVENT_SESSION_REACH_S, EVENT_TIME_MARGIN_S } from '../../../src/shared/event-time';
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
 

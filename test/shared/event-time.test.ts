@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_TIME_MARGIN_S, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../../src/main/markers/event-time';
+import { EVENT_TIME_MARGIN_S, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../src/shared/event-time';
 
 test('describeSeconds: a length of time in words', () => {
   assert.deepEqual(
