@@ -10,6 +10,19 @@ function fixedClock(start: number) {
   return { now: () => (t += 1) };
 }
 
+
+/** A WebSocket client of the marker endpoint: each send resolves with the server's reply. */
+async function markerSocket(t: { after(fn: () => void): void }, port: number): Promise<{ ws: WebSocket; wsAck: (payload: string) => Promise<Record<string, unknown>> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/markers`);
+  t.after(() => ws.terminate());
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const wsAck = (payload: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>));
+      ws.send(payload);
+    });
+  return { ws, wsAck };
+}
 test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', () => {
   assert.deepEqual(parseMarkerMessage('  stim_on \n', 5), { label: 'stim_on', time: 5, duration: 0 });
   assert.deepEqual(parseMarkerMessage('{"label":"img 12","time":1700000000.25,"duration":2}', 1700000003), { label: 'img 12', time: 1700000000.25, duration: 2 });
@@ -52,14 +65,7 @@ test('a WebSocket message over the limit gets the same error reply as UDP and th
   });
   assert.deepEqual(udpAck, { ok: false, error: oversizeMarkerError(MAX_MARKER_MESSAGE_BYTES + 1) });
 
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/markers`);
-  t.after(() => ws.terminate());
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const wsAck = (payload: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>));
-      ws.send(payload);
-    });
+  const { ws, wsAck } = await markerSocket(t, server.port);
   assert.deepEqual(await wsAck(big), udpAck, 'the same reply as UDP');
   assert.equal(ws.readyState, WebSocket.OPEN);
   assert.deepEqual(await wsAck('after the big one'), { ok: true, time: 1001, stored: true }, 'the connection goes on');
@@ -103,14 +109,7 @@ test('UDP and WebSocket markers on one port reach the store, stamped on the host
   assert.match(String(bad.error), /not valid JSON/);
 
   // WebSocket on the same port number.
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/markers`);
-  t.after(() => ws.terminate());
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const wsAck = (payload: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>));
-      ws.send(payload);
-    });
+  const { ws, wsAck } = await markerSocket(t, port);
   assert.deepEqual(await wsAck('not-recording'), { ok: true, time: 1004, stored: false });
   assert.equal((await wsAck('{"label":"resp","duration":0.5}')).ok, true);
 
