@@ -36,7 +36,7 @@ export const modesApply = process.getuid?.() !== 0;
  * readOutcome for each case, in this process when modes bind it, else in a child node running as
  * nobody (the paths must then be reachable by everyone).
  */
-export async function readAsUser(cases: [string, boolean][]): Promise<ReadOutcome[]> {
+export async function readAsUser(cases: [string, boolean][]): Promise<ReadOutcome[] | { skip: string }> {
   if (modesApply) return Promise.all(cases.map(([p, c]) => readOutcome(p, c)));
   const res = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     uid: NOBODY,
@@ -45,6 +45,9 @@ export async function readAsUser(cases: [string, boolean][]): Promise<ReadOutcom
     env: { ...process.env, [CASES_VAR]: JSON.stringify(cases) },
     timeout: 60_000,
   });
+  // The checkout itself may be closed to nobody (a clone under /root): then the child cannot even
+  // load this file, and the cases cannot be run here (readOutcome catches every read error).
+  if (res.status !== 0 && /EACCES|permission denied/i.test(res.stderr) && !res.stdout) return { skip: `nobody cannot load the test code from this checkout: ${res.stderr.split('\n')[0]}` };
   if (res.status !== 0) throw new Error(`reading as nobody failed (${res.status ?? res.signal}): ${res.stderr || String(res.error)}`);
   return JSON.parse(res.stdout) as ReadOutcome[];
 }
