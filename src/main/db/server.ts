@@ -248,8 +248,8 @@ export function updateSession(db: WritableDb, id: number, update: SessionUpdate)
 export function deleteSession(db: WritableDb, id: number): { freedBytes: number } {
   const summary = getSummary(db, id);
   if (stateOf(db).recording.has(id)) throw new DbError('Invalid', `session ${id} is being recorded; stop the recording first`);
-  const other = recordedElsewhere(db, id, prep<[number], string>(db, 'SELECT state FROM sessions WHERE id = ?').pluck().get(id) ?? '');
-  if (other !== null) throw new DbError('Invalid', `session ${id} is being recorded by another HeartMind process (pid ${other}); stop that recording first`);
+  // 'recording' in the summary of a session this process does not record: another live process does.
+  if (summary.state === 'recording') throw new DbError('Invalid', `session ${id} is being recorded by another HeartMind process (pid ${recorderProcess(db.name, id)}); stop that recording first`);
   db.transaction(() => {
     // Explicit deletes, children first: faster than cascading row by row and independent of PRAGMA foreign_keys.
     const streamIds = prep<[number], number>(db, 'SELECT id FROM streams WHERE session_id = ?').pluck().all(id);
@@ -1007,11 +1007,12 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
         gaps: [],
       });
     }
-    for (const m of imp.markers) addMarker(db, sessionId, m);
+    // The end first: the markers' range check measures from the session's whole span.
     if (imp.session.endTime == null) {
       const last = prep<[number], number | null>(db, 'SELECT max(last_time) FROM streams WHERE session_id = ?').pluck().get(sessionId);
       prep(db, 'UPDATE sessions SET end_time = ? WHERE id = ?').run(last ?? imp.session.startTime, sessionId);
     }
+    for (const m of imp.markers) addMarker(db, sessionId, m);
     return getSummary(db, sessionId);
   })();
 }

@@ -1,7 +1,7 @@
 // The library and replay queries, run directly on a connection (the worker runs the same functions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -164,6 +164,12 @@ test('a recording another live process holds is neither deleted nor shown as int
   assert.equal(server.getSummary(b.writable!, crashed).state, 'interrupted');
   server.deleteSession(b.writable!, crashed);
   assert.equal(existsSync(`${file}.rec-${crashed}.pid`), false, 'the leftover lock goes with the session');
+  // A lock whose pid now belongs to a live process that is not Node (pid reuse after a crash).
+  const reused = server.createSession(a.writable!, { name: 'reused', startTime: 70, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const other = spawn('sleep', ['30']);
+  t.after(() => other.kill());
+  writeFileSync(`${file}.rec-${reused}.pid`, String(other.pid));
+  assert.equal(server.getSummary(b.writable!, reused).state, 'interrupted');
   server.deleteSession(b.writable!, sid);
 });
 

@@ -47,6 +47,11 @@ test('an annotation the database would refuse (years from the data) is left out 
   assert.match(imp.session.notes ?? '', /Warning: annotation "far away" left out: annotation onset .* lies .* after the recording/);
   const summary = await db.callTransferring('importSession', transferablesOf(imp), imp);
   assert.equal(summary.markerCount, 1);
+  // A long recording: an annotation a year after its start but within a year of its end is kept, and stored.
+  const long: ImportedRecording = { ...rec, streams: [{ ...rec.streams[0], rateHz: 0.001 }], annotations: [{ onset: 370 * 86_400, duration: 0, label: 'late', source: 'edf+' }] };
+  const imp2 = toSessionImport(long, {}, { ...ctx, sourcePath: '/x/long.edf' });
+  assert.deepEqual(imp2.markers.map((m) => m.label), ['late']);
+  assert.equal((await db.callTransferring('importSession', transferablesOf(imp2), imp2)).markerCount, 1);
 });
 
 describe('import into a session', { skip }, () => {
