@@ -7,6 +7,7 @@
 // Shared by the inference worker and bench/webgpu.bench.ts.
 import type * as Ort from 'onnxruntime-web';
 import { MODEL_IO, taskOutputs } from '../../../shared/model/config';
+import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
 import type { ModelTensor } from '../../../shared/model/window-input';
 
@@ -96,13 +97,13 @@ export async function createCapturedSession(ort: typeof Ort, bytes: Uint8Array, 
       for (const m of modalities) {
         const name = MODEL_IO.input(m);
         const flag = given[MODEL_IO.present(m)]?.data;
-        if (flag?.length !== 1) throw new Error(`no presence flag for ${m.toUpperCase()}`);
+        if (flag?.length !== 1) throw new ModelError(ModelErrorCode.BadWindow, `no presence flag for ${m.toUpperCase()}`);
         const n = elements(inputs[name]);
         let data = given[name]?.data;
         if (data?.length !== n) {
           // An absent modality comes as a one-patch placeholder with its flag at 0; the captured
           // graph reads the pinned shape: zeros of that shape (the flag still decides).
-          if (flag[0] !== 0) throw new Error(`${m.toUpperCase()} holds ${data?.length ?? 0} values, the captured graph reads ${n} ([${inputs[name].join(', ')}])`);
+          if (flag[0] !== 0) throw new ModelError(ModelErrorCode.BadWindow, `${m.toUpperCase()} holds ${data?.length ?? 0} values, the captured graph reads ${n} ([${inputs[name].join(', ')}])`);
           if (!zeros.has(n)) zeros.set(n, new Float32Array(n));
           data = zeros.get(n)!;
         }

@@ -136,6 +136,33 @@ async function infer(l: Loaded, feeds: Record<string, ModelTensor>): Promise<Rec
   return probs;
 }
 
+/**
+ * A GPU that accepted the session but fails to run it (lost device, a kernel it lacks): the model
+ * goes on one step down — the plain WebGPU session after a captured one, else WASM — and the page
+ * is told why.
+ */
+async function fallBack(l: Loaded, e: Error): Promise<void> {
+  await release(l);
+  const t1 = performance.now();
+  let next: Created | null = null;
+  let detail = '';
+  if (l.captured) {
+    try {
+      const session = await ort.InferenceSession.create(l.bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+      next = { session, captured: null, backend: 'webgpu', detail: '' };
+      detail = `graph capture failed while running (${e.message}); plain WebGPU session`;
+    } catch {
+      // the plain session fails too: WASM below
+    }
+  }
+  if (!next) {
+    next = await createSession(l.bytes, 'wasm', l.input, l.tasks);
+    detail = `WebGPU failed while running (${e.message}); using WASM, ${threadText()}`;
+  }
+  Object.assign(l, { session: next.session, captured: next.captured, backend: next.backend });
+  scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: l.backend, detail, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
+}
+
 async function handle(req: WorkerRequest): Promise<void> {
   if (req.type === 'unload') {
     if (loaded) await release(loaded);
@@ -178,18 +205,15 @@ async function handle(req: WorkerRequest): Promise<void> {
   try {
     const t0 = performance.now();
     let out: Record<string, Float32Array>;
-    try {
-      out = await infer(l, prepared.feeds);
-    } catch (e) {
-      if (l.backend !== 'webgpu') throw e;
-      // A GPU that accepted the session but fails to run it (lost device, a kernel it lacks): the
-      // model goes on, on WASM, and the page is told why.
-      await release(l);
-      const t1 = performance.now();
-      const wasm = await createSession(l.bytes, 'wasm', l.input, l.tasks);
-      Object.assign(l, { session: wasm.session, captured: null, backend: 'wasm' as const });
-      scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: 'wasm', detail: `WebGPU failed while running (${(e as Error).message}); using WASM, ${threadText()}`, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
-      out = await infer(l, prepared.feeds);
+    for (;;) {
+      try {
+        out = await infer(l, prepared.feeds);
+        break;
+      } catch (e) {
+        // A window the model cannot read is the window's problem, not the GPU's.
+        if (l.backend !== 'webgpu' || e instanceof ModelError) throw e;
+        await fallBack(l, e as Error);
+      }
     }
     const latencyMs = performance.now() - t0;
     const probabilities: Record<string, number[]> = {};
