@@ -9,6 +9,8 @@
 //     EVENT_TIME_MARGIN_S of the session's span (start to end, or to now while it records);
 //   - the database, the last line of defence for every writer (imports too): within
 //     EVENT_SESSION_REACH_S of the session's span.
+// And any time stamp a recording carries (file readers, the database's chunk check) must be a Unix
+// time from 1970 to 2200 (unixTimeProblem).
 
 /** How far outside its session's span a marker or self-report may lie: transport latency, a stimulus PC's clock a little off. */
 export const EVENT_TIME_MARGIN_S = 300;
@@ -67,4 +69,39 @@ export function sessionEventSpan(sessionId: number, start: number, end: number, 
     hi: hi + margin,
     where: `session ${sessionId} (${describeHostTime(start)} to ${describeHostTime(hi)}, ${describeSeconds(margin)} either side allowed)`,
   };
+}
+
+/**
+ * Unix times a recording can carry, in seconds: 1970 up to (not including) 2200-01-01 UTC. A time
+ * stamp outside is a unit mistake (ms, µs, ns written where seconds belong) or garbage; taken as
+ * seconds it would put the session tens of thousands of years away, and beyond ~1e16 s adding a
+ * second to a time no longer changes it (float64), which stalls anything that steps through time.
+ */
+export const UNIX_TIME_MIN_S = 0;
+export const UNIX_TIME_MAX_S = 7_258_118_400;
+/** A unit is suggested only when the value, read in it, lands from 1990 on (a plausible recording date). */
+const UNIX_TIME_GUESS_MIN_S = 631_152_000;
+/** Time units a time stamp may be written in, with how many of each make one second. */
+export const TIME_UNITS: readonly (readonly [name: string, perSecond: number])[] = [
+  ['seconds', 1],
+  ['milliseconds', 1e3],
+  ['microseconds', 1e6],
+  ['nanoseconds', 1e9],
+];
+/** The name of the unit `perSecond` of which make one second ("milliseconds"). */
+export const timeUnitName = (perSecond: number): string =>
+  TIME_UNITS.find(([, f]) => f === perSecond)?.[0] ?? `units of 1/${perSecond} s`;
+
+/**
+ * Why `value` (a time stamp in 1/`unitsPerSecond` s) cannot be a unix time, or null when it can.
+ * Where the value reads as a date from 1990 to 2200 in another unit, the message names that unit
+ * ("it looks like nanoseconds (2023-11-14)"): we refuse rather than convert, since the format
+ * defines the unit and a file that breaks it may be wrong in other ways too.
+ */
+export function unixTimeProblem(value: number, unitsPerSecond = 1): string | null {
+  const s = value / unitsPerSecond;
+  if (s >= UNIX_TIME_MIN_S && s < UNIX_TIME_MAX_S) return null;
+  const like = TIME_UNITS.find(([, f]) => f !== unitsPerSecond && value / f >= UNIX_TIME_GUESS_MIN_S && value / f < UNIX_TIME_MAX_S);
+  const guess = like ? `; it looks like ${like[0]} (${new Date((value / like[1]) * 1000).toISOString().slice(0, 10)})` : '';
+  return `${value} is not a unix time in ${timeUnitName(unitsPerSecond)} from 1970 to 2200${guess}`;
 }

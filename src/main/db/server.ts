@@ -26,7 +26,7 @@ import {
   type SessionUpdate,
 } from '../../shared/session.types';
 import { DbError } from './db-error';
-import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
+import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan, unixTimeProblem } from '../../shared/event-time';
 import { clearRecording, markRecording, recorderProcess } from './recording-lock';
 import { MODEL_RATE_HZ } from '../../shared/window.types';
 import type {
@@ -45,7 +45,6 @@ import type {
 import { schemaVersion } from './migrations/index';
 import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type PackedChunks, type StoredChunk } from './sample-codec';
 import { decodePipelineSnapshotHeader, PipelineSnapshotError } from '../../shared/pipeline';
-import { unixTimeProblem } from '../../shared/formats/tabular-import';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
 const BLOCK_OVERHEAD_BYTES = 64;

@@ -5,6 +5,7 @@ import { modalityOfKind } from './channel-kind';
 import type { Fail } from './format-error';
 import type { ImportedAnnotation, ImportedChannel, ImportedSegment, ImportedStream } from './recording.types';
 import type { Modality } from '../stream.types';
+import { TIME_UNITS, timeUnitName, unixTimeProblem } from '../event-time';
 
 /** Reads one field as a number; BrainFlow's %lf prints NaN and infinities as 'nan', '-nan', 'inf'. */
 export function fieldNumber(text: string): number {
@@ -89,38 +90,6 @@ export interface TabularResult {
 /** A break in time longer than this (or this many sample periods) is a gap. */
 const GAP_SECONDS = 1;
 const GAP_PERIODS = 50;
-
-/**
- * Unix times a recording can carry, in seconds: 1970 up to (not including) 2200-01-01 UTC. A time
- * stamp outside is a unit mistake (ms, µs, ns written where seconds belong) or garbage; taken as
- * seconds it would put the session tens of thousands of years away, and beyond ~1e16 s adding a
- * second to a time no longer changes it (float64), which stalls anything that steps through time.
- */
-export const UNIX_TIME_MIN_S = 0;
-export const UNIX_TIME_MAX_S = 7_258_118_400;
-/** A unit is suggested only when the value, read in it, lands from 1990 on (a plausible recording date). */
-const UNIX_TIME_GUESS_MIN_S = 631_152_000;
-const TIME_UNITS: readonly (readonly [name: string, perSecond: number])[] = [
-  ['seconds', 1],
-  ['milliseconds', 1e3],
-  ['microseconds', 1e6],
-  ['nanoseconds', 1e9],
-];
-const unitName = (perSecond: number) => TIME_UNITS.find(([, f]) => f === perSecond)?.[0] ?? `units of 1/${perSecond} s`;
-
-/**
- * Why `value` (a time stamp in 1/`unitsPerSecond` s) cannot be a unix time, or null when it can.
- * Where the value reads as a date from 1990 to 2200 in another unit, the message names that unit
- * ("it looks like nanoseconds (2023-11-14)"): we refuse rather than convert, since the format
- * defines the unit and a file that breaks it may be wrong in other ways too.
- */
-export function unixTimeProblem(value: number, unitsPerSecond = 1): string | null {
-  const s = value / unitsPerSecond;
-  if (s >= UNIX_TIME_MIN_S && s < UNIX_TIME_MAX_S) return null;
-  const like = TIME_UNITS.find(([, f]) => f !== unitsPerSecond && value / f >= UNIX_TIME_GUESS_MIN_S && value / f < UNIX_TIME_MAX_S);
-  const guess = like ? `; it looks like ${like[0]} (${new Date((value / like[1]) * 1000).toISOString().slice(0, 10)})` : '';
-  return `${value} is not a unix time in ${unitName(unitsPerSecond)} from 1970 to 2200${guess}`;
-}
 
 /** The unit whose size makes `step` (time units per sample) one sample period at `rateHz`, within a factor of 2. */
 function unitOfStep(step: number, rateHz: number): string | undefined {
@@ -238,7 +207,7 @@ function checkTimeColumn(values: Float64Array, rows: number, width: number, tcol
     const like = unitOfStep(step, plan.rateHz);
     fail(
       'bad-number',
-      `${column}: time stamps advance by ${step} ${unitName(perSecond)} per sample (median), which at ${plan.rateHz} Hz would make every sample a gap` +
+      `${column}: time stamps advance by ${step} ${timeUnitName(perSecond)} per sample (median), which at ${plan.rateHz} Hz would make every sample a gap` +
         (like ? `; they look like ${like}` : ''),
     );
   }

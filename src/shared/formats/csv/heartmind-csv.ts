@@ -9,7 +9,7 @@ import { failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeUtf8, parseDecimal } from '../text';
-import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../tabular-import';
+import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
   /** Suggested file name: '<base>-<stream>.csv', '<base>-markers.csv'. */
@@ -163,7 +163,7 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
       if (problem !== null) fail('bad-number', `line 2, unix_time_s (column 2): ${problem}`);
       zero = unix0 - tv;
     }
-    if (!(Math.abs(tv) < TIME_SPAN_S && (unix0 === null || (zero + tv >= UNIX_TIME_MIN_S && zero + tv < UNIX_TIME_MAX_S)))) fail('bad-number', `line ${r + 2}: time_s ${tv} is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)`);
+    if (!(Math.abs(tv) < TIME_SPAN_S && (unix0 === null || unixTimeProblem(zero + tv) === null))) fail('bad-number', `line ${r + 2}: time_s ${tv} is out of range (seconds from the recording's zero; every sample must fall from 1970 to 2200)`);
     if (r > 0 && tv < t[r - 1]) fail('bad-data', `line ${r + 2}: time_s goes back from ${t[r - 1]} to ${tv} (time_s must not decrease)`);
     t[r] = tv;
     for (let c = first; c < width; c++) {
