@@ -7,11 +7,12 @@
 // times and would read the records after a gap too early, so whole empty records are left out
 // (EDF+D) only when asked, or when zero-filling them would make an absurd file (zeroFillAllowed).
 // Markers outside the data get zero-filled records too (MNE drops annotations outside the data);
-// those more than EDF_ANNOTATION_REACH_S away are left out with a warning.
+// those more than EVENT_SESSION_REACH_S away are left out with a warning.
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
 import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
 import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, SKIP_ANNOTATION } from './edf.types';
+import { EVENT_SESSION_REACH_S } from '../../event-time';
 
 export interface EdfWriteOptions {
   /** 'edf' (16-bit) or 'bdf' (24-bit). */
@@ -57,18 +58,16 @@ export function zeroFillAllowed(fillBytes: number, dataBytes: number): boolean {
 }
 
 /**
- * How far outside the written data an annotation may lie (zero-filled records are added for it
- * where they fit, see zeroFillAllowed; else it stays in the first or last record); further ones
- * are left out with a warning. An event a year away from its data is a clock mistake, and a far
- * one (a time in milliseconds read as seconds: 50 000 years) makes onsets that readers cannot turn
- * into dates (MNE-Python: "OverflowError: date value out of range").
+ * How far outside the written data an annotation may lie: EVENT_SESSION_REACH_S, the reach the
+ * database stores an event at (zero-filled records are added for it where they fit, see
+ * zeroFillAllowed; else it stays in the first or last record); further ones are left out with a
+ * warning. An event a year away from its data is a clock mistake, and a far one (a time in
+ * milliseconds read as seconds: 50 000 years) makes onsets that readers cannot turn into dates
+ * (MNE-Python: "OverflowError: date value out of range").
  */
-export const EDF_ANNOTATION_REACH_S = 366 * 86_400;
-
-/** Whether an annotation [onset, onset + duration] lies within EDF_ANNOTATION_REACH_S of the data [t0, t1] (s). */
 function annotationInReach(a: { onset: number; duration: number }, t0: number, t1: number): boolean {
   const end = a.onset + Math.max(0, a.duration);
-  return Number.isFinite(a.onset) && Number.isFinite(a.duration) && a.onset >= t0 - EDF_ANNOTATION_REACH_S && end <= t1 + EDF_ANNOTATION_REACH_S;
+  return Number.isFinite(a.onset) && Number.isFinite(a.duration) && a.onset >= t0 - EVENT_SESSION_REACH_S && end <= t1 + EVENT_SESSION_REACH_S;
 }
 
 const RECORD_CANDIDATES_S = [1, 0.5, 2, 0.25, 0.2, 4, 5, 0.1, 10, 0.05, 0.04, 0.02, 0.01];
@@ -314,7 +313,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   if (anns.length < inRange.length) {
     const a = inRange.find((x) => !annotationInReach(x, t0, t1))!;
     warnings.push(
-      `${inRange.length - anns.length} annotation(s) more than ${EDF_ANNOTATION_REACH_S / 86_400} days outside the data left out ` +
+      `${inRange.length - anns.length} annotation(s) more than ${EVENT_SESSION_REACH_S / 86_400} days outside the data left out ` +
         `(the first: "${a.label.slice(0, 60)}" at ${a.onset} s${a.duration > 0 ? ` lasting ${a.duration} s` : ''} from the recording's start)`,
     );
   }
@@ -573,7 +572,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
       let seg = -1;
       let idx0 = 0;
       for (let i = 0; i < n; i++) {
-        let v = NaN;
+        let v = NaN; // stays NaN where no segment holds the sample (seg < 0)
         const g0 = seg >= 0 ? stream.segments[seg] : undefined;
         if (g0 && idx0 + i >= 0 && idx0 + i < g0.count) v = g0.data[channel * g0.count + idx0 + i];
         else {
@@ -590,7 +589,9 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
             }
           }
         }
-        let d = seg < 0 ? pad : Math.round(((Number.isFinite(v) ? v : 0) - offset) / gain);
+        // A missing sample and a non-finite one are both written as the zero code (physical 0,
+        // or the nearest code where 0 lies outside the range: not counted as clipped).
+        let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v - offset) / gain);
         if (d < digLo || d > digHi) {
           clipped++;
           d = d < digLo ? digLo : digHi;

@@ -380,6 +380,31 @@ describe('writeEdf', () => {
     assert.deepEqual([f.digitalMin, f.digitalMax], [-32768, 32767]);
   });
 
+  test('a non-finite sample inside a record with data is written like a missing one (the zero code, clamped into range), not clipped', () => {
+    const count = 256;
+    // 100..200 uV: physical 0 lies outside the range, so the zero code is the digital minimum.
+    const data = Float32Array.from({ length: count }, (_, i) => 150 + 50 * Math.sin(i / 7));
+    data[10] = NaN;
+    data[11] = Infinity;
+    const rec: ImportedRecording = {
+      fileName: 'n',
+      format: 'csv',
+      startTime: null,
+      subject: {},
+      info: {},
+      streams: [{ name: 'EEG', modality: 'eeg', rateHz: 256, channels: [{ label: 'C3', unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' }], segments: [{ start: 0, count, data }] }],
+      annotations: [],
+      warnings: [],
+    };
+    for (const format of ['edf', 'bdf'] as const) {
+      const w = writeEdf(rec, { format });
+      assert.deepEqual(w.warnings, ['EEG/C3: 2 non-finite values written as 0'], format);
+      const h = parseEdfHeader(w.bytes, `n.${format}`);
+      const d = digitalByLabel(h, w.bytes).get('C3')!;
+      assert.deepEqual([d[10], d[11]], [h.signals[0].digitalMin, h.signals[0].digitalMin], format);
+    }
+  });
+
   test('an EDF read and written again keeps every sample exactly (same scale)', { skip: NEED_DATA }, () => {
     const rec = importEdf(readData('edf-eegmat/Subject01_2.edf'), 'Subject01_2.edf');
     const again = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'again.edf');
