@@ -61,6 +61,15 @@ export function markerDurationProblem(duration: unknown): string | null {
   return `marker duration ${String(duration)} s is longer than ${describeSeconds(MAX_MARKER_DURATION_S)} (the most a marker may span)${hint}`;
 }
 
+/** The span [lo, hi] an event may lie in before its session is known: EVENT_CLOCK_REACH_S either side of the host clock's `now`. */
+export function clockEventSpan(now: number): { lo: number; hi: number; where: string } {
+  return {
+    lo: now - EVENT_CLOCK_REACH_S,
+    hi: now + EVENT_CLOCK_REACH_S,
+    where: `the host clock (now ${describeHostTime(now)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`,
+  };
+}
+
 /** The span [lo, hi] an event of a session may lie in, with its description for messages. */
 export function sessionEventSpan(sessionId: number, start: number, end: number, margin: number): { lo: number; hi: number; where: string } {
   const hi = Math.max(start, end);

@@ -101,6 +101,9 @@ export interface FilterSettingsEntry {
   settings: Record<string, unknown>;
 }
 
+/** The longest marker label (characters): a marker is a label, not a payload. */
+export const MAX_MARKER_LABEL_CHARS = 1000;
+
 /** Who put a marker there. */
 export type MarkerSource = 'keyboard' | 'udp' | 'websocket' | 'request' | 'import' | 'api';
 

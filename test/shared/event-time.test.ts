@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_TIME_MARGIN_S, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../src/shared/event-time';
+import { EVENT_CLOCK_REACH_S, EVENT_TIME_MARGIN_S, UNIX_TIME_MAX_S, clockEventSpan, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan, unixTimeProblem } from '../../src/shared/event-time';
 
 test('describeSeconds: a length of time in words', () => {
   assert.deepEqual(
@@ -35,4 +35,20 @@ test('markerDurationProblem: 0 to 7 days of seconds', () => {
   assert.match(markerDurationProblem('2')!, /a number/);
   assert.equal(markerDurationProblem(1e308), 'marker duration 1e+308 s is longer than 7 days (the most a marker may span)');
   assert.match(markerDurationProblem(2_000_000)!, /milliseconds\? durations are seconds: 2000 would fit$/);
+});
+
+test('clockEventSpan: a day either side of the host clock, described for messages', () => {
+  const now = 1_790_000_000;
+  const span = clockEventSpan(now);
+  assert.deepEqual([span.lo, span.hi], [now - EVENT_CLOCK_REACH_S, now + EVENT_CLOCK_REACH_S]);
+  assert.match(span.where, /^the host clock \(now 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC, 24 h either side allowed\)$/);
+});
+
+test('unixTimeProblem: 1970 up to 2200 in the given unit; another unit that fits is named', () => {
+  for (const t of [0, 1_700_000_000, UNIX_TIME_MAX_S - 1]) assert.equal(unixTimeProblem(t), null);
+  assert.equal(unixTimeProblem(1_700_000_000_000, 1000), null);
+  assert.match(unixTimeProblem(UNIX_TIME_MAX_S)!, /^7258118400 is not a unix time in seconds from 1970 to 2200$/);
+  assert.match(unixTimeProblem(1_700_000_000_000_000_000)!, /it looks like nanoseconds \(2023-11-14\)$/);
+  assert.match(unixTimeProblem(NaN)!, /not a unix time/);
+  assert.match(unixTimeProblem(-1, 1e6)!, /in microseconds/);
 });

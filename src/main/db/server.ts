@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type { Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
 import {
+  MAX_MARKER_LABEL_CHARS,
   SAM_MAX,
   SAM_MIN,
   type ClockModelInfo,
@@ -636,9 +637,8 @@ const MARKER_SOURCES: readonly MarkerSource[] = ['keyboard', 'udp', 'websocket',
 
 function checkMarker(m: NewMarker): void {
   requireFinite(m.time, 'marker time');
-  if (requireText(m.label, 'marker label', 1000).trim() === '') throw new DbError('Invalid', 'a marker needs a label');
+  if (requireText(m.label, 'marker label', MAX_MARKER_LABEL_CHARS).trim() === '') throw new DbError('Invalid', 'a marker needs a label');
   if (!MARKER_SOURCES.includes(m.source)) throw new DbError('Invalid', `unknown marker source ${String(m.source)}`);
-  if (m.duration !== undefined && !(requireFinite(m.duration, 'marker duration') >= 0)) throw new DbError('Invalid', 'marker duration must be ≥ 0');
   const durationProblem = m.duration === undefined ? null : markerDurationProblem(m.duration);
   if (durationProblem) throw new DbError('Invalid', durationProblem);
 }

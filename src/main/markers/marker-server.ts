@@ -14,7 +14,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostClock } from '../../shared/stream.types';
-import { EVENT_CLOCK_REACH_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem } from '../../shared/event-time';
+import { clockEventSpan, eventTimeProblem, markerDurationProblem } from '../../shared/event-time';
+import { MAX_MARKER_LABEL_CHARS } from '../../shared/session.types';
 
 export const DEFAULT_MARKER_PORT = 7420;
 export const MARKER_WS_PATH = '/markers';
@@ -29,7 +30,7 @@ export const MAX_MARKER_WS_FRAME_BYTES = 64 * 1024;
 
 /** The error reply to a message over MAX_MARKER_MESSAGE_BYTES (UDP and WebSocket alike). */
 export function oversizeMarkerError(bytes: number): string {
-  return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most 1000 characters, optional "time" and "duration")`;
+  return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most ${MAX_MARKER_LABEL_CHARS} characters, optional "time" and "duration")`;
 }
 
 export interface IncomingMarker {
@@ -76,18 +77,15 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
     if (typeof o.label !== 'string' || !o.label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" string');
     if (o.time !== undefined && (typeof o.time !== 'number' || !Number.isFinite(o.time))) throw new MarkerError('"time" must be a number (host-clock seconds)');
     if (typeof o.time === 'number') {
-      const where = `the host clock (now ${describeHostTime(receivedAt)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`;
-      const problem = eventTimeProblem('"time"', o.time, receivedAt - EVENT_CLOCK_REACH_S, receivedAt + EVENT_CLOCK_REACH_S, where);
+      const span = clockEventSpan(receivedAt);
+      const problem = eventTimeProblem('"time"', o.time, span.lo, span.hi, span.where);
       if (problem) throw new MarkerError(problem);
-    }
-    if (o.duration !== undefined && (typeof o.duration !== 'number' || !(o.duration >= 0) || !Number.isFinite(o.duration))) {
-      throw new MarkerError('"duration" must be a number ≥ 0 (seconds)');
     }
     const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
     if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
-    return { label: o.label.trim().slice(0, 1000), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+    return { label: o.label.trim().slice(0, MAX_MARKER_LABEL_CHARS), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
   }
-  return { label: trimmed.slice(0, 1000), time: receivedAt, duration: 0 };
+  return { label: trimmed.slice(0, MAX_MARKER_LABEL_CHARS), time: receivedAt, duration: 0 };
 }
 
 export class MarkerServer {

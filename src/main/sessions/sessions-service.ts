@@ -31,7 +31,7 @@ import type { NewPrediction } from '../db/server';
 import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
-import { EVENT_CLOCK_REACH_S, EVENT_TIME_MARGIN_S, describeHostTime, describeSeconds, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
+import { EVENT_TIME_MARGIN_S, clockEventSpan, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -176,8 +176,8 @@ export class SessionsService {
     const now = this.opts.clock.now();
     let problem: string | null;
     if (sessionId === null) {
-      const where = `the host clock (now ${describeHostTime(now)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`;
-      problem = eventTimeProblem(what, time, now - EVENT_CLOCK_REACH_S, now + EVENT_CLOCK_REACH_S, where);
+      const span = clockEventSpan(now);
+      problem = eventTimeProblem(what, time, span.lo, span.hi, span.where);
     } else {
       const rec = this.recorder.status();
       let start: number;

@@ -2,7 +2,7 @@
 // registers the 'hm:sessions:*' request handlers, forwards recording/replay/marker pushes, and
 // runs the marker endpoint (UDP + WebSocket) for stimulus software.
 import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';
-import { REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
+import { MAX_MARKER_LABEL_CHARS, REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { APP_VERSION } from '../core/start-core';
 import { check, type RequestValidator } from '../core/handler-registry';
@@ -133,7 +133,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   ctx.handle('hm:sessions:record-stop', () => service.stopRecording());
   ctx.handle('hm:sessions:record-status', () => service.recordingStatus());
   ctx.handle('hm:sessions:marker', (req) => service.marker(req), {
-    validate: check.allOf(check.object, check.string('label', { maxLength: 1000 }), finiteOrAbsent('time'), durationOk),
+    validate: check.allOf(check.object, check.string('label', { maxLength: MAX_MARKER_LABEL_CHARS }), finiteOrAbsent('time'), durationOk),
   });
   ctx.handle('hm:sessions:self-report', (req) => service.selfReport(req), { validate: check.allOf(check.object, samOk, finiteOrAbsent('time')) });
 
