@@ -1,6 +1,7 @@
 // What a `heartmind <command>` is. Each area writes one module exporting `command: CliCommand`
 // and adds one line to the registry in src/main/cli.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDecimal, parseInteger } from '../../shared/formats/text';
 
 export interface CliIo {
   out(line: string): void;
@@ -49,4 +50,59 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
     }
     throw new CliUsageError(e.message);
   }
+}
+
+/** What a number flag accepts: bounds (inclusive min/max, exclusive above/below) and whether it must be whole. */
+export interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+  /** What it takes, for the message (default: said from the bounds, e.g. 'an integer from 0 to 65535'). */
+  expect?: string;
+}
+
+/** The rule in words: 'a positive integer', 'an integer ≥ 0', 'a number in [0, 1)'. */
+function describeRule(r: NumberRule): string {
+  const kind = r.integer ? 'integer' : 'number';
+  const a = r.integer ? 'an integer' : 'a number';
+  const lo = r.min ?? r.above;
+  const hi = r.max ?? r.below;
+  if (lo === undefined && hi === undefined) return a;
+  if (hi === undefined) return (r.integer ? r.min === 1 : r.above === 0) ? `a positive ${kind}` : `${a} ${r.min !== undefined ? '≥' : '>'} ${lo}`;
+  if (lo === undefined) return `${a} ${r.max !== undefined ? '≤' : '<'} ${hi}`;
+  if (r.integer && r.min !== undefined && r.max !== undefined) return `an integer from ${lo} to ${hi}`;
+  return `${a} in ${r.min !== undefined ? '[' : '('}${lo}, ${hi}${r.max !== undefined ? ']' : ')'}`;
+}
+
+/** How a number's source is named in messages: a flag ('port' → '--port') or an environment variable ('HEARTMIND_PORT'). */
+const sourceName = (name: string) => (/^[A-Z][A-Z0-9_]*$/.test(name) ? name : `--${name}`);
+
+/**
+ * A number flag's value, undefined when absent. Strict: a plain decimal (shared parseDecimal /
+ * parseInteger; Number() would take '' as 0 and '0x10' as 16) within the rule, else a usage error
+ * naming the flag, what it takes and the bad value.
+ */
+export function numberFlag(raw: string | undefined, name: string, rule: NumberRule = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = rule.integer ? parseInteger(raw) : parseDecimal(raw);
+  const ok =
+    n !== null &&
+    (rule.min === undefined || n >= rule.min) &&
+    (rule.max === undefined || n <= rule.max) &&
+    (rule.above === undefined || n > rule.above) &&
+    (rule.below === undefined || n < rule.below);
+  if (!ok) throw new CliUsageError(`${sourceName(name)} must be ${rule.expect ?? describeRule(rule)}, got '${raw}'`);
+  return n;
+}
+
+/** A whole-number flag (counts, sizes, ids), ≥ `min`; undefined when absent. */
+export function intFlag(raw: string | undefined, name: string, min = 1): number | undefined {
+  return numberFlag(raw, name, { integer: true, min });
+}
+
+/** A TCP/UDP port, 0–65535 (0: the system picks a free one); undefined when absent. */
+export function portValue(raw: string | undefined, name: string): number | undefined {
+  return numberFlag(raw, name, { integer: true, min: 0, max: 65535, expect: 'an integer 0–65535' });
 }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
+import { parseFlags, portValue, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore, type DemoSetup } from '../core/start-core';
 import type { LogEntry } from '../../shared/log.types';
@@ -91,13 +91,6 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   };
 }
 
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined) return SERVE_DEFAULT_PORT;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliUsageError(`--port must be an integer 0–65535, got '${raw}'`);
-  return n;
-}
-
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     port: { type: 'string' },
@@ -108,7 +101,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     quiet: { type: 'boolean' },
   });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
-  const port = parsePort(values.port ?? process.env.HEARTMIND_PORT);
+  // An empty HEARTMIND_PORT counts as unset; a bad one is named as such, not as --port.
+  const env = process.env.HEARTMIND_PORT?.trim() || undefined;
+  const port = portValue(values.port, 'port') ?? portValue(env, 'HEARTMIND_PORT') ?? SERVE_DEFAULT_PORT;
   const quiet = values.quiet === true;
   const onLog = (e: LogEntry) => {
     if (e.level === 'error' || e.level === 'warn') io.err(`${e.level}: [${e.source}] ${e.message}`);

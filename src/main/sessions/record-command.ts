@@ -1,15 +1,16 @@
 // `heartmind record`: records the devices the core runs (the simulated headset and strap, or the
 // paired real ones with --no-demo) into the profile's database until a duration has passed or
 // Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore } from '../core/start-core';
 import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
-import type { LogEntry } from '../../shared/log.types';
 import type { Core } from '../core/core.types';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
+/** How the core logs the sessions area's failed start (areaDownMessage). */
+const SESSIONS_DOWN = areaDownMessage('sessions', '');
 
 export const command: CliCommand = {
   usage: [
@@ -34,7 +35,7 @@ export const command: CliCommand = {
 
 async function request<T>(core: Core, channel: string, req?: unknown): Promise<T> {
   const env = await core.handlers.dispatch(channel, req, CTX);
-  if (!env.ok) throw new Error(env.error.message);
+  if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.kind });
   return env.value as T;
 }
 
@@ -50,28 +51,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
-  const duration = values.duration === undefined ? Infinity : Number(values.duration);
-  if (!(duration > 0)) throw new CliUsageError('--duration must be a positive number of seconds');
+  const duration = numberFlag(values.duration, 'duration', { above: 0, expect: 'a positive number of seconds' }) ?? Infinity;
 
-  // Warnings and errors go to stderr; those of the start wait until we know whether the sessions
-  // area runs, so its failure is said once, as this command's own error.
-  const print = (e: LogEntry) => io.err(`${e.level}: [${e.source}] ${e.message}`);
-  let startup: LogEntry[] | null = [];
+  // Warnings and errors go to stderr, except the ones this command reports as its own error: the
+  // sessions area down (said once, below) and a refused record request.
   const core = await startCore({
     runtime: 'serve',
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
     onLog: (e) => {
       if (e.level !== 'warn' && e.level !== 'error') return;
-      // The core logs a failed request; this command says its own failures itself.
-      if (e.source === 'core' && e.message.startsWith('hm:sessions:record-')) return;
-      if (startup) startup.push(e);
-      else print(e);
+      if (e.source === 'core' && (e.message.startsWith(SESSIONS_DOWN) || e.message.startsWith('hm:sessions:record-'))) return;
+      io.err(`${e.level}: [${e.source}] ${e.message}`);
     },
   });
   const libraryProblem = core.handlers.areaProblem('sessions');
-  for (const e of startup) if (!(libraryProblem !== undefined && e.source === 'core' && e.message === areaDownMessage('sessions', libraryProblem))) print(e);
-  startup = null;
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
@@ -93,8 +87,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       subjectId: values.subject,
       tags: values.tag ?? [],
       notes: values.notes,
-    }).catch((err: Error) => {
-      throw new Error(`cannot record: ${err.message}`);
+    }).catch((cause: Error) => {
+      throw new Error(`cannot record: ${cause.message}`, { cause });
     });
     if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
     const t0 = Date.now();

@@ -1,13 +1,14 @@
 // `heartmind sessions <verb>`: the session library from a terminal: list, show, rename, tag,
 // notes, delete, import, export. Works on the profile's database directly through the DB worker
 // (no devices are started).
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
 import type { ExportFormat, SessionSummary } from '../../shared/session.types';
-import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';
+import { describeHostTime } from '../../shared/event-time';
+import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
 
 export const command: CliCommand = {
@@ -33,18 +34,17 @@ export const command: CliCommand = {
 };
 
 function sessionId(v: string | undefined): number {
-  const id = Number(v);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new CliUsageError(`a session id (a positive number) is needed, got '${v ?? ''}'`);
+  const id = v === undefined ? null : parseInteger(v);
+  if (id === null || id <= 0) throw new CliUsageError(`a session id (a positive number) is needed, got '${v ?? ''}'`);
   return id;
 }
 
 /**
- * A stored time as 'YYYY-MM-DD HH:MM' (UTC), or the raw seconds where they are no date JavaScript
- * can show (beyond ±275 000 years, NaN): one bad session must not break listing the library.
+ * A stored time as 'YYYY-MM-DD HH:MM' (UTC; minutes are enough in a list), or the raw seconds where
+ * they are no date (describeHostTime's rule): one bad session must not break listing the library.
  */
 function dateText(unixS: number): string {
-  const d = new Date(unixS * 1000);
-  return Number.isNaN(d.getTime()) ? String(unixS) : d.toISOString().replace('T', ' ').slice(0, 16);
+  return describeHostTime(unixS).replace(/:\d\d UTC$/, '');
 }
 
 /** m:ss, or the raw seconds where the span is no sensible number (times out of range, NaN). */
@@ -92,8 +92,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
   if (values.board !== undefined && verb !== 'import') throw new CliUsageError('--board is for import (a BrainFlow CSV file)');
-  if (values.board !== undefined && !brainflowBoardOptions(values.board)) throw new CliUsageError(`--board must be a BrainFlow board: ${brainflowBoardNames().join(', ')}`);
   if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
+  // --from/--to: seconds from the session's start.
+  const from = numberFlag(values.from, 'from', { expect: 'seconds from the session start' });
+  const to = numberFlag(values.to, 'to', { expect: 'seconds from the session start' });
   const db = await DbClient.open({ path: databasePathFor(values['data-dir'] ?? defaultDataDir()), nativeBinding: electronNativeBinding('better-sqlite3') });
   const out = (value: unknown, text: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : text());
   try {
@@ -151,13 +153,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const format = (values.format ?? (/\.(edf|bdf|csv)$/i.exec(args[1])?.[1].toLowerCase() || 'edf')) as ExportFormat;
         if (!['edf', 'bdf', 'csv'].includes(format)) throw new CliUsageError(`--format must be edf, bdf or csv`);
         const s = await db.api.getSummary(id);
-        const num = (v: string | undefined, what: string) => {
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!Number.isFinite(n)) throw new CliUsageError(`--${what} must be seconds from the session start`);
-          return s.startTime + n;
-        };
-        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: num(values.from, 'from'), toTime: num(values.to, 'to'), discontinuous: values.discontinuous });
+        const at = (t: number | undefined) => (t === undefined ? undefined : s.startTime + t);
+        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: at(from), toTime: at(to), discontinuous: values.discontinuous });
         out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${r.annotations} annotations, ${(r.bytes / 1e6).toFixed(2)} MB`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }

@@ -4,16 +4,17 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CliUsageError, type CliIo } from '../core/cli-command';
+import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
-import { TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
+import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
 import type { TaskSpec } from '../../shared/model/model.types';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
 import { validateWindowing } from '../../shared/datasets/build-windows';
 import { DatasetError } from '../../shared/datasets/datasets.types';
-import type { DatasetSpec, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
+import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
+import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
 import { modalitiesOf } from '../../shared/train/trainable';
-import { TrainError, type EncoderInit, type ModalitySet } from '../../shared/train/train.types';
+import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
 import { formatMeanSd } from '../../shared/eval';
@@ -62,33 +63,14 @@ export const DATASET_USAGE = [
   '  --montage auto|device|A,B,C   EEG channels and order (default auto: the 19 10-20 channels when present)',
 ].join('\n');
 
-const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * The number parser of the training commands: a plain decimal (Number() would take '', ' ', '0x10'
- * and 'Infinity'; 'abc' would become NaN and travel on as null in config.json), checked by `ok`,
- * else a usage error naming the flag, what it takes and the bad value. Undefined when absent.
- */
-export function numberFlag(v: string | undefined, name: string, expect: string, ok: (x: number) => boolean = () => true): number | undefined {
-  if (v === undefined) return undefined;
-  const n = DECIMAL_RE.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(n) || !ok(n)) throw new CliUsageError(`--${name} must be ${expect}, got '${v}'`);
-  return n;
-}
-
-/** A whole-number flag (counts, sizes, steps), ≥ `min`; undefined when absent. */
-export function intFlag(v: string | undefined, name: string, min = 1): number | undefined {
-  return numberFlag(v, name, min === 1 ? 'a positive integer' : `an integer ≥ ${min}`, (x) => Number.isSafeInteger(x) && x >= min);
-}
-
 /** A seed: the generators take 32-bit seeds (model/prng.ts), so larger ones would alias smaller ones. */
 export function seedFlag(v: string | undefined): number | undefined {
-  return numberFlag(v, 'seed', 'an integer from 0 to 4294967295', (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff);
+  return numberFlag(v, 'seed', { integer: true, min: 0, max: 0xffffffff });
 }
 
 /** A fraction in [0, 1) (mask ratios). */
 export function ratioFlag(v: string | undefined, name: string): number | undefined {
-  return numberFlag(v, name, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
+  return numberFlag(v, name, { min: 0, below: 1 });
 }
 
 /** Which of `names` were given, as '--name'. */
@@ -115,7 +97,7 @@ export function parseTask(v: string | undefined, dflt: TaskSpec): TaskSpec {
 
 export function parseLabels(v: string | undefined, dflt: LabelSource): LabelSource {
   if (!v) return dflt;
-  if (v === 'file' || v === 'none') return { kind: v };
+  if (v === 'file') return { kind: v };
   if (v.startsWith('annotations:')) {
     const classes: Record<string, string> = {};
     for (const pair of v.slice(12).split(',')) {
@@ -126,8 +108,8 @@ export function parseLabels(v: string | undefined, dflt: LabelSource): LabelSour
     return { kind: 'annotations', classes };
   }
   const sr = /^self-report:(valence|arousal|dominance):(.+)$/.exec(v);
-  if (sr) return { kind: 'self-report', dimension: sr[1] as 'valence', threshold: numberFlag(sr[2], 'labels', `self-report:${sr[1]}:THRESHOLD with a number as THRESHOLD (e.g. 5)`)! };
-  throw new CliUsageError(`--labels must be file, none, annotations:TEXT=CLASS,… or self-report:DIMENSION:THRESHOLD, got '${v}'`);
+  if (sr) return { kind: 'self-report', dimension: sr[1] as 'valence', threshold: numberFlag(sr[2], 'labels', { expect: `self-report:${sr[1]}:THRESHOLD with a number as THRESHOLD (e.g. 5)` })! };
+  throw new CliUsageError(`--labels must be file, annotations:TEXT=CLASS,… or self-report:DIMENSION:THRESHOLD, got '${v}'`);
 }
 
 /**
@@ -151,7 +133,9 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   const sessions = (v.session as string[] | undefined) ?? [];
   if (!v.eegmat && !v.dreamer && files.length + folders.length + sessions.length === 0) return null;
   const subject = v.subject as string | undefined;
-  const mains = numberFlag(v.mains as string | undefined, 'mains', '50 or 60', (x) => x === 50 || x === 60) ?? 50;
+  const mainsFlag = v.mains as string | undefined;
+  if (mainsFlag !== undefined && mainsFlag !== '50' && mainsFlag !== '60') throw new CliUsageError(`--mains must be 50 or 60, got '${mainsFlag}'`);
+  const mains = mainsFlag === '60' ? 60 : 50;
 
   // The task and the label source first: `--file PATH=CLASS` is read against the task's classes.
   let task: TaskSpec | null = null;
@@ -184,11 +168,9 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
     }
   }
   for (const s of sessions) {
-    const id = /^\d+$/.test(s) ? Number(s) : NaN;
-    if (!Number.isSafeInteger(id) || id < 1) throw new CliUsageError(`--session must be a session id, got '${s}'`);
-    sources.push({ kind: 'session', id });
+    sources.push({ kind: 'session', id: numberFlag(s, 'session', { integer: true, min: 1, expect: 'a session id' })! });
   }
-  if (v.dreamer) sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', 'a positive number', (x) => x > 0) ?? 4 });
+  if (v.dreamer) sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? 4 });
 
   if (!opts.unlabelled) {
     const labelled = recordings.find((r) => r.label !== undefined);
@@ -211,7 +193,7 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   const windowSec = intFlag(v.window as string | undefined, 'window') ?? 5;
   const windowing: WindowingOptions = {
     windowSec,
-    hopSec: numberFlag(v.hop as string | undefined, 'hop', 'a positive number of seconds', (x) => x > 0) ?? windowSec,
+    hopSec: numberFlag(v.hop as string | undefined, 'hop', { above: 0, expect: 'a positive number of seconds' }) ?? windowSec,
     eegMontage: !montageFlag || montageFlag === 'auto' ? 'auto' : montageFlag === 'device' ? 'device' : montageFlag.split(',').map((c) => c.trim()),
     ecgMontage: 'device',
     mainsHz: mains,
@@ -227,6 +209,51 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   }
   const name = sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : s.dir.split(/[\\/]/).pop())).join(' + ');
   return { name, sources, task: opts.unlabelled ? null : task, labels: opts.unlabelled ? { kind: 'none' } : labels, windowing };
+}
+
+/** --split: subject-wise folds (default leave-one-subject-out). */
+export function parseSplit(v: string | undefined): SplitSpec {
+  if (!v || v === 'loso') return { kind: 'loso' };
+  const m = /^kfold:(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 2) throw new CliUsageError(`--split must be loso or kfold:K (K ≥ 2), got '${v}'`);
+  return { kind: 'kfold', k: Number(m[1]) };
+}
+
+/** --encoders: a run's pretrained encoders, a CBraMod .pth checkpoint, or random (default). */
+export function parseEncoderSource(v: string | undefined): EncoderSource {
+  if (!v || v === 'random') return { kind: 'random' };
+  if (/\.pth$/i.test(v)) return { kind: 'pth', path: resolve(v) };
+  return { kind: 'run', runId: v };
+}
+
+/** --freeze: head only on cached embeddings (default) or end to end. */
+export function parseFreeze(v: string | undefined): FinetuneConfig['freeze'] {
+  if (v === undefined) return 'encoders';
+  if (v !== 'encoders' && v !== 'none') throw new CliUsageError(`--freeze must be encoders or none, got '${v}'`);
+  return v;
+}
+
+/** --layers: the encoders' criss-cross layers (default CBraMod's). */
+export function encoderConfigFromFlags(v: { layers?: string }) {
+  const layers = intFlag(v.layers, 'layers');
+  return layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
+}
+
+/**
+ * The fine-tuning config of `train DATASET` and `evaluate` (--freeze, --epochs, --batch over the
+ * defaults and `own`), checked now: before minutes of dataset building and embedding.
+ */
+export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?: string }, task: TaskSpec, own: Partial<FinetuneConfig> = {}): FinetuneConfig {
+  const finetune: FinetuneConfig = {
+    ...DEFAULT_FINETUNE,
+    ...own,
+    task,
+    freeze: parseFreeze(v.freeze),
+    epochs: intFlag(v.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs,
+    batchSize: intFlag(v.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize,
+  };
+  checkConfig(() => validateFinetune(finetune));
+  return finetune;
 }
 
 const SOURCE_FLAG: Record<SourceSpec['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session' };
@@ -356,8 +383,10 @@ export class ProgressDisplay {
   }
 }
 
-/** Runs (or resumes) a run folder's job here, with Ctrl+C pausing at the next step. */
-/** `dataDir`: the app data folder whose recordings database --session reads (--data-dir; default the app's). */
+/**
+ * Runs (or resumes) a run folder's job here, with Ctrl+C pausing at the next step. `dataDir`: the
+ * app data folder whose recordings database --session reads (--data-dir; default the app's).
+ */
 export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userModelsDir?: string; dataDir?: string; verbose?: boolean } = {}): Promise<number> {
   const display = new ProgressDisplay(io);
   let action: 'run' | 'pause' | 'cancel' = 'run';

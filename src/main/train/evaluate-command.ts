@@ -1,14 +1,13 @@
 // `heartmind evaluate`: the subject-wise evaluation alone (no final model): every ablation arm asked
 // for and the baseline, on the same folds, with per-fold figures and mean ± sd.
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
-import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
+import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
-import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
+import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
-import type { EncoderInit, FinetuneConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, intFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
-import { parseEncoderSource, parseSplit } from './train-command';
+import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
+import { checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const command: CliCommand = {
@@ -61,18 +60,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return { modalities: m as ModalitySet, init: (i ?? dfltInit) as EncoderInit };
   });
   const validation = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
-  const freeze = (values.freeze ?? 'encoders') as FinetuneConfig['freeze'];
-  if (freeze !== 'encoders' && freeze !== 'none') throw new CliUsageError(`--freeze must be encoders or none, got '${freeze}'`);
-  const layers = intFlag(values.layers, 'layers');
-  const finetune: FinetuneConfig = {
-    ...DEFAULT_FINETUNE,
-    task: dataset.task!,
-    freeze,
-    epochs: intFlag(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs,
-    batchSize: intFlag(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize,
-  };
-  // The run's own check of the fine-tuning config, before minutes of dataset building and embedding.
-  checkConfig(() => validateFinetune(finetune));
+  const finetune = finetuneFromFlags(values, dataset.task!);
   const spec: JobSpec = {
     kind: 'evaluate',
     name: values.name ?? `evaluate ${dataset.name}`,
@@ -81,7 +69,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     corpora: {},
     pretrain: {},
     encoders: Object.fromEntries((['eeg', 'ecg'] as const).filter((m) => arms.some((a) => a.modalities === 'fused' || a.modalities === m)).map((m) => [m, m === 'ecg' && enc.kind === 'pth' ? { kind: 'random' } : enc])),
-    encoderConfig: layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER },
+    encoderConfig: encoderConfigFromFlags(values),
     finetune,
     evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
     finalFit: false,

@@ -1,14 +1,14 @@
 // `heartmind pretrain`: self-supervised pretraining of one encoder (EEG masked patches or ECG dual
 // masking) on any EEG or ECG recordings; the encoder lands in the run folder for later runs
 // (`heartmind train DATASET --encoders RUN_ID`).
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
-import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
+import { CliUsageError, intFlag, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from '../../shared/train/masking';
 import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer';
 import { validatePretrain } from '../../shared/train/pretrain';
 import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, flagsGiven, intFlag, numberFlag, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
@@ -69,11 +69,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const dataset = datasetFromFlags(values, { modalities: [m], unlabelled: true });
   if (!dataset) throw new CliUsageError('give the recordings to pretrain on (--file, --folder, --eegmat, --session)');
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
-  const layers = intFlag(values.layers, 'layers');
-  const cfg = pretrainConfig(m, layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER }, seed, false, intFlag(values.steps, 'steps') ?? null);
+  const cfg = pretrainConfig(m, encoderConfigFromFlags(values), seed, false, intFlag(values.steps, 'steps') ?? null);
   cfg.epochs = intFlag(values.epochs, 'epochs') ?? cfg.epochs;
   cfg.batchSize = intFlag(values.batch, 'batch') ?? cfg.batchSize;
-  cfg.optimizer.lr = numberFlag(values.lr, 'lr', 'a number in (0, 1)', (x) => x > 0 && x < 1) ?? cfg.optimizer.lr;
+  cfg.optimizer.lr = numberFlag(values.lr, 'lr', { above: 0, below: 1 }) ?? cfg.optimizer.lr;
   cfg.checkpointEverySteps = intFlag(values['checkpoint-every'], 'checkpoint-every') ?? cfg.checkpointEverySteps;
   const patchRatio = ratioFlag(values['patch-ratio'], 'patch-ratio');
   if (m === 'eeg') cfg.mask = { ...DEFAULT_EEG_MASK, ...(patchRatio !== undefined ? { patchRatio } : {}) };

@@ -1,16 +1,16 @@
 // `heartmind train`: a whole recipe (the shipped model's is 'default'), a fine-tuning job on a
 // dataset, or a paused/interrupted run resumed.
 import { resolve } from 'node:path';
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
-import { CBRAMOD_ENCODER, encoderWithLayers } from '../../shared/model/config';
+import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
-import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
-import type { EncoderSource, JobSpec, SourceSpec } from '../../shared/train/job.types';
+import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
+import type { JobSpec, SourceSpec } from '../../shared/train/job.types';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
-import type { EvaluationConfig, FinetuneConfig, ModalitySet, SplitSpec } from '../../shared/train/train.types';
-import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, flagsOutside, intFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
+import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
+import { checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -89,19 +89,6 @@ export const command: CliCommand = {
   run,
 };
 
-export function parseSplit(v: string | undefined): SplitSpec {
-  if (!v || v === 'loso') return { kind: 'loso' };
-  const m = /^kfold:(\d+)$/.exec(v);
-  if (!m || Number(m[1]) < 2) throw new CliUsageError(`--split must be loso or kfold:K (K ≥ 2), got '${v}'`);
-  return { kind: 'kfold', k: Number(m[1]) };
-}
-
-export function parseEncoderSource(v: string | undefined): EncoderSource {
-  if (!v || v === 'random') return { kind: 'random' };
-  if (/\.pth$/i.test(v)) return { kind: 'pth', path: resolve(v) };
-  return { kind: 'run', runId: v };
-}
-
 function exportOf(values: Record<string, unknown>, dflt: { id: string; name: string }, provenance: string): JobSpec['export'] {
   if (values['no-export']) return null;
   const id = (values['model-id'] as string | undefined) ?? dflt.id;
@@ -172,17 +159,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const enc = parseEncoderSource(values.encoders);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
     if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
-    const freeze = (values.freeze ?? 'encoders') as 'encoders' | 'none';
-    if (!['encoders', 'none'].includes(freeze)) throw new CliUsageError(`--freeze must be encoders or none, got '${freeze}'`);
-    const layers = intFlag(values.layers, 'layers');
-    const e = layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
     const init = enc.kind === 'random' ? 'random' : 'pretrained';
     const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), arms: [{ modalities, init }], seed: 3407 };
     const encoders: JobSpec['encoders'] = {};
     if (modalities !== 'ecg') encoders.eeg = enc;
     if (modalities !== 'eeg') encoders.ecg = enc.kind === 'pth' ? { kind: 'random' } : enc;
-    const finetune: FinetuneConfig = { ...DEFAULT_FINETUNE, task: dataset.task!, modalities, init, freeze, epochs: intFlag(values.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs, batchSize: intFlag(values.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize, seed: 3407 };
-    checkConfig(() => validateFinetune(finetune));
+    const finetune = finetuneFromFlags(values, dataset.task!, { modalities, init, seed: 3407 });
     spec = {
       kind: 'finetune',
       name: values.name ?? `${dataset.name} ${modalities}`,
@@ -191,7 +173,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       corpora: {},
       pretrain: {},
       encoders,
-      encoderConfig: e,
+      encoderConfig: encoderConfigFromFlags(values),
       finetune,
       evaluation,
       finalFit: true,

@@ -1,7 +1,7 @@
 // parseFlags: node:util parseArgs with our usage errors, and negative numbers taken as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, parseFlags } from '../../../src/main/core/cli-command';
+import { CliUsageError, intFlag, numberFlag, parseFlags, portValue } from '../../../src/main/core/cli-command';
 
 const OPTIONS = { duration: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -21,4 +21,28 @@ test('a flag without its value, or with one that starts with a dash, is a usage 
   );
   assert.throws(() => parseFlags(['--json', '-5'], OPTIONS), CliUsageError, 'a boolean flag takes no value');
   assert.throws(() => parseFlags(['--bogus'], OPTIONS), (e: unknown) => e instanceof CliUsageError && /Unknown option '--bogus'/.test(e.message));
+});
+
+test('number flags are plain decimals: no hex, no empty value taken as 0; the message names the flag or variable, the rule and the value', () => {
+  const refused = (fn: () => unknown, message: string) => assert.throws(fn, (e: unknown) => e instanceof CliUsageError && e.message === message, message);
+  assert.equal(numberFlag(undefined, 'duration'), undefined);
+  assert.equal(numberFlag('1.5', 'duration', { above: 0 }), 1.5);
+  assert.equal(numberFlag('-2', 'from'), -2);
+  refused(() => numberFlag('0x10', 'duration', { above: 0 }), "--duration must be a positive number, got '0x10'");
+  refused(() => numberFlag('', 'from'), "--from must be a number, got ''");
+  refused(() => numberFlag('Infinity', 'from'), "--from must be a number, got 'Infinity'");
+  refused(() => numberFlag('0', 'lr', { above: 0, below: 1 }), "--lr must be a number in (0, 1), got '0'");
+  refused(() => numberFlag('1', 'ratio', { min: 0, below: 1 }), "--ratio must be a number in [0, 1), got '1'");
+  refused(() => numberFlag('-1', 'x', { max: -2 }), "--x must be a number ≤ -2, got '-1'");
+  refused(() => numberFlag('7', 'x', { integer: true, min: 0, max: 5, expect: 'a small count' }), "--x must be a small count, got '7'");
+  assert.equal(intFlag('12', 'epochs'), 12);
+  refused(() => intFlag('1.5', 'epochs'), "--epochs must be a positive integer, got '1.5'");
+  refused(() => intFlag('0x10', 'epochs'), "--epochs must be a positive integer, got '0x10'");
+  refused(() => intFlag('-1', 'validation', 0), "--validation must be an integer ≥ 0, got '-1'");
+
+  assert.equal(portValue(undefined, 'port'), undefined);
+  assert.equal(portValue('0', 'port'), 0);
+  assert.equal(portValue('65535', 'port'), 65535);
+  for (const bad of ['', ' ', '0x10', '65536', '-1', '80.5', 'http']) refused(() => portValue(bad, 'port'), `--port must be an integer 0–65535, got '${bad}'`);
+  refused(() => portValue('0x10', 'HEARTMIND_PORT'), "HEARTMIND_PORT must be an integer 0–65535, got '0x10'");
 });

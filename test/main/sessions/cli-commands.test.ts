@@ -65,8 +65,19 @@ test('sessions export: gaps zero-filled (EDF+C) by default, left out with --disc
   }
 });
 
-test('record --duration -5 gives our own usage error, before any device starts', async () => {
-  await assert.rejects(record.run(['--duration', '-5'], io().io), (e: unknown) => e instanceof CliUsageError && e.message === '--duration must be a positive number of seconds');
+test('record --duration -5, 0x10 or an empty value: our own usage error, before any device starts', async () => {
+  for (const bad of ['-5', '0x10', '']) {
+    await assert.rejects(record.run(['--duration', bad], io().io), (e: unknown) => e instanceof CliUsageError && e.message === `--duration must be a positive number of seconds, got '${bad}'`, bad);
+  }
+});
+
+test('sessions: a session id or --from/--to is a plain decimal (no hex 0x10, no empty value as 0), refused before the database opens', async (t) => {
+  const dir = join(tempDir(t), 'never-made');
+  await assert.rejects(sessions.run(['show', '0x10', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && e.message === "a session id (a positive number) is needed, got '0x10'");
+  await assert.rejects(sessions.run(['show', '', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && e.message === "a session id (a positive number) is needed, got ''");
+  await assert.rejects(sessions.run(['export', '1', 'x.edf', '--from', '', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && e.message === "--from must be seconds from the session start, got ''");
+  await assert.rejects(sessions.run(['export', '1', 'x.edf', '--to', '0x10', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && e.message === "--to must be seconds from the session start, got '0x10'");
+  assert.equal(existsSync(dir), false, 'no database was made');
 });
 
 test('sessions import --board names the board of a BrainFlow file whose columns fit several', async (t) => {
@@ -78,7 +89,8 @@ test('sessions import --board names the board of a BrainFlow file whose columns 
     sessions.run(['import', bf32, '--data-dir', dir], io().io),
     (e: unknown) => e instanceof FormatError && /fits several BrainFlow boards \(CytonDaisy, Synthetic\); name the board that wrote it \(--board CytonDaisy for heartmind sessions import/.test(e.message),
   );
-  await assert.rejects(sessions.run(['import', bf32, '--board', 'Daisy', '--data-dir', dir], io().io), (e: unknown) => e instanceof CliUsageError && /--board must be a BrainFlow board: .*CytonDaisy/.test(e.message));
+  // An unknown board: the import's own message (one for the CLI and the app).
+  await assert.rejects(sessions.run(['import', bf32, '--board', 'Daisy', '--data-dir', dir], io().io), (e: unknown) => e instanceof FormatError && /no BrainFlow board is called .*Daisy.*; the boards: .*CytonDaisy/.test(e.message));
   await assert.rejects(sessions.run(['list', '--board', 'Cyton', '--data-dir', dir], io().io), /--board is for import/);
   const i = io();
   assert.equal(await sessions.run(['import', bf32, '--board', 'cytondaisy', '--json', '--data-dir', dir], i.io), 0);

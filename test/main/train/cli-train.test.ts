@@ -4,8 +4,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CliUsageError } from '../../../src/main/core/cli-command';
-import { checkJobInputs, datasetFromFlags, intFlag, numberFlag, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
+import { CliUsageError, intFlag, numberFlag } from '../../../src/main/core/cli-command';
+import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
 import { RunStore } from '../../../src/main/train/run-store';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import { scratch } from './cli-test-util';
@@ -14,7 +14,7 @@ describe('number flags', () => {
   test('plain decimals only: the flag, what it takes and the bad value are named', () => {
     assert.equal(intFlag(undefined, 'epochs'), undefined);
     assert.equal(intFlag('12', 'layers'), 12);
-    assert.equal(numberFlag('5e-4', 'lr', 'a number'), 5e-4);
+    assert.equal(numberFlag('5e-4', 'lr', { above: 0, below: 1 }), 5e-4);
     assert.equal(ratioFlag('0.25', 'lead-ratio'), 0.25);
     assert.equal(seedFlag('0'), 0);
     for (const bad of ['abc', '', ' ', '0x10', 'Infinity', '1.5', '0', '-3', '12abc']) {
@@ -27,8 +27,18 @@ describe('number flags', () => {
     assert.throws(() => intFlag('-1', 'validation', 0), /--validation must be an integer ≥ 0, got '-1'/);
   });
 
+  test('--labels takes no "none" (a labelled dataset needs labels); --freeze takes encoders or none', () => {
+    assert.throws(() => parseLabels('none', { kind: 'file' }), /--labels must be file, annotations:TEXT=CLASS,… or self-report:DIMENSION:THRESHOLD, got 'none'/);
+    assert.deepEqual(parseLabels('file', { kind: 'none' }), { kind: 'file' });
+    assert.equal(parseFreeze(undefined), 'encoders');
+    assert.equal(parseFreeze('none'), 'none');
+    assert.throws(() => parseFreeze('all'), /--freeze must be encoders or none, got 'all'/);
+  });
+
   test('the dataset flags parse strictly too', () => {
     assert.throws(() => datasetFromFlags({ eegmat: '/d', mains: '55' }), /--mains must be 50 or 60, got '55'/);
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', threshold: '0x10', dreamer: '/x.mat' }), /--threshold must be a positive number, got '0x10'/);
+    assert.throws(() => datasetFromFlags({ session: ['0x10'], task: 'a:x,y', labels: 'annotations:A=x' }), /--session must be a session id, got '0x10'/);
     assert.throws(() => datasetFromFlags({ eegmat: '/d', window: 'five' }), /--window must be a positive integer, got 'five'/);
     assert.throws(() => datasetFromFlags({ eegmat: '/d', hop: '' }), /--hop must be a positive number of seconds, got ''/);
     assert.throws(() => datasetFromFlags({ eegmat: '/d', hop: '0.001' }), /--window 5 --hop 0.001: hop must be a positive multiple of 1\/200 s/);
