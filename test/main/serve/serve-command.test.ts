@@ -25,6 +25,13 @@ describe('heartmind CLI', { skip }, () => {
     const badPort = spawnSync(process.execPath, [CLI, 'serve', '--port', 'x'], { encoding: 'utf8' });
     assert.equal(badPort.status, 2);
     assert.match(badPort.stderr, /--port must be an integer 0–65535, got 'x'[\s\S]*usage: heartmind serve/);
+    // A bad $HEARTMIND_PORT is named as such (not as --port); hex and empty values are no ports.
+    const badEnv = spawnSync(process.execPath, [CLI, 'serve'], { encoding: 'utf8', env: { ...process.env, HEARTMIND_PORT: '0x10' } });
+    assert.equal(badEnv.status, 2);
+    assert.match(badEnv.stderr, /HEARTMIND_PORT must be an integer 0–65535, got '0x10'/);
+    const emptyPort = spawnSync(process.execPath, [CLI, 'serve', '--port='], { encoding: 'utf8' });
+    assert.equal(emptyPort.status, 2);
+    assert.match(emptyPort.stderr, /--port must be an integer 0–65535, got ''/);
     const badFlag = spawnSync(process.execPath, [CLI, 'serve', '--colour'], { encoding: 'utf8' });
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stderr, /Unknown option '--colour'/);
