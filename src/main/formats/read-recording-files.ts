@@ -5,7 +5,7 @@
 // Only regular files are read (a named pipe would block forever, /dev/zero never ends), each
 // checked against a size bound before a byte is read, and a WFDB header cannot reach a file outside
 // its own folder. Every refusal is a FormatError that names the file and the real reason.
-import { open, readdir, stat } from 'node:fs/promises';
+import { access, open, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,8 +57,6 @@ function reasonOf(err: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
     case 'ELOOP':
       return 'too many symbolic links';
     case 'ENAMETOOLONG':
@@ -88,7 +86,7 @@ interface ReadTarget {
 async function readBytes(t: ReadTarget): Promise<Uint8Array> {
   const of = t.role ? `; it is ${t.role}` : '';
   const refuse = (st: Stats) => {
-    if (!st.isFile()) throw new FormatError('missing-file', t.name, `${t.path} is ${kindOf(st)}, not a regular file${of}; only recording files can be imported`);
+    if (!st.isFile()) throw new FormatError('unreadable', t.name, `${t.path} is ${kindOf(st)}, not a regular file${of}; only recording files can be imported`);
     if (st.size > t.limit - t.used) {
       const size = t.used > 0 ? `${formatBytes(st.size)}, ${formatBytes(st.size + t.used)} with the record's other files` : formatBytes(st.size);
       throw new FormatError(
@@ -98,13 +96,17 @@ async function readBytes(t: ReadTarget): Promise<Uint8Array> {
       );
     }
   };
+  const cannotRead = (err: unknown) => {
+    if (err instanceof FormatError) return err;
+    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing-file' : 'unreadable';
+    return new FormatError(code, t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+  };
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     refuse(await stat(t.path));
     fh = await open(t.path, 'r');
   } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError('missing-file', t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+    throw cannotRead(err);
   }
   try {
     const st = await fh.stat();
@@ -118,8 +120,7 @@ async function readBytes(t: ReadTarget): Promise<Uint8Array> {
     }
     return got === st.size ? bytes : bytes.subarray(0, got);
   } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError('missing-file', t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+    throw cannotRead(err);
   } finally {
     await fh.close();
   }
@@ -133,7 +134,7 @@ async function readBytes(t: ReadTarget): Promise<Uint8Array> {
 function companionPath(dir: string, headerName: string, fileName: string): string {
   const p = path.resolve(dir, fileName);
   const rel = path.relative(path.resolve(dir), p);
-  if (fileName === '' || path.isAbsolute(fileName) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (fileName === '' || path.isAbsolute(fileName) || rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) {
     throw new FormatError('bad-header', headerName, `signal file name ${quote(fileName)} points outside the header's folder; WFDB names its files plainly ('100.dat'), beside the header`);
   }
   return p;
@@ -154,9 +155,9 @@ export interface ReadRecordingOptions {
 /**
  * Reads `filePath` and, for a WFDB header, its signal files and annotation files from the same
  * folder. Names in the result are base names ('100.dat'), as the header refers to them.
- * FormatError: 'missing-file' for a file that is absent, unreadable or not a regular file (named,
- * with the reason), 'too-large' over the size bound, 'bad-header' for a WFDB header naming a file
- * outside its folder.
+ * FormatError, naming the file and the reason: 'missing-file' for a file that is absent,
+ * 'unreadable' for one that cannot be read or is not a regular file, 'too-large' over the size
+ * bound, 'bad-header' for a WFDB header naming a file outside its folder.
  */
 export async function readRecordingFiles(filePath: string, opts: ReadRecordingOptions = {}): Promise<NamedBytes[]> {
   const limit = opts.maxBytes ?? recordingMaxBytes();
@@ -177,32 +178,51 @@ export async function readRecordingFiles(filePath: string, opts: ReadRecordingOp
   }
   if (opts.annotations !== false) {
     const prefix = `${header.recordName}.`;
-    for (const entry of await readdir(dir)) {
-      if (!entry.startsWith(prefix) || NOT_ANNOTATIONS.test(entry) || files.some((f) => f.name === entry)) continue;
-      const p = path.join(dir, entry);
+    const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+      throw new FormatError('unreadable', name, `cannot list the folder ${dir} for the record's annotation files: ${reasonOf(err)}`);
+    });
+    for (const entry of entries) {
+      const file = entry.name;
+      // A folder named 100.x is not an annotation file.
+      if (entry.isDirectory() || !file.startsWith(prefix) || NOT_ANNOTATIONS.test(file) || files.some((f) => f.name === file)) continue;
       // Markers are worth a warning, not the recording: an annotation file that cannot be read is
       // reported like one that cannot be parsed, and the signals still import.
       let bytes: Uint8Array;
       try {
-        if ((await stat(p)).isDirectory()) continue; // a folder named 100.x is not an annotation file
-        bytes = await readBytes({ path: p, name: entry, role: `an annotation file of ${name}`, limit, used });
+        bytes = await readBytes({ path: path.join(dir, file), name: file, role: `an annotation file of ${name}`, limit, used });
       } catch (err) {
-        if (!opts.warnings) throw err instanceof FormatError ? err : new FormatError('missing-file', entry, `cannot read ${p}: ${reasonOf(err)}; it is an annotation file of ${name}`);
-        const detail = err instanceof FormatError ? err.detail : `cannot read ${p}: ${reasonOf(err)}`;
-        opts.warnings.push(`${entry}: not read as an annotation file (${detail})`);
+        if (!opts.warnings || !(err instanceof FormatError)) throw err;
+        opts.warnings.push(`${file}: not read as an annotation file (${err.detail})`);
         continue;
       }
-      files.push({ name: entry, bytes });
+      files.push({ name: file, bytes });
       used += bytes.length;
     }
   }
   return files;
 }
 
-/** Reads a recording file (and its companions) and imports it; warnings about companion files join the recording's. */
-export async function importRecordingFile(filePath: string, opts: ImportOptions = {}): Promise<ImportedRecording> {
+/** 'x.hea' when the file is not a header and a header of its name lies beside it (x.dat, x.atr), else undefined. */
+async function wfdbHeaderBeside(filePath: string): Promise<string | undefined> {
+  if (/\.hea$/i.test(filePath)) return undefined;
+  const hea = `${path.basename(filePath, path.extname(filePath))}.hea`;
+  try {
+    await access(path.join(path.dirname(filePath), hea));
+    return hea;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a recording file (and its companions) and imports it; warnings about companion files join
+ * the recording's. A WFDB signal or annotation file given on its own is answered with the header
+ * beside it. FormatError as readRecordingFiles and importRecording throw it.
+ */
+export async function importRecordingFile(filePath: string, opts: Omit<ImportOptions, 'wfdbHeaderBeside'> = {}): Promise<ImportedRecording> {
   const warnings: string[] = [];
-  const rec = importRecording(await readRecordingFiles(filePath, { warnings }), opts);
+  const files = await readRecordingFiles(filePath, { warnings });
+  const rec = importRecording(files, { ...opts, wfdbHeaderBeside: await wfdbHeaderBeside(filePath) });
   rec.warnings.push(...warnings);
   return rec;
 }

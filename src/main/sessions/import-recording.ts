@@ -2,19 +2,17 @@
 // src/shared/formats, and turn the ImportedRecording into a session written in ONE database
 // transaction: a file that fails to parse never reaches the database, and a failure while writing
 // leaves the database as it was.
-import { access } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import type { BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
+import { basename, extname } from 'node:path';
+import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
 import { FormatError, quote } from '../../shared/formats/format-error';
-import type { ImportedRecording, ImportedStream, NamedBytes } from '../../shared/formats/recording.types';
-import { brainflowBoardNames, brainflowBoardOptions, importRecording } from '../../shared/formats/import-recording';
+import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import type { ImportRequest, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportStream, SessionImport } from '../db/server';
 import type { PackedChunks } from '../db/sample-codec';
 import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
-import { readRecordingFiles } from '../formats/read-recording-files';
+import { importRecordingFile as readRecording } from '../formats/read-recording-files';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
 export const IMPORT_CHUNK_S = 0.1;
@@ -150,18 +148,6 @@ export function brainflowBoard(req: Pick<ImportRequest, 'path' | 'board'>): Brai
   return opts;
 }
 
-/** 'x.hea' when the file is not a header and a header of its name lies beside it (x.dat, x.atr), else undefined. */
-async function wfdbHeaderBeside(path: string): Promise<string | undefined> {
-  if (/\.hea$/i.test(path)) return undefined;
-  const hea = `${basename(path, extname(path))}.hea`;
-  try {
-    await access(join(dirname(path), hea));
-    return hea;
-  } catch {
-    return undefined;
-  }
-}
-
 /** At most this many of the reader's warnings go into an error message; the rest are counted. */
 const WARNINGS_IN_ERROR = 5;
 
@@ -178,16 +164,7 @@ function warningsClause(warnings: string[]): string {
 
 /** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
 export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
-  let files: NamedBytes[];
-  const readWarnings: string[] = [];
-  try {
-    files = await readRecordingFiles(req.path, { warnings: readWarnings });
-  } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError('missing-file', basename(req.path), `cannot read ${req.path}: ${(err as Error).message}`);
-  }
-  const rec = importRecording(files, { brainflow: brainflowBoard(req), wfdbHeaderBeside: await wfdbHeaderBeside(req.path) });
-  rec.warnings.push(...readWarnings);
+  const rec = await readRecording(req.path, { brainflow: brainflowBoard(req) });
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, `the file holds no samples${warningsClause(rec.warnings)}`);
   }

@@ -11,8 +11,10 @@ export type FormatErrorCode =
   | 'truncated' // the header promises more bytes than the file holds
   | 'bad-data' // the data section itself is malformed (bad chunk, bad TAL, bad row)
   | 'unsupported' // a valid file using a feature we do not read (named in the message)
-  | 'missing-file' // a companion file (WFDB .dat) was not supplied
-  | 'too-large' // the file asks for more memory than its own size can justify (MAT compressed elements)
+  | 'missing-file' // a file the import needs is not there: the one asked for, or a companion (WFDB .dat) not supplied
+  | 'unreadable' // the file exists but cannot be read (permission denied…) or is not a regular file (a folder, a FIFO)
+  | 'too-large' // over a size bound: a recording bigger than an import may read, a MAT element inflating past what its size justifies
+  | 'ambiguous-board' // a BrainFlow file whose column count fits several boards: the caller must name one (FormatError.boards)
   | 'cannot-write'; // a writer was given something the format cannot hold
 
 export class FormatError extends CodedError<FormatErrorCode> {
@@ -23,6 +25,8 @@ export class FormatError extends CodedError<FormatErrorCode> {
     readonly fileName: string,
     /** The problem, in words, without the file name. */
     readonly detail: string,
+    /** For 'ambiguous-board': the names of the boards the file fits (brainflowBoardNames() spelling). */
+    readonly boards: readonly string[] = [],
   ) {
     super(code, `${fileName}: ${detail}`);
   }

@@ -1,6 +1,6 @@
 // One entry point for imports: which format a file is (by its bytes first, its name second),
 // then the matching reader. The recorder calls this with the files the Node side read.
-import { BRAINFLOW_BOARDS, parseBrainFlowCsv, type BrainFlowCsvOptions, type BrainFlowPresetName } from './brainflow-csv';
+import { parseBrainFlowCsv, type BrainFlowCsvOptions } from './brainflow-csv';
 import { parseHeartMindCsv } from './csv';
 import { importEdf } from './edf';
 import { FormatError } from './format-error';
@@ -9,6 +9,10 @@ import type { ImportedRecording, NamedBytes, RecordingFormat } from './recording
 import { decodeLatin1 } from './text';
 import { importWfdb } from './wfdb';
 import { importXdf } from './xdf';
+
+// The board names live beside the board table (brainflow-csv); re-exported only for the callers
+// that still import them from here (src/main/sessions/sessions.core.ts, sessions-command.ts).
+export { brainflowBoardNames, brainflowBoardOptions } from './brainflow-csv';
 
 export type DetectedFormat = 'edf' | 'bdf' | 'wfdb' | 'xdf' | 'openbci-gui' | 'brainflow-csv' | 'csv';
 
@@ -45,26 +49,6 @@ export interface ImportOptions {
 }
 
 /**
- * The BrainFlow board names an import can be told (`heartmind sessions import --board NAME`, the
- * import form's Board choice): BrainFlow's own, one per board and preset ('Cyton', 'CytonDaisy',
- * 'Synthetic', 'MuseSAux' …), sorted.
- */
-export function brainflowBoardNames(): string[] {
-  return Object.values(BRAINFLOW_BOARDS)
-    .flatMap((presets) => Object.values(presets).map((d) => d!.name))
-    .sort((a, b) => a.localeCompare(b));
-}
-
-/** The BrainFlow reader's options for a board named as brainflowBoardNames() lists (any case); undefined for another name. */
-export function brainflowBoardOptions(name: string): BrainFlowCsvOptions | undefined {
-  const want = name.trim().toLowerCase();
-  for (const [id, presets] of Object.entries(BRAINFLOW_BOARDS)) {
-    for (const [preset, d] of Object.entries(presets)) if (d?.name.toLowerCase() === want) return { boardId: Number(id), preset: preset as BrainFlowPresetName };
-  }
-  return undefined;
-}
-
-/**
  * Imports a recording from its files: one file, or a WFDB header with its signal and annotation
  * files. Throws FormatError naming the file and the problem.
  */
@@ -90,9 +74,9 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
         return parseBrainFlowCsv(main.bytes, main.name, opts.brainflow);
       } catch (err) {
         // The reader asks for the board when the column count fits several boards: say how to name it.
-        if (!opts.brainflow && err instanceof FormatError && /fits several BrainFlow boards.*name the board$/.test(err.detail)) {
-          const example = /\(([A-Za-z0-9]+)/.exec(err.detail)?.[1] ?? 'Cyton';
-          throw new FormatError(err.code, err.fileName, `${err.detail} that wrote it (--board ${example} for heartmind sessions import, the Board choice when importing in the app)`);
+        if (err instanceof FormatError && err.code === 'ambiguous-board') {
+          const example = err.boards[0] ?? 'Cyton';
+          throw new FormatError(err.code, err.fileName, `${err.detail} that wrote it (--board ${example} for heartmind sessions import, the Board choice when importing in the app)`, err.boards);
         }
         throw err;
       }

@@ -67,9 +67,9 @@ test('a named pipe, a device, a folder: refused at once (never opened), naming t
   const dir = tempDir(t);
   const fifo = path.join(dir, 'p.edf');
   execFileSync('mkfifo', [fifo]);
-  await rejectsFormat(readRecordingFiles(fifo), 'missing-file', 'p.edf', /^p\.edf: .*p\.edf is a named pipe \(FIFO\), not a regular file; only recording files can be imported$/);
-  await rejectsFormat(readRecordingFiles('/dev/zero'), 'missing-file', 'zero', /\/dev\/zero is a character device, not a regular file/);
-  await rejectsFormat(readRecordingFiles(dir), 'missing-file', path.basename(dir), /is a folder, not a regular file/);
+  await rejectsFormat(readRecordingFiles(fifo), 'unreadable', 'p.edf', /^p\.edf: .*p\.edf is a named pipe \(FIFO\), not a regular file; only recording files can be imported$/);
+  await rejectsFormat(readRecordingFiles('/dev/zero'), 'unreadable', 'zero', /\/dev\/zero is a character device, not a regular file/);
+  await rejectsFormat(readRecordingFiles(dir), 'unreadable', path.basename(dir), /is a folder, not a regular file/);
   await rejectsFormat(readRecordingFiles(path.join(dir, 'absent.edf')), 'missing-file', 'absent.edf', /cannot read .*absent\.edf: not found$/);
 });
 
@@ -106,18 +106,18 @@ test('WFDB companions: the real reason, naming the companion; an unreadable anno
   ]);
   if ('skip' in outcomes) return t.skip(outcomes.skip);
   const [dat, atrWarned, atrThrown] = outcomes;
-  assert.deepEqual([dat.error?.code, dat.error?.fileName], ['missing-file', '100.dat'], JSON.stringify(dat));
+  assert.deepEqual([dat.error?.code, dat.error?.fileName], ['unreadable', '100.dat'], JSON.stringify(dat));
   assert.match(dat.error!.message, /^100\.dat: cannot read .*locked-dat\/100\.dat: permission denied; it is the signal file 100\.hea names/);
   assert.deepEqual(atrWarned.files, ['100.dat', '100.hea'], JSON.stringify(atrWarned));
   assert.equal(atrWarned.warnings!.length, 1);
   assert.match(atrWarned.warnings![0], /^100\.atr: not read as an annotation file \(cannot read .*100\.atr: permission denied; it is an annotation file of 100\.hea\)$/);
   // A caller that cannot show warnings gets the error, naming the annotation file (not the header).
-  assert.deepEqual([atrThrown.error?.code, atrThrown.error?.fileName], ['missing-file', '100.atr'], JSON.stringify(atrThrown));
+  assert.deepEqual([atrThrown.error?.code, atrThrown.error?.fileName], ['unreadable', '100.atr'], JSON.stringify(atrThrown));
 
   const dirDat = copyRecord100(path.join(root, 'folder-dat'));
   rmSync(path.join(root, 'folder-dat', '100.dat'));
   mkdirSync(path.join(root, 'folder-dat', '100.dat'));
-  await rejectsFormat(readRecordingFiles(dirDat), 'missing-file', '100.dat', /folder-dat\/100\.dat is a folder, not a regular file; it is the signal file 100\.hea names/);
+  await rejectsFormat(readRecordingFiles(dirDat), 'unreadable', '100.dat', /folder-dat\/100\.dat is a folder, not a regular file; it is the signal file 100\.hea names/);
 });
 
 test('a WFDB header cannot name a file outside its folder', async (t) => {
@@ -127,4 +127,16 @@ test('a WFDB header cannot name a file outside its folder', async (t) => {
     writeFileSync(hea, `x 1 250 4\n${sig} 16 200 12 0 0 0 0 sig\n`);
     await rejectsFormat(readRecordingFiles(hea), 'bad-header', 'x.hea', /signal file name ".*" points outside the header's folder; WFDB names its files plainly \('100\.dat'\), beside the header$/);
   }
+});
+
+test('a companion whose name merely starts with two dots lies inside the folder and is read; a folder named like an annotation file is passed over', async (t) => {
+  const dir = tempDir(t);
+  mkdirSync(path.join(dir, 'x.notes'));
+  const hea = path.join(dir, 'x.hea');
+  writeFileSync(hea, 'x 1 250 4\n..x.dat 16 200 12 0 0 0 0 sig\n');
+  writeFileSync(path.join(dir, '..x.dat'), Buffer.from([1, 0, 2, 0, 3, 0, 4, 0]));
+  const files = await readRecordingFiles(hea);
+  assert.deepEqual(files.map((f) => f.name), ['x.hea', '..x.dat']);
+  assert.deepEqual(Array.from(files[1].bytes), [1, 0, 2, 0, 3, 0, 4, 0]);
+  assert.equal(importWfdb(files).streams[0].segments[0].count, 4);
 });

@@ -154,7 +154,7 @@ describe('import into a session', { skip }, () => {
     const notes = join(dir, 'notes.docx');
     writeFileSync(notes, 'hello');
     await assert.rejects(importRecordingFile(db, { path: notes }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'not-this-format');
-    await assert.rejects(importRecordingFile(db, { path: join(dir, 'absent.edf') }, ctx), (err: unknown) => err instanceof FormatError && /cannot read/.test(err.message));
+    await assert.rejects(importRecordingFile(db, { path: join(dir, 'absent.edf') }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'missing-file' && /cannot read/.test(err.message));
 
     // A file whose only signal stream cannot be read: the error carries the reader's reason.
     const xdf = readFileSync(join(DATA, 'xdf', 'clock_resets.xdf'));
@@ -169,7 +169,7 @@ describe('import into a session', { skip }, () => {
     });
     // Not a regular file: refused without waiting on it.
     execFileSync('mkfifo', [join(dir, 'pipe.edf')]);
-    await assert.rejects(importRecordingFile(db, { path: join(dir, 'pipe.edf') }, ctx), (err: unknown) => err instanceof FormatError && /named pipe/.test(err.message));
+    await assert.rejects(importRecordingFile(db, { path: join(dir, 'pipe.edf') }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'unreadable' && /named pipe/.test(err.message));
 
     assert.deepEqual(await db.api.listSessions({}), before);
     assert.equal((await db.api.dbInfo()).schemaVersion, info.schemaVersion);

@@ -131,7 +131,7 @@ test('hm:sessions:import takes the BrainFlow board a 32-column file needs', asyn
   const path = join(tempDir(t), 'bf32.csv');
   const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 250 : 0).toFixed(6)).join('\t');
   writeFileSync(path, Array.from({ length: 500 }, (_, i) => row(i)).join('\n') + '\n');
-  await assert.rejects(call('hm:sessions:import', { path }), (e: { kind?: string; message: string }) => e.kind === 'bad-header' && /several BrainFlow boards.*the Board choice when importing in the app/.test(e.message));
+  await assert.rejects(call('hm:sessions:import', { path }), (e: { kind?: string; message: string }) => e.kind === 'ambiguous-board' && /several BrainFlow boards.*the Board choice when importing in the app/.test(e.message));
   await assert.rejects(call('hm:sessions:import', { path, board: 'Daisy' }), (e: { kind?: string; message: string }) => e.kind === 'bad-request' && /board must be a BrainFlow board name \(.*CytonDaisy/.test(e.message));
   const s = await call('hm:sessions:import', { path, board: 'Synthetic' });
   const detail = await call('hm:sessions:get', { sessionId: s.id });

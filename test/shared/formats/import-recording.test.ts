@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { detectFormat, FormatError, importRecording, type ImportedRecording } from '../../../src/shared/formats';
-import { brainflowBoardNames, brainflowBoardOptions } from '../../../src/shared/formats/import-recording';
+import { brainflowBoardNames, brainflowBoardOptions } from '../../../src/shared/formats/brainflow-csv';
 import { dataPath, NEED_DATA } from '../../fixtures/shared-data';
 
 const files = (dir: string) => readdirSync(dataPath(dir)).map((name) => ({ name, bytes: new Uint8Array(readFileSync(dataPath(dir, name))) }));
@@ -76,7 +76,8 @@ test('a BrainFlow file whose column count fits several boards is read once the b
     () => importRecording(file),
     (e: unknown) =>
       e instanceof FormatError &&
-      e.code === 'bad-header' &&
+      e.code === 'ambiguous-board' &&
+      e.boards.join() === 'CytonDaisy,Synthetic' &&
       e.message ===
         'bf32.csv: lines have 32 columns, which fits several BrainFlow boards (CytonDaisy, Synthetic); name the board that wrote it (--board CytonDaisy for heartmind sessions import, the Board choice when importing in the app)',
   );

@@ -55,3 +55,23 @@ export const BRAINFLOW_BOARDS: Readonly<Record<number, Readonly<Partial<Record<B
 export function brainflowBoardDescription(boardId: number, preset: BrainFlowPresetName = 'default'): Readonly<BoardDescription> | undefined {
   return BRAINFLOW_BOARDS[boardId]?.[preset];
 }
+
+/**
+ * The BrainFlow board names an import can be told (`heartmind sessions import --board NAME`, the
+ * import form's Board choice): BrainFlow's own, one per board and preset ('Cyton', 'CytonDaisy',
+ * 'Synthetic', 'MuseSAux' …), sorted.
+ */
+export function brainflowBoardNames(): string[] {
+  return Object.values(BRAINFLOW_BOARDS)
+    .flatMap((presets) => Object.values(presets).map((d) => d!.name))
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/** The board and preset named as brainflowBoardNames() lists them (any case), as the BrainFlow reader's options; undefined for another name. */
+export function brainflowBoardOptions(name: string): { boardId: number; preset: BrainFlowPresetName } | undefined {
+  const want = name.trim().toLowerCase();
+  for (const [id, presets] of Object.entries(BRAINFLOW_BOARDS)) {
+    for (const [preset, d] of Object.entries(presets)) if (d?.name.toLowerCase() === want) return { boardId: Number(id), preset: preset as BrainFlowPresetName };
+  }
+  return undefined;
+}

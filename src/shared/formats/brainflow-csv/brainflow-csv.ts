@@ -4,7 +4,7 @@
 // column count when only one known board has that many rows).
 import type { BoardDescription } from '../../devices/brainflow/brainflow.types';
 import { electrodePosition } from '../channel-kind';
-import { failFor, type Fail } from '../format-error';
+import { FormatError, failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedChannel, ImportedRecording } from '../recording.types';
 import { buildTabular, readNumericRows, type TabularStreamPlan } from '../tabular-import';
 import { decodeLatin1 } from '../text';
@@ -37,7 +37,7 @@ const ROLE_ROWS: [keyof BoardDescription, ChannelKind, string, string][] = [
   ['other_channels', 'misc', '', 'Other'],
 ];
 
-function pickBoard(width: number, opts: BrainFlowCsvOptions, fail: Fail): { descr: BoardDescription; boardId?: number } {
+function pickBoard(width: number, opts: BrainFlowCsvOptions, fileName: string, fail: Fail): { descr: BoardDescription; boardId?: number } {
   if (opts.description) return { descr: opts.description, boardId: opts.boardId };
   if (opts.boardId !== undefined) {
     const d = brainflowBoardDescription(opts.boardId, opts.preset ?? 'default');
@@ -51,7 +51,10 @@ function pickBoard(width: number, opts: BrainFlowCsvOptions, fail: Fail): { desc
   // Boards that share a layout (Muse 2 and Muse S, BLED or not) read the same: take the first.
   const layouts = new Set(matches.map(([, , d]) => JSON.stringify({ ...d, name: '' })));
   if (matches.length === 0) fail('bad-data', `lines have ${width} columns, which matches no known BrainFlow board; name the board`);
-  if (layouts.size > 1) fail('bad-header', `lines have ${width} columns, which fits several BrainFlow boards (${matches.map((m) => m[2].name).join(', ')}); name the board`);
+  if (layouts.size > 1) {
+    const boards = matches.map((m) => m[2].name);
+    throw new FormatError('ambiguous-board', fileName, `lines have ${width} columns, which fits several BrainFlow boards (${boards.join(', ')}); name the board`, boards);
+  }
   return { descr: matches[0][2], boardId: matches[0][0] };
 }
 
@@ -63,7 +66,7 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
   const first = lines.find((l) => l.trim() !== '')!;
   const delimiter = first.includes('\t') ? /\t/ : /,/;
   const width = first.split(delimiter).length;
-  const { descr, boardId } = pickBoard(width, opts, fail);
+  const { descr, boardId } = pickBoard(width, opts, fileName, fail);
   if (width !== descr.num_rows) fail('bad-data', `lines have ${width} columns but BrainFlow's ${descr.name} writes ${descr.num_rows}`);
   if (!(descr.sampling_rate > 0)) fail('bad-header', `board ${descr.name} has no sampling rate`);
   const { values, rows, warnings } = readNumericRows(lines, 0, delimiter, width, fail);

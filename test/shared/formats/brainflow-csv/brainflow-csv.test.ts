@@ -55,7 +55,8 @@ test('board chosen by id; ambiguous or wrong column counts are refused', () => {
   assert.deepEqual([cut.streams[0].segments[0].count, cut.warnings], [2, ['the last line (data line 3) has 5 of 32 columns (file cut short?); it is left out']]);
   const fails = (text: string, opts: object, code: string, re: RegExp) =>
     assert.throws(() => parseBrainFlowCsv(text, 'x.csv', opts), (e: unknown) => e instanceof FormatError && e.code === code && re.test(e.message));
-  fails(`${line(32)}\n`, {}, 'bad-header', /several BrainFlow boards/);
+  fails(`${line(32)}\n`, {}, 'ambiguous-board', /several BrainFlow boards \(CytonDaisy, Synthetic\); name the board$/);
+  assert.throws(() => parseBrainFlowCsv(`${line(32)}\n`, 'x.csv'), (e: unknown) => e instanceof FormatError && e.boards.join() === 'CytonDaisy,Synthetic');
   fails(`${line(7)}\n`, {}, 'bad-data', /no known BrainFlow board/);
   fails(`${line(24)}\n`, { boardId: 2 }, 'bad-data', /CytonDaisy writes 32/);
   fails(`${line(24)}\n${line(23)}\n${line(24)}\n`, { boardId: 0 }, 'bad-data', /line 2 has 23 columns/);

@@ -8,7 +8,9 @@ import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
-import { brainflowBoardNames } from '../../../../shared/formats/import-recording';
+import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
+import type { FormatErrorCode } from '../../../../shared/formats/format-error';
+import { RemoteError } from '../../../../shared/ipc/wire-error';
 import { formatBytes, formatDate, formatDuration } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
@@ -259,9 +261,9 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
       const warnings = s.notes.split('\n').filter((l) => l.startsWith('Warning: '));
       done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers${warnings.map((w) => `. ${w}`).join('')}`);
     } catch (err) {
-      const text = messageOf(err);
-      if (/name the board/.test(text)) setBoardAsked(true);
-      setMessage({ text, error: true });
+      // The core's FormatError code arrives as the RemoteError's kind: a BrainFlow file that fits several boards.
+      if (err instanceof RemoteError && err.kind === ('ambiguous-board' satisfies FormatErrorCode)) setBoardAsked(true);
+      setMessage({ text: messageOf(err), error: true });
     } finally {
       setImporting(false);
     }
