@@ -118,15 +118,18 @@ const WRITE_ACTIONS: Record<keyof typeof writeMethods, string> = {
   checkpoint: 'saving to disk',
 };
 
-/**
- * A write refused because the database is open read-only: what is refused, why the database is
- * read-only, and what still works. `requested`: opened read-only on purpose (else the file or its
- * folder cannot be written).
- */
+/** Why the database is read-only: `requested` when opened read-only on purpose, else the file or its folder cannot be written. */
+export function readonlyReason(requested: boolean): string {
+  return requested ? 'it was opened read-only' : 'the file or its folder cannot be written';
+}
+
+/** What still works with a read-only database (said wherever it is read-only). */
+export const READONLY_STILL_WORKS = 'Sessions can still be listed, replayed and exported.';
+
+/** A write refused because the database is open read-only: what is refused, why, and what still works. */
 export function describeReadonlyRefusal(path: string, method: string, requested: boolean): string {
   const action = (WRITE_ACTIONS as Record<string, string>)[method] ?? 'changing it';
-  const why = requested ? 'it was opened read-only' : 'the file or its folder cannot be written';
-  return `The recordings database ${path} is read-only (${why}), so ${action} is not possible. Sessions can still be listed, replayed and exported.`;
+  return `The recordings database ${path} is read-only (${readonlyReason(requested)}), so ${action} is not possible. ${READONLY_STILL_WORKS}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { APP_VERSION } from '../core/start-core';
 import { check, type RequestValidator } from '../core/handler-registry';
 import { dataDirHint, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
-import { DbError } from '../db/db-error';
+import { DbError, READONLY_STILL_WORKS, readonlyReason } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
 import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
 import { markerDurationProblem } from '../../shared/event-time';
@@ -100,8 +100,8 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     throw new DbError(err.kind, `${err.message}${/[.!?]$/.test(err.message) ? '' : '.'} ${LIBRARY_OFF}`, { cause: err });
   }
   if (db.info.readonly) {
-    const why = opts.readonly ? 'opened read-only' : 'the file or its folder cannot be written';
-    ctx.log('warn', 'sessions', `the recordings database ${path} is read-only (${why}): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`);
+    const reason = readonlyReason(opts.readonly === true);
+    ctx.log('warn', 'sessions', `the recordings database ${path} is read-only (${reason}): recording, editing, importing and deleting are off. ${READONLY_STILL_WORKS}`);
   } else ctx.log('info', 'sessions', `recordings database ${path}`);
   const service = new SessionsService({
     db,

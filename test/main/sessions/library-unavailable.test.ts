@@ -74,7 +74,7 @@ test('a read-only library: a warning at start; recording refused in words, listi
   const core = await coreAt(t, dir, { readonly: true });
   const path = databasePathFor(dir);
   assert.ok(
-    core.recentLogs().some((e) => e.level === 'warn' && e.message === `the recordings database ${path} is read-only (opened read-only): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`),
+    core.recentLogs().some((e) => e.level === 'warn' && e.message === `the recordings database ${path} is read-only (it was opened read-only): recording, editing, importing and deleting are off. Sessions can still be listed, replayed and exported.`),
   );
   const [kind, message] = await failure(core, 'hm:sessions:record-start', {});
   assert.equal(kind, 'Readonly');
@@ -129,6 +129,6 @@ test('heartmind record into a library on a read-only file system: refused in wor
   });
   // The start's warning; not the core's own "hm:sessions:record-start failed" line as well.
   assert.deepEqual(r.err, [
-    `warn: [sessions] the recordings database ${path} is read-only (the file or its folder cannot be written): sessions can be listed, replayed and exported, but not recorded, edited, imported or deleted`,
+    `warn: [sessions] the recordings database ${path} is read-only (the file or its folder cannot be written): recording, editing, importing and deleting are off. Sessions can still be listed, replayed and exported.`,
   ]);
 });
