@@ -15,15 +15,23 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
 }
 
+/** What stands in the way of creating or writing a path: its kind, the part at fault, and the words. */
+export interface FsProblem {
+  kind: 'not-a-folder' | 'no-permission' | 'read-only' | 'disk-full' | 'name-too-long' | 'other';
+  /** The part at fault: the file in the way, or the nearest folder that exists. */
+  path: string;
+  /** In words: "/tmp/afile is a file, not a folder", "/mnt/share is on a read-only file system". */
+  text: string;
+}
+
 /**
- * What stands in the way of creating or writing `path`, in words, after `err` from fs: "/tmp/afile
- * is a file, not a folder", "/mnt/share is on a read-only file system". Looks at the path itself
- * (the error codes vary: a recursive mkdir under a read-only mount reports ENOENT) and names the
- * part at fault: the file in the way, or the nearest folder that exists.
+ * What stands in the way of creating or writing `path` after `err` from fs. Looks at the path
+ * itself (the error codes vary: a recursive mkdir under a read-only mount reports ENOENT) and
+ * names the part at fault: the file in the way, or the nearest folder that exists.
  */
-export function describeFsProblem(err: unknown, path: string): string {
+export function describeFsProblem(err: unknown, path: string): FsProblem {
   const file = firstFileOnPath(path);
-  if (file) return `${file} is a file, not a folder`;
+  if (file) return { kind: 'not-a-folder', path: file, text: `${file} is a file, not a folder` };
   const existing = nearestExisting(path);
   let code = (err as NodeJS.ErrnoException | null)?.code;
   try {
@@ -34,16 +42,16 @@ export function describeFsProblem(err: unknown, path: string): string {
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return `no permission to write in ${existing}`;
+      return { kind: 'no-permission', path: existing, text: `no permission to write in ${existing}` };
     case 'EROFS':
-      return `${existing} is on a read-only file system`;
+      return { kind: 'read-only', path: existing, text: `${existing} is on a read-only file system` };
     case 'ENOSPC':
     case 'EDQUOT':
-      return `the disk holding ${existing} is full`;
+      return { kind: 'disk-full', path: existing, text: `the disk holding ${existing} is full` };
     case 'ENAMETOOLONG':
-      return 'the path is too long';
+      return { kind: 'name-too-long', path: resolve(path), text: 'the path is too long' };
     default:
-      return (err as Error)?.message ?? String(err);
+      return { kind: 'other', path: resolve(path), text: (err as Error)?.message ?? String(err) };
   }
 }
 
@@ -57,8 +65,10 @@ export function prepareDataDir(dir: string): string | null {
     return null;
   } catch (err) {
     const abs = resolve(dir);
-    const why = describeFsProblem(err, abs);
-    return why === `${abs} is a file, not a folder` ? `the data folder ${why}` : `the data folder ${abs} cannot be created: ${why}`;
+    const problem = describeFsProblem(err, abs);
+    // The folder itself is a file: say so once; anything else is in the way of creating it.
+    if (problem.kind === 'not-a-folder' && problem.path === abs) return `the data folder ${problem.text}`;
+    return `the data folder ${abs} cannot be created: ${problem.text}`;
   }
 }
 

@@ -51,7 +51,7 @@ export class DeviceStore {
     try {
       writeJsonAtomic(this.file, this.data);
     } catch (err) {
-      throw new DeviceError('unavailable', `the paired devices cannot be saved to ${this.file} (${describeFsProblem(err, dirname(this.file))})`, false);
+      throw new DeviceError('unavailable', `the paired devices cannot be saved to ${this.file} (${describeFsProblem(err, dirname(this.file)).text})`, false);
     }
   }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { dataDirHint, prepareDataDir } from '../../../src/main/core/data-dir';
+import { dataDirHint, describeFsProblem, prepareDataDir } from '../../../src/main/core/data-dir';
 import { tempDir } from '../db/db-test-util';
 
 test('a missing data folder is created, with its parents; an existing one is fine', (t) => {
@@ -22,6 +22,7 @@ test('a file where the folder, or one of its parents, should be is named', (t) =
   writeFileSync(file, 'not a folder');
   assert.equal(prepareDataDir(file), `the data folder ${file} is a file, not a folder`);
   assert.equal(prepareDataDir(join(file, 'sub', 'HeartMind')), `the data folder ${join(file, 'sub', 'HeartMind')} cannot be created: ${file} is a file, not a folder`);
+  assert.deepEqual(describeFsProblem(new Error('ENOTDIR'), join(file, 'sub')), { kind: 'not-a-folder', path: file, text: `${file} is a file, not a folder` });
   // A relative path is named in full, so the message says where.
   const cwd = process.cwd();
   process.chdir(root);
@@ -40,6 +41,7 @@ test('a folder on a read-only file system is named', (t) => {
   if (!mounted) return t.skip('needs root and mount for a read-only file system');
   assert.equal(prepareDataDir(join(mnt, 'HeartMind')), `the data folder ${join(mnt, 'HeartMind')} cannot be created: ${mnt} is on a read-only file system`);
   assert.equal(existsSync(join(mnt, 'HeartMind')), false);
+  assert.deepEqual(describeFsProblem(new Error('ENOENT'), join(mnt, 'HeartMind')), { kind: 'read-only', path: mnt, text: `${mnt} is on a read-only file system` });
 });
 
 test('the way out depends on how HeartMind runs', () => {
