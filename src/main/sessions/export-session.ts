@@ -11,6 +11,7 @@ import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
+import { safeFileName } from '../../shared/formats/safe-file-name';
 import { writeEdf } from '../../shared/formats/edf/edf-write';
 import { writeCsv } from '../../shared/formats/csv/heartmind-csv';
 import { ClockModel } from '../../shared/pipeline/clock-model';
@@ -143,8 +144,7 @@ function writeAtomically(path: string, bytes: Uint8Array | string): number {
 
 /** A session's name as a file name: letters, digits, '.', '_' and '-' ("Session 2025-04-05 10:30" → "Session_2025-04-05_10_30"). */
 export function sessionFileBase(name: string, sessionId: number): string {
-  const base = name.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[_.]+|_+$/g, '').slice(0, 100);
-  return base || `session-${sessionId}`;
+  return safeFileName(name) || `session-${sessionId}`;
 }
 
 /**
