@@ -1,7 +1,7 @@
 // The sessions area of the core: opens the profile's recordings database (through its worker),
 // registers the 'hm:sessions:*' request handlers, forwards recording/replay/marker pushes, and
 // runs the marker endpoint (UDP + WebSocket) for stimulus software.
-import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/import-recording';
+import { brainflowBoardNames, brainflowBoardOptions } from '../../shared/formats/brainflow-csv';
 import { MAX_MARKER_LABEL_CHARS, REPLAY_SPEEDS, SAM_MAX, SAM_MIN } from '../../shared/session.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { APP_VERSION } from '../core/start-core';

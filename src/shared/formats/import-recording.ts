@@ -10,10 +10,6 @@ import { decodeLatin1 } from './text';
 import { importWfdb } from './wfdb';
 import { importXdf } from './xdf';
 
-// The board names live beside the board table (brainflow-csv); re-exported only for the callers
-// that still import them from here (src/main/sessions/sessions.core.ts, sessions-command.ts).
-export { brainflowBoardNames, brainflowBoardOptions } from './brainflow-csv';
-
 export type DetectedFormat = 'edf' | 'bdf' | 'wfdb' | 'xdf' | 'openbci-gui' | 'brainflow-csv' | 'csv';
 
 /**
