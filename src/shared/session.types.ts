@@ -238,6 +238,11 @@ export interface ExportRequest {
   discontinuous?: boolean;
 }
 
+/** What an import stored, and what the reader had to leave out or repair (also in the session's notes). */
+export interface ImportResult extends SessionSummary {
+  warnings: string[];
+}
+
 export interface ExportResult {
   files: string[];
   bytes: number;

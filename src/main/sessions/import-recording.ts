@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
 import { FormatError, quote } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
-import type { ImportRequest, SessionSummary } from '../../shared/session.types';
+import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportStream, SessionImport } from '../db/server';
@@ -84,7 +84,7 @@ export interface ImportContext {
 }
 
 /** An ImportedRecording as a session: streams chunked, annotations as markers, file details in the notes. */
-export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest, 'path'>, ctx: ImportContext): SessionImport {
+export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest, 'path'>, ctx: ImportContext): SessionImport & { warnings: string[] } {
   const zero = rec.startTime ?? ctx.now;
   const deviceKey = `file:${rec.fileName}`;
   const streams: ImportStream[] = rec.streams
@@ -103,8 +103,8 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     ...Object.entries(rec.info)
       .filter(([, v]) => v && v.trim())
       .map(([k, v]) => `${k}: ${v.trim()}`),
-    ...rec.warnings.map((w) => `Warning: ${w}`),
   ];
+  const warnings = [...rec.warnings];
   // Annotations the database would refuse (shared/event-time.ts) are left out, each named, rather
   // than failing the import of the whole file.
   let last = 0;
@@ -115,7 +115,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     if (a.label.trim() === '' || !Number.isFinite(a.onset)) continue;
     const duration = Number.isFinite(a.duration) && a.duration > 0 ? a.duration : 0;
     const problem = eventTimeProblem('annotation onset', zero + a.onset, span.lo, span.hi, 'the recording') ?? markerDurationProblem(duration);
-    if (problem) noteLines.push(`Warning: annotation "${a.label}" left out: ${problem}`);
+    if (problem) warnings.push(`annotation "${a.label}" left out: ${problem}`);
     else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: 'import' });
   }
   if (rec.startTime === null) noteLines.push('The file has no start date; the import time was used.');
@@ -125,13 +125,14 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
       name: req.name?.trim() || basename(rec.fileName, extname(rec.fileName)),
       subjectId: subject === 'X' ? '' : subject,
       startTime: zero,
-      notes: noteLines.join('\n'),
+      notes: [...noteLines, ...warnings.map((w) => `Warning: ${w}`)].join('\n'),
       tags: [...(req.tags ?? []), rec.format],
       appVersion: ctx.appVersion,
       sourceFile: ctx.sourcePath,
     },
     streams,
     markers,
+    warnings,
   };
 }
 
@@ -163,11 +164,12 @@ function warningsClause(warnings: string[]): string {
 }
 
 /** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
-export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<SessionSummary> {
+export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<ImportResult> {
   const rec = await readRecording(req.path, { brainflow: brainflowBoard(req) });
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, `the file holds no samples${warningsClause(rec.warnings)}`);
   }
-  const imp = toSessionImport(rec, req, { ...ctx, sourcePath: req.path });
-  return db.callTransferring('importSession', transferablesOf(imp), imp);
+  const { warnings, ...imp } = toSessionImport(rec, req, { ...ctx, sourcePath: req.path });
+  const summary: SessionSummary = await db.callTransferring('importSession', transferablesOf(imp), imp);
+  return { ...summary, warnings };
 }

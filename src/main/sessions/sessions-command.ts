@@ -143,9 +143,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       }
       case 'import': {
         const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
-        // The reader's warnings (a cut-off last line, lost samples) are kept in the notes: show them.
-        const warnings = s.notes.split('\n').filter((l) => l.startsWith('Warning: '));
-        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers`, row(s), ...warnings.map((w) => w.replace(/^Warning/, 'warning'))].join('\n'));
+        // What the reader left out or repaired (a cut-off last line, lost samples).
+        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       case 'export': {

@@ -8,6 +8,7 @@ import type {
   ExportRequest,
   ExportResult,
   ImportRequest,
+  ImportResult,
   MarkerSource,
   RecordingOptions,
   RecordingStatus,
@@ -306,7 +307,7 @@ export class SessionsService {
 
   // --- files --------------------------------------------------------------------------------------
 
-  async importFile(req: ImportRequest): Promise<SessionSummary> {
+  async importFile(req: ImportRequest): Promise<ImportResult> {
     const summary = await importRecordingFile(this.opts.db, req, { appVersion: this.opts.appVersion, now: this.opts.clock.now() });
     this.opts.log?.('info', `imported ${req.path} as session ${summary.id} (${summary.sampleCount} values, ${summary.markerCount} markers)`);
     this.push({ type: 'sessions:library', sessionId: summary.id });

@@ -4,6 +4,7 @@ import type {
   ExportRequest,
   ExportResult,
   ImportRequest,
+  ImportResult,
   Marker,
   MarkerSource,
   Prediction,
@@ -86,7 +87,7 @@ export interface SessionRequests {
   'hm:sessions:replay-close': { req: void; res: ReplayStatus };
   'hm:sessions:replay-status': { req: void; res: ReplayStatus };
 
-  'hm:sessions:import': { req: ImportRequest; res: SessionSummary };
+  'hm:sessions:import': { req: ImportRequest; res: ImportResult };
   'hm:sessions:export': { req: ExportRequest; res: ExportResult };
 }
 

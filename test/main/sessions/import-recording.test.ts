@@ -44,7 +44,8 @@ test('an annotation the database would refuse (years from the data) is left out 
   };
   const imp = toSessionImport(rec, {}, { ...ctx, sourcePath: '/x/odd.edf' });
   assert.deepEqual(imp.markers.map((m) => m.label), ['stim']);
-  assert.match(imp.session.notes ?? '', /Warning: annotation "far away" left out: annotation onset .* lies .* after the recording/);
+  assert.match(imp.warnings.join('\n'), /^annotation "far away" left out: annotation onset .* lies .* after the recording/);
+  assert.match(imp.session.notes ?? '', /Warning: annotation "far away" left out/);
   const summary = await db.callTransferring('importSession', transferablesOf(imp), imp);
   assert.equal(summary.markerCount, 1);
   // A long recording: an annotation a year after its start but within a year of its end is kept, and stored.

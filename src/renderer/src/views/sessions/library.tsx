@@ -257,9 +257,7 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
       const s = await client.invoke('hm:sessions:import', { path: importPath.trim(), ...(showBoard && board ? { board } : {}) });
       setImportPath('');
       setBoardAsked(false);
-      // The reader's warnings (a cut-off last line, lost samples) are kept in the notes.
-      const warnings = s.notes.split('\n').filter((l) => l.startsWith('Warning: '));
-      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers${warnings.map((w) => `. ${w}`).join('')}`);
+      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers${s.warnings.map((w) => `. Warning: ${w}`).join('')}`);
     } catch (err) {
       // The core's FormatError code arrives as the RemoteError's kind: a BrainFlow file that fits several boards.
       if (err instanceof RemoteError && err.kind === ('ambiguous-board' satisfies FormatErrorCode)) setBoardAsked(true);
