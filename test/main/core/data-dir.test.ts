@@ -2,12 +2,11 @@
 // the path at fault (a file where a folder should be, a read-only file system).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirHint, describeFsProblem, prepareDataDir } from '../../../src/main/core/data-dir';
 import { tempDir } from '../db/db-test-util';
+import { tmpfsDir } from '../../fixtures/tmpfs';
 
 test('a missing data folder is created, with its parents; an existing one is fine', (t) => {
   const dir = join(tempDir(t), 'a', 'b', 'HeartMind');
@@ -32,13 +31,8 @@ test('a file where the folder, or one of its parents, should be is named', (t) =
 
 test('a folder on a read-only file system is named', (t) => {
   // Root ignores permissions; a read-only tmpfs stops even root.
-  const mnt = mkdtempSync(join(tmpdir(), 'hm-ro-'));
-  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', mnt]).status === 0;
-  t.after(() => {
-    if (mounted) spawnSync('umount', ['-l', mnt]);
-    rmSync(mnt, { recursive: true, force: true });
-  });
-  if (!mounted) return t.skip('needs root and mount for a read-only file system');
+  const mnt = tmpfsDir(t, 64, { readOnly: true });
+  if (!mnt) return t.skip('needs root and mount for a read-only file system');
   assert.equal(prepareDataDir(join(mnt, 'HeartMind')), `the data folder ${join(mnt, 'HeartMind')} cannot be created: ${mnt} is on a read-only file system`);
   assert.equal(existsSync(join(mnt, 'HeartMind')), false);
   assert.deepEqual(describeFsProblem(new Error('ENOENT'), join(mnt, 'HeartMind')), { kind: 'read-only', path: mnt, text: `${mnt} is on a read-only file system` });

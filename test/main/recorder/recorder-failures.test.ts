@@ -2,16 +2,15 @@
 // the recording stops cleanly, and what was written stays readable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { DbError } from '../../../src/main/db/db-error';
 import { tempDir } from '../db/db-test-util';
+import { isRoot, remountReadOnly, tmpfsDir } from '../../fixtures/tmpfs';
 import { startSimRecording } from './record-util';
 
-const isRoot = process.getuid?.() === 0;
 
 /** Reads every page of a session back (decoding every block): proves the data is intact. */
 async function readAll(db: DbClient, sessionId: number): Promise<number> {
@@ -23,25 +22,6 @@ async function readAll(db: DbClient, sessionId: number): Promise<number> {
     from = page.nextSeq;
   }
   return values;
-}
-
-/**
- * A fresh folder with a tmpfs of `sizeKb` mounted on it (root with CAP_SYS_ADMIN only), unmounted
- * and removed after the test; null where mounting is not permitted.
- */
-function tmpfsDir(t: { after(fn: () => void): void }, sizeKb: number): string | null {
-  if (!isRoot) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'hm-tmpfs-'));
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir]);
-  if (r.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-  t.after(() => {
-    spawnSync('umount', ['-l', dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
 }
 
 test('database size limit reached: DiskFull, the recording stops, the hub keeps running, committed data reads back', async (t) => {
@@ -143,7 +123,7 @@ test('a read-only folder: the library opens read-only, recording is refused with
   await sim.run(1);
   await sim.close();
   await db.close();
-  if (isRoot) assert.equal(spawnSync('mount', ['-o', 'remount,ro', dir]).status, 0, 'remount read-only');
+  if (isRoot) assert.ok(remountReadOnly(dir), 'remount read-only');
   else {
     chmodSync(path, 0o444);
     chmodSync(dir, 0o555);

@@ -3,9 +3,7 @@
 // the core's log, the sessions requests (not "no handler"), and `heartmind record`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startCore } from '../../../src/main/core/start-core';
@@ -16,6 +14,7 @@ import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
+import { remountReadOnly, tmpfsDir } from '../../fixtures/tmpfs';
 
 const ctx = { transport: 'local' as const, clientId: 'test' };
 const OFF = 'Recording and the session library are off; the live view and devices still work.';
@@ -109,16 +108,11 @@ test('heartmind record: one plain line for an unusable data folder or library, e
 
 test('heartmind record into a library on a read-only file system: refused in words, no internal call name', async (t) => {
   // Root ignores permissions; a tmpfs remounted read-only stops even root.
-  const mnt = mkdtempSync(join(tmpdir(), 'hm-ro-'));
-  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]).status === 0;
-  t.after(() => {
-    if (mounted) spawnSync('umount', ['-l', mnt]);
-    rmSync(mnt, { recursive: true, force: true });
-  });
-  if (!mounted) return t.skip('needs root and mount for a read-only file system');
+  const mnt = tmpfsDir(t, 4096);
+  if (!mnt) return t.skip('needs root and mount for a read-only file system');
   // Made and closed by the app's own worker, which leaves no WAL behind (a read-only medium can then open it).
   await (await DbClient.open({ path: databasePathFor(mnt) })).close();
-  assert.equal(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+  assert.ok(remountReadOnly(mnt));
   process.env.HEARTMIND_MARKER_PORT = 'off';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
   const r = io();
