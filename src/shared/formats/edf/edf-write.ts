@@ -540,6 +540,12 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   // Data records. Padding is the count nearest 0 (the edge of the digital range when 0 lies outside
   // the physical range); a record without data is a copy of the data signals' padding.
   const zeroCode = (sig: OutSignal) => Math.min(digHi, Math.max(digLo, Math.round(-sig.offset / sig.gain)));
+  /** A digital value as EDF's 16-bit or BDF's 24-bit little-endian two's complement. */
+  const writeCode = (buf: Uint8Array, q: number, d: number) => {
+    buf[q] = d & 0xff;
+    buf[q + 1] = (d >> 8) & 0xff;
+    if (bdf) buf[q + 2] = (d >> 16) & 0xff;
+  };
   const dataBytes = recordBytes - annSamples * bps;
   let emptyRecord: Uint8Array | null = null;
   if (records.length > withData) {
@@ -547,11 +553,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     let q = 0;
     for (const sig of signals) {
       const d = zeroCode(sig);
-      for (let i = 0; i < sig.samplesPerRecord; i++, q += bps) {
-        emptyRecord[q] = d & 0xff;
-        emptyRecord[q + 1] = (d >> 8) & 0xff;
-        if (bdf) emptyRecord[q + 2] = (d >> 16) & 0xff;
-      }
+      for (let i = 0; i < sig.samplesPerRecord; i++, q += bps) writeCode(emptyRecord, q, d);
     }
   }
   let clipped = 0;
@@ -596,9 +598,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
           clipped++;
           d = d < digLo ? digLo : digHi;
         }
-        out[q] = d & 0xff;
-        out[q + 1] = (d >> 8) & 0xff;
-        if (bdf) out[q + 2] = (d >> 16) & 0xff;
+        writeCode(out, q, d);
         q += bps;
       }
     }
