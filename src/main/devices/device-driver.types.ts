@@ -34,6 +34,12 @@ export interface DriverContext {
    * tells the user what to change instead of a stall and a round of futile retries.
    */
   fail(code: DeviceProblemCode, message: string): void;
+  /**
+   * The device has nothing more to send (a playback file played to its end): the session ends,
+   * the device shows `stopped` with this message, and nothing reconnects — otherwise the silence
+   * would read as a drop, and each reconnect would play the file again behind a false gap.
+   */
+  finished(message: string): void;
   /** True once the session was closed: drivers stop delivering. */
   readonly closed: boolean;
 }

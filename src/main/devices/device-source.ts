@@ -302,6 +302,15 @@ export class ManagedSource implements Source {
         self.log('warn', `dropped: ${error.message}`);
         self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
       },
+      finished(message: string) {
+        if (ctx.closed) return;
+        const full = message.startsWith(self.name) ? message : `${self.name}: ${message}`;
+        self.log('info', full);
+        self.dispatch({ type: 'stop', now: self.now() });
+        // 'stop' clears the problem (a user's stop needs no explanation); this one does.
+        self.problem = { code: 'disconnected', message: full, time: self.now() };
+        self.emitStatus();
+      },
       fail(code: DeviceProblemCode, message: string) {
         if (ctx.closed) return;
         const error = { code, message, retryable: false };

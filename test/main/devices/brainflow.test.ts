@@ -96,6 +96,54 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     }
   });
 
+  test('a playback file played to its end stops with that said, instead of a false drop and a replay', async () => {
+    // 1 s of Cyton rows (24 values), after a header line and a blank line BrainFlow skips.
+    const lines = ['package\tch1', ''];
+    for (let i = 0; i < 250; i++) {
+      const row = new Array(24).fill(0);
+      row[0] = i % 256;
+      row[1] = 10 * Math.sin(i / 10);
+      row[22] = 1557936053 + i / 250;
+      lines.push(row.map((v) => v.toFixed(6)).join('\t'));
+    }
+    const file = join(tmp, 'one-second.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const sink = new RecordingSink();
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB });
+    // A short stall rule: without the end-of-file check the silence would read as a drop at once.
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: { ...FAST, stallTimeoutMs: 500 } });
+    try {
+      await src.start(sink);
+      await waitFor('the end of the file', () => src.state === 'stopped', 5000);
+      const id = `brainflow:-3:${file}/eeg`;
+      assert.equal(sink.samples(id), 250, 'every line once');
+      const st = src.status();
+      assert.equal(st.problem?.code, 'disconnected');
+      assert.match(st.problem?.message ?? '', /played .*one-second\.csv to its end \(250 samples, 1\.0 s\); Connect plays it again/);
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.equal(src.state, 'stopped', 'no reconnect');
+      assert.equal(sink.samples(id), 250, 'not played again');
+      assert.deepEqual(sink.gaps, [], 'no false device-dropped gap');
+    } finally {
+      await src.stop();
+    }
+  });
+
+  test('a playback file with no line of the chosen board\'s row count is an error naming the fix, not a stall', async () => {
+    const file = join(tmp, 'three-columns.csv');
+    writeFileSync(file, Array.from({ length: 50 }, (_, i) => `${i}\t1.0\t2.0`).join('\n') + '\n');
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
+    try {
+      await src.start(new RecordingSink()).catch(() => undefined);
+      await waitFor('the error', () => src.state === 'error', 3000);
+      assert.equal(src.status().problem?.code, 'channel-mismatch');
+      assert.match(src.status().problem?.message ?? '', /three-columns\.csv has no line of 24 values, the row count of Cyton \(board 0\): choose the board it was recorded with/);
+    } finally {
+      await src.stop();
+    }
+  });
+
   test('a board id BrainFlow does not know: UNSUPPORTED_BOARD_ERROR (14), no retry loop', async () => {
     const src = new ManagedSource(new BrainFlowDriver({ boardId: 999, libraryPath: LIB }), { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 } });
     const t0 = Date.now();

@@ -19,6 +19,7 @@ import {
 import { DeviceError } from '../../../shared/devices/device-error';
 import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
+import { countPlaybackSamples } from '../brainflow/playback-file';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 
 export interface BrainFlowDeviceConfig {
@@ -103,8 +104,31 @@ export class BrainFlowDriver implements DeviceDriver {
     let sampleIndex = 0;
     let buf = new Float64Array(0);
     let closed = false;
+    // A playback file ends: BrainFlow then just stops pushing. Knowing how many samples it holds
+    // tells that end from a stall (which would reconnect and play the file again after a false
+    // 'device-dropped' gap). Counted while it plays, so a long file does not delay the start.
+    let delivered = 0;
+    let fileSamples: number | undefined;
+    const file = params.file;
+    if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD && file) {
+      countPlaybackSamples(file, roles.numRows).then(
+        (count) => {
+          fileSamples = count;
+          if (count === 0)
+            ctx.fail(
+              'channel-mismatch',
+              `${this.name}: ${file} has no line of ${roles.numRows} values, the row count of ${roles.boardName} (board ${shim.describedBoardId}): choose the board it was recorded with`,
+            );
+        },
+        (e) => ctx.log('warn', `could not count the samples in ${file} (its end will look like a stall): ${(e as Error).message}`),
+      );
+    }
     const poll = () => {
       if (closed || ctx.closed) return;
+      if (fileSamples !== undefined && fileSamples > 0 && delivered >= fileSamples) {
+        ctx.finished(`played ${file} to its end (${delivered} samples, ${(delivered / roles.rateHz).toFixed(1)} s); Connect plays it again`);
+        return;
+      }
       let n: number;
       try {
         n = shim.dataCount();
@@ -129,6 +153,7 @@ export class BrainFlowDriver implements DeviceDriver {
       }
       const t0 = sampleIndex / roles.rateHz;
       sampleIndex += n;
+      delivered += n;
       for (const s of streams) {
         const data = new Float32Array(s.rows.length * n);
         let bad = 0;
