@@ -1,8 +1,9 @@
 // The Devices view in real Chromium against the real core in serve mode: type a serial path (a
 // socat pseudo-terminal with an emulated Cyton dongle behind it), connect, see it stream, rename
-// it, disconnect it; a wrong path is refused with the reason and not remembered; a Bluetooth scan
-// on a machine without Bluetooth says so; BrainFlow's synthetic board connects through the library
-// the user points to.
+// it, disconnect it; connect it again, pull the dongle (socat killed) and plug it back: the row
+// says it is retrying, then shows the drop it recovered from; a wrong path is refused with the
+// reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
+// synthetic board connects through the library the user points to.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -73,6 +74,38 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.click(`${row(id)} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });
     assert.ok(!serve.core.hub.streams().some((s) => s.deviceId === id));
+  });
+
+  test('pull the dongle and plug it back: the row says it is retrying, then shows the drop it recovered from', async () => {
+    const id = `cyton:${pty.app}`;
+    // Connect again from its row (it was disconnected above, and keeps its new name).
+    await page.click(`${row(id)} [data-testid="paired-toggle"]`);
+    await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'EEG 8 ch · 250 Hz', `${row(id)} [data-testid="paired-streams"]`, { timeout: 5000 });
+
+    await pty.unplug();
+    await page.waitForSelector(`${row(id)}[data-state="reconnecting"]`, { timeout: 10_000 });
+    const down = await page.waitForSelector(`${row(id)} [data-testid="paired-down"]`, { timeout: 5000 });
+    assert.match(await down.innerText(), /^No data since \d\d:\d\d:\d\d\. Retrying on its own until you disconnect it/);
+    // The row is titled with the name; its problem line does not repeat it (nor the name the
+    // driver was built with before the rename).
+    const problem = await page.waitForSelector(`${row(id)} [data-testid="paired-problem"]`, { timeout: 5000 });
+    await page.waitForFunction((sel) => /port not found/.test(document.querySelector(sel)?.textContent ?? ''), `${row(id)} [data-testid="paired-problem"]`, { timeout: 5000 });
+    const text = await problem.innerText();
+    assert.match(text, /^cannot open .*: port not found \(unplugged\?\)$/);
+    assert.equal(serve.core.hub.devices().find((d) => d.deviceId === id)?.problem?.message.startsWith('Lab Cyton: cannot open'), true, 'the log and pushes carry the current name once');
+    await new Promise((r) => setTimeout(r, 1000));
+
+    await pty.plug();
+    await emu.open();
+    await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
+    const drop = await page.waitForSelector(`${row(id)} [data-testid="paired-drop"]`, { timeout: 5000 });
+    assert.match(await drop.innerText(), /^Last drop: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(\d+(\.\d)? s, \d+ samples missing\), reconnected on its own; marked as a gap\.$/);
+    assert.equal(await page.$(`${row(id)} [data-testid="paired-down"]`), null);
+    assert.equal(await page.$(`${row(id)} [data-testid="paired-problem"]`), null, 'the problem cleared once it streamed again');
+
+    await page.click(`${row(id)} [data-testid="paired-toggle"]`);
+    await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });
   });
 
   test('Bluetooth scan on a machine without Bluetooth says so', async () => {

@@ -152,7 +152,7 @@ export class ManagedSource implements Source {
   }
 
   private onStatus(state: ConnState['state'], problem?: ConnError): void {
-    if (problem) this.problem = { code: problem.code, message: problem.message.startsWith(this.name) ? problem.message : `${this.name}: ${problem.message}`, time: this.now() };
+    if (problem) this.problem = { code: problem.code, message: this.named(problem.message), time: this.now() };
     else if (state === 'streaming' || state === 'stopped' || state === 'connecting') this.problem = undefined;
     this.emitStatus();
     if (state === 'streaming' && !problem) this.settleStart();
@@ -271,7 +271,7 @@ export class ManagedSource implements Source {
       problem(code: DeviceProblemCode, message: string) {
         const now = self.now();
         const last = self.lastProblemAt.get(code) ?? -Infinity;
-        const full = message.startsWith(self.name) ? message : `${self.name}: ${message}`;
+        const full = self.named(message);
         self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', full);
         if (now - last < PROBLEM_REPEAT_S) return;
         self.lastProblemAt.set(code, now);
@@ -304,7 +304,7 @@ export class ManagedSource implements Source {
       },
       finished(message: string) {
         if (ctx.closed) return;
-        const full = message.startsWith(self.name) ? message : `${self.name}: ${message}`;
+        const full = self.named(message);
         self.log('info', full);
         self.dispatch({ type: 'stop', now: self.now() });
         // 'stop' clears the problem (a user's stop needs no explanation); this one does.
@@ -320,6 +320,16 @@ export class ManagedSource implements Source {
       },
     };
     return ctx;
+  }
+
+  /**
+   * A message headed by the device's current name: drivers head theirs with the name they were
+   * built with, which a rename since has replaced ("Lab Cyton: OpenBCI Cyton (…): …" otherwise).
+   */
+  private named(message: string): string {
+    if (message.startsWith(this.name)) return message;
+    if (message.startsWith(this.driver.name)) return this.name + message.slice(this.driver.name.length);
+    return `${this.name}: ${message}`;
   }
 
   private log(level: LogLevel, message: string): void {

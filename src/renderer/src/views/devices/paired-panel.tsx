@@ -1,9 +1,12 @@
 // Paired devices: live state, battery, signal, problem; connect/disconnect, rename, auto-connect at
 // start, forget.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import { describeConfig } from '../../../../shared/devices/device-catalog';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
+import { describeSeconds } from '../../../../shared/event-time';
+import type { Gap, StreamInfo } from '../../../../shared/stream.types';
+import { clockTime } from '../dashboard/panels';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';
@@ -18,12 +21,62 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   error: 'error',
 };
 
-function PairedRow({ client, device, status }: { client: HeartMindClient; device: PairedDevice; status?: DeviceStatus }) {
+const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'other' };
+
+/** "EEG 8 ch · 250 Hz + ECG 1 ch · 250 Hz": what the device delivers. */
+function describeStreams(streams: StreamInfo[]): string {
+  return streams.map((s) => `${MODALITY_TEXT[s.modality] ?? s.modality} ${s.channels.length} ch · ${Number(s.nominalRateHz.toFixed(2))} Hz`).join(' + ');
+}
+
+/**
+ * The problem as the row shows it: without the device's name in front (the row is titled with
+ * it; the log keeps the whole message).
+ */
+export function problemText(message: string, names: string[]): string {
+  let text = message;
+  for (let again = true; again; ) {
+    again = false;
+    for (const n of names)
+      if (n && text.startsWith(`${n}: `)) {
+        text = text.slice(n.length + 2);
+        again = true;
+      }
+  }
+  return text;
+}
+
+const hhmmss = (t: number) => clockTime(t).slice(0, 8);
+
+/** The latest hole a drop left in this device's streams (one gap per stream: the longest). */
+function lastDrop(gaps: Gap[], streamIds: Set<string>): Gap | null {
+  let best: Gap | null = null;
+  for (const g of gaps) {
+    if (g.reason !== 'device-dropped' || !streamIds.has(g.streamId)) continue;
+    if (!best || g.endTime > best.endTime + 0.5 || (Math.abs(g.endTime - best.endTime) <= 0.5 && g.endTime - g.startTime > best.endTime - best.startTime)) best = g;
+  }
+  return best;
+}
+
+interface RowProps {
+  client: HeartMindClient;
+  device: PairedDevice;
+  status?: DeviceStatus;
+  streams: StreamInfo[];
+  drop: Gap | null;
+}
+
+function PairedRow({ client, device, status, streams, drop }: RowProps) {
   const act = useAction();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
   const [confirmForget, setConfirmForget] = useState(false);
   const state = status?.state ?? 'idle';
+  // When this page saw the device go from streaming to reconnecting (the gap itself is only
+  // reported once data resumes).
+  const downSince = useRef<{ state: string; since: number | null }>({ state, since: null });
+  if (downSince.current.state !== state) {
+    downSince.current = { state, since: state === 'reconnecting' ? (downSince.current.state === 'streaming' ? Date.now() / 1000 : downSince.current.since) : null };
+  }
   const running = state === 'streaming' || state === 'connecting' || state === 'reconnecting';
   const id = device.deviceId;
   return (
@@ -52,9 +105,13 @@ function PairedRow({ client, device, status }: { client: HeartMindClient; device
           )}
           <div class="muted small">
             {describeConfig(device.config)}
-            {status?.model ? ` · ${status.model}` : ''}
             {status?.name && status.name !== device.name ? ` · reports itself as ${status.name}` : ''}
           </div>
+          {streams.length > 0 && (
+            <div class="muted small" data-testid="paired-streams">
+              {describeStreams(streams)}
+            </div>
+          )}
         </div>
         <span class="badge" data-testid="paired-state">
           {STATE_TEXT[state]}
@@ -72,7 +129,19 @@ function PairedRow({ client, device, status }: { client: HeartMindClient; device
       </div>
       {status?.problem && (
         <p class="device-problem" role="status" data-testid="paired-problem">
-          {status.problem.message}
+          {problemText(status.problem.message, [device.name, status.name])}
+        </p>
+      )}
+      {state === 'reconnecting' && (
+        <p class="muted small" data-testid="paired-down">
+          {downSince.current.since !== null ? `No data since ${hhmmss(downSince.current.since)}. ` : ''}
+          Retrying on its own until you disconnect it; streaming resumes as soon as the device is back, and the hole is marked in the recording.
+        </p>
+      )}
+      {drop && state !== 'reconnecting' && (
+        <p class="muted small" data-testid="paired-drop">
+          Last drop: {hhmmss(drop.startTime)} to {hhmmss(drop.endTime)} ({describeSeconds(Math.max(0, drop.endTime - drop.startTime))}
+          {drop.missingSamples > 0 ? `, ${drop.missingSamples} samples missing` : ''}), reconnected on its own; marked as a gap.
         </p>
       )}
       <div class="device-actions">
@@ -140,9 +209,12 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
         </p>
       ) : (
         <ul class="device-list" data-testid="paired-list">
-          {devices.map((d) => (
-            <PairedRow key={d.deviceId} client={client} device={d} status={live.devices.get(d.deviceId) ?? d.status} />
-          ))}
+          {devices.map((d) => {
+            const status = live.devices.get(d.deviceId) ?? d.status;
+            const streams = [...live.streams.values()].filter((s) => s.deviceId === d.deviceId);
+            const ids = new Set([...(status?.streamIds ?? []), ...streams.map((s) => s.id)]);
+            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids)} />;
+          })}
         </ul>
       )}
     </section>
