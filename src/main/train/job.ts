@@ -15,7 +15,7 @@ import { encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { crossValidate, signalItems, type EvalResume, type FoldOutcome } from '../../shared/train/evaluate';
 import { modalitiesOf, trainableWindows } from '../../shared/train/trainable';
-import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
+import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
 import type { DatasetSpec, JobPhase, JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
 import { confusionSvg, lossCurveSvg, rocSvg } from '../../shared/train/plots-svg';
 import { pretrainEncoder, type PretrainMeta } from '../../shared/train/pretrain';
@@ -352,7 +352,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
       const cache: EmbeddingCache = {};
       for (const m of ms) {
         const key = `${m}/${ft.init}`;
-        cache[m] = caches[key]?.length === data.windows.length * encConfig[m]!.dModel ? caches[key] : await embedItems(encConfig[m]!, weightsFor(m), signalItems(data.windows, m));
+        cache[m] = caches[key]?.length === data.windows.length * encConfig[m]!.dModel ? caches[key] : await embedItems(encConfig[m]!, weightsFor(m), signalItems(data.windows, m), undefined, undefined, () => checkControl({ control }, 'final-fit embedding'));
       }
       const fit = await fitHead({ cfg, model, labels: data.labels, train: all, validation: [], cache, hooks: { onEpoch: (e) => metric(e), control }, phase: 'final-fit' });
       params = { head: fit.params.head };

@@ -1,6 +1,6 @@
 // Default fine-tuning and evaluation settings, in a module without jax-js so that the renderer
 // (the Training view's forms) can show them without bundling the training code.
-import type { EvaluationConfig, FinetuneConfig } from './train.types';
+import { TrainError, TrainErrorCode, type EvaluationConfig, type FinetuneConfig } from './train.types';
 
 /** CBraMod's fine-tuning recipe (../shared/MODEL.md §5), head-only by default (docs/training.md). */
 export const DEFAULT_FINETUNE: Omit<FinetuneConfig, 'task'> = {
@@ -35,3 +35,21 @@ export const DEFAULT_EVALUATION: EvaluationConfig = {
   threshold: 0.5,
   seed: 3407,
 };
+
+/** Checks a fine-tuning config (jax-free, so the core can refuse a bad run before it starts); throws TrainError(BadConfig) with every problem. */
+export function validateFinetune(cfg: FinetuneConfig): void {
+  const p: string[] = [];
+  if (cfg.task.kind !== 'binary') p.push(`task '${cfg.task.name}' is ${cfg.task.kind}: training and evaluation here handle binary tasks`);
+  if (!['fused', 'eeg', 'ecg'].includes(cfg.modalities)) p.push(`modalities must be fused, eeg or ecg, got '${cfg.modalities}'`);
+  if (!['pretrained', 'random'].includes(cfg.init)) p.push(`init must be pretrained or random`);
+  if (!['none', 'encoders'].includes(cfg.freeze)) p.push(`freeze must be none or encoders`);
+  if (!(Number.isInteger(cfg.epochs) && cfg.epochs >= 1)) p.push(`epochs must be an integer ≥ 1`);
+  if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) p.push(`batchSize must be an integer ≥ 1`);
+  for (const k of ['backboneLr', 'headLr'] as const) if (!(cfg[k] > 0 && cfg[k] < 1)) p.push(`${k} must be in (0, 1)`);
+  if (!(cfg.referenceBatch >= 1)) p.push('referenceBatch must be ≥ 1');
+  if (!(cfg.modalityDropout >= 0 && cfg.modalityDropout < 1)) p.push('modalityDropout must be in [0, 1)');
+  if (!(cfg.headDropout >= 0 && cfg.headDropout < 1)) p.push('headDropout must be in [0, 1)');
+  if (!(Number.isInteger(cfg.headHidden) && cfg.headHidden >= 0)) p.push('headHidden must be an integer ≥ 0');
+  if (!['balanced', 'none'].includes(cfg.classWeight)) p.push(`classWeight must be balanced or none`);
+  if (p.length) throw new TrainError(TrainErrorCode.BadConfig, `fine-tuning configuration: ${p.join('; ')}`, p);
+}

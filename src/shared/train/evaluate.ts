@@ -12,7 +12,7 @@ import { initEncoderHostParams } from '../model/params';
 import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import type { SignalItem } from './batches';
-import { embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
+import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
 import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
@@ -131,7 +131,15 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
           continue;
         }
         hooks.log?.(`embedding ${windows.length} windows with the ${a.init} ${m.toUpperCase()} encoder`);
-        caches[key] = await embedItems(enc.config[m]!, weights(m, a.init), items[m]!);
+        caches[key] = await embedItems(
+          enc.config[m]!,
+          weights(m, a.init),
+          items[m]!,
+          undefined,
+          // The bar moves within an encoder's embedding (minutes at 12 layers), and pause / cancel act between batches.
+          (done) => hooks.progress?.(`embedding ${key}: ${done}/${windows.length} windows`, units + done / windows.length, totalUnits),
+          () => checkControl(hooks, `embedding ${key}`),
+        );
         await hooks.onEmbedded?.(key, caches[key]);
         tick(`embedded ${key}`);
       }

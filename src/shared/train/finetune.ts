@@ -19,6 +19,7 @@ import { streamId } from '../model/prng';
 import { headParamSpecs, initTensor, isFrozenParam } from '../model/params';
 import type { EncoderConfig, FusedModelConfig, HostParams, HostTensor, ModelModality } from '../model/model.types';
 import { batchTensor, microBatches, planEpoch, sharesOf, stepKey, type SignalItem } from './batches';
+import { validateFinetune } from './defaults';
 import { uniformAt } from './masking';
 import { accumulate, AdamW, ADAMW_DEFAULTS, cosineLr, disposeGroups, groupsToHost, hostToGroups, refGroups, type HostGroups, type ParamGroups } from './optimizer';
 import { safeDispose, type TrainHooks } from './pretrain';
@@ -27,7 +28,7 @@ import { modalitiesOf } from './trainable';
 
 type A = np.Array;
 
-export { DEFAULT_FINETUNE } from './defaults';
+export { DEFAULT_FINETUNE, validateFinetune } from './defaults';
 
 /**
  * One epoch's batches of training rows (window indexes), shuffled by seed and epoch; a last short
@@ -43,22 +44,6 @@ function epochRows(train: readonly number[], cfg: FinetuneConfig, epoch: number)
   return plan.batches.filter((b) => b.length === cfg.batchSize || plan.batches.length === 1).map((b) => b.map((i) => train[i]));
 }
 
-export function validateFinetune(cfg: FinetuneConfig): void {
-  const p: string[] = [];
-  if (cfg.task.kind !== 'binary') p.push(`task '${cfg.task.name}' is ${cfg.task.kind}: training and evaluation here handle binary tasks`);
-  if (!['fused', 'eeg', 'ecg'].includes(cfg.modalities)) p.push(`modalities must be fused, eeg or ecg, got '${cfg.modalities}'`);
-  if (!['pretrained', 'random'].includes(cfg.init)) p.push(`init must be pretrained or random`);
-  if (!['none', 'encoders'].includes(cfg.freeze)) p.push(`freeze must be none or encoders`);
-  if (!(Number.isInteger(cfg.epochs) && cfg.epochs >= 1)) p.push(`epochs must be an integer ≥ 1`);
-  if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) p.push(`batchSize must be an integer ≥ 1`);
-  for (const k of ['backboneLr', 'headLr'] as const) if (!(cfg[k] > 0 && cfg[k] < 1)) p.push(`${k} must be in (0, 1)`);
-  if (!(cfg.referenceBatch >= 1)) p.push('referenceBatch must be ≥ 1');
-  if (!(cfg.modalityDropout >= 0 && cfg.modalityDropout < 1)) p.push('modalityDropout must be in [0, 1)');
-  if (!(cfg.headDropout >= 0 && cfg.headDropout < 1)) p.push('headDropout must be in [0, 1)');
-  if (!(Number.isInteger(cfg.headHidden) && cfg.headHidden >= 0)) p.push('headHidden must be an integer ≥ 0');
-  if (!['balanced', 'none'].includes(cfg.classWeight)) p.push(`classWeight must be balanced or none`);
-  if (p.length) throw new TrainError(TrainErrorCode.BadConfig, `fine-tuning configuration: ${p.join('; ')}`, p);
-}
 
 /** The fused model a fine-tuning config describes, given the encoders' architecture. */
 export function finetuneModelConfig(cfg: FinetuneConfig, encoders: Partial<Record<ModelModality, EncoderConfig>>): FusedModelConfig {
@@ -108,8 +93,12 @@ function presenceFlags(ms: ModelModality[], idx: number[], p: number, seed: numb
   return out;
 }
 
-/** Pooled embeddings [n × d] of one frozen encoder (inference mode, batches of `batch`). */
-export async function embedItems(e: EncoderConfig, params: Record<string, HostTensor>, items: SignalItem[], batch = 16, onProgress?: (done: number) => void): Promise<Float32Array> {
+/**
+ * Pooled embeddings [n × d] of one frozen encoder (inference mode, batches of `batch`).
+ * `checkpoint` runs before every batch and may throw (a pause or cancel): embedding a dataset with
+ * 12-layer encoders takes minutes, and a user who cancels must not wait for it to end.
+ */
+export async function embedItems(e: EncoderConfig, params: Record<string, HostTensor>, items: SignalItem[], batch = 16, onProgress?: (done: number) => void, checkpoint?: () => void): Promise<Float32Array> {
   const d = e.dModel;
   const out = new Float32Array(items.length * d);
   const enc = hostToGroups({ enc: Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('proj_out.'))) }).enc;
@@ -128,6 +117,7 @@ export async function embedItems(e: EncoderConfig, params: Record<string, HostTe
     let done = 0;
     for (const g of byC.values()) {
       for (let s = 0; s < g.length; s += batch) {
+        checkpoint?.();
         const idx = g.slice(s, s + batch);
         // The last batch of a group is padded to full size (copies of its first window, outputs
         // dropped): one batch shape per group, one jit compilation. Windows do not interact.
@@ -181,7 +171,8 @@ function selectionScore(y: number[], p: Float64Array): { score: number; validati
   return { score: m.auroc, validation: { auroc: m.auroc, aucPr: m.aucPr, balancedAccuracy: m.balancedAccuracy, f1: m.f1, cohenKappa: m.cohenKappa } };
 }
 
-function checkControl(hooks: TrainHooks | undefined, phase: string): void {
+/** Throws TrainError(Cancelled / Paused) when the hooks' control asks for it. */
+export function checkControl(hooks: TrainHooks | undefined, phase: string): void {
   const ctl = hooks?.control?.() ?? 'run';
   if (ctl === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, `${phase} cancelled`);
   // A fold's head trains in seconds: pausing stops after it, where the job resumes.

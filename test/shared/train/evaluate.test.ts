@@ -107,6 +107,20 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
     await assert.rejects(crossValidate(dataset({ subjects: 2 }), ft, DEFAULT_EVALUATION, encoders), (e: TrainError) => e.code === 'bad-dataset' && /at least 4 subjects/.test(e.message));
   });
 
+  test('cancel and pause act while the encoders embed the windows, not after every embedding', async () => {
+    for (const action of ['cancel', 'pause'] as const) {
+      const embedded: string[] = [];
+      let polls = 0;
+      // The first poll (before the first batch) says run; the next, between batches, asks to stop.
+      const control = () => (++polls > 1 ? action : 'run');
+      await assert.rejects(
+        crossValidate(dataset(), ft, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1 }, encoders, { control, onEmbedded: (key) => void embedded.push(key) }),
+        (e: TrainError) => e.code === (action === 'cancel' ? 'cancelled' : 'paused') && /embedding eeg\/pretrained/.test(e.message),
+      );
+      assert.deepEqual(embedded, [], `${action}: no encoder finished its embedding`);
+    }
+  });
+
   test('readiness: the same checks answered before a run (the builder preview)', () => {
     const loso = { ...DEFAULT_EVALUATION, split: { kind: 'loso' as const }, validationSubjects: 2 };
     const ready = trainingReadiness(dataset({ unlabelled: 2 }), 'fused', loso);
