@@ -7,7 +7,7 @@
 // clock is mapped to the host clock per continuous segment with the pipeline's own online clock
 // model (fed every chunk of the segment, as it was live), so two devices line up in the file as
 // they did in the live windows.
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
@@ -149,14 +149,25 @@ export function sessionFileBase(name: string, sessionId: number): string {
 
 /**
  * The file an export writes. An existing folder gets `<folder>/<session name>.<format>` (CSV: the
- * base name of its files), so `export 3 ~/exports` does what it says; a path ending in a slash
- * that is no folder is refused rather than written as a file called '.edf' beside it. Otherwise the
- * path itself, with the format's extension added when it has none.
+ * base name of its files), so `export 3 ~/exports` does what it says; where that name is taken
+ * (an earlier export of the session, another range of it) the next free `<name>-2`, `<name>-3` …,
+ * since an export into a folder never replaces a file the user did not name. `suffixes` are the
+ * names the export writes after the base (EDF/BDF: `.<format>`; CSV: `-<stream>.csv`,
+ * `-markers.csv`); the name is free only if none of them exists. A path ending in a slash that is
+ * no folder is refused rather than written as a file called '.edf' beside it. Otherwise the path
+ * itself (replaced if it exists: the user named it), with the format's extension added when it has
+ * none.
  */
-export function exportTarget(path: string, format: ExportRequest['format'], sessionName: string, sessionId: number): string {
+export function exportTarget(path: string, format: ExportRequest['format'], sessionName: string, sessionId: number, suffixes: readonly string[] = [`.${format}`]): string {
   const p = path.trim();
   const stat = statSync(p, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) return join(p, `${sessionFileBase(sessionName, sessionId)}.${format}`);
+  if (stat?.isDirectory()) {
+    const base = join(p, sessionFileBase(sessionName, sessionId));
+    for (let n = 1; ; n++) {
+      const b = n === 1 ? base : `${base}-${n}`;
+      if (!suffixes.some((suffix) => existsSync(b + suffix))) return `${b}.${format}`;
+    }
+  }
   if (/[\\/]$/.test(p)) throw new DbError('Invalid', `cannot export to ${p}: ${stat ? 'it is not a folder' : 'no such folder'} (name an existing folder, or a file)`);
   return extname(p) ? p : `${p}.${format}`;
 }
@@ -185,19 +196,21 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
     0,
   );
   const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
-  const path = exportTarget(req.path, req.format, s.name, req.sessionId);
   if (req.format === 'csv') {
+    // The files' names after their base decide whether a base is free in a folder (exportTarget).
+    const files = writeCsv(rec, { baseName: '', range });
+    const path = exportTarget(req.path, req.format, s.name, req.sessionId, files.map((f) => f.name));
     const base = basename(path, extname(path));
-    const files = writeCsv(rec, { baseName: base, range });
     let bytes = 0;
     const written: string[] = [];
     for (const f of files) {
-      const out = join(dirname(path), f.name);
+      const out = join(dirname(path), base + f.name);
       bytes += writeAtomically(out, f.text);
       written.push(out);
     }
     return { files: written, bytes, samples, annotations, warnings: [] };
   }
+  const path = exportTarget(req.path, req.format, s.name, req.sessionId);
   const { bytes, warnings } = writeEdf(rec, {
     format: req.format,
     range,

@@ -5,7 +5,7 @@
 // <folder>/<session name>.<format> into it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DbClient } from '../../../src/main/db/db-client';
@@ -91,6 +91,14 @@ test('markers and self-reports far from their session are refused with the reaso
   assert.ok(edf.warnings.some((w) => /^2 annotation\(s\) more than 366 days outside the data left out \(the first: "legacy forever"/.test(w)), edf.warnings.join('\n'));
   const csv = await service.exportSession({ sessionId, format: 'csv', path: folder });
   assert.ok(csv.files.every((f) => f.startsWith(join(folder, 'Events_10_20_test-'))), csv.files.join());
+  // A second export into the folder (another range) takes the next free name; the first file stays.
+  const before = readFileSync(file);
+  const again = await service.exportSession({ sessionId, format: 'edf', path: folder, fromTime: START, toTime: START + 1 });
+  assert.deepEqual(again.files, [join(folder, 'Events_10_20_test-2.edf')]);
+  assert.deepEqual(readFileSync(file), before, 'the earlier export is not replaced');
+  const csv2 = await service.exportSession({ sessionId, format: 'csv', path: folder });
+  assert.ok(csv2.files.every((f) => f.startsWith(join(folder, 'Events_10_20_test-2-'))), csv2.files.join());
+  assert.deepEqual(readdirSync(folder).filter((f) => f.endsWith('-markers.csv')).sort(), ['Events_10_20_test-2-markers.csv', 'Events_10_20_test-markers.csv']);
   await assert.rejects(service.exportSession({ sessionId, format: 'edf', path: join(dir, 'missing') + '/' }), /cannot export to .*missing\/: no such folder/);
   assert.ok(!readdirSync(dir).some((f) => f.startsWith('missing') || f.endsWith('.partial')), 'nothing written for the refused one');
 
@@ -109,5 +117,15 @@ test('exportTarget: a folder gets the session name, a missing folder is refused,
   assert.equal(exportTarget(join(dir, 'x'), 'edf', 'n', 1), join(dir, 'x.edf'));
   assert.equal(exportTarget(` ${join(dir, 'x.bdf')} `, 'bdf', 'n', 1), join(dir, 'x.bdf'));
   assert.throws(() => exportTarget(join(dir, 'nope') + '/', 'edf', 'n', 1), /no such folder/);
+  // Into a folder, a taken name is never replaced: the next free -2, -3 …; a named file is the user's choice.
+  writeFileSync(join(dir, 'n.edf'), '');
+  writeFileSync(join(dir, 'n-2.edf'), '');
+  assert.equal(exportTarget(dir, 'edf', 'n', 1), join(dir, 'n-3.edf'));
+  assert.equal(exportTarget(dir, 'bdf', 'n', 1), join(dir, 'n.bdf'), 'another format is another name');
+  assert.equal(exportTarget(join(dir, 'n.edf'), 'edf', 'n', 1), join(dir, 'n.edf'));
+  // CSV: the base is free only when none of its files exists.
+  writeFileSync(join(dir, 'c-markers.csv'), '');
+  assert.equal(exportTarget(dir, 'csv', 'c', 1, ['-eeg.csv', '-markers.csv']), join(dir, 'c-2.csv'));
+  assert.equal(exportTarget(dir, 'csv', 'c', 1, ['-eeg.csv']), join(dir, 'c.csv'));
   assert.equal(sessionFileBase('Sitzung Über/Ärger: 1', 1), 'Sitzung_Über_Ärger_1');
 });
