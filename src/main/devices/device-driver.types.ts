@@ -61,6 +61,11 @@ export interface DeviceDriver {
   readonly settings?: Record<string, string | number | boolean>;
   /** How this transport should retry (a missing serial port is cheap to try, a BLE scan is not). */
   readonly reconnect?: Partial<ReconnectPolicy>;
+  /**
+   * What to check when the link opens but no samples come (said after "connected, but no samples
+   * came in 3.0 s"): a port that opens whatever is behind it needs this most.
+   */
+  readonly quietHint?: string;
   /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
   open(ctx: DriverContext): Promise<DriverSession>;
 }

@@ -52,6 +52,14 @@ export class ManagedSource implements Source {
   private closing: Promise<void> = Promise.resolve();
   /** Host time the chunk being delivered began (it ends the hole a resume closes). */
   private resumeAt = NaN;
+  /**
+   * Whether this connection has delivered a sample. Until it has, the device shows connecting (or
+   * reconnecting) and start() waits: a port opens whatever is behind it, and "streaming" with
+   * nothing coming, then a stall, then "streaming" again, told the user nothing true.
+   */
+  private sessionData = false;
+  /** The last unreadable input of this connection (said if no sample ever comes of it). */
+  private sessionBadFrame: string | undefined;
 
   constructor(
     readonly driver: DeviceDriver,
@@ -89,13 +97,20 @@ export class ManagedSource implements Source {
       name: this.name,
       model: this.driver.model,
       transport: this.driver.transport,
-      state: this.conn.state,
+      state: this.shownState(),
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.batteryPercent !== undefined ? { batteryPercent: this.batteryPercent } : {}),
       ...(this.rssiDbm !== undefined ? { rssiDbm: this.rssiDbm } : {}),
       streamIds: this.tracks.size ? [...this.tracks.keys()] : this.driver.streamIds,
       ...(this.settings ? { settings: this.settings } : {}),
     };
+  }
+
+  /** The machine's state, except that a connection is not 'streaming' before its first sample. */
+  private shownState(): ConnState['state'] {
+    const s = this.conn.state;
+    if (s !== 'streaming' || this.sessionData) return s;
+    return this.conn.everStreamed ? 'reconnecting' : 'connecting';
   }
 
   /** The user renamed the device: statuses carry the new name from now on. */
@@ -152,16 +167,23 @@ export class ManagedSource implements Source {
   }
 
   private onStatus(state: ConnState['state'], problem?: ConnError): void {
-    if (problem) this.problem = { code: problem.code, message: this.named(problem.message), time: this.now() };
+    if (problem) this.problem = { code: problem.code, message: this.named(this.explainQuiet(problem)), time: this.now() };
     else if (state === 'streaming' || state === 'stopped' || state === 'connecting') this.problem = undefined;
     this.emitStatus();
-    if (state === 'streaming' && !problem) this.settleStart();
+    if (state === 'streaming' && this.sessionData) this.settleStart();
     if (state === 'error') {
       const err = new DeviceError(problem?.code === 'unavailable' ? 'unavailable' : 'device-error', this.problem?.message ?? `${this.name}: failed`, false);
       this.log('error', err.message);
       for (const w of this.startWaiters.splice(0)) w.reject(err);
     }
     if (state === 'stopped') for (const w of this.startWaiters.splice(0)) w.reject(new DeviceError('disconnected', `${this.name}: stopped before it connected`, false));
+  }
+
+  /** A stall on a connection that never delivered: say it connected, and what to check. */
+  private explainQuiet(problem: ConnError): string {
+    if (problem.code !== 'stalled' || this.sessionData) return problem.message;
+    const why = this.sessionBadFrame ? `; what came did not read as samples: ${this.sessionBadFrame}` : this.driver.quietHint ? ` — ${this.driver.quietHint}` : '';
+    return problem.message.replace(/^no data for ([\d.]+ s)/, (_, d: string) => `connected, but no samples came in ${d}${why}`);
   }
 
   private settleStart(): void {
@@ -187,6 +209,8 @@ export class ManagedSource implements Source {
       }
       this.session = session;
       for (const t of this.tracks.values()) t.timeline.newSession();
+      this.sessionData = false;
+      this.sessionBadFrame = undefined;
       this.dispatch({ type: 'connected', now: this.now(), attempt });
     } catch (e) {
       const err = asDeviceError(e, 'device-error', this.name);
@@ -249,10 +273,17 @@ export class ManagedSource implements Source {
         if (!t) return;
         const now = self.now();
         const rate = t.info.nominalRateHz;
+        // The first sample of a connection makes it 'streaming' (see sessionData).
+        const first = !self.sessionData && self.conn.state === 'streaming';
+        if (first) self.sessionData = true;
         // 'data' first: after a drop it closes the gap (markGaps) before this chunk goes out.
         self.resumeAt = rate > 0 ? now - count / rate : now;
         self.dispatch({ type: 'data', now });
         self.resumeAt = NaN;
+        if (first) {
+          self.emitStatus();
+          self.settleStart();
+        }
         if (ctx.closed || self.conn.state !== 'streaming') return;
         const deviceTime = t.timeline.map(rawDeviceTime, now, rate > 0 ? count / rate : 0);
         t.lastHostEnd = now;
@@ -273,6 +304,7 @@ export class ManagedSource implements Source {
         const last = self.lastProblemAt.get(code) ?? -Infinity;
         const full = self.named(message);
         self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', full);
+        if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = message;
         if (now - last < PROBLEM_REPEAT_S) return;
         self.lastProblemAt.set(code, now);
         self.problem = { code, message: full, time: now };

@@ -72,8 +72,9 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     const src = new ManagedSource(drv, { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 }, tickMs: 50, log: (e) => logs.push(`${e.level} ${e.message}`) });
     cleanups.push(() => src.stop());
     const t0 = Date.now();
-    await src.start(sink);
-    await waitFor('error', () => src.status().state === 'error', 3000);
+    // No sample ever came, so the connect itself fails with the reason (where the user pressed Connect).
+    await assert.rejects(src.start(sink), /Arduino ECG: lines have 2 columns, expected 1 \(channel ECG\)/);
+    assert.equal(src.status().state, 'error');
     // Well before the 1-s stall timeout: the lines themselves say what is wrong.
     assert.ok(Date.now() - t0 < 900, `took ${Date.now() - t0} ms`);
     const want = 'Arduino ECG: lines have 2 columns, expected 1 (channel ECG): set 2 channels to match the device';
@@ -86,6 +87,27 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     await src.stop();
     await emu.close();
     await pty.unplug();
+  });
+
+  test('a port that opens but stays silent is never shown streaming; the connect fails saying what to check', async () => {
+    // Nothing behind the pseudo-terminal: like /dev/ttyS0 on most PCs, it opens fine.
+    const pty = new PtyPair('silent');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const sink = new RecordingSink();
+    const drv = new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', baudRate: 9600, name: 'Arduino ECG' });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: { ...FAST, stallTimeoutMs: 400, startAttempts: 2 }, tickMs: 50 });
+    cleanups.push(() => src.stop());
+    const seen = await Promise.race([
+      src.start(sink).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+      new Promise<string>((r) => setTimeout(() => r('still waiting'), 3000)),
+    ]);
+    assert.match(seen, /^Arduino ECG: connected, but no samples came in 0\.[45] s — is this the device's port, and is it printing lines of numbers at 9600 baud\? \(gave up after 2 attempts\)$/);
+    assert.deepEqual(sink.states(), ['connecting', 'error'], 'never shown streaming');
+    await src.stop();
   });
 
   test('Cyton + Daisy found from the reset reply: 16 channels at 125 Hz', async () => {

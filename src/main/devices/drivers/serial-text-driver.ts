@@ -26,6 +26,7 @@ export class SerialTextDriver implements DeviceDriver {
   readonly clockKind;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
+  readonly quietHint: string;
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
@@ -35,6 +36,8 @@ export class SerialTextDriver implements DeviceDriver {
     this.streamIds = [`${this.deviceId}/${cfg.modality}`];
     // A device timestamp column keeps running across reconnects; a line count restarts.
     this.clockKind = cfg.timeColumn !== undefined ? ('absolute' as const) : ('counter' as const);
+    // Any port opens, whatever is (or is not) behind it: say what to check when it stays silent.
+    this.quietHint = `is this the device's port, and is it printing lines of numbers${cfg.startCommand ? ' after the start command' : ''} at ${cfg.baudRate ?? 115200} baud?`;
     this.settings = { path: cfg.path, baudRate: cfg.baudRate ?? 115200, channels: cfg.channels.length, rateHz: cfg.rateHz, unit: cfg.unit, modality: cfg.modality };
   }
 
