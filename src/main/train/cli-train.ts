@@ -12,8 +12,9 @@ import type { LabelSource, WindowingOptions } from '../../shared/datasets/window
 import { validateWindowing } from '../../shared/datasets/build-windows';
 import { DatasetError } from '../../shared/datasets/datasets.types';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
-import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/finetune';
+import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults';
 import { modalitiesOf } from '../../shared/train/trainable';
+import { splitPathClass } from '../../shared/train/path-class';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
@@ -118,11 +119,10 @@ export function parseLabels(v: string | undefined, dflt: LabelSource): LabelSour
  * works; an '=' suffix that is no class, on a path that does not exist, is refused naming the classes.
  */
 function labelledPath(v: string, flag: 'file' | 'folder', classes: readonly string[] | null): { path: string; label?: string } {
+  const split = splitPathClass(v, classes);
   const i = v.lastIndexOf('=');
-  if (!classes || i <= 0) return { path: v };
-  const label = v.slice(i + 1);
-  if (classes.includes(label)) return { path: v.slice(0, i), label };
-  if (!existsSync(v)) throw new CliUsageError(`--${flag} '${v}': '${label}' is not a class of the task (${classes.join(', ')}); write --${flag} PATH=CLASS`);
+  if (split.label !== undefined || !classes || i <= 0) return split;
+  if (!existsSync(v)) throw new CliUsageError(`--${flag} '${v}': '${v.slice(i + 1)}' is not a class of the task (${classes.join(', ')}); write --${flag} PATH=CLASS`);
   return { path: v };
 }
 

@@ -25,7 +25,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const store = new RunStore(runsRoot(values.out));
   if (!(await store.exists(values.run))) throw new CliUsageError(`no run '${values.run}' in ${store.root}`);
   const root = values.to ? resolve(values.to) : resolve(values['data-dir'] ?? defaultDataDir(), 'models');
-  const dir = await exportRunModel(store.folder(values.run), { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
+  const folder = store.folder(values.run);
+  const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
+  await folder.recordExport(values.id, dir);
   io.out(`exported run ${values.run} as model '${values.id}' in ${dir}`);
   return 0;
 }

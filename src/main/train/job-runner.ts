@@ -196,6 +196,10 @@ export class JobRunner {
     this.active = active;
     const finish = async () => {
       if (this.active === active) this.active = null;
+      // The run's last status was pushed while its worker was still the active job: push it again
+      // now that it is not, so a view that reads the runner on a status push sees it idle.
+      const last = await f.readStatus().catch(() => null);
+      if (last) this.opts.events?.state?.(last);
       resolveDone();
       await this.pump();
     };

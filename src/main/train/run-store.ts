@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
-import type { JobSpec, RunStatus, RunSummary } from '../../shared/train/job.types';
+import type { JobSpec, RunResultSummary, RunStatus, RunSummary } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type MetricRecord } from '../../shared/train/train.types';
 
 export const RUN_FILES = {
@@ -85,6 +85,19 @@ export class RunFolder {
 
   async writeStatus(s: RunStatus): Promise<void> {
     await writeAtomic(this.path(RUN_FILES.status), JSON.stringify(s, null, 2) + '\n');
+  }
+
+  /**
+   * Notes in the run that its final model was exported as `modelId` (the runs table's model column;
+   * the view then shows the export instead of offering it again) and logs where to. Returns the new status.
+   */
+  async recordExport(modelId: string, dir: string): Promise<RunStatus> {
+    const s = await this.readStatus();
+    const summary: RunResultSummary = { ...(s.summary ?? { task: null, protocol: null, arms: [], pretrainLoss: {} }), exportedAs: modelId };
+    const next: RunStatus = { ...s, summary, updatedAt: Date.now() / 1000 };
+    await this.writeStatus(next);
+    await this.appendLog(`${new Date().toISOString()} exported as model '${modelId}' to ${dir}`);
+    return next;
   }
 
   async appendMetric(r: MetricRecord): Promise<void> {

@@ -12,10 +12,13 @@ import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
-import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
+import type { DatasetSpec, JobSpec, RunDetail, SourceSpec } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationConfig, type EvaluationReport, type ModalitySet } from '../../shared/train/train.types';
 import { trainingReadiness } from '../../shared/train/trainable';
+import { checkJobSpec } from '../../shared/train/job-check';
+import { CliUsageError } from '../core/cli-command';
+import { checkJobInputs } from './cli-train';
 import { loadDataset, sessionIdsOf } from './dataset-loader';
 import { exportRunModel } from './export-run';
 import { JobRunner } from './job-runner';
@@ -42,6 +45,9 @@ export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string 
   }
   return candidates.find((c) => existsSync(join(c, 'edf-eegmat'))) ?? null;
 }
+
+/** How the Training view names each kind of source in a message. */
+const SOURCE_LABEL: Record<SourceSpec['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session' };
 
 const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));
 
@@ -149,14 +155,27 @@ export class TrainingArea {
     return preview;
   }
 
+  /**
+   * Refuses a run that would fail once started (a bad number, a missing file, a recording without
+   * its class…) before its run folder is made: the view shows why and no failed run is left behind.
+   */
   async startJob(spec: JobSpec) {
+    checkJobSpec(spec);
+    try {
+      await checkJobInputs(spec, this.store, (s) => SOURCE_LABEL[s.kind]);
+    } catch (e) {
+      if (e instanceof CliUsageError) throw new TrainError(TrainErrorCode.BadConfig, `this run cannot start: ${e.message}`);
+      throw e;
+    }
     if (sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]).length) await this.database();
     return this.runner.start(spec);
   }
 
   async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string }> {
     if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
-    const dir = await exportRunModel(this.store.folder(id), { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
+    const folder = this.store.folder(id);
+    const dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
+    this.ctx.push({ type: 'training:status', status: await folder.recordExport(modelId, dir) });
     this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
     return { modelId, dir };
   }

@@ -79,11 +79,14 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
 
   test('cancel stops a job; a run a dead process left running is marked interrupted', async () => {
     const store = new RunStore(join(root, 'runs-2'));
-    const runner = new JobRunner(store);
+    // Each state push with the runner's active run at that moment: the Training view reads the runner on a push.
+    const pushes: { state: string; active: string | null }[] = [];
+    const runner: JobRunner = new JobRunner(store, { events: { state: (st) => pushes.push({ state: st.state, active: runner.activeRunId }) } });
     const s = await runner.start(ecgPretrainSpec('to cancel', 50));
     await runner.cancel(s.id);
     await runner.idle();
     assert.equal((await store.folder(s.id).readStatus()).state, 'cancelled');
+    assert.deepEqual(pushes.at(-1), { state: 'cancelled', active: null }, 'the last push comes once the runner is idle (the view no longer says running)');
     const f = await store.create(ecgPretrainSpec('crashed', 2), 'crashed');
     await f.writeStatus({ ...(await f.readStatus()), state: 'running' });
     assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);

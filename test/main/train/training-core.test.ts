@@ -1,0 +1,50 @@
+// The core's training area as the Training view uses it: a run that cannot work (a folder that is
+// not there, epochs 0, a recording without its class) is refused when started, naming why, and
+// leaves no failed run behind; an export from the view is noted in the run, so the runs table shows
+// the model and the view does not offer the export again.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TrainingArea } from '../../../src/main/train/training.core';
+import type { CoreContext } from '../../../src/main/core/core.types';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import { quickRecipe } from '../../../src/shared/train/recipes';
+import type { JobSpec } from '../../../src/shared/train/job.types';
+import { TrainError } from '../../../src/shared/train/train.types';
+
+const DATA = resolve('..', 'shared', 'data');
+
+describe('training area (the Training view\'s requests)', () => {
+  let dir: string;
+  let area: TrainingArea;
+  const pushes: PushMessage[] = [];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-training-core-'));
+    // The two things the area asks of its core: pushes to the pages and log lines.
+    const ctx = { push: (m: PushMessage) => pushes.push(m), log: () => undefined } as unknown as CoreContext;
+    area = new TrainingArea(ctx, { runsDir: join(dir, 'runs'), userModelsDir: join(dir, 'models'), recordingsDir: DATA, dbPath: join(dir, 'recordings.sqlite') });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a missing folder, epochs 0 and a file without its class are refused at start; no run folder is made', async () => {
+    const missing: JobSpec = { ...quickRecipe(join(dir, 'no-data')) };
+    await assert.rejects(area.startJob(missing), (e: TrainError) => e.code === 'bad-config' && /EEGMAT folder: no such folder .*no-data/.test(e.message));
+    const quick = quickRecipe(DATA);
+    const zeroEpochs: JobSpec = { ...quick, finetune: { ...quick.finetune!, epochs: 0 } };
+    await assert.rejects(area.startJob(zeroEpochs), (e: TrainError) => e.code === 'bad-config' && /epochs must be an integer ≥ 1/.test(e.message));
+    const bareFile: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [...quick.dataset!.sources, { kind: 'file', path: join(DATA, 'edf-eegmat', 'Subject00_1.edf') }] } };
+    await assert.rejects(area.startJob(bareFile), (e: TrainError) => /Subject00_1\.edf has none: give it one/.test(e.message));
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('an export is noted in the run: the runs table names the model and the run logs it', async () => {
+    const f = await area.store.create(quickRecipe(DATA));
+    const status = await f.recordExport('my-model', join(dir, 'models', 'my-model'));
+    assert.equal(status.summary?.exportedAs, 'my-model');
+    const listed = (await area.overview()).runs.find((r) => r.id === f.id);
+    assert.equal(listed?.summary?.exportedAs, 'my-model');
+    assert.match(await f.readLog(), /exported as model 'my-model' to .*my-model/);
+  });
+});
