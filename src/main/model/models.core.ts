@@ -96,6 +96,13 @@ export class ModelsArea {
   private activeId: string | null = null;
   private userChoseNone = false;
   private watcher: FSWatcher | null = null;
+  /**
+   * One watcher per model folder in the user root: a watch on the root alone (not recursive) sees a
+   * folder appear, not the files copied into it afterwards (`mkdir my-model`, then `cp model.onnx
+   * card.json my-model/`, or a file manager that creates the folder first), nor a card edited in place.
+   */
+  private readonly folderWatchers = new Map<string, FSWatcher>();
+  private stopped = false;
   private rescanTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -126,10 +133,14 @@ export class ModelsArea {
     } catch {
       this.watcher = null;
     }
+    this.watchFolders();
     const unsubscribe = this.ctx.hub.subscribe({ streams: () => this.publish() });
     this.ctx.onStop(() => {
+      this.stopped = true;
       unsubscribe();
       this.watcher?.close();
+      for (const w of this.folderWatchers.values()) w.close();
+      this.folderWatchers.clear();
       if (this.rescanTimer) clearTimeout(this.rescanTimer);
     });
   }
@@ -144,12 +155,35 @@ export class ModelsArea {
     if (!this.activeId && !this.userChoseNone && usable.length) this.activeId = usable[0].id;
   }
 
+  /**
+   * Watches each user model folder the last scan found. Re-made on every scan: a folder replaced by
+   * a rename (an install writes a temp folder and renames it into place) is a new inode, which an
+   * old watcher would never report on.
+   */
+  private watchFolders(): void {
+    for (const w of this.folderWatchers.values()) w.close();
+    this.folderWatchers.clear();
+    if (!this.watcher || this.stopped) return;
+    for (const m of this.registry.list()) {
+      if (m.source !== 'user') continue;
+      try {
+        const w = watch(m.dir, () => this.scheduleRescan());
+        w.on('error', () => undefined);
+        this.folderWatchers.set(m.dir, w);
+      } catch {
+        // the folder went away between the scan and here: the root's watcher rescans
+      }
+    }
+  }
+
   private scheduleRescan(): void {
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
       void this.registry.scan().then(
         () => {
+          if (this.stopped) return;
+          this.watchFolders();
           this.pickDefault();
           this.publish();
         },
@@ -192,6 +226,7 @@ export class ModelsArea {
 
   /** After the registry changed: keep a sensible active model and tell the pages. */
   refreshed(): void {
+    this.watchFolders();
     this.pickDefault();
     this.publish();
   }

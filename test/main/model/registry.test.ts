@@ -125,6 +125,43 @@ const stream = (modality: 'eeg' | 'ecg', labels: string[]): StreamInfo => ({
 });
 
 describe('models area of the core', () => {
+  const until = async (what: string, ok: () => boolean, ms = 5000) => {
+    const t0 = Date.now();
+    while (!ok()) {
+      if (Date.now() - t0 > ms) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  test('a folder made first and filled afterwards (mkdir, then copy the files in) becomes usable without a restart', async () => {
+    const dataDir = join(root, 'data-dropin');
+    const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);
+    const area = await startModelsArea(core.ctx, { builtinDir: null });
+    try {
+      const staged = join(root, 'staged');
+      await writeModelDir(staged, sampleCard(), onnx);
+      const folder = join(dataDir, 'models', 'eegmat-test');
+      mkdirSync(folder);
+      const listed = () => area.list().models.find((m) => m.id === 'eegmat-test');
+      await until('the empty folder to be listed', () => listed() !== undefined);
+      assert.match(listed()!.problems.join('; '), /card\.json is missing/);
+      for (const f of ['card.json', 'model.onnx']) cpSync(join(staged, 'eegmat-test', f), join(folder, f));
+      await until('the filled folder to be rescanned', () => listed()?.problems.length === 0);
+      assert.equal(area.readiness().activeId, 'eegmat-test', 'the first usable model becomes active');
+      // …and a card edited in place is read again (here: made invalid).
+      writeFileSync(join(folder, 'card.json'), '{');
+      await until('the edited card to be rescanned', () => (listed()?.problems.length ?? 0) > 0);
+      assert.match(listed()!.problems.join('; '), /card\.json is not valid JSON/);
+      // Reading the folders does not set the watchers off again (no endless rescans).
+      await new Promise((r) => setTimeout(r, 1200));
+      const pushed = core.pushes.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(core.pushes.length, pushed, 'no rescan without a change');
+    } finally {
+      core.stop();
+    }
+  });
+
   test('with no model installed it says so, and refuses nothing else', async () => {
     const core = fakeCore(join(root, 'data-empty'), []);
     await startModelsArea(core.ctx, { builtinDir: null });
