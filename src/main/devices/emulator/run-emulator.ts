@@ -1,9 +1,10 @@
 // Runs a device emulator on a serial path, as its own process (benchmarks measure the app without
 // the emulator's CPU; developers try the serial path without a board):
 //   node --import tsx src/main/devices/emulator/run-emulator.ts cyton <path> [--daisy] [--recording OpenBCI-RAW.txt]
-//   node --import tsx src/main/devices/emulator/run-emulator.ts text <path> [--rate 250] [--channels 2]
-// With --reopen the Cyton emulator waits for the path to (re)appear and reattaches after a loss,
-// like a board that stays powered while its dongle is unplugged and plugged back.
+//   node --import tsx src/main/devices/emulator/run-emulator.ts text <path> [--rate 250] [--channels 2] [--reopen]
+// With --reopen the emulator waits for the path to (re)appear and reattaches after a loss, like a
+// board that stays powered while its dongle is unplugged and plugged back, or an Arduino that
+// keeps printing while the app closes and reopens its port.
 // Make the path with socat: socat -d -d pty,raw,echo=0,link=/tmp/cyton-app pty,raw,echo=0,link=/tmp/cyton-dev
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -21,9 +22,14 @@ const opt = (k: string) => {
 
 async function main(): Promise<void> {
   if (!path || (kind !== 'cyton' && kind !== 'text')) {
-    console.error('usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n]');
+    console.error('usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n] [--reopen]');
     process.exit(2);
   }
+  const reopen = flag('reopen');
+  // With --reopen the emulated device outlives its link: it waits for the path and reattaches.
+  const onLost = () => {
+    if (reopen) void attach();
+  };
   let emu: CytonEmulator | TextEmulator;
   if (kind === 'cyton') {
     const daisy = flag('daisy');
@@ -43,40 +49,32 @@ async function main(): Promise<void> {
         for (let c = 0; c < nCh; c++) out[c] = cytonCountsFromUv([seg.data[(c % chans) * seg.count + k]])[0];
       };
     }
-    const reopen = flag('reopen');
-    const cy: CytonEmulator = new CytonEmulator({ path, daisy, countsAt, onLost: () => reopen && void attach() });
-    const attach = async (): Promise<void> => {
-      for (;;) {
-        try {
-          await cy.open();
-          console.log(`emulating cyton on ${path}`);
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    };
-    if (reopen) {
-      await attach();
-      const stop = () => void cy.close().then(() => process.exit(0));
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-      return;
-    }
-    emu = cy;
+    emu = new CytonEmulator({ path, daisy, countsAt, onLost });
   } else {
     const rate = Number(opt('rate') ?? 250);
     const n = Number(opt('channels') ?? 1);
-    emu = new TextEmulator({ path, rateHz: rate, lineAt: (i) => Array.from({ length: n }, (_, c) => (Math.sin((2 * Math.PI * (c + 1) * i) / rate) * 1000).toFixed(2)).join(',') });
+    emu = new TextEmulator({ path, rateHz: rate, onLost, lineAt: (i) => Array.from({ length: n }, (_, c) => (Math.sin((2 * Math.PI * (c + 1) * i) / rate) * 1000).toFixed(2)).join(',') });
   }
-  await emu.open();
-  console.log(`emulating ${kind} on ${path}`);
+  const device = emu;
+  async function attach(): Promise<void> {
+    for (;;) {
+      try {
+        await device.open();
+        console.log(`emulating ${kind} on ${path}`);
+        return;
+      } catch (e) {
+        if (!reopen) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+  await attach();
   const stop = async () => {
-    await emu.close();
+    await device.close();
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
 main().catch((e) => {

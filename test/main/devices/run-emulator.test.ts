@@ -1,0 +1,53 @@
+// The emulator as developers run it (docs/devices.md, "Trying it without hardware"): its own
+// process on one end of a socat pseudo-terminal pair. A text device keeps printing while the app
+// has its port closed (a user's Disconnect, a while, then Connect), as an Arduino does: the pty
+// fills up and its lines are lost, but it does not fall silent for good.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import { SerialTextDriver } from '../../../src/main/devices/drivers/serial-text-driver';
+import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { RecordingSink, systemClock } from '../../fixtures/recording-sink';
+
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
+
+describe('run-emulator', { skip: NEED_SOCAT }, () => {
+  let child: ChildProcess | null = null;
+  const pty = new PtyPair('run-emu');
+  after(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    await pty.unplug();
+  });
+
+  test('text: Disconnect, a pause long enough to fill the pty, then Connect streams again', async () => {
+    await pty.plug();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main/devices/emulator/run-emulator.ts', 'text', pty.device, '--rate', '2000', '--channels', '8', '--reopen'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const t0 = Date.now();
+    while (!out.includes('emulating text')) {
+      assert.ok(Date.now() - t0 < 10_000, 'the emulator did not start');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const sink = new RecordingSink();
+    const id = `serial-text:${pty.app}/ecg`;
+    for (let round = 1; round <= 2; round++) {
+      const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['1', '2', '3', '4', '5', '6', '7', '8'], rateHz: 2000, unit: 'mV', modality: 'ecg' }), { hostClock: systemClock, policy: FAST, tickMs: 50 });
+      await src.start(sink);
+      // Past what the pty held while closed (read at once): the device itself must be printing.
+      await new Promise((r) => setTimeout(r, round === 1 ? 100 : 1000));
+      const n1 = sink.samples(id);
+      await new Promise((r) => setTimeout(r, 500));
+      const fresh = sink.samples(id) - n1;
+      assert.ok(fresh > 500, `round ${round}: ${fresh} samples in 0.5 s at 2000 Hz`);
+      await src.stop();
+      // Closed for longer than the pty takes to fill plus the serial layer's 2-s write timeout.
+      if (round === 1) await new Promise((r) => setTimeout(r, 2600));
+    }
+  });
+});
