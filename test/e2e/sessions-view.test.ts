@@ -1,10 +1,13 @@
 // The Sessions view in real Chromium against the real core in serve mode: record the simulated
-// devices with a marker (M key) and a SAM self-report (keyboard only), find the session in the
-// library, edit it, replay it (timeline with the marker and the report, pause with Space, seek by
-// clicking, full speed to the end), and delete it after confirming.
+// devices with a marker (M key), one from stimulus software (UDP) and a SAM self-report (keyboard
+// only), watching the record bar count them and the library list the session while it records;
+// find the session in the library, edit it, replay it (timeline with the markers and the report,
+// pause with Space, mark the replayed session with M, seek by clicking, full speed to the end),
+// export ranges into a folder, and delete it after confirming.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -44,11 +47,24 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.locator('main').focus();
     await page.keyboard.press('m');
     await page.waitForSelector('text=/Marker “marker” at/', { timeout: 5_000 });
+    // The library lists the session while it records (was: only after Stop).
+    await page.waitForSelector('[data-testid="session-row"] >> text=recording', { timeout: 5_000 });
+    // A stimulus program's UDP marker shows in the record bar as it arrives.
+    const endpoint = serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean);
+    assert.ok(endpoint, 'the marker endpoint logs its port');
+    const sock = createSocket('udp4');
+    await new Promise<void>((resolve) => {
+      sock.once('message', () => resolve());
+      sock.send('stimulus_onset', Number(endpoint[1]), '127.0.0.1');
+    });
+    sock.close();
+    await page.waitForSelector('[data-testid="record-events"]:has-text("2 markers (last: “stimulus_onset”, udp")', { timeout: 5_000 });
     await page.keyboard.press('s');
     await page.waitForSelector('[data-testid="sam-panel"]');
     // 7 → valence, focus moves on; 3 → arousal; 5 → dominance; Enter saves.
     for (const k of ['7', '3', '5', 'Enter']) await page.keyboard.press(k);
     await page.waitForSelector('text=/Self-report saved \\(V7 A3 D5\\)/', { timeout: 5_000 });
+    await page.waitForSelector('[data-testid="record-events"]:has-text("2 markers · 1 self-report")', { timeout: 5_000 });
     await page.waitForTimeout(2500);
     await page.click('[data-testid="record-stop"]');
     await page.waitForSelector('text=/Saved “E2E session”/', { timeout: 10_000 });
@@ -57,7 +73,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const text = await row.innerText();
     assert.match(text, /E2E session/);
     assert.match(text, /S42/);
-    assert.match(text, /1\s*·\s*1 SAM/);
+    assert.match(text, /2\s*·\s*1 SAM/);
   });
 
   test('search, then rename and tag it', async () => {
@@ -79,12 +95,18 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const panel = page.locator('[data-testid="replay-panel"]');
     await panel.waitFor({ timeout: 10_000 });
     await page.waitForSelector('[data-testid="timeline"]');
-    assert.equal(await page.locator('.tl-marker').count(), 1);
+    assert.equal(await page.locator('.tl-marker').count(), 2);
     assert.equal(await page.locator('.tl-report').count(), 1);
     await page.waitForSelector('[data-testid="replay-panel"][data-state="playing"]', { timeout: 5_000 });
+    // Recording waits for the replay to close (was: enabled, and answered with an error).
+    assert.ok(await page.locator('[data-testid="record-start"]').isDisabled());
     await page.locator('main').focus();
     await page.keyboard.press(' ');
     await page.waitForSelector('[data-testid="replay-panel"][data-state="paused"]', { timeout: 5_000 });
+    // M while reviewing marks the replayed session at the playhead (was: "not recording, so not stored").
+    await page.keyboard.press('m');
+    await page.waitForSelector('text=/Marker “marker” added to the replayed session at/', { timeout: 5_000 });
+    await page.waitForFunction('document.querySelectorAll(".tl-marker").length === 3', undefined, { timeout: 5_000 });
     const box = (await page.locator('[data-testid="timeline"]').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) >= 1, undefined, { timeout: 5_000 });
@@ -95,6 +117,34 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.focus('[data-testid="replay-close"]');
     await page.keyboard.press(' ');
     await panel.waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
+  test('export: a bad range stays in the form to correct; ranges exported into one folder each keep their file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hm-e2e-export-'));
+    try {
+      const exportRange = async (from: string, to: string) => {
+        await page.locator('[data-testid="session-row"] button:has-text("Export")').click();
+        await page.locator('[data-testid="export-form"] .path-input input').fill(dir);
+        await page.fill('[data-testid="export-from"]', from);
+        await page.fill('[data-testid="export-to"]', to);
+        await page.click('[data-testid="export-submit"]');
+      };
+      await exportRange('abc', '');
+      await page.waitForSelector('[data-testid="export-error"]:has-text("From “abc” is not a number of seconds")');
+      await page.fill('[data-testid="export-from"]', '2');
+      await page.fill('[data-testid="export-to"]', '1');
+      await page.click('[data-testid="export-submit"]');
+      await page.waitForSelector('[data-testid="export-error"]:has-text("To (1 s) must be after From (2 s)")');
+      assert.equal(await page.locator('[data-testid="export-form"] .path-input input').inputValue(), dir, 'what was typed stays');
+      await page.fill('[data-testid="export-to"]', '3');
+      await page.click('[data-testid="export-submit"]');
+      await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed.edf")', { timeout: 10_000 });
+      await exportRange('0', '1');
+      await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed-2.edf")', { timeout: 10_000 });
+      assert.deepEqual(readdirSync(dir).sort(), ['E2E_renamed-2.edf', 'E2E_renamed.edf']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('delete asks first, then removes it', async () => {

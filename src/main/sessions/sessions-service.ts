@@ -58,6 +58,8 @@ export class SessionsService {
   restoring: Promise<void> = Promise.resolve();
   /** The pipeline configuration in force before a replay switched to the recorded one. */
   private parkedConfig: PipelineConfig | null = null;
+  /** The recorder's state as last pushed (a change of state changes the library). */
+  private recordingState: RecordingStatus['state'] = 'idle';
 
   constructor(private readonly opts: SessionsServiceOptions) {
     this.recorder = new Recorder({
@@ -68,7 +70,10 @@ export class SessionsService {
       filterSettings: opts.filterSettings,
       onStatus: (status) => {
         this.push({ type: 'sessions:recording', status });
-        if (status.state !== 'recording' && status.sessionId !== null) this.push({ type: 'sessions:library', sessionId: status.sessionId });
+        // The library changes when a recording starts (a new row, marked recording) and when it
+        // ends (complete, failed): once per change of state, not on every commit's status.
+        if (status.state !== this.recordingState && status.sessionId !== null) this.push({ type: 'sessions:library', sessionId: status.sessionId });
+        this.recordingState = status.state;
       },
       log: (level, message) => opts.log?.(level, message),
     });

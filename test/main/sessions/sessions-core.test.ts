@@ -40,6 +40,9 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   const started = await call('hm:sessions:record-start', { name: 'core test', subjectId: 'S01', tags: ['demo'] });
   assert.equal(started.state, 'recording');
   await assert.rejects(call('hm:sessions:record-start', {}), /already recording/);
+  // The library shows the session as soon as it records (pages refresh on sessions:library).
+  assert.ok(pushes.some((p) => p.type === 'sessions:library' && p.sessionId === started.sessionId), 'the library is told when a recording starts');
+  assert.deepEqual((await call('hm:sessions:list', {})).map((x: { name: string; state: string }) => [x.name, x.state]), [['core test', 'recording']]);
   await sleep(700);
   const m = await call('hm:sessions:marker', { label: 'stimulus on', source: 'keyboard' });
   assert.equal(m.marker.label, 'stimulus on');

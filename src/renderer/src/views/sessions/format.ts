@@ -24,3 +24,8 @@ export function formatDate(hostTimeS: number): string {
   const d = new Date(hostTimeS * 1000);
   return d.toLocaleString([], { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 }
+
+/** "1 marker", "2 markers", "0 markers". */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}

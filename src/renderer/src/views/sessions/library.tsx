@@ -11,7 +11,7 @@ import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
-import { formatBytes, formatDate, formatDuration } from './format';
+import { formatBytes, formatDate, formatDuration, plural } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
   mode: 'open-file',
@@ -27,7 +27,7 @@ const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] 
   csv: { name: 'CSV', extensions: ['csv'] },
 };
 
-function useLibrary(client: HeartMindClient, text: string, tag: string) {
+function useLibrary(client: HeartMindClient, text: string, tag: string, recordingSessionId: number | null) {
   const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
   const [tags, setTags] = useState<{ tag: string; sessions: number }[]>([]);
   const [info, setInfo] = useState<DbInfo | null>(null);
@@ -53,20 +53,26 @@ function useLibrary(client: HeartMindClient, text: string, tag: string) {
   }, [client, text, tag, version]);
   useEffect(() => {
     const refresh = () => setVersion((v) => v + 1);
-    const offs = [client.on('sessions:library', refresh), client.on('sessions:recording', (m) => m.status.state !== 'recording' && refresh())];
+    // sessions:library comes when a session is added, changed, deleted, starts or stops recording;
+    // a marker or self-report of the session being recorded changes its row's counts and length.
+    const offs = [
+      client.on('sessions:library', refresh),
+      client.on('sessions:marker', (m) => m.marker.sessionId !== null && m.marker.sessionId === recordingSessionId && refresh()),
+      client.on('sessions:self-report', (m) => m.report.sessionId === recordingSessionId && refresh()),
+    ];
     return () => offs.forEach((off) => off());
-  }, [client]);
+  }, [client, recordingSessionId]);
   return { sessions, tags, info, error, refresh: () => setVersion((v) => v + 1) };
 }
 
-function ConfirmDelete({ session, onConfirm, onCancel }: { session: SessionSummary; onConfirm(): void; onCancel(): void }) {
+function ConfirmDelete({ session, replaying, onConfirm, onCancel }: { session: SessionSummary; replaying: boolean; onConfirm(): void; onCancel(): void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);
   return (
     <div class="confirm" role="alertdialog" aria-label="Confirm delete" onKeyDown={(e) => e.key === 'Escape' && onCancel()} data-testid="confirm-delete">
       <p>
         Delete <strong>{session.name}</strong> ({formatDuration(session.endTime - session.startTime)}, {formatBytes(session.diskBytes)})? Its samples, markers and self-reports
-        are removed for good.
+        are removed for good.{replaying && ' Its replay closes, and the live devices come back.'}
       </p>
       <button type="button" class="btn" ref={cancelRef} onClick={onCancel}>
         Keep it
@@ -140,6 +146,12 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
   );
 }
 
+/** Seconds from the session's start typed in the export form: undefined when empty, NaN when not a number. */
+function rangeSeconds(text: string): number | undefined {
+  const t = text.trim().replace(',', '.');
+  return t === '' ? undefined : /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : NaN;
+}
+
 function ExportForm({ client, session, onDone }: { client: HeartMindClient; session: SessionSummary; onDone(msg?: string, error?: boolean): void }) {
   const [format, setFormat] = useState<ExportFormat>('edf');
   /** The session's name as a file name, with the chosen format's extension. */
@@ -150,15 +162,30 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   /** EDF+D/BDF+D: gaps left out rather than zero-filled and marked (only readers that honour record times place the data right). */
   const [discontinuous, setDiscontinuous] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** A problem stays in the form with what was typed, so it can be corrected. */
+  const [error, setError] = useState<string | null>(null);
   const run = async () => {
+    const fromRel = rangeSeconds(from);
+    const toRel = rangeSeconds(to);
+    if (Number.isNaN(fromRel) || Number.isNaN(toRel)) {
+      setError(`${Number.isNaN(fromRel) ? `From “${from.trim()}”` : `To “${to.trim()}”`} is not a number of seconds from the session's start`);
+      return;
+    }
+    if (fromRel !== undefined && toRel !== undefined && !(toRel > fromRel)) {
+      setError(`To (${toRel} s) must be after From (${fromRel} s)`);
+      return;
+    }
     setBusy(true);
+    setError(null);
     try {
-      const fromS = from.trim() === '' ? undefined : session.startTime + Number(from);
-      const toS = to.trim() === '' ? undefined : session.startTime + Number(to);
+      const fromS = fromRel === undefined ? undefined : session.startTime + fromRel;
+      const toS = toRel === undefined ? undefined : session.startTime + toRel;
       const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS, discontinuous: format !== 'csv' && discontinuous });
-      onDone(`Exported ${r.samples.toLocaleString()} samples, ${r.annotations} annotations to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`);
+      onDone(
+        `Exported ${r.samples.toLocaleString()} samples, ${plural(r.annotations, 'annotation')} to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`,
+      );
     } catch (err) {
-      onDone(messageOf(err), true);
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -191,10 +218,10 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
         />
       </label>
       <label>
-        From (s) <input inputMode="decimal" value={from} placeholder="0" onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        From (s) <input inputMode="decimal" value={from} data-testid="export-from" placeholder="0" onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
       </label>
       <label>
-        To (s) <input inputMode="decimal" value={to} placeholder={String(Math.round(session.endTime - session.startTime))} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+        To (s) <input inputMode="decimal" value={to} data-testid="export-to" placeholder={String(Math.round(session.endTime - session.startTime))} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
       </label>
       {format !== 'csv' && (
         <label class="small muted wide" title="Default: gaps are written as zeros marked BAD_ACQ_SKIP, so every reader places the data after a gap at its time">
@@ -206,17 +233,22 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
         <button type="button" class="btn" onClick={() => onDone()}>
           Cancel
         </button>
-        <button type="submit" class="btn btn-start" disabled={busy}>
-          Export
+        <button type="submit" class="btn btn-start" disabled={busy} data-testid="export-submit">
+          {busy ? 'Exporting…' : 'Export'}
         </button>
       </div>
+      {error && (
+        <p class="form-error wide" role="alert" data-testid="export-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }
 
 type Mode = { kind: 'edit' | 'export' | 'delete'; id: number } | null;
 
-export function Library({ client, replaySessionId }: { client: HeartMindClient; replaySessionId: number | null }) {
+export function Library({ client, replaySessionId, recordingSessionId }: { client: HeartMindClient; replaySessionId: number | null; recordingSessionId: number | null }) {
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [mode, setMode] = useState<Mode>(null);
@@ -227,7 +259,7 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
   const [board, setBoard] = useState('');
   /** The last import asked for a board (a BrainFlow file whose columns fit several). */
   const [boardAsked, setBoardAsked] = useState(false);
-  const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag);
+  const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag, recordingSessionId);
 
   const done = (msg?: string, isError = false) => {
     setMode(null);
@@ -245,7 +277,8 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
   const del = async (s: SessionSummary) => {
     try {
       const r = await client.invoke('hm:sessions:delete', { sessionId: s.id });
-      done(`Deleted “${s.name}” (${formatBytes(r.freedBytes)} freed)`);
+      // SQLite keeps the file's size and reuses the pages for what is recorded next.
+      done(`Deleted “${s.name}”: ${formatBytes(r.freedBytes)} in the database is free for new recordings`);
     } catch (err) {
       done(messageOf(err), true);
     }
@@ -370,7 +403,14 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
                   </td>
                   <td class="num">{formatBytes(s.diskBytes)}</td>
                   <td class="row-actions">
-                    <button type="button" class="btn btn-small" onClick={() => void open(s)} disabled={s.state === 'recording'} data-testid="open-replay">
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      onClick={() => void open(s)}
+                      disabled={s.state === 'recording' || recordingSessionId !== null}
+                      title={recordingSessionId !== null ? 'Stop the recording to replay: a replay takes the pipeline from the live devices' : undefined}
+                      data-testid="open-replay"
+                    >
                       Replay
                     </button>
                     <button type="button" class="btn btn-small" onClick={() => setMode({ kind: 'edit', id: s.id })} data-testid="edit-session">
@@ -389,7 +429,7 @@ export function Library({ client, replaySessionId }: { client: HeartMindClient; 
                     <td colSpan={8}>
                       {mode.kind === 'edit' && <SessionEditor client={client} session={s} onDone={done} />}
                       {mode.kind === 'export' && <ExportForm client={client} session={s} onDone={done} />}
-                      {mode.kind === 'delete' && <ConfirmDelete session={s} onCancel={() => setMode(null)} onConfirm={() => void del(s)} />}
+                      {mode.kind === 'delete' && <ConfirmDelete session={s} replaying={s.id === replaySessionId} onCancel={() => setMode(null)} onConfirm={() => void del(s)} />}
                     </td>
                   </tr>
                 )}

@@ -1,17 +1,68 @@
 // Record / stop, marker and self-report controls. Shown on the Sessions view and as a panel on
 // the live dashboard. Shortcuts (outside form fields): M puts a marker, S opens the SAM panel.
-import { useEffect, useState } from 'preact/hooks';
-import type { RecordingStatus } from '../../../../shared/session.types';
+// While recording, the bar counts the session's markers and self-reports and names the last
+// marker, whoever sent it (M key, stimulus software over UDP/WebSocket, requests), so a researcher
+// sees the triggers arrive. While a replay is open, Record waits for it to close (a recording
+// takes live devices) and M marks the replayed session at the playhead.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Marker, RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
-import { formatBytes, formatDuration } from './format';
+import { formatBytes, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { SamPanel } from './sam-panel';
+import { useReplayStatus } from './replay-panel';
 import './sessions.css';
 import { usePushedStatus } from './use-pushed-status';
 
 export function useRecordingStatus(client: HeartMindClient): RecordingStatus | null {
   return usePushedStatus<RecordingStatus>(client, 'sessions:recording', 'hm:sessions:record-status');
+}
+
+const clockTime = (t: number) => new Date(t * 1000).toLocaleTimeString([], { hour12: false });
+
+/** The markers and self-reports of the session being recorded: those stored before this page looked, and each one pushed since. */
+function useRecordingEvents(client: HeartMindClient, sessionId: number | null): { markers: number; reports: number; last: Marker | null } {
+  const [events, setEvents] = useState<{ markers: number; reports: number; last: Marker | null }>({ markers: 0, reports: 0, last: null });
+  const seen = useRef({ markers: new Set<number>(), reports: new Set<number>() });
+  useEffect(() => {
+    seen.current = { markers: new Set(), reports: new Set() };
+    setEvents({ markers: 0, reports: 0, last: null });
+    if (sessionId === null) return;
+    let live = true;
+    const addMarkers = (list: Marker[]) => {
+      const fresh = list.filter((m) => !seen.current.markers.has(m.id));
+      if (fresh.length === 0) return;
+      for (const m of fresh) seen.current.markers.add(m.id);
+      const newest = fresh.reduce((a, b) => (b.time >= a.time ? b : a));
+      setEvents((e) => ({ ...e, markers: seen.current.markers.size, last: e.last && e.last.time > newest.time ? e.last : newest }));
+    };
+    const addReports = (ids: number[]) => {
+      for (const id of ids) seen.current.reports.add(id);
+      setEvents((e) => ({ ...e, reports: seen.current.reports.size }));
+    };
+    const offs = [
+      client.on('sessions:marker', (m) => {
+        if (m.marker.sessionId === sessionId && m.marker.id !== null) addMarkers([m.marker as Marker]);
+      }),
+      client.on('sessions:self-report', (m) => {
+        if (m.report.sessionId === sessionId) addReports([m.report.id]);
+      }),
+    ];
+    client
+      .invoke('hm:sessions:timeline', { sessionId })
+      .then((t) => {
+        if (!live) return;
+        addMarkers(t.markers);
+        addReports(t.selfReports.map((r) => r.id));
+      })
+      .catch(() => {}); // the pushes still count; the bar has no place for this error
+    return () => {
+      live = false;
+      offs.forEach((off) => off());
+    };
+  }, [client, sessionId]);
+  return events;
 }
 
 function useNowS(active: boolean): number {
@@ -26,7 +77,11 @@ function useNowS(active: boolean): number {
 
 export function RecordBar({ client, compact = false }: { client: HeartMindClient; compact?: boolean }) {
   const status = useRecordingStatus(client);
+  const replay = useReplayStatus(client);
   const recording = status?.state === 'recording';
+  const events = useRecordingEvents(client, recording ? (status?.sessionId ?? null) : null);
+  /** The session open for replay (review), when nothing records: M marks it at the playhead. */
+  const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
   const now = useNowS(recording);
   const [name, setName] = useState('');
   const [subject, setSubject] = useState('');
@@ -67,8 +122,14 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const mark = async () => {
     const label = markerLabel.trim() || 'marker';
     try {
+      if (reviewing && reviewing.startTime !== null) {
+        const at = reviewing.position ?? reviewing.startTime;
+        await client.invoke('hm:sessions:marker', { label, source: 'keyboard', sessionId: reviewing.sessionId!, time: at });
+        say(`Marker “${label}” added to the replayed session at ${formatDuration(at - reviewing.startTime)}`);
+        return;
+      }
       const r = await client.invoke('hm:sessions:marker', { label, source: 'keyboard' });
-      say(r.marker ? `Marker “${label}” at ${new Date(r.time * 1000).toLocaleTimeString([], { hour12: false })}` : `Marker “${label}” shown (not recording, so not stored)`);
+      say(r.marker ? `Marker “${label}” at ${clockTime(r.time)}` : `Marker “${label}” shown (not recording, so not stored)`);
     } catch (err) {
       say(messageOf(err), true);
     }
@@ -87,7 +148,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [markerLabel, recording]);
+  }, [markerLabel, recording, reviewing]);
 
   const failed = status?.state === 'failed' && status.error;
   return (
@@ -98,13 +159,30 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
             <span class="rec-dot" aria-hidden="true" /> Stop
           </button>
         ) : (
-          <button type="button" class="btn btn-start record-button" onClick={() => void start()} disabled={busy || status?.state === 'stopping'} data-testid="record-start">
+          <button
+            type="button"
+            class="btn btn-start record-button"
+            onClick={() => void start()}
+            disabled={busy || status?.state === 'stopping' || reviewing !== null}
+            title={reviewing ? 'Close the replay to record: a recording takes the live devices' : undefined}
+            data-testid="record-start"
+          >
             <span class="rec-dot idle" aria-hidden="true" /> Record
           </button>
         )}
         {recording && status ? (
           <span class="record-status" role="status" data-testid="record-status">
-            <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)}
+            <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)} ·{' '}
+            <span data-testid="record-events">
+              {plural(events.markers, 'marker')}
+              {events.reports > 0 && ` · ${plural(events.reports, 'self-report')}`}
+              {events.last && (
+                <span class="muted">
+                  {' '}
+                  (last: “{events.last.label}”, {events.last.source}, {clockTime(events.last.time)})
+                </span>
+              )}
+            </span>
           </span>
         ) : (
           !compact && (
@@ -127,6 +205,11 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
       {failed && (
         <p class="form-error" role="alert" data-testid="record-error">
           Recording stopped: {status!.error!.message}
+        </p>
+      )}
+      {reviewing && !message && (
+        <p class="muted small" data-testid="record-replay-note">
+          A replay is open: close it to record. M marks the replayed session at the playhead.
         </p>
       )}
       {message && !failed && (

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
-import { formatDuration } from './format';
+import { formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { usePushedStatus } from './use-pushed-status';
 
@@ -77,7 +77,7 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
       <div class="timeline-legend small muted">
         <span>{formatDuration(pos - startTime)}</span>
         <span>
-          {timeline.markers.length} markers · {timeline.selfReports.length} self-reports · {timeline.gaps.length} gaps
+          {plural(timeline.markers.length, 'marker')} · {plural(timeline.selfReports.length, 'self-report')} · {plural(timeline.gaps.length, 'gap')}
         </span>
         <span>{formatDuration(span)}</span>
       </div>

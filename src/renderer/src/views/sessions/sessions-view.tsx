@@ -3,13 +3,15 @@
 import type { ViewProps } from '../../shell/views';
 import { ErrorBoundary } from '../../shell/error-boundary';
 import { Library } from './library';
-import { RecordBar } from './record-bar';
+import { RecordBar, useRecordingStatus } from './record-bar';
 import { ReplayPanel, useReplayStatus } from './replay-panel';
 import './sessions.css';
 
 export default function SessionsView({ client }: ViewProps) {
   const replay = useReplayStatus(client);
   const replayOpen = replay !== null && replay.state !== 'closed';
+  const recording = useRecordingStatus(client);
+  const recordingSessionId = recording?.state === 'recording' ? recording.sessionId : null;
   return (
     <div class="sessions-view">
       <div class="dashboard-toolbar">
@@ -24,7 +26,7 @@ export default function SessionsView({ client }: ViewProps) {
         </ErrorBoundary>
       )}
       <ErrorBoundary where="panel: Library">
-        <Library client={client} replaySessionId={replayOpen ? replay.sessionId : null} />
+        <Library client={client} replaySessionId={replayOpen ? replay.sessionId : null} recordingSessionId={recordingSessionId} />
       </ErrorBoundary>
     </div>
   );
