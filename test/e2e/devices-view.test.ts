@@ -67,6 +67,12 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(saved.paired[0].deviceId, id);
 
     await page.click(`${row(id)} [data-testid="paired-rename"]`);
+    // A blank name is refused with the reason, and the form stays open to correct it.
+    await page.fill(`${row(id)} [data-testid="rename-input"]`, '   ');
+    await page.click(`${row(id)} [data-testid="rename-save"]`);
+    const refused = await page.waitForSelector(`${row(id)} .form-error`, { timeout: 5000 });
+    assert.equal(await refused.innerText(), 'a name cannot be empty');
+    assert.ok(await page.$(`${row(id)} [data-testid="rename-input"]`), 'the rename form is still open');
     await page.fill(`${row(id)} [data-testid="rename-input"]`, 'Lab Cyton');
     await page.click(`${row(id)} [data-testid="rename-save"]`);
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Lab Cyton', `${row(id)} [data-testid="paired-name"]`, { timeout: 5000 });

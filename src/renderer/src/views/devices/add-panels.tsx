@@ -202,7 +202,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
             ))}
           </datalist>
         </Field>
-        <label>
+        <label class="span-2">
           Device
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'cyton' | 'serial-text')} data-testid="serial-kind">
             <option value="cyton">OpenBCI Cyton / Cyton + Daisy</option>
@@ -328,7 +328,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
       </DeviceForm>
       {libAct.error && <p class="form-error">{libAct.error}</p>}
       <DeviceForm onSubmit={connect}>
-        <label>
+        <label class="span-2">
           Board
           <select value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="bf-board">
             {COMMON_BOARDS.map((b) => (

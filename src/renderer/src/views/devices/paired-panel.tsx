@@ -89,7 +89,7 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
               class="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                void act.run('rename', () => client.invoke('hm:devices:rename', { deviceId: id, name })).then(() => setEditing(false));
+                void act.run('rename', () => client.invoke('hm:devices:rename', { deviceId: id, name })).then((ok) => ok && setEditing(false));
               }}
             >
               <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label="Device name" maxLength={200} data-testid="rename-input" />

@@ -15,8 +15,11 @@ export function usePairedDevices(client: HeartMindClient): { devices: PairedDevi
   return { devices, error, refresh };
 }
 
-/** Runs one request at a time for a form: busy flag, error text, and the action wrapper. */
-export function useAction(): { busy: string | null; error: string | null; run(label: string, fn: () => Promise<unknown>): Promise<void>; clear(): void } {
+/**
+ * Runs one request at a time for a form: busy flag, error text, and the action wrapper, which
+ * resolves true when the request succeeded (a form stays open with what was typed when it failed).
+ */
+export function useAction(): { busy: string | null; error: string | null; run(label: string, fn: () => Promise<unknown>): Promise<boolean>; clear(): void } {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   return {
@@ -28,8 +31,10 @@ export function useAction(): { busy: string | null; error: string | null; run(la
       setError(null);
       try {
         await fn();
+        return true;
       } catch (e) {
         setError(messageOf(e));
+        return false;
       } finally {
         setBusy(null);
       }
