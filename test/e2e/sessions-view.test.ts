@@ -107,9 +107,16 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.keyboard.press('m');
     await page.waitForSelector('text=/Marker “marker” added to the replayed session at/', { timeout: 5_000 });
     await page.waitForFunction('document.querySelectorAll(".tl-marker").length === 3', undefined, { timeout: 5_000 });
+    // Count the seek requests the page sends (each restarts the pipeline's streams): one per click (was: two, on press and on release).
+    await page.evaluate(`window.__seeks = 0; const send = WebSocket.prototype.send; WebSocket.prototype.send = function (d) {
+      if (d instanceof ArrayBuffer && new TextDecoder().decode(d).includes('"hm:sessions:replay-seek"')) window.__seeks++;
+      return send.call(this, d);
+    };`);
     const box = (await page.locator('[data-testid="timeline"]').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) >= 1, undefined, { timeout: 5_000 });
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate('window.__seeks'), 1, 'one click, one seek');
     await page.click('[data-testid="speed-max"]');
     await page.click('[data-testid="replay-toggle"]');
     await page.waitForSelector('[data-testid="replay-panel"][data-state="ended"]', { timeout: 15_000 });

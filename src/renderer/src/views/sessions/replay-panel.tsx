@@ -24,7 +24,8 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
     const r = ref.current!.getBoundingClientRect();
     return startTime + (span * Math.min(r.width, Math.max(0, clientX - r.left))) / Math.max(1, r.width);
   };
-  const dragging = useRef(false);
+  /** Where the pointer went down (clientX) while it is held; null when not. */
+  const downAt = useRef<number | null>(null);
   const pos = position ?? startTime;
   return (
     <div class="timeline">
@@ -40,13 +41,14 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         aria-valuetext={`${formatDuration(pos - startTime)} of ${formatDuration(span)}`}
         data-testid="timeline"
         onPointerDown={(e) => {
-          dragging.current = true;
+          downAt.current = e.clientX;
           (e.currentTarget as Element).setPointerCapture(e.pointerId);
           onSeek(timeAt(e.clientX));
         }}
         onPointerUp={(e) => {
-          if (dragging.current) onSeek(timeAt(e.clientX));
-          dragging.current = false;
+          // A drag seeks again where it ends; a click has already sought (each seek restarts the pipeline's streams).
+          if (downAt.current !== null && Math.abs(e.clientX - downAt.current) >= 1) onSeek(timeAt(e.clientX));
+          downAt.current = null;
         }}
       >
         <rect class="tl-track" x="0" y="14" width="100%" height="12" rx="3" />
