@@ -3,7 +3,8 @@
 // it, disconnect it; connect it again, pull the dongle (socat killed) and plug it back: the row
 // says it is retrying, then shows the drop it recovered from; a wrong path is refused with the
 // reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
-// synthetic board connects through the library the user points to.
+// synthetic board connects through the library the user points to; with the core gone the rows
+// say their state is unknown.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -133,5 +134,21 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
 
   test('the page logged no errors', () => {
     assert.deepEqual(problems, []);
+  });
+
+  // Last: it stops the core (the page then logs its reconnect attempts).
+  test('with the core gone, no row claims to be streaming', async () => {
+    const bf = row('brainflow:-1');
+    const id = `cyton:${pty.app}`;
+    await page.click(`${bf} [data-testid="paired-toggle"]`);
+    await page.waitForSelector(`${bf}[data-state="streaming"]`, { timeout: 15_000 });
+    await serve.stop();
+    const note = await page.waitForSelector('[data-testid="paired-offline"]', { timeout: 10_000 });
+    assert.match(await note.innerText(), /^No contact with HeartMind's core since \d\d:\d\d:\d\d: what the devices are doing is unknown until it is back/);
+    for (const r of [bf, row(id)]) {
+      assert.equal(await page.getAttribute(r, 'data-state'), 'unknown');
+      assert.equal(await page.innerText(`${r} [data-testid="paired-state"]`), 'unknown');
+      assert.equal(await page.isDisabled(`${r} [data-testid="paired-toggle"]`), true);
+    }
   });
 });

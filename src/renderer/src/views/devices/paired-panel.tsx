@@ -63,14 +63,17 @@ interface RowProps {
   status?: DeviceStatus;
   streams: StreamInfo[];
   drop: Gap | null;
+  /** No contact with the core: the status is only the last known one. */
+  offline: boolean;
 }
 
-function PairedRow({ client, device, status, streams, drop }: RowProps) {
+function PairedRow({ client, device, status, streams, drop, offline }: RowProps) {
   const act = useAction();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
   const [confirmForget, setConfirmForget] = useState(false);
   const state = status?.state ?? 'idle';
+  const shown = offline ? 'unknown' : state;
   // When this page saw the device go from streaming to reconnecting (the gap itself is only
   // reported once data resumes).
   const downSince = useRef<{ state: string; since: number | null }>({ state, since: null });
@@ -80,9 +83,9 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
   const running = state === 'streaming' || state === 'connecting' || state === 'reconnecting';
   const id = device.deviceId;
   return (
-    <li class={`device device-${state}`} data-testid={`paired-${id}`} data-state={state}>
+    <li class={`device device-${shown}`} data-testid={`paired-${id}`} data-state={shown}>
       <div class="device-head">
-        <span class={`state-dot state-${state}`} aria-hidden="true" />
+        <span class={`state-dot state-${shown}`} aria-hidden="true" />
         <div class="device-name">
           {editing ? (
             <form
@@ -113,8 +116,8 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
             </div>
           )}
         </div>
-        <span class="badge" data-testid="paired-state">
-          {STATE_TEXT[state]}
+        <span class="badge" data-testid="paired-state" title={offline ? `last known: ${STATE_TEXT[state]}` : undefined}>
+          {offline ? 'unknown' : STATE_TEXT[state]}
         </span>
         {status?.batteryPercent !== undefined && (
           <span class="badge" title="Battery">
@@ -132,7 +135,7 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
           {problemText(status.problem.message, [device.name, status.name])}
         </p>
       )}
-      {state === 'reconnecting' && (
+      {state === 'reconnecting' && !offline && (
         <p class="muted small" data-testid="paired-down">
           {downSince.current.since !== null ? `No data since ${hhmmss(downSince.current.since)}. ` : ''}
           Retrying on its own until you disconnect it; streaming resumes as soon as the device is back, and the hole is marked in the recording.
@@ -148,7 +151,7 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
         <button
           type="button"
           class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
-          disabled={act.busy !== null}
+          disabled={act.busy !== null || offline}
           onClick={() => void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
           data-testid="paired-toggle"
         >
@@ -194,12 +197,22 @@ function PairedRow({ client, device, status, streams, drop }: RowProps) {
 export function PairedPanel({ client, live }: { client: HeartMindClient; live: LiveStore }) {
   useLive(live, 4);
   const { devices, error } = usePairedDevices(client);
+  // Statuses come from the core: without it they are stale, and a row must not say "streaming".
+  const offline = live.connection !== 'open';
+  const lostAt = useRef<number | null>(null);
+  if (!offline) lostAt.current = null;
+  else lostAt.current ??= Date.now() / 1000;
   return (
     <section class="panel" aria-labelledby="paired-title">
       <div class="panel-header">
         <h2 id="paired-title">Your devices</h2>
         <span class="muted small">Remembered here and reconnected when HeartMind starts.</span>
       </div>
+      {offline && devices !== null && devices.length > 0 && (
+        <p class="device-problem" role="status" data-testid="paired-offline">
+          No contact with HeartMind's core since {hhmmss(lostAt.current ?? Date.now() / 1000)}: what the devices are doing is unknown until it is back (the states refresh by themselves).
+        </p>
+      )}
       {error && <p class="form-error">{error}</p>}
       {devices === null ? (
         <p class="muted">Loading…</p>
@@ -213,7 +226,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
             const status = live.devices.get(d.deviceId) ?? d.status;
             const streams = [...live.streams.values()].filter((s) => s.deviceId === d.deviceId);
             const ids = new Set([...(status?.streamIds ?? []), ...streams.map((s) => s.id)]);
-            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids)} />;
+            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids)} offline={offline} />;
           })}
         </ul>
       )}
