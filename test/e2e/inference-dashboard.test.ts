@@ -68,6 +68,17 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(r.fed, ['eeg', 'ecg']);
   });
 
+  test('a model replaced under the same id (re-exported, reinstalled) is loaded again: the page runs the new file, not the old one', async () => {
+    // The same id, new weights and new class names: the list shows the new card at once; the running
+    // model must follow it, or the page labels the old weights' answers with the new card.
+    const f = fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) });
+    const renamed = { ...f, version: '2.0.0', config: { ...f.config, tasks: [{ ...f.config.tasks[0], classes: ['calm', 'busy'], description: 'calm vs busy' }] } };
+    await installModel(serve, renamed, 5);
+    await page.waitForFunction(() => /calm\/busy/.test(document.querySelector('[data-testid="model-e2e-any"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => /^(calm|busy)$/.test(document.querySelector('[data-testid="estimate-arithmetic-label"]')?.textContent?.trim() ?? ''), undefined, { timeout: 60_000 });
+    assert.match((await page.getByTestId('estimate-arithmetic').textContent()) ?? '', /calm vs busy/);
+  });
+
   test('the served page is cross-origin isolated, and the worker runs the model on the WASM threads picked in the view', async (t) => {
     // Serve mode's COOP/COEP headers are what give the page SharedArrayBuffer, hence ORT's threads.
     assert.deepEqual(await page.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer]), [true, 'function']);

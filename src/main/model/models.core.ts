@@ -86,6 +86,7 @@ export function summarize(m: InstalledModel): ModelSummary {
     tasks: c?.config.tasks ?? [],
     input: c?.input ?? null,
     sizeBytes: m.sizeBytes,
+    revision: m.revision,
     trainedOn: c ? c.training.data.join('; ') : '',
     problems: m.problems,
   };

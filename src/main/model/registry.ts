@@ -28,6 +28,12 @@ export interface InstalledModel {
   onnxPath: string;
   sizeBytes: number;
   signature: OnnxSignature | null;
+  /**
+   * What is on disk now: a hash of the ONNX file and card.json together (empty when either cannot be
+   * read). A model replaced under the same id (re-exported, reinstalled, files copied over) gets a
+   * new revision, so a page running the old one knows to load it again.
+   */
+  revision: string;
   /** Why the model cannot be used (empty = usable). */
   problems: string[];
 }
@@ -49,8 +55,10 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
   const id = dir.split(/[\\/]/).pop()!;
   const problems: string[] = [];
   let card: ModelCard | null = null;
+  let cardText = '';
   try {
-    const json = await readJson(join(dir, CARD_FILE));
+    cardText = await readFile(join(dir, CARD_FILE), 'utf8');
+    const json: unknown = JSON.parse(cardText);
     const p = cardProblems(json);
     if (p.length) problems.push(...p.map((x) => `card.json: ${x}`));
     else card = json as ModelCard;
@@ -61,17 +69,20 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
   const onnxPath = join(dir, card?.onnx.file ?? ONNX_FILE);
   let sizeBytes = 0;
   let signature: OnnxSignature | null = null;
+  let revision = '';
   try {
     const bytes = new Uint8Array(await readFile(onnxPath));
     sizeBytes = bytes.length;
-    if (card?.onnx.sha256 && sha256(bytes) !== card.onnx.sha256) problems.push(`${card.onnx.file}: SHA-256 differs from the card (file damaged or replaced)`);
+    const fileSha = sha256(bytes);
+    revision = cardText ? sha256(new TextEncoder().encode(`${fileSha}\n${cardText}`)).slice(0, 32) : '';
+    if (card?.onnx.sha256 && fileSha !== card.onnx.sha256) problems.push(`${card.onnx.file}: SHA-256 differs from the card (file damaged or replaced)`);
     signature = readOnnxSignature(bytes);
     if (card) problems.push(...signatureProblems(signature, card).map((x) => `${card!.onnx.file}: ${x}`));
   } catch (e) {
     if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
     else problems.push(existsSync(onnxPath) ? `cannot read ${onnxPath}: ${(e as Error).message}` : `${onnxPath.split(/[\\/]/).pop()} is missing`);
   }
-  return { id, source, dir, card, onnxPath, sizeBytes, signature, problems };
+  return { id, source, dir, card, onnxPath, sizeBytes, signature, revision, problems };
 }
 
 /** Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place. */

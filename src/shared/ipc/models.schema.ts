@@ -15,6 +15,8 @@ export interface ModelSummary {
   tasks: TaskSpec[];
   input: InputContract | null;
   sizeBytes: number;
+  /** Changes whenever the model's ONNX file or card.json changes on disk (same id, new files). */
+  revision: string;
   /** One line: what the weights learned from. */
   trainedOn: string;
   /** Why the model cannot be used (empty = usable). */

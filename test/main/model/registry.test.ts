@@ -69,6 +69,20 @@ describe('model registry on disk', () => {
     assert.throws(() => reg.get('absent'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.NotFound);
   });
 
+  test('a model replaced under the same id gets a new revision; a rescan of the same files keeps it', async () => {
+    const userDir = join(root, 'user-rev');
+    const reg = new ModelRegistry([{ dir: userDir, source: 'user' }]);
+    await writeModelDir(userDir, sampleCard(), onnx);
+    const [first] = await reg.scan();
+    assert.match(first.revision, /^[0-9a-f]{32}$/);
+    assert.equal((await reg.scan())[0].revision, first.revision);
+    await writeModelDir(userDir, sampleCard(), exportFusedOnnx(config, initHostParams(config, 2)));
+    const [weights] = await reg.scan();
+    assert.notEqual(weights.revision, first.revision, 'new weights, same card fields');
+    await writeModelDir(userDir, sampleCard({ limitations: ['edited'] }), exportFusedOnnx(config, initHostParams(config, 2)));
+    assert.notEqual((await reg.scan())[0].revision, weights.revision, 'same weights, edited card');
+  });
+
   test('install from files into the user folder, then remove; built-in ids cannot be shadowed or removed', async () => {
     const builtin = join(root, 'builtin2');
     await writeModelDir(builtin, sampleCard(), onnx);

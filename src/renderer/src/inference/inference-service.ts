@@ -67,6 +67,8 @@ export class InferenceService {
   private worker: InferenceClient | null = null;
   private outbox: PredictionReport[] = [];
   private loadToken = 0;
+  /** The revision (ModelSummary.revision) of the model loaded or loading: a new one on disk is loaded again. */
+  private revision: string | null = null;
   private readonly stops: (() => void)[] = [];
 
   constructor(private readonly client: HeartMindClient) {
@@ -135,7 +137,7 @@ export class InferenceService {
     this.unload();
     this.worker?.dispose();
     this.worker = null;
-    if (id && this.state.readiness?.ok) void this.load(id);
+    if (id && this.state.readiness?.ok) void this.load(id, this.state.models.find((m) => m.id === id)?.revision ?? null);
     else this.emit();
   }
 
@@ -144,15 +146,19 @@ export class InferenceService {
     this.state.readiness = readiness;
     const want = readiness.ok ? readiness.activeId : null;
     const have = this.state.loaded?.modelId ?? this.state.loading;
-    if (want !== have) {
+    // The same id with new files (re-exported, reinstalled, copied over) is a new model: load it again,
+    // or the page would go on running the old weights under the new card's name.
+    const wantRevision = want ? (models.find((m) => m.id === want)?.revision ?? null) : null;
+    if (want !== have || (want !== null && wantRevision !== this.revision)) {
       this.unload();
-      if (want) void this.load(want);
+      if (want) void this.load(want, wantRevision);
     }
     this.emit();
   }
 
   private unload(): void {
     this.loadToken++;
+    this.revision = null;
     this.worker?.unload();
     this.state.loaded = null;
     this.state.loading = null;
@@ -162,8 +168,9 @@ export class InferenceService {
     this.state.error = null;
   }
 
-  private async load(id: string): Promise<void> {
+  private async load(id: string, revision: string | null = null): Promise<void> {
     const token = ++this.loadToken;
+    this.revision = revision;
     this.state.loading = id;
     this.state.error = null;
     this.emit();
