@@ -63,6 +63,20 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
     assert.ok(stored.length > 0, 'predictions stored with the session');
     assert.equal(stored[0].modelId, 'e2e-cap19');
     assert.equal(stored[0].outputs['fed:eeg'], 1);
+    // A seek withdraws and re-announces the replay's streams: the model stays loaded and goes on
+    // (was: unloaded, then fetched and compiled again, tens of MB, on every seek).
+    let onnxRequests = 0;
+    const dispatch = serve.core.handlers.dispatch.bind(serve.core.handlers);
+    serve.core.handlers.dispatch = (channel, req, ctx) => {
+      if (channel === 'hm:models:onnx') onnxRequests++;
+      return dispatch(channel, req, ctx);
+    };
+    await call('hm:sessions:replay-seek', { time: session.startTime + 30 });
+    const seekedAt = reports.length;
+    const t2 = Date.now();
+    while (reports.length < seekedAt + 2 && Date.now() - t2 < 30_000) await new Promise((res) => setTimeout(res, 200));
+    assert.ok(reports.length >= seekedAt + 2, 'estimates go on after the seek');
+    assert.equal(onnxRequests, 0, 'the model is not fetched again after a seek');
     await call('hm:sessions:replay-close', undefined);
     assert.deepEqual(problems, [], problems.join('\n'));
   });

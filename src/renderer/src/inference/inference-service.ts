@@ -78,7 +78,7 @@ export class InferenceService {
     this.stops.push(
       client.on('models:changed', (m) => this.apply(m.models, m.readiness)),
       client.on('pipeline:window', (m) => {
-        if (this.state.loaded) this.worker?.submit(m.window);
+        if (this.state.loaded && this.state.readiness?.ok) this.worker?.submit(m.window);
       }),
       client.onConnection((s) => {
         if (s === 'open') void this.refresh();
@@ -149,7 +149,11 @@ export class InferenceService {
     // The same id with new files (re-exported, reinstalled, copied over) is a new model: load it again,
     // or the page would go on running the old weights under the new card's name.
     const wantRevision = want ? (models.find((m) => m.id === want)?.revision ?? null) : null;
-    if (want !== have || (want !== null && wantRevision !== this.revision)) {
+    // The active model stays loaded while its inputs are away for a moment (a replay's seek
+    // withdraws and re-announces its streams; a device reconnects): unloading would fetch and
+    // compile it again, tens of MB, each time. Windows reach it only while it is ready.
+    const inputsAway = !readiness.ok && have !== null && have === readiness.activeId && (models.find((m) => m.id === have)?.revision ?? null) === this.revision;
+    if (!inputsAway && (want !== have || (want !== null && wantRevision !== this.revision))) {
       this.unload();
       if (want) void this.load(want, wantRevision);
     }
