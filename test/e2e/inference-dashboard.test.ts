@@ -130,12 +130,28 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.match((await page.getByTestId('install-result').textContent()) ?? '', /not an ONNX model/);
   });
 
+  test('with the chest strap stopped the model answers from EEG alone, and the view says why in words', async () => {
+    const call = async (channel: string, req: unknown) => {
+      const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+      if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+    };
+    await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
+    try {
+      await page.waitForFunction(() => /no ECG/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      assert.match((await page.getByTestId('model-fed').textContent()) ?? '', /^fed by EEG · no ECG \((no device connected|a gap in its stream)\): answered without it$/);
+    } finally {
+      await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
+    }
+  });
+
   test('the live dashboard’s Estimates panel shows the same model’s answer, and the page stayed clean', async () => {
     await page.goto(new URL('#/live', serve.url).href);
     // Generous: the Live view's first render is heavy and this machine is shared.
     await page.getByTestId('estimate-panel').waitFor({ timeout: 60_000 });
     await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
     assert.match((await page.getByTestId('estimate-panel').textContent()) ?? '', /WASM/);
+    // …and names the model that answers.
+    assert.equal((await page.getByTestId('estimate-model').textContent())?.trim(), 'E2E e2e-any 2.0.0');
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 });

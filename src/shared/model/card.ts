@@ -185,6 +185,11 @@ export function matchChannels(contract: ModalityContract, labels: string[]): { i
   return missing.length ? { missing, reason: `missing ${missing.join(', ')}` } : { indices };
 }
 
+/** Labels for a message: all of a headset's, the first 12 and the count of a large cap's. */
+function listLabels(labels: string[], max = 12): string {
+  return labels.length <= max ? labels.join(', ') : `${labels.slice(0, max).join(', ')}, … (${labels.length} channels)`;
+}
+
 /**
  * Can this model run on what is connected? Every modality whose device is connected must satisfy the
  * contract (a model is refused, with what is missing, rather than fed the wrong montage); a modality
@@ -207,7 +212,8 @@ export function checkContract(input: InputContract, available: AvailableInputs):
       continue;
     }
     const r = matchChannels(contract, labels);
-    if ('missing' in r) problems.push(`${name}: ${r.reason}`);
+    // Name what is connected too: "missing Fp1, …" alone leaves the user to guess what the headset has.
+    if ('missing' in r) problems.push(r.missing.length ? `${name}: ${r.reason} (connected: ${listLabels(labels)})` : `${name}: ${r.reason}`);
     else fed.push(m);
   }
   if (problems.length === 0 && fed.length === 0) {

@@ -3,7 +3,7 @@
 // renderer's inference worker and the offline tools use this same function, so live and offline
 // inputs match. Bad windows throw ModelError(BadWindow) with the reason; the caller skips the window
 // and the pipeline keeps running.
-import { MODEL_RATE_HZ, type ModalityBlock, type SyncWindow } from '../window.types';
+import { MODEL_RATE_HZ, type AbsentReason, type ModalityBlock, type SyncWindow } from '../window.types';
 import { matchChannels } from './card';
 import { MODEL_IO } from './config';
 import { ModelError, ModelErrorCode } from './model-error';
@@ -21,6 +21,18 @@ export interface PreparedWindow {
   fed: ModelModality[];
   /** Why a modality of the model did not feed it. */
   absent: Partial<Record<ModelModality, string>>;
+}
+
+/** Why a modality did not feed a window, in words (the dashboard's "no ECG (…)" and skip messages). */
+export const ABSENT_REASON_TEXT: Readonly<Record<AbsentReason, string>> = {
+  'no-device': 'no device connected',
+  gap: 'a gap in its stream',
+  'warming-up': 'its stream is still starting',
+  'bad-quality': 'signal quality too poor on every channel',
+};
+
+export function absentReasonText(reason: string): string {
+  return ABSENT_REASON_TEXT[reason as AbsentReason] ?? reason;
 }
 
 function bad(message: string): ModelError {
@@ -76,8 +88,8 @@ export function prepareWindow(w: SyncWindow, contract: InputContract): PreparedW
   }
   if (fed.length === 0) {
     const why = Object.entries(absent)
-      .map(([m, r]) => `${m.toUpperCase()} ${r}`)
-      .join(', ');
+      .map(([m, r]) => `${m.toUpperCase()}: ${absentReasonText(r)}`)
+      .join('; ');
     throw bad(`no modality of the model is present in this window (${why})`);
   }
   return { feeds, fed, absent };

@@ -34,6 +34,11 @@ describe('model cards', () => {
     const c = checkContract(sampleCard().input, { eeg: ['TP9', 'AF7', 'AF8', 'TP10'], ecg: ['ECG'] });
     assert.equal(c.ok, false);
     assert.match(c.problems[0], /^EEG: missing FP1, FP2, F3/);
+    // …and says what the headset has instead, so the user need not guess.
+    assert.match(c.problems[0], /\(connected: TP9, AF7, AF8, TP10\)$/);
+    // A large cap is named by its first labels and its count.
+    const cap64 = Array.from({ length: 64 }, (_, i) => `X${i}`);
+    assert.match(checkContract(sampleCard().input, { eeg: cap64 }).problems[0], /\(connected: X0, X1, .*X11, … \(64 channels\)\)$/);
   });
 
   test('contract: the 19-channel cap (10-10 names) and a chest strap fit; no ECG is a note, not a refusal', () => {

@@ -1,7 +1,7 @@
 // Windows → model tensors: channel selection by the contract, µV ÷ 100, layout, presence, bad input.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareWindow } from '../../../src/shared/model/window-input';
+import { absentReasonText, prepareWindow } from '../../../src/shared/model/window-input';
 import { anyChannels, labelledChannels } from '../../../src/shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
 import type { InputContract } from '../../../src/shared/model/model.types';
@@ -46,11 +46,14 @@ describe('prepareWindow', () => {
     assert.deepEqual(p.feeds.ecg.dims, [1, 1, 1, 200]);
     assert.deepEqual(Array.from(p.feeds.ecg_present.data), [0]);
     assert.equal(p.absent.ecg, 'no-device');
+    // The dashboard says why in words, never the code.
+    assert.equal(absentReasonText(p.absent.ecg!), 'no device connected');
+    for (const r of ['no-device', 'gap', 'warming-up', 'bad-quality'] as const) assert.doesNotMatch(absentReasonText(r), new RegExp(`^${r}$`));
   });
 
   test('bad windows: NaN, wrong rate, wrong length, missing channels, nothing present', () => {
     assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], (c, i) => (c === 1 && i === 7 ? NaN : 0)), null), contract), isBad(/EEG channel Cz holds NaN at sample 7/));
-    assert.throws(() => prepareWindow(win(null, null), contract), isBad(/no modality of the model is present in this window \(EEG no-device, ECG no-device\)/));
+    assert.throws(() => prepareWindow(win(null, null), contract), isBad(/no modality of the model is present in this window \(EEG: no device connected; ECG: no device connected\)/));
     assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0), null, { rateHz: 250 }), contract), isBad(/250 Hz, the model reads 200 Hz/));
     assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0, 300), null, { samples: 300 }), contract), isBad(/300 samples \(1.50 s\), the model reads 2 s = 400/));
     assert.throws(() => prepareWindow(win(block('eeg', ['TP9', 'AF7'], () => 0), null), contract), isBad(/EEG does not fit the model: missing Fz, Cz/));

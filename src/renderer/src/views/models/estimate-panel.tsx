@@ -25,6 +25,12 @@ export default function EstimatePanel({ client }: DashboardPanelProps) {
         <div class="model-problems">{state.error}</div>
       ) : state.loaded ? (
         <>
+          {/* Which model answers: the dashboard shows no name otherwise, and models can differ in what the same task name means. */}
+          {state.card && (
+            <div class="muted model-name" data-testid="estimate-model" title={state.card.description}>
+              {state.card.name} {state.card.version}
+            </div>
+          )}
           <TaskEstimates state={state} showTrend={false} />
           {state.card && state.card.limitations.length > 0 && (
             // The card's limitations next to the output: the first in view, the rest one click away.
