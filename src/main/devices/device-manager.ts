@@ -1,6 +1,7 @@
 // The real-device side of the core: builds sources from configs, hands them to the hub, remembers
 // paired devices in the profile and reconnects them at start, scans Bluetooth, lists serial ports,
 // finds BrainFlow. Everything user-facing it returns names the device and the problem.
+import { realpathSync } from 'node:fs';
 import type { DeviceStatus } from '../../shared/device.types';
 import { describeConfig, recogniseAdvertisement } from '../../shared/devices/device-catalog';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
@@ -34,6 +35,33 @@ export interface DeviceManagerOptions {
   startupAttempts?: number;
   /** Called whenever the paired list changes. */
   onChange?: (devices: PairedDevice[]) => void;
+}
+
+/**
+ * The port or radio address a config connects through (a symlink such as /dev/serial/by-id/…
+ * resolved), so a second device on it is refused by name instead of "port in use by another
+ * program" — the other program being HeartMind.
+ */
+function linkOf(config: DeviceConfig): string | null {
+  const port = (p: string | undefined) => {
+    if (!p) return null;
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  switch (config.kind) {
+    case 'cyton':
+    case 'serial-text':
+      return port(config.path);
+    case 'brainflow':
+      return port(config.params?.serial_port) ?? (config.params?.mac_address ? `Bluetooth ${config.params.mac_address}` : null);
+    case 'polar-h10':
+    case 'hr-strap':
+    case 'muse':
+      return `Bluetooth ${config.id}`;
+  }
 }
 
 export class DeviceManager {
@@ -103,6 +131,15 @@ export class DeviceManager {
     const existing = this.sources.get(id);
     const inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
     if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') return existing;
+    const link = linkOf(config);
+    for (const [otherId, other] of this.sources) {
+      if (otherId === id || other.state === 'stopped' || other.state === 'error') continue;
+      const otherConfig = this.configs.get(otherId);
+      if (link && otherConfig && linkOf(otherConfig) === link) {
+        const shown = 'path' in config ? config.path : link;
+        throw new DeviceError('invalid-config', `${driver.name}: ${shown} is already in use by ${other.status().name} in HeartMind: disconnect that one first`, false);
+      }
+    }
     // The hub keeps a source that failed to start (as an error status): take it out before retrying.
     if (inHub) await this.opts.hub.removeSource(id);
     const source = new ManagedSource(driver, { hostClock: this.opts.clock, policy: { ...this.opts.policy, ...policy }, log: this.opts.log });

@@ -76,6 +76,35 @@ describe('DeviceManager', () => {
     }
   });
 
+  test('a second device on a port HeartMind already uses is refused at once, naming the first; the first streams on', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-same-port');
+    const pty = new PtyPair('mgr-same-port');
+    await pty.plug();
+    const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
+    await emu.open();
+    try {
+      const a = manager(dir);
+      a.m.init();
+      await a.m.connect({ kind: 'cyton', path: pty.app, name: 'Lab Cyton' });
+      const t0 = Date.now();
+      await assert.rejects(
+        a.m.connect({ kind: 'serial-text', path: pty.app, channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' }),
+        (e: unknown) => e instanceof DeviceError && e.message === `Serial device (${pty.app}): ${pty.app} is already in use by Lab Cyton in HeartMind: disconnect that one first`,
+      );
+      assert.ok(Date.now() - t0 < 500, 'no retries');
+      assert.deepEqual(a.m.list().map((p) => p.deviceId), [`cyton:${pty.app}`], 'the refused one is not remembered');
+      const before = a.samples();
+      await waitFor('the Cyton streams on', () => a.samples() > before + 50, 3000);
+      // Once the first is disconnected, the port is free for the other.
+      await a.m.disconnect(`cyton:${pty.app}`);
+      await assert.rejects(a.m.connect({ kind: 'serial-text', path: pty.app, channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' }), /connected, but no samples came/);
+      await a.m.stopAll();
+    } finally {
+      await emu.close();
+      await pty.unplug();
+    }
+  });
+
   test('a device that never connected is not remembered; the error names the port', async () => {
     const dir = join(tmp, 'profile8');
     const { m } = manager(dir);
