@@ -55,7 +55,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const sock = createSocket('udp4');
     await new Promise<void>((resolve) => {
       sock.once('message', () => resolve());
-      sock.send('stimulus_onset', Number(endpoint[1]), '127.0.0.1');
+      sock.send('{"label": "stimulus_onset", "duration": 1.5}', Number(endpoint[1]), '127.0.0.1');
     });
     sock.close();
     await page.waitForSelector('[data-testid="record-events"]:has-text("2 markers (last: “stimulus_onset”, udp")', { timeout: 5_000 });
@@ -96,7 +96,9 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await panel.waitFor({ timeout: 10_000 });
     await page.waitForSelector('[data-testid="timeline"]');
     assert.equal(await page.locator('.tl-marker').count(), 2);
+    assert.equal(await page.locator('.tl-marker-span').count(), 1, 'the marker with a duration spans it');
     assert.equal(await page.locator('.tl-report').count(), 1);
+    assert.match(await page.locator('[data-testid="library-message"]').innerText(), /Replaying “E2E renamed”/);
     await page.waitForSelector('[data-testid="replay-panel"][data-state="playing"]', { timeout: 5_000 });
     // Recording waits for the replay to close (was: enabled, and answered with an error).
     assert.ok(await page.locator('[data-testid="record-start"]').isDisabled());
@@ -124,6 +126,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.focus('[data-testid="replay-close"]');
     await page.keyboard.press(' ');
     await panel.waitFor({ state: 'detached', timeout: 5_000 });
+    // The "Replaying …" line goes with the replay (was: it stayed, naming a replay that was closed).
+    await page.waitForSelector('[data-testid="library-message"]', { state: 'detached', timeout: 5_000 });
   });
 
   test('export: a bad range stays in the form to correct; ranges exported into one folder each keep their file', async () => {

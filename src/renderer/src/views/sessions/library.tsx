@@ -252,7 +252,8 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [mode, setMode] = useState<Mode>(null);
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  /** The last outcome; `replaying`: the session a "Replaying …" message names. */
+  const [message, setMessage] = useState<{ text: string; error?: boolean; replaying?: number } | null>(null);
   const [importPath, setImportPath] = useState('');
   const [importing, setImporting] = useState(false);
   /** The BrainFlow board of a CSV ('' = recognise it from the column count). */
@@ -260,6 +261,10 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   /** The last import asked for a board (a BrainFlow file whose columns fit several). */
   const [boardAsked, setBoardAsked] = useState(false);
   const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag, recordingSessionId);
+  // "Replaying …" goes when that replay closes (it would otherwise name a replay that is gone).
+  useEffect(() => {
+    if (message?.replaying !== undefined && message.replaying !== replaySessionId) setMessage(null);
+  }, [replaySessionId]);
 
   const done = (msg?: string, isError = false) => {
     setMode(null);
@@ -269,7 +274,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   const open = async (s: SessionSummary) => {
     try {
       await client.invoke('hm:sessions:replay-open', { sessionId: s.id, speed: 1, play: true });
-      setMessage({ text: `Replaying “${s.name}”` });
+      setMessage({ text: `Replaying “${s.name}”`, replaying: s.id });
     } catch (err) {
       setMessage({ text: messageOf(err), error: true });
     }

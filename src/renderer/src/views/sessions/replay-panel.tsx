@@ -1,5 +1,5 @@
-// Replay controls and the session timeline. The timeline shows markers (lines), self-reports
-// (dots) and gaps (shaded); click or drag on it to seek. Keyboard: Space play/pause, ←/→ seek 5 s
+// Replay controls and the session timeline. The timeline shows markers (lines; one with a
+// duration also spans it, lightly), self-reports (dots) and gaps (shaded); click or drag on it to seek. Keyboard: Space play/pause, ←/→ seek 5 s
 // (Shift: 30 s), Home/End, +/- change speed.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimeline } from '../../../../shared/session.types';
@@ -61,11 +61,18 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         ))}
         <rect class="tl-played" x="0" y="14" width={x(pos)} height="12" rx="3" />
         {timeline.markers.map((m) => (
-          <line key={`m${m.id}`} class="tl-marker" x1={x(m.time)} x2={x(m.time)} y1="4" y2="36">
-            <title>
-              {m.label} ({m.source}) at {formatDuration(m.time - startTime)}
-            </title>
-          </line>
+          <g key={`m${m.id}`}>
+            {m.duration > 0 && (
+              // An event with a duration (an EDF+ annotation, a stimulus block) spans its time.
+              <rect class="tl-marker-span" x={x(m.time)} y="8" width={`${Math.max(0.2, (100 * Math.min(m.duration, endTime - m.time)) / span)}%`} height="24" />
+            )}
+            <line class="tl-marker" x1={x(m.time)} x2={x(m.time)} y1="4" y2="36">
+              <title>
+                {m.label} ({m.source}) at {formatDuration(m.time - startTime)}
+                {m.duration > 0 && ` for ${m.duration.toFixed(m.duration < 10 ? 1 : 0)} s`}
+              </title>
+            </line>
+          </g>
         ))}
         {timeline.selfReports.map((r) => (
           <circle key={`r${r.id}`} class="tl-report" cx={x(r.time)} cy="6" r="4">
