@@ -3,11 +3,12 @@
 // it, disconnect it; connect it again, pull the dongle (socat killed) and plug it back: the row
 // says it is retrying, then shows the drop it recovered from; a wrong path is refused with the
 // reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
-// synthetic board connects through the library the user points to; with the core gone the rows
-// say their state is unknown.
+// playback and synthetic boards connect through the library the user points to (a bad ECG row is
+// named in the form's words; a field of another board does not ride along); with the core gone
+// the rows say their state is unknown.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
@@ -126,6 +127,25 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="bf-lib-set"]');
     await page.waitForFunction(() => /version/.test(document.querySelector('[data-testid="bf-library"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
     await page.selectOption('[data-testid="bf-board"]', '-1');
+    // A row that is not a number is named in the form's words (not "brainflow: ecgRows must be …").
+    await page.fill('[data-testid="bf-ecg-rows"]', '8, x');
+    await page.click('[data-testid="bf-connect"]');
+    const bad = await page.waitForSelector('[data-testid="bf-error"]', { timeout: 5000 });
+    assert.equal(await bad.innerText(), 'ECG rows: "x" is not a row number; give BrainFlow row numbers, such as 8 or 8, 9');
+    await page.fill('[data-testid="bf-ecg-rows"]', '');
+    // A serial port typed for another board does not ride along with a playback file (it named
+    // the device 'brainflow:-3:/dev/ttyFAKE0').
+    await page.fill('[data-testid="bf-serial-port"]', '/dev/ttyFAKE0');
+    await page.selectOption('[data-testid="bf-board"]', '-3');
+    const file = join(serve.core.ctx.dataDir, 'playback.csv');
+    writeFileSync(file, Array.from({ length: 2500 }, (_, i) => [i % 256, ...new Array(21).fill(Math.sin(i / 10).toFixed(4)), (1557936053 + i / 250).toFixed(4), 0].join('\t')).join('\n') + '\n');
+    await page.fill('[data-testid="bf-file"]', file);
+    await page.click('[data-testid="bf-connect"]');
+    await page.waitForSelector(`${row(`brainflow:-3:${file}`)}[data-state="streaming"]`, { timeout: 15_000 });
+    await page.click(`${row(`brainflow:-3:${file}`)} [data-testid="paired-toggle"]`);
+    await page.waitForSelector(`${row(`brainflow:-3:${file}`)}[data-state="stopped"]`, { timeout: 10_000 });
+    await page.selectOption('[data-testid="bf-board"]', '-1');
+    await page.fill('[data-testid="bf-serial-port"]', '');
     await page.click('[data-testid="bf-connect"]');
     await page.waitForSelector(`${row('brainflow:-1')}[data-state="streaming"]`, { timeout: 15_000 });
     await page.click(`${row('brainflow:-1')} [data-testid="paired-toggle"]`);

@@ -212,7 +212,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         {kind === 'serial-text' && (
           <>
             <Field label="Channels (comma-separated names)" value={channels} onValue={setChannels} data-testid="text-channels" />
-            <Field label="Rate (Hz)" type="number" min="1" step="any" value={rate} onValue={setRate} data-testid="text-rate" />
+            <Field label="Rate (Hz)" type="number" min="0.001" step="any" required value={rate} onValue={setRate} data-testid="text-rate" />
             <Field label="Unit" value={unit} onValue={setUnit} data-testid="text-unit" />
             <label>
               Signal
@@ -222,7 +222,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
                 <option value="other">Other</option>
               </select>
             </label>
-            <Field label="Baud" type="number" min="1" value={baud} onValue={setBaud} />
+            <Field label="Baud" type="number" min="1" step="1" required value={baud} onValue={setBaud} />
           </>
         )}
         <div class="form-actions">
@@ -277,20 +277,21 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
     });
   }, [client]);
   const boardId = Number(board);
-  const connect = () => {
-    const rows = ecgRows
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map(Number);
-    const config: DeviceConfig = {
-      kind: 'brainflow',
-      boardId,
-      params: { ...(port ? { serial_port: port } : {}), ...(mac ? { mac_address: mac } : {}), ...(boardId === -3 ? { file, master_board: Number(master) } : {}) },
-      ...(rows.length ? { ecgRows: rows } : {}),
-    };
-    void conn.run('connect', () => client.invoke('hm:devices:connect', { config }));
-  };
+  const connect = () =>
+    void conn.run('connect', () => {
+      const tokens = ecgRows.split(/[\s,]+/).filter(Boolean);
+      const bad = tokens.find((t) => !/^\d+$/.test(t));
+      if (bad !== undefined) throw new Error(`ECG rows: "${bad}" is not a row number; give BrainFlow row numbers, such as 8 or 8, 9`);
+      const rows = tokens.map(Number);
+      // Only the fields on show: a serial port typed for another board must not ride along
+      // with a playback file (it would even name the device).
+      const params =
+        boardId === -3
+          ? { file: file.trim(), master_board: Number(master) }
+          : { ...(port.trim() ? { serial_port: port.trim() } : {}), ...(mac.trim() ? { mac_address: mac.trim() } : {}) };
+      const config: DeviceConfig = { kind: 'brainflow', boardId, params, ...(rows.length ? { ecgRows: rows } : {}) };
+      return client.invoke('hm:devices:connect', { config });
+    });
   return (
     <section class="panel" aria-labelledby="bf-title">
       <div class="panel-header">
@@ -345,11 +346,11 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
           </>
         ) : (
           <>
-            <Field label="Serial port" value={port} onValue={setPort} placeholder="if the board needs one" />
+            <Field label="Serial port" value={port} onValue={setPort} placeholder="if the board needs one" data-testid="bf-serial-port" />
             <Field label="MAC address" value={mac} onValue={setMac} placeholder="optional" />
           </>
         )}
-        <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" />
+        <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" data-testid="bf-ecg-rows" />
         <div class="form-actions">
           <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} data-testid="bf-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
