@@ -167,6 +167,10 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     const src = new ManagedSource(new BrainFlowDriver({ boardId: -3, params: { file: join(tmp, 'missing.csv'), master_board: 0 }, libraryPath: LIB }), { hostClock: systemClock, policy: FAST });
     await assert.rejects(src.start(new RecordingSink()), /playback file .*missing\.csv does not exist/);
     await src.stop();
+    // A folder picked instead of the file in it.
+    const folder = new ManagedSource(new BrainFlowDriver({ boardId: -3, params: { file: tmp, master_board: 0 }, libraryPath: LIB }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(folder.start(new RecordingSink()), (e: unknown) => e instanceof DeviceError && e.message === `BrainFlow PLAYBACK_FILE_BOARD (${tmp}): ${tmp} is a folder; choose the BrainFlow file in it (one line per sample)`);
+    await folder.stop();
   });
 
   test('playback without a master board is refused before BrainFlow is called', async () => {

@@ -7,7 +7,7 @@
 // it, so the stamps come in bursts tens of ms apart, and read as a clock they made the pipeline
 // see lost samples (a gap, filters restarting) after every late burst and overlaps (a chunk
 // dropped) after every catch-up. The hub's clock model maps the count onto the host clock.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { brainflowRoles, type BrainFlowRoleMap } from '../../../shared/devices/brainflow/brainflow-roles';
 import {
   BoardIds,
@@ -76,6 +76,8 @@ export class BrainFlowDriver implements DeviceDriver {
     if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD) {
       if (!params.file) throw new DeviceError('invalid-config', `${this.name}: the playback board needs a file`, false);
       if (!existsSync(params.file)) throw new DeviceError('invalid-config', `${this.name}: playback file ${params.file} does not exist`, false);
+      // BrainFlow opens a folder as a file and then calls it "empty file".
+      if (statSync(params.file).isDirectory()) throw new DeviceError('invalid-config', `${this.name}: ${params.file} is a folder; choose the BrainFlow file in it (one line per sample)`, false);
     }
     const shim = new BoardShim(lib, this.cfg.boardId, params);
     const roles = brainflowRoles(shim.describe(), { eegRows: this.cfg.eegRows, ecgRows: this.cfg.ecgRows });
