@@ -63,8 +63,8 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         {timeline.markers.map((m) => (
           <g key={`m${m.id}`}>
             {m.duration > 0 && (
-              // An event with a duration (an EDF+ annotation, a stimulus block) spans its time.
-              <rect class="tl-marker-span" x={x(m.time)} y="8" width={`${Math.max(0.2, (100 * Math.min(m.duration, endTime - m.time)) / span)}%`} height="24" />
+              // An event with a duration (an EDF+ annotation, a stimulus block): a band under the track, which stays readable.
+              <rect class="tl-marker-span" x={x(m.time)} y="29" width={`${Math.max(0.2, (100 * Math.min(m.duration, endTime - m.time)) / span)}%`} height="5" />
             )}
             <line class="tl-marker" x1={x(m.time)} x2={x(m.time)} y1="4" y2="36">
               <title>
