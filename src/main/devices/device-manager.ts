@@ -64,6 +64,13 @@ function linkOf(config: DeviceConfig): string | null {
   }
 }
 
+/** Whether two configs connect the same way (the display name aside; key order ignored). */
+function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== 'name' && x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canon(x)])) : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}
+
 export class DeviceManager {
   readonly store: DeviceStore;
   private readonly sources = new Map<string, ManagedSource>();
@@ -129,8 +136,17 @@ export class DeviceManager {
     const driver = this.makeDriver(config, name);
     const id = driver.deviceId;
     const existing = this.sources.get(id);
-    const inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
-    if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') return existing;
+    let inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
+    if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') {
+      const running = this.configs.get(id);
+      if (running && sameSettings(running, config)) return existing;
+      // Connect with changed settings (other ECG rows, another rate) means: use these. Returning
+      // the running device unchanged, and remembering settings it never ran with, left the next
+      // start to fail on them.
+      this.log('info', `${existing.status().name}: reconnecting with the new settings`);
+      await this.opts.hub.removeSource(id);
+      inHub = false;
+    }
     const link = linkOf(config);
     for (const [otherId, other] of this.sources) {
       if (otherId === id || other.state === 'stopped' || other.state === 'error') continue;

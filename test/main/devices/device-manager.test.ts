@@ -164,6 +164,29 @@ describe('DeviceManager', () => {
     assert.deepEqual(seen.sort(), ['muse', 'polar-h10']);
   });
 
+  test('Connect with changed settings on a running device uses them; settings that fail are not remembered', { skip: !existsSync(LIB) && 'needs ../shared/brainflow' }, async () => {
+    const dir = join(tmp, 'profile-resettings');
+    const a = manager(dir);
+    a.m.init();
+    try {
+      await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB });
+      const saved = () => JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired[0].config;
+      // The same settings again: the running device is kept (no restart).
+      const src = a.hub.sources()[0];
+      await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB });
+      assert.equal(a.hub.sources()[0], src);
+      // Settings that cannot work: refused with the reason, the remembered ones untouched.
+      await assert.rejects(a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }), /ECG row 99 is outside 0\.\.31/);
+      assert.equal(saved().ecgRows, undefined);
+      // Working new settings: the device runs with them (an ECG stream now) and they are remembered.
+      await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [16] });
+      assert.ok(a.hub.streams().some((s) => s.id === 'brainflow:-1/ecg'), a.hub.streams().map((s) => s.id).join());
+      assert.deepEqual(saved().ecgRows, [16]);
+    } finally {
+      await a.m.stopAll();
+    }
+  });
+
   test("BrainFlow's library: set a path, see its version; a bad path is named", { skip: !existsSync(LIB) && 'needs ../shared/brainflow' }, async () => {
     const { m } = manager(join(tmp, 'profile6'));
     m.init();
