@@ -5,6 +5,7 @@
 import type { ModelReadiness, ModelSummary, PredictionReport } from '../../../shared/ipc/models.schema';
 import type { ModelCard } from '../../../shared/model/model.types';
 import type { HeartMindClient } from '../transport/client';
+import { messageOf } from '../shell/error-message';
 import { InferenceClient } from './inference-client';
 import type { BackendPreference, LoadedInfo, WindowResult } from './inference.types';
 import { parseThreadPreference, type ThreadPreference } from './wasm-threads';
@@ -104,7 +105,7 @@ export class InferenceService {
       this.state.userDir = r.userDir;
       this.apply(r.models, r.readiness);
     } catch (e) {
-      this.state.error = `cannot list models: ${(e as Error).message}`;
+      this.state.error = `cannot list models: ${messageOf(e)}`;
       this.emit();
     }
   }
@@ -207,7 +208,7 @@ export class InferenceService {
     } catch (e) {
       if (token !== this.loadToken) return;
       this.state.loading = null;
-      this.state.error = `model '${id}' did not load: ${(e as Error).message}`;
+      this.state.error = `model '${id}' did not load: ${messageOf(e)}`;
     }
     this.emit();
   }

@@ -13,6 +13,7 @@ import { TaskEstimates } from './estimates';
 import { useInference } from './use-inference';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import { PathInput } from '../../shell/path-input';
+import { messageOf } from '../../shell/error-message';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -76,7 +77,7 @@ function InstallForm({ client }: { client: ViewProps['client'] }) {
     client
       .invoke('hm:models:install', { onnxPath: onnxPath.trim(), cardPath: cardPath.trim() })
       .then((m) => setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `installed '${m.id}', but: ${m.problems.join('; ')}` : `installed '${m.id}'` }))
-      .catch((err: Error) => setMsg({ ok: false, text: err.message }));
+      .catch((err: unknown) => setMsg({ ok: false, text: messageOf(err) }));
   };
   return (
     <details class="model-install">
@@ -113,7 +114,7 @@ export default function ModelsView({ client }: ViewProps) {
 
   const select = (id: string | null) => {
     setSelectError(null);
-    service.select(id).catch((e: Error) => setSelectError(e.message));
+    service.select(id).catch((e: unknown) => setSelectError(messageOf(e)));
   };
   const showCard = (id: string) => {
     client
