@@ -35,7 +35,7 @@ export function brainflowRoles(descr: BoardDescription, opts: BrainFlowRoleOptio
     throw new DeviceError('bad-frame', 'BrainFlow board description lacks num_rows or sampling_rate');
   const numRows = descr.num_rows;
   const check = (rows: number[], what: string) => {
-    for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= numRows) throw new DeviceError('invalid-config', `BrainFlow ${descr.name}: ${what} row ${r} is outside 0..${numRows - 1}`);
+    for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= numRows) throw new DeviceError('invalid-config', `${what} row ${r} is outside 0..${numRows - 1}, the rows of BrainFlow's ${descr.name} board`);
   };
   const ecgRows = opts.ecgRows ?? (descr.ecg_channels ?? []).filter((r) => !(descr.eeg_channels ?? []).includes(r));
   const eegRows = (opts.eegRows ?? descr.eeg_channels ?? []).filter((r) => !ecgRows.includes(r));
