@@ -57,6 +57,8 @@ interface Active {
   worker: Worker;
   done: Promise<void>;
   backend: string | null;
+  /** The worker has reported the job over (done, paused, cancelled, failed) and is exiting. */
+  ending: boolean;
 }
 
 export class JobRunner {
@@ -101,7 +103,15 @@ export class JobRunner {
   /** Resumes a paused, interrupted or failed run from its last checkpoint. */
   async resume(runId: string): Promise<RunStatus> {
     const f = this.store.folder(runId);
-    const s = await f.readStatus();
+    let s = await f.readStatus();
+    const a = this.active;
+    if (a?.runId === runId) {
+      // Paused a moment ago: the view shows 'paused' as soon as the worker says so, while the worker
+      // is still exiting. Wait for it rather than ignore the click.
+      if (!a.ending) return s;
+      await a.done;
+      s = await f.readStatus();
+    }
     if (this.active?.runId === runId || this.queue.includes(runId)) return s;
     if (s.state === 'done') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is finished; start a new run to train again`);
     if (s.state === 'running') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is running`);
@@ -192,7 +202,7 @@ export class JobRunner {
     let settled = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
-    const active: Active = { runId, worker, done, backend: null };
+    const active: Active = { runId, worker, done, backend: null, ending: false };
     this.active = active;
     const finish = async () => {
       if (this.active === active) this.active = null;
@@ -212,11 +222,13 @@ export class JobRunner {
         this.opts.events?.log?.('info', `training run ${runId} on jax-js ${m.backend}`);
       } else if (m.type === 'done') {
         settled = true;
+        active.ending = true;
         const summary = m.summary as RunResultSummary;
         if (summary.exportedAs) this.opts.events?.exported?.(runId, summary.exportedAs);
         void worker.terminate();
       } else if (m.type === 'failed') {
         settled = true;
+        active.ending = true;
         void this.stopped_(runId, m.error).then(() => worker.terminate());
       }
     });

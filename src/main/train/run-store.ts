@@ -224,6 +224,11 @@ export class RunStore {
     return RUN_ID_RE.test(id) && existsSync(join(this.root, id, RUN_FILES.config));
   }
 
+  /** A folder the list shows, damaged or not (a folder without its config.json is listed as damaged, so its record must open). */
+  async listed(id: string): Promise<boolean> {
+    return RUN_ID_RE.test(id) && (await stat(join(this.root, id)).then((s) => s.isDirectory(), () => false));
+  }
+
   /** Every run, newest first. A damaged folder is listed with its problem. */
   async list(): Promise<RunSummary[]> {
     let names: string[] = [];

@@ -114,7 +114,7 @@ export class TrainingArea {
   }
 
   async detail(id: string): Promise<RunDetail> {
-    if (!(await this.store.exists(id))) throw new TrainError(TrainErrorCode.NotFound, `no run '${id}'`);
+    if (!(await this.store.listed(id))) throw new TrainError(TrainErrorCode.NotFound, `no run '${id}'`);
     const f = this.store.folder(id);
     const summary = (await this.store.list()).find((r) => r.id === id)!;
     const notes: string[] = [];

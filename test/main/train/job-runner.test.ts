@@ -87,6 +87,27 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     await runner.idle();
     assert.equal((await store.folder(s.id).readStatus()).state, 'cancelled');
     assert.deepEqual(pushes.at(-1), { state: 'cancelled', active: null }, 'the last push comes once the runner is idle (the view no longer says running)');
+
+    // Resume clicked the moment the view shows 'paused', while the paused worker is still exiting: it resumes.
+    let pausedRun = '';
+    let resumed: Promise<RunStatus> | null = null;
+    const quick: JobRunner = new JobRunner(store, {
+      events: {
+        event: (id, ev) => !resumed && ev.type === 'metric' && ev.record.kind === 'step' && void quick.pause(id),
+        state: (st) => {
+          if (st.state === 'paused' && !resumed) resumed = quick.resume((pausedRun = st.id));
+        },
+      },
+    });
+    const p = await quick.start(ecgPretrainSpec('paused and resumed at once', 3));
+    await new Promise<void>((res) => {
+      const t = setInterval(() => resumed && (clearInterval(t), res()), 20);
+    });
+    await resumed;
+    await quick.idle();
+    assert.equal(pausedRun, p.id);
+    assert.equal((await store.folder(p.id).readStatus()).state, 'done');
+
     const f = await store.create(ecgPretrainSpec('crashed', 2), 'crashed');
     await f.writeStatus({ ...(await f.readStatus()), state: 'running' });
     assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);

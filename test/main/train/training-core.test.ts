@@ -4,7 +4,7 @@
 // the model and the view does not offer the export again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
@@ -37,6 +37,20 @@ describe('training area (the Training view\'s requests)', () => {
     const bareFile: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [...quick.dataset!.sources, { kind: 'file', path: join(DATA, 'edf-eegmat', 'Subject00_1.edf') }] } };
     await assert.rejects(area.startJob(bareFile), (e: TrainError) => /Subject00_1\.edf has none: give it one/.test(e.message));
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('a damaged folder the list shows (no config.json, a torn status.json) opens with its problem', async () => {
+    const broken = join(dir, 'runs', '2026-01-01-000000-broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'status.json'), '{"id": "x", "sta');
+    const listed = (await area.overview()).runs.find((r) => r.id === '2026-01-01-000000-broken');
+    assert.match(listed?.problem ?? '', /status\.json cannot be read/);
+    const d = await area.detail('2026-01-01-000000-broken');
+    assert.equal(d.status.problem, listed!.problem);
+    assert.equal(d.config, null);
+    assert.ok(d.notes.some((n) => /config\.json cannot be read/.test(n)));
+    await assert.rejects(area.detail('2026-01-01-000000-nothing'), (e: TrainError) => e.code === 'not-found');
+    rmSync(broken, { recursive: true });
   });
 
   test('an export is noted in the run: the runs table names the model and the run logs it', async () => {
