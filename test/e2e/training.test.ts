@@ -4,7 +4,7 @@
 // the model and find it in the live model list; a second run paused and resumed from the view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -52,6 +52,11 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="roc-chart"][data-series="8"]', { timeout: 5_000 });
     assert.ok((await page.$$('table.confusion')).length >= 4);
     assert.ok(Number(await page.getAttribute('[data-testid="validation-chart"]', 'data-points')) > 0, 'validation metrics per epoch');
+    // A finished run still shows a fold's validation curve (the final fit, last to train, has no validation subjects).
+    assert.match((await page.textContent('[data-testid="validation-caption"]')) ?? '', /— evaluate fused\/random fold 2\/2$/);
+    assert.equal(await page.getAttribute('[data-testid="validation-chart"]', 'data-series'), '3', 'val AUROC, val balanced accuracy and the training loss');
+    // The header follows the runner: idle once the run is over.
+    await page.waitForFunction(() => /^idle ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 5_000, polling: 100 });
     // Leaving the view and coming back draws the finished run again (its record loads after the view).
     await page.click('nav a[href="#/live"]');
     await page.waitForSelector('[data-testid="windows"]', { timeout: 10_000 });
@@ -76,6 +81,12 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       if (!listed) await new Promise((res) => setTimeout(res, 200));
     }
     assert.ok(listed, 'the exported model is in the registry, usable');
+    // The run remembers its export: the runs table names the model, and coming back shows it instead of offering it again.
+    const runId = await page.getAttribute('[data-testid="run-detail"]', 'data-run');
+    await page.waitForFunction((id) => /e2e-quick/.test(document.querySelector(`tr[data-run="${id}"]`)?.textContent ?? ''), runId, { timeout: 5_000 });
+    await page.reload();
+    await page.click(`tr[data-run="${runId}"] button`);
+    await page.waitForSelector('[data-testid="exported"]', { timeout: 10_000 });
     assert.deepEqual(problems, []);
   });
 
@@ -118,9 +129,46 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-ready"]', { timeout: 60_000 });
       assert.match(await page.innerText('[data-testid="preview-ready"]'), /Ready to train: 96 labelled windows from 2 subjects, 2 folds/);
+
+      // A run the worker would refuse after building the dataset is refused at Start, and no run is added.
+      const runsBefore = (await page.$$('[data-testid="runs-table"] tr[data-run]')).length;
+      const epochs = page.locator('xpath=//span[text()="Epochs / batch"]/following-sibling::span/input[1]');
+      await epochs.fill('0');
+      await page.click('[data-testid="start-run"]');
+      await page.waitForSelector('[data-testid="new-run-error"]', { timeout: 10_000 });
+      assert.match(await page.innerText('[data-testid="new-run-error"]'), /^this run cannot start: .*epochs must be an integer ≥ 1/);
+      assert.equal((await page.$$('[data-testid="runs-table"] tr[data-run]')).length, runsBefore);
+      await epochs.fill('50');
+
+      // Single recordings with their class (PATH = CLASS) and their subject; a file left without a class is named at Start.
+      await page.fill('[data-testid="eegmat-dir"]', '');
+      await page.fill('[data-testid="recording-files"]', `${join(two, 'Subject01_1.edf')} = rest\n${join(two, 'Subject01_2.edf')} = arithmetic`);
+      await page.fill('[data-testid="files-subject"]', 'S01');
+      await page.click('[data-testid="preview"]');
+      await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
+      assert.match(await page.innerText('[data-testid="preview-result"]'), /^48 windows from 2 recordings, 1 subject; rest: 36, arithmetic: 12/);
+      await page.fill('[data-testid="recording-files"]', join(two, 'Subject01_2.edf'));
+      await page.click('[data-testid="start-run"]');
+      await page.waitForFunction(() => /Subject01_2\.edf has none: give it one \(PATH = CLASS/.test(document.querySelector('[data-testid="new-run-error"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
       assert.deepEqual(problems, []);
     } finally {
       rmSync(two, { recursive: true, force: true });
     }
+  });
+
+  test('a damaged run folder among good ones: listed as damaged, nothing in it offered to resume', async () => {
+    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok);
+    const broken = join((r.value as { runsDir: string }).runsDir, '2026-01-01-000000-broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'status.json'), '{"id": "x", "sta');
+    await page.reload();
+    await page.waitForSelector('tr[data-run="2026-01-01-000000-broken"]', { timeout: 10_000 });
+    assert.match((await page.textContent('tr[data-run="2026-01-01-000000-broken"]')) ?? '', /damaged.*status\.json cannot be read/);
+    await page.click('tr[data-run="2026-01-01-000000-broken"] button');
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-01-000000-broken"][data-state="damaged"]', { timeout: 10_000 });
+    assert.equal(await page.$('[data-testid="resume-run"]'), null);
+    assert.ok((await page.$$('[data-testid="runs-table"] tr[data-state="done"]')).length >= 1, 'the good runs are still listed');
+    assert.deepEqual(problems, []);
   });
 });

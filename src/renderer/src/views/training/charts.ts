@@ -1,7 +1,8 @@
 // chart.js plots of the Training view: training loss per step (one line per phase), validation
 // metrics per epoch, and ROC curves of the evaluation's arms.
 import type { Chart as ChartType } from 'chart.js';
-import type { ArmResult, EpochRecord, StepRecord } from '../../../../shared/train/train.types';
+import type { ArmResult, StepRecord } from '../../../../shared/train/train.types';
+import type { FitCurve } from '../../../../shared/train/epoch-curves';
 import { setupCharts, THEME } from '../dashboard/charts/chart-setup';
 
 const COLOURS = ['#7fb4ff', '#ff6b81', '#3ddc97', '#ffd166', '#9b8cff', '#42c6ff', '#ff7b9c', '#c9d1e4'];
@@ -62,15 +63,13 @@ export class LossChart extends LineChart {
   }
 }
 
-/** Validation AUROC per epoch of the latest fine-tuning (fold, arm), with the epoch's training loss. */
+/** Validation AUROC per epoch of the latest validated fine-tuning (fold, arm), with the epoch's training loss. */
 export class ValidationChart extends LineChart {
   constructor(canvas: HTMLCanvasElement) {
     super(canvas, 'validation metrics per epoch', { xTitle: 'epoch', yTitle: 'value' });
   }
-  update(epochs: EpochRecord[]): void {
-    const ft = epochs.filter((e) => e.validation || e.fold !== undefined || e.phase === 'final-fit');
-    const last = ft[ft.length - 1];
-    const cur = last ? ft.filter((e) => e.phase === last.phase && e.fold === last.fold && e.arm === last.arm) : [];
+  update(curve: FitCurve): void {
+    const cur = curve.epochs;
     const series: { label: string; data: XY[]; dashed?: boolean }[] = [
       { label: 'val AUROC', data: cur.filter((e) => e.validation).map((e) => ({ x: e.epoch, y: e.validation!.auroc })) },
       { label: 'val balanced acc.', data: cur.filter((e) => e.validation).map((e) => ({ x: e.epoch, y: e.validation!.balancedAccuracy })) },

@@ -15,15 +15,18 @@ import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../.
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
+import { splitPathClass } from '../../../../shared/train/path-class';
 
 type Mode = 'quick' | 'default' | 'custom';
 
 interface CustomForm {
   eegmatDir: string;
   files: string;
+  filesSubject: string;
   sessions: number[];
   dreamer: string;
   dimension: 'valence' | 'arousal' | 'dominance';
+  dreamerThreshold: number;
   labels: 'file' | 'annotations' | 'self-report';
   annotationMap: string;
   selfDimension: 'valence' | 'arousal' | 'dominance';
@@ -50,9 +53,11 @@ interface CustomForm {
 const INITIAL: CustomForm = {
   eegmatDir: '',
   files: '',
+  filesSubject: '',
   sessions: [],
   dreamer: '',
   dimension: 'arousal',
+  dreamerThreshold: 4,
   labels: 'file',
   annotationMap: 'rest=rest, task=arithmetic',
   selfDimension: 'arousal',
@@ -98,9 +103,13 @@ function suggestedTask(f: Pick<CustomForm, (typeof TASK_INPUTS)[number]>): Pick<
 export function datasetOf(f: CustomForm): DatasetSpec {
   const sources: SourceSpec[] = [];
   if (f.eegmatDir.trim()) sources.push({ kind: 'eegmat', dir: f.eegmatDir.trim() });
-  for (const p of f.files.split('\n').map((x) => x.trim()).filter(Boolean)) sources.push({ kind: 'file', path: p });
+  // 'PATH = CLASS' gives the recording its own class (file labels), as the CLI's --file PATH=CLASS.
+  for (const line of f.files.split('\n').map((x) => x.trim()).filter(Boolean)) {
+    const { path, label } = splitPathClass(line, [f.classNeg.trim(), f.classPos.trim()]);
+    sources.push({ kind: 'file', path, ...(label ? { label } : {}), ...(f.filesSubject.trim() ? { subject: f.filesSubject.trim() } : {}) });
+  }
   for (const id of f.sessions) sources.push({ kind: 'session', id });
-  if (f.dreamer.trim()) sources.push({ kind: 'dreamer', path: f.dreamer.trim(), dimension: f.dimension });
+  if (f.dreamer.trim()) sources.push({ kind: 'dreamer', path: f.dreamer.trim(), dimension: f.dimension, threshold: f.dreamerThreshold });
   let labels: LabelSource;
   if (f.labels === 'annotations') {
     const classes: Record<string, string> = {};
@@ -157,6 +166,8 @@ export function customJob(f: CustomForm): JobSpec {
     recipe: { name: 'custom', command: 'Training view' },
   };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function Field({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
   return (
@@ -268,9 +279,12 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             <Field label="EEGMAT folder (SubjectNN_1/2.edf)" wide>
               <PathInput value={form.eegmatDir} onValue={(v) => set('eegmatDir', v)} placeholder="/data/eegmat" pick={{ mode: 'open-folder', title: 'The EEGMAT folder (SubjectNN_1.edf, SubjectNN_2.edf)' }} data-testid="eegmat-dir" />
             </Field>
-            <Field label="Recording files (EDF/BDF, WFDB .hea, XDF), one per line" wide>
-              <textarea rows={2} value={form.files} onInput={(e) => set('files', e.currentTarget.value)} />
+            <Field label="Recording files (EDF/BDF, WFDB .hea, XDF), one per line; PATH = CLASS gives all its windows that class" wide>
+              <textarea rows={2} value={form.files} onInput={(e) => set('files', e.currentTarget.value)} placeholder={`/data/s01-rest.edf = ${form.classNeg}`} data-testid="recording-files" />
               <BrowseButton pick={{ mode: 'open-file', title: 'Add a recording', filters: [{ name: 'Recordings (EDF, BDF, WFDB, XDF)', extensions: ['edf', 'bdf', 'hea', 'xdf'] }] }} onPicked={(p) => set('files', form.files.trim() ? `${form.files.trimEnd()}\n${p}` : p)} />
+            </Field>
+            <Field label="Subject of these files (empty: each file's patient code, else its name)" wide>
+              <input value={form.filesSubject} onInput={(e) => set('filesSubject', e.currentTarget.value)} placeholder="S01" data-testid="files-subject" />
             </Field>
             <Field label="DREAMER.mat (yours)">
               <PathInput value={form.dreamer} onValue={(v) => set('dreamer', v)} placeholder="/data/DREAMER.mat" pick={{ mode: 'open-file', title: 'DREAMER.mat', filters: [{ name: 'MATLAB file', extensions: ['mat'] }] }} data-testid="dreamer-path" />
@@ -281,6 +295,9 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                 <option>arousal</option>
                 <option>dominance</option>
               </select>
+            </Field>
+            <Field label="DREAMER: high when rating ≥ (1–5)">
+              <input type="number" min={1} max={5} step={0.5} value={form.dreamerThreshold} onInput={(e) => set('dreamerThreshold', Number(e.currentTarget.value))} data-testid="dreamer-threshold" />
             </Field>
             <div class="wide session-pick">
               <span class="muted">Recorded sessions{sessions.length ? '' : ': none yet'}</span>
@@ -296,7 +313,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             <legend>Labels and windows</legend>
             <Field label="Label source">
               <select value={form.labels} onChange={(e) => set('labels', e.currentTarget.value as CustomForm['labels'])} data-testid="label-source">
-                <option value="file">file (EEGMAT rest/arithmetic, DREAMER ratings, --label)</option>
+                <option value="file">each recording's class (EEGMAT rest/arithmetic, DREAMER ratings, PATH = CLASS)</option>
                 <option value="annotations">annotations / markers</option>
                 <option value="self-report">self-reports (SAM)</option>
               </select>
@@ -351,7 +368,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             </div>
             {preview && (
               <div class="wide preview" data-testid="preview-result">
-                <strong>{preview.windows}</strong> windows from {preview.recordings.length} recordings, {preview.subjects.length} subjects;{' '}
+                <strong>{preview.windows}</strong> windows from {plural(preview.recordings.length, 'recording')}, {plural(preview.subjects.length, 'subject')};{' '}
                 {preview.classes.map((c, i) => `${c}: ${preview.perClass[i]}`).join(', ')}
                 {preview.readiness?.ok === true && (
                   <p class="ready" data-testid="preview-ready">

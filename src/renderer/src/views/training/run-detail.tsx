@@ -7,6 +7,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
+import { latestFitCurve } from '../../../../shared/train/epoch-curves';
 
 /**
  * A chart on a canvas that may come and go (the run's record loads after the view mounts): a
@@ -73,7 +74,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const steps = useMemo(() => run.metrics.filter((m): m is StepRecord => m.kind === 'step'), [run.metrics]);
   const epochs = useMemo(() => run.metrics.filter((m): m is EpochRecord => m.kind === 'epoch'), [run.metrics]);
   const lossRef = useChart((c) => new LossChart(c), [steps], (c) => c.update(steps));
-  const valRef = useChart((c) => new ValidationChart(c), [epochs], (c) => c.update(epochs));
+  const curve = useMemo(() => latestFitCurve(epochs), [epochs]);
+  const valRef = useChart((c) => new ValidationChart(c), [curve], (c) => c.update(curve));
   const report = d?.report ?? null;
   const rocRef = useChart((c) => new RocChart(c), [report], (c) => report && c.update(report.arms));
   const logRef = useRef<HTMLPreElement>(null);
@@ -86,6 +88,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const s = d.status;
   const p = run.progress ?? s.progress;
   const state = s.state;
+  // A folder whose status or config cannot be read is listed as 'failed' with the problem: nothing in it can resume.
+  const damaged = !!s.problem;
   const act = async (what: 'pause' | 'resume' | 'cancel') => {
     setBusy(true);
     setError(null);
@@ -112,11 +116,11 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   };
 
   return (
-    <section class="panel run-detail" data-testid="run-detail" data-run={s.id} data-state={state}>
+    <section class="panel run-detail" data-testid="run-detail" data-run={s.id} data-state={damaged ? 'damaged' : state}>
       <div class="panel-header">
         <h2>{s.name}</h2>
-        <span class={`badge state-${state}`} data-testid="run-state">
-          {state}
+        <span class={`badge state-${damaged ? 'failed' : state}`} data-testid="run-state">
+          {damaged ? 'damaged' : state}
         </span>
         <span class="muted">{s.id}</span>
         <div class="panel-tools">
@@ -125,7 +129,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
               Pause
             </button>
           )}
-          {(state === 'paused' || state === 'interrupted' || state === 'failed' || state === 'cancelled') && (
+          {!damaged && (state === 'paused' || state === 'interrupted' || state === 'failed' || state === 'cancelled') && (
             <button type="button" class="btn btn-start" disabled={busy} onClick={() => void act('resume')} data-testid="resume-run">
               Resume
             </button>
@@ -160,14 +164,16 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
           </div>
         </figure>
         <figure>
-          <figcaption>Validation per epoch (latest fold)</figcaption>
+          <figcaption data-testid="validation-caption">
+            Validation per epoch{curve.label ? ` — ${curve.label}${curve.validated ? '' : ' (no validation subjects)'}` : ''}
+          </figcaption>
           <div class="chart-box">
             <canvas ref={valRef} data-testid="validation-chart" />
           </div>
         </figure>
         <figure class={report ? '' : 'hidden'}>
           <figcaption>ROC (pooled test predictions)</figcaption>
-          <div class="chart-box">
+          <div class="chart-box chart-box-roc">
             <canvas ref={rocRef} data-testid="roc-chart" />
           </div>
         </figure>

@@ -96,6 +96,7 @@ export default function TrainingView({ client }: ViewProps) {
       {selected && (
         <ErrorBoundary where="panel: Run">
           <RunDetail
+            key={selected}
             client={client}
             run={run}
             onChanged={() => {

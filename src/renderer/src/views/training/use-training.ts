@@ -45,6 +45,8 @@ export function useRun(client: HeartMindClient, id: string | null, version: numb
       setState({ detail: null, metrics: [], progress: null, log: [], error: null });
       return;
     }
+    // Another run: drop the previous one's record at once (its charts and export state must not show under this run's name).
+    setState((s) => (s.detail?.status.id === id ? s : { detail: null, metrics: [], progress: null, log: [], error: null }));
     let live = true;
     client
       .invoke('hm:training:get', { id })
