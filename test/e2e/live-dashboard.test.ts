@@ -73,6 +73,14 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     assert.ok(frames > 10, `${frames} frames drawn`);
   });
 
+  test('a marker shows on the EEG and ECG traces', async () => {
+    await page.fill('[aria-label="Marker label"]', 'eyes closed');
+    await page.click('[data-testid="marker-button"]');
+    for (const m of ['eeg', 'ecg']) {
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.getAttribute('aria-label') ?? '').includes('events in view: eyes closed'), `[data-testid="trace-${m}"] canvas`, { timeout: 5_000 });
+    }
+  });
+
   test('synchronised windows arrive with both modalities present', async () => {
     const first = await waitForWindow('eeg', 'present', -1, 15_000);
     await waitForWindow('ecg', 'present', -1, 10_000);

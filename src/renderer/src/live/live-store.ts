@@ -9,13 +9,15 @@ import type { SignalSettings } from '../../../shared/pipeline/signal-settings';
 import type { Gap, StreamInfo } from '../../../shared/stream.types';
 import type { AbsentReason, ConditionedBlock, ModalityBlock, SyncWindow } from '../../../shared/window.types';
 import type { ConnectionState, HeartMindClient } from '../transport/client';
+import { EventMarks } from './event-marks';
 import { TraceBuffer } from './trace-buffer';
 
 /** Longest time window the traces can show. */
 export const MAX_TRACE_SECONDS = 30;
 const MAX_WINDOWS = 120;
 const MAX_LOGS = 500;
-const MAX_PEAK_AGE_S = MAX_TRACE_SECONDS + 5;
+/** R peaks and events are kept a little longer than the longest span shows. */
+const MAX_MARK_AGE_S = MAX_TRACE_SECONDS + 5;
 
 export interface ModalitySummary {
   present: boolean;
@@ -105,6 +107,8 @@ export class LiveStore {
   /** R-peak host times per ECG stream, oldest first. */
   rPeaks = new Map<string, number[]>();
   gaps: Gap[] = [];
+  /** Markers and self-reports the traces show, live or replayed. */
+  readonly events = new EventMarks(MAX_MARK_AGE_S);
   windows: WindowSummary[] = [];
   lastWindow: SyncWindow | null = null;
   logs: LogEntry[] = [];
@@ -155,6 +159,8 @@ export class LiveStore {
         this.changed();
       }),
       on('pipeline:log', (m) => this.addLog(m.entry)),
+      on('sessions:marker', (m) => this.events.addMarker(m.marker)),
+      on('sessions:self-report', (m) => this.events.addSelfReport(m.report)),
       on('pipeline:settings', (m) => {
         this.settings = m.settings;
         this.windowing = m.windowing;
@@ -230,6 +236,7 @@ export class LiveStore {
     arrived.push({ seq: w.seq, t: receivedAt });
     if (arrived.length > MAX_ARRIVALS) arrived.splice(0, arrived.length - MAX_ARRIVALS / 2);
     this.lastWindow = w;
+    this.events.prune(w.startTime + w.samples / w.rateHz);
     this.windows.push({ seq: w.seq, startTime: w.startTime, lengthS: w.samples / w.rateHz, eeg: summarise(w.eeg), ecg: summarise(w.ecg), receivedAt });
     if (this.windows.length > MAX_WINDOWS) this.windows.shift();
     this.changed();
@@ -241,7 +248,7 @@ export class LiveStore {
     if (!peaks) this.rPeaks.set(f.streamId, (peaks = []));
     const last = peaks.length ? peaks[peaks.length - 1] : -Infinity;
     for (const t of f.rPeakTimes) if (t > last + 1e-3) peaks.push(t);
-    const cutoff = f.time - MAX_PEAK_AGE_S;
+    const cutoff = f.time - MAX_MARK_AGE_S;
     let drop = 0;
     while (drop < peaks.length && peaks[drop] < cutoff) drop++;
     if (drop) peaks.splice(0, drop);

@@ -65,6 +65,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
       if (!chart || !chosenId) return false;
       chart.setBuffer(live.traces.get(chosenId) ?? null);
       if (modality === 'ecg') chart.setMarkers(live.rPeaks.get(chosenId) ?? []);
+      chart.setEvents(live.events.marks);
       return chart.draw(edge, now);
     });
   }, [loop, live, chosenId, modality]);

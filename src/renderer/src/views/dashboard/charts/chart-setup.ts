@@ -29,6 +29,11 @@ export const THEME = {
   eeg: ['#7fb4ff', '#a8cbff'],
   ecg: '#ff6b81',
   peak: '#ffd166',
+  /** Event markers on the traces (key M, UDP/WebSocket, annotations) and SAM self-reports. */
+  marker: '#e0a3ff',
+  selfReport: '#3ddc97',
+  /** Behind text drawn over traces (the panels' background, nearly opaque). */
+  plate: 'rgba(21, 26, 38, 0.85)',
   bands: ['#6c8cff', '#42c6ff', '#3ddc97', '#ffd166', '#ff7b9c'],
   spectrum: '#9b8cff',
 };

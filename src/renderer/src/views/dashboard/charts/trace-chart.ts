@@ -10,10 +10,15 @@
 // canvas underneath, drawn only when the span or the size changes; the traces use that chart's
 // plot area, so lines and grid agree.
 //
+// Events (markers, self-reports) are a dashed line through every channel with the label at the
+// top, and a marker with a duration a shaded band; the canvas's accessible name lists the labels in
+// view.
+//
 // Channel i sits at y = n-1-i (top to bottom in montage order); a sample v draws at
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType } from 'chart.js';
 import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
+import type { EventMark } from '../../../live/event-marks';
 import { MinMaxCache } from '../../../live/min-max-cache';
 import { createChart, THEME } from './chart-setup';
 
@@ -31,6 +36,8 @@ const AUTO_RESCALE_MS = 1000;
 const LABEL_GUTTER_PX = 44;
 /** Half-width of an R-peak marker (a triangle on the peak), CSS px. */
 const MARKER_PX = 4;
+/** An event's label: at most this many characters (a long PsychoPy label must not cover the plot). */
+const EVENT_LABEL_CHARS = 24;
 
 interface PlotArea {
   left: number;
@@ -62,6 +69,9 @@ export class TraceChart {
   private rescaled = 0;
   private rescaleCursor = 0;
   private markerTimes: number[] = [];
+  private events: readonly EventMark[] = [];
+  /** The event labels the accessible name lists (set only when they change). */
+  private eventsNamed = '';
   private lastEdge = NaN;
   private labelsAt = '';
   private readonly span = emptySpan();
@@ -170,6 +180,11 @@ export class TraceChart {
   /** Host times to mark (R peaks). */
   setMarkers(times: number[]): void {
     this.markerTimes = times;
+  }
+
+  /** Events to mark (markers and self-reports, oldest first, host times). */
+  setEvents(events: readonly EventMark[]): void {
+    this.events = events;
   }
 
   /** Current µV half-height of each channel's slot (after auto-scaling). */
@@ -346,8 +361,53 @@ export class TraceChart {
       ctx.fillStyle = THEME.peak;
       ctx.fill();
     }
+    this.drawEvents(area, t0, edge, pxPerS);
     this.placeLabels(area);
     return true;
+  }
+
+  private drawEvents(area: PlotArea, t0: number, edge: number, pxPerS: number): void {
+    const ctx = this.ctx;
+    const shown: string[] = [];
+    for (const e of this.events) {
+      if (e.time > edge || e.time + e.duration < t0) continue;
+      const colour = e.kind === 'marker' ? THEME.marker : THEME.selfReport;
+      const x = area.right + (e.time - edge) * pxPerS;
+      if (e.duration > 0) {
+        const x1 = area.right + (Math.min(edge, e.time + e.duration) - edge) * pxPerS;
+        ctx.globalAlpha = 0.12;
+        ctx.fillStyle = colour;
+        ctx.fillRect(Math.max(area.left, x), area.top, x1 - Math.max(area.left, x), area.bottom - area.top);
+        ctx.globalAlpha = 1;
+      }
+      if (e.time < t0) {
+        shown.push(e.label);
+        continue; // the band runs on past the left edge; its line and label are out of view
+      }
+      ctx.strokeStyle = colour;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, area.top);
+      ctx.lineTo(x, area.bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      const label = e.label.length > EVENT_LABEL_CHARS ? `${e.label.slice(0, EVENT_LABEL_CHARS - 1)}…` : e.label;
+      ctx.font = '11px system-ui, sans-serif';
+      // Right of the line, or left of it where the label would run past the plot's right edge.
+      // On a dark plate, so the label reads over the traces it crosses.
+      const w = ctx.measureText(label).width;
+      const lx = x + 3 + w > area.right ? x - 3 - w : x + 3;
+      ctx.fillStyle = THEME.plate;
+      ctx.fillRect(lx - 2, area.top + 1, w + 4, 13);
+      ctx.fillStyle = colour;
+      ctx.fillText(label, lx, area.top + 11);
+      shown.push(e.label);
+    }
+    const named = shown.join(', ');
+    if (named !== this.eventsNamed) {
+      this.eventsNamed = named;
+      this.canvas.setAttribute('aria-label', named ? `${this.opts.ariaLabel}; events in view: ${named}` : this.opts.ariaLabel);
+    }
   }
 
   destroy(): void {
