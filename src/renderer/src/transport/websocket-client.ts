@@ -10,6 +10,7 @@ import { RemoteError, unwrapEnvelope } from '../../../shared/ipc/wire-error';
 import { WindowDeltaDecoder, type WindowDeltaBody } from '../../../shared/ipc/window-delta';
 import { assembleClient, ConnectionTracker, PushRouter, type HeartMindClient } from './client';
 
+/** How long a request may go without any sign of its answer (a part of a large one counts). */
 const REQUEST_TIMEOUT_MS = 30_000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 
@@ -18,9 +19,12 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: ReturnType<typeof setTimeout>;
+  /** (Re)starts the timeout: at the request, and again at each part of its answer. */
+  arm(): void;
 }
 
-export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
+export function createWebSocketClient(url = defaultUrl(), opts: { requestTimeoutMs?: number } = {}): HeartMindClient {
+  const requestTimeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const router = new PushRouter();
   const conn = new ConnectionTracker();
   const pending = new Map<number, Pending>();
@@ -63,7 +67,13 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
       try {
         frame = decodeFrame(e.data);
         // A large answer arrives in parts (shared/ipc/response-parts.ts), pushes in between.
-        if (frame.kind === FrameKind.ResponsePart) frame = parts.add(frame.value);
+        if (frame.kind === FrameKind.ResponsePart) {
+          // The answer is arriving: its clock starts again with each part. A 40 MB model over a
+          // busy machine can take longer than the timeout in all, while no single part is late.
+          const p = pending.get((frame.value as { id?: number })?.id ?? -1);
+          p?.arm();
+          frame = parts.add(frame.value);
+        }
       } catch (err) {
         router.error(err as Error);
         return;
@@ -122,11 +132,21 @@ export function createWebSocketClient(url = defaultUrl()): HeartMindClient {
       const id = nextId++;
       const frame = encodeFrame(FrameKind.Request, { id, channel, req: args[0] ?? null });
       return new Promise<ResponseOf<C>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new RemoteError(channel, 'timeout', `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`));
-        }, REQUEST_TIMEOUT_MS);
-        pending.set(id, { channel, resolve: resolve as (v: unknown) => void, reject, timer });
+        const p: Pending = {
+          channel,
+          resolve: resolve as (v: unknown) => void,
+          reject,
+          timer: undefined as unknown as ReturnType<typeof setTimeout>,
+          arm() {
+            clearTimeout(p.timer);
+            p.timer = setTimeout(() => {
+              pending.delete(id);
+              reject(new RemoteError(channel, 'timeout', `no answer within ${requestTimeoutMs / 1000} s`));
+            }, requestTimeoutMs);
+          },
+        };
+        p.arm();
+        pending.set(id, p);
         ws!.send(frame);
       });
     },
