@@ -7,6 +7,10 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTime } from '../dashboard/panels';
+import { describeStreams, lastDrop, problemText } from './device-text';
+
+/** HH:MM:SS, local time, of a host time (s). */
+const hhmmss = (t: number): string => clockTime(t).slice(0, 8);
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';
@@ -20,42 +24,6 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   stopped: 'disconnected',
   error: 'error',
 };
-
-const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'other' };
-
-/** "EEG 8 ch · 250 Hz + ECG 1 ch · 250 Hz": what the device delivers. */
-function describeStreams(streams: StreamInfo[]): string {
-  return streams.map((s) => `${MODALITY_TEXT[s.modality] ?? s.modality} ${s.channels.length} ch · ${Number(s.nominalRateHz.toFixed(2))} Hz`).join(' + ');
-}
-
-/**
- * The problem as the row shows it: without the device's name in front (the row is titled with
- * it; the log keeps the whole message).
- */
-export function problemText(message: string, names: string[]): string {
-  let text = message;
-  for (let again = true; again; ) {
-    again = false;
-    for (const n of names)
-      if (n && text.startsWith(`${n}: `)) {
-        text = text.slice(n.length + 2);
-        again = true;
-      }
-  }
-  return text;
-}
-
-const hhmmss = (t: number) => clockTime(t).slice(0, 8);
-
-/** The latest hole a drop left in this device's streams (one gap per stream: the longest). */
-function lastDrop(gaps: Gap[], streamIds: Set<string>): Gap | null {
-  let best: Gap | null = null;
-  for (const g of gaps) {
-    if (g.reason !== 'device-dropped' || !streamIds.has(g.streamId)) continue;
-    if (!best || g.endTime > best.endTime + 0.5 || (Math.abs(g.endTime - best.endTime) <= 0.5 && g.endTime - g.startTime > best.endTime - best.startTime)) best = g;
-  }
-  return best;
-}
 
 interface RowProps {
   client: HeartMindClient;

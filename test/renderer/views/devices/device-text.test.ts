@@ -1,0 +1,28 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeStreams, lastDrop, problemText } from '../../../../src/renderer/src/views/devices/device-text';
+import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
+
+describe('Devices view row text', () => {
+  test("the problem line leaves out the name the row shows, also after the hub's 'could not start: '", () => {
+    const names = ['Lab Cyton', 'OpenBCI Cyton (/dev/ttyUSB0)'];
+    assert.equal(problemText('Lab Cyton: cannot open /dev/ttyUSB0: port not found (unplugged?)', names), 'cannot open /dev/ttyUSB0: port not found (unplugged?)');
+    assert.equal(problemText('could not start: Lab Cyton: no "$$$" within 3.0 s', names), 'could not start: no "$$$" within 3.0 s');
+    assert.equal(problemText('Lab Cyton: OpenBCI Cyton (/dev/ttyUSB0): went away', names), 'went away');
+    assert.equal(problemText('ECG row 9 is outside 0..8', names), 'ECG row 9 is outside 0..8');
+    assert.equal(problemText('Lab Cyton', names), 'Lab Cyton', 'a name alone is not a prefix');
+  });
+
+  test('streams in words', () => {
+    const s = (modality: StreamInfo['modality'], n: number, rate: number): StreamInfo => ({ id: `d/${modality}`, deviceId: 'd', deviceName: 'd', deviceModel: 'x', modality, nominalRateHz: rate, channels: Array.from({ length: n }, (_, i) => ({ label: `c${i}`, unit: 'uV', resolution: 0 })) });
+    assert.equal(describeStreams([s('eeg', 8, 250), s('ecg', 1, 130.0001)]), 'EEG 8 ch · 250 Hz + ECG 1 ch · 130 Hz');
+  });
+
+  test('the last drop: the latest, and of one drop the longest stream hole; other reasons and devices ignored', () => {
+    const g = (streamId: string, startTime: number, endTime: number, reason: Gap['reason'] = 'device-dropped'): Gap => ({ streamId, startTime, endTime, missingSamples: 0, reason });
+    const ids = new Set(['a/eeg', 'a/ecg']);
+    assert.equal(lastDrop([], ids), null);
+    const gaps = [g('a/eeg', 10, 14), g('a/eeg', 100, 103), g('a/ecg', 99.8, 103.1), g('a/eeg', 200, 201, 'packet-loss'), g('b/eeg', 300, 305)];
+    assert.deepEqual(lastDrop(gaps, ids), g('a/ecg', 99.8, 103.1));
+  });
+});
