@@ -160,7 +160,7 @@ export class SessionsService {
   async selfReport(req: SelfReportRequest): Promise<SelfReport> {
     const sessionId = req.sessionId ?? this.recorder.sessionId;
     if (sessionId === null) throw new DbError('Invalid', 'no session is recording; a self-report needs a session');
-    const time = req.time ?? this.opts.clock.now();
+    const time = req.time ?? this.opts.clock.now() - (req.agoS ?? 0);
     await this.checkEventTime('self-report time', time, sessionId);
     const report = await this.opts.db.api.addSelfReport(sessionId, {
       valence: req.valence,

@@ -11,7 +11,7 @@ import { DbClient, databasePathFor } from '../db/db-client';
 import { DbError, READONLY_STILL_WORKS, readonlyReason } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
 import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
-import { markerDurationProblem } from '../../shared/event-time';
+import { EVENT_CLOCK_REACH_S, markerDurationProblem } from '../../shared/event-time';
 import { SessionsService } from './sessions-service';
 
 export interface SessionsAreaOptions {
@@ -60,6 +60,10 @@ const speedOk = (key: string, required: boolean): RequestValidator => (req) => {
   const v = (req as Record<string, unknown>)[key];
   if (v === undefined && !required) return null;
   return v === 'max' || (typeof v === 'number' && v >= (REPLAY_SPEEDS[0] as number) && v <= 16) ? null : `${key} must be 0.25–16 or 'max'`;
+};
+const agoOk: RequestValidator = (req) => {
+  const v = (req as { agoS?: unknown }).agoS;
+  return v === undefined || (typeof v === 'number' && v >= 0 && v <= EVENT_CLOCK_REACH_S) ? null : `agoS must be 0 to ${EVENT_CLOCK_REACH_S} seconds`;
 };
 const samOk: RequestValidator = (req) => {
   for (const k of ['valence', 'arousal', 'dominance']) {
@@ -135,7 +139,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   ctx.handle('hm:sessions:marker', (req) => service.marker(req), {
     validate: check.allOf(check.object, check.string('label', { maxLength: MAX_MARKER_LABEL_CHARS }), finiteOrAbsent('time'), durationOk),
   });
-  ctx.handle('hm:sessions:self-report', (req) => service.selfReport(req), { validate: check.allOf(check.object, samOk, finiteOrAbsent('time')) });
+  ctx.handle('hm:sessions:self-report', (req) => service.selfReport(req), { validate: check.allOf(check.object, samOk, finiteOrAbsent('time'), agoOk) });
 
   ctx.handle('hm:sessions:replay-open', (req) => service.openReplay(req), { validate: check.allOf(sessionRef, speedOk('speed', false), finiteOrAbsent('from')) });
   ctx.handle('hm:sessions:replay-play', () => service.play());

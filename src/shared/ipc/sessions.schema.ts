@@ -48,6 +48,12 @@ export interface SelfReportRequest {
   text?: string;
   /** Host time (s) the report was given; defaults to when the core receives it. */
   time?: number;
+  /**
+   * Or: how long before the core receives it the report was given (s, ≥ 0), timed on the page's
+   * own clock, so a page whose clock is not the core's (a participant's tablet on the lab network)
+   * still places it right. Ignored when `time` is given.
+   */
+  agoS?: number;
   sessionId?: number;
 }
 

@@ -65,6 +65,11 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   await assert.rejects(call('hm:sessions:self-report', { valence: 5, arousal: 5, dominance: 5, time: 1e300 }), /self-report time 1e\+300 lies .* after session \d+/);
   await assert.rejects(call('hm:sessions:marker', { label: 'x', duration: 1e308 }), (e: { kind?: string; message: string }) => e.kind === 'bad-request' && /longer than 7 days/.test(e.message));
   const report = await call('hm:sessions:self-report', { valence: 6, arousal: 4, dominance: 5, text: 'ok' });
+  // A page on another machine sends how long ago the panel opened, not its own clock's time.
+  const aged = await call('hm:sessions:self-report', { valence: 2, arousal: 8, dominance: 5, agoS: 0.5 });
+  const back = report.time - aged.time; // the reports were given milliseconds apart
+  assert.ok(back > 0.4 && back <= 0.5, `stored half a second back: ${back} s before the report just before it`);
+  await assert.rejects(call('hm:sessions:self-report', { valence: 2, arousal: 8, dominance: 5, agoS: -1 }), (e: { kind?: string; message: string }) => e.kind === 'bad-request' && /agoS must be 0 to/.test(e.message));
   // The models area's live predictions land in the session being recorded.
   const prediction = { modelId: 'test-model', windowTime: started.startTime + 0.5, seq: 0, probabilities: { arousal: [0.3, 0.7] }, fed: ['eeg', 'ecg'], backend: 'wasm', latencyMs: 12 };
   assert.deepEqual(await call('hm:models:predictions', { reports: [prediction] }), { stored: 1 });
@@ -81,7 +86,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.equal(s.name, 'core test');
   assert.equal(s.state, 'complete');
   assert.equal(s.markerCount, 2);
-  assert.equal(s.selfReportCount, 1);
+  assert.equal(s.selfReportCount, 2);
   const detail = await call('hm:sessions:get', { sessionId: s.id });
 
   assert.deepEqual(detail.streams.map((x: { info: { modality: string } }) => x.info.modality).sort(), ['ecg', 'eeg']);

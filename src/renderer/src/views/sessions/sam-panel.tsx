@@ -47,7 +47,9 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [useSubmitTime, setUseSubmitTime] = useState(false);
-  const openedAt = useRef(Date.now() / 1000);
+  // Timed on this page's own clock and sent as an age: the page may run on another machine (a
+  // participant's tablet) whose clock is not the core's.
+  const openedAt = useRef(performance.now());
   const firstRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => firstRef.current?.focus(), []);
@@ -63,7 +65,7 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
         arousal: ratings.arousal!,
         dominance: ratings.dominance!,
         text: text.trim(),
-        time: useSubmitTime ? undefined : openedAt.current,
+        agoS: useSubmitTime ? undefined : (performance.now() - openedAt.current) / 1000,
         sessionId,
       });
       onSaved?.(`Self-report saved (V${ratings.valence} A${ratings.arousal} D${ratings.dominance})`);
