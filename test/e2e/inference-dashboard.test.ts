@@ -155,4 +155,28 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.equal((await page.getByTestId('estimate-model').textContent())?.trim(), 'E2E e2e-any 2.0.0');
     assert.deepEqual(problems, [], problems.join('\n'));
   });
+
+  test('a model that failed to load and then no longer fits the devices shows the refusal only, not the old failure', async () => {
+    const call = async (channel: string, req: unknown) => {
+      const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+      if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+    };
+    // WebGPU chosen on an earlier run (a machine with a GPU); here there is no adapter: the load fails.
+    await page.evaluate("localStorage.setItem('hm.inferenceBackend', 'webgpu')");
+    await page.goto(new URL('#/models', serve.url).href);
+    await page.reload();
+    try {
+      await page.waitForFunction(() => /WebGPU was chosen/.test(document.querySelector('[data-testid="model-error"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      await call('hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' });
+      await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
+      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
+      assert.match((await page.getByTestId('model-refused').textContent()) ?? '', /no EEG or ECG device connected/);
+      await page.waitForTimeout(500);
+      assert.equal(await page.getByTestId('model-error').count(), 0, 'the load failure of a model that cannot run now is not shown');
+    } finally {
+      await page.evaluate("localStorage.setItem('hm.inferenceBackend', 'auto')");
+      await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
+      await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
+    }
+  });
 });

@@ -157,6 +157,10 @@ export class InferenceService {
     if (!inputsAway && (want !== have || (want !== null && wantRevision !== this.revision))) {
       this.unload();
       if (want) void this.load(want, wantRevision);
+    } else if (want === null && !this.state.loaded) {
+      // Nothing is to run (no model, or it does not fit the devices now): an old load failure is
+      // no longer news, and shown beside the refusal it would contradict it.
+      this.state.error = null;
     }
     this.emit();
   }
@@ -208,7 +212,9 @@ export class InferenceService {
     } catch (e) {
       if (token !== this.loadToken) return;
       this.state.loading = null;
-      this.state.error = `model '${id}' did not load: ${messageOf(e)}`;
+      // Only news while the model is still to run (see apply).
+      const r = this.state.readiness;
+      if (r?.ok && r.activeId === id) this.state.error = `model '${id}' did not load: ${messageOf(e)}`;
     }
     this.emit();
   }
