@@ -186,6 +186,32 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.evaluate(() => delete (window as unknown as { heartmind?: unknown }).heartmind);
   });
 
+  test("a page whose clock runs 2 hours ahead of the core's (a tablet on the lab network) shows the recording's time and stores its self-report", async () => {
+    const tablet = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const tabletProblems = collectPageProblems(tablet);
+    try {
+      await tablet.addInitScript('{ const now = Date.now; Date.now = () => now() + 7200e3; }');
+      await tablet.goto(`${serve.url}#/sessions`);
+      await tablet.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+      await tablet.fill('input[aria-label="Session name"]', 'tablet');
+      await tablet.click('[data-testid="record-start"]');
+      await tablet.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
+      await tablet.waitForTimeout(1500);
+      const status = await tablet.innerText('[data-testid="record-status"]');
+      assert.match(status, /tablet · 0:0\d ·/, `elapsed from the core's clock: ${status}`);
+      await tablet.locator('main').focus();
+      await tablet.keyboard.press('s');
+      await tablet.waitForSelector('[data-testid="sam-panel"]');
+      for (const k of ['2', '8', '4', 'Enter']) await tablet.keyboard.press(k);
+      await tablet.waitForSelector('text=/Self-report saved \\(V2 A8 D4\\)/', { timeout: 5_000 });
+      await tablet.click('[data-testid="record-stop"]');
+      await tablet.waitForSelector('text=/Saved “tablet”/', { timeout: 10_000 });
+      assert.deepEqual(tabletProblems, []);
+    } finally {
+      await tablet.close();
+    }
+  });
+
   test('a BrainFlow CSV whose columns fit several boards: the error asks for the board, the Board choice names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
     try {

@@ -65,14 +65,24 @@ function useRecordingEvents(client: HeartMindClient, sessionId: number | null): 
   return events;
 }
 
-function useNowS(active: boolean): number {
+/**
+ * The core's host time now, ticking while `active`. The page may run on another machine whose
+ * clock is not the core's, so it is this page's clock plus the offset seen at the core's last
+ * commit (`lastCommitTime`, pushed within a commit interval of it).
+ */
+function useCoreNowS(status: RecordingStatus | null, active: boolean): number {
+  const offset = useRef(0);
+  const lastCommit = status?.lastCommitTime ?? null;
+  useEffect(() => {
+    if (lastCommit !== null) offset.current = lastCommit - Date.now() / 1000;
+  }, [lastCommit]);
   const [now, setNow] = useState(() => Date.now() / 1000);
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => setNow(Date.now() / 1000), 500);
     return () => clearInterval(t);
   }, [active]);
-  return now;
+  return now + offset.current;
 }
 
 export function RecordBar({ client, compact = false }: { client: HeartMindClient; compact?: boolean }) {
@@ -82,7 +92,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const events = useRecordingEvents(client, recording ? (status?.sessionId ?? null) : null);
   /** The session open for replay (review), when nothing records: M marks it at the playhead. */
   const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
-  const now = useNowS(recording);
+  const now = useCoreNowS(status, recording);
   const [name, setName] = useState('');
   const [subject, setSubject] = useState('');
   const [tags, setTags] = useState('');
