@@ -173,6 +173,8 @@ export class TrainingArea {
 
   async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string }> {
     if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
+    // The registry's writer replaces a folder of the same id: another run's model would be lost without a word.
+    if (existsSync(join(this.opts.userModelsDir, modelId))) throw new TrainError(TrainErrorCode.BadConfig, `your models already hold a model '${modelId}' (${join(this.opts.userModelsDir, modelId)}): choose another id, or remove that model first`);
     const folder = this.store.folder(id);
     const dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
     this.ctx.push({ type: 'training:status', status: await folder.recordExport(modelId, dir) });

@@ -4,7 +4,7 @@
 // the model and the view does not offer the export again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
@@ -51,6 +51,15 @@ describe('training area (the Training view\'s requests)', () => {
     assert.ok(d.notes.some((n) => /config\.json cannot be read/.test(n)));
     await assert.rejects(area.detail('2026-01-01-000000-nothing'), (e: TrainError) => e.code === 'not-found');
     rmSync(broken, { recursive: true });
+  });
+
+  test('export under the id of a model already in your models is refused; that model is left as it was', async () => {
+    const f = await area.store.create(quickRecipe(DATA));
+    const taken = join(dir, 'models', 'taken');
+    mkdirSync(taken, { recursive: true });
+    writeFileSync(join(taken, 'card.json'), '{"id":"taken"}');
+    await assert.rejects(area.export(f.id, 'taken', 'mine'), (e: TrainError) => e.code === 'bad-config' && /your models already hold a model 'taken'/.test(e.message));
+    assert.equal(readFileSync(join(taken, 'card.json'), 'utf8'), '{"id":"taken"}');
   });
 
   test('an export is noted in the run: the runs table names the model and the run logs it', async () => {
