@@ -264,6 +264,18 @@ export interface ImportRequest {
   board?: string;
 }
 
+/** What deleting a session frees. */
+export interface DeleteResult {
+  /** The session's share of the file: its sample data plus an estimate of its rows. */
+  freedBytes: number;
+  /**
+   * True: the file shrinks by it (the DB worker gives the pages back to the disk in steps, right
+   * after the delete). False: a database made before HeartMind did that keeps the pages for new
+   * recordings, so the file keeps its size.
+   */
+  returnedToDisk: boolean;
+}
+
 export interface DbInfo {
   path: string;
   sizeBytes: number;

@@ -78,6 +78,11 @@ export function openDatabase(path: string, options: DbOpenOptions = {}): OpenedD
       db.pragma('query_only = ON');
       return { db: db as ReadableDb, writable: null, readonly: true, schemaVersion: version, path };
     }
+    // A new file gives the pages of a deleted session back to the disk (the DB worker runs
+    // incremental_vacuum after a delete: reclaimFreePages). SQLite fixes this mode when the file's
+    // first page is written (the switch to WAL below does it), so a file made before keeps
+    // reusing freed pages inside itself instead.
+    if (version === 0 && tableCount === 0) db.pragma('auto_vacuum = INCREMENTAL');
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
     if (mode !== 'wal') throw new DbError('Io', describeDbProblem('Io', path, `cannot switch to WAL (journal_mode is ${mode})`));
     // NORMAL in WAL mode: a commit survives the app being killed (it is in the OS's cache); only an

@@ -10,6 +10,7 @@ import {
   SAM_MIN,
   type ClockModelInfo,
   type DbInfo,
+  type DeleteResult,
   type FilterSettingsEntry,
   type Marker,
   type MarkerSource,
@@ -245,7 +246,7 @@ export function updateSession(db: WritableDb, id: number, update: SessionUpdate)
 }
 
 /** Deletes a session and everything recorded in it; returns the bytes it took. */
-export function deleteSession(db: WritableDb, id: number): { freedBytes: number } {
+export function deleteSession(db: WritableDb, id: number): DeleteResult {
   const summary = getSummary(db, id);
   if (stateOf(db).recording.has(id)) throw new DbError('Invalid', `session ${id} is being recorded; stop the recording first`);
   // 'recording' in the summary of a session this process does not record: another live process does.
@@ -265,7 +266,26 @@ export function deleteSession(db: WritableDb, id: number): { freedBytes: number 
     prep(db, 'DELETE FROM sessions WHERE id = ?').run(id);
   })();
   clearRecording(db.name, id); // a crashed recorder's leftover
-  return { freedBytes: summary.diskBytes };
+  return { freedBytes: summary.diskBytes, returnedToDisk: givesPagesBack(db) };
+}
+
+/** auto_vacuum = INCREMENTAL (databases made since it was set at creation, see open-database). */
+function givesPagesBack(db: ReadableDb): boolean {
+  return Number(db.pragma('auto_vacuum', { simple: true })) === 2;
+}
+
+/**
+ * Gives up to `maxPages` free pages back to the disk (moving pages from the end of the file into
+ * the holes a delete left, then truncating it); returns how many free pages remain. Run in steps
+ * by the DB worker after a delete, so a recording's commits go on in between. The file shrinks on
+ * disk once the WAL is checkpointed (the last step does it).
+ */
+export function reclaimFreePages(db: WritableDb, maxPages: number): number {
+  if (!givesPagesBack(db)) return 0;
+  db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(maxPages))})`);
+  const left = Number(db.pragma('freelist_count', { simple: true }));
+  if (left === 0) db.pragma('wal_checkpoint(PASSIVE)');
+  return left;
 }
 
 interface SessionRow {

@@ -11,7 +11,7 @@ import type { WorkerInit, WorkerReply, WorkerRequest } from './db-protocol';
 import { openDatabase, type OpenedDatabase } from './open-database';
 import { SampleCodecError } from './sample-codec';
 import { dbMethods, writeMethods } from './db-methods';
-import { checkpoint, dbInfo } from './server';
+import { checkpoint, dbInfo, reclaimFreePages } from './server';
 
 const port = parentPort;
 if (!port) throw new Error('worker.node.ts must run as a worker thread');
@@ -49,6 +49,12 @@ try {
 }
 
 const writeNames = new Set(Object.keys(writeMethods));
+/**
+ * Free pages given back to the disk per step after a delete (16 MiB at 4 KiB pages, some tens of
+ * ms): the steps queue behind whatever arrived meanwhile, so a recording's commits never wait for
+ * a whole multi-GB session to be reclaimed.
+ */
+const RECLAIM_STEP_PAGES = 4096;
 
 // One request at a time, in arrival order (an export awaiting its writers' first load holds the
 // queue, so a later write or close never runs in between).
@@ -56,6 +62,22 @@ let queue: Promise<void> = Promise.resolve();
 port.on('message', (msg: WorkerRequest) => {
   queue = queue.then(() => handle(msg));
 });
+
+/** One step of giving a delete's pages back to the disk; queues the next after what is waiting. */
+function reclaimStep(): void {
+  if (!opened?.writable) return;
+  let left = 0;
+  try {
+    left = reclaimFreePages(opened.writable, RECLAIM_STEP_PAGES);
+  } catch (err) {
+    // Locked by another process, or the disk failed: the pages stay free inside the file, where
+    // new recordings reuse them; nothing is lost.
+    const entry: LogEntry = { time: Date.now() / 1000, level: 'warn', source: 'db', message: `could not give a deleted session's space back to the disk: ${toDbError(err, init.path).message}` };
+    post({ type: 'log', entry });
+    return;
+  }
+  if (left > 0) setImmediate(() => (queue = queue.then(reclaimStep)));
+}
 
 async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.type === 'close') {
@@ -91,6 +113,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     const value = await fn(opened.writable ?? opened.db, ...msg.args);
     reply = { type: 'result', id: msg.id, ok: true, value };
     transfer = [...transferables(value)];
+    if (msg.method === 'deleteSession') setImmediate(() => (queue = queue.then(reclaimStep)));
   } catch (err) {
     reply = { type: 'result', id: msg.id, ok: false, error: wire(err) };
   }

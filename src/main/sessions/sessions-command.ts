@@ -138,7 +138,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'delete': {
         const id = sessionId(args[0]);
         const r = await db.api.deleteSession(id);
-        out(r, () => `deleted session ${id} (${(r.freedBytes / 1e6).toFixed(1)} MB)`);
+        out(r, () => `deleted session ${id} (${(r.freedBytes / 1e6).toFixed(1)} MB ${r.returnedToDisk ? 'given back to the disk' : 'free inside the database for new recordings'})`);
         return 0;
       }
       case 'import': {

@@ -5,6 +5,7 @@ import type { SessionPush, MarkerRequest, MarkerResult, ReplayOpenRequest, SelfR
 import type { LogLevel } from '../../shared/log.types';
 import type {
   DbInfo,
+  DeleteResult,
   ExportRequest,
   ExportResult,
   ImportRequest,
@@ -111,7 +112,7 @@ export class SessionsService {
     return s;
   }
 
-  async delete(sessionId: number): Promise<{ freedBytes: number }> {
+  async delete(sessionId: number): Promise<DeleteResult> {
     if (this.recorder.sessionId === sessionId) throw new DbError('Invalid', `session ${sessionId} is being recorded; stop the recording first`);
     if (this.replay && this.replay.replayStatus().sessionId === sessionId) await this.closeReplay();
     const res = await this.opts.db.api.deleteSession(sessionId);

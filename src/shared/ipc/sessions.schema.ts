@@ -1,6 +1,7 @@
 // Channels and pushes of recording, replay and the session library (issue 4).
 import type {
   DbInfo,
+  DeleteResult,
   ExportRequest,
   ExportResult,
   ImportRequest,
@@ -75,7 +76,7 @@ export interface SessionRequests {
   /** Rename, retag, change subject or notes. */
   'hm:sessions:update': { req: SessionRef & SessionUpdate; res: SessionSummary };
   /** The UI asks for confirmation first; this deletes at once. */
-  'hm:sessions:delete': { req: SessionRef; res: { freedBytes: number } };
+  'hm:sessions:delete': { req: SessionRef; res: DeleteResult };
   'hm:sessions:db-info': { req: void; res: DbInfo };
 
   'hm:sessions:record-start': { req: RecordingOptions; res: RecordingStatus };

@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DbClient } from '../../../src/main/db/db-client';
 import { DbError } from '../../../src/main/db/db-error';
 import { LATEST_SCHEMA_VERSION } from '../../../src/main/db/migrations/index';
 import { openDatabase } from '../../../src/main/db/open-database';
+import { packChunks } from '../../../src/main/db/sample-codec';
+import * as server from '../../../src/main/db/server';
 import type { LogEntry } from '../../../src/shared/log.types';
-import { tempDir } from './db-test-util';
+import { seededRandom } from '../../../src/shared/seeded-random';
+import { dbAtVersion, tempDir } from './db-test-util';
 
 test('the worker opens the database and answers typed requests; errors come back as DbError with the method name; slow requests are logged; closed means closed', async (t) => {
   const path = join(tempDir(t), 'recordings.sqlite');
@@ -52,4 +56,59 @@ test('a write to a database opened read-only is refused in words: what, why, and
   assert.deepEqual(await ro.api.listSessions({}), []);
   // A request's own problem keeps the call's name in front.
   await assert.rejects(ro.api.getSummary(-1), (err: unknown) => err instanceof DbError && err.kind === 'Invalid' && /^getSummary: session id must be a positive integer/.test(err.message));
+});
+
+/** A database file at `path` holding one complete session of about 6 MB of samples (random, so they do not compress). */
+function fillSession(path: string, dbPath = path): number {
+  const o = openDatabase(dbPath);
+  const db = o.writable!;
+  const info = {
+    id: 'cap/eeg', deviceId: 'cap', deviceName: 'cap', deviceModel: 'sim-eeg', modality: 'eeg' as const, nominalRateHz: 1000,
+    channels: Array.from({ length: 32 }, (_, c) => ({ label: `E${c}`, unit: 'uV', resolution: 1 })),
+  };
+  const sid = server.createSession(db, { name: 'big', startTime: 1000, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const stream = server.addStream(db, sid, { device: { deviceKey: 'cap', name: 'cap', model: 'sim-eeg', serial: '', transport: 'sim' }, info });
+  const random = seededRandom(7);
+  for (let b = 0; b < 60; b++) {
+    const data = new Float32Array(32 * 1000);
+    for (let i = 0; i < data.length; i++) data[i] = Math.round((random() - 0.5) * 2e5);
+    server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: stream, chunks: packChunks([{ seq: b, deviceTime: 1000 + b, hostTime: 1000 + b, count: 1000, data }]) }], gaps: [] });
+  }
+  server.finishSession(db, sid);
+  o.db.close();
+  return sid;
+}
+
+test("deleting a session gives its space back to the disk, in steps, while other requests go on; a database made before that keeps its size and says so", async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'recordings.sqlite');
+  const sid = fillSession(path);
+  const db = await DbClient.open({ path });
+  t.after(() => db.close());
+  const before = (await db.api.dbInfo()).sizeBytes;
+  assert.ok(before > 5e6, `${before} bytes recorded`);
+  const res = await db.api.deleteSession(sid);
+  assert.equal(res.returnedToDisk, true);
+  assert.ok(res.freedBytes > 5e6);
+  // Requests still answer while the steps run (each step queues behind them).
+  const kept = await db.api.createSession({ name: 'next', startTime: 2000, appVersion: 't', origin: 'recorded', state: 'complete', endTime: 2001 });
+  let after = before;
+  for (let i = 0; i < 100 && after > before - 5e6; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    after = (await db.api.dbInfo()).sizeBytes;
+  }
+  assert.ok(after < before - 5e6, `the file shrank from ${before} to ${after} bytes`);
+  assert.deepEqual((await db.api.listSessions({})).map((s) => s.id), [kept]);
+
+  // A file made before auto_vacuum was set (its tables already there): freed pages stay inside.
+  const legacy = join(dir, 'legacy.sqlite');
+  dbAtVersion(legacy, LATEST_SCHEMA_VERSION).close();
+  const old = fillSession(legacy);
+  const ldb = await DbClient.open({ path: legacy });
+  t.after(() => ldb.close());
+  const lbefore = statSync(legacy).size;
+  assert.equal((await ldb.api.deleteSession(old)).returnedToDisk, false);
+  await new Promise((r) => setTimeout(r, 200));
+  await ldb.api.checkpoint();
+  assert.ok(statSync(legacy).size >= lbefore, 'the legacy file keeps its size');
 });

@@ -283,7 +283,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
     try {
       const r = await client.invoke('hm:sessions:delete', { sessionId: s.id });
       // SQLite keeps the file's size and reuses the pages for what is recorded next.
-      done(`Deleted “${s.name}”: ${formatBytes(r.freedBytes)} in the database is free for new recordings`);
+      done(`Deleted “${s.name}”: ${formatBytes(r.freedBytes)} ${r.returnedToDisk ? 'given back to the disk' : 'in the database is free for new recordings (this database file predates giving space back, so it keeps its size)'}`);
     } catch (err) {
       done(messageOf(err), true);
     }
