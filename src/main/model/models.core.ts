@@ -257,11 +257,20 @@ export class ModelsArea {
 
   private readonly seen = new Map<string, number>();
 
+  private revisionOf(id: string): string {
+    try {
+      return this.registry.get(id).revision;
+    } catch {
+      return '';
+    }
+  }
+
   async predictions(reports: PredictionReport[]): Promise<{ stored: number }> {
     // Two pages (Electron window + a browser on serve mode) both run the model: keep one answer
-    // per model and window.
+    // per model and window. Per revision of the model: a model replaced under its id answers a
+    // replayed window anew, and the database keeps that answer in place of the old one.
     const fresh = reports.filter((r) => {
-      const key = `${r.modelId}@${r.windowTime}`;
+      const key = `${r.modelId}@${this.revisionOf(r.modelId)}@${r.windowTime}`;
       if (this.seen.has(key)) return false;
       this.seen.set(key, r.windowTime);
       return true;

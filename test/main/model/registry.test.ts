@@ -212,6 +212,11 @@ describe('models area of the core', () => {
     // The same window from a second page is stored once; a sink registered by another area gets the rest.
     const again = await core.call('hm:models:predictions', { reports: [report] });
     assert.deepEqual((again as { value: unknown }).value, { stored: 0 });
+    // The model replaced under its id (new weights) answers a replayed window anew: stored again.
+    await writeModelDir(builtin, sampleCard(), exportFusedOnnx(config, initHostParams(config, 7)));
+    await area.registry.scan();
+    const replaced = await core.call('hm:models:predictions', { reports: [report] });
+    assert.deepEqual((replaced as { value: unknown }).value, { stored: 1 });
     const recorded: number[] = [];
     const unregister = registerPredictionSink(async (r) => (recorded.push(...r.map((x) => x.windowTime)), r.length));
     await core.call('hm:models:predictions', { reports: [{ ...report, windowTime: 13 }] });
