@@ -156,6 +156,27 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 
+  test('with every device stopped the model is refused and its last answer is not shown as if current', async () => {
+    const call = async (channel: string, req: unknown) => {
+      const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+      if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+    };
+    await page.goto(new URL('#/models', serve.url).href);
+    await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
+    await call('hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' });
+    await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
+    try {
+      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+      assert.equal(await page.getByTestId('estimate-arithmetic').count(), 0, 'no estimate beside the refusal');
+    } finally {
+      await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
+      await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
+    }
+    // Back: the model (kept loaded) answers again.
+    await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
+  });
+
   test('a model that failed to load and then no longer fits the devices shows the refusal only, not the old failure', async () => {
     const call = async (channel: string, req: unknown) => {
       const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });

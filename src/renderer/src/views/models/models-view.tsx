@@ -209,7 +209,9 @@ export default function ModelsView({ client }: ViewProps) {
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
           {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
           {state.loading && !state.loaded && <p class="muted">Loading {state.loading}…</p>}
-          {state.loaded && <TaskEstimates state={state} showTrend />}
+          {/* The model stays loaded while its devices are away (a seek, a reconnect), but its last answer
+              is not shown under the refusal as if it were current (the Estimates panel does the same). */}
+          {state.loaded && !(r?.activeId && !r.ok) && <TaskEstimates state={state} showTrend />}
           {state.card && state.card.limitations.length > 0 && (
             <ul class="model-notes">
               {state.card.limitations.map((l) => (
