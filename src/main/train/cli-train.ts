@@ -2,12 +2,13 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in this process with Ctrl+C
 // as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
-import type { TaskSpec } from '../../shared/model/model.types';
+import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
+import { importCbramodCheckpoint } from '../model/pth-import';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
 import { validateWindowing } from '../../shared/datasets/build-windows';
 import { DatasetError } from '../../shared/datasets/datasets.types';
@@ -25,8 +26,9 @@ import { ENCODER_ARTIFACT, runJob } from './job';
 import { RUN_FILES, RunStore, type RunFolder } from './run-store';
 import { DatabaseSession } from './cli-db';
 
-export function runsRoot(out: string | undefined): string {
-  return resolve(out ?? process.env.HEARTMIND_RUNS_DIR ?? resolve(defaultDataDir(), 'runs'));
+/** Where run folders go: --out, else $HEARTMIND_RUNS_DIR, else <app data folder (--data-dir)>/runs, where the app lists them. */
+export function runsRoot(out: string | undefined, dataDir?: string): string {
+  return resolve(out ?? process.env.HEARTMIND_RUNS_DIR ?? resolve(dataDir ?? defaultDataDir(), 'runs'));
 }
 
 export const DATASET_FLAGS = {
@@ -294,7 +296,10 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   }
   for (const m of ['eeg', 'ecg'] as const) {
     const e = spec.encoders[m];
-    if (e?.kind === 'pth' && !(await stat(e.path).then((st) => st.isFile(), () => false))) add(spec.kind === 'recipe' ? '--eeg-checkpoint' : '--encoders', `no such file ${e.path}`);
+    if (e?.kind === 'pth') {
+      const p = await checkpointProblem(e.path, spec.pretrain[m]?.encoder ?? spec.encoderConfig ?? CBRAMOD_ENCODER);
+      if (p) add(spec.kind === 'recipe' ? '--eeg-checkpoint' : '--encoders', p);
+    }
     if (e?.kind === 'run') {
       if (!(await store.exists(e.runId))) add('--encoders', `no run '${e.runId}' in ${store.root} (give a pretraining run's id, a CBraMod FILE.pth or random)`);
       else if (needsPretrained(spec, m) && !existsSync(store.folder(e.runId).path(RUN_FILES.artifacts, ENCODER_ARTIFACT(m)))) add('--encoders', `run '${e.runId}' has no pretrained ${m.toUpperCase()} encoder (pretrain one with heartmind pretrain --modality ${m}, or evaluate ${m.toUpperCase()} from random init)`);
@@ -311,6 +316,26 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
     }
   }
   if (problems.size) throw new CliUsageError([...problems].map(([flag, ps]) => `${flag}: ${[...ps].join('; ')}`).join('; '));
+}
+
+/**
+ * What keeps a CBraMod .pth from becoming the encoder, found now (an instant read) rather than
+ * after the ECG pretraining that comes first in a recipe (minutes): the importer's own message.
+ */
+async function checkpointProblem(path: string, encoder: EncoderConfig): Promise<string | null> {
+  let bytes: Uint8Array;
+  try {
+    if (!(await stat(path)).isFile()) return `no such file ${path}`;
+    bytes = new Uint8Array(await readFile(path));
+  } catch {
+    return `no such file ${path}`;
+  }
+  try {
+    importCbramodCheckpoint(bytes, encoder);
+    return null;
+  } catch (err) {
+    return `${path}: ${(err as Error).message}`;
+  }
 }
 
 /** The arms (and the final fit) a job trains from pretrained encoders. */
@@ -427,7 +452,9 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     if (s) await folder.writeStatus({ ...s, state, error: state === 'failed' ? { code: err.code ?? 'error', message: err.message } : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: err.message } });
     await folder.appendLog(`${new Date().toISOString()} ${state === 'failed' ? 'ERROR ' : ''}${err.message}`).catch(() => undefined);
     if (state === 'paused') {
-      io.out(`paused: ${err.message}. Resume with: heartmind train --resume ${folder.id}${folder.dir.includes(runsRoot(undefined)) ? '' : ` --out ${resolve(folder.dir, '..')}`}`);
+      const dataDirFlag = opts.dataDir ? ` --data-dir ${resolve(opts.dataDir)}` : '';
+      const outFlag = folder.dir.includes(runsRoot(undefined, opts.dataDir)) ? '' : ` --out ${resolve(folder.dir, '..')}`;
+      io.out(`paused: ${err.message}. Resume with: heartmind train --resume ${folder.id}${dataDirFlag}${outFlag}`);
       return 130;
     }
     io.err(`${state}: ${err.message}`);

@@ -76,7 +76,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     export: null,
     recipe: { name: 'evaluate', command: `heartmind evaluate ${argv.join(' ')}` },
   };
-  const store = new RunStore(runsRoot(values.out));
+  const store = new RunStore(runsRoot(values.out, values['data-dir']));
   await checkJobInputs(spec, store);
   const folder = await store.create(spec);
   return runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });

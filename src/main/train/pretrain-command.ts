@@ -101,7 +101,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     export: null,
     recipe: { name: 'pretrain', command: `heartmind pretrain ${argv.join(' ')}` },
   };
-  const store = new RunStore(runsRoot(values.out));
+  const store = new RunStore(runsRoot(values.out, values['data-dir']));
   await checkJobInputs(spec, store);
   const folder = await store.create(spec);
   const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });

@@ -115,7 +115,7 @@ function refuseOthers(values: Record<string, unknown>, allowed: readonly string[
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
-  const store = new RunStore(runsRoot(values.out));
+  const store = new RunStore(runsRoot(values.out, values['data-dir']));
   const userModelsDir = resolve(values['data-dir'] ?? defaultDataDir(), 'models');
   if (values.resume) {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runsRoot } from '../../../src/main/train/cli-train';
 import { command as train } from '../../../src/main/train/train-command';
 import { refuses, scratch } from './cli-test-util';
 
@@ -50,6 +51,24 @@ describe('train: values and inputs checked before any work', () => {
     const pth = join(s.dir, 'pretrained_weights.pth');
     writeFileSync(pth, '');
     await refuses(train, ['--eegmat', s.eegmat, '--encoders', pth], s.runs, /the fused\/pretrained arm needs a pretrained ECG encoder, and a CBraMod \.pth holds the EEG encoder only: .*--modalities eeg/);
+  });
+
+  test('a .pth that is not a CBraMod checkpoint is refused at once, not after the ECG pretraining a recipe runs first', async (t) => {
+    const s = scratch(t);
+    const pth = join(s.dir, 'weights.pth');
+    writeFileSync(pth, 'this is not a zip archive');
+    await refuses(train, ['--recipe', 'default', '--data', s.dir, '--eeg-checkpoint', pth], s.runs, /--eeg-checkpoint: .*weights\.pth: not a PyTorch checkpoint/);
+  });
+
+  test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
+    const saved = process.env.HEARTMIND_RUNS_DIR;
+    delete process.env.HEARTMIND_RUNS_DIR;
+    try {
+      assert.equal(runsRoot(undefined, '/lab/heartmind'), '/lab/heartmind/runs');
+      assert.equal(runsRoot('/elsewhere', '/lab/heartmind'), '/elsewhere');
+    } finally {
+      if (saved !== undefined) process.env.HEARTMIND_RUNS_DIR = saved;
+    }
   });
 
   test('--help shows the defaults from the code and says which flags a recipe takes', () => {
