@@ -3,14 +3,19 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CBRAMOD_ENCODER, encoderWithLayers } from '../../../src/shared/model/config';
 import { encoderParamSpecs } from '../../../src/shared/model/params';
 import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
 import { cbramodParamsFromStateDict, importCbramodCheckpoint, parsePthStateDict } from '../../../src/main/model/pth-import';
+import { checkJobInputs } from '../../../src/main/train/cli-train';
+import { RunStore } from '../../../src/main/train/run-store';
+import { defaultRecipe } from '../../../src/shared/train/recipes';
 import { hasTorch, PYTHON, REFERENCE_SCRIPT } from '../../shared/model/torch-reference';
+
+const SHARED_DATA = resolve('..', 'shared', 'data');
 
 const noTorch = !hasTorch() && 'needs /usr/bin/python3 with python3-torch';
 let dir = '';
@@ -93,6 +98,14 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     assert.throws(() => importCbramodCheckpoint(new Uint8Array(readFileSync(small)), CBRAMOD_ENCODER), isModelError(ModelErrorCode.KeysMismatch, /160 missing \(encoder\.layers\.2\./));
   });
 
+  test('the training CLI checks a checkpoint before a run starts: the shipped recipe takes a 12-layer one and is told what a 2-layer one lacks', { skip: !existsSync(SHARED_DATA) && 'needs ../shared/data' }, async () => {
+    const store = new RunStore(join(dir, 'runs'));
+    const eegCheckpoint = join(dir, 'full.pth');
+    await checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint }), store, () => '--data');
+    const small = join(dir, 'small.pth');
+    await assert.rejects(checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint: small }), store, () => '--data'), /--eeg-checkpoint: .*small\.pth: checkpoint does not match the CBraMod encoder \(12 layers\): 160 missing/);
+  });
+
   test('files that are not a state_dict get a clear error', () => {
     const p1 = join(dir, 'not-state-dict.pth');
     assert.throws(() => parsePthStateDict(new Uint8Array(readFileSync(p1))), isModelError(ModelErrorCode.NotStateDict, /entries that are not tensors: epoch, losses/));
@@ -108,4 +121,5 @@ describe('garbage in', () => {
     const truncated = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.throws(() => parsePthStateDict(truncated), isModelError(ModelErrorCode.NotPytorch));
   });
+
 });
