@@ -196,7 +196,7 @@ export class JobRunner {
       return;
     }
     const where = resolveTrainWorker();
-    const data: TrainWorkerData = { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions };
+    const data: TrainWorkerData = { task: 'run', storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions };
     const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-train' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-train' });
     sessions = [];
     let settled = false;

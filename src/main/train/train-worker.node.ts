@@ -1,26 +1,27 @@
 // The training worker thread: runs one job (job.ts) off the main thread, so the UI, the live
 // pipeline and the recorder never wait on a training step. jax-js runs on WebGPU when the runtime
 // offers an adapter, else on WASM (Node and Electron's main process have no WebGPU today: WASM).
-// Talks to the runner (job-runner.ts) by messages only.
+// Talks to the runner (job-runner.ts) by messages only. The same thread builds a dataset for the
+// Training view's Preview (dataset-preview.ts), without loading jax-js.
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectTrainingBackend } from './backend';
-import { runJob, type JobEvent } from './job';
+import type { DatasetPreview } from '../../shared/ipc/training.schema';
+import type { DatasetSpec } from '../../shared/train/job.types';
+import type { JobEvent } from './job';
 import { RunStore } from './run-store';
 import type { SessionFeed } from './dataset-loader';
+import type { PreviewCheck } from './dataset-preview';
 import { TrainError } from '../../shared/train/train.types';
 
-export interface TrainWorkerData {
-  storeRoot: string;
-  runId: string;
-  userModelsDir?: string;
-  sessions: SessionFeed[];
-}
+export type TrainWorkerData =
+  | { task: 'run'; storeRoot: string; runId: string; userModelsDir?: string; sessions: SessionFeed[] }
+  | { task: 'preview'; dataset: DatasetSpec; check?: PreviewCheck; sessions: SessionFeed[] };
 
 export type TrainWorkerReply =
   | { type: 'event'; event: JobEvent }
   | { type: 'backend'; backend: string }
   | { type: 'done'; summary: unknown }
-  | { type: 'failed'; error: { code: string; message: string } };
+  | { type: 'preview'; preview: DatasetPreview }
+  | { type: 'failed'; error: { code: string; message: string; name?: string } };
 
 export type TrainWorkerRequest = { type: 'control'; action: 'pause' | 'cancel' };
 
@@ -34,6 +35,13 @@ async function main(): Promise<void> {
   });
   const post = (r: TrainWorkerReply) => port.postMessage(r);
   try {
+    if (data.task === 'preview') {
+      const { previewDataset } = await import('./dataset-preview');
+      post({ type: 'preview', preview: await previewDataset(data.dataset, new Map(data.sessions.map((s) => [s.sessionId, s])), data.check) });
+      return;
+    }
+    // Loaded here, not at the top: a preview does not need jax-js.
+    const [{ selectTrainingBackend }, { runJob }] = await Promise.all([import('./backend'), import('./job')]);
     const backend = await selectTrainingBackend();
     post({ type: 'backend', backend });
     const folder = new RunStore(data.storeRoot).folder(data.runId);
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
     post({ type: 'done', summary });
   } catch (e) {
     const err = e as Error;
-    post({ type: 'failed', error: { code: e instanceof TrainError ? e.code : (err as { code?: string }).code ?? 'error', message: err?.message ?? String(e) } });
+    post({ type: 'failed', error: { code: e instanceof TrainError ? e.code : (err as { code?: string }).code ?? 'error', message: err?.message ?? String(e), name: err?.name } });
   }
 }
 

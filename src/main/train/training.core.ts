@@ -14,12 +14,12 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
 import type { DatasetSpec, JobSpec, RunDetail, SourceSpec } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
-import { TrainError, TrainErrorCode, type EvaluationConfig, type EvaluationReport, type ModalitySet } from '../../shared/train/train.types';
-import { trainingReadiness } from '../../shared/train/trainable';
+import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { checkJobSpec } from '../../shared/train/job-check';
 import { CliUsageError } from '../core/cli-command';
 import { checkJobInputs } from './cli-train';
-import { loadDataset, sessionIdsOf } from './dataset-loader';
+import { sessionIdsOf, type SessionFeed } from './dataset-loader';
+import { previewInWorker, type PreviewCheck } from './dataset-preview';
 import { exportRunModel } from './export-run';
 import { JobRunner } from './job-runner';
 import { REPORT_ARTIFACT } from './job';
@@ -140,19 +140,15 @@ export class TrainingArea {
     return { dataDir: d, defaultRecipe: d ? defaultRecipe({ dataDir: d, export: { modelId: 'my-eegmat-model', name: 'My EEGMAT model', version: '1.0.0', target: { kind: 'user' } }, command: 'Training view: default recipe' }) : null, quickRecipe: d ? quickRecipe(d) : null };
   }
 
-  async preview(dataset: DatasetSpec, check?: { modalities: ModalitySet; evaluation: EvaluationConfig }): Promise<DatasetPreview> {
-    const sessions = new Map();
+  /** Builds the dataset in a worker thread (dataset-preview.ts): the live pipeline runs on meanwhile. */
+  async preview(dataset: DatasetSpec, check?: PreviewCheck): Promise<DatasetPreview> {
+    const sessions: SessionFeed[] = [];
     const ids = sessionIdsOf([dataset]);
     if (ids.length) {
       const db = await this.database();
-      for (const id of ids) sessions.set(id, await readSessionFeed(db, id));
+      for (const id of ids) sessions.push(await readSessionFeed(db, id));
     }
-    const ds = await loadDataset(dataset, sessions);
-    const classes = ds.task?.classes ?? [];
-    const perClass = classes.map((_, k) => ds.windows.filter((w) => w.label === k).length);
-    const preview: DatasetPreview = { name: ds.name, windows: ds.windows.length, perClass, classes, subjects: [...new Set(ds.windows.map((w) => w.subject))].sort(), recordings: ds.recordings };
-    if (check) preview.readiness = trainingReadiness(ds, check.modalities, check.evaluation);
-    return preview;
+    return previewInWorker(dataset, sessions, check);
   }
 
   /**

@@ -4,7 +4,7 @@
 // the model and the view does not offer the export again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
@@ -37,6 +37,18 @@ describe('training area (the Training view\'s requests)', () => {
     const bareFile: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [...quick.dataset!.sources, { kind: 'file', path: join(DATA, 'edf-eegmat', 'Subject00_1.edf') }] } };
     await assert.rejects(area.startJob(bareFile), (e: TrainError) => /Subject00_1\.edf has none: give it one/.test(e.message));
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('preview (built in a worker thread): windows, classes, readiness; a dataset problem keeps its name and code across the thread', { skip: !existsSync(join(DATA, 'edf-eegmat')) && 'needs ../shared/data' }, async () => {
+    const quick = quickRecipe(DATA);
+    const p = await area.preview(quick.dataset!, { modalities: 'fused', evaluation: quick.evaluation! });
+    assert.equal(p.subjects.length, 4);
+    assert.deepEqual(p.classes, ['rest', 'arithmetic']);
+    assert.equal(p.perClass.reduce((a, b) => a + b, 0), p.windows);
+    assert.ok(p.windows > 50, `${p.windows} windows`);
+    assert.equal(p.readiness?.ok, true, JSON.stringify(p.readiness));
+    const noEcg = { ...quick.dataset!, windowing: { ...quick.dataset!.windowing, windowSec: 0.3 } };
+    await assert.rejects(area.preview(noEcg), (e: Error & { code?: string }) => e.name === 'DatasetError' && e.code === 'bad-option' && /window/.test(e.message));
   });
 
   test('a damaged folder the list shows (no config.json, a torn status.json) opens with its problem', async () => {
