@@ -50,6 +50,9 @@ export interface SessionsServiceOptions {
 
 const CLOSED_REPLAY: ReplayStatus = { state: 'closed', sessionId: null, position: null, startTime: null, endTime: null, speed: 1, error: null };
 
+/** How long after a recording stops the predictions of its last windows are still taken (the page sends them every second, after the model ran). */
+export const LATE_PREDICTION_S = 10;
+
 export class SessionsService {
   readonly recorder: Recorder;
   private replay: ReplaySource | null = null;
@@ -61,6 +64,8 @@ export class SessionsService {
   private parkedConfig: PipelineConfig | null = null;
   /** The recorder's state as last pushed (a change of state changes the library). */
   private recordingState: RecordingStatus['state'] = 'idle';
+  /** The recording that just ended: predictions of its windows still on their way are stored in it. */
+  private justRecorded: { sessionId: number; endTime: number } | null = null;
 
   constructor(private readonly opts: SessionsServiceOptions) {
     this.recorder = new Recorder({
@@ -74,6 +79,7 @@ export class SessionsService {
         // The library changes when a recording starts (a new row, marked recording) and when it
         // ends (complete, failed): once per change of state, not on every commit's status.
         if (status.state !== this.recordingState && status.sessionId !== null) this.push({ type: 'sessions:library', sessionId: status.sessionId });
+        if (this.recordingState === 'recording' && status.state !== 'recording' && status.sessionId !== null) this.justRecorded = { sessionId: status.sessionId, endTime: opts.clock.now() };
         this.recordingState = status.state;
       },
       log: (level, message) => opts.log?.(level, message),
@@ -202,12 +208,18 @@ export class SessionsService {
 
   /**
    * Model outputs for live windows: stored in the session being recorded, or in the session being
-   * replayed (running a model over a recording at full speed fills in its predictions).
+   * replayed (running a model over a recording at full speed fills in its predictions). The page
+   * sends them about once a second, after the model has run: those of windows that began before a
+   * recording stopped and arrive within LATE_PREDICTION_S of the stop still go into it.
    */
   async storePredictions(rows: NewPrediction[]): Promise<number> {
+    const last = this.justRecorded && this.opts.clock.now() - this.justRecorded.endTime <= LATE_PREDICTION_S ? this.justRecorded : null;
+    const late = last ? rows.filter((r) => r.windowTime < last.endTime) : [];
+    const current = late.length ? rows.filter((r) => r.windowTime >= last!.endTime) : rows;
     const sessionId = this.recorder.sessionId ?? this.replay?.replayStatus().sessionId ?? null;
-    if (sessionId === null || rows.length === 0) return 0;
-    return this.opts.db.api.addPredictions(sessionId, rows);
+    let stored = late.length ? await this.opts.db.api.addPredictions(last!.sessionId, late) : 0;
+    if (sessionId !== null && current.length) stored += await this.opts.db.api.addPredictions(sessionId, current);
+    return stored;
   }
 
   // --- replay -----------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.ok(stopped.committedSamples > 1000);
   assert.ok(pushes.some((p) => p.type === 'sessions:recording'));
   assert.ok(pushes.some((p) => p.type === 'sessions:marker'));
+  // The page sends its predictions about once a second, after the model ran: those of windows that
+  // began before the stop still go into the recording; a window after it has no session.
+  const late = { ...prediction, windowTime: started.startTime + 1, seq: 1, probabilities: { arousal: [0.4, 0.6] } };
+  assert.deepEqual(await call('hm:models:predictions', { reports: [late, { ...late, windowTime: started.startTime + 3600, seq: 2 }] }), { stored: 1 });
 
   const [s] = await call('hm:sessions:list', {});
   assert.equal(s.name, 'core test');
@@ -93,7 +97,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.equal(detail.filterSettings.length, 1, 'the pipeline configuration is stored with the session');
   assert.ok(detail.streams.every((x: { clockModel: { kind: string } | null }) => x.clockModel?.kind === 'pipeline'), 'each stream keeps its clock model');
   const preds = await call('hm:sessions:predictions', { sessionId: s.id });
-  assert.deepEqual(preds.map((p: { modelId: string; outputs: Record<string, number> }) => [p.modelId, p.outputs['arousal:1']]), [['test-model', 0.7]]);
+  assert.deepEqual(preds.map((p: { modelId: string; outputs: Record<string, number> }) => [p.modelId, p.outputs['arousal:1']]), [['test-model', 0.7], ['test-model', 0.6]]);
   const renamed = await call('hm:sessions:update', { sessionId: s.id, name: 'renamed', tags: ['demo', 'rest'], notes: 'eyes open' });
   assert.deepEqual([renamed.name, renamed.tags, renamed.notes], ['renamed', ['demo', 'rest'], 'eyes open']);
   assert.equal((await call('hm:sessions:list', { tag: 'rest' })).length, 1);
