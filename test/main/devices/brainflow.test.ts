@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../../../src/main/devices/brainflow/brainflow-lib';
 import { BrainFlowDriver } from '../../../src/main/devices/drivers/brainflow-driver';
 import { ManagedSource } from '../../../src/main/devices/device-source';
@@ -26,6 +26,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
   test('synthetic board: 16 EEG channels at 250 Hz, a sample-counted device clock, a chosen ECG row', async () => {
     const sink = new RecordingSink();
     const drv = new BrainFlowDriver({ boardId: BoardIds.SYNTHETIC_BOARD, libraryPath: LIB, ecgRows: [16] });
+    assert.equal(drv.name, 'BrainFlow Synthetic board');
     const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
     try {
       await src.start(sink);
@@ -169,7 +170,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     await src.stop();
     // A folder picked instead of the file in it.
     const folder = new ManagedSource(new BrainFlowDriver({ boardId: -3, params: { file: tmp, master_board: 0 }, libraryPath: LIB }), { hostClock: systemClock, policy: FAST });
-    await assert.rejects(folder.start(new RecordingSink()), (e: unknown) => e instanceof DeviceError && e.message === `BrainFlow PLAYBACK_FILE_BOARD (${tmp}): ${tmp} is a folder; choose the BrainFlow file in it (one line per sample)`);
+    await assert.rejects(folder.start(new RecordingSink()), (e: unknown) => e instanceof DeviceError && e.message === `BrainFlow playback file (${basename(tmp)}): ${tmp} is a folder; choose the BrainFlow file in it (one line per sample)`);
     await folder.stop();
   });
 

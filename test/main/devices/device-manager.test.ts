@@ -176,7 +176,7 @@ describe('DeviceManager', () => {
       await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB });
       assert.equal(a.hub.sources()[0], src);
       // Settings that cannot work: refused with the reason, the remembered ones untouched.
-      await assert.rejects(a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }), (e: unknown) => e instanceof Error && e.message === "BrainFlow SYNTHETIC_BOARD: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board");
+      await assert.rejects(a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }), (e: unknown) => e instanceof Error && e.message === "BrainFlow Synthetic board: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board");
       assert.equal(saved().ecgRows, undefined);
       // Working new settings: the device runs with them (an ECG stream now) and they are remembered.
       await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [16] });

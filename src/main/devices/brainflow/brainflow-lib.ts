@@ -13,11 +13,11 @@ import {
   BrainFlowExitCode,
   BrainFlowLogLevel,
   BrainFlowPreset,
-  brainflowBoardName,
   brainflowParamsJson,
   type BoardDescription,
   type BrainFlowInputParams,
 } from '../../../shared/devices/brainflow/brainflow.types';
+import { brainflowBoardName } from '../../../shared/devices/brainflow/brainflow-board-names';
 import { DeviceError } from '../../../shared/devices/device-error';
 import { BRAINFLOW_FUNCTIONS, type BrainFlowFunctionName } from './brainflow-functions';
 
@@ -225,7 +225,7 @@ export class BoardShim {
     const needsMaster = boardId === BoardIds.PLAYBACK_FILE_BOARD || boardId === BoardIds.STREAMING_BOARD;
     if (needsMaster && master === BoardIds.NO_BOARD) throw new DeviceError('invalid-config', `BrainFlow ${brainflowBoardName(boardId)}: master_board must name the board that recorded the data (e.g. 0 for Cyton)`, false);
     this.describedBoardId = needsMaster ? master : boardId;
-    this.label = `BrainFlow ${brainflowBoardName(boardId)}${needsMaster ? ` of ${brainflowBoardName(master)}` : ''}`;
+    this.label = `BrainFlow ${brainflowBoardName(boardId)}${needsMaster ? ` (recorded with ${brainflowBoardName(master)})` : ''}`;
   }
 
   private check(code: number, action: string, logFrom: number): void {

@@ -13,9 +13,9 @@ import {
   BoardIds,
   BrainFlowError,
   BrainFlowExitCode,
-  brainflowBoardName,
   type BrainFlowInputParams,
 } from '../../../shared/devices/brainflow/brainflow.types';
+import { brainflowDeviceName } from '../../../shared/devices/brainflow/brainflow-board-names';
 import { DeviceError } from '../../../shared/devices/device-error';
 import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
@@ -56,7 +56,7 @@ export class BrainFlowDriver implements DeviceDriver {
     const where = cfg.params?.serial_port || cfg.params?.mac_address || cfg.params?.ip_address || cfg.params?.file || cfg.params?.serial_number || '';
     this.deviceId = `brainflow:${cfg.boardId}${where ? `:${where}` : ''}`;
     this.model = `brainflow:${cfg.boardId}`;
-    this.name = cfg.name ?? `BrainFlow ${brainflowBoardName(cfg.boardId)}${where ? ` (${where})` : ''}`;
+    this.name = cfg.name ?? brainflowDeviceName(cfg.boardId, where);
     this.streamIds = [`${this.deviceId}/eeg`];
     this.settings = { boardId: cfg.boardId, ...(where ? { address: where } : {}), ...(cfg.libraryPath ? { libraryPath: cfg.libraryPath } : {}) };
   }

@@ -210,9 +210,6 @@ export function brainflowExitCodeName(code: number): string {
   return BrainFlowExitCode[code] ?? `UNKNOWN_EXIT_CODE_${code}`;
 }
 
-export function brainflowBoardName(id: number): string {
-  return BoardIds[id] ?? `board ${id}`;
-}
 
 /** Plain-words hints for the exit codes users meet most, added to error messages. */
 const HINTS: Partial<Record<BrainFlowExitCode, string>> = {

@@ -3,6 +3,7 @@
 // BrainFlow board through the user's BrainFlow installation.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { brainflowBoardName } from '../../../../shared/devices/brainflow/brainflow-board-names';
 import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo } from '../../../../shared/devices/devices.types';
 import type { Modality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
@@ -241,22 +242,8 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
   );
 }
 
-const COMMON_BOARDS: { id: number; label: string }[] = [
-  { id: -1, label: 'Synthetic (no hardware)' },
-  { id: -3, label: 'Playback file' },
-  { id: 0, label: 'OpenBCI Cyton' },
-  { id: 2, label: 'OpenBCI Cyton + Daisy' },
-  { id: 1, label: 'OpenBCI Ganglion (BLED112)' },
-  { id: 46, label: 'OpenBCI Ganglion (native BLE)' },
-  { id: 38, label: 'Muse 2' },
-  { id: 39, label: 'Muse S' },
-  { id: 41, label: 'Muse 2016' },
-  { id: 7, label: 'BrainBit' },
-  { id: 8, label: 'Unicorn' },
-  { id: 11, label: 'Callibri ECG' },
-  { id: 17, label: 'FreeEEG32' },
-  { id: 47, label: 'EmotiBit' },
-];
+/** Board ids offered first (any other id: BrainFlow's list); names from brainflowBoardName. */
+const COMMON_BOARDS: number[] = [-1, -3, 0, 2, 1, 46, 38, 39, 41, 7, 8, 11, 17, 47];
 
 export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
   const libAct = useAction();
@@ -332,9 +319,10 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         <label class="span-2">
           Board
           <select value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="bf-board">
-            {COMMON_BOARDS.map((b) => (
-              <option key={b.id} value={String(b.id)}>
-                {b.label} ({b.id})
+            {COMMON_BOARDS.map((id) => (
+              <option key={id} value={String(id)}>
+                {brainflowBoardName(id)}
+                {id === -1 ? ', no hardware' : ''} ({id})
               </option>
             ))}
           </select>
