@@ -60,6 +60,16 @@ function kindOf(stream: SessionStream, c: number): ChannelKind {
   return stream.info.modality === 'other' ? 'misc' : stream.info.modality;
 }
 
+/**
+ * A stream's short name for file names and messages: what its id says after the device ('eeg',
+ * 'ppg'; an imported stream's own name, lowercased by the import), not the whole id
+ * ('file:S001R04.edf/0-eeg', which made CSV files called 'S001R04-file_S001R04.edf_0-eeg.csv').
+ */
+function streamShortName(st: SessionStream): string {
+  const id = st.info.id;
+  return id.slice(id.lastIndexOf('/') + 1).replace(/^\d+-/, '').replace(/^-+|-+$/g, '') || st.info.modality;
+}
+
 /** The session between `from` and `to` (host seconds) as an ImportedRecording (zero = session start). */
 export function buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infinity, to = Infinity): ImportedRecording {
   const s = getSession(db, sessionId);
@@ -88,7 +98,7 @@ export function buildSessionRecording(db: ReadableDb, sessionId: number, from = 
       if (segments[i].start < prevEnd) segments[i].start = prevEnd;
     }
     streams.push({
-      name: st.info.id,
+      name: streamShortName(st),
       modality: st.info.modality,
       rateHz: rate,
       channels: st.info.channels.map((c, i) => {

@@ -4,13 +4,15 @@
 // a gap of minutes (an XDF with a clock reset) stays continuous for MNE, the gap marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { importRecordingFile as readRecording } from '../../../src/main/formats/read-recording-files';
 import { importRecordingFile } from '../../../src/main/sessions/import-recording';
 import { importEdf, parseEdfHeader } from '../../../src/shared/formats/edf';
 import { FormatError } from '../../../src/shared/formats/format-error';
+import { writeCsv } from '../../../src/shared/formats/csv';
+import type { ImportedStream } from '../../../src/shared/formats/recording.types';
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
 import { startSimRecording } from '../recorder/record-util';
@@ -195,4 +197,35 @@ test('a gap of minutes (XDF clock reset) exports as EDF+C: MNE reads every sampl
     const again = await db.api.getSession((await importRecordingFile(db, { path: join(dir, name) }, { appVersion: 'test', now: 0 })).id);
     assert.deepEqual(again.streams.map((st) => st.sampleCount), [27815], name);
   }
+});
+
+test('CSV export names each stream file after the session and a short stream name (was: the stream id, S001R04-file_S001R04.edf_0-eeg.csv)', { skip: !existsSync(DATA) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+  t.after(() => db.close());
+  const folder = join(dir, 'exports');
+  mkdirSync(folder);
+
+  // An imported EDF+ (one EEG stream): its name and its stream's.
+  const imported = await importRecordingFile(db, { path: join(DATA, 'edf-eegmmidb', 'S001R04.edf') }, { appVersion: 'test', now: 0 });
+  const a = await db.api.exportSession({ sessionId: imported.id, format: 'csv', path: folder });
+  assert.deepEqual(a.files.map((f) => basename(f)), ['S001R04-eeg.csv', 'S001R04-markers.csv']);
+  // Exported again into the same folder: the next free base, the same stream names.
+  const again = await db.api.exportSession({ sessionId: imported.id, format: 'csv', path: folder });
+  assert.deepEqual(again.files.map((f) => basename(f)), ['S001R04-2-eeg.csv', 'S001R04-2-markers.csv']);
+
+  // A recorded session (simulated headset + strap): the device streams' kinds.
+  const sim = await startSimRecording(db, 'Rest 1');
+  await sim.run(2);
+  const sessionId = sim.recorder.sessionId!;
+  await sim.close();
+  const b = await db.api.exportSession({ sessionId, format: 'csv', path: folder });
+  assert.deepEqual(b.files.map((f) => basename(f)).sort(), ['Rest_1-ecg.csv', 'Rest_1-eeg.csv', 'Rest_1-markers.csv']);
+
+  // Streams that share a name: their device tells them apart where it can, a number where not;
+  // names stay unique regardless of case (macOS and Windows file systems) and never take the markers file's.
+  const stream = (name: string, device: string): ImportedStream => ({ name, modality: 'eeg', rateHz: 1, channels: [], segments: [], meta: { device } });
+  const rec = { fileName: 'x', format: 'csv' as const, startTime: null, subject: {}, info: {}, annotations: [], warnings: [] };
+  const names = writeCsv({ ...rec, streams: [stream('eeg', 'Muse-1A2B'), stream('eeg', 'Cyton 8ch'), stream('eeg', 'Cyton 8ch'), stream('EEG', ''), stream('markers', ''), stream('??', '')] }, { baseName: 'S' }).map((f) => f.name);
+  assert.deepEqual(names, ['S-eeg-Muse-1A2B.csv', 'S-eeg-Cyton_8ch.csv', 'S-eeg-Cyton_8ch-2.csv', 'S-EEG.csv', 'S-markers-2.csv', 'S-eeg-2.csv', 'S-markers.csv']);
 });

@@ -9,10 +9,11 @@ import { failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeUtf8, parseDecimal } from '../text';
+import { safeFileName } from '../safe-file-name';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
-  /** Suggested file name: '<base>-<stream>.csv', '<base>-markers.csv'. */
+  /** Suggested file name: '<base>-<stream>.csv' (see streamFileLabels), '<base>-markers.csv'. */
   name: string;
   text: string;
 }
@@ -28,8 +29,25 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'stream';
+/**
+ * Per stream, the part of its file name after the base: its name ('EEG', 'eeg'), where two
+ * streams share it followed by their device ('eeg-Muse-1A2B', 'eeg-Cyton'), and where that is
+ * still shared, numbered ('eeg-2'); never 'markers', the markers file's.
+ */
+function streamFileLabels(streams: readonly ImportedStream[]): string[] {
+  const names = streams.map((s) => safeFileName(s.name) || s.modality);
+  const labels = names.map((n, i) => {
+    const device = safeFileName(streams[i].meta?.device ?? '');
+    const sharing = names.flatMap((m, j) => (m === n ? [safeFileName(streams[j].meta?.device ?? '')] : []));
+    return sharing.length > 1 && device && new Set(sharing).size > 1 ? `${n}-${device}` : n;
+  });
+  const used = new Set<string>(['markers']);
+  return labels.map((l) => {
+    let label = l;
+    for (let k = 2; used.has(label.toLowerCase()); k++) label = `${l}-${k}`;
+    used.add(label.toLowerCase());
+    return label;
+  });
 }
 
 /** Shortest text that reads back as the same float32. */
@@ -60,11 +78,9 @@ export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): Cs
   const base = opts.baseName ?? rec.fileName.replace(/\.[^.]*$/, '');
   const [from, to] = opts.range ?? [-Infinity, Infinity];
   const files: CsvFile[] = [];
-  const used = new Set<string>();
-  for (const s of rec.streams) {
-    let name = `${base}-${safeName(s.name)}.csv`;
-    for (let k = 2; used.has(name); k++) name = `${base}-${safeName(s.name)}-${k}.csv`;
-    used.add(name);
+  const labels = streamFileLabels(rec.streams);
+  for (const [i, s] of rec.streams.entries()) {
+    const name = `${base}-${labels[i]}.csv`;
     const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(c.unit ? `${c.label} (${c.unit})` : c.label))];
     const out: string[] = [head.join(',')];
     for (const g of s.segments) {
