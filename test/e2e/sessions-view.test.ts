@@ -2,7 +2,7 @@
 // devices with a marker (M key), one from stimulus software (UDP) and a SAM self-report (keyboard
 // only), watching the record bar count them and the library list the session while it records;
 // find the session in the library, edit it, replay it (timeline with the markers and the report,
-// pause with Space, mark the replayed session with M, seek by clicking, full speed to the end),
+// pause with Space, mark the replayed session with M, seek by clicking, +/- pressed quickly, full speed to the end),
 // export ranges into a folder, and delete it after confirming.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,7 +89,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.match(await page.locator('[data-testid="session-row"]').first().innerText(), /eyes closed/);
   });
 
-  test('replay: the timeline shows the marker and the report; Space pauses (a focused button keeps its own Space); a click seeks; full speed to the end', async () => {
+  test('replay: the timeline shows the marker and the report; Space pauses (a focused button keeps its own Space); a click seeks; +/- step once per press; full speed to the end', async () => {
     await page.fill('[data-testid="library-search"]', '');
     await page.click('[data-testid="open-replay"]');
     const panel = page.locator('[data-testid="replay-panel"]');
@@ -119,6 +119,19 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) >= 1, undefined, { timeout: 5_000 });
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate('window.__seeks'), 1, 'one click, one seek');
+    // + and - pressed faster than the core's status comes back each move one step from the previous press (was: both from the last status, 1× + + gave 2×).
+    const speedNow = () => page.locator('[data-testid^="speed-"][aria-checked="true"]').getAttribute('data-testid');
+    assert.equal(await speedNow(), 'speed-1');
+    const pressKeys = (keys: string[]) =>
+      page.evaluate((ks) => {
+        for (const key of ks) document.querySelector('main')!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      }, keys);
+    await pressKeys(['+', '+']);
+    await page.waitForSelector('[data-testid="speed-4"][aria-checked="true"]', { timeout: 5_000 });
+    await pressKeys(['-', '-', '-']);
+    await page.waitForSelector('[data-testid="speed-0.5"][aria-checked="true"]', { timeout: 5_000 });
+    await page.waitForTimeout(300);
+    assert.equal(await speedNow(), 'speed-0.5', 'the speed stays where the last press put it');
     await page.click('[data-testid="speed-max"]');
     await page.click('[data-testid="replay-toggle"]');
     await page.waitForSelector('[data-testid="replay-panel"][data-state="ended"]', { timeout: 15_000 });

@@ -129,14 +129,39 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
   const playing = status.state === 'playing';
   const toggle = () => act(() => client.invoke(playing ? 'hm:sessions:replay-pause' : 'hm:sessions:replay-play'));
   const seek = (time: number) => act(() => client.invoke('hm:sessions:replay-seek', { time }));
-  const setSpeed = (speed: ReplaySpeed) => act(() => client.invoke('hm:sessions:replay-speed', { speed }));
+  // + and - step from the speed the previous press asked for until the core's status shows it: two
+  // quick presses both stepped from the last status pushed, so one step was lost (1× + + gave 2×).
+  const speedTarget = useRef<ReplaySpeed | null>(null);
+  const speedRequests = useRef(0);
+  const shownSpeed = useRef(status.speed);
+  shownSpeed.current = status.speed;
+  useEffect(() => {
+    // The status caught up, or (nothing of ours in flight) another page or the core changed it: the status is the base again.
+    if (speedTarget.current === status.speed || speedRequests.current === 0) speedTarget.current = null;
+  }, [status.speed]);
+  const setSpeed = (speed: ReplaySpeed) => {
+    speedTarget.current = speed;
+    speedRequests.current++;
+    return act(async () => {
+      try {
+        const s = await client.invoke('hm:sessions:replay-speed', { speed });
+        // The last answer is the core's speed; it stays the base until the push that carries it arrives.
+        if (speedRequests.current === 1) speedTarget.current = s.speed === shownSpeed.current ? null : s.speed;
+      } catch (err) {
+        if (speedRequests.current === 1) speedTarget.current = null;
+        throw err;
+      } finally {
+        speedRequests.current--;
+      }
+    });
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!isShortcutKey(e) || status.startTime === null) return;
       const pos = status.position ?? status.startTime;
       const step = e.shiftKey ? 30 : 5;
-      const i = REPLAY_SPEEDS.indexOf(status.speed);
+      const i = REPLAY_SPEEDS.indexOf(speedTarget.current ?? status.speed);
       if (e.key === ' ') void toggle();
       else if (e.key === 'ArrowRight') void seek(pos + step);
       else if (e.key === 'ArrowLeft') void seek(pos - step);
