@@ -70,6 +70,11 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('text=/Saved “E2E session”/', { timeout: 10_000 });
     const row = page.locator('[data-testid="session-row"]').first();
     await row.waitFor({ timeout: 10_000 });
+    // "Saved (size)" gives the library's figure for the session (was: the sample bytes alone, 2.5 MB beside the library's 2.7 MB).
+    await page.waitForSelector('[data-testid="session-row"]:not(:has-text("recording"))', { timeout: 5_000 });
+    const saved = /Saved “E2E session” \((.+)\)/.exec(await page.locator('[data-testid="record-message"]').innerText());
+    assert.ok(saved, 'the Saved line names a size');
+    assert.equal(saved[1], await row.locator('[data-testid="session-size"]').innerText());
     const text = await row.innerText();
     assert.match(text, /E2E session/);
     assert.match(text, /S42/);

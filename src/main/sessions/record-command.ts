@@ -108,7 +108,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     if (values.json) io.out(JSON.stringify(status));
-    else io.out(`saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB`);
+    else io.out(`saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB of samples`);
     return 0;
   } finally {
     process.off('SIGINT', sigint);

@@ -406,7 +406,9 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                     {s.markerCount}
                     {s.selfReportCount > 0 && <span class="muted"> · {s.selfReportCount} SAM</span>}
                   </td>
-                  <td class="num">{formatBytes(s.diskBytes)}</td>
+                  <td class="num" data-testid="session-size">
+                    {formatBytes(s.diskBytes)}
+                  </td>
                   <td class="row-actions">
                     <button
                       type="button"

@@ -122,7 +122,16 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
     setBusy(true);
     try {
       const s = await client.invoke('hm:sessions:record-stop');
-      say(`Saved “${s.name}” (${formatBytes(s.committedBytes)})`);
+      // The library's figure (samples plus the rows' overhead), so the two never disagree; the
+      // recorder's count of sample bytes, labelled as such, only if the library cannot answer.
+      const size =
+        s.sessionId === null
+          ? `${formatBytes(s.committedBytes)} of samples`
+          : await client.invoke('hm:sessions:get', { sessionId: s.sessionId }).then(
+              (d) => formatBytes(d.diskBytes),
+              () => `${formatBytes(s.committedBytes)} of samples`,
+            );
+      say(`Saved “${s.name}” (${size})`);
     } catch (err) {
       say(messageOf(err), true);
     } finally {
@@ -182,7 +191,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         )}
         {recording && status ? (
           <span class="record-status" role="status" data-testid="record-status">
-            <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)} ·{' '}
+            <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)} of samples ·{' '}
             <span data-testid="record-events">
               {plural(events.markers, 'marker')}
               {events.reports > 0 && ` · ${plural(events.reports, 'self-report')}`}
@@ -223,7 +232,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         </p>
       )}
       {message && !failed && (
-        <p class={message.error ? 'form-error' : 'muted small'} role={message.error ? 'alert' : 'status'}>
+        <p class={message.error ? 'form-error' : 'muted small'} role={message.error ? 'alert' : 'status'} data-testid="record-message">
           {message.text}
         </p>
       )}
