@@ -48,6 +48,8 @@ export interface DeviceStatus {
   streamIds: string[];
   /** Device-specific settings the panel can change (e.g. montage, rate). */
   settings?: Record<string, string | number | boolean>;
+  /** A remembered device not there at start (unplugged, switched off): retried slowly until it appears; `problem` says why. */
+  waitingForDevice?: boolean;
 }
 
 /** Where a source delivers. Implemented by the hub. */

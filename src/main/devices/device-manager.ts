@@ -7,7 +7,7 @@ import { describeConfig, recogniseAdvertisement } from '../../shared/devices/dev
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import { DeviceError } from '../../shared/devices/device-error';
 import type { BrainFlowLibraryInfo, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
-import type { ReconnectPolicy } from '../../shared/devices/connection/connection.types';
+import { REMEMBERED_START_POLICY, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import type { LogEntry } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
 import type { Hub } from '../hub/hub.types';
@@ -31,8 +31,6 @@ export interface DeviceManagerOptions {
   /** The Bluetooth radio; defaults to noble (loaded on first use). */
   central?: () => Promise<BleCentral>;
   policy?: Partial<ReconnectPolicy>;
-  /** Connect attempts for remembered devices at start before showing an error (the user may switch them on late). */
-  startupAttempts?: number;
   /** Called whenever the paired list changes. */
   onChange?: (devices: PairedDevice[]) => void;
 }
@@ -92,13 +90,22 @@ export class DeviceManager {
     return this.centralPromise;
   };
 
-  /** Loads the profile and reconnects remembered devices (without waiting for them). */
+  /**
+   * Loads the profile and reconnects remembered devices (without waiting for them). One not there
+   * yet (the dongle plugged in, the headset switched on after HeartMind started) is waited for:
+   * retried slowly until it appears, or until the user disconnects or forgets it.
+   */
   init(): void {
     this.store.load();
     for (const w of this.store.warnings) this.log('warn', w);
     for (const p of this.store.data.paired.filter((x) => x.autoConnect)) {
       this.log('info', `reconnecting ${p.name} (${describeConfig(p.config)})`);
-      void this.startSource(p.config, p.name, { startAttempts: this.opts.startupAttempts ?? 5 }).catch((e) => this.log('warn', `${p.name}: ${(e as Error).message}`));
+      void this.startSource(p.config, p.name, REMEMBERED_START_POLICY).catch((e) => {
+        // Disconnected or forgotten while waiting: the user's own doing, not a failure to report.
+        const source = this.sources.get(p.deviceId);
+        if (source?.state === 'stopped' || (!source && !this.store.get(p.deviceId))) return;
+        this.log('warn', `${p.name}: ${(e as Error).message}`);
+      });
     }
   }
 
@@ -139,7 +146,12 @@ export class DeviceManager {
     let inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
     if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') {
       const running = this.configs.get(id);
-      if (running && sameSettings(running, config)) return existing;
+      if (running && sameSettings(running, config)) {
+        // Still trying (a remembered device waiting to be plugged in, a reconnect's backoff): the
+        // press means "now", so try at once rather than at the next slow retry.
+        if (existing.status().state !== 'streaming') existing.retryNow();
+        return existing;
+      }
       // Connect with changed settings (other ECG rows, another rate) means: use these. Returning
       // the running device unchanged, and remembering settings it never ran with, left the next
       // start to fail on them.

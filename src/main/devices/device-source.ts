@@ -103,7 +103,21 @@ export class ManagedSource implements Source {
       ...(this.rssiDbm !== undefined ? { rssiDbm: this.rssiDbm } : {}),
       streamIds: this.tracks.size ? [...this.tracks.keys()] : this.driver.streamIds,
       ...(this.settings ? { settings: this.settings } : {}),
+      ...(this.conn.waitingForDevice ? { waitingForDevice: true } : {}),
     };
+  }
+
+  /**
+   * The user pressed Connect while this device is still trying: a retry waiting for its timer
+   * (backoff, or the slow cadence of waiting for the device) runs now; an attempt in flight is
+   * left to finish.
+   */
+  retryNow(): void {
+    if (!this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.log('info', 'trying again now (Connect pressed)');
+    this.dispatch({ type: 'retry-due', now: this.now() });
   }
 
   /** The machine's state, except that a connection is not 'streaming' before its first sample. */

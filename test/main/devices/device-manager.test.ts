@@ -16,6 +16,7 @@ import type { LogEntry } from '../../../src/shared/log.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import { StreamHub } from '../../../src/main/hub/hub';
+import type { ReconnectPolicy } from '../../../src/shared/devices/connection/connection.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
 import { systemClock, waitFor } from '../../fixtures/recording-sink';
 
@@ -24,11 +25,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
 const LIB = resolve('..', 'shared', 'brainflow', 'linux-x64', 'libBoardController.so');
 
-function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = []) {
+function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = [], policy: Partial<ReconnectPolicy> = FAST) {
   const hub = new StreamHub({ clock: systemClock });
   let samples = 0;
   hub.subscribe({ rawChunk: (c) => (samples += c.count) });
-  const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy: FAST, startupAttempts: 2 });
+  const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy });
   return { hub, m, logs, samples: () => samples };
 }
 
@@ -72,6 +73,86 @@ describe('DeviceManager', () => {
       assert.deepEqual(JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired, []);
     } finally {
       await emu.close();
+      await pty.unplug();
+    }
+  });
+
+  /** A profile that remembers a Cyton on `path` (connect at start on). */
+  function rememberCyton(dir: string, path: string): string {
+    const deviceId = `cyton:${path}`;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'devices.json'), JSON.stringify({ version: 1, paired: [{ deviceId, config: { kind: 'cyton', path }, name: 'Lab Cyton', autoConnect: true }] }));
+    return deviceId;
+  }
+
+  test('a remembered device not there at start is waited for, and connects when its dongle is plugged in later', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-late');
+    const pty = new PtyPair('mgr-late');
+    const id = rememberCyton(dir, pty.app);
+    const logs: LogEntry[] = [];
+    const a = manager(dir, undefined, logs, { ...FAST, startAttempts: 2, waitRetryMs: 400 });
+    let emu: CytonEmulator | null = null;
+    try {
+      a.m.init();
+      await waitFor('the quick attempts to fail', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
+      const waiting = a.m.list()[0].status!;
+      assert.equal(waiting.state, 'connecting');
+      assert.equal(waiting.problem?.message, `Lab Cyton: cannot open ${pty.app}: port not found (unplugged?) — waiting for it: trying every 0.4 s until you disconnect it`);
+      // Long after the quick attempts it is still waiting, not in error.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(a.m.list()[0].status?.state, 'connecting');
+      assert.equal(a.m.list()[0].status?.waitingForDevice, true);
+      const tries = logs.filter((e) => e.source === `device:${id}` && /connect failed/.test(e.message)).length;
+      assert.ok(tries >= 4 && tries <= 10, `slow retries: ${tries}`);
+      // The dongle is plugged in and the board switched on.
+      await pty.plug();
+      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
+      await emu.open();
+      await waitFor('streaming once the dongle is there', () => a.m.list()[0]?.status?.state === 'streaming', 5000);
+      await waitFor('samples', () => a.samples() > 0, 3000);
+      assert.equal(a.m.list()[0].status?.waitingForDevice, undefined);
+      assert.equal(a.m.list()[0].status?.problem, undefined);
+    } finally {
+      await a.m.stopAll();
+      await emu?.close();
+      await pty.unplug();
+    }
+  });
+
+  test('waiting for a remembered device: Connect tries at once; Disconnect ends the wait without an error', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-late2');
+    const pty = new PtyPair('mgr-late2');
+    const id = rememberCyton(dir, pty.app);
+    const logs: LogEntry[] = [];
+    // A slow cadence the test would not wait for: only Connect can make it connect in time.
+    const a = manager(dir, undefined, logs, { ...FAST, waitRetryMs: 60_000 });
+    let emu: CytonEmulator | null = null;
+    try {
+      a.m.init();
+      await waitFor('waiting', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
+      await pty.plug();
+      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
+      await emu.open();
+      await a.m.connect({ kind: 'cyton', path: pty.app });
+      await waitFor('streaming at once after Connect', () => a.m.list()[0]?.status?.state === 'streaming', 3000);
+      await emu.close();
+      emu = null;
+      await pty.unplug();
+      await a.m.stopAll();
+
+      // Next start, the dongle is gone again: waiting; the user disconnects it.
+      const b = manager(dir, undefined, logs, { ...FAST, waitRetryMs: 60_000 });
+      b.m.init();
+      await waitFor('waiting', () => b.m.list()[0]?.status?.waitingForDevice === true, 3000);
+      const from = logs.length;
+      await b.m.disconnect(id);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(b.m.list()[0].status?.state, 'stopped');
+      assert.equal(b.m.list()[0].status?.waitingForDevice, undefined);
+      assert.deepEqual(logs.slice(from).filter((e) => e.level === 'warn' && e.source === 'devices'), [], 'a disconnect is no failure');
+    } finally {
+      await a.m.stopAll();
+      await emu?.close();
       await pty.unplug();
     }
   });

@@ -21,6 +21,10 @@ const CLOSE_TIMEOUT_MS = 1_000;
 
 export async function openSerialLink(path: string, baudRate: number, who = path): Promise<SerialLink> {
   if (!path) throw new DeviceError('invalid-config', `${who}: no serial port path given`, false);
+  // A device file that is not there (dongle unplugged) is told without asking the native layer:
+  // a remembered device waiting for its port checks this every few seconds. (Windows' COM ports
+  // are no files; they go straight to open.)
+  if (path.startsWith('/') && !existsSync(path)) throw new DeviceError('unavailable', `${who}: cannot open ${path}: port not found (unplugged?)`, true);
   const port = new SerialPort({ path, baudRate, autoOpen: false, dataBits: 8, stopBits: 1, parity: 'none' });
   await new Promise<void>((resolve, reject) =>
     port.open((err) => {

@@ -9,6 +9,7 @@ export function initialConnState(seed = 0x9e3779b9): ConnState {
     attempt: 0,
     failures: 0,
     everStreamed: false,
+    waitingForDevice: false,
     lastDataAt: NaN,
     stallFrom: NaN,
     gap: null,
@@ -78,6 +79,18 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       status(error);
       return;
     }
+    if (next.failures >= limit && !next.everStreamed && policy.waitForDevice && Number.isFinite(policy.waitRetryMs)) {
+      // Not there yet (dongle unplugged, headset off): wait for it at a slow cadence rather than
+      // stay in error until someone presses Connect.
+      const [r, seed] = nextRandom(s.seed);
+      next.seed = seed;
+      next.state = 'connecting';
+      next.waitingForDevice = true;
+      fx.push({ type: 'schedule-retry', delayMs: Math.max(0, Math.round(policy.waitRetryMs * (1 + policy.jitter * (2 * r - 1)))) });
+      const every = policy.waitRetryMs / 1000;
+      status({ ...error, message: `${error.message} — waiting for it: trying every ${every < 10 ? every.toFixed(1) : every.toFixed(0)} s until you disconnect it` });
+      return;
+    }
     if (next.failures >= limit) {
       next.state = 'error';
       status({ ...error, retryable: false, message: `${error.message} (gave up after ${next.failures} attempt${next.failures === 1 ? '' : 's'})` });
@@ -104,6 +117,7 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       // A restart keeps the hole open (and its start), so the first new data closes it.
       next.failures = 0;
       next.everStreamed = false;
+      next.waitingForDevice = false;
       next.state = 'connecting';
       open(e.now);
       status();
@@ -134,6 +148,7 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
         next.gap = null;
       }
       next.everStreamed = true;
+      next.waitingForDevice = false;
       next.failures = 0;
       next.lastDataAt = e.now;
       next.stallFrom = e.now;
@@ -171,6 +186,7 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       if (!s.gap && s.everStreamed && Number.isFinite(s.lastDataAt)) next.gap = 'paused';
       next.state = 'stopped';
       next.connectingSince = NaN;
+      next.waitingForDevice = false;
       status();
       break;
     }

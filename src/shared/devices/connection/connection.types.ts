@@ -12,8 +12,17 @@ export interface ReconnectPolicy {
   factor: number;
   /** ± fraction of random spread so two devices that dropped together do not retry in lockstep. */
   jitter: number;
-  /** Connect attempts at start before giving up (a device never seen streaming). */
+  /** Quick connect attempts at start (a device never seen streaming) before giving up, or waiting. */
   startAttempts: number;
+  /**
+   * After the quick start attempts, keep trying every `waitRetryMs` instead of giving up: a
+   * remembered device the user plugs in or switches on after starting HeartMind connects when it
+   * appears. The device manager sets it for remembered devices at start (REMEMBERED_START_POLICY);
+   * a Connect the user presses fails with its reason instead.
+   */
+  waitForDevice: boolean;
+  /** The slow cadence of that waiting, ms (cheap for serial: a missing port fails at once). */
+  waitRetryMs: number;
   /** Retries after a drop before giving up; Infinity keeps trying (headset left in another room). */
   reconnectAttempts: number;
   /** No data for this long while streaming counts as a drop, ms. */
@@ -28,10 +37,15 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze
   factor: 2,
   jitter: 0.2,
   startAttempts: 3,
+  waitForDevice: false,
+  waitRetryMs: 12_000,
   reconnectAttempts: Infinity,
   stallTimeoutMs: 3_000,
   connectTimeoutMs: 15_000,
 });
+
+/** How remembered devices are reconnected when HeartMind starts: the quick attempts, then waiting for the device. */
+export const REMEMBERED_START_POLICY: Readonly<Partial<ReconnectPolicy>> = Object.freeze({ waitForDevice: true });
 
 export interface ConnError {
   code: DeviceProblemCode;
@@ -75,6 +89,8 @@ export interface ConnState {
   failures: number;
   /** Has this device streamed since start? Decides which attempt limit applies. */
   everStreamed: boolean;
+  /** The quick start attempts failed; retrying every waitRetryMs until the device appears. */
+  waitingForDevice: boolean;
   /** Host time of the last data, or NaN. */
   lastDataAt: number;
   /** Silence is measured from here (last data, or the moment the link came up). */

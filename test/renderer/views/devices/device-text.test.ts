@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeStreams, lastDrop, problemText } from '../../../../src/renderer/src/views/devices/device-text';
+import { describeStreams, lastDrop, problemText, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -11,6 +11,13 @@ describe('Devices view row text', () => {
     assert.equal(problemText('Lab Cyton: OpenBCI Cyton (/dev/ttyUSB0): went away', names), 'went away');
     assert.equal(problemText('ECG row 9 is outside 0..8', names), 'ECG row 9 is outside 0..8');
     assert.equal(problemText('Lab Cyton', names), 'Lab Cyton', 'a name alone is not a prefix');
+  });
+
+  test('state badge: a remembered device not there at start is waiting for the device, not forever connecting', () => {
+    assert.equal(stateText({ state: 'connecting', waitingForDevice: true }), 'waiting for the device');
+    assert.equal(stateText({ state: 'connecting' }), 'connecting…');
+    assert.equal(stateText({ state: 'streaming' }), 'streaming');
+    assert.equal(stateText(undefined), 'not connected');
   });
 
   test('streams in words', () => {

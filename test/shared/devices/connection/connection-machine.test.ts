@@ -107,6 +107,41 @@ describe('connection machine', () => {
     assert.equal(fx.filter((f) => f.type === 'gap-open').length, 0, 'nothing streamed, no gap');
   });
 
+  test('a remembered device at start (waitForDevice): after the quick attempts it waits, retrying slowly, until it appears', () => {
+    const p = { ...DEFAULT_RECONNECT_POLICY, startAttempts: 3, waitForDevice: true, waitRetryMs: 12_000 };
+    const events: ConnEvent[] = [{ type: 'start', now: 0 }];
+    // 3 quick attempts, then an hour of slow ones (the dongle stays in the drawer).
+    for (let k = 1; k < 300; k++) events.push({ type: 'connect-failed', now: k * 12, attempt: k, error: lost }, { type: 'retry-due', now: k * 12 + 12 });
+    const { s, trace, fx } = run(events, p);
+    assert.equal(s.state, 'connecting', 'never an error');
+    assert.equal(s.waitingForDevice, true);
+    assert.equal(fx.filter((f) => f.type === 'open').length, 300);
+    const delays = fx.flatMap((f) => (f.type === 'schedule-retry' ? [f.delayMs] : []));
+    assert.ok(delays.slice(0, 2).every((d) => d < 2000), `quick first: ${delays.slice(0, 2)}`);
+    assert.ok(delays.slice(2).every((d) => d >= 12_000 * 0.8 && d <= 12_000 * 1.2), 'then every 12 s ± jitter');
+    assert.ok(new Set(delays.slice(2)).size > 10, 'jittered, not in lockstep');
+    const third = trace[5].fx.find((f) => f.type === 'status');
+    assert.deepEqual(third, { type: 'status', state: 'connecting', problem: { ...lost, message: 'link lost — waiting for it: trying every 12 s until you disconnect it' } });
+    // Plugged in: it connects and streams, and is no longer waiting; a later drop reconnects as usual.
+    const n = s.attempt;
+    const up = run([{ type: 'connected', now: 4000, attempt: n }, { type: 'data', now: 4000.1 }, { type: 'dropped', now: 4001, error: lost }], p, s);
+    assert.equal(up.trace[1].state, 'streaming');
+    assert.equal(up.s.waitingForDevice, false);
+    assert.equal(up.s.state, 'reconnecting');
+    // The user disconnects it while it waits: stopped, the pending retry cancelled.
+    const stop = run([{ type: 'stop', now: 4000 }], p, s);
+    assert.equal(stop.s.state, 'stopped');
+    assert.equal(stop.s.waitingForDevice, false);
+    assert.deepEqual(types(stop.fx), ['cancel-retry', 'close', 'status']);
+  });
+
+  test('waiting for the device does not outlast errors no retry can fix', () => {
+    const p = { ...DEFAULT_RECONNECT_POLICY, startAttempts: 1, waitForDevice: true };
+    const { s } = run([{ type: 'start', now: 0 }, { type: 'connect-failed', now: 0.1, attempt: 1, error: fatal }], p);
+    assert.equal(s.state, 'error');
+    assert.equal(s.waitingForDevice, false);
+  });
+
   test('a non-retryable failure goes straight to error with the message', () => {
     const { s, trace } = run([
       { type: 'start', now: 0 },

@@ -1,6 +1,22 @@
-// The words of the Devices view's rows: what a device streams, its problem without the name the
-// row already shows, and the last hole a drop left. Pure (tested under Node).
+// The words of the Devices view's rows: its state, what a device streams, its problem without the
+// name the row already shows, and the last hole a drop left. Pure (tested under Node).
+import type { DeviceStatus } from '../../../../shared/device.types';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
+
+const STATE_TEXT: Record<DeviceStatus['state'], string> = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  streaming: 'streaming',
+  reconnecting: 'reconnecting…',
+  stopped: 'disconnected',
+  error: 'error',
+};
+
+/** The row's state badge; a remembered device not there at start is "waiting for the device", not forever "connecting…". */
+export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice'> | undefined): string {
+  if (status?.waitingForDevice && status.state === 'connecting') return 'waiting for the device';
+  return STATE_TEXT[status?.state ?? 'idle'];
+}
 
 const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'other' };
 

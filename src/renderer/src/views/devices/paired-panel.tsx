@@ -7,7 +7,7 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTime } from '../dashboard/panels';
-import { describeStreams, lastDrop, problemText } from './device-text';
+import { describeStreams, lastDrop, problemText, stateText } from './device-text';
 
 /** HH:MM:SS, local time, of a host time (s). */
 const hhmmss = (t: number): string => clockTime(t).slice(0, 8);
@@ -15,15 +15,6 @@ import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';
 import { useAction, usePairedDevices } from './use-devices';
-
-const STATE_TEXT: Record<DeviceStatus['state'], string> = {
-  idle: 'not connected',
-  connecting: 'connecting…',
-  streaming: 'streaming',
-  reconnecting: 'reconnecting…',
-  stopped: 'disconnected',
-  error: 'error',
-};
 
 interface RowProps {
   client: HeartMindClient;
@@ -84,8 +75,8 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
             </div>
           )}
         </div>
-        <span class="badge" data-testid="paired-state" title={offline ? `last known: ${STATE_TEXT[state]}` : undefined}>
-          {offline ? 'unknown' : STATE_TEXT[state]}
+        <span class="badge" data-testid="paired-state" title={offline ? `last known: ${stateText(status)}` : undefined}>
+          {offline ? 'unknown' : stateText(status)}
         </span>
         {status?.batteryPercent !== undefined && (
           <span class="badge" title="Battery">
@@ -107,6 +98,14 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
         <p class="muted small" data-testid="paired-down">
           {downSince.current.since !== null ? `No data since ${hhmmss(downSince.current.since)}. ` : ''}
           Retrying on its own until you disconnect it; streaming resumes as soon as the device is back, and the hole is marked in the recording.
+        </p>
+      )}
+      {status?.waitingForDevice && state === 'connecting' && !offline && (
+        <p class="muted small" data-testid="paired-waiting">
+          Not there when HeartMind started: it keeps looking for it and connects it as soon as it appears (plug the dongle in, switch the device on), until you disconnect it.{' '}
+          <button type="button" class="btn btn-small" disabled={act.busy !== null} onClick={() => void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }))} data-testid="paired-retry">
+            {act.busy === 'retry' ? 'Trying…' : 'Try now'}
+          </button>
         </p>
       )}
       {drop && state !== 'reconnecting' && (
