@@ -4,7 +4,8 @@
 // says it is retrying, then shows the drop it recovered from; a wrong path is refused with the
 // reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
 // playback and synthetic boards connect through the library the user points to (a bad ECG row is
-// named in the form's words; a field of another board does not ride along); with the core gone
+// named in the form's words; a field of another board does not ride along; Connect on the board
+// already streaming says so); with the core gone
 // the rows say their state is unknown.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,6 +149,11 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.fill('[data-testid="bf-serial-port"]', '');
     await page.click('[data-testid="bf-connect"]');
     await page.waitForSelector(`${row('brainflow:-1')}[data-state="streaming"]`, { timeout: 15_000 });
+    assert.equal(await page.innerText(`${row('brainflow:-1')} [data-testid="paired-name"]`), 'BrainFlow Synthetic board');
+    // Connect again with the same settings: said, not silently ignored.
+    await page.click('[data-testid="bf-connect"]');
+    const note = await page.waitForSelector('[data-testid="bf-note"]', { timeout: 10_000 });
+    assert.equal(await note.innerText(), 'BrainFlow Synthetic board is already streaming with these settings; nothing changed.');
     await page.click(`${row('brainflow:-1')} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row('brainflow:-1')}[data-state="stopped"]`, { timeout: 10_000 });
   });

@@ -6,7 +6,7 @@ import type { DeviceStatus } from '../../shared/device.types';
 import { describeConfig, recogniseAdvertisement } from '../../shared/devices/device-catalog';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import { DeviceError } from '../../shared/devices/device-error';
-import type { BrainFlowLibraryInfo, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
+import type { BrainFlowLibraryInfo, ConnectOutcome, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
 import { REMEMBERED_START_POLICY, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import type { LogEntry } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
@@ -139,18 +139,20 @@ export class DeviceManager {
     }
   }
 
-  private async startSource(config: DeviceConfig, name: string | undefined, policy: Partial<ReconnectPolicy> = {}): Promise<ManagedSource> {
+  private async startSource(config: DeviceConfig, name: string | undefined, policy: Partial<ReconnectPolicy> = {}): Promise<{ source: ManagedSource; outcome: ConnectOutcome }> {
     const driver = this.makeDriver(config, name);
     const id = driver.deviceId;
     const existing = this.sources.get(id);
     let inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
+    let outcome: ConnectOutcome = 'connected';
     if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') {
       const running = this.configs.get(id);
       if (running && sameSettings(running, config)) {
+        if (existing.status().state === 'streaming') return { source: existing, outcome: 'already-streaming' };
         // Still trying (a remembered device waiting to be plugged in, a reconnect's backoff): the
         // press means "now", so try at once rather than at the next slow retry.
-        if (existing.status().state !== 'streaming') existing.retryNow();
-        return existing;
+        existing.retryNow();
+        return { source: existing, outcome: 'still-connecting' };
       }
       // Connect with changed settings (other ECG rows, another rate) means: use these. Returning
       // the running device unchanged, and remembering settings it never ran with, left the next
@@ -158,6 +160,7 @@ export class DeviceManager {
       this.log('info', `${existing.status().name}: reconnecting with the new settings`);
       await this.opts.hub.removeSource(id);
       inHub = false;
+      outcome = 'restarted';
     }
     const link = linkOf(config);
     for (const [otherId, other] of this.sources) {
@@ -181,7 +184,7 @@ export class DeviceManager {
     }
     const p = this.store.get(id);
     if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
-    return source;
+    return { source, outcome };
   }
 
   /**
@@ -192,16 +195,17 @@ export class DeviceManager {
     const driver = this.makeDriver(config);
     const id = driver.deviceId;
     const known = this.store.get(id);
+    let outcome: ConnectOutcome;
     try {
-      await this.startSource(config, known?.name ?? config.name);
-      if (remember) {
+      ({ outcome } = await this.startSource(config, known?.name ?? config.name));
+      if (remember && outcome !== 'still-connecting') {
         const now = this.store.get(id);
         this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? true, lastConnected: Math.round(this.opts.clock.now()) });
       }
     } finally {
       this.changed();
     }
-    return this.entry(id);
+    return { ...this.entry(id), connectOutcome: outcome };
   }
 
   /**

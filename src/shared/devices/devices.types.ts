@@ -24,7 +24,17 @@ export interface PairedDevice {
   lastConnected?: number;
   /** Live status when the core runs it. */
   status?: DeviceStatus;
+  /** On a Connect's answer only (never stored): what that Connect did. */
+  connectOutcome?: ConnectOutcome;
 }
+
+/**
+ * What pressing Connect did: started the device; found it already streaming with these settings
+ * and left it as it is (a press that changed nothing must say so, not look like it did nothing);
+ * restarted it with changed settings; or found it still trying to reach the device, and tried again
+ * at once.
+ */
+export type ConnectOutcome = 'connected' | 'already-streaming' | 'restarted' | 'still-connecting';
 
 /** A Bluetooth device seen while scanning. */
 export interface ScannedDevice {

@@ -46,6 +46,7 @@ describe('DeviceManager', () => {
       const p = await a.m.connect({ kind: 'cyton', path: pty.app });
       assert.equal(p.deviceId, `cyton:${pty.app}`);
       assert.equal(p.status?.state, 'streaming');
+      assert.equal(p.connectOutcome, 'connected');
       assert.equal(p.autoConnect, true);
       const file = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8'));
       assert.deepEqual(file.paired[0].config, { kind: 'cyton', path: pty.app });
@@ -133,8 +134,15 @@ describe('DeviceManager', () => {
       await pty.plug();
       emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
       await emu.open();
-      await a.m.connect({ kind: 'cyton', path: pty.app });
+      const pressed = await a.m.connect({ kind: 'cyton', path: pty.app });
+      assert.equal(pressed.connectOutcome, 'still-connecting');
       await waitFor('streaming at once after Connect', () => a.m.list()[0]?.status?.state === 'streaming', 3000);
+      // Connect again, same settings: it says so, and the device streams on untouched.
+      const src = a.hub.sources()[0];
+      const again = await a.m.connect({ kind: 'cyton', path: pty.app });
+      assert.equal(again.connectOutcome, 'already-streaming');
+      assert.equal(again.status?.state, 'streaming');
+      assert.equal(a.hub.sources()[0], src);
       await emu.close();
       emu = null;
       await pty.unplug();
@@ -254,7 +262,7 @@ describe('DeviceManager', () => {
       const saved = () => JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired[0].config;
       // The same settings again: the running device is kept (no restart).
       const src = a.hub.sources()[0];
-      await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB });
+      assert.equal((await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB })).connectOutcome, 'already-streaming');
       assert.equal(a.hub.sources()[0], src);
       // Settings that cannot work: refused with the reason, the remembered ones untouched.
       await assert.rejects(a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }), (e: unknown) => e instanceof Error && e.message === "BrainFlow Synthetic board: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board");
@@ -263,6 +271,9 @@ describe('DeviceManager', () => {
       await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [16] });
       assert.ok(a.hub.streams().some((s) => s.id === 'brainflow:-1/ecg'), a.hub.streams().map((s) => s.id).join());
       assert.deepEqual(saved().ecgRows, [16]);
+      // Other settings while it streams: restarted with them, and the answer says so.
+      assert.equal((await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [15] })).connectOutcome, 'restarted');
+      assert.deepEqual(saved().ecgRows, [15]);
     } finally {
       await a.m.stopAll();
     }

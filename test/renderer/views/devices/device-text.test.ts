@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeStreams, lastDrop, problemText, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, problemText, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -18,6 +18,14 @@ describe('Devices view row text', () => {
     assert.equal(stateText({ state: 'connecting' }), 'connecting…');
     assert.equal(stateText({ state: 'streaming' }), 'streaming');
     assert.equal(stateText(undefined), 'not connected');
+  });
+
+  test("what a Connect did: already streaming is said, a plain connect needs no words", () => {
+    assert.equal(connectNote({ name: 'Lab Cyton', connectOutcome: 'already-streaming' }), 'Lab Cyton is already streaming with these settings; nothing changed.');
+    assert.equal(connectNote({ name: 'Lab Cyton', connectOutcome: 'restarted' }), 'Lab Cyton restarted with the new settings.');
+    assert.match(connectNote({ name: 'Lab Cyton', connectOutcome: 'still-connecting' }) ?? '', /^Lab Cyton is not streaming yet: tried again now/);
+    assert.equal(connectNote({ name: 'Lab Cyton', connectOutcome: 'connected' }), null);
+    assert.equal(connectNote({ name: 'Lab Cyton' }), null);
   });
 
   test('streams in words', () => {

@@ -8,6 +8,7 @@ import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo 
 import type { Modality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton } from '../../shell/path-input';
+import { connectNote } from './device-text';
 import { useAction } from './use-devices';
 
 const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-h10': 'Polar H10 (ECG + HR)', 'hr-strap': 'Heart-rate strap', muse: 'Muse headset' };
@@ -80,7 +81,7 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
   const connect = (d: ScannedDevice) => {
     if (!d.kind) return;
     const config: DeviceConfig = { kind: d.kind, id: d.id, ...(d.name ? { name: d.name } : {}) };
-    void conn.run(d.id, () => client.invoke('hm:devices:connect', { config }));
+    void conn.run(d.id, () => client.invoke('hm:devices:connect', { config }), connectNote);
   };
   return (
     <section class="panel" aria-labelledby="ble-title">
@@ -139,6 +140,11 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
           {conn.error}
         </p>
       )}
+      {conn.note && (
+        <p class="form-note" role="status" data-testid="ble-note">
+          {conn.note}
+        </p>
+      )}
     </section>
   );
 }
@@ -179,7 +185,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
             modality,
             baudRate: Number(baud),
           };
-    void conn.run('connect', () => client.invoke('hm:devices:connect', { config }));
+    void conn.run('connect', () => client.invoke('hm:devices:connect', { config }), connectNote);
   };
   return (
     <section class="panel" aria-labelledby="serial-title">
@@ -238,6 +244,11 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
           {conn.error}
         </p>
       )}
+      {conn.note && (
+        <p class="form-note" role="status" data-testid="serial-note">
+          {conn.note}
+        </p>
+      )}
     </section>
   );
 }
@@ -278,7 +289,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
           : { ...(port.trim() ? { serial_port: port.trim() } : {}), ...(mac.trim() ? { mac_address: mac.trim() } : {}) };
       const config: DeviceConfig = { kind: 'brainflow', boardId, params, ...(rows.length ? { ecgRows: rows } : {}) };
       return client.invoke('hm:devices:connect', { config });
-    });
+    }, connectNote);
   return (
     <section class="panel" aria-labelledby="bf-title">
       <div class="panel-header">
@@ -348,6 +359,11 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
       {conn.error && (
         <p class="form-error" role="alert" data-testid="bf-error">
           {conn.error}
+        </p>
+      )}
+      {conn.note && (
+        <p class="form-note" role="status" data-testid="bf-note">
+          {conn.note}
         </p>
       )}
     </section>

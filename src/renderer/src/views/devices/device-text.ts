@@ -1,6 +1,7 @@
 // The words of the Devices view's rows: its state, what a device streams, its problem without the
 // name the row already shows, and the last hole a drop left. Pure (tested under Node).
 import type { DeviceStatus } from '../../../../shared/device.types';
+import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 
 const STATE_TEXT: Record<DeviceStatus['state'], string> = {
@@ -53,3 +54,20 @@ export function lastDrop(gaps: Gap[], streamIds: Set<string>): Gap | null {
   return best;
 }
 
+/**
+ * What a Connect did when the row alone would not show it: a press on a device already streaming
+ * with these settings changes nothing, and must say so rather than look ignored. A plain connect
+ * needs no words (its row turns streaming).
+ */
+export function connectNote(d: Pick<PairedDevice, 'name' | 'connectOutcome'>): string | null {
+  switch (d.connectOutcome) {
+    case 'already-streaming':
+      return `${d.name} is already streaming with these settings; nothing changed.`;
+    case 'restarted':
+      return `${d.name} restarted with the new settings.`;
+    case 'still-connecting':
+      return `${d.name} is not streaming yet: tried again now, and it keeps trying until you disconnect it.`;
+    default:
+      return null;
+  }
+}

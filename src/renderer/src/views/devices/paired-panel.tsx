@@ -7,7 +7,7 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTime } from '../dashboard/panels';
-import { describeStreams, lastDrop, problemText, stateText } from './device-text';
+import { connectNote, describeStreams, lastDrop, problemText, stateText } from './device-text';
 
 /** HH:MM:SS, local time, of a host time (s). */
 const hhmmss = (t: number): string => clockTime(t).slice(0, 8);
@@ -103,7 +103,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
       {status?.waitingForDevice && state === 'connecting' && !offline && (
         <p class="muted small" data-testid="paired-waiting">
           Not there when HeartMind started: it keeps looking for it and connects it as soon as it appears (plug the dongle in, switch the device on), until you disconnect it.{' '}
-          <button type="button" class="btn btn-small" disabled={act.busy !== null} onClick={() => void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }))} data-testid="paired-retry">
+          <button type="button" class="btn btn-small" disabled={act.busy !== null} onClick={() => void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }), connectNote)} data-testid="paired-retry">
             {act.busy === 'retry' ? 'Trying…' : 'Try now'}
           </button>
         </p>
@@ -155,6 +155,11 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
       {act.error && (
         <p class="form-error" role="alert">
           {act.error}
+        </p>
+      )}
+      {act.note && state !== 'streaming' && (
+        <p class="form-note" role="status" data-testid="paired-note">
+          {act.note}
         </p>
       )}
     </li>

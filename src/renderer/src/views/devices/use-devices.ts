@@ -16,21 +16,35 @@ export function usePairedDevices(client: HeartMindClient): { devices: PairedDevi
 }
 
 /**
- * Runs one request at a time for a form: busy flag, error text, and the action wrapper, which
- * resolves true when the request succeeded (a form stays open with what was typed when it failed).
+ * Runs one request at a time for a form: busy flag, error text, a note on what it did, and the
+ * action wrapper, which resolves true when the request succeeded (a form stays open with what was
+ * typed when it failed). `noteOf` turns the answer into a note (null: nothing to say).
  */
-export function useAction(): { busy: string | null; error: string | null; run(label: string, fn: () => Promise<unknown>): Promise<boolean>; clear(): void } {
+export function useAction(): {
+  busy: string | null;
+  error: string | null;
+  note: string | null;
+  run<T>(label: string, fn: () => Promise<T>, noteOf?: (result: T) => string | null): Promise<boolean>;
+  clear(): void;
+} {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   return {
     busy,
     error,
-    clear: () => setError(null),
-    run: async (label, fn) => {
+    note,
+    clear: () => {
+      setError(null);
+      setNote(null);
+    },
+    run: async (label, fn, noteOf) => {
       setBusy(label);
       setError(null);
+      setNote(null);
       try {
-        await fn();
+        const result = await fn();
+        setNote(noteOf?.(result) ?? null);
         return true;
       } catch (e) {
         setError(messageOf(e));
