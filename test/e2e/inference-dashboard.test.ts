@@ -2,7 +2,7 @@
 // devices: with no model the Models view says so (no estimates); a model folder dropped into the
 // user's models folder appears, loads into the worker, runs on every window with the backend and
 // latency shown, and its predictions come back to the core; a model whose contract the devices do
-// not meet is refused with what is missing.
+// not meet says so in the list, with what is missing, and cannot be chosen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -106,13 +106,14 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.match((await page.getByTestId('backend-webgpu').getAttribute('title')) ?? '', /no WebGPU|WebGPU failed|no adapter/);
   });
 
-  test('a model whose montage the headset lacks is refused with what is missing', async () => {
+  test('a model whose montage the headset lacks says so in the list, before any click, and cannot be chosen', async () => {
     await installModel(serve, fields('e2e-cap', { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(['FP1', 'FP2', 'X9', 'Y7']), ecg: anyChannels(1, 12) }), 4);
-    await page.getByTestId('select-e2e-cap').waitFor({ timeout: 15_000 });
-    await page.getByTestId('select-e2e-cap').click();
-    await page.getByTestId('select-error').waitFor({ timeout: 10_000 });
-    // In words for the person, without the transport's channel prefix ('hm:models:select: ').
-    assert.match((await page.getByTestId('select-error').textContent()) ?? '', /^model 'e2e-cap' does not fit the connected devices: EEG: missing .*X9, Y7 \(connected: /);
+    await page.getByTestId('fit-e2e-cap').waitFor({ timeout: 15_000 });
+    // The core's own check (the one a select is refused by), in words, with what the headset has instead.
+    assert.match((await page.getByTestId('fit-e2e-cap').textContent()) ?? '', /^does not fit the connected devices: EEG: missing .*X9, Y7 \(connected: \w+/);
+    assert.equal(await page.getByTestId('select-e2e-cap').isDisabled(), true, 'Use is not offered where the core would refuse it');
+    // The model that runs says it fits, and with which devices.
+    assert.equal((await page.getByTestId('fit-e2e-any').textContent())?.trim(), 'fits the connected devices · EEG + ECG');
     // The running model is untouched.
     assert.match((await page.getByTestId('model-backend').textContent())?.trim() ?? '', /^WASM · /);
   });
@@ -169,6 +170,8 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
       await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
       await page.waitForTimeout(500);
       assert.equal(await page.getByTestId('estimate-arithmetic').count(), 0, 'no estimate beside the refusal');
+      // The list follows the devices: no model fits nothing.
+      assert.match((await page.getByTestId('fit-e2e-any').textContent()) ?? '', /does not fit the connected devices: no EEG or ECG device connected/);
     } finally {
       await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
       await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });

@@ -75,7 +75,12 @@ export function availableInputs(streams: StreamInfo[]): AvailableInputs {
   return out;
 }
 
-export function summarize(m: InstalledModel): ModelSummary {
+/** Whether a usable model fits what is connected (checkContract: the check select refuses by); null when it cannot be used. */
+export function fitOf(m: InstalledModel, available: AvailableInputs): ModelSummary['fit'] {
+  return m.card && m.problems.length === 0 ? checkContract(m.card.input, available) : null;
+}
+
+export function summarize(m: InstalledModel, available: AvailableInputs): ModelSummary {
   const c = m.card;
   return {
     id: m.id,
@@ -89,6 +94,7 @@ export function summarize(m: InstalledModel): ModelSummary {
     revision: m.revision,
     trainedOn: c ? c.training.data.join('; ') : '',
     problems: m.problems,
+    fit: fitOf(m, available),
   };
 }
 
@@ -222,7 +228,8 @@ export class ModelsArea {
   }
 
   list(): ModelListResult {
-    return { models: this.registry.list().map(summarize), readiness: this.readiness(), userDir: this.registry.userRoot };
+    const available = availableInputs(this.ctx.hub.streams());
+    return { models: this.registry.list().map((m) => summarize(m, available)), readiness: this.readiness(), userDir: this.registry.userRoot };
   }
 
   /** After the registry changed: keep a sensible active model and tell the pages. */
@@ -330,7 +337,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
       const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
       ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}`);
       area.refreshed();
-      return summarize(m);
+      return summarize(m, availableInputs(ctx.hub.streams()));
     },
     {
       validate: (req) =>

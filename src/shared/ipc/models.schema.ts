@@ -21,6 +21,11 @@ export interface ModelSummary {
   trainedOn: string;
   /** Why the model cannot be used (empty = usable). */
   problems: string[];
+  /**
+   * Whether it fits the devices streaming now, by the same check `hm:models:select` refuses by
+   * (null when the model cannot be used at all); the list is pushed again when the devices change.
+   */
+  fit: Omit<ModelReadiness, 'activeId'> | null;
 }
 
 /** Whether the active model can run on what is connected now. */

@@ -159,6 +159,7 @@ describe('models area of the core', () => {
       const listed = () => area.list().models.find((m) => m.id === 'eegmat-test');
       await until('the empty folder to be listed', () => listed() !== undefined);
       assert.match(listed()!.problems.join('; '), /card\.json is missing/);
+      assert.equal(listed()!.fit, null, 'a model that cannot be used has no fit to show');
       for (const f of ['card.json', 'model.onnx']) cpSync(join(staged, 'eegmat-test', f), join(folder, f));
       await until('the filled folder to be rescanned', () => listed()?.problems.length === 0);
       assert.equal(area.readiness().activeId, 'eegmat-test', 'the first usable model becomes active');
@@ -199,10 +200,16 @@ describe('models area of the core', () => {
     assert.equal(refused.ok, false);
     assert.equal((refused as { error: { kind: string } }).error.kind, 'contract-mismatch');
     assert.match((refused as { error: { message: string } }).error.message, /EEG: missing FP1, FP2/);
+    // The list says so before anyone clicks: the same problems the refusal gives, per model.
+    const fitOnMuse = area.list().models.find((m) => m.id === 'eegmat-test')!.fit;
+    assert.ok(fitOnMuse && !fitOnMuse.ok);
+    assert.match(fitOnMuse.problems[0], /^EEG: missing FP1, FP2, .* \(connected: TP9, AF7, AF8, TP10\)$/);
+    assert.ok((refused as { error: { message: string } }).error.message.endsWith(fitOnMuse.problems.join('; ')));
     core.streams.splice(0, 1, stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']));
     const ok = await core.call('hm:models:select', { id: 'eegmat-test' });
     assert.ok(ok.ok);
     assert.deepEqual((ok as { value: { fed: string[] } }).value.fed, ['eeg', 'ecg']);
+    assert.deepEqual(area.list().models.find((m) => m.id === 'eegmat-test')!.fit, { ok: true, fed: ['eeg', 'ecg'], problems: [], notes: [] });
     const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
     assert.equal((bytes as { value: { bytes: Uint8Array } }).value.bytes.length, onnx.length);
     const report = { modelId: 'eegmat-test', windowTime: 12, seq: 3, probabilities: { arithmetic: [0.3, 0.7] }, fed: ['eeg'], backend: 'wasm', latencyMs: 40 };

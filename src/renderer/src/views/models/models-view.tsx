@@ -34,8 +34,28 @@ export function BackendLine({ state }: { state: InferenceState }) {
   );
 }
 
+/**
+ * Whether the model fits the devices streaming now, from the core's own check (the one that refuses
+ * a select): "fits · EEG + ECG", or what is missing and what is connected instead.
+ */
+function FitLine({ m }: { m: ModelSummary }) {
+  const f = m.fit;
+  if (!f) return null;
+  return f.ok ? (
+    <div class="muted model-fit" data-testid={`fit-${m.id}`} title={f.notes.join('\n') || undefined}>
+      fits the connected devices · {f.fed.map((x) => x.toUpperCase()).join(' + ')}
+    </div>
+  ) : (
+    <div class="model-problems model-fit" data-testid={`fit-${m.id}`}>
+      does not fit the connected devices: {f.problems.join('; ')}
+    </div>
+  );
+}
+
 function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onCard(): void }) {
   const usable = m.problems.length === 0;
+  // Use is offered only where the core would accept it (the fit comes again whenever devices change).
+  const fits = usable && m.fit?.ok !== false;
   return (
     <div class={`model-item ${active ? 'active' : ''} ${usable ? '' : 'unusable'}`} data-testid={`model-${m.id}`}>
       <h3>
@@ -54,8 +74,16 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
           ))}
         </ul>
       )}
+      {usable && <FitLine m={m} />}
       <div class="panel-tools model-item-actions">
-        <button type="button" class="btn btn-small" disabled={!usable || active} onClick={onSelect} data-testid={`select-${m.id}`}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={!fits || active}
+          onClick={onSelect}
+          title={usable && !fits ? 'does not fit the connected devices (see above)' : undefined}
+          data-testid={`select-${m.id}`}
+        >
           Use
         </button>
         <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard}>
