@@ -157,6 +157,28 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 
+  test('while a model loads, the Estimates panel says so once (not in its badge and its body both)', async () => {
+    // Every state the panel shows, as it is rendered: how often it says "loading".
+    await page.evaluate(() => {
+      const w = window as unknown as { loadingSeen: number[]; loadingObserver: MutationObserver };
+      w.loadingSeen = [];
+      const panel = document.querySelector('[data-testid="estimate-panel"]')!;
+      w.loadingObserver = new MutationObserver(() => w.loadingSeen.push((panel.textContent?.match(/loading/gi) ?? []).length));
+      w.loadingObserver.observe(panel, { subtree: true, childList: true, characterData: true });
+    });
+    // The same model, new weights: the page loads it again.
+    const f = fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) });
+    await installModel(serve, { ...f, version: '2.0.1' }, 6);
+    await page.waitForFunction(() => (window as unknown as { loadingSeen: number[] }).loadingSeen.some((n) => n > 0), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="estimate-model"]')?.textContent?.trim() === 'E2E e2e-any 2.0.1', undefined, { timeout: 60_000 });
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { loadingSeen: number[]; loadingObserver: MutationObserver };
+      w.loadingObserver.disconnect();
+      return w.loadingSeen;
+    });
+    assert.equal(Math.max(...seen), 1, `"loading" shown ${Math.max(...seen)} times at once`);
+  });
+
   test('with every device stopped the model is refused and its last answer is not shown as if current', async () => {
     const call = async (channel: string, req: unknown) => {
       const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });

@@ -2,7 +2,7 @@
 // Mounting it starts the page's inference service, so estimates run from the first screen.
 import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
 import { TaskEstimates } from './estimates';
-import { BackendLine } from './models-view';
+import { BackendLine, loadingText } from './models-view';
 import { useInference } from './use-inference';
 import './models.css';
 
@@ -45,7 +45,9 @@ export default function EstimatePanel({ client }: DashboardPanelProps) {
           )}
         </>
       ) : (
-        <div class="muted">{state.loading ? `loading ${state.loading}…` : 'no model selected'}</div>
+        <div class="muted" data-testid={state.loading ? 'model-loading' : undefined}>
+          {loadingText(state) ?? 'no model selected'}
+        </div>
       )}
     </div>
   );

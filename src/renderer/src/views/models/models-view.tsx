@@ -16,9 +16,16 @@ import { PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import './models.css';
 
+/** The model being loaded, by its name, for the body of the view or panel (the one place that says it). */
+export function loadingText(state: InferenceState): string | null {
+  if (!state.loading) return null;
+  const m = state.models.find((x) => x.id === state.loading);
+  return `loading ${m ? `${m.name}${m.version ? ` ${m.version}` : ''}` : state.loading}…`;
+}
+
 export function BackendLine({ state }: { state: InferenceState }) {
   const l = state.loaded;
-  if (state.loading) return <span class="badge" data-testid="model-backend">loading {state.loading}…</span>;
+  // While a model loads there is no backend yet; the body says "loading …" (said here too, it showed twice).
   if (!l) return null;
   const med = median(state.latencies);
   return (
@@ -236,7 +243,11 @@ export default function ModelsView({ client }: ViewProps) {
           ) : null}
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
           {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
-          {state.loading && !state.loaded && <p class="muted">Loading {state.loading}…</p>}
+          {state.loading && !state.loaded && (
+            <p class="muted" data-testid="model-loading">
+              {loadingText(state)}
+            </p>
+          )}
           {/* The model stays loaded while its devices are away (a seek, a reconnect), but its last answer
               is not shown under the refusal as if it were current (the Estimates panel does the same). */}
           {state.loaded && !(r?.activeId && !r.ok) && <TaskEstimates state={state} showTrend />}
