@@ -10,7 +10,11 @@ export interface InferenceEvents {
   result?(r: WindowResult): void;
   /** A window skipped (bad input); the stream goes on. */
   skipped?(seq: number, message: string, code: string): void;
-  error?(message: string, code: string): void;
+  /**
+   * The model failed: `seq` names the window when only that window's run failed (the model stays
+   * loaded and takes the next one); without it the model itself is gone (the worker died).
+   */
+  error?(message: string, code: string, seq?: number): void;
   /** The worker moved the loaded model to another backend on its own (WebGPU failed at run time). */
   backendChanged?(info: LoadedInfo): void;
 }
@@ -111,7 +115,7 @@ export class InferenceClient {
           this.pendingLoad = null;
           return;
         }
-        this.events.error?.(m.message, m.code);
+        this.events.error?.(m.message, m.code, m.seq);
         if (m.seq !== undefined) this.next();
         return;
     }

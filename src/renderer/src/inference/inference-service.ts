@@ -29,8 +29,13 @@ export interface InferenceState {
   card: ModelCard | null;
   loaded: LoadedInfo | null;
   loading: string | null;
-  /** Why the active model is not running (load failure), if so. */
+  /** Why the active model is not running (load failure, the worker died), if so. */
   error: string | null;
+  /**
+   * The latest window whose run failed while the model stayed loaded: that window's problem, shown
+   * beside the estimates and cleared by the next window answered (it never hides the model's answers).
+   */
+  windowError: { seq: number; message: string } | null;
   last: WindowResult | null;
   trend: Record<string, TrendPoint[]>;
   /** Per-window run time (ms), most recent last. */
@@ -55,6 +60,7 @@ export class InferenceService {
     loaded: null,
     loading: null,
     error: null,
+    windowError: null,
     last: null,
     trend: {},
     latencies: [],
@@ -175,6 +181,7 @@ export class InferenceService {
     this.state.trend = {};
     this.state.latencies = [];
     this.state.error = null;
+    this.state.windowError = null;
   }
 
   private async load(id: string, revision: string | null = null): Promise<void> {
@@ -192,8 +199,9 @@ export class InferenceService {
           this.state.skipped = { seq, message };
           this.emit();
         },
-        error: (message) => {
-          this.state.error = message;
+        error: (message, _code, seq) => {
+          if (seq !== undefined) this.state.windowError = { seq, message };
+          else this.state.error = message;
           this.emit();
         },
         backendChanged: (info) => {
@@ -222,6 +230,7 @@ export class InferenceService {
   private onResult(r: WindowResult): void {
     const s = this.state;
     s.last = r;
+    s.windowError = null;
     s.windowsRun++;
     s.dropped = this.worker?.dropped ?? 0;
     s.latencies.push(r.latencyMs);

@@ -2,7 +2,7 @@
 // Mounting it starts the page's inference service, so estimates run from the first screen.
 import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
 import { TaskEstimates } from './estimates';
-import { BackendLine, loadingText } from './models-view';
+import { BackendLine, loadingText, WindowError } from './models-view';
 import { useInference } from './use-inference';
 import './models.css';
 
@@ -31,6 +31,7 @@ export default function EstimatePanel({ client }: DashboardPanelProps) {
               {state.card.name} {state.card.version}
             </div>
           )}
+          <WindowError state={state} />
           <TaskEstimates state={state} showTrend={false} />
           {state.card && state.card.limitations.length > 0 && (
             // The card's limitations next to the output: the first in view, the rest one click away.

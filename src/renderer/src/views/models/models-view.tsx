@@ -59,6 +59,17 @@ function FitLine({ m }: { m: ModelSummary }) {
   );
 }
 
+/** A window whose run failed: that window's problem, gone with the next answer (the model still runs). */
+export function WindowError({ state }: { state: InferenceState }) {
+  const w = state.windowError;
+  if (!w) return null;
+  return (
+    <div class="model-problems model-window-error" data-testid="window-error">
+      window #{w.seq} could not be run: {w.message} (the model goes on with the next)
+    </div>
+  );
+}
+
 function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onCard(): void }) {
   const usable = m.problems.length === 0;
   // Use is offered only where the core would accept it (the fit comes again whenever devices change).
@@ -243,6 +254,7 @@ export default function ModelsView({ client }: ViewProps) {
           ) : null}
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
           {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
+          <WindowError state={state} />
           {state.loading && !state.loaded && (
             <p class="muted" data-testid="model-loading">
               {loadingText(state)}
