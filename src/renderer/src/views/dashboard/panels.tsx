@@ -8,20 +8,13 @@ import type { HeartMindClient } from '../../transport/client';
 import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
+import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
-const two = (n: number) => (n < 10 ? '0' : '') + n;
-
-/** HH:MM:SS.mmm local time (hand-formatted: toLocaleTimeString is slow, and this runs per log row). */
-export function clockTime(hostTimeS: number): string {
-  const d = new Date(hostTimeS * 1000);
-  const ms = d.getMilliseconds();
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
-}
 
 function Tile({ label, value, unit, hint, testId }: { label: string; value: string; unit?: string; hint?: string; testId?: string }) {
   return (

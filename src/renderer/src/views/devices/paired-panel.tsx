@@ -6,11 +6,10 @@ import { describeConfig } from '../../../../shared/devices/device-catalog';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
-import { clockTime } from '../dashboard/panels';
+import { clockTimeS as hhmmss } from '../../shell/clock-time';
 import { connectNote, describeStreams, lastDrop, problemText, stateText } from './device-text';
 
 /** HH:MM:SS, local time, of a host time (s). */
-const hhmmss = (t: number): string => clockTime(t).slice(0, 8);
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Marker, RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
+import { clockTimeS } from '../../shell/clock-time';
 import { messageOf } from '../../shell/error-message';
 import { formatBytes, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
@@ -19,7 +20,6 @@ export function useRecordingStatus(client: HeartMindClient): RecordingStatus | n
   return usePushedStatus<RecordingStatus>(client, 'sessions:recording', 'hm:sessions:record-status');
 }
 
-const clockTime = (t: number) => new Date(t * 1000).toLocaleTimeString([], { hour12: false });
 
 /** The markers and self-reports of the session being recorded: those stored before this page looked, and each one pushed since. */
 function useRecordingEvents(client: HeartMindClient, sessionId: number | null): { markers: number; reports: number; last: Marker | null } {
@@ -148,7 +148,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         return;
       }
       const r = await client.invoke('hm:sessions:marker', { label, source: 'keyboard' });
-      say(r.marker ? `Marker “${label}” at ${clockTime(r.time)}` : `Marker “${label}” shown (not recording, so not stored)`);
+      say(r.marker ? `Marker “${label}” at ${clockTimeS(r.time)}` : `Marker “${label}” shown (not recording, so not stored)`);
     } catch (err) {
       say(messageOf(err), true);
     }
@@ -198,7 +198,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
               {events.last && (
                 <span class="muted">
                   {' '}
-                  (last: “{events.last.label}”, {events.last.source}, {clockTime(events.last.time)})
+                  (last: “{events.last.label}”, {events.last.source}, {clockTimeS(events.last.time)})
                 </span>
               )}
             </span>
