@@ -33,13 +33,19 @@ function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = [], 
   return { hub, m, logs, samples: () => samples };
 }
 
+/** The dongle plugged in and the board switched on: the pty's device end, a Cyton streaming into it. */
+async function plugCyton(pty: PtyPair): Promise<CytonEmulator> {
+  await pty.plug();
+  const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
+  await emu.open();
+  return emu;
+}
+
 describe('DeviceManager', () => {
   test('connect, remember, rename; a new run reconnects it; auto-connect off; forget', { skip: NEED_SOCAT }, async () => {
     const dir = join(tmp, 'profile1');
     const pty = new PtyPair('mgr');
-    await pty.plug();
-    const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
-    await emu.open();
+    const emu = await plugCyton(pty);
     try {
       const a = manager(dir);
       a.m.init();
@@ -106,9 +112,7 @@ describe('DeviceManager', () => {
       const tries = logs.filter((e) => e.source === `device:${id}` && /connect failed/.test(e.message)).length;
       assert.ok(tries >= 4 && tries <= 10, `slow retries: ${tries}`);
       // The dongle is plugged in and the board switched on.
-      await pty.plug();
-      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
-      await emu.open();
+      emu = await plugCyton(pty);
       await waitFor('streaming once the dongle is there', () => a.m.list()[0]?.status?.state === 'streaming', 5000);
       await waitFor('samples', () => a.samples() > 0, 3000);
       assert.equal(a.m.list()[0].status?.waitingForDevice, undefined);
@@ -131,9 +135,7 @@ describe('DeviceManager', () => {
     try {
       a.m.init();
       await waitFor('waiting', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
-      await pty.plug();
-      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
-      await emu.open();
+      emu = await plugCyton(pty);
       const pressed = await a.m.connect({ kind: 'cyton', path: pty.app });
       assert.equal(pressed.connectOutcome, 'still-connecting');
       await waitFor('streaming at once after Connect', () => a.m.list()[0]?.status?.state === 'streaming', 3000);
@@ -168,9 +170,7 @@ describe('DeviceManager', () => {
   test('a second device on a port HeartMind already uses is refused at once, naming the first; the first streams on', { skip: NEED_SOCAT }, async () => {
     const dir = join(tmp, 'profile-same-port');
     const pty = new PtyPair('mgr-same-port');
-    await pty.plug();
-    const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100) });
-    await emu.open();
+    const emu = await plugCyton(pty);
     try {
       const a = manager(dir);
       a.m.init();
