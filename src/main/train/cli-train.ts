@@ -14,6 +14,7 @@ import { validateWindowing } from '../../shared/datasets/build-windows';
 import { DatasetError } from '../../shared/datasets/datasets.types';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
 import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults';
+import { MAX_SEED } from '../../shared/train/job-check';
 import { modalitiesOf } from '../../shared/train/trainable';
 import { splitPathClass } from '../../shared/train/path-class';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
@@ -66,9 +67,9 @@ export const DATASET_USAGE = [
   '  --montage auto|device|A,B,C   EEG channels and order (default auto: the 19 10-20 channels when present)',
 ].join('\n');
 
-/** A seed: the generators take 32-bit seeds (model/prng.ts), so larger ones would alias smaller ones. */
+/** A seed: the generators take 32-bit seeds (MAX_SEED), so larger ones would alias smaller ones. */
 export function seedFlag(v: string | undefined): number | undefined {
-  return numberFlag(v, 'seed', { integer: true, min: 0, max: 0xffffffff });
+  return numberFlag(v, 'seed', { integer: true, min: 0, max: MAX_SEED });
 }
 
 /** A fraction in [0, 1) (mask ratios). */

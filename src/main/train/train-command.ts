@@ -8,6 +8,7 @@ import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
 import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import type { JobSpec, SourceSpec } from '../../shared/train/job.types';
 import { MODEL_ID_RE } from '../../shared/model/card';
+import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
@@ -78,7 +79,7 @@ export const command: CliCommand = {
     '',
     'common:',
     '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
-    `  --seed N                (default ${DEFAULT_RECIPE_SEED}; 0 to 4294967295)`,
+    `  --seed N                (default ${DEFAULT_RECIPE_SEED}; 0 to ${MAX_SEED})`,
     '  --name NAME             the run\'s name',
     `  --export-to DIR         write the model there (the repository's models/ for the shipped one); default: the`,
     '                          app\'s user models folder, where the live model list shows it at once',
