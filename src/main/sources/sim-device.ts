@@ -36,7 +36,7 @@ export const SIM_CLOCK_SETTINGS: SimSettingDef[] = [
 
 export const SIM_FAULTS: (DeviceFaultSpec & { description: string })[] = [
   { id: 'nan-samples', label: 'NaN / Inf samples', description: 'the next packet carries NaN and Inf values' },
-  { id: 'wrong-channels', label: 'Wrong channel count', description: 'the next packet is missing a channel' },
+  { id: 'wrong-channels', label: 'Wrong channel count', description: 'the next packet is missing a channel (a one-lead strap\'s has one too many)' },
   { id: 'time-backwards', label: 'Timestamp goes back', description: 'the previous packet is sent again (a duplicate)' },
   { id: 'time-jump', label: 'Timestamp jumps ahead', description: 'the device clock jumps 5 s ahead' },
   { id: 'clock-reset', label: 'Device clock reset', description: 'the device clock restarts from zero' },
@@ -44,8 +44,8 @@ export const SIM_FAULTS: (DeviceFaultSpec & { description: string })[] = [
   { id: 'stall', label: 'Radio stall (5 s)', description: 'nothing arrives for 5 s, then the held packets arrive in a burst' },
   { id: 'dropout', label: 'Dropout (3 s lost)', description: 'every packet of the next 3 s is lost' },
   { id: 'flat-channel', label: 'Electrode off (flat)', description: 'the first channel goes flat for 10 s' },
-  { id: 'railed-channel', label: 'Railed channel', description: 'the second channel sits at the amplifier limit for 10 s' },
-  { id: 'line-noise', label: 'Strong mains noise', description: 'the third channel picks up 60 µV of mains hum for 10 s' },
+  { id: 'railed-channel', label: 'Railed channel', description: 'the second channel (the only one of a one-lead strap) sits at the amplifier limit for 10 s' },
+  { id: 'line-noise', label: 'Strong mains noise', description: 'the third channel (the last one of a smaller device) picks up strong mains hum for 10 s (60 µV on EEG, 250 µV on ECG)' },
 ];
 
 /** The stream layout a preset gives. */
@@ -353,7 +353,14 @@ export abstract class SimDevice implements Source {
         data[Math.min(data.length - 1, P + 3)] = Infinity;
         data[data.length - 1] = NaN;
       } else if (fault === 'wrong-channels') {
-        chunk = { ...chunk, data: data.slice(0, Math.max(1, C - 1) * P) };
+        // One channel short; a one-channel device cannot lose one, so its packet carries two.
+        let wrong = data.slice(0, (C - 1) * P);
+        if (C === 1) {
+          wrong = new Float32Array(2 * P);
+          wrong.set(data, 0);
+          wrong.set(data, P);
+        }
+        chunk = { ...chunk, data: wrong };
       } else if (fault === 'time-backwards' && this.lastChunk) {
         chunk = { ...this.lastChunk, hostTime: 0 };
         this.nextJ -= P; // this packet's samples go out next time
@@ -390,13 +397,23 @@ export abstract class SimDevice implements Source {
         c.value ??= data[0];
         data.fill(c.value, 0, P);
       }
-      else if (c.kind === 'railed-channel' && C > 1) data.fill(this.layout.channels[1].rangeUv ?? 5000, P, 2 * P);
+      else if (c.kind === 'railed-channel') {
+        // The second channel, or the only one: a one-lead strap offers this fault too.
+        const ch = Math.min(1, C - 1);
+        data.fill(this.layout.channels[ch].rangeUv ?? 5000, ch * P, (ch + 1) * P);
+      }
       else if (c.kind === 'line-noise') {
         const ch = Math.min(2, C - 1);
         const f = this.mainsHz();
-        for (let i = 0; i < P; i++) data[ch * P + i] += 60 * Math.sin(2 * Math.PI * f * (t0 + i * this.dtTrue));
+        const amp = this.faultHumUv();
+        for (let i = 0; i < P; i++) data[ch * P + i] += amp * Math.sin(2 * Math.PI * f * (t0 + i * this.dtTrue));
       }
     }
+  }
+
+  /** Amplitude of the 'line-noise' fault's hum (µV): enough to trip the line-noise check on this signal. */
+  protected faultHumUv(): number {
+    return 60;
   }
 
   /** Mains frequency of the simulated surroundings (Hz). */

@@ -80,6 +80,11 @@ export class SimEcgStrap extends SimDevice {
     return this.num('mainsHz');
   }
 
+  /** An ECG's QRS carries ~30× the power of EEG in 1–45 Hz: hum must be stronger to dominate it. */
+  protected override faultHumUv(): number {
+    return 250;
+  }
+
   protected override rateErrorPpm(): number {
     return this.preset().rateErrorPpm;
   }

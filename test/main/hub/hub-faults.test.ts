@@ -2,7 +2,7 @@
 // flag), while windows keep flowing.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_HEADSET_ID, SIM_FAULTS } from '../../../src/main/sources';
+import { DEMO_HEADSET_ID, DEMO_STRAP_ID, SIM_FAULTS } from '../../../src/main/sources';
 import { streamingRig } from './hub-rig';
 
 describe('every fault becomes a named device problem and a log line; the pipeline keeps running', () => {
@@ -45,6 +45,29 @@ describe('every fault becomes a named device problem and a log line; the pipelin
       assert.ok(late.length >= 5, `${late.length} windows after the fault`);
       assert.ok(late.at(-1)!.eeg.present, `EEG present at the end (${late.at(-1)!.eeg.absentReason})`);
       assert.deepEqual(r.sched.errors, []);
+      await r.hub.close();
+    });
+  }
+
+  // The strap offers the same fault list with one lead: each fault must still happen there (the
+  // railed and wrong-channel faults once did nothing on a one-channel device).
+  for (const [fault, want] of Object.entries(expected)) {
+    test(`${fault} on the one-lead strap`, async () => {
+      const { r, strap } = await streamingRig();
+      r.sched.advance(15);
+      const tFault = r.clock.now();
+      strap.injectFault(fault);
+      r.sched.advance(25);
+      if (want.code) {
+        const after = r.statuses.filter((s) => s.deviceId === DEMO_STRAP_ID && s.problem && s.problem.time >= tFault - 0.1);
+        assert.ok(after.some((s) => s.problem!.code === want.code), `status problems: ${[...new Set(after.map((s) => s.problem!.code))].join(', ')}`);
+      }
+      if (want.quality) {
+        const qs = r.quality.filter((q) => q.streamId === `${DEMO_STRAP_ID}/ecg` && q.time > tFault + 6 && q.time < tFault + 10);
+        assert.ok(qs.length > 0, `expected: qs.length > 0`);
+        for (const q of qs) assert.ok(q.channels[0].flags.includes(want.quality.flag as never), JSON.stringify(q.channels.map((c) => c.flags)));
+      }
+      assert.ok(r.windows.filter((w) => w.startTime > tFault + 12).at(-1)!.ecg.present, 'ECG present at the end');
       await r.hub.close();
     });
   }
