@@ -226,9 +226,12 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
     score *= n / expected;
   }
   if (t) {
-    if (rms < t.flatRmsUv || acc[o + F_MAX] - acc[o + F_MIN] < FLAT_P2P_UV) flags.push('flat');
-    if ((acc[o + F_RAIL] + acc[o + F_PINNED]) / n >= t.railedFraction) flags.push('railed');
-    if (rms > t.maxRmsUv || acc[o + F_MAXABS] > t.maxAbsUv) {
+    // A channel at the rail is named railed alone: the rail also makes it flat (pinned) and its
+    // amplitude implausible (the rail's value, or the step onto it), which would only blur the cause.
+    const railed = (acc[o + F_RAIL] + acc[o + F_PINNED]) / n >= t.railedFraction;
+    if (railed) flags.push('railed');
+    else if (rms < t.flatRmsUv || acc[o + F_MAX] - acc[o + F_MIN] < FLAT_P2P_UV) flags.push('flat');
+    if (!railed && (rms > t.maxRmsUv || acc[o + F_MAXABS] > t.maxAbsUv)) {
       flags.push('implausible');
       score *= 0.2;
     }
