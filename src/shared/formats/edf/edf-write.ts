@@ -164,9 +164,13 @@ function dateParts(unix: number) {
 }
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** TAL text: no control separators inside. */
+/**
+ * TAL text: no control separators inside, and on one line. EDF+ forbids only bytes 0, 20 and 21,
+ * but MNE-Python's TAL pattern does not cross a line break: a marker or self-report text of two
+ * lines vanished from the file as MNE read it.
+ */
 function talText(s: string): string {
-  return s.replace(/[\x00\x14\x15]/g, ' ');
+  return s.replace(/[\x00\x14\x15]/g, ' ').replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 }
 
 /**
@@ -477,13 +481,16 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     const names = streams.length > 1 ? ` ${own.join(',')}` : '';
     for (const [a, b] of spans) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION + names, source: 'edf+' });
   });
+  let multiLine = 0;
   for (const a of anns) {
+    if (/[\r\n\u2028\u2029]/.test(a.label)) multiLine++;
     // the record holding the onset, or the nearest written one
     const j = nearestRecord(records, Math.floor((a.onset - t0) / dur));
     const onset = a.onset - t0 + frac;
     const dur2 = a.duration > 0 ? `\x15${talNumber(a.duration, false)}` : '';
     perRecord[j].push(`${talNumber(onset, true)}${dur2}\x14${talText(a.label)}\x14\x00`);
   }
+  if (multiLine > 0) warnings.push(`${multiLine} annotation text(s) of several lines written on one line (EDF+ readers such as MNE-Python do not read a TAL across a line break)`);
   const talBytes = records.map((k, j) => encodeUtf8(`${talNumber(recordOnset(k), true)}\x14\x14\x00` + perRecord[j].join('')));
   const annSamples = Math.max(1, Math.ceil(Math.max(...talBytes.map((b) => b.length), 1) / bps));
 

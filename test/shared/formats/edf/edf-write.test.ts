@@ -458,7 +458,24 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
   far.annotations.push({ onset: (1_700_000_002 * 1000) - 1_700_000_000, duration: 0, label: 'ms', source: 'udp' }, { onset: 1, duration: 1e308, label: 'forever', source: 'api' });
   const farFile = path.join(dir, 'far.edf');
   writeFileSync(farFile, writeEdf(far, { format: 'edf' }).bytes);
-  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile, gappedFile, farFile]) : [];
+  // What users type and devices name (QA): a self-report note of two lines, OpenBCI's long channel
+  // names, a unit outside ASCII.
+  const odd = synthetic();
+  odd.streams.pop();
+  odd.annotations.push({ onset: 2, duration: 0, label: 'SAM valence=7 arousal=3 dominance=5: calm\nthen a noise\r\noutside', source: 'self-report' });
+  const oddWrite = writeEdf(odd, { format: 'edf' });
+  const oddFile = path.join(dir, 'odd.edf');
+  writeFileSync(oddFile, oddWrite.bytes);
+  const mne = written.length ? readWithMne([...written.map((w) => w.file), paddedFile, gappedFile, farFile, oddFile]) : [];
+
+  test('odd.edf: a marker text of several lines reaches MNE on one line (MNE dropped the whole annotation), with a warning', () => {
+    const view = mne[written.length + 3];
+    assert.deepEqual(
+      view.annotations.map(([o, , t]) => [o, t]),
+      [[0.5, 'start'], [1.25, 'stimulus: ünïcode ♥'], [2, 'SAM valence=7 arousal=3 dominance=5: calm then a noise outside'], [3.999, 'end, with "quotes"']],
+    );
+    assert.ok(oddWrite.warnings.some((w) => w.startsWith('1 annotation text(s) of several lines written on one line')), oddWrite.warnings.join('; '));
+  });
   rmSync(dir, { recursive: true, force: true });
 
   test('gapped.edf (a gap of several records): MNE reads every sample at its true time, zeros in the gap under BAD_ACQ_SKIP, every marker; our import gives back exactly the samples', () => {
