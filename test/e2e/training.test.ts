@@ -120,6 +120,12 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
       assert.match(await page.innerText('[data-testid="preview-problem"]'), /no labelled window with EEG and ECG \(96 of 96 windows have no label/);
+      // Start on the dataset the preview found wanting is refused with the preview's reason; no run is added.
+      const runsAtPreview = (await page.$$('[data-testid="runs-table"] tr[data-run]')).length;
+      await page.click('[data-testid="start-run"]');
+      await page.waitForSelector('[data-testid="new-run-error"]', { timeout: 10_000 });
+      assert.match(await page.innerText('[data-testid="new-run-error"]'), /^this run cannot start: dataset .* has no labelled window with EEG and ECG/);
+      assert.equal((await page.$$('[data-testid="runs-table"] tr[data-run]')).length, runsAtPreview);
       await page.selectOption('[data-testid="label-source"]', 'file');
       assert.equal(await page.inputValue('[data-testid="class-pos"]'), 'arithmetic');
       await page.click('[data-testid="preview"]');
@@ -147,6 +153,10 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-problem"]', { timeout: 60_000 });
       assert.match(await page.innerText('[data-testid="preview-result"]'), /^48 windows from 2 recordings, 1 subject; rest: 36, arithmetic: 12/);
+      // Both recordings given one class: refused at Start (no preview needed), naming the class missing.
+      await page.fill('[data-testid="recording-files"]', `${join(two, 'Subject01_1.edf')} = rest\n${join(two, 'Subject00_1.edf')} = rest`);
+      await page.click('[data-testid="start-run"]');
+      await page.waitForFunction(() => /one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/.test(document.querySelector('[data-testid="new-run-error"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
       await page.fill('[data-testid="recording-files"]', join(two, 'Subject01_2.edf'));
       await page.click('[data-testid="start-run"]');
       await page.waitForFunction(() => /Subject01_2\.edf has none: give it one \(PATH = CLASS/.test(document.querySelector('[data-testid="new-run-error"]')?.textContent ?? ''), undefined, { timeout: 10_000 });

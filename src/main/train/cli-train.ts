@@ -17,6 +17,8 @@ import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults'
 import { MAX_SEED } from '../../shared/train/job-check';
 import { modalitiesOf } from '../../shared/train/trainable';
 import { splitPathClass } from '../../shared/train/path-class';
+import { labelClassProblems, specSourceClasses, type SourceClasses } from '../../shared/train/label-classes';
+import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
@@ -259,10 +261,17 @@ export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?:
   return finetune;
 }
 
-const SOURCE_FLAG: Record<SourceSpec['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session' };
+/** Where a problem of a job's inputs comes from: a source, or the dataset's label source. */
+export type InputOrigin = SourceSpec | { kind: 'labels' };
 
-/** Why a source cannot be read as it is (no such file, a file where a folder is needed, no EEGMAT files), or null. Stats and one folder listing: cheap. */
-async function sourceProblem(s: SourceSpec): Promise<string | null> {
+const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels' };
+
+/**
+ * Why a source cannot be read as it is (no such file, a file where a folder is needed, no EEGMAT
+ * files), or null. Stats and one folder listing: cheap. An EEGMAT folder's listing also tells which
+ * classes its files give (`eegmatClasses`, for the one-class check).
+ */
+async function sourceProblem(s: SourceSpec, eegmatClasses: Map<SourceSpec, SourceClasses>): Promise<string | null> {
   if (s.kind === 'session') return null; // the database is read when the run starts
   const path = s.kind === 'file' || s.kind === 'dreamer' ? s.path : s.dir;
   const want = s.kind === 'file' || s.kind === 'dreamer' ? 'file' : 'folder';
@@ -271,7 +280,8 @@ async function sourceProblem(s: SourceSpec): Promise<string | null> {
   if (want === 'file' ? !st.isFile() : !st.isDirectory()) return `${path} is not a ${want}`;
   if (s.kind === 'eegmat') {
     try {
-      await expandSource(s, new Map());
+      const files = await expandSource(s, new Map());
+      eegmatClasses.set(s, { classes: [...new Set(files.map((f) => parseEegmatFileName(f.id).task))], sure: true });
     } catch (e) {
       return (e as Error).message;
     }
@@ -285,15 +295,20 @@ async function sourceProblem(s: SourceSpec): Promise<string | null> {
  * pretraining corpora, and the encoders it starts from (a .pth file, a run in `store`).
  * `where(source)` names the flag a source came from in the message.
  */
-export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: SourceSpec) => string = (s) => SOURCE_FLAG[s.kind]): Promise<void> {
+export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: InputOrigin) => string = (s) => SOURCE_FLAG[s.kind]): Promise<void> {
   // Problems by the flag they come from, each once (the recipes read EEGMAT for the dataset and both corpora).
   const problems = new Map<string, Set<string>>();
   const add = (flag: string, p: string) => problems.set(flag, (problems.get(flag) ?? new Set()).add(p));
+  const eegmatClasses = new Map<SourceSpec, SourceClasses>();
   for (const d of [spec.dataset, spec.corpora.eeg, spec.corpora.ecg]) {
     for (const s of d?.sources ?? []) {
-      const p = await sourceProblem(s);
+      const p = await sourceProblem(s, eegmatClasses);
       if (p) add(where(s), p);
     }
+  }
+  // A labelled dataset whose labels can give one class only (every file given 'rest', an EEGMAT folder of rest files).
+  if (spec.dataset && (spec.finetune || spec.evaluation)) {
+    for (const p of labelClassProblems(spec.dataset, (s) => eegmatClasses.get(s) ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
   }
   for (const m of ['eeg', 'ecg'] as const) {
     const e = spec.encoders[m];

@@ -6,12 +6,12 @@ import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
 import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
-import type { JobSpec, SourceSpec } from '../../shared/train/job.types';
+import type { JobSpec } from '../../shared/train/job.types';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkJobInputs, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -127,7 +127,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
   const command = `heartmind train ${argv.join(' ')}`;
   let spec: JobSpec;
-  let where: ((s: SourceSpec) => string) | undefined;
+  let where: ((s: InputOrigin) => string) | undefined;
   if (values.recipe) {
     if (!(RECIPES as readonly string[]).includes(values.recipe)) throw new CliUsageError(`unknown recipe '${values.recipe}' (${RECIPES.join(', ')})`);
     const dataDir = resolve(values.data ?? resolve('..', 'shared', 'data'));

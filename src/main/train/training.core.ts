@@ -12,12 +12,12 @@ import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
-import type { DatasetSpec, JobSpec, RunDetail, SourceSpec } from '../../shared/train/job.types';
+import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { checkJobSpec } from '../../shared/train/job-check';
 import { CliUsageError } from '../core/cli-command';
-import { checkJobInputs } from './cli-train';
+import { checkJobInputs, type InputOrigin } from './cli-train';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import { previewInWorker, type PreviewCheck } from './dataset-preview';
 import { exportRunModel } from './export-run';
@@ -47,7 +47,7 @@ export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /** How the Training view names each kind of source in a message. */
-const SOURCE_LABEL: Record<SourceSpec['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session' };
+const SOURCE_LABEL: Record<InputOrigin['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session', labels: 'labels' };
 
 const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));
 

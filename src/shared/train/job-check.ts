@@ -7,6 +7,7 @@ import { DatasetError } from '../datasets/datasets.types';
 import { MODEL_ID_RE } from '../model/card';
 import { encoderProblems, taskProblems } from '../model/config';
 import { validateFinetune } from './defaults';
+import { labelClassProblems } from './label-classes';
 import type { DatasetSpec, JobSpec } from './job.types';
 import { TrainError, TrainErrorCode } from './train.types';
 
@@ -30,11 +31,14 @@ export function jobSpecProblems(spec: JobSpec): string[] {
   if (!(Number.isInteger(spec.seed) && spec.seed >= 0 && spec.seed <= MAX_SEED)) p.push(`the seed must be a whole number from 0 to ${MAX_SEED}, got ${spec.seed}`);
   for (const w of [windowingProblem(spec.dataset, 'windows'), windowingProblem(spec.corpora.eeg, 'EEG corpus'), windowingProblem(spec.corpora.ecg, 'ECG corpus')]) if (w) p.push(w);
   const task = spec.dataset?.task ?? spec.finetune?.task ?? null;
+  let classesOk = false;
   if (task) {
+    const before = p.length;
     p.push(...taskProblems([task]));
     const [neg, pos] = task.classes;
     if (task.classes.some((c) => !c?.trim())) p.push('both classes need a name');
     else if (neg === pos) p.push(`the two classes have the same name '${neg}'`);
+    classesOk = p.length === before;
   }
   if (spec.finetune) {
     try {
@@ -53,6 +57,8 @@ export function jobSpecProblems(spec: JobSpec): string[] {
   if (spec.export && !MODEL_ID_RE.test(spec.export.modelId)) p.push(`the model id '${spec.export.modelId}' must be lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)`);
   // `file` labels come from each recording's own class: a recording without one (a session, a file given no class) would add only unlabelled windows.
   const d = spec.dataset;
+  // A label source that can give one class only: the run would fail once the windows are built.
+  if (d && classesOk && (spec.finetune || spec.evaluation)) p.push(...labelClassProblems(d).map((x) => `labels: ${x}`));
   if (d && d.labels.kind === 'file' && (spec.finetune || spec.evaluation)) {
     const bare = d.sources.filter((s) => (s.kind === 'file' || s.kind === 'folder') && !s.label);
     const sessions = d.sources.filter((s) => s.kind === 'session');

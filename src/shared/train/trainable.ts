@@ -38,7 +38,8 @@ export function trainableWindows(ds: WindowDataset, need: ModelModality[]): Trai
   const classes = new Set(labels);
   if (classes.size < 2) {
     const only = ds.task.classes[labels[0]] ?? String(labels[0]);
-    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): a classifier needs both ${ds.task.classes.join(' and ')}`);
+    const missing = ds.task.classes.filter((_, k) => k !== labels[0]);
+    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): no window of class ${missing.map((c) => `'${c}'`).join(', ')}, and a classifier needs both ${ds.task.classes.join(' and ')}`);
   }
   const withWindows = new Set(windows.map((w) => w.subject));
   const empty = [...new Set(ds.recordings.map((r) => r.subject))].filter((s) => !withWindows.has(s));

@@ -2,7 +2,7 @@
 // and missing inputs are usage errors naming the flag, and none of it leaves a run folder behind.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsRoot } from '../../../src/main/train/cli-train';
 import { command as train } from '../../../src/main/train/train-command';
@@ -58,6 +58,20 @@ describe('train: values and inputs checked before any work', () => {
     const pth = join(s.dir, 'weights.pth');
     writeFileSync(pth, 'this is not a zip archive');
     await refuses(train, ['--recipe', 'default', '--data', s.dir, '--eeg-checkpoint', pth], s.runs, /--eeg-checkpoint: .*weights\.pth: not a PyTorch checkpoint/);
+  });
+
+  test('a dataset whose labels give one class only is refused before its run folder, naming the missing class', async (t) => {
+    const s = scratch(t);
+    const task = ['--task', 'arithmetic:rest,arithmetic'];
+    const a = join(s.eegmat, 'Subject00_1.edf');
+    const b = join(s.eegmat, 'Subject01_1.edf');
+    await refuses(train, ['--file', `${a}=rest`, '--file', `${b}=rest`, ...task], s.runs, /^--labels: one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/);
+    await refuses(train, ['--file', a, ...task, '--labels', 'annotations:T1=arithmetic,T2=arithmetic'], s.runs, /^--labels: one class only: no annotation text gives class 'rest'/);
+    // An EEGMAT folder of rest files only: its listing tells.
+    const restOnly = join(s.dir, 'rest-only');
+    mkdirSync(restOnly);
+    for (const n of ['Subject00_1.edf', 'Subject01_1.edf', 'Subject02_1.edf']) writeFileSync(join(restOnly, n), '');
+    await refuses(train, ['--eegmat', restOnly], s.runs, /^--labels: one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/);
   });
 
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {

@@ -39,6 +39,18 @@ describe('training area (the Training view\'s requests)', () => {
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
   });
 
+  test('a dataset of one class (every file \'rest\', an EEGMAT folder of rest files) is refused at start naming the missing class; no run folder', async () => {
+    const quick = quickRecipe(DATA);
+    const restFiles: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [0, 1].map((k) => ({ kind: 'file' as const, path: join(DATA, 'edf-eegmat', `Subject0${k}_1.edf`), label: 'rest' })) } };
+    await assert.rejects(area.startJob(restFiles), (e: TrainError) => e.code === 'bad-config' && /labels: one class only: no recording gives class 'arithmetic'/.test(e.message));
+    const restOnly = join(dir, 'rest-only');
+    mkdirSync(restOnly, { recursive: true });
+    for (const n of ['Subject00_1.edf', 'Subject01_1.edf', 'Subject02_1.edf', 'Subject03_1.edf']) writeFileSync(join(restOnly, n), '');
+    const restFolder: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [{ kind: 'eegmat', dir: restOnly }] }, corpora: {} };
+    await assert.rejects(area.startJob(restFolder), (e: TrainError) => e.code === 'bad-config' && /^this run cannot start: labels: one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/.test(e.message));
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
   test('preview (built in a worker thread): windows, classes, readiness; a dataset problem keeps its name and code across the thread', { skip: !existsSync(join(DATA, 'edf-eegmat')) && 'needs ../shared/data' }, async () => {
     const quick = quickRecipe(DATA);
     const p = await area.preview(quick.dataset!, { modalities: 'fused', evaluation: quick.evaluation! });

@@ -97,7 +97,7 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
   });
 
   test('one class only, missing labels and a subject without windows get clear messages', async () => {
-    assert.throws(() => trainableWindows(dataset({ oneClass: true }), ['eeg', 'ecg']), (e: TrainError) => e.code === 'bad-dataset' && /one class only \('rest', 48 windows\)/.test(e.message));
+    assert.throws(() => trainableWindows(dataset({ oneClass: true }), ['eeg', 'ecg']), (e: TrainError) => e.code === 'bad-dataset' && /one class only \('rest', 48 windows\): no window of class 'arithmetic'/.test(e.message));
     const ds = dataset({ unlabelled: 2 });
     ds.recordings.push({ id: 'S9', subject: 'S9', windows: 0, dropped: { 'eeg:bad-quality': 7 }, unlabelled: 0, warnings: [] });
     const t = trainableWindows(ds, ['eeg', 'ecg']);

@@ -88,3 +88,39 @@ test('PATH = CLASS: the class when it is one of the task\'s, else the whole line
   assert.deepEqual(splitPathClass('/d/s01.edf=rest', null), { path: '/d/s01.edf=rest' });
   assert.deepEqual(splitPathClass('  /d/s01.edf  ', classes), { path: '/d/s01.edf' });
 });
+
+test('one class only: every recording given the same class, or annotations naming one class, is refused naming the missing class', () => {
+  const allRest = custom((s) => {
+    s.dataset!.sources = [
+      { kind: 'file', path: '/data/a.edf', label: 'rest' },
+      { kind: 'folder', dir: '/data/more', label: 'rest' },
+    ];
+  });
+  assert.deepEqual(jobSpecProblems(allRest), ["labels: one class only: no recording gives class 'arithmetic' (every labelled recording is 'rest'), and a classifier needs both rest and arithmetic"]);
+  assert.throws(() => checkJobSpec(allRest), (e: TrainError) => e.code === 'bad-config' && /no recording gives class 'arithmetic'/.test(e.message));
+  const oneMapped = custom((s) => {
+    s.dataset!.sources = [{ kind: 'file', path: '/data/a.edf' }];
+    s.dataset!.labels = { kind: 'annotations', classes: { T0: 'rest', T1: 'rest' } };
+  });
+  assert.deepEqual(jobSpecProblems(oneMapped), ["labels: one class only: no annotation text gives class 'arithmetic' (the annotations map only to 'rest'), and a classifier needs both rest and arithmetic"]);
+  // A class the task does not have is named too (its windows would fail to label).
+  assert.match(jobSpecProblems(custom((s) => (s.dataset!.labels = { kind: 'annotations', classes: { T0: 'rest', T1: 'task' } }))).join(), /annotation texts map to 'task', which is not a class of task 'arithmetic' \(rest, arithmetic\)/);
+  // Class names match as the dataset builder matches them (case-insensitive).
+  assert.deepEqual(jobSpecProblems(custom((s) => (s.dataset!.labels = { kind: 'annotations', classes: { T0: 'Rest', T1: 'ARITHMETIC' } }))), []);
+});
+
+test('one class only is not claimed where only the data can tell: DREAMER ratings, self-reports', () => {
+  const dreamer = custom((s) => {
+    s.dataset!.task = { name: 'arousal', kind: 'binary', classes: ['low', 'high'] };
+    s.finetune!.task = s.dataset!.task;
+    s.dataset!.sources = [{ kind: 'dreamer', path: '/data/DREAMER.mat', dimension: 'arousal', threshold: 4 }];
+  });
+  assert.deepEqual(jobSpecProblems(dreamer), []);
+  const reports = custom((s) => {
+    s.dataset!.sources = [{ kind: 'session', id: 3 }];
+    s.dataset!.labels = { kind: 'self-report', dimension: 'arousal', threshold: 5 };
+  });
+  assert.deepEqual(jobSpecProblems(reports), []);
+  // DREAMER's file labels are low/high: a task named otherwise could never label them.
+  assert.match(jobSpecProblems(custom((s) => (s.dataset!.sources = [{ kind: 'dreamer', path: '/d.mat', dimension: 'arousal' }]))).join(), /recordings are labelled 'low', 'high', which are not classes of task 'arithmetic'/);
+});

@@ -146,6 +146,14 @@ function evaluationOf(f: CustomForm): EvaluationConfig {
   return { ...DEFAULT_EVALUATION, split, validationSubjects: f.validation, arms: [{ modalities: f.modalities, init: initOf(f) }] };
 }
 
+/** The preview's request: the dataset and the readiness check of the run the form would start. */
+function previewRequest(f: CustomForm) {
+  return { dataset: datasetOf(f), check: { modalities: f.modalities, evaluation: evaluationOf(f) } };
+}
+
+/** Identifies what a preview was built from, so Start reads its verdict only while the form still says the same. */
+const previewKey = (f: CustomForm) => JSON.stringify(previewRequest(f));
+
 export function customJob(f: CustomForm): JobSpec {
   const dataset = datasetOf(f);
   const enc = encoderSource(f.encoders);
@@ -184,6 +192,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
   const [form, setForm] = useState<CustomForm>(INITIAL);
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
+  // What the preview was built from (previewKey): Start trusts its verdict only for the same form.
+  const [previewedFor, setPreviewedFor] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const set = <K extends keyof CustomForm>(k: K, v: CustomForm[K]) =>
@@ -217,7 +227,16 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
     let spec: JobSpec | null = null;
     if (mode === 'quick') spec = presets?.quickRecipe ?? null;
     else if (mode === 'default') spec = presets?.defaultRecipe ?? null;
-    else spec = customJob(form);
+    else {
+      spec = customJob(form);
+      // The preview built these very windows and found that training would stop on them (one
+      // class only, no labelled window, too few subjects): starting would only make a failed run.
+      const r = previewedFor === previewKey(form) ? preview?.readiness : undefined;
+      if (r?.ok === false) {
+        setError(`this run cannot start: ${r.problem}`);
+        return;
+      }
+    }
     if (!spec) {
       setError('no recordings folder was found beside the app for this recipe: use a custom dataset');
       return;
@@ -238,7 +257,9 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
     setPreview(null);
     setBusy('preview');
     try {
-      setPreview(await client.invoke('hm:training:preview', { dataset: datasetOf(form), check: { modalities: form.modalities, evaluation: evaluationOf(form) } }));
+      const key = previewKey(form);
+      setPreview(await client.invoke('hm:training:preview', previewRequest(form)));
+      setPreviewedFor(key);
     } catch (e) {
       setError(messageOf(e));
     } finally {

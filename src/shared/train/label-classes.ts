@@ -1,0 +1,82 @@
+// Which of the task's classes a dataset's label source can give, known before a signal is read: a
+// dataset whose labels can only be one class (every recording given 'rest', an annotation mapping
+// that names one class, an EEGMAT folder of rest files only) is refused when the run is asked for,
+// not after minutes of building windows (trainable.ts refuses it there too, from the windows).
+// Where only the data can say (self-report scores against a threshold, DREAMER ratings, a
+// session), nothing is claimed here; the Training view's preview reads the windows.
+import { TASK_MENTAL_ARITHMETIC } from '../model/config';
+import type { TaskSpec } from '../model/model.types';
+import type { DatasetSpec, SourceSpec } from './job.types';
+
+/** DREAMER's file labels (datasets/dreamer-sources.ts DREAMER_CLASSES; not imported, to keep the .mat reader out of this light module). */
+const DREAMER_FILE_CLASSES = ['low', 'high'] as const;
+
+/**
+ * The classes a source's recordings carry as file labels: `classes` (those it can give) and `sure`
+ * (every one of them does occur). null: none known without the data (a session, a file given no class).
+ */
+export type SourceClasses = { classes: readonly string[]; sure: boolean } | null;
+
+/** What the spec alone says of a source's file labels (an EEGMAT folder is assumed to hold both kinds of file; the caller that lists it knows better). */
+export function specSourceClasses(s: SourceSpec): SourceClasses {
+  switch (s.kind) {
+    case 'file':
+    case 'folder':
+      return s.label ? { classes: [s.label], sure: true } : null;
+    case 'eegmat':
+      return { classes: TASK_MENTAL_ARITHMETIC.classes, sure: true };
+    case 'dreamer':
+      return { classes: DREAMER_FILE_CLASSES, sure: false };
+    case 'session':
+      return null;
+  }
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+function quoted(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(', ');
+}
+
+/**
+ * Problems of a labelled dataset's classes, as sentences: a label naming no class of the task, or a
+ * class of the task that no label can give (a classifier trained on one class learns nothing; the
+ * message names the missing class). `sourceClasses` answers per source (default: the spec alone).
+ */
+export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec) => SourceClasses = specSourceClasses): string[] {
+  const task: TaskSpec | null = d.task;
+  if (!task || task.classes.length < 2) return [];
+  const given: string[] = [];
+  let complete = true;
+  let what: string;
+  if (d.labels.kind === 'file') {
+    what = 'recording';
+    for (const s of d.sources) {
+      const c = sourceClasses(s);
+      if (!c) {
+        complete = false;
+        continue;
+      }
+      if (!c.sure) complete = false;
+      given.push(...c.classes);
+    }
+  } else if (d.labels.kind === 'annotations') {
+    what = 'annotation text';
+    given.push(...Object.values(d.labels.classes));
+  } else {
+    return []; // self-reports: the scores decide, against the threshold
+  }
+  const p: string[] = [];
+  const foreign = [...new Set(given.filter((g) => !task.classes.some((c) => same(c, g))))];
+  if (foreign.length) p.push(`${what === 'recording' ? 'recordings are labelled' : 'annotation texts map to'} ${quoted(foreign)}, which ${foreign.length === 1 ? 'is not a class' : 'are not classes'} of task '${task.name}' (${task.classes.join(', ')})`);
+  if (!complete) return p;
+  const present = task.classes.filter((c) => given.some((g) => same(c, g)));
+  const missing = task.classes.filter((c) => !present.includes(c));
+  if (missing.length && present.length) {
+    const how = what === 'recording' ? `every labelled recording is ${quoted(present)}` : `the annotations map only to ${quoted(present)}`;
+    p.push(`one class only: no ${what} gives class ${quoted(missing)} (${how}), and a classifier needs both ${task.classes.join(' and ')}`);
+  } else if (missing.length) {
+    p.push(`no ${what} gives any class of task '${task.name}' (${task.classes.join(', ')})`);
+  }
+  return p;
+}
