@@ -34,6 +34,8 @@ interface StreamTrack {
 
 export class ManagedSource implements Source {
   readonly deviceId: string;
+  /** The connection machine's stall rule reconnects and reports the silence (hub: no second warning). */
+  readonly watchesStalls = true;
   private conn: ConnState;
   private readonly policy: ReconnectPolicy;
   private sink: SourceSink | null = null;
@@ -181,16 +183,17 @@ export class ManagedSource implements Source {
   }
 
   private onStatus(state: ConnState['state'], problem?: ConnError): void {
-    if (problem) this.problem = { code: problem.code, message: this.named(this.explainQuiet(problem)), time: this.now() };
+    if (problem) this.problem = { code: problem.code, message: this.bare(this.explainQuiet(problem)), time: this.now() };
     else if (state === 'streaming' || state === 'stopped' || state === 'connecting') this.problem = undefined;
     this.emitStatus();
     if (state === 'streaming' && this.sessionData) this.settleStart();
     if (state === 'error') {
-      const err = new DeviceError(problem?.code === 'unavailable' ? 'unavailable' : 'device-error', this.problem?.message ?? `${this.name}: failed`, false);
-      this.log('error', err.message);
+      // Unnamed, like the status: whoever shows it shows the name beside it (the hub's "could not start").
+      const err = new DeviceError(problem?.code === 'unavailable' ? 'unavailable' : 'device-error', this.problem?.message ?? 'failed', false);
+      this.log('error', this.named(err.message));
       for (const w of this.startWaiters.splice(0)) w.reject(err);
     }
-    if (state === 'stopped') for (const w of this.startWaiters.splice(0)) w.reject(new DeviceError('disconnected', `${this.name}: stopped before it connected`, false));
+    if (state === 'stopped') for (const w of this.startWaiters.splice(0)) w.reject(new DeviceError('disconnected', 'stopped before it connected', false));
   }
 
   /** A stall on a connection that never delivered: say it connected, and what to check. */
@@ -316,12 +319,11 @@ export class ManagedSource implements Source {
       problem(code: DeviceProblemCode, message: string) {
         const now = self.now();
         const last = self.lastProblemAt.get(code) ?? -Infinity;
-        const full = self.named(message);
-        self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', full);
-        if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = message;
+        self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', self.named(message));
+        if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
         if (now - last < PROBLEM_REPEAT_S) return;
         self.lastProblemAt.set(code, now);
-        self.problem = { code, message: full, time: now };
+        self.problem = { code, message: self.bare(message), time: now };
         self.emitStatus();
       },
       battery(percent: number) {
@@ -350,11 +352,10 @@ export class ManagedSource implements Source {
       },
       finished(message: string) {
         if (ctx.closed) return;
-        const full = self.named(message);
-        self.log('info', full);
+        self.log('info', self.named(message));
         self.dispatch({ type: 'stop', now: self.now() });
         // 'stop' clears the problem (a user's stop needs no explanation); this one does.
-        self.problem = { code: 'disconnected', message: full, time: self.now() };
+        self.problem = { code: 'disconnected', message: self.bare(message), time: self.now() };
         self.emitStatus();
       },
       fail(code: DeviceProblemCode, message: string) {
@@ -369,13 +370,22 @@ export class ManagedSource implements Source {
   }
 
   /**
-   * A message headed by the device's current name: drivers head theirs with the name they were
-   * built with, which a rename since has replaced ("Lab Cyton: OpenBCI Cyton (…): …" otherwise).
+   * A problem as the status carries it: without the device's name in front. The status has the
+   * name beside the problem and every view titles the problem with it (the dashboard showed "Lab
+   * Cyton" over "Lab Cyton: cannot open …"). Drivers head their errors with the name they were
+   * built with, for the log and for errors that travel without a status; a sentence whose subject
+   * is the device keeps it, under the current name.
    */
+  private bare(message: string): string {
+    for (const n of [this.name, this.driver.name]) if (n && message.startsWith(`${n}: `)) return this.bare(message.slice(n.length + 2));
+    if (this.name !== this.driver.name && message.startsWith(this.driver.name)) return this.name + message.slice(this.driver.name.length);
+    return message;
+  }
+
+  /** A log line headed by the device's current name (once: "Lab Cyton: OpenBCI Cyton (…): …" otherwise). */
   private named(message: string): string {
-    if (message.startsWith(this.name)) return message;
-    if (message.startsWith(this.driver.name)) return this.name + message.slice(this.driver.name.length);
-    return `${this.name}: ${message}`;
+    const text = this.bare(message);
+    return text.startsWith(this.name) ? text : `${this.name}: ${text}`;
   }
 
   private log(level: LogLevel, message: string): void {

@@ -1,18 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNote, describeStreams, lastDrop, problemText, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
-  test("the problem line leaves out the name the row shows, also after the hub's 'could not start: '", () => {
-    const names = ['Lab Cyton', 'OpenBCI Cyton (/dev/ttyUSB0)'];
-    assert.equal(problemText('Lab Cyton: cannot open /dev/ttyUSB0: port not found (unplugged?)', names), 'cannot open /dev/ttyUSB0: port not found (unplugged?)');
-    assert.equal(problemText('could not start: Lab Cyton: no "$$$" within 3.0 s', names), 'could not start: no "$$$" within 3.0 s');
-    assert.equal(problemText('Lab Cyton: OpenBCI Cyton (/dev/ttyUSB0): went away', names), 'went away');
-    assert.equal(problemText('ECG row 9 is outside 0..8', names), 'ECG row 9 is outside 0..8');
-    assert.equal(problemText('Lab Cyton', names), 'Lab Cyton', 'a name alone is not a prefix');
-  });
-
   test('state badge: a remembered device not there at start is waiting for the device, not forever connecting', () => {
     assert.equal(stateText({ state: 'connecting', waitingForDevice: true }), 'waiting for the device');
     assert.equal(stateText({ state: 'connecting' }), 'connecting…');

@@ -1,5 +1,6 @@
-// The words of the Devices view's rows: its state, what a device streams, its problem without the
-// name the row already shows, and the last hole a drop left. Pure (tested under Node).
+// The words of the Devices view's rows: its state, what a device streams, and the last hole a drop
+// left. (A status's problem comes without the device's name: the row shows it as it is.) Pure
+// (tested under Node).
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
@@ -24,24 +25,6 @@ const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg:
 /** "EEG 8 ch · 250 Hz + ECG 1 ch · 250 Hz": what the device delivers. */
 export function describeStreams(streams: StreamInfo[]): string {
   return streams.map((s) => `${MODALITY_TEXT[s.modality] ?? s.modality} ${s.channels.length} ch · ${Number(s.nominalRateHz.toFixed(2))} Hz`).join(' + ');
-}
-
-/**
- * The problem as the row shows it: without the device's name in front (the row is titled with
- * it; the log keeps the whole message), also after the hub's "could not start: ".
- */
-export function problemText(message: string, names: string[]): string {
-  const lead = message.startsWith('could not start: ') ? 'could not start: ' : '';
-  let text = message.slice(lead.length);
-  for (let again = true; again; ) {
-    again = false;
-    for (const n of names)
-      if (n && text.startsWith(`${n}: `)) {
-        text = text.slice(n.length + 2);
-        again = true;
-      }
-  }
-  return lead + text;
 }
 
 /** The latest hole a drop left in this device's streams (one gap per stream: the longest). */

@@ -7,7 +7,7 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
-import { connectNote, describeStreams, lastDrop, problemText, stateText } from './device-text';
+import { connectNote, describeStreams, lastDrop, stateText } from './device-text';
 
 /** HH:MM:SS, local time, of a host time (s). */
 import type { LiveStore } from '../../live/live-store';
@@ -90,7 +90,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
       </div>
       {status?.problem && (
         <p class="device-problem" role="status" data-testid="paired-problem">
-          {problemText(status.problem.message, [device.name, status.name])}
+          {status.problem.message}
         </p>
       )}
       {state === 'reconnecting' && !offline && (

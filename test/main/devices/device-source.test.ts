@@ -1,0 +1,64 @@
+// ManagedSource's words: a status problem carries no device name (the status has the name beside
+// it, and every view titles the problem with it), the log line carries the current name once, and
+// an error a start rejects with is unnamed for the hub to head ("Lab Cyton could not start: …").
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import type { DeviceDriver, DriverContext } from '../../../src/main/devices/device-driver.types';
+import { DeviceError } from '../../../src/shared/devices/device-error';
+import type { DeviceStatus, SourceSink } from '../../../src/shared/device.types';
+import type { LogEntry } from '../../../src/shared/log.types';
+import { systemClock } from '../../fixtures/recording-sink';
+
+/** A driver whose open() does what the test says, as drivers do: errors headed by its own name. */
+function driver(open: (ctx: DriverContext, name: string) => Promise<{ close(): Promise<void> }>): DeviceDriver {
+  const name = 'OpenBCI Cyton (/dev/ttyUSB9)';
+  return { deviceId: 'cyton:/dev/ttyUSB9', name, model: 'cyton', transport: 'serial', clockKind: 'counter', streamIds: [], open: (ctx) => open(ctx, name) };
+}
+
+function sink(statuses: DeviceStatus[]): SourceSink {
+  return { streams: () => undefined, chunk: () => undefined, gap: () => undefined, status: (s) => statuses.push(s) };
+}
+
+describe('ManagedSource problem text', () => {
+  test('a failed connect: the status and the start error are unnamed, the log is named once with the current name', async () => {
+    const logs: LogEntry[] = [];
+    const src = new ManagedSource(
+      driver(async (_ctx, name) => {
+        throw new DeviceError('unavailable', `${name}: cannot open /dev/ttyUSB9: port not found (unplugged?)`, false);
+      }),
+      { hostClock: systemClock, log: (e) => logs.push(e), policy: { startAttempts: 1 } },
+    );
+    src.rename('Lab Cyton');
+    const statuses: DeviceStatus[] = [];
+    await assert.rejects(src.start(sink(statuses)), (e: unknown) => e instanceof DeviceError && e.message === 'cannot open /dev/ttyUSB9: port not found (unplugged?)');
+    assert.equal(src.status().problem?.message, 'cannot open /dev/ttyUSB9: port not found (unplugged?)');
+    assert.ok(statuses.every((s) => !s.problem || !/Lab Cyton|OpenBCI Cyton \(/.test(s.problem.message)), statuses.map((s) => s.problem?.message).join(' | '));
+    const errorLine = logs.find((l) => l.level === 'error');
+    assert.equal(errorLine?.message, 'Lab Cyton: cannot open /dev/ttyUSB9: port not found (unplugged?)');
+    await src.stop();
+  });
+
+  test("a driver's problem while connected: unnamed in the status; a sentence about the device keeps it, renamed", async () => {
+    const logs: LogEntry[] = [];
+    let ctx!: DriverContext;
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        return { close: async () => undefined };
+      }),
+      { hostClock: systemClock, log: (e) => logs.push(e) },
+    );
+    src.rename('Lab Cyton');
+    const statuses: DeviceStatus[] = [];
+    void src.start(sink(statuses)).catch(() => undefined);
+    while (!ctx) await new Promise((r) => setTimeout(r, 5));
+    ctx.problem('bad-frame', 'OpenBCI Cyton (/dev/ttyUSB9): skipped 12 bytes before a packet start (0xA0)');
+    assert.equal(src.status().problem?.message, 'skipped 12 bytes before a packet start (0xA0)');
+    assert.ok(logs.some((l) => l.message === 'Lab Cyton: skipped 12 bytes before a packet start (0xA0)'));
+    await new Promise((r) => setTimeout(r, 1100));
+    ctx.problem('device-error', 'OpenBCI Cyton (/dev/ttyUSB9) answered "Failure: no daisy to attach"');
+    assert.equal(src.status().problem?.message, 'Lab Cyton answered "Failure: no daisy to attach"');
+    await src.stop();
+  });
+});
