@@ -38,6 +38,21 @@ export function encodeAscii(text: string): Uint8Array {
   return out;
 }
 
+/** Signs of units and names that have an ASCII spelling of their own (EDF+ writes 'uV', 'degC', 'Ohm'). */
+const ASCII_SPELLINGS: Record<string, string> = { '\u00b5': 'u', '\u03bc': 'u', '°': 'deg', '\u2126': 'Ohm', '\u03a9': 'Ohm', '²': '2', '³': '3', 'ß': 'ss', 'Æ': 'AE', 'æ': 'ae', 'Ø': 'O', 'ø': 'o', '–': '-', '—': '-' };
+
+/**
+ * Text for an ASCII-only header field (EDF/BDF): units and names spelled in ASCII ('°C' → 'degC',
+ * 'µS' → 'uS', 'Müller' → 'Muller'), so they do not arrive as '?C' or 'M?ller'; what has no
+ * spelling is left to encodeAscii ('?').
+ */
+export function asciiText(text: string): string {
+  let out = '';
+  for (const ch of text) out += ASCII_SPELLINGS[ch] ?? ch;
+  // letters with accents: the base letter (NFKD splits 'ü' into 'u' + a combining mark)
+  return /[^\x20-\x7e]/.test(out) ? out.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : out;
+}
+
 /**
  * Strict decimal number: what a header field must hold. Rejects '', 'NaN', '1e999', hex,
  * trailing junk — Number() alone would accept '' as 0 and '0x10' as 16.

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLatin1, decodeUtf8, encodeAscii, encodeUtf8, parseDecimal, parseInteger } from '../../../src/shared/formats/text';
+import { asciiText, decodeLatin1, decodeUtf8, encodeAscii, encodeUtf8, parseDecimal, parseInteger } from '../../../src/shared/formats/text';
 
 describe('decodeUtf8 / encodeUtf8', () => {
   test('round-trips text outside ASCII and decodes a byte range', () => {
@@ -50,5 +50,14 @@ describe('parseDecimal / parseInteger', () => {
   test('refuse what Number() would let through', () => {
     for (const t of ['', ' ', 'NaN', '1e999', '0x10', '1,5', '2 3', 'Infinity']) assert.equal(parseDecimal(t), null, t);
     for (const t of ['', '1.0', '1e3', '9007199254740993', '0x10']) assert.equal(parseInteger(t), null, t);
+  });
+});
+
+describe('asciiText', () => {
+  test('units and names in their ASCII spelling; what has none is left for encodeAscii', () => {
+    assert.deepEqual(
+      ['°C', '\u00b5V', '\u03bcS', 'k\u2126', 'k\u03a9', 'm/s²', 'Müller', 'naïve', 'Fp1', '静か'].map(asciiText),
+      ['degC', 'uV', 'uS', 'kOhm', 'kOhm', 'm/s2', 'Muller', 'naive', 'Fp1', '静か'],
+    );
   });
 });

@@ -10,7 +10,7 @@
 // those more than EVENT_SESSION_REACH_S away are left out with a warning.
 import { failFor, type Fail } from '../format-error';
 import type { ImportedRecording, ImportedStream } from '../recording.types';
-import { encodeAscii, encodeUtf8, parseDecimal } from '../text';
+import { asciiText, encodeAscii, encodeUtf8, parseDecimal } from '../text';
 import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, SKIP_ANNOTATION } from './edf.types';
 import { EVENT_SESSION_REACH_S } from '../../event-time';
 
@@ -154,7 +154,7 @@ function pad(text: string, width: number): string {
 }
 
 function plusField(s: string | undefined): string {
-  const t = (s ?? '').trim().replace(/\s+/g, '_');
+  const t = asciiText(s ?? '').trim().replace(/\s+/g, '_');
   return t === '' ? 'X' : t.replace(/[^\x21-\x7e]/g, '?');
 }
 
@@ -433,7 +433,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
       const pa = Number(pmin);
       const pb = Number(pmax);
       const gain = (pb - pa) / (digMax - digMin);
-      let label = ch.label;
+      let label = asciiText(ch.label);
       if (label.length > 16) {
         warnings.push(`label "${label}" cut to 16 characters`);
         label = label.slice(0, 16);
@@ -501,7 +501,8 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const out = new Uint8Array(headerBytes + records.length * recordBytes);
   let p = 0;
   const put = (text: string, width: number) => {
-    out.set(encodeAscii(pad(text, width)), p);
+    // header fields are ASCII: units and names in their ASCII spelling ('°C' → 'degC'), not '?C'
+    out.set(encodeAscii(pad(asciiText(text), width)), p);
     p += width;
   };
   const dt = startUnix !== null ? dateParts(headerSecond) : null;

@@ -330,6 +330,17 @@ describe('writeEdf', () => {
     assert.equal(back.annotations[0].onset, 0.25);
   });
 
+  test('header text outside ASCII is written in its ASCII spelling (°C was written ?C, Müller M?ller)', () => {
+    const rec = synthetic();
+    rec.subject = { code: 'S01', name: 'Jürgen Müller' };
+    rec.streams[1].channels.push({ label: 'Temp °', unit: '°C', resolution: 0, offset: 0, kind: 'misc', transducer: 'Thermistor µ-probe' });
+    rec.streams[1].segments[0] = { ...rec.streams[1].segments[0], data: Float32Array.from({ length: 2 * 520 }, (_, i) => (i < 520 ? Math.sin(i) * 100 : 36.5 + (i % 7) / 100)) };
+    const h = parseEdfHeader(writeEdf(rec, { format: 'edf' }).bytes, 'a.edf');
+    const temp = h.signals.find((x) => x.label.startsWith('Temp'))!;
+    assert.deepEqual([temp.label, temp.physicalDimension, temp.transducer], ['Temp deg', 'degC', 'Thermistor u-probe']);
+    assert.equal(h.patient.name, 'Jurgen Muller');
+  });
+
   test('what EDF cannot hold is refused with a clear error', () => {
     const rec = synthetic();
     rec.streams[0].rateHz = 255.5;
