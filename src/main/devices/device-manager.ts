@@ -69,11 +69,23 @@ function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 
+/** A message without the device's name in front (to put it inside a sentence that names it). */
+function unheaded(name: string, message: string): string {
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+}
+
+/** A message with the device's name in front, once. */
+function headed(name: string, message: string): string {
+  return `${name}: ${unheaded(name, message)}`;
+}
+
 export class DeviceManager {
   readonly store: DeviceStore;
   private readonly sources = new Map<string, ManagedSource>();
   /** Configs of every device started this run (remembered or not). */
   private readonly configs = new Map<string, DeviceConfig>();
+  /** The reconnect policy each device was started with (a remembered one waits for its hardware). */
+  private readonly policies = new Map<string, Partial<ReconnectPolicy>>();
   private centralPromise: Promise<BleCentral> | null = null;
 
   constructor(private readonly opts: DeviceManagerOptions) {
@@ -104,7 +116,7 @@ export class DeviceManager {
         // Disconnected or forgotten while waiting: the user's own doing, not a failure to report.
         const source = this.sources.get(p.deviceId);
         if (source?.state === 'stopped' || (!source && !this.store.get(p.deviceId))) return;
-        this.log('warn', `${p.name}: ${(e as Error).message}`);
+        this.log('warn', headed(p.name, (e as Error).message));
       });
     }
   }
@@ -143,8 +155,7 @@ export class DeviceManager {
     const driver = this.makeDriver(config, name);
     const id = driver.deviceId;
     const existing = this.sources.get(id);
-    let inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
-    let outcome: ConnectOutcome = 'connected';
+    const inHub = this.opts.hub.sources().some((s) => s.deviceId === id);
     if (existing && inHub && existing.state !== 'error' && existing.state !== 'stopped') {
       const running = this.configs.get(id);
       if (running && sameSettings(running, config)) {
@@ -157,11 +168,22 @@ export class DeviceManager {
       // Connect with changed settings (other ECG rows, another rate) means: use these. Returning
       // the running device unchanged, and remembering settings it never ran with, left the next
       // start to fail on them.
-      this.log('info', `${existing.status().name}: reconnecting with the new settings`);
+      const was = existing.status();
+      this.log('info', `${was.name}: reconnecting with the new settings`);
       await this.opts.hub.removeSource(id);
-      inHub = false;
-      outcome = 'restarted';
+      try {
+        return { source: await this.launch(driver, config, policy), outcome: 'restarted' };
+      } catch (e) {
+        if (!running) throw e;
+        throw await this.restorePrevious(running, was, this.policies.get(id) ?? {}, e as Error);
+      }
     }
+    return { source: await this.launch(driver, config, policy), outcome: 'connected' };
+  }
+
+  /** Starts a device through the hub; throws (naming the device) when it does not start. */
+  private async launch(driver: DeviceDriver, config: DeviceConfig, policy: Partial<ReconnectPolicy>): Promise<ManagedSource> {
+    const id = driver.deviceId;
     const link = linkOf(config);
     for (const [otherId, other] of this.sources) {
       if (otherId === id || other.state === 'stopped' || other.state === 'error') continue;
@@ -172,19 +194,44 @@ export class DeviceManager {
       }
     }
     // The hub keeps a source that failed to start (as an error status): take it out before retrying.
-    if (inHub) await this.opts.hub.removeSource(id);
+    if (this.opts.hub.sources().some((s) => s.deviceId === id)) await this.opts.hub.removeSource(id);
     const source = new ManagedSource(driver, { hostClock: this.opts.clock, policy: { ...this.opts.policy, ...policy }, log: this.opts.log });
     this.sources.set(id, source);
     this.configs.set(id, config);
+    this.policies.set(id, policy);
     await this.opts.hub.addSource(source);
     // The hub turns a failed start into a status rather than an exception; the caller needs to know.
     if (source.state === 'error' || source.state === 'stopped') {
-      const p = source.status().problem;
-      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p?.message ?? `${driver.name} could not connect`, false);
+      const st = source.status();
+      const p = st.problem;
+      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? `${st.name}: ${p.message}` : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);
     if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
-    return { source, outcome };
+    return source;
+  }
+
+  /**
+   * New settings failed on a device that was running: it goes back to the settings it ran with
+   * (a mistyped rate must not cost the user a working headset), and the error says both what failed
+   * and where the device is now. A device that was streaming is awaited; one still waiting for its
+   * hardware goes back to waiting.
+   */
+  private async restorePrevious(previous: DeviceConfig, was: DeviceStatus, policy: Partial<ReconnectPolicy>, failure: Error): Promise<DeviceError> {
+    const why = unheaded(was.name, failure.message);
+    const code = failure instanceof DeviceError ? failure.code : 'device-error';
+    this.log('warn', `${was.name}: the new settings failed (${why}); going back to the previous settings`);
+    const back = this.launch(this.makeDriver(previous, was.name), previous, policy);
+    if (was.state !== 'streaming') {
+      back.catch((e) => this.log('warn', headed(was.name, (e as Error).message)));
+      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings, still waiting for the device.`, false);
+    }
+    try {
+      await back;
+      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings and streaming.`, false);
+    } catch (e) {
+      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. Its previous settings did not connect either: ${unheaded(was.name, (e as Error).message)}`, false);
+    }
   }
 
   /**

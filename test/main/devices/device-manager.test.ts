@@ -104,7 +104,7 @@ describe('DeviceManager', () => {
       await waitFor('the quick attempts to fail', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
       const waiting = a.m.list()[0].status!;
       assert.equal(waiting.state, 'connecting');
-      assert.equal(waiting.problem?.message, `Lab Cyton: cannot open ${pty.app}: port not found (unplugged?) — waiting for it: trying every 0.4 s until you disconnect it`);
+      assert.equal(waiting.problem?.message, `cannot open ${pty.app}: port not found (unplugged?) — waiting for it: trying every 0.4 s until you disconnect it`);
       // Long after the quick attempts it is still waiting, not in error.
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(a.m.list()[0].status?.state, 'connecting');
@@ -264,9 +264,19 @@ describe('DeviceManager', () => {
       const src = a.hub.sources()[0];
       assert.equal((await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB })).connectOutcome, 'already-streaming');
       assert.equal(a.hub.sources()[0], src);
-      // Settings that cannot work: refused with the reason, the remembered ones untouched.
-      await assert.rejects(a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }), (e: unknown) => e instanceof Error && e.message === "BrainFlow Synthetic board: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board");
+      // Settings that cannot work: refused with the reason, the remembered ones untouched, and the
+      // device back on the settings it streamed with (it was left stopped in error, lost to the user).
+      await assert.rejects(
+        a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }),
+        (e: unknown) => e instanceof DeviceError && e.message === "BrainFlow Synthetic board: the new settings did not work: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board. It is back on its previous settings and streaming.",
+      );
       assert.equal(saved().ecgRows, undefined);
+      const back = a.m.list()[0];
+      assert.equal(back.status?.state, 'streaming');
+      assert.equal(back.status?.problem, undefined);
+      assert.ok(!a.hub.streams().some((s) => s.id === 'brainflow:-1/ecg'), 'back on the old settings: no ECG stream');
+      const before = a.samples();
+      await waitFor('samples after going back', () => a.samples() > before + 50);
       // Working new settings: the device runs with them (an ECG stream now) and they are remembered.
       await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [16] });
       assert.ok(a.hub.streams().some((s) => s.id === 'brainflow:-1/ecg'), a.hub.streams().map((s) => s.id).join());
