@@ -65,6 +65,11 @@ export interface SourceSink {
 /** Anything that produces samples: a simulated device, a real one, a replayed session. */
 export interface Source {
   readonly deviceId: string;
+  /**
+   * True when the source notices its own silence and says so in its status (a reconnecting
+   * device): the hub's stall watchdog then leaves it alone, so one stall is reported once.
+   */
+  readonly watchesStalls?: boolean;
   /** Start delivering into `sink`. Resolves once connected (or rejects with a DeviceError). */
   start(sink: SourceSink): Promise<void>;
   /** Stop and release the device. Safe to call twice. */

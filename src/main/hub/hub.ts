@@ -6,7 +6,9 @@
 // to start becomes an 'error' status; bad data becomes a named DeviceProblem on the device's status
 // plus a log line, and the pipeline keeps running; a listener that throws is logged and dropped.
 // The only thing the hub adds on its own clock is the stall watchdog (a device that has gone
-// quiet) — everything that shapes the data is the deterministic pipeline's work.
+// quiet), for sources that do not watch their own silence (Source.watchesStalls) — everything
+// that shapes the data is the deterministic pipeline's work. Log lines about a device's data are
+// headed by the device's name and the stream: "Simulated headset, sim-eeg-1/eeg: no data for 1.6 s".
 import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
@@ -271,7 +273,7 @@ export class StreamHub implements Hub {
           this.pipeline.sourceGap(gap);
           if (gap.endTime < this.emitFrom) return;
           this.emit('gap', gap);
-          this.log('info', `device:${id}`, `gap in ${gap.streamId} (${gap.reason}, ${gap.missingSamples} samples)`);
+          this.log('info', `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${gap.reason}, ${gap.missingSamples} samples)`));
         });
       },
       status: (status) => {
@@ -279,7 +281,9 @@ export class StreamHub implements Hub {
         this.guard(id, 'status', () => {
           const prev = m.status;
           m.status = { ...status, deviceId: id };
-          if (prev.state !== status.state) this.log(status.state === 'error' ? 'error' : 'info', `device:${id}`, `${status.name}: ${prev.state} → ${status.state}${status.problem ? ` (${status.problem.message})` : ''}`);
+          // Going to reconnecting is the device's own word on a drop or a stall: a warning, like the hub's.
+          const level: LogLevel = status.state === 'error' ? 'error' : status.state === 'reconnecting' ? 'warn' : 'info';
+          if (prev.state !== status.state) this.log(level, `device:${id}`, `${status.name}: ${prev.state} → ${status.state}${status.problem ? ` (${status.problem.message})` : ''}`);
           this.publishStatus(m);
         });
       },
@@ -298,7 +302,7 @@ export class StreamHub implements Hub {
     const dt = now - w.lastArrival;
     if (w.stalled) {
       w.stalled = false;
-      this.log('info', `device:${m.source.deviceId}`, `${chunk.streamId} resumed after ${dt.toFixed(1)} s`);
+      this.log('info', `device:${m.source.deviceId}`, streamLine(m, chunk.streamId, `data again after ${dt.toFixed(1)} s`));
       if (m.problem?.code === 'stalled') {
         m.problem = undefined;
         this.publishStatus(m);
@@ -319,12 +323,16 @@ export class StreamHub implements Hub {
     const now = this.clock.now();
     for (const m of this.managed.values()) {
       if (!m.active || m.status.state !== 'streaming') continue;
-      for (const [streamId, w] of m.watch) {
-        const limit = Math.max(this.opts.stallSec, MIN_STALL_SEC, 4 * (Number.isNaN(w.interval) ? 0 : w.interval));
-        const quiet = now - w.lastArrival;
-        if (!w.stalled && quiet > limit) {
-          w.stalled = true;
-          this.onProblem({ streamId, deviceId: m.source.deviceId, code: 'stalled', message: `no data from ${streamId} for ${quiet.toFixed(1)} s`, time: now, dropped: false });
+      // A source that watches its own silence reports a stall itself (and reconnects): a second
+      // warning from here, seconds earlier and in other words, would read as a second problem.
+      if (!m.source.watchesStalls) {
+        for (const [streamId, w] of m.watch) {
+          const limit = Math.max(this.opts.stallSec, MIN_STALL_SEC, 4 * (Number.isNaN(w.interval) ? 0 : w.interval));
+          const quiet = now - w.lastArrival;
+          if (!w.stalled && quiet > limit) {
+            w.stalled = true;
+            this.onProblem({ streamId, deviceId: m.source.deviceId, code: 'stalled', message: `no data for ${quiet.toFixed(1)} s`, time: now, dropped: false });
+          }
         }
       }
       // A problem clears once the device has streamed cleanly for a while.
@@ -353,7 +361,9 @@ export class StreamHub implements Hub {
     const more = t && t.suppressed > 0 ? ` (${t.suppressed} more like it in the last ${(now - t.last).toFixed(0)} s)` : '';
     this.throttle.set(key, { last: now, suppressed: 0 });
     const level: LogLevel = p.code === 'packet-loss' ? 'info' : 'warn';
-    this.log(level, p.deviceId ? `device:${p.deviceId}` : 'hub', `${problem.message}${more}`);
+    // The status shows the device's name beside its problem; a log line must carry it itself.
+    const line = m ? streamLine(m, p.streamId, p.message) : problem.message;
+    this.log(level, p.deviceId ? `device:${p.deviceId}` : 'hub', `${line}${more}`);
   }
 
   private effectiveStatus(m: Managed): DeviceStatus {
@@ -417,6 +427,11 @@ export class StreamHub implements Hub {
 /** Creates the hub the app shell runs: createHub({ clock, log, pipelineConfig }). */
 export function createHub(opts: HubOptions): StreamHub {
   return new StreamHub(opts);
+}
+
+/** A log line about one of a device's streams: "Simulated headset, sim-eeg-1/eeg: <text>". */
+function streamLine(m: Managed, streamId: string, text: string): string {
+  return `${m.status.name}, ${streamId}: ${text}`;
 }
 
 function safeStatus(source: Source, fallback?: DeviceStatus): DeviceStatus {

@@ -3,7 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_HEADSET_ID, DEMO_STRAP_ID, SIM_FAULTS } from '../../../src/main/sources';
-import { streamingRig } from './hub-rig';
+import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
+import type { StreamInfo } from '../../../src/shared/stream.types';
+import { rig, streamingRig } from './hub-rig';
 
 describe('every fault becomes a named device problem and a log line; the pipeline keeps running', () => {
   const expected: Record<string, { code?: string; quality?: { channel: number; flag: string } }> = {
@@ -99,5 +101,62 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     assert.match(lines[1].message, /4 more like it/);
     await r.hub.close();
   });
-});
 
+  test('a stall is said once, naming the device: the hub for a source that does not watch its own silence', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(10);
+    const t = r.clock.now();
+    headset.injectFault('stall');
+    r.sched.advance(10);
+    const lines = r.logs.filter((l) => l.time >= t && l.level === 'warn');
+    assert.equal(lines.length, 1, lines.map((l) => l.message).join(' | '));
+    assert.match(lines[0].message, /^Simulated headset, sim-eeg-1\/eeg: no data for \d\.\d s$/);
+    const stalled = r.statuses.find((s) => s.deviceId === DEMO_HEADSET_ID && s.problem?.code === 'stalled')!;
+    assert.match(stalled.problem!.message, /^sim-eeg-1\/eeg: no data for \d\.\d s$/);
+    assert.ok(r.logs.some((l) => l.time >= t && /^Simulated headset, sim-eeg-1\/eeg: data again after \d\.\d s$/.test(l.message)), 'the resume is said too');
+    await r.hub.close();
+  });
+
+  test('a stall is said once, naming the device: the source itself when it watches its own silence', async () => {
+    const r = rig();
+    const id = 'cyton';
+    const info: StreamInfo = { id: `${id}/eeg`, deviceId: id, deviceName: 'Lab Cyton', deviceModel: 'cyton', modality: 'eeg', nominalRateHz: 200, channels: [{ label: 'Cz', unit: 'uV', resolution: 0 }] };
+    let status: DeviceStatus = { deviceId: id, name: 'Lab Cyton', model: 'cyton', transport: 'serial', state: 'idle', streamIds: [info.id] };
+    let sink: SourceSink | null = null;
+    let sent = 0;
+    let quietSince = Infinity;
+    // Like ManagedSource: 10 samples every 50 ms; after 3 s without data it says so and reconnects.
+    const source: Source = {
+      deviceId: id,
+      watchesStalls: true,
+      status: () => status,
+      stop: async () => undefined,
+      start: async (s) => {
+        sink = s;
+        s.streams(id, [info]);
+        status = { ...status, state: 'streaming' };
+        s.status(status);
+      },
+    };
+    const cancel = r.sched.every(0.05, () => {
+      const now = r.clock.now();
+      if (now < quietSince) {
+        sink!.chunk({ streamId: info.id, deviceTime: sent / 200, hostTime: now, count: 10, data: new Float32Array(10).map((_, i) => 20 * Math.sin(sent + i)) });
+        sent += 10;
+      } else if (status.state === 'streaming' && now - quietSince > 3) {
+        status = { ...status, state: 'reconnecting', problem: { code: 'stalled', message: 'no data for 3.0 s', time: now } };
+        sink!.status(status);
+      }
+    });
+    await r.hub.addSource(source);
+    r.sched.advance(5);
+    const t = r.clock.now();
+    quietSince = t;
+    r.sched.advance(6);
+    const lines = r.logs.filter((l) => l.time >= t && l.level !== 'debug' && l.level !== 'info');
+    assert.deepEqual(lines.map((l) => `${l.level} ${l.message}`), ['warn Lab Cyton: streaming → reconnecting (no data for 3.0 s)']);
+    assert.ok(!r.statuses.some((s) => s.problem?.message.startsWith(`${info.id}:`)), 'no stall problem of the hub beside the source\'s own');
+    cancel();
+    await r.hub.close();
+  });
+});
