@@ -15,7 +15,7 @@ import { DatasetError } from '../../shared/datasets/datasets.types';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
 import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults';
 import { MAX_SEED } from '../../shared/train/job-check';
-import { modalitiesOf } from '../../shared/train/trainable';
+import { foldSubjectsProblem, modalitiesOf } from '../../shared/train/trainable';
 import { splitPathClass } from '../../shared/train/path-class';
 import { labelClassProblems, specSourceClasses, type SourceClasses } from '../../shared/train/label-classes';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
@@ -262,16 +262,16 @@ export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?:
 }
 
 /** Where a problem of a job's inputs comes from: a source, or the dataset's label source. */
-export type InputOrigin = SourceSpec | { kind: 'labels' };
+export type InputOrigin = SourceSpec | { kind: 'labels' } | { kind: 'split' };
 
-const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels' };
+const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels', split: '--split' };
 
 /**
  * Why a source cannot be read as it is (no such file, a file where a folder is needed, no EEGMAT
  * files), or null. Stats and one folder listing: cheap. An EEGMAT folder's listing also tells which
- * classes its files give (`eegmatClasses`, for the one-class check).
+ * classes its files give and whose they are (`eegmat`, for the one-class and subject-count checks).
  */
-async function sourceProblem(s: SourceSpec, eegmatClasses: Map<SourceSpec, SourceClasses>): Promise<string | null> {
+async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: SourceClasses; subjects: string[] }>): Promise<string | null> {
   if (s.kind === 'session') return null; // the database is read when the run starts
   const path = s.kind === 'file' || s.kind === 'dreamer' ? s.path : s.dir;
   const want = s.kind === 'file' || s.kind === 'dreamer' ? 'file' : 'folder';
@@ -281,7 +281,7 @@ async function sourceProblem(s: SourceSpec, eegmatClasses: Map<SourceSpec, Sourc
   if (s.kind === 'eegmat') {
     try {
       const files = await expandSource(s, new Map());
-      eegmatClasses.set(s, { classes: [...new Set(files.map((f) => parseEegmatFileName(f.id).task))], sure: true });
+      eegmat.set(s, { classes: { classes: [...new Set(files.map((f) => parseEegmatFileName(f.id).task))], sure: true }, subjects: files.map((f) => f.subject) });
     } catch (e) {
       return (e as Error).message;
     }
@@ -299,16 +299,23 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   // Problems by the flag they come from, each once (the recipes read EEGMAT for the dataset and both corpora).
   const problems = new Map<string, Set<string>>();
   const add = (flag: string, p: string) => problems.set(flag, (problems.get(flag) ?? new Set()).add(p));
-  const eegmatClasses = new Map<SourceSpec, SourceClasses>();
+  const eegmat = new Map<SourceSpec, { classes: SourceClasses; subjects: string[] }>();
   for (const d of [spec.dataset, spec.corpora.eeg, spec.corpora.ecg]) {
     for (const s of d?.sources ?? []) {
-      const p = await sourceProblem(s, eegmatClasses);
+      const p = await sourceProblem(s, eegmat);
       if (p) add(where(s), p);
     }
   }
   // A labelled dataset whose labels can give one class only (every file given 'rest', an EEGMAT folder of rest files).
-  if (spec.dataset && (spec.finetune || spec.evaluation)) {
-    for (const p of labelClassProblems(spec.dataset, (s) => eegmatClasses.get(s) ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
+  const d = spec.dataset;
+  if (d && (spec.finetune || spec.evaluation)) {
+    for (const p of labelClassProblems(d, (s) => eegmat.get(s)?.classes ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
+  }
+  // Too few subjects for the split, where the listing names them all (EEGMAT folders): else it fails after the dataset is built.
+  if (d && spec.evaluation && d.sources.length && d.sources.every((s) => eegmat.has(s))) {
+    const n = new Set(d.sources.flatMap((s) => eegmat.get(s)!.subjects)).size;
+    const p = foldSubjectsProblem(spec.evaluation, n, d.sources.length === 1 ? 'the EEGMAT folder' : 'the EEGMAT folders');
+    if (p) add(where({ kind: 'split' }), p);
   }
   for (const m of ['eeg', 'ecg'] as const) {
     const e = spec.encoders[m];

@@ -11,7 +11,7 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkJobInputs, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkJobInputs, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -36,6 +36,7 @@ export const TRAIN_FLAGS = {
   epochs: { type: 'string' },
   batch: { type: 'string' },
   split: { type: 'string' },
+  validation: { type: 'string' },
   'no-eval': { type: 'boolean' },
   verbose: { type: 'boolean' },
   name: { type: 'string' },
@@ -76,6 +77,7 @@ export const command: CliCommand = {
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
+    `  --validation N          subjects per fold held out to choose the epoch (default ${DEFAULT_EVALUATION.validationSubjects}; 0 = last epoch)`,
     '',
     'common:',
     '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
@@ -104,7 +106,7 @@ const EXPORT_FLAGS = ['export-to', 'no-export', 'model-id', 'model-name'];
 const RECIPE_FLAGS = [...COMMON_FLAGS, 'recipe', 'data', 'seed', 'name', 'no-eval', ...EXPORT_FLAGS];
 /** The default recipe's model and pretraining knobs (the quick recipe's tiny encoders have none). */
 const DEFAULT_RECIPE_FLAGS = [...RECIPE_FLAGS, 'layers', 'paper', 'eeg-checkpoint', 'pretrain-steps-eeg', 'pretrain-steps-ecg'];
-const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'seed', 'layers', 'name', 'no-eval', ...EXPORT_FLAGS];
+const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'validation', 'seed', 'layers', 'name', 'no-eval', ...EXPORT_FLAGS];
 const RESUME_FLAGS = [...COMMON_FLAGS, 'resume'];
 
 /** Refuses the flags a mode would ignore, listing them after `why`. */
@@ -154,14 +156,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     where = () => `--data ${dataDir}`;
   } else {
     const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
-    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --epochs, --batch, --split, --layers, --seed)`);
+    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --epochs, --batch, --split, --validation, --layers, --seed)`);
     const dataset = datasetFromFlags(values);
     if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
     const enc = parseEncoderSource(values.encoders);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
     if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
     const init = enc.kind === 'random' ? 'random' : 'pretrained';
-    const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), arms: [{ modalities, init }], seed: 3407 };
+    const validationSubjects = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
+    if (values['no-eval'] && (values.split !== undefined || values.validation !== undefined)) throw new CliUsageError(`--no-eval skips the evaluation; ${flagsGiven(values, ['split', 'validation']).join(' and ')} would be ignored`);
+    const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects, arms: [{ modalities, init }], seed: 3407 };
     const encoders: JobSpec['encoders'] = {};
     if (modalities !== 'ecg') encoders.eeg = enc;
     if (modalities !== 'eeg') encoders.ecg = enc.kind === 'pth' ? { kind: 'random' } : enc;

@@ -47,7 +47,7 @@ export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /** How the Training view names each kind of source in a message. */
-const SOURCE_LABEL: Record<InputOrigin['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session', labels: 'labels' };
+const SOURCE_LABEL: Record<InputOrigin['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session', labels: 'labels', split: 'evaluation' };
 
 const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));
 

@@ -53,20 +53,27 @@ export function trainableWindows(ds: WindowDataset, need: ModelModality[]): Trai
   return { windows, labels, subjects: windows.map((w) => w.subject), notes };
 }
 
-export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int32Array): SubjectFold[] {
-  const n = new Set(subjects).size;
-  const opts = { labels, validationSubjects: cfg.validationSubjects, seed: cfg.seed };
+/**
+ * Why the split cannot be made from `n` subjects, or null: the subject count alone decides, so it is
+ * checked on the windows (makeFolds) and, where a folder's listing names the subjects (EEGMAT), before
+ * a run starts.
+ */
+export function foldSubjectsProblem(cfg: EvaluationConfig, n: number, what = 'the dataset'): string | null {
   if (cfg.split.kind === 'loso') {
-    if (n < 2 + cfg.validationSubjects) throw new TrainError(TrainErrorCode.BadDataset, `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; the dataset has ${n}`);
-    return leaveOneSubjectOut(subjects, opts);
+    return n < 2 + cfg.validationSubjects ? `leave-one-subject-out with ${cfg.validationSubjects} validation subjects needs at least ${2 + cfg.validationSubjects} subjects; ${what} has ${n}` : null;
   }
   const k = cfg.split.k;
   const need = kFoldMinSubjects(k, cfg.validationSubjects);
-  if (n < need) {
-    const val = cfg.validationSubjects ? ` with ${cfg.validationSubjects} validation ${cfg.validationSubjects === 1 ? 'subject' : 'subjects'} per fold` : '';
-    throw new TrainError(TrainErrorCode.BadDataset, `${k}-fold by subject${val} needs at least ${need} subjects; the dataset has ${n}`);
-  }
-  return subjectKFold(subjects, k, opts);
+  if (n >= need) return null;
+  const val = cfg.validationSubjects ? ` with ${cfg.validationSubjects} validation ${cfg.validationSubjects === 1 ? 'subject' : 'subjects'} per fold` : '';
+  return `${k}-fold by subject${val} needs at least ${need} subjects; ${what} has ${n}`;
+}
+
+export function makeFolds(cfg: EvaluationConfig, subjects: string[], labels: Int32Array): SubjectFold[] {
+  const problem = foldSubjectsProblem(cfg, new Set(subjects).size);
+  if (problem) throw new TrainError(TrainErrorCode.BadDataset, problem);
+  const opts = { labels, validationSubjects: cfg.validationSubjects, seed: cfg.seed };
+  return cfg.split.kind === 'loso' ? leaveOneSubjectOut(subjects, opts) : subjectKFold(subjects, cfg.split.k, opts);
 }
 
 /**

@@ -74,6 +74,15 @@ describe('train: values and inputs checked before any work', () => {
     await refuses(train, ['--eegmat', restOnly], s.runs, /^--labels: one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/);
   });
 
+  test('too few subjects for the split, counted from the EEGMAT listing, is refused before the run folder; --validation holds fewer out', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--eegmat', s.eegmat, '--split', 'kfold:2'], s.runs, /^--split: 2-fold by subject with 2 validation subjects per fold needs at least 6 subjects; the EEGMAT folder has 4$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--validation', '3'], s.runs, /^--split: leave-one-subject-out with 3 validation subjects needs at least 5 subjects; the EEGMAT folder has 4$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--validation', '-1'], s.runs, /--validation must be/);
+    await refuses(train, ['--eegmat', s.eegmat, '--no-eval', '--split', 'kfold:2'], s.runs, /^--no-eval skips the evaluation; --split would be ignored$/);
+    assert.match(train.usage, /--validation N {10}subjects per fold held out to choose the epoch \(default 2; 0 = last epoch\)/);
+  });
+
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
     const saved = process.env.HEARTMIND_RUNS_DIR;
     delete process.env.HEARTMIND_RUNS_DIR;
