@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { DeviceManager } from '../../../src/main/devices/device-manager';
 import { EmulatedCentral, EmulatedMuse, EmulatedPolarH10, EmulatedPeripheral } from '../../../src/main/devices/emulator/ble-emulator';
 import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
+import { TextEmulator } from '../../../src/main/devices/emulator/text-emulator';
 import { startDevicesArea } from '../../../src/main/devices/devices.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
@@ -286,6 +287,36 @@ describe('DeviceManager', () => {
       assert.deepEqual(saved().ecgRows, [15]);
     } finally {
       await a.m.stopAll();
+    }
+  });
+
+  test('new settings that fail on a streaming text device: it goes back to the old ones and streams on; the error says both', { skip: NEED_SOCAT }, async () => {
+    const pty = new PtyPair('resettings');
+    await pty.plug();
+    const emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt: (i) => `${i % 100},${-i % 100}` });
+    await emu.open();
+    const dir = join(tmp, 'profile-text-resettings');
+    const a = manager(dir);
+    a.m.init();
+    const good = { kind: 'serial-text', path: pty.app, channels: ['ECG', 'EEG'], rateHz: 200, unit: 'uV', modality: 'ecg', name: 'Arduino ECG' } as const;
+    try {
+      await a.m.connect({ ...good, channels: [...good.channels] });
+      await assert.rejects(
+        a.m.connect({ ...good, channels: ['ECG'] }),
+        (e: unknown) =>
+          e instanceof DeviceError &&
+          e.message === 'Arduino ECG: the new settings did not work: lines have 2 columns, expected 1 (channel ECG): set 2 channels to match the device. It is back on its previous settings and streaming.',
+      );
+      const row = a.m.list()[0];
+      assert.equal(row.status?.state, 'streaming');
+      assert.deepEqual(row.config.kind === 'serial-text' && row.config.channels, ['ECG', 'EEG'], 'the remembered settings are the working ones');
+      assert.equal(a.hub.streams()[0]?.channels.length, 2);
+      const before = a.samples();
+      await waitFor('samples after going back', () => a.samples() > before + 100);
+    } finally {
+      await a.m.stopAll();
+      await emu.close();
+      await pty.unplug();
     }
   });
 
