@@ -149,6 +149,37 @@ function quantisedScale(
   return { physMin, physMax, digMin, digMax };
 }
 
+/** EDF's label field: 16 characters. */
+const EDF_LABEL_CHARS = 16;
+
+/**
+ * Labels longer than EDF's 16 characters, and what each is written as: cut to 16, or where the cut
+ * would match another signal's label, its start and end around '~' ('Digital~ 0 (D11)'), then a
+ * number. Cutting alone wrote OpenBCI's 'Digital Channel 0 (D11)' … '4 (D18)' as five 'Digital
+ * Channel ', which MNE-Python renamed 'Digital Channel-0' … '-4' (and our reader kept alike). Labels
+ * that are the same in full stay the same.
+ */
+export function edfLabels(labels: readonly string[]): Map<string, string> {
+  const n = EDF_LABEL_CHARS;
+  const long = [...new Set(labels.filter((l) => l.length > n))];
+  const out = new Map<string, string>();
+  // readers drop the field's trailing spaces: compare labels as they read them
+  const taken = new Set(labels.filter((l) => l.length <= n).map((l) => l.trimEnd()));
+  const cuts = long.map((l) => l.slice(0, n).trimEnd());
+  long.forEach((l, i) => {
+    const cut = cuts[i];
+    let short = cut;
+    if (taken.has(cut) || cuts.some((c, j) => j !== i && c === cut)) {
+      const tail = n >> 1;
+      short = `${l.slice(0, n - tail - 1).trimEnd()}~${l.slice(-tail)}`;
+      for (let k = 2; taken.has(short); k++) short = `${short.slice(0, n - String(k).length - 1)}~${k}`;
+    }
+    taken.add(short);
+    out.set(l, short);
+  });
+  return out;
+}
+
 function pad(text: string, width: number): string {
   return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
 }
@@ -433,13 +464,8 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
       const pa = Number(pmin);
       const pb = Number(pmax);
       const gain = (pb - pa) / (digMax - digMin);
-      let label = asciiText(ch.label);
-      if (label.length > 16) {
-        warnings.push(`label "${label}" cut to 16 characters`);
-        label = label.slice(0, 16);
-      }
       signals.push({
-        label,
+        label: asciiText(ch.label),
         transducer: ch.transducer ?? '',
         unit: ch.unit,
         physMin: pmin,
@@ -454,6 +480,11 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         channel: c,
       });
     });
+  }
+
+  for (const [full, short] of edfLabels(signals.map((x) => x.label))) {
+    warnings.push(`label "${full}" written as "${short}" (EDF labels hold 16 characters)`);
+    for (const x of signals) if (x.label === full) x.label = short;
   }
 
   // Annotation TALs per written record.

@@ -474,6 +474,16 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
   const odd = synthetic();
   odd.streams.pop();
   odd.annotations.push({ onset: 2, duration: 0, label: 'SAM valence=7 arousal=3 dominance=5: calm\nthen a noise\r\noutside', source: 'self-report' });
+  {
+    const st = odd.streams[0];
+    const g = st.segments[0];
+    const digital = ['Digital Channel 0 (D11)', 'Digital Channel 1 (D12)', 'Digital Channel 2 (D13)'];
+    const data = new Float32Array(g.count * (st.channels.length + digital.length));
+    data.set(g.data);
+    for (let i = 0; i < digital.length * g.count; i++) data[g.data.length + i] = i % 3 === 0 ? 1 : 0;
+    st.channels.push(...digital.map((label) => ({ label, unit: '', resolution: 0, offset: 0, kind: 'misc' as const })));
+    st.segments[0] = { ...g, data };
+  }
   const oddWrite = writeEdf(odd, { format: 'edf' });
   const oddFile = path.join(dir, 'odd.edf');
   writeFileSync(oddFile, oddWrite.bytes);
@@ -486,6 +496,15 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
       [[0.5, 'start'], [1.25, 'stimulus: ünïcode ♥'], [2, 'SAM valence=7 arousal=3 dominance=5: calm then a noise outside'], [3.999, 'end, with "quotes"']],
     );
     assert.ok(oddWrite.warnings.some((w) => w.startsWith('1 annotation text(s) of several lines written on one line')), oddWrite.warnings.join('; '));
+  });
+
+  test('odd.edf: labels longer than 16 characters stay distinct in MNE and in our reader (OpenBCI\'s five "Digital Channel N (Dnn)" were all cut to "Digital Channel ")', () => {
+    const view = mne[written.length + 3];
+    const expected = ['Fp1', 'Fp2', 'Cz', 'Digital~ 0 (D11)', 'Digital~ 1 (D12)', 'Digital~ 2 (D13)'];
+    assert.deepEqual(view.chNames, expected);
+    assert.deepEqual(importEdf(oddWrite.bytes, 'odd.edf').streams.flatMap((st) => st.channels.map((c) => c.label)), expected);
+    assert.ok(oddWrite.warnings.includes('label "Digital Channel 0 (D11)" written as "Digital~ 0 (D11)" (EDF labels hold 16 characters)'), oddWrite.warnings.join('; '));
+    for (let i = 0; i < 3 * view.nTimes; i++) if (view.data[3 * view.nTimes + i] !== (i % 3 === 0 ? 1 : 0)) assert.fail(`digital sample ${i}: ${view.data[3 * view.nTimes + i]}`);
   });
   rmSync(dir, { recursive: true, force: true });
 
