@@ -69,6 +69,15 @@ function valueFormatter(ch: ImportedChannel, data: Float32Array | Float64Array):
   return data instanceof Float32Array ? float32Text : (v) => String(v);
 }
 
+/**
+ * A channel's column: 'label (unit)'. Without a unit the label alone, unless it ends in brackets
+ * itself: OpenBCI's 'Digital Channel 0 (D11)' read back as label 'Digital Channel 0', unit 'D11';
+ * such a label gets empty brackets, 'Digital Channel 0 (D11) ()'.
+ */
+function columnName(c: ImportedChannel): string {
+  return c.unit || /\([^()]*\)\s*$/.test(c.label) ? `${c.label} (${c.unit})` : c.label;
+}
+
 /** Time in seconds with microsecond precision and no float noise. */
 function timeText(t: number): string {
   return String(Math.round(t * 1e6) / 1e6);
@@ -81,7 +90,7 @@ export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): Cs
   const labels = streamFileLabels(rec.streams);
   for (const [i, s] of rec.streams.entries()) {
     const name = `${base}-${labels[i]}.csv`;
-    const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(c.unit ? `${c.label} (${c.unit})` : c.label))];
+    const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(columnName(c)))];
     const out: string[] = [head.join(',')];
     for (const g of s.segments) {
       const fmts = s.channels.map((c, k) => valueFormatter(c, g.data.subarray(k * g.count, (k + 1) * g.count)));

@@ -75,3 +75,20 @@ test('samples that share their times (rate 0) are all kept, each at its time; eq
   assert.deepEqual(s.segments.map((g) => [g.start, g.count, [...(g.times ?? [])], [...g.data]]), [[0, 5, [0, 0, 0, 0.5, 0.5], [1, 2, 3, 4, 5]]]);
   assert.equal(rec.startTime, 1.7e9);
 });
+
+test('labels that end in brackets read back whole, with or without a unit (OpenBCI\'s "Digital Channel 0 (D11)" came back as unit "D11")', () => {
+  const channels = [
+    { label: 'Digital Channel 0 (D11)', unit: '' },
+    { label: 'Analog Channel 0', unit: '' },
+    { label: 'Accel (x)', unit: 'g' },
+    { label: 'Fp1', unit: 'uV' },
+  ].map((c) => ({ ...c, resolution: 0, offset: 0, kind: 'misc' as const }));
+  const rec = {
+    fileName: 'b.hm', format: 'csv' as const, startTime: null, subject: {}, info: {}, annotations: [], warnings: [],
+    streams: [{ name: 'other', modality: 'other' as const, rateHz: 250, channels, segments: [{ start: 0, count: 1, data: Float32Array.from([1, 2, 3, 4]) }] }],
+  };
+  const [f] = writeCsv(rec);
+  assert.equal(f.text.split('\n')[0], 'time_s,Digital Channel 0 (D11) (),Analog Channel 0,Accel (x) (g),Fp1 (uV)');
+  const back = parseHeartMindCsv(f.text, f.name).streams[0];
+  assert.deepEqual(back.channels.map((c) => [c.label, c.unit]), channels.map((c) => [c.label, c.unit]));
+});
