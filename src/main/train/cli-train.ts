@@ -22,10 +22,11 @@ import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
-import { formatMeanSd } from '../../shared/eval';
 import { selectTrainingBackend } from './backend';
 import { expandSource } from './dataset-loader';
-import { ENCODER_ARTIFACT, runJob } from './job';
+import { ENCODER_ARTIFACT, REPORT_ARTIFACT, runJob } from './job';
+import { reportLines } from '../../shared/train/report-text';
+import type { EvaluationReport } from '../../shared/train/train.types';
 import { RUN_FILES, RunStore, type RunFolder } from './run-store';
 import { DatabaseSession } from './cli-db';
 
@@ -465,7 +466,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       },
     });
     display.done();
-    printSummary(io, summary, folder);
+    await printSummary(io, summary, folder);
     return 0;
   } catch (e) {
     display.done();
@@ -488,15 +489,18 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
   }
 }
 
-export function printSummary(io: CliIo, s: RunResultSummary, folder: RunFolder): void {
-  if (s.arms.length) {
-    io.out(`\n${s.task}: ${s.protocol}`);
-    io.out(`${'arm'.padEnd(20)} ${'AUROC'.padEnd(16)} ${'AUC-PR'.padEnd(7)} ${'bal.acc'.padEnd(7)} ${'F1'.padEnd(7)} κ`);
-    const f = (v: number | null) => (v === null ? '–' : v.toFixed(3)).padEnd(7);
-    for (const a of s.arms) io.out(`${a.arm.padEnd(20)} ${(a.auroc === null ? '–' : formatMeanSd({ mean: a.auroc, sd: a.aurocSd ?? NaN, n: 2 }).replace(/ \(n=\d+\)/, '')).padEnd(16)} ${f(a.aucPr)} ${f(a.balancedAccuracy)} ${f(a.f1)} ${a.kappa === null ? '–' : a.kappa.toFixed(3)}`);
+/**
+ * The end of a run on the terminal: the evaluation from report.json (every arm and the baseline,
+ * each metric's mean ± sd over the folds, AUROC per fold), the export, the run folder.
+ */
+export async function printSummary(io: CliIo, s: RunResultSummary, folder: RunFolder): Promise<void> {
+  const bytes = s.arms.length ? await folder.readArtifact(REPORT_ARTIFACT) : null;
+  if (bytes) {
+    io.out('');
+    for (const line of reportLines(JSON.parse(new TextDecoder().decode(bytes)) as EvaluationReport)) io.out(line);
   }
   if (s.exportedAs) io.out(`\nexported as model '${s.exportedAs}'`);
-  io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/)`);
+  io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/; every fold's metrics in artifacts/${REPORT_ARTIFACT})`);
 }
 
 export { RunStore };

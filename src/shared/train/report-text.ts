@@ -1,0 +1,48 @@
+// The evaluation report as the command line prints it: every arm (the baseline among them) with
+// each metric's mean ± sd over the folds, then each fold's AUROC per arm — the numbers of
+// report.json, so a researcher reading the terminal sees what the file holds.
+import { BINARY_METRIC_NAMES, type BinaryMetricName } from '../eval/eval.types';
+import type { EvaluationReport } from './train.types';
+
+const HEADINGS: Record<BinaryMetricName, string> = {
+  auroc: 'AUROC',
+  aucPr: 'AUC-PR',
+  f1: 'F1',
+  f1Weighted: 'F1 (weighted)',
+  balancedAccuracy: 'bal. acc.',
+  cohenKappa: 'κ',
+  accuracy: 'accuracy',
+};
+
+/** The printed metrics: the field's (issue 6), accuracy left to report.json. */
+const PRINTED = BINARY_METRIC_NAMES.filter((m) => m !== 'accuracy');
+
+const cell = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
+
+/** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */
+export function reportLines(r: EvaluationReport): string[] {
+  const folds = r.folds.length;
+  const armWidth = Math.max(14, ...r.arms.map((a) => a.arm.length)) + 2;
+  const col = 16;
+  const out = [`${r.task.name}: ${r.protocol}`, `${'mean ± sd'.padEnd(armWidth)}${PRINTED.map((m) => HEADINGS[m].padEnd(col)).join('')}`.trimEnd()];
+  let partial = false;
+  for (const a of r.arms) {
+    const cells = PRINTED.map((m) => {
+      const s = a.table.summary[m];
+      if (!s.n) return '–'.padEnd(col);
+      const text = `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${s.n < folds ? '*' : ''}`;
+      if (s.n < folds) partial = true;
+      return text.padEnd(col);
+    });
+    out.push(`${a.arm.padEnd(armWidth)}${cells.join('')}`.trimEnd());
+  }
+  if (partial) out.push(`* over fewer than the ${folds} folds: undefined in a fold whose test windows hold one class (report.json notes which)`);
+  const armCol = (arm: string) => Math.max(col, arm.length + 2);
+  out.push('', `${'AUROC per fold'.padEnd(armWidth)}${r.arms.map((a) => a.arm.padEnd(armCol(a.arm))).join('')}test subjects`);
+  r.folds.forEach((f, i) => {
+    const label = String(f.index + 1);
+    const vals = r.arms.map((a) => cell((a.table.rows.find((row) => row.fold === label) ?? a.table.rows[i])?.metrics.auroc ?? null).padEnd(armCol(a.arm)));
+    out.push(`${`fold ${label}`.padEnd(armWidth)}${vals.join('')}${f.testSubjects.join(', ')}`);
+  });
+  return out;
+}

@@ -1,0 +1,59 @@
+// The evaluation as `heartmind train | evaluate` print it: the numbers are report.json's (each
+// metric's mean ± sd over folds, each fold's AUROC), every arm with the baseline, and a mean taken
+// over fewer folds (a test fold of one class) is marked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { foldMetricTable } from '../../../src/shared/eval';
+import { reportLines } from '../../../src/shared/train/report-text';
+import type { ArmResult, EvaluationReport } from '../../../src/shared/train/train.types';
+import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+
+function arm(name: string, folds: { y: number[]; s: number[] }[]): ArmResult {
+  const table = foldMetricTable(folds.map((f, i) => ({ fold: String(i + 1), yTrue: Int32Array.from(f.y), scores: f.s })));
+  return { arm: name, modalities: 'fused', init: name.startsWith('baseline') ? 'baseline' : 'random', table, roc: { fpr: [], tpr: [] }, confusion: [0, 0, 0, 0] } as unknown as ArmResult;
+}
+
+const report: EvaluationReport = {
+  task: TASK_MENTAL_ARITHMETIC,
+  protocol: 'leave-one-subject-out over 3 subjects',
+  subjects: ['S1', 'S2', 'S3'],
+  windows: 12,
+  positives: 5,
+  folds: ['S1', 'S2', 'S3'].map((s, index) => ({ index, trainSubjects: [], validationSubjects: [], testSubjects: [s] })),
+  arms: [
+    arm('fused/random', [
+      { y: [0, 0, 1, 1], s: [0.1, 0.6, 0.4, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.7, 0.3] },
+      { y: [0, 0, 0, 1], s: [0.5, 0.2, 0.1, 0.3] },
+    ]),
+    arm('baseline/fused', [
+      { y: [0, 0, 1, 1], s: [0.3, 0.2, 0.6, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.9, 0.1, 0.7, 0.3] },
+      { y: [0, 0, 0, 0], s: [0.5, 0.2, 0.1, 0.3] },
+    ]),
+  ],
+};
+
+test('every arm with each metric as report.json holds it (mean ± sd over folds), and AUROC per fold with its test subjects', () => {
+  const lines = reportLines(report);
+  assert.equal(lines[0], 'arithmetic: leave-one-subject-out over 3 subjects');
+  assert.match(lines[1], /^mean ± sd\s+AUROC\s+AUC-PR\s+F1\s+F1 \(weighted\)\s+bal\. acc\.\s+κ$/);
+  const row = (name: string) => lines.find((l) => l.startsWith(name + ' '))!;
+  for (const a of report.arms) {
+    const cells = row(a.arm).slice(a.arm.length).trim().split(/\s{2,}/);
+    const want = (['auroc', 'aucPr', 'f1', 'f1Weighted', 'balancedAccuracy', 'cohenKappa'] as const).map((m) => a.table.summary[m]);
+    assert.equal(cells.length, want.length, row(a.arm));
+    cells.forEach((c, i) => assert.equal(c.replace('*', ''), `${want[i].mean.toFixed(3)} ± ${want[i].sd.toFixed(3)}`));
+  }
+  const perFold = lines.slice(lines.findIndex((l) => l.startsWith('AUROC per fold')) + 1);
+  assert.equal(perFold.length, 3);
+  report.folds.forEach((f, i) => {
+    const cells = perFold[i].split(/\s{2,}/);
+    assert.deepEqual(cells, [`fold ${i + 1}`, report.arms[0].table.rows[i].metrics.auroc!.toFixed(3), report.arms[1].table.rows[i].metrics.auroc === null ? '–' : report.arms[1].table.rows[i].metrics.auroc!.toFixed(3), f.testSubjects[0]]);
+  });
+  // The baseline's third fold holds one class: its AUROC is '–' there and its mean is over 2 of 3 folds, marked.
+  assert.equal(report.arms[1].table.summary.auroc.n, 2);
+  assert.match(row('baseline/fused'), /^baseline\/fused\s+\d\.\d{3} ± \d\.\d{3}\*/);
+  assert.doesNotMatch(row('fused/random'), /\*/);
+  assert.match(lines.join('\n'), /\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+});
