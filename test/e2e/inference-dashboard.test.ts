@@ -212,6 +212,32 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.getByTestId('window-error').count(), 0);
   });
 
+  test('a skipped window is noted until the next window is answered, not until the next model load', async () => {
+    await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
+    // The worker answers the next window as skipped, as it does for a window it cannot read (NaN, a
+    // channel missing): its own message, through the page's real client.
+    const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
+    assert.ok(worker, 'the inference worker is running');
+    await worker.evaluate(() => {
+      const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
+      const post = scope.postMessage.bind(scope);
+      let armed = true;
+      scope.postMessage = (m: unknown, t?: Transferable[]) => {
+        const r = m as { type?: string; seq?: number };
+        if (armed && r?.type === 'result') {
+          armed = false;
+          return post({ type: 'skipped', seq: r.seq, code: 'bad-input', message: 'injected: EEG has NaN' }, []);
+        }
+        return post(m, t);
+      };
+    });
+    await page.getByTestId('window-skipped').waitFor({ timeout: 30_000 });
+    assert.match((await page.getByTestId('window-skipped').textContent()) ?? '', /^window #\d+ skipped: injected: EEG has NaN$/);
+    // The next window answers: the note goes (it stayed until the next model load).
+    await page.waitForFunction(() => !document.querySelector('[data-testid="window-skipped"]'), undefined, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('estimate-arithmetic-label').count(), 1);
+  });
+
   test('with every device stopped the model is refused and its last answer is not shown as if current', async () => {
     const call = async (channel: string, req: unknown) => {
       const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });

@@ -41,7 +41,10 @@ export interface InferenceState {
   /** Per-window run time (ms), most recent last. */
   latencies: number[];
   dropped: number;
-  /** The last skipped window and why. */
+  /**
+   * The last skipped window (input the model cannot read) and why, until a later window is answered:
+   * a note about a window long past, under estimates flowing again, read as a current problem.
+   */
   skipped: { seq: number; message: string } | null;
   windowsRun: number;
   prefer: BackendPreference;
@@ -182,6 +185,7 @@ export class InferenceService {
     this.state.latencies = [];
     this.state.error = null;
     this.state.windowError = null;
+    this.state.skipped = null;
   }
 
   private async load(id: string, revision: string | null = null): Promise<void> {
@@ -231,6 +235,7 @@ export class InferenceService {
     const s = this.state;
     s.last = r;
     s.windowError = null;
+    if (s.skipped && r.seq > s.skipped.seq) s.skipped = null;
     s.windowsRun++;
     s.dropped = this.worker?.dropped ?? 0;
     s.latencies.push(r.latencyMs);

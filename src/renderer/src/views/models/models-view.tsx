@@ -253,7 +253,11 @@ export default function ModelsView({ client }: ViewProps) {
             </ul>
           ) : null}
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
-          {state.skipped && <div class="muted">last skipped window #{state.skipped.seq}: {state.skipped.message}</div>}
+          {state.skipped && (
+            <div class="muted" data-testid="window-skipped">
+              window #{state.skipped.seq} skipped: {state.skipped.message}
+            </div>
+          )}
           <WindowError state={state} />
           {state.loading && !state.loaded && (
             <p class="muted" data-testid="model-loading">
