@@ -228,8 +228,59 @@ interface OutSignal {
   samplesPerRecord: number;
   gain: number;
   offset: number;
+  /** Factor from the channel's unit to the written one (1, or a power of 1000: Pa → kPa is 1e-3). */
+  scale: number;
   stream: ImportedStream;
   channel: number;
+}
+
+/** SI prefixes by power of ten (µ written 'u', as EDF+ does). */
+const SI_PREFIXES: Record<string, number> = { p: -12, n: -9, u: -6, µ: -6, μ: -6, m: -3, '': 0, k: 3, M: 6, G: 9 };
+const SI_WRITE = new Map(Object.entries({ p: -12, n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9 }).map(([k, v]) => [v, k]));
+/** Units that take an SI prefix (the longest match wins: 'Pa' before 'a', 'mol' before 'm'). */
+const SI_BASES = ['Ohm', 'mol', 'bar', 'Hz', 'Pa', 'V', 'A', 'S', 'W', 'N', 'J', 'g', 'm', 's', 'K', 'l', 'L'];
+
+/** A unit as SI prefix (power of ten) and base ('kPa' → [3, 'Pa'], 'mV' → [-3, 'V']), or null. */
+function siUnit(unit: string): [number, string] | null {
+  const u = unit.trim();
+  for (const base of SI_BASES) {
+    if (!u.endsWith(base)) continue;
+    const p = SI_PREFIXES[u.slice(0, u.length - base.length)];
+    if (p !== undefined) return [p, base];
+  }
+  return null;
+}
+
+/**
+ * Range fields over the data's own range [lo, hi], in the channel's unit or, where its values do
+ * not fit 8 characters (3e8 Pa) or the 8 characters cannot resolve them (2e-6 S written 0.000002
+ * to 0.000003: a tenth of the digital range used), in the same unit with another SI prefix (kPa,
+ * uS). Null when no unit holds them.
+ */
+function dataRangeFields(lo: number, hi: number, unit: string): { pmin: string; pmax: string; unit: string; scale: number } | null {
+  const at = (scale: number, u: string) => {
+    const pmin = edfNumber(lo * scale, -1);
+    const pmax = edfNumber(hi * scale, 1);
+    if (pmin === null || pmax === null) return null;
+    // the written range may be at most 4 times the data's (2 of 16 bits lost to rounding the text)
+    const precise = Number(pmax) - Number(pmin) <= 4 * (hi - lo) * scale;
+    return { pmin, pmax, unit: u, scale, precise };
+  };
+  const own = at(1, unit);
+  if (own?.precise) return own;
+  const si = siUnit(unit);
+  if (si) {
+    const [p, base] = si;
+    // The engineering prefix first (values from 1 to 1000: 2e-6 S → uS, 3e8 Pa → MPa), then its neighbours.
+    const eng = p + 3 * Math.floor(Math.log10(Math.max(Math.abs(lo), Math.abs(hi))) / 3);
+    for (const power of [eng, eng - 3, eng + 3, eng - 6, eng + 6]) {
+      const prefix = SI_WRITE.get(power);
+      if (prefix === undefined || power === p) continue;
+      const fit = at(10 ** (p - power), prefix + base);
+      if (fit?.precise) return fit;
+    }
+  }
+  return own;
 }
 
 /** The written records as time spans, consecutive ones merged: [start, end) s. */
@@ -452,22 +503,33 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         const b = edfNumber(ch.physicalRange[1], 1);
         if (a && b && Math.abs(Number(a) - ch.physicalRange[0]) <= 1e-9 * Math.abs(ch.physicalRange[0]) && Math.abs(Number(b) - ch.physicalRange[1]) <= 1e-9 * Math.abs(ch.physicalRange[1])) [pmin, pmax] = [a, b];
       }
+      let unit = ch.unit;
+      let scale = 1;
       if (pmin === null || pmax === null) {
         if (hi === lo) {
           lo -= 1;
           hi += 1;
         }
-        pmin = edfNumber(lo, -1);
-        pmax = edfNumber(hi, 1);
+        const fit = dataRangeFields(lo, hi, unit);
+        if (fit === null) {
+          // One channel the format cannot hold does not cost the whole export.
+          warnings.push(
+            `${s.name}/${ch.label}: values from ${lo} to ${hi}${unit ? ` ${unit}` : ''} cannot be stated in EDF's 8-character range fields` +
+              `${siUnit(unit) ? '' : ' (and its unit takes no SI prefix)'}; left out (a CSV export keeps it)`,
+          );
+          return;
+        }
+        ({ pmin, pmax, unit, scale } = fit);
+        if (scale !== 1) warnings.push(`${s.name}/${ch.label}: written in ${unit} (not ${ch.unit}), the unit in which EDF's 8-character range fields hold its values`);
       }
-      if (pmin === null || pmax === null) fail('cannot-write', `${s.name}/${ch.label}: values up to ${Math.max(Math.abs(lo), Math.abs(hi))} ${ch.unit} do not fit EDF's 8-character range fields`);
       const pa = Number(pmin);
       const pb = Number(pmax);
       const gain = (pb - pa) / (digMax - digMin);
       signals.push({
         label: asciiText(ch.label),
         transducer: ch.transducer ?? '',
-        unit: ch.unit,
+        unit,
+        scale,
         physMin: pmin,
         physMax: pmax,
         digMin,
@@ -482,6 +544,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     });
   }
 
+  if (signals.length === 0) fail('cannot-write', 'no channel whose values EDF can hold');
   for (const [full, short] of edfLabels(signals.map((x) => x.label))) {
     warnings.push(`label "${full}" written as "${short}" (EDF labels hold 16 characters)`);
     for (const x of signals) if (x.label === full) x.label = short;
@@ -632,7 +695,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         }
         // A missing sample and a non-finite one are both written as the zero code (physical 0,
         // or the nearest code where 0 lies outside the range: not counted as clipped).
-        let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v - offset) / gain);
+        let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v * sig.scale - offset) / gain);
         if (d < digLo || d > digHi) {
           clipped++;
           d = d < digLo ? digLo : digHi;

@@ -346,9 +346,50 @@ describe('writeEdf', () => {
     rec.streams[0].rateHz = 255.5;
     rec.streams[1].rateHz = 130.33;
     assert.throws(() => writeEdf(rec, { format: 'edf', fileName: 'o.edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /whole number of samples/.test(e.message));
-    const big = synthetic();
-    big.streams[1].segments[0].data[3] = 4e9;
-    assert.throws(() => writeEdf(big, { format: 'edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && /8-character/.test(e.message));
+    const none = synthetic();
+    none.streams.pop();
+    none.streams[0].channels = [{ label: 'n', unit: 'counts', resolution: 0, offset: 0, kind: 'misc' }];
+    none.streams[0].segments[0] = { start: 0, count: 1024, data: new Float32Array(1024).fill(4e9) };
+    assert.throws(() => writeEdf(none, { format: 'edf', fileName: 'n.edf' }), (e: unknown) => e instanceof FormatError && e.code === 'cannot-write' && e.message === 'n.edf: no channel whose values EDF can hold');
+  });
+
+  test('values the 8-character range fields cannot state are written with another SI prefix (3e8 Pa in MPa, 2e-6 S in uS), or that channel alone is left out (the whole export failed)', () => {
+    const rec = synthetic();
+    const ecg = rec.streams[1];
+    const n = ecg.segments[0].count;
+    const extra = [
+      { label: 'Pressure', unit: 'Pa', value: (i: number) => 3e8 + (i % 100) * 10 },
+      { label: 'EDA', unit: 'S', value: (i: number) => 2e-6 + (i % 100) * 1e-9 },
+      { label: 'Counter', unit: '', value: (i: number) => 4e9 + i },
+    ];
+    const data = new Float32Array(n * (1 + extra.length));
+    data.set(ecg.segments[0].data);
+    extra.forEach((x, k) => {
+      for (let i = 0; i < n; i++) data[(k + 1) * n + i] = x.value(i);
+    });
+    ecg.channels.push(...extra.map(({ label, unit }) => ({ label, unit, resolution: 0, offset: 0, kind: 'misc' as const })));
+    ecg.segments[0] = { ...ecg.segments[0], data };
+    for (const format of ['edf', 'bdf'] as const) {
+      const { bytes, warnings } = writeEdf(rec, { format });
+      const h = parseEdfHeader(bytes, `x.${format}`);
+      assert.deepEqual(h.signals.map((x) => [x.label, x.physicalDimension]).slice(3, 6), [['ECG', 'uV'], ['Pressure', 'MPa'], ['EDA', 'uS']]);
+      assert.deepEqual(warnings, [
+        'ECG/Pressure: written in MPa (not Pa), the unit in which EDF\'s 8-character range fields hold its values',
+        'ECG/EDA: written in uS (not S), the unit in which EDF\'s 8-character range fields hold its values',
+        'ECG/Counter: values from 4000000000 to 4000000512 cannot be stated in EDF\'s 8-character range fields (and its unit takes no SI prefix); left out (a CSV export keeps it)',
+      ]);
+      const back = importEdf(bytes, `x.${format}`).streams.find((st) => st.channels.some((c) => c.label === 'Pressure'))!;
+      const digital = digitalByLabel(h, bytes);
+      for (const [k, scale] of [[1, 1e-6], [2, 1e6]] as const) {
+        const sig = h.signals[3 + k];
+        const b = back.channels.findIndex((c) => c.label === sig.label);
+        const got = back.segments[0].data.subarray(b * n, (b + 1) * n);
+        // every value within half a count of what was written, and the counts spread over the range
+        for (let i = 0; i < n; i++) if (Math.abs(got[i] - data[k * n + i] * scale) > sig.gain / 2 + 1e-9 * Math.abs(got[i])) assert.fail(`${sig.label}[${i}]: ${got[i]} vs ${data[k * n + i] * scale}`);
+        const counts = digital.get(sig.label)!;
+        assert.ok(Math.max(...counts) - Math.min(...counts) > (sig.digitalMax - sig.digitalMin) / 4, `${sig.label} uses a quarter of its digital range at least`);
+      }
+    }
   });
 
   test('EDF → import → export gives back the file\'s own integers and digital range, sample for sample (EEGMAT, ECG in mV; EEGMMIDB, digital ±8092)', { skip: NEED_DATA }, () => {
