@@ -16,6 +16,8 @@ export interface BleScanOptions {
   durationMs: number;
   /** Only devices advertising one of these services (empty: all). */
   serviceUuids?: string[];
+  /** Ends the scan early once this returns true for an advertisement (the device looked for was heard). */
+  until?: (ad: BleAdvertisement) => boolean;
 }
 
 export interface BleCentral {

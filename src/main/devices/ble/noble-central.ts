@@ -57,31 +57,55 @@ async function poweredOn(noble: Noble): Promise<void> {
   });
 }
 
+/** How long a connect listens for a device it has not heard yet, at most, ms. */
+const CONNECT_SCAN_MS = 8_000;
+
 export class NobleCentral implements BleCentral {
   /** Peripherals seen while scanning, by id: noble connects only to discovered peripherals. */
   private readonly seen = new Map<string, Peripheral>();
+  /**
+   * Scans running now. The radio scans once for all of them: a user's Scan and the connect of a
+   * remembered device waiting for its headset overlap, and the first to finish stopped the radio
+   * under the other (the user's list stayed empty).
+   */
+  private scanners = 0;
+
+  /** `load` is noble by default; tests hand in an object with noble's scanning surface. */
+  constructor(private readonly load: () => Promise<Noble> = loadNoble) {}
 
   async scan(opts: BleScanOptions, onFound: (ad: BleAdvertisement) => void): Promise<void> {
-    const noble = await loadNoble();
+    const noble = await this.load();
     await poweredOn(noble);
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    const want = opts.serviceUuids?.length ? new Set(opts.serviceUuids) : null;
     const onDiscover = (p: Peripheral) => {
       this.seen.set(p.id, p);
-      onFound({ id: p.id, address: p.address, name: p.advertisement?.localName ?? '', rssi: p.rssi, serviceUuids: p.advertisement?.serviceUuids ?? [] });
+      const ad: BleAdvertisement = { id: p.id, address: p.address, name: p.advertisement?.localName ?? '', rssi: p.rssi, serviceUuids: p.advertisement?.serviceUuids ?? [] };
+      // Filtered here, not by the radio: the one radio scan serves every scanner.
+      if (want && !ad.serviceUuids.some((u) => want.has(u))) return;
+      onFound(ad);
+      if (opts.until?.(ad)) finish();
     };
     noble.on('discover', onDiscover);
+    this.scanners++;
+    const timer = setTimeout(finish, opts.durationMs);
     try {
-      await noble.startScanningAsync(opts.serviceUuids ?? [], true);
-      await new Promise((r) => setTimeout(r, opts.durationMs));
+      if (this.scanners === 1) await noble.startScanningAsync([], true);
+      await finished;
     } finally {
+      clearTimeout(timer);
       noble.removeListener('discover', onDiscover);
-      await noble.stopScanningAsync().catch(() => undefined);
+      if (--this.scanners === 0) await noble.stopScanningAsync().catch(() => undefined);
     }
   }
 
   async connect(id: string, timeoutMs: number): Promise<BleLink> {
     let p = this.seen.get(id);
     if (!p) {
-      await this.scan({ durationMs: Math.min(timeoutMs, 8000) }, () => undefined);
+      // Listening is the only way to know the device is there: it ends the moment the device is
+      // heard (a headset just switched on connects in well under a second, not after 8 s).
+      await this.scan({ durationMs: Math.min(timeoutMs, CONNECT_SCAN_MS), until: (ad) => ad.id === id }, () => undefined);
       p = this.seen.get(id);
     }
     if (!p) throw new DeviceError('unavailable', `Bluetooth device ${id} not found (out of range, switched off, or connected to another app?)`);

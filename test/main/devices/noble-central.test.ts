@@ -1,0 +1,85 @@
+// NobleCentral's scanning, on an object with noble's scanning surface (no radio here): one radio
+// scan serves overlapping scanners (a user's Scan and a waiting device's connect), and a connect
+// stops listening as soon as its device is heard.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { NobleCentral } from '../../../src/main/devices/ble/noble-central';
+
+/** noble's scanning surface: state, start/stop, 'discover' events; counts what the radio was told. */
+class ScanRadio extends EventEmitter {
+  _state = 'poweredOn';
+  starts = 0;
+  stops = 0;
+  scanning = false;
+  async startScanningAsync(): Promise<void> {
+    this.starts++;
+    this.scanning = true;
+  }
+  async stopScanningAsync(): Promise<void> {
+    this.stops++;
+    this.scanning = false;
+  }
+  /** A device advertising, heard only while the radio scans. */
+  advertise(id: string, name: string, serviceUuids: string[] = []): void {
+    if (!this.scanning) return;
+    const peripheral = {
+      id,
+      address: id,
+      rssi: -60,
+      advertisement: { localName: name, serviceUuids },
+      connectAsync: async () => undefined,
+      discoverAllServicesAndCharacteristicsAsync: async () => ({ services: [], characteristics: [] }),
+      once: () => undefined,
+      disconnectAsync: async () => undefined,
+    };
+    this.emit('discover', peripheral);
+  }
+}
+
+function central(radio: ScanRadio): NobleCentral {
+  return new NobleCentral(async () => radio as unknown as Awaited<ReturnType<NonNullable<ConstructorParameters<typeof NobleCentral>[0]>>>);
+}
+
+describe('NobleCentral scanning', () => {
+  test('a connect stops listening the moment its device is heard, not after the whole scan window', async () => {
+    const radio = new ScanRadio();
+    const c = central(radio);
+    const t0 = Date.now();
+    setTimeout(() => radio.advertise('aa:bb', 'Polar H10 1234'), 50);
+    const link = await c.connect('aa:bb', 10_000);
+    assert.equal(link.id, 'aa:bb');
+    assert.ok(Date.now() - t0 < 1000, `connected after ${Date.now() - t0} ms`);
+    assert.deepEqual([radio.starts, radio.stops, radio.scanning], [1, 1, false]);
+  });
+
+  test("a waiting device's scan ending does not stop the radio under a user's Scan: it keeps finding devices", async () => {
+    const radio = new ScanRadio();
+    const c = central(radio);
+    const found: string[] = [];
+    const userScan = c.scan({ durationMs: 400 }, (ad) => found.push(ad.name));
+    // The waiting headset's connect listens for 100 ms and does not hear it.
+    const waiting = c.scan({ durationMs: 100, until: (ad) => ad.id === 'muse-off' }, () => undefined);
+    await waiting;
+    assert.equal(radio.scanning, true, 'the radio still scans for the user');
+    radio.advertise('strap', 'Polar H10 5678');
+    await userScan;
+    assert.deepEqual(found, ['Polar H10 5678']);
+    assert.deepEqual([radio.starts, radio.stops, radio.scanning], [1, 1, false]);
+  });
+
+  test('a service filter applies to its own scanner only', async () => {
+    const radio = new ScanRadio();
+    const c = central(radio);
+    const all: string[] = [];
+    const hr: string[] = [];
+    const a = c.scan({ durationMs: 150 }, (ad) => all.push(ad.name));
+    const b = c.scan({ durationMs: 150, serviceUuids: ['180d'] }, (ad) => hr.push(ad.name));
+    await new Promise((r) => setTimeout(r, 20));
+    radio.advertise('m', 'Muse-1234', ['fe8d']);
+    radio.advertise('s', 'Wahoo TICKR', ['180d']);
+    await Promise.all([a, b]);
+    assert.deepEqual(all, ['Muse-1234', 'Wahoo TICKR']);
+    assert.deepEqual(hr, ['Wahoo TICKR']);
+  });
+});
