@@ -10,6 +10,7 @@ import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecordin
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeUtf8, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
+import { fieldNumber } from '../tabular-import';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
@@ -111,6 +112,9 @@ export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): Cs
   return files;
 }
 
+/** Fields that mean "no value": empty, NaN in any case and sign, NA. */
+const MISSING_VALUE = /^\s*([+-]?nan|na)?\s*$/i;
+
 /** The longest a time axis can run: the years a unix time may carry (seconds). */
 const TIME_SPAN_S = UNIX_TIME_MAX_S - UNIX_TIME_MIN_S;
 
@@ -192,8 +196,10 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
     if (r > 0 && tv < t[r - 1]) fail('bad-data', `line ${r + 2}: time_s goes back from ${t[r - 1]} to ${tv} (time_s must not decrease)`);
     t[r] = tv;
     for (let c = first; c < width; c++) {
-      const v = Number(f[c]);
-      if (Number.isNaN(v) && f[c].trim() !== 'NaN') fail('bad-number', `line ${r + 2}, column ${c + 1} is not a number`);
+      // An empty field is a missing value (pandas writes NaN so), as are numpy's 'nan' and R's 'NA':
+      // NaN. Number('') was 0, a sample invented where the file has none.
+      const v = fieldNumber(f[c]);
+      if (Number.isNaN(v) && !MISSING_VALUE.test(f[c])) fail('bad-number', `line ${r + 2}, column ${c + 1} (${head[c]}): ${JSON.stringify(f[c].slice(0, 20))} is not a number`);
       vals[(c - first) * rows + r] = v;
     }
   }

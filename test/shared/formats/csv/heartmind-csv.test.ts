@@ -51,6 +51,12 @@ test('malformed CSV gives one FormatError', () => {
   bad('a,b\n1,2\n', 'not-this-format');
   bad('time_s,x (uV)\n0,1\n0.1\n', 'bad-data');
   bad('time_s,x (uV)\n0,1\nzz,2\n', 'bad-number');
+  assert.throws(() => parseHeartMindCsv('time_s,x (uV),y (uV)\n0,1,2\n0.5,3,abc\n', 'b.csv'), { message: 'b.csv: line 3, column 3 (y (uV)): "abc" is not a number' });
+});
+
+test('missing values (an empty field as pandas writes it, nan, NA) read as NaN; an empty field was read as 0', () => {
+  const rec = parseHeartMindCsv('time_s,x (uV),y (uV)\n0,1,\n0.5,nan,2\n1,NA,-NaN\n1.5,inf,-Infinity\n', 'm.csv');
+  assert.deepEqual([...rec.streams[0].segments[0].data], [1, NaN, NaN, Infinity, NaN, 2, NaN, -Infinity]);
 });
 
 test('times: time_s that goes back, or falls outside 1970–2200, is refused naming the line; unix_time_s in ms/µs/ns is named', () => {
