@@ -3,6 +3,8 @@
 import type { DeviceConfig, DeviceKind, ScannedDevice } from './devices.types';
 import { HEART_RATE_SERVICE_UUID, PMD_SERVICE_UUID } from './polar/polar.types';
 import { MUSE_SERVICE_UUID } from './muse/muse.types';
+import { brainflowBoardName } from './brainflow/brainflow-board-names';
+import { BoardIds } from './brainflow/brainflow.types';
 
 export interface CatalogEntry {
   kind: DeviceKind;
@@ -40,7 +42,13 @@ export function describeConfig(c: DeviceConfig): string {
     case 'cyton':
     case 'serial-text':
       return `serial ${c.path}`;
-    case 'brainflow':
-      return `BrainFlow board ${c.boardId}${c.params?.serial_port ? ` on ${c.params.serial_port}` : ''}`;
+    case 'brainflow': {
+      // The board in words, as the Devices view's board list names it: "-3" told a user nothing.
+      const p = c.params ?? {};
+      if (c.boardId === BoardIds.PLAYBACK_FILE_BOARD)
+        return `BrainFlow playback of ${p.file ?? '(no file)'}${p.master_board !== undefined && p.master_board !== BoardIds.NO_BOARD ? `, recorded with ${brainflowBoardName(Number(p.master_board))}` : ''}`;
+      const where = p.serial_port ? ` on ${p.serial_port}` : p.mac_address ? ` at ${p.mac_address}` : p.ip_address ? ` at ${p.ip_address}` : '';
+      return `BrainFlow ${brainflowBoardName(c.boardId)}${where}`;
+    }
   }
 }
