@@ -24,7 +24,8 @@ export function detectFormat(file: NamedBytes): DetectedFormat | null {
   if (head.startsWith('0       ')) return 'edf';
   if (head.startsWith('XDF:')) return 'xdf';
   if (/^%OpenBCI Raw (EXG|EEG) Data/i.test(head)) return 'openbci-gui';
-  if (/^(time_s|onset_s),/.test(head)) return 'csv';
+  // (after the byte-order mark Excel's "CSV UTF-8" starts with)
+  if (/^(\xef\xbb\xbf)?(time_s|onset_s),/.test(head)) return 'csv';
   if (/\.hea$/i.test(file.name)) return 'wfdb';
   const first = head.split(/\r?\n/)[0];
   if (/^[-+0-9.eEnaif]+(\t[-+0-9.eEnaif]+)+\s*$/.test(first)) return 'brainflow-csv';

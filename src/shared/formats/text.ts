@@ -23,6 +23,28 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
   return utf8Decoder.decode(bytes.subarray(start, end));
 }
 
+const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true });
+/** Windows-1252's characters for bytes 0x80–0x9f (undefined ones kept as Latin-1's controls); the rest is Latin-1. */
+const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** Windows-1252 to string: what Excel and older Windows programs save text in. */
+export function decodeWindows1252(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return decodeLatin1(bytes, start, end).replace(/[\x80-\x9f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]);
+}
+
+/**
+ * Text whose encoding the format does not pin down (a CSV saved by a spreadsheet) or that old
+ * writers got wrong: UTF-8 where the bytes are valid UTF-8, else Windows-1252, so '°C' saved by
+ * Excel reads '°C', not '\uFFFDC'. `encoding` says which was used, for a warning.
+ */
+export function decodeText(bytes: Uint8Array, start = 0, end = bytes.length): { text: string; encoding: 'utf-8' | 'windows-1252' } {
+  try {
+    return { text: strictUtf8Decoder.decode(bytes.subarray(start, end)), encoding: 'utf-8' };
+  } catch {
+    return { text: decodeWindows1252(bytes, start, end), encoding: 'windows-1252' };
+  }
+}
+
 /** String to UTF-8 bytes (writers: EDF+ annotation texts, CSV). */
 export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);

@@ -50,6 +50,10 @@ test('format detection goes by the bytes, not the name', { skip: NEED_DATA }, ()
   assert.equal(detectFormat({ name: '100.hea', bytes: one('wfdb-mitdb', '100.hea')[0].bytes }), 'wfdb');
   assert.equal(detectFormat({ name: 'x.csv', bytes: new TextEncoder().encode('1.000000\t2.000000\n') }), 'brainflow-csv');
   assert.equal(detectFormat({ name: 'x.bin', bytes: Uint8Array.from([1, 2, 3]) }), null);
+  // Excel's "CSV UTF-8" starts with a byte-order mark (it was 'not a format HeartMind reads')
+  const bom = Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('time_s,Fp1 (uV)\n0,1\n0.5,2\n')]);
+  assert.equal(detectFormat({ name: 'excel.csv', bytes: bom }), 'csv');
+  assert.deepEqual(importRecording([{ name: 'excel.csv', bytes: bom }]).streams[0].channels.map((c) => c.label), ['Fp1']);
   assert.throws(() => importRecording([{ name: 'x.bin', bytes: Uint8Array.from([1, 2, 3]) }]), (e: unknown) => e instanceof FormatError && e.code === 'not-this-format' && /x\.bin/.test(e.message));
   assert.throws(() => importRecording([{ name: 'e.edf', bytes: new Uint8Array(0) }]), (e: unknown) => e instanceof FormatError && e.code === 'empty');
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asciiText, decodeLatin1, decodeUtf8, encodeAscii, encodeUtf8, parseDecimal, parseInteger } from '../../../src/shared/formats/text';
+import { asciiText, decodeLatin1, decodeText, decodeUtf8, encodeAscii, encodeUtf8, parseDecimal, parseInteger } from '../../../src/shared/formats/text';
 
 describe('decodeUtf8 / encodeUtf8', () => {
   test('round-trips text outside ASCII and decodes a byte range', () => {
@@ -59,5 +59,13 @@ describe('asciiText', () => {
       ['°C', '\u00b5V', '\u03bcS', 'k\u2126', 'k\u03a9', 'm/s²', 'Müller', 'naïve', 'Fp1', '静か'].map(asciiText),
       ['degC', 'uV', 'uS', 'kOhm', 'kOhm', 'm/s2', 'Muller', 'naive', 'Fp1', '静か'],
     );
+  });
+});
+
+describe('decodeText', () => {
+  test('UTF-8 where the bytes are valid UTF-8, else Windows-1252 (0x80–0x9f as its punctuation)', () => {
+    assert.deepEqual(decodeText(new TextEncoder().encode('°C – ok')), { text: '°C – ok', encoding: 'utf-8' });
+    assert.deepEqual(decodeText(Uint8Array.of(0xb0, 0x43, 0x20, 0x96, 0x20, 0x80, 0x81)), { text: '°C – €\u0081', encoding: 'windows-1252' });
+    assert.deepEqual(decodeText(Uint8Array.of(0x41, 0xb5, 0x56, 0x42), 1, 3), { text: 'µV', encoding: 'windows-1252' });
   });
 });

@@ -8,7 +8,7 @@
 import { failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
-import { decodeUtf8, parseDecimal } from '../text';
+import { decodeText, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
 import { fieldNumber } from '../tabular-import';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
@@ -152,11 +152,12 @@ function splitCsv(line: string): string[] {
  */
 export function parseHeartMindCsv(input: Uint8Array | string, fileName: string): ImportedRecording {
   const fail: Fail = failFor(fileName);
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeText(input);
+  const lines = decoded.text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) fail('empty', 'the file is empty');
   const head = splitCsv(lines[0]).map((s) => s.trim());
   const base: ImportedRecording = { fileName, format: 'csv', startTime: null, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
+  if (decoded.encoding !== 'utf-8') base.warnings.push('the file is not UTF-8 (saved by a spreadsheet?); its text was read as Windows-1252 (Latin-1)');
   if (head[0] === 'onset_s') {
     const anns: ImportedAnnotation[] = lines.slice(1).map((l, i) => {
       const f = splitCsv(l);

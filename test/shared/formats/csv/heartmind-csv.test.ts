@@ -98,3 +98,14 @@ test('labels that end in brackets read back whole, with or without a unit (OpenB
   const back = parseHeartMindCsv(f.text, f.name).streams[0];
   assert.deepEqual(back.channels.map((c) => [c.label, c.unit]), channels.map((c) => [c.label, c.unit]));
 });
+
+test('a CSV saved in Windows-1252 (a spreadsheet) reads its text as such, with a warning; UTF-8 with a BOM as UTF-8 (°C came back as "\\uFFFDC")', () => {
+  const latin = Uint8Array.from([...'time_s,Temp (°C),Hautleitwert (µS)\n0,36.5,2\n0.5,36.6,2.1\n'].map((c) => c.charCodeAt(0)));
+  const rec = parseHeartMindCsv(latin, 't.csv');
+  assert.deepEqual(rec.streams[0].channels.map((c) => [c.label, c.unit]), [['Temp', '°C'], ['Hautleitwert', 'µS']]);
+  assert.deepEqual(rec.warnings, ['the file is not UTF-8 (saved by a spreadsheet?); its text was read as Windows-1252 (Latin-1)']);
+  const marks = parseHeartMindCsv(Uint8Array.from([...'onset_s,duration_s,label,source\n1,0,Ärger – “laut”,csv\n'].map((c) => (c === '–' ? 0x96 : c === '“' ? 0x93 : c === '”' ? 0x94 : c.charCodeAt(0)))), 'm.csv');
+  assert.equal(marks.annotations[0].label, 'Ärger – “laut”');
+  const utf8 = parseHeartMindCsv(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('time_s,Temp (°C)\n0,1\n0.5,2\n')]), 'u.csv');
+  assert.deepEqual([utf8.streams[0].channels[0].label, utf8.streams[0].channels[0].unit, utf8.warnings], ['Temp', '°C', []]);
+});
