@@ -11,7 +11,7 @@ import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
 import { importCbramodCheckpoint } from '../model/pth-import';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
 import { validateWindowing } from '../../shared/datasets/build-windows';
-import { DatasetError } from '../../shared/datasets/datasets.types';
+import { DatasetError, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../../shared/datasets/datasets.types';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
 import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults';
 import { MAX_SEED } from '../../shared/train/job-check';
@@ -61,6 +61,7 @@ export const DATASET_USAGE = [
   '  --folder DIR[=CLASS]    every recording in a folder (=CLASS: all of them that class)',
   '  --session ID            a recorded session of the app (repeat); --data-dir DIR picks the app data folder',
   '  --dreamer FILE          your DREAMER.mat, with --dimension valence|arousal|dominance [--threshold 4]',
+  `                          (its scores run ${DREAMER_SCORE_MIN}–${DREAMER_SCORE_MAX}; a score ≥ threshold is high)`,
   '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
   '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT)',
   '  --labels SPEC           file (each recording\'s own class: EEGMAT, DREAMER, --file PATH=CLASS)',
@@ -138,6 +139,10 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   const folders = (v.folder as string[] | undefined) ?? [];
   const sessions = (v.session as string[] | undefined) ?? [];
   if (!v.eegmat && !v.dreamer && files.length + folders.length + sessions.length === 0) return null;
+  // Flags of one kind of source, given without it, would be dropped in silence: refused, naming the source they need.
+  const dreamerOnly = flagsGiven(v, ['dimension', 'threshold']);
+  if (!v.dreamer && dreamerOnly.length) throw new CliUsageError(`${dreamerOnly.join(', ')} ${dreamerOnly.length === 1 ? 'applies' : 'apply'} only with --dreamer (a session's self-reports take --labels self-report:DIMENSION:THRESHOLD)`);
+  if (v.subject !== undefined && files.length + folders.length === 0) throw new CliUsageError('--subject names the subject of --file and --folder recordings, and none is given (EEGMAT, DREAMER and sessions carry their own subjects)');
   const subject = v.subject as string | undefined;
   const mainsFlag = v.mains as string | undefined;
   if (mainsFlag !== undefined && mainsFlag !== '50' && mainsFlag !== '60') throw new CliUsageError(`--mains must be 50 or 60, got '${mainsFlag}'`);

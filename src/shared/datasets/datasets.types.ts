@@ -24,6 +24,9 @@ export const DREAMER_EEG_SAMPLE_RATE_HZ = 128;
 export const DREAMER_ECG_SAMPLE_RATE_HZ = 256;
 /** Default binarisation: a 1–5 self-assessment score ≥ 4 is "high" (1), ≤ 3 "low" (0). */
 export const DREAMER_DEFAULT_THRESHOLD = 4;
+/** DREAMER's self-assessment scores run 1 … 5 (a threshold outside (1, 5] labels every clip alike). */
+export const DREAMER_SCORE_MIN = 1;
+export const DREAMER_SCORE_MAX = 5;
 
 export type DreamerDimension = 'valence' | 'arousal' | 'dominance';
 export const DREAMER_DIMENSIONS: readonly DreamerDimension[] = ['valence', 'arousal', 'dominance'];

@@ -2,9 +2,12 @@
 // dataset whose labels can only be one class (every recording given 'rest', an annotation mapping
 // that names one class, an EEGMAT folder of rest files only) is refused when the run is asked for,
 // not after minutes of building windows (trainable.ts refuses it there too, from the windows).
-// Where only the data can say (self-report scores against a threshold, DREAMER ratings, a
-// session), nothing is claimed here; the Training view's preview reads the windows.
+// So is a threshold no score can reach or every score reaches (DREAMER 1–5, session SAM 1–9). Where
+// only the data can say (the ratings a DREAMER.mat or a session holds), nothing is claimed here;
+// the Training view's preview reads the windows.
+import { DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../datasets/datasets.types';
 import { TASK_MENTAL_ARITHMETIC } from '../model/config';
+import { SAM_MAX, SAM_MIN } from '../session.types';
 import type { TaskSpec } from '../model/model.types';
 import type { DatasetSpec, SourceSpec } from './job.types';
 
@@ -15,7 +18,7 @@ const DREAMER_FILE_CLASSES = ['low', 'high'] as const;
  * The classes a source's recordings carry as file labels: `classes` (those it can give) and `sure`
  * (every one of them does occur). null: none known without the data (a session, a file given no class).
  */
-export type SourceClasses = { classes: readonly string[]; sure: boolean } | null;
+export type SourceClasses = { classes: readonly string[]; sure: boolean; why?: string } | null;
 
 /** What the spec alone says of a source's file labels (an EEGMAT folder is assumed to hold both kinds of file; the caller that lists it knows better). */
 export function specSourceClasses(s: SourceSpec): SourceClasses {
@@ -25,11 +28,25 @@ export function specSourceClasses(s: SourceSpec): SourceClasses {
       return s.label ? { classes: [s.label], sure: true } : null;
     case 'eegmat':
       return { classes: TASK_MENTAL_ARITHMETIC.classes, sure: true };
-    case 'dreamer':
-      return { classes: DREAMER_FILE_CLASSES, sure: false };
+    case 'dreamer': {
+      const k = thresholdClass(s.threshold ?? DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MIN, DREAMER_SCORE_MAX);
+      if (k === null) return { classes: DREAMER_FILE_CLASSES, sure: false };
+      const why = `a DREAMER threshold of ${s.threshold ?? DREAMER_DEFAULT_THRESHOLD} makes every clip '${DREAMER_FILE_CLASSES[k]}' (its scores run ${DREAMER_SCORE_MIN}–${DREAMER_SCORE_MAX}; score ≥ threshold is 'high')`;
+      return { classes: [DREAMER_FILE_CLASSES[k]], sure: true, why };
+    }
     case 'session':
       return null;
   }
+}
+
+/**
+ * The one class (0 below, 1 at or above) that every score on [min, max] gets against `threshold`
+ * (score ≥ threshold is the positive class), or null when both can occur.
+ */
+function thresholdClass(threshold: number, min: number, max: number): 0 | 1 | null {
+  if (threshold > max) return 0;
+  if (threshold <= min) return 1;
+  return null;
 }
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -47,6 +64,7 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
   const task: TaskSpec | null = d.task;
   if (!task || task.classes.length < 2) return [];
   const given: string[] = [];
+  const whys: string[] = [];
   let complete = true;
   let what: string;
   if (d.labels.kind === 'file') {
@@ -59,12 +77,18 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
       }
       if (!c.sure) complete = false;
       given.push(...c.classes);
+      if (c.why) whys.push(c.why);
     }
   } else if (d.labels.kind === 'annotations') {
     what = 'annotation text';
     given.push(...Object.values(d.labels.classes));
+  } else if (d.labels.kind === 'self-report') {
+    // Session reports are SAM 1–9: a threshold outside (1, 9] gives every rated window one class; within, the scores decide.
+    const k = thresholdClass(d.labels.threshold, SAM_MIN, SAM_MAX);
+    if (k === null) return [];
+    return [`one class only: a self-report threshold of ${d.labels.threshold} makes every rated window '${task.classes[k]}' (SAM scores run ${SAM_MIN}–${SAM_MAX}; score ≥ threshold is '${task.classes[1]}'), so no window is '${task.classes[1 - k]}'`];
   } else {
-    return []; // self-reports: the scores decide, against the threshold
+    return [];
   }
   const p: string[] = [];
   const foreign = [...new Set(given.filter((g) => !task.classes.some((c) => same(c, g))))];
@@ -73,7 +97,7 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
   const present = task.classes.filter((c) => given.some((g) => same(c, g)));
   const missing = task.classes.filter((c) => !present.includes(c));
   if (missing.length && present.length) {
-    const how = what === 'recording' ? `every labelled recording is ${quoted(present)}` : `the annotations map only to ${quoted(present)}`;
+    const how = what === 'recording' ? `every labelled recording is ${quoted(present)}${whys.length ? `: ${whys.join('; ')}` : ''}` : `the annotations map only to ${quoted(present)}`;
     p.push(`one class only: no ${what} gives class ${quoted(missing)} (${how}), and a classifier needs both ${task.classes.join(' and ')}`);
   } else if (missing.length) {
     p.push(`no ${what} gives any class of task '${task.name}' (${task.classes.join(', ')})`);

@@ -83,6 +83,20 @@ describe('train: values and inputs checked before any work', () => {
     assert.match(train.usage, /--validation N {10}subjects per fold held out to choose the epoch \(default 2; 0 = last epoch\)/);
   });
 
+  test('DREAMER\'s --threshold/--dimension and --subject without the source they belong to are refused, not dropped', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--eegmat', s.eegmat, '--threshold', '3'], s.runs, /^--threshold applies only with --dreamer/);
+    await refuses(train, ['--eegmat', s.eegmat, '--dimension', 'valence', '--threshold', '3'], s.runs, /^--dimension, --threshold apply only with --dreamer/);
+    await refuses(train, ['--eegmat', s.eegmat, '--subject', 'S1'], s.runs, /^--subject names the subject of --file and --folder recordings, and none is given/);
+  });
+
+  test('a DREAMER threshold no 1–5 score reaches is one class: refused before the run folder', async (t) => {
+    const s = scratch(t);
+    const mat = join(s.dir, 'DREAMER.mat');
+    writeFileSync(mat, '');
+    await refuses(train, ['--dreamer', mat, '--threshold', '6'], s.runs, /^--labels: one class only: no recording gives class 'high' \(every labelled recording is 'low': a DREAMER threshold of 6 makes every clip 'low'/);
+  });
+
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
     const saved = process.env.HEARTMIND_RUNS_DIR;
     delete process.env.HEARTMIND_RUNS_DIR;

@@ -124,3 +124,25 @@ test('one class only is not claimed where only the data can tell: DREAMER rating
   // DREAMER's file labels are low/high: a task named otherwise could never label them.
   assert.match(jobSpecProblems(custom((s) => (s.dataset!.sources = [{ kind: 'dreamer', path: '/d.mat', dimension: 'arousal' }]))).join(), /recordings are labelled 'low', 'high', which are not classes of task 'arithmetic'/);
 });
+
+test('a threshold no score reaches, or every score reaches, is one class: DREAMER (1–5) and session self-reports (SAM 1–9)', () => {
+  const dreamer = (threshold: number) =>
+    custom((s) => {
+      s.dataset!.task = { name: 'arousal', kind: 'binary', classes: ['low', 'high'] };
+      s.finetune!.task = s.dataset!.task;
+      s.dataset!.sources = [{ kind: 'dreamer', path: '/data/DREAMER.mat', dimension: 'arousal', threshold }];
+    });
+  assert.deepEqual(jobSpecProblems(dreamer(6)), ["labels: one class only: no recording gives class 'high' (every labelled recording is 'low': a DREAMER threshold of 6 makes every clip 'low' (its scores run 1–5; score ≥ threshold is 'high')), and a classifier needs both low and high"]);
+  assert.match(jobSpecProblems(dreamer(1)).join(), /no recording gives class 'low' \(every labelled recording is 'high': a DREAMER threshold of 1 makes every clip 'high'/);
+  for (const t of [1.5, 4, 5]) assert.deepEqual(jobSpecProblems(dreamer(t)), [], `threshold ${t}`);
+  const reports = (threshold: number) =>
+    custom((s) => {
+      s.dataset!.sources = [{ kind: 'session', id: 3 }];
+      s.dataset!.task = { name: 'arousal', kind: 'binary', classes: ['low', 'high'] };
+      s.finetune!.task = s.dataset!.task;
+      s.dataset!.labels = { kind: 'self-report', dimension: 'arousal', threshold };
+    });
+  assert.deepEqual(jobSpecProblems(reports(10)), ["labels: one class only: a self-report threshold of 10 makes every rated window 'low' (SAM scores run 1–9; score ≥ threshold is 'high'), so no window is 'high'"]);
+  assert.match(jobSpecProblems(reports(0)).join(), /threshold of 0 makes every rated window 'high'.*so no window is 'low'/);
+  assert.deepEqual(jobSpecProblems(reports(9)), []);
+});
