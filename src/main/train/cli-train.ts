@@ -2,7 +2,8 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in this process with Ctrl+C
 // as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
@@ -284,6 +285,18 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
   const st = await stat(path).catch(() => null);
   if (!st) return `no such ${want} ${path}`;
   if (want === 'file' ? !st.isFile() : !st.isDirectory()) return `${path} is not a ${want}`;
+  if (s.kind === 'dreamer') {
+    // The MAT-file header, read now (128 bytes): a file that is no MATLAB v5 file (garbage, v4, v7.3)
+    // is refused before a run folder is made. Its DREAMER structure is checked when it is read.
+    try {
+      const fh = await open(path, 'r');
+      const head = new Uint8Array(MAT_HEADER_BYTES);
+      const { bytesRead } = await fh.read(head, 0, MAT_HEADER_BYTES, 0).finally(() => fh.close());
+      parseMat(head.subarray(0, bytesRead), path);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
   if (s.kind === 'eegmat') {
     try {
       const files = await expandSource(s, new Map());

@@ -40,7 +40,9 @@ export function decodeDreamer(mat: MatFile, fileName = 'DREAMER.mat', opts: Drea
     throw new DatasetError(DatasetErrorCode.NotDreamer, `${fileName} is not the DREAMER structure: ${detail}`);
   };
   const top = mat.variables.get('DREAMER');
-  if (!top) fail(`it has no variable DREAMER (variables: ${[...mat.variables.keys()].join(', ') || 'none'})`);
+  // parseDreamer reads only DREAMER, so an empty list here says nothing of what else the file holds.
+  const names = [...mat.variables.keys()];
+  if (!top) fail(`it has no variable named DREAMER${names.length ? ` (its variables: ${names.join(', ')})` : ''}`);
   const root = structOf(top!.value, 'DREAMER', fail);
 
   const eegRate = scalar(field(root, 'EEG_SamplingRate', 'DREAMER', fail), 'DREAMER.EEG_SamplingRate', fail);

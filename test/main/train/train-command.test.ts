@@ -93,8 +93,18 @@ describe('train: values and inputs checked before any work', () => {
   test('a DREAMER threshold no 1–5 score reaches is one class: refused before the run folder', async (t) => {
     const s = scratch(t);
     const mat = join(s.dir, 'DREAMER.mat');
-    writeFileSync(mat, '');
+    writeFileSync(mat, matHeader());
     await refuses(train, ['--dreamer', mat, '--threshold', '6'], s.runs, /^--labels: one class only: no recording gives class 'high' \(every labelled recording is 'low': a DREAMER threshold of 6 makes every clip 'low'/);
+  });
+
+  test('a --dreamer file that is no MATLAB v5 file (garbage, v7.3) is refused before the run folder, with the reader\'s reason', async (t) => {
+    const s = scratch(t);
+    const garbage = join(s.dir, 'garbage.mat');
+    writeFileSync(garbage, 'not a mat file');
+    await refuses(train, ['--dreamer', garbage], s.runs, /^--dreamer: .*garbage\.mat.*too short for a MAT-file header/);
+    const v73 = join(s.dir, 'v73.mat');
+    writeFileSync(v73, matHeader('MATLAB 7.3 MAT-file, Platform: GLNXA64'));
+    await refuses(train, ['--dreamer', v73], s.runs, /^--dreamer: .*MATLAB v7\.3 file \(HDF5 inside\)/);
   });
 
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
@@ -114,3 +124,11 @@ describe('train: values and inputs checked before any work', () => {
     assert.match(train.usage, /--file PATH\[=CLASS\]/);
   });
 });
+
+/** A MAT-file's 128-byte header (MATLAB v5, little-endian) and no variables: the part read before a run starts. */
+function matHeader(text = 'MATLAB 5.0 MAT-file, Platform: GLNXA64'): Uint8Array {
+  const b = new Uint8Array(128).fill(0x20);
+  b.set(new TextEncoder().encode(text));
+  b.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100 (little-endian), 'IM'
+  return b;
+}

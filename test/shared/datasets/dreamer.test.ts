@@ -144,7 +144,10 @@ describe('DREAMER loader on the structure fixture', { skip: !have && 'needs ../s
 
   test('a file without the DREAMER variable', () => {
     const other: MatFile = { header: mat.header, variables: new Map() };
-    assert.throws(() => decodeDreamer(other, 'mine.mat'), notDreamer(/^mine\.mat is not the DREAMER structure: it has no variable DREAMER/));
+    assert.throws(() => decodeDreamer(other, 'mine.mat'), notDreamer(/^mine\.mat is not the DREAMER structure: it has no variable named DREAMER$/));
+    // Read with every variable, the message lists them; parseDreamer reads only DREAMER, and then claims no list ('variables: none' was said of files that had some).
+    const x: MatFile = { header: mat.header, variables: new Map([['x', { name: 'x', global: false, value: root() }]]) } as MatFile;
+    assert.throws(() => decodeDreamer(x, 'mine.mat'), notDreamer(/it has no variable named DREAMER \(its variables: x\)$/));
   });
   test('a missing top-level field is named', () => {
     assert.throws(() => decodeDreamer(withRoot(withField(root(), 'EEG_SamplingRate', undefined))), notDreamer(/DREAMER\.EEG_SamplingRate is missing/));
