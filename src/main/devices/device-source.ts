@@ -62,6 +62,12 @@ export class ManagedSource implements Source {
   private sessionData = false;
   /** The last unreadable input of this connection (said if no sample ever comes of it). */
   private sessionBadFrame: string | undefined;
+  /**
+   * Connect failures in a row with the same message: the first is a warning, the repeats are
+   * debug lines (a dongle left in the drawer, or unplugged for an hour, wrote a warning and a
+   * "retrying" line every few seconds); a connect after them says how many there were.
+   */
+  private failures: { message: string; count: number } | null = null;
 
   constructor(
     readonly driver: DeviceDriver,
@@ -76,6 +82,7 @@ export class ManagedSource implements Source {
 
   start(sink: SourceSink): Promise<void> {
     this.sink = sink;
+    this.failures = null;
     const p = new Promise<void>((resolve, reject) => this.startWaiters.push({ resolve, reject }));
     if (!this.tickTimer) {
       this.tickTimer = setInterval(() => this.dispatch({ type: 'tick', now: this.now() }), this.opts.tickMs ?? 250);
@@ -119,6 +126,8 @@ export class ManagedSource implements Source {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.log('info', 'trying again now (Connect pressed)');
+    // The user is looking: this attempt's failure is said again.
+    this.failures = null;
     this.dispatch({ type: 'retry-due', now: this.now() });
   }
 
@@ -164,7 +173,7 @@ export class ManagedSource implements Source {
           this.retryTimer = null;
           this.dispatch({ type: 'retry-due', now: this.now() });
         }, fx.delayMs);
-        this.log('info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
+        this.log(this.failures && this.failures.count > 1 ? 'debug' : 'info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
         break;
       case 'cancel-retry':
         if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -228,12 +237,17 @@ export class ManagedSource implements Source {
       for (const t of this.tracks.values()) t.timeline.newSession();
       this.sessionData = false;
       this.sessionBadFrame = undefined;
+      if (this.failures && this.failures.count > 1) this.log('info', `connected after ${this.failures.count} failed attempts`);
+      this.failures = null;
       this.dispatch({ type: 'connected', now: this.now(), attempt });
     } catch (e) {
       const err = asDeviceError(e, 'device-error', this.name);
       if (ctx.closed && this.conn.attempt !== attempt) return;
       ctx.closed = true;
-      this.log('warn', `connect failed: ${err.message}`);
+      const message = this.bare(err.message);
+      const repeat = this.failures?.message === message;
+      this.failures = { message, count: repeat ? this.failures!.count + 1 : 1 };
+      this.log(repeat ? 'debug' : 'warn', this.named(`connect failed: ${message}`));
       this.dispatch({ type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) });
     }
   }

@@ -62,3 +62,27 @@ describe('ManagedSource problem text', () => {
     await src.stop();
   });
 });
+
+describe('ManagedSource log while a device is away', () => {
+  test('the same connect failure again and again is one warning, then debug lines; the connect after says how many', async () => {
+    const logs: LogEntry[] = [];
+    let tries = 0;
+    const src = new ManagedSource(
+      driver(async (ctx, name) => {
+        if (++tries < 6) throw new DeviceError('unavailable', `${name}: cannot open /dev/ttyUSB9: port not found (unplugged?)`);
+        return { close: async () => undefined };
+      }),
+      { hostClock: systemClock, log: (e) => logs.push(e), policy: { startAttempts: 2, waitForDevice: true, waitRetryMs: 20, initialDelayMs: 10, maxDelayMs: 20 } },
+    );
+    void src.start(sink([])).catch(() => undefined);
+    const t0 = Date.now();
+    while (!logs.some((l) => /connected after/.test(l.message)) && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
+    const failed = logs.filter((l) => /connect failed/.test(l.message));
+    assert.equal(failed.length, 5);
+    assert.deepEqual(failed.map((l) => l.level), ['warn', 'debug', 'debug', 'debug', 'debug']);
+    assert.equal(failed[0].message, 'OpenBCI Cyton (/dev/ttyUSB9): connect failed: cannot open /dev/ttyUSB9: port not found (unplugged?)');
+    assert.ok(logs.filter((l) => /retrying in/.test(l.message) && l.level !== 'debug').length <= 1, logs.map((l) => `${l.level} ${l.message}`).join('\n'));
+    assert.ok(logs.some((l) => l.level === 'info' && l.message === 'connected after 5 failed attempts'));
+    await src.stop();
+  });
+});
