@@ -101,11 +101,32 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.getAttribute(`[data-testid="device-${deviceOf('eeg')}"]`, 'data-state'), 'streaming', 'the headset keeps streaming');
     const reason = await page.$eval(`tr[data-seq="${absentAt}"] td:nth-child(4)`, (td) => td.textContent ?? '');
     assert.match(reason, /no-device|gap/, 'the window says why ECG is absent');
-    // The strap's last heart rate is not left on show as if it were current.
-    await page.waitForFunction(() => document.querySelector('[data-testid="tile-hr"]')?.textContent?.includes('waiting for beats'), undefined, { timeout: 5_000 });
+    // The strap's last heart rate is not left on show as if it were current, and the tile says why.
+    await page.waitForFunction(() => document.querySelector('[data-testid="tile-hr"]')?.textContent?.includes('no ECG device streaming'), undefined, { timeout: 5_000 });
+    const title = await page.$eval(`tr[data-seq="${absentAt}"] td:nth-child(4) .mod`, (e) => e.getAttribute('title') ?? '');
+    assert.match(title, /^ECG absent: (no device connected|a gap in its stream)$/, 'the reason in words');
     await page.click(`${card} [data-testid="device-toggle"]`);
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 5_000 });
     await waitForWindow('ecg', 'present', absentAt, 15_000);
+  });
+
+  test('with every device off each panel says so instead of showing its last figures; on again, all comes back', async () => {
+    const cards = [deviceOf('eeg'), deviceOf('ecg')].map((id) => `[data-testid="device-${id}"]`);
+    for (const card of cards) {
+      await page.click(`${card} [data-testid="device-toggle"]`);
+      await page.waitForSelector(`${card}[data-state="stopped"]`, { timeout: 5_000 });
+    }
+    for (const panel of ['band-power', 'spectrum']) {
+      await page.waitForFunction((p) => document.querySelector(`[data-testid="${p}"] .chart-empty`)?.textContent === 'No EEG device is streaming.', panel, { timeout: 5_000 });
+    }
+    await page.waitForFunction(() => /no device streaming: no new windows/.test(document.querySelector('[data-testid="windows"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5_000 });
+    const before = await latestSeq();
+    for (const card of cards) {
+      await page.click(`${card} [data-testid="device-toggle"]`);
+      await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 5_000 });
+    }
+    await waitForWindow('eeg', 'present', before, 15_000);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="spectrum"] .chart-empty'), undefined, { timeout: 8_000 });
   });
 
   test('an injected fault shows as a named device problem', async () => {

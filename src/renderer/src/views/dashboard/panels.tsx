@@ -4,6 +4,8 @@ import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
 import type { LogLevel } from '../../../../shared/log.types';
 import { EEG_BANDS } from '../../../../shared/features.types';
+import { absentReasonText } from '../../../../shared/model/window-input';
+import type { Modality as StreamModality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
 import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
@@ -14,6 +16,13 @@ import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+
+const streaming = (live: LiveStore, m: StreamModality) => [...live.streams.values()].some((s) => s.modality === m);
+
+/** What an EEG feature panel says before it has anything to draw (as the traces do). */
+function eegWaitText(live: LiveStore): string {
+  return streaming(live, 'eeg') ? 'Waiting for the first seconds of EEG…' : 'No EEG device is streaming.';
+}
 
 
 function Tile({ label, value, unit, hint, testId }: { label: string; value: string; unit?: string; hint?: string; testId?: string }) {
@@ -45,7 +54,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
   return (
     <section class="tiles" aria-label="Summary">
-      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" hint={heart ? `${heart.rrMs.length} RR intervals` : 'waiting for beats'} />
+      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" hint={heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming'} />
       <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" hint="short-term variability" />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" hint="mean over channels, 8–13 Hz" />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" hint={`${scores.length} channels`} />
@@ -74,6 +83,7 @@ export function BandPanel({ live }: { live: LiveStore }) {
       </header>
       <div class="chart-box chart-medium">
         <canvas ref={ref} />
+        {!eeg && <p class="chart-empty muted">{eegWaitText(live)}</p>}
       </div>
     </section>
   );
@@ -98,6 +108,7 @@ export function SpectrumPanel({ live }: { live: LiveStore }) {
       </header>
       <div class="chart-box chart-medium">
         <canvas ref={ref} />
+        {!eeg && <p class="chart-empty muted">{eegWaitText(live)}</p>}
       </div>
     </section>
   );
@@ -271,7 +282,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
 function Modality({ m, name }: { m: ModalitySummary; name: string }) {
   if (!m.present) {
     return (
-      <span class="mod mod-absent" data-present="false" title={`${name} absent: ${m.absentReason ?? 'unknown'}`}>
+      <span class="mod mod-absent" data-present="false" title={`${name} absent: ${m.absentReason ? absentReasonText(m.absentReason) : 'reason unknown'}`}>
         ✕ {m.absentReason ?? 'absent'}
       </span>
     );
@@ -295,7 +306,7 @@ export function WindowStream({ live }: { live: LiveStore }) {
         <h2>Windows</h2>
         <span class="muted small">
           {live.windowing ? `${live.windowing.lengthS} s every ${live.windowing.hopS} s @ ${live.windowing.rateHz} Hz` : ''}
-          {Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
+          {live.streams.size === 0 ? ' · no device streaming: no new windows' : Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
         </span>
       </header>
       <div class="presence-strip" aria-hidden="true">

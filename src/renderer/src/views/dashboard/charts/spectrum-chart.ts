@@ -4,7 +4,8 @@ import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.type
 import { createChart, THEME } from './chart-setup';
 
 type Pt = { x: number; y: number };
-const MAX_HZ = 60;
+/** Past 60 Hz mains (the Americas) and the default 75 Hz low-pass: a 60 Hz line sat on the axis' edge. */
+const MAX_HZ = 80;
 const BAND_SYMBOLS = ['δ', 'θ', 'α', 'β', 'γ'];
 
 const bandShading: Plugin<'line'> = {
@@ -31,7 +32,7 @@ export class SpectrumChart {
   private readonly points: Pt[] = [];
 
   constructor(canvas: HTMLCanvasElement) {
-    this.chart = createChart<'line', Pt[]>(canvas, 'EEG power spectrum, mean over channels, 0 to 60 Hz, logarithmic power', 'live', {
+    this.chart = createChart<'line', Pt[]>(canvas, `EEG power spectrum, mean over channels, 0 to ${MAX_HZ} Hz, logarithmic power`, 'live', {
       type: 'line',
       data: { datasets: [{ data: this.points, borderColor: THEME.spectrum, borderWidth: 1.5, pointRadius: 0, fill: false }] },
       options: {
