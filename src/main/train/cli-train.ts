@@ -9,7 +9,8 @@ import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-comm
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
 import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
-import { importCbramodCheckpoint } from '../model/pth-import';
+import { importCbramodCheckpoint, parsePthStateDict } from '../model/pth-import';
+import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
 import { validateWindowing } from '../../shared/datasets/build-windows';
 import { DatasetError, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../../shared/datasets/datasets.types';
@@ -376,8 +377,22 @@ async function checkpointProblem(path: string, encoder: EncoderConfig): Promise<
     importCbramodCheckpoint(bytes, encoder);
     return null;
   } catch (err) {
-    return `${path}: ${(err as Error).message}`;
+    const k = checkpointLayers(err, bytes);
+    // A layer count that differs explains a key list of hundreds at once.
+    const hint = k !== null && k !== encoder.nLayers ? `; the checkpoint has ${k} ${k === 1 ? 'layer' : 'layers'} and the encoder ${encoder.nLayers}: give --layers ${k}` : '';
+    return `${path}: ${(err as Error).message}${hint}`;
   }
+}
+
+/** How many criss-cross layers a checkpoint that does not fit holds (its keys encoder.layers.N.…), or null when that is not why. */
+function checkpointLayers(err: unknown, bytes: Uint8Array): number | null {
+  if (!(err instanceof ModelError) || err.code !== ModelErrorCode.KeysMismatch) return null;
+  const layers = new Set<number>();
+  for (const key of parsePthStateDict(bytes).keys()) {
+    const m = /(?:^|\.)encoder\.layers\.(\d+)\./.exec(key);
+    if (m) layers.add(Number(m[1]));
+  }
+  return layers.size ? Math.max(...layers) + 1 : null;
 }
 
 /** The arms (and the final fit) a job trains from pretrained encoders. */

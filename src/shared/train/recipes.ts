@@ -142,6 +142,8 @@ export function defaultRecipe(o: RecipeOptions): JobSpec {
       ...(o.eegCheckpoint ? {} : { eeg: pretrainConfig('eeg', enc, seed, paper, o.pretrainSteps?.eeg ?? (paper ? null : DEFAULT_PRETRAIN_STEPS.eeg)) }),
     },
     encoders: { eeg: eegSource, ecg: { kind: 'pretrain' } },
+    // An imported EEG encoder is not pretrained here, so no pretrain config carries its size: --layers says it.
+    ...(o.eegCheckpoint ? { encoderConfig: enc } : {}),
     finetune: { ...DEFAULT_FINETUNE, task: TASK_MENTAL_ARITHMETIC, freeze: paper ? 'none' : 'encoders', seed: 3407 },
     evaluation,
     finalFit: true,

@@ -103,7 +103,10 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     const eegCheckpoint = join(dir, 'full.pth');
     await checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint }), store, () => '--data');
     const small = join(dir, 'small.pth');
-    await assert.rejects(checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint: small }), store, () => '--data'), /--eeg-checkpoint: .*small\.pth: checkpoint does not match the CBraMod encoder \(12 layers\): 160 missing/);
+    await assert.rejects(checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint: small }), store, () => '--data'), /--eeg-checkpoint: .*small\.pth: checkpoint does not match the CBraMod encoder \(12 layers\): 160 missing .*; the checkpoint has 2 layers and the encoder 12: give --layers 2$/);
+    // --layers sizes the imported EEG encoder too (the check and the run read it at 12 whatever --layers said).
+    await checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint: small, layers: 2 }), store, () => '--data');
+    await assert.rejects(checkJobInputs(defaultRecipe({ dataDir: SHARED_DATA, eegCheckpoint, layers: 2 }), store, () => '--data'), /\(2 layers\): 160 unknown .*; the checkpoint has 12 layers and the encoder 2: give --layers 12$/);
   });
 
   test('files that are not a state_dict get a clear error', () => {
