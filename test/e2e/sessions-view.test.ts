@@ -168,6 +168,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       await page.fill('[data-testid="export-to"]', '3');
       await page.click('[data-testid="export-submit"]');
       await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed.edf")', { timeout: 10_000 });
+      // values (samples × channels), as the import and the CLI say: 'samples' named the same number
+      assert.match(await page.innerText('[data-testid="library-message"]'), /^Exported [\d,]+ values, [\d,]+ annotations? to /);
       await exportRange('0', '1');
       await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed-2.edf")', { timeout: 10_000 });
       assert.deepEqual(readdirSync(dir).sort(), ['E2E_renamed-2.edf', 'E2E_renamed.edf']);
@@ -234,7 +236,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
     try {
       const path = join(dir, 'bf32.csv');
-      const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : 0).toFixed(6)).join('\t');
+      // one marker (CytonDaisy's marker row, 31): the message says '1 marker' (it said '1 markers')
+      const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : c === 31 && i === 100 ? 7 : 0).toFixed(6)).join('\t');
       writeFileSync(path, Array.from({ length: 250 }, (_, i) => row(i)).join('\n') + '\n');
       assert.equal(await page.$('[data-testid="import-board"]'), null, 'no Board choice for other files');
       await page.fill('[data-testid="import-path"]', path);
@@ -243,6 +246,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       await page.selectOption('[data-testid="import-board"]', 'CytonDaisy');
       await page.click('[data-testid="import-button"]');
       await page.waitForSelector('[data-testid="library-message"]:has-text("Imported “bf32”")', { timeout: 10_000 });
+      assert.match(await page.innerText('[data-testid="library-message"]'), /^Imported “bf32”: [\d,]+ values, 1 marker$/);
       assert.equal(await page.$('[data-testid="import-board"]'), null, 'the field is cleared, and the Board choice with it');
     } finally {
       rmSync(dir, { recursive: true, force: true });

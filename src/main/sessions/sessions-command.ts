@@ -144,7 +144,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'import': {
         const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
         // What the reader left out or repaired (a cut-off last line, lost samples).
-        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} markers`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} marker${s.markerCount === 1 ? '' : 's'}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       case 'export': {

@@ -47,7 +47,10 @@ test('sessions import on a real file, and clear errors for bad input', { skip: !
   const dir = tempDir(t);
   const i = io();
   assert.equal(await sessions.run(['import', resolve('..', 'shared', 'data', 'edf-mne', 'test_bdf_stim_channel.bdf'), '--subject', 'S3', '--data-dir', dir], i.io), 0);
-  assert.match(i.out[0], /imported as session 1/);
+  assert.equal(i.out[0].split('\n')[0], 'imported as session 1: 20,000 values, 9 markers');
+  const one = io();
+  assert.equal(await sessions.run(['import', resolve('..', 'shared', 'data', 'edf-eegmat', 'Subject00_2.edf'), '--data-dir', dir], one.io), 0);
+  assert.equal(one.out[0].split('\n')[0], 'imported as session 2: 651,000 values, 1 marker', 'one marker, not "1 markers"');
   await assert.rejects(sessions.run(['show', 'x', '--data-dir', dir], io().io), CliUsageError);
   await assert.rejects(sessions.run(['frobnicate', '--data-dir', dir], io().io), /unknown verb/);
   await assert.rejects(sessions.run(['tag', '99', 'x', '--data-dir', dir], io().io), /no session 99/);

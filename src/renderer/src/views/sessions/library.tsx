@@ -182,7 +182,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
       const toS = toRel === undefined ? undefined : session.startTime + toRel;
       const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS, discontinuous: format !== 'csv' && discontinuous });
       onDone(
-        `Exported ${r.samples.toLocaleString()} samples, ${plural(r.annotations, 'annotation')} to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`,
+        `Exported ${plural(r.samples, 'value')}, ${plural(r.annotations, 'annotation')} to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`,
       );
     } catch (err) {
       setError(messageOf(err));
@@ -295,7 +295,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
       const s = await client.invoke('hm:sessions:import', { path: importPath.trim(), ...(showBoard && board ? { board } : {}) });
       setImportPath('');
       setBoardAsked(false);
-      done(`Imported “${s.name}”: ${s.sampleCount.toLocaleString()} values, ${s.markerCount} markers${s.warnings.map((w) => `. Warning: ${w}`).join('')}`);
+      done(`Imported “${s.name}”: ${plural(s.sampleCount, 'value')}, ${plural(s.markerCount, 'marker')}${s.warnings.map((w) => `. Warning: ${w}`).join('')}`);
     } catch (err) {
       // The core's FormatError code arrives as the RemoteError's kind: a BrainFlow file that fits several boards.
       if (err instanceof RemoteError && err.kind === ('ambiguous-board' satisfies FormatErrorCode)) setBoardAsked(true);
