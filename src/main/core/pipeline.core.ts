@@ -154,7 +154,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
         ctx.log('warn', 'pipeline', `signal settings in force but not saved to ${settingsFile} (${(err as Error).message}); they last until the app closes`);
       }
       const s = signalSettingsOf(config());
-      ctx.log('info', 'pipeline', `signal settings: mains ${s.mainsHz} Hz${s.notch ? ' notched' : ''}, EEG ${s.eegBandHz.join('–')} Hz, ECG ${s.ecgBandHz.join('–')} Hz, windows ${s.windowSec} s every ${s.hopSec} s`);
+      ctx.log('info', 'pipeline', `signal settings: ${settingsText(s)}`);
       return s;
     },
     { validate: check.object },
@@ -171,6 +171,11 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
   }
 }
 
+/** "mains 60 Hz notched, EEG 0.3–40 Hz, ECG 0.5–40 Hz, windows 5 s every 1 s" */
+function settingsText(s: SignalSettings): string {
+  return `mains ${s.mainsHz} Hz${s.notch ? ' notched' : ''}, EEG ${s.eegBandHz.join('–')} Hz, ECG ${s.ecgBandHz.join('–')} Hz, windows ${s.windowSec} s every ${s.hopSec} s`;
+}
+
 /** Puts the hub under the settings the user chose last time; a damaged file is set aside with a log line. */
 function loadSignalSettings(ctx: CoreContext, file: string, config: () => PipelineConfig): void {
   const { hub } = ctx;
@@ -178,7 +183,10 @@ function loadSignalSettings(ctx: CoreContext, file: string, config: () => Pipeli
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; settings?: unknown };
     if (raw.version !== 1) throw new Error('not a HeartMind signal settings file (version 1)');
-    hub.setPipelineConfig(signalSettingsPatch(checkSignalSettings(raw.settings, config())));
+    const settings = checkSignalSettings(raw.settings, config());
+    hub.setPipelineConfig(signalSettingsPatch(settings));
+    // Said at start: filters the user chose last time are in force, not the defaults.
+    ctx.log('info', 'pipeline', `signal settings from ${file}: ${settingsText(settings)}`);
   } catch (err) {
     const aside = setAside(file);
     ctx.log('warn', 'pipeline', `${file} could not be used (${(err as Error).message}); set aside as ${aside}, starting with the default signal settings`);

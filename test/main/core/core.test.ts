@@ -126,6 +126,8 @@ describe('core (hub + demo devices + pipeline area)', () => {
     // The next start (same profile) runs under them; a damaged file is set aside with a log line.
     const again = await startCore({ runtime: 'serve', dataDir: dir, demo: false });
     assert.deepEqual((value(await again.handlers.dispatch('hm:pipeline:snapshot', null, ctx)) as { settings: unknown }).settings, settings);
+    // …and says so: a restart under non-default filters is not silent.
+    assert.ok(again.recentLogs().some((l) => l.source === 'pipeline' && /^signal settings from .*signal-settings\.json: mains 60 Hz notched, EEG 1–45 Hz, ECG 0.5–40 Hz, windows 4 s every 2 s$/.test(l.message)), again.recentLogs().map((l) => l.message).join(' | '));
     await again.stop();
     writeFileSync(join(dir, SIGNAL_SETTINGS_FILE), '{"version":1,"settings":{"mainsHz":');
     const damaged = await startCore({ runtime: 'serve', dataDir: dir, demo: false });
