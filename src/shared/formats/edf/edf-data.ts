@@ -1,7 +1,7 @@
 // EDF/BDF data records: samples of one signal (scaled straight into a caller's typed array, no
 // per-sample allocation) and EDF+ annotation signals (TALs: time-stamped annotation lists).
 import { failFor, type Fail } from '../format-error';
-import { decodeLatin1, decodeUtf8, parseDecimal } from '../text';
+import { decodeLatin1, decodeText, parseDecimal } from '../text';
 import type { EdfAnnotation, EdfFile, EdfHeader, EdfSignalData } from './edf.types';
 import { needsFloat64, parseEdfHeader } from './edf-header';
 
@@ -102,7 +102,9 @@ export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileNa
           const t0 = q;
           while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0) q++;
           if (q >= end || bytes[q] !== 0x14) talError(fail, r, t0, 'annotation text not ended by 0x14');
-          texts.push(decodeUtf8(bytes, t0, q));
+          // EDF+ says UTF-8; older writers put Latin-1 / Windows-1252 ('geöffnet' as one byte 0xf6),
+          // which read as 'ge\uFFFDffnet': such a text is read as Windows-1252.
+          texts.push(decodeText(bytes, t0, q).text);
           q++;
         }
         if (q >= end) talError(fail, r, p, 'TAL not ended by 0x00');

@@ -149,6 +149,15 @@ describe('importEdf', () => {
     assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[5.5, 'late']]);
   });
 
+  test('an annotation text in Latin-1 (older EDF+ writers) reads as such, not as U+FFFD; UTF-8 stays UTF-8', () => {
+    const bytes = buildEdf({ plus: 'D', starts: [0, 1, 5], samples: 4 });
+    const at = Buffer.from(bytes).indexOf('late');
+    bytes.set([0x73, 0x70, 0xe4, 0x74], at); // 'spät', ä as the one byte 0xe4
+    assert.deepEqual(importEdf(bytes, 'latin.edf').annotations.map((a) => a.label), ['spät']);
+    bytes.set([0x73, 0xc3, 0xa4, 0x74], at); // 'sät' in UTF-8
+    assert.deepEqual(importEdf(bytes, 'utf8.edf').annotations.map((a) => a.label), ['sät']);
+  });
+
   test('parseEdf gives digital values too', { skip: NEED_DATA }, () => {
     const f = parseEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf', { digital: true });
     const c3 = f.signals[0];
