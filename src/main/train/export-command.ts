@@ -1,5 +1,6 @@
 // `heartmind export-model`: a finished run's final model to the registry (ONNX + model card).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { MODEL_ID_RE } from '../../shared/model/card';
@@ -9,22 +10,27 @@ import { RunStore } from './run-store';
 
 export const command: CliCommand = {
   usage: [
-    'usage: heartmind export-model --run RUN_ID --id MODEL_ID [--name NAME] [--version V] [--to DIR] [--out RUNS_DIR]',
+    'usage: heartmind export-model --run RUN_ID --id MODEL_ID [--name NAME] [--version V] [--to DIR] [--replace]',
+    '                              [--out RUNS_DIR | --data-dir DIR]',
     '',
     'Writes the run\'s final model as <DIR>/<MODEL_ID>/ (model.onnx, card.json, card.md). DIR defaults to the',
-    'app\'s user models folder, where the live model list picks it up at once.',
+    'app\'s user models folder (<data folder>/models), where the live model list picks it up at once.',
+    'The run is looked up in --out, else the data folder\'s runs (as train writes them). A model of that id',
+    'already in DIR is kept unless --replace is given.',
   ].join('\n'),
   run,
 };
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { run: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, { run: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, replace: { type: 'boolean' } });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.run) throw new CliUsageError('--run RUN_ID is required');
   if (!values.id || !MODEL_ID_RE.test(values.id)) throw new CliUsageError(`--id must match ${MODEL_ID_RE}`);
-  const store = new RunStore(runsRoot(values.out));
+  const store = new RunStore(runsRoot(values.out, values['data-dir']));
   if (!(await store.exists(values.run))) throw new CliUsageError(`no run '${values.run}' in ${store.root}`);
   const root = values.to ? resolve(values.to) : resolve(values['data-dir'] ?? defaultDataDir(), 'models');
+  // The registry's writer replaces a folder of the same id: another model would be lost without a word.
+  if (!values.replace && existsSync(join(root, values.id))) throw new CliUsageError(`${join(root, values.id)} already holds a model '${values.id}': choose another --id, or --replace it`);
   const folder = store.folder(values.run);
   const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
   await folder.recordExport(values.id, dir);

@@ -1,6 +1,7 @@
 // `heartmind train`: a whole recipe (the shipped model's is 'default'), a fine-tuning job on a
 // dataset, or a paused/interrupted run resumed.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
@@ -83,8 +84,9 @@ export const command: CliCommand = {
     '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
     `  --seed N                (default ${DEFAULT_RECIPE_SEED}; 0 to ${MAX_SEED})`,
     '  --name NAME             the run\'s name',
-    `  --export-to DIR         write the model there (the repository's models/ for the shipped one); default: the`,
-    '                          app\'s user models folder, where the live model list shows it at once',
+    `  --export-to DIR         write the model there, replacing one of the same id (the repository's models/ for`,
+    '                          the shipped one); default: the app\'s user models folder, where the live model list',
+    '                          shows it at once (an id it already holds is refused before the run starts)',
     '  --no-export             keep the model in the run folder only',
     `  --model-id ID --model-name NAME   registry id and name (default ${SHIPPED_MODEL_ID} for the recipe)`,
     '  --verbose               print every epoch',
@@ -186,6 +188,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       recipe: { name: 'custom', command },
     };
     spec.export = exportOf(values, { id: `${dataset.task!.name}-${modalities}-${seed}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-'), name: `${dataset.task!.name} (${dataset.name})` }, command);
+  }
+  // Exporting into your models under an id they hold would replace that model (perhaps another run's) without a word.
+  // A folder named with --export-to (the repository's models/ for the shipped model) is rewritten on purpose.
+  if (spec.export?.target.kind === 'user' && existsSync(join(userModelsDir, spec.export.modelId))) {
+    throw new CliUsageError(`your models already hold a model '${spec.export.modelId}' (${join(userModelsDir, spec.export.modelId)}): give another --model-id, --no-export, or --export-to DIR`);
   }
   await checkJobInputs(spec, store, where);
   const folder = await store.create(spec);

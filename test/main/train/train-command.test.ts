@@ -132,3 +132,15 @@ function matHeader(text = 'MATLAB 5.0 MAT-file, Platform: GLNXA64'): Uint8Array 
   b.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100 (little-endian), 'IM'
   return b;
 }
+
+describe('export: a model id your models already hold is refused, not replaced', () => {
+  test('train into the user models folder (--data-dir) under an id it holds is refused before the run folder; --no-export or --export-to pass that check', async (t) => {
+    const s = scratch(t);
+    const dataDir = join(s.dir, 'data');
+    mkdirSync(join(dataDir, 'models', 'arithmetic-fused-42'), { recursive: true });
+    await refuses(train, ['--eegmat', s.eegmat, '--data-dir', dataDir], s.runs, /^your models already hold a model 'arithmetic-fused-42' \(.*data\/models\/arithmetic-fused-42\): give another --model-id, --no-export, or --export-to DIR$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--data-dir', dataDir, '--model-id', 'arithmetic-fused-42'], s.runs, /already hold a model 'arithmetic-fused-42'/);
+    // Past that check, the next one speaks (too few subjects), so the export check let it through.
+    await refuses(train, ['--eegmat', s.eegmat, '--data-dir', dataDir, '--no-export', '--validation', '3'], s.runs, /^--split: leave-one-subject-out/);
+  });
+});

@@ -1,0 +1,31 @@
+// `heartmind export-model`: the run is found where `train` wrote it (--out, else the --data-dir's
+// runs), and a model folder of the same id is kept unless --replace says otherwise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliUsageError } from '../../../src/main/core/cli-command';
+import { command as exportModel } from '../../../src/main/train/export-command';
+import { RunStore } from '../../../src/main/train/run-store';
+import { quickRecipe } from '../../../src/shared/train/recipes';
+import { TrainError } from '../../../src/shared/train/train.types';
+import { tempDir } from '../db/db-test-util';
+
+const io = { out: () => undefined, err: () => undefined };
+
+test('an id the models folder holds is refused without --replace (the model is left as it was); the run is found in --data-dir\'s runs', async (t) => {
+  const dir = tempDir(t, 'hm-export-cli-');
+  const dataDir = join(dir, 'data');
+  // A run that never reached its final fit: the export gets as far as reading its model.
+  const run = await new RunStore(join(dataDir, 'runs')).create(quickRecipe(dir), 'unfinished');
+  const models = join(dir, 'models');
+  mkdirSync(join(models, 'taken', 'keep-me'), { recursive: true });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /models\/taken already holds a model 'taken': choose another --id, or --replace it$/.test(e.message));
+  assert.deepEqual(readdirSync(join(models, 'taken')), ['keep-me']);
+  // With --replace the check lets it through, and the run (under --data-dir, not the default runs folder) is read.
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir, '--replace'], io), (e: Error) => e instanceof TrainError && /run unfinished has no final model to export/.test(e.message));
+  // The user models folder is the data folder's.
+  mkdirSync(join(dataDir, 'models', 'mine'), { recursive: true });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'mine', '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /data\/models\/mine already holds/.test(e.message));
+  assert.ok(existsSync(join(dataDir, 'models', 'mine')));
+});
