@@ -4,11 +4,13 @@ import type { Chart as ChartType } from 'chart.js';
 import type { TaskSpec } from '../../../../shared/model/model.types';
 import { createChart, THEME } from '../dashboard/charts/chart-setup';
 import type { TrendPoint } from '../../inference/inference-service';
+import { trendAxis, trendTickLabel, type TrendAxis } from './trend-axis';
 
 const CLASS_COLOURS = ['#3ddc97', '#7fb4ff', '#ffd166', '#ff7b9c', '#9b8cff', '#42c6ff'];
 
 export class TrendChart {
   private readonly chart: ChartType<'line', { x: number; y: number }[]>;
+  private axis: TrendAxis = trendAxis(0);
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -20,7 +22,7 @@ export class TrendChart {
       data: { datasets: series.map((label, i) => ({ label, data: [], borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length], borderWidth: 1.5, pointRadius: 0, tension: 0.2 })) },
       options: {
         scales: {
-          x: { type: 'linear', ticks: { callback: (v) => `${Math.round(Number(v))} s`, maxTicksLimit: 6 }, grid: { color: THEME.grid } },
+          x: { type: 'linear', min: this.axis.min, max: 0, ticks: { stepSize: this.axis.stepS, callback: (v) => trendTickLabel(Number(v), this.axis) }, grid: { color: THEME.grid } },
           y: { min: 0, max: 1, ticks: { stepSize: 0.25, callback: (v) => `${Math.round(Number(v) * 100)}%` }, grid: { color: THEME.grid } },
         },
         plugins: { legend: { display: series.length > 1, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
@@ -30,6 +32,12 @@ export class TrendChart {
 
   update(points: TrendPoint[]): void {
     const t0 = points.length ? points[points.length - 1].t : 0;
+    this.axis = trendAxis(points.length ? t0 - points[0].t : 0);
+    const x = this.chart.options.scales?.x;
+    if (x && x.type === 'linear') {
+      x.min = this.axis.min;
+      if (x.ticks) x.ticks.stepSize = this.axis.stepS;
+    }
     this.chart.data.datasets.forEach((ds, i) => {
       const cls = this.task.kind === 'binary' ? 1 : i;
       ds.data = points.map((p) => ({ x: p.t - t0, y: p.p[cls] }));
