@@ -337,7 +337,8 @@ export class StreamHub implements Hub {
       }
       // A problem clears once the device has streamed cleanly for a while.
       if (m.problem && m.problem.code !== 'stalled' && now - m.problem.time > this.opts.clearAfterSec && [...m.watch.values()].every((w) => !w.stalled)) {
-        this.log('info', `device:${m.source.deviceId}`, `${m.status.name} streams cleanly again`);
+        // A lost packet is routine (its line is info, not a warning): no all-clear line after each.
+        if (m.problem.code !== 'packet-loss') this.log('info', `device:${m.source.deviceId}`, `${m.status.name} streams cleanly again`);
         m.problem = undefined;
         this.publishStatus(m);
       }

@@ -86,6 +86,17 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     await r.hub.close();
   });
 
+  test('a lost packet is one info line, with no all-clear line after it', async () => {
+    const { r, headset } = await streamingRig();
+    await headset.configure({ lossPercent: 1 });
+    r.sched.advance(60);
+    const lost = r.logs.filter((l) => /missing: a gap is marked/.test(l.message));
+    assert.ok(lost.length > 0 && lost.every((l) => l.level === 'info' && l.message.startsWith('Simulated headset, sim-eeg-1/eeg: ')), lost.map((l) => l.message).join(' | '));
+    assert.ok(r.statuses.some((s) => s.problem?.code === 'packet-loss'), 'the device panel still shows it for a while');
+    assert.deepEqual(r.logs.filter((l) => /streams cleanly again/.test(l.message)).map((l) => l.message), []);
+    await r.hub.close();
+  });
+
   test('repeated problems are logged once per interval, with a count', async () => {
     const { r, headset } = await streamingRig();
     r.sched.advance(5);
