@@ -180,7 +180,9 @@ export class ManagedSource implements Source {
         this.retryTimer = null;
         break;
       case 'gap-open':
-        this.log('warn', `stream interrupted (${fx.reason}); last data at ${fx.lastDataAt.toFixed(3)}`);
+        // The drop itself was just said (and the hub says the state change); the host time in
+        // seconds since 1970 this line carried told a reader nothing.
+        this.log('debug', `stream interrupted (${fx.reason}); the hole is marked when data resumes`);
         break;
       case 'gap-close':
         this.markGaps(fx.reason);
@@ -361,7 +363,7 @@ export class ManagedSource implements Source {
       },
       dropped(error: DeviceError) {
         if (ctx.closed) return;
-        self.log('warn', `dropped: ${error.message}`);
+        self.log('warn', self.named(`dropped: ${self.bare(error.message)}`));
         self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
       },
       finished(message: string) {

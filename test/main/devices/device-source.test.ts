@@ -86,3 +86,28 @@ describe('ManagedSource log while a device is away', () => {
     await src.stop();
   });
 });
+
+describe('ManagedSource log on a drop', () => {
+  test('one warning naming the device once, no raw host time', async () => {
+    const logs: LogEntry[] = [];
+    let ctx!: DriverContext;
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        return { close: async () => undefined };
+      }),
+      { hostClock: systemClock, log: (e) => logs.push(e), policy: { initialDelayMs: 5_000 } },
+    );
+    const started = src.start(sink([]));
+    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
+    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 10, new Float32Array(10));
+    await started;
+    logs.length = 0;
+    ctx.dropped(new DeviceError('disconnected', 'OpenBCI Cyton (/dev/ttyUSB9): /dev/ttyUSB9 went away (bad file descriptor)'));
+    const warns = logs.filter((l) => l.level === 'warn');
+    assert.deepEqual(warns.map((l) => l.message), ['OpenBCI Cyton (/dev/ttyUSB9): dropped: /dev/ttyUSB9 went away (bad file descriptor)']);
+    assert.ok(!logs.some((l) => /\d{9,}\.\d{3}/.test(l.message)), logs.map((l) => l.message).join('\n'));
+    await src.stop();
+  });
+});
