@@ -205,6 +205,11 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
       }, 0),
     0,
   );
+  if (samples === 0) {
+    // Every format refuses an empty range alike (CSV wrote files of headers only, '0 values').
+    const sec = (v: number) => `${Number(v.toFixed(3))} s`;
+    throw new DbError('Invalid', `no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
+  }
   const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
   if (req.format === 'csv') {
     // The files' names after their base decide whether a base is free in a folder (exportTarget).

@@ -222,6 +222,16 @@ test('CSV export names each stream file after the session and a short stream nam
   const b = await db.api.exportSession({ sessionId, format: 'csv', path: folder });
   assert.deepEqual(b.files.map((f) => basename(f)).sort(), ['Rest_1-ecg.csv', 'Rest_1-eeg.csv', 'Rest_1-markers.csv']);
 
+  // A range without samples is refused by every format alike (CSV wrote header-only files, '0 values').
+  const start = (await db.api.getSession(imported.id)).startTime;
+  for (const format of ['csv', 'edf', 'bdf'] as const) {
+    await assert.rejects(
+      db.api.exportSession({ sessionId: imported.id, format, path: join(dir, `empty.${format}`), fromTime: start + 500, toTime: start + 600 }),
+      (e: Error) => e.message.endsWith('no samples to export from 500 s to 600 s: the session runs from 0 s to 125 s'),
+    );
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('empty')), [], 'no file written');
+
   // Streams that share a name: their device tells them apart where it can, a number where not;
   // names stay unique regardless of case (macOS and Windows file systems) and never take the markers file's.
   const stream = (name: string, device: string): ImportedStream => ({ name, modality: 'eeg', rateHz: 1, channels: [], segments: [], meta: { device } });
