@@ -65,6 +65,21 @@ export function cardMetrics(report: EvaluationReport, shipped: string): CardMetr
   return out;
 }
 
+/** Where each encoder of the model came from, in the card's words (a random encoder must not read as pretrained). */
+function encoderOrigin(spec: JobSpec, m: 'eeg' | 'ecg'): string {
+  const src = spec.encoders[m];
+  switch (src?.kind) {
+    case 'pretrain':
+      return m === 'ecg' ? 'ECG pretrained with dual masking' : 'EEG pretrained by masked patch reconstruction';
+    case 'run':
+      return `${m.toUpperCase()} pretrained in run ${src.runId}`;
+    case 'pth':
+      return `${m.toUpperCase()} from an imported CBraMod checkpoint`;
+    default:
+      return `${m.toUpperCase()} randomly initialised (not pretrained)`;
+  }
+}
+
 function isEegmat(spec: JobSpec): boolean {
   return !!spec.dataset?.sources.some((s) => s.kind === 'eegmat');
 }
@@ -99,6 +114,9 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     `Windows cut by the live pipeline: resampled to 200 Hz, band-pass 0.3–75 Hz (EEG) / 0.5–40 Hz (ECG), notch ${meta.windowing.mainsHz} Hz, µV ÷ 100`,
   ].join('. ');
   const provenance = [exp.provenance ?? spec.recipe?.command ?? `heartmind train (run ${runId})`, `run ${runId}`, commit ? `commit ${commit}` : null].filter(Boolean).join('; ');
+  const mods = (['eeg', 'ecg'] as const).filter((m) => meta.model[m]);
+  const kinds = new Set(mods.map((m) => spec.encoders[m]?.kind ?? 'random'));
+  const shippedRecipe = spec.recipe?.name.startsWith('default') ?? false;
   const verdict: string[] = [];
   const armRes = report?.arms.find((a) => a.arm === shipped);
   const baseRes = armRes ? report?.arms.find((a) => a.arm === `baseline/${armRes.modalities}`) : undefined;
@@ -108,7 +126,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     verdict.push(
       m > b
         ? `Under the same subject-wise folds it beats the simple baseline on mean AUROC (${m.toFixed(3)} vs ${b.toFixed(3)}); with ${report!.subjects.length} subjects the difference is within the fold spread, so treat it as indicative.`
-        : `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${b.toFixed(3)}. It ships so that the live dashboard runs a real trained model end to end; for this task the baseline's features are the better classifier.`,
+        : `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${b.toFixed(3)}. ${shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end;' : ''} For this task the baseline's features are the better classifier.`,
     );
   }
   const limitations = [
@@ -121,13 +139,19 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
           'The EEG encoder expects the 19-channel 10-20 montage of EEGMAT (linked-ear reference); other headsets are refused by the contract check.',
         ]
       : [`Trained on ${meta.subjects.length} subject(s) of '${spec.dataset?.name ?? 'a dataset'}' for the task '${task.name}' only.`]),
-    'Self-supervised pretraining saw the recordings of the evaluation subjects (without labels): the evaluation is subject-wise for the supervised part only.',
+    // Only what happened: pretraining here saw the evaluation subjects; a random encoder learned nothing before the head.
+    ...(kinds.has('pretrain') ? ['Self-supervised pretraining saw the recordings of the evaluation subjects (without labels): the evaluation is subject-wise for the supervised part only.'] : []),
+    ...mods.flatMap((m) => {
+      const src = spec.encoders[m];
+      return src?.kind === 'run' ? [`The ${m.toUpperCase()} encoder comes from pretraining run ${src.runId}: if its corpus held these subjects' recordings, the evaluation is subject-wise for the supervised part only.`] : [];
+    }),
+    ...(kinds.size === 1 && kinds.has('random') ? [`Its encoders are randomly initialised, not pretrained: ${ft.freeze === 'encoders' ? 'only the head learned, on the features of untrained encoders' : 'encoders and head learned from the labels alone'}.`] : []),
     report ? `Subject-wise evaluation over ${report.subjects.length} subjects: small samples give wide confidence intervals (see the fold sd).` : 'No subject-wise evaluation was run for this model.',
     'Not a medical device; not for diagnosis.',
     ...(exp.limitations ?? []),
   ];
   const descr = eegmat
-    ? `Rest vs mental arithmetic from EEG (19 ch) and one ECG lead, 5-s windows: two CBraMod encoders (the ECG one pretrained with dual masking), mean pooling, a fusion head. Trained on ${meta.subjects.length} subjects of PhysioNet EEGMAT.`
+    ? `Rest vs mental arithmetic from ${mods.map((m) => (m === 'eeg' ? 'EEG (19 ch)' : 'one ECG lead')).join(' and ')}, ${meta.windowing.windowSec}-s windows: ${mods.length === 2 ? 'two CBraMod encoders' : 'a CBraMod encoder'} (${mods.map((m) => encoderOrigin(spec, m)).join(', ')}), mean pooling, ${mods.length === 2 ? 'a fusion head' : 'a head'}. Trained on ${meta.subjects.length} subjects of PhysioNet EEGMAT.`
     : `${task.description ?? task.name} from ${meta.model.eeg ? 'EEG' : ''}${meta.model.eeg && meta.model.ecg ? ' + ' : ''}${meta.model.ecg ? 'ECG' : ''}, trained by HeartMind on ${spec.dataset?.name ?? 'a dataset'}.`;
   return {
     format: MODEL_CARD_FORMAT,
@@ -150,7 +174,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
         ? [
             'PhysioNet EEGMAT, ODC-By 1.0: Zyma I et al., "Electroencephalograms during Mental Arithmetic Task Performance", Data 4(1):14 (2019)',
             'PhysioNet: Goldberger AL et al., Circulation 101(23):e215–e220 (2000)',
-            'ECG pretraining records (MIT-BIH, PTB, LUDB, macecgdb) and EEG Motor Movement/Imagery: PhysioNet, ODC-By 1.0 / open access',
+            ...(kinds.has('pretrain') ? ['ECG pretraining records (MIT-BIH, PTB, LUDB, macecgdb) and EEG Motor Movement/Imagery: PhysioNet, ODC-By 1.0 / open access'] : []),
           ]
         : ['see the run\u2019s dataset sources'],
     },
