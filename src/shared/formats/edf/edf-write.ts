@@ -387,8 +387,17 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     t1 = Math.max(t1, g.start + g.count / s.rateHz);
   }
   if (opts.range) {
-    t0 = Math.max(t0, opts.range[0]);
-    t1 = Math.min(t1, opts.range[1]);
+    const [from, to] = opts.range;
+    if (from > t0) {
+      // The file starts at the first sample in the range, not at `from` itself: a start between
+      // two samples shifted every sample of the file by up to half a sample against its time.
+      t0 = Infinity;
+      for (const s of streams) for (const g of s.segments) {
+        const k = Math.max(0, Math.ceil((from - g.start) * s.rateHz - 1e-6));
+        if (k < g.count) t0 = Math.min(t0, g.start + k / s.rateHz);
+      }
+    }
+    t1 = Math.min(t1, to);
   }
   if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
   let nRecords = Math.ceil((t1 - t0) / dur - 1e-9);

@@ -330,6 +330,21 @@ describe('writeEdf', () => {
     assert.equal(back.annotations[0].onset, 0.25);
   });
 
+  test('a range that starts between two samples starts the file at the first sample in it, so every sample keeps its time (they moved by up to half a sample)', () => {
+    const rec = synthetic();
+    rec.streams.pop();
+    const from = 1 + 0.3 / 256;
+    const { bytes } = writeEdf(rec, { format: 'bdf', range: [from, 3] });
+    const back = importEdf(bytes, 'r.bdf');
+    const [g] = back.streams[0].segments;
+    assert.equal(back.startTime! + g.start, 1700000000 + 1 + 1 / 256, 'the first sample in the range, at its time');
+    const src = rec.streams[0].segments[0];
+    const gain = parseEdfHeader(bytes, 'r.bdf').signals[0].gain;
+    // sample i of the file is source sample 257 + i
+    for (let i = 0; i < 510; i++) assert.ok(Math.abs(g.data[i] - src.data[257 + i]) <= gain, `sample ${i}: ${g.data[i]} vs ${src.data[257 + i]}`);
+    assert.deepEqual(back.annotations.filter((a) => a.label.startsWith('stimulus')).map((a) => Number((back.startTime! + a.onset).toFixed(6))), [1700000001.25]);
+  });
+
   test('header text outside ASCII is written in its ASCII spelling (°C was written ?C, Müller M?ller)', () => {
     const rec = synthetic();
     rec.subject = { code: 'S01', name: 'Jürgen Müller' };
