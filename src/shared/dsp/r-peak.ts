@@ -62,7 +62,40 @@ export class RPeakDetector {
     this.learn = Math.round(LEARN_SEC * fs);
   }
 
-  /** Starts over (a new segment after a gap): no beat is paired across the reset. */
+  /**
+   * A new stretch of the same signal after a short gap: the history goes (no beat is paired across
+   * the gap, nothing is searched back into it), the learned thresholds stay, so beats are found
+   * from the first QRS on instead of after another 2-s learning period — with a packet lost every
+   * second or so, a stretch may never last that long.
+   */
+  restart(): void {
+    if (!this.learned) {
+      this.reset();
+      return;
+    }
+    const { spki, npki, rr } = this;
+    this.reset();
+    this.spki = spki;
+    this.npki = npki;
+    this.rr = rr;
+    this.learned = true;
+  }
+
+  /**
+   * The signal ends here (a gap follows): an integrator peak still waiting for its fall is decided
+   * now, with the usual thresholds, so a beat just before a gap is not dropped. Returns the R peaks
+   * decided (sample indices since the last reset or restart).
+   */
+  finish(): number[] {
+    this.out = [];
+    if (this.learned && this.rising && this.curAt >= 0 && this.curMax > 0) {
+      this.classify({ at: this.curAt, value: this.curMax });
+      this.rising = false;
+    }
+    return this.out;
+  }
+
+  /** Starts over (a new signal): thresholds are learned again, no beat is paired across the reset. */
   reset(): void {
     this.n = 0;
     this.mwiSum = 0;

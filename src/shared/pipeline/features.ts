@@ -17,6 +17,11 @@ export interface FeatureSink {
   eeg?(f: EegFeatures): void;
 }
 
+/**
+ * Across a gap up to this long the R-peak detector keeps its learned thresholds (same person, same
+ * electrodes); after a longer one (a reconnect, electrodes moved) it learns them again.
+ */
+const KEEP_THRESHOLDS_GAP_SEC = 2;
 /** Heart rate is the mean of this many latest RR intervals. */
 const HR_BEATS = 8;
 /** Lead preference for R-peak detection (electrodeKey form); otherwise the first channel. */
@@ -33,6 +38,8 @@ class HeartState {
   readonly detector = new RPeakDetector(MODEL_RATE_HZ);
   segment = 0;
   k0 = 0;
+  /** End (grid index) of the segment before this one; NaN before the first. */
+  lastEndK = NaN;
   beats: Beat[] = [];
   /** R peaks decided since the last emission (host s). */
   fresh: number[] = [];
@@ -99,9 +106,10 @@ export class FeatureExtractor {
   segmentStart(id: string, k0: number): void {
     const h = this.heart.get(id);
     if (h) {
+      if (k0 - h.lastEndK <= KEEP_THRESHOLDS_GAP_SEC * MODEL_RATE_HZ) h.detector.restart();
+      else h.detector.reset();
       h.segment++;
       h.k0 = k0;
-      h.detector.reset();
       h.nextEmitK = this.nextBoundary(h.nextEmitK, k0);
     }
     const e = this.eegs.get(id);
@@ -118,8 +126,13 @@ export class FeatureExtractor {
     return Number.isNaN(current) || current < first ? first : current;
   }
 
-  segmentEnd(_id: string, _kEnd: number): void {
-    // Nothing carries over a gap: the next segmentStart resets the detectors and the EEG history.
+  segmentEnd(id: string, kEnd: number): void {
+    // No signal carries over a gap (the next segmentStart restarts the detector and the EEG
+    // history), but a beat just before it is still decided and counted.
+    const h = this.heart.get(id);
+    if (!h || Number.isNaN(h.nextEmitK)) return;
+    for (const p of h.detector.finish()) this.addBeat(h, h.k0 + p);
+    h.lastEndK = kEnd;
   }
 
   samples(id: string, k0: number, n: number, cond: Float64Array, stride: number): void {
@@ -141,11 +154,7 @@ export class FeatureExtractor {
       const take = upto - i;
       if (take > 0) {
         const peaks = h.detector.push(cond, h.lead * stride + i, take);
-        for (const p of peaks) {
-          const k = h.k0 + p;
-          h.beats.push({ k, segment: h.segment });
-          h.fresh.push(k / MODEL_RATE_HZ);
-        }
+        for (const p of peaks) this.addBeat(h, h.k0 + p);
         i += take;
       }
       if (k0 + i === h.nextEmitK) {
@@ -154,6 +163,11 @@ export class FeatureExtractor {
       }
       if (take <= 0 && k0 + i !== h.nextEmitK) break;
     }
+  }
+
+  private addBeat(h: HeartState, k: number): void {
+    h.beats.push({ k, segment: h.segment });
+    h.fresh.push(k / MODEL_RATE_HZ);
   }
 
   private emitHeart(h: HeartState, k: number): void {

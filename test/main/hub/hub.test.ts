@@ -39,6 +39,28 @@ describe('demo sources through the hub', () => {
   });
 });
 
+describe('heart features on a lossy strap', () => {
+  // 3-lead @ 500 Hz in 50-ms packets, 5 % lost: a gap every second or so. Every beat that was
+  // delivered (not within 0.1 s of a gap) is found, none is invented, and HR stays on the truth.
+  test('beats between frequent gaps are still detected', async () => {
+    const r = rig();
+    const strap = new SimEcgStrap({ deviceId: DEMO_STRAP_ID, name: 'Strap', clock: r.clock, scheduler: r.sched, seed: 3, settings: { preset: '3-lead', heartRateBpm: 68, hrvMs: 40, lossPercent: 5 } });
+    await r.hub.addSource(strap);
+    r.sched.advance(120);
+    const found = r.hearts.flatMap((h) => h.rPeakTimes);
+    const truth = strap.recentBeats().filter((t) => t > r.clock.now() - 110 && t < r.clock.now() - 3);
+    const delivered = truth.filter((t) => !r.gaps.some((g) => t > g.startTime - 0.1 && t < g.endTime + 0.1));
+    assert.ok(r.gaps.length > 50, `${r.gaps.length} gaps`);
+    const hit = delivered.filter((t) => found.some((f) => Math.abs(f - t) < 0.05));
+    assert.ok(hit.length >= 0.97 * delivered.length, `${hit.length} of ${delivered.length} delivered beats found`);
+    const invented = found.filter((f) => f > truth[0] && f < truth.at(-1)! && !truth.some((t) => Math.abs(f - t) < 0.05));
+    assert.deepEqual(invented, []);
+    const hr = r.hearts.filter((h) => Number.isFinite(h.heartRateBpm)).at(-1)!;
+    assert.ok(Math.abs(hr.heartRateBpm - 68) < 5, `HR ${hr.heartRateBpm}`);
+    await r.hub.close();
+  });
+});
+
 describe('two drifting devices over one simulated hour', () => {
   test('events injected at the same true time land within one 200 Hz sample of each other in the windows', async () => {
     const r = rig(SAME_FILTERS);

@@ -43,6 +43,37 @@ describe('R-peak detection on MIT-BIH record 100 (native 360 Hz)', { skip: !exis
   });
 });
 
+describe('R-peak detection across gaps (MIT-BIH 100 with a packet lost every 1.2 s)', { skip: !existsSync(MITDB) && 'needs ../shared/data/wfdb-mitdb' }, () => {
+  // Five minutes cut into 1.2-s stretches with 80 ms lost between them: stretches shorter than the
+  // 2-s learning period, as a strap losing 5 % of 50-ms packets delivers. restart() between
+  // stretches keeps the thresholds and finish() decides the beat at each stretch's end.
+  test('restart/finish find the beats that were delivered; a full reset per stretch finds almost none', () => {
+    const { header, signals } = loadRecord(MITDB, '100');
+    const fs = header.frequencyHz;
+    const x = Float64Array.from(signals.signals[0].physical.subarray(0, fs * 300), (v) => v * 1000);
+    const ann = parseWfdbAnnotations(new Uint8Array(readFileSync(path.join(MITDB, '100.atr')))).annotations.filter((a) => WFDB_BEAT_CODES.has(a.code) && a.sample < x.length);
+    const stretch = Math.round(1.2 * fs);
+    const hole = Math.round(0.08 * fs);
+    const run = (between: (d: RPeakDetector) => void) => {
+      const d = new RPeakDetector(fs);
+      d.push(x, 0, 3 * fs); // learns on the first 3 s, like a stream's first segment
+      const found: number[] = [];
+      for (let s0 = 0; s0 + stretch <= x.length; s0 += stretch + hole) {
+        between(d);
+        found.push(...d.push(x, s0, stretch).map((p) => s0 + p), ...d.finish().map((p) => s0 + p));
+      }
+      return found;
+    };
+    const delivered = ann.filter((a) => (a.sample % (stretch + hole)) < stretch);
+    const keep = run((d) => d.restart());
+    const m = matchBeats(delivered.map((a) => a.sample / fs), keep.map((k) => k / fs));
+    assert.ok(m.se >= 0.95, `restart: Se ${(m.se * 100).toFixed(1)} % of ${delivered.length} delivered beats`);
+    assert.ok(m.ppv >= 0.99, `restart: P+ ${(m.ppv * 100).toFixed(1)} %`);
+    const relearn = run((d) => d.reset());
+    assert.ok(relearn.length < 0.1 * delivered.length, `reset: ${relearn.length} beats`);
+  });
+});
+
 describe('R-peak detection on LUDB record 1, lead II (500 Hz, sinus bradycardia)', { skip: !existsSync(LUDB) && 'needs ../shared/data/wfdb-ludb' }, () => {
   test('every annotated QRS is found, nothing else in the annotated span', () => {
     const { header, signals } = loadRecord(LUDB, '1');
