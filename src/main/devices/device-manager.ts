@@ -204,6 +204,7 @@ export class DeviceManager {
     if (source.state === 'error' || source.state === 'stopped') {
       const st = source.status();
       const p = st.problem;
+      if (!p && source.state === 'stopped') throw new DeviceError('disconnected', `${st.name}: disconnected before it connected`, false);
       throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? `${st.name}: ${p.message}` : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);

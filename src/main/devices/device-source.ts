@@ -204,7 +204,10 @@ export class ManagedSource implements Source {
       this.log('error', this.named(err.message));
       for (const w of this.startWaiters.splice(0)) w.reject(err);
     }
-    if (state === 'stopped') for (const w of this.startWaiters.splice(0)) w.reject(new DeviceError('disconnected', 'stopped before it connected', false));
+    // Stopped before it connected (Disconnect on a device still waiting, the app closing): the
+    // start is over and the status says stopped. Rejecting made the hub log "could not start" as
+    // an error every time the app closed with a remembered device not plugged in.
+    if (state === 'stopped') this.settleStart();
   }
 
   /** A stall on a connection that never delivered: say it connected, and what to check. */

@@ -9,6 +9,7 @@ import { DeviceError } from '../../../src/shared/devices/device-error';
 import type { DeviceStatus, SourceSink } from '../../../src/shared/device.types';
 import type { LogEntry } from '../../../src/shared/log.types';
 import { systemClock } from '../../fixtures/recording-sink';
+import { StreamHub } from '../../../src/main/hub/hub';
 
 /** A driver whose open() does what the test says, as drivers do: errors headed by its own name. */
 function driver(open: (ctx: DriverContext, name: string) => Promise<{ close(): Promise<void> }>): DeviceDriver {
@@ -109,5 +110,24 @@ describe('ManagedSource log on a drop', () => {
     assert.deepEqual(warns.map((l) => l.message), ['OpenBCI Cyton (/dev/ttyUSB9): dropped: /dev/ttyUSB9 went away (bad file descriptor)']);
     assert.ok(!logs.some((l) => /\d{9,}\.\d{3}/.test(l.message)), logs.map((l) => l.message).join('\n'));
     await src.stop();
+  });
+});
+
+describe('ManagedSource stopped while it waits', () => {
+  test('the app closing with a remembered device not plugged in: the start ends, the status says stopped, no error is logged', async () => {
+    const hubLog: string[] = [];
+    const hub = new StreamHub({ clock: systemClock, log: (level, _source, message) => hubLog.push(`${level} ${message}`) });
+    const src = new ManagedSource(
+      driver(async (_ctx, name) => {
+        throw new DeviceError('unavailable', `${name}: cannot open /dev/ttyUSB9: port not found (unplugged?)`);
+      }),
+      { hostClock: systemClock, policy: { startAttempts: 1, waitForDevice: true, waitRetryMs: 60_000, initialDelayMs: 10 } },
+    );
+    const adding = hub.addSource(src);
+    while (!src.status().waitingForDevice) await new Promise((r) => setTimeout(r, 5));
+    await hub.close();
+    await adding;
+    assert.equal(src.status().state, 'stopped');
+    assert.ok(!hubLog.some((l) => l.startsWith('error')), hubLog.join('\n'));
   });
 });
