@@ -22,7 +22,7 @@ export interface SimSettingDef {
   label: string;
   default: SettingValue;
   options: { value: SettingValue; label: string }[];
-  /** Changing it restarts the stream (new channels or rate). */
+  /** Changing it restarts the stream (new channels, rate or stated latency). */
   restartsStream?: boolean;
 }
 
@@ -30,7 +30,9 @@ export interface SimSettingDef {
 export const SIM_CLOCK_SETTINGS: SimSettingDef[] = [
   { key: 'driftPpm', label: 'Clock drift', default: 30, options: [-100, -30, 0, 30, 100].map((v) => ({ value: v, label: `${v > 0 ? '+' : ''}${v} ppm` })) },
   { key: 'jitterMs', label: 'Radio jitter (mean)', default: 8, options: [0, 2, 8, 30].map((v) => ({ value: v, label: `${v} ms` })) },
-  { key: 'latencyMs', label: 'Radio latency', default: 15, options: [0, 7.5, 15, 45].map((v) => ({ value: v, label: `${v} ms` })) },
+  // The stream states its latency (StreamInfo.latencySec, which the clock model subtracts): a new
+  // latency is announced with the stream, or the device's data would map late by the difference.
+  { key: 'latencyMs', label: 'Radio latency', default: 15, options: [0, 7.5, 15, 45].map((v) => ({ value: v, label: `${v} ms` })), restartsStream: true },
   { key: 'lossPercent', label: 'Packet loss', default: 0.1, options: [0, 0.1, 1, 5].map((v) => ({ value: v, label: `${v} %` })) },
 ];
 

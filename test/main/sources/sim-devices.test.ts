@@ -122,6 +122,11 @@ describe('device clock and radio', () => {
     assert.equal(got.streams[1][0].nominalRateHz, 1000);
     assert.equal(got.chunks.at(-1)!.count, 50);
     assert.equal(got.chunks.at(-1)!.data.length, 64 * 50);
+    // A new radio latency is stated with the stream (the clock model subtracts it).
+    await dev.configure({ latencyMs: 45 });
+    sched.advance(1);
+    assert.equal(got.streams.length, 3);
+    assert.equal(got.streams[2][0].latencySec, 0.045);
     await assert.rejects(dev.configure({ preset: 'hd-1024' }), /not a valid Montage/);
     await assert.rejects(dev.configure({ driftPpm: 'fast' as unknown as number }), /must be a number/);
     await assert.rejects(dev.configure({ wobble: 1 }), /no setting 'wobble'/);
