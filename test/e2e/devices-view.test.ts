@@ -128,6 +128,14 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   });
 
   test("BrainFlow: point to the library, connect the synthetic board", { skip: !existsSync(join(BF_DIR, 'libBoardController.so')) && 'needs ../shared/brainflow' }, async () => {
+    // A library that is not the board controller (BrainFlow's own data handler beside it): said as a
+    // problem, not as "Using <path>" followed by why it cannot be used.
+    await page.fill('[data-testid="bf-lib-path"]', join(BF_DIR, 'libDataHandler.so'));
+    await page.click('[data-testid="bf-lib-set"]');
+    await page.waitForFunction(() => /prepare_session/.test(document.querySelector('[data-testid="bf-library"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    const notBf = (await page.textContent('[data-testid="bf-library"]'))?.trim() ?? '';
+    assert.match(notBf, /^BrainFlow: .*libDataHandler\.so is not BrainFlow's libBoardController/);
+    assert.doesNotMatch(notBf, /Using/);
     await page.fill('[data-testid="bf-lib-path"]', BF_DIR);
     await page.click('[data-testid="bf-lib-set"]');
     await page.waitForFunction(() => /version/.test(document.querySelector('[data-testid="bf-library"]')?.textContent ?? ''), undefined, { timeout: 10_000 });

@@ -299,14 +299,16 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
       <p class="small" data-testid="bf-library">
         {lib === null ? (
           'Looking for BrainFlow…'
-        ) : lib.path ? (
+        ) : lib.path && !lib.problem ? (
           <>
             Using <span class="mono">{lib.path}</span> {lib.version ? `(version ${lib.version})` : ''}
           </>
+        ) : lib.path ? (
+          // A file that is there but is not BrainFlow (the problem names it): not "Using …" then why not.
+          <span class="device-problem">{lib.problem}</span>
         ) : (
           <span class="muted">{lib.problem ?? 'BrainFlow not found.'}</span>
         )}
-        {lib?.path && lib.problem && <span class="device-problem"> {lib.problem}</span>}
       </p>
       <DeviceForm
         onSubmit={() =>
