@@ -222,8 +222,11 @@ export class DeviceManager {
     const why = unheaded(was.name, failure.message);
     const code = failure instanceof DeviceError ? failure.code : 'device-error';
     this.log('warn', `${was.name}: the new settings failed (${why}); going back to the previous settings`);
-    const back = this.launch(this.makeDriver(previous, was.name), previous, policy);
-    if (was.state !== 'streaming') {
+    // One that was still trying (waiting for its hardware, or reconnecting after a drop) goes on
+    // trying: a fresh start would give up after the quick attempts.
+    const trying = was.state !== 'streaming';
+    const back = this.launch(this.makeDriver(previous, was.name), previous, trying ? { ...policy, ...REMEMBERED_START_POLICY } : policy);
+    if (trying) {
       back.catch((e) => this.log('warn', headed(was.name, (e as Error).message)));
       return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings, still waiting for the device.`, false);
     }

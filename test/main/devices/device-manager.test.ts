@@ -125,6 +125,37 @@ describe('DeviceManager', () => {
     }
   });
 
+  test('new settings that fail on a device reconnecting after a drop: it goes on trying with the old ones, and streams when the dongle is back', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-drop-resettings');
+    const pty = new PtyPair('mgr-drop-re');
+    const a = manager(dir, undefined, [], { ...FAST, waitRetryMs: 300 });
+    let emu: CytonEmulator | null = await plugCyton(pty);
+    try {
+      a.m.init();
+      await a.m.connect({ kind: 'cyton', path: pty.app, name: 'Lab Cyton' });
+      await emu.close();
+      emu = null;
+      await pty.unplug();
+      await waitFor('reconnecting', () => a.m.list()[0]?.status?.state === 'reconnecting', 3000);
+      await assert.rejects(
+        a.m.connect({ kind: 'cyton', path: pty.app, daisy: true }),
+        (e: unknown) => e instanceof DeviceError && /^Lab Cyton: the new settings did not work: cannot open .*port not found.*\. It is back on its previous settings, still waiting for the device\.$/.test(e.message),
+      );
+      // Still trying long after a fresh start's quick attempts would have given up, on the old settings…
+      await waitFor('waiting', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(a.m.list()[0].status?.state, 'connecting');
+      assert.equal(a.m.list()[0].config.kind === 'cyton' && a.m.list()[0].config.daisy, undefined);
+      // …and it streams when the dongle is back.
+      emu = await plugCyton(pty);
+      await waitFor('streaming once the dongle is back', () => a.m.list()[0]?.status?.state === 'streaming', 5000);
+    } finally {
+      await a.m.stopAll();
+      await emu?.close();
+      await pty.unplug();
+    }
+  });
+
   test('waiting for a remembered device: Connect tries at once; Disconnect ends the wait without an error', { skip: NEED_SOCAT }, async () => {
     const dir = join(tmp, 'profile-late2');
     const pty = new PtyPair('mgr-late2');
