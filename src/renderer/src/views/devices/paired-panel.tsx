@@ -101,7 +101,9 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
       )}
       {status?.waitingForDevice && state === 'connecting' && !offline && (
         <p class="muted small" data-testid="paired-waiting">
-          Not there when HeartMind started: it keeps looking for it and connects it as soon as it appears (plug the dongle in, switch the device on), until you disconnect it.{' '}
+          {/* The problem line above says what is missing and how often it is tried; this says what to do.
+              (It also waits after new settings failed on a device that was reconnecting, not only at start.) */}
+          It connects by itself as soon as the device appears: plug the dongle in, switch the device on.{' '}
           <button type="button" class="btn btn-small" disabled={act.busy !== null} onClick={() => void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }), connectNote)} data-testid="paired-retry">
             {act.busy === 'retry' ? 'Trying…' : 'Try now'}
           </button>
