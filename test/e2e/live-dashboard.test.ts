@@ -129,6 +129,17 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="spectrum"] .chart-empty'), undefined, { timeout: 8_000 });
   });
 
+  test('a stalled strap: the heart tiles keep their last figures marked as not current, then go live again', async () => {
+    const card = `[data-testid="device-${deviceOf('ecg')}"]`;
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="tile-hr"] .tile-value')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.selectOption(`${card} [data-testid="fault-select"]`, 'stall');
+    await page.click(`${card} [data-testid="fault-inject"]`);
+    await page.waitForSelector('[data-testid="tile-hr"][data-stale="true"]', { timeout: 6_000 });
+    const hint = await page.$eval('[data-testid="tile-hr"] .tile-hint', (e) => e.textContent ?? '');
+    assert.match(hint, /^last figure: no data from Simulated chest strap$/);
+    await page.waitForSelector('[data-testid="tile-hr"]:not([data-stale])', { timeout: 10_000 });
+  });
+
   test('an injected fault shows as a named device problem', async () => {
     const id = deviceOf('eeg');
     const card = `[data-testid="device-${id}"]`;

@@ -25,9 +25,21 @@ function eegWaitText(live: LiveStore): string {
 }
 
 
-function Tile({ label, value, unit, hint, testId }: { label: string; value: string; unit?: string; hint?: string; testId?: string }) {
+/**
+ * Why figures from this stream are not current: its device is not streaming or has stalled (the
+ * features stop with its data, and the tile would otherwise keep its last figure as if live).
+ */
+function staleText(live: LiveStore, streamId: string | undefined): string | null {
+  const deviceId = streamId === undefined ? undefined : live.streams.get(streamId)?.deviceId;
+  const d = deviceId === undefined ? undefined : live.devices.get(deviceId);
+  if (!d) return null;
+  if (d.state !== 'streaming') return `last figure: ${d.name} is ${d.state}`;
+  return d.problem?.code === 'stalled' ? `last figure: no data from ${d.name}` : null;
+}
+
+function Tile({ label, value, unit, hint, testId, stale }: { label: string; value: string; unit?: string; hint?: string; testId?: string; stale?: boolean }) {
   return (
-    <div class="tile" data-testid={testId} title={hint}>
+    <div class={`tile${stale ? ' tile-stale' : ''}`} data-testid={testId} data-stale={stale ? 'true' : undefined} title={hint}>
       <div class="tile-label">{label}</div>
       <div class="tile-value">
         {value}
@@ -52,11 +64,13 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const lastWin = live.windows[live.windows.length - 1];
   const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
+  const heartStale = staleText(live, heart?.streamId);
+  const eegStale = staleText(live, eeg?.streamId);
   return (
     <section class="tiles" aria-label="Summary">
-      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" hint={heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming'} />
-      <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" hint="short-term variability" />
-      <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" hint="mean over channels, 8–13 Hz" />
+      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
+      <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
+      <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? 'mean over channels, 8–13 Hz'} />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" hint={`${scores.length} channels`} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} hint={lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
