@@ -36,6 +36,7 @@ export default defineConfig({
           cli: resolve('src/main/cli.ts'),
           'db-worker': resolve('src/main/db/worker.node.ts'),
           'train-worker': resolve('src/main/train/train-worker.node.ts'),
+          'import-worker': resolve('src/main/sessions/import-worker.node.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -1,10 +1,13 @@
 // Import orchestration: read a file (and its companions), parse it with the format readers in
-// src/shared/formats, and turn the ImportedRecording into a session written in ONE database
-// transaction: a file that fails to parse never reaches the database, and a failure while writing
+// src/shared/formats (both in a worker thread, off the core's main thread), and turn the
+// ImportedRecording into a session written in ONE database transaction: a file that fails to parse never reaches the database, and a failure while writing
 // leaves the database as it was.
-import { basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
-import { FormatError, quote } from '../../shared/formats/format-error';
+import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -163,13 +166,74 @@ function warningsClause(warnings: string[]): string {
   return ` (the reader's warnings: ${shown}${more > 0 ? `; and ${more} more` : ''})`;
 }
 
-/** Reads, parses and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
-export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<ImportResult> {
+/** Reads and parses one file into what the database stores; FormatError for a bad file. Runs in the import worker. */
+export async function prepareImport(req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<{ imp: SessionImport; warnings: string[] }> {
   const rec = await readRecording(req.path, { brainflow: brainflowBoard(req) });
   if (rec.streams.every((s) => s.segments.every((g) => g.count === 0))) {
     throw new FormatError('bad-data', rec.fileName, `the file holds no samples${warningsClause(rec.warnings)}`);
   }
   const { warnings, ...imp } = toSessionImport(rec, req, { ...ctx, sourcePath: req.path });
+  return { imp, warnings };
+}
+
+/** File name of the import worker's bundle in the built app (its own entry in electron.vite.config.ts). */
+export const IMPORT_WORKER_BUNDLE = 'import-worker.js';
+const IMPORT_WORKER_SOURCE = 'import-worker.node.ts';
+
+/** Under tsx the TypeScript source (through tsx's tsImport, as resolveDbWorker does); built, out/main/import-worker.js. */
+function resolveImportWorker(): { url: URL } | { evalCode: string } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const source = IMPORT_WORKER_SOURCE;
+    const entry = new URL(source, here).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    return { evalCode: `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` };
+  }
+  const dir = dirname(fileURLToPath(here));
+  for (const candidate of [join(dir, IMPORT_WORKER_BUNDLE), join(dir, '..', IMPORT_WORKER_BUNDLE)]) {
+    if (existsSync(candidate)) return { url: pathToFileURL(candidate) };
+  }
+  throw new Error(`cannot find the import worker ${IMPORT_WORKER_BUNDLE} near ${dir}`);
+}
+
+/**
+ * prepareImport in a short-lived worker thread, its buffers moved back: parsing a 2-hour XDF takes
+ * seconds (2.4 s for 84 MB), and on the core's main thread it held up the live pipeline, the
+ * dashboard and the recorder's batches for as long. A FormatError keeps its code and file name.
+ */
+export function prepareImportInWorker(req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<{ imp: SessionImport; warnings: string[] }> {
+  const where = resolveImportWorker();
+  const data: ImportWorkerData = { req, ctx };
+  const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-import' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-import' });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: ImportWorkerReply) => {
+      if (m.type === 'prepared') settle(() => resolve({ imp: m.imp, warnings: m.warnings }));
+      else settle(() => reject(m.error.formatError ? new FormatError(m.error.formatError.code, m.error.formatError.fileName, m.error.formatError.detail, m.error.formatError.boards) : Object.assign(new Error(m.error.message), { name: m.error.name })));
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the import of ${req.path} stopped before it finished (worker exit code ${code})`))));
+  });
+}
+
+export interface ImportWorkerData {
+  req: ImportRequest;
+  ctx: Omit<ImportContext, 'sourcePath'>;
+}
+
+export type ImportWorkerReply =
+  | { type: 'prepared'; imp: SessionImport; warnings: string[] }
+  | { type: 'failed'; error: { name: string; message: string; formatError?: { code: FormatErrorCode; fileName: string; detail: string; boards: string[] } } };
+
+/** Reads, parses (in a worker thread) and stores one file; FormatError for a bad file (nothing written), DbError for the database. */
+export async function importRecordingFile(db: DbClient, req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<ImportResult> {
+  const { imp, warnings } = await prepareImportInWorker(req, ctx);
   const summary: SessionSummary = await db.callTransferring('importSession', transferablesOf(imp), imp);
   return { ...summary, warnings };
 }

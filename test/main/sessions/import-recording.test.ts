@@ -176,3 +176,33 @@ describe('import into a session', { skip }, () => {
     assert.equal((await db.api.dbInfo()).schemaVersion, info.schemaVersion);
   });
 });
+
+test('the file is read and parsed in a worker thread: the main thread keeps running (it was held for the whole parse); errors keep their code', { skip }, async (t) => {
+  const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
+  t.after(() => db.close());
+  const file = join(DATA, 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
+  // What the parse costs when it runs on this thread (once warm)…
+  const files = await readRecordingFiles(file);
+  importRecording(files);
+  const t0 = performance.now();
+  importRecording(files);
+  const parseMs = performance.now() - t0;
+  // …and the longest this thread waits for a timer while the import runs.
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  try {
+    const s = await importRecordingFile(db, { path: file }, ctx);
+    assert.equal(s.sampleCount, 427_310);
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(longest < parseMs / 2, `main thread held for ${longest.toFixed(0)} ms; the parse alone takes ${parseMs.toFixed(0)} ms`);
+  const bad = join(tempDir(t), 'bad.edf');
+  writeFileSync(bad, '0       ' + 'x'.repeat(300));
+  await assert.rejects(importRecordingFile(db, { path: bad }, ctx), (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.fileName === 'bad.edf' && /^bad\.edf: /.test(e.message));
+});
