@@ -465,6 +465,13 @@ export class ProgressDisplay {
   }
 }
 
+/** The command that resumes a run in `folder` (its runs folder and data folder named when not the defaults). */
+function resumeCommand(folder: RunFolder, dataDir: string | undefined): string {
+  const dataDirFlag = dataDir ? ` --data-dir ${resolve(dataDir)}` : '';
+  const outFlag = folder.dir.includes(runsRoot(undefined, dataDir)) ? '' : ` --out ${resolve(folder.dir, '..')}`;
+  return `heartmind train --resume ${folder.id}${dataDirFlag}${outFlag}`;
+}
+
 /**
  * Runs (or resumes) a run folder's job here, with Ctrl+C pausing at the next step. `dataDir`: the
  * app data folder whose recordings database --session reads (--data-dir; default the app's).
@@ -482,6 +489,26 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     }
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM / SIGHUP (a service stop, a closed terminal) want the process gone now, not at the next
+  // step: the run is marked interrupted — as the app marks a run its exit cut off — and stays
+  // resumable from its last checkpoint. Without this it read 'running' for ever.
+  // The handler runs when the current step's synchronous compute returns (at most one step) and
+  // writes synchronously, so no write of the job's slips in before the exit.
+  const onTerminate = (signal: 'SIGTERM' | 'SIGHUP') => {
+    const message = `interrupted (${signal}); resume continues from the last checkpoint`;
+    try {
+      folder.markInterruptedSync(message);
+    } catch {
+      // The folder cannot be written (disk gone): the app marks a dead 'running' run interrupted when it starts.
+    }
+    display.done();
+    io.err(`${message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+    process.exit(signal === 'SIGTERM' ? 143 : 129);
+  };
+  const onSigterm = () => onTerminate('SIGTERM');
+  const onSighup = () => onTerminate('SIGHUP');
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
   const db = new DatabaseSession(opts.dataDir ? resolve(opts.dataDir) : undefined);
   try {
     const backend = await selectTrainingBackend();
@@ -509,15 +536,15 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     if (s) await folder.writeStatus({ ...s, state, error: state === 'failed' ? { code: err.code ?? 'error', message: err.message } : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: err.message } });
     await folder.appendLog(`${new Date().toISOString()} ${state === 'failed' ? 'ERROR ' : ''}${err.message}`).catch(() => undefined);
     if (state === 'paused') {
-      const dataDirFlag = opts.dataDir ? ` --data-dir ${resolve(opts.dataDir)}` : '';
-      const outFlag = folder.dir.includes(runsRoot(undefined, opts.dataDir)) ? '' : ` --out ${resolve(folder.dir, '..')}`;
-      io.out(`paused: ${err.message}. Resume with: heartmind train --resume ${folder.id}${dataDirFlag}${outFlag}`);
+      io.out(`paused: ${err.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
       return 130;
     }
     io.err(`${state}: ${err.message}`);
     return state === 'cancelled' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
     await db.close();
   }
 }
@@ -533,7 +560,7 @@ export async function printSummary(io: CliIo, s: RunResultSummary, folder: RunFo
     for (const line of reportLines(JSON.parse(new TextDecoder().decode(bytes)) as EvaluationReport)) io.out(line);
   }
   if (s.exportedAs) io.out(`\nexported as model '${s.exportedAs}'`);
-  io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/; every fold's metrics in artifacts/${REPORT_ARTIFACT})`);
+  io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/${bytes ? `; every fold's metrics in artifacts/${REPORT_ARTIFACT}` : ''})`);
 }
 
 export { RunStore };

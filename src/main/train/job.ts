@@ -158,7 +158,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     await setStatus({ completedPhases: [...done], progress: progress.report(phase, 1, 1, 1, `${phase} done`, true) });
   };
   const pretrainLoss: RunResultSummary['pretrainLoss'] = { ...(status.summary?.pretrainLoss ?? {}) };
-  await setStatus({ state: 'running', error: null });
+  await setStatus({ state: 'running', error: null, pid: process.pid });
   await log(`${status.completedPhases.length ? 'resuming' : 'starting'} '${spec.name}' (${spec.kind}; phases: ${phases.join(', ')}${done.size ? `; done: ${[...done].join(', ')}` : ''})`);
 
   // --- datasets ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 // Every write of a whole file goes to a temporary name and is renamed into place, so a crash leaves
 // either the old file or the new one, never half of one. A run whose config or status cannot be read
 // is listed with the problem instead of breaking the list; its files are left untouched.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
@@ -85,6 +85,26 @@ export class RunFolder {
 
   async writeStatus(s: RunStatus): Promise<void> {
     await writeAtomic(this.path(RUN_FILES.status), JSON.stringify(s, null, 2) + '\n');
+  }
+
+  /**
+   * Marks a 'running' run interrupted, synchronously: for a signal handler that exits right after
+   * (an awaited write would let the job's own writes interleave, or never finish). Returns whether it did.
+   */
+  markInterruptedSync(message: string): boolean {
+    let s: RunStatus;
+    try {
+      s = JSON.parse(readFileSync(this.path(RUN_FILES.status), 'utf8')) as RunStatus;
+    } catch {
+      return false;
+    }
+    if (s.state !== 'running' && s.state !== 'queued') return false;
+    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
+    const tmp = `${this.path(RUN_FILES.status)}.tmp-${process.pid}-sig`;
+    writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n');
+    renameSync(tmp, this.path(RUN_FILES.status));
+    appendFileSync(this.path(RUN_FILES.log), `${new Date().toISOString()} ${message}\n`);
+    return true;
   }
 
   /**
@@ -273,11 +293,29 @@ export class RunStore {
     const ids: string[] = [];
     for (const r of await this.list()) {
       if (r.problem || (r.state !== 'running' && r.state !== 'queued')) continue;
+      // A run another live process is training (a `heartmind train` beside the app) is not interrupted.
+      if (runningElsewhere(r)) continue;
       const f = this.folder(r.id);
       const s = await f.readStatus();
       await f.writeStatus({ ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: 'interrupted (the app stopped); resume continues from the last checkpoint' } });
       ids.push(r.id);
     }
     return ids;
+  }
+}
+
+/**
+ * The pid of the other live process that is training this run (status 'running' with the pid of a
+ * process that exists and is not this one), or null. A pid reused by an unrelated process after a
+ * crash reads as live: the caller's message names the pid so the user can check.
+ */
+export function runningElsewhere(s: RunStatus): number | null {
+  if (s.state !== 'running' || !s.pid || s.pid === process.pid) return null;
+  try {
+    process.kill(s.pid, 0);
+    return s.pid;
+  } catch (e) {
+    // EPERM: it exists but belongs to another user; ESRCH: gone.
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? s.pid : null;
   }
 }

@@ -13,7 +13,7 @@ import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { checkJobInputs, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
-import { RunStore } from './run-store';
+import { RunStore, runningElsewhere } from './run-store';
 
 export const TRAIN_FLAGS = {
   ...DATASET_FLAGS,
@@ -125,6 +125,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.resume) {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
     if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
+    // Two processes training one run folder would overwrite each other's checkpoints and status.
+    const live = runningElsewhere(await store.folder(values.resume).readStatus());
+    if (live) throw new CliUsageError(`run '${values.resume}' is running in process ${live}: Ctrl+C there pauses it (or stop that process), then resume`);
     return runInProcess(store.folder(values.resume), io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
   }
   if (values['model-id'] !== undefined && !MODEL_ID_RE.test(values['model-id'])) throw new CliUsageError(`--model-id must match ${MODEL_ID_RE}, got '${values['model-id']}'`);

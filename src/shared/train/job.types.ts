@@ -116,6 +116,11 @@ export interface RunStatus {
   completedPhases: JobPhase[];
   error: { code: string; message: string } | null;
   summary: RunResultSummary | null;
+  /**
+   * The process that set it 'running' (the app, or a `heartmind train` on the command line), so
+   * another process can tell a live run from one whose process died. Absent in older runs.
+   */
+  pid?: number;
 }
 
 export interface RunSummary extends RunStatus {

@@ -1,0 +1,58 @@
+// A run's status names the process training it: a run a live `heartmind train` is training is
+// neither marked interrupted by the app starting beside it nor resumed a second time, and a
+// signal handler marks its own run interrupted in one synchronous write.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { CliUsageError } from '../../../src/main/core/cli-command';
+import { RunStore, runningElsewhere } from '../../../src/main/train/run-store';
+import { command as train } from '../../../src/main/train/train-command';
+import { quickRecipe } from '../../../src/shared/train/recipes';
+import type { RunStatus } from '../../../src/shared/train/job.types';
+import { tempDir } from '../db/db-test-util';
+
+/** A live process that is not this one, and the pid of one that has exited. */
+async function pids(t: { after(fn: () => void): void }): Promise<{ live: number; dead: number }> {
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  t.after(() => live.kill());
+  const gone = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => gone.on('exit', r));
+  return { live: live.pid!, dead: gone.pid! };
+}
+
+test('runningElsewhere: a live other process, not this one, not one that exited, not a run that is not running', async (t) => {
+  const { live, dead } = await pids(t);
+  const s = { state: 'running' } as RunStatus;
+  assert.equal(runningElsewhere({ ...s, pid: live }), live);
+  assert.equal(runningElsewhere({ ...s, pid: dead }), null);
+  assert.equal(runningElsewhere({ ...s, pid: process.pid }), null);
+  assert.equal(runningElsewhere({ ...s }), null, 'an older status without pid');
+  assert.equal(runningElsewhere({ ...s, state: 'paused', pid: live }), null);
+});
+
+test('the app starting beside a live CLI run leaves it running; a dead process\'s run becomes interrupted; --resume refuses the live one', async (t) => {
+  const { live, dead } = await pids(t);
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const cli = await store.create(quickRecipe('/data'), 'cli-run');
+  const crashed = await store.create(quickRecipe('/data'), 'crashed-run');
+  await cli.writeStatus({ ...(await cli.readStatus()), state: 'running', pid: live });
+  await crashed.writeStatus({ ...(await crashed.readStatus()), state: 'running', pid: dead });
+  assert.deepEqual(await store.markInterrupted(), ['crashed-run']);
+  assert.equal((await cli.readStatus()).state, 'running');
+  await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && new RegExp(`^run 'cli-run' is running in process ${live}: Ctrl\\+C there pauses it`).test(e.message));
+});
+
+test('markInterruptedSync: a running run becomes interrupted with the reason in its status and log; a finished one is left alone', async (t) => {
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const f = await store.create(quickRecipe('/data'), 'r');
+  await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: process.pid });
+  assert.equal(f.markInterruptedSync('interrupted (SIGTERM); resume continues from the last checkpoint'), true);
+  const s = await f.readStatus();
+  assert.equal(s.state, 'interrupted');
+  assert.equal(s.progress.message, 'interrupted (SIGTERM); resume continues from the last checkpoint');
+  assert.match(readFileSync(f.path('log.txt'), 'utf8'), /interrupted \(SIGTERM\)/);
+  await f.writeStatus({ ...s, state: 'done' });
+  assert.equal(f.markInterruptedSync('x'), false);
+  assert.equal((await f.readStatus()).state, 'done');
+});
