@@ -7,6 +7,7 @@ import type { Modality } from '../../stream.types';
 import { parseXdf } from './xdf-parse';
 import { syncXdfStream } from './xdf-sync';
 import type { XdfSyncOptions } from './xdf.types';
+import { unixTimeProblem } from '../../event-time';
 
 function streamModality(type: string, channels: ImportedChannel[]): Modality {
   const t = type.toLowerCase();
@@ -101,5 +102,31 @@ export function importXdf(bytes: Uint8Array, fileName: string, sync: Partial<Xdf
   const info: Record<string, string> = {};
   for (const [k, v] of Object.entries(file.header)) info[k] = v;
   info.timeZero = `LSL clock ${zero.toFixed(6)} s on the recording computer`;
-  return { fileName, format: 'xdf', startTime: null, subject: {}, info, streams, annotations, warnings };
+  // LabRecorder writes the wall-clock time it opened the file ('2019-05-15T16:00:53+0200'); the
+  // first samples follow within about a second. It dates the recording (the import time did).
+  const startTime = file.header.datetime !== undefined ? parseXdfDatetime(file.header.datetime) : null;
+  if (file.header.datetime !== undefined && startTime === null) warnings.push(`the file header's datetime ${JSON.stringify(file.header.datetime.slice(0, 40))} is not a date and time; the recording is undated`);
+  if (startTime !== null) info.start = 'the file header\'s datetime (when the recorder opened the file, to the second)';
+  return { fileName, format: 'xdf', startTime, subject: {}, info, streams, annotations, warnings };
+}
+
+/**
+ * Unix seconds of an XDF header's datetime: ISO 8601 as LabRecorder writes it ('%Y-%m-%dT%H:%M:%S%z':
+ * '2019-05-15T16:00:53+0200'), with or without a fraction, 'Z' or a zone with a colon. Without a zone
+ * (older recorders) it is read as UTC, as EDF's is. Null when it is not a date from 1970 to 2200.
+ */
+export function parseXdfDatetime(text: string): number | null {
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null;
+  let t = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000 + (m[7] ? Number(m[7]) : 0);
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null; // 31 June
+  const zone = m[8];
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
+  }
+  return unixTimeProblem(t) === null ? t : null;
 }

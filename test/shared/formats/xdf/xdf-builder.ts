@@ -16,7 +16,7 @@ export interface BuildStream {
  * samples into chunks of that many (one chunk per stream by default), the streams interleaved
  * chunk by chunk as a recorder writes them.
  */
-export function buildXdf(streams: BuildStream[], opts: { lieCount?: number; chunkSamples?: number } = {}): Uint8Array {
+export function buildXdf(streams: BuildStream[], opts: { lieCount?: number; chunkSamples?: number; headerXml?: string } = {}): Uint8Array {
   const out: number[] = [...'XDF:'].map((c) => c.charCodeAt(0));
   const enc = new TextEncoder();
   const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -24,7 +24,7 @@ export function buildXdf(streams: BuildStream[], opts: { lieCount?: number; chun
   const chunk = (tag: number, body: number[]) => {
     out.push(4, ...u32(body.length + 2), tag & 0xff, tag >> 8, ...body);
   };
-  chunk(1, [...enc.encode('<?xml version="1.0"?><info><version>1.0</version></info>')]);
+  chunk(1, [...enc.encode(`<?xml version="1.0"?><info><version>1.0</version>${opts.headerXml ?? ''}</info>`)]);
   for (const s of streams) {
     const desc = s.desc ? `<desc><channels>${s.desc.map(([l, u]) => `<channel><label>${l}</label><unit>${u}</unit></channel>`).join('')}</channels></desc>` : '<desc/>';
     const xml = `<?xml version="1.0"?><info><name>S${s.id}</name><type>${s.type ?? 'EEG'}</type><channel_count>${s.channels}</channel_count><nominal_srate>${s.srate}</nominal_srate><channel_format>${s.format}</channel_format>${desc}</info>`;

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importXdf, parseXdf, robustLinearFit, syncXdfStream } from '../../../../src/shared/formats/xdf';
+import { parseXdfDatetime } from '../../../../src/shared/formats/xdf/xdf-import';
 import { parseXml } from '../../../../src/shared/formats/xdf/xml-lite';
 import { buildXdf } from './xdf-builder';
 import { NEED_DATA, readData } from '../../../fixtures/shared-data';
@@ -220,6 +221,27 @@ describe('importXdf', () => {
     // data values are those of the file
     const raw = parseXdf(readData('xdf/clock_resets.xdf'), 'x').streams[1];
     assert.equal(eeg.segments[1].data[0], raw.data![12876]);
+  });
+
+  test('LabRecorder\'s header datetime dates the recording (it was undated: the import time stood in); a bad one is a warning', () => {
+    const streams = [{ id: 1, format: 'float32' as const, channels: 1, srate: 10, samples: [{ t: 100, v: [1] }, { t: 100.1, v: [2] }] }];
+    const dated = importXdf(buildXdf(streams, { headerXml: '<datetime>2019-05-15T16:00:53+0200</datetime>' }), 'd.xdf');
+    assert.equal(dated.startTime, Date.UTC(2019, 4, 15, 14, 0, 53) / 1000);
+    assert.deepEqual(dated.warnings, []);
+    const bad = importXdf(buildXdf(streams, { headerXml: '<datetime>yesterday</datetime>' }), 'b.xdf');
+    assert.equal(bad.startTime, null);
+    assert.deepEqual(bad.warnings, ['the file header\'s datetime "yesterday" is not a date and time; the recording is undated']);
+    assert.equal(importXdf(buildXdf(streams), 'n.xdf').startTime, null);
+    const utc = Date.UTC(2019, 4, 15, 14, 0, 53) / 1000;
+    for (const [text, t] of [
+      ['2019-05-15T14:00:53Z', utc],
+      ['2019-05-15T14:00:53', utc],
+      ['2019-05-15T09:00:53-05:00', utc],
+      ['2019-05-15 14:00:53.25+0000', utc + 0.25],
+      ['2019-06-31T00:00:00Z', null],
+      ['2019-05-15T25:00:00Z', null],
+      ['1900-01-01T00:00:00Z', null],
+    ] as const) assert.equal(parseXdfDatetime(text), t, text);
   });
 
   test('channel labels and units from <desc>, mV converted to µV', () => {
