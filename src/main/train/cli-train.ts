@@ -423,25 +423,41 @@ function fmtDuration(s: number): string {
   return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
 
+/** Where the bar is drawn: process.stdout, or a stand-in in tests. */
+export interface ProgressTerminal {
+  isTTY?: boolean;
+  /** Columns; 0 or absent when the terminal does not say (a pty without a size, under `script`). */
+  columns?: number;
+  write(text: string): unknown;
+}
+
+/** The bar's width, never below 2: a terminal that reports 0 columns made the bar throw and failed the run. */
+function columnsOf(term: ProgressTerminal): number {
+  return term.columns && term.columns > 1 ? term.columns : 100;
+}
+
 /** The progress display: a redrawn bar on a TTY, a plain line every 10 s (and on each new phase) otherwise. */
 export class ProgressDisplay {
   private lastLine = 0;
   private lastPhase = '';
   private drawn = false;
+  private readonly tty: boolean;
   constructor(
     private readonly io: CliIo,
-    private readonly tty = !!process.stdout.isTTY,
-  ) {}
+    private readonly term: ProgressTerminal = process.stdout,
+  ) {
+    this.tty = !!term.isTTY;
+  }
 
   update(p: RunProgress): void {
     const pct = `${(p.fraction * 100).toFixed(1).padStart(5)}%`;
     const eta = p.etaSec === null ? '' : ` ETA ${fmtDuration(p.etaSec)}`;
     if (this.tty) {
       const width = 28;
-      const fill = Math.round(p.fraction * width);
-      const cols = process.stdout.columns ?? 100;
+      const fill = Math.min(width, Math.max(0, Math.round(p.fraction * width) || 0));
+      const cols = columnsOf(this.term);
       const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}${eta}  ${p.message}`;
-      process.stdout.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}`);
+      this.term.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}`);
       this.drawn = true;
       return;
     }
@@ -455,12 +471,12 @@ export class ProgressDisplay {
 
   /** A log line: printed above the bar. */
   line(text: string): void {
-    if (this.tty && this.drawn) process.stdout.write(`\r${' '.repeat((process.stdout.columns ?? 100) - 1)}\r`);
+    if (this.tty && this.drawn) this.term.write(`\r${' '.repeat(columnsOf(this.term) - 1)}\r`);
     this.io.out(text);
   }
 
   done(): void {
-    if (this.tty && this.drawn) process.stdout.write('\n');
+    if (this.tty && this.drawn) this.term.write('\n');
     this.drawn = false;
   }
 }

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CliUsageError, intFlag, numberFlag } from '../../../src/main/core/cli-command';
-import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
+import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
 import { RunStore } from '../../../src/main/train/run-store';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import { scratch } from './cli-test-util';
@@ -102,4 +102,25 @@ describe('inputs checked before a run folder is made', () => {
       return true;
     });
   });
+});
+
+test('the progress bar on a terminal that reports 0 columns (a pty without a size) or a fraction past 1 draws, never throws', () => {
+  const written: string[] = [];
+  const lines: string[] = [];
+  const display = new ProgressDisplay({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, { isTTY: true, columns: 0, write: (t) => written.push(t) });
+  const p = { phase: 'pretrain-ecg', done: 1, total: 2, etaSec: 12, message: 'pretrain-ecg step 1/2' };
+  display.update({ ...p, fraction: 0.5 });
+  display.update({ ...p, fraction: 1.02 });
+  display.line('a log line');
+  display.done();
+  assert.match(written[0], /^\r\[#{14}\.{14}\]  50\.0% ETA 12s  pretrain-ecg step 1\/2 +$/);
+  assert.equal(written[0].length, 100, 'an unknown width draws 99 columns after the \\r');
+  assert.match(written[1], /^\r\[#{28}\] 102\.0%/);
+  assert.deepEqual(lines, ['a log line']);
+  // Not a terminal: plain lines, one per phase.
+  const plain: string[] = [];
+  const d2 = new ProgressDisplay({ out: (l) => plain.push(l), err: () => undefined }, { isTTY: false, write: () => assert.fail('no bar off a terminal') });
+  d2.update({ ...p, fraction: 0.5 });
+  d2.update({ ...p, fraction: 0.6 });
+  assert.deepEqual(plain, [' 50.0% ETA 12s  pretrain-ecg step 1/2']);
 });
