@@ -80,7 +80,7 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
   const nsField = field(bytes, 252, 4);
 
   const ns = parseInteger(nsField);
-  if (ns === null || ns < 1) fail('bad-number', `bad number of signals ${quote(nsField)}`);
+  if (ns === null || ns < 1) fail('bad-number', ns === 0 ? 'the header says the file holds 0 signals: there is nothing to import' : `bad number of signals ${quote(nsField)}`);
   const headerBytes = EDF_HEADER_BYTES + ns * EDF_SIGNAL_HEADER_BYTES;
   if (headerBytes > bytes.length) fail('truncated', `header says ${ns} signals (${headerBytes} header bytes) but the file has only ${bytes.length} bytes`);
   const hb = parseInteger(headerBytesField);

@@ -218,6 +218,8 @@ describe('bad EDF input', () => {
     const badNs = good.slice(0, 100_000);
     badNs.set([0x39, 0x39, 0x39, 0x39], 252); // 9999 signals
     throwsFormat(() => importEdf(badNs, 'n.edf'), 'truncated', 'n.edf', /9999 signals/);
+    badNs.set([0x30, 0x20, 0x20, 0x20], 252); // 0 signals (was: 'bad number of signals "0"')
+    throwsFormat(() => importEdf(badNs, 'z.edf'), 'bad-number', 'z.edf', /: the header says the file holds 0 signals: there is nothing to import$/);
     const badNum = good.slice();
     badNum.set([...'abc     '].map((c) => c.charCodeAt(0)), 256 + 65 * (16 + 80 + 8)); // first physical minimum
     throwsFormat(() => importEdf(badNum, 'p.edf'), 'bad-number', 'p.edf', /physical minimum/);
