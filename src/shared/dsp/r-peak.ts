@@ -46,6 +46,8 @@ export class RPeakDetector {
   private learnPeaks: Candidate[] = [];
   private learnMax = 0;
   private learnSum = 0;
+  /** Samples learned from so far (across restarts: stretches shorter than the learning period add up). */
+  private learnN = 0;
   private noiseSinceBeat: Candidate[] = [];
   private lastBeatAt = -Infinity;
   private lastBeatSlope = 0;
@@ -69,16 +71,20 @@ export class RPeakDetector {
    * second or so, a stretch may never last that long.
    */
   restart(): void {
-    if (!this.learned) {
-      this.reset();
-      return;
-    }
-    const { spki, npki, rr } = this;
+    const { spki, npki, rr, learned, learnMax, learnSum, learnN } = this;
     this.reset();
-    this.spki = spki;
-    this.npki = npki;
-    this.rr = rr;
-    this.learned = true;
+    if (learned) {
+      this.spki = spki;
+      this.npki = npki;
+      this.rr = rr;
+      this.learned = true;
+    } else {
+      // Still learning: the statistics carry on; the stretch's candidate peaks cannot (their
+      // indices belong to the stretch that ended).
+      this.learnMax = learnMax;
+      this.learnSum = learnSum;
+      this.learnN = learnN;
+    }
   }
 
   /**
@@ -108,6 +114,7 @@ export class RPeakDetector {
     this.learnPeaks = [];
     this.learnMax = 0;
     this.learnSum = 0;
+    this.learnN = 0;
     this.noiseSinceBeat = [];
     this.lastBeatAt = -Infinity;
     this.lastBeatSlope = 0;
@@ -156,9 +163,10 @@ export class RPeakDetector {
   }
 
   private track(n: number, m: number): void {
-    if (!this.learned && n < this.learn) {
+    if (!this.learned && this.learnN < this.learn) {
       this.learnMax = Math.max(this.learnMax, m);
       this.learnSum += m;
+      this.learnN++;
     }
     if (m > this.curMax) {
       this.curMax = m;
@@ -173,7 +181,7 @@ export class RPeakDetector {
       this.curMax = m;
       this.curAt = n;
     }
-    if (!this.learned && n === this.learn - 1) {
+    if (!this.learned && this.learnN === this.learn) {
       this.spki = this.learnMax * 0.25;
       this.npki = (this.learnSum / this.learn) * 0.5;
       this.learned = true;

@@ -72,6 +72,23 @@ describe('R-peak detection across gaps (MIT-BIH 100 with a packet lost every 1.2
     const relearn = run((d) => d.reset());
     assert.ok(relearn.length < 0.1 * delivered.length, `reset: ${relearn.length} beats`);
   });
+
+  test('a detector that starts on such stretches learns across them (it never did: each restart began the 2 s again)', () => {
+    const { header, signals } = loadRecord(MITDB, '100');
+    const fs = header.frequencyHz;
+    const x = Float64Array.from(signals.signals[0].physical.subarray(0, fs * 60), (v) => v * 1000);
+    const stretch = Math.round(1.2 * fs);
+    const hole = Math.round(0.08 * fs);
+    const d = new RPeakDetector(fs);
+    const found: number[] = [];
+    for (let s0 = 0; s0 + stretch <= x.length; s0 += stretch + hole) {
+      d.restart();
+      found.push(...d.push(x, s0, stretch).map((p) => s0 + p), ...d.finish().map((p) => s0 + p));
+    }
+    // Learned after two stretches (2.4 s of signal): beats from the third stretch on.
+    assert.ok(found.length > 0 && found[0] < 3 * (stretch + hole), `first beat at sample ${found[0]}`);
+    assert.ok(found.length >= 60, `${found.length} beats in a minute`);
+  });
 });
 
 describe('R-peak detection on LUDB record 1, lead II (500 Hz, sinus bradycardia)', { skip: !existsSync(LUDB) && 'needs ../shared/data/wfdb-ludb' }, () => {
