@@ -126,7 +126,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
     if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
     // Two processes training one run folder would overwrite each other's checkpoints and status.
-    const live = runningElsewhere(await store.folder(values.resume).readStatus());
+    const status = await store.folder(values.resume).readStatus();
+    // As the Training view answers: a finished run is not trained again (it only appended 'resuming… done' to its log).
+    if (status.state === 'done') throw new CliUsageError(`run '${values.resume}' is finished; start a new run to train again`);
+    const live = runningElsewhere(status);
     if (live) throw new CliUsageError(`run '${values.resume}' is running in process ${live}: Ctrl+C there pauses it (or stop that process), then resume`);
     return runInProcess(store.folder(values.resume), io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
   }

@@ -41,6 +41,9 @@ test('the app starting beside a live CLI run leaves it running; a dead process\'
   assert.deepEqual(await store.markInterrupted(), ['crashed-run']);
   assert.equal((await cli.readStatus()).state, 'running');
   await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && new RegExp(`^run 'cli-run' is running in process ${live}: Ctrl\\+C there pauses it`).test(e.message));
+  // A finished run is refused too, as the Training view refuses it.
+  await cli.writeStatus({ ...(await cli.readStatus()), state: 'done' });
+  await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && /^run 'cli-run' is finished; start a new run to train again$/.test(e.message));
 });
 
 test('markInterruptedSync: a running run becomes interrupted with the reason in its status and log; a finished one is left alone', async (t) => {
