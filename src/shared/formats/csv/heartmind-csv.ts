@@ -199,8 +199,15 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
     for (let c = first; c < width; c++) {
       // An empty field is a missing value (pandas writes NaN so), as are numpy's 'nan' and R's 'NA':
       // NaN. Number('') was 0, a sample invented where the file has none.
-      const v = fieldNumber(f[c]);
-      if (Number.isNaN(v) && !MISSING_VALUE.test(f[c])) fail('bad-number', `line ${r + 2}, column ${c + 1} (${head[c]}): ${JSON.stringify(f[c].slice(0, 20))} is not a number`);
+      // (Number() first: the common case costs no more than before; only '' and blanks give a
+      // false 0, only words give NaN)
+      const text = f[c];
+      let v = Number(text);
+      if (v === 0 && text.trim() === '') v = NaN;
+      else if (Number.isNaN(v)) {
+        v = fieldNumber(text);
+        if (Number.isNaN(v) && !MISSING_VALUE.test(text)) fail('bad-number', `line ${r + 2}, column ${c + 1} (${head[c]}): ${JSON.stringify(text.slice(0, 20))} is not a number`);
+      }
       vals[(c - first) * rows + r] = v;
     }
   }
