@@ -120,6 +120,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       await page.waitForFunction((p) => document.querySelector(`[data-testid="${p}"] .chart-empty`)?.textContent === 'No EEG device is streaming.', panel, { timeout: 5_000 });
     }
     await page.waitForFunction(() => /no device streaming: no new windows/.test(document.querySelector('[data-testid="windows"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5_000 });
+    assert.equal(await page.textContent('[data-testid="quality-empty"]'), 'No device is streaming.');
     const before = await latestSeq();
     for (const card of cards) {
       await page.click(`${card} [data-testid="device-toggle"]`);

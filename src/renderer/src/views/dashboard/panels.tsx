@@ -144,7 +144,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
       <header class="panel-header">
         <h2>Signal quality</h2>
       </header>
-      {reports.length === 0 && <p class="muted">No quality report yet.</p>}
+      {reports.length === 0 && <p class="muted" data-testid="quality-empty">{live.streams.size === 0 ? 'No device is streaming.' : 'Waiting for the first second of data…'}</p>}
       {reports.map((r) => {
         const s = live.streams.get(r.streamId);
         return (
