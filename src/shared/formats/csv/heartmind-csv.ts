@@ -112,6 +112,24 @@ export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): Cs
   return files;
 }
 
+/** How finely timeText writes time_s (seconds). */
+const TIME_S_STEP = 1e-6;
+
+/**
+ * The rate `steps` sample steps over `spanS` seconds of time_s stand for: the number with the
+ * fewest decimals that the microsecond rounding of the span's two ends allows (130, 256, 127.5),
+ * else the measured rate to a microhertz.
+ */
+export function rateFromSpan(steps: number, spanS: number): number {
+  const r = steps / spanS;
+  const slack = (r * 1.01 * TIME_S_STEP) / spanS;
+  for (let d = 0; d <= 6; d++) {
+    const c = Math.round(r * 10 ** d) / 10 ** d;
+    if (Math.abs(c - r) <= slack) return c;
+  }
+  return Math.round(r * 1e6) / 1e6;
+}
+
 /** Fields that mean "no value": empty, NaN in any case and sign, NA. */
 const MISSING_VALUE = /^\s*([+-]?nan|na)?\s*$/i;
 
@@ -215,7 +233,6 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   for (let r = 1; r < Math.min(rows, 2001); r++) steps.push(t[r] - t[r - 1]);
   steps.sort((a, b) => a - b);
   const period = steps.length ? steps[steps.length >> 1] : 0;
-  const rateHz = period > 0 ? Math.round((1 / period) * 1e6) / 1e6 : 0;
   const channels: ImportedChannel[] = head.slice(first).map((h) => {
     const m = /^(.*?)\s*\(([^()]*)\)$/.exec(h);
     const label = m ? m[1] : h;
@@ -231,15 +248,28 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   let a = 0;
   for (let r = 1; r <= rows; r++) {
     // rate 0 (most steps are 0: samples at shared times): one segment, each sample at its time
-    if (r === rows || (rateHz > 0 && t[r] - t[r - 1] > 1.5 * period)) {
+    if (r === rows || (period > 0 && t[r] - t[r - 1] > 1.5 * period)) {
       const count = r - a;
       const data = new Float64Array(count * nch);
       for (let c = 0; c < nch; c++) data.set(vals.subarray(c * rows + a, c * rows + r), c * count);
       const seg: ImportedSegment = { start: t[a], count, data };
-      if (rateHz === 0) seg.times = t.slice(a, r);
+      if (period === 0) seg.times = t.slice(a, r);
       segments.push(seg);
       a = r;
     }
+  }
+  let rateHz = 0;
+  if (period > 0) {
+    // The longest segment's span gives the rate; one step's median does not: time_s holds
+    // microseconds, so 130 Hz (steps of 0.007692 and 0.007693 s) read as 130.0052 Hz and 256 Hz as
+    // 256.016 Hz, which no EDF record length fits.
+    let best = -1;
+    segments.forEach((g, k) => {
+      if (best < 0 || g.count > segments[best].count) best = k;
+    });
+    const g = segments[best];
+    const i0 = segments.slice(0, best).reduce((n, x) => n + x.count, 0);
+    rateHz = g.count > 2 ? rateFromSpan(g.count - 1, t[i0 + g.count - 1] - t[i0]) : Math.round((1 / period) * 1e6) / 1e6;
   }
   const kinds = channels.map((c) => modalityOfKind(c.kind));
   const modality = kinds.every((k) => k === kinds[0]) ? kinds[0] : 'other';

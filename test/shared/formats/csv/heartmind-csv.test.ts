@@ -109,3 +109,16 @@ test('a CSV saved in Windows-1252 (a spreadsheet) reads its text as such, with a
   const utf8 = parseHeartMindCsv(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('time_s,Temp (°C)\n0,1\n0.5,2\n')]), 'u.csv');
   assert.deepEqual([utf8.streams[0].channels[0].label, utf8.streams[0].channels[0].unit, utf8.warnings], ['Temp', '°C', []]);
 });
+
+test('rates come back exactly from time_s written to the microsecond (130 Hz read as 130.0052 Hz, 256 Hz as 256.016, 128 Hz as 127.992)', () => {
+  for (const [rate, seconds] of [[130, 11.8], [256, 600], [128, 9.59375], [500, 2], [127.5, 4], [99.98765, 60]] as const) {
+    const count = Math.round(rate * seconds);
+    const rec = {
+      fileName: 'r.hm', format: 'csv' as const, startTime: 1700000000.123, subject: {}, info: {}, annotations: [], warnings: [],
+      streams: [{ name: 'ecg', modality: 'ecg' as const, rateHz: rate, channels: [{ label: 'ECG', unit: 'uV', resolution: 0, offset: 0, kind: 'ecg' as const }], segments: [{ start: 0.37, count, data: new Float32Array(count) }] }],
+    };
+    const back = parseHeartMindCsv(writeCsv(rec)[0].text, 'r-ecg.csv').streams[0];
+    assert.equal(back.rateHz, rate, `${rate} Hz over ${seconds} s`);
+    assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0.37, count]]);
+  }
+});
