@@ -4,6 +4,9 @@ import type { Chart as ChartType } from 'chart.js';
 import { EEG_BANDS, type EegFeatures } from '../../../../../shared/features.types';
 import { createChart, THEME } from './chart-setup';
 
+/** Channel count from which the x labels are drawn upright. */
+const UPRIGHT_LABELS_FROM = 8;
+
 export class BandChart {
   private readonly chart: ChartType<'bar', number[], string>;
   private absolute: number[][] = [];
@@ -17,7 +20,7 @@ export class BandChart {
       },
       options: {
         scales: {
-          x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0, font: { size: 10 } }, grid: { display: false } },
+          x: { stacked: true, ticks: { autoSkip: true, maxRotation: 90, font: { size: 10 } }, grid: { display: false } },
           y: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%`, stepSize: 25 }, grid: { color: THEME.grid } },
         },
         plugins: {
@@ -39,6 +42,10 @@ export class BandChart {
     const labels = f?.channels ?? [];
     this.absolute = f?.bandPower ?? [];
     this.chart.data.labels = labels;
+    // Beyond a few channels the labels stand upright, so that every channel of a 19- or 32-channel
+    // cap is named (lying flat, every other one was skipped); 64 still skips some.
+    const x = this.chart.options.scales?.x;
+    if (x?.ticks) x.ticks.minRotation = labels.length > UPRIGHT_LABELS_FROM ? 90 : 0;
     this.chart.data.datasets.forEach((ds, b) => {
       ds.data = this.absolute.map((row) => {
         const total = row.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0);
