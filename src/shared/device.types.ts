@@ -21,6 +21,7 @@ export type DeviceProblemCode =
   | 'packet-loss' // a short run of samples missing: a gap is marked
   | 'stalled' // no data for longer than expected
   | 'channel-mismatch' // a chunk's size does not match the stream's channel count
+  | 'rate-mismatch' // samples arrive at another rate than the stream's nominal one (a wrong rate setting)
   | 'truncated' // a chunk shorter than its sample count says: the device stopped mid-packet (dropped)
   | 'bad-frame' // bytes that do not parse (protocol layer)
   | 'device-error' // the device answered with an error

@@ -66,6 +66,8 @@ export interface DeviceDriver {
    * came in 3.0 s"): a port that opens whatever is behind it needs this most.
    */
   readonly quietHint?: string;
+  /** What to change when samples arrive at another rate than the stream's (a rate the user typed). */
+  readonly rateHint?: string;
   /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
   open(ctx: DriverContext): Promise<DriverSession>;
 }

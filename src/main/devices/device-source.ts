@@ -20,16 +20,32 @@ export interface ManagedSourceOptions {
   log?: (entry: LogEntry) => void;
   /** Seed of the reconnect jitter. */
   seed?: number;
+  /** When a connection's arrival rate is compared with the nominal one (see RATE_CHECK). */
+  rateCheck?: { settleS: number; spanS: number };
 }
 
 /** The same problem code is reported to the panel at most this often. */
 const PROBLEM_REPEAT_S = 1;
+
+/**
+ * A connection's samples (delivered plus counted lost) are counted for `spanS` and compared with
+ * the stream's nominal rate; a rate off by more than RATE_TOLERANCE is said. A text device set to
+ * 250 Hz that prints at 200 Hz streamed without a word while no window was cut: the pipeline places
+ * samples by the nominal rate, and the clock model cannot bridge 20 %. Crystals differ by ppm and
+ * delivery bursts are tens of ms, so 10 s tells a wrong setting from jitter. The count starts
+ * `settleS` after the first chunk: what the port buffered while it was closed (an Arduino prints
+ * all the time) arrives at once at first and read as 271 Hz from a 250 Hz device.
+ */
+const RATE_CHECK = { settleS: 2, spanS: 10 };
+const RATE_TOLERANCE = 0.05;
 
 interface StreamTrack {
   info: StreamInfo;
   timeline: DeviceTimeline;
   /** Host time just past the last delivered chunk. */
   lastHostEnd: number;
+  /** This connection's rate count (see RATE_CHECK): first chunk's arrival, count start (NaN while settling), samples since. */
+  rate: { first: number; from: number; samples: number; judged: boolean } | null;
 }
 
 export class ManagedSource implements Source {
@@ -239,7 +255,10 @@ export class ManagedSource implements Source {
         return;
       }
       this.session = session;
-      for (const t of this.tracks.values()) t.timeline.newSession();
+      for (const t of this.tracks.values()) {
+        t.timeline.newSession();
+        t.rate = null;
+      }
       this.sessionData = false;
       this.sessionBadFrame = undefined;
       if (this.failures && this.failures.count > 1) this.log('info', `connected after ${this.failures.count} failed attempts`);
@@ -282,6 +301,7 @@ export class ManagedSource implements Source {
         /* see emitStatus */
       }
       t.timeline.newSession();
+      t.rate = null;
     }
     this.log('info', `resumed after ${reason === 'paused' ? 'a pause' : 'a drop'}`);
   }
@@ -299,7 +319,7 @@ export class ManagedSource implements Source {
           // nothing downstream restarts (the gap already breaks the segment).
           if (old && JSON.stringify(old.info) === JSON.stringify(info)) continue;
           changed = true;
-          self.tracks.set(info.id, { info, timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind), lastHostEnd: old?.lastHostEnd ?? NaN });
+          self.tracks.set(info.id, { info, timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind), lastHostEnd: old?.lastHostEnd ?? NaN, rate: null });
         }
         if (changed) self.sink?.streams(self.deviceId, [...self.tracks.values()].map((t) => t.info));
       },
@@ -324,6 +344,7 @@ export class ManagedSource implements Source {
         const deviceTime = t.timeline.map(rawDeviceTime, now, rate > 0 ? count / rate : 0);
         t.lastHostEnd = now;
         self.sink?.chunk({ streamId, deviceTime, hostTime: now, count, data });
+        self.checkRate(t, count, now);
       },
       lost(streamId: string, missingSamples: number, reason: 'packet-loss' | 'time-jump') {
         if (ctx.closed || missingSamples <= 0) return;
@@ -332,6 +353,8 @@ export class ManagedSource implements Source {
         const now = self.now();
         const rate = t.info.nominalRateHz || 1;
         const start = Number.isFinite(t.lastHostEnd) ? t.lastHostEnd : now - missingSamples / rate;
+        // Lost samples were sent at the rate too: counted, so radio loss does not read as a wrong rate.
+        if (t.rate && !Number.isNaN(t.rate.from)) t.rate.samples += missingSamples;
         self.sink?.gap({ streamId, startTime: start, endTime: Math.max(start, now), missingSamples, reason });
         ctx.problem('packet-loss', `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`);
       },
@@ -386,6 +409,37 @@ export class ManagedSource implements Source {
       },
     };
     return ctx;
+  }
+
+  /**
+   * Compares a connection's arrival rate with the stream's nominal rate (see RATE_CHECK), and says
+   * a mismatch as a 'rate-mismatch' problem (the samples still flow).
+   */
+  private checkRate(t: StreamTrack, count: number, now: number): void {
+    const nominal = t.info.nominalRateHz;
+    if (!(nominal > 0)) return;
+    const { settleS, spanS } = this.opts.rateCheck ?? RATE_CHECK;
+    if (!t.rate) {
+      t.rate = { first: now, from: NaN, samples: 0, judged: false };
+      return;
+    }
+    if (t.rate.judged) return;
+    // A chunk's samples arrived before it did: the count starts at a chunk's arrival, not with it.
+    if (Number.isNaN(t.rate.from)) {
+      if (now - t.rate.first >= settleS) t.rate.from = now;
+      return;
+    }
+    t.rate.samples += count;
+    const span = now - t.rate.from;
+    if (span < spanS) return;
+    t.rate.judged = true;
+    const measured = t.rate.samples / span;
+    if (Math.abs(measured / nominal - 1) <= RATE_TOLERANCE) return;
+    const what = this.tracks.size > 1 ? `${t.info.modality.toUpperCase()} samples` : 'samples';
+    const message = `${what} arrive at ${measured.toFixed(1)} Hz, not the ${Number(nominal.toFixed(2))} Hz set for the stream: no window is cut while the two disagree${this.driver.rateHint ? ` — ${this.driver.rateHint}` : ''}`;
+    this.log('warn', this.named(message));
+    this.problem = { code: 'rate-mismatch', message, time: now };
+    this.emitStatus();
   }
 
   /**

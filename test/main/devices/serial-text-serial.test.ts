@@ -90,6 +90,34 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     await pty.unplug();
   });
 
+  test('a device printing at 200 Hz set to 250 Hz is said ("samples arrive at 200 Hz, not the 250 Hz …"); set right, nothing is said', async () => {
+    const pty = new PtyPair('rate');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt: (i) => `${i % 100}` });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    for (const [rateHz, wrong] of [
+      [250, true],
+      [200, false],
+    ] as const) {
+      const logs: string[] = [];
+      const drv = new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz, unit: 'uV', modality: 'ecg', name: 'Arduino ECG' });
+      const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST, rateCheck: { settleS: 0.5, spanS: 1.5 }, log: (e) => logs.push(`${e.level} ${e.message}`) });
+      const sink = new RecordingSink();
+      await src.start(sink);
+      await new Promise((r) => setTimeout(r, 2700));
+      const p = src.status().problem;
+      if (wrong) {
+        assert.equal(p?.code, 'rate-mismatch');
+        assert.match(p?.message ?? '', /^samples arrive at (19\d|20\d)\.\d Hz, not the 250 Hz set for the stream: no window is cut while the two disagree — set Rate \(Hz\) to the rate the device prints at$/);
+        assert.equal(logs.filter((l) => l.startsWith('warn Arduino ECG: samples arrive at')).length, 1);
+        assert.equal(src.status().state, 'streaming', 'the samples still flow');
+      } else assert.equal(p, undefined, p?.message);
+      await src.stop();
+    }
+  });
+
   test('a port that opens but stays silent is never shown streaming; the connect fails saying what to check', async () => {
     // Nothing behind the pseudo-terminal: like /dev/ttyS0 on most PCs, it opens fine.
     const pty = new PtyPair('silent');

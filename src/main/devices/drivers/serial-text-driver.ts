@@ -27,6 +27,7 @@ export class SerialTextDriver implements DeviceDriver {
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
   readonly quietHint: string;
+  readonly rateHint = 'set Rate (Hz) to the rate the device prints at';
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
