@@ -38,6 +38,13 @@ const PROBLEM_REPEAT_S = 1;
  */
 const RATE_CHECK = { settleS: 2, spanS: 10 };
 const RATE_TOLERANCE = 0.05;
+/**
+ * Streams below this rate are not checked: a heart-rate strap's 1 Hz is one notification per
+ * update, sent when the strap likes, and ±1 sample in 10 s would read as 10 % off.
+ */
+const RATE_CHECK_MIN_HZ = 10;
+/** At least this many samples are counted before judging (one sample of jitter ≤ 1 %). */
+const RATE_CHECK_MIN_SAMPLES = 100;
 
 interface StreamTrack {
   info: StreamInfo;
@@ -417,7 +424,7 @@ export class ManagedSource implements Source {
    */
   private checkRate(t: StreamTrack, count: number, now: number): void {
     const nominal = t.info.nominalRateHz;
-    if (!(nominal > 0)) return;
+    if (!(nominal >= RATE_CHECK_MIN_HZ)) return;
     const { settleS, spanS } = this.opts.rateCheck ?? RATE_CHECK;
     if (!t.rate) {
       t.rate = { first: now, from: NaN, samples: 0, judged: false };
@@ -431,7 +438,7 @@ export class ManagedSource implements Source {
     }
     t.rate.samples += count;
     const span = now - t.rate.from;
-    if (span < spanS) return;
+    if (span < Math.max(spanS, RATE_CHECK_MIN_SAMPLES / nominal)) return;
     t.rate.judged = true;
     const measured = t.rate.samples / span;
     if (Math.abs(measured / nominal - 1) <= RATE_TOLERANCE) return;

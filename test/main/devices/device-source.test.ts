@@ -131,3 +131,32 @@ describe('ManagedSource stopped while it waits', () => {
     assert.ok(!hubLog.some((l) => l.startsWith('error')), hubLog.join('\n'));
   });
 });
+
+describe('ManagedSource rate check', () => {
+  test('with two streams the problem names the one off (EEG at 200/s set to 250 Hz); the 1 Hz heart-rate stream is not judged', async () => {
+    let ctx!: DriverContext;
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        return { close: async () => undefined };
+      }),
+      { hostClock: systemClock, rateCheck: { settleS: 0, spanS: 0.5 } },
+    );
+    void src.start(sink([]));
+    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    ctx.streams([
+      { id: 'd/hr', deviceId: 'd', modality: 'other', channels: [{ label: 'HR', unit: 'bpm' }], nominalRateHz: 1 } as never,
+      { id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never,
+    ]);
+    // 0.9 s: HR notifications at 4 per second (as if 4 Hz), EEG at 200 per second in 20-sample chunks.
+    for (let k = 0; k < 45; k++) {
+      if (k % 5 === 0) ctx.samples('d/hr', k / 4, 1, new Float32Array(1));
+      ctx.samples('d/eeg', k * 0.1, 4, new Float32Array(4));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const p = src.status().problem;
+    assert.equal(p?.code, 'rate-mismatch');
+    assert.match(p?.message ?? '', /^EEG samples arrive at 1\d\d\.\d Hz, not the 250 Hz set for the stream/);
+    await src.stop();
+  });
+});
