@@ -159,7 +159,9 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   };
   const pretrainLoss: RunResultSummary['pretrainLoss'] = { ...(status.summary?.pretrainLoss ?? {}) };
   await setStatus({ state: 'running', error: null, pid: process.pid });
+  const stale = await folder.removeStaleTemp();
   await log(`${status.completedPhases.length ? 'resuming' : 'starting'} '${spec.name}' (${spec.kind}; phases: ${phases.join(', ')}${done.size ? `; done: ${[...done].join(', ')}` : ''})`);
+  if (stale.length) await log(`removed ${stale.length} half-written file(s) left by a stopped process (${stale.join(', ')})`);
 
   // --- datasets ----------------------------------------------------------------------------------
   const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));

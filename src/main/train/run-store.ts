@@ -157,6 +157,25 @@ export class RunFolder {
     }
   }
 
+  /**
+   * Removes the half-written files (writeAtomic's `*.tmp-PID-N`) another process left when it was
+   * stopped mid-write (SIGTERM, a crash): one process trains a run at a time, so they are nobody's.
+   * Returns their names.
+   */
+  async removeStaleTemp(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const sub of ['', RUN_FILES.checkpoints, RUN_FILES.artifacts]) {
+      const names = await readdir(this.path(sub)).catch(() => [] as string[]);
+      for (const n of names) {
+        const m = /\.tmp-(\d+)-/.exec(n);
+        if (!m || Number(m[1]) === process.pid) continue;
+        await rm(this.path(sub, n), { force: true });
+        removed.push(sub ? `${sub}/${n}` : n);
+      }
+    }
+    return removed;
+  }
+
   /** Writes a checkpoint of a phase atomically and prunes the phase's older ones. */
   async writeCheckpoint(phase: string, step: number, ck: Checkpoint<unknown>): Promise<string> {
     const dir = this.path(RUN_FILES.checkpoints);

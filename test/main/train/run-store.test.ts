@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { RunStore, runningElsewhere } from '../../../src/main/train/run-store';
 import { command as train } from '../../../src/main/train/train-command';
@@ -58,4 +58,14 @@ test('markInterruptedSync: a running run becomes interrupted with the reason in 
   await f.writeStatus({ ...s, state: 'done' });
   assert.equal(f.markInterruptedSync('x'), false);
   assert.equal((await f.readStatus()).state, 'done');
+});
+
+test('removeStaleTemp: the half-written files a stopped process left go; this process\'s own and the real files stay', async (t) => {
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const f = await store.create(quickRecipe('/data'), 'r');
+  mkdirSync(f.path('checkpoints'));
+  for (const n of ['checkpoints/pretrain-eeg-step-0000005.hmck.tmp-999999-6', 'checkpoints/pretrain-eeg-step-0000010.hmck', `status.json.tmp-${process.pid}-1`, 'status.json.tmp-999999-sig']) writeFileSync(f.path(n), 'x');
+  assert.deepEqual((await f.removeStaleTemp()).sort(), ['checkpoints/pretrain-eeg-step-0000005.hmck.tmp-999999-6', 'status.json.tmp-999999-sig']);
+  assert.deepEqual(readdirSync(f.path('checkpoints')), ['pretrain-eeg-step-0000010.hmck']);
+  assert.ok(existsSync(f.path(`status.json.tmp-${process.pid}-1`)));
 });
