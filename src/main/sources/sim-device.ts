@@ -47,6 +47,7 @@ export const SIM_FAULTS: (DeviceFaultSpec & { description: string })[] = [
   { id: 'dropout', label: 'Dropout (3 s lost)', description: 'every packet of the next 3 s is lost' },
   { id: 'flat-channel', label: 'Electrode off (flat)', description: 'the first channel goes flat for 10 s' },
   { id: 'railed-channel', label: 'Railed channel', description: 'the second channel (the only one of a one-lead strap) sits at the amplifier limit for 10 s' },
+  { id: 'artifact', label: 'Movement artefact', description: 'the first channel swings far beyond a body\'s signal for 10 s (400 µV on EEG, 6 mV on ECG, at 1.3 Hz)' },
   { id: 'line-noise', label: 'Strong mains noise', description: 'the third channel (the last one of a smaller device) picks up strong mains hum for 10 s (60 µV on EEG, 250 µV on ECG)' },
 ];
 
@@ -66,7 +67,7 @@ interface Packet {
 }
 
 interface Condition {
-  kind: 'flat-channel' | 'railed-channel' | 'line-noise' | 'dropout';
+  kind: 'flat-channel' | 'railed-channel' | 'line-noise' | 'artifact' | 'dropout';
   until: number; // true (host) time
   /** The value a flat channel is stuck at (its first sample under the condition). */
   value?: number;
@@ -265,6 +266,7 @@ export abstract class SimDevice implements Source {
       case 'flat-channel':
       case 'railed-channel':
       case 'line-noise':
+      case 'artifact':
         this.conditions.push({ kind: id, until: now + 10 });
         break;
       default:
@@ -404,7 +406,11 @@ export abstract class SimDevice implements Source {
         const ch = Math.min(1, C - 1);
         data.fill(this.layout.channels[ch].rangeUv ?? 5000, ch * P, (ch + 1) * P);
       }
-      else if (c.kind === 'line-noise') {
+      else if (c.kind === 'artifact') {
+        // Inside the amplifier's range (not railed), far outside what a body produces.
+        const amp = this.faultArtifactUv();
+        for (let i = 0; i < P; i++) data[i] += amp * Math.sin(2 * Math.PI * 1.3 * (t0 + i * this.dtTrue));
+      } else if (c.kind === 'line-noise') {
         const ch = Math.min(2, C - 1);
         const f = this.mainsHz();
         const amp = this.faultHumUv();
@@ -416,6 +422,11 @@ export abstract class SimDevice implements Source {
   /** Amplitude of the 'line-noise' fault's hum (µV): enough to trip the line-noise check on this signal. */
   protected faultHumUv(): number {
     return 60;
+  }
+
+  /** Amplitude of the 'artifact' fault (µV): RMS above the implausible-amplitude check, below the rail. */
+  protected faultArtifactUv(): number {
+    return 400;
   }
 
   /** Mains frequency of the simulated surroundings (Hz). */

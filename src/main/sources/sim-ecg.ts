@@ -85,6 +85,10 @@ export class SimEcgStrap extends SimDevice {
     return 250;
   }
 
+  protected override faultArtifactUv(): number {
+    return 6000;
+  }
+
   protected override rateErrorPpm(): number {
     return this.preset().rateErrorPpm;
   }

@@ -20,6 +20,7 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     'flat-channel': { quality: { channel: 0, flag: 'flat' } },
     'railed-channel': { quality: { channel: 1, flag: 'railed' } },
     'line-noise': { quality: { channel: 2, flag: 'line-noise' } },
+    artifact: { quality: { channel: 0, flag: 'implausible' } },
   };
   test('the fault list is covered', () => assert.deepEqual(Object.keys(expected).sort(), SIM_FAULTS.map((f) => f.id).sort()));
 
