@@ -203,6 +203,13 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     const resume = await folder.latestCheckpoint<PretrainMeta>(phase, (msg) => void log(`skipping a damaged checkpoint: ${msg}`, 'warn'));
     if (resume) await log(`${phase}: resuming from step ${resume.meta.step} of ${resume.meta.totalSteps}`);
     await log(`${phase}: ${items.length} windows, ${cfg.encoder.nLayers}-layer encoder, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.maxSteps ? ` (at most ${cfg.maxSteps} steps)` : ''}, mask ${JSON.stringify(cfg.mask)}`);
+    // Lead masking needs two leads (one always stays visible): on single-lead windows only the
+    // temporal ratio masks, so a patch ratio of 0 leaves the one patch per window the masker forces.
+    const singleLead = items.filter((it) => it.channels === 1).length;
+    if (cfg.mask.kind === 'ecg' && cfg.mask.leadRatio > 0 && singleLead) {
+      const what = singleLead === items.length ? 'every window has one lead' : `${singleLead} of ${items.length} windows have one lead`;
+      if (cfg.mask.patchRatio === 0) await log(`${phase}: ${what}, so lead masking masks nothing there and the patch ratio 0 leaves one masked patch per window: raise --patch-ratio`, 'warn');
+    }
     const res = await pretrainEncoder(
       cfg,
       items,

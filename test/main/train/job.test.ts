@@ -159,4 +159,22 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     none.dataset = { ...none.dataset!, labels: { kind: 'annotations', classes: { nothing: 'rest' } } };
     await assert.rejects(runJob({ folder: await store.create(none, 'no-labels') }), (e: TrainError) => e.code === 'bad-dataset' && /have no label/.test(e.message));
   });
+
+  test('ECG pretraining on single-lead windows with patch ratio 0 warns that almost nothing is masked (lead masking needs two leads)', async () => {
+    const store = new RunStore(join(root, 'runs-lead'));
+    const s = quickRecipe(DATA);
+    s.kind = 'pretrain';
+    s.name = 'one lead';
+    s.dataset = null;
+    s.finetune = null;
+    s.evaluation = null;
+    s.finalFit = false;
+    s.export = null;
+    s.corpora = { ecg: { ...s.corpora.ecg!, sources: [{ kind: 'eegmat', dir: join(DATA, 'edf-eegmat'), subjects: ['Subject01'] }] } };
+    s.pretrain = { ecg: { ...s.pretrain.ecg!, encoder: QUICK_ENCODER, maxSteps: 1, batchSize: 8, checkpointEverySteps: 1, mask: { kind: 'ecg', leadRatio: 0.25, patchRatio: 0, temporal: 'shared' } } };
+    s.encoders = { ecg: { kind: 'pretrain' } };
+    const warnings: string[] = [];
+    await runJob({ folder: await store.create(s, 'one-lead'), emit: (ev) => void (ev.type === 'log' && ev.level === 'warn' && warnings.push(ev.message)) });
+    assert.deepEqual(warnings, ['pretrain-ecg: every window has one lead, so lead masking masks nothing there and the patch ratio 0 leaves one masked patch per window: raise --patch-ratio']);
+  });
 });
