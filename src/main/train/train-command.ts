@@ -197,7 +197,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   // Exporting into your models under an id they hold would replace that model (perhaps another run's) without a word.
   // A folder named with --export-to (the repository's models/ for the shipped model) is rewritten on purpose.
-  if (spec.export?.target.kind === 'user' && existsSync(join(userModelsDir, spec.export.modelId))) {
+  // The quick recipe's own 'quick-try' (a throwaway, "not a useful model") is replaced, so the tour runs again as it is.
+  const throwaway = values.recipe === 'quick' && values['model-id'] === undefined;
+  if (spec.export?.target.kind === 'user' && !throwaway && existsSync(join(userModelsDir, spec.export.modelId))) {
     throw new CliUsageError(`your models already hold a model '${spec.export.modelId}' (${join(userModelsDir, spec.export.modelId)}): give another --model-id, --no-export, or --export-to DIR`);
   }
   await checkJobInputs(spec, store, where);

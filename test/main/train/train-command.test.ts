@@ -142,5 +142,10 @@ describe('export: a model id your models already hold is refused, not replaced',
     await refuses(train, ['--eegmat', s.eegmat, '--data-dir', dataDir, '--model-id', 'arithmetic-fused-42'], s.runs, /already hold a model 'arithmetic-fused-42'/);
     // Past that check, the next one speaks (too few subjects), so the export check let it through.
     await refuses(train, ['--eegmat', s.eegmat, '--data-dir', dataDir, '--no-export', '--validation', '3'], s.runs, /^--split: leave-one-subject-out/);
+    // The quick recipe's throwaway 'quick-try' is replaced (the next check, the missing --data folder, speaks); under another id it is protected.
+    mkdirSync(join(dataDir, 'models', 'quick-try'));
+    mkdirSync(join(dataDir, 'models', 'mine'));
+    await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'none'), '--data-dir', dataDir], s.runs, /^--data .*none: no such folder/);
+    await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'none'), '--data-dir', dataDir, '--model-id', 'mine'], s.runs, /^your models already hold a model 'mine'/);
   });
 });
