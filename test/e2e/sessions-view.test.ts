@@ -235,7 +235,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
   test('a BrainFlow CSV whose columns fit several boards: the error asks for the board, the Board choice names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
     try {
-      const path = join(dir, 'bf32.csv');
+      // a lab's file name: letters beyond ASCII, a dot (the export form suggested 'bf32_rger_v2.edf')
+      const path = join(dir, 'bf32 Ärger.v2.csv');
       // one marker (CytonDaisy's marker row, 31): the message says '1 marker' (it said '1 markers')
       const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : c === 31 && i === 100 ? 7 : 0).toFixed(6)).join('\t');
       writeFileSync(path, Array.from({ length: 250 }, (_, i) => row(i)).join('\n') + '\n');
@@ -245,9 +246,13 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       await page.waitForSelector('[data-testid="library-message"][role="alert"]:has-text("the Board choice")', { timeout: 10_000 });
       await page.selectOption('[data-testid="import-board"]', 'CytonDaisy');
       await page.click('[data-testid="import-button"]');
-      await page.waitForSelector('[data-testid="library-message"]:has-text("Imported “bf32”")', { timeout: 10_000 });
-      assert.match(await page.innerText('[data-testid="library-message"]'), /^Imported “bf32”: [\d,]+ values, 1 marker$/);
+      await page.waitForSelector('[data-testid="library-message"]:has-text("Imported “bf32 Ärger.v2”")', { timeout: 10_000 });
+      assert.match(await page.innerText('[data-testid="library-message"]'), /^Imported “bf32 Ärger\.v2”: [\d,]+ values, 1 marker$/);
       assert.equal(await page.$('[data-testid="import-board"]'), null, 'the field is cleared, and the Board choice with it');
+      // The export form suggests the file name the core gives an export into a folder.
+      await page.locator('[data-testid="session-row"]:has-text("bf32 Ärger.v2") button:has-text("Export")').click();
+      assert.equal(await page.locator('[data-testid="export-form"] .path-input input').getAttribute('placeholder'), '/path/to/bf32_Ärger.v2.edf');
+      await page.locator('[data-testid="export-form"] button:has-text("Cancel")').click();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
-import { safeFileName } from '../../shared/formats/safe-file-name';
+import { sessionFileBase } from '../../shared/formats/safe-file-name';
 import { writeEdf } from '../../shared/formats/edf/edf-write';
 import { writeCsv } from '../../shared/formats/csv/heartmind-csv';
 import { ClockModel } from '../../shared/pipeline/clock-model';
@@ -152,10 +152,6 @@ function writeAtomically(path: string, bytes: Uint8Array | string): number {
   }
 }
 
-/** A session's name as a file name: letters, digits, '.', '_' and '-' ("Session 2025-04-05 10:30" → "Session_2025-04-05_10_30"). */
-export function sessionFileBase(name: string, sessionId: number): string {
-  return safeFileName(name) || `session-${sessionId}`;
-}
 
 /**
  * The file an export writes. An existing folder gets `<folder>/<session name>.<format>` (CSV: the

@@ -12,3 +12,8 @@ const SAFE_FILE_NAME_MAX_CHARS = 100;
 export function safeFileName(name: string): string {
   return name.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[_.]+|_+$/g, '').slice(0, SAFE_FILE_NAME_MAX_CHARS);
 }
+
+/** A session's name as the base of its export files ("Session 2025-04-05 10:30" → "Session_2025-04-05_10_30"; nothing left: "session-<id>"). One rule for the core's file names and the Sessions view's suggestion. */
+export function sessionFileBase(name: string, sessionId: number): string {
+  return safeFileName(name) || `session-${sessionId}`;
+}

@@ -10,6 +10,7 @@ import { PathInput } from '../../shell/path-input';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
+import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
 import { formatBytes, formatDate, formatDuration, plural } from './format';
 
@@ -154,8 +155,8 @@ function rangeSeconds(text: string): number | undefined {
 
 function ExportForm({ client, session, onDone }: { client: HeartMindClient; session: SessionSummary; onDone(msg?: string, error?: boolean): void }) {
   const [format, setFormat] = useState<ExportFormat>('edf');
-  /** The session's name as a file name, with the chosen format's extension. */
-  const fileName = `${session.name.replace(/[^\w-]+/g, '_')}.${format}`;
+  /** The session's name as a file name, with the chosen format's extension: the name the core gives an export into a folder. */
+  const fileName = `${sessionFileBase(session.name, session.id)}.${format}`;
   const [path, setPath] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
