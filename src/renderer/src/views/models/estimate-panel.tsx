@@ -2,7 +2,8 @@
 // Mounting it starts the page's inference service, so estimates run from the first screen.
 import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
 import { TaskEstimates } from './estimates';
-import { BackendLine, loadingText, WindowError } from './models-view';
+import { BackendLine, WindowError } from './models-view';
+import { loadingText } from './model-text';
 import { useInference } from './use-inference';
 import './models.css';
 

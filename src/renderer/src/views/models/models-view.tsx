@@ -11,17 +11,11 @@ import { THREAD_PREFERENCES } from '../../inference/wasm-threads';
 import { median, type InferenceState } from '../../inference/inference-service';
 import { TaskEstimates } from './estimates';
 import { useInference } from './use-inference';
+import { loadingText } from './model-text';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import { PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import './models.css';
-
-/** The model being loaded, by its name, for the body of the view or panel (the one place that says it). */
-export function loadingText(state: InferenceState): string | null {
-  if (!state.loading) return null;
-  const m = state.models.find((x) => x.id === state.loading);
-  return `loading ${m ? `${m.name}${m.version ? ` ${m.version}` : ''}` : state.loading}…`;
-}
 
 export function BackendLine({ state }: { state: InferenceState }) {
   const l = state.loaded;
