@@ -355,6 +355,45 @@ function missingSpans(s: ImportedStream, spans: [number, number][]): [number, nu
   return out;
 }
 
+/** At most this many spans of non-finite samples are marked (a channel NaN every other sample must not make a TAL per sample). */
+const NON_FINITE_RUNS_MAX = 10_000;
+
+/**
+ * Spans of non-finite samples inside [t0, t1) (a WFDB invalid sample, an empty CSV field), written
+ * as the zero code: each marked SKIP_ANNOTATION with its channel's label, so MNE-Python sees a bad
+ * span rather than a flat line at 0, and our reader makes them NaN again. A label that another
+ * signal shares, or with a comma (the reader splits the list there), cannot name it: left unmarked.
+ */
+function nonFiniteRuns(signals: OutSignal[], t0: number, t1: number, warnings: string[]): { onset: number; duration: number; label: string; source: string }[] {
+  const out: { onset: number; duration: number; label: string; source: string }[] = [];
+  for (const sig of signals) {
+    const { stream: s, channel: c, label } = sig;
+    let runs = 0;
+    for (const g of s.segments) {
+      const d = g.data.subarray(c * g.count, (c + 1) * g.count);
+      for (let i = 0; i < d.length; i++) {
+        if (Number.isFinite(d[i])) continue;
+        let j = i + 1;
+        while (j < d.length && !Number.isFinite(d[j])) j++;
+        const a = Math.max(t0, g.start + i / s.rateHz);
+        const b = Math.min(t1, g.start + j / s.rateHz);
+        if (b > a) {
+          runs++;
+          if (out.length < NON_FINITE_RUNS_MAX) out.push({ onset: a, duration: b - a, label: `${SKIP_ANNOTATION} ${label}`, source: 'edf+' });
+        }
+        i = j;
+      }
+    }
+    if (runs > 0 && (label.includes(',') || signals.some((x) => x !== sig && x.label === label))) {
+      // unmarked after all: drop what was pushed for it
+      for (let k = out.length - 1; k >= 0 && out[k].label === `${SKIP_ANNOTATION} ${label}`; k--) out.pop();
+      warnings.push(`${s.name}/${label}: ${runs} span(s) of missing values written as 0 and not marked ${SKIP_ANNOTATION} (the label repeats or holds a comma)`);
+    }
+  }
+  if (out.length >= NON_FINITE_RUNS_MAX) warnings.push(`only the first ${NON_FINITE_RUNS_MAX} spans of missing values are marked ${SKIP_ANNOTATION}`);
+  return out;
+}
+
 export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWriteResult {
   const fileName = opts.fileName ?? `${rec.fileName}.${opts.format}`;
   const fail: Fail = failFor(fileName);
@@ -584,6 +623,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     const names = streams.length > 1 ? ` ${own.join(',')}` : '';
     for (const [a, b] of spans) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION + names, source: 'edf+' });
   });
+  anns.push(...nonFiniteRuns(signals, t0, t1, warnings));
   let multiLine = 0;
   for (const a of anns) {
     if (/[\r\n\u2028\u2029]/.test(a.label)) multiLine++;

@@ -447,6 +447,28 @@ describe('writeEdf', () => {
     assert.deepEqual([f.digitalMin, f.digitalMax], [-32768, 32767]);
   });
 
+  test('runs of missing values (NaN) are marked BAD_ACQ_SKIP with their channel, so they read back as NaN, not as a flat line at 0', () => {
+    const rec = synthetic();
+    const eeg = rec.streams[0];
+    const g = eeg.segments[0];
+    g.data.fill(NaN, 1 * g.count + 100, 1 * g.count + 150); // Fp2, samples 100-149
+    g.data[2 * g.count + 700] = NaN; // Cz, one sample
+    const { bytes, warnings } = writeEdf(rec, { format: 'bdf' });
+    assert.deepEqual(warnings, ['EEG/Fp2: 50 non-finite values written as 0', 'EEG/Cz: 1 non-finite values written as 0']);
+    const skips = parseEdfAnnotations(parseEdfHeader(bytes, 'n.bdf'), bytes, 'n.bdf').annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP'));
+    const s7 = (v: number) => Number(v.toFixed(7)); // TALs carry 7 decimals
+    assert.deepEqual(skips.map((a) => [s7(a.onset), s7(a.duration), a.text]), [[s7(100 / 256), s7(50 / 256), 'BAD_ACQ_SKIP Fp2'], [s7(700 / 256), s7(1 / 256), 'BAD_ACQ_SKIP Cz']]);
+    const back = importEdf(bytes, 'n.bdf').streams.find((st) => st.channels.some((c) => c.label === 'Fp2'))!;
+    const [bg] = back.segments;
+    assert.equal(bg.count, g.count);
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < g.count; i++) {
+        const want = g.data[c * g.count + i];
+        const got = bg.data[c * bg.count + i];
+        if (Number.isNaN(want) !== Number.isNaN(got) || (!Number.isNaN(want) && Math.abs(got - want) > 1e-3)) assert.fail(`channel ${c} sample ${i}: ${got} vs ${want}`);
+      }
+  });
+
   test('a non-finite sample inside a record with data is written like a missing one (the zero code, clamped into range), not clipped', () => {
     const count = 256;
     // 100..200 uV: physical 0 lies outside the range, so the zero code is the digital minimum.
