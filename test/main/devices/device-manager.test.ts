@@ -145,7 +145,8 @@ describe('DeviceManager', () => {
       await waitFor('waiting', () => a.m.list()[0]?.status?.waitingForDevice === true, 3000);
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(a.m.list()[0].status?.state, 'connecting');
-      assert.equal(a.m.list()[0].config.kind === 'cyton' && a.m.list()[0].config.daisy, undefined);
+      const config = a.m.list()[0].config;
+      assert.equal(config.kind === 'cyton' && config.daisy, undefined);
       // …and it streams when the dongle is back.
       emu = await plugCyton(pty);
       await waitFor('streaming once the dongle is back', () => a.m.list()[0]?.status?.state === 'streaming', 5000);
