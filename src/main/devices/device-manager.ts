@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import type { DeviceStatus } from '../../shared/device.types';
 import { describeConfig, recogniseAdvertisement } from '../../shared/devices/device-catalog';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
+import { BoardIds } from '../../shared/devices/brainflow/brainflow.types';
 import { DeviceError } from '../../shared/devices/device-error';
 import type { BrainFlowLibraryInfo, ConnectOutcome, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
 import { REMEMBERED_START_POLICY, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
@@ -67,6 +68,14 @@ function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== 'name' && x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canon(x)])) : v;
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}
+
+/**
+ * Whether a newly remembered device starts ticked "Connect at start": hardware yes; a BrainFlow
+ * playback file no — it played again from the top at every start, streaming old data as live.
+ */
+function connectsAtStart(config: DeviceConfig): boolean {
+  return !(config.kind === 'brainflow' && config.boardId === BoardIds.PLAYBACK_FILE_BOARD);
 }
 
 /** A message without the device's name in front (to put it inside a sentence that names it). */
@@ -251,7 +260,7 @@ export class DeviceManager {
       ({ outcome } = await this.startSource(config, known?.name ?? config.name));
       if (remember && outcome !== 'still-connecting') {
         const now = this.store.get(id);
-        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? true, lastConnected: Math.round(this.opts.clock.now()) });
+        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? connectsAtStart(config), lastConnected: Math.round(this.opts.clock.now()) });
       }
     } finally {
       this.changed();

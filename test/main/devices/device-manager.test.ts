@@ -352,6 +352,28 @@ describe('DeviceManager', () => {
     }
   });
 
+  test('a BrainFlow playback file is remembered with Connect at start off (it would replay old data as live at every start); a board with it on', { skip: !existsSync(LIB) && 'needs ../shared/brainflow' }, async () => {
+    const dir = join(tmp, 'profile-playback');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'session.csv');
+    const rows: string[] = [];
+    for (let i = 0; i < 2500; i++) rows.push(Array.from({ length: 24 }, (_, k) => (k === 0 ? i % 256 : k === 22 ? 1557936053 + i / 250 : 0).toFixed(6)).join('\t'));
+    writeFileSync(file, rows.join('\n') + '\n');
+    const a = manager(dir);
+    a.m.init();
+    try {
+      await a.m.connect({ kind: 'brainflow', boardId: -3, libraryPath: LIB, params: { file, master_board: 0 } });
+      await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB });
+      const saved = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired as { config: { boardId: number }; autoConnect: boolean }[];
+      assert.deepEqual(saved.map((p) => [p.config.boardId, p.autoConnect]), [
+        [-3, false],
+        [-1, true],
+      ]);
+    } finally {
+      await a.m.stopAll();
+    }
+  });
+
   test("BrainFlow's library: set a path, see its version; a bad path is named", { skip: !existsSync(LIB) && 'needs ../shared/brainflow' }, async () => {
     const { m } = manager(join(tmp, 'profile6'));
     m.init();
