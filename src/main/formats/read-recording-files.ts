@@ -14,6 +14,7 @@ import { detectFormat, importRecording, type ImportOptions } from '../../shared/
 import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
 import { parseWfdbHeader, wfdbSignalFileNames } from '../../shared/formats/wfdb';
+import { reasonOf } from './fs-reason';
 
 /** Extensions that are never WFDB annotation files even when they share the record's name. */
 const NOT_ANNOTATIONS = /\.(hea|dat|xyz|mat|edf|bdf|csv|txt|json|md|png|pdf|zip|gz)$/i;
@@ -48,23 +49,6 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-/** A file-system error in words ('permission denied'), rather than 'EACCES: …, open …'. */
-function reasonOf(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT':
-      return 'not found';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    default:
-      return e.message ?? String(err);
-  }
-}
 
 interface ReadTarget {
   /** Full path. */

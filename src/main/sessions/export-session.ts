@@ -20,6 +20,7 @@ import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { StoredChunk } from '../db/sample-codec';
 import { getSession, listMarkers, listSelfReports, readStreamChunks } from '../db/server';
+import { reasonOf } from '../formats/fs-reason';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
 const READ_MARGIN_S = 10;
@@ -148,7 +149,10 @@ function writeAtomically(path: string, bytes: Uint8Array | string): number {
     return statSync(path).size;
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new FormatError('cannot-write', basename(path), `cannot write ${path}: ${(err as Error).message}`);
+    // In words, about the file the user named (Node's message named our '.partial' file).
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : reasonOf(err);
+    throw new FormatError('cannot-write', basename(path), `cannot write ${path}: ${reason}`);
   }
 }
 

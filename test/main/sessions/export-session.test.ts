@@ -231,6 +231,9 @@ test('CSV export names each stream file after the session and a short stream nam
     );
   }
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('empty')), [], 'no file written');
+  // A folder that does not exist is said in words, about the file asked for (was Node's "ENOENT: …, open '….partial'").
+  const nowhere = join(dir, 'no such folder', 'x.edf');
+  await assert.rejects(db.api.exportSession({ sessionId: imported.id, format: 'edf', path: nowhere }), (e: Error) => e.message.endsWith(`x.edf: cannot write ${nowhere}: the folder ${join(dir, 'no such folder')} does not exist`));
 
   // Streams that share a name: their device tells them apart where it can, a number where not;
   // names stay unique regardless of case (macOS and Windows file systems) and never take the markers file's.
