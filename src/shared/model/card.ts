@@ -122,7 +122,7 @@ export function renderModelCard(card: ModelCard): string {
   L.push(`- Windows of ${card.input.windowSeconds} s at ${card.input.rateHz} Hz (1-s patches of ${card.input.rateHz} samples)`);
   L.push(`- EEG: ${contractLine(card.input.eeg)}`);
   L.push(`- ECG: ${contractLine(card.input.ecg)}`);
-  const enc = (['eeg', 'ecg'] as const).filter((m) => card.config[m]).map((m) => `${m.toUpperCase()} CBraMod ${card.config[m]!.nLayers} layers`);
+  const enc = (['eeg', 'ecg'] as const).filter((m) => card.config[m]).map((m) => `${m.toUpperCase()} CBraMod ${card.config[m]!.nLayers} layer${card.config[m]!.nLayers === 1 ? '' : 's'}`);
   L.push(`- Architecture: ${enc.join(' + ')}, ${card.config.pooling} pooling, head ${card.config.head.hidden || 'linear'}; a missing modality is replaced by its learned "absent" embedding`);
   L.push('', '## Training', '');
   L.push(`- Data: ${card.training.data.join('; ')}`, `- Procedure: ${card.training.procedure}`, `- Provenance: ${card.training.provenance}`);

@@ -18,7 +18,7 @@ describe('model cards', () => {
 
   test('the rendered text states tasks, input, training, metrics with baseline, limitations, licence', () => {
     const t = renderModelCard(sampleCard());
-    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 |', 'not an emotion detector', 'Weights: MIT']) {
+    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
       assert.ok(t.includes(s), `missing: ${s}\n${t}`);
     }
   });
