@@ -3,7 +3,7 @@
 // Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
 // an area adds its command with ONE line in COMMANDS.
 import type { CliCommand, CliIo } from './core/cli-command';
-import { CliUsageError } from './core/cli-command';
+import { CliUsageError, usageSynopsis } from './core/cli-command';
 
 interface CommandEntry {
   name: string;
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof CliUsageError) {
-      io.err(`heartmind ${name}: ${err.message}\n\n${command.usage}`);
+      io.err(`heartmind ${name}: ${err.message}\n\n${usageSynopsis(name, command.usage)}`);
       return 2;
     }
     io.err(`heartmind ${name}: ${(err as Error)?.message ?? String(err)}`);

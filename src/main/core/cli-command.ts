@@ -15,7 +15,7 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** The usage error every command throws for a bad flag; the CLI prints it with the usage. */
+/** The usage error every command throws for a bad flag; the CLI prints it with the usage's synopsis (usageSynopsis). */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
@@ -44,12 +44,49 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     const e = err as Error & { code?: string };
-    const flag = /Option '(-[-\w]+)/.exec(e.message)?.[1];
+    const flag = /option '(-[-\w]+)/i.exec(e.message)?.[1];
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
       throw new CliUsageError(/ambiguous/.test(e.message) ? `${flag} needs a value (for one that starts with '-', write ${flag}=-VALUE)` : `${flag} needs a value`);
     }
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+      // parseArgs' own text is about positionals starting with '-', which is rarely what happened.
+      const near = nearestFlag(flag.replace(/^-+/, ''), Object.keys(options ?? {}));
+      throw new CliUsageError(`unknown option ${flag}${near ? ` (did you mean --${near}?)` : ''}`);
+    }
     throw new CliUsageError(e.message);
   }
+}
+
+/** The option a mistyped flag most likely meant: a prefix either way, or within two edits; null if none is close. */
+export function nearestFlag(typed: string, known: string[]): string | null {
+  let best: string | null = null;
+  let bestCost = Infinity;
+  for (const k of known) {
+    const prefix = Math.min(k.length, typed.length) >= 3 && (k.startsWith(typed) || typed.startsWith(k));
+    const cost = prefix ? 1 : editDistance(typed, k);
+    if (cost < bestCost) [best, bestCost] = [k, cost];
+  }
+  return bestCost <= 2 ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * What a usage error prints under its message: the usage's synopsis (its first paragraph) and where
+ * the rest is. The whole text of a command with sixty lines of options buried the one line that
+ * said what was wrong.
+ */
+export function usageSynopsis(name: string, usage: string): string {
+  const first = usage.split(/\n\s*\n/)[0];
+  return first === usage.trimEnd() ? usage : `${first}\n(heartmind ${name} --help lists every option)`;
 }
 
 /** What a number flag accepts: bounds (inclusive min/max, exclusive above/below) and whether it must be whole. */

@@ -1,7 +1,7 @@
 // parseFlags: node:util parseArgs with our usage errors, and negative numbers taken as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, intFlag, numberFlag, parseFlags, portValue } from '../../../src/main/core/cli-command';
+import { CliUsageError, intFlag, nearestFlag, numberFlag, parseFlags, portValue, usageSynopsis } from '../../../src/main/core/cli-command';
 
 const OPTIONS = { duration: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -20,7 +20,24 @@ test('a flag without its value, or with one that starts with a dash, is a usage 
     (e: unknown) => e instanceof CliUsageError && e.message === "--name needs a value (for one that starts with '-', write --name=-VALUE)",
   );
   assert.throws(() => parseFlags(['--json', '-5'], OPTIONS), CliUsageError, 'a boolean flag takes no value');
-  assert.throws(() => parseFlags(['--bogus'], OPTIONS), (e: unknown) => e instanceof CliUsageError && /Unknown option '--bogus'/.test(e.message));
+  assert.throws(() => parseFlags(['--bogus'], OPTIONS), (e: unknown) => e instanceof CliUsageError && e.message === 'unknown option --bogus');
+});
+
+test('an unknown flag names the option it most likely meant', () => {
+  const refused = (argv: string[], message: string) => assert.throws(() => parseFlags(argv, OPTIONS), (e: unknown) => e instanceof CliUsageError && e.message === message, message);
+  refused(['--durations', '5'], 'unknown option --durations (did you mean --duration?)');
+  refused(['--dur=5'], 'unknown option --dur (did you mean --duration?)');
+  refused(['--nmae', 'x'], 'unknown option --nmae (did you mean --name?)');
+  refused(['--jsn'], 'unknown option --jsn (did you mean --json?)');
+  refused(['--verbose'], 'unknown option --verbose');
+  assert.equal(nearestFlag('epoch', ['epochs', 'batch', 'seed']), 'epochs');
+  assert.equal(nearestFlag('x', ['epochs', 'batch']), null);
+});
+
+test("a usage error shows the command's synopsis and where its options are, not sixty lines of them", () => {
+  const usage = 'usage: heartmind train A\n       heartmind train B\n\nTrains.\n\n  --epochs N  (default 50)';
+  assert.equal(usageSynopsis('train', usage), 'usage: heartmind train A\n       heartmind train B\n(heartmind train --help lists every option)');
+  assert.equal(usageSynopsis('x', 'usage: heartmind x [--y]'), 'usage: heartmind x [--y]', 'a one-paragraph usage is shown whole');
 });
 
 test('number flags are plain decimals: no hex, no empty value taken as 0; the message names the flag or variable, the rule and the value', () => {

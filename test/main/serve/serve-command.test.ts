@@ -34,7 +34,9 @@ describe('heartmind CLI', { skip }, () => {
     assert.match(emptyPort.stderr, /--port must be an integer 0–65535, got ''/);
     const badFlag = spawnSync(process.execPath, [CLI, 'serve', '--colour'], { encoding: 'utf8' });
     assert.equal(badFlag.status, 2);
-    assert.match(badFlag.stderr, /Unknown option '--colour'/);
+    assert.match(badFlag.stderr, /unknown option --colour\n[\s\S]*usage: heartmind serve \[--port N\][\s\S]*\(heartmind serve --help lists every option\)/);
+    const typo = spawnSync(process.execPath, [CLI, 'serve', '--prot', '0'], { encoding: 'utf8' });
+    assert.match(typo.stderr, /unknown option --prot \(did you mean --port\?\)/);
   });
 
   test('serve prints its URL, serves the dashboard and the core, and stops cleanly on SIGINT', async () => {
