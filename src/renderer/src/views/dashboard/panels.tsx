@@ -12,6 +12,7 @@ import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
+import { modalityCellText } from './dashboard-text';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
@@ -297,13 +298,13 @@ function Modality({ m, name }: { m: ModalitySummary; name: string }) {
   if (!m.present) {
     return (
       <span class="mod mod-absent" data-present="false" title={`${name} absent: ${m.absentReason ? absentReasonText(m.absentReason) : 'reason unknown'}`}>
-        ✕ {m.absentReason ?? 'absent'}
+        {modalityCellText(m)}
       </span>
     );
   }
   return (
     <span class={`mod mod-present ${m.quality < 0.5 ? 'mod-poor' : ''}`} data-present="true" title={`${name}: ${m.channels} channels${m.badChannels.length ? `, poor: ${m.badChannels.join(', ')}` : ''}`}>
-      ✓ {m.channels} ch · q {fmt(m.quality * 100)}%
+      {modalityCellText(m)}
     </span>
   );
 }
