@@ -130,7 +130,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="spectrum"] .chart-empty'), undefined, { timeout: 8_000 });
   });
 
-  test('a stalled strap: the heart tiles keep their last figures marked as not current, then go live again', async () => {
+  test('a stalled strap: the heart tiles and its signal quality keep their last figures marked as not current, then go live again', async () => {
     const card = `[data-testid="device-${deviceOf('ecg')}"]`;
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="tile-hr"] .tile-value')?.textContent ?? ''), undefined, { timeout: 15_000 });
     await page.selectOption(`${card} [data-testid="fault-select"]`, 'stall');
@@ -138,7 +138,13 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="tile-hr"][data-stale="true"]', { timeout: 6_000 });
     const hint = await page.$eval('[data-testid="tile-hr"] .tile-hint', (e) => e.textContent ?? '');
     assert.match(hint, /^last figure: no data from Simulated chest strap$/);
+    // The strap's signal quality is its last report too: dimmed and said so, the same way.
+    const ecgStream = serve.core.hub.streams().find((s) => s.modality === 'ecg')!.id;
+    const quality = `[data-testid="quality"] .quality-stream[data-stream="${ecgStream}"]`;
+    await page.waitForSelector(`${quality}[data-stale="true"]`, { timeout: 3_000 });
+    assert.equal(await page.$eval(`${quality} .stale-hint`, (e) => e.textContent ?? ''), 'last figure: no data from Simulated chest strap');
     await page.waitForSelector('[data-testid="tile-hr"]:not([data-stale])', { timeout: 10_000 });
+    await page.waitForSelector(`${quality}:not([data-stale])`, { timeout: 5_000 });
   });
 
   test('an injected fault shows as a named device problem', async () => {

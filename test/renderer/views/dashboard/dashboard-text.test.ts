@@ -1,8 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modalityCellText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { modalityCellText, staleText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { ABSENT_REASON_TEXT } from '../../../../src/shared/model/window-input';
 import type { AbsentReason } from '../../../../src/shared/window.types';
+import type { DeviceStatus } from '../../../../src/shared/device.types';
+import type { StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('live dashboard text', () => {
   test('windows table: an absent modality says why in words, not as a code', () => {
@@ -14,5 +16,18 @@ describe('live dashboard text', () => {
     }
     assert.equal(modalityCellText(absent()), '✕ absent');
     assert.equal(modalityCellText({ present: true, channels: 4, quality: 0.934, badChannels: [] }), '✓ 4 ch · q 93%');
+  });
+
+  test('stale figures: a stalled or stopped device is named, a streaming one is current', () => {
+    const stream = { id: 'strap/ecg', deviceId: 'strap', deviceName: 'Strap', deviceModel: 'sim-polar-h10', modality: 'ecg', nominalRateHz: 130, channels: [] } as StreamInfo;
+    const at = (status: Partial<DeviceStatus>) => ({
+      streams: new Map([[stream.id, stream]]),
+      devices: new Map([['strap', { deviceId: 'strap', name: 'Simulated chest strap', model: 'sim-polar-h10', transport: 'sim', state: 'streaming', ...status } as DeviceStatus]]),
+    });
+    assert.equal(staleText(at({}), stream.id), null);
+    assert.equal(staleText(at({ problem: { code: 'stalled', message: 'no data for 2 s', time: 0 } }), stream.id), 'last figure: no data from Simulated chest strap');
+    assert.equal(staleText(at({ state: 'reconnecting' }), stream.id), 'last figure: Simulated chest strap is reconnecting');
+    assert.equal(staleText(at({}), 'gone/eeg'), null, 'a stream not (or no longer) listed');
+    assert.equal(staleText(at({}), undefined), null);
   });
 });

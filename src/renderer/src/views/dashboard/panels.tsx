@@ -12,7 +12,7 @@ import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { modalityCellText } from './dashboard-text';
+import { modalityCellText, staleText } from './dashboard-text';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
@@ -26,21 +26,9 @@ function eegWaitText(live: LiveStore): string {
 }
 
 
-/**
- * Why figures from this stream are not current: its device is not streaming or has stalled (the
- * features stop with its data, and the tile would otherwise keep its last figure as if live).
- */
-function staleText(live: LiveStore, streamId: string | undefined): string | null {
-  const deviceId = streamId === undefined ? undefined : live.streams.get(streamId)?.deviceId;
-  const d = deviceId === undefined ? undefined : live.devices.get(deviceId);
-  if (!d) return null;
-  if (d.state !== 'streaming') return `last figure: ${d.name} is ${d.state}`;
-  return d.problem?.code === 'stalled' ? `last figure: no data from ${d.name}` : null;
-}
-
 function Tile({ label, value, unit, hint, testId, stale }: { label: string; value: string; unit?: string; hint?: string; testId?: string; stale?: boolean }) {
   return (
-    <div class={`tile${stale ? ' tile-stale' : ''}`} data-testid={testId} data-stale={stale ? 'true' : undefined} title={hint}>
+    <div class={`tile${stale ? ' stale' : ''}`} data-testid={testId} data-stale={stale ? 'true' : undefined} title={hint}>
       <div class="tile-label">{label}</div>
       <div class="tile-value">
         {value}
@@ -59,7 +47,8 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const alphaShare = eeg?.bandPower.length
     ? (100 * eeg.bandPower.reduce((acc, row) => acc + row[alphaIndex] / Math.max(1e-12, row.reduce((a, v) => a + v, 0)), 0)) / eeg.bandPower.length
     : NaN;
-  const reports = [...live.quality.values()];
+  const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
+  const qualityStale = reports.map((r) => staleText(live, r.streamId)).find((t) => t !== null) ?? null;
   const scores = reports.flatMap((r) => r.channels.map((c) => c.score));
   const quality = scores.length ? (100 * scores.reduce((a, b) => a + b, 0)) / scores.length : NaN;
   const lastWin = live.windows[live.windows.length - 1];
@@ -72,7 +61,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
       <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
       <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? 'mean over channels, 8–13 Hz'} />
-      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" hint={`${scores.length} channels`} />
+      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? `${scores.length} channels`} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} hint={lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
     </section>
@@ -148,9 +137,12 @@ export function QualityPanel({ live }: { live: LiveStore }) {
       {reports.length === 0 && <p class="muted" data-testid="quality-empty">{live.streams.size === 0 ? 'No device is streaming.' : 'Waiting for the first second of data…'}</p>}
       {reports.map((r) => {
         const s = live.streams.get(r.streamId);
+        // A stalled device's last report stays, dimmed and said to be old, as the tiles do.
+        const stale = staleText(live, r.streamId);
         return (
-          <div key={r.streamId} class="quality-stream">
+          <div key={r.streamId} class={`quality-stream${stale ? ' stale' : ''}`} data-stream={r.streamId} data-stale={stale ? 'true' : undefined}>
             <h3 class="small">{s ? `${s.deviceName} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
+            {stale && <p class="stale-hint small">{stale}</p>}
             <ul class="quality-grid">
               {r.channels.map((c) => {
                 const level = c.score >= 0.75 ? 'good' : c.score >= 0.4 ? 'fair' : 'bad';
