@@ -1,10 +1,10 @@
 // The typed request client of the recordings database. It starts the DB worker (the only owner of
 // the file) and turns `client.api.listSessions(query)` into a request to the worker's
 // `listSessions(db, query)`: the server's method names and signatures are the protocol.
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { findWorkerEntry, startWorker, type WorkerEntry } from '../core/worker-entry';
 import type { LogEntry } from '../../shared/log.types';
 import { FormatError, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { DbInfo } from '../../shared/session.types';
@@ -32,26 +32,11 @@ export interface DbClientOptions extends DbOpenOptions {
   workerUrl?: URL;
 }
 
-/**
- * Locates the worker: under tsx (tests, benches, dev CLI) the TypeScript source next to this
- * file, loaded through tsx's tsImport (Node 20 does not apply `--import tsx` to a worker's own
- * entry); in the built app out/main/db-worker.js, next to (or one folder above) the chunk holding
- * this code.
- */
-export function resolveDbWorker(): { url: URL } | { evalCode: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Built from a variable, so bundlers leave it alone.
-    const source = DB_WORKER_SOURCE;
-    const entry = new URL(source, here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    return { evalCode: `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` };
-  }
-  const dir = dirname(fileURLToPath(here));
-  for (const candidate of [join(dir, DB_WORKER_BUNDLE), join(dir, '..', DB_WORKER_BUNDLE)]) {
-    if (existsSync(candidate)) return { url: pathToFileURL(candidate) };
-  }
-  throw new DbError('CantOpen', `cannot find the database worker ${DB_WORKER_BUNDLE} near ${dir}`);
+/** The database worker's entry (core/worker-entry.ts): its source under tsx, out/main/db-worker.js built. */
+function dbWorkerEntry(): WorkerEntry {
+  const entry = findWorkerEntry(import.meta.url, DB_WORKER_SOURCE, DB_WORKER_BUNDLE);
+  if (!entry) throw new DbError('CantOpen', `cannot find the database worker ${DB_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
+  return entry;
 }
 
 interface Pending {
@@ -90,12 +75,8 @@ export class DbClient {
   /** Starts the worker and opens the database; rejects with a DbError (NewerSchema, Locked, Readonly…). */
   static open(options: DbClientOptions): Promise<DbClient> {
     const { path, onLog, workerUrl, ...openOptions } = options;
-    const where = workerUrl ? { url: workerUrl } : resolveDbWorker();
     const init: WorkerInit = { path, options: openOptions };
-    const worker =
-      'url' in where
-        ? new Worker(where.url, { workerData: init, name: 'heartmind-db' })
-        : new Worker(where.evalCode, { eval: true, workerData: init, name: 'heartmind-db' });
+    const worker = startWorker(workerUrl ? { url: workerUrl } : dbWorkerEntry(), { workerData: init, name: 'heartmind-db' });
     return new Promise((resolve, reject) => {
       const onFirst = (msg: WorkerReply) => {
         if (msg.type === 'log') {

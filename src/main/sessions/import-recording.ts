@@ -2,20 +2,19 @@
 // src/shared/formats (both in a worker thread, off the core's main thread), and turn the
 // ImportedRecording into a session written in ONE database transaction: a file that fails to parse never reaches the database, and a failure while writing
 // leaves the database as it was.
-import { existsSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { basename, dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
-import type { ImportStream, SessionImport } from '../db/server';
+import type { ImportGap, ImportStream, SessionImport } from '../db/server';
 import type { PackedChunks } from '../db/sample-codec';
 import { EVENT_SESSION_REACH_S, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { importRecordingFile as readRecording } from '../formats/read-recording-files';
+import { askWorkerOnce, findWorkerEntry } from '../core/worker-entry';
 
 /** Imported samples are handed to the pipeline in chunks of this length, like a device's packets. */
 export const IMPORT_CHUNK_S = 0.1;
@@ -47,7 +46,7 @@ function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number,
  */
 function chunksOf(s: ImportedStream, zero: number): PackedChunks {
   const channels = s.channels.length;
-  const per = s.rateHz > 0 ? Math.max(1, Math.round(s.rateHz * IMPORT_CHUNK_S)) : 1;
+  const per = chunkLength(s);
   let n = 0;
   let values = 0;
   for (const seg of s.segments) {
@@ -78,6 +77,34 @@ function chunksOf(s: ImportedStream, zero: number): PackedChunks {
   return p;
 }
 
+/** Samples per chunk that chunksOf cuts a stream into. */
+function chunkLength(s: ImportedStream): number {
+  return s.rateHz > 0 ? Math.max(1, Math.round(s.rateHz * IMPORT_CHUNK_S)) : 1;
+}
+
+/**
+ * The breaks between a regular stream's segments (the readers start a new segment only where the
+ * file says the samples do not follow on: EDF+D record times, an XDF stream resuming later), as
+ * the session's gaps: from where the next sample was due to where the samples start again, on the
+ * host axis chunksOf uses. Segments that follow on within half a sample are no break. Irregular
+ * streams (markers, rate 0) have no "next sample due", so no gaps.
+ */
+export function gapsOf(s: ImportedStream, streamIdx: number, zero: number): ImportGap[] {
+  if (!(s.rateHz > 0)) return [];
+  const per = chunkLength(s);
+  const gaps: ImportGap[] = [];
+  let chunk = 0;
+  let due: number | null = null;
+  for (const seg of s.segments) {
+    if (seg.count === 0) continue;
+    const missing = due === null ? 0 : Math.round((seg.start - due) * s.rateHz);
+    if (due !== null && missing > 0) gaps.push({ stream: streamIdx, beforeChunk: chunk, startTime: zero + due, endTime: zero + seg.start, missingSamples: missing });
+    chunk += Math.ceil(seg.count / per);
+    due = seg.start + seg.count / s.rateHz;
+  }
+  return gaps;
+}
+
 export interface ImportContext {
   appVersion: string;
   /** Used as the start when the file carries no date. */
@@ -86,21 +113,21 @@ export interface ImportContext {
   sourcePath: string;
 }
 
-/** An ImportedRecording as a session: streams chunked, annotations as markers, file details in the notes. */
+/** An ImportedRecording as a session: streams chunked, the file's breaks as gaps, annotations as markers, file details in the notes. */
 export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest, 'path'>, ctx: ImportContext): SessionImport & { warnings: string[] } {
   const zero = rec.startTime ?? ctx.now;
   const deviceKey = `file:${rec.fileName}`;
-  const streams: ImportStream[] = rec.streams
-    .filter((s) => s.channels.length > 0)
-    .map((s, i) => ({
-      device: { deviceKey, name: rec.fileName, model: `file:${rec.format}`, serial: '', transport: 'file' },
-      info: streamInfoFor(rec, s, i, deviceKey),
-      montagePositions: s.channels.map((c) => c.position ?? ''),
-      offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
-      channelDetails: s.channels.map((c) => ({ kind: c.kind, physicalRange: c.physicalRange ?? null, transducer: c.transducer ?? '', prefilter: c.prefilter ?? '' })),
-      clockModel: { kind: 'file', offsetS: zero, driftPpm: 0, atDeviceTime: 0 },
-      chunks: chunksOf(s, zero),
-    }));
+  const kept = rec.streams.filter((s) => s.channels.length > 0);
+  const streams: ImportStream[] = kept.map((s, i) => ({
+    device: { deviceKey, name: rec.fileName, model: `file:${rec.format}`, serial: '', transport: 'file' },
+    info: streamInfoFor(rec, s, i, deviceKey),
+    montagePositions: s.channels.map((c) => c.position ?? ''),
+    offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
+    channelDetails: s.channels.map((c) => ({ kind: c.kind, physicalRange: c.physicalRange ?? null, transducer: c.transducer ?? '', prefilter: c.prefilter ?? '' })),
+    clockModel: { kind: 'file', offsetS: zero, driftPpm: 0, atDeviceTime: 0 },
+    chunks: chunksOf(s, zero),
+  }));
+  const gaps = kept.flatMap((s, i) => gapsOf(s, i, zero));
   const noteLines = [
     `Imported from ${rec.fileName} (${rec.format}).`,
     ...Object.entries(rec.info)
@@ -135,6 +162,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     },
     streams,
     markers,
+    gaps,
     warnings,
   };
 }
@@ -180,46 +208,25 @@ export async function prepareImport(req: ImportRequest, ctx: Omit<ImportContext,
 export const IMPORT_WORKER_BUNDLE = 'import-worker.js';
 const IMPORT_WORKER_SOURCE = 'import-worker.node.ts';
 
-/** Under tsx the TypeScript source (through tsx's tsImport, as resolveDbWorker does); built, out/main/import-worker.js. */
-function resolveImportWorker(): { url: URL } | { evalCode: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const source = IMPORT_WORKER_SOURCE;
-    const entry = new URL(source, here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    return { evalCode: `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` };
-  }
-  const dir = dirname(fileURLToPath(here));
-  for (const candidate of [join(dir, IMPORT_WORKER_BUNDLE), join(dir, '..', IMPORT_WORKER_BUNDLE)]) {
-    if (existsSync(candidate)) return { url: pathToFileURL(candidate) };
-  }
-  throw new Error(`cannot find the import worker ${IMPORT_WORKER_BUNDLE} near ${dir}`);
-}
-
 /**
  * prepareImport in a short-lived worker thread, its buffers moved back: parsing a 2-hour XDF takes
  * seconds (2.4 s for 84 MB), and on the core's main thread it held up the live pipeline, the
  * dashboard and the recorder's batches for as long. A FormatError keeps its code and file name.
  */
 export function prepareImportInWorker(req: ImportRequest, ctx: Omit<ImportContext, 'sourcePath'>): Promise<{ imp: SessionImport; warnings: string[] }> {
-  const where = resolveImportWorker();
+  const entry = findWorkerEntry(import.meta.url, IMPORT_WORKER_SOURCE, IMPORT_WORKER_BUNDLE);
+  if (!entry) throw new Error(`cannot find the import worker ${IMPORT_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
   const data: ImportWorkerData = { req, ctx };
-  const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-import' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-import' });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: ImportWorkerReply) => {
-      if (m.type === 'prepared') settle(() => resolve({ imp: m.imp, warnings: m.warnings }));
-      else settle(() => reject(m.error.formatError ? new FormatError(m.error.formatError.code, m.error.formatError.fileName, m.error.formatError.detail, m.error.formatError.boards) : Object.assign(new Error(m.error.message), { name: m.error.name })));
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the import of ${req.path} stopped before it finished (worker exit code ${code})`))));
-  });
+  return askWorkerOnce<ImportWorkerReply, { imp: SessionImport; warnings: string[] }>(
+    entry,
+    { workerData: data, name: 'heartmind-import' },
+    (m) => {
+      if (m.type === 'prepared') return { value: { imp: m.imp, warnings: m.warnings } };
+      const f = m.error.formatError;
+      return { error: f ? new FormatError(f.code, f.fileName, f.detail, f.boards) : Object.assign(new Error(m.error.message), { name: m.error.name }) };
+    },
+    `the import of ${req.path}`,
+  );
 }
 
 export interface ImportWorkerData {
