@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modalityCellText, staleText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { deviceModelText, modalityCellText, staleText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { ABSENT_REASON_TEXT } from '../../../../src/shared/model/window-input';
 import type { AbsentReason } from '../../../../src/shared/window.types';
 import type { DeviceStatus } from '../../../../src/shared/device.types';
@@ -29,5 +29,13 @@ describe('live dashboard text', () => {
     assert.equal(staleText(at({ state: 'reconnecting' }), stream.id), 'last figure: Simulated chest strap is reconnecting');
     assert.equal(staleText(at({}), 'gone/eeg'), null, 'a stream not (or no longer) listed');
     assert.equal(staleText(at({}), undefined), null);
+  });
+
+  test("device card subtitle: a BrainFlow board is named, not 'brainflow:-3 · brainflow'", () => {
+    assert.equal(deviceModelText({ model: 'brainflow:-3', transport: 'brainflow' }), 'Playback file · BrainFlow');
+    assert.equal(deviceModelText({ model: 'brainflow:-1', transport: 'brainflow' }), 'Synthetic board · BrainFlow');
+    assert.equal(deviceModelText({ model: 'brainflow:2', transport: 'brainflow' }), 'OpenBCI Cyton + Daisy · BrainFlow');
+    assert.equal(deviceModelText({ model: 'brainflow:9999', transport: 'brainflow' }), 'board 9999 · BrainFlow');
+    assert.equal(deviceModelText({ model: 'sim-polar-h10', transport: 'sim' }), 'sim-polar-h10 · sim');
   });
 });

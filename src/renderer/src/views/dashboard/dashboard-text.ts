@@ -1,4 +1,6 @@
 // The live dashboard's words, pure so they are tested under plain Node (test/renderer/views/dashboard/).
+import type { DeviceStatus } from '../../../../shared/device.types';
+import { brainflowBoardName } from '../../../../shared/devices/brainflow/brainflow-board-names';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 
@@ -26,4 +28,15 @@ export function staleText(live: Pick<LiveStore, 'streams' | 'devices'>, streamId
   if (!d) return null;
   if (d.state !== 'streaming') return `last figure: ${d.name} is ${d.state}`;
   return d.problem?.code === 'stalled' ? `last figure: no data from ${d.name}` : null;
+}
+
+/**
+ * A device card's subtitle: its model and transport. A BrainFlow device's model is its board id
+ * ('brainflow:-3', see brainflow-driver.ts), which says nothing to a person: it is named as the
+ * Devices view's board list names it ('Playback file · BrainFlow', 'OpenBCI Cyton · BrainFlow').
+ */
+export function deviceModelText(status: Pick<DeviceStatus, 'model' | 'transport'>): string {
+  const board = /^brainflow:(-?\d+)$/.exec(status.model);
+  if (board) return `${brainflowBoardName(Number(board[1]))} · BrainFlow`;
+  return `${status.model} · ${status.transport}`;
 }

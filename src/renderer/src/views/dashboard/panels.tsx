@@ -12,7 +12,7 @@ import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { modalityCellText, staleText } from './dashboard-text';
+import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
@@ -199,9 +199,7 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
         <span class={`state-dot s-${status.state}`} aria-hidden="true" />
         <div class="device-name">
           <strong>{status.name}</strong>
-          <span class="muted small">
-            {status.model} · {status.transport}
-          </span>
+          <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
         <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
         <button
