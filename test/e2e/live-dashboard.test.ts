@@ -199,6 +199,29 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction((n) => (window.__heartmindFrames?.drawn ?? 0) > n + 10, drawn, { timeout: 10_000 });
   });
 
+  test('a narrow window (420 px): the nav is all in view without scrolling sideways; at 1440 px it is the side column', async () => {
+    const layout = () =>
+      page.evaluate(`(() => {
+        const nav = document.querySelector('nav.sidebar');
+        const links = [...nav.querySelectorAll('a')].map((a) => a.getBoundingClientRect());
+        return { navScroll: nav.scrollWidth - nav.clientWidth, pageScroll: document.documentElement.scrollWidth - innerWidth,
+          inView: links.every((r) => r.left >= 0 && r.right <= innerWidth), navWidth: nav.getBoundingClientRect().width, width: innerWidth };
+      })()`) as Promise<{ navScroll: number; pageScroll: number; inView: boolean; navWidth: number; width: number }>;
+    try {
+      await page.setViewportSize({ width: 420, height: 900 });
+      const narrow = await layout();
+      assert.equal(narrow.navScroll, 0, 'the nav does not scroll sideways');
+      assert.equal(narrow.pageScroll, 0, 'nor does the page');
+      assert.ok(narrow.inView, 'every view link is on screen');
+      assert.equal(narrow.navWidth, narrow.width, 'the nav is a strip across the top');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
+    const wide = await layout();
+    assert.ok(wide.navWidth < 300, `at 1440 px the nav is a side column (${wide.navWidth} px)`);
+    assert.equal(wide.pageScroll, 0);
+  });
+
   test('no errors, no CSP violations, no error banner', async () => {
     assert.equal(await page.$('[data-testid="error-banner"]'), null, 'no error banner');
     assert.deepEqual(problems, []);

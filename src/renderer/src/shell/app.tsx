@@ -45,9 +45,10 @@ function ConnectionPill({ live }: { live: LiveStore }) {
   const label = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' }[live.connection];
   const where = live.runtime === 'electron' ? 'desktop core' : live.runtime === 'serve' ? 'serve mode' : '';
   return (
-    <span class={`pill pill-${live.connection}`} role="status" data-testid="connection" data-state={live.connection}>
+    <span class={`pill pill-${live.connection}`} role="status" data-testid="connection" data-state={live.connection} title={live.connection === 'open' && where ? `${label} · ${where}` : label}>
       <span class="dot" aria-hidden="true" /> {label}
-      {live.connection === 'open' && where && <span class="muted"> · {where}</span>}
+      {/* Dropped on a narrow window (app.css), where the title still says it. */}
+      {live.connection === 'open' && where && <span class="muted pill-where"> · {where}</span>}
     </span>
   );
 }
