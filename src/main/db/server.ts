@@ -961,10 +961,35 @@ export interface ImportStream extends NewStream {
   chunks: PackedChunks;
 }
 
+/**
+ * A break the file itself records inside one stream (EDF+D records that do not follow on, an XDF
+ * stream's samples resuming minutes later). Stored as the gap a device's pause is: the same row a
+ * live recording writes, from_source 1, so the library counts it, the timeline shades it and
+ * replay hands it to the hub again (the filters restart; the two sides are never bridged).
+ */
+export interface ImportGap {
+  /** Index into SessionImport.streams. */
+  stream: number;
+  /**
+   * Index (into that stream's chunks) of the first chunk after the break: the gap takes the seq
+   * just before it, as the hub reports a gap before the chunk that reveals it.
+   */
+  beforeChunk: number;
+  /** Host time (s) where the next sample was due, and where the samples start again. */
+  startTime: number;
+  endTime: number;
+  /** Samples missing at the nominal rate. */
+  missingSamples: number;
+}
+
+/** The reason an imported break is stored with: the source was not taking data (as a paused device). */
+export const IMPORT_GAP_REASON: GapReason = 'paused';
+
 export interface SessionImport {
   session: Omit<NewSession, 'state' | 'origin'>;
   streams: ImportStream[];
   markers: NewMarker[];
+  gaps: ImportGap[];
 }
 
 /**
@@ -978,6 +1003,14 @@ function checkImportTimes(imp: SessionImport, chunks: { chunk: StoredChunk }[]):
   for (const { chunk } of chunks) {
     const problem = unixTimeProblem(chunk.hostTime);
     if (problem !== null) throw new DbError('Invalid', `${what}: a sample time of the import is out of range: ${problem}`);
+  }
+  for (const g of imp.gaps) {
+    const chunkCount = imp.streams[g.stream]?.chunks.counts.length ?? 0;
+    if (!Number.isSafeInteger(g.beforeChunk) || g.beforeChunk < 1 || g.beforeChunk >= chunkCount) {
+      throw new DbError('Invalid', `${what}: a gap of the import lies outside its stream's samples (stream ${g.stream}, before chunk ${g.beforeChunk})`);
+    }
+    const problem = unixTimeProblem(g.startTime) ?? unixTimeProblem(g.endTime) ?? (g.endTime < g.startTime ? 'it ends before it starts' : null);
+    if (problem !== null) throw new DbError('Invalid', `${what}: a gap time of the import is out of range: ${problem}`);
   }
 }
 
@@ -1006,16 +1039,25 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
     const sessionId = createSession(db, { ...imp.session, origin: 'imported', state: 'complete' });
     const streamIds = imp.streams.map((s) => addStream(db, sessionId, s));
     // Merge every stream's chunks into one arrival order, as a recorder would have seen them live.
-    const all: { streamIdx: number; chunk: StoredChunk }[] = [];
-    imp.streams.forEach((s, streamIdx) => unpackChunks(s.chunks, s.info.channels.length).forEach((chunk) => all.push({ streamIdx, chunk })));
+    const all: { streamIdx: number; chunkIdx: number; chunk: StoredChunk }[] = [];
+    imp.streams.forEach((s, streamIdx) => unpackChunks(s.chunks, s.info.channels.length).forEach((chunk, chunkIdx) => all.push({ streamIdx, chunkIdx, chunk })));
     checkImportTimes(imp, all);
     all.sort((a, b) => a.chunk.hostTime - b.chunk.hostTime || a.streamIdx - b.streamIdx);
+    // The file's breaks, keyed by the chunk each one comes just before.
+    const gapBefore = new Map<string, ImportGap>();
+    for (const g of imp.gaps) gapBefore.set(`${g.stream}/${g.beforeChunk}`, g);
     let seq = 0;
     let i = 0;
     for (const end of importBatchEnds(all.map((c) => c.chunk.hostTime))) {
       const perStream = new Map<number, StoredChunk[]>();
+      const gaps: RecordingBatch['gaps'] = [];
       for (; i < end; i++) {
-        const { streamIdx, chunk } = all[i];
+        const { streamIdx, chunkIdx, chunk } = all[i];
+        const g = gapBefore.get(`${streamIdx}/${chunkIdx}`);
+        if (g) {
+          const gap = { streamId: imp.streams[streamIdx].info.id, startTime: g.startTime, endTime: g.endTime, missingSamples: g.missingSamples, reason: IMPORT_GAP_REASON };
+          gaps.push({ streamId: streamIds[streamIdx], seq: seq++, gap, fromSource: true });
+        }
         const list = perStream.get(streamIdx) ?? [];
         list.push({ ...chunk, seq: seq++ });
         perStream.set(streamIdx, list);
@@ -1023,7 +1065,7 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
       appendBatch(db, {
         sessionId,
         blocks: [...perStream].map(([idx, chunks]) => ({ streamId: streamIds[idx], chunks: packChunks(chunks) })),
-        gaps: [],
+        gaps,
       });
     }
     // The end first: the markers' range check measures from the session's whole span.

@@ -201,6 +201,7 @@ test('a failing import leaves the database as it was', (t) => {
       session: { name: 'bad', startTime: 0, appVersion: 't' },
       streams: [{ device: dev(eeg), info: eeg, chunks: packChunks([{ seq: 0, deviceTime: 0, hostTime: 0, count: 12, data: new Float32Array(48) }]) }],
       markers: [{ time: 0, label: '', source: 'import' }],
+      gaps: [],
     }),
   );
   assert.equal(server.listSessions(db).length, before);
@@ -310,6 +311,7 @@ test('imports end whatever their times: batches always advance (1e18 s, NaN, tie
           streams: [{ device: { deviceKey: 'f', name: 'c.csv', model: 'file:brainflow-csv', serial: '', transport: 'file' }, info,
             chunks: packChunks([{ seq: 0, deviceTime: 0, hostTime, count: 2, data: new Float32Array(8) }]) }],
           markers: [],
+          gaps: [],
         });
         out.refused.push('stored');
       } catch (e) { out.refused.push(e.kind + ': ' + e.message); }
