@@ -4,20 +4,31 @@ import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import type { JobSpec } from '../../shared/train/job.types';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
-import { readSessionFeed } from './session-feed';
+import type { SessionLabels } from '../../shared/train/label-classes';
+import { readSessionFeed, readSessionLabels } from './session-feed';
 
 export class DatabaseSession {
   private client: DbClient | null = null;
 
   constructor(private readonly dataDir = defaultDataDir()) {}
 
+  private async open(): Promise<DbClient> {
+    this.client ??= await DbClient.open({ path: databasePathFor(this.dataDir) });
+    return this.client;
+  }
+
   async feedsFor(spec: JobSpec): Promise<Map<number, SessionFeed>> {
     const ids = sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]);
     const out = new Map<number, SessionFeed>();
     if (ids.length === 0) return out;
-    this.client ??= await DbClient.open({ path: databasePathFor(this.dataDir) });
-    for (const id of ids) out.set(id, await readSessionFeed(this.client, id));
+    const db = await this.open();
+    for (const id of ids) out.set(id, await readSessionFeed(db, id));
     return out;
+  }
+
+  /** What session `id` holds to label windows with (checkJobInputs, before a run folder is made). */
+  async labelsOf(id: number): Promise<SessionLabels> {
+    return readSessionLabels(await this.open(), id);
   }
 
   async close(): Promise<void> {

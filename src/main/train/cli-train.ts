@@ -19,7 +19,7 @@ import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults'
 import { MAX_SEED } from '../../shared/train/job-check';
 import { foldSubjectsProblem, modalitiesOf } from '../../shared/train/trainable';
 import { splitPathClass } from '../../shared/train/path-class';
-import { labelClassProblems, specSourceClasses, type SourceClasses } from '../../shared/train/label-classes';
+import { labelClassProblems, sessionLabelProblems, specSourceClasses, type SessionLabels, type SourceClasses } from '../../shared/train/label-classes';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
@@ -280,7 +280,7 @@ const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', f
  * classes its files give and whose they are (`eegmat`, for the one-class and subject-count checks).
  */
 async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: SourceClasses; subjects: string[] }>): Promise<string | null> {
-  if (s.kind === 'session') return null; // the database is read when the run starts
+  if (s.kind === 'session') return null; // its labels are checked below (sessionLabels); its signals are read when the run starts
   const path = s.kind === 'file' || s.kind === 'dreamer' ? s.path : s.dir;
   const want = s.kind === 'file' || s.kind === 'dreamer' ? 'file' : 'folder';
   const st = await stat(path).catch(() => null);
@@ -313,9 +313,11 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
  * The inputs a job reads, checked before its run folder is made (a run folder is a started run;
  * a typo in a path must not leave a failed one behind): every file and folder of its datasets and
  * pretraining corpora, and the encoders it starts from (a .pth file, a run in `store`).
- * `where(source)` names the flag a source came from in the message.
+ * `where(source)` names the flag a source came from in the message. `sessionLabels(id)` reads what a
+ * recorded session holds to label windows with (the recordings database); without it sessions are
+ * not checked.
  */
-export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: InputOrigin) => string = (s) => SOURCE_FLAG[s.kind]): Promise<void> {
+export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: InputOrigin) => string = (s) => SOURCE_FLAG[s.kind], sessionLabels?: (id: number) => Promise<SessionLabels>): Promise<void> {
   // Problems by the flag they come from, each once (the recipes read EEGMAT for the dataset and both corpora).
   const problems = new Map<string, Set<string>>();
   const add = (flag: string, p: string) => problems.set(flag, (problems.get(flag) ?? new Set()).add(p));
@@ -330,6 +332,19 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   const d = spec.dataset;
   if (d && (spec.finetune || spec.evaluation)) {
     for (const p of labelClassProblems(d, (s) => eegmat.get(s)?.classes ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
+  }
+  // Sessions that can label no window under the label source (no self-report, no marker naming a class): else the run fails once every window is built.
+  if (d && sessionLabels && (spec.finetune || spec.evaluation)) {
+    const held: SessionLabels[] = [];
+    for (const s of d.sources) {
+      if (s.kind !== 'session') continue;
+      try {
+        held.push(await sessionLabels(s.id));
+      } catch (e) {
+        add(where(s), (e as Error).message);
+      }
+    }
+    for (const p of sessionLabelProblems(d, held)) add(where({ kind: 'labels' }), p);
   }
   // Too few subjects for the split, where the listing names them all (EEGMAT folders): else it fails after the dataset is built.
   if (d && spec.evaluation && d.sources.length && d.sources.every((s) => eegmat.has(s))) {
@@ -359,6 +374,16 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
     }
   }
   if (problems.size) throw new CliUsageError([...problems].map(([flag, ps]) => `${flag}: ${[...ps].join('; ')}`).join('; '));
+}
+
+/** checkJobInputs for a command: recorded sessions are read from `dataDir`'s recordings database (--data-dir; opened only when the dataset names sessions). */
+export async function checkCommandInputs(spec: JobSpec, store: RunStore, dataDir: string | undefined, where?: (s: InputOrigin) => string): Promise<void> {
+  const db = new DatabaseSession(dataDir ? resolve(dataDir) : undefined);
+  try {
+    await checkJobInputs(spec, store, where, (id) => db.labelsOf(id));
+  } finally {
+    await db.close();
+  }
 }
 
 /**

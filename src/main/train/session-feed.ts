@@ -4,19 +4,30 @@
 import type { DbClient } from '../db/db-client';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
+import type { SessionLabels } from '../../shared/train/label-classes';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import type { SessionFeed } from './dataset-loader';
 
 /** Pages of this many recorder batches are read at a time. */
 const PAGE_BATCHES = 200;
 
-export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
-  let detail;
+async function sessionDetail(db: DbClient, sessionId: number) {
   try {
-    detail = await db.api.getSession(sessionId);
+    return await db.api.getSession(sessionId);
   } catch (e) {
     throw new TrainError(TrainErrorCode.NotFound, `session ${sessionId} cannot be read: ${(e as Error).message}`);
   }
+}
+
+/** What a session holds to label windows with (label-classes.ts sessionLabelProblems): three small queries, no signal read. */
+export async function readSessionLabels(db: DbClient, sessionId: number): Promise<SessionLabels> {
+  const detail = await sessionDetail(db, sessionId);
+  const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);
+  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length };
+}
+
+export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
+  const detail = await sessionDetail(db, sessionId);
   const byRow = new Map<number, StreamInfo>();
   const byDevice = new Map<string, StreamInfo[]>();
   for (const s of detail.streams) {

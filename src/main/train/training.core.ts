@@ -24,7 +24,7 @@ import { exportRunModel } from './export-run';
 import { JobRunner } from './job-runner';
 import { REPORT_ARTIFACT } from './job';
 import { RUN_FILES, RunStore } from './run-store';
-import { readSessionFeed } from './session-feed';
+import { readSessionFeed, readSessionLabels } from './session-feed';
 
 export interface TrainingAreaOptions {
   runsDir?: string;
@@ -103,10 +103,15 @@ export class TrainingArea {
 
   async start(): Promise<void> {
     await this.runner.recover();
-    this.ctx.onStop(async () => {
-      await this.runner.stop();
-      await this.db?.close();
-    });
+    this.ctx.onStop(() => this.close());
+  }
+
+  /** Stops the runner and closes the recordings database (its DB worker would keep the process alive). */
+  async close(): Promise<void> {
+    await this.runner.stop();
+    await this.db?.close();
+    this.db = null;
+    this.dbOpening = null;
   }
 
   async overview(): Promise<TrainingOverview> {
@@ -158,7 +163,7 @@ export class TrainingArea {
   async startJob(spec: JobSpec) {
     checkJobSpec(spec);
     try {
-      await checkJobInputs(spec, this.store, (s) => SOURCE_LABEL[s.kind]);
+      await checkJobInputs(spec, this.store, (s) => SOURCE_LABEL[s.kind], async (id) => readSessionLabels(await this.database(), id));
     } catch (e) {
       if (e instanceof CliUsageError) throw new TrainError(TrainErrorCode.BadConfig, `this run cannot start: ${e.message}`);
       throw e;

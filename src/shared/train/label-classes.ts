@@ -104,3 +104,52 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
   }
   return p;
 }
+
+/** What a recorded session holds to label windows with, read from the recordings database before a run is made. */
+export interface SessionLabels {
+  id: number;
+  /** The session's name, to name it in a message ('' when unnamed). */
+  name: string;
+  /** Its markers' texts. */
+  markers: string[];
+  /** How many SAM self-reports it holds. */
+  selfReports: number;
+}
+
+function sessionNames(ss: SessionLabels[]): string {
+  const one = (s: SessionLabels) => `${s.id}${s.name.trim() ? ` ('${s.name.trim()}')` : ''}`;
+  return `${ss.length === 1 ? 'session' : 'sessions'} ${ss.map(one).join(', ')}`;
+}
+
+/**
+ * The recorded sessions of a labelled dataset that can label no window under its label source: no
+ * self-report for 'self-report' labels, no marker whose text maps to a class for 'annotations'.
+ * Their windows would all be left out unlabelled, and a dataset of such sessions only fails after
+ * minutes of building windows ('no labelled window'): named here, before the run is made.
+ * `sessions`: the dataset's sessions as the database holds them.
+ */
+export function sessionLabelProblems(d: DatasetSpec, sessions: SessionLabels[]): string[] {
+  if (!d.task) return [];
+  const ids = new Set(d.sources.flatMap((s) => (s.kind === 'session' ? [s.id] : [])));
+  const mine = sessions.filter((s) => ids.has(s.id));
+  const labels = d.labels;
+  if (labels.kind === 'self-report') {
+    const bare = mine.filter((s) => s.selfReports === 0);
+    if (!bare.length) return [];
+    return [`${sessionNames(bare)} ${bare.length === 1 ? 'holds' : 'hold'} no self-report, so no window of ${bare.length === 1 ? 'it' : 'them'} gets a label: add SAM reports to ${bare.length === 1 ? 'it' : 'them'}, label from markers (annotations), or leave ${bare.length === 1 ? 'it' : 'them'} out`];
+  }
+  if (labels.kind === 'annotations') {
+    const mapped = new Set(Object.keys(labels.classes).map((k) => k.trim().toLowerCase()));
+    const bare = mine.filter((s) => s.markers.length === 0);
+    const unmapped = mine.filter((s) => s.markers.length > 0 && !s.markers.some((m) => mapped.has(m.trim().toLowerCase())));
+    const p: string[] = [];
+    const them = (n: number) => (n === 1 ? 'it' : 'them');
+    if (bare.length) p.push(`${sessionNames(bare)} ${bare.length === 1 ? 'holds' : 'hold'} no marker, so no window of ${them(bare.length)} gets a label: add markers to ${them(bare.length)}, label from self-reports, or leave ${them(bare.length)} out`);
+    for (const s of unmapped) {
+      const texts = [...new Set(s.markers.map((m) => m.trim()))];
+      p.push(`${sessionNames([s])} holds no marker that names a class (its markers say ${quoted(texts.slice(0, 5))}${texts.length > 5 ? ` and ${texts.length - 5} more` : ''}; the labels map ${quoted(Object.keys(labels.classes))}), so no window of it gets a label`);
+    }
+    return p;
+  }
+  return [];
+}

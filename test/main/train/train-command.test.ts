@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { runsRoot } from '../../../src/main/train/cli-train';
 import { command as train } from '../../../src/main/train/train-command';
 import { refuses, scratch } from './cli-test-util';
@@ -147,5 +148,26 @@ describe('export: a model id your models already hold is refused, not replaced',
     mkdirSync(join(dataDir, 'models', 'mine'));
     await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'none'), '--data-dir', dataDir], s.runs, /^--data .*none: no such folder/);
     await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'none'), '--data-dir', dataDir, '--model-id', 'mine'], s.runs, /^your models already hold a model 'mine'/);
+  });
+});
+
+describe('train --session: sessions that cannot label a window are refused before the run folder', () => {
+  test('self-report labels on a session without reports, marker labels on sessions with no marker or none naming a class; a session not in the database', async (t) => {
+    const s = scratch(t);
+    const dataDir = join(s.dir, 'data');
+    mkdirSync(dataDir);
+    const db = await DbClient.open({ path: databasePathFor(dataDir) });
+    const session = (name: string) => db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+    const rated = await session('rated');
+    const bare = await session('bare');
+    const blinks = await session('blinks');
+    await db.api.addSelfReport(rated, { time: 1100, valence: 5, arousal: 8, dominance: 5 });
+    await db.api.addMarker(rated, { time: 1010, label: 'rest', source: 'api' });
+    await db.api.addMarker(blinks, { time: 1010, label: 'blink', source: 'api' });
+    await db.close();
+    const base = ['--data-dir', dataDir, '--no-export', '--task', 'arousal:low,high'];
+    await refuses(train, [...base, '--session', String(rated), '--session', String(bare), '--labels', 'self-report:arousal:5'], s.runs, new RegExp(`^--labels: session ${bare} \\('bare'\\) holds no self-report, so no window of it gets a label: add SAM reports to it, label from markers \\(annotations\\), or leave it out$`));
+    await refuses(train, [...base, '--session', String(bare), '--session', String(blinks), '--session', String(rated), '--labels', 'annotations:rest=low,task=high'], s.runs, new RegExp(`^--labels: session ${bare} \\('bare'\\) holds no marker, .*; session ${blinks} \\('blinks'\\) holds no marker that names a class \\(its markers say 'blink'; the labels map 'rest', 'task'\\)`));
+    await refuses(train, [...base, '--session', '99', '--labels', 'self-report:arousal:5'], s.runs, /^--session: session 99 cannot be read: /);
   });
 });

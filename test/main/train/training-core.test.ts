@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DbClient } from '../../../src/main/db/db-client';
 import { TrainingArea } from '../../../src/main/train/training.core';
+import { TASKS_AFFECT } from '../../../src/shared/model/config';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import { quickRecipe } from '../../../src/shared/train/recipes';
@@ -26,7 +28,10 @@ describe('training area (the Training view\'s requests)', () => {
     const ctx = { push: (m: PushMessage) => pushes.push(m), log: () => undefined } as unknown as CoreContext;
     area = new TrainingArea(ctx, { runsDir: join(dir, 'runs'), userModelsDir: join(dir, 'models'), recordingsDir: DATA, dbPath: join(dir, 'recordings.sqlite') });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await area.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('a missing folder, epochs 0 and a file without its class are refused at start; no run folder is made', async () => {
     const missing: JobSpec = { ...quickRecipe(join(dir, 'no-data')) };
@@ -48,6 +53,16 @@ describe('training area (the Training view\'s requests)', () => {
     for (const n of ['Subject00_1.edf', 'Subject01_1.edf', 'Subject02_1.edf', 'Subject03_1.edf']) writeFileSync(join(restOnly, n), '');
     const restFolder: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [{ kind: 'eegmat', dir: restOnly }] }, corpora: {} };
     await assert.rejects(area.startJob(restFolder), (e: TrainError) => e.code === 'bad-config' && /^this run cannot start: labels: one class only: no recording gives class 'arithmetic' \(every labelled recording is 'rest'\)/.test(e.message));
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('a session dataset labelled by self-reports whose session holds none is refused at start, naming the session; no run folder', async () => {
+    const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+    const id = await db.api.createSession({ name: 'unrated', startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+    await db.close();
+    const quick = quickRecipe(DATA);
+    const spec: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'session', id }], task: TASKS_AFFECT[1], labels: { kind: 'self-report', dimension: 'arousal', threshold: 5 } } };
+    await assert.rejects(area.startJob(spec), (e: TrainError) => e.code === 'bad-config' && new RegExp(`^this run cannot start: labels: session ${id} \\('unrated'\\) holds no self-report`).test(e.message));
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
   });
 
