@@ -305,6 +305,26 @@ export class RunStore {
   }
 
   /**
+   * Every run as list() reads it, with a 'running' run whose process is gone (a CLI run killed with
+   * SIGKILL while the app is open) marked 'interrupted' first, so that it reads as resumable rather
+   * than 'running' until the app restarts. Runs this process trains are left alone.
+   */
+  async listLive(): Promise<RunSummary[]> {
+    const runs = await this.list();
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i];
+      if (r.problem || !processGone(r)) continue;
+      const f = this.folder(r.id);
+      const s = await f.readStatus();
+      if (!processGone(s)) continue; // it changed since list() read it
+      const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: `interrupted (its process ${s.pid} is gone); resume continues from the last checkpoint` } };
+      await f.writeStatus(next);
+      runs[i] = { ...r, ...next };
+    }
+    return runs;
+  }
+
+  /**
    * After a restart: runs left 'running' or 'queued' by a process that is gone become
    * 'interrupted' (resumable from their last checkpoint). Returns their ids.
    */
@@ -321,6 +341,14 @@ export class RunStore {
     }
     return ids;
   }
+}
+
+/**
+ * A 'running' run whose recorded process — another one than this — no longer exists: it was
+ * killed without a word (SIGKILL, out of memory, a power cut) and will never write its status again.
+ */
+export function processGone(s: RunStatus): boolean {
+  return s.state === 'running' && !!s.pid && s.pid !== process.pid && runningElsewhere(s) === null;
 }
 
 /**

@@ -115,13 +115,13 @@ export class TrainingArea {
   }
 
   async overview(): Promise<TrainingOverview> {
-    return { runs: await this.store.list(), active: this.runner.activeRunId, queued: this.runner.queued(), backend: this.runner.backend, runsDir: this.store.root };
+    return { runs: await this.store.listLive(), active: this.runner.activeRunId, queued: this.runner.queued(), backend: this.runner.backend, runsDir: this.store.root };
   }
 
   async detail(id: string): Promise<RunDetail> {
     if (!(await this.store.listed(id))) throw new TrainError(TrainErrorCode.NotFound, `no run '${id}'`);
     const f = this.store.folder(id);
-    const summary = (await this.store.list()).find((r) => r.id === id)!;
+    const summary = (await this.store.listLive()).find((r) => r.id === id)!;
     const notes: string[] = [];
     const config = await f.readConfig().catch((e) => {
       notes.push((e as Error).message);

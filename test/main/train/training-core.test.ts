@@ -2,6 +2,7 @@
 // not there, epochs 0, a recording without its class) is refused when started, naming why, and
 // leaves no failed run behind; an export from the view is noted in the run, so the runs table shows
 // the model and the view does not offer the export again.
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,30 @@ describe('training area (the Training view\'s requests)', () => {
     const spec: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'session', id }], task: TASKS_AFFECT[1], labels: { kind: 'self-report', dimension: 'arousal', threshold: 5 } } };
     await assert.rejects(area.startJob(spec), (e: TrainError) => e.code === 'bad-config' && new RegExp(`^this run cannot start: labels: session ${id} \\('unrated'\\) holds no self-report`).test(e.message));
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('a CLI run killed with SIGKILL reads \'interrupted\' (resumable) in the runs list at once, not \'running\' until the app restarts', async () => {
+    // A real process stands for the `heartmind train` that recorded its pid in status.json (job.ts).
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      const f = await area.store.create({ ...quickRecipe(DATA), name: 'cli run' });
+      const s = await f.readStatus();
+      await f.writeStatus({ ...s, state: 'running', pid: child.pid });
+      const own = await area.store.create({ ...quickRecipe(DATA), name: 'this app\'s run' });
+      await own.writeStatus({ ...(await own.readStatus()), state: 'running', pid: process.pid });
+      const state = async (id: string) => (await area.overview()).runs.find((r) => r.id === id)!.state;
+      assert.equal(await state(f.id), 'running', 'its process is alive');
+      child.kill('SIGKILL');
+      await exited;
+      assert.equal(await state(f.id), 'interrupted');
+      assert.match((await f.readStatus()).progress.message, new RegExp(`^interrupted \\(its process ${child.pid} is gone\\); resume continues from the last checkpoint$`));
+      assert.equal((await area.detail(f.id)).status.state, 'interrupted');
+      assert.equal(await state(own.id), 'running', 'a run of this process is its own job');
+      for (const id of [f.id, own.id]) rmSync(area.store.folder(id).dir, { recursive: true });
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   test('preview (built in a worker thread): windows, classes, readiness; a dataset problem keeps its name and code across the thread', { skip: !existsSync(join(DATA, 'edf-eegmat')) && 'needs ../shared/data' }, async () => {
