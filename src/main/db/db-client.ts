@@ -18,7 +18,8 @@ export const DB_WORKER_BUNDLE = 'db-worker.js';
 const DB_WORKER_SOURCE = 'worker.node.ts';
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
-type Result<M extends DbMethodName> = Awaited<ReturnType<DbMethods[M]>>;
+/** What a request answers: the method's value, or the final value of a method answered in steps (worker.node.ts). */
+type Result<M extends DbMethodName> = Awaited<ReturnType<DbMethods[M]>> extends Generator<void, infer R> ? R : Awaited<ReturnType<DbMethods[M]>>;
 export type DbApi = {
   [M in DbMethodName]: (...args: DropFirst<Parameters<DbMethods[M]>>) => Promise<Result<M>>;
 };

@@ -58,10 +58,11 @@ export const readMethods = {
   abandonRecording,
   /**
    * Builds and writes an EDF+/BDF/CSV export next to the data (sessions/export-session.ts, loaded
-   * on first use so the worker starts with the query code only).
+   * on first use so the worker starts with the query code only), in steps the worker interleaves
+   * with other requests (worker.node.ts).
    */
-  exportSession: async (db: ReadableDb, req: ExportRequest): Promise<ExportResult> =>
-    (await import('../sessions/export-session')).exportSessionToFiles(db, req),
+  exportSession: async (db: ReadableDb, req: ExportRequest): Promise<Generator<void, ExportResult>> =>
+    (await import('../sessions/export-session')).exportSessionSteps(db, req),
 };
 
 export const writeMethods = {

@@ -109,19 +109,54 @@ async function handle(msg: WorkerRequest): Promise<void> {
     if (writeNames.has(msg.method) && !opened.writable) {
       throw new DbError('Readonly', describeReadonlyRefusal(init.path, msg.method, init.options.readonly === true));
     }
-    // Queries are synchronous; an export (which loads its writers on first use) returns a promise.
+    // Queries are synchronous; an export (which loads its writers on first use) returns a promise
+    // of its steps.
     const value = await fn(opened.writable ?? opened.db, ...msg.args);
+    if (isSteps(value)) {
+      logIfSlow(msg.method, performance.now() - started);
+      runSteps(msg.id, msg.method, value);
+      return;
+    }
     reply = { type: 'result', id: msg.id, ok: true, value };
     transfer = [...transferables(value)];
     if (msg.method === 'deleteSession') setImmediate(() => (queue = queue.then(reclaimStep)));
   } catch (err) {
     reply = { type: 'result', id: msg.id, ok: false, error: wire(err) };
   }
-  const ms = performance.now() - started;
-  if (ms > slowMs) {
-    // Logged before the reply, so whoever awaits the request sees the log line first.
-    const entry: LogEntry = { time: Date.now() / 1000, level: 'warn', source: 'db', message: `slow query: ${msg.method} took ${ms.toFixed(1)} ms` };
-    post({ type: 'log', entry });
-  }
+  // Logged before the reply, so whoever awaits the request sees the log line first.
+  logIfSlow(msg.method, performance.now() - started);
   post(reply, transfer);
+}
+
+function logIfSlow(what: string, ms: number): void {
+  if (ms <= slowMs) return;
+  const entry: LogEntry = { time: Date.now() / 1000, level: 'warn', source: 'db', message: `slow query: ${what} took ${ms.toFixed(1)} ms` };
+  post({ type: 'log', entry });
+}
+
+function isSteps(v: unknown): v is Generator<void, unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as Generator).next === 'function' && typeof (v as Generator)[Symbol.iterator] === 'function';
+}
+
+/**
+ * A request answered in steps (an export reading a long session): one step per turn of the queue,
+ * each behind whatever arrived meanwhile, as reclaimStep does — so a recording's commits never wait
+ * for a whole export, and a kill -9 during one still loses at most the last second.
+ */
+function runSteps(id: number, method: string, steps: Generator<void, unknown>): void {
+  const step = (): void => {
+    const started = performance.now();
+    let r: IteratorResult<void, unknown>;
+    try {
+      if (!opened) throw new DbError('Closed', 'the database closed before the request finished');
+      r = steps.next();
+    } catch (err) {
+      post({ type: 'result', id, ok: false, error: wire(err) });
+      return;
+    }
+    logIfSlow(`${method} (one step)`, performance.now() - started);
+    if (r.done) post({ type: 'result', id, ok: true, value: r.value }, [...transferables(r.value)]);
+    else setImmediate(() => (queue = queue.then(step)));
+  };
+  step();
 }

@@ -1,7 +1,8 @@
 // Export: a session (or a time range of it) as the ImportedRecording the format writers take
 // (src/shared/formats: EDF+/BDF+ with markers and self-reports as annotations, gaps as zeros
 // marked BAD_ACQ_SKIP or, on request, as EDF+D; CSV), written to disk. Runs inside the DB worker, next to the data, so a long export never blocks the live
-// pipeline on the main thread.
+// pipeline on the main thread; and in steps (exportSessionSteps), so that it does not hold up the
+// worker either: a recording's commits run between its reads.
 //
 // Sample times: an imported stream keeps its file's exact time axis; a recorded stream's device
 // clock is mapped to the host clock per continuous segment with the pipeline's own online clock
@@ -19,11 +20,34 @@ import type { ExportRequest, ExportResult, SessionStream } from '../../shared/se
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { StoredChunk } from '../db/sample-codec';
-import { getSession, listMarkers, listSelfReports, readStreamChunks } from '../db/server';
+import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks } from '../db/server';
 import { reasonOf } from '../formats/fs-reason';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
 const READ_MARGIN_S = 10;
+
+/**
+ * Values one export step reads of a stream (some 60 ms of reading and decoding on the development
+ * machine). Between steps the DB worker serves what arrived meanwhile: reading a 2-hour session at
+ * once held it for seconds, and a recording's batches waited in memory, where a kill -9 loses them.
+ * Much smaller steps cost time of their own (a minute of 8 channels at 256 Hz a step made an export
+ * take twice as long).
+ */
+export const EXPORT_STEP_VALUES = 500_000;
+
+/** A stream's chunks that arrived in [from, to], read about EXPORT_STEP_VALUES at a time; yields after each read. */
+function* readChunksInSteps(db: ReadableDb, stream: SessionStream, from: number, to: number): Generator<void, StoredChunk[]> {
+  const out: StoredChunk[] = [];
+  const sliceS = Math.max(1, EXPORT_STEP_VALUES / (Math.max(1, stream.info.nominalRateHz) * Math.max(1, stream.info.channels.length)));
+  for (let a = from; a <= to; a += sliceS) {
+    const b = Math.min(a + sliceS, to);
+    // Half-open slices, the last one closed: a chunk on a boundary is read once.
+    for (const c of readStreamChunks(db, stream.id, a, b)) if (c.hostTime < b || b === to) out.push(c);
+    yield;
+    if (b === to) break;
+  }
+  return out;
+}
 
 /** Splits a stream's chunks into runs whose device times follow on (a gap or clock reset ends a run). */
 function segmentsOf(chunks: StoredChunk[], rateHz: number): StoredChunk[][] {
@@ -72,14 +96,18 @@ function streamShortName(st: SessionStream): string {
 }
 
 /** The session between `from` and `to` (host seconds) as an ImportedRecording (zero = session start). */
-export function buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infinity, to = Infinity): ImportedRecording {
+function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infinity, to = Infinity): Generator<void, ImportedRecording> {
   const s = getSession(db, sessionId);
   const zero = s.startTime;
   const streams: ImportedStream[] = [];
+  // The stored span fixed once: chunks a recording adds between steps are not half read.
+  const extent = dataExtent(db, sessionId);
+  const readFrom = Math.max(from - READ_MARGIN_S, extent?.first ?? 0);
+  const readTo = Math.min(to + READ_MARGIN_S, extent?.last ?? 0);
   for (const st of s.streams) {
     if (st.sampleCount === 0) continue;
     const rate = st.info.nominalRateHz;
-    const chunks = readStreamChunks(db, st.id, from - READ_MARGIN_S, to + READ_MARGIN_S);
+    const chunks = yield* readChunksInSteps(db, st, readFrom, readTo);
     const segments: ImportedSegment[] = [];
     const nch = st.info.channels.length;
     for (const run of segmentsOf(chunks, rate)) {
@@ -183,7 +211,17 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
 }
 
 /** Writes the export; returns the files written. A failure leaves no half-written file behind. */
+/** The export at once (tests, tools); the DB worker runs exportSessionSteps a step at a time. */
 export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): ExportResult {
+  const steps = exportSessionSteps(db, req);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Writes the export; yields after each of its reads of the database (encoding and writing are the last step). */
+export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generator<void, ExportResult> {
   if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
   if (typeof req.path !== 'string' || req.path.trim() === '') throw new DbError('Invalid', 'an export needs a file path');
   const s = getSession(db, req.sessionId);
@@ -192,7 +230,7 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
   const from = req.fromTime ?? -Infinity;
   const to = req.toTime ?? Infinity;
   if (!(to > from)) throw new DbError('Invalid', 'the export range is empty (to must be after from)');
-  const rec = buildSessionRecording(db, req.sessionId, from, to);
+  const rec = yield* buildSessionRecording(db, req.sessionId, from, to);
   if (rec.streams.length === 0) throw new DbError('Invalid', `session ${req.sessionId} holds no samples to export`);
   const range: [number, number] = [from - s.startTime, to - s.startTime];
   const samples = rec.streams.reduce(

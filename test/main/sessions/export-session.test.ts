@@ -242,3 +242,20 @@ test('CSV export names each stream file after the session and a short stream nam
   const names = writeCsv({ ...rec, streams: [stream('eeg', 'Muse-1A2B'), stream('eeg', 'Cyton 8ch'), stream('eeg', 'Cyton 8ch'), stream('EEG', ''), stream('markers', ''), stream('??', '')] }, { baseName: 'S' }).map((f) => f.name);
   assert.deepEqual(names, ['S-eeg-Muse-1A2B.csv', 'S-eeg-Cyton_8ch.csv', 'S-eeg-Cyton_8ch-2.csv', 'S-EEG.csv', 'S-markers-2.csv', 'S-eeg-2.csv', 'S-markers.csv']);
 });
+
+test('an export reads the database in steps: requests that arrive meanwhile (a recording\'s commits) are answered before it ends', { skip: !existsSync(DATA) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+  t.after(() => db.close());
+  // EEGMAT Subject00 at rest: 3 min of 21 channels at 500 Hz, read EXPORT_STEP_VALUES at a time (4 steps a stream).
+  const s = await importRecordingFile(db, { path: join(DATA, 'edf-eegmat', 'Subject00_1.edf') }, { appVersion: 'test', now: 0 });
+  const whole = await db.api.exportSession({ sessionId: s.id, format: 'csv', path: join(dir, 'whole.csv') });
+  const order: string[] = [];
+  const exported = db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'steps.edf') }).then((r) => (order.push('export'), r));
+  const listed = db.api.listSessions({}).then(() => order.push('list'));
+  const r = await exported;
+  await listed;
+  assert.deepEqual(order, ['list', 'export'], 'a request sent after the export is not held up until the export ends');
+  assert.equal(r.samples, whole.samples, 'read in steps, the export holds every sample');
+  assert.equal(r.samples, 21 * 91000);
+});
