@@ -46,6 +46,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     conditioned: (block) => push({ type: 'pipeline:conditioned', block }),
     window: (window) => push({ type: 'pipeline:window', window }),
     heart: (features) => push({ type: 'pipeline:heart', features }),
+    rPeak: (streamId, time) => push({ type: 'pipeline:r-peak', streamId, time }),
     eeg: (features) => push({ type: 'pipeline:eeg', features }),
     quality: (report) => push({ type: 'pipeline:quality', report }),
     gap: (gap) => push({ type: 'pipeline:gap', gap }),

@@ -105,6 +105,7 @@ export class StreamHub implements Hub {
       wantsConditioned: () => this.pushing >= this.emitFrom - 1 && this.listeners.some((l) => l.conditioned !== undefined),
       window: (w) => due(w.startTime + w.samples / w.rateHz) && this.emit('window', w),
       heart: (f) => due(f.time) && this.emit('heart', f),
+      rPeak: (streamId, time) => due(time) && this.emit('rPeak', streamId, time),
       eeg: (f) => due(f.time) && this.emit('eeg', f),
       quality: (q) => due(q.time) && this.emit('quality', q),
     });

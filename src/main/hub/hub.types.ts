@@ -15,6 +15,8 @@ export interface HubListener {
   conditioned?(block: ConditionedBlock): void;
   window?(window: SyncWindow): void;
   heart?(features: HeartFeatures): void;
+  /** An R peak as soon as it is decided (host s), before the next heart features list it. */
+  rPeak?(streamId: string, time: number): void;
   eeg?(features: EegFeatures): void;
   quality?(report: QualityReport): void;
   deviceStatus?(status: DeviceStatus): void;

@@ -73,6 +73,8 @@ export type PipelinePush =
   | { type: 'pipeline:conditioned'; block: ConditionedBlock }
   | { type: 'pipeline:window'; window: SyncWindow }
   | { type: 'pipeline:heart'; features: HeartFeatures }
+  /** One R peak as soon as it is decided (host s): the ECG trace marks it without waiting for the next heart features. */
+  | { type: 'pipeline:r-peak'; streamId: string; time: number }
   | { type: 'pipeline:eeg'; features: EegFeatures }
   | { type: 'pipeline:quality'; report: QualityReport }
   | { type: 'pipeline:gap'; gap: Gap }

@@ -13,6 +13,8 @@ import { electrodeKey } from './montage';
 
 export interface FeatureSink {
   heart?(f: HeartFeatures): void;
+  /** Each R peak when it is decided (host s); the next heart features list it again in rPeakTimes. */
+  rPeak?(streamId: string, time: number): void;
   /** Without it, EEG streams are not analysed at all (dataset building: the spectra were a fifth of its time). */
   eeg?(f: EegFeatures): void;
 }
@@ -168,6 +170,7 @@ export class FeatureExtractor {
   private addBeat(h: HeartState, k: number): void {
     h.beats.push({ k, segment: h.segment });
     h.fresh.push(k / MODEL_RATE_HZ);
+    this.sink.rPeak?.(h.info.id, k / MODEL_RATE_HZ);
   }
 
   private emitHeart(h: HeartState, k: number): void {

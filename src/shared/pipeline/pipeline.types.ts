@@ -130,6 +130,12 @@ export interface PipelineEvents {
   window?(window: SyncWindow): void;
   /** Heart and EEG features are computed only for the listeners given here (see makeFeatures). */
   heart?(features: HeartFeatures): void;
+  /**
+   * Each R peak as soon as the detector decides it (host s), for the ECG trace's markers: ~0.2 s
+   * after the beat instead of waiting up to `everySec` for the next heart features, which carry it
+   * too. Needs `heart`.
+   */
+  rPeak?(streamId: string, time: number): void;
   eeg?(features: EegFeatures): void;
   quality?(report: QualityReport): void;
 }

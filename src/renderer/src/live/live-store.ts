@@ -141,6 +141,7 @@ export class LiveStore {
       on('pipeline:conditioned', (m) => this.addBlock(m.block)),
       on('pipeline:window', (m) => this.addWindow(m.window)),
       on('pipeline:heart', (m) => this.addHeart(m.features)),
+      on('pipeline:r-peak', (m) => this.addRPeaks(m.streamId, [m.time], m.time)),
       on('pipeline:eeg', (m) => {
         this.eeg.set(m.features.streamId, m.features);
         this.changed();
@@ -244,15 +245,23 @@ export class LiveStore {
 
   private addHeart(f: HeartFeatures): void {
     this.heart.set(f.streamId, f);
-    let peaks = this.rPeaks.get(f.streamId);
-    if (!peaks) this.rPeaks.set(f.streamId, (peaks = []));
-    const last = peaks.length ? peaks[peaks.length - 1] : -Infinity;
-    for (const t of f.rPeakTimes) if (t > last + 1e-3) peaks.push(t);
-    const cutoff = f.time - MAX_MARK_AGE_S;
+    this.addRPeaks(f.streamId, f.rPeakTimes, f.time);
+    this.changed();
+  }
+
+  /**
+   * R peaks for the ECG trace's markers: each arrives alone as soon as it is decided
+   * ('pipeline:r-peak') and again in the next heart features, so those already held are skipped.
+   * The traces read this list every frame: no re-render is needed.
+   */
+  private addRPeaks(streamId: string, times: readonly number[], now: number): void {
+    let peaks = this.rPeaks.get(streamId);
+    if (!peaks) this.rPeaks.set(streamId, (peaks = []));
+    for (const t of times) if (t > (peaks.length ? peaks[peaks.length - 1] : -Infinity) + 1e-3) peaks.push(t);
+    const cutoff = now - MAX_MARK_AGE_S;
     let drop = 0;
     while (drop < peaks.length && peaks[drop] < cutoff) drop++;
     if (drop) peaks.splice(0, drop);
-    this.changed();
   }
 
   private changed(): void {
