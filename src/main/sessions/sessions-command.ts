@@ -113,7 +113,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             row(s),
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
-            `  ${timeline.markers.length} markers, ${timeline.selfReports.length} self-reports, ${timeline.gaps.length} gaps`,
+            `  ${count(timeline.markers.length, 'marker')}, ${count(timeline.selfReports.length, 'self-report')}, ${count(timeline.gaps.length, 'gap')}`,
             ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})`),
           ]
             .filter(Boolean)
@@ -144,7 +144,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'import': {
         const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
         // What the reader left out or repaired (a cut-off last line, lost samples).
-        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${s.markerCount} marker${s.markerCount === 1 ? '' : 's'}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${count(s.markerCount, 'marker')}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       case 'export': {
@@ -163,4 +163,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** '1 marker', '2 gaps'. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
