@@ -198,7 +198,8 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
       <div class="device-head">
         <span class={`state-dot s-${status.state}`} aria-hidden="true" />
         <div class="device-name">
-          <strong>{status.name}</strong>
+          {/* Cut with an ellipsis in the side column ('BrainFlow Synth…'): the whole name on hover. */}
+          <strong title={status.name}>{status.name}</strong>
           <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
         <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
