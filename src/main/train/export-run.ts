@@ -4,6 +4,7 @@
 // baseline, and what it cannot tell. Written with the registry's writer (atomic folder), into the
 // user's models folder (the app lists it at once) or any folder (the repository's models/).
 import type { WindowingOptions } from '../../shared/datasets/windows.types';
+import type { MeanSd } from '../../shared/eval/eval.types';
 import { labelledChannels, anyChannels } from '../../shared/model/config';
 import { MODEL_CARD_FORMAT, type CardMetric, type FusedModelConfig, type HostParams, type InputContract, type ModelCard } from '../../shared/model/model.types';
 import { exportFusedOnnx } from '../../shared/onnx/export';
@@ -50,17 +51,20 @@ export function cardMetrics(report: EvaluationReport, shipped: string): CardMetr
   const arm = report.arms.find((a) => a.arm === shipped);
   const out: CardMetric[] = [];
   if (!arm) return out;
+  // A figure's mean, and its sd over the folds where there are several: the model's and the baseline's alike.
+  const of = (s: MeanSd): Pick<CardMetric, 'value' | 'sd'> => ({ value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}) });
+  const baseline = (s: MeanSd | undefined): Pick<CardMetric, 'baseline' | 'baselineSd'> => (s?.n ? { baseline: s.mean, ...(s.n > 1 ? { baselineSd: s.sd } : {}) } : {});
   const base = report.arms.find((a) => a.arm === `baseline/${arm.modalities}`);
   for (const [k, name] of CARD_METRICS) {
     const s = arm.table.summary[k];
     if (!s.n) continue;
-    out.push({ task, metric: name, value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), ...(base?.table.summary[k].n ? { baseline: base.table.summary[k].mean } : {}) });
+    out.push({ task, metric: name, ...of(s), ...baseline(base?.table.summary[k]) });
   }
   for (const a of report.arms) {
     if (a.arm === shipped || a.init === 'baseline') continue;
     const s = a.table.summary.auroc;
     const b = report.arms.find((x) => x.arm === `baseline/${a.modalities}`);
-    if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), ...(b?.table.summary.auroc.n ? { baseline: b.table.summary.auroc.mean } : {}) });
+    if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, ...of(s), ...baseline(b?.table.summary.auroc) });
   }
   return out;
 }

@@ -55,6 +55,8 @@ export function cardProblems(v: unknown): string[] {
   else {
     for (const m of v.evaluation.metrics as unknown[]) {
       if (!isObj(m) || !isStr(m.task) || !isStr(m.metric) || typeof m.value !== 'number') p.push('each evaluation metric needs task, metric and a numeric value');
+      // Optional figures (a card written before baselineSd existed lacks it): numbers when present.
+      else for (const k of ['sd', 'baseline', 'baselineSd'] as const) if (m[k] !== undefined && typeof m[k] !== 'number') p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a number`);
     }
   }
   if (!isObj(v.licence) || !isStr(v.licence.model) || !isStrArr(v.licence.data)) p.push('licence.model and licence.data are required');
@@ -113,6 +115,11 @@ function contractLine(m: ModalityContract | undefined): string {
 }
 
 /** card.md: the card as text a person reads (the registry writes it next to card.json). */
+/** '0.791 ± 0.080', or the mean alone where no sd was recorded (one fold, or an older card's baseline). */
+function meanSd(mean: number, sd: number | undefined): string {
+  return sd === undefined ? mean.toFixed(3) : `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+}
+
 export function renderModelCard(card: ModelCard): string {
   const L: string[] = [];
   L.push(`# ${card.name} (${card.id} ${card.version})`, '', card.description, '');
@@ -130,8 +137,8 @@ export function renderModelCard(card: ModelCard): string {
   if (card.evaluation.metrics.length) {
     L.push('| task | metric | model | baseline |', '|---|---|---|---|');
     for (const m of card.evaluation.metrics) {
-      const v = m.sd === undefined ? m.value.toFixed(3) : `${m.value.toFixed(3)} ± ${m.sd.toFixed(3)}`;
-      L.push(`| ${m.task} | ${m.metric} | ${v} | ${m.baseline === undefined ? '–' : m.baseline.toFixed(3)} |`);
+      const b = m.baseline === undefined ? '–' : meanSd(m.baseline, m.baselineSd);
+      L.push(`| ${m.task} | ${m.metric} | ${meanSd(m.value, m.sd)} | ${b} |`);
     }
   } else L.push('No evaluation recorded.');
   L.push('', '## Limitations', '');

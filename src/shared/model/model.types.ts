@@ -128,6 +128,8 @@ export interface CardMetric {
   sd?: number;
   /** The simple baseline (band power + heart-rate features, logistic regression) on the same split. */
   baseline?: number;
+  /** The baseline's standard deviation over the same folds (cards exported before it was written lack it). */
+  baselineSd?: number;
 }
 
 export const MODEL_CARD_FORMAT = 'heartmind-model-card/1';

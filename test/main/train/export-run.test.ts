@@ -3,12 +3,14 @@
 // when pretraining ran, and the "it ships so the dashboard runs" line belongs to the shipped recipe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCard, type ModelArtifactMeta } from '../../../src/main/train/export-run';
+import { buildCard, cardMetrics, type ModelArtifactMeta } from '../../../src/main/train/export-run';
+import { cardProblems, renderModelCard } from '../../../src/shared/model/card';
 import { encoderWithLayers } from '../../../src/shared/model/config';
 import { finetuneModelConfig } from '../../../src/shared/train/finetune';
 import { defaultRecipe } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
-import type { ModalitySet } from '../../../src/shared/train/train.types';
+import type { EvaluationReport, ModalitySet } from '../../../src/shared/train/train.types';
+import { sampleCard } from '../../shared/model/sample-card';
 
 function metaOf(spec: JobSpec, modalities: ModalitySet = 'fused'): ModelArtifactMeta {
   const finetune = { ...spec.finetune!, modalities, epochs: 3 };
@@ -44,4 +46,20 @@ test('the shipped recipe (both encoders pretrained here) keeps its pretraining c
   assert.match(c2.description, /\(EEG pretrained in run pre-1, ECG pretrained in run pre-1\)/);
   assert.ok(c2.limitations.some((l) => /^The EEG encoder comes from pretraining run pre-1: if its corpus held these subjects' recordings/.test(l)));
   assert.ok(!c2.licence.data.some((l) => /ECG pretraining records/.test(l)));
+});
+
+test('the card gives the baseline its mean ± sd over the folds, as it gives the model (the rendered table shows both)', () => {
+  const ms = (mean: number, sd: number, n = 4) => ({ mean, sd, n });
+  const summary = (m: number, sd: number, n = 4) => ({ auroc: ms(m, sd, n), aucPr: ms(m - 0.1, sd, n), balancedAccuracy: ms(m - 0.2, sd, n), f1: ms(0, NaN, 0), f1Weighted: ms(0, NaN, 0), cohenKappa: ms(0, NaN, 0) });
+  const arm = (name: string, modalities: ModalitySet, init: string, s: ReturnType<typeof summary>) => ({ arm: name, modalities, init, table: { summary: s } });
+  const report = {
+    task: { name: 'arithmetic' },
+    arms: [arm('fused/pretrained', 'fused', 'pretrained', summary(0.81, 0.07)), arm('baseline/fused', 'fused', 'baseline', summary(0.74, 0.05)), arm('eeg/pretrained', 'eeg', 'pretrained', summary(0.7, 0.1)), arm('baseline/eeg', 'eeg', 'baseline', summary(0.72, 0.02, 1))],
+  } as unknown as EvaluationReport;
+  const m = cardMetrics(report, 'fused/pretrained');
+  assert.deepEqual(m[0], { task: 'arithmetic', metric: 'auroc', value: 0.81, sd: 0.07, baseline: 0.74, baselineSd: 0.05 });
+  assert.deepEqual(m.find((x) => x.metric === 'auroc [eeg/pretrained ablation]'), { task: 'arithmetic', metric: 'auroc [eeg/pretrained ablation]', value: 0.7, sd: 0.1, baseline: 0.72 }, 'one fold: no sd, for the baseline as for the model');
+  const card = { ...sampleCard(), evaluation: { protocol: 'p', metrics: m } };
+  assert.deepEqual(cardProblems(card), []);
+  assert.ok(renderModelCard(card).includes('| arithmetic | auroc | 0.810 ± 0.070 | 0.740 ± 0.050 |'), renderModelCard(card));
 });

@@ -1,6 +1,8 @@
 // Model cards: validation, the rendered text, and contract checks against connected devices.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { canonicalChannel, cardProblems, checkContract, renderModelCard } from '../../../src/shared/model/card';
 import { sampleCard } from './sample-card';
 
@@ -21,6 +23,15 @@ describe('model cards', () => {
     for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
       assert.ok(t.includes(s), `missing: ${s}\n${t}`);
     }
+  });
+
+  test('the shipped model\'s card (written before baselineSd) is still read and rendered; a baselineSd that is no number is named', () => {
+    const shipped = JSON.parse(readFileSync(resolve('models', 'heartmind-eegmat-arithmetic', 'card.json'), 'utf8'));
+    assert.deepEqual(cardProblems(shipped), []);
+    assert.match(renderModelCard(shipped), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} \|/);
+    const bad = sampleCard();
+    bad.evaluation.metrics[0] = { ...bad.evaluation.metrics[0], baselineSd: '0.05' as unknown as number };
+    assert.deepEqual(cardProblems(bad), ['evaluation metric arithmetic auroc: baselineSd must be a number']);
   });
 
   test('channel labels compare in canonical form', () => {
