@@ -27,6 +27,7 @@ import { loadDataset, type SessionFeed } from './dataset-loader';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, type RunFolder } from './run-store';
+import { plural } from '../../shared/train/plural';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
 
@@ -167,10 +168,10 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));
   const needCorpus = (m: ModelModality) => phases.includes(`pretrain-${m}` as JobPhase) && !done.has(`pretrain-${m}` as JobPhase);
   const load = async (d: DatasetSpec, label: string): Promise<WindowDataset> => {
-    await log(`building ${label} '${d.name}' (${d.sources.length} source(s)) through the live pipeline`);
+    await log(`building ${label} '${d.name}' (${plural(d.sources.length, 'source')}) through the live pipeline`);
     const t0 = Date.now();
     const ds = await loadDataset(d, ctx.sessions ?? new Map(), {
-      progress: (i, n, w) => progress.report('datasets', i / n, i, n, `${label}: ${i}/${n} recordings, ${w} windows`),
+      progress: (i, n, w) => progress.report('datasets', i / n, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
       checkpoint: () => {
         const c = control();
         if (c === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, 'cancelled while building datasets');
@@ -178,10 +179,10 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
       },
     });
     const secs = (Date.now() - t0) / 1000;
-    await log(`${label}: ${ds.windows.length} windows from ${ds.recordings.length} recordings in ${secs.toFixed(1)} s (${(ds.windows.length / Math.max(secs, 1e-3)).toFixed(0)} windows/s)`);
+    await log(`${label}: ${plural(ds.windows.length, 'window')} from ${plural(ds.recordings.length, 'recording')} in ${secs.toFixed(1)} s (${(ds.windows.length / Math.max(secs, 1e-3)).toFixed(0)} windows/s)`);
     for (const r of ds.recordings) {
       const dropped = Object.entries(r.dropped).map(([k, v]) => `${v} × ${k}`);
-      if (r.windows === 0 || dropped.length || r.warnings.length) await log(`  ${r.id} (${r.subject}): ${r.windows} windows${dropped.length ? `, dropped ${dropped.join(', ')}` : ''}${r.warnings.length ? `; ${r.warnings.slice(0, 3).join('; ')}` : ''}`, r.windows === 0 ? 'warn' : 'info');
+      if (r.windows === 0 || dropped.length || r.warnings.length) await log(`  ${r.id} (${r.subject}): ${plural(r.windows, 'window')}${dropped.length ? `, dropped ${dropped.join(', ')}` : ''}${r.warnings.length ? `; ${r.warnings.slice(0, 3).join('; ')}` : ''}`, r.windows === 0 ? 'warn' : 'info');
     }
     return ds;
   };
@@ -202,12 +203,12 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     const items: SignalItem[] = corpora[m]!.windows.filter((w) => w[m]).map((w) => ({ data: w[m]!, channels: m === 'eeg' ? w.eegChannels.length : w.ecgChannels.length }));
     const resume = await folder.latestCheckpoint<PretrainMeta>(phase, (msg) => void log(`skipping a damaged checkpoint: ${msg}`, 'warn'));
     if (resume) await log(`${phase}: resuming from step ${resume.meta.step} of ${resume.meta.totalSteps}`);
-    await log(`${phase}: ${items.length} windows, ${cfg.encoder.nLayers}-layer encoder, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.maxSteps ? ` (at most ${cfg.maxSteps} steps)` : ''}, mask ${JSON.stringify(cfg.mask)}`);
+    await log(`${phase}: ${plural(items.length, 'window')}, ${cfg.encoder.nLayers}-layer encoder, batch ${cfg.batchSize}, ${plural(cfg.epochs, 'epoch')}${cfg.maxSteps ? ` (at most ${plural(cfg.maxSteps, 'step')})` : ''}, mask ${JSON.stringify(cfg.mask)}`);
     // Lead masking needs two leads (one always stays visible): on single-lead windows only the
     // temporal ratio masks, so a patch ratio of 0 leaves the one patch per window the masker forces.
     const singleLead = items.filter((it) => it.channels === 1).length;
     if (cfg.mask.kind === 'ecg' && cfg.mask.leadRatio > 0 && singleLead) {
-      const what = singleLead === items.length ? 'every window has one lead' : `${singleLead} of ${items.length} windows have one lead`;
+      const what = singleLead === items.length ? 'every window has one lead' : `${singleLead} of ${plural(items.length, 'window')} ${singleLead === 1 ? 'has' : 'have'} one lead`;
       if (cfg.mask.patchRatio === 0) await log(`${phase}: ${what}, so lead masking masks nothing there and the patch ratio 0 leaves one masked patch per window: raise --patch-ratio`, 'warn');
     }
     const res = await pretrainEncoder(
@@ -354,7 +355,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     const cfg: FinetuneConfig = { ...ft, epochs };
     const model = finetuneModelConfig(cfg, encConfig);
     const all = Array.from({ length: data.windows.length }, (_, i) => i);
-    await log(`final fit: ${ft.modalities} model on all ${new Set(data.subjects).size} subjects (${data.windows.length} windows), ${epochs} epochs (median of the folds' best epochs)`);
+    await log(`final fit: ${ft.modalities} model on all ${plural(new Set(data.subjects).size, 'subject')} (${plural(data.windows.length, 'window')}), ${plural(epochs, 'epoch')} (median of the folds' best epochs)`);
     const weightsFor = (m: ModelModality) => encWeights[m] ?? initEncoderHostParams(encConfig[m]!, spec.seed, { stream: m });
     let params: HostParams;
     if (cfg.freeze === 'encoders') {

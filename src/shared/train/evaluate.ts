@@ -16,6 +16,7 @@ import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHe
 import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
+import { plural } from './plural';
 
 export { DEFAULT_EVALUATION } from './defaults';
 
@@ -59,8 +60,8 @@ export function signalItems(windows: LabelledWindow[], m: ModelModality): Signal
 export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number): string {
   const split = cfg.split.kind === 'loso' ? 'leave-one-subject-out' : `${cfg.split.k}-fold by subject`;
   const v = cfg.validationSubjects;
-  const val = v ? `, ${v} training ${v === 1 ? 'subject' : 'subjects'} per fold held out to choose the epoch` : ', last epoch';
-  return `${split} over ${subjects} subjects (${windows} windows)${val}; metrics per fold and mean ± sd, threshold ${cfg.threshold}`;
+  const val = v ? `, ${plural(v, 'training subject')} per fold held out to choose the epoch` : ', last epoch';
+  return `${split} over ${plural(subjects, 'subject')} (${plural(windows, 'window')})${val}; metrics per fold and mean ± sd, threshold ${cfg.threshold}`;
 }
 
 function curve(y: number[], s: number[]): CurvePoints {
@@ -130,14 +131,14 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
           tick(`embeddings ${key} (kept)`);
           continue;
         }
-        hooks.log?.(`embedding ${windows.length} windows with the ${a.init} ${m.toUpperCase()} encoder`);
+        hooks.log?.(`embedding ${plural(windows.length, 'window')} with the ${a.init} ${m.toUpperCase()} encoder`);
         caches[key] = await embedItems(
           enc.config[m]!,
           weights(m, a.init),
           items[m]!,
           undefined,
           // The bar moves within an encoder's embedding (minutes at 12 layers), and pause / cancel act between batches.
-          (done) => hooks.progress?.(`embedding ${key}: ${done}/${windows.length} windows`, units + done / windows.length, totalUnits),
+          (done) => hooks.progress?.(`embedding ${key}: ${done}/${plural(windows.length, 'window')}`, units + done / windows.length, totalUnits),
           () => checkControl(hooks, `embedding ${key}`),
         );
         await hooks.onEmbedded?.(key, caches[key]);

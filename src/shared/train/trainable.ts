@@ -7,6 +7,7 @@ import { EvalError, type SubjectFold } from '../eval/eval.types';
 import type { ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import { TrainError, TrainErrorCode, type EvaluationConfig, type ModalitySet } from './train.types';
+import { plural } from './plural';
 
 export function modalitiesOf(set: ModalitySet): ModelModality[] {
   return set === 'fused' ? ['eeg', 'ecg'] : [set];
@@ -29,9 +30,9 @@ export function trainableWindows(ds: WindowDataset, need: ModelModality[]): Trai
   if (!ds.task) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no task: choose a label source to fine-tune on it`);
   const notes: string[] = [];
   const unlabelled = ds.windows.filter((w) => w.label === null).length;
-  if (unlabelled) notes.push(`${unlabelled} of ${ds.windows.length} windows have no label and were left out`);
+  if (unlabelled) notes.push(`${unlabelled} of ${plural(ds.windows.length, 'window')} ${unlabelled === 1 ? 'has' : 'have'} no label and ${unlabelled === 1 ? 'was' : 'were'} left out`);
   const missing = ds.windows.filter((w) => w.label !== null && need.some((m) => !w[m])).length;
-  if (missing) notes.push(`${missing} labelled windows lack ${need.map((m) => m.toUpperCase()).join(' or ')} and were left out`);
+  if (missing) notes.push(`${plural(missing, 'labelled window')} ${missing === 1 ? 'lacks' : 'lack'} ${need.map((m) => m.toUpperCase()).join(' or ')} and ${missing === 1 ? 'was' : 'were'} left out`);
   const windows = ds.windows.filter((w) => w.label !== null && need.every((m) => w[m]));
   if (windows.length === 0) throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' has no labelled window with ${need.map((m) => m.toUpperCase()).join(' and ')}${notes.length ? ` (${notes.join('; ')})` : ''}`);
   const labels = Int32Array.from(windows, (w) => w.label!);
@@ -39,7 +40,7 @@ export function trainableWindows(ds: WindowDataset, need: ModelModality[]): Trai
   if (classes.size < 2) {
     const only = ds.task.classes[labels[0]] ?? String(labels[0]);
     const missing = ds.task.classes.filter((_, k) => k !== labels[0]);
-    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${windows.length} windows): no window of class ${missing.map((c) => `'${c}'`).join(', ')}, and a classifier needs both ${ds.task.classes.join(' and ')}`);
+    throw new TrainError(TrainErrorCode.BadDataset, `dataset '${ds.name}' holds one class only ('${only}', ${plural(windows.length, 'window')}): no window of class ${missing.map((c) => `'${c}'`).join(', ')}, and a classifier needs both ${ds.task.classes.join(' and ')}`);
   }
   const withWindows = new Set(windows.map((w) => w.subject));
   const empty = [...new Set(ds.recordings.map((r) => r.subject))].filter((s) => !withWindows.has(s));

@@ -16,6 +16,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { splitPathClass } from '../../../../shared/train/path-class';
+import { plural } from '../../../../shared/train/plural';
 
 type Mode = 'quick' | 'default' | 'custom';
 
@@ -174,8 +175,6 @@ export function customJob(f: CustomForm): JobSpec {
     recipe: { name: 'custom', command: 'Training view' },
   };
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function Field({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
   return (
