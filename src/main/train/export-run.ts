@@ -10,6 +10,7 @@ import { MODEL_CARD_FORMAT, type CardMetric, type FusedModelConfig, type HostPar
 import { exportFusedOnnx } from '../../shared/onnx/export';
 import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
+import { plural } from '../../shared/train/plural';
 import { writeModelDir } from '../model/registry';
 import type { RunFolder } from './run-store';
 import { readCodeVersions } from './code-version';
@@ -95,9 +96,9 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   const eegmat = isEegmat(spec);
   const data: string[] = [];
   if (eegmat) {
-    data.push(`PhysioNet EEGMAT (EEG During Mental Arithmetic Tasks): ${meta.subjects.length} subjects (${meta.subjects[0]}–${meta.subjects[meta.subjects.length - 1]}), ${meta.windows} windows of ${meta.windowing.windowSec} s; rest (about 3 min) vs serial subtraction (1 min); 19 EEG channels (10-20, linked ears) + 1 ECG lead at 500 Hz`);
+    data.push(`PhysioNet EEGMAT (EEG During Mental Arithmetic Tasks): ${plural(meta.subjects.length, 'subject')} (${meta.subjects.length === 1 ? meta.subjects[0] : `${meta.subjects[0]}–${meta.subjects[meta.subjects.length - 1]}`}), ${plural(meta.windows, 'window')} of ${meta.windowing.windowSec} s; rest (about 3 min) vs serial subtraction (1 min); 19 EEG channels (10-20, linked ears) + 1 ECG lead at 500 Hz`);
   } else if (spec.dataset) {
-    data.push(`${spec.dataset.name}: ${meta.subjects.length} subjects, ${meta.windows} windows of ${meta.windowing.windowSec} s`);
+    data.push(`${spec.dataset.name}: ${plural(meta.subjects.length, 'subject')}, ${plural(meta.windows, 'window')} of ${meta.windowing.windowSec} s`);
   }
   for (const m of ['ecg', 'eeg'] as const) {
     const c = spec.corpora[m];
@@ -109,12 +110,12 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     .map((m) => {
       const p = spec.pretrain[m]!;
       const mask = p.mask.kind === 'eeg' ? `Bernoulli ${p.mask.patchRatio} per patch` : `dual masking: ${p.mask.leadRatio} of leads whole + ${p.mask.patchRatio} of time patches (${p.mask.temporal})`;
-      return `${m.toUpperCase()} encoder (CBraMod, ${p.encoder.nLayers} layer${p.encoder.nLayers === 1 ? '' : 's'}) pretrained by masked patch reconstruction (${mask}; AdamW ${p.optimizer.lr}, wd ${p.optimizer.weightDecay}, cosine, clip ${p.optimizer.clipNorm}; batch ${p.batchSize}, ${p.epochs} epochs${p.maxSteps ? `, at most ${p.maxSteps} steps` : ''}; seed ${p.seed})`;
+      return `${m.toUpperCase()} encoder (CBraMod, ${plural(p.encoder.nLayers, 'layer')}) pretrained by masked patch reconstruction (${mask}; AdamW ${p.optimizer.lr}, wd ${p.optimizer.weightDecay}, cosine, clip ${p.optimizer.clipNorm}; batch ${p.batchSize}, ${plural(p.epochs, 'epoch')}${p.maxSteps ? `, at most ${plural(p.maxSteps, 'step')}` : ''}; seed ${p.seed})`;
     });
   const ft = meta.finetune;
   const procedure = [
     ...pre,
-    `${ft.freeze === 'encoders' ? 'Encoders frozen; the fusion head (mean-pooled embeddings, concatenated, MLP ' + ft.headHidden + ') trained on their cached embeddings' : 'Encoders and head fine-tuned end to end (backbone lr ' + ft.backboneLr + ', head lr ' + ft.headLr + ' at batch ' + ft.referenceBatch + ', scaled)'}: AdamW, wd ${ft.weightDecay}, cosine, clip ${ft.clipNorm}, BCE with ${ft.classWeight} class weights, modality dropout ${ft.modalityDropout}, ${ft.epochs} epochs (the median best epoch of the evaluation folds), seed ${ft.seed}`,
+    `${ft.freeze === 'encoders' ? 'Encoders frozen; the fusion head (mean-pooled embeddings, concatenated, MLP ' + ft.headHidden + ') trained on their cached embeddings' : 'Encoders and head fine-tuned end to end (backbone lr ' + ft.backboneLr + ', head lr ' + ft.headLr + ' at batch ' + ft.referenceBatch + ', scaled)'}: AdamW, wd ${ft.weightDecay}, cosine, clip ${ft.clipNorm}, BCE with ${ft.classWeight} class weights, modality dropout ${ft.modalityDropout}, ${plural(ft.epochs, 'epoch')} (the median best epoch of the evaluation folds), seed ${ft.seed}`,
     `Windows cut by the live pipeline: resampled to 200 Hz, band-pass 0.3–75 Hz (EEG) / 0.5–40 Hz (ECG), notch ${meta.windowing.mainsHz} Hz, µV ÷ 100`,
   ].join('. ');
   const provenance = [exp.provenance ?? spec.recipe?.command ?? `heartmind train (run ${runId})`, `run ${runId}`, commit ? `commit ${commit}` : null].filter(Boolean).join('; ');
@@ -155,7 +156,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     ...(exp.limitations ?? []),
   ];
   const descr = eegmat
-    ? `Rest vs mental arithmetic from ${mods.map((m) => (m === 'eeg' ? 'EEG (19 ch)' : 'one ECG lead')).join(' and ')}, ${meta.windowing.windowSec}-s windows: ${mods.length === 2 ? 'two CBraMod encoders' : 'a CBraMod encoder'} (${mods.map((m) => encoderOrigin(spec, m)).join(', ')}), mean pooling, ${mods.length === 2 ? 'a fusion head' : 'a head'}. Trained on ${meta.subjects.length} subjects of PhysioNet EEGMAT.`
+    ? `Rest vs mental arithmetic from ${mods.map((m) => (m === 'eeg' ? 'EEG (19 ch)' : 'one ECG lead')).join(' and ')}, ${meta.windowing.windowSec}-s windows: ${mods.length === 2 ? 'two CBraMod encoders' : 'a CBraMod encoder'} (${mods.map((m) => encoderOrigin(spec, m)).join(', ')}), mean pooling, ${mods.length === 2 ? 'a fusion head' : 'a head'}. Trained on ${plural(meta.subjects.length, 'subject')} of PhysioNet EEGMAT.`
     : `${task.description ?? task.name} from ${meta.model.eeg ? 'EEG' : ''}${meta.model.eeg && meta.model.ecg ? ' + ' : ''}${meta.model.ecg ? 'ECG' : ''}, trained by HeartMind on ${spec.dataset?.name ?? 'a dataset'}.`;
   return {
     format: MODEL_CARD_FORMAT,

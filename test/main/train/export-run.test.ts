@@ -63,3 +63,13 @@ test('the card gives the baseline its mean ± sd over the folds, as it gives the
   assert.deepEqual(cardProblems(card), []);
   assert.ok(renderModelCard(card).includes('| arithmetic | auroc | 0.810 ± 0.070 | 0.740 ± 0.050 |'), renderModelCard(card));
 });
+
+test('a card of one subject and one epoch says so in the singular', () => {
+  const spec = defaultRecipe({ dataDir: '/data' });
+  const meta = { ...metaOf(spec), subjects: ['Subject00'], windows: 1, finetune: { ...metaOf(spec).finetune, epochs: 1 } };
+  const card = buildCard({ ...spec, pretrain: { ...spec.pretrain, eeg: { ...spec.pretrain.eeg!, epochs: 1 } } }, meta, null, exp, 'run-3', null);
+  assert.match(card.training.data[0], /^PhysioNet EEGMAT \(EEG During Mental Arithmetic Tasks\): 1 subject \(Subject00\), 1 window of 5 s;/);
+  assert.match(card.description, /Trained on 1 subject of PhysioNet EEGMAT\.$/);
+  assert.match(card.training.procedure, /batch \d+, 1 epoch[,;]/);
+  assert.match(card.training.procedure, /modality dropout [\d.]+, 1 epoch \(the median best epoch/);
+});
