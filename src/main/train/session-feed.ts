@@ -2,6 +2,7 @@
 // the file): the stored chunks and the gaps the source announced, in the order they arrived live,
 // which is exactly what replay feeds the pipeline; plus markers and self-reports for labels.
 import type { DbClient } from '../db/db-client';
+import { DbError } from '../db/db-error';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { SessionLabels } from '../../shared/train/label-classes';
@@ -15,6 +16,8 @@ async function sessionDetail(db: DbClient, sessionId: number) {
   try {
     return await db.api.getSession(sessionId);
   } catch (e) {
+    // A session id the database lacks (a typo, another data folder) is said plainly, not as the worker's 'getSession: no session N'.
+    if (e instanceof DbError && e.kind === 'NotFound') throw new TrainError(TrainErrorCode.NotFound, `no session ${sessionId} in the recordings database (the Sessions view lists the sessions it holds)`);
     throw new TrainError(TrainErrorCode.NotFound, `session ${sessionId} cannot be read: ${(e as Error).message}`);
   }
 }
