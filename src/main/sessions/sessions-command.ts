@@ -10,6 +10,7 @@ import type { ExportFormat, SessionSummary } from '../../shared/session.types';
 import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
+import { plural } from '../../shared/plural';
 
 export const command: CliCommand = {
   usage: [
@@ -113,7 +114,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             row(s),
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
-            `  ${count(timeline.markers.length, 'marker')}, ${count(timeline.selfReports.length, 'self-report')}, ${count(timeline.gaps.length, 'gap')}`,
+            `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
             ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})`),
           ]
             .filter(Boolean)
@@ -144,7 +145,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'import': {
         const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
         // What the reader left out or repaired (a cut-off last line, lost samples).
-        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${count(s.markerCount, 'marker')}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       case 'export': {
@@ -163,9 +164,4 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await db.close();
   }
-}
-
-/** '1 marker', '2 gaps'. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

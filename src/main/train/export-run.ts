@@ -10,7 +10,7 @@ import { MODEL_CARD_FORMAT, type CardMetric, type FusedModelConfig, type HostPar
 import { exportFusedOnnx } from '../../shared/onnx/export';
 import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
-import { plural } from '../../shared/train/plural';
+import { plural } from '../../shared/plural';
 import { writeModelDir } from '../model/registry';
 import type { RunFolder } from './run-store';
 import { readCodeVersions } from './code-version';

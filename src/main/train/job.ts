@@ -27,7 +27,7 @@ import { loadDataset, type SessionFeed } from './dataset-loader';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, type RunFolder } from './run-store';
-import { plural } from '../../shared/train/plural';
+import { plural } from '../../shared/plural';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
 

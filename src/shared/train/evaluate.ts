@@ -16,7 +16,7 @@ import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHe
 import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
-import { plural } from './plural';
+import { plural } from '../plural';
 
 export { DEFAULT_EVALUATION } from './defaults';
 

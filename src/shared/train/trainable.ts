@@ -7,7 +7,7 @@ import { EvalError, type SubjectFold } from '../eval/eval.types';
 import type { ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import { TrainError, TrainErrorCode, type EvaluationConfig, type ModalitySet } from './train.types';
-import { plural } from './plural';
+import { plural } from '../plural';
 
 export function modalitiesOf(set: ModalitySet): ModelModality[] {
   return set === 'fused' ? ['eeg', 'ecg'] : [set];

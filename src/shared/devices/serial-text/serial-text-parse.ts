@@ -2,6 +2,7 @@
 // Strict number syntax, so noise on the line never becomes a sample.
 import { DeviceError } from '../device-error';
 import type { SerialTextConfig, TextDecodeStats, TextRun, TextSeparator } from './serial-text.types';
+import { plural } from '../../plural';
 
 /** Longest line we accept; a real sample line is well under 1 kB. */
 export const TEXT_MAX_LINE_BYTES = 4096;
@@ -115,7 +116,6 @@ export function validateSerialTextConfig(cfg: SerialTextConfig): void {
 export function describeColumnMismatch(cfg: SerialTextConfig, minColumns: number, maxColumns: number): string {
   const n = cfg.channels.length;
   const time = cfg.timeColumn !== undefined ? 1 : 0;
-  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const seen = minColumns === maxColumns ? `${minColumns}` : `${minColumns} to ${maxColumns}`;
   const configured = `${n === 1 ? 'channel' : 'channels'} ${cfg.channels.join(', ')}${time ? ' + time column' : ''}`;
   const fits = minColumns === maxColumns && minColumns > time;

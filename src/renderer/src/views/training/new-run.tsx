@@ -16,7 +16,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { splitPathClass } from '../../../../shared/train/path-class';
-import { plural } from '../../../../shared/train/plural';
+import { plural } from '../../../../shared/plural';
 
 type Mode = 'quick' | 'default' | 'custom';
 

@@ -1,12 +1,12 @@
 // Counts in training's progress, log and refusal lines read '1 window', not '1 windows'.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plural } from '../../../src/shared/train/plural';
-import { protocolText } from '../../../src/shared/train/evaluate';
-import { trainingReadiness } from '../../../src/shared/train/trainable';
-import { DEFAULT_EVALUATION } from '../../../src/shared/train/defaults';
-import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
-import type { LabelledWindow, WindowDataset } from '../../../src/shared/datasets/windows.types';
+import { plural } from '../../src/shared/plural';
+import { protocolText } from '../../src/shared/train/evaluate';
+import { trainingReadiness } from '../../src/shared/train/trainable';
+import { DEFAULT_EVALUATION } from '../../src/shared/train/defaults';
+import { TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
+import type { LabelledWindow, WindowDataset } from '../../src/shared/datasets/windows.types';
 
 test('plural: one, none, many, and an irregular plural', () => {
   assert.equal(plural(1, 'window'), '1 window');
