@@ -3,13 +3,13 @@
 // dataset runs every recording through the pipeline (seconds; a DREAMER.mat, much longer), so the
 // core runs this in a worker thread (previewInWorker): on the main thread it held up the live
 // pipeline, the dashboard and the recorder's batches for up to half a second at a time.
-import { Worker } from 'node:worker_threads';
+import { askWorkerOnce } from '../core/worker-entry';
 import type { DatasetPreview } from '../../shared/ipc/training.schema';
 import type { DatasetSpec } from '../../shared/train/job.types';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { trainingReadiness } from '../../shared/train/trainable';
 import { loadDataset, type SessionFeed } from './dataset-loader';
-import { resolveTrainWorker } from './job-runner';
+import { trainWorkerEntry } from './job-runner';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 
 export interface PreviewCheck {
@@ -28,22 +28,15 @@ export async function previewDataset(dataset: DatasetSpec, sessions: Map<number,
 
 /** previewDataset in the training worker (one short-lived thread per preview); its errors keep their name and code. */
 export function previewInWorker(dataset: DatasetSpec, sessions: SessionFeed[], check?: PreviewCheck): Promise<DatasetPreview> {
-  const where = resolveTrainWorker();
   const data: TrainWorkerData = { task: 'preview', dataset, check, sessions };
-  const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-preview' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-preview' });
-  return new Promise<DatasetPreview>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: TrainWorkerReply) => {
-      if (m.type === 'preview') settle(() => resolve(m.preview));
-      else if (m.type === 'failed') settle(() => reject(Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', code: m.error.code })));
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the dataset preview stopped before it finished (worker exit code ${code})`))));
-  });
+  return askWorkerOnce<TrainWorkerReply, DatasetPreview>(
+    trainWorkerEntry(),
+    { workerData: data, name: 'heartmind-preview' },
+    (m) => {
+      if (m.type === 'preview') return { value: m.preview };
+      if (m.type === 'failed') return { error: Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', code: m.error.code }) };
+      return undefined;
+    },
+    'the dataset preview',
+  );
 }

@@ -2,10 +2,10 @@
 // (train-worker.node.ts), one at a time. Runs a job was running when the app stopped are marked
 // interrupted at start-up and resume from their last checkpoint on request. A worker that dies
 // leaves its run 'failed' with the reason; the app and earlier runs are untouched.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { findWorkerEntry, startWorker, type WorkerEntry } from '../core/worker-entry';
 import type { JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import type { DbClient } from '../db/db-client';
@@ -19,20 +19,11 @@ import { RunStore } from './run-store';
 export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
 const TRAIN_WORKER_SOURCE = 'train-worker.node.ts';
 
-/** Under tsx the TypeScript source (loaded through tsx's tsImport); in the built app out/main/train-worker.js. */
-export function resolveTrainWorker(): { url: URL } | { evalCode: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const source = TRAIN_WORKER_SOURCE;
-    const entry = new URL(source, here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    return { evalCode: `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` };
-  }
-  const dir = dirname(fileURLToPath(here));
-  for (const candidate of [join(dir, TRAIN_WORKER_BUNDLE), join(dir, '..', TRAIN_WORKER_BUNDLE)]) {
-    if (existsSync(candidate)) return { url: pathToFileURL(candidate) };
-  }
-  throw new TrainError(TrainErrorCode.NotFound, `cannot find the training worker ${TRAIN_WORKER_BUNDLE} near ${dir}`);
+/** The training worker's entry (core/worker-entry.ts): its source under tsx, out/main/train-worker.js built. */
+export function trainWorkerEntry(): WorkerEntry {
+  const entry = findWorkerEntry(import.meta.url, TRAIN_WORKER_SOURCE, TRAIN_WORKER_BUNDLE);
+  if (!entry) throw new TrainError(TrainErrorCode.NotFound, `cannot find the training worker ${TRAIN_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
+  return entry;
 }
 
 export interface RunnerEvents {
@@ -195,9 +186,8 @@ export class JobRunner {
       setTimeout(() => void this.pump(), 0);
       return;
     }
-    const where = resolveTrainWorker();
     const data: TrainWorkerData = { task: 'run', storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions };
-    const worker = 'url' in where ? new Worker(where.url, { workerData: data, name: 'heartmind-train' }) : new Worker(where.evalCode, { eval: true, workerData: data, name: 'heartmind-train' });
+    const worker = startWorker(trainWorkerEntry(), { workerData: data, name: 'heartmind-train' });
     sessions = [];
     let settled = false;
     let resolveDone!: () => void;
