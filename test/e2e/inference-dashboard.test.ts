@@ -20,6 +20,28 @@ const skip = chromiumMissing() || rendererMissing();
 
 const fields = (id: string, input: NewCardFields['input']) => untrainedModelFields(id, input, { provenance: 'test/e2e/inference-dashboard.test.ts' });
 
+/**
+ * Makes the inference worker answer its next window with `reply` instead of the result: its own
+ * message, through the page's real client.
+ */
+async function answerNextWindow(page: Page, reply: { type: 'error' | 'skipped'; code: string; message: string }): Promise<void> {
+  const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
+  assert.ok(worker, 'the inference worker is running');
+  await worker.evaluate((injected) => {
+    const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
+    const post = scope.postMessage.bind(scope);
+    let armed = true;
+    scope.postMessage = (m: unknown, t?: Transferable[]) => {
+      const r = m as { type?: string; seq?: number };
+      if (armed && r?.type === 'result') {
+        armed = false;
+        return post({ ...injected, seq: r.seq }, []);
+      }
+      return post(m, t);
+    };
+  }, reply);
+}
+
 describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
   let browser: Browser;
@@ -183,22 +205,8 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   test('one window whose run fails is that window’s problem: later windows are shown again, and the model is not marked failed', async () => {
     await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
     // The worker answers the next window with a run error, as it does when ORT throws on one window
-    // (a real run failure cannot be made on demand): its own message, through the page's real client.
-    const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
-    assert.ok(worker, 'the inference worker is running');
-    await worker.evaluate(() => {
-      const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
-      const post = scope.postMessage.bind(scope);
-      let armed = true;
-      scope.postMessage = (m: unknown, t?: Transferable[]) => {
-        const r = m as { type?: string; seq?: number };
-        if (armed && r?.type === 'result') {
-          armed = false;
-          return post({ type: 'error', seq: r.seq, code: 'runtime', message: 'injected run failure' }, []);
-        }
-        return post(m, t);
-      };
-    });
+    // (a real run failure cannot be made on demand).
+    await answerNextWindow(page, { type: 'error', code: 'runtime', message: 'injected run failure' });
     await page.getByTestId('window-error').waitFor({ timeout: 30_000 });
     assert.match((await page.getByTestId('window-error').textContent()) ?? '', /^window #\d+ could not be run: injected run failure/);
     // …beside the estimate, not in place of it.
@@ -215,22 +223,8 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   test('a skipped window is noted until the next window is answered, not until the next model load', async () => {
     await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
     // The worker answers the next window as skipped, as it does for a window it cannot read (NaN, a
-    // channel missing): its own message, through the page's real client.
-    const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
-    assert.ok(worker, 'the inference worker is running');
-    await worker.evaluate(() => {
-      const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
-      const post = scope.postMessage.bind(scope);
-      let armed = true;
-      scope.postMessage = (m: unknown, t?: Transferable[]) => {
-        const r = m as { type?: string; seq?: number };
-        if (armed && r?.type === 'result') {
-          armed = false;
-          return post({ type: 'skipped', seq: r.seq, code: 'bad-input', message: 'injected: EEG has NaN' }, []);
-        }
-        return post(m, t);
-      };
-    });
+    // channel missing).
+    await answerNextWindow(page, { type: 'skipped', code: 'bad-input', message: 'injected: EEG has NaN' });
     await page.getByTestId('window-skipped').waitFor({ timeout: 30_000 });
     assert.match((await page.getByTestId('window-skipped').textContent()) ?? '', /^window #\d+ skipped: injected: EEG has NaN$/);
     // The next window answers: the note goes (it stayed until the next model load).
