@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceModelText, modalityCellText, staleText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
+import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
+import { museModelFromName } from '../../../../src/main/devices/drivers/muse-driver';
 import { ABSENT_REASON_TEXT } from '../../../../src/shared/model/window-input';
 import type { AbsentReason } from '../../../../src/shared/window.types';
 import type { DeviceStatus } from '../../../../src/shared/device.types';
@@ -36,6 +39,37 @@ describe('live dashboard text', () => {
     assert.equal(deviceModelText({ model: 'brainflow:-1', transport: 'brainflow' }), 'Synthetic board · BrainFlow');
     assert.equal(deviceModelText({ model: 'brainflow:2', transport: 'brainflow' }), 'OpenBCI Cyton + Daisy · BrainFlow');
     assert.equal(deviceModelText({ model: 'brainflow:9999', transport: 'brainflow' }), 'board 9999 · BrainFlow');
-    assert.equal(deviceModelText({ model: 'sim-polar-h10', transport: 'sim' }), 'sim-polar-h10 · sim');
+  });
+
+  test("device card subtitle: every model and transport in words ('OpenBCI Cyton · serial port', not 'cyton · serial')", () => {
+    assert.equal(deviceModelText({ model: 'sim-cap-19', transport: 'sim' }), '10-20 cap, 19 channels · simulated');
+    assert.equal(deviceModelText({ model: 'sim-polar-h10', transport: 'sim' }), 'Polar H10-like, 1 lead · simulated');
+    assert.equal(deviceModelText({ model: 'polar-h10', transport: 'ble' }), 'Polar H10 chest strap · Bluetooth');
+    assert.equal(deviceModelText({ model: 'hr-strap', transport: 'ble' }), 'Heart-rate strap · Bluetooth');
+    assert.equal(deviceModelText({ model: 'muse-2', transport: 'ble' }), 'Muse 2 · Bluetooth');
+    assert.equal(deviceModelText({ model: 'muse-s', transport: 'ble' }), 'Muse S · Bluetooth');
+    assert.equal(deviceModelText({ model: 'cyton', transport: 'serial' }), 'OpenBCI Cyton · serial port');
+    assert.equal(deviceModelText({ model: 'cyton-daisy', transport: 'serial' }), 'OpenBCI Cyton + Daisy · serial port');
+    assert.equal(deviceModelText({ model: 'serial-text', transport: 'serial' }), 'Text-mode serial device · serial port');
+    assert.equal(deviceModelText({ model: 'replay', transport: 'replay' }), 'Recorded session · replay');
+  });
+
+  test('device card subtitle: a model or transport it does not know is shown as it is', () => {
+    assert.equal(deviceModelText({ model: 'acme-9000', transport: 'ble' }), 'acme-9000 · Bluetooth');
+    assert.equal(deviceModelText({ model: 'toString', transport: 'usb' as DeviceStatus['transport'] }), 'toString · usb');
+  });
+
+  test('device card subtitle: names every model the simulator presets and the drivers set', () => {
+    const models = [
+      ...Object.values(EEG_PRESETS).map((p) => p.model),
+      ...Object.values(ECG_PRESETS).map((p) => p.model),
+      museModelFromName('MuseS-1234', true),
+      museModelFromName('Muse-1234', true),
+      museModelFromName('Muse-1234', false),
+    ];
+    for (const model of models) {
+      const text = deviceModelText({ model, transport: 'sim' });
+      assert.ok(!text.startsWith(`${model} ·`), `${model} has no name: '${text}'`);
+    }
   });
 });
