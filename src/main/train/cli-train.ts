@@ -561,6 +561,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       sessions,
       control: () => action,
       userModelsDir: opts.userModelsDir,
+      liveFiles: true, // an app beside it follows the run through its files (run-watch.ts)
       emit: (ev) => {
         if (ev.type === 'progress') display.update(ev.progress);
         else if (ev.type === 'log' && (opts.verbose || !/^ {2}|epoch \d+:/.test(ev.message) || ev.level === 'warn')) display.line(`${ev.level === 'warn' ? 'warning: ' : ''}${ev.message}`);

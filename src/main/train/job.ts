@@ -44,7 +44,18 @@ export interface JobContext {
   emit?(ev: JobEvent): void;
   /** Where the user's models live (export target 'user'). */
   userModelsDir?: string;
+  /**
+   * Keep the run folder current while the job computes, for an app that follows the run from
+   * another process (run-watch.ts): progress into status.json at most every LIVE_PROGRESS_WRITE_MS,
+   * metric and log lines as they come. Written synchronously: on WASM a phase computes step after
+   * step without turning the event loop, so an async write lands only when the phase ends. The CLI
+   * sets it; the app's own jobs push their events and leave it unset.
+   */
+  liveFiles?: boolean;
 }
+
+/** How often a job with liveFiles writes its progress into status.json. */
+export const LIVE_PROGRESS_WRITE_MS = 1000;
 
 /** Rough share of a job's time per phase (for the progress bar and ETA). */
 const PHASE_WEIGHT: Record<JobPhase, number> = { datasets: 0.04, 'pretrain-ecg': 0.14, 'pretrain-eeg': 0.5, evaluate: 0.26, 'final-fit': 0.04, export: 0.02 };
@@ -141,17 +152,31 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   };
   const log = async (message: string, level: 'info' | 'warn' = 'info') => {
     const line = `${new Date().toISOString()} ${level === 'warn' ? 'WARN ' : ''}${message}`;
-    await folder.appendLog(line);
+    if (ctx.liveFiles) folder.appendLogSync(line);
+    else await folder.appendLog(line);
     emit({ type: 'log', level, message });
   };
   let pending: Promise<void> = Promise.resolve();
   const metric = (r: MetricRecord) => {
-    pending = pending.then(() => folder.appendMetric(r));
+    if (ctx.liveFiles) folder.appendMetricSync(r);
+    else pending = pending.then(() => folder.appendMetric(r));
     emit({ type: 'metric', record: r });
   };
+  let progressWrittenAt = 0;
   const progress = new Progress(phases, (p) => {
     emit({ type: 'progress', progress: p });
     status = { ...status, progress: p };
+    const now = Date.now();
+    if (ctx.liveFiles && now - progressWrittenAt >= LIVE_PROGRESS_WRITE_MS) {
+      progressWrittenAt = now;
+      // The bar only: a state change is setStatus's, written right after when a phase ends. A failed
+      // write costs the follower's bar its freshness; the next checkpoint or state write reports the disk.
+      try {
+        folder.writeStatusSync({ ...status, updatedAt: now / 1000 });
+      } catch {
+        // see above
+      }
+    }
   });
   const finish = async (phase: JobPhase) => {
     await pending;

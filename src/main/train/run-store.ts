@@ -100,11 +100,24 @@ export class RunFolder {
     }
     if (s.state !== 'running' && s.state !== 'queued') return false;
     const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
-    const tmp = `${this.path(RUN_FILES.status)}.tmp-${process.pid}-sig`;
-    writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n');
-    renameSync(tmp, this.path(RUN_FILES.status));
-    appendFileSync(this.path(RUN_FILES.log), `${new Date().toISOString()} ${message}\n`);
+    this.writeStatusSync(next);
+    this.appendLogSync(`${new Date().toISOString()} ${message}`);
     return true;
+  }
+
+  /** writeStatus, synchronously (a signal handler; a job that computes without turning the event loop). */
+  writeStatusSync(s: RunStatus): void {
+    const tmp = `${this.path(RUN_FILES.status)}.tmp-${process.pid}-sync`;
+    writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
+    renameSync(tmp, this.path(RUN_FILES.status));
+  }
+
+  appendMetricSync(r: MetricRecord): void {
+    appendFileSync(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
+  }
+
+  appendLogSync(line: string): void {
+    appendFileSync(this.path(RUN_FILES.log), line.endsWith('\n') ? line : line + '\n');
   }
 
   /**
@@ -314,14 +327,23 @@ export class RunStore {
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i];
       if (r.problem || !processGone(r)) continue;
-      const f = this.folder(r.id);
-      const s = await f.readStatus();
-      if (!processGone(s)) continue; // it changed since list() read it
-      const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: `interrupted (its process ${s.pid} is gone); resume continues from the last checkpoint` } };
-      await f.writeStatus(next);
-      runs[i] = { ...r, ...next };
+      const next = await this.markGone(r.id);
+      if (next) runs[i] = { ...r, ...next };
     }
     return runs;
+  }
+
+  /**
+   * Marks a run 'interrupted' when it reads 'running' and its process is gone (processGone);
+   * returns the new status, or null when it was not so (read afresh: it may have changed).
+   */
+  async markGone(id: string): Promise<RunStatus | null> {
+    const f = this.folder(id);
+    const s = await f.readStatus();
+    if (!processGone(s)) return null;
+    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: `interrupted (its process ${s.pid} is gone); resume continues from the last checkpoint` } };
+    await f.writeStatus(next);
+    return next;
   }
 
   /**

@@ -24,6 +24,7 @@ import { exportRunModel } from './export-run';
 import { JobRunner } from './job-runner';
 import { REPORT_ARTIFACT } from './job';
 import { RUN_FILES, RunStore } from './run-store';
+import { RunWatcher } from './run-watch';
 import { readSessionFeed, readSessionLabels } from './session-feed';
 
 export interface TrainingAreaOptions {
@@ -64,6 +65,8 @@ function specProblems(spec: unknown): string | null {
 export class TrainingArea {
   readonly store: RunStore;
   readonly runner: JobRunner;
+  /** Follows runs another process trains (a CLI run beside the app) with the same pushes. */
+  readonly watcher: RunWatcher;
   private db: DbClient | null = null;
   private dbOpening: Promise<DbClient> | null = null;
 
@@ -86,6 +89,16 @@ export class TrainingArea {
         log: (level, message) => ctx.log(level, 'training', message),
       },
     });
+    this.watcher = new RunWatcher(
+      this.store,
+      {
+        status: (status) => ctx.push({ type: 'training:status', status }),
+        progress: (runId, progress) => ctx.push({ type: 'training:progress', runId, progress }),
+        metric: (runId, record) => ctx.push({ type: 'training:metric', runId, record }),
+        log: (runId, level, message) => ctx.push({ type: 'training:log', runId, level, message }),
+      },
+      { isOwn: (id) => this.runner.activeRunId === id || this.runner.queued().includes(id) },
+    );
   }
 
   /** A read-only connection to the recordings database (its own DB worker), opened when a dataset names sessions. */
@@ -103,11 +116,13 @@ export class TrainingArea {
 
   async start(): Promise<void> {
     await this.runner.recover();
+    await this.watcher.start();
     this.ctx.onStop(() => this.close());
   }
 
   /** Stops the runner and closes the recordings database (its DB worker would keep the process alive). */
   async close(): Promise<void> {
+    this.watcher.close();
     await this.runner.stop();
     await this.db?.close();
     this.db = null;
