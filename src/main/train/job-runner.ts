@@ -13,7 +13,7 @@ import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { JobEvent } from './job';
 import { readSessionFeed } from './session-feed';
 import type { TrainWorkerData, TrainWorkerReply, TrainWorkerRequest } from './train-worker.node';
-import { RunStore } from './run-store';
+import { RunStore, runningElsewhere } from './run-store';
 
 /** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
 export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
@@ -132,7 +132,15 @@ export class JobRunner {
 
   private async unqueue(runId: string, state: 'paused' | 'cancelled', message: string): Promise<void> {
     const i = this.queue.indexOf(runId);
-    if (i < 0) throw new TrainError(TrainErrorCode.NotFound, `run ${runId} is neither running nor queued`);
+    if (i < 0) {
+      // A run the command line trains (the view follows it live) is that process's to stop.
+      const status = await this.store.folder(runId).readStatus().catch(() => null);
+      const pid = status && runningElsewhere(status);
+      if (pid) {
+        throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is trained by another process (${pid}, e.g. heartmind train on the command line): Ctrl+C there pauses it with a checkpoint, kill -TERM ${pid} stops it; heartmind train --resume ${runId}, or Resume here, continues it`);
+      }
+      throw new TrainError(TrainErrorCode.NotFound, `run ${runId} is neither running nor queued`);
+    }
     this.queue.splice(i, 1);
     const f = this.store.folder(runId);
     const s = await f.readStatus();

@@ -3,6 +3,7 @@
 // second job waits in the queue; a run left 'running' by a dead process is marked interrupted.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { RunStore } from '../../../src/main/train/run-store';
 import type { JobEvent } from '../../../src/main/train/job';
 import { pretrainConfig, QUICK_ENCODER, corpusWindowing } from '../../../src/shared/train/recipes';
 import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
+import { TrainError } from '../../../src/shared/train/train.types';
 
 const DATA = resolve('..', 'shared', 'data');
 const have = existsSync(join(DATA, 'wfdb-ludb'));
@@ -111,5 +113,19 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     const f = await store.create(ecgPretrainSpec('crashed', 2), 'crashed');
     await f.writeStatus({ ...(await f.readStatus()), state: 'running' });
     assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);
+  });
+
+  test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
+    const store = new RunStore(join(root, 'runs-3'));
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    t.after(() => other.kill('SIGKILL'));
+    const f = await store.create(ecgPretrainSpec('on the command line', 2), 'cli-run');
+    await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: other.pid });
+    const runner = new JobRunner(store);
+    for (const act of [() => runner.pause('cli-run'), () => runner.cancel('cli-run')]) {
+      await assert.rejects(act(), (e: unknown) => e instanceof TrainError && new RegExp(`^run cli-run is trained by another process \\(${other.pid}, .*Ctrl\\+C there pauses it.*kill -TERM ${other.pid} stops it`).test(e.message));
+    }
+    assert.equal((await f.readStatus()).state, 'running', 'its status is left to its own process');
+    await assert.rejects(runner.pause('crashed-elsewhere'), /neither running nor queued|no run/);
   });
 });
