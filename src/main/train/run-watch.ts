@@ -73,8 +73,15 @@ export class RunWatcher {
 
   /** Starts watching; what the runs folder holds now is the baseline (nothing is pushed for it). */
   async start(): Promise<void> {
-    mkdirSync(this.store.root, { recursive: true });
-    this.root = watch(this.store.root, () => this.scheduleScan());
+    try {
+      mkdirSync(this.store.root, { recursive: true });
+      this.root = watch(this.store.root, () => this.scheduleScan());
+    } catch {
+      // A data folder that cannot hold a runs folder (a file in its place, a read-only disk): there is
+      // no CLI run to follow, and training says why itself when a run is started. Following is an
+      // extra: it must not take the Training area down with it.
+      return;
+    }
     this.root.on('error', () => undefined); // the runs root removed: nothing left to follow
     await this.scan(true);
   }
