@@ -576,7 +576,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     const s = await folder.readStatus().catch(() => null);
     const state = err.code === 'paused' ? 'paused' : err.code === 'cancelled' ? 'cancelled' : 'failed';
     if (s) await folder.writeStatus({ ...s, state, error: state === 'failed' ? { code: err.code ?? 'error', message: err.message } : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: err.message } });
-    await folder.appendLog(`${new Date().toISOString()} ${state === 'failed' ? 'ERROR ' : ''}${err.message}`).catch(() => undefined);
+    await folder.appendLog(err.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
     if (state === 'paused') {
       io.out(`paused: ${err.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
       return 130;

@@ -253,7 +253,7 @@ export class JobRunner {
     const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
     const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: error.message } };
     await f.writeStatus(next);
-    await f.appendLog(`${new Date().toISOString()} ${state === 'failed' ? 'ERROR ' : ''}${error.message}`).catch(() => undefined);
+    await f.appendLog(error.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
     this.opts.events?.state?.(next);
     this.opts.events?.log?.(state === 'failed' ? 'error' : 'info', `training run ${runId} ${state}: ${error.message}`);
   }

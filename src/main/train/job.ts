@@ -151,9 +151,8 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     emit({ type: 'status', status });
   };
   const log = async (message: string, level: 'info' | 'warn' = 'info') => {
-    const line = `${new Date().toISOString()} ${level === 'warn' ? 'WARN ' : ''}${message}`;
-    if (ctx.liveFiles) folder.appendLogSync(line);
-    else await folder.appendLog(line);
+    if (ctx.liveFiles) folder.appendLogSync(message, level);
+    else await folder.appendLog(message, level);
     emit({ type: 'log', level, message });
   };
   let pending: Promise<void> = Promise.resolve();

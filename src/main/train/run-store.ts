@@ -57,6 +57,20 @@ export function newRunId(name: string, now = new Date()): string {
   return `${stamp}-${slug}`;
 }
 
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** A log.txt line: '2026-…Z message', 'WARN ' or 'ERROR ' before the message of those levels. */
+export function logLine(message: string, level: LogLevel = 'info', at = new Date()): string {
+  return `${at.toISOString()} ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}\n`;
+}
+
+/** A log.txt line (logLine) as level and message. */
+export function parseLogLine(line: string): { level: LogLevel; message: string } {
+  const rest = line.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, '');
+  const m = /^(WARN|ERROR) (.*)$/s.exec(rest);
+  return m ? { level: m[1] === 'WARN' ? 'warn' : 'error', message: m[2] } : { level: 'info', message: rest };
+}
+
 export class RunFolder {
   constructor(
     readonly id: string,
@@ -101,7 +115,7 @@ export class RunFolder {
     if (s.state !== 'running' && s.state !== 'queued') return false;
     const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
     this.writeStatusSync(next);
-    this.appendLogSync(`${new Date().toISOString()} ${message}`);
+    this.appendLogSync(message);
     return true;
   }
 
@@ -116,8 +130,8 @@ export class RunFolder {
     appendFileSync(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
   }
 
-  appendLogSync(line: string): void {
-    appendFileSync(this.path(RUN_FILES.log), line.endsWith('\n') ? line : line + '\n');
+  appendLogSync(message: string, level: LogLevel = 'info'): void {
+    appendFileSync(this.path(RUN_FILES.log), logLine(message, level));
   }
 
   /**
@@ -129,7 +143,7 @@ export class RunFolder {
     const summary: RunResultSummary = { ...(s.summary ?? { task: null, protocol: null, arms: [], pretrainLoss: {} }), exportedAs: modelId };
     const next: RunStatus = { ...s, summary, updatedAt: Date.now() / 1000 };
     await this.writeStatus(next);
-    await this.appendLog(`${new Date().toISOString()} exported as model '${modelId}' to ${dir}`);
+    await this.appendLog(`exported as model '${modelId}' to ${dir}`);
     return next;
   }
 
@@ -137,8 +151,8 @@ export class RunFolder {
     await appendFile(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
   }
 
-  async appendLog(line: string): Promise<void> {
-    await appendFile(this.path(RUN_FILES.log), line.endsWith('\n') ? line : line + '\n');
+  async appendLog(message: string, level: LogLevel = 'info'): Promise<void> {
+    await appendFile(this.path(RUN_FILES.log), logLine(message, level));
   }
 
   /** Every metric record; a damaged line (a crash mid-append) is skipped. */

@@ -14,7 +14,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunStatus } from '../../shared/train/job.types';
 import type { MetricRecord, RunProgress } from '../../shared/train/train.types';
-import { processGone, RUN_FILES, RUN_ID_RE, type RunStore } from './run-store';
+import { parseLogLine, processGone, RUN_FILES, RUN_ID_RE, type RunStore } from './run-store';
 
 export interface RunWatchEvents {
   status(status: RunStatus): void;
@@ -44,13 +44,6 @@ interface Followed {
   logAt: number;
   timer: ReturnType<typeof setTimeout> | null;
   busy: Promise<void>;
-}
-
-/** A log.txt line ('2026-…Z WARN message') as the view's log push: level and message. */
-export function parseLogLine(line: string): { level: 'info' | 'warn' | 'error'; message: string } {
-  const rest = line.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, '');
-  const m = /^(WARN|ERROR) (.*)$/s.exec(rest);
-  return m ? { level: m[1] === 'WARN' ? 'warn' : 'error', message: m[2] } : { level: 'info', message: rest };
 }
 
 export class RunWatcher {

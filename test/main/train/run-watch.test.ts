@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
 import { RunStore } from '../../../src/main/train/run-store';
-import { parseLogLine, RunWatcher } from '../../../src/main/train/run-watch';
+import { RunWatcher } from '../../../src/main/train/run-watch';
+import { logLine, parseLogLine } from '../../../src/main/train/run-store';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { TrainingPush } from '../../../src/shared/ipc/training.schema';
@@ -42,7 +43,7 @@ test('a CLI run beside the app: progress, metrics and log pushed while it runs, 
   await sleep(600);
   assert.equal(pushes.length, 0, 'nothing pushed while nothing changes');
   await old.writeStatus({ ...(await old.readStatus()), state: 'running', pid: process.pid });
-  await old.appendLog(`${new Date().toISOString()} a line of this process's own job`);
+  await old.appendLog("a line of this process's own job");
   await sleep(600);
   assert.equal(pushes.length, 0, 'a run of this process: its runner pushes, not the watch');
 
@@ -115,8 +116,12 @@ test('a CLI run killed with SIGKILL (it writes nothing more) is pushed as interr
   assert.match(pushed.at(-1)!.progress.message, new RegExp(`its process ${child.pid} is gone`));
 });
 
-test('log lines: timestamp dropped, WARN and ERROR give the level', () => {
+test('log lines: timestamp dropped, WARN and ERROR give the level; logLine writes what parseLogLine reads', () => {
   assert.deepEqual(parseLogLine('2026-11-26T16:08:47.123Z starting x'), { level: 'info', message: 'starting x' });
   assert.deepEqual(parseLogLine('2026-11-26T16:08:47.123Z WARN low'), { level: 'warn', message: 'low' });
   assert.deepEqual(parseLogLine('2026-11-26T16:08:47.123Z ERROR NaN loss'), { level: 'error', message: 'NaN loss' });
+  // What the run folder writes reads back as written.
+  const at = new Date('2026-11-26T16:08:47.123Z');
+  assert.equal(logLine('low', 'warn', at), '2026-11-26T16:08:47.123Z WARN low\n');
+  for (const level of ['info', 'warn', 'error'] as const) assert.deepEqual(parseLogLine(logLine('a message', level).trimEnd()), { level, message: 'a message' });
 });
