@@ -71,6 +71,16 @@ export function parseLogLine(line: string): { level: LogLevel; message: string }
   return m ? { level: m[1] === 'WARN' ? 'warn' : 'error', message: m[2] } : { level: 'info', message: rest };
 }
 
+/** A metrics.jsonl line as its record; null for a blank or damaged one (a crash mid-append). */
+export function parseMetricLine(line: string): MetricRecord | null {
+  if (!line.trim()) return null;
+  try {
+    return JSON.parse(line) as MetricRecord;
+  } catch {
+    return null;
+  }
+}
+
 export class RunFolder {
   constructor(
     readonly id: string,
@@ -163,16 +173,7 @@ export class RunFolder {
     } catch {
       return [];
     }
-    const out: MetricRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as MetricRecord);
-      } catch {
-        // a torn last line
-      }
-    }
-    return out;
+    return text.split('\n').flatMap((line) => parseMetricLine(line) ?? []);
   }
 
   async readLog(maxBytes = 256 * 1024): Promise<string> {

@@ -10,11 +10,11 @@
 // while such a run reads 'running', its pid is checked every LIVENESS_MS, and a dead one is marked
 // 'interrupted' as the runs list would mark it.
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunStatus } from '../../shared/train/job.types';
 import type { MetricRecord, RunProgress } from '../../shared/train/train.types';
-import { parseLogLine, processGone, RUN_FILES, RUN_ID_RE, type RunStore } from './run-store';
+import { parseLogLine, parseMetricLine, processGone, RUN_FILES, RUN_ID_RE, type RunStore } from './run-store';
 
 export interface RunWatchEvents {
   status(status: RunStatus): void;
@@ -167,11 +167,8 @@ export class RunWatcher {
     f.logAt = log.at;
     if (!own) {
       for (const line of metrics.lines) {
-        try {
-          this.events.metric(id, JSON.parse(line) as MetricRecord);
-        } catch {
-          // a damaged line: readMetrics skips it too
-        }
+        const record = parseMetricLine(line);
+        if (record) this.events.metric(id, record);
       }
       for (const line of log.lines) {
         const { level, message } = parseLogLine(line);
@@ -222,13 +219,7 @@ function parseStatus(text: string): RunStatus | null {
 }
 
 async function sizeOf(path: string): Promise<number> {
-  const h = await open(path, 'r').catch(() => null);
-  if (!h) return 0;
-  try {
-    return (await h.stat()).size;
-  } finally {
-    await h.close();
-  }
+  return stat(path).then((st) => st.size, () => 0);
 }
 
 /** Whole lines appended to a file since byte `at` (a torn last line waits for its newline). */
