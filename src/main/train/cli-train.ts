@@ -31,6 +31,7 @@ import { reportLines } from '../../shared/train/report-text';
 import type { EvaluationReport } from '../../shared/train/train.types';
 import { RUN_FILES, RunStore, type RunFolder } from './run-store';
 import { DatabaseSession } from './cli-db';
+import { plural } from '../../shared/plural';
 
 /** Where run folders go: --out, else $HEARTMIND_RUNS_DIR, else <app data folder (--data-dir)>/runs, where the app lists them. */
 export function runsRoot(out: string | undefined, dataDir?: string): string {
@@ -404,7 +405,7 @@ async function checkpointProblem(path: string, encoder: EncoderConfig): Promise<
   } catch (err) {
     const k = checkpointLayers(err, bytes);
     // A layer count that differs explains a key list of hundreds at once.
-    const hint = k !== null && k !== encoder.nLayers ? `; the checkpoint has ${k} ${k === 1 ? 'layer' : 'layers'} and the encoder ${encoder.nLayers}: give --layers ${k}` : '';
+    const hint = k !== null && k !== encoder.nLayers ? `; the checkpoint has ${plural(k, 'layer')} and the encoder ${encoder.nLayers}: give --layers ${k}` : '';
     return `${path}: ${(err as Error).message}${hint}`;
   }
 }

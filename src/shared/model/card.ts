@@ -2,6 +2,7 @@
 // input contract against the devices that are connected.
 import { TASK_NAME_RE, taskProblems, validateModelConfig, ModelConfigError, defaultContract } from './config';
 import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type ModalityContract, type ModelCard, type ModelModality } from './model.types';
+import { plural } from '../plural';
 
 export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -129,7 +130,7 @@ export function renderModelCard(card: ModelCard): string {
   L.push(`- Windows of ${card.input.windowSeconds} s at ${card.input.rateHz} Hz (1-s patches of ${card.input.rateHz} samples)`);
   L.push(`- EEG: ${contractLine(card.input.eeg)}`);
   L.push(`- ECG: ${contractLine(card.input.ecg)}`);
-  const enc = (['eeg', 'ecg'] as const).filter((m) => card.config[m]).map((m) => `${m.toUpperCase()} CBraMod ${card.config[m]!.nLayers} layer${card.config[m]!.nLayers === 1 ? '' : 's'}`);
+  const enc = (['eeg', 'ecg'] as const).filter((m) => card.config[m]).map((m) => `${m.toUpperCase()} CBraMod ${plural(card.config[m]!.nLayers, 'layer')}`);
   L.push(`- Architecture: ${enc.join(' + ')}, ${card.config.pooling} pooling, head ${card.config.head.hidden || 'linear'}; a missing modality is replaced by its learned "absent" embedding`);
   L.push('', '## Training', '');
   L.push(`- Data: ${card.training.data.join('; ')}`, `- Procedure: ${card.training.procedure}`, `- Provenance: ${card.training.provenance}`);

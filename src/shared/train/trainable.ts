@@ -66,7 +66,7 @@ export function foldSubjectsProblem(cfg: EvaluationConfig, n: number, what = 'th
   const k = cfg.split.k;
   const need = kFoldMinSubjects(k, cfg.validationSubjects);
   if (n >= need) return null;
-  const val = cfg.validationSubjects ? ` with ${cfg.validationSubjects} validation ${cfg.validationSubjects === 1 ? 'subject' : 'subjects'} per fold` : '';
+  const val = cfg.validationSubjects ? ` with ${plural(cfg.validationSubjects, 'validation subject')} per fold` : '';
   return `${k}-fold by subject${val} needs at least ${need} subjects; ${what} has ${n}`;
 }
 
