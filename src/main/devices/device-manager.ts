@@ -15,7 +15,7 @@ import type { Hub } from '../hub/hub.types';
 import type { BleCentral } from './ble/ble.types';
 import { findBrainFlowLibrary, loadBrainFlow } from './brainflow/brainflow-lib';
 import type { DeviceDriver } from './device-driver.types';
-import { ManagedSource } from './device-source';
+import { headed, ManagedSource, unheaded } from './device-source';
 import { DeviceStore } from './device-store';
 import { BrainFlowDriver } from './drivers/brainflow-driver';
 import { CytonDriver } from './drivers/cyton-driver';
@@ -76,16 +76,6 @@ function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
  */
 function connectsAtStart(config: DeviceConfig): boolean {
   return !(config.kind === 'brainflow' && config.boardId === BoardIds.PLAYBACK_FILE_BOARD);
-}
-
-/** A message without the device's name in front (to put it inside a sentence that names it). */
-function unheaded(name: string, message: string): string {
-  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
-}
-
-/** A message with the device's name in front, once. */
-function headed(name: string, message: string): string {
-  return `${name}: ${unheaded(name, message)}`;
 }
 
 export class DeviceManager {
@@ -214,7 +204,7 @@ export class DeviceManager {
       const st = source.status();
       const p = st.problem;
       if (!p && source.state === 'stopped') throw new DeviceError('disconnected', `${st.name}: disconnected before it connected`, false);
-      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? `${st.name}: ${p.message}` : `${st.name} could not connect`, false);
+      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);
     if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()) });

@@ -55,6 +55,16 @@ interface StreamTrack {
   rate: { first: number; from: number; samples: number; judged: boolean } | null;
 }
 
+/** A message without `name: ` in front (to put it inside a sentence that names the device). */
+export function unheaded(name: string, message: string): string {
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+}
+
+/** A message with the device's name in front, once. */
+export function headed(name: string, message: string): string {
+  return `${name}: ${unheaded(name, message)}`;
+}
+
 export class ManagedSource implements Source {
   readonly deviceId: string;
   /** The connection machine's stall rule reconnects and reports the silence (hub: no second warning). */
@@ -457,7 +467,7 @@ export class ManagedSource implements Source {
    * is the device keeps it, under the current name.
    */
   private bare(message: string): string {
-    for (const n of [this.name, this.driver.name]) if (n && message.startsWith(`${n}: `)) return this.bare(message.slice(n.length + 2));
+    for (const n of [this.name, this.driver.name]) if (n && unheaded(n, message) !== message) return this.bare(unheaded(n, message));
     if (this.name !== this.driver.name && message.startsWith(this.driver.name)) return this.name + message.slice(this.driver.name.length);
     return message;
   }
