@@ -236,7 +236,9 @@ interface OutSignal {
 
 /** SI prefixes by power of ten (µ written 'u', as EDF+ does). */
 const SI_PREFIXES: Record<string, number> = { p: -12, n: -9, u: -6, µ: -6, μ: -6, m: -3, '': 0, k: 3, M: 6, G: 9 };
-const SI_WRITE = new Map(Object.entries({ p: -12, n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9 }).map(([k, v]) => [v, k]));
+/** The prefix written for a power of ten: the first of SI_PREFIXES with it ('u' for µ). */
+const SI_WRITE = new Map<number, string>();
+for (const [prefix, power] of Object.entries(SI_PREFIXES)) if (!SI_WRITE.has(power)) SI_WRITE.set(power, prefix);
 /** Units that take an SI prefix (the longest match wins: 'Pa' before 'a', 'mol' before 'm'). */
 const SI_BASES = ['Ohm', 'mol', 'bar', 'Hz', 'Pa', 'V', 'A', 'S', 'W', 'N', 'J', 'g', 'm', 's', 'K', 'l', 'L'];
 
