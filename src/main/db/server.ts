@@ -933,16 +933,36 @@ const toReplayGap = (g: GapRow): ReplayGap => ({
   gap: { streamId: g.stream_key, startTime: g.start_time, endTime: g.end_time, missingSamples: g.missing_samples, reason: g.reason },
 });
 
-/** Chunks of one stream whose arrival time lies in [fromTime, toTime], in order (for export). */
-export function readStreamChunks(db: ReadableDb, streamId: number, fromTime = -Infinity, toTime = Infinity): StoredChunk[] {
+/**
+ * Blocks an export decoded at the end of one slice of a stream, by block id, for the next slice
+ * (readStreamChunks): a block that spans the boundary between two slices is read by both.
+ */
+export type DecodedBlocks = Map<number, StoredChunk[]>;
+
+/**
+ * Chunks of one stream whose arrival time lies in [fromTime, toTime], in order (for export).
+ * With `carry`, a block it holds is not decoded again (an export reads a stream in slices, and the
+ * block across each boundary came up in both: decoded twice); on return it holds the blocks that
+ * reach `toTime`, which the next slice [toTime, …] reads again.
+ */
+export function readStreamChunks(db: ReadableDb, streamId: number, fromTime = -Infinity, toTime = Infinity, carry?: DecodedBlocks): StoredChunk[] {
   const rows = db
-    .prepare<[number, number, number], BlockRow>(
-      'SELECT stream_id, seq_start, data FROM sample_blocks WHERE stream_id = ? AND host_start <= ? AND host_end >= ? ORDER BY host_start, seq_start',
+    .prepare<[number, number, number], { id: number; host_end: number; data: Uint8Array }>(
+      'SELECT id, host_end, data FROM sample_blocks WHERE stream_id = ? AND host_start <= ? AND host_end >= ? ORDER BY host_start, seq_start',
     )
     .all(requireId(streamId, 'stream id'), toTime, fromTime);
   const q = quantisationOf(db, streamId);
   const out: StoredChunk[] = [];
-  for (const row of rows) for (const c of decodeSampleBlock(row.data, q.resolutions, q.offsets)) if (c.hostTime >= fromTime && c.hostTime <= toTime) out.push(c);
+  const reaching: DecodedBlocks = new Map();
+  for (const row of rows) {
+    const chunks = carry?.get(row.id) ?? decodeSampleBlock(row.data, q.resolutions, q.offsets);
+    if (carry && row.host_end >= toTime) reaching.set(row.id, chunks);
+    for (const c of chunks) if (c.hostTime >= fromTime && c.hostTime <= toTime) out.push(c);
+  }
+  if (carry) {
+    carry.clear();
+    for (const [id, chunks] of reaching) carry.set(id, chunks);
+  }
   return out;
 }
 

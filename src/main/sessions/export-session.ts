@@ -20,7 +20,7 @@ import type { ExportRequest, ExportResult, SessionStream } from '../../shared/se
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { StoredChunk } from '../db/sample-codec';
-import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks } from '../db/server';
+import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks, type DecodedBlocks } from '../db/server';
 import { reasonOf } from '../formats/fs-reason';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
@@ -38,11 +38,13 @@ export const EXPORT_STEP_VALUES = 500_000;
 /** A stream's chunks that arrived in [from, to], read about EXPORT_STEP_VALUES at a time; yields after each read. */
 function* readChunksInSteps(db: ReadableDb, stream: SessionStream, from: number, to: number): Generator<void, StoredChunk[]> {
   const out: StoredChunk[] = [];
+  // The block across a boundary comes up in both slices: decoded once, kept for the next.
+  const carry: DecodedBlocks = new Map();
   const sliceS = Math.max(1, EXPORT_STEP_VALUES / (Math.max(1, stream.info.nominalRateHz) * Math.max(1, stream.info.channels.length)));
   for (let a = from; a <= to; a += sliceS) {
     const b = Math.min(a + sliceS, to);
     // Half-open slices, the last one closed: a chunk on a boundary is read once.
-    for (const c of readStreamChunks(db, stream.id, a, b)) if (c.hostTime < b || b === to) out.push(c);
+    for (const c of readStreamChunks(db, stream.id, a, b, carry)) if (c.hostTime < b || b === to) out.push(c);
     yield;
     if (b === to) break;
   }

@@ -136,6 +136,38 @@ test('recording batches: replay pages give back every chunk in arrival order acr
   assert.deepEqual(server.getTimeline(db, sid).gaps.map((g) => [g.streamKey, g.reason, g.missingSamples]), [[ecg.id, 'device-dropped', 13]]);
 });
 
+test('readStreamChunks in slices: the block across a boundary is decoded once (carried to the next slice), every chunk read once', (t) => {
+  const db = open(t);
+  const sid = server.createSession(db, { name: 'r', startTime: 1000, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const se = server.addStream(db, sid, { device: dev(eeg), info: eeg });
+  // Two blocks of five chunks, 0.1 s apart: the first spans 1000.0–1000.4, the second 1000.5–1000.9.
+  let seq = 0;
+  for (let b = 0; b < 2; b++) {
+    const chunks = Array.from({ length: 5 }, (_, k) => chunk(seq++, 1000 + b * 0.5 + k * 0.1, 4, 3, seq * 10));
+    server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks(chunks) }], gaps: [] });
+  }
+  const all = server.readStreamChunks(db, se);
+  assert.equal(all.length, 10);
+  // Slices [1000, 1000.25], [1000.25, 1000.75], [1000.75, 1001]: each boundary falls inside a block.
+  const carry: server.DecodedBlocks = new Map();
+  const first = server.readStreamChunks(db, se, 1000, 1000.25, carry);
+  assert.deepEqual(first.map((c) => c.seq), [0, 1, 2]);
+  assert.equal(carry.size, 1, 'the first block reaches past the boundary: kept');
+  const [firstBlockId] = carry.keys();
+  // The next slice takes the block from the carry, not from the database: a marked copy shows it.
+  const kept = carry.get(firstBlockId)!;
+  carry.set(firstBlockId, kept.map((c) => ({ ...c, deviceTime: -1 })));
+  const second = server.readStreamChunks(db, se, 1000.25, 1000.75, carry);
+  assert.deepEqual(second.map((c) => c.seq), [3, 4, 5, 6, 7]);
+  assert.deepEqual(second.slice(0, 2).map((c) => c.deviceTime), [-1, -1], 'the boundary block was not decoded again');
+  assert.ok(second.slice(2).every((c) => c.deviceTime !== -1));
+  assert.deepEqual([...carry.keys()].length, 1);
+  assert.ok(!carry.has(firstBlockId), 'a block that ends before the boundary is dropped from the carry');
+  const third = server.readStreamChunks(db, se, 1000.75, 1001, carry);
+  assert.deepEqual(third.map((c) => c.seq), [8, 9]);
+  for (const [i, c] of [...first, ...second.slice(2), ...third].entries()) assert.deepEqual(c.data, all[i < 3 ? i : i + 2].data);
+});
+
 test('a session left in "recording" by another process reads as interrupted, ending at its last sample', (t) => {
   const db = open(t);
   const sid = server.createSession(db, { name: 'r', startTime: 50, appVersion: 't', origin: 'recorded', state: 'recording' });
