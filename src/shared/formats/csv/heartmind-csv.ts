@@ -85,30 +85,59 @@ function timeText(t: number): string {
 }
 
 export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): CsvFile[] {
+  return csvFileSteps(rec, opts).map((f) => ({ name: f.name, text: [...f.pieces()].join('') }));
+}
+
+/** One file of a CSV export, its text to be made piece by piece (csvFileSteps). */
+export interface CsvFileSteps {
+  name: string;
+  /** The file's text in order: the header line, then runs of rows of about `stepValues` values each. */
+  pieces(): Generator<string, void>;
+}
+
+/**
+ * writeCsv in steps, for a writer that must not hold its thread for a whole file (the DB worker
+ * exporting a session), nor hold a file as one string (an hour of 32 channels is some 260 million
+ * characters; V8's strings end at 2^29). The names come first: an export picks a free base from them.
+ */
+export function csvFileSteps(rec: ImportedRecording, opts: CsvWriteOptions & { stepValues?: number } = {}): CsvFileSteps[] {
   const base = opts.baseName ?? rec.fileName.replace(/\.[^.]*$/, '');
   const [from, to] = opts.range ?? [-Infinity, Infinity];
-  const files: CsvFile[] = [];
+  const stepValues = opts.stepValues ?? Infinity;
   const labels = streamFileLabels(rec.streams);
-  for (const [i, s] of rec.streams.entries()) {
-    const name = `${base}-${labels[i]}.csv`;
-    const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(columnName(c)))];
-    const out: string[] = [head.join(',')];
-    for (const g of s.segments) {
-      const fmts = s.channels.map((c, k) => valueFormatter(c, g.data.subarray(k * g.count, (k + 1) * g.count)));
-      for (let i = 0; i < g.count; i++) {
-        const t = g.times ? g.times[i] : g.start + i / s.rateHz;
-        if (t < from || t >= to) continue;
-        const row = [timeText(t)];
-        if (rec.startTime !== null) row.push(String(Math.round((rec.startTime + t) * 1e6) / 1e6));
-        for (let c = 0; c < s.channels.length; c++) row.push(fmts[c](g.data[c * g.count + i]));
-        out.push(row.join(','));
+  const files: CsvFileSteps[] = rec.streams.map((s, i) => ({
+    name: `${base}-${labels[i]}.csv`,
+    *pieces() {
+      const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(columnName(c)))];
+      yield head.join(',') + '\n';
+      const rowsPerPiece = Math.max(1, Math.floor(stepValues / Math.max(1, s.channels.length)));
+      let out: string[] = [];
+      for (const g of s.segments) {
+        const fmts = s.channels.map((c, k) => valueFormatter(c, g.data.subarray(k * g.count, (k + 1) * g.count)));
+        for (let i = 0; i < g.count; i++) {
+          const t = g.times ? g.times[i] : g.start + i / s.rateHz;
+          if (t < from || t >= to) continue;
+          const row = [timeText(t)];
+          if (rec.startTime !== null) row.push(String(Math.round((rec.startTime + t) * 1e6) / 1e6));
+          for (let c = 0; c < s.channels.length; c++) row.push(fmts[c](g.data[c * g.count + i]));
+          out.push(row.join(','));
+          if (out.length >= rowsPerPiece) {
+            yield out.join('\n') + '\n';
+            out = [];
+          }
+        }
       }
-    }
-    files.push({ name, text: out.join('\n') + '\n' });
-  }
-  const marks = rec.annotations.filter((a) => a.onset >= from && a.onset < to);
-  const lines = ['onset_s,duration_s,label,source', ...marks.map((a) => [timeText(a.onset), timeText(a.duration), csvField(a.label), csvField(a.source)].join(','))];
-  files.push({ name: `${base}-markers.csv`, text: lines.join('\n') + '\n' });
+      if (out.length > 0) yield out.join('\n') + '\n';
+    },
+  }));
+  files.push({
+    name: `${base}-markers.csv`,
+    *pieces() {
+      const marks = rec.annotations.filter((a) => a.onset >= from && a.onset < to);
+      const lines = ['onset_s,duration_s,label,source', ...marks.map((a) => [timeText(a.onset), timeText(a.duration), csvField(a.label), csvField(a.source)].join(','))];
+      yield lines.join('\n') + '\n';
+    },
+  });
   return files;
 }
 
@@ -192,7 +221,14 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const first = hasUnix ? 2 : 1;
   const width = head.length;
   if (width <= first) fail('bad-header', 'no channel columns');
-  const rows = lines.length - 1;
+  let rows = lines.length - 1;
+  // A short last line is a file cut short (a crash, a copy stopped early), as in the other text
+  // readers (readNumericRows): left out, with a warning. A short line elsewhere is damage: refused.
+  const lastFields = rows > 0 ? lines[rows].split(',').length : width;
+  if (lastFields < width) {
+    base.warnings.push(`the last line (line ${rows + 1}) has ${lastFields} of ${width} columns (file cut short?); it is left out`);
+    rows--;
+  }
   const t = new Float64Array(rows);
   const vals = new Float64Array(rows * (width - first));
   let unix0: number | null = null;

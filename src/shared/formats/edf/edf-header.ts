@@ -53,6 +53,27 @@ function recordsHeld(dataBytes: number, recordBytes: number): string {
   return `${(hundredths / 100).toFixed(2)} (the last one cut short: ${partBytes} of ${recordBytes} bytes)`;
 }
 
+/** Seconds for a message: whole seconds as they are, others to 3 decimals. */
+function seconds(s: number): string {
+  return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
+}
+
+/**
+ * The warning for a file that holds fewer records than its header says, e.g. `cut short (was the
+ * recording interrupted?): the header says 300 data records (300 s) but the file holds 212 complete
+ * and 1 partial one (1000 of 20640 bytes): imported the 212 data records (212 s), the partial one
+ * left out`.
+ */
+function cutShortWarning(asked: number, whole: number, partBytes: number, recordBytes: number, durationS: number): string {
+  const recs = (n: number) => `${n} data record${n === 1 ? '' : 's'}`;
+  const partial = partBytes > 0 ? ` and 1 partial one (${partBytes} of ${recordBytes} bytes)` : '';
+  const dropped = partBytes > 0 ? ', the partial one left out' : '';
+  return (
+    `cut short (was the recording interrupted?): the header says ${recs(asked)} (${seconds(asked * durationS)}) but the file holds ${whole} complete${partial}` +
+    `: imported the ${recs(whole)} (${seconds(whole * durationS)})${dropped}`
+  );
+}
+
 /**
  * Parses and checks the header. `fileName` names the file in errors; its extension is not
  * trusted: EDF and BDF are told apart by their first byte.
@@ -176,11 +197,18 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
     recordCount = available;
     if (dataBytes % recordBytes !== 0) warnings.push(`the last data record is incomplete (${dataBytes % recordBytes} of ${recordBytes} bytes); ignored`);
   } else {
+    const asked = `header says ${recordCountInHeader} data record${recordCountInHeader === 1 ? '' : 's'} of ${recordBytes} bytes`;
     if (recordCountInHeader > available) {
-      fail('truncated', `header says ${recordCountInHeader} data record${recordCountInHeader === 1 ? '' : 's'} of ${recordBytes} bytes but the file holds ${recordsHeld(dataBytes, recordBytes)}`);
+      // Cut short (a writer that crashed or was stopped before closing the file): the complete
+      // records are the recording up to the cut, so they are read, and the warning says what
+      // is missing. Without one complete record there is nothing to read.
+      if (available === 0) fail('truncated', `${asked} but the file holds ${recordsHeld(dataBytes, recordBytes)}: not one complete record`);
+      warnings.push(cutShortWarning(recordCountInHeader, available, dataBytes - available * recordBytes, recordBytes, recordDurationS));
+      recordCount = available;
+    } else {
+      recordCount = recordCountInHeader;
+      if (dataBytes > recordCount * recordBytes) warnings.push(`${dataBytes - recordCount * recordBytes} bytes after the last data record; ignored`);
     }
-    recordCount = recordCountInHeader;
-    if (dataBytes > recordCount * recordBytes) warnings.push(`${dataBytes - recordCount * recordBytes} bytes after the last data record; ignored`);
   }
 
   // EDF+ patient field: 'code sex birthdate name'; plain EDF files are free text (kept in patientId).

@@ -42,7 +42,10 @@ export interface EdfHeader {
   headerBytes: number;
   /** The 44-byte reserved field ('EDF+C', '24BIT', 'BDF+D' …). */
   reserved: string;
-  /** Data records the file holds (the header's count, or the count the file size gives when the header says -1). */
+  /**
+   * Data records read: the header's count, or the complete records the file holds when the header
+   * says -1 or more than the file holds (a file cut short; header.warnings says so).
+   */
   recordCount: number;
   /** The header's own count (-1 = unknown). */
   recordCountInHeader: number;

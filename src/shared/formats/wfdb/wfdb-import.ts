@@ -60,7 +60,7 @@ export function importWfdb(files: NamedBytes[], headerName?: string): ImportedRe
   const header = parseWfdbHeader(decodeLatin1(hea.bytes), hea.name);
   const byName = new Map(files.map((f) => [baseName(f.name), f.bytes]));
   const decoded = decodeWfdbSignals(header, byName, hea.name);
-  const warnings: string[] = [];
+  const warnings: string[] = [...decoded.warnings];
 
   const series: ChannelSeries[] = decoded.signals.map((s, i) => {
     const label = s.spec.description || `signal ${i + 1}`;
@@ -110,6 +110,13 @@ export function importWfdb(files: NamedBytes[], headerName?: string): ImportedRe
     annotations.push(...toImported(parsed.annotations, tickHz, `wfdb:${ext}`, channelOf));
   }
   annotations.sort((a, b) => a.onset - b.onset);
+  if (header.samplesPerSignal !== null && decoded.frames < header.samplesPerSignal) {
+    // Signals cut short, annotation file whole: its markers past the cut are kept (they are the
+    // file's), and counted so the researcher knows why they annotate no samples.
+    const end = decoded.frames / header.frequencyHz;
+    const after = annotations.filter((a) => a.onset >= end).length;
+    if (after > 0) warnings.push(`${after} marker${after === 1 ? ' lies' : 's lie'} after the last imported sample (${Number(end.toFixed(3))} s), where the signals were cut short; kept`);
+  }
 
   const subject: ImportedRecording['subject'] = {};
   for (const c of header.comments) {

@@ -83,18 +83,26 @@ export function decodeWfdbSignals(header: WfdbHeader, files: BytesByFileName, re
     g.frameSize += s.samplesPerFrame;
   });
 
-  // Frames every file can supply; the header's count must not exceed any of them.
+  // Frames every file can supply. A file shorter than the header says (a recording cut short) is
+  // read up to its last complete frame, with a warning; one without a single frame is refused.
+  const warnings: string[] = [];
   let frames = header.samplesPerSignal ?? Infinity;
   for (const g of groups.values()) {
     const avail = g.bytes.length - g.byteOffset;
     if (avail < 0) fail('truncated', `${quote(g.fileName)} is ${g.bytes.length} bytes, shorter than its byte offset ${g.byteOffset}`);
     const have = Math.floor(samplesIn(g.format, avail) / g.frameSize);
     if (header.samplesPerSignal !== null && have < header.samplesPerSignal) {
-      fail('truncated', `header says ${header.samplesPerSignal} samples per signal but ${quote(g.fileName)} holds only ${have}`);
+      const asked = `header says ${header.samplesPerSignal} samples per signal (${wfdbSeconds(header.samplesPerSignal, header.frequencyHz)})`;
+      if (have === 0) fail('truncated', `${asked} but ${quote(g.fileName)} holds only 0`);
+      warnings.push(
+        `${g.fileName} cut short (was the recording interrupted?): the ${asked} but the file holds ${have} (${wfdbSeconds(have, header.frequencyHz)}): ` +
+          `imported those ${have}; the header's checksums cover the whole record and are not checked`,
+      );
     }
     frames = Math.min(frames, have);
   }
   if (!Number.isFinite(frames)) frames = 0; // a record with no signals
+  const cut = header.samplesPerSignal !== null && frames < header.samplesPerSignal;
 
   const out: WfdbSignal[] = header.signals.map((spec) => {
     const n = frames * spec.samplesPerFrame;
@@ -120,9 +128,14 @@ export function decodeWfdbSignals(header: WfdbHeader, files: BytesByFileName, re
       sum = (sum + d) | 0;
       physical[i] = d === invalid ? NaN : (d - spec.baseline) * inv;
     }
-    if (spec.checksum !== null) s.checksumOk = ((sum << 16) >> 16) === ((spec.checksum << 16) >> 16);
+    if (spec.checksum !== null && !cut) s.checksumOk = ((sum << 16) >> 16) === ((spec.checksum << 16) >> 16);
   }
-  return { frames, signals: out };
+  return { frames, signals: out, warnings };
+}
+
+/** Frames at the record's frame rate as seconds, for a message ('1805.556 s'). */
+function wfdbSeconds(frames: number, frequencyHz: number): string {
+  return `${Number((frames / frequencyHz).toFixed(3))} s`;
 }
 
 function decodeGroup(g: FileGroup, frames: number, out: WfdbSignal[], specs: WfdbSignalSpec[]): void {

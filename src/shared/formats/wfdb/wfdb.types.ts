@@ -65,7 +65,7 @@ export interface WfdbSignal {
    * formats (Float32 would round them). Invalid samples are NaN.
    */
   physical: Float32Array | Float64Array;
-  /** Whether the samples sum to the header's checksum; null when the header gives none. */
+  /** Whether the samples sum to the header's checksum; null when the header gives none or the file was cut short. */
   checksumOk: boolean | null;
 }
 
@@ -73,6 +73,8 @@ export interface WfdbSignals {
   /** Frames decoded (= samples per signal for single-rate records). */
   frames: number;
   signals: WfdbSignal[];
+  /** What did not stop the decoding: a signal file shorter than the header says (read up to its end). */
+  warnings: string[];
 }
 
 export interface WfdbAnnotation {

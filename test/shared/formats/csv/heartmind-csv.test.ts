@@ -49,7 +49,7 @@ test('malformed CSV gives one FormatError', () => {
   const bad = (text: string, code: string) => assert.throws(() => parseHeartMindCsv(text, 'b.csv'), (e: unknown) => e instanceof FormatError && e.code === code);
   bad('', 'empty');
   bad('a,b\n1,2\n', 'not-this-format');
-  bad('time_s,x (uV)\n0,1\n0.1\n', 'bad-data');
+  bad('time_s,x (uV)\n0,1\n0.1\n0.2,3\n', 'bad-data'); // a short line inside the file is damage
   bad('time_s,x (uV)\n0,1\nzz,2\n', 'bad-number');
   assert.throws(() => parseHeartMindCsv('time_s,x (uV),y (uV)\n0,1,2\n0.5,3,abc\n', 'b.csv'), { message: 'b.csv: line 3, column 3 (y (uV)): "abc" is not a number' });
 });
@@ -121,4 +121,17 @@ test('rates come back exactly from time_s written to the microsecond (130 Hz rea
     assert.equal(back.rateHz, rate, `${rate} Hz over ${seconds} s`);
     assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0.37, count]]);
   }
+});
+
+test('a file cut off inside its last line (a crash, a copy stopped early): that line is left out with a warning, the rest reads', { skip: NEED_DATA }, () => {
+  const rec = importEdf(new Uint8Array(readFileSync(dataPath('edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
+  const [ecg] = writeCsv(rec).filter((f) => f.name.endsWith('-ECG.csv'));
+  const whole = parseHeartMindCsv(ecg.text, ecg.name);
+  const lines = ecg.text.split('\n'); // header, 31000 rows, ''
+  const cut = `${lines.slice(0, 1 + 20000).join('\n')}\n${lines[20001].slice(0, 12)}`; // time_s and part of unix_time_s
+  const back = parseHeartMindCsv(cut, ecg.name);
+  assert.deepEqual(back.warnings, ['the last line (line 20002) has 2 of 3 columns (file cut short?); it is left out']);
+  assert.equal(back.streams[0].rateHz, 500);
+  assert.deepEqual(back.streams[0].segments.map((g) => [g.start, g.count]), [[0, 20000]]);
+  assert.deepEqual([...back.streams[0].segments[0].data], [...whole.streams[0].segments[0].data.subarray(0, 20000)]);
 });

@@ -194,24 +194,31 @@ function buildEdf(opts: { plus?: 'C' | 'D'; starts: number[]; samples: number; n
 }
 
 describe('bad EDF input', () => {
-  test('a truncated file: the record count the file holds never rounds up to the count the header asks for', () => {
+  test('a file cut short: its complete records are read, with a warning; the count never rounds a partial record up', () => {
     const edf = buildEdf({ starts: [0, 1, 2], samples: 1000 }); // 3 records of 2060 bytes after a 768-byte header
     assert.equal(edf.length, 768 + 3 * 2060);
-    throwsFormat(() => importEdf(edf.subarray(0, 768 + 2 * 2060 + 2055), 'c.edf'), 'truncated', 'c.edf', /: header says 3 data records of 2060 bytes but the file holds 2\.99 \(the last one cut short: 2055 of 2060 bytes\)$/);
-    throwsFormat(() => importEdf(edf.subarray(0, 768 + 2 * 2060), 'c.edf'), 'truncated', 'c.edf', /: header says 3 data records of 2060 bytes but the file holds 2$/);
-    throwsFormat(() => importEdf(edf.subarray(0, 768 + 12), 'c.edf'), 'truncated', 'c.edf', /holds 0\.00 \(the last one cut short: 12 of 2060 bytes\)$/);
+    const whole = importEdf(edf, 'c.edf');
+    const partial = importEdf(edf.subarray(0, 768 + 2 * 2060 + 2055), 'c.edf');
+    assert.deepEqual(partial.warnings, [
+      'cut short (was the recording interrupted?): the header says 3 data records (3 s) but the file holds 2 complete and 1 partial one (2055 of 2060 bytes): imported the 2 data records (2 s), the partial one left out',
+    ]);
+    assert.deepEqual([...partial.streams[0].segments[0].data], [...whole.streams[0].segments[0].data.subarray(0, 2000)]);
+    const atBoundary = importEdf(edf.subarray(0, 768 + 2 * 2060), 'c.edf');
+    assert.deepEqual(atBoundary.warnings, ['cut short (was the recording interrupted?): the header says 3 data records (3 s) but the file holds 2 complete: imported the 2 data records (2 s)']);
+    assert.equal(atBoundary.streams[0].segments[0].count, 2000);
+    throwsFormat(() => importEdf(edf.subarray(0, 768 + 12), 'c.edf'), 'truncated', 'c.edf', /: header says 3 data records of 2060 bytes but the file holds 0\.00 \(the last one cut short: 12 of 2060 bytes\): not one complete record$/);
   });
 
-  test('test_edf_stim_channel.edf cut at 68055 bytes: 0.99 of its 1 record', { skip: NEED_DATA }, () => {
+  test('test_edf_stim_channel.edf cut at 68055 bytes: 0.99 of its 1 record, so nothing to read', { skip: NEED_DATA }, () => {
     const cut = readData('edf-mne/test_edf_stim_channel.edf').subarray(0, 68055);
-    throwsFormat(() => importEdf(cut, 's.edf'), 'truncated', 's.edf', /: header says 1 data record of 61400 bytes but the file holds 0\.99 \(the last one cut short: 61399 of 61400 bytes\)$/);
+    throwsFormat(() => importEdf(cut, 's.edf'), 'truncated', 's.edf', /: header says 1 data record of 61400 bytes but the file holds 0\.99 \(the last one cut short: 61399 of 61400 bytes\): not one complete record$/);
   });
 
   test('lying, truncated and malformed files give one FormatError naming the file', { skip: NEED_DATA }, () => {
     const good = readData('edf-eegmmidb/S001R04.edf');
     throwsFormat(() => importEdf(new Uint8Array(0), 'e.edf'), 'empty', 'e.edf');
     throwsFormat(() => importEdf(good.subarray(0, 100), 't.edf'), 'truncated', 't.edf', /256/);
-    throwsFormat(() => importEdf(good.subarray(0, good.length - 1000), 't.edf'), 'truncated', 't.edf', /125 data records/);
+    assert.match(importEdf(good.subarray(0, good.length - 1000), 't.edf').warnings.join(), /^cut short .*: the header says 125 data records \(125 s\) but the file holds 124 complete and 1 partial one/);
     const junk = good.slice(0, 20000);
     junk.set([0x41, 0x42], 0);
     throwsFormat(() => importEdf(junk, 'j.edf'), 'not-this-format', 'j.edf');

@@ -140,7 +140,12 @@ describe('decodeWfdbSignals', () => {
   test('lying or incomplete records give one clear error', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-mitdb/100.hea'));
     const dat = readData('wfdb-mitdb/100.dat');
-    throwsFormat(() => decodeWfdbSignals(h, { '100.dat': dat.subarray(0, 1000) }, '100.hea'), 'truncated', '100.hea', /650000 samples per signal but "100.dat" holds only 333/);
+    throwsFormat(() => decodeWfdbSignals(h, { '100.dat': dat.subarray(0, 2) }, '100.hea'), 'truncated', '100.hea', /650000 samples per signal \(1805\.556 s\) but "100\.dat" holds only 0$/);
+    // Cut short: the frames it holds are read; checksums (over the whole record) are not checked.
+    const cut = decodeWfdbSignals(h, { '100.dat': dat.subarray(0, 1000) }, '100.hea');
+    assert.equal(cut.frames, 333);
+    assert.deepEqual(cut.signals.map((s) => s.checksumOk), [null, null]);
+    assert.match(cut.warnings.join(), /^100\.dat cut short .*: the header says 650000 samples per signal \(1805\.556 s\) but the file holds 333 \(0\.925 s\): imported those 333;/);
     throwsFormat(() => decodeWfdbSignals(h, {}, '100.hea'), 'missing-file', '100.hea', /100\.dat/);
     const odd = parseWfdbHeader('r 1 360\nr.dat 310 200 10 0 0 0 0 x');
     throwsFormat(() => decodeWfdbSignals(odd, { 'r.dat': new Uint8Array(8) }, 'r.hea'), 'unsupported', 'r.hea', /format 310/);
