@@ -118,6 +118,11 @@ export class LiveStore {
   runtime: PipelineSnapshot['runtime'] | null = null;
   coreVersion = '';
   connection: ConnectionState = 'connecting';
+  /**
+   * Wall-clock s when an open connection to the core was lost; null while connected and before the
+   * first connection. Everything the store holds is then the last the core sent, not current.
+   */
+  lostAt: number | null = null;
   readonly playout = new Playout();
   /** Bumped on every change the panels show. */
   version = 0;
@@ -133,6 +138,8 @@ export class LiveStore {
     const on = client.on.bind(client);
     this.unsubscribers.push(
       client.onConnection((state) => {
+        if (state === 'open') this.lostAt = null;
+        else if (this.connection === 'open') this.lostAt = wallNowS();
         this.connection = state;
         this.changed();
         if (state === 'open') void this.resync();

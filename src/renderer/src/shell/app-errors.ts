@@ -37,6 +37,13 @@ class AppErrors {
     this.notify();
   }
 
+  /** Drops what was reported from `where` (it has recovered: what it said is no longer true). */
+  dismissWhere(where: string): void {
+    if (!this.list.some((e) => e.where === where)) return;
+    this.list = this.list.filter((e) => e.where !== where);
+    this.notify();
+  }
+
   clear(): void {
     this.list = [];
     this.notify();

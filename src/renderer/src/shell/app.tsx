@@ -11,38 +11,69 @@ import { appErrors } from './app-errors';
 import { ErrorBanner } from './error-banner';
 import { ErrorBoundary } from './error-boundary';
 import { VIEWS, type ViewEntry, type ViewProps } from './views';
+import { offlineText } from '../live/offline';
 
 function currentViewId(): string {
   const id = location.hash.replace(/^#\/?/, '');
   return VIEWS.some((v) => v.id === id) ? id : VIEWS[0].id;
 }
 
+/**
+ * A view's module, fetched on first use. In serve mode it comes from the core's web server: opened
+ * while the core is away, it fails; it is fetched again when the connection comes back (or on
+ * Retry), and once it loads the banner's line about that failure goes (it is no longer true).
+ */
 function LazyView({ entry, props }: { entry: ViewEntry; props: ViewProps }) {
   const [View, setView] = useState<ComponentType<ViewProps> | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const where = `view: ${entry.title}`;
   useEffect(() => {
     let live = true;
     setView(null);
     setFailed(null);
     entry
       .load()
-      .then((m) => live && setView(() => m.default))
+      .then((m) => {
+        if (!live) return;
+        setView(() => m.default);
+        appErrors.dismissWhere(where);
+      })
       .catch((err) => {
-        appErrors.report(err, `view: ${entry.title}`);
+        appErrors.report(err, where);
         if (live) setFailed((err as Error).message);
       });
     return () => {
       live = false;
     };
-  }, [entry]);
-  if (failed) return <p class="panel-failed" role="alert">The {entry.title} view could not load: {failed}</p>;
+  }, [entry, attempt]);
+  useEffect(() => {
+    if (!failed) return;
+    // Only a connection coming back retries (the listener is called at once with the state now: a
+    // view that failed while connected would otherwise be fetched again and again).
+    let was = props.client.state;
+    return props.client.onConnection((s) => {
+      if (s === 'open' && was !== 'open') setAttempt((n) => n + 1);
+      was = s;
+    });
+  }, [failed, props.client]);
+  if (failed)
+    return (
+      <p class="panel-failed" role="alert" data-testid="view-failed">
+        The {entry.title} view could not load: {failed}{' '}
+        <button type="button" class="btn btn-small" onClick={() => setAttempt((n) => n + 1)}>
+          Retry
+        </button>
+      </p>
+    );
   if (!View) return <p class="muted loading">Loading {entry.title}…</p>;
   return <View {...props} />;
 }
 
 function ConnectionPill({ live }: { live: LiveStore }) {
   useLive(live, 2);
-  const label = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' }[live.connection];
+  // After a loss the page is trying again, not connecting for the first time.
+  const label = { open: 'Connected', connecting: live.lostAt === null ? 'Connecting…' : 'Reconnecting…', closed: 'Disconnected' }[live.connection];
   const where = live.runtime === 'electron' ? 'desktop core' : live.runtime === 'serve' ? 'serve mode' : '';
   return (
     <span class={`pill pill-${live.connection}`} role="status" data-testid="connection" data-state={live.connection} title={live.connection === 'open' && where ? `${label} · ${where}` : label}>
@@ -113,7 +144,8 @@ export function App({ client, live }: ViewProps) {
       </nav>
       <div class="content">
         <ErrorBanner />
-        {live.connection !== 'open' && <DisconnectedNotice live={live} />}
+        {/* Always mounted: App itself does not re-render when the connection changes, the notice does. */}
+        <DisconnectedNotice live={live} />
         <main id="main" tabIndex={-1} aria-label={entry.title}>
           {/* Keyed by view: a view that failed does not take the next one down with it. */}
           <ErrorBoundary key={entry.id} where={`view: ${entry.title}`}>
@@ -128,9 +160,14 @@ export function App({ client, live }: ViewProps) {
 function DisconnectedNotice({ live }: { live: LiveStore }) {
   useLive(live, 2);
   if (live.connection === 'open') return null;
+  const lost = offlineText(live);
   return (
-    <p class="notice" role="status">
-      {live.connection === 'connecting' ? 'Connecting to the HeartMind core… (it reconnects on its own)' : 'The connection to the core is closed.'}
+    <p class="notice" role="status" data-testid="disconnected">
+      {live.connection === 'closed'
+        ? 'The connection to the core is closed.'
+        : lost
+          ? `HeartMind: ${lost}. Reconnecting on its own; until then the page shows the last the core sent.`
+          : 'Connecting to the HeartMind core… (it reconnects on its own)'}
     </p>
   );
 }

@@ -8,6 +8,8 @@ import { ABSENT_REASON_TEXT } from '../../../../src/shared/model/window-input';
 import type { AbsentReason } from '../../../../src/shared/window.types';
 import type { DeviceStatus } from '../../../../src/shared/device.types';
 import type { StreamInfo } from '../../../../src/shared/stream.types';
+import type { LiveStore } from '../../../../src/renderer/src/live/live-store';
+import { offlineText } from '../../../../src/renderer/src/live/offline';
 
 describe('live dashboard text', () => {
   test('windows table: an absent modality says why in words, not as a code', () => {
@@ -23,15 +25,30 @@ describe('live dashboard text', () => {
 
   test('stale figures: a stalled or stopped device is named, a streaming one is current', () => {
     const stream = { id: 'strap/ecg', deviceId: 'strap', deviceName: 'Strap', deviceModel: 'sim-polar-h10', modality: 'ecg', nominalRateHz: 130, channels: [] } as StreamInfo;
-    const at = (status: Partial<DeviceStatus>) => ({
+    const at = (status: Partial<DeviceStatus>, connection: Pick<LiveStore, 'connection' | 'lostAt'> = { connection: 'open', lostAt: null }) => ({
       streams: new Map([[stream.id, stream]]),
       devices: new Map([['strap', { deviceId: 'strap', name: 'Simulated chest strap', model: 'sim-polar-h10', transport: 'sim', state: 'streaming', ...status } as DeviceStatus]]),
+      ...connection,
     });
     assert.equal(staleText(at({}), stream.id), null);
     assert.equal(staleText(at({ problem: { code: 'stalled', message: 'no data for 2 s', time: 0 } }), stream.id), 'last figure: no data from Simulated chest strap');
     assert.equal(staleText(at({ state: 'reconnecting' }), stream.id), 'last figure: Simulated chest strap is reconnecting');
     assert.equal(staleText(at({}), 'gone/eeg'), null, 'a stream not (or no longer) listed');
     assert.equal(staleText(at({}), undefined), null);
+    // The core out of reach: whatever the device last said, every figure is the last the core sent.
+    const lostAt = new Date(2026, 10, 26, 17, 23, 55).getTime() / 1000;
+    assert.equal(staleText(at({}, { connection: 'connecting', lostAt }), stream.id), 'last figure: no contact with the core since 17:23:55');
+    assert.equal(staleText(at({ state: 'reconnecting' }, { connection: 'closed', lostAt }), stream.id), 'last figure: no contact with the core since 17:23:55');
+    // Before the first connection the page holds no figures: nothing is called stale.
+    assert.equal(staleText(at({}, { connection: 'connecting', lostAt: null }), stream.id), null);
+  });
+
+  test('offline: said only after a connection was lost, with the time, and gone once connected again', () => {
+    const lostAt = new Date(2026, 10, 26, 9, 5, 7).getTime() / 1000;
+    assert.equal(offlineText({ connection: 'connecting', lostAt: null }), null, 'first connection: nothing was lost');
+    assert.equal(offlineText({ connection: 'connecting', lostAt }), 'no contact with the core since 09:05:07');
+    assert.equal(offlineText({ connection: 'closed', lostAt }), 'no contact with the core since 09:05:07');
+    assert.equal(offlineText({ connection: 'open', lostAt: null }), null);
   });
 
   test("device card subtitle: a BrainFlow board is named, not 'brainflow:-3 · brainflow'", () => {

@@ -6,6 +6,7 @@ import { DEVICE_CATALOG } from '../../../../shared/devices/device-catalog';
 import type { DeviceKind } from '../../../../shared/devices/devices.types';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
+import { offlineText } from '../../live/offline';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -20,12 +21,15 @@ export function modalityCellText(m: ModalitySummary): string {
 }
 
 /**
- * Why figures from this stream are not current: its device is not streaming or has stalled (the
- * features and quality reports stop with its data, and a tile or quality chip would otherwise keep
- * its last figure as if live). Null when they are current. The one test of staleness: every panel
- * that keeps a device's last figures marks them with class `stale` and shows this text.
+ * Why figures from this stream are not current: the core is out of reach (offlineText), or its
+ * device is not streaming or has stalled (the features and quality reports stop with its data, and a
+ * tile or quality chip would otherwise keep its last figure as if live). Null when they are current.
+ * The one test of staleness: every panel that keeps a device's last figures marks them with class
+ * `stale` and shows this text.
  */
-export function staleText(live: Pick<LiveStore, 'streams' | 'devices'>, streamId: string | undefined): string | null {
+export function staleText(live: Pick<LiveStore, 'streams' | 'devices' | 'connection' | 'lostAt'>, streamId: string | undefined): string | null {
+  const offline = offlineText(live);
+  if (offline) return `last figure: ${offline}`;
   const deviceId = streamId === undefined ? undefined : live.streams.get(streamId)?.deviceId;
   const d = deviceId === undefined ? undefined : live.devices.get(deviceId);
   if (!d) return null;

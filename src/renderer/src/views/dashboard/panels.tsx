@@ -13,6 +13,7 @@ import { appErrors } from '../../shell/app-errors';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
+import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
 
@@ -56,13 +57,14 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
   const heartStale = staleText(live, heart?.streamId);
   const eegStale = staleText(live, eeg?.streamId);
+  const offline = offlineText(live);
   return (
     <section class="tiles" aria-label="Summary">
       <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
       <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? 'mean over channels, 8–13 Hz'} />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? `${scores.length} channels`} />
-      <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} hint={lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
+      <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
     </section>
   );
@@ -178,8 +180,10 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   error: 'error',
 };
 
-function DeviceCard({ status, controls, client }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient }) {
+function DeviceCard({ status, controls, client, offline }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean }) {
   const [busy, setBusy] = useState(false);
+  // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
+  const off = busy || offline;
   const [fault, setFault] = useState(controls?.faults[0]?.id ?? '');
   const running = status.state === 'streaming' || status.state === 'connecting' || status.state === 'reconnecting';
   const act = async (what: string, fn: () => Promise<unknown>) => {
@@ -206,7 +210,7 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
         <button
           type="button"
           class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
-          disabled={busy}
+          disabled={off}
           aria-label={`${running ? 'Stop' : 'Start'} ${status.name}`}
           onClick={() => act(running ? 'stop' : 'start', () => client.invoke(running ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id }))}
           data-testid="device-toggle"
@@ -226,7 +230,7 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
               <span>{s.label}</span>
               <select
                 value={String(status.settings?.[s.key] ?? '')}
-                disabled={busy}
+                disabled={off}
                 data-testid={`setting-${s.key}`}
                 onChange={(e) => {
                   const raw = (e.target as HTMLSelectElement).value;
@@ -257,7 +261,7 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
               ))}
             </select>
           </label>
-          <button type="button" class="btn btn-small" disabled={busy || !running || !fault} onClick={() => act('inject fault', () => client.invoke('hm:pipeline:device-fault', { deviceId: id, fault }))} data-testid="fault-inject">
+          <button type="button" class="btn btn-small" disabled={off || !running || !fault} onClick={() => act('inject fault', () => client.invoke('hm:pipeline:device-fault', { deviceId: id, fault }))} data-testid="fault-inject">
             Inject
           </button>
         </div>
@@ -269,16 +273,17 @@ function DeviceCard({ status, controls, client }: { status: DeviceStatus; contro
 export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMindClient }) {
   useLive(live, 4);
   const devices = [...live.devices.values()];
+  const offline = offlineText(live);
   return (
-    <section class="panel" aria-label="Devices" data-testid="devices">
+    <section class={`panel${offline ? ' stale' : ''}`} aria-label="Devices" data-testid="devices" data-stale={offline ? 'true' : undefined}>
       <header class="panel-header">
         <h2>Devices</h2>
-        <span class="muted small">{devices.filter((d) => d.state === 'streaming').length} streaming</span>
+        <span class={offline ? 'stale-hint small' : 'muted small'}>{offline ? `last known states: ${offline}` : `${devices.filter((d) => d.state === 'streaming').length} streaming`}</span>
       </header>
       {devices.length === 0 && <p class="muted">No devices yet.</p>}
       <ul class="device-list">
         {devices.map((d) => (
-          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} />
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} />
         ))}
       </ul>
     </section>
@@ -306,14 +311,16 @@ export function WindowStream({ live }: { live: LiveStore }) {
   const strip = live.windows.slice(-60);
   const last = live.windows[live.windows.length - 1];
   const latencyMs = last ? last.receivedAt - (last.startTime + last.lengthS) * 1000 : NaN;
+  const offline = offlineText(live);
   return (
-    <section class="panel" aria-label="Synchronised windows" data-testid="windows">
+    <section class="panel" aria-label="Synchronised windows" data-testid="windows" data-stale={offline ? 'true' : undefined}>
       <header class="panel-header">
         <h2>Windows</h2>
         <span class="muted small">
           {live.windowing ? `${live.windowing.lengthS} s every ${live.windowing.hopS} s @ ${live.windowing.rateHz} Hz` : ''}
-          {live.streams.size === 0 ? ' · no device streaming: no new windows' : Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
+          {offline ? '' : live.streams.size === 0 ? ' · no device streaming: no new windows' : Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
         </span>
+        {offline && <span class="stale-hint small">{offline}: no new windows</span>}
       </header>
       <div class="presence-strip" aria-hidden="true">
         {strip.map((w) => (

@@ -5,13 +5,18 @@ import { TaskEstimates } from './estimates';
 import { BackendLine, WindowError } from './models-view';
 import { loadingText } from './model-text';
 import { useInference } from './use-inference';
+import { offlineText } from '../../live/offline';
+import { useLive } from '../../live/use-live';
 import './models.css';
 
-export default function EstimatePanel({ client }: DashboardPanelProps) {
+export default function EstimatePanel({ client, live }: DashboardPanelProps) {
   const { state } = useInference(client);
+  useLive(live, 2);
   const r = state.readiness;
+  // Without the core no window comes: the answer on screen is the last one, not the current one.
+  const offline = offlineText(live);
   return (
-    <div class="panel" data-testid="estimate-panel">
+    <div class={`panel${offline && state.last ? ' stale' : ''}`} data-testid="estimate-panel" data-stale={offline && state.last ? 'true' : undefined}>
       <div class="panel-header">
         <h2>Estimates</h2>
         <div class="panel-tools">
@@ -33,6 +38,7 @@ export default function EstimatePanel({ client }: DashboardPanelProps) {
             </div>
           )}
           <WindowError state={state} />
+          {offline && state.last && <p class="stale-hint small">last estimate: {offline}</p>}
           <TaskEstimates state={state} showTrend={false} />
           {state.card && state.card.limitations.length > 0 && (
             // The card's limitations next to the output: the first in view, the rest one click away.
