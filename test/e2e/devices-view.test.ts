@@ -66,6 +66,8 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const id = `cyton:${pty.app}`;
     await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
     assert.ok(serve.core.hub.streams().some((s) => s.id === `${id}/eeg` && s.nominalRateHz === 250), 'the hub streams it');
+    // The row names the model the driver found from the board's reset reply (no Daisy), not only "serial <path>".
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${row(id)} [data-testid="paired-model"]`, `OpenBCI Cyton · serial ${pty.app}`] as const, { timeout: 5000 });
     const saved = JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8'));
     assert.equal(saved.paired[0].deviceId, id);
 
@@ -162,6 +164,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="bf-connect"]');
     await page.waitForSelector(`${row('brainflow:-1')}[data-state="streaming"]`, { timeout: 15_000 });
     assert.equal(await page.innerText(`${row('brainflow:-1')} [data-testid="paired-name"]`), 'BrainFlow Synthetic board');
+    assert.equal(await page.innerText(`${row('brainflow:-1')} [data-testid="paired-model"]`), 'BrainFlow Synthetic board', 'the board, named once');
     // Connect again with the same settings: said, not silently ignored.
     await page.click('[data-testid="bf-connect"]');
     const note = await page.waitForSelector('[data-testid="bf-note"]', { timeout: 10_000 });

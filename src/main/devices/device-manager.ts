@@ -207,7 +207,7 @@ export class DeviceManager {
       throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);
-    if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()) });
+    if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()), model: driver.model });
     return source;
   }
 
@@ -247,10 +247,11 @@ export class DeviceManager {
     const known = this.store.get(id);
     let outcome: ConnectOutcome;
     try {
-      ({ outcome } = await this.startSource(config, known?.name ?? config.name));
+      let source: ManagedSource;
+      ({ source, outcome } = await this.startSource(config, known?.name ?? config.name));
       if (remember && outcome !== 'still-connecting') {
         const now = this.store.get(id);
-        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? connectsAtStart(config), lastConnected: Math.round(this.opts.clock.now()) });
+        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? connectsAtStart(config), lastConnected: Math.round(this.opts.clock.now()), model: source.driver.model });
       }
     } finally {
       this.changed();

@@ -22,6 +22,11 @@ export interface PairedDevice {
   autoConnect: boolean;
   /** Unix seconds of the last successful connection. */
   lastConnected?: number;
+  /**
+   * The model its driver found on the last successful connection ('muse-s', 'cyton-daisy'): the
+   * row names it while the device is not connected, when the configuration alone does not say it.
+   */
+  model?: string;
   /** Live status when the core runs it. */
   status?: DeviceStatus;
   /** On a Connect's answer only (never stored): what that Connect did. */

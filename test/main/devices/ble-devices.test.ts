@@ -92,6 +92,32 @@ describe('BLE devices over emulated radios', () => {
     assert.equal(muse.commands.at(-1), 'h');
   });
 
+  test('the model is what the driver found: a Muse is only "muse" until its name and services say 2, S or 2016; an "H10" without ECG is a heart-rate strap', async () => {
+    const cases: [EmulatedMuse, string][] = [
+      [new EmulatedMuse('00:55:da:b0:00:02'), 'muse-2'],
+      [new EmulatedMuse('00:55:da:b0:00:05', { name: 'MuseS-0005' }), 'muse-s'],
+      [new EmulatedMuse('00:55:da:b0:00:16', { ppg: false }), 'muse-2016'],
+    ];
+    for (const [muse, model] of cases) {
+      const sink = new RecordingSink();
+      const src = new ManagedSource(new MuseDriver({ id: muse.id, central: async () => new EmulatedCentral([muse]) }), { hostClock: systemClock, policy: FAST });
+      assert.equal(src.status().model, 'muse', 'not a guessed variant before connecting');
+      await src.start(sink);
+      assert.equal(src.status().model, model, muse.name);
+      assert.equal(sink.infos.get(`muse:${muse.id}/eeg`)?.deviceModel, model);
+      assert.equal(sink.statuses.at(-1)?.model, model, 'the pushed status carries it');
+      await src.stop();
+      assert.equal(src.status().model, model, 'kept once disconnected');
+    }
+    // Scanned as an H10 (by its name), but it offers heart rate only.
+    const strap = new EmulatedPolarH10('c4:11:22:33:44:66', { pmd: false });
+    const src = new ManagedSource(new PolarDriver({ id: strap.id, central: async () => new EmulatedCentral([strap]) }), { hostClock: systemClock, policy: FAST });
+    assert.equal(src.status().model, 'polar-h10');
+    await src.start(new RecordingSink());
+    assert.equal(src.status().model, 'hr-strap');
+    await src.stop();
+  });
+
   test('Muse: an electrode that loses a packet costs that instant on all channels, marked as a gap', async () => {
     const muse = new EmulatedMuse('00:55:da:b0:99:99', { loseElectrodePacket: (ch, seq) => ch === 2 && seq === 5 });
     const sink = new RecordingSink();

@@ -57,6 +57,7 @@ describe('DeviceManager', () => {
       assert.equal(p.autoConnect, true);
       const file = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8'));
       assert.deepEqual(file.paired[0].config, { kind: 'cyton', path: pty.app });
+      assert.equal(file.paired[0].model, 'cyton', 'the model the driver found (no Daisy) is remembered');
       const r = a.m.rename(p.deviceId, '  Lab Cyton  ');
       assert.equal(r.name, 'Lab Cyton');
       assert.equal(r.status?.name, 'Lab Cyton');
@@ -77,6 +78,7 @@ describe('DeviceManager', () => {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(c.hub.sources().length, 0, 'auto-connect off: not started');
       assert.equal(c.m.list().length, 1);
+      assert.equal(c.m.list()[0].model, 'cyton', 'named while not connected');
       await c.m.forget(p.deviceId);
       assert.deepEqual(JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired, []);
     } finally {

@@ -155,6 +155,7 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     const sink = new RecordingSink();
     const src = new ManagedSource(new CytonDriver({ path: pty.app }), { hostClock: systemClock, policy: FAST });
     cleanups.push(() => src.stop());
+    assert.equal(src.status().model, 'cyton-auto', 'the Daisy is not guessed before the reset reply');
     await src.start(sink);
     const id = `cyton:${pty.app}/eeg`;
     await waitFor('100 samples', () => sink.samples(id) >= 100, 4000);

@@ -17,6 +17,7 @@ import {
 } from '../../../shared/devices/brainflow/brainflow.types';
 import { brainflowDeviceName } from '../../../shared/devices/brainflow/brainflow-board-names';
 import { DeviceError } from '../../../shared/devices/device-error';
+import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
 import { countPlaybackSamples } from '../brainflow/playback-file';
@@ -55,7 +56,7 @@ export class BrainFlowDriver implements DeviceDriver {
   constructor(readonly cfg: BrainFlowDeviceConfig) {
     const where = cfg.params?.serial_port || cfg.params?.mac_address || cfg.params?.ip_address || cfg.params?.file || cfg.params?.serial_number || '';
     this.deviceId = `brainflow:${cfg.boardId}${where ? `:${where}` : ''}`;
-    this.model = `brainflow:${cfg.boardId}`;
+    this.model = configuredModel({ kind: 'brainflow', boardId: cfg.boardId });
     this.name = cfg.name ?? brainflowDeviceName(cfg.boardId, where);
     this.streamIds = [`${this.deviceId}/eeg`];
     this.settings = { boardId: cfg.boardId, ...(where ? { address: where } : {}), ...(cfg.libraryPath ? { libraryPath: cfg.libraryPath } : {}) };

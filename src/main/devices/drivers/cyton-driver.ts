@@ -15,6 +15,7 @@ import {
   cytonUvPerCount,
 } from '../../../shared/devices/cyton/cyton.types';
 import { DeviceError } from '../../../shared/devices/device-error';
+import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 import { openSerialLink } from '../serial/serial-link';
@@ -39,7 +40,8 @@ export class CytonDriver implements DeviceDriver {
   /** Opening a port that is not there is cheap: retry often, so a replugged dongle resumes at once. */
   readonly reconnect = { initialDelayMs: 250, maxDelayMs: 2_000 };
   readonly clockKind = 'counter' as const;
-  model = 'cyton';
+  /** As configured; with the Daisy left to find, the family until the reset reply says (see open). */
+  model: string;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
 
@@ -47,6 +49,7 @@ export class CytonDriver implements DeviceDriver {
     this.deviceId = `cyton:${cfg.path}`;
     this.name = cfg.name ?? `OpenBCI Cyton (${cfg.path})`;
     this.streamIds = [`${this.deviceId}/eeg`];
+    this.model = configuredModel({ kind: 'cyton', path: cfg.path, daisy: cfg.daisy });
     this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
   }
 

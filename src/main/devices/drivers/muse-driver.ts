@@ -2,6 +2,7 @@
 // (Muse 2/S with a p5x preset) PPG; send halt, device info, preset, status, resume; keep the
 // stream alive with `k` every minute; align electrodes by sequence number.
 import { DeviceError } from '../../../shared/devices/device-error';
+import { configuredModel } from '../../../shared/devices/device-models';
 import { SequenceAligner } from '../../../shared/devices/muse/muse-align';
 import { MUSE_CMD, encodeMuseCommand, musePreset, museStartSequence } from '../../../shared/devices/muse/muse-commands';
 import { MuseControlAssembler, parseMuseControlNotification, parseMuseEegPacket, parseMusePpgPacket, parseMuseTelemetry } from '../../../shared/devices/muse/muse-parse';
@@ -46,7 +47,8 @@ export function museModelFromName(name: string, hasPpg: boolean): 'muse-s' | 'mu
 export class MuseDriver implements DeviceDriver {
   readonly deviceId: string;
   readonly name: string;
-  model = 'muse-2';
+  /** The family until connected: which Muse it is shows in its name and services (museModelFromName). */
+  model: string;
   readonly transport = 'ble' as const;
   readonly reconnect = BLE_RECONNECT;
   readonly clockKind = 'counter' as const;
@@ -55,6 +57,7 @@ export class MuseDriver implements DeviceDriver {
 
   constructor(readonly cfg: MuseConfig) {
     this.deviceId = `muse:${cfg.id}`;
+    this.model = configuredModel({ kind: 'muse', id: cfg.id });
     this.name = cfg.name ?? `Muse ${cfg.id}`;
     this.streamIds = [`${this.deviceId}/eeg`];
     this.settings = { id: cfg.id, aux: !!cfg.aux, ppg: cfg.ppg !== false };

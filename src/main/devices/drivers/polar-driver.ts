@@ -3,6 +3,7 @@
 // the control point and data first, read the feature map, request ECG start and check the reply's
 // status; stop ECG on close (the H10 stays on otherwise, Polar's KnownIssues.md).
 import { DeviceError } from '../../../shared/devices/device-error';
+import { configuredModel } from '../../../shared/devices/device-models';
 import { encodePmdStartEcg, encodePmdStop } from '../../../shared/devices/polar/polar-commands';
 import {
   describePmdStatus,
@@ -50,7 +51,8 @@ const HR_RATE_HZ = 1;
 export class PolarDriver implements DeviceDriver {
   readonly deviceId: string;
   readonly name: string;
-  readonly model: string;
+  /** As scanned until connected; then what the strap offers (an H10's ECG service, or heart rate only). */
+  model: string;
   readonly transport = 'ble' as const;
   readonly reconnect = BLE_RECONNECT;
   readonly clockKind = 'absolute' as const;
@@ -59,7 +61,7 @@ export class PolarDriver implements DeviceDriver {
 
   constructor(readonly cfg: PolarConfig) {
     const ecg = cfg.ecg !== false;
-    this.model = ecg ? 'polar-h10' : 'hr-strap';
+    this.model = configuredModel({ kind: ecg ? 'polar-h10' : 'hr-strap', id: cfg.id });
     this.deviceId = `${this.model}:${cfg.id}`;
     this.name = cfg.name ?? (ecg ? `Polar H10 ${cfg.id}` : `Heart-rate strap ${cfg.id}`);
     this.streamIds = [...(ecg ? [`${this.deviceId}/ecg`] : []), `${this.deviceId}/hr`];
@@ -73,6 +75,9 @@ export class PolarDriver implements DeviceDriver {
     const hasPmd = this.cfg.ecg !== false && link.has(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID) && link.has(PMD_SERVICE_UUID, PMD_DATA_UUID);
     if (!hasHr && !hasPmd) return fail(new DeviceError('not-supported', `${this.name} offers neither the Heart Rate Service nor Polar's ECG (PMD)`, false));
     if (this.cfg.ecg !== false && !hasPmd) ctx.problem('device-error', `${this.name} has no Polar Measurement Data service: heart rate and RR only`);
+    // Connected as an H10 (a name or service in its advertisement said so) but without the ECG
+    // service, it is a heart-rate strap, and its row and recordings say so.
+    if (this.cfg.ecg !== false) this.model = hasPmd ? 'polar-h10' : 'hr-strap';
 
     const ecgId = `${this.deviceId}/ecg`;
     const hrId = `${this.deviceId}/hr`;

@@ -214,6 +214,8 @@ export interface EmulatedMuseOptions {
   eegAt?: (ch: number, i: number) => number;
   battery?: number;
   ppg?: boolean;
+  /** Advertised name (a Muse S says "MuseS-…"); default "Muse-" and the id's last four digits. */
+  name?: string;
   /** Electrode (0..3) whose packets are lost, to emulate a flaky characteristic. */
   loseElectrodePacket?: (ch: number, seq: number) => boolean;
 }
@@ -225,7 +227,7 @@ export class EmulatedMuse extends EmulatedPeripheral {
   commands: string[] = [];
 
   constructor(id: string, readonly opts: EmulatedMuseOptions = {}) {
-    super(id, opts.ppg === false ? `Muse-${id.slice(-4).toUpperCase()}` : `Muse-${id.slice(-4).toUpperCase()}`, [MUSE_SERVICE_UUID]);
+    super(id, opts.name ?? `Muse-${id.slice(-4).toUpperCase()}`, [MUSE_SERVICE_UUID]);
     const S = MUSE_SERVICE_UUID;
     this.characteristics = [MUSE_CONTROL_UUID, ...MUSE_EEG_UUIDS, MUSE_TELEMETRY_UUID, ...(opts.ppg === false ? [] : MUSE_PPG_UUIDS)].map((c) => `${S}/${c}`);
   }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNote, describeStreams, lastDrop, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -30,5 +30,25 @@ describe('Devices view row text', () => {
     assert.equal(lastDrop([], ids), null);
     const gaps = [g('a/eeg', 10, 14), g('a/eeg', 100, 103), g('a/ecg', 99.8, 103.1), g('a/eeg', 200, 201, 'packet-loss'), g('b/eeg', 300, 305)];
     assert.deepEqual(lastDrop(gaps, ids), g('a/ecg', 99.8, 103.1));
+  });
+
+  test('the model line: what the driver found, else what it found last time, else the family; then where it connects', () => {
+    const muse = { config: { kind: 'muse' as const, id: '00:55:DA:B0:1E:7F' } };
+    assert.equal(modelLine(muse), 'Muse (2, S or 2016: known once connected) · Bluetooth 00:55:DA:B0:1E:7F');
+    assert.equal(modelLine(muse, { model: 'muse' }), 'Muse (2, S or 2016: known once connected) · Bluetooth 00:55:DA:B0:1E:7F');
+    assert.equal(modelLine({ ...muse, model: 'muse-s' }), 'Muse S when last connected · Bluetooth 00:55:DA:B0:1E:7F');
+    assert.equal(modelLine({ ...muse, model: 'muse-s' }, { model: 'muse' }), 'Muse S when last connected · Bluetooth 00:55:DA:B0:1E:7F');
+    // This run's detection wins over the remembered one (another headset on the same id is not possible, a re-flashed one is).
+    assert.equal(modelLine({ ...muse, model: 'muse-s' }, { model: 'muse-2' }), 'Muse 2 · Bluetooth 00:55:DA:B0:1E:7F');
+    const cyton = { config: { kind: 'cyton' as const, path: '/dev/ttyUSB0' } };
+    assert.equal(modelLine(cyton), 'OpenBCI Cyton (with or without Daisy: known once connected) · serial /dev/ttyUSB0');
+    assert.equal(modelLine(cyton, { model: 'cyton-daisy' }), 'OpenBCI Cyton + Daisy · serial /dev/ttyUSB0');
+    assert.equal(modelLine({ config: { ...cyton.config, daisy: false } }), 'OpenBCI Cyton · serial /dev/ttyUSB0');
+    assert.equal(modelLine({ config: { kind: 'polar-h10', id: 'a0:9e' } }), 'Polar H10 chest strap · Bluetooth a0:9e');
+    assert.equal(modelLine({ config: { kind: 'polar-h10', id: 'a0:9e' } }, { model: 'hr-strap' }), 'Heart-rate strap · Bluetooth a0:9e');
+    assert.equal(modelLine({ config: { kind: 'serial-text', path: '/dev/ttyACM0', channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' } }), 'Text-mode serial device · serial /dev/ttyACM0');
+    // A BrainFlow device's place names its board already (not "Synthetic board · BrainFlow Synthetic board").
+    assert.equal(modelLine({ config: { kind: 'brainflow', boardId: -1 } }, { model: 'brainflow:-1' }), 'BrainFlow Synthetic board');
+    assert.equal(modelLine({ config: { kind: 'brainflow', boardId: 2, params: { serial_port: '/dev/ttyUSB1' } } }), 'BrainFlow OpenBCI Cyton + Daisy on /dev/ttyUSB1');
   });
 });

@@ -1,9 +1,6 @@
 // The live dashboard's words, pure so they are tested under plain Node (test/renderer/views/dashboard/).
 import type { DeviceStatus } from '../../../../shared/device.types';
-import { brainflowBoardName } from '../../../../shared/devices/brainflow/brainflow-board-names';
-import { BoardIds } from '../../../../shared/devices/brainflow/brainflow.types';
-import { DEVICE_CATALOG } from '../../../../shared/devices/device-catalog';
-import type { DeviceKind } from '../../../../shared/devices/devices.types';
+import { deviceModelName } from '../../../../shared/devices/device-models';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
@@ -38,21 +35,11 @@ export function staleText(live: Pick<LiveStore, 'streams' | 'devices' | 'connect
 }
 
 /**
- * What each model string a source sets (src/main/devices/drivers/*-driver.ts, the simulator presets
- * in src/main/sources/sim-eeg.ts and sim-ecg.ts, the replay source) is called in words. Where the
- * Devices view already names the device (its catalog, BrainFlow's board list), the same words are
- * taken from there, so a device is called one thing everywhere.
+ * What the simulator presets (src/main/sources/sim-eeg.ts, sim-ecg.ts) and the replay source call
+ * their model, in words; real devices' models are named by deviceModelName (the Devices view's own
+ * table), so a device is called one thing everywhere.
  */
 const MODEL_NAMES: Record<string, string> = {
-  'polar-h10': catalogLabel('polar-h10'),
-  // A strap without Polar's ECG service: the catalog's "Any Bluetooth heart-rate strap" is the kind, not this device.
-  'hr-strap': 'Heart-rate strap',
-  'muse-2': brainflowBoardName(BoardIds.MUSE_2_BOARD),
-  'muse-s': brainflowBoardName(BoardIds.MUSE_S_BOARD),
-  'muse-2016': brainflowBoardName(BoardIds.MUSE_2016_BOARD),
-  cyton: brainflowBoardName(BoardIds.CYTON_BOARD),
-  'cyton-daisy': brainflowBoardName(BoardIds.CYTON_DAISY_BOARD),
-  'serial-text': catalogLabel('serial-text'),
   // The simulator presets, as their setting labels name them (less the rate, which the streams show).
   'sim-muse': 'Muse-like, 4 channels',
   'sim-cap-19': '10-20 cap, 19 channels',
@@ -72,10 +59,6 @@ const TRANSPORT_TEXT: Record<DeviceStatus['transport'], string> = {
   replay: 'replay',
 };
 
-function catalogLabel(kind: DeviceKind): string {
-  return DEVICE_CATALOG.find((e) => e.kind === kind)?.label ?? kind;
-}
-
 /**
  * A device card's subtitle: its model and transport in words ('OpenBCI Cyton · serial port',
  * '10-20 cap, 19 channels · simulated'), not the machine strings the sources set ('cyton · serial').
@@ -84,7 +67,6 @@ function catalogLabel(kind: DeviceKind): string {
  * known here is shown as it is: a raw name says more than none.
  */
 export function deviceModelText(status: Pick<DeviceStatus, 'model' | 'transport'>): string {
-  const board = /^brainflow:(-?\d+)$/.exec(status.model);
-  const model = board ? brainflowBoardName(Number(board[1])) : (Object.hasOwn(MODEL_NAMES, status.model) ? MODEL_NAMES[status.model] : status.model);
+  const model = deviceModelName(status.model) ?? (Object.hasOwn(MODEL_NAMES, status.model) ? MODEL_NAMES[status.model] : status.model);
   return `${model} · ${Object.hasOwn(TRANSPORT_TEXT, status.transport) ? TRANSPORT_TEXT[status.transport] : status.transport}`;
 }

@@ -2,6 +2,8 @@
 // left. (A status's problem comes without the device's name: the row shows it as it is.) Pure
 // (tested under Node).
 import type { DeviceStatus } from '../../../../shared/device.types';
+import { describeConfig } from '../../../../shared/devices/device-catalog';
+import { configuredModel, deviceModelName, isDetectedModel } from '../../../../shared/devices/device-models';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 
@@ -18,6 +20,26 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
 export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice'> | undefined): string {
   if (status?.waitingForDevice && status.state === 'connecting') return 'waiting for the device';
   return STATE_TEXT[status?.state ?? 'idle'];
+}
+
+/**
+ * The row's subtitle: which model the device is, then where it connects ("Muse S · Bluetooth
+ * 00:55:DA:B0:1E:7F", "OpenBCI Cyton + Daisy · serial /dev/ttyUSB0"). The model is the one its
+ * driver found: on this run's connection, else on the last one remembered ("… when last
+ * connected"), else the family the settings tell. A BrainFlow device's place already names its
+ * board ("BrainFlow Synthetic board"), which is its model.
+ */
+export function modelLine(device: Pick<PairedDevice, 'config' | 'model'>, status?: Pick<DeviceStatus, 'model'>): string {
+  const where = describeConfig(device.config);
+  if (device.config.kind === 'brainflow') return where;
+  let model = status?.model ?? configuredModel(device.config);
+  let remembered = false;
+  if (!isDetectedModel(model) && device.model && isDetectedModel(device.model)) {
+    model = device.model;
+    remembered = true;
+  }
+  const name = deviceModelName(model) ?? model;
+  return `${name}${remembered ? ' when last connected' : ''} · ${where}`;
 }
 
 const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'other' };

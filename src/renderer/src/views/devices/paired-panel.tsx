@@ -2,12 +2,11 @@
 // start, forget.
 import { useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
-import { describeConfig } from '../../../../shared/devices/device-catalog';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
-import { connectNote, describeStreams, lastDrop, stateText } from './device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, stateText } from './device-text';
 
 /** HH:MM:SS, local time, of a host time (s). */
 import type { LiveStore } from '../../live/live-store';
@@ -64,8 +63,8 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
           ) : (
             <strong data-testid="paired-name">{device.name}</strong>
           )}
-          <div class="muted small">
-            {describeConfig(device.config)}
+          <div class="muted small" data-testid="paired-model">
+            {modelLine(device, status)}
             {status?.name && status.name !== device.name ? ` · reports itself as ${status.name}` : ''}
           </div>
           {streams.length > 0 && (
