@@ -1,6 +1,6 @@
 // EDF/BDF data records: samples of one signal (scaled straight into a caller's typed array, no
 // per-sample allocation) and EDF+ annotation signals (TALs: time-stamped annotation lists).
-import { failFor, type Fail } from '../format-error';
+import { failFor, FormatError, type Fail } from '../format-error';
 import { decodeLatin1, decodeText, parseDecimal } from '../text';
 import type { EdfAnnotation, EdfFile, EdfHeader, EdfSignalData } from './edf.types';
 import { needsFloat64, parseEdfHeader } from './edf-header';
@@ -55,71 +55,93 @@ function talError(fail: Fail, record: number, at: number, what: string): never {
   return fail('bad-data', `EDF+ annotations in data record ${record + 1} (byte ${at}): ${what}`);
 }
 
+/** Damaged TAL lists named one by one in the warnings; the rest are counted in one line. */
+const TAL_DAMAGE_NAMED = 5;
+
 /**
  * Reads every annotation signal. Returns the annotations (timekeeping TALs removed) and the start
  * of each record: from the timekeeping TALs for EDF+D, first start + k × duration otherwise.
+ * A damaged TAL list costs the annotations after the damage in that record's signal, with a
+ * warning, not the file (MNE-Python skips what it cannot read, too); only an EDF+D record whose
+ * time-keeping TAL is damaged is refused, since its samples' times are then unknown.
  */
-export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileName: string): { annotations: EdfAnnotation[]; recordStarts: Float64Array } {
+export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileName: string): { annotations: EdfAnnotation[]; recordStarts: Float64Array; warnings: string[] } {
   const fail: Fail = failFor(fileName);
   const annIdx = header.signals.map((s, i) => (s.isAnnotation ? i : -1)).filter((i) => i >= 0);
   const annotations: EdfAnnotation[] = [];
   const starts = new Float64Array(header.recordCount);
   const hasKeeping = new Uint8Array(header.recordCount);
   const texts: string[] = [];
+  const warnings: string[] = [];
+  let damaged = 0;
 
   for (let r = 0; r < header.recordCount; r++) {
     for (let a = 0; a < annIdx.length; a++) {
-      const idx = annIdx[a];
-      let p = header.headerBytes + r * header.recordBytes + header.signalOffsets[idx];
-      const end = p + header.signals[idx].samplesPerRecord * header.bytesPerSample;
-      let firstTal = a === 0;
-      while (p < end) {
-        if (bytes[p] === 0) {
-          p++; // padding after the last TAL
-          continue;
+      const before = annotations.length;
+      try {
+        readTalList(r, a);
+      } catch (e) {
+        if (!(e instanceof FormatError) || (header.plus === 'D' && a === 0 && !hasKeeping[r])) throw e;
+        if (damaged++ < TAL_DAMAGE_NAMED) {
+          const kept = annotations.length - before;
+          warnings.push(`${e.detail}; the rest of that record's annotations are skipped${kept > 0 ? ` (${kept} read before the damage kept)` : ''}`);
         }
-        const c = bytes[p];
-        if (c !== 0x2b && c !== 0x2d) talError(fail, r, p, 'a TAL must start with + or -');
-        // onset
-        let q = p + 1;
-        while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0x15 && bytes[q] !== 0) q++;
-        const onset = parseDecimal(decodeLatin1(bytes, p, q));
-        if (onset === null) talError(fail, r, p, `bad onset "${decodeLatin1(bytes, p, Math.min(q, p + 20)).replace(/[^\x20-\x7e]/g, '?')}"`);
-        let duration = 0;
-        if (q < end && bytes[q] === 0x15) {
-          const d0 = q + 1;
-          q = d0;
-          while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0) q++;
-          const d = parseDecimal(decodeLatin1(bytes, d0, q));
-          if (d === null || d < 0) talError(fail, r, d0, 'bad duration');
-          duration = d;
-        }
-        if (q >= end || bytes[q] !== 0x14) talError(fail, r, q, 'onset not followed by 0x14');
-        q++;
-        texts.length = 0;
-        // texts, each ended by 0x14; the TAL ends with 0x00
-        while (q < end && bytes[q] !== 0) {
-          const t0 = q;
-          while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0) q++;
-          if (q >= end || bytes[q] !== 0x14) talError(fail, r, t0, 'annotation text not ended by 0x14');
-          // EDF+ says UTF-8; older writers put Latin-1 / Windows-1252 ('geöffnet' as one byte 0xf6),
-          // which read as 'ge\uFFFDffnet': such a text is read as Windows-1252.
-          texts.push(decodeText(bytes, t0, q).text);
-          q++;
-        }
-        if (q >= end) talError(fail, r, p, 'TAL not ended by 0x00');
-        p = q + 1;
-        if (firstTal) {
-          // Timekeeping TAL: its first text is empty; its onset is the record's start.
-          firstTal = false;
-          if (texts.length > 0 && texts[0] === '') {
-            starts[r] = onset;
-            hasKeeping[r] = 1;
-            texts.shift();
-          }
-        }
-        for (const text of texts) if (text !== '') annotations.push({ onset, duration, text });
       }
+    }
+  }
+  if (damaged > TAL_DAMAGE_NAMED) warnings.push(`EDF+ annotations damaged in ${damaged - TAL_DAMAGE_NAMED} more data records; each record's annotations after the damage are skipped`);
+
+  function readTalList(r: number, a: number): void {
+    const idx = annIdx[a];
+    let p = header.headerBytes + r * header.recordBytes + header.signalOffsets[idx];
+    const end = p + header.signals[idx].samplesPerRecord * header.bytesPerSample;
+    let firstTal = a === 0;
+    while (p < end) {
+      if (bytes[p] === 0) {
+        p++; // padding after the last TAL
+        continue;
+      }
+      const c = bytes[p];
+      if (c !== 0x2b && c !== 0x2d) talError(fail, r, p, 'a TAL must start with + or -');
+      // onset
+      let q = p + 1;
+      while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0x15 && bytes[q] !== 0) q++;
+      const onset = parseDecimal(decodeLatin1(bytes, p, q));
+      if (onset === null) talError(fail, r, p, `bad onset "${decodeLatin1(bytes, p, Math.min(q, p + 20)).replace(/[^\x20-\x7e]/g, '?')}"`);
+      let duration = 0;
+      if (q < end && bytes[q] === 0x15) {
+        const d0 = q + 1;
+        q = d0;
+        while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0) q++;
+        const d = parseDecimal(decodeLatin1(bytes, d0, q));
+        if (d === null || d < 0) talError(fail, r, d0, 'bad duration');
+        duration = d;
+      }
+      if (q >= end || bytes[q] !== 0x14) talError(fail, r, q, 'onset not followed by 0x14');
+      q++;
+      texts.length = 0;
+      // texts, each ended by 0x14; the TAL ends with 0x00
+      while (q < end && bytes[q] !== 0) {
+        const t0 = q;
+        while (q < end && bytes[q] !== 0x14 && bytes[q] !== 0) q++;
+        if (q >= end || bytes[q] !== 0x14) talError(fail, r, t0, 'annotation text not ended by 0x14');
+        // EDF+ says UTF-8; older writers put Latin-1 / Windows-1252 ('geöffnet' as one byte 0xf6),
+        // which read as 'ge\uFFFDffnet': such a text is read as Windows-1252.
+        texts.push(decodeText(bytes, t0, q).text);
+        q++;
+      }
+      if (q >= end) talError(fail, r, p, 'TAL not ended by 0x00');
+      p = q + 1;
+      if (firstTal) {
+        // Timekeeping TAL: its first text is empty; its onset is the record's start.
+        firstTal = false;
+        if (texts.length > 0 && texts[0] === '') {
+          starts[r] = onset;
+          hasKeeping[r] = 1;
+          texts.shift();
+        }
+      }
+      for (const text of texts) if (text !== '') annotations.push({ onset, duration, text });
     }
   }
 
@@ -136,7 +158,7 @@ export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileNa
     const first = header.recordCount > 0 && hasKeeping[0] ? starts[0] : 0;
     for (let r = 0; r < header.recordCount; r++) starts[r] = first + r * dur;
   }
-  return { annotations, recordStarts: starts };
+  return { annotations, recordStarts: starts, warnings };
 }
 
 /**
@@ -158,6 +180,7 @@ export function parseEdf(bytes: Uint8Array, fileName: string, opts: { digital?: 
     }
     signals.push(sig);
   });
-  const { annotations, recordStarts } = parseEdfAnnotations(header, bytes, fileName);
+  const { annotations, recordStarts, warnings } = parseEdfAnnotations(header, bytes, fileName);
+  header.warnings.push(...warnings);
   return { header, signals, annotations, recordStarts };
 }

@@ -77,8 +77,8 @@ function formatOf(h: EdfHeader): RecordingFormat {
 
 export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecording {
   const header = parseEdfHeader(bytes, fileName);
-  const warnings = [...header.warnings];
-  const { annotations: tals, recordStarts } = parseEdfAnnotations(header, bytes, fileName);
+  const { annotations: tals, recordStarts, warnings: talWarnings } = parseEdfAnnotations(header, bytes, fileName);
+  const warnings = [...header.warnings, ...talWarnings];
 
   // Plan every data signal: its channel description and the scale that lands it in its unit.
   const planned: Planned[] = [];

@@ -230,10 +230,53 @@ describe('bad EDF input', () => {
     const badNum = good.slice();
     badNum.set([...'abc     '].map((c) => c.charCodeAt(0)), 256 + 65 * (16 + 80 + 8)); // first physical minimum
     throwsFormat(() => importEdf(badNum, 'p.edf'), 'bad-number', 'p.edf', /physical minimum/);
-    const badTal = good.slice();
+  });
+
+  test('a damaged EDF+ annotation list costs the annotations after the damage in its record, with a warning, not the file', { skip: NEED_DATA }, () => {
+    const good = readData('edf-eegmmidb/S001R04.edf');
+    const whole = importEdf(good, 'S001R04.edf');
     const h = parseEdfHeader(good, 'x');
-    badTal[h.headerBytes + h.signalOffsets[64]] = 0x41; // first TAL no longer starts with '+'
-    throwsFormat(() => importEdf(badTal, 'a.edf'), 'bad-data', 'a.edf', /record 1/);
+    const tal = (r: number) => h.headerBytes + r * h.recordBytes + h.signalOffsets[64];
+    const bad = good.slice();
+    // Record 5's list is '+4\x14\x14\x00+4.2\x154.1\x14T2\x14\x00': its duration made unreadable ('4A1').
+    const at = Buffer.from(bad.subarray(tal(4), tal(4) + 40)).indexOf('\x154.1');
+    assert.ok(at > 0);
+    bad[tal(4) + at + 2] = 0x41;
+    bad[tal(8)] = 0x41; // record 9's time-keeping TAL ('+8\x14\x14\x00+8.3…T0') no longer starts with '+'
+    const r = importEdf(bad, 'a.edf');
+    assert.deepEqual(r.warnings, [
+      `EDF+ annotations in data record 5 (byte ${tal(4) + at + 1}): bad duration; the rest of that record's annotations are skipped`,
+      `EDF+ annotations in data record 9 (byte ${tal(8)}): a TAL must start with + or -; the rest of that record's annotations are skipped`,
+    ]);
+    const lost = whole.annotations.filter((a) => !r.annotations.some((b) => b.onset === a.onset));
+    assert.deepEqual(lost.map((a) => [a.onset, a.label]), [[4.2, 'T2'], [8.3, 'T0']]);
+    assert.equal(r.annotations.length, 28);
+    assert.deepEqual(r.streams[0].segments[0].data, whole.streams[0].segments[0].data);
+  });
+
+  test('EDF+D: a damaged annotation after the time-keeping TAL is a warning; a damaged time-keeping TAL is refused (the record\'s time is unknown)', () => {
+    const bytes = buildEdf({ plus: 'D', starts: [0, 1, 5], samples: 4 });
+    const late = Buffer.from(bytes).indexOf('+5.5\x14late');
+    bytes[late + 2] = 0x2c; // '+5,5'
+    const r = importEdf(bytes, 'd.edf');
+    assert.deepEqual(r.streams[0].segments.map((g) => [g.start, g.count]), [[0, 8], [5, 4]]);
+    assert.deepEqual(r.annotations, []);
+    assert.deepEqual(r.warnings, [`EDF+ annotations in data record 3 (byte ${late}): bad onset "+5,5"; the rest of that record's annotations are skipped`]);
+    const keeping = Buffer.from(bytes).indexOf('+1\x14\x14');
+    bytes[keeping + 1] = 0x78; // '+x'
+    throwsFormat(() => importEdf(bytes, 'd.edf'), 'bad-data', 'd.edf', /^d\.edf: EDF\+ annotations in data record 2 \(byte \d+\): bad onset "\+x"$/);
+  });
+
+  test('EDF+C with damaged annotations in many records: five named, the rest counted; every sample kept', () => {
+    const starts = Array.from({ length: 9 }, (_, i) => i);
+    const bytes = buildEdf({ plus: 'C', starts, samples: 4 });
+    const whole = importEdf(bytes, 'c.edf');
+    for (const t of starts.slice(1)) bytes[Buffer.from(bytes).indexOf(`+${t}\x14\x14`)] = 0x3f; // '?' for '+'
+    const r = importEdf(bytes, 'c.edf');
+    assert.equal(r.warnings.length, 6);
+    assert.match(r.warnings[4], /^EDF\+ annotations in data record 6 \(byte \d+\): a TAL must start with \+ or -; /);
+    assert.equal(r.warnings[5], 'EDF+ annotations damaged in 3 more data records; each record\'s annotations after the damage are skipped');
+    assert.deepEqual(r.streams, whole.streams);
   });
 
   test('an EDF+D whose records overlap is refused', () => {
