@@ -1,5 +1,7 @@
 // The CLI's access to recorded sessions: the recordings database of the app's data folder, opened
-// (through its own DB worker, read-only use) only when a job's datasets name sessions.
+// (through its own DB worker, read-only use) only when a job's datasets name sessions, and once per
+// command: the checks before the run folder is made and the run itself share it.
+import { resolve } from 'node:path';
 import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import type { JobSpec } from '../../shared/train/job.types';
@@ -9,8 +11,12 @@ import { readSessionFeed, readSessionLabels } from './session-feed';
 
 export class DatabaseSession {
   private client: DbClient | null = null;
+  private readonly dataDir: string;
 
-  constructor(private readonly dataDir = defaultDataDir()) {}
+  /** `dataDir`: the app data folder (--data-dir), default the app's own. */
+  constructor(dataDir?: string) {
+    this.dataDir = dataDir ? resolve(dataDir) : defaultDataDir();
+  }
 
   private async open(): Promise<DbClient> {
     this.client ??= await DbClient.open({ path: databasePathFor(this.dataDir) });

@@ -1,6 +1,6 @@
 // The shared part of `heartmind train | pretrain | evaluate`: dataset flags, the progress display
-// (a redrawn bar on a terminal, plain lines otherwise), running a job in this process with Ctrl+C
-// as "pause" (the run resumes with --resume), and the final report.
+// (a redrawn bar on a terminal, plain lines otherwise), running a job in a worker thread of this
+// process with Ctrl+C as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
@@ -24,13 +24,14 @@ import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
-import { selectTrainingBackend } from './backend';
 import { expandSource } from './dataset-loader';
-import { ENCODER_ARTIFACT, REPORT_ARTIFACT, runJob } from './job';
+import { ENCODER_ARTIFACT, REPORT_ARTIFACT } from './job';
+import { recordJobStop, TrainRun, type TrainRunEnd } from './job-runner';
 import { reportLines } from '../../shared/train/report-text';
 import type { EvaluationReport } from '../../shared/train/train.types';
 import { RUN_FILES, RunStore, type RunFolder } from './run-store';
 import { DatabaseSession } from './cli-db';
+export { DatabaseSession };
 import { plural } from '../../shared/plural';
 
 /** Where run folders go: --out, else $HEARTMIND_RUNS_DIR, else <app data folder (--data-dir)>/runs, where the app lists them. */
@@ -377,14 +378,13 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   if (problems.size) throw new CliUsageError([...problems].map(([flag, ps]) => `${flag}: ${[...ps].join('; ')}`).join('; '));
 }
 
-/** checkJobInputs for a command: recorded sessions are read from `dataDir`'s recordings database (--data-dir; opened only when the dataset names sessions). */
-export async function checkCommandInputs(spec: JobSpec, store: RunStore, dataDir: string | undefined, where?: (s: InputOrigin) => string): Promise<void> {
-  const db = new DatabaseSession(dataDir ? resolve(dataDir) : undefined);
-  try {
-    await checkJobInputs(spec, store, where, (id) => db.labelsOf(id));
-  } finally {
-    await db.close();
-  }
+/**
+ * checkJobInputs for a command: recorded sessions are read from `db` (the recordings database of
+ * --data-dir, opened only when the dataset names sessions), which the command then hands to
+ * runInProcess and closes when it ends.
+ */
+export async function checkCommandInputs(spec: JobSpec, store: RunStore, db: DatabaseSession, where?: (s: InputOrigin) => string): Promise<void> {
+  await checkJobInputs(spec, store, where, (id) => db.labelsOf(id));
 }
 
 /**
@@ -515,74 +515,87 @@ function resumeCommand(folder: RunFolder, dataDir: string | undefined): string {
 }
 
 /**
- * Runs (or resumes) a run folder's job here, with Ctrl+C pausing at the next step. `dataDir`: the
- * app data folder whose recordings database --session reads (--data-dir; default the app's).
+ * Runs (or resumes) a run folder's job from this process, in a training worker thread (TrainRun) so
+ * that signals are answered at once: the job may compute for minutes without turning an event loop.
+ * Ctrl+C pauses at the next step (a checkpoint first); a second Ctrl+C, SIGTERM or SIGHUP stop now.
+ * `db`: the recordings database the command already opened to check the dataset's sessions (read
+ * here for --session, then closed); else the one of `dataDir` (--data-dir), opened only when needed.
  */
-export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userModelsDir?: string; dataDir?: string; verbose?: boolean } = {}): Promise<number> {
+export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userModelsDir?: string; dataDir?: string; verbose?: boolean; db?: DatabaseSession } = {}): Promise<number> {
   const display = new ProgressDisplay(io);
-  let action: 'run' | 'pause' | 'cancel' = 'run';
-  const onSigint = () => {
-    if (action === 'pause') {
-      action = 'cancel';
-      display.line('cancelling (checkpoints already written stay)…');
-    } else {
-      action = 'pause';
-      display.line('pausing at the next step (a checkpoint is written); Ctrl+C again cancels…');
-    }
-  };
-  process.on('SIGINT', onSigint);
-  // SIGTERM / SIGHUP (a service stop, a closed terminal) want the process gone now, not at the next
-  // step: the run is marked interrupted — as the app marks a run its exit cut off — and stays
-  // resumable from its last checkpoint. Without this it read 'running' for ever.
-  // The handler runs when the current step's synchronous compute returns (at most one step) and
-  // writes synchronously, so no write of the job's slips in before the exit.
-  const onTerminate = (signal: 'SIGTERM' | 'SIGHUP') => {
-    const message = `interrupted (${signal}); resume continues from the last checkpoint`;
-    try {
-      folder.markInterruptedSync(message);
-    } catch {
-      // The folder cannot be written (disk gone): the app marks a dead 'running' run interrupted when it starts.
-    }
+  let run: TrainRun | null = null;
+  let pausing = false;
+  let stopping = false;
+  // Stops at once: the thread first (terminate() ends it even mid-step), then the state is written
+  // synchronously and the process exits, so no write of the job's lands after it. The job's files
+  // are written whole or not at all (run-store.ts): the run resumes from its last checkpoint.
+  const stopNow = (state: 'interrupted' | 'cancelled', message: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
     display.done();
-    io.err(`${message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
-    process.exit(signal === 'SIGTERM' ? 143 : 129);
+    const exit = () => {
+      try {
+        folder.markStoppedSync(message, state);
+      } catch {
+        // The folder cannot be written (disk gone): the app marks a dead 'running' run interrupted when it lists it.
+      }
+      io.err(`${message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+      process.exit(code);
+    };
+    // A thread that does not stop within 2 s (inside a native call) must not hold the exit.
+    const ended = run ? run.terminate() : Promise.resolve();
+    void Promise.race([ended, new Promise<void>((r) => setTimeout(r, 2000).unref())]).then(exit, exit);
   };
-  const onSigterm = () => onTerminate('SIGTERM');
-  const onSighup = () => onTerminate('SIGHUP');
+  const onSigint = () => {
+    if (pausing) return stopNow('cancelled', 'cancelled (Ctrl+C twice); the checkpoints written stay', 130);
+    pausing = true;
+    run?.request('pause');
+    display.line('pausing at the next step (a checkpoint is written); Ctrl+C again stops at once…');
+  };
+  // SIGTERM / SIGHUP (a service stop, a closed terminal) want the process gone now: the run is
+  // marked interrupted — as the app marks a run its exit cut off — and stays resumable.
+  const onSigterm = () => stopNow('interrupted', 'interrupted (SIGTERM); resume continues from the last checkpoint', 143);
+  const onSighup = () => stopNow('interrupted', 'interrupted (SIGHUP); resume continues from the last checkpoint', 129);
+  process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('SIGHUP', onSighup);
-  const db = new DatabaseSession(opts.dataDir ? resolve(opts.dataDir) : undefined);
+  const db = opts.db ?? new DatabaseSession(opts.dataDir);
   try {
-    const backend = await selectTrainingBackend();
-    const spec = await folder.readConfig();
-    const sessions = await db.feedsFor(spec);
-    display.line(`run ${folder.id} in ${folder.dir}, on jax-js ${backend}`);
-    const summary = await runJob({
-      folder,
-      sessions,
-      control: () => action,
-      userModelsDir: opts.userModelsDir,
-      liveFiles: true, // an app beside it follows the run through its files (run-watch.ts)
-      emit: (ev) => {
-        if (ev.type === 'progress') display.update(ev.progress);
-        else if (ev.type === 'log' && (opts.verbose || !/^ {2}|epoch \d+:/.test(ev.message) || ev.level === 'warn')) display.line(`${ev.level === 'warn' ? 'warning: ' : ''}${ev.message}`);
-      },
-    });
+    let end: TrainRunEnd;
+    try {
+      const sessions = await db.feedsFor(await folder.readConfig());
+      await db.close(); // the worker gets its own copy of every session's signals
+      run = new TrainRun(
+        { storeRoot: resolve(folder.dir, '..'), runId: folder.id, userModelsDir: opts.userModelsDir, sessions: [...sessions.values()], liveFiles: true }, // liveFiles: an app beside it follows the run through its files (run-watch.ts)
+        {
+          backend: (name) => display.line(`run ${folder.id} in ${folder.dir}, on jax-js ${name}`),
+          event: (ev) => {
+            if (ev.type === 'progress') display.update(ev.progress);
+            else if (ev.type === 'log' && (opts.verbose || !/^ {2}|epoch \d+:/.test(ev.message) || ev.level === 'warn')) display.line(`${ev.level === 'warn' ? 'warning: ' : ''}${ev.message}`);
+          },
+        },
+      );
+      if (pausing) run.request('pause');
+      end = await run.end;
+      await run.terminate();
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      end = { kind: 'stopped', error: { code: err.code ?? 'error', message: err.message } };
+    }
+    // Stopping at once: the exit is on its way; nothing more is written here.
+    if (stopping) return await new Promise<number>(() => undefined);
     display.done();
-    await printSummary(io, summary, folder);
-    return 0;
-  } catch (e) {
-    display.done();
-    const err = e as Error & { code?: string };
-    const s = await folder.readStatus().catch(() => null);
-    const state = err.code === 'paused' ? 'paused' : err.code === 'cancelled' ? 'cancelled' : 'failed';
-    if (s) await folder.writeStatus({ ...s, state, error: state === 'failed' ? { code: err.code ?? 'error', message: err.message } : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: err.message } });
-    await folder.appendLog(err.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
+    if (end.kind === 'done') {
+      await printSummary(io, end.summary, folder);
+      return 0;
+    }
+    const error = end.kind === 'stopped' ? end.error : { code: 'error', message: end.error.message };
+    const state = (await recordJobStop(folder, error))?.state ?? 'failed';
     if (state === 'paused') {
-      io.out(`paused: ${err.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+      io.out(`paused: ${error.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
       return 130;
     }
-    io.err(`${state}: ${err.message}`);
+    io.err(`${state}: ${error.message}`);
     return state === 'cancelled' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSigint);

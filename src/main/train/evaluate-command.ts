@@ -7,7 +7,7 @@ import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
 import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const command: CliCommand = {
@@ -77,7 +77,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     recipe: { name: 'evaluate', command: `heartmind evaluate ${argv.join(' ')}` },
   };
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
-  await checkCommandInputs(spec, store, values['data-dir']);
-  const folder = await store.create(spec);
-  return runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });
+  // One recordings database for the checks and the run (opened only when the dataset names sessions).
+  const db = new DatabaseSession(values['data-dir']);
+  try {
+    await checkCommandInputs(spec, store, db);
+    const folder = await store.create(spec);
+    return await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
+  } finally {
+    await db.close();
+  }
 }

@@ -12,8 +12,9 @@ import type { DbClient } from '../db/db-client';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { JobEvent } from './job';
 import { readSessionFeed } from './session-feed';
-import type { TrainWorkerData, TrainWorkerReply, TrainWorkerRequest } from './train-worker.node';
-import { RunStore, runningElsewhere } from './run-store';
+import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
+import { RunStore, runningElsewhere, type RunFolder } from './run-store';
+import { SharedJobControl, type JobAction } from './job-control';
 
 /** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
 export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
@@ -24,6 +25,71 @@ export function trainWorkerEntry(): WorkerEntry {
   const entry = findWorkerEntry(import.meta.url, TRAIN_WORKER_SOURCE, TRAIN_WORKER_BUNDLE);
   if (!entry) throw new TrainError(TrainErrorCode.NotFound, `cannot find the training worker ${TRAIN_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
   return entry;
+}
+
+/** How a job in a worker ended: its result, the stop it reported (paused, cancelled, a failure), or the thread died first. */
+export type TrainRunEnd =
+  | { kind: 'done'; summary: RunResultSummary }
+  | { kind: 'stopped'; error: { code: string; message: string } }
+  | { kind: 'died'; error: Error };
+
+/**
+ * One run's job in a training worker thread, as the app's runner and the CLI start it. The thread
+ * computes; the starter's event loop stays free, so it answers at once (the view, a signal):
+ * pause and cancel reach the job at its next step through shared memory, and terminate() ends the
+ * thread even mid-step (V8 stops JS and WASM alike). Every whole-file write of a job is atomic
+ * (run-store.ts), so a thread ended mid-write leaves the last whole checkpoint and status.
+ */
+export class TrainRun {
+  readonly worker: Worker;
+  private readonly control = new SharedJobControl();
+  /** Settles when the job's end is known: its report, or the thread's error or exit without one. Never rejects. */
+  readonly end: Promise<TrainRunEnd>;
+  /** Settles when the thread has exited. */
+  readonly exited: Promise<void>;
+
+  constructor(data: Omit<Extract<TrainWorkerData, { task: 'run' }>, 'task' | 'control'>, on: { event?(ev: JobEvent): void; backend?(name: string): void } = {}) {
+    const workerData: TrainWorkerData = { ...data, task: 'run', control: this.control.buffer };
+    this.worker = startWorker(trainWorkerEntry(), { workerData, name: 'heartmind-train' });
+    let settle!: (end: TrainRunEnd) => void;
+    this.end = new Promise<TrainRunEnd>((r) => (settle = r));
+    this.exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    this.worker.on('message', (m: TrainWorkerReply) => {
+      if (m.type === 'event') on.event?.(m.event);
+      else if (m.type === 'backend') on.backend?.(m.backend);
+      else if (m.type === 'done') settle({ kind: 'done', summary: m.summary as RunResultSummary });
+      else if (m.type === 'failed') settle({ kind: 'stopped', error: m.error });
+    });
+    // A settled promise ignores later calls: the first of report, error and exit is the end.
+    this.worker.on('error', (error) => settle({ kind: 'died', error }));
+    this.worker.on('exit', (code) => settle({ kind: 'died', error: new Error(`the training worker exited (code ${code}) before the job finished`) }));
+  }
+
+  /** Pause (a checkpoint first) or cancel at the job's next step. */
+  request(action: Exclude<JobAction, 'run'>): void {
+    this.control.set(action);
+  }
+
+  /** Ends the thread now, mid-step if need be; resolves once it has exited. */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+    await this.exited;
+  }
+}
+
+/**
+ * Writes how a job stopped into its run folder (status and log), for the app's runner and the CLI
+ * alike: paused and cancelled are states, any other code a failure. Returns the new status, or null
+ * when status.json cannot be read.
+ */
+export async function recordJobStop(f: RunFolder, error: { code: string; message: string }): Promise<RunStatus | null> {
+  const s = await f.readStatus().catch(() => null);
+  if (!s) return null;
+  const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
+  const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: error.message } };
+  await f.writeStatus(next);
+  await f.appendLog(error.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
+  return next;
 }
 
 export interface RunnerEvents {
@@ -45,7 +111,7 @@ export interface JobRunnerOptions {
 
 interface Active {
   runId: string;
-  worker: Worker;
+  run: TrainRun;
   done: Promise<void>;
   backend: string | null;
   /** The worker has reported the job over (done, paused, cancelled, failed) and is exiting. */
@@ -115,7 +181,7 @@ export class JobRunner {
   /** Pauses the running job at its next step (it writes a checkpoint first), or unqueues a queued one. */
   async pause(runId: string): Promise<void> {
     if (this.active?.runId === runId) {
-      this.active.worker.postMessage({ type: 'control', action: 'pause' } satisfies TrainWorkerRequest);
+      this.active.run.request('pause');
       return;
     }
     await this.unqueue(runId, 'paused', 'paused before it started');
@@ -124,7 +190,7 @@ export class JobRunner {
   /** Cancels the running job at its next step (checkpoints already written stay), or unqueues one. */
   async cancel(runId: string): Promise<void> {
     if (this.active?.runId === runId) {
-      this.active.worker.postMessage({ type: 'control', action: 'cancel' } satisfies TrainWorkerRequest);
+      this.active.run.request('cancel');
       return;
     }
     await this.unqueue(runId, 'cancelled', 'cancelled before it started');
@@ -160,10 +226,10 @@ export class JobRunner {
     this.queue.length = 0;
     const a = this.active;
     if (!a) return;
-    a.worker.postMessage({ type: 'control', action: 'pause' } satisfies TrainWorkerRequest);
+    a.run.request('pause');
     const timeout = new Promise<void>((r) => setTimeout(r, 20_000).unref());
     await Promise.race([a.done, timeout]);
-    if (this.active === a) await a.worker.terminate();
+    if (this.active === a) await a.run.terminate();
   }
 
   private async pump(): Promise<void> {
@@ -194,15 +260,31 @@ export class JobRunner {
       setTimeout(() => void this.pump(), 0);
       return;
     }
-    const data: TrainWorkerData = { task: 'run', storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions };
-    const worker = startWorker(trainWorkerEntry(), { workerData: data, name: 'heartmind-train' });
-    sessions = [];
-    let settled = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
-    const active: Active = { runId, worker, done, backend: null, ending: false };
+    const run = new TrainRun(
+      { storeRoot: this.store.root, runId, userModelsDir: this.opts.userModelsDir, sessions },
+      {
+        event: (ev) => {
+          this.opts.events?.event?.(runId, ev);
+          if (ev.type === 'status') this.opts.events?.state?.(ev.status);
+        },
+        backend: (name) => {
+          active.backend = name;
+          this.opts.events?.log?.('info', `training run ${runId} on jax-js ${name}`);
+        },
+      },
+    );
+    sessions = [];
+    const active: Active = { runId, run, done, backend: null, ending: false };
     this.active = active;
-    const finish = async () => {
+    void run.end.then(async (end) => {
+      active.ending = true;
+      if (end.kind === 'done') {
+        if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
+      } else if (end.kind === 'stopped') await this.stopped_(runId, end.error);
+      else await this.fail(runId, end.error);
+      await run.terminate();
       if (this.active === active) this.active = null;
       // The run's last status was pushed while its worker was still the active job: push it again
       // now that it is not, so a view that reads the runner on a status push sees it idle.
@@ -210,52 +292,16 @@ export class JobRunner {
       if (last) this.opts.events?.state?.(last);
       resolveDone();
       await this.pump();
-    };
-    worker.on('message', (m: TrainWorkerReply) => {
-      if (m.type === 'event') {
-        this.opts.events?.event?.(runId, m.event);
-        if (m.event.type === 'status') this.opts.events?.state?.(m.event.status);
-      } else if (m.type === 'backend') {
-        active.backend = m.backend;
-        this.opts.events?.log?.('info', `training run ${runId} on jax-js ${m.backend}`);
-      } else if (m.type === 'done') {
-        settled = true;
-        active.ending = true;
-        const summary = m.summary as RunResultSummary;
-        if (summary.exportedAs) this.opts.events?.exported?.(runId, summary.exportedAs);
-        void worker.terminate();
-      } else if (m.type === 'failed') {
-        settled = true;
-        active.ending = true;
-        void this.stopped_(runId, m.error).then(() => worker.terminate());
-      }
-    });
-    worker.on('error', (err) => {
-      if (!settled) {
-        settled = true;
-        void this.fail(runId, err);
-      }
-    });
-    worker.on('exit', (code) => {
-      void (async () => {
-        if (!settled) await this.fail(runId, new Error(`the training worker exited (code ${code}) before the job finished`));
-        await finish();
-      })();
     });
     this.opts.events?.log?.('info', `training run ${runId} started`);
   }
 
   /** A job that stopped: paused and cancelled are states, anything else a failure. */
   private async stopped_(runId: string, error: { code: string; message: string }): Promise<void> {
-    const f = this.store.folder(runId);
-    const s = await f.readStatus().catch(() => null);
-    if (!s) return;
-    const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
-    const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: error.message } };
-    await f.writeStatus(next);
-    await f.appendLog(error.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
+    const next = await recordJobStop(this.store.folder(runId), error);
+    if (!next) return;
     this.opts.events?.state?.(next);
-    this.opts.events?.log?.(state === 'failed' ? 'error' : 'info', `training run ${runId} ${state}: ${error.message}`);
+    this.opts.events?.log?.(next.state === 'failed' ? 'error' : 'info', `training run ${runId} ${next.state}: ${error.message}`);
   }
 
   private async fail(runId: string, err: Error): Promise<void> {

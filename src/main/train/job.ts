@@ -5,7 +5,7 @@
 // A phase that finished is recorded in status.json and skipped when the job resumes (after a pause,
 // a crash or an app restart); pretraining resumes from its newest readable checkpoint and the
 // evaluation from the folds it finished. Runs inside the training worker thread (train-worker.node.ts)
-// or in-process (tests, the CLI's --no-worker). The caller supplies control (pause/cancel) and
+// (the app's and the CLI's jobs) or in-process (tests). The caller supplies control (pause/cancel) and
 // receives events (progress, metrics, log lines).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -112,10 +112,11 @@ export class RunFolder {
   }
 
   /**
-   * Marks a 'running' run interrupted, synchronously: for a signal handler that exits right after
-   * (an awaited write would let the job's own writes interleave, or never finish). Returns whether it did.
+   * Marks a 'running' (or still 'queued') run interrupted — or cancelled, when the user asked for
+   * that — synchronously: for a signal handler that exits right after (an awaited write would never
+   * finish). Returns whether it did; a run that already ended keeps its state.
    */
-  markInterruptedSync(message: string): boolean {
+  markStoppedSync(message: string, state: 'interrupted' | 'cancelled' = 'interrupted'): boolean {
     let s: RunStatus;
     try {
       s = JSON.parse(readFileSync(this.path(RUN_FILES.status), 'utf8')) as RunStatus;
@@ -123,7 +124,7 @@ export class RunFolder {
       return false;
     }
     if (s.state !== 'running' && s.state !== 'queued') return false;
-    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
+    const next: RunStatus = { ...s, state, updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
     this.writeStatusSync(next);
     this.appendLogSync(message);
     return true;

@@ -12,7 +12,7 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -202,7 +202,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (spec.export?.target.kind === 'user' && !throwaway && existsSync(join(userModelsDir, spec.export.modelId))) {
     throw new CliUsageError(`your models already hold a model '${spec.export.modelId}' (${join(userModelsDir, spec.export.modelId)}): give another --model-id, --no-export, or --export-to DIR`);
   }
-  await checkCommandInputs(spec, store, values['data-dir'], where);
-  const folder = await store.create(spec);
-  return runInProcess(folder, io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
+  // One recordings database for the checks and the run (opened only when the dataset names sessions).
+  const db = new DatabaseSession(values['data-dir']);
+  try {
+    await checkCommandInputs(spec, store, db, where);
+    const folder = await store.create(spec);
+    return await runInProcess(folder, io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose, db });
+  } finally {
+    await db.close();
+  }
 }

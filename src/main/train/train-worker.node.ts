@@ -1,7 +1,8 @@
 // The training worker thread: runs one job (job.ts) off the main thread, so the UI, the live
 // pipeline and the recorder never wait on a training step. jax-js runs on WebGPU when the runtime
 // offers an adapter, else on WASM (Node and Electron's main process have no WebGPU today: WASM).
-// Talks to the runner (job-runner.ts) by messages only. The same thread builds a dataset for the
+// Talks to its starter (TrainRun in job-runner.ts: the app's runner, the CLI) by messages, and reads
+// pause/cancel from shared memory (job-control.ts). The same thread builds a dataset for the
 // Training view's Preview (dataset-preview.ts), without loading jax-js.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DatasetPreview } from '../../shared/ipc/training.schema';
@@ -10,10 +11,21 @@ import type { JobEvent } from './job';
 import { RunStore } from './run-store';
 import type { SessionFeed } from './dataset-loader';
 import type { PreviewCheck } from './dataset-preview';
+import { SharedJobControl } from './job-control';
 import { TrainError } from '../../shared/train/train.types';
 
 export type TrainWorkerData =
-  | { task: 'run'; storeRoot: string; runId: string; userModelsDir?: string; sessions: SessionFeed[] }
+  | {
+      task: 'run';
+      storeRoot: string;
+      runId: string;
+      userModelsDir?: string;
+      sessions: SessionFeed[];
+      /** SharedJobControl's buffer: pause/cancel as the starter sets them. */
+      control: SharedArrayBuffer;
+      /** JobContext.liveFiles (the CLI: an app beside it follows the run through its files). */
+      liveFiles?: boolean;
+    }
   | { task: 'preview'; dataset: DatasetSpec; check?: PreviewCheck; sessions: SessionFeed[] };
 
 export type TrainWorkerReply =
@@ -23,16 +35,10 @@ export type TrainWorkerReply =
   | { type: 'preview'; preview: DatasetPreview }
   | { type: 'failed'; error: { code: string; message: string; name?: string } };
 
-export type TrainWorkerRequest = { type: 'control'; action: 'pause' | 'cancel' };
-
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('train-worker must run as a worker thread');
   const data = workerData as TrainWorkerData;
-  let action: 'run' | 'pause' | 'cancel' = 'run';
-  port.on('message', (m: TrainWorkerRequest) => {
-    if (m?.type === 'control' && (m.action === 'pause' || m.action === 'cancel')) action = m.action;
-  });
   const post = (r: TrainWorkerReply) => port.postMessage(r);
   try {
     if (data.task === 'preview') {
@@ -45,12 +51,14 @@ async function main(): Promise<void> {
     const backend = await selectTrainingBackend();
     post({ type: 'backend', backend });
     const folder = new RunStore(data.storeRoot).folder(data.runId);
+    const control = new SharedJobControl(data.control);
     const summary = await runJob({
       folder,
       sessions: new Map(data.sessions.map((s) => [s.sessionId, s])),
-      control: () => action,
+      control: () => control.get(),
       emit: (event) => post({ type: 'event', event }),
       userModelsDir: data.userModelsDir,
+      liveFiles: data.liveFiles,
     });
     post({ type: 'done', summary });
   } catch (e) {

@@ -115,6 +115,26 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);
   });
 
+  test('pause reaches a job that computes without turning its event loop (no checkpoint due) at its next step', async () => {
+    const store = new RunStore(join(root, 'runs-3'));
+    const steps: number[] = [];
+    const runner: JobRunner = new JobRunner(store, { events: { event: (_id, ev) => ev.type === 'metric' && ev.record.kind === 'step' && steps.push(ev.record.step) } });
+    const spec = ecgPretrainSpec('long phase', 200);
+    spec.pretrain.ecg!.checkpointEverySteps = 1000;
+    const s = await runner.start(spec);
+    await new Promise<void>((res) => {
+      const t = setInterval(() => steps.length >= 2 && (clearInterval(t), res()), 20);
+    });
+    const asked = steps.length;
+    await runner.pause(s.id);
+    await runner.idle();
+    const st = await store.folder(s.id).readStatus();
+    assert.equal(st.state, 'paused', st.progress.message);
+    // A request posted as a message was read only when the phase ended (its 40 epochs' steps).
+    assert.ok(steps.at(-1)! <= asked + 3, `paused at step ${steps.at(-1)}, asked after step ${asked}`);
+    assert.match(st.progress.message, new RegExp(`paused at step ${steps.at(-1)} of 40$`));
+  });
+
   test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
     const store = new RunStore(join(root, 'runs-3'));
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });

@@ -46,17 +46,20 @@ test('the app starting beside a live CLI run leaves it running; a dead process\'
   await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && /^run 'cli-run' is finished; start a new run to train again$/.test(e.message));
 });
 
-test('markInterruptedSync: a running run becomes interrupted with the reason in its status and log; a finished one is left alone', async (t) => {
+test('markStoppedSync: a running run becomes interrupted (or cancelled) with the reason in its status and log; a finished one is left alone', async (t) => {
   const store = new RunStore(tempDir(t, 'hm-run-store-'));
   const f = await store.create(quickRecipe('/data'), 'r');
   await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: process.pid });
-  assert.equal(f.markInterruptedSync('interrupted (SIGTERM); resume continues from the last checkpoint'), true);
+  assert.equal(f.markStoppedSync('interrupted (SIGTERM); resume continues from the last checkpoint'), true);
   const s = await f.readStatus();
   assert.equal(s.state, 'interrupted');
   assert.equal(s.progress.message, 'interrupted (SIGTERM); resume continues from the last checkpoint');
   assert.match(readFileSync(f.path('log.txt'), 'utf8'), /interrupted \(SIGTERM\)/);
+  await f.writeStatus({ ...s, state: 'running' });
+  assert.equal(f.markStoppedSync('cancelled (Ctrl+C twice)', 'cancelled'), true);
+  assert.equal((await f.readStatus()).state, 'cancelled');
   await f.writeStatus({ ...s, state: 'done' });
-  assert.equal(f.markInterruptedSync('x'), false);
+  assert.equal(f.markStoppedSync('x'), false);
   assert.equal((await f.readStatus()).state, 'done');
 });
 

@@ -171,3 +171,28 @@ describe('train --session: sessions that cannot label a window are refused befor
     await refuses(train, [...base, '--session', '99', '--labels', 'self-report:arousal:5'], s.runs, /^--session: no session 99 in the recordings database \(the Sessions view lists the sessions it holds\)$/);
   });
 });
+
+describe('train --session: the recordings database is opened once', () => {
+  test('the checks before the run folder and the run read sessions through one database client, closed when the command ends', async (t) => {
+    const s = scratch(t);
+    const dataDir = join(s.dir, 'data');
+    mkdirSync(dataDir);
+    const db = await DbClient.open({ path: databasePathFor(dataDir) });
+    // Sessions whose markers name both classes (the checks pass) and that hold no signal (the run fails fast, after reading them).
+    const ids: number[] = [];
+    for (const name of ['a', 'b']) {
+      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
+      await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
+      ids.push(id);
+    }
+    await db.close();
+    const open = t.mock.method(DbClient, 'open');
+    const close = t.mock.method(DbClient.prototype, 'close');
+    const lines: string[] = [];
+    const code = await train.run(['--data-dir', dataDir, '--no-export', '--no-eval', '--task', 'arousal:rest,task', '--labels', 'annotations:rest=rest,task=task', '--layers', '1', ...ids.flatMap((id) => ['--session', String(id)]), '--out', s.runs], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    assert.equal(code, 1, lines.join('\n'));
+    assert.equal(open.mock.callCount(), 1, 'one database client for the checks and the run');
+    assert.ok(close.mock.callCount() >= 1, 'closed when the command ended');
+  });
+});

@@ -1,0 +1,105 @@
+// Signals to a `heartmind pretrain` / `train --resume` child process while its job computes: the job
+// runs in a worker thread, so the process answers at once. Here the pretraining writes no checkpoint
+// until its end (--checkpoint-every 1000) and so never turns an event loop: a handler on the thread
+// that computes (as it was) ran only when the phase ended, about 100 s later. Ctrl+C pauses at the
+// next step with a checkpoint; `train --resume` continues from it; SIGTERM mid-step ends the process
+// within a moment, the run marked interrupted, its checkpoint intact and the resume command printed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RunStore } from '../../../src/main/train/run-store';
+import { decodeCheckpoint } from '../../../src/shared/train/checkpoint';
+
+const DATA = resolve('..', 'shared', 'data');
+const ECG = join(DATA, 'wfdb-ludb', '1.hea');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Exit within this after a signal. A loaded 2-core machine starts a thread's stop late; the old wait was the whole phase. */
+const PROMPT_MS = 5000;
+
+interface Child {
+  proc: ChildProcess;
+  output(): string;
+  exit: Promise<{ code: number | null; at: number }>;
+}
+
+function cli(args: string[], t: { after(fn: () => unknown): void }): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (b) => (out += b));
+  proc.stderr!.on('data', (b) => (out += b));
+  t.after(() => proc.kill('SIGKILL'));
+  const exit = new Promise<{ code: number | null; at: number }>((r) => proc.once('exit', (code) => r({ code, at: Date.now() })));
+  return { proc, output: () => out, exit };
+}
+
+/** The run's pretraining step records so far. */
+function steps(dir: string): number[] {
+  const path = join(dir, 'metrics.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        const r = JSON.parse(l) as { kind?: string; step?: number };
+        return r.kind === 'step' && typeof r.step === 'number' ? [r.step] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+async function until<T>(what: string, get: () => T | null | undefined | false, child: Child, ms = 120_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v) return v;
+    if (child.proc.exitCode !== null) assert.fail(`${what}: the process ended first (code ${child.proc.exitCode}):\n${child.output()}`);
+    if (Date.now() > end) assert.fail(`${what}: not within ${ms} ms:\n${child.output()}`);
+    await sleep(100);
+  }
+}
+
+const checkpoints = (dir: string) => (existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')).sort() : []);
+
+test('Ctrl+C pauses at the next step with a checkpoint, --resume continues from it, SIGTERM mid-phase exits at once as interrupted', { skip: !existsSync(ECG) && 'needs ../shared/data', timeout: 300_000 }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'hm-cli-signals-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const store = new RunStore(join(root, 'runs'));
+
+  const first = cli(['pretrain', '--modality', 'ecg', '--file', ECG, '--layers', '1', '--epochs', '200', '--batch', '4', '--checkpoint-every', '1000', '--out', store.root], t);
+  const runDir = await until('a run folder', () => existsSync(store.root) && readdirSync(store.root).map((n) => join(store.root, n))[0], first);
+  await until('two steps', () => steps(runDir).length >= 2, first);
+  first.proc.kill('SIGINT');
+  const sentAt = Date.now();
+  const paused = await first.exit;
+  assert.equal(paused.code, 130, first.output());
+  assert.ok(paused.at - sentAt < PROMPT_MS, `paused ${paused.at - sentAt} ms after Ctrl+C:\n${first.output()}`);
+  const id = runDir.split(/[\\/]/).pop()!;
+  assert.match(first.output(), new RegExp(`paused: pretrain-ecg paused at step \\d+ of 200\\. Resume with: heartmind train --resume ${id} --out `));
+  const f = store.folder(id);
+  assert.equal((await f.readStatus()).state, 'paused');
+  const pausedAt = steps(runDir).at(-1)!;
+  assert.deepEqual(checkpoints(runDir), [`pretrain-ecg-step-${String(pausedAt).padStart(7, '0')}.hmck`], 'the pause wrote a checkpoint at the last step taken');
+
+  const second = cli(['train', '--resume', id, '--out', store.root], t);
+  await until('resumed from the checkpoint', () => new RegExp(`pretrain-ecg: resuming from step ${pausedAt} of 200`).test(readFileSync(f.path('log.txt'), 'utf8')), second);
+  await until('two steps after the resume', () => steps(runDir).filter((s) => s > pausedAt).length >= 2, second);
+  second.proc.kill('SIGTERM');
+  const termAt = Date.now();
+  const ended = await second.exit;
+  assert.equal(ended.code, 143, second.output());
+  assert.ok(ended.at - termAt < PROMPT_MS, `exited ${ended.at - termAt} ms after SIGTERM:\n${second.output()}`);
+  assert.match(second.output(), new RegExp(`interrupted \\(SIGTERM\\); resume continues from the last checkpoint\\. Resume with: heartmind train --resume ${id} --out `));
+  const s = await f.readStatus();
+  assert.equal(s.state, 'interrupted');
+  assert.ok(s.completedPhases.includes('datasets') && !s.completedPhases.includes('pretrain-ecg'));
+  assert.match(readFileSync(f.path('log.txt'), 'utf8'), /interrupted \(SIGTERM\)/);
+  // The checkpoint the resume started from is whole: the next resume starts there again.
+  const [ck] = checkpoints(runDir).filter((n) => n.endsWith('.hmck'));
+  const meta = decodeCheckpoint<{ step: number }>(new Uint8Array(readFileSync(join(runDir, 'checkpoints', ck))), ck).meta;
+  assert.equal(meta.step, pausedAt);
+});
