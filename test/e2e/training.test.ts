@@ -2,6 +2,7 @@
 // (real EEGMAT recordings, wiring-size encoders), watch the progress bar and the live loss curve,
 // get the evaluation (arms next to the baseline, ROC curves, confusion matrices) and the log, export
 // the model and find it in the live model list; a second run paused and resumed from the view.
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { RunStore } from '../../src/main/train/run-store';
+import { quickRecipe } from '../../src/shared/train/recipes';
 
 const DATA = resolve('..', 'shared', 'data', 'edf-eegmat');
 const skip = chromiumMissing() || rendererMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
@@ -164,6 +167,24 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     } finally {
       rmSync(two, { recursive: true, force: true });
     }
+  });
+
+  test('a run another process trains (the CLI) shows in the header, not idle; idle again once that process is gone', async (t) => {
+    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok);
+    const store = new RunStore((r.value as { runsDir: string }).runsDir);
+    // A live process standing in for `heartmind pretrain` (its own run folder, 'running' with its pid).
+    const cli = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    t.after(() => cli.kill('SIGKILL'));
+    const f = await store.create({ ...quickRecipe(DATA), name: 'CLI pretraining' }, '2026-01-02-000000-cli');
+    await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: cli.pid });
+    await page.waitForFunction(() => /^training \(CLI\): CLI pretraining ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 10_000, polling: 100 });
+    assert.match((await page.getAttribute('[data-testid="training-backend"]', 'title')) ?? '', new RegExp(`run 2026-01-02-000000-cli, process ${cli.pid}\\)\\. Ctrl\\+C there pauses it`));
+    cli.kill('SIGKILL');
+    // The core checks a foreign run's pid every 5 s: the run turns interrupted, the header idle.
+    await page.waitForFunction(() => /^idle ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 15_000, polling: 100 });
+    assert.equal((await f.readStatus()).state, 'interrupted');
+    assert.deepEqual(problems, []);
   });
 
   test('a damaged run folder among good ones: listed as damaged, nothing in it offered to resume', async () => {

@@ -6,6 +6,7 @@ import type { RunSummary } from '../../../../shared/train/job.types';
 import { NewRun } from './new-run';
 import { RunDetail } from './run-detail';
 import { fmt3, useOverview, useRun } from './use-training';
+import { trainerState } from './trainer-state';
 import './training.css';
 
 function armValue(r: RunSummary, arm: string): string {
@@ -58,6 +59,7 @@ export default function TrainingView({ client }: ViewProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const run = useRun(client, selected, version);
+  const trainer = trainerState(overview);
   useEffect(() => {
     if (!selected && overview?.runs.length) setSelected(overview.active ?? overview.runs[0].id);
   }, [overview, selected]);
@@ -68,8 +70,8 @@ export default function TrainingView({ client }: ViewProps) {
       <div class="dashboard-toolbar">
         <h1>Training</h1>
         {/* The backend reads 'webgpu: adapter' or 'wasm: one core; why': the name shows, the rest is the tooltip. */}
-        <span class="muted" title={overview?.backend ?? undefined} data-testid="training-backend">
-          {overview?.active ? `running on jax-js ${overview.backend?.split(':')[0] ?? '…'}` : 'idle'} · runs in {overview?.runsDir ?? '…'}
+        <span class="muted" title={trainer.title} data-testid="training-backend">
+          {trainer.text} · runs in {overview?.runsDir ?? '…'}
         </span>
       </div>
       {error && <p class="form-error">{error}</p>}
