@@ -8,6 +8,7 @@ import { CytonDriver } from '../../../src/main/devices/drivers/cyton-driver';
 import { TextEmulator } from '../../../src/main/devices/emulator/text-emulator';
 import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
 import { cytonUvPerCount } from '../../../src/shared/devices/cyton/cyton.types';
+import { openSerialLink } from '../../../src/main/devices/serial/serial-link';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
 import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
 
@@ -137,6 +138,33 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     assert.match(seen, /^connected, but no samples came in 0\.[45] s — is this the device's port, and is it printing lines of numbers at 9600 baud\? \(gave up after 2 attempts\)$/);
     assert.deepEqual(sink.states(), ['connecting', 'error'], 'never shown streaming');
     await src.stop();
+  });
+
+  test('line noise (a device sending at another baud rate) fails the connect saying so, not "no samples"', async () => {
+    const pty = new PtyPair('baud');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    // What a 9600-baud device reads as at 115200: mostly 00, 80, F8, FE, FF, a stray newline now and then.
+    const noise = await openSerialLink(pty.device, 115200, 'noise');
+    const junk = Uint8Array.from({ length: 64 }, (_, i) => (i === 40 ? 0x0a : [0xf8, 0x00, 0x80, 0xfe, 0xff, 0xe0, 0x78][i % 7]));
+    const timer = setInterval(() => void noise.write(junk).catch(() => undefined), 20);
+    cleanups.push(async () => {
+      clearInterval(timer);
+      await noise.close();
+    });
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', name: 'Arduino ECG' }), {
+      hostClock: systemClock,
+      policy: { ...FAST, stallTimeoutMs: 600, startAttempts: 1 },
+      tickMs: 50,
+    });
+    cleanups.push(() => src.stop());
+    const err = await src.start(sink).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    assert.match(err, /^connected, but no samples came in 0\.[67] s; what came did not read as samples: \d+ byte\(s\) came that are not text \(F8 00 80 FE FF E0 78 F8 .*\): is 115200 baud the rate the device sends at, and does it print text\?/);
+    assert.deepEqual(sink.states(), ['connecting', 'error'], 'never shown streaming');
   });
 
   test('Cyton + Daisy found from the reset reply: 16 channels at 125 Hz', async () => {

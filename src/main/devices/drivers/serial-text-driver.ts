@@ -60,11 +60,17 @@ export class SerialTextDriver implements DeviceDriver {
     ]);
     let reportedBad = 0;
     let reportedLong = 0;
+    let reportedNotText = 0;
+    const baud = this.cfg.baudRate ?? 115200;
     link.onData((bytes) => {
       const runs = decoder.push(bytes);
       const st = decoder.stats;
+      // Said as it comes, so a connection that never gets a sample says this instead of "no samples".
+      if (st.notTextBytes > reportedNotText)
+        ctx.problem('bad-frame', `${st.notTextBytes} byte(s) came that are not text (${decoder.notTextPreview}): is ${baud} baud the rate the device sends at, and does it print text?`);
+      reportedNotText = st.notTextBytes;
       if (st.badLines > reportedBad) ctx.problem('bad-frame', `${st.badLines - reportedBad} malformed line(s) skipped: ${decoder.lastError}`);
-      if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline?)`);
+      if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline: does the device print lines, at ${baud} baud?)`);
       reportedBad = st.badLines;
       reportedLong = st.overlongLines;
       // Numbers in the wrong count, line after line: the channels do not fit the device, and

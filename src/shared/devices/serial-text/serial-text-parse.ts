@@ -1,5 +1,6 @@
 // Pure decoding of a line-based text stream: bytes → lines → numeric rows → runs of samples.
 // Strict number syntax, so noise on the line never becomes a sample.
+import { hexPreview } from '../bytes';
 import { DeviceError } from '../device-error';
 import type { SerialTextConfig, TextDecodeStats, TextRun, TextSeparator } from './serial-text.types';
 import { plural } from '../../plural';
@@ -129,6 +130,20 @@ export function serialTextOutputUnit(cfg: SerialTextConfig): string {
 }
 
 /**
+ * Whether a line is not text: more than a quarter of its bytes are control bytes (other than tab and
+ * carriage return) or outside ASCII. A boot banner in UTF-8 ("µV") has a few; line noise from a
+ * wrong baud rate is mostly such bytes.
+ */
+export function isNotText(line: string): boolean {
+  let odd = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || c >= 0x7f) odd++;
+  }
+  return odd * 4 > line.length;
+}
+
+/**
  * Bytes in, runs of samples out. Lines that fail to parse before the first sample are a header or
  * boot banner and are skipped; after data began each one is a lost sample, which splits the run.
  * Lines of numbers with the wrong column count before any sample are not a banner: after
@@ -140,8 +155,10 @@ export class SerialTextDecoder {
   private started = false;
   private sampleIndex = 0;
   private lostSinceRun = 0;
-  readonly stats: TextDecodeStats = { lines: 0, samples: 0, headerLines: 0, mismatchedLines: 0, badLines: 0, overlongLines: 0 };
+  readonly stats: TextDecodeStats = { lines: 0, samples: 0, headerLines: 0, mismatchedLines: 0, badLines: 0, overlongLines: 0, notTextBytes: 0 };
   lastError: string | undefined;
+  /** The first bytes of the first line that was not text (see TextDecodeStats.notTextBytes), in hex. */
+  notTextPreview: string | undefined;
   /** Set once the lines before any sample show the configuration does not fit (see above). */
   columnMismatch: string | undefined;
   private mismatchCols = { min: Infinity, max: 0 };
@@ -171,6 +188,11 @@ export class SerialTextDecoder {
         if (!this.started) {
           this.stats.headerLines++;
           if (r.columns !== undefined) this.noteMismatch(r.columns);
+          else if (isNotText(line)) {
+            // A banner is words; bytes that are not text at all are a wrong baud rate or a binary device.
+            this.stats.notTextBytes += line.length + 1;
+            this.notTextPreview ??= hexPreview(Uint8Array.from(line, (ch) => ch.charCodeAt(0)), 12);
+          }
         } else {
           this.stats.badLines++;
           this.lostSinceRun++;

@@ -42,4 +42,9 @@ export interface TextDecodeStats {
   badLines: number;
   /** Lines longer than the limit, dropped. */
   overlongLines: number;
+  /**
+   * Bytes before the first sample in lines that are not text (mostly control or non-ASCII bytes):
+   * what a wrong baud rate, or a binary device on a text setting, reads as.
+   */
+  notTextBytes: number;
 }

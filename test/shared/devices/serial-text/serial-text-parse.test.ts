@@ -1,7 +1,7 @@
 // Generic text devices: separators, units, a banner, malformed lines, timestamps, over-long lines.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineAssembler, SerialTextDecoder, TEXT_MISMATCH_LINES, parseTextLine, splitTextLine, validateSerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text-parse';
+import { LineAssembler, SerialTextDecoder, TEXT_MISMATCH_LINES, isNotText, parseTextLine, splitTextLine, validateSerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text-parse';
 import type { SerialTextConfig } from '../../../../src/shared/devices/serial-text/serial-text.types';
 import { asciiBytes } from '../../../../src/shared/devices/bytes';
 import { DeviceError } from '../../../../src/shared/devices/device-error';
@@ -99,5 +99,22 @@ describe('SerialTextDecoder', () => {
     l.push(new Uint8Array(5000).fill(0x31));
     assert.equal(l.overlong, 1);
     assert.deepEqual(l.push(asciiBytes('\n7\n')), ['', '7']);
+  });
+
+  test('bytes that are not text before any sample are counted (a wrong baud rate), a UTF-8 banner is not', () => {
+    assert.equal(isNotText('HeartMind ECG v1.2 (µV)'), false);
+    assert.equal(isNotText('\u00f8\u00ff\u0000\u00e0x\u00fe\u0080'), true);
+    const d = new SerialTextDecoder(ecg);
+    // "Board ready: µV" in UTF-8 (two bytes for µ), then line noise as 9600 baud reads at 115200.
+    const banner = Uint8Array.from([...asciiBytes('Board ready: '), 0xc2, 0xb5, ...asciiBytes('V\r\n')]);
+    const noise = Uint8Array.from([0xf8, 0x00, 0x80, 0xfe, 0xff, 0xe0, 0x78, 0x00, 0x0a, 0x80, 0x80, 0xf8, 0x0a]);
+    assert.deepEqual(d.push(banner), []);
+    assert.equal(d.stats.notTextBytes, 0);
+    assert.deepEqual(d.push(noise), []);
+    assert.equal(d.stats.notTextBytes, 13, 'both lines, newlines included');
+    assert.equal(d.notTextPreview, 'F8 00 80 FE FF E0 78 00');
+    assert.equal(d.columnMismatch, undefined);
+    // Once text comes (the baud rate set right), samples flow.
+    assert.equal(d.push(asciiBytes('0.5\n0.6\n'))[0]?.count, 2);
   });
 });
