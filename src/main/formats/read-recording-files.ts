@@ -186,16 +186,24 @@ export async function readRecordingFiles(filePath: string, opts: ReadRecordingOp
   return files;
 }
 
-/** 'x.hea' when the file is not a header and a header of its name lies beside it (x.dat, x.atr), else undefined. */
-async function wfdbHeaderBeside(filePath: string): Promise<string | undefined> {
+/**
+ * The recording a companion file belongs to, when it lies beside it: 'x.hea' for x.dat or x.atr,
+ * 'x.edf' for x.edf.event (a WFDB annotation file of an EDF record, as PhysioNet's eegmmidb ships
+ * one beside every EDF). Undefined for a header itself, or when nothing is beside it.
+ */
+async function recordBeside(filePath: string): Promise<string | undefined> {
   if (/\.hea$/i.test(filePath)) return undefined;
-  const hea = `${path.basename(filePath, path.extname(filePath))}.hea`;
-  try {
-    await access(path.join(path.dirname(filePath), hea));
-    return hea;
-  } catch {
-    return undefined;
+  const stem = path.basename(filePath, path.extname(filePath));
+  const candidates = [`${stem}.hea`, ...(/\.(edf|bdf)$/i.test(stem) ? [stem] : [])];
+  for (const name of candidates) {
+    try {
+      await access(path.join(path.dirname(filePath), name));
+      return name;
+    } catch {
+      // not there: the next candidate
+    }
   }
+  return undefined;
 }
 
 /**
@@ -203,10 +211,10 @@ async function wfdbHeaderBeside(filePath: string): Promise<string | undefined> {
  * the recording's. A WFDB signal or annotation file given on its own is answered with the header
  * beside it. FormatError as readRecordingFiles and importRecording throw it.
  */
-export async function importRecordingFile(filePath: string, opts: Omit<ImportOptions, 'wfdbHeaderBeside'> = {}): Promise<ImportedRecording> {
+export async function importRecordingFile(filePath: string, opts: Omit<ImportOptions, 'recordBeside'> = {}): Promise<ImportedRecording> {
   const warnings: string[] = [];
   const files = await readRecordingFiles(filePath, { warnings });
-  const rec = importRecording(files, { ...opts, wfdbHeaderBeside: await wfdbHeaderBeside(filePath) });
+  const rec = importRecording(files, { ...opts, recordBeside: await recordBeside(filePath) });
   rec.warnings.push(...warnings);
   return rec;
 }

@@ -34,15 +34,18 @@ export function detectFormat(file: NamedBytes): DetectedFormat | null {
 
 /** Extensions of the files beside a WFDB header: signals (.dat) and the usual annotators. */
 const WFDB_COMPANION = /\.(dat|atr|qrs|ecg|ari|apn|pu[01]?|wqrs|sqrs|gqrs|st|16)$/i;
+/** An annotation file of a WFDB record that is an EDF file (PhysioNet's eegmmidb: 'S001R04.edf.event'). */
+const EDF_ANNOTATOR = /\.(edf|bdf)\.[^.]+$/i;
 
 export interface ImportOptions {
   /** For BrainFlow files: the board (and preset) that wrote them. */
   brainflow?: BrainFlowCsvOptions;
   /**
-   * The WFDB header (file name) beside the file, when the caller can see its folder: a signal or
-   * annotation file given on its own is answered with that header's name.
+   * The recording (file name) beside the file, when the caller can see its folder: a WFDB signal
+   * or annotation file given on its own is answered with its record's header ('100.hea'), or with
+   * the EDF it annotates ('S001R04.edf' for PhysioNet's 'S001R04.edf.event').
    */
-  wfdbHeaderBeside?: string;
+  recordBeside?: string;
 }
 
 /**
@@ -80,8 +83,15 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
     default: {
       if (main.bytes.length === 0) throw new FormatError('empty', main.name, 'the file is empty');
       const stem = main.name.replace(/\.[^.]*$/, '');
-      if (opts.wfdbHeaderBeside) {
-        throw new FormatError('not-this-format', main.name, `a file of WFDB record ${stem}: WFDB records are imported through their .hea header; import ${opts.wfdbHeaderBeside} (beside it) instead`);
+      const beside = opts.recordBeside;
+      if (beside && /\.hea$/i.test(beside)) {
+        throw new FormatError('not-this-format', main.name, `a file of WFDB record ${stem}: WFDB records are imported through their .hea header; import ${beside} (beside it) instead`);
+      }
+      if (beside) {
+        throw new FormatError('not-this-format', main.name, `an annotation file of the recording ${beside}: import ${beside} (beside it) instead; its annotations are read from the EDF itself (EDF+ annotations), a separate annotation file is not attached`);
+      }
+      if (EDF_ANNOTATOR.test(main.name)) {
+        throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is an annotation file of the recording ${stem}, import ${stem} instead`);
       }
       if (WFDB_COMPANION.test(main.name)) {
         throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is a WFDB signal or annotation file, import its record's .hea header (${stem}.hea), kept beside it`);

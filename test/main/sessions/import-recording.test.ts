@@ -123,7 +123,7 @@ describe('import into a session', { skip }, () => {
     assert.deepEqual(new Set((await db.api.listMarkers(mmi.id)).map((m) => m.label)), new Set(['T0', 'T1', 'T2']));
   });
 
-  test('an EDF named x.hea imports as EDF; a WFDB .dat or .atr on its own names the .hea beside it', async (t) => {
+  test('an EDF named x.hea imports as EDF; a WFDB .dat or .atr on its own names the .hea beside it, an EDF\'s .event file the EDF', async (t) => {
     const dir = tempDir(t);
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
     t.after(() => db.close());
@@ -137,6 +137,11 @@ describe('import into a session', { skip }, () => {
         (err: unknown) => err instanceof FormatError && err.code === 'not-this-format' && err.message.endsWith('import 100.hea (beside it) instead'),
       );
     }
+    // PhysioNet's eegmmidb ships a WFDB annotation file beside each EDF: the error names the EDF.
+    await assert.rejects(
+      importRecordingFile(db, { path: join(DATA, 'edf-eegmmidb', 'S001R04.edf.event') }, ctx),
+      (err: unknown) => err instanceof FormatError && err.code === 'not-this-format' && /^S001R04\.edf\.event: an annotation file of the recording S001R04\.edf: import S001R04\.edf \(beside it\) instead;/.test(err.message),
+    );
   });
 
   test('a truncated or foreign file gives one clear error and changes nothing in the database', async (t) => {

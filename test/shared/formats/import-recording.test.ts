@@ -67,10 +67,24 @@ test('a WFDB signal or annotation file on its own points to its .hea header', { 
     );
     // the Node side names the header it found beside the file
     assert.throws(
-      () => importRecording(file, { wfdbHeaderBeside: '100.hea' }),
+      () => importRecording(file, { recordBeside: '100.hea' }),
       (e: unknown) => e instanceof FormatError && e.message === `${name}: a file of WFDB record 100: WFDB records are imported through their .hea header; import 100.hea (beside it) instead`,
     );
   }
+});
+
+test("an annotation file of an EDF record (eegmmidb's S001R04.edf.event) points to the EDF, not to a list of formats", { skip: NEED_DATA }, () => {
+  const file = one('edf-eegmmidb', 'S001R04.edf.event');
+  assert.throws(
+    () => importRecording(file),
+    (e: unknown) => e instanceof FormatError && e.code === 'not-this-format' && e.message === 'S001R04.edf.event: not a format HeartMind reads on its own: if it is an annotation file of the recording S001R04.edf, import S001R04.edf instead',
+  );
+  assert.throws(
+    () => importRecording(file, { recordBeside: 'S001R04.edf' }),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      e.message === 'S001R04.edf.event: an annotation file of the recording S001R04.edf: import S001R04.edf (beside it) instead; its annotations are read from the EDF itself (EDF+ annotations), a separate annotation file is not attached',
+  );
 });
 
 test('a BrainFlow file whose column count fits several boards is read once the board is named', () => {
