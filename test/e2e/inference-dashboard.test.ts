@@ -141,6 +141,31 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.match((await page.getByTestId('model-backend').textContent())?.trim() ?? '', /^WASM · /);
   });
 
+  test('Card brings the card into view with focus on it; on a narrow window the estimates go under the list, not beside it', async () => {
+    // The card opens under the list and the estimates: below the fold with three models listed.
+    await page.setViewportSize({ width: 1440, height: 700 });
+    try {
+      await page.getByTestId('card-e2e-cap').click();
+      const card = page.getByTestId('model-card');
+      await card.waitFor({ timeout: 10_000 });
+      await page.waitForFunction(() => {
+        const h = document.querySelector('[data-testid="model-card"] h2');
+        const r = h?.getBoundingClientRect();
+        return !!r && r.top >= 0 && r.bottom <= innerHeight && document.activeElement === h;
+      }, undefined, { timeout: 5_000 });
+      assert.match((await card.textContent()) ?? '', /e2e-cap/);
+      await card.getByRole('button', { name: 'Close' }).click();
+      // 420 px: side by side, the estimates column was squeezed to ~100 px beside a 280-px list.
+      await page.setViewportSize({ width: 420, height: 900 });
+      const cols = await page.$$eval('.models-grid > .panel', (ps) => ps.map((p) => p.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, width: r.width })));
+      assert.equal(cols.length, 2);
+      assert.ok(cols[1].top > cols[0].top && Math.abs(cols[1].left - cols[0].left) < 1, `the estimates sit under the list (${JSON.stringify(cols)})`);
+      assert.ok(cols[1].width > 350, `and take the width (${cols[1].width} px)`);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
+  });
+
   test('installing a file that is not ONNX from the view is refused with the reason', async () => {
     const dir = join(serve.core.ctx.dataDir, 'incoming');
     mkdirSync(dir, { recursive: true });

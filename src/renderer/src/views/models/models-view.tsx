@@ -2,7 +2,7 @@
 // connected devices, the inference backend and per-window latency, and the live estimates with
 // their trend. With no trained model installed it says so and shows nothing else: no predictions
 // are ever invented.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import type { ModelSummary } from '../../../../shared/ipc/models.schema';
@@ -15,6 +15,8 @@ import { loadingText } from './model-text';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import { PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
+import { offlineText } from '../../live/offline';
+import { useLive } from '../../live/use-live';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -98,7 +100,7 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
         >
           Use
         </button>
-        <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard}>
+        <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard} data-testid={`card-${m.id}`}>
           Card
         </button>
       </div>
@@ -142,9 +144,20 @@ function InstallForm({ client }: { client: ViewProps['client'] }) {
   );
 }
 
-export default function ModelsView({ client }: ViewProps) {
+export default function ModelsView({ client, live }: ViewProps) {
   const { service, state } = useInference(client);
+  useLive(live, 2);
+  // Without the core no window comes: the answer on screen is the last one (as on the dashboard).
+  const offline = offlineText(live);
   const [cardText, setCardText] = useState<string | null>(null);
+  const [cardOpened, setCardOpened] = useState(0);
+  const cardHeading = useRef<HTMLHeadingElement>(null);
+  // The card opens under the grid, mostly below the fold (and the list on a narrow window): brought
+  // into view and focused, or Card seemed to do nothing.
+  useEffect(() => {
+    cardHeading.current?.scrollIntoView({ block: 'start' });
+    cardHeading.current?.focus({ preventScroll: true });
+  }, [cardOpened]);
   const [selectError, setSelectError] = useState<string | null>(null);
   // WebGPU cannot be chosen where the page has no adapter (the answer is cached: no second probe).
   const [gpu, setGpu] = useState<WebGpuStatus | null>(null);
@@ -159,7 +172,10 @@ export default function ModelsView({ client }: ViewProps) {
   const showCard = (id: string) => {
     client
       .invoke('hm:models:card', { id })
-      .then((c) => setCardText(c.text))
+      .then((c) => {
+        setCardText(c.text);
+        setCardOpened((n) => n + 1);
+      })
       .catch((e) => appErrors.report(e, 'model card'));
   };
 
@@ -260,7 +276,16 @@ export default function ModelsView({ client }: ViewProps) {
           )}
           {/* The model stays loaded while its devices are away (a seek, a reconnect), but its last answer
               is not shown under the refusal as if it were current (the Estimates panel does the same). */}
-          {state.loaded && !(r?.activeId && !r.ok) && <TaskEstimates state={state} showTrend />}
+          {state.loaded && !(r?.activeId && !r.ok) && offline && state.last && (
+            <p class="stale-hint small" data-testid="estimates-stale">
+              last estimate: {offline}
+            </p>
+          )}
+          {state.loaded && !(r?.activeId && !r.ok) && (
+            <div class={offline && state.last ? 'stale' : ''}>
+              <TaskEstimates state={state} showTrend />
+            </div>
+          )}
           {state.card && state.card.limitations.length > 0 && (
             <ul class="model-notes">
               {state.card.limitations.map((l) => (
@@ -272,9 +297,11 @@ export default function ModelsView({ client }: ViewProps) {
       </div>
 
       {cardText && (
-        <div class="panel">
+        <div class="panel" data-testid="model-card">
           <div class="panel-header">
-            <h2>Model card</h2>
+            <h2 ref={cardHeading} tabIndex={-1}>
+              Model card
+            </h2>
             <div class="panel-tools">
               <button type="button" class="btn btn-small" onClick={() => setCardText(null)}>
                 Close
