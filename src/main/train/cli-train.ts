@@ -24,7 +24,7 @@ import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
-import { expandSource } from './dataset-loader';
+import { expandSource, listRecordings, recordingFormatProblem } from './dataset-loader';
 import { ENCODER_ARTIFACT, REPORT_ARTIFACT } from './job';
 import { recordJobStop, TrainRun, type TrainRunEnd } from './job-runner';
 import { reportLines } from '../../shared/train/report-text';
@@ -299,6 +299,19 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
     } catch (e) {
       return (e as Error).message;
     }
+  }
+  if (s.kind === 'file') return recordingFormatProblem(path);
+  if (s.kind === 'folder') {
+    // A folder of no recording at all (a typo, the wrong folder) fails the run once it starts; one that holds some is built, the others reported.
+    const paths = await listRecordings(path).catch(() => []);
+    if (paths.length === 0) return `no recording in ${path} (EDF/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV files)`;
+    let first: string | null = null;
+    for (const p of paths) {
+      const problem = await recordingFormatProblem(p);
+      if (!problem) return null;
+      first ??= problem;
+    }
+    return `no recording HeartMind reads in ${path}${paths.length > 1 ? ` (none of its ${paths.length} .edf/.bdf/.hea/.xdf/.csv/.txt files; the first: ${first})` : `: ${first}`}`;
   }
   if (s.kind === 'eegmat') {
     try {

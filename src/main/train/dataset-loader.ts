@@ -3,7 +3,7 @@
 // EEGMAT folders are validated and labelled, DREAMER.mat is read by src/shared/datasets/dreamer.ts, and recorded
 // sessions come from the database (read by the caller, which owns the DB client, and handed over as
 // feeds). Every recording then goes through the live pipeline (src/shared/datasets/build-windows).
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { buildWindowDataset, type BuildHooks, type LazySource } from '../../shared/datasets/build-windows';
 import { DatasetError, DatasetErrorCode } from '../../shared/datasets/datasets.types';
@@ -13,6 +13,7 @@ import { eegmatSource } from '../../shared/datasets/eegmat-dataset';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset, WindowingOptions } from '../../shared/datasets/windows.types';
 import { importEdf } from '../../shared/formats/edf';
+import { detectFormat, importRecording } from '../../shared/formats/import-recording';
 import type { ImportedRecording } from '../../shared/formats/recording.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
@@ -45,7 +46,40 @@ async function fileSource(path: string, s: { subject?: string; label?: string })
   return { id: basename(path), subject: subjectOf(rec, path, s.subject), input: { kind: 'file', recording: rec }, annotations: rec.annotations.map((a) => ({ onset: a.onset, duration: a.duration, label: a.label })), selfReports: [], fileLabel: s.label ?? null };
 }
 
-async function listRecordings(dir: string): Promise<string[]> {
+/** How many bytes detectFormat reads of a file (its signature, its first line). */
+const FORMAT_HEAD_BYTES = 512;
+
+/**
+ * Why the file at `path` is no recording HeartMind reads, judged from its format (its first bytes
+ * and its name, as the importer detects it), or null when it is one. For the checks before a run
+ * folder is made: the file is read whole, and checked further, only when the run builds its dataset.
+ */
+export async function recordingFormatProblem(path: string): Promise<string | null> {
+  const head = new Uint8Array(FORMAT_HEAD_BYTES);
+  let bytesRead: number;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      ({ bytesRead } = await fh.read(head, 0, FORMAT_HEAD_BYTES, 0));
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    return `cannot read ${path}: ${(e as Error).message}`;
+  }
+  const file = { name: basename(path), bytes: head.subarray(0, bytesRead) };
+  if (detectFormat(file)) return null;
+  // No format fits: the importer says why in its own words (empty, a WFDB signal file without its header, …).
+  try {
+    importRecording([file]);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return null;
+}
+
+/** The files of a folder that may be recordings, by their extension, sorted (full paths). */
+export async function listRecordings(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(resolve(dir));

@@ -153,7 +153,7 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
  */
 export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
   const { raw, peaks, warnings, zero, hasStreams } = await runPipeline(rec, o);
-  if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id} has no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
+  if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id}: no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
   // Say why a recording gave nothing when the pipeline did not (no gap, no problem): it is too short.
   if (raw.length === 0 && warnings.length === 0) warnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
   // Label times in host time: a file's annotations are on its own axis.
@@ -238,7 +238,11 @@ export async function buildWindowDataset(
     } catch (err) {
       // Unreadable or unusable recordings are reported and skipped; anything else is a bug.
       if (!(err instanceof DatasetError) && !(err instanceof FormatError)) throw err;
-      recordings.push({ id: src.id, subject: src.subject, windows: 0, dropped: {}, unlabelled: 0, warnings: [(err as Error).message] });
+      // The report names the recording: a reader's 'NAME: problem' is kept as the problem, so a
+      // reason many recordings share is said once for them all (below) and no line names it twice.
+      const message = (err as Error).message;
+      const reason = message.startsWith(`${src.id}: `) ? message.slice(src.id.length + 2) : message;
+      recordings.push({ id: src.id, subject: src.subject, windows: 0, dropped: {}, unlabelled: 0, warnings: [reason] });
     }
     hooks.progress?.(++i, sources.length, windows.length);
   }

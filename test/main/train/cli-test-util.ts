@@ -1,17 +1,20 @@
 // Shared by the training commands' tests: an in-memory CliIo, a scratch folder with a runs folder
 // that must stay empty (every case here is refused before a run folder is made), and a stand-in
-// EEGMAT folder (the up-front checks only list its file names).
+// EEGMAT folder (the up-front checks list its file names and read a file's format from its first bytes).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError, type CliCommand } from '../../../src/main/core/cli-command';
 import { tempDir } from '../db/db-test-util';
 
+/** The first bytes of an EDF file (its version field): what the up-front checks read of a recording's format. */
+export const EDF_SIGNATURE = '0       ';
+
 export interface Scratch {
   dir: string;
   /** The --out runs folder. */
   runs: string;
-  /** A folder holding empty Subject00..03_1/2.edf. */
+  /** A folder holding stand-in Subject00..03_1/2.edf (EDF_SIGNATURE only). */
   eegmat: string;
 }
 
@@ -19,7 +22,8 @@ export function scratch(t: { after(fn: () => void): void }): Scratch {
   const dir = tempDir(t, 'hm-train-cli-');
   const eegmat = join(dir, 'eegmat');
   mkdirSync(eegmat);
-  for (let s = 0; s < 4; s++) for (const k of [1, 2]) writeFileSync(join(eegmat, `Subject0${s}_${k}.edf`), '');
+  // An EDF's signature and nothing more: the checks see an EDF file; a job that started would fail at its header.
+  for (let s = 0; s < 4; s++) for (const k of [1, 2]) writeFileSync(join(eegmat, `Subject0${s}_${k}.edf`), EDF_SIGNATURE);
   return { dir, runs: join(dir, 'runs'), eegmat };
 }
 

@@ -3,12 +3,13 @@
 // the input checks made before a run folder is created.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError, intFlag, numberFlag } from '../../../src/main/core/cli-command';
 import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
 import { RunStore } from '../../../src/main/train/run-store';
 import { quickRecipe } from '../../../src/shared/train/recipes';
-import { scratch } from './cli-test-util';
+import { EDF_SIGNATURE, scratch } from './cli-test-util';
 
 describe('number flags', () => {
   test('plain decimals only: the flag, what it takes and the bad value are named', () => {
@@ -92,6 +93,31 @@ describe('inputs checked before a run folder is made', () => {
     await assert.rejects(checkJobInputs(job(datasetFromFlags({ file: [join(s.eegmat, 'Subject00_1.edf'), '/nonexistent.edf'], task: 'a:x,y', labels: 'annotations:A=x' })), store), /--file: no such file \/nonexistent\.edf/);
     await assert.rejects(checkJobInputs(job(datasetFromFlags({ folder: [join(s.eegmat, 'Subject00_1.edf')], task: 'a:x,y', labels: 'annotations:A=x' })), store), /--folder: .*Subject00_1\.edf is not a folder/);
     await checkJobInputs(job(datasetFromFlags({ eegmat: s.eegmat })), store);
+  });
+
+  test('a file or a folder of no recording HeartMind reads is refused by its format (it failed the run once it started, leaving a run folder)', async (t) => {
+    const s = scratch(t);
+    const store = new RunStore(s.runs);
+    const job = (d: ReturnType<typeof datasetFromFlags>) => ({ ...quickRecipe('/x'), kind: 'pretrain' as const, dataset: null, corpora: { eeg: d! }, encoders: { eeg: { kind: 'pretrain' as const } }, evaluation: null, finetune: null, finalFit: false });
+    const notes = join(s.dir, 'notes');
+    mkdirSync(notes);
+    writeFileSync(join(notes, 'README.txt'), 'what these recordings are\n');
+    writeFileSync(join(notes, 'plan.csv'), 'subject,task\n');
+    writeFileSync(join(notes, '100.dat'), new Uint8Array(64));
+    const edf = join(s.dir, 'real.edf');
+    writeFileSync(edf, EDF_SIGNATURE); // its header is read when the run builds the dataset
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ file: [join(notes, 'README.txt')] }, { modalities: ['eeg'], unlabelled: true })), store), /: --file: README\.txt: not a format HeartMind reads \(EDF\/EDF\+\/BDF, WFDB \.hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV\)$/);
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ file: [join(notes, '100.dat')] }, { modalities: ['eeg'], unlabelled: true })), store), /: --file: 100\.dat: not a format HeartMind reads on its own: .*import its record's \.hea header \(100\.hea\)/);
+    writeFileSync(join(s.dir, 'empty.edf'), '');
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ file: [join(s.dir, 'empty.edf')] }, { modalities: ['eeg'], unlabelled: true })), store), /: --file: empty\.edf: the file is empty$/);
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ folder: [notes] }, { modalities: ['eeg'], unlabelled: true })), store), new RegExp(`: --folder: no recording HeartMind reads in ${notes} \\(none of its 2 \\.edf/\\.bdf/\\.hea/\\.xdf/\\.csv/\\.txt files; the first: README\\.txt: not a format HeartMind reads`));
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ folder: [s.runs] }, { modalities: ['eeg'], unlabelled: true })), store), /--folder: no such folder/);
+    mkdirSync(s.runs, { recursive: true });
+    await assert.rejects(checkJobInputs(job(datasetFromFlags({ folder: [s.runs] }, { modalities: ['eeg'], unlabelled: true })), store), /: --folder: no recording in .*runs \(EDF\/BDF, WFDB \.hea/);
+    // A folder that holds one recording among notes passes (the notes are reported when the dataset is built).
+    writeFileSync(join(notes, 'S01.edf'), EDF_SIGNATURE);
+    await checkJobInputs(job(datasetFromFlags({ folder: [notes] }, { modalities: ['eeg'], unlabelled: true })), store);
+    await checkJobInputs(job(datasetFromFlags({ file: [edf] }, { modalities: ['eeg'], unlabelled: true })), store);
   });
 
   test('the recipe names --data and every recording it lacks there', async (t) => {
