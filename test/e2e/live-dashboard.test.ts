@@ -147,6 +147,46 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector(`${quality}:not([data-stale])`, { timeout: 5_000 });
   });
 
+  test('a 3-lead strap: the R-peak markers sit on lead II, the lead the peaks are found on (not on lead I above it)', async () => {
+    const card = `[data-testid="device-${deviceOf('ecg')}"]`;
+    const panel = '[data-testid="trace-ecg"]';
+    await page.selectOption(`${card} [data-testid="setting-preset"]`, '3-lead');
+    try {
+      await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .trace-labels span`)].map((e) => e.textContent).join(' ') === 'I II III', panel, { timeout: 10_000 });
+      // Where the peak-coloured pixels (THEME.peak, #ffd166) of the traces' canvas are, in page px,
+      // against the rows the channel labels sit on.
+      const where = () =>
+        page.$eval(panel, (el) => {
+          const canvas = el.querySelector('.chart-box > canvas:first-child') as HTMLCanvasElement;
+          const box = canvas.getBoundingClientRect();
+          const scale = canvas.height / box.height;
+          const img = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          const ys: number[] = [];
+          for (let i = 0; i < img.length; i += 4) {
+            if (Math.abs(img[i] - 255) < 8 && Math.abs(img[i + 1] - 209) < 8 && Math.abs(img[i + 2] - 102) < 8 && img[i + 3] > 200) ys.push(box.top + Math.floor(i / 4 / canvas.width) / scale);
+          }
+          const rows = [...el.querySelectorAll('.trace-labels span')].map((s) => {
+            const r = s.getBoundingClientRect();
+            return (r.top + r.bottom) / 2;
+          });
+          ys.sort((a, b) => a - b);
+          return { rows, median: ys.length ? ys[Math.floor(ys.length / 2)] : NaN, n: ys.length };
+        });
+      let w = await where();
+      const t0 = Date.now();
+      while (w.n < 30 && Date.now() - t0 < 10_000) {
+        await page.waitForTimeout(300);
+        w = await where();
+      }
+      assert.ok(w.n >= 30, `R-peak markers drawn (${w.n} px)`);
+      const nearest = w.rows.map((y) => Math.abs(y - w.median)).reduce((best, d, i, all) => (d < all[best] ? i : best), 0);
+      assert.equal(nearest, 1, `the markers (median y ${w.median.toFixed(0)}) are on lead II's row (rows at ${w.rows.map((y) => y.toFixed(0)).join(', ')})`);
+    } finally {
+      await page.selectOption(`${card} [data-testid="setting-preset"]`, 'polar-h10');
+      await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .trace-labels span`)].map((e) => e.textContent).join(' ') === 'ECG', panel, { timeout: 10_000 });
+    }
+  });
+
   test('an injected fault shows as a named device problem', async () => {
     const id = deviceOf('eeg');
     const card = `[data-testid="device-${id}"]`;

@@ -9,7 +9,7 @@ import { MODEL_RATE_HZ } from '../window.types';
 import type { PipelineConfig } from './pipeline.types';
 import { RPeakDetector } from '../dsp/r-peak';
 import { Welch, bandPower } from '../dsp/welch';
-import { electrodeKey } from './montage';
+import { rPeakLead } from './montage';
 
 export interface FeatureSink {
   heart?(f: HeartFeatures): void;
@@ -26,9 +26,6 @@ export interface FeatureSink {
 const KEEP_THRESHOLDS_GAP_SEC = 2;
 /** Heart rate is the mean of this many latest RR intervals. */
 const HR_BEATS = 8;
-/** Lead preference for R-peak detection (electrodeKey form); otherwise the first channel. */
-const LEAD_PREFERENCE = ['II', 'MLII', 'ECG', 'ECG II', 'LEAD II', 'ECG2', 'V5'];
-
 interface Beat {
   k: number;
   segment: number;
@@ -49,9 +46,7 @@ class HeartState {
 
   constructor(info: StreamInfo) {
     this.info = info;
-    const keys = info.channels.map((c) => electrodeKey(c.label));
-    const pref = LEAD_PREFERENCE.map((l) => keys.indexOf(electrodeKey(l))).find((i) => i >= 0);
-    this.lead = pref ?? 0;
+    this.lead = rPeakLead(info.channels.map((c) => c.label));
   }
 }
 

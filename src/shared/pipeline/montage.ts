@@ -47,3 +47,15 @@ export function resolveMontage(spec: MontageSpec, streams: StreamInfo[]): Montag
   }
   return spec.map((l) => ({ label: l, source: byKey.get(electrodeKey(l)) ?? null }));
 }
+
+/** Lead preference for R-peak detection (electrodeKey form); otherwise the first channel. */
+const LEAD_PREFERENCE = ['II', 'MLII', 'ECG', 'ECG II', 'LEAD II', 'ECG2', 'V5'];
+
+/**
+ * The lead (channel index) R peaks are detected on: the first of LEAD_PREFERENCE the stream has,
+ * else the first channel. The dashboard draws the peaks on this lead's trace.
+ */
+export function rPeakLead(labels: readonly string[]): number {
+  const keys = labels.map((l) => electrodeKey(l));
+  return LEAD_PREFERENCE.map((l) => keys.indexOf(electrodeKey(l))).find((i) => i >= 0) ?? 0;
+}

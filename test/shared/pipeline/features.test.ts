@@ -10,6 +10,7 @@ import { importEdf } from '../../../src/shared/formats/edf';
 import { EEG_BANDS, type EegFeatures, type HeartFeatures } from '../../../src/shared/features.types';
 import type { StreamInfo } from '../../../src/shared/stream.types';
 import { chunksFromRecording, matchBeats, T0 } from './chunk-gen';
+import { rPeakLead } from '../../../src/shared/pipeline/montage';
 
 const DATA = path.resolve('..', 'shared', 'data');
 const MITDB = path.join(DATA, 'wfdb-mitdb');
@@ -182,5 +183,16 @@ describe('FeatureExtractor state', () => {
     fx.samples('b/eeg', 1000, n, cond, n);
     assert.ok(hearts.length >= 3, `heart features emitted every second (got ${hearts.length})`);
     assert.ok(eegs.length >= 3, `EEG features emitted every second (got ${eegs.length})`);
+  });
+});
+
+describe('rPeakLead', () => {
+  test('should pick lead II (or its other names) where the stream has it, else the first channel', () => {
+    assert.equal(rPeakLead(['I', 'II', 'III']), 1);
+    assert.equal(rPeakLead(['V1', 'MLII']), 1);
+    assert.equal(rPeakLead(['ECG']), 0);
+    assert.equal(rPeakLead(['I', 'ECG II']), 1);
+    assert.equal(rPeakLead(['I', 'III']), 0);
+    assert.equal(rPeakLead([]), 0);
   });
 });

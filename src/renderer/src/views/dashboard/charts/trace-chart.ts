@@ -17,6 +17,7 @@
 // Channel i sits at y = n-1-i (top to bottom in montage order); a sample v draws at
 // y + v / (2 · scaleUv_i), so a channel's slot is ±scaleUv µV tall.
 import type { Chart as ChartType } from 'chart.js';
+import { rPeakLead } from '../../../../../shared/pipeline/montage';
 import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
 import type { EventMark } from '../../../live/event-marks';
 import { MinMaxCache } from '../../../live/min-max-cache';
@@ -69,6 +70,8 @@ export class TraceChart {
   private rescaled = 0;
   private rescaleCursor = 0;
   private markerTimes: number[] = [];
+  /** The lead the R peaks were detected on (its row carries their markers). */
+  private markerLead = 0;
   private events: readonly EventMark[] = [];
   /** The event labels the accessible name lists (set only when they change). */
   private eventsNamed = '';
@@ -137,6 +140,7 @@ export class TraceChart {
     const labels = buffer?.channels ?? [];
     const sameChannels = labels.length === this.labels.length && labels.every((l, i) => l === this.labels[i]);
     this.labels = labels.slice();
+    this.markerLead = rPeakLead(labels);
     if (!sameChannels) {
       this.gains = labels.map(() => 1);
       this.scales = labels.map(() => 50);
@@ -344,15 +348,17 @@ export class TraceChart {
       ctx.stroke();
     }
     if (this.opts.markers && n > 0) {
-      // R peaks: a triangle on the peak itself (clipped to the lead's slot like the trace).
-      const k = this.gains[0] / (2 * this.scales[0]);
+      // R peaks: a triangle on the peak itself, on the lead they were detected on (lead II of a
+      // 3-lead strap, not lead I above it), clipped to that lead's slot like the trace.
+      const lead = Math.min(this.markerLead, n - 1);
+      const k = this.gains[lead] / (2 * this.scales[lead]);
       ctx.beginPath();
       for (const t of this.markerTimes) {
         if (t < t0 || t > edge) continue;
-        const v = buf.valueAt(0, t);
+        const v = buf.valueAt(lead, t);
         if (!Number.isFinite(v)) continue; // no trace there (before the page connected, or a gap)
         const px = area.right + (t - edge) * pxPerS;
-        const py = area.top + (0.5 - Math.max(-0.5, Math.min(0.5, v * k))) * rowPx;
+        const py = area.top + (lead + 0.5 - Math.max(-0.5, Math.min(0.5, v * k))) * rowPx;
         ctx.moveTo(px, py - MARKER_PX);
         ctx.lineTo(px + MARKER_PX, py + MARKER_PX * 0.7);
         ctx.lineTo(px - MARKER_PX, py + MARKER_PX * 0.7);
