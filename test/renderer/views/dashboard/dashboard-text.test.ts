@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceModelText, modalityCellText, staleText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { deviceModelText, modalityCellText, staleText, traceInfoText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
 import { museModelFromName } from '../../../../src/main/devices/drivers/muse-driver';
@@ -49,6 +49,18 @@ describe('live dashboard text', () => {
     assert.equal(offlineText({ connection: 'connecting', lostAt }), 'no contact with the core since 09:05:07');
     assert.equal(offlineText({ connection: 'closed', lostAt }), 'no contact with the core since 09:05:07');
     assert.equal(offlineText({ connection: 'open', lostAt: null }), null);
+  });
+
+  test('trace subtitle: the device rate and the rate shown, with the filters the trace has been through', () => {
+    const settings = { mainsHz: 50 as const, notch: true, eegBandHz: [0.3, 75] as [number, number], ecgBandHz: [0.5, 40] as [number, number] };
+    const cap = { deviceName: 'Simulated headset', nominalRateHz: 500, modality: 'eeg' as const };
+    assert.equal(traceInfoText(cap, 19, 200, settings), 'Simulated headset · 19 ch · 500 Hz → 200 Hz · 0.3–75 Hz, notch 50 Hz');
+    const strap = { deviceName: 'Polar H10', nominalRateHz: 130, modality: 'ecg' as const };
+    assert.equal(traceInfoText(strap, 1, 200, { ...settings, notch: false, mainsHz: 60 }), 'Polar H10 · 1 ch · 130 Hz → 200 Hz · 0.5–40 Hz');
+    // A device already at the model rate; no high-pass (DC-coupled); a 60 Hz notch.
+    assert.equal(traceInfoText({ ...cap, nominalRateHz: 200 }, 4, 200, { ...settings, eegBandHz: [0, 45], mainsHz: 60 }), 'Simulated headset · 4 ch · 200 Hz · low-pass 45 Hz, notch 60 Hz');
+    // A fractional rate is written as the device states it; before the settings arrive, no filters are claimed.
+    assert.equal(traceInfoText({ ...cap, nominalRateHz: 256.0001 }, 4, 200, null), 'Simulated headset · 4 ch · 256 Hz → 200 Hz');
   });
 
   test("device card subtitle: a BrainFlow board is named, not 'brainflow:-3 · brainflow'", () => {

@@ -4,6 +4,8 @@ import { deviceModelName } from '../../../../shared/devices/device-models';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
+import type { SignalSettings } from '../../../../shared/pipeline/signal-settings';
+import type { StreamInfo } from '../../../../shared/stream.types';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -69,4 +71,27 @@ const TRANSPORT_TEXT: Record<DeviceStatus['transport'], string> = {
 export function deviceModelText(status: Pick<DeviceStatus, 'model' | 'transport'>): string {
   const model = deviceModelName(status.model) ?? (Object.hasOwn(MODEL_NAMES, status.model) ? MODEL_NAMES[status.model] : status.model);
   return `${model} · ${Object.hasOwn(TRANSPORT_TEXT, status.transport) ? TRANSPORT_TEXT[status.transport] : status.transport}`;
+}
+
+const hz = (v: number) => `${Number(v.toFixed(2))}`;
+
+/**
+ * A trace panel's subtitle: the device, its channels and its own rate, then what the traces are:
+ * the pipeline's conditioned signal, resampled to the model rate and filtered by the signal settings
+ * in force ("Simulated headset · 19 ch · 500 Hz → 200 Hz · 0.3–75 Hz, notch 50 Hz"). It said "200 Hz"
+ * alone, read as the headset's rate, and not which filters the trace has been through.
+ */
+export function traceInfoText(
+  stream: Pick<StreamInfo, 'deviceName' | 'nominalRateHz' | 'modality'>,
+  channels: number,
+  shownRateHz: number,
+  settings: Pick<SignalSettings, 'eegBandHz' | 'ecgBandHz' | 'notch' | 'mainsHz'> | null,
+): string {
+  const rate = Math.abs(stream.nominalRateHz - shownRateHz) < 1e-6 ? `${hz(shownRateHz)} Hz` : `${hz(stream.nominalRateHz)} Hz → ${hz(shownRateHz)} Hz`;
+  let filters = '';
+  if (settings && stream.modality !== 'other') {
+    const [lo, hi] = stream.modality === 'eeg' ? settings.eegBandHz : settings.ecgBandHz;
+    filters = ` · ${lo > 0 ? `${hz(lo)}–${hz(hi)} Hz` : `low-pass ${hz(hi)} Hz`}${settings.notch ? `, notch ${settings.mainsHz} Hz` : ''}`;
+  }
+  return `${stream.deviceName} · ${channels} ch · ${rate}${filters}`;
 }

@@ -7,6 +7,8 @@ import { useLive } from '../../live/use-live';
 import { THEME } from './charts/chart-setup';
 import { TraceChart, type ScaleMode } from './charts/trace-chart';
 import type { FrameLoop } from './frame-loop';
+import { traceInfoText } from './dashboard-text';
+import { MODEL_RATE_HZ } from '../../../../shared/window.types';
 
 const SCALES: { value: string; label: string }[] = [
   { value: 'auto', label: 'Auto, per channel' },
@@ -71,7 +73,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   }, [loop, live, chosenId, modality]);
 
   const height = Math.max(minHeight, channels.length * rowHeight + 40);
-  const info = chosen ? `${chosen.deviceName} · ${channels.length} ch · ${buffer?.rateHz ?? 200} Hz` : 'no stream';
+  const info = chosen ? traceInfoText(chosen, channels.length, buffer?.rateHz ?? MODEL_RATE_HZ, live.settings) : 'no stream';
   const scales = chartRef.current?.channelScales() ?? [];
 
   return (
