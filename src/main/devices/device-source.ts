@@ -26,6 +26,15 @@ export interface ManagedSourceOptions {
 
 /** The same problem code is reported to the panel at most this often. */
 const PROBLEM_REPEAT_S = 1;
+/**
+ * Problems about some of the data (bytes skipped, samples lost, a refused optional command) are
+ * cleared once the device has streamed this long without them again: the row showed "1 Daisy
+ * half-sample(s) … dropped" from the first second of a connection for as long as it streamed
+ * cleanly, as if it were still happening. Problems about the device's state (disconnected, a rate
+ * that does not match) are cleared by the state or stay while they hold.
+ */
+const PROBLEM_CLEAR_S = 10;
+const PASSING_PROBLEMS: ReadonlySet<DeviceProblemCode> = new Set(['bad-frame', 'packet-loss', 'non-finite-samples', 'device-error']);
 
 /**
  * A connection's samples (delivered plus counted lost) are counted for `spanS` and compared with
@@ -80,6 +89,8 @@ export class ManagedSource implements Source {
   private batteryPercent?: number;
   private rssiDbm?: number;
   private name: string;
+  /** Renamed by the user: a name the device reports (ctx.describe) no longer replaces it. */
+  private renamed = false;
   private settings?: Record<string, string | number | boolean>;
   private problem?: DeviceProblem;
   private readonly lastProblemAt = new Map<DeviceProblemCode, number>();
@@ -171,9 +182,10 @@ export class ManagedSource implements Source {
     return this.conn.everStreamed ? 'reconnecting' : 'connecting';
   }
 
-  /** The user renamed the device: statuses carry the new name from now on. */
+  /** The user renamed the device: statuses, and streams announced from now on, carry the new name. */
   rename(name: string): void {
     this.name = name;
+    this.renamed = true;
     this.emitStatus();
   }
 
@@ -330,7 +342,9 @@ export class ManagedSource implements Source {
       streams(infos: StreamInfo[]) {
         if (ctx.closed) return;
         let changed = false;
-        for (const info of infos) {
+        // Under the device's current name: the driver built them with the one it started with, and
+        // a renamed device's next connection announced (and recorded) its old name.
+        for (const info of infos.map((i) => ({ ...i, deviceName: self.name }))) {
           const old = self.tracks.get(info.id);
           // A reconnect announces the same streams again: keep the objects the hub already has, so
           // nothing downstream restarts (the gap already breaks the segment).
@@ -362,6 +376,10 @@ export class ManagedSource implements Source {
         t.lastHostEnd = now;
         self.sink?.chunk({ streamId, deviceTime, hostTime: now, count, data });
         self.checkRate(t, count, now);
+        if (self.problem && PASSING_PROBLEMS.has(self.problem.code) && now - self.problem.time >= PROBLEM_CLEAR_S) {
+          self.problem = undefined;
+          self.emitStatus();
+        }
       },
       lost(streamId: string, missingSamples: number, reason: 'packet-loss' | 'time-jump') {
         if (ctx.closed || missingSamples <= 0) return;
@@ -397,7 +415,7 @@ export class ManagedSource implements Source {
         if (Number.isFinite(dbm)) self.rssiDbm = dbm;
       },
       describe(patch: Partial<Pick<DeviceStatus, 'name' | 'settings'>>) {
-        if (patch.name) self.name = patch.name;
+        if (patch.name && !self.renamed) self.name = patch.name;
         if (patch.settings) self.settings = { ...self.settings, ...patch.settings };
         self.emitStatus();
       },

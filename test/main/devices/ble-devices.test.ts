@@ -118,6 +118,15 @@ describe('BLE devices over emulated radios', () => {
     await src.stop();
   });
 
+  test('Muse: a name it was given (the scan\'s, the profile\'s, the user\'s) is kept when the headset reports its own', async () => {
+    const muse = new EmulatedMuse('00:55:da:b0:13:77', { battery: 66 });
+    const src = new ManagedSource(new MuseDriver({ id: muse.id, name: 'Lab Muse', central: async () => new EmulatedCentral([muse]) }), { hostClock: systemClock, policy: FAST });
+    await src.start(new RecordingSink());
+    await waitFor('the status reply', () => src.status().batteryPercent === 66, 3000);
+    assert.equal(src.status().name, 'Lab Muse', 'not replaced by the "hn" reply');
+    await src.stop();
+  });
+
   test('Muse: an electrode that loses a packet costs that instant on all channels, marked as a gap', async () => {
     const muse = new EmulatedMuse('00:55:da:b0:99:99', { loseElectrodePacket: (ch, seq) => ch === 2 && seq === 5 });
     const sink = new RecordingSink();

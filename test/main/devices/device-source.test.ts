@@ -160,3 +160,62 @@ describe('ManagedSource rate check', () => {
     await src.stop();
   });
 });
+
+describe('ManagedSource problems that pass, and names', () => {
+  /** A streaming source on a clock the test moves, with what the sink was told. */
+  async function streaming() {
+    let ctx!: DriverContext;
+    const clock = { t: 1000, now: () => clock.t };
+    const statuses: DeviceStatus[] = [];
+    const announced: string[][] = [];
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        return { close: async () => undefined };
+      }),
+      { hostClock: clock, tickMs: 60_000 },
+    );
+    const s = { ...sink(statuses), streams: (_id: string, infos: { deviceName: string }[]) => announced.push(infos.map((i) => i.deviceName)) };
+    void src.start(s as SourceSink);
+    while (!ctx) await new Promise((r) => setTimeout(r, 5));
+    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'OpenBCI Cyton (/dev/ttyUSB9)', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 5 } as never]);
+    const samplesAt = (t: number) => {
+      clock.t = t;
+      ctx.samples('cyton:/dev/ttyUSB9/eeg', t - 1000, 5, new Float32Array(5));
+    };
+    samplesAt(1000);
+    return { src, ctx: () => ctx, clock, statuses, announced, samplesAt };
+  }
+
+  test('a problem about some of the data clears after 10 s of clean streaming; one that recurs stays', async () => {
+    const d = await streaming();
+    d.ctx().problem('packet-loss', '1 Daisy half-sample(s) without their partner dropped');
+    for (let t = 1001; t <= 1009; t++) d.samplesAt(t);
+    assert.equal(d.src.status().problem?.code, 'packet-loss', 'still said 9 s on');
+    d.samplesAt(1010.5);
+    assert.equal(d.src.status().problem, undefined, 'cleared after 10 s without it');
+    assert.equal(d.statuses.at(-1)?.problem, undefined, 'and the cleared status was pushed');
+    // A problem that keeps coming keeps its line (each report renews it).
+    for (let t = 1011; t <= 1030; t++) {
+      d.clock.t = t;
+      d.ctx().problem('device-error', 'no skin contact (wet the electrodes, tighten the strap)');
+      d.samplesAt(t);
+    }
+    assert.equal(d.src.status().problem?.code, 'device-error');
+    await d.src.stop();
+  });
+
+  test('after a rename, streams announced carry the new name and a name the device reports does not replace it', async () => {
+    const d = await streaming();
+    assert.deepEqual(d.announced.at(-1), ['OpenBCI Cyton (/dev/ttyUSB9)']);
+    d.ctx().describe({ name: 'Cyton-7' });
+    assert.equal(d.src.status().name, 'Cyton-7', 'a device nobody named takes its own name');
+    d.src.rename('Lab Cyton');
+    d.ctx().describe({ name: 'Cyton-7' });
+    assert.equal(d.src.status().name, 'Lab Cyton');
+    // The next connection announces the same streams again, built by the driver with its old name.
+    d.ctx().streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'OpenBCI Cyton (/dev/ttyUSB9)', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 5 } as never]);
+    assert.deepEqual(d.announced.at(-1), ['Lab Cyton']);
+    await d.src.stop();
+  });
+});

@@ -112,7 +112,9 @@ export class MuseDriver implements DeviceDriver {
         for (const e of errors) ctx.problem('bad-frame', e.message);
         for (const r of replies) {
           if (typeof r.rc === 'number' && r.rc !== 0) ctx.problem('device-error', `${this.name}: the headset refused a command (rc=${r.rc})`);
-          if (typeof r.hn === 'string') ctx.describe({ name: r.hn });
+          // The headset's own name names a device nobody named; a name from the scan, the profile or
+          // the user stays (a renamed "Lab Muse" turned back into "Muse-1324" at every connect).
+          if (typeof r.hn === 'string' && !this.cfg.name) ctx.describe({ name: r.hn });
           if (typeof r.fw === 'string' || typeof r.hw === 'string') ctx.describe({ settings: { ...(typeof r.fw === 'string' ? { firmware: r.fw } : {}), ...(typeof r.hw === 'string' ? { hardware: r.hw } : {}) } });
           if (typeof r.bp === 'number') ctx.battery(r.bp);
         }
