@@ -4,6 +4,7 @@ import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
 import type { LogLevel } from '../../../../shared/log.types';
 import { EEG_BANDS } from '../../../../shared/features.types';
+import { plural } from '../../../../shared/plural';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { Modality as StreamModality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
@@ -60,10 +61,10 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const offline = offlineText(live);
   return (
     <section class="tiles" aria-label="Summary">
-      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? `${heart.rrMs.length} RR intervals` : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
+      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? plural(heart.rrMs.length, 'RR interval') : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
       <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? 'mean over channels, 8–13 Hz'} />
-      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? `${scores.length} channels`} />
+      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? plural(scores.length, 'channel')} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
     </section>
@@ -299,7 +300,7 @@ function Modality({ m, name }: { m: ModalitySummary; name: string }) {
     );
   }
   return (
-    <span class={`mod mod-present ${m.quality < 0.5 ? 'mod-poor' : ''}`} data-present="true" title={`${name}: ${m.channels} channels${m.badChannels.length ? `, poor: ${m.badChannels.join(', ')}` : ''}`}>
+    <span class={`mod mod-present ${m.quality < 0.5 ? 'mod-poor' : ''}`} data-present="true" title={`${name}: ${plural(m.channels, 'channel')}${m.badChannels.length ? `, poor: ${m.badChannels.join(', ')}` : ''}`}>
       {modalityCellText(m)}
     </span>
   );

@@ -17,6 +17,7 @@ import { PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { offlineText } from '../../live/offline';
 import { useLive } from '../../live/use-live';
+import { plural } from '../../../../shared/plural';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -32,7 +33,7 @@ export function BackendLine({ state }: { state: InferenceState }) {
       <span class="muted" data-testid="model-latency">
         {state.latencies.length ? `${state.latencies[state.latencies.length - 1].toFixed(0)} ms/window (median ${med.toFixed(0)})` : 'no window yet'}
       </span>
-      {state.dropped > 0 && <span class="muted">{state.dropped} window(s) skipped to keep up</span>}
+      {state.dropped > 0 && <span class="muted">{plural(state.dropped, 'window')} skipped to keep up</span>}
     </span>
   );
 }
