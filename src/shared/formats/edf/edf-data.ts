@@ -74,6 +74,10 @@ export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileNa
   const texts: string[] = [];
   const warnings: string[] = [];
   let damaged = 0;
+  // Records whose time-keeping TAL (the first of each record, EDF+) cannot be read, and the first
+  // such problem: in most records, the records do not line up with the header (see below).
+  let keepingDamaged = 0;
+  let firstKeepingProblem = '';
 
   for (let r = 0; r < header.recordCount; r++) {
     for (let a = 0; a < annIdx.length; a++) {
@@ -82,12 +86,22 @@ export function parseEdfAnnotations(header: EdfHeader, bytes: Uint8Array, fileNa
         readTalList(r, a);
       } catch (e) {
         if (!(e instanceof FormatError) || (header.plus === 'D' && a === 0 && !hasKeeping[r])) throw e;
+        if (a === 0 && !hasKeeping[r] && keepingDamaged++ === 0) firstKeepingProblem = e.detail;
         if (damaged++ < TAL_DAMAGE_NAMED) {
           const kept = annotations.length - before;
           warnings.push(`${e.detail}; the rest of that record's annotations are skipped${kept > 0 ? ` (${kept} read before the damage kept)` : ''}`);
         }
       }
     }
+  }
+  if (header.plus !== null && keepingDamaged > header.recordCount / 2) {
+    // A damaged samples-per-record or signal-count field shifts every record after the first, so
+    // the annotation signal is read from the middle of other signals' samples: that is a corrupt
+    // header, not damaged annotations, and the samples would be garbage too.
+    fail(
+      'bad-header',
+      `the data records do not line up with the header: the time-keeping annotation every EDF+ record starts with cannot be read in ${keepingDamaged} of ${header.recordCount} records (first: ${firstKeepingProblem}); is a samples-per-record or signal-count field damaged?`,
+    );
   }
   if (damaged > TAL_DAMAGE_NAMED) warnings.push(`EDF+ annotations damaged in ${damaged - TAL_DAMAGE_NAMED} more data records; each record's annotations after the damage are skipped`);
 

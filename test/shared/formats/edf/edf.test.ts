@@ -268,15 +268,26 @@ describe('bad EDF input', () => {
   });
 
   test('EDF+C with damaged annotations in many records: five named, the rest counted; every sample kept', () => {
-    const starts = Array.from({ length: 9 }, (_, i) => i);
+    const starts = Array.from({ length: 20 }, (_, i) => i);
     const bytes = buildEdf({ plus: 'C', starts, samples: 4 });
     const whole = importEdf(bytes, 'c.edf');
-    for (const t of starts.slice(1)) bytes[Buffer.from(bytes).indexOf(`+${t}\x14\x14`)] = 0x3f; // '?' for '+'
+    for (const t of starts.slice(1, 9)) bytes[Buffer.from(bytes).indexOf(`+${t}\x14\x14`)] = 0x3f; // '?' for '+'
     const r = importEdf(bytes, 'c.edf');
     assert.equal(r.warnings.length, 6);
     assert.match(r.warnings[4], /^EDF\+ annotations in data record 6 \(byte \d+\): a TAL must start with \+ or -; /);
     assert.equal(r.warnings[5], 'EDF+ annotations damaged in 3 more data records; each record\'s annotations after the damage are skipped');
     assert.deepEqual(r.streams, whole.streams);
+  });
+
+  test('a damaged samples-per-record field (records no longer line up) is a corrupt header, not damaged annotations: refused', { skip: NEED_DATA }, () => {
+    const bad = readData('edf-eegmmidb/S001R04.edf').slice();
+    bad.set([...'170     '].map((c) => c.charCodeAt(0)), 256 + 65 * 216); // signal 1: 170 samples per record, not 160
+    throwsFormat(
+      () => importEdf(bad, 'spr.edf'),
+      'bad-header',
+      'spr.edf',
+      /^spr\.edf: the data records do not line up with the header: the time-keeping annotation every EDF\+ record starts with cannot be read in \d+ of 124 records \(first: EDF\+ annotations in data record \d+ \(byte \d+\): .*\); is a samples-per-record or signal-count field damaged\?$/,
+    );
   });
 
   test('an EDF+D whose records overlap is refused', () => {
