@@ -145,6 +145,20 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     }
   });
 
+  test('an OpenBCI GUI recording given as a playback file is named as such, with where to open it instead', async () => {
+    const file = resolve('..', 'shared', 'data', 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
+    try {
+      await src.start(new RecordingSink()).catch(() => undefined);
+      await waitFor('the error', () => src.state === 'error', 5000);
+      assert.equal(src.status().problem?.code, 'channel-mismatch');
+      assert.match(src.status().problem?.message ?? '', /OpenBCI_GUI-v6-blinks-jawClench-alpha\.txt is an OpenBCI GUI recording, which BrainFlow's playback board cannot play \(it reads BrainFlow's own files, one line per sample\): import it in the Sessions view instead$/);
+    } finally {
+      await src.stop();
+    }
+  });
+
   test('a board id BrainFlow does not know: UNSUPPORTED_BOARD_ERROR (14), no retry loop', async () => {
     const src = new ManagedSource(new BrainFlowDriver({ boardId: 999, libraryPath: LIB }), { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 } });
     const t0 = Date.now();

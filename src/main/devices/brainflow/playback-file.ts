@@ -13,10 +13,21 @@ export function isPlaybackSampleLine(line: string, numRows: number): boolean {
   return fields.length === numRows;
 }
 
-/** Samples the playback board will deliver from `file` before it falls silent (loopback off). */
-export async function countPlaybackSamples(file: string, numRows: number): Promise<number> {
+/** The first line of an OpenBCI GUI recording (OBGUI DataWriterODF.pde): a file BrainFlow cannot play. */
+const OPENBCI_GUI_HEADER = '%OpenBCI Raw EXG Data';
+
+/**
+ * Samples the playback board will deliver from `file` before it falls silent (loopback off), and
+ * whether the file is an OpenBCI GUI recording (its ", "-separated lines end in a formatted date,
+ * one field more than any board's rows: BrainFlow plays none of it).
+ */
+export async function countPlaybackSamples(file: string, numRows: number): Promise<{ samples: number; openBciGui: boolean }> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of lines) if (isPlaybackSampleLine(line, numRows)) n++;
-  return n;
+  let first: string | undefined;
+  for await (const line of lines) {
+    first ??= line;
+    if (isPlaybackSampleLine(line, numRows)) n++;
+  }
+  return { samples: n, openBciGui: first?.startsWith(OPENBCI_GUI_HEADER) ?? false };
 }

@@ -115,12 +115,14 @@ export class BrainFlowDriver implements DeviceDriver {
     const file = params.file;
     if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD && file) {
       countPlaybackSamples(file, roles.numRows).then(
-        (count) => {
-          fileSamples = count;
-          if (count === 0)
+        ({ samples, openBciGui }) => {
+          fileSamples = samples;
+          if (samples === 0)
             ctx.fail(
               'channel-mismatch',
-              `${this.name}: ${file} has no line of ${roles.numRows} values, the row count of ${roles.boardName} (board ${shim.describedBoardId}): choose the board it was recorded with`,
+              openBciGui
+                ? `${this.name}: ${file} is an OpenBCI GUI recording, which BrainFlow's playback board cannot play (it reads BrainFlow's own files, one line per sample): import it in the Sessions view instead`
+                : `${this.name}: ${file} has no line of ${roles.numRows} values, the row count of ${roles.boardName} (board ${shim.describedBoardId}): choose the board it was recorded with`,
             );
         },
         (e) => ctx.log('warn', `could not count the samples in ${file} (its end will look like a stall): ${(e as Error).message}`),
