@@ -379,7 +379,8 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     const cfg: FinetuneConfig = { ...ft, epochs };
     const model = finetuneModelConfig(cfg, encConfig);
     const all = Array.from({ length: data.windows.length }, (_, i) => i);
-    await log(`final fit: ${ft.modalities} model on all ${plural(new Set(data.subjects).size, 'subject')} (${plural(data.windows.length, 'window')}), ${plural(epochs, 'epoch')} (median of the folds' best epochs)`);
+    const why = chosen.length ? "median of the folds' best epochs" : 'as configured: no evaluation chose one';
+    await log(`final fit: ${ft.modalities} model on all ${plural(new Set(data.subjects).size, 'subject')} (${plural(data.windows.length, 'window')}), ${plural(epochs, 'epoch')} (${why})`);
     const weightsFor = (m: ModelModality) => encWeights[m] ?? initEncoderHostParams(encConfig[m]!, spec.seed, { stream: m });
     let params: HostParams;
     if (cfg.freeze === 'encoders') {

@@ -64,6 +64,7 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     assert.equal(metrics.filter((m) => m.kind === 'step' && m.phase === 'pretrain-ecg').length, 4);
     assert.ok(existsSync(straight.path('plots', 'roc.svg')) && existsSync(straight.path('plots', 'pretrain-eeg-loss.svg')));
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /dataset: \d+ windows from 6 recordings/);
+    assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), 3 epochs \(median of the folds' best epochs\)/);
 
     // Paused during ECG pretraining (after its first checkpoint), then resumed.
     const paused = await store.create(tinySpec(join(root, 'models-2')), 'paused');
@@ -108,6 +109,22 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
       const p = (out.prob_arithmetic.data as Float32Array)[0];
       assert.ok(Math.abs(p - jaxP[k]) < 1e-4, `window ${i}: ORT ${p} vs jax ${jaxP[k]}`);
     }
+  });
+
+  test('without an evaluation (--no-eval) the final fit trains the configured epochs, and its log says so', async () => {
+    const store = new RunStore(join(root, 'runs-no-eval'));
+    const spec = tinySpec(join(root, 'models-no-eval'));
+    spec.pretrain = {};
+    spec.corpora = {};
+    spec.encoders = { eeg: { kind: 'random' }, ecg: { kind: 'random' } };
+    spec.encoderConfig = QUICK_ENCODER;
+    spec.evaluation = null;
+    spec.export = null;
+    spec.finetune = { ...spec.finetune!, epochs: 2 };
+    const f = await store.create(spec, 'no-eval');
+    await runJob({ folder: f });
+    assert.deepEqual((await f.readStatus()).completedPhases, ['datasets', 'final-fit']);
+    assert.match(readFileSync(f.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), 2 epochs \(as configured: no evaluation chose one\)/);
   });
 
   test('a damaged run folder or checkpoint: a clear message, other runs untouched', async () => {
