@@ -22,6 +22,7 @@ import { emptySpan, type TraceBuffer } from '../../../live/trace-buffer';
 import type { EventMark } from '../../../live/event-marks';
 import { MinMaxCache } from '../../../live/min-max-cache';
 import { createChart, THEME } from './chart-setup';
+import { traceTickLabel, traceTickStep } from './trace-axis';
 
 export type ScaleMode = 'auto' | 'auto-uniform' | number;
 
@@ -112,7 +113,7 @@ export class TraceChart {
             type: 'linear',
             min: -this.seconds,
             max: 0,
-            ticks: { callback: (v) => `${Number(v) === 0 ? '0' : Number(v).toFixed(Math.abs(Number(v)) < 1 ? 1 : 0)} s`, maxTicksLimit: 11, color: THEME.muted, maxRotation: 0 },
+            ticks: { stepSize: traceTickStep(this.seconds), callback: (v) => traceTickLabel(Number(v), traceTickStep(this.seconds)), color: THEME.muted, maxRotation: 0 },
             grid: { color: THEME.grid },
           },
           y: { type: 'linear', display: false, min: -0.5, max: 0.5 },
@@ -160,7 +161,9 @@ export class TraceChart {
   setSeconds(seconds: number): void {
     this.seconds = seconds;
     this.lastEdge = NaN;
-    this.axis.options.scales!.x!.min = -seconds;
+    const x = this.axis.options.scales!.x!;
+    x.min = -seconds;
+    if (x.ticks) (x.ticks as { stepSize?: number }).stepSize = traceTickStep(seconds);
     this.axis.update('none');
     this.rescaleAll = true;
   }
