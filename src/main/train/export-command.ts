@@ -1,5 +1,5 @@
 // `heartmind export-model`: a finished run's final model to the registry (ONNX + model card).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
@@ -25,10 +25,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, { run: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, replace: { type: 'boolean' } });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.run) throw new CliUsageError('--run RUN_ID is required');
-  if (!values.id || !MODEL_ID_RE.test(values.id)) throw new CliUsageError(`--id must match ${MODEL_ID_RE}`);
+  if (!values.id) throw new CliUsageError('--id MODEL_ID is required (the registry id: lowercase letters, digits, - and _)');
+  if (!MODEL_ID_RE.test(values.id)) throw new CliUsageError(`--id must match ${MODEL_ID_RE}, got '${values.id}'`);
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
   if (!(await store.exists(values.run))) throw new CliUsageError(`no run '${values.run}' in ${store.root}`);
   const root = values.to ? resolve(values.to) : resolve(values['data-dir'] ?? defaultDataDir(), 'models');
+  // The model's folder is made inside it: a file there failed with the raw EEXIST of mkdir.
+  if (values.to && existsSync(root) && !statSync(root).isDirectory()) throw new CliUsageError(`--to ${root} is a file; give the folder to write the model folder into`);
   // The registry's writer replaces a folder of the same id: another model would be lost without a word.
   if (!values.replace && existsSync(join(root, values.id))) throw new CliUsageError(`${join(root, values.id)} already holds a model '${values.id}': choose another --id, or --replace it`);
   const folder = store.folder(values.run);

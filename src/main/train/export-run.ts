@@ -192,7 +192,10 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
 export async function exportRunModel(folder: RunFolder, exp: ExportSpec, root: string): Promise<string> {
   const spec = await folder.readConfig();
   const ck = await folder.readArtifactCheckpoint<ModelArtifactMeta>(MODEL_ARTIFACT);
-  if (!ck) throw new TrainError(TrainErrorCode.NotFound, `run ${folder.id} has no final model to export (it did not reach the final fit)`);
+  if (!ck) {
+    const why = spec.finalFit && spec.finetune ? 'it did not reach the final fit' : `${spec.kind} runs train none: heartmind train DATASET, or a recipe, does`;
+    throw new TrainError(TrainErrorCode.NotFound, `run ${folder.id} has no final model to export (${why})`);
+  }
   const reportBytes = await folder.readArtifact('report.json');
   const report = reportBytes ? (JSON.parse(new TextDecoder().decode(reportBytes)) as EvaluationReport) : null;
   const params: HostParams = { head: ck.groups.head };

@@ -2,7 +2,7 @@
 // runs), and a model folder of the same id is kept unless --replace says otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { command as exportModel } from '../../../src/main/train/export-command';
@@ -28,4 +28,17 @@ test('an id the models folder holds is refused without --replace (the model is l
   mkdirSync(join(dataDir, 'models', 'mine'), { recursive: true });
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'mine', '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /data\/models\/mine already holds/.test(e.message));
   assert.ok(existsSync(join(dataDir, 'models', 'mine')));
+});
+
+test('a missing or malformed --id, a --to that is a file, a run that trains no final model: each says what is wrong', async (t) => {
+  const dir = tempDir(t, 'hm-export-cli-');
+  const store = new RunStore(join(dir, 'runs'));
+  const evaluate = await store.create({ ...quickRecipe(dir), kind: 'evaluate', finalFit: false, export: null }, 'evaluated');
+  const usage = (argv: string[], re: RegExp) => assert.rejects(exportModel.run([...argv, '--out', store.root], io), (e: Error) => e instanceof CliUsageError && re.test(e.message));
+  await usage(['--run', evaluate.id], /^--id MODEL_ID is required/);
+  await usage(['--run', evaluate.id, '--id', 'Bad_Id'], /^--id must match .*, got 'Bad_Id'$/);
+  const file = join(dir, 'notes.txt');
+  writeFileSync(file, 'x');
+  await usage(['--run', evaluate.id, '--id', 'ok', '--to', file], /^--to .*notes\.txt is a file; give the folder to write the model folder into$/);
+  await assert.rejects(exportModel.run(['--run', evaluate.id, '--id', 'ok', '--to', join(dir, 'models'), '--out', store.root], io), (e: Error) => e instanceof TrainError && e.message === 'run evaluated has no final model to export (evaluate runs train none: heartmind train DATASET, or a recipe, does)');
 });
