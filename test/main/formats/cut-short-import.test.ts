@@ -100,6 +100,19 @@ describe('an EDF/BDF cut short imports its complete data records', { skip: NEED_
     assert.deepEqual(cut.streams[1].channels, whole.streams[1].channels); // ECG in µV, file unit mV
   });
 
+  test('a writer that had not yet written the record count (-1) and stopped mid-record: the complete records, the same warning', async (t) => {
+    const rel = ['edf-eegmmidb', 'S001R04.edf'];
+    const bytes = readFileSync(dataPath(...rel)).subarray(0, 256 * 66 + 60 * 20640 + 100);
+    bytes.write('-1      ', 236, 'latin1');
+    const file = path.join(tempDir(t), 'live.edf');
+    writeFileSync(file, bytes);
+    const whole = await importRecordingFile(dataPath(...rel));
+    const cut = await importRecordingFile(file);
+    assert.deepEqual(cut.warnings, ['the last data record is incomplete (100 of 20640 bytes; was the recording interrupted?): imported the 60 complete data records (60 s), the partial one left out']);
+    assert.deepEqual(counts(cut), [['EEG', 64, [60 * 160]]]);
+    assert.deepEqual(channelPrefixes(cut, 60 * 160), channelPrefixes(whole, 60 * 160));
+  });
+
   test('not one complete record, a damaged header or not an EDF at all: still one clear error', async (t) => {
     const dir = tempDir(t);
     const rel = ['edf-eegmmidb', 'S001R04.edf'];

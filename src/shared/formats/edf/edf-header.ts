@@ -195,7 +195,13 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
   let recordCount: number;
   if (recordCountInHeader === -1) {
     recordCount = available;
-    if (dataBytes % recordBytes !== 0) warnings.push(`the last data record is incomplete (${dataBytes % recordBytes} of ${recordBytes} bytes); ignored`);
+    // -1: the writer had not yet counted its records (it writes the count when it closes the file).
+    if (dataBytes % recordBytes !== 0) {
+      warnings.push(
+        `the last data record is incomplete (${dataBytes % recordBytes} of ${recordBytes} bytes; was the recording interrupted?): ` +
+          `imported the ${available} complete data record${available === 1 ? '' : 's'} (${seconds(available * recordDurationS)}), the partial one left out`,
+      );
+    }
   } else {
     const asked = `header says ${recordCountInHeader} data record${recordCountInHeader === 1 ? '' : 's'} of ${recordBytes} bytes`;
     if (recordCountInHeader > available) {
