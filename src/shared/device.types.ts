@@ -51,6 +51,13 @@ export interface DeviceStatus {
   settings?: Record<string, string | number | boolean>;
   /** A remembered device not there at start (unplugged, switched off): retried slowly until it appears; `problem` says why. */
   waitingForDevice?: boolean;
+  /**
+   * The last drop of a real device this run, in host time (s): from its last sample before the drop
+   * to its first after (no `endTime` while it is still away), and the samples missing (the longest
+   * stream's). In the status so a page opened later (or reloaded) still tells since when, and what
+   * the last drop cost; the gaps themselves are pushed only once.
+   */
+  lastDrop?: { startTime: number; endTime?: number; missingSamples: number };
 }
 
 /** Where a source delivers. Implemented by the hub. */

@@ -109,6 +109,12 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const pushed = serve.core.hub.devices().find((d) => d.deviceId === id);
     assert.equal(pushed?.name, 'Lab Cyton');
     assert.match(pushed?.problem?.message ?? '', /^cannot open /);
+    // A page opened during the drop (reloaded here) still says since when: the status carries it.
+    const since = (await down.innerText()).slice(0, 'No data since 00:00:00'.length);
+    await page.reload();
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    const downAgain = await page.waitForSelector(`${row(id)} [data-testid="paired-down"]`, { timeout: 5000 });
+    assert.equal((await downAgain.innerText()).slice(0, since.length), since);
     await new Promise((r) => setTimeout(r, 1000));
 
     await pty.plug();
@@ -118,6 +124,11 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.match(await drop.innerText(), /^Last drop: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(\d+(\.\d)? s, \d+ samples missing\), reconnected on its own; marked as a gap\.$/);
     assert.equal(await page.$(`${row(id)} [data-testid="paired-down"]`), null);
     assert.equal(await page.$(`${row(id)} [data-testid="paired-problem"]`), null, 'the problem cleared once it streamed again');
+    // …and a page opened after it still shows the last drop (its gaps were pushed before it opened).
+    const dropText = await drop.innerText();
+    await page.reload();
+    await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 10_000 });
+    assert.equal(await page.innerText(`${row(id)} [data-testid="paired-drop"]`), dropText);
 
     await page.click(`${row(id)} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });

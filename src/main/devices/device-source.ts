@@ -93,6 +93,8 @@ export class ManagedSource implements Source {
   private renamed = false;
   private settings?: Record<string, string | number | boolean>;
   private problem?: DeviceProblem;
+  /** See DeviceStatus.lastDrop. */
+  private lastDrop?: NonNullable<DeviceStatus['lastDrop']>;
   private readonly lastProblemAt = new Map<DeviceProblemCode, number>();
   private startWaiters: { resolve: () => void; reject: (e: DeviceError) => void }[] = [];
   private closing: Promise<void> = Promise.resolve();
@@ -157,6 +159,7 @@ export class ManagedSource implements Source {
       streamIds: this.tracks.size ? [...this.tracks.keys()] : this.driver.streamIds,
       ...(this.settings ? { settings: this.settings } : {}),
       ...(this.conn.waitingForDevice ? { waitingForDevice: true } : {}),
+      ...(this.lastDrop ? { lastDrop: { ...this.lastDrop } } : {}),
     };
   }
 
@@ -224,11 +227,14 @@ export class ManagedSource implements Source {
         if (this.retryTimer) clearTimeout(this.retryTimer);
         this.retryTimer = null;
         break;
-      case 'gap-open':
+      case 'gap-open': {
         // The drop itself was just said (and the hub says the state change); the host time in
         // seconds since 1970 this line carried told a reader nothing.
         this.log('debug', `stream interrupted (${fx.reason}); the hole is marked when data resumes`);
+        const ends = [...this.tracks.values()].map((t) => t.lastHostEnd).filter(Number.isFinite);
+        if (fx.reason === 'device-dropped') this.lastDrop = { startTime: ends.length ? Math.max(...ends) : fx.lastDataAt, missingSamples: 0 };
         break;
+      }
       case 'gap-close':
         this.markGaps(fx.reason);
         break;
@@ -319,11 +325,18 @@ export class ManagedSource implements Source {
 
   private markGaps(reason: 'device-dropped' | 'paused'): void {
     const now = Number.isFinite(this.resumeAt) ? this.resumeAt : this.now();
+    if (reason === 'device-dropped' && this.lastDrop) this.lastDrop.endTime = now;
     for (const t of this.tracks.values()) {
       if (!Number.isFinite(t.lastHostEnd)) continue;
       const rate = t.info.nominalRateHz;
       const end = Math.max(t.lastHostEnd, now);
       const gap = { streamId: t.info.id, startTime: t.lastHostEnd, endTime: end, missingSamples: rate > 0 ? Math.round((end - t.lastHostEnd) * rate) : 0, reason };
+      // The row's "Last drop" names the longest stream hole, as lastDrop() over the pushed gaps does.
+      if (reason === 'device-dropped' && this.lastDrop && end - gap.startTime >= (this.lastDrop.endTime ?? now) - this.lastDrop.startTime) {
+        this.lastDrop.startTime = gap.startTime;
+        this.lastDrop.endTime = end;
+        this.lastDrop.missingSamples = gap.missingSamples;
+      }
       try {
         this.sink?.gap(gap);
       } catch {

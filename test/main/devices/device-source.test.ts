@@ -177,7 +177,7 @@ describe('ManagedSource problems that pass, and names', () => {
     );
     const s = { ...sink(statuses), streams: (_id: string, infos: { deviceName: string }[]) => announced.push(infos.map((i) => i.deviceName)) };
     void src.start(s as SourceSink);
-    while (!ctx) await new Promise((r) => setTimeout(r, 5));
+    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
     ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'OpenBCI Cyton (/dev/ttyUSB9)', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 5 } as never]);
     const samplesAt = (t: number) => {
       clock.t = t;
@@ -217,5 +217,39 @@ describe('ManagedSource problems that pass, and names', () => {
     d.ctx().streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'OpenBCI Cyton (/dev/ttyUSB9)', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 5 } as never]);
     assert.deepEqual(d.announced.at(-1), ['Lab Cyton']);
     await d.src.stop();
+  });
+});
+
+describe('ManagedSource last drop in the status', () => {
+  test('since when a device is away, then what the drop cost: in the status, for a page opened later', async () => {
+    let ctx!: DriverContext;
+    let opens = 0;
+    const clock = { t: 1000, now: () => clock.t };
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        opens++;
+        return { close: async () => undefined };
+      }),
+      { hostClock: clock, tickMs: 60_000, policy: { initialDelayMs: 10, maxDelayMs: 10 } },
+    );
+    void src.start(sink([]));
+    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 } as never]);
+    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
+    assert.equal(src.status().lastDrop, undefined);
+    clock.t = 1002;
+    ctx.dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
+    assert.deepEqual(src.status().lastDrop, { startTime: 1000, missingSamples: 0 }, 'away since its last sample, no end yet');
+    while (opens < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    clock.t = 1004;
+    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 25, new Float32Array(25));
+    assert.equal(src.status().state, 'streaming');
+    // Back at 1004 with 25 samples that arrived over 0.1 s: the hole is 1000 to 1003.9, 975 samples.
+    const d = src.status().lastDrop;
+    assert.equal(d?.startTime, 1000);
+    assert.ok(Math.abs((d?.endTime ?? 0) - 1003.9) < 1e-9, String(d?.endTime));
+    assert.equal(d?.missingSamples, 975);
+    await src.stop();
   });
 });

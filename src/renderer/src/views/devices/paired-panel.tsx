@@ -19,7 +19,7 @@ interface RowProps {
   device: PairedDevice;
   status?: DeviceStatus;
   streams: StreamInfo[];
-  drop: Gap | null;
+  drop: Pick<Gap, 'startTime' | 'endTime' | 'missingSamples'> | null;
   /** No contact with the core: the status is only the last known one. */
   offline: boolean;
 }
@@ -31,12 +31,9 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
   const [confirmForget, setConfirmForget] = useState(false);
   const state = status?.state ?? 'idle';
   const shown = offline ? 'unknown' : state;
-  // When this page saw the device go from streaming to reconnecting (the gap itself is only
-  // reported once data resumes).
-  const downSince = useRef<{ state: string; since: number | null }>({ state, since: null });
-  if (downSince.current.state !== state) {
-    downSince.current = { state, since: state === 'reconnecting' ? (downSince.current.state === 'streaming' ? Date.now() / 1000 : downSince.current.since) : null };
-  }
+  // Since when it is away: its last sample before the drop, from the status (a page opened or
+  // reloaded during the drop knows it too; the gap itself is pushed only once data resumes).
+  const downSince = status?.lastDrop && status.lastDrop.endTime === undefined ? status.lastDrop.startTime : null;
   const running = state === 'streaming' || state === 'connecting' || state === 'reconnecting';
   const id = device.deviceId;
   return (
@@ -94,7 +91,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
       )}
       {state === 'reconnecting' && !offline && (
         <p class="muted small" data-testid="paired-down">
-          {downSince.current.since !== null ? `No data since ${hhmmss(downSince.current.since)}. ` : ''}
+          {downSince !== null ? `No data since ${hhmmss(downSince)}. ` : ''}
           Retrying on its own until you disconnect it; streaming resumes as soon as the device is back, and the hole is marked in the recording.
         </p>
       )}
@@ -198,7 +195,9 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
             const status = live.devices.get(d.deviceId) ?? d.status;
             const streams = [...live.streams.values()].filter((s) => s.deviceId === d.deviceId);
             const ids = new Set([...(status?.streamIds ?? []), ...streams.map((s) => s.id)]);
-            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids)} offline={offline} />;
+            // The status's own record of the last drop, for a page that was not open when its gaps were pushed.
+            const recorded = status?.lastDrop?.endTime !== undefined ? { ...status.lastDrop, endTime: status.lastDrop.endTime } : null;
+            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids) ?? recorded} offline={offline} />;
           })}
         </ul>
       )}
