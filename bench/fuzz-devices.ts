@@ -10,14 +10,16 @@ const seed = arg('seed', 1);
 
 header(`Device parser fuzzing: ${n.toLocaleString('en')} mutated frames per parser, seed ${seed}`);
 const results = runFuzz(seed, n);
+// Counts as text: the table prints a number under 1 with three digits ("0.00" failures).
+const count = (v: number) => v.toLocaleString('en');
 table(
   results.map((r) => ({
     parser: r.name,
-    frames: r.tally.ok + r.tally.refused + r.tally.failures.length,
-    'parsed ok': r.tally.ok,
-    'refused (DeviceError)': r.tally.refused,
-    failures: r.tally.failures.length,
-    'frames/s': Math.round(((r.tally.ok + r.tally.refused) / r.ms) * 1000),
+    frames: count(r.tally.ok + r.tally.refused + r.tally.failures.length),
+    'parsed ok': count(r.tally.ok),
+    'refused (DeviceError)': count(r.tally.refused),
+    failures: count(r.tally.failures.length),
+    'frames/s': count(Math.round(((r.tally.ok + r.tally.refused) / r.ms) * 1000)),
   })),
 );
 const bad = results.filter((r) => r.tally.failures.length);
