@@ -21,6 +21,19 @@ const COMMANDS: CommandEntry[] = [
   { name: 'export-model', summary: 'export a finished training run as a registry model (ONNX + card)', load: () => import('./train/export-command') },
 ];
 
+// A reader that went away (`heartmind train … | head`) fails the next write with EPIPE, which,
+// unhandled, ended the process with a stack trace (a training run then stayed 'running'). Node
+// ignores the SIGPIPE a C program dies of; a command that must clean up first (a training run:
+// marked interrupted, resumable) listens for 'SIGPIPE', which is emitted here; else the process ends
+// quietly, as a pipe's writer does (141 = 128 + SIGPIPE).
+function outputClosed(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  if (process.listenerCount('SIGPIPE') > 0) process.emit('SIGPIPE', 'SIGPIPE');
+  else process.exit(141);
+}
+process.stdout.on('error', outputClosed);
+process.stderr.on('error', outputClosed);
+
 const io: CliIo = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),

@@ -569,9 +569,12 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
   // marked interrupted — as the app marks a run its exit cut off — and stays resumable.
   const onSigterm = () => stopNow('interrupted', 'interrupted (SIGTERM); resume continues from the last checkpoint', 143);
   const onSighup = () => stopNow('interrupted', 'interrupted (SIGHUP); resume continues from the last checkpoint', 129);
+  // The output's reader went away (cli.ts emits SIGPIPE on EPIPE): nobody follows the run here any more.
+  const onSigpipe = () => stopNow('interrupted', 'interrupted (its output was closed); resume continues from the last checkpoint', 141);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('SIGHUP', onSighup);
+  process.on('SIGPIPE', onSigpipe);
   const db = opts.db ?? new DatabaseSession(opts.dataDir);
   try {
     let end: TrainRunEnd;
@@ -614,6 +617,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.off('SIGHUP', onSighup);
+    process.off('SIGPIPE', onSigpipe);
     await db.close();
   }
 }

@@ -103,3 +103,21 @@ test('Ctrl+C pauses at the next step with a checkpoint, --resume continues from 
   const meta = decodeCheckpoint<{ step: number }>(new Uint8Array(readFileSync(join(runDir, 'checkpoints', ck))), ck).meta;
   assert.equal(meta.step, pausedAt);
 });
+
+test('its output closed (`heartmind pretrain … | head -1`): no stack trace, the run marked interrupted, exit 141', { skip: !existsSync(ECG) && 'needs ../shared/data', timeout: 120_000 }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'hm-cli-epipe-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const store = new RunStore(join(root, 'runs'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'pretrain', '--modality', 'ecg', '--file', ECG, '--layers', '1', '--epochs', '200', '--batch', '4', '--out', store.root], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => proc.kill('SIGKILL'));
+  let err = '';
+  proc.stderr.on('data', (b) => (err += b));
+  // The reader takes the first line and goes away, as head -1 does.
+  proc.stdout.once('data', () => proc.stdout.destroy());
+  const code = await new Promise<number | null>((r) => proc.once('exit', r));
+  assert.equal(code, 141, err);
+  assert.doesNotMatch(err, /EPIPE|at .*\.ts:\d+/, 'no stack trace');
+  const [id] = readdirSync(store.root);
+  assert.match(err, new RegExp(`^interrupted \\(its output was closed\\); resume continues from the last checkpoint\\. Resume with: heartmind train --resume ${id} --out `));
+  assert.equal((await store.folder(id).readStatus()).state, 'interrupted');
+});
