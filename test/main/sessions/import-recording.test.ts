@@ -144,6 +144,24 @@ describe('import into a session', { skip }, () => {
     );
   });
 
+  test('a recording cut short (its writer crashed) becomes a session of its complete records; the warning is in the result and the notes', async (t) => {
+    const dir = tempDir(t);
+    const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+    t.after(() => db.close());
+    const bytes = readFileSync(join(DATA, 'edf-eegmmidb', 'S001R04.edf'));
+    writeFileSync(join(dir, 'crashed.edf'), bytes.subarray(0, 256 * 66 + 40 * 20640 + 5000));
+    const s = await importRecordingFile(db, { path: join(dir, 'crashed.edf') }, ctx);
+    const warning = 'cut short (was the recording interrupted?): the header says 125 data records (125 s) but the file holds 40 complete and 1 partial one (5000 of 20640 bytes): imported the 40 data records (40 s), the partial one left out';
+    assert.deepEqual(s.warnings, [warning]);
+    assert.equal(s.sampleCount, 64 * 40 * 160);
+    const detail = await db.api.getSession(s.id);
+    assert.equal(detail.streams[0].sampleCount, 40 * 160);
+    assert.ok(Math.abs(detail.endTime - detail.startTime - 40) < 0.01, `duration ${detail.endTime - detail.startTime}`);
+    assert.ok(detail.notes.includes(`Warning: ${warning}`), detail.notes);
+    // The annotations of the 40 s kept (S001R04 lists one every 4.1-4.2 s: 10 start before 40 s).
+    assert.equal((await db.api.listMarkers(s.id)).filter((m) => m.time - detail.startTime < 40).length, 10);
+  });
+
   test('a truncated or foreign file gives one clear error and changes nothing in the database', async (t) => {
     const dir = tempDir(t);
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
@@ -155,7 +173,8 @@ describe('import into a session', { skip }, () => {
     const truncated = join(dir, 'cut.edf');
     const bytes = readFileSync(join(DATA, 'edf-mne', 'test_edf_stim_channel.edf'));
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    await assert.rejects(importRecordingFile(db, { path: truncated }, ctx), (err: unknown) => err instanceof FormatError && err.message.startsWith('cut.edf: '));
+    // Half of its one data record: nothing complete to import.
+    await assert.rejects(importRecordingFile(db, { path: truncated }, ctx), (err: unknown) => err instanceof FormatError && err.code === 'truncated' && /: not one complete record$/.test(err.message));
 
     const notes = join(dir, 'notes.docx');
     writeFileSync(notes, 'hello');
