@@ -152,7 +152,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     const panel = '[data-testid="trace-ecg"]';
     await page.selectOption(`${card} [data-testid="setting-preset"]`, '3-lead');
     try {
-      await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .trace-labels span`)].map((e) => e.textContent).join(' ') === 'I II III', panel, { timeout: 10_000 });
+      await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} .trace-labels span`)).map((e) => e.textContent).join(' ') === 'I II III', panel, { timeout: 10_000 });
       // Where the peak-coloured pixels (THEME.peak, #ffd166) of the traces' canvas are, in page px,
       // against the rows the channel labels sit on.
       const where = () =>
@@ -165,7 +165,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
           for (let i = 0; i < img.length; i += 4) {
             if (Math.abs(img[i] - 255) < 8 && Math.abs(img[i + 1] - 209) < 8 && Math.abs(img[i + 2] - 102) < 8 && img[i + 3] > 200) ys.push(box.top + Math.floor(i / 4 / canvas.width) / scale);
           }
-          const rows = [...el.querySelectorAll('.trace-labels span')].map((s) => {
+          const rows = Array.from(el.querySelectorAll('.trace-labels span')).map((s) => {
             const r = s.getBoundingClientRect();
             return (r.top + r.bottom) / 2;
           });
@@ -183,7 +183,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       assert.equal(nearest, 1, `the markers (median y ${w.median.toFixed(0)}) are on lead II's row (rows at ${w.rows.map((y) => y.toFixed(0)).join(', ')})`);
     } finally {
       await page.selectOption(`${card} [data-testid="setting-preset"]`, 'polar-h10');
-      await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .trace-labels span`)].map((e) => e.textContent).join(' ') === 'ECG', panel, { timeout: 10_000 });
+      await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} .trace-labels span`)).map((e) => e.textContent).join(' ') === 'ECG', panel, { timeout: 10_000 });
     }
   });
 
