@@ -198,6 +198,15 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
       for (let i = 0; i < v.length; i += 13) assert.ok(Math.abs(v[i] - Math.fround(((c + 1) * 1000 + (i % 100)) * s)) < 1e-3, `ch ${c} sample ${i}`);
     }
     await src.stop();
+    // Connected again, the reset board starts on a board half: nothing is dropped (the emulator
+    // counted on across the reset, and every reconnect began on a Daisy half without its partner).
+    const again = new RecordingSink();
+    const src2 = new ManagedSource(new CytonDriver({ path: pty.app }), { hostClock: systemClock, policy: FAST });
+    cleanups.push(() => src2.stop());
+    await src2.start(again);
+    await waitFor('samples again', () => again.samples(id) >= 50, 4000);
+    assert.ok(!again.statuses.some((st) => st.problem), again.statuses.map((st) => st.problem?.message).join(' | '));
+    await src2.stop();
     await emu.close();
     await pty.unplug();
   });

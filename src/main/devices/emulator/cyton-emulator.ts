@@ -58,6 +58,9 @@ export class CytonEmulator {
   private command(c: string): void {
     if (c === CYTON_CMD.softReset) {
       this.halt();
+      // A reset board counts its samples from the start again (with the Daisy: board half first).
+      // Counting on made every reconnect begin on a Daisy half without its partner.
+      this.packetIndex = 0;
       const reply = this.opts.boardOff ? 'Failure: Communications timeout - Device failed to poll Host$$$' : this.opts.daisy ? BANNER_16 : BANNER_8;
       void this.link?.write(reply).catch(() => undefined);
     } else if (c === CYTON_CMD.startStreaming && !this.opts.boardOff) {
