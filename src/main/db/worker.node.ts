@@ -148,7 +148,11 @@ function runSteps(id: number, method: string, steps: Generator<void, unknown>): 
     const started = performance.now();
     let r: IteratorResult<void, unknown>;
     try {
-      if (!opened) throw new DbError('Closed', 'the database closed before the request finished');
+      if (!opened) {
+        // Ended here: its cleanup runs (an export removes its half-written file).
+        steps.return(undefined);
+        throw new DbError('Closed', 'the database closed before the request finished');
+      }
       r = steps.next();
     } catch (err) {
       post({ type: 'result', id, ok: false, error: wire(err) });

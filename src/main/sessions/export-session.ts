@@ -2,26 +2,27 @@
 // (src/shared/formats: EDF+/BDF+ with markers and self-reports as annotations, gaps as zeros
 // marked BAD_ACQ_SKIP or, on request, as EDF+D; CSV), written to disk. Runs inside the DB worker, next to the data, so a long export never blocks the live
 // pipeline on the main thread; and in steps (exportSessionSteps), so that it does not hold up the
-// worker either: a recording's commits run between its reads.
+// worker either: a recording's commits run between its reads, and between the pieces it encodes
+// and writes (an hour of 32 channels encoded and written at once held the worker 1.5 s).
 //
 // Sample times: an imported stream keeps its file's exact time axis; a recorded stream's device
 // clock is mapped to the host clock per continuous segment with the pipeline's own online clock
 // model (fed every chunk of the segment, as it was live), so two devices line up in the file as
 // they did in the live windows.
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
 import { sessionFileBase } from '../../shared/formats/safe-file-name';
-import { writeEdf } from '../../shared/formats/edf/edf-write';
-import { writeCsv } from '../../shared/formats/csv/heartmind-csv';
+import { edfPieces } from '../../shared/formats/edf/edf-write';
+import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
 import { ClockModel } from '../../shared/pipeline/clock-model';
 import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { StoredChunk } from '../db/sample-codec';
 import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks, type DecodedBlocks } from '../db/server';
-import { reasonOf } from '../formats/fs-reason';
+import { describeFsProblem } from '../core/data-dir';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
 const READ_MARGIN_S = 10;
@@ -35,12 +36,26 @@ const READ_MARGIN_S = 10;
  */
 export const EXPORT_STEP_VALUES = 500_000;
 
-/** A stream's chunks that arrived in [from, to], read about EXPORT_STEP_VALUES at a time; yields after each read. */
+/**
+ * What writing a value as CSV text costs beside reading it (a number formatted per value; EDF's
+ * two or three bytes cost about as much as reading), as a divisor of EXPORT_STEP_VALUES for the
+ * CSV writer's pieces, so that its steps take about as long as a read step.
+ */
+const CSV_COST = 4;
+
+/**
+ * The longest slice of a stream one step reads (s). Decoding costs per chunk as well as per value:
+ * an hour of a 1-lead ECG (36 000 chunks of 13 samples, under EXPORT_STEP_VALUES) read at once
+ * held the worker some 200 ms.
+ */
+const EXPORT_SLICE_MAX_S = 300;
+
+/** A stream's chunks that arrived in [from, to], read about EXPORT_STEP_VALUES (at most EXPORT_SLICE_MAX_S) at a time; yields after each read. */
 function* readChunksInSteps(db: ReadableDb, stream: SessionStream, from: number, to: number): Generator<void, StoredChunk[]> {
   const out: StoredChunk[] = [];
   // The block across a boundary comes up in both slices: decoded once, kept for the next.
   const carry: DecodedBlocks = new Map();
-  const sliceS = Math.max(1, EXPORT_STEP_VALUES / (Math.max(1, stream.info.nominalRateHz) * Math.max(1, stream.info.channels.length)));
+  const sliceS = Math.min(EXPORT_SLICE_MAX_S, Math.max(1, EXPORT_STEP_VALUES / (Math.max(1, stream.info.nominalRateHz) * Math.max(1, stream.info.channels.length))));
   for (let a = from; a <= to; a += sliceS) {
     const b = Math.min(a + sliceS, to);
     // Half-open slices, the last one closed: a chunk on a boundary is read once.
@@ -68,8 +83,15 @@ function segmentsOf(chunks: StoredChunk[], rateHz: number): StoredChunk[][] {
   return runs;
 }
 
-/** Host time of a run's first sample. */
-function runStartHost(stream: SessionStream, run: StoredChunk[]): number {
+/**
+ * Device seconds of a run the clock model is fed per export step: it refits once per second of
+ * device time (some 0.3 ms on the development machine), so an hour at once held the DB worker for
+ * over a second.
+ */
+const CLOCK_STEP_S = 120;
+
+/** Host time of a run's first sample; yields every CLOCK_STEP_S of the run's device time. */
+function* runStartHost(stream: SessionStream, run: StoredChunk[]): Generator<void, number> {
   const rate = stream.info.nominalRateHz;
   const first = run[0].deviceTime;
   const m = stream.clockModel;
@@ -77,7 +99,14 @@ function runStartHost(stream: SessionStream, run: StoredChunk[]): number {
   // The pipeline's clock model over the run, observations as it saw them live.
   const model = new ClockModel();
   const latency = stream.info.latencySec ?? 0;
-  for (const c of run) model.observe(c.deviceTime + (c.count - 1) / rate, c.hostTime - latency);
+  let pauseAt = first + CLOCK_STEP_S;
+  for (const c of run) {
+    model.observe(c.deviceTime + (c.count - 1) / rate, c.hostTime - latency);
+    if (c.deviceTime >= pauseAt) {
+      pauseAt = c.deviceTime + CLOCK_STEP_S;
+      yield;
+    }
+  }
   return model.toHost(first);
 }
 
@@ -112,6 +141,8 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
     const chunks = yield* readChunksInSteps(db, st, readFrom, readTo);
     const segments: ImportedSegment[] = [];
     const nch = st.info.channels.length;
+    // Copied into place about EXPORT_STEP_VALUES at a time, as they were read.
+    let copied = 0;
     for (const run of segmentsOf(chunks, rate)) {
       const count = run.reduce((a, c) => a + c.count, 0);
       const data = new Float32Array(count * nch);
@@ -119,8 +150,13 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
       for (const c of run) {
         for (let ch = 0; ch < nch; ch++) data.set(c.data.subarray(ch * c.count, (ch + 1) * c.count), ch * count + off);
         off += c.count;
+        copied += c.data.length;
+        if (copied >= EXPORT_STEP_VALUES) {
+          copied = 0;
+          yield;
+        }
       }
-      segments.push({ start: runStartHost(st, run) - zero, count, data });
+      segments.push({ start: (yield* runStartHost(st, run)) - zero, count, data });
     }
     segments.sort((a, b) => a.start - b.start);
     // Segments must not overlap (a device clock reset can map a run onto the previous one's tail).
@@ -171,21 +207,51 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
   };
 }
 
-function writeAtomically(path: string, bytes: Uint8Array | string): number {
+/**
+ * Writes a file from its pieces, yielding after each (the DB worker's step), through
+ * `<path>.partial`, renamed into place at the end: a failure, or an export dropped half way (the
+ * database closing: the worker returns the generator), leaves no half-written file behind.
+ * Returns the file's size.
+ */
+function* writeInSteps(path: string, pieces: Iterator<Uint8Array | string | undefined, unknown>): Generator<void, number> {
   const tmp = `${path}.partial`;
+  let fd: number | null = null;
+  let done = false;
   try {
-    writeFileSync(tmp, bytes);
+    fd = openSync(tmp, 'w');
+    for (let r = pieces.next(); !r.done; r = pieces.next()) {
+      if (r.value !== undefined) {
+        const bytes = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      }
+      yield;
+    }
+    closeSync(fd);
+    fd = null;
     renameSync(tmp, path);
+    done = true;
     return statSync(path).size;
   } catch (err) {
-    rmSync(tmp, { force: true });
-    // In words, about the file the user named (Node's message named our '.partial' file).
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : reasonOf(err);
-    throw new FormatError('cannot-write', basename(path), `cannot write ${path}: ${reason}`);
+    // The file system's errors in words; the writer's own (a FormatError: nothing EDF can hold) as they are.
+    throw typeof (err as NodeJS.ErrnoException).syscall === 'string' ? cannotWrite(path, err) : err;
+  } finally {
+    if (fd !== null) closeSync(fd);
+    if (!done) rmSync(tmp, { force: true });
   }
 }
 
+/**
+ * Why a file cannot be written, in the words the data folder's problems are said in
+ * (describeFsProblem: 'no permission to write in /x', '/mnt is on a read-only file system', 'the
+ * disk holding /x is full'), about the file the user named (Node's message named our '.partial').
+ */
+function cannotWrite(path: string, err: unknown): FormatError {
+  const folder = dirname(path);
+  const problem = describeFsProblem(err, folder);
+  // A folder that is not there (the data folder's code creates its folder, so never says this).
+  const reason = problem.kind === 'other' && !existsSync(folder) ? `the folder ${folder} does not exist` : problem.text.split(`${path}.partial`).join(path);
+  return new FormatError('cannot-write', basename(path), `cannot write ${path}: ${reason}`);
+}
 
 /**
  * The file an export writes. An existing folder gets `<folder>/<session name>.<format>` (CSV: the
@@ -200,7 +266,13 @@ function writeAtomically(path: string, bytes: Uint8Array | string): number {
  */
 export function exportTarget(path: string, format: ExportRequest['format'], sessionName: string, sessionId: number, suffixes: readonly string[] = [`.${format}`]): string {
   const p = path.trim();
-  const stat = statSync(p, { throwIfNoEntry: false });
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(p, { throwIfNoEntry: false });
+  } catch (err) {
+    // A file where a folder of the path should be (ENOTDIR), no permission to look: said as a write would say it.
+    throw cannotWrite(p, err);
+  }
   if (stat?.isDirectory()) {
     const base = join(p, sessionFileBase(sessionName, sessionId));
     for (let n = 1; ; n++) {
@@ -212,7 +284,6 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
   return extname(p) ? p : `${p}.${format}`;
 }
 
-/** Writes the export; returns the files written. A failure leaves no half-written file behind. */
 /** The export at once (tests, tools); the DB worker runs exportSessionSteps a step at a time. */
 export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): ExportResult {
   const steps = exportSessionSteps(db, req);
@@ -222,7 +293,10 @@ export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): Export
   }
 }
 
-/** Writes the export; yields after each of its reads of the database (encoding and writing are the last step). */
+/**
+ * Writes the export; returns the files written. Yields after each of its reads of the database and
+ * each piece it encodes and writes. A failure leaves no half-written file behind.
+ */
 export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generator<void, ExportResult> {
   if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
   if (typeof req.path !== 'string' || req.path.trim() === '') throw new DbError('Invalid', 'an export needs a file path');
@@ -253,26 +327,33 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
   const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
   if (req.format === 'csv') {
     // The files' names after their base decide whether a base is free in a folder (exportTarget).
-    const files = writeCsv(rec, { baseName: '', range });
+    const files = csvFileSteps(rec, { baseName: '', range, stepValues: EXPORT_STEP_VALUES / CSV_COST });
     const path = exportTarget(req.path, req.format, s.name, req.sessionId, files.map((f) => f.name));
     const base = basename(path, extname(path));
     let bytes = 0;
     const written: string[] = [];
     for (const f of files) {
       const out = join(dirname(path), base + f.name);
-      bytes += writeAtomically(out, f.text);
+      bytes += yield* writeInSteps(out, f.pieces());
       written.push(out);
     }
     return { files: written, bytes, samples, annotations, warnings: [] };
   }
   const path = exportTarget(req.path, req.format, s.name, req.sessionId);
-  const { bytes, warnings } = writeEdf(rec, {
+  const pieces = edfPieces(rec, {
     format: req.format,
     range,
     discontinuous: req.discontinuous === true,
     fileName: basename(path),
     patient: s.subjectId ? { code: s.subjectId } : undefined,
     recording: { equipment: `HeartMind_${s.appVersion}` },
+    stepValues: EXPORT_STEP_VALUES,
   });
-  return { files: [path], bytes: writeAtomically(path, bytes), samples, annotations, warnings };
+  // The pieces' generator returns the warnings after the last piece: run it through a wrapper that keeps them.
+  let result: { size: number; warnings: string[] } | undefined;
+  const keep = (function* () {
+    result = yield* pieces;
+  })();
+  const bytes = yield* writeInSteps(path, keep);
+  return { files: [path], bytes, samples, annotations, warnings: result!.warnings };
 }

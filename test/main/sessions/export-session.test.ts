@@ -4,9 +4,11 @@
 // a gap of minutes (an XDF with a clock reset) stays continuous for MNE, the gap marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
+import { openDatabase } from '../../../src/main/db/open-database';
+import { exportSessionSteps } from '../../../src/main/sessions/export-session';
 import { importRecordingFile as readRecording } from '../../../src/main/formats/read-recording-files';
 import { importRecordingFile } from '../../../src/main/sessions/import-recording';
 import { importEdf, parseEdfHeader } from '../../../src/shared/formats/edf';
@@ -16,6 +18,7 @@ import type { ImportedStream } from '../../../src/shared/formats/recording.types
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
 import { startSimRecording } from '../recorder/record-util';
+import { tmpfsDir } from '../../fixtures/tmpfs';
 
 const DATA = resolve('..', 'shared', 'data');
 const skip = mneMissing() || (!existsSync(DATA) && 'needs ../shared/data');
@@ -258,4 +261,59 @@ test('an export reads the database in steps: requests that arrive meanwhile (a r
   assert.deepEqual(order, ['list', 'export'], 'a request sent after the export is not held up until the export ends');
   assert.equal(r.samples, whole.samples, 'read in steps, the export holds every sample');
   assert.equal(r.samples, 21 * 91000);
+});
+
+test('an export encodes and writes its file in pieces, a step each (it was one step: 1.5 s for an hour of 32 channels); one dropped half way leaves nothing behind', { skip: !existsSync(DATA) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'recordings.sqlite');
+  const db = await DbClient.open({ path });
+  t.after(() => db.close());
+  // EEGMAT Subject00 at rest: 3 min of 21 channels at 500 Hz (1.9 M values, four EXPORT_STEP_VALUES).
+  const s = await importRecordingFile(db, { path: join(DATA, 'edf-eegmat', 'Subject00_1.edf') }, { appVersion: 'test', now: 0 });
+  const viaWorker = await db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'worker.edf') });
+  const o = openDatabase(path, { readonly: true });
+  t.after(() => o.db.close());
+  for (const format of ['edf', 'csv'] as const) {
+    const out = join(dir, `steps.${format}`);
+    const partial = `${format === 'csv' ? join(dir, 'steps-eeg.csv') : out}.partial`;
+    const sizes = new Set<number>();
+    const steps = exportSessionSteps(o.db, { sessionId: s.id, format, path: out });
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) if (existsSync(partial)) sizes.add(statSync(partial).size);
+    assert.ok(sizes.size >= 4, `${format}: the file grew over ${sizes.size} steps`);
+    if (format === 'edf') assert.deepEqual(readFileSync(out), readFileSync(viaWorker.files[0]), 'the same bytes as the worker wrote');
+    assert.equal(r.value.bytes, r.value.files.reduce((a, f) => a + statSync(f).size, 0));
+  }
+  // Dropped half way (the worker returns it when the database closes): no file, no '.partial'.
+  const out = join(dir, 'dropped.edf');
+  const steps = exportSessionSteps(o.db, { sessionId: s.id, format: 'edf', path: out });
+  while (!existsSync(`${out}.partial`)) steps.next();
+  steps.next();
+  steps.return(undefined as never);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('dropped')), []);
+});
+
+test('an export that cannot be written says why in the data folder\'s words, naming the path: a file in the path, a read-only file system, a full disk; no file is left', { skip: !existsSync(DATA) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+  t.after(() => db.close());
+  const s = await importRecordingFile(db, { path: join(DATA, 'edf-eegmmidb', 'S001R04.edf') }, { appVersion: 'test', now: 0 });
+  /** An export to `path` fails writing `file` (a CSV export's first file is '<base>-eeg.csv'). */
+  const fails = async (path: string, format: 'edf' | 'csv', reason: string, file = path) =>
+    assert.rejects(db.api.exportSession({ sessionId: s.id, format, path }), (e: Error) => {
+      assert.equal(e.message, `${basename(file)}: cannot write ${file}: ${reason}`);
+      return true;
+    });
+  // A file where a folder should be (was Node's "ENOTDIR: not a directory, stat …").
+  writeFileSync(join(dir, 'afile'), 'x');
+  await fails(join(dir, 'afile', 'x.edf'), 'edf', `${join(dir, 'afile')} is a file, not a folder`);
+  await fails(join(dir, 'afile', 'sub', 'x.csv'), 'csv', `${join(dir, 'afile')} is a file, not a folder`, join(dir, 'afile', 'sub', 'x.csv'));
+  // Root ignores permissions; a read-only tmpfs, or a full one, stops even root.
+  const ro = tmpfsDir(t, 64, { readOnly: true });
+  const small = tmpfsDir(t, 64);
+  if (!ro || !small) return t.skip('needs root and mount for a read-only or a full file system');
+  await fails(join(ro, 'x.edf'), 'edf', `${ro} is on a read-only file system`);
+  await fails(join(small, 'x.edf'), 'edf', `the disk holding ${small} is full`);
+  await fails(join(small, 'x.csv'), 'csv', `the disk holding ${small} is full`, join(small, 'x-eeg.csv'));
+  assert.deepEqual(readdirSync(small), [], 'no half-written file is left');
 });

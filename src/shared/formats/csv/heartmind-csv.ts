@@ -110,7 +110,8 @@ export function csvFileSteps(rec: ImportedRecording, opts: CsvWriteOptions & { s
     *pieces() {
       const head = ['time_s', ...(rec.startTime !== null ? ['unix_time_s'] : []), ...s.channels.map((c) => csvField(columnName(c)))];
       yield head.join(',') + '\n';
-      const rowsPerPiece = Math.max(1, Math.floor(stepValues / Math.max(1, s.channels.length)));
+      // A row's values: its channels and its times (these cost as much: a 1-lead ECG's rows are mostly times).
+      const rowsPerPiece = Math.max(1, Math.floor(stepValues / head.length));
       let out: string[] = [];
       for (const g of s.segments) {
         const fmts = s.channels.map((c, k) => valueFormatter(c, g.data.subarray(k * g.count, (k + 1) * g.count)));

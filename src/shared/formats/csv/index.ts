@@ -1,2 +1,2 @@
 // HeartMind CSV export and its reader.
-export { writeCsv, parseHeartMindCsv, type CsvFile, type CsvWriteOptions } from './heartmind-csv';
+export { writeCsv, csvFileSteps, parseHeartMindCsv, type CsvFile, type CsvFileSteps, type CsvWriteOptions } from './heartmind-csv';

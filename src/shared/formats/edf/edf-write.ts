@@ -32,6 +32,11 @@ export interface EdfWriteOptions {
    * readers that honour EDF+D record times. Without empty records the file is EDF+C either way.
    */
   discontinuous?: boolean;
+  /**
+   * For edfPieces: about how many sample values each piece of records holds, and how many values
+   * its scans of the data (ranges, missing values) go through between two pauses. Default: all.
+   */
+  stepValues?: number;
 }
 
 export interface EdfWriteResult {
@@ -366,9 +371,16 @@ const NON_FINITE_RUNS_MAX = 10_000;
  * span rather than a flat line at 0, and our reader makes them NaN again. A label that another
  * signal shares, or with a comma (the reader splits the list there), cannot name it: left unmarked.
  */
-function nonFiniteRuns(signals: OutSignal[], t0: number, t1: number, warnings: string[]): { onset: number; duration: number; label: string; source: string }[] {
+function* nonFiniteRuns(
+  signals: OutSignal[],
+  t0: number,
+  t1: number,
+  warnings: string[],
+  pause: (values: number) => boolean,
+): Generator<undefined, { onset: number; duration: number; label: string; source: string }[]> {
   const out: { onset: number; duration: number; label: string; source: string }[] = [];
   for (const sig of signals) {
+    if (pause(sig.stream.segments.reduce((n, g) => n + g.count, 0))) yield undefined;
     const { stream: s, channel: c, label } = sig;
     let runs = 0;
     for (const g of s.segments) {
@@ -396,7 +408,73 @@ function nonFiniteRuns(signals: OutSignal[], t0: number, t1: number, warnings: s
   return out;
 }
 
+/**
+ * A channel's data range, its non-finite values, and whether every finite value sits on its
+ * resolution's grid (a quantised channel: count × resolution + offset). A function of its own so
+ * that the engine optimises this loop over every sample at once (inside the writer's generator
+ * the first channels of an hour's export ran interpreted, some 140 ms each).
+ */
+function scanChannel(s: ImportedStream, c: number): { lo: number; hi: number; nonFinite: number; onGrid: boolean } {
+  const ch = s.channels[c];
+  let lo = Infinity;
+  let hi = -Infinity;
+  let nonFinite = 0;
+  const res = ch.resolution;
+  let onGrid = res > 0 && Number.isFinite(ch.offset);
+  for (const g of s.segments) {
+    const d = g.data.subarray(c * g.count, (c + 1) * g.count);
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (!Number.isFinite(v)) nonFinite++;
+      else {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        if (onGrid) {
+          const x = (v - ch.offset) / res;
+          if (Math.abs(x - Math.round(x)) > 0.01) onGrid = false;
+        }
+      }
+    }
+  }
+  return { lo, hi, nonFinite, onGrid };
+}
+
 export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWriteResult {
+  const steps = edfPieces(rec, opts);
+  const pieces: Uint8Array[] = [];
+  for (;;) {
+    const r = steps.next();
+    if (!r.done) {
+      if (r.value) pieces.push(r.value);
+      continue;
+    }
+    if (pieces.length === 1) return { bytes: pieces[0], warnings: r.value.warnings };
+    const bytes = new Uint8Array(r.value.size);
+    let at = 0;
+    for (const piece of pieces) {
+      bytes.set(piece, at);
+      at += piece.length;
+    }
+    return { bytes, warnings: r.value.warnings };
+  }
+}
+
+/**
+ * writeEdf in steps, for a writer that must not hold its thread for the whole file (the DB worker
+ * exporting a session): yields the file's bytes in pieces (the header, then runs of records of
+ * about opts.stepValues values) in order, and `undefined` where it only pauses (its scans of the
+ * data before the header). Returns the file's size and the warnings.
+ */
+export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Generator<Uint8Array | undefined, { size: number; warnings: string[] }> {
+  const stepValues = opts.stepValues ?? Infinity;
+  /** Counts values scanned: true when a pause is due. */
+  let scanned = 0;
+  const pause = (values: number): boolean => {
+    scanned += values;
+    if (scanned < stepValues) return false;
+    scanned = 0;
+    return true;
+  };
   const fileName = opts.fileName ?? `${rec.fileName}.${opts.format}`;
   const fail: Fail = failFor(fileName);
   const warnings: string[] = [];
@@ -510,28 +588,13 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const signals: OutSignal[] = [];
   for (const s of streams) {
     const spr = Math.round(s.rateHz * dur);
-    s.channels.forEach((ch, c) => {
-      let lo = Infinity;
-      let hi = -Infinity;
-      let nonFinite = 0;
-      // Counts of a quantised channel (resolution > 0): while every sample sits on its grid.
+    const streamValues = s.segments.reduce((n, g) => n + g.count, 0);
+    for (const [c, ch] of s.channels.entries()) {
+      if (pause(streamValues)) yield undefined;
+      const scan = scanChannel(s, c);
+      let { lo, hi } = scan;
+      const { nonFinite, onGrid } = scan;
       const res = ch.resolution;
-      let onGrid = res > 0 && Number.isFinite(ch.offset);
-      for (const g of s.segments) {
-        const d = g.data.subarray(c * g.count, (c + 1) * g.count);
-        for (let i = 0; i < d.length; i++) {
-          const v = d[i];
-          if (!Number.isFinite(v)) nonFinite++;
-          else {
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-            if (onGrid) {
-              const x = (v - ch.offset) / res;
-              if (Math.abs(x - Math.round(x)) > 0.01) onGrid = false;
-            }
-          }
-        }
-      }
       if (nonFinite > 0) warnings.push(`${s.name}/${ch.label}: ${nonFinite} non-finite values written as 0`);
       if (!(hi >= lo)) {
         lo = 0;
@@ -567,7 +630,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
             `${s.name}/${ch.label}: values from ${lo} to ${hi}${unit ? ` ${unit}` : ''} cannot be stated in EDF's 8-character range fields` +
               `${siUnit(unit) ? '' : ' (and its unit takes no SI prefix)'}; left out (a CSV export keeps it)`,
           );
-          return;
+          continue;
         }
         ({ pmin, pmax, unit, scale } = fit);
         if (scale !== 1) warnings.push(`${s.name}/${ch.label}: written in ${unit} (not ${ch.unit}), the unit in which EDF's 8-character range fields hold its values`);
@@ -591,7 +654,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
         stream: s,
         channel: c,
       });
-    });
+    }
   }
 
   if (signals.length === 0) fail('cannot-write', 'no channel whose values EDF can hold');
@@ -625,7 +688,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     const names = streams.length > 1 ? ` ${own.join(',')}` : '';
     for (const [a, b] of spans) anns.push({ onset: a, duration: b - a, label: SKIP_ANNOTATION + names, source: 'edf+' });
   });
-  anns.push(...nonFiniteRuns(signals, t0, t1, warnings));
+  anns.push(...(yield* nonFiniteRuns(signals, t0, t1, warnings, pause)));
   let multiLine = 0;
   for (const a of anns) {
     if (/[\r\n\u2028\u2029]/.test(a.label)) multiLine++;
@@ -643,7 +706,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
   const ns = signals.length + 1;
   const headerBytes = EDF_HEADER_BYTES + ns * EDF_SIGNAL_HEADER_BYTES;
   const recordBytes = (signals.reduce((a, s) => a + s.samplesPerRecord, 0) + annSamples) * bps;
-  const out = new Uint8Array(headerBytes + records.length * recordBytes);
+  const out = new Uint8Array(headerBytes);
   let p = 0;
   const put = (text: string, width: number) => {
     // header fields are ASCII: units and names in their ASCII spelling ('°C' → 'degC'), not '?C'
@@ -689,6 +752,7 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     for (const s of signals) put(get(s), width);
     put(ann, width);
   }
+  yield out;
 
   // Data records. Padding is the count nearest 0 (the edge of the digital range when 0 lies outside
   // the physical range); a record without data is a copy of the data signals' padding.
@@ -710,53 +774,60 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
     }
   }
   let clipped = 0;
-  records.forEach((k, j) => {
-    let q = headerBytes + j * recordBytes;
-    if (emptyRecord && !hasData[k]) {
-      out.set(emptyRecord, q);
-      out.set(talBytes[j], q + dataBytes);
-      return;
-    }
-    const recStart = t0 + k * dur;
-    for (const sig of signals) {
-      const { stream, channel, samplesPerRecord: n, gain, offset } = sig;
-      const rate = stream.rateHz;
-      const pad = zeroCode(sig);
-      // The segment holding the record's first sample, then sample by sample; look again only
-      // where a segment ends inside the record.
-      let seg = -1;
-      let idx0 = 0;
-      for (let i = 0; i < n; i++) {
-        let v = NaN; // stays NaN where no segment holds the sample (seg < 0)
-        const g0 = seg >= 0 ? stream.segments[seg] : undefined;
-        if (g0 && idx0 + i >= 0 && idx0 + i < g0.count) v = g0.data[channel * g0.count + idx0 + i];
-        else {
-          const t = recStart + i / rate;
-          seg = -1;
-          for (let m = 0; m < stream.segments.length; m++) {
-            const g = stream.segments[m];
-            const idx = Math.round((t - g.start) * rate);
-            if (idx >= 0 && idx < g.count) {
-              v = g.data[channel * g.count + idx];
-              seg = m;
-              idx0 = idx - i;
-              break;
+  // Runs of records of about stepValues values each (at least one record).
+  const perPiece = Math.max(1, Math.min(records.length, Math.floor(stepValues / (recordBytes / bps))));
+  for (let first = 0; first < records.length; first += perPiece) {
+    const piece = new Uint8Array(Math.min(perPiece, records.length - first) * recordBytes);
+    for (let j = first; j < first + perPiece && j < records.length; j++) {
+      const k = records[j];
+      let q = (j - first) * recordBytes;
+      if (emptyRecord && !hasData[k]) {
+        piece.set(emptyRecord, q);
+        piece.set(talBytes[j], q + dataBytes);
+        continue;
+      }
+      const recStart = t0 + k * dur;
+      for (const sig of signals) {
+        const { stream, channel, samplesPerRecord: n, gain, offset } = sig;
+        const rate = stream.rateHz;
+        const pad = zeroCode(sig);
+        // The segment holding the record's first sample, then sample by sample; look again only
+        // where a segment ends inside the record.
+        let seg = -1;
+        let idx0 = 0;
+        for (let i = 0; i < n; i++) {
+          let v = NaN; // stays NaN where no segment holds the sample (seg < 0)
+          const g0 = seg >= 0 ? stream.segments[seg] : undefined;
+          if (g0 && idx0 + i >= 0 && idx0 + i < g0.count) v = g0.data[channel * g0.count + idx0 + i];
+          else {
+            const t = recStart + i / rate;
+            seg = -1;
+            for (let m = 0; m < stream.segments.length; m++) {
+              const g = stream.segments[m];
+              const idx = Math.round((t - g.start) * rate);
+              if (idx >= 0 && idx < g.count) {
+                v = g.data[channel * g.count + idx];
+                seg = m;
+                idx0 = idx - i;
+                break;
+              }
             }
           }
+          // A missing sample and a non-finite one are both written as the zero code (physical 0,
+          // or the nearest code where 0 lies outside the range: not counted as clipped).
+          let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v * sig.scale - offset) / gain);
+          if (d < digLo || d > digHi) {
+            clipped++;
+            d = d < digLo ? digLo : digHi;
+          }
+          writeCode(piece, q, d);
+          q += bps;
         }
-        // A missing sample and a non-finite one are both written as the zero code (physical 0,
-        // or the nearest code where 0 lies outside the range: not counted as clipped).
-        let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v * sig.scale - offset) / gain);
-        if (d < digLo || d > digHi) {
-          clipped++;
-          d = d < digLo ? digLo : digHi;
-        }
-        writeCode(out, q, d);
-        q += bps;
       }
+      piece.set(talBytes[j], q); // the rest of the annotation signal stays 0
     }
-    out.set(talBytes[j], q); // the rest of the annotation signal stays 0
-  });
+    yield piece;
+  }
   if (clipped > 0) warnings.push(`${clipped} samples outside the written range were clipped`);
-  return { bytes: out, warnings };
+  return { size: headerBytes + records.length * recordBytes, warnings };
 }

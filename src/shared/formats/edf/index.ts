@@ -3,4 +3,4 @@ export * from './edf.types';
 export { parseEdfHeader, needsFloat64 } from './edf-header';
 export { parseEdf, parseEdfAnnotations, decodeEdfSamples } from './edf-data';
 export { importEdf } from './edf-import';
-export { writeEdf, edfNumber, type EdfWriteOptions, type EdfWriteResult } from './edf-write';
+export { writeEdf, edfPieces, edfNumber, type EdfWriteOptions, type EdfWriteResult } from './edf-write';

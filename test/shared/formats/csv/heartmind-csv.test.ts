@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
+import { csvFileSteps, parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
 import { importEdf } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import { dataPath, NEED_DATA } from '../../../fixtures/shared-data';
@@ -43,6 +43,33 @@ test('float32 data is written with the shortest text that reads back as the same
   assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0, 3], [10, 3]]);
   assert.deepEqual([...back.segments[0].data, ...back.segments[1].data].map(Math.fround), [...data]);
   assert.equal(writeCsv(rec, { range: [0.4, 10.6] })[0].text.trim().split('\n').length, 1 + 4); // 0.5, 1, 10, 10.5
+});
+
+test('csvFileSteps: the names first, then each file\'s text in runs of rows of about stepValues values (times counted), the same text as at once', () => {
+  const n = 1000;
+  const eeg = Float32Array.from({ length: 3 * n }, (_, i) => Math.sin(i) * 50);
+  const ecg = Float32Array.from({ length: n }, (_, i) => i % 7);
+  const rec = {
+    fileName: 'x.hm', format: 'csv' as const, startTime: 1700000000.5, subject: {}, info: {}, warnings: [],
+    annotations: [{ onset: 1, duration: 0, label: 'a, "b"', source: 'marker' }],
+    streams: [
+      { name: 'eeg', modality: 'eeg' as const, rateHz: 250, channels: ['Fp1', 'Fp2', 'Cz'].map((label) => ({ label, unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' as const })), segments: [{ start: 0, count: n, data: eeg }] },
+      { name: 'ecg', modality: 'ecg' as const, rateHz: 250, channels: [{ label: 'ECG', unit: 'uV', resolution: 1, offset: 0, kind: 'ecg' as const }], segments: [{ start: 0, count: n / 2, data: ecg.subarray(0, n / 2) }, { start: 3, count: n / 2, data: ecg.subarray(n / 2) }] },
+    ],
+  };
+  const whole = writeCsv(rec, { range: [0.5, 4] });
+  const steps = csvFileSteps(rec, { range: [0.5, 4], stepValues: 100 });
+  assert.deepEqual(steps.map((f) => f.name), whole.map((f) => f.name));
+  for (const [k, f] of steps.entries()) {
+    const pieces = [...f.pieces()];
+    assert.equal(pieces.join(''), whole[k].text, f.name);
+    if (k === 2) continue; // the markers: one piece
+    // A row of time_s, unix_time_s and its channels: 100 values are 20 rows of EEG, 33 of ECG.
+    const rows = pieces.slice(1).map((p) => p.split('\n').length - 1);
+    const per = k === 0 ? 20 : 33;
+    assert.equal(pieces[0].split('\n').length - 1, 1, 'the header line first');
+    assert.ok(rows.length > 3 && rows.slice(0, -1).every((r) => r === per), `${f.name}: ${rows.join(' ')}`);
+  }
 });
 
 test('malformed CSV gives one FormatError', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeEdfSamples, edfNumber, importEdf, parseEdfAnnotations, parseEdfHeader, writeEdf, type EdfHeader } from '../../../../src/shared/formats/edf';
-import { EDF_FILL_FREE_BYTES, EDF_FILL_MAX_BYTES, EDF_FILL_MAX_RATIO, talNumber, zeroFillAllowed } from '../../../../src/shared/formats/edf/edf-write';
+import { EDF_FILL_FREE_BYTES, EDF_FILL_MAX_BYTES, EDF_FILL_MAX_RATIO, edfPieces, talNumber, zeroFillAllowed } from '../../../../src/shared/formats/edf/edf-write';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { importWfdb } from '../../../../src/shared/formats/wfdb';
@@ -491,6 +491,32 @@ describe('writeEdf', () => {
       const h = parseEdfHeader(w.bytes, `n.${format}`);
       const d = digitalByLabel(h, w.bytes).get('C3')!;
       assert.deepEqual([d[10], d[11]], [h.signals[0].digitalMin, h.signals[0].digitalMin], format);
+    }
+  });
+
+  test('edfPieces: the header, then runs of records of about stepValues values, pauses in between; together the same bytes and warnings as at once', () => {
+    // A gap of zero-filled records (or none, EDF+D) and a NaN run: every path of the record loop.
+    const rec = synthetic({ gapS: 3 });
+    rec.streams[0].segments[0].data.fill(NaN, 40, 60);
+    for (const [format, discontinuous] of [['edf', false], ['bdf', false], ['edf', true]] as const) {
+      const whole = writeEdf(rec, { format, discontinuous, recordDurationS: 0.5 });
+      const h = parseEdfHeader(whole.bytes, 'w');
+      const perRecord = h.signals.reduce((n, x) => n + x.samplesPerRecord, 0);
+      const steps = edfPieces(rec, { format, discontinuous, recordDurationS: 0.5, stepValues: 3 * perRecord });
+      const pieces: Uint8Array[] = [];
+      let pauses = 0;
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) {
+        if (r.value) pieces.push(r.value);
+        else pauses++;
+      }
+      assert.equal(pieces[0].length, h.headerBytes, 'the header first');
+      assert.deepEqual(pieces.slice(1).map((p) => p.length / h.recordBytes), [...Array(Math.floor(h.recordCount / 3)).fill(3), ...(h.recordCount % 3 ? [h.recordCount % 3] : [])], 'then three records a piece');
+      assert.ok(pauses >= 2, 'the scans of the data pause too');
+      assert.equal(r.value.size, whole.bytes.length);
+      assert.deepEqual(r.value.warnings, whole.warnings);
+      assert.ok(whole.warnings.some((w) => /non-finite/.test(w)));
+      assert.deepEqual(Buffer.concat(pieces), Buffer.from(whole.bytes), `${format}${discontinuous ? '+D' : ''}: the same bytes`);
     }
   });
 
