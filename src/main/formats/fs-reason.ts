@@ -1,6 +1,7 @@
-// File-system errors in words, for the messages of an import (reading) and an export (writing).
+// File-system errors in words, for the messages of an import (reading). An export (writing) says
+// its problems as the data folder does: describeFsProblem in src/main/core/data-dir.ts.
 
-/** A file-system error in words ('permission denied'), not Node's 'EACCES: permission denied, open …'; also for writing an export. */
+/** A file-system error in words ('permission denied'), not Node's 'EACCES: permission denied, open …'. */
 export function reasonOf(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
