@@ -210,7 +210,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.fill(`${panel} [data-testid="signal-eegHigh"]`, '10');
     await page.click(`${panel} [data-testid="signal-apply"]`);
     const error = await page.waitForSelector(`${panel} [data-testid="signal-error"]`, { timeout: 5_000 });
-    assert.match((await error.textContent()) ?? '', /highpassHz must be below lowpassHz/);
+    assert.match((await error.textContent()) ?? '', /EEG high-pass \(40 Hz\) must be below its low-pass \(10 Hz\)/);
     await page.fill(`${panel} [data-testid="signal-eegLow"]`, '1');
     await page.fill(`${panel} [data-testid="signal-eegHigh"]`, '45');
     await page.fill(`${panel} [data-testid="signal-windowSec"]`, '4');

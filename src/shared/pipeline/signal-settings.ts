@@ -55,18 +55,33 @@ export function checkSignalSettings(v: unknown, base: PipelineConfig): SignalSet
   const o = v as Record<string, unknown>;
   if (o.mainsHz !== 50 && o.mainsHz !== 60) throw new PipelineConfigError('mainsHz must be 50 or 60');
   if (typeof o.notch !== 'boolean') throw new PipelineConfigError('notch must be true or false');
-  const band = (key: string): [number, number] => {
+  // The pass-band and window checks speak the Signal settings panel's words (it shows the message
+  // as it is: "EEG high-pass (40 Hz) must be below its low-pass (10 Hz)", not the configuration's
+  // "filters.eeg: highpassHz must be below lowpassHz"), with the key for whoever edits the file.
+  const nyquist = MODEL_RATE_HZ / 2;
+  const band = (key: 'eegBandHz' | 'ecgBandHz', name: string): [number, number] => {
     const b = o[key];
     if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new PipelineConfigError(`${key} must be [high-pass Hz, low-pass Hz]`);
-    return [b[0], b[1]];
+    const [high, low] = b as [number, number];
+    if (!(high >= 0 && high < nyquist)) throw new PipelineConfigError(`${name} high-pass ${high} Hz must be 0 (none) or above, below ${nyquist} Hz (${key})`);
+    if (!(low > 0 && low < nyquist)) throw new PipelineConfigError(`${name} low-pass ${low} Hz must be above 0 and below ${nyquist} Hz (${key})`);
+    if (high > 0 && !(high < low)) throw new PipelineConfigError(`${name} high-pass (${high} Hz) must be below its low-pass (${low} Hz) (${key})`);
+    return [high, low];
   };
-  const seconds = (key: string, min: number): number => {
+  const seconds = (key: 'windowSec' | 'hopSec', name: string, min: number): number => {
     const x = o[key];
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > MAX_WINDOW_SEC) throw new PipelineConfigError(`${key} must be a whole number of seconds from ${min} to ${MAX_WINDOW_SEC}`);
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > MAX_WINDOW_SEC) throw new PipelineConfigError(`${name} must be a whole number of seconds from ${min} to ${MAX_WINDOW_SEC} (${key})`);
     return x;
   };
-  const s: SignalSettings = { mainsHz: o.mainsHz, notch: o.notch, eegBandHz: band('eegBandHz'), ecgBandHz: band('ecgBandHz'), windowSec: seconds('windowSec', 1), hopSec: seconds('hopSec', 1) };
-  // The pipeline's own checks name the rest (edges inside (0, 100) Hz, high-pass below low-pass).
+  const s: SignalSettings = {
+    mainsHz: o.mainsHz,
+    notch: o.notch,
+    eegBandHz: band('eegBandHz', 'EEG'),
+    ecgBandHz: band('ecgBandHz', 'ECG'),
+    windowSec: seconds('windowSec', 'Window', 1),
+    hopSec: seconds('hopSec', 'Hop', 1),
+  };
+  // Whatever else the pipeline checks is named in its own words.
   resolvePipelineConfig(signalSettingsPatch(s), base);
   return s;
 }

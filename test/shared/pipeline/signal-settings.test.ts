@@ -24,10 +24,14 @@ test('bad settings are refused with the field named', () => {
     [{ ...ok, notch: 'yes' }, /notch must be true or false/],
     [{ ...ok, eegBandHz: [1] }, /eegBandHz must be \[high-pass Hz, low-pass Hz\]/],
     [{ ...ok, ecgBandHz: [0.5, NaN] }, /ecgBandHz must be/],
-    [{ ...ok, eegBandHz: [30, 10] }, /filters\.eeg: highpassHz must be below lowpassHz/],
-    [{ ...ok, ecgBandHz: [0.5, 120] }, /filters\.ecg\.lowpassHz must be in \(0, 100\)/],
-    [{ ...ok, windowSec: 2.5 }, /windowSec must be a whole number of seconds from 1 to 60/],
-    [{ ...ok, hopSec: 0 }, /hopSec must be a whole number/],
+    // In the Signal settings panel's words, with the key for the settings file.
+    [{ ...ok, eegBandHz: [30, 10] }, /^EEG high-pass \(30 Hz\) must be below its low-pass \(10 Hz\) \(eegBandHz\)$/],
+    [{ ...ok, ecgBandHz: [0.5, 120] }, /^ECG low-pass 120 Hz must be above 0 and below 100 Hz \(ecgBandHz\)$/],
+    [{ ...ok, ecgBandHz: [0.5, 0] }, /^ECG low-pass 0 Hz must be above 0/],
+    [{ ...ok, eegBandHz: [-1, 40] }, /^EEG high-pass -1 Hz must be 0 \(none\) or above, below 100 Hz \(eegBandHz\)$/],
+    [{ ...ok, eegBandHz: [100, 40] }, /^EEG high-pass 100 Hz must be/],
+    [{ ...ok, windowSec: 2.5 }, /^Window must be a whole number of seconds from 1 to 60 \(windowSec\)$/],
+    [{ ...ok, hopSec: 0 }, /^Hop must be a whole number/],
   ];
   for (const [v, msg] of cases) assert.throws(() => checkSignalSettings(v, DEFAULT_PIPELINE_CONFIG), (e: Error) => e instanceof PipelineConfigError && msg.test(e.message), JSON.stringify(v));
   assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 30 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 30 });
