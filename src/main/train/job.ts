@@ -204,6 +204,10 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     });
     const secs = (Date.now() - t0) / 1000;
     await log(`${label}: ${plural(ds.windows.length, 'window')} from ${plural(ds.recordings.length, 'recording')} in ${secs.toFixed(1)} s (${(ds.windows.length / Math.max(secs, 1e-3)).toFixed(0)} windows/s)`);
+    // A montage channel a recording lacks is zeros in its windows (a misspelt name): said where the CLI shows it, not only in the per-recording lines.
+    const lacking = new Map<string, number>();
+    for (const r of ds.recordings) for (const c of r.montageMissing ?? []) lacking.set(c, (lacking.get(c) ?? 0) + 1);
+    if (lacking.size) await log(`${label}: EEG montage channel${lacking.size === 1 ? '' : 's'} not in the recordings, zeros in their windows: ${[...lacking].map(([c, n]) => `${c} (${n} of ${plural(ds.recordings.length, 'recording')})`).join(', ')}`, 'warn');
     for (const r of ds.recordings) {
       const dropped = Object.entries(r.dropped).map(([k, v]) => `${v} × ${k}`);
       if (r.windows === 0 || dropped.length || r.warnings.length) await log(`  ${r.id} (${r.subject}): ${plural(r.windows, 'window')}${dropped.length ? `, dropped ${dropped.join(', ')}` : ''}${r.warnings.length ? `; ${r.warnings.slice(0, 3).join('; ')}` : ''}`, r.windows === 0 ? 'warn' : 'info');

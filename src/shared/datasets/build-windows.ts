@@ -6,6 +6,7 @@
 // Labels come from the recording (file label, annotations/markers, self-reports); R peaks for the
 // baseline's heart features come from the pipeline's own detector on the continuous ECG.
 import { Pipeline } from '../pipeline/pipeline';
+import { electrodeKey } from '../pipeline/montage';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfigPatch } from '../pipeline/pipeline-config';
 import { rrIntervalsInSpan } from '../train/baseline/features';
 import { recordingWindows } from './recording-windows';
@@ -110,8 +111,21 @@ export function hostZeroFor(firstSampleS: number, hopSec: number, warmUpSec = DE
   return Math.ceil((HOST_BASE_S + t) / hopSec) * hopSec - t;
 }
 
+/**
+ * The channels of a montage given by name (--montage A,B,C) that the recording's EEG lacks, as a
+ * warning: the pipeline fills such a channel with zeros in every window, so a typo in a name
+ * trained the model on a flat channel without a word. Null when none is missing (or no EEG is used).
+ */
+function montageGaps(o: WindowingOptions, eegLabels: string[]): { lacking: string[]; warning: string } | null {
+  if (!Array.isArray(o.eegMontage) || !o.modalities.includes('eeg') || eegLabels.length === 0) return null;
+  const have = new Set(eegLabels.map(electrodeKey));
+  const lacking = o.eegMontage.filter((l) => !have.has(electrodeKey(l)));
+  if (lacking.length === 0) return null;
+  return { lacking, warning: `EEG channel${lacking.length === 1 ? '' : 's'} ${lacking.join(', ')} of the montage ${lacking.length === 1 ? 'is' : 'are'} not in this recording (it has ${eegLabels.join(', ')}): zeros in every window` };
+}
+
 /** Runs the source through the pipeline: its windows, R-peak times (host s), problems, and the host time of its zero. */
-async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{ raw: SyncWindow[]; peaks: Float64Array; warnings: string[]; zero: number; hasStreams: boolean }> {
+async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{ raw: SyncWindow[]; peaks: Float64Array; warnings: string[]; zero: number; hasStreams: boolean; montageMissing?: string[] }> {
   const config = offlinePipelineConfig(o);
   const warnings: string[] = [];
   const note = (m: string) => {
@@ -121,11 +135,13 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
     const r = rec.input.recording;
     const used = r.streams.filter((s) => o.modalities.includes(s.modality as never) && s.rateHz > 0 && s.segments.length > 0);
     if (used.length === 0) return { raw: [], peaks: new Float64Array(0), warnings, zero: 0, hasStreams: false };
+    const gaps = montageGaps(o, used.filter((s) => s.modality === 'eeg').flatMap((s) => s.channels.map((c) => c.label)));
+    if (gaps) note(gaps.warning);
     const zero = hostZeroFor(Math.min(...used.map((s) => s.segments[0].start)), o.hopSec);
     const out = recordingWindows(r, { pipeline: config, startTime: zero });
     for (const p of out.problems) note(`${p.streamId}: ${p.message}`);
     const peaks = Float64Array.from([...out.rPeakTimes.values()][0] ?? []);
-    return { raw: out.windows, peaks, warnings, zero, hasStreams: true };
+    return { raw: out.windows, peaks, warnings, zero, hasStreams: true, montageMissing: gaps?.lacking };
   }
   const raw: SyncWindow[] = [];
   const peakList: number[] = [];
@@ -137,14 +153,18 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
     problem: (p) => note(`${p.streamId}: ${p.message}`),
   });
   let hasStreams = false;
+  const eegLabels = new Set<string>();
   for await (const ev of rec.input.events()) {
     if (ev.kind === 'streams') {
       hasStreams ||= ev.streams.some((s) => o.modalities.includes(s.modality as never));
+      for (const s of ev.streams) if (s.modality === 'eeg') for (const c of s.channels) eegLabels.add(c.label);
       pipeline.setStreams(ev.deviceId, ev.streams);
     } else if (ev.kind === 'chunk') pipeline.push(ev.chunk);
     else pipeline.sourceGap(ev.gap);
   }
-  return { raw, peaks: Float64Array.from(peakList), warnings, zero: rec.input.zeroTime, hasStreams };
+  const gaps = montageGaps(o, [...eegLabels]);
+  if (gaps) warnings.unshift(gaps.warning);
+  return { raw, peaks: Float64Array.from(peakList), warnings, zero: rec.input.zeroTime, hasStreams, montageMissing: gaps?.lacking };
 }
 
 /**
@@ -152,7 +172,7 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
  * become warnings of the recording's report.
  */
 export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
-  const { raw, peaks, warnings, zero, hasStreams } = await runPipeline(rec, o);
+  const { raw, peaks, warnings, zero, hasStreams, montageMissing } = await runPipeline(rec, o);
   if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id}: no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
   // Say why a recording gave nothing when the pipeline did not (no gap, no problem): it is too short.
   if (raw.length === 0 && warnings.length === 0) warnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
@@ -194,7 +214,7 @@ export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null,
       rrMs: w.ecg.present ? rrIntervalsInSpan(peaks, s, e) : new Float64Array(0),
     });
   }
-  return { windows, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings } };
+  return { windows, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings, ...(montageMissing ? { montageMissing } : {}) } };
 }
 
 /**

@@ -110,6 +110,8 @@ export interface RecordingReport {
   unlabelled: number;
   /** Pipeline problems and anything else worth reading. */
   warnings: string[];
+  /** Channels of a montage given by name that this recording lacks (zeros in its windows; also in warnings). */
+  montageMissing?: string[];
 }
 
 export interface WindowDataset {

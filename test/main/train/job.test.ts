@@ -111,7 +111,7 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     }
   });
 
-  test('without an evaluation (--no-eval) the final fit trains the configured epochs, and its log says so', async () => {
+  test('without an evaluation (--no-eval) the final fit trains the configured epochs, and its log says so; a montage channel no recording has is warned', async () => {
     const store = new RunStore(join(root, 'runs-no-eval'));
     const spec = tinySpec(join(root, 'models-no-eval'));
     spec.pretrain = {};
@@ -121,10 +121,15 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     spec.evaluation = null;
     spec.export = null;
     spec.finetune = { ...spec.finetune!, epochs: 2 };
+    // A misspelt channel in the montage: warned once for the dataset (the CLI shows warnings), zeros in the windows.
+    const montage = spec.dataset!.windowing.eegMontage as string[];
+    spec.dataset!.windowing.eegMontage = montage.map((c) => (c === 'O2' ? 'O3' : c));
     const f = await store.create(spec, 'no-eval');
-    await runJob({ folder: f });
+    const warnings: string[] = [];
+    await runJob({ folder: f, emit: (e) => e.type === 'log' && e.level === 'warn' && warnings.push(e.message) });
     assert.deepEqual((await f.readStatus()).completedPhases, ['datasets', 'final-fit']);
     assert.match(readFileSync(f.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), 2 epochs \(as configured: no evaluation chose one\)/);
+    assert.deepEqual(warnings, ['dataset: EEG montage channel not in the recordings, zeros in their windows: O3 (6 of 6 recordings)']);
   });
 
   test('a damaged run folder or checkpoint: a clear message, other runs untouched', async () => {

@@ -1,8 +1,12 @@
-// buildWindowDataset's report of recordings that gave no window: each problem said once per
-// recording (a reader's 'NAME: problem' is not prefixed with the name again), and a problem many
-// recordings share said once for them all.
+// buildWindowDataset's report of recordings: a problem said once per recording (a reader's 'NAME:
+// problem' is not prefixed with the name again), a problem many recordings share said once for them
+// all, and a channel of a named montage the recording lacks reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { eegmatSource } from '../../../src/shared/datasets/eegmat-dataset';
+import { importEdf } from '../../../src/shared/formats/edf';
 import { buildWindowDataset, DEFAULT_WINDOWING, type LazySource } from '../../../src/shared/datasets/build-windows';
 import { DatasetError } from '../../../src/shared/datasets/datasets.types';
 import { FormatError } from '../../../src/shared/formats/format-error';
@@ -26,4 +30,19 @@ test('recordings no reader takes: one reason for all of them, no name said twice
 test('a recording without the streams asked for: its name once', async () => {
   const empty: LazySource = { id: 'session:7', subject: 's', load: async () => ({ id: 'session:7', subject: 's', input: { kind: 'feed', zeroTime: 0, events: () => [] }, annotations: [], selfReports: [], fileLabel: null }) };
   await assert.rejects(buildWindowDataset('sessions', [empty], null, { kind: 'none' }, DEFAULT_WINDOWING), (e: Error) => e.message === 'no usable windows in 1 recording(s): session:7: no EEG or ECG stream to cut windows from');
+});
+
+const EEGMAT = resolve('..', 'shared', 'data', 'edf-eegmat', 'Subject00_1.edf');
+
+test('a montage channel the recording lacks (a misspelt name) is reported, not left a silent row of zeros', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
+  const rec = eegmatSource(importEdf(new Uint8Array(readFileSync(EEGMAT)), 'Subject00_1.edf'));
+  const windowing = { ...DEFAULT_WINDOWING, eegMontage: ['Fp1', 'Cz', 'Cx'], modalities: ['eeg' as const], require: 'any' as const };
+  const ds = await buildWindowDataset('typo', [rec], null, { kind: 'none' }, windowing);
+  const [r] = ds.recordings;
+  assert.ok(r.windows > 0);
+  assert.deepEqual(r.montageMissing, ['Cx']);
+  assert.match(r.warnings[0], /^EEG channel Cx of the montage is not in this recording \(it has .*Cz.*\): zeros in every window$/);
+  const ok = await buildWindowDataset('fine', [rec], null, { kind: 'none' }, { ...windowing, eegMontage: ['Fp1', 'Cz', 'O2'] });
+  assert.equal(ok.recordings[0].montageMissing, undefined);
+  assert.ok(!ok.recordings[0].warnings.some((w) => /montage/.test(w)));
 });
