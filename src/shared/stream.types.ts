@@ -66,7 +66,21 @@ export interface Gap {
   reason: GapReason;
 }
 
-export type GapReason = 'packet-loss' | 'device-dropped' | 'time-jump' | 'paused';
+/**
+ * Why a stream has no data for a while. 'file': a break the recording file itself holds (EDF+D
+ * records that do not follow on, an XDF or WFDB stream resuming later): an imported session's,
+ * never seen live, so neither a paused device nor a dropped one.
+ */
+export type GapReason = 'packet-loss' | 'device-dropped' | 'time-jump' | 'paused' | 'file';
+
+/** A gap's reason in words (the replay timeline, `heartmind sessions show`). */
+export const GAP_REASON_TEXT: Record<GapReason, string> = {
+  'packet-loss': 'packets lost',
+  'device-dropped': 'device dropped out',
+  'time-jump': 'device clock jumped',
+  paused: 'device paused',
+  file: 'break in the file',
+};
 
 /**
  * The one host clock every device is mapped onto: seconds, monotonic, Unix epoch.

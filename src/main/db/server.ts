@@ -983,9 +983,10 @@ export interface ImportStream extends NewStream {
 
 /**
  * A break the file itself records inside one stream (EDF+D records that do not follow on, an XDF
- * stream's samples resuming minutes later). Stored as the gap a device's pause is: the same row a
- * live recording writes, from_source 1, so the library counts it, the timeline shades it and
- * replay hands it to the hub again (the filters restart; the two sides are never bridged).
+ * stream's samples resuming minutes later). Stored as a device's pause is, with its own reason
+ * ('file'): the same row a live recording writes, from_source 1, so the library counts it, the
+ * timeline shades it and replay hands it to the hub again (the filters restart; the two sides are
+ * never bridged).
  */
 export interface ImportGap {
   /** Index into SessionImport.streams. */
@@ -1002,8 +1003,8 @@ export interface ImportGap {
   missingSamples: number;
 }
 
-/** The reason an imported break is stored with: the source was not taking data (as a paused device). */
-export const IMPORT_GAP_REASON: GapReason = 'paused';
+/** The reason an imported break is stored with: the file's own (it was 'paused', as if a device had been). */
+export const IMPORT_GAP_REASON: GapReason = 'file';
 
 export interface SessionImport {
   session: Omit<NewSession, 'state' | 'origin'>;

@@ -69,7 +69,7 @@ export class SnapshotSchedule {
 }
 
 /** Gap reasons only a source knows about (the hub cannot see them in the chunk times). */
-const SOURCE_GAP_REASONS = new Set<Gap['reason']>(['device-dropped', 'paused']);
+const SOURCE_GAP_REASONS = new Set<Gap['reason']>(['device-dropped', 'paused', 'file']);
 
 export interface RecorderOptions {
   db: DbClient;

@@ -11,6 +11,7 @@ import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
 import { plural } from '../../shared/plural';
+import { GAP_REASON_TEXT } from '../../shared/stream.types';
 
 export const command: CliCommand = {
   usage: [
@@ -116,6 +117,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
             ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})`),
+            // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
+            ...timeline.gaps.slice(0, 20).map((g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
           ]
             .filter(Boolean)
             .join('\n'),

@@ -144,3 +144,15 @@ test('list and show survive a stored time that is no date (µs unix time from an
   await sessions.run(['list', '--json', '--data-dir', dir], after.io);
   assert.equal((JSON.parse(after.out.join('\n')) as unknown[]).length, 2);
 });
+
+test('sessions show lists the gaps with their reason: an imported file\'s break is a break in the file (it read as a paused device)', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const i = io();
+  assert.equal(await sessions.run(['import', resolve('..', 'shared', 'data', 'xdf', 'clock_resets.xdf'), '--json', '--data-dir', dir], i.io), 0);
+  const s = JSON.parse(i.out.join('\n')) as { id: number };
+  const show = io();
+  assert.equal(await sessions.run(['show', String(s.id), '--data-dir', dir], show.io), 0);
+  const gaps = show.out.join('\n').split('\n').filter((l) => / gap of /.test(l));
+  assert.equal(gaps.length, 1, show.out.join('\n'));
+  assert.match(gaps[0], /^ +\d+\.\d{3} s {2}gap of 283\.\d{3} s in .+: break in the file$/);
+});

@@ -94,7 +94,7 @@ describe('gaps of imported recordings', { skip: NEED_DATA || mneMissing() }, () 
 
     // The library's and the replay timeline's gaps: every break, in every stream, at the file's times.
     const timeline = await db.api.getTimeline(summary.id);
-    const expected = breaks.flatMap((b) => streams.map((s) => ({ streamKey: s.info.id, startTime: zero + b.from, endTime: zero + b.to, missingSamples: Math.round((b.to - b.from) * 500), reason: 'paused' })));
+    const expected = breaks.flatMap((b) => streams.map((s) => ({ streamKey: s.info.id, startTime: zero + b.from, endTime: zero + b.to, missingSamples: Math.round((b.to - b.from) * 500), reason: 'file' })));
     const got = timeline.gaps.map((g) => ({ streamKey: g.streamKey, startTime: g.startTime, endTime: g.endTime, missingSamples: g.missingSamples, reason: g.reason }));
     const order = (a: { startTime: number; streamKey: string }, b: { startTime: number; streamKey: string }) => a.startTime - b.startTime || a.streamKey.localeCompare(b.streamKey);
     assert.deepEqual(got.sort(order), expected.sort(order));
@@ -154,7 +154,7 @@ describe('gaps of imported recordings', { skip: NEED_DATA || mneMissing() }, () 
     assert.equal(gaps[0].modality, 'eeg');
     assert.ok(Math.abs(gaps[0].startTime - (zero + from)) < 1e-6 && Math.abs(gaps[0].endTime - (zero + b.start)) < 1e-6, JSON.stringify(gaps[0]));
     assert.equal(gaps[0].missingSamples, Math.round((b.start - from) * 100));
-    assert.equal(gaps[0].reason, 'paused');
+    assert.equal(gaps[0].reason, 'file');
   });
 });
 
