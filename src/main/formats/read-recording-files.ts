@@ -136,6 +136,28 @@ export interface ReadRecordingOptions {
   maxBytes?: number;
 }
 
+/** Files an import opens on their own (not WFDB signal or annotation files). */
+const RECORDING_FILE = /\.(hea|edf|bdf|xdf|txt|csv)$/i;
+
+/**
+ * The error for a path that is not a file, with where the recording may be: a WFDB record named
+ * without its extension ('100', as WFDB tools take it) points to '100.hea'; a folder names the
+ * recordings in it. Other errors come back as they are.
+ */
+async function withRecordHint(err: unknown, filePath: string): Promise<unknown> {
+  if (!(err instanceof FormatError) || (err.code !== 'missing-file' && err.code !== 'unreadable')) return err;
+  const hea = `${filePath}.hea`;
+  if (err.code === 'missing-file' && (await stat(hea).then((st) => st.isFile(), () => false))) {
+    return new FormatError(err.code, err.fileName, `${err.detail}; a WFDB record is imported through its header: import ${path.basename(hea)}`);
+  }
+  const inside = await readdir(filePath, { withFileTypes: true }).catch(() => null);
+  if (!inside) return err;
+  const names = inside.filter((e) => e.isFile() && RECORDING_FILE.test(e.name)).map((e) => e.name).sort();
+  if (names.length === 0) return err;
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+  return new FormatError(err.code, err.fileName, `${err.detail}: import one of the recordings in it (${shown})`);
+}
+
 /**
  * Reads `filePath` and, for a WFDB header, its signal files and annotation files from the same
  * folder. Names in the result are base names ('100.dat'), as the header refers to them.
@@ -148,7 +170,7 @@ export async function readRecordingFiles(filePath: string, opts: ReadRecordingOp
   let used = 0;
   const dir = path.dirname(filePath);
   const name = path.basename(filePath);
-  const main = { name, bytes: await readBytes({ path: filePath, name, role: '', limit, used }) };
+  const main = { name, bytes: await readBytes({ path: filePath, name, role: '', limit, used }).catch(async (err: unknown) => Promise.reject(await withRecordHint(err, filePath))) };
   used += main.bytes.length;
   if (detectFormat(main) !== 'wfdb') return [main]; // an EDF called x.hea is an EDF
 

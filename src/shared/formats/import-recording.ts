@@ -90,6 +90,10 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
       if (beside) {
         throw new FormatError('not-this-format', main.name, `an annotation file of the recording ${beside}: import ${beside} (beside it) instead; its annotations are read from the EDF itself (EDF+ annotations), a separate annotation file is not attached`);
       }
+      if (decodeLatin1(main.bytes, 0, Math.min(main.bytes.length, 10)) === 'MATLAB 5.0') {
+        // A DREAMER.mat is a dataset of many subjects and clips, not one recording: training reads it.
+        throw new FormatError('not-this-format', main.name, 'a MATLAB file: sessions are not imported from .mat files; a DREAMER.mat is read by training and evaluation (heartmind train --dreamer FILE, the Training view)');
+      }
       if (EDF_ANNOTATOR.test(main.name)) {
         throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is an annotation file of the recording ${stem}, import ${stem} instead`);
       }

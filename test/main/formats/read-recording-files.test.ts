@@ -73,6 +73,16 @@ test('a named pipe, a device, a folder: refused at once (never opened), naming t
   await rejectsFormat(readRecordingFiles(path.join(dir, 'absent.edf')), 'missing-file', 'absent.edf', /cannot read .*absent\.edf: not found$/);
 });
 
+test('a WFDB record named without its extension, or a folder of recordings: the error says what to import', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  const hea = copyRecord100(path.join(dir, 'mitdb'));
+  // WFDB tools take the record name ('100'); the import takes its header.
+  await rejectsFormat(readRecordingFiles(hea.replace(/\.hea$/, '')), 'missing-file', '100', /: cannot read .*100: not found; a WFDB record is imported through its header: import 100\.hea$/);
+  await rejectsFormat(readRecordingFiles(path.dirname(hea)), 'unreadable', 'mitdb', /: .*mitdb is a folder, not a regular file; only recording files can be imported: import one of the recordings in it \(100\.hea\)$/);
+  for (const n of ['a.edf', 'b.edf', 'c.xdf', 'd.bdf', 'notes.docx']) writeFileSync(path.join(dir, n), '');
+  await rejectsFormat(readRecordingFiles(dir), 'unreadable', path.basename(dir), /: import one of the recordings in it \(a\.edf, b\.edf, c\.xdf and 1 more\)$/);
+});
+
 test('the size bound: 2 GiB or a quarter of the memory; a file over it is refused before a byte is read', async (t) => {
   assert.equal(recordingMaxBytes(4 * 2 ** 30), 2 ** 30);
   assert.equal(recordingMaxBytes(64 * 2 ** 30), 2 ** 31 - 1);

@@ -87,6 +87,16 @@ test("an annotation file of an EDF record (eegmmidb's S001R04.edf.event) points 
   );
 });
 
+test('a MATLAB file (DREAMER.mat) is not a session: the error says training reads it', { skip: NEED_DATA }, () => {
+  assert.throws(
+    () => importRecording(one('dreamer-format', 'DREAMER-structure.mat')),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      e.code === 'not-this-format' &&
+      e.message === 'DREAMER-structure.mat: a MATLAB file: sessions are not imported from .mat files; a DREAMER.mat is read by training and evaluation (heartmind train --dreamer FILE, the Training view)',
+  );
+});
+
 test('a BrainFlow file whose column count fits several boards is read once the board is named', () => {
   const line = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 30 ? 1.7e9 : 0).toFixed(6)).join('\t');
   const file = [{ name: 'bf32.csv', bytes: new TextEncoder().encode(`${line(32)}\n${line(32)}\n`) }];
