@@ -176,10 +176,18 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     // A live process standing in for `heartmind pretrain` (its own run folder, 'running' with its pid).
     const cli = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     t.after(() => cli.kill('SIGKILL'));
-    const f = await store.create({ ...quickRecipe(DATA), name: 'CLI pretraining' }, '2026-01-02-000000-cli');
-    await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: cli.pid });
+    const f = await store.create({ ...quickRecipe(DATA), kind: 'pretrain', finetune: null, evaluation: null, finalFit: false, export: null, name: 'CLI pretraining' }, '2026-01-02-000000-cli');
+    const running = { ...(await f.readStatus()), state: 'running' as const, pid: cli.pid };
+    await f.writeStatus(running);
     await page.waitForFunction(() => /^training \(CLI\): CLI pretraining ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 10_000, polling: 100 });
     assert.match((await page.getAttribute('[data-testid="training-backend"]', 'title')) ?? '', new RegExp(`run 2026-01-02-000000-cli, process ${cli.pid}\\)\\. Ctrl\\+C there pauses it`));
+    // Selected: the runs table's percentage follows the progress pushes (the list is reread on status changes only);
+    // a pretraining run fits no head, so no empty validation chart is drawn.
+    await page.click('tr[data-run="2026-01-02-000000-cli"] button');
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-02-000000-cli"]', { timeout: 10_000 });
+    assert.equal(await page.isVisible('[data-testid="validation-chart"]'), false);
+    await f.writeStatus({ ...running, progress: { ...running.progress, phase: 'pretrain-eeg', fraction: 0.42, message: 'pretrain-eeg step 21/50' } });
+    await page.waitForFunction(() => /^running 42%$/.test(document.querySelector('tr[data-run="2026-01-02-000000-cli"] td:nth-child(2)')?.textContent ?? ''), undefined, { timeout: 10_000, polling: 100 });
     cli.kill('SIGKILL');
     // The core checks a foreign run's pid every 5 s: the run turns interrupted, the header idle.
     await page.waitForFunction(() => /^idle ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 15_000, polling: 100 });

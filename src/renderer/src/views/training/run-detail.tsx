@@ -163,7 +163,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
             <canvas ref={lossRef} data-testid="loss-chart" />
           </div>
         </figure>
-        <figure>
+        {/* A pretraining run fits no head: no validation to draw (an empty 0–1 chart read as a broken one). */}
+        <figure class={d.config && !d.config.finetune ? 'hidden' : ''}>
           <figcaption data-testid="validation-caption">
             Validation per epoch{curve.label ? ` — ${curve.label}${curve.validated ? '' : ' (no validation subjects)'}` : ''}
           </figcaption>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { ErrorBoundary } from '../../shell/error-boundary';
 import type { RunSummary } from '../../../../shared/train/job.types';
+import type { RunProgress } from '../../../../shared/train/train.types';
 import { NewRun } from './new-run';
 import { RunDetail } from './run-detail';
 import { fmt3, useOverview, useRun } from './use-training';
@@ -14,7 +15,8 @@ function armValue(r: RunSummary, arm: string): string {
   return a ? `${fmt3(a.auroc)}${a.aurocSd !== null ? ` ± ${fmt3(a.aurocSd)}` : ''}` : '–';
 }
 
-function RunsTable({ runs, selected, onSelect }: { runs: RunSummary[]; selected: string | null; onSelect(id: string): void }) {
+/** `live`: the selected run's progress as pushed (the list itself is reread on status changes only). */
+function RunsTable({ runs, selected, live, onSelect }: { runs: RunSummary[]; selected: string | null; live: RunProgress | null; onSelect(id: string): void }) {
   if (runs.length === 0) return <p class="muted">No runs yet.</p>;
   const arms = ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused'];
   return (
@@ -39,7 +41,7 @@ function RunsTable({ runs, selected, onSelect }: { runs: RunSummary[]; selected:
               </button>
               <div class="muted small">{r.id}</div>
             </td>
-            <td class={`state-${r.state}`}>{r.problem ? 'damaged' : r.state === 'running' ? `running ${(r.progress.fraction * 100).toFixed(0)}%` : r.state}</td>
+            <td class={`state-${r.state}`}>{r.problem ? 'damaged' : r.state === 'running' ? `running ${(((r.id === selected && live) || r.progress).fraction * 100).toFixed(0)}%` : r.state}</td>
             <td>{r.problem ?? r.dataset ?? '–'}</td>
             {arms.map((a) => (
               <td key={a} class="num">
@@ -92,7 +94,7 @@ export default function TrainingView({ client }: ViewProps) {
             <h2>Runs</h2>
             <span class="muted">subject-wise AUROC per arm, the baseline on the same folds</span>
           </div>
-          <RunsTable runs={overview?.runs ?? []} selected={selected} onSelect={setSelected} />
+          <RunsTable runs={overview?.runs ?? []} selected={selected} live={run.detail?.status.id === selected ? run.progress : null} onSelect={setSelected} />
         </section>
       </ErrorBoundary>
       {selected && (
