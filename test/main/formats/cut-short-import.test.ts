@@ -167,6 +167,21 @@ describe('a WFDB signal file shorter than its header says imports what it holds'
     ]);
   });
 
+  test('PTB s0010_re with both files cut short: every lead stops at the shorter, and each warning says so', async (t) => {
+    const dir = tempDir(t);
+    copyFileSync(dataPath('wfdb-ptbdb', 's0010_re.hea'), path.join(dir, 's0010_re.hea'));
+    cutCopy(dir, ['wfdb-ptbdb', 's0010_re.dat'], 12 * 2 * 20000); // 12 signals, format 16: 24 bytes a frame
+    cutCopy(dir, ['wfdb-ptbdb', 's0010_re.xyz'], 3 * 2 * 12345);
+    const whole = await importRecordingFile(dataPath('wfdb-ptbdb', 's0010_re.hea'));
+    const cut = await importRecordingFile(path.join(dir, 's0010_re.hea'));
+    assert.deepEqual(counts(cut), whole.streams.map((s) => [s.name, s.channels.length, [12345]]));
+    assert.deepEqual(channelPrefixes(cut, 12345), channelPrefixes(whole, 12345));
+    assert.deepEqual(cut.warnings.map((w) => w.replace(/; the header's checksums .*$/, '')), [
+      's0010_re.dat cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 20000 (20 s): imported the first 12345',
+      's0010_re.xyz cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 12345 (12.345 s): imported those 12345',
+    ]);
+  });
+
   test('a signal file without one whole frame is refused, naming it', async (t) => {
     const dir = tempDir(t);
     copyFileSync(dataPath('wfdb-mitdb', '100.hea'), path.join(dir, '100.hea'));

@@ -85,24 +85,27 @@ export function decodeWfdbSignals(header: WfdbHeader, files: BytesByFileName, re
 
   // Frames every file can supply. A file shorter than the header says (a recording cut short) is
   // read up to its last complete frame, with a warning; one without a single frame is refused.
-  const warnings: string[] = [];
   let frames = header.samplesPerSignal ?? Infinity;
+  const short: [string, number][] = []; // signal files holding fewer frames than the header says
   for (const g of groups.values()) {
     const avail = g.bytes.length - g.byteOffset;
     if (avail < 0) fail('truncated', `${quote(g.fileName)} is ${g.bytes.length} bytes, shorter than its byte offset ${g.byteOffset}`);
     const have = Math.floor(samplesIn(g.format, avail) / g.frameSize);
     if (header.samplesPerSignal !== null && have < header.samplesPerSignal) {
-      const asked = `header says ${header.samplesPerSignal} samples per signal (${wfdbSeconds(header.samplesPerSignal, header.frequencyHz)})`;
-      if (have === 0) fail('truncated', `${asked} but ${quote(g.fileName)} holds only 0`);
-      warnings.push(
-        `${g.fileName} cut short (was the recording interrupted?): the ${asked} but the file holds ${have} (${wfdbSeconds(have, header.frequencyHz)}): ` +
-          `imported those ${have}; the header's checksums cover the whole record and are not checked`,
-      );
+      if (have === 0) fail('truncated', `header says ${header.samplesPerSignal} samples per signal (${wfdbSeconds(header.samplesPerSignal, header.frequencyHz)}) but ${quote(g.fileName)} holds only 0`);
+      short.push([g.fileName, have]);
     }
     frames = Math.min(frames, have);
   }
   if (!Number.isFinite(frames)) frames = 0; // a record with no signals
-  const cut = header.samplesPerSignal !== null && frames < header.samplesPerSignal;
+  const cut = short.length > 0;
+  // Every signal stops at the shortest file, so the record keeps its frames aligned.
+  const total = header.samplesPerSignal ?? 0;
+  const warnings = short.map(
+    ([name, have]) =>
+      `${name} cut short (was the recording interrupted?): the header says ${total} samples per signal (${wfdbSeconds(total, header.frequencyHz)}) ` +
+      `but the file holds ${have} (${wfdbSeconds(have, header.frequencyHz)}): imported ${frames === have ? 'those' : 'the first'} ${frames}; the header's checksums cover the whole record and are not checked`,
+  );
 
   const out: WfdbSignal[] = header.signals.map((spec) => {
     const n = frames * spec.samplesPerFrame;
