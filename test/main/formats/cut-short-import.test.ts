@@ -144,7 +144,7 @@ describe('a WFDB signal file shorter than its header says imports what it holds'
     assert.deepEqual(counts(cut), [['ECG', 2, [36000]]]);
     assert.deepEqual(channelPrefixes(cut, 36000), channelPrefixes(whole, 36000));
     assert.deepEqual(cut.warnings, [
-      "100.dat cut short (was the recording interrupted?): the header says 650000 samples per signal (1805.556 s) but the file holds 36000 (100 s): imported those 36000; the header's checksums cover the whole record and are not checked",
+      "100.dat cut short (was the recording interrupted?): the header says 650000 samples per signal (1805.556 s) but the file holds 36000 (100 s): imported 36000 samples per signal, every signal of the record; the header's checksums cover the whole record and are not checked",
       '2150 markers lie after the last imported sample (100 s), where the signals were cut short; kept',
     ]);
     assert.equal(cut.annotations.length, whole.annotations.length);
@@ -163,7 +163,7 @@ describe('a WFDB signal file shorter than its header says imports what it holds'
     );
     assert.deepEqual(channelPrefixes(cut, 12345), channelPrefixes(whole, 12345));
     assert.deepEqual(cut.warnings, [
-      "s0010_re.xyz cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 12345 (12.345 s): imported those 12345; the header's checksums cover the whole record and are not checked",
+      "s0010_re.xyz cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 12345 (12.345 s): imported 12345 samples per signal, every signal of the record; the header's checksums cover the whole record and are not checked",
     ]);
   });
 
@@ -177,8 +177,8 @@ describe('a WFDB signal file shorter than its header says imports what it holds'
     assert.deepEqual(counts(cut), whole.streams.map((s) => [s.name, s.channels.length, [12345]]));
     assert.deepEqual(channelPrefixes(cut, 12345), channelPrefixes(whole, 12345));
     assert.deepEqual(cut.warnings.map((w) => w.replace(/; the header's checksums .*$/, '')), [
-      's0010_re.dat cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 20000 (20 s): imported the first 12345',
-      's0010_re.xyz cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 12345 (12.345 s): imported those 12345',
+      's0010_re.dat cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 20000 (20 s): imported 12345 samples per signal, every signal of the record',
+      's0010_re.xyz cut short (was the recording interrupted?): the header says 38400 samples per signal (38.4 s) but the file holds 12345 (12.345 s): imported 12345 samples per signal, every signal of the record',
     ]);
   });
 

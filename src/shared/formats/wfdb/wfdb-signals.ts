@@ -104,7 +104,7 @@ export function decodeWfdbSignals(header: WfdbHeader, files: BytesByFileName, re
   const warnings = short.map(
     ([name, have]) =>
       `${name} cut short (was the recording interrupted?): the header says ${total} samples per signal (${wfdbSeconds(total, header.frequencyHz)}) ` +
-      `but the file holds ${have} (${wfdbSeconds(have, header.frequencyHz)}): imported ${frames === have ? 'those' : 'the first'} ${frames}; the header's checksums cover the whole record and are not checked`,
+      `but the file holds ${have} (${wfdbSeconds(have, header.frequencyHz)}): imported ${frames} samples per signal, every signal of the record; the header's checksums cover the whole record and are not checked`,
   );
 
   const out: WfdbSignal[] = header.signals.map((spec) => {
