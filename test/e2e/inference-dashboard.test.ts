@@ -251,10 +251,28 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     // channel missing).
     await answerNextWindow(page, { type: 'skipped', code: 'bad-input', message: 'injected: EEG has NaN' });
     await page.getByTestId('window-skipped').waitFor({ timeout: 30_000 });
-    assert.match((await page.getByTestId('window-skipped').textContent()) ?? '', /^window #\d+ skipped: injected: EEG has NaN$/);
+    assert.match((await page.getByTestId('window-skipped').textContent()) ?? '', /^window #\d+ skipped: injected: EEG has NaN \(the estimate shown is from window #\d+\)$/);
+    // The estimate on screen is an older window's meanwhile: dimmed, not shown as current.
+    assert.equal(await page.getByTestId('estimates-box').getAttribute('data-stale'), 'true');
     // The next window answers: the note goes (it stayed until the next model load).
     await page.waitForFunction(() => !document.querySelector('[data-testid="window-skipped"]'), undefined, { timeout: 30_000 });
     assert.equal(await page.getByTestId('estimate-arithmetic-label').count(), 1);
+    assert.equal(await page.getByTestId('estimates-box').getAttribute('data-stale'), null);
+  });
+
+  test('on the live dashboard too: a skipped window is said in the Estimates panel, its older answer dimmed', async () => {
+    // Every window skipped (the signal settings cut 4-s windows for a 5-s model) left the dashboard's
+    // last answer on show as current: the note was only in the Models view.
+    await page.goto(new URL('#/live', serve.url).href);
+    await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
+    const panel = page.getByTestId('estimate-panel');
+    assert.equal(await panel.getAttribute('data-stale'), null);
+    await answerNextWindow(page, { type: 'skipped', code: 'bad-input', message: 'injected: the window holds 800 samples (4.00 s), the model reads 5 s = 1000' });
+    await panel.getByTestId('window-skipped').waitFor({ timeout: 30_000 });
+    assert.match((await panel.getByTestId('window-skipped').textContent()) ?? '', /skipped: injected: the window holds 800 samples .* \(the estimate shown is from window #\d+\)$/);
+    assert.equal(await panel.getAttribute('data-stale'), 'true');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="estimate-panel"]')?.hasAttribute('data-stale'), undefined, { timeout: 30_000 });
+    await page.goto(new URL('#/models', serve.url).href);
   });
 
   test('with every device stopped the model is refused and its last answer is not shown as if current', async () => {

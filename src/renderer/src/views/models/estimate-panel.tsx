@@ -2,7 +2,7 @@
 // Mounting it starts the page's inference service, so estimates run from the first screen.
 import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
 import { TaskEstimates } from './estimates';
-import { BackendLine, WindowError } from './models-view';
+import { BackendLine, estimatesCurrent, SkippedNote, WindowError } from './models-view';
 import { loadingText } from './model-text';
 import { useInference } from './use-inference';
 import { offlineText } from '../../live/offline';
@@ -13,10 +13,12 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
   const { state } = useInference(client);
   useLive(live, 2);
   const r = state.readiness;
-  // Without the core no window comes: the answer on screen is the last one, not the current one.
+  // Without the core no window comes, and a skipped window has no answer: the answer on screen is
+  // then an older one, dimmed and said to be so.
   const offline = offlineText(live);
+  const current = estimatesCurrent(state, offline);
   return (
-    <div class={`panel${offline && state.last ? ' stale' : ''}`} data-testid="estimate-panel" data-stale={offline && state.last ? 'true' : undefined}>
+    <div class={`panel${current ? '' : ' stale'}`} data-testid="estimate-panel" data-stale={current ? undefined : 'true'}>
       <div class="panel-header">
         <h2>Estimates</h2>
         <div class="panel-tools">
@@ -38,6 +40,7 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
             </div>
           )}
           <WindowError state={state} />
+          <SkippedNote state={state} />
           {offline && state.last && <p class="stale-hint small">last estimate: {offline}</p>}
           <TaskEstimates state={state} showTrend={false} />
           {state.card && state.card.limitations.length > 0 && (

@@ -56,6 +56,28 @@ function FitLine({ m }: { m: ModelSummary }) {
   );
 }
 
+/**
+ * The latest window the model could not read (NaN, a channel missing, a length it was not trained
+ * on), until a later window is answered. The estimate on screen is then an older window's: said here,
+ * and the estimate is dimmed (estimatesCurrent) — with every window skipped (the signal settings cut
+ * 4-s windows for a 5-s model) it stayed on show as if current.
+ */
+export function SkippedNote({ state }: { state: InferenceState }) {
+  const s = state.skipped;
+  if (!s) return null;
+  return (
+    <div class="muted" data-testid="window-skipped">
+      window #{s.seq} skipped: {s.message}
+      {state.last ? ` (the estimate shown is from window #${state.last.seq})` : ''}
+    </div>
+  );
+}
+
+/** Whether the estimate on screen is the latest window's: not while the core is away or windows are skipped. */
+export function estimatesCurrent(state: InferenceState, offline: string | null): boolean {
+  return !state.last || (!offline && !state.skipped);
+}
+
 /** A window whose run failed: that window's problem, gone with the next answer (the model still runs). */
 export function WindowError({ state }: { state: InferenceState }) {
   const w = state.windowError;
@@ -264,11 +286,7 @@ export default function ModelsView({ client, live }: ViewProps) {
             </ul>
           ) : null}
           {state.error && <div class="model-problems" data-testid="model-error">{state.error}</div>}
-          {state.skipped && (
-            <div class="muted" data-testid="window-skipped">
-              window #{state.skipped.seq} skipped: {state.skipped.message}
-            </div>
-          )}
+          <SkippedNote state={state} />
           <WindowError state={state} />
           {state.loading && !state.loaded && (
             <p class="muted" data-testid="model-loading">
@@ -283,7 +301,7 @@ export default function ModelsView({ client, live }: ViewProps) {
             </p>
           )}
           {state.loaded && !(r?.activeId && !r.ok) && (
-            <div class={offline && state.last ? 'stale' : ''}>
+            <div class={estimatesCurrent(state, offline) ? '' : 'stale'} data-stale={estimatesCurrent(state, offline) ? undefined : 'true'} data-testid="estimates-box">
               <TaskEstimates state={state} showTrend />
             </div>
           )}
