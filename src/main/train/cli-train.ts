@@ -167,7 +167,12 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
       labels = { kind: 'file' };
     }
     task = v.task ? parseTask(v.task as string, TASK_MENTAL_ARITHMETIC) : task;
-    if (!task) throw new CliUsageError('a labelled dataset needs --task NAME:NEG,POS and --labels');
+    if (!task) {
+      // `--file a.edf=rest` alone: the class needs a task to belong to (the generic message asked for --labels too, which =CLASS implies).
+      const classed = [...files, ...folders].find((f) => f.lastIndexOf('=') > 0);
+      if (classed) throw new CliUsageError(`'${classed}' gives its recordings a class, and no --task says which classes there are: add --task NAME:NEG,POS naming '${classed.slice(classed.lastIndexOf('=') + 1)}' (e.g. --task arithmetic:rest,arithmetic)`);
+      throw new CliUsageError('a labelled dataset needs --task NAME:NEG,POS and --labels');
+    }
   }
 
   const sources: SourceSpec[] = [];

@@ -80,6 +80,9 @@ describe('labels of --file and --folder recordings', () => {
   test('a class that is not the task\'s, and a class with another label source, are refused', () => {
     assert.throws(() => datasetFromFlags({ file: ['/nonexistent/a.edf=relaxed'], task }), /--file '\/nonexistent\/a\.edf=relaxed': 'relaxed' is not a class of the task \(calm, stressed\)/);
     assert.throws(() => datasetFromFlags({ file: ['/data/a.edf=calm'], task, labels: 'annotations:T1=stressed' }), /--file '\/data\/a\.edf=calm' gives a recording its class, which only --labels file uses/);
+    // A class without a task: said so, naming the class (it asked for --labels, which =CLASS implies).
+    assert.throws(() => datasetFromFlags({ file: ['/data/a.edf=calm', '/data/b.edf=stressed'] }), (e: Error) => e.message === "'/data/a.edf=calm' gives its recordings a class, and no --task says which classes there are: add --task NAME:NEG,POS naming 'calm' (e.g. --task arithmetic:rest,arithmetic)");
+    assert.throws(() => datasetFromFlags({ file: ['/data/a.edf'] }), /^CliUsageError: a labelled dataset needs --task NAME:NEG,POS and --labels$/);
   });
 });
 
