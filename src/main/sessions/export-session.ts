@@ -253,6 +253,9 @@ function cannotWrite(path: string, err: unknown): FormatError {
   return new FormatError('cannot-write', basename(path), `cannot write ${path}: ${reason}`);
 }
 
+/** The export formats' extensions. */
+const EXPORT_EXTENSIONS: readonly string[] = ['edf', 'bdf', 'csv'];
+
 /**
  * The file an export writes. An existing folder gets `<folder>/<session name>.<format>` (CSV: the
  * base name of its files), so `export 3 ~/exports` does what it says; where that name is taken
@@ -262,7 +265,7 @@ function cannotWrite(path: string, err: unknown): FormatError {
  * `-markers.csv`); the name is free only if none of them exists. A path ending in a slash that is
  * no folder is refused rather than written as a file called '.edf' beside it. Otherwise the path
  * itself (replaced if it exists: the user named it), with the format's extension added when it has
- * none.
+ * none; an EDF or BDF under another export format's extension is refused.
  */
 export function exportTarget(path: string, format: ExportRequest['format'], sessionName: string, sessionId: number, suffixes: readonly string[] = [`.${format}`]): string {
   const p = path.trim();
@@ -281,7 +284,13 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
     }
   }
   if (/[\\/]$/.test(p)) throw new DbError('Invalid', `cannot export to ${p}: ${stat ? 'it is not a folder' : 'no such folder'} (name an existing folder, or a file)`);
-  return extname(p) ? p : `${p}.${format}`;
+  const ext = extname(p).slice(1).toLowerCase();
+  // An EDF or BDF under another format's name (a file picked, then the format changed; --format bdf
+  // with out.edf): readers go by the extension (MNE-Python read BDF bytes as EDF, garbage).
+  if (format !== 'csv' && ext !== format && EXPORT_EXTENSIONS.includes(ext)) {
+    throw new DbError('Invalid', `cannot export ${format.toUpperCase()} to ${p}: its name says ${ext.toUpperCase()} (name the file .${format}, or export as ${ext.toUpperCase()})`);
+  }
+  return ext ? p : `${p}.${format}`;
 }
 
 /** The export at once (tests, tools); the DB worker runs exportSessionSteps a step at a time. */

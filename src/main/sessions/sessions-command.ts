@@ -18,7 +18,7 @@ export const command: CliCommand = {
     'usage: heartmind sessions <verb> [arguments] [--data-dir DIR] [--json]',
     '',
     '  list [--search TEXT] [--subject ID] [--tag T]   sessions, newest first (with duration and size on disk)',
-    '  show ID                                       streams, channels, markers, self-reports',
+    '  show ID                                       streams, channels, markers, self-reports, gaps',
     '  rename ID NAME',
     '  tag ID TAG...                                 replace the tags (none: clear them)',
     '  notes ID TEXT',
@@ -116,7 +116,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
-            ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})`),
+            ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
             ...timeline.gaps.slice(0, 20).map((g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
           ]

@@ -118,6 +118,12 @@ test('exportTarget: a folder gets the session name, a missing folder is refused,
   assert.equal(exportTarget(join(dir, 'x'), 'edf', 'n', 1), join(dir, 'x.edf'));
   assert.equal(exportTarget(` ${join(dir, 'x.bdf')} `, 'bdf', 'n', 1), join(dir, 'x.bdf'));
   assert.throws(() => exportTarget(join(dir, 'nope') + '/', 'edf', 'n', 1), /no such folder/);
+  // An EDF or BDF named as another export format is refused (BDF bytes in x.edf: MNE-Python reads them as EDF).
+  assert.throws(() => exportTarget(join(dir, 'x.edf'), 'bdf', 'n', 1), { message: `cannot export BDF to ${join(dir, 'x.edf')}: its name says EDF (name the file .bdf, or export as EDF)` });
+  assert.throws(() => exportTarget(join(dir, 'x.csv'), 'edf', 'n', 1), /its name says CSV/);
+  assert.equal(exportTarget(join(dir, 'x.EDF'), 'edf', 'n', 1), join(dir, 'x.EDF'));
+  assert.equal(exportTarget(join(dir, 'x.rec'), 'edf', 'n', 1), join(dir, 'x.rec'), 'another extension is the user\'s choice');
+  assert.equal(exportTarget(join(dir, 'x.edf'), 'csv', 'n', 1), join(dir, 'x.edf'), 'CSV takes the name as the base of its files');
   // Into a folder, a taken name is never replaced: the next free -2, -3 …; a named file is the user's choice.
   writeFileSync(join(dir, 'n.edf'), '');
   writeFileSync(join(dir, 'n-2.edf'), '');
