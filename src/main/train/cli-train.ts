@@ -253,8 +253,13 @@ export function parseFreeze(v: string | undefined): FinetuneConfig['freeze'] {
   return v;
 }
 
-/** --layers: the encoders' criss-cross layers (default CBraMod's). */
-export function encoderConfigFromFlags(v: { layers?: string }) {
+/**
+ * --layers: the encoders' criss-cross layers (default CBraMod's). `enc`: where the encoders come
+ * from; a run's encoders bring their own layers, so --layers with --encoders RUN_ID is refused
+ * (it was dropped without a word).
+ */
+export function encoderConfigFromFlags(v: { layers?: string }, enc?: EncoderSource) {
+  if (v.layers !== undefined && enc?.kind === 'run') throw new CliUsageError(`--layers does not apply with --encoders ${enc.runId}: that run's encoders bring their own layers`);
   const layers = intFlag(v.layers, 'layers');
   return layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
 }

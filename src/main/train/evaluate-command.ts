@@ -69,7 +69,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     corpora: {},
     pretrain: {},
     encoders: Object.fromEntries((['eeg', 'ecg'] as const).filter((m) => arms.some((a) => a.modalities === 'fused' || a.modalities === m)).map((m) => [m, m === 'ecg' && enc.kind === 'pth' ? { kind: 'random' } : enc])),
-    encoderConfig: encoderConfigFromFlags(values),
+    encoderConfig: encoderConfigFromFlags(values, enc),
     finetune,
     evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
     finalFit: false,

@@ -186,7 +186,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       corpora: {},
       pretrain: {},
       encoders,
-      encoderConfig: encoderConfigFromFlags(values),
+      encoderConfig: encoderConfigFromFlags(values, enc),
       finetune,
       evaluation,
       finalFit: true,

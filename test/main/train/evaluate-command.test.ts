@@ -25,6 +25,8 @@ describe('evaluate: flags checked before any work', () => {
     const s = scratch(t);
     await refuses(evaluate, ['--eegmat', '/nonexistent'], s.runs, /^--eegmat: no such folder \/nonexistent$/);
     await refuses(evaluate, ['--eegmat', s.eegmat, '--encoders', 'no-such-run'], s.runs, /--encoders: no run 'no-such-run'/);
+    // A run's encoders bring their layers: --layers beside them was dropped without a word.
+    await refuses(evaluate, ['--eegmat', s.eegmat, '--encoders', 'some-run', '--layers', '3'], s.runs, /^--layers does not apply with --encoders some-run: that run's encoders bring their own layers$/);
     await refuses(evaluate, ['--eegmat', s.eegmat, '--arms', 'fused/pretrained'], s.runs, /the fused\/pretrained arm needs a pretrained EEG encoder, and the encoders are random: .*leave it out of --arms or write fused\/random/);
     const pth = join(s.dir, 'pretrained_weights.pth');
     writeFileSync(pth, '');

@@ -25,6 +25,7 @@ describe('train: flags a mode does not take are refused, listed', () => {
     const s = scratch(t);
     await refuses(train, ['--resume', 'some-run', '--seed', '7', '--epochs', '2'], s.runs, /^--resume continues a run with the configuration it was started with; these flags do not apply: --seed, --epochs$/);
     await refuses(train, ['--eegmat', s.eegmat, '--paper', '--data', s.dir], s.runs, /^--paper, --data apply only with --recipe/);
+    await refuses(train, ['--eegmat', s.eegmat, '--encoders', 'some-run', '--layers', '3'], s.runs, /^--layers does not apply with --encoders some-run: that run's encoders bring their own layers$/);
   });
 });
 
