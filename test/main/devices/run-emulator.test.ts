@@ -50,4 +50,27 @@ describe('run-emulator', { skip: NEED_SOCAT }, () => {
       if (round === 1) await new Promise((r) => setTimeout(r, 2600));
     }
   });
+
+  test('text: the cable pulled (socat killed) and plugged back: the device prints again at once, and the app streams', async (t) => {
+    // Continues from the test above: the same emulator process has been printing for some seconds.
+    const sink = new RecordingSink();
+    const id = `serial-text:${pty.app}/ecg`;
+    const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['1', '2', '3', '4', '5', '6', '7', '8'], rateHz: 2000, unit: 'mV', modality: 'ecg' }), { hostClock: systemClock, policy: FAST, tickMs: 50 });
+    await src.start(sink);
+    t.after(() => src.stop());
+    await new Promise((r) => setTimeout(r, 2000));
+    await pty.unplug();
+    await new Promise((r) => setTimeout(r, 500));
+    const before = sink.samples(id);
+    await pty.plug();
+    const t0 = Date.now();
+    // It restarted its clock on reattaching but counted the lines it printed before, and stayed
+    // silent for as long as it had run.
+    while (sink.samples(id) - before < 2000 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    const waited = (Date.now() - t0) / 1000;
+    assert.ok(sink.samples(id) - before >= 2000, `only ${sink.samples(id) - before} samples within 5 s of plugging back`);
+    assert.ok(waited < 3, `1 s of samples took ${waited.toFixed(1)} s after plugging back`);
+    assert.equal(src.status().state, 'streaming');
+    await src.stop();
+  });
 });

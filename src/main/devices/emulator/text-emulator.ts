@@ -38,7 +38,12 @@ export class TextEmulator {
       this.opts.onLost?.();
     });
     if (this.opts.banner) await this.link.write(this.opts.banner + '\r\n');
+    // Reattached (run-emulator --reopen): its clock starts now, so the lines counted before start
+    // from zero too, or it stayed silent for as long as it had run; what the lost link held is gone.
     this.t0 = performance.now();
+    this.sent = 0;
+    this.backlog = '';
+    this.writing = false;
     this.timer = setInterval(() => this.pump(), this.opts.periodMs ?? 10);
   }
 
