@@ -56,7 +56,7 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         {timeline.gaps.map((g, i) => (
           <rect key={`g${i}`} class={`tl-gap tl-gap-${g.modality}`} x={x(g.startTime)} y="10" width={`${Math.max(0.2, (100 * (g.endTime - g.startTime)) / span)}%`} height="20">
             <title>
-              {GAP_REASON_TEXT[g.reason] ?? g.reason} in {g.streamKey}: {g.missingSamples} samples ({(g.endTime - g.startTime).toFixed(2)} s)
+              {GAP_REASON_TEXT[g.reason] ?? g.reason} ({g.streamKey}): {g.missingSamples} samples, {(g.endTime - g.startTime).toFixed(2)} s
             </title>
           </rect>
         ))}
