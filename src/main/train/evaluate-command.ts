@@ -55,10 +55,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const enc = parseEncoderSource(values.encoders);
   const dfltInit: EncoderInit = enc.kind === 'random' ? 'random' : 'pretrained';
   const arms = (values.arms ?? 'fused,eeg,ecg').split(',').map((a) => {
-    const [m, i] = a.split('/');
-    if (!['fused', 'eeg', 'ecg'].includes(m) || (i && !['pretrained', 'random'].includes(i))) throw new CliUsageError(`--arms: '${a}' is not fused|eeg|ecg[/pretrained|random]`);
+    const [m, i, ...rest] = a.split('/');
+    if (!['fused', 'eeg', 'ecg'].includes(m) || (i !== undefined && !['pretrained', 'random'].includes(i)) || rest.length) throw new CliUsageError(`--arms: '${a}' is not fused|eeg|ecg[/pretrained|random]`);
     return { modalities: m as ModalitySet, init: (i ?? dfltInit) as EncoderInit };
   });
+  // The same arm twice trained it twice on the same folds and reported it twice.
+  const names = arms.map((a) => `${a.modalities}/${a.init}`);
+  const k = names.findIndex((n, j) => names.indexOf(n) !== j);
+  if (k >= 0) {
+    const written = (values.arms ?? '').split(',');
+    const same = written[names.indexOf(names[k])] === written[k];
+    throw new CliUsageError(`--arms names ${names[k]} twice${same ? '' : ` (an arm without /pretrained or /random is ${dfltInit}, from --encoders)`}`);
+  }
   const validation = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
   const finetune = finetuneFromFlags(values, dataset.task!);
   const spec: JobSpec = {

@@ -19,6 +19,10 @@ describe('evaluate: flags checked before any work', () => {
     await refuses(evaluate, [...ds, '--validation', 'two'], s.runs, /^--validation must be an integer ≥ 0, got 'two'$/);
     await refuses(evaluate, [...ds, '--freeze', 'head'], s.runs, /^--freeze must be encoders or none, got 'head'$/);
     await refuses(evaluate, [...ds, '--split', 'kfold:1'], s.runs, /--split must be loso or kfold:K/);
+    await refuses(evaluate, [...ds, '--arms', 'eeg/'], s.runs, /^--arms: 'eeg\/' is not fused\|eeg\|ecg\[\/pretrained\|random\]$/);
+    await refuses(evaluate, [...ds, '--arms', 'eeg/random/x'], s.runs, /^--arms: 'eeg\/random\/x' is not/);
+    await refuses(evaluate, [...ds, '--arms', 'fused,eeg,fused'], s.runs, /^--arms names fused\/random twice$/);
+    await refuses(evaluate, [...ds, '--arms', 'eeg,eeg/random'], s.runs, /^--arms names eeg\/random twice \(an arm without \/pretrained or \/random is random, from --encoders\)$/);
   });
 
   test('a missing dataset or encoder, and pretrained arms without pretrained encoders', async (t) => {
