@@ -166,27 +166,51 @@ const MISSING_VALUE = /^\s*([+-]?nan|na)?\s*$/i;
 /** The longest a time axis can run: the years a unix time may carry (seconds). */
 const TIME_SPAN_S = UNIX_TIME_MAX_S - UNIX_TIME_MIN_S;
 
-/** Splits one CSV line (RFC 4180 quotes). */
-function splitCsv(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
+/**
+ * The records of a CSV text (RFC 4180): fields split at commas outside quotes, records at line
+ * ends outside quotes, so a quoted field may hold commas, quotes ("") and line breaks. `line` is
+ * the record's first line (1-based); `ended` when a line break ends it, `open` when the text ends
+ * inside a quoted field.
+ */
+function csvRecords(text: string): { fields: string[]; line: number; ended: boolean; open: boolean }[] {
+  const out: { fields: string[]; line: number; ended: boolean; open: boolean }[] = [];
+  let fields: string[] = [];
   let cur = '';
   let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
+  let line = 1;
+  let start = 1;
+  const end = () => {
+    fields.push(cur);
+    out.push({ fields, line: start, ended: true, open: false });
+    fields = [];
+    cur = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (q) {
-      if (ch === '"' && line[i + 1] === '"') {
+      if (ch === '"' && text[i + 1] === '"') {
         cur += '"';
         i++;
       } else if (ch === '"') q = false;
-      else cur += ch;
+      else {
+        if (ch === '\n') line++;
+        cur += ch;
+      }
     } else if (ch === '"') q = true;
     else if (ch === ',') {
-      out.push(cur);
+      fields.push(cur);
       cur = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      end();
+      start = ++line;
     } else cur += ch;
   }
-  out.push(cur);
+  if (q || cur !== '' || fields.length > 0) {
+    end();
+    out[out.length - 1].ended = false;
+    out[out.length - 1].open = q;
+  }
   return out;
 }
 
@@ -203,16 +227,24 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeText(input);
   const lines = decoded.text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) fail('empty', 'the file is empty');
-  const head = splitCsv(lines[0]).map((s) => s.trim());
+  const head = (csvRecords(lines[0])[0]?.fields ?? []).map((s) => s.trim());
   const base: ImportedRecording = { fileName, format: 'csv', startTime: null, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
   if (decoded.encoding !== 'utf-8') base.warnings.push('the file is not UTF-8 (saved by a spreadsheet?); its text was read as Windows-1252 (Latin-1)');
   if (head[0] === 'onset_s') {
-    const anns: ImportedAnnotation[] = lines.slice(1).map((l, i) => {
-      const f = splitCsv(l);
+    // Records, not lines: a label of several lines (a self-report note) is one quoted field across them.
+    const records = csvRecords(decoded.text).filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
+    const last = records[records.length - 1];
+    // (our writer ends every marker with a line break: one without it, its label empty, was cut too)
+    if (records.length > 1 && (last.open || last.fields.length < 3 || (!last.ended && last.fields[2] === ''))) {
+      // A file cut short inside its last marker, as the other text readers take it: left out, with a warning.
+      base.warnings.push(`the last marker (line ${last.line}) is cut off (file cut short?); it is left out`);
+      records.pop();
+    }
+    const anns: ImportedAnnotation[] = records.slice(1).map(({ fields: f, line }) => {
       const onset = parseDecimal(f[0] ?? '');
       const duration = parseDecimal(f[1] ?? '0');
-      if (onset === null || duration === null || f.length < 3) fail('bad-data', `marker line ${i + 2} is not onset,duration,label,source`);
-      if (!(Math.abs(onset) < TIME_SPAN_S && duration < TIME_SPAN_S)) fail('bad-number', `marker line ${i + 2}: onset ${onset} s or duration ${duration} s is out of range (seconds from the recording's zero, within 1970 to 2200)`);
+      if (onset === null || duration === null || f.length < 3) fail('bad-data', `marker line ${line} is not onset,duration,label,source`);
+      if (!(Math.abs(onset) < TIME_SPAN_S && duration < TIME_SPAN_S)) fail('bad-number', `marker line ${line}: onset ${onset} s or duration ${duration} s is out of range (seconds from the recording's zero, within 1970 to 2200)`);
       return { onset, duration, label: f[2], source: f[3] || 'csv' };
     });
     return { ...base, annotations: anns };

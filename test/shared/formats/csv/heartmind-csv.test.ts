@@ -162,3 +162,26 @@ test('a file cut off inside its last line (a crash, a copy stopped early): that 
   assert.deepEqual(back.streams[0].segments.map((g) => [g.start, g.count]), [[0, 20000]]);
   assert.deepEqual([...back.streams[0].segments[0].data], [...whole.streams[0].segments[0].data.subarray(0, 20000)]);
 });
+
+test('a marker whose text runs over several lines (a self-report note) reads back whole; a markers file cut inside its last marker keeps the others', () => {
+  const rec = {
+    fileName: 'x.edf', format: 'csv' as const, startTime: 1.7e9, subject: {}, info: {}, warnings: [],
+    streams: [{ name: 'EEG', modality: 'eeg' as const, rateHz: 2, channels: [{ label: 'Cz', unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' as const }], segments: [{ start: 0, count: 4, data: new Float32Array([1, 2, 3, 4]) }] }],
+    annotations: [
+      { onset: 0.5, duration: 0, label: 'felt dizzy,\nthen "better"\r\nafter a minute', source: 'self-report' },
+      { onset: 1, duration: 0.25, label: 'x', source: 'marker' },
+      { onset: 1.5, duration: 0, label: 'last one', source: 'marker' },
+    ],
+  };
+  const markers = writeCsv(rec)[1];
+  assert.equal(markers.name, 'x-markers.csv');
+  // The export quotes the note with its line breaks (RFC 4180); the reader refused it: 'marker line 3 is not onset,duration,label,source'.
+  assert.deepEqual(parseHeartMindCsv(markers.text, markers.name).annotations, rec.annotations);
+  const cut = parseHeartMindCsv(markers.text.slice(0, markers.text.indexOf('last on')), markers.name);
+  assert.deepEqual(cut.annotations, rec.annotations.slice(0, 2));
+  assert.deepEqual(cut.warnings, ['the last marker (line 6) is cut off (file cut short?); it is left out']);
+  const cutInNote = parseHeartMindCsv(markers.text.slice(0, markers.text.indexOf('then')), markers.name);
+  assert.deepEqual([cutInNote.annotations, cutInNote.warnings], [[], ['the last marker (line 2) is cut off (file cut short?); it is left out']]);
+  // A broken line inside the file is still refused, naming its line.
+  assert.throws(() => parseHeartMindCsv('onset_s,duration_s,label,source\n1,0,a,m\nzz\n2,0,b,m\n', 'm.csv'), { message: 'm.csv: marker line 3 is not onset,duration,label,source' });
+});
