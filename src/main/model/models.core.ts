@@ -66,8 +66,9 @@ export function defaultBuiltinModelsDir(env: NodeJS.ProcessEnv = process.env): s
 }
 
 /** The channel labels each modality offers now, from the hub's streams. */
-export function availableInputs(streams: StreamInfo[]): AvailableInputs {
-  const out: AvailableInputs = {};
+/** What the streams offer and the window length the hub's pipeline cuts (when it says). */
+export function availableInputs(streams: StreamInfo[], windowSec?: number): AvailableInputs {
+  const out: AvailableInputs = windowSec === undefined ? {} : { windowSec };
   for (const s of streams) {
     if (s.modality !== 'eeg' && s.modality !== 'ecg') continue;
     (out[s.modality] ??= []).push(...s.channels.map((c) => c.label));
@@ -141,7 +142,8 @@ export class ModelsArea {
       this.watcher = null;
     }
     this.watchFolders();
-    const unsubscribe = this.ctx.hub.subscribe({ streams: () => this.publish() });
+    // Whether each model fits changes with the devices and with the signal settings (window length).
+    const unsubscribe = this.ctx.hub.subscribe({ streams: () => this.publish(), config: () => this.publish() });
     this.ctx.onStop(() => {
       this.stopped = true;
       unsubscribe();
@@ -214,6 +216,11 @@ export class ModelsArea {
     );
   }
 
+  /** What the model would be fed now: the streams, and the windows the signal settings cut. */
+  private available(): AvailableInputs {
+    return availableInputs(this.ctx.hub.streams(), this.ctx.hub.pipelineConfig?.().window.lengthSec);
+  }
+
   readiness(): ModelReadiness {
     if (!this.activeId) return { activeId: null, ok: false, problems: ['no trained model is installed'], notes: [], fed: [] };
     let m: InstalledModel;
@@ -223,12 +230,12 @@ export class ModelsArea {
       return { activeId: null, ok: false, problems: [`model '${this.activeId}' is no longer installed`], notes: [], fed: [] };
     }
     if (!m.card || m.problems.length) return { activeId: m.id, ok: false, problems: m.problems, notes: [], fed: [] };
-    const c = checkContract(m.card.input, availableInputs(this.ctx.hub.streams()));
+    const c = checkContract(m.card.input, this.available());
     return { activeId: m.id, ...c };
   }
 
   list(): ModelListResult {
-    const available = availableInputs(this.ctx.hub.streams());
+    const available = this.available();
     return { models: this.registry.list().map((m) => summarize(m, available)), readiness: this.readiness(), userDir: this.registry.userRoot };
   }
 
@@ -250,7 +257,7 @@ export class ModelsArea {
       this.userChoseNone = true;
     } else {
       const m = this.registry.usable(id);
-      const c = checkContract(m.card.input, availableInputs(this.ctx.hub.streams()));
+      const c = checkContract(m.card.input, this.available());
       if (!c.ok) {
         throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' does not fit the connected devices: ${c.problems.join('; ')}`, c.problems);
       }
@@ -337,7 +344,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
       const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
       ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}`);
       area.refreshed();
-      return summarize(m, availableInputs(ctx.hub.streams()));
+      return summarize(m, availableInputs(ctx.hub.streams(), ctx.hub.pipelineConfig?.().window.lengthSec));
     },
     {
       validate: (req) =>

@@ -161,8 +161,11 @@ export function canonicalChannel(label: string): string {
   return alias[s] ?? s;
 }
 
-/** What is connected now, per modality: the channel labels each device stream offers. */
-export type AvailableInputs = Partial<Record<ModelModality, string[]>>;
+/**
+ * What is connected now, per modality: the channel labels each device stream offers; and, where
+ * known, the window length (s) the pipeline cuts under the signal settings in force.
+ */
+export type AvailableInputs = Partial<Record<ModelModality, string[]>> & { windowSec?: number };
 
 export interface ContractCheck {
   ok: boolean;
@@ -201,7 +204,8 @@ function listLabels(labels: string[], max = 12): string {
 /**
  * Can this model run on what is connected? Every modality whose device is connected must satisfy the
  * contract (a model is refused, with what is missing, rather than fed the wrong montage); a modality
- * with no device connected is allowed (its "absent" embedding answers) as long as one modality feeds.
+ * with no device connected is allowed (its "absent" embedding answers) as long as one modality feeds;
+ * and the windows cut now must be as long as the model reads.
  */
 export function checkContract(input: InputContract, available: AvailableInputs): ContractCheck {
   const problems: string[] = [];
@@ -227,6 +231,10 @@ export function checkContract(input: InputContract, available: AvailableInputs):
   if (problems.length === 0 && fed.length === 0) {
     const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
     problems.push(`no ${wanted.join(' or ')} device connected`);
+  }
+  // A model reads the window length it was trained on: fed another, it would skip every window.
+  if (available.windowSec !== undefined && available.windowSec !== input.windowSeconds) {
+    problems.push(`windows: it reads ${input.windowSeconds}-s windows, the signal settings cut ${available.windowSec}-s windows`);
   }
   return { ok: problems.length === 0, fed, problems, notes };
 }

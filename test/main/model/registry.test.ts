@@ -16,6 +16,8 @@ import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { StreamInfo } from '../../../src/shared/stream.types';
 import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
 import { sampleCard } from '../../shared/model/sample-card';
+import type { HubListener } from '../../../src/main/hub/hub.types';
+import { DEFAULT_PIPELINE_CONFIG, resolvePipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../../src/shared/pipeline';
 
 let root = '';
 let onnx: Uint8Array;
@@ -112,10 +114,26 @@ function fakeCore(dataDir: string, streams: StreamInfo[]) {
   const handlers = new HandlerRegistry();
   const pushes: PushMessage[] = [];
   const stops: (() => void)[] = [];
+  const listeners: HubListener[] = [];
+  /** The pipeline's configuration; setConfig changes it as the signal settings do (and tells the listeners). */
+  let config: PipelineConfig = DEFAULT_PIPELINE_CONFIG;
+  const setConfig = (patch: PipelineConfigPatch) => {
+    config = resolvePipelineConfig(patch, config);
+    for (const l of listeners) l.config?.(config);
+  };
+  const hub = {
+    streams: () => streams,
+    subscribe: (l: HubListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)),
+    pipelineConfig: () => config,
+    devices: () => [],
+    sources: () => [],
+    addSource: async () => undefined,
+    removeSource: async () => undefined,
+  };
   const ctx = {
     runtime: 'serve',
     dataDir,
-    hub: { streams: () => streams, subscribe: () => () => undefined, devices: () => [], sources: () => [], addSource: async () => undefined, removeSource: async () => undefined },
+    hub,
     clock: { now: () => 0 },
     handlers,
     handle: (c: never, h: never, o?: never) => handlers.handle(c, h, o),
@@ -125,7 +143,7 @@ function fakeCore(dataDir: string, streams: StreamInfo[]) {
     recentLogs: () => [],
   } as unknown as CoreContext;
   const call = async (channel: string, req: unknown) => handlers.dispatch(channel, req, { transport: 'local', clientId: 't' });
-  return { ctx, pushes, call, stop: () => stops.forEach((f) => f()), streams };
+  return { ctx, pushes, call, stop: () => stops.forEach((f) => f()), streams, setConfig };
 }
 
 const stream = (modality: 'eeg' | 'ecg', labels: string[]): StreamInfo => ({
@@ -172,6 +190,31 @@ describe('models area of the core', () => {
       const pushed = core.pushes.length;
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(core.pushes.length, pushed, 'no rescan without a change');
+    } finally {
+      core.stop();
+    }
+  });
+
+  test('windows cut at another length than the model reads: it does not fit, and the pages are told when the settings change', async () => {
+    const builtin = join(root, 'builtin-windows');
+    await writeModelDir(builtin, sampleCard(), onnx);
+    const cap = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'];
+    const core = fakeCore(join(root, 'data-windows'), [stream('eeg', cap), stream('ecg', ['ECG'])]);
+    const area = await startModelsArea(core.ctx, { builtinDir: builtin });
+    try {
+      assert.equal(area.readiness().ok, true);
+      const pushed = core.pushes.length;
+      core.setConfig({ window: { lengthSec: 4 } });
+      // A 5-s model fed 4-s windows would skip every one: refused, in words, and pushed at once.
+      const r = area.readiness();
+      assert.deepEqual([r.ok, r.problems], [false, ['windows: it reads 5-s windows, the signal settings cut 4-s windows']]);
+      const change = core.pushes.slice(pushed).find((p) => p.type === 'models:changed');
+      assert.ok(change && change.type === 'models:changed' && !change.readiness.ok, 'models:changed pushed with the refusal');
+      assert.equal(area.list().models.find((m) => m.id === 'eegmat-test')!.fit?.ok, false);
+      const refused = await core.call('hm:models:select', { id: 'eegmat-test' });
+      assert.match(!refused.ok ? refused.error.message : '', /the signal settings cut 4-s windows/);
+      core.setConfig({ window: { lengthSec: 5 } });
+      assert.equal(area.readiness().ok, true);
     } finally {
       core.stop();
     }

@@ -64,4 +64,15 @@ describe('model cards', () => {
     const tooManyLeads = checkContract(sampleCard().input, { ecg: new Array(15).fill('V') });
     assert.match(tooManyLeads.problems[0], /ECG: 15 channel\(s\), the model reads 1–12/);
   });
+
+  test('contract: windows cut at another length than the model reads are a refusal (every one would be skipped)', () => {
+    const cap = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'];
+    const n = sampleCard().input.windowSeconds;
+    assert.deepEqual(checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'], windowSec: n }).ok, true);
+    const short = checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'], windowSec: n - 1 });
+    assert.deepEqual([short.ok, short.fed], [false, ['eeg', 'ecg']]);
+    assert.deepEqual(short.problems, [`windows: it reads ${n}-s windows, the signal settings cut ${n - 1}-s windows`]);
+    // Said beside a missing device, not instead of it.
+    assert.equal(checkContract(sampleCard().input, { windowSec: n + 1 }).problems.length, 2);
+  });
 });
