@@ -27,6 +27,7 @@ import type { RunProgress } from '../../shared/train/train.types';
 import { expandSource, listRecordings, recordingFormatProblem } from './dataset-loader';
 import { ENCODER_ARTIFACT, REPORT_ARTIFACT } from './job';
 import { recordJobStop, TrainRun, type TrainRunEnd } from './job-runner';
+import { previewInWorker } from './dataset-preview';
 import { reportLines } from '../../shared/train/report-text';
 import type { EvaluationReport } from '../../shared/train/train.types';
 import { RUN_FILES, RunStore, type RunFolder } from './run-store';
@@ -630,6 +631,36 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     process.off('SIGPIPE', onSigpipe);
     await db.close();
   }
+}
+
+/**
+ * `--preview`: builds the dataset through the pipeline (in the training worker, as the Training
+ * view's Preview) and prints what training would get — windows per class, subjects, the recordings
+ * worth a look, and whether fine-tuning on `modalities` with its subject-wise evaluation can run —
+ * without making a run folder. 0 when it can run, 1 when not.
+ */
+export async function printPreview(spec: JobSpec, db: DatabaseSession, io: CliIo, modalities: ModalitySet): Promise<number> {
+  const dataset = spec.dataset!;
+  const sessions = await db.feedsFor(spec);
+  const p = await previewInWorker(dataset, [...sessions.values()], spec.evaluation ? { modalities, evaluation: spec.evaluation } : undefined);
+  io.out(`dataset '${p.name}': ${plural(p.windows, 'window')} from ${plural(p.recordings.length, 'recording')}, ${plural(p.subjects.length, 'subject')}; ${p.classes.map((c, i) => `${c}: ${p.perClass[i]}`).join(', ')}`);
+  const flagged = p.recordings.filter((r) => r.windows === 0 || Object.keys(r.dropped).length || r.warnings.length || r.unlabelled);
+  for (const r of flagged.slice(0, 20)) {
+    const dropped = Object.entries(r.dropped).map(([k, v]) => `, ${v} dropped (${k})`).join('');
+    io.out(`  ${r.id} (${r.subject}): ${plural(r.windows, 'window')}${r.unlabelled ? `, ${r.unlabelled} without a label` : ''}${dropped}${r.warnings.length ? ` — ${r.warnings.join('; ')}` : ''}`);
+  }
+  if (flagged.length > 20) io.out(`  … and ${flagged.length - 20} more recordings with something to say`);
+  const ready = p.readiness;
+  if (!ready) {
+    io.out('(no evaluation asked for: nothing more is checked before the final fit)');
+    return p.windows > 0 ? 0 : 1;
+  }
+  if (!ready.ok) {
+    io.out(`training would stop here: ${ready.problem}`);
+    return 1;
+  }
+  io.out(`ready to train (${modalities}): ${plural(ready.windows, 'labelled window')} from ${plural(ready.subjects, 'subject')}, ${plural(ready.folds, 'fold')}${ready.notes.length ? `; ${ready.notes.join('; ')}` : ''}`);
+  return 0;
 }
 
 /**

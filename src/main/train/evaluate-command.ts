@@ -7,7 +7,7 @@ import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
 import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, DatabaseSession, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const command: CliCommand = {
@@ -29,6 +29,8 @@ export const command: CliCommand = {
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     `  --seed N --out DIR --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
+    '  --preview               build the dataset and say what the evaluation would get (windows per class,',
+    '                          subjects, the recordings worth a look, whether its folds can be made); no run folder',
   ].join('\n'),
   run,
 };
@@ -48,6 +50,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     out: { type: 'string' },
     name: { type: 'string' },
     verbose: { type: 'boolean' },
+    preview: { type: 'boolean' },
   });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   const dataset = datasetFromFlags(values);
@@ -89,6 +92,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const db = new DatabaseSession(values['data-dir']);
   try {
     await checkCommandInputs(spec, store, db);
+    // The widest arm is checked: a fused arm needs windows with both signals.
+    if (values.preview) return await printPreview(spec, db, io, arms.some((a) => a.modalities === 'fused') ? 'fused' : arms[0].modalities);
     const folder = await store.create(spec);
     return await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
   } finally {

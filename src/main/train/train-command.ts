@@ -12,7 +12,7 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, DatabaseSession, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -41,6 +41,7 @@ export const TRAIN_FLAGS = {
   'no-eval': { type: 'boolean' },
   verbose: { type: 'boolean' },
   name: { type: 'string' },
+  preview: { type: 'boolean' },
 } as const;
 
 export const command: CliCommand = {
@@ -79,6 +80,8 @@ export const command: CliCommand = {
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
     `  --validation N          subjects per fold held out to choose the epoch (default ${DEFAULT_EVALUATION.validationSubjects}; 0 = last epoch)`,
+    '  --preview               build the dataset and say what training would get (windows per class, subjects,',
+    '                          the recordings worth a look, whether the evaluation can run); no run folder',
     '',
     'common:',
     '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
@@ -108,7 +111,7 @@ const EXPORT_FLAGS = ['export-to', 'no-export', 'model-id', 'model-name'];
 const RECIPE_FLAGS = [...COMMON_FLAGS, 'recipe', 'data', 'seed', 'name', 'no-eval', ...EXPORT_FLAGS];
 /** The default recipe's model and pretraining knobs (the quick recipe's tiny encoders have none). */
 const DEFAULT_RECIPE_FLAGS = [...RECIPE_FLAGS, 'layers', 'paper', 'eeg-checkpoint', 'pretrain-steps-eeg', 'pretrain-steps-ecg'];
-const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'validation', 'seed', 'layers', 'name', 'no-eval', ...EXPORT_FLAGS];
+const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'validation', 'seed', 'layers', 'name', 'no-eval', 'preview', ...EXPORT_FLAGS];
 const RESUME_FLAGS = [...COMMON_FLAGS, 'resume'];
 
 /** Refuses the flags a mode would ignore, listing them after `why`. */
@@ -199,13 +202,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // A folder named with --export-to (the repository's models/ for the shipped model) is rewritten on purpose.
   // The quick recipe's own 'quick-try' (a throwaway, "not a useful model") is replaced, so the tour runs again as it is.
   const throwaway = values.recipe === 'quick' && values['model-id'] === undefined;
-  if (spec.export?.target.kind === 'user' && !throwaway && existsSync(join(userModelsDir, spec.export.modelId))) {
+  if (!values.preview && spec.export?.target.kind === 'user' && !throwaway && existsSync(join(userModelsDir, spec.export.modelId))) {
     throw new CliUsageError(`your models already hold a model '${spec.export.modelId}' (${join(userModelsDir, spec.export.modelId)}): give another --model-id, --no-export, or --export-to DIR`);
   }
   // One recordings database for the checks and the run (opened only when the dataset names sessions).
   const db = new DatabaseSession(values['data-dir']);
   try {
     await checkCommandInputs(spec, store, db, where);
+    if (values.preview) return await printPreview(spec, db, io, spec.finetune!.modalities);
     const folder = await store.create(spec);
     return await runInProcess(folder, io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose, db });
   } finally {

@@ -2,12 +2,15 @@
 // and missing inputs are usage errors naming the flag, and none of it leaves a run folder behind.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { runsRoot } from '../../../src/main/train/cli-train';
 import { command as train } from '../../../src/main/train/train-command';
+import { command as evaluate } from '../../../src/main/train/evaluate-command';
 import { refuses, scratch } from './cli-test-util';
+
+const EEGMAT_DIR = resolve('..', 'shared', 'data', 'edf-eegmat');
 
 describe('train: flags a mode does not take are refused, listed', () => {
   test('--recipe quick fixes the dataset and model', async (t) => {
@@ -195,5 +198,27 @@ describe('train --session: the recordings database is opened once', () => {
     assert.equal(code, 1, lines.join('\n'));
     assert.equal(open.mock.callCount(), 1, 'one database client for the checks and the run');
     assert.ok(close.mock.callCount() >= 1, 'closed when the command ended');
+  });
+});
+
+describe('train / evaluate --preview: what training would get, without a run folder', { skip: !existsSync(join(EEGMAT_DIR, 'Subject03_2.edf')) && 'needs ../shared/data/edf-eegmat' }, () => {
+  test('windows per class, subjects, the readiness of the evaluation; 1 when it cannot run', async (t) => {
+    const s = scratch(t);
+    const four = join(s.dir, 'four');
+    mkdirSync(four);
+    for (let k = 0; k < 4; k++) for (const r of [1, 2]) symlinkSync(join(EEGMAT_DIR, `Subject0${k}_${r}.edf`), join(four, `Subject0${k}_${r}.edf`));
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    assert.equal(await train.run(['--eegmat', four, '--preview', '--out', s.runs], io), 0, lines.join('\n'));
+    assert.deepEqual(lines, ["dataset 'EEGMAT': 192 windows from 8 recordings, 4 subjects; rest: 144, arithmetic: 48", 'ready to train (fused): 192 labelled windows from 4 subjects, 4 folds']);
+    lines.length = 0;
+    // An ECG-only record in a fused dataset is pointed at; too few subjects for the folds: 1, said why.
+    const ecg = resolve('..', 'shared', 'data', 'wfdb-ludb', '1.hea');
+    assert.equal(await evaluate.run(['--eegmat', four, '--file', `${ecg}=rest`, '--validation', '3', '--preview', '--out', s.runs], io), 1, lines.join('\n'));
+    assert.equal(lines[1], '  1.hea (1): 0 windows, 1 dropped (eeg:no-device)');
+    assert.equal(lines[2], 'training would stop here: leave-one-subject-out with 3 validation subjects needs at least 5 subjects; the dataset has 4');
+    assert.ok(!existsSync(s.runs) || readdirSync(s.runs).length === 0, 'no run folder');
+    // A recipe fixes its dataset: nothing to preview.
+    await refuses(train, ['--recipe', 'quick', '--preview'], s.runs, /this flag does not apply: --preview$/);
   });
 });
