@@ -455,10 +455,22 @@ export class ReplaySource implements Source {
       const item = this.queue[this.qHead];
       const t = item.kind === 'chunk' ? item.chunk.hostTime : item.gap.gap.startTime;
       if (this.speed !== 'max' && t > this.catchUpUntil) {
+        const now = this.nowMs();
         const dueWall = this.anchorWall + ((t - this.anchorHost) * 1000) / this.speed;
-        const wait = dueWall - this.nowMs();
+        const wait = dueWall - now;
         if (wait > 0) {
-          this.schedule(wait);
+          // A long wait is a stretch without data (a gap, a seek into one): the playhead moves on
+          // through it with the replay's time, a few times a second; it stood still as if hung
+          // (an imported XDF's 283-s break: almost 5 minutes at 1×).
+          if (wait > POSITION_REPORT_MS) {
+            const paced = this.anchorHost + ((now - this.anchorWall) * this.speed) / 1000;
+            if (this.position === null || paced > this.position) {
+              this.position = paced;
+              this.lastPositionReport = now;
+              this.opts.onStatus?.(this.replayStatus());
+            }
+          }
+          this.schedule(Math.min(wait, POSITION_REPORT_MS));
           return;
         }
       } else if (this.speed === 'max' && this.nowMs() - sliceStart > MAX_SPEED_SLICE_MS) {
