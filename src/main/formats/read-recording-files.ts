@@ -10,6 +10,7 @@ import type { Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FormatError, quote } from '../../shared/formats/format-error';
+import { csvExportBase, csvExportFiles } from '../../shared/formats/csv';
 import { detectFormat, importRecording, type ImportOptions } from '../../shared/formats/import-recording';
 import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
@@ -159,6 +160,25 @@ async function withRecordHint(err: unknown, filePath: string): Promise<unknown> 
 }
 
 /**
+ * The other files of the CSV export `name` belongs to ('x-EEG.csv' → 'x-ECG.csv', 'x-markers.csv'),
+ * so an exported session imports whole; none when it is not part of one (no '<base>-markers.csv').
+ */
+async function csvExportCompanions(dir: string, name: string, limit: number, used: number): Promise<NamedBytes[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((e) => e.isFile()).map((e) => e.name);
+  const base = csvExportBase(name, names);
+  if (base === null) return [];
+  const out: NamedBytes[] = [];
+  for (const file of csvExportFiles(base, names)) {
+    if (file === name) continue;
+    const bytes = await readBytes({ path: path.join(dir, file), name: file, role: `a file of the CSV export ${base} (beside ${name})`, limit, used });
+    used += bytes.length;
+    out.push({ name: file, bytes });
+  }
+  return out;
+}
+
+/**
  * Reads `filePath` and, for a WFDB header, its signal files and annotation files from the same
  * folder. Names in the result are base names ('100.dat'), as the header refers to them.
  * FormatError, naming the file and the reason: 'missing-file' for a file that is absent,
@@ -172,7 +192,9 @@ export async function readRecordingFiles(filePath: string, opts: ReadRecordingOp
   const name = path.basename(filePath);
   const main = { name, bytes: await readBytes({ path: filePath, name, role: '', limit, used }).catch(async (err: unknown) => Promise.reject(await withRecordHint(err, filePath))) };
   used += main.bytes.length;
-  if (detectFormat(main) !== 'wfdb') return [main]; // an EDF called x.hea is an EDF
+  const format = detectFormat(main);
+  if (format === 'csv') return [main, ...(await csvExportCompanions(dir, name, limit, used))];
+  if (format !== 'wfdb') return [main]; // an EDF called x.hea is an EDF
 
   const header = parseWfdbHeader(decodeLatin1(main.bytes), name);
   const files: NamedBytes[] = [main];

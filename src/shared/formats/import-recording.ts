@@ -1,7 +1,7 @@
 // One entry point for imports: which format a file is (by its bytes first, its name second),
 // then the matching reader. The recorder calls this with the files the Node side read.
 import { parseBrainFlowCsv, type BrainFlowCsvOptions } from './brainflow-csv';
-import { parseHeartMindCsv } from './csv';
+import { csvExportBase, importHeartMindCsvExport, parseHeartMindCsv } from './csv';
 import { importEdf } from './edf';
 import { FormatError } from './format-error';
 import { parseOpenBciGui } from './openbci';
@@ -67,8 +67,11 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
       return importXdf(main.bytes, main.name);
     case 'openbci-gui':
       return parseOpenBciGui(main.bytes, main.name);
-    case 'csv':
-      return parseHeartMindCsv(main.bytes, main.name);
+    case 'csv': {
+      // The files of one export (the reader brought them: csvExportFiles) become one recording.
+      const base = files.length > 1 ? csvExportBase(main.name, files.map((f) => f.name)) : null;
+      return base !== null ? importHeartMindCsvExport(files, base) : parseHeartMindCsv(main.bytes, main.name);
+    }
     case 'brainflow-csv':
       try {
         return parseBrainFlowCsv(main.bytes, main.name, opts.brainflow);

@@ -4,10 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readRecordingFiles, recordingMaxBytes } from '../../../src/main/formats/read-recording-files';
+import { importRecordingFile, readRecordingFiles, recordingMaxBytes } from '../../../src/main/formats/read-recording-files';
+import { writeCsv } from '../../../src/shared/formats/csv';
+import { importEdf } from '../../../src/shared/formats/edf';
 import { importWfdb } from '../../../src/shared/formats/wfdb';
 import { FormatError } from '../../../src/shared/formats/format-error';
-import { dataPath, NEED_DATA } from '../../fixtures/shared-data';
+import { dataPath, NEED_DATA, readData } from '../../fixtures/shared-data';
 import { readAsUser } from './read-as-user';
 
 /** A fresh folder, removed after the test. */
@@ -81,6 +83,21 @@ test('a WFDB record named without its extension, or a folder of recordings: the 
   await rejectsFormat(readRecordingFiles(path.dirname(hea)), 'unreadable', 'mitdb', /: .*mitdb is a folder, not a regular file; only recording files can be imported: import one of the recordings in it \(100\.hea\)$/);
   for (const n of ['a.edf', 'b.edf', 'c.xdf', 'd.bdf', 'notes.docx']) writeFileSync(path.join(dir, n), '');
   await rejectsFormat(readRecordingFiles(dir), 'unreadable', path.basename(dir), /: import one of the recordings in it \(a\.edf, b\.edf, c\.xdf and 1 more\)$/);
+});
+
+test('a CSV export imports whole from any of its files: the other stream files and the markers beside it come along', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  const rec = importEdf(readData('edf-eegmat', 'Subject00_2.edf'), 'Subject00_2.edf');
+  // Two exports of the session side by side, as the export names them ('S', then 'S-2'), and a CSV of no export.
+  for (const base of ['S', 'S-2']) for (const f of writeCsv(rec, { baseName: base })) writeFileSync(path.join(dir, f.name), f.text);
+  writeFileSync(path.join(dir, 'other.csv'), writeCsv(rec, { baseName: 'x' })[1].text);
+  const files = await readRecordingFiles(path.join(dir, 'S-2-ECG.csv'));
+  assert.deepEqual(files.map((f) => f.name), ['S-2-ECG.csv', 'S-2-EEG.csv', 'S-2-markers.csv']);
+  const back = await importRecordingFile(path.join(dir, 'S-markers.csv'));
+  assert.equal(back.fileName, 'S.csv');
+  assert.deepEqual(back.streams.map((s) => [s.name, s.channels.length, s.segments[0].count]), [['ECG', 1, 31000], ['EEG', 20, 31000]]);
+  assert.deepEqual(back.annotations.map((a) => a.label), ['[Total time]+62.000']);
+  assert.deepEqual((await readRecordingFiles(path.join(dir, 'other.csv'))).map((f) => f.name), ['other.csv']);
 });
 
 test('the size bound: 2 GiB or a quarter of the memory; a file over it is refused before a byte is read', async (t) => {

@@ -6,7 +6,7 @@
 // quantised channels to the decimals their resolution needs, float32 data to the shortest text
 // that gives the same float32.
 import { failFor, type Fail } from '../format-error';
-import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
+import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream, NamedBytes } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeText, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
@@ -344,4 +344,54 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const modality = kinds.every((k) => k === kinds[0]) ? kinds[0] : 'other';
   const stream: ImportedStream = { name: fileName.replace(/\.csv$/i, ''), modality, rateHz, channels, segments };
   return { ...base, startTime: unix0 !== null && rows > 0 ? unix0 - t[0] : null, streams: [stream] };
+}
+
+/**
+ * The base of a CSV export a file belongs to: the longest `base` such that the file is
+ * `<base>-<stream>.csv` or `<base>-markers.csv` and `<base>-markers.csv` is among `names` (every
+ * export writes one). Null when the file is not part of one.
+ */
+export function csvExportBase(fileName: string, names: readonly string[]): string | null {
+  const all = new Set(names);
+  for (let i = fileName.lastIndexOf('-'); i > 0; i = fileName.lastIndexOf('-', i - 1)) {
+    const base = fileName.slice(0, i);
+    if (/\.csv$/i.test(fileName) && all.has(`${base}-markers.csv`)) return base;
+  }
+  return null;
+}
+
+/**
+ * The files of one CSV export among `names` (`<base>-….csv`, base from csvExportBase), leaving out
+ * those of another export whose base is longer ('a-b-EEG.csv' when 'a-b-markers.csv' is there too).
+ */
+export function csvExportFiles(base: string, names: readonly string[]): string[] {
+  return names.filter((n) => n.startsWith(`${base}-`) && /\.csv$/i.test(n) && csvExportBase(n, names) === base).sort();
+}
+
+/**
+ * A CSV export read back whole: every stream file and the markers file of one export (as
+ * writeCsv wrote them) as one recording, so an exported session imports as it was, its streams
+ * together and its markers with them. Each stream file's times are on the recording's axis; where
+ * files carry different starts (unix_time_s), segments are placed by their absolute times.
+ */
+export function importHeartMindCsvExport(files: NamedBytes[], base: string): ImportedRecording {
+  // In name order, whichever file the user picked: the same export gives the same recording.
+  const parts = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, rec: parseHeartMindCsv(f.bytes, f.name) }));
+  const starts = parts.flatMap((p) => (p.rec.streams.length > 0 && p.rec.startTime !== null ? [p.rec.startTime] : []));
+  const startTime = starts.length ? Math.min(...starts) : null;
+  const out: ImportedRecording = { fileName: `${base}.csv`, format: 'csv', startTime, subject: {}, info: { files: parts.map((p) => p.name).join(', ') }, streams: [], annotations: [], warnings: [] };
+  for (const { name, rec } of parts) {
+    out.warnings.push(...rec.warnings.map((w) => `${name}: ${w}`));
+    out.annotations.push(...rec.annotations);
+    const shift = startTime !== null && rec.startTime !== null ? rec.startTime - startTime : 0;
+    for (const s of rec.streams) {
+      for (const g of s.segments) {
+        g.start += shift;
+        if (g.times) for (let i = 0; i < g.times.length; i++) g.times[i] += shift;
+      }
+      out.streams.push({ ...s, name: name.slice(base.length + 1).replace(/\.csv$/i, '') });
+    }
+  }
+  out.annotations.sort((a, b) => a.onset - b.onset);
+  return out;
 }

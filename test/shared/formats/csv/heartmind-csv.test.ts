@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { csvFileSteps, parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
+import { csvExportBase, csvExportFiles, csvFileSteps, parseHeartMindCsv, writeCsv } from '../../../../src/shared/formats/csv';
+import { importRecording } from '../../../../src/shared/formats/import-recording';
 import { importEdf } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import { dataPath, NEED_DATA } from '../../../fixtures/shared-data';
@@ -184,4 +185,38 @@ test('a marker whose text runs over several lines (a self-report note) reads bac
   assert.deepEqual([cutInNote.annotations, cutInNote.warnings], [[], ['the last marker (line 2) is cut off (file cut short?); it is left out']]);
   // A broken line inside the file is still refused, naming its line.
   assert.throws(() => parseHeartMindCsv('onset_s,duration_s,label,source\n1,0,a,m\nzz\n2,0,b,m\n', 'm.csv'), { message: 'm.csv: marker line 3 is not onset,duration,label,source' });
+});
+
+test('the files of one CSV export import as one recording: its streams together, its markers with them', { skip: NEED_DATA }, () => {
+  const rec = importEdf(new Uint8Array(readFileSync(dataPath('edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
+  rec.annotations.push({ onset: 1.5, duration: 0.25, label: 'stim', source: 'marker' });
+  const files = writeCsv(rec).map((f) => ({ name: f.name, bytes: new TextEncoder().encode(f.text) }));
+  const names = files.map((f) => f.name);
+  assert.deepEqual(names, ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv']);
+  for (const main of names) {
+    assert.equal(csvExportBase(main, names), 'Subject00_2');
+    // The reader puts the file asked for first; the recording is the same whichever it is.
+    const back = importRecording([files.find((f) => f.name === main)!, ...files.filter((f) => f.name !== main)]);
+    assert.equal(back.fileName, 'Subject00_2.csv');
+    assert.equal(back.startTime, rec.startTime);
+    assert.deepEqual(back.streams.map((s) => [s.name, s.rateHz, s.channels.length, s.segments.map((g) => [g.start, g.count])]), [['ECG', 500, 1, [[0, 31000]]], ['EEG', 500, 20, [[0, 31000]]]]);
+    assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), [[0, 0, '[Total time]+62.000'], [1.5, 0.25, 'stim']]);
+    const ecg = rec.streams[1];
+    const res = ecg.channels[0].resolution;
+    const orig = ecg.segments[0].data;
+    const got = back.streams[0].segments[0].data;
+    for (let i = 0; i < 31000; i += 7) assert.equal(Math.round(got[i] / res), Math.round(orig[i] / res));
+  }
+  // A lone stream file, or one with no markers file beside it, is read alone, as before.
+  assert.equal(csvExportBase('Subject00_2-EEG.csv', ['Subject00_2-EEG.csv']), null);
+  assert.equal(importRecording([files[0]]).streams.length, 1);
+});
+
+test('exports side by side: each file goes with its own export (a-b-EEG.csv is not a stream of export a)', () => {
+  const names = ['a-EEG.csv', 'a-markers.csv', 'a-b-EEG.csv', 'a-b-markers.csv', 'a-notes.txt', 'b-EEG.csv'];
+  assert.equal(csvExportBase('a-EEG.csv', names), 'a');
+  assert.equal(csvExportBase('a-b-EEG.csv', names), 'a-b');
+  assert.equal(csvExportBase('b-EEG.csv', names), null);
+  assert.deepEqual(csvExportFiles('a', names), ['a-EEG.csv', 'a-markers.csv']);
+  assert.deepEqual(csvExportFiles('a-b', names), ['a-b-EEG.csv', 'a-b-markers.csv']);
 });
