@@ -12,6 +12,7 @@ import { dreamerSources } from '../../shared/datasets/dreamer-sources';
 import { eegmatSource } from '../../shared/datasets/eegmat-dataset';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset, WindowingOptions } from '../../shared/datasets/windows.types';
+import { csvExportBase } from '../../shared/formats/csv';
 import { importEdf } from '../../shared/formats/edf';
 import { detectFormat, importRecording } from '../../shared/formats/import-recording';
 import type { ImportedRecording } from '../../shared/formats/recording.types';
@@ -78,7 +79,10 @@ export async function recordingFormatProblem(path: string): Promise<string | nul
   return null;
 }
 
-/** The files of a folder that may be recordings, by their extension, sorted (full paths). */
+/**
+ * The files of a folder that may be recordings, by their extension, sorted (full paths). A CSV
+ * export is one recording: its first file stands for it (importing it reads the others).
+ */
 export async function listRecordings(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -86,7 +90,18 @@ export async function listRecordings(dir: string): Promise<string[]> {
   } catch (e) {
     throw new DatasetError(DatasetErrorCode.NoSignals, `cannot read the folder ${dir}: ${(e as Error).message}`);
   }
-  return names.filter((n) => RECORDING_EXT.has(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
+  const exports = new Set<string>();
+  return names
+    .filter((n) => RECORDING_EXT.has(extname(n).toLowerCase()))
+    .sort()
+    .filter((n) => {
+      const base = extname(n).toLowerCase() === '.csv' ? csvExportBase(n, names) : null;
+      if (base === null) return true;
+      if (exports.has(base)) return false;
+      exports.add(base);
+      return true;
+    })
+    .map((n) => join(dir, n));
 }
 
 function sessionSource(f: SessionFeed): RecordingSource {
