@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing } from './support/chromium';
-import { collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
+import { answerNextWindow, collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
@@ -19,28 +19,6 @@ import { newModelCard, type NewCardFields } from '../../src/shared/model/card';
 const skip = chromiumMissing() || rendererMissing();
 
 const fields = (id: string, input: NewCardFields['input']) => untrainedModelFields(id, input, { provenance: 'test/e2e/inference-dashboard.test.ts' });
-
-/**
- * Makes the inference worker answer its next window with `reply` instead of the result: its own
- * message, through the page's real client.
- */
-async function answerNextWindow(page: Page, reply: { type: 'error' | 'skipped'; code: string; message: string }): Promise<void> {
-  const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
-  assert.ok(worker, 'the inference worker is running');
-  await worker.evaluate((injected) => {
-    const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
-    const post = scope.postMessage.bind(scope);
-    let armed = true;
-    scope.postMessage = (m: unknown, t?: Transferable[]) => {
-      const r = m as { type?: string; seq?: number };
-      if (armed && r?.type === 'result') {
-        armed = false;
-        return post({ ...injected, seq: r.seq }, []);
-      }
-      return post(m, t);
-    };
-  }, reply);
-}
 
 describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;

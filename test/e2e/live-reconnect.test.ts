@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServe, type ServeHandle } from '../../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from './support/chromium';
+import { answerNextWindow } from './support/inference-fixture';
 import { RENDERER_DIR, rendererMissing } from './support/serve-fixture';
 
 const skip = chromiumMissing() || rendererMissing();
@@ -56,6 +57,10 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
     await page.waitForSelector('[data-testid="model-fed"]', { timeout: 60_000 });
     assert.equal(await page.$('[data-testid="disconnected"]'), null);
     assert.equal(await page.$('[data-testid="tile-hr"][data-stale]'), null);
+    // A skipped window numbered past anything this core will reach before it stops: as a skip noted
+    // under a core that ran longer looks to the core that replaces it (which numbers from 0 again).
+    await answerNextWindow(page, { type: 'skipped', code: 'bad-input', message: 'injected before the restart' }, 1_000_000);
+    await page.waitForSelector('[data-testid="estimate-panel"] [data-testid="window-skipped"]', { timeout: 30_000 });
   });
 
   test('the core stops: the page says since when, and keeps its figures marked as the last the core sent', async () => {
@@ -98,6 +103,9 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
     await page.waitForFunction(() => /\d streaming/.test(document.querySelector('[data-testid="devices"] .panel-header')?.textContent ?? ''), undefined, { timeout: 10_000 });
     const toggles = await page.$$eval('[data-testid="device-toggle"]', (bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
     assert.ok(toggles.length > 0 && toggles.every((d) => !d), 'device controls work again');
+    // The estimate is current again: the old core's skip does not wait for a window past its number.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="estimate-panel"]')?.hasAttribute('data-stale'), undefined, { timeout: 30_000 });
+    assert.equal(await page.$('[data-testid="estimate-panel"] [data-testid="window-skipped"]'), null);
     assert.deepEqual(pageErrors, []);
   });
 });

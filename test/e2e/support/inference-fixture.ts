@@ -2,6 +2,7 @@
 // weights) written into the core's user models folder, the prediction reports the page's worker
 // sends back to the core, and Chromium on the Models view.
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { writeModelDir } from '../../../src/main/model/registry';
 import type { PredictionReport } from '../../../src/shared/ipc/models.schema';
@@ -51,4 +52,30 @@ export async function openModelsView(serve: ServeFixture): Promise<{ browser: Br
   const problems = collectPageProblems(page);
   await page.goto(new URL('#/models', serve.url).href);
   return { browser, page, problems };
+}
+
+/**
+ * Makes the inference worker answer its next window with `reply` instead of the result: its own
+ * message, through the page's real client. `seqOffset` numbers the reply past the window's own seq
+ * (a skip noted under another core's numbering).
+ */
+export async function answerNextWindow(page: Page, reply: { type: 'error' | 'skipped'; code: string; message: string }, seqOffset = 0): Promise<void> {
+  const worker = page.workers().filter((w) => /inference-worker/.test(w.url())).at(-1);
+  assert.ok(worker, 'the inference worker is running');
+  await worker.evaluate(
+    ([injected, offset]) => {
+      const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void };
+      const post = scope.postMessage.bind(scope);
+      let armed = true;
+      scope.postMessage = (m: unknown, t?: Transferable[]) => {
+        const r = m as { type?: string; seq?: number };
+        if (armed && r?.type === 'result') {
+          armed = false;
+          return post({ ...injected, seq: (r.seq ?? 0) + offset }, []);
+        }
+        return post(m, t);
+      };
+    },
+    [reply, seqOffset] as const,
+  );
 }

@@ -91,7 +91,11 @@ export class InferenceService {
         if (this.state.loaded && this.state.readiness?.ok) this.worker?.submit(m.window);
       }),
       client.onConnection((s) => {
-        if (s === 'open') void this.refresh();
+        if (s !== 'open') return;
+        // A core that restarted numbers its windows from 0 again: a skip noted under the old
+        // numbering would wait for a window past its number (tens of minutes) before it cleared.
+        this.state.skipped = null;
+        void this.refresh();
       }),
     );
     const timer = setInterval(() => void this.flush(), REPORT_EVERY_MS);
