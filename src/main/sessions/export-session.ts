@@ -283,12 +283,12 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
       if (!suffixes.some((suffix) => existsSync(b + suffix))) return `${b}.${format}`;
     }
   }
-  if (/[\\/]$/.test(p)) throw new DbError('Invalid', `cannot export to ${p}: ${stat ? 'it is not a folder' : 'no such folder'} (name an existing folder, or a file)`);
+  if (/[\\/]$/.test(p)) throw new FormatError('cannot-write', p, `${stat ? 'not a folder' : 'no such folder'} (name an existing folder, or a file)`);
   const ext = extname(p).slice(1).toLowerCase();
   // An EDF or BDF under another format's name (a file picked, then the format changed; --format bdf
   // with out.edf): readers go by the extension (MNE-Python read BDF bytes as EDF, garbage).
   if (format !== 'csv' && ext !== format && EXPORT_EXTENSIONS.includes(ext)) {
-    throw new DbError('Invalid', `cannot export ${format.toUpperCase()} to ${p}: its name says ${ext.toUpperCase()} (name the file .${format}, or export as ${ext.toUpperCase()})`);
+    throw new FormatError('cannot-write', basename(p), `the name says ${ext.toUpperCase()}, but the export is ${format.toUpperCase()} (name the file .${format}, or export as ${ext.toUpperCase()})`);
   }
   return ext ? p : `${p}.${format}`;
 }
@@ -314,9 +314,11 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
   // packet that the device sampled just before the session started.
   const from = req.fromTime ?? -Infinity;
   const to = req.toTime ?? Infinity;
-  if (!(to > from)) throw new DbError('Invalid', 'the export range is empty (to must be after from)');
+  // Refusals the user can meet are about the file asked for ('x.edf: …'), without our method's name in front.
+  const refuse = (detail: string) => new FormatError('cannot-write', basename(req.path.trim()), detail);
+  if (!(to > from)) throw refuse('the export range is empty (to must be after from)');
   const rec = yield* buildSessionRecording(db, req.sessionId, from, to);
-  if (rec.streams.length === 0) throw new DbError('Invalid', `session ${req.sessionId} holds no samples to export`);
+  if (rec.streams.length === 0) throw refuse(`session ${req.sessionId} holds no samples to export`);
   const range: [number, number] = [from - s.startTime, to - s.startTime];
   const samples = rec.streams.reduce(
     (acc, st) =>
@@ -331,7 +333,7 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
   if (samples === 0) {
     // Every format refuses an empty range alike (CSV wrote files of headers only, '0 values').
     const sec = (v: number) => `${Number(v.toFixed(3))} s`;
-    throw new DbError('Invalid', `no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
+    throw refuse(`no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
   }
   const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
   if (req.format === 'csv') {
