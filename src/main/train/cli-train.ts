@@ -607,7 +607,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       await run.terminate();
     } catch (e) {
       const err = e as Error & { code?: string };
-      end = { kind: 'stopped', error: { code: err.code ?? 'error', message: err.message } };
+      end = { kind: 'stopped', error: { code: err.code ?? 'error', message: err.message }, progress: null };
     }
     // Stopping at once: the exit is on its way; nothing more is written here.
     if (stopping) return await new Promise<number>(() => undefined);
@@ -617,7 +617,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       return 0;
     }
     const error = end.kind === 'stopped' ? end.error : { code: 'error', message: end.error.message };
-    const state = (await recordJobStop(folder, error))?.state ?? 'failed';
+    const state = (await recordJobStop(folder, error, end.kind === 'stopped' ? end.progress : null))?.state ?? 'failed';
     if (state === 'paused') {
       io.out(`paused: ${error.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
       return 130;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { findWorkerEntry, startWorker, type WorkerEntry } from '../core/worker-entry';
 import type { JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
-import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
+import { TrainError, TrainErrorCode, type RunProgress } from '../../shared/train/train.types';
 import type { DbClient } from '../db/db-client';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { JobEvent } from './job';
@@ -30,7 +30,7 @@ export function trainWorkerEntry(): WorkerEntry {
 /** How a job in a worker ended: its result, the stop it reported (paused, cancelled, a failure), or the thread died first. */
 export type TrainRunEnd =
   | { kind: 'done'; summary: RunResultSummary }
-  | { kind: 'stopped'; error: { code: string; message: string } }
+  | { kind: 'stopped'; error: { code: string; message: string }; progress: RunProgress | null }
   | { kind: 'died'; error: Error };
 
 /**
@@ -54,11 +54,17 @@ export class TrainRun {
     let settle!: (end: TrainRunEnd) => void;
     this.end = new Promise<TrainRunEnd>((r) => (settle = r));
     this.exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    // The job's progress as last pushed: a job of the app writes it into status.json only when a
+    // phase ends, so a pause mid-phase would read back the bar of the phase before.
+    let progress: RunProgress | null = null;
     this.worker.on('message', (m: TrainWorkerReply) => {
-      if (m.type === 'event') on.event?.(m.event);
-      else if (m.type === 'backend') on.backend?.(m.backend);
+      if (m.type === 'event') {
+        if (m.event.type === 'progress') progress = m.event.progress;
+        else if (m.event.type === 'status') progress = m.event.status.progress;
+        on.event?.(m.event);
+      } else if (m.type === 'backend') on.backend?.(m.backend);
       else if (m.type === 'done') settle({ kind: 'done', summary: m.summary as RunResultSummary });
-      else if (m.type === 'failed') settle({ kind: 'stopped', error: m.error });
+      else if (m.type === 'failed') settle({ kind: 'stopped', error: m.error, progress });
     });
     // A settled promise ignores later calls: the first of report, error and exit is the end.
     this.worker.on('error', (error) => settle({ kind: 'died', error }));
@@ -79,14 +85,14 @@ export class TrainRun {
 
 /**
  * Writes how a job stopped into its run folder (status and log), for the app's runner and the CLI
- * alike: paused and cancelled are states, any other code a failure. Returns the new status, or null
- * when status.json cannot be read.
+ * alike: paused and cancelled are states, any other code a failure. `progress`: the job's last, when
+ * known (else the one in status.json). Returns the new status, or null when status.json cannot be read.
  */
-export async function recordJobStop(f: RunFolder, error: { code: string; message: string }): Promise<RunStatus | null> {
+export async function recordJobStop(f: RunFolder, error: { code: string; message: string }, progress?: RunProgress | null): Promise<RunStatus | null> {
   const s = await f.readStatus().catch(() => null);
   if (!s) return null;
   const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
-  const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...s.progress, message: error.message } };
+  const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...(progress ?? s.progress), message: error.message } };
   await f.writeStatus(next);
   await f.appendLog(error.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
   return next;
@@ -282,7 +288,7 @@ export class JobRunner {
       active.ending = true;
       if (end.kind === 'done') {
         if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
-      } else if (end.kind === 'stopped') await this.stopped_(runId, end.error);
+      } else if (end.kind === 'stopped') await this.stopped_(runId, end.error, end.progress);
       else await this.fail(runId, end.error);
       await run.terminate();
       if (this.active === active) this.active = null;
@@ -297,8 +303,8 @@ export class JobRunner {
   }
 
   /** A job that stopped: paused and cancelled are states, anything else a failure. */
-  private async stopped_(runId: string, error: { code: string; message: string }): Promise<void> {
-    const next = await recordJobStop(this.store.folder(runId), error);
+  private async stopped_(runId: string, error: { code: string; message: string }, progress?: RunProgress | null): Promise<void> {
+    const next = await recordJobStop(this.store.folder(runId), error, progress);
     if (!next) return;
     this.opts.events?.state?.(next);
     this.opts.events?.log?.(next.state === 'failed' ? 'error' : 'info', `training run ${runId} ${next.state}: ${error.message}`);

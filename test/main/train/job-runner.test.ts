@@ -118,7 +118,12 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
   test('pause reaches a job that computes without turning its event loop (no checkpoint due) at its next step', async () => {
     const store = new RunStore(join(root, 'runs-3'));
     const steps: number[] = [];
-    const runner: JobRunner = new JobRunner(store, { events: { event: (_id, ev) => ev.type === 'metric' && ev.record.kind === 'step' && steps.push(ev.record.step) } });
+    let last = 0;
+    const event = (_id: string, ev: JobEvent) => {
+      if (ev.type === 'metric' && ev.record.kind === 'step') steps.push(ev.record.step);
+      if (ev.type === 'progress') last = ev.progress.fraction;
+    };
+    const runner: JobRunner = new JobRunner(store, { events: { event } });
     const spec = ecgPretrainSpec('long phase', 200);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
@@ -133,6 +138,9 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     // A request posted as a message was read only when the phase ended (its 40 epochs' steps).
     assert.ok(steps.at(-1)! <= asked + 3, `paused at step ${steps.at(-1)}, asked after step ${asked}`);
     assert.match(st.progress.message, new RegExp(`paused at step ${steps.at(-1)} of 40$`));
+    // Its bar stays where the job was (status.json held the bar of the datasets phase, which ended before).
+    assert.equal(st.progress.fraction, last);
+    assert.ok(st.progress.phase === 'pretrain-ecg', st.progress.phase);
   });
 
   test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
