@@ -172,6 +172,8 @@ async function csvExportCompanions(dir: string, name: string, limit: number, use
   for (const file of csvExportFiles(base, names)) {
     if (file === name) continue;
     const bytes = await readBytes({ path: path.join(dir, file), name: file, role: `a file of the CSV export ${base} (beside ${name})`, limit, used });
+    // A CSV of the user's own that shares the name ('S-analysis.csv') is not part of the export.
+    if (detectFormat({ name: file, bytes }) !== 'csv') continue;
     used += bytes.length;
     out.push({ name: file, bytes });
   }

@@ -34,12 +34,13 @@ export interface SessionFeed {
 
 const RECORDING_EXT = new Set(['.edf', '.bdf', '.rec', '.hea', '.xdf', '.xdfz', '.csv', '.txt']);
 
-/** Subject of a file: the one given, the EDF+/WFDB patient code, else the file's name. */
+/** Subject of a file: the one given, the EDF+/WFDB patient code, else the recording's name (a CSV export's base, not 'S-markers'). */
 export function subjectOf(rec: ImportedRecording, path: string, given?: string): string {
   if (given) return given;
   const code = rec.subject.code?.trim();
   if (code && code !== 'X' && code !== '0') return code;
-  return basename(path, extname(path));
+  const name = rec.fileName || basename(path);
+  return basename(name, extname(name));
 }
 
 async function fileSource(path: string, s: { subject?: string; label?: string }): Promise<RecordingSource> {
@@ -81,7 +82,7 @@ export async function recordingFormatProblem(path: string): Promise<string | nul
 
 /**
  * The files of a folder that may be recordings, by their extension, sorted (full paths). A CSV
- * export is one recording: its first file stands for it (importing it reads the others).
+ * export is one recording: its markers file stands for it (importing it reads the stream files).
  */
 export async function listRecordings(dir: string): Promise<string[]> {
   let names: string[];
@@ -94,12 +95,12 @@ export async function listRecordings(dir: string): Promise<string[]> {
   return names
     .filter((n) => RECORDING_EXT.has(extname(n).toLowerCase()))
     .sort()
-    .filter((n) => {
+    .flatMap((n) => {
       const base = extname(n).toLowerCase() === '.csv' ? csvExportBase(n, names) : null;
-      if (base === null) return true;
-      if (exports.has(base)) return false;
+      if (base === null) return [n];
+      if (exports.has(base)) return [];
       exports.add(base);
-      return true;
+      return [`${base}-markers.csv`];
     })
     .map((n) => join(dir, n));
 }

@@ -91,6 +91,7 @@ test('a CSV export imports whole from any of its files: the other stream files a
   // Two exports of the session side by side, as the export names them ('S', then 'S-2'), and a CSV of no export.
   for (const base of ['S', 'S-2']) for (const f of writeCsv(rec, { baseName: base })) writeFileSync(path.join(dir, f.name), f.text);
   writeFileSync(path.join(dir, 'other.csv'), writeCsv(rec, { baseName: 'x' })[1].text);
+  writeFileSync(path.join(dir, 'S-2-analysis.csv'), 'subject,score\n1,0.5\n'); // the user's own CSV, named like the export
   const files = await readRecordingFiles(path.join(dir, 'S-2-ECG.csv'));
   assert.deepEqual(files.map((f) => f.name), ['S-2-ECG.csv', 'S-2-EEG.csv', 'S-2-markers.csv']);
   const back = await importRecordingFile(path.join(dir, 'S-markers.csv'));
