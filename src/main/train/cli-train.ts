@@ -58,6 +58,12 @@ export const DATASET_FLAGS = {
   'data-dir': { type: 'string' },
 } as const;
 
+const WINDOWING_USAGE = [
+  '  --window S --hop S      window length and hop in seconds (default 5 and 5)',
+  '  --mains 50|60           notch frequency (default 50)',
+  '  --montage auto|device|A,B,C   EEG channels and order (default auto: the 19 10-20 channels when present)',
+];
+
 export const DATASET_USAGE = [
   'dataset (one or more sources):',
   '  --eegmat DIR            PhysioNet EEGMAT files (SubjectNN_1/2.edf), labelled rest / arithmetic',
@@ -71,9 +77,19 @@ export const DATASET_USAGE = [
   '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT)',
   '  --labels SPEC           file (each recording\'s own class: EEGMAT, DREAMER, --file PATH=CLASS)',
   '                          | annotations:TEXT=CLASS,... | self-report:DIMENSION:THRESHOLD',
-  '  --window S --hop S      window length and hop in seconds (default 5 and 5)',
-  '  --mains 50|60           notch frequency (default 50)',
-  '  --montage auto|device|A,B,C   EEG channels and order (default auto: the 19 10-20 channels when present)',
+  ...WINDOWING_USAGE,
+].join('\n');
+
+/** The dataset flags of pretraining, which reads no labels (no =CLASS, --task, --labels, --dimension, --threshold). */
+export const CORPUS_USAGE = [
+  'recordings (one or more sources; no labels are read):',
+  '  --eegmat DIR            PhysioNet EEGMAT files (SubjectNN_1/2.edf)',
+  '  --file PATH             a recording (EDF/BDF, WFDB .hea, XDF); repeat for more',
+  '  --folder DIR            every recording in a folder',
+  '  --session ID            a recorded session of the app (repeat); --data-dir DIR picks the app data folder',
+  '  --dreamer FILE          your DREAMER.mat (every clip)',
+  '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
+  ...WINDOWING_USAGE,
 ].join('\n');
 
 /** A seed: the generators take 32-bit seeds (MAX_SEED), so larger ones would alias smaller ones. */
@@ -133,6 +149,8 @@ export function parseLabels(v: string | undefined, dflt: LabelSource): LabelSour
 function labelledPath(v: string, flag: 'file' | 'folder', classes: readonly string[] | null): { path: string; label?: string } {
   const split = splitPathClass(v, classes);
   const i = v.lastIndexOf('=');
+  // Pretraining reads no labels: 'a.edf=rest' names a class, not a file (it read 'no such file a.edf=rest').
+  if (!classes && i > 0 && !existsSync(v) && existsSync(v.slice(0, i))) throw new CliUsageError(`--${flag} '${v}': pretraining reads no labels; write --${flag} ${v.slice(0, i)}`);
   if (split.label !== undefined || !classes || i <= 0) return split;
   if (!existsSync(v)) throw new CliUsageError(`--${flag} '${v}': '${v.slice(i + 1)}' is not a class of the task (${classes.join(', ')}); write --${flag} PATH=CLASS`);
   return { path: v };

@@ -8,7 +8,7 @@ import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer'
 import { validatePretrain } from '../../shared/train/pretrain';
 import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { checkConfig, checkJobInputs, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkConfig, checkJobInputs, CORPUS_USAGE, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
@@ -22,7 +22,7 @@ export const command: CliCommand = {
     `masking (whole leads, then time patches of the visible leads). AdamW ${ADAMW_DEFAULTS.lr.toExponential()}, weight decay ${ADAMW_DEFAULTS.weightDecay}, cosine`,
     `to ${ADAMW_DEFAULTS.etaMin.toExponential()}, gradient clip ${ADAMW_DEFAULTS.clipNorm}. Checkpoints every N steps; Ctrl+C pauses, heartmind train --resume continues.`,
     '',
-    DATASET_USAGE,
+    CORPUS_USAGE,
     '',
     '  --modality eeg|ecg      which encoder',
     `  --layers N              criss-cross layers (default ${CBRAMOD_ENCODER.nLayers})`,
@@ -60,7 +60,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const m = values.modality;
   if (m !== 'eeg' && m !== 'ecg') throw new CliUsageError(`--modality must be eeg or ecg${m === undefined ? '' : `, got '${m}'`}`);
   // Pretraining reads no labels: label flags would be dropped in silence.
-  const labelFlags = flagsGiven(values, ['task', 'labels', 'threshold']);
+  const labelFlags = flagsGiven(values, ['task', 'labels', 'dimension', 'threshold']);
   if (labelFlags.length) throw new CliUsageError(`pretraining reads no labels; ${labelFlags.join(', ')} ${labelFlags.length === 1 ? 'does' : 'do'} not apply`);
   if (m === 'eeg') {
     const ecgOnly = flagsGiven(values, ['lead-ratio', 'temporal']);

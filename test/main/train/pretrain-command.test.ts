@@ -30,8 +30,16 @@ describe('pretrain: flags checked before any work', () => {
     await refuses(pretrain, [...eeg, '--seed', '-1'], s.runs, /--seed/);
     await refuses(pretrain, [...eeg, '--lead-ratio', '0.3', '--temporal', 'shared'], s.runs, /--lead-ratio, --temporal apply to ECG pretraining only/);
     await refuses(pretrain, [...eeg, '--labels', 'file'], s.runs, /pretraining reads no labels; --labels does not apply/);
+    // A DREAMER dimension and a recording's class are labels too: refused, not dropped (or read as part of the path).
+    await refuses(pretrain, ['--modality', 'eeg', '--dreamer', join(s.dir, 'DREAMER.mat'), '--dimension', 'valence'], s.runs, /^pretraining reads no labels; --dimension does not apply$/);
+    await refuses(pretrain, ['--modality', 'eeg', '--file', `${join(s.eegmat, 'Subject00_1.edf')}=rest`], s.runs, /^--file '.*Subject00_1\.edf=rest': pretraining reads no labels; write --file .*Subject00_1\.edf$/);
     await refuses(pretrain, ['--modality', 'eeg', '--file', join(s.dir, 'missing.edf'), '--layers', '1', '--steps', '2'], s.runs, /^--file: no such file .*missing\.edf$/);
     await refuses(pretrain, ['--modality', 'eegg', '--eegmat', s.eegmat], s.runs, /--modality must be eeg or ecg, got 'eegg'/);
+  });
+
+  test('--help lists the recordings without the label flags pretraining refuses', () => {
+    assert.match(pretrain.usage, /--file PATH  +a recording/);
+    assert.doesNotMatch(pretrain.usage, /=CLASS|--task|--labels|--dimension|--threshold/);
   });
 
   test('--help gives each modality\'s batch from the recipe constants', () => {
