@@ -41,7 +41,7 @@ export type TrainRunEnd =
  * (run-store.ts), so a thread ended mid-write leaves the last whole checkpoint and status.
  */
 export class TrainRun {
-  readonly worker: Worker;
+  private readonly worker: Worker;
   private readonly control = new SharedJobControl();
   /** Settles when the job's end is known: its report, or the thread's error or exit without one. Never rejects. */
   readonly end: Promise<TrainRunEnd>;
