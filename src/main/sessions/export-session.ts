@@ -293,15 +293,6 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
   return ext ? p : `${p}.${format}`;
 }
 
-/** The export at once (tests, tools); the DB worker runs exportSessionSteps a step at a time. */
-export function exportSessionToFiles(db: ReadableDb, req: ExportRequest): ExportResult {
-  const steps = exportSessionSteps(db, req);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
 /**
  * Writes the export; returns the files written. Yields after each of its reads of the database and
  * each piece it encodes and writes. A failure leaves no half-written file behind.
