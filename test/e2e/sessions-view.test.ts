@@ -3,18 +3,19 @@
 // only), watching the record bar count them and the library list the session while it records;
 // find the session in the library, edit it, replay it (timeline with the markers and the report,
 // pause with Space, mark the replayed session with M, seek by clicking, +/- pressed quickly, full speed to the end),
-// export ranges into a folder, and delete it after confirming.
+// export ranges into a folder, and delete it after confirming; an imported XDF's break shows as one in the timeline.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 
 const skip = chromiumMissing() || rendererMissing();
+const XDF = resolve('..', 'shared', 'data', 'xdf', 'clock_resets.xdf');
 
 describe('Sessions view (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
@@ -256,5 +257,26 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('an imported file\'s break shows in the timeline as a break in the file (it said "paused"), and the playhead moves through it', { skip: !existsSync(XDF) && 'needs ../shared/data' }, async () => {
+    await page.fill('[data-testid="import-path"]', XDF);
+    await page.click('[data-testid="import-button"]');
+    await page.waitForSelector('[data-testid="library-message"]:has-text("Imported “clock_resets”")', { timeout: 15_000 });
+    await page.locator('[data-testid="session-row"]:has-text("clock_resets") button:has-text("Replay")').click();
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.waitFor();
+    await page.waitForSelector('.tl-gap');
+    assert.deepEqual(await page.locator('.tl-gap title').allTextContents(), ['break in the file (file:clock_resets.xdf/0-biosemi): 28321 samples, 283.21 s']);
+    // Seek into the 283-s break at 16×: the playhead moves on (it stood at the seek target until the data resumed).
+    await page.locator('button:has-text("16×")').click();
+    const box = (await timeline.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.waitForTimeout(500);
+    const a = Number(await timeline.getAttribute('aria-valuenow'));
+    await page.waitForTimeout(1500);
+    const b = Number(await timeline.getAttribute('aria-valuenow'));
+    assert.ok(a > 200 && a < 400 && b > a + 10, `the playhead in the break: ${a} s, then ${b} s`);
+    await page.locator('button:has-text("Close")').click();
   });
 });
