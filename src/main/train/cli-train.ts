@@ -600,10 +600,18 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
   const onSighup = () => stopNow('interrupted', 'interrupted (SIGHUP); resume continues from the last checkpoint', 129);
   // The output's reader went away (cli.ts emits SIGPIPE on EPIPE): nobody follows the run here any more.
   const onSigpipe = () => stopNow('interrupted', 'interrupted (its output was closed); resume continues from the last checkpoint', 141);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  process.on('SIGHUP', onSighup);
-  process.on('SIGPIPE', onSigpipe);
+  const handlers = [
+    ['SIGINT', onSigint],
+    ['SIGTERM', onSigterm],
+    ['SIGHUP', onSighup],
+    ['SIGPIPE', onSigpipe],
+  ] as const;
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  // Once the job has ended there is nothing to pause or mark: a signal then ends the process as it
+  // would any other (a Ctrl+C during the summary said 'cancelled' of a finished run).
+  const detach = () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
   const db = opts.db ?? new DatabaseSession(opts.dataDir);
   try {
     let end: TrainRunEnd;
@@ -629,6 +637,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     }
     // Stopping at once: the exit is on its way; nothing more is written here.
     if (stopping) return await new Promise<number>(() => undefined);
+    detach();
     display.done();
     if (end.kind === 'done') {
       await printSummary(io, end.summary, folder);
@@ -643,10 +652,7 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
     io.err(`${state}: ${error.message}`);
     return state === 'cancelled' ? 130 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-    process.off('SIGHUP', onSighup);
-    process.off('SIGPIPE', onSigpipe);
+    detach();
     await db.close();
   }
 }
