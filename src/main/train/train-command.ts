@@ -127,7 +127,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const userModelsDir = resolve(values['data-dir'] ?? defaultDataDir(), 'models');
   if (values.resume) {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
-    if (!(await store.exists(values.resume))) throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
+    if (!(await store.exists(values.resume))) {
+      // A folder without its config.json is listed (as damaged) by the app: 'no run' would send the user looking elsewhere.
+      if (await store.listed(values.resume)) throw new CliUsageError(`run '${values.resume}' in ${store.root} is damaged: it has no config.json (the configuration it was started with), so it cannot resume`);
+      throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
+    }
     // Two processes training one run folder would overwrite each other's checkpoints and status.
     const status = await store.folder(values.resume).readStatus();
     // As the Training view answers: a finished run is not trained again (it only appended 'resuming… done' to its log).

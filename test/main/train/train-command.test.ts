@@ -28,6 +28,7 @@ describe('train: flags a mode does not take are refused, listed', () => {
     const s = scratch(t);
     await refuses(train, ['--resume', 'some-run', '--seed', '7', '--epochs', '2'], s.runs, /^--resume continues a run with the configuration it was started with; these flags do not apply: --seed, --epochs$/);
     await refuses(train, ['--eegmat', s.eegmat, '--paper', '--data', s.dir], s.runs, /^--paper, --data apply only with --recipe/);
+    await refuses(train, ['--resume', 'nowhere'], s.runs, /^no run 'nowhere' in /);
     await refuses(train, ['--eegmat', s.eegmat, '--encoders', 'some-run', '--layers', '3'], s.runs, /^--layers does not apply with --encoders some-run: that run's encoders bring their own layers$/);
   });
 });
@@ -221,4 +222,11 @@ describe('train / evaluate --preview: what training would get, without a run fol
     // A recipe fixes its dataset: nothing to preview.
     await refuses(train, ['--recipe', 'quick', '--preview'], s.runs, /this flag does not apply: --preview$/);
   });
+});
+
+test('train --resume of a run folder without its config.json says it is damaged, not that there is no such run', async (t) => {
+  const s = scratch(t);
+  mkdirSync(join(s.runs, 'broken'), { recursive: true });
+  writeFileSync(join(s.runs, 'broken', 'status.json'), '{}');
+  await assert.rejects(train.run(['--resume', 'broken', '--out', s.runs], { out: () => undefined, err: () => undefined }), (e: Error) => /^run 'broken' in .* is damaged: it has no config\.json \(the configuration it was started with\), so it cannot resume$/.test(e.message));
 });
