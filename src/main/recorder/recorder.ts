@@ -412,7 +412,9 @@ export class Recorder {
     return {
       device: {
         deviceKey: info.deviceId,
-        name: info.deviceName,
+        // The device's status carries a rename made while it streams; its stream info keeps the name
+        // the stream was announced with.
+        name: dev?.name ?? info.deviceName,
         model: info.deviceModel,
         serial: typeof serial === 'string' || typeof serial === 'number' ? String(serial) : '',
         transport: dev?.transport ?? '',

@@ -77,3 +77,25 @@ test('Cyton + Polar into the hub and a recording; the strap drops and comes back
     await pty.unplug();
   }
 });
+
+test('a device renamed while it streams is recorded under its new name', async () => {
+  const strap = new EmulatedPolarH10('a0:9e:1a:42:42:43', { ecgAt: (i) => 800 * Math.exp(-(((i % 104) - 52) ** 2) / 8) - 100 });
+  const central = new EmulatedCentral([strap]);
+  const hub = new StreamHub({ clock: systemClock, pipelineConfig: { window: { lengthSec: 1, hopSec: 0.5, allowanceSec: 0.5 } } });
+  const db = await DbClient.open({ path: join(tmp, 'renamed.sqlite') });
+  const recorder = new Recorder({ db, hub, clock: systemClock, appVersion: 'test', flushIntervalMs: 100 });
+  const polar = new ManagedSource(new PolarDriver({ id: strap.id, central: async () => central }), { hostClock: systemClock, policy: FAST });
+  try {
+    await hub.addSource(polar);
+    // Renamed after its streams were announced: the stream info still carries the old name.
+    polar.rename('Chest strap, lab 2');
+    const rec = await recorder.start({ name: 'renamed strap' });
+    await waitFor('samples committed', () => recorder.status().committedSamples > 0, 6000);
+    await recorder.stop();
+    const detail = await db.api.getSession(rec.sessionId!);
+    assert.deepEqual(detail.devices.map((d) => d.name), ['Chest strap, lab 2']);
+  } finally {
+    await hub.close();
+    await db.close();
+  }
+});
