@@ -11,7 +11,7 @@
 // headed by the device's name and the stream: "Simulated headset, sim-eeg-1/eeg: no data for 1.6 s".
 import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
-import type { HostClock, SampleChunk, StreamInfo } from '../../shared/stream.types';
+import { GAP_REASON_TEXT, type HostClock, type SampleChunk, type StreamInfo } from '../../shared/stream.types';
 import {
   Pipeline,
   PipelineSnapshotError,
@@ -274,7 +274,7 @@ export class StreamHub implements Hub {
           this.pipeline.sourceGap(gap);
           if (gap.endTime < this.emitFrom) return;
           this.emit('gap', gap);
-          this.log('info', `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${gap.reason}, ${gap.missingSamples} samples)`));
+          this.log('info', `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${GAP_REASON_TEXT[gap.reason] ?? gap.reason}, ${gap.missingSamples} samples)`));
         });
       },
       status: (status) => {
