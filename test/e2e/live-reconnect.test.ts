@@ -1,8 +1,9 @@
 // The core goes away under an open dashboard (serve stopped) and comes back on the same port, in
 // real Chromium: while it is away the page says so and marks every figure it keeps as the last the
-// core sent (not as live), device controls that can only fail are disabled, and a view first opened
-// meanwhile (its module is served by the core) fails; when the core is back the page reconnects by
-// itself, the figures are current again and that view loads without a reload, its banner line gone.
+// core sent (not as live), device and recording controls that can only fail are disabled, and a
+// view first opened meanwhile (its module is served by the core) fails; when the core is back the
+// page reconnects by itself, the figures are current again and that view loads without a reload,
+// its banner line gone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,6 +83,10 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
     assert.doesNotMatch(await text('[data-testid="windows"] .panel-header'), /arrived/);
     await page.waitForSelector('[data-testid="estimate-panel"][data-stale="true"]', { timeout: 5_000 });
     assert.match(await text('[data-testid="estimate-panel"]'), /last estimate: no contact with the core/);
+    // Record and Marker could only fail: disabled, and the bar says why.
+    const recordBar = await page.$$eval('[data-testid="record-start"], [data-testid="marker-button"]', (bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
+    assert.deepEqual(recordBar, [true, true], 'Record and Marker are disabled');
+    assert.match(await text('[data-testid="record-offline"]'), /No contact with the core: recording and markers wait until it is back/);
   });
 
   test('a view opened while the core is away fails to load, and says so', async () => {
@@ -103,6 +108,9 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
     await page.waitForFunction(() => /\d streaming/.test(document.querySelector('[data-testid="devices"] .panel-header')?.textContent ?? ''), undefined, { timeout: 10_000 });
     const toggles = await page.$$eval('[data-testid="device-toggle"]', (bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
     assert.ok(toggles.length > 0 && toggles.every((d) => !d), 'device controls work again');
+    const recordBar = await page.$$eval('[data-testid="record-start"], [data-testid="marker-button"]', (bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
+    assert.deepEqual(recordBar, [false, false], 'Record and Marker work again');
+    assert.equal(await page.$('[data-testid="record-offline"]'), null);
     // The estimate is current again: the old core's skip does not wait for a window past its number.
     await page.waitForFunction(() => !document.querySelector('[data-testid="estimate-panel"]')?.hasAttribute('data-stale'), undefined, { timeout: 30_000 });
     assert.equal(await page.$('[data-testid="estimate-panel"] [data-testid="window-skipped"]'), null);

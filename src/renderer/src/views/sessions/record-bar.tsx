@@ -85,14 +85,25 @@ function useCoreNowS(status: RecordingStatus | null, active: boolean): number {
   return now + offset.current;
 }
 
+/** Whether the core is in reach: without it every button here could only fail. */
+function useConnected(client: HeartMindClient): boolean {
+  const [open, setOpen] = useState(client.state === 'open');
+  useEffect(() => client.onConnection((s) => setOpen(s === 'open')), [client]);
+  return open;
+}
+
+const NO_CORE = 'No contact with the core: this works again when it is back';
+
 export function RecordBar({ client, compact = false }: { client: HeartMindClient; compact?: boolean }) {
   const status = useRecordingStatus(client);
+  const connected = useConnected(client);
   const replay = useReplayStatus(client);
   const recording = status?.state === 'recording';
   const events = useRecordingEvents(client, recording ? (status?.sessionId ?? null) : null);
   /** The session open for replay (review), when nothing records: M marks it at the playhead. */
   const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
-  const now = useCoreNowS(status, recording);
+  // Away from the core the duration stops at the last figure it sent, rather than counting on as if live.
+  const now = useCoreNowS(status, recording && connected);
   const [name, setName] = useState('');
   const [subject, setSubject] = useState('');
   const [tags, setTags] = useState('');
@@ -174,7 +185,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
     <section class={`panel record-bar${recording ? ' is-recording' : ''}`} aria-label="Recording" data-testid="record-bar">
       <div class="record-row">
         {recording ? (
-          <button type="button" class="btn btn-stop record-button" onClick={() => void stop()} disabled={busy} data-testid="record-stop">
+          <button type="button" class="btn btn-stop record-button" onClick={() => void stop()} disabled={busy || !connected} title={connected ? undefined : NO_CORE} data-testid="record-stop">
             <span class="rec-dot" aria-hidden="true" /> Stop
           </button>
         ) : (
@@ -182,8 +193,8 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
             type="button"
             class="btn btn-start record-button"
             onClick={() => void start()}
-            disabled={busy || status?.state === 'stopping' || reviewing !== null}
-            title={reviewing ? 'Close the replay to record: a recording takes the live devices' : undefined}
+            disabled={busy || !connected || status?.state === 'stopping' || reviewing !== null}
+            title={!connected ? NO_CORE : reviewing ? 'Close the replay to record: a recording takes the live devices' : undefined}
             data-testid="record-start"
           >
             <span class="rec-dot idle" aria-hidden="true" /> Record
@@ -214,16 +225,23 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         )}
         <span class="record-spacer" />
         <input class="marker-input" aria-label="Marker label" value={markerLabel} onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)} />
-        <button type="button" class="btn" onClick={() => void mark()} title="Put a marker now (M)" data-testid="marker-button">
+        <button type="button" class="btn" onClick={() => void mark()} disabled={!connected} title={connected ? 'Put a marker now (M)' : NO_CORE} data-testid="marker-button">
           Marker <kbd>M</kbd>
         </button>
-        <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording} title="Self-assessment (S)" data-testid="sam-open">
+        <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording || !connected} title={connected ? 'Self-assessment (S)' : NO_CORE} data-testid="sam-open">
           Self-report <kbd>S</kbd>
         </button>
       </div>
       {failed && (
         <p class="form-error" role="alert" data-testid="record-error">
           Recording stopped: {status!.error!.message}
+        </p>
+      )}
+      {!connected && status !== null && (
+        <p class="muted small" role="status" data-testid="record-offline">
+          {recording
+            ? 'No contact with the core: these are its last figures. A recording goes on in the core as long as it runs; this bar catches up when it is back.'
+            : 'No contact with the core: recording and markers wait until it is back.'}
         </p>
       )}
       {reviewing && !message && (
