@@ -19,7 +19,7 @@ export const command: CliCommand = {
     'Records the running devices into the profile database; stops after --duration seconds, or on Ctrl+C.',
     'Data is committed four times a second: killing the process loses at most the last second.',
     '',
-    '  --duration S    stop after S seconds (default: until Ctrl+C / SIGTERM)',
+    '  --duration S    stop after S seconds (default: until Ctrl+C, SIGTERM or the terminal closing)',
     '  --name N        session name (default: "Session <date> <time>")',
     '  --subject ID    subject id',
     '  --tag T         a tag (repeatable)',
@@ -39,7 +39,18 @@ async function request<T>(core: Core, channel: string, req?: unknown): Promise<T
   return env.value as T;
 }
 
-async function run(argv: string[], io: CliIo): Promise<number> {
+async function run(argv: string[], cliIo: CliIo): Promise<number> {
+  // SIGHUP: the terminal closed (an ssh session ended). The recording stops as on Ctrl+C, and
+  // nothing more is written to a terminal that is gone (a write there fails with EIO).
+  let hungUp = false;
+  const io: CliIo = {
+    out: (line) => {
+      if (!hungUp) cliIo.out(line);
+    },
+    err: (line) => {
+      if (!hungUp) cliIo.err(line);
+    },
+  };
   const { values, positionals } = parseFlags(argv, {
     duration: { type: 'string' },
     name: { type: 'string' },
@@ -69,14 +80,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
+    if (sig === 'SIGHUP') hungUp = true;
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
     stopRequested = true;
     wake?.();
   };
   const sigint = () => onSignal('SIGINT');
   const sigterm = () => onSignal('SIGTERM');
+  const sighup = () => onSignal('SIGHUP');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  process.on('SIGHUP', sighup);
   try {
     if (libraryProblem !== undefined) {
       io.err(`heartmind record: cannot record: ${libraryProblem}`);
@@ -113,6 +127,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('SIGHUP', sighup);
     await core.stop();
   }
 }
