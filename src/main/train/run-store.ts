@@ -281,7 +281,14 @@ export class RunStore {
     let runId = id;
     for (let k = 2; existsSync(join(this.root, runId)); k++) runId = `${id}-${k}`;
     const f = this.folder(runId);
-    await mkdir(f.dir, { recursive: true });
+    try {
+      await mkdir(f.dir, { recursive: true });
+    } catch (e) {
+      // The runs folder given (--out, the Training view's) is a file, or not writable: said of that folder, not as a bare errno.
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it, or a folder above it, is a file' : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there' : code === 'EROFS' ? 'it is on a read-only file system' : (e as Error).message;
+      throw new TrainError(TrainErrorCode.Io, `cannot make a run folder in the runs folder ${this.root}: ${why}`);
+    }
     await writeAtomic(f.path(RUN_FILES.config), JSON.stringify(spec, null, 2) + '\n');
     const now = Date.now() / 1000;
     await f.writeStatus({ id: runId, name: spec.name, kind: spec.kind, state: 'queued', createdAt: now, updatedAt: now, progress: { phase: 'queued', fraction: 0, done: 0, total: 0, etaSec: null, message: 'waiting to start' }, completedPhases: [], error: null, summary: null });

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
+import { TrainError } from '../../../src/shared/train/train.types';
 import { RunStore, runningElsewhere } from '../../../src/main/train/run-store';
 import { command as train } from '../../../src/main/train/train-command';
 import { quickRecipe } from '../../../src/shared/train/recipes';
@@ -71,4 +73,12 @@ test('removeStaleTemp: the half-written files a stopped process left go; this pr
   assert.deepEqual((await f.removeStaleTemp()).sort(), ['checkpoints/pretrain-eeg-step-0000005.hmck.tmp-999999-6', 'status.json.tmp-999999-sig']);
   assert.deepEqual(readdirSync(f.path('checkpoints')), ['pretrain-eeg-step-0000010.hmck']);
   assert.ok(existsSync(f.path(`status.json.tmp-${process.pid}-1`)));
+});
+
+test('create: a runs folder that is a file is said so, naming it (it was mkdir\'s bare ENOTDIR)', async (t) => {
+  const dir = tempDir(t, 'hm-run-store-');
+  const file = join(dir, 'notes.txt');
+  writeFileSync(file, 'x');
+  await assert.rejects(new RunStore(file).create(quickRecipe('/data'), 'r'), (e: Error) => e instanceof TrainError && e.message === `cannot make a run folder in the runs folder ${file}: it, or a folder above it, is a file`);
+  await assert.rejects(new RunStore(join(file, 'runs')).create(quickRecipe('/data'), 'r'), /it, or a folder above it, is a file$/);
 });
