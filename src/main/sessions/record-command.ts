@@ -40,15 +40,16 @@ async function request<T>(core: Core, channel: string, req?: unknown): Promise<T
 }
 
 async function run(argv: string[], cliIo: CliIo): Promise<number> {
-  // SIGHUP: the terminal closed (an ssh session ended). The recording stops as on Ctrl+C, and
-  // nothing more is written to a terminal that is gone (a write there fails with EIO).
-  let hungUp = false;
+  // SIGHUP: the terminal closed (an ssh session ended); SIGPIPE: cli.ts saw the output's reader go
+  // (`heartmind record --json | head`). The recording stops as on Ctrl+C, and nothing more is
+  // written to an output that is gone (a write there fails: EIO, EPIPE).
+  let outputGone = false;
   const io: CliIo = {
     out: (line) => {
-      if (!hungUp) cliIo.out(line);
+      if (!outputGone) cliIo.out(line);
     },
     err: (line) => {
-      if (!hungUp) cliIo.err(line);
+      if (!outputGone) cliIo.err(line);
     },
   };
   const { values, positionals } = parseFlags(argv, {
@@ -80,7 +81,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
-    if (sig === 'SIGHUP') hungUp = true;
+    if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
     stopRequested = true;
     wake?.();
@@ -88,9 +89,11 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   const sigint = () => onSignal('SIGINT');
   const sigterm = () => onSignal('SIGTERM');
   const sighup = () => onSignal('SIGHUP');
+  const sigpipe = () => onSignal('SIGPIPE');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   process.on('SIGHUP', sighup);
+  process.on('SIGPIPE', sigpipe);
   try {
     if (libraryProblem !== undefined) {
       io.err(`heartmind record: cannot record: ${libraryProblem}`);
@@ -128,6 +131,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
     process.off('SIGHUP', sighup);
+    process.off('SIGPIPE', sigpipe);
     await core.stop();
   }
 }

@@ -68,32 +68,34 @@ test('sessions export: gaps zero-filled (EDF+C) by default, left out with --disc
   }
 });
 
-test('record: the terminal closing (SIGHUP) stops the recording cleanly and writes nothing more', async (t) => {
-  const dir = tempDir(t);
-  process.env.HEARTMIND_MARKER_PORT = '0';
-  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
-  const r = io();
-  let hungUpAt = 0;
-  const watch = setInterval(() => {
-    if (hungUpAt === 0 && r.out.some((l) => l.startsWith('recording session'))) {
-      hungUpAt = Date.now();
-      r.out.length = 0;
-      process.emit('SIGHUP', 'SIGHUP');
+for (const [signal, what] of [['SIGHUP', 'the terminal closing'], ['SIGPIPE', 'its output closed (| head)']] as const) {
+  test(`record: ${what} (${signal}) stops the recording cleanly and writes nothing more`, async (t) => {
+    const dir = tempDir(t);
+    process.env.HEARTMIND_MARKER_PORT = '0';
+    t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+    const r = io();
+    let signalledAt = 0;
+    const watch = setInterval(() => {
+      if (signalledAt === 0 && r.out.some((l) => l.startsWith('recording session'))) {
+        signalledAt = Date.now();
+        r.out.length = 0;
+        process.emit(signal, signal);
+      }
+    }, 100);
+    try {
+      const code = await record.run(['--duration', '60', '--name', `stopped by ${signal}`, '--data-dir', dir], r.io);
+      assert.equal(code, 0, r.err.join('\n'));
+    } finally {
+      clearInterval(watch);
     }
-  }, 100);
-  try {
-    const code = await record.run(['--duration', '60', '--name', 'hung up', '--data-dir', dir], r.io);
-    assert.equal(code, 0, r.err.join('\n'));
-  } finally {
-    clearInterval(watch);
-  }
-  assert.ok(hungUpAt > 0 && Date.now() - hungUpAt < 15_000, 'stopped on the hang-up, not at the end of --duration');
-  assert.deepEqual([r.out, r.err.filter((l) => !l.startsWith('warn'))], [[], []], 'nothing written to the closed terminal');
-  const l = io();
-  assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], l.io), 0);
-  const [s] = JSON.parse(l.out.join('\n')) as { name: string; state: string }[];
-  assert.deepEqual([s.name, s.state], ['hung up', 'complete']);
-});
+    assert.ok(signalledAt > 0 && Date.now() - signalledAt < 15_000, 'stopped on the signal, not at the end of --duration');
+    assert.deepEqual([r.out, r.err.filter((l) => !l.startsWith('warn'))], [[], []], 'nothing written to the closed output');
+    const l = io();
+    assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], l.io), 0);
+    const [s] = JSON.parse(l.out.join('\n')) as { name: string; state: string }[];
+    assert.deepEqual([s.name, s.state], [`stopped by ${signal}`, 'complete']);
+  });
+}
 
 test('record --duration -5, 0x10 or an empty value: our own usage error, before any device starts', async () => {
   for (const bad of ['-5', '0x10', '']) {
