@@ -1,7 +1,10 @@
 // The shell: header with the connection state, navigation built from the view registry, the
 // error banner, and the current view inside an error boundary. Keyboard: Tab through the
-// navigation, Alt+1…9 jumps to a view, "Skip to content" is the first stop.
-import { useEffect, useState } from 'preact/hooks';
+// navigation, Alt+1…9 jumps to a view, "Skip to content" is the first stop. Changing view (a
+// shortcut, a navigation link, Back) puts the focus on the new view's main region and says the
+// view's name: left on the link or the page body, a keyboard user's next Tab would start from
+// the navigation again and a screen-reader user would not hear that anything changed.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentType } from 'preact';
 import type { HeartMindClient } from '../transport/client';
 import type { LiveStore } from '../live/live-store';
@@ -87,15 +90,26 @@ function ConnectionPill({ live }: { live: LiveStore }) {
 export function App({ client, live }: ViewProps) {
   const [viewId, setViewId] = useState(currentViewId);
   const [gpu, setGpu] = useState<WebGpuStatus | null>(null);
+  const [announced, setAnnounced] = useState('');
+  const mainRef = useRef<HTMLElement>(null);
+  // Bumped on every view change the user asked for (not on the first render: the page opening
+  // keeps the browser's own focus order); the effect below acts on it once the view is rendered.
+  const [arrivals, setArrivals] = useState(0);
 
   useEffect(() => {
-    const onHash = () => setViewId(currentViewId());
+    const onHash = () => {
+      setViewId(currentViewId());
+      setArrivals((n) => n + 1);
+    };
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);
       if (n >= 1 && n <= VIEWS.length) {
         e.preventDefault();
-        location.hash = `#/${VIEWS[n - 1].id}`;
+        const hash = `#/${VIEWS[n - 1].id}`;
+        // The view already shown: no hashchange comes, but the user still asked to land on it.
+        if (location.hash === hash) setArrivals((k) => k + 1);
+        else location.hash = hash;
       }
     };
     window.addEventListener('hashchange', onHash);
@@ -108,6 +122,15 @@ export function App({ client, live }: ViewProps) {
   }, []);
 
   const entry = VIEWS.find((v) => v.id === viewId) ?? VIEWS[0];
+  useEffect(() => {
+    document.title = `${entry.title} · HeartMind`;
+  }, [entry]);
+  useEffect(() => {
+    if (arrivals === 0) return;
+    mainRef.current?.focus();
+    // Text that changes each time, or saying the same view twice would be silent.
+    setAnnounced(`${entry.title} view${arrivals % 2 ? '' : '\u00a0'}`);
+  }, [arrivals]);
   return (
     <div class="app">
       <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -146,7 +169,10 @@ export function App({ client, live }: ViewProps) {
         <ErrorBanner />
         {/* Always mounted: App itself does not re-render when the connection changes, the notice does. */}
         <DisconnectedNotice live={live} />
-        <main id="main" tabIndex={-1} aria-label={entry.title}>
+        <p class="sr-only" role="status" aria-live="polite" data-testid="view-announcer">
+          {announced}
+        </p>
+        <main id="main" ref={mainRef} tabIndex={-1} aria-label={entry.title}>
           {/* Keyed by view: a view that failed does not take the next one down with it. */}
           <ErrorBoundary key={entry.id} where={`view: ${entry.title}`}>
             <LazyView entry={entry} props={{ client, live }} />

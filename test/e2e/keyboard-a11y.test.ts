@@ -1,0 +1,147 @@
+// Keyboard only, in real Chromium against the real core in serve mode: Alt+1…5 and the
+// navigation links land the focus on the new view (its main region, named by the view) and say
+// the view's name, so the next Tab starts inside the view, not back at "Skip to content"; every
+// control a Tab reaches in each view is visible, has a focus ring and has a role and a name in
+// the accessibility tree.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing();
+const VIEWS = [
+  { id: 'live', title: 'Live' },
+  { id: 'models', title: 'Models' },
+  { id: 'sessions', title: 'Sessions' },
+  { id: 'training', title: 'Training' },
+  { id: 'devices', title: 'Devices' },
+];
+
+/** What has the focus: tag, test id, and the main region's label when it is main. */
+async function focused(page: Page): Promise<{ tag: string; testid: string | null; label: string | null; text: string }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { tag: el?.tagName.toLowerCase() ?? '', testid: el?.getAttribute('data-testid') ?? null, label: el?.getAttribute('aria-label') ?? null, text: (el?.innerText ?? '').trim().slice(0, 40) };
+  });
+}
+
+describe('Keyboard and accessibility across views (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let cdp: CDPSession;
+  let problems: string[];
+
+  before(async () => {
+    serve = await startServeFixture({ demo: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    problems = collectPageProblems(page);
+    cdp = await page.context().newCDPSession(page);
+    await page.goto(`${serve.url}#/live`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('Alt+1…5 puts the focus on the new view and says its name; the next Tab is inside the view', async () => {
+    // Start from a control in the navigation, as a keyboard user would be.
+    await page.focus('nav a[href="#/live"]');
+    for (const [i, v] of [...VIEWS.entries()].reverse()) {
+      await page.keyboard.press(`Alt+${i + 1}`);
+      await page.waitForFunction((t) => document.title === `${t} · HeartMind`, v.title, { timeout: 5000 });
+      const f = await focused(page);
+      assert.deepEqual([f.tag, f.label], ['main', v.title], `Alt+${i + 1}: the focus is on the ${v.title} view's main region`);
+      await page.waitForFunction((t) => document.querySelector('[data-testid="view-announcer"]')?.textContent?.startsWith(`${t} view`), v.title, { timeout: 5000 });
+      assert.equal(await page.getAttribute('[data-testid="view-announcer"]', 'role'), 'status');
+      // The view's first control comes next, not the skip link or the navigation.
+      await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
+      await page.keyboard.press('Tab');
+      const next = await page.evaluate(() => !!document.activeElement?.closest('main'));
+      assert.ok(next, `after Alt+${i + 1} Tab stays in the ${v.title} view (went to ${JSON.stringify(await focused(page))})`);
+    }
+  });
+
+  test('Alt+N on the view already shown still lands on it, and says so again', async () => {
+    await page.keyboard.press('Alt+5');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN' && document.title.startsWith('Devices'), undefined, { timeout: 5000 });
+    const before = await page.textContent('[data-testid="view-announcer"]');
+    await page.focus('nav a[href="#/live"]');
+    await page.keyboard.press('Alt+5');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN', undefined, { timeout: 5000 });
+    // A live region whose text does not change is not read again.
+    await page.waitForFunction((b) => document.querySelector('[data-testid="view-announcer"]')?.textContent !== b, before, { timeout: 5000 });
+  });
+
+  test('Enter on a navigation link lands on the view too', async () => {
+    await page.focus('nav a[href="#/models"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.title.startsWith('Models'), undefined, { timeout: 5000 });
+    const f = await focused(page);
+    assert.deepEqual([f.tag, f.label], ['main', 'Models']);
+  });
+
+  test('opening the page does not take the focus (the browser starts at the skip link)', async () => {
+    const p = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    try {
+      await p.goto(`${serve.url}#/training`);
+      await p.waitForSelector('main h1:has-text("Training")', { timeout: 10_000 });
+      assert.equal(await p.evaluate(() => document.activeElement?.tagName), 'BODY');
+      await p.keyboard.press('Tab');
+      assert.equal((await focused(p)).text, 'Skip to content');
+    } finally {
+      await p.close();
+    }
+  });
+
+  for (const [i, v] of VIEWS.entries()) {
+    test(`${v.title}: every Tab stop is visible and shows a focus ring`, async () => {
+      await page.keyboard.press(`Alt+${i + 1}`);
+      await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
+      const stops: string[] = [];
+      for (let k = 0; k < 80; k++) {
+        await page.keyboard.press('Tab');
+        const d = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return null;
+          const cs = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          return { where: `${el.tagName.toLowerCase()} ${el.getAttribute('data-testid') ?? el.outerHTML.slice(0, 80)}`, ring: cs.boxShadow !== 'none' || cs.outlineStyle !== 'none', size: r.width > 2 && r.height > 2 };
+        });
+        if (d === null) break;
+        if (stops.includes(d.where)) break;
+        stops.push(d.where);
+        assert.ok(d.size, `${v.title}: Tab stop ${d.where} is visible`);
+        assert.ok(d.ring, `${v.title}: Tab stop ${d.where} shows a focus ring`);
+      }
+      assert.ok(stops.length >= 3, `${v.title}: Tab reaches the view's controls (${stops.length} stops)`);
+    });
+  }
+
+  test('every control in every view has a role and a name in the accessibility tree', async () => {
+    const roles = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'tab', 'switch', 'listbox', 'menuitem', 'region', 'dialog', 'alertdialog', 'progressbar', 'meter']);
+    for (const [i, v] of VIEWS.entries()) {
+      await page.keyboard.press(`Alt+${i + 1}`);
+      await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
+      await page.waitForTimeout(500);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[] };
+      const unnamed = nodes.filter((n) => !n.ignored && roles.has(n.role?.value ?? '') && !String(n.name?.value ?? '').trim());
+      const html = await Promise.all(
+        unnamed.map(async (n) => {
+          const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: n.backendDOMNodeId })) as { object: { objectId: string } };
+          const r = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function(){return this.outerHTML.slice(0,160)}', returnByValue: true })) as { result: { value: string } };
+          return `${n.role?.value}: ${r.result.value}`;
+        }),
+      );
+      assert.deepEqual(html, [], `${v.title}: controls without a name`);
+    }
+  });
+
+  test('no console errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
