@@ -112,6 +112,8 @@ export interface JobRunnerOptions {
   userModelsDir?: string;
   /** The recordings database, for datasets built from sessions. */
   db?: () => DbClient | null;
+  /** How long stop() waits for the job to pause at a step before ending its thread (default 20 s). */
+  stopTimeoutMs?: number;
   events?: RunnerEvents;
 }
 
@@ -226,16 +228,22 @@ export class JobRunner {
     while (this.active || this.starting || (this.queue.length && !this.stopped)) await (this.active?.done ?? new Promise((r) => setTimeout(r, 20)));
   }
 
-  /** Stops the running job at its next step with a checkpoint (app shutdown); it resumes next time. */
+  /**
+   * Stops the running job at its next step with a checkpoint (app shutdown); it resumes next time.
+   * A step that outlasts the wait is cut off: the run is marked interrupted, as a run the app's exit
+   * kills is, and resumes from its last checkpoint (its thread's exit is not a failure).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
     const a = this.active;
     if (!a) return;
     a.run.request('pause');
-    const timeout = new Promise<void>((r) => setTimeout(r, 20_000).unref());
+    const timeout = new Promise<void>((r) => setTimeout(r, this.opts.stopTimeoutMs ?? 20_000).unref());
     await Promise.race([a.done, timeout]);
-    if (this.active === a) await a.run.terminate();
+    if (this.active !== a) return;
+    await a.run.terminate();
+    this.store.folder(a.runId).markStoppedSync('interrupted: the app closed during a step; resume continues from the last checkpoint');
   }
 
   private async pump(): Promise<void> {
@@ -289,7 +297,7 @@ export class JobRunner {
       if (end.kind === 'done') {
         if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
       } else if (end.kind === 'stopped') await this.stopped_(runId, end.error, end.progress);
-      else await this.fail(runId, end.error);
+      else if (!this.stopped) await this.fail(runId, end.error); // else stop() ended the thread and marks the run
       await run.terminate();
       if (this.active === active) this.active = null;
       // The run's last status was pushed while its worker was still the active job: push it again

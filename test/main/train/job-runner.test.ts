@@ -143,6 +143,24 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.ok(st.progress.phase === 'pretrain-ecg', st.progress.phase);
   });
 
+  test('the app closing during a step that outlasts the wait: the run is interrupted (resumable), not failed', async () => {
+    const store = new RunStore(join(root, 'runs-4'));
+    let steps = 0;
+    const runner = new JobRunner(store, { stopTimeoutMs: 1, events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++) } });
+    const spec = ecgPretrainSpec('cut off', 200);
+    spec.pretrain.ecg!.checkpointEverySteps = 1000;
+    const s = await runner.start(spec);
+    await new Promise<void>((res) => {
+      const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
+    });
+    await runner.stop();
+    await new Promise((r) => setTimeout(r, 200)); // the thread's end is handled after stop() returns
+    const st = await store.folder(s.id).readStatus();
+    assert.equal(st.state, 'interrupted', st.progress.message);
+    assert.match(st.progress.message, /the app closed during a step; resume continues from the last checkpoint/);
+    assert.equal(st.error ?? null, null);
+  });
+
   test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
     const store = new RunStore(join(root, 'runs-3'));
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
