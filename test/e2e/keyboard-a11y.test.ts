@@ -2,14 +2,18 @@
 // navigation links land the focus on the new view (its main region, named by the view) and say
 // the view's name, so the next Tab starts inside the view, not back at "Skip to content"; every
 // control a Tab reaches in each view is visible, has a focus ring and has a role and a name in
-// the accessibility tree.
+// the accessibility tree; a session row's Edit, Export and Delete forms take the focus when they
+// open, close on Escape and give the focus back to the button that opened them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 
 const skip = chromiumMissing() || rendererMissing();
+const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
 const VIEWS = [
   { id: 'live', title: 'Live' },
   { id: 'models', title: 'Models' },
@@ -139,6 +143,45 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
       );
       assert.deepEqual(html, [], `${v.title}: controls without a name`);
     }
+  });
+
+  test('a session row\'s Edit, Export and Delete: the form takes the focus, Escape closes it, the focus goes back to its button', { skip: !existsSync(EDF) && 'needs ../shared/data' }, async () => {
+    await page.keyboard.press('Alt+3');
+    await page.waitForSelector('main h1:has-text("Sessions")', { timeout: 10_000 });
+    await page.fill('[data-testid="import-path"]', EDF);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="session-row"]', { timeout: 15_000 });
+    const row = page.locator('[data-testid="session-row"]').first();
+    const cases = [
+      { button: row.locator('[data-testid="edit-session"]'), form: '[data-testid="session-editor"]', first: 'input' },
+      { button: row.locator('button:has-text("Export")'), form: '[data-testid="export-form"]', first: 'select' },
+      { button: row.locator('[data-testid="delete-session"]'), form: '[data-testid="confirm-delete"]', first: 'button' },
+    ];
+    for (const c of cases) {
+      const name = await c.button.innerText();
+      await c.button.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(c.form, { timeout: 5000 });
+      const inForm = await page.evaluate(([form, first]) => !!document.activeElement?.closest(form) && document.activeElement!.matches(first), [c.form, c.first] as const);
+      assert.ok(inForm, `${name}: the form has the focus (it is on ${JSON.stringify(await focused(page))})`);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(c.form, { state: 'detached', timeout: 5000 });
+      assert.equal(await c.button.evaluate((e) => e === document.activeElement), true, `${name}: Escape gives the focus back to ${name} (it is on ${JSON.stringify(await focused(page))})`);
+    }
+    // Cancel and "Keep it" (Space, as a keyboard user presses a button) give it back too.
+    await cases[0].button.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="session-editor"] button:has-text("Cancel")').focus();
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid="session-editor"]', { state: 'detached', timeout: 5000 });
+    assert.equal(await cases[0].button.evaluate((e) => e === document.activeElement), true, 'Cancel gives the focus back to Edit');
+    await cases[2].button.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Keep it', undefined, { timeout: 5000 });
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid="confirm-delete"]', { state: 'detached', timeout: 5000 });
+    assert.equal(await cases[2].button.evaluate((e) => e === document.activeElement), true, 'Keep it gives the focus back to Delete');
+    assert.equal(await page.locator('[data-testid="session-row"]').count(), 1, 'kept');
   });
 
   test('no console errors', () => {

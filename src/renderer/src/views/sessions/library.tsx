@@ -66,6 +66,13 @@ function useLibrary(client: HeartMindClient, text: string, tag: string, recordin
   return { sessions, tags, info, error, refresh: () => setVersion((v) => v + 1) };
 }
 
+/** A row's form takes the focus when it opens (as Delete's confirmation does), so Escape and Tab act in it. */
+function useFocusFirstField() {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus(), []);
+  return ref;
+}
+
 function ConfirmDelete({ session, replaying, onConfirm, onCancel }: { session: SessionSummary; replaying: boolean; onConfirm(): void; onCancel(): void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);
@@ -91,6 +98,7 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
   const [tags, setTags] = useState(session.tags.join(', '));
   const [notes, setNotes] = useState(session.notes);
   const [error, setError] = useState<string | null>(null);
+  const formRef = useFocusFirstField();
   const save = async () => {
     try {
       await client.invoke('hm:sessions:update', {
@@ -111,6 +119,7 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
   return (
     <form
       class="session-editor"
+      ref={formRef}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -165,6 +174,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   const [busy, setBusy] = useState(false);
   /** A problem stays in the form with what was typed, so it can be corrected. */
   const [error, setError] = useState<string | null>(null);
+  const formRef = useFocusFirstField();
   const run = async () => {
     const fromRel = rangeSeconds(from);
     const toRel = rangeSeconds(to);
@@ -194,10 +204,12 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   return (
     <form
       class="session-editor"
+      ref={formRef}
       onSubmit={(e) => {
         e.preventDefault();
         void run();
       }}
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
       data-testid="export-form"
     >
       <label>
@@ -253,6 +265,20 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [mode, setMode] = useState<Mode>(null);
+  /** The row's Edit, Export or Delete button that opened the form: the focus goes back to it when the form closes. */
+  const opener = useRef<HTMLElement | null>(null);
+  const openForm = (e: Event, m: NonNullable<Mode>) => {
+    opener.current = e.currentTarget as HTMLElement;
+    setMode(m);
+  };
+  useEffect(() => {
+    if (mode !== null) return;
+    const el = opener.current;
+    opener.current = null;
+    // Only when the focus went down with the form (Cancel, Escape, Keep it, Save): left on the
+    // page body, the next Tab would start again at the top of the page. A click elsewhere keeps its focus.
+    if (el?.isConnected && (document.activeElement === null || document.activeElement === document.body)) el.focus();
+  }, [mode]);
   /** The last outcome; `replaying`: the session a "Replaying …" message names. */
   const [message, setMessage] = useState<{ text: string; error?: boolean; replaying?: number } | null>(null);
   const [importPath, setImportPath] = useState('');
@@ -421,13 +447,13 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                     >
                       Replay
                     </button>
-                    <button type="button" class="btn btn-small" onClick={() => setMode({ kind: 'edit', id: s.id })} data-testid="edit-session">
+                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'edit', id: s.id })} data-testid="edit-session">
                       Edit
                     </button>
-                    <button type="button" class="btn btn-small" onClick={() => setMode({ kind: 'export', id: s.id })}>
+                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'export', id: s.id })}>
                       Export
                     </button>
-                    <button type="button" class="btn btn-small btn-stop" onClick={() => setMode({ kind: 'delete', id: s.id })} disabled={s.state === 'recording'} data-testid="delete-session">
+                    <button type="button" class="btn btn-small btn-stop" onClick={(e) => openForm(e, { kind: 'delete', id: s.id })} disabled={s.state === 'recording'} data-testid="delete-session">
                       Delete
                     </button>
                   </td>
