@@ -2,7 +2,7 @@
 // Keyboard first: 1–9 rate the focused scale, ←/→ move along it, ↑/↓ (or Tab) change scale,
 // Enter submits, Escape closes. The time stored is when the panel opened (the moment asked about)
 // unless "time of submit" is chosen.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { SAM_MAX, SAM_MIN } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
@@ -51,12 +51,30 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
   // participant's tablet) whose clock is not the core's.
   const openedAt = useRef(performance.now());
   const firstRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
+  const idBase = useId();
 
-  useEffect(() => firstRef.current?.focus(), []);
+  useEffect(() => {
+    // Focus goes back where it was (the Self-report button, the page) when the panel closes: it
+    // was left on the removed panel, and a keyboard user had to find their way back from the top.
+    const opener = document.activeElement as HTMLElement | null;
+    firstRef.current?.focus();
+    return () => {
+      const lost = document.activeElement === document.body || document.activeElement === null || panelRef.current?.contains(document.activeElement);
+      if (lost && opener?.isConnected) opener.focus();
+    };
+  }, []);
 
-  const complete = SCALES.every((s) => ratings[s.key] !== null);
+  const missing = SCALES.filter((s) => ratings[s.key] === null);
+  const complete = missing.length === 0;
   const submit = async () => {
-    if (!complete || busy) return;
+    if (busy) return;
+    if (!complete) {
+      // Enter with a scale unrated: said, and that scale focused (nothing happened before).
+      setError(`Rate ${new Intl.ListFormat('en').format(missing.map((s) => s.title.toLowerCase()))} first (1–9).`);
+      panelRef.current?.querySelector<HTMLElement>(`[data-testid="sam-${missing[0].key}"]`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -79,7 +97,10 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
 
   const onScaleKey = (scale: Scale, e: KeyboardEvent) => {
     const cur = ratings[scale];
-    const set = (v: number) => setRatings((r) => ({ ...r, [scale]: Math.min(SAM_MAX, Math.max(SAM_MIN, v)) }));
+    const set = (v: number) => {
+      setRatings((r) => ({ ...r, [scale]: Math.min(SAM_MAX, Math.max(SAM_MIN, v)) }));
+      setError(null);
+    };
     if (/^[1-9]$/.test(e.key)) {
       set(Number(e.key));
       e.preventDefault();
@@ -100,6 +121,7 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
 
   return (
     <section
+      ref={panelRef}
       class="panel sam-panel"
       role="dialog"
       aria-label="Self-assessment"
@@ -133,6 +155,9 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
             role="radiogroup"
             aria-label={`${s.title}, 1 ${s.low} to 9 ${s.high}`}
             tabIndex={0}
+            // Focus stays on the group; the checked radio is its active descendant, so a screen
+            // reader says the value on focus and as ←/→ change it (it said only the scale's name).
+            aria-activedescendant={ratings[s.key] === null ? undefined : `${idBase}-${s.key}-${ratings[s.key]}`}
             ref={i === 0 ? firstRef : undefined}
             onKeyDown={(e) => onScaleKey(s.key, e)}
             data-testid={`sam-${s.key}`}
@@ -140,13 +165,17 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
             {VALUES.map((v) => (
               <button
                 key={v}
+                id={`${idBase}-${s.key}-${v}`}
                 type="button"
                 role="radio"
                 tabIndex={-1}
                 aria-checked={ratings[s.key] === v}
                 aria-label={String(v)}
                 class={`sam-option${ratings[s.key] === v ? ' selected' : ''}`}
-                onClick={() => setRatings((r) => ({ ...r, [s.key]: v }))}
+                onClick={() => {
+                  setRatings((r) => ({ ...r, [s.key]: v }));
+                  setError(null);
+                }}
               >
                 {v % 2 === 1 ? <Manikin scale={s.key} value={v} /> : <span class="sam-dot" aria-hidden="true" />}
                 <span class="sam-num">{v}</span>

@@ -1,0 +1,140 @@
+// Markers and self-reports as a lab uses them, in real Chromium against the real core in serve
+// mode: a participant's tablet (360 px wide, portrait) answering the SAM panel by keyboard and by
+// screen reader, and two stimulus programs sending markers at once (one UDP from its own process,
+// one WebSocket), whose stored times are checked against the times they were sent.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { WebSocket } from 'ws';
+import type { Browser, Page } from 'playwright-core';
+import type { SessionTimeline } from '../../src/shared/session.types';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing();
+
+describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let markerPort: number;
+
+  before(async () => {
+    process.env.HEARTMIND_MARKER_PORT = '0';
+    serve = await startServeFixture({ demo: true });
+    markerPort = Number(serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)![1]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/sessions`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    await page.fill('input[aria-label="Session name"]', 'SAM and markers');
+    await page.click('[data-testid="record-start"]');
+    await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
+  });
+
+  after(async () => {
+    delete process.env.HEARTMIND_MARKER_PORT;
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('on a 360-px tablet the SAM panel lays out, speaks its values, says what is missing and gives focus back', async () => {
+    const opener = page.getByTestId('sam-open');
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const sam = page.getByTestId('sam-panel');
+    await sam.waitFor();
+    // Every option within its scale and none over its neighbour (the 34-px manikins overlapped:
+    // nine of them in a 128-px column, numbers drawn over each other).
+    const layout = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.sam-scale')).map((scale) => {
+        const boxes = Array.from(scale.querySelectorAll('.sam-option')).map((o) => o.getBoundingClientRect());
+        const icons = Array.from(scale.querySelectorAll('.sam-option svg')).map((o) => o.getBoundingClientRect());
+        return {
+          overflow: scale.scrollWidth - scale.clientWidth,
+          overlaps: boxes.slice(1).filter((b, i) => b.left < boxes[i].right).length,
+          iconsOutside: icons.filter((r, i) => r.left < boxes[2 * i].left - 0.5 || r.right > boxes[2 * i].right + 0.5).length,
+        };
+      }),
+    );
+    assert.deepEqual(layout, Array(3).fill({ overflow: 0, overlaps: 0, iconsOutside: 0 }));
+
+    // Enter before rating everything: said, and the first unrated scale focused (nothing happened).
+    await page.keyboard.press('Enter');
+    await sam.getByRole('alert').getByText('Rate valence, arousal, and dominance first (1–9).').waitFor();
+    const valence = sam.getByRole('radiogroup', { name: /^Valence/ });
+    const arousal = sam.getByRole('radiogroup', { name: /^Arousal/ });
+    assert.equal(await valence.evaluate((e) => e === document.activeElement), true);
+    // A screen reader hears the value: the focused group's active descendant is its checked radio.
+    assert.equal(await valence.getAttribute('aria-activedescendant'), null);
+    await page.keyboard.press('7');
+    assert.equal(await sam.getByRole('alert').count(), 0, 'the message goes once a scale is rated');
+    const active = async (group: typeof valence) => {
+      const id = await group.getAttribute('aria-activedescendant');
+      assert.ok(id, 'an active descendant');
+      return page.locator(`[id="${id}"]`).evaluate((e) => `${e.getAttribute('role')} ${e.getAttribute('aria-label')} ${e.getAttribute('aria-checked')}`);
+    };
+    assert.equal(await active(valence), 'radio 7 true');
+    assert.equal(await arousal.evaluate((e) => e === document.activeElement), true, '7 moved on to arousal');
+    await page.keyboard.press('3');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await active(arousal), 'radio 2 true');
+    await page.keyboard.press('Enter');
+    await sam.getByRole('alert').getByText('Rate dominance first (1–9).').waitFor();
+    // Esc closes; focus is back on the button that opened the panel (it was lost to the page).
+    await page.keyboard.press('Escape');
+    await sam.waitFor({ state: 'detached' });
+    assert.equal(await opener.evaluate((e) => e === document.activeElement), true);
+
+    // Opened again and answered by keyboard alone: saved.
+    await page.keyboard.press('Enter');
+    await sam.waitFor();
+    for (const k of ['2', '8', '4', 'Enter']) await page.keyboard.press(k);
+    await page.waitForSelector('text=/Self-report saved \\(V2 A8 D4\\)/', { timeout: 5_000 });
+    assert.equal(await opener.evaluate((e) => e === document.activeElement), true);
+  });
+
+  test('two stimulus programs at once (UDP from another process, WebSocket): every marker stored, on the shared clock', async () => {
+    // The UDP sender runs in its own process (as PsychoPy does), paced at 200 markers/s; each label carries its send time.
+    const n = 200;
+    const sender = `const s=require('node:dgram').createSocket('udp4');let i=0;const t=setInterval(()=>{s.send('udp '+i+' '+(Date.now()/1000),${markerPort},'127.0.0.1');if(++i===${n}){clearInterval(t);setTimeout(()=>s.close(),100)}},5);`;
+    const udpDone = new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', sender], { stdio: 'inherit' }).on('exit', resolve));
+    const ws = new WebSocket(`ws://127.0.0.1:${markerPort}/markers`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const acks: { ok: boolean; time: number; stored: boolean }[] = [];
+    ws.on('message', (d) => acks.push(JSON.parse(d.toString())));
+    const labels = ['刺激 onset 🧠', 'x'.repeat(1000), '{"label": "json ✓", "duration": 0.25}'];
+    for (const l of labels) ws.send(l);
+    for (let i = 0; i < 50; i++) {
+      ws.send(`ws ${i}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await udpDone, 0);
+    for (let waited = 0; acks.length < 53 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    ws.close();
+    assert.equal(acks.length, 53);
+    assert.deepEqual(acks.filter((a) => !(a.ok && a.stored)), []);
+
+    const status = await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(status.ok);
+    const sessionId = (status.value as { sessionId: number }).sessionId;
+    const tl = await serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
+    assert.ok(tl.ok, JSON.stringify(tl));
+    const markers = (tl.value as SessionTimeline).markers;
+    const udp = markers.filter((m) => m.source === 'udp');
+    assert.equal(udp.length, n, 'every UDP marker stored');
+    // Stamped on arrival: the stored time is the send time (Date.now in the sender), no offset.
+    // Typically within 15 ms; the bounds leave room for a loaded machine (130 ms seen, 2 cores busy).
+    const late = udp.map((m) => m.time - Number(m.label.split(' ')[2])).sort((a, b) => a - b);
+    const said = `stored − sent: ${late[0].toFixed(4)} … ${late[late.length - 1].toFixed(4)} s, median ${late[n >> 1].toFixed(4)}`;
+    assert.ok(late[0] > -0.005 && late[n >> 1] < 0.05 && late[late.length - 1] < 1, said);
+    const fromWs = markers.filter((m) => m.source === 'websocket').map((m) => m.label);
+    assert.deepEqual(fromWs.slice(0, 3), ['刺激 onset 🧠', 'x'.repeat(1000), 'json ✓']);
+    assert.equal(fromWs.length, 53);
+    assert.equal(markers.find((m) => m.label === 'json ✓')?.duration, 0.25);
+    assert.deepEqual(problems, []);
+  });
+});
