@@ -8,6 +8,7 @@ import { updateToSchemaVersion0020 } from './0020-create-streams';
 import { updateToSchemaVersion0030 } from './0030-create-events';
 import { updateToSchemaVersion0040 } from './0040-add-channel-details';
 import { updateToSchemaVersion0050 } from './0050-create-pipeline-snapshots';
+import { updateToSchemaVersion0060 } from './0060-imported-gap-reason';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 30, name: 'create-events', up: updateToSchemaVersion0030 },
   { version: 40, name: 'add-channel-details', up: updateToSchemaVersion0040 },
   { version: 50, name: 'create-pipeline-snapshots', up: updateToSchemaVersion0050 },
+  { version: 60, name: 'imported-gap-reason', up: updateToSchemaVersion0060 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
