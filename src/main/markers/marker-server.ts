@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostClock } from '../../shared/stream.types';
 import { clockEventSpan, eventTimeProblem, markerDurationProblem } from '../../shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../shared/session.types';
+import { decodeText } from '../../shared/formats/text';
 
 export const DEFAULT_MARKER_PORT = 7420;
 export const MARKER_WS_PATH = '/markers';
@@ -91,9 +92,22 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
     }
     const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
     if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
-    return { label: o.label.trim().slice(0, MAX_MARKER_LABEL_CHARS), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+    return { label: markerLabel(o.label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
   }
-  return { label: trimmed.slice(0, MAX_MARKER_LABEL_CHARS), time: receivedAt, duration: 0 };
+  return { label: markerLabel(trimmed), time: receivedAt, duration: 0 };
+}
+
+/**
+ * A label as stored: trimmed, cut to MAX_MARKER_LABEL_CHARS UTF-16 units. Control characters (binary data:
+ * it was stored as a label, '\uFFFD\uFFFD\x00\x01…') are refused; tab and line breaks are text.
+ */
+function markerLabel(text: string): string {
+  const label = text.trim();
+  const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.exec(label);
+  if (control) throw new MarkerError(`marker label holds control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index}: binary data, not a text label`);
+  // Not between the halves of a surrogate pair (an emoji cut in two left a lone surrogate, stored as U+FFFD).
+  const low = label.charCodeAt(MAX_MARKER_LABEL_CHARS);
+  return label.slice(0, low >= 0xdc00 && low <= 0xdfff ? MAX_MARKER_LABEL_CHARS - 1 : MAX_MARKER_LABEL_CHARS);
 }
 
 export class MarkerServer {
@@ -101,6 +115,7 @@ export class MarkerServer {
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
   private boundPort = 0;
+  private readonly warnedEncoding = new Set<IncomingMarker['source']>();
 
   constructor(private readonly opts: MarkerServerOptions) {}
 
@@ -187,7 +202,17 @@ export class MarkerServer {
       this.opts.log?.('warn', `marker from ${source} refused: ${error}`);
       return Promise.resolve({ ok: false, error });
     }
-    return this.handle(bytes.toString('utf8'), source);
+    // A C program's string terminator (sendto(buf, strlen(buf) + 1)) is not part of the label:
+    // it was stored as 'stim\u0000', and JSON with it was refused as invalid.
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end--;
+    // Not UTF-8: Windows-1252, what E-Prime and Presentation send ('Bühne' was stored 'B\uFFFDhne').
+    const { text, encoding } = decodeText(bytes, 0, end);
+    if (encoding !== 'utf-8' && !this.warnedEncoding.has(source)) {
+      this.warnedEncoding.add(source);
+      this.opts.log?.('warn', `a marker from ${source} is not UTF-8: read as Windows-1252 (said once); send UTF-8 to be sure of non-ASCII labels`);
+    }
+    return this.handle(text, source);
   }
 
   private onSocket(ws: WebSocket): void {

@@ -163,3 +163,39 @@ function udpBufferCapped(): string | false {
     return false;
   }
 }
+
+test('labels as stimulus software sends them: C strings, Windows-1252, binary data, an emoji at the length limit', async (t) => {
+  const got: string[] = [];
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true), log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const ack = (payload: Buffer) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
+      sock.send(payload, server.port, '127.0.0.1');
+    });
+  // A C program's terminator (sendto(buf, strlen(buf) + 1)): was stored as 'stim\0', and JSON with it refused.
+  assert.equal((await ack(Buffer.from('stim_on\0'))).ok, true);
+  assert.equal((await ack(Buffer.from('{"label":"img 3"}\0\0'))).ok, true);
+  // E-Prime / Presentation send Windows-1252: 'Bühne – 2€' was stored as 'B\uFFFDhne \uFFFD 2\uFFFD'.
+  assert.equal((await ack(Buffer.from([0x42, 0xfc, 0x68, 0x6e, 0x65, 0x20, 0x96, 0x20, 0x32, 0x80]))).ok, true);
+  assert.equal((await ack(Buffer.from('Bühne 2 ✓'))).ok, true);
+  // Binary data is no label (it was stored as '\uFFFD\uFFFD\x00\x01\uFFFD\x14').
+  const binary = await ack(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x14]));
+  assert.equal(binary.ok, false);
+  assert.match(String(binary.error), /^marker label holds control character U\+0000 at 2: binary data, not a text label$/);
+  assert.equal((await ack(Buffer.from('{"label":"a\\u0007b"}'))).ok, false);
+  // An emoji across the length limit is dropped whole, not cut into a lone surrogate.
+  assert.equal((await ack(Buffer.from('a' + '🧠'.repeat(511)))).ok, true);
+  assert.deepEqual(got.slice(0, 4), ['stim_on', 'img 3', 'Bühne – 2€', 'Bühne 2 ✓']);
+  const long = got[4];
+  assert.equal(long.length, 999);
+  assert.equal(long, 'a' + '🧠'.repeat(499));
+  assert.equal(got.length, 5);
+  // Tab and line breaks inside are text.
+  assert.equal(parseMarkerMessage('trial\t3\nblock 2', 0).label, 'trial\t3\nblock 2');
+  assert.equal(logs.filter((l) => l.includes('not UTF-8')).length, 1, 'the encoding is said once');
+});
