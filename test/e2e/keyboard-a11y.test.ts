@@ -184,6 +184,40 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     assert.equal(await page.locator('[data-testid="session-row"]').count(), 1, 'kept');
   });
 
+  test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too', async () => {
+    const p = await browser.newPage({ viewport: { width: 1300, height: 900 }, reducedMotion: 'reduce' });
+    try {
+      await p.goto(`${serve.url}#/sessions`);
+      await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+      await p.click('[data-testid="record-start"]');
+      await p.waitForSelector('[data-testid="record-stop"] .rec-dot', { timeout: 10_000 });
+      const still = await p.evaluate(() => {
+        const probe = document.createElement('span');
+        probe.className = 'pill pill-connecting';
+        probe.innerHTML = '<span class="dot"></span>';
+        document.body.append(probe);
+        const names = [getComputedStyle(document.querySelector('[data-testid="record-stop"] .rec-dot')!).animationName, getComputedStyle(probe.firstElementChild!).animationName];
+        probe.remove();
+        return names;
+      });
+      assert.deepEqual(still, ['none', 'none']);
+      await p.click('[data-testid="record-stop"]');
+      await p.waitForSelector('[data-testid="record-start"]', { timeout: 10_000 });
+    } finally {
+      await p.close();
+    }
+    // Without the preference the dot pulses: the check above can tell the two apart.
+    const moving = await page.evaluate(() => {
+      const dot = document.createElement('span');
+      dot.className = 'rec-dot';
+      document.body.append(dot);
+      const name = getComputedStyle(dot).animationName;
+      dot.remove();
+      return name;
+    });
+    assert.equal(moving, 'pulse');
+  });
+
   test('no console errors', () => {
     assert.deepEqual(problems, []);
   });
