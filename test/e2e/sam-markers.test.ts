@@ -93,7 +93,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     await page.keyboard.press('Enter');
     await sam.waitFor();
     for (const k of ['2', '8', '4', 'Enter']) await page.keyboard.press(k);
-    await page.waitForSelector('text=/Self-report saved \\(V2 A8 D4\\)/', { timeout: 5_000 });
+    await page.waitForSelector('text=/Self-report saved \\(V2 A8 D4\\)/', { timeout: 15_000 });
     assert.equal(await opener.evaluate((e) => e === document.activeElement), true);
   });
 
@@ -135,6 +135,38 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     assert.deepEqual(fromWs.slice(0, 3), ['刺激 onset 🧠', 'x'.repeat(1000), 'json ✓']);
     assert.equal(fromWs.length, 53);
     assert.equal(markers.find((m) => m.label === 'json ✓')?.duration, 0.25);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the end-of-session SAM: recording stopped while the participant answers, the report still goes into that session', async () => {
+    const status = await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(status.ok);
+    const sessionId = (status.value as { sessionId: number }).sessionId;
+    await page.getByTestId('sam-open').click();
+    const sam = page.getByTestId('sam-panel');
+    await sam.waitFor();
+    for (const k of ['6', '5']) await page.keyboard.press(k);
+    // The experimenter stops the recording (another page, the CLI) before the participant saves.
+    await page.waitForTimeout(300);
+    const stopped = await serve.core.handlers.dispatch('hm:sessions:record-stop', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(stopped.ok);
+    await page.waitForSelector('[data-testid="record-start"]:not([disabled])', { timeout: 10_000 });
+    await page.keyboard.press('4');
+    await page.keyboard.press('Enter');
+    // It said "no session is recording; a self-report needs a session" and the answers were lost.
+    await page.waitForSelector('text=/Self-report saved \\(V6 A5 D4\\)/', { timeout: 15_000 });
+    const tl = await serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
+    assert.ok(tl.ok);
+    const reports = (tl.value as SessionTimeline).selfReports;
+    assert.deepEqual(
+      reports.map((r) => [r.valence, r.arousal, r.dominance]),
+      [
+        [2, 8, 4],
+        [6, 5, 4],
+      ],
+    );
+    // At the moment the panel opened, inside the session.
+    assert.ok(reports[1].time <= (tl.value as SessionTimeline).endTime);
     assert.deepEqual(problems, []);
   });
 });

@@ -53,6 +53,23 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
   const firstRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLElement>(null);
   const idBase = useId();
+  // The session recording when the panel opened: the report goes there even if the recording is
+  // stopped before the participant saves (the end-of-session SAM was refused: "no session is recording").
+  const openedIn = useRef<number | undefined>(sessionId);
+
+  useEffect(() => {
+    if (sessionId !== undefined) return;
+    let live = true;
+    client
+      .invoke('hm:sessions:record-status')
+      .then((s) => {
+        if (live && s.state === 'recording' && s.sessionId !== null) openedIn.current ??= s.sessionId;
+      })
+      .catch(() => {}); // not known: the recording in progress when saved, as before
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     // Focus goes back where it was (the Self-report button, the page) when the panel closes: it
@@ -84,7 +101,7 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
         dominance: ratings.dominance!,
         text: text.trim(),
         agoS: useSubmitTime ? undefined : (performance.now() - openedAt.current) / 1000,
-        sessionId,
+        sessionId: openedIn.current,
       });
       onSaved?.(`Self-report saved (V${ratings.valence} A${ratings.arousal} D${ratings.dominance})`);
       onClose();
