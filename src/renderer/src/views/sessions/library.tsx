@@ -2,7 +2,7 @@
 // open for replay, rename, subject, tags, notes, export, delete (with confirmation). Disk usage
 // per session and of the whole database.
 import { Fragment } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
@@ -271,7 +271,8 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
     opener.current = e.currentTarget as HTMLElement;
     setMode(m);
   };
-  useEffect(() => {
+  // A layout effect: the focus is back before the next frame, not a moment later.
+  useLayoutEffect(() => {
     if (mode !== null) return;
     const el = opener.current;
     opener.current = null;
