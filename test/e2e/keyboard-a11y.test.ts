@@ -22,6 +22,15 @@ const VIEWS = [
   { id: 'devices', title: 'Devices' },
 ];
 
+interface AxNode {
+  nodeId: string;
+  parentId?: string;
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: string };
+  backendDOMNodeId?: number;
+}
+
 /** What has the focus: tag, test id, and the main region's label when it is main. */
 async function focused(page: Page): Promise<{ tag: string; testid: string | null; label: string | null; text: string }> {
   return page.evaluate(() => {
@@ -126,13 +135,13 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     });
   }
 
-  test('every control in every view has a role and a name in the accessibility tree', async () => {
+  test('every control in every view has a role and a name in the accessibility tree, one that tells it from the others', async () => {
     const roles = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'tab', 'switch', 'listbox', 'menuitem', 'region', 'dialog', 'alertdialog', 'progressbar', 'meter']);
     for (const [i, v] of VIEWS.entries()) {
       await page.keyboard.press(`Alt+${i + 1}`);
       await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
       await page.waitForTimeout(500);
-      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[] };
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
       const unnamed = nodes.filter((n) => !n.ignored && roles.has(n.role?.value ?? '') && !String(n.name?.value ?? '').trim());
       const html = await Promise.all(
         unnamed.map(async (n) => {
@@ -142,6 +151,21 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
         }),
       );
       assert.deepEqual(html, [], `${v.title}: controls without a name`);
+      // A name heard in a list of buttons ("Channels", "Inject") must say which one it is; a form
+      // field's name may repeat in another named group or region (each device's "Mains").
+      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+      const context = (n: AxNode): string => {
+        for (let p = byId.get(n.parentId ?? ''); p; p = byId.get(p.parentId ?? '')) if (['group', 'region'].includes(p.role?.value ?? '') && p.name?.value) return p.name.value;
+        return '';
+      };
+      const seen = new Map<string, number>();
+      for (const n of nodes) {
+        const role = n.role?.value ?? '';
+        if (n.ignored || !roles.has(role) || ['region', 'dialog', 'alertdialog'].includes(role)) continue;
+        const key = `${['button', 'link'].includes(role) ? '' : `${context(n)} › `}${role} "${n.name?.value}"`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      assert.deepEqual([...seen].filter(([, c]) => c > 1), [], `${v.title}: controls that share a name`);
     }
   });
 
@@ -171,6 +195,7 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     // Cancel and "Keep it" (Space, as a keyboard user presses a button) give it back too.
     await cases[0].button.focus();
     await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !!document.activeElement?.closest('[data-testid="session-editor"]'), undefined, { timeout: 5000 });
     await page.locator('[data-testid="session-editor"] button:has-text("Cancel")').focus();
     await page.keyboard.press('Space');
     await page.waitForSelector('[data-testid="session-editor"]', { state: 'detached', timeout: 5000 });

@@ -225,7 +225,8 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
         </p>
       )}
       {controls && controls.settings.length > 0 && (
-        <div class="device-settings">
+        // Grouped under the device's name: both simulated devices have a "Mains", a "Clock drift"…
+        <div class="device-settings" role="group" aria-label={`${status.name} settings`}>
           {controls.settings.map((s) => (
             <label key={s.key}>
               <span>{s.label}</span>
@@ -251,7 +252,7 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
         </div>
       )}
       {controls && controls.faults.length > 0 && (
-        <div class="device-faults">
+        <div class="device-faults" role="group" aria-label={`${status.name} faults`}>
           <label>
             <span>Inject fault</span>
             <select value={fault} onChange={(e) => setFault((e.target as HTMLSelectElement).value)} data-testid="fault-select">
@@ -262,7 +263,7 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
               ))}
             </select>
           </label>
-          <button type="button" class="btn btn-small" disabled={off || !running || !fault} onClick={() => act('inject fault', () => client.invoke('hm:pipeline:device-fault', { deviceId: id, fault }))} data-testid="fault-inject">
+          <button type="button" class="btn btn-small" disabled={off || !running || !fault} aria-label={`Inject fault into ${status.name}`} onClick={() => act('inject fault', () => client.invoke('hm:pipeline:device-fault', { deviceId: id, fault }))} data-testid="fault-inject">
             Inject
           </button>
         </div>

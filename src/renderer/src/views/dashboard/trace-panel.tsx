@@ -104,7 +104,8 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
               ))}
             </select>
           </label>
-          <button type="button" class="btn btn-small" aria-expanded={showGains} onClick={() => setShowGains(!showGains)}>
+          {/* Named with the panel's title: EEG and ECG each have one. */}
+          <button type="button" class="btn btn-small" aria-expanded={showGains} aria-label={`${title} channels`} onClick={() => setShowGains(!showGains)}>
             Channels
           </button>
         </span>

@@ -123,7 +123,7 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
                   {d.paired ? (
                     <span class="badge">paired</span>
                   ) : (
-                    <button type="button" class="btn btn-small btn-start" disabled={!d.kind || conn.busy !== null} onClick={() => connect(d)}>
+                    <button type="button" class="btn btn-small btn-start" disabled={!d.kind || conn.busy !== null} aria-label={`${conn.busy === d.id ? 'Connecting…' : 'Connect'} ${d.name}`} onClick={() => connect(d)}>
                       {conn.busy === d.id ? 'Connecting…' : 'Connect'}
                     </button>
                   )}
@@ -233,7 +233,8 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
           </>
         )}
         <div class="form-actions">
-          <button type="submit" class="btn btn-start" disabled={!path.trim() || conn.busy !== null} data-testid="serial-connect">
+          {/* Named with its panel: the BrainFlow form's button says Connect too. */}
+          <button type="submit" class="btn btn-start" disabled={!path.trim() || conn.busy !== null} aria-label={conn.busy ? 'Connecting…' : 'Connect the serial device'} data-testid="serial-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
@@ -353,7 +354,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         )}
         <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" data-testid="bf-ecg-rows" />
         <div class="form-actions">
-          <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} data-testid="bf-connect">
+          <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} aria-label={conn.busy ? 'Connecting…' : 'Connect the BrainFlow board'} data-testid="bf-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>

@@ -117,11 +117,13 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
           class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
           disabled={act.busy !== null || offline}
           onClick={() => void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
+          // Each remembered device has these buttons: the name says which one.
+          aria-label={`${act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'} ${device.name}`}
           data-testid="paired-toggle"
         >
           {act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'}
         </button>
-        <button type="button" class="btn btn-small" onClick={() => setEditing(true)} disabled={editing} data-testid="paired-rename">
+        <button type="button" class="btn btn-small" onClick={() => setEditing(true)} disabled={editing} aria-label={`Rename ${device.name}`} data-testid="paired-rename">
           Rename
         </button>
         <label class="check small">
@@ -144,7 +146,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
             </button>
           </span>
         ) : (
-          <button type="button" class="btn btn-small" onClick={() => setConfirmForget(true)} data-testid="paired-forget">
+          <button type="button" class="btn btn-small" onClick={() => setConfirmForget(true)} aria-label={`Forget ${device.name}`} data-testid="paired-forget">
             Forget
           </button>
         )}
