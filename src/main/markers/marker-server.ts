@@ -37,6 +37,9 @@ export const MAX_MARKER_WS_FRAME_BYTES = 64 * 1024;
  */
 export const MARKER_UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** Refusals after the first are counted over this long and logged as one line (see logRefusal). */
+export const REFUSAL_LOG_WINDOW_MS = 10_000;
+
 /** The error reply to a message over MAX_MARKER_MESSAGE_BYTES (UDP and WebSocket alike). */
 export function oversizeMarkerError(bytes: number): string {
   return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most ${MAX_MARKER_LABEL_CHARS} characters, optional "time" and "duration")`;
@@ -116,6 +119,7 @@ export class MarkerServer {
   private wss: WebSocketServer | null = null;
   private boundPort = 0;
   private readonly warnedEncoding = new Set<IncomingMarker['source']>();
+  private readonly refusals = new Map<IncomingMarker['source'], { count: number; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly opts: MarkerServerOptions) {}
 
@@ -166,6 +170,7 @@ export class MarkerServer {
   }
 
   async stop(): Promise<void> {
+    for (const source of [...this.refusals.keys()]) this.flushRefusals(source);
     const udp = this.udp;
     this.udp = null;
     if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
@@ -185,7 +190,7 @@ export class MarkerServer {
       return { ok: true, time: m.time, stored };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
-      this.opts.log?.('warn', `marker from ${source} refused: ${message}`);
+      this.logRefusal(source, message);
       return { ok: false, error: message };
     }
   }
@@ -195,11 +200,37 @@ export class MarkerServer {
     this.udp?.send(JSON.stringify(ack), rinfo.port, rinfo.address);
   }
 
+  /**
+   * Says a refusal in the log: the first at once, then how many more in each following
+   * REFUSAL_LOG_WINDOW_MS. The sender gets every error in its reply; the log (500 lines, shared
+   * with the devices and the pipeline) was flooded by a sender stuck on one mistake (time in
+   * milliseconds at 100 markers/s pushed every other line out within 5 s).
+   */
+  private logRefusal(source: IncomingMarker['source'], message: string): void {
+    const pending = this.refusals.get(source);
+    if (pending) {
+      pending.count++;
+      return;
+    }
+    this.opts.log?.('warn', `marker from ${source} refused: ${message}`);
+    const timer = setTimeout(() => this.flushRefusals(source), REFUSAL_LOG_WINDOW_MS);
+    timer.unref?.();
+    this.refusals.set(source, { count: 0, timer });
+  }
+
+  private flushRefusals(source: IncomingMarker['source']): void {
+    const pending = this.refusals.get(source);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.refusals.delete(source);
+    if (pending.count > 0) this.opts.log?.('warn', `${pending.count} more markers from ${source} refused in ${REFUSAL_LOG_WINDOW_MS / 1000} s (each sender was told why in its reply)`);
+  }
+
   /** A message as received: refused when over MAX_MARKER_MESSAGE_BYTES, else parsed and stored. */
   private handleBytes(bytes: Buffer, source: IncomingMarker['source']): Promise<MarkerAck> {
     if (bytes.length > MAX_MARKER_MESSAGE_BYTES) {
       const error = oversizeMarkerError(bytes.length);
-      this.opts.log?.('warn', `marker from ${source} refused: ${error}`);
+      this.logRefusal(source, error);
       return Promise.resolve({ ok: false, error });
     }
     // A C program's string terminator (sendto(buf, strlen(buf) + 1)) is not part of the label:

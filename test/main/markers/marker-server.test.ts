@@ -199,3 +199,25 @@ test('labels as stimulus software sends them: C strings, Windows-1252, binary da
   assert.equal(parseMarkerMessage('trial\t3\nblock 2', 0).label, 'trial\t3\nblock 2');
   assert.equal(logs.filter((l) => l.includes('not UTF-8')).length, 1, 'the encoding is said once');
 });
+
+test('a sender stuck on one mistake does not flood the log: the first refusal is said, then how many more', async (t) => {
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async () => true, log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const replies: Record<string, unknown>[] = [];
+  sock.on('message', (m) => replies.push(JSON.parse(m.toString()) as Record<string, unknown>));
+  // Python's time.time()*1000, 200 times (2 s of a 100-Hz trigger).
+  for (let i = 0; i < 200; i++) sock.send(`{"label":"x","time":${1000e3 + i}}`, server.port, '127.0.0.1');
+  for (let waited = 0; replies.length < 200 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(replies.length, 200);
+  assert.ok(replies.every((r) => r.ok === false && /milliseconds\?/.test(String(r.error))), 'every sender is told why');
+  const refusedLines = () => logs.filter((l) => /refused/.test(l));
+  // It was 200 lines: the core keeps 500, shared with the devices and the pipeline.
+  assert.equal(refusedLines().length, 1);
+  assert.match(refusedLines()[0], /^marker from udp refused: "time" 1000000 lies/);
+  await server.stop();
+  assert.deepEqual(refusedLines().slice(1), ['199 more markers from udp refused in 10 s (each sender was told why in its reply)']);
+});
