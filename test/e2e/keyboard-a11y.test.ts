@@ -3,7 +3,8 @@
 // the view's name, so the next Tab starts inside the view, not back at "Skip to content"; every
 // control a Tab reaches in each view is visible, has a focus ring and has a role and a name in
 // the accessibility tree; a session row's Edit, Export and Delete forms take the focus when they
-// open, close on Escape and give the focus back to the button that opened them.
+// open, close on Escape and give the focus back to the button that opened them, as the model card
+// does; prefers-reduced-motion stills what pulses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -47,7 +48,8 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
   let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture({ demo: true });
+    // The shipped model: the Models view has a Card to open.
+    serve = await startServeFixture({ demo: true, builtinModels: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     problems = collectPageProblems(page);
@@ -186,7 +188,10 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
       await c.button.focus();
       await page.keyboard.press('Enter');
       await page.waitForSelector(c.form, { timeout: 5000 });
-      const inForm = await page.evaluate(([form, first]) => !!document.activeElement?.closest(form) && document.activeElement!.matches(first), [c.form, c.first] as const);
+      // The form focuses its field in an effect, after it is drawn.
+      const inForm = await page
+        .waitForFunction(([form, first]) => !!document.activeElement?.closest(form) && document.activeElement!.matches(first), [c.form, c.first] as const, { timeout: 3000 })
+        .then(() => true, () => false);
       assert.ok(inForm, `${name}: the form has the focus (it is on ${JSON.stringify(await focused(page))})`);
       await page.keyboard.press('Escape');
       await page.waitForSelector(c.form, { state: 'detached', timeout: 5000 });
@@ -207,6 +212,21 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     await page.waitForSelector('[data-testid="confirm-delete"]', { state: 'detached', timeout: 5000 });
     assert.equal(await cases[2].button.evaluate((e) => e === document.activeElement), true, 'Keep it gives the focus back to Delete');
     assert.equal(await page.locator('[data-testid="session-row"]').count(), 1, 'kept');
+  });
+
+  test('the model card: Escape closes it, and Close or Escape gives the focus back to its Card button', async () => {
+    await page.keyboard.press('Alt+2');
+    const card = page.locator('[data-testid^="card-"]').first();
+    await card.waitFor({ timeout: 10_000 });
+    for (const how of ['Escape', 'Close'] as const) {
+      await card.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => !!document.activeElement?.closest('[data-testid="model-card"]'), undefined, { timeout: 5000 });
+      if (how === 'Close') await page.locator('[data-testid="model-card"] button:has-text("Close")').focus();
+      await page.keyboard.press(how === 'Close' ? 'Enter' : 'Escape');
+      await page.waitForSelector('[data-testid="model-card"]', { state: 'detached', timeout: 5000 });
+      assert.equal(await card.evaluate((e) => e === document.activeElement), true, `${how}: the focus is back on Card (it is on ${JSON.stringify(await focused(page))})`);
+    }
   });
 
   test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too', async () => {

@@ -2,7 +2,7 @@
 // connected devices, the inference backend and per-window latency, and the live estimates with
 // their trend. With no trained model installed it says so and shows nothing else: no predictions
 // are ever invented.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import type { ModelSummary } from '../../../../shared/ipc/models.schema';
@@ -175,6 +175,14 @@ export default function ModelsView({ client, live }: ViewProps) {
   const [cardText, setCardText] = useState<string | null>(null);
   const [cardOpened, setCardOpened] = useState(0);
   const cardHeading = useRef<HTMLHeadingElement>(null);
+  /** The Card button that opened the card: Close and Escape give the focus back to it (it fell to the page body). */
+  const cardOpener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (cardText !== null) return;
+    const el = cardOpener.current;
+    cardOpener.current = null;
+    if (el?.isConnected && (document.activeElement === null || document.activeElement === document.body)) el.focus();
+  }, [cardText]);
   // The card opens under the grid, mostly below the fold (and the list on a narrow window): brought
   // into view and focused, or Card seemed to do nothing.
   useEffect(() => {
@@ -193,9 +201,11 @@ export default function ModelsView({ client, live }: ViewProps) {
     service.select(id).catch((e: unknown) => setSelectError(messageOf(e)));
   };
   const showCard = (id: string) => {
+    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     client
       .invoke('hm:models:card', { id })
       .then((c) => {
+        cardOpener.current = opener;
         setCardText(c.text);
         setCardOpened((n) => n + 1);
       })
@@ -316,7 +326,7 @@ export default function ModelsView({ client, live }: ViewProps) {
       </div>
 
       {cardText && (
-        <div class="panel" data-testid="model-card">
+        <div class="panel" data-testid="model-card" onKeyDown={(e) => e.key === 'Escape' && setCardText(null)}>
           <div class="panel-header">
             <h2 ref={cardHeading} tabIndex={-1}>
               Model card
