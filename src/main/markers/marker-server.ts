@@ -86,7 +86,9 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
       throw new MarkerError('marker message starts with "{" but is not valid JSON');
     }
     const o = obj as { label?: unknown; time?: unknown; duration?: unknown };
-    if (typeof o.label !== 'string' || !o.label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" string');
+    // A trigger code as a number ({"label": 12}, as a parallel port sends them) is its label "12".
+    const label = typeof o.label === 'number' && Number.isFinite(o.label) ? String(o.label) : o.label;
+    if (typeof label !== 'string' || !label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" (a string, or a trigger code number)');
     if (o.time !== undefined && (typeof o.time !== 'number' || !Number.isFinite(o.time))) throw new MarkerError('"time" must be a number (host-clock seconds)');
     if (typeof o.time === 'number') {
       const span = clockEventSpan(receivedAt);
@@ -95,7 +97,7 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
     }
     const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
     if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
-    return { label: markerLabel(o.label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+    return { label: markerLabel(label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
   }
   return { label: markerLabel(trimmed), time: receivedAt, duration: 0 };
 }

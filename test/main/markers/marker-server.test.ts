@@ -31,6 +31,11 @@ test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', ()
   assert.throws(() => parseMarkerMessage('', 5), /empty/);
   assert.throws(() => parseMarkerMessage('{"label":', 5), /not valid JSON/);
   assert.throws(() => parseMarkerMessage('{"time":3}', 5), /"label"/);
+  // Trigger codes as numbers, as a parallel port sends them (was refused: "needs a non-empty label string").
+  assert.deepEqual(parseMarkerMessage('{"label":12,"time":4.5}', 5), { label: '12', time: 4.5, duration: 0 });
+  assert.equal(parseMarkerMessage('{"label":0}', 5).label, '0');
+  assert.throws(() => parseMarkerMessage('{"label":true}', 5), /non-empty "label" \(a string, or a trigger code number\)/);
+  assert.throws(() => parseMarkerMessage('{"label":null}', 5), /"label"/);
   assert.throws(() => parseMarkerMessage('{"label":"x","time":"noon"}', 5), /"time" must be a number/);
   assert.throws(() => parseMarkerMessage('{"label":"x","duration":-1}', 5), /"duration"/);
 });
