@@ -3,10 +3,33 @@
 // of streaming in a second, deterministically.
 import type { HostClock } from '../../shared/stream.types';
 
-/** Unix seconds, monotonic within the process (performance.now, never stepped by NTP). */
-export function createSystemClock(): HostClock {
-  const origin = performance.timeOrigin / 1000;
-  return { now: () => origin + performance.now() / 1000 };
+/**
+ * How far the wall clock may run ahead of the host clock before the host clock follows it (s): the
+ * machine was suspended. Below it the two only differ by NTP's slewing, which the host clock ignores.
+ */
+export const SUSPEND_STEP_S = 2;
+
+/**
+ * Unix seconds, monotonic within the process (performance.now, never stepped back by NTP). The
+ * monotonic clock stands still while a laptop sleeps, so after a night's suspend it would be hours
+ * behind the wall clock: the markers stimulus software stamps with time.time() would land hours
+ * off, and session dates with them. When the wall clock is found more than SUSPEND_STEP_S ahead,
+ * the host clock steps forward to it (never back): the devices' clock models see the jump and mark
+ * it as a gap, as they do any time jump. `wallS` / `monoS` are injectable for tests.
+ */
+export function createSystemClock(src: { wallS?: () => number; monoS?: () => number } = {}): HostClock {
+  const wallS = src.wallS ?? (() => Date.now() / 1000);
+  const monoS = src.monoS ?? (() => performance.now() / 1000);
+  let origin = src.wallS ? wallS() - monoS() : performance.timeOrigin / 1000;
+  return {
+    now: () => {
+      const t = origin + monoS();
+      const ahead = wallS() - t;
+      if (ahead <= SUSPEND_STEP_S) return t;
+      origin += ahead;
+      return t + ahead;
+    },
+  };
 }
 
 /** A clock that moves only when told to (tests, accelerated simulation). */

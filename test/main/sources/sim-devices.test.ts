@@ -234,6 +234,25 @@ describe('timers', () => {
     assert.equal(clock.now(), 102);
   });
 
+  test('the system clock follows the wall clock across a suspend, never goes back, and ignores small differences', () => {
+    let wall = 1_700_000_000;
+    let mono = 50;
+    const clock = createSystemClock({ wallS: () => wall, monoS: () => mono });
+    assert.equal(clock.now(), 1_700_000_000);
+    mono += 10;
+    wall += 10.5; // NTP's slewing: the host clock keeps to the monotonic one
+    assert.equal(clock.now(), 1_700_000_010);
+    mono += 1;
+    wall += 3600; // an hour's suspend: the monotonic clock stood still
+    assert.equal(clock.now(), wall);
+    mono += 1;
+    assert.equal(clock.now(), wall + 1, 'runs on from there on the monotonic clock');
+    const before = clock.now();
+    wall -= 7200; // the wall clock set back two hours
+    mono += 1;
+    assert.equal(clock.now(), before + 1, 'never back');
+  });
+
   test('real timers drive the demo at real rate (0.6 s of wall time)', async () => {
     const clock = createSystemClock();
     const sched = new RealScheduler(clock);
