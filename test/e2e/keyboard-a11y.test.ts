@@ -229,6 +229,34 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     }
   });
 
+  test('dismissing an error moves the focus to the next Dismiss, and to the view after the last', async () => {
+    // Its own page: the errors thrown here are not the main page's problems.
+    const p = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    try {
+      await p.goto(`${serve.url}#/training`);
+      await p.waitForSelector('main h1:has-text("Training")', { timeout: 10_000 });
+      await p.evaluate(() => {
+        for (const m of ['first failure', 'second failure', 'third failure'])
+          setTimeout(() => {
+            throw new Error(m);
+          });
+      });
+      const dismiss = '[data-testid="error-banner"] .btn-icon';
+      await p.waitForFunction((sel) => document.querySelectorAll(sel).length === 3, dismiss, { timeout: 5000 });
+      await p.focus(`${dismiss} >> nth=1`);
+      await p.keyboard.press('Enter');
+      // The second went; the third, now second, has the focus.
+      assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Dismiss: third failure');
+      await p.keyboard.press('Space');
+      assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Dismiss: first failure', 'after the last, the one before');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('[data-testid="error-banner"]', { state: 'detached', timeout: 5000 });
+      assert.deepEqual(await p.evaluate(() => [document.activeElement?.tagName, document.activeElement?.getAttribute('aria-label')]), ['MAIN', 'Training']);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too', async () => {
     const p = await browser.newPage({ viewport: { width: 1300, height: 900 }, reducedMotion: 'reduce' });
     try {
