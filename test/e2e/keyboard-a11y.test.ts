@@ -142,6 +142,12 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     for (const [i, v] of VIEWS.entries()) {
       await page.keyboard.press(`Alt+${i + 1}`);
       await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
+      // Training's custom run has the most fields (pairs of them under one label).
+      if (v.id === 'training') {
+        await page.focus('[data-testid="mode-custom"]');
+        await page.keyboard.press('Space');
+        await page.waitForSelector('[data-testid="class-pos"]', { timeout: 5000 });
+      }
       await page.waitForTimeout(500);
       const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
       const unnamed = nodes.filter((n) => !n.ignored && roles.has(n.role?.value ?? '') && !String(n.name?.value ?? '').trim());

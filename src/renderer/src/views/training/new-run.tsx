@@ -360,16 +360,17 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             <Field label="Task name">
               <input value={form.taskName} onInput={(e) => set('taskName', e.currentTarget.value)} data-testid="task-name" />
             </Field>
+            {/* A label names only the first field inside it: each field of a pair has its own name. */}
             <Field label="Classes (negative, positive)">
               <span class="pair">
-                <input value={form.classNeg} onInput={(e) => set('classNeg', e.currentTarget.value)} data-testid="class-neg" />
-                <input value={form.classPos} onInput={(e) => set('classPos', e.currentTarget.value)} data-testid="class-pos" />
+                <input aria-label="Negative class" value={form.classNeg} onInput={(e) => set('classNeg', e.currentTarget.value)} data-testid="class-neg" />
+                <input aria-label="Positive class" value={form.classPos} onInput={(e) => set('classPos', e.currentTarget.value)} data-testid="class-pos" />
               </span>
             </Field>
             <Field label="Window / hop (s)">
               <span class="pair">
-                <input type="number" min={1} value={form.windowSec} onInput={(e) => set('windowSec', Number(e.currentTarget.value))} />
-                <input type="number" min={0.5} step={0.5} value={form.hopSec} onInput={(e) => set('hopSec', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Window (s)" min={1} value={form.windowSec} onInput={(e) => set('windowSec', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Hop (s)" min={0.5} step={0.5} value={form.hopSec} onInput={(e) => set('hopSec', Number(e.currentTarget.value))} />
               </span>
             </Field>
             <Field label="Mains notch">
@@ -442,8 +443,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             </Field>
             <Field label="Epochs / batch">
               <span class="pair">
-                <input type="number" min={1} value={form.epochs} onInput={(e) => set('epochs', Number(e.currentTarget.value))} />
-                <input type="number" min={1} value={form.batch} onInput={(e) => set('batch', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Epochs" min={1} value={form.epochs} onInput={(e) => set('epochs', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Batch size" min={1} value={form.batch} onInput={(e) => set('batch', Number(e.currentTarget.value))} />
               </span>
             </Field>
             <Field label="Evaluation">
@@ -458,8 +459,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             </Field>
             <Field label="Layers / seed">
               <span class="pair">
-                <input type="number" min={1} max={12} value={form.layers} onInput={(e) => set('layers', Number(e.currentTarget.value))} />
-                <input type="number" value={form.seed} onInput={(e) => set('seed', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Layers" min={1} max={12} value={form.layers} onInput={(e) => set('layers', Number(e.currentTarget.value))} />
+                <input type="number" aria-label="Seed" value={form.seed} onInput={(e) => set('seed', Number(e.currentTarget.value))} />
               </span>
             </Field>
             <Field label="Export as model id (empty: keep in the run)">
