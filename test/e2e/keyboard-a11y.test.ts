@@ -63,6 +63,37 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     await serve?.close();
   });
 
+  /** Every control of the page has a name, and one that tells it from the others. */
+  async function checkNames(view: string): Promise<void> {
+    const roles = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'tab', 'switch', 'listbox', 'menuitem', 'region', 'dialog', 'alertdialog', 'progressbar', 'meter']);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+    const unnamed = nodes.filter((n) => !n.ignored && roles.has(n.role?.value ?? '') && !String(n.name?.value ?? '').trim());
+    const html = await Promise.all(
+      unnamed.map(async (n) => {
+        const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: n.backendDOMNodeId })) as { object: { objectId: string } };
+        const r = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function(){return this.outerHTML.slice(0,160)}', returnByValue: true })) as { result: { value: string } };
+        return `${n.role?.value}: ${r.result.value}`;
+      }),
+    );
+    assert.deepEqual(html, [], `${view}: controls without a name`);
+    // A name heard in a list of buttons ("Channels", "Inject") must say which one it is; a form
+    // field's name may repeat in another named group or region (each device's "Mains").
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const context = (n: AxNode): string => {
+      for (let p = byId.get(n.parentId ?? ''); p; p = byId.get(p.parentId ?? '')) if (['group', 'region'].includes(p.role?.value ?? '') && p.name?.value) return p.name.value;
+      return '';
+    };
+    const seen = new Map<string, number>();
+    for (const n of nodes) {
+      const role = n.role?.value ?? '';
+      if (n.ignored || !roles.has(role) || ['region', 'dialog', 'alertdialog'].includes(role)) continue;
+      const key = `${['button', 'link'].includes(role) ? '' : `${context(n)} › `}${role} "${n.name?.value}"`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    // A tag's button is the same filter in every row that has the tag: the one name that may repeat.
+    assert.deepEqual([...seen].filter(([k, c]) => c > 1 && !k.startsWith('button "Show sessions tagged ')), [], `${view}: controls that share a name`);
+  }
+
   test('Alt+1…5 puts the focus on the new view and says its name; the next Tab is inside the view', async () => {
     // Start from a control in the navigation, as a keyboard user would be.
     await page.focus('nav a[href="#/live"]');
@@ -138,7 +169,6 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
   }
 
   test('every control in every view has a role and a name in the accessibility tree, one that tells it from the others', async () => {
-    const roles = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'tab', 'switch', 'listbox', 'menuitem', 'region', 'dialog', 'alertdialog', 'progressbar', 'meter']);
     for (const [i, v] of VIEWS.entries()) {
       await page.keyboard.press(`Alt+${i + 1}`);
       await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });
@@ -149,31 +179,7 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
         await page.waitForSelector('[data-testid="class-pos"]', { timeout: 5000 });
       }
       await page.waitForTimeout(500);
-      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-      const unnamed = nodes.filter((n) => !n.ignored && roles.has(n.role?.value ?? '') && !String(n.name?.value ?? '').trim());
-      const html = await Promise.all(
-        unnamed.map(async (n) => {
-          const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: n.backendDOMNodeId })) as { object: { objectId: string } };
-          const r = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function(){return this.outerHTML.slice(0,160)}', returnByValue: true })) as { result: { value: string } };
-          return `${n.role?.value}: ${r.result.value}`;
-        }),
-      );
-      assert.deepEqual(html, [], `${v.title}: controls without a name`);
-      // A name heard in a list of buttons ("Channels", "Inject") must say which one it is; a form
-      // field's name may repeat in another named group or region (each device's "Mains").
-      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
-      const context = (n: AxNode): string => {
-        for (let p = byId.get(n.parentId ?? ''); p; p = byId.get(p.parentId ?? '')) if (['group', 'region'].includes(p.role?.value ?? '') && p.name?.value) return p.name.value;
-        return '';
-      };
-      const seen = new Map<string, number>();
-      for (const n of nodes) {
-        const role = n.role?.value ?? '';
-        if (n.ignored || !roles.has(role) || ['region', 'dialog', 'alertdialog'].includes(role)) continue;
-        const key = `${['button', 'link'].includes(role) ? '' : `${context(n)} › `}${role} "${n.name?.value}"`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-      }
-      assert.deepEqual([...seen].filter(([, c]) => c > 1), [], `${v.title}: controls that share a name`);
+      await checkNames(v.title);
     }
   });
 
@@ -218,6 +224,18 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     await page.waitForSelector('[data-testid="confirm-delete"]', { state: 'detached', timeout: 5000 });
     assert.equal(await cases[2].button.evaluate((e) => e === document.activeElement), true, 'Keep it gives the focus back to Delete');
     assert.equal(await page.locator('[data-testid="session-row"]').count(), 1, 'kept');
+    // Two rows, each with its Replay, Edit, Export, Delete, and a form open: each button says which it is.
+    await page.fill('[data-testid="import-path"]', EDF);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length === 2, undefined, { timeout: 15_000 });
+    // The same file twice: the second gets a name of its own (names the buttons carry).
+    await page.locator('[data-testid="edit-session"] >> nth=1').click();
+    await page.fill('[data-testid="edit-name"]', 'second import');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="session-row"]:has-text("second import")', { timeout: 5000 });
+    await cases[2].button.click();
+    await checkNames('Sessions with two rows and a confirmation open');
+    await page.keyboard.press('Escape');
   });
 
   test('the model card: Escape closes it, and Close or Escape gives the focus back to its Card button', async () => {

@@ -425,7 +425,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                   <td class="num">{formatDuration(s.endTime - s.startTime)}</td>
                   <td>
                     {s.tags.map((t) => (
-                      <button key={t} type="button" class="tag" onClick={() => setTag(t)} title={`Show sessions tagged ${t}`}>
+                      <button key={t} type="button" class="tag" onClick={() => setTag(t)} title={`Show sessions tagged ${t}`} aria-label={`Show sessions tagged ${t}`}>
                         {t}
                       </button>
                     ))}
@@ -444,17 +444,19 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                       onClick={() => void open(s)}
                       disabled={s.state === 'recording' || recordingSessionId !== null}
                       title={recordingSessionId !== null ? 'Stop the recording to replay: a replay takes the pipeline from the live devices' : undefined}
+                      // Every row has these four: the session's name says which one (a screen reader's list of buttons).
+                      aria-label={`Replay ${s.name}`}
                       data-testid="open-replay"
                     >
                       Replay
                     </button>
-                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'edit', id: s.id })} data-testid="edit-session">
+                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'edit', id: s.id })} aria-label={`Edit ${s.name}`} data-testid="edit-session">
                       Edit
                     </button>
-                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'export', id: s.id })}>
+                    <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'export', id: s.id })} aria-label={`Export ${s.name}`}>
                       Export
                     </button>
-                    <button type="button" class="btn btn-small btn-stop" onClick={(e) => openForm(e, { kind: 'delete', id: s.id })} disabled={s.state === 'recording'} data-testid="delete-session">
+                    <button type="button" class="btn btn-small btn-stop" onClick={(e) => openForm(e, { kind: 'delete', id: s.id })} disabled={s.state === 'recording'} aria-label={`Delete ${s.name}`} data-testid="delete-session">
                       Delete
                     </button>
                   </td>
