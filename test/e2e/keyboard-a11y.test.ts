@@ -242,6 +242,11 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     await page.keyboard.press('Alt+2');
     const card = page.locator('[data-testid^="card-"]').first();
     await card.waitFor({ timeout: 10_000 });
+    // Each model's Use and Card say which model they are for.
+    const model = await page.locator('[data-testid^="model-"] h3').first().evaluate((h) => h.firstChild!.textContent!.trim());
+    assert.ok(model.startsWith('HeartMind'), model);
+    assert.equal(await card.getAttribute('aria-label'), `Card of ${model}`);
+    assert.equal(await page.locator('[data-testid^="select-"]').first().getAttribute('aria-label'), `Use ${model}`);
     for (const how of ['Escape', 'Close'] as const) {
       await card.focus();
       await page.keyboard.press('Enter');

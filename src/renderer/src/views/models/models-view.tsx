@@ -119,11 +119,13 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
           disabled={!fits || active}
           onClick={onSelect}
           title={usable && !fits ? 'does not fit the connected devices (see above)' : undefined}
+          // Every model has a Use and a Card: its name says which one (a screen reader's list of buttons).
+          aria-label={`Use ${m.name}`}
           data-testid={`select-${m.id}`}
         >
           Use
         </button>
-        <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard} data-testid={`card-${m.id}`}>
+        <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard} aria-label={`Card of ${m.name}`} data-testid={`card-${m.id}`}>
           Card
         </button>
       </div>
