@@ -123,12 +123,23 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     await page.waitForFunction((b) => document.querySelector('[data-testid="view-announcer"]')?.textContent !== b, before, { timeout: 5000 });
   });
 
-  test('Enter on a navigation link lands on the view too', async () => {
-    await page.focus('nav a[href="#/models"]');
-    await page.keyboard.press('Enter');
+  test('Option+digit on a Mac (the key types "¡", "™"…) switches view too', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.waitForFunction(() => document.title.startsWith('Live'), undefined, { timeout: 5000 });
+    // What macOS Chromium sends for Option+2 on a US layout.
+    await page.evaluate(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: '™', code: 'Digit2', altKey: true, bubbles: true, cancelable: true })));
     await page.waitForFunction(() => document.title.startsWith('Models'), undefined, { timeout: 5000 });
-    const f = await focused(page);
-    assert.deepEqual([f.tag, f.label], ['main', 'Models']);
+  });
+
+  test('Enter on a navigation link lands on the view too, the current view\'s link as well', async () => {
+    for (const attempt of ['another view', 'the same view']) {
+      await page.focus('nav a[href="#/sessions"]');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.title.startsWith('Sessions'), undefined, { timeout: 5000 });
+      await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN', undefined, { timeout: 5000 }).catch(() => {});
+      const f = await focused(page);
+      assert.deepEqual([f.tag, f.label], ['main', 'Sessions'], attempt);
+    }
   });
 
   test('opening the page does not take the focus (the browser starts at the skip link)', async () => {

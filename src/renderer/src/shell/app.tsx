@@ -103,7 +103,9 @@ export function App({ client, live }: ViewProps) {
     };
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const n = Number(e.key);
+      // The key's place, not its character: on a Mac Option+1 types '¡', on AZERTY the key types
+      // '&'; both are Digit1. Not the keypad: Alt+keypad digits type a character on Windows.
+      const n = Number(/^Digit([1-9])$/.exec(e.code)?.[1]);
       if (n >= 1 && n <= VIEWS.length) {
         e.preventDefault();
         const hash = `#/${VIEWS[n - 1].id}`;
@@ -157,7 +159,18 @@ export function App({ client, live }: ViewProps) {
         <ul>
           {VIEWS.map((v, i) => (
             <li key={v.id}>
-              <a href={`#/${v.id}`} class="nav-item" aria-current={v.id === entry.id ? 'page' : undefined} title={`${v.title} (Alt+${i + 1})`}>
+              <a
+                href={`#/${v.id}`}
+                class="nav-item"
+                aria-current={v.id === entry.id ? 'page' : undefined}
+                title={`${v.title} (Alt+${i + 1})`}
+                onClick={(e) => {
+                  // The view already shown: no hashchange comes; land on it all the same.
+                  if (v.id !== entry.id || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+                  e.preventDefault();
+                  setArrivals((n) => n + 1);
+                }}
+              >
                 <span class="nav-icon" aria-hidden="true">{v.icon}</span>
                 <span class="nav-label">{v.title}</span>
               </a>
