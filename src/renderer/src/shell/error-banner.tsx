@@ -4,6 +4,7 @@
 // falling to the page body and sending a keyboard user back to the top of the page.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { appErrors } from './app-errors';
+import { focusLost } from './focus-return';
 
 export function ErrorBanner() {
   const [, setTick] = useState(0);
@@ -17,7 +18,7 @@ export function ErrorBanner() {
     if (at === null) return;
     dismissedAt.current = null;
     // The user may have moved on already (a click elsewhere): only a focus that went down with the button is moved.
-    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    if (!focusLost()) return;
     const buttons = listRef.current?.querySelectorAll<HTMLElement>('.btn-icon');
     const next = buttons?.length ? buttons[Math.min(at, buttons.length - 1)] : document.getElementById('main');
     next?.focus();

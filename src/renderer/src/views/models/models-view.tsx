@@ -15,6 +15,7 @@ import { loadingText } from './model-text';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import { PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
+import { focusLost, returnFocus } from '../../shell/focus-return';
 import { offlineText } from '../../live/offline';
 import { useLive } from '../../live/use-live';
 import { plural } from '../../../../shared/plural';
@@ -183,7 +184,7 @@ export default function ModelsView({ client, live }: ViewProps) {
     if (cardText !== null) return;
     const el = cardOpener.current;
     cardOpener.current = null;
-    if (el?.isConnected && (document.activeElement === null || document.activeElement === document.body)) el.focus();
+    returnFocus(el);
   }, [cardText]);
   // The card opens under the grid, mostly below the fold (and the list on a narrow window): brought
   // into view and focused, or Card seemed to do nothing.
@@ -203,7 +204,7 @@ export default function ModelsView({ client, live }: ViewProps) {
     service.select(id).catch((e: unknown) => setSelectError(messageOf(e)));
   };
   const showCard = (id: string) => {
-    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const opener = !focusLost() && document.activeElement instanceof HTMLElement ? document.activeElement : null;
     client
       .invoke('hm:models:card', { id })
       .then((c) => {

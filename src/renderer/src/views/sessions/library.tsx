@@ -7,6 +7,7 @@ import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/se
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
+import { returnFocus } from '../../shell/focus-return';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
@@ -276,9 +277,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
     if (mode !== null) return;
     const el = opener.current;
     opener.current = null;
-    // Only when the focus went down with the form (Cancel, Escape, Keep it, Save): left on the
-    // page body, the next Tab would start again at the top of the page. A click elsewhere keeps its focus.
-    if (el?.isConnected && (document.activeElement === null || document.activeElement === document.body)) el.focus();
+    returnFocus(el); // when the focus went down with the form (Cancel, Escape, Keep it, Save)
   }, [mode]);
   /** The last outcome; `replaying`: the session a "Replaying …" message names. */
   const [message, setMessage] = useState<{ text: string; error?: boolean; replaying?: number } | null>(null);

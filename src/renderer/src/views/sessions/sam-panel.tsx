@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { SAM_MAX, SAM_MIN } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
+import { returnFocus } from '../../shell/focus-return';
 
 type Scale = 'valence' | 'arousal' | 'dominance';
 const SCALES: { key: Scale; title: string; low: string; high: string }[] = [
@@ -77,8 +78,7 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
     const opener = document.activeElement as HTMLElement | null;
     firstRef.current?.focus();
     return () => {
-      const lost = document.activeElement === document.body || document.activeElement === null || panelRef.current?.contains(document.activeElement);
-      if (lost && opener?.isConnected) opener.focus();
+      returnFocus(opener, panelRef.current);
     };
   }, []);
 
