@@ -86,14 +86,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     stopRequested = true;
     wake?.();
   };
-  const sigint = () => onSignal('SIGINT');
-  const sigterm = () => onSignal('SIGTERM');
-  const sighup = () => onSignal('SIGHUP');
-  const sigpipe = () => onSignal('SIGPIPE');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
-  process.on('SIGHUP', sighup);
-  process.on('SIGPIPE', sigpipe);
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
+  for (const [sig, handler] of handlers) process.on(sig, handler);
   try {
     if (libraryProblem !== undefined) {
       io.err(`heartmind record: cannot record: ${libraryProblem}`);
@@ -128,10 +122,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     else io.out(`saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB of samples`);
     return 0;
   } finally {
-    process.off('SIGINT', sigint);
-    process.off('SIGTERM', sigterm);
-    process.off('SIGHUP', sighup);
-    process.off('SIGPIPE', sigpipe);
+    for (const [sig, handler] of handlers) process.off(sig, handler);
     await core.stop();
   }
 }
