@@ -2,6 +2,7 @@
 // vectors are in ../shared/data/device-frames/muse.json). No clock: times come from sequences.
 import { DeviceError } from '../device-error';
 import { asciiText, hexPreview, readInt16BE, readUint16BE, readUint24BE } from '../bytes';
+import { plural } from '../../plural';
 import {
   MUSE_ACCEL_G_PER_LSB,
   MUSE_EEG_OFFSET,
@@ -57,7 +58,7 @@ export function parseMusePpgPacket(bytes: Uint8Array): MusePpgPacket {
 
 /** Telemetry: u16 BE sequence, battery/512 %, fuel gauge ×2.2 mV, temperature. */
 export function parseMuseTelemetry(bytes: Uint8Array): MuseTelemetry {
-  if (bytes.length < 10) throw bad(`telemetry packet too short (${bytes.length} bytes)`, bytes);
+  if (bytes.length < 10) throw bad(`telemetry packet too short (${plural(bytes.length, 'byte')})`, bytes);
   return {
     sequenceId: readUint16BE(bytes, 0),
     batteryLevel: readUint16BE(bytes, 2) / 512,

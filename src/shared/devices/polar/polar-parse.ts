@@ -2,6 +2,7 @@
 // Measurement. They take bytes (and, for data frames, the previous timestamp and the rate) and read
 // no clock. Layouts: ../shared/DEVICES.md §1, checked against polar-ble-sdk's own unit-test vectors.
 import { DeviceError } from '../device-error';
+import { plural } from '../../plural';
 import { hexPreview, readInt24LE, readUint16LE, readUint24LE, readUint64LE } from '../bytes';
 import {
   PMD_CP_MEASUREMENT_STOPPED,
@@ -29,7 +30,7 @@ function bad(what: string, bytes: Uint8Array): DeviceError {
 }
 
 export function parsePmdFrameHeader(bytes: Uint8Array): PmdFrameHeader {
-  if (bytes.length < PMD_HEADER_BYTES) throw bad(`PMD data frame too short (${bytes.length} bytes, header needs ${PMD_HEADER_BYTES})`, bytes);
+  if (bytes.length < PMD_HEADER_BYTES) throw bad(`PMD data frame too short (${plural(bytes.length, 'byte')}, header needs ${PMD_HEADER_BYTES})`, bytes);
   return {
     measurementType: bytes[0] & 0x3f,
     timestampNs: readUint64LE(bytes, 1),
@@ -150,7 +151,7 @@ export function describePmdStatus(status: number): string {
 
 /** A control-point reply: `F0 op type status [more params…]` (more and params only on success). */
 export function parsePmdControlPointResponse(bytes: Uint8Array): PmdControlPointResponse {
-  if (bytes.length < 4) throw bad(`control-point response too short (${bytes.length} bytes)`, bytes);
+  if (bytes.length < 4) throw bad(`control-point response too short (${plural(bytes.length, 'byte')})`, bytes);
   if (bytes[0] !== PMD_CP_RESPONSE_CODE) throw bad(`control-point response must start with F0`, bytes);
   const status = bytes[3];
   const ok = status === PmdResponseStatus.SUCCESS;
@@ -228,7 +229,7 @@ export function parsePmdSettings(bytes: Uint8Array): PmdSettings {
 
 /** The feature map read from the control point (byte 0 = 0x0F, byte 1 = bitmap). */
 export function parsePmdFeatures(bytes: Uint8Array): PmdFeatures {
-  if (bytes.length < 2) throw bad(`PMD feature map too short (${bytes.length} bytes)`, bytes);
+  if (bytes.length < 2) throw bad(`PMD feature map too short (${plural(bytes.length, 'byte')})`, bytes);
   const m = bytes[1];
   return {
     ecg: (m & 0x01) !== 0,
@@ -242,7 +243,7 @@ export function parsePmdFeatures(bytes: Uint8Array): PmdFeatures {
 
 /** Heart Rate Measurement 0x2A37 (Bluetooth SIG): flags, HR, optional energy, then RR values. */
 export function parseHeartRateMeasurement(bytes: Uint8Array): HeartRateMeasurement {
-  if (bytes.length < 2) throw bad(`heart-rate measurement too short (${bytes.length} bytes)`, bytes);
+  if (bytes.length < 2) throw bad(`heart-rate measurement too short (${plural(bytes.length, 'byte')})`, bytes);
   const flags = bytes[0];
   const hr16 = (flags & 0x01) !== 0;
   let o = 1;

@@ -195,7 +195,8 @@ describe('control point, features and bad input', () => {
   });
   test('truncated, partial-sample, compressed and foreign frames are DeviceErrors naming the problem', () => {
     const f = hex(h10.frames[0].hex);
-    assert.throws(() => parsePmdEcgFrame(f.subarray(0, 9), { sampleRateHz: 130 }), /too short/);
+    assert.throws(() => parsePmdEcgFrame(f.subarray(0, 9), { sampleRateHz: 130 }), /too short \(9 bytes, header needs 10\)/);
+    assert.throws(() => parseHeartRateMeasurement(hex('01')), /heart-rate measurement too short \(1 byte\)/);
     assert.throws(() => parsePmdEcgFrame(f.subarray(0, f.length - 1), { sampleRateHz: 130 }), /not a whole number/);
     const c = f.slice();
     c[9] = 0x80;
