@@ -2,7 +2,7 @@
 // Keyboard first: 1–9 rate the focused scale, ←/→ move along it, ↑/↓ (or Tab) change scale,
 // Enter submits, Escape closes. The time stored is when the panel opened (the moment asked about)
 // unless "time of submit" is chosen.
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { SAM_MAX, SAM_MIN } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
@@ -72,7 +72,10 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
     };
   }, []);
 
-  useEffect(() => {
+  // A layout effect: the first scale has the focus as the panel appears, so the keys a participant
+  // types at once rate it (after a plain effect, which waits for the next frame, '2' pressed right
+  // away went to the page and the ratings shifted by one scale).
+  useLayoutEffect(() => {
     // Focus goes back where it was (the Self-report button, the page) when the panel closes: it
     // was left on the removed panel, and a keyboard user had to find their way back from the top.
     const opener = document.activeElement as HTMLElement | null;
