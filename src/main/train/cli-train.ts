@@ -2,7 +2,7 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in a worker thread of this
 // process with Ctrl+C as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
@@ -24,7 +24,7 @@ import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
-import { expandSource, listRecordings, recordingFormatProblem } from './dataset-loader';
+import { expandSource, listRecordings, readHead, recordingFormatProblem } from './dataset-loader';
 import { ENCODER_ARTIFACT, REPORT_ARTIFACT } from './job';
 import { recordJobStop, TrainRun, type TrainRunEnd } from './job-runner';
 import { previewInWorker } from './dataset-preview';
@@ -321,10 +321,7 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
     // The MAT-file header, read now (128 bytes): a file that is no MATLAB v5 file (garbage, v4, v7.3)
     // is refused before a run folder is made. Its DREAMER structure is checked when it is read.
     try {
-      const fh = await open(path, 'r');
-      const head = new Uint8Array(MAT_HEADER_BYTES);
-      const { bytesRead } = await fh.read(head, 0, MAT_HEADER_BYTES, 0).finally(() => fh.close());
-      parseMat(head.subarray(0, bytesRead), path);
+      parseMat(await readHead(path, MAT_HEADER_BYTES), path);
     } catch (e) {
       return (e as Error).message;
     }

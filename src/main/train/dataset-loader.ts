@@ -51,25 +51,31 @@ async function fileSource(path: string, s: { subject?: string; label?: string })
 /** How many bytes detectFormat reads of a file (its signature, its first line). */
 const FORMAT_HEAD_BYTES = 512;
 
+/** The first `n` bytes of a file (fewer if it is shorter): enough to tell its format. */
+export async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(n);
+    const { bytesRead } = await fh.read(head, 0, n, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * Why the file at `path` is no recording HeartMind reads, judged from its format (its first bytes
  * and its name, as the importer detects it), or null when it is one. For the checks before a run
  * folder is made: the file is read whole, and checked further, only when the run builds its dataset.
  */
 export async function recordingFormatProblem(path: string): Promise<string | null> {
-  const head = new Uint8Array(FORMAT_HEAD_BYTES);
-  let bytesRead: number;
+  let bytes: Uint8Array;
   try {
-    const fh = await open(path, 'r');
-    try {
-      ({ bytesRead } = await fh.read(head, 0, FORMAT_HEAD_BYTES, 0));
-    } finally {
-      await fh.close();
-    }
+    bytes = await readHead(path, FORMAT_HEAD_BYTES);
   } catch (e) {
     return `cannot read ${path}: ${(e as Error).message}`;
   }
-  const file = { name: basename(path), bytes: head.subarray(0, bytesRead) };
+  const file = { name: basename(path), bytes };
   if (detectFormat(file)) return null;
   // No format fits: the importer says why in its own words (empty, a WFDB signal file without its header, …).
   try {
