@@ -1,6 +1,6 @@
 // Paired devices: live state, battery, signal, problem; connect/disconnect, rename, auto-connect at
 // start, forget.
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
@@ -170,9 +170,6 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
   const { devices, error } = usePairedDevices(client);
   // Statuses come from the core: without it they are stale, and a row must not say "streaming".
   const offline = live.connection !== 'open';
-  const lostAt = useRef<number | null>(null);
-  if (!offline) lostAt.current = null;
-  else lostAt.current ??= Date.now() / 1000;
   return (
     <section class="panel" aria-labelledby="paired-title">
       <div class="panel-header">
@@ -181,7 +178,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
       </div>
       {offline && devices !== null && devices.length > 0 && (
         <p class="device-problem" role="status" data-testid="paired-offline">
-          No contact with HeartMind's core since {hhmmss(lostAt.current ?? Date.now() / 1000)}: what the devices are doing is unknown until it is back (the states refresh by themselves).
+          No contact with HeartMind's core since {hhmmss(live.lostAt ?? Date.now() / 1000)}: what the devices are doing is unknown until it is back (the states refresh by themselves).
         </p>
       )}
       {error && <p class="form-error">{error}</p>}
