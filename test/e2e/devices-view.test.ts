@@ -5,7 +5,8 @@
 // reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
 // playback and synthetic boards connect through the library the user points to (a bad ECG row is
 // named in the form's words; a field of another board does not ride along; Connect on the board
-// already streaming says so); with the core gone
+// already streaming says so); each row's Connect at start box is named after its device and keeps
+// the state it was clicked to; with the core gone
 // the rows say their state is unknown.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -182,6 +183,38 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await note.innerText(), 'BrainFlow Synthetic board is already streaming with these settings; nothing changed.');
     await page.click(`${row('brainflow:-1')} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row('brainflow:-1')}[data-state="stopped"]`, { timeout: 10_000 });
+  });
+
+  test("each remembered device's Connect at start box is named after its device (Chromium's accessibility tree)", async () => {
+    // Several remembered rows (the Cyton, and the BrainFlow boards when the library is there), each
+    // with the box: they read 'Connect at start, Connect at start, …' to a screen reader before.
+    const ids = await page.$$eval('[data-testid="paired-list"] > li', (lis) => lis.map((li) => li.getAttribute('data-testid')!.slice('paired-'.length)));
+    assert.ok(ids.length >= 1, 'remembered rows');
+    const names: string[] = [];
+    for (const id of ids) {
+      const name = await page.innerText(`${row(id)} [data-testid="paired-name"]`);
+      names.push(name);
+      const box = page.getByRole('checkbox', { name: `Connect at start: ${name}`, exact: true });
+      assert.equal(await box.count(), 1, `one box named for ${name}`);
+      assert.equal(await box.getAttribute('data-testid'), 'paired-auto');
+      // …and it is that row's box.
+      assert.equal(await page.locator(row(id)).getByRole('checkbox', { name: `Connect at start: ${name}`, exact: true }).count(), 1);
+    }
+    assert.equal(new Set(names).size, names.length, 'the rows have distinct names');
+    // Unticking the box found by its name changes that device, and only it.
+    const profile = () => JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired as { deviceId: string; autoConnect: boolean }[];
+    const cyton = `cyton:${pty.app}`;
+    const before = profile();
+    assert.equal(before.find((p) => p.deviceId === cyton)?.autoConnect, true);
+    await page.getByRole('checkbox', { name: 'Connect at start: Lab Cyton', exact: true }).uncheck();
+    const deadline = Date.now() + 5000;
+    while (profile().find((p) => p.deviceId === cyton)?.autoConnect !== false && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const after = profile();
+    assert.equal(after.find((p) => p.deviceId === cyton)?.autoConnect, false);
+    for (const p of after.filter((x) => x.deviceId !== cyton)) assert.equal(p.autoConnect, before.find((b) => b.deviceId === p.deviceId)?.autoConnect, p.deviceId);
+    await page.getByRole('checkbox', { name: 'Connect at start: Lab Cyton', exact: true }).check();
+    while (profile().find((p) => p.deviceId === cyton)?.autoConnect !== true && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(profile().find((p) => p.deviceId === cyton)?.autoConnect, true);
   });
 
   test('the page logged no errors', () => {

@@ -1,6 +1,6 @@
 // Paired devices: live state, battery, signal, problem; connect/disconnect, rename, auto-connect at
 // start, forget.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
@@ -29,6 +29,12 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
   const [confirmForget, setConfirmForget] = useState(false);
+  // The box shows what was asked until the profile's push says it: drawn from the profile alone, it
+  // sprang back when the click re-rendered the row (busy) and flipped again when the push came.
+  const [autoAsked, setAutoAsked] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (autoAsked !== null && device.autoConnect === autoAsked) setAutoAsked(null);
+  }, [device.autoConnect, autoAsked]);
   const state = status?.state ?? 'idle';
   const shown = offline ? 'unknown' : state;
   // Since when it is away: its last sample before the drop, from the status (a page opened or
@@ -129,8 +135,16 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
         <label class="check small">
           <input
             type="checkbox"
-            checked={device.autoConnect}
-            onChange={(e) => void act.run('auto-connect', () => client.invoke('hm:devices:auto-connect', { deviceId: id, autoConnect: (e.target as HTMLInputElement).checked }))}
+            checked={autoAsked ?? device.autoConnect}
+            onChange={(e) => {
+              const autoConnect = (e.target as HTMLInputElement).checked;
+              setAutoAsked(autoConnect);
+              // Refused: the box goes back to what the profile holds, and the error says why.
+              void act.run('auto-connect', () => client.invoke('hm:devices:auto-connect', { deviceId: id, autoConnect })).then((ok) => ok || setAutoAsked(null));
+            }}
+            // Every remembered device has this box: its name says which device (the visible words first,
+            // so a speech user's "click Connect at start" still finds it).
+            aria-label={`Connect at start: ${device.name}`}
             data-testid="paired-auto"
           />
           Connect at start
