@@ -187,6 +187,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="delete-session"]');
     await page.click('[data-testid="confirm-delete-yes"]');
     await page.waitForSelector('[data-testid="library-empty"]', { timeout: 10_000 });
+    // The list is empty: the focus goes to the search field (it fell to the page body).
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'library-search');
     assert.deepEqual(problems, []);
   });
 
@@ -278,5 +280,44 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const b = Number(await timeline.getAttribute('aria-valuenow'));
     assert.ok(a > 200 && a < 400 && b > a + 10, `the playhead in the break: ${a} s, then ${b} s`);
     await page.locator('button:has-text("Close")').click();
+  });
+
+  test('deleting from the keyboard: the focus goes to the next row, then the previous one, then the search field (it fell to the page body)', async () => {
+    await page.fill('[data-testid="library-search"]', '');
+    const rows = page.locator('[data-testid="session-row"]');
+    await rows.first().waitFor();
+    const ids = async () => rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-session-id'))));
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.activeElement;
+        return { testid: a?.getAttribute('data-testid') ?? a?.tagName ?? null, row: Number(a?.closest('tr')?.getAttribute('data-session-id') ?? NaN) };
+      });
+    /** Delete the row at `index` with keys only: Enter on its Delete button, Tab from "Keep it" to Delete, Enter. */
+    const deleteAt = async (index: number) => {
+      const before = await ids();
+      await rows.nth(index).locator('[data-testid="delete-session"]').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="confirm-delete"]');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="session-row"]').length === n - 1 || (n === 1 && document.querySelector('[data-testid="library-empty"]') !== null), before.length, { timeout: 10_000 });
+      return before;
+    };
+    const n = (await ids()).length;
+    assert.ok(n >= 2, `${n} sessions to delete`); // tablet, bf32 Ärger.v2 (and clock_resets)
+    // The first row: the next one takes its place and its Delete button the focus.
+    let before = await deleteAt(0);
+    assert.deepEqual(await focused(), { testid: 'delete-session', row: before[1] });
+    if (before.length >= 3) {
+      // The last row: no next one, so the previous.
+      before = await deleteAt(before.length - 2);
+      assert.deepEqual(await focused(), { testid: 'delete-session', row: before[before.length - 2] });
+    }
+    while ((await ids()).length > 0) await deleteAt(0);
+    await page.waitForSelector('[data-testid="library-empty"]');
+    assert.equal((await focused()).testid, 'library-search');
+    // Enter went to the right buttons all along: nothing else was deleted or opened.
+    assert.equal(await page.$('[data-testid="replay-panel"]'), null);
+    assert.deepEqual(problems, []);
   });
 });

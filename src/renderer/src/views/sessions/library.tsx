@@ -7,7 +7,7 @@ import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/se
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
-import { returnFocus } from '../../shell/focus-return';
+import { focusLost, returnFocus } from '../../shell/focus-return';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
@@ -262,6 +262,20 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
 
 type Mode = { kind: 'edit' | 'export' | 'delete'; id: number } | null;
 
+/**
+ * After a delete: the row now at the deleted one's place (the next session), else the last row (the
+ * previous one), else the search field (the list is empty). In the row, its Delete button (where the
+ * focus was, so several sessions can be deleted in turn; each asks first) or, while it is disabled
+ * (the session records), the row's first button that works.
+ */
+function focusAfterDelete(table: HTMLTableElement | null, index: number, search: HTMLInputElement | null): void {
+  const rows = table ? [...table.querySelectorAll<HTMLTableRowElement>('tr[data-testid="session-row"]')] : [];
+  const row = rows[Math.min(index, rows.length - 1)];
+  const buttons = row ? [...row.querySelectorAll<HTMLButtonElement>('.row-actions button')].filter((b) => !b.disabled) : [];
+  const target = buttons.find((b) => b.dataset.testid === 'delete-session') ?? buttons[0] ?? search;
+  target?.focus();
+}
+
 export function Library({ client, replaySessionId, recordingSessionId }: { client: HeartMindClient; replaySessionId: number | null; recordingSessionId: number | null }) {
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
@@ -288,6 +302,17 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   /** The last import asked for a board (a BrainFlow file whose columns fit several). */
   const [boardAsked, setBoardAsked] = useState(false);
   const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag, recordingSessionId);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  /** A session just deleted and the row it held: the focus goes to the row that takes its place once the list no longer shows it. */
+  const deleted = useRef<{ id: number; index: number } | null>(null);
+  useLayoutEffect(() => {
+    const d = deleted.current;
+    if (!d || !sessions || sessions.some((s) => s.id === d.id)) return;
+    deleted.current = null;
+    // Its row went with the list's refresh, and the focus (on its Delete button) fell to the page body.
+    if (focusLost()) focusAfterDelete(tableRef.current, d.index, searchRef.current);
+  }, [sessions]);
   // "Replaying …" goes when that replay closes (it would otherwise name a replay that is gone).
   useEffect(() => {
     if (message?.replaying !== undefined && message.replaying !== replaySessionId) setMessage(null);
@@ -309,6 +334,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   const del = async (s: SessionSummary) => {
     try {
       const r = await client.invoke('hm:sessions:delete', { sessionId: s.id });
+      deleted.current = { id: s.id, index: sessions?.findIndex((x) => x.id === s.id) ?? 0 };
       // SQLite keeps the file's size and reuses the pages for what is recorded next.
       done(`Deleted “${s.name}”: ${formatBytes(r.freedBytes)} ${r.returnedToDisk ? 'given back to the disk' : 'in the database is free for new recordings (this database file predates giving space back, so it keeps its size)'}`);
     } catch (err) {
@@ -336,7 +362,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
     <section class="panel library" aria-label="Session library" data-testid="library">
       <div class="panel-header">
         <h2>Sessions</h2>
-        <input type="search" class="library-search" aria-label="Search name, subject, notes or tag" placeholder="Search name, subject, notes, tag…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} data-testid="library-search" />
+        <input type="search" ref={searchRef} class="library-search" aria-label="Search name, subject, notes or tag" placeholder="Search name, subject, notes, tag…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} data-testid="library-search" />
         <select aria-label="Filter by tag" value={tag} onChange={(e) => setTag((e.target as HTMLSelectElement).value)}>
           <option value="">All tags</option>
           {tags.map((t) => (
@@ -395,7 +421,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
           {text || tag ? 'No session matches.' : 'No sessions yet: press Record, or import a file.'}
         </p>
       ) : (
-        <table class="session-table" data-testid="session-table">
+        <table class="session-table" ref={tableRef} data-testid="session-table">
           <thead>
             <tr>
               <th scope="col">Name</th>
