@@ -7,8 +7,11 @@
 // stamped when it arrives. A time more than a day from the host clock (milliseconds by mistake,
 // seconds since the sender started) or a duration over a week is refused (event-time.ts), and so
 // is a time outside the recording's span. Each marker is answered with JSON {ok, time, stored,
-// error?} so the sender can check it landed (UDP: a datagram back to the sender's address; a
-// message over MAX_MARKER_MESSAGE_BYTES gets the same error reply on either transport).
+// error?, warning?} so the sender can check it landed (UDP: a datagram back to the sender's address;
+// a message over MAX_MARKER_MESSAGE_BYTES gets the same error reply on either transport). A label
+// over MAX_MARKER_LABEL_CHARS is stored shortened, with a warning in the reply and the log: a
+// sender that does not read replies (most fire-and-forget UDP scripts) keeps the event and its time,
+// which a refusal would lose for good.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +61,8 @@ export interface MarkerAck {
   /** Whether it went into a recording (false when nothing was recording). */
   stored?: boolean;
   error?: string;
+  /** Stored, but not as sent: the label was longer than MAX_MARKER_LABEL_CHARS and was shortened. */
+  warning?: string;
 }
 
 export interface MarkerServerOptions {
@@ -74,8 +79,21 @@ export class MarkerError extends Error {
   override name = 'MarkerError';
 }
 
+export interface ParsedMarker {
+  label: string;
+  time: number;
+  duration: number;
+  /** The label's length as sent (UTF-16 units) when it was longer than MAX_MARKER_LABEL_CHARS and shortened. */
+  shortenedFrom?: number;
+}
+
+/** What a sender and the log are told about a label shortened to fit. */
+export function shortenedLabelWarning(sentChars: number, storedChars: number): string {
+  return `label of ${sentChars} characters shortened to its first ${storedChars} (a marker label holds at most ${MAX_MARKER_LABEL_CHARS}); the marker was stored`;
+}
+
 /** Parses one marker message (text or JSON); throws MarkerError naming the problem. */
-export function parseMarkerMessage(text: string, receivedAt: number): { label: string; time: number; duration: number } {
+export function parseMarkerMessage(text: string, receivedAt: number): ParsedMarker {
   const trimmed = text.trim();
   if (!trimmed) throw new MarkerError('empty marker message');
   if (trimmed.startsWith('{')) {
@@ -97,22 +115,23 @@ export function parseMarkerMessage(text: string, receivedAt: number): { label: s
     }
     const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
     if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
-    return { label: markerLabel(label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+    return { ...markerLabel(label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
   }
-  return { label: markerLabel(trimmed), time: receivedAt, duration: 0 };
+  return { ...markerLabel(trimmed), time: receivedAt, duration: 0 };
 }
 
 /**
  * A label as stored: trimmed, cut to MAX_MARKER_LABEL_CHARS UTF-16 units. Control characters (binary data:
  * it was stored as a label, '\uFFFD\uFFFD\x00\x01…') are refused; tab and line breaks are text.
  */
-function markerLabel(text: string): string {
+function markerLabel(text: string): { label: string; shortenedFrom?: number } {
   const label = text.trim();
   const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.exec(label);
   if (control) throw new MarkerError(`marker label holds control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index}: binary data, not a text label`);
+  if (label.length <= MAX_MARKER_LABEL_CHARS) return { label };
   // Not between the halves of a surrogate pair (an emoji cut in two left a lone surrogate, stored as U+FFFD).
   const low = label.charCodeAt(MAX_MARKER_LABEL_CHARS);
-  return label.slice(0, low >= 0xdc00 && low <= 0xdfff ? MAX_MARKER_LABEL_CHARS - 1 : MAX_MARKER_LABEL_CHARS);
+  return { label: label.slice(0, low >= 0xdc00 && low <= 0xdfff ? MAX_MARKER_LABEL_CHARS - 1 : MAX_MARKER_LABEL_CHARS), shortenedFrom: label.length };
 }
 
 export class MarkerServer {
@@ -121,7 +140,7 @@ export class MarkerServer {
   private wss: WebSocketServer | null = null;
   private boundPort = 0;
   private readonly warnedEncoding = new Set<IncomingMarker['source']>();
-  private readonly refusals = new Map<IncomingMarker['source'], { count: number; timer: ReturnType<typeof setTimeout> }>();
+  private readonly throttled = new Map<string, { count: number; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly opts: MarkerServerOptions) {}
 
@@ -172,7 +191,7 @@ export class MarkerServer {
   }
 
   async stop(): Promise<void> {
-    for (const source of [...this.refusals.keys()]) this.flushRefusals(source);
+    for (const key of [...this.throttled.keys()]) this.flushThrottled(key);
     const udp = this.udp;
     this.udp = null;
     if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
@@ -187,9 +206,13 @@ export class MarkerServer {
   private async handle(text: string, source: IncomingMarker['source']): Promise<MarkerAck> {
     const receivedAt = this.opts.clock.now();
     try {
-      const m = parseMarkerMessage(text, receivedAt);
+      const { shortenedFrom, ...m } = parseMarkerMessage(text, receivedAt);
       const stored = await this.opts.onMarker({ ...m, source });
-      return { ok: true, time: m.time, stored };
+      if (shortenedFrom === undefined) return { ok: true, time: m.time, stored };
+      // Said after it is stored: a marker the store refuses gets that error alone.
+      const warning = shortenedLabelWarning(shortenedFrom, m.label.length);
+      this.logThrottled(source, 'shortened', `marker from ${source}: ${warning}`);
+      return { ok: true, time: m.time, stored, warning };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.logRefusal(source, message);
@@ -209,23 +232,32 @@ export class MarkerServer {
    * milliseconds at 100 markers/s pushed every other line out within 5 s).
    */
   private logRefusal(source: IncomingMarker['source'], message: string): void {
-    const pending = this.refusals.get(source);
+    this.logThrottled(source, 'refused', `marker from ${source} refused: ${message}`);
+  }
+
+  /** One line per source and kind at once, then how many more in each following REFUSAL_LOG_WINDOW_MS (logRefusal). */
+  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened', line: string): void {
+    const key = `${source} ${kind}`;
+    const pending = this.throttled.get(key);
     if (pending) {
       pending.count++;
       return;
     }
-    this.opts.log?.('warn', `marker from ${source} refused: ${message}`);
-    const timer = setTimeout(() => this.flushRefusals(source), REFUSAL_LOG_WINDOW_MS);
+    this.opts.log?.('warn', line);
+    const timer = setTimeout(() => this.flushThrottled(key), REFUSAL_LOG_WINDOW_MS);
     timer.unref?.();
-    this.refusals.set(source, { count: 0, timer });
+    this.throttled.set(key, { count: 0, timer });
   }
 
-  private flushRefusals(source: IncomingMarker['source']): void {
-    const pending = this.refusals.get(source);
+  private flushThrottled(key: string): void {
+    const pending = this.throttled.get(key);
     if (!pending) return;
     clearTimeout(pending.timer);
-    this.refusals.delete(source);
-    if (pending.count > 0) this.opts.log?.('warn', `${pending.count} more markers from ${source} refused in ${REFUSAL_LOG_WINDOW_MS / 1000} s (each sender was told why in its reply)`);
+    this.throttled.delete(key);
+    if (pending.count === 0) return;
+    const [source, kind] = key.split(' ');
+    const what = kind === 'refused' ? `markers from ${source} refused` : `markers from ${source} stored with their labels shortened`;
+    this.opts.log?.('warn', `${pending.count} more ${what} in ${REFUSAL_LOG_WINDOW_MS / 1000} s (each sender was told ${kind === 'refused' ? 'why' : 'so'} in its reply)`);
   }
 
   /** A message as received: refused when over MAX_MARKER_MESSAGE_BYTES, else parsed and stored. */

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, oversizeMarkerError, parseMarkerMessage, type IncomingMarker } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, oversizeMarkerError, parseMarkerMessage, shortenedLabelWarning, type IncomingMarker } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
+import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
 function fixedClock(start: number) {
   let t = start;
@@ -194,7 +195,9 @@ test('labels as stimulus software sends them: C strings, Windows-1252, binary da
   assert.match(String(binary.error), /^marker label holds control character U\+0000 at 2: binary data, not a text label$/);
   assert.equal((await ack(Buffer.from('{"label":"a\\u0007b"}'))).ok, false);
   // An emoji across the length limit is dropped whole, not cut into a lone surrogate.
-  assert.equal((await ack(Buffer.from('a' + '🧠'.repeat(511)))).ok, true);
+  const emoji = await ack(Buffer.from('a' + '🧠'.repeat(511)));
+  assert.equal(emoji.ok, true);
+  assert.equal(emoji.warning, shortenedLabelWarning(1023, 999));
   assert.deepEqual(got.slice(0, 4), ['stim_on', 'img 3', 'Bühne – 2€', 'Bühne 2 ✓']);
   const long = got[4];
   assert.equal(long.length, 999);
@@ -225,4 +228,54 @@ test('a sender stuck on one mistake does not flood the log: the first refusal is
   assert.match(refusedLines()[0], /^marker from udp refused: "time" 1000000 lies/);
   await server.stop();
   assert.deepEqual(refusedLines().slice(1), ['199 more markers from udp refused in 10 s (each sender was told why in its reply)']);
+});
+
+test('a label over the limit is stored shortened, and the sender (UDP and WebSocket) and the log are told so (it was cut silently)', async (t) => {
+  const got: IncomingMarker[] = [];
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m), true), log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const udpAck = (payload: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
+      sock.send(payload, server.port, '127.0.0.1');
+    });
+  const { wsAck } = await markerSocket(t, server.port);
+  const trial = 'trial 7 params ' + 'x'.repeat(1485); // 1500 characters: a stimulus script's parameter dump
+  // At the limit: stored as sent, no warning.
+  const exact = await udpAck('y'.repeat(MAX_MARKER_LABEL_CHARS));
+  assert.deepEqual(Object.keys(exact).sort(), ['ok', 'stored', 'time']);
+  const udp = await udpAck(trial);
+  assert.deepEqual(udp, { ok: true, time: 1002, stored: true, warning: 'label of 1500 characters shortened to its first 1000 (a marker label holds at most 1000); the marker was stored' });
+  const ws = await wsAck(JSON.stringify({ label: trial, time: 1000.5, duration: 2 }));
+  assert.equal(ws.ok, true);
+  assert.equal(ws.time, 1000.5, 'the event keeps its time and duration');
+  assert.equal(ws.warning, shortenedLabelWarning(1500, 1000));
+  assert.deepEqual(
+    got.map((m) => [m.source, m.label.length, m.duration]),
+    [
+      ['udp', 1000, 0],
+      ['udp', 1000, 0],
+      ['websocket', 1000, 2],
+    ],
+  );
+  assert.equal(got[1].label, trial.slice(0, 1000));
+  // The log says it once per transport, then how many more (a script sending long labels at 100/s would flood it).
+  for (let i = 0; i < 5; i++) await udpAck(trial);
+  const shortened = () => logs.filter((l) => /shortened/.test(l));
+  assert.deepEqual(shortened(), [`marker from udp: ${shortenedLabelWarning(1500, 1000)}`, `marker from websocket: ${shortenedLabelWarning(1500, 1000)}`]);
+  await server.stop();
+  assert.deepEqual(shortened().slice(2), ['5 more markers from udp stored with their labels shortened in 10 s (each sender was told so in its reply)']);
+  // A label the store refuses gets that error alone, not a warning beside it.
+  const refusing = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async () => Promise.reject(new Error('marker time lies 2 h after the session')) });
+  await refusing.start();
+  t.after(() => refusing.stop());
+  const refused = await new Promise<Record<string, unknown>>((resolve) => {
+    sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
+    sock.send(trial, refusing.port, '127.0.0.1');
+  });
+  assert.deepEqual(refused, { ok: false, error: 'marker time lies 2 h after the session' });
 });
