@@ -1,11 +1,13 @@
 // BrainFlow through our koffi binding against a real libBoardController (built from BrainFlow's
 // source, ../shared/brainflow): the synthetic board, the playback-file board streaming a file made
-// from the real OpenBCI GUI recording, error codes, and libraries that are not BrainFlow.
+// from the real OpenBCI GUI recording and one BrainFlow's own DataHandler wrote, error codes, and
+// libraries that are not BrainFlow.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import koffi from 'koffi';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../../../src/main/devices/brainflow/brainflow-lib';
 import { BrainFlowDriver } from '../../../src/main/devices/drivers/brainflow-driver';
 import { ManagedSource } from '../../../src/main/devices/device-source';
@@ -92,6 +94,79 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
         for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - gui.uv[c][i]) < 0.005, `ch ${c} sample ${i}: ${got[i]} vs ${gui.uv[c][i]}`);
       }
       assert.equal(sink.gaps.length, 0);
+    } finally {
+      await src.stop();
+    }
+  });
+
+  test("playback of a file BrainFlow itself wrote (DataHandler's write_file) from its synthetic board: every value, in order, as BrainFlow reads the file back", async () => {
+    // A researcher's own BrainFlow recording: 2 s of the synthetic board taken through our binding,
+    // written with BrainFlow's libDataHandler (not by us), then played through the app as a device.
+    const lib = await loadBrainFlow(LIB);
+    const board = new BoardShim(lib, BoardIds.SYNTHETIC_BOARD);
+    const descr = board.describe();
+    const numRows = descr.num_rows;
+    const tsRow = descr.timestamp_channel!;
+    assert.equal(numRows, 32);
+    await board.prepare();
+    let data: Float64Array;
+    let n: number;
+    try {
+      await board.start();
+      await new Promise((r) => setTimeout(r, 2000));
+      n = board.dataCount();
+      data = board.getData(n, numRows);
+      await board.stop();
+    } finally {
+      await board.release();
+    }
+    assert.ok(n > 300, `${n} samples recorded`);
+    const dh = koffi.load(join(BF_DIR, 'libDataHandler.so'));
+    const writeFile = dh.func('int write_file(const double *data, int num_rows, int num_cols, const char *file_name, const char *file_mode)');
+    const countInFile = dh.func('int get_num_elements_in_file(const char *file_name, _Out_ int *num_elements)');
+    const readFile = dh.func('int read_file(_Out_ double *data, _Out_ int *num_rows, _Out_ int *num_cols, const char *file_name, int num_elements)');
+    const file = join(tmp, 'synthetic-by-brainflow.csv');
+    assert.equal(writeFile(data, numRows, n, file, 'w'), 0);
+    // What BrainFlow reads back from its own file is the reference (its text holds %lf: 6 decimals).
+    const elems = [0];
+    assert.equal(countInFile(file, elems), 0);
+    const ref = new Float64Array(elems[0]);
+    const rows = [0];
+    const cols = [0];
+    assert.equal(readFile(ref, rows, cols, file, elems[0]), 0);
+    assert.deepEqual([rows[0], cols[0]], [numRows, n]);
+    for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(ref[i] - data[i]) <= 5e-7 * Math.max(1, Math.abs(data[i])), `element ${i}: ${ref[i]} written from ${data[i]}`);
+
+    // Played as the board it was recorded with, row 16 taken as ECG (the rest of rows 1–16: EEG).
+    const sink = new RecordingSink();
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.SYNTHETIC_BOARD }, libraryPath: LIB, ecgRows: [16] });
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: FAST });
+    try {
+      await src.start(sink);
+      await waitFor('the end of the file', () => src.state === 'stopped', 8000);
+      const eeg = `brainflow:-3:${file}/eeg`;
+      const ecg = `brainflow:-3:${file}/ecg`;
+      assert.match(src.status().problem?.message ?? '', new RegExp(`to its end \\(${n} samples, `));
+      assert.equal(sink.samples(eeg), n, 'every line once');
+      assert.equal(sink.samples(ecg), n);
+      assert.equal(sink.infos.get(eeg)!.channels.length, 15);
+      assert.deepEqual(sink.gaps, [], 'the package row ran on: no loss, no drop');
+      // Sample i of row r is what BrainFlow read from the file (as float32, the pipeline's type).
+      const want = (r: number, i: number) => Math.fround(ref[r * n + i]);
+      for (let c = 0; c < 15; c++) {
+        const got = sink.channel(eeg, c);
+        for (let i = 0; i < n; i++) if (got[i] !== want(1 + c, i)) assert.fail(`EEG ch ${c} (row ${1 + c}) sample ${i}: ${got[i]} vs ${want(1 + c, i)} in the file`);
+      }
+      const got = sink.channel(ecg, 0);
+      for (let i = 0; i < n; i++) if (got[i] !== want(16, i)) assert.fail(`ECG (row 16) sample ${i}: ${got[i]} vs ${want(16, i)}`);
+      // The device clock counts the file's samples, contiguous from 0.
+      const cs = sink.chunks.filter((c) => c.streamId === eeg);
+      assert.equal(cs[0].deviceTime, 0);
+      for (let k = 1; k < cs.length; k++) assert.ok(Math.abs(cs[k].deviceTime - (cs[k - 1].deviceTime + cs[k - 1].count / 250)) < 1e-9);
+      // Played at the pace it was recorded (BrainFlow's playback follows the timestamp row).
+      const span = cs.at(-1)!.hostTime - cs[0].hostTime;
+      const recorded = ref[tsRow * n + n - 1] - ref[tsRow * n];
+      assert.ok(Math.abs(span - recorded) < 0.5, `played over ${span.toFixed(2)} s, recorded over ${recorded.toFixed(2)} s`);
     } finally {
       await src.stop();
     }
