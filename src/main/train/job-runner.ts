@@ -124,6 +124,8 @@ interface Active {
   backend: string | null;
   /** The worker has reported the job over (done, paused, cancelled, failed) and is exiting. */
   ending: boolean;
+  /** stop() ended the thread (a step outlasted its wait) and marks the run itself. */
+  cutOff: boolean;
 }
 
 export class JobRunner {
@@ -242,6 +244,7 @@ export class JobRunner {
     const timeout = new Promise<void>((r) => setTimeout(r, this.opts.stopTimeoutMs ?? 20_000).unref());
     await Promise.race([a.done, timeout]);
     if (this.active !== a) return;
+    a.cutOff = true;
     await a.run.terminate();
     this.store.folder(a.runId).markStoppedSync('interrupted: the app closed during a step; resume continues from the last checkpoint');
   }
@@ -290,14 +293,16 @@ export class JobRunner {
       },
     );
     sessions = [];
-    const active: Active = { runId, run, done, backend: null, ending: false };
+    const active: Active = { runId, run, done, backend: null, ending: false, cutOff: false };
     this.active = active;
     void run.end.then(async (end) => {
       active.ending = true;
       if (end.kind === 'done') {
         if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
       } else if (end.kind === 'stopped') await this.stopped_(runId, end.error, end.progress);
-      else if (!this.stopped) await this.fail(runId, end.error); // else stop() ended the thread and marks the run
+      else if (!this.stopped) await this.fail(runId, end.error);
+      else if (!active.cutOff) this.diedWhileStopping(runId, end.error);
+      // else stop() ended the thread and marks the run
       await run.terminate();
       if (this.active === active) this.active = null;
       // The run's last status was pushed while its worker was still the active job: push it again
@@ -308,6 +313,25 @@ export class JobRunner {
       await this.pump();
     });
     this.opts.events?.log?.('info', `training run ${runId} started`);
+  }
+
+  /**
+   * The thread died on its own while the app was closing (stop() waits for it to pause): the run is
+   * marked interrupted here, as stop() marks one it cuts off, rather than left 'running' until the
+   * next start-up's recover(). Interrupted, not failed: what ended it may be the shutdown, and it
+   * resumes from its last checkpoint either way; the reason goes into its log. Synchronous, as the
+   * process may exit as soon as stop() returns.
+   */
+  private diedWhileStopping(runId: string, err: Error): void {
+    const message = `interrupted: the training worker stopped while the app was closing (${err.message}); resume continues from the last checkpoint`;
+    let marked = false;
+    try {
+      marked = this.store.folder(runId).markStoppedSync(message);
+    } catch (e) {
+      this.opts.events?.log?.('error', `training run ${runId}: ${message}, and its status could not be written (${(e as Error).message})`);
+      return;
+    }
+    if (marked) this.opts.events?.log?.('warn', `training run ${runId} ${message}`);
   }
 
   /** A job that stopped: paused and cancelled are states, anything else a failure. */

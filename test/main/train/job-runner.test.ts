@@ -4,11 +4,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JobRunner } from '../../../src/main/train/job-runner';
-import { RunStore } from '../../../src/main/train/run-store';
+import { RUN_FILES, RunStore } from '../../../src/main/train/run-store';
 import type { JobEvent } from '../../../src/main/train/job';
 import { pretrainConfig, QUICK_ENCODER, corpusWindowing } from '../../../src/shared/train/recipes';
 import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
@@ -159,6 +159,34 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.equal(st.state, 'interrupted', st.progress.message);
     assert.match(st.progress.message, /the app closed during a step; resume continues from the last checkpoint/);
     assert.equal(st.error ?? null, null);
+  });
+
+  test('a worker that crashes while the app closes leaves its run interrupted (resumable), not running', async () => {
+    const store = new RunStore(join(root, 'runs-5'));
+    let steps = 0;
+    const logs: string[] = [];
+    const runner = new JobRunner(store, { events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++), log: (_l, m) => logs.push(m) } });
+    const spec = ecgPretrainSpec('crashes on the way out', 200);
+    spec.pretrain.ecg!.checkpointEverySteps = 1000;
+    const s = await runner.start(spec);
+    await new Promise<void>((res) => {
+      const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
+    });
+    // A real crash of the thread: the job appends each step's metric without awaiting it (job.ts),
+    // so a metrics file that can no longer be written rejects with no handler, and Node ends the
+    // worker with that uncaught error at the next turn of its event loop — the pause's checkpoint
+    // write, as the app closes.
+    const metrics = store.folder(s.id).path(RUN_FILES.metrics);
+    while (!existsSync(metrics)) await new Promise((r) => setTimeout(r, 10));
+    rmSync(metrics);
+    mkdirSync(metrics);
+    await runner.stop();
+    const st = await store.folder(s.id).readStatus();
+    assert.equal(st.state, 'interrupted', st.progress.message);
+    assert.match(st.progress.message, /^interrupted: the training worker stopped while the app was closing \(.*EISDIR.*\); resume continues from the last checkpoint$/);
+    assert.equal(st.error ?? null, null);
+    assert.ok(logs.some((l) => l.includes(`training run ${s.id} interrupted: the training worker stopped`)), logs.join('\n'));
+    assert.match(readFileSync(store.folder(s.id).path(RUN_FILES.log), 'utf8'), /the training worker stopped while the app was closing/);
   });
 
   test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
