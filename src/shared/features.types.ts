@@ -42,8 +42,14 @@ export interface EegFeatures {
   spectrum: { freqHz: Float32Array; psd: Float32Array };
 }
 
+/**
+ * A stream's signal quality now, one per window (the dashboard's indicators). Flat, railed,
+ * implausible, missing and rmsUv judge the window's newest hop (at least 1 s: the data new since the
+ * previous report); the line-noise ratio the whole window. A window's own quality judges all of it.
+ */
 export interface QualityReport {
   streamId: string;
+  /** Host time (s) of the end of the window it came with. */
   time: number;
   channels: ChannelQuality[];
 }

@@ -16,7 +16,7 @@ import { MODEL_RATE_HZ } from '../window.types';
 import type { QualityReport } from '../features.types';
 import type { PipelineConfig, WindowerStreamState } from './pipeline.types';
 import { resolveMontage, type MontageSlot } from './montage';
-import { BLOCK_FIELDS, BlockAnalyzer, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
+import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
 
 export interface WindowerSink {
   window(w: SyncWindow): void;
@@ -81,6 +81,8 @@ export class Windower {
   readonly N: number;
   readonly hopK: number;
   readonly blockSize: number;
+  /** Samples (the window's newest) a stream's quality report judges. */
+  readonly reportK: number;
   private readonly allowanceK: number;
   private readonly warmK: number;
   private readonly cap: number;
@@ -106,6 +108,8 @@ export class Windower {
     this.N = Math.round(cfg.window.lengthSec * MODEL_RATE_HZ);
     this.hopK = Math.round(cfg.window.hopSec * MODEL_RATE_HZ);
     this.blockSize = gcd(this.N, this.hopK);
+    // One hop, at least a second (in whole blocks, at most the window): shorter spans judge noise.
+    this.reportK = Math.min(this.N, Math.ceil(Math.max(this.hopK, MODEL_RATE_HZ) / this.blockSize) * this.blockSize);
     this.allowanceK = Math.ceil(cfg.window.allowanceSec * MODEL_RATE_HZ);
     this.warmK = Math.round(cfg.warmUpSec * MODEL_RATE_HZ);
     this.cap = this.N + this.allowanceK + 4 * MODEL_RATE_HZ + this.blockSize;
@@ -287,10 +291,17 @@ export class Windower {
 
   private emit(s: number, e: number): void {
     if (s < this.emitFromK) return;
-    // Quality reports for every stream that has any data in the span.
+    // Quality reports for every stream that has any data in the window. They judge amplitude (flat,
+    // railed, implausible, missing) over the window's newest reportK samples, the data new since the
+    // previous report: judged over the whole window, an electrode going flat was flagged a window
+    // late (the window is flat only once all of it is) and a railed one cleared a window late. The
+    // line-noise ratio stays a whole window's: mains hum is a lasting condition, and a ratio of
+    // powers from one second wanders twice as far (clean channels crossed the threshold now and
+    // then). The window's own quality judges all of the window.
+    const r = Math.max(s, e - this.reportK);
     for (const b of this.streams.values()) {
       if (!this.hasDataIn(b, s, e)) continue;
-      this.sink.quality({ streamId: b.info.id, time: e / MODEL_RATE_HZ, channels: b.info.channels.map((ch, c) => this.quality(b, c, ch.label, s, e)) });
+      this.sink.quality({ streamId: b.info.id, time: e / MODEL_RATE_HZ, channels: b.info.channels.map((ch, c) => this.quality(b, c, ch.label, s, e, r)) });
     }
     const eeg = this.block('eeg', s, e);
     const ecg = this.block('ecg', s, e);
@@ -308,17 +319,30 @@ export class Windower {
     return { flatRmsUv: q.flatRmsUv[m], maxRmsUv: q.maxRmsUv[m], maxAbsUv: q.maxAbsUv[m], railedFraction: q.railedFraction, lineNoiseRatio: q.lineNoiseRatio };
   }
 
-  private quality(b: StreamBuffer, c: number, label: string, s: number, e: number): ChannelQuality {
+  /** Quality of channel c over [s, e); amplitude statistics from [from, e) only when `from` is given. */
+  private quality(b: StreamBuffer, c: number, label: string, s: number, e: number, from = s): ChannelQuality {
     const acc = this.acc;
+    this.gather(b, c, s, e, acc);
+    if (from > s) {
+      const line = acc[F_LINE];
+      const band = acc[F_BAND];
+      this.gather(b, c, from, e, acc);
+      acc[F_LINE] = line;
+      acc[F_BAND] = band;
+    }
+    // A block still being filled (the stream's newest samples) is not yet analysed: count what the
+    // analysed blocks cover.
+    return channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality));
+  }
+
+  /** Sums channel c's block statistics over [s, e) into acc. */
+  private gather(b: StreamBuffer, c: number, s: number, e: number, acc: Float64Array): void {
     clearBlockStats(acc, 0);
     const B = this.blockSize;
     for (let blk = Math.floor(s / B); blk * B < e; blk++) {
       const st = b.blocks.get(blk);
       if (st) addBlockStats(acc, 0, st, c * BLOCK_FIELDS);
     }
-    // A block still being filled (the stream's newest samples) is not yet analysed: count what the
-    // analysed blocks cover.
-    return channelQuality(label, acc, 0, e - s, this.thresholds(b.info.modality));
   }
 
   private block(m: 'eeg' | 'ecg', s: number, e: number): ModalityBlock {

@@ -52,6 +52,37 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     });
   }
 
+  // The dashboard's quality report judges the newest second: a fault is flagged within about a hop of
+  // its onset and cleared within about a hop of its end (judged over the whole 5-s window, a flat
+  // electrode was flagged 5.7 s late and a railed one cleared 5.7 s late). The line-noise ratio stays
+  // a window's (a ratio of powers from one second wanders across the threshold on clean channels).
+  for (const [fault, lag] of Object.entries({ 'flat-channel': [2.2, 2.2], 'railed-channel': [2.2, 2.2], artifact: [2.2, 2.2], 'line-noise': [2.2, 5.2] })) {
+    const { channel, flag } = expected[fault].quality!;
+    test(`${fault}: the quality report flags it within a hop of its onset and clears it within a hop of its end`, async () => {
+      const { r, headset } = await streamingRig();
+      r.sched.advance(15.3);
+      const tFault = r.clock.now();
+      headset.injectFault(fault);
+      r.sched.advance(25);
+      const reports = r.quality.filter((q) => q.streamId === `${DEMO_HEADSET_ID}/eeg` && q.time > tFault - 1);
+      const flagged = (q: (typeof reports)[number]) => q.channels[channel].flags.includes(flag as never);
+      const on = reports.find(flagged);
+      assert.ok(on, 'flagged');
+      assert.ok(on.time - tFault <= lag[0], `flagged in the report ending ${(on.time - tFault).toFixed(2)} s after the onset`);
+      const off = reports.find((q) => q.time > on.time && !flagged(q));
+      assert.ok(off, 'cleared');
+      assert.ok(off.time - (tFault + 10) <= lag[1], `cleared in the report ending ${(off.time - tFault - 10).toFixed(2)} s after the fault's end`);
+      assert.ok(off.time - (tFault + 10) > 0, 'not cleared while the fault lasts');
+      for (const q of reports.filter((q) => q.time > tFault + lag[0] && q.time <= tFault + 10)) assert.ok(flagged(q), `flagged throughout (report at +${(q.time - tFault).toFixed(2)} s)`);
+      // The window's own quality still judges the whole window: a window with a second of the fault is not flat.
+      if (fault === 'flat-channel') {
+        const partly = r.windows.find((w) => w.startTime + 5 === on.time)!;
+        assert.ok(partly.eeg.quality[channel].score > 0, 'a window flat for its last second only is not flat');
+      }
+      await r.hub.close();
+    });
+  }
+
   // The strap offers the same fault list with one lead: each fault must still happen there (the
   // railed and wrong-channel faults once did nothing on a one-channel device).
   for (const [fault, want] of Object.entries(expected)) {
