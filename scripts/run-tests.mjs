@@ -33,6 +33,6 @@ const res = spawnSync(
   // A test that hangs (a browser that never answers) fails after 8 minutes with its name instead of
   // holding the whole run until CI's limit.
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=480000', ...files],
-  { stdio: 'inherit', env: { ...process.env, HEARTMIND_TEST: '1' } },
+  { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);
