@@ -25,6 +25,11 @@ export interface CytonEmulatorOptions {
   periodMs?: number;
   /** Called when the link goes away (the pty pair was killed). */
   onLost?: () => void;
+  /**
+   * The board's crystal error, ppm: +400 sends 250.1 samples per host second (the board's clock
+   * runs fast), as two real boards never share a rate. Default 0.
+   */
+  clockPpm?: number;
 }
 
 const BANNER_8 = 'OpenBCI V3 8-16 channel\nOn Board ADS1299 Device ID: 0x3E\nLIS3DH Device ID: 0x33\nFirmware: v3.1.2\n$$$';
@@ -36,6 +41,14 @@ export class CytonEmulator {
   private packetIndex = 0;
   private t0 = 0;
   private sent = 0;
+  /** performance.now() (ms) when streaming last started: sample i is due at t0 + i / rate on the host. */
+  get startedAtMs(): number {
+    return this.t0;
+  }
+  /** Packets per host second (250 Hz off by the crystal error). */
+  get packetRateHz(): number {
+    return CYTON_SAMPLE_RATE_HZ * (1 + (this.opts.clockPpm ?? 0) * 1e-6);
+  }
   /** Packets written so far (all sessions). */
   packetsWritten = 0;
   streaming = false;
@@ -80,7 +93,7 @@ export class CytonEmulator {
   }
 
   private pump(): void {
-    const due = Math.floor(((performance.now() - this.t0) / 1000) * CYTON_SAMPLE_RATE_HZ) - this.sent;
+    const due = Math.floor(((performance.now() - this.t0) / 1000) * this.packetRateHz) - this.sent;
     if (due <= 0 || !this.link) return;
     const chunks: Uint8Array[] = [];
     const counts = new Int32Array(this.opts.daisy ? 16 : 8);

@@ -11,6 +11,8 @@ export interface TextEmulatorOptions {
   periodMs?: number;
   /** Called when the link goes away (the pty pair was killed, or the app closed its end). */
   onLost?: () => void;
+  /** The device's crystal error, ppm: −300 prints rateHz·(1 − 300e-6) lines per host second. Default 0. */
+  clockPpm?: number;
 }
 
 /** Lines waiting while a write drains, at most (~1 s of 8 channels at 2 kHz). */
@@ -23,6 +25,14 @@ export class TextEmulator {
   private t0 = 0;
   private sent = 0;
   linesWritten = 0;
+  /** performance.now() (ms) when it last (re)attached: line i of that run is due at t0 + i / rate. */
+  get startedAtMs(): number {
+    return this.t0;
+  }
+  /** Lines per host second. */
+  get lineRateHz(): number {
+    return this.opts.rateHz * (1 + (this.opts.clockPpm ?? 0) * 1e-6);
+  }
   /** Lines lost because the backlog was full (the other end not reading). */
   linesDropped = 0;
   private writing = false;
@@ -48,7 +58,7 @@ export class TextEmulator {
   }
 
   private pump(): void {
-    const due = Math.floor(((performance.now() - this.t0) / 1000) * this.opts.rateHz) - this.sent;
+    const due = Math.floor(((performance.now() - this.t0) / 1000) * this.lineRateHz) - this.sent;
     if (due <= 0 || !this.link) return;
     let s = '';
     for (let k = 0; k < due; k++) s += this.opts.lineAt(this.i++) + '\r\n';
