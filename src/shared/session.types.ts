@@ -12,6 +12,10 @@ export type SessionOrigin = 'recorded' | 'imported';
  */
 export type SessionState = 'recording' | 'complete' | 'interrupted';
 
+/** What 'interrupted' means, in the library's words (the Sessions view's badge, `heartmind sessions show`). */
+export const INTERRUPTED_SESSION_TEXT =
+  'it was never stopped (HeartMind was killed or crashed, the computer lost power, or the disk failed): it ends at its last saved sample, and everything saved until then is kept';
+
 export interface SessionSummary {
   id: number;
   name: string;

@@ -6,7 +6,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
-import type { ExportFormat, SessionSummary } from '../../shared/session.types';
+import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionSummary } from '../../shared/session.types';
 import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
@@ -113,6 +113,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         out({ ...s, timeline }, () =>
           [
             row(s),
+            s.state === 'interrupted' ? `interrupted: ${INTERRUPTED_SESSION_TEXT}` : '',
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,

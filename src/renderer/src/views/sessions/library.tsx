@@ -3,7 +3,7 @@
 // per session and of the whole database.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { DbInfo, ExportFormat, SessionSummary } from '../../../../shared/session.types';
+import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
@@ -442,7 +442,13 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                 <tr class={s.id === replaySessionId ? 'row-active' : ''} data-testid="session-row" data-session-id={s.id}>
                   <td>
                     <strong>{s.name}</strong>
-                    {s.state !== 'complete' && <span class={`badge state-${s.state}`}>{s.state}</span>}
+                    {s.state !== 'complete' && (
+                      // What "interrupted" means (a kill, a crash, a disk error), on hover and for a screen reader.
+                      <span class={`badge state-${s.state}`} title={s.state === 'interrupted' ? `Interrupted: ${INTERRUPTED_SESSION_TEXT}` : undefined} data-testid="session-state">
+                        {s.state}
+                        {s.state === 'interrupted' && <span class="sr-only">: {INTERRUPTED_SESSION_TEXT}</span>}
+                      </span>
+                    )}
                     {s.origin === 'imported' && <span class="badge">imported</span>}
                   </td>
                   <td>{s.subjectId || <span class="muted">–</span>}</td>
