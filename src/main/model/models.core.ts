@@ -222,14 +222,18 @@ export class ModelsArea {
   }
 
   readiness(): ModelReadiness {
-    if (!this.activeId) return { activeId: null, ok: false, problems: ['no trained model is installed'], notes: [], fed: [] };
+    if (!this.activeId) {
+      // "No trained model is installed" was said after the user chose none among usable models too.
+      const none = this.registry.list().some((m) => m.problems.length === 0) ? 'no model is selected' : 'no trained model is installed';
+      return { activeId: null, ok: false, refusal: '', problems: [none], notes: [], fed: [] };
+    }
     let m: InstalledModel;
     try {
       m = this.registry.get(this.activeId);
     } catch {
-      return { activeId: null, ok: false, problems: [`model '${this.activeId}' is no longer installed`], notes: [], fed: [] };
+      return { activeId: null, ok: false, refusal: 'is no longer installed', problems: [`model '${this.activeId}' is no longer installed`], notes: [], fed: [] };
     }
-    if (!m.card || m.problems.length) return { activeId: m.id, ok: false, problems: m.problems, notes: [], fed: [] };
+    if (!m.card || m.problems.length) return { activeId: m.id, ok: false, refusal: 'cannot be used', problems: m.problems, notes: [], fed: [] };
     const c = checkContract(m.card.input, this.available());
     return { activeId: m.id, ...c };
   }
@@ -259,7 +263,7 @@ export class ModelsArea {
       const m = this.registry.usable(id);
       const c = checkContract(m.card.input, this.available());
       if (!c.ok) {
-        throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' does not fit the connected devices: ${c.problems.join('; ')}`, c.problems);
+        throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' ${c.refusal}: ${c.problems.join('; ')}`, c.problems);
       }
       this.activeId = id;
       this.userChoseNone = false;

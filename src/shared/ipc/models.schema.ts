@@ -33,6 +33,12 @@ export interface ModelReadiness {
   activeId: string | null;
   /** True when the active model's contract is met by the connected devices. */
   ok: boolean;
+  /**
+   * What the problems are about, the words after "the model …" (empty when ok): 'does not fit the
+   * connected devices', 'does not fit the signal settings' (its window length), both, 'cannot be used'
+   * (a damaged folder), 'is no longer installed'.
+   */
+  refusal: string;
   /** What is missing, in words (empty when ok). */
   problems: string[];
   /** Non-blocking remarks (a modality with no device: the model answers without it). */

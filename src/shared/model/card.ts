@@ -5,6 +5,8 @@ import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type Moda
 import { plural } from '../plural';
 
 export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A file name inside the model folder: no separators, not '.' or '..'. */
+const ONNX_FILE_RE = /^(?!\.\.?$)[^\\/]+$/;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
@@ -51,6 +53,8 @@ export function cardProblems(v: unknown): string[] {
     }
   }
   if (!isObj(v.onnx) || !isStr(v.onnx.file) || !Number.isInteger(v.onnx.opset)) p.push('onnx.file and onnx.opset are required');
+  // The registry reads <folder>/<onnx.file>: a path ('../other/model.onnx') would run another folder's file under this card.
+  else if (!ONNX_FILE_RE.test(v.onnx.file)) p.push(`onnx.file must be a file name in the model's folder (got '${v.onnx.file}')`);
   if (!isObj(v.training) || !isStrArr(v.training.data) || !isStr(v.training.procedure) || !isStr(v.training.provenance)) p.push('training.data (list), training.procedure and training.provenance are required');
   if (!isObj(v.evaluation) || !isStr(v.evaluation.protocol) || !Array.isArray(v.evaluation.metrics)) p.push('evaluation.protocol and evaluation.metrics are required');
   else {
@@ -171,6 +175,12 @@ export interface ContractCheck {
   ok: boolean;
   /** Modalities that will feed the model. */
   fed: ModelModality[];
+  /**
+   * What the refusal is about, as the words after "the model …": 'does not fit the connected devices',
+   * 'does not fit the signal settings' (a window length), or both; empty when ok. A window-length
+   * mismatch said as a device problem sent the user to the headset instead of the settings.
+   */
+  refusal: string;
   /** Why the model cannot run, in words (empty when ok). */
   problems: string[];
   /** Notes that do not block (e.g. "no ECG connected: answers from EEG alone"). */
@@ -211,6 +221,7 @@ export function checkContract(input: InputContract, available: AvailableInputs):
   const problems: string[] = [];
   const notes: string[] = [];
   const fed: ModelModality[] = [];
+  let settings = false;
   for (const m of ['eeg', 'ecg'] as const) {
     const contract = input[m];
     const labels = available[m];
@@ -232,11 +243,24 @@ export function checkContract(input: InputContract, available: AvailableInputs):
     const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
     problems.push(`no ${wanted.join(' or ')} device connected`);
   }
+  const devices = problems.length > 0;
   // A model reads the window length it was trained on: fed another, it would skip every window.
   if (available.windowSec !== undefined && available.windowSec !== input.windowSeconds) {
-    problems.push(`windows: it reads ${input.windowSeconds}-s windows, the signal settings cut ${available.windowSec}-s windows`);
+    settings = true;
+    problems.push(windowLengthProblem(input.windowSeconds, available.windowSec));
   }
-  return { ok: problems.length === 0, fed, problems, notes };
+  return { ok: problems.length === 0, fed, refusal: refusalText(devices, settings), problems, notes };
+}
+
+/** A window-length mismatch in words: what the model reads, what is cut, and where to change it. */
+export function windowLengthProblem(modelSec: number, cutSec: number): string {
+  return `window length: the model reads ${modelSec}-s windows, the signal settings cut ${cutSec}-s windows (set Window to ${modelSec} s in Live → Signal settings)`;
+}
+
+function refusalText(devices: boolean, settings: boolean): string {
+  if (devices && settings) return 'does not fit the connected devices or the signal settings';
+  if (settings) return 'does not fit the signal settings';
+  return devices ? 'does not fit the connected devices' : '';
 }
 
 export { TASK_NAME_RE, taskProblems };

@@ -50,6 +50,8 @@ export class ModelConfigError extends Error {
 }
 
 export function encoderProblems(e: EncoderConfig, label: string): string[] {
+  // A card.json read from disk is untyped: "eeg": "cbramod" is one problem, not seven missing fields.
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return [`${label} must be an object (the encoder's settings) or null`];
   const p: string[] = [];
   const ints: [string, number][] = [
     ['patchSamples', e.patchSamples],
@@ -72,11 +74,22 @@ export function encoderProblems(e: EncoderConfig, label: string): string[] {
 }
 
 export function taskProblems(tasks: TaskSpec[]): string[] {
+  // Also a card.json's tasks, read from disk untyped: a string or a null in the list is said as such
+  // (a string was checked letter by letter, a null threw a TypeError).
+  if (!Array.isArray(tasks)) return ['tasks must be a list of tasks'];
   const p: string[] = [];
   if (tasks.length === 0) p.push('a model declares at least one task');
   const seen = new Set<string>();
-  for (const t of tasks) {
-    if (!TASK_NAME_RE.test(t.name)) p.push(`task name '${t.name}' must match ${TASK_NAME_RE}`);
+  for (const [i, t] of tasks.entries()) {
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+      p.push(`task ${i + 1} must be an object (name, kind, classes)`);
+      continue;
+    }
+    if (!Array.isArray(t.classes) || !t.classes.every((c) => typeof c === 'string' && c.trim() !== '')) {
+      p.push(`task '${String(t.name)}': classes must be a list of class names`);
+      continue;
+    }
+    if (typeof t.name !== 'string' || !TASK_NAME_RE.test(t.name)) p.push(`task name '${String(t.name)}' must match ${TASK_NAME_RE}`);
     if (seen.has(t.name)) p.push(`task '${t.name}' declared twice`);
     seen.add(t.name);
     if (t.kind === 'binary' && t.classes.length !== 2) p.push(`binary task '${t.name}' needs exactly 2 class names`);
@@ -90,12 +103,16 @@ export function taskProblems(tasks: TaskSpec[]): string[] {
 export function validateModelConfig(c: FusedModelConfig): void {
   const p: string[] = [];
   if (!c.eeg && !c.ecg) p.push('a model needs at least one encoder (eeg or ecg)');
-  if (c.eeg) p.push(...encoderProblems(c.eeg, 'eeg'));
-  if (c.ecg) p.push(...encoderProblems(c.ecg, 'ecg'));
-  if (c.eeg && c.ecg && c.eeg.dModel !== c.ecg.dModel) p.push('eeg and ecg encoders must have the same dModel');
+  const eegP = c.eeg ? encoderProblems(c.eeg, 'eeg') : [];
+  const ecgP = c.ecg ? encoderProblems(c.ecg, 'ecg') : [];
+  p.push(...eegP, ...ecgP);
+  if (c.eeg && c.ecg && !eegP.length && !ecgP.length && c.eeg.dModel !== c.ecg.dModel) p.push('eeg and ecg encoders must have the same dModel');
   if (c.pooling !== 'mean') p.push(`unknown pooling '${String(c.pooling)}'`);
-  if (!Number.isInteger(c.head.hidden) || c.head.hidden < 0) p.push('head.hidden must be an integer ≥ 0');
-  if (!(c.head.dropout >= 0 && c.head.dropout < 1)) p.push('head.dropout must be in [0, 1)');
+  if (typeof c.head !== 'object' || c.head === null) p.push('head (hidden, dropout) is required');
+  else {
+    if (!Number.isInteger(c.head.hidden) || c.head.hidden < 0) p.push('head.hidden must be an integer ≥ 0');
+    if (!(c.head.dropout >= 0 && c.head.dropout < 1)) p.push('head.dropout must be in [0, 1)');
+  }
   p.push(...taskProblems(c.tasks));
   if (p.length) throw new ModelConfigError(p);
 }

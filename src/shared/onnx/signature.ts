@@ -36,11 +36,19 @@ function values(list: OnnxProto.IValueInfoProto[] | null | undefined, initialize
 
 /** Decodes an ONNX model's signature. Throws ModelError(NotOnnx) for anything that is not one. */
 export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
+  if (bytes.length === 0) throw new ModelError(ModelErrorCode.NotOnnx, 'not an ONNX model: the file is empty (0 bytes)');
   let m: OnnxProto.ModelProto;
   try {
     m = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new ModelError(ModelErrorCode.NotOnnx, `not an ONNX model: the protobuf does not decode (${(e as Error).message})`);
+    const why = (e as Error).message;
+    // An ONNX file opens with its IR version (field 1, a small varint: 08 03…08 0f). One that opens
+    // so and then runs out inside a field is an ONNX file cut short (a copy or download that
+    // stopped), not some other kind of file: said so, or the user looks for a format problem.
+    if (bytes[0] === 0x08 && bytes[1] >= 3 && bytes[1] <= 15 && /index out of range/.test(why)) {
+      throw new ModelError(ModelErrorCode.NotOnnx, `the ONNX file is cut short or damaged: it ends inside a field after ${bytes.length.toLocaleString('en-US')} bytes; copy or export it again`);
+    }
+    throw new ModelError(ModelErrorCode.NotOnnx, `not an ONNX model: the protobuf does not decode (${why})`);
   }
   const g = m.graph;
   const irVersion = Number(m.irVersion ?? 0);

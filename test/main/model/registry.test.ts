@@ -2,7 +2,8 @@
 // with reasons (not ONNX, signature ≠ card, no card), contract checks against connected devices.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../../src/shared/model/config';
@@ -18,6 +19,7 @@ import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-erro
 import { sampleCard } from '../../shared/model/sample-card';
 import type { HubListener } from '../../../src/main/hub/hub.types';
 import { DEFAULT_PIPELINE_CONFIG, resolvePipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../../src/shared/pipeline';
+import { onnx as onnxProto } from '../../../src/shared/onnx/onnx-proto';
 
 let root = '';
 let onnx: Uint8Array;
@@ -69,6 +71,82 @@ describe('model registry on disk', () => {
     assert.match(byId['bad-json'], /card\.json is not valid JSON/);
     assert.throws(() => reg.usable('garbage'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadCard);
     assert.throws(() => reg.get('absent'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.NotFound);
+  });
+
+  test('damaged folders (cut-short ONNX, card of wrong types, tasks the ONNX lacks, other input names) each say which file and what; the app goes on with the good model', async () => {
+    const builtin = join(root, 'builtin-damaged');
+    const user = join(root, 'user-damaged');
+    await writeModelDir(builtin, sampleCard(), onnx);
+    const cardOf = (id: string) => JSON.parse(readFileSync(join(builtin, 'eegmat-test', 'card.json'), 'utf8')) as Record<string, any>;
+    const drop = (id: string, card: unknown, bytes: Uint8Array = onnx) => {
+      mkdirSync(join(user, id), { recursive: true });
+      writeFileSync(join(user, id, 'card.json'), typeof card === 'string' ? card : JSON.stringify({ ...(card as object), id }));
+      writeFileSync(join(user, id, 'model.onnx'), bytes);
+    };
+    // A copy that stopped half way: the card's hash (as an export writes it) and the decoder both say so.
+    drop('cut-short', cardOf('cut-short'));
+    truncateSync(join(user, 'cut-short', 'model.onnx'), Math.floor(onnx.length / 2));
+    // card.json edited by hand into the wrong types.
+    const wrongTypes = cardOf('wrong-types');
+    wrongTypes.config.tasks = 'arithmetic';
+    wrongTypes.input.windowSeconds = '5';
+    wrongTypes.input.eeg.channels = ['Fp1', 3];
+    drop('wrong-types', wrongTypes);
+    const nullTask = cardOf('null-task');
+    nullTask.config.tasks = [null];
+    drop('null-task', nullTask);
+    const elsewhere = cardOf('elsewhere');
+    elsewhere.onnx.file = '../cut-short/model.onnx';
+    drop('elsewhere', elsewhere);
+    // A card promising a task the file has no output for.
+    const moreTasks = cardOf('more-tasks');
+    moreTasks.config.tasks = [...moreTasks.config.tasks, { name: 'valence', kind: 'binary', classes: ['low', 'high'] }];
+    drop('more-tasks', moreTasks);
+    // An ONNX whose input is named otherwise than the contract's (another exporter's file).
+    const m = onnxProto.ModelProto.decode(onnx);
+    for (const v of m.graph!.input!) if (v.name === 'eeg') v.name = 'input_eeg';
+    for (const n of m.graph!.node!) n.input = n.input!.map((x) => (x === 'eeg' ? 'input_eeg' : x));
+    const renamed = onnxProto.ModelProto.encode(m).finish();
+    const otherNames = cardOf('other-names');
+    otherNames.onnx.sha256 = createHash('sha256').update(renamed).digest('hex');
+    drop('other-names', otherNames, renamed);
+    const logs: string[] = [];
+    const core = fakeCore(join(root, 'data-damaged'), [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']), stream('ecg', ['ECG'])]);
+    (core.ctx as { log: CoreContext['log'] }).log = (level, _area, text) => void logs.push(`${level} ${text}`);
+    const area = await startModelsArea(core.ctx, { builtinDir: builtin, userDir: user });
+    try {
+      const problems = Object.fromEntries(area.list().models.map((x) => [x.id, x.problems]));
+      assert.deepEqual(problems['cut-short'], [
+        'model.onnx: SHA-256 differs from the card (file damaged or replaced)',
+        `model.onnx: the ONNX file is cut short or damaged: it ends inside a field after ${Math.floor(onnx.length / 2).toLocaleString('en-US')} bytes; copy or export it again`,
+      ]);
+      assert.deepEqual(problems['wrong-types'], [
+        'card.json: config: tasks must be a list of tasks',
+        'card.json: input.windowSeconds must be a whole number of seconds ≥ 1',
+        "card.json: input.eeg.channels must be 'any' or a list of labels",
+      ]);
+      assert.deepEqual(problems['null-task'], ['card.json: config: task 1 must be an object (name, kind, classes)']);
+      assert.deepEqual(problems.elsewhere, ["card.json: onnx.file must be a file name in the model's folder (got '../cut-short/model.onnx')"]);
+      assert.deepEqual(problems['more-tasks'], ["model.onnx: output 'prob_valence' (task valence) is missing"]);
+      assert.deepEqual(problems['other-names'], ["model.onnx: input 'eeg' is missing", "model.onnx: input 'input_eeg' is not in the card's contract"]);
+      // Each is in the log with its folder; the good model is active and runs.
+      for (const id of ['cut-short', 'wrong-types', 'null-task', 'elsewhere', 'more-tasks', 'other-names']) {
+        assert.ok(logs.some((l) => l.startsWith(`warn model '${id}' (${join(user, id)}) cannot be used: `)), `${id} logged with its folder`);
+      }
+      assert.deepEqual([area.readiness().activeId, area.readiness().ok], ['eegmat-test', true]);
+      const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
+      assert.ok(bytes.ok);
+      // Choosing a damaged one is refused with its problems; the good one stays active.
+      const refused = await core.call('hm:models:select', { id: 'other-names' });
+      assert.match(!refused.ok ? refused.error.message : '', /model 'other-names' cannot be used: model\.onnx: input 'eeg' is missing/);
+      assert.equal(!refused.ok && refused.error.kind, 'bad-card');
+      const noBytes = await core.call('hm:models:onnx', { id: 'cut-short' });
+      assert.match(!noBytes.ok ? noBytes.error.message : '', /cut short/);
+      assert.equal(area.readiness().activeId, 'eegmat-test');
+      assert.ok((await core.call('hm:models:select', { id: 'eegmat-test' })).ok);
+    } finally {
+      core.stop();
+    }
   });
 
   test('a model replaced under the same id gets a new revision; a rescan of the same files keeps it', async () => {
@@ -207,12 +285,13 @@ describe('models area of the core', () => {
       core.setConfig({ window: { lengthSec: 4 } });
       // A 5-s model fed 4-s windows would skip every one: refused, in words, and pushed at once.
       const r = area.readiness();
-      assert.deepEqual([r.ok, r.problems], [false, ['windows: it reads 5-s windows, the signal settings cut 4-s windows']]);
+      assert.deepEqual([r.ok, r.refusal, r.problems], [false, 'does not fit the signal settings', ['window length: the model reads 5-s windows, the signal settings cut 4-s windows (set Window to 5 s in Live → Signal settings)']]);
       const change = core.pushes.slice(pushed).find((p) => p.type === 'models:changed');
       assert.ok(change && change.type === 'models:changed' && !change.readiness.ok, 'models:changed pushed with the refusal');
       assert.equal(area.list().models.find((m) => m.id === 'eegmat-test')!.fit?.ok, false);
       const refused = await core.call('hm:models:select', { id: 'eegmat-test' });
-      assert.match(!refused.ok ? refused.error.message : '', /the signal settings cut 4-s windows/);
+      // Not "does not fit the connected devices": the devices fit, the window length does not.
+      assert.equal(!refused.ok ? refused.error.message : '', "model 'eegmat-test' does not fit the signal settings: window length: the model reads 5-s windows, the signal settings cut 4-s windows (set Window to 5 s in Live → Signal settings)");
       core.setConfig({ window: { lengthSec: 5 } });
       assert.equal(area.readiness().ok, true);
     } finally {
@@ -226,7 +305,7 @@ describe('models area of the core', () => {
     const r = await core.call('hm:models:list', undefined);
     assert.ok(r.ok);
     const list = (r as { value: { models: unknown[]; readiness: { problems: string[] } } }).value;
-    assert.deepEqual(list.models, []);
+    assert.deepEqual(list.readiness.problems, ['no trained model is installed']);
     assert.deepEqual(list.readiness.problems, ['no trained model is installed']);
     core.stop();
   });
@@ -242,7 +321,7 @@ describe('models area of the core', () => {
     const refused = await core.call('hm:models:select', { id: 'eegmat-test' });
     assert.equal(refused.ok, false);
     assert.equal((refused as { error: { kind: string } }).error.kind, 'contract-mismatch');
-    assert.match((refused as { error: { message: string } }).error.message, /EEG: missing FP1, FP2/);
+    assert.match((refused as { error: { message: string } }).error.message, /^model 'eegmat-test' does not fit the connected devices: EEG: missing FP1, FP2/);
     // The list says so before anyone clicks: the same problems the refusal gives, per model.
     const fitOnMuse = area.list().models.find((m) => m.id === 'eegmat-test')!.fit;
     assert.ok(fitOnMuse && !fitOnMuse.ok);
@@ -252,7 +331,7 @@ describe('models area of the core', () => {
     const ok = await core.call('hm:models:select', { id: 'eegmat-test' });
     assert.ok(ok.ok);
     assert.deepEqual((ok as { value: { fed: string[] } }).value.fed, ['eeg', 'ecg']);
-    assert.deepEqual(area.list().models.find((m) => m.id === 'eegmat-test')!.fit, { ok: true, fed: ['eeg', 'ecg'], problems: [], notes: [] });
+    assert.deepEqual(area.list().models.find((m) => m.id === 'eegmat-test')!.fit, { ok: true, fed: ['eeg', 'ecg'], refusal: '', problems: [], notes: [] });
     const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
     assert.equal((bytes as { value: { bytes: Uint8Array } }).value.bytes.length, onnx.length);
     const report = { modelId: 'eegmat-test', windowTime: 12, seq: 3, probabilities: { arithmetic: [0.3, 0.7] }, fed: ['eeg'], backend: 'wasm', latencyMs: 40 };
@@ -279,6 +358,9 @@ describe('models area of the core', () => {
     });
     const badReq = await core.call('hm:models:predictions', { reports: [{ ...report, probabilities: { arithmetic: [NaN] } }] });
     assert.equal(badReq.ok, false);
+    // None chosen among usable models: said so, not "no trained model is installed".
+    const none = await core.call('hm:models:select', { id: null });
+    assert.deepEqual((none as { value: { problems: string[] } }).value.problems, ['no model is selected']);
     core.stop();
   });
 });

@@ -68,11 +68,16 @@ describe('model cards', () => {
   test('contract: windows cut at another length than the model reads are a refusal (every one would be skipped)', () => {
     const cap = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'];
     const n = sampleCard().input.windowSeconds;
-    assert.deepEqual(checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'], windowSec: n }).ok, true);
+    const fits = checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'], windowSec: n });
+    assert.deepEqual([fits.ok, fits.refusal], [true, '']);
     const short = checkContract(sampleCard().input, { eeg: cap, ecg: ['ECG'], windowSec: n - 1 });
     assert.deepEqual([short.ok, short.fed], [false, ['eeg', 'ecg']]);
-    assert.deepEqual(short.problems, [`windows: it reads ${n}-s windows, the signal settings cut ${n - 1}-s windows`]);
-    // Said beside a missing device, not instead of it.
-    assert.equal(checkContract(sampleCard().input, { windowSec: n + 1 }).problems.length, 2);
+    // The devices fit: the refusal is about the signal settings, with what the model reads, what is cut and where to change it.
+    assert.equal(short.refusal, 'does not fit the signal settings');
+    assert.deepEqual(short.problems, [`window length: the model reads ${n}-s windows, the signal settings cut ${n - 1}-s windows (set Window to ${n} s in Live → Signal settings)`]);
+    // Said beside a missing device, not instead of it, and the refusal names both.
+    const both = checkContract(sampleCard().input, { windowSec: n + 1 });
+    assert.deepEqual([both.problems.length, both.refusal], [2, 'does not fit the connected devices or the signal settings']);
+    assert.equal(checkContract(sampleCard().input, { eeg: ['TP9'], windowSec: n }).refusal, 'does not fit the connected devices');
   });
 });

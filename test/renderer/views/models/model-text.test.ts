@@ -7,12 +7,21 @@ const models = [{ id: 'eegmat', name: 'HeartMind EEGMAT', version: '1.0.0' } as 
 
 describe('loadingText', () => {
   test('names the model loading', () => {
-    assert.equal(loadingText({ loading: 'eegmat', models, readiness: { activeId: 'eegmat', ok: true, problems: [], notes: [], fed: ['eeg'] } }), 'loading HeartMind EEGMAT 1.0.0…');
+    assert.equal(loadingText({ loading: 'eegmat', models, readiness: { activeId: 'eegmat', ok: true, refusal: '', problems: [], notes: [], fed: ['eeg'] } }), 'loading HeartMind EEGMAT 1.0.0…');
     assert.equal(loadingText({ loading: null, models, readiness: null }), null);
   });
 
   test('under a refusal it says the model runs once the devices fit (a bare "loading …" read as about to run)', () => {
-    const refused = { activeId: 'eegmat', ok: false, problems: ['EEG: missing Fp1'], notes: [], fed: [] };
+    const refused = { activeId: 'eegmat', ok: false, refusal: 'does not fit the connected devices', problems: ['EEG: missing Fp1'], notes: [], fed: [] };
     assert.equal(loadingText({ loading: 'eegmat', models, readiness: refused }), 'loading HeartMind EEGMAT 1.0.0… (it runs once the connected devices fit it)');
+  });
+
+  test('refused for its window length, it waits for the signal settings, not for the devices', () => {
+    const refusal = (refusal: string) => ({ activeId: 'eegmat', ok: false, refusal, problems: ['window length: …'], notes: [], fed: [] });
+    assert.equal(loadingText({ loading: 'eegmat', models, readiness: refusal('does not fit the signal settings') }), 'loading HeartMind EEGMAT 1.0.0… (it runs once the signal settings fit it)');
+    assert.equal(
+      loadingText({ loading: 'eegmat', models, readiness: refusal('does not fit the connected devices or the signal settings') }),
+      'loading HeartMind EEGMAT 1.0.0… (it runs once the connected devices and the signal settings fit it)',
+    );
   });
 });

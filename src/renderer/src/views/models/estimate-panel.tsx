@@ -28,7 +28,9 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
       {!r || (!r.activeId && state.models.every((m) => m.problems.length > 0)) ? (
         <div class="muted" data-testid="no-model">No trained model is installed: no estimates are shown.</div>
       ) : r.activeId && !r.ok ? (
-        <div class="muted">Model {r.activeId} does not fit the connected devices: {r.problems.join('; ')}</div>
+        <div class="muted" data-testid="estimate-refused">
+          Model {r.activeId} {r.refusal}: {r.problems.join('; ')}
+        </div>
       ) : state.error ? (
         <div class="model-problems">{state.error}</div>
       ) : state.loaded ? (

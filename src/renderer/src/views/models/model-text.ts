@@ -4,13 +4,15 @@ import type { InferenceState } from '../../inference/inference-service';
 
 /**
  * The model being loaded, by its name, for the body of the view or panel (the one place that says
- * it). A model that does not fit the devices now still loads (it runs the moment they fit again);
- * shown under the refusal, a bare "loading …" read as if it were about to run.
+ * it). A model that does not fit the devices or the signal settings now still loads (it runs the moment
+ * they fit again); shown under the refusal, a bare "loading …" read as if it were about to run.
  */
 export function loadingText(state: Pick<InferenceState, 'loading' | 'models' | 'readiness'>): string | null {
   if (!state.loading) return null;
   const m = state.models.find((x) => x.id === state.loading);
   const name = m ? `${m.name}${m.version ? ` ${m.version}` : ''}` : state.loading;
-  const refused = state.readiness && !state.readiness.ok && state.readiness.activeId === state.loading;
-  return `loading ${name}…${refused ? ' (it runs once the connected devices fit it)' : ''}`;
+  const r = state.readiness;
+  // What it waits for, from the refusal: the devices, the signal settings (a window length), or both.
+  const waitsFor = r && !r.ok && r.activeId === state.loading && r.refusal.startsWith('does not fit ') ? r.refusal.slice('does not fit '.length).replace(' or ', ' and ') : null;
+  return `loading ${name}…${waitsFor ? ` (it runs once ${waitsFor} fit it)` : ''}`;
 }

@@ -52,7 +52,7 @@ function FitLine({ m }: { m: ModelSummary }) {
     </div>
   ) : (
     <div class="model-problems model-fit" data-testid={`fit-${m.id}`}>
-      does not fit the connected devices: {f.problems.join('; ')}
+      {f.refusal}: {f.problems.join('; ')}
     </div>
   );
 }
@@ -119,7 +119,7 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
           class="btn btn-small"
           disabled={!fits || active}
           onClick={onSelect}
-          title={usable && !fits ? 'does not fit the connected devices (see above)' : undefined}
+          title={usable && !fits ? `${m.fit?.refusal} (see above)` : undefined}
           // Every model has a Use and a Card: its name says which one (a screen reader's list of buttons).
           aria-label={`Use ${m.name}`}
           data-testid={`select-${m.id}`}
@@ -283,7 +283,7 @@ export default function ModelsView({ client, live }: ViewProps) {
           </div>
           {r && r.activeId && !r.ok && (
             <div data-testid="model-refused">
-              <strong>The model does not run on the connected devices:</strong>
+              <strong>The model {r.refusal}:</strong>
               <ul class="model-problems">
                 {r.problems.map((p) => (
                   <li key={p}>{p}</li>
