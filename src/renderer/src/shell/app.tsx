@@ -4,7 +4,7 @@
 // shortcut, a navigation link, Back) puts the focus on the new view's main region and says the
 // view's name: left on the link or the page body, a keyboard user's next Tab would start from
 // the navigation again and a screen-reader user would not hear that anything changed.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentType } from 'preact';
 import type { HeartMindClient } from '../transport/client';
 import type { LiveStore } from '../live/live-store';
@@ -13,6 +13,7 @@ import { detectWebGpu, type WebGpuStatus } from '../platform/webgpu';
 import { appErrors } from './app-errors';
 import { ErrorBanner } from './error-banner';
 import { ErrorBoundary } from './error-boundary';
+import { returnFocus } from './focus-return';
 import { VIEWS, type ViewEntry, type ViewProps } from './views';
 import { offlineText } from '../live/offline';
 
@@ -26,12 +27,24 @@ function currentViewId(): string {
  * while the core is away, it fails; it is fetched again when the connection comes back (or on
  * Retry), and once it loads the banner's line about that failure goes (it is no longer true).
  */
-function LazyView({ entry, props }: { entry: ViewEntry; props: ViewProps }) {
+function LazyView({ entry, props, onRecovered }: { entry: ViewEntry; props: ViewProps; onRecovered: () => void }) {
   const [View, setView] = useState<ComponentType<ViewProps> | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const where = `view: ${entry.title}`;
+  // A retry (the button or the connection coming back) removes the failure notice and its Retry
+  // button, and the focus falls to the page body: it goes to the view once it loads, or to the new
+  // Retry button if it fails again.
+  const retrying = useRef(false);
+  const retryButton = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    if (!retrying.current || (!View && !failed)) return;
+    retrying.current = false;
+    if (View) onRecovered();
+    else returnFocus(retryButton.current);
+  }, [View, failed]);
   useEffect(() => {
+    if (attempt > 0) retrying.current = true;
     let live = true;
     setView(null);
     setFailed(null);
@@ -64,7 +77,7 @@ function LazyView({ entry, props }: { entry: ViewEntry; props: ViewProps }) {
     return (
       <p class="panel-failed" role="alert" data-testid="view-failed">
         The {entry.title} view could not load: {failed}{' '}
-        <button type="button" class="btn btn-small" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" class="btn btn-small" ref={retryButton} onClick={() => setAttempt((n) => n + 1)}>
           Retry
         </button>
       </p>
@@ -127,11 +140,17 @@ export function App({ client, live }: ViewProps) {
   useEffect(() => {
     document.title = `${entry.title} · HeartMind`;
   }, [entry]);
-  useEffect(() => {
-    if (arrivals === 0) return;
-    mainRef.current?.focus();
+  // Focuses the view's main region and says its name; `always` false: only if the focus was lost
+  // (a view that loaded late does not take the focus from a field the user went on to).
+  const landOnView = (always: boolean) => {
+    if (always) mainRef.current?.focus();
+    else returnFocus(mainRef.current);
+    if (document.activeElement !== mainRef.current) return;
     // Text that changes each time, or saying the same view twice would be silent.
-    setAnnounced(`${entry.title} view${arrivals % 2 ? '' : '\u00a0'}`);
+    setAnnounced((was) => `${entry.title} view${was.endsWith('\u00a0') ? '' : '\u00a0'}`);
+  };
+  useEffect(() => {
+    if (arrivals > 0) landOnView(true);
   }, [arrivals]);
   return (
     <div class="app">
@@ -188,7 +207,7 @@ export function App({ client, live }: ViewProps) {
         <main id="main" ref={mainRef} tabIndex={-1} aria-label={entry.title}>
           {/* Keyed by view: a view that failed does not take the next one down with it. */}
           <ErrorBoundary key={entry.id} where={`view: ${entry.title}`}>
-            <LazyView entry={entry} props={{ client, live }} />
+            <LazyView entry={entry} props={{ client, live }} onRecovered={() => landOnView(false)} />
           </ErrorBoundary>
         </main>
       </div>
