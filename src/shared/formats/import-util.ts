@@ -17,9 +17,19 @@ export function exgToMicrovolts(channel: ImportedChannel, pieces: (Float32Array 
     channel.unit = 'uV';
   }
   if (f === 1) return;
-  for (const d of pieces) for (let i = 0; i < d.length; i++) d[i] *= f;
+  const [res, off] = [channel.resolution, channel.offset];
   channel.resolution *= f;
   channel.offset *= f;
+  // A sample on its count grid is made again from its count in the new unit: multiplying the
+  // float32 value rounds twice (MIT-BIH's -2.035 mV became -2035.0001 µV, off its 5 µV grid).
+  const quantised = res > 0 && Number.isFinite(off);
+  for (const d of pieces) {
+    for (let i = 0; i < d.length; i++) {
+      const x = quantised ? (d[i] - off) / res : NaN;
+      const k = Math.round(x);
+      d[i] = Math.abs(x - k) < 0.01 ? k * channel.resolution + channel.offset : d[i] * f;
+    }
+  }
   if (channel.physicalRange) channel.physicalRange = [channel.physicalRange[0] * f, channel.physicalRange[1] * f];
 }
 

@@ -18,6 +18,64 @@ export function fieldNumber(text: string): number {
   return NaN;
 }
 
+/** Decimal places decimalGrid looks for: BrainFlow's %lf writes 6; more is float noise, not a step a writer chose. */
+const GRID_MAX_DECIMALS = 6;
+/** Counts beyond this are no use to the database's integer encoding (sample-codec.ts stores them as float32). */
+const GRID_MAX_COUNT = 2 ** 29;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The step a text column's numbers were written to, as a channel's resolution and offset
+ * (value = count × resolution + offset): a column written with 2 decimals (OpenBCI's 61379.36)
+ * lies on the grid 0.01, one of integers that are all multiples of 5 (MIT-BIH in µV) on 5, one
+ * of counts × 1 µV + 0.5 on 1 with offset 0.5. The database stores a channel with a resolution
+ * as integer counts (1–3 bytes a sample instead of 4 for float32), and checks every sample, so
+ * the numbers stay exactly as the file wrote them. Null when the numbers need more than
+ * GRID_MAX_DECIMALS decimals, or the counts would not fit the encoding. Reads every `stride`th
+ * value of `values` from `start`, `count` of them; NaN and infinities (missing values) are skipped.
+ */
+export function decimalGrid(values: ArrayLike<number>, start: number, stride: number, count: number): { resolution: number; offset: number } | null {
+  let d = 0;
+  let first = NaN;
+  for (; d <= GRID_MAX_DECIMALS; d++) {
+    const scale = 10 ** d;
+    let ok = true;
+    for (let i = 0, j = start; i < count; i++, j += stride) {
+      const x = values[j] * scale;
+      if (!Number.isFinite(x)) continue;
+      // A number written with d decimals, times 10^d, is an integer to within its double's rounding.
+      if (Math.abs(x - Math.round(x)) > Math.abs(x) * 2 ** -50 + 1e-9) {
+        ok = false;
+        break;
+      }
+      if (Number.isNaN(first)) first = Math.round(x);
+    }
+    if (ok) break;
+  }
+  if (d > GRID_MAX_DECIMALS || Number.isNaN(first)) return null;
+  const scale = 10 ** d;
+  // The common step of the counts: the gcd of their distances from the first.
+  let g = 0;
+  let lo = first;
+  let hi = first;
+  for (let i = 0, j = start; i < count; i++, j += stride) {
+    const x = values[j] * scale;
+    if (!Number.isFinite(x)) continue;
+    const k = Math.round(x);
+    if (g !== 1) g = gcd(g, Math.abs(k - first));
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+  }
+  if (g === 0) g = 1; // one value throughout: the grid of its decimals
+  const rest = ((first % g) + g) % g;
+  if (Math.max(Math.abs(lo - rest), Math.abs(hi - rest)) / g > GRID_MAX_COUNT) return null;
+  return { resolution: g / scale, offset: rest / scale };
+}
+
 /**
  * Numbers of delimited data lines into a row-major Float64Array. `width` columns are read from
  * each line (extra trailing columns are allowed when `allowExtra`); a short line, or a field that
@@ -168,7 +226,9 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
         return { start, count, data };
       });
       const modality = s.modality ?? modalityOfKind(s.channels[0].kind);
-      return { name: s.name, modality, rateHz: rate, channels: s.channels, segments: segments.filter((g) => g.count > 0) };
+      // The text's decimal grid where the reader knows no finer one: stored as integers, exactly.
+      const channels = s.channels.map((ch, c) => (ch.resolution > 0 ? ch : { ...ch, ...decimalGrid(values, s.columns[c], width, rows) }));
+      return { name: s.name, modality, rateHz: rate, channels, segments: segments.filter((g) => g.count > 0) };
     });
 
   const annotations: ImportedAnnotation[] = [];

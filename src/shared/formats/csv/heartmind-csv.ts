@@ -10,7 +10,7 @@ import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecordin
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeText, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
-import { fieldNumber } from '../tabular-import';
+import { decimalGrid, fieldNumber } from '../tabular-import';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
@@ -61,10 +61,23 @@ function float32Text(v: number): string {
   return String(v);
 }
 
+/** The fewest decimals (up to 12) that write `x` exactly (0.01 → 2, 5 → 0), or null for none (1/3, 0.0305…). */
+function exactDecimals(x: number): number | null {
+  for (let d = 0; d <= 12; d++) {
+    const y = x * 10 ** d;
+    if (Math.abs(y - Math.round(y)) <= Math.abs(y) * 2 ** -50) return d;
+  }
+  return null;
+}
+
 function valueFormatter(ch: ImportedChannel, data: Float32Array | Float64Array): (v: number) => string {
   if (ch.resolution > 0) {
-    // enough decimals that round((v − offset) / resolution) comes back unchanged
-    const decimals = Math.min(12, Math.max(0, Math.ceil(-Math.log10(ch.resolution)) + 2));
+    // Enough decimals that round((v − offset) / resolution) comes back unchanged; on a decimal
+    // grid (0.01, 5, offset too) its own decimals, which write each count exactly: 61379.36, not
+    // the float32 noise 61379.3594 that two more would show.
+    const [r, o] = [exactDecimals(ch.resolution), exactDecimals(ch.offset)];
+    const margin = Math.ceil(-Math.log10(ch.resolution)) + 2;
+    const decimals = Math.min(12, Math.max(0, r !== null && o !== null ? Math.min(Math.max(r, o), margin) : margin));
     return (v) => (Number.isFinite(v) ? String(Number(v.toFixed(decimals))) : String(v));
   }
   return data instanceof Float32Array ? float32Text : (v) => String(v);
@@ -313,6 +326,9 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
     return ch;
   });
   const nch = channels.length;
+  // The step the values were written to (our writer: the decimals a channel's resolution needs),
+  // so the database keeps them as integers, as it kept the session they came from.
+  channels.forEach((ch, c) => Object.assign(ch, decimalGrid(vals, c * rows, 1, rows)));
   const segments: ImportedSegment[] = [];
   let a = 0;
   for (let r = 1; r <= rows; r++) {
