@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.ts (or those matching the given filters) one after another and prints
 // their figures. Benchmarks report numbers; they are not tests and never fail on a figure.
-// The other scripts in bench/ (the fuzzers bench/fuzz-*.ts, jax-model-timing.ts) take their own
-// flags and run on their own: a filter that names only them says how to run them.
-import { readdirSync } from 'node:fs';
+// The other scripts in bench/ (the fuzzers bench/fuzz-*.ts) take their own flags and run on their
+// own: a filter that names only them says how to run them. Modules the benchmarks import
+// (bench-util.ts, jax-model-timing.ts) are neither: running one does nothing.
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
 const matches = (f) => filters.length === 0 || filters.some((x) => f.includes(x));
-const scripts = readdirSync('bench').filter((f) => f.endsWith('.ts') && f !== 'bench-util.ts');
+const tsFiles = readdirSync('bench').filter((f) => f.endsWith('.ts'));
+const helpers = new Set(tsFiles.flatMap((f) => [...readFileSync(`bench/${f}`, 'utf8').matchAll(/from '\.\/([\w.-]+?)(?:\.ts)?'/g)].map((m) => `${m[1]}.ts`)));
+const scripts = tsFiles.filter((f) => !helpers.has(f));
 const files = scripts.filter((f) => f.endsWith('.bench.ts') && matches(f)).sort();
 if (files.length === 0) {
   const others = scripts.filter((f) => !f.endsWith('.bench.ts') && matches(f)).sort();

@@ -18,3 +18,10 @@ test('a filter that names a fuzzer says how to run it', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /bench\/fuzz-formats\.ts is not a benchmark; run it on its own:\n {2}node --import tsx bench\/fuzz-formats\.ts/);
 });
+
+test('a module the benchmarks import is not offered as a script to run (it would do nothing)', () => {
+  const r = runBench('jax-model-timing');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no benchmark \(bench\/\*\.bench\.ts\) matched 'jax-model-timing'/);
+  assert.doesNotMatch(r.stderr, /node --import tsx bench\/jax-model-timing\.ts/);
+});
