@@ -18,7 +18,7 @@ import { DeviceError } from '../../../shared/devices/device-error';
 import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
-import { openSerialLink } from '../serial/serial-link';
+import { SerialPortFinder } from '../serial/serial-link';
 
 const RESET_RETRY_MS = 1_000;
 
@@ -31,6 +31,8 @@ export interface CytonConfig {
   labels?: string[];
   name?: string;
   resetTimeoutMs?: number;
+  /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
+  aliasDir?: string;
 }
 
 export class CytonDriver implements DeviceDriver {
@@ -44,6 +46,8 @@ export class CytonDriver implements DeviceDriver {
   model: string;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
+  /** Kept across reconnects: it learns the port's stable name to find it again. */
+  private readonly port: SerialPortFinder;
 
   constructor(readonly cfg: CytonConfig) {
     this.deviceId = `cyton:${cfg.path}`;
@@ -51,10 +55,12 @@ export class CytonDriver implements DeviceDriver {
     this.streamIds = [`${this.deviceId}/eeg`];
     this.model = configuredModel({ kind: 'cyton', path: cfg.path, daisy: cfg.daisy });
     this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
+    this.port = new SerialPortFinder(cfg.path, cfg.aliasDir);
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const link = await openSerialLink(this.cfg.path, CYTON_BAUD_RATE, this.name);
+    const { link, movedTo } = await this.port.open(CYTON_BAUD_RATE, this.name);
+    if (movedTo) ctx.log('info', `${this.cfg.path} is gone; the same adapter came back as ${movedTo} (its /dev/serial/by-id name says so): connected there`);
     let text = '';
     let replyWaiter: (() => void) | null = null;
     let decoder: CytonStreamDecoder | null = null;

@@ -5,7 +5,7 @@ import { DeviceError } from '../../../shared/devices/device-error';
 import { SerialTextDecoder, serialTextOutputUnit, validateSerialTextConfig } from '../../../shared/devices/serial-text/serial-text-parse';
 import type { SerialTextConfig } from '../../../shared/devices/serial-text/serial-text.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
-import { openSerialLink } from '../serial/serial-link';
+import { SerialPortFinder } from '../serial/serial-link';
 
 export interface SerialTextDeviceConfig extends SerialTextConfig {
   path: string;
@@ -14,6 +14,8 @@ export interface SerialTextDeviceConfig extends SerialTextConfig {
   /** Written after opening (e.g. "start\n"), for devices that wait to be asked. */
   startCommand?: string;
   stopCommand?: string;
+  /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
+  aliasDir?: string;
 }
 
 export class SerialTextDriver implements DeviceDriver {
@@ -28,6 +30,8 @@ export class SerialTextDriver implements DeviceDriver {
   readonly settings: Record<string, string | number | boolean>;
   readonly quietHint: string;
   readonly rateHint = 'set Rate (Hz) to the rate the device prints at';
+  /** Kept across reconnects: it learns the port's stable name to find it again. */
+  private readonly port: SerialPortFinder;
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
@@ -39,11 +43,13 @@ export class SerialTextDriver implements DeviceDriver {
     this.clockKind = cfg.timeColumn !== undefined ? ('absolute' as const) : ('counter' as const);
     // Any port opens, whatever is (or is not) behind it: say what to check when it stays silent.
     this.quietHint = `is this the device's port, and is it printing lines of numbers${cfg.startCommand ? ' after the start command' : ''} at ${cfg.baudRate ?? 115200} baud?`;
+    this.port = new SerialPortFinder(cfg.path, cfg.aliasDir);
     this.settings = { path: cfg.path, baudRate: cfg.baudRate ?? 115200, channels: cfg.channels.length, rateHz: cfg.rateHz, unit: cfg.unit, modality: cfg.modality };
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const link = await openSerialLink(this.cfg.path, this.cfg.baudRate ?? 115200, this.name);
+    const { link, movedTo } = await this.port.open(this.cfg.baudRate ?? 115200, this.name);
+    if (movedTo) ctx.log('info', `${this.cfg.path} is gone; the same adapter came back as ${movedTo} (its /dev/serial/by-id name says so): connected there`);
     const decoder = new SerialTextDecoder(this.cfg);
     const streamId = this.streamIds[0];
     const unit = serialTextOutputUnit(this.cfg);

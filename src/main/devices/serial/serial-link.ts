@@ -2,7 +2,7 @@
 // serialport (maintained, native bindings for Linux/macOS/Windows) does the work; everything
 // protocol-shaped lives in the drivers and the pure parsers.
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../../../shared/devices/device-error';
 
@@ -87,6 +87,92 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
         });
       }),
   };
+}
+
+/** Where Linux's udev gives each USB serial adapter a name built from its serial number. */
+export const SERIAL_BY_ID_DIR = '/dev/serial/by-id';
+
+/**
+ * Finds a serial device again after it went away. Linux names USB serial adapters in the order
+ * they appear (/dev/ttyUSB0, /dev/ttyUSB1, …): a dongle pulled and plugged back while its old node
+ * is still held open, or re-enumerated after a USB hub reset, can come back as /dev/ttyUSB1 while
+ * /dev/ttyUSB0 stays gone, and a device kept on the old path would wait for it forever. Its name
+ * in /dev/serial/by-id (vendor, product, serial number) does not change: learnt at each open,
+ * it is where the device is opened when its own path is gone. An adapter without a serial number
+ * has no such name; then a port of the same family that appeared since is named in the error, so
+ * the user knows where it went.
+ */
+export class SerialPortFinder {
+  private alias: string | null = null;
+  /** Ports of the path's family (ttyUSB0, ttyUSB1, …) there at the last open; null before one. */
+  private siblingsAtOpen: Set<string> | null = null;
+
+  constructor(
+    readonly path: string,
+    private readonly aliasDir = SERIAL_BY_ID_DIR,
+  ) {}
+
+  /** Opens the device: at its path, or where its stable name points now that the path is gone. */
+  async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; movedTo: string | null }> {
+    const gone = this.path.startsWith('/') && !existsSync(this.path);
+    if (gone && this.alias && existsSync(this.alias)) {
+      const link = await openSerialLink(this.alias, baudRate, who);
+      return { link, movedTo: realOrSame(this.alias) };
+    }
+    try {
+      const link = await openSerialLink(this.path, baudRate, who);
+      this.learn();
+      return { link, movedTo: null };
+    } catch (e) {
+      // Only after this run opened it: at start, a port of the family already there may well be
+      // another device's.
+      const before = this.siblingsAtOpen;
+      const appeared = gone && before ? this.siblings().filter((p) => !before.has(p)) : [];
+      if (e instanceof DeviceError && appeared.length > 0)
+        throw new DeviceError(e.code, `${e.message}; ${appeared.join(', ')} appeared since it was last connected: if the device came back under that name, connect it there`, e.retryable);
+      throw e;
+    }
+  }
+
+  private learn(): void {
+    const real = realOrSame(this.path);
+    this.siblingsAtOpen = new Set(this.siblings());
+    try {
+      for (const n of readdirSync(this.aliasDir)) {
+        const alias = join(this.aliasDir, n);
+        if (realOrSame(alias) === real) {
+          this.alias = alias;
+          return;
+        }
+      }
+    } catch {
+      /* no such folder (macOS, Windows, containers): names there do not move */
+    }
+  }
+
+  /** The other ports named like this one with another number (ttyUSB0 → ttyUSB1, ttyUSB2). */
+  private siblings(): string[] {
+    const m = /^(.*?)\d+$/.exec(basename(this.path));
+    if (!m || !this.path.startsWith('/')) return [];
+    const dir = dirname(this.path);
+    try {
+      return readdirSync(dir)
+        .filter((n) => n !== basename(this.path) && n.startsWith(m[1]) && /^\d+$/.test(n.slice(m[1].length)))
+        .map((n) => join(dir, n))
+        .filter((p) => existsSync(p))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 export interface SerialPortEntry {

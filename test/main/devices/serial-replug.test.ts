@@ -1,0 +1,214 @@
+// A serial device's port vanishes and comes back, end to end through the hub and a recording. The
+// text device prints, beside its signal, its own sample number counted on the host clock (what a
+// device's running counter is), so what the recording holds can be checked line by line: nothing
+// twice, nothing out of order, and the hole the size the device's counter says. A USB adapter that
+// comes back under another name (/dev/ttyUSB0 → /dev/ttyUSB1, as Linux numbers them) is played by
+// links in a folder standing for /dev, pointing at socat's ptys, and one standing for
+// /dev/serial/by-id, which udev keeps pointing at the adapter wherever it is.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StreamHub } from '../../../src/main/hub/hub';
+import { Recorder } from '../../../src/main/recorder/recorder';
+import { DbClient } from '../../../src/main/db/db-client';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import { SerialTextDriver } from '../../../src/main/devices/drivers/serial-text-driver';
+import { TextEmulator } from '../../../src/main/devices/emulator/text-emulator';
+import type { DeviceStatus } from '../../../src/shared/device.types';
+import type { LogEntry } from '../../../src/shared/log.types';
+import type { Gap } from '../../../src/shared/stream.types';
+import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hm-replug-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
+const RATE = 250;
+const T0 = performance.now();
+
+/** A text device at 250 Hz printing "ECG,n": n its sample number on the host clock since T0. */
+function textDevice(path: string): TextEmulator {
+  const emu: TextEmulator = new TextEmulator({
+    path,
+    rateHz: RATE,
+    lineAt: (i) => {
+      const n = Math.round(((emu.startedAtMs - T0) / 1000) * RATE) + i;
+      return `${(Math.sin(n / 10) * 0.5).toFixed(4)},${n}`;
+    },
+  });
+  return emu;
+}
+
+describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCAT }, () => {
+  test('under the same path (socat restarted): reconnects on its own, one device-dropped gap the size of the hole, nothing recorded twice', async () => {
+    const pty = new PtyPair('replug-same');
+    await pty.plug();
+    let emu = textDevice(pty.device);
+    await emu.open();
+    const hub = new StreamHub({ clock: systemClock, pipelineConfig: { window: { lengthSec: 1, hopSec: 0.5, allowanceSec: 0.5 } } });
+    const gaps: Gap[] = [];
+    const states: DeviceStatus['state'][] = [];
+    hub.subscribe({ gap: (g) => gaps.push(g), deviceStatus: (s) => states.at(-1) !== s.state && states.push(s.state) });
+    const db = await DbClient.open({ path: join(tmp, 'same.sqlite') });
+    const recorder = new Recorder({ db, hub, clock: systemClock, appVersion: 'test', flushIntervalMs: 100 });
+    const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg' }), { hostClock: systemClock, policy: FAST });
+    const id = `serial-text:${pty.app}/ecg`;
+    try {
+      const rec = await recorder.start({ name: 'replug' });
+      await hub.addSource(src);
+      await waitFor('2 s recorded', () => recorder.status().committedSamples >= 2 * RATE, 6000);
+      await emu.close();
+      await pty.unplug();
+      await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
+      await new Promise((r) => setTimeout(r, 1500));
+      await pty.plug();
+      emu = textDevice(pty.device);
+      await emu.open();
+      // No Connect: it comes back by itself.
+      await waitFor('streaming again', () => src.status().state === 'streaming', 5000);
+      const back = recorder.status().committedSamples;
+      await waitFor('2 s more recorded', () => recorder.status().committedSamples >= back + 2 * RATE, 6000);
+      await recorder.stop();
+      assert.deepEqual(states.slice(-3), ['streaming', 'reconnecting', 'streaming']);
+
+      const mine = gaps.filter((g) => g.streamId === id);
+      assert.equal(mine.length, 1, JSON.stringify(mine));
+      const g = mine[0];
+      assert.equal(g.reason, 'device-dropped');
+      const detail = await db.api.getSession(rec.sessionId!);
+      const stream = detail.streams.find((s) => s.info.id === id)!;
+      const stored = await db.api.listStreamGaps(stream.id);
+      assert.deepEqual(stored.map((s) => s.reason), ['device-dropped']);
+
+      // Every sample number once, in order; one jump, across the hole.
+      const chunks = await db.api.readStreamChunks(stream.id);
+      const n: number[] = [];
+      for (const c of chunks) for (let i = 0; i < c.count; i++) n.push(c.data[c.count + i]);
+      const jumps: [number, number][] = [];
+      for (let k = 1; k < n.length; k++) {
+        assert.ok(n[k] > n[k - 1], `sample number ${n[k]} after ${n[k - 1]} (index ${k}): recorded twice or out of order`);
+        if (n[k] !== n[k - 1] + 1) jumps.push([n[k - 1], n[k]]);
+      }
+      assert.equal(jumps.length, 1, `jumps: ${JSON.stringify(jumps)}`);
+      // The device's counter and the gap agree on the hole (within the pty's delivery, a few samples).
+      const missing = jumps[0][1] - jumps[0][0] - 1;
+      assert.ok(Math.abs(missing - g.missingSamples) <= 0.05 * RATE, `the device missed ${missing} samples, the gap says ${g.missingSamples}`);
+      // On the recording's time line the two sides do not overlap: the device time runs on past the hole.
+      const at = n.indexOf(jumps[0][1]);
+      let seen = 0;
+      const k = chunks.findIndex((c) => (seen += c.count) > at);
+      const before = chunks[k - 1];
+      assert.equal(chunks[k].data[chunks[k].count], jumps[0][1], 'the first chunk after the hole starts with the first sample after it');
+      assert.ok(chunks[k].deviceTime >= before.deviceTime + before.count / RATE + (g.endTime - g.startTime) * 0.9, 'the device time skips the hole');
+    } finally {
+      await hub.close();
+      await db.close();
+      await emu.close();
+      await pty.unplug();
+    }
+  });
+
+  /** A /dev stand-in: ttyUSB<n> links to a pty, and by-id/<name> to the ttyUSB the adapter is at. */
+  function fakeDev(name: string) {
+    const dir = join(tmp, name);
+    mkdirSync(join(dir, 'by-id'), { recursive: true });
+    const byId = join(dir, 'by-id', 'usb-FTDI_FT231X_USB_UART_DM00TEST-if00-port0');
+    return {
+      dir,
+      byIdDir: join(dir, 'by-id'),
+      tty: (n: number) => join(dir, `ttyUSB${n}`),
+      /** udev adds the node (and, for an adapter with a serial number, points its by-id name at it). */
+      appear(n: number, pty: string, withById: boolean) {
+        symlinkSync(pty, join(dir, `ttyUSB${n}`));
+        if (withById) {
+          rmSync(byId, { force: true });
+          symlinkSync(`../ttyUSB${n}`, byId);
+        }
+      },
+      vanish(n: number) {
+        unlinkSync(join(dir, `ttyUSB${n}`));
+        rmSync(byId, { force: true });
+      },
+    };
+  }
+
+  test('under another path, with a stable /dev/serial/by-id name: found there by itself, the gap marked, the log says where', async () => {
+    const dev = fakeDev('moved-by-id');
+    const ptyA = new PtyPair('replug-a');
+    const ptyB = new PtyPair('replug-b');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app, true);
+    let emu = textDevice(ptyA.device);
+    await emu.open();
+    const logs: LogEntry[] = [];
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST, log: (e) => logs.push(e) });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      // Pulled; plugged back, it is numbered ttyUSB1 (ttyUSB0 was still held when it came back).
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0);
+      await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
+      await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
+      await ptyB.plug();
+      dev.appear(1, ptyB.app, true);
+      emu = textDevice(ptyB.device);
+      await emu.open();
+      const before = sink.samples(id);
+      await waitFor('streaming again, on ttyUSB1', () => src.status().state === 'streaming' && sink.samples(id) > before + RATE, 5000);
+      assert.equal(src.status().problem, undefined);
+      assert.ok(logs.some((l) => l.level === 'info' && l.message.includes(`${dev.tty(0)} is gone; the same adapter came back as `)), logs.map((l) => l.message).join('\n'));
+      assert.deepEqual(sink.gaps.map((g) => [g.streamId, g.reason]), [[id, 'device-dropped']]);
+      const n = sink.channel(id, 1);
+      for (let k = 1; k < n.length; k++) assert.ok(n[k] > n[k - 1], `sample number ${n[k]} after ${n[k - 1]}`);
+    } finally {
+      await src.stop();
+      await emu.close();
+      await ptyA.unplug();
+      await ptyB.unplug();
+    }
+  });
+
+  test('under another path, without a stable name (an adapter with no serial number): it keeps waiting, and says where a port appeared', async () => {
+    const dev = fakeDev('moved-no-id');
+    const ptyA = new PtyPair('replug-c');
+    const ptyB = new PtyPair('replug-d');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app, false);
+    let emu = textDevice(ptyA.device);
+    await emu.open();
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0);
+      await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
+      assert.doesNotMatch(src.status().problem!.message, /appeared/);
+      await ptyB.plug();
+      dev.appear(1, ptyB.app, false);
+      emu = textDevice(ptyB.device);
+      await emu.open();
+      await waitFor('the new port named', () => /appeared/.test(src.status().problem?.message ?? ''), 4000);
+      assert.equal(src.status().problem!.message, `cannot open ${dev.tty(0)}: port not found (unplugged?); ${dev.tty(1)} appeared since it was last connected: if the device came back under that name, connect it there`);
+      // It does not take a port that may be another device's by itself.
+      const n = sink.samples(id);
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(src.status().state, 'reconnecting');
+      assert.equal(sink.samples(id), n);
+    } finally {
+      await src.stop();
+      await emu.close();
+      await ptyA.unplug();
+      await ptyB.unplug();
+    }
+  });
+});
