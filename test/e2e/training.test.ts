@@ -13,6 +13,9 @@ import { chromiumMissing, collectPageProblems, launchChromium } from './support/
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { RunStore } from '../../src/main/train/run-store';
 import { quickRecipe } from '../../src/shared/train/recipes';
+import { REPORT_ARTIFACT } from '../../src/main/train/job';
+import { foldMetricTable } from '../../src/shared/eval';
+import type { ArmResult, EvaluationReport } from '../../src/shared/train/train.types';
 
 const DATA = resolve('..', 'shared', 'data', 'edf-eegmat');
 const skip = chromiumMissing() || rendererMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
@@ -192,6 +195,46 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     // The core checks a foreign run's pid every 5 s: the run turns interrupted, the header idle.
     await page.waitForFunction(() => /^idle ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 15_000, polling: 100 });
     assert.equal((await f.readStatus()).state, 'interrupted');
+    assert.deepEqual(problems, []);
+  });
+
+  test("an evaluation with a test fold of one class: each arm's figures are report.json's, and a mean over fewer folds is marked", async () => {
+    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok);
+    const store = new RunStore((r.value as { runsDir: string }).runsDir);
+    // Leave-one-subject-out over three subjects, the third of whom gave rest windows only (a --file
+    // recording with one class, a DREAMER subject who rated every clip high): its AUROC, F1, κ … are undefined.
+    const subjects = ['S1', 'S2', 'S3'];
+    const preds = [
+      { y: [0, 0, 1, 1, 0], s: [0.1, 0.6, 0.4, 0.9, 0.3] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.7, 0.6] },
+      { y: [0, 0, 0], s: [0.7, 0.2, 0.1] },
+    ];
+    const table = foldMetricTable(preds.map((p, i) => ({ fold: subjects[i], yTrue: Int32Array.from(p.y), scores: p.s })));
+    const arm: ArmResult = { arm: 'fused/random', modalities: 'fused', init: 'random', table, roc: { x: [0, 1], y: [0, 1] }, confusion: [1, 2, 3, 4], bestEpochs: [1, 2, 3], predictions: preds.map((p, i) => ({ fold: subjects[i], yTrue: p.y, scores: p.s, subjects: p.y.map(() => subjects[i]) })) };
+    const report: EvaluationReport = {
+      task: quickRecipe(DATA).dataset!.task!,
+      protocol: 'leave-one-subject-out over 3 subjects (12 windows)',
+      subjects,
+      windows: 12,
+      positives: 4,
+      folds: subjects.map((s, index) => ({ index, trainSubjects: [], validationSubjects: [], testSubjects: [s] })),
+      arms: [arm],
+    };
+    const f = await store.create({ ...quickRecipe(DATA), kind: 'evaluate', finalFit: false, export: null, name: 'one-class fold' }, '2026-01-03-000000-one-class');
+    await f.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
+    await f.writeStatus({ ...(await f.readStatus()), state: 'done' });
+    await page.reload();
+    await page.waitForSelector('tr[data-run="2026-01-03-000000-one-class"]', { timeout: 10_000 });
+    await page.click('tr[data-run="2026-01-03-000000-one-class"] button');
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-03-000000-one-class"] [data-testid="evaluation"]', { timeout: 10_000 });
+    const cells = await page.$$eval('tr[data-arm="fused/random"] td', (tds) => tds.map((td) => td.textContent ?? ''));
+    const sm = table.summary;
+    assert.equal(sm.auroc.n, 2, 'two of the three folds have both classes');
+    assert.equal(sm.accuracy.n, 3);
+    const m = (v: number) => `${v.toFixed(3)}*`;
+    assert.deepEqual(cells, ['fused/random', `${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}*`, m(sm.aucPr.mean), m(sm.f1.mean), m(sm.f1Weighted.mean), m(sm.balancedAccuracy.mean), m(sm.cohenKappa.mean), table.pooled!.auroc.toFixed(3)]);
+    assert.match((await page.textContent('[data-testid="partial-folds-note"]')) ?? '', /^\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
     assert.deepEqual(problems, []);
   });
 

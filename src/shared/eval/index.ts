@@ -2,5 +2,5 @@
 export * from './eval.types';
 export { accuracy, averagePrecision, balancedAccuracy, cohenKappa, confusionMatrix, f1Score, prCurve, rocAuc, rocCurve, thresholdScores, type F1Average } from './metrics';
 export { evaluateBinary, foldMetricTable, formatMeanSd, meanSd } from './report';
-export { assertSubjectDisjoint, leaveOneSubjectOut, subjectKFold, type SplitOptions } from './splits';
+export { assertSubjectDisjoint, foldLabel, leaveOneSubjectOut, subjectKFold, type SplitOptions } from './splits';
 export { seededRandom, shuffled } from '../seeded-random';

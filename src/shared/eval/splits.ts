@@ -122,6 +122,16 @@ function checkOptions(opts: SplitOptions): void {
 }
 
 /**
+ * The label of a fold in tables and in `FoldPredictions.fold`: its test subject when it has one
+ * (leave-one-subject-out), else its 1-based number. One rule for the writer and every reader: a
+ * subject id may itself be a number ('2', an EDF patient code), so a reader matching rows by the
+ * fold number would take subject 2's row for fold 2.
+ */
+export function foldLabel(fold: Pick<SubjectFold, 'index' | 'testSubjects'>): string {
+  return fold.testSubjects.length === 1 ? fold.testSubjects[0] : String(fold.index + 1);
+}
+
+/**
  * Leave-one-subject-out: one fold per subject (in natural order of the ids), that subject's
  * windows are the test set, all others train (minus `validationSubjects` of them, seeded).
  * `subjects` gives the subject of each window.

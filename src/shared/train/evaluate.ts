@@ -4,7 +4,7 @@
 // band-power + heart-rate logistic regression are trained on each fold's training subjects,
 // choose their epoch (the model) or C (the baseline) without seeing the test subjects, and predict
 // the test subjects once. The metrics are src/shared/eval's (checked against scikit-learn).
-import { foldMetricTable, rocCurve } from '../eval';
+import { foldLabel, foldMetricTable, rocCurve } from '../eval';
 import type { FoldPredictions } from '../eval/eval.types';
 import { baselineFeatureMatrix, evaluateBaseline, type BaselineWindow } from './baseline';
 import type { BaselineModality } from './baseline/baseline.types';
@@ -176,7 +176,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
         bestEpochs.push(fit.bestEpoch);
       }
       if (!kept) await hooks.onFold?.(key, { scores: Array.from(scores), bestEpoch: bestEpochs[bestEpochs.length - 1] });
-      preds.push({ fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1), yTrue: Array.from(f.test, (i) => labels[i]), scores, subjects: Array.from(f.test, (i) => subjects[i]) });
+      preds.push({ fold: foldLabel(f), yTrue: Array.from(f.test, (i) => labels[i]), scores, subjects: Array.from(f.test, (i) => subjects[i]) });
       tick(phase);
     }
     arms.push(armResult(name, a.modalities, a.init, preds, ev.threshold, bestEpochs));
@@ -190,7 +190,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold });
     const preds: FoldPredictions[] = res.predictions.map((p) => {
       const f = folds[p.fold];
-      return { fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
+      return { fold: foldLabel(f), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
     });
     arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
   }

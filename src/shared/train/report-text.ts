@@ -1,7 +1,7 @@
 // The evaluation report as the command line prints it: every arm (the baseline among them) with
 // each metric's mean ± sd over the folds, then each fold's AUROC per arm — the numbers of
 // report.json, so a researcher reading the terminal sees what the file holds.
-import { BINARY_METRIC_NAMES, type BinaryMetricName } from '../eval/eval.types';
+import { BINARY_METRIC_NAMES, type BinaryMetricName, type MeanSd } from '../eval/eval.types';
 import type { EvaluationReport } from './train.types';
 
 const HEADINGS: Record<BinaryMetricName, string> = {
@@ -19,6 +19,16 @@ const PRINTED = BINARY_METRIC_NAMES.filter((m) => m !== 'accuracy');
 
 const cell = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
 
+/** The footnote of a mean taken over fewer folds than the evaluation made ('*'). */
+export function partialFoldsNote(folds: number): string {
+  return `* over fewer than the ${folds} folds: undefined in a fold whose test windows hold one class (report.json notes which)`;
+}
+
+/** '*' when a metric's mean ± sd leaves out folds where it is undefined (a test fold of one class), else ''. */
+export function partialMark(s: MeanSd, folds: number): string {
+  return s.n > 0 && s.n < folds ? '*' : '';
+}
+
 /** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */
 export function reportLines(r: EvaluationReport): string[] {
   const folds = r.folds.length;
@@ -30,19 +40,21 @@ export function reportLines(r: EvaluationReport): string[] {
     const cells = PRINTED.map((m) => {
       const s = a.table.summary[m];
       if (!s.n) return '–'.padEnd(col);
-      const text = `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${s.n < folds ? '*' : ''}`;
-      if (s.n < folds) partial = true;
+      const text = `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${partialMark(s, folds)}`;
+      if (partialMark(s, folds)) partial = true;
       return text.padEnd(col);
     });
     out.push(`${a.arm.padEnd(armWidth)}${cells.join('')}`.trimEnd());
   }
-  if (partial) out.push(`* over fewer than the ${folds} folds: undefined in a fold whose test windows hold one class (report.json notes which)`);
+  if (partial) out.push(partialFoldsNote(folds));
   const armCol = (arm: string) => Math.max(col, arm.length + 2);
   out.push('', `${'AUROC per fold'.padEnd(armWidth)}${r.arms.map((a) => a.arm.padEnd(armCol(a.arm))).join('')}test subjects`);
   r.folds.forEach((f, i) => {
-    const label = String(f.index + 1);
-    const vals = r.arms.map((a) => cell((a.table.rows.find((row) => row.fold === label) ?? a.table.rows[i])?.metrics.auroc ?? null).padEnd(armCol(a.arm)));
-    out.push(`${`fold ${label}`.padEnd(armWidth)}${vals.join('')}${f.testSubjects.join(', ')}`);
+    // Each arm's rows are written in fold order (crossValidate): row i is fold i. Not a match on the
+    // fold's number: a row's label is its test subject under leave-one-subject-out (foldLabel), and
+    // a subject id may read as another fold's number (an EDF patient code '2').
+    const vals = r.arms.map((a) => cell(a.table.rows[i]?.metrics.auroc ?? null).padEnd(armCol(a.arm)));
+    out.push(`${`fold ${f.index + 1}`.padEnd(armWidth)}${vals.join('')}${f.testSubjects.join(', ')}`);
   });
   return out;
 }

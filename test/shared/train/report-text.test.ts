@@ -3,7 +3,7 @@
 // over fewer folds (a test fold of one class) is marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldMetricTable } from '../../../src/shared/eval';
+import { foldLabel, foldMetricTable } from '../../../src/shared/eval';
 import { reportLines } from '../../../src/shared/train/report-text';
 import type { ArmResult, EvaluationReport } from '../../../src/shared/train/train.types';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
@@ -56,4 +56,30 @@ test('every arm with each metric as report.json holds it (mean ± sd over folds)
   assert.match(row('baseline/fused'), /^baseline\/fused\s+\d\.\d{3} ± \d\.\d{3}\*/);
   assert.doesNotMatch(row('fused/random'), /\*/);
   assert.match(lines.join('\n'), /\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+});
+
+test('AUROC per fold: each fold its own row when the subjects are numbers (leave-one-subject-out labels a row by its subject)', () => {
+  // EEGMAT's EDF patient codes: Subject10 is '2', Subject11 '3', Subject02 '12' (natural order 2, 3, 12).
+  const subjects = ['2', '3', '12'];
+  const folds = [
+    { y: [0, 0, 1, 1], s: [0.1, 0.2, 0.8, 0.9] }, // subject 2: AUROC 1
+    { y: [0, 0, 1, 1], s: [0.9, 0.8, 0.2, 0.1] }, // subject 3: AUROC 0
+    { y: [0, 1, 0, 1], s: [0.1, 0.2, 0.8, 0.9] }, // subject 12: AUROC 0.75
+  ];
+  const table = foldMetricTable(folds.map((f, i) => ({ fold: foldLabel({ index: i, testSubjects: [subjects[i]] }), yTrue: Int32Array.from(f.y), scores: f.s })));
+  assert.deepEqual(table.rows.map((r) => r.fold), subjects, 'the evaluation labels a leave-one-subject-out row by its subject');
+  const r: EvaluationReport = {
+    ...report,
+    subjects,
+    folds: subjects.map((s, index) => ({ index, trainSubjects: [], validationSubjects: [], testSubjects: [s] })),
+    arms: [{ ...report.arms[0], table }],
+  };
+  const lines = reportLines(r);
+  const perFold = lines.slice(lines.findIndex((l) => l.startsWith('AUROC per fold')) + 1).map((l) => l.split(/\s{2,}/));
+  // Matching rows on the fold's number printed subject 2's AUROC for fold 2 (subject 3) and for fold 3.
+  assert.deepEqual(perFold, [
+    ['fold 1', '1.000', '2'],
+    ['fold 2', '0.000', '3'],
+    ['fold 3', '0.750', '12'],
+  ]);
 });

@@ -8,6 +8,8 @@ import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 import { latestFitCurve } from '../../../../shared/train/epoch-curves';
+import { partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
+import { BINARY_METRIC_NAMES, type MeanSd } from '../../../../shared/eval/eval.types';
 
 /**
  * A chart on a canvas that may come and go (the run's record loads after the view mounts): a
@@ -197,22 +199,33 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
               </tr>
             </thead>
             <tbody>
-              {report.arms.map((a) => (
-                <tr key={a.arm} class={a.init === 'baseline' ? 'baseline' : ''} data-arm={a.arm}>
-                  <td>{a.arm}</td>
-                  <td class="num">
-                    {fmt3(a.table.summary.auroc.mean)} ± {fmt3(a.table.summary.auroc.sd)}
-                  </td>
-                  <td class="num">{fmt3(a.table.summary.aucPr.mean)}</td>
-                  <td class="num">{fmt3(a.table.summary.f1.mean)}</td>
-                  <td class="num">{fmt3(a.table.summary.f1Weighted.mean)}</td>
-                  <td class="num">{fmt3(a.table.summary.balancedAccuracy.mean)}</td>
-                  <td class="num">{fmt3(a.table.summary.cohenKappa.mean)}</td>
-                  <td class="num">{fmt3(a.table.pooled?.auroc)}</td>
-                </tr>
-              ))}
+              {report.arms.map((a) => {
+                const sm = a.table.summary;
+                // A mean over fewer folds than the evaluation made (a test fold of one class) is marked, as the CLI marks it.
+                const mean = (m: MeanSd) => `${fmt3(m.mean)}${partialMark(m, report.folds.length)}`;
+                return (
+                  <tr key={a.arm} class={a.init === 'baseline' ? 'baseline' : ''} data-arm={a.arm}>
+                    <td>{a.arm}</td>
+                    <td class="num">
+                      {fmt3(sm.auroc.mean)} ± {fmt3(sm.auroc.sd)}
+                      {partialMark(sm.auroc, report.folds.length)}
+                    </td>
+                    <td class="num">{mean(sm.aucPr)}</td>
+                    <td class="num">{mean(sm.f1)}</td>
+                    <td class="num">{mean(sm.f1Weighted)}</td>
+                    <td class="num">{mean(sm.balancedAccuracy)}</td>
+                    <td class="num">{mean(sm.cohenKappa)}</td>
+                    <td class="num">{fmt3(a.table.pooled?.auroc)}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
+          {report.arms.some((a) => BINARY_METRIC_NAMES.some((m) => partialMark(a.table.summary[m], report.folds.length))) && (
+            <p class="muted" data-testid="partial-folds-note">
+              {partialFoldsNote(report.folds.length)}
+            </p>
+          )}
           <details>
             <summary>Per fold</summary>
             {report.arms.map((a) => (
