@@ -228,6 +228,11 @@ export class StreamHub implements Hub {
     return head;
   }
 
+  /** See Hub.withholdOutputBefore: restorePipeline's `emitFrom` for a pre-roll (no snapshot). */
+  withholdOutputBefore(time: number): void {
+    this.emitFrom = time;
+  }
+
   /** Stops every source and the watchdog. */
   async close(): Promise<void> {
     this.closed = true;

@@ -46,6 +46,11 @@ export interface Hub {
   pipelineSnapshot?(): PipelineSnapshot;
   /** Restores a recorded snapshot for a device alone in the pipeline (a replay seeking); see StreamHub. */
   restorePipeline?(deviceId: string, snapshot: Uint8Array, options?: RestorePipelineOptions): Omit<PipelineSnapshot, 'bytes'>;
+  /**
+   * Output ending before host time `time` is not passed to listeners until the pipeline's last
+   * stream goes: a replay seeking without a snapshot re-feeds a pre-roll, as `emitFrom` of restorePipeline.
+   */
+  withholdOutputBefore?(time: number): void;
   /** Stop every source and the hub's timers. */
   close?(): Promise<void>;
 }

@@ -62,7 +62,7 @@ export interface ReplaySourceOptions {
    * snapshots (Hub.restorePipeline). Without it (or for sessions without snapshots) seeks use the
    * pre-roll.
    */
-  hub?: Pick<Hub, 'restorePipeline' | 'pipelineConfig' | 'setPipelineConfig'>;
+  hub?: Pick<Hub, 'restorePipeline' | 'pipelineConfig' | 'setPipelineConfig' | 'withholdOutputBefore'>;
   log?(level: LogLevel, message: string): void;
 }
 
@@ -327,6 +327,11 @@ export class ReplaySource implements Source {
         this.catchUpUntil = announce ? target : -Infinity;
       }
     }
+    // A pre-roll's output is the hub's own business, as a restored snapshot's is: windows (and
+    // features, predictions) ending before the target stay in the pipeline. They came out, from
+    // filters warmed for only seconds: a click at +60 s in an imported EDF (no snapshots) showed and
+    // ran the model on windows from +51 s on, whose predictions would replace the stored ones.
+    if (announce && this.lastSeek.mode === 'pre-roll') hub?.withholdOutputBefore?.(target);
     if (this.state === 'ended') this.state = 'paused';
     await this.fill(epoch);
     this.anchorHost = target;
