@@ -19,6 +19,11 @@ describe('heartmind CLI', { skip }, () => {
     assert.equal(help.status, 0);
     assert.match(help.stdout, /usage: heartmind <command>/);
     assert.match(help.stdout, /serve +run the core in Node/);
+    // Both ways of choosing the data folder, as for the port (the variable was missing from it).
+    const serveHelp = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
+    assert.equal(serveHelp.status, 0);
+    assert.match(serveHelp.stdout, /--port N .*\$HEARTMIND_PORT/);
+    assert.match(serveHelp.stdout, /--data-dir DIR +the data folder: recordings, models, training runs, settings\n +\(default \$HEARTMIND_DATA_DIR, else/);
     const unknown = spawnSync(process.execPath, [CLI, 'fly'], { encoding: 'utf8' });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown command 'fly'/);
