@@ -529,6 +529,11 @@ export class ReplaySource implements Source {
   private lastPositionReport = -Infinity;
 
   private finish(): void {
+    // Events after the last sample are passed at the end: a marker sent just before Stop, the SAM
+    // given as the recording stopped, what a crashed recorder acknowledged after its last commit
+    // (up to 250 ms of markers). No chunk passed them, so the page never saw them while replaying.
+    while (this.markerCursor < this.markers.length) this.opts.onMarker?.(this.markers[this.markerCursor++]);
+    while (this.reportCursor < this.reports.length) this.opts.onSelfReport?.(this.reports[this.reportCursor++]);
     this.state = 'ended';
     if (this.detail) this.position = this.detail.endTime;
     this.reportStatus();
