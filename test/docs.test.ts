@@ -1,4 +1,4 @@
-// What the README and docs/*.md name must exist: a newcomer copies paths, `npm run` scripts and
+// What the READMEs and docs/*.md name must exist: a newcomer copies paths, `npm run` scripts and
 // environment variables from them, and a renamed file or a removed variable should fail here
 // rather than in their first hour. Also the other way round: every environment variable the code
 // reads is documented somewhere.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const DOCS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+const DOCS = ['README.md', 'bench/README.md', 'models/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = new Map(DOCS.map((f) => [f, readFileSync(f, 'utf8')]));
 
 function walk(dir: string, ext: RegExp): string[] {
