@@ -175,3 +175,10 @@ test('every worker entry is an entry of the main build (electron.vite.config.ts)
   const missing = WORKER_ENTRIES.map((f) => `src/${rel(f)}`).filter((p) => !config.includes(`resolve('${p}')`));
   assert.deepEqual(missing, []);
 });
+
+test('the preload exposes one object, window.heartmind, and only it touches ipcRenderer', () => {
+  const exposes = FILES.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/exposeInMainWorld\(\s*['"]([^'"]+)['"]/g)].map((m) => `${rel(f)}: ${m[1]}`));
+  assert.deepEqual(exposes, ['preload/index.ts: heartmind']);
+  const ipcRenderer = FILES.filter((f) => /\bipcRenderer\b/.test(readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))).map(rel);
+  assert.deepEqual(ipcRenderer, ['preload/index.ts']);
+});
