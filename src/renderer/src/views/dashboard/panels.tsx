@@ -282,7 +282,12 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
         <h2>Devices</h2>
         <span class={offline ? 'stale-hint small' : 'muted small'}>{offline ? `last known states: ${offline}` : `${devices.filter((d) => d.state === 'streaming').length} streaming`}</span>
       </header>
-      {devices.length === 0 && <p class="muted">No devices yet.</p>}
+      {/* Started without the demo (serve --no-demo), the dashboard is empty: say where devices are connected. */}
+      {devices.length === 0 && (
+        <p class="muted" data-testid="devices-empty">
+          No devices yet: connect a headset or chest strap in <a href="#/devices">Devices</a>.
+        </p>
+      )}
       <ul class="device-list">
         {devices.map((d) => (
           <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} />
