@@ -148,7 +148,8 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     if (problem) warnings.push(`annotation "${a.label}" left out: ${problem}`);
     else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: 'import' });
   }
-  if (rec.startTime === null) noteLines.push('The file has no start date; the import time was used.');
+  // A warning, not only a note: the session's date in the library is then today's, not the recording's.
+  if (rec.startTime === null) warnings.push('the file has no start date: the session is dated at the import time');
   const subject = req.subjectId ?? rec.subject.code ?? '';
   return {
     session: {

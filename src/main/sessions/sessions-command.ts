@@ -6,7 +6,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
-import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionSummary } from '../../shared/session.types';
+import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionStream, type SessionSummary } from '../../shared/session.types';
 import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
@@ -54,6 +54,11 @@ function durationText(s: number): string {
   if (!(Number.isFinite(s) && Math.abs(s) < Number.MAX_SAFE_INTEGER)) return `${s} s`;
   const whole = Math.round(Math.abs(s));
   return `${s < 0 ? '-' : ''}${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/** A stream as `show` and `import` list it: modality, rate, channels, samples. */
+function streamLine(st: SessionStream): string {
+  return `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`;
 }
 
 function row(s: SessionSummary): string {
@@ -115,7 +120,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             row(s),
             s.state === 'interrupted' ? `interrupted: ${INTERRUPTED_SESSION_TEXT}` : '',
             s.notes ? `notes: ${s.notes}` : '',
-            ...s.streams.map((st) => `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`),
+            ...s.streams.map(streamLine),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
             ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
@@ -148,8 +153,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       }
       case 'import': {
         const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
-        // What the reader left out or repaired (a cut-off last line, lost samples).
-        out(s, () => [`imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}`, row(s), ...s.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
+        // the researcher sees at once whether the file was read as meant; then what the reader left
+        // out or repaired (a cut-off last line, lost samples).
+        const { streams } = await db.api.getSession(s.id);
+        const gaps = (await db.api.getTimeline(s.id)).gaps.length;
+        out(s, () =>
+          [
+            `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
+            row(s),
+            ...streams.map(streamLine),
+            ...s.warnings.map((w) => `warning: ${w}`),
+          ].join('\n'),
+        );
         return 0;
       }
       case 'export': {
