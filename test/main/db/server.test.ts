@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../../src/main/db/open-database';
@@ -203,6 +203,38 @@ test('a recording another live process holds is neither deleted nor shown as int
   writeFileSync(`${file}.rec-${reused}.pid`, String(other.pid));
   assert.equal(server.getSummary(b.writable!, reused).state, 'interrupted');
   server.deleteSession(b.writable!, sid);
+});
+
+test('a lock whose pid now belongs to a process that started after the recorder (a container restarted gives the app the same pid) does not count; the live recorder\'s does', async (t) => {
+  const file = join(tempDir(t), 'recordings.sqlite');
+  const a = openDatabase(file);
+  t.after(() => a.db.close());
+  const recording = (name: string) => server.createSession(a.writable!, { name, startTime: 50, appVersion: 't', origin: 'recorded', state: 'recording' });
+  const a2 = openDatabase(file); // this process's other connection: the recorder is this process, alive
+  t.after(() => a2.db.close());
+  const live = recording('live');
+  assert.match(readFileSync(`${file}.rec-${live}.pid`, 'utf8'), new RegExp(`^${process.pid} \\d+$`), 'the lock names the pid and when its process started');
+  assert.equal(server.getSummary(a2.writable!, live).state, 'recording');
+  // The app crashed while recording and came back with the same pid (it read as recording for good: not replayable, not deletable).
+  const crashed = recording('crashed');
+  server.abandonRecording(a.writable!, crashed); // the new process does not record it...
+  const startedMs = Date.now() - process.uptime() * 1000;
+  writeFileSync(`${file}.rec-${crashed}.pid`, `${process.pid} ${Math.round(startedMs - 3600e3)}`); // ...its previous self, an hour earlier, did
+  assert.equal(server.getSummary(a2.writable!, crashed).state, 'interrupted');
+  server.deleteSession(a2.writable!, crashed);
+  // Another Node process: counts while it is the one that started when the file says, not when its pid was reused.
+  const child = spawn(process.execPath, ['-e', 'console.log(Math.round(Date.now() - process.uptime() * 1000)); setTimeout(() => {}, 30000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill());
+  const childStart = Number(await new Promise<string>((r) => child.stdout.once('data', (d) => r(String(d)))));
+  const other = recording('other process');
+  server.abandonRecording(a.writable!, other);
+  writeFileSync(`${file}.rec-${other}.pid`, `${child.pid} ${childStart}`);
+  assert.equal(server.getSummary(a2.writable!, other).state, 'recording', 'the recorder in another process, alive');
+  writeFileSync(`${file}.rec-${other}.pid`, `${child.pid} ${childStart - 600e3}`);
+  assert.equal(server.getSummary(a2.writable!, other).state, 'interrupted', 'its pid reused by a Node process started later');
+  // A lock from before the start time was written (pid alone) still counts while its pid runs Node.
+  writeFileSync(`${file}.rec-${other}.pid`, String(child.pid));
+  assert.equal(server.getSummary(a2.writable!, other).state, 'recording');
 });
 
 test('markers, self-reports, predictions and filter settings', (t) => {
