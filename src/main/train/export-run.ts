@@ -89,6 +89,60 @@ function isEegmat(spec: JobSpec): boolean {
   return !!spec.dataset?.sources.some((s) => s.kind === 'eegmat');
 }
 
+const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
+
+/**
+ * The data lines of the card's licence for the sources other than EEGMAT (whose lines buildCard
+ * writes): DREAMER is not openly licensed, so a model trained on it says that its terms travel with
+ * it; recordings name themselves. "See the run's dataset sources" sent a reader of a shared model to
+ * a run folder they do not have.
+ */
+function otherDataLicences(spec: JobSpec): string[] {
+  const out: string[] = [];
+  const sources = spec.dataset?.sources ?? [];
+  if (sources.some((s) => s.kind === 'dreamer')) {
+    out.push('DREAMER (Katsigiannis & Ramzan, IEEE JBHI 22(1):98–107, 2018) is not openly licensed: it was used under the terms its user obtained it with, which may limit sharing or using this model');
+  }
+  const sessions = sources.flatMap((s) => (s.kind === 'session' ? [s.id] : []));
+  if (sessions.length) out.push(`HeartMind recorded ${plural(sessions.length, 'session')} (${sessions.join(', ')}): the recordings of their own participants, under the consent they gave`);
+  const files = sources.flatMap((s) => (s.kind === 'file' ? [baseName(s.path)] : s.kind === 'folder' ? [`${baseName(s.dir)}/`] : []));
+  if (files.length) out.push(`${files.length > 6 ? `${files.slice(0, 6).join(', ')} and ${files.length - 6} more` : files.join(', ')}: under the licences of their sources`);
+  return out;
+}
+
+/**
+ * The shipped arm against the baseline on mean AUROC, as the folds support it: "within the fold
+ * spread" only where the difference is no larger than the larger of the two fold sds.
+ */
+function baselineVerdict(arm: ArmResult, base: ArmResult, subjects: number, shippedRecipe: boolean): string {
+  const a = arm.table.summary.auroc;
+  const b = base.table.summary.auroc;
+  const m = a.mean;
+  const bm = b.mean;
+  if (m <= bm) {
+    return `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${bm.toFixed(3)}. ${shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end;' : ''} For this task the baseline's features are the better classifier.`;
+  }
+  const sds = [a, b].filter((s) => s.n > 1 && Number.isFinite(s.sd)).map((s) => s.sd);
+  const spread = sds.length ? Math.max(...sds) : null;
+  const lead = `Under the same subject-wise folds it beats the simple baseline on mean AUROC (${m.toFixed(3)} vs ${bm.toFixed(3)})`;
+  if (spread === null) return `${lead}; with one fold there is no spread to judge the difference by, so treat it as indicative.`;
+  if (m - bm <= spread) return `${lead}; the difference (${(m - bm).toFixed(3)}) is within the fold spread (sd up to ${spread.toFixed(3)}) over ${plural(subjects, 'subject')}, so treat it as indicative.`;
+  return `${lead}, by more than the fold sd (${(m - bm).toFixed(3)} against up to ${spread.toFixed(3)}); with ${plural(subjects, 'subject')}, still treat it as indicative.`;
+}
+
+/**
+ * Folds the class-comparing metrics leave out: a test fold of one class (a subject who rated every
+ * clip high, a recording given one class) has no AUROC, F1, balanced accuracy or κ, so the card's
+ * means are over fewer folds than its protocol names. Null when every fold counts.
+ */
+function partialFoldsLimitation(report: EvaluationReport, arm: ArmResult): string | null {
+  const rows = arm.table.rows ?? [];
+  const single = rows.filter((r) => r.metrics.auroc === null);
+  if (!single.length) return null;
+  const who = single.flatMap((r) => (r.subjects.length ? r.subjects : [r.fold]));
+  return `In ${single.length} of the ${report.folds.length} evaluation folds the test windows held one class only (${who.join(', ')}): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, so the model's and the baseline's means are over the other ${plural(report.folds.length - single.length, 'fold')}.`;
+}
+
 /** The model card of a run's final model. */
 export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: EvaluationReport | null, exp: ExportSpec, runId: string, commit: string | null): ModelCard {
   const task = meta.model.tasks[0];
@@ -125,15 +179,9 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   const verdict: string[] = [];
   const armRes = report?.arms.find((a) => a.arm === shipped);
   const baseRes = armRes ? report?.arms.find((a) => a.arm === `baseline/${armRes.modalities}`) : undefined;
-  if (armRes?.table.summary.auroc.n && baseRes?.table.summary.auroc.n) {
-    const m = armRes.table.summary.auroc.mean;
-    const b = baseRes.table.summary.auroc.mean;
-    verdict.push(
-      m > b
-        ? `Under the same subject-wise folds it beats the simple baseline on mean AUROC (${m.toFixed(3)} vs ${b.toFixed(3)}); with ${report!.subjects.length} subjects the difference is within the fold spread, so treat it as indicative.`
-        : `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${b.toFixed(3)}. ${shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end;' : ''} For this task the baseline's features are the better classifier.`,
-    );
-  }
+  if (armRes?.table.summary.auroc.n && baseRes?.table.summary.auroc.n) verdict.push(baselineVerdict(armRes, baseRes, report!.subjects.length, shippedRecipe));
+  const partial = report && armRes ? partialFoldsLimitation(report, armRes) : null;
+  if (partial) verdict.push(partial);
   const limitations = [
     ...verdict,
     ...(eegmat
@@ -175,13 +223,16 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     },
     licence: {
       model: 'MIT (weights trained by HeartMind)',
-      data: eegmat
-        ? [
-            'PhysioNet EEGMAT, ODC-By 1.0: Zyma I et al., "Electroencephalograms during Mental Arithmetic Task Performance", Data 4(1):14 (2019)',
-            'PhysioNet: Goldberger AL et al., Circulation 101(23):e215–e220 (2000)',
-            ...(kinds.has('pretrain') ? ['ECG pretraining records (MIT-BIH, PTB, LUDB, macecgdb) and EEG Motor Movement/Imagery: PhysioNet, ODC-By 1.0 / open access'] : []),
-          ]
-        : ['see the run\u2019s dataset sources'],
+      data: [
+        ...(eegmat
+          ? [
+              'PhysioNet EEGMAT, ODC-By 1.0: Zyma I et al., "Electroencephalograms during Mental Arithmetic Task Performance", Data 4(1):14 (2019)',
+              'PhysioNet: Goldberger AL et al., Circulation 101(23):e215–e220 (2000)',
+              ...(kinds.has('pretrain') ? ['ECG pretraining records (MIT-BIH, PTB, LUDB, macecgdb) and EEG Motor Movement/Imagery: PhysioNet, ODC-By 1.0 / open access'] : []),
+            ]
+          : []),
+        ...otherDataLicences(spec),
+      ],
     },
     limitations,
     authors: ['HeartMind'],

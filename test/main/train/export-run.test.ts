@@ -11,6 +11,7 @@ import { defaultRecipe } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 import type { EvaluationReport, ModalitySet } from '../../../src/shared/train/train.types';
 import { sampleCard } from '../../shared/model/sample-card';
+import { foldMetricTable } from '../../../src/shared/eval';
 
 function metaOf(spec: JobSpec, modalities: ModalitySet = 'fused'): ModelArtifactMeta {
   const finetune = { ...spec.finetune!, modalities, epochs: 3 };
@@ -72,4 +73,88 @@ test('a card of one subject and one epoch says so in the singular', () => {
   assert.match(card.description, /Trained on 1 subject of PhysioNet EEGMAT\.$/);
   assert.match(card.training.procedure, /batch \d+, 1 epoch[,;]/);
   assert.match(card.training.procedure, /modality dropout [\d.]+, 1 epoch \(the median best epoch/);
+});
+
+/** A report of one model arm and its baseline from per-fold predictions (the real fold table). */
+function reportOf(subjects: string[], model: { y: number[]; s: number[] }[], baseline: { y: number[]; s: number[] }[]): EvaluationReport {
+  const arm = (name: string, init: string, preds: { y: number[]; s: number[] }[]) => ({
+    arm: name,
+    modalities: 'fused',
+    init,
+    table: foldMetricTable(preds.map((p, i) => ({ fold: subjects[i], yTrue: Int32Array.from(p.y), scores: p.s, subjects: p.y.map(() => subjects[i]) }))),
+  });
+  return {
+    task: { name: 'valence', kind: 'binary', classes: ['low', 'high'] },
+    protocol: `leave-one-subject-out over ${subjects.length} subjects`,
+    subjects,
+    folds: subjects.map((s, index) => ({ index, trainSubjects: [], validationSubjects: [], testSubjects: [s] })),
+    arms: [arm('fused/random', 'random', model), arm('baseline/fused', 'baseline', baseline)],
+  } as unknown as EvaluationReport;
+}
+
+function dreamerSpec(): JobSpec {
+  const base = defaultRecipe({ dataDir: '/data' });
+  return {
+    ...base,
+    kind: 'finetune',
+    dataset: { ...base.dataset!, name: 'DREAMER valence', sources: [{ kind: 'dreamer', path: '/home/me/DREAMER.mat', dimension: 'valence' }] },
+    encoders: { eeg: { kind: 'random' }, ecg: { kind: 'random' } },
+    corpora: {},
+    pretrain: {},
+    finetune: { ...base.finetune!, init: 'random' },
+    recipe: { name: 'custom', command: 'heartmind train --dreamer DREAMER.mat' },
+  };
+}
+
+test("a DREAMER model's card says the data is not openly licensed; a file's names it (no pointer to a run folder a reader does not have)", () => {
+  const spec = dreamerSpec();
+  const card = buildCard(spec, metaOf(spec), null, exp, 'run-4', null);
+  assert.deepEqual(card.licence.data, ['DREAMER (Katsigiannis & Ramzan, IEEE JBHI 22(1):98–107, 2018) is not openly licensed: it was used under the terms its user obtained it with, which may limit sharing or using this model']);
+  const files: JobSpec = { ...spec, dataset: { ...spec.dataset!, name: 'two files', sources: [{ kind: 'file', path: '/data/a/s01.edf', label: 'rest' }, { kind: 'session', id: 7 }] } };
+  assert.deepEqual(buildCard(files, metaOf(files), null, exp, 'run-5', null).licence.data, ['HeartMind recorded 1 session (7): the recordings of their own participants, under the consent they gave', 's01.edf: under the licences of their sources']);
+  assert.doesNotMatch(JSON.stringify(card), /see the run/);
+});
+
+test('the card weighs the model against the baseline by the fold spread, and says when its means leave out one-class folds', () => {
+  const spec = dreamerSpec();
+  const subjects = ['S01', 'S02', 'S03'];
+  // Close to the baseline, wide folds: "within the fold spread". S03 rated every clip low: its fold has no AUROC.
+  const close = reportOf(
+    subjects,
+    [
+      { y: [0, 0, 1, 1], s: [0.1, 0.6, 0.4, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.7, 0.3] },
+      { y: [0, 0, 0], s: [0.7, 0.2, 0.1] },
+    ],
+    [
+      { y: [0, 0, 1, 1], s: [0.1, 0.6, 0.4, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.3, 0.7] },
+      { y: [0, 0, 0], s: [0.5, 0.2, 0.1] },
+    ],
+  );
+  const a = close.arms[0].table.summary.auroc;
+  const b = close.arms[1].table.summary.auroc;
+  assert.equal(a.n, 2);
+  const card = buildCard(spec, metaOf(spec), close, exp, 'run-6', null);
+  assert.ok(a.mean - b.mean <= Math.max(a.sd, b.sd));
+  assert.ok(card.limitations.includes(`Under the same subject-wise folds it beats the simple baseline on mean AUROC (${a.mean.toFixed(3)} vs ${b.mean.toFixed(3)}); the difference (${(a.mean - b.mean).toFixed(3)}) is within the fold spread (sd up to ${Math.max(a.sd, b.sd).toFixed(3)}) over 3 subjects, so treat it as indicative.`), card.limitations.join('\n'));
+  assert.ok(card.limitations.includes('In 1 of the 3 evaluation folds the test windows held one class only (S03): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, so the model\'s and the baseline\'s means are over the other 2 folds.'), card.limitations.join('\n'));
+
+  // Far above a steady baseline: the card no longer calls the difference within the spread.
+  const far = reportOf(
+    subjects,
+    [
+      { y: [0, 0, 1, 1], s: [0.1, 0.2, 0.8, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.7, 0.3] },
+      { y: [1, 0, 1, 0], s: [0.9, 0.2, 0.6, 0.1] },
+    ],
+    [
+      { y: [0, 0, 1, 1], s: [0.1, 0.6, 0.5, 0.2] },
+      { y: [0, 1, 1, 0], s: [0.6, 0.2, 0.7, 0.3] },
+      { y: [1, 0, 1, 0], s: [0.4, 0.6, 0.5, 0.3] },
+    ],
+  );
+  const verdict = buildCard(spec, metaOf(spec), far, exp, 'run-7', null).limitations[0];
+  assert.match(verdict, /^Under the same subject-wise folds it beats the simple baseline on mean AUROC \(1\.000 vs 0\.[0-9]{3}\), by more than the fold sd \(0\.[0-9]{3} against up to 0\.[0-9]{3}\); with 3 subjects, still treat it as indicative\.$/);
+  assert.doesNotMatch(buildCard(spec, metaOf(spec), far, exp, 'run-7', null).limitations.join('\n'), /one class only/);
 });
