@@ -17,8 +17,16 @@ export interface DriverContext {
    * counter clock, counted from this session's first sample). Planar data, channels × count.
    */
   samples(streamId: string, rawDeviceTime: number, count: number, data: Float32Array): void;
-  /** Samples the device's own counter or timestamps say were lost inside this session. */
-  lost(streamId: string, missingSamples: number, reason: Extract<GapReason, 'packet-loss' | 'time-jump'>): void;
+  /**
+   * Samples the device's own counter or timestamps say were lost inside this session; 'paused':
+   * not lost but never made (a playback file's recording was paused there).
+   */
+  lost(streamId: string, missingSamples: number, reason: Extract<GapReason, 'packet-loss' | 'time-jump' | 'paused'>): void;
+  /**
+   * The device will send nothing for `seconds`, by design (a playback file reaching a pause in its
+   * recording, which BrainFlow waits out): the silence is not taken for a stall. Data ends it.
+   */
+  quiet(seconds: number, why: string): void;
   /** A problem that does not end the session (bad frames, a refused optional command). */
   problem(code: DeviceProblemCode, message: string): void;
   battery(percent: number): void;

@@ -394,7 +394,13 @@ export class ManagedSource implements Source {
           self.emitStatus();
         }
       },
-      lost(streamId: string, missingSamples: number, reason: 'packet-loss' | 'time-jump') {
+      quiet(seconds: number, why: string) {
+        if (ctx.closed || !(seconds > 0)) return;
+        self.log('info', why);
+        const now = self.now();
+        self.dispatch({ type: 'quiet', now, until: now + seconds });
+      },
+      lost(streamId: string, missingSamples: number, reason: 'packet-loss' | 'time-jump' | 'paused') {
         if (ctx.closed || missingSamples <= 0) return;
         const t = self.tracks.get(streamId);
         if (!t) return;
@@ -404,7 +410,8 @@ export class ManagedSource implements Source {
         // Lost samples were sent at the rate too: counted, so radio loss does not read as a wrong rate.
         if (t.rate && !Number.isNaN(t.rate.from)) t.rate.samples += missingSamples;
         self.sink?.gap({ streamId, startTime: start, endTime: Math.max(start, now), missingSamples, reason });
-        ctx.problem('packet-loss', `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`);
+        // A pause the device announced is no loss: marked, not a problem.
+        if (reason !== 'paused') ctx.problem('packet-loss', `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`);
       },
       problem(code: DeviceProblemCode, message: string) {
         const now = self.now();

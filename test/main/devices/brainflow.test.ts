@@ -172,6 +172,52 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     }
   });
 
+  test("a playback file whose recording paused (two recordings appended with write_file's 'a' mode): BrainFlow waits the pause out; marked as a pause, not a drop that plays the file again", async () => {
+    const dh = koffi.load(join(BF_DIR, 'libDataHandler.so'));
+    const writeFile = dh.func('int write_file(const double *data, int num_rows, int num_cols, const char *file_name, const char *file_mode)');
+    // Cyton layout (24 rows, timestamp row 22): 1.5 s, then 2.5 s later (the first recording's
+    // last step included) another 1.5 s; channel 1 holds the sample's number in the file.
+    const part = (first: number, t0: number) => {
+      const n = 375;
+      const d = new Float64Array(24 * n);
+      for (let i = 0; i < n; i++) {
+        d[i] = (first + i) % 256;
+        d[1 * n + i] = first + i;
+        d[22 * n + i] = t0 + i / 250;
+      }
+      return d;
+    };
+    const file = join(tmp, 'two-recordings.csv');
+    assert.equal(writeFile(part(0, 1700000000), 24, 375, file, 'w'), 0);
+    assert.equal(writeFile(part(375, 1700000000 + 374 / 250 + 2.5), 24, 375, file, 'a'), 0);
+    const sink = new RecordingSink();
+    const logs: string[] = [];
+    const drv = new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB });
+    // A stall rule shorter than the pause: without the pause known, the silence reads as a drop.
+    const src = new ManagedSource(drv, { hostClock: systemClock, policy: { ...FAST, stallTimeoutMs: 1000 }, log: (l) => logs.push(`${l.level} ${l.message}`) });
+    try {
+      await src.start(sink);
+      await waitFor('the end of the file', () => src.state === 'stopped', 10_000);
+      const id = `brainflow:-3:${file}/eeg`;
+      assert.match(src.status().problem?.message ?? '', /to its end \(750 samples, 3\.0 s\)/);
+      // Every sample once, in order: the file was not played again.
+      assert.deepEqual(Array.from(sink.channel(id, 0)), Array.from({ length: 750 }, (_, i) => i));
+      assert.deepEqual(sink.gaps.map((g) => [g.reason, g.missingSamples]), [['paused', 624]], 'the 2.5 s pause: 625 sample periods, one of them the step to the sample after it');
+      const g = sink.gaps[0];
+      assert.ok(g.endTime - g.startTime > 2 && g.endTime - g.startTime < 4, `the pause lasted ${(g.endTime - g.startTime).toFixed(2)} s on the host`);
+      // The device clock runs on over the pause.
+      const cs = sink.chunks.filter((c) => c.streamId === id);
+      const k = cs.findIndex((c) => c.hostTime >= g.endTime);
+      const prev = cs[k - 1];
+      assert.ok(Math.abs(cs[k].deviceTime - (prev.deviceTime + (prev.count + 624) / 250)) < 1e-9);
+      assert.ok(logs.some((l) => /^info .*two-recordings\.csv holds a 2\.5 s pause in its recording after sample 375/.test(l)), logs.join('\n'));
+      assert.ok(!logs.some((l) => /interrupted|retrying|stalled|no data/.test(l)), logs.join('\n'));
+      assert.equal(src.status().problem?.code, 'disconnected', 'the end, said (not a packet-loss problem for the pause)');
+    } finally {
+      await src.stop();
+    }
+  });
+
   test('a playback file played to its end stops with that said, instead of a false drop and a replay', async () => {
     // 1 s of Cyton rows (24 values), after a header line and a blank line BrainFlow skips.
     const lines = ['package\tch1', ''];

@@ -20,7 +20,7 @@ import { DeviceError } from '../../../shared/devices/device-error';
 import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
-import { countPlaybackSamples } from '../brainflow/playback-file';
+import { countPlaybackSamples, type PlaybackPause } from '../brainflow/playback-file';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
 
 export interface BrainFlowDeviceConfig {
@@ -112,11 +112,25 @@ export class BrainFlowDriver implements DeviceDriver {
     // 'device-dropped' gap). Counted while it plays, so a long file does not delay the start.
     let delivered = 0;
     let fileSamples: number | undefined;
+    // Where the recording paused: BrainFlow waits each pause out (it sleeps for every step in the
+    // timestamp row), which would read as a stall, and each reconnect played the file again from
+    // its start: data twice, and a file never played to its end. Marked as a 'paused' gap instead,
+    // and announced as a quiet spell when its last sample before has come.
+    let pauses: PlaybackPause[] = [];
+    let nextPause = 0;
+    const announcePause = () => {
+      const p = pauses[nextPause];
+      if (p && delivered === p.atSample) ctx.quiet(p.seconds, `${file} holds a ${p.seconds.toFixed(1)} s pause in its recording after sample ${p.atSample}: BrainFlow waits it out before playing on (marked as a pause)`);
+    };
     const file = params.file;
     if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD && file) {
-      countPlaybackSamples(file, roles.numRows).then(
-        ({ samples, openBciGui }) => {
+      this.scanPlaybackFile(file, roles.numRows, roles.timestampRow).then(
+        ({ samples, openBciGui, pauses: found }) => {
           fileSamples = samples;
+          pauses = found;
+          // Pauses already passed while the file was being read are too late to mark.
+          while (nextPause < pauses.length && pauses[nextPause].atSample < delivered) nextPause++;
+          announcePause();
           if (samples === 0)
             ctx.fail(
               'channel-mismatch',
@@ -145,6 +159,13 @@ export class BrainFlowDriver implements DeviceDriver {
         return;
       }
       // BrainFlow packs rows × n: row r, sample i at r·n + i.
+      // The batch's samples up to each pause in it, then the pause (normally the batch starts right
+      // after one: BrainFlow sent everything before it, then waited).
+      const base = delivered;
+      const cuts: { at: number; pause: PlaybackPause }[] = [];
+      for (; nextPause < pauses.length && pauses[nextPause].atSample < base + n; nextPause++) cuts.push({ at: pauses[nextPause].atSample - base, pause: pauses[nextPause] });
+      // The package counter across a pause says nothing about loss (appended recordings restart it).
+      if (cuts[0]?.at === 0) lastPackage = NaN;
       if (step !== undefined && roles.packageRow !== undefined) {
         const first = buf[roles.packageRow * n];
         if (Number.isFinite(lastPackage)) {
@@ -156,23 +177,40 @@ export class BrainFlowDriver implements DeviceDriver {
         }
         lastPackage = buf[roles.packageRow * n + n - 1];
       }
-      const t0 = sampleIndex / roles.rateHz;
-      sampleIndex += n;
-      delivered += n;
-      for (const s of streams) {
-        const data = new Float32Array(s.rows.length * n);
-        let bad = 0;
-        for (let c = 0; c < s.rows.length; c++) {
-          const off = s.rows[c] * n;
-          for (let i = 0; i < n; i++) {
-            const v = buf[off + i];
-            if (!Number.isFinite(v)) bad++;
-            data[c * n + i] = v;
+      const deliver = (from: number, to: number) => {
+        const count = to - from;
+        if (count <= 0) return;
+        const t0 = sampleIndex / roles.rateHz;
+        sampleIndex += count;
+        delivered += count;
+        for (const s of streams) {
+          const data = new Float32Array(s.rows.length * count);
+          let bad = 0;
+          for (let c = 0; c < s.rows.length; c++) {
+            const off = s.rows[c] * n + from;
+            for (let i = 0; i < count; i++) {
+              const v = buf[off + i];
+              if (!Number.isFinite(v)) bad++;
+              data[c * count + i] = v;
+            }
           }
+          if (bad) ctx.problem('non-finite-samples', `${bad} non-finite value(s) from BrainFlow in ${s.info.id}`);
+          ctx.samples(s.info.id, t0, count, data);
         }
-        if (bad) ctx.problem('non-finite-samples', `${bad} non-finite value(s) from BrainFlow in ${s.info.id}`);
-        ctx.samples(s.info.id, t0, n, data);
+      };
+      let from = 0;
+      for (const { at, pause } of cuts) {
+        deliver(from, at);
+        from = at;
+        // The samples the recording would have held meanwhile: the device clock runs on over them.
+        const missing = Math.round(pause.seconds * roles.rateHz) - 1;
+        if (missing > 0) {
+          for (const s of streams) ctx.lost(s.info.id, missing, 'paused');
+          sampleIndex += missing;
+        }
       }
+      deliver(from, n);
+      announcePause();
     };
     const timer = setInterval(poll, this.cfg.pollMs ?? 50);
     return {
@@ -183,6 +221,20 @@ export class BrainFlowDriver implements DeviceDriver {
         await shim.release().catch((e) => ctx.log('warn', (e as Error).message));
       },
     };
+  }
+
+  /** The last scan of the playback file, kept while the file is unchanged (a reconnect plays it again). */
+  private scan: { key: string; result: ReturnType<typeof countPlaybackSamples> } | null = null;
+
+  private scanPlaybackFile(file: string, numRows: number, timestampRow: number | undefined): ReturnType<typeof countPlaybackSamples> {
+    const st = statSync(file);
+    const key = `${file}\0${numRows}\0${timestampRow}\0${st.size}\0${st.mtimeMs}`;
+    if (this.scan?.key !== key) this.scan = { key, result: countPlaybackSamples(file, numRows, timestampRow) };
+    // A failed read is tried again next time.
+    this.scan.result.catch(() => {
+      if (this.scan?.key === key) this.scan = null;
+    });
+    return this.scan.result;
   }
 
   private streamInfos(roles: BrainFlowRoleMap): { info: StreamInfo; rows: number[] }[] {

@@ -12,6 +12,7 @@ export function initialConnState(seed = 0x9e3779b9): ConnState {
     waitingForDevice: false,
     lastDataAt: NaN,
     stallFrom: NaN,
+    quietUntil: NaN,
     gap: null,
     connectingSince: NaN,
     seed: mix32(seed) || 1,
@@ -132,6 +133,7 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       next.state = 'streaming';
       next.connectingSince = NaN;
       next.stallFrom = e.now;
+      next.quietUntil = NaN;
       status(s.problem);
       break;
     }
@@ -152,7 +154,12 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       next.failures = 0;
       next.lastDataAt = e.now;
       next.stallFrom = e.now;
+      next.quietUntil = NaN;
       if (s.problem) status();
+      break;
+    }
+    case 'quiet': {
+      if (s.state === 'streaming' && e.until > e.now) next.quietUntil = Number.isFinite(s.quietUntil) ? Math.max(s.quietUntil, e.until) : e.until;
       break;
     }
     case 'dropped': {
@@ -161,7 +168,8 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
       break;
     }
     case 'tick': {
-      if (s.state === 'streaming' && Number.isFinite(s.stallFrom) && (e.now - s.stallFrom) * 1000 > policy.stallTimeoutMs) {
+      const silentFrom = Number.isFinite(s.quietUntil) ? Math.max(s.stallFrom, s.quietUntil) : s.stallFrom;
+      if (s.state === 'streaming' && Number.isFinite(silentFrom) && (e.now - silentFrom) * 1000 > policy.stallTimeoutMs) {
         drop({ code: 'stalled', message: `no data for ${(e.now - s.stallFrom).toFixed(1)} s`, retryable: true });
       } else if (inFlight(s) && (e.now - s.connectingSince) * 1000 > policy.connectTimeoutMs) {
         fx.push({ type: 'close' });

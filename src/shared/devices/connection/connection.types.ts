@@ -59,6 +59,8 @@ export type ConnEvent =
   | { type: 'connected'; now: number; attempt: number }
   | { type: 'connect-failed'; now: number; attempt: number; error: ConnError }
   | { type: 'data'; now: number }
+  /** The device will send nothing until `until`, by design: no stall before then (+ the stall timeout). */
+  | { type: 'quiet'; now: number; until: number }
   | { type: 'dropped'; now: number; error: ConnError }
   /** Periodic: lets the machine notice stalls and connect timeouts. */
   | { type: 'tick'; now: number }
@@ -95,6 +97,11 @@ export interface ConnState {
   lastDataAt: number;
   /** Silence is measured from here (last data, or the moment the link came up). */
   stallFrom: number;
+  /**
+   * The device said it sends nothing until this host time (a playback file's recorded pause):
+   * silence counts from here instead, until data comes. NaN: none said.
+   */
+  quietUntil: number;
   /** Data stopped (drop or stop) and none has come since; the cause of the hole. */
   gap: GapCause | null;
   /** When the current connect attempt began. */

@@ -76,6 +76,35 @@ describe('connection machine', () => {
     assert.match(st.problem.message, /no data for 3\.1 s/);
   });
 
+  test('a quiet spell the device announced is no stall; silence past it (plus the timeout) is, and data ends it', () => {
+    const { trace } = run([
+      { type: 'start', now: 0 },
+      { type: 'connected', now: 0.5, attempt: 1 },
+      { type: 'data', now: 1 },
+      { type: 'quiet', now: 1, until: 6 },
+      { type: 'tick', now: 8.9 },
+      { type: 'tick', now: 9.1 },
+    ]);
+    assert.deepEqual(trace[3].fx, [], 'announcing it changes nothing yet');
+    assert.equal(trace[4].state, 'streaming', '7.9 s of silence, 2.9 s past the quiet spell');
+    assert.equal(trace[5].state, 'reconnecting');
+    const st = trace[5].fx.find((f) => f.type === 'status') as { problem: { message: string } };
+    assert.match(st.problem.message, /no data for 8\.1 s/, 'the silence is told from the last data');
+    // Data before the spell ends it: the usual rule applies again from that data.
+    const early = run([
+      { type: 'start', now: 0 },
+      { type: 'connected', now: 0.5, attempt: 1 },
+      { type: 'data', now: 1 },
+      { type: 'quiet', now: 1, until: 60 },
+      { type: 'data', now: 2 },
+      { type: 'tick', now: 5.1 },
+    ]);
+    assert.equal(early.trace[5].state, 'reconnecting');
+    // Announced while not streaming (reconnecting): ignored.
+    const late = run([{ type: 'start', now: 0 }, { type: 'quiet', now: 0.1, until: 60 }]);
+    assert.ok(Number.isNaN(late.s.quietUntil));
+  });
+
   test('a device that connects but never sends counts against the start attempts', () => {
     const p = { ...DEFAULT_RECONNECT_POLICY, startAttempts: 2 };
     const { s } = run(
