@@ -191,7 +191,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
           'EEGMAT rest recordings are 3 min, arithmetic 1 min: class frequencies differ, and a subject’s condition is confounded with recording order and duration.',
           'The EEG encoder expects the 19-channel 10-20 montage of EEGMAT (linked-ear reference); other headsets are refused by the contract check.',
         ]
-      : [`Trained on ${meta.subjects.length} subject(s) of '${spec.dataset?.name ?? 'a dataset'}' for the task '${task.name}' only.`]),
+      : [`Trained on ${plural(meta.subjects.length, 'subject')} of '${spec.dataset?.name ?? 'a dataset'}' for the task '${task.name}' only.`]),
     // Only what happened: pretraining here saw the evaluation subjects; a random encoder learned nothing before the head.
     ...(kinds.has('pretrain') ? ['Self-supervised pretraining saw the recordings of the evaluation subjects (without labels): the evaluation is subject-wise for the supervised part only.'] : []),
     ...mods.flatMap((m) => {

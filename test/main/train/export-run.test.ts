@@ -113,6 +113,7 @@ test("a DREAMER model's card says the data is not openly licensed; a file's name
   const files: JobSpec = { ...spec, dataset: { ...spec.dataset!, name: 'two files', sources: [{ kind: 'file', path: '/data/a/s01.edf', label: 'rest' }, { kind: 'session', id: 7 }] } };
   assert.deepEqual(buildCard(files, metaOf(files), null, exp, 'run-5', null).licence.data, ['HeartMind recorded 1 session (7): the recordings of their own participants, under the consent they gave', 's01.edf: under the licences of their sources']);
   assert.doesNotMatch(JSON.stringify(card), /see the run/);
+  assert.ok(card.limitations.includes("Trained on 2 subjects of 'DREAMER valence' for the task 'arithmetic' only."), card.limitations.join('\n'));
 });
 
 test('the card weighs the model against the baseline by the fold spread, and says when its means leave out one-class folds', () => {
