@@ -68,10 +68,10 @@ export async function answerNextWindow(page: Page, reply: { type: 'error' | 'ski
       const post = scope.postMessage.bind(scope);
       let armed = true;
       scope.postMessage = (m: unknown, t?: Transferable[]) => {
-        const r = m as { type?: string; seq?: number };
+        const r = m as { type?: string; seq?: number; loadId?: number };
         if (armed && r?.type === 'result') {
           armed = false;
-          return post({ ...injected, seq: (r.seq ?? 0) + offset }, []);
+          return post({ ...injected, loadId: r.loadId, seq: (r.seq ?? 0) + offset }, []);
         }
         return post(m, t);
       };

@@ -25,6 +25,8 @@ export class InferenceClient {
   private running = false;
   private waiting: SyncWindow | null = null;
   private info: LoadedInfo | null = null;
+  /** The current load's number; answers of an earlier one (or of no load) are not the current model's. */
+  private loadId = 0;
   dropped = 0;
 
   constructor(
@@ -55,15 +57,18 @@ export class InferenceClient {
     this.info = null;
     this.waiting = null;
     this.pendingLoad?.reject(new Error('superseded by another model'));
+    const loadId = ++this.loadId;
     return new Promise<LoadedInfo>((resolve, reject) => {
       this.pendingLoad = { resolve, reject };
-      this.post({ type: 'load', modelId: card.id, bytes, input: card.input, tasks: card.config.tasks, prefer, threads }, [bytes.buffer]);
+      this.post({ type: 'load', loadId, modelId: card.id, bytes, input: card.input, tasks: card.config.tasks, prefer, threads }, [bytes.buffer]);
     });
   }
 
   unload(): void {
     this.info = null;
     this.waiting = null;
+    // What the worker still sends for the model unloaded (a window it was running) is not shown.
+    this.loadId++;
     this.post({ type: 'unload' });
   }
 
@@ -89,9 +94,16 @@ export class InferenceClient {
   }
 
   private receive(m: WorkerResponse): void {
+    // An answer for an earlier load: a window the previous model ran frees the run slot, and nothing
+    // else; a superseded load's 'loaded' or failure is not the current load's (its promise was
+    // rejected when the next load was asked for).
+    if (m.loadId !== this.loadId) {
+      if (m.type === 'result' || m.type === 'skipped' || (m.type === 'error' && m.seq !== undefined)) this.next();
+      return;
+    }
     switch (m.type) {
       case 'loaded': {
-        const { type: _t, ...info } = m;
+        const { type: _t, loadId: _l, ...info } = m;
         this.info = info;
         if (this.pendingLoad) {
           this.pendingLoad.resolve(info);
@@ -100,7 +112,7 @@ export class InferenceClient {
         return;
       }
       case 'result': {
-        const { type: _t, ...r } = m;
+        const { type: _t, loadId: _l, ...r } = m;
         this.events.result?.(r);
         this.next();
         return;

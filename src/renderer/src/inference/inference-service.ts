@@ -184,6 +184,9 @@ export class InferenceService {
     this.worker?.unload();
     this.state.loaded = null;
     this.state.loading = null;
+    // The card goes with its model: kept while the next one loaded, it put the old model's name and
+    // limitations over the "loading <new model>…" line.
+    this.state.card = null;
     this.state.last = null;
     this.state.trend = {};
     this.state.latencies = [];

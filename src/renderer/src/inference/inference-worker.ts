@@ -36,6 +36,7 @@ ort.env.wasm.proxy = false;
 ort.env.logLevel = 'error';
 
 interface Loaded {
+  loadId: number;
   modelId: string;
   session: ort.InferenceSession;
   /** The WebGPU session with graph capture, when the model allows it (gpu-capture.ts). */
@@ -160,7 +161,7 @@ async function fallBack(l: Loaded, e: Error): Promise<void> {
     detail = `WebGPU failed while running (${e.message}); using WASM, ${threadText()}`;
   }
   Object.assign(l, { session: next.session, captured: next.captured, backend: next.backend });
-  scope.postMessage({ type: 'loaded', modelId: l.modelId, backend: l.backend, detail, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
+  scope.postMessage({ type: 'loaded', loadId: l.loadId, modelId: l.modelId, backend: l.backend, detail, threads: threadsInUse().threads, loadMs: performance.now() - t1 });
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -176,22 +177,22 @@ async function handle(req: WorkerRequest): Promise<void> {
       loaded = null;
       startThreads(parseThreadPreference(req.threads) ?? 'auto');
       const created = await createSession(req.bytes, req.prefer, req.input, req.tasks);
-      const l: Loaded = { modelId: req.modelId, ...created, input: req.input, tasks: req.tasks, bytes: req.bytes };
+      const l: Loaded = { loadId: req.loadId, modelId: req.modelId, ...created, input: req.input, tasks: req.tasks, bytes: req.bytes };
       const missing = [...req.tasks.map((t) => MODEL_IO.probs(t.name))].filter((n) => !l.session.outputNames.includes(n));
       if (missing.length) {
         await release(l);
         throw new ModelError(ModelErrorCode.SignatureMismatch, `the model lacks outputs ${missing.join(', ')}`);
       }
       loaded = l;
-      scope.postMessage({ type: 'loaded', modelId: req.modelId, backend: l.backend, detail: created.detail, threads: threadsInUse().threads, loadMs: performance.now() - t0 });
+      scope.postMessage({ type: 'loaded', loadId: req.loadId, modelId: req.modelId, backend: l.backend, detail: created.detail, threads: threadsInUse().threads, loadMs: performance.now() - t0 });
     } catch (e) {
-      scope.postMessage({ type: 'error', ...errorOf(e) });
+      scope.postMessage({ type: 'error', loadId: req.loadId, ...errorOf(e) });
     }
     return;
   }
   const l = loaded;
   if (!l) {
-    scope.postMessage({ type: 'error', seq: req.seq, code: ModelErrorCode.NotFound, message: 'no model is loaded' });
+    scope.postMessage({ type: 'error', loadId: null, seq: req.seq, code: ModelErrorCode.NotFound, message: 'no model is loaded' });
     return;
   }
   let prepared;
@@ -199,7 +200,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     prepared = prepareWindow(req.window, l.input);
   } catch (e) {
     const { code, message } = errorOf(e);
-    scope.postMessage({ type: 'skipped', seq: req.seq, code, message });
+    scope.postMessage({ type: 'skipped', loadId: l.loadId, seq: req.seq, code, message });
     return;
   }
   try {
@@ -221,12 +222,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       const v = Array.from(out[t.name]);
       probabilities[t.name] = t.kind === 'binary' ? [1 - v[0], v[0]] : v;
     }
-    scope.postMessage({ type: 'result', seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, backend: l.backend, latencyMs });
+    scope.postMessage({ type: 'result', loadId: l.loadId, seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, backend: l.backend, latencyMs });
   } catch (e) {
-    scope.postMessage({ type: 'error', seq: req.seq, ...errorOf(e) });
+    scope.postMessage({ type: 'error', loadId: l.loadId, seq: req.seq, ...errorOf(e) });
   }
 }
 
 scope.onmessage = (e) => {
-  chain = chain.then(() => handle(e.data)).catch((err) => scope.postMessage({ type: 'error', ...errorOf(err) }));
+  const req = e.data;
+  chain = chain.then(() => handle(req)).catch((err) => scope.postMessage({ type: 'error', loadId: req.type === 'load' ? req.loadId : (loaded?.loadId ?? null), ...errorOf(err) }));
 };

@@ -8,8 +8,11 @@ export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 export type InferenceBackend = 'webgpu' | 'wasm';
 
 export type WorkerRequest =
-  /** `threads` counts only on a worker's first load (ORT starts its WASM runtime once). */
-  | { type: 'load'; modelId: string; bytes: Uint8Array; input: InputContract; tasks: TaskSpec[]; prefer: BackendPreference; threads: ThreadPreference }
+  /**
+   * `threads` counts only on a worker's first load (ORT starts its WASM runtime once). `loadId`
+   * numbers the loads of one page client: every answer carries the one of the model that gave it.
+   */
+  | { type: 'load'; loadId: number; modelId: string; bytes: Uint8Array; input: InputContract; tasks: TaskSpec[]; prefer: BackendPreference; threads: ThreadPreference }
   | { type: 'run'; seq: number; window: SyncWindow }
   | { type: 'unload' };
 
@@ -37,9 +40,16 @@ export interface WindowResult {
   latencyMs: number;
 }
 
-export type WorkerResponse =
+/**
+ * Each answer carries the `loadId` of the load it belongs to (null: no model was loaded). The worker
+ * answers in order, so a window run by the previous model can come back after a switch was asked
+ * for; the client drops what belongs to an earlier load, so an old model's answer is never shown
+ * under the new model's card, nor a superseded load taken for the current one.
+ */
+export type WorkerResponse = { loadId: number | null } & (
   | ({ type: 'loaded' } & LoadedInfo)
   | ({ type: 'result' } & WindowResult)
   /** A window the model cannot read (NaN, wrong channels…): skipped, the stream goes on. */
   | { type: 'skipped'; seq: number; code: string; message: string }
-  | { type: 'error'; seq?: number; code: string; message: string };
+  | { type: 'error'; seq?: number; code: string; message: string }
+);

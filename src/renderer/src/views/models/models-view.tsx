@@ -279,7 +279,7 @@ export default function ModelsView({ client, live }: ViewProps) {
 
         <div class="panel">
           <div class="panel-header">
-            <h2>{state.card ? state.card.name : 'Live estimates'}</h2>
+            <h2 data-testid="estimates-title">{state.card ? state.card.name : 'Live estimates'}</h2>
           </div>
           {r && r.activeId && !r.ok && (
             <div data-testid="model-refused">
