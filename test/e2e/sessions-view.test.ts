@@ -3,7 +3,8 @@
 // only), watching the record bar count them and the library list the session while it records;
 // find the session in the library, edit it, replay it (timeline with the markers and the report,
 // pause with Space, mark the replayed session with M, seek by clicking, +/- pressed quickly, full speed to the end),
-// export ranges into a folder, and delete it after confirming; an imported XDF's break shows as one in the timeline.
+// export ranges into a folder, and delete it after confirming; an imported XDF's break shows as one in the timeline; a session
+// whose recorder died says what "interrupted" means; deleting from the keyboard leaves the focus on the next row.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -12,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { openDatabase } from '../../src/main/db/open-database';
+import * as dbServer from '../../src/main/db/server';
+import { INTERRUPTED_SESSION_TEXT } from '../../src/shared/session.types';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 
 const skip = chromiumMissing() || rendererMissing();
@@ -282,10 +286,33 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.locator('button:has-text("Close")').click();
   });
 
+  test('a session whose recorder died reads "interrupted", and the badge says what that means', async () => {
+    // What a crash leaves: a session in state 'recording' that no live process records (crash-serve.test.ts kills a real one).
+    // The database the library shows (its path in the db-info line).
+    const dbPath = /^Database (.+recordings\.sqlite) · /.exec(await page.innerText('[data-testid="db-info"]'))?.[1];
+    assert.ok(dbPath, 'the library names its database');
+    const { db, writable } = openDatabase(dbPath);
+    try {
+      const id = dbServer.createSession(writable!, { name: 'killed run', startTime: Date.now() / 1000 - 60, appVersion: 't', origin: 'recorded', state: 'recording' });
+      dbServer.abandonRecording(writable!, id);
+    } finally {
+      db.close();
+    }
+    await page.fill('[data-testid="library-search"]', 'killed run');
+    const badge = page.locator('[data-testid="session-row"]:has-text("killed run") [data-testid="session-state"]');
+    await badge.waitFor({ timeout: 5_000 });
+    assert.equal(await badge.getAttribute('title'), `Interrupted: ${INTERRUPTED_SESSION_TEXT}`);
+    // Seen: the word; heard (a screen reader reads the whole badge): what it means.
+    assert.equal(await badge.evaluate((el) => el.firstChild?.textContent), 'interrupted');
+    assert.equal(await badge.textContent(), `interrupted: ${INTERRUPTED_SESSION_TEXT}`);
+    await page.fill('[data-testid="library-search"]', '');
+  });
+
   test('deleting from the keyboard: the focus goes to the next row, then the previous one, then the search field (it fell to the page body)', async () => {
     await page.fill('[data-testid="library-search"]', '');
     const rows = page.locator('[data-testid="session-row"]');
-    await rows.first().waitFor();
+    // The whole library again (the search was cleared): tablet, bf32 Ärger.v2, killed run (and clock_resets).
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length >= 3, undefined, { timeout: 5_000 });
     const ids = async () => rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-session-id'))));
     const focused = () =>
       page.evaluate(() => {
@@ -304,7 +331,6 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       return before;
     };
     const n = (await ids()).length;
-    assert.ok(n >= 2, `${n} sessions to delete`); // tablet, bf32 Ärger.v2 (and clock_resets)
     // The first row: the next one takes its place and its Delete button the focus.
     let before = await deleteAt(0);
     assert.deepEqual(await focused(), { testid: 'delete-session', row: before[1] });
