@@ -251,6 +251,23 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     }
   });
 
+  test('a playback file without timestamps plays all at once (BrainFlow paces by them): the end says why it was so quick', async () => {
+    const file = join(tmp, 'no-timestamps.csv');
+    writeFileSync(file, Array.from({ length: 500 }, (_, i) => [i % 256, ...new Array(23).fill(0).map((_, k) => (k === 0 ? Math.sin(i / 10) : 0))].map((v) => v.toFixed(6)).join('\t')).join('\n') + '\n');
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new BrainFlowDriver({ boardId: BoardIds.PLAYBACK_FILE_BOARD, params: { file, master_board: BoardIds.CYTON_BOARD }, libraryPath: LIB }), { hostClock: systemClock, policy: FAST });
+    try {
+      const t0 = Date.now();
+      await src.start(sink);
+      await waitFor('the end of the file', () => src.state === 'stopped', 5000);
+      assert.ok(Date.now() - t0 < 1900, 'well under its 2 s');
+      assert.equal(sink.samples(`brainflow:-3:${file}/eeg`), 500);
+      assert.equal(src.status().problem?.message, `played ${file} to its end (500 samples, 2.0 s); it has no timestamps (row 22 is 0 on every line), so BrainFlow played it all at once, not at 250 Hz; Connect plays it again`);
+    } finally {
+      await src.stop();
+    }
+  });
+
   test('a playback file with no line of the chosen board\'s row count is an error naming the fix, not a stall', async () => {
     const file = join(tmp, 'three-columns.csv');
     writeFileSync(file, Array.from({ length: 50 }, (_, i) => `${i}\t1.0\t2.0`).join('\n') + '\n');

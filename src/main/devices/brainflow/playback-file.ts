@@ -40,7 +40,11 @@ const OPENBCI_GUI_HEADER = '%OpenBCI Raw EXG Data';
  * whether the file is an OpenBCI GUI recording (its ", "-separated lines end in a formatted date,
  * one field more than any board's rows: BrainFlow plays none of it).
  */
-export async function countPlaybackSamples(file: string, numRows: number, timestampRow?: number): Promise<{ samples: number; openBciGui: boolean; pauses: PlaybackPause[] }> {
+export async function countPlaybackSamples(
+  file: string,
+  numRows: number,
+  timestampRow?: number,
+): Promise<{ samples: number; openBciGui: boolean; pauses: PlaybackPause[]; /** No sample has a positive timestamp: BrainFlow plays it all at once. */ untimed: boolean }> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let n = 0;
   let first: string | undefined;
@@ -59,5 +63,5 @@ export async function countPlaybackSamples(file: string, numRows: number, timest
     }
     n++;
   }
-  return { samples: n, openBciGui: first?.startsWith(OPENBCI_GUI_HEADER) ?? false, pauses };
+  return { samples: n, openBciGui: first?.startsWith(OPENBCI_GUI_HEADER) ?? false, pauses, untimed: timestampRow !== undefined && n > 0 && !(lastTs > 0) };
 }

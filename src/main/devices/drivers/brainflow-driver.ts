@@ -112,6 +112,7 @@ export class BrainFlowDriver implements DeviceDriver {
     // 'device-dropped' gap). Counted while it plays, so a long file does not delay the start.
     let delivered = 0;
     let fileSamples: number | undefined;
+    let untimedFile = false;
     // Where the recording paused: BrainFlow waits each pause out (it sleeps for every step in the
     // timestamp row), which would read as a stall, and each reconnect played the file again from
     // its start: data twice, and a file never played to its end. Marked as a 'paused' gap instead,
@@ -125,8 +126,9 @@ export class BrainFlowDriver implements DeviceDriver {
     const file = params.file;
     if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD && file) {
       this.scanPlaybackFile(file, roles.numRows, roles.timestampRow).then(
-        ({ samples, openBciGui, pauses: found }) => {
+        ({ samples, openBciGui, pauses: found, untimed }) => {
           fileSamples = samples;
+          untimedFile = untimed;
           pauses = found;
           // Pauses already passed while the file was being read are too late to mark.
           while (nextPause < pauses.length && pauses[nextPause].atSample < delivered) nextPause++;
@@ -145,7 +147,9 @@ export class BrainFlowDriver implements DeviceDriver {
     const poll = () => {
       if (closed || ctx.closed) return;
       if (fileSamples !== undefined && fileSamples > 0 && delivered >= fileSamples) {
-        ctx.finished(`played ${file} to its end (${delivered} samples, ${(delivered / roles.rateHz).toFixed(1)} s); Connect plays it again`);
+        // BrainFlow paces a file by its timestamp row; a file without timestamps flashes by.
+        const untimed = untimedFile ? `; it has no timestamps (row ${roles.timestampRow} is 0 on every line), so BrainFlow played it all at once, not at ${roles.rateHz} Hz` : '';
+        ctx.finished(`played ${file} to its end (${delivered} samples, ${(delivered / roles.rateHz).toFixed(1)} s)${untimed}; Connect plays it again`);
         return;
       }
       let n: number;
