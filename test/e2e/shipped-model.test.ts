@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ModelCard } from '../../src/shared/model/model.types';
+import { renderModelCard } from '../../src/shared/model/card';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
 import { chromiumMissing } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
@@ -33,6 +34,55 @@ test('a trained model is shipped in models/, with an honest card and the file it
   assert.ok(auroc && typeof auroc.baseline === 'number', 'AUROC is reported next to the baseline');
   for (const arm of ['eeg', 'ecg']) assert.ok(card.evaluation.metrics.some((m) => m.metric.includes('ablation') && m.metric.toLowerCase().includes(arm)), `the ${arm.toUpperCase()}-only ablation is reported`);
   assert.ok(card.limitations.some((l) => /emotion/i.test(l)), 'the card says it tells nothing about emotion');
+});
+
+test('the evaluation figures quoted for the shipped model are the card\'s: card.md, its limitations, models/README.md, docs/training.md, README.md', () => {
+  const dir = join(MODELS, shipped[0]);
+  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as ModelCard;
+  // card.md ships beside card.json and is what a reader of the folder sees: the same card, rendered.
+  assert.equal(readFileSync(join(dir, 'card.md'), 'utf8'), renderModelCard(card), 'card.md is card.json rendered (re-render it: renderModelCard)');
+  const metric = (name: string) => {
+    const m = card.evaluation.metrics.find((x) => x.metric === name);
+    assert.ok(m, `the card reports ${name}`);
+    return m;
+  };
+  const f3 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(3));
+  const pm = (m: { value: number; sd?: number }) => `${f3(m.value)} ± ${f3(m.sd)}`;
+  const auroc = metric('auroc');
+  const ablation = (arm: string) => metric(`auroc [${arm} ablation]`);
+  // The card's own limitation states the comparison in words.
+  assert.ok(card.limitations.some((l) => l.includes(`mean AUROC ${f3(auroc.value)} vs ${f3(auroc.baseline)}`)), 'the limitation quotes the card\'s AUROC and baseline');
+  const modelsReadme = readFileSync(join(MODELS, 'README.md'), 'utf8');
+  assert.ok(modelsReadme.includes(`AUROC **${pm(auroc)}**, against **${f3(auroc.baseline)}**`), 'models/README.md quotes the card');
+  const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+  assert.ok(readme.includes(`AUROC **${pm(auroc)}**`) && readme.includes(`reaches **${f3(auroc.baseline)} ±`), 'README.md quotes the card\'s AUROC and baseline');
+  const e = ablation('eeg/pretrained');
+  const c = ablation('ecg/pretrained');
+  assert.ok(readme.includes(`EEG-only ${f3(e.value)}, ECG-only ${f3(c.value)}; baseline EEG-only ${f3(e.baseline)}, ECG-only ${f3(c.baseline)}`), 'README.md quotes the card\'s ablations');
+  // docs/training.md, "What it scored": arm | AUROC | AUC-PR | balanced acc. | F1 | κ.
+  const training = readFileSync(join('docs', 'training.md'), 'utf8');
+  const table = training.slice(training.indexOf('**What it scored**'));
+  const row = (arm: string): string[] => {
+    const line = table.split('\n').find((l) => l.startsWith(`| ${arm} |`));
+    assert.ok(line, `docs/training.md has the row '${arm}'`);
+    return line.split('|').slice(2, -1).map((x) => x.trim().replace(/\*\*/g, ''));
+  };
+  const v = (name: string) => f3(metric(name).value);
+  const b = (name: string) => f3(metric(name).baseline);
+  assert.deepEqual(row('fused, pretrained (shipped)'), [pm(auroc), v('auc_pr'), v('balanced_accuracy'), v('f1'), v('kappa')]);
+  for (const [arm, name] of [
+    ['EEG only, pretrained', 'eeg/pretrained'],
+    ['ECG only, pretrained', 'ecg/pretrained'],
+    ['fused, random init', 'fused/random'],
+    ['EEG only, random init', 'eeg/random'],
+    ['ECG only, random init', 'ecg/random'],
+  ] as const) {
+    assert.equal(row(arm)[0], pm(ablation(name)), `docs/training.md: ${arm}`);
+  }
+  const base = row('**baseline** fused (band power + heart rate, logistic regression)');
+  assert.deepEqual([base[0].split(' ± ')[0], ...base.slice(1)], [b('auroc'), b('auc_pr'), b('balanced_accuracy'), b('f1'), b('kappa')]);
+  assert.equal(row('baseline EEG only')[0].split(' ± ')[0], f3(e.baseline));
+  assert.equal(row('baseline ECG only')[0].split(' ± ')[0], f3(c.baseline));
 });
 
 describe('the shipped model on the built-in demo (Chromium, serve mode)', { skip: chromiumMissing() || rendererMissing() || (shipped.length === 0 && 'no model in models/') }, () => {
