@@ -59,7 +59,8 @@ function metricsOrNull(yTrue: BinaryLabels, scores: ArrayLike<number>, threshold
     // A fold whose test windows hold one class (a LOSO subject who rated every clip "high")
     // still has an accuracy; the class-comparing metrics are left out of its mean, with a note.
     if (!(e instanceof EvalError) || e.code !== EvalErrorCode.SingleClass) throw e;
-    notes.push(`one class only in the test labels: ${e.message}`);
+    // Every class-comparing metric is left out, not only the one whose check threw first: say so.
+    notes.push(`one class only in the test labels (${yTrue.length} windows, all ${yTrue[0] === 1 ? 'positive' : 'negative'}): AUROC, AUC-PR, F1 (binary and weighted), balanced accuracy and κ are undefined; accuracy is kept`);
     const yPred = thresholdScores(scores, threshold);
     const out = Object.fromEntries(BINARY_METRIC_NAMES.map((k) => [k, null])) as Record<BinaryMetricName, number | null>;
     out.accuracy = accuracy(yTrue, yPred);
