@@ -299,10 +299,12 @@ export class ReplaySource implements Source {
     this.nextSeq = seq;
     this.skipThrough = -Infinity;
     this.catchUpUntil = announce || snap ? target : -Infinity;
-    // Markers before the playhead are not re-announced.
+    // Markers before the playhead are not re-announced; from the session's start, those stamped
+    // before it (a stimulus sent just before Record, with its own time) pass with the first chunk.
     this.position = target;
-    this.markerCursor = lowerBound(this.markers, target, (m) => m.time);
-    this.reportCursor = lowerBound(this.reports, target, (r) => r.time);
+    const passFrom = target <= this.detail!.startTime ? -Infinity : target;
+    this.markerCursor = lowerBound(this.markers, passFrom, (m) => m.time);
+    this.reportCursor = lowerBound(this.reports, passFrom, (r) => r.time);
     // The settings the restored snapshot was taken under, else those in force where delivery starts.
     const header = snap ? this.snapshotHeader(snap) : null;
     const under = header ? this.settingsIndexFor(header.configHash, target) : -1;

@@ -1,12 +1,12 @@
 // Markers and self-reports reach the page as a replay passes them, each once, in time order, also
-// those after the session's last sample: a marker sent just before Stop and the SAM given as the
-// recording stopped (no chunk passed them, so a replay never showed them).
+// those outside the session's samples: a marker stamped just before Record, one sent just before
+// Stop and the SAM given as the recording stopped (no chunk passed them, so a replay never showed them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SessionPush } from '../../../src/shared/ipc/sessions.schema';
 import { startServiceRig } from './service-rig';
 
-test('a replay passes every marker and self-report once, the last ones after the final sample included', async (t) => {
+test('a replay passes every marker and self-report once, those before the first and after the last sample included', async (t) => {
   const rig = await startServiceRig(t, { seed: 4 });
   const pushed: string[] = [];
   // The service's pushes, as the page receives them.
@@ -17,7 +17,9 @@ test('a replay passes every marker and self-report once, the last ones after the
   await rig.hub.addSource(rig.headset);
   await rig.hub.addSource(rig.strap);
   rig.scheduler.advance(2);
-  const { sessionId } = await rig.service.startRecording({ name: 'events' });
+  const { sessionId, startTime } = await rig.service.startRecording({ name: 'events' });
+  // Stimulus software's own time stamp, from just before Record was pressed.
+  await rig.service.marker({ label: 'fixation', time: startTime! - 2 });
   await rig.service.marker({ label: 'baseline' });
   for (let s = 0; s < 12; s++) {
     rig.scheduler.advance(1);
@@ -33,13 +35,13 @@ test('a replay passes every marker and self-report once, the last ones after the
   await rig.service.stopRecording();
   const s = await rig.service.get(sessionId!);
   const timeline = await rig.service.timeline(sessionId!);
-  assert.deepEqual(timeline.markers.map((m) => m.label), ['baseline', 'stimulus', 'experiment_end']);
+  assert.deepEqual(timeline.markers.map((m) => m.label), ['fixation', 'baseline', 'stimulus', 'experiment_end']);
   assert.equal(timeline.selfReports.length, 2);
 
   pushed.length = 0;
   await rig.service.openReplay({ sessionId: sessionId!, speed: 'max' });
   await rig.service.currentReplay()!.whenEnded();
-  assert.deepEqual(pushed, ['baseline', 'stimulus', 'SAM mid', 'experiment_end', 'SAM final']);
+  assert.deepEqual(pushed, ['fixation', 'baseline', 'stimulus', 'SAM mid', 'experiment_end', 'SAM final']);
   assert.equal(rig.service.replayStatus().position, s.endTime);
 
   // From a seek past the middle: the events after the target, once.
