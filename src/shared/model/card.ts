@@ -3,6 +3,7 @@
 import { TASK_NAME_RE, taskProblems, validateModelConfig, ModelConfigError, defaultContract } from './config';
 import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type ModalityContract, type ModelCard, type ModelModality } from './model.types';
 import { plural } from '../plural';
+import { MODEL_RATE_HZ } from '../window.types';
 
 export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A file name inside the model folder: no separators, not '.' or '..'. */
@@ -42,6 +43,8 @@ export function cardProblems(v: unknown): string[] {
   else {
     const inp = v.input;
     if (typeof inp.rateHz !== 'number' || !(inp.rateHz > 0)) p.push('input.rateHz must be a positive number');
+    // The pipeline cuts every window at one rate: a model reading another would skip every window as "the window is at 200 Hz".
+    else if (inp.rateHz !== MODEL_RATE_HZ) p.push(`input.rateHz is ${inp.rateHz} Hz: HeartMind's pipeline cuts windows at ${MODEL_RATE_HZ} Hz (CBraMod's patch rate), so this model could read none`);
     if (!Number.isInteger(inp.windowSeconds) || (inp.windowSeconds as number) < 1) p.push('input.windowSeconds must be a whole number of seconds ≥ 1');
     if (!inp.eeg && !inp.ecg) p.push('input must declare eeg and/or ecg');
     if (inp.eeg) p.push(...modalityProblems(inp.eeg, 'eeg'));

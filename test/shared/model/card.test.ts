@@ -16,6 +16,11 @@ describe('model cards', () => {
     assert.ok(p.some((x) => x.startsWith("input.eeg.channels must be 'any'")));
     assert.ok(p.some((x) => x === 'input.ecg must be declared exactly when the model has an ecg encoder'));
     assert.deepEqual(cardProblems('nope'), ['card.json must hold a JSON object']);
+    // A rate the pipeline never cuts: usable on paper, every window skipped in the app. Refused as a card problem.
+    const at250 = sampleCard();
+    assert.deepEqual(cardProblems({ ...at250, input: { ...at250.input, rateHz: 250 } }), [
+      "input.rateHz is 250 Hz: HeartMind's pipeline cuts windows at 200 Hz (CBraMod's patch rate), so this model could read none",
+    ]);
   });
 
   test('the rendered text states tasks, input, training, metrics with baseline, limitations, licence', () => {

@@ -7,6 +7,7 @@ import { loadingText } from './model-text';
 import { useInference } from './use-inference';
 import { offlineText } from '../../live/offline';
 import { useLive } from '../../live/use-live';
+import { plural } from '../../../../shared/plural';
 import './models.css';
 
 export default function EstimatePanel({ client, live }: DashboardPanelProps) {
@@ -26,7 +27,12 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
         </div>
       </div>
       {!r || (!r.activeId && state.models.every((m) => m.problems.length > 0)) ? (
-        <div class="muted" data-testid="no-model">No trained model is installed: no estimates are shown.</div>
+        <div class="muted" data-testid="no-model">
+          {/* Damaged folders are installed models that cannot be used: "none is installed" sent the user looking for a missing folder. */}
+          {state.models.length
+            ? `No usable model: ${plural(state.models.length, 'model')} found, none can be used (see Models): no estimates are shown.`
+            : 'No trained model is installed: no estimates are shown.'}
+        </div>
       ) : r.activeId && !r.ok ? (
         <div class="muted" data-testid="estimate-refused">
           Model {r.activeId} {r.refusal}: {r.problems.join('; ')}
