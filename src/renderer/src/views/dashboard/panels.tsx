@@ -11,6 +11,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
+import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
@@ -187,7 +188,9 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
   const off = busy || offline;
   const [fault, setFault] = useState(controls?.faults[0]?.id ?? '');
   const running = status.state === 'streaming' || status.state === 'connecting' || status.state === 'reconnecting';
+  const holdFocus = useFocusThroughBusy(busy);
   const act = async (what: string, fn: () => Promise<unknown>) => {
+    holdFocus();
     setBusy(true);
     try {
       await fn();

@@ -1,12 +1,13 @@
 // Signal settings: mains frequency and notch, the EEG and ECG pass-bands, window length and hop.
 // Applied by the core to every stream at once (filters restart as after a gap) and kept across
 // restarts; a recording stores each change, a replay runs under the settings it was recorded with.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_WINDOW_SEC, settingsLockedBy, type SignalSettings } from '../../../../shared/pipeline/signal-settings';
 import type { HeartMindClient } from '../../transport/client';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { messageOf } from '../../shell/error-message';
+import { useFocusThroughBusy } from '../../shell/focus-return';
 
 type Form = Record<'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec', string> & { mainsHz: 50 | 60; notch: boolean };
 
@@ -40,6 +41,10 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
   const [base, setBase] = useState<SignalSettings | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Applied, the Apply button stays disabled (nothing left to apply): the focus goes to the line
+  // saying what is in force.
+  const summary = useRef<HTMLSpanElement>(null);
+  const holdFocus = useFocusThroughBusy(busy, () => summary.current);
   useEffect(() => {
     if (!current) return;
     if (!form || !base || same(form, toForm(base))) setForm(toForm(current));
@@ -54,6 +59,7 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
   };
   const apply = async (e: Event) => {
     e.preventDefault();
+    holdFocus();
     setBusy(true);
     try {
       const s = await client.invoke('hm:pipeline:set-settings', fromForm(form));
@@ -75,7 +81,7 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
     <section class="panel" aria-label="Signal settings" data-testid="signal-settings">
       <header class="panel-header">
         <h2>Signal settings</h2>
-        <span class="muted small">
+        <span class="muted small" ref={summary} tabIndex={-1} data-testid="signal-summary">
           mains {current.mainsHz} Hz{current.notch ? ' notched' : ''} · windows {current.windowSec} s / {current.hopSec} s
         </span>
       </header>
