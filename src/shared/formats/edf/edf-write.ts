@@ -9,7 +9,7 @@
 // Markers outside the data get zero-filled records too (MNE drops annotations outside the data);
 // those more than EVENT_SESSION_REACH_S away are left out with a warning.
 import { failFor, type Fail } from '../format-error';
-import type { ImportedRecording, ImportedStream } from '../recording.types';
+import type { ImportedRecording, ImportedSegment, ImportedStream } from '../recording.types';
 import { asciiText, encodeAscii, encodeUtf8, parseDecimal } from '../text';
 import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, SKIP_ANNOTATION } from './edf.types';
 import { EVENT_SESSION_REACH_S } from '../../event-time';
@@ -333,6 +333,31 @@ function subtractSpans(spans: [number, number][], cut: [number, number][], minS:
   return out;
 }
 
+/**
+ * A regular stream without its samples at or after `to`, the end of a range [from, to). The last
+ * record of a range runs past `to` (records are whole); the session's samples there, which the
+ * user did not ask for, filled it unmarked (and uncounted in the export's report): cut, the
+ * record's tail is a stream's end like any other, zeros under SKIP_ANNOTATION. (The start needs
+ * no cut: the file starts at the range's first sample, and each stream's samples go to the
+ * nearest slot of its grid, where a stream's sample just before `from` may fill the first slot.)
+ */
+function cutAfter(s: ImportedStream, to: number): ImportedStream {
+  const nch = s.channels.length;
+  const segments: ImportedSegment[] = [];
+  for (const g of s.segments) {
+    const n = Math.min(g.count, Math.ceil((to - g.start) * s.rateHz - 1e-6));
+    if (n <= 0) continue;
+    if (n === g.count) {
+      segments.push(g);
+      continue;
+    }
+    const data = g.data instanceof Float64Array ? new Float64Array(n * nch) : new Float32Array(n * nch);
+    for (let c = 0; c < nch; c++) data.set(g.data.subarray(c * g.count, c * g.count + n), c * n);
+    segments.push({ start: g.start, count: n, data });
+  }
+  return { ...s, segments };
+}
+
 /** Index of the written record nearest to record number k (records ascending). */
 function nearestRecord(records: number[], k: number): number {
   let lo = 0;
@@ -482,11 +507,13 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
   const bps = bdf ? 3 : 2;
   const [digLo, digHi] = bdf ? [-8388608, 8388607] : [-32768, 32767];
 
-  const streams = rec.streams.filter((s) => {
-    if (s.rateHz > 0) return true;
-    warnings.push(`stream ${s.name}: irregular samples cannot be stored in EDF/BDF; left out`);
-    return false;
-  });
+  const streams = rec.streams
+    .filter((s) => {
+      if (s.rateHz > 0) return true;
+      warnings.push(`stream ${s.name}: irregular samples cannot be stored in EDF/BDF; left out`);
+      return false;
+    })
+    .map((s) => (opts.range ? cutAfter(s, opts.range[1]) : s));
   if (streams.length === 0) fail('cannot-write', 'no stream with a regular sampling rate to write');
 
   // Record duration: whole samples per record at every rate.
