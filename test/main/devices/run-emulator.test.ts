@@ -73,4 +73,38 @@ describe('run-emulator', { skip: NEED_SOCAT }, () => {
     assert.equal(src.status().state, 'streaming');
     await src.stop();
   });
+
+  test('--clock-ppm runs the crystal off: 5 % fast prints 262.5 lines a second; a value that is not a number is refused', async () => {
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'src/main/devices/emulator/run-emulator.ts', 'text', '/tmp/none', '--clock-ppm', 'fast'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    bad.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    const [code] = await once(bad, 'exit');
+    assert.equal(code, 2);
+    assert.match(err, /--clock-ppm: "fast" is not a crystal error in ppm/);
+
+    const ppmPty = new PtyPair('run-emu-ppm');
+    await ppmPty.plug();
+    const emu = spawn(process.execPath, ['--import', 'tsx', 'src/main/devices/emulator/run-emulator.ts', 'text', ppmPty.device, '--rate', '250', '--clock-ppm', '50000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    emu.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const src = new ManagedSource(new SerialTextDriver({ path: ppmPty.app, channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' }), { hostClock: systemClock, policy: FAST, tickMs: 50 });
+    try {
+      const t0 = Date.now();
+      while (!out.includes('emulating text')) {
+        assert.ok(Date.now() - t0 < 10_000, 'the emulator did not start');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const sink = new RecordingSink();
+      await src.start(sink);
+      await new Promise((r) => setTimeout(r, 3000));
+      const cs = sink.chunks.filter((c) => c.streamId === `serial-text:${ppmPty.app}/ecg`);
+      const rate = (cs.reduce((n, c) => n + c.count, 0) - cs[0].count) / (cs.at(-1)!.hostTime - cs[0].hostTime);
+      assert.ok(rate > 257 && rate < 268, `${rate.toFixed(1)} lines/s`);
+    } finally {
+      await src.stop();
+      emu.kill('SIGTERM');
+      await once(emu, 'exit');
+      await ppmPty.unplug();
+    }
+  });
 });

@@ -2,6 +2,8 @@
 // the emulator's CPU; developers try the serial path without a board):
 //   node --import tsx src/main/devices/emulator/run-emulator.ts cyton <path> [--daisy] [--recording OpenBCI-RAW.txt]
 //   node --import tsx src/main/devices/emulator/run-emulator.ts text <path> [--rate 250] [--channels 2] [--reopen]
+// --clock-ppm N (either kind) runs the device's crystal N ppm fast (negative: slow), to watch the
+// hub's clock model find it (the device panel's drift) when two emulators run side by side.
 // With --reopen the emulator waits for the path to (re)appear and reattaches after a loss, like a
 // board that stays powered while its dongle is unplugged and plugged back, or an Arduino that
 // keeps printing while the app closes and reopens its port.
@@ -22,7 +24,12 @@ const opt = (k: string) => {
 
 async function main(): Promise<void> {
   if (!path || (kind !== 'cyton' && kind !== 'text')) {
-    console.error('usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n] [--reopen]');
+    console.error('usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n] [--clock-ppm N] [--reopen]');
+    process.exit(2);
+  }
+  const clockPpm = Number(opt('clock-ppm') ?? 0);
+  if (!Number.isFinite(clockPpm) || Math.abs(clockPpm) > 100_000) {
+    console.error(`--clock-ppm: "${opt('clock-ppm')}" is not a crystal error in ppm (a number, such as 50 or -120)`);
     process.exit(2);
   }
   const reopen = flag('reopen');
@@ -49,11 +56,11 @@ async function main(): Promise<void> {
         for (let c = 0; c < nCh; c++) out[c] = cytonCountsFromUv([seg.data[(c % chans) * seg.count + k]])[0];
       };
     }
-    emu = new CytonEmulator({ path, daisy, countsAt, onLost });
+    emu = new CytonEmulator({ path, daisy, countsAt, onLost, clockPpm });
   } else {
     const rate = Number(opt('rate') ?? 250);
     const n = Number(opt('channels') ?? 1);
-    emu = new TextEmulator({ path, rateHz: rate, onLost, lineAt: (i) => Array.from({ length: n }, (_, c) => (Math.sin((2 * Math.PI * (c + 1) * i) / rate) * 1000).toFixed(2)).join(',') });
+    emu = new TextEmulator({ path, rateHz: rate, onLost, clockPpm, lineAt: (i) => Array.from({ length: n }, (_, c) => (Math.sin((2 * Math.PI * (c + 1) * i) / rate) * 1000).toFixed(2)).join(',') });
   }
   const device = emu;
   async function attach(): Promise<void> {
