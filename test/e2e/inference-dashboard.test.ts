@@ -15,6 +15,7 @@ import { rendererMissing, startServeFixture, type ServeFixture } from './support
 import { anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
 import { newModelCard, type NewCardFields } from '../../src/shared/model/card';
+import { signalSettingsOf } from '../../src/shared/pipeline/signal-settings';
 
 const skip = chromiumMissing() || rendererMissing();
 
@@ -117,6 +118,26 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.equal((await page.getByTestId('fit-e2e-any').textContent())?.trim(), 'fits the connected devices · EEG + ECG');
     // The running model is untouched.
     assert.match((await page.getByTestId('model-backend').textContent())?.trim() ?? '', /^WASM · /);
+  });
+
+  test('windows cut shorter than the model reads: the refusal names the signal settings and how to change them, not the devices', async () => {
+    const call = async (channel: string, req: unknown) => {
+      const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+      if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+    };
+    const settings = signalSettingsOf(serve.core.ctx.hub.pipelineConfig!());
+    await call('hm:pipeline:set-settings', { ...settings, windowSec: 4, hopSec: 1 });
+    try {
+      const words = 'window length: the model reads 5-s windows, the signal settings cut 4-s windows (set Window to 5 s in Live → Signal settings)';
+      await page.waitForFunction(() => /signal settings/.test(document.querySelector('[data-testid="fit-e2e-any"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+      assert.equal((await page.getByTestId('fit-e2e-any').textContent())?.trim(), `does not fit the signal settings: ${words}`);
+      assert.equal((await page.getByTestId('model-refused').textContent())?.trim(), `The model does not fit the signal settings:${words}`);
+      // The other model lacks electrodes too: both causes, each said.
+      assert.match((await page.getByTestId('fit-e2e-cap').textContent()) ?? '', /^does not fit the connected devices or the signal settings: EEG: missing .*; window length:/);
+    } finally {
+      await call('hm:pipeline:set-settings', settings);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="fit-e2e-any"]')?.textContent?.trim() === 'fits the connected devices · EEG + ECG', undefined, { timeout: 15_000 });
   });
 
   test('Card brings the card into view with focus on it; on a narrow window the estimates go under the list, not beside it', async () => {
