@@ -33,13 +33,13 @@ class Conditioned {
   }
 }
 
-/** Both simulators (19-channel cap, Polar-like strap) with their default clocks, no packet loss. */
-async function run(seconds: number, heart: { heartRateBpm: number; hrvMs: number } = { heartRateBpm: 68, hrvMs: 40 }) {
+/** Both simulators (a 19-channel cap or a Muse-like headset, Polar-like strap) with their default clocks, no packet loss. */
+async function run(seconds: number, heart: { heartRateBpm: number; hrvMs: number } = { heartRateBpm: 68, hrvMs: 40 }, preset: '10-20' | 'muse' = '10-20') {
   const r = rig();
   const cond = new Conditioned();
   const peaks: number[] = [];
   r.hub.subscribe({ conditioned: (b) => cond.add(b), rPeak: (_id, t) => peaks.push(t) });
-  const headset = new SimEegHeadset({ deviceId: DEMO_HEADSET_ID, name: 'Simulated headset', clock: r.clock, scheduler: r.sched, seed: 21, settings: { preset: '10-20', lossPercent: 0 } });
+  const headset = new SimEegHeadset({ deviceId: DEMO_HEADSET_ID, name: 'Simulated headset', clock: r.clock, scheduler: r.sched, seed: 21, settings: { preset, lossPercent: 0 } });
   const strap = new SimEcgStrap({ deviceId: DEMO_STRAP_ID, name: 'Simulated chest strap', clock: r.clock, scheduler: r.sched, seed: 22, settings: { lossPercent: 0, ...heart } });
   await r.hub.addSource(headset);
   await r.hub.addSource(strap);
@@ -50,7 +50,7 @@ async function run(seconds: number, heart: { heartRateBpm: number; hrvMs: number
 
 describe("the dashboard's numbers against independent references", () => {
   test("heart rate, RR intervals and RMSSD agree with the simulator's own beats", async () => {
-    const { r, peaks, strap, ecgId } = await run(100, { heartRateBpm: 72, hrvMs: 40 });
+    const { r, peaks, strap, ecgId } = await run(100, { heartRateBpm: 72, hrvMs: 40 }, 'muse');
     const truth = strap.recentBeats();
     // Each detected R peak is one true beat, shifted by a constant (the filters' delay, the clock
     // model's small error): take it from the median and match within a sample or two of it.
