@@ -7,10 +7,14 @@ import { startCore } from '../core/start-core';
 import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
 import type { Core } from '../core/core.types';
+import { plural } from '../../shared/plural';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 /** How the core logs the sessions area's failed start (areaDownMessage). */
 const SESSIONS_DOWN = areaDownMessage('sessions', '');
+/** A marker's label as a line shows it (labels may be 1000 characters). */
+const LABEL_SHOWN_CHARS = 80;
+const shownLabel = (label: string) => JSON.stringify(label.length > LABEL_SHOWN_CHARS ? `${label.slice(0, LABEL_SHOWN_CHARS - 1)}…` : label);
 
 export const command: CliCommand = {
   usage: [
@@ -26,9 +30,10 @@ export const command: CliCommand = {
     '  --notes TEXT    notes',
     '  --no-demo       do not start the simulated headset and strap (record paired devices)',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
-    '  --json          one JSON status line per second (for scripts)',
+    '  --json          one JSON status line per second (for scripts), with the markers and self-reports stored so far',
     '',
-    'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records.',
+    'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records;',
+    'the endpoint is named at the start, and each marker stored is printed as it arrives.',
   ].join('\n'),
   run,
 };
@@ -72,12 +77,16 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
     onLog: (e) => {
+      // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
+      // said only in the usage text, which names the default.
+      if (e.source === 'markers' && e.level === 'info' && e.message.startsWith('markers: ') && !values.json) io.out(e.message);
       if (e.level !== 'warn' && e.level !== 'error') return;
       if (e.source === 'core' && (e.message.startsWith(SESSIONS_DOWN) || e.message.startsWith('hm:sessions:record-'))) return;
       io.err(`${e.level}: [${e.source}] ${e.message}`);
     },
   });
   const libraryProblem = core.handlers.areaProblem('sessions');
+  let offPushes: (() => void) | null = null;
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
@@ -102,6 +111,20 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       throw new Error(`cannot record: ${cause.message}`, { cause });
     });
     if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
+    // The markers and self-reports stored in this recording, each said as it arrives: a researcher
+    // running PsychoPy beside it saw nothing of its triggers until the session was opened.
+    const events = { markers: 0, selfReports: 0 };
+    const at = (time: number) => `+${(time - started.startTime!).toFixed(2)} s`;
+    offPushes = core.subscribePushes((msg) => {
+      if (msg.type === 'sessions:marker' && msg.marker.sessionId === started.sessionId) {
+        events.markers++;
+        if (!values.json) io.out(`marker ${shownLabel(msg.marker.label)} (${msg.marker.source}) at ${at(msg.marker.time)}`);
+      } else if (msg.type === 'sessions:self-report' && msg.report.sessionId === started.sessionId) {
+        events.selfReports++;
+        const r = msg.report;
+        if (!values.json) io.out(`self-report V${r.valence} A${r.arousal} D${r.dominance}${r.text ? ` ${shownLabel(r.text)}` : ''} at ${at(r.time)}`);
+      }
+    });
     const t0 = Date.now();
     let status = started;
     while (!stopRequested && (Date.now() - t0) / 1000 < duration) {
@@ -110,7 +133,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
         setTimeout(resolve, Math.min(1000, Math.max(0, duration * 1000 - (Date.now() - t0))));
       });
       status = await request<RecordingStatus>(core, 'hm:sessions:record-status');
-      if (values.json) io.out(JSON.stringify({ elapsedS: (Date.now() - t0) / 1000, ...status }));
+      if (values.json) io.out(JSON.stringify({ elapsedS: (Date.now() - t0) / 1000, ...status, ...events }));
       if (status.state === 'failed') break;
     }
     if (status.state !== 'failed') status = await request<RecordingStatus>(core, 'hm:sessions:record-stop');
@@ -118,10 +141,16 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       io.err(`heartmind record: the recording stopped: ${status.error?.message}`);
       return 1;
     }
-    if (values.json) io.out(JSON.stringify(status));
-    else io.out(`saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB of samples`);
+    if (values.json) io.out(JSON.stringify({ ...status, ...events }));
+    else {
+      io.out(
+        `saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB of samples, ` +
+          `${plural(events.markers, 'marker')}, ${plural(events.selfReports, 'self-report')}`,
+      );
+    }
     return 0;
   } finally {
+    offPushes?.();
     for (const [sig, handler] of handlers) process.off(sig, handler);
     await core.stop();
   }

@@ -1,0 +1,102 @@
+// `heartmind record` beside stimulus software: it names the marker endpoint it listens on, prints
+// each marker and self-report stored as it arrives (it printed nothing of them), counts them at
+// the end, and with --json carries the counts in its status lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { command as record } from '../../../src/main/sessions/record-command';
+import { tempDir } from '../db/db-test-util';
+
+function io(onOut?: (line: string) => void) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => (out.push(l), onOut?.(l)), err: (l: string) => err.push(l) }, out, err };
+}
+
+/** Sends `payloads` to the marker port the command printed, once it says it records; resolves with the replies. */
+function sendWhenRecording(payloads: string[]) {
+  let port = 0;
+  let fire: () => void = () => {};
+  const replies = new Promise<string[]>((resolve) => {
+    fire = () => {
+      const sock = createSocket('udp4');
+      const got: string[] = [];
+      sock.on('message', (m) => {
+        got.push(m.toString());
+        if (got.length === payloads.length) {
+          sock.close();
+          resolve(got);
+        }
+      });
+      for (const p of payloads) sock.send(p, port, '127.0.0.1');
+    };
+  });
+  const onOut = (line: string) => {
+    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+) and ws:\/\/127\.0\.0\.1:\d+\/markers/.exec(line);
+    if (m) port = Number(m[1]);
+    if (line.startsWith('recording session') && port > 0) fire();
+  };
+  return { onOut, replies };
+}
+
+test('record names the marker endpoint and prints each marker as it arrives, then the counts', async (t) => {
+  const dir = tempDir(t);
+  process.env.HEARTMIND_MARKER_PORT = '0';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const long = 'trial 3 ' + 'p'.repeat(200);
+  const { onOut, replies } = sendWhenRecording(['stimulus_onset', JSON.stringify({ label: long }), JSON.stringify({ label: 12 })]);
+  const r = io(onOut);
+  assert.equal(await record.run(['--duration', '1.5', '--name', 'psychopy', '--data-dir', dir], r.io), 0, r.err.join('\n'));
+  assert.equal((await replies).length, 3);
+  assert.match(r.out[0], /^markers: udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
+  assert.match(r.out[1], /^recording session 1 "psychopy" for 1\.5 s$/);
+  const markers = r.out.filter((l) => l.startsWith('marker '));
+  assert.equal(markers.length, 3, r.out.join('\n'));
+  assert.match(markers[0], /^marker "stimulus_onset" \(udp\) at \+\d+\.\d\d s$/);
+  // A long label is shown shortened (it is stored whole).
+  assert.match(markers[1], new RegExp(`^marker "trial 3 p{71}…" \\(udp\\) at \\+\\d+\\.\\d\\d s$`));
+  assert.match(markers[2], /^marker "12" \(udp\)/);
+  assert.match(r.out.at(-1)!, /^saved session 1: [\d,]+ values, \d+\.\d\d MB of samples, 3 markers, 0 self-reports$/);
+});
+
+test('record --json: the status lines carry the markers stored so far, and nothing else is printed', async (t) => {
+  const dir = tempDir(t);
+  // --json prints no endpoint line (every line is JSON): the port is chosen here.
+  const port = await freePort();
+  process.env.HEARTMIND_MARKER_PORT = String(port);
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  let sent: Promise<void> | null = null;
+  const r = io((line) => {
+    if (sent) return;
+    sent = new Promise<void>((resolve) => {
+      const sock = createSocket('udp4');
+      let n = 0;
+      sock.on('message', () => ++n === 2 && (sock.close(), resolve()));
+      for (const label of ['a', 'b']) sock.send(label, port, '127.0.0.1');
+    });
+    assert.equal((JSON.parse(line) as { state: string }).state, 'recording');
+  });
+  assert.equal(await record.run(['--duration', '2.5', '--data-dir', dir, '--json'], r.io), 0, r.err.join('\n'));
+  await sent;
+  const lines = r.out.map((l) => JSON.parse(l) as { markers: number; selfReports: number; state: string });
+  assert.ok(lines.length >= 3, r.out.join('\n'));
+  assert.deepEqual([lines.at(-1)!.state, lines.at(-1)!.markers, lines.at(-1)!.selfReports], ['idle', 2, 0]);
+  assert.equal(lines[0].markers, 0, 'counted as they are stored');
+});
+
+/** A port free for both UDP and TCP right now (the marker endpoint takes both). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  for (;;) {
+    const srv = createServer();
+    const port = await new Promise<number>((resolve) => srv.listen(0, '127.0.0.1', () => resolve((srv.address() as { port: number }).port)));
+    const udp = createSocket('udp4');
+    const ok = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    udp.close();
+    await new Promise((resolve) => srv.close(resolve));
+    if (ok) return port;
+  }
+}
