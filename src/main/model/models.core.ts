@@ -155,12 +155,15 @@ export class ModelsArea {
   }
 
   /**
-   * With no usable model active, the first usable one becomes active (a model just installed or
-   * dropped in starts at once), unless the user chose "none".
+   * With no model active, the first usable one becomes active (a model just installed or dropped in
+   * starts at once), unless the user chose "none". The chosen model stays chosen while it is installed
+   * but cannot be used: its files being copied over by hand (a rescan sees the ONNX half written) or
+   * a card edited into a mistake. It is refused with the reason until it is whole again, rather than
+   * replaced for good by another model whose estimates then went on under the user's nose.
    */
   private pickDefault(): void {
     const usable = this.registry.list().filter((m) => m.problems.length === 0);
-    if (this.activeId && !usable.some((m) => m.id === this.activeId)) this.activeId = null;
+    if (this.activeId && !this.registry.list().some((m) => m.id === this.activeId)) this.activeId = null;
     if (!this.activeId && !this.userChoseNone && usable.length) this.activeId = usable[0].id;
   }
 

@@ -243,6 +243,37 @@ describe('models area of the core', () => {
     }
   };
 
+  test('the active model being copied over by hand is refused until whole again, not swapped for another model', async () => {
+    const dataDir = join(root, 'data-copy-over');
+    const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);
+    const area = await startModelsArea(core.ctx, { builtinDir: null });
+    try {
+      const userDir = join(dataDir, 'models');
+      await writeModelDir(userDir, sampleCard({ id: 'aaa-other' }), onnx);
+      await writeModelDir(userDir, sampleCard(), onnx);
+      const listed = (id: string) => area.list().models.find((m) => m.id === id);
+      await until('both models to be listed', () => listed('eegmat-test')?.problems.length === 0 && listed('aaa-other')?.problems.length === 0);
+      await area.select('eegmat-test');
+      // `cp` of a new model.onnx, seen half written: the chosen model cannot be used for now.
+      const file = join(userDir, 'eegmat-test', 'model.onnx');
+      writeFileSync(file, onnx.slice(0, onnx.length >> 1));
+      await until('the half-written file to be rescanned', () => (listed('eegmat-test')?.problems.length ?? 0) > 0);
+      const r = area.readiness();
+      assert.deepEqual([r.activeId, r.ok, r.refusal], ['eegmat-test', false, 'cannot be used']);
+      assert.match(r.problems.join('; '), /model\.onnx: .*cut short/);
+      // The copy completes: the same model runs again, with no choice made for the user meanwhile.
+      writeFileSync(file, onnx);
+      await until('the whole file to be rescanned', () => listed('eegmat-test')?.problems.length === 0);
+      assert.deepEqual([area.readiness().activeId, area.readiness().ok], ['eegmat-test', true]);
+      // A model removed altogether gives way to the next usable one.
+      rmSync(join(userDir, 'eegmat-test'), { recursive: true });
+      await until('the removal to be rescanned', () => listed('eegmat-test') === undefined);
+      assert.equal(area.readiness().activeId, 'aaa-other');
+    } finally {
+      core.stop();
+    }
+  });
+
   test('a folder made first and filled afterwards (mkdir, then copy the files in) becomes usable without a restart', async () => {
     const dataDir = join(root, 'data-dropin');
     const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);
