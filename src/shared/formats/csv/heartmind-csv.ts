@@ -147,7 +147,9 @@ export function csvFileSteps(rec: ImportedRecording, opts: CsvWriteOptions & { s
   files.push({
     name: `${base}-markers.csv`,
     *pieces() {
-      const marks = rec.annotations.filter((a) => a.onset >= from && a.onset < to);
+      // As the EDF writer and the export's count take them: a marker that began before the range
+      // and lasts into it (a stimulus block, a BAD span) belongs to the range too.
+      const marks = rec.annotations.filter((a) => a.onset + Math.max(0, a.duration) >= from && a.onset < to);
       const lines = ['onset_s,duration_s,label,source', ...marks.map((a) => [timeText(a.onset), timeText(a.duration), csvField(a.label), csvField(a.source)].join(','))];
       yield lines.join('\n') + '\n';
     },

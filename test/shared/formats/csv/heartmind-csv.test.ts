@@ -220,3 +220,18 @@ test('exports side by side: each file goes with its own export (a-b-EEG.csv is n
   assert.deepEqual(csvExportFiles('a', names), ['a-EEG.csv', 'a-markers.csv']);
   assert.deepEqual(csvExportFiles('a-b', names), ['a-b-EEG.csv', 'a-b-markers.csv']);
 });
+
+test('a range\'s markers file holds the markers in it and those that began before it and last into it, as the EDF export and its count take them', () => {
+  const rec = {
+    fileName: 'x.hm', format: 'csv' as const, startTime: 1700000000, subject: {}, info: {}, warnings: [],
+    streams: [{ name: 'eeg', modality: 'eeg' as const, rateHz: 10, channels: [{ label: 'Cz', unit: 'uV', resolution: 1, offset: 0, kind: 'eeg' as const }], segments: [{ start: 0, count: 100, data: new Float32Array(100) }] }],
+    annotations: [
+      { onset: 1, duration: 0, label: 'before', source: 'marker' },
+      { onset: 2, duration: 5, label: 'block lasting into the range', source: 'marker' },
+      { onset: 4.5, duration: 0, label: 'in', source: 'marker' },
+      { onset: 6, duration: 0, label: 'at the end: out', source: 'marker' },
+    ],
+  };
+  const markers = writeCsv(rec, { range: [4, 6] })[1];
+  assert.deepEqual(parseHeartMindCsv(markers.text, markers.name).annotations.map((a) => [a.onset, a.label]), [[2, 'block lasting into the range'], [4.5, 'in']]);
+});
