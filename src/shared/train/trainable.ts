@@ -88,6 +88,18 @@ export function kFoldMinSubjects(k: number, validation: number): number {
   return Math.max(k, Math.floor((a + k - 2) / (k - 1)));
 }
 
+/**
+ * Test folds whose windows hold one class (a subject who rated every DREAMER clip high, a recording
+ * given one class): AUROC, F1, balanced accuracy and κ are undefined there and the report's means
+ * leave them out. Said before a run, not found in its report minutes later. Null when there are none.
+ */
+export function oneClassFoldsNote(folds: SubjectFold[], labels: ArrayLike<number>, classes: readonly string[]): string | null {
+  const single = folds.filter((f) => f.test.length > 0 && Array.from(f.test).every((i) => labels[i] === labels[f.test[0]]));
+  if (!single.length) return null;
+  const which = single.map((f) => `${f.testSubjects.join(', ')}: all '${classes[labels[f.test[0]]] ?? labels[f.test[0]]}'`);
+  return `${single.length} of ${plural(folds.length, 'test fold')} ${single.length === 1 ? 'holds' : 'hold'} one class only (${which.join('; ')}): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, and their means are over the other folds`;
+}
+
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */
 export type TrainingReadiness = { ok: true; windows: number; subjects: number; folds: number; notes: string[] } | { ok: false; problem: string };
 
@@ -96,7 +108,8 @@ export function trainingReadiness(ds: WindowDataset, modalities: ModalitySet, ev
   try {
     const data = trainableWindows(ds, modalitiesOf(modalities));
     const folds = makeFolds(evaluation, data.subjects, data.labels);
-    return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: data.notes };
+    const oneClass = oneClassFoldsNote(folds, data.labels, ds.task!.classes);
+    return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: oneClass ? [...data.notes, oneClass] : data.notes };
   } catch (e) {
     // The split's own checks (src/shared/eval) answer with an EvalError: a dataset problem too.
     if (e instanceof TrainError || e instanceof EvalError) return { ok: false, problem: e.message };

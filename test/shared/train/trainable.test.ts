@@ -49,3 +49,15 @@ describe('k-fold readiness with validation subjects', () => {
     assert.ok(!r.ok && /validationSubjects must be a non-negative integer/.test(r.problem), JSON.stringify(r));
   });
 });
+
+describe('test folds of one class', () => {
+  test('the readiness says which folds hold one class (their AUROC, F1, κ … will be undefined), before a run', () => {
+    const ds = dataset(4);
+    // S3 gave rest windows only (a recording given one class, a DREAMER subject who rated every clip low).
+    const windows = ds.windows.map((w) => (w.subject === 'S3' ? { ...w, label: 0 } : w));
+    const r = trainingReadiness({ ...ds, windows }, 'fused', { ...DEFAULT_EVALUATION, validationSubjects: 1 });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.notes, ["1 of 4 test folds holds one class only (S3: all 'rest'): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, and their means are over the other folds"]);
+    assert.deepEqual((trainingReadiness(ds, 'fused', { ...DEFAULT_EVALUATION, validationSubjects: 1 }) as { notes: string[] }).notes, [], 'both classes in every fold: nothing to say');
+  });
+});

@@ -396,6 +396,13 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                     Ready to train: {preview.readiness.windows} labelled windows from {preview.readiness.subjects} subjects, {preview.readiness.folds} folds.
                   </p>
                 )}
+                {preview.readiness?.ok === true && preview.readiness.notes.length > 0 && (
+                  <ul class="muted" data-testid="preview-notes">
+                    {preview.readiness.notes.map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                  </ul>
+                )}
                 {preview.readiness?.ok === false && (
                   <p class="form-error" role="alert" data-testid="preview-problem">
                     Training would stop here: {preview.readiness.problem}
