@@ -215,6 +215,21 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.getByRole('checkbox', { name: 'Connect at start: Lab Cyton', exact: true }).check();
     while (profile().find((p) => p.deviceId === cyton)?.autoConnect !== true && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 50));
     assert.equal(profile().find((p) => p.deviceId === cyton)?.autoConnect, true);
+
+    // Two rows renamed, and two forgets asked, at once: each form's controls say whose they are.
+    if (names.length >= 2) {
+      const [a, b] = names;
+      for (const n of [a, b]) await page.getByRole('button', { name: `Rename ${n}`, exact: true }).click();
+      for (const n of [a, b]) {
+        assert.equal(await page.getByRole('textbox', { name: `New name for ${n}`, exact: true }).count(), 1);
+        assert.equal(await page.getByRole('button', { name: `Save the new name for ${n}`, exact: true }).count(), 1);
+      }
+      for (const n of [a, b]) await page.getByRole('button', { name: `Cancel renaming ${n}`, exact: true }).click();
+      for (const n of [a, b]) await page.getByRole('button', { name: `Forget ${n}`, exact: true }).click();
+      for (const n of [a, b]) assert.equal(await page.getByRole('button', { name: `Forget ${n}`, exact: true }).count(), 1, 'the confirmation, in place of the row\'s button');
+      for (const n of [a, b]) await page.getByRole('button', { name: `Keep ${n}`, exact: true }).click();
+      assert.equal(profile().length, before.length, 'nothing forgotten');
+    }
   });
 
   test('the page logged no errors', () => {

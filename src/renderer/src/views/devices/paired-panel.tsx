@@ -55,11 +55,12 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
                 void act.run('rename', () => client.invoke('hm:devices:rename', { deviceId: id, name })).then((ok) => ok && setEditing(false));
               }}
             >
-              <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label="Device name" maxLength={200} data-testid="rename-input" />
-              <button type="submit" class="btn btn-small" data-testid="rename-save">
+              <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label={`New name for ${device.name}`} maxLength={200} data-testid="rename-input" />
+              {/* Two rows can be renamed at once: each form's controls say whose name they change. */}
+              <button type="submit" class="btn btn-small" aria-label={`Save the new name for ${device.name}`} data-testid="rename-save">
                 Save
               </button>
-              <button type="button" class="btn btn-small" onClick={() => setEditing(false)}>
+              <button type="button" class="btn btn-small" aria-label={`Cancel renaming ${device.name}`} onClick={() => setEditing(false)}>
                 Cancel
               </button>
             </form>
@@ -152,10 +153,10 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
         {confirmForget ? (
           <span class="confirm-inline">
             Forget {device.name}?{' '}
-            <button type="button" class="btn btn-small btn-stop" onClick={() => void act.run('forget', () => client.invoke('hm:devices:forget', { deviceId: id }))} data-testid="paired-forget-yes">
+            <button type="button" class="btn btn-small btn-stop" aria-label={`Forget ${device.name}`} onClick={() => void act.run('forget', () => client.invoke('hm:devices:forget', { deviceId: id }))} data-testid="paired-forget-yes">
               Forget
             </button>{' '}
-            <button type="button" class="btn btn-small" onClick={() => setConfirmForget(false)}>
+            <button type="button" class="btn btn-small" aria-label={`Keep ${device.name}`} onClick={() => setConfirmForget(false)}>
               Keep
             </button>
           </span>
