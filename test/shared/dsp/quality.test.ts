@@ -1,8 +1,10 @@
 // Per-channel quality verdicts on synthetic 200 Hz signals, one per flag: each provoked alone, and
-// a railed channel named railed (not also flat and implausible, which the rail itself causes).
+// a railed channel named railed (not also flat and implausible, which the rail itself causes); the
+// block statistics behind them against numpy/scipy.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCK_FIELDS, BlockAnalyzer, channelQuality, type QualityThresholds } from '../../../src/shared/dsp/quality';
+import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, F_MAX, F_MIN, F_SUMSQ, channelQuality, type QualityThresholds } from '../../../src/shared/dsp/quality';
+import { hasPython, runPython } from '../eval/python-reference';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../src/shared/pipeline';
 
 const RATE_HZ = 200;
@@ -56,5 +58,55 @@ describe('channelQuality', () => {
     assert.deepEqual(v.flags, ['line-noise']);
     assert.ok(v.lineNoiseRatio > q.lineNoiseRatio, `ratio ${v.lineNoiseRatio}`);
     assert.equal(v.score, 0.5);
+  });
+});
+
+describe('BlockAnalyzer statistics vs numpy/scipy', { skip: !hasPython && 'needs /usr/bin/python3 with scipy' }, () => {
+  test('line and 1–45 Hz power (linear detrend, Hann, zero-padded FFT), RMS, extremes: three channels, paired and alone', () => {
+    // Three channels (the analyzer transforms two per complex FFT, the third alone), 60 Hz mains, a
+    // block shorter than its FFT (170 samples padded to 256), with drift, hum and noise.
+    let s = 7;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const n = 170;
+    const chans = [0, 1, 2].map((c) => Array.from({ length: n }, (_, i) => 3 * c + 0.2 * i * (c - 1) + (10 + 5 * c) * Math.sin((2 * Math.PI * (8 + 3 * c) * i) / RATE_HZ) + [2, 30, 0][c] * Math.sin((2 * Math.PI * 60 * i) / RATE_HZ + c) + 8 * rnd()));
+    const raw = Float64Array.from(chans.flat());
+    const cond = raw.map((v) => v * 0.5 - 1);
+    const out = new Float64Array(3 * BLOCK_FIELDS);
+    new BlockAnalyzer(RATE_HZ, 60).analyze(raw, cond, 3, n, 0, n, [0, 0, 0], out, 0);
+    const ref = runPython<{ line: number[]; band: number[]; sumsq: number[]; min: number[]; max: number[] }>(
+      `
+import json, sys
+import numpy as np
+from scipy import signal
+d = json.load(sys.stdin)
+fs, mains = 200, 60
+out = {'line': [], 'band': [], 'sumsq': [], 'min': [], 'max': []}
+for x, y in zip(d['raw'], d['cond']):
+    x = np.array(x); y = np.array(y); n = len(x)
+    w = signal.get_window('hann', n)  # periodic, as the analyzer's 0.5 - 0.5 cos(2 pi i / n)
+    X = np.fft.rfft(signal.detrend(x, type='linear') * w, 256)
+    f = np.fft.rfftfreq(256, 1 / fs)
+    p = np.abs(X) ** 2
+    k = (f > 0) & (f < fs / 2)
+    out['line'].append(float(p[k & (f >= mains - 1) & (f <= mains + 1)].sum()))
+    out['band'].append(float(p[k & (f >= 1) & (f <= 45)].sum()))
+    out['sumsq'].append(float((y ** 2).sum())); out['min'].append(float(x.min())); out['max'].append(float(x.max()))
+print(json.dumps(out))
+`,
+      { raw: chans, cond: chans.map((x) => x.map((v) => v * 0.5 - 1)) },
+    );
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    for (let c = 0; c < 3; c++) {
+      const o = c * BLOCK_FIELDS;
+      close(out[o + F_LINE], ref.line[c], `channel ${c} line power`);
+      close(out[o + F_BAND], ref.band[c], `channel ${c} 1–45 Hz power`);
+      close(out[o + F_SUMSQ], ref.sumsq[c], `channel ${c} Σx²`);
+      close(out[o + F_MIN], ref.min[c], `channel ${c} min`);
+      close(out[o + F_MAX], ref.max[c], `channel ${c} max`);
+    }
+    // The hum on channel 1 makes it line noise, and the verdict's ratio is numpy's.
+    const v = channelQuality('Cz', out, BLOCK_FIELDS, n, EEG);
+    close(v.lineNoiseRatio, ref.line[1] / ref.band[1], 'line-noise ratio');
+    assert.ok(v.flags.includes('line-noise'), v.flags.join());
   });
 });
