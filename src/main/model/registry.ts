@@ -56,15 +56,23 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
   const problems: string[] = [];
   let card: ModelCard | null = null;
   let cardText = '';
+  let json: unknown;
   try {
     cardText = await readFile(join(dir, CARD_FILE), 'utf8');
-    const json: unknown = JSON.parse(cardText);
+    try {
+      json = JSON.parse(cardText);
+    } catch (e) {
+      problems.push(`card.json is not valid JSON (${(e as Error).message})`);
+    }
+  } catch (e) {
+    // A card that cannot be read (no permission, a folder of that name) was reported as "not valid JSON".
+    problems.push(existsSync(join(dir, CARD_FILE)) ? `card.json cannot be read (${(e as Error).message})` : 'card.json is missing: a model needs its card');
+  }
+  if (json !== undefined) {
     const p = cardProblems(json);
     if (p.length) problems.push(...p.map((x) => `card.json: ${x}`));
     else card = json as ModelCard;
     if (card && card.id !== id) problems.push(`card.json: id '${card.id}' differs from the folder name '${id}'`);
-  } catch (e) {
-    problems.push(existsSync(join(dir, CARD_FILE)) ? `card.json is not valid JSON (${(e as Error).message})` : 'card.json is missing: a model needs its card');
   }
   const onnxPath = join(dir, card?.onnx.file ?? ONNX_FILE);
   let sizeBytes = 0;

@@ -63,12 +63,15 @@ describe('model registry on disk', () => {
     writeFileSync(join(user, 'tasks-differ', 'model.onnx'), onnx);
     mkdirSync(join(user, 'bad-json'));
     writeFileSync(join(user, 'bad-json', 'card.json'), '{ "id": ');
+    // A card.json that is a folder (an unzip gone wrong): it cannot be read, which is not a JSON problem.
+    mkdirSync(join(user, 'card-folder', 'card.json'), { recursive: true });
     const reg = new ModelRegistry([{ dir: user, source: 'user' }]);
     const byId = Object.fromEntries((await reg.scan()).map((m) => [m.id, m.problems.join(' | ')]));
     assert.match(byId.garbage, /model\.onnx: not an ONNX model/);
     assert.match(byId.nocard, /card\.json is missing/);
     assert.match(byId['tasks-differ'], /output 'prob_valence' \(task valence\) is missing/);
     assert.match(byId['bad-json'], /card\.json is not valid JSON/);
+    assert.match(byId['card-folder'], /^card\.json cannot be read \(EISDIR/);
     assert.throws(() => reg.usable('garbage'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadCard);
     assert.throws(() => reg.get('absent'), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.NotFound);
   });
