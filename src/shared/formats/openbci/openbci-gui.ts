@@ -27,32 +27,60 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
     const m = /^%\s*([^=]+?)\s*=\s*(.*)$/.exec(lines[i]);
     if (m) header[m[1].toLowerCase()] = m[2].trim();
   }
-  const nch = parseInteger(header['number of channels'] ?? '');
-  if (nch === null || nch < 1 || nch > 64) fail('bad-header', `bad or missing "%Number of channels" (${quote(header['number of channels'] ?? '')})`);
   const rateText = (header['sample rate'] ?? '').replace(/\s*hz$/i, '');
   const rateHz = parseDecimal(rateText);
   if (rateHz === null || !(rateHz > 0)) fail('bad-header', `bad or missing "%Sample Rate" (${quote(header['sample rate'] ?? '')})`);
   const board = (header.board ?? '').replace(/^OpenBCI_GUI\$/, '');
 
-  // Column names: v5/v6 write them; v4 does not.
-  let names: string[];
+  // Column names: v5/v6 write them; v4 and older do not.
   const hasNames = i < lines.length && /^\s*Sample Index/i.test(lines[i]);
-  if (hasNames) {
-    names = lines[i].split(/\s*,\s*/).map((s) => s.trim());
-    i++;
-  } else {
-    names = ['Sample Index', ...Array.from({ length: nch }, (_, k) => `EXG Channel ${k}`), 'Accel Channel 0', 'Accel Channel 1', 'Accel Channel 2'];
-  }
+  const named = hasNames ? lines[i++].split(/\s*,\s*/).map((s) => s.trim()) : null;
   const firstData = lines.slice(i).find((l) => l.trim() !== '');
   if (!firstData) fail('empty', 'no data lines');
-  const width = firstData.split(',').length;
-  if (!hasNames) while (names.length < width) names.push(names.length === width - 1 ? 'Timestamp' : 'Timestamp (Formatted)');
-  if (width < names.length) fail('bad-data', `data lines have ${width} columns but the column line names ${names.length}`);
+  const fields = firstData.split(',').map((f) => f.trim());
+  const width = fields.length;
 
   // Columns that hold text (formatted times) are not parsed as numbers.
   const textColumns = new Set<number>();
-  firstData.split(',').forEach((f, c) => {
-    if (/[:\-/]\d|\d[:/]/.test(f.trim()) && !/^[+-]?\d*\.?\d+(e[+-]?\d+)?$/i.test(f.trim())) textColumns.add(c);
+  fields.forEach((f, c) => {
+    if (/[:\-/]\d|\d[:/]/.test(f) && !/^[+-]?\d*\.?\d+(e[+-]?\d+)?$/i.test(f)) textColumns.add(c);
+  });
+  // Time columns at the end of a line without names: the formatted time (text) and the unix time
+  // (ms in v4, some write s), in either order.
+  let trailing = 0;
+  while (trailing < width - 1 && (textColumns.has(width - 1 - trailing) || Number(fields[width - 1 - trailing]) > 1e9)) trailing++;
+  const nchText = header['number of channels'];
+  let nch: number | null;
+  if (nchText !== undefined) {
+    nch = parseInteger(nchText);
+    if (nch === null || nch < 1 || nch > 64) fail('bad-header', `bad "%Number of channels" (${quote(nchText)})`);
+  } else {
+    // GUI v1–v3 (the Processing GUI) wrote no channel count: a Ganglion, Cyton or Cyton+Daisy
+    // (4, 8 or 16 channels), with or without the 3 accelerometer columns, fits the line's width.
+    const rest = width - 1 - (named ? 0 : trailing);
+    nch = named ? named.filter((n) => /^(exg|eeg) channel/i.test(n)).length : ([4, 8, 16].find((n) => rest - n === 3) ?? [4, 8, 16].find((n) => rest === n) ?? null);
+    if (!nch) {
+      fail('bad-header', `no "%Number of channels" line, and data lines of ${width} columns (the sample index, ${rest} values${trailing ? `, ${trailing} time column(s)` : ''}) fit no OpenBCI board (4, 8 or 16 channels, with or without 3 accelerometer columns)`);
+    }
+  }
+  let names: string[];
+  if (named) names = named;
+  else {
+    const aux = Math.max(0, width - 1 - nch - trailing);
+    names = ['Sample Index', ...Array.from({ length: nch }, (_, k) => `EXG Channel ${k}`), ...Array.from({ length: aux }, (_, k) => (k < 3 ? `Accel Channel ${k}` : `Other ${k - 2}`))];
+    while (names.length < width) names.push(textColumns.has(names.length) ? 'Timestamp (Formatted)' : 'Timestamp');
+  }
+  if (width < names.length) fail('bad-data', `data lines have ${width} columns but the column line names ${names.length}`);
+  // v5/v6 name several columns 'Other' (the board's raw aux bytes): numbered, so each channel has
+  // its own label (an EDF export marks a channel's missing spans by label; a CSV's columns by name).
+  const repeats = new Map<string, number>();
+  for (const n of names) repeats.set(n, (repeats.get(n) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  names = names.map((n) => {
+    if ((repeats.get(n) ?? 0) < 2 || /^timestamp/i.test(n)) return n;
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return `${n} ${k}`;
   });
   const { values, rows, warnings } = readNumericRows(lines, i, /,/, width, fail, { textColumns });
   if (rows === 0) fail('empty', 'no data lines');

@@ -49,7 +49,8 @@ test('bad OpenBCI files give one FormatError', () => {
     assert.throws(() => parseOpenBciGui(text, 'b.txt'), (e: unknown) => e instanceof FormatError && e.code === code && re.test(e.message) && e.fileName === 'b.txt');
   bad('', 'empty', /empty/);
   bad('hello', 'not-this-format', /OpenBCI/);
-  bad('%OpenBCI Raw EXG Data\n%Sample Rate = 250 Hz\n', 'bad-header', /channels/);
+  bad('%OpenBCI Raw EXG Data\n%Sample Rate = 250 Hz\n0, 1, 2\n', 'bad-header', /no "%Number of channels" line, and data lines of 3 columns \(the sample index, 2 values\) fit no OpenBCI board/);
+  bad('%OpenBCI Raw EXG Data\n%Number of channels = x\n%Sample Rate = 250 Hz\n0, 1, 2\n', 'bad-header', /bad "%Number of channels" \("x"\)/);
   bad('%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n1, x\n2, 3\n', 'bad-number', /line 2/);
   bad('%OpenBCI Raw EXG Data\n%Number of channels = 2\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n', 'bad-header', /2 channels/);
 });
@@ -65,4 +66,55 @@ test('OpenBCI time stamps in µs or ns (the GUI writes ms or s) are refused nami
   }
   assert.equal(parseOpenBciGui(file(1e3), 't.txt').startTime, 1.7e9);
   assert.equal(parseOpenBciGui(file(1), 't.txt').startTime, 1.7e9);
+});
+
+/** Lines as each GUI version writes them: the sample index, the channels (µV, 2 decimals), 3 accelerometer values, then `extra`. */
+function guiRows(n: number, nch: number, extra: (i: number) => string[]): string[] {
+  return Array.from({ length: n }, (_, i) => [String(i % 256), ...Array.from({ length: nch }, (_, c) => (i * 1.5 + c * 100 - 0.01).toFixed(2)), '0.040', '0.420', '0.238', ...extra(i)].join(', '));
+}
+/** The Processing GUI (v1–v3) header: no channel count, no column names. */
+const GUI_V3_HEAD = ['%OpenBCI Raw EEG Data', '%', '%Sample Rate = 250.0 Hz', '%First Column = SampleIndex', '%Last Column = Timestamp', '%Other Columns = EEG data in microvolts followed by Accel Data (in G) interleaved with Aux Data'];
+const clock = (i: number) => `18:51:${String(16 + Math.floor((59 + i * 4) / 1000)).padStart(2, '0')}.${String((59 + i * 4) % 1000).padStart(3, '0')}`;
+
+test('OpenBCI GUI files of other versions: v3 (no channel count, no names; Cyton and Daisy), v4 (count, no names, both times), v5 Cyton and v6 Ganglion (named "Other" columns)', () => {
+  const read = (lines: string[]) => parseOpenBciGui(lines.join('\n') + '\n', 'gui.txt');
+  const shape = (r: ReturnType<typeof parseOpenBciGui>) => r.streams.map((s) => [s.name, s.rateHz, s.channels.map((c) => c.label), s.segments.map((g) => g.count)]);
+  const exg = (n: number) => Array.from({ length: n }, (_, k) => `EXG Channel ${k}`);
+  const accel = ['Accel Channel 0', 'Accel Channel 1', 'Accel Channel 2'];
+
+  // v3 Cyton: 13 columns, the last a clock time without a date (no start time)
+  const v3 = read([...GUI_V3_HEAD, ...guiRows(300, 8, (i) => [clock(i)])]);
+  assert.deepEqual(shape(v3), [['EXG', 250, exg(8), [300]], ['Other', 250, accel, [300]]]);
+  assert.equal(v3.startTime, null);
+  assert.deepEqual([0, 7].map((c) => v3.streams[0].segments[0].data[c * 300 + 2]), [2.99, 702.99]);
+  // v3 Cyton+Daisy: 16 channels; a Ganglion's 4; and an old file without accelerometer columns
+  assert.deepEqual(shape(read([...GUI_V3_HEAD, ...guiRows(10, 16, (i) => [clock(i)])]))[0][2], exg(16));
+  assert.deepEqual(shape(read([...GUI_V3_HEAD, ...guiRows(10, 4, (i) => [clock(i)])]))[0][2], exg(4));
+  const bare = read([...GUI_V3_HEAD.slice(0, 4), ...Array.from({ length: 10 }, (_, i) => `${i}, ${[1, 2, 3, 4, 5, 6, 7, 8].map((v) => v + i).join(', ')}`)]);
+  assert.deepEqual(shape(bare), [['EXG', 250, exg(8), [10]]]);
+
+  // v4: the channel count, no names, the clock time and then the unix time in ms
+  const v4 = read(['%OpenBCI Raw EEG Data', '%Number of channels = 8', ...GUI_V3_HEAD.slice(2), ...guiRows(300, 8, (i) => [clock(i), String(1557935476059 + i * 4)])]);
+  assert.deepEqual(shape(v4), [['EXG', 250, exg(8), [300]], ['Other', 250, accel, [300]]]);
+  assert.equal(v4.startTime, 1557935476.059);
+
+  // v5 Cyton: seven raw 'Other' columns, analog ones, and an 'Other' after the time stamp
+  const others = (n: number) => Array.from({ length: n }, (_, k) => `Other ${k + 1}`);
+  const v5 = read([
+    '%OpenBCI Raw EEG Data', '%Number of channels = 8', '%Sample Rate = 250 Hz', '%Board = OpenBCI_GUI$BoardCytonSerial',
+    `Sample Index, ${exg(8).join(', ')}, ${accel.join(', ')}, Other, Other, Other, Other, Other, Other, Other, Analog Channel 0, Analog Channel 1, Analog Channel 2, Timestamp, Other, Timestamp (Formatted)`,
+    ...guiRows(300, 8, (i) => ['0', '0', '0', '0', '0', '0', '0', '0', '0', '0', String(1557935476059 + i * 4), '0', `2019-05-15 ${clock(i)}`]),
+  ]);
+  assert.deepEqual(shape(v5), [['EXG', 250, exg(8), [300]], ['Other', 250, [...accel, ...others(7), 'Analog Channel 0', 'Analog Channel 1', 'Analog Channel 2', 'Other 8'], [300]]]);
+  assert.equal(v5.startTime, 1557935476.059);
+
+  // v6 Ganglion: 4 channels at 200 Hz, five 'Other' columns, a marker column
+  const g6 = read([
+    '%OpenBCI Raw EXG Data', '%Number of channels = 4', '%Sample Rate = 200 Hz', '%Board = OpenBCI_GUI$BoardGanglionNative',
+    `Sample Index, ${exg(4).join(', ')}, ${accel.join(', ')}, Other, Other, Other, Other, Other, Timestamp, Marker Channel, Timestamp (Formatted)`,
+    ...guiRows(400, 4, (i) => ['0', '0', '0', '0', '0', String(1700000000000 + i * 5), i === 100 ? '7' : '0', '2023-11-14 22:13:20.000']),
+  ]);
+  assert.deepEqual(shape(g6), [['EXG', 200, exg(4), [400]], ['Other', 200, [...accel, ...others(5)], [400]]]);
+  assert.deepEqual(g6.annotations.map((a) => [a.onset, a.label]), [[0.5, '7']]);
+  assert.equal(g6.streams[0].meta?.board, 'BoardGanglionNative');
 });
