@@ -112,7 +112,7 @@ export class CytonDriver implements DeviceDriver {
       if (reply.failure)
         return fail(new DeviceError('device-error', `${this.name}: the dongle answered "${reply.failure}" — is the board switched on, and the dongle switch on GPIO6?`, true));
       if (!ok || !reply.ready)
-        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${this.cfg.path} an OpenBCI dongle?`));
+        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${movedTo ?? this.cfg.path} an OpenBCI dongle?`));
       const daisy = this.cfg.daisy === 'auto' || this.cfg.daisy === undefined ? reply.daisy : this.cfg.daisy;
       this.model = daisy ? 'cyton-daisy' : 'cyton';
       const nCh = daisy ? 16 : 8;
