@@ -48,6 +48,7 @@ export const DATASET_FLAGS = {
   dreamer: { type: 'string' },
   dimension: { type: 'string' },
   threshold: { type: 'string' },
+  'last-seconds': { type: 'string' },
   task: { type: 'string' },
   labels: { type: 'string' },
   window: { type: 'string' },
@@ -73,6 +74,7 @@ export const DATASET_USAGE = [
   '  --session ID            a recorded session of the app (repeat); --data-dir DIR picks the app data folder',
   '  --dreamer FILE          your DREAMER.mat, with --dimension valence|arousal|dominance (default arousal)',
   `                          [--threshold 4] (its scores run ${DREAMER_SCORE_MIN}–${DREAMER_SCORE_MAX}; a score ≥ threshold is high)`,
+  '                          [--last-seconds S] (only the last S seconds of each film clip, e.g. 60 as some studies do)',
   '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
   '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT)',
   '  --labels SPEC           file (each recording\'s own class: EEGMAT, DREAMER, --file PATH=CLASS)',
@@ -87,7 +89,7 @@ export const CORPUS_USAGE = [
   '  --file PATH             a recording (EDF/BDF, WFDB .hea, XDF); repeat for more',
   '  --folder DIR            every recording in a folder',
   '  --session ID            a recorded session of the app (repeat); --data-dir DIR picks the app data folder',
-  '  --dreamer FILE          your DREAMER.mat (every clip)',
+  '  --dreamer FILE          your DREAMER.mat (every clip) [--last-seconds S: the last S seconds of each]',
   '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
   ...WINDOWING_USAGE,
 ].join('\n');
@@ -163,8 +165,11 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   const sessions = (v.session as string[] | undefined) ?? [];
   if (!v.eegmat && !v.dreamer && files.length + folders.length + sessions.length === 0) return null;
   // Flags of one kind of source, given without it, would be dropped in silence: refused, naming the source they need.
-  const dreamerOnly = flagsGiven(v, ['dimension', 'threshold']);
-  if (!v.dreamer && dreamerOnly.length) throw new CliUsageError(`${dreamerOnly.join(', ')} ${dreamerOnly.length === 1 ? 'applies' : 'apply'} only with --dreamer (a session's self-reports take --labels self-report:DIMENSION:THRESHOLD)`);
+  const dreamerOnly = flagsGiven(v, ['dimension', 'threshold', 'last-seconds']);
+  if (!v.dreamer && dreamerOnly.length) {
+    const labelFlag = dreamerOnly.some((f) => f !== '--last-seconds');
+    throw new CliUsageError(`${dreamerOnly.join(', ')} ${dreamerOnly.length === 1 ? 'applies' : 'apply'} only with --dreamer${labelFlag ? " (a session's self-reports take --labels self-report:DIMENSION:THRESHOLD)" : ''}`);
+  }
   if (v.subject !== undefined && files.length + folders.length === 0) throw new CliUsageError('--subject names the subject of --file and --folder recordings, and none is given (EEGMAT, DREAMER and sessions carry their own subjects)');
   const subject = v.subject as string | undefined;
   const mainsFlag = v.mains as string | undefined;
@@ -209,7 +214,10 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   for (const s of sessions) {
     sources.push({ kind: 'session', id: numberFlag(s, 'session', { integer: true, min: 1, expect: 'a session id' })! });
   }
-  if (v.dreamer) sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? 4 });
+  if (v.dreamer) {
+    const lastSeconds = numberFlag(v['last-seconds'] as string | undefined, 'last-seconds', { above: 0 });
+    sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? 4, ...(lastSeconds !== undefined ? { lastSeconds } : {}) });
+  }
 
   if (!opts.unlabelled) {
     const labelled = recordings.find((r) => r.label !== undefined);
@@ -246,7 +254,7 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
     if (e instanceof DatasetError) throw new CliUsageError(`--window ${windowSec} --hop ${windowing.hopSec}: ${e.message}`);
     throw e;
   }
-  const name = sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : s.dir.split(/[\\/]/).pop())).join(' + ');
+  const name = sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}${s.lastSeconds ? ` (last ${s.lastSeconds} s of each clip)` : ''}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : s.dir.split(/[\\/]/).pop())).join(' + ');
   return { name, sources, task: opts.unlabelled ? null : task, labels: opts.unlabelled ? { kind: 'none' } : labels, windowing };
 }
 

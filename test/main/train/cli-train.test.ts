@@ -36,6 +36,15 @@ describe('number flags', () => {
     assert.throws(() => parseFreeze('all'), /--freeze must be encoders or none, got 'all'/);
   });
 
+  test("DREAMER's --last-seconds: the end of each clip, named in the dataset; refused without --dreamer or at 0", () => {
+    const d = datasetFromFlags({ dreamer: '/x/DREAMER.mat', dimension: 'valence', 'last-seconds': '60' })!;
+    assert.deepEqual(d.sources, [{ kind: 'dreamer', path: '/x/DREAMER.mat', dimension: 'valence', threshold: 4, lastSeconds: 60 }]);
+    assert.equal(d.name, 'DREAMER valence (last 60 s of each clip)');
+    assert.deepEqual(datasetFromFlags({ dreamer: '/x/DREAMER.mat' })!.sources, [{ kind: 'dreamer', path: '/x/DREAMER.mat', dimension: 'arousal', threshold: 4 }], 'whole clips by default');
+    assert.throws(() => datasetFromFlags({ dreamer: '/x/DREAMER.mat', 'last-seconds': '0' }), /--last-seconds must be a positive number, got '0'/);
+    assert.throws(() => datasetFromFlags({ eegmat: '/d', 'last-seconds': '60' }), (e: Error) => e.message === '--last-seconds applies only with --dreamer');
+  });
+
   test('the dataset flags parse strictly too', () => {
     assert.throws(() => datasetFromFlags({ eegmat: '/d', mains: '55' }), /--mains must be 50 or 60, got '55'/);
     assert.throws(() => datasetFromFlags({ eegmat: '/d', threshold: '0x10', dreamer: '/x.mat' }), /--threshold must be a positive number, got '0x10'/);
