@@ -96,7 +96,7 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
 /** Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place. */
 export async function writeModelDir(root: string, card: ModelCard, onnxBytes: Uint8Array): Promise<string> {
   const p = cardProblems(card);
-  if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card is incomplete: ${p.join('; ')}`, p);
+  if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card has problems: ${p.join('; ')}`, p);
   const filled: ModelCard = { ...card, onnx: { ...card.onnx, sha256: sha256(onnxBytes) } };
   const sig = readOnnxSignature(onnxBytes);
   const sp = signatureProblems(sig, filled);
@@ -192,7 +192,8 @@ export class ModelRegistry {
       throw new ModelError(ModelErrorCode.Io, `cannot read ${onnxPath}: ${(e as Error).message}`);
     }
     const p = cardProblems(card);
-    if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card is incomplete: ${p.join('; ')}`, p);
+    // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
+    if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} has problems: ${p.join('; ')}`, p);
     return this.install(card as ModelCard, bytes);
   }
 

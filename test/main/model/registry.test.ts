@@ -188,6 +188,12 @@ describe('model registry on disk', () => {
     assert.deepEqual(reg.list().map((x) => x.id), ['eegmat-test']);
     writeFileSync(join(src, 'bad-card.json'), JSON.stringify({ id: 'x' }));
     await assert.rejects(reg.installFiles(join(src, 'mine.onnx'), join(src, 'bad-card.json')), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.BadCard);
+    // A card of the wrong types is named by its path, with each problem.
+    const wrong = { ...sampleCard({ id: 'wrong' }), input: { ...sampleCard().input, windowSeconds: '5' } };
+    writeFileSync(join(src, 'wrong-card.json'), JSON.stringify(wrong));
+    await assert.rejects(reg.installFiles(join(src, 'mine.onnx'), join(src, 'wrong-card.json')), {
+      message: `the card ${join(src, 'wrong-card.json')} has problems: input.windowSeconds must be a whole number of seconds ≥ 1`,
+    });
   });
 });
 
