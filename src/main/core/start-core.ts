@@ -1,5 +1,6 @@
 // The core as the app runs it: the stream hub, the live-pipeline area with the built-in demo
-// devices, then every area in modules.ts. Electron main and `heartmind serve` both call this.
+// devices, then every area in modules.ts. Electron main, `heartmind serve` and `heartmind record`
+// call this.
 import type { LogEntry } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
 import { createHub, type StreamHub } from '../hub/hub';

@@ -11,6 +11,8 @@ import { ServeError } from './serve-error';
 import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
 import type { Core } from '../core/core.types';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export const command: CliCommand = {
   usage: [
     'usage: heartmind serve [--port N] [--host ADDR] [--no-demo] [--data-dir DIR] [--renderer DIR] [--quiet]',
@@ -25,7 +27,9 @@ export const command: CliCommand = {
     '  --renderer DIR  the built dashboard (default: out/renderer next to this program)',
     '  --quiet         print only warnings and errors',
     '',
-    'Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.',
+    'Stops cleanly (a recording in progress is closed) on Ctrl+C (SIGINT), SIGTERM, or SIGHUP (the',
+    'terminal closed). To keep it running after you log out, start it under systemd, tmux or setsid',
+    '(nohup does not help: Node restores SIGHUP\'s default).',
   ].join('\n'),
   run,
 };
@@ -132,28 +136,34 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   io.out(`HeartMind is serving the live dashboard at ${handle.server.url}  (Ctrl+C to stop)`);
 
   return new Promise<number>((resolveExit) => {
+    // SIGHUP: the terminal closed (an ssh session ended). Without a listener Node would die at once,
+    // cutting a recording as a crash would; stop as on Ctrl+C instead, printing nothing more (a
+    // write to the hung-up terminal fails with EIO).
     let signals = 0;
+    let terminalGone = false;
+    const say = (line: string) => {
+      if (!terminalGone) io.out(line);
+    };
     const onSignal = (sig: NodeJS.Signals) => {
       signals++;
+      if (sig === 'SIGHUP') terminalGone = true;
       if (signals > 1) {
-        io.err(`heartmind serve: ${sig} again, exiting now`);
+        if (!terminalGone) io.err(`heartmind serve: ${sig} again, exiting now`);
         process.exit(130);
       }
-      io.out(`\nheartmind serve: ${sig}, stopping…`);
+      say(`\nheartmind serve: ${sig}, stopping…`);
       handle.stop().then(
         () => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          io.out('heartmind serve: stopped');
+          for (const s of STOP_SIGNALS) process.off(s, onSignal);
+          say('heartmind serve: stopped');
           resolveExit(0);
         },
         (err) => {
-          io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
+          if (!terminalGone) io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
           resolveExit(1);
         },
       );
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
   });
 }

@@ -45,52 +45,89 @@ describe('heartmind CLI', { skip }, () => {
   });
 
   test('serve prints its URL, serves the dashboard and the core, and stops cleanly on SIGINT', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hm-cli-'));
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const serve = await startServe();
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 15_000);
-        child.stdout.on('data', () => {
-          const m = /serving the live dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolveUrl(m[1]);
-          }
-        });
-      });
-      const page = await fetch(url);
+      const page = await fetch(serve.url);
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<title>HeartMind<\/title>/);
       assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
 
-      const ws = new WebSocket(url.replace('http', 'ws') + 'ws', { origin: url.replace(/\/$/, '') });
-      ws.binaryType = 'arraybuffer';
-      await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-      const answer = new Promise<ResponseFrameBody>((r) =>
-        ws.on('message', (d: ArrayBuffer) => {
-          const f = decodeFrame(d);
-          if (f.kind === FrameKind.Response) r(f.value as ResponseFrameBody);
-        }),
-      );
-      ws.send(encodeFrame(FrameKind.Request, { id: 1, channel: 'hm:pipeline:snapshot', req: null }));
-      const body = await answer;
-      assert.equal(body.answer.ok, true);
-      const snap = (body.answer as { ok: true; value: PipelineSnapshot }).value;
+      const snap = await serve.request<PipelineSnapshot>('hm:pipeline:snapshot', null);
       assert.equal(snap.runtime, 'serve');
       assert.equal(snap.devices.length, 2);
-      ws.close();
 
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, `exit code (stderr: ${err})`);
-      assert.match(out, /SIGINT, stopping…[\s\S]*stopped/);
+      serve.child.kill('SIGINT');
+      assert.equal(await serve.exited, 0, `exit code (stderr: ${serve.err()})`);
+      assert.match(serve.out(), /SIGINT, stopping…[\s\S]*stopped/);
     } finally {
-      child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      serve.close();
+    }
+  });
+
+  test('a closed terminal (SIGHUP) stops serve as Ctrl+C does: the recording in progress is closed, not cut', async () => {
+    const serve = await startServe();
+    try {
+      await serve.request('hm:sessions:record-start', { name: 'hangup' });
+      await new Promise((r) => setTimeout(r, 1500));
+      serve.child.kill('SIGHUP');
+      assert.equal(await serve.exited, 0, `exit code (stderr: ${serve.err()})`);
+      // Nothing more is written to a terminal that has gone.
+      assert.doesNotMatch(serve.out(), /stopping/);
+      const list = spawnSync(process.execPath, [CLI, 'sessions', 'list', '--json', '--data-dir', serve.dataDir], { encoding: 'utf8' });
+      assert.equal(list.status, 0, list.stderr);
+      const sessions = JSON.parse(list.stdout) as Array<{ name: string; state: string }>;
+      assert.deepEqual(sessions.map((x) => [x.name, x.state]), [['hangup', 'complete']]);
+    } finally {
+      serve.close();
     }
   });
 });
+
+/** `heartmind serve --port 0` in a child process on a fresh data folder, once it prints its URL. */
+async function startServe() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hm-cli-'));
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const close = () => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  let url: string;
+  try {
+    url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 15_000);
+      child.stdout.on('data', () => {
+        const m = /serving the live dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolveUrl(m[1]);
+        }
+      });
+    });
+  } catch (e) {
+    close();
+    throw e;
+  }
+  /** One request over the dashboard's WebSocket, as the page sends it. */
+  const request = async <T>(channel: string, req: unknown): Promise<T> => {
+    const ws = new WebSocket(url.replace('http', 'ws') + 'ws', { origin: url.replace(/\/$/, '') });
+    ws.binaryType = 'arraybuffer';
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    const answer = new Promise<ResponseFrameBody>((r) =>
+      ws.on('message', (d: ArrayBuffer) => {
+        const f = decodeFrame(d);
+        if (f.kind === FrameKind.Response) r(f.value as ResponseFrameBody);
+      }),
+    );
+    ws.send(encodeFrame(FrameKind.Request, { id: 1, channel, req }));
+    const body = await answer;
+    ws.close();
+    assert.equal(body.answer.ok, true, `${channel}: ${JSON.stringify(body.answer)}`);
+    return (body.answer as { ok: true; value: T }).value;
+  };
+  return { child, dataDir, url, exited, request, close, out: () => out, err: () => err };
+}
