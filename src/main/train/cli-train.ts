@@ -7,13 +7,14 @@ import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
-import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../shared/model/config';
+import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../shared/model/config';
 import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
 import { importCbramodCheckpoint, parsePthStateDict } from '../model/pth-import';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
 import { validateWindowing } from '../../shared/datasets/build-windows';
-import { DatasetError, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../../shared/datasets/datasets.types';
+import { DatasetError, DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN, type DreamerDimension } from '../../shared/datasets/datasets.types';
+import { dreamerTask } from '../../shared/datasets/dreamer-task';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
 import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults';
 import { MAX_SEED } from '../../shared/train/job-check';
@@ -182,7 +183,7 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   const dim = (v.dimension as string | undefined) ?? 'arousal';
   if (v.dreamer) {
     if (!['valence', 'arousal', 'dominance'].includes(dim)) throw new CliUsageError(`--dimension must be valence, arousal or dominance, got '${dim}'`);
-    task = TASKS_AFFECT.find((t) => t.name === dim)!;
+    task = dreamerTask(dim as DreamerDimension, numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? DREAMER_DEFAULT_THRESHOLD);
     labels = { kind: 'file' };
   }
   if (!opts.unlabelled) {
@@ -216,7 +217,7 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
   }
   if (v.dreamer) {
     const lastSeconds = numberFlag(v['last-seconds'] as string | undefined, 'last-seconds', { above: 0 });
-    sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? 4, ...(lastSeconds !== undefined ? { lastSeconds } : {}) });
+    sources.push({ kind: 'dreamer', path: resolve(v.dreamer as string), dimension: dim as 'arousal', threshold: numberFlag(v.threshold as string | undefined, 'threshold', { above: 0 }) ?? DREAMER_DEFAULT_THRESHOLD, ...(lastSeconds !== undefined ? { lastSeconds } : {}) });
   }
 
   if (!opts.unlabelled) {

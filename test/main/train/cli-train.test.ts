@@ -40,6 +40,9 @@ describe('number flags', () => {
     const d = datasetFromFlags({ dreamer: '/x/DREAMER.mat', dimension: 'valence', 'last-seconds': '60' })!;
     assert.deepEqual(d.sources, [{ kind: 'dreamer', path: '/x/DREAMER.mat', dimension: 'valence', threshold: 4, lastSeconds: 60 }]);
     assert.equal(d.name, 'DREAMER valence (last 60 s of each clip)');
+    // The task names the threshold the labels were cut at: it becomes the model's config and card.
+    assert.equal(d.task!.description, 'Valence, high (SAM ≥ 4) vs low');
+    assert.equal(datasetFromFlags({ dreamer: '/x/DREAMER.mat', dimension: 'dominance', threshold: '3' })!.task!.description, 'Dominance, high (SAM ≥ 3) vs low');
     assert.deepEqual(datasetFromFlags({ dreamer: '/x/DREAMER.mat' })!.sources, [{ kind: 'dreamer', path: '/x/DREAMER.mat', dimension: 'arousal', threshold: 4 }], 'whole clips by default');
     assert.throws(() => datasetFromFlags({ dreamer: '/x/DREAMER.mat', 'last-seconds': '0' }), /--last-seconds must be a positive number, got '0'/);
     assert.throws(() => datasetFromFlags({ eegmat: '/d', 'last-seconds': '60' }), (e: Error) => e.message === '--last-seconds applies only with --dreamer');

@@ -17,6 +17,7 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { splitPathClass } from '../../../../shared/train/path-class';
 import { plural } from '../../../../shared/plural';
+import { dreamerTask } from '../../../../shared/datasets/dreamer-task';
 
 type Mode = 'quick' | 'default' | 'custom';
 
@@ -121,7 +122,9 @@ export function datasetOf(f: CustomForm): DatasetSpec {
     labels = { kind: 'annotations', classes };
   } else if (f.labels === 'self-report') labels = { kind: 'self-report', dimension: f.selfDimension, threshold: f.selfThreshold };
   else labels = { kind: 'file' };
-  const task = { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos] };
+  // DREAMER's own labels: the task says at which score they were cut, as the CLI's does (dreamerTask).
+  const dreamerLabels = f.labels === 'file' && f.dreamer.trim() && f.taskName === f.dimension;
+  const task = { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos], ...(dreamerLabels ? { description: dreamerTask(f.dimension, f.dreamerThreshold).description } : {}) };
   const m = f.montage.trim();
   return {
     name: sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : 'folder')).join(' + ') || 'dataset',
