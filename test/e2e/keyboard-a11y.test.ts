@@ -297,13 +297,17 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     }
   });
 
-  test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too', async () => {
+  test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too; Record and Stop keep the keyboard focus', async () => {
     const p = await browser.newPage({ viewport: { width: 1300, height: 900 }, reducedMotion: 'reduce' });
     try {
       await p.goto(`${serve.url}#/sessions`);
       await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
-      await p.click('[data-testid="record-start"]');
-      await p.waitForSelector('[data-testid="record-stop"] .rec-dot', { timeout: 10_000 });
+      // From the keyboard: Enter on Record, then Enter on Stop, without the focus falling to the
+      // page body while the button is disabled for the request.
+      await p.focus('[data-testid="record-start"]');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('[data-testid="record-stop"]:not([disabled]) .rec-dot', { timeout: 10_000 });
+      assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'record-stop', 'Record keeps the focus as it becomes Stop');
       const still = await p.evaluate(() => {
         const probe = document.createElement('span');
         probe.className = 'pill pill-connecting';
@@ -314,8 +318,9 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
         return names;
       });
       assert.deepEqual(still, ['none', 'none']);
-      await p.click('[data-testid="record-stop"]');
-      await p.waitForSelector('[data-testid="record-start"]', { timeout: 10_000 });
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('[data-testid="record-start"]:not([disabled])', { timeout: 10_000 });
+      assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'record-start', 'Stop keeps the focus as it becomes Record');
     } finally {
       await p.close();
     }

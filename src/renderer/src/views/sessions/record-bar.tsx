@@ -11,6 +11,7 @@ import { clockTimeS } from '../../shell/clock-time';
 import { messageOf } from '../../shell/error-message';
 import { formatBytes, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
+import { useFocusThroughBusy } from '../../shell/focus-return';
 import { SamPanel } from './sam-panel';
 import { useReplayStatus } from './replay-panel';
 import './sessions.css';
@@ -111,10 +112,14 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [sam, setSam] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Record and Stop are one button (the same element, relabelled): disabled while the request
+  // runs, it would drop the focus, and Enter on Record could not be followed by Enter on Stop.
+  const holdFocus = useFocusThroughBusy(busy);
 
   const say = (text: string, error = false) => setMessage({ text, error });
 
   const start = async () => {
+    holdFocus();
     setBusy(true);
     try {
       const tagList = tags
@@ -130,6 +135,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
     }
   };
   const stop = async () => {
+    holdFocus();
     setBusy(true);
     try {
       const s = await client.invoke('hm:sessions:record-stop');
