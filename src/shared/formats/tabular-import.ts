@@ -169,14 +169,19 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
   // Counter step: the most common difference in the first rows (Cyton +1, Daisy +2 …).
   let step = 1;
   const mod = plan.counterModulus ?? 0;
-  const ccol = plan.counterColumn;
+  let ccol = plan.counterColumn;
   if (ccol !== undefined && mod > 0 && rows > 2) {
     const counts = new Map<number, number>();
-    for (let r = 1; r < Math.min(rows, 200); r++) {
+    const n = Math.min(rows, 200) - 1;
+    for (let r = 1; r <= n; r++) {
       const d = (((values[r * width + ccol] - values[(r - 1) * width + ccol]) % mod) + mod) % mod;
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
     step = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0] || 1;
+    // A counter that repeats counts packets, not samples: a Ganglion's BLE packet carries two
+    // samples under one number (1, 1, 2, 2 … 100, 100, 1), so every repeat read as a loss of -1
+    // samples and cut the stream into segments of two. Gaps then come from the time stamps alone.
+    if ((counts.get(0) ?? 0) >= n / 4) ccol = undefined;
   }
 
   // Segments: [fromRow, toRow, start seconds from the recording zero].

@@ -82,3 +82,53 @@ test('time stamps that are no unix seconds (ns, µs, ms, 1e300, relative ms) are
   const noClock = parseBrainFlowCsv(cyton(() => 0), 'c.csv', { boardId: 0 });
   assert.deepEqual([noClock.startTime, noClock.streams[0].segments.map((g) => g.count)], [null, [50]]);
 });
+
+/** A BrainFlow file as DataFilter.write_file writes it: each row's values with 6 decimals, tab-separated. */
+function brainflowText(rows: number[][]): string {
+  return rows.map((r) => r.map((v) => v.toFixed(6)).join('\t')).join('\n') + '\n';
+}
+
+test('Ganglion (15 rows): its package number counts BLE packets of two samples (1, 1, 2, 2 … 100, 100, 1), not lost samples; a pause in the time stamps is the gap', () => {
+  // BrainFlow's ganglion decompress(): both samples of a packet carry the packet's number (1–100 for 18-bit deltas).
+  const t0 = 1700000000;
+  const rows: number[][] = [];
+  for (let i = 0; i < 600; i++) {
+    const t = t0 + i / 200 + (i >= 400 ? 3 : 0); // a 3-s pause after 2 s
+    const row = new Array(15).fill(0);
+    row[0] = (Math.floor(i / 2) % 100) + 1;
+    for (let c = 0; c < 4; c++) row[1 + c] = (i % 50) * 0.5 + c;
+    row[13] = t;
+    row[14] = i === 100 ? 3 : 0;
+    rows.push(row);
+  }
+  const r = parseBrainFlowCsv(brainflowText(rows), 'ganglion.csv', { boardId: 1 });
+  assert.equal(r.info.board, 'Ganglion');
+  const eeg = r.streams.find((s) => s.modality === 'eeg')!;
+  assert.deepEqual([eeg.rateHz, eeg.channels.map((c) => c.label)], [200, ['EEG 1', 'EEG 2', 'EEG 3', 'EEG 4']]);
+  assert.deepEqual(eeg.segments.map((g) => [Number(g.start.toFixed(6)), g.count]), [[0, 400], [5, 200]]);
+  assert.deepEqual(r.warnings, ['1 gap(s) in the recording']);
+  assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[0.5, '3']]);
+  // 15 columns are the Ganglion's alone: recognised without naming the board
+  assert.equal(parseBrainFlowCsv(brainflowText(rows), 'ganglion.csv').info.board, 'Ganglion');
+});
+
+test('Cyton+Daisy (32 rows, 125 Hz, --board CytonDaisy): 16 EEG channels by their names; its package number steps by 2, and a jump is lost samples', () => {
+  const t0 = 1700000000;
+  const rows: number[][] = [];
+  let pkg = 1;
+  for (let i = 0; i < 300; i++) {
+    if (i === 200) pkg = (pkg + 2 * 5) % 256; // 5 samples lost over the radio
+    const row = new Array(32).fill(0);
+    row[0] = pkg;
+    pkg = (pkg + 2) % 256;
+    for (let c = 0; c < 16; c++) row[1 + c] = c * 10 + i * 0.25;
+    row[30] = t0 + (i + (i >= 200 ? 5 : 0)) / 125;
+    rows.push(row);
+  }
+  const r = parseBrainFlowCsv(brainflowText(rows), 'daisy.csv', { boardId: 2 });
+  const eeg = r.streams.find((s) => s.modality === 'eeg')!;
+  assert.deepEqual([eeg.rateHz, eeg.channels.map((c) => c.label).join(' ')], [125, 'Fp1 Fp2 C3 C4 P7 P8 O1 O2 F7 F8 F3 F4 T7 T8 P3 P4']);
+  assert.deepEqual(eeg.segments.map((g) => [g.start, g.count]), [[0, 200], [205 / 125, 100]]);
+  assert.match(r.warnings.join(), /5 samples lost in transmission/);
+  assert.equal(eeg.segments[1].data[15 * 100 + 99], 150 + 299 * 0.25);
+});

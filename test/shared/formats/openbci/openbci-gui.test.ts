@@ -69,8 +69,8 @@ test('OpenBCI time stamps in µs or ns (the GUI writes ms or s) are refused nami
 });
 
 /** Lines as each GUI version writes them: the sample index, the channels (µV, 2 decimals), 3 accelerometer values, then `extra`. */
-function guiRows(n: number, nch: number, extra: (i: number) => string[]): string[] {
-  return Array.from({ length: n }, (_, i) => [String(i % 256), ...Array.from({ length: nch }, (_, c) => (i * 1.5 + c * 100 - 0.01).toFixed(2)), '0.040', '0.420', '0.238', ...extra(i)].join(', '));
+function guiRows(n: number, nch: number, extra: (i: number) => string[], index = (i: number) => i % 256): string[] {
+  return Array.from({ length: n }, (_, i) => [String(index(i)), ...Array.from({ length: nch }, (_, c) => (i * 1.5 + c * 100 - 0.01).toFixed(2)), '0.040', '0.420', '0.238', ...extra(i)].join(', '));
 }
 /** The Processing GUI (v1–v3) header: no channel count, no column names. */
 const GUI_V3_HEAD = ['%OpenBCI Raw EEG Data', '%', '%Sample Rate = 250.0 Hz', '%First Column = SampleIndex', '%Last Column = Timestamp', '%Other Columns = EEG data in microvolts followed by Accel Data (in G) interleaved with Aux Data'];
@@ -108,13 +108,15 @@ test('OpenBCI GUI files of other versions: v3 (no channel count, no names; Cyton
   assert.deepEqual(shape(v5), [['EXG', 250, exg(8), [300]], ['Other', 250, [...accel, ...others(7), 'Analog Channel 0', 'Analog Channel 1', 'Analog Channel 2', 'Other 8'], [300]]]);
   assert.equal(v5.startTime, 1557935476.059);
 
-  // v6 Ganglion: 4 channels at 200 Hz, five 'Other' columns, a marker column
+  // v6 Ganglion: 4 channels at 200 Hz, five 'Other' columns, a marker column; its sample index is
+  // BrainFlow's packet number, two samples each (1, 1, 2, 2 … 100, 100, 1), which is no loss
   const g6 = read([
     '%OpenBCI Raw EXG Data', '%Number of channels = 4', '%Sample Rate = 200 Hz', '%Board = OpenBCI_GUI$BoardGanglionNative',
     `Sample Index, ${exg(4).join(', ')}, ${accel.join(', ')}, Other, Other, Other, Other, Other, Timestamp, Marker Channel, Timestamp (Formatted)`,
-    ...guiRows(400, 4, (i) => ['0', '0', '0', '0', '0', String(1700000000000 + i * 5), i === 100 ? '7' : '0', '2023-11-14 22:13:20.000']),
+    ...guiRows(400, 4, (i) => ['0', '0', '0', '0', '0', String(1700000000000 + i * 5), i === 100 ? '7' : '0', '2023-11-14 22:13:20.000'], (i) => (Math.floor(i / 2) % 100) + 1),
   ]);
   assert.deepEqual(shape(g6), [['EXG', 200, exg(4), [400]], ['Other', 200, [...accel, ...others(5)], [400]]]);
+  assert.deepEqual(g6.warnings, []);
   assert.deepEqual(g6.annotations.map((a) => [a.onset, a.label]), [[0.5, '7']]);
   assert.equal(g6.streams[0].meta?.board, 'BoardGanglionNative');
 });
