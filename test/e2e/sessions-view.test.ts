@@ -170,6 +170,15 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="export-submit"]');
       await page.waitForSelector('[data-testid="export-error"]:has-text("To (1 s) must be after From (2 s)")');
       assert.equal(await page.locator('[data-testid="export-form"] .path-input input').inputValue(), dir, 'what was typed stays');
+      // Refused by the core (no such folder), from the keyboard: the form stays and Export, disabled
+      // while the request ran, has the focus again (it fell to the page body).
+      await page.locator('[data-testid="export-form"] .path-input input').fill(join(dir, 'no-such-folder', 'x.edf'));
+      await page.fill('[data-testid="export-to"]', '3');
+      await page.focus('[data-testid="export-submit"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="export-error"]:has-text("no-such-folder")', { timeout: 10_000 });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'export-submit');
+      await page.locator('[data-testid="export-form"] .path-input input').fill(dir);
       await page.fill('[data-testid="export-to"]', '3');
       await page.click('[data-testid="export-submit"]');
       await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed.edf")', { timeout: 10_000 });

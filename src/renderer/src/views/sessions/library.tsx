@@ -7,7 +7,7 @@ import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type SessionS
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
-import { focusLost, returnFocus } from '../../shell/focus-return';
+import { focusLost, returnFocus, useFocusThroughBusy } from '../../shell/focus-return';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
@@ -173,6 +173,8 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   /** EDF+D/BDF+D: gaps left out rather than zero-filled and marked (only readers that honour record times place the data right). */
   const [discontinuous, setDiscontinuous] = useState(false);
   const [busy, setBusy] = useState(false);
+  // A refused export keeps the form: Export, disabled while it ran, gets the focus back.
+  const holdFocus = useFocusThroughBusy(busy);
   /** A problem stays in the form with what was typed, so it can be corrected. */
   const [error, setError] = useState<string | null>(null);
   const formRef = useFocusFirstField();
@@ -187,6 +189,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
       setError(`To (${toRel} s) must be after From (${fromRel} s)`);
       return;
     }
+    holdFocus();
     setBusy(true);
     setError(null);
     try {
