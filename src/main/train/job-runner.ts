@@ -98,6 +98,9 @@ export async function recordJobStop(f: RunFolder, error: { code: string; message
   return next;
 }
 
+/** The state message of a run the app's closing caught before its worker started. */
+const NOT_STARTED = 'interrupted: the app closed before the run started; resume starts it';
+
 export interface RunnerEvents {
   /** Every event of the running job, with its run id. */
   event?(runId: string, ev: JobEvent): void;
@@ -237,7 +240,8 @@ export class JobRunner {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.queue.length = 0;
+    // Runs waiting their turn would read 'queued' until the next start-up's recover().
+    for (const id of this.queue.splice(0)) this.markNotStarted(id);
     const a = this.active;
     if (!a) return;
     a.run.request('pause');
@@ -273,8 +277,15 @@ export class JobRunner {
         for (const id of ids) sessions.push(await readSessionFeed(db, id));
       }
     } catch (e) {
-      await this.fail(runId, e as Error);
+      // The app closing meanwhile (the core closes the database after stopping the runner) is not the run's failure.
+      if (this.stopped) this.markNotStarted(runId);
+      else await this.fail(runId, e as Error);
       setTimeout(() => void this.pump(), 0);
+      return;
+    }
+    // stop() came while the sessions were read: a worker started now would train on through the shutdown.
+    if (this.stopped) {
+      this.markNotStarted(runId);
       return;
     }
     let resolveDone!: () => void;
@@ -313,6 +324,15 @@ export class JobRunner {
       await this.pump();
     });
     this.opts.events?.log?.('info', `training run ${runId} started`);
+  }
+
+  /** A run the app's closing caught before its worker started: interrupted, and Resume starts it. */
+  private markNotStarted(runId: string): void {
+    try {
+      this.store.folder(runId).markStoppedSync(NOT_STARTED);
+    } catch (e) {
+      this.opts.events?.log?.('warn', `training run ${runId}: ${NOT_STARTED}, but its status could not be written (${(e as Error).message})`);
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import type { JobEvent } from '../../../src/main/train/job';
 import { pretrainConfig, QUICK_ENCODER, corpusWindowing } from '../../../src/shared/train/recipes';
 import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
 import { TrainError } from '../../../src/shared/train/train.types';
+import type { DbClient } from '../../../src/main/db/db-client';
 
 const DATA = resolve('..', 'shared', 'data');
 const have = existsSync(join(DATA, 'wfdb-ludb'));
@@ -150,6 +151,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     const spec = ecgPretrainSpec('cut off', 200);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
+    const waiting = await runner.start(ecgPretrainSpec('queued behind it', 2));
     await new Promise<void>((res) => {
       const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
     });
@@ -159,6 +161,9 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.equal(st.state, 'interrupted', st.progress.message);
     assert.match(st.progress.message, /the app closed during a step; resume continues from the last checkpoint/);
     assert.equal(st.error ?? null, null);
+    // The run queued behind it is interrupted too, not left 'queued' until the next start-up.
+    const q = await store.folder(waiting.id).readStatus();
+    assert.deepEqual([q.state, q.progress.message], ['interrupted', 'interrupted: the app closed before the run started; resume starts it']);
   });
 
   test('a worker that crashes while the app closes leaves its run interrupted (resumable), not running', async () => {
@@ -187,6 +192,37 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.equal(st.error ?? null, null);
     assert.ok(logs.some((l) => l.includes(`training run ${s.id} interrupted: the training worker stopped`)), logs.join('\n'));
     assert.match(readFileSync(store.folder(s.id).path(RUN_FILES.log), 'utf8'), /the training worker stopped while the app was closing/);
+  });
+
+  test('the app closing while a run reads its sessions before it starts: no worker starts after, the run is interrupted (not failed)', async () => {
+    const store = new RunStore(join(root, 'runs-6'));
+    // The recordings database as the core holds it: the first read waits, and fails once the core
+    // closes the database after stopping the runner (TrainingArea.close).
+    let asked = false;
+    let close!: () => void;
+    const db = {
+      api: {
+        getSession: () => {
+          asked = true;
+          return new Promise((_resolve, reject) => (close = () => reject(new Error('the database worker exited (code 1)'))));
+        },
+      },
+    } as unknown as DbClient;
+    const runner = new JobRunner(store, { db: () => db });
+    const spec = ecgPretrainSpec('from a session', 2);
+    spec.corpora.ecg!.sources = [{ kind: 'session', id: 1 }];
+    const started = runner.start(spec);
+    while (!asked) await new Promise((r) => setTimeout(r, 5));
+    const id = store.folder((await store.list())[0].id).id;
+    await runner.stop();
+    close();
+    await started;
+    await runner.idle();
+    assert.equal(runner.activeRunId, null, 'no job started after the runner stopped');
+    const st = await store.folder(id).readStatus();
+    assert.equal(st.state, 'interrupted', `${st.state}: ${st.progress.message}`);
+    assert.equal(st.error ?? null, null);
+    assert.match(st.progress.message, /^interrupted: the app closed before the run started; resume starts it$/);
   });
 
   test('pause or cancel of a run another live process trains says whose it is and how to stop it there', async (t) => {
