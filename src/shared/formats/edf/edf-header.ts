@@ -2,14 +2,22 @@
 // lying header (more records, more signals than present) gives a FormatError, never a huge
 // allocation or a read past the end.
 import { failFor, quote, type Fail } from '../format-error';
-import { decodeLatin1, parseDecimal, parseInteger } from '../text';
+import { decodeLatin1, decodeText, parseDecimal, parseInteger } from '../text';
 import { EDF_ANNOTATION_LABELS, EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, type EdfHeader, type EdfSignalHeader } from './edf.types';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
-/** Printable text of a header field: trailing spaces trimmed, control bytes shown as '?'. */
+/**
+ * Printable text of a header field: trailing spaces trimmed, control bytes shown as '?'. EDF says
+ * ASCII; writers put names and units in UTF-8 ('Jörg', 'µV') or Latin-1/Windows-1252: read as
+ * UTF-8 where the field's bytes are valid UTF-8, else as Windows-1252 (decodeText), so neither
+ * arrives as 'JÃ¶rg' or 'ÂµV'.
+ */
 function field(bytes: Uint8Array, start: number, width: number): string {
-  return decodeLatin1(bytes, start, start + width).replace(/[\x00-\x1f\x7f]/g, '?').trim();
+  let ascii = true;
+  for (let i = start; i < start + width && ascii; i++) ascii = bytes[i] < 0x80;
+  const text = ascii ? decodeLatin1(bytes, start, start + width) : decodeText(bytes, start, start + width).text;
+  return text.replace(/[\x00-\x1f\x7f]/g, '?').trim();
 }
 
 /** 'dd-MMM-yyyy' → Date parts, or null. */

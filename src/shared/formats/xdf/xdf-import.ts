@@ -42,6 +42,7 @@ export function importXdf(bytes: Uint8Array, fileName: string, sync: Partial<Xdf
     const data = s.data!;
     const nch = s.info.channelCount;
     const n = s.timestamps.length;
+    if (n === 0) return; // a stream without samples (parseXdf's warning says which)
     const typeHint = s.info.type;
     const integer = /^int/.test(s.info.channelFormat);
     const channels: ImportedChannel[] = [];

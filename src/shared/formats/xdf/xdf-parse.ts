@@ -353,6 +353,10 @@ export function parseXdf(bytes: Uint8Array, fileName: string): XdfFile {
   const replaced = new Set<number>();
   const summaries: string[] = [];
   for (const a of acc.values()) {
+    // A numeric stream the recorder subscribed to that sent nothing (an amplifier switched off, an
+    // outlet that never pushed): importXdf leaves it out (an empty 130-Hz stream forced 10-s EDF
+    // records on an export and a channel of zeros), and says so here.
+    if (a.badChunks === 0 && a.samples === 0 && a.info.channelFormat !== 'string') summaries.push(`${streamLabel(a.id)}: no samples in the file (it sent none while recording); left out`);
     if (a.badChunks === 0) continue;
     if (a.goodChunks === 0) {
       for (const i of a.warningAt) replaced.add(i);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { importEdf, parseEdf, parseEdfHeader } from '../../../../src/shared/formats/edf';
+import { importEdf, parseEdf, parseEdfHeader, writeEdf } from '../../../../src/shared/formats/edf';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { mneMissing, readWithMne } from '../mne-reference';
 import { dataPath, NEED_DATA, readData } from '../../../fixtures/shared-data';
@@ -304,5 +304,51 @@ describe('bad EDF input', () => {
     const r = importEdf(unknown, 'x.edf');
     assert.equal(r.streams[0].segments[0].count, 8);
     assert.match(r.warnings.join(), /incomplete/);
+  });
+});
+
+describe('EDF variants labs write', () => {
+  /** A 10-s EDF+C of one EEG channel (Cz, µV) at 100 Hz with two markers, as our writer makes it. */
+  function small(): Uint8Array {
+    const n = 1000;
+    const rec: ImportedRecording = {
+      fileName: 'a.hm', format: 'csv', startTime: 1700000000, subject: { code: 'P-01' }, info: {}, warnings: [],
+      streams: [{ name: 'EEG', modality: 'eeg', rateHz: 100, channels: [{ label: 'EEG Cz', unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' }], segments: [{ start: 0, count: n, data: Float32Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 10) * 100)) }] }],
+      annotations: [{ onset: 3.5, duration: 0, label: 'stim', source: 'm' }, { onset: 7.25, duration: 1, label: 'two', source: 'm' }],
+    };
+    return writeEdf(rec, { format: 'edf' }).bytes;
+  }
+  const put = (b: Uint8Array, at: number, width: number, text: string, enc: 'utf8' | 'latin1') => {
+    b.fill(0x20, at, at + width);
+    b.set(Buffer.from(text, enc).subarray(0, width), at);
+  };
+
+  for (const enc of ['utf8', 'latin1'] as const) {
+    test(`non-ASCII in the patient field, a label and a unit, written in ${enc === 'utf8' ? 'UTF-8' : 'Latin-1'}: read as written (it was 'JÃ¶rg', 'ÂµV' for UTF-8)`, () => {
+      const b = small();
+      const ns = parseEdfHeader(b, 'a.edf').signals.length;
+      put(b, 8, 80, 'P-01 M 02-MAR-1970 Jörg_Weiß', enc);
+      put(b, 256, 16, 'EEG Cz (Größe)', enc);
+      put(b, 256 + ns * (16 + 80), 8, 'µV', enc);
+      const r = importEdf(b, 'a.edf');
+      assert.deepEqual(r.subject, { code: 'P-01', sex: 'M', birthdate: '02-MAR-1970', name: 'Jörg Weiß' });
+      const [ch] = r.streams[0].channels;
+      assert.deepEqual([ch.label, ch.unit, ch.fileUnit, ch.kind], ['EEG Cz (Größe)', 'uV', 'µV', 'eeg']);
+      assert.equal(r.streams[0].segments[0].count, 1000);
+    });
+  }
+
+  test('EDF+ whose annotation signal holds TALs only in the records with markers (zeros elsewhere): the markers at their times, no warning', () => {
+    const b = small();
+    const h = parseEdfHeader(b, 'a.edf');
+    const spr = h.signals.map((s) => s.samplesPerRecord);
+    const annIdx = h.signals.findIndex((s) => s.label === 'EDF Annotations');
+    const recordBytes = spr.reduce((a, x) => a + x, 0) * 2;
+    const at = spr.slice(0, annIdx).reduce((a, x) => a + x, 0) * 2;
+    for (let k = 0; k < h.recordCount; k++) if (![0, 3, 7].includes(k)) b.fill(0, h.headerBytes + k * recordBytes + at, h.headerBytes + k * recordBytes + at + spr[annIdx] * 2);
+    const r = importEdf(b, 'a.edf');
+    assert.deepEqual(r.annotations.map((a) => [a.onset, a.duration, a.label]), [[3.5, 0, 'stim'], [7.25, 1, 'two']]);
+    assert.deepEqual(r.streams[0].segments.map((g) => [g.start, g.count]), [[0, 1000]]);
+    assert.deepEqual(r.warnings, []);
   });
 });

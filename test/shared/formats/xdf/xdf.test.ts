@@ -261,3 +261,17 @@ test('xml-lite: entities, CDATA, comments, self-closing; malformed and too deep 
   assert.equal(parseXml('<a>'), null);
   assert.equal(parseXml('<a>'.repeat(100) + '</a>'.repeat(100)), null);
 });
+
+test('a stream that sent no samples (an amplifier switched off while LabRecorder ran) is left out with a warning; the other streams and the markers stay', () => {
+  const eeg = { id: 1, format: 'float32' as const, channels: 2, srate: 100, samples: Array.from({ length: 300 }, (_, i) => ({ t: 1000 + i / 100, v: [i, -i] })) };
+  const ecg = { id: 2, format: 'float32' as const, channels: 1, srate: 130, type: 'ECG', samples: [] };
+  const markers = { id: 3, format: 'string' as const, channels: 1, srate: 0, type: 'Markers', samples: [{ t: 1001, v: ['go'] }] };
+  const r = importXdf(buildXdf([eeg, ecg, markers]), 'x.xdf');
+  assert.deepEqual(r.streams.map((s) => [s.name, s.segments.map((g) => g.count)]), [['S1', [300]]]);
+  assert.deepEqual(r.warnings, ['stream 2 (S2): no samples in the file (it sent none while recording); left out']);
+  assert.deepEqual(r.annotations.map((a) => [Number(a.onset.toFixed(6)), a.label]), [[1, 'go']]);
+  // An empty marker stream is no news (no events were sent): no warning.
+  assert.deepEqual(importXdf(buildXdf([eeg, { ...markers, samples: [] }]), 'x.xdf').warnings, []);
+  // A file whose only numeric stream is empty: nothing to import, and the warning says why.
+  assert.deepEqual(importXdf(buildXdf([ecg]), 'x.xdf').streams, []);
+});
