@@ -15,4 +15,3 @@ ipcRenderer.on(ELECTRON_PORT_DELIVERY, (event) => {
 
 contextBridge.exposeInMainWorld('heartmind', api);
 
-export type HeartMindApi = typeof api;

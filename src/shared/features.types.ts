@@ -30,8 +30,6 @@ export const EEG_BANDS = [
   { name: 'gamma', lowHz: 30, highHz: 45 },
 ] as const;
 
-export type EegBandName = (typeof EEG_BANDS)[number]['name'];
-
 export interface EegFeatures {
   streamId: string;
   time: number;

@@ -6,15 +6,11 @@ import type { Hub } from '../hub/hub.types';
 import type { PushMessage } from '../../shared/ipc-schema';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
-import { createSystemClock } from '../sources/host-clock';
 import { HandlerRegistry, areaDownMessage } from './handler-registry';
 import { PushBus } from './push-bus';
 import type { Core, CoreContext, CoreModuleEntry, CoreRuntime } from './core.types';
 
 const MAX_LOG_ENTRIES = 500;
-
-/** The process's host clock (Unix seconds, monotonic); see sources/host-clock.ts. */
-export const systemClock: HostClock = createSystemClock();
 
 export interface CreateCoreOptions {
   runtime: CoreRuntime;

@@ -102,13 +102,3 @@ export interface ReplayPage {
   /** The first seq after this page, or null at the end of the session. */
   nextSeq: number | null;
 }
-
-/** Samples of one stream over a time range, planar per channel, for export. */
-export interface StreamSamples {
-  streamId: number;
-  /** Host time (s) of the first sample, from its chunk's device time mapped through the chunk times. */
-  firstSampleTime: number;
-  count: number;
-  /** One Float32Array per channel. */
-  channels: Float32Array[];
-}

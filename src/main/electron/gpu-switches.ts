@@ -3,7 +3,7 @@
 // a marker file makes the next start skip the switches: models fall back to WASM and the window
 // keeps drawing. HEARTMIND_DISABLE_WEBGPU=1 skips them by hand.
 import { app } from 'electron';
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MARKER = 'webgpu-disabled.txt';
@@ -37,9 +37,4 @@ export function watchGpuCrashes(setup: GpuSetup, log: (level: 'warn' | 'error', 
       log('error', `WebGPU switches will be off from the next start (${marker}); models use WASM`);
     }
   });
-}
-
-/** Lets a user re-enable WebGPU after the fallback (settings, later). */
-export function clearGpuFallback(): void {
-  rmSync(join(app.getPath('userData'), MARKER), { force: true });
 }

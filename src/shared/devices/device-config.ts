@@ -53,7 +53,3 @@ export function checkDeviceConfig(c: unknown): string | null {
       return `unknown device kind ${JSON.stringify(o.kind)}`;
   }
 }
-
-export function isDeviceConfig(c: unknown): c is DeviceConfig {
-  return checkDeviceConfig(c) === null;
-}

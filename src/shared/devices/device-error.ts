@@ -45,10 +45,6 @@ export class DeviceError extends CodedError<DeviceErrorCode> {
   }
 }
 
-export function isDeviceError(e: unknown): e is DeviceError {
-  return e instanceof DeviceError;
-}
-
 /** Any thrown value as a DeviceError (unknown errors keep their message and become device errors). */
 export function asDeviceError(e: unknown, fallback: DeviceErrorCode = 'device-error', prefix = ''): DeviceError {
   if (e instanceof DeviceError) return e;

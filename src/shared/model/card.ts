@@ -111,11 +111,6 @@ export function newModelCard(f: NewCardFields, onnxOpset: number): ModelCard {
   };
 }
 
-/** The task names of a card (for messages). */
-export function cardTasks(card: ModelCard): string[] {
-  return card.config.tasks.map((t) => t.name);
-}
-
 function contractLine(m: ModalityContract | undefined): string {
   if (!m) return 'not used';
   const ch = m.channels === 'any' ? `any ${m.minChannels === m.maxChannels ? m.minChannels : `${m.minChannels}–${m.maxChannels}`} channel(s)` : `${m.channels.length} channels: ${m.channels.join(' ')}`;

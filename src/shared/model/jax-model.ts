@@ -9,10 +9,9 @@
 import { jit, numpy as np, nn } from '@jax-js/jax';
 import { cbramodEncoder, type EncoderOutputs } from './cbramod';
 import { validateModelConfig } from './config';
-import { fusedForward, taskProbabilities, type FusedInputs, type FusedOutputs, type FusedParams } from './fusion';
+import { fusedForward, type FusedInputs, type FusedOutputs, type FusedParams } from './fusion';
 import { JaxOps } from './jax-ops';
 import type { EncoderConfig, FusedModelConfig, HostParams, HostTensor } from './model.types';
-import { isFrozenParam } from './params';
 
 type A = np.Array;
 export type JaxParams = FusedParams<A>;
@@ -39,23 +38,6 @@ export function toJaxParams(p: HostParams): JaxParams {
   const out: JaxParams = { head: recordToJax(p.head) };
   if (p.eeg) out.eeg = recordToJax(p.eeg);
   if (p.ecg) out.ecg = recordToJax(p.ecg);
-  return out;
-}
-
-async function recordToHost(r: Record<string, A>): Promise<Record<string, HostTensor>> {
-  const out: Record<string, HostTensor> = {};
-  for (const [k, v] of Object.entries(r)) {
-    const shape = v.shape;
-    out[k] = { shape, data: new Float32Array((await v.data()) as Float32Array) };
-  }
-  return out;
-}
-
-/** A jax pytree → host parameters (consumes the arrays). */
-export async function fromJaxParams(p: JaxParams): Promise<HostParams> {
-  const out: HostParams = { head: await recordToHost(p.head) };
-  if (p.eeg) out.eeg = await recordToHost(p.eeg);
-  if (p.ecg) out.ecg = await recordToHost(p.ecg);
   return out;
 }
 
@@ -104,12 +86,6 @@ export function jitForward(c: FusedModelConfig, opts: { train?: boolean } = {}):
     const xs = given.map((n) => inputs[n]!);
     return opts.train ? f(params, key, ...xs) : f(params, ...xs);
   };
-}
-
-/** Per-task probabilities (sigmoid → P(positive) for binary, softmax for multiclass). */
-export function predict(c: FusedModelConfig, params: JaxParams, inputs: FusedInputs<A>): Record<string, A> {
-  const ops = new JaxOps();
-  return taskProbabilities(ops, c, fusedForward(ops, c, params, inputs).logits);
 }
 
 /**
@@ -178,15 +154,6 @@ export function taskLoss(c: FusedModelConfig, logits: Record<string, A>, labels:
   }
   for (const [k, v] of Object.entries(logits)) if (!c.tasks.some((t) => t.name === k)) v.dispose();
   return total!.div(c.tasks.length);
-}
-
-/** Zeroes the gradient of frozen parameters (mask_encoding) in place of a leaf-by-leaf filter. */
-export function trainableMask(params: JaxParams): FusedParams<boolean> {
-  const mark = (r: Record<string, A> | undefined) => (r ? Object.fromEntries(Object.keys(r).map((k) => [k, !isFrozenParam(k)])) : undefined);
-  const out: FusedParams<boolean> = { head: mark(params.head)! };
-  if (params.eeg) out.eeg = mark(params.eeg);
-  if (params.ecg) out.ecg = mark(params.ecg);
-  return out;
 }
 
 export { validateModelConfig };
