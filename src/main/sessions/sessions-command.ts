@@ -175,7 +175,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const s = await db.api.getSummary(id);
         const at = (t: number | undefined) => (t === undefined ? undefined : s.startTime + t);
         const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: at(from), toTime: at(to), discontinuous: values.discontinuous });
-        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${r.annotations} annotations, ${(r.bytes / 1e6).toFixed(2)} MB`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${(r.bytes / 1e6).toFixed(2)} MB`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       default:

@@ -29,3 +29,11 @@ test('sessions import lists the streams it made (rate, channels, samples), the f
   assert.equal(xdf[0], 'imported as session 3: 222,520 values, 175 markers, 1 gap');
   assert.match(xdf[2], /^ {2}file:clock_resets\.xdf\/0-biosemi: eeg, 100 Hz, BioSemi 1 .* BioSemi 8 \(27815 samples\)$/);
 });
+
+test('sessions export says "1 annotation", not "1 annotations"', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  await importText(dir, dataPath('edf-eegmat', 'Subject00_2.edf'));
+  const out: string[] = [];
+  assert.equal(await sessions.run(['export', '1', `${dir}/s.csv`, '--data-dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
+  assert.match(out[0], /: 651,000 values, 1 annotation, [\d.]+ MB$/);
+});
