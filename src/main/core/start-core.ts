@@ -30,6 +30,8 @@ export interface StartCoreOptions {
   modules?: CoreModuleEntry[];
 }
 
+// A literal, so the bundles, tsx and the workers all see it without a JSON import; core.test.ts
+// holds it equal to package.json's version.
 export const APP_VERSION = '0.1.0';
 
 export async function startCore(opts: StartCoreOptions): Promise<Core> {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCore } from '../../../src/main/core/start-core';
+import { APP_VERSION, startCore } from '../../../src/main/core/start-core';
 import { SIGNAL_SETTINGS_FILE } from '../../../src/main/core/pipeline.core';
 import type { Core } from '../../../src/main/core/core.types';
 import type { Channel, PushMessage, ResponseOf } from '../../../src/shared/ipc-schema';
@@ -24,6 +24,11 @@ function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     tick();
   });
 }
+
+// Sessions store the version that recorded them, and the snapshot shows it: it is package.json's.
+test('APP_VERSION is the version in package.json', () => {
+  assert.equal(APP_VERSION, (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+});
 
 describe('core (hub + demo devices + pipeline area)', () => {
   let core: Core;
