@@ -1,7 +1,73 @@
-// Shared helpers for benchmarks: the machine they ran on, repeatable timing, tidy printing.
+// Shared helpers for benchmarks: their flags, the machine they ran on, repeatable timing, tidy printing.
 // Benchmarks print figures; they never assert (tests assert behaviour).
 import os from 'node:os';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliUsageError, numberFlag, parseFlags, type NumberRule } from '../src/main/core/cli-command';
 import type { ChannelInfo, StreamInfo } from '../src/shared/stream.types';
+
+/** One flag of a benchmark. `help` is its line in `--help`; `hidden` flags are the ones a benchmark passes to a child process of its own. */
+export type BenchFlag =
+  | { type: 'number'; rule?: NumberRule; default?: number; defaultText?: string; value?: string; help: string; hidden?: boolean }
+  | { type: 'string'; default?: string; defaultText?: string; value?: string; help: string; hidden?: boolean }
+  | { type: 'boolean'; help: string; hidden?: boolean };
+
+type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { type: 'number'; default: number } ? number : F extends { type: 'number' } ? number | undefined : F extends { default: string } ? string : string | undefined;
+export type BenchFlagValues<S extends Record<string, BenchFlag>> = { -readonly [K in keyof S]: FlagValue<S[K]> };
+
+/** The `--help` text of a benchmark: what it measures, then each flag with its default. */
+export function benchUsage(script: string, summary: string, spec: Record<string, BenchFlag>): string {
+  const shown = Object.entries(spec).filter(([, f]) => !f.hidden);
+  const left = shown.map(([name, f]) => `--${name}${f.type === 'boolean' ? '' : ` ${f.value ?? (f.type === 'number' ? 'N' : 'VALUE')}`}`);
+  const width = Math.max(6, ...left.map((l) => l.length));
+  const lines = shown.map(([, f], i) => {
+    const dflt = f.type === 'boolean' ? undefined : (f.defaultText ?? (f.default === undefined ? undefined : String(f.default)));
+    return `  ${left[i].padEnd(width)}  ${f.help}${dflt === undefined ? '' : ` (default ${dflt})`}`;
+  });
+  return [`node --import tsx ${script} [flags]`, summary, '', 'flags (--name value or --name=value):', ...lines, `  ${'--help'.padEnd(width)}  this text`].join('\n');
+}
+
+/**
+ * A benchmark's flags, read strictly (node:util parseArgs through the CLI's parseFlags): `--name value`
+ * and `--name=value` both, numbers checked (the message names the flag and the bad value), an unknown
+ * flag or a stray argument refused with the list of known flags, `--help` printing the usage. Each of
+ * those ends the process (help: 0, a mistake: 2) before the benchmark starts, so call this before any
+ * work: a misspelt flag used to be ignored and a full-length run started with the default.
+ */
+export function benchFlags<const S extends Record<string, BenchFlag>>(moduleUrl: string, summary: string, spec: S, argv = process.argv.slice(2)): BenchFlagValues<S> {
+  const script = `bench/${basename(fileURLToPath(moduleUrl))}`;
+  const usage = benchUsage(script, summary, spec);
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const [name, f] of Object.entries(spec)) options[name] = { type: f.type === 'boolean' ? 'boolean' : 'string' };
+  try {
+    const parsed = parseFlags(argv, options);
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const positionals = parsed.positionals;
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}' (flags are --name value or --name=value)`);
+    const out: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(spec)) {
+      const raw = values[name];
+      if (f.type === 'boolean') out[name] = raw === true;
+      else if (f.type === 'number') out[name] = numberFlag(raw as string | undefined, name, f.rule) ?? f.default;
+      else out[name] = (raw as string | undefined) ?? f.default;
+    }
+    return out as BenchFlagValues<S>;
+  } catch (e) {
+    if (!(e instanceof CliUsageError)) throw e;
+    const known = Object.entries(spec).filter(([, f]) => !f.hidden).map(([name]) => `--${name}`);
+    console.error(`${script}: ${e.message}\nits flags: ${[...known, '--help'].join(', ')} (${script} --help says what each does)`);
+    process.exit(2);
+  }
+}
+
+/** Number rules the benchmarks share. */
+export const POSITIVE: NumberRule = { above: 0 };
+export const COUNT: NumberRule = { integer: true, min: 1 };
+export const SEED: NumberRule = { integer: true, min: 0, max: 2 ** 32 - 1 };
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -3,20 +3,22 @@
 //   1. the core alone (devices → hub → pipeline → push bus, nobody listening);
 //   2. serve mode with one page connected (a WebSocket client in another process, so its
 //      decoding is not counted): adds frame encoding and sending.
-// Prints figures; asserts nothing.   node --import tsx bench/core-cpu.bench.ts [--seconds 15]
+// Prints figures; asserts nothing.   node --import tsx bench/core-cpu.bench.ts [--seconds 15] [--warmup 4]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { header, table } from './bench-util';
+import { benchFlags, header, POSITIVE, table } from './bench-util';
 import { startCore } from '../src/main/core/start-core';
 import { startServe } from '../src/main/serve/serve-command';
 import { WS_PATH } from '../src/shared/ipc/transport-protocol';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '4' } } });
-const SECONDS = Number(values.seconds);
-const WARMUP = Number(values.warmup);
+const flags = benchFlags(import.meta.url, 'CPU of the core streaming both simulated devices, alone and serving one page (goal < 5 % of one core).', {
+  seconds: { type: 'number', rule: POSITIVE, default: 15, help: 'seconds measured per setup' },
+  warmup: { type: 'number', rule: { min: 0 }, default: 4, help: 'seconds streamed before measuring' },
+});
+const SECONDS = flags.seconds;
+const WARMUP = flags.warmup;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(seconds: number): Promise<{ cpuPct: number; userPct: number; sysPct: number }> {

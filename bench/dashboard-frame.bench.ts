@@ -8,19 +8,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { header, percentile, table } from './bench-util';
+import { benchFlags, COUNT, header, percentile, POSITIVE, table } from './bench-util';
 import { startServe } from '../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    width: { type: 'string', default: '1600' },
-    height: { type: 'string', default: '1000' },
-  },
+const values = benchFlags(import.meta.url, 'Script time per dashboard trace frame in Chromium, 32 ch @ 250 Hz + ECG (goal < 8 ms).', {
+  seconds: { type: 'number', rule: POSITIVE, default: 10, help: 'seconds of frames timed' },
+  width: { type: 'number', rule: COUNT, default: 1600, help: 'window width in pixels' },
+  height: { type: 'number', rule: COUNT, default: 1000, help: 'window height in pixels' },
 });
-const SECONDS = Number(values.seconds);
+const SECONDS = values.seconds;
 const CLOCK_TICKS_PER_S = 100; // Linux USER_HZ
 
 /** Chromium renderer processes under `root` (this process: playwright spawns the browser as our child). Linux only. */
@@ -69,7 +66,7 @@ async function main() {
   const browser = await launchChromium();
   const rows: Record<string, string | number>[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: Number(values.width), height: Number(values.height) } });
+    const page = await browser.newPage({ viewport: { width: values.width, height: values.height } });
     await page.goto(serve.server.url);
     const eeg = serve.core.hub.streams().find((s) => s.modality === 'eeg');
     console.log(`EEG stream: ${eeg?.channels.length} ch @ ${eeg?.nominalRateHz} Hz; viewport ${values.width}×${values.height}, devicePixelRatio 1, software rendering (--disable-gpu)`);

@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { header, table } from './bench-util';
+import { benchFlags, header, table } from './bench-util';
 import { loadDataset } from '../src/main/train/dataset-loader';
 import { ecgCorpus, eegmatDataset } from '../src/shared/train/recipes';
 
+benchFlags(import.meta.url, 'EEGMAT and ECG-corpus windows/s through the live pipeline, against MNE doing the same preprocessing. No flags.', {});
 const DATA = resolve('..', 'shared', 'data');
 header('Dataset building through the live pipeline');
 if (!existsSync(resolve(DATA, 'edf-eegmat'))) {

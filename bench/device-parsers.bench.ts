@@ -1,8 +1,8 @@
 // Throughput of the device parsers on realistic frames: frames/s and MB/s, and the multiple of
 // one device's real data rate each reaches. No peer runs in-process (the vendors' parsers are
 // Kotlin, Swift and C++), so the real-time multiple is the reference.
-// Run: node --import tsx bench/device-parsers.bench.ts [--ms=1000]
-import { header, median, table, timeIt } from './bench-util';
+// Run: node --import tsx bench/device-parsers.bench.ts [--ms 800]
+import { benchFlags, header, median, POSITIVE, table, timeIt } from './bench-util';
 import { parseHeartRateMeasurement, parsePmdEcgFrame } from '../src/shared/devices/polar/polar-parse';
 import { encodeHeartRateMeasurement, encodePmdEcgFrame } from '../src/shared/devices/polar/polar-encode';
 import { parseMuseEegPacket } from '../src/shared/devices/muse/muse-parse';
@@ -14,7 +14,9 @@ import { cytonUvPerCount } from '../src/shared/devices/cyton/cyton.types';
 import { SerialTextDecoder } from '../src/shared/devices/serial-text/serial-text-parse';
 import { asciiBytes } from '../src/shared/devices/bytes';
 
-const minMs = Number(process.argv.find((a) => a.startsWith('--ms='))?.split('=')[1] ?? 800);
+const { ms: minMs } = benchFlags(import.meta.url, 'Device parser throughput: frames/s, MB/s and the multiple of one device’s real rate.', {
+  ms: { type: 'number', rule: POSITIVE, default: 800, help: 'milliseconds each parser is timed for' },
+});
 header('Device parser throughput');
 
 interface Case {

@@ -5,12 +5,12 @@
 //     the real driver), through the real hub, with and without the recorder writing SQLite.
 //  2. Drop → detected → resumed times: Cyton unplugged (socat killed) and replugged, Polar out of
 //     range and back, a Muse that goes silent with its link up (caught by the stall watchdog).
-// Run: node --import tsx bench/devices-cpu.bench.ts [--seconds=10] [--repeats=3]
+// Run: node --import tsx bench/devices-cpu.bench.ts [--seconds 10] [--repeats 3]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { header, median, table } from './bench-util';
+import { benchFlags, COUNT, header, median, POSITIVE, table } from './bench-util';
 import { StreamHub } from '../src/main/hub/hub';
 import { Recorder } from '../src/main/recorder/recorder';
 import { DbClient } from '../src/main/db/db-client';
@@ -21,9 +21,10 @@ import { PolarDriver } from '../src/main/devices/drivers/polar-driver';
 import { MuseDriver } from '../src/main/devices/drivers/muse-driver';
 import { EmulatedCentral, EmulatedMuse, EmulatedPolarH10 } from '../src/main/devices/emulator/ble-emulator';
 
-const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
-const SECONDS = arg('seconds', 10);
-const REPEATS = arg('repeats', 3);
+const { seconds: SECONDS, repeats: REPEATS } = benchFlags(import.meta.url, 'Core CPU with an emulated Cyton (pseudo-terminal) and Polar H10, and drop → detected → resumed times.', {
+  seconds: { type: 'number', rule: POSITIVE, default: 10, help: 'seconds of CPU measured per setup' },
+  repeats: { type: 'number', rule: COUNT, default: 3, help: 'drops and resumes timed per device' },
+});
 const clock = createSystemClock();
 const tmp = mkdtempSync(join(tmpdir(), 'hm-devbench-'));
 const RECORDING = resolve('..', 'shared', 'data', 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');

@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { header, median, table, timeIt } from './bench-util';
+import { benchFlags, header, median, POSITIVE, table, timeIt } from './bench-util';
 import { importEdf, writeEdf } from '../src/shared/formats/edf';
 import { importWfdb } from '../src/shared/formats/wfdb';
 import { importXdf } from '../src/shared/formats/xdf';
@@ -16,8 +15,11 @@ import { parseBrainFlowCsv } from '../src/shared/formats/brainflow-csv';
 import { parseHeartMindCsv, writeCsv } from '../src/shared/formats/csv';
 import type { NamedBytes } from '../src/shared/formats/recording.types';
 
-const { values } = parseArgs({ options: { 'min-ms': { type: 'string', default: '400' }, 'all-eegmat': { type: 'boolean', default: false } } });
-const MIN_MS = Number(values['min-ms']);
+const values = benchFlags(import.meta.url, 'File import speed, MB/s per parser and writer, against MNE-Python reading the same EDF/BDF files.', {
+  'min-ms': { type: 'number', rule: POSITIVE, default: 400, help: 'milliseconds each parser is timed for' },
+  'all-eegmat': { type: 'boolean', help: 'every EEGMAT file, not three' },
+});
+const MIN_MS = values['min-ms'];
 const DATA = path.resolve('..', 'shared', 'data');
 const PYTHON = '/usr/bin/python3';
 

@@ -1,12 +1,13 @@
-// Fuzzes every device parser with mutated frames (default 10^5 per parser; --n=N for more, --seed=S):
+// Fuzzes every device parser with mutated frames (default 10^5 per parser; --n N for more, --seed S):
 // each must return sane values or throw a DeviceError. Prints the tally and exits 1 on any other
-// outcome. Run: node --import tsx bench/fuzz-devices.ts [--n=1000000] [--seed=1]
-import { header, table } from './bench-util';
+// outcome. Run: node --import tsx bench/fuzz-devices.ts [--n 1000000] [--seed 1]
+import { benchFlags, COUNT, header, SEED, table } from './bench-util';
 import { runFuzz } from '../test/fixtures/fuzz-devices';
 
-const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
-const n = arg('n', 100_000);
-const seed = arg('seed', 1);
+const { n, seed } = benchFlags(import.meta.url, 'Every device parser on mutated frames; exits 1 on any outcome but a sane result or a DeviceError.', {
+  n: { type: 'number', rule: COUNT, default: 100_000, help: 'mutated frames per parser' },
+  seed: { type: 'number', rule: SEED, default: 1, help: 'random seed' },
+});
 
 header(`Device parser fuzzing: ${n.toLocaleString('en')} mutated frames per parser, seed ${seed}`);
 const results = runFuzz(seed, n);

@@ -6,7 +6,6 @@
 //   node --import tsx bench/fuzz-formats.ts [--cases 100000] [--seed 1]
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { FormatError } from '../src/shared/formats/format-error';
 import type { ImportedRecording, NamedBytes } from '../src/shared/formats/recording.types';
 import { importEdf } from '../src/shared/formats/edf';
@@ -214,8 +213,11 @@ export function fuzz(targets: FuzzTarget[], cases: number, seed: number): FuzzRe
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } } });
-  const { header, table } = await import('./bench-util');
+  const { benchFlags, COUNT, header, SEED, table } = await import('./bench-util');
+  const values = benchFlags(import.meta.url, 'Every file parser on random and mutated real files; a crash, hang or unbounded result is a failure.', {
+    cases: { type: 'number', rule: COUNT, default: 100_000, help: 'cases in all (about a minute at the default)' },
+    seed: { type: 'number', rule: SEED, default: 1, help: 'random seed' },
+  });
   header(`Format parsers under fuzzing: ${values.cases} cases, seed ${values.seed}`);
   const targets = loadTargets();
   if (targets.length === 0) {
@@ -223,7 +225,7 @@ async function main() {
     return;
   }
   const t0 = performance.now();
-  const reports = fuzz(targets, Number(values.cases), Number(values.seed));
+  const reports = fuzz(targets, values.cases, values.seed);
   const rss = process.memoryUsage().rss / 2 ** 20;
   table(reports.map((x) => ({ parser: x.target, cases: String(x.cases), parsed: String(x.ok), FormatError: String(x.formatErrors), crashes: String(x.crashes.length), oversized: String(x.oversized), 'mean ms': x.meanMs, 'worst ms': x.worstMs })));
   const crashes = reports.flatMap((x) => x.crashes.map((c) => `${x.target}: ${c.message}\n${c.stack ?? ''}`));

@@ -10,7 +10,7 @@
 //   - with --browser: the app's built inference worker in Chromium, WASM on 1 and N threads, and
 //     WebGPU (the software adapter here: a correctness figure, not a speed one);
 //   - parameters and multiply-accumulates per model, counted from the same definition.
-// Usage: node --import tsx bench/inference.bench.ts [--browser] [--options] [--long] [--rounds=K]
+// Usage: node --import tsx bench/inference.bench.ts [--browser] [--options] [--long] [--rounds K]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init } from '@jax-js/jax';
 import { timeJaxModel } from './jax-model-timing';
-import { FUSED_SETUPS, fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
+import { benchFlags, COUNT, FUSED_SETUPS, fusedFeeds, header, median, sineWindow, table, timeIt } from './bench-util';
 import { anyChannels, defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { countFusedMacs } from '../src/shared/model/count-ops';
 import { countFusedParams, initHostParams } from '../src/shared/model/params';
@@ -27,11 +27,19 @@ import { MAX_WASM_THREADS, THREAD_PREFERENCES, type ThreadPreference } from '../
 import type { InputContract } from '../src/shared/model/model.types';
 import type { SyncWindow } from '../src/shared/window.types';
 
-const args = process.argv.slice(2);
-const LONG = args.includes('--long');
-const BROWSER = args.includes('--browser');
-const OPTIONS = args.includes('--options');
-const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (LONG ? 4 : 2));
+const flags = benchFlags(import.meta.url, 'The fused model, batch 1: onnxruntime-web WASM and jax-js against onnxruntime-node.', {
+  rounds: { type: 'number', rule: COUNT, defaultText: '2, 4 with --long', help: 'turns of the runtime × threads child processes' },
+  browser: { type: 'boolean', help: 'also the app’s inference worker in Chromium (needs a build)' },
+  options: { type: 'boolean', help: 'also ORT-web session options against the default' },
+  long: { type: 'boolean', help: 'longer timing, more rounds' },
+  // One runtime × threads measurement, in a child process of its own (ortRuns).
+  'ort-child': { type: 'string', hidden: true, help: 'OrtRun as JSON' },
+  model: { type: 'string', hidden: true, help: 'the exported model file' },
+});
+const LONG = flags.long;
+const BROWSER = flags.browser;
+const OPTIONS = flags.options;
+const ROUNDS = flags.rounds ?? (LONG ? 4 : 2);
 const MIN_MS = LONG ? 5000 : 1500;
 /** The thread count compared with one: the most the app's Threads choice offers that this machine has cores for. */
 const N_THREADS = Math.max(...THREAD_PREFERENCES.filter((t): t is 1 | 2 | 4 => t !== 'auto' && t <= Math.min(MAX_WASM_THREADS, os.cpus().length)));
@@ -238,9 +246,9 @@ async function browserFigures(onnx: Uint8Array): Promise<void> {
   table(rows);
 }
 
-const child = args.find((a) => a.startsWith('--ort-child='));
-if (child) {
-  const modelPath = args.find((a) => a.startsWith('--model='))!.slice(8);
-  console.log(JSON.stringify(await ortChild(JSON.parse(child.slice(12)) as OrtRun, modelPath)));
+const child = flags['ort-child'];
+if (child !== undefined) {
+  if (flags.model === undefined) throw new Error('--ort-child needs --model');
+  console.log(JSON.stringify(await ortChild(JSON.parse(child) as OrtRun, flags.model)));
 } else await main();
 process.exit(0);

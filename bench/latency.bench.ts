@@ -11,13 +11,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { header, percentile, table } from './bench-util';
+import { benchFlags, header, percentile, POSITIVE, table } from './bench-util';
 import { startServe } from '../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '40' } } });
-const SECONDS = Number(values.seconds);
+const { seconds: SECONDS } = benchFlags(import.meta.url, 'Latency from a chunk entering the hub to its window on the page (serve mode, real Chromium; goal p99 < 50 ms).', {
+  seconds: { type: 'number', rule: POSITIVE, default: 40, help: 'seconds of streaming measured' },
+});
 const wall = () => performance.timeOrigin + performance.now();
 
 async function main() {

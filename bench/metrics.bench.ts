@@ -8,14 +8,16 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { header, median, table, timeIt } from './bench-util';
+import { benchFlags, header, median, table, timeIt } from './bench-util';
 import { averagePrecision, evaluateBinary, formatMeanSd, leaveOneSubjectOut, rocAuc, seededRandom } from '../src/shared/eval';
 import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, fitLogisticRegression, type BaselineWindow } from '../src/shared/train/baseline';
 import { parseDreamer } from '../src/shared/datasets/dreamer';
 import { eegmatWindows } from '../src/shared/datasets/eegmat';
 import { TEN_TWENTY_19 } from '../src/shared/pipeline';
 
-const long = process.argv.includes('--long');
+const { long } = benchFlags(import.meta.url, 'Metrics, the baseline’s fit, DREAMER reading and the EEGMAT baseline evaluation, against scikit-learn and scipy.', {
+  long: { type: 'boolean', help: 'bigger inputs' },
+});
 const PY = '/usr/bin/python3';
 const hasPy = existsSync(PY);
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { header, table } from './bench-util';
+import { benchFlags, COUNT, header, POSITIVE, table } from './bench-util';
 import { Pipeline, designConditioningFilter, DEFAULT_PIPELINE_CONFIG, ClockModel } from '../src/shared/pipeline';
 import { VirtualClock, VirtualScheduler, SimEegHeadset, SimEcgStrap, createDemoSources } from '../src/main/sources';
 import { createHub } from '../src/main/hub/hub';
@@ -24,12 +24,10 @@ import { FeatureExtractor } from '../src/shared/pipeline/features';
 import { resolvePipelineConfig } from '../src/shared/pipeline/pipeline-config';
 import { MODEL_RATE_HZ } from '../src/shared/window.types';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const SECONDS = arg('seconds', 60);
-const ROUNDS = arg('rounds', 5);
+const { seconds: SECONDS, rounds: ROUNDS } = benchFlags(import.meta.url, 'Pipeline throughput, 64 EEG ch @ 1 kHz + 3-lead ECG, × real time on one core, against scipy.', {
+  seconds: { type: 'number', rule: POSITIVE, default: 60, help: 'seconds of signal generated and processed' },
+  rounds: { type: 'number', rule: COUNT, default: 5, help: 'timed rounds per figure (median; after one warm-up)' },
+});
 
 function cpuMs<T>(fn: () => T): { ms: number; wallMs: number; out: T } {
   const c = process.cpuUsage();

@@ -21,10 +21,11 @@ import { VirtualClock } from '../src/main/sources';
 import type { DeviceStatus, Source, SourceSink } from '../src/shared/device.types';
 import type { SampleChunk, StreamInfo } from '../src/shared/stream.types';
 import { mulberry32 } from '../src/shared/seeded-random';
-import { benchStreams, CYTON_GAIN24_RES_UV, header, table } from './bench-util';
+import { benchFlags, benchStreams, CYTON_GAIN24_RES_UV, header, POSITIVE, table } from './bench-util';
 
-const args = process.argv.slice(2);
-const SECONDS = Number(args[args.indexOf('--seconds') + 1]) || 60;
+const { seconds: SECONDS } = benchFlags(import.meta.url, 'Recording: values/s committed with the live pipeline running, and bytes on disk per value, against naive SQLite.', {
+  seconds: { type: 'number', rule: POSITIVE, default: 60, help: 'seconds of signal recorded' },
+});
 const EEG_CH = 32;
 const EEG_HZ = 1000;
 const EEG_PER_CHUNK = 10;

@@ -27,14 +27,18 @@ import { ReplaySource } from '../src/main/replay/replay-source';
 import { VirtualClock } from '../src/main/sources';
 import { Pipeline } from '../src/shared/pipeline';
 import type { StreamInfo } from '../src/shared/stream.types';
-import { benchStreams, CYTON_GAIN24_RES_UV, header, median, percentile, table } from './bench-util';
+import { benchFlags, benchStreams, COUNT, CYTON_GAIN24_RES_UV, header, median, percentile, POSITIVE, table } from './bench-util';
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
-const HOURS = flag('--hours', 2);
-const SEEKS = flag('--seeks', 20);
-const WITH_MNE = !args.includes('--no-mne');
-const SNAPSHOT_SHARE = args.includes('--snapshot-share') ? flag('--snapshot-share', 0.04) : undefined;
+const flags = benchFlags(import.meta.url, 'Replay seek time in a long 32-channel session (goal < 100 ms), against MNE reading 10 s of it as EDF+.', {
+  hours: { type: 'number', rule: POSITIVE, default: 2, help: 'length of the session' },
+  seeks: { type: 'number', rule: COUNT, default: 20, help: 'random seeks timed per kind' },
+  'snapshot-share': { type: 'number', rule: POSITIVE, value: 'F', defaultText: '0.04, the recorder’s', help: 'pipeline snapshots as this share of the sample data' },
+  'no-mne': { type: 'boolean', help: 'leave out the MNE-Python peer' },
+});
+const HOURS = flags.hours;
+const SEEKS = flags.seeks;
+const WITH_MNE = !flags['no-mne'];
+const SNAPSHOT_SHARE = flags['snapshot-share'];
 const EEG_CH = 32;
 const EEG_HZ = 250;
 const ECG_HZ = 130;

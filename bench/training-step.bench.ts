@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { header, median, noiseItems, table } from './bench-util';
+import { benchFlags, COUNT, header, median, noiseItems, table } from './bench-util';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams } from '../src/shared/model/params';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
@@ -21,21 +21,25 @@ import { selectTrainingBackend } from '../src/main/train/backend';
 import { ADAMW_DEFAULTS } from '../src/shared/train/optimizer';
 import { DEFAULT_EEG_MASK } from '../src/shared/train/masking';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const long = process.argv.includes('--long');
-const layers = arg('layers', CBRAMOD_ENCODER.nLayers);
-const B = arg('batch', 32);
-// The second step still runs slower than the rest (warm-up), so the median needs several after it.
-const steps = arg('steps', long ? 8 : 6);
+const flags = benchFlags(import.meta.url, 'One fused training step on jax-js WASM against PyTorch on this CPU, then a pretraining run’s peak memory.', {
+  layers: { type: 'number', rule: COUNT, default: CBRAMOD_ENCODER.nLayers, help: 'encoder layers' },
+  batch: { type: 'number', rule: COUNT, default: 32, help: 'batch size' },
+  // The second step still runs slower than the rest (warm-up), so the median needs several after it.
+  steps: { type: 'number', rule: COUNT, defaultText: '6, 8 with --long', help: 'training steps timed' },
+  long: { type: 'boolean', help: 'more steps' },
+  // The pretraining memory figure, measured in a child process of its own.
+  'pretrain-memory': { type: 'boolean', hidden: true, help: 'print the pretraining run’s peak RSS as JSON' },
+});
+const long = flags.long;
+const layers = flags.layers;
+const B = flags.batch;
+const steps = flags.steps ?? (long ? 8 : 6);
 const C = 19;
 const L = 1;
 const SECONDS = 5;
 
 
-if (process.argv.includes('--pretrain-memory')) {
+if (flags['pretrain-memory']) {
   await selectTrainingBackend('wasm');
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { timeJaxModel } from './jax-model-timing';
-import { FUSED_SETUPS, fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
+import { benchFlags, COUNT, FUSED_SETUPS, fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
 import { anyChannels, CBRAMOD_EEG_CHANNELS, defaultFusedConfig, encoderWithLayers, labelledChannels, CBRAMOD_ENCODER, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams, initHostParams } from '../src/shared/model/params';
 import { jitForward, toJaxParams } from '../src/shared/model/jax-model';
@@ -33,17 +33,18 @@ import { maxAbsDiff } from '../test/shared/model/torch-reference';
 import { gpuAdapterInfo, installNodeWebGpu } from '../src/main/train/node-webgpu';
 import { createCapturedSession } from '../src/renderer/src/inference/gpu-capture';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const layers = arg('layers', CBRAMOD_ENCODER.nLayers);
-const STEPS = arg('steps', 6);
+const flags = benchFlags(import.meta.url, 'Parity, inference and a training step on a real GPU (Dawn), against PyTorch CUDA and onnxruntime-node.', {
+  steps: { type: 'number', rule: COUNT, default: 6, help: 'training steps timed' },
+  layers: { type: 'number', rule: COUNT, default: CBRAMOD_ENCODER.nLayers, help: 'encoder layers' },
+  only: { type: 'string', value: 'A,B', defaultText: 'every section', help: 'run only the sections whose names contain one of these (e.g. training,jax-js,ONNX)' },
+});
+const layers = flags.layers;
+const STEPS = flags.steps;
 const B = 32;
 const PATCHES = 5;
 const PY = process.env.HM_PYTHON ?? '/usr/bin/python3';
 /** Run only the sections whose names contain one of these (a GPU's time is lent by the minute). */
-const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : [''];
+const ONLY = flags.only?.split(',') ?? [''];
 
 /** A bench-only Python peer; its last stdout line is JSON. */
 function python(script: string, args: string[]): { ms: number[]; device?: string } | string {
