@@ -13,7 +13,7 @@ import { chromiumMissing, collectPageProblems, launchChromium } from './support/
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { RunStore } from '../../src/main/train/run-store';
 import { quickRecipe } from '../../src/shared/train/recipes';
-import { REPORT_ARTIFACT } from '../../src/main/train/job';
+import { REPORT_ARTIFACT, summaryOf } from '../../src/main/train/job';
 import { foldMetricTable } from '../../src/shared/eval';
 import type { ArmResult, EvaluationReport } from '../../src/shared/train/train.types';
 
@@ -231,7 +231,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     };
     const f = await store.create({ ...quickRecipe(DATA), kind: 'evaluate', finalFit: false, export: null, name: 'one-class fold' }, '2026-01-03-000000-one-class');
     await f.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
-    await f.writeStatus({ ...(await f.readStatus()), state: 'done' });
+    await f.writeStatus({ ...(await f.readStatus()), state: 'done', summary: summaryOf(report, {}, null) });
     await page.reload();
     await page.waitForSelector('tr[data-run="2026-01-03-000000-one-class"]', { timeout: 10_000 });
     await page.click('tr[data-run="2026-01-03-000000-one-class"] button');
@@ -243,6 +243,8 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const m = (v: number) => `${v.toFixed(3)}*`;
     assert.deepEqual(cells, ['fused/random', `${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}*`, m(sm.aucPr.mean), m(sm.f1.mean), m(sm.f1Weighted.mean), m(sm.balancedAccuracy.mean), m(sm.cohenKappa.mean), table.pooled!.auroc.toFixed(3)]);
     assert.match((await page.textContent('[data-testid="partial-folds-note"]')) ?? '', /^\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+    // The runs table says it too.
+    assert.match((await page.textContent('tr[data-run="2026-01-03-000000-one-class"]')) ?? '', new RegExp(`${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}\\* \\(2 of 3 folds\\)`));
     assert.deepEqual(problems, []);
   });
 

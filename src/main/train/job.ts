@@ -117,7 +117,8 @@ async function loadEncoderFromRun(store: RunStore, runId: string, m: ModelModali
   return { config: ck.meta.encoder, params: ck.groups.params };
 }
 
-function summaryOf(report: EvaluationReport | null, pretrainLoss: RunResultSummary['pretrainLoss'], exportedAs: string | null): RunResultSummary {
+/** The result a run reports in its status (the runs table): each arm's figures from the report. */
+export function summaryOf(report: EvaluationReport | null, pretrainLoss: RunResultSummary['pretrainLoss'], exportedAs: string | null): RunResultSummary {
   return {
     task: report?.task.name ?? null,
     protocol: report?.protocol ?? null,
@@ -125,6 +126,7 @@ function summaryOf(report: EvaluationReport | null, pretrainLoss: RunResultSumma
       arm: a.arm,
       auroc: a.table.summary.auroc.n ? a.table.summary.auroc.mean : null,
       aurocSd: a.table.summary.auroc.n > 1 ? a.table.summary.auroc.sd : null,
+      ...(a.table.summary.auroc.n && a.table.summary.auroc.n < report!.folds.length ? { aurocFolds: [a.table.summary.auroc.n, report!.folds.length] as [number, number] } : {}),
       aucPr: a.table.summary.aucPr.n ? a.table.summary.aucPr.mean : null,
       balancedAccuracy: a.table.summary.balancedAccuracy.n ? a.table.summary.balancedAccuracy.mean : null,
       f1: a.table.summary.f1.n ? a.table.summary.f1.mean : null,

@@ -97,7 +97,17 @@ export interface RunResultSummary {
   task: string | null;
   protocol: string | null;
   /** Per arm: pooled and mean ± sd AUROC, balanced accuracy, F1, κ. */
-  arms: { arm: string; auroc: number | null; aurocSd: number | null; aucPr: number | null; balancedAccuracy: number | null; f1: number | null; kappa: number | null }[];
+  arms: {
+    arm: string;
+    auroc: number | null;
+    aurocSd: number | null;
+    /** Folds the AUROC mean is over, when fewer than the evaluation made (a test fold of one class): [n, of]. */
+    aurocFolds?: [number, number];
+    aucPr: number | null;
+    balancedAccuracy: number | null;
+    f1: number | null;
+    kappa: number | null;
+  }[];
   /** Final pretraining losses. */
   pretrainLoss: { eeg?: number; ecg?: number };
   /** The registry id it was exported as. */

@@ -12,7 +12,8 @@ import './training.css';
 
 function armValue(r: RunSummary, arm: string): string {
   const a = r.summary?.arms.find((x) => x.arm === arm);
-  return a ? `${fmt3(a.auroc)}${a.aurocSd !== null ? ` ± ${fmt3(a.aurocSd)}` : ''}` : '–';
+  // A mean over fewer folds than the evaluation made (a test fold of one class) is marked, as in the run's own table.
+  return a ? `${fmt3(a.auroc)}${a.aurocSd !== null ? ` ± ${fmt3(a.aurocSd)}` : ''}${a.aurocFolds ? `* (${a.aurocFolds[0]} of ${a.aurocFolds[1]} folds)` : ''}` : '–';
 }
 
 /** `live`: the selected run's progress as pushed (the list itself is reread on status changes only). */
