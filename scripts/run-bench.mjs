@@ -8,6 +8,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
+const USAGE = `npm run bench [-- NAME...]   every bench/*.bench.ts, or those whose file name holds a NAME
+Each runs with its defaults; for a benchmark's own flags run it alone: node --import tsx bench/<file> --help`;
+if (filters.includes('--help') || filters.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// A flag here used to be taken as a name that matched nothing; the benchmarks' flags are their own.
+const flags = filters.filter((x) => x.startsWith('-'));
+if (flags.length) {
+  console.error(`${flags.join(' ')}: npm run bench takes names, not flags\n${USAGE}`);
+  process.exit(1);
+}
 const matches = (f) => filters.length === 0 || filters.some((x) => f.includes(x));
 const tsFiles = readdirSync('bench').filter((f) => f.endsWith('.ts'));
 const helpers = new Set(tsFiles.flatMap((f) => [...readFileSync(`bench/${f}`, 'utf8').matchAll(/from '\.\/([\w.-]+?)(?:\.ts)?'/g)].map((m) => `${m[1]}.ts`)));

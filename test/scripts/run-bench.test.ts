@@ -25,3 +25,13 @@ test('a module the benchmarks import is not offered as a script to run (it would
   assert.match(r.stderr, /no benchmark \(bench\/\*\.bench\.ts\) matched 'jax-model-timing'/);
   assert.doesNotMatch(r.stderr, /node --import tsx bench\/jax-model-timing\.ts/);
 });
+
+test('--help says what it takes, and a flag (one benchmark\'s own) is refused with where it goes', () => {
+  const help = runBench('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^npm run bench \[-- NAME\.\.\.\]/);
+  const r = runBench('pipeline', '--seconds', '5');
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^--seconds: npm run bench takes names, not flags\n[^]*node --import tsx bench\/<file> --help/);
+});
