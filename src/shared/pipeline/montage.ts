@@ -39,7 +39,22 @@ export function resolveMontage(spec: MontageSpec, streams: StreamInfo[]): Montag
       if (!byKey.has(k)) byKey.set(k, { streamId: s.id, channel: i });
     });
   }
-  const device = (): MontageSlot[] => sorted.flatMap((s) => s.channels.map((ch, i) => ({ label: ch.label, source: { streamId: s.id, channel: i } })));
+  const device = (): MontageSlot[] => {
+    // Two headsets of one model (or a Cyton beside a BrainFlow board) bring the same electrode
+    // names: a later one is named after its device ('C3 (Muse-1A2B)'), so every row of the block
+    // has its own name, and a model that takes channels by name reads the first device's C3 (the
+    // suffixed label is no 10-20 name any more).
+    const taken = new Set<string>();
+    return sorted.flatMap((s) =>
+      s.channels.map((ch, i) => {
+        const k = electrodeKey(ch.label);
+        // Two devices of one name too: the stream id, unique while the app runs.
+        const label = !taken.has(k) ? ch.label : !taken.has(electrodeKey(`${ch.label} (${s.deviceName})`)) ? `${ch.label} (${s.deviceName})` : `${ch.label} (${s.id})`;
+        taken.add(electrodeKey(label));
+        return { label, source: { streamId: s.id, channel: i } };
+      }),
+    );
+  };
   if (spec === 'device') return device();
   if (spec === 'auto') {
     const all = TEN_TWENTY_19.every((l) => byKey.has(electrodeKey(l)));
