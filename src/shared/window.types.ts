@@ -20,6 +20,11 @@ export interface ChannelQuality {
   rmsUv: number;
   /** Power at the mains frequency ±1 Hz over power 1–45 Hz. */
   lineNoiseRatio: number;
+  /**
+   * Milliseconds of the span judged (the window, or a quality report's newest hop) that a short
+   * packet loss left to linear interpolation (PipelineConfig.bridgeMaxSec); absent when none.
+   */
+  bridgedMs?: number;
 }
 
 export type AbsentReason = 'no-device' | 'gap' | 'warming-up' | 'bad-quality';

@@ -32,7 +32,7 @@ import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { ReplayChunk, ReplayGap, ReplayPage, SeekSnapshot } from '../db/db.types';
 import type { Hub } from '../hub/hub.types';
-import { configHash, decodePipelineSnapshotHeader, resolvePipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../shared/pipeline';
+import { configHash, decodePipelineSnapshotHeader, recordedPipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../shared/pipeline';
 
 /** Seconds delivered at full speed before a seek target so the pipeline is warm when it plays. */
 export const DEFAULT_SEEK_PRE_ROLL_S = 10;
@@ -346,7 +346,8 @@ export class ReplaySource implements Source {
   /** A recorded settings entry as a full configuration; null (with a log line) where it is not one. */
   private resolveSettings(raw: Record<string, unknown>): PipelineConfig | null {
     try {
-      return resolvePipelineConfig(raw as PipelineConfigPatch);
+      // Settings recorded before short losses were bridged replay without bridging, as they ran live.
+      return recordedPipelineConfig(raw as PipelineConfigPatch);
     } catch (err) {
       this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: recorded pipeline settings not usable (${(err as Error)?.message ?? String(err)}); those in force stay`);
       return null;

@@ -27,6 +27,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   clock: { ...CLOCK_MODEL_DEFAULTS },
   resampler: { ...RESAMPLE_DEFAULTS },
   warmUpSec: 1,
+  bridgeMaxSec: 0.1,
   gapToleranceSamples: 1.5,
   rateTolerance: 0.03,
   maxPacketLossSec: 1,
@@ -34,6 +35,21 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   clockResetBackwardsSec: 1,
   maxDelaySec: 2,
 };
+
+/**
+ * Longest packet loss that may be bridged (s): beyond a few packets an interpolated line stands for
+ * real signal a model would learn from; a lost second is a gap.
+ */
+export const MAX_BRIDGE_SEC = 0.5;
+
+/**
+ * A configuration as a recording stored it: one stored before bridging existed had none (its
+ * windows were cut without), so a missing `bridgeMaxSec` reads as 0, not the default — a replay
+ * or a dataset built from it gives the windows it gave live.
+ */
+export function recordedPipelineConfig(stored: PipelineConfigPatch, base: PipelineConfig = DEFAULT_PIPELINE_CONFIG): PipelineConfig {
+  return resolvePipelineConfig({ ...stored, bridgeMaxSec: stored.bridgeMaxSec ?? 0 }, base);
+}
 
 /** A partial configuration: any field at any depth may be left out (arrays are replaced whole). */
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
@@ -71,6 +87,7 @@ export function resolvePipelineConfig(patch: PipelineConfigPatch = {}, base: Pip
     for (const n of f.notchHz) if (!(n > 0 && n < nyq)) throw new PipelineConfigError(`filters.${m}.notchHz ${n} must be in (0, ${nyq})`);
   }
   if (!(c.warmUpSec >= 0)) throw new PipelineConfigError('warmUpSec must be ≥ 0');
+  if (!(c.bridgeMaxSec >= 0 && c.bridgeMaxSec <= MAX_BRIDGE_SEC)) throw new PipelineConfigError(`bridgeMaxSec must be from 0 (off) to ${MAX_BRIDGE_SEC} s`);
   const nps = c.features.eegNperseg;
   if (!(nps >= 16 && (nps & (nps - 1)) === 0)) throw new PipelineConfigError('features.eegNperseg must be a power of two ≥ 16');
   return c;

@@ -21,7 +21,8 @@
 //          f64 × 13 clock scalars | u16 buckets, f64 × buckets (x), f64 × buckets (z)
 //          u8 recent residuals, f64 × that
 //          f64 resampler count, f64 floor | samples (f32|f64 × channels × (count − floor))
-//          [u32 n, f64 × n filter state] | [f64 nextK, u16 segments, f64 × 3 × segments]
+//          [u32 n, f64 × n filter state] | [f64 nextK, u16 segments, f64 × 3 × segments
+//          | u16 bridges, f64 × 2 × bridges (version 2 on; version 1, before bridging, has none)]
 //   end−4  u32 FNV-1a checksum of everything before it
 //
 // Decoding trusts nothing: every length is bounds-checked and the checksum verified before any
@@ -39,7 +40,9 @@ import { ByteWriter } from '../byte-writer';
 import { CodedError } from '../coded-error';
 
 export const PIPELINE_SNAPSHOT_MAGIC = 0x53504d48; // 'HMPS' read as a little-endian u32
-export const PIPELINE_SNAPSHOT_VERSION = 1;
+export const PIPELINE_SNAPSHOT_VERSION = 2;
+/** Versions this code reads: 1 is 2 without bridged stretches (written before bridging existed). */
+const READABLE_VERSIONS = [1, 2];
 const HEADER_BYTES = 48;
 const LENGTH_OFFSET = 8;
 const CHECKSUM_BYTES = 4;
@@ -86,7 +89,9 @@ function canonicalJson(v: unknown): string {
 
 /** Hash of a configuration: a snapshot restores only under the configuration it was taken with. */
 export function configHash(cfg: PipelineConfig): number {
-  return fnv1a(stringUnits(canonicalJson(cfg)));
+  // Bridging off hashes as a configuration from before bridging existed (which had no such field),
+  // so the snapshots stored with those recordings still restore.
+  return fnv1a(stringUnits(canonicalJson(cfg.bridgeMaxSec === 0 ? { ...cfg, bridgeMaxSec: undefined } : cfg)));
 }
 
 /**
@@ -242,6 +247,8 @@ export function encodePipelineSnapshot(state: PipelineState): Uint8Array {
       w.f64(s.windower.nextK);
       w.u16(s.windower.segments.length);
       for (const g of s.windower.segments) w.f64s([g.k0, g.kEnd, g.warmEnd]);
+      w.u16(s.windower.bridges.length);
+      for (const b of s.windower.bridges) w.f64s([b.from, b.to]);
     }
   }
   return w.finish();
@@ -254,7 +261,7 @@ export function decodePipelineSnapshotHeader(bytes: Uint8Array): { version: numb
   const r = new Reader(bytes, bytes.length);
   if (r.u32('magic') !== PIPELINE_SNAPSHOT_MAGIC) throw new PipelineSnapshotError('bad-magic', 'pipeline snapshot: not a HeartMind pipeline snapshot (bad magic)');
   const version = r.u16('version');
-  if (version !== PIPELINE_SNAPSHOT_VERSION) throw new PipelineSnapshotError('unsupported-version', `pipeline snapshot: version ${version}; this HeartMind reads version ${PIPELINE_SNAPSHOT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(version)) throw new PipelineSnapshotError('unsupported-version', `pipeline snapshot: version ${version}; this HeartMind reads versions ${READABLE_VERSIONS.join(' and ')}`);
   const streams = r.u16('stream count');
   const length = r.u32('length');
   if (bytes.length < length) throw new PipelineSnapshotError('truncated', `pipeline snapshot: ${bytes.length} of its ${length} bytes (truncated)`);
@@ -304,7 +311,14 @@ export function decodePipelineSnapshot(bytes: Uint8Array): PipelineState {
         const [k0, kEnd, warmEnd] = r.f64s(3, `${id}: windower segment`);
         segments.push({ k0: checkIndex(k0, `${id}: segment start`), kEnd: checkIndex(kEnd, `${id}: segment end`, true), warmEnd: checkIndex(warmEnd, `${id}: warm-up end`) });
       }
-      win = { nextK, segments };
+      const bridges: WindowerStreamState['bridges'] = [];
+      const nb = head.version >= 2 ? r.u16(`${id}: windower bridges`) : 0;
+      for (let j = 0; j < nb; j++) {
+        const [from, to] = r.f64s(2, `${id}: windower bridge`);
+        if (!(Number.isFinite(from) && Number.isFinite(to) && from <= to)) throw new PipelineSnapshotError('corrupt', `pipeline snapshot: stream ${id} has a bridged stretch ${from}…${to}`);
+        bridges.push({ from, to });
+      }
+      win = { nextK, segments, bridges };
     }
     const clock: ClockModelState = {
       xRef: ks[0],

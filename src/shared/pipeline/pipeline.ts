@@ -122,11 +122,15 @@ export class Pipeline {
     }
   }
 
-  /** A gap the source announced itself (device dropped, paused): the stream's next chunk starts a new segment. */
+  /**
+   * A gap the source announced itself (device dropped, paused): the stream's next chunk starts a
+   * new segment — except a packet loss short enough to bridge, which the next chunk's device time
+   * decides (see StreamConditioner.breakSegment).
+   */
   sourceGap(gap: Gap): void {
     this.depth++;
     try {
-      this.conditioners.get(gap.streamId)?.breakSegment();
+      this.conditioners.get(gap.streamId)?.breakSegment(gap);
     } finally {
       this.depth--;
     }
@@ -297,6 +301,7 @@ export class Pipeline {
         this.windower.segmentEnd(id, kEnd);
         this.features?.segmentEnd(id, kEnd);
       },
+      bridge: (from, to) => this.windower.bridge(id, from, to),
     });
   }
 }

@@ -79,6 +79,14 @@ export interface PipelineConfig {
   resampler: Required<ResampleKernelOptions>;
   /** After each segment start (first data, or after a gap), this long is marked 'warming-up' (filters settling). */
   warmUpSec: number;
+  /**
+   * Packet losses of at most this long (s of missing samples on the device clock) are bridged: the
+   * missing samples are filled by linear interpolation on the device's sample grid and the segment
+   * goes on (no filter restart, no warm-up). The gap is still detected and reported. 0: never
+   * bridged (every loss starts a new segment). A configuration stored before bridging existed reads
+   * as 0 (`recordedPipelineConfig`).
+   */
+  bridgeMaxSec: number;
   /** A device-time discontinuity larger than this many sample periods is a gap. */
   gapToleranceSamples: number;
   /** Relative tolerance on the sample period when checking chunk continuity (real devices are off nominal by up to ~2 %). */
@@ -248,6 +256,8 @@ export interface ConditionerState {
 export interface WindowerStreamState {
   nextK: number;
   segments: { k0: number; kEnd: number; warmEnd: number }[];
+  /** Bridged stretches (fractional grid indices, [from, to)) that future windows may still overlap. */
+  bridges: { from: number; to: number }[];
 }
 
 /** A decoded snapshot. */

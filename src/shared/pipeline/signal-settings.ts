@@ -3,7 +3,7 @@
 // keeps them across restarts; everything else in PipelineConfig stays at its defaults.
 import type { DeviceStatus } from '../device.types';
 import { MODEL_RATE_HZ } from '../window.types';
-import { PipelineConfigError, resolvePipelineConfig, type PipelineConfigPatch } from './pipeline-config';
+import { MAX_BRIDGE_SEC, PipelineConfigError, resolvePipelineConfig, type PipelineConfigPatch } from './pipeline-config';
 import type { PipelineConfig } from './pipeline.types';
 
 export interface SignalSettings {
@@ -18,6 +18,11 @@ export interface SignalSettings {
   /** Window length and hop (s): whole seconds (the models read 1-s patches). */
   windowSec: number;
   hopSec: number;
+  /**
+   * Packet losses up to this long (ms of missing samples) are bridged by linear interpolation
+   * instead of restarting the stream (PipelineConfig.bridgeMaxSec); 0 = off.
+   */
+  bridgeMs: number;
 }
 
 export const MAX_WINDOW_SEC = 60;
@@ -31,6 +36,7 @@ export function signalSettingsOf(c: PipelineConfig): SignalSettings {
     ecgBandHz: band('ecg'),
     windowSec: c.window.lengthSec,
     hopSec: c.window.hopSec,
+    bridgeMs: Math.round(c.bridgeMaxSec * 1000),
   };
 }
 
@@ -43,6 +49,7 @@ export function signalSettingsPatch(s: SignalSettings): PipelineConfigPatch {
     },
     quality: { mainsHz: s.mainsHz },
     window: { lengthSec: s.windowSec, hopSec: s.hopSec },
+    bridgeMaxSec: s.bridgeMs / 1000,
   };
 }
 
@@ -80,10 +87,19 @@ export function checkSignalSettings(v: unknown, base: PipelineConfig): SignalSet
     ecgBandHz: band('ecgBandHz', 'ECG'),
     windowSec: seconds('windowSec', 'Window', 1),
     hopSec: seconds('hopSec', 'Hop', 1),
+    bridgeMs: bridgeMs(o.bridgeMs, base),
   };
   // Whatever else the pipeline checks is named in its own words.
   resolvePipelineConfig(signalSettingsPatch(s), base);
   return s;
+}
+
+/** The loss bridging setting: whole ms from 0 to MAX_BRIDGE_SEC; a settings file from before it existed keeps what is in force. */
+function bridgeMs(x: unknown, base: PipelineConfig): number {
+  if (x === undefined) return Math.round(base.bridgeMaxSec * 1000);
+  const max = MAX_BRIDGE_SEC * 1000;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max) throw new PipelineConfigError(`Bridge losses up to must be a whole number of ms from 0 (off) to ${max} (bridgeMs)`);
+  return x;
 }
 
 /** Why the settings cannot change now, or null: a replay runs under the settings it was recorded with. */

@@ -8,6 +8,10 @@
 // A SEGMENT is a run of chunks whose device times follow on from each other. Data is never
 // carried across a segment boundary: the resampler and the filters restart (the filters from the
 // steady state of the new segment's first sample), and the output grid resumes after the gap.
+// A short packet loss (at most bridgeMaxSec of missing samples, the device clock otherwise
+// consistent) is BRIDGED instead: the missing samples are filled on the device's own sample grid by
+// linear interpolation between the last sample before and the first after, and the segment goes on.
+// The gap is still reported, and the bridged stretch is passed on so windows can say so.
 // Everything here is a function of the chunk sequence (including each chunk's hostTime): no clock
 // is read, so replaying the same chunks gives the same samples, bit for bit.
 import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
@@ -34,6 +38,28 @@ export interface ConditionerSink {
   samples(k0: number, n: number, conditioned: Float64Array, raw: Float64Array, stride: number): void;
   /** The current segment ended; kEnd is one past its last output. */
   segmentEnd(kEnd: number): void;
+  /**
+   * Samples lost and bridged by interpolation: they cover host grid positions [from, to)
+   * (fractional indices, time × 200): the missing samples' periods, each centred on its sample.
+   */
+  bridge(from: number, to: number): void;
+}
+
+/**
+ * The `missing` samples between `before` (last sample of each channel) and the first sample of
+ * `next` (planar, `next.length / C` samples per channel), linearly interpolated on the device's
+ * sample grid: sample i (0-based) of channel c is before[c] + (after[c] − before[c])·(i+1)/(missing+1).
+ * Planar [C × missing], float64.
+ */
+export function bridgeSamples(before: ArrayLike<number>, next: ArrayLike<number>, nextCount: number, missing: number): Float64Array {
+  const C = before.length;
+  const out = new Float64Array(C * missing);
+  for (let c = 0; c < C; c++) {
+    const a = before[c];
+    const b = next[c * nextCount];
+    for (let i = 0; i < missing; i++) out[c * missing + i] = a + ((b - a) * (i + 1)) / (missing + 1);
+  }
+  return out;
 }
 
 /** The cascade for one modality at the model rate, or null when it filters nothing. */
@@ -153,6 +179,8 @@ export class StreamConditioner {
     let gapReason: GapReason | null = null;
     let gapStart = 0;
     let missing = 0;
+    /** Samples lost in a short packet loss that is bridged (0: none). */
+    let bridged = 0;
 
     // Whether the device clock is still the one the model knows, for a chunk that starts a new
     // segment. One rule for every new segment — after a detected gap or after a gap the source (or
@@ -183,9 +211,15 @@ export class StreamConditioner {
           gapReason = 'time-jump';
         } else {
           missing = Math.round(mismatch / P);
-          const code: DeviceProblemCode = mismatch > this.cfg.maxPacketLossSec ? 'time-jump' : 'packet-loss';
-          this.sink.problem(code, `${missing} samples (${fmtMs(mismatch)}) missing: a gap is marked`, h, false);
           gapReason = 'packet-loss';
+          if (this.bridges(missing)) {
+            bridged = missing;
+            startSegment = false;
+            this.sink.problem('packet-loss', `${missing} samples (${fmtMs(mismatch)}) missing: a gap is marked, bridged by linear interpolation`, h, false);
+          } else {
+            const code: DeviceProblemCode = mismatch > this.cfg.maxPacketLossSec ? 'time-jump' : 'packet-loss';
+            this.sink.problem(code, `${missing} samples (${fmtMs(mismatch)}) missing: a gap is marked`, h, false);
+          }
         }
       }
       if (startSegment) reanchor = needsReanchor();
@@ -202,6 +236,8 @@ export class StreamConditioner {
     // Accepted from here on. State first (clock, segment), then the gap event, then the chunk
     // itself: a detected gap is reported BEFORE the chunk that revealed it, so a recording of the
     // event stream replays in an order that reproduces this one exactly.
+    // The last sample before the loss (after NaN repair, hold is each channel's last sample).
+    const before = bridged > 0 ? this.hold.slice() : null;
     const repaired = repairNonFinite(input, this.hold);
     if (repaired.replaced > 0) {
       this.sink.problem('non-finite-samples', `${repaired.replaced} NaN/Inf samples replaced by the channel's last finite value`, h, false);
@@ -236,7 +272,14 @@ export class StreamConditioner {
       }
       this.sink.segmentStart(k0);
     }
-    this.sink.accepted(chunk);
+    let fill: Float64Array | null = null;
+    if (bridged > 0) {
+      // The lost samples take their places on the device grid (segment indices segIndex …
+      // segIndex + bridged − 1); the chunk's own samples follow at their true times.
+      fill = bridgeSamples(before!, chunk.data, n, bridged);
+      this.lastCount += bridged;
+      this.segIndex += bridged;
+    }
     if (!startSegment) {
       // Continuous: refine the sample period and the segment's intercept.
       const dd = d - this.lastStart;
@@ -251,6 +294,23 @@ export class StreamConditioner {
       this.d0W = this.d0W * decay + 1;
       this.d0 = this.d0Sum / this.d0W;
     }
+    if (fill) {
+      // Reported like a detected gap, before the chunk that revealed it (replay order), from the
+      // last real sample to the first after; the bridged stretch is the missing samples' own periods.
+      const j0 = this.segIndex - bridged;
+      const P1 = this.period;
+      const devAt = (j: number) => this.d0 + P1 * j;
+      this.nGaps++;
+      this.sink.gap({
+        streamId: this.info.id,
+        startTime: gapStart,
+        endTime: Math.max(gapStart, this.clock.toHost(devAt(j0 + bridged))),
+        missingSamples: bridged,
+        reason: 'packet-loss',
+      });
+      this.sink.bridge(this.clock.toHost(devAt(j0 - 0.5)) * MODEL_RATE_HZ, this.clock.toHost(devAt(j0 + bridged - 0.5)) * MODEL_RATE_HZ);
+    }
+    this.sink.accepted(chunk);
     this.lastStart = d;
     this.lastCount = n;
     this.segIndex += n;
@@ -259,13 +319,29 @@ export class StreamConditioner {
     // Keep one more kernel half-width below what the next output reads, for grid positions that a
     // later clock-model update moves back (the resampler's floor; reads below it repeat it).
     const H = this.resampler.kernel.halfWidth;
-    this.resampler.append(chunk.data, n, n, 0, Math.floor(this.positionOf(this.nextK)) - 2 * H + 1);
+    const keepFrom = Math.floor(this.positionOf(this.nextK)) - 2 * H + 1;
+    if (fill) this.resampler.append(fill, bridged, bridged, 0, keepFrom);
+    this.resampler.append(chunk.data, n, n, 0, keepFrom);
     this.produce(this.resampler.readyUpTo);
   }
 
-  /** A gap the source announced (device dropped, paused): the next chunk starts a new segment. */
-  breakSegment(): void {
+  /**
+   * A gap the source announced (device dropped, paused): the next chunk starts a new segment. A
+   * packet loss short enough to bridge is left to the next chunk's own continuity check on the
+   * device clock, which bridges it: a device that counts its packets announces the loss first, and
+   * a replay feeds back the gap the pipeline reported for a bridged loss before its chunk.
+   */
+  breakSegment(gap?: Gap): void {
+    if (gap && gap.reason === 'packet-loss' && this.bridges(gap.missingSamples)) return;
     if (this.segActive) this.endSegment();
+  }
+
+  /**
+   * Whether a loss of `missing` samples is bridged: bridging on, and at most bridgeMaxSec of them at
+   * the nominal rate (a count, not the estimated period: two 50-ms packets are 100 ms on every device).
+   */
+  private bridges(missing: number): boolean {
+    return this.cfg.bridgeMaxSec > 0 && missing > 0 && missing * this.nominalPeriod <= this.cfg.bridgeMaxSec * (1 + 1e-9);
   }
 
   /** The stream is going away: flush what is held. */

@@ -10,6 +10,9 @@
 // lacks a sample in the window (lost packets, a stall, not delivered in time), ('warming-up') when
 // the window overlaps the first warmUpSec of a segment, ('bad-quality') when every channel is flat
 // or railed. Windows where no modality is present are not emitted (nothing to show or classify).
+// Short packet losses bridged by interpolation (StreamConditioner) keep the modality present; each
+// channel's quality says how much of the span was bridged (`bridgedMs`), and a window more than
+// MAX_BRIDGED_SHARE bridged on a feeding stream is absent ('gap') as if the losses had not been bridged.
 import type { Modality, StreamInfo } from '../stream.types';
 import type { AbsentReason, ChannelQuality, ModalityBlock, SyncWindow } from '../window.types';
 import { MODEL_RATE_HZ } from '../window.types';
@@ -22,6 +25,13 @@ export interface WindowerSink {
   window(w: SyncWindow): void;
   quality(r: QualityReport): void;
 }
+
+/**
+ * A window in which more than this share of a feeding stream's samples was bridged is absent
+ * ('gap'): one or two lost packets in a 5-s window (≤ 2 %) are routine on a radio, but an
+ * interpolated tenth of the window is a line a model would read as signal.
+ */
+export const MAX_BRIDGED_SHARE = 0.1;
 
 interface Segment {
   k0: number;
@@ -43,6 +53,8 @@ class StreamBuffer {
   /** One past the last sample written. */
   nextK = -Infinity;
   segments: Segment[] = [];
+  /** Bridged stretches [from, to) in fractional grid indices, in time order. */
+  bridges: { from: number; to: number }[] = [];
   ended = false;
   /** Block statistics by block index (k / blockSize). */
   readonly blocks = new Map<number, Float64Array>();
@@ -165,6 +177,22 @@ export class Windower {
     b.segments.push({ k0, kEnd: Infinity, warmEnd: k0 + this.warmK });
     b.nextK = k0;
     if (Number.isNaN(this.nextStartK)) this.nextStartK = Math.ceil(k0 / this.hopK) * this.hopK;
+  }
+
+  /** Samples of stream `id` lost and bridged over grid positions [from, to) (fractional). */
+  bridge(id: string, from: number, to: number): void {
+    const b = this.live(id);
+    if (b) b.bridges.push({ from, to });
+  }
+
+  /** Grid samples' worth of [s, e) that stream b bridged. */
+  private bridgedK(b: StreamBuffer, s: number, e: number): number {
+    let k = 0;
+    for (const x of b.bridges) {
+      const o = Math.min(x.to, e) - Math.max(x.from, s);
+      if (o > 0) k += o;
+    }
+    return k;
   }
 
   segmentEnd(id: string, kEnd: number): void {
@@ -332,7 +360,11 @@ export class Windower {
     }
     // A block still being filled (the stream's newest samples) is not yet analysed: count what the
     // analysed blocks cover.
-    return channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality));
+    const q = channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality));
+    const bridged = this.bridgedK(b, from, e);
+    // In 0.1 ms; left out when nothing was bridged (so windows without are as they always were).
+    if (bridged > 0) q.bridgedMs = Math.round((bridged * 10000) / MODEL_RATE_HZ) / 10;
+    return q;
   }
 
   /** Sums channel c's block statistics over [s, e) into acc. */
@@ -372,6 +404,10 @@ export class Windower {
         reason = 'gap';
         break;
       }
+      if (this.bridgedK(b, s, e) > MAX_BRIDGED_SHARE * (e - s)) {
+        reason = 'gap';
+        break;
+      }
       if (seg.warmEnd > s) reason = 'warming-up';
     }
     if (reason) return absent(reason, quality);
@@ -406,7 +442,7 @@ export class Windower {
   exportStream(id: string): WindowerStreamState | null {
     const b = this.streams.get(id);
     if (!b) return null;
-    return { nextK: b.nextK, segments: b.segments.map((x) => ({ ...x })) };
+    return { nextK: b.nextK, segments: b.segments.map((x) => ({ ...x })), bridges: b.bridges.map((x) => ({ ...x })) };
   }
 
   /**
@@ -420,6 +456,7 @@ export class Windower {
       if (!b) throw new RangeError(`windower has no stream ${id}`);
       b.nextK = st.nextK;
       b.segments = st.segments.map((x) => ({ ...x }));
+      b.bridges = st.bridges.map((x) => ({ ...x }));
     }
     this.nextStartK = s.nextStartK;
     this.frontierK = s.frontierK;
@@ -436,6 +473,7 @@ export class Windower {
     for (const b of this.streams.values()) {
       for (const blk of b.blocks.keys()) if (blk < oldestBlock) b.blocks.delete(blk);
       while (b.segments.length > 1 && Math.min(b.segments[0].kEnd, b.nextK) <= s) b.segments.shift();
+      while (b.bridges.length > 0 && b.bridges[0].to <= s) b.bridges.shift();
     }
   }
 }

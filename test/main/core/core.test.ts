@@ -115,12 +115,12 @@ describe('core (hub + demo devices + pipeline area)', () => {
 
   test('signal settings: checked by name, applied to the pipeline, pushed, kept for the next start', async () => {
     const snap = await call('hm:pipeline:snapshot', null);
-    assert.deepEqual(snap.settings, { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1 });
+    assert.deepEqual(snap.settings, { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1, bridgeMs: 100 });
     const crossed = await core.handlers.dispatch('hm:pipeline:set-settings', { ...snap.settings, eegBandHz: [40, 1] }, ctx);
     assert.deepEqual(!crossed.ok && [crossed.error.kind, crossed.error.message], ['bad-request', 'signal settings: EEG high-pass (40 Hz) must be below its low-pass (1 Hz) (eegBandHz)']);
     const mains = await core.handlers.dispatch('hm:pipeline:set-settings', { ...snap.settings, mainsHz: 55 }, ctx);
     assert.match(!mains.ok ? mains.error.message : '', /mainsHz must be 50 or 60/);
-    const settings = { mainsHz: 60 as const, notch: true, eegBandHz: [1, 45] as [number, number], ecgBandHz: [0.5, 40] as [number, number], windowSec: 4, hopSec: 2 };
+    const settings = { mainsHz: 60 as const, notch: true, eegBandHz: [1, 45] as [number, number], ecgBandHz: [0.5, 40] as [number, number], windowSec: 4, hopSec: 2, bridgeMs: 60 };
     assert.deepEqual(await call('hm:pipeline:set-settings', settings), settings);
     const cfg = core.hub.pipelineConfig!();
     assert.deepEqual([cfg.filters.eeg.notchHz, cfg.filters.ecg.notchHz, cfg.quality.mainsHz, cfg.filters.eeg.highpassHz, cfg.window.lengthSec], [[60], [60], 60, 1, 4]);

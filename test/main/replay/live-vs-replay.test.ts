@@ -35,19 +35,20 @@ function assertSameWindow(r: SyncWindow, w: SyncWindow, i: number): void {
 }
 
 /** Records SIM_SECONDS of the demo devices with faults (and, at `change`, new settings), then replays through a fresh hub. */
-async function recordAndReplay(t: TestContext, change?: { at: number; patch: PipelineConfigPatch }) {
+async function recordAndReplay(t: TestContext, change?: { at: number; patch: PipelineConfigPatch }, radio: { lossPercent?: number; pipelineConfig?: PipelineConfigPatch } = {}) {
   const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
   t.after(() => db.close());
 
   // Live: accelerated time, real hub, real recorder, real database.
   const clock = new VirtualClock(1_790_000_000);
   const scheduler = new VirtualScheduler(clock);
-  const hub = new StreamHub({ clock, scheduler });
+  const hub = new StreamHub({ clock, scheduler, pipelineConfig: radio.pipelineConfig });
   const live: SyncWindow[] = [];
   hub.subscribe({ window: (w) => live.push(w) });
   const recorder = new Recorder({ db, hub, clock, appVersion: 'test', flushIntervalMs: 60_000 });
   const { sessionId } = await recorder.start({ name: 'determinism' });
   const [headset, strap] = createDemoSources({ clock, scheduler, seed: 7 });
+  if (radio.lossPercent !== undefined) await headset.configure({ lossPercent: radio.lossPercent });
   await hub.addSource(headset);
   await hub.addSource(strap);
   // Faults the recording must carry over: repaired samples, lost packets, a clock reset.
@@ -104,4 +105,18 @@ test('settings changed while recording are stored and replayed at the same point
   const hops = live.slice(1).map((w, i) => Math.round(w.startTime - live[i].startTime));
   assert.ok(hops.includes(1) && hops.includes(2), `hops ${hops.join(',')}`);
   assert.equal(hub2.pipelineConfig().window.hopSec, 2, 'the replay hub ends under the changed settings');
+});
+
+test('short packet losses bridged live are bridged again on replay, byte for byte', async (t) => {
+  const { db, sessionId, live } = await recordAndReplay(t, undefined, { lossPercent: 5 });
+  const bridged = live.filter((w) => w.eeg.present && w.eeg.quality.every((q) => (q.bridgedMs ?? 0) > 0));
+  assert.ok(bridged.length >= 5, `${bridged.length} windows with EEG present over bridged losses`);
+  const gaps = await db.api.listGaps(sessionId);
+  assert.ok(gaps.filter((g) => g.reason === 'packet-loss').length >= 10, 'the bridged losses are recorded as gaps all the same');
+});
+
+test('a session recorded with bridging off replays without it, though the replaying hub bridges by default', async (t) => {
+  const { live, hub2 } = await recordAndReplay(t, undefined, { lossPercent: 1, pipelineConfig: { bridgeMaxSec: 0 } });
+  assert.ok(live.every((w) => w.eeg.quality.every((q) => q.bridgedMs === undefined)), 'nothing bridged');
+  assert.equal(hub2.pipelineConfig().bridgeMaxSec, 0);
 });

@@ -193,11 +193,12 @@ describe('missing and dropping devices', () => {
   });
 });
 
-describe('gaps', () => {
-  // Packets 300 and 301 of the headset are lost (t ≈ 14.06–14.16 s); 1000 is lost too.
+describe('gaps (bridging off: every loss starts a new segment)', () => {
+  // Packets 300 and 301 of the headset are lost (t ≈ 14.06–14.16 s); 1000 is lost too. Short
+  // enough to bridge (test/shared/pipeline/bridge.test.ts): here bridging is off.
   const lost = new Set([300, 301, 1000]);
   const chunks = interleave(generate(MUSE, 0, 60, bg(), (i) => lost.has(i)), generate(POLAR, 0, 60, bg()));
-  const r = run([MUSE, POLAR], chunks);
+  const r = run([MUSE, POLAR], chunks, { bridgeMaxSec: 0 });
 
   test('lost packets are marked as gaps with the right size, never merged', () => {
     assert.equal(r.gaps.length, 2);

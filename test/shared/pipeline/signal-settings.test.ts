@@ -6,14 +6,15 @@ import { DEFAULT_PIPELINE_CONFIG, PipelineConfigError, checkSignalSettings, reso
 import type { DeviceStatus } from '../../../src/shared/device.types';
 
 test('settings survive the round trip through a configuration; the rest of the configuration is untouched', () => {
-  const s: SignalSettings = { mainsHz: 60, notch: false, eegBandHz: [1, 40], ecgBandHz: [0.67, 35], windowSec: 10, hopSec: 3 };
+  const s: SignalSettings = { mainsHz: 60, notch: false, eegBandHz: [1, 40], ecgBandHz: [0.67, 35], windowSec: 10, hopSec: 3, bridgeMs: 50 };
   const cfg = resolvePipelineConfig(signalSettingsPatch(s));
   assert.deepEqual(signalSettingsOf(cfg), s);
   assert.deepEqual([cfg.filters.eeg.notchHz, cfg.filters.ecg.notchHz, cfg.quality.mainsHz], [[], [], 60]);
   assert.deepEqual(cfg.filters.other, DEFAULT_PIPELINE_CONFIG.filters.other);
   assert.deepEqual(cfg.features, DEFAULT_PIPELINE_CONFIG.features);
   assert.equal(cfg.window.eegMontage, 'auto');
-  assert.deepEqual(signalSettingsOf(DEFAULT_PIPELINE_CONFIG), { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1 });
+  assert.equal(cfg.bridgeMaxSec, 0.05);
+  assert.deepEqual(signalSettingsOf(DEFAULT_PIPELINE_CONFIG), { mainsHz: 50, notch: true, eegBandHz: [0.3, 75], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1, bridgeMs: 100 });
 });
 
 test('bad settings are refused with the field named', () => {
@@ -32,9 +33,15 @@ test('bad settings are refused with the field named', () => {
     [{ ...ok, eegBandHz: [100, 40] }, /^EEG high-pass 100 Hz must be/],
     [{ ...ok, windowSec: 2.5 }, /^Window must be a whole number of seconds from 1 to 60 \(windowSec\)$/],
     [{ ...ok, hopSec: 0 }, /^Hop must be a whole number/],
+    [{ ...ok, bridgeMs: 2.5 }, /^Bridge losses up to must be a whole number of ms from 0 \(off\) to 500 \(bridgeMs\)$/],
+    [{ ...ok, bridgeMs: 501 }, /bridgeMs/],
   ];
   for (const [v, msg] of cases) assert.throws(() => checkSignalSettings(v, DEFAULT_PIPELINE_CONFIG), (e: Error) => e instanceof PipelineConfigError && msg.test(e.message), JSON.stringify(v));
   assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 30 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 30 });
+  // A settings file from before loss bridging existed keeps the bridging in force; 0 turns it off.
+  const { bridgeMs: _, ...older } = ok;
+  assert.equal(checkSignalSettings(older, resolvePipelineConfig({ bridgeMaxSec: 0.04 })).bridgeMs, 40);
+  assert.equal(resolvePipelineConfig(signalSettingsPatch({ ...ok, bridgeMs: 0 })).bridgeMaxSec, 0);
   // A high-pass of 0 is none (DC-coupled), and reads back as 0.
   const dc = { ...ok, ecgBandHz: [0, 40] };
   assert.equal(resolvePipelineConfig(signalSettingsPatch(checkSignalSettings(dc, DEFAULT_PIPELINE_CONFIG))).filters.ecg.highpassHz, null);

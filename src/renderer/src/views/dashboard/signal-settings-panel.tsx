@@ -3,13 +3,14 @@
 // restarts; a recording stores each change, a replay runs under the settings it was recorded with.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_WINDOW_SEC, settingsLockedBy, type SignalSettings } from '../../../../shared/pipeline/signal-settings';
+import { MAX_BRIDGE_SEC } from '../../../../shared/pipeline/pipeline-config';
 import type { HeartMindClient } from '../../transport/client';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { messageOf } from '../../shell/error-message';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 
-type Form = Record<'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec', string> & { mainsHz: 50 | 60; notch: boolean };
+type Form = Record<'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec' | 'bridgeMs', string> & { mainsHz: 50 | 60; notch: boolean };
 
 const toForm = (s: SignalSettings): Form => ({
   mainsHz: s.mainsHz,
@@ -20,6 +21,7 @@ const toForm = (s: SignalSettings): Form => ({
   ecgHigh: String(s.ecgBandHz[1]),
   windowSec: String(s.windowSec),
   hopSec: String(s.hopSec),
+  bridgeMs: String(s.bridgeMs),
 });
 
 const fromForm = (f: Form): SignalSettings => ({
@@ -29,6 +31,7 @@ const fromForm = (f: Form): SignalSettings => ({
   ecgBandHz: [Number(f.ecgLow), Number(f.ecgHigh)],
   windowSec: Number(f.windowSec),
   hopSec: Number(f.hopSec),
+  bridgeMs: Number(f.bridgeMs),
 });
 
 const same = (a: Form, b: Form) => (Object.keys(a) as (keyof Form)[]).every((k) => a[k] === b[k]);
@@ -71,7 +74,7 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
       setBusy(false);
     }
   };
-  const num = (k: 'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec', label: string, attrs: { min: number; max: number; step: number | 'any' }) => (
+  const num = (k: 'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec' | 'bridgeMs', label: string, attrs: { min: number; max: number; step: number | 'any' }) => (
     <label>
       <span>{label}</span>
       <input type="number" {...attrs} value={form[k]} disabled={!!locked || busy} onInput={(e) => set(k, (e.target as HTMLInputElement).value)} data-testid={`signal-${k}`} />
@@ -104,6 +107,7 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
           {num('ecgHigh', 'ECG low-pass (Hz)', { min: 1, max: 99, step: 'any' })}
           {num('windowSec', 'Window (s)', { min: 1, max: MAX_WINDOW_SEC, step: 1 })}
           {num('hopSec', 'Hop (s)', { min: 1, max: MAX_WINDOW_SEC, step: 1 })}
+          {num('bridgeMs', 'Bridge losses up to (ms, 0 = off)', { min: 0, max: MAX_BRIDGE_SEC * 1000, step: 1 })}
         </div>
         <div class="signal-actions">
           <button type="submit" class="btn btn-small" disabled={!!locked || busy || !dirty} data-testid="signal-apply">
