@@ -20,8 +20,6 @@ export class DatasetError extends CodedError<DatasetErrorCode> {
 export const DREAMER_EEG_CHANNELS = ['AF3', 'F7', 'F3', 'FC5', 'T7', 'P7', 'O1', 'O2', 'P8', 'T8', 'FC6', 'F4', 'F8', 'AF4'] as const;
 /** The Shimmer2 ECG's two channels. The file does not name its leads; these are the column numbers. */
 export const DREAMER_ECG_CHANNELS = ['ECG1', 'ECG2'] as const;
-export const DREAMER_EEG_SAMPLE_RATE_HZ = 128;
-export const DREAMER_ECG_SAMPLE_RATE_HZ = 256;
 /** Default binarisation: a 1–5 self-assessment score ≥ 4 is "high" (1), ≤ 3 "low" (0). */
 export const DREAMER_DEFAULT_THRESHOLD = 4;
 /** DREAMER's self-assessment scores run 1 … 5 (a threshold outside (1, 5] labels every clip alike). */

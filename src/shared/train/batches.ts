@@ -5,7 +5,7 @@
 import { defaultDevice, numpy as np, random } from '@jax-js/jax';
 import { INPUT_SCALE_DIVISOR_UV, PATCH_SAMPLES } from '../model/config';
 import { streamId } from '../model/prng';
-import { seededRandom, shuffled } from '../eval/seeded-random';
+import { seededRandom, shuffled } from '../seeded-random';
 import { uniformAt } from './masking';
 
 /** One signal block in µV: planar [channels × samples] at 200 Hz. */
