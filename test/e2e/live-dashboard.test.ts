@@ -214,15 +214,27 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.fill(`${panel} [data-testid="signal-eegLow"]`, '1');
     await page.fill(`${panel} [data-testid="signal-eegHigh"]`, '45');
     await page.fill(`${panel} [data-testid="signal-windowSec"]`, '4');
+    await page.fill(`${panel} [data-testid="signal-bridgeMs"]`, '60');
     await page.click(`${panel} [data-testid="signal-mains-60"]`);
     await page.click(`${panel} [data-testid="signal-apply"]`);
     await page.waitForFunction(() => /mains 60 Hz notched · windows 4 s \/ 1 s/.test(document.querySelector('[data-testid="signal-settings"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5_000 });
     await page.waitForFunction(() => (document.querySelector('[data-testid="windows"] .panel-header')?.textContent ?? '').includes('4 s every 1 s'), undefined, { timeout: 5_000 });
     const cfg = serve.core.hub.pipelineConfig!();
-    assert.deepEqual([cfg.quality.mainsHz, cfg.filters.eeg.notchHz, cfg.filters.eeg.highpassHz, cfg.filters.eeg.lowpassHz, cfg.window.lengthSec], [60, [60], 1, 45, 4]);
+    assert.deepEqual([cfg.quality.mainsHz, cfg.filters.eeg.notchHz, cfg.filters.eeg.highpassHz, cfg.filters.eeg.lowpassHz, cfg.window.lengthSec, cfg.bridgeMaxSec], [60, [60], 1, 45, 4, 0.06]);
     assert.equal(await page.$(`${panel} [data-testid="signal-error"]`), null, 'the error is gone');
     // Windows keep flowing under the new settings.
     await waitForWindow('eeg', 'present', await latestSeq(), 15_000);
+  });
+
+  test('a headset losing 5 % of its packets: EEG stays present, and its signal quality says how much was bridged', async () => {
+    const id = deviceOf('eeg');
+    const card = `[data-testid="device-${id}"]`;
+    const eegStream = serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
+    await page.selectOption(`${card} [data-testid="setting-lossPercent"]`, '5');
+    const line = await page.waitForSelector(`[data-testid="quality"] .quality-stream[data-stream="${eegStream}"] [data-testid="quality-bridged"]`, { timeout: 10_000 });
+    assert.match((await line.textContent()) ?? '', /^\d+ ms of lost packets bridged by interpolation$/);
+    await waitForWindow('eeg', 'present', await latestSeq(), 10_000);
+    await page.selectOption(`${card} [data-testid="setting-lossPercent"]`, '0.1');
   });
 
   test('leaving the dashboard for every other view and coming back breaks nothing', async () => {

@@ -143,10 +143,18 @@ export function QualityPanel({ live }: { live: LiveStore }) {
         const s = live.streams.get(r.streamId);
         // A stalled device's last report stays, dimmed and said to be old, as the tiles do.
         const stale = staleText(live, r.streamId);
+        // Short packet losses the pipeline interpolated over in the span this report judges (the
+        // same for every channel of a stream): the signal goes on, but that much of it is a line.
+        const bridgedMs = Math.max(0, ...r.channels.map((c) => c.bridgedMs ?? 0));
         return (
           <div key={r.streamId} class={`quality-stream${stale ? ' stale' : ''}`} data-stream={r.streamId} data-stale={stale ? 'true' : undefined}>
             <h3 class="small">{s ? `${s.deviceName} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
             {stale && <p class="stale-hint small">{stale}</p>}
+            {bridgedMs > 0 && (
+              <p class="muted small" data-testid="quality-bridged">
+                {fmt(bridgedMs, 0)} ms of lost packets bridged by interpolation
+              </p>
+            )}
             <ul class="quality-grid">
               {r.channels.map((c) => {
                 const level = c.score >= 0.75 ? 'good' : c.score >= 0.4 ? 'fair' : 'bad';
@@ -156,7 +164,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
                     key={c.label}
                     class={`quality-chip q-${level}`}
                     data-flags={c.flags.join(' ')}
-                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise ${fmt(c.lineNoiseRatio * 100, 1)} %${flags ? ` — ${flags}` : ''}`}
+                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise ${fmt(c.lineNoiseRatio * 100, 1)} %${c.bridgedMs ? `, ${fmt(c.bridgedMs, 0)} ms bridged` : ''}${flags ? ` — ${flags}` : ''}`}
                     aria-label={`${c.label} quality ${Math.round(c.score * 100)} percent${flags ? `: ${flags}` : ''}`}
                   >
                     <span class="q-label">{c.label}</span>
