@@ -74,7 +74,7 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
   pipeline.setStreams(DEVICE_ID, infos);
 
   // One cursor per stream; the next chunk pushed is the earliest-arriving one (ties: stream order).
-  const cursors = replayed.map(({ s }, k) => ({ s, info: infos[k], seg: 0, at: 0, packet: Math.max(1, Math.round(packetSec * s.rateHz)) }));
+  const cursors = replayed.map(({ s }, k) => ({ s, info: infos[k], seg: 0, at: 0, packet: Math.max(1, Math.round(packetSec * s.rateHz)), due: null as number | null }));
   const arrival = (c: (typeof cursors)[number]) => {
     const seg = c.s.segments[c.seg];
     const n = Math.min(c.packet, seg.count - c.at);
@@ -101,10 +101,18 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
       const from = ch * seg.count + c.at;
       data.set(seg.data.subarray(from, from + n), ch * n);
     }
+    // A break the file holds (segments that do not follow on) is announced as the import's replay
+    // announces it (gapsOf, reason 'file'): never bridged as a short packet loss would be, so a
+    // dataset cut from the file and a replay of its imported session see the same windows.
+    if (c.at === 0 && c.due !== null) {
+      const missing = Math.round((seg.start - c.due) * c.s.rateHz);
+      if (missing > 0) pipeline.sourceGap({ streamId: c.info.id, startTime: t0 + c.due, endTime: t0 + seg.start, missingSamples: missing, reason: 'file' });
+    }
     const chunk: SampleChunk = { streamId: c.info.id, deviceTime: t0 + seg.start + c.at / c.s.rateHz, hostTime: bestT, count: n, data };
     pipeline.push(chunk);
     c.at += n;
     if (c.at >= seg.count) {
+      if (seg.count > 0) c.due = seg.start + seg.count / c.s.rateHz;
       c.seg++;
       c.at = 0;
     }
