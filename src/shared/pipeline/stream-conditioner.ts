@@ -119,6 +119,12 @@ export class StreamConditioner {
   private d0W = 0;
   private d0 = 0;
   private segActive = false;
+  /**
+   * The source announced the loss the next chunk reveals (a device counting its packets, or a
+   * replay feeding back the gap recorded live): it is bridged without a second gap event. Not in
+   * snapshots (a snapshot between the two would cost one repeated gap event, no sample).
+   */
+  private lossAnnounced = false;
   private segIndex = 0;
   private lastStart = 0;
   private lastCount = 0;
@@ -296,20 +302,24 @@ export class StreamConditioner {
     }
     if (fill) {
       // Reported like a detected gap, before the chunk that revealed it (replay order), from the
-      // last real sample to the first after; the bridged stretch is the missing samples' own periods.
+      // last real sample to the first after — unless the source announced it already; the bridged
+      // stretch is the missing samples' own periods.
       const j0 = this.segIndex - bridged;
       const P1 = this.period;
       const devAt = (j: number) => this.d0 + P1 * j;
-      this.nGaps++;
-      this.sink.gap({
-        streamId: this.info.id,
-        startTime: gapStart,
-        endTime: Math.max(gapStart, this.clock.toHost(devAt(j0 + bridged))),
-        missingSamples: bridged,
-        reason: 'packet-loss',
-      });
+      if (!this.lossAnnounced) {
+        this.nGaps++;
+        this.sink.gap({
+          streamId: this.info.id,
+          startTime: gapStart,
+          endTime: Math.max(gapStart, this.clock.toHost(devAt(j0 + bridged))),
+          missingSamples: bridged,
+          reason: 'packet-loss',
+        });
+      }
       this.sink.bridge(this.clock.toHost(devAt(j0 - 0.5)) * MODEL_RATE_HZ, this.clock.toHost(devAt(j0 + bridged - 0.5)) * MODEL_RATE_HZ);
     }
+    this.lossAnnounced = false;
     this.sink.accepted(chunk);
     this.lastStart = d;
     this.lastCount = n;
@@ -332,7 +342,10 @@ export class StreamConditioner {
    * a replay feeds back the gap the pipeline reported for a bridged loss before its chunk.
    */
   breakSegment(gap?: Gap): void {
-    if (gap && gap.reason === 'packet-loss' && this.bridges(gap.missingSamples)) return;
+    if (gap && gap.reason === 'packet-loss' && this.bridges(gap.missingSamples)) {
+      this.lossAnnounced = true;
+      return;
+    }
     if (this.segActive) this.endSegment();
   }
 
