@@ -67,16 +67,20 @@ function useLibrary(client: HeartMindClient, text: string, tag: string, recordin
   return { sessions, tags, info, error, refresh: () => setVersion((v) => v + 1) };
 }
 
-/** A row's form takes the focus when it opens (as Delete's confirmation does), so Escape and Tab act in it. */
+/**
+ * A row's form takes the focus when it opens (as Delete's confirmation does), so Escape and Tab act
+ * in it. In a layout effect, as the form appears: a plain effect waits for the next frame, and a key
+ * typed at once (Enter, then Tab) went to the page behind it.
+ */
 function useFocusFirstField() {
   const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus(), []);
+  useLayoutEffect(() => ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus(), []);
   return ref;
 }
 
 function ConfirmDelete({ session, replaying, onConfirm, onCancel }: { session: SessionSummary; replaying: boolean; onConfirm(): void; onCancel(): void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
+  useLayoutEffect(() => cancelRef.current?.focus(), []); // as the dialog appears (see useFocusFirstField)
   return (
     <div class="confirm" role="alertdialog" aria-label="Confirm delete" onKeyDown={(e) => e.key === 'Escape' && onCancel()} data-testid="confirm-delete">
       <p>
