@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
+import { segmentBreaks } from '../../shared/formats/import-util';
 import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
@@ -83,25 +84,24 @@ function chunkLength(s: ImportedStream): number {
 }
 
 /**
- * The breaks between a regular stream's segments (the readers start a new segment only where the
- * file says the samples do not follow on: EDF+D record times, an XDF stream resuming later), as
- * the session's gaps: from where the next sample was due to where the samples start again, on the
- * host axis chunksOf uses. Segments that follow on within half a sample are no break. Irregular
- * streams (markers, rate 0) have no "next sample due", so no gaps.
+ * The breaks between a regular stream's segments (segmentBreaks) as the session's gaps, on the host
+ * axis chunksOf uses, each before the first chunk of the segment that starts again.
  */
 export function gapsOf(s: ImportedStream, streamIdx: number, zero: number): ImportGap[] {
-  if (!(s.rateHz > 0)) return [];
+  const breaks = segmentBreaks(s);
+  if (breaks.length === 0) return [];
   const per = chunkLength(s);
   const gaps: ImportGap[] = [];
+  let next = 0;
   let chunk = 0;
-  let due: number | null = null;
-  for (const seg of s.segments) {
-    if (seg.count === 0) continue;
-    const missing = due === null ? 0 : Math.round((seg.start - due) * s.rateHz);
-    if (due !== null && missing > 0) gaps.push({ stream: streamIdx, beforeChunk: chunk, startTime: zero + due, endTime: zero + seg.start, missingSamples: missing });
+  s.segments.forEach((seg, index) => {
+    const b = breaks[next];
+    if (b?.index === index) {
+      gaps.push({ stream: streamIdx, beforeChunk: chunk, startTime: zero + b.due, endTime: zero + b.start, missingSamples: b.missing });
+      next++;
+    }
     chunk += Math.ceil(seg.count / per);
-    due = seg.start + seg.count / s.rateHz;
-  }
+  });
   return gaps;
 }
 

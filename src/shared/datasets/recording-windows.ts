@@ -8,6 +8,7 @@
 // they would see live, and the result is deterministic.
 import { Pipeline, type PipelineConfigPatch, type PipelineProblem } from '../pipeline';
 import type { ImportedRecording } from '../formats/recording.types';
+import { segmentBreaks } from '../formats/import-util';
 import type { SampleChunk, StreamInfo } from '../stream.types';
 import type { SyncWindow } from '../window.types';
 import { DatasetError, DatasetErrorCode } from './datasets.types';
@@ -74,7 +75,7 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
   pipeline.setStreams(DEVICE_ID, infos);
 
   // One cursor per stream; the next chunk pushed is the earliest-arriving one (ties: stream order).
-  const cursors = replayed.map(({ s }, k) => ({ s, info: infos[k], seg: 0, at: 0, packet: Math.max(1, Math.round(packetSec * s.rateHz)), due: null as number | null }));
+  const cursors = replayed.map(({ s }, k) => ({ s, info: infos[k], seg: 0, at: 0, packet: Math.max(1, Math.round(packetSec * s.rateHz)), breaks: new Map(segmentBreaks(s).map((b) => [b.index, b])) }));
   const arrival = (c: (typeof cursors)[number]) => {
     const seg = c.s.segments[c.seg];
     const n = Math.min(c.packet, seg.count - c.at);
@@ -104,15 +105,12 @@ export function recordingWindows(rec: ImportedRecording, opts: RecordingWindowOp
     // A break the file holds (segments that do not follow on) is announced as the import's replay
     // announces it (gapsOf, reason 'file'): never bridged as a short packet loss would be, so a
     // dataset cut from the file and a replay of its imported session see the same windows.
-    if (c.at === 0 && c.due !== null) {
-      const missing = Math.round((seg.start - c.due) * c.s.rateHz);
-      if (missing > 0) pipeline.sourceGap({ streamId: c.info.id, startTime: t0 + c.due, endTime: t0 + seg.start, missingSamples: missing, reason: 'file' });
-    }
+    const brk = c.at === 0 ? c.breaks.get(c.seg) : undefined;
+    if (brk) pipeline.sourceGap({ streamId: c.info.id, startTime: t0 + brk.due, endTime: t0 + brk.start, missingSamples: brk.missing, reason: 'file' });
     const chunk: SampleChunk = { streamId: c.info.id, deviceTime: t0 + seg.start + c.at / c.s.rateHz, hostTime: bestT, count: n, data };
     pipeline.push(chunk);
     c.at += n;
     if (c.at >= seg.count) {
-      if (seg.count > 0) c.due = seg.start + seg.count / c.s.rateHz;
       c.seg++;
       c.at = 0;
     }

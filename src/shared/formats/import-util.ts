@@ -1,4 +1,5 @@
-// Steps every importer shares: EXG units to µV, channels grouped into streams.
+// Steps every importer shares: EXG units to µV, channels grouped into streams; and the breaks a
+// stream's segments hold, which the session import and the dataset builder both announce as gaps.
 import { isExg, microvoltFactor, modalityOfKind } from './channel-kind';
 import type { ImportedChannel, ImportedSegment, ImportedStream } from './recording.types';
 import type { Modality } from '../stream.types';
@@ -84,4 +85,35 @@ export function buildStreams(series: ChannelSeries[], segmentStarts: number[]): 
     streams.push({ name, modality, rateHz, channels: g.map((s) => s.channel), segments: segments.filter((s) => s.count > 0) });
   }
   return streams;
+}
+
+/** A break a regular stream's segments hold (segmentBreaks); times in seconds from the recording's zero. */
+export interface SegmentBreak {
+  /** The segment the samples start again with. */
+  index: number;
+  /** Where the next sample was due. */
+  due: number;
+  /** Where the samples start again (segment `index`'s start). */
+  start: number;
+  /** Samples missing at the stream's rate. */
+  missing: number;
+}
+
+/**
+ * The breaks between a regular stream's segments: the readers start a new segment only where the
+ * file says the samples do not follow on (EDF+D record times, an XDF stream resuming later).
+ * Segments that follow on within half a sample are no break; empty segments are skipped; irregular
+ * streams (markers, rate 0) have no "next sample due", so no breaks.
+ */
+export function segmentBreaks(s: ImportedStream): SegmentBreak[] {
+  if (!(s.rateHz > 0)) return [];
+  const breaks: SegmentBreak[] = [];
+  let due: number | null = null;
+  s.segments.forEach((seg, index) => {
+    if (seg.count === 0) return;
+    const missing = due === null ? 0 : Math.round((seg.start - due) * s.rateHz);
+    if (due !== null && missing > 0) breaks.push({ index, due, start: seg.start, missing });
+    due = seg.start + seg.count / s.rateHz;
+  });
+  return breaks;
 }
