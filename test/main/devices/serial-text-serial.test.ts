@@ -39,9 +39,12 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     const info = sink.infos.get(id)!;
     assert.equal(info.channels[0].unit, 'uV');
     assert.equal(info.modality, 'ecg');
-    // Each sample's value (µV = i) sits at device time i / 200: nothing shifted across noise lines.
-    for (const c of sink.chunks.filter((k) => k.streamId === id)) {
-      for (let k = 0; k < c.count; k++) assert.ok(Math.abs(c.data[k] - Math.round((c.deviceTime + k / 200) * 200)) < 1e-3, `at ${c.deviceTime}`);
+    // Each sample's value (µV = i) sits at device time (i − first) / 200, the first line the port
+    // delivered being dropped (it may be cut): nothing shifted across noise lines.
+    const mine = sink.chunks.filter((k) => k.streamId === id);
+    const first = mine[0].data[0];
+    for (const c of mine) {
+      for (let k = 0; k < c.count; k++) assert.ok(Math.abs(c.data[k] - first - Math.round((c.deviceTime + k / 200) * 200)) < 1e-3, `at ${c.deviceTime}: ${c.data[k]} (first ${first})`);
     }
     assert.ok(sink.gaps.some((g) => g.reason === 'packet-loss' && g.missingSamples === 1));
     assert.ok(sink.statuses.some((s) => s.problem?.code === 'bad-frame' && /malformed line/.test(s.problem.message)));
@@ -145,6 +148,7 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     await pty.plug();
     cleanups.push(() => pty.unplug());
     // What a 9600-baud device reads as at 115200: mostly 00, 80, F8, FE, FF, a stray newline now and then.
+    // (What came before the first newline is dropped as a cut line: the first line seen starts at byte 41.)
     const noise = await openSerialLink(pty.device, 115200, 'noise');
     const junk = Uint8Array.from({ length: 64 }, (_, i) => (i === 40 ? 0x0a : [0xf8, 0x00, 0x80, 0xfe, 0xff, 0xe0, 0x78][i % 7]));
     const timer = setInterval(() => void noise.write(junk).catch(() => undefined), 20);
@@ -163,8 +167,46 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
       () => 'resolved',
       (e: Error) => e.message,
     );
-    assert.match(err, /^connected, but no samples came in 0\.[67] s; what came did not read as samples: \d+ byte\(s\) came that are not text \(F8 00 80 FE FF E0 78 F8 .*\): is 115200 baud the rate the device sends at, and does it print text\?/);
+    assert.match(err, /^connected, but no samples came in 0\.[67] s; what came did not read as samples: \d+ byte\(s\) came that are not text \(78 F8 00 80 FE FF E0 78 .*\): is 115200 baud the rate the device sends at, and does it print text\?/);
     assert.deepEqual(sink.states(), ['connecting', 'error'], 'never shown streaming');
+  });
+
+  test('a port opened while the device is mid-line: the cut line is no sample (a UART delivers from wherever the open lands); every sample is a whole line, across reconnects', async () => {
+    const pty = new PtyPair('midline');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    // A device printing "value,n" continuously, its bytes leaving in 7-byte pieces as a UART sends
+    // them, so an open lands inside a line: "…0.4121,3" then "17\r\n" — "17" alone, or "21,317"
+    // with two columns, would read as a sample that never was.
+    const value = (n: number) => (Math.sin(n / 7) * 0.9).toFixed(4);
+    let stream = '';
+    let n = 0;
+    const dev = await openSerialLink(pty.device, 115200, 'mid-line device');
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      while (stream.length < 7) stream += `${value(n)},${n++}\r\n`;
+      const piece = stream.slice(0, 7);
+      stream = stream.slice(7);
+      busy = true;
+      void dev.write(piece).catch(() => undefined).finally(() => (busy = false));
+    }, 2);
+    cleanups.push(async () => {
+      clearInterval(timer);
+      await dev.close();
+    });
+    const id = `serial-text:${pty.app}/other`;
+    for (let round = 0; round < 4; round++) {
+      const sink = new RecordingSink();
+      const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['V', 'N'], rateHz: 250, unit: 'x', modality: 'other' }), { hostClock: systemClock, policy: FAST });
+      await src.start(sink);
+      await waitFor('40 samples', () => sink.samples(id) >= 40, 4000);
+      await src.stop();
+      const v = sink.channel(id, 0);
+      const k = sink.channel(id, 1);
+      for (let i = 0; i < k.length; i++) assert.ok(Number.isInteger(k[i]) && Math.abs(v[i] - Number(value(k[i]))) < 1e-4, `round ${round}, sample ${i}: ${v[i]},${k[i]} is not a line the device printed`);
+      await new Promise((r) => setTimeout(r, 37));
+    }
   });
 
   test('Cyton + Daisy found from the reset reply: 16 channels at 125 Hz', async () => {

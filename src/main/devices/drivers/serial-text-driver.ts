@@ -50,7 +50,8 @@ export class SerialTextDriver implements DeviceDriver {
   async open(ctx: DriverContext): Promise<DriverSession> {
     const { link, movedTo } = await this.port.open(this.cfg.baudRate ?? 115200, this.name);
     if (movedTo) ctx.log('info', `${this.cfg.path} is gone; the same adapter came back as ${movedTo} (its /dev/serial/by-id name says so): connected there`);
-    const decoder = new SerialTextDecoder(this.cfg);
+    // The port delivers from wherever its opening landed in the device's output: mid-line, mostly.
+    const decoder = new SerialTextDecoder(this.cfg, { fromLineEnd: true });
     const streamId = this.streamIds[0];
     const unit = serialTextOutputUnit(this.cfg);
     ctx.streams([

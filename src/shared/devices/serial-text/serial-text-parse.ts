@@ -17,14 +17,40 @@ const UNIT_TO_UV: Record<string, number> = { uv: 1, µv: 1, mv: 1e3, v: 1e6 };
  */
 export const TEXT_MISMATCH_LINES = 5;
 
-/** Splits bytes into lines (LF or CRLF); bytes of an unfinished line wait for the next push. */
+/**
+ * Splits bytes into lines (LF or CRLF); bytes of an unfinished line wait for the next push. With
+ * `fromLineEnd`, what comes before the first line end is dropped: a serial port delivers from
+ * wherever its opening landed in the device's output, so that first piece is a line's tail, which
+ * can still read as numbers ("4,158" of "0.7174,158").
+ */
 export class LineAssembler {
   private pending = '';
+  private synced: boolean;
+  private skipped = 0;
   overlong = 0;
 
+  constructor(fromLineEnd = false) {
+    this.synced = !fromLineEnd;
+  }
+
   push(bytes: Uint8Array): string[] {
+    let from = 0;
+    if (!this.synced) {
+      const end = bytes.indexOf(0x0a);
+      if (end < 0) {
+        // No newline at all for longer than a line: an over-long line as any other, not a wait.
+        this.skipped += bytes.length;
+        if (this.skipped > TEXT_MAX_LINE_BYTES) {
+          this.overlong++;
+          this.synced = true;
+        }
+        return [];
+      }
+      this.synced = true;
+      from = end + 1;
+    }
     let text = this.pending;
-    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    for (let i = from; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
     const parts = text.split('\n');
     this.pending = parts.pop() ?? '';
     if (this.pending.length > TEXT_MAX_LINE_BYTES) {
@@ -151,7 +177,7 @@ export function isNotText(line: string): boolean {
  * fit the device), so the driver can report it instead of a silent stall.
  */
 export class SerialTextDecoder {
-  private readonly lines = new LineAssembler();
+  private readonly lines: LineAssembler;
   private started = false;
   private sampleIndex = 0;
   private lostSinceRun = 0;
@@ -163,8 +189,13 @@ export class SerialTextDecoder {
   columnMismatch: string | undefined;
   private mismatchCols = { min: Infinity, max: 0 };
 
-  constructor(readonly cfg: SerialTextConfig) {
+  /** `opts.fromLineEnd`: the bytes start wherever a port's opening landed (see LineAssembler). */
+  constructor(
+    readonly cfg: SerialTextConfig,
+    opts: { fromLineEnd?: boolean } = {},
+  ) {
     validateSerialTextConfig(cfg);
+    this.lines = new LineAssembler(opts.fromLineEnd ?? false);
   }
 
   push(bytes: Uint8Array): TextRun[] {

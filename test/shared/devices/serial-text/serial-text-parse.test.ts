@@ -101,6 +101,23 @@ describe('SerialTextDecoder', () => {
     assert.deepEqual(l.push(asciiBytes('\n7\n')), ['', '7']);
   });
 
+  test('from a line end: the piece before the first newline (a line cut by the port opening) is no sample, even where it reads as numbers', () => {
+    const d = new SerialTextDecoder(eeg2, { fromLineEnd: true });
+    // "0.7174,158\r\n" cut by the opening: "4,158" would be a sample of 4 and 158.
+    assert.deepEqual(d.push(asciiBytes('4,1')), []);
+    const runs = d.push(asciiBytes('58\r\n0.5,159\r\n0.6,16'));
+    assert.deepEqual(runs.map((r) => [r.deviceTime, r.count, Array.from(r.data)]), [[0, 1, [0.5, 159]]]);
+    assert.deepEqual(Array.from(d.push(asciiBytes('0\r\n'))[0].data), [Math.fround(0.6), 160]);
+    assert.equal(d.stats.samples, 2);
+    // Bytes that never end a line are over-long, as without the option.
+    const l = new LineAssembler(true);
+    l.push(new Uint8Array(5000).fill(0x31));
+    assert.equal(l.overlong, 1);
+    assert.deepEqual(l.push(asciiBytes('2\n7\n')), ['2', '7']);
+    // Without the option (a whole stream, as tests and files give), the first line is a line.
+    assert.deepEqual(Array.from(new SerialTextDecoder(eeg2).push(asciiBytes('4,158\n'))[0].data), [4, 158]);
+  });
+
   test('bytes that are not text before any sample are counted (a wrong baud rate), a UTF-8 banner is not', () => {
     assert.equal(isNotText('HeartMind ECG v1.2 (µV)'), false);
     assert.equal(isNotText('\u00f8\u00ff\u0000\u00e0x\u00fe\u0080'), true);
