@@ -1,7 +1,7 @@
 // Live inference end to end, in real Chromium against the real core in serve mode on its simulated
 // devices: with no model the Models view says so (no estimates); a model folder dropped into the
-// user's models folder appears, loads into the worker, runs on every window with the backend and
-// latency shown, and its predictions come back to the core; a model whose contract the devices do
+// user's models folder appears, stays idle until chosen with Use, then loads into the worker, runs on
+// every window with the backend and latency shown, and its predictions come back to the core; a model whose contract the devices do
 // not meet says so in the list, with what is missing, and cannot be chosen; one failed window does not
 // hide the answers to the next.
 import { after, before, describe, test } from 'node:test';
@@ -45,9 +45,14 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.locator('[data-testid^="estimate-"]').count(), 0);
   });
 
-  test('a dropped-in model loads, runs live on the simulated devices with backend and latency shown, and reports back', async () => {
+  test('a dropped-in model is listed idle; chosen with Use, it loads, runs live on the simulated devices with backend and latency shown, and reports back', async () => {
     await installModel(serve, fields('e2e-any', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) }), 3);
     await page.getByTestId('model-e2e-any').waitFor({ timeout: 15_000 });
+    // Listed, not running: an untrained model shows no estimate until someone chooses it.
+    await page.getByTestId('no-model-selected').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('model-e2e-any').getByText('active', { exact: true }).count(), 0, 'not marked active');
+    assert.equal(await page.getByTestId('model-backend').count(), 0, 'nothing loaded');
+    await page.getByRole('button', { name: 'Use E2E e2e-any' }).click();
     const backend = page.getByTestId('model-backend');
     await page.waitForFunction(() => /WASM|WebGPU/.test(document.querySelector('[data-testid="model-backend"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     // Chromium runs with --disable-gpu here: no adapter, so the worker must have chosen WASM.

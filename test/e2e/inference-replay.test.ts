@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing } from './support/chromium';
-import { collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
+import { collectPredictions, installModel, openModelsView, untrainedModelFields, useModel } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { CBRAMOD_EEG_CHANNELS, anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
@@ -34,6 +34,7 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
     reports = collectPredictions(serve);
     const input = { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) };
     await installModel(serve, untrainedModelFields('e2e-cap19', input, { name: 'E2E 19-channel', provenance: 'test/e2e/inference-replay.test.ts' }), 8);
+    await useModel(serve, 'e2e-cap19');
     ({ browser, page, problems } = await openModelsView(serve));
   });
 

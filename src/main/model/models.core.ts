@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelListResult, ModelReadiness, ModelSummary, PredictionReport } from '../../shared/ipc/models.schema';
 import { checkContract, renderModelCard, type AvailableInputs } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
+import { plural } from '../../shared/plural';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { check } from '../core/handler-registry';
@@ -50,6 +51,8 @@ export interface ModelsAreaOptions {
 }
 
 const SETTINGS_FILE = 'active-model.json';
+/** The readiness while usable models are installed but none runs: what to do about it, not only what is. */
+export const NO_MODEL_SELECTED = 'no model is selected: a model runs once chosen with Use in Models';
 const MAX_REPORTS_PER_CALL = 1000;
 
 /** models/ next to the app: HEARTMIND_MODELS_DIR, else the first models/README.md found above this file. */
@@ -133,7 +136,7 @@ export class ModelsArea {
     const usable = this.registry.list().filter((m) => m.problems.length === 0);
     const invalid = this.registry.list().filter((m) => m.problems.length);
     for (const m of invalid) this.ctx.log('warn', 'models', `model '${m.id}' (${m.dir}) cannot be used: ${m.problems.join('; ')}`);
-    this.ctx.log('info', 'models', usable.length ? `${usable.length} model(s) installed; active: ${this.activeId}` : 'no trained model is installed');
+    this.ctx.log('info', 'models', usable.length ? `${plural(usable.length, 'usable model')} installed; active: ${this.activeId ?? 'none (a model runs once chosen in Models)'}` : 'no trained model is installed');
     try {
       // A folder dropped into the user models dir appears without a restart.
       this.watcher = watch(this.opts.userDir, () => this.scheduleRescan());
@@ -155,16 +158,20 @@ export class ModelsArea {
   }
 
   /**
-   * With no model active, the first usable one becomes active (a model just installed or dropped in
-   * starts at once), unless the user chose "none". The chosen model stays chosen while it is installed
-   * but cannot be used: its files being copied over by hand (a rescan sees the ONNX half written) or
-   * a card edited into a mistake. It is refused with the reason until it is whole again, rather than
-   * replaced for good by another model whose estimates then went on under the user's nose.
+   * A model runs live only once the user chose it (Use in Models, hm:models:select), with one
+   * exception: the model shipped with the app is the default while no choice was made. A model the
+   * user adds (exported from a training run, installed from files, dropped into the folder) never
+   * starts by itself: an untrained or failed model's estimates would appear on the dashboard, and be
+   * stored with the sessions recorded, without anyone having chosen it.
+   * The chosen model stays chosen while it is installed but cannot be used: its files being copied
+   * over by hand (a rescan sees the ONNX half written) or a card edited into a mistake. It is refused
+   * with the reason until it is whole again, rather than replaced by another model whose estimates
+   * then went on under the user's nose. Only a chosen model removed altogether gives way, to the
+   * shipped default (or none).
    */
   private pickDefault(): void {
-    const usable = this.registry.list().filter((m) => m.problems.length === 0);
     if (this.activeId && !this.registry.list().some((m) => m.id === this.activeId)) this.activeId = null;
-    if (!this.activeId && !this.userChoseNone && usable.length) this.activeId = usable[0].id;
+    if (!this.activeId && !this.userChoseNone) this.activeId = this.registry.list().find((m) => m.source === 'builtin' && m.problems.length === 0)?.id ?? null;
   }
 
   /**
@@ -227,7 +234,7 @@ export class ModelsArea {
   readiness(): ModelReadiness {
     if (!this.activeId) {
       // "No trained model is installed" was said after the user chose none among usable models too.
-      const none = this.registry.list().some((m) => m.problems.length === 0) ? 'no model is selected' : 'no trained model is installed';
+      const none = this.registry.list().some((m) => m.problems.length === 0) ? NO_MODEL_SELECTED : 'no trained model is installed';
       return { activeId: null, ok: false, refusal: '', problems: [none], notes: [], fed: [] };
     }
     let m: InstalledModel;

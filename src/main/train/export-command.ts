@@ -14,7 +14,8 @@ export const command: CliCommand = {
     '                              [--out RUNS_DIR | --data-dir DIR]',
     '',
     'Writes the run\'s final model as <DIR>/<MODEL_ID>/ (model.onnx, card.json, card.md). DIR defaults to the',
-    'app\'s user models folder (<data folder>/models), where the live model list picks it up at once.',
+    'app\'s user models folder (<data folder>/models), where the live model list picks it up at once; it runs',
+    'live once chosen there (Models → Use): an exported model never becomes the active model by itself.',
     'The run is looked up in --out, else the data folder\'s runs (as train writes them). A model of that id',
     'already in DIR is kept unless --replace is given.',
   ].join('\n'),
@@ -37,6 +38,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const folder = store.folder(values.run);
   const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
   await folder.recordExport(values.id, dir);
-  io.out(`exported run ${values.run} as model '${values.id}' in ${dir}`);
+  io.out(`exported run ${values.run} as model '${values.id}' in ${dir}${values.to ? '' : ': the app lists it under Models, where Use runs it live'}`);
   return 0;
 }

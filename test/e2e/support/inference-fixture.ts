@@ -36,6 +36,23 @@ export async function installModel(serve: ServeFixture, fields: NewCardFields, s
   await writeModelDir(join(serve.core.ctx.dataDir, 'models'), card, onnx);
 }
 
+/**
+ * Chooses the model as Use does (hm:models:select), once the core has found its folder: a model the
+ * user adds never becomes active by itself.
+ */
+export async function useModel(serve: ServeFixture, id: string): Promise<void> {
+  const ctx = { transport: 'local' as const, clientId: 'test' };
+  const t0 = Date.now();
+  for (;;) {
+    const r = await serve.core.handlers.dispatch('hm:models:list', undefined, ctx);
+    if (r.ok && (r.value as { models: { id: string; problems: string[] }[] }).models.some((m) => m.id === id && m.problems.length === 0)) break;
+    if (Date.now() - t0 > 15_000) assert.fail(`model '${id}' was not listed as usable within 15 s`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const r = await serve.core.handlers.dispatch('hm:models:select', { id }, ctx);
+  if (!r.ok) assert.fail(`selecting '${id}': ${r.error.message}`);
+}
+
 /** Every prediction report the core receives from now on. */
 export function collectPredictions(serve: ServeFixture): PredictionReport[] {
   const reports: PredictionReport[] = [];

@@ -10,7 +10,7 @@ import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportFusedOnnx } from '../../../src/shared/onnx/export';
 import { ModelRegistry, writeModelDir } from '../../../src/main/model/registry';
-import { predictionRow, registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
+import { NO_MODEL_SELECTED, predictionRow, registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
@@ -274,10 +274,66 @@ describe('models area of the core', () => {
       writeFileSync(file, onnx);
       await until('the whole file to be rescanned', () => listed('eegmat-test')?.problems.length === 0);
       assert.deepEqual([area.readiness().activeId, area.readiness().ok], ['eegmat-test', true]);
-      // A model removed altogether gives way to the next usable one.
+      // A model removed altogether leaves none active: another of the user's models is not chosen for them.
       rmSync(join(userDir, 'eegmat-test'), { recursive: true });
       await until('the removal to be rescanned', () => listed('eegmat-test') === undefined);
-      assert.equal(area.readiness().activeId, 'aaa-other');
+      assert.equal(area.readiness().activeId, null, 'no model of the user is chosen for them');
+      assert.deepEqual(area.readiness().problems, [NO_MODEL_SELECTED]);
+    } finally {
+      core.stop();
+    }
+  });
+
+  test('a model the user adds never becomes active by itself; the shipped one is the default until a choice is made, and a choice (none included) survives a restart', async () => {
+    const builtin = join(root, 'builtin-default');
+    await writeModelDir(builtin, sampleCard({ id: 'shipped' }), onnx);
+    const cap = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'];
+    const withoutShipped = join(root, 'data-no-default');
+    // No shipped model: an exported model (an untrained one, one that fails its baseline) is listed, usable, and idle.
+    let core = fakeCore(withoutShipped, [stream('eeg', cap)]);
+    let area = await startModelsArea(core.ctx, { builtinDir: null });
+    try {
+      await writeModelDir(join(withoutShipped, 'models'), sampleCard({ id: 'exported' }), onnx);
+      await until('the export to be listed', () => area.list().models.some((m) => m.id === 'exported' && m.problems.length === 0));
+      assert.deepEqual([area.readiness().activeId, area.readiness().ok, area.readiness().problems], [null, false, [NO_MODEL_SELECTED]]);
+      const pushed = core.pushes.filter((p) => p.type === 'models:changed').at(-1);
+      assert.ok(pushed?.type === 'models:changed' && pushed.readiness.activeId === null, 'the pages are told it is listed, not active');
+      assert.ok((await core.call('hm:models:select', { id: 'exported' })).ok, 'chosen with Use');
+      assert.equal(area.readiness().activeId, 'exported');
+    } finally {
+      core.stop();
+    }
+    // The choice is remembered across a restart, even with a shipped model there now.
+    core = fakeCore(withoutShipped, [stream('eeg', cap)]);
+    area = await startModelsArea(core.ctx, { builtinDir: builtin });
+    try {
+      assert.equal(area.readiness().activeId, 'exported');
+      // Stop (none) is a choice too: the shipped default does not come back by itself.
+      await core.call('hm:models:select', { id: null });
+    } finally {
+      core.stop();
+    }
+    core = fakeCore(withoutShipped, [stream('eeg', cap)]);
+    area = await startModelsArea(core.ctx, { builtinDir: builtin });
+    try {
+      assert.equal(area.readiness().activeId, null, 'none stays chosen after a restart');
+    } finally {
+      core.stop();
+    }
+    // A first start with the shipped model: it is the default; a user model added beside it stays idle,
+    // and the chosen user model removed gives way to the shipped one.
+    const fresh = join(root, 'data-shipped-default');
+    core = fakeCore(fresh, [stream('eeg', cap)]);
+    area = await startModelsArea(core.ctx, { builtinDir: builtin });
+    try {
+      assert.equal(area.readiness().activeId, 'shipped');
+      await writeModelDir(join(fresh, 'models'), sampleCard({ id: 'aaa-mine' }), onnx);
+      await until('the user model to be listed', () => area.list().models.some((m) => m.id === 'aaa-mine' && m.problems.length === 0));
+      assert.equal(area.readiness().activeId, 'shipped');
+      await area.select('aaa-mine');
+      rmSync(join(fresh, 'models', 'aaa-mine'), { recursive: true });
+      await until('the removal to be rescanned', () => !area.list().models.some((m) => m.id === 'aaa-mine'));
+      assert.equal(area.readiness().activeId, 'shipped', 'the shipped default, not none, after the chosen model went');
     } finally {
       core.stop();
     }
@@ -298,7 +354,7 @@ describe('models area of the core', () => {
       assert.equal(listed()!.fit, null, 'a model that cannot be used has no fit to show');
       for (const f of ['card.json', 'model.onnx']) cpSync(join(staged, 'eegmat-test', f), join(folder, f));
       await until('the filled folder to be rescanned', () => listed()?.problems.length === 0);
-      assert.equal(area.readiness().activeId, 'eegmat-test', 'the first usable model becomes active');
+      assert.equal(area.readiness().activeId, null, 'a model dropped in is listed, not made active');
       // …and a card edited in place is read again (here: made invalid).
       writeFileSync(join(folder, 'card.json'), '{');
       await until('the edited card to be rescanned', () => (listed()?.problems.length ?? 0) > 0);
@@ -400,7 +456,7 @@ describe('models area of the core', () => {
     assert.equal(badReq.ok, false);
     // None chosen among usable models: said so, not "no trained model is installed".
     const none = await core.call('hm:models:select', { id: null });
-    assert.deepEqual((none as { value: { problems: string[] } }).value.problems, ['no model is selected']);
+    assert.deepEqual((none as { value: { problems: string[] } }).value.problems, ['no model is selected: a model runs once chosen with Use in Models']);
     core.stop();
   });
 });

@@ -33,7 +33,12 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
             ? `No usable model: ${plural(state.models.length, 'model')} found, none can be used (see Models): no estimates are shown.`
             : 'No trained model is installed: no estimates are shown.'}
         </div>
-      ) : r.activeId && !r.ok ? (
+      ) : !r.activeId ? (
+        // Usable models, none chosen: a model the user added never starts by itself (docs/model.md).
+        <div class="muted" data-testid="no-model-selected">
+          No model is selected: choose one with Use in Models to see estimates.
+        </div>
+      ) : !r.ok ? (
         <div class="muted" data-testid="estimate-refused">
           Model {r.activeId} {r.refusal}: {r.problems.join('; ')}
         </div>
@@ -65,7 +70,7 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
         </>
       ) : (
         <div class="muted" data-testid={state.loading ? 'model-loading' : undefined}>
-          {loadingText(state) ?? 'no model selected'}
+          {loadingText(state) ?? 'starting the model…'}
         </div>
       )}
     </div>

@@ -90,7 +90,7 @@ export function WindowError({ state }: { state: InferenceState }) {
   );
 }
 
-function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onCard(): void }) {
+function ModelItem({ m, active, onSelect, onStop, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onStop(): void; onCard(): void }) {
   const usable = m.problems.length === 0;
   // Use is offered only where the core would accept it (the fit comes again whenever devices change).
   const fits = usable && m.fit?.ok !== false;
@@ -126,6 +126,12 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
         >
           Use
         </button>
+        {active && (
+          // The way back to no model: live estimates (and the predictions stored with a recording) stop.
+          <button type="button" class="btn btn-small" onClick={onStop} aria-label={`Stop using ${m.name}`} data-testid={`stop-${m.id}`}>
+            Stop
+          </button>
+        )}
         <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard} aria-label={`Card of ${m.name}`} data-testid={`card-${m.id}`}>
           Card
         </button>
@@ -135,7 +141,7 @@ function ModelItem({ m, active, onSelect, onCard }: { m: ModelSummary; active: b
 }
 
 /** Install from an ONNX file and its card.json, by path on the machine the core runs on. */
-function InstallForm({ client }: { client: ViewProps['client'] }) {
+function InstallForm({ client, activeId }: { client: ViewProps['client']; activeId: string | null }) {
   const [onnxPath, setOnnx] = useState('');
   const [cardPath, setCard] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -144,7 +150,7 @@ function InstallForm({ client }: { client: ViewProps['client'] }) {
     setMsg(null);
     client
       .invoke('hm:models:install', { onnxPath: onnxPath.trim(), cardPath: cardPath.trim() })
-      .then((m) => setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `installed '${m.id}', but: ${m.problems.join('; ')}` : `installed '${m.id}'` }))
+      .then((m) => setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `installed '${m.id}', but: ${m.problems.join('; ')}` : `installed '${m.id}'${m.id === activeId ? ' (the active model: it runs the new files)' : ': it runs live once you choose it with Use'}` }))
       .catch((err: unknown) => setMsg({ ok: false, text: messageOf(err) }));
   };
   return (
@@ -269,18 +275,24 @@ export default function ModelsView({ client, live }: ViewProps) {
           </div>
           <div class="model-list">
             {state.models.map((m) => (
-              <ModelItem key={m.id} m={m} active={r?.activeId === m.id} onSelect={() => select(m.id)} onCard={() => showCard(m.id)} />
+              <ModelItem key={m.id} m={m} active={r?.activeId === m.id} onSelect={() => select(m.id)} onStop={() => select(null)} onCard={() => showCard(m.id)} />
             ))}
             {state.models.length === 0 && <div class="muted">none</div>}
           </div>
           {selectError && <div class="model-problems" data-testid="select-error">{selectError}</div>}
-          <InstallForm client={client} />
+          <InstallForm client={client} activeId={r?.activeId ?? null} />
         </div>
 
         <div class="panel">
           <div class="panel-header">
             <h2 data-testid="estimates-title">{state.card ? state.card.name : 'Live estimates'}</h2>
           </div>
+          {r && !r.activeId && usable.length > 0 && (
+            // A model the user added never starts by itself (an untrained one's estimates would be shown and recorded).
+            <p class="muted" data-testid="no-model-selected">
+              No model is selected: a model runs live once you choose it with Use.
+            </p>
+          )}
           {r && r.activeId && !r.ok && (
             <div data-testid="model-refused">
               <strong>The model {r.refusal}:</strong>

@@ -270,7 +270,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
       {state === 'done' && s.completedPhases.includes('final-fit') && (
         <div class="export-row">
           {s.summary?.exportedAs || exported ? (
-            <span data-testid="exported">Exported as model '{exported ?? s.summary?.exportedAs}': it is in the live model list.</span>
+            <span data-testid="exported">Exported as model '{exported ?? s.summary?.exportedAs}': it is listed under Models, where Use runs it live.</span>
           ) : (
             <>
               <input value={exportId} onInput={(e) => setExportId(e.currentTarget.value)} placeholder="model id, e.g. my-eegmat" aria-label="Model id" data-testid="export-id" />
