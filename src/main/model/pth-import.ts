@@ -9,6 +9,7 @@ import { NameRegistry, Parser } from 'pickleparser';
 import type { EncoderConfig, HostTensor } from '../../shared/model/model.types';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import { encoderParamSpecs } from '../../shared/model/params';
+import { plural } from '../../shared/plural';
 
 export type PthDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
@@ -95,13 +96,32 @@ function readElement(dv: DataView, dtype: PthDtype, i: number, le: boolean): num
   }
 }
 
+/**
+ * Globals whose only use in a pickle is to run code or reach the system: a torch.load(weights_only=False)
+ * or pickle.load of the file would call them. Named as such, not as "a pickled module".
+ */
+const CODE_RUNNING_MODULES = /^(os|posix|nt|subprocess|sys|shutil|socket|importlib(\..*)?|runpy|pty|ctypes|marshal|pickle|code|codeop|webbrowser|platform|asyncio(\..*)?|multiprocessing(\..*)?|types|functools|operator|io|pathlib|tempfile|urllib(\..*)?|http(\..*)?)$/;
+const CODE_RUNNING_BUILTINS = new Set(['eval', 'exec', 'compile', 'getattr', 'setattr', 'delattr', '__import__', 'open', 'input', 'breakpoint', 'globals', 'locals', 'vars']);
+
+function runsCode(qualified: string): boolean {
+  const dot = qualified.lastIndexOf('.');
+  const module = qualified.slice(0, dot);
+  const name = qualified.slice(dot + 1);
+  if (module === 'builtins' || module === '__builtin__') return CODE_RUNNING_BUILTINS.has(name);
+  return CODE_RUNNING_MODULES.test(module);
+}
+
+/** More than any encoder checkpoint holds (CBraMod's is 20 MB): an archive claiming more is refused before it is unpacked. */
+export const MAX_CHECKPOINT_UNPACKED_BYTES = 2 ** 30;
+
 function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
 /**
- * Reads a torch.save() zip checkpoint into name → tensor (float32). A dict that wraps the state_dict
- * under 'state_dict' or 'model' is unwrapped. Throws ModelError NotPytorch / NotStateDict.
+ * Reads a torch.save() zip checkpoint into name → tensor (float32; each tensor's values are read from
+ * the archive when its `data` is first asked for, its bounds checked here). A dict that wraps the
+ * state_dict under 'state_dict' or 'model' is unwrapped. Throws ModelError NotPytorch / NotStateDict.
  */
 export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
   if (!isZip(bytes)) {
@@ -114,10 +134,22 @@ export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
     );
   }
   let files: Record<string, Uint8Array>;
+  // Sizes as the archive declares them, checked before anything is unpacked: a small file may
+  // declare gigabytes (a zip bomb; torch.save itself stores entries uncompressed).
+  let unpacked = 0;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        unpacked += f.originalSize;
+        if (unpacked > MAX_CHECKPOINT_UNPACKED_BYTES) {
+          throw new ModelError(ModelErrorCode.NotPytorch, `not a checkpoint this app reads: the zip archive unpacks to more than ${MAX_CHECKPOINT_UNPACKED_BYTES / 2 ** 30} GiB (at '${f.name}'); an encoder checkpoint is tens of MB`);
+        }
+        return true;
+      },
+    });
   } catch (e) {
-    throw new ModelError(ModelErrorCode.NotPytorch, `not a readable PyTorch checkpoint: the zip archive is damaged (${(e as Error).message})`);
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(ModelErrorCode.NotPytorch, `not a readable PyTorch checkpoint: the zip archive is cut short or damaged (${(e as Error).message}); copy or download it again`);
   }
   const pklName = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (!pklName) throw new ModelError(ModelErrorCode.NotPytorch, 'not a PyTorch checkpoint: the zip archive has no <archive>/data.pkl');
@@ -170,6 +202,16 @@ export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
     throw new ModelError(ModelErrorCode.NotPytorch, `not a readable PyTorch checkpoint: data.pkl could not be unpickled (${(e as Error).message})`);
   }
   if (unexpected.size) {
+    const dangerous = [...unexpected].filter(runsCode);
+    if (dangerous.length) {
+      // Nothing was called: every name resolved to a stand-in. Said plainly, since the same file
+      // opened with torch.load(weights_only=False) or pickle.load would run them.
+      throw new ModelError(
+        ModelErrorCode.NotStateDict,
+        `not a state dict, and unsafe: the checkpoint's pickle calls ${dangerous.join(', ')}, which can run commands or reach files; nothing was run here (only tensors are read), but do not open this file with torch.load(weights_only=False) or pickle`,
+        [...unexpected],
+      );
+    }
     throw new ModelError(ModelErrorCode.NotStateDict, `not a state dict: the checkpoint pickles other objects (${[...unexpected].join(', ')}); save model.state_dict(), not the model`, [...unexpected]);
   }
 
@@ -194,24 +236,44 @@ export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
   for (const [k, v] of dict.entries() as IterableIterator<[string, TensorRef]>) {
     const entry = files[`${root}data/${v.storage.key}`];
     if (!entry) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: storage ${v.storage.key} of '${k}' is missing from the archive`);
+    const { size, stride, offset } = v;
+    const whole = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (!whole(offset) || !whole(v.storage.numel) || size.length !== stride.length || !size.every(whole) || !stride.every(whole)) {
+      throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: '${k}' has an invalid size, stride or offset`);
+    }
     const width = BYTES[v.storage.dtype];
     if (entry.length < v.storage.numel * width) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: storage of '${k}' is truncated`);
+    const n = size.reduce((a, b) => a * b, 1);
+    // The last element the view reads, from its size and strides alone: checked before any is read.
+    const last = offset + size.reduce((a, d, i) => a + (d - 1) * stride[i], 0);
+    if (n > 0 && last >= v.storage.numel) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: '${k}' reaches past its storage`);
     const dv = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
-    const n = v.size.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n);
-    // Gather through the strides (state_dict tensors are usually contiguous, but need not be).
-    const idx = new Array(v.size.length).fill(0);
-    for (let i = 0; i < n; i++) {
-      let off = v.offset;
-      for (let d = 0; d < idx.length; d++) off += idx[d] * v.stride[d];
-      if (off >= v.storage.numel) throw new ModelError(ModelErrorCode.NotPytorch, `damaged checkpoint: '${k}' reaches past its storage`);
-      data[i] = readElement(dv, v.storage.dtype, off, le);
-      for (let d = idx.length - 1; d >= 0; d--) {
-        if (++idx[d] < v.size[d]) break;
-        idx[d] = 0;
+    const dtype = v.storage.dtype;
+    // Read when asked for (once): the key and shape checks come first, so a tensor the model has no
+    // use for (a stride-0 view of billions of elements over one stored value) is named, never built.
+    let data: Float32Array | null = null;
+    const gather = (): Float32Array => {
+      const a = new Float32Array(n);
+      // Gather through the strides (state_dict tensors are usually contiguous, but need not be).
+      const idx = new Array(size.length).fill(0);
+      for (let i = 0; i < n; i++) {
+        let off = offset;
+        for (let d = 0; d < idx.length; d++) off += idx[d] * stride[d];
+        a[i] = readElement(dv, dtype, off, le);
+        for (let d = idx.length - 1; d >= 0; d--) {
+          if (++idx[d] < size[d]) break;
+          idx[d] = 0;
+        }
       }
-    }
-    out.set(k, { shape: v.size, data, dtype: v.storage.dtype });
+      return a;
+    };
+    out.set(k, {
+      shape: [...size],
+      dtype,
+      get data() {
+        return (data ??= gather());
+      },
+    });
   }
   return out;
 }
@@ -248,7 +310,7 @@ export function cbramodParamsFromStateDict(sd: Map<string, PthTensor>, e: Encode
     if (missing.length) parts.push(`${missing.length} missing (${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''})`);
     if (unknown.length) parts.push(`${unknown.length} unknown (${unknown.slice(0, 6).join(', ')}${unknown.length > 6 ? ', …' : ''})`);
     if (misshaped.length) parts.push(`${misshaped.length} with the wrong shape (${misshaped.slice(0, 3).join('; ')}${misshaped.length > 3 ? '; …' : ''})`);
-    throw new ModelError(ModelErrorCode.KeysMismatch, `checkpoint does not match the CBraMod encoder (${e.nLayers} layers): ${parts.join(', ')}`, [
+    throw new ModelError(ModelErrorCode.KeysMismatch, `checkpoint does not match the CBraMod encoder (${plural(e.nLayers, 'layer')}): ${parts.join(', ')}`, [
       ...missing.map((k) => `missing: ${k}`),
       ...unknown.map((k) => `unknown: ${k}`),
       ...misshaped.map((k) => `shape: ${k}`),

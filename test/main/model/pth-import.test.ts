@@ -3,6 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { zipSync } from 'fflate';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -115,6 +116,37 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     const p2 = join(dir, 'whole-module.pth');
     assert.throws(() => parsePthStateDict(new Uint8Array(readFileSync(p2))), isModelError(ModelErrorCode.NotStateDict, /save model\.state_dict\(\)/));
   });
+
+  test('hostile and damaged checkpoints, one problem each: every one a ModelError naming it, nothing run, nothing huge built', () => {
+    const read = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.pth`)));
+    const mismatch = (name: string, details: string[], re: RegExp) =>
+      assert.throws(() => importCbramodCheckpoint(read(name), encoderWithLayers(1)), (e: unknown) => {
+        isModelError(ModelErrorCode.KeysMismatch, re)(e);
+        assert.deepEqual((e as ModelError).details, details, name);
+        return true;
+      });
+    mismatch('extra-key', ['unknown: encoder.layers.0.extra.weight'], /^checkpoint does not match the CBraMod encoder \(1 layer\): 1 unknown \(encoder\.layers\.0\.extra\.weight\)$/);
+    mismatch('missing-key', ['missing: encoder.layers.0.norm2.bias'], /: 1 missing \(encoder\.layers\.0\.norm2\.bias\)$/);
+    mismatch('misshaped', ['shape: patch_embedding.spectral_proj.0.weight: file [200, 100], model [200, 101]'], /: 1 with the wrong shape \(patch_embedding\.spectral_proj\.0\.weight: file \[200, 100\], model \[200, 101\]\)$/);
+    // Stride-0 views claiming 2^33 and 2^34 elements over one stored value: named by their keys and
+    // shapes; reading them first threw a RangeError ("Invalid typed array length"), or with fewer
+    // elements allocated gigabytes.
+    const t0 = Date.now();
+    mismatch('huge-views', ['unknown: encoder.layers.0.extra.weight', 'shape: patch_embedding.spectral_proj.0.weight: file [1048576, 16384], model [200, 101]'], /1 unknown .* 1 with the wrong shape/);
+    assert.ok(Date.now() - t0 < 5000, `the huge views were not read (${Date.now() - t0} ms)`);
+    // Pickles that run a command when torch.load(weights_only=False) or pickle.load reads them (the
+    // fixture script checks nothing; torch.load of os-system.pth does touch the marker): here each is
+    // refused with the call it makes, and the marker is never written.
+    for (const [name, call] of [['os-system', 'posix.system'], ['builtins-eval', '__builtin__.eval']]) {
+      assert.throws(() => importCbramodCheckpoint(read(name), encoderWithLayers(1)), isModelError(ModelErrorCode.NotStateDict, new RegExp(`^not a state dict, and unsafe: the checkpoint's pickle calls ${call.replace('.', '\\.')}, .*nothing was run here`)));
+      assert.equal(existsSync(join(dir, `${name}.pth.ran`)), false, `${name}: the command was not run`);
+    }
+    // A download cut short (the zip's directory is at its end): said so, with what to do.
+    const full = readFileSync(join(dir, 'full.pth'));
+    for (const keep of [0.5, 0.999]) {
+      assert.throws(() => importCbramodCheckpoint(new Uint8Array(full.subarray(0, Math.floor(full.length * keep))), CBRAMOD_ENCODER), isModelError(ModelErrorCode.NotPytorch, /zip archive is cut short or damaged .*copy or download it again$/));
+    }
+  });
 });
 
 describe('garbage in', () => {
@@ -123,6 +155,23 @@ describe('garbage in', () => {
     assert.throws(() => parsePthStateDict(new Uint8Array([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e])), isModelError(ModelErrorCode.NotPytorch, /legacy/));
     const truncated = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.throws(() => parsePthStateDict(truncated), isModelError(ModelErrorCode.NotPytorch));
+  });
+
+  test('an archive that declares more than 1 GiB unpacked is refused before anything is unpacked (a zip bomb)', () => {
+    const zip = zipSync({ 'archive/data.pkl': new Uint8Array([0x80, 0x02, 0x7d, 0x2e]), 'archive/data/0': new Uint8Array(64) }, { level: 0 });
+    // The central directory's record of data/0 (signature PK\x01\x02): its uncompressed size (offset 24) set to 3 GiB.
+    const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    let patched = 0;
+    for (let i = 0; i + 46 < zip.length; i++) {
+      if (dv.getUint32(i, true) !== 0x02014b50) continue;
+      const nameLen = dv.getUint16(i + 28, true);
+      if (new TextDecoder().decode(zip.subarray(i + 46, i + 46 + nameLen)) === 'archive/data/0') {
+        dv.setUint32(i + 24, 3 * 2 ** 30, true);
+        patched++;
+      }
+    }
+    assert.equal(patched, 1, 'the fixture patched its central directory');
+    assert.throws(() => parsePthStateDict(zip), isModelError(ModelErrorCode.NotPytorch, /unpacks to more than 1 GiB \(at 'archive\/data\/0'\)/));
   });
 
 });
