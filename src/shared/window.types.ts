@@ -27,7 +27,14 @@ export interface ChannelQuality {
   bridgedMs?: number;
 }
 
-export type AbsentReason = 'no-device' | 'gap' | 'warming-up' | 'bad-quality';
+/**
+ * 'no-device': no stream of the modality. 'gap': a feeding stream lacks samples of the window (lost,
+ * stalled, late). 'starting': a feeding stream began after the window's start (app start, a device
+ * connecting, a stream announced anew): nothing lost, the stream had not begun. 'warming-up': the
+ * window overlaps the first second of a segment (filters settling). 'bad-quality': every channel
+ * flat, railed or missing.
+ */
+export type AbsentReason = 'no-device' | 'gap' | 'starting' | 'warming-up' | 'bad-quality';
 
 export interface ModalityBlock {
   modality: Exclude<Modality, 'other'>;

@@ -7,9 +7,11 @@
 // only on the chunk sequence, so replay emits the same windows at the same points.
 //
 // A modality is absent ('no-device') when no stream of it exists, ('gap') when any feeding stream
-// lacks a sample in the window (lost packets, a stall, not delivered in time), ('warming-up') when
-// the window overlaps the first warmUpSec of a segment, ('bad-quality') when every channel is flat
-// or railed. Windows where no modality is present are not emitted (nothing to show or classify).
+// lacks a sample in the window (lost packets, a stall, not delivered in time), ('starting') when a
+// feeding stream's first sample comes after the window's start (the app started, a device connected,
+// a stream was announced anew: nothing was lost, it had not begun) and it is whole from there on,
+// ('warming-up') when the window overlaps the first warmUpSec of a segment, ('bad-quality') when
+// every channel is flat or railed. Windows where no modality is present are not emitted (nothing to show or classify).
 // Short packet losses bridged by interpolation (StreamConditioner) keep the modality present; each
 // channel's quality says how much of the span was bridged (`bridgedMs`), and a window more than
 // MAX_BRIDGED_SHARE bridged on a feeding stream is absent ('gap') as if the losses had not been bridged.
@@ -52,6 +54,11 @@ class StreamBuffer {
   readonly ring: Float32Array;
   /** One past the last sample written. */
   nextK = -Infinity;
+  /**
+   * Grid index of the stream's first sample since it was announced (NaN: none yet). Windows that
+   * start before it are 'starting', not 'gap': the stream had not begun, nothing of it was lost.
+   */
+  firstK = NaN;
   segments: Segment[] = [];
   /** Bridged stretches [from, to) in fractional grid indices, in time order. */
   bridges: { from: number; to: number }[] = [];
@@ -176,6 +183,7 @@ export class Windower {
     if (!b) return;
     b.segments.push({ k0, kEnd: Infinity, warmEnd: k0 + this.warmK });
     b.nextK = k0;
+    if (Number.isNaN(b.firstK)) b.firstK = k0;
     if (Number.isNaN(this.nextStartK)) this.nextStartK = Math.ceil(k0 / this.hopK) * this.hopK;
   }
 
@@ -377,6 +385,23 @@ export class Windower {
     }
   }
 
+  /**
+   * Whether feeding stream b can fill [s, e): every sample there, from its first sample on when it
+   * began inside the window ('starting'; entirely after the window: 'starting' too), no more than
+   * MAX_BRIDGED_SHARE bridged, outside a segment's warm-up. A stream that has delivered nothing yet
+   * is a 'gap' (announced but silent past the allowance: the stall watchdog says so as well).
+   */
+  private feederState(b: StreamBuffer, s: number, e: number): 'ok' | 'gap' | 'starting' | 'warming-up' {
+    const starting = b.firstK > s;
+    if (starting && b.firstK >= e) return 'starting';
+    const from = starting ? b.firstK : s;
+    const seg = b.segmentAt(from);
+    const covered = seg !== undefined && Math.min(seg.kEnd, b.nextK) >= e && b.nextK - b.cap <= s;
+    if (!covered || this.bridgedK(b, s, e) > MAX_BRIDGED_SHARE * (e - s)) return 'gap';
+    if (starting) return 'starting';
+    return seg.warmEnd > s ? 'warming-up' : 'ok';
+  }
+
   private block(m: 'eeg' | 'ecg', s: number, e: number): ModalityBlock {
     const slots = this.montage[m];
     const channels = slots.map((x) => x.label);
@@ -396,19 +421,15 @@ export class Windower {
       if (!slot.source) return { label: slot.label, score: 0, flags: ['missing'], rmsUv: 0, lineNoiseRatio: 0 } as ChannelQuality;
       return this.quality(this.streams.get(slot.source.streamId) as StreamBuffer, slot.source.channel, slot.label, s, e);
     });
+    // A lost sample on any feeder outweighs a feeder only starting, which outweighs one warming up.
     let reason: AbsentReason | null = null;
     for (const b of feeders) {
-      const seg = b.segmentAt(s);
-      const covered = seg !== undefined && Math.min(seg.kEnd, b.nextK) >= e && b.nextK - b.cap <= s;
-      if (!covered) {
+      const r = this.feederState(b, s, e);
+      if (r === 'gap') {
         reason = 'gap';
         break;
       }
-      if (this.bridgedK(b, s, e) > MAX_BRIDGED_SHARE * (e - s)) {
-        reason = 'gap';
-        break;
-      }
-      if (seg.warmEnd > s) reason = 'warming-up';
+      if (r === 'starting' || (r === 'warming-up' && reason === null)) reason = r;
     }
     if (reason) return absent(reason, quality);
     if (quality.every((q) => q.score === 0)) return absent('bad-quality', quality);
@@ -456,6 +477,9 @@ export class Windower {
       if (!b) throw new RangeError(`windower has no stream ${id}`);
       b.nextK = st.nextK;
       b.segments = st.segments.map((x) => ({ ...x }));
+      // Its true first sample may be pruned away, but every window from windowsFromK on starts at
+      // or after nextK, past any sample it had: none of them is 'starting' either way.
+      b.firstK = st.segments[0]?.k0 ?? NaN;
       b.bridges = st.bridges.map((x) => ({ ...x }));
     }
     this.nextStartK = s.nextStartK;

@@ -48,7 +48,7 @@ describe('prepareWindow', () => {
     assert.equal(p.absent.ecg, 'no-device');
     // The dashboard says why in words, never the code.
     assert.equal(absentReasonText(p.absent.ecg!), 'no device connected');
-    for (const r of ['no-device', 'gap', 'warming-up', 'bad-quality'] as const) assert.doesNotMatch(absentReasonText(r), new RegExp(`^${r}$`));
+    for (const r of ['no-device', 'gap', 'starting', 'warming-up', 'bad-quality'] as const) assert.doesNotMatch(absentReasonText(r), new RegExp(`^${r}$`));
   });
 
   test('bad windows: NaN, wrong rate, wrong length, missing channels, nothing present', () => {
