@@ -68,6 +68,11 @@ export interface SourceSink {
   /** A gap the source knows about itself (e.g. a device drop, a sample-counter jump). */
   gap(gap: Gap): void;
   status(status: DeviceStatus): void;
+  /**
+   * Everything this source has is delivered (a replayed session at its end): the pipeline flushes
+   * its streams, so the window ending at the last sample comes out. Optional for sinks.
+   */
+  endOfData?(deviceId: string): void;
 }
 
 /** Anything that produces samples: a simulated device, a real one, a replayed session. */

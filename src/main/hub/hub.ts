@@ -282,6 +282,13 @@ export class StreamHub implements Hub {
           this.log('info', `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${GAP_REASON_TEXT[gap.reason] ?? gap.reason}, ${gap.missingSamples} samples)`));
         });
       },
+      endOfData: (deviceId) => {
+        if (!current()) return;
+        this.guard(id, 'endOfData', () => {
+          if (deviceId !== id) throw new Error(`end of data for device '${deviceId}'`);
+          this.pipeline.endOfData(id);
+        });
+      },
       status: (status) => {
         if (this.managed.get(id) !== m) return;
         this.guard(id, 'status', () => {

@@ -532,6 +532,10 @@ export class ReplaySource implements Source {
   private lastPositionReport = -Infinity;
 
   private finish(): void {
+    // No more data: the pipeline flushes the streams, so the window that ends at the last sample
+    // comes out (it waited for resampler look-ahead past the recording's end; a live device that
+    // stops is flushed the same way when the hub removes it).
+    this.sink?.endOfData?.(this.deviceId);
     // Events after the last sample are passed at the end: a marker sent just before Stop, the SAM
     // given as the recording stopped, what a crashed recorder acknowledged after its last commit
     // (up to 250 ms of markers). No chunk passed them, so the page never saw them while replaying.

@@ -4,7 +4,7 @@
 //                                                                          └─► FeatureExtractor ──► heart, eeg
 //
 // Pure and deterministic: the output is a function of the sequence of calls (setStreams, push,
-// sourceGap, removeDevice, reconfigure) and their arguments, including each chunk's hostTime. No
+// sourceGap, endOfData, removeDevice, reconfigure) and their arguments, including each chunk's hostTime. No
 // clock is read, nothing is random. The live hub and a replayed session drive the same class; the
 // same call sequence gives bit-identical output. Callbacks run synchronously inside the call.
 //
@@ -89,8 +89,30 @@ export class Pipeline {
     this.depth++;
     try {
       for (const o of old) this.dropStream(o.id);
+      // The flush may complete the window that ends at the last sample: it comes out before the
+      // streams go (as at the end of a replay, endOfData), not lost with them.
+      this.windower.advance(this.frontier);
       this.devices.delete(deviceId);
       this.syncStreams();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * The device has delivered everything it has (a replayed session at its end): each of its streams
+   * flushes what its resampler holds (the right edge repeating the last sample, as at a gap) and the
+   * windows that are then complete come out. Without it the window ending at the last sample never
+   * did: its last few conditioned samples wait for look-ahead that never comes. A chunk after this
+   * starts a new segment.
+   */
+  endOfData(deviceId: string): void {
+    const infos = this.devices.get(deviceId);
+    if (!infos) return;
+    this.depth++;
+    try {
+      for (const info of infos) this.conditioners.get(info.id)?.finish();
+      this.windower.advance(this.frontier);
     } finally {
       this.depth--;
     }
