@@ -87,6 +87,38 @@ describe('device clock and radio', () => {
     assert.ok(Math.abs(rate - (1 + 80e-6)) < 5e-6, `device/host rate ${rate}`);
   });
 
+  test('a new clock drift mid-stream: nothing lost, the device clock continuous, then running at the new rate', async () => {
+    // Before, a drift change restarted the stream: the packet being filled and those in the air were
+    // dropped (a Polar-like strap lost a quarter of a second, a gap and five windows without ECG).
+    for (const make of [
+      (clock: VirtualClock, scheduler: VirtualScheduler) => new SimEcgStrap({ deviceId: 's', name: 'S', clock, scheduler, seed: 3, settings: { lossPercent: 0, driftPpm: -30, jitterMs: 0, latencyMs: 0 } }),
+      (clock: VirtualClock, scheduler: VirtualScheduler) => new SimEegHeadset({ deviceId: 'h', name: 'H', clock, scheduler, seed: 5, settings: { preset: 'muse', lossPercent: 0, driftPpm: -30, jitterMs: 0, latencyMs: 15 } }),
+    ]) {
+      const clock = new VirtualClock(1_750_000_000);
+      const sched = new VirtualScheduler(clock);
+      const dev = make(clock, sched);
+      const { sink, got } = capture();
+      await dev.start(sink);
+      sched.advance(20.27);
+      const at = clock.now();
+      await dev.configure({ driftPpm: 100 });
+      sched.advance(40);
+      await dev.stop();
+      const cs = got.chunks;
+      const P = cs[0].count;
+      const spacing = (cs.at(-1)!.deviceTime - cs[0].deviceTime) / (cs.length - 1);
+      for (let i = 1; i < cs.length; i++) assert.ok(Math.abs(cs[i].deviceTime - cs[i - 1].deviceTime - spacing) < 1e-6, `${dev.name}: packet ${i} follows the one before (${cs[i].deviceTime - cs[i - 1].deviceTime} s)`);
+      assert.ok(Math.abs(spacing - P / got.streams[0][0].nominalRateHz) < 0.01 * spacing, `${dev.name}: one packet apart`);
+      assert.equal(got.streams.length, 1, `${dev.name}: the stream is not announced anew`);
+      // The device clock's rate changed at once (no jitter here: a packet arrives as its last sample
+      // is taken): device time against arrival has slope 1 − 30 ppm before, 1 + 100 ppm after.
+      const slope = (xs: typeof cs) => (xs.at(-1)!.deviceTime - xs[0].deviceTime) / (xs.at(-1)!.hostTime - xs[0].hostTime);
+      const before = cs.filter((c) => c.hostTime < at - 0.1);
+      const after = cs.filter((c) => c.hostTime > at + 1);
+      assert.ok(Math.abs(slope(before) - (1 - 30e-6)) < 1e-6 && Math.abs(slope(after) - (1 + 100e-6)) < 1e-6, `${dev.name}: rates ${slope(before)} then ${slope(after)}`);
+    }
+  });
+
   test('packet loss at the configured rate, seen as device-time jumps', async () => {
     const { got } = await runSim((clock, scheduler) => new SimEegHeadset({ deviceId: 'h', name: 'H', clock, scheduler, seed: 9, settings: { preset: 'muse', lossPercent: 5 } }), 120);
     const cs = got.chunks;
