@@ -22,7 +22,7 @@ import { foldSubjectsProblem, modalitiesOf } from '../../shared/train/trainable'
 import { splitPathClass } from '../../shared/train/path-class';
 import { labelClassProblems, sessionLabelProblems, specSourceClasses, type SessionLabels, type SourceClasses } from '../../shared/train/label-classes';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
-import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
+import { TrainError, TrainErrorCode, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
 import { expandSource, listRecordings, readHead, recordingFormatProblem } from './dataset-loader';
@@ -650,12 +650,16 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       return 0;
     }
     const error = end.kind === 'stopped' ? end.error : { code: 'error', message: end.error.message };
-    const state = (await recordJobStop(folder, error, end.kind === 'stopped' ? end.progress : null))?.state ?? 'failed';
+    const rec = await recordJobStop(folder, error, end.kind === 'stopped' ? end.progress : null);
+    const state = rec?.status.state ?? 'failed';
     if (state === 'paused') {
       io.out(`paused: ${error.message}. Resume with: ${resumeCommand(folder, opts.dataDir)}`);
       return 130;
     }
     io.err(`${state}: ${error.message}`);
+    // The folder refused a write (a full disk): the run resumes from its last checkpoint once it has room.
+    if (error.code === TrainErrorCode.Io) io.err(`Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+    if (rec?.writeProblem) io.err(`(its status.json still reads 'running': ${rec.writeProblem}; the app lists the run as interrupted once this process has exited)`);
     return state === 'cancelled' ? 130 : 1;
   } finally {
     detach();

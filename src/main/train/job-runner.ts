@@ -83,19 +83,32 @@ export class TrainRun {
   }
 }
 
+/** How a job's stop was recorded: the run's new status, and why status.json could not take it (else null). */
+export interface JobStopRecord {
+  status: RunStatus;
+  writeProblem: string | null;
+}
+
 /**
  * Writes how a job stopped into its run folder (status and log), for the app's runner and the CLI
  * alike: paused and cancelled are states, any other code a failure. `progress`: the job's last, when
- * known (else the one in status.json). Returns the new status, or null when status.json cannot be read.
+ * known (else the one in status.json). Returns the new status, or null when status.json cannot be
+ * read. Never throws: a folder that refuses the write (the full disk that stopped the job) leaves
+ * status.json as it was and the caller says the stop where it is seen (the view, the terminal).
  */
-export async function recordJobStop(f: RunFolder, error: { code: string; message: string }, progress?: RunProgress | null): Promise<RunStatus | null> {
+export async function recordJobStop(f: RunFolder, error: { code: string; message: string }, progress?: RunProgress | null): Promise<JobStopRecord | null> {
   const s = await f.readStatus().catch(() => null);
   if (!s) return null;
   const state = error.code === TrainErrorCode.Paused ? 'paused' : error.code === TrainErrorCode.Cancelled ? 'cancelled' : 'failed';
   const next: RunStatus = { ...s, state, error: state === 'failed' ? error : null, updatedAt: Date.now() / 1000, progress: { ...(progress ?? s.progress), message: error.message } };
-  await f.writeStatus(next);
+  let writeProblem: string | null = null;
+  try {
+    await f.writeStatus(next);
+  } catch (e) {
+    writeProblem = (e as Error).message;
+  }
   await f.appendLog(error.message, state === 'failed' ? 'error' : 'info').catch(() => undefined);
-  return next;
+  return { status: next, writeProblem };
 }
 
 /** The state message of a run the app's closing caught before its worker started. */
@@ -133,6 +146,12 @@ interface Active {
 
 export class JobRunner {
   private active: Active | null = null;
+  /**
+   * How runs of this runner stopped when their status.json could not take it (a full disk): the
+   * file still reads 'running' with this process's id, which nothing would ever correct while the
+   * app runs. overview() and resume read these instead.
+   */
+  private readonly unrecorded = new Map<string, RunStatus>();
   private readonly queue: string[] = [];
   private stopped = false;
   /** A queued run is being prepared (sessions read) before its worker starts. */
@@ -162,6 +181,11 @@ export class JobRunner {
     return [...this.queue];
   }
 
+  /** The stop of a run whose status.json could not be written (see `unrecorded`), or null. */
+  unrecordedStatus(runId: string): RunStatus | null {
+    return this.unrecorded.get(runId) ?? null;
+  }
+
   /** Creates a run and starts it (or queues it behind the running one). */
   async start(spec: JobSpec): Promise<RunStatus> {
     const folder = await this.store.create(spec);
@@ -173,19 +197,20 @@ export class JobRunner {
   /** Resumes a paused, interrupted or failed run from its last checkpoint. */
   async resume(runId: string): Promise<RunStatus> {
     const f = this.store.folder(runId);
-    let s = await f.readStatus();
+    let s = this.unrecorded.get(runId) ?? (await f.readStatus());
     const a = this.active;
     if (a?.runId === runId) {
       // Paused a moment ago: the view shows 'paused' as soon as the worker says so, while the worker
       // is still exiting. Wait for it rather than ignore the click.
       if (!a.ending) return s;
       await a.done;
-      s = await f.readStatus();
+      s = this.unrecorded.get(runId) ?? (await f.readStatus());
     }
     if (this.active?.runId === runId || this.queue.includes(runId)) return s;
     if (s.state === 'done') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is finished; start a new run to train again`);
     if (s.state === 'running') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is running`);
     await f.writeStatus({ ...s, state: 'queued', error: null, updatedAt: Date.now() / 1000 });
+    this.unrecorded.delete(runId);
     this.queue.push(runId);
     await this.pump();
     return f.readStatus();
@@ -308,17 +333,24 @@ export class JobRunner {
     this.active = active;
     void run.end.then(async (end) => {
       active.ending = true;
-      if (end.kind === 'done') {
-        if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
-      } else if (end.kind === 'stopped') await this.stopped_(runId, end.error, end.progress);
-      else if (!this.stopped) await this.fail(runId, end.error);
-      else if (!active.cutOff) this.diedWhileStopping(runId, end.error);
-      // else stop() ended the thread and marks the run
-      await run.terminate();
-      if (this.active === active) this.active = null;
+      // Whatever recording the end meets (a folder that refuses writes), the runner moves on: the
+      // run is no longer active and the next queued one starts.
+      try {
+        if (end.kind === 'done') {
+          if (end.summary.exportedAs) this.opts.events?.exported?.(runId, end.summary.exportedAs);
+        } else if (end.kind === 'stopped') await this.stopped_(runId, end.error, end.progress);
+        else if (!this.stopped) await this.fail(runId, end.error);
+        else if (!active.cutOff) this.diedWhileStopping(runId, end.error);
+        // else stop() ended the thread and marks the run
+        await run.terminate();
+      } catch (e) {
+        this.opts.events?.log?.('error', `training run ${runId}: ${(e as Error).message}`);
+      } finally {
+        if (this.active === active) this.active = null;
+      }
       // The run's last status was pushed while its worker was still the active job: push it again
       // now that it is not, so a view that reads the runner on a status push sees it idle.
-      const last = await f.readStatus().catch(() => null);
+      const last = this.unrecorded.get(runId) ?? (await f.readStatus().catch(() => null));
       if (last) this.opts.events?.state?.(last);
       resolveDone();
       await this.pump();
@@ -356,10 +388,13 @@ export class JobRunner {
 
   /** A job that stopped: paused and cancelled are states, anything else a failure. */
   private async stopped_(runId: string, error: { code: string; message: string }, progress?: RunProgress | null): Promise<void> {
-    const next = await recordJobStop(this.store.folder(runId), error, progress);
-    if (!next) return;
+    const rec = await recordJobStop(this.store.folder(runId), error, progress);
+    if (!rec) return;
+    const next = rec.status;
+    if (rec.writeProblem) this.unrecorded.set(runId, next);
     this.opts.events?.state?.(next);
     this.opts.events?.log?.(next.state === 'failed' ? 'error' : 'info', `training run ${runId} ${next.state}: ${error.message}`);
+    if (rec.writeProblem) this.opts.events?.log?.('warn', `training run ${runId}: its status could not be recorded (${rec.writeProblem}); until the app restarts it reads ${next.state} here`);
   }
 
   private async fail(runId: string, err: Error): Promise<void> {

@@ -26,7 +26,7 @@ import { importCbramodCheckpoint } from '../model/pth-import';
 import { loadDataset, type SessionFeed } from './dataset-loader';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
-import { RunStore, type RunFolder } from './run-store';
+import { RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
@@ -137,11 +137,44 @@ export function summaryOf(report: EvaluationReport | null, pretrainLoss: RunResu
   };
 }
 
-/** Runs (or resumes) the job of a run folder. Resolves with the result summary; throws TrainError. */
+/** What a run that could not write its folder adds to the error: nothing written is lost. */
+export const WRITE_FAILURE_NOTE = 'The run stopped there; its checkpoints and the files it wrote before are intact: once the folder can be written again, resume continues from the last checkpoint.';
+
+/**
+ * Runs (or resumes) the job of a run folder. Resolves with the result summary; throws TrainError.
+ * A write the run folder refuses (a full disk, a folder turned read-only) ends it as a TrainError
+ * 'io' naming the file and why, with WRITE_FAILURE_NOTE.
+ */
 export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
+  const writes: { failure: TrainError | null } = { failure: null };
+  try {
+    return await runJobIn(ctx, writes);
+  } catch (e) {
+    // A pause that came while a line failed to be written reads as that failure: 'paused' would hide
+    // the full disk until the resumed run met it again.
+    const err = writes.failure && e instanceof TrainError && e.code === TrainErrorCode.Paused ? writes.failure : e;
+    if (err instanceof TrainError && err.code === TrainErrorCode.Io && !err.message.endsWith(WRITE_FAILURE_NOTE)) throw new TrainError(TrainErrorCode.Io, `${err.message}. ${WRITE_FAILURE_NOTE}`, err.details);
+    throw err;
+  }
+}
+
+async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null }): Promise<RunResultSummary> {
   const { folder } = ctx;
   const spec = await folder.readConfig();
-  const control = ctx.control ?? (() => 'run' as const);
+  // Log and metric lines are written without holding up the computation. The first of them that fails
+  // is kept and stops the job at its next step (through control) or phase end, as a failed checkpoint
+  // write stops it: unawaited, such a rejection ended the training worker (an unhandled rejection)
+  // and the run read 'running' with no process behind it.
+  const failedWrite = (e: unknown): void => {
+    writes.failure ??= writeError(folder.dir, e);
+  };
+  const throwIfWriteFailed = (): void => {
+    if (writes.failure) throw writes.failure;
+  };
+  const control: JobControl = () => {
+    throwIfWriteFailed();
+    return ctx.control?.() ?? 'run';
+  };
   const emit = ctx.emit ?? (() => undefined);
   const phases = phasesOf(spec);
   let status = await folder.readStatus();
@@ -152,16 +185,33 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     await folder.writeStatus(status);
     emit({ type: 'status', status });
   };
+  // The line is pushed before it is written: a follower sees it even when the disk refuses it.
   const log = async (message: string, level: 'info' | 'warn' = 'info') => {
-    if (ctx.liveFiles) folder.appendLogSync(message, level);
-    else await folder.appendLog(message, level);
     emit({ type: 'log', level, message });
+    throwIfWriteFailed();
+    try {
+      if (ctx.liveFiles) folder.appendLogSync(message, level);
+      else await folder.appendLog(message, level);
+    } catch (e) {
+      failedWrite(e);
+      throwIfWriteFailed();
+    }
   };
+  /** log, from a callback that cannot wait: a failure stops the job at its next step (control). */
+  const logSoon = (message: string, level: 'info' | 'warn' = 'info') => void log(message, level).catch(failedWrite);
   let pending: Promise<void> = Promise.resolve();
   const metric = (r: MetricRecord) => {
-    if (ctx.liveFiles) folder.appendMetricSync(r);
-    else pending = pending.then(() => folder.appendMetric(r));
     emit({ type: 'metric', record: r });
+    if (writes.failure) return;
+    if (!ctx.liveFiles) {
+      pending = pending.then(() => folder.appendMetric(r)).catch(failedWrite);
+      return;
+    }
+    try {
+      folder.appendMetricSync(r);
+    } catch (e) {
+      failedWrite(e);
+    }
   };
   let progressWrittenAt = 0;
   const progress = new Progress(phases, (p) => {
@@ -181,6 +231,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   });
   const finish = async (phase: JobPhase) => {
     await pending;
+    throwIfWriteFailed();
     done.add(phase);
     await setStatus({ completedPhases: [...done], progress: progress.report(phase, 1, 1, 1, `${phase} done`, true) });
   };
@@ -231,7 +282,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
     if (!phases.includes(phase) || done.has(phase)) continue;
     const cfg = spec.pretrain[m]!;
     const items: SignalItem[] = corpora[m]!.windows.filter((w) => w[m]).map((w) => ({ data: w[m]!, channels: m === 'eeg' ? w.eegChannels.length : w.ecgChannels.length }));
-    const resume = await folder.latestCheckpoint<PretrainMeta>(phase, (msg) => void log(`skipping a damaged checkpoint: ${msg}`, 'warn'));
+    const resume = await folder.latestCheckpoint<PretrainMeta>(phase, (msg) => logSoon(`skipping a damaged checkpoint: ${msg}`, 'warn'));
     if (resume) await log(`${phase}: resuming from step ${resume.meta.step} of ${resume.meta.totalSteps}`);
     await log(`${phase}: ${plural(items.length, 'window')}, ${cfg.encoder.nLayers}-layer encoder, batch ${cfg.batchSize}, ${plural(cfg.epochs, 'epoch')}${cfg.maxSteps ? ` (at most ${plural(cfg.maxSteps, 'step')})` : ''}, mask ${JSON.stringify(cfg.mask)}`);
     // Lead masking needs two leads (one always stays visible): on single-lead windows only the
@@ -252,7 +303,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
         },
         onEpoch: (e: EpochRecord) => {
           metric(e);
-          void log(`${phase} epoch ${e.epoch}: mean masked-patch MSE ${e.trainLoss.toFixed(5)}`);
+          logSoon(`${phase} epoch ${e.epoch}: mean masked-patch MSE ${e.trainLoss.toFixed(5)}`);
         },
         onCheckpoint: async (ck) => {
           const meta = ck.meta as unknown as PretrainMeta;
@@ -342,7 +393,7 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
         onEpoch: (e) => metric(e),
         onStep: (s) => metric(s),
         control,
-        log: (m) => void log(m),
+        log: (m) => logSoon(m),
         progress: (m, d, t) => progress.report('evaluate', d / t, d, t, m),
         onEmbedded: async (key, data) => {
           resumeState.caches![key] = data;
@@ -426,9 +477,11 @@ export async function runJob(ctx: JobContext): Promise<RunResultSummary> {
   }
 
   await pending;
+  throwIfWriteFailed();
   const summary = summaryOf(report, pretrainLoss, exportedAs);
   await setStatus({ state: 'done', summary, progress: progress.report(phases[phases.length - 1], 1, 1, 1, 'done', true) });
-  await log('done');
+  // The run is done and says so in its status: a log that cannot take this last line does not undo that.
+  await log('done').catch(() => undefined);
   return summary;
 }
 

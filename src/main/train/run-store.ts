@@ -32,6 +32,32 @@ export const RUN_FILES = {
 export const KEEP_CHECKPOINTS = 3;
 export const RUN_ID_RE = /^[a-z0-9][a-z0-9._-]{0,80}$/;
 
+/**
+ * Why a write failed, in words, with the errno for a search ('the disk is full (ENOSPC)'): Node's own
+ * message ('ENOSPC: no space left on device, write') names neither the file nor what to do.
+ */
+export function ioProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'it is on a read-only file system',
+    EACCES: 'no permission to write there',
+    EPERM: 'no permission to write there',
+    ENOTDIR: 'a folder on its path is a file',
+    EEXIST: 'a file stands where a folder should be',
+    EISDIR: 'a folder stands where the file should be',
+    ENOENT: 'its folder is gone',
+    EIO: 'the disk reported an input/output error',
+  };
+  return code && why[code] ? `${why[code]} (${code})` : (e as Error).message;
+}
+
+/** A failed write of `path` as the run's TrainError (code Io). */
+export function writeError(path: string, e: unknown): TrainError {
+  return e instanceof TrainError ? e : new TrainError(TrainErrorCode.Io, `could not write ${path}: ${ioProblem(e)}`);
+}
+
 let tmpCounter = 0;
 /** Writes a file atomically: a temporary sibling, then rename. */
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -41,7 +67,33 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new TrainError(TrainErrorCode.Io, `could not write ${path}: ${(e as Error).message}`);
+    throw writeError(path, e);
+  }
+}
+
+/** Appends to a run file; a failure is the run's TrainError naming the file (writeError). */
+async function append(path: string, text: string): Promise<void> {
+  try {
+    await appendFile(path, text);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
+
+function appendSync(path: string, text: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
+
+/** Makes a run's subfolder; a failure is the run's TrainError naming it (writeError). */
+async function ensureDir(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (e) {
+    throw writeError(path, e);
   }
 }
 
@@ -138,11 +190,11 @@ export class RunFolder {
   }
 
   appendMetricSync(r: MetricRecord): void {
-    appendFileSync(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
+    appendSync(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
   }
 
   appendLogSync(message: string, level: LogLevel = 'info'): void {
-    appendFileSync(this.path(RUN_FILES.log), logLine(message, level));
+    appendSync(this.path(RUN_FILES.log), logLine(message, level));
   }
 
   /**
@@ -159,11 +211,11 @@ export class RunFolder {
   }
 
   async appendMetric(r: MetricRecord): Promise<void> {
-    await appendFile(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
+    await append(this.path(RUN_FILES.metrics), JSON.stringify(r) + '\n');
   }
 
   async appendLog(message: string, level: LogLevel = 'info'): Promise<void> {
-    await appendFile(this.path(RUN_FILES.log), logLine(message, level));
+    await append(this.path(RUN_FILES.log), logLine(message, level));
   }
 
   /** Every metric record; a damaged line (a crash mid-append) is skipped. */
@@ -208,7 +260,7 @@ export class RunFolder {
   /** Writes a checkpoint of a phase atomically and prunes the phase's older ones. */
   async writeCheckpoint(phase: string, step: number, ck: Checkpoint<unknown>): Promise<string> {
     const dir = this.path(RUN_FILES.checkpoints);
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     const name = `${phase}-step-${String(step).padStart(7, '0')}${CHECKPOINT_EXT}`;
     await writeAtomic(join(dir, name), encodeCheckpoint(ck));
     const mine = (await this.checkpointNames(phase)).slice(0, -KEEP_CHECKPOINTS);
@@ -241,7 +293,7 @@ export class RunFolder {
   }
 
   async writeArtifact(name: string, data: string | Uint8Array): Promise<void> {
-    await mkdir(this.path(RUN_FILES.artifacts), { recursive: true });
+    await ensureDir(this.path(RUN_FILES.artifacts));
     await writeAtomic(this.path(RUN_FILES.artifacts, name), data);
   }
 
@@ -259,7 +311,7 @@ export class RunFolder {
   }
 
   async writePlot(name: string, svg: string): Promise<void> {
-    await mkdir(this.path(RUN_FILES.plots), { recursive: true });
+    await ensureDir(this.path(RUN_FILES.plots));
     await writeAtomic(this.path(RUN_FILES.plots, name), svg);
   }
 }
@@ -286,7 +338,7 @@ export class RunStore {
     } catch (e) {
       // The runs folder given (--out, the Training view's) is a file, or not writable: said of that folder, not as a bare errno.
       const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it, or a folder above it, is a file' : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there' : code === 'EROFS' ? 'it is on a read-only file system' : (e as Error).message;
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it, or a folder above it, is a file' : ioProblem(e);
       throw new TrainError(TrainErrorCode.Io, `cannot make a run folder in the runs folder ${this.root}: ${why}`);
     }
     await writeAtomic(f.path(RUN_FILES.config), JSON.stringify(spec, null, 2) + '\n');

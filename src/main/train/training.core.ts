@@ -129,14 +129,22 @@ export class TrainingArea {
     this.dbOpening = null;
   }
 
+  /** Every run as listLive reads it, a run whose stop its status.json could not take as the runner knows it. */
+  private async runs(): Promise<TrainingOverview['runs']> {
+    return (await this.store.listLive()).map((r) => {
+      const stop = this.runner.unrecordedStatus(r.id);
+      return stop ? { ...r, ...stop } : r;
+    });
+  }
+
   async overview(): Promise<TrainingOverview> {
-    return { runs: await this.store.listLive(), active: this.runner.activeRunId, queued: this.runner.queued(), backend: this.runner.backend, runsDir: this.store.root };
+    return { runs: await this.runs(), active: this.runner.activeRunId, queued: this.runner.queued(), backend: this.runner.backend, runsDir: this.store.root };
   }
 
   async detail(id: string): Promise<RunDetail> {
     if (!(await this.store.listed(id))) throw new TrainError(TrainErrorCode.NotFound, `no run '${id}'`);
     const f = this.store.folder(id);
-    const summary = (await this.store.listLive()).find((r) => r.id === id)!;
+    const summary = (await this.runs()).find((r) => r.id === id)!;
     const notes: string[] = [];
     const config = await f.readConfig().catch((e) => {
       notes.push((e as Error).message);

@@ -166,32 +166,53 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.deepEqual([q.state, q.progress.message], ['interrupted', 'interrupted: the app closed before the run started; resume starts it']);
   });
 
-  test('a worker that crashes while the app closes leaves its run interrupted (resumable), not running', async () => {
+  test('a metrics file that can no longer be written while the app closes: the run fails naming it (resumable), not running, and the worker lives to report it', async () => {
     const store = new RunStore(join(root, 'runs-5'));
     let steps = 0;
     const logs: string[] = [];
     const runner = new JobRunner(store, { events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++), log: (_l, m) => logs.push(m) } });
-    const spec = ecgPretrainSpec('crashes on the way out', 200);
+    const spec = ecgPretrainSpec('metrics refused on the way out', 200);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
     await new Promise<void>((res) => {
       const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
     });
-    // A real crash of the thread: the job appends each step's metric without awaiting it (job.ts),
-    // so a metrics file that can no longer be written rejects with no handler, and Node ends the
-    // worker with that uncaught error at the next turn of its event loop — the pause's checkpoint
-    // write, as the app closes.
+    // The job appends each step's metric without awaiting it (job.ts): a metrics file that can no
+    // longer be written was a rejection nobody handled, which ended the worker. Now the failure is
+    // kept and stops the job at its next step — here the one the app's closing pauses at.
     const metrics = store.folder(s.id).path(RUN_FILES.metrics);
     while (!existsSync(metrics)) await new Promise((r) => setTimeout(r, 10));
     rmSync(metrics);
     mkdirSync(metrics);
     await runner.stop();
     const st = await store.folder(s.id).readStatus();
+    assert.equal(st.state, 'failed', st.progress.message);
+    assert.match(st.error?.message ?? '', /^could not write .*metrics\.jsonl: a folder stands where the file should be \(EISDIR\)\. The run stopped there; its checkpoints and the files it wrote before are intact/);
+    assert.ok(!logs.some((l) => l.includes('the training worker stopped')), `the worker did not die: ${logs.join(' | ')}`);
+    assert.match(readFileSync(store.folder(s.id).path(RUN_FILES.log), 'utf8'), /ERROR could not write .*metrics\.jsonl/);
+  });
+
+  test('a worker thread that ends while the app closes leaves its run interrupted (resumable), not running', async () => {
+    const store = new RunStore(join(root, 'runs-5b'));
+    let steps = 0;
+    const logs: string[] = [];
+    const runner = new JobRunner(store, { stopTimeoutMs: 60_000, events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++), log: (_l, m) => logs.push(m) } });
+    const spec = ecgPretrainSpec('ends on the way out', 200);
+    spec.pretrain.ecg!.checkpointEverySteps = 1000;
+    const s = await runner.start(spec);
+    await new Promise<void>((res) => {
+      const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
+    });
+    // The thread ends of itself (as a crash ends it) while stop() waits for the pause: the runner's
+    // own handle on the thread ends it, which the runner did not ask for.
+    const stopping = runner.stop();
+    await (runner as unknown as { active: { run: { terminate(): Promise<void> } } }).active.run.terminate();
+    await stopping;
+    const st = await store.folder(s.id).readStatus();
     assert.equal(st.state, 'interrupted', st.progress.message);
-    assert.match(st.progress.message, /^interrupted: the training worker stopped while the app was closing \(.*EISDIR.*\); resume continues from the last checkpoint$/);
+    assert.match(st.progress.message, /^interrupted: the training worker stopped while the app was closing \(the training worker exited \(code 1\) before the job finished\); resume continues from the last checkpoint$/);
     assert.equal(st.error ?? null, null);
     assert.ok(logs.some((l) => l.includes(`training run ${s.id} interrupted: the training worker stopped`)), logs.join('\n'));
-    assert.match(readFileSync(store.folder(s.id).path(RUN_FILES.log), 'utf8'), /the training worker stopped while the app was closing/);
   });
 
   test('the app closing while a run reads its sessions before it starts: no worker starts after, the run is interrupted (not failed)', async () => {
