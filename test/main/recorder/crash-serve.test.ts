@@ -6,69 +6,26 @@
 // says the recording was interrupted and why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { WebSocket } from 'ws';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
-import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/frame-codec';
-import { WS_PATH, type ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
-import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { RecordingStatus } from '../../../src/shared/session.types';
-import { tempDir } from '../db/db-test-util';
-
-const CLI = resolve('src/main/cli.ts');
+import { SOURCE_CLI as CLI, startServeChild } from '../serve/serve-child';
 
 test('SIGKILL of `heartmind serve` while markers (UDP, WebSocket) and self-reports arrive: every acknowledged event and every announced commit is there; the library says interrupted', { timeout: 90_000 }, async (t) => {
-  const dir = tempDir(t);
-  const dataDir = join(dir, 'profile');
-  const rendererDir = join(dir, 'renderer'); // serve needs a dashboard to serve; this test talks to its WebSocket only
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--renderer', rendererDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HEARTMIND_MARKER_PORT: '0' },
-  });
-  t.after(() => child.kill('SIGKILL'));
-  const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
-  const { url, markerPort } = await new Promise<{ url: string; markerPort: number }>((resolveUp, reject) => {
-    let markerPort = 0;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /udp:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-      if (m) markerPort = Number(m[1]);
-      const u = /serving the live dashboard at (http:\S+)/.exec(line);
-      if (u) resolveUp({ url: u[1].replace(/\/$/, ''), markerPort });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited early (${code})`)));
-  });
+  // The CLI from source (no build needed); the test talks to serve's WebSocket only, so a placeholder dashboard.
+  const serve = await startServeChild({ cli: 'source', placeholderRenderer: true, env: { HEARTMIND_MARKER_PORT: '0' } });
+  t.after(() => serve.close());
+  const { child, dataDir } = serve;
+  const markerPort = serve.markerPort ?? 0;
   assert.ok(markerPort > 0, 'the marker endpoint logged its port before serve said it was up');
 
-  const ws = new WebSocket(`${url.replace('http', 'ws')}${WS_PATH}`, { origin: url });
-  ws.binaryType = 'arraybuffer';
-  t.after(() => ws.terminate());
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  let nextId = 1;
-  const pending = new Map<number, (b: ResponseFrameBody) => void>();
   const statuses: { wallMs: number; status: RecordingStatus }[] = [];
-  ws.on('message', (data: ArrayBuffer) => {
-    const f = decodeFrame(data);
-    if (f.kind === FrameKind.Response) {
-      const body = f.value as ResponseFrameBody;
-      pending.get(body.id)?.(body);
-      pending.delete(body.id);
-    } else if (f.kind === FrameKind.Push) {
-      const p = f.value as PushMessage;
-      if (p.type === 'sessions:recording') statuses.push({ wallMs: Date.now(), status: p.status });
-    }
+  const client = await serve.connect((p) => {
+    if (p.type === 'sessions:recording') statuses.push({ wallMs: Date.now(), status: p.status });
   });
-  const ask = <T>(channel: string, req: unknown): Promise<T> =>
-    new Promise((res, rej) => {
-      const id = nextId++;
-      pending.set(id, (b) => (b.answer.ok ? res(b.answer.value as T) : rej(new Error(b.answer.error.message))));
-      ws.send(encodeFrame(FrameKind.Request, { id, channel, req }));
-    });
+  t.after(() => client.close());
+  const ask = client.ask;
 
   const started = await ask<RecordingStatus>('hm:sessions:record-start', { name: 'killed with events', subjectId: 'S11', tags: ['crash'] });
   assert.equal(started.state, 'recording');
@@ -112,7 +69,7 @@ test('SIGKILL of `heartmind serve` while markers (UDP, WebSocket) and self-repor
   child.kill('SIGKILL');
   running = false;
   timers.forEach(clearInterval);
-  assert.equal(await exited, 'SIGKILL');
+  assert.equal((await serve.exited).signal, 'SIGKILL');
   const ackedAtKill = { udp: [...acked.udp], request: [...acked.request], reports: [...acked.reports] };
   assert.ok(ackedAtKill.udp.length >= 50 && ackedAtKill.request.length >= 20 && ackedAtKill.reports.length >= 5, `events acknowledged: ${ackedAtKill.udp.length} UDP, ${ackedAtKill.request.length} page markers, ${ackedAtKill.reports.length} reports`);
   const commits = statuses.filter((s) => s.status.sessionId === sessionId && s.status.state === 'recording');

@@ -1,16 +1,11 @@
 // `heartmind serve` as a user runs it: the built CLI in a child process, a real port, a signal.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, FrameKind } from '../../../src/shared/ipc/frame-codec';
-import type { ResponseFrameBody } from '../../../src/shared/ipc/transport-protocol';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { PipelineSnapshot } from '../../../src/shared/ipc/pipeline.schema';
+import { BUILT_CLI as CLI, startServeChild as startServe } from './serve-child';
 
-const CLI = resolve('out', 'main', 'cli.js');
 const skip = !existsSync(CLI) && 'needs the built CLI: run `npx electron-vite build` (npm test does)';
 
 describe('heartmind CLI', { skip }, () => {
@@ -57,7 +52,7 @@ describe('heartmind CLI', { skip }, () => {
       assert.equal(snap.devices.length, 2);
 
       serve.child.kill('SIGINT');
-      assert.equal(await serve.exited, 0, `exit code (stderr: ${serve.err()})`);
+      assert.equal((await serve.exited).code, 0, `exit code (stderr: ${serve.err()})`);
       assert.match(serve.out(), /SIGINT, stopping…[\s\S]*stopped/);
     } finally {
       serve.close();
@@ -70,7 +65,7 @@ describe('heartmind CLI', { skip }, () => {
       await serve.request('hm:sessions:record-start', { name: 'hangup' });
       await new Promise((r) => setTimeout(r, 1500));
       serve.child.kill('SIGHUP');
-      assert.equal(await serve.exited, 0, `exit code (stderr: ${serve.err()})`);
+      assert.equal((await serve.exited).code, 0, `exit code (stderr: ${serve.err()})`);
       // Nothing more is written to a terminal that has gone.
       assert.doesNotMatch(serve.out(), /stopping/);
       const list = spawnSync(process.execPath, [CLI, 'sessions', 'list', '--json', '--data-dir', serve.dataDir], { encoding: 'utf8' });
@@ -82,52 +77,3 @@ describe('heartmind CLI', { skip }, () => {
     }
   });
 });
-
-/** `heartmind serve --port 0` in a child process on a fresh data folder, once it prints its URL. */
-async function startServe() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hm-cli-'));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const close = () => {
-    child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  let url: string;
-  try {
-    url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 15_000);
-      child.stdout.on('data', () => {
-        const m = /serving the live dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolveUrl(m[1]);
-        }
-      });
-    });
-  } catch (e) {
-    close();
-    throw e;
-  }
-  /** One request over the dashboard's WebSocket, as the page sends it. */
-  const request = async <T>(channel: string, req: unknown): Promise<T> => {
-    const ws = new WebSocket(url.replace('http', 'ws') + 'ws', { origin: url.replace(/\/$/, '') });
-    ws.binaryType = 'arraybuffer';
-    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-    const answer = new Promise<ResponseFrameBody>((r) =>
-      ws.on('message', (d: ArrayBuffer) => {
-        const f = decodeFrame(d);
-        if (f.kind === FrameKind.Response) r(f.value as ResponseFrameBody);
-      }),
-    );
-    ws.send(encodeFrame(FrameKind.Request, { id: 1, channel, req }));
-    const body = await answer;
-    ws.close();
-    assert.equal(body.answer.ok, true, `${channel}: ${JSON.stringify(body.answer)}`);
-    return (body.answer as { ok: true; value: T }).value;
-  };
-  return { child, dataDir, url, exited, request, close, out: () => out, err: () => err };
-}
