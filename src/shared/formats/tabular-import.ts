@@ -76,6 +76,150 @@ export function decimalGrid(values: ArrayLike<number>, start: number, stride: nu
   return { resolution: g / scale, offset: rest / scale };
 }
 
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+
+/**
+ * Half the gap between float32 numbers at the float32 x, on the smaller side: every number this
+ * close rounds to x (at a power of two, the gap below is half the gap above).
+ */
+function float32HalfStep(x: number): number {
+  f32[0] = x;
+  const e = (f32Bits[0] >>> 23) & 0xff;
+  if (e <= 1) return 2 ** -150;
+  return 2 ** (e - 151) / ((f32Bits[0] & 0x7fffff) === 0 ? 2 : 1);
+}
+
+/** Fewer distinct values than this do not show a grid. */
+const COUNT_GRID_MIN_DISTINCT = 64;
+/** The grid's step must be this many float32 steps of the largest value or more: a finer one fits any column. */
+const COUNT_GRID_MIN_STEPS = 64;
+/** The first values, whose smallest distinct step rules out most columns with no grid before the whole is sorted. */
+const COUNT_GRID_PROBE = 4096;
+/** More values than 1 in 256 whose float32 the grid does not give back bit for bit: no grid. */
+const COUNT_GRID_MAX_INEXACT = 1 / 256;
+
+/**
+ * The step of a text column whose numbers are the float32s of counts of a step that is no decimal:
+ * our CSV export of an EDF channel (count × 0.00159497… µV + 7.094…, EEGMAT) writes each value
+ * as the shortest text of its float32, which no decimal step holds (decimalGrid finds none, or one
+ * of 10^-5 µV, a hundred times finer than the counts, and the database took 3-4 bytes a sample
+ * where the session took 2). The distinct values, in order, are walked to their counts; the step
+ * and offset are then those that put every count's value inside its float32's rounding interval
+ * with the most room (found by a ternary search: the room is a concave function of the step),
+ * else a least-squares fit. Kept only where every value lies that close to its grid point, but
+ * for at most 1 in 256 (as the database checks each sample, and keeps one that does not come
+ * back bit for bit as it is). Values stay as written: a column written to fewer digits than its
+ * float32s (an older export's 5 decimals) lies further from the grid and gets none. Null where
+ * no such grid fits. Reads as decimalGrid does.
+ */
+export function countGrid(values: ArrayLike<number>, start: number, stride: number, count: number): { resolution: number; offset: number } | null {
+  let big = 0;
+  for (let i = 0, j = start; i < count; i++, j += stride) if (Math.abs(values[j]) > big && Number.isFinite(values[j])) big = Math.abs(values[j]);
+  const floor = COUNT_GRID_MIN_STEPS * 2 * float32HalfStep(big);
+  const distinctOf = (n: number): Float64Array => {
+    const all = new Float64Array(n);
+    let m = 0;
+    for (let i = 0, j = start; i < n; i++, j += stride) if (Number.isFinite(values[j])) all[m++] = Math.fround(values[j]);
+    const u = all.subarray(0, m).sort();
+    let d = 0;
+    for (let i = 0; i < m; i++) if (i === 0 || u[i] !== u[d - 1]) u[d++] = u[i];
+    return u.subarray(0, d);
+  };
+  const minStep = (u: Float64Array): number => {
+    let s = Infinity;
+    for (let i = 1; i < u.length; i++) s = Math.min(s, u[i] - u[i - 1]);
+    return s;
+  };
+  // A column of floats without a grid has steps finer than the floor among its first values already.
+  if (count > COUNT_GRID_PROBE && !(minStep(distinctOf(COUNT_GRID_PROBE)) >= floor)) return null;
+  const u = distinctOf(count);
+  const n = u.length;
+  const step0 = minStep(u);
+  if (n < COUNT_GRID_MIN_DISTINCT || !(step0 >= floor)) return null;
+  // Counts outward from the middle value, where values lie densest (a clipped outlier at either
+  // end may lie hundreds of counts beyond the next): each step between two values a whole number
+  // of grid steps, the running slope sharpening as the counts span more.
+  const c0 = n >> 1;
+  const u0 = u[c0];
+  const k = new Float64Array(n);
+  let step = step0;
+  for (let i = c0 + 1; i < n; i++) {
+    const d = Math.round((u[i] - u[i - 1]) / step);
+    if (d < 1) return null;
+    k[i] = k[i - 1] + d;
+    step = (u[i] - u0) / k[i];
+  }
+  for (let i = c0 - 1; i >= 0; i--) {
+    const d = Math.round((u[i + 1] - u[i]) / step);
+    if (d < 1) return null;
+    k[i] = k[i + 1] - d;
+    step = (u[n - 1] - u[i]) / (k[n - 1] - k[i]);
+  }
+  // Least squares (values relative to the middle one: their sums stay exact enough).
+  let [sk, sv, skk, skv] = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const v = u[i] - u0;
+    sk += k[i];
+    sv += v;
+    skk += k[i] * k[i];
+    skv += k[i] * v;
+  }
+  const den = n * skk - sk * sk;
+  if (!(den > 0)) return null;
+  let res = (n * skv - sk * sv) / den;
+  let off = u0 + (sv - res * sk) / n;
+  // The room a step leaves: with it, each value's float32 interval allows a range of offsets; the
+  // room is the width of what all of them allow (negative: none does). Only the intervals on the
+  // convex hulls of the lower and upper ends can bound it (the counts are in order: one pass each).
+  // All in residuals from the least-squares line, which are small, so the sums stay exact.
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const [yLo, yHi] = [new Float64Array(n), new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    const y = u[i] - u0 - k[i] * res - (off - u0);
+    const h = float32HalfStep(u[i]);
+    [yLo[i], yHi[i]] = [y - h, y + h];
+  }
+  const cross = (ys: Float64Array, o: number, a: number, b: number) => (k[a] - k[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (k[b] - k[o]);
+  for (let i = 0; i < n; i++) {
+    while (lower.length > 1 && cross(yLo, lower[lower.length - 2], lower[lower.length - 1], i) >= 0) lower.pop();
+    lower.push(i);
+    while (upper.length > 1 && cross(yHi, upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
+    upper.push(i);
+  }
+  const room = (d: number): [number, number] => {
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (const i of lower) lo = Math.max(lo, yLo[i] - k[i] * d);
+    for (const i of upper) hi = Math.min(hi, yHi[i] - k[i] * d);
+    return [hi - lo, (hi + lo) / 2];
+  };
+  let [a, b] = [-res * 1e-6, res * 1e-6];
+  for (let it = 0; it < 200 && b - a > res * 1e-18; it++) {
+    const m1 = a + (b - a) / 3;
+    const m2 = b - (b - a) / 3;
+    if (room(m1)[0] < room(m2)[0]) a = m1;
+    else b = m2;
+  }
+  const [width, mid] = room((a + b) / 2);
+  if (width >= 0) [res, off] = [res + (a + b) / 2, off + mid];
+  if (!(res >= floor)) return null;
+  // The value of count 0 nearest 0, so counts centre on the data as a device's do.
+  off -= Math.round(off / res) * res;
+  let inexact = 0;
+  let finite = 0;
+  for (let i = 0, j = start; i < count; i++, j += stride) {
+    const v = values[j];
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    const c = Math.round((v - off) / res);
+    if (Math.abs(c) > GRID_MAX_COUNT) return null;
+    if (Math.fround(c * res + off) !== Math.fround(v)) inexact++;
+  }
+  return inexact <= finite * COUNT_GRID_MAX_INEXACT ? { resolution: res, offset: off } : null;
+}
+
 /**
  * Numbers of delimited data lines into a row-major Float64Array. `width` columns are read from
  * each line (extra trailing columns are allowed when `allowExtra`); a short line, or a field that

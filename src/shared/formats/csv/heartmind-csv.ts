@@ -3,14 +3,15 @@
 //   time_s,unix_time_s,Fp1 (uV),Fp2 (uV),…      time_s from the recording's zero; unix_time_s when the start is known
 //   0,1557936053.329,61379.36,…
 // Markers: onset_s,duration_s,label,source. Values are written so that they read back exactly:
-// quantised channels to the decimals their resolution needs, float32 data to the shortest text
-// that gives the same float32.
+// quantised channels to the decimals their resolution needs (where that is no decimal, as an
+// EDF's, the float32's shortest text, and the reader finds the step again), float32 data to the
+// shortest text that gives the same float32.
 import { failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream, NamedBytes } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeText, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
-import { decimalGrid, fieldNumber } from '../tabular-import';
+import { countGrid, decimalGrid, fieldNumber } from '../tabular-import';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
@@ -76,6 +77,11 @@ function valueFormatter(ch: ImportedChannel, data: Float32Array | Float64Array):
     // grid (0.01, 5, offset too) its own decimals, which write each count exactly: 61379.36, not
     // the float32 noise 61379.3594 that two more would show.
     const [r, o] = [exactDecimals(ch.resolution), exactDecimals(ch.offset)];
+    // A grid that is no decimal (an EDF's 0.00159497… µV) in float32s (a session's samples, a
+    // CSV read back): each value's float32 text, which reads back bit for bit; the reader fits the
+    // grid again (countGrid). A fixed number of decimals gave neither: 5 decimals moved most values
+    // off their float32s (EEGMAT: 91 %), and the reader found only the decimal step, 10^-5 µV.
+    if ((r === null || o === null) && (data instanceof Float32Array || data.every((v) => Object.is(Math.fround(v), v) || Number.isNaN(v)))) return float32Text;
     const margin = Math.ceil(-Math.log10(ch.resolution)) + 2;
     const decimals = Math.min(12, Math.max(0, r !== null && o !== null ? Math.min(Math.max(r, o), margin) : margin));
     return (v) => (Number.isFinite(v) ? String(Number(v.toFixed(decimals))) : String(v));
@@ -329,8 +335,18 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   });
   const nch = channels.length;
   // The step the values were written to (our writer: the decimals a channel's resolution needs),
-  // so the database keeps them as integers, as it kept the session they came from.
-  channels.forEach((ch, c) => Object.assign(ch, decimalGrid(vals, c * rows, 1, rows)));
+  // so the database keeps them as integers, as it kept the session they came from. Where they are
+  // float32s of counts of a coarser step that is no decimal (an EDF channel's), that step
+  // (countGrid); the values are then read as the float32s our writer wrote the shortest texts of,
+  // so they write the same text again.
+  channels.forEach((ch, c) => {
+    const decimal = decimalGrid(vals, c * rows, 1, rows);
+    const counts = countGrid(vals, c * rows, 1, rows);
+    if (counts && !(decimal && counts.resolution < 2 * decimal.resolution)) {
+      Object.assign(ch, counts);
+      for (let i = c * rows; i < (c + 1) * rows; i++) vals[i] = Math.fround(vals[i]);
+    } else Object.assign(ch, decimal);
+  });
   const segments: ImportedSegment[] = [];
   let a = 0;
   for (let r = 1; r <= rows; r++) {
