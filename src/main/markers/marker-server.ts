@@ -12,8 +12,20 @@
 // over MAX_MARKER_LABEL_CHARS is stored shortened, with a warning in the reply and the log: a
 // sender that does not read replies (most fire-and-forget UDP scripts) keeps the event and its time,
 // which a refusal would lose for good.
+//
+// Who may open the WebSocket (markerOriginPolicy): a web page the researcher happens to have open
+// could otherwise connect to ws://127.0.0.1:7420/markers and write markers into the recording (a
+// browser lets any page open a WebSocket to any address; only the server can refuse it, by the
+// Origin header the browser sets). Accepted: clients that send no Origin (PsychoPy, Python, Node,
+// MATLAB: programs, not pages), an Origin naming the endpoint itself (Python's websocket-client
+// sends http://<host:port it connected to>), pages served from this computer (localhost, 127.x,
+// [::1]: PsychoJS run locally), and the origins the researcher lists (HEARTMIND_MARKER_ORIGINS,
+// `heartmind record --marker-origin`: https://run.pavlovia.org for PsychoJS on Pavlovia). Anything
+// else gets HTTP 403 with a body saying why and how to allow it, and a line in the log. UDP has no
+// origin (a browser cannot send it) and is unchanged.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostClock } from '../../shared/stream.types';
@@ -48,6 +60,82 @@ export function oversizeMarkerError(bytes: number): string {
   return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most ${MAX_MARKER_LABEL_CHARS} characters, optional "time" and "duration")`;
 }
 
+/** The environment variable listing the extra web origins allowed to send markers over the WebSocket. */
+export const MARKER_ORIGINS_ENV = 'HEARTMIND_MARKER_ORIGINS';
+
+/**
+ * One allowed origin as configured: `https://run.pavlovia.org`, `http://192.168.1.20:8080`,
+ * `https://*.pavlovia.org` (any subdomain), or `null` (pages opened from a file: Chromium and Firefox
+ * send `Origin: null`, as do sandboxed frames of any site, hence only when listed).
+ */
+export interface OriginRule {
+  scheme: 'http' | 'https' | 'null';
+  /** Lower-case host; `*.` prefix for subdomains. */
+  host: string;
+  /** The port as written, '' for the scheme's default. */
+  port: string;
+}
+
+/**
+ * Parses the allow-list (comma- or space-separated). Entries that are not an origin (a path, no
+ * scheme, another scheme) are returned in `problems`, each saying why, and left out.
+ */
+export function parseMarkerOrigins(list: readonly string[] | string | undefined): { rules: OriginRule[]; problems: string[] } {
+  const items = (typeof list === 'string' ? [list] : (list ?? [])).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
+  const rules: OriginRule[] = [];
+  const problems: string[] = [];
+  for (const item of items) {
+    if (item === 'null') {
+      rules.push({ scheme: 'null', host: '', port: '' });
+      continue;
+    }
+    const m = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?\/?$/i.exec(item);
+    if (!m) {
+      problems.push(`${JSON.stringify(item)} is not a web origin (scheme://host[:port], e.g. https://run.pavlovia.org or https://*.pavlovia.org; no path)`);
+      continue;
+    }
+    rules.push({ scheme: m[1].toLowerCase() as 'http' | 'https', host: `${m[2] ?? ''}${m[3].toLowerCase()}`, port: m[4] ?? '' });
+  }
+  return { rules, problems };
+}
+
+const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
+}
+
+/**
+ * Whether a WebSocket with this Origin header may send markers, and if not, why (see the file's
+ * header). `hostHeader` is the Host the client connected to.
+ */
+export function markerOriginPolicy(origin: string | undefined, hostHeader: string | undefined, rules: readonly OriginRule[]): { ok: true; why: string } | { ok: false; why: string } {
+  if (origin === undefined || origin === '') return { ok: true, why: 'no Origin: a program, not a web page' };
+  if (origin === 'null') return rules.some((r) => r.scheme === 'null') ? { ok: true, why: 'listed (null)' } : { ok: false, why: 'origin null (a page opened from a file, or a sandboxed frame of any site) is not listed' };
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return { ok: false, why: 'the Origin header is not a URL' };
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (scheme !== 'http' && scheme !== 'https') return { ok: false, why: `origin scheme ${scheme} is not a web page's` };
+  const host = url.hostname.toLowerCase();
+  if (hostHeader && url.host.toLowerCase() === hostHeader.toLowerCase()) return { ok: true, why: 'the endpoint itself (websocket-client default)' };
+  if (isLoopbackHost(host)) return { ok: true, why: 'a page on this computer' };
+  const port = url.port || DEFAULT_PORT[scheme];
+  for (const r of rules) {
+    if (r.scheme !== scheme || (r.port || DEFAULT_PORT[r.scheme]) !== port) continue;
+    if (r.host.startsWith('*.') ? host.endsWith(r.host.slice(1)) : host === r.host) return { ok: true, why: 'listed' };
+  }
+  return { ok: false, why: 'not a page on this computer and not listed' };
+}
+
+/** The body of the 403 a refused page gets (its console shows only the status; the log says the same). */
+export function originRefusal(origin: string): string {
+  return `HeartMind markers: a WebSocket from ${origin} is refused. Accepted are programs (PsychoPy, Python: no Origin), pages on this computer (localhost) and the origins listed in ${MARKER_ORIGINS_ENV} (e.g. ${MARKER_ORIGINS_ENV}=https://run.pavlovia.org for PsychoJS on Pavlovia; heartmind record --marker-origin ORIGIN). UDP markers are not affected.`;
+}
+
 export interface IncomingMarker {
   label: string;
   time: number;
@@ -73,6 +161,11 @@ export interface MarkerServerOptions {
   /** '127.0.0.1' by default; '0.0.0.0' lets a stimulus PC on the lab network send. */
   host?: string;
   log?(level: 'info' | 'warn', message: string): void;
+  /**
+   * Web origins allowed besides programs and pages on this computer (markerOriginPolicy): entries
+   * as parseMarkerOrigins reads them. Default: HEARTMIND_MARKER_ORIGINS.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export class MarkerError extends Error {
@@ -141,8 +234,14 @@ export class MarkerServer {
   private boundPort = 0;
   private readonly warnedEncoding = new Set<IncomingMarker['source']>();
   private readonly throttled = new Map<string, { count: number; timer: ReturnType<typeof setTimeout> }>();
+  private readonly originRules: OriginRule[];
+  private readonly originProblems: string[];
 
-  constructor(private readonly opts: MarkerServerOptions) {}
+  constructor(private readonly opts: MarkerServerOptions) {
+    const { rules, problems } = parseMarkerOrigins(opts.allowedOrigins ?? process.env[MARKER_ORIGINS_ENV]);
+    this.originRules = rules;
+    this.originProblems = problems;
+  }
 
   /** The port both endpoints listen on (useful with port 0 in tests). */
   get port(): number {
@@ -162,8 +261,11 @@ export class MarkerServer {
     });
     this.http = http;
     this.boundPort = (http.address() as AddressInfo).port;
-    this.wss = new WebSocketServer({ server: http, path: MARKER_WS_PATH, maxPayload: MAX_MARKER_WS_FRAME_BYTES });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MARKER_WS_FRAME_BYTES });
+    this.wss = wss;
+    wss.on('connection', (ws) => this.onSocket(ws));
+    http.on('upgrade', (req, socket, head) => this.onUpgrade(wss, req, socket, head));
+    for (const p of this.originProblems) this.opts.log?.('warn', `markers: ${MARKER_ORIGINS_ENV}: ${p}; left out`);
 
     const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     try {
@@ -188,6 +290,8 @@ export class MarkerServer {
     this.udp = udp;
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
     this.opts.log?.('info', `markers: udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
+    const listed = this.originRules.map((r) => (r.scheme === 'null' ? 'null' : `${r.scheme}://${r.host}${r.port ? `:${r.port}` : ''}`));
+    this.opts.log?.('info', `markers: WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV})`}`);
   }
 
   async stop(): Promise<void> {
@@ -236,7 +340,7 @@ export class MarkerServer {
   }
 
   /** One line per source and kind at once, then how many more in each following REFUSAL_LOG_WINDOW_MS (logRefusal). */
-  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened', line: string): void {
+  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened' | 'origin', line: string): void {
     const key = `${source} ${kind}`;
     const pending = this.throttled.get(key);
     if (pending) {
@@ -256,6 +360,10 @@ export class MarkerServer {
     this.throttled.delete(key);
     if (pending.count === 0) return;
     const [source, kind] = key.split(' ');
+    if (kind === 'origin') {
+      this.opts.log?.('warn', `${pending.count} more WebSocket connections refused for their origin in ${REFUSAL_LOG_WINDOW_MS / 1000} s`);
+      return;
+    }
     const what = kind === 'refused' ? `markers from ${source} refused` : `markers from ${source} stored with their labels shortened`;
     this.opts.log?.('warn', `${pending.count} more ${what} in ${REFUSAL_LOG_WINDOW_MS / 1000} s (each sender was told ${kind === 'refused' ? 'why' : 'so'} in its reply)`);
   }
@@ -278,6 +386,22 @@ export class MarkerServer {
       this.opts.log?.('warn', `a marker from ${source} is not UTF-8: read as Windows-1252 (said once); send UTF-8 to be sure of non-ASCII labels`);
     }
     return this.handle(text, source);
+  }
+
+  /** The WebSocket handshake: the path, then the Origin (markerOriginPolicy); refused with 404/403 and a body saying why. */
+  private onUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, reason: string, body: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    socket.on('error', () => socket.destroy());
+    if ((req.url ?? '').split('?')[0] !== MARKER_WS_PATH) return refuse(404, 'Not Found', `HeartMind markers: connect to ${MARKER_WS_PATH}\n`);
+    const origin = req.headers.origin;
+    const verdict = markerOriginPolicy(origin, req.headers.host, this.originRules);
+    if (!verdict.ok) {
+      this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin} (${verdict.why}): ${originRefusal(origin!)}`);
+      return refuse(403, 'Forbidden', `${originRefusal(origin!)}\n`);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 
   private onSocket(ws: WebSocket): void {

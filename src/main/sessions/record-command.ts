@@ -8,6 +8,7 @@ import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
 import type { Core } from '../core/core.types';
 import { plural } from '../../shared/plural';
+import { MARKER_ORIGINS_ENV, parseMarkerOrigins } from '../markers/marker-server';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 /** How the core logs the sessions area's failed start (areaDownMessage). */
@@ -18,7 +19,7 @@ const shownLabel = (label: string) => JSON.stringify(label.length > LABEL_SHOWN_
 
 export const command: CliCommand = {
   usage: [
-    'usage: heartmind record [--duration S] [--name N] [--subject ID] [--tag T]... [--notes TEXT] [--no-demo] [--data-dir DIR] [--json]',
+    'usage: heartmind record [--duration S] [--name N] [--subject ID] [--tag T]... [--notes TEXT] [--marker-origin O]... [--no-demo] [--data-dir DIR] [--json]',
     '',
     'Records the running devices into the profile database; stops after --duration seconds, or on Ctrl+C.',
     'Data is committed four times a second: killing the process loses at most the last second.',
@@ -28,12 +29,15 @@ export const command: CliCommand = {
     '  --subject ID    subject id',
     '  --tag T         a tag (repeatable)',
     '  --notes TEXT    notes',
+    '  --marker-origin O  a web page origin allowed to send markers over the WebSocket (repeatable; adds to',
+    '                  $HEARTMIND_MARKER_ORIGINS), e.g. https://run.pavlovia.org for PsychoJS on Pavlovia',
     '  --no-demo       do not start the simulated headset and strap (record paired devices)',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
     '  --json          one JSON status line per second (for scripts), with the markers and self-reports stored so far',
     '',
     'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records;',
-    'the endpoint is named at the start, and each marker stored is printed as it arrives.',
+    'the endpoint is named at the start, and each marker stored is printed as it arrives. The WebSocket takes',
+    'programs (PsychoPy, Python) and pages on this computer; a page served from elsewhere needs --marker-origin.',
   ].join('\n'),
   run,
 };
@@ -63,12 +67,18 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     subject: { type: 'string' },
     tag: { type: 'string', multiple: true },
     notes: { type: 'string' },
+    'marker-origin': { type: 'string', multiple: true },
     'no-demo': { type: 'boolean' },
     'data-dir': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   const duration = numberFlag(values.duration, 'duration', { above: 0, expect: 'a positive number of seconds' }) ?? Infinity;
+  const origins = values['marker-origin'] ?? [];
+  const badOrigin = parseMarkerOrigins(origins).problems[0];
+  if (badOrigin) throw new CliUsageError(`--marker-origin: ${badOrigin}`);
+  // The marker endpoint reads its allow-list from the environment (as its port and host): the flags add to it for this run.
+  if (origins.length) process.env[MARKER_ORIGINS_ENV] = [process.env[MARKER_ORIGINS_ENV] ?? '', ...origins].filter(Boolean).join(',');
 
   // Warnings and errors go to stderr, except the ones this command reports as its own error: the
   // sessions area down (said once, below) and a refused record request.

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, oversizeMarkerError, parseMarkerMessage, shortenedLabelWarning, type IncomingMarker } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, shortenedLabelWarning, type IncomingMarker } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
@@ -278,4 +278,78 @@ test('a label over the limit is stored shortened, and the sender (UDP and WebSoc
     sock.send(trial, refusing.port, '127.0.0.1');
   });
   assert.deepEqual(refused, { ok: false, error: 'marker time lies 2 h after the session' });
+});
+
+/** Opens a WebSocket to the marker endpoint with `origin` (undefined: none, as Python and PsychoPy connect); resolves with the reply to one marker, or the refusal's status and body. */
+function tryMarkerSocket(port: number, origin: string | undefined, label: string, host = `127.0.0.1:${port}`): Promise<{ ack: Record<string, unknown> } | { status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/markers`, { origin, headers: { host } });
+    ws.once('open', () => {
+      ws.once('message', (d) => {
+        resolve({ ack: JSON.parse(d.toString()) as Record<string, unknown> });
+        ws.close();
+      });
+      ws.send(label);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.once('error', reject);
+  });
+}
+
+test('parseMarkerOrigins and markerOriginPolicy: programs, pages on this computer and listed origins are accepted; other pages and null are not', () => {
+  const { rules, problems } = parseMarkerOrigins('https://run.pavlovia.org, https://*.example.edu  http://192.168.1.20:8080 run.pavlovia.org https://x.org/path ftp://a.b');
+  assert.deepEqual(rules.map((r) => `${r.scheme} ${r.host} ${r.port}`), ['https run.pavlovia.org ', 'https *.example.edu ', 'http 192.168.1.20 8080']);
+  assert.equal(problems.length, 3, problems.join('; '));
+  assert.match(problems[0], /^"run\.pavlovia\.org" is not a web origin \(scheme:\/\/host\[:port\]/);
+  const ok = (origin: string | undefined, host = '127.0.0.1:7420') => markerOriginPolicy(origin, host, rules).ok;
+  assert.equal(ok(undefined), true, 'no Origin: a program');
+  assert.equal(ok('http://127.0.0.1:7420'), true, "websocket-client's default Origin (the endpoint itself)");
+  assert.equal(ok('http://10.0.0.5:7420', '10.0.0.5:7420'), true, 'the endpoint itself on a lab network address');
+  for (const o of ['http://localhost:8080', 'https://localhost', 'http://127.0.0.1:5173', 'http://[::1]:3000', 'http://app.localhost']) assert.equal(ok(o), true, o);
+  for (const o of ['https://run.pavlovia.org', 'https://RUN.pavlovia.org:443', 'https://psy.example.edu', 'http://192.168.1.20:8080']) assert.equal(ok(o), true, o);
+  for (const o of ['https://evil.example', 'http://run.pavlovia.org', 'https://run.pavlovia.org:8443', 'https://example.edu', 'https://pavlovia.org.evil.example', 'http://192.168.1.20', 'http://localhost.evil.example', 'null', 'chrome-extension://abc', 'garbage'])
+    assert.equal(ok(o), false, o);
+  assert.equal(markerOriginPolicy('null', 'x', parseMarkerOrigins(['null']).rules).ok, true, 'null when listed');
+});
+
+test('the WebSocket refuses a foreign page with 403 and says why and how to allow it; programs, local pages and listed origins send markers; UDP is unchanged', async (t) => {
+  const got: string[] = [];
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, allowedOrigins: ['https://run.pavlovia.org', 'not an origin'], onMarker: async (m) => (got.push(m.label), true), log: (level, m) => logs.push(`${level} ${m}`) });
+  await server.start();
+  t.after(() => server.stop());
+  assert.ok(logs.some((l) => /^warn markers: HEARTMIND_MARKER_ORIGINS: "not" is not a web origin .*; left out$/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => l === 'info markers: WebSocket open to programs and pages on this computer and to https://run.pavlovia.org'), logs.join('\n'));
+
+  const refused = await tryMarkerSocket(server.port, 'https://evil.example', 'injected');
+  assert.ok('status' in refused, 'a foreign page is refused');
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.trim(), originRefusal('https://evil.example'));
+  assert.match(refused.body, /HEARTMIND_MARKER_ORIGINS=https:\/\/run\.pavlovia\.org/);
+  const nullOrigin = await tryMarkerSocket(server.port, 'null', 'from a file');
+  assert.equal('status' in nullOrigin && nullOrigin.status, 403, 'Origin null (a file, a sandboxed frame) is refused');
+
+  for (const [origin, label] of [[undefined, 'python'], [`http://127.0.0.1:${server.port}`, 'websocket-client'], ['http://localhost:8080', 'local page'], ['https://run.pavlovia.org', 'pavlovia']] as const) {
+    const r = await tryMarkerSocket(server.port, origin, label);
+    assert.ok('ack' in r && r.ack.ok === true, `${origin ?? 'no Origin'}: ${JSON.stringify(r)}`);
+  }
+  assert.deepEqual(got, ['python', 'websocket-client', 'local page', 'pavlovia'], 'nothing from the refused pages');
+  const wrongPath = await new Promise<number>((resolve) => new WebSocket(`ws://127.0.0.1:${server.port}/other`).once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)).once('error', () => resolve(-1)));
+  assert.equal(wrongPath, 404);
+
+  // The log says the refusal once, then counts (a page retrying in a loop must not flood it).
+  const refusals = logs.filter((l) => l.includes('refused a WebSocket'));
+  assert.equal(refusals.length, 1, refusals.join('\n'));
+  assert.match(refusals[0], /^warn markers: refused a WebSocket from https:\/\/evil\.example \(not a page on this computer and not listed\): HeartMind markers: /);
+
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const udpAck = await new Promise<Record<string, unknown>>((resolve) => {
+    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
+    sock.send('udp still', server.port, '127.0.0.1');
+  });
+  assert.equal(udpAck.ok, true, JSON.stringify(udpAck));
 });

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { WebSocket } from 'ws';
 import { command as record } from '../../../src/main/sessions/record-command';
 import { tempDir } from '../db/db-test-util';
 
@@ -49,7 +50,8 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   assert.equal(await record.run(['--duration', '1.5', '--name', 'psychopy', '--data-dir', dir], r.io), 0, r.err.join('\n'));
   assert.equal((await replies).length, 3);
   assert.match(r.out[0], /^markers: udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
-  assert.match(r.out[1], /^recording session 1 "psychopy" for 1\.5 s$/);
+  assert.equal(r.out[1], 'markers: WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)');
+  assert.match(r.out[2], /^recording session 1 "psychopy" for 1\.5 s$/);
   const markers = r.out.filter((l) => l.startsWith('marker '));
   assert.equal(markers.length, 3, r.out.join('\n'));
   assert.match(markers[0], /^marker "stimulus_onset" \(udp\) at \+\d+\.\d\d s$/);
@@ -100,3 +102,38 @@ async function freePort(): Promise<number> {
     if (ok) return port;
   }
 }
+
+test('record --marker-origin lets that web origin send markers over the WebSocket; other pages are refused; a bad origin is a usage error', async (t) => {
+  const dir = tempDir(t);
+  process.env.HEARTMIND_MARKER_PORT = '0';
+  const before = process.env.HEARTMIND_MARKER_ORIGINS;
+  t.after(() => {
+    delete process.env.HEARTMIND_MARKER_PORT;
+    if (before === undefined) delete process.env.HEARTMIND_MARKER_ORIGINS;
+    else process.env.HEARTMIND_MARKER_ORIGINS = before;
+  });
+  const bad = io();
+  await assert.rejects(record.run(['--marker-origin', 'run.pavlovia.org', '--data-dir', dir], bad.io), /--marker-origin: "run\.pavlovia\.org" is not a web origin/);
+
+  let port = 0;
+  const outcomes: Promise<string>[] = [];
+  const tryFrom = (origin: string, label: string) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/markers`, { origin });
+      ws.once('open', () => ws.send(label));
+      ws.once('message', (d) => (resolve(`${origin}: ${JSON.parse(d.toString()).ok ? 'stored' : 'error'}`), ws.close()));
+      ws.once('unexpected-response', (_q, res) => resolve(`${origin}: HTTP ${res.statusCode}`));
+      ws.once('error', (e) => resolve(`${origin}: ${e.message}`));
+    });
+  const r = io((line) => {
+    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+    if (m) port = Number(m[1]);
+    if (line.startsWith('recording session')) outcomes.push(tryFrom('https://run.pavlovia.org', 'pavlovia trial'), tryFrom('https://evil.example', 'injected'));
+  });
+  assert.equal(await record.run(['--duration', '1.5', '--marker-origin', 'https://run.pavlovia.org', '--data-dir', dir], r.io), 0, r.err.join('\n'));
+  assert.deepEqual(await Promise.all(outcomes), ['https://run.pavlovia.org: stored', 'https://evil.example: HTTP 403']);
+  assert.equal(r.out[1], 'markers: WebSocket open to programs and pages on this computer and to https://run.pavlovia.org');
+  assert.ok(r.out.some((l) => /^marker "pavlovia trial" \(websocket\) at \+/.test(l)), r.out.join('\n'));
+  assert.ok(!r.out.some((l) => l.includes('injected')), 'the refused page stored nothing');
+  assert.ok(r.err.some((l) => l.startsWith('warn: [markers] markers: refused a WebSocket from https://evil.example')), r.err.join('\n'));
+});
