@@ -27,8 +27,8 @@ export interface PreparedWindow {
 export const ABSENT_REASON_TEXT: Readonly<Record<AbsentReason, string>> = {
   'no-device': 'no device connected',
   gap: 'a gap in its stream',
-  starting: 'its stream had not started yet (nothing lost)',
-  'warming-up': 'its filters are still settling (just started or after a gap)',
+  starting: 'its stream had not started yet, nothing lost',
+  'warming-up': 'its filters are still settling',
   'bad-quality': 'signal quality too poor on every channel',
 };
 
