@@ -216,6 +216,39 @@ describe('devices come and go', () => {
     await r.hub.close();
   });
 
+  test("a strap switched on while the headset streams: ECG 'starting' until a whole window of it exists, never a gap", async () => {
+    const r = rig();
+    const [headset, strap] = createDemoSources({ clock: r.clock, scheduler: r.sched });
+    await r.hub.addSource(headset);
+    r.sched.advance(10.3);
+    await r.hub.addSource(strap);
+    r.sched.advance(15);
+    const ecg = r.windows.map((w) => (w.ecg.present ? 'present' : w.ecg.absentReason!));
+    const runs = ecg.filter((x, i) => x !== ecg[i - 1]);
+    // The demo loses 0.1 % of its packets: a strap frame lost here would be a (true) gap after it started.
+    assert.ok(r.gaps.every((g) => !g.streamId.endsWith('/ecg')), 'the strap lost no frame');
+    assert.deepEqual(runs, ['no-device', 'starting', 'warming-up', 'present'], ecg.join(','));
+    assert.ok(ecg.filter((x) => x === 'starting').length >= 4, ecg.join(','));
+    await r.hub.close();
+  });
+
+  test('a new clock drift mid-stream loses nothing: no gap, both modalities present throughout, the clock model follows', async () => {
+    const { r, headset, strap } = await streamingRig();
+    r.sched.advance(20);
+    const t = r.clock.now();
+    await headset.configure({ driftPpm: 100 });
+    await strap.configure({ driftPpm: -100 });
+    r.sched.advance(60);
+    assert.deepEqual(r.gaps, [], 'no gap');
+    const after = r.windows.filter((w) => w.startTime > t - 10);
+    assert.ok(after.length > 60, `${after.length} windows`);
+    for (const w of after) assert.ok(w.eeg.present && w.ecg.present, `window at ${(w.startTime - t).toFixed(0)} s: EEG ${w.eeg.absentReason ?? 'present'}, ECG ${w.ecg.absentReason ?? 'present'}`);
+    // Drift from the host's side: positive for a slow device clock (the strap's −100 ppm).
+    const ecgClock = r.hub.clockStates().find((c) => c.streamId.endsWith('/ecg'))!.clock;
+    assert.ok(Math.abs(ecgClock.driftPpm - 100) < 15, `strap drift estimated at ${ecgClock.driftPpm.toFixed(1)} ppm`);
+    await r.hub.close();
+  });
+
   test('changing the montage at runtime re-announces the stream; windows continue with the new channels', async () => {
     const { r, headset } = await streamingRig();
     r.sched.advance(10);
