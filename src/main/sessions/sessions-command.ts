@@ -13,6 +13,16 @@ import { importRecordingFile } from './import-recording';
 import { plural } from '../../shared/plural';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
 
+/** `show` lists this many of each kind of event; the rest are counted (they were left out without a word). */
+const SHOWN_EVENTS = 20;
+
+/** The first SHOWN_EVENTS lines of a list, then how many more there are and where to find them. */
+function firstOf<T>(items: readonly T[], noun: string, line: (item: T) => string): string[] {
+  const lines = items.slice(0, SHOWN_EVENTS).map(line);
+  if (items.length > SHOWN_EVENTS) lines.push(`    … ${plural(items.length - SHOWN_EVENTS, `more ${noun}`)} (--json lists them all)`);
+  return lines;
+}
+
 export const command: CliCommand = {
   usage: [
     'usage: heartmind sessions <verb> [arguments] [--data-dir DIR] [--json]',
@@ -122,9 +132,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map(streamLine),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
-            ...timeline.markers.slice(0, 20).map((m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
+            ...firstOf(timeline.markers, 'marker', (m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
+            // The ratings themselves (they were only counted: a study's SAM answers were not to be seen without --json).
+            ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${r.text}` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
-            ...timeline.gaps.slice(0, 20).map((g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
+            ...firstOf(timeline.gaps, 'gap', (g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
           ]
             .filter(Boolean)
             .join('\n'),

@@ -10,7 +10,7 @@ import { FormatError } from '../../../src/shared/formats/format-error';
 import { tempDir } from '../db/db-test-util';
 import { databasePathFor } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
-import { createSession } from '../../../src/main/db/server';
+import { addMarker, addSelfReport, createSession } from '../../../src/main/db/server';
 
 function io() {
   const out: string[] = [];
@@ -184,4 +184,22 @@ test('sessions show lists the gaps with their reason: an imported file\'s break 
   const gaps = show.out.join('\n').split('\n').filter((l) => / gap of /.test(l));
   assert.equal(gaps.length, 1, show.out.join('\n'));
   assert.match(gaps[0], /^ +\d+\.\d{3} s {2}gap of 283\.\d{3} s in .+: break in the file$/);
+});
+
+test('sessions show lists the self-reports with their ratings (they were only counted), and says how many markers it left out', async (t) => {
+  const dir = tempDir(t);
+  const o = openDatabase(databasePathFor(dir));
+  const id = createSession(o.writable!, { name: 'affect', startTime: 1.7e9, endTime: 1.7e9 + 600, appVersion: 't', origin: 'recorded', state: 'complete' });
+  for (let i = 0; i < 23; i++) addMarker(o.writable!, id, { label: `trial ${i + 1}`, source: 'udp', time: 1.7e9 + 10 + i });
+  addSelfReport(o.writable!, id, { time: 1.7e9 + 300.5, valence: 7, arousal: 3, dominance: 5, text: 'calm' });
+  addSelfReport(o.writable!, id, { time: 1.7e9 + 590, valence: 2, arousal: 8, dominance: 4 });
+  o.db.close();
+  const show = io();
+  assert.equal(await sessions.run(['show', String(id), '--data-dir', dir], show.io), 0);
+  const lines = show.out.join('\n').split('\n');
+  assert.ok(lines.includes('  23 markers, 2 self-reports, 0 gaps'), lines.join('\n'));
+  assert.equal(lines.filter((l) => / trial \d+ \(udp\)$/.test(l)).length, 20, 'the first 20 markers');
+  assert.ok(lines.includes('    … 3 more markers (--json lists them all)'), lines.join('\n'));
+  assert.ok(lines.includes('      300.500 s  SAM valence 7, arousal 3, dominance 5: calm'), lines.join('\n'));
+  assert.ok(lines.includes('      590.000 s  SAM valence 2, arousal 8, dominance 4'), lines.join('\n'));
 });
