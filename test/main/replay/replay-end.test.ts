@@ -121,3 +121,33 @@ test('an imported 182-s EDF replays up to the window ending at its last sample',
   assert.ok(last.eeg.present && last.ecg.present, 'both modalities present in it');
   await rig.service.closeReplay();
 });
+
+test('Play after the end (flushed) starts over and gives the same windows again, the last one included', async (t) => {
+  const rig = await startServiceRig(t, { seed: 4 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  rig.scheduler.advance(3);
+  const { sessionId } = await rig.service.startRecording({ name: 'twice' });
+  for (let s = 0; s < 12; s++) {
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  await rig.hub.removeSource(rig.headset.deviceId);
+  await rig.hub.removeSource(rig.strap.deviceId);
+
+  rig.windows.length = 0;
+  await rig.service.openReplay({ sessionId: sessionId!, speed: 'max', play: true });
+  const replay = rig.service.currentReplay()!;
+  await replay.whenEnded();
+  const first = rig.windows.splice(0);
+  assert.ok(first.length >= 5, `${first.length} windows`);
+  rig.service.play();
+  const deadline = Date.now() + 20_000;
+  while (replay.replayStatus().state !== 'playing' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  await replay.whenEnded();
+  const again = rig.windows.splice(0);
+  assert.deepEqual(again.map((w) => w.startTime), first.map((w) => w.startTime), 'the same windows the second time');
+  again.forEach((w, i) => assert.ok(bytes(w.eeg.data).equals(bytes(first[i].eeg.data)) && bytes(w.ecg.data).equals(bytes(first[i].ecg.data)), `window ${i} the same bytes`));
+  await rig.service.closeReplay();
+});
