@@ -42,6 +42,15 @@ export function markerPortFromEnv(v: string | undefined = process.env.HEARTMIND_
   return { port: null, problem: `HEARTMIND_MARKER_PORT=${JSON.stringify(v)} is not a port (0–65535, or 'off'): the marker endpoint is not started; markers still work through requests` };
 }
 
+/** The log line when the marker endpoint cannot listen. */
+export function markerEndpointProblem(port: number, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') {
+    return `marker endpoint not started: port ${port} is taken by another program (another HeartMind, or the app while \`heartmind record\` runs?), so stimulus software sending to port ${port} reaches that one, not this. Close it, or give this one a free port with HEARTMIND_MARKER_PORT (and send there); markers still work through requests (the M key, the SAM panel)`;
+  }
+  return `marker endpoint not started on port ${port}: ${e?.message ?? String(err)}; markers still work through requests (the M key, the SAM panel)`;
+}
+
 const sessionRef: RequestValidator = check.allOf(check.object, (req) => {
   const id = (req as { sessionId?: unknown }).sessionId;
   return Number.isSafeInteger(id) && (id as number) > 0 ? null : 'sessionId must be a positive integer';
@@ -181,8 +190,10 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
       markerPort = markers.port;
       ctx.onStop(() => markers.stop());
     } catch (err) {
-      // Another HeartMind (or program) holds the port: markers still work through requests.
-      ctx.log('warn', 'markers', `marker endpoint not started on port ${port}: ${(err as Error).message}`);
+      // Another HeartMind (or program) holds the port: markers still work through requests. Said
+      // with what it means: stimulus software sending to that port reaches the other program, and
+      // `heartmind record` beside an open app recorded none of them ("EADDRINUSE" alone).
+      ctx.log('warn', 'markers', markerEndpointProblem(port, err));
     }
   }
   return { service, markerPort };

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCore } from '../../../src/main/core/start-core';
 import type { RequestContext } from '../../../src/main/core/handler-registry';
@@ -163,4 +165,16 @@ test('a HEARTMIND_MARKER_PORT that is not a port is refused with a warning, not 
     [warning?.level, warning?.message],
     ['warn', `HEARTMIND_MARKER_PORT="7421x" is not a port (0–65535, or 'off'): the marker endpoint is not started; markers still work through requests`],
   );
+});
+
+test('a marker port held by another program: the log says what that means for stimulus software, and the library still works', async (t) => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => holder.close(r)));
+  const port = (holder.address() as AddressInfo).port;
+  const { core, call } = await sessionsCore(t, port);
+  const warning = core.recentLogs().find((e) => e.source === 'markers');
+  assert.equal(warning?.level, 'warn', JSON.stringify(core.recentLogs()));
+  assert.match(warning!.message, new RegExp(`^marker endpoint not started: port ${port} is taken by another program \\(another HeartMind, or the app while \`heartmind record\` runs\\?\\), so stimulus software sending to port ${port} reaches that one, not this\\. .*HEARTMIND_MARKER_PORT`));
+  assert.deepEqual(await call('hm:sessions:list', {}), [], 'the library still answers');
 });
