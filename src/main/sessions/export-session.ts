@@ -16,6 +16,7 @@ import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegmen
 import { sessionFileBase } from '../../shared/formats/safe-file-name';
 import { edfPieces } from '../../shared/formats/edf/edf-write';
 import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
+import { annotationInRange } from '../../shared/formats/import-util';
 import { ClockModel } from '../../shared/pipeline/clock-model';
 import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
 import type { ReadableDb } from '../db/db.types';
@@ -326,7 +327,7 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
     const sec = (v: number) => `${Number(v.toFixed(3))} s`;
     throw refuse(`no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
   }
-  const annotations = rec.annotations.filter((a) => a.onset + a.duration >= range[0] && a.onset < range[1]).length;
+  const annotations = rec.annotations.filter((a) => annotationInRange(a, ...range)).length;
   if (req.format === 'csv') {
     // The files' names after their base decide whether a base is free in a folder (exportTarget).
     const files = csvFileSteps(rec, { baseName: '', range, stepValues: EXPORT_STEP_VALUES / CSV_COST });

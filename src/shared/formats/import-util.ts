@@ -1,5 +1,6 @@
 // Steps every importer shares: EXG units to µV, channels grouped into streams; and the breaks a
-// stream's segments hold, which the session import and the dataset builder both announce as gaps.
+// stream's segments hold, which the session import and the dataset builder both announce as gaps;
+// and which markers an export of a time range holds (the EDF and CSV writers and the export's count).
 import { isExg, microvoltFactor, modalityOfKind } from './channel-kind';
 import type { ImportedChannel, ImportedSegment, ImportedStream } from './recording.types';
 import type { Modality } from '../stream.types';
@@ -116,4 +117,17 @@ export function segmentBreaks(s: ImportedStream): SegmentBreak[] {
     due = seg.start + seg.count / s.rateHz;
   });
   return breaks;
+}
+
+/** How far a marker must last into a range to belong to it, in seconds: a CSV writes times to the microsecond. */
+const RANGE_OVERLAP_MIN_S = 1e-6;
+
+/**
+ * Whether a marker belongs to an export of the range [from, to): it starts in it, or began before
+ * it and lasts into it (a stimulus block, a BAD span). One that ends where the range begins does
+ * not: exporting S001R04 from 8.3 s gave the T2 block that ended there (4.2 s + 4.1 s), which
+ * MNE-Python read as a T2 of no duration at the file's first sample, an event the data do not hold.
+ */
+export function annotationInRange(a: { onset: number; duration: number }, from: number, to: number): boolean {
+  return a.onset < to && (a.onset >= from || a.onset + Math.max(0, a.duration) > from + RANGE_OVERLAP_MIN_S);
 }

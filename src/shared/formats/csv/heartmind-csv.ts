@@ -12,6 +12,7 @@ import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-
 import { decodeText, parseDecimal } from '../text';
 import { safeFileName } from '../safe-file-name';
 import { countGrid, decimalGrid, fieldNumber } from '../tabular-import';
+import { annotationInRange } from '../import-util';
 import { UNIX_TIME_MAX_S, UNIX_TIME_MIN_S, unixTimeProblem } from '../../event-time';
 
 export interface CsvFile {
@@ -155,7 +156,7 @@ export function csvFileSteps(rec: ImportedRecording, opts: CsvWriteOptions & { s
     *pieces() {
       // As the EDF writer and the export's count take them: a marker that began before the range
       // and lasts into it (a stimulus block, a BAD span) belongs to the range too.
-      const marks = rec.annotations.filter((a) => a.onset + Math.max(0, a.duration) >= from && a.onset < to);
+      const marks = rec.annotations.filter((a) => annotationInRange(a, from, to));
       const lines = ['onset_s,duration_s,label,source', ...marks.map((a) => [timeText(a.onset), timeText(a.duration), csvField(a.label), csvField(a.source)].join(','))];
       yield lines.join('\n') + '\n';
     },

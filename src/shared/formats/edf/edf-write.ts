@@ -13,6 +13,7 @@ import type { ImportedRecording, ImportedSegment, ImportedStream } from '../reco
 import { asciiText, encodeAscii, encodeUtf8, parseDecimal } from '../text';
 import { EDF_HEADER_BYTES, EDF_SIGNAL_HEADER_BYTES, SKIP_ANNOTATION } from './edf.types';
 import { EVENT_SESSION_REACH_S } from '../../event-time';
+import { annotationInRange } from '../import-util';
 
 export interface EdfWriteOptions {
   /** 'edf' (16-bit) or 'bdf' (24-bit). */
@@ -547,7 +548,7 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
   }
   if (!(t1 > t0)) fail('cannot-write', 'no samples in the span to write');
   let nRecords = Math.ceil((t1 - t0) / dur - 1e-9);
-  const inRange = rec.annotations.filter((a) => !opts.range || (a.onset + a.duration >= opts.range[0] && a.onset < opts.range[1]));
+  const inRange = rec.annotations.filter((a) => !opts.range || annotationInRange(a, ...opts.range));
   // Annotations far outside the data (a clock mistake: milliseconds sent as seconds put a marker
   // 50 000 years away, where MNE-Python's dates overflow) are left out, not written as garbage.
   const anns = inRange.filter((a) => annotationInReach(a, t0, t1));

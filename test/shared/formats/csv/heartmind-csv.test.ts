@@ -228,10 +228,16 @@ test('a range\'s markers file holds the markers in it and those that began befor
     annotations: [
       { onset: 1, duration: 0, label: 'before', source: 'marker' },
       { onset: 2, duration: 5, label: 'block lasting into the range', source: 'marker' },
+      { onset: 0.1, duration: 3.9, label: 'block ending where the range begins: out', source: 'marker' },
+      { onset: 4, duration: 0, label: 'at the start: in', source: 'marker' },
       { onset: 4.5, duration: 0, label: 'in', source: 'marker' },
       { onset: 6, duration: 0, label: 'at the end: out', source: 'marker' },
     ],
   };
   const markers = writeCsv(rec, { range: [4, 6] })[1];
-  assert.deepEqual(parseHeartMindCsv(markers.text, markers.name).annotations.map((a) => [a.onset, a.label]), [[2, 'block lasting into the range'], [4.5, 'in']]);
+  assert.deepEqual(parseHeartMindCsv(markers.text, markers.name).annotations.map((a) => [a.onset, a.label]), [[2, 'block lasting into the range'], [4, 'at the start: in'], [4.5, 'in']]);
+  // a block that ends where the range begins, after a rounding (0.1 + 0.2 is 0.30000000000000004)
+  rec.annotations = [{ onset: 0.1, duration: 0.2, label: 'out', source: 'marker' }, { onset: 0.3, duration: 0.1, label: 'in', source: 'marker' }];
+  const edge = writeCsv(rec, { range: [0.3, 6] })[1];
+  assert.deepEqual(parseHeartMindCsv(edge.text, edge.name).annotations.map((a) => a.label), ['in']);
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { importEdf, parseEdfHeader, writeEdf } from '../../../../src/shared/formats/edf';
 import type { ImportedRecording } from '../../../../src/shared/formats/recording.types';
 import { mneMissing, readWithMne } from '../mne-reference';
+import { NEED_DATA, readData } from '../../../fixtures/shared-data';
 
 const RATE = 100;
 const START = 1700000000.25; // a start with a fraction of a second, as every live session has
@@ -102,6 +103,61 @@ describe('time-range exports read by MNE-Python', { skip: mneMissing() }, () => 
       const ours = back.streams[0].segments.flatMap((g) => Array.from({ length: g.count }, (_, i) => [back.startTime! - START + g.start + i / RATE, g.data[i]]));
       assert.equal(ours.length, want.length);
       ours.forEach(([t], i) => assert.ok(Math.abs(t - want[i][0]) < 1e-6));
+    });
+  });
+});
+
+// A real recording's range, as a researcher cuts one: eegmmidb S001R04 (160 Hz, 1-s records, T0/T1/T2
+// blocks of 4.1-4.2 s back to back). Each range starts inside a record; its edges fall on block
+// boundaries. Independent expectations: the blocks as PhysioNet lists them (S001R04.edf.event).
+const S001R04_RANGES: { what: string; range: [number, number]; first: number; blocks: [number, number, string][] }[] = [
+  // 8.3 s is sample 1328; the T2 block 4.2-8.3 s ends where the range begins, T0 at 16.6 s starts where it ends
+  { what: 'starts at a block and ends at the next but one', range: [8.3, 16.6], first: 8.3, blocks: [[8.3, 4.2, 'T0'], [12.5, 4.1, 'T1']] },
+  // between two samples (the first is 1601 / 160 = 10.00625 s), inside the T0 block of 8.3-12.5 s; T1 at 20.8 s starts where it ends
+  { what: 'starts between two samples inside a block', range: [10.0031, 20.8], first: 10.00625, blocks: [[8.3, 4.2, 'T0'], [12.5, 4.1, 'T1'], [16.6, 4.2, 'T0']] },
+];
+
+describe('time-range exports of a real recording (S001R04) read by MNE-Python', { skip: NEED_DATA || mneMissing() }, () => {
+  const rec = NEED_DATA ? null : importEdf(readData('edf-eegmmidb', 'S001R04.edf'), 'S001R04.edf');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-range-real-'));
+  const files = NEED_DATA
+    ? []
+    : S001R04_RANGES.flatMap((r) =>
+        (['edf', 'bdf'] as const).map((format) => {
+          const file = path.join(dir, `s${r.range.join('-')}.${format}`);
+          writeFileSync(file, writeEdf(rec!, { format, range: r.range }).bytes);
+          return { ...r, format, file };
+        }),
+      );
+  const views = files.length ? readWithMne(files.map((f) => f.file)) : [];
+  rmSync(dir, { recursive: true, force: true });
+
+  files.forEach((f, k) => {
+    test(`${f.format.toUpperCase()}, a range that ${f.what} (${f.range.join(' to ')} s): the samples, and the blocks of the range only`, () => {
+      const v = views[k];
+      const eeg = rec!.streams[0];
+      const i0 = Math.round(f.first * 160);
+      const n = Math.round((f.range[1] - f.first) * 160);
+      // MNE's annotations: the range's blocks, times from the first sample; one that began before
+      // it is cut to its part in the range; the last record's tail past the range is a bad span.
+      const blocks = v.annotations.filter(([, , t]) => !t.startsWith('BAD_ACQ_SKIP'));
+      const want = f.blocks.map(([o, d, t]) => [Math.max(0, o - f.first), o + d - Math.max(o, f.first), t] as const);
+      assert.deepEqual(blocks.map(([, , t]) => t), want.map(([, , t]) => t), 'the blocks (T2 of 4.2-8.3 s ends where the first range begins: not in it)');
+      blocks.forEach(([o, d, t], i) => {
+        assert.ok(Math.abs(o - want[i][0]) < 1e-6 && Math.abs(d - want[i][1]) < 1e-6, `${t}: ${o} s lasting ${d} s, not ${want[i][0]} lasting ${want[i][1]}`);
+      });
+      const skips = v.annotations.filter(([, , t]) => t.startsWith('BAD_ACQ_SKIP'));
+      assert.deepEqual(skips.map(([o, d]) => [Math.round(o * 160), Math.round((o + d) * 160)]), [[n, v.nTimes]], 'the tail past the range is skipped');
+      // every sample of the range, the same count as the file's, from the first sample on
+      for (let c = 0; c < eeg.channels.length; c++) {
+        const m = v.chNames.indexOf(eeg.channels[c].label);
+        const ch = eeg.channels[c];
+        for (let i = 0; i < n; i++) {
+          const ours = Math.round((eeg.segments[0].data[c * eeg.segments[0].count + i0 + i] - ch.offset) / ch.resolution);
+          const theirs = Math.round((v.data[m * v.nTimes + i] * 1e6 - ch.offset) / ch.resolution);
+          if (ours !== theirs) assert.fail(`${ch.label}[${i}]: count ${theirs} in the file, ${ours} in the recording`);
+        }
+      }
     });
   });
 });
