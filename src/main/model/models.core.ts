@@ -272,7 +272,10 @@ export class ModelsArea {
     } else {
       const m = this.registry.usable(id);
       const c = checkContract(m.card.input, this.available());
-      if (!c.ok) {
+      // With nothing connected that it reads, a model may be chosen ahead (it waits, refused in the
+      // readiness, and runs once its devices fit): a model the user adds is no longer made active
+      // by itself, so one chosen before the headset is on, or before a replay starts, must be possible.
+      if (!c.ok && !c.awaitingDevices) {
         throw new ModelError(ModelErrorCode.ContractMismatch, `model '${id}' ${c.refusal}: ${c.problems.join('; ')}`, c.problems);
       }
       this.activeId = id;

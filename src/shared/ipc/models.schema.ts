@@ -45,6 +45,8 @@ export interface ModelReadiness {
   notes: string[];
   /** Modalities that will feed the model. */
   fed: ModelModality[];
+  /** Refused only because nothing it reads is connected: it can still be chosen (checkContract). */
+  awaitingDevices?: true;
 }
 
 export interface ModelListResult {

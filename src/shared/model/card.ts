@@ -183,6 +183,12 @@ export interface ContractCheck {
   problems: string[];
   /** Notes that do not block (e.g. "no ECG connected: answers from EEG alone"). */
   notes: string[];
+  /**
+   * Refused only because no device of a modality it reads is connected (and the signal settings fit):
+   * there is nothing to check its montage against yet. Such a model can still be chosen; it runs once
+   * a device that fits it connects (a model picked before the headset is on, or before a replay starts).
+   */
+  awaitingDevices?: true;
 }
 
 /** Channel indices in `labels` for a modality contract, or the labels that are missing. */
@@ -237,7 +243,8 @@ export function checkContract(input: InputContract, available: AvailableInputs):
     if ('missing' in r) problems.push(r.missing.length ? `${name}: ${r.reason} (connected: ${listLabels(labels)})` : `${name}: ${r.reason}`);
     else fed.push(m);
   }
-  if (problems.length === 0 && fed.length === 0) {
+  const nothingConnected = problems.length === 0 && fed.length === 0;
+  if (nothingConnected) {
     const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
     problems.push(`no ${wanted.join(' or ')} device connected`);
   }
@@ -247,7 +254,7 @@ export function checkContract(input: InputContract, available: AvailableInputs):
     settings = true;
     problems.push(windowLengthProblem(input.windowSeconds, available.windowSec));
   }
-  return { ok: problems.length === 0, fed, refusal: refusalText(devices, settings), problems, notes };
+  return { ok: problems.length === 0, fed, refusal: refusalText(devices, settings), problems, notes, ...(nothingConnected && !settings ? { awaitingDevices: true as const } : {}) };
 }
 
 /** A window-length mismatch in words: what the model reads, what is cut, and where to change it. */

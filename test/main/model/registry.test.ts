@@ -293,6 +293,21 @@ describe('models area of the core', () => {
     let core = fakeCore(withoutShipped, [stream('eeg', cap)]);
     let area = await startModelsArea(core.ctx, { builtinDir: null });
     try {
+      // Nothing connected yet (the headset is off, the replay not started): a model can still be
+      // chosen ahead, waits, and runs once its device streams; a device that does not fit refuses it.
+      await writeModelDir(join(withoutShipped, 'models'), sampleCard({ id: 'ahead' }), onnx);
+      await until('the model to be listed', () => area.list().models.some((m) => m.id === 'ahead' && m.problems.length === 0));
+      core.streams.splice(0);
+      assert.equal(area.list().models.find((m) => m.id === 'ahead')!.fit?.awaitingDevices, true);
+      assert.ok((await core.call('hm:models:select', { id: 'ahead' })).ok, 'chosen with nothing connected');
+      assert.deepEqual([area.readiness().activeId, area.readiness().ok, area.readiness().problems], ['ahead', false, ['no EEG or ECG device connected']]);
+      core.streams.push(stream('eeg', ['TP9', 'AF7', 'AF8', 'TP10']));
+      const muse = await core.call('hm:models:select', { id: 'ahead' });
+      assert.equal(muse.ok ? '' : muse.error.kind, 'contract-mismatch', 'a Muse that lacks its electrodes is still refused');
+      core.streams.splice(0, 1, stream('eeg', cap));
+      assert.equal(area.readiness().ok, true, 'runs once its device streams');
+      await core.call('hm:models:select', { id: null });
+      rmSync(join(withoutShipped, 'models', 'ahead'), { recursive: true });
       await writeModelDir(join(withoutShipped, 'models'), sampleCard({ id: 'exported' }), onnx);
       await until('the export to be listed', () => area.list().models.some((m) => m.id === 'exported' && m.problems.length === 0));
       assert.deepEqual([area.readiness().activeId, area.readiness().ok, area.readiness().problems], [null, false, [NO_MODEL_SELECTED]]);

@@ -65,7 +65,11 @@ describe('model cards', () => {
     assert.deepEqual([eegOnly.ok, eegOnly.fed], [true, ['eeg']]);
     assert.match(eegOnly.notes[0], /no ECG connected/);
     const nothing = checkContract(sampleCard().input, {});
-    assert.deepEqual([nothing.ok, nothing.problems], [false, ['no EEG or ECG device connected']]);
+    assert.deepEqual([nothing.ok, nothing.problems, nothing.awaitingDevices], [false, ['no EEG or ECG device connected'], true]);
+    // Waiting for devices is not a misfit: only nothing connected that the model reads is.
+    assert.equal(checkContract(sampleCard().input, { eeg: ['TP9', 'AF7', 'AF8', 'TP10'] }).awaitingDevices, undefined, 'a Muse is a misfit, not a wait');
+    assert.equal(checkContract(sampleCard().input, { windowSec: sampleCard().input.windowSeconds + 1 }).awaitingDevices, undefined, 'wrong windows are not waited out');
+    assert.equal(checkContract(sampleCard().input, { eeg: cap }).awaitingDevices, undefined, 'fits: nothing to wait for');
     const tooManyLeads = checkContract(sampleCard().input, { ecg: new Array(15).fill('V') });
     assert.match(tooManyLeads.problems[0], /ECG: 15 channel\(s\), the model reads 1–12/);
   });

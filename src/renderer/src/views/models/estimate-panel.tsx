@@ -36,7 +36,7 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
       ) : !r.activeId ? (
         // Usable models, none chosen: a model the user added never starts by itself (docs/model.md).
         <div class="muted" data-testid="no-model-selected">
-          No model is selected: choose one with Use in Models to see estimates.
+          No model is selected: choose one with Use in <a href="#/models">Models</a> to see estimates.
         </div>
       ) : !r.ok ? (
         <div class="muted" data-testid="estimate-refused">

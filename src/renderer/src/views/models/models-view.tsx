@@ -46,6 +46,14 @@ export function BackendLine({ state }: { state: InferenceState }) {
 function FitLine({ m }: { m: ModelSummary }) {
   const f = m.fit;
   if (!f) return null;
+  if (f.awaitingDevices) {
+    // Nothing it reads is connected: not a misfit, and it can be chosen ahead.
+    return (
+      <div class="muted model-fit" data-testid={`fit-${m.id}`}>
+        {f.problems.join('; ')}: it can be chosen now and runs once a device that fits it streams
+      </div>
+    );
+  }
   return f.ok ? (
     <div class="muted model-fit" data-testid={`fit-${m.id}`} title={f.notes.join('\n') || undefined}>
       fits the connected devices · {f.fed.map((x) => x.toUpperCase()).join(' + ')}
@@ -93,9 +101,9 @@ export function WindowError({ state }: { state: InferenceState }) {
 function ModelItem({ m, active, onSelect, onStop, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onStop(): void; onCard(): void }) {
   const usable = m.problems.length === 0;
   // Use is offered only where the core would accept it (the fit comes again whenever devices change).
-  const fits = usable && m.fit?.ok !== false;
+  const fits = usable && (m.fit?.ok !== false || m.fit.awaitingDevices === true);
   return (
-    <div class={`model-item ${active ? 'active' : ''} ${usable ? '' : 'unusable'}`} data-testid={`model-${m.id}`}>
+    <div class={`model-item ${active ? 'active' : ''} ${usable ? '' : 'unusable'}`} data-testid={`model-${m.id}`} data-model={m.id}>
       <h3>
         {m.name} <span class="muted">{m.version}</span> {m.source === 'user' && <span class="badge">yours</span>} {active && <span class="badge">active</span>}
       </h3>
@@ -123,12 +131,13 @@ function ModelItem({ m, active, onSelect, onStop, onCard }: { m: ModelSummary; a
           // Every model has a Use and a Card: its name says which one (a screen reader's list of buttons).
           aria-label={`Use ${m.name}`}
           data-testid={`select-${m.id}`}
+          data-action="use"
         >
           Use
         </button>
         {active && (
           // The way back to no model: live estimates (and the predictions stored with a recording) stop.
-          <button type="button" class="btn btn-small" onClick={onStop} aria-label={`Stop using ${m.name}`} data-testid={`stop-${m.id}`}>
+          <button type="button" class="btn btn-small" onClick={onStop} aria-label={`Stop using ${m.name}`} data-testid={`stop-${m.id}`} data-action="stop">
             Stop
           </button>
         )}
@@ -205,9 +214,33 @@ export default function ModelsView({ client, live }: ViewProps) {
   const r = state.readiness;
   const usable = state.models.filter((m) => m.problems.length === 0);
 
+  const listRef = useRef<HTMLDivElement>(null);
+  /**
+   * Where the focus goes once a Use or Stop has taken effect: the button pressed is disabled (Use) or
+   * removed (Stop) as the model changes, and Chromium dropped the focus to the page body, so a
+   * keyboard or screen-reader user was left nowhere and heard nothing. The model's other button
+   * (Stop after Use, Use after Stop) takes it, and its name says what is now the case.
+   */
+  const focusAfterSelect = useRef<{ model: string; action: 'use' | 'stop' } | null>(null);
+  useLayoutEffect(() => {
+    const to = focusAfterSelect.current;
+    if (!to) return;
+    const el = listRef.current?.querySelector<HTMLElement>(`[data-model="${CSS.escape(to.model)}"] [data-action="${to.action}"]`);
+    if (!el || el.matches(':disabled')) return;
+    focusAfterSelect.current = null;
+    // The Use just disabled still holds the focus here: Chromium drops it at its next rendering update.
+    const a = document.activeElement;
+    if (focusLost() || (a instanceof HTMLElement && a.matches(':disabled'))) el.focus();
+  }, [r?.activeId]);
+
   const select = (id: string | null) => {
     setSelectError(null);
-    service.select(id).catch((e: unknown) => setSelectError(messageOf(e)));
+    const from = r?.activeId ?? null;
+    focusAfterSelect.current = id !== null ? { model: id, action: 'stop' } : from !== null ? { model: from, action: 'use' } : null;
+    service.select(id).catch((e: unknown) => {
+      focusAfterSelect.current = null;
+      setSelectError(messageOf(e));
+    });
   };
   const showCard = (id: string) => {
     const opener = !focusLost() && document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -273,13 +306,18 @@ export default function ModelsView({ client, live }: ViewProps) {
           <div class="panel-header">
             <h2>Installed</h2>
           </div>
-          <div class="model-list">
+          <div class="model-list" ref={listRef}>
             {state.models.map((m) => (
               <ModelItem key={m.id} m={m} active={r?.activeId === m.id} onSelect={() => select(m.id)} onStop={() => select(null)} onCard={() => showCard(m.id)} />
             ))}
             {state.models.length === 0 && <div class="muted">none</div>}
           </div>
-          {selectError && <div class="model-problems" data-testid="select-error">{selectError}</div>}
+          {selectError && (
+            // Said as it appears: the press that caused it changed nothing on screen otherwise.
+            <div class="model-problems" role="alert" data-testid="select-error">
+              {selectError}
+            </div>
+          )}
           <InstallForm client={client} activeId={r?.activeId ?? null} />
         </div>
 

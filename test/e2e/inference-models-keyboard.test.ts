@@ -1,0 +1,93 @@
+// The Models view by keyboard alone, in real Chromium against the real core in serve mode: a model
+// the user added is listed, not running; with the headset and strap off it can still be chosen ahead
+// (Tab to its Use, Enter), the focus lands on its Stop (whose name says it is now in use) instead of
+// falling to the page body with the disabled Use, it runs once the devices stream, and Stop hands the
+// focus back to its Use with no model running.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing } from './support/chromium';
+import { installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { anyChannels } from '../../src/shared/model/config';
+
+const skip = chromiumMissing() || rendererMissing();
+
+describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  const call = async (channel: string, req: unknown) => {
+    const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
+    if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+  };
+  /** What has the focus, as a screen reader names it ('BODY' when nothing does). */
+  const focused = () =>
+    page.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      return !a || a === document.body ? 'BODY' : (a.getAttribute('aria-label') ?? a.textContent ?? '').trim();
+    });
+
+  before(async () => {
+    serve = await startServeFixture({ demo: true });
+    const fields = untrainedModelFields('e2e-kbd', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64), ecg: anyChannels(1, 12) }, { name: 'E2E keyboard', provenance: 'test/e2e/inference-models-keyboard.test.ts' });
+    await installModel(serve, fields, 41);
+    ({ browser, page, problems } = await openModelsView(serve));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('chosen ahead with no device on, Enter on Use moves the focus to Stop; it runs once the devices stream; Stop gives the focus back to Use', async () => {
+    await page.getByTestId('model-e2e-kbd').waitFor({ timeout: 15_000 });
+    // Listed, not running: nobody chose it.
+    await page.getByTestId('no-model-selected').waitFor({ timeout: 15_000 });
+    await call('hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' });
+    await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
+    try {
+      await page.waitForFunction(() => /it can be chosen now/.test(document.querySelector('[data-testid="fit-e2e-kbd"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+      assert.equal((await page.getByTestId('fit-e2e-kbd').textContent())?.trim(), 'no EEG or ECG device connected: it can be chosen now and runs once a device that fits it streams');
+      // From the top of the page, by Tab alone, to the model's Use.
+      await page.locator('body').focus();
+      let steps = 0;
+      while ((await focused()) !== 'Use E2E keyboard') {
+        assert.ok(++steps < 40, `Use E2E keyboard not reached by Tab (at '${await focused()}')`);
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('Enter');
+      // The Use is disabled as the model becomes active: the focus goes to its Stop, not to the page body.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Stop using E2E keyboard', undefined, { timeout: 15_000 });
+      await page.waitForTimeout(300);
+      assert.equal(await focused(), 'Stop using E2E keyboard', 'the focus stays on Stop after Chromium drops it from the disabled Use');
+      assert.match((await page.locator('[data-testid="model-e2e-kbd"] h3').textContent()) ?? '', /active/);
+      // Waiting for its devices, in words, with no estimate.
+      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
+      assert.match((await page.getByTestId('model-refused').textContent()) ?? '', /does not fit the connected devices.*no EEG or ECG device connected/);
+    } finally {
+      await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
+      await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
+    }
+    // The devices stream: the chosen model runs.
+    await page.waitForFunction(() => /fed by/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    assert.equal(await focused(), 'Stop using E2E keyboard', 'the focus did not move while the model loaded and answered');
+
+    // Stop: no model runs; the focus goes back to the model's Use (the Stop is gone).
+    await page.keyboard.press('Enter');
+    await page.getByTestId('no-model-selected').waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Use E2E keyboard', undefined, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('model-backend').count(), 0, 'nothing loaded');
+    assert.equal(await page.getByTestId('stop-e2e-kbd').count(), 0);
+    // The live dashboard's Estimates panel says so too, with the way to the Models view.
+    await page.goto(new URL('#/live', serve.url).href);
+    const none = page.getByTestId('estimate-panel').getByTestId('no-model-selected');
+    await none.waitFor({ timeout: 15_000 });
+    assert.equal((await none.textContent())?.trim(), 'No model is selected: choose one with Use in Models to see estimates.');
+    await none.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('button', { name: 'Use E2E keyboard' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+});
