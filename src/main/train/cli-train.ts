@@ -296,12 +296,20 @@ export function encoderConfigFromFlags(v: { layers?: string }, enc?: EncoderSour
  * The fine-tuning config of `train DATASET` and `evaluate` (--freeze, --epochs, --batch over the
  * defaults and `own`), checked now: before minutes of dataset building and embedding.
  */
-export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?: string }, task: TaskSpec, own: Partial<FinetuneConfig> = {}): FinetuneConfig {
+/** --class-weight: the loss weighs each class by n / (2·n_c) (balanced, the default) or alike. */
+export function parseClassWeight(v: string | undefined): FinetuneConfig['classWeight'] {
+  if (v === undefined) return DEFAULT_FINETUNE.classWeight;
+  if (v !== 'balanced' && v !== 'none') throw new CliUsageError(`--class-weight must be balanced or none, got '${v}'`);
+  return v;
+}
+
+export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?: string; 'class-weight'?: string }, task: TaskSpec, own: Partial<FinetuneConfig> = {}): FinetuneConfig {
   const finetune: FinetuneConfig = {
     ...DEFAULT_FINETUNE,
     ...own,
     task,
     freeze: parseFreeze(v.freeze),
+    classWeight: parseClassWeight(v['class-weight']),
     epochs: intFlag(v.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs,
     batchSize: intFlag(v.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize,
   };

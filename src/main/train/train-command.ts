@@ -7,11 +7,12 @@ import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
 import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
+import { ablationArms } from '../../shared/train/defaults';
 import type { JobSpec } from '../../shared/train/job.types';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
-import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
+import type { EncoderInit, EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
 
@@ -34,6 +35,8 @@ export const TRAIN_FLAGS = {
   encoders: { type: 'string' },
   modalities: { type: 'string' },
   freeze: { type: 'string' },
+  'class-weight': { type: 'string' },
+  ablations: { type: 'boolean' },
   epochs: { type: 'string' },
   batch: { type: 'string' },
   split: { type: 'string' },
@@ -76,9 +79,12 @@ export const command: CliCommand = {
     '  --encoders SRC          RUN_ID (its pretrained encoders), FILE.pth (CBraMod EEG checkpoint) or random (default)',
     '  --modalities fused|eeg|ecg   which encoders feed the head (default fused)',
     '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
+    '  --class-weight balanced|none   weigh the loss by n / (2·n_class) (default balanced) or not',
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
+    '  --ablations             evaluate the ablations too, on the same folds: each modality of a fused model alone,',
+    '                          and the same from random-init encoders when --encoders brings pretrained ones',
     `  --validation N          subjects per fold held out to choose the epoch (default ${DEFAULT_EVALUATION.validationSubjects}; 0 = last epoch)`,
     '  --preview               build the dataset and say what training would get (windows per class, subjects,',
     '                          the recordings worth a look, whether the evaluation can run); no run folder',
@@ -111,7 +117,7 @@ const EXPORT_FLAGS = ['export-to', 'no-export', 'model-id', 'model-name'];
 const RECIPE_FLAGS = [...COMMON_FLAGS, 'recipe', 'data', 'seed', 'name', 'no-eval', ...EXPORT_FLAGS];
 /** The default recipe's model and pretraining knobs (the quick recipe's tiny encoders have none). */
 const DEFAULT_RECIPE_FLAGS = [...RECIPE_FLAGS, 'layers', 'paper', 'eeg-checkpoint', 'pretrain-steps-eeg', 'pretrain-steps-ecg'];
-const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'epochs', 'batch', 'split', 'validation', 'seed', 'layers', 'name', 'no-eval', 'preview', ...EXPORT_FLAGS];
+const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'class-weight', 'epochs', 'batch', 'split', 'validation', 'ablations', 'seed', 'layers', 'name', 'no-eval', 'preview', ...EXPORT_FLAGS];
 const RESUME_FLAGS = [...COMMON_FLAGS, 'resume'];
 
 /** Refuses the flags a mode would ignore, listing them after `why`. */
@@ -171,16 +177,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     where = () => `--data ${dataDir}`;
   } else {
     const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
-    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --epochs, --batch, --split, --validation, --layers, --seed)`);
+    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --class-weight, --epochs, --batch, --split, --validation, --ablations, --layers, --seed)`);
     const dataset = datasetFromFlags(values);
     if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
     const enc = parseEncoderSource(values.encoders);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
     if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
-    const init = enc.kind === 'random' ? 'random' : 'pretrained';
+    const init: EncoderInit = enc.kind === 'random' ? 'random' : 'pretrained';
     const validationSubjects = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
-    if (values['no-eval'] && (values.split !== undefined || values.validation !== undefined)) throw new CliUsageError(`--no-eval skips the evaluation; ${flagsGiven(values, ['split', 'validation']).join(' and ')} would be ignored`);
-    const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects, arms: [{ modalities, init }], seed: 3407 };
+    if (values['no-eval'] && (values.split !== undefined || values.validation !== undefined || values.ablations)) throw new CliUsageError(`--no-eval skips the evaluation; ${flagsGiven(values, ['split', 'validation', 'ablations']).join(' and ')} would be ignored`);
+    const arms = values.ablations ? ablationArms(modalities, init) : [{ modalities, init }];
+    const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects, arms, seed: 3407 };
     const encoders: JobSpec['encoders'] = {};
     if (modalities !== 'ecg') encoders.eeg = enc;
     if (modalities !== 'eeg') encoders.ecg = enc.kind === 'pth' ? { kind: 'random' } : enc;

@@ -1,6 +1,6 @@
 // Default fine-tuning and evaluation settings, in a module without jax-js so that the renderer
 // (the Training view's forms) can show them without bundling the training code.
-import { TrainError, TrainErrorCode, type EvaluationConfig, type FinetuneConfig } from './train.types';
+import { TrainError, TrainErrorCode, type EncoderInit, type EvaluationConfig, type FinetuneConfig, type ModalitySet } from './train.types';
 
 /** CBraMod's fine-tuning recipe (../shared/MODEL.md §5), head-only by default (docs/training.md). */
 export const DEFAULT_FINETUNE: Omit<FinetuneConfig, 'task'> = {
@@ -35,6 +35,18 @@ export const DEFAULT_EVALUATION: EvaluationConfig = {
   threshold: 0.5,
   seed: 3407,
 };
+
+/**
+ * A model's arm and its ablations, on the same folds (the Training view's one checkbox, the CLI's
+ * `train --ablations`): the model first, then each modality it fuses alone, then all of these again
+ * from random-init encoders when the model's are pretrained. Never a modality the model lacks, so
+ * the run needs no encoder beyond the model's own.
+ */
+export function ablationArms(modalities: ModalitySet, init: EncoderInit): EvaluationConfig['arms'] {
+  const sets: ModalitySet[] = modalities === 'fused' ? ['fused', 'eeg', 'ecg'] : [modalities];
+  const inits: EncoderInit[] = init === 'pretrained' ? ['pretrained', 'random'] : ['random'];
+  return inits.flatMap((i) => sets.map((m) => ({ modalities: m, init: i })));
+}
 
 /** Checks a fine-tuning config (jax-free, so the core can refuse a bad run before it starts); throws TrainError(BadConfig) with every problem. */
 export function validateFinetune(cfg: FinetuneConfig): void {

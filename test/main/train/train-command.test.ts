@@ -2,13 +2,15 @@
 // and missing inputs are usage errors naming the flag, and none of it leaves a run folder behind.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { runsRoot } from '../../../src/main/train/cli-train';
 import { command as train } from '../../../src/main/train/train-command';
 import { command as evaluate } from '../../../src/main/train/evaluate-command';
 import { refuses, scratch } from './cli-test-util';
+import { ablationArms } from '../../../src/shared/train/defaults';
+import type { JobSpec } from '../../../src/shared/train/job.types';
 
 const EEGMAT_DIR = resolve('..', 'shared', 'data', 'edf-eegmat');
 
@@ -30,6 +32,23 @@ describe('train: flags a mode does not take are refused, listed', () => {
     await refuses(train, ['--eegmat', s.eegmat, '--paper', '--data', s.dir], s.runs, /^--paper, --data apply only with --recipe/);
     await refuses(train, ['--resume', 'nowhere'], s.runs, /^no run 'nowhere' in /);
     await refuses(train, ['--eegmat', s.eegmat, '--encoders', 'some-run', '--layers', '3'], s.runs, /^--layers does not apply with --encoders some-run: that run's encoders bring their own layers$/);
+  });
+});
+
+describe('train: the ablations and class weighting (one flag each) reach the run', () => {
+  test('--ablations evaluates the same arms as the view\'s checkbox, --class-weight the loss; bad values and --no-eval beside them are refused', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--eegmat', s.eegmat, '--class-weight', 'heavy'], s.runs, /^--class-weight must be balanced or none, got 'heavy'$/);
+    await refuses(evaluate, ['--eegmat', s.eegmat, '--class-weight', ''], s.runs, /^--class-weight must be balanced or none, got ''$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--no-eval', '--ablations'], s.runs, /^--no-eval skips the evaluation; --ablations would be ignored$/);
+    await refuses(train, ['--recipe', 'quick', '--ablations', '--class-weight', 'none'], s.runs, /these flags do not apply: --ablations, --class-weight$/);
+    // Accepted: the job starts (and fails at once on the stand-in EDF files), its config.json as given.
+    const io = { out: () => undefined, err: () => undefined };
+    assert.equal(await train.run(['--eegmat', s.eegmat, '--ablations', '--class-weight', 'none', '--no-export', '--layers', '1', '--out', s.runs], io), 1, 'the stand-in recordings fail the job');
+    const [id] = readdirSync(s.runs);
+    const config = JSON.parse(readFileSync(join(s.runs, id, 'config.json'), 'utf8')) as JobSpec;
+    assert.deepEqual(config.evaluation!.arms, ablationArms('fused', 'random'), 'the ablations of a fused random-init model');
+    assert.equal(config.finetune!.classWeight, 'none');
   });
 });
 

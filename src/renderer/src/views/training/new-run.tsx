@@ -5,179 +5,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { DatasetPreview, TrainingPresets } from '../../../../shared/ipc/training.schema';
-import type { LabelSource } from '../../../../shared/datasets/windows.types';
-import type { DatasetSpec, EncoderSource, JobSpec, SourceSpec } from '../../../../shared/train/job.types';
+import type { JobSpec } from '../../../../shared/train/job.types';
 import type { SessionSummary } from '../../../../shared/session.types';
 import type { RunSummary } from '../../../../shared/train/job.types';
-import type { EncoderInit, EvaluationConfig } from '../../../../shared/train/train.types';
-import { DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
-import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
+import { ablationArms } from '../../../../shared/train/defaults';
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
-import { splitPathClass } from '../../../../shared/train/path-class';
 import { plural } from '../../../../shared/plural';
-import { dreamerTask } from '../../../../shared/datasets/dreamer-task';
+import { customJob, INITIAL, initOf, previewKey, previewRequest, problemRecordings, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
 type Mode = 'quick' | 'default' | 'custom';
-
-interface CustomForm {
-  eegmatDir: string;
-  files: string;
-  filesSubject: string;
-  sessions: number[];
-  dreamer: string;
-  dimension: 'valence' | 'arousal' | 'dominance';
-  dreamerThreshold: number;
-  labels: 'file' | 'annotations' | 'self-report';
-  annotationMap: string;
-  selfDimension: 'valence' | 'arousal' | 'dominance';
-  selfThreshold: number;
-  taskName: string;
-  classNeg: string;
-  classPos: string;
-  windowSec: number;
-  hopSec: number;
-  mains: 50 | 60;
-  montage: string;
-  encoders: string;
-  modalities: 'fused' | 'eeg' | 'ecg';
-  freeze: 'encoders' | 'none';
-  epochs: number;
-  batch: number;
-  split: string;
-  validation: number;
-  layers: number;
-  seed: number;
-  exportId: string;
-}
-
-const INITIAL: CustomForm = {
-  eegmatDir: '',
-  files: '',
-  filesSubject: '',
-  sessions: [],
-  dreamer: '',
-  dimension: 'arousal',
-  dreamerThreshold: 4,
-  labels: 'file',
-  annotationMap: 'rest=rest, task=arithmetic',
-  selfDimension: 'arousal',
-  selfThreshold: 5,
-  taskName: TASK_MENTAL_ARITHMETIC.name,
-  classNeg: 'rest',
-  classPos: 'arithmetic',
-  windowSec: 5,
-  hopSec: 5,
-  mains: 50,
-  montage: 'auto',
-  encoders: 'random',
-  modalities: 'fused',
-  freeze: 'encoders',
-  epochs: DEFAULT_FINETUNE.epochs,
-  batch: DEFAULT_FINETUNE.batchSize,
-  split: 'loso',
-  validation: DEFAULT_EVALUATION.validationSubjects,
-  layers: CBRAMOD_ENCODER.nLayers,
-  seed: 42,
-  exportId: '',
-};
-
-/** Recordings the preview should point at (no windows, dropped or unlabelled ones, warnings); sessions first, the user's own. */
-function problemRecordings(p: DatasetPreview): DatasetPreview['recordings'] {
-  const bad = p.recordings.filter((r) => r.windows === 0 || Object.keys(r.dropped).length || r.warnings.length || r.unlabelled);
-  return [...bad.filter((r) => r.id.startsWith('session:')), ...bad.filter((r) => !r.id.startsWith('session:'))];
-}
-
-/** Form fields the suggested task depends on. */
-const TASK_INPUTS = ['labels', 'selfDimension', 'dreamer', 'dimension'] as const;
-
-/**
- * The task the labels suggest: low/high of the rated dimension for self-reports and for DREAMER's
- * clip ratings, EEGMAT's rest/arithmetic otherwise.
- */
-function suggestedTask(f: Pick<CustomForm, (typeof TASK_INPUTS)[number]>): Pick<CustomForm, 'taskName' | 'classNeg' | 'classPos'> {
-  if (f.labels === 'self-report') return { taskName: f.selfDimension, classNeg: 'low', classPos: 'high' };
-  if (f.labels === 'file' && f.dreamer.trim()) return { taskName: f.dimension, classNeg: 'low', classPos: 'high' };
-  return { taskName: TASK_MENTAL_ARITHMETIC.name, classNeg: 'rest', classPos: 'arithmetic' };
-}
-
-export function datasetOf(f: CustomForm): DatasetSpec {
-  const sources: SourceSpec[] = [];
-  if (f.eegmatDir.trim()) sources.push({ kind: 'eegmat', dir: f.eegmatDir.trim() });
-  // 'PATH = CLASS' gives the recording its own class (file labels), as the CLI's --file PATH=CLASS.
-  for (const line of f.files.split('\n').map((x) => x.trim()).filter(Boolean)) {
-    const { path, label } = splitPathClass(line, [f.classNeg.trim(), f.classPos.trim()]);
-    sources.push({ kind: 'file', path, ...(label ? { label } : {}), ...(f.filesSubject.trim() ? { subject: f.filesSubject.trim() } : {}) });
-  }
-  for (const id of f.sessions) sources.push({ kind: 'session', id });
-  if (f.dreamer.trim()) sources.push({ kind: 'dreamer', path: f.dreamer.trim(), dimension: f.dimension, threshold: f.dreamerThreshold });
-  let labels: LabelSource;
-  if (f.labels === 'annotations') {
-    const classes: Record<string, string> = {};
-    for (const pair of f.annotationMap.split(',')) {
-      const [k, v] = pair.split('=').map((x) => x?.trim());
-      if (k && v) classes[k] = v;
-    }
-    labels = { kind: 'annotations', classes };
-  } else if (f.labels === 'self-report') labels = { kind: 'self-report', dimension: f.selfDimension, threshold: f.selfThreshold };
-  else labels = { kind: 'file' };
-  // DREAMER's own labels: the task says at which score they were cut, as the CLI's does (dreamerTask).
-  const dreamerLabels = f.labels === 'file' && f.dreamer.trim() && f.taskName === f.dimension;
-  const task = { name: f.taskName, kind: 'binary' as const, classes: [f.classNeg, f.classPos], ...(dreamerLabels ? { description: dreamerTask(f.dimension, f.dreamerThreshold).description } : {}) };
-  const m = f.montage.trim();
-  return {
-    name: sources.map((s) => (s.kind === 'eegmat' ? 'EEGMAT' : s.kind === 'session' ? `session ${s.id}` : s.kind === 'dreamer' ? `DREAMER ${s.dimension}` : s.kind === 'file' ? s.path.split(/[\\/]/).pop() : 'folder')).join(' + ') || 'dataset',
-    sources,
-    task,
-    labels,
-    windowing: { windowSec: f.windowSec, hopSec: f.hopSec, eegMontage: m === 'auto' || m === 'device' ? m : m.split(',').map((x) => x.trim()), ecgMontage: 'device', mainsHz: f.mains, modalities: f.modalities === 'fused' ? ['eeg', 'ecg'] : [f.modalities], require: 'all' },
-  };
-}
-
-function encoderSource(v: string): EncoderSource {
-  if (v === 'random') return { kind: 'random' };
-  if (/\.pth$/i.test(v)) return { kind: 'pth', path: v };
-  return { kind: 'run', runId: v };
-}
-
-/** Random-init or pretrained encoders, as the form's encoder source says. */
-const initOf = (f: CustomForm): EncoderInit => (encoderSource(f.encoders).kind === 'random' ? 'random' : 'pretrained');
-
-/** The subject-wise evaluation the form asks for (a run's, and the preview's readiness check). */
-function evaluationOf(f: CustomForm): EvaluationConfig {
-  const split = f.split === 'loso' ? { kind: 'loso' as const } : { kind: 'kfold' as const, k: Number(f.split.replace('kfold:', '')) || 5 };
-  return { ...DEFAULT_EVALUATION, split, validationSubjects: f.validation, arms: [{ modalities: f.modalities, init: initOf(f) }] };
-}
-
-/** The preview's request: the dataset and the readiness check of the run the form would start. */
-function previewRequest(f: CustomForm) {
-  return { dataset: datasetOf(f), check: { modalities: f.modalities, evaluation: evaluationOf(f) } };
-}
-
-/** Identifies what a preview was built from, so Start reads its verdict only while the form still says the same. */
-const previewKey = (f: CustomForm) => JSON.stringify(previewRequest(f));
-
-export function customJob(f: CustomForm): JobSpec {
-  const dataset = datasetOf(f);
-  const enc = encoderSource(f.encoders);
-  const init = initOf(f);
-  return {
-    kind: 'finetune',
-    name: `${dataset.name} ${f.modalities}`,
-    seed: f.seed,
-    dataset,
-    corpora: {},
-    pretrain: {},
-    encoders: { ...(f.modalities !== 'ecg' ? { eeg: enc } : {}), ...(f.modalities !== 'eeg' ? { ecg: enc.kind === 'pth' ? { kind: 'random' } : enc } : {}) },
-    encoderConfig: encoderWithLayers(f.layers),
-    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, epochs: f.epochs, batchSize: f.batch },
-    evaluation: evaluationOf(f),
-    finalFit: true,
-    export: f.exportId.trim() ? { modelId: f.exportId.trim(), name: f.exportId.trim(), version: '1.0.0', target: { kind: 'user' } } : null,
-    recipe: { name: 'custom', command: 'Training view' },
-  };
-}
 
 function Field({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
   return (
@@ -451,6 +289,12 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                 <option value="none">encoders and head (slow)</option>
               </select>
             </Field>
+            <Field label="Class weighting">
+              <select value={form.classWeight} onChange={(e) => set('classWeight', e.currentTarget.value as CustomForm['classWeight'])} data-testid="class-weight">
+                <option value="balanced">balanced (n / 2·n_class)</option>
+                <option value="none">none</option>
+              </select>
+            </Field>
             <Field label="Epochs / batch">
               <span class="pair">
                 <input type="number" aria-label="Epochs" min={1} value={form.epochs} onInput={(e) => set('epochs', Number(e.currentTarget.value))} />
@@ -464,6 +308,10 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                 <option value="kfold:3">3-fold by subject</option>
               </select>
             </Field>
+            <label class="check wide">
+              <input type="checkbox" checked={form.ablations} onChange={(e) => set('ablations', e.currentTarget.checked)} data-testid="ablations" />
+              Ablations too, on the same folds: {ablationArms(form.modalities, initOf(form)).slice(1).map((a) => `${a.modalities}/${a.init}`).join(', ') || 'none for this model'}
+            </label>
             <Field label="Validation subjects per fold">
               <input type="number" min={0} value={form.validation} onInput={(e) => set('validation', Number(e.currentTarget.value))} data-testid="validation-subjects" />
             </Field>
