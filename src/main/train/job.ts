@@ -28,6 +28,8 @@ import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
+import { meanSdText, partialMark } from '../../shared/train/report-text';
+import type { MeanSd } from '../../shared/eval/eval.types';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
 
@@ -411,9 +413,12 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     caches = cv.caches;
     for (const n of cv.notes) await log(n, 'warn');
     await log(`evaluation (${report.protocol}) took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // As the report prints them: a metric undefined in every fold (a test fold of one class each) is '–', not 'NaN'.
+    const folds = report.folds.length;
     for (const a of report.arms) {
       const s = a.table.summary;
-      await log(`  ${a.arm.padEnd(18)} AUROC ${s.auroc.mean.toFixed(3)} ± ${s.auroc.sd.toFixed(3)}  AUC-PR ${s.aucPr.mean.toFixed(3)}  bal.acc ${s.balancedAccuracy.mean.toFixed(3)}  F1 ${s.f1.mean.toFixed(3)}  κ ${s.cohenKappa.mean.toFixed(3)}  (pooled AUROC ${a.table.pooled?.auroc.toFixed(3) ?? '–'})`);
+      const m = (x: MeanSd) => (x.n ? `${x.mean.toFixed(3)}${partialMark(x, folds)}` : '–');
+      await log(`  ${a.arm.padEnd(18)} AUROC ${meanSdText(s.auroc, folds)}  AUC-PR ${m(s.aucPr)}  bal.acc ${m(s.balancedAccuracy)}  F1 ${m(s.f1)}  κ ${m(s.cohenKappa)}  (pooled AUROC ${a.table.pooled?.auroc.toFixed(3) ?? '–'})`);
     }
     await folder.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
     await folder.writePlot('roc.svg', rocSvg(`${report.task.name}: ROC, pooled test predictions (${report.protocol.split(' over')[0]})`, report.arms));

@@ -29,6 +29,15 @@ export function partialMark(s: MeanSd, folds: number): string {
   return s.n > 0 && s.n < folds ? '*' : '';
 }
 
+/**
+ * A metric's mean ± sd over the folds as the report prints it: '–' where it is undefined in every
+ * fold (or its sd, over one fold), '*' where some folds are left out (partialMark). Never 'NaN'.
+ */
+export function meanSdText(s: MeanSd, folds: number): string {
+  if (!s.n) return '–';
+  return `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${partialMark(s, folds)}`;
+}
+
 /** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */
 export function reportLines(r: EvaluationReport): string[] {
   const folds = r.folds.length;
@@ -39,10 +48,8 @@ export function reportLines(r: EvaluationReport): string[] {
   for (const a of r.arms) {
     const cells = PRINTED.map((m) => {
       const s = a.table.summary[m];
-      if (!s.n) return '–'.padEnd(col);
-      const text = `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${partialMark(s, folds)}`;
       if (partialMark(s, folds)) partial = true;
-      return text.padEnd(col);
+      return meanSdText(s, folds).padEnd(col);
     });
     out.push(`${a.arm.padEnd(armWidth)}${cells.join('')}`.trimEnd());
   }

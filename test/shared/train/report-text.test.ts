@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foldLabel, foldMetricTable } from '../../../src/shared/eval';
-import { reportLines } from '../../../src/shared/train/report-text';
+import { meanSdText, reportLines } from '../../../src/shared/train/report-text';
 import type { ArmResult, EvaluationReport } from '../../../src/shared/train/train.types';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 
@@ -82,4 +82,11 @@ test('AUROC per fold: each fold its own row when the subjects are numbers (leave
     ['fold 2', '0.000', '3'],
     ['fold 3', '0.750', '12'],
   ]);
+});
+
+test("meanSdText: a metric undefined in every fold is '–', an sd over one fold '–', a mean over fewer folds '*'; never NaN (the job's log used to print 'AUROC NaN ± NaN')", () => {
+  assert.equal(meanSdText({ mean: NaN, sd: NaN, n: 0 }, 3), '–');
+  assert.equal(meanSdText({ mean: 0.5, sd: NaN, n: 1 }, 3), '0.500 ± –*');
+  assert.equal(meanSdText({ mean: 0.61234, sd: 0.1, n: 3 }, 3), '0.612 ± 0.100');
+  assert.equal(meanSdText({ mean: 0.7, sd: 0.05, n: 2 }, 3), '0.700 ± 0.050*');
 });
