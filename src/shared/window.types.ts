@@ -18,8 +18,14 @@ export interface ChannelQuality {
   flags: QualityFlag[];
   /** RMS of the conditioned signal, µV. */
   rmsUv: number;
-  /** Power at the mains frequency ±1 Hz over power 1–45 Hz. */
+  /** Power at the mains frequency ±1 Hz over power 1–45 Hz (at `lineNoiseHz` when that is given). */
   lineNoiseRatio: number;
+  /**
+   * Set when the hum is at the other mains frequency than the one configured (60 Hz while the
+   * mains is set to 50, or the reverse): flagged 'line-noise', the ratio is the power there. The
+   * notch misses such hum; the mains setting is wrong for where this is recorded. Absent otherwise.
+   */
+  lineNoiseHz?: number;
   /**
    * Milliseconds of the span judged (the window, or a quality report's newest hop) that a short
    * packet loss left to linear interpolation (PipelineConfig.bridgeMaxSec); absent when none.

@@ -237,6 +237,27 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.selectOption(`${card} [data-testid="setting-lossPercent"]`, '0.1');
   });
 
+  test('hum at the other mains frequency than the one set: line noise flagged at its frequency, and the panel says to change the setting', async () => {
+    const id = deviceOf('eeg');
+    const card = `[data-testid="device-${id}"]`;
+    const eegStream = serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
+    const set = serve.core.hub.pipelineConfig!().quality.mainsHz;
+    const other = set === 50 ? 60 : 50;
+    await page.selectOption(`${card} [data-testid="setting-mainsHz"]`, String(other));
+    await page.selectOption(`${card} [data-testid="setting-lineNoiseUv"]`, '40');
+    try {
+      const line = await page.waitForSelector(`[data-testid="quality"] .quality-stream[data-stream="${eegStream}"] [data-testid="quality-mains"]`, { timeout: 10_000 });
+      assert.equal(await line.textContent(), `Line noise at ${other} Hz, but the mains is set to ${set} Hz: set it to ${other} Hz in Signal settings`);
+      const chips = await page.$$eval(`[data-testid="quality"] .quality-stream[data-stream="${eegStream}"] .quality-chip[data-flags~="line-noise"]`, (es) => es.map((e) => e.getAttribute('title') ?? ''));
+      assert.ok(chips.length > 0, 'channels flagged line noise');
+      for (const title of chips) assert.match(title, new RegExp(`line noise at ${other} Hz \\d`));
+    } finally {
+      await page.selectOption(`${card} [data-testid="setting-lineNoiseUv"]`, '2');
+      await page.selectOption(`${card} [data-testid="setting-mainsHz"]`, String(set));
+    }
+    await page.waitForSelector('[data-testid="quality-mains"]', { state: 'detached', timeout: 10_000 });
+  });
+
   test('leaving the dashboard for every other view and coming back breaks nothing', async () => {
     // Leaving unmounts the charts (their destroy runs); each view must then open by itself.
     for (const id of ['models', 'sessions', 'training', 'devices', 'live']) {

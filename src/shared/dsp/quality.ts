@@ -5,11 +5,12 @@
 // A block's statistics per channel (BLOCK_FIELDS values):
 //   n, Σ conditioned, Σ conditioned², max |conditioned|, samples at the rails, samples in plateaus at
 //   the block's extreme, power at mains ± 1 Hz, power 1–45 Hz (both from the raw — resampled but not
-//   filtered — signal, linearly detrended, Hann-windowed), raw min, raw max.
+//   filtered — signal, linearly detrended, Hann-windowed), raw min, raw max, power at the other
+//   mains frequency ± 1 Hz (60 Hz where the mains is set to 50, and the reverse).
 import type { ChannelQuality, QualityFlag } from '../window.types';
 import { fftPlan, nextPow2 } from './fft';
 
-export const BLOCK_FIELDS = 10;
+export const BLOCK_FIELDS = 11;
 export const F_N = 0;
 export const F_SUM = 1;
 export const F_SUMSQ = 2;
@@ -20,8 +21,18 @@ export const F_LINE = 6;
 export const F_BAND = 7;
 export const F_MIN = 8;
 export const F_MAX = 9;
+export const F_LINE_OTHER = 10;
 
 export const LINE_HALF_WIDTH_HZ = 1;
+
+/**
+ * The other of the two mains frequencies (60 for 50, 50 for 60; NaN for anything else). Hum there
+ * means the mains setting is wrong for where the recording is made: the notch misses it, and the
+ * EEG's 75 Hz low-pass keeps it in what the model reads.
+ */
+export function otherMainsHz(mainsHz: number): number {
+  return mainsHz === 50 ? 60 : mainsHz === 60 ? 50 : NaN;
+}
 export const PHYSIO_BAND_HZ: readonly [number, number] = [1, 45];
 /** |raw| at or beyond this fraction of ChannelInfo.rangeUv counts as railed. */
 export const RAIL_FRACTION_OF_RANGE = 0.98;
@@ -42,6 +53,7 @@ export interface QualityThresholds {
 export class BlockAnalyzer {
   readonly rateHz: number;
   readonly mainsHz: number;
+  readonly otherMainsHz: number;
   private n = 0;
   private nfft = 0;
   private re = new Float64Array(0);
@@ -51,6 +63,7 @@ export class BlockAnalyzer {
   constructor(rateHz: number, mainsHz: number) {
     this.rateHz = rateHz;
     this.mainsHz = mainsHz;
+    this.otherMainsHz = otherMainsHz(mainsHz);
   }
 
   private prepare(n: number): void {
@@ -122,12 +135,14 @@ export class BlockAnalyzer {
       if (pair) this.loadDetrended(raw, (c + 1) * stride + offset, n, this.im);
       else this.im.fill(0);
       fftPlan(this.nfft).transform(this.re, this.im);
-      const [la, ba, lb, bb] = this.powers(pair);
+      const [la, ba, lb, bb, oa, ob] = this.powers(pair);
       out[outOffset + c * BLOCK_FIELDS + F_LINE] = la;
       out[outOffset + c * BLOCK_FIELDS + F_BAND] = ba;
+      out[outOffset + c * BLOCK_FIELDS + F_LINE_OTHER] = oa;
       if (pair) {
         out[outOffset + (c + 1) * BLOCK_FIELDS + F_LINE] = lb;
         out[outOffset + (c + 1) * BLOCK_FIELDS + F_BAND] = bb;
+        out[outOffset + (c + 1) * BLOCK_FIELDS + F_LINE_OTHER] = ob;
       }
     }
   }
@@ -148,21 +163,26 @@ export class BlockAnalyzer {
     dst.fill(0, n);
   }
 
-  /** Line and band power of the one or two channels packed in re/im. */
-  private powers(pair: boolean): [number, number, number, number] {
+  /** Line, band and other-mains power of the one or two channels packed in re/im. */
+  private powers(pair: boolean): [number, number, number, number, number, number] {
     const N = this.nfft;
     const df = this.rateHz / N;
     let la = 0;
     let ba = 0;
     let lb = 0;
     let bb = 0;
+    let oa = 0;
+    let ob = 0;
     const lineLo = this.mainsHz - LINE_HALF_WIDTH_HZ;
     const lineHi = this.mainsHz + LINE_HALF_WIDTH_HZ;
+    const otherLo = this.otherMainsHz - LINE_HALF_WIDTH_HZ;
+    const otherHi = this.otherMainsHz + LINE_HALF_WIDTH_HZ;
     for (let k = 1; k < N / 2; k++) {
       const f = k * df;
       const inLine = f >= lineLo && f <= lineHi;
       const inBand = f >= PHYSIO_BAND_HZ[0] && f <= PHYSIO_BAND_HZ[1];
-      if (!inLine && !inBand) continue;
+      const inOther = f >= otherLo && f <= otherHi;
+      if (!inLine && !inBand && !inOther) continue;
       const zr = this.re[k];
       const zi = this.im[k];
       const wr = this.re[N - k];
@@ -185,8 +205,12 @@ export class BlockAnalyzer {
         ba += pa;
         bb += pb;
       }
+      if (inOther) {
+        oa += pa;
+        ob += pb;
+      }
     }
-    return [la, ba, lb, bb];
+    return [la, ba, lb, bb, oa, ob];
   }
 }
 
@@ -202,6 +226,7 @@ export function addBlockStats(acc: Float64Array, accOffset: number, src: Float64
   acc[accOffset + F_BAND] += src[srcOffset + F_BAND];
   acc[accOffset + F_MIN] = Math.min(acc[accOffset + F_MIN], src[srcOffset + F_MIN]);
   acc[accOffset + F_MAX] = Math.max(acc[accOffset + F_MAX], src[srcOffset + F_MAX]);
+  acc[accOffset + F_LINE_OTHER] += src[srcOffset + F_LINE_OTHER];
 }
 
 /** An empty aggregate (min/max at their identities). */
@@ -211,14 +236,26 @@ export function clearBlockStats(acc: Float64Array, offset: number): void {
   acc[offset + F_MAX] = -Infinity;
 }
 
-/** Verdict on one channel from aggregated statistics. `expected` samples the span should hold. */
-export function channelQuality(label: string, acc: Float64Array, o: number, expected: number, t: QualityThresholds | null): ChannelQuality {
+/**
+ * Verdict on one channel from aggregated statistics. `expected` samples the span should hold.
+ * `mainsHz`: the configured mains, named by `lineNoiseHz` when the hum is at the other one.
+ */
+export function channelQuality(label: string, acc: Float64Array, o: number, expected: number, t: QualityThresholds | null, mainsHz = NaN): ChannelQuality {
   const n = acc[o + F_N];
   if (n === 0) return { label, score: 0, flags: ['missing'], rmsUv: 0, lineNoiseRatio: 0 };
   const rms = Math.sqrt(acc[o + F_SUMSQ] / n);
   const band = acc[o + F_BAND];
   const line = acc[o + F_LINE];
-  const lineNoiseRatio = band > 0 ? line / band : line > 0 ? Infinity : 0;
+  const ratio = (p: number) => (band > 0 ? p / band : p > 0 ? Infinity : 0);
+  let lineNoiseRatio = ratio(line);
+  // Hum at the other mains frequency (the setting is wrong for where this is recorded) is line noise
+  // too: reported at its frequency. Only then, so that a channel's quality is otherwise unchanged.
+  let lineNoiseHz: number | undefined;
+  const other = ratio(acc[o + F_LINE_OTHER]);
+  if (t && lineNoiseRatio <= t.lineNoiseRatio && other > t.lineNoiseRatio && Number.isFinite(otherMainsHz(mainsHz))) {
+    lineNoiseRatio = other;
+    lineNoiseHz = otherMainsHz(mainsHz);
+  }
   const flags: QualityFlag[] = [];
   let score = 1;
   if (n < expected) {
@@ -241,5 +278,7 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
     }
     if (flags.includes('flat') || flags.includes('railed')) score = 0;
   }
-  return { label, score, flags, rmsUv: rms, lineNoiseRatio };
+  const q: ChannelQuality = { label, score, flags, rmsUv: rms, lineNoiseRatio };
+  if (lineNoiseHz !== undefined) q.lineNoiseHz = lineNoiseHz;
+  return q;
 }

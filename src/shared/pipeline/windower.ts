@@ -21,7 +21,7 @@ import { MODEL_RATE_HZ } from '../window.types';
 import type { QualityReport } from '../features.types';
 import type { PipelineConfig, WindowerStreamState } from './pipeline.types';
 import { resolveMontage, type MontageSlot } from './montage';
-import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
+import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, F_LINE_OTHER, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
 
 export interface WindowerSink {
   window(w: SyncWindow): void;
@@ -362,13 +362,15 @@ export class Windower {
     if (from > s) {
       const line = acc[F_LINE];
       const band = acc[F_BAND];
+      const other = acc[F_LINE_OTHER];
       this.gather(b, c, from, e, acc);
       acc[F_LINE] = line;
       acc[F_BAND] = band;
+      acc[F_LINE_OTHER] = other;
     }
     // A block still being filled (the stream's newest samples) is not yet analysed: count what the
     // analysed blocks cover.
-    const q = channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality));
+    const q = channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality), this.cfg.quality.mainsHz);
     const bridged = this.bridgedK(b, from, e);
     // In 0.1 ms; left out when nothing was bridged (so windows without are as they always were).
     if (bridged > 0) q.bridgedMs = Math.round((bridged * 10000) / MODEL_RATE_HZ) / 10;

@@ -146,6 +146,8 @@ export function QualityPanel({ live }: { live: LiveStore }) {
         // Short packet losses the pipeline interpolated over in the span this report judges (the
         // same for every channel of a stream): the signal goes on, but that much of it is a line.
         const bridgedMs = Math.max(0, ...r.channels.map((c) => c.bridgedMs ?? 0));
+        // Hum at the other mains frequency than the one set: the notch misses it, the setting is wrong here.
+        const humHz = r.channels.find((c) => c.lineNoiseHz)?.lineNoiseHz;
         return (
           <div key={r.streamId} class={`quality-stream${stale ? ' stale' : ''}`} data-stream={r.streamId} data-stale={stale ? 'true' : undefined}>
             <h3 class="small">{s ? `${s.deviceName} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
@@ -153,6 +155,11 @@ export function QualityPanel({ live }: { live: LiveStore }) {
             {bridgedMs > 0 && (
               <p class="muted small" data-testid="quality-bridged">
                 {fmt(bridgedMs, 0)} ms of lost packets bridged by interpolation
+              </p>
+            )}
+            {humHz && (
+              <p class="small" data-testid="quality-mains">
+                Line noise at {humHz} Hz, but the mains is set to {humHz === 60 ? 50 : 60} Hz: set it to {humHz} Hz in Signal settings
               </p>
             )}
             <ul class="quality-grid">
@@ -164,7 +171,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
                     key={c.label}
                     class={`quality-chip q-${level}`}
                     data-flags={c.flags.join(' ')}
-                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise ${fmt(c.lineNoiseRatio * 100, 1)} %${c.bridgedMs ? `, ${fmt(c.bridgedMs, 0)} ms bridged` : ''}${flags ? ` — ${flags}` : ''}`}
+                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise${c.lineNoiseHz ? ` at ${c.lineNoiseHz} Hz` : ''} ${fmt(c.lineNoiseRatio * 100, 1)} %${c.bridgedMs ? `, ${fmt(c.bridgedMs, 0)} ms bridged` : ''}${flags ? ` — ${flags}` : ''}`}
                     aria-label={`${c.label} quality ${Math.round(c.score * 100)} percent${flags ? `: ${flags}` : ''}`}
                   >
                     <span class="q-label">{c.label}</span>
