@@ -115,6 +115,9 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     for (const f of ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject01_2.edf']) symlinkSync(join(DATA, f), join(two, f));
     try {
       await page.click('[data-testid="mode-custom"]');
+      // The ablations are one checkbox that names the arms it adds; class weighting is the form's (balanced by default).
+      assert.match(await page.innerText('label:has([data-testid="ablations"])'), /Ablations too, on the same folds: eeg\/random, ecg\/random$/);
+      assert.equal(await page.inputValue('[data-testid="class-weight"]'), 'balanced');
       const task = () => Promise.all(['task-name', 'class-neg', 'class-pos'].map((t) => page.inputValue(`[data-testid="${t}"]`)));
       await page.fill('[data-testid="dreamer-path"]', '/data/DREAMER.mat');
       assert.deepEqual(await task(), ['arousal', 'low', 'high'], 'DREAMER clip ratings: the rated dimension, low/high');
