@@ -32,6 +32,53 @@ export function detectFormat(file: NamedBytes): DetectedFormat | null {
   return null;
 }
 
+/** Archives and compressed files by their signatures: [bytes, what it is, what to do]. */
+const PACKED: [number[], string, string][] = [
+  [[0x1f, 0x8b], 'a gzip-compressed file', 'decompress it (gunzip, or open it with an archive tool) and import the file it holds'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive', 'extract it and import the recording files inside'],
+  [[0x42, 0x5a, 0x68], 'a bzip2-compressed file', 'decompress it (bunzip2) and import the file it holds'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'an xz-compressed file', 'decompress it (unxz) and import the file it holds'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'a 7-Zip archive', 'extract it and import the recording files inside'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'a zstd-compressed file', 'decompress it (unzstd) and import the file it holds'],
+];
+
+/**
+ * Why a file no reader took may still hold a recording: an archive or a compressed file (PhysioNet
+ * and OpenBCI hand out .zip and .gz downloads; 'S001R04.edf.gz' was answered as an annotation
+ * file of S001R04.edf). Null when it is none.
+ */
+export function archiveProblem(b: Uint8Array): string | null {
+  for (const [sig, what, todo] of PACKED) if (b.length >= sig.length && sig.every((x, i) => b[i] === x) && (sig[0] !== 0x42 || (b[3] >= 0x31 && b[3] <= 0x39))) return `${what}: ${todo}`;
+  return null;
+}
+
+/**
+ * Why a text file no reader took is none of the formats although it may hold one: text in UTF-16
+ * (a spreadsheet's "Unicode Text"), or our CSV re-saved by a spreadsheet with ';' or tabs between
+ * fields (one set to a language with decimal commas). Null when it is neither; the error then
+ * lists the formats read.
+ */
+export function textLayoutProblem(b: Uint8Array): string | null {
+  // UTF-16: its byte-order mark, or its first characters ASCII text with a zero byte beside each
+  const text16 = (zero: number) => {
+    const n = Math.min(b.length, 64) & ~1;
+    for (let i = 0; i < n; i += 2) {
+      const c = b[i + 1 - zero];
+      if (b[i + zero] !== 0 || !(c === 9 || c === 10 || c === 13 || (c >= 0x20 && c < 0x7f))) return false;
+    }
+    return n >= 16;
+  };
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff) || text16(0) || text16(1)) {
+    return 'text in UTF-16 (a spreadsheet\'s "Unicode Text" saves so): save it as "CSV UTF-8" (or plain UTF-8 text) and import that';
+  }
+  const head = decodeLatin1(b, 0, Math.min(b.length, 64)).replace(/^\xef\xbb\xbf/, '');
+  const sep = /^"?(time_s|onset_s)"?([;\t])/.exec(head);
+  if (sep) {
+    return `a HeartMind CSV with ${sep[2] === ';' ? "';'" : 'tabs'} between its fields (a spreadsheet saved it so${sep[2] === ';' ? ', set to a language that writes decimal commas' : ''}): import the file HeartMind exported, or save this one as CSV with commas between fields and points in numbers`;
+  }
+  return null;
+}
+
 /** Extensions of the files beside a WFDB header: signals (.dat) and the usual annotators. */
 const WFDB_COMPANION = /\.(dat|atr|qrs|ecg|ari|apn|pu[01]?|wqrs|sqrs|gqrs|st|16)$/i;
 /** An annotation file of a WFDB record that is an EDF file (PhysioNet's eegmmidb: 'S001R04.edf.event'). */
@@ -97,12 +144,16 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
         // A DREAMER.mat is a dataset of many subjects and clips, not one recording: training reads it.
         throw new FormatError('not-this-format', main.name, 'a MATLAB file: sessions are not imported from .mat files; a DREAMER.mat is read by training and evaluation (heartmind train --dreamer FILE, the Training view)');
       }
+      const packed = archiveProblem(main.bytes);
+      if (packed !== null) throw new FormatError('not-this-format', main.name, packed);
       if (EDF_ANNOTATOR.test(main.name)) {
         throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is an annotation file of the recording ${stem}, import ${stem} instead`);
       }
       if (WFDB_COMPANION.test(main.name)) {
         throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is a WFDB signal or annotation file, import its record's .hea header (${stem}.hea), kept beside it`);
       }
+      const layout = textLayoutProblem(main.bytes);
+      if (layout !== null) throw new FormatError('not-this-format', main.name, layout);
       throw new FormatError('not-this-format', main.name, 'not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
     }
   }

@@ -117,3 +117,31 @@ test('a BrainFlow file whose column count fits several boards is read once the b
   assert.deepEqual([daisy.info.board, daisy.streams[0].rateHz, daisy.streams[0].channels[0].label], ['CytonDaisy', 125, 'Fp1']);
   assert.equal(importRecording(file, { brainflow: brainflowBoardOptions('Synthetic') }).info.board, 'Synthetic');
 });
+
+test('an archive, a compressed file, UTF-16 text or our CSV re-saved with other separators: the error says which, and what to do', () => {
+  const refusal = (name: string, bytes: Uint8Array) => {
+    try {
+      importRecording([{ name, bytes }]);
+    } catch (e) {
+      assert.ok(e instanceof FormatError && e.code === 'not-this-format', `${name}: ${String(e)}`);
+      return e.message;
+    }
+    return assert.fail(`${name} was imported`);
+  };
+  const text = (s: string) => new TextEncoder().encode(s);
+  const csv = 'time_s,Fp1 (uV)\n0,1.5\n0.004,2\n';
+  // (gzip's and ZIP's first bytes; 'S001R04.edf.gz' was answered as an annotation file of S001R04.edf)
+  assert.match(refusal('S001R04.edf.gz', Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0])), /^S001R04\.edf\.gz: a gzip-compressed file: decompress it/);
+  assert.match(refusal('eegmat.zip', Uint8Array.from([0x50, 0x4b, 3, 4, 20, 0, 0, 0])), /a ZIP archive: extract it and import the recording files inside/);
+  assert.match(refusal('x.bz2', text('BZh91AY&SY')), /a bzip2-compressed file/);
+  // UTF-16 little-endian with its byte-order mark, and without one
+  const utf16 = (s: string, bom: boolean) => Uint8Array.from([...(bom ? [0xff, 0xfe] : []), ...[...s].flatMap((c) => [c.charCodeAt(0), 0])]);
+  assert.match(refusal('u.csv', utf16(csv, true)), /text in UTF-16 .*save it as "CSV UTF-8"/);
+  assert.match(refusal('u.txt', utf16(csv, false)), /text in UTF-16/);
+  // a spreadsheet set to German saves ';' and decimal commas; "Text (tab delimited)" saves tabs
+  assert.match(refusal('s.csv', text('\ufefftime_s;Fp1 (uV)\n0;1,5\n0,004;2\n')), /a HeartMind CSV with ';' between its fields .*decimal commas/);
+  assert.match(refusal('t.txt', text(csv.replace(/,/g, '\t'))), /a HeartMind CSV with tabs between its fields/);
+  // none of these: the formats read are listed, as before
+  assert.match(refusal('r.bin', Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)), /not a format HeartMind reads \(EDF/);
+  assert.match(refusal('BZhello.txt', text('BZhello world\n')), /not a format HeartMind reads/);
+});
