@@ -94,6 +94,14 @@ export class ReplaySource implements Source {
   private sink: SourceSink | null = null;
   private detail: SessionDetail | null = null;
   private infos = new Map<number, StreamInfo>();
+  /**
+   * Per stream key, the rows in recorded order (a stream whose layout changed mid-session, a montage
+   * or rate, has a row per layout) and the one announced to the hub now. All rows were announced at
+   * once, under one id: the hub kept one of them and the other's chunks were refused, so a session
+   * whose montage changed replayed without the EEG before (or after) the change.
+   */
+  private rowsByKey = new Map<string, { id: number; firstTime: number }[]>();
+  private announced = new Map<string, number>();
   private markers: Marker[] = [];
   /** The session's pipeline settings, oldest first; `settingsCursor` is the next one to apply. */
   private settings: { time: number; config: PipelineConfig | null; hash: number }[] = [];
@@ -147,6 +155,9 @@ export class ReplaySource implements Source {
     this.detail = detail;
     const prefix = this.opts.streamIdPrefix ?? 'replay:';
     for (const s of detail.streams) {
+      const rows = this.rowsByKey.get(s.info.id) ?? [];
+      rows.push({ id: s.id, firstTime: s.firstTime ?? -Infinity });
+      this.rowsByKey.set(s.info.id, rows);
       this.infos.set(s.id, {
         ...s.info,
         id: prefix + s.info.id,
@@ -164,6 +175,7 @@ export class ReplaySource implements Source {
       return { time: f.time, config, hash: config ? configHash(config) : NaN };
     });
     this.applySettingsAt(detail.startTime);
+    this.announceRowsAt(detail.startTime);
     this.sink = sink;
     sink.streams(this.deviceId, this.streamInfos());
     this.state = 'paused';
@@ -214,8 +226,19 @@ export class ReplaySource implements Source {
     };
   }
 
+  /** The streams announced to the hub: per stream key, the row (layout) in effect at the playhead. */
   streamInfos(): StreamInfo[] {
-    return [...this.infos.values()];
+    return [...this.announced.values()].map((id) => this.infos.get(id)!);
+  }
+
+  /** Announces, per stream key, the newest row whose first chunk came at or before host time `time` (else its first row). */
+  private announceRowsAt(time: number): void {
+    this.announced.clear();
+    for (const [key, rows] of this.rowsByKey) {
+      let row = rows[0];
+      for (const r of rows) if (r.firstTime <= time) row = r;
+      this.announced.set(key, row.id);
+    }
   }
 
   play(): ReplayStatus {
@@ -309,6 +332,8 @@ export class ReplaySource implements Source {
     const header = snap ? this.snapshotHeader(snap) : null;
     const under = header ? this.settingsIndexFor(header.configHash, target) : -1;
     this.applySettingsAt(under >= 0 ? this.settings[under].time : snap ? snap.hostTime : from);
+    // The layouts in effect where delivery starts (a restored snapshot holds those streams).
+    this.announceRowsAt(snap ? snap.hostTime : from);
     if (announce && this.sink) {
       // Withdrawing and re-announcing the streams makes the pipeline start them afresh (filters,
       // clock model, segments), as for a device that reconnects.
@@ -510,6 +535,13 @@ export class ReplaySource implements Source {
     const c = item.chunk;
     const info = this.infos.get(c.streamId);
     if (!info) return;
+    // The first chunk of a stream's next layout: announced anew, as the device did live (the
+    // pipeline starts that stream afresh).
+    const key = info.id.slice((this.opts.streamIdPrefix ?? 'replay:').length);
+    if (this.announced.get(key) !== c.streamId && this.rowsByKey.has(key)) {
+      this.announced.set(key, c.streamId);
+      sink.streams(this.deviceId, this.streamInfos());
+    }
     // A change of settings made while recording: live, it came after every chunk that arrived by then.
     while (this.settingsCursor < this.settings.length && this.settings[this.settingsCursor].time < c.hostTime) this.applySetting(this.settingsCursor++);
     sink.chunk({ streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data });
