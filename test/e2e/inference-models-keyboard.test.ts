@@ -5,6 +5,8 @@
 // focus back to its Use with no model running.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing } from './support/chromium';
 import { installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
@@ -88,6 +90,35 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
     assert.equal((await none.textContent())?.trim(), 'No model is selected: choose one with Use in Models to see estimates.');
     await none.getByRole('link', { name: 'Models' }).click();
     await page.getByRole('button', { name: 'Use E2E keyboard' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+
+  test('Remove by keyboard: the confirmation takes the focus, Escape gives it back to Remove, the second press deletes the folder and the focus goes to the list', async () => {
+    const folder = join(serve.core.ctx.dataDir, 'models', 'e2e-kbd');
+    assert.ok(existsSync(folder), 'the model folder is there');
+    await page.getByRole('button', { name: 'Use E2E keyboard' }).click();
+    await page.getByRole('button', { name: 'Stop using E2E keyboard' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Remove E2E keyboard' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('alertdialog', { name: 'Confirm removing E2E keyboard' });
+    await dialog.waitFor({ timeout: 5_000 });
+    assert.equal(await focused(), 'Keep it', 'the confirmation has the focus, on the safe choice');
+    assert.match((await dialog.textContent()) ?? '', /Remove E2E keyboard 1\.0\.0\? Its folder .*e2e-kbd is deleted for good, and live estimates stop/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await focused(), 'Remove E2E keyboard', 'Escape gives the focus back to Remove');
+    assert.ok(existsSync(folder), 'kept');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Remove');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('model-e2e-kbd').waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(existsSync(folder), false, 'the folder is deleted');
+    assert.equal(await focused(), 'Installed', 'the focus is on the list, not the page body');
+    // The active model gone: no model runs, and the view says none is installed.
+    await page.getByTestId('no-model').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('model-backend').count(), 0, 'nothing loaded');
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 });

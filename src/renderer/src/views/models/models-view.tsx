@@ -98,8 +98,42 @@ export function WindowError({ state }: { state: InferenceState }) {
   );
 }
 
-function ModelItem({ m, active, onSelect, onStop, onCard }: { m: ModelSummary; active: boolean; onSelect(): void; onStop(): void; onCard(): void }) {
+/**
+ * Remove's confirmation: it takes the focus as it appears (a layout effect, as the sessions library's
+ * Delete does), Escape or "Keep it" closes it, and the model's folder goes only on the second press.
+ */
+function ConfirmRemove({ m, folder, active, onConfirm, onCancel }: { m: ModelSummary; folder: string; active: boolean; onConfirm(): void; onCancel(): void }) {
+  const keepRef = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => keepRef.current?.focus(), []);
+  return (
+    <div class="model-confirm" role="alertdialog" aria-label={`Confirm removing ${m.name}`} onKeyDown={(e) => e.key === 'Escape' && onCancel()} data-testid={`confirm-remove-${m.id}`}>
+      <p>
+        Remove <strong>{m.name}</strong> {m.version}? Its folder <code>{folder}</code> is deleted for good{active ? ', and live estimates stop' : ''}. Predictions it
+        made stay with the sessions that stored them.
+      </p>
+      <button type="button" class="btn btn-small" ref={keepRef} onClick={onCancel}>
+        Keep it
+      </button>
+      <button type="button" class="btn btn-small btn-stop" onClick={onConfirm} data-testid={`confirm-remove-yes-${m.id}`}>
+        Remove
+      </button>
+    </div>
+  );
+}
+
+function ModelItem({ m, active, userDir, onSelect, onStop, onCard, onRemove }: { m: ModelSummary; active: boolean; userDir: string | null; onSelect(): void; onStop(): void; onCard(): void; onRemove(): void }) {
   const usable = m.problems.length === 0;
+  const [confirming, setConfirming] = useState(false);
+  const removeRef = useRef<HTMLButtonElement>(null);
+  // The confirmation closed by Keep it or Escape: the focus (inside it, now gone) goes back to Remove.
+  const wasConfirming = useRef(false);
+  useLayoutEffect(() => {
+    if (confirming) wasConfirming.current = true;
+    else if (wasConfirming.current) {
+      wasConfirming.current = false;
+      returnFocus(removeRef.current);
+    }
+  }, [confirming]);
   // Use is offered only where the core would accept it (the fit comes again whenever devices change).
   const fits = usable && (m.fit?.ok !== false || m.fit.awaitingDevices === true);
   return (
@@ -144,7 +178,25 @@ function ModelItem({ m, active, onSelect, onStop, onCard }: { m: ModelSummary; a
         <button type="button" class="btn btn-small" disabled={!usable} onClick={onCard} aria-label={`Card of ${m.name}`} data-testid={`card-${m.id}`}>
           Card
         </button>
+        {/* Models you added (exported runs pile up) go from here; the shipped ones cannot be removed. */}
+        {m.source === 'user' && (
+          <button type="button" class="btn btn-small" ref={removeRef} onClick={() => setConfirming(true)} disabled={confirming} aria-label={`Remove ${m.name}`} data-testid={`remove-${m.id}`}>
+            Remove
+          </button>
+        )}
       </div>
+      {confirming && (
+        <ConfirmRemove
+          m={m}
+          folder={userDir ? `${userDir}/${m.id}` : m.id}
+          active={active}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            onRemove();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -242,6 +294,13 @@ export default function ModelsView({ client, live }: ViewProps) {
       setSelectError(messageOf(e));
     });
   };
+  const installedHeading = useRef<HTMLHeadingElement>(null);
+  const remove = (id: string) => {
+    setSelectError(null);
+    // The model's buttons go with it: the focus goes to the list's heading, not to the page body.
+    installedHeading.current?.focus();
+    client.invoke('hm:models:remove', { id }).catch((e: unknown) => setSelectError(`could not remove '${id}': ${messageOf(e)}`));
+  };
   const showCard = (id: string) => {
     const opener = !focusLost() && document.activeElement instanceof HTMLElement ? document.activeElement : null;
     client
@@ -304,11 +363,22 @@ export default function ModelsView({ client, live }: ViewProps) {
       <div class="models-grid">
         <div class="panel">
           <div class="panel-header">
-            <h2>Installed</h2>
+            <h2 ref={installedHeading} tabIndex={-1}>
+              Installed
+            </h2>
           </div>
           <div class="model-list" ref={listRef}>
             {state.models.map((m) => (
-              <ModelItem key={m.id} m={m} active={r?.activeId === m.id} onSelect={() => select(m.id)} onStop={() => select(null)} onCard={() => showCard(m.id)} />
+              <ModelItem
+                key={m.id}
+                m={m}
+                active={r?.activeId === m.id}
+                userDir={state.userDir}
+                onSelect={() => select(m.id)}
+                onStop={() => select(null)}
+                onCard={() => showCard(m.id)}
+                onRemove={() => remove(m.id)}
+              />
             ))}
             {state.models.length === 0 && <div class="muted">none</div>}
           </div>
