@@ -76,6 +76,12 @@ export interface DeviceDriver {
   readonly quietHint?: string;
   /** What to change when samples arrive at another rate than the stream's (a rate the user typed). */
   readonly rateHint?: string;
+  /**
+   * Serial drivers: the adapter's stable name once learnt (remembered in the profile, so a restart
+   * finds a device that came back under another /dev name) and the port the next open goes to
+   * (null: none, its adapter is not plugged in). See SerialPortFinder.
+   */
+  readonly serialPort?: { readonly stableName: string | null; where(): string | null };
   /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
   open(ctx: DriverContext): Promise<DriverSession>;
 }

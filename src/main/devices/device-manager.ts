@@ -34,14 +34,18 @@ export interface DeviceManagerOptions {
   policy?: Partial<ReconnectPolicy>;
   /** Called whenever the paired list changes. */
   onChange?: (devices: PairedDevice[]) => void;
+  /** Where serial adapters' stable names are (/dev/serial/by-id); tests point it elsewhere. */
+  serialAliasDir?: string;
 }
 
 /**
- * The port or radio address a config connects through (a symlink such as /dev/serial/by-id/…
+ * The port or radio address a device connects through (a symlink such as /dev/serial/by-id/…
  * resolved), so a second device on it is refused by name instead of "port in use by another
- * program" — the other program being HeartMind.
+ * program" — the other program being HeartMind. A serial device's is where it opens now, which its
+ * stable name decides: after re-enumeration its configured path may be another adapter's.
  */
-function linkOf(config: DeviceConfig): string | null {
+function linkOf(driver: DeviceDriver, config: DeviceConfig): string | null {
+  if (driver.serialPort) return driver.serialPort.where();
   const port = (p: string | undefined) => {
     if (!p) return null;
     try {
@@ -76,6 +80,12 @@ function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
  */
 function connectsAtStart(config: DeviceConfig): boolean {
   return !(config.kind === 'brainflow' && config.boardId === BoardIds.PLAYBACK_FILE_BOARD);
+}
+
+/** The stable name a serial device's adapter has (learnt now, or kept from before), for the profile. */
+function learntPort(driver: DeviceDriver, before: PairedDevice | undefined): { portAlias?: string } {
+  const portAlias = driver.serialPort?.stableName ?? before?.portAlias;
+  return portAlias ? { portAlias } : {};
 }
 
 export class DeviceManager {
@@ -140,14 +150,20 @@ export class DeviceManager {
       case 'muse':
         return new MuseDriver({ id: config.id, name: n, aux: config.aux, ppg: config.ppg, central: this.central });
       case 'cyton':
-        return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains });
+        return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains, ...this.serialPortOf(CytonDriver.deviceIdFor(config.path)) });
       case 'serial-text': {
         const { kind: _k, ...rest } = config;
-        return new SerialTextDriver({ ...rest, name: n });
+        return new SerialTextDriver({ ...rest, name: n, ...this.serialPortOf(SerialTextDriver.deviceIdFor(config.path)) });
       }
       case 'brainflow':
         return new BrainFlowDriver({ ...config, name: n, libraryPath: config.libraryPath ?? this.store.data.brainflowLibraryPath });
     }
+  }
+
+  /** Where a serial device's adapter is looked for: its stable name from the profile, and the folder. */
+  private serialPortOf(deviceId: string): { aliasDir?: string; portAlias?: string } {
+    const portAlias = this.store.get(deviceId)?.portAlias;
+    return { ...(this.opts.serialAliasDir ? { aliasDir: this.opts.serialAliasDir } : {}), ...(portAlias ? { portAlias } : {}) };
   }
 
   private async startSource(config: DeviceConfig, name: string | undefined, policy: Partial<ReconnectPolicy> = {}): Promise<{ source: ManagedSource; outcome: ConnectOutcome }> {
@@ -183,11 +199,11 @@ export class DeviceManager {
   /** Starts a device through the hub; throws (naming the device) when it does not start. */
   private async launch(driver: DeviceDriver, config: DeviceConfig, policy: Partial<ReconnectPolicy>): Promise<ManagedSource> {
     const id = driver.deviceId;
-    const link = linkOf(config);
+    const link = linkOf(driver, config);
     for (const [otherId, other] of this.sources) {
       if (otherId === id || other.state === 'stopped' || other.state === 'error') continue;
       const otherConfig = this.configs.get(otherId);
-      if (link && otherConfig && linkOf(otherConfig) === link) {
+      if (link && otherConfig && linkOf(other.driver, otherConfig) === link) {
         const shown = 'path' in config ? config.path : link;
         throw new DeviceError('invalid-config', `${driver.name}: ${shown} is already in use by ${other.status().name} in HeartMind: disconnect that one first`, false);
       }
@@ -207,7 +223,7 @@ export class DeviceManager {
       throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);
-    if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()), model: driver.model });
+    if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()), model: driver.model, ...learntPort(driver, p) });
     return source;
   }
 
@@ -251,7 +267,7 @@ export class DeviceManager {
       ({ source, outcome } = await this.startSource(config, known?.name ?? config.name));
       if (remember && outcome !== 'still-connecting') {
         const now = this.store.get(id);
-        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? connectsAtStart(config), lastConnected: Math.round(this.opts.clock.now()), model: source.driver.model });
+        this.remember({ deviceId: id, config, name: now?.name ?? config.name ?? driver.name, autoConnect: now?.autoConnect ?? connectsAtStart(config), lastConnected: Math.round(this.opts.clock.now()), model: source.driver.model, ...learntPort(source.driver, now) });
       }
     } finally {
       this.changed();

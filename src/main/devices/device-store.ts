@@ -36,7 +36,7 @@ export class DeviceStore {
       for (const p of raw.paired) {
         const problem = p && typeof p.deviceId === 'string' ? checkDeviceConfig(p.config) : 'entry without a deviceId';
         if (problem) this.warnings.push(`skipped a remembered device: ${problem}`);
-        else paired.push({ deviceId: p.deviceId, config: p.config, name: String(p.name ?? p.deviceId), autoConnect: p.autoConnect !== false, ...(typeof p.lastConnected === 'number' ? { lastConnected: p.lastConnected } : {}), ...(typeof p.model === 'string' ? { model: p.model } : {}) });
+        else paired.push({ deviceId: p.deviceId, config: p.config, name: String(p.name ?? p.deviceId), autoConnect: p.autoConnect !== false, ...(typeof p.lastConnected === 'number' ? { lastConnected: p.lastConnected } : {}), ...(typeof p.model === 'string' ? { model: p.model } : {}), ...(typeof p.portAlias === 'string' && p.portAlias ? { portAlias: p.portAlias } : {}) });
       }
       this.data = { version: 1, paired, ...(typeof raw.brainflowLibraryPath === 'string' ? { brainflowLibraryPath: raw.brainflowLibraryPath } : {}) };
     } catch (e) {

@@ -27,6 +27,12 @@ export interface PairedDevice {
    * row names it while the device is not connected, when the configuration alone does not say it.
    */
   model?: string;
+  /**
+   * A serial device's adapter by its stable name (/dev/serial/by-id/…), learnt when it connected:
+   * Linux numbers adapters as they appear, so after a restart the device may be at another
+   * /dev/ttyUSBn, or another adapter at its own.
+   */
+  portAlias?: string;
   /** Live status when the core runs it. */
   status?: DeviceStatus;
   /** On a Connect's answer only (never stored): what that Connect did. */

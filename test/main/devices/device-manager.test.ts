@@ -19,6 +19,7 @@ import { DeviceError } from '../../../src/shared/devices/device-error';
 import { StreamHub } from '../../../src/main/hub/hub';
 import type { ReconnectPolicy } from '../../../src/shared/devices/connection/connection.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { FTDI_BY_ID, fakeDev } from '../../fixtures/fake-serial-dev';
 import { systemClock, waitFor } from '../../fixtures/recording-sink';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hm-devmgr-'));
@@ -26,11 +27,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
 const LIB = resolve('..', 'shared', 'brainflow', 'linux-x64', 'libBoardController.so');
 
-function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = [], policy: Partial<ReconnectPolicy> = FAST) {
+function manager(dir: string, central?: EmulatedCentral, logs: LogEntry[] = [], policy: Partial<ReconnectPolicy> = FAST, serialAliasDir?: string) {
   const hub = new StreamHub({ clock: systemClock });
   let samples = 0;
   hub.subscribe({ rawChunk: (c) => (samples += c.count) });
-  const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy });
+  const m = new DeviceManager({ hub, clock: systemClock, dataDir: dir, log: (e) => logs.push(e), central: central ? async () => central : undefined, policy, serialAliasDir });
   return { hub, m, logs, samples: () => samples };
 }
 
@@ -226,6 +227,130 @@ describe('DeviceManager', () => {
     } finally {
       await emu.close();
       await pty.unplug();
+    }
+  });
+
+  // Linux numbers USB serial adapters as they appear (fixtures/fake-serial-dev.ts plays /dev).
+  const ARDUINO_BY_ID = 'usb-Arduino__www.arduino.cc__0043_75833353035351E0E1C1-if00';
+  /** The Arduino: a text device printing "value,n" at 250 Hz. */
+  async function plugArduino(pty: PtyPair): Promise<TextEmulator> {
+    await pty.plug();
+    const emu = new TextEmulator({ path: pty.device, rateHz: 250, lineAt: (i) => `${(i % 50) / 10},${i}` });
+    await emu.open();
+    return emu;
+  }
+  const arduino = (path: string) => ({ kind: 'serial-text' as const, path, channels: ['ECG', 'N'], rateHz: 250, unit: 'mV', modality: 'ecg' as const, name: 'Arduino ECG' });
+
+  test('a remembered serial device that comes back under another /dev name after a restart is found there: its stable name is kept in the profile', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-by-id');
+    const dev = fakeDev(join(tmp, 'dev-by-id'));
+    const ptyA = new PtyPair('mgr-byid-a');
+    const ptyB = new PtyPair('mgr-byid-b');
+    const logs: LogEntry[] = [];
+    let emu = await plugCyton(ptyA);
+    dev.appear(0, ptyA.app);
+    try {
+      const a = manager(dir, undefined, logs, FAST, dev.byIdDir);
+      a.m.init();
+      const p = await a.m.connect({ kind: 'cyton', path: dev.tty(0), name: 'Lab Cyton' });
+      assert.equal(p.portAlias, dev.byId(FTDI_BY_ID));
+      assert.equal(JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).paired[0].portAlias, dev.byId(FTDI_BY_ID), 'the stable name is in the profile');
+      await a.m.stopAll();
+      // HeartMind closed, the dongle pulled; the next day it enumerates as ttyUSB1.
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0);
+      emu = await plugCyton(ptyB);
+      dev.appear(1, ptyB.app);
+      const b = manager(dir, undefined, logs, FAST, dev.byIdDir);
+      b.m.init();
+      await waitFor('reconnected at start, on ttyUSB1', () => b.m.list()[0]?.status?.state === 'streaming', 5000);
+      await waitFor('samples', () => b.samples() > 0, 3000);
+      assert.ok(logs.some((l) => l.message.includes(`${dev.tty(0)} is gone; the same adapter came back as `)), logs.map((l) => l.message).join('\n'));
+      assert.equal(b.m.list()[0].portAlias, dev.byId(FTDI_BY_ID));
+      await b.m.stopAll();
+    } finally {
+      await emu.close();
+      await ptyA.unplug();
+      await ptyB.unplug();
+    }
+  });
+
+  test('two remembered adapters that enumerate the other way round at start: each device opens its own, not the one at its old path', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-swapped');
+    const dev = fakeDev(join(tmp, 'dev-swapped'));
+    const ptys = [new PtyPair('mgr-swap-a'), new PtyPair('mgr-swap-b'), new PtyPair('mgr-swap-c'), new PtyPair('mgr-swap-d')];
+    const logs: LogEntry[] = [];
+    let cyton = await plugCyton(ptys[0]);
+    dev.appear(0, ptys[0].app);
+    let ard = await plugArduino(ptys[1]);
+    dev.appear(1, ptys[1].app, ARDUINO_BY_ID);
+    try {
+      const a = manager(dir, undefined, logs, FAST, dev.byIdDir);
+      a.m.init();
+      await a.m.connect({ kind: 'cyton', path: dev.tty(0), name: 'Lab Cyton' });
+      await a.m.connect(arduino(dev.tty(1)));
+      await a.m.stopAll();
+      for (const e of [cyton, ard]) await e.close();
+      await ptys[0].unplug();
+      await ptys[1].unplug();
+      dev.vanish(0);
+      dev.vanish(1, ARDUINO_BY_ID);
+      // Next start: the Arduino enumerated first and is ttyUSB0; the Cyton's dongle is ttyUSB1.
+      ard = await plugArduino(ptys[2]);
+      dev.appear(0, ptys[2].app, ARDUINO_BY_ID);
+      cyton = await plugCyton(ptys[3]);
+      dev.appear(1, ptys[3].app);
+      const b = manager(dir, undefined, logs, FAST, dev.byIdDir);
+      b.m.init();
+      await waitFor('both streaming', () => b.m.list().every((p) => p.status?.state === 'streaming'), 6000);
+      const moved = logs.filter((l) => / is another adapter now; this one is at /.test(l.message)).map((l) => l.message);
+      assert.equal(moved.length, 2, logs.map((l) => l.message).join('\n'));
+      assert.deepEqual(b.m.list().map((p) => p.status?.problem?.message), [undefined, undefined]);
+      await b.m.stopAll();
+    } finally {
+      for (const e of [cyton, ard]) await e.close();
+      for (const p of ptys) await p.unplug();
+    }
+  });
+
+  test('a Cyton that came back under another name does not hold its old path: a device on the adapter now there connects; its real port is refused naming it', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-moved-in-use');
+    const dev = fakeDev(join(tmp, 'dev-moved-in-use'));
+    const ptys = [new PtyPair('mgr-miu-a'), new PtyPair('mgr-miu-b'), new PtyPair('mgr-miu-c')];
+    let cyton = await plugCyton(ptys[0]);
+    dev.appear(0, ptys[0].app);
+    let ard: TextEmulator | null = null;
+    const a = manager(dir, undefined, [], FAST, dev.byIdDir);
+    try {
+      a.m.init();
+      await a.m.connect({ kind: 'cyton', path: dev.tty(0), name: 'Lab Cyton' });
+      // The dongle is pulled and plugged back: ttyUSB1. The Cyton finds it there by itself.
+      await cyton.close();
+      await ptys[0].unplug();
+      dev.vanish(0);
+      await waitFor('reconnecting', () => a.m.list()[0]?.status?.state === 'reconnecting', 3000);
+      cyton = await plugCyton(ptys[1]);
+      dev.appear(1, ptys[1].app);
+      await waitFor('the Cyton streams again, on ttyUSB1', () => a.m.list()[0]?.status?.state === 'streaming', 5000);
+      // An Arduino plugged in now gets ttyUSB0, the path the Cyton was connected as.
+      ard = await plugArduino(ptys[2]);
+      dev.appear(0, ptys[2].app, ARDUINO_BY_ID);
+      const p = await a.m.connect(arduino(dev.tty(0)));
+      assert.equal(p.status?.state, 'streaming');
+      assert.equal(a.m.list().find((d) => d.deviceId.startsWith('cyton:'))?.status?.state, 'streaming');
+      // Where the Cyton really is, a second device is refused at once, by name.
+      const t0 = Date.now();
+      await assert.rejects(
+        a.m.connect({ ...arduino(dev.tty(1)), name: 'Other' }),
+        (e: unknown) => e instanceof DeviceError && e.message === `Other: ${dev.tty(1)} is already in use by Lab Cyton in HeartMind: disconnect that one first`,
+      );
+      assert.ok(Date.now() - t0 < 500, 'no retries');
+    } finally {
+      await a.m.stopAll();
+      await cyton.close();
+      await ard?.close();
+      for (const p of ptys) await p.unplug();
     }
   });
 

@@ -7,7 +7,7 @@
 // /dev/serial/by-id, which udev keeps pointing at the adapter wherever it is.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamHub } from '../../../src/main/hub/hub';
@@ -20,6 +20,7 @@ import type { DeviceStatus } from '../../../src/shared/device.types';
 import type { LogEntry } from '../../../src/shared/log.types';
 import type { Gap } from '../../../src/shared/stream.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
+import { fakeDev } from '../../fixtures/fake-serial-dev';
 import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hm-replug-'));
@@ -110,36 +111,12 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     }
   });
 
-  /** A /dev stand-in: ttyUSB<n> links to a pty, and by-id/<name> to the ttyUSB the adapter is at. */
-  function fakeDev(name: string) {
-    const dir = join(tmp, name);
-    mkdirSync(join(dir, 'by-id'), { recursive: true });
-    const byId = join(dir, 'by-id', 'usb-FTDI_FT231X_USB_UART_DM00TEST-if00-port0');
-    return {
-      dir,
-      byIdDir: join(dir, 'by-id'),
-      tty: (n: number) => join(dir, `ttyUSB${n}`),
-      /** udev adds the node (and, for an adapter with a serial number, points its by-id name at it). */
-      appear(n: number, pty: string, withById: boolean) {
-        symlinkSync(pty, join(dir, `ttyUSB${n}`));
-        if (withById) {
-          rmSync(byId, { force: true });
-          symlinkSync(`../ttyUSB${n}`, byId);
-        }
-      },
-      vanish(n: number) {
-        unlinkSync(join(dir, `ttyUSB${n}`));
-        rmSync(byId, { force: true });
-      },
-    };
-  }
-
   test('under another path, with a stable /dev/serial/by-id name: found there by itself, the gap marked, the log says where', async () => {
-    const dev = fakeDev('moved-by-id');
+    const dev = fakeDev(join(tmp, 'moved-by-id'));
     const ptyA = new PtyPair('replug-a');
     const ptyB = new PtyPair('replug-b');
     await ptyA.plug();
-    dev.appear(0, ptyA.app, true);
+    dev.appear(0, ptyA.app);
     let emu = textDevice(ptyA.device);
     await emu.open();
     const logs: LogEntry[] = [];
@@ -156,7 +133,7 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
       await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
       await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
       await ptyB.plug();
-      dev.appear(1, ptyB.app, true);
+      dev.appear(1, ptyB.app);
       emu = textDevice(ptyB.device);
       await emu.open();
       const before = sink.samples(id);
@@ -174,12 +151,55 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     }
   });
 
+  test('its old path taken by another adapter with a stable name of its own: that port is not opened; the device waits and says why, and streams where its own adapter comes back', async () => {
+    const dev = fakeDev(join(tmp, 'path-taken'));
+    const OTHER = 'usb-Arduino__www.arduino.cc__0043_75833353035351E0E1C1-if00';
+    const ptyA = new PtyPair('replug-e');
+    const ptyB = new PtyPair('replug-f');
+    const ptyC = new PtyPair('replug-g');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app);
+    let emu = textDevice(ptyA.device);
+    await emu.open();
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    // The other adapter prints lines that would parse as this device's: only the path decides.
+    const other = textDevice(ptyB.device);
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0);
+      await ptyB.plug();
+      dev.appear(0, ptyB.app, OTHER);
+      await other.open();
+      await waitFor('the other adapter named', () => /another adapter/.test(src.status().problem?.message ?? ''), 3000);
+      assert.equal(src.status().problem!.message, `cannot open ${dev.tty(0)}: another adapter is there now (${OTHER}), and this device's (usb-FTDI_FT231X_USB_UART_DM00TEST-if00-port0) is not plugged in`);
+      const n = sink.samples(id);
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(src.status().state, 'reconnecting');
+      assert.equal(sink.samples(id), n, 'nothing read from the other adapter');
+      await ptyC.plug();
+      dev.appear(1, ptyC.app);
+      emu = textDevice(ptyC.device);
+      await emu.open();
+      await waitFor('streaming again, on its own adapter', () => src.status().state === 'streaming' && sink.samples(id) > n + RATE / 2, 5000);
+    } finally {
+      await src.stop();
+      await emu.close();
+      await other.close();
+      for (const p of [ptyA, ptyB, ptyC]) await p.unplug();
+    }
+  });
+
   test('under another path, without a stable name (an adapter with no serial number): it keeps waiting, and says where a port appeared', async () => {
-    const dev = fakeDev('moved-no-id');
+    const dev = fakeDev(join(tmp, 'moved-no-id'));
     const ptyA = new PtyPair('replug-c');
     const ptyB = new PtyPair('replug-d');
     await ptyA.plug();
-    dev.appear(0, ptyA.app, false);
+    dev.appear(0, ptyA.app, null);
     let emu = textDevice(ptyA.device);
     await emu.open();
     const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST });
@@ -190,11 +210,11 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
       await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
       await emu.close();
       await ptyA.unplug();
-      dev.vanish(0);
+      dev.vanish(0, null);
       await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
       assert.doesNotMatch(src.status().problem!.message, /appeared/);
       await ptyB.plug();
-      dev.appear(1, ptyB.app, false);
+      dev.appear(1, ptyB.app, null);
       emu = textDevice(ptyB.device);
       await emu.open();
       await waitFor('the new port named', () => /appeared/.test(src.status().problem?.message ?? ''), 4000);

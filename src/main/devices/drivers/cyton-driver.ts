@@ -33,9 +33,16 @@ export interface CytonConfig {
   resetTimeoutMs?: number;
   /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
   aliasDir?: string;
+  /** The port's stable name learnt on an earlier run (the profile keeps it). */
+  portAlias?: string;
 }
 
 export class CytonDriver implements DeviceDriver {
+  /** The id of the device on a port path (the profile's key, known before a driver is built). */
+  static deviceIdFor(path: string): string {
+    return `cyton:${path}`;
+  }
+
   readonly deviceId: string;
   readonly name: string;
   readonly transport = 'serial' as const;
@@ -47,20 +54,20 @@ export class CytonDriver implements DeviceDriver {
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
   /** Kept across reconnects: it learns the port's stable name to find it again. */
-  private readonly port: SerialPortFinder;
+  readonly serialPort: SerialPortFinder;
 
   constructor(readonly cfg: CytonConfig) {
-    this.deviceId = `cyton:${cfg.path}`;
+    this.deviceId = CytonDriver.deviceIdFor(cfg.path);
     this.name = cfg.name ?? `OpenBCI Cyton (${cfg.path})`;
     this.streamIds = [`${this.deviceId}/eeg`];
     this.model = configuredModel({ kind: 'cyton', path: cfg.path, daisy: cfg.daisy });
     this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
-    this.port = new SerialPortFinder(cfg.path, cfg.aliasDir);
+    this.serialPort = new SerialPortFinder(cfg.path, cfg.aliasDir, cfg.portAlias ?? null);
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const { link, movedTo } = await this.port.open(CYTON_BAUD_RATE, this.name);
-    if (movedTo) ctx.log('info', `${this.cfg.path} is gone; the same adapter came back as ${movedTo} (its /dev/serial/by-id name says so): connected there`);
+    const { link, at, moved } = await this.serialPort.open(CYTON_BAUD_RATE, this.name);
+    if (moved) ctx.log('info', moved);
     let text = '';
     let replyWaiter: (() => void) | null = null;
     let decoder: CytonStreamDecoder | null = null;
@@ -112,7 +119,7 @@ export class CytonDriver implements DeviceDriver {
       if (reply.failure)
         return fail(new DeviceError('device-error', `${this.name}: the dongle answered "${reply.failure}" — is the board switched on, and the dongle switch on GPIO6?`, true));
       if (!ok || !reply.ready)
-        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${movedTo ?? this.cfg.path} an OpenBCI dongle?`));
+        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${at} an OpenBCI dongle?`));
       const daisy = this.cfg.daisy === 'auto' || this.cfg.daisy === undefined ? reply.daisy : this.cfg.daisy;
       this.model = daisy ? 'cyton-daisy' : 'cyton';
       const nCh = daisy ? 16 : 8;

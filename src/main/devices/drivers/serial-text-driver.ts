@@ -16,9 +16,16 @@ export interface SerialTextDeviceConfig extends SerialTextConfig {
   stopCommand?: string;
   /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
   aliasDir?: string;
+  /** The port's stable name learnt on an earlier run (the profile keeps it). */
+  portAlias?: string;
 }
 
 export class SerialTextDriver implements DeviceDriver {
+  /** The id of the device on a port path (the profile's key, known before a driver is built). */
+  static deviceIdFor(path: string): string {
+    return `serial-text:${path}`;
+  }
+
   readonly deviceId: string;
   readonly name: string;
   readonly model = 'serial-text';
@@ -31,25 +38,25 @@ export class SerialTextDriver implements DeviceDriver {
   readonly quietHint: string;
   readonly rateHint = 'set Rate (Hz) to the rate the device prints at';
   /** Kept across reconnects: it learns the port's stable name to find it again. */
-  private readonly port: SerialPortFinder;
+  readonly serialPort: SerialPortFinder;
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
     if (!cfg.path) throw new DeviceError('invalid-config', 'Serial text device: no port path given', false);
-    this.deviceId = `serial-text:${cfg.path}`;
+    this.deviceId = SerialTextDriver.deviceIdFor(cfg.path);
     this.name = cfg.name ?? `Serial device (${cfg.path})`;
     this.streamIds = [`${this.deviceId}/${cfg.modality}`];
     // A device timestamp column keeps running across reconnects; a line count restarts.
     this.clockKind = cfg.timeColumn !== undefined ? ('absolute' as const) : ('counter' as const);
     // Any port opens, whatever is (or is not) behind it: say what to check when it stays silent.
     this.quietHint = `is this the device's port, and is it printing lines of numbers${cfg.startCommand ? ' after the start command' : ''} at ${cfg.baudRate ?? 115200} baud?`;
-    this.port = new SerialPortFinder(cfg.path, cfg.aliasDir);
+    this.serialPort = new SerialPortFinder(cfg.path, cfg.aliasDir, cfg.portAlias ?? null);
     this.settings = { path: cfg.path, baudRate: cfg.baudRate ?? 115200, channels: cfg.channels.length, rateHz: cfg.rateHz, unit: cfg.unit, modality: cfg.modality };
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const { link, movedTo } = await this.port.open(this.cfg.baudRate ?? 115200, this.name);
-    if (movedTo) ctx.log('info', `${this.cfg.path} is gone; the same adapter came back as ${movedTo} (its /dev/serial/by-id name says so): connected there`);
+    const { link, moved } = await this.serialPort.open(this.cfg.baudRate ?? 115200, this.name);
+    if (moved) ctx.log('info', moved);
     // The port delivers from wherever its opening landed in the device's output: mid-line, mostly.
     const decoder = new SerialTextDecoder(this.cfg, { fromLineEnd: true });
     const streamId = this.streamIds[0];

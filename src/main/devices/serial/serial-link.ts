@@ -96,38 +96,78 @@ export const SERIAL_BY_ID_DIR = '/dev/serial/by-id';
  * Finds a serial device again after it went away. Linux names USB serial adapters in the order
  * they appear (/dev/ttyUSB0, /dev/ttyUSB1, …): a dongle pulled and plugged back while its old node
  * is still held open, or re-enumerated after a USB hub reset, can come back as /dev/ttyUSB1 while
- * /dev/ttyUSB0 stays gone, and a device kept on the old path would wait for it forever. Its name
- * in /dev/serial/by-id (vendor, product, serial number) does not change: learnt at each open,
- * it is where the device is opened when its own path is gone. An adapter without a serial number
+ * /dev/ttyUSB0 stays gone (or is taken by another adapter plugged in meanwhile, or, after a
+ * restart, by whichever adapter enumerated first). Its name in /dev/serial/by-id (vendor,
+ * product, serial number) does not change: learnt at each open and kept in the profile, it says
+ * where the device is. Where the name is not there but another adapter with a name of its own sits
+ * on the path, that is not this device, and it is not opened. An adapter without a serial number
  * has no such name; then a port of the same family that appeared since is named in the error, so
  * the user knows where it went.
  */
 export class SerialPortFinder {
-  private alias: string | null = null;
+  private alias: string | null;
   /** Ports of the path's family (ttyUSB0, ttyUSB1, …) there at the last open; null before one. */
   private siblingsAtOpen: Set<string> | null = null;
 
+  /** `known`: the stable name learnt on an earlier run (the profile keeps it). */
   constructor(
     readonly path: string,
     private readonly aliasDir = SERIAL_BY_ID_DIR,
-  ) {}
+    known: string | null = null,
+  ) {
+    this.alias = known;
+  }
 
-  /** Opens the device: at its path, or where its stable name points now that the path is gone. */
-  async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; movedTo: string | null }> {
+  /** The adapter's stable name (/dev/serial/by-id/…), once learnt. */
+  get stableName(): string | null {
+    return this.alias;
+  }
+
+  /**
+   * The port (its real path) the next open goes to: where the stable name points, else the path;
+   * null when the stable name is not there and another adapter sits on the path (this device's is
+   * not plugged in, and that port is not its).
+   */
+  where(): string | null {
+    const r = this.resolve();
+    return r.at === 'alias' ? r.target : r.at === 'path' ? realOrSame(this.path) : null;
+  }
+
+  private resolve(): { at: 'alias'; target: string; gone: boolean } | { at: 'path'; gone: boolean } | { at: 'other'; other: string } {
     const gone = this.path.startsWith('/') && !existsSync(this.path);
-    if (gone && this.alias && existsSync(this.alias)) {
-      const link = await openSerialLink(this.alias, baudRate, who);
-      return { link, movedTo: realOrSame(this.alias) };
+    if (this.alias && existsSync(this.alias)) {
+      const target = realOrSame(this.alias);
+      return gone || target !== realOrSame(this.path) ? { at: 'alias', target, gone } : { at: 'path', gone };
     }
+    if (this.alias && !gone) {
+      const other = this.aliasOf(realOrSame(this.path));
+      if (other && other !== this.alias) return { at: 'other', other };
+    }
+    return { at: 'path', gone };
+  }
+
+  /**
+   * Opens the device: at its path, or where its stable name points when the path is gone or holds
+   * another adapter now: `at` is the port it opened, `moved` says why it was not the path, for the log.
+   */
+  async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; at: string; moved: string | null }> {
+    const r = this.resolve();
+    if (r.at === 'alias') {
+      const link = await openSerialLink(this.alias!, baudRate, who);
+      const why = r.gone ? `${this.path} is gone; the same adapter came back as ${r.target}` : `${this.path} is another adapter now; this one is at ${r.target}`;
+      return { link, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there` };
+    }
+    if (r.at === 'other')
+      throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${basename(r.other)}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
       const link = await openSerialLink(this.path, baudRate, who);
       this.learn();
-      return { link, movedTo: null };
+      return { link, at: this.path, moved: null };
     } catch (e) {
       // Only after this run opened it: at start, a port of the family already there may well be
       // another device's.
       const before = this.siblingsAtOpen;
-      const appeared = gone && before ? this.siblings().filter((p) => !before.has(p)) : [];
+      const appeared = r.gone && before ? this.siblings().filter((p) => !before.has(p)) : [];
       if (e instanceof DeviceError && appeared.length > 0)
         throw new DeviceError(e.code, `${e.message}; ${appeared.join(', ')} appeared since it was last connected: if the device came back under that name, connect it there`, e.retryable);
       throw e;
@@ -135,19 +175,23 @@ export class SerialPortFinder {
   }
 
   private learn(): void {
-    const real = realOrSame(this.path);
     this.siblingsAtOpen = new Set(this.siblings());
+    // Kept when none is found: udev adds the name a moment after the node, and an open in between
+    // must not forget it.
+    this.alias = this.aliasOf(realOrSame(this.path)) ?? this.alias;
+  }
+
+  /** The stable name pointing at a port, if any. */
+  private aliasOf(real: string): string | null {
     try {
       for (const n of readdirSync(this.aliasDir)) {
         const alias = join(this.aliasDir, n);
-        if (realOrSame(alias) === real) {
-          this.alias = alias;
-          return;
-        }
+        if (realOrSame(alias) === real) return alias;
       }
     } catch {
       /* no such folder (macOS, Windows, containers): names there do not move */
     }
+    return null;
   }
 
   /** The other ports named like this one with another number (ttyUSB0 → ttyUSB1, ttyUSB2). */
