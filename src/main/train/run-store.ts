@@ -13,7 +13,7 @@
 // is listed with the problem instead of breaking the list; its files are left untouched.
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
 import type { JobSpec, RunResultSummary, RunStatus, RunSummary } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type MetricRecord } from '../../shared/train/train.types';
@@ -88,10 +88,30 @@ function appendSync(path: string, text: string): void {
   }
 }
 
+/**
+ * mkdir -p, failing with the real reason: Node 20's recursive mkdir reports a read-only file system
+ * as ENOENT ('its folder is gone'), so on ENOENT a plain mkdir of the first folder missing on the
+ * path (below the last one there) is asked why.
+ */
+async function mkdirs(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let first = path;
+    while (dirname(first) !== first && !existsSync(dirname(first))) first = dirname(first);
+    const real = await mkdir(first).then(
+      () => e,
+      (e2: unknown) => e2,
+    );
+    throw real;
+  }
+}
+
 /** Makes a run's subfolder; a failure is the run's TrainError naming it (writeError). */
 async function ensureDir(path: string): Promise<void> {
   try {
-    await mkdir(path, { recursive: true });
+    await mkdirs(path);
   } catch (e) {
     throw writeError(path, e);
   }
@@ -334,7 +354,7 @@ export class RunStore {
     for (let k = 2; existsSync(join(this.root, runId)); k++) runId = `${id}-${k}`;
     const f = this.folder(runId);
     try {
-      await mkdir(f.dir, { recursive: true });
+      await mkdirs(f.dir);
     } catch (e) {
       // The runs folder given (--out, the Training view's) is a file, or not writable: said of that folder, not as a bare errno.
       const code = (e as NodeJS.ErrnoException).code;

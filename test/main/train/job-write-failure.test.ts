@@ -148,6 +148,29 @@ function mountTmpfs(dir: string, size: string): string | null {
   }
 }
 
+describe('a read-only file system (a tmpfs remounted read-only)', () => {
+  let dir = '';
+  let cannot: string | null = null;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-ro-'));
+    cannot = mountTmpfs(dir, '1m');
+  });
+  after(() => {
+    if (!cannot) execFileSync('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("is said to be read-only (EROFS), not 'its folder is gone' (Node's recursive mkdir reports ENOENT there)", async (t) => {
+    if (cannot) return t.skip(cannot);
+    const store = new RunStore(join(dir, 'runs'));
+    const folder = await store.create(ecgSpec('read-only', 2), 'r');
+    execFileSync('mount', ['-o', 'remount,ro', dir]);
+    await assert.rejects(folder.writePlot('loss.svg', '<svg/>'), (e: unknown) => e instanceof TrainError && e.code === TrainErrorCode.Io && e.message === `could not write ${folder.path(RUN_FILES.plots)}: it is on a read-only file system (EROFS)`);
+    await assert.rejects(folder.appendLog('a line'), (e: unknown) => e instanceof TrainError && e.message === `could not write ${folder.path(RUN_FILES.log)}: it is on a read-only file system (EROFS)`);
+    await assert.rejects(new RunStore(join(dir, 'other-runs')).create(ecgSpec('read-only', 2), 'r'), (e: unknown) => e instanceof TrainError && /^cannot make a run folder in the runs folder .*other-runs: it is on a read-only file system \(EROFS\)$/.test(e.message));
+  });
+});
+
 describe("the app's runner on a disk that fills during pretraining (a 4-MiB tmpfs)", { skip: !have && 'needs ../shared/data/wfdb-ludb' }, () => {
   let dir = '';
   let cannot: string | null = null;
