@@ -21,6 +21,8 @@ import {
   type PipelineSnapshot,
   type StreamClockState,
 } from '../../shared/pipeline';
+import type { QualityReport } from '../../shared/features.types';
+import { plural } from '../../shared/plural';
 import { RealScheduler, type Scheduler } from '../sources/host-clock';
 import type { Hub, HubListener, RestorePipelineOptions } from './hub.types';
 
@@ -87,6 +89,12 @@ export class StreamHub implements Hub {
    * when the pipeline's last stream goes.
    */
   private emitFrom = -Infinity;
+  /**
+   * Streams whose quality reports show hum at the other mains frequency than the one set, by stream
+   * id: when it was last seen (host s). One warning per episode; an episode ends after logRepeatSec
+   * without it (a channel near the threshold flips from one report to the next).
+   */
+  private readonly mainsHum = new Map<string, number>();
   /** Arrival time of the chunk being pushed (decides whether conditioned blocks are worth building). */
   private pushing = -Infinity;
 
@@ -107,7 +115,11 @@ export class StreamHub implements Hub {
       heart: (f) => due(f.time) && this.emit('heart', f),
       rPeak: (streamId, time) => due(time) && this.emit('rPeak', streamId, time),
       eeg: (f) => due(f.time) && this.emit('eeg', f),
-      quality: (q) => due(q.time) && this.emit('quality', q),
+      quality: (q) => {
+        if (!due(q.time)) return;
+        this.noteMainsHum(q);
+        this.emit('quality', q);
+      },
     });
   }
 
@@ -380,6 +392,26 @@ export class StreamHub implements Hub {
     this.log(level, p.deviceId ? `device:${p.deviceId}` : 'hub', `${line}${more}`);
   }
 
+  /**
+   * Warns once when a stream's hum is at the other mains frequency than the one set (60 Hz with 50
+   * set, or the reverse): the notch misses it, and the setting is what the user should change.
+   */
+  private noteMainsHum(q: QualityReport): void {
+    const humHz = q.channels.find((c) => c.lineNoiseHz)?.lineNoiseHz;
+    const seen = this.mainsHum.get(q.streamId);
+    if (!humHz) {
+      if (seen !== undefined && q.time - seen > this.opts.logRepeatSec) this.mainsHum.delete(q.streamId);
+      return;
+    }
+    this.mainsHum.set(q.streamId, q.time);
+    if (seen !== undefined) return;
+    const info = this.pipeline.stream(q.streamId);
+    const m = info ? this.managed.get(info.deviceId) : undefined;
+    const n = q.channels.filter((c) => c.lineNoiseHz).length;
+    const text = `line noise at ${humHz} Hz on ${plural(n, 'channel')}, but the mains is set to ${this.pipeline.config.quality.mainsHz} Hz: set it to ${humHz} Hz in Signal settings`;
+    this.log('warn', m ? `device:${m.source.deviceId}` : 'hub', m ? streamLine(m, q.streamId, text) : `${q.streamId}: ${text}`);
+  }
+
   private effectiveStatus(m: Managed): DeviceStatus {
     const s = m.status;
     const own = s.problem;
@@ -399,6 +431,7 @@ export class StreamHub implements Hub {
     if (m.streams.length === 0 && !this.pipeline.streams().some((s) => s.deviceId === m.source.deviceId)) return;
     this.guard(m.source.deviceId, 'remove', () => this.pipeline.removeDevice(m.source.deviceId));
     this.noteTimeline();
+    for (const s of m.streams) this.mainsHum.delete(s.id);
     m.streams = [];
     m.watch.clear();
     this.emit('streams', this.pipeline.streams());

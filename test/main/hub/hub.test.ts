@@ -266,6 +266,28 @@ describe('devices come and go', () => {
   });
 });
 
+describe('mains hum at the frequency not set', () => {
+  test('one warning naming the frequency and the setting to change, not one per report; none at the frequency set', async () => {
+    const { r, headset } = await streamingRig();
+    r.sched.advance(10);
+    await headset.configure({ lineNoiseUv: 40, mainsHz: 60 });
+    r.sched.advance(30);
+    const warned = r.logs.filter((l) => /line noise at/.test(l.message));
+    assert.deepEqual(
+      warned.map((l) => [l.level, l.source, l.message]),
+      [['warn', `device:${DEMO_HEADSET_ID}`, `Simulated headset, ${DEMO_HEADSET_ID}/eeg: line noise at 60 Hz on 4 channels, but the mains is set to 50 Hz: set it to 60 Hz in Signal settings`]],
+    );
+    // Set right, the same hum is plain line noise: flagged, and no further warning.
+    r.hub.setPipelineConfig({ quality: { mainsHz: 60 }, filters: { eeg: { notchHz: [60] }, ecg: { notchHz: [60] } } });
+    const t = r.clock.now();
+    r.sched.advance(20);
+    const late = r.quality.filter((q) => q.streamId.endsWith('/eeg') && q.time > t + 8);
+    assert.ok(late.length > 5 && late.every((q) => q.channels.every((c) => c.flags.includes('line-noise') && c.lineNoiseHz === undefined)), 'line noise at the mains set');
+    assert.equal(r.logs.filter((l) => /line noise at/.test(l.message)).length, 1);
+    await r.hub.close();
+  });
+});
+
 describe('replay through the hub', () => {
   test('a source replaying the recorded raw chunks and gaps reproduces the live windows byte for byte', async () => {
     const { r, headset, strap } = await streamingRig();
