@@ -2,16 +2,19 @@
 // the user added is listed, not running; with the headset and strap off it can still be chosen ahead
 // (Tab to its Use, Enter), the focus lands on its Stop (whose name says it is now in use) instead of
 // falling to the page body with the disabled Use, it runs once the devices stream, and Stop hands the
-// focus back to its Use with no model running.
+// focus back to its Use with no model running. Install from files says the model waits for Use, and
+// which version of yours it replaced; Remove's confirmation works by keyboard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing } from './support/chromium';
 import { installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { anyChannels } from '../../src/shared/model/config';
+import { anyChannels, defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
+import { initHostParams } from '../../src/shared/model/params';
+import { exportRegistryModel } from '../../src/shared/onnx/export';
 
 const skip = chromiumMissing() || rendererMissing();
 
@@ -91,6 +94,33 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
     await none.getByRole('link', { name: 'Models' }).click();
     await page.getByRole('button', { name: 'Use E2E keyboard' }).waitFor({ timeout: 15_000 });
     assert.deepEqual(problems, [], problems.join('\n'));
+  });
+
+  test('Install from files: the result says it waits for Use, and a second install of the same id names the version it replaced', async () => {
+    const src = join(serve.core.ctx.dataDir, 'download');
+    mkdirSync(src, { recursive: true });
+    const fields = untrainedModelFields('e2e-inst', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64) }, { name: 'E2E installed', provenance: 'test/e2e/inference-models-keyboard.test.ts' });
+    const write = (version: string) => {
+      const f = { ...fields, version, config: defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1, ecg: false }) };
+      const { card, onnx } = exportRegistryModel(f, initHostParams(f.config, 43));
+      writeFileSync(join(src, 'model.onnx'), onnx);
+      writeFileSync(join(src, 'card.json'), JSON.stringify(card));
+    };
+    write('1.0.0');
+    await page.getByText('Install a model from files…').click();
+    await page.getByTestId('install-onnx').fill(join(src, 'model.onnx'));
+    await page.getByTestId('install-card').fill(join(src, 'card.json'));
+    await page.getByTestId('install-submit').click();
+    const result = page.getByTestId('install-result');
+    await page.waitForFunction(() => /installed/.test(document.querySelector('[data-testid="install-result"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.equal((await result.textContent())?.trim(), "installed 'e2e-inst': it runs live once you choose it with Use");
+    write('2.0.0');
+    await page.getByTestId('install-submit').click();
+    await page.waitForFunction(() => /replacing/.test(document.querySelector('[data-testid="install-result"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.equal((await result.textContent())?.trim(), "installed 'e2e-inst' 2.0.0, replacing the model of that id you had (1.0.0): it runs live once you choose it with Use");
+    await page.getByRole('button', { name: 'Remove E2E installed' }).click();
+    await page.getByTestId('confirm-remove-yes-e2e-inst').click();
+    await page.getByTestId('model-e2e-inst').waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   test('Remove by keyboard: the confirmation takes the focus, Escape gives it back to Remove, the second press deletes the folder and the focus goes to the list', async () => {

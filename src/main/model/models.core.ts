@@ -358,10 +358,13 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
   ctx.handle(
     'hm:models:install',
     async (req) => {
+      // A model of the same id is replaced (the way to install a newer version): said, not silent.
+      const before = new Map(area.registry.list().map((x) => [x.id, x.card?.version ?? '']));
       const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
-      ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}`);
+      const replaced = before.get(m.id);
+      ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
       area.refreshed();
-      return summarize(m, availableInputs(ctx.hub.streams(), ctx.hub.pipelineConfig?.().window.lengthSec));
+      return { ...summarize(m, availableInputs(ctx.hub.streams(), ctx.hub.pipelineConfig?.().window.lengthSec)), ...(replaced !== undefined ? { replaced } : {}) };
     },
     {
       validate: (req) =>

@@ -354,6 +354,26 @@ describe('models area of the core', () => {
     }
   });
 
+  test('install from files (the Models view’s form): listed, not made active; a second install of the same id says which version it replaced', async () => {
+    const dataDir = join(root, 'data-install');
+    const core = fakeCore(dataDir, []);
+    const area = await startModelsArea(core.ctx, { builtinDir: null });
+    try {
+      const src = join(root, 'install-src');
+      mkdirSync(src, { recursive: true });
+      writeFileSync(join(src, 'model.onnx'), onnx);
+      writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.0.0' })));
+      const first = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
+      assert.ok(first.ok && first.value.id === 'mine' && !('replaced' in first.value), 'a first install replaces nothing');
+      assert.equal(area.readiness().activeId, null, 'installed, not made active');
+      writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.1.0' })));
+      const second = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
+      assert.deepEqual(second.ok ? [second.value.version, second.value.replaced] : second.error.message, ['1.1.0', '1.0.0']);
+    } finally {
+      core.stop();
+    }
+  });
+
   test('a folder made first and filled afterwards (mkdir, then copy the files in) becomes usable without a restart', async () => {
     const dataDir = join(root, 'data-dropin');
     const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);

@@ -211,7 +211,10 @@ function InstallForm({ client, activeId }: { client: ViewProps['client']; active
     setMsg(null);
     client
       .invoke('hm:models:install', { onnxPath: onnxPath.trim(), cardPath: cardPath.trim() })
-      .then((m) => setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `installed '${m.id}', but: ${m.problems.join('; ')}` : `installed '${m.id}'${m.id === activeId ? ' (the active model: it runs the new files)' : ': it runs live once you choose it with Use'}` }))
+      .then((m) => {
+        const what = m.replaced !== undefined ? `installed '${m.id}' ${m.version}, replacing the model of that id you had (${m.replaced || 'no version'})` : `installed '${m.id}'`;
+        setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `${what}, but: ${m.problems.join('; ')}` : `${what}${m.id === activeId ? ' (the active model: it runs the new files)' : ': it runs live once you choose it with Use'}` });
+      })
       .catch((err: unknown) => setMsg({ ok: false, text: messageOf(err) }));
   };
   return (
