@@ -3,7 +3,7 @@
 // handlers' validation.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeviceManager } from '../../../src/main/devices/device-manager';
@@ -268,6 +268,7 @@ describe('DeviceManager', () => {
       await waitFor('samples', () => b.samples() > 0, 3000);
       assert.ok(logs.some((l) => l.message.includes(`${dev.tty(0)} is gone; the same adapter came back as `)), logs.map((l) => l.message).join('\n'));
       assert.equal(b.m.list()[0].portAlias, dev.byId(FTDI_BY_ID));
+      assert.equal(b.m.list()[0].status?.settings?.port, realpathSync(ptyB.app), 'the status says where it is now (the row shows it)');
       await b.m.stopAll();
     } finally {
       await emu.close();

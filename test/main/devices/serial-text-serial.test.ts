@@ -198,7 +198,9 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     const id = `serial-text:${pty.app}/other`;
     for (let round = 0; round < 4; round++) {
       const sink = new RecordingSink();
-      const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['V', 'N'], rateHz: 250, unit: 'x', modality: 'other' }), { hostClock: systemClock, policy: FAST });
+      // Three attempts, as a real Connect has: under load the previous round's close can still hold
+      // the port's lock for a moment (the close gives up waiting after 1 s).
+      const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['V', 'N'], rateHz: 250, unit: 'x', modality: 'other' }), { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 } });
       await src.start(sink);
       await waitFor('40 samples', () => sink.samples(id) >= 40, 4000);
       await src.stop();

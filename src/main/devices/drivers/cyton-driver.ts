@@ -68,6 +68,8 @@ export class CytonDriver implements DeviceDriver {
   async open(ctx: DriverContext): Promise<DriverSession> {
     const { link, at, moved } = await this.serialPort.open(CYTON_BAUD_RATE, this.name);
     if (moved) ctx.log('info', moved);
+    // Where it opened (the row says so when that is not its path: the adapter came back under another name).
+    ctx.describe({ settings: { port: at } });
     let text = '';
     let replyWaiter: (() => void) | null = null;
     let decoder: CytonStreamDecoder | null = null;

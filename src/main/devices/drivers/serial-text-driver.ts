@@ -55,8 +55,10 @@ export class SerialTextDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const { link, moved } = await this.serialPort.open(this.cfg.baudRate ?? 115200, this.name);
+    const { link, at, moved } = await this.serialPort.open(this.cfg.baudRate ?? 115200, this.name);
     if (moved) ctx.log('info', moved);
+    // Where it opened (the row says so when that is not its path: the adapter came back under another name).
+    ctx.describe({ settings: { port: at } });
     // The port delivers from wherever its opening landed in the device's output: mid-line, mostly.
     const decoder = new SerialTextDecoder(this.cfg, { fromLineEnd: true });
     const streamId = this.streamIds[0];

@@ -44,6 +44,9 @@ describe('Devices view row text', () => {
     assert.equal(modelLine(cyton), 'OpenBCI Cyton (with or without Daisy: known once connected) · serial /dev/ttyUSB0');
     assert.equal(modelLine(cyton, { model: 'cyton-daisy' }), 'OpenBCI Cyton + Daisy · serial /dev/ttyUSB0');
     assert.equal(modelLine({ config: { ...cyton.config, daisy: false } }), 'OpenBCI Cyton · serial /dev/ttyUSB0');
+    // Found through its /dev/serial/by-id name under another name: the row says where it is now.
+    assert.equal(modelLine(cyton, { model: 'cyton', settings: { port: '/dev/ttyUSB1' } }), 'OpenBCI Cyton · serial /dev/ttyUSB0, now at /dev/ttyUSB1');
+    assert.equal(modelLine(cyton, { model: 'cyton', settings: { port: '/dev/ttyUSB0' } }), 'OpenBCI Cyton · serial /dev/ttyUSB0');
     assert.equal(modelLine({ config: { kind: 'polar-h10', id: 'a0:9e' } }), 'Polar H10 chest strap · Bluetooth a0:9e');
     assert.equal(modelLine({ config: { kind: 'polar-h10', id: 'a0:9e' } }, { model: 'hr-strap' }), 'Heart-rate strap · Bluetooth a0:9e');
     assert.equal(modelLine({ config: { kind: 'serial-text', path: '/dev/ttyACM0', channels: ['ECG'], rateHz: 250, unit: 'mV', modality: 'ecg' } }), 'Text-mode serial device · serial /dev/ttyACM0');

@@ -29,8 +29,12 @@ export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice
  * connected"), else the family the settings tell. A BrainFlow device's place already names its
  * board ("BrainFlow Synthetic board"), which is its model.
  */
-export function modelLine(device: Pick<PairedDevice, 'config' | 'model'>, status?: Pick<DeviceStatus, 'model'>): string {
-  const where = describeConfig(device.config);
+export function modelLine(device: Pick<PairedDevice, 'config' | 'model'>, status?: Pick<DeviceStatus, 'model' | 'settings'>): string {
+  let where = describeConfig(device.config);
+  // A serial adapter that came back under another name is found there (its /dev/serial/by-id
+  // name); its configured path may be another adapter's now, so the row says where it really is.
+  const port = status?.settings?.port;
+  if ((device.config.kind === 'cyton' || device.config.kind === 'serial-text') && typeof port === 'string' && port !== device.config.path) where += `, now at ${port}`;
   if (device.config.kind === 'brainflow') return where;
   let model = status?.model ?? configuredModel(device.config);
   let remembered = false;
