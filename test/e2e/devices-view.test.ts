@@ -232,6 +232,50 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     }
   });
 
+  test('Rename and Forget by keyboard: the field takes the focus with the current name (renamed on another page meanwhile), Escape gives it back to Rename; Forget asks with the focus on Keep', async () => {
+    const id = `cyton:${pty.app}`;
+    const nameSel = `${row(id)} [data-testid="paired-name"]`;
+    const focused = () => page.evaluate(() => ({ testid: document.activeElement?.getAttribute('data-testid') ?? null, label: document.activeElement?.getAttribute('aria-label') ?? null, value: (document.activeElement as HTMLInputElement | null)?.value ?? null }));
+    // Renamed on another page (a second window, a colleague's browser).
+    const other = await browser.newPage();
+    await other.goto(`${serve.url}#/devices`);
+    await other.click(`${row(id)} [data-testid="paired-rename"]`);
+    await other.fill(`${row(id)} [data-testid="rename-input"]`, 'Lab Cyton (bench 2)');
+    await other.click(`${row(id)} [data-testid="rename-save"]`);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Lab Cyton (bench 2)', nameSel, { timeout: 5000 });
+    await other.close();
+
+    await page.focus(`${row(id)} [data-testid="paired-rename"]`);
+    await page.keyboard.press('Enter');
+    let f = await focused();
+    assert.deepEqual([f.testid, f.value], ['rename-input', 'Lab Cyton (bench 2)'], `the field, holding the name as it is now: ${JSON.stringify(f)}`);
+    // The name is selected: typing replaces it.
+    await page.keyboard.type('Scratch');
+    assert.equal(await page.inputValue(`${row(id)} [data-testid="rename-input"]`), 'Scratch');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.$(`${row(id)} [data-testid="rename-input"]`), null, 'Escape closed the form');
+    f = await focused();
+    assert.equal(f.testid, 'paired-rename', `the focus is back on Rename: ${JSON.stringify(f)}`);
+    assert.equal(await page.innerText(nameSel), 'Lab Cyton (bench 2)', 'nothing renamed');
+    // Enter saves, and the focus stays in the row.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Lab Cyton');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Lab Cyton', nameSel, { timeout: 5000 });
+    f = await focused();
+    assert.equal(f.testid, 'paired-rename', `after saving: ${JSON.stringify(f)}`);
+
+    await page.focus(`${row(id)} [data-testid="paired-forget"]`);
+    await page.keyboard.press('Enter');
+    f = await focused();
+    assert.equal(f.label, 'Keep Lab Cyton', `the confirmation takes the focus on Keep: ${JSON.stringify(f)}`);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.$(`${row(id)} [data-testid="paired-forget-yes"]`), null, 'Escape kept it');
+    f = await focused();
+    assert.equal(f.testid, 'paired-forget', `the focus is back on Forget: ${JSON.stringify(f)}`);
+    assert.ok(JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired.some((p: { deviceId: string }) => p.deviceId === id), 'still remembered');
+  });
+
   test('the page logged no errors', () => {
     assert.deepEqual(problems, []);
   });

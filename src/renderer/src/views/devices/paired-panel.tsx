@@ -1,6 +1,6 @@
 // Paired devices: live state, battery, signal, problem; connect/disconnect, rename, auto-connect at
 // start, forget.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
@@ -29,6 +29,41 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
   const [confirmForget, setConfirmForget] = useState(false);
+  // The focus follows the row's forms: the name field as Rename opens it (holding the current
+  // name, which another page may have changed), Keep as Forget asks, and back to the button that
+  // opened them as they close. Without it the clicked button was disabled or gone, and the focus fell
+  // to the page: a keyboard user was lost at the top. In a layout effect, as the form appears, so a
+  // key typed at once lands in it.
+  const nameField = useRef<HTMLInputElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const forgetButton = useRef<HTMLButtonElement>(null);
+  /** Which button takes the focus back once its form has closed (Forget's is not drawn while it asks). */
+  const refocus = useRef<'rename' | 'forget' | null>(null);
+  useLayoutEffect(() => {
+    if (editing) {
+      nameField.current?.focus();
+      nameField.current?.select();
+    } else if (confirmForget) keepButton.current?.focus();
+    else (refocus.current === 'rename' ? renameButton : refocus.current === 'forget' ? forgetButton : null)?.current?.focus();
+    refocus.current = null;
+  }, [editing, confirmForget]);
+  const openRename = () => {
+    setName(device.name);
+    setEditing(true);
+  };
+  const closeRename = () => {
+    refocus.current = 'rename';
+    setEditing(false);
+  };
+  const cancelRename = () => {
+    act.clear();
+    closeRename();
+  };
+  const keep = () => {
+    refocus.current = 'forget';
+    setConfirmForget(false);
+  };
   // The box shows what was asked until the profile's push says it: drawn from the profile alone, it
   // sprang back when the click re-rendered the row (busy) and flipped again when the push came.
   const [autoAsked, setAutoAsked] = useState<boolean | null>(null);
@@ -52,15 +87,16 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
               class="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                void act.run('rename', () => client.invoke('hm:devices:rename', { deviceId: id, name })).then((ok) => ok && setEditing(false));
+                void act.run('rename', () => client.invoke('hm:devices:rename', { deviceId: id, name })).then((ok) => ok && closeRename());
               }}
+              onKeyDown={(e) => e.key === 'Escape' && cancelRename()}
             >
-              <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label={`New name for ${device.name}`} maxLength={200} data-testid="rename-input" />
+              <input ref={nameField} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label={`New name for ${device.name}`} maxLength={200} data-testid="rename-input" />
               {/* Two rows can be renamed at once: each form's controls say whose name they change. */}
               <button type="submit" class="btn btn-small" aria-label={`Save the new name for ${device.name}`} data-testid="rename-save">
                 Save
               </button>
-              <button type="button" class="btn btn-small" aria-label={`Cancel renaming ${device.name}`} onClick={() => setEditing(false)}>
+              <button type="button" class="btn btn-small" aria-label={`Cancel renaming ${device.name}`} onClick={cancelRename}>
                 Cancel
               </button>
             </form>
@@ -130,7 +166,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
         >
           {act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'}
         </button>
-        <button type="button" class="btn btn-small" onClick={() => setEditing(true)} disabled={editing} aria-label={`Rename ${device.name}`} data-testid="paired-rename">
+        <button type="button" class="btn btn-small" ref={renameButton} onClick={openRename} disabled={editing} aria-label={`Rename ${device.name}`} data-testid="paired-rename">
           Rename
         </button>
         <label class="check small">
@@ -151,17 +187,17 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
           Connect at start
         </label>
         {confirmForget ? (
-          <span class="confirm-inline">
+          <span class="confirm-inline" onKeyDown={(e) => e.key === 'Escape' && keep()}>
             Forget {device.name}?{' '}
             <button type="button" class="btn btn-small btn-stop" aria-label={`Forget ${device.name}`} onClick={() => void act.run('forget', () => client.invoke('hm:devices:forget', { deviceId: id }))} data-testid="paired-forget-yes">
               Forget
             </button>{' '}
-            <button type="button" class="btn btn-small" aria-label={`Keep ${device.name}`} onClick={() => setConfirmForget(false)}>
+            <button type="button" class="btn btn-small" ref={keepButton} aria-label={`Keep ${device.name}`} onClick={keep}>
               Keep
             </button>
           </span>
         ) : (
-          <button type="button" class="btn btn-small" onClick={() => setConfirmForget(true)} aria-label={`Forget ${device.name}`} data-testid="paired-forget">
+          <button type="button" class="btn btn-small" ref={forgetButton} onClick={() => setConfirmForget(true)} aria-label={`Forget ${device.name}`} data-testid="paired-forget">
             Forget
           </button>
         )}
