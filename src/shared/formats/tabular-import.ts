@@ -111,39 +111,62 @@ const COUNT_GRID_MAX_INEXACT = 1 / 256;
  * for at most 1 in 256 (as the database checks each sample, and keeps one that does not come
  * back bit for bit as it is). Values stay as written: a column written to fewer digits than its
  * float32s (an older export's 5 decimals) lies further from the grid and gets none. Null where
- * no such grid fits. Reads as decimalGrid does.
+ * no such grid fits, or none as coarse as `coarserThan` (a column's decimal step: a grid no
+ * coarser saves nothing). Reads as decimalGrid does. Its cost is a few passes over the values: the
+ * first 4096 give a step, by which the rest are counted, not sorted.
  */
-export function countGrid(values: ArrayLike<number>, start: number, stride: number, count: number): { resolution: number; offset: number } | null {
+export function countGrid(values: ArrayLike<number>, start: number, stride: number, count: number, coarserThan = 0): { resolution: number; offset: number } | null {
   let big = 0;
   for (let i = 0, j = start; i < count; i++, j += stride) if (Math.abs(values[j]) > big && Number.isFinite(values[j])) big = Math.abs(values[j]);
-  const floor = COUNT_GRID_MIN_STEPS * 2 * float32HalfStep(big);
-  const distinctOf = (n: number): Float64Array => {
-    const all = new Float64Array(n);
-    let m = 0;
-    for (let i = 0, j = start; i < n; i++, j += stride) if (Number.isFinite(values[j])) all[m++] = Math.fround(values[j]);
-    const u = all.subarray(0, m).sort();
-    let d = 0;
-    for (let i = 0; i < m; i++) if (i === 0 || u[i] !== u[d - 1]) u[d++] = u[i];
-    return u.subarray(0, d);
-  };
-  const minStep = (u: Float64Array): number => {
-    let s = Infinity;
-    for (let i = 1; i < u.length; i++) s = Math.min(s, u[i] - u[i - 1]);
-    return s;
-  };
-  // A column of floats without a grid has steps finer than the floor among its first values already.
-  if (count > COUNT_GRID_PROBE && !(minStep(distinctOf(COUNT_GRID_PROBE)) >= floor)) return null;
-  const u = distinctOf(count);
+  const floor = Math.max(COUNT_GRID_MIN_STEPS * 2 * float32HalfStep(big), coarserThan);
+  // The first values: a column of floats without a grid (or on a grid no coarser than asked for)
+  // has steps finer than the floor among them already; else they give the step to count the rest by.
+  const probe = distinctFloat32s(values, start, stride, Math.min(count, COUNT_GRID_PROBE));
+  if (!(minStep(probe) >= floor)) return null;
+  const walked = probe.length >= COUNT_GRID_MIN_DISTINCT ? walkCounts(probe) : null;
+  // Each value's count by that step, the distinct values in the order of their counts (no sort of
+  // the whole column); where two values share a count the step was not sharp enough: sorted after all.
+  const byCount = walked && count > COUNT_GRID_PROBE ? bucketByCount(values, start, stride, count, walked.res, walked.off) : null;
+  let fitted = byCount ? fitCountGrid(byCount.u, byCount.k, floor) : null;
+  let grid = fitted && checkCountGrid(values, start, stride, count, fitted.res, fitted.off);
+  if (!grid) {
+    const u = count > COUNT_GRID_PROBE ? distinctFloat32s(values, start, stride, count) : probe;
+    const w = u.length >= COUNT_GRID_MIN_DISTINCT && minStep(u) >= floor ? walkCounts(u) : null;
+    fitted = w ? fitCountGrid(u, w.k, floor) : null;
+    grid = fitted && checkCountGrid(values, start, stride, count, fitted.res, fitted.off);
+  }
+  return grid || null;
+}
+
+/** The distinct float32s of the first `n` values (finite ones), in order. */
+function distinctFloat32s(values: ArrayLike<number>, start: number, stride: number, n: number): Float64Array {
+  const all = new Float64Array(n);
+  let m = 0;
+  for (let i = 0, j = start; i < n; i++, j += stride) if (Number.isFinite(values[j])) all[m++] = Math.fround(values[j]);
+  const u = all.subarray(0, m).sort();
+  let d = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || u[i] !== u[d - 1]) u[d++] = u[i];
+  return u.subarray(0, d);
+}
+
+function minStep(u: Float64Array): number {
+  let s = Infinity;
+  for (let i = 1; i < u.length; i++) s = Math.min(s, u[i] - u[i - 1]);
+  return s;
+}
+
+/**
+ * Counts of distinct values in order, outward from the middle one, where values lie densest (a
+ * clipped outlier at either end may lie hundreds of counts beyond the next): each step between
+ * two values a whole number of grid steps, the running slope sharpening as the counts span more;
+ * then the least-squares step and offset. Null where two values fall on one count.
+ */
+function walkCounts(u: Float64Array): { k: Float64Array; res: number; off: number } | null {
   const n = u.length;
-  const step0 = minStep(u);
-  if (n < COUNT_GRID_MIN_DISTINCT || !(step0 >= floor)) return null;
-  // Counts outward from the middle value, where values lie densest (a clipped outlier at either
-  // end may lie hundreds of counts beyond the next): each step between two values a whole number
-  // of grid steps, the running slope sharpening as the counts span more.
   const c0 = n >> 1;
   const u0 = u[c0];
   const k = new Float64Array(n);
-  let step = step0;
+  let step = minStep(u);
   for (let i = c0 + 1; i < n; i++) {
     const d = Math.round((u[i] - u[i - 1]) / step);
     if (d < 1) return null;
@@ -156,7 +179,14 @@ export function countGrid(values: ArrayLike<number>, start: number, stride: numb
     k[i] = k[i + 1] - d;
     step = (u[n - 1] - u[i]) / (k[n - 1] - k[i]);
   }
-  // Least squares (values relative to the middle one: their sums stay exact enough).
+  const ls = leastSquares(u, k);
+  return ls && { k, ...ls };
+}
+
+/** The line value = k × res + off through (k, u), values taken relative to the middle one so the sums stay exact enough. */
+function leastSquares(u: Float64Array, k: Float64Array): { res: number; off: number } | null {
+  const n = u.length;
+  const u0 = u[n >> 1];
   let [sk, sv, skk, skv] = [0, 0, 0, 0];
   for (let i = 0; i < n; i++) {
     const v = u[i] - u0;
@@ -167,12 +197,57 @@ export function countGrid(values: ArrayLike<number>, start: number, stride: numb
   }
   const den = n * skk - sk * sk;
   if (!(den > 0)) return null;
-  let res = (n * skv - sk * sv) / den;
-  let off = u0 + (sv - res * sk) / n;
-  // The room a step leaves: with it, each value's float32 interval allows a range of offsets; the
-  // room is the width of what all of them allow (negative: none does). Only the intervals on the
-  // convex hulls of the lower and upper ends can bound it (the counts are in order: one pass each).
-  // All in residuals from the least-squares line, which are small, so the sums stay exact.
+  const res = (n * skv - sk * sv) / den;
+  return { res, off: u0 + (sv - res * sk) / n };
+}
+
+/** The most counts bucketByCount spans (a 16-bit channel's 65 536 many times over). */
+const COUNT_GRID_BUCKETS_MAX = 2 ** 21;
+
+/**
+ * Every value's count by a step and offset, and the distinct values in the order of their counts;
+ * null where the counts span too many, or two distinct values fall on one count.
+ */
+function bucketByCount(values: ArrayLike<number>, start: number, stride: number, count: number, res: number, off: number): { u: Float64Array; k: Float64Array } | null {
+  let [kMin, kMax] = [Infinity, -Infinity];
+  for (let i = 0, j = start; i < count; i++, j += stride) {
+    const v = values[j];
+    if (!Number.isFinite(v)) continue;
+    const c = Math.round((Math.fround(v) - off) / res);
+    if (c < kMin) kMin = c;
+    if (c > kMax) kMax = c;
+  }
+  if (!(kMax - kMin < COUNT_GRID_BUCKETS_MAX)) return null;
+  const at = new Float64Array(kMax - kMin + 1).fill(NaN);
+  let n = 0;
+  for (let i = 0, j = start; i < count; i++, j += stride) {
+    const v = values[j];
+    if (!Number.isFinite(v)) continue;
+    const f = Math.fround(v);
+    const b = Math.round((f - off) / res) - kMin;
+    if (Number.isNaN(at[b])) {
+      at[b] = f;
+      n++;
+    } else if (at[b] !== f) return null;
+  }
+  const [u, k] = [new Float64Array(n), new Float64Array(n)];
+  for (let b = 0, m = 0; b < at.length; b++) if (!Number.isNaN(at[b])) [u[m], k[m++]] = [at[b], b + kMin];
+  return { u, k };
+}
+
+/**
+ * The step and offset that put every count's value (u[i] at count k[i], k ascending) inside its
+ * float32's rounding interval with the most room, else the least-squares ones: the room a step
+ * leaves is the width of the offsets all intervals allow (negative: none does), a concave function
+ * of the step, found by a ternary search. Only intervals on the convex hulls of the lower and upper
+ * ends can bound it (one pass each); all in residuals from the least-squares line, which are small.
+ */
+function fitCountGrid(u: Float64Array, k: Float64Array, floor: number): { res: number; off: number } | null {
+  const ls = leastSquares(u, k);
+  if (!ls) return null;
+  let { res, off } = ls;
+  const n = u.length;
+  const u0 = u[n >> 1];
   const lower: number[] = [];
   const upper: number[] = [];
   const [yLo, yHi] = [new Float64Array(n), new Float64Array(n)];
@@ -206,7 +281,11 @@ export function countGrid(values: ArrayLike<number>, start: number, stride: numb
   if (width >= 0) [res, off] = [res + (a + b) / 2, off + mid];
   if (!(res >= floor)) return null;
   // The value of count 0 nearest 0, so counts centre on the data as a device's do.
-  off -= Math.round(off / res) * res;
+  return { res, off: off - Math.round(off / res) * res };
+}
+
+/** The grid, where it gives back every value's float32 bit for bit but for at most 1 in 256, and its counts fit. */
+function checkCountGrid(values: ArrayLike<number>, start: number, stride: number, count: number, res: number, off: number): { resolution: number; offset: number } | null {
   let inexact = 0;
   let finite = 0;
   for (let i = 0, j = start; i < count; i++, j += stride) {

@@ -92,6 +92,9 @@ test('countGrid: none where the values are not float32s of one coarse step', () 
   assert.equal(countGrid(floats, 0, 1, floats.length), null, 'floats');
   // too few distinct values to show one
   assert.equal(countGrid(values, 0, 1, 40), null, '40 values');
+  // none as coarse as asked for (twice a decimal step the column also lies on)
+  assert.equal(countGrid(values, 0, 1, values.length, 2 * 0.00159), null, 'coarser than 0.00318');
+  assert.ok(countGrid(values, 0, 1, values.length, 0.00159) !== null, 'coarser than 0.00159');
   assert.equal(countGrid(Float64Array.from([NaN, NaN]), 0, 1, 2), null, 'no number');
   // a step no coarser than float32's own at the largest value: any column would fit it
   const fine = Float64Array.from({ length: 1000 }, (_, i) => 1e6 + i * 0.0625);

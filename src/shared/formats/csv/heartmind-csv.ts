@@ -342,8 +342,9 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   // so they write the same text again.
   channels.forEach((ch, c) => {
     const decimal = decimalGrid(vals, c * rows, 1, rows);
-    const counts = countGrid(vals, c * rows, 1, rows);
-    if (counts && !(decimal && counts.resolution < 2 * decimal.resolution)) {
+    // (a step under twice the decimal one saves nothing over that exact one)
+    const counts = countGrid(vals, c * rows, 1, rows, decimal ? 2 * decimal.resolution : 0);
+    if (counts) {
       Object.assign(ch, counts);
       for (let i = c * rows; i < (c + 1) * rows; i++) vals[i] = Math.fround(vals[i]);
     } else Object.assign(ch, decimal);
