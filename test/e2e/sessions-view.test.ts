@@ -257,7 +257,9 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 125 : c === 31 && i === 100 ? 7 : 0).toFixed(6)).join('\t');
       writeFileSync(path, Array.from({ length: 250 }, (_, i) => row(i)).join('\n') + '\n');
       assert.equal(await page.$('[data-testid="import-board"]'), null, 'no Board choice for other files');
-      await page.fill('[data-testid="import-path"]', path);
+      // Pasted as Windows Explorer's "Copy as path" gives it, in quotes: still a .csv, still found.
+      await page.fill('[data-testid="import-path"]', `"${path}"`);
+      await page.waitForSelector('[data-testid="import-board"]', { timeout: 5_000 });
       await page.click('[data-testid="import-button"]');
       await page.waitForSelector('[data-testid="library-message"][role="alert"]:has-text("the Board choice")', { timeout: 10_000 });
       await page.selectOption('[data-testid="import-board"]', 'CytonDaisy');

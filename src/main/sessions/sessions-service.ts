@@ -34,6 +34,7 @@ import { ReplaySource, checkReplaySpeed } from '../replay/replay-source';
 import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
 import { EVENT_TIME_MARGIN_S, clockEventSpan, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
+import { typedPath } from './typed-path';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -326,6 +327,7 @@ export class SessionsService {
   // --- files --------------------------------------------------------------------------------------
 
   async importFile(req: ImportRequest): Promise<ImportResult> {
+    req = { ...req, path: typedPath(req.path) };
     const summary = await importRecordingFile(this.opts.db, req, { appVersion: this.opts.appVersion, now: this.opts.clock.now() });
     this.opts.log?.('info', `imported ${req.path} as session ${summary.id} (${summary.sampleCount} values, ${summary.markerCount} markers)`);
     this.push({ type: 'sessions:library', sessionId: summary.id });
@@ -334,7 +336,7 @@ export class SessionsService {
 
   /** Writes a session (or a time range) to EDF+/BDF/CSV; runs in the DB worker. */
   exportSession(req: ExportRequest): Promise<ExportResult> {
-    return this.opts.db.api.exportSession(req);
+    return this.opts.db.api.exportSession({ ...req, path: typedPath(req.path) });
   }
 
   /** Stops recording (committing what is buffered) and replay; the caller closes the database. */

@@ -348,7 +348,8 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
       done(messageOf(err), true);
     }
   };
-  const showBoard = boardAsked || /\.csv$/i.test(importPath.trim());
+  // (a path pasted with quotes, "Copy as path" on Windows, is a .csv file too: the core drops them)
+  const showBoard = boardAsked || /\.csv["']?$/i.test(importPath.trim());
   const doImport = async () => {
     setImporting(true);
     try {
