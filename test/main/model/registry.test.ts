@@ -363,12 +363,13 @@ describe('models area of the core', () => {
       mkdirSync(src, { recursive: true });
       writeFileSync(join(src, 'model.onnx'), onnx);
       writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.0.0' })));
+      type Installed = { id: string; version: string; replaced?: string };
       const first = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
-      assert.ok(first.ok && first.value.id === 'mine' && !('replaced' in first.value), 'a first install replaces nothing');
+      assert.ok(first.ok && (first.value as Installed).id === 'mine' && !('replaced' in (first.value as Installed)), 'a first install replaces nothing');
       assert.equal(area.readiness().activeId, null, 'installed, not made active');
       writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.1.0' })));
       const second = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
-      assert.deepEqual(second.ok ? [second.value.version, second.value.replaced] : second.error.message, ['1.1.0', '1.0.0']);
+      assert.deepEqual(second.ok ? [(second.value as Installed).version, (second.value as Installed).replaced] : second.error.message, ['1.1.0', '1.0.0']);
     } finally {
       core.stop();
     }
