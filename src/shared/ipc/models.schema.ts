@@ -72,7 +72,11 @@ export interface PredictionReport {
 export interface ModelRequests {
   'hm:models:list': { req: void; res: ModelListResult };
   'hm:models:card': { req: { id: string }; res: { card: ModelCard; text: string } };
-  /** Makes a model active (null: none). Refused with the reason when its contract does not match the devices. */
+  /**
+   * Makes a model active (null: none); only this makes a model you added run. Refused with the reason
+   * when the connected devices or the signal settings do not fit it; with nothing connected that it
+   * reads it is accepted and waits (fit.awaitingDevices).
+   */
   'hm:models:select': { req: { id: string | null }; res: ModelReadiness };
   /** The active model's ONNX file, for the inference worker. */
   'hm:models:onnx': { req: { id: string }; res: { id: string; bytes: Uint8Array; card: ModelCard } };
