@@ -15,6 +15,8 @@ const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 const SESSIONS_DOWN = areaDownMessage('sessions', '');
 /** A marker's label as a line shows it (labels may be 1000 characters). */
 const LABEL_SHOWN_CHARS = 80;
+/** A recording with no samples yet this long after its start is said to have none (a paired device takes a few seconds to connect). */
+const NO_SAMPLES_WARN_MS = 5000;
 const shownLabel = (label: string) => JSON.stringify(label.length > LABEL_SHOWN_CHARS ? `${label.slice(0, LABEL_SHOWN_CHARS - 1)}…` : label);
 
 export const command: CliCommand = {
@@ -137,6 +139,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     });
     const t0 = Date.now();
     let status = started;
+    let warnedNoSamples = false;
     while (!stopRequested && (Date.now() - t0) / 1000 < duration) {
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -144,6 +147,12 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       });
       status = await request<RecordingStatus>(core, 'hm:sessions:record-status');
       if (values.json) io.out(JSON.stringify({ elapsedS: (Date.now() - t0) / 1000, ...status, ...events }));
+      // Nothing streaming (--no-demo with no paired device on, a headset switched off): said while
+      // it can still be fixed. It recorded an empty session and said so only at the end ("0 values").
+      if (!warnedNoSamples && status.state === 'recording' && status.committedSamples === 0 && Date.now() - t0 >= NO_SAMPLES_WARN_MS) {
+        warnedNoSamples = true;
+        io.err(`warning: no samples after ${NO_SAMPLES_WARN_MS / 1000} s: no device is streaming${values['no-demo'] ? ' (--no-demo: pair and switch on a device in the app first, or leave out --no-demo for the simulated ones)' : ''}; markers and self-reports are still recorded`);
+      }
       if (status.state === 'failed') break;
     }
     if (status.state !== 'failed') status = await request<RecordingStatus>(core, 'hm:sessions:record-stop');

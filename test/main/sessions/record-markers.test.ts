@@ -137,3 +137,15 @@ test('record --marker-origin lets that web origin send markers over the WebSocke
   assert.ok(!r.out.some((l) => l.includes('injected')), 'the refused page stored nothing');
   assert.ok(r.err.some((l) => l.startsWith('warn: [markers] markers: refused a WebSocket from https://evil.example')), r.err.join('\n'));
 });
+
+test('record with nothing streaming (--no-demo, no paired device) says so after 5 s, while it can be fixed, and still records the markers', async (t) => {
+  const dir = tempDir(t);
+  process.env.HEARTMIND_MARKER_PORT = '0';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const { onOut, replies } = sendWhenRecording(['onset']);
+  const r = io(onOut);
+  assert.equal(await record.run(['--duration', '5.6', '--no-demo', '--data-dir', dir], r.io), 0, r.err.join('\n'));
+  await replies;
+  assert.deepEqual(r.err, ['warning: no samples after 5 s: no device is streaming (--no-demo: pair and switch on a device in the app first, or leave out --no-demo for the simulated ones); markers and self-reports are still recorded']);
+  assert.match(r.out.at(-1)!, /^saved session 1: 0 values, 0\.00 MB of samples, 1 marker, 0 self-reports$/);
+});
