@@ -232,7 +232,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     }
   });
 
-  test('Rename and Forget by keyboard: the field takes the focus with the current name (renamed on another page meanwhile), Escape gives it back to Rename; Forget asks with the focus on Keep', async () => {
+  test('Rename, Forget, Disconnect and Connect by keyboard: the field takes the focus with the current name (renamed on another page meanwhile), Escape gives it back to Rename; Forget asks with the focus on Keep; the toggle keeps the focus while it acts', async () => {
     const id = `cyton:${pty.app}`;
     const nameSel = `${row(id)} [data-testid="paired-name"]`;
     const focused = () => page.evaluate(() => ({ testid: document.activeElement?.getAttribute('data-testid') ?? null, label: document.activeElement?.getAttribute('aria-label') ?? null, value: (document.activeElement as HTMLInputElement | null)?.value ?? null }));
@@ -274,6 +274,23 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     f = await focused();
     assert.equal(f.testid, 'paired-forget', `the focus is back on Forget: ${JSON.stringify(f)}`);
     assert.ok(JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired.some((p: { deviceId: string }) => p.deviceId === id), 'still remembered');
+
+    // Disconnect, then Connect, by Enter: the button keeps the focus while its action runs (disabled,
+    // it dropped the focus to the page, and the next Enter went nowhere).
+    const toggle = `${row(id)} [data-testid="paired-toggle"]`;
+    if ((await page.getAttribute(row(id), 'data-state')) !== 'streaming') {
+      await page.click(toggle);
+      await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
+    }
+    await page.focus(toggle);
+    await page.keyboard.press('Enter');
+    f = await focused();
+    assert.equal(f.testid, 'paired-toggle', `while it disconnects: ${JSON.stringify(f)}`);
+    await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
+    f = await focused();
+    assert.deepEqual([f.testid, f.label], ['paired-toggle', 'Disconnect Lab Cyton'], `connected again by the second Enter: ${JSON.stringify(f)}`);
   });
 
   test('the page logged no errors', () => {

@@ -9,7 +9,7 @@ import type { Modality } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton } from '../../shell/path-input';
 import { connectNote } from './device-text';
-import { useAction } from './use-devices';
+import { pressable, useAction } from './use-devices';
 
 const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-h10': 'Polar H10 (ECG + HR)', 'hr-strap': 'Heart-rate strap', muse: 'Muse headset' };
 
@@ -18,13 +18,14 @@ function signalBars(rssi: number): string {
 }
 
 /** A form that runs `onSubmit` in place (no page navigation). */
-function DeviceForm({ onSubmit, children }: { onSubmit(): void; children: ComponentChildren }) {
+/** `busy`: its action is running; a submit meanwhile (Enter again) does nothing (see pressable). */
+function DeviceForm({ onSubmit, busy, children }: { onSubmit(): void; busy: boolean; children: ComponentChildren }) {
   return (
     <form
       class="device-form"
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit();
+        if (!busy) onSubmit();
       }}
     >
       {children}
@@ -89,7 +90,7 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
         <h2 id="ble-title">Bluetooth</h2>
         <span class="muted small">Polar H10, Muse 2 / S / 2016, any heart-rate strap. Put the strap on (it wakes on skin contact) or switch the headset on.</span>
         <div class="panel-tools">
-          <button type="button" class="btn btn-small" onClick={() => void start()} disabled={scan.busy !== null} data-testid="ble-scan">
+          <button type="button" class="btn btn-small" onClick={() => scan.busy === null && void start()} {...pressable(scan.busy !== null)} data-testid="ble-scan">
             {scan.busy ? 'Scanning…' : 'Scan'}
           </button>
         </div>
@@ -123,7 +124,7 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
                   {d.paired ? (
                     <span class="badge">paired</span>
                   ) : (
-                    <button type="button" class="btn btn-small btn-start" disabled={!d.kind || conn.busy !== null} aria-label={`${conn.busy === d.id ? 'Connecting…' : 'Connect'} ${d.name}`} onClick={() => connect(d)}>
+                    <button type="button" class="btn btn-small btn-start" disabled={!d.kind} {...pressable(conn.busy !== null)} aria-label={`${conn.busy === d.id ? 'Connecting…' : 'Connect'} ${d.name}`} onClick={() => conn.busy === null && connect(d)}>
                       {conn.busy === d.id ? 'Connecting…' : 'Connect'}
                     </button>
                   )}
@@ -193,13 +194,13 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         <h2 id="serial-title">Serial port</h2>
         <span class="muted small">OpenBCI Cyton (USB dongle), or any device printing numbers line by line (Arduino, ESP32, lab amplifiers).</span>
         <div class="panel-tools">
-          <button type="button" class="btn btn-small" onClick={() => void refresh()} disabled={list.busy !== null} data-testid="serial-refresh">
+          <button type="button" class="btn btn-small" onClick={() => list.busy === null && void refresh()} {...pressable(list.busy !== null)} data-testid="serial-refresh">
             Refresh ports
           </button>
         </div>
       </div>
       {list.error && <p class="form-error">{list.error}</p>}
-      <DeviceForm onSubmit={connect}>
+      <DeviceForm onSubmit={connect} busy={conn.busy !== null}>
         <Field label="Port" list="serial-ports" value={path} onValue={setPath} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path">
           <datalist id="serial-ports">
             {(ports ?? []).map((p) => (
@@ -234,7 +235,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         )}
         <div class="form-actions">
           {/* Named with its panel: the BrainFlow form's button says Connect too. */}
-          <button type="submit" class="btn btn-start" disabled={!path.trim() || conn.busy !== null} aria-label={conn.busy ? 'Connecting…' : 'Connect the serial device'} data-testid="serial-connect">
+          <button type="submit" class="btn btn-start" disabled={!path.trim()} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the serial device'} data-testid="serial-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
@@ -312,6 +313,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         )}
       </p>
       <DeviceForm
+        busy={libAct.busy !== null}
         onSubmit={() =>
           void libAct.run('set', async () => {
             const info = await client.invoke('hm:devices:brainflow', { path: libPath.trim() || null });
@@ -323,13 +325,13 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
           <BrowseButton pick={{ mode: 'open-file', title: "BrainFlow's libBoardController", filters: [{ name: 'BrainFlow library', extensions: ['so', 'dylib', 'dll'] }] }} onPicked={setLibPath} />
         </Field>
         <div class="form-actions">
-          <button type="submit" class="btn btn-small" disabled={libAct.busy !== null} data-testid="bf-lib-set">
+          <button type="submit" class="btn btn-small" {...pressable(libAct.busy !== null)} data-testid="bf-lib-set">
             Use this library
           </button>
         </div>
       </DeviceForm>
       {libAct.error && <p class="form-error">{libAct.error}</p>}
-      <DeviceForm onSubmit={connect}>
+      <DeviceForm onSubmit={connect} busy={conn.busy !== null}>
         <label class="span-2">
           Board
           <select value={board} onChange={(e) => setBoard((e.target as HTMLSelectElement).value)} data-testid="bf-board">
@@ -354,7 +356,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         )}
         <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" data-testid="bf-ecg-rows" />
         <div class="form-actions">
-          <button type="submit" class="btn btn-start" disabled={conn.busy !== null || !lib?.path} aria-label={conn.busy ? 'Connecting…' : 'Connect the BrainFlow board'} data-testid="bf-connect">
+          <button type="submit" class="btn btn-start" disabled={!lib?.path} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the BrainFlow board'} data-testid="bf-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>

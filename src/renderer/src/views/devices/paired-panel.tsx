@@ -12,7 +12,7 @@ import { connectNote, describeStreams, lastDrop, modelLine, stateText } from './
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';
-import { useAction, usePairedDevices } from './use-devices';
+import { pressable, useAction, usePairedDevices } from './use-devices';
 
 interface RowProps {
   client: HeartMindClient;
@@ -143,7 +143,7 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
           {/* The problem line above says what is missing and how often it is tried; this says what to do.
               (It also waits after new settings failed on a device that was reconnecting, not only at start.) */}
           It connects by itself as soon as the device appears: plug the dongle in, switch the device on.{' '}
-          <button type="button" class="btn btn-small" disabled={act.busy !== null} onClick={() => void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }), connectNote)} data-testid="paired-retry">
+          <button type="button" class="btn btn-small" {...pressable(act.busy !== null)} onClick={() => act.busy === null && void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }), connectNote)} data-testid="paired-retry">
             {act.busy === 'retry' ? 'Trying…' : 'Try now'}
           </button>
         </p>
@@ -158,8 +158,9 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
         <button
           type="button"
           class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
-          disabled={act.busy !== null || offline}
-          onClick={() => void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
+          disabled={offline}
+          {...pressable(act.busy !== null)}
+          onClick={() => act.busy === null && void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
           // Each remembered device has these buttons: the name says which one.
           aria-label={`${act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'} ${device.name}`}
           data-testid="paired-toggle"

@@ -55,3 +55,13 @@ export function useAction(): {
     },
   };
 }
+
+/**
+ * A button whose action is running: said to be unavailable (aria-disabled, dimmed) but kept
+ * focusable. A disabled button drops the keyboard focus to the page (Chromium blurs it): pressing
+ * Connect or Disconnect by Enter left the user at the top of the page, and the next Enter did
+ * nothing. Its handler ignores presses meanwhile.
+ */
+export function pressable(busy: boolean): { 'aria-disabled'?: 'true' } {
+  return busy ? { 'aria-disabled': 'true' } : {};
+}
