@@ -692,9 +692,12 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
   }
 
   // Annotation TALs per written record.
+  // The file's start second and the fraction after it, from the start's own fraction plus t0: the
+  // sum as a unix time keeps only ~0.2 µs (a range's first sample 10.00625 s in was written +0.0062499).
   const startUnix = rec.startTime !== null ? rec.startTime + t0 : null;
-  const headerSecond = startUnix !== null ? Math.floor(startUnix) : 0;
-  const frac = startUnix !== null ? startUnix - headerSecond : 0;
+  const afterSecond = rec.startTime !== null ? rec.startTime - Math.floor(rec.startTime) + t0 : 0;
+  const headerSecond = rec.startTime !== null ? Math.floor(rec.startTime) + Math.floor(afterSecond) : 0;
+  const frac = afterSecond - Math.floor(afterSecond);
   const recordOnset = (k: number) => frac + k * dur; // seconds after the header's start time
   const perRecord: string[][] = records.map(() => []);
   const runs = recordRuns(records, t0, dur);

@@ -125,8 +125,9 @@ describe('time-range exports of a real recording (S001R04) read by MNE-Python', 
     : S001R04_RANGES.flatMap((r) =>
         (['edf', 'bdf'] as const).map((format) => {
           const file = path.join(dir, `s${r.range.join('-')}.${format}`);
-          writeFileSync(file, writeEdf(rec!, { format, range: r.range }).bytes);
-          return { ...r, format, file };
+          const bytes = writeEdf(rec!, { format, range: r.range }).bytes;
+          writeFileSync(file, bytes);
+          return { ...r, format, file, bytes };
         }),
       );
   const views = files.length ? readWithMne(files.map((f) => f.file)) : [];
@@ -148,6 +149,12 @@ describe('time-range exports of a real recording (S001R04) read by MNE-Python', 
       });
       const skips = v.annotations.filter(([, , t]) => t.startsWith('BAD_ACQ_SKIP'));
       assert.deepEqual(skips.map(([o, d]) => [Math.round(o * 160), Math.round((o + d) * 160)]), [[n, v.nTimes]], 'the tail past the range is skipped');
+      // our reader: the first sample at its time, to far below a microsecond (the fraction after the
+      // file's start second was taken from the sum as a unix time: +0.0062499 for 10.00625 s)
+      const back = importEdf(f.bytes, path.basename(f.file));
+      const at = back.startTime! - rec!.startTime! + back.streams[0].segments[0].start;
+      assert.ok(Math.abs(at - f.first) < 1e-9, `the first sample at ${at} s, not ${f.first}`);
+      assert.deepEqual(back.annotations.filter((a) => !a.label.startsWith('BAD')).map((a) => [Math.round((back.startTime! - rec!.startTime! + a.onset) * 1e9) / 1e9, a.duration, a.label]), f.blocks, 'our reader: the blocks at their times');
       // every sample of the range, the same count as the file's, from the first sample on
       for (let c = 0; c < eeg.channels.length; c++) {
         const m = v.chNames.indexOf(eeg.channels[c].label);
