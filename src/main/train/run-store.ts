@@ -361,9 +361,15 @@ export class RunStore {
       const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it, or a folder above it, is a file' : ioProblem(e);
       throw new TrainError(TrainErrorCode.Io, `cannot make a run folder in the runs folder ${this.root}: ${why}`);
     }
-    await writeAtomic(f.path(RUN_FILES.config), JSON.stringify(spec, null, 2) + '\n');
-    const now = Date.now() / 1000;
-    await f.writeStatus({ id: runId, name: spec.name, kind: spec.kind, state: 'queued', createdAt: now, updatedAt: now, progress: { phase: 'queued', fraction: 0, done: 0, total: 0, etaSec: null, message: 'waiting to start' }, completedPhases: [], error: null, summary: null });
+    try {
+      await writeAtomic(f.path(RUN_FILES.config), JSON.stringify(spec, null, 2) + '\n');
+      const now = Date.now() / 1000;
+      await f.writeStatus({ id: runId, name: spec.name, kind: spec.kind, state: 'queued', createdAt: now, updatedAt: now, progress: { phase: 'queued', fraction: 0, done: 0, total: 0, etaSec: null, message: 'waiting to start' }, completedPhases: [], error: null, summary: null });
+    } catch (e) {
+      // A full disk took the folder but not its config: left there, the app would list it as damaged.
+      await rm(f.dir, { recursive: true, force: true }).catch(() => undefined);
+      throw e;
+    }
     return f;
   }
 

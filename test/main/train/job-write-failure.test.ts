@@ -229,5 +229,12 @@ describe("the app's runner on a disk that fills during pretraining (a 4-MiB tmpf
     await runner.idle();
     assert.equal((await folder.readStatus()).state, 'done', 'resumed to the end once the disk had room');
     assert.equal(runner.unrecordedStatus(s.id), null, 'the remembered stop is gone once the status is written');
+
+    // A new run on the full disk: refused naming the disk, and no empty folder left for the app to list as damaged.
+    const fs = statfsSync(dir);
+    writeFileSync(filler, Buffer.alloc(fs.bavail * fs.bsize));
+    const before = readdirSync(runsDir).sort();
+    await assert.rejects(runner.start(ecgSpec('no room', 2)), (e: unknown) => e instanceof TrainError && /^could not write .*config\.json: the disk is full \(ENOSPC\)$/.test(e.message));
+    assert.deepEqual(readdirSync(runsDir).sort(), before, 'no half-made run folder');
   });
 });
