@@ -231,7 +231,11 @@ function bucketByCount(values: ArrayLike<number>, start: number, stride: number,
     } else if (at[b] !== f) return null;
   }
   const [u, k] = [new Float64Array(n), new Float64Array(n)];
-  for (let b = 0, m = 0; b < at.length; b++) if (!Number.isNaN(at[b])) [u[m], k[m++]] = [at[b], b + kMin];
+  for (let b = 0, m = 0; b < at.length; b++) {
+    if (Number.isNaN(at[b])) continue;
+    u[m] = at[b];
+    k[m++] = b + kMin;
+  }
   return { u, k };
 }
 
@@ -254,7 +258,8 @@ function fitCountGrid(u: Float64Array, k: Float64Array, floor: number): { res: n
   for (let i = 0; i < n; i++) {
     const y = u[i] - u0 - k[i] * res - (off - u0);
     const h = float32HalfStep(u[i]);
-    [yLo[i], yHi[i]] = [y - h, y + h];
+    yLo[i] = y - h;
+    yHi[i] = y + h;
   }
   const cross = (ys: Float64Array, o: number, a: number, b: number) => (k[a] - k[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (k[b] - k[o]);
   for (let i = 0; i < n; i++) {
