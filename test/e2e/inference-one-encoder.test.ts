@@ -69,7 +69,9 @@ describe('one-encoder models on the live dashboard (Chromium, serve mode)', { sk
       await page.waitForFunction((want) => document.querySelector('[data-testid="model-fed"]')?.textContent?.trim() === want, `fed by ${m}`, { timeout: 60_000 });
       const unread = `${other} is connected but this model does not read it`;
       await page.getByText(unread).waitFor({ timeout: 15_000 });
-      assert.deepEqual((await nextReport(id)).fed, [m.toLowerCase()]);
+      const first = await nextReport(id);
+      // Fed by its one modality; the core records what it reads from its card (a stored row has no 'fed' of the other).
+      assert.deepEqual([first.fed, first.reads], [[m.toLowerCase()], [m.toLowerCase()]]);
 
       // The other device stops: nothing changes for this model (no refusal, no "no ECG" line).
       const otherDevice = `sim-${other.toLowerCase()}-1`;

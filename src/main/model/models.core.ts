@@ -26,8 +26,8 @@ const sinks = new Set<PredictionSink>();
 export function predictionRow(r: PredictionReport): { modelId: string; windowTime: number; outputs: Record<string, number> } {
   const outputs: Record<string, number> = {};
   for (const [task, probs] of Object.entries(r.probabilities)) probs.forEach((p, i) => (outputs[`${task}:${i}`] = p));
-  outputs['fed:eeg'] = r.fed.includes('eeg') ? 1 : 0;
-  outputs['fed:ecg'] = r.fed.includes('ecg') ? 1 : 0;
+  // Per modality the model reads (both when not known): 1 = fed this answer, 0 = absent from it.
+  for (const m of r.reads ?? (['eeg', 'ecg'] as const)) outputs[`fed:${m}`] = r.fed.includes(m) ? 1 : 0;
   outputs.latency_ms = r.latencyMs;
   return { modelId: r.modelId, windowTime: r.windowTime, outputs };
 }
@@ -307,6 +307,11 @@ export class ModelsArea {
       return true;
     });
     if (this.seen.size > 4096) for (const k of [...this.seen.keys()].slice(0, this.seen.size - 2048)) this.seen.delete(k);
+    for (const r of fresh) {
+      const input = this.registry.list().find((m) => m.id === r.modelId)?.card?.input;
+      // The core's word, not the page's: a report's own `reads` is replaced.
+      r.reads = input ? (['eeg', 'ecg'] as const).filter((m) => input[m]) : undefined;
+    }
     for (const report of fresh) this.ctx.push({ type: 'models:prediction', report });
     if (fresh.length === 0) return { stored: 0 };
     let stored = 0;

@@ -67,6 +67,11 @@ export interface PredictionReport {
   fed: ModelModality[];
   backend: string;
   latencyMs: number;
+  /**
+   * The modalities the model reads (its card's contract), filled in by the core from its registry: an
+   * EEG-only model's answer is then stored without a 'fed:ecg' of 0, which read as "ECG was absent".
+   */
+  reads?: ModelModality[];
 }
 
 export interface ModelRequests {

@@ -479,10 +479,15 @@ describe('models area of the core', () => {
     const replaced = await core.call('hm:models:predictions', { reports: [report] });
     assert.deepEqual((replaced as { value: unknown }).value, { stored: 1 });
     const recorded: number[] = [];
-    const unregister = registerPredictionSink(async (r) => (recorded.push(...r.map((x) => x.windowTime)), r.length));
-    await core.call('hm:models:predictions', { reports: [{ ...report, windowTime: 13 }] });
+    const reads: unknown[] = [];
+    const unregister = registerPredictionSink(async (r) => (recorded.push(...r.map((x) => x.windowTime)), reads.push(...r.map((x) => x.reads)), r.length));
+    // The modalities the model reads come from its card, whatever the page sent.
+    await core.call('hm:models:predictions', { reports: [{ ...report, windowTime: 13, reads: ['ecg'] }] });
     unregister();
     assert.deepEqual(recorded, [13]);
+    assert.deepEqual(reads, [['eeg', 'ecg']]);
+    // An EEG-only model's answer is stored without a 'fed:ecg' of 0 (which read as "ECG was absent").
+    assert.deepEqual(predictionRow({ ...report, fed: ['eeg'], reads: ['eeg'] }).outputs, { 'arithmetic:0': 0.3, 'arithmetic:1': 0.7, 'fed:eeg': 1, latency_ms: 40 });
     assert.deepEqual(predictionRow({ ...report, fed: ['eeg'] }), {
       modelId: 'eegmat-test',
       windowTime: 12,
