@@ -11,6 +11,9 @@ import type { CoreContext } from './core.types';
 import { check, RequestError } from './handler-registry';
 import { setAside, writeJsonAtomic } from './json-file';
 
+/** A stream's clock mapping is pushed at most once per this many seconds of its data (host s). */
+export const CLOCK_PUSH_SEC = 2;
+
 /** The user's signal settings in the profile (<dataDir>/signal-settings.json). */
 export const SIGNAL_SETTINGS_FILE = 'signal-settings.json';
 
@@ -41,9 +44,26 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
   const settingsFile = join(ctx.dataDir, SIGNAL_SETTINGS_FILE);
   loadSignalSettings(ctx, settingsFile, config);
 
+  // Clock pushes ride on the conditioned blocks (a stream's first one, then one every
+  // CLOCK_PUSH_SEC of its data): driven by the data, so they start with it (not with the first
+  // window, 7 s later), stop with it, and a replay's streams show their recorded clocks too.
+  const clockPushedAt = new Map<string, number>();
+  const pushClock = (streamId: string, time: number) => {
+    const last = clockPushedAt.get(streamId) ?? -Infinity;
+    // A replay that seeks back moves the host time back: that pushes at once.
+    if (time >= last && time - last < CLOCK_PUSH_SEC) return;
+    const state = hub.clockStates?.().find((s) => s.streamId === streamId);
+    if (!state) return;
+    clockPushedAt.set(streamId, time);
+    push({ type: 'pipeline:clock', state });
+  };
+
   const unsubscribe = hub.subscribe({
     streams: (streams) => push({ type: 'pipeline:streams', streams }),
-    conditioned: (block) => push({ type: 'pipeline:conditioned', block }),
+    conditioned: (block) => {
+      push({ type: 'pipeline:conditioned', block });
+      pushClock(block.streamId, block.startTime);
+    },
     window: (window) => push({ type: 'pipeline:window', window }),
     heart: (features) => push({ type: 'pipeline:heart', features }),
     rPeak: (streamId, time) => push({ type: 'pipeline:r-peak', streamId, time }),
@@ -96,6 +116,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     settings: signalSettingsOf(config()),
     runtime: ctx.runtime,
     version: opts.version,
+    clocks: hub.clockStates?.() ?? [],
   }));
 
   ctx.handle('hm:pipeline:device-start', ({ deviceId }) => start(find(deviceId)), { validate: byDevice });

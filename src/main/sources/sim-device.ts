@@ -300,6 +300,11 @@ export abstract class SimDevice implements Source {
     };
   }
 
+  /** The device clock's reading at host time t: the truth a clock estimate is checked against (tests). */
+  deviceClockAt(t: number): number {
+    return this.devClock(t);
+  }
+
   private devClock(t: number): number {
     return this.clockEpoch + (1 + this.num('driftPpm') * 1e-6) * (t - this.clockT0) + this.stampOffset;
   }

@@ -6,6 +6,7 @@ import type { LogEntry } from '../log.types';
 import type { Gap, StreamInfo } from '../stream.types';
 import type { ConditionedBlock, SyncWindow } from '../window.types';
 import type { SignalSettings } from '../pipeline/signal-settings';
+import type { StreamClockState } from '../pipeline/pipeline.types';
 
 /** A value a device setting can take (montage name, rate in Hz, a switch). */
 export type DeviceSettingValue = string | number | boolean;
@@ -50,6 +51,8 @@ export interface PipelineSnapshot {
   /** Where the core runs: 'electron' (main process) or 'serve' (plain Node). */
   runtime: 'electron' | 'serve';
   version: string;
+  /** Each stream's device-clock → host-clock mapping as estimated now (then 'pipeline:clock' pushes). */
+  clocks: StreamClockState[];
 }
 
 export interface DeviceRef {
@@ -81,4 +84,9 @@ export type PipelinePush =
   /** The settings in force changed (the user's, or a replay's recorded ones). */
   | { type: 'pipeline:settings'; settings: SignalSettings; windowing: WindowingInfo }
   | { type: 'pipeline:device-status'; status: DeviceStatus }
+  /**
+   * A stream's clock mapping (offset, drift, jitter, fit), at most once per CLOCK_PUSH_SEC of its
+   * data: it changes on a scale of minutes, so it rides on no per-chunk message.
+   */
+  | { type: 'pipeline:clock'; state: StreamClockState }
   | { type: 'pipeline:log'; entry: LogEntry };

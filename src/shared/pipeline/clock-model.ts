@@ -48,6 +48,24 @@ export interface ClockEstimate {
   resets: number;
   /** Median of recent (arrival − model) residuals, ms: the typical transport delay beyond the envelope. */
   medianDelayMs: number;
+  /**
+   * Interquartile range of the same recent residuals, ms: how much the transport delay varies
+   * from packet to packet (the radio's jitter; for an exponential delay of mean μ it is μ·ln 3).
+   * NaN before 4 residuals.
+   */
+  jitterMs: number;
+  /**
+   * Median distance (ms) of the per-bucket earliest arrivals from the fitted line: how tightly the
+   * lower envelope is pinned down, i.e. the typical error of a mapped timestamp. NaN before a
+   * bucket has closed.
+   */
+  fitMs: number;
+  /**
+   * Standard error of driftPpm: fitMs spread over the buckets' span, σ·√(12/n)/span for n points a
+   * second apart (a line through 15 s of jittery points is off by tens of ppm, through 2 min by
+   * one). NaN while the drift is the prior.
+   */
+  driftSdPpm: number;
 }
 
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
@@ -336,6 +354,9 @@ export class ClockModel {
     const k = Math.min(this.recentN, this.recent.length);
     const sorted = Array.from(this.recent.subarray(0, k)).sort((p, q) => p - q);
     const dLast = this.xRef + this.lastX;
+    const fitMs = this.envelopeFitMs();
+    const n = this.bx.length;
+    const span = n > 0 ? this.bx[n - 1] - this.bx[0] : 0;
     return {
       offsetSec: this.toHost(dLast) - dLast,
       driftPpm: this.c * 1e6,
@@ -343,6 +364,27 @@ export class ClockModel {
       observations: this.nObs,
       resets: this.nResets,
       medianDelayMs: k > 0 ? sorted[k >> 1] * 1000 : NaN,
+      jitterMs: k >= 4 ? (quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25)) * 1000 : NaN,
+      fitMs,
+      driftSdPpm: this.driftEstimated && n >= 3 && span > 0 ? ((fitMs / 1000) * Math.sqrt(12 / n) * 1e6) / span : NaN,
     };
   }
+
+  /** Median |bucket minimum − line| over the closed buckets, ms (see ClockEstimate.fitMs). */
+  private envelopeFitMs(): number {
+    const n = this.bx.length;
+    if (n === 0) return NaN;
+    const dev = new Float64Array(n);
+    for (let i = 0; i < n; i++) dev[i] = Math.abs(this.bz[i] - (this.a + this.c * (this.bx[i] - this.xA)));
+    dev.sort();
+    return quantileOfSorted(dev, 0.5) * 1000;
+  }
+}
+
+/** Linear-interpolated quantile q of ascending values (at least one). */
+function quantileOfSorted(v: ArrayLike<number>, q: number): number {
+  const pos = q * (v.length - 1);
+  const i = Math.floor(pos);
+  const f = pos - i;
+  return i + 1 < v.length ? v[i] + f * (v[i + 1] - v[i]) : v[i];
 }
