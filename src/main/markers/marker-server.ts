@@ -20,7 +20,7 @@
 // MATLAB: programs, not pages), an Origin naming the endpoint itself (Python's websocket-client
 // sends http://<host:port it connected to>), pages served from this computer (localhost, 127.x,
 // [::1]: PsychoJS run locally), and the origins the researcher lists (HEARTMIND_MARKER_ORIGINS,
-// `heartmind record --marker-origin`: https://run.pavlovia.org for PsychoJS on Pavlovia). Anything
+// `--marker-origin` of `heartmind record` and `serve`: https://run.pavlovia.org for PsychoJS on Pavlovia). Anything
 // else gets HTTP 403 with a body saying why and how to allow it, and a line in the log. UDP has no
 // origin (a browser cannot send it) and is unchanged.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
@@ -97,6 +97,18 @@ export function parseMarkerOrigins(list: readonly string[] | string | undefined)
     rules.push({ scheme: m[1].toLowerCase() as 'http' | 'https', host: `${m[2] ?? ''}${m[3].toLowerCase()}`, port: m[4] ?? '' });
   }
   return { rules, problems };
+}
+
+/**
+ * A command's `--marker-origin` values, checked, added to HEARTMIND_MARKER_ORIGINS for this process:
+ * the marker endpoint reads its allow-list from the environment (as its port and host). Returns the
+ * first bad value's problem, or null.
+ */
+export function addMarkerOriginFlags(origins: readonly string[]): string | null {
+  const problem = parseMarkerOrigins(origins).problems[0];
+  if (problem) return problem;
+  if (origins.length) process.env[MARKER_ORIGINS_ENV] = [process.env[MARKER_ORIGINS_ENV] ?? '', ...origins].filter(Boolean).join(',');
+  return null;
 }
 
 const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };

@@ -7,6 +7,7 @@ import { parseFlags, portValue, CliUsageError, type CliCommand, type CliIo } fro
 import { defaultDataDir } from '../core/data-dir';
 import { startCore, type DemoSetup } from '../core/start-core';
 import type { LogEntry } from '../../shared/log.types';
+import { addMarkerOriginFlags } from '../markers/marker-server';
 import { ServeError } from './serve-error';
 import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
 import type { Core } from '../core/core.types';
@@ -15,7 +16,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export const command: CliCommand = {
   usage: [
-    'usage: heartmind serve [--port N] [--host ADDR] [--no-demo] [--data-dir DIR] [--renderer DIR] [--quiet]',
+    'usage: heartmind serve [--port N] [--host ADDR] [--no-demo] [--data-dir DIR] [--renderer DIR] [--marker-origin O]... [--quiet]',
     '',
     'Runs the HeartMind core in Node and serves the live dashboard; open the printed URL in a browser.',
     '',
@@ -25,6 +26,8 @@ export const command: CliCommand = {
     '  --data-dir DIR  the data folder: recordings, models, training runs, settings',
     '                  (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
     '  --renderer DIR  the built dashboard (default: out/renderer next to this program)',
+    '  --marker-origin O  a web page origin allowed to send markers over the WebSocket (repeatable; adds to',
+    '                  $HEARTMIND_MARKER_ORIGINS), e.g. https://run.pavlovia.org for PsychoJS on Pavlovia',
     '  --quiet         print only warnings and errors',
     '',
     'Stops cleanly (a recording in progress is closed) on Ctrl+C (SIGINT), SIGTERM, or SIGHUP (the',
@@ -103,9 +106,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     'no-demo': { type: 'boolean' },
     'data-dir': { type: 'string' },
     renderer: { type: 'string' },
+    'marker-origin': { type: 'string', multiple: true },
     quiet: { type: 'boolean' },
   });
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
+  const badOrigin = addMarkerOriginFlags(values['marker-origin'] ?? []);
+  if (badOrigin) throw new CliUsageError(`--marker-origin: ${badOrigin}`);
   // An empty HEARTMIND_PORT counts as unset; a bad one is named as such, not as --port.
   const env = process.env.HEARTMIND_PORT?.trim() || undefined;
   const port = portValue(values.port, 'port') ?? portValue(env, 'HEARTMIND_PORT') ?? SERVE_DEFAULT_PORT;

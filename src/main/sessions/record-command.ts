@@ -8,7 +8,7 @@ import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
 import type { Core } from '../core/core.types';
 import { plural } from '../../shared/plural';
-import { MARKER_ORIGINS_ENV, parseMarkerOrigins } from '../markers/marker-server';
+import { addMarkerOriginFlags } from '../markers/marker-server';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 /** How the core logs the sessions area's failed start (areaDownMessage). */
@@ -76,11 +76,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   });
   if (positionals.length > 0) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   const duration = numberFlag(values.duration, 'duration', { above: 0, expect: 'a positive number of seconds' }) ?? Infinity;
-  const origins = values['marker-origin'] ?? [];
-  const badOrigin = parseMarkerOrigins(origins).problems[0];
+  const badOrigin = addMarkerOriginFlags(values['marker-origin'] ?? []);
   if (badOrigin) throw new CliUsageError(`--marker-origin: ${badOrigin}`);
-  // The marker endpoint reads its allow-list from the environment (as its port and host): the flags add to it for this run.
-  if (origins.length) process.env[MARKER_ORIGINS_ENV] = [process.env[MARKER_ORIGINS_ENV] ?? '', ...origins].filter(Boolean).join(',');
 
   // Warnings and errors go to stderr, except the ones this command reports as its own error: the
   // sessions area down (said once, below) and a refused record request.

@@ -25,6 +25,8 @@ export interface ServeChildOptions {
   env?: Record<string, string>;
   /** How long to wait for the URL (ms). */
   startTimeoutMs?: number;
+  /** More `heartmind serve` flags. */
+  args?: readonly string[];
 }
 
 /** A dashboard client: requests answered, pushes delivered, on one WebSocket. */
@@ -63,6 +65,7 @@ export async function startServeChild(opts: ServeChildOptions = {}): Promise<Ser
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
     args.push('--renderer', rendererDir);
   }
+  args.push(...(opts.args ?? []));
   const argv = opts.cli === 'source' ? ['--import', 'tsx', SOURCE_CLI, ...args] : [BUILT_CLI, ...args];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';

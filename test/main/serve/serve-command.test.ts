@@ -35,12 +35,15 @@ describe('heartmind CLI', { skip }, () => {
     const badFlag = spawnSync(process.execPath, [CLI, 'serve', '--colour'], { encoding: 'utf8' });
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stderr, /unknown option --colour\n[\s\S]*usage: heartmind serve \[--port N\][\s\S]*\(heartmind serve --help lists every option\)/);
+    const badOrigin = spawnSync(process.execPath, [CLI, 'serve', '--marker-origin', 'run.pavlovia.org'], { encoding: 'utf8' });
+    assert.equal(badOrigin.status, 2, 'a bad --marker-origin is a usage error');
+    assert.match(badOrigin.stderr, /--marker-origin: "run\.pavlovia\.org" is not a web origin/);
     const typo = spawnSync(process.execPath, [CLI, 'serve', '--prot', '0'], { encoding: 'utf8' });
     assert.match(typo.stderr, /unknown option --prot \(did you mean --port\?\)/);
   });
 
-  test('serve prints its URL, serves the dashboard and the core, and stops cleanly on SIGINT', async () => {
-    const serve = await startServe();
+  test('serve prints its URL, serves the dashboard and the core, opens the marker WebSocket to --marker-origin, and stops cleanly on SIGINT', async () => {
+    const serve = await startServe({ env: { HEARTMIND_MARKER_PORT: '0' }, args: ['--marker-origin', 'https://run.pavlovia.org'] });
     try {
       const page = await fetch(serve.url);
       assert.equal(page.status, 200);
@@ -50,6 +53,7 @@ describe('heartmind CLI', { skip }, () => {
       const snap = await serve.request<PipelineSnapshot>('hm:pipeline:snapshot', null);
       assert.equal(snap.runtime, 'serve');
       assert.equal(snap.devices.length, 2);
+      assert.match(serve.out(), /markers: WebSocket open to programs and pages on this computer and to https:\/\/run\.pavlovia\.org/, 'the listed origin is allowed');
 
       serve.child.kill('SIGINT');
       assert.equal((await serve.exited).code, 0, `exit code (stderr: ${serve.err()})`);
