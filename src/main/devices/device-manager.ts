@@ -82,9 +82,9 @@ function connectsAtStart(config: DeviceConfig): boolean {
   return !(config.kind === 'brainflow' && config.boardId === BoardIds.PLAYBACK_FILE_BOARD);
 }
 
-/** The stable name a serial device's adapter has (learnt now, or kept from before), for the profile. */
+/** The stable name a serial device's adapter has (the driver's, which starts from the profile's), for the profile. */
 function learntPort(driver: DeviceDriver, before: PairedDevice | undefined): { portAlias?: string } {
-  const portAlias = driver.serialPort?.stableName ?? before?.portAlias;
+  const portAlias = driver.serialPort ? driver.serialPort.stableName : before?.portAlias;
   return portAlias ? { portAlias } : {};
 }
 

@@ -20,7 +20,7 @@ import type { DeviceStatus } from '../../../src/shared/device.types';
 import type { LogEntry } from '../../../src/shared/log.types';
 import type { Gap } from '../../../src/shared/stream.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
-import { fakeDev } from '../../fixtures/fake-serial-dev';
+import { FTDI_BY_ID, fakeDev } from '../../fixtures/fake-serial-dev';
 import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hm-replug-'));
@@ -116,11 +116,11 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     const ptyA = new PtyPair('replug-a');
     const ptyB = new PtyPair('replug-b');
     await ptyA.plug();
-    dev.appear(0, ptyA.app);
+    dev.appear(0, ptyA.app, FTDI_BY_ID, true);
     let emu = textDevice(ptyA.device);
     await emu.open();
     const logs: LogEntry[] = [];
-    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST, log: (e) => logs.push(e) });
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir, sysTtyDir: dev.sysTtyDir }), { hostClock: systemClock, policy: FAST, log: (e) => logs.push(e) });
     const sink = new RecordingSink();
     const id = `serial-text:${dev.tty(0)}/ecg`;
     try {
@@ -133,7 +133,7 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
       await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
       await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
       await ptyB.plug();
-      dev.appear(1, ptyB.app);
+      dev.appear(1, ptyB.app, FTDI_BY_ID, true);
       emu = textDevice(ptyB.device);
       await emu.open();
       const before = sink.samples(id);
@@ -191,6 +191,44 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
       await emu.close();
       await other.close();
       for (const p of [ptyA, ptyB, ptyC]) await p.unplug();
+    }
+  });
+
+  test('an adapter without a serial number (a CH340 clone): its by-id name, vendor and model only, is no one adapter\'s and not relied on; another of its make that takes the name is not opened', async () => {
+    const dev = fakeDev(join(tmp, 'no-serial'));
+    const CH340 = 'usb-1a86_USB_Serial-if00-port0';
+    const ptyA = new PtyPair('replug-h');
+    const ptyB = new PtyPair('replug-i');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app, CH340, false);
+    const emu = textDevice(ptyA.device);
+    await emu.open();
+    const driver = new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir, sysTtyDir: dev.sysTtyDir });
+    const src = new ManagedSource(driver, { hostClock: systemClock, policy: FAST });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    // The other clone, another device: its lines would parse as this one's.
+    const other = textDevice(ptyB.device);
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      assert.equal(driver.serialPort.stableName, null, 'no stable name learnt');
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0, CH340);
+      await ptyB.plug();
+      dev.appear(1, ptyB.app, CH340, false);
+      await other.open();
+      await waitFor('the new port named', () => /appeared/.test(src.status().problem?.message ?? ''), 4000);
+      const n = sink.samples(id);
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(src.status().state, 'reconnecting');
+      assert.equal(sink.samples(id), n, 'nothing read from the other clone');
+    } finally {
+      await src.stop();
+      await emu.close();
+      await other.close();
+      for (const p of [ptyA, ptyB]) await p.unplug();
     }
   });
 

@@ -31,8 +31,9 @@ export interface CytonConfig {
   labels?: string[];
   name?: string;
   resetTimeoutMs?: number;
-  /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
+  /** Where the port's stable name, and its USB device, are looked up (SerialPortFinder); tests point them elsewhere. */
   aliasDir?: string;
+  sysTtyDir?: string;
   /** The port's stable name learnt on an earlier run (the profile keeps it). */
   portAlias?: string;
 }
@@ -62,7 +63,7 @@ export class CytonDriver implements DeviceDriver {
     this.streamIds = [`${this.deviceId}/eeg`];
     this.model = configuredModel({ kind: 'cyton', path: cfg.path, daisy: cfg.daisy });
     this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
-    this.serialPort = new SerialPortFinder(cfg.path, cfg.aliasDir, cfg.portAlias ?? null);
+    this.serialPort = new SerialPortFinder(cfg.path, { known: cfg.portAlias, aliasDir: cfg.aliasDir, sysTtyDir: cfg.sysTtyDir });
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {

@@ -14,8 +14,9 @@ export interface SerialTextDeviceConfig extends SerialTextConfig {
   /** Written after opening (e.g. "start\n"), for devices that wait to be asked. */
   startCommand?: string;
   stopCommand?: string;
-  /** Where the port's stable name is looked up (SerialPortFinder); tests point it elsewhere. */
+  /** Where the port's stable name, and its USB device, are looked up (SerialPortFinder); tests point them elsewhere. */
   aliasDir?: string;
+  sysTtyDir?: string;
   /** The port's stable name learnt on an earlier run (the profile keeps it). */
   portAlias?: string;
 }
@@ -50,7 +51,7 @@ export class SerialTextDriver implements DeviceDriver {
     this.clockKind = cfg.timeColumn !== undefined ? ('absolute' as const) : ('counter' as const);
     // Any port opens, whatever is (or is not) behind it: say what to check when it stays silent.
     this.quietHint = `is this the device's port, and is it printing lines of numbers${cfg.startCommand ? ' after the start command' : ''} at ${cfg.baudRate ?? 115200} baud?`;
-    this.serialPort = new SerialPortFinder(cfg.path, cfg.aliasDir, cfg.portAlias ?? null);
+    this.serialPort = new SerialPortFinder(cfg.path, { known: cfg.portAlias, aliasDir: cfg.aliasDir, sysTtyDir: cfg.sysTtyDir });
     this.settings = { path: cfg.path, baudRate: cfg.baudRate ?? 115200, channels: cfg.channels.length, rateHz: cfg.rateHz, unit: cfg.unit, modality: cfg.modality };
   }
 

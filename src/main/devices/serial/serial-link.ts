@@ -91,6 +91,8 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
 
 /** Where Linux's udev gives each USB serial adapter a name built from its serial number. */
 export const SERIAL_BY_ID_DIR = '/dev/serial/by-id';
+/** Where Linux lists ttys with their USB devices (which tell whether an adapter has a serial number). */
+export const SYS_TTY_DIR = '/sys/class/tty';
 
 /**
  * Finds a serial device again after it went away. Linux names USB serial adapters in the order
@@ -101,22 +103,30 @@ export const SERIAL_BY_ID_DIR = '/dev/serial/by-id';
  * product, serial number) does not change: learnt at each open and kept in the profile, it says
  * where the device is. Where the name is not there but another adapter with a name of its own sits
  * on the path, that is not this device, and it is not opened. An adapter without a serial number
- * has no such name; then a port of the same family that appeared since is named in the error, so
- * the user knows where it went.
+ * (a CH340 clone) gets a name of its vendor and model only, the same for every one of its make, so
+ * such a name is not relied on (sysfs tells); then, as for a port with no name at all, a port of the
+ * same family that appeared since is named in the error, so the user knows where it went.
  */
 export class SerialPortFinder {
   private alias: string | null;
   /** Ports of the path's family (ttyUSB0, ttyUSB1, …) there at the last open; null before one. */
   private siblingsAtOpen: Set<string> | null = null;
 
-  /** `known`: the stable name learnt on an earlier run (the profile keeps it). */
+  /**
+   * `known`: the stable name learnt on an earlier run (the profile keeps it). `aliasDir`, `sysTtyDir`:
+   * where the names and the USB devices are looked up; tests point them elsewhere.
+   */
   constructor(
     readonly path: string,
-    private readonly aliasDir = SERIAL_BY_ID_DIR,
-    known: string | null = null,
+    opts: { known?: string | null; aliasDir?: string; sysTtyDir?: string } = {},
   ) {
-    this.alias = known;
+    this.alias = opts.known ?? null;
+    this.aliasDir = opts.aliasDir ?? SERIAL_BY_ID_DIR;
+    this.sysTtyDir = opts.sysTtyDir ?? SYS_TTY_DIR;
   }
+
+  private readonly aliasDir: string;
+  private readonly sysTtyDir: string;
 
   /** The adapter's stable name (/dev/serial/by-id/…), once learnt. */
   get stableName(): string | null {
@@ -176,9 +186,11 @@ export class SerialPortFinder {
 
   private learn(): void {
     this.siblingsAtOpen = new Set(this.siblings());
+    const real = realOrSame(this.path);
+    const alias = this.aliasOf(real);
     // Kept when none is found: udev adds the name a moment after the node, and an open in between
-    // must not forget it.
-    this.alias = this.aliasOf(realOrSame(this.path)) ?? this.alias;
+    // must not forget it. A name without a serial number in it is no one adapter's: dropped.
+    if (alias) this.alias = hasUsbSerial(real, this.sysTtyDir) === false ? null : alias;
   }
 
   /** The stable name pointing at a port, if any. */
@@ -209,6 +221,22 @@ export class SerialPortFinder {
       return [];
     }
   }
+}
+
+/**
+ * Whether the USB adapter behind a port (its real path) has a serial number, from sysfs: the tty's
+ * device is the USB interface (ttyACM) or a port below it (ttyUSB), under the USB device, which has
+ * a `serial` file only when the adapter reports one. Null where sysfs does not say (macOS, Windows,
+ * a pseudo-terminal).
+ */
+function hasUsbSerial(real: string, sysTtyDir: string): boolean | null {
+  try {
+    let dir = realpathSync(join(sysTtyDir, basename(real), 'device'));
+    for (let up = 0; up < 3; up++, dir = dirname(dir)) if (existsSync(join(dir, 'idVendor'))) return existsSync(join(dir, 'serial'));
+  } catch {
+    /* no such tty in sysfs */
+  }
+  return null;
 }
 
 function realOrSame(path: string): string {
