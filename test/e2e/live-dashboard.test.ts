@@ -110,6 +110,39 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await waitForWindow('ecg', 'present', absentAt, 15_000);
   });
 
+  test("each device card shows its stream's clock alignment: 'estimating…' until the drift is known, then offset, drift ± error, fit, jitter", async () => {
+    const eegId = deviceOf('eeg');
+    const eegLine = `[data-testid="device-${eegId}"] [data-testid="device-clock"]`;
+    // The headset has streamed for a while: converged. Demo headset: its crystal runs +30 ppm fast.
+    await page.waitForSelector(`${eegLine}[data-converged="true"]`, { timeout: 20_000 });
+    const text = (await page.textContent(eegLine)) ?? '';
+    const m = /^EEG clock: offset [+−][\d.]+ (ms|s) · runs ([\d.]+) ± ([\d.]+) ppm (fast|slow) · fit [\d.]+ ms · jitter [\d.]+ ms$/.exec(text);
+    assert.ok(m, `headset clock line: '${text}'`);
+    const [shown, sd, way] = [Number(m[2]), Number(m[3]), m[4]];
+    const core = serve.core.hub.clockStates!().find((c) => c.streamId.startsWith(`${eegId}/`))!.clock;
+    assert.equal(way, 'fast', `the +30 ppm headset: '${text}'`);
+    assert.ok(Math.abs(shown - 30) < 3 * sd + 1, `shown ${shown} ± ${sd} ppm, configured 30`);
+    // What the page shows is the core's estimate (pushed every 2 s; the drift moves little in that time).
+    assert.ok(Math.abs(shown + core.driftPpm) < Math.max(1, sd), `shown ${shown} ppm fast, core ${core.driftPpm.toFixed(2)}`);
+    assert.match((await page.getAttribute(`[data-testid="device-${eegId}"] .device-clocks`, 'aria-label')) ?? '', /clock alignment$/);
+    assert.match((await page.getAttribute(`[data-testid="device-${eegId}"] .device-clocks`, 'title')) ?? '', /offset: host time − device time/);
+
+    // The strap restarted: its stream and clock model start afresh, and its card says so honestly.
+    const card = `[data-testid="device-${deviceOf('ecg')}"]`;
+    await page.click(`${card} [data-testid="device-toggle"]`);
+    await page.waitForSelector(`${card}[data-state="stopped"]`, { timeout: 5_000 });
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, `${card} [data-testid="device-clock"]`, { timeout: 5_000 });
+    await page.click(`${card} [data-testid="device-toggle"]`);
+    await page.waitForFunction(
+      (sel) => /^ECG clock: estimating(…| drift…)/.test(document.querySelector(sel)?.textContent ?? ''),
+      `${card} [data-testid="device-clock"][data-converged="false"]`,
+      { timeout: 8_000, polling: 50 },
+    );
+    // 10 s of its data on, the drift is estimated (loosely at first: the ± says how loosely).
+    await page.waitForSelector(`${card} [data-testid="device-clock"][data-converged="true"]`, { timeout: 25_000 });
+    assert.match((await page.textContent(`${card} [data-testid="device-clock"]`)) ?? '', /^ECG clock: offset [+−][\d.]+ (ms|s) · runs (at the host rate \(± [\d.]+ ppm\)|[\d.]+ ± [\d.]+ ppm (fast|slow))/);
+  });
+
   test('with every device off each panel says so instead of showing its last figures; on again, all comes back', async () => {
     const cards = [deviceOf('eeg'), deviceOf('ecg')].map((id) => `[data-testid="device-${id}"]`);
     for (const card of cards) {

@@ -6,6 +6,7 @@ import type { EegFeatures, HeartFeatures, QualityReport } from '../../../shared/
 import type { DeviceControls, PipelineSnapshot, WindowingInfo } from '../../../shared/ipc/pipeline.schema';
 import type { LogEntry } from '../../../shared/log.types';
 import type { SignalSettings } from '../../../shared/pipeline/signal-settings';
+import type { StreamClockState } from '../../../shared/pipeline/pipeline.types';
 import type { Gap, StreamInfo } from '../../../shared/stream.types';
 import type { AbsentReason, ConditionedBlock, ModalityBlock, SyncWindow } from '../../../shared/window.types';
 import type { ConnectionState, HeartMindClient } from '../transport/client';
@@ -104,6 +105,8 @@ export class LiveStore {
   heart = new Map<string, HeartFeatures>();
   eeg = new Map<string, EegFeatures>();
   quality = new Map<string, QualityReport>();
+  /** Each stream's device-clock → host-clock mapping (the device cards show it). */
+  clocks = new Map<string, StreamClockState>();
   /** R-peak host times per ECG stream, oldest first. */
   rPeaks = new Map<string, number[]>();
   gaps: Gap[] = [];
@@ -162,6 +165,10 @@ export class LiveStore {
         if (this.gaps.length > 100) this.gaps.shift();
         this.changed();
       }),
+      on('pipeline:clock', (m) => {
+        this.clocks.set(m.state.streamId, m.state);
+        this.changed();
+      }),
       on('pipeline:device-status', (m) => {
         this.devices.set(m.status.deviceId, m.status);
         this.changed();
@@ -189,6 +196,7 @@ export class LiveStore {
       this.settings = snap.settings;
       this.runtime = snap.runtime;
       this.coreVersion = snap.version;
+      this.clocks = new Map(snap.clocks.filter((c) => this.streams.has(c.streamId)).map((c) => [c.streamId, c]));
       this.changed();
     } catch (err) {
       this.addLog({ time: wallNowS(), level: 'error', source: 'renderer', message: `could not load the pipeline state: ${(err as Error).message}` });
@@ -217,7 +225,7 @@ export class LiveStore {
   private setStreams(streams: StreamInfo[]): void {
     this.streams = new Map(streams.map((s) => [s.id, s]));
     // What a stream that has gone (a device stopped, a replay closed) left behind is not shown.
-    for (const perStream of [this.traces, this.heart, this.eeg, this.quality, this.rPeaks]) {
+    for (const perStream of [this.traces, this.heart, this.eeg, this.quality, this.rPeaks, this.clocks]) {
       for (const id of perStream.keys()) if (!this.streams.has(id)) perStream.delete(id);
     }
     this.changed();

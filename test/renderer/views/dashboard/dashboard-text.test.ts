@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceModelText, modalityCellText, staleText, traceInfoText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { clockLineText, clockOffsetText, deviceModelText, modalityCellText, staleText, traceInfoText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
 import { museModelFromName } from '../../../../src/main/devices/drivers/muse-driver';
@@ -10,6 +10,7 @@ import type { DeviceStatus } from '../../../../src/shared/device.types';
 import type { StreamInfo } from '../../../../src/shared/stream.types';
 import type { LiveStore } from '../../../../src/renderer/src/live/live-store';
 import { offlineText } from '../../../../src/renderer/src/live/offline';
+import type { ClockEstimate } from '../../../../src/shared/pipeline';
 
 describe('live dashboard text', () => {
   test('windows table: an absent modality says why in words, not as a code', () => {
@@ -100,5 +101,33 @@ describe('live dashboard text', () => {
       const text = deviceModelText({ model, transport: 'sim' });
       assert.ok(!text.startsWith(`${model} ·`), `${model} has no name: '${text}'`);
     }
+  });
+
+  describe('device card clock line', () => {
+    const est = (o: Partial<ClockEstimate>): { clock: ClockEstimate } => ({
+      clock: { offsetSec: 0.0123, driftPpm: 0, driftEstimated: true, observations: 500, resets: 0, medianDelayMs: 5, jitterMs: 8.74, fitMs: 0.24, driftSdPpm: 0.65, ...o },
+    });
+
+    test('converged: offset, drift in the device\'s terms (the model is positive for a slow clock) ± its error, fit, jitter', () => {
+      assert.equal(clockLineText('eeg', est({ driftPpm: -29.77 })), 'EEG clock: offset +12.3 ms · runs 29.8 ± 0.7 ppm fast · fit 0.2 ms · jitter 8.7 ms');
+      assert.equal(clockLineText('ecg', est({ driftPpm: 29.91, driftSdPpm: 2.6 })), 'ECG clock: offset +12.3 ms · runs 29.9 ± 2.6 ppm slow · fit 0.2 ms · jitter 8.7 ms');
+      // Loosely known (15 s in): whole ppm, so '11 ± 34' does not pretend to a tenth.
+      assert.equal(clockLineText('eeg', est({ driftPpm: -11.08, driftSdPpm: 34.2 })), 'EEG clock: offset +12.3 ms · runs 11 ± 34 ppm fast · fit 0.2 ms · jitter 8.7 ms');
+    });
+
+    test('honest before convergence: no estimate yet, then the offset alone while the drift is still the prior', () => {
+      assert.equal(clockLineText('eeg', est({ observations: 0, offsetSec: NaN })), 'EEG clock: estimating… (no packet yet)');
+      assert.equal(clockLineText('ecg', est({ driftEstimated: false, observations: 9, driftSdPpm: NaN })), 'ECG clock: estimating drift… (offset +12.3 ms so far, 9 packets)');
+      assert.equal(clockLineText('eeg', est({ resets: 2, driftPpm: 1 })), 'EEG clock: offset +12.3 ms · runs 1.0 ± 0.7 ppm slow · fit 0.2 ms · jitter 8.7 ms · re-anchored 2 times');
+      // Too few residuals for a spread or a closed bucket: left out, not shown as NaN.
+      assert.equal(clockLineText('eeg', est({ jitterMs: NaN, fitMs: NaN, driftPpm: 0.02 })), 'EEG clock: offset +12.3 ms · runs at the host rate (± 0.7 ppm)');
+    });
+
+    test('offset: ms under a second; a device counting from its own epoch (years away) to the millisecond in s', () => {
+      assert.equal(clockOffsetText(-0.00049), '−0.5 ms');
+      assert.equal(clockOffsetText(0.9994), '+999.4 ms');
+      assert.equal(clockOffsetText(-3.2), '−3.200 s');
+      assert.equal(clockOffsetText(1_750_000_123.4567), '+1750000123.457 s');
+    });
   });
 });

@@ -6,6 +6,8 @@ import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
 import type { SignalSettings } from '../../../../shared/pipeline/signal-settings';
 import type { StreamInfo } from '../../../../shared/stream.types';
+import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
+import { plural } from '../../../../shared/plural';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -95,3 +97,54 @@ export function traceInfoText(
   }
   return `${stream.deviceName} · ${channels} ch · ${rate}${filters}`;
 }
+
+const signed = (v: number, digits: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+
+/**
+ * host − device time in readable units: ms under a second, else seconds to the millisecond. A
+ * device that counts from its own epoch (power-on, 2000-01-01) sits years away from the host's, and
+ * that is fine: what matters is that the mapping is known and steady.
+ */
+export function clockOffsetText(offsetSec: number): string {
+  return Math.abs(offsetSec) < 1 ? `${signed(offsetSec * 1000, 1)} ms` : `${signed(offsetSec, 3)} s`;
+}
+
+/**
+ * The drift in the device's terms, with its standard error: the model's driftPpm is positive for a
+ * slow device clock ("runs 29.8 ± 0.4 ppm fast"; "runs 11 ± 34 ppm fast" 15 s in says how little
+ * is known yet).
+ */
+export function clockDriftText(driftPpm: number, sdPpm: number): string {
+  const ppm = Math.abs(driftPpm);
+  const digits = Number.isFinite(sdPpm) && sdPpm >= 10 ? 0 : 1;
+  const sd = Number.isFinite(sdPpm) ? ` ± ${sdPpm.toFixed(digits)}` : '';
+  // Neither fast nor slow at the precision shown.
+  if (Number(ppm.toFixed(digits)) === 0) return `runs at the host rate${sd ? ` (${sd.slice(1)} ppm)` : ''}`;
+  return `runs ${ppm.toFixed(digits)}${sd} ppm ${driftPpm > 0 ? 'slow' : 'fast'}`;
+}
+
+const MODALITY_LABEL: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'Other' };
+
+/**
+ * A stream's line on its device card: how its clock maps to the host's (pipeline/clock-model.ts).
+ * "EEG clock: offset +12.3 ms · runs 30.0 ppm fast · fit 0.4 ms · jitter 8.7 ms". Until the model
+ * has enough span to estimate the drift, it says so rather than show the prior as a finding.
+ */
+export function clockLineText(modality: StreamInfo['modality'], state: Pick<StreamClockState, 'clock'>): string {
+  const c = state.clock;
+  const head = `${MODALITY_LABEL[modality] ?? modality} clock:`;
+  if (c.observations === 0) return `${head} estimating… (no packet yet)`;
+  const offset = `offset ${clockOffsetText(c.offsetSec)}`;
+  const resets = c.resets > 0 ? ` · re-anchored ${plural(c.resets, 'time')}` : '';
+  if (!c.driftEstimated) return `${head} estimating drift… (${offset} so far, ${plural(c.observations, 'packet')})${resets}`;
+  const fit = Number.isFinite(c.fitMs) ? ` · fit ${c.fitMs.toFixed(1)} ms` : '';
+  const jitter = Number.isFinite(c.jitterMs) ? ` · jitter ${c.jitterMs.toFixed(1)} ms` : '';
+  return `${head} ${offset} · ${clockDriftText(c.driftPpm, c.driftSdPpm)}${fit}${jitter}${resets}`;
+}
+
+/** The line's tooltip: what the numbers mean (docs/pipeline.md, "Clock alignment on the dashboard"). */
+export const CLOCK_LINE_HELP =
+  'HeartMind maps this device clock to the host clock with a robust line (offset + drift), fitted to the earliest packet arrivals. ' +
+  'offset: host time − device time; drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
+  'fit: typical distance of each second’s earliest arrival from the line (the error of a mapped timestamp); ' +
+  'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes.';

@@ -14,7 +14,8 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
+import { CLOCK_LINE_HELP, clockLineText, deviceModelText, modalityCellText, staleText } from './dashboard-text';
+import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -197,7 +198,10 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   error: 'error',
 };
 
-function DeviceCard({ status, controls, client, offline }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean }) {
+/** A device's streams with their clock mappings, as its card lists them. */
+type StreamClock = { streamId: string; modality: StreamModality; state: StreamClockState | undefined };
+
+function DeviceCard({ status, controls, client, offline, clocks }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[] }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
   const off = busy || offline;
@@ -241,6 +245,17 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
         <p class="device-problem" role="status" data-testid="device-problem">
           <span class="problem-code">{status.problem.code}</span> {status.problem.message}
         </p>
+      )}
+      {clocks.length > 0 && (
+        // Each stream's device clock → host clock mapping (offset, drift, fit, jitter): visible
+        // evidence that the devices' clocks are tracked. Updated every few seconds.
+        <ul class="device-clocks small" aria-label={`${status.name} clock alignment`} title={CLOCK_LINE_HELP}>
+          {clocks.map((c) => (
+            <li key={c.streamId} data-testid="device-clock" data-stream={c.streamId} data-converged={c.state?.clock.driftEstimated ? 'true' : 'false'}>
+              {c.state ? clockLineText(c.modality, c.state) : clockLineText(c.modality, { clock: NO_CLOCK })}
+            </li>
+          ))}
+        </ul>
       )}
       {controls && controls.settings.length > 0 && (
         // Grouped under the device's name: both simulated devices have a "Mains", a "Clock drift"…
@@ -290,6 +305,13 @@ function DeviceCard({ status, controls, client, offline }: { status: DeviceStatu
   );
 }
 
+/** What a stream's line says before its first clock push (the model has no observation yet). */
+const NO_CLOCK: StreamClockState['clock'] = { offsetSec: NaN, driftPpm: NaN, driftEstimated: false, observations: 0, resets: 0, medianDelayMs: NaN, jitterMs: NaN, fitMs: NaN, driftSdPpm: NaN };
+
+function clocksOf(live: LiveStore, deviceId: string): StreamClock[] {
+  return [...live.streams.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ streamId: s.id, modality: s.modality, state: live.clocks.get(s.id) }));
+}
+
 export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMindClient }) {
   useLive(live, 4);
   const devices = [...live.devices.values()];
@@ -308,7 +330,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
       )}
       <ul class="device-list">
         {devices.map((d) => (
-          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} />
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} />
         ))}
       </ul>
     </section>
