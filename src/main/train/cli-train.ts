@@ -715,7 +715,7 @@ export async function printSummary(io: CliIo, s: RunResultSummary, folder: RunFo
     io.out('');
     for (const line of reportLines(JSON.parse(new TextDecoder().decode(bytes)) as EvaluationReport)) io.out(line);
   }
-  if (s.exportedAs) io.out(`\nexported as model '${s.exportedAs}'`);
+  if (s.exportedAs) io.out(`\nexported as model '${s.exportedAs}' (listed under Models; it runs live once chosen with Use)`);
   io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/${bytes ? `; every fold's metrics in artifacts/${REPORT_ARTIFACT}` : ''})`);
 }
 
