@@ -49,9 +49,14 @@ test('every `npm run <script>` the README and docs give is a script in package.j
   assert.deepEqual(unknown, []);
 });
 
-// HeartMind's environment variables as the code reads them: process.env.X, env.X, or env['X'].
+// HeartMind's environment variables as the code reads them: process.env.X, env.X, env['X'], or
+// env[NAME] with `const NAME = 'X'` (a name the messages share, e.g. MARKER_ORIGINS_ENV).
 const codeFiles = [...walk('src', /\.tsx?$/), ...walk('scripts', /\.m?js$/)];
-const readInCode = new Set(codeFiles.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\benv(?:\.|\[['"])(HEARTMIND_[A-Z0-9_]+)/g)].map((m) => m[1])));
+const code = codeFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+const readInCode = new Set([
+  ...[...code.matchAll(/\benv(?:\.|\[['"])(HEARTMIND_[A-Z0-9_]+)/g)].map((m) => m[1]),
+  ...[...code.matchAll(/\bconst ([A-Z0-9_]+) = '(HEARTMIND_[A-Z0-9_]+)'/g)].filter((m) => code.includes(`env[${m[1]}]`)).map((m) => m[2]),
+]);
 
 test('every HEARTMIND_* variable the docs name is read by the code', () => {
   assert.ok(readInCode.size > 0, 'no environment variables found in the code: has the pattern changed?');
