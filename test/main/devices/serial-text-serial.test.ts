@@ -211,6 +211,23 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
     }
   });
 
+  test('a device printing a line every 1.6 s connects with its first line (it is opened between lines; dropping one would miss the 3-s window)', async () => {
+    const pty = new PtyPair('slow');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const emu = new TextEmulator({ path: pty.device, rateHz: 1 / 1.6, lineAt: (i) => `${20 + i / 10}` });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    // Its first line comes 1.6 s after it starts: the app opens between lines.
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['T'], rateHz: 1 / 1.6, unit: 'C', modality: 'other' }), { hostClock: systemClock, policy: { ...FAST, stallTimeoutMs: 3000 } });
+    cleanups.push(() => src.stop());
+    await src.start(sink);
+    assert.equal(src.status().state, 'streaming');
+    assert.deepEqual(sink.channel(`serial-text:${pty.app}/other`, 0), [20], 'the first whole line is a sample');
+    await src.stop();
+  });
+
   test('Cyton + Daisy found from the reset reply: 16 channels at 125 Hz', async () => {
     const pty = new PtyPair('daisy');
     await pty.plug();

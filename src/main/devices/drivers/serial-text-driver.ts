@@ -21,6 +21,9 @@ export interface SerialTextDeviceConfig extends SerialTextConfig {
   portAlias?: string;
 }
 
+/** From this many lines a second up, a text device's first piece of a connection is taken as a cut line. */
+export const SERIAL_TEXT_CUT_LINE_MIN_HZ = 2;
+
 export class SerialTextDriver implements DeviceDriver {
   /** The id of the device on a port path (the profile's key, known before a driver is built). */
   static deviceIdFor(path: string): string {
@@ -60,8 +63,11 @@ export class SerialTextDriver implements DeviceDriver {
     if (moved) ctx.log('info', moved);
     // Where it opened (the row says so when that is not its path: the adapter came back under another name).
     ctx.describe({ settings: { port: at } });
-    // The port delivers from wherever its opening landed in the device's output: mid-line, mostly.
-    const decoder = new SerialTextDecoder(this.cfg, { fromLineEnd: true });
+    // The port delivers from wherever its opening landed in the device's output: mid-line, mostly,
+    // for a device printing fast, so its first piece is dropped. One printing a line every few
+    // seconds is almost always opened between lines, and dropping one would cost it the connect
+    // (no sample within the 3-s stall window).
+    const decoder = new SerialTextDecoder(this.cfg, { fromLineEnd: this.cfg.rateHz >= SERIAL_TEXT_CUT_LINE_MIN_HZ });
     const streamId = this.streamIds[0];
     const unit = serialTextOutputUnit(this.cfg);
     ctx.streams([
