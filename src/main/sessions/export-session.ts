@@ -14,7 +14,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from '../../shared/formats/format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedRecording, ImportedSegment, ImportedStream } from '../../shared/formats/recording.types';
 import { sessionFileBase } from '../../shared/formats/safe-file-name';
-import { edfPieces } from '../../shared/formats/edf/edf-write';
+import { edfPieces, type EdfWriteOptions } from '../../shared/formats/edf/edf-write';
+import { parsePatientField, parseRecordingField } from '../../shared/formats/edf/edf-header';
 import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
 import { annotationInRange } from '../../shared/formats/import-util';
 import { ClockModel } from '../../shared/pipeline/clock-model';
@@ -125,6 +126,35 @@ function kindOf(stream: SessionStream, c: number): ChannelKind {
 function streamShortName(st: SessionStream): string {
   const id = st.info.id;
   return id.slice(id.lastIndexOf('/') + 1).replace(/^\d+-/, '').replace(/^-+|-+$/g, '') || st.info.modality;
+}
+
+/**
+ * The EDF+ patient and recording subfields of an export. A session imported from an EDF/BDF file
+ * keeps that file's header fields in its notes ('patientId: …', 'recordingId: …', written by the
+ * import, see toSessionImport), so a round trip EDF → HeartMind → EDF carries the patient's code,
+ * sex, birthdate and name and the recording's admin code, technician and equipment (they were
+ * lost: 'X X X X', 'X X HeartMind'). The session's subject id, which the import took from the
+ * file's code and the user may have corrected, wins over the code; a session recorded live (no
+ * such lines) has its subject id and the app as the equipment.
+ */
+export function headerFields(notes: string, subjectId: string, appVersion: string): Pick<EdfWriteOptions, 'patient' | 'recording'> {
+  const line = (key: string) => new RegExp(`^${key}: (.*)$`, 'm').exec(notes)?.[1].trim() ?? '';
+  const pat = parsePatientField(line('patientId'), false);
+  const rec = parseRecordingField(line('recordingId'));
+  const sex = pat.sex && /^[MF]$/i.test(pat.sex) ? (pat.sex.toUpperCase() as 'M' | 'F') : undefined;
+  const code = subjectId.trim() || pat.code;
+  const patient: EdfWriteOptions['patient'] = {
+    ...(code ? { code } : {}),
+    ...(sex ? { sex } : {}),
+    ...(pat.birthdate ? { birthdate: pat.birthdate } : {}),
+    ...(pat.name ? { name: pat.name } : {}),
+  };
+  const recording: EdfWriteOptions['recording'] = {
+    ...(rec.adminCode ? { adminCode: rec.adminCode } : {}),
+    ...(rec.technician ? { technician: rec.technician } : {}),
+    equipment: rec.equipment ?? `HeartMind_${appVersion}`,
+  };
+  return { patient, recording };
 }
 
 /** The session between `from` and `to` (host seconds) as an ImportedRecording (zero = session start). */
@@ -348,8 +378,7 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
     range,
     discontinuous: req.discontinuous === true,
     fileName: basename(path),
-    patient: s.subjectId ? { code: s.subjectId } : undefined,
-    recording: { equipment: `HeartMind_${s.appVersion}` },
+    ...headerFields(s.notes, s.subjectId, s.appVersion),
     stepValues: EXPORT_STEP_VALUES,
   });
   // The pieces' generator returns the warnings after the last piece: run it through a wrapper that keeps them.

@@ -48,6 +48,24 @@ function parseSubfields<T extends string>(text: string, names: T[]): Partial<Rec
 }
 
 /**
+ * EDF+ patient field: 'code sex birthdate name' (spaces within a subfield as '_', 'X' unknown);
+ * plain EDF files are free text, read as EDF+ only when they look like it (or `plus` says so).
+ */
+export function parsePatientField(patientId: string, plus: boolean): EdfHeader['patient'] {
+  const plusPatient = plus || /^\S+ [MFX] (\d{1,2}-[A-Za-z]{3}-\d{4}|X) \S+/.test(patientId);
+  return plusPatient ? parseSubfields(patientId, ['code', 'sex', 'birthdate', 'name']) : {};
+}
+
+/** EDF+ recording field: 'Startdate dd-MMM-yyyy admincode technician equipment'; {} when not EDF+. */
+export function parseRecordingField(recordingId: string): EdfHeader['recording'] {
+  const recParts = /^Startdate\s+(\S+)\s*(.*)$/.exec(recordingId);
+  if (!recParts) return {};
+  const recording: EdfHeader['recording'] = parseSubfields(recParts[2], ['adminCode', 'technician', 'equipment']);
+  if (recParts[1] !== 'X') recording.startDate = recParts[1];
+  return recording;
+}
+
+/**
  * How many records `dataBytes` hold, for a message: whole records as an integer, a partial one to
  * two decimals rounded DOWN (0.999 of a record must not read as the 1 the header asks for), and
  * the bytes of the record that was cut.
@@ -225,16 +243,8 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
     }
   }
 
-  // EDF+ patient field: 'code sex birthdate name'; plain EDF files are free text (kept in patientId).
-  const plusPatient = plus !== null || /^\S+ [MFX] (\d{1,2}-[A-Za-z]{3}-\d{4}|X) \S+/.test(patientId);
-  const patient = plusPatient ? parseSubfields(patientId, ['code', 'sex', 'birthdate', 'name']) : {};
-  let recording: EdfHeader['recording'] = {};
-  const recParts = /^Startdate\s+(\S+)\s*(.*)$/.exec(recordingId);
-  if (recParts) {
-    const rest = parseSubfields(recParts[2], ['adminCode', 'technician', 'equipment']);
-    recording = { ...rest };
-    if (recParts[1] !== 'X') recording.startDate = recParts[1];
-  }
+  const patient = parsePatientField(patientId, plus !== null);
+  const recording = parseRecordingField(recordingId);
 
   // Start: dd.mm.yy hh.mm.ss; years 85-99 are 19xx, 00-84 20xx (EDF spec). EDF+ carries the full
   // year in the recording field's Startdate, which wins when present and consistent.

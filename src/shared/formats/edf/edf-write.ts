@@ -195,6 +195,25 @@ function plusField(s: string | undefined): string {
   return t === '' ? 'X' : t.replace(/[^\x21-\x7e]/g, '?');
 }
 
+/**
+ * Subfields joined by spaces within `width` characters: the longest of those from `fixed` on is
+ * shortened until they fit, so every subfield stays (a plain cut at 80 could drop the last ones,
+ * or leave the name's half, and a reader would no longer see an EDF+ field).
+ */
+function fitSubfields(parts: string[], fixed: number, width: number): string {
+  const out = [...parts];
+  let excess = out.join(' ').length - width;
+  while (excess > 0) {
+    let k = fixed;
+    for (let i = fixed; i < out.length; i++) if (out[i].length > out[k].length) k = i;
+    if (out[k].length <= 1) break;
+    const cut = Math.min(excess, out[k].length - 1, Math.max(1, out[k].length - Math.max(...out.slice(fixed).map((x, i) => (i + fixed === k ? 0 : x.length)))));
+    out[k] = out[k].slice(0, out[k].length - cut);
+    excess -= cut;
+  }
+  return out.join(' ');
+}
+
 function dateParts(unix: number) {
   const d = new Date(unix * 1000);
   return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
@@ -747,10 +766,10 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
   const dt = startUnix !== null ? dateParts(headerSecond) : null;
   const pat = opts.patient ?? {};
   const patientSex = pat.sex ?? (rec.subject.sex && /^[MF]/i.test(rec.subject.sex) ? (rec.subject.sex[0].toUpperCase() as 'M' | 'F') : undefined);
-  const patient = [plusField(pat.code ?? rec.subject.code), plusField(patientSex), plusField(pat.birthdate ?? rec.subject.birthdate), plusField(pat.name ?? rec.subject.name)].join(' ');
+  const patient = fitSubfields([plusField(pat.code ?? rec.subject.code), plusField(patientSex), plusField(pat.birthdate ?? rec.subject.birthdate), plusField(pat.name ?? rec.subject.name)], 0, 80);
   const r = opts.recording ?? {};
   const startdate = dt ? `${two(dt.d)}-${MONTHS[dt.mo - 1]}-${dt.y}` : 'X';
-  const recording = ['Startdate', startdate, plusField(r.adminCode), plusField(r.technician), plusField(r.equipment ?? 'HeartMind')].join(' ');
+  const recording = fitSubfields(['Startdate', startdate, plusField(r.adminCode), plusField(r.technician), plusField(r.equipment ?? 'HeartMind')], 2, 80);
   if (bdf) {
     out[0] = 0xff;
     out.set(encodeAscii('BIOSEMI'), 1);
