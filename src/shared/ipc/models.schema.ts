@@ -65,6 +65,12 @@ export interface PredictionReport {
   /** Per task, per class probability (binary: [P(negative), P(positive)]). */
   probabilities: Record<string, number[]>;
   fed: ModelModality[];
+  /**
+   * Why each modality the model reads did not feed it (an AbsentReason: 'no-device', 'gap',
+   * 'starting', 'warming-up', 'bad-quality'), stored with the prediction: "no strap" and "strap
+   * dropped" read the same from fed:ecg = 0 alone.
+   */
+  absent?: Partial<Record<ModelModality, string>>;
   backend: string;
   latencyMs: number;
   /**
