@@ -1,4 +1,5 @@
 // The dashboard's smaller panels. They re-render from the live store a few times a second.
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
@@ -252,7 +253,7 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
         <ul class="device-clocks small" aria-label={`${status.name} clock alignment`} title={CLOCK_LINE_HELP}>
           {clocks.map((c) => (
             <li key={c.streamId} data-testid="device-clock" data-stream={c.streamId} data-converged={c.state?.clock.driftEstimated ? 'true' : 'false'}>
-              {c.state ? clockLineText(c.modality, c.state) : clockLineText(c.modality, { clock: NO_CLOCK })}
+              <ClockLine text={clockLineText(c.modality, c.state ?? { clock: NO_CLOCK })} />
             </li>
           ))}
         </ul>
@@ -307,6 +308,23 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
 
 /** What a stream's line says before its first clock push (the model has no observation yet). */
 const NO_CLOCK: StreamClockState['clock'] = { offsetSec: NaN, driftPpm: NaN, driftEstimated: false, observations: 0, resets: 0, medianDelayMs: NaN, jitterMs: NaN, fitMs: NaN, driftSdPpm: NaN };
+
+/** The figures of a clock line wrap between them, never inside one ('26 ±' on one line, '16 ppm' on the next). */
+function ClockLine({ text }: { text: string }) {
+  const parts = text.split(' · ');
+  if (parts.length === 1) return <>{text}</>;
+  return (
+    <>
+      {/* "offset … s ·" then a breakable space: a wrapped line starts with a figure, not a '·'. */}
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span class="clock-figure">{i < parts.length - 1 ? `${p} ·` : p}</span>
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 function clocksOf(live: LiveStore, deviceId: string): StreamClock[] {
   return [...live.streams.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ streamId: s.id, modality: s.modality, state: live.clocks.get(s.id) }));
