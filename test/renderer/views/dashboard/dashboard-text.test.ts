@@ -116,7 +116,7 @@ describe('live dashboard text', () => {
     });
 
     test('honest before convergence: no estimate yet, then the offset alone while the drift is still the prior', () => {
-      assert.equal(clockLineText('eeg', est({ observations: 0, offsetSec: NaN })), 'EEG clock: estimating… (no packet yet)');
+      assert.equal(clockLineText('eeg', est({ observations: 0, offsetSec: NaN })), 'EEG clock: estimating…');
       assert.equal(clockLineText('ecg', est({ driftEstimated: false, observations: 9, driftSdPpm: NaN })), 'ECG clock: estimating drift… (offset +12.3 ms so far, 9 packets)');
       assert.equal(clockLineText('eeg', est({ resets: 2, driftPpm: 1 })), 'EEG clock: offset +12.3 ms · runs 1.0 ± 0.7 ppm slow · fit 0.2 ms · jitter 8.7 ms · re-anchored 2 times');
       // Too few residuals for a spread or a closed bucket: left out, not shown as NaN.

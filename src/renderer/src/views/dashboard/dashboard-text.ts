@@ -133,7 +133,7 @@ const MODALITY_LABEL: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg
 export function clockLineText(modality: StreamInfo['modality'], state: Pick<StreamClockState, 'clock'>): string {
   const c = state.clock;
   const head = `${MODALITY_LABEL[modality] ?? modality} clock:`;
-  if (c.observations === 0) return `${head} estimating… (no packet yet)`;
+  if (c.observations === 0) return `${head} estimating…`;
   const offset = `offset ${clockOffsetText(c.offsetSec)}`;
   const resets = c.resets > 0 ? ` · re-anchored ${plural(c.resets, 'time')}` : '';
   if (!c.driftEstimated) return `${head} estimating drift… (${offset} so far, ${plural(c.observations, 'packet')})${resets}`;
