@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelListResult, ModelReadiness, ModelSummary, PredictionReport } from '../../shared/ipc/models.schema';
 import { checkContract, renderModelCard, type AvailableInputs } from '../../shared/model/card';
+import { ABSENT_REASON_TEXT } from '../../shared/model/window-input';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import { plural } from '../../shared/plural';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -21,13 +22,20 @@ const sinks = new Set<PredictionSink>();
 
 /**
  * A report as the sessions database stores a prediction (Prediction.outputs is a flat map of
- * numbers): `<task>:<class>` → probability, plus which modalities fed it (1/0) and the latency.
+ * numbers): `<task>:<class>` → probability, plus which modalities fed it (1/0), why one did not
+ * (`absent:<m>:<reason>` = 1, the reason in the key so the map stays numbers) and the latency.
  */
 export function predictionRow(r: PredictionReport): { modelId: string; windowTime: number; outputs: Record<string, number> } {
   const outputs: Record<string, number> = {};
   for (const [task, probs] of Object.entries(r.probabilities)) probs.forEach((p, i) => (outputs[`${task}:${i}`] = p));
   // Per modality the model reads (both when not known): 1 = fed this answer, 0 = absent from it.
-  for (const m of r.reads ?? (['eeg', 'ecg'] as const)) outputs[`fed:${m}`] = r.fed.includes(m) ? 1 : 0;
+  for (const m of r.reads ?? (['eeg', 'ecg'] as const)) {
+    const fed = r.fed.includes(m);
+    outputs[`fed:${m}`] = fed ? 1 : 0;
+    // Only a reason the pipeline gives (the page's word is not a free-form key in the database).
+    const why = r.absent?.[m];
+    if (!fed && why && Object.hasOwn(ABSENT_REASON_TEXT, why)) outputs[`absent:${m}:${why}`] = 1;
+  }
   outputs.latency_ms = r.latencyMs;
   return { modelId: r.modelId, windowTime: r.windowTime, outputs };
 }
@@ -393,6 +401,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
       for (const x of r as PredictionReport[]) {
         if (!x || typeof x.modelId !== 'string' || !Number.isFinite(x.windowTime) || typeof x.probabilities !== 'object' || x.probabilities === null) return 'each report needs modelId, a finite windowTime and probabilities';
         for (const v of Object.values(x.probabilities)) if (!Array.isArray(v) || !v.every((p) => Number.isFinite(p))) return 'probabilities must be finite numbers';
+        if (x.absent !== undefined && (typeof x.absent !== 'object' || x.absent === null || !Object.values(x.absent).every((v) => typeof v === 'string'))) return 'absent must map modalities to reasons';
       }
       return null;
     },

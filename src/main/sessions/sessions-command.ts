@@ -12,6 +12,7 @@ import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
 import { plural } from '../../shared/plural';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
+import { predictionSummaryText, summarizePredictions } from '../../shared/model/prediction-summary';
 
 /** `show` lists this many of each kind of event; the rest are counted (they were left out without a word). */
 const SHOWN_EVENTS = 20;
@@ -28,7 +29,7 @@ export const command: CliCommand = {
     'usage: heartmind sessions <verb> [arguments] [--data-dir DIR] [--json]',
     '',
     '  list [--search TEXT] [--subject ID] [--tag T]   sessions, newest first (with duration and size on disk)',
-    '  show ID                                       streams, channels, markers, self-reports, gaps',
+    '  show ID                                       streams, channels, markers, self-reports, gaps, predictions',
     '  rename ID NAME',
     '  tag ID TAG...                                 replace the tags (none: clear them)',
     '  notes ID TEXT',
@@ -125,7 +126,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'show': {
         const s = await db.api.getSession(sessionId(args[0]));
         const timeline = await db.api.getTimeline(s.id);
-        out({ ...s, timeline }, () =>
+        // Which modalities fed the model's answers, and why one did not (no device, a gap, …).
+        const predictions = summarizePredictions(await db.api.listPredictions(s.id));
+        out({ ...s, timeline, predictions }, () =>
           [
             row(s),
             s.state === 'interrupted' ? `interrupted: ${INTERRUPTED_SESSION_TEXT}` : '',
@@ -137,6 +140,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${r.text}` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
             ...firstOf(timeline.gaps, 'gap', (g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
+            ...predictions.map((p) => `  predictions by ${predictionSummaryText(p)}`),
           ]
             .filter(Boolean)
             .join('\n'),
