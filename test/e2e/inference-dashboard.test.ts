@@ -14,6 +14,7 @@ import { answerNextWindow, collectPredictions, installModel, openModelsView, unt
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { anyChannels, labelledChannels } from '../../src/shared/model/config';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
+import { predictionRow } from '../../src/main/model/models.core';
 import { newModelCard, type NewCardFields } from '../../src/shared/model/card';
 import { signalSettingsOf } from '../../src/shared/pipeline/signal-settings';
 
@@ -193,6 +194,13 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     try {
       await page.waitForFunction(() => /no ECG/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
       assert.match((await page.getByTestId('model-fed').textContent()) ?? '', /^fed by EEG · no ECG \((no device connected|a gap in its stream)\): answered without it$/);
+      // The reason reaches the core with the answer, and is stored with it (absent:ecg:<reason>).
+      const t0 = Date.now();
+      while (!reports.some((x) => x.fed.length === 1 && x.absent?.ecg) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 200));
+      const r = reports.find((x) => x.fed.length === 1 && x.absent?.ecg);
+      assert.ok(r, `an EEG-only answer with the reason ECG was absent (${JSON.stringify(reports.at(-1))})`);
+      assert.match(r.absent!.ecg!, /^(no-device|gap)$/);
+      assert.equal(predictionRow(r).outputs[`absent:ecg:${r.absent!.ecg}`], 1, 'stored with the prediction');
     } finally {
       await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
     }
