@@ -90,6 +90,13 @@ export interface SessionStream {
   /** Host time (s) of the first and last stored chunk's arrival. */
   firstTime: number | null;
   lastTime: number | null;
+  /**
+   * A recorded stream's place in the chunk/gap sequence: announced before the item `openedSeq` (0:
+   * at the start), and `ended` (device removed) before the item `seq`, at host time `time`. Null or
+   * absent where not known (imported files, sessions recorded before schema 70).
+   */
+  openedSeq?: number | null;
+  ended?: { seq: number; time: number } | null;
 }
 
 export interface SessionDetail extends SessionSummary {

@@ -42,6 +42,8 @@ export interface NewStream {
   /** Per channel; by default the kind follows the stream's modality and the rest is empty. */
   channelDetails?: Partial<ChannelDetail>[];
   clockModel?: ClockModelInfo | null;
+  /** The seq of the first chunk or gap after the stream was announced (a recording; absent for imports). */
+  openedSeq?: number;
 }
 
 /** One flush of the recorder: the chunks and gaps that arrived since the last one. */
@@ -49,6 +51,8 @@ export interface RecordingBatch {
   sessionId: number;
   blocks: { streamId: number; chunks: PackedChunks }[];
   gaps: { streamId: number; seq: number; gap: Gap; fromSource: boolean }[];
+  /** Streams that ended since the last flush: before the chunk or gap `seq`, at host time `time`. */
+  ends?: { streamId: number; seq: number; time: number }[];
   /** Pipeline snapshots taken since the last flush (each after every chunk and gap up to its afterSeq). */
   snapshots?: NewPipelineSnapshot[];
 }

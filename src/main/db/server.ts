@@ -406,6 +406,9 @@ interface StreamRow {
   sample_count: number;
   first_time: number | null;
   last_time: number | null;
+  opened_seq: number | null;
+  ended_seq: number | null;
+  ended_time: number | null;
   device_key: string;
   device_name: string;
   device_model: string;
@@ -415,6 +418,7 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
   const rows = db
     .prepare<[number], StreamRow>(
       `SELECT st.id, st.info_json, st.stream_key, st.modality, st.nominal_rate_hz, st.clock_model, st.sample_count, st.first_time, st.last_time,
+              st.opened_seq, st.ended_seq, st.ended_time,
               d.device_key, d.name AS device_name, d.model AS device_model
        FROM streams st JOIN devices d ON d.id = st.device_id WHERE st.session_id = ? ORDER BY st.id`,
     )
@@ -466,6 +470,8 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
       sampleCount: r.sample_count,
       firstTime: r.first_time,
       lastTime: r.last_time,
+      openedSeq: r.opened_seq,
+      ended: r.ended_seq === null || r.ended_time === null ? null : { seq: r.ended_seq, time: r.ended_time },
     };
   });
 }
@@ -508,7 +514,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
     const streamId = Number(
       db
         .prepare(
-          'INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model, info_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO streams (session_id, device_id, stream_key, modality, nominal_rate_hz, clock_model, info_json, opened_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           sessionId,
@@ -518,6 +524,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
           info.nominalRateHz,
           s.clockModel ? JSON.stringify(s.clockModel) : null,
           JSON.stringify(info),
+          Number.isSafeInteger(s.openedSeq) && s.openedSeq! >= 0 ? s.openedSeq : null,
         ).lastInsertRowid,
     );
     const insert = prep(db, 
@@ -577,7 +584,12 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
     seqEnd = Math.max(seqEnd, g.seq + 1);
   }
   const snapshots = (batch.snapshots ?? []).map(checkSnapshot);
-  if (seqStart === Infinity && snapshots.length === 0) return { samples: 0, bytes: 0 };
+  const ends = batch.ends ?? [];
+  for (const e of ends) {
+    if (!Number.isSafeInteger(e.seq) || e.seq < 0) throw new DbError('Invalid', `a stream's end seq must be an integer ≥ 0, got ${String(e.seq)}`);
+    requireFinite(e.time, 'stream end time');
+  }
+  if (seqStart === Infinity && snapshots.length === 0 && ends.length === 0) return { samples: 0, bytes: 0 };
   const insertSnapshot = prep(db,
     `INSERT INTO pipeline_snapshots (session_id, after_seq, host_time, windows_from, version, byte_count, data)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, after_seq) DO UPDATE SET
@@ -623,6 +635,10 @@ export function appendBatch(db: WritableDb, batch: RecordingBatch): BatchResult 
         g.gap.reason,
         g.fromSource ? 1 : 0,
       );
+    }
+    const endStream = prep(db, 'UPDATE streams SET ended_seq = ?, ended_time = ? WHERE id = ? AND session_id = ?');
+    for (const e of ends) {
+      if (endStream.run(e.seq, e.time, e.streamId, batch.sessionId).changes !== 1) throw new DbError('NotFound', `stream ${e.streamId} is not part of session ${batch.sessionId}`);
     }
     if (snapshots.length > 0) requireSessionExists(db, batch.sessionId);
     for (const x of snapshots) insertSnapshot.run(batch.sessionId, x.afterSeq, x.hostTime, x.windowsFrom, x.version, x.data.length, x.data);

@@ -148,6 +148,8 @@ interface StreamSlot {
   buf: ChunkBuffer;
   /** Device time of the last sample seen (where the clock estimate at stop holds). */
   lastDeviceTime: number;
+  /** The seq of the first chunk or gap after the stream was announced (a replay announces it there). */
+  openedSeq: number;
 }
 
 interface PendingGap {
@@ -204,6 +206,7 @@ export class Recorder {
     });
     this.slots.clear();
     this.gaps = [];
+    this.ends = [];
     this.seq = 0;
     this.bufferedValues = 0;
     this.snapshots = [];
@@ -309,7 +312,7 @@ export class Recorder {
     if (!slot || !sameLayout(slot.info, info)) {
       // New stream, or its layout changed (montage, rate): a new stream row from here on.
       if (slot && slot.buf.n > 0) this.retired.push(slot);
-      slot = { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN };
+      slot = { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN, openedSeq: this.seq };
       this.slots.set(chunk.streamId, slot);
     }
     slot.buf.push(this.seq++, chunk);
@@ -320,13 +323,36 @@ export class Recorder {
 
   private onStreams(streams: StreamInfo[]): void {
     if (this.state.state !== 'recording' && this.state.state !== 'idle') return;
+    // A stream gone from the hub ended here (its device removed, or announced again without it):
+    // live, the pipeline flushed it and its modality reads 'no-device' from here on. The end is
+    // stored so a replay ends it at the same point; a device added again later gets a new row.
+    // (A device that drops and reconnects keeps its streams: that stays a gap.)
+    let changed = false;
+    for (const [id, slot] of this.slots) {
+      if (streams.some((s) => s.id === id)) continue;
+      this.slots.delete(id);
+      changed = true;
+      if (slot.buf.n > 0 || slot.rowId !== null) {
+        if (slot.buf.n > 0) this.retired.push(slot);
+        this.ends.push({ slot, seq: this.seq, time: this.opts.clock.now() });
+      }
+    }
     for (const info of streams) {
       const slot = this.slots.get(info.id);
       if (slot && sameLayout(slot.info, info)) continue;
       if (slot && slot.buf.n > 0) this.retired.push(slot);
-      this.slots.set(info.id, { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN });
+      this.slots.set(info.id, { info, rowId: null, buf: new ChunkBuffer(), lastDeviceTime: NaN, openedSeq: this.seq });
+      changed = true;
     }
+    // The pipeline under its new streams: a snapshot taken before the change with no chunk since
+    // carries the same afterSeq and would read as after it; this one replaces it (and seeks past
+    // the change start from here). None once nothing streams: an empty pipeline has no time, and
+    // its snapshot would read as the session's earliest.
+    if (changed && streams.length > 0) this.takeSnapshot();
   }
+
+  /** Streams that ended since the last flush (stored with their rows at the next one). */
+  private ends: { slot: StreamSlot; seq: number; time: number }[] = [];
 
   /** Slots replaced mid-batch by a layout change; flushed with the next batch. */
   private retired: StreamSlot[] = [];
@@ -364,7 +390,7 @@ export class Recorder {
   /** Commits everything buffered (with a pipeline snapshot when one is due). Flushes run one at a time; a failure stops the recording. */
   flush(): Promise<void> {
     if (this.state.state === 'recording' && this.schedule.due(this.opts.clock.now(), this.state.committedBytes)) this.takeSnapshot();
-    if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 || this.snapshots.length > 0 ? this.flush() : undefined));
+    if (this.flushing) return this.flushing.then(() => (this.bufferedValues > 0 || this.gaps.length > 0 || this.ends.length > 0 || this.snapshots.length > 0 ? this.flush() : undefined));
     const sessionId = this.state.sessionId;
     if (sessionId === null || (this.state.state !== 'recording' && this.state.state !== 'stopping')) return Promise.resolve();
     // Take the buffers now; chunks arriving during the commit go to the next batch.
@@ -373,20 +399,23 @@ export class Recorder {
     this.retired = [];
     const gaps = this.gaps;
     this.gaps = [];
+    const ends = this.ends;
+    this.ends = [];
     const snapshots = this.snapshots;
     this.snapshots = [];
     this.bufferedValues = 0;
-    if (taken.length === 0 && gaps.length === 0 && snapshots.length === 0) return Promise.resolve();
+    if (taken.length === 0 && gaps.length === 0 && ends.length === 0 && snapshots.length === 0) return Promise.resolve();
     this.flushing = (async () => {
       try {
         // Every stream known so far gets its row, in the order the hub announced them.
-        for (const s of new Set([...taken.map((t) => t.slot).filter((x) => this.slots.get(x.info.id) !== x), ...this.slots.values(), ...gaps.map((g) => g.slot)])) {
-          if (s.rowId === null) s.rowId = await this.opts.db.api.addStream(sessionId, this.describe(s.info));
+        for (const s of new Set([...taken.map((t) => t.slot).filter((x) => this.slots.get(x.info.id) !== x), ...this.slots.values(), ...gaps.map((g) => g.slot), ...ends.map((e) => e.slot)])) {
+          if (s.rowId === null) s.rowId = await this.opts.db.api.addStream(sessionId, { ...this.describe(s.info), openedSeq: s.openedSeq });
         }
         const batch: RecordingBatch = {
           sessionId,
           blocks: taken.map((t) => ({ streamId: t.slot.rowId!, chunks: t.chunks })),
           gaps: gaps.map((g) => ({ streamId: g.slot.rowId!, seq: g.seq, gap: g.gap, fromSource: SOURCE_GAP_REASONS.has(g.gap.reason) })),
+          ends: ends.map((e) => ({ streamId: e.slot.rowId!, seq: e.seq, time: e.time })),
           snapshots,
         };
         const transfer = taken.flatMap((t) => [t.chunks.seqs, t.chunks.deviceTimes, t.chunks.hostTimes, t.chunks.counts, t.chunks.data].map((a) => a.buffer as ArrayBuffer));
@@ -431,6 +460,7 @@ export class Recorder {
     this.slots.clear();
     this.retired = [];
     this.gaps = [];
+    this.ends = [];
     this.snapshots = [];
     this.bufferedValues = 0;
     this.state = { ...this.state, state: 'failed', error: { kind: e.kind, message: e.message } };

@@ -78,6 +78,14 @@ export function checkReplaySpeed(speed: unknown): ReplaySpeed {
   return speed;
 }
 
+/** A stored stream row: its first chunk's arrival, and where it was announced and ended (null: not known). */
+interface Row {
+  id: number;
+  firstTime: number;
+  openedSeq: number | null;
+  ended: { seq: number; time: number } | null;
+}
+
 type Item = { kind: 'chunk'; seq: number; chunk: ReplayChunk } | { kind: 'gap'; seq: number; gap: ReplayGap };
 
 /** How a replay was last positioned: from a restored pipeline snapshot, a pre-roll, or the session's start. */
@@ -100,8 +108,16 @@ export class ReplaySource implements Source {
    * once, under one id: the hub kept one of them and the other's chunks were refused, so a session
    * whose montage changed replayed without the EEG before (or after) the change.
    */
-  private rowsByKey = new Map<string, { id: number; firstTime: number }[]>();
+  private rowsByKey = new Map<string, Row[]>();
   private announced = new Map<string, number>();
+  /**
+   * Where the recording announced and ended its streams (schema 70), in seq order: a device added
+   * mid-recording is announced before the item it came before, and one removed is ended there (the
+   * pipeline flushes it, and its modality reads 'no-device' after), as live. `streamCursor` is the
+   * next one to apply.
+   */
+  private streamEvents: { seq: number; key: string; rowId: number; open: boolean }[] = [];
+  private streamCursor = 0;
   private markers: Marker[] = [];
   /** The session's pipeline settings, oldest first; `settingsCursor` is the next one to apply. */
   private settings: { time: number; config: PipelineConfig | null; hash: number }[] = [];
@@ -156,8 +172,12 @@ export class ReplaySource implements Source {
     const prefix = this.opts.streamIdPrefix ?? 'replay:';
     for (const s of detail.streams) {
       const rows = this.rowsByKey.get(s.info.id) ?? [];
-      rows.push({ id: s.id, firstTime: s.firstTime ?? -Infinity });
+      const openedSeq = s.openedSeq ?? null;
+      const ended = s.ended ?? null;
+      rows.push({ id: s.id, firstTime: s.firstTime ?? -Infinity, openedSeq, ended });
       this.rowsByKey.set(s.info.id, rows);
+      if (openedSeq !== null) this.streamEvents.push({ seq: openedSeq, key: s.info.id, rowId: s.id, open: true });
+      if (openedSeq !== null && ended) this.streamEvents.push({ seq: ended.seq, key: s.info.id, rowId: s.id, open: false });
       this.infos.set(s.id, {
         ...s.info,
         id: prefix + s.info.id,
@@ -174,8 +194,10 @@ export class ReplaySource implements Source {
       const config = this.resolveSettings(f.settings);
       return { time: f.time, config, hash: config ? configHash(config) : NaN };
     });
+    // Ends first where a device was removed and another stream announced before the same item.
+    this.streamEvents.sort((a, b) => a.seq - b.seq || Number(a.open) - Number(b.open));
     this.applySettingsAt(detail.startTime);
-    this.announceRowsAt(detail.startTime);
+    this.announceRowsAt(detail.startTime, 0);
     this.sink = sink;
     sink.streams(this.deviceId, this.streamInfos());
     this.state = 'paused';
@@ -231,14 +253,48 @@ export class ReplaySource implements Source {
     return [...this.announced.values()].map((id) => this.infos.get(id)!);
   }
 
-  /** Announces, per stream key, the newest row whose first chunk came at or before host time `time` (else its first row). */
-  private announceRowsAt(time: number): void {
+  /**
+   * The rows announced where delivery starts, at host time `time` with the item `seq` next: per
+   * stream key, the newest row announced before that item and not ended by then (none: the device
+   * was not there). A session recorded before schema 70 does not say: the newest row whose first
+   * chunk came at or before `time` (else its first row).
+   */
+  private announceRowsAt(time: number, seq: number): void {
     this.announced.clear();
     for (const [key, rows] of this.rowsByKey) {
+      if (rows.every((r) => r.openedSeq !== null)) {
+        let row: Row | null = null;
+        for (const r of rows) if (r.openedSeq! <= seq) row = r;
+        if (row && !(row.ended && row.ended.seq <= seq)) this.announced.set(key, row.id);
+        continue;
+      }
       let row = rows[0];
       for (const r of rows) if (r.firstTime <= time) row = r;
       this.announced.set(key, row.id);
     }
+    this.streamCursor = 0;
+    while (this.streamCursor < this.streamEvents.length && this.streamEvents[this.streamCursor].seq <= seq) this.streamCursor++;
+  }
+
+  /** Announces and ends streams as the recording did before the item `seq` (Infinity: at the end). */
+  private applyStreamEvents(seq: number): void {
+    let changed = false;
+    let ended = false;
+    while (this.streamCursor < this.streamEvents.length && this.streamEvents[this.streamCursor].seq <= seq) {
+      const e = this.streamEvents[this.streamCursor++];
+      if (e.open) {
+        this.announced.set(e.key, e.rowId);
+        changed = true;
+      } else if (this.announced.get(e.key) === e.rowId) {
+        this.announced.delete(e.key);
+        changed = ended = true;
+      }
+    }
+    if (!changed || !this.sink) return;
+    // The last streams ending is a device removed with nothing else streaming: live, the pipeline
+    // flushed them (removeDevice) before they went; endOfData does the same here.
+    if (ended && this.announced.size === 0) this.sink.endOfData?.(this.deviceId);
+    this.sink.streams(this.deviceId, this.streamInfos());
   }
 
   play(): ReplayStatus {
@@ -333,7 +389,7 @@ export class ReplaySource implements Source {
     const under = header ? this.settingsIndexFor(header.configHash, target) : -1;
     this.applySettingsAt(under >= 0 ? this.settings[under].time : snap ? snap.hostTime : from);
     // The layouts in effect where delivery starts (a restored snapshot holds those streams).
-    this.announceRowsAt(snap ? snap.hostTime : from);
+    this.announceRowsAt(snap ? snap.hostTime : from, snap ? snap.afterSeq + 1 : (seq ?? Infinity));
     if (announce && this.sink) {
       // Withdrawing and re-announcing the streams makes the pipeline start them afresh (filters,
       // clock model, segments), as for a device that reconnects.
@@ -526,6 +582,7 @@ export class ReplaySource implements Source {
   }
 
   private deliver(item: Item): void {
+    this.applyStreamEvents(item.seq);
     const sink = this.sink!;
     if (item.kind === 'gap') {
       const info = this.infos.get(item.gap.streamId);
@@ -564,6 +621,8 @@ export class ReplaySource implements Source {
   private lastPositionReport = -Infinity;
 
   private finish(): void {
+    // A device removed after the last chunk (just before Stop) ends its streams first.
+    this.applyStreamEvents(Infinity);
     // No more data: the pipeline flushes the streams, so the window that ends at the last sample
     // comes out (it waited for resampler look-ahead past the recording's end; a live device that
     // stops is flushed the same way when the hub removes it).

@@ -9,6 +9,7 @@ import { updateToSchemaVersion0030 } from './0030-create-events';
 import { updateToSchemaVersion0040 } from './0040-add-channel-details';
 import { updateToSchemaVersion0050 } from './0050-create-pipeline-snapshots';
 import { updateToSchemaVersion0060 } from './0060-imported-gap-reason';
+import { updateToSchemaVersion0070 } from './0070-stream-open-end';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 40, name: 'add-channel-details', up: updateToSchemaVersion0040 },
   { version: 50, name: 'create-pipeline-snapshots', up: updateToSchemaVersion0050 },
   { version: 60, name: 'imported-gap-reason', up: updateToSchemaVersion0060 },
+  { version: 70, name: 'stream-open-end', up: updateToSchemaVersion0070 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,132 @@
+// A device that joins or leaves while recording. Live, windows before a device joins and after it is
+// removed read its modality as 'no-device', and removing it flushes the pipeline (the windows that
+// end at its last sample come out). The recorder stored neither when a stream was announced nor
+// that it ended: a replay announced every stream at the start and never ended one, so those windows
+// read 'gap' and the trailing windows were missing. Now the recorder stores both (schema 70) and the
+// replay announces and ends each stream at the same point of the recording: every window equals the
+// live one, byte for byte, from the start and after seeks on either side.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SyncWindow } from '../../../src/shared/window.types';
+import Database from 'better-sqlite3';
+import { startServiceRig } from './service-rig';
+
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function assertSame(r: SyncWindow, w: SyncWindow, what: string): void {
+  assert.equal(r.startTime, w.startTime, `${what}: start`);
+  for (const m of ['eeg', 'ecg'] as const) {
+    assert.equal(r[m].absentReason, w[m].absentReason, `${what}: ${m} absent reason`);
+    assert.deepEqual(r[m].channels, w[m].channels, `${what}: ${m} channels`);
+    assert.ok(bytes(r[m].data).equals(bytes(w[m].data)), `${what}: ${m} data differs`);
+  }
+}
+
+type Rig = Awaited<ReturnType<typeof startServiceRig>>;
+
+/** Replays the session from the start and after each seek; every window must be the live one. */
+async function assertReplayIsLive(rig: Rig, sessionId: number, live: SyncWindow[], seeks: number[]): Promise<void> {
+  const detail = await rig.service.get(sessionId);
+  const t0 = detail.startTime;
+  const liveAt = new Map(live.map((w) => [w.startTime, w]));
+  const rel = (w: SyncWindow) => `+${(w.startTime - t0).toFixed(1)} s`;
+  rig.windows.length = 0;
+  await rig.service.openReplay({ sessionId, speed: 'max', play: true });
+  const replay = rig.service.currentReplay()!;
+  await replay.whenEnded();
+  const all = rig.windows.splice(0);
+  const expected = live.filter((w) => w.startTime >= all[0].startTime);
+  assert.deepEqual(all.map(rel), expected.map(rel), 'from the start: the same windows');
+  all.forEach((w, i) => assertSame(w, expected[i], `from the start, window at ${rel(w)}`));
+  for (const target of seeks) {
+    await rig.service.seek(t0 + target);
+    rig.service.play();
+    await replay.whenEnded();
+    const after = rig.windows.splice(0);
+    assert.ok(after.length >= 5, `seek to +${target} s: ${after.length} windows`);
+    const tail = live.filter((w) => w.startTime >= after[0].startTime);
+    assert.deepEqual(after.map(rel), tail.map(rel), `seek to +${target} s: the same windows`);
+    for (const w of after) assertSame(w, liveAt.get(w.startTime)!, `seek to +${target} s, window at ${rel(w)}`);
+  }
+  const bad = rig.logs.filter((l) => /refused|not restored|failed/.test(l));
+  assert.equal(bad.length, 0, bad.join('\n'));
+  await rig.service.closeReplay();
+}
+
+test('a device removed mid-recording: the replay ends its stream where it ended live (no-device after it, the flushed windows), from the start and after seeks', async (t) => {
+  const rig = await startServiceRig(t, { seed: 7 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name: 'strap removed' });
+  rig.windows.length = 0;
+  for (let s = 0; s < 30; s++) {
+    if (s === 14) await rig.hub.removeSource(rig.strap.deviceId);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  const live = rig.windows.splice(0);
+  await rig.hub.removeSource(rig.headset.deviceId);
+  assert.ok(live.some((w) => w.ecg.present), 'live ECG windows before the removal');
+  assert.ok(live.some((w) => w.ecg.absentReason === 'no-device'), 'live windows after the removal read no-device');
+  await assertReplayIsLive(rig, sessionId!, live, [6.5, 13, 20.5]);
+});
+
+test('a device that joined mid-recording: the replay announces its stream where it came live (no-device before it), from the start and after seeks', async (t) => {
+  const rig = await startServiceRig(t, { seed: 8 });
+  await rig.hub.addSource(rig.headset);
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name: 'strap joins' });
+  rig.windows.length = 0;
+  for (let s = 0; s < 30; s++) {
+    if (s === 10) await rig.hub.addSource(rig.strap);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  const live = rig.windows.splice(0);
+  await rig.hub.removeSource(rig.headset.deviceId);
+  await rig.hub.removeSource(rig.strap.deviceId);
+  assert.ok(live.some((w) => w.ecg.present), 'live ECG windows after the join');
+  assert.ok(live.some((w) => w.ecg.absentReason === 'no-device'), 'live windows before the join read no-device');
+  await assertReplayIsLive(rig, sessionId!, live, [4.5, 12, 20.5]);
+});
+
+test('a session recorded before schema 70 (no stream announced or ended in it) still replays, as before: the windows up to the removal are live ones', async (t) => {
+  const rig = await startServiceRig(t, { seed: 7 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name: 'older recording' });
+  rig.windows.length = 0;
+  for (let s = 0; s < 24; s++) {
+    if (s === 14) await rig.hub.removeSource(rig.strap.deviceId);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  const live = rig.windows.splice(0);
+  await rig.hub.removeSource(rig.headset.deviceId);
+  const detail = await rig.service.get(sessionId!);
+  const strapRow = detail.streams.find((s) => s.info.modality === 'ecg')!;
+  assert.ok(strapRow.ended && strapRow.openedSeq === 0, `the strap's row says where it ended: ${JSON.stringify(strapRow.ended)}`);
+  // What an older version stored (the columns the migration added stay NULL for its sessions).
+  const raw = new Database(rig.path);
+  raw.prepare('UPDATE streams SET opened_seq = NULL, ended_seq = NULL, ended_time = NULL WHERE session_id = ?').run(sessionId);
+  raw.close();
+  const old = (await rig.service.get(sessionId!)).streams.find((s) => s.info.modality === 'ecg')!;
+  assert.equal(old.ended, null, 'no end stored');
+
+  rig.windows.length = 0;
+  await rig.service.openReplay({ sessionId: sessionId!, speed: 'max', play: true });
+  await rig.service.currentReplay()!.whenEnded();
+  const all = rig.windows.splice(0);
+  const removedAt = strapRow.ended!.time;
+  const before = live.filter((w) => w.startTime >= all[0].startTime && w.startTime + w.samples / w.rateHz <= removedAt - 1);
+  assert.ok(before.length >= 8, `${before.length} windows before the removal`);
+  before.forEach((w, i) => assertSame(all[i], w, `window ${i}`));
+  // Without the end, the strap's silence after it reads as a gap, as it did before schema 70.
+  assert.ok(all.some((w) => w.ecg.absentReason === 'gap'), 'the ECG after the removal reads gap');
+  await rig.service.closeReplay();
+});
