@@ -61,6 +61,8 @@ test('a device removed mid-recording: the replay ends its stream where it ended 
   const { sessionId } = await rig.service.startRecording({ name: 'strap removed' });
   rig.windows.length = 0;
   for (let s = 0; s < 30; s++) {
+    // The headset's packets lost for 3 s: a gap, not an end (it keeps its stream).
+    if (s === 5) rig.headset.injectFault('dropout');
     if (s === 14) await rig.hub.removeSource(rig.strap.deviceId);
     rig.scheduler.advance(1);
     await rig.service.recorder.flush();
@@ -70,6 +72,9 @@ test('a device removed mid-recording: the replay ends its stream where it ended 
   await rig.hub.removeSource(rig.headset.deviceId);
   assert.ok(live.some((w) => w.ecg.present), 'live ECG windows before the removal');
   assert.ok(live.some((w) => w.ecg.absentReason === 'no-device'), 'live windows after the removal read no-device');
+  assert.ok(live.some((w) => w.eeg.absentReason === 'gap'), 'live windows across the dropout read gap');
+  const rows = (await rig.service.get(sessionId!)).streams;
+  assert.deepEqual(rows.map((r) => [r.info.modality, r.openedSeq, r.ended !== null]), [['eeg', 0, false], ['ecg', 0, true]], 'only the removed strap ended; the headset after its dropout did not');
   await assertReplayIsLive(rig, sessionId!, live, [6.5, 13, 20.5]);
 });
 
