@@ -135,3 +135,27 @@ test('a session recorded before schema 70 (no stream announced or ended in it) s
   assert.ok(all.some((w) => w.ecg.absentReason === 'gap'), 'the ECG after the removal reads gap');
   await rig.service.closeReplay();
 });
+
+test('a device removed and added again: a row for each time it streamed, no-device between them, live and on replay', async (t) => {
+  const rig = await startServiceRig(t, { seed: 9 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name: 'strap off and on' });
+  rig.windows.length = 0;
+  for (let s = 0; s < 36; s++) {
+    if (s === 10) await rig.hub.removeSource(rig.strap.deviceId);
+    if (s === 20) await rig.hub.addSource(rig.strap);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  const live = rig.windows.splice(0);
+  await rig.hub.removeSource(rig.headset.deviceId);
+  await rig.hub.removeSource(rig.strap.deviceId);
+  const ecg = (await rig.service.get(sessionId!)).streams.filter((r) => r.info.modality === 'ecg');
+  assert.deepEqual(ecg.map((r) => [r.openedSeq === 0, r.ended !== null]), [[true, true], [false, false]], 'a row per time the strap streamed');
+  const reasons = live.map((w) => (w.ecg.present ? 'ok' : w.ecg.absentReason));
+  assert.ok(reasons.indexOf('no-device') > 0 && reasons.lastIndexOf('ok') > reasons.indexOf('no-device'), `ECG present, then no-device, then back: ${reasons.join(' ')}`);
+  await assertReplayIsLive(rig, sessionId!, live, [8, 15, 21, 28.5]);
+});
