@@ -877,7 +877,10 @@ export function seekSnapshot(db: ReadableDb, sessionId: number, windowsFrom: num
   type Row = SnapshotRow & { data: Uint8Array };
   const cols = 'after_seq, host_time, windows_from, version, byte_count, data';
   const row =
-    prep<[number, number], Row>(db, `SELECT ${cols} FROM pipeline_snapshots WHERE session_id = ? AND windows_from <= ? ORDER BY windows_from DESC, after_seq DESC LIMIT 1`).get(sessionId, windowsFrom) ??
+    // A pipeline with no data since it started over (every device removed mid-recording) reproduces
+    // windows "from -∞" by its own account: restored for an early target it skipped everything
+    // before it. Only the session's first snapshot may have nothing in it.
+    prep<[number, number], Row>(db, `SELECT ${cols} FROM pipeline_snapshots WHERE session_id = ? AND windows_from <= ? AND (windows_from > -1e308 OR after_seq = -1) ORDER BY windows_from DESC, after_seq DESC LIMIT 1`).get(sessionId, windowsFrom) ??
     prep<[number], Row>(db, `SELECT ${cols} FROM pipeline_snapshots WHERE session_id = ? AND after_seq = -1`).get(sessionId);
   if (!row) return null;
   const next = row.after_seq + 1;

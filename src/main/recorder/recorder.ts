@@ -346,9 +346,8 @@ export class Recorder {
     }
     // The pipeline under its new streams: a snapshot taken before the change with no chunk since
     // carries the same afterSeq and would read as after it; this one replaces it (and seeks past
-    // the change start from here). None once nothing streams: an empty pipeline has no time, and
-    // its snapshot would read as the session's earliest.
-    if (changed && streams.length > 0) this.takeSnapshot();
+    // the change start from here).
+    if (changed) this.takeSnapshot();
   }
 
   /** Streams that ended since the last flush (stored with their rows at the next one). */

@@ -280,9 +280,20 @@ export class ReplaySource implements Source {
   private applyStreamEvents(seq: number): void {
     let changed = false;
     let ended = false;
+    const tell = () => {
+      if (!changed || !this.sink) return;
+      // The last streams ending is a device removed with nothing else streaming: live, the pipeline
+      // flushed them (removeDevice) before they went; endOfData does the same here.
+      if (ended && this.announced.size === 0) this.sink.endOfData?.(this.deviceId);
+      this.sink.streams(this.deviceId, this.streamInfos());
+      changed = ended = false;
+    };
     while (this.streamCursor < this.streamEvents.length && this.streamEvents[this.streamCursor].seq <= seq) {
       const e = this.streamEvents[this.streamCursor++];
       if (e.open) {
+        // Ends are told first: a device removed and added again before the next chunk starts
+        // afresh, as live; announced together, the pipeline took the new stream for a reconnect.
+        if (ended) tell();
         this.announced.set(e.key, e.rowId);
         changed = true;
       } else if (this.announced.get(e.key) === e.rowId) {
@@ -290,11 +301,7 @@ export class ReplaySource implements Source {
         changed = ended = true;
       }
     }
-    if (!changed || !this.sink) return;
-    // The last streams ending is a device removed with nothing else streaming: live, the pipeline
-    // flushed them (removeDevice) before they went; endOfData does the same here.
-    if (ended && this.announced.size === 0) this.sink.endOfData?.(this.deviceId);
-    this.sink.streams(this.deviceId, this.streamInfos());
+    tell();
   }
 
   play(): ReplayStatus {

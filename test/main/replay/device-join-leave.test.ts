@@ -159,3 +159,26 @@ test('a device removed and added again: a row for each time it streamed, no-devi
   assert.ok(reasons.indexOf('no-device') > 0 && reasons.lastIndexOf('ok') > reasons.indexOf('no-device'), `ECG present, then no-device, then back: ${reasons.join(' ')}`);
   await assertReplayIsLive(rig, sessionId!, live, [8, 15, 21, 28.5]);
 });
+
+test('every device removed mid-recording, then one added: the replay flushes and ends them all (endOfData) and starts the timeline over, as live', async (t) => {
+  const rig = await startServiceRig(t, { seed: 10 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name: 'all off, strap on' });
+  rig.windows.length = 0;
+  for (let s = 0; s < 34; s++) {
+    if (s === 12) {
+      await rig.hub.removeSource(rig.headset.deviceId);
+      await rig.hub.removeSource(rig.strap.deviceId);
+    }
+    if (s === 18) await rig.hub.addSource(rig.strap);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  const live = rig.windows.splice(0);
+  await rig.hub.removeSource(rig.strap.deviceId);
+  assert.ok(live.some((w) => !w.eeg.present && w.ecg.present), 'ECG-only windows after the strap came back');
+  await assertReplayIsLive(rig, sessionId!, live, [6, 14, 25]);
+});
