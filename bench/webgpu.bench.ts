@@ -88,15 +88,16 @@ else {
   const contract: InputContract = { rateHz: 200, windowSeconds: 5, eeg: labelledChannels(CBRAMOD_EEG_CHANNELS), ecg: anyChannels(1, 12) };
   realInputs = [eegmatWindows('Subject00_1.edf', 1)[0], eegmatWindows('Subject00_2.edf', 6, 5)[5]].map((w) => prepareWindow(w, contract).feeds);
 }
-/** The fused forward of each real window on one jax-js device: logits per window. */
-async function jaxLogits(device: 'wasm' | 'webgpu'): Promise<Float32Array[]> {
+/** The forward of each real window on one jax-js device (the fused model unless one is given): logits per window. */
+async function jaxLogits(device: 'wasm' | 'webgpu', cfg = config, weights = host): Promise<Float32Array[]> {
   defaultDevice(device);
-  const fwd = jitForward(config);
-  const params = toJaxParams(host);
+  const fwd = jitForward(cfg);
+  const params = toJaxParams(weights);
   const out: Float32Array[] = [];
   for (const f of realInputs) {
-    const x = (name: string) => np.array(f[name].data).reshape(f[name].dims);
-    out.push((await fwd(tree.ref(params), { eeg: x('eeg'), ecg: x('ecg'), eegPresent: x('eeg_present'), ecgPresent: x('ecg_present') }).arithmetic.data()) as Float32Array);
+    const x = (name: string) => f[name] && np.array(f[name].data).reshape(f[name].dims);
+    const inputs = { eeg: x('eeg'), ecg: x('ecg'), eegPresent: x('eeg_present'), ecgPresent: x('ecg_present') };
+    out.push((await fwd(tree.ref(params), Object.fromEntries(Object.entries(inputs).filter(([k]) => cfg[k.startsWith('eeg') ? 'eeg' : 'ecg']))).arithmetic.data()) as Float32Array);
   }
   tree.dispose(params);
   return out;
@@ -137,6 +138,29 @@ await section('ONNX Runtime WebGPU', async () => {
     for (let i = 0; i < realInputs.length; i++) d = Math.max(d, Math.abs((await captured.run(realInputs[i])).arithmetic[0] - sigmoid(realOut[i])));
     await captured.release();
     console.log(`Graph capture on real EEGMAT windows, against the plain WebGPU session: max |Δ probability| ${d.toExponential(2)}`);
+    // One-encoder models (the EEG-only and ECG-only ablations a training run exports): only their
+    // modality's inputs, plain and captured as the worker runs them, against their jax-js WASM forward.
+    for (const m of ['eeg', 'ecg'] as const) {
+      const other = m === 'eeg' ? 'ecg' : 'eeg';
+      const oneConfig = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { [other]: false });
+      const oneHost = initHostParams(oneConfig, 7);
+      const bytes = exportFusedOnnx(oneConfig, oneHost);
+      const ref = await jaxLogits('wasm', oneConfig, oneHost);
+      const feeds = realInputs.map((f) => ({ [MODEL_IO.input(m)]: f[MODEL_IO.input(m)], [MODEL_IO.present(m)]: f[MODEL_IO.present(m)] }));
+      const plain = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+      const n = feeds[0][MODEL_IO.input(m)].dims[1];
+      const capturedOne = await createCapturedSession(ortWeb, bytes, { rateHz: 200, windowSeconds: PATCHES, [m]: anyChannels(n, n) }, [TASK_MENTAL_ARITHMETIC]);
+      let dPlain = 0;
+      let dCaptured = 0;
+      for (let i = 0; i < feeds.length; i++) {
+        const logits = (await plain.run(Object.fromEntries(Object.entries(feeds[i]).map(([k, v]) => [k, tensor(v.data, v.dims)]))))[MODEL_IO.logits('arithmetic')].data as Float32Array;
+        dPlain = Math.max(dPlain, maxAbsDiff(logits, ref[i]));
+        dCaptured = Math.max(dCaptured, Math.abs((await capturedOne.run(feeds[i])).arithmetic[0] - sigmoid(logits)));
+      }
+      await plain.release();
+      await capturedOne.release();
+      console.log(`${m.toUpperCase()}-only model (${n} ${m === 'eeg' ? 'channels' : 'lead'}): ORT-web WebGPU against jax-js WASM max |Δ logits| ${dPlain.toExponential(2)} (${dPlain < 1e-4 ? 'within' : 'NOT within'} 1e-4); graph capture against plain max |Δ probability| ${dCaptured.toExponential(2)}`);
+    }
   }
 
   const ortNode = await import('onnxruntime-node').catch(() => null);
