@@ -4,6 +4,7 @@
 //   - parity: on real EEGMAT windows (../shared/data/edf-eegmat, cut by the app's pipeline), the
 //     exported fused model on onnxruntime-web WebGPU and the jax-js forward on WebGPU, each against
 //     the jax-js WASM forward (the reference of test/shared/onnx/parity-eegmat.test.ts): max |Δ logits|;
+//     the EEG-only and ECG-only exports likewise, plain and graph-captured;
 //   - inference, batch 1, both setups: onnxruntime-web WebGPU (plain, fixed shapes, graph capture as
 //     the app's worker runs it) against onnxruntime-node (native CPU)
 //     and PyTorch (the independent build in bench/peers) on CUDA when present;
