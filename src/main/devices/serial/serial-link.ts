@@ -288,28 +288,42 @@ function onPath(bin: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, bin)));
 }
 
-function listLinuxDev(): SerialPortEntry[] {
+/**
+ * The ports under `devDir` and what their `byIdDir` names say about them. Each by-id name is read
+ * on its own: a dangling one (an adapter pulled before udev removed its name, a stale link left
+ * behind) is skipped, not the names after it. `devDir`, `byIdDir`: tests point them elsewhere.
+ */
+export function listLinuxDev(devDir = '/dev', byIdDir = SERIAL_BY_ID_DIR): SerialPortEntry[] {
+  // Keyed by the real node, which is what a by-id name resolves to; each entry keeps its path.
   const out = new Map<string, SerialPortEntry>();
   try {
-    for (const n of readdirSync('/dev')) if (/^tty(USB|ACM|AMA|XRUSB|WCH)\d+$|^rfcomm\d+$/.test(n)) out.set(`/dev/${n}`, { path: `/dev/${n}` });
+    for (const n of readdirSync(devDir)) if (/^tty(USB|ACM|AMA|XRUSB|WCH)\d+$|^rfcomm\d+$/.test(n)) out.set(realOrSame(join(devDir, n)), { path: join(devDir, n) });
   } catch {
     /* no /dev: no ports */
   }
+  let names: string[] = [];
   try {
-    for (const n of readdirSync('/dev/serial/by-id')) {
-      const real = realpathSync(`/dev/serial/by-id/${n}`);
-      const e = out.get(real) ?? { path: real };
-      // by-id names look like usb-FTDI_FT231X_USB_UART_DM00XXXX-if00-port0
-      const m = /^usb-(.+?)_(.+)-if\d+/.exec(n);
-      if (m) e.manufacturer = m[1].replace(/_/g, ' ');
-      if (/FT231X/i.test(n)) {
-        e.vendorId = FTDI_VENDOR;
-        e.productId = FT231X_PRODUCT;
-      }
-      out.set(real, e);
-    }
+    // Sorted: the same names give the same entries whatever order the folder lists them in.
+    names = readdirSync(byIdDir).sort();
   } catch {
     /* no by-id folder */
+  }
+  for (const n of names) {
+    let real: string;
+    try {
+      real = realpathSync(join(byIdDir, n));
+    } catch {
+      continue; // dangling: no port behind it
+    }
+    const e = out.get(real) ?? { path: real };
+    // by-id names look like usb-FTDI_FT231X_USB_UART_DM00XXXX-if00-port0
+    const m = /^usb-(.+?)_(.+)-if\d+/.exec(n);
+    if (m) e.manufacturer = m[1].replace(/_/g, ' ');
+    if (/FT231X/i.test(n)) {
+      e.vendorId = FTDI_VENDOR;
+      e.productId = FT231X_PRODUCT;
+    }
+    out.set(real, e);
   }
   return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
