@@ -11,6 +11,7 @@ import { check, type RequestValidator } from '../core/handler-registry';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
+import { inspectModelDir } from '../model/registry';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
 import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
@@ -195,14 +196,29 @@ export class TrainingArea {
     return this.runner.start(spec);
   }
 
-  async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string }> {
+  async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string; notRecorded?: string }> {
     if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
-    // The registry's writer replaces a folder of the same id: another run's model would be lost without a word.
-    if (existsSync(join(this.opts.userModelsDir, modelId))) throw new TrainError(TrainErrorCode.BadConfig, `your models already hold a model '${modelId}' (${join(this.opts.userModelsDir, modelId)}): choose another id, or remove that model first`);
     const folder = this.store.folder(id);
-    const dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
-    this.ctx.push({ type: 'training:status', status: await folder.recordExport(modelId, dir) });
-    this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
+    const target = join(this.opts.userModelsDir, modelId);
+    let dir: string;
+    if (existsSync(target)) {
+      // This run's own model (an export whose note in the run failed, e.g. a full disk): its card names
+      // the run, so Export again only records it. Another model there would be replaced without a word.
+      const card = (await inspectModelDir(target, 'user')).card;
+      if (!card?.training.provenance.split('; ').includes(`run ${id}`)) throw new TrainError(TrainErrorCode.BadConfig, `your models already hold a model '${modelId}' (${target}): choose another id, or remove that model first`);
+      dir = target;
+    } else {
+      dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
+      this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
+    }
+    try {
+      this.ctx.push({ type: 'training:status', status: await folder.recordExport(modelId, dir) });
+    } catch (e) {
+      // The model is in place and usable: the reply says so, and which run file would not take the note.
+      const notRecorded = `the model was exported to ${dir}, but run ${id} could not record it: ${e instanceof Error ? e.message : String(e)}`;
+      this.ctx.log('warn', 'training', notRecorded);
+      return { modelId, dir, notRecorded };
+    }
     return { modelId, dir };
   }
 

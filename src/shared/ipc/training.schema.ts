@@ -50,8 +50,12 @@ export interface TrainingRequests {
   'hm:training:pause': { req: { id: string }; res: void };
   'hm:training:resume': { req: { id: string }; res: RunStatus };
   'hm:training:cancel': { req: { id: string }; res: void };
-  /** Exports a finished run to the user's models folder; the live model list shows it at once. */
-  'hm:training:export': { req: { id: string; modelId: string; name: string }; res: { modelId: string; dir: string } };
+  /**
+   * Exports a finished run to the user's models folder; the live model list shows it at once. Again
+   * under the id of this run's own model, it only records the export in the run. notRecorded: the
+   * model is exported but the run folder would not take the note (which file, why).
+   */
+  'hm:training:export': { req: { id: string; modelId: string; name: string }; res: { modelId: string; dir: string; notRecorded?: string } };
   /** One of the run's SVG plots. */
   'hm:training:plot': { req: { id: string; name: string }; res: { svg: string } };
 }

@@ -110,6 +110,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
     try {
       const r = await client.invoke('hm:training:export', { id: s.id, modelId: exportId.trim(), name: `${s.name} (${s.id})` });
       setExported(r.modelId);
+      // Exported, but the run folder would not take the note: say so (Export again records it).
+      if (r.notRecorded) setError(r.notRecorded);
     } catch (e) {
       setError(messageOf(e));
     } finally {

@@ -1,0 +1,91 @@
+// Export from the Training view when the run folder will not take writes (a read-only or full
+// disk): the model still lands in the models folder, and the reply says so and names the run file
+// that refused the note, instead of an error that reads as if nothing was exported. Export again
+// under that id sees (by the card's provenance) that the model there came from this run and only
+// records it; a model of another run under the id is still refused. Real failing writes, not mocks:
+// as root chmod changes nothing, so the runs folder is a tmpfs remounted read-only (mounted only
+// where the test may mount; else skipped); the models folder is elsewhere and takes writes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TrainingArea } from '../../../src/main/train/training.core';
+import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../../src/main/train/export-run';
+import { RUN_FILES, type RunFolder } from '../../../src/main/train/run-store';
+import type { CoreContext } from '../../../src/main/core/core.types';
+import type { PushMessage } from '../../../src/shared/ipc-schema';
+import { CBRAMOD_EEG_CHANNELS } from '../../../src/shared/model/config';
+import { initHostParams } from '../../../src/shared/model/params';
+import { encodeCheckpoint, type Checkpoint } from '../../../src/shared/train/checkpoint';
+import { finetuneModelConfig } from '../../../src/shared/train/finetune';
+import { quickRecipe, QUICK_ENCODER } from '../../../src/shared/train/recipes';
+import { TrainError } from '../../../src/shared/train/train.types';
+
+const DATA = resolve('..', 'shared', 'data');
+
+/** A run as the final fit leaves it: its model artifact (seeded weights of the quick recipe's tiny model). */
+async function finishedRun(area: TrainingArea, name: string): Promise<RunFolder> {
+  const spec = quickRecipe(DATA);
+  const folder = await area.store.create(spec, name);
+  const model = finetuneModelConfig(spec.finetune!, { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER });
+  const params = initHostParams(model, 1);
+  const meta: ModelArtifactMeta = { model, finetune: spec.finetune!, windowing: spec.dataset!.windowing, eegChannels: CBRAMOD_EEG_CHANNELS, ecgChannels: ['ECG'], subjects: ['Subject00', 'Subject01'], windows: 8, encoders: [] };
+  await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups: { head: params.head, eeg: params.eeg!, ecg: params.ecg! } } as Checkpoint<unknown>));
+  return folder;
+}
+
+describe('export from the Training view when the run folder will not take writes', () => {
+  let dir: string;
+  let runs: string;
+  let cannot: string | null = null;
+  let area: TrainingArea;
+  const pushes: PushMessage[] = [];
+  const warnings: string[] = [];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-export-fail-'));
+    runs = join(dir, 'runs');
+    mkdirSync(runs);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', runs], { stdio: 'pipe' });
+    } catch (e) {
+      cannot = `cannot mount a tmpfs here (${((e as { stderr?: Buffer }).stderr?.toString() || (e as Error).message).trim()})`;
+    }
+    const ctx = { push: (m: PushMessage) => pushes.push(m), log: (level: string, _s: string, m: string) => void (level === 'warn' && warnings.push(m)) } as unknown as CoreContext;
+    area = new TrainingArea(ctx, { runsDir: runs, userModelsDir: join(dir, 'models'), recordingsDir: DATA, dbPath: join(dir, 'recordings.sqlite') });
+  });
+  after(async () => {
+    await area.close();
+    if (!cannot) execFileSync('umount', [runs]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the model is exported and the reply says the run could not record it; Export again records it instead of 'id taken'", async (t) => {
+    if (cannot) return t.skip(cannot);
+    const folder = await finishedRun(area, 'ro-disk');
+    const other = await finishedRun(area, 'other-run');
+    const before = readFileSync(folder.path(RUN_FILES.status), 'utf8');
+    execFileSync('mount', ['-o', 'remount,ro', runs]);
+    const r = await area.export(folder.id, 'on-ro-disk', 'Read-only disk');
+    assert.ok(existsSync(join(dir, 'models', 'on-ro-disk', 'model.onnx')), 'the model is in the models folder');
+    const why = `could not write ${folder.path(RUN_FILES.status)}: it is on a read-only file system (EROFS)`;
+    assert.equal(r.notRecorded, `the model was exported to ${join(dir, 'models', 'on-ro-disk')}, but run ro-disk could not record it: ${why}`, `reply: ${JSON.stringify(r)}`);
+    assert.equal(readFileSync(folder.path(RUN_FILES.status), 'utf8'), before, 'status.json as it was');
+    assert.equal(warnings.length, 1, 'the app log says it too');
+    const card = readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8');
+    // Again while the folder is still read-only: the same honest reply, the model left as it was.
+    const again = await area.export(folder.id, 'on-ro-disk', 'Read-only disk');
+    assert.equal(again.notRecorded, r.notRecorded, 'the same reply, not an id-taken error');
+    assert.equal(readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8'), card, 'the model is not written again');
+    // Another run's export under that id is still refused: its model would replace this one.
+    await assert.rejects(area.export(other.id, 'on-ro-disk', 'Other'), (e: TrainError) => e.code === 'bad-config' && /your models already hold a model 'on-ro-disk'/.test(e.message));
+    // Once the folder takes writes, Export again records it: the runs table names the model.
+    execFileSync('mount', ['-o', 'remount,rw', runs]);
+    const recorded = await area.export(folder.id, 'on-ro-disk', 'Read-only disk');
+    assert.deepEqual(recorded, { modelId: 'on-ro-disk', dir: join(dir, 'models', 'on-ro-disk') });
+    assert.equal((await folder.readStatus()).summary?.exportedAs, 'on-ro-disk', 'the run records the export');
+    assert.match(await folder.readLog(), /exported as model 'on-ro-disk' to /);
+    assert.equal(readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8'), card, 'still the first export');
+  });
+});
