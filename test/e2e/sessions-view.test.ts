@@ -4,7 +4,7 @@
 // find the session in the library, edit it, replay it (timeline with the markers and the report,
 // pause with Space, mark the replayed session with M, seek by clicking, +/- pressed quickly, full speed to the end),
 // export ranges into a folder, and delete it after confirming; an imported XDF's break shows as one in the timeline; a session
-// whose recorder died says what "interrupted" means; deleting from the keyboard leaves the focus on the next row.
+// whose recorder died says what "interrupted" means; a session's Predictions list per model what fed its windows; deleting from the keyboard leaves the focus on the next row.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -319,10 +319,39 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.fill('[data-testid="library-search"]', '');
   });
 
+  test("a session's Predictions say per model which modality fed its windows and why one was absent; pressed again, they close", async () => {
+    const dbPath = /^Database (.+recordings\.sqlite) · /.exec(await page.innerText('[data-testid="db-info"]'))?.[1];
+    assert.ok(dbPath, 'the library names its database');
+    const { db, writable } = openDatabase(dbPath);
+    const t0 = Date.now() / 1000 - 30;
+    try {
+      const id = dbServer.createSession(writable!, { name: 'predicted run', startTime: t0, appVersion: 't', origin: 'recorded', state: 'recording' });
+      dbServer.addPredictions(writable!, id, [
+        { modelId: 'fused', windowTime: t0 + 1, outputs: { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:starting': 1 } },
+        { modelId: 'fused', windowTime: t0 + 2, outputs: { 'fed:eeg': 1, 'fed:ecg': 1 } },
+        { modelId: 'fused', windowTime: t0 + 3, outputs: { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:gap': 1 } },
+      ]);
+      dbServer.abandonRecording(writable!, id);
+    } finally {
+      db.close();
+    }
+    await page.fill('[data-testid="library-search"]', 'predicted run');
+    const button = page.locator('[data-testid="session-row"]:has-text("predicted run") [data-testid="show-predictions"]');
+    await button.click({ timeout: 5_000 });
+    assert.equal(await button.getAttribute('aria-expanded'), 'true', 'the button says the detail is open');
+    const detail = page.locator('[data-testid="session-predictions"][aria-label="Predictions of predicted run"]');
+    await detail.locator('li').first().waitFor({ timeout: 5_000 });
+    assert.deepEqual(await detail.locator('li').allInnerTexts(), ["Predictions by 'fused' 3 windows: EEG fed 3; ECG fed 1, absent 2 (starting 1, gap 1)"], 'one line per model');
+    await button.click();
+    await detail.waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await button.getAttribute('aria-expanded'), 'false', 'closed again');
+    await page.fill('[data-testid="library-search"]', '');
+  });
+
   test('deleting from the keyboard: the focus goes to the next row, then the previous one, then the search field (it fell to the page body)', async () => {
     await page.fill('[data-testid="library-search"]', '');
     const rows = page.locator('[data-testid="session-row"]');
-    // The whole library again (the search was cleared): tablet, bf32 Ärger.v2, killed run (and clock_resets).
+    // The whole library again (the search was cleared): tablet, bf32 Ärger.v2, killed run, predicted run (and clock_resets).
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length >= 3, undefined, { timeout: 5_000 });
     const ids = async () => rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-session-id'))));
     const focused = () =>

@@ -1,4 +1,7 @@
 // Small formatters of the sessions views.
+import type { Prediction } from '../../../../shared/session.types';
+import { predictionSummaryText, summarizePredictions } from '../../../../shared/model/prediction-summary';
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
@@ -28,4 +31,15 @@ export function formatDate(hostTimeS: number): string {
 /** "1 marker", "2 markers", "0 markers". */
 export function plural(n: number, noun: string): string {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Said in a session's Predictions detail when no model ran while it was recorded or replayed. */
+export const NO_PREDICTIONS_TEXT = 'No model predictions stored for this session.';
+
+/**
+ * A session's Predictions detail: one line per model, the same words `heartmind sessions show`
+ * prints after "predictions by" (how many windows each modality fed, and why it was absent).
+ */
+export function predictionLines(predictions: readonly Prediction[]): string[] {
+  return summarizePredictions(predictions).map(predictionSummaryText);
 }

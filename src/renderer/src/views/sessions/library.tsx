@@ -1,6 +1,6 @@
 // The session library: search (name, subject, notes, tag), filter by tag, and per session:
-// open for replay, rename, subject, tags, notes, export, delete (with confirmation). Disk usage
-// per session and of the whole database.
+// open for replay, its stored model predictions, rename, subject, tags, notes, export, delete (with
+// confirmation). Disk usage per session and of the whole database.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type SessionSummary } from '../../../../shared/session.types';
@@ -13,7 +13,7 @@ import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/br
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
-import { formatBytes, formatDate, formatDuration, plural } from './format';
+import { formatBytes, formatDate, formatDuration, NO_PREDICTIONS_TEXT, plural, predictionLines } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
   mode: 'open-file',
@@ -267,7 +267,46 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   );
 }
 
-type Mode = { kind: 'edit' | 'export' | 'delete'; id: number } | null;
+/**
+ * A session's stored model predictions, one line per model: which modalities fed its windows and
+ * why one was absent (no device, a gap, the stream still starting). Read when the detail opens, not
+ * for every row of the list (a long session holds a row per window).
+ */
+function PredictionsDetail({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
+  const [lines, setLines] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client
+      .invoke('hm:sessions:predictions', { sessionId: session.id })
+      .then((p) => live && setLines(predictionLines(p)))
+      .catch((err) => live && setError(messageOf(err)));
+    return () => {
+      live = false;
+    };
+  }, [client, session.id]);
+  return (
+    <div class="predictions-detail" id={`predictions-${session.id}`} role="region" aria-label={`Predictions of ${session.name}`} aria-busy={lines === null && error === null} data-testid="session-predictions">
+      {error ? (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      ) : lines === null ? (
+        <p class="muted small">Loading predictions…</p>
+      ) : lines.length === 0 ? (
+        <p class="muted small">{NO_PREDICTIONS_TEXT}</p>
+      ) : (
+        <ul class="prediction-lines small">
+          {lines.map((l) => (
+            <li key={l}>Predictions by {l}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+type Mode = { kind: 'edit' | 'export' | 'delete' | 'predictions'; id: number } | null;
 
 /**
  * After a delete: the row now at the deleted one's place (the next session), else the last row (the
@@ -483,11 +522,23 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                       onClick={() => void open(s)}
                       disabled={s.state === 'recording' || recordingSessionId !== null}
                       title={recordingSessionId !== null ? 'Stop the recording to replay: a replay takes the pipeline from the live devices' : undefined}
-                      // Every row has these four: the session's name says which one (a screen reader's list of buttons).
+                      // Every row has these buttons: the session's name says which one (a screen reader's list of buttons).
                       aria-label={`Replay ${s.name}`}
                       data-testid="open-replay"
                     >
                       Replay
+                    </button>
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      // A disclosure: pressed again, it closes the detail.
+                      onClick={(e) => (mode?.kind === 'predictions' && mode.id === s.id ? setMode(null) : openForm(e, { kind: 'predictions', id: s.id }))}
+                      aria-expanded={mode?.kind === 'predictions' && mode.id === s.id}
+                      aria-controls={mode?.kind === 'predictions' && mode.id === s.id ? `predictions-${s.id}` : undefined}
+                      aria-label={`Predictions of ${s.name}`}
+                      data-testid="show-predictions"
+                    >
+                      Predictions
                     </button>
                     <button type="button" class="btn btn-small" onClick={(e) => openForm(e, { kind: 'edit', id: s.id })} aria-label={`Edit ${s.name}`} data-testid="edit-session">
                       Edit
@@ -505,6 +556,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                     <td colSpan={8}>
                       {mode.kind === 'edit' && <SessionEditor client={client} session={s} onDone={done} />}
                       {mode.kind === 'export' && <ExportForm client={client} session={s} onDone={done} />}
+                      {mode.kind === 'predictions' && <PredictionsDetail client={client} session={s} />}
                       {mode.kind === 'delete' && <ConfirmDelete session={s} replaying={s.id === replaySessionId} onCancel={() => setMode(null)} onConfirm={() => void del(s)} />}
                     </td>
                   </tr>
