@@ -6,6 +6,7 @@ import type { DeviceStatus } from '../../shared/device.types';
 import { describeConfig, recogniseAdvertisement } from '../../shared/devices/device-catalog';
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import { BoardIds } from '../../shared/devices/brainflow/brainflow.types';
+import { brainflowBoardName } from '../../shared/devices/brainflow/brainflow-board-names';
 import { DeviceError } from '../../shared/devices/device-error';
 import type { BrainFlowLibraryInfo, ConnectOutcome, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
 import { REMEMBERED_START_POLICY, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
@@ -67,6 +68,33 @@ function linkOf(driver: DeviceDriver, config: DeviceConfig): string | null {
   }
 }
 
+/**
+ * A device's name with where it connects, for the log: "Lab Cyton (serial /dev/ttyUSB0)". Default
+ * names already say where ("OpenBCI Cyton (/dev/ttyUSB0)", "Muse 00:55:…", "BrainFlow Synthetic
+ * board"): such a name stands alone ("OpenBCI Cyton (/tmp/x) (serial /tmp/x)" said it twice).
+ */
+function withPlace(name: string, config: DeviceConfig): string {
+  return placeSaid(name, config) ? name : `${name} (${describeConfig(config)})`;
+}
+
+function placeSaid(name: string, config: DeviceConfig): boolean {
+  switch (config.kind) {
+    case 'cyton':
+    case 'serial-text':
+      return name.includes(config.path);
+    case 'polar-h10':
+    case 'hr-strap':
+    case 'muse':
+      return name.includes(config.id);
+    case 'brainflow': {
+      // Its place is the board and where it is, as its default name has them.
+      const p = config.params ?? {};
+      const where = p.serial_port || p.mac_address || p.ip_address || p.file || '';
+      return name.includes(brainflowBoardName(config.boardId)) && (!where || name.includes(where));
+    }
+  }
+}
+
 /** Whether two configs connect the same way (the display name aside; key order ignored). */
 function sameSettings(a: DeviceConfig, b: DeviceConfig): boolean {
   const canon = (v: unknown): unknown =>
@@ -120,7 +148,7 @@ export class DeviceManager {
     this.store.load();
     for (const w of this.store.warnings) this.log('warn', w);
     for (const p of this.store.data.paired.filter((x) => x.autoConnect)) {
-      this.log('info', `reconnecting ${p.name} (${describeConfig(p.config)})`);
+      this.log('info', `reconnecting ${withPlace(p.name, p.config)}`);
       void this.startSource(p.config, p.name, REMEMBERED_START_POLICY).catch((e) => {
         // Disconnected or forgotten while waiting: the user's own doing, not a failure to report.
         const source = this.sources.get(p.deviceId);

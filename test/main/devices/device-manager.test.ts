@@ -365,6 +365,27 @@ describe('DeviceManager', () => {
     await assert.rejects(m.connect({ kind: 'cyton', path: '/dev/ttyNOPE3' }), /port not found/);
   });
 
+  test('the start log names where each remembered device is once: a name that says it stands alone', async () => {
+    const dir = join(tmp, 'profile-startlog');
+    mkdirSync(dir, { recursive: true });
+    const at = (n: number) => join(tmp, `no-such-port-${n}`);
+    const paired = [
+      { deviceId: `cyton:${at(1)}`, config: { kind: 'cyton', path: at(1) }, name: `OpenBCI Cyton (${at(1)})`, autoConnect: true },
+      { deviceId: `cyton:${at(2)}`, config: { kind: 'cyton', path: at(2) }, name: 'Lab Cyton', autoConnect: true },
+      { deviceId: 'brainflow:-1', config: { kind: 'brainflow', boardId: -1 }, name: 'BrainFlow Synthetic board', autoConnect: true },
+    ];
+    writeFileSync(join(dir, 'devices.json'), JSON.stringify({ version: 1, paired }));
+    // Not waited for: only the log lines init() writes as it starts them are checked.
+    const { m, logs } = manager(dir, undefined, [], { ...FAST, waitRetryMs: 60_000 });
+    try {
+      m.init();
+      const said = logs.filter((l) => l.source === 'devices' && l.message.startsWith('reconnecting ')).map((l) => l.message);
+      assert.deepEqual(said, [`reconnecting OpenBCI Cyton (${at(1)})`, `reconnecting Lab Cyton (serial ${at(2)})`, 'reconnecting BrainFlow Synthetic board'], said.join('\n'));
+    } finally {
+      await m.stopAll();
+    }
+  });
+
   test('a damaged profile is set aside with a warning; the app starts with no devices', () => {
     const dir = join(tmp, 'profile2');
     const { m, logs } = manager(dir);
