@@ -16,6 +16,7 @@ import { chromiumMissing, collectPageProblems, launchChromium } from './support/
 import { openDatabase } from '../../src/main/db/open-database';
 import * as dbServer from '../../src/main/db/server';
 import { INTERRUPTED_SESSION_TEXT } from '../../src/shared/session.types';
+import { NO_PREDICTIONS_TEXT } from '../../src/renderer/src/views/sessions/format';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 
 const skip = chromiumMissing() || rendererMissing();
@@ -345,6 +346,10 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await button.click();
     await detail.waitFor({ state: 'detached', timeout: 5_000 });
     assert.equal(await button.getAttribute('aria-expanded'), 'false', 'closed again');
+    // A session no model ran over says so (not an empty box).
+    await page.fill('[data-testid="library-search"]', 'killed run');
+    await page.locator('[data-testid="session-row"]:has-text("killed run") [data-testid="show-predictions"]').click({ timeout: 5_000 });
+    await page.waitForSelector(`[data-testid="session-predictions"] >> text=${NO_PREDICTIONS_TEXT}`, { timeout: 5_000 });
     await page.fill('[data-testid="library-search"]', '');
   });
 
