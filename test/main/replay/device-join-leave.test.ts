@@ -7,51 +7,8 @@
 // live one, byte for byte, from the start and after seeks on either side.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SyncWindow } from '../../../src/shared/window.types';
 import Database from 'better-sqlite3';
-import { startServiceRig } from './service-rig';
-
-const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-function assertSame(r: SyncWindow, w: SyncWindow, what: string): void {
-  assert.equal(r.startTime, w.startTime, `${what}: start`);
-  for (const m of ['eeg', 'ecg'] as const) {
-    assert.equal(r[m].absentReason, w[m].absentReason, `${what}: ${m} absent reason`);
-    assert.deepEqual(r[m].channels, w[m].channels, `${what}: ${m} channels`);
-    assert.ok(bytes(r[m].data).equals(bytes(w[m].data)), `${what}: ${m} data differs`);
-  }
-}
-
-type Rig = Awaited<ReturnType<typeof startServiceRig>>;
-
-/** Replays the session from the start and after each seek; every window must be the live one. */
-async function assertReplayIsLive(rig: Rig, sessionId: number, live: SyncWindow[], seeks: number[]): Promise<void> {
-  const detail = await rig.service.get(sessionId);
-  const t0 = detail.startTime;
-  const liveAt = new Map(live.map((w) => [w.startTime, w]));
-  const rel = (w: SyncWindow) => `+${(w.startTime - t0).toFixed(1)} s`;
-  rig.windows.length = 0;
-  await rig.service.openReplay({ sessionId, speed: 'max', play: true });
-  const replay = rig.service.currentReplay()!;
-  await replay.whenEnded();
-  const all = rig.windows.splice(0);
-  const expected = live.filter((w) => w.startTime >= all[0].startTime);
-  assert.deepEqual(all.map(rel), expected.map(rel), 'from the start: the same windows');
-  all.forEach((w, i) => assertSame(w, expected[i], `from the start, window at ${rel(w)}`));
-  for (const target of seeks) {
-    await rig.service.seek(t0 + target);
-    rig.service.play();
-    await replay.whenEnded();
-    const after = rig.windows.splice(0);
-    assert.ok(after.length >= 5, `seek to +${target} s: ${after.length} windows`);
-    const tail = live.filter((w) => w.startTime >= after[0].startTime);
-    assert.deepEqual(after.map(rel), tail.map(rel), `seek to +${target} s: the same windows`);
-    for (const w of after) assertSame(w, liveAt.get(w.startTime)!, `seek to +${target} s, window at ${rel(w)}`);
-  }
-  const bad = rig.logs.filter((l) => /refused|not restored|failed/.test(l));
-  assert.equal(bad.length, 0, bad.join('\n'));
-  await rig.service.closeReplay();
-}
+import { assertReplayIsLive, assertSameWindow, startServiceRig } from './service-rig';
 
 test('a device removed mid-recording: the replay ends its stream where it ended live (no-device after it, the flushed windows), from the start and after seeks', async (t) => {
   const rig = await startServiceRig(t, { seed: 7 });
@@ -130,7 +87,7 @@ test('a session recorded before schema 70 (no stream announced or ended in it) s
   const removedAt = strapRow.ended!.time;
   const before = live.filter((w) => w.startTime >= all[0].startTime && w.startTime + w.samples / w.rateHz <= removedAt - 1);
   assert.ok(before.length >= 8, `${before.length} windows before the removal`);
-  before.forEach((w, i) => assertSame(all[i], w, `window ${i}`));
+  before.forEach((w, i) => assertSameWindow(all[i], w, `window ${i}`));
   // Without the end, the strap's silence after it reads as a gap, as it did before schema 70.
   assert.ok(all.some((w) => w.ecg.absentReason === 'gap'), 'the ECG after the removal reads gap');
   await rig.service.closeReplay();

@@ -2,6 +2,7 @@
 // streaming through the real hub in virtual time, with the sessions service (recorder + replay)
 // over a real database file in a temporary folder.
 import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { StreamHub } from '../../../src/main/hub/hub';
@@ -9,6 +10,18 @@ import { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { tempDir } from '../db/db-test-util';
+
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** A replayed window equals the live one: its start, and per modality why it is absent, its channels and every byte of its data. */
+export function assertSameWindow(r: SyncWindow, w: SyncWindow, what: string): void {
+  assert.equal(r.startTime, w.startTime, `${what}: start`);
+  for (const m of ['eeg', 'ecg'] as const) {
+    assert.equal(r[m].absentReason, w[m].absentReason, `${what}: ${m} absent reason`);
+    assert.deepEqual(r[m].channels, w[m].channels, `${what}: ${m} channels`);
+    assert.ok(bytes(r[m].data).equals(bytes(w[m].data)), `${what}: ${m} data differs`);
+  }
+}
 
 export async function startServiceRig(t: TestContext, opts: { seed: number; seekPreRollS?: number }) {
   const path = join(tempDir(t), 'recordings.sqlite');
@@ -25,4 +38,36 @@ export async function startServiceRig(t: TestContext, opts: { seed: number; seek
   hub.subscribe({ window: (w) => windows.push(w) });
   const [headset, strap] = createDemoSources({ clock, scheduler, seed: opts.seed });
   return { path, db, clock, scheduler, hub, service, logs, windows, headset, strap };
+}
+
+type Rig = Awaited<ReturnType<typeof startServiceRig>>;
+
+/** Replays the session from the start and after each seek; every window must be the live one. Returns the windows from the start. */
+export async function assertReplayIsLive(rig: Rig, sessionId: number, live: SyncWindow[], seeks: number[]): Promise<SyncWindow[]> {
+  const detail = await rig.service.get(sessionId);
+  const t0 = detail.startTime;
+  const liveAt = new Map(live.map((w) => [w.startTime, w]));
+  const rel = (w: SyncWindow) => `+${(w.startTime - t0).toFixed(1)} s`;
+  rig.windows.length = 0;
+  await rig.service.openReplay({ sessionId, speed: 'max', play: true });
+  const replay = rig.service.currentReplay()!;
+  await replay.whenEnded();
+  const all = rig.windows.splice(0);
+  const expected = live.filter((w) => w.startTime >= all[0].startTime);
+  assert.deepEqual(all.map(rel), expected.map(rel), 'from the start: the same windows');
+  all.forEach((w, i) => assertSameWindow(w, expected[i], `from the start, window at ${rel(w)}`));
+  for (const target of seeks) {
+    await rig.service.seek(t0 + target);
+    rig.service.play();
+    await replay.whenEnded();
+    const after = rig.windows.splice(0);
+    assert.ok(after.length >= 5, `seek to +${target} s: ${after.length} windows`);
+    const tail = live.filter((w) => w.startTime >= after[0].startTime);
+    assert.deepEqual(after.map(rel), tail.map(rel), `seek to +${target} s: the same windows`);
+    for (const w of after) assertSameWindow(w, liveAt.get(w.startTime)!, `seek to +${target} s, window at ${rel(w)}`);
+  }
+  const bad = rig.logs.filter((l) => /refused|not restored|failed/.test(l));
+  assert.equal(bad.length, 0, bad.join('\n'));
+  await rig.service.closeReplay();
+  return all;
 }
