@@ -6,31 +6,24 @@
 // from the start and after seeks on either side of the change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertReplayIsLive, startServiceRig } from './service-rig';
+import { assertReplayIsLive, recordSteps, startServiceRig } from './service-rig';
 
 test('a stream whose layout changed mid-recording replays into the live windows on both sides of the change, from the start and after seeks', async (t) => {
   const rig = await startServiceRig(t, { seed: 5 });
   await rig.hub.addSource(rig.headset);
   await rig.hub.addSource(rig.strap);
-  rig.scheduler.advance(2);
-  const { sessionId } = await rig.service.startRecording({ name: 'montage change' });
-  rig.windows.length = 0;
-  for (let s = 0; s < 30; s++) {
+  const { sessionId, live } = await recordSteps(rig, 'montage change', 30, async (s) => {
     if (s === 12) await rig.hub.configureSource(rig.headset.deviceId, { preset: 'muse' });
-    rig.scheduler.advance(1);
-    await rig.service.recorder.flush();
-  }
-  await rig.service.stopRecording();
-  const live = rig.windows.splice(0);
+  });
   await rig.hub.removeSource(rig.headset.deviceId);
   await rig.hub.removeSource(rig.strap.deviceId);
   rig.windows.length = 0;
 
-  const detail = await rig.service.get(sessionId!);
+  const detail = await rig.service.get(sessionId);
   const eegRows = detail.streams.filter((s) => s.info.modality === 'eeg');
   assert.deepEqual(eegRows.map((s) => s.info.channels.length), [19, 4], 'the EEG stream has a row per layout');
   // Both layouts made EEG windows live: the comparison covers each.
   assert.ok(live.some((w) => w.eeg.present && w.eeg.channels.length === 19) && live.some((w) => w.eeg.present && w.eeg.channels.length === 4), 'live EEG windows in both layouts');
-  const all = await assertReplayIsLive(rig, sessionId!, live, [6.5, 20.5]);
+  const all = await assertReplayIsLive(rig, sessionId, live, [6.5, 20.5]);
   assert.ok(all.filter((w) => w.eeg.present && w.eeg.channels.length === 19).length >= 5, 'the EEG before the change is replayed');
 });

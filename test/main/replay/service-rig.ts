@@ -42,6 +42,24 @@ export async function startServiceRig(t: TestContext, opts: { seed: number; seek
 
 type Rig = Awaited<ReturnType<typeof startServiceRig>>;
 
+/**
+ * Records `seconds` one-second steps of virtual time with the sources the caller added (2 s after
+ * adding them), `at(s)` acting before each step (a device removed, added, reconfigured) and every
+ * step flushed to the database. Returns the session and the live windows made while recording.
+ */
+export async function recordSteps(rig: Rig, name: string, seconds: number, at: (s: number) => Promise<void> | void): Promise<{ sessionId: number; live: SyncWindow[] }> {
+  rig.scheduler.advance(2);
+  const { sessionId } = await rig.service.startRecording({ name });
+  rig.windows.length = 0;
+  for (let s = 0; s < seconds; s++) {
+    await at(s);
+    rig.scheduler.advance(1);
+    await rig.service.recorder.flush();
+  }
+  await rig.service.stopRecording();
+  return { sessionId: sessionId!, live: rig.windows.splice(0) };
+}
+
 /** Replays the session from the start and after each seek; every window must be the live one. Returns the windows from the start. */
 export async function assertReplayIsLive(rig: Rig, sessionId: number, live: SyncWindow[], seeks: number[]): Promise<SyncWindow[]> {
   const detail = await rig.service.get(sessionId);
