@@ -48,14 +48,17 @@ test('the evaluation figures quoted for the shipped model are the card\'s: card.
   };
   const f3 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(3));
   const pm = (m: { value: number; sd?: number }) => `${f3(m.value)} ± ${f3(m.sd)}`;
+  const bpm = (m: { baseline?: number; baselineSd?: number }) => `${f3(m.baseline)} ± ${f3(m.baselineSd)}`;
   const auroc = metric('auroc');
   const ablation = (arm: string) => metric(`auroc [${arm} ablation]`);
   // The card's own limitation states the comparison in words.
   assert.ok(card.limitations.some((l) => l.includes(`mean AUROC ${f3(auroc.value)} vs ${f3(auroc.baseline)}`)), 'the limitation quotes the card\'s AUROC and baseline');
   const modelsReadme = readFileSync(join(MODELS, 'README.md'), 'utf8');
-  assert.ok(modelsReadme.includes(`AUROC **${pm(auroc)}**, against **${f3(auroc.baseline)}**`), 'models/README.md quotes the card');
+  // The baseline's fold sd as well as its mean: every metric of the card has both.
+  assert.ok(card.evaluation.metrics.every((m) => m.sd !== undefined && m.baselineSd !== undefined), 'every card metric carries the model\'s and the baseline\'s fold sd');
+  assert.ok(modelsReadme.includes(`AUROC **${pm(auroc)}**, against **${bpm(auroc)}**`), 'models/README.md quotes the card');
   const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
-  assert.ok(readme.includes(`AUROC **${pm(auroc)}**`) && readme.includes(`reaches **${f3(auroc.baseline)} ±`), 'README.md quotes the card\'s AUROC and baseline');
+  assert.ok(readme.includes(`AUROC **${pm(auroc)}**`) && readme.includes(`reaches **${bpm(auroc)}**`), 'README.md quotes the card\'s AUROC and baseline, each with its fold sd');
   const e = ablation('eeg/pretrained');
   const c = ablation('ecg/pretrained');
   assert.ok(readme.includes(`EEG-only ${f3(e.value)}, ECG-only ${f3(c.value)}; baseline EEG-only ${f3(e.baseline)}, ECG-only ${f3(c.baseline)}`), 'README.md quotes the card\'s ablations');
@@ -80,9 +83,9 @@ test('the evaluation figures quoted for the shipped model are the card\'s: card.
     assert.equal(row(arm)[0], pm(ablation(name)), `docs/training.md: ${arm}`);
   }
   const base = row('**baseline** fused (band power + heart rate, logistic regression)');
-  assert.deepEqual([base[0].split(' ± ')[0], ...base.slice(1)], [b('auroc'), b('auc_pr'), b('balanced_accuracy'), b('f1'), b('kappa')]);
-  assert.equal(row('baseline EEG only')[0].split(' ± ')[0], f3(e.baseline));
-  assert.equal(row('baseline ECG only')[0].split(' ± ')[0], f3(c.baseline));
+  assert.deepEqual(base, [bpm(auroc), b('auc_pr'), b('balanced_accuracy'), b('f1'), b('kappa')]);
+  assert.equal(row('baseline EEG only')[0], bpm(e), 'docs/training.md: baseline EEG only');
+  assert.equal(row('baseline ECG only')[0], bpm(c), 'docs/training.md: baseline ECG only');
 });
 
 describe('the shipped model on the built-in demo (Chromium, serve mode)', { skip: chromiumMissing() || rendererMissing() || (shipped.length === 0 && 'no model in models/') }, () => {

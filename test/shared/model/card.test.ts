@@ -30,10 +30,13 @@ describe('model cards', () => {
     }
   });
 
-  test('the shipped model\'s card (written before baselineSd) is still read and rendered; a baselineSd that is no number is named', () => {
+  test('a card written before baselineSd is still read and rendered (the mean alone); a baselineSd that is no number is named', () => {
     const shipped = JSON.parse(readFileSync(resolve('models', 'heartmind-eegmat-arithmetic', 'card.json'), 'utf8'));
     assert.deepEqual(cardProblems(shipped), []);
-    assert.match(renderModelCard(shipped), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} \|/);
+    assert.match(renderModelCard(shipped), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \|/, 'the shipped card gives the baseline with its fold sd');
+    const older = { ...shipped, evaluation: { ...shipped.evaluation, metrics: shipped.evaluation.metrics.map(({ baselineSd: _, ...m }: { baselineSd?: number }) => m) } };
+    assert.deepEqual(cardProblems(older), []);
+    assert.match(renderModelCard(older), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} \|/, 'an older card: the baseline\'s mean alone');
     const bad = sampleCard();
     bad.evaluation.metrics[0] = { ...bad.evaluation.metrics[0], baselineSd: '0.05' as unknown as number };
     assert.deepEqual(cardProblems(bad), ['evaluation metric arithmetic auroc: baselineSd must be a number']);
