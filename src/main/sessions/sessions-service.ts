@@ -218,8 +218,17 @@ export class SessionsService {
     const late = last ? rows.filter((r) => r.windowTime < last.endTime) : [];
     const current = late.length ? rows.filter((r) => r.windowTime >= last!.endTime) : rows;
     const sessionId = this.recorder.sessionId ?? this.replay?.replayStatus().sessionId ?? null;
-    let stored = late.length ? await this.opts.db.api.addPredictions(last!.sessionId, late) : 0;
-    if (sessionId !== null && current.length) stored += await this.opts.db.api.addPredictions(sessionId, current);
+    let stored = 0;
+    // Pushed once stored, to the session they went into: an open Predictions detail follows a
+    // recording (or a replay run through a model) without reading all its rows again.
+    if (late.length) {
+      stored += await this.opts.db.api.addPredictions(last!.sessionId, late);
+      this.push({ type: 'sessions:predictions', sessionId: last!.sessionId, predictions: late });
+    }
+    if (sessionId !== null && current.length) {
+      stored += await this.opts.db.api.addPredictions(sessionId, current);
+      this.push({ type: 'sessions:predictions', sessionId, predictions: current });
+    }
     return stored;
   }
 

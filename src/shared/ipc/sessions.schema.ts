@@ -104,5 +104,10 @@ export type SessionPush =
   /** A marker as it is set (live or replayed); id and sessionId are null when nothing was recording. */
   | { type: 'sessions:marker'; marker: Omit<Marker, 'id' | 'sessionId'> & { id: number | null; sessionId: number | null } }
   | { type: 'sessions:self-report'; report: SelfReport }
+  /**
+   * Model outputs just stored in a session (one row per model and window; a row for a window already
+   * held replaces it): an open Predictions detail adds them, rather than reading every row again.
+   */
+  | { type: 'sessions:predictions'; sessionId: number; predictions: Omit<Prediction, 'id' | 'sessionId'>[] }
   /** The library changed (a session added, renamed, deleted, finished). */
   | { type: 'sessions:library'; sessionId: number };

@@ -21,7 +21,7 @@ export interface PredictionSummary {
 const FED = /^fed:(.+)$/;
 
 /** Per model, in order of first appearance. */
-export function summarizePredictions(predictions: readonly Prediction[]): PredictionSummary[] {
+export function summarizePredictions(predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[]): PredictionSummary[] {
   const byModel = new Map<string, PredictionSummary>();
   for (const p of predictions) {
     let s = byModel.get(p.modelId);

@@ -40,6 +40,6 @@ export const NO_PREDICTIONS_TEXT = 'No model predictions stored for this session
  * A session's Predictions detail: one line per model, the same words `heartmind sessions show`
  * prints after "predictions by" (how many windows each modality fed, and why it was absent).
  */
-export function predictionLines(predictions: readonly Prediction[]): string[] {
+export function predictionLines(predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[]): string[] {
   return summarizePredictions(predictions).map(predictionSummaryText);
 }

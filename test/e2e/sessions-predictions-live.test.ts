@@ -1,0 +1,105 @@
+// A session's Predictions detail follows the recording it shows (real Chromium, serve mode): open
+// while the session records with a model running, it counts each window's answer as the core stores
+// it (it was read once, when opened, and stayed at what it said then), the answers of the last windows that arrive after Stop still
+// count, and none of this reads the session's predictions again (the page asks once per opening).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { NO_PREDICTIONS_TEXT } from '../../src/renderer/src/views/sessions/format';
+import type { RequestContext } from '../../src/main/core/handler-registry';
+import type { Envelope } from '../../src/shared/ipc/wire-error';
+import type { PredictionReport } from '../../src/shared/ipc/models.schema';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing();
+const ctx: RequestContext = { transport: 'local', clientId: 'e2e-models' };
+
+describe('Sessions view: live Predictions (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  /** The page's requests for a session's predictions (frames it sent naming the channel). */
+  let predictionReads = 0;
+
+  /** What the page's model loop sends about once a second, sent here as the core gets it. */
+  const sendPredictions = async (reports: PredictionReport[]) => {
+    const env = (await serve.core.handlers.dispatch('hm:models:predictions', { reports }, ctx)) as Envelope<{ stored: number }>;
+    assert.ok(env.ok, `hm:models:predictions answered ${JSON.stringify(env)}`);
+    return env.value.stored;
+  };
+  const report = (windowTime: number, seq: number, ecg: 'fed' | 'gap'): PredictionReport => ({
+    modelId: 'fused',
+    windowTime,
+    seq,
+    probabilities: { arousal: [0.4, 0.6] },
+    fed: ecg === 'fed' ? ['eeg', 'ecg'] : ['eeg'],
+    absent: ecg === 'gap' ? { ecg: 'gap' } : undefined,
+    backend: 'wasm',
+    latencyMs: 9,
+  });
+
+  before(async () => {
+    process.env.HEARTMIND_MARKER_PORT = '0';
+    serve = await startServeFixture({ demo: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    problems = collectPageProblems(page);
+    page.on('websocket', (ws) => ws.on('framesent', (f) => (typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')).includes('hm:sessions:predictions') && predictionReads++));
+    await page.goto(`${serve.url}#/sessions`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+  });
+
+  after(async () => {
+    delete process.env.HEARTMIND_MARKER_PORT;
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('the detail of the session being recorded counts the answers as they are stored, and those after Stop', async () => {
+    await page.waitForSelector('[data-testid="library-empty"]', { timeout: 15_000 });
+    await page.fill('input[aria-label="Session name"]', 'live model run');
+    await page.click('[data-testid="record-start"]');
+    await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
+    const status = (await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, ctx)) as Envelope<{ startTime: number | null }>;
+    assert.ok(status.ok && status.value.startTime !== null, 'recording');
+    const t0 = status.value.startTime!;
+
+    const row = page.locator('[data-testid="session-row"]:has-text("live model run")');
+    await row.locator('[data-testid="show-predictions"]').click({ timeout: 10_000 });
+    const detail = page.locator('[data-testid="session-predictions"][aria-label="Predictions of live model run"]');
+    await detail.locator(`text=${NO_PREDICTIONS_TEXT}`).waitFor({ timeout: 5_000 });
+    assert.equal(predictionReads, 1, 'read once when opened');
+
+    const lines = () => detail.locator('li').allInnerTexts();
+    const waitForLine = async (line: string) => {
+      await page.waitForFunction((l) => Array.from(document.querySelectorAll('[data-testid="session-predictions"] li')).some((li) => li.textContent === l), line, { timeout: 5_000 }).catch(async () => {
+        assert.fail(`the detail never said ${JSON.stringify(line)}; it says ${JSON.stringify(await lines())}`);
+      });
+    };
+    assert.equal(await sendPredictions([report(t0 + 0.25, 0, 'fed'), report(t0 + 0.5, 1, 'gap')]), 2);
+    await waitForLine("Predictions by 'fused' 2 windows: EEG fed 2; ECG fed 1, absent 1 (gap 1)");
+    assert.equal(await sendPredictions([report(t0 + 0.75, 2, 'fed')]), 1);
+    await waitForLine("Predictions by 'fused' 3 windows: EEG fed 3; ECG fed 2, absent 1 (gap 1)");
+
+    await page.waitForTimeout(1500); // (the last window, at +1 s, began before the Stop)
+    await page.click('[data-testid="record-stop"]');
+    await page.waitForSelector('text=/Saved “live model run”/', { timeout: 10_000 });
+    // The page sends the last windows' answers after the model ran, within a second or so of Stop.
+    assert.equal(await sendPredictions([report(t0 + 1, 3, 'fed')]), 1, 'stored in the session just stopped');
+    await waitForLine("Predictions by 'fused' 4 windows: EEG fed 4; ECG fed 3, absent 1 (gap 1)");
+    assert.equal(predictionReads, 1, 'the answers came with the pushes: the page read the predictions only when the detail opened');
+
+    // What the detail shows is what is stored: opened again, it reads the same.
+    const button = row.locator('[data-testid="show-predictions"]');
+    const shown = await lines();
+    await button.click();
+    await detail.waitFor({ state: 'detached', timeout: 5_000 });
+    await button.click();
+    await detail.locator('li').first().waitFor({ timeout: 5_000 });
+    assert.deepEqual(await lines(), shown, 'read from the database, the same lines');
+    assert.equal(predictionReads, 2);
+    assert.deepEqual(problems, [], 'no page errors');
+  });
+});
