@@ -39,9 +39,11 @@ export interface DriverContext {
   /**
    * A problem no reconnect can fix (the device's output does not fit its configuration): the
    * session ends, the device shows `error` with this problem and the log says it, so the panel
-   * tells the user what to change instead of a stall and a round of futile retries.
+   * tells the user what to change instead of a stall and a round of futile retries. With
+   * `retry`, the output is taken as another device's, one that may go away (a device on the port a
+   * remembered one left): the session ends, and the source says this problem and keeps trying.
    */
-  fail(code: DeviceProblemCode, message: string): void;
+  fail(code: DeviceProblemCode, message: string, opts?: { retry: boolean }): void;
   /**
    * The device has nothing more to send (a playback file played to its end): the session ends,
    * the device shows `stopped` with this message, and nothing reconnects — otherwise the silence

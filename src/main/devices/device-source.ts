@@ -114,6 +114,8 @@ export class ManagedSource implements Source {
    * "retrying" line every few seconds); a connect after them says how many there were.
    */
   private failures: { message: string; count: number } | null = null;
+  /** Output refused as another device's (`fail` with retry) in a row, as `failures`: said once. */
+  private refused: { message: string; count: number } | null = null;
 
   constructor(
     readonly driver: DeviceDriver,
@@ -129,6 +131,7 @@ export class ManagedSource implements Source {
   start(sink: SourceSink): Promise<void> {
     this.sink = sink;
     this.failures = null;
+    this.refused = null;
     const p = new Promise<void>((resolve, reject) => this.startWaiters.push({ resolve, reject }));
     if (!this.tickTimer) {
       this.tickTimer = setInterval(() => this.dispatch({ type: 'tick', now: this.now() }), this.opts.tickMs ?? 250);
@@ -175,6 +178,7 @@ export class ManagedSource implements Source {
     this.log('info', 'trying again now (Connect pressed)');
     // The user is looking: this attempt's failure is said again.
     this.failures = null;
+    this.refused = null;
     this.dispatch({ type: 'retry-due', now: this.now() });
   }
 
@@ -221,7 +225,7 @@ export class ManagedSource implements Source {
           this.retryTimer = null;
           this.dispatch({ type: 'retry-due', now: this.now() });
         }, fx.delayMs);
-        this.log(this.failures && this.failures.count > 1 ? 'debug' : 'info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
+        this.log((this.failures && this.failures.count > 1) || (this.refused && this.refused.count > 1) ? 'debug' : 'info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
         break;
       case 'cancel-retry':
         if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -375,7 +379,10 @@ export class ManagedSource implements Source {
         const rate = t.info.nominalRateHz;
         // The first sample of a connection makes it 'streaming' (see sessionData).
         const first = !self.sessionData && self.conn.state === 'streaming';
-        if (first) self.sessionData = true;
+        if (first) {
+          self.sessionData = true;
+          self.refused = null;
+        }
         // 'data' first: after a drop it closes the gap (markGaps) before this chunk goes out.
         self.resumeAt = rate > 0 ? now - count / rate : now;
         self.dispatch({ type: 'data', now });
@@ -455,9 +462,18 @@ export class ManagedSource implements Source {
         self.problem = { code: 'disconnected', message: self.bare(message), time: self.now() };
         self.emitStatus();
       },
-      fail(code: DeviceProblemCode, message: string) {
+      fail(code: DeviceProblemCode, message: string, opts?: { retry: boolean }) {
         if (ctx.closed) return;
-        const error = { code, message, retryable: false };
+        const retryable = opts?.retry === true;
+        if (retryable) {
+          // Said once as a warning, as a failing connect is: a port another device keeps brings it
+          // again at every retry.
+          const text = self.bare(message);
+          const repeat = self.refused?.message === text;
+          self.refused = { message: text, count: repeat ? self.refused!.count + 1 : 1 };
+          self.log(repeat ? 'debug' : 'warn', self.named(text));
+        }
+        const error = { code, message, retryable };
         // Data can arrive while a connect is still finishing (a start command being written).
         if (self.conn.state === 'streaming') self.dispatch({ type: 'dropped', now: self.now(), error });
         else self.dispatch({ type: 'connect-failed', now: self.now(), attempt: self.conn.attempt, error });

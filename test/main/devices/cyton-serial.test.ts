@@ -10,6 +10,7 @@ import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator
 import { cytonCountsFromUv } from '../../../src/shared/devices/cyton/cyton-encode';
 import { cytonUvPerCount } from '../../../src/shared/devices/cyton/cyton.types';
 import { DeviceError } from '../../../src/shared/devices/device-error';
+import type { LogEntry } from '../../../src/shared/log.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
 import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
 import { NEED_GUI, readGuiExg } from '../../fixtures/cyton/openbci-gui';
@@ -92,6 +93,42 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     assert.ok(Date.now() - t0 < 9000);
     await src.stop();
     assert.equal(src.status().state, 'stopped');
+    await emu.close();
+    await pty.unplug();
+  });
+
+  test('back on a port with no stable name: the reset reply is the check, and the log says the board was taken as the same one; one that now answers with a Daisy is said', async () => {
+    const pty = new PtyPair('cyton-back');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    let emu = new CytonEmulator({ path: pty.device, countsAt });
+    await emu.open();
+    cleanups.push(() => emu.close());
+    const logs: LogEntry[] = [];
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 1000 }), { hostClock: systemClock, policy: FAST, tickMs: 50, log: (e) => logs.push(e) });
+    cleanups.push(() => src.stop());
+    await src.start(sink);
+    const id = `cyton:${pty.app}/eeg`;
+    const replug = async (daisy: boolean) => {
+      const n = sink.samples(id);
+      await emu.close();
+      await pty.unplug();
+      await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
+      await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
+      await pty.plug();
+      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100), daisy });
+      await emu.open();
+      await waitFor('streaming again', () => src.status().state === 'streaming' && sink.samples(id) > n + 50, 6000);
+    };
+    const said = (re: RegExp) => logs.filter((l) => re.test(l.message)).map((l) => l.level);
+    assert.deepEqual(said(/taken as the same board/), [], 'nothing to say on the first connect');
+    await replug(false);
+    assert.deepEqual(said(/is back and answers as a Cyton, as this device did: taken as the same board \(the port has no \/dev\/serial\/by-id name/), ['info'], logs.map((l) => l.message).join('\n'));
+    await replug(true);
+    assert.deepEqual(said(/now answers with a Daisy \(16 channels at 125 Hz\); it answered without one before: another board, or the Daisy fitted\?/), ['warn'], logs.map((l) => l.message).join('\n'));
+    assert.equal(sink.infos.get(id)!.channels.length, 16);
+    await src.stop();
     await emu.close();
     await pty.unplug();
   });

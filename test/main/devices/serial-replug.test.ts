@@ -194,6 +194,98 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     }
   });
 
+  test('its old path taken by an adapter without a stable name, while its own has one: that port is not opened either', async () => {
+    const dev = fakeDev(join(tmp, 'path-taken-unnamed'));
+    const ptyA = new PtyPair('replug-j');
+    const ptyB = new PtyPair('replug-k');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app);
+    const emu = textDevice(ptyA.device);
+    await emu.open();
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    // An Arduino clone with no serial number, so no by-id name; its lines would parse as this device's.
+    const other = textDevice(ptyB.device);
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0);
+      await ptyB.plug();
+      dev.appear(0, ptyB.app, null);
+      await other.open();
+      await waitFor('the other adapter said', () => /another adapter/.test(src.status().problem?.message ?? ''), 3000);
+      assert.equal(src.status().problem!.message, `cannot open ${dev.tty(0)}: another adapter is there now (one without a /dev/serial/by-id name), and this device's (${FTDI_BY_ID}) is not plugged in`);
+      const n = sink.samples(id);
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(src.status().state, 'reconnecting');
+      assert.equal(sink.samples(id), n, 'nothing read from the other adapter');
+    } finally {
+      await src.stop();
+      await emu.close();
+      await other.close();
+      for (const p of [ptyA, ptyB]) await p.unplug();
+    }
+  });
+
+  test('no stable name at all, another device on its path: lines of another layout are not taken as its own, it says so once and keeps trying, and takes its own lines when they come back', async () => {
+    const dev = fakeDev(join(tmp, 'path-taken-no-id'));
+    const ptyA = new PtyPair('replug-l');
+    const ptyB = new PtyPair('replug-m');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app, null);
+    let emu = textDevice(ptyA.device);
+    await emu.open();
+    const logs: LogEntry[] = [];
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST, log: (e) => logs.push(e) });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    // Another device, 3 columns at 250 Hz, plugged in where this one was.
+    const other = new TextEmulator({ path: ptyB.device, rateHz: RATE, lineAt: (i) => `${i % 7},${i % 5},${i % 3}` });
+    try {
+      await src.start(sink);
+      await waitFor('1 s of samples', () => sink.samples(id) >= RATE, 5000);
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0, null);
+      await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
+      await ptyB.plug();
+      dev.appear(0, ptyB.app, null);
+      await other.open();
+      const expected = `lines on ${dev.tty(0)} now have 3 columns, not the 2 this device printed before: is another device on its port now? They are not taken as this device's; trying until its own lines come back (if this device now prints 3 columns, set its channels to match)`;
+      await waitFor('the other layout said', () => src.status().problem?.message === expected, 4000);
+      assert.equal(src.status().problem!.code, 'channel-mismatch');
+      const n = sink.samples(id);
+      // Several retries, each reading the other device's lines again.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(src.status().state, 'reconnecting', 'still trying, not given up');
+      assert.equal(sink.samples(id), n, 'nothing of the other device recorded as this one');
+      const said = logs.filter((l) => l.message.includes('now have 3 columns'));
+      assert.deepEqual(said.map((l) => l.level).filter((l) => l !== 'debug'), ['warn'], 'said once as a warning, the repeats as debug lines');
+      assert.ok(said.length >= 2, `retried with the other device there (${said.length} time(s))`);
+      // The other device goes, this one's adapter comes back at the same path.
+      await other.close();
+      await ptyB.unplug();
+      dev.vanish(0, null);
+      await ptyA.plug();
+      dev.appear(0, ptyA.app, null);
+      emu = textDevice(ptyA.device);
+      await emu.open();
+      await waitFor('streaming its own lines again', () => src.status().state === 'streaming' && sink.samples(id) > n + RATE / 2, 6000);
+      assert.ok(logs.some((l) => l.level === 'info' && l.message.includes(`${dev.tty(0)} is back with lines of 2 columns, as this device printed: taken as the same device`)), logs.map((l) => l.message).join('\n'));
+      assert.deepEqual(sink.gaps.map((g) => [g.streamId, g.reason]), [[id, 'device-dropped']], 'one hole, over the whole time the other device was there');
+      const k = sink.channel(id, 1);
+      for (let j = 1; j < k.length; j++) assert.ok(k[j] > k[j - 1], `sample number ${k[j]} after ${k[j - 1]}: another device's values recorded`);
+    } finally {
+      await src.stop();
+      await emu.close();
+      await other.close();
+      for (const p of [ptyA, ptyB]) await p.unplug();
+    }
+  });
+
   test('an adapter without a serial number (a CH340 clone): its by-id name, vendor and model only, is no one adapter\'s and not relied on; another of its make that takes the name is not opened', async () => {
     const dev = fakeDev(join(tmp, 'no-serial'));
     const CH340 = 'usb-1a86_USB_Serial-if00-port0';

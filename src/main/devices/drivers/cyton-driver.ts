@@ -56,6 +56,10 @@ export class CytonDriver implements DeviceDriver {
   readonly settings: Record<string, string | number | boolean>;
   /** Kept across reconnects: it learns the port's stable name to find it again. */
   readonly serialPort: SerialPortFinder;
+  /** Whether the board answered with a Daisy on this driver's last connection (null before one). */
+  private lastDaisy: boolean | null = null;
+  /** The port was gone and is back, with no stable name: set until the board answers there. */
+  private portReturned = false;
 
   constructor(readonly cfg: CytonConfig) {
     this.deviceId = CytonDriver.deviceIdFor(cfg.path);
@@ -67,7 +71,8 @@ export class CytonDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const { link, at, moved } = await this.serialPort.open(CYTON_BAUD_RATE, this.name);
+    const { link, at, moved, unverified } = await this.serialPort.open(CYTON_BAUD_RATE, this.name);
+    if (unverified) this.portReturned = true;
     if (moved) ctx.log('info', moved);
     // Where it opened (the row says so when that is not its path: the adapter came back under another name).
     ctx.describe({ settings: { port: at } });
@@ -143,6 +148,15 @@ export class CytonDriver implements DeviceDriver {
       ctx.streams([info]);
       ctx.describe({ settings: { ...this.settings, daisy, ...(reply.firmware ? { firmware: reply.firmware } : {}) } });
       ctx.log('info', `soft reset answered${reply.firmware ? ` (firmware ${reply.firmware})` : ''}; ${nCh} channels at ${rate} Hz`);
+      // The reset reply is what tells a Cyton; which Cyton, only the Daisy can: a board that comes
+      // back with another layout is said (its stream changes), and one back on a port without a
+      // stable name, of which the reply is the only check, is said to be taken as this one.
+      if (this.lastDaisy !== null && this.lastDaisy !== daisy)
+        ctx.log('warn', `${at} now answers ${daisy ? 'with' : 'without'} a Daisy (${nCh} channels at ${rate} Hz); it answered ${daisy ? 'without' : 'with'} one before: another board, or the Daisy ${daisy ? 'fitted' : 'taken off'}?`);
+      else if (this.portReturned)
+        ctx.log('info', `${at} is back and answers as a Cyton${daisy ? ' + Daisy' : ''}, as this device did: taken as the same board (the port has no /dev/serial/by-id name with a serial number to tell the dongle by)`);
+      this.lastDaisy = daisy;
+      this.portReturned = false;
       decoder = new CytonStreamDecoder({ daisy, uvPerCount });
       await link.write(CYTON_CMD.startStreaming);
     } catch (e) {

@@ -43,6 +43,10 @@ export class SerialTextDriver implements DeviceDriver {
   readonly rateHint = 'set Rate (Hz) to the rate the device prints at';
   /** Kept across reconnects: it learns the port's stable name to find it again. */
   readonly serialPort: SerialPortFinder;
+  /** Lines fitting the channels came on some connection of this driver: the device's layout is known. */
+  private streamed = false;
+  /** The port was gone and is back, with no stable name: set until lines that fit come again. */
+  private portReturned = false;
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
@@ -59,7 +63,8 @@ export class SerialTextDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const { link, at, moved } = await this.serialPort.open(this.cfg.baudRate ?? 115200, this.name);
+    const { link, at, moved, unverified } = await this.serialPort.open(this.cfg.baudRate ?? 115200, this.name);
+    if (unverified) this.portReturned = true;
     if (moved) ctx.log('info', moved);
     // Where it opened (the row says so when that is not its path: the adapter came back under another name).
     ctx.describe({ settings: { port: at } });
@@ -84,7 +89,9 @@ export class SerialTextDriver implements DeviceDriver {
     let reportedBad = 0;
     let reportedLong = 0;
     let reportedNotText = 0;
+    let sessionSamples = false;
     const baud = this.cfg.baudRate ?? 115200;
+    const columns = this.cfg.channels.length + (this.cfg.timeColumn !== undefined ? 1 : 0);
     link.onData((bytes) => {
       const runs = decoder.push(bytes);
       const st = decoder.stats;
@@ -98,7 +105,28 @@ export class SerialTextDriver implements DeviceDriver {
       reportedLong = st.overlongLines;
       // Numbers in the wrong count, line after line: the channels do not fit the device, and
       // reconnecting will not change that. Said now, rather than a stall and futile retries.
-      if (decoder.columnMismatch) return ctx.fail('channel-mismatch', decoder.columnMismatch);
+      // Unless this device printed lines that fit before: then what prints now is most likely
+      // another device on the port it left (one with no stable name tells nothing else), whose
+      // lines are not taken as its own; it keeps trying, as for a port that is gone.
+      if (decoder.columnMismatch) {
+        if (!this.streamed) return ctx.fail('channel-mismatch', decoder.columnMismatch);
+        const { min, max } = decoder.mismatchedColumns;
+        const seen = min === max ? `${min}` : `${min} to ${max}`;
+        return ctx.fail(
+          'channel-mismatch',
+          `lines on ${at} now have ${seen} columns, not the ${columns} this device printed before: is another device on its port now? They are not taken as this device's; trying until its own lines come back (if this device now prints ${seen} columns, set its channels to match)`,
+          { retry: true },
+        );
+      }
+      if (runs.length > 0 && !sessionSamples) {
+        sessionSamples = true;
+        // A port back on the path after it was gone, without a name to tell the adapter by: the
+        // lines fitting this device's channels are all that says it is the same device.
+        if (this.portReturned && this.streamed)
+          ctx.log('info', `${at} is back with lines of ${columns} column${columns === 1 ? '' : 's'}, as this device printed: taken as the same device (the port has no /dev/serial/by-id name with a serial number to tell the adapter by)`);
+        this.streamed = true;
+        this.portReturned = false;
+      }
       for (const r of runs) {
         if (r.missingBefore > 0) ctx.lost(streamId, r.missingBefore, 'packet-loss');
         ctx.samples(streamId, r.deviceTime, r.count, r.data);

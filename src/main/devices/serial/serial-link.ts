@@ -101,8 +101,8 @@ export const SYS_TTY_DIR = '/sys/class/tty';
  * /dev/ttyUSB0 stays gone (or is taken by another adapter plugged in meanwhile, or, after a
  * restart, by whichever adapter enumerated first). Its name in /dev/serial/by-id (vendor,
  * product, serial number) does not change: learnt at each open and kept in the profile, it says
- * where the device is. Where the name is not there but another adapter with a name of its own sits
- * on the path, that is not this device, and it is not opened. An adapter without a serial number
+ * where the device is. Where the name is not there but a port sits on the path, that is another
+ * adapter (with a name of its own or none), not this device, and it is not opened. An adapter without a serial number
  * (a CH340 clone) gets a name of its vendor and model only, the same for every one of its make, so
  * such a name is not relied on (sysfs tells); then, as for a port with no name at all, a port of the
  * same family that appeared since is named in the error, so the user knows where it went.
@@ -111,6 +111,8 @@ export class SerialPortFinder {
   private alias: string | null;
   /** Ports of the path's family (ttyUSB0, ttyUSB1, …) there at the last open; null before one. */
   private siblingsAtOpen: Set<string> | null = null;
+  /** The path was seen gone since the last open: a port there now may be another device's. */
+  private wentAway = false;
 
   /**
    * `known`: the stable name learnt on an earlier run (the profile keeps it). `aliasDir`, `sysTtyDir`:
@@ -143,36 +145,42 @@ export class SerialPortFinder {
     return r.at === 'alias' ? r.target : r.at === 'path' ? realOrSame(this.path) : null;
   }
 
-  private resolve(): { at: 'alias'; target: string; gone: boolean } | { at: 'path'; gone: boolean } | { at: 'other'; other: string } {
+  private resolve(): { at: 'alias'; target: string; gone: boolean } | { at: 'path'; gone: boolean } | { at: 'other'; other: string | null } {
     const gone = this.path.startsWith('/') && !existsSync(this.path);
+    if (gone) this.wentAway = true;
     if (this.alias && existsSync(this.alias)) {
       const target = realOrSame(this.alias);
       return gone || target !== realOrSame(this.path) ? { at: 'alias', target, gone } : { at: 'path', gone };
     }
-    if (this.alias && !gone) {
-      const other = this.aliasOf(realOrSame(this.path));
-      if (other && other !== this.alias) return { at: 'other', other };
-    }
+    // This device's adapter has a name of its own and it is not there: whatever sits on the path is
+    // another adapter, named or not (an Arduino clone without a serial number took /dev/ttyUSB0).
+    // Right after a replug udev adds the name a moment after the node: the next retry finds it.
+    if (this.alias && !gone) return { at: 'other', other: this.aliasOf(realOrSame(this.path)) };
     return { at: 'path', gone };
   }
 
   /**
    * Opens the device: at its path, or where its stable name points when the path is gone or holds
    * another adapter now: `at` is the port it opened, `moved` says why it was not the path, for the log.
+   * `unverified`: the path was gone since the last open and a port is back there, with no stable name
+   * to tell it is the same adapter; only what the device sends can tell (the drivers check it).
    */
-  async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; at: string; moved: string | null }> {
+  async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; at: string; moved: string | null; unverified: boolean }> {
     const r = this.resolve();
     if (r.at === 'alias') {
       const link = await openSerialLink(this.alias!, baudRate, who);
       const why = r.gone ? `${this.path} is gone; the same adapter came back as ${r.target}` : `${this.path} is another adapter now; this one is at ${r.target}`;
-      return { link, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there` };
+      this.wentAway = false;
+      return { link, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there`, unverified: false };
     }
     if (r.at === 'other')
-      throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${basename(r.other)}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
+      throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${r.other ? basename(r.other) : 'one without a /dev/serial/by-id name'}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
       const link = await openSerialLink(this.path, baudRate, who);
+      const unverified = this.wentAway && this.siblingsAtOpen !== null && !this.alias;
+      this.wentAway = false;
       this.learn();
-      return { link, at: this.path, moved: null };
+      return { link, at: this.path, moved: null, unverified };
     } catch (e) {
       // Only after this run opened it: at start, a port of the family already there may well be
       // another device's.

@@ -188,6 +188,10 @@ export class SerialTextDecoder {
   /** Set once the lines before any sample show the configuration does not fit (see above). */
   columnMismatch: string | undefined;
   private mismatchCols = { min: Infinity, max: 0 };
+  /** The fewest and most columns seen in lines that did not fit (infinite, 0 before any). */
+  get mismatchedColumns(): { readonly min: number; readonly max: number } {
+    return this.mismatchCols;
+  }
 
   /** `opts.fromLineEnd`: the bytes start wherever a port's opening landed (see LineAssembler). */
   constructor(
