@@ -120,30 +120,32 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
 
   const frozen = ft.freeze === 'encoders';
   const caches: Record<string, Float32Array> = { ...(resume.caches ?? {}) };
-  const totalUnits = (frozen ? new Set(ev.arms.flatMap((a) => modalitiesOf(a.modalities).map((m) => `${m}/${a.init}`))).size : 0) + ev.arms.length * folds.length + 1;
+  // Each encoder embeds once, however many arms use it: counted per arm (the default recipe's six
+  // arms share four encoders) the progress ran past its total and read 100 %, ETA 0 s, four folds
+  // before the end and through the whole baseline.
+  const embeddings = frozen ? [...new Map(ev.arms.flatMap((a) => modalitiesOf(a.modalities).map((m): [string, { m: ModelModality; init: EncoderInit }] => [`${m}/${a.init}`, { m, init: a.init }]))).entries()] : [];
+  const baselineSets = [...new Set(ev.arms.map((a) => a.modalities))];
+  const totalUnits = embeddings.length + ev.arms.length * folds.length + baselineSets.length;
   let units = 0;
   const tick = (message: string) => hooks.progress?.(message, ++units, totalUnits);
   if (frozen) {
-    for (const a of ev.arms) {
-      for (const m of modalitiesOf(a.modalities)) {
-        const key = `${m}/${a.init}`;
-        if (caches[key]?.length === windows.length * enc.config[m]!.dModel) {
-          tick(`embeddings ${key} (kept)`);
-          continue;
-        }
-        hooks.log?.(`embedding ${plural(windows.length, 'window')} with the ${a.init} ${m.toUpperCase()} encoder`);
-        caches[key] = await embedItems(
-          enc.config[m]!,
-          weights(m, a.init),
-          items[m]!,
-          undefined,
-          // The bar moves within an encoder's embedding (minutes at 12 layers), and pause / cancel act between batches.
-          (done) => hooks.progress?.(`embedding ${key}: ${done}/${plural(windows.length, 'window')}`, units + done / windows.length, totalUnits),
-          () => checkControl(hooks, `embedding ${key}`),
-        );
-        await hooks.onEmbedded?.(key, caches[key]);
-        tick(`embedded ${key}`);
+    for (const [key, { m, init }] of embeddings) {
+      if (caches[key]?.length === windows.length * enc.config[m]!.dModel) {
+        tick(`embeddings ${key} (kept)`);
+        continue;
       }
+      hooks.log?.(`embedding ${plural(windows.length, 'window')} with the ${init} ${m.toUpperCase()} encoder`);
+      caches[key] = await embedItems(
+        enc.config[m]!,
+        weights(m, init),
+        items[m]!,
+        undefined,
+        // The bar moves within an encoder's embedding (minutes at 12 layers), and pause / cancel act between batches.
+        (done) => hooks.progress?.(`embedding ${key}: ${done}/${plural(windows.length, 'window')}`, units + done / windows.length, totalUnits),
+        () => checkControl(hooks, `embedding ${key}`),
+      );
+      await hooks.onEmbedded?.(key, caches[key]);
+      tick(`embedded ${key}`);
     }
   }
 
@@ -182,19 +184,26 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     arms.push(armResult(name, a.modalities, a.init, preds, ev.threshold, bestEpochs));
   }
 
-  // The baseline for every modality set an arm used, same folds.
+  // The baseline for every modality set an arm used, same folds. Its nested choice of C takes
+  // minutes over EEGMAT's folds: the progress names each fold, and cancel / pause act between folds
+  // (they waited for every baseline to finish, the bar at the last arm's fold meanwhile).
   const bw = baselineInputs(windows);
   const eegLabels = windows[0].eegChannels;
-  for (const set of [...new Set(ev.arms.map((a) => a.modalities))]) {
+  for (const set of baselineSets) {
     const X = baselineFeatureMatrix(bw, set as BaselineModality, eegLabels);
-    const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold });
+    const beforeFold = (done: number, total: number) => {
+      const phase = `baseline/${set} fold ${done + 1}/${total}`;
+      checkControl(hooks, phase);
+      hooks.progress?.(phase, units + done / total, totalUnits);
+    };
+    const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold }, beforeFold);
     const preds: FoldPredictions[] = res.predictions.map((p) => {
       const f = folds[p.fold];
       return { fold: foldLabel(f), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
     });
     arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
+    tick(`baseline/${set}`);
   }
-  tick('baseline');
 
   const report: EvaluationReport = {
     task: ds.task!,

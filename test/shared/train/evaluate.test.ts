@@ -60,8 +60,19 @@ test('the protocol line counts its validation subjects in good English', () => {
 describe('crossValidate', () => {
   test('k-fold by subject: every arm and the baseline on the same folds, metrics equal scikit-learn', async () => {
     const epochs: string[] = [];
-    const cv = await crossValidate(dataset(), ft, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1 }, encoders, { onEpoch: (e) => epochs.push(`${e.arm}:${e.fold}:${e.epoch}`) });
+    const progress: { message: string; done: number; total: number }[] = [];
+    const cv = await crossValidate(dataset(), ft, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1 }, encoders, {
+      onEpoch: (e) => epochs.push(`${e.arm}:${e.fold}:${e.epoch}`),
+      progress: (message, done, total) => progress.push({ message, done, total }),
+    });
     const r = cv.report;
+    // Four encoders embed once each (the eeg and ecg arms reuse the fused arms' embeddings), 4 arms × 3
+    // folds, a baseline per modality set: the count reaches its total with the last baseline, not before.
+    const total = 4 + 4 * 3 + 3;
+    assert.ok(progress.every((p) => p.total === total), `total ${total}: ${JSON.stringify(progress.map((p) => p.total))}`);
+    assert.ok(progress.every((p, i) => i === 0 || p.done >= progress[i - 1].done), 'progress never goes back');
+    assert.deepEqual(progress.filter((p) => p.done >= total).map((p) => p.message), ['baseline/ecg'], 'full only when the last baseline is done');
+    assert.ok(progress.some((p) => p.message === 'baseline/fused fold 2/3' && p.done > progress.find((q) => q.message === 'baseline/fused fold 1/3')!.done), 'each baseline fold is reported');
     assert.deepEqual(r.arms.map((a) => a.arm), ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
     assert.equal(r.folds.length, 3);
     for (const f of r.folds) {
@@ -118,6 +129,20 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
         (e: TrainError) => e.code === (action === 'cancel' ? 'cancelled' : 'paused') && /embedding eeg\/pretrained/.test(e.message),
       );
       assert.deepEqual(embedded, [], `${action}: no encoder finished its embedding`);
+    }
+  });
+
+  test('cancel and pause act between the baseline folds, not after every baseline', async () => {
+    for (const action of ['cancel', 'pause'] as const) {
+      let baselineStarted = false;
+      const control = () => (baselineStarted ? action : 'run');
+      await assert.rejects(
+        crossValidate(dataset(), { ...ft, epochs: 1 }, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1, arms: [{ modalities: 'fused', init: 'random' }] }, encoders, {
+          control,
+          progress: (message) => (baselineStarted ||= message.startsWith('baseline/')),
+        }),
+        (e: TrainError) => e.code === (action === 'cancel' ? 'cancelled' : 'paused') && /^baseline\/fused fold 2\/3 (cancelled|paused)$/.test(e.message),
+      );
     }
   });
 

@@ -120,13 +120,17 @@ export interface BaselineEvaluation {
  * Subject-wise evaluation of the baseline: for each fold, fit on its train windows only (C
  * chosen inside them by default; the fold's validation windows are not needed and left unused),
  * predict its test windows, and tabulate the metrics. Every fold passes the leakage guard first.
+ * `beforeFold` is called before each fold (folds done, of how many): with C chosen by nested
+ * cross-validation a fold takes seconds to tens of seconds on EEGMAT, so the caller reports progress
+ * there and may throw to stop (a cancel or pause of the job) without waiting for the last fold.
  */
-export function evaluateBaseline(X: FeatureMatrix, y: ArrayLike<number>, subjects: ArrayLike<SubjectId | number>, folds: readonly SubjectFold[], opts: BaselineOptions = {}): BaselineEvaluation {
+export function evaluateBaseline(X: FeatureMatrix, y: ArrayLike<number>, subjects: ArrayLike<SubjectId | number>, folds: readonly SubjectFold[], opts: BaselineOptions = {}, beforeFold?: (done: number, total: number) => void): BaselineEvaluation {
   if (subjects.length !== X.rows) throw new BaselineError(BaselineErrorCode.BadShape, `${X.rows} feature rows but ${subjects.length} subjects`);
   const o: BaselineOptions = { ...opts, C: opts.C ?? 'auto' };
   const predictions: BaselineEvaluation['predictions'] = [];
   const models: BaselineModel[] = [];
-  const foldPreds: FoldPredictions[] = folds.map((f) => {
+  const foldPreds: FoldPredictions[] = folds.map((f, i) => {
+    beforeFold?.(i, folds.length);
     assertSubjectDisjoint(subjects, f);
     const model = trainBaseline(X, y, o, f.train, subjects);
     const scores = predictBaseline(model, X, f.test);
