@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { quickRecipe } from '../../src/shared/train/recipes';
 import { REPORT_ARTIFACT, summaryOf } from '../../src/main/train/job';
 import { foldMetricTable } from '../../src/shared/eval';
 import type { ArmResult, EvaluationReport } from '../../src/shared/train/train.types';
+import type { MeanSd } from '../../src/shared/eval/eval.types';
 
 const DATA = resolve('..', 'shared', 'data', 'edf-eegmat');
 const skip = chromiumMissing() || rendererMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
@@ -72,8 +73,19 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     }
     const log = await page.textContent('[data-testid="run-log"]');
     assert.match(log ?? '', /windows from 8 recordings/);
-    // The runs table compares runs by arm.
+    // The run's table gives report.json's figures: every arm's mean ± sd over the folds, to three decimals.
+    const runDir = join(((await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' })) as { value: { runsDir: string } }).value.runsDir, (await page.getAttribute('[data-testid="run-detail"]', 'data-run'))!);
+    const report = JSON.parse(readFileSync(join(runDir, 'artifacts', REPORT_ARTIFACT), 'utf8')) as EvaluationReport;
+    for (const a of report.arms) {
+      const sm = a.table.summary;
+      const ms = (v: MeanSd) => `${v.mean.toFixed(3)} ± ${v.sd.toFixed(3)}`;
+      const cells = await page.$$eval(`.arm-table tr[data-arm="${a.arm}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
+      assert.deepEqual(cells, [a.arm, ms(sm.auroc), ms(sm.aucPr), ms(sm.f1), ms(sm.f1Weighted), ms(sm.balancedAccuracy), ms(sm.cohenKappa), a.table.pooled!.auroc.toFixed(3)], `${a.arm}: the view's row is report.json's`);
+    }
+    // The runs table compares runs by arm, each modality's baseline beside its model arms.
     assert.match((await page.textContent('[data-testid="runs-table"]')) ?? '', /Quick try/);
+    const heads = await page.$$eval('[data-testid="runs-table"] th', (ths) => ths.map((th) => th.textContent ?? ''));
+    assert.deepEqual(heads.filter((h) => h.startsWith('AUROC ')), ['AUROC fused/pretrained', 'AUROC fused/random', 'AUROC baseline/fused', 'AUROC eeg/pretrained', 'AUROC baseline/eeg', 'AUROC ecg/pretrained', 'AUROC baseline/ecg']);
 
     // Export: the model appears in the live model list at once.
     await page.fill('[data-testid="export-id"]', 'e2e-quick');
@@ -243,8 +255,9 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const sm = table.summary;
     assert.equal(sm.auroc.n, 2, 'two of the three folds have both classes');
     assert.equal(sm.accuracy.n, 3);
-    const m = (v: number) => `${v.toFixed(3)}*`;
-    assert.deepEqual(cells, ['fused/random', `${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}*`, m(sm.aucPr.mean), m(sm.f1.mean), m(sm.f1Weighted.mean), m(sm.balancedAccuracy.mean), m(sm.cohenKappa.mean), table.pooled!.auroc.toFixed(3)]);
+    // Every metric with its fold sd, as the CLI prints it (AUROC alone had its sd here).
+    const m = (v: MeanSd) => `${v.mean.toFixed(3)} ± ${v.sd.toFixed(3)}*`;
+    assert.deepEqual(cells, ['fused/random', m(sm.auroc), m(sm.aucPr), m(sm.f1), m(sm.f1Weighted), m(sm.balancedAccuracy), m(sm.cohenKappa), table.pooled!.auroc.toFixed(3)]);
     assert.match((await page.textContent('[data-testid="partial-folds-note"]')) ?? '', /^\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
     // The runs table says it too.
     assert.match((await page.textContent('tr[data-run="2026-01-03-000000-one-class"]')) ?? '', new RegExp(`${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}\\* \\(2 of 3 folds\\)`));

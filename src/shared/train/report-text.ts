@@ -4,7 +4,8 @@
 import { BINARY_METRIC_NAMES, type BinaryMetricName, type MeanSd } from '../eval/eval.types';
 import type { EvaluationReport } from './train.types';
 
-const HEADINGS: Record<BinaryMetricName, string> = {
+/** Each metric's column heading, in the terminal and the Training view alike. */
+export const METRIC_HEADINGS: Record<BinaryMetricName, string> = {
   auroc: 'AUROC',
   aucPr: 'AUC-PR',
   f1: 'F1',
@@ -14,8 +15,8 @@ const HEADINGS: Record<BinaryMetricName, string> = {
   accuracy: 'accuracy',
 };
 
-/** The printed metrics: the field's (issue 6), accuracy left to report.json. */
-const PRINTED = BINARY_METRIC_NAMES.filter((m) => m !== 'accuracy');
+/** The metrics an arm is shown with, in this order (the CLI's report and the Training view's table): the field's (issue 6), accuracy left to report.json. */
+export const ARM_METRICS = BINARY_METRIC_NAMES.filter((m) => m !== 'accuracy');
 
 const cell = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
 
@@ -43,10 +44,10 @@ export function reportLines(r: EvaluationReport): string[] {
   const folds = r.folds.length;
   const armWidth = Math.max(14, ...r.arms.map((a) => a.arm.length)) + 2;
   const col = 16;
-  const out = [`${r.task.name}: ${r.protocol}`, `${'mean ± sd'.padEnd(armWidth)}${PRINTED.map((m) => HEADINGS[m].padEnd(col)).join('')}`.trimEnd()];
+  const out = [`${r.task.name}: ${r.protocol}`, `${'mean ± sd'.padEnd(armWidth)}${ARM_METRICS.map((m) => METRIC_HEADINGS[m].padEnd(col)).join('')}`.trimEnd()];
   let partial = false;
   for (const a of r.arms) {
-    const cells = PRINTED.map((m) => {
+    const cells = ARM_METRICS.map((m) => {
       const s = a.table.summary[m];
       if (partialMark(s, folds)) partial = true;
       return meanSdText(s, folds).padEnd(col);

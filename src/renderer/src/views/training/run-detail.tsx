@@ -8,8 +8,7 @@ import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 import { latestFitCurve } from '../../../../shared/train/epoch-curves';
-import { partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
-import { BINARY_METRIC_NAMES, type MeanSd } from '../../../../shared/eval/eval.types';
+import { ARM_METRICS, METRIC_HEADINGS, meanSdText, partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
 
 /**
  * A chart on a canvas that may come and go (the run's record loads after the view mounts): a
@@ -190,40 +189,32 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
           <table class="arm-table">
             <thead>
               <tr>
-                <th>arm</th>
-                <th>AUROC (mean ± sd)</th>
-                <th>AUC-PR</th>
-                <th>F1</th>
-                <th>F1 weighted</th>
-                <th>bal. acc.</th>
-                <th>κ</th>
+                <th>arm (mean ± sd over folds)</th>
+                {ARM_METRICS.map((m) => (
+                  <th key={m}>{METRIC_HEADINGS[m]}</th>
+                ))}
                 <th>pooled AUROC</th>
               </tr>
             </thead>
             <tbody>
               {report.arms.map((a) => {
-                const sm = a.table.summary;
-                // A mean over fewer folds than the evaluation made (a test fold of one class) is marked, as the CLI marks it.
-                const mean = (m: MeanSd) => `${fmt3(m.mean)}${partialMark(m, report.folds.length)}`;
+                // Every metric as the CLI prints it and the card gives it: mean ± sd over the folds, '*' where
+                // the mean leaves out a fold of one class, '–' for an sd over one fold (AUROC alone had its sd here).
                 return (
                   <tr key={a.arm} class={a.init === 'baseline' ? 'baseline' : ''} data-arm={a.arm}>
                     <td>{a.arm}</td>
-                    <td class="num">
-                      {fmt3(sm.auroc.mean)} ± {fmt3(sm.auroc.sd)}
-                      {partialMark(sm.auroc, report.folds.length)}
-                    </td>
-                    <td class="num">{mean(sm.aucPr)}</td>
-                    <td class="num">{mean(sm.f1)}</td>
-                    <td class="num">{mean(sm.f1Weighted)}</td>
-                    <td class="num">{mean(sm.balancedAccuracy)}</td>
-                    <td class="num">{mean(sm.cohenKappa)}</td>
+                    {ARM_METRICS.map((m) => (
+                      <td key={m} class="num">
+                        {meanSdText(a.table.summary[m], report.folds.length)}
+                      </td>
+                    ))}
                     <td class="num">{fmt3(a.table.pooled?.auroc)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-          {report.arms.some((a) => BINARY_METRIC_NAMES.some((m) => partialMark(a.table.summary[m], report.folds.length))) && (
+          {report.arms.some((a) => ARM_METRICS.some((m) => partialMark(a.table.summary[m], report.folds.length))) && (
             <p class="muted" data-testid="partial-folds-note">
               {partialFoldsNote(report.folds.length)}
             </p>

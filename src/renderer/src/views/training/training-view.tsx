@@ -6,20 +6,15 @@ import type { RunSummary } from '../../../../shared/train/job.types';
 import type { RunProgress } from '../../../../shared/train/train.types';
 import { NewRun } from './new-run';
 import { RunDetail } from './run-detail';
-import { fmt3, useOverview, useRun } from './use-training';
+import { useOverview, useRun } from './use-training';
+import { armCell, comparisonArms } from './run-compare';
 import { trainerState } from './trainer-state';
 import './training.css';
-
-function armValue(r: RunSummary, arm: string): string {
-  const a = r.summary?.arms.find((x) => x.arm === arm);
-  // A mean over fewer folds than the evaluation made (a test fold of one class) is marked, as in the run's own table.
-  return a ? `${fmt3(a.auroc)}${a.aurocSd !== null ? ` ± ${fmt3(a.aurocSd)}` : ''}${a.aurocFolds ? `* (${a.aurocFolds[0]} of ${a.aurocFolds[1]} folds)` : ''}` : '–';
-}
 
 /** `live`: the selected run's progress as pushed (the list itself is reread on status changes only). */
 function RunsTable({ runs, selected, live, onSelect }: { runs: RunSummary[]; selected: string | null; live: RunProgress | null; onSelect(id: string): void }) {
   if (runs.length === 0) return <p class="muted">No runs yet.</p>;
-  const arms = ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused'];
+  const arms = comparisonArms(runs);
   return (
     <table class="runs-table" data-testid="runs-table">
       <thead>
@@ -46,7 +41,7 @@ function RunsTable({ runs, selected, live, onSelect }: { runs: RunSummary[]; sel
             <td>{r.problem ?? r.dataset ?? '–'}</td>
             {arms.map((a) => (
               <td key={a} class="num">
-                {armValue(r, a)}
+                {armCell(r, a)}
               </td>
             ))}
             <td>{r.summary?.exportedAs ?? ''}</td>

@@ -1,0 +1,51 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { armCell, comparisonArms } from '../../../../src/renderer/src/views/training/run-compare';
+import type { RunResultSummary, RunSummary } from '../../../../src/shared/train/job.types';
+
+type Arm = RunResultSummary['arms'][number];
+const arm = (name: string, auroc: number, aurocSd: number | null, extra: Partial<Arm> = {}): Arm => ({ arm: name, auroc, aurocSd, aucPr: null, balancedAccuracy: null, f1: null, kappa: null, ...extra });
+
+function run(id: string, arms: Arm[] | null): RunSummary {
+  return {
+    id,
+    name: `run ${id}`,
+    kind: 'evaluate',
+    state: arms ? 'done' : 'running',
+    createdAt: 0,
+    updatedAt: 0,
+    progress: { phase: 'evaluate', fraction: 0.5, done: 1, total: 2, etaSec: null, message: '' },
+    completedPhases: [],
+    error: null,
+    summary: arms ? { task: 'arithmetic', protocol: 'loso', arms, pretrainLoss: {}, exportedAs: null } : null,
+    problem: null,
+    dataset: null,
+  };
+}
+
+describe('comparisonArms', () => {
+  test("an EEG-only evaluation gets its own baseline's column, beside its model arm", () => {
+    const runs = [run('a', [arm('eeg/random', 0.55, 0.1), arm('baseline/eeg', 0.76, 0.18)])];
+    assert.deepEqual(comparisonArms(runs), ['eeg/random', 'baseline/eeg'], 'the fixed list had no baseline/eeg column');
+  });
+
+  test("the default recipe's nine arms: each modality set's model arms, then its baseline", () => {
+    const names = ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'eeg/random', 'ecg/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg'];
+    const runs = [run('a', names.map((n) => arm(n, 0.5, 0.1))), run('b', null)];
+    assert.deepEqual(comparisonArms(runs), ['fused/pretrained', 'fused/random', 'baseline/fused', 'eeg/pretrained', 'eeg/random', 'baseline/eeg', 'ecg/pretrained', 'ecg/random', 'baseline/ecg'], 'grouped by modality set');
+  });
+
+  test('no evaluation yet: the shipped arm and its baseline', () => {
+    assert.deepEqual(comparisonArms([run('a', null)]), ['fused/pretrained', 'baseline/fused'], 'a running run has no summary');
+  });
+});
+
+describe('armCell', () => {
+  test("mean ± sd to three decimals, a mean over fewer folds marked, '–' for an arm the run lacks", () => {
+    const r = run('a', [arm('fused/random', 0.51234, 0.11949), arm('baseline/fused', 0.6429, null), arm('eeg/random', 0.7, 0.05, { aurocFolds: [2, 3] })]);
+    assert.equal(armCell(r, 'fused/random'), '0.512 ± 0.119', 'mean ± sd');
+    assert.equal(armCell(r, 'baseline/fused'), '0.643', 'one fold: no sd');
+    assert.equal(armCell(r, 'eeg/random'), '0.700 ± 0.050* (2 of 3 folds)', 'partial folds');
+    assert.equal(armCell(r, 'ecg/random'), '–', 'no such arm');
+  });
+});
