@@ -120,7 +120,10 @@ function baselineVerdict(arm: ArmResult, base: ArmResult, subjects: number, ship
   const m = a.mean;
   const bm = b.mean;
   if (m <= bm) {
-    return `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${bm.toFixed(3)}. ${shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end;' : ''} For this task the baseline's features are the better classifier.`;
+    // One sentence either way: the shipped recipe's reason to ship joins it with a semicolon (the
+    // shipped card's wording; a template here gave 'vs 0.630.  For' and '0.791.  It ships …; For').
+    const why = shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end; for' : ' For';
+    return `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${bm.toFixed(3)}.${why} this task the baseline's features are the better classifier.`;
   }
   const sds = [a, b].filter((s) => s.n > 1 && Number.isFinite(s.sd)).map((s) => s.sd);
   const spread = sds.length ? Math.max(...sds) : null;

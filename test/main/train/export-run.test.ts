@@ -2,6 +2,8 @@
 // encoders is not described as pretrained, the pretraining caveats and corpus licences appear only
 // when pretraining ran, and the "it ships so the dashboard runs" line belongs to the shipped recipe.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { buildCard, cardMetrics, type ModelArtifactMeta } from '../../../src/main/train/export-run';
 import { cardProblems, renderModelCard } from '../../../src/shared/model/card';
@@ -114,6 +116,34 @@ test("a DREAMER model's card says the data is not openly licensed; a file's name
   assert.deepEqual(buildCard(files, metaOf(files), null, exp, 'run-5', null).licence.data, ['HeartMind recorded 1 session (7): the recordings of their own participants, under the consent they gave', 's01.edf: under the licences of their sources']);
   assert.doesNotMatch(JSON.stringify(card), /see the run/);
   assert.ok(card.limitations.includes("Trained on 2 subjects of 'DREAMER valence' for the task 'arithmetic' only."), card.limitations.join('\n'));
+});
+
+test("a model below the baseline says so in one sentence; the shipped recipe's card adds why it ships, in the shipped card's words", () => {
+  const subjects = ['S01', 'S02', 'S03'];
+  const below = reportOf(
+    subjects,
+    [
+      { y: [0, 0, 1, 1], s: [0.6, 0.1, 0.4, 0.2] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.3, 0.7] },
+      { y: [1, 0, 1, 0], s: [0.4, 0.6, 0.5, 0.3] },
+    ],
+    [
+      { y: [0, 0, 1, 1], s: [0.1, 0.2, 0.8, 0.9] },
+      { y: [0, 1, 1, 0], s: [0.2, 0.8, 0.7, 0.3] },
+      { y: [1, 0, 1, 0], s: [0.9, 0.2, 0.6, 0.1] },
+    ],
+  );
+  const a = below.arms[0].table.summary.auroc.mean.toFixed(3);
+  const b = below.arms[1].table.summary.auroc.mean.toFixed(3);
+  const lead = `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${a} vs ${b}.`;
+  const custom = dreamerSpec();
+  assert.equal(buildCard(custom, metaOf(custom), below, exp, 'run-8', null).limitations[0], `${lead} For this task the baseline's features are the better classifier.`);
+  const shipped: JobSpec = { ...custom, recipe: { name: 'default', command: 'heartmind train --recipe default' } };
+  const verdict = buildCard(shipped, metaOf(shipped), below, exp, 'run-9', null).limitations[0];
+  assert.equal(verdict, `${lead} It ships so that the live dashboard runs a real trained model end to end; for this task the baseline's features are the better classifier.`);
+  // The shipped model's card, exported before, has this sentence: a re-export would write it again.
+  const card = JSON.parse(readFileSync(resolve('models', 'heartmind-eegmat-arithmetic', 'card.json'), 'utf8')) as { limitations: string[] };
+  assert.equal(card.limitations[0].replace(/\d\.\d{3} vs \d\.\d{3}/, `${a} vs ${b}`), verdict, 'the shipped card words it so');
 });
 
 test('the card weighs the model against the baseline by the fold spread, and says when its means leave out one-class folds', () => {
