@@ -37,7 +37,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!values.replace && existsSync(join(root, values.id))) throw new CliUsageError(`${join(root, values.id)} already holds a model '${values.id}': choose another --id, or --replace it`);
   const folder = store.folder(values.run);
   const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
-  await folder.recordExport(values.id, dir);
   io.out(`exported run ${values.run} as model '${values.id}' in ${dir}${values.to ? '' : ': the app lists it under Models, where Use runs it live'}`);
+  // The model is written and usable whatever the run folder does with the note: a failing note was
+  // the command's error (exit 1) and read as if nothing was exported.
+  let logProblem: string | null;
+  try {
+    ({ logProblem } = await folder.recordExport(values.id, dir));
+  } catch (e) {
+    io.err(`warning: run ${values.run} could not record the export (the model is in place): ${(e as Error).message}`);
+    return 0;
+  }
+  if (logProblem) io.err(`warning: run ${values.run} records the export, but its log could not take the line saying so: ${logProblem}`);
   return 0;
 }

@@ -219,15 +219,22 @@ export class RunFolder {
 
   /**
    * Notes in the run that its final model was exported as `modelId` (the runs table's model column;
-   * the view then shows the export instead of offering it again) and logs where to. Returns the new status.
+   * the view then shows the export instead of offering it again) and logs where to. Returns the new
+   * status. Throws when status.json will not take the note (nothing is recorded); a log line that
+   * will not go in after it is returned as `logProblem` (the export is recorded: the status says so,
+   * and a throw then read as if it were not).
    */
-  async recordExport(modelId: string, dir: string): Promise<RunStatus> {
+  async recordExport(modelId: string, dir: string): Promise<{ status: RunStatus; logProblem: string | null }> {
     const s = await this.readStatus();
     const summary: RunResultSummary = { ...(s.summary ?? { task: null, protocol: null, arms: [], pretrainLoss: {} }), exportedAs: modelId };
     const next: RunStatus = { ...s, summary, updatedAt: Date.now() / 1000 };
     await this.writeStatus(next);
-    await this.appendLog(`exported as model '${modelId}' to ${dir}`);
-    return next;
+    try {
+      await this.appendLog(`exported as model '${modelId}' to ${dir}`);
+    } catch (e) {
+      return { status: next, logProblem: e instanceof Error ? e.message : String(e) };
+    }
+    return { status: next, logProblem: null };
   }
 
   async appendMetric(r: MetricRecord): Promise<void> {

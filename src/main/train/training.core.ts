@@ -211,11 +211,20 @@ export class TrainingArea {
       dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
       this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
     }
+    let recorded: Awaited<ReturnType<typeof folder.recordExport>>;
     try {
-      this.ctx.push({ type: 'training:status', status: await folder.recordExport(modelId, dir) });
+      recorded = await folder.recordExport(modelId, dir);
     } catch (e) {
       // The model is in place and usable: the reply says so, and which run file would not take the note.
       const notRecorded = `the model was exported to ${dir}, but run ${id} could not record it: ${e instanceof Error ? e.message : String(e)}`;
+      this.ctx.log('warn', 'training', notRecorded);
+      return { modelId, dir, notRecorded };
+    }
+    this.ctx.push({ type: 'training:status', status: recorded.status });
+    if (recorded.logProblem) {
+      // Recorded (the runs table names the model), only the run's log lacks the line: said as such,
+      // not as "could not record it", which had the view offer an export the run already holds.
+      const notRecorded = `the model was exported to ${dir} and run ${id} records it, but its log could not take the line saying so: ${recorded.logProblem}`;
       this.ctx.log('warn', 'training', notRecorded);
       return { modelId, dir, notRecorded };
     }

@@ -53,7 +53,8 @@ export interface TrainingRequests {
   /**
    * Exports a finished run to the user's models folder; the live model list shows it at once. Again
    * under the id of this run's own model, it only records the export in the run. notRecorded: the
-   * model is exported but the run folder would not take the note (which file, why).
+   * model is exported but the run folder would not take the note (which file, why), or took it in
+   * status.json but not the log line (the text says which).
    */
   'hm:training:export': { req: { id: string; modelId: string; name: string }; res: { modelId: string; dir: string; notRecorded?: string } };
   /** One of the run's SVG plots. */

@@ -4,7 +4,8 @@
 // under that id sees (by the card's provenance) that the model there came from this run and only
 // records it; a model of another run under the id is still refused. Real failing writes, not mocks:
 // as root chmod changes nothing, so the runs folder is a tmpfs remounted read-only (mounted only
-// where the test may mount; else skipped); the models folder is elsewhere and takes writes.
+// where the test may mount; else skipped); the models folder is elsewhere and takes writes. And when
+// only the run's log refuses its line (below).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { encodeCheckpoint, type Checkpoint } from '../../../src/shared/train/che
 import { finetuneModelConfig } from '../../../src/shared/train/finetune';
 import { quickRecipe, QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import { TrainError } from '../../../src/shared/train/train.types';
+import { command as exportModel } from '../../../src/main/train/export-command';
 
 const DATA = resolve('..', 'shared', 'data');
 
@@ -87,5 +89,56 @@ describe('export from the Training view when the run folder will not take writes
     assert.equal((await folder.readStatus()).summary?.exportedAs, 'on-ro-disk', 'the run records the export');
     assert.match(await folder.readLog(), /exported as model 'on-ro-disk' to /);
     assert.equal(readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8'), card, 'still the first export');
+  });
+});
+
+// The note goes into status.json, then a line into the run's log: a log that will not take the
+// line (here a folder where log.txt belongs: a real EISDIR from the file system) leaves the export
+// recorded. The reply said "could not record it" and no status was pushed, so the view offered an
+// export the run held; the CLI exited 1 as if no model was written.
+describe('export when only the run log will not take its line', () => {
+  let dir: string;
+  let area: TrainingArea;
+  const pushes: PushMessage[] = [];
+  const warnings: string[] = [];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-export-log-'));
+    const ctx = { push: (m: PushMessage) => pushes.push(m), log: (level: string, _s: string, m: string) => void (level === 'warn' && warnings.push(m)) } as unknown as CoreContext;
+    area = new TrainingArea(ctx, { runsDir: join(dir, 'runs'), userModelsDir: join(dir, 'models'), recordingsDir: DATA, dbPath: join(dir, 'recordings.sqlite') });
+  });
+  after(async () => {
+    await area.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the Training view is told the export is recorded and only the log line is missing; the status is pushed', async () => {
+    const folder = await finishedRun(area, 'log-refuses');
+    rmSync(folder.path(RUN_FILES.log), { force: true });
+    mkdirSync(folder.path(RUN_FILES.log));
+    const r = await area.export(folder.id, 'log-refuses', 'Log refuses');
+    const model = join(dir, 'models', 'log-refuses');
+    assert.ok(existsSync(join(model, 'model.onnx')), 'the model is in the models folder');
+    assert.equal((await folder.readStatus()).summary?.exportedAs, 'log-refuses', 'status.json records the export');
+    assert.match(r.notRecorded ?? '', new RegExp(`^the model was exported to ${model} and run log-refuses records it, but its log could not take the line saying so: could not write ${folder.path(RUN_FILES.log)}`), `reply: ${JSON.stringify(r)}`);
+    const pushed = pushes.filter((p) => p.type === 'training:status');
+    assert.equal(pushed.length, 1, 'the new status is pushed (the runs table names the model)');
+    assert.equal(pushed[0].type === 'training:status' && pushed[0].status.summary?.exportedAs, 'log-refuses');
+    assert.deepEqual(warnings, [r.notRecorded], 'the app log says the same');
+  });
+
+  test('heartmind export-model prints the model written, warns about the log line, and exits 0', async () => {
+    const folder = await finishedRun(area, 'cli-log-refuses');
+    rmSync(folder.path(RUN_FILES.log), { force: true });
+    mkdirSync(folder.path(RUN_FILES.log));
+    const out: string[] = [];
+    const err: string[] = [];
+    const to = join(dir, 'cli-models');
+    const code = await exportModel.run(['--run', folder.id, '--id', 'cli-model', '--to', to, '--out', join(dir, 'runs')], { out: (l: string) => out.push(l), err: (l: string) => err.push(l) });
+    assert.equal(code, 0, `exit code (stderr: ${err.join(' | ')})`);
+    assert.ok(existsSync(join(to, 'cli-model', 'model.onnx')), 'the model is written');
+    assert.deepEqual(out, [`exported run cli-log-refuses as model 'cli-model' in ${join(to, 'cli-model')}`]);
+    assert.equal(err.length, 1, `one warning: ${JSON.stringify(err)}`);
+    assert.match(err[0], /^warning: run cli-log-refuses records the export, but its log could not take the line saying so: could not write /);
+    assert.equal((await folder.readStatus()).summary?.exportedAs, 'cli-model');
   });
 });

@@ -128,8 +128,9 @@ describe('training area (the Training view\'s requests)', () => {
 
   test('an export is noted in the run: the runs table names the model and the run logs it', async () => {
     const f = await area.store.create(quickRecipe(DATA));
-    const status = await f.recordExport('my-model', join(dir, 'models', 'my-model'));
+    const { status, logProblem } = await f.recordExport('my-model', join(dir, 'models', 'my-model'));
     assert.equal(status.summary?.exportedAs, 'my-model');
+    assert.equal(logProblem, null, 'the log took the line');
     const listed = (await area.overview()).runs.find((r) => r.id === f.id);
     assert.equal(listed?.summary?.exportedAs, 'my-model');
     assert.match(await f.readLog(), /exported as model 'my-model' to .*my-model/);
