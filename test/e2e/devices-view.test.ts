@@ -1,7 +1,8 @@
 // The Devices view in real Chromium against the real core in serve mode: type a serial path (a
 // socat pseudo-terminal with an emulated Cyton dongle behind it), connect, see it stream, rename
 // it, disconnect it; connect it again, pull the dongle (socat killed) and plug it back: the row
-// says it is retrying, then shows the drop it recovered from; a wrong path is refused with the
+// says it is retrying, then shows the drop it recovered from; its clock line is the Live
+// dashboard's; a wrong path is refused with the
 // reason and not remembered; a Bluetooth scan on a machine without Bluetooth says so; BrainFlow's
 // playback and synthetic boards connect through the library the user points to (a bad ECG row is
 // named in the form's words; a field of another board does not ride along; Connect on the board
@@ -71,6 +72,18 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${row(id)} [data-testid="paired-model"]`, `OpenBCI Cyton · serial ${pty.app}`] as const, { timeout: 5000 });
     const saved = JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8'));
     assert.equal(saved.paired[0].deviceId, id);
+    // Its clock line, as the Live dashboard's card shows it (the same text function, from the
+    // 'pipeline:clock' pushes): a few seconds in, the offset so far, the drift still being estimated.
+    const clock = `${row(id)} [data-testid="device-clock"][data-stream="${id}/eeg"]`;
+    await page.waitForFunction((sel) => /offset/.test(document.querySelector(sel)?.textContent ?? ''), clock, { timeout: 10_000 });
+    const line = (await page.textContent(clock)) ?? '';
+    const m = /^EEG clock: estimating drift… \(offset ([+−])([\d.]+) (ms|s) so far, \d+ packets\)$/.exec(line);
+    assert.ok(m, `the row's clock line: '${line}'`);
+    const core = serve.core.hub.clockStates!().find((c) => c.streamId === `${id}/eeg`)!.clock;
+    const shownS = (m[1] === '−' ? -1 : 1) * Number(m[2]) * (m[3] === 'ms' ? 1e-3 : 1);
+    // Pushed every 2 s; the offset moves by the pty's delivery, milliseconds, in that time.
+    assert.ok(Math.abs(shownS - core.offsetSec) < 0.05, `shown offset ${shownS} s, the core's ${core.offsetSec} s`);
+    assert.match((await page.getAttribute(`${row(id)} .device-clocks`, 'title')) ?? '', /offset: host time − device time/, 'the dashboard card\'s tooltip');
 
     await page.click(`${row(id)} [data-testid="paired-rename"]`);
     // A blank name is refused with the reason, and the form stays open to correct it.
@@ -86,6 +99,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.click(`${row(id)} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });
     assert.ok(!serve.core.hub.streams().some((s) => s.deviceId === id));
+    assert.equal(await page.$(clock), null, 'a stopped device shows no clock figures as if current');
   });
 
   test('pull the dongle and plug it back: the row says it is retrying, then shows the drop it recovered from', async () => {

@@ -1,5 +1,4 @@
 // The dashboard's smaller panels. They re-render from the live store a few times a second.
-import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
@@ -15,8 +14,8 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { CLOCK_LINE_HELP, clockLineText, deviceModelText, modalityCellText, staleText } from './dashboard-text';
-import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
+import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
+import { DeviceClocks, clocksOf, type StreamClock } from './device-clocks';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -199,9 +198,6 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   error: 'error',
 };
 
-/** A device's streams with their clock mappings, as its card lists them. */
-type StreamClock = { streamId: string; modality: StreamModality; state: StreamClockState | undefined };
-
 function DeviceCard({ status, controls, client, offline, clocks }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[] }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
@@ -247,17 +243,8 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
           <span class="problem-code">{status.problem.code}</span> {status.problem.message}
         </p>
       )}
-      {clocks.length > 0 && (
-        // Each stream's device clock → host clock mapping (offset, drift, fit, jitter): visible
-        // evidence that the devices' clocks are tracked. Updated every few seconds.
-        <ul class="device-clocks small" aria-label={`${status.name} clock alignment`} title={CLOCK_LINE_HELP}>
-          {clocks.map((c) => (
-            <li key={c.streamId} data-testid="device-clock" data-stream={c.streamId} data-converged={c.state?.clock.driftEstimated ? 'true' : 'false'}>
-              <ClockLine text={clockLineText(c.modality, c.state ?? { clock: NO_CLOCK })} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* Each stream's device clock → host clock mapping: visible evidence that the devices' clocks are tracked. */}
+      <DeviceClocks name={status.name} clocks={clocks} />
       {controls && controls.settings.length > 0 && (
         // Grouped under the device's name: both simulated devices have a "Mains", a "Clock drift"…
         <div class="device-settings" role="group" aria-label={`${status.name} settings`}>
@@ -304,30 +291,6 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
       )}
     </li>
   );
-}
-
-/** What a stream's line says before its first clock push (the model has no observation yet). */
-const NO_CLOCK: StreamClockState['clock'] = { offsetSec: NaN, driftPpm: NaN, driftEstimated: false, observations: 0, resets: 0, medianDelayMs: NaN, jitterMs: NaN, fitMs: NaN, driftSdPpm: NaN };
-
-/** The figures of a clock line wrap between them, never inside one ('26 ±' on one line, '16 ppm' on the next). */
-function ClockLine({ text }: { text: string }) {
-  const parts = text.split(' · ');
-  if (parts.length === 1) return <>{text}</>;
-  return (
-    <>
-      {/* "offset … s ·" then a breakable space: a wrapped line starts with a figure, not a '·'. */}
-      {parts.map((p, i) => (
-        <Fragment key={i}>
-          {i > 0 && ' '}
-          <span class="clock-figure">{i < parts.length - 1 ? `${p} ·` : p}</span>
-        </Fragment>
-      ))}
-    </>
-  );
-}
-
-function clocksOf(live: LiveStore, deviceId: string): StreamClock[] {
-  return [...live.streams.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ streamId: s.id, modality: s.modality, state: live.clocks.get(s.id) }));
 }
 
 export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMindClient }) {

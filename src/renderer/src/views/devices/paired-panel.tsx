@@ -7,6 +7,7 @@ import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
 import { connectNote, describeStreams, lastDrop, modelLine, stateText } from './device-text';
+import { DeviceClocks, clocksOf, type StreamClock } from '../dashboard/device-clocks';
 
 /** HH:MM:SS, local time, of a host time (s). */
 import type { LiveStore } from '../../live/live-store';
@@ -19,12 +20,14 @@ interface RowProps {
   device: PairedDevice;
   status?: DeviceStatus;
   streams: StreamInfo[];
+  /** Its streams' clock mappings, the Live dashboard's lines. */
+  clocks: StreamClock[];
   drop: Pick<Gap, 'startTime' | 'endTime' | 'missingSamples'> | null;
   /** No contact with the core: the status is only the last known one. */
   offline: boolean;
 }
 
-function PairedRow({ client, device, status, streams, drop, offline }: RowProps) {
+function PairedRow({ client, device, status, streams, clocks, drop, offline }: RowProps) {
   const act = useAction();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
@@ -132,6 +135,9 @@ function PairedRow({ client, device, status, streams, drop, offline }: RowProps)
           {status.problem.message}
         </p>
       )}
+      {/* How its clock maps onto the host's, as on the Live dashboard's card: while it runs (a stopped
+          device's last figures would read as current), and not without the core. */}
+      {running && !offline && <DeviceClocks name={device.name} clocks={clocks} />}
       {state === 'reconnecting' && !offline && (
         <p class="muted small" data-testid="paired-down">
           {downSince !== null ? `No data since ${hhmmss(downSince)}. ` : ''}
@@ -248,7 +254,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
             const ids = new Set([...(status?.streamIds ?? []), ...streams.map((s) => s.id)]);
             // The status's own record of the last drop, for a page that was not open when its gaps were pushed.
             const recorded = status?.lastDrop?.endTime !== undefined ? { ...status.lastDrop, endTime: status.lastDrop.endTime } : null;
-            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} drop={lastDrop(live.gaps, ids) ?? recorded} offline={offline} />;
+            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} clocks={clocksOf(live, d.deviceId)} drop={lastDrop(live.gaps, ids) ?? recorded} offline={offline} />;
           })}
         </ul>
       )}
