@@ -1,5 +1,5 @@
 // What a `heartmind <command>` is. Each area writes one module exporting `command: CliCommand`
-// and adds one line to the registry in src/main/cli.ts.
+// and adds one line to the registry in src/main/cli-commands.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDecimal, parseInteger } from '../../shared/formats/text';
 
@@ -46,6 +46,8 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
     const e = err as Error & { code?: string };
     const flag = /option '(-[-\w]+)/i.exec(e.message)?.[1];
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+      // A switch given a value (`--no-demo=1`) is the same error code as a flag missing its value.
+      if (/does not take an argument/.test(e.message)) throw new CliUsageError(`${flag} takes no value (write ${flag} alone)`);
       throw new CliUsageError(/ambiguous/.test(e.message) ? `${flag} needs a value (for one that starts with '-', write ${flag}=-VALUE)` : `${flag} needs a value`);
     }
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {

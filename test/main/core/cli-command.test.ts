@@ -20,6 +20,8 @@ test('a flag without its value, or with one that starts with a dash, is a usage 
     (e: unknown) => e instanceof CliUsageError && e.message === "--name needs a value (for one that starts with '-', write --name=-VALUE)",
   );
   assert.throws(() => parseFlags(['--json', '-5'], OPTIONS), CliUsageError, 'a boolean flag takes no value');
+  // a switch given a value said '--json needs a value', the opposite of what was wrong
+  assert.throws(() => parseFlags(['--json=1'], OPTIONS), (e: unknown) => e instanceof CliUsageError && e.message === '--json takes no value (write --json alone)', 'a switch with =value');
   assert.throws(() => parseFlags(['--bogus'], OPTIONS), (e: unknown) => e instanceof CliUsageError && e.message === 'unknown option --bogus');
 });
 
