@@ -1,11 +1,14 @@
 // What the READMEs and docs/*.md name must exist: a newcomer copies paths, `npm run` scripts and
 // environment variables from them, and a renamed file or a removed variable should fail here
 // rather than in their first hour. Also the other way round: every environment variable the code
-// reads is documented somewhere.
+// reads is documented somewhere. The command lines the docs give name real commands, verbs and
+// flags (each command's own parser is asked), and their links, #anchors and §-references resolve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { COMMANDS } from '../src/main/cli-commands';
+import { CliUsageError, type CliCommand } from '../src/main/core/cli-command';
 
 const DOCS = ['README.md', 'bench/README.md', 'models/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = new Map(DOCS.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -68,4 +71,128 @@ test('every HEARTMIND_* variable the code reads is documented', () => {
   const all = [...text.values()].join('\n');
   const undocumented = [...readInCode].filter((v) => !all.includes(v)).sort();
   assert.deepEqual(undocumented, []);
+});
+
+// The command lines the docs give, as a newcomer copies them: `heartmind <command> …`,
+// `node out/main/cli.js <command> …` or `node --import tsx src/main/cli.ts <command> …`, in code
+// spans (which may wrap a line) and code blocks; a `# comment` after one is not part of it.
+const COMMAND_LINE = /(?:^|[\s(])(?:heartmind|node out\/main\/cli\.js|node --import tsx src\/main\/cli\.ts) ([a-z][\w-]*)([^#]*)/g;
+
+function* commandLines(doc: string): Generator<{ line: number; command: string; rest: string }> {
+  const lines = text.get(doc)!.split('\n');
+  let prose: { line: number; text: string }[] = [];
+  const spans = function* () {
+    // inline code spans of the prose since the last code block, joined so that a span may wrap
+    const joined = prose.map((p) => p.text).join('\n');
+    for (const m of joined.matchAll(/`([^`]+)`/g)) yield { line: prose[0].line + joined.slice(0, m.index).split('\n').length - 1, code: m[1].replace(/\s+/g, ' ') };
+    prose = [];
+  };
+  let inBlock = false;
+  const pieces: { line: number; code: string }[] = [];
+  for (const [i, l] of lines.entries()) {
+    if (/^\s*```/.test(l)) {
+      if (!inBlock) pieces.push(...spans());
+      inBlock = !inBlock;
+    } else if (inBlock) pieces.push({ line: i + 1, code: l });
+    else prose.push({ line: i + 1, text: l });
+  }
+  pieces.push(...spans());
+  for (const { line, code } of pieces) for (const m of code.matchAll(COMMAND_LINE)) yield { line, command: m[1], rest: m[2] };
+}
+
+/** Whether `heartmind <command>`'s parser takes --flag: it refuses an unknown flag by name before doing anything. */
+async function acceptsFlag(command: CliCommand, flag: string): Promise<boolean> {
+  const quiet = { out: () => {}, err: () => {} };
+  try {
+    await command.run([`--${flag}`, '--no-such-flag-anywhere'], quiet);
+  } catch (err) {
+    assert.ok(err instanceof CliUsageError, `--${flag} --no-such-flag-anywhere: ${(err as Error)?.stack}`);
+    return !err.message.startsWith(`unknown option --${flag}`);
+  }
+  assert.fail(`--${flag} --no-such-flag-anywhere ran without a usage error`);
+}
+
+// `--name`, not a pattern (`--pretrain-steps-*`)
+const flagsIn = (s: string) => [...new Set([...s.matchAll(/(?<![\w-])--([a-z][\w-]*[a-z0-9])(?![\w*-])/g)].map((m) => m[1]))];
+
+test('every `heartmind <command> --flag` the README and docs give is a command, and a flag its parser takes', async () => {
+  const commands = new Map<string, CliCommand>();
+  for (const c of COMMANDS) commands.set(c.name, (await c.load()).command);
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const doc of DOCS) {
+    for (const { line, command, rest } of commandLines(doc)) {
+      // `heartmind train | pretrain | evaluate`: each alternative is a command
+      const alternatives = /^(\s*\|\s*[a-z][\w-]*)+\s*$/.test(rest) ? rest.split('|').map((s) => s.trim()).filter(Boolean) : [];
+      for (const name of [command, ...alternatives]) if (!commands.has(name)) wrong.push(`${doc}:${line}: heartmind ${name}: no such command`);
+      const cmd = commands.get(command);
+      if (!cmd) continue;
+      // `heartmind sessions show ID`, `sessions list|show|…`: a command with verbs lists each at the start of a usage line
+      const verbs = /<verb>/.test(cmd.usage) ? (/^\s*([a-z][\w|-]*)/.exec(rest)?.[1].split('|') ?? []) : [];
+      for (const verb of verbs) if (!new RegExp(`^ {2}${verb} `, 'm').test(cmd.usage)) wrong.push(`${doc}:${line}: heartmind ${command} ${verb}: no such verb`);
+      for (const flag of flagsIn(rest)) {
+        if (flag === 'help') continue;
+        checked++;
+        if (!(await acceptsFlag(cmd, flag))) wrong.push(`${doc}:${line}: heartmind ${command} --${flag}: not a flag of ${command}`);
+      }
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} flags found in the docs' command lines: has the pattern changed?`);
+  assert.deepEqual(wrong, []);
+});
+
+test("every flag a command's --help lists is one its parser takes", async () => {
+  const wrong: string[] = [];
+  for (const c of COMMANDS) {
+    const { command } = await c.load();
+    // another command's flags named in passing ('heartmind train --resume continues') are its own
+    const own = command.usage.replace(new RegExp(`heartmind (?!${c.name}\\b)[a-z][\\w-]*(?: --[\\w-]+)*`, 'g'), '');
+    for (const flag of flagsIn(own)) if (!(await acceptsFlag(command, flag))) wrong.push(`heartmind ${c.name} --help lists --${flag}, which it refuses`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
+const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+
+function headings(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').flatMap((l) => /^#{1,6} (.+)$/.exec(l)?.[1] ?? []);
+}
+
+test('every #anchor a README or doc links to is a heading of its target', () => {
+  const missing: string[] = [];
+  for (const doc of DOCS) {
+    for (const [i, l] of text.get(doc)!.split('\n').entries()) {
+      for (const m of l.matchAll(/\]\(([^)#\s]*)#([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(m[1])) continue;
+        const target = m[1] ? join(dirname(doc), m[1]) : doc;
+        if (existsSync(target) && !headings(target).map(anchorOf).includes(m[2])) missing.push(`${doc}:${i + 1}: ${m[1]}#${m[2]}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('every "§N" a doc refers to is a numbered section of the doc it names (or its own)', () => {
+  const missing: string[] = [];
+  for (const doc of DOCS) {
+    for (const [i, l] of text.get(doc)!.split('\n').entries()) {
+      for (const m of l.matchAll(/(?:([\w./-]+\.md) )?§(\d+)/g)) {
+        // a doc of this repository, named from the doc's folder or the root; others (../shared/MODEL.md) are not checked
+        const target = !m[1] ? doc : [join(dirname(doc), m[1]), m[1]].find((p) => existsSync(p));
+        if (!target) continue;
+        if (!headings(target).some((h) => h.startsWith(`${m[2]}. `))) missing.push(`${doc}:${i + 1}: ${m[0]}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("the README's Performance table names benchmarks that exist in bench/", () => {
+  const readme = text.get('README.md')!;
+  const section = readme.slice(readme.indexOf('\n## Performance'), readme.indexOf('\n## ', readme.indexOf('\n## Performance') + 1));
+  const names = section.split('\n').filter((l) => l.startsWith('| ')).flatMap((l) => [...l.split(' | ')[0].matchAll(/`([\w-]+)`/g)].map((m) => m[1]));
+  assert.ok(names.length > 10, `only ${names.length} benchmark names found in the Performance table`);
+  const missing = names.filter((n) => !existsSync(`bench/${n}.bench.ts`) && !existsSync(`bench/${n}.ts`));
+  assert.deepEqual(missing, []);
 });

@@ -1,25 +1,10 @@
 #!/usr/bin/env node
 // `heartmind <command> [options]`: the headless entry (serve mode, training, import/export...).
 // Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
-// an area adds its command with ONE line in COMMANDS.
-import type { CliCommand, CliIo } from './core/cli-command';
+// an area adds its command with ONE line in COMMANDS (cli-commands.ts).
+import type { CliIo } from './core/cli-command';
 import { CliUsageError, usageSynopsis } from './core/cli-command';
-
-interface CommandEntry {
-  name: string;
-  summary: string;
-  load: () => Promise<{ command: CliCommand }>;
-}
-
-const COMMANDS: CommandEntry[] = [
-  { name: 'serve', summary: 'run the core in Node and serve the live dashboard at a local URL', load: () => import('./serve/serve-command') },
-  { name: 'train', summary: 'train and evaluate a model (a recipe, or a dataset), export it to the model registry', load: () => import('./train/train-command') },
-  { name: 'pretrain', summary: 'self-supervised pretraining of an EEG or ECG encoder (masked patches, ECG dual masking)', load: () => import('./train/pretrain-command') },
-  { name: 'evaluate', summary: 'subject-wise evaluation of the model and its ablations next to the baseline', load: () => import('./train/evaluate-command') },
-  { name: 'record', summary: 'record the running devices (simulated, or paired with --no-demo) into the session database', load: () => import('./sessions/record-command') },
-  { name: 'sessions', summary: 'the session library: list, show, rename, tag, notes, delete, import and export files', load: () => import('./sessions/sessions-command') },
-  { name: 'export-model', summary: 'export a finished training run as a registry model (ONNX + card)', load: () => import('./train/export-command') },
-];
+import { COMMANDS } from './cli-commands';
 
 // A reader that went away (`heartmind train … | head`) fails the next write with EPIPE, which,
 // unhandled, ended the process with a stack trace (a training run then stayed 'running'). Node
