@@ -152,6 +152,15 @@ test("every flag a command's --help lists is one its parser takes", async () => 
   assert.deepEqual(wrong, []);
 });
 
+test("a command's --help that gives --data-dir's default names HEARTMIND_DATA_DIR, which every command reads (core/data-dir.ts)", async () => {
+  const silent: string[] = [];
+  for (const c of COMMANDS) {
+    const line = (await c.load()).command.usage.split('\n').find((l) => /^\s*--data-dir DIR .*default/.test(l));
+    if (line && !line.includes('HEARTMIND_DATA_DIR')) silent.push(`heartmind ${c.name}: ${line.trim()}`);
+  }
+  assert.deepEqual(silent, []);
+});
+
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 

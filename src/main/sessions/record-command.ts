@@ -34,7 +34,7 @@ export const command: CliCommand = {
     '  --marker-origin O  a web page origin allowed to send markers over the WebSocket (repeatable; adds to',
     '                  $HEARTMIND_MARKER_ORIGINS), e.g. https://run.pavlovia.org for PsychoJS on Pavlovia',
     '  --no-demo       do not start the simulated headset and strap (record paired devices)',
-    '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
+    '  --data-dir DIR  profile folder holding recordings.sqlite (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
     '  --json          one JSON status line per second (for scripts), with the markers and self-reports stored so far',
     '',
     'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records;',

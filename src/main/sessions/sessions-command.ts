@@ -40,7 +40,7 @@ export const command: CliCommand = {
     '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
     '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
     '',
-    '  --data-dir DIR  profile folder holding recordings.sqlite (default: the per-user app-data folder)',
+    '  --data-dir DIR  profile folder holding recordings.sqlite (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
     '  --json          machine-readable output',
   ].join('\n'),
   run,
