@@ -15,12 +15,14 @@ import { rendererMissing, startServeFixture, type ServeFixture } from './support
 
 const skip = chromiumMissing() || rendererMissing();
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
+// minStops: the fewest Tab stops the view has on a fresh start (Training with no runs: the "What to
+// run" group, one stop as a radio group is, and Start).
 const VIEWS = [
-  { id: 'live', title: 'Live' },
-  { id: 'models', title: 'Models' },
-  { id: 'sessions', title: 'Sessions' },
-  { id: 'training', title: 'Training' },
-  { id: 'devices', title: 'Devices' },
+  { id: 'live', title: 'Live', minStops: 3 },
+  { id: 'models', title: 'Models', minStops: 3 },
+  { id: 'sessions', title: 'Sessions', minStops: 3 },
+  { id: 'training', title: 'Training', minStops: 2 },
+  { id: 'devices', title: 'Devices', minStops: 3 },
 ];
 
 interface AxNode {
@@ -175,7 +177,7 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
         assert.ok(d.size, `${v.title}: Tab stop ${d.where} is visible`);
         assert.ok(d.ring, `${v.title}: Tab stop ${d.where} shows a focus ring`);
       }
-      assert.ok(stops.length >= 3, `${v.title}: Tab reaches the view's controls (${stops.length} stops)`);
+      assert.ok(stops.length >= v.minStops, `${v.title}: Tab reaches the view's controls (${stops.length} stops: ${stops.join(', ')})`);
     });
   }
 

@@ -6,6 +6,7 @@ import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import { ErrorBoundary } from '../../shell/error-boundary';
 import { isShortcutKey } from '../../shell/shortcuts';
+import { Segmented } from '../../shell/segmented';
 import { FrameLoop } from './frame-loop';
 import { TracePanel } from './trace-panel';
 import { SignalSettingsPanel } from './signal-settings-panel';
@@ -57,13 +58,7 @@ export default function DashboardView({ client, live }: ViewProps) {
     <div class="dashboard">
       <div class="dashboard-toolbar">
         <h1>Live</h1>
-        <div class="segmented" role="group" aria-label="Time window (keys [ and ])">
-          {TIME_WINDOWS_S.map((s) => (
-            <button key={s} type="button" aria-pressed={s === seconds} class={s === seconds ? 'active' : ''} onClick={() => setSeconds(s)} data-testid={`window-${s}`}>
-              {s} s
-            </button>
-          ))}
-        </div>
+        <Segmented label="Time window (keys [ and ])" value={seconds} onChange={setSeconds} options={TIME_WINDOWS_S.map((s) => ({ value: s, label: `${s} s`, testid: `window-${s}` }))} />
       </div>
       <ErrorBoundary where="panel: Summary">
         <Tiles live={live} loop={loop} />

@@ -9,6 +9,7 @@ import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { messageOf } from '../../shell/error-message';
 import { useFocusThroughBusy } from '../../shell/focus-return';
+import { Segmented } from '../../shell/segmented';
 
 type Form = Record<'eegLow' | 'eegHigh' | 'ecgLow' | 'ecgHigh' | 'windowSec' | 'hopSec' | 'bridgeMs', string> & { mainsHz: 50 | 60; notch: boolean };
 
@@ -89,13 +90,13 @@ export function SignalSettingsPanel({ live, client }: { live: LiveStore; client:
         </span>
       </header>
       <form class="signal-settings" onSubmit={apply}>
-        <div class="segmented" role="group" aria-label="Mains frequency">
-          {([50, 60] as const).map((hz) => (
-            <button key={hz} type="button" aria-pressed={form.mainsHz === hz} class={form.mainsHz === hz ? 'active' : ''} disabled={!!locked || busy} onClick={() => set('mainsHz', hz)} data-testid={`signal-mains-${hz}`}>
-              {hz} Hz
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="Mains frequency"
+          value={form.mainsHz}
+          onChange={(hz) => set('mainsHz', hz)}
+          disabled={!!locked || busy}
+          options={([50, 60] as const).map((hz) => ({ value: hz, label: `${hz} Hz`, testid: `signal-mains-${hz}` }))}
+        />
         <label class="inline">
           <input type="checkbox" checked={form.notch} disabled={!!locked || busy} onChange={(e) => set('notch', (e.target as HTMLInputElement).checked)} data-testid="signal-notch" />
           <span>Notch mains</span>

@@ -14,6 +14,7 @@ import { useInference } from './use-inference';
 import { loadingText } from './model-text';
 import { detectWebGpu, type WebGpuStatus } from '../../platform/webgpu';
 import { PathInput } from '../../shell/path-input';
+import { Segmented } from '../../shell/segmented';
 import { messageOf } from '../../shell/error-message';
 import { focusLost, returnFocus } from '../../shell/focus-return';
 import { offlineText } from '../../live/offline';
@@ -322,35 +323,25 @@ export default function ModelsView({ client, live }: ViewProps) {
         <h1>Models</h1>
         <BackendLine state={state} />
         <div class="toolbar-group">
-          <div class="segmented" role="radiogroup" aria-label="Inference backend">
-            {(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => (
-              <button
-                key={p}
-                type="button"
-                role="radio"
-                aria-checked={state.prefer === p}
-                class={state.prefer === p ? 'active' : ''}
-                onClick={() => service.setPreference(p)}
-                disabled={p === 'webgpu' && gpu?.available === false && state.prefer !== 'webgpu'}
-                title={p === 'webgpu' && gpu ? gpu.detail : undefined}
-                data-testid={`backend-${p}`}
-              >
-                {p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM'}
-              </button>
-            ))}
-          </div>
-          <div
-            class="segmented"
-            role="radiogroup"
-            aria-label="WASM threads"
+          <Segmented
+            label="Inference backend"
+            value={state.prefer}
+            onChange={(p) => service.setPreference(p)}
+            options={(['auto', 'webgpu', 'wasm'] as BackendPreference[]).map((p) => ({
+              value: p,
+              label: p === 'auto' ? 'Auto' : p === 'webgpu' ? 'WebGPU' : 'WASM',
+              testid: `backend-${p}`,
+              disabled: p === 'webgpu' && gpu?.available === false && state.prefer !== 'webgpu',
+              title: p === 'webgpu' && gpu ? gpu.detail : undefined,
+            }))}
+          />
+          <Segmented
+            label="WASM threads"
             title="Threads for the WASM backend. Auto leaves one core to the page and the live pipeline; changing it restarts the model."
-          >
-            {THREAD_PREFERENCES.map((t) => (
-              <button key={t} type="button" role="radio" aria-checked={state.threads === t} class={state.threads === t ? 'active' : ''} onClick={() => service.setThreads(t)} data-testid={`threads-${t}`}>
-                {t === 'auto' ? 'Auto threads' : t === 1 ? '1 thread' : `${t} threads`}
-              </button>
-            ))}
-          </div>
+            value={state.threads}
+            onChange={(t) => service.setThreads(t)}
+            options={THREAD_PREFERENCES.map((t) => ({ value: t, label: t === 'auto' ? 'Auto threads' : t === 1 ? '1 thread' : `${t} threads`, testid: `threads-${t}` }))}
+          />
         </div>
       </div>
 

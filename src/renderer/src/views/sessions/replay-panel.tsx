@@ -8,6 +8,7 @@ import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
+import { Segmented } from '../../shell/segmented';
 import { usePushedStatus } from './use-pushed-status';
 
 export function useReplayStatus(client: HeartMindClient): ReplayStatus | null {
@@ -188,13 +189,12 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
           <button type="button" class="btn" onClick={() => void toggle()} data-testid="replay-toggle" aria-keyshortcuts="Space">
             {playing ? '❚❚ Pause' : '▶ Play'}
           </button>
-          <div class="segmented" role="radiogroup" aria-label="Replay speed (+ and - keys)">
-            {REPLAY_SPEEDS.map((s) => (
-              <button key={String(s)} type="button" role="radio" aria-checked={status.speed === s} class={status.speed === s ? 'active' : ''} onClick={() => void setSpeed(s)} data-testid={`speed-${s}`}>
-                {speedLabel(s)}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            label="Replay speed (+ and - keys)"
+            value={status.speed}
+            onChange={(s) => void setSpeed(s)}
+            options={REPLAY_SPEEDS.map((s) => ({ value: s, label: speedLabel(s), testid: `speed-${s}` }))}
+          />
           <button type="button" class="btn" onClick={() => void act(() => client.invoke('hm:sessions:replay-close'))} data-testid="replay-close">
             Close
           </button>

@@ -12,6 +12,7 @@ import { ablationArms } from '../../../../shared/train/defaults';
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
+import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
 import { customJob, INITIAL, initOf, previewKey, previewRequest, problemRecordings, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
@@ -112,12 +113,13 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
     <section class="panel new-run" data-testid="new-run">
       <div class="panel-header">
         <h2>New run</h2>
-        <div class="panel-tools" role="radiogroup" aria-label="What to run">
-          {(['quick', 'default', 'custom'] as Mode[]).map((m) => (
-            <button type="button" key={m} role="radio" aria-checked={mode === m} class={`btn btn-small${mode === m ? ' selected' : ''}`} onClick={() => setMode(m)} data-testid={`mode-${m}`}>
-              {m === 'quick' ? 'Quick try' : m === 'default' ? 'Default recipe' : 'Custom dataset'}
-            </button>
-          ))}
+        <div class="panel-tools">
+          <Segmented
+            label="What to run"
+            value={mode}
+            onChange={setMode}
+            options={(['quick', 'default', 'custom'] as Mode[]).map((m) => ({ value: m, label: m === 'quick' ? 'Quick try' : m === 'default' ? 'Default recipe' : 'Custom dataset', testid: `mode-${m}` }))}
+          />
         </div>
       </div>
       {mode === 'quick' && (

@@ -88,7 +88,7 @@ export class TraceChart {
     private readonly opts: TraceChartOptions,
   ) {
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', opts.ariaLabel);
+    this.nameCanvas();
     canvas.style.display = 'block';
     canvas.style.width = '100%';
     canvas.style.height = '100%';
@@ -161,6 +161,7 @@ export class TraceChart {
   setSeconds(seconds: number): void {
     this.seconds = seconds;
     this.lastEdge = NaN;
+    this.nameCanvas();
     const x = this.axis.options.scales!.x!;
     x.min = -seconds;
     if (x.ticks) (x.ticks as { stepSize?: number }).stepSize = traceTickStep(seconds);
@@ -415,8 +416,14 @@ export class TraceChart {
     const named = shown.join(', ');
     if (named !== this.eventsNamed) {
       this.eventsNamed = named;
-      this.canvas.setAttribute('aria-label', named ? `${this.opts.ariaLabel}; events in view: ${named}` : this.opts.ariaLabel);
+      this.nameCanvas();
     }
+  }
+
+  /** The canvas's accessible name: what it shows, over how long (the time window), and the events in view. */
+  private nameCanvas(): void {
+    const base = `${this.opts.ariaLabel}, last ${this.seconds} s`;
+    this.canvas.setAttribute('aria-label', this.eventsNamed ? `${base}; events in view: ${this.eventsNamed}` : base);
   }
 
   destroy(): void {
