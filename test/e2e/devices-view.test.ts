@@ -119,6 +119,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction((sel) => /port not found/.test(document.querySelector(sel)?.textContent ?? ''), `${row(id)} [data-testid="paired-problem"]`, { timeout: 5000 });
     const text = await problem.innerText();
     assert.match(text, /^cannot open .*: port not found \(unplugged\?\)$/);
+    assert.equal(await page.$(`${row(id)} [data-testid="device-clock"]`), null, 'no clock figures while it is away');
     // The pushed status carries the name beside the problem, not in it (the dashboard's device card
     // shows the problem under the name too).
     const pushed = serve.core.hub.devices().find((d) => d.deviceId === id);

@@ -135,9 +135,9 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline }: R
           {status.problem.message}
         </p>
       )}
-      {/* How its clock maps onto the host's, as on the Live dashboard's card: while it runs (a stopped
-          device's last figures would read as current), and not without the core. */}
-      {running && !offline && <DeviceClocks name={device.name} clocks={clocks} />}
+      {/* How its clock maps onto the host's, as on the Live dashboard's card: while it streams (the
+          last figures of a device that is away would read as current), and not without the core. */}
+      {state === 'streaming' && !offline && <DeviceClocks name={device.name} clocks={clocks} />}
       {state === 'reconnecting' && !offline && (
         <p class="muted small" data-testid="paired-down">
           {downSince !== null ? `No data since ${hhmmss(downSince)}. ` : ''}
