@@ -36,7 +36,7 @@ describe('marker WebSocket origins (Chromium)', { skip }, () => {
       log: (level, m) => logs.push(`${level} ${m}`),
     });
     await markers.start();
-    browser = await launchChromium([`--host-resolver-rules=MAP run.pavlovia.test 127.0.0.1, MAP ads.evil.test 127.0.0.1`]);
+    browser = await launchChromium([`--host-resolver-rules=MAP run.pavlovia.test 127.0.0.1, MAP ads.evil.test 127.0.0.1, MAP rebind.evil.test 127.0.0.1`]);
   });
 
   after(async () => {
@@ -45,11 +45,11 @@ describe('marker WebSocket origins (Chromium)', { skip }, () => {
     await new Promise((r) => pages?.close(r));
   });
 
-  /** Opens http://<host>:<pagePort>/ and, from the page, sends `label` to the marker endpoint. */
-  async function sendFrom(host: string, label: string): Promise<Outcome> {
+  /** Opens http://<host>:<port>/ (default: the page server) and, from the page, sends `label` to the marker endpoint (default: at 127.0.0.1). */
+  async function sendFrom(host: string, label: string, { port = pagePort, wsHost = '127.0.0.1' } = {}): Promise<Outcome> {
     const page = await browser.newPage();
     try {
-      await page.goto(`http://${host}:${pagePort}/`);
+      await page.goto(`http://${host}:${port}/`);
       return await page.evaluate(
         ({ url, label }) =>
           new Promise<Outcome>((resolve) => {
@@ -61,7 +61,7 @@ describe('marker WebSocket origins (Chromium)', { skip }, () => {
             };
             ws.onclose = (e) => resolve({ failed: `closed ${e.code}` });
           }),
-        { url: `ws://127.0.0.1:${markers.port}/markers`, label },
+        { url: `ws://${wsHost}:${markers.port}/markers`, label },
       );
     } finally {
       await page.close();
@@ -80,5 +80,17 @@ describe('marker WebSocket origins (Chromium)', { skip }, () => {
       logs.some((l) => l.startsWith(`warn markers: refused a WebSocket from http://ads.evil.test:${pagePort} (not a page on this computer and not listed)`)),
       `the log names the refused origin:\n${logs.join('\n')}`,
     );
+  });
+
+  test("DNS rebinding: a site whose name comes to point at this computer is refused, though its page's origin and the Host it connects to agree", async () => {
+    // What a rebinding attack leaves the browser with: a page of http://rebind.evil.test:<marker port>
+    // (served by the attacker, before the name was pointed at 127.0.0.1) that opens
+    // ws://rebind.evil.test:<marker port>/markers, now this computer. Origin and Host then name the
+    // same host and port, which the endpoint took for a program naming it (websocket-client's
+    // default Origin), and stored the marker.
+    const before = stored.length;
+    const rebound = await sendFrom('rebind.evil.test', 'injected after rebinding', { port: markers.port, wsHost: 'rebind.evil.test' });
+    assert.deepEqual(rebound, { failed: 'closed 1006' }, `the handshake fails: ${JSON.stringify(rebound)}`);
+    assert.equal(stored.length, before, `nothing stored: ${JSON.stringify(stored.slice(before))}`);
   });
 });

@@ -18,10 +18,12 @@
 // browser lets any page open a WebSocket to any address; only the server can refuse it, by the
 // Origin header the browser sets). Accepted: clients that send no Origin (PsychoPy, Python, Node,
 // MATLAB: programs, not pages), an Origin naming the endpoint itself (Python's websocket-client
-// sends http://<host:port it connected to>), pages served from this computer (localhost, 127.x,
+// sends http://<host:port it connected to>; an address only: under a name, that is what a
+// DNS-rebinding page sends), pages served from this computer (localhost, 127.x,
 // [::1]: PsychoJS run locally), and the origins the researcher lists (HEARTMIND_MARKER_ORIGINS,
 // `--marker-origin` of `heartmind record` and `serve`: https://run.pavlovia.org for PsychoJS on Pavlovia). Anything
-// else gets HTTP 403 with a body saying why and how to allow it, and a line in the log. UDP has no
+// else gets HTTP 403 with a body saying why and how to allow it, and a line in the log. Listening on
+// 127.0.0.1 (the default) it also refuses a Host that is no loopback name (421). UDP has no
 // origin (a browser cannot send it) and is unchanged.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -114,7 +116,18 @@ export function addMarkerOriginFlags(origins: readonly string[]): string | null 
 const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
 
 function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]' || host === '::1';
+}
+
+/** An address written as such (192.168.1.20, [::1]), not a name some DNS server resolves. */
+function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host);
+}
+
+/** The host name of a Host header (`127.0.0.1:7420`, `[::1]:7420`, `localhost`), lower-case. */
+function hostNameOf(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.replace(/:\d*$/, '');
 }
 
 /**
@@ -133,19 +146,22 @@ export function markerOriginPolicy(origin: string | undefined, hostHeader: strin
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme !== 'http' && scheme !== 'https') return { ok: false, why: `origin scheme ${scheme} is not a web page's` };
   const host = url.hostname.toLowerCase();
-  if (hostHeader && url.host.toLowerCase() === hostHeader.toLowerCase()) return { ok: true, why: 'the endpoint itself (websocket-client default)' };
+  // A program's Origin naming where it connected (websocket-client's default), when that is an
+  // address: under a name it is also what a DNS-rebinding page sends (its own site's name, pointed
+  // at this computer once the page has loaded), and such a page wrote markers.
+  if (hostHeader && url.host.toLowerCase() === hostHeader.toLowerCase() && isIpLiteral(host)) return { ok: true, why: 'the endpoint itself (websocket-client default)' };
   if (isLoopbackHost(host)) return { ok: true, why: 'a page on this computer' };
   const port = url.port || DEFAULT_PORT[scheme];
   for (const r of rules) {
     if (r.scheme !== scheme || (r.port || DEFAULT_PORT[r.scheme]) !== port) continue;
     if (r.host.startsWith('*.') ? host.endsWith(r.host.slice(1)) : host === r.host) return { ok: true, why: 'listed' };
   }
-  return { ok: false, why: 'not a page on this computer and not listed' };
+  return { ok: false, why: hostHeader && url.host.toLowerCase() === hostHeader.toLowerCase() ? 'a host name, not an address, and not listed' : 'not a page on this computer and not listed' };
 }
 
 /** The body of the 403 a refused page gets (its console shows only the status; the log says the same). */
 export function originRefusal(origin: string): string {
-  return `HeartMind markers: a WebSocket from ${origin} is refused. Accepted are programs (PsychoPy, Python: no Origin), pages on this computer (localhost) and the origins listed in ${MARKER_ORIGINS_ENV} (e.g. ${MARKER_ORIGINS_ENV}=https://run.pavlovia.org for PsychoJS on Pavlovia; heartmind record --marker-origin ORIGIN). UDP markers are not affected.`;
+  return `HeartMind markers: a WebSocket from ${origin} is refused. Accepted are programs (PsychoPy, Python: no Origin, or the address they connected to), pages on this computer (localhost) and the origins listed in ${MARKER_ORIGINS_ENV} (e.g. ${MARKER_ORIGINS_ENV}=https://run.pavlovia.org for PsychoJS on Pavlovia; heartmind record --marker-origin ORIGIN). UDP markers are not affected.`;
 }
 
 export interface IncomingMarker {
@@ -408,6 +424,14 @@ export class MarkerServer {
     socket.on('error', () => socket.destroy());
     if ((req.url ?? '').split('?')[0] !== MARKER_WS_PATH) return refuse(404, 'Not Found', `HeartMind markers: connect to ${MARKER_WS_PATH}\n`);
     const origin = req.headers.origin;
+    // Listening on this computer only, it answers only to this computer's names: a site's name
+    // pointed here (DNS rebinding) is refused whatever its page sends (as serve's server does).
+    const host = req.headers.host;
+    if (host !== undefined && isLoopbackHost(hostNameOf(this.opts.host ?? '127.0.0.1')) && !isLoopbackHost(hostNameOf(host))) {
+      const body = `HeartMind markers: this endpoint listens on this computer only and answers to its loopback address (ws://127.0.0.1:${this.boundPort}${MARKER_WS_PATH}), not to the name ${host}`;
+      this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin ?? '(no Origin)'} (Host ${host} is not this computer's loopback address)`);
+      return refuse(421, 'Misdirected Request', `${body}\n`);
+    }
     const verdict = markerOriginPolicy(origin, req.headers.host, this.originRules);
     if (!verdict.ok) {
       this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin} (${verdict.why}): ${originRefusal(origin!)}`);

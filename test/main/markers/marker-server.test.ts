@@ -313,6 +313,40 @@ test('parseMarkerOrigins and markerOriginPolicy: programs, pages on this compute
   for (const o of ['https://evil.example', 'http://run.pavlovia.org', 'https://run.pavlovia.org:8443', 'https://example.edu', 'https://pavlovia.org.evil.example', 'http://192.168.1.20', 'http://localhost.evil.example', 'null', 'chrome-extension://abc', 'garbage'])
     assert.equal(ok(o), false, o);
   assert.equal(markerOriginPolicy('null', 'x', parseMarkerOrigins(['null']).rules).ok, true, 'null when listed');
+  // The endpoint itself under a name is what a DNS-rebinding page sends (its site's name, pointed
+  // here after it loaded): refused unless listed. Under an address it is a program (websocket-client).
+  assert.deepEqual(markerOriginPolicy('http://rebind.evil.example:7420', 'rebind.evil.example:7420', rules), { ok: false, why: 'a host name, not an address, and not listed' });
+  assert.equal(ok('http://[fe80::1]:7420', '[fe80::1]:7420'), true, 'an IPv6 address');
+  assert.equal(markerOriginPolicy('http://labpc.example.edu:7420', 'labpc.example.edu:7420', parseMarkerOrigins('http://labpc.example.edu:7420').rules).ok, true, 'a lab PC name, listed');
+});
+
+test('DNS rebinding: a name pointed at this computer is refused on loopback (421) and on the lab network (403); programs and pages by address still send', async (t) => {
+  const got: string[] = [];
+  const local = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true) });
+  await local.start();
+  t.after(() => local.stop());
+  const p = local.port;
+  const rebound = await tryMarkerSocket(p, `http://rebind.evil.example:${p}`, 'injected', `rebind.evil.example:${p}`);
+  assert.ok('status' in rebound && rebound.status === 421, `refused for its Host: ${JSON.stringify(rebound)}`);
+  assert.match((rebound as { body: string }).body, /answers to its loopback address \(ws:\/\/127\.0\.0\.1:\d+\/markers\), not to the name rebind\.evil\.example:\d+/);
+  const noOrigin = await tryMarkerSocket(p, undefined, 'program by name', `rebind.evil.example:${p}`);
+  assert.ok('status' in noOrigin && noOrigin.status === 421, 'whatever the Origin');
+  for (const [host, origin, label] of [[`localhost:${p}`, undefined, 'psychopy via localhost'], [`127.0.0.1:${p}`, `http://127.0.0.1:${p}`, 'websocket-client'], [`[::1]:${p}`, undefined, 'ipv6 loopback name']] as const) {
+    const r = await tryMarkerSocket(p, origin, label, host);
+    assert.ok('ack' in r && r.ack.ok === true, `${host} ${origin ?? 'no Origin'}: ${JSON.stringify(r)}`);
+  }
+  // On the lab network (HEARTMIND_MARKER_HOST=0.0.0.0) the names it answers to cannot be known: the Origin decides.
+  const lan = new MarkerServer({ clock: fixedClock(1000), port: 0, host: '0.0.0.0', onMarker: async (m) => (got.push(m.label), true) });
+  await lan.start();
+  t.after(() => lan.stop());
+  const q = lan.port;
+  const reboundLan = await tryMarkerSocket(q, `http://rebind.evil.example:${q}`, 'injected', `rebind.evil.example:${q}`);
+  assert.ok('status' in reboundLan && reboundLan.status === 403, `refused for its Origin: ${JSON.stringify(reboundLan)}`);
+  for (const [host, origin, label] of [[`labpc.example.edu:${q}`, undefined, 'stimulus PC by name, no Origin'], [`10.1.2.3:${q}`, `http://10.1.2.3:${q}`, 'websocket-client by address']] as const) {
+    const r = await tryMarkerSocket(q, origin, label, host);
+    assert.ok('ack' in r && r.ack.ok === true, `${host} ${origin ?? 'no Origin'}: ${JSON.stringify(r)}`);
+  }
+  assert.deepEqual(got, ['psychopy via localhost', 'websocket-client', 'ipv6 loopback name', 'stimulus PC by name, no Origin', 'websocket-client by address'], 'nothing from the rebound pages');
 });
 
 test('the WebSocket refuses a foreign page with 403 and says why and how to allow it; programs, local pages and listed origins send markers; UDP is unchanged', async (t) => {
