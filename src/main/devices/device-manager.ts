@@ -181,7 +181,12 @@ export class DeviceManager {
         return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains, ...this.serialPortOf(CytonDriver.deviceIdFor(config.path)) });
       case 'serial-text': {
         const { kind: _k, ...rest } = config;
-        return new SerialTextDriver({ ...rest, name: n, ...this.serialPortOf(SerialTextDriver.deviceIdFor(config.path)) });
+        const id = SerialTextDriver.deviceIdFor(config.path);
+        // The profile keeps only settings a device streamed with: lines of another layout on its port
+        // are then another device's (see SerialTextDeviceConfig.layoutKnown), also at the first
+        // connect of this run.
+        const remembered = this.store.get(id);
+        return new SerialTextDriver({ ...rest, name: n, ...this.serialPortOf(id), ...(remembered && sameSettings(remembered.config, config) ? { layoutKnown: true } : {}) });
       }
       case 'brainflow':
         return new BrainFlowDriver({ ...config, name: n, libraryPath: config.libraryPath ?? this.store.data.brainflowLibraryPath });

@@ -277,6 +277,45 @@ describe('DeviceManager', () => {
     }
   });
 
+  test('a remembered text device with no stable name, another device of another layout on its path at start: not taken as it, waited for, and the settings kept; a new connect with other channels is told to set them', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-no-id-taken');
+    const pty = new PtyPair('mgr-noid');
+    const logs: LogEntry[] = [];
+    let emu = await plugArduino(pty);
+    try {
+      const a = manager(dir, undefined, logs);
+      a.m.init();
+      await a.m.connect(arduino(pty.app));
+      await a.m.stopAll();
+      // The next day another device, printing 3 columns, is on that port.
+      await emu.close();
+      await pty.unplug();
+      await pty.plug();
+      emu = new TextEmulator({ path: pty.device, rateHz: 250, lineAt: (i) => `${i % 7},${i % 5},${i % 3}` });
+      await emu.open();
+      const b = manager(dir, undefined, logs, { ...FAST, startAttempts: 2, waitRetryMs: 60_000 });
+      b.m.init();
+      const id = `serial-text:${pty.app}`;
+      const expected = `lines on ${pty.app} now have 3 columns, not the 2 this device printed before: is another device on its port now? They are not taken as this device's; trying until its own lines come back (if this device now prints 3 columns, set its channels to match) — waiting for it: trying every 60 s until you disconnect it`;
+      await waitFor('waiting, saying why', () => b.m.list()[0]?.status?.problem?.message === expected, 8000);
+      const st = b.m.list()[0].status!;
+      assert.equal(st.state, 'connecting');
+      assert.equal(st.waitingForDevice, true, 'waited for, not failed');
+      assert.equal(b.samples(), 0, 'nothing of the other device taken as this one');
+      assert.deepEqual(b.m.list().map((p) => [p.deviceId, p.config.kind === 'serial-text' && p.config.channels]), [[id, ['ECG', 'N']]], 'the remembered settings kept');
+      await b.m.stopAll();
+      // Connecting that port with other channels is a first connect of those settings: the usual advice.
+      await assert.rejects(
+        b.m.connect({ ...arduino(pty.app), channels: ['A', 'B', 'C', 'D'] }),
+        (e: unknown) => e instanceof DeviceError && /lines have 3 columns, expected 4 .*set 3 channels to match the device/.test(e.message),
+      );
+      await b.m.stopAll();
+    } finally {
+      await emu.close();
+      await pty.unplug();
+    }
+  });
+
   test('two remembered adapters that enumerate the other way round at start: each device opens its own, not the one at its old path', { skip: NEED_SOCAT }, async () => {
     const dir = join(tmp, 'profile-swapped');
     const dev = fakeDev(join(tmp, 'dev-swapped'));

@@ -19,6 +19,11 @@ export interface SerialTextDeviceConfig extends SerialTextConfig {
   sysTtyDir?: string;
   /** The port's stable name learnt on an earlier run (the profile keeps it). */
   portAlias?: string;
+  /**
+   * The device streamed lines that fit these settings before (the profile remembers it so): lines
+   * of another column count are then taken as another device's on its port, not as settings to fix.
+   */
+  layoutKnown?: boolean;
 }
 
 /** From this many lines a second up, a text device's first piece of a connection is taken as a cut line. */
@@ -44,12 +49,13 @@ export class SerialTextDriver implements DeviceDriver {
   /** Kept across reconnects: it learns the port's stable name to find it again. */
   readonly serialPort: SerialPortFinder;
   /** Lines fitting the channels came on some connection of this driver: the device's layout is known. */
-  private streamed = false;
+  private streamed: boolean;
   /** The port was gone and is back, with no stable name: set until lines that fit come again. */
   private portReturned = false;
 
   constructor(readonly cfg: SerialTextDeviceConfig) {
     validateSerialTextConfig(cfg);
+    this.streamed = cfg.layoutKnown === true;
     if (!cfg.path) throw new DeviceError('invalid-config', 'Serial text device: no port path given', false);
     this.deviceId = SerialTextDriver.deviceIdFor(cfg.path);
     this.name = cfg.name ?? `Serial device (${cfg.path})`;
