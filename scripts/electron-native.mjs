@@ -50,9 +50,21 @@ function electronVersion() {
   return pkg?.version ?? null;
 }
 
-function run(cmd, argv, cwd, env = {}) {
-  const r = spawnSync(cmd, argv, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+function run(cmd, argv, cwd, env = process.env) {
+  const r = spawnSync(cmd, argv, { cwd, stdio: 'inherit', env });
   return r.status === 0;
+}
+
+/**
+ * node-gyp's environment for an Electron build. Under `npm start` npm hands its configuration on as
+ * npm_config_* variables, and a `nodedir` there (set in ~/.npmrc to build addons against a Linux
+ * distribution's Node headers, e.g. nodedir=/usr) made node-gyp compile against Node's headers
+ * instead of Electron's: a build that "succeeded" with Node's ABI, which Electron then refuses to
+ * load (NODE_MODULE_VERSION). So it is dropped, and the target is Electron's.
+ */
+export function electronGypEnv(env, electron) {
+  const out = Object.fromEntries(Object.entries(env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'));
+  return { ...out, npm_config_runtime: 'electron', npm_config_target: electron, npm_config_disturl: HEADERS_URL };
 }
 
 function build(mod, electron, manifest) {
@@ -84,15 +96,11 @@ function build(mod, electron, manifest) {
   }
   if (!ok) {
     const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-    ok = run(process.execPath, [gyp, 'rebuild', '--release', ...common, `--dist-url=${HEADERS_URL}`], dir, {
-      npm_config_runtime: 'electron',
-      npm_config_target: electron,
-      npm_config_disturl: HEADERS_URL,
-    });
+    ok = run(process.execPath, [gyp, 'rebuild', '--release', ...common, `--dist-url=${HEADERS_URL}`], dir, electronGypEnv(process.env, electron));
   }
   if (!ok || !existsSync(join(OUT, binary))) {
     say(`${mod.name}: FAILED to build for Electron ${electron}. The app starts, but what needs ${mod.name} reports it.`);
-    say('  needs: a C++ toolchain and Python (node-gyp), or network access to the prebuilt binaries.');
+    say('  needs: network access to the prebuilt binaries (github.com), or a C++ toolchain, Python and Electron\'s headers (electronjs.org) for node-gyp.');
     return null;
   }
   return { version: pkg.version, dir: rel, binary };
@@ -115,4 +123,5 @@ function main() {
   writeFileSync(MANIFEST, JSON.stringify({ electron, platform: process.platform, arch: process.arch, modules }, null, 2) + '\n');
 }
 
-main();
+// Run as a script (npm start, npm run dev); imported, it only lends electronGypEnv to its test.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
