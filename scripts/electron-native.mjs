@@ -15,7 +15,7 @@
 // Run by `npm start` and `npm run dev`. Never fails the start: a module that cannot be built is
 // reported, and the feature that needs it says so when used.
 //   node scripts/electron-native.mjs [--force] [--check]
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -124,4 +124,5 @@ function main() {
 }
 
 // Run as a script (npm start, npm run dev); imported, it only lends electronGypEnv to its test.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+// (realpath: Node resolves the symlinks of a script's path for import.meta.url, not in argv.)
+if (process.argv[1] && existsSync(process.argv[1]) && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main();
