@@ -1,0 +1,106 @@
+// The live panels' render gate (use-live.ts) on a simulated clock: a few renders a second however
+// fast the store changes, none while the page is hidden, one with the latest when it is shown.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RenderGate, type RenderGateEnv } from '../../../src/renderer/src/live/use-live';
+
+/** A page with a hand-driven clock and timers. */
+function fakePage() {
+  let now = 0;
+  let hidden = false;
+  let nextId = 1;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const env: RenderGateEnv = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout: (id) => void timers.delete(id as number),
+    hidden: () => hidden,
+  };
+  /** Moves the clock to `t` ms, firing due timers in order. */
+  const advance = (t: number) => {
+    for (;;) {
+      const due = [...timers.entries()].filter(([, x]) => x.at <= t).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      timers.delete(due[0]);
+      now = due[1].at;
+      due[1].fn();
+    }
+    now = t;
+  };
+  return { env, advance, timers, setHidden: (h: boolean) => void (hidden = h) };
+}
+
+/** The store changing every `everyMs` from `from` to `to` (ms), as the core's pushes make it. */
+function changes(gate: RenderGate, page: ReturnType<typeof fakePage>, from: number, to: number, everyMs = 20) {
+  for (let t = from; t < to; t += everyMs) {
+    page.advance(t);
+    gate.changed();
+  }
+  page.advance(to);
+}
+
+test('a visible page renders at most maxHz a second however often the store changes', () => {
+  const page = fakePage();
+  let renders = 0;
+  const gate = new RenderGate(() => renders++, 4, page.env);
+  changes(gate, page, 0, 60_000); // a simulated minute of changes at 50 Hz
+  assert.ok(renders >= 4 * 60 - 1 && renders <= 4 * 60 + 1, `4 renders a second for a minute, got ${renders}`);
+});
+
+test('a hidden page renders nothing and holds no timer; shown again it renders once, at once', () => {
+  const page = fakePage();
+  let renders = 0;
+  const gate = new RenderGate(() => renders++, 4, page.env);
+  changes(gate, page, 0, 1_000);
+  const before = renders;
+  page.setHidden(true);
+  changes(gate, page, 1_000, 10 * 60_000); // ten simulated minutes in the background
+  assert.equal(renders - before, 0, 'no render while hidden');
+  assert.equal(page.timers.size, 0, 'no timer left running while hidden');
+  page.setHidden(false);
+  gate.visibilityChanged();
+  page.advance(10 * 60_000);
+  assert.equal(renders - before, 1, 'one render, at once, when shown again');
+  changes(gate, page, 10 * 60_000, 10 * 60_000 + 10_000);
+  assert.ok(renders - before >= 40, `rendering goes on at its rate once shown (${renders - before - 1} renders in 10 s)`);
+});
+
+test('a render scheduled just before the page was hidden waits for it to be shown', () => {
+  const page = fakePage();
+  let renders = 0;
+  const gate = new RenderGate(() => renders++, 4, page.env);
+  gate.changed();
+  page.advance(0);
+  assert.equal(renders, 1, 'the first change renders at once');
+  gate.changed(); // scheduled for 250 ms
+  page.setHidden(true);
+  page.advance(5_000);
+  assert.equal(renders, 1, 'the scheduled render was skipped: the page was hidden when it fell due');
+  // Shown with nothing new since: the skipped render still happens (what it would have shown is unseen).
+  page.setHidden(false);
+  gate.visibilityChanged();
+  page.advance(5_000);
+  assert.equal(renders, 2, 'rendered once when shown');
+  // Shown again without having been stale: nothing to do.
+  gate.visibilityChanged();
+  page.advance(6_000);
+  assert.equal(renders, 2, 'a visibility change with nothing new renders nothing');
+});
+
+test('disposing the gate (the panel unmounted) cancels its pending render', () => {
+  const page = fakePage();
+  let renders = 0;
+  const gate = new RenderGate(() => renders++, 2, page.env);
+  gate.changed();
+  page.advance(0);
+  gate.changed();
+  assert.equal(page.timers.size, 1, 'a render is pending');
+  gate.dispose();
+  page.advance(10_000);
+  assert.equal(page.timers.size, 0, 'no timer left');
+  assert.equal(renders, 1, 'the pending render never ran');
+});
