@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
-import type { LogLevel } from '../../../../shared/log.types';
+import type { LogEntry, LogLevel } from '../../../../shared/log.types';
 import { EEG_BANDS } from '../../../../shared/features.types';
 import { plural } from '../../../../shared/plural';
 import { absentReasonText } from '../../../../shared/model/window-input';
@@ -389,6 +389,20 @@ export function WindowStream({ live }: { live: LiveStore }) {
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+/**
+ * A key per log entry that stays with it as the list scrolls: the store holds each entry as one
+ * object from its push until it falls off the end. Keyed by position instead, once the list was
+ * full (300 lines, which a long session reaches) every new line changed every key, and all 300
+ * rows were thrown away and built again for each one.
+ */
+const logKeys = new WeakMap<LogEntry, number>();
+let lastLogKey = 0;
+function logKey(e: LogEntry): number {
+  let k = logKeys.get(e);
+  if (k === undefined) logKeys.set(e, (k = ++lastLogKey));
+  return k;
+}
+
 export function LogPanel({ live }: { live: LiveStore }) {
   useLive(live, 4);
   const [min, setMin] = useState<LogLevel>('info');
@@ -424,8 +438,8 @@ export function LogPanel({ live }: { live: LiveStore }) {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {entries.map((e, i) => (
-          <li key={`${e.time}-${i}`} class={`log-${e.level}`}>
+        {entries.map((e) => (
+          <li key={logKey(e)} class={`log-${e.level}`}>
             <span class="log-time">{clockTime(e.time)}</span> <span class="log-level">{e.level}</span> <span class="log-source">{e.source}</span> {e.message}
           </li>
         ))}

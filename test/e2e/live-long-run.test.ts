@@ -1,0 +1,112 @@
+// What the live dashboard costs over a long session (real Chromium, serve mode in this process),
+// counted rather than timed: a full log takes a new line by adding one row, not by building all
+// of them again; and a page that is hidden (another tab in front) touches no element however much
+// the core sends, then shows the latest as soon as it is in front again.
+// bench/soak.bench.ts measures the same over minutes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing();
+
+describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    serve = await startServeFixture();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(new URL('#/live', serve.url).href);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  /** Waits until the log's last row says `text`. */
+  const logShows = (text: string) =>
+    page.waitForFunction((t) => document.querySelector('[data-testid="log"] ol li:last-child')?.textContent?.includes(t) ?? false, text, { timeout: 15_000, polling: 100 });
+
+  test('a full log takes a new line by adding one row and dropping the oldest, the other rows untouched', async () => {
+    // Fill the list past its 300 rows (hours of a real session's lines).
+    for (let i = 0; i < 320; i++) serve.core.ctx.log('info', 'soak', `filler line ${i}`);
+    await logShows('filler line 319');
+    const rows = await page.$$eval('[data-testid="log"] ol li', (li) => li.length);
+    assert.equal(rows, 300, 'the log shows its last 300 lines');
+    await page.evaluate(() => {
+      const w = window as unknown as { __logAdded: number; __logRemoved: number };
+      w.__logAdded = 0;
+      w.__logRemoved = 0;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          w.__logAdded += r.addedNodes.length;
+          w.__logRemoved += r.removedNodes.length;
+        }
+      }).observe(document.querySelector('[data-testid="log"] ol')!, { childList: true });
+    });
+    serve.core.ctx.log('info', 'soak', 'one more line');
+    await logShows('one more line');
+    const changed = await page.evaluate(() => {
+      const w = window as unknown as { __logAdded: number; __logRemoved: number };
+      return { added: w.__logAdded, removed: w.__logRemoved };
+    });
+    // (A line the demo devices log meanwhile may come in the same render: one or two rows, never 300.)
+    assert.ok(changed.added >= 1 && changed.added <= 2 && changed.removed === changed.added, `rows added/removed for one new line: ${JSON.stringify(changed)}`);
+    assert.equal(await page.$$eval('[data-testid="log"] ol li', (li) => li.length), 300, 'still 300 rows');
+  });
+
+  /**
+   * Hides or shows the page as a browser does when its tab goes to the background: headless
+   * Chromium keeps every page 'visible' (and only slows its frames), so the page's own view of it
+   * is set, and the event it listens to sent.
+   */
+  const setHidden = (hidden: boolean) =>
+    // (A string: tsx names the getters with a helper the page does not have.)
+    page.evaluate(
+      hidden
+        ? `Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+           Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+           document.dispatchEvent(new Event('visibilitychange'));`
+        : `delete document.hidden; delete document.visibilityState; document.dispatchEvent(new Event('visibilitychange'));`,
+    );
+
+  test('a hidden page changes no element however much the core sends; shown again it shows the latest at once', async () => {
+    // The panels are live before: the count below is not zero for want of data.
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-seq]').length > 0, undefined, { timeout: 15_000 });
+    await setHidden(true);
+    // A render already scheduled when the page was hidden is skipped when it falls due (≤ 0.5 s).
+    await page.waitForTimeout(600);
+    await page.evaluate(() => {
+      const w = window as unknown as { __mutations: number };
+      w.__mutations = 0;
+      new MutationObserver((records) => void (w.__mutations += records.length)).observe(document.querySelector('.dashboard')!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+        // The traces' channel labels are placed by the frame loop (a style), which a hidden page does not run.
+        attributeFilter: ['class', 'data-seq', 'data-state', 'data-stale', 'aria-label', 'title', 'value'],
+      });
+    });
+    // The devices keep streaming meanwhile: windows, features, trace blocks and log lines go on.
+    const seq0 = await page.$$eval('tr[data-seq]', (rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-seq')))));
+    serve.core.ctx.log('info', 'soak', 'said while hidden');
+    await page.waitForTimeout(3_000); // three windows' worth of pushes
+    const mutations = await page.evaluate(() => (window as unknown as { __mutations: number }).__mutations);
+    assert.equal(mutations, 0, 'no element of the dashboard changed while hidden');
+
+    await setHidden(false);
+    await logShows('said while hidden');
+    const seq1 = await page.$$eval('tr[data-seq]', (rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-seq')))));
+    assert.ok(seq1 >= seq0 + 2, `the windows that came while hidden are listed at once (newest #${seq1}, was #${seq0})`);
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+});
