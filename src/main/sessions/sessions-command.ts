@@ -2,7 +2,7 @@
 // notes, delete, import, export. Works on the profile's database directly through the DB worker
 // (no devices are started).
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
-import { defaultDataDir } from '../core/data-dir';
+import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
@@ -114,7 +114,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // --from/--to: seconds from the session's start.
   const from = numberFlag(values.from, 'from', { expect: 'seconds from the session start' });
   const to = numberFlag(values.to, 'to', { expect: 'seconds from the session start' });
-  const db = await DbClient.open({ path: databasePathFor(values['data-dir'] ?? defaultDataDir()), nativeBinding: electronNativeBinding('better-sqlite3') });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  // In words, as record and serve say it (a file given as the folder was 'open: EEXIST: … mkdir').
+  const problem = prepareDataDir(dataDir);
+  if (problem) throw new Error(problem);
+  const db = await DbClient.open({ path: databasePathFor(dataDir), nativeBinding: electronNativeBinding('better-sqlite3') });
   const out = (value: unknown, text: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : text());
   try {
     switch (verb) {

@@ -203,3 +203,10 @@ test('sessions show lists the self-reports with their ratings (they were only co
   assert.ok(lines.includes('      300.500 s  SAM valence 7, arousal 3, dominance 5: calm'), lines.join('\n'));
   assert.ok(lines.includes('      590.000 s  SAM valence 2, arousal 8, dominance 4'), lines.join('\n'));
 });
+
+test('sessions with a file given as the data folder says so in words', async (t) => {
+  const file = join(tempDir(t), 'notes.txt');
+  writeFileSync(file, 'not a folder');
+  // it said 'open: EEXIST: EEXIST: file already exists, mkdir …'
+  await assert.rejects(sessions.run(['list', '--data-dir', file], io().io), (e: Error) => e.message === `the data folder ${file} is a file, not a folder`, 'the message record and serve give');
+});
