@@ -7,6 +7,7 @@ import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
 import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
+import { modalitiesOf } from '../../shared/train/trainable';
 import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
@@ -72,6 +73,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const same = written[names.indexOf(names[k])] === written[k];
     throw new CliUsageError(`--arms names ${names[k]} twice${same ? '' : ` (an arm without /pretrained or /random is ${dfltInit}, from --encoders)`}`);
   }
+  // The windows need the signals the arms read, no more (every arm is scored on the same windows):
+  // `--arms eeg` on EEG-only recordings had every window dropped for its missing ECG.
+  dataset.windowing = { ...dataset.windowing, modalities: (['eeg', 'ecg'] as const).filter((m) => arms.some((a) => modalitiesOf(a.modalities).includes(m))) };
   const validation = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
   const finetune = finetuneFromFlags(values, dataset.task!);
   const spec: JobSpec = {
@@ -94,8 +98,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const db = new DatabaseSession(values['data-dir']);
   try {
     await checkCommandInputs(spec, store, db);
-    // The widest arm is checked: a fused arm needs windows with both signals.
-    if (values.preview) return await printPreview(spec, db, io, arms.some((a) => a.modalities === 'fused') ? 'fused' : arms[0].modalities);
+    // Checked on the windows every arm is scored on: with both signals where a fused arm, or an EEG and an ECG arm, needs them.
+    if (values.preview) return await printPreview(spec, db, io, dataset.windowing.modalities.length > 1 ? 'fused' : dataset.windowing.modalities[0]);
     const folder = await store.create(spec);
     return await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
   } finally {

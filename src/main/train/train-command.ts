@@ -8,6 +8,7 @@ import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
 import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import { ablationArms } from '../../shared/train/defaults';
+import { modalitiesOf } from '../../shared/train/trainable';
 import type { JobSpec } from '../../shared/train/job.types';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
@@ -178,11 +179,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } else {
     const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
     if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --class-weight, --epochs, --batch, --split, --validation, --ablations, --layers, --seed)`);
-    const dataset = datasetFromFlags(values);
-    if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
-    const enc = parseEncoderSource(values.encoders);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
     if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
+    // The windows need the signals the model reads, no more (as the Training view builds them): an
+    // EEG-only model on EEG-only recordings (a headset without a chest strap, eegmmidb) had every
+    // window dropped for its missing ECG.
+    const dataset = datasetFromFlags(values, { modalities: modalitiesOf(modalities) });
+    if (!dataset) throw new CliUsageError('give --recipe, --resume, or a dataset (--eegmat, --file, --folder, --session, --dreamer)');
+    const enc = parseEncoderSource(values.encoders);
     const init: EncoderInit = enc.kind === 'random' ? 'random' : 'pretrained';
     const validationSubjects = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
     if (values['no-eval'] && (values.split !== undefined || values.validation !== undefined || values.ablations)) throw new CliUsageError(`--no-eval skips the evaluation; ${flagsGiven(values, ['split', 'validation', 'ablations']).join(' and ')} would be ignored`);

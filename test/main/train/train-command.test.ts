@@ -13,6 +13,7 @@ import { ablationArms } from '../../../src/shared/train/defaults';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 
 const EEGMAT_DIR = resolve('..', 'shared', 'data', 'edf-eegmat');
+const EEGMMIDB = resolve('..', 'shared', 'data', 'edf-eegmmidb', 'S001R04.edf');
 
 describe('train: flags a mode does not take are refused, listed', () => {
   test('--recipe quick fixes the dataset and model', async (t) => {
@@ -240,6 +241,28 @@ describe('train / evaluate --preview: what training would get, without a run fol
     assert.ok(!existsSync(s.runs) || readdirSync(s.runs).length === 0, 'no run folder');
     // A recipe fixes its dataset: nothing to preview.
     await refuses(train, ['--recipe', 'quick', '--preview'], s.runs, /this flag does not apply: --preview$/);
+  });
+
+  test('an EEG-only model takes EEG-only recordings (no ECG asked of its windows); a fused one, or EEG and ECG arms, still need both', { skip: !existsSync(EEGMMIDB) && 'needs ../shared/data/edf-eegmmidb' }, async (t) => {
+    const s = scratch(t);
+    const four = join(s.dir, 'four');
+    mkdirSync(four);
+    for (let k = 0; k < 4; k++) for (const r of [1, 2]) symlinkSync(join(EEGMAT_DIR, `Subject0${k}_${r}.edf`), join(four, `Subject0${k}_${r}.edf`));
+    const preview = async (cmd: typeof train, flags: string[]) => {
+      const lines: string[] = [];
+      await cmd.run(['--eegmat', four, '--file', `${EEGMMIDB}=rest`, ...flags, '--preview', '--out', s.runs], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+      return lines.join('\n');
+    };
+    // eegmmidb's S001R04 has 64 EEG channels and no ECG: its 24 windows were all dropped (ecg:no-device) for an EEG-only model too.
+    for (const [cmd, flags] of [[train, ['--modalities', 'eeg']], [evaluate, ['--arms', 'eeg']]] as const) {
+      const text = await preview(cmd, [...flags]);
+      assert.match(text, /^dataset 'EEGMAT \+ S001R04\.edf': 216 windows from 9 recordings, 5 subjects; rest: 168, arithmetic: 48\nready to train \(eeg\): 216 labelled windows from 5 subjects/, text);
+    }
+    for (const [cmd, flags] of [[train, []], [evaluate, ['--arms', 'eeg,ecg']]] as const) {
+      const text = await preview(cmd, [...flags]);
+      assert.match(text, /S001R04\.edf \(S001R04\): 0 windows, 24 dropped \(ecg:no-device\)\nready to train \(fused\): 192 labelled windows from 4 subjects/, text);
+    }
+    assert.ok(!existsSync(s.runs) || readdirSync(s.runs).length === 0, 'no run folder');
   });
 });
 
