@@ -105,6 +105,22 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.reload();
     await page.click(`tr[data-run="${runId}"] button`);
     await page.waitForSelector('[data-testid="exported"]', { timeout: 10_000 });
+    // Its card, opened in the Models view, gives the run's figures: the model's and the baseline's mean ± sd.
+    await page.click('nav a[href="#/models"]');
+    await page.click('[data-testid="card-e2e-quick"]');
+    const cardText = (await page.textContent('[data-testid="model-card"]')) ?? '';
+    const armOf = (name: string) => report.arms.find((a) => a.arm === name)!.table.summary;
+    const pm = (v: MeanSd) => `${v.mean.toFixed(3)} ± ${v.sd.toFixed(3)}`;
+    for (const [metric, key] of [['auroc', 'auroc'], ['balanced_accuracy', 'balancedAccuracy'], ['kappa', 'cohenKappa']] as const) {
+      const row = `| arithmetic | ${metric} | ${pm(armOf('fused/pretrained')[key])} | ${pm(armOf('baseline/fused')[key])} |`;
+      assert.ok(cardText.includes(row), `the card's ${metric} row is the run's: ${row}\n${cardText}`);
+    }
+    // Use: the model becomes the active one (Stop is offered in its place).
+    await page.click('[data-testid="select-e2e-quick"]');
+    await page.waitForSelector('[data-testid="stop-e2e-quick"]', { timeout: 10_000 });
+    assert.equal(await page.$('[data-testid="select-error"]'), null, 'Use was accepted');
+    await page.click('[data-testid="stop-e2e-quick"]');
+    await page.click('nav a[href="#/training"]');
     assert.deepEqual(problems, []);
   });
 
