@@ -230,13 +230,16 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
           )
         )}
         <span class="record-spacer" />
-        <input class="marker-input" aria-label="Marker label" value={markerLabel} onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)} />
-        <button type="button" class="btn" onClick={() => void mark()} disabled={!connected} title={connected ? 'Put a marker now (M)' : NO_CORE} data-testid="marker-button">
-          Marker <kbd>M</kbd>
-        </button>
-        <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording || !connected} title={connected ? 'Self-assessment (S)' : NO_CORE} data-testid="sam-open">
-          Self-report <kbd>S</kbd>
-        </button>
+        {/* One piece when the row wraps (a narrow window): the marker's label stays beside its button. */}
+        <span class="record-marks">
+          <input class="marker-input" aria-label="Marker label" value={markerLabel} onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)} />
+          <button type="button" class="btn" onClick={() => void mark()} disabled={!connected} title={connected ? 'Put a marker now (M)' : NO_CORE} data-testid="marker-button">
+            Marker <kbd>M</kbd>
+          </button>
+          <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording || !connected} title={connected ? 'Self-assessment (S)' : NO_CORE} data-testid="sam-open">
+            Self-report <kbd>S</kbd>
+          </button>
+        </span>
       </div>
       {failed && (
         <p class="form-error" role="alert" data-testid="record-error">

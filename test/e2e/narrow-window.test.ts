@@ -1,0 +1,132 @@
+// Every view in a small window (800 × 600, and 1024 × 768), in real Chromium against the real core
+// in serve mode: nothing runs past the window's right edge, neither the page nor the view's own
+// scrolling area, and every control is wholly inside it. The Sessions table needed some 1000 px on
+// one line: at 800 px its Replay…Delete buttons sat off to the right behind a sideways scroll (at
+// 1024 px its Predictions, Edit, Export and Delete), and its hidden "Actions" header widened the
+// whole page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+
+const skip = chromiumMissing() || rendererMissing() || (!existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data');
+const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
+const SIZES = [
+  { width: 800, height: 600 },
+  { width: 1024, height: 768 },
+];
+
+interface Fit {
+  page: [number, number];
+  view: [number, number];
+  /** Controls in the view not wholly inside it, sideways. */
+  outside: string[];
+  /** How many controls were measured. */
+  controls: number;
+}
+
+/** Whether the page and the view's scrolling area fit the window's width, and which controls do not. */
+async function fit(page: Page): Promise<Fit> {
+  return page.evaluate(() => {
+    const doc = document.scrollingElement!;
+    const content = document.querySelector<HTMLElement>('.content')!;
+    const box = content.getBoundingClientRect();
+    const controls = Array.from(document.querySelectorAll<HTMLElement>('main button, main input, main select, main textarea, main a[href]')).filter((el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && !el.closest('.sr-only');
+    });
+    const outside = controls
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left < box.left - 0.5 || r.right > box.left + content.clientWidth + 0.5;
+      })
+      .map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 30)}`);
+    return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, controls: controls.length };
+  });
+}
+
+describe('Every view in a small window (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    serve = await startServeFixture({ demo: true, builtinModels: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: SIZES[0] });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/sessions`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    // Two sessions: rows with their five buttons each.
+    for (const n of [1, 2]) {
+      await page.fill('[data-testid="import-path"]', EDF);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((k) => document.querySelectorAll('[data-testid="session-row"]').length === k, n, { timeout: 15_000 });
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  async function assertFits(what: string, atLeast: number): Promise<void> {
+    const f = await fit(page);
+    assert.ok(f.page[0] <= f.page[1], `${what}: the page is ${f.page[0]} px wide in a ${f.page[1]} px window`);
+    assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
+    assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
+    assert.ok(f.controls >= atLeast, `${what}: ${f.controls} controls measured, expected at least ${atLeast}`);
+  }
+
+  for (const size of SIZES) {
+    const at = `${size.width}×${size.height}`;
+
+    test(`${at}: Live, Devices, Models and Training fit`, async () => {
+      await page.setViewportSize(size);
+      for (const [view, title, ready, atLeast] of [
+        ['live', 'Live', '[data-testid="trace-eeg"] canvas', 20],
+        ['devices', 'Devices', 'main button', 3],
+        ['models', 'Models', '[data-testid^="card-"]', 8],
+        ['training', 'Training', '[data-testid="start-run"]', 4],
+      ] as const) {
+        await page.goto(`${serve.url}#/${view}`);
+        await page.waitForSelector(`main h1:has-text("${title}")`, { timeout: 10_000 });
+        await page.waitForSelector(ready, { timeout: 15_000 });
+        await page.waitForTimeout(500);
+        await assertFits(`${at} ${title}`, atLeast);
+      }
+      // Training's custom run, its longest form.
+      await page.click('[data-testid="mode-custom"]');
+      await page.waitForSelector('[data-testid="class-pos"]', { timeout: 5000 });
+      await assertFits(`${at} Training, custom run`, 20);
+    });
+
+    test(`${at}: Sessions with two rows, each row's five buttons, a form and a replay open`, async () => {
+      await page.setViewportSize(size);
+      await page.goto(`${serve.url}#/sessions`);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length === 2, undefined, { timeout: 15_000 });
+      await assertFits(`${at} Sessions`, 14);
+      const buttons = await page.locator('[data-testid="session-row"] .row-actions button').count();
+      assert.equal(buttons, 10, 'five buttons in each of two rows');
+      // The marker's label stays beside its button when the record bar wraps.
+      const [label, button] = await Promise.all(['.marker-input', '[data-testid="marker-button"]'].map((s) => page.locator(s).boundingBox()));
+      assert.ok(Math.abs(label!.y + label!.height / 2 - (button!.y + button!.height / 2)) < 4, `the marker label (y ${label!.y}) is on the Marker button's line (y ${button!.y})`);
+      await page.locator('[data-testid="session-row"] button:has-text("Export")').first().click();
+      await page.waitForSelector('[data-testid="export-form"]', { timeout: 5000 });
+      await assertFits(`${at} Sessions, export form open`, 18);
+      await page.locator('[data-testid="open-replay"]').first().click();
+      await page.waitForSelector('[data-testid="replay-panel"] [data-testid="speed-max"]', { timeout: 10_000 });
+      await assertFits(`${at} Sessions, replay open`, 24);
+      await page.click('[data-testid="replay-close"]');
+      await page.waitForSelector('[data-testid="replay-panel"]', { state: 'detached', timeout: 10_000 });
+    });
+  }
+
+  test('no console errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
