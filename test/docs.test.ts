@@ -161,6 +161,24 @@ test("a command's --help that gives --data-dir's default names HEARTMIND_DATA_DI
   assert.deepEqual(silent, []);
 });
 
+test("docs/architecture.md's table of environment variables lists each the code reads, with a file that reads it", () => {
+  const doc = text.get('docs/architecture.md')!;
+  const rows = doc.slice(doc.indexOf('## Environment variables'), doc.indexOf('\n## ', doc.indexOf('## Environment variables') + 1)).split('\n').filter((l) => l.startsWith('| `'));
+  const wrong: string[] = [];
+  const listed = new Set<string>();
+  for (const r of rows) {
+    const cells = r.split(' | ');
+    const names = [...cells[0].matchAll(/`(HEARTMIND_[A-Z0-9_]+)/g)].map((m) => m[1]);
+    const files = [...cells[cells.length - 1].matchAll(/`([\w./-]+\.m?[jt]s)`/g)].map((m) => m[1]);
+    for (const n of names) {
+      listed.add(n);
+      if (!files.some((f) => existsSync(f) && readFileSync(f, 'utf8').includes(n))) wrong.push(`${n}: not read in ${files.join(', ') || '(no file given)'}`);
+    }
+  }
+  for (const v of readInCode) if (!listed.has(v)) wrong.push(`${v}: read by the code, missing from the table`);
+  assert.deepEqual(wrong.sort(), []);
+});
+
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 
