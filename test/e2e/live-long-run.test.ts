@@ -1,7 +1,8 @@
 // What the live dashboard costs over a long session (real Chromium, serve mode in this process),
 // counted rather than timed: a full log takes a new line by adding one row, not by building all
 // of them again; and a page that is hidden (another tab in front) touches no element however much
-// the core sends, then shows the latest as soon as it is in front again.
+// the core sends, then shows the latest as soon as it is in front again; traces scrolled out of view
+// are not drawn.
 // bench/soak.bench.ts measures the same over minutes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,32 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
     // (A line the demo devices log meanwhile may come in the same render: one or two rows, never 300.)
     assert.ok(changed.added >= 1 && changed.added <= 2 && changed.removed === changed.added, `rows added/removed for one new line: ${JSON.stringify(changed)}`);
     assert.equal(await page.$$eval('[data-testid="log"] ol li', (li) => li.length), 300, 'still 300 rows');
+  });
+
+  test('traces scrolled out of view are not drawn; scrolled back they draw again', async () => {
+    const drawn = () => page.evaluate(() => window.__heartmindFrames?.drawn ?? 0);
+    await page.setViewportSize({ width: 1440, height: 500 });
+    try {
+      const d0 = await drawn();
+      await page.waitForFunction((n) => (window.__heartmindFrames?.drawn ?? 0) > n + 3, d0, { timeout: 15_000 });
+      await page.evaluate(() => document.querySelector('[data-testid="log"]')!.scrollIntoView());
+      const out = await page.evaluate(() =>
+        ['trace-eeg', 'trace-ecg'].every((id) => {
+          const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+          return r.bottom <= 0 || r.top >= innerHeight;
+        }),
+      );
+      assert.ok(out, 'both trace panels are out of the viewport');
+      // (The observer says so on a later frame.)
+      await page.waitForTimeout(500);
+      const d1 = await drawn();
+      await page.waitForTimeout(2_000);
+      assert.equal(await drawn(), d1, 'no frame drawn while the traces are out of view');
+      await page.evaluate(() => document.querySelector('[data-testid="trace-eeg"]')!.scrollIntoView());
+      await page.waitForFunction((n) => (window.__heartmindFrames?.drawn ?? 0) > n, d1, { timeout: 15_000 });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
   });
 
   /**

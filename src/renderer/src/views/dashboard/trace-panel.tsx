@@ -37,6 +37,23 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   const [scale, setScale] = useState('auto');
   const [showGains, setShowGains] = useState(false);
   const [, setGainTick] = useState(0);
+  const sectionRef = useRef<HTMLElement>(null);
+  /**
+   * Whether any of the panel is in the viewport. Scrolled out of it (reading the log, the windows
+   * or the quality below), the traces are not drawn: each frame would cost its script and the
+   * canvas's raster for nothing. In view again, the next frame draws the current span.
+   */
+  const onScreen = useRef(true);
+
+  useEffect(() => {
+    const el = sectionRef.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => {
+      for (const e of entries) onScreen.current = e.isIntersecting;
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, []);
 
   const streams = live.streamsOf(modality);
   const chosen = streams.find((s) => s.id === streamId) ?? streams.find((s) => live.traces.has(s.id)) ?? streams[0];
@@ -64,7 +81,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
     // Read the store on every frame: a device that restarts gets a new buffer.
     return loop.add((edge, now) => {
       const chart = chartRef.current;
-      if (!chart || !chosenId) return false;
+      if (!chart || !chosenId || !onScreen.current) return false;
       chart.setBuffer(live.traces.get(chosenId) ?? null);
       if (modality === 'ecg') chart.setMarkers(live.rPeaks.get(chosenId) ?? []);
       chart.setEvents(live.events.marks);
@@ -77,7 +94,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   const scales = chartRef.current?.channelScales() ?? [];
 
   return (
-    <section class={`panel trace-panel trace-${modality}`} aria-label={title} data-testid={`trace-${modality}`} data-stream={chosenId ?? ''}>
+    <section ref={sectionRef} class={`panel trace-panel trace-${modality}`} aria-label={title} data-testid={`trace-${modality}`} data-stream={chosenId ?? ''}>
       <header class="panel-header">
         <h2>{title}</h2>
         <span class="muted small">{info}</span>
