@@ -179,6 +179,22 @@ test("docs/architecture.md's table of environment variables lists each the code 
   assert.deepEqual(wrong.sort(), []);
 });
 
+test("docs/architecture.md's \"Where things are\" names every folder of src/main, src/shared and src/renderer/src, and no other", () => {
+  const doc = text.get('docs/architecture.md')!;
+  const section = doc.slice(doc.indexOf('### Where things are'), doc.indexOf('\n## ', doc.indexOf('### Where things are')));
+  const folders = (dir: string) => readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+  // src/main: the table's first column; src/shared and the renderer: the `name/` spans of their paragraphs
+  const mainRows = section.split('\n').filter((l) => l.startsWith('| `')).flatMap((l) => [...l.split(' | ')[0].matchAll(/`([\w-]+)\/`/g)].map((m) => m[1]));
+  const para = (start: string) => {
+    const from = section.indexOf(start);
+    const p = section.slice(from + start.length, section.indexOf('\n\n', from) === -1 ? undefined : section.indexOf('\n\n', from));
+    return [...p.matchAll(/`([\w-]+)\/[^`\s]*`/g)].map((m) => m[1]); // `views/<area>/` is views
+  };
+  assert.deepEqual([...new Set(mainRows)].sort(), folders('src/main'), 'src/main');
+  assert.deepEqual([...new Set(para('`src/shared/` (pure)'))].sort(), folders('src/shared'), 'src/shared');
+  assert.deepEqual([...new Set(para('`src/renderer/src/`'))].sort(), folders('src/renderer/src'), 'src/renderer/src');
+});
+
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 
