@@ -195,6 +195,18 @@ test("docs/architecture.md's \"Where things are\" names every folder of src/main
   assert.deepEqual([...new Set(para('`src/renderer/src/`'))].sort(), folders('src/renderer/src'), 'src/renderer/src');
 });
 
+test("the README's requirements are package.json's: Node, and Electron with the Node its package needs", () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; devDependencies: Record<string, string> };
+  const readme = text.get('README.md')!.replace(/\s+/g, ' ');
+  const node = /^>=\s*(\d+\.\d+)/.exec(pkg.engines.node)?.[1];
+  assert.ok(node && readme.includes(`Node ≥ ${node}`), `README says Node ≥ ${node} (package.json engines: ${pkg.engines.node})`);
+  const electron = pkg.devDependencies.electron.split('.')[0];
+  assert.ok(readme.includes(`Electron ${electron}`), `README names Electron ${electron} (package.json: ${pkg.devDependencies.electron})`);
+  const electronNode = (JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')) as { engines?: { node?: string } }).engines?.node;
+  const needs = electronNode && /(\d+\.\d+)/.exec(electronNode)?.[1];
+  if (needs) assert.ok(readme.includes(`Node ≥ ${needs} for \`npm start\``), `README says npm start needs Node ≥ ${needs} (electron's engines: ${electronNode})`);
+});
+
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 
