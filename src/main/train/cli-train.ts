@@ -2,7 +2,7 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in a worker thread of this
 // process with Ctrl+C as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
@@ -323,6 +323,39 @@ export type InputOrigin = SourceSpec | { kind: 'labels' } | { kind: 'split' };
 const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels', split: '--split' };
 
 /**
+ * Why a MAT-file whose header is sound ends before its variables do, or null: the top-level element
+ * tags (8 bytes each, DREAMER.mat has one) are read and each declared size is checked against the
+ * file's. A DREAMER.mat cut short (an interrupted download or copy) made a run folder and failed it
+ * with "the element at offset 128 declares … bytes but only … remain"; said now, before any folder.
+ */
+async function matCutShort(path: string, size: number): Promise<string | null> {
+  const fh = await open(path, 'r');
+  try {
+    const tag = new Uint8Array(8);
+    await fh.read(tag, 0, 2, 126);
+    const le = String.fromCharCode(tag[0], tag[1]) === 'IM';
+    let pos = MAT_HEADER_BYTES;
+    while (size - pos >= 8) {
+      await fh.read(tag, 0, 8, pos);
+      const view = new DataView(tag.buffer);
+      const type = view.getUint32(0, le);
+      const declared = view.getUint32(4, le);
+      if (declared > size - pos - 8) {
+        return `${path} ends early: it is ${size} bytes, but its variable at offset ${pos} declares ${declared} bytes after its tag, ${pos + 8 + declared - size} more than the file holds (an interrupted download or copy? fetch the file again)`;
+      }
+      // Compressed elements carry no padding; the others are padded to 8 bytes (as parseMat reads them).
+      pos += 8 + (type === MI_COMPRESSED ? declared : declared + ((8 - (declared % 8)) % 8));
+    }
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The MAT-file data type of a zlib-compressed element (miCOMPRESSED). */
+const MI_COMPRESSED = 15;
+
+/**
  * Why a source cannot be read as it is (no such file, a file where a folder is needed, no EEGMAT
  * files), or null. Stats and one folder listing: cheap. An EEGMAT folder's listing also tells which
  * classes its files give and whose they are (`eegmat`, for the one-class and subject-count checks).
@@ -342,6 +375,8 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
     } catch (e) {
       return (e as Error).message;
     }
+    const cut = await matCutShort(path, st.size);
+    if (cut) return cut;
   }
   if (s.kind === 'file') return recordingFormatProblem(path);
   if (s.kind === 'folder') {

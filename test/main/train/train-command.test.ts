@@ -13,6 +13,7 @@ import { ablationArms } from '../../../src/shared/train/defaults';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 
 const EEGMAT_DIR = resolve('..', 'shared', 'data', 'edf-eegmat');
+const DREAMER_FIXTURE = resolve('..', 'shared', 'data', 'dreamer-format', 'DREAMER-structure.mat');
 const EEGMMIDB = resolve('..', 'shared', 'data', 'edf-eegmmidb', 'S001R04.edf');
 
 describe('train: flags a mode does not take are refused, listed', () => {
@@ -131,6 +132,18 @@ describe('train: values and inputs checked before any work', () => {
     const v73 = join(s.dir, 'v73.mat');
     writeFileSync(v73, matHeader('MATLAB 7.3 MAT-file, Platform: GLNXA64'));
     await refuses(train, ['--dreamer', v73], s.runs, /^--dreamer: .*MATLAB v7\.3 file \(HDF5 inside\)/);
+  });
+
+  test('a DREAMER.mat cut short (an interrupted download) is refused before the run folder, saying so; the whole file passes', { skip: !existsSync(DREAMER_FIXTURE) && 'needs ../shared/data/dreamer-format' }, async (t) => {
+    const s = scratch(t);
+    const whole = readFileSync(DREAMER_FIXTURE);
+    const cut = join(s.dir, 'DREAMER.mat');
+    writeFileSync(cut, whole.subarray(0, 700_000));
+    // Its one variable is a compressed element of the whole file's length less its header and tag.
+    await refuses(train, ['--dreamer', cut], s.runs, new RegExp(`^--dreamer: .*DREAMER\\.mat ends early: it is 700000 bytes, but its variable at offset 128 declares ${whole.length - 136} bytes after its tag, ${whole.length - 700_000} more than the file holds \\(an interrupted download or copy\\? fetch the file again\\)$`));
+    // The whole fixture is read past that check (its clips are too short for a window: the preview says so).
+    const lines: string[] = [];
+    await assert.rejects(train.run(['--dreamer', DREAMER_FIXTURE, '--preview', '--out', s.runs], { out: (l) => lines.push(l), err: (l) => lines.push(l) }), (e: Error) => /shorter than one 5-s window/.test(e.message) && !/ends early/.test(e.message));
   });
 
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
