@@ -32,7 +32,7 @@ function help(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'heartmind <command> --help shows a command\'s options.',
+    'heartmind <command> --help shows a command\'s options; heartmind --version the version.',
   ].join('\n');
 }
 
@@ -41,6 +41,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 1;
+  }
+  // The version a bug report or a methods section needs (sessions store it as appVersion).
+  if (name === '--version' || name === '-V' || name === 'version') {
+    const { APP_VERSION } = await import('./core/start-core');
+    io.out(`heartmind ${APP_VERSION} (Node ${process.versions.node})`);
+    return 0;
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {

@@ -1,0 +1,42 @@
+// `heartmind` itself (src/main/cli.ts), run as a user runs it: the command list, --version, an
+// unknown command and a usage error, each with its exit code. The commands are tested in their areas.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+test('heartmind alone lists the commands (exit 1), --help the same (exit 0), an unknown command exits 2', async () => {
+  const [bare, help, unknown] = await Promise.all([cli(), cli('--help'), cli('serv')]);
+  assert.equal(bare.status, 1, bare.stderr);
+  assert.match(bare.stdout, /^usage: heartmind <command> \[options\]\n\ncommands:\n {2}serve {9}run the core/, 'the command list');
+  assert.equal(help.status, 0, help.stderr);
+  assert.equal(help.stdout, bare.stdout, '--help prints what heartmind alone prints');
+  assert.equal(unknown.status, 2, unknown.stderr);
+  assert.match(unknown.stderr, /^heartmind: unknown command 'serv'\n/, 'named');
+});
+
+test('heartmind --version says the version package.json gives (sessions store it as appVersion)', async () => {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const r = await cli(flag);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `heartmind ${version} (Node ${process.versions.node})\n`, flag);
+  }
+});
+
+test("a usage error names what is wrong, then the command's synopsis, and exits 2", async () => {
+  const r = await cli('serve', '--no-demo=1');
+  assert.equal(r.status, 2, r.stdout);
+  assert.match(r.stderr, /^heartmind serve: --no-demo takes no value \(write --no-demo alone\)\n\nusage: heartmind serve /, 'the message, then the synopsis');
+});
