@@ -178,7 +178,13 @@ export class DeviceManager {
       case 'muse':
         return new MuseDriver({ id: config.id, name: n, aux: config.aux, ppg: config.ppg, central: this.central });
       case 'cyton':
-        return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains, ...this.serialPortOf(CytonDriver.deviceIdFor(config.path)) });
+      {
+        const id = CytonDriver.deviceIdFor(config.path);
+        // The board the profile remembers (with or without its Daisy): one answering otherwise is said.
+        const remembered = this.store.get(id);
+        const knownDaisy = remembered && sameSettings(remembered.config, config) && (remembered.model === 'cyton' || remembered.model === 'cyton-daisy') ? { knownDaisy: remembered.model === 'cyton-daisy' } : {};
+        return new CytonDriver({ path: config.path, name: n, daisy: config.daisy, gains: config.gains, ...this.serialPortOf(id), ...knownDaisy });
+      }
       case 'serial-text': {
         const { kind: _k, ...rest } = config;
         const id = SerialTextDriver.deviceIdFor(config.path);

@@ -96,6 +96,33 @@ describe('DeviceManager', () => {
     return deviceId;
   }
 
+  test('a remembered Cyton whose board answers with a Daisy at the next start (none when it was remembered) is said, and streams its 16 channels', { skip: NEED_SOCAT }, async () => {
+    const dir = join(tmp, 'profile-daisy');
+    const pty = new PtyPair('mgr-daisy');
+    const logs: LogEntry[] = [];
+    let emu = await plugCyton(pty);
+    try {
+      const a = manager(dir, undefined, logs);
+      a.m.init();
+      await a.m.connect({ kind: 'cyton', path: pty.app, name: 'Lab Cyton' });
+      await a.m.stopAll();
+      await emu.close();
+      emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill(i % 100), daisy: true });
+      await emu.open();
+      const b = manager(dir, undefined, logs);
+      b.m.init();
+      await waitFor('reconnected at start', () => b.m.list()[0]?.status?.state === 'streaming', 5000);
+      const said = logs.filter((l) => /now answers with a Daisy/.test(l.message));
+      assert.deepEqual(said.map((l) => [l.level, l.message]), [['warn', `${pty.app} now answers with a Daisy (16 channels at 125 Hz); it answered without one before: another board, or the Daisy fitted?`]]);
+      assert.equal(b.hub.streams().find((s) => s.deviceId === `cyton:${pty.app}`)?.channels.length, 16);
+      assert.equal(b.m.list()[0].model, 'cyton-daisy', 'the profile now remembers the Daisy');
+      await b.m.stopAll();
+    } finally {
+      await emu.close();
+      await pty.unplug();
+    }
+  });
+
   test('a remembered device not there at start is waited for, and connects when its dongle is plugged in later', { skip: NEED_SOCAT }, async () => {
     const dir = join(tmp, 'profile-late');
     const pty = new PtyPair('mgr-late');

@@ -36,6 +36,8 @@ export interface CytonConfig {
   sysTtyDir?: string;
   /** The port's stable name learnt on an earlier run (the profile keeps it). */
   portAlias?: string;
+  /** Whether the board answered with a Daisy when it last streamed (the profile remembers its model). */
+  knownDaisy?: boolean;
 }
 
 export class CytonDriver implements DeviceDriver {
@@ -57,7 +59,7 @@ export class CytonDriver implements DeviceDriver {
   /** Kept across reconnects: it learns the port's stable name to find it again. */
   readonly serialPort: SerialPortFinder;
   /** Whether the board answered with a Daisy on this driver's last connection (null before one). */
-  private lastDaisy: boolean | null = null;
+  private lastDaisy: boolean | null;
   /** The port was gone and is back, with no stable name: set until the board answers there. */
   private portReturned = false;
 
@@ -68,6 +70,7 @@ export class CytonDriver implements DeviceDriver {
     this.model = configuredModel({ kind: 'cyton', path: cfg.path, daisy: cfg.daisy });
     this.settings = { path: cfg.path, daisy: String(cfg.daisy ?? 'auto') };
     this.serialPort = new SerialPortFinder(cfg.path, { known: cfg.portAlias, aliasDir: cfg.aliasDir, sysTtyDir: cfg.sysTtyDir });
+    this.lastDaisy = cfg.knownDaisy ?? null;
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
