@@ -246,6 +246,28 @@ describe('serve server', () => {
     ws.close();
   });
 
+  test('pages that come and go, closed or cut off, leave no client, subscriber or error behind', async () => {
+    const waitFor = async (what: string, ok: () => boolean) => {
+      const t0 = Date.now();
+      while (!ok() && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(ok(), what);
+    };
+    await waitFor('no page left from the tests before', () => server.clientCount() === 0);
+    const subscribers = pushes.subscriberCount;
+    const errors = logs.filter((l) => l.startsWith('error')).length;
+    for (let i = 0; i < 40; i++) {
+      const ws = await open(server);
+      pushes.publish({ type: 'pipeline:device-status', status });
+      // A page closed as a tab closes, or cut off as a crashed one (no close frame).
+      if (i % 2) ws.close();
+      else ws.terminate();
+    }
+    await waitFor(`every page that went is forgotten (${server.clientCount()} left)`, () => server.clientCount() === 0);
+    assert.equal(pushes.subscriberCount, subscribers, 'the server still listens to the pushes once');
+    pushes.publish({ type: 'pipeline:device-status', status });
+    assert.equal(logs.filter((l) => l.startsWith('error')).length, errors, 'no error logged');
+  });
+
   test('a garbage frame closes that connection with a named reason; the server keeps serving', async () => {
     const ws = await open(server);
     const closed = new Promise<[number, string]>((r) => ws.once('close', (code, reason) => r([code, reason.toString()])));
