@@ -1,6 +1,8 @@
 // `heartmind sessions <verb>`: the session library from a terminal: list, show, rename, tag,
 // notes, delete, import, export. Works on the profile's database directly through the DB worker
 // (no devices are started).
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
@@ -115,6 +117,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const from = numberFlag(values.from, 'from', { expect: 'seconds from the session start' });
   const to = numberFlag(values.to, 'to', { expect: 'seconds from the session start' });
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Only import makes a library. A mistyped --data-dir made an empty one there and listed 'no
+  // sessions', as if the recordings were gone; the path said shows the typo.
+  const fileInTheWay = existsSync(dataDir) && !statSync(dataDir).isDirectory(); // said below, as record says it
+  if (verb !== 'import' && !fileInTheWay && !existsSync(databasePathFor(dataDir))) {
+    const none = `no session library in ${resolve(dataDir)} (no recordings.sqlite there)`;
+    if (verb !== 'list') throw new Error(`${none}: record or import first, or give --data-dir`);
+    io.out(values.json ? '[]' : `no sessions: ${none}`);
+    return 0;
+  }
   // In words, as record and serve say it (a file given as the folder was 'open: EEXIST: … mkdir').
   const problem = prepareDataDir(dataDir);
   if (problem) throw new Error(problem);

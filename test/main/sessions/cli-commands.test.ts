@@ -210,3 +210,16 @@ test('sessions with a file given as the data folder says so in words', async (t)
   // it said 'open: EEXIST: EEXIST: file already exists, mkdir …'
   await assert.rejects(sessions.run(['list', '--data-dir', file], io().io), (e: Error) => e.message === `the data folder ${file} is a file, not a folder`, 'the message record and serve give');
 });
+
+test('sessions on a folder with no library makes none: list says where it looked, the other verbs refuse', async (t) => {
+  const typo = join(tempDir(t), 'HeartMnid'); // a mistyped --data-dir
+  const l = io();
+  assert.equal(await sessions.run(['list', '--data-dir', typo], l.io), 0);
+  assert.deepEqual(l.out, [`no sessions: no session library in ${typo} (no recordings.sqlite there)`]);
+  const j = io();
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', typo], j.io), 0);
+  assert.deepEqual(JSON.parse(j.out.join('\n')), [], '--json: an empty list');
+  await assert.rejects(sessions.run(['show', '1', '--data-dir', typo], io().io), (e: Error) => e.message === `no session library in ${typo} (no recordings.sqlite there): record or import first, or give --data-dir`);
+  // it used to create the folder and an empty database there
+  assert.equal(existsSync(typo), false, 'nothing created');
+});
