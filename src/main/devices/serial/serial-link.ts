@@ -1,7 +1,7 @@
 // The thin serial layer: open a port by path, write, receive bytes, learn when it goes away.
 // serialport (maintained, native bindings for Linux/macOS/Windows) does the work; everything
 // protocol-shaped lives in the drivers and the pure parsers.
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../../../shared/devices/device-error';
@@ -145,7 +145,7 @@ export class SerialPortFinder {
     return r.at === 'alias' ? r.target : r.at === 'path' ? realOrSame(this.path) : null;
   }
 
-  private resolve(): { at: 'alias'; target: string; gone: boolean } | { at: 'path'; gone: boolean } | { at: 'other'; other: string | null } {
+  private resolve(): { at: 'alias'; target: string; gone: boolean } | { at: 'path'; gone: boolean } | { at: 'other'; other: string | null } | { at: 'unnamed'; ageMs: number } {
     const gone = this.path.startsWith('/') && !existsSync(this.path);
     if (gone) this.wentAway = true;
     if (this.alias && existsSync(this.alias)) {
@@ -154,8 +154,13 @@ export class SerialPortFinder {
     }
     // This device's adapter has a name of its own and it is not there: whatever sits on the path is
     // another adapter, named or not (an Arduino clone without a serial number took /dev/ttyUSB0).
-    // Right after a replug udev adds the name a moment after the node: the next retry finds it.
-    if (this.alias && !gone) return { at: 'other', other: this.aliasOf(realOrSame(this.path)) };
+    // Except in the moment after a port appears, before udev has added its name (tens of ms, more on
+    // a busy machine): then it is not yet known whose it is, and the next retry tells.
+    if (this.alias && !gone) {
+      const other = this.aliasOf(realOrSame(this.path));
+      const age = other ? Infinity : ageMs(this.path);
+      return age < UDEV_NAMING_MS ? { at: 'unnamed', ageMs: age } : { at: 'other', other };
+    }
     return { at: 'path', gone };
   }
 
@@ -173,6 +178,8 @@ export class SerialPortFinder {
       this.wentAway = false;
       return { link, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there`, unverified: false };
     }
+    if (r.at === 'unnamed')
+      throw new DeviceError('unavailable', `${who}: cannot open ${this.path} yet: a port appeared there ${Math.round(r.ageMs)} ms ago and has no /dev/serial/by-id name yet to tell whether it is this device's adapter (${basename(this.alias!)})`, true);
     if (r.at === 'other')
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${r.other ? basename(r.other) : 'one without a /dev/serial/by-id name'}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
@@ -245,6 +252,18 @@ function hasUsbSerial(real: string, sysTtyDir: string): boolean | null {
     /* no such tty in sysfs */
   }
   return null;
+}
+
+/** How long udev may take to add a new port's /dev/serial/by-id name after the port itself. */
+export const UDEV_NAMING_MS = 1_500;
+
+/** How long ago a port's node (or link) appeared, ms; infinite where that cannot be read. */
+function ageMs(path: string): number {
+  try {
+    return Math.max(0, Date.now() - lstatSync(path).ctimeMs);
+  } catch {
+    return Infinity;
+  }
 }
 
 function realOrSame(path: string): string {
