@@ -21,6 +21,8 @@ export interface CreateCoreOptions {
   clock: HostClock;
   /** Where log lines also go (serve mode prints warnings and errors to stderr). */
   onLog?(entry: LogEntry): void;
+  /** Subscribed to the pushes before any area starts (subscribePushes on the core misses those of the start). */
+  onPush?(msg: PushMessage): void;
 }
 
 export async function createCore(opts: CreateCoreOptions): Promise<Core> {
@@ -39,6 +41,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     bus?.publish({ type: 'pipeline:log', entry });
   };
   bus = new PushBus((err) => opts.onLog?.({ time: clock.now(), level: 'error', source: 'core', message: `a push subscriber failed: ${(err as Error).message}` }));
+  if (opts.onPush) bus.subscribe(opts.onPush);
   handlers.onFailure((channel, err) => log('warn', 'core', `${channel} failed: ${(err as Error)?.message ?? String(err)}`));
 
   const hub = opts.createHub({ clock, log });

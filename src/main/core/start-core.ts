@@ -2,6 +2,7 @@
 // devices, then every area in modules.ts. Electron main, `heartmind serve` and `heartmind record`
 // call this.
 import type { LogEntry } from '../../shared/log.types';
+import type { PushMessage } from '../../shared/ipc-schema';
 import type { HostClock } from '../../shared/stream.types';
 import { createHub, type StreamHub } from '../hub/hub';
 import { createDemoSources, createSystemClock, RealScheduler } from '../sources';
@@ -25,6 +26,8 @@ export interface StartCoreOptions {
   /** Start the simulated headset and chest strap (default true). */
   demo?: boolean | DemoSetup;
   onLog?(entry: LogEntry): void;
+  /** Pushes from before the first area starts (`heartmind record`: a marker the endpoint takes while the core starts). */
+  onPush?(msg: PushMessage): void;
   clock?: HostClock;
   /** Areas after the pipeline (default: CORE_MODULES). */
   modules?: CoreModuleEntry[];
@@ -72,6 +75,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     dataDir: opts.dataDir,
     clock,
     onLog: opts.onLog,
+    onPush: opts.onPush,
     // The hub's log lines reach the core through its `log` listener (pipeline.core.ts).
     createHub: ({ clock: c }) => (hub = createHub({ clock: c })),
     modules: [pipelineModule, ...(opts.modules ?? CORE_MODULES)],

@@ -6,6 +6,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { startCore } from '../core/start-core';
 import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
+import type { PushMessage } from '../../shared/ipc-schema';
 import type { Core } from '../core/core.types';
 import { plural } from '../../shared/plural';
 import { addMarkerOriginFlags } from '../markers/marker-server';
@@ -79,12 +80,28 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   const badOrigin = addMarkerOriginFlags(values['marker-origin'] ?? []);
   if (badOrigin) throw new CliUsageError(`--marker-origin: ${badOrigin}`);
 
+  // The core's pushes from its start: a marker or self-report stored while the record request was
+  // on its way (its session not yet known here) is said once the session is (it was left out of the
+  // lines and the counts), and a marker that reaches the endpoint while this command records nothing
+  // (it listens from the core's start, a moment before the recording starts, and until the core
+  // stops) is answered stored: false, which a fire-and-forget UDP script never reads: said here, or
+  // the first triggers of a script started beside this command were lost without a word.
+  let phase: 'before' | 'recording' | 'after' = 'before';
+  let onEvent: ((msg: PushMessage) => void) | null = null;
+  const early: PushMessage[] = [];
+  const onPush = (msg: PushMessage) => {
+    if (msg.type === 'sessions:marker' && msg.marker.sessionId === null && phase !== 'recording') {
+      io.err(`warning: marker ${shownLabel(msg.marker.label)} (${msg.marker.source}) came ${phase === 'before' ? 'before the recording started' : 'after the recording stopped'}: not stored`);
+    } else if (onEvent) onEvent(msg);
+    else if (msg.type === 'sessions:marker' || msg.type === 'sessions:self-report') early.push(msg);
+  };
   // Warnings and errors go to stderr, except the ones this command reports as its own error: the
   // sessions area down (said once, below) and a refused record request.
   const core = await startCore({
     runtime: 'serve',
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
+    onPush,
     onLog: (e) => {
       // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
       // said only in the usage text, which names the default.
@@ -95,7 +112,6 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     },
   });
   const libraryProblem = core.handlers.areaProblem('sessions');
-  let offPushes: (() => void) | null = null;
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
@@ -119,12 +135,13 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     }).catch((cause: Error) => {
       throw new Error(`cannot record: ${cause.message}`, { cause });
     });
+    phase = 'recording';
     if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
     // The markers and self-reports stored in this recording, each said as it arrives: a researcher
     // running PsychoPy beside it saw nothing of its triggers until the session was opened.
     const events = { markers: 0, selfReports: 0 };
     const at = (time: number) => `+${(time - started.startTime!).toFixed(2)} s`;
-    offPushes = core.subscribePushes((msg) => {
+    onEvent = (msg) => {
       if (msg.type === 'sessions:marker' && msg.marker.sessionId === started.sessionId) {
         events.markers++;
         if (!values.json) io.out(`marker ${shownLabel(msg.marker.label)} (${msg.marker.source}) at ${at(msg.marker.time)}`);
@@ -133,7 +150,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
         const r = msg.report;
         if (!values.json) io.out(`self-report V${r.valence} A${r.arousal} D${r.dominance}${r.text ? ` ${shownLabel(r.text)}` : ''} at ${at(r.time)}`);
       }
-    });
+    };
+    for (const msg of early.splice(0)) onEvent(msg);
     const t0 = Date.now();
     let status = started;
     let warnedNoSamples = false;
@@ -153,6 +171,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       if (status.state === 'failed') break;
     }
     if (status.state !== 'failed') status = await request<RecordingStatus>(core, 'hm:sessions:record-stop');
+    phase = 'after';
     if (status.state === 'failed') {
       io.err(`heartmind record: the recording stopped: ${status.error?.message}`);
       return 1;
@@ -166,7 +185,6 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    offPushes?.();
     for (const [sig, handler] of handlers) process.off(sig, handler);
     await core.stop();
   }

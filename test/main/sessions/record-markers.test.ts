@@ -1,6 +1,7 @@
 // `heartmind record` beside stimulus software: it names the marker endpoint it listens on, prints
 // each marker and self-report stored as it arrives (it printed nothing of them), counts them at
-// the end, and with --json carries the counts in its status lines.
+// the end, and with --json carries the counts in its status lines; a marker that comes before the
+// recording has started is said not stored (it was lost unseen).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -59,6 +60,50 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   assert.match(markers[1], new RegExp(`^marker "trial 3 p{71}…" \\(udp\\) at \\+\\d+\\.\\d\\d s$`));
   assert.match(markers[2], /^marker "12" \(udp\)/);
   assert.match(r.out.at(-1)!, /^saved session 1: [\d,]+ values, \d+\.\d\d MB of samples, 3 markers, 0 self-reports$/);
+});
+
+test('a stimulus script started beside record: markers the endpoint takes before the recording starts are said not stored; the rest are printed and counted', async (t) => {
+  const dir = tempDir(t);
+  process.env.HEARTMIND_MARKER_PORT = '0';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  // From the moment the endpoint listens, a trigger every 5 ms (a script that does not wait for
+  // "recording session"), until the recording is under way; each reply says whether it was stored.
+  const sock = createSocket('udp4');
+  const replies = new Map<string, boolean>();
+  sock.on('message', (m) => {
+    const ack = JSON.parse(m.toString()) as { ok: boolean; stored: boolean; label?: string };
+    replies.set(`trial ${replies.size}`, ack.stored);
+  });
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let sent = 0;
+  const r = io((line) => {
+    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+) /.exec(line);
+    if (m) timer = setInterval(() => sock.send(`trial ${sent++}`, Number(m[1]), '127.0.0.1'), 5);
+    if (line.startsWith('marker ') && timer) {
+      clearInterval(timer); // the recording has its first one
+      timer = undefined;
+    }
+  });
+  t.after(() => (clearInterval(timer), sock.close()));
+  assert.equal(await record.run(['--duration', '1', '--name', 'early triggers', '--data-dir', dir], r.io), 0, r.err.join('\n'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(replies.size, sent, `every trigger answered (${replies.size} of ${sent})`);
+  // Replies come in the order the datagrams were read (one socket, one event loop).
+  const notStored = [...replies].filter(([, stored]) => !stored).map(([label]) => label);
+  const stored = [...replies].filter(([, s]) => s).map(([label]) => label);
+  assert.ok(notStored.length > 0, `some triggers came before the recording started (${sent} sent)`);
+  assert.ok(stored.length > 0, 'and some during it');
+  assert.deepEqual(
+    r.err.filter((l) => l.startsWith('warning: marker')),
+    notStored.map((l) => `warning: marker "${l}" (udp) came before the recording started: not stored`),
+    'each one not stored is said, on stderr',
+  );
+  assert.deepEqual(
+    r.out.filter((l) => l.startsWith('marker ')).map((l) => /^marker "(.+)" \(udp\) at \+-?\d+\.\d\d s$/.exec(l)?.[1]),
+    stored,
+    'each one stored is printed, none left out',
+  );
+  assert.match(r.out.at(-1)!, new RegExp(`, ${stored.length} markers?, 0 self-reports$`));
 });
 
 test('record --json: the status lines carry the markers stored so far, and nothing else is printed', async (t) => {
