@@ -427,7 +427,7 @@ export class MarkerServer {
     // Listening on this computer only, it answers only to this computer's names: a site's name
     // pointed here (DNS rebinding) is refused whatever its page sends (as serve's server does).
     const host = req.headers.host;
-    if (host !== undefined && isLoopbackHost(hostNameOf(this.opts.host ?? '127.0.0.1')) && !isLoopbackHost(hostNameOf(host))) {
+    if (host !== undefined && isLoopbackHost(this.opts.host ?? '127.0.0.1') && !isLoopbackHost(hostNameOf(host))) {
       const body = `HeartMind markers: this endpoint listens on this computer only and answers to its loopback address (ws://127.0.0.1:${this.boundPort}${MARKER_WS_PATH}), not to the name ${host}`;
       this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin ?? '(no Origin)'} (Host ${host} is not this computer's loopback address)`);
       return refuse(421, 'Misdirected Request', `${body}\n`);
