@@ -113,6 +113,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
   if (values.board !== undefined && verb !== 'import') throw new CliUsageError('--board is for import (a BrainFlow CSV file)');
   if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
+  // The library filters by one tag; a second was dropped without a word (import takes several).
+  if (verb === 'list' && (values.tag?.length ?? 0) > 1) throw new CliUsageError(`list filters by one --tag at a time (got ${values.tag!.join(', ')})`);
   // --from/--to: seconds from the session's start.
   const from = numberFlag(values.from, 'from', { expect: 'seconds from the session start' });
   const to = numberFlag(values.to, 'to', { expect: 'seconds from the session start' });

@@ -223,3 +223,7 @@ test('sessions on a folder with no library makes none: list says where it looked
   // it used to create the folder and an empty database there
   assert.equal(existsSync(typo), false, 'nothing created');
 });
+
+test('sessions list with two --tag filters is refused, not filtered by the first alone', async (t) => {
+  await assert.rejects(sessions.run(['list', '--tag', 'a', '--tag', 'b', '--data-dir', tempDir(t)], io().io), (e: Error) => e instanceof CliUsageError && e.message === 'list filters by one --tag at a time (got a, b)');
+});
