@@ -12,6 +12,7 @@ import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
 import { plural } from '../../shared/plural';
 import { writeModelDir } from '../model/registry';
+import { finalFitEpochs } from '../../shared/train/defaults';
 import type { RunFolder } from './run-store';
 import { readCodeVersions } from './code-version';
 
@@ -172,7 +173,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   const ft = meta.finetune;
   const procedure = [
     ...pre,
-    `${ft.freeze === 'encoders' ? 'Encoders frozen; the fusion head (mean-pooled embeddings, concatenated, MLP ' + ft.headHidden + ') trained on their cached embeddings' : 'Encoders and head fine-tuned end to end (backbone lr ' + ft.backboneLr + ', head lr ' + ft.headLr + ' at batch ' + ft.referenceBatch + ', scaled)'}: AdamW, wd ${ft.weightDecay}, cosine, clip ${ft.clipNorm}, BCE with ${ft.classWeight} class weights, modality dropout ${ft.modalityDropout}, ${plural(ft.epochs, 'epoch')} (the median best epoch of the evaluation folds), seed ${ft.seed}`,
+    `${ft.freeze === 'encoders' ? 'Encoders frozen; the fusion head (mean-pooled embeddings, concatenated, MLP ' + ft.headHidden + ') trained on their cached embeddings' : 'Encoders and head fine-tuned end to end (backbone lr ' + ft.backboneLr + ', head lr ' + ft.headLr + ' at batch ' + ft.referenceBatch + ', scaled)'}: AdamW, wd ${ft.weightDecay}, cosine, clip ${ft.clipNorm}, BCE with ${ft.classWeight} class weights, modality dropout ${ft.modalityDropout}, ${plural(ft.epochs, 'epoch')} (${finalFitEpochs(report?.arms.find((a) => a.arm === shipped)?.bestEpochs, ft.epochs).why}), seed ${ft.seed}`,
     `Windows cut by the live pipeline: resampled to 200 Hz, band-pass 0.3–75 Hz (EEG) / 0.5–40 Hz (ECG), notch ${meta.windowing.mainsHz} Hz, µV ÷ 100`,
   ].join('. ');
   const provenance = [exp.provenance ?? spec.recipe?.command ?? `heartmind train (run ${runId})`, `run ${runId}`, commit ? `commit ${commit}` : null].filter(Boolean).join('; ');

@@ -15,6 +15,7 @@ import { encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { crossValidate, signalItems, type EvalResume, type FoldOutcome } from '../../shared/train/evaluate';
 import { modalitiesOf, trainableWindows } from '../../shared/train/trainable';
+import { finalFitEpochs } from '../../shared/train/defaults';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
 import type { DatasetSpec, JobPhase, JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
 import { confusionSvg, lossCurveSvg, rocSvg } from '../../shared/train/plots-svg';
@@ -434,14 +435,11 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     if (ms.length === 0) throw new TrainError(TrainErrorCode.BadConfig, 'the final model needs at least one encoder');
     ft.modalities = ms.length === 2 ? 'fused' : ms[0];
     const data = trainableWindows(labelled!, ms);
-    // Epochs: the median of the folds' chosen epochs for this arm (no test subjects left to choose on).
     const arm = report?.arms.find((a) => a.arm === `${ft.modalities}/${ft.init}`);
-    const chosen = (arm?.bestEpochs ?? []).filter((e): e is number => e !== null).sort((a, b) => a - b);
-    const epochs = chosen.length ? chosen[Math.floor(chosen.length / 2)] : ft.epochs;
+    const { epochs, why } = finalFitEpochs(arm?.bestEpochs, ft.epochs);
     const cfg: FinetuneConfig = { ...ft, epochs };
     const model = finetuneModelConfig(cfg, encConfig);
     const all = Array.from({ length: data.windows.length }, (_, i) => i);
-    const why = chosen.length ? "median of the folds' best epochs" : 'as configured: no evaluation chose one';
     await log(`final fit: ${ft.modalities} model on all ${plural(new Set(data.subjects).size, 'subject')} (${plural(data.windows.length, 'window')}), ${plural(epochs, 'epoch')} (${why})`);
     const weightsFor = (m: ModelModality) => encWeights[m] ?? initEncoderHostParams(encConfig[m]!, spec.seed, { stream: m });
     let params: HostParams;

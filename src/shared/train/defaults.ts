@@ -65,3 +65,17 @@ export function validateFinetune(cfg: FinetuneConfig): void {
   if (!['balanced', 'none'].includes(cfg.classWeight)) p.push(`classWeight must be balanced or none`);
   if (p.length) throw new TrainError(TrainErrorCode.BadConfig, `fine-tuning configuration: ${p.join('; ')}`, p);
 }
+
+/**
+ * The final fit's epoch count: the median of the epochs the evaluation folds chose for its arm (no
+ * test subjects are left to choose on), the upper of the two middle ones for an even count; as
+ * configured when no fold chose one. `why` says which, in the log's and the card's words (the card
+ * said "the median best epoch of the evaluation folds" of a model trained with no evaluation too).
+ */
+export function finalFitEpochs(bestEpochs: readonly (number | null)[] | undefined, configured: number): { epochs: number; why: string } {
+  const chosen = (bestEpochs ?? []).filter((e): e is number => e !== null).sort((a, b) => a - b);
+  if (!chosen.length) return { epochs: configured, why: 'as configured: no evaluation chose one' };
+  const n = chosen.length;
+  if (n === 1) return { epochs: chosen[0], why: "the one evaluation fold's best epoch" };
+  return { epochs: chosen[Math.floor(n / 2)], why: `the ${n % 2 ? 'median' : 'upper median'} of the ${n} evaluation folds' best epochs` };
+}
