@@ -3,7 +3,8 @@
 // scrolling area, and every control is wholly inside it. The Sessions table needed some 1000 px on
 // one line: at 800 px its Replay…Delete buttons sat off to the right behind a sideways scroll (at
 // 1024 px its Predictions, Edit, Export and Delete), and its hidden "Actions" header widened the
-// whole page.
+// whole page. With a second headset (an emulated Cyton on a pseudo-terminal), the EEG panel's
+// stream list, as wide as the longest device name, pushed its Channels button off the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { CytonEmulator } from '../../src/main/devices/emulator/cyton-emulator';
+import { PtyPair, NEED_SOCAT } from '../fixtures/pty';
 
 const skip = chromiumMissing() || rendererMissing() || (!existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data');
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
@@ -48,6 +51,14 @@ async function fit(page: Page): Promise<Fit> {
   });
 }
 
+async function assertPageFits(page: Page, what: string, atLeast: number): Promise<void> {
+  const f = await fit(page);
+  assert.ok(f.page[0] <= f.page[1], `${what}: the page is ${f.page[0]} px wide in a ${f.page[1]} px window`);
+  assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
+  assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
+  assert.ok(f.controls >= atLeast, `${what}: ${f.controls} controls measured, expected at least ${atLeast}`);
+}
+
 describe('Every view in a small window (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
   let browser: Browser;
@@ -74,13 +85,7 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
     await serve?.close();
   });
 
-  async function assertFits(what: string, atLeast: number): Promise<void> {
-    const f = await fit(page);
-    assert.ok(f.page[0] <= f.page[1], `${what}: the page is ${f.page[0]} px wide in a ${f.page[1]} px window`);
-    assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
-    assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
-    assert.ok(f.controls >= atLeast, `${what}: ${f.controls} controls measured, expected at least ${atLeast}`);
-  }
+  const assertFits = (what: string, atLeast: number) => assertPageFits(page, what, atLeast);
 
   for (const size of SIZES) {
     const at = `${size.width}×${size.height}`;
@@ -125,6 +130,63 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
       await page.waitForSelector('[data-testid="replay-panel"]', { state: 'detached', timeout: 10_000 });
     });
   }
+
+  test('no console errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('Live and Devices in an 800-px window with a second headset (Chromium, serve mode)', { skip: chromiumMissing() || rendererMissing() || NEED_SOCAT }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let pty: PtyPair;
+  let emu: CytonEmulator;
+
+  before(async () => {
+    pty = new PtyPair('e2e-narrow');
+    await pty.plug();
+    emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill((i % 250) * 100) });
+    await emu.open();
+    serve = await startServeFixture({ demo: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: SIZES[0] });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/devices`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    await page.fill('[data-testid="serial-path"]', pty.app);
+    await page.click('[data-testid="serial-connect"]');
+    await page.waitForSelector(`[data-testid="paired-cyton:${pty.app}"][data-state="streaming"]`, { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+    await emu?.close();
+    await pty?.unplug();
+  });
+
+  test('Devices: the remembered Cyton\'s row, its Forget confirmation open, fits', async () => {
+    const row = `[data-testid="paired-cyton:${pty.app}"]`;
+    await page.click(`${row} [data-testid="paired-forget"]`);
+    await page.waitForSelector(`${row} [data-testid="paired-forget-yes"]`, { timeout: 5000 });
+    await assertPageFits(page, '800 Devices with a remembered Cyton', 10);
+    await page.keyboard.press('Escape');
+  });
+
+  test('Live: the EEG panel\'s stream list (a device named by its port) keeps Channels on screen', async () => {
+    await page.goto(`${serve.url}#/live`);
+    // The stream list shows once the panel knows of two EEG streams.
+    const streams = page.locator('[data-testid="trace-eeg"] .panel-tools select:not([data-testid])');
+    await streams.waitFor({ timeout: 10_000 });
+    assert.equal(await streams.locator('option').count(), 2, 'two EEG streams to choose from');
+    await page.waitForTimeout(500);
+    await assertPageFits(page, '800 Live with two headsets', 20);
+    const channels = await page.getByRole('button', { name: 'EEG channels' }).boundingBox();
+    const panel = await page.locator('[data-testid="trace-eeg"]').boundingBox();
+    assert.ok(channels!.x + channels!.width <= panel!.x + panel!.width, `EEG channels (right ${channels!.x + channels!.width}) is inside its panel (right ${panel!.x + panel!.width})`);
+  });
 
   test('no console errors', () => {
     assert.deepEqual(problems, []);
