@@ -78,7 +78,8 @@ test('every HEARTMIND_* variable the code reads is documented', () => {
 // spans (which may wrap a line) and code blocks; a `# comment` after one is not part of it.
 const COMMAND_LINE = /(?:^|[\s(])(?:heartmind|node out\/main\/cli\.js|node --import tsx src\/main\/cli\.ts) ([a-z][\w-]*)([^#]*)/g;
 
-function* commandLines(doc: string): Generator<{ line: number; command: string; rest: string }> {
+/** The code a doc shows: its code spans (which may wrap a line) and the lines of its code blocks. */
+function codePieces(doc: string): { line: number; code: string }[] {
   const lines = text.get(doc)!.split('\n');
   let prose: { line: number; text: string }[] = [];
   const spans = function* () {
@@ -97,7 +98,11 @@ function* commandLines(doc: string): Generator<{ line: number; command: string; 
     else prose.push({ line: i + 1, text: l });
   }
   pieces.push(...spans());
-  for (const { line, code } of pieces) for (const m of code.matchAll(COMMAND_LINE)) yield { line, command: m[1], rest: m[2] };
+  return pieces;
+}
+
+function* commandLines(doc: string): Generator<{ line: number; command: string; rest: string }> {
+  for (const { line, code } of codePieces(doc)) for (const m of code.matchAll(COMMAND_LINE)) yield { line, command: m[1], rest: m[2] };
 }
 
 /** Whether `heartmind <command>`'s parser takes --flag: it refuses an unknown flag by name before doing anything. */
@@ -205,6 +210,29 @@ test("the README's requirements are package.json's: Node, and Electron with the 
   const electronNode = (JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')) as { engines?: { node?: string } }).engines?.node;
   const needs = electronNode && /(\d+\.\d+)/.exec(electronNode)?.[1];
   if (needs) assert.ok(readme.includes(`Node ≥ ${needs} for \`npm start\``), `README says npm start needs Node ≥ ${needs} (electron's engines: ${electronNode})`);
+});
+
+test('every `bench/<file> --flag` the docs give is a bench script and a flag bench/README.md lists for it (bench-flags.test.ts holds that list to its --help)', () => {
+  const benchReadme = text.get('bench/README.md')!.split('\n');
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const doc of DOCS) {
+    for (const { line, code } of codePieces(doc)) {
+      for (const m of code.matchAll(/\bbench\/([\w.-]+\.ts)\b([^#]*)/g)) {
+        const flags = flagsIn(m[2].split(/\bbench\//)[0]).filter((f) => f !== 'help' && f !== 'import');
+        if (!flags.length) continue;
+        const row = benchReadme.find((l) => l.startsWith(`| \`${m[1]}\` |`));
+        if (!row) wrong.push(`${doc}:${line}: bench/${m[1]}: no such script in bench/README.md`);
+        else {
+          const known = flagsIn(row.split(' | ').pop()!);
+          for (const f of flags) if (!known.includes(f)) wrong.push(`${doc}:${line}: bench/${m[1]} --${f}: not one of its flags`);
+          checked += flags.length;
+        }
+      }
+    }
+  }
+  assert.ok(checked >= 3, `only ${checked} bench flags found in the docs: has the pattern changed?`);
+  assert.deepEqual(wrong, []);
 });
 
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
