@@ -286,6 +286,40 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     }
   });
 
+  test('no stable name, another device with as many columns on its path: taken as it (nothing else tells), and a rate that does not match asks whether it is another device', async () => {
+    const dev = fakeDev(join(tmp, 'path-taken-same-layout'));
+    const ptyA = new PtyPair('replug-n');
+    const ptyB = new PtyPair('replug-o');
+    await ptyA.plug();
+    dev.appear(0, ptyA.app, null);
+    const emu = textDevice(ptyA.device);
+    await emu.open();
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST, rateCheck: { settleS: 0.3, spanS: 1.5 } });
+    const sink = new RecordingSink();
+    const id = `serial-text:${dev.tty(0)}/ecg`;
+    // Another device, 2 columns too, at 100 Hz.
+    const other = new TextEmulator({ path: ptyB.device, rateHz: 100, lineAt: (i) => `${i % 7},${i}` });
+    try {
+      await src.start(sink);
+      await waitFor('2.5 s of samples', () => sink.samples(id) >= 2.5 * RATE, 6000);
+      assert.equal(src.status().problem, undefined, 'its own rate matches');
+      await emu.close();
+      await ptyA.unplug();
+      dev.vanish(0, null);
+      await waitFor('the port missing said', () => /port not found/.test(src.status().problem?.message ?? ''), 3000);
+      await ptyB.plug();
+      dev.appear(0, ptyB.app, null);
+      await other.open();
+      await waitFor('the rate said', () => src.status().problem?.code === 'rate-mismatch', 8000);
+      assert.match(src.status().problem!.message, /^samples arrive at \d+\.\d Hz, not the 250 Hz set for the stream: no window is cut while the two disagree — set Rate \(Hz\) to the rate the device prints at; or, as nothing names the adapter on this port, is another device with as many columns on it now\?$/);
+    } finally {
+      await src.stop();
+      await emu.close();
+      await other.close();
+      for (const p of [ptyA, ptyB]) await p.unplug();
+    }
+  });
+
   test('an adapter without a serial number (a CH340 clone): its by-id name, vendor and model only, is no one adapter\'s and not relied on; another of its make that takes the name is not opened', async () => {
     const dev = fakeDev(join(tmp, 'no-serial'));
     const CH340 = 'usb-1a86_USB_Serial-if00-port0';

@@ -45,7 +45,19 @@ export class SerialTextDriver implements DeviceDriver {
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
   readonly quietHint: string;
-  readonly rateHint = 'set Rate (Hz) to the rate the device prints at';
+  /**
+   * What to do about a rate that does not match. Lines that fit the channels are all that tells a
+   * port without a stable name holds this device: where its layout was known before this
+   * connection, they may be another device's of the same column count.
+   */
+  get rateHint(): string {
+    const fix = 'set Rate (Hz) to the rate the device prints at';
+    return this.sessionUnsure ? `${fix}; or, as nothing names the adapter on this port, is another device with as many columns on it now?` : fix;
+  }
+  /** This connection's lines were taken as the device's by their column count alone (see rateHint). */
+  private sessionUnsure = false;
+  /** Lines that fit came on some connection of this driver (not only on an earlier run). */
+  private streamedThisRun = false;
   /** Kept across reconnects: it learns the port's stable name to find it again. */
   readonly serialPort: SerialPortFinder;
   /** Lines fitting the channels came on some connection of this driver: the device's layout is known. */
@@ -126,6 +138,10 @@ export class SerialTextDriver implements DeviceDriver {
       }
       if (runs.length > 0 && !sessionSamples) {
         sessionSamples = true;
+        // The port came back after it was gone, or this is the run's first connection of settings
+        // the profile remembers: the port may have changed hands meanwhile.
+        this.sessionUnsure = this.streamed && !this.serialPort.stableName && (this.portReturned || !this.streamedThisRun);
+        this.streamedThisRun = true;
         // A port back on the path after it was gone, without a name to tell the adapter by: the
         // lines fitting this device's channels are all that says it is the same device.
         if (this.portReturned && this.streamed)
