@@ -275,6 +275,9 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const m = (v: MeanSd) => `${v.mean.toFixed(3)} ± ${v.sd.toFixed(3)}*`;
     assert.deepEqual(cells, ['fused/random', m(sm.auroc), m(sm.aucPr), m(sm.f1), m(sm.f1Weighted), m(sm.balancedAccuracy), m(sm.cohenKappa), table.pooled!.auroc.toFixed(3)]);
     assert.match((await page.textContent('[data-testid="partial-folds-note"]')) ?? '', /^\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+    // Per fold: numbered, with its test subjects, as the CLI prints them; the one-class fold's AUROC undefined.
+    const folds = await page.$$eval('table.fold-table tr[data-fold]', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '').slice(0, 4)));
+    assert.deepEqual(folds, [['1', 'S1', '5', table.rows[0].metrics.auroc!.toFixed(3)], ['2', 'S2', '4', table.rows[1].metrics.auroc!.toFixed(3)], ['3', 'S3', '3', '–']]);
     // The runs table says it too.
     assert.match((await page.textContent('tr[data-run="2026-01-03-000000-one-class"]')) ?? '', new RegExp(`${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}\\* \\(2 of 3 folds\\)`));
     assert.deepEqual(problems, []);

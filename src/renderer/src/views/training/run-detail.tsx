@@ -227,6 +227,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
                 <thead>
                   <tr>
                     <th>fold</th>
+                    <th>test subjects</th>
                     <th>n</th>
                     <th>AUROC</th>
                     <th>bal. acc.</th>
@@ -237,9 +238,11 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
                   </tr>
                 </thead>
                 <tbody>
+                  {/* Row i is fold i (crossValidate writes them in fold order); numbered and with its test subjects as the CLI prints them (a k-fold row read '1', '2' with no subject named). */}
                   {a.table.rows.map((r, i) => (
-                    <tr key={r.fold}>
-                      <td>{r.fold}</td>
+                    <tr key={r.fold} data-fold={i + 1}>
+                      <td>{i + 1}</td>
+                      <td>{report.folds[i]?.testSubjects.join(', ') ?? r.fold}</td>
                       <td class="num">{r.n}</td>
                       <td class="num">{fmt3(r.metrics.auroc)}</td>
                       <td class="num">{fmt3(r.metrics.balancedAccuracy)}</td>
