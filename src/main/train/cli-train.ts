@@ -751,7 +751,9 @@ export async function printSummary(io: CliIo, s: RunResultSummary, folder: RunFo
     for (const line of reportLines(JSON.parse(new TextDecoder().decode(bytes)) as EvaluationReport)) io.out(line);
   }
   if (s.exportedAs) io.out(`\nexported as model '${s.exportedAs}' (listed under Models; it runs live once chosen with Use)`);
-  io.out(`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/${bytes ? `; every fold's metrics in artifacts/${REPORT_ARTIFACT}` : ''})`);
+  // What the folder holds: an evaluation writes no checkpoints/, and the list named it anyway.
+  const held = ['config.json', 'metrics.jsonl', 'log.txt', 'plots/', 'checkpoints/', 'artifacts/'].filter((f) => existsSync(folder.path(f.replace(/\/$/, ''))));
+  io.out(`\nrun folder: ${folder.dir} (${held.join(', ')}${bytes ? `; every fold's metrics in artifacts/${REPORT_ARTIFACT}` : ''})`);
 }
 
 export { RunStore };

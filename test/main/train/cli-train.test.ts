@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError, intFlag, numberFlag } from '../../../src/main/core/cli-command';
-import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
+import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, printSummary, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
 import { RunStore } from '../../../src/main/train/run-store';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import { EDF_SIGNATURE, scratch } from './cli-test-util';
@@ -164,4 +164,18 @@ test('the progress bar on a terminal that reports 0 columns (a pty without a siz
   d2.update({ ...p, fraction: 0.5 });
   d2.update({ ...p, fraction: 0.6 });
   assert.deepEqual(plain, [' 50.0% ETA 12s  pretrain-ecg step 1/2']);
+});
+
+test("the end of a run names the files its folder holds: an evaluation's has no checkpoints/", async (t) => {
+  const s = scratch(t);
+  const folder = await new RunStore(s.runs).create({ ...quickRecipe(s.dir), kind: 'evaluate', pretrain: {}, corpora: {}, finalFit: false, export: null }, 'ev');
+  for (const f of ['metrics.jsonl', 'log.txt']) writeFileSync(folder.path(f), '');
+  for (const d of ['plots', 'artifacts']) mkdirSync(folder.path(d), { recursive: true });
+  const lines: string[] = [];
+  await printSummary({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, { task: null, protocol: null, arms: [], pretrainLoss: {}, exportedAs: null }, folder);
+  assert.deepEqual(lines, [`\nrun folder: ${folder.dir} (config.json, metrics.jsonl, log.txt, plots/, artifacts/)`]);
+  mkdirSync(folder.path('checkpoints'));
+  lines.length = 0;
+  await printSummary({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, { task: null, protocol: null, arms: [], pretrainLoss: {}, exportedAs: null }, folder);
+  assert.match(lines[0], /\(config\.json, metrics\.jsonl, log\.txt, plots\/, checkpoints\/, artifacts\/\)$/, 'a pretraining run holds checkpoints/');
 });
