@@ -46,6 +46,19 @@ test('every repository path the README and docs name exists', () => {
   assert.deepEqual(missing, []);
 });
 
+test('every source file the README and docs name by a partial path (`charts/trace-chart.ts`, `hub.ts`) is one in the repository', () => {
+  const repoFiles = ['src', 'test', 'bench', 'scripts'].flatMap((d) => walk(d, /\.(tsx?|mjs|js)$/)).map((f) => `/${f.replace(/\\/g, '/')}`);
+  const missing: string[] = [];
+  for (const doc of DOCS) {
+    for (const { line, token, link } of mentions(doc)) {
+      const clean = token.replace(/^[(\['"]+|[)\]'",;:.]+$/g, '');
+      if (link || !/^[\w./-]+\.(tsx?|mjs|js)$/.test(clean) || ROOTS.test(clean) || clean.startsWith('out/')) continue;
+      if (!existsSync(clean) && !repoFiles.some((f) => f.endsWith(`/${clean}`))) missing.push(`${doc}:${line}: ${clean}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('every `npm run <script>` the README and docs give is a script in package.json', () => {
   const scripts = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts);
   const unknown = DOCS.flatMap((doc) => [...new Set([...text.get(doc)!.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]))].filter((s) => !scripts.includes(s)).map((s) => `${doc}: npm run ${s}`));
