@@ -16,39 +16,43 @@ function RunsTable({ runs, selected, live, onSelect }: { runs: RunSummary[]; sel
   if (runs.length === 0) return <p class="muted">No runs yet.</p>;
   const arms = comparisonArms(runs);
   return (
-    <table class="runs-table" data-testid="runs-table">
-      <thead>
-        <tr>
-          <th>run</th>
-          <th>state</th>
-          <th>dataset</th>
-          {arms.map((a) => (
-            <th key={a}>AUROC {a}</th>
-          ))}
-          <th>model</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr key={r.id} class={r.id === selected ? 'row-active' : ''} onClick={() => onSelect(r.id)} data-run={r.id} data-state={r.state}>
-            <td>
-              <button type="button" class="link" onClick={() => onSelect(r.id)}>
-                {r.name}
-              </button>
-              <div class="muted small">{r.id}</div>
-            </td>
-            <td class={`state-${r.state}`}>{r.problem ? 'damaged' : r.state === 'running' ? `running ${(((r.id === selected && live) || r.progress).fraction * 100).toFixed(0)}%` : r.state}</td>
-            <td>{r.problem ?? r.dataset ?? '–'}</td>
+    // A column per arm: wider than a small window, so the table scrolls sideways on its own (a named,
+    // focusable region, for the arrow keys) instead of the whole view.
+    <div class="table-scroll" role="region" aria-label="Runs, by arm" tabIndex={0}>
+      <table class="runs-table" data-testid="runs-table">
+        <thead>
+          <tr>
+            <th>run</th>
+            <th>state</th>
+            <th>dataset</th>
             {arms.map((a) => (
-              <td key={a} class="num">
-                {armCell(r, a)}
-              </td>
+              <th key={a}>AUROC {a}</th>
             ))}
-            <td>{r.summary?.exportedAs ?? ''}</td>
+            <th>model</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} class={r.id === selected ? 'row-active' : ''} onClick={() => onSelect(r.id)} data-run={r.id} data-state={r.state}>
+              <td>
+                <button type="button" class="link" onClick={() => onSelect(r.id)}>
+                  {r.name}
+                </button>
+                <div class="muted small">{r.id}</div>
+              </td>
+              <td class={`state-${r.state}`}>{r.problem ? 'damaged' : r.state === 'running' ? `running ${(((r.id === selected && live) || r.progress).fraction * 100).toFixed(0)}%` : r.state}</td>
+              <td>{r.problem ?? r.dataset ?? '–'}</td>
+              {arms.map((a) => (
+                <td key={a} class="num">
+                  {armCell(r, a)}
+                </td>
+              ))}
+              <td>{r.summary?.exportedAs ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
