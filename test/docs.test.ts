@@ -2,7 +2,9 @@
 // environment variables from them, and a renamed file or a removed variable should fail here
 // rather than in their first hour. Also the other way round: every environment variable the code
 // reads is documented somewhere. The command lines the docs give name real commands, verbs and
-// flags (each command's own parser is asked), and their links, #anchors and §-references resolve.
+// flags (each command's own parser is asked; bench scripts' flags by bench/README.md), their links,
+// #anchors and §-references resolve, and docs/architecture.md's folder list and environment table
+// match the source tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
