@@ -1,7 +1,8 @@
-// A session's Predictions detail follows the recording it shows (real Chromium, serve mode): open
-// while the session records with a model running, it counts each window's answer as the core stores
-// it (it was read once, when opened, and stayed at what it said then), the answers of the last windows that arrive after Stop still
-// count, and none of this reads the session's predictions again (the page asks once per opening).
+// The library follows the session being recorded (real Chromium, serve mode): its row's length
+// grows with the commits, and its Predictions detail, open while the session records with a model
+// running, counts each window's answer as the core stores it (it was read once, when opened, and
+// stayed at what it said then), the answers of the last windows that arrive after Stop included;
+// none of this reads the session's predictions again (the page asks once per opening).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -100,6 +101,27 @@ describe('Sessions view: live Predictions (Chromium, serve mode)', { skip }, () 
     await detail.locator('li').first().waitFor({ timeout: 5_000 });
     assert.deepEqual(await lines(), shown, 'read from the database, the same lines');
     assert.equal(predictionReads, 2);
+    assert.deepEqual(problems, [], 'no page errors');
+  });
+
+  test("the row of the session being recorded shows its length as it grows, with no marker to refresh the list", async () => {
+    await page.fill('input[aria-label="Session name"]', 'growing run');
+    await page.click('[data-testid="record-start"]');
+    await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
+    const length = page.locator('[data-testid="session-row"]:has-text("growing run") [data-testid="session-length"]');
+    await length.waitFor({ timeout: 10_000 });
+    const seconds = async () => {
+      const [m, s] = (await length.innerText()).trim().split(':').map(Number);
+      return m * 60 + s;
+    };
+    await page.waitForTimeout(1000);
+    const first = await seconds();
+    await page.waitForTimeout(3000);
+    const later = await seconds();
+    // (was: the length read when the row was listed, until a marker or Stop refreshed the list)
+    assert.ok(later - first >= 2, `the length went from ${first} s to ${later} s in 3 s`);
+    await page.click('[data-testid="record-stop"]');
+    await page.waitForSelector('text=/Saved “growing run”/', { timeout: 10_000 });
     assert.deepEqual(problems, [], 'no page errors');
   });
 });

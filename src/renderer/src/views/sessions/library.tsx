@@ -3,7 +3,7 @@
 // confirmation). Disk usage per session and of the whole database.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type SessionSummary } from '../../../../shared/session.types';
+import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type Prediction, type SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
@@ -13,6 +13,7 @@ import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/br
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
+import { useRecordingStatus } from './record-bar';
 import { formatBytes, formatDate, formatDuration, NO_PREDICTIONS_TEXT, plural, predictionLines } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
@@ -268,21 +269,70 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
 }
 
 /**
+ * The length of the session being recorded, from its commits as they are pushed: the list is read
+ * again only when the library changes or the session gets a marker or self-report, so its length
+ * stood at what it was then (a 9-s recording read 0:05). Its own component: only this cell follows
+ * the pushes, not the whole table.
+ */
+function RecordingLength({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
+  const status = useRecordingStatus(client);
+  const last = status?.sessionId === session.id ? status.lastCommitTime : null;
+  return <>{formatDuration(Math.max(session.endTime, last ?? -Infinity) - session.startTime)}</>;
+}
+
+type StoredPrediction = Omit<Prediction, 'id' | 'sessionId'>;
+
+/** Adds rows by model and window, as the database keeps them: a row for a window already held replaces it. */
+function mergePredictions(rows: Map<string, StoredPrediction>, added: readonly StoredPrediction[]): Map<string, StoredPrediction> {
+  for (const p of added) rows.set(`${p.modelId}\u0000${p.windowTime}`, p);
+  return rows;
+}
+
+/**
  * A session's stored model predictions, one line per model: which modalities fed its windows and
  * why one was absent (no device, a gap, the stream still starting). Read when the detail opens, not
- * for every row of the list (a long session holds a row per window).
+ * for every row of the list (a long session holds a row per window), and again on each
+ * (re)connection; while it is open, the rows the core stores in the session (a recording or a
+ * replay with a model running: `sessions:predictions`, about once a second) are added as they come,
+ * without reading the rest again.
  */
 function PredictionsDetail({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
   const [lines, setLines] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    client
-      .invoke('hm:sessions:predictions', { sessionId: session.id })
-      .then((p) => live && setLines(predictionLines(p)))
-      .catch((err) => live && setError(messageOf(err)));
+    // null while a read is under way: rows pushed meanwhile wait in `pending` and go on top of it.
+    let rows: Map<string, StoredPrediction> | null = null;
+    let pending: StoredPrediction[] = [];
+    let reads = 0; // only the latest read counts (a reconnection starts another)
+    const show = () => setLines(predictionLines([...rows!.values()].sort((a, b) => a.windowTime - b.windowTime)));
+    const offPush = client.on('sessions:predictions', (m) => {
+      if (m.sessionId !== session.id) return;
+      if (!rows) return void pending.push(...m.predictions);
+      mergePredictions(rows, m.predictions);
+      show();
+    });
+    const offConn = client.onConnection((state) => {
+      if (state !== 'open') return;
+      rows = null;
+      pending = [];
+      const read = ++reads;
+      client
+        .invoke('hm:sessions:predictions', { sessionId: session.id })
+        .then((p) => {
+          if (!live || read !== reads) return;
+          rows = mergePredictions(new Map(), p);
+          mergePredictions(rows, pending);
+          pending = [];
+          setError(null);
+          show();
+        })
+        .catch((err) => live && read === reads && setError(messageOf(err)));
+    });
     return () => {
       live = false;
+      offPush();
+      offConn();
     };
   }, [client, session.id]);
   return (
@@ -500,7 +550,9 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                   </td>
                   <td>{s.subjectId || <span class="muted">–</span>}</td>
                   <td class="nowrap">{formatDate(s.startTime)}</td>
-                  <td class="num">{formatDuration(s.endTime - s.startTime)}</td>
+                  <td class="num" data-testid="session-length">
+                    {s.id === recordingSessionId ? <RecordingLength client={client} session={s} /> : formatDuration(s.endTime - s.startTime)}
+                  </td>
                   <td>
                     {s.tags.map((t) => (
                       <button key={t} type="button" class="tag" onClick={() => setTag(t)} title={`Show sessions tagged ${t}`} aria-label={`Show sessions tagged ${t}`}>
