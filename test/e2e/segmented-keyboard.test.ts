@@ -104,6 +104,11 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
       [-1, -1, -1, 0, -1],
       'only 20 s is in the tab order',
     );
+    // A shortcut pressed in the group moves the focus along with the check.
+    await page.keyboard.press(']');
+    await focusedChecked(page, 'window-30', '] in the group');
+    await page.keyboard.press('ArrowLeft');
+    await focusedChecked(page, 'window-20', 'the next arrow moves from where ] put the check');
     // The [ and ] shortcuts still work beside it, and the group follows them.
     await page.locator('main').focus();
     await page.keyboard.press('[');

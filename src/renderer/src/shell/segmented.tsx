@@ -6,7 +6,7 @@
 // first and last; disabled options are skipped. The arrows, Home and End are taken (preventDefault),
 // so the window-level shortcuts that use them (a replay's seek) leave a focused group alone.
 import type { ComponentChildren } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { segmentedTabStop, segmentedTarget } from './segmented-keys';
 
 export interface SegmentedOption<T> {
@@ -36,6 +36,13 @@ export function Segmented<T>({ label, value, options, onChange, disabled, title,
   const enabled = options.map((o) => !disabled && !o.disabled);
   const checked = options.findIndex((o) => o.value === value);
   const stop = segmentedTabStop(checked, enabled);
+  const group = useRef<HTMLDivElement>(null);
+  // A choice made from elsewhere while the focus is in the group (the [ ] or + - shortcuts) takes the
+  // focus along: it stays on the checked option, so the next arrow moves from there.
+  useEffect(() => {
+    const b = buttons.current[checked];
+    if (b && document.activeElement !== b && group.current?.contains(document.activeElement)) b.focus();
+  }, [checked]);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const from = buttons.current.findIndex((b) => b !== null && b === e.target);
@@ -47,7 +54,7 @@ export function Segmented<T>({ label, value, options, onChange, disabled, title,
     onChange(options[to].value);
   };
   return (
-    <div class="segmented" role="radiogroup" aria-label={label} title={title} onKeyDown={onKeyDown} data-testid={testid}>
+    <div ref={group} class="segmented" role="radiogroup" aria-label={label} title={title} onKeyDown={onKeyDown} data-testid={testid}>
       {options.map((o, i) => (
         <button
           key={String(o.value)}
