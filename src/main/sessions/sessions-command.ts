@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
+import { DbError } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
 import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionStream, type SessionSummary } from '../../shared/session.types';
@@ -214,6 +215,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       default:
         throw new CliUsageError(`unknown verb '${verb}'`);
     }
+  } catch (err) {
+    // The database names the call that failed ('getSummary: no session 9'); a missing session is
+    // the user's id, said without our method names.
+    if (err instanceof DbError && err.kind === 'NotFound' && verb !== 'list' && verb !== 'import') throw new Error(`no session ${sessionId(args[0])} in ${resolve(dataDir)} (heartmind sessions list shows the ids)`, { cause: err });
+    throw err;
   } finally {
     await db.close();
   }

@@ -227,3 +227,12 @@ test('sessions on a folder with no library makes none: list says where it looked
 test('sessions list with two --tag filters is refused, not filtered by the first alone', async (t) => {
   await assert.rejects(sessions.run(['list', '--tag', 'a', '--tag', 'b', '--data-dir', tempDir(t)], io().io), (e: Error) => e instanceof CliUsageError && e.message === 'list filters by one --tag at a time (got a, b)');
 });
+
+test("a session id the library does not hold is said as such, without the database's call names", async (t) => {
+  const dir = tempDir(t);
+  openDatabase(databasePathFor(dir)).db.close(); // an empty library
+  for (const argv of [['show', '99'], ['rename', '99', 'x'], ['delete', '99', '--yes'], ['export', '99', join(dir, 'x.edf')]]) {
+    // it said 'getSession: no session 99', 'updateSession: …', 'getSummary: …'
+    await assert.rejects(sessions.run([...argv, '--data-dir', dir], io().io), (e: Error) => e.message === `no session 99 in ${dir} (heartmind sessions list shows the ids)`, argv[0]);
+  }
+});
