@@ -2,9 +2,11 @@
 // grows with the commits, and its Predictions detail, open while the session records with a model
 // running, counts each window's answer as the core stores it (it was read once, when opened, and
 // stayed at what it said then), the answers of the last windows that arrive after Stop included;
-// none of this reads the session's predictions again (the page asks once per opening).
+// none of this reads the session's predictions again (the page asks once per opening). Markers
+// that stimulus software sends while nothing records are counted in the record bar as not stored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { NO_PREDICTIONS_TEXT } from '../../src/renderer/src/views/sessions/format';
@@ -16,7 +18,7 @@ import { rendererMissing, startServeFixture, type ServeFixture } from './support
 const skip = chromiumMissing() || rendererMissing();
 const ctx: RequestContext = { transport: 'local', clientId: 'e2e-models' };
 
-describe('Sessions view: live Predictions (Chromium, serve mode)', { skip }, () => {
+describe('Sessions view: the library and the record bar follow the core (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
   let browser: Browser;
   let page: Page;
@@ -122,6 +124,37 @@ describe('Sessions view: live Predictions (Chromium, serve mode)', { skip }, () 
     assert.ok(later - first >= 2, `the length went from ${first} s to ${later} s in 3 s`);
     await page.click('[data-testid="record-stop"]');
     await page.waitForSelector('text=/Saved “growing run”/', { timeout: 10_000 });
+    assert.deepEqual(problems, [], 'no page errors');
+  });
+
+  test('markers from stimulus software while nothing records are counted in the record bar as shown, not stored (it said nothing of them)', async () => {
+    const port = Number(serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)?.[1]);
+    assert.ok(port > 0, 'the marker endpoint logs its port');
+    const sock = createSocket('udp4');
+    const send = (label: string) =>
+      new Promise<string>((resolve) => {
+        sock.once('message', (m) => resolve(m.toString()));
+        sock.send(label, port, '127.0.0.1');
+      });
+    try {
+      assert.match(await send('trigger test 1'), /"stored":false/);
+      const line = page.locator('[data-testid="record-unstored"]');
+      await page.waitForSelector('[data-testid="record-unstored"]:has-text("1 marker from stimulus software while not recording")', { timeout: 5_000 });
+      assert.match(await send('trigger test 2'), /"stored":false/);
+      await page.waitForSelector('[data-testid="record-unstored"]:has-text("2 markers")', { timeout: 5_000 });
+      assert.match(await line.innerText(), /^2 markers from stimulus software while not recording: shown on the live traces, not stored \(last: “trigger test 2”, udp, \d\d:\d\d:\d\d\)$/);
+      // Recording: the bar counts the session's own markers instead.
+      await page.fill('input[aria-label="Session name"]', 'after the trigger test');
+      await page.click('[data-testid="record-start"]');
+      await line.waitFor({ state: 'detached', timeout: 10_000 });
+      assert.match(await send('trigger 3'), /"stored":true/);
+      await page.waitForSelector('[data-testid="record-events"]:has-text("1 marker")', { timeout: 5_000 });
+      await page.click('[data-testid="record-stop"]');
+      await page.waitForSelector('text=/Saved “after the trigger test”/', { timeout: 10_000 });
+      assert.equal(await line.count(), 0, 'not carried over from before the recording');
+    } finally {
+      sock.close();
+    }
     assert.deepEqual(problems, [], 'no page errors');
   });
 });

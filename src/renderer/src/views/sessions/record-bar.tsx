@@ -67,6 +67,24 @@ function useRecordingEvents(client: HeartMindClient, sessionId: number | null): 
 }
 
 /**
+ * Markers from stimulus software (UDP, WebSocket, requests) that came while nothing recorded or was
+ * reviewed: the core shows them on the live traces and stores none. Counted here, with the last one,
+ * so a trigger test before Record is seen to arrive, and so is a script left sending after Stop (the
+ * Sessions view said nothing of them). Cleared when a recording starts.
+ */
+function useUnstoredMarkers(client: HeartMindClient, idle: boolean): { count: number; last: { label: string; source: string; time: number } | null } {
+  const [seen, setSeen] = useState<{ count: number; last: { label: string; source: string; time: number } | null }>({ count: 0, last: null });
+  useEffect(() => {
+    if (!idle) return setSeen({ count: 0, last: null });
+    return client.on('sessions:marker', ({ marker: m }) => {
+      if (m.sessionId !== null || m.source === 'keyboard') return; // (this bar says its own M)
+      setSeen((x) => ({ count: x.count + 1, last: { label: m.label, source: m.source, time: m.time } }));
+    });
+  }, [client, idle]);
+  return seen;
+}
+
+/**
  * The core's host time now, ticking while `active`. The page may run on another machine whose
  * clock is not the core's, so it is this page's clock plus the offset seen at the core's last
  * commit (`lastCommitTime`, pushed within a commit interval of it).
@@ -103,6 +121,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const events = useRecordingEvents(client, recording ? (status?.sessionId ?? null) : null);
   /** The session open for replay (review), when nothing records: M marks it at the playhead. */
   const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
+  const unstored = useUnstoredMarkers(client, status !== null && !recording && reviewing === null);
   // Away from the core the duration stops at the last figure it sent, rather than counting on as if live.
   const now = useCoreNowS(status, recording && connected);
   const [name, setName] = useState('');
@@ -256,6 +275,12 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
       {reviewing && !message && (
         <p class="muted small" data-testid="record-replay-note">
           A replay is open: close it to record. M marks the replayed session at the playhead.
+        </p>
+      )}
+      {unstored.last && (
+        <p class="muted small" role="status" data-testid="record-unstored">
+          {plural(unstored.count, 'marker')} from stimulus software while not recording: shown on the live traces, not stored (last: “{unstored.last.label}”, {unstored.last.source},{' '}
+          {clockTimeS(unstored.last.time)})
         </p>
       )}
       {message && !failed && (
