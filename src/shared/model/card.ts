@@ -117,12 +117,12 @@ function contractLine(m: ModalityContract | undefined): string {
   return `${ch}; µV ÷ ${m.scaleDivisor}`;
 }
 
-/** card.md: the card as text a person reads (the registry writes it next to card.json). */
 /** '0.791 ± 0.080', or the mean alone where no sd was recorded (one fold, or an older card's baseline). */
 function meanSd(mean: number, sd: number | undefined): string {
   return sd === undefined ? mean.toFixed(3) : `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
 }
 
+/** card.md: the card as text a person reads (the registry writes it next to card.json). */
 export function renderModelCard(card: ModelCard): string {
   const L: string[] = [];
   L.push(`# ${card.name} (${card.id} ${card.version})`, '', card.description, '');
