@@ -15,6 +15,7 @@ import { encodeResponsePart, RESPONSE_PART_BYTES, responsePartCount } from '../.
 import { WS_PATH, type RequestFrameBody, type ResponseFrameBody } from '../../shared/ipc/transport-protocol';
 import { toWireError } from '../../shared/ipc/wire-error';
 import { encodeWindowDelta } from '../../shared/ipc/window-delta';
+import { pushVerdict } from '../../shared/ipc/push-backpressure';
 import type { SyncWindow } from '../../shared/window.types';
 import type { HandlerRegistry } from '../core/handler-registry';
 import { DROPPABLE_PUSHES } from '../core/push-bus';
@@ -23,10 +24,6 @@ import { serveStatic, securityHeaders } from './static-files';
 
 export const SERVE_DEFAULT_HOST = '127.0.0.1';
 export const SERVE_DEFAULT_PORT = 5180;
-/** Above this many bytes queued for a client, superseded pushes (trace samples) are skipped. */
-export const CLIENT_SOFT_LIMIT_BYTES = 4 * 1024 * 1024;
-/** Above this, the client is too slow to keep: it is disconnected (it reconnects and resyncs). */
-export const CLIENT_HARD_LIMIT_BYTES = 64 * 1024 * 1024;
 /** Largest request a page may send (requests are small; samples only flow outwards). */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
@@ -180,12 +177,15 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
     const droppable = DROPPABLE_PUSHES.has(msg.type);
     for (const [ws, client] of clients) {
       if (ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount > CLIENT_HARD_LIMIT_BYTES) {
+      // The Electron port applies the same verdict to its unacknowledged bytes (push-backpressure.ts).
+      const verdict = pushVerdict(ws.bufferedAmount, droppable);
+      if (verdict === 'overflow') {
+        // (it reconnects, and a new 'open' makes the page resync)
         log('warn', `${client.id} is ${(ws.bufferedAmount / 2 ** 20).toFixed(0)} MiB behind; disconnecting it`);
         ws.close(1013, 'client too slow');
         continue;
       }
-      if (droppable && ws.bufferedAmount > CLIENT_SOFT_LIMIT_BYTES) {
+      if (verdict === 'skip') {
         client.dropped++;
         dropped++;
         continue;
