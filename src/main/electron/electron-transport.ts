@@ -3,10 +3,16 @@
 // creates a MessageChannelMain, keeps one end, and hands the other to the page (via the
 // preload). Messages are structured clones: typed arrays travel as raw bytes, never as JSON
 // (Electron copies them either way: MessagePortMain transfers only ports, electron#34905).
+// Flow control: the page acknowledges what it has handled over the same port, and a PushLedger
+// skips trace samples for a page that falls behind and, past the hard limit, asks it to resync
+// (src/shared/ipc/push-backpressure.ts; serve mode applies the same limits to its sockets).
 import { MessageChannelMain, type MessagePortMain, type WebContents } from 'electron';
 import type { Core } from '../core/core.types';
 import { compactTypedArrayViews } from '../../shared/ipc/compact-views';
+import { PushLedger } from '../../shared/ipc/push-backpressure';
 import { ELECTRON_PORT_DELIVERY, ELECTRON_PORT_REQUEST } from '../../shared/ipc/transport-protocol';
+import { DROPPABLE_PUSHES } from '../core/push-bus';
+import type { PushType } from '../../shared/ipc-schema';
 import { ValidatedIpcMain, type SenderPolicy } from './validated-ipc-main';
 import { attachFileDialog } from './file-dialog';
 
@@ -30,8 +36,14 @@ export function attachElectronTransport(core: Core, policy: SenderPolicy): () =>
   const givePort = (contents: WebContents) => {
     closePort(contents.id); // a reloaded page asks again: the old port is dead
     const { port1, port2 } = new MessageChannelMain();
-    const unsubscribe = core.subscribePushes((msg) => port1.postMessage(compactTypedArrayViews(msg)));
+    const ledger = new PushLedger({
+      post: (msg) => port1.postMessage(compactTypedArrayViews(msg)),
+      droppable: (type) => DROPPABLE_PUSHES.has(type as PushType),
+      onOverflow: (bytes) => core.ctx.log('warn', 'transport', `electron:${contents.id} is ${(bytes / 2 ** 20).toFixed(0)} MiB behind on pushes; asking it to resync`),
+    });
+    const unsubscribe = core.subscribePushes((msg) => void ledger.offer(msg));
     ports.set(contents.id, { port: port1, unsubscribe });
+    port1.on('message', (event) => ledger.ack(event.data));
     port1.on('close', () => closePort(contents.id));
     port1.start();
     contents.postMessage(ELECTRON_PORT_DELIVERY, null, [port2]);

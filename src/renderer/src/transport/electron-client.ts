@@ -1,7 +1,10 @@
 // Electron transport: requests through the preload bridge (window.heartmind.invoke), pushes on a
 // MessagePort that main creates (MessageChannelMain) and the preload passes to this page. Typed
-// arrays arrive as binary structured clones, never as JSON.
+// arrays arrive as binary structured clones, never as JSON. The page acknowledges the pushes it
+// has handled on the same port, so main can hold back when it falls behind; when it fell too far
+// behind, main asks it to resync (src/shared/ipc/push-backpressure.ts).
 import type { Channel, ResponseOf } from '../../../shared/ipc-schema';
+import { isPortResync, PortAcker } from '../../../shared/ipc/push-backpressure';
 import { MAIN_WORLD_PORT_MESSAGE, type RequestArgs } from '../../../shared/ipc/transport-protocol';
 import { unwrapEnvelope } from '../../../shared/ipc/wire-error';
 import type { HeartMindApi } from '../../../preload/index.d';
@@ -17,9 +20,7 @@ export function createElectronClient(bridge: HeartMindApi): HeartMindClient {
     if (event.source !== window || event.data !== MAIN_WORLD_PORT_MESSAGE || event.ports.length !== 1) return;
     port?.close();
     port = event.ports[0];
-    port.onmessage = (e: MessageEvent) => router.dispatch(e.data);
-    port.onmessageerror = () => router.error(new Error('transport: a push could not be deserialised'));
-    port.start();
+    listenOnPushPort(port, router, conn);
     conn.set('open');
   };
   window.addEventListener('message', onWindowMessage);
@@ -37,4 +38,26 @@ export function createElectronClient(bridge: HeartMindApi): HeartMindClient {
       conn.set('closed');
     },
   });
+}
+
+/**
+ * Dispatches the port's pushes and acknowledges them. A resync request means main withheld
+ * pushes: a new 'open' makes every view fetch its state again, as after a serve-mode reconnect.
+ */
+export function listenOnPushPort(port: MessagePort, router: PushRouter, conn: ConnectionTracker): void {
+  const acker = new PortAcker((ack) => port.postMessage(ack));
+  port.onmessage = (e: MessageEvent) => {
+    if (isPortResync(e.data)) {
+      acker.handledOne(true); // at once: main sends nothing more until it hears this
+      conn.set('open');
+      return;
+    }
+    router.dispatch(e.data);
+    acker.handledOne();
+  };
+  port.onmessageerror = () => {
+    router.error(new Error('transport: a push could not be deserialised'));
+    acker.handledOne(); // it still took its place on the port
+  };
+  port.start();
 }
