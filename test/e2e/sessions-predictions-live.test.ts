@@ -127,7 +127,7 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     assert.deepEqual(problems, [], 'no page errors');
   });
 
-  test('markers from stimulus software while nothing records are counted in the record bar as shown, not stored (it said nothing of them)', async () => {
+  test('markers from stimulus software while nothing records are counted in the record bar as shown, not stored, and those refused are said with why (it said nothing of either)', async () => {
     const port = Number(serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)?.[1]);
     assert.ok(port > 0, 'the marker endpoint logs its port');
     const sock = createSocket('udp4');
@@ -149,9 +149,17 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
       await line.waitFor({ state: 'detached', timeout: 10_000 });
       assert.match(await send('trigger 3'), /"stored":true/);
       await page.waitForSelector('[data-testid="record-events"]:has-text("1 marker")', { timeout: 5_000 });
+      // A trigger the core refuses (a time in milliseconds, Python's time.time()*1000) is said with
+      // why: only its sender was told, in a reply a UDP script does not read.
+      const ms = Date.now();
+      assert.match(await send(JSON.stringify({ label: 'in ms', time: ms })), /"ok":false/);
+      const refused = page.locator('[data-testid="record-refused"]');
+      await refused.waitFor({ timeout: 5_000 });
+      assert.match(await refused.innerText(), /^1 marker from stimulus software refused in this recording; the last, from udp: "time" .*milliseconds\?/);
       await page.click('[data-testid="record-stop"]');
       await page.waitForSelector('text=/Saved “after the trigger test”/', { timeout: 10_000 });
       assert.equal(await line.count(), 0, 'not carried over from before the recording');
+      assert.match(await refused.innerText(), /^1 marker from stimulus software refused;/, 'still in view after Stop');
     } finally {
       sock.close();
     }

@@ -194,6 +194,11 @@ export interface MarkerServerOptions {
    * as parseMarkerOrigins reads them. Default: HEARTMIND_MARKER_ORIGINS.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Every marker refused (its sender is told why in its reply, which a UDP script seldom reads; the
+   * log says the first of a run): the sessions area pushes it to the pages.
+   */
+  onRefused?(refusal: { source: IncomingMarker['source']; error: string }): void;
 }
 
 export class MarkerError extends Error {
@@ -365,6 +370,7 @@ export class MarkerServer {
    */
   private logRefusal(source: IncomingMarker['source'], message: string): void {
     this.logThrottled(source, 'refused', `marker from ${source} refused: ${message}`);
+    this.opts.onRefused?.({ source, error: message });
   }
 
   /** One line per source and kind at once, then how many more in each following REFUSAL_LOG_WINDOW_MS (logRefusal). */

@@ -184,6 +184,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
       host: opts.markerHost ?? process.env.HEARTMIND_MARKER_HOST ?? '127.0.0.1',
       onMarker: async (m) => (await service.marker({ label: m.label, time: m.time, duration: m.duration, source: m.source })).marker !== null,
       log: (level, message) => ctx.log(level, 'markers', message),
+      onRefused: ({ source, error }) => ctx.push({ type: 'sessions:marker-refused', source, error }),
     });
     try {
       await markers.start();

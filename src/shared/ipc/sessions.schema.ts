@@ -104,6 +104,8 @@ export type SessionPush =
   /** A marker as it is set (live or replayed); id and sessionId are null when nothing was recording. */
   | { type: 'sessions:marker'; marker: Omit<Marker, 'id' | 'sessionId'> & { id: number | null; sessionId: number | null } }
   | { type: 'sessions:self-report'; report: SelfReport }
+  /** A marker from stimulus software (the marker endpoint) refused, and why: its sender alone was told. */
+  | { type: 'sessions:marker-refused'; source: 'udp' | 'websocket'; error: string }
   /**
    * Model outputs just stored in a session (one row per model and window; a row for a window already
    * held replaces it): an open Predictions detail adds them, rather than reading every row again.

@@ -85,6 +85,21 @@ function useUnstoredMarkers(client: HeartMindClient, idle: boolean): { count: nu
 }
 
 /**
+ * Markers of stimulus software the core refused (a time in milliseconds, binary data): how many,
+ * and why the last one was. The sender's reply said so, which a UDP script seldom reads, and the
+ * Sessions view nothing: a whole run's triggers could be refused while the bar counted 0 markers.
+ */
+function useRefusedMarkers(client: HeartMindClient, recordingSessionId: number | null): { count: number; last: { source: string; error: string } | null } {
+  const [refused, setRefused] = useState<{ count: number; last: { source: string; error: string } | null }>({ count: 0, last: null });
+  useEffect(() => client.on('sessions:marker-refused', ({ source, error }) => setRefused((r) => ({ count: r.count + 1, last: { source, error } }))), [client]);
+  // Counted afresh from each Record (those of a recording stay in view after its Stop).
+  useEffect(() => {
+    if (recordingSessionId !== null) setRefused({ count: 0, last: null });
+  }, [recordingSessionId]);
+  return refused;
+}
+
+/**
  * The core's host time now, ticking while `active`. The page may run on another machine whose
  * clock is not the core's, so it is this page's clock plus the offset seen at the core's last
  * commit (`lastCommitTime`, pushed within a commit interval of it).
@@ -122,6 +137,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   /** The session open for replay (review), when nothing records: M marks it at the playhead. */
   const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
   const unstored = useUnstoredMarkers(client, status !== null && !recording && reviewing === null);
+  const refused = useRefusedMarkers(client, recording ? (status?.sessionId ?? null) : null);
   // Away from the core the duration stops at the last figure it sent, rather than counting on as if live.
   const now = useCoreNowS(status, recording && connected);
   const [name, setName] = useState('');
@@ -281,6 +297,11 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         <p class="muted small" role="status" data-testid="record-unstored">
           {plural(unstored.count, 'marker')} from stimulus software while not recording: shown on the live traces, not stored (last: “{unstored.last.label}”, {unstored.last.source},{' '}
           {clockTimeS(unstored.last.time)})
+        </p>
+      )}
+      {refused.last && (
+        <p class="form-error" role="status" data-testid="record-refused">
+          {plural(refused.count, 'marker')} from stimulus software refused{recording ? ' in this recording' : ''}; the last, from {refused.last.source}: {refused.last.error}
         </p>
       )}
       {message && !failed && (
