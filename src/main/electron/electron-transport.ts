@@ -39,7 +39,8 @@ export function attachElectronTransport(core: Core, policy: SenderPolicy): () =>
     const ledger = new PushLedger({
       post: (msg) => port1.postMessage(compactTypedArrayViews(msg)),
       droppable: (type) => DROPPABLE_PUSHES.has(type as PushType),
-      onOverflow: (bytes) => core.ctx.log('warn', 'transport', `electron:${contents.id} is ${(bytes / 2 ** 20).toFixed(0)} MiB behind on pushes; asking it to resync`),
+      onOverflow: (bytes, lagMs) =>
+        core.ctx.log('warn', 'transport', `electron:${contents.id} is ${(lagMs / 1000).toFixed(0)} s and ${(bytes / 2 ** 20).toFixed(0)} MiB behind on pushes; asking it to resync`),
     });
     const unsubscribe = core.subscribePushes((msg) => void ledger.offer(msg));
     ports.set(contents.id, { port: port1, unsubscribe });

@@ -20,6 +20,14 @@ export function pushVerdict(backlogBytes: number, droppable: boolean): PushVerdi
   return 'send';
 }
 
+/**
+ * The port also limits how late the page is, since bytes alone allow minutes of lag: the demo
+ * pushes ~120 KiB/s, ~90 of it windows, so 64 MiB is ~12 min of windows to replay on waking.
+ * Lag: how long ago main posted the message whose handling the page should have acknowledged.
+ */
+export const PORT_SOFT_LAG_MS = 2_000;
+export const PORT_HARD_LAG_MS = 10_000;
+
 /** The page acknowledges after this many port messages (and at once after a resync request). */
 export const PORT_ACK_EVERY = 16;
 /** Page → main on the push port: `count` port messages handled since the port opened. */
@@ -58,14 +66,17 @@ export interface PushLedgerOptions {
   /** Posts one message on the port (a push, or the resync request). */
   post(msg: unknown): void;
   droppable(type: string): boolean;
-  /** Called once each time the page goes past the hard limit. */
-  onOverflow?(backlogBytes: number): void;
+  /** Called once each time the page goes past a hard limit. */
+  onOverflow?(backlogBytes: number, lagMs: number): void;
+  /** Milliseconds, monotonic enough (tests pass their own). */
+  now?(): number;
 }
 
 /**
  * Main's half of the Electron port's flow control. Every posted message is numbered by its
  * place on the port (ports are ordered and lossless); the page's ack says how many it has
- * handled. Past the hard limit main posts one PORT_RESYNC and then nothing until the page has
+ * handled. Trace samples are skipped past the soft byte or lag limit; past the hard byte or lag
+ * limit main posts one PORT_RESYNC and then nothing until the page has
  * acknowledged it: the page refetches the state, and pushes resume.
  */
 export class PushLedger {
@@ -73,6 +84,8 @@ export class PushLedger {
   private acked = 0;
   /** Sizes of the posted, unacknowledged messages, oldest first (from index `head`). */
   private sizes: number[] = [];
+  /** When each of them was posted (now()). */
+  private postedAt: number[] = [];
   private head = 0;
   private backlog = 0;
   /** Port position of the resync request the page has yet to acknowledge; -1 when none. */
@@ -91,6 +104,16 @@ export class PushLedger {
     return this.skippedCount;
   }
 
+  /**
+   * How late the page is: the age of the message whose handling completes the page's next ack
+   * (the PORT_ACK_EVERY-th unacknowledged one), 0 while fewer are unacknowledged. A page that
+   * keeps up never gets here whatever the push rate; a slow one does however few bytes it lags.
+   */
+  lagMs(now = this.now()): number {
+    const i = this.head + PORT_ACK_EVERY - 1;
+    return i < this.postedAt.length ? Math.max(0, now - this.postedAt[i]) : 0;
+  }
+
   get awaitingResync(): boolean {
     return this.resyncAt >= 0;
   }
@@ -100,11 +123,16 @@ export class PushLedger {
       this.skippedCount++;
       return 'withheld';
     }
-    const verdict = pushVerdict(this.backlog, this.opts.droppable(msg.type));
+    const now = this.now();
+    const lag = this.lagMs(now);
+    const droppable = this.opts.droppable(msg.type);
+    let verdict = pushVerdict(this.backlog, droppable);
+    if (lag > PORT_HARD_LAG_MS) verdict = 'overflow';
+    else if (verdict === 'send' && droppable && lag > PORT_SOFT_LAG_MS) verdict = 'skip';
     if (verdict === 'skip') this.skippedCount++;
     else if (verdict === 'overflow') {
       this.skippedCount++;
-      this.opts.onOverflow?.(this.backlog);
+      this.opts.onOverflow?.(this.backlog, lag);
       this.record({ type: PORT_RESYNC });
       this.resyncAt = this.posted;
     } else this.record(msg);
@@ -118,9 +146,14 @@ export class PushLedger {
     for (; this.acked < n; this.acked++) this.backlog -= this.sizes[this.head++];
     if (this.head > 1024 && this.head * 2 > this.sizes.length) {
       this.sizes = this.sizes.slice(this.head);
+      this.postedAt = this.postedAt.slice(this.head);
       this.head = 0;
     }
     if (this.resyncAt >= 0 && this.acked >= this.resyncAt) this.resyncAt = -1;
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
   private record(msg: unknown): void {
@@ -128,6 +161,7 @@ export class PushLedger {
     this.opts.post(msg);
     this.posted++;
     this.sizes.push(size);
+    this.postedAt.push(this.now());
     this.backlog += size;
   }
 }

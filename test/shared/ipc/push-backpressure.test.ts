@@ -6,6 +6,8 @@ import {
   estimatePushBytes,
   isPortResync,
   PORT_ACK_EVERY,
+  PORT_HARD_LAG_MS,
+  PORT_SOFT_LAG_MS,
   PortAcker,
   PushLedger,
   pushVerdict,
@@ -19,8 +21,9 @@ const window = (bytes: number) => ({ type: 'pipeline:window', window: { values: 
 function ledger() {
   const posted: unknown[] = [];
   const overflows: number[] = [];
-  const l = new PushLedger({ post: (m) => posted.push(m), droppable, onOverflow: (b) => overflows.push(b) });
-  return { l, posted, overflows };
+  const clock = { t: 0 };
+  const l = new PushLedger({ post: (m) => posted.push(m), droppable, onOverflow: (b) => overflows.push(b), now: () => clock.t });
+  return { l, posted, overflows, clock };
 }
 
 describe('pushVerdict', () => {
@@ -82,6 +85,33 @@ describe('PushLedger', () => {
     assert.equal(l.backlogBytes, 0, 'no backlog after the full ack');
     assert.equal(l.offer(samples(1024)), 'send', 'samples flow again');
     assert.equal(l.offer(window(1024)), 'send', 'windows flow again');
+  });
+
+  test('a page that acknowledges at its pace is never late, however slow the pushes', () => {
+    const { l, posted, clock } = ledger();
+    const page = new PortAcker((m) => l.ack(m));
+    for (let i = 0; i < 100; i++, clock.t += 1000) {
+      assert.equal(l.offer(samples(1024)), 'send', `push ${i}`);
+      page.handledOne();
+    }
+    assert.equal(posted.length, 100, 'all posted');
+    assert.equal(l.lagMs(), 0, 'no lag with fewer than PORT_ACK_EVERY unacknowledged');
+  });
+
+  test('a page that falls behind in time loses trace samples past the soft lag and resyncs past the hard lag, with few bytes', () => {
+    const { l, posted, overflows, clock } = ledger();
+    for (let i = 0; i < PORT_ACK_EVERY; i++) l.offer(window(1024));
+    clock.t = PORT_SOFT_LAG_MS + 1;
+    assert.equal(l.offer(samples(1024)), 'skip', 'samples past the soft lag');
+    assert.equal(l.offer(window(1024)), 'send', 'a window past the soft lag');
+    clock.t = PORT_HARD_LAG_MS + 1;
+    assert.equal(l.offer(window(1024)), 'overflow', 'a window past the hard lag');
+    assert.equal(overflows.length, 1, 'one overflow');
+    assert.ok(isPortResync(posted.at(-1)), 'the resync request posted');
+    assert.ok(l.backlogBytes < 100_000, `few bytes behind: ${l.backlogBytes}`);
+    l.ack({ ack: posted.length });
+    assert.equal(l.lagMs(), 0, 'caught up');
+    assert.equal(l.offer(samples(1024)), 'send', 'flowing again');
   });
 
   test('garbage, stale and too-large acks change nothing', () => {
