@@ -13,7 +13,12 @@
 //   3. estimates only the offset, with the drift held at its prior, until the buckets span
 //      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise);
 //   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
-//      the new observation, the drift (a property of the crystal) is kept.
+//      the new observation, the drift (a property of the crystal) is kept;
+//   5. starts a new TIME BASE when its owner says the device's time was re-placed (a reconnect: a
+//      counter restarted from zero, put after the hole by host arrival times, lands a millisecond
+//      or two off the old line). The buckets after it get an offset of their own while the drift
+//      stays one line through all of them: a step between time bases is not read as drift (a 2-ms
+//      step fitted as one line over a 2-min window is ~30 ppm), and the drift keeps its history.
 // Pure and deterministic: the state is a function of the observation sequence only.
 import type { ClockModelState } from './pipeline.types';
 
@@ -91,6 +96,11 @@ export class ClockModel {
   // Closed buckets, oldest first (x at the bucket's minimum, z minimum).
   private bx: number[] = [];
   private bz: number[] = [];
+  /**
+   * Indices into bx where a time base begins (ascending, each > 0; the first starts at 0). One
+   * equal to bx.length: the open bucket is the first of the latest.
+   */
+  private segStarts: number[] = [];
   private curBucket = -Infinity;
   private curX = 0;
   private curZ = Infinity;
@@ -142,6 +152,7 @@ export class ClockModel {
     this.xA = 0;
     this.bx = [];
     this.bz = [];
+    this.segStarts = [];
     this.idxN = 0;
     this.curBucket = -Infinity;
     this.curZ = Infinity;
@@ -149,6 +160,28 @@ export class ClockModel {
     this.anchored = true;
     this.recentN = 0;
     this.addToBucket(0, 0);
+  }
+
+  /**
+   * The device's time base was re-placed (see 5. above): later observations get an offset of their
+   * own, the drift and the buckets so far are kept. The open bucket is closed now. Counts as a
+   * re-anchor (the offset starts over). Before the first observation it does nothing.
+   */
+  newTimeBase(): void {
+    if (!this.anchored) return;
+    this.closeBucket();
+    this.curBucket = -Infinity;
+    const last = this.segStarts.length > 0 ? this.segStarts[this.segStarts.length - 1] : 0;
+    if (this.bx.length > last) {
+      this.segStarts.push(this.bx.length);
+      this.idxN = 0;
+    }
+    this.nResets++;
+  }
+
+  /** Closed buckets of the latest time base. */
+  private get segBuckets(): number {
+    return this.bx.length - (this.segStarts.length > 0 ? this.segStarts[this.segStarts.length - 1] : 0);
   }
 
   observe(d: number, h: number): void {
@@ -164,7 +197,7 @@ export class ClockModel {
     const closed = this.addToBucket(x, z);
     // During start-up refit on every observation (the offset is still settling); afterwards once
     // per closed bucket, which is where new information about the envelope appears.
-    if (closed || this.bx.length < 3) this.refit();
+    if (closed || this.segBuckets < 3) this.refit();
   }
 
   /** Returns true when a bucket was closed. */
@@ -172,16 +205,7 @@ export class ClockModel {
     const b = Math.floor(x / this.opts.bucketSec);
     let closed = false;
     if (b !== this.curBucket) {
-      if (this.curBucket !== -Infinity && this.curZ !== Infinity) {
-        this.bx.push(this.curX);
-        this.bz.push(this.curZ);
-        const maxBuckets = Math.max(2, Math.round(this.opts.windowSec / this.opts.bucketSec));
-        if (this.bx.length > maxBuckets) {
-          this.bx.splice(0, this.bx.length - maxBuckets);
-          this.bz.splice(0, this.bz.length - maxBuckets);
-        }
-        closed = true;
-      }
+      if (this.curBucket !== -Infinity) closed = this.closeBucket();
       this.curBucket = b;
       this.curZ = Infinity;
     }
@@ -191,6 +215,35 @@ export class ClockModel {
     }
     if (x > this.lastX) this.lastX = x;
     return closed;
+  }
+
+  /** Moves the open bucket (when it holds a point) to the closed ones; true when it did. */
+  private closeBucket(): boolean {
+    if (this.curZ === Infinity) return false;
+    this.bx.push(this.curX);
+    this.bz.push(this.curZ);
+    this.curZ = Infinity;
+    const maxBuckets = Math.max(2, Math.round(this.opts.windowSec / this.opts.bucketSec));
+    const drop = this.bx.length - maxBuckets;
+    if (drop > 0) {
+      this.bx.splice(0, drop);
+      this.bz.splice(0, drop);
+      if (this.segStarts.length > 0) {
+        // Indices moved: a time base whose buckets all left the window is gone, and the kept
+        // residual order no longer matches the ranges.
+        this.segStarts = this.segStarts.map((i) => i - drop).filter((i) => i > 0);
+        this.idxN = 0;
+      }
+    }
+    return true;
+  }
+
+  /** [from, to) ranges of the time bases over n points (closed buckets plus the open one). */
+  private ranges(n: number): number[] {
+    const r = [0];
+    for (const i of this.segStarts) if (i < n) r.push(i);
+    r.push(n);
+    return r;
   }
 
   private refit(): void {
@@ -225,7 +278,13 @@ export class ClockModel {
       }
       this.driftEstimated = true;
     }
-    this.a = this.quantileOffset(xs, zs, n, this.c);
+    this.a = this.quantileOffset(xs, zs, this.lastFrom(n), n, this.c);
+  }
+
+  /** First point of the latest time base, of n points. */
+  private lastFrom(n: number): number {
+    const r = this.ranges(n);
+    return r[r.length - 2];
   }
 
   /** Golden-section search of the (convex, piecewise-linear) loss over drift in [lo, hi]. */
@@ -252,10 +311,14 @@ export class ClockModel {
     return (lo + hi) / 2;
   }
 
-  /** Weighted τ-quantile of z − c·(x − xA): the best offset for drift c. */
-  private quantileOffset(xs: number[], zs: number[], n: number, c: number): number {
+  /**
+   * Weighted τ-quantile of z − c·(x − xA) over points [from, to) (one time base of the n points
+   * fitted): the best offset for drift c. Leaves the residuals in rs[from, to).
+   */
+  private quantileOffset(xs: number[], zs: number[], from: number, to: number, c: number): number {
     const r = this.rs;
-    for (let i = 0; i < n; i++) r[i] = zs[i] - c * (xs[i] - this.xA);
+    for (let i = from; i < to; i++) r[i] = zs[i] - c * (xs[i] - this.xA);
+    const n = xs.length;
     if (this.idx.length < n) this.idx = new Int32Array(2 * n);
     const idx = this.idx;
     if (this.idxN !== n) {
@@ -263,35 +326,41 @@ export class ClockModel {
       this.idxN = n;
     }
     // Insertion sort (stable, ties by index): O(n) on the nearly sorted order of the last call.
-    for (let i = 1; i < n; i++) {
+    // Each time base's range holds its own indices (the order is reset when the ranges change).
+    for (let i = from + 1; i < to; i++) {
       const v = idx[i];
       const rv = r[v];
       let j = i - 1;
-      while (j >= 0 && (r[idx[j]] > rv || (r[idx[j]] === rv && idx[j] > v))) {
+      while (j >= from && (r[idx[j]] > rv || (r[idx[j]] === rv && idx[j] > v))) {
         idx[j + 1] = idx[j];
         j--;
       }
       idx[j + 1] = v;
     }
     let total = 0;
-    for (let i = 0; i < n; i++) total += this.ws[i];
+    for (let i = from; i < to; i++) total += this.ws[i];
     const target = this.opts.quantile * total;
     let acc = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       acc += this.ws[idx[i]];
       if (acc >= target) return r[idx[i]];
     }
-    return r[idx[n - 1]];
+    return r[idx[to - 1]];
   }
 
-  /** Weighted pinball loss of the best line with drift c. */
+  /** Weighted pinball loss of the best lines with drift c: one offset per time base. */
   private loss(xs: number[], zs: number[], n: number, c: number): number {
-    const a = this.quantileOffset(xs, zs, n, c);
     const tau = this.opts.quantile;
+    const bounds = this.ranges(n);
     let s = 0;
-    for (let i = 0; i < n; i++) {
-      const e = this.rs[i] - a;
-      s += this.ws[i] * (e >= 0 ? tau * e : (tau - 1) * e);
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const from = bounds[k];
+      const to = bounds[k + 1];
+      const a = this.quantileOffset(xs, zs, from, to, c);
+      for (let i = from; i < to; i++) {
+        const e = this.rs[i] - a;
+        s += this.ws[i] * (e >= 0 ? tau * e : (tau - 1) * e);
+      }
     }
     return s;
   }
@@ -312,6 +381,7 @@ export class ClockModel {
       driftEstimated: this.driftEstimated,
       bx: Float64Array.from(this.bx),
       bz: Float64Array.from(this.bz),
+      segStarts: this.segStarts.slice(),
       curBucket: this.curBucket,
       curX: this.curX,
       curZ: this.curZ,
@@ -328,6 +398,10 @@ export class ClockModel {
   importState(s: ClockModelState): void {
     if (s.bx.length !== s.bz.length) throw new RangeError('clock model state: bucket lists differ in length');
     if (s.recent.length !== Math.min(s.recentN, this.recent.length)) throw new RangeError('clock model state: recent residuals do not match their count');
+    for (let i = 0; i < s.segStarts.length; i++) {
+      const v = s.segStarts[i];
+      if (!Number.isInteger(v) || v <= (i > 0 ? s.segStarts[i - 1] : 0) || v > s.bx.length) throw new RangeError('clock model state: time-base starts out of order or range');
+    }
     this.xRef = s.xRef;
     this.yRef = s.yRef;
     this.anchored = s.anchored;
@@ -337,6 +411,7 @@ export class ClockModel {
     this.driftEstimated = s.driftEstimated;
     this.bx = Array.from(s.bx);
     this.bz = Array.from(s.bz);
+    this.segStarts = s.segStarts.slice();
     this.curBucket = s.curBucket;
     this.curX = s.curX;
     this.curZ = s.curZ;
@@ -375,10 +450,36 @@ export class ClockModel {
     const n = this.bx.length;
     if (n === 0) return NaN;
     const dev = new Float64Array(n);
-    for (let i = 0; i < n; i++) dev[i] = Math.abs(this.bz[i] - (this.a + this.c * (this.bx[i] - this.xA)));
+    // Each earlier time base against its own offset (its weighted τ-quantile at the current drift).
+    const bounds = this.ranges(n);
+    const ln2h = Math.LN2 / this.opts.halfLifeSec;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const from = bounds[k];
+      const to = bounds[k + 1];
+      const res: number[] = [];
+      const w: number[] = [];
+      for (let i = from; i < to; i++) {
+        res.push(this.bz[i] - this.c * (this.bx[i] - this.xA));
+        w.push(Math.exp(-(this.lastX - this.bx[i]) * ln2h));
+      }
+      const a = to === n && from >= (this.segStarts.at(-1) ?? 0) ? this.a : weightedQuantile(res, w, this.opts.quantile);
+      for (let i = from; i < to; i++) dev[i] = Math.abs(this.bz[i] - (a + this.c * (this.bx[i] - this.xA)));
+    }
     dev.sort();
     return quantileOfSorted(dev, 0.5) * 1000;
   }
+}
+
+/** The smallest value whose weight, with all smaller ones', reaches q of the total (ties by index). */
+function weightedQuantile(v: number[], w: number[], q: number): number {
+  const order = v.map((_, i) => i).sort((i, j) => v[i] - v[j] || i - j);
+  const target = q * w.reduce((s, x) => s + x, 0);
+  let acc = 0;
+  for (const i of order) {
+    acc += w[i];
+    if (acc >= target) return v[i];
+  }
+  return v[order[order.length - 1]];
 }
 
 /** Linear-interpolated quantile q of ascending values (at least one). */

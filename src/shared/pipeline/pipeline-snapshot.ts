@@ -19,6 +19,7 @@
 //          u16 id length, u16 × id (UTF-16 code units) | u32 layout hash | u16 channels | u8 flags
 //          f64 × 15 conditioner scalars | hold (f32|f64 × channels)
 //          f64 × 13 clock scalars | u16 buckets, f64 × buckets (x), f64 × buckets (z)
+//          | u16 time-base starts, u16 × that (version 3 on; before it, one time base)
 //          u8 recent residuals, f64 × that
 //          f64 resampler count, f64 floor | samples (f32|f64 × channels × (count − floor))
 //          [u32 n, f64 × n filter state] | [f64 nextK, u16 segments, f64 × 3 × segments
@@ -40,9 +41,12 @@ import { ByteWriter } from '../byte-writer';
 import { CodedError } from '../coded-error';
 
 export const PIPELINE_SNAPSHOT_MAGIC = 0x53504d48; // 'HMPS' read as a little-endian u32
-export const PIPELINE_SNAPSHOT_VERSION = 2;
-/** Versions this code reads: 1 is 2 without bridged stretches (written before bridging existed). */
-const READABLE_VERSIONS = [1, 2];
+export const PIPELINE_SNAPSHOT_VERSION = 3;
+/**
+ * Versions this code reads: 2 is 3 without the clock model's time-base starts (written before a
+ * reconnect started one), 1 is 2 without bridged stretches (written before bridging existed).
+ */
+const READABLE_VERSIONS = [1, 2, 3];
 const HEADER_BYTES = 48;
 const LENGTH_OFFSET = 8;
 const CHECKSUM_BYTES = 4;
@@ -234,6 +238,8 @@ export function encodePipelineSnapshot(state: PipelineState): Uint8Array {
     w.u16(k.bx.length);
     w.f64s(k.bx);
     w.f64s(k.bz);
+    w.u16(k.segStarts.length);
+    for (const i of k.segStarts) w.u16(i);
     w.u8(k.recent.length);
     w.f64s(k.recent);
     w.f64(c.resampler.count);
@@ -261,7 +267,7 @@ export function decodePipelineSnapshotHeader(bytes: Uint8Array): { version: numb
   const r = new Reader(bytes, bytes.length);
   if (r.u32('magic') !== PIPELINE_SNAPSHOT_MAGIC) throw new PipelineSnapshotError('bad-magic', 'pipeline snapshot: not a HeartMind pipeline snapshot (bad magic)');
   const version = r.u16('version');
-  if (!READABLE_VERSIONS.includes(version)) throw new PipelineSnapshotError('unsupported-version', `pipeline snapshot: version ${version}; this HeartMind reads versions ${READABLE_VERSIONS.join(' and ')}`);
+  if (!READABLE_VERSIONS.includes(version)) throw new PipelineSnapshotError('unsupported-version', `pipeline snapshot: version ${version}; this HeartMind reads versions ${READABLE_VERSIONS.join(', ')}`);
   const streams = r.u16('stream count');
   const length = r.u32('length');
   if (bytes.length < length) throw new PipelineSnapshotError('truncated', `pipeline snapshot: ${bytes.length} of its ${length} bytes (truncated)`);
@@ -294,6 +300,13 @@ export function decodePipelineSnapshot(bytes: Uint8Array): PipelineState {
     const nb = r.u16(`${id}: clock buckets`);
     const bx = r.f64s(nb, `${id}: clock buckets`);
     const bz = r.f64s(nb, `${id}: clock buckets`);
+    const segStarts: number[] = [];
+    const ns = head.version >= 3 ? r.u16(`${id}: clock time bases`) : 0;
+    for (let j = 0; j < ns; j++) {
+      const v = r.u16(`${id}: clock time base`);
+      if (v <= (j > 0 ? segStarts[j - 1] : 0) || v > nb) throw new PipelineSnapshotError('corrupt', `pipeline snapshot: stream ${id} clock time base starts at bucket ${v} (of ${nb})`);
+      segStarts.push(v);
+    }
     const nr = r.u8(`${id}: clock residuals`);
     const recent = r.f64s(nr, `${id}: clock residuals`);
     const count = checkIndex(r.f64(`${id}: resampler`), `${id}: resampler count`);
@@ -338,6 +351,7 @@ export function decodePipelineSnapshot(bytes: Uint8Array): PipelineState {
       driftEstimated: (flags & FLAG_DRIFT_ESTIMATED) !== 0,
       bx,
       bz,
+      segStarts,
       recent,
     };
     const conditioner: ConditionerState = {

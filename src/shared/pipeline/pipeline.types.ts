@@ -213,6 +213,8 @@ export interface ClockModelState {
   driftEstimated: boolean;
   bx: Float64Array;
   bz: Float64Array;
+  /** Bucket indices where a new device time base begins (ClockModel.newTimeBase); empty: one. */
+  segStarts: number[];
   curBucket: number;
   curX: number;
   curZ: number;

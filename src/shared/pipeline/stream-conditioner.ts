@@ -347,6 +347,11 @@ export class StreamConditioner {
       return;
     }
     if (this.segActive) this.endSegment();
+    // A drop or pause ends the device's session: its next one (a counter from zero, put after
+    // the hole by host arrival times) is a new time base, a millisecond or two off the old line,
+    // which a single line through both would read as drift. Decided here, from the announced gap
+    // (recorded, and fed back in place by a replay), never from how the next chunk arrives.
+    if (gap && (gap.reason === 'device-dropped' || gap.reason === 'paused')) this.clock.newTimeBase();
   }
 
   /**
