@@ -40,8 +40,10 @@ function wire() {
 const samples = (seq: number, bytes = 1024) => ({ type: 'pipeline:conditioned', seq, values: new Float32Array(bytes / 4) });
 const window = (seq: number, bytes = 1024) => ({ type: 'pipeline:window', seq, values: new Float32Array(bytes / 4) });
 
+/** Turns the event loop (the page handles its port; main takes acks) until `cond`. */
 async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
+  const deadline = Date.now() + 10_000; // a loaded machine: time, not a count of turns
+  while (Date.now() < deadline) {
     if (cond()) return;
     await tick();
   }
