@@ -156,10 +156,13 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
       const refused = page.locator('[data-testid="record-refused"]');
       await refused.waitFor({ timeout: 5_000 });
       assert.match(await refused.innerText(), /^1 marker from stimulus software refused in this recording; the last, from udp: "time" .*milliseconds\?/);
+      // A script stuck on it at full speed: every one counted (the core pushes them 4 a second, as one).
+      for (let i = 0; i < 30; i++) await send(JSON.stringify({ label: `in ms ${i}`, time: ms + i }));
+      await page.waitForSelector('[data-testid="record-refused"]:has-text("31 markers from stimulus software refused")', { timeout: 5_000 });
       await page.click('[data-testid="record-stop"]');
       await page.waitForSelector('text=/Saved “after the trigger test”/', { timeout: 10_000 });
       assert.equal(await line.count(), 0, 'not carried over from before the recording');
-      assert.match(await refused.innerText(), /^1 marker from stimulus software refused;/, 'still in view after Stop');
+      assert.match(await refused.innerText(), /^31 markers from stimulus software refused;/, 'still in view after Stop');
     } finally {
       sock.close();
     }

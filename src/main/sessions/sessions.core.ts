@@ -178,13 +178,15 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
   const port = fromEnv.port;
   let markerPort: number | null = null;
   if (port !== null) {
+    const refusals = refusalPusher((r) => ctx.push({ type: 'sessions:marker-refused', ...r }));
+    ctx.onStop(() => refusals.stop());
     const markers = new MarkerServer({
       clock: ctx.clock,
       port,
       host: opts.markerHost ?? process.env.HEARTMIND_MARKER_HOST ?? '127.0.0.1',
       onMarker: async (m) => (await service.marker({ label: m.label, time: m.time, duration: m.duration, source: m.source })).marker !== null,
       log: (level, message) => ctx.log(level, 'markers', message),
-      onRefused: ({ source, error }) => ctx.push({ type: 'sessions:marker-refused', source, error }),
+      onRefused: (r) => refusals.add(r),
     });
     try {
       await markers.start();
@@ -198,6 +200,32 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     }
   }
   return { service, markerPort };
+}
+
+/** Pushes of refused markers: the first at once, then those of each following REFUSAL_PUSH_MS as one (a sender stuck on one mistake at 100/s re-rendered every page's record bar 100 times a second). */
+export const REFUSAL_PUSH_MS = 250;
+
+export function refusalPusher(push: (r: { source: 'udp' | 'websocket'; error: string; count: number }) => void): { add(r: { source: 'udp' | 'websocket'; error: string }): void; stop(): void } {
+  let pending: { source: 'udp' | 'websocket'; error: string; count: number } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    if (!pending) return;
+    push(pending);
+    pending = null;
+    timer = setTimeout(flush, REFUSAL_PUSH_MS);
+  };
+  return {
+    add(r) {
+      pending = { ...r, count: (pending?.count ?? 0) + 1 };
+      if (!timer) flush();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      pending = null;
+    },
+  };
 }
 
 export const sessionsModule: CoreModule = {

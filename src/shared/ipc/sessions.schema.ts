@@ -104,8 +104,11 @@ export type SessionPush =
   /** A marker as it is set (live or replayed); id and sessionId are null when nothing was recording. */
   | { type: 'sessions:marker'; marker: Omit<Marker, 'id' | 'sessionId'> & { id: number | null; sessionId: number | null } }
   | { type: 'sessions:self-report'; report: SelfReport }
-  /** A marker from stimulus software (the marker endpoint) refused, and why: its sender alone was told. */
-  | { type: 'sessions:marker-refused'; source: 'udp' | 'websocket'; error: string }
+  /**
+   * Markers from stimulus software (the marker endpoint) refused, and why the last was: its sender
+   * alone was told. `count` of them since the last such push (at most 4 a second).
+   */
+  | { type: 'sessions:marker-refused'; source: 'udp' | 'websocket'; error: string; count: number }
   /**
    * Model outputs just stored in a session (one row per model and window; a row for a window already
    * held replaces it): an open Predictions detail adds them, rather than reading every row again.

@@ -91,7 +91,7 @@ function useUnstoredMarkers(client: HeartMindClient, idle: boolean): { count: nu
  */
 function useRefusedMarkers(client: HeartMindClient, recordingSessionId: number | null): { count: number; last: { source: string; error: string } | null } {
   const [refused, setRefused] = useState<{ count: number; last: { source: string; error: string } | null }>({ count: 0, last: null });
-  useEffect(() => client.on('sessions:marker-refused', ({ source, error }) => setRefused((r) => ({ count: r.count + 1, last: { source, error } }))), [client]);
+  useEffect(() => client.on('sessions:marker-refused', ({ source, error, count }) => setRefused((r) => ({ count: r.count + count, last: { source, error } }))), [client]);
   // Counted afresh from each Record (those of a recording stay in view after its Stop).
   useEffect(() => {
     if (recordingSessionId !== null) setRefused({ count: 0, last: null });
