@@ -8,7 +8,7 @@ import { isTypedArray } from './frame-codec';
 
 /** Above this many bytes queued for a page, superseded pushes (trace samples) are skipped. */
 export const CLIENT_SOFT_LIMIT_BYTES = 4 * 1024 * 1024;
-/** Above this, the page is too far behind: it gets no more pushes until it has resynced. */
+/** Above this, the page is too far behind: serve drops its socket (it reconnects and resyncs); the Electron port withholds pushes until it has resynced. */
 export const CLIENT_HARD_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** send it; skip it (droppable, page behind); overflow: the page is past the hard limit. */
@@ -24,13 +24,15 @@ export function pushVerdict(backlogBytes: number, droppable: boolean): PushVerdi
  * The port also limits how late the page is, since bytes alone allow minutes of lag: the demo
  * pushes ~120 KiB/s, ~90 of it windows, so 64 MiB is ~12 min of windows to replay on waking.
  * Lag: how long ago main posted the message whose handling the page should have acknowledged.
+ * (In serve mode a frozen page stops answering pings and is dropped after 15–30 s: a 30-s busy
+ * loop in Chromium was dropped, reconnected and resynced.)
  */
 export const PORT_SOFT_LAG_MS = 2_000;
 export const PORT_HARD_LAG_MS = 10_000;
 
 /** The page acknowledges after this many port messages (and at once after a resync request). */
 export const PORT_ACK_EVERY = 16;
-/** Page → main on the push port: `count` port messages handled since the port opened. */
+/** Page → main on the push port: `ack` port messages handled since the port opened. */
 export interface PortAck {
   ack: number;
 }
