@@ -66,8 +66,8 @@ test('a stimulus script started beside record: markers the endpoint takes before
   const dir = tempDir(t);
   process.env.HEARTMIND_MARKER_PORT = '0';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
-  // From the moment the endpoint listens, a trigger every 5 ms (a script that does not wait for
-  // "recording session"), until the recording is under way; each reply says whether it was stored.
+  // From the moment the endpoint listens, triggers (a script that does not wait for "recording
+  // session"), until the recording is under way; each reply says whether it was stored.
   const sock = createSocket('udp4');
   const replies = new Map<string, boolean>();
   sock.on('message', (m) => {
@@ -78,7 +78,12 @@ test('a stimulus script started beside record: markers the endpoint takes before
   let sent = 0;
   const r = io((line) => {
     const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+) /.exec(line);
-    if (m) timer = setInterval(() => sock.send(`trial ${sent++}`, Number(m[1]), '127.0.0.1'), 5);
+    if (m) {
+      // Three at once, as the endpoint opens (the core reads them while the record request waits on
+      // the database, before the session exists), then one every 5 ms.
+      for (let i = 0; i < 3; i++) sock.send(`trial ${sent++}`, Number(m[1]), '127.0.0.1');
+      timer = setInterval(() => sock.send(`trial ${sent++}`, Number(m[1]), '127.0.0.1'), 5);
+    }
     if (line.startsWith('marker ') && timer) {
       clearInterval(timer); // the recording has its first one
       timer = undefined;
