@@ -42,7 +42,7 @@ type Call = { chunk: SampleChunk; trueStart: number } | { gap: Gap };
  * 2 ms), its counter restarting from zero at the reconnect, mapped by the production
  * DeviceTimeline; the source's gap announced between the two sessions with `reason`.
  */
-function reconnectCalls(reason: GapReason): Call[] {
+function reconnectCalls(reason: GapReason, dropAt = DROP_AT, end = END): Call[] {
   const r = mulberry32(11);
   const timeline = new DeviceTimeline('counter');
   const calls: Call[] = [];
@@ -61,11 +61,11 @@ function reconnectCalls(reason: GapReason): Call[] {
       calls.push({ chunk: { streamId: INFO.id, deviceTime, hostTime: host, count: PACKET, data }, trueStart });
     }
   };
-  session(0, DROP_AT, true);
+  session(0, dropAt, true);
   const lastHost = (calls[calls.length - 1] as { chunk: SampleChunk }).chunk.hostTime;
-  calls.push({ gap: { streamId: INFO.id, startTime: lastHost, endTime: T0 + BACK_AT, missingSamples: (BACK_AT - DROP_AT) * RATE, reason } });
+  calls.push({ gap: { streamId: INFO.id, startTime: lastHost, endTime: T0 + dropAt + 2, missingSamples: 2 * RATE, reason } });
   timeline.newSession();
-  session(BACK_AT, END, false);
+  session(dropAt + 2, end, false);
   return calls;
 }
 
@@ -146,6 +146,17 @@ describe('clock model across a reconnect that restarts the device counter', () =
     const d = one.maxDrift(BACK_AT, BACK_AT + 60);
     assert.ok(d > 10, `one line through the step: up to ${d.toFixed(2)} ppm in the minute after the reconnect`);
     assert.equal(one.resets, 0, 'no re-anchor');
+  });
+
+  test('a drop 4 s into the session (the drift not yet estimated): the first estimates stay near 0', () => {
+    // One line through 4 s, the step and 5 s reads the 2-ms step as hundreds of ppm (a text device
+    // in serve mode showed "runs 427 ± 382 ppm slow" just after reconnecting).
+    const fresh = runCalls(reconnectCalls('device-dropped', 4, 40));
+    const one = runCalls(reconnectCalls('time-jump', 4, 40));
+    const worst = fresh.maxDrift(0, 40);
+    const worstOne = one.maxDrift(0, 40);
+    assert.ok(worst < 5, `drift up to ${worst.toFixed(2)} ppm with a new time base`);
+    assert.ok(worstOne > 100, `one line through the step: up to ${worstOne.toFixed(2)} ppm`);
   });
 
   test('a snapshot taken at the gap or in the new time base restores the same decision, bit for bit', () => {
