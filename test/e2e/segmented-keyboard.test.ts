@@ -67,6 +67,12 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     assert.fail(`Tab never reached ${prefix}*`);
   }
 
+  /** Presses `key` and waits for the focus to be on the checked option `id`. */
+  async function pressTo(key: string, id: string, why: string): Promise<void> {
+    await page.keyboard.press(key);
+    await focusedChecked(page, id, why);
+  }
+
   test('time window: one Tab stop (the checked 10 s), arrows select and wrap, Home/End; the traces take the span', async () => {
     await page.waitForSelector('[data-testid="trace-eeg"] canvas[aria-label]', { timeout: 10_000 });
     const group = page.getByRole('radiogroup', { name: 'Time window (keys [ and ])' });
@@ -77,8 +83,7 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     // The next Tab leaves the group: its other four options are not Tab stops.
     await page.keyboard.press('Tab');
     assert.ok(!(await focus(page)).id.startsWith('window-'), `the second Tab leaves the group (it is on ${(await focus(page)).id})`);
-    await page.keyboard.press('Shift+Tab');
-    await focusedChecked(page, 'window-10', 'Shift+Tab comes back to the checked option');
+    await pressTo('Shift+Tab', 'window-10', 'Shift+Tab comes back to the checked option');
 
     const span = (m: 'eeg' | 'ecg') => page.getAttribute(`[data-testid="trace-${m}"] canvas[role="img"]`, 'aria-label');
     const steps: [string, string][] = [
@@ -92,8 +97,7 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
       ['ArrowLeft', 'window-20'],
     ];
     for (const [key, want] of steps) {
-      await page.keyboard.press(key);
-      await focusedChecked(page, want, `${key}: the focus and the check move to ${want}`);
+      await pressTo(key, want, `${key}: the focus and the check move to ${want}`);
       assert.deepEqual(await checked(page, 'window-'), [want], `${key}: one option checked`);
       const s = want.slice('window-'.length);
       for (const m of ['eeg', 'ecg'] as const) assert.match((await span(m)) ?? '', new RegExp(`^${m.toUpperCase()}: live traces, last ${s} s`), `${key}: the ${m} traces span ${s} s`);
@@ -105,10 +109,8 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
       'only 20 s is in the tab order',
     );
     // A shortcut pressed in the group moves the focus along with the check.
-    await page.keyboard.press(']');
-    await focusedChecked(page, 'window-30', '] in the group');
-    await page.keyboard.press('ArrowLeft');
-    await focusedChecked(page, 'window-20', 'the next arrow moves from where ] put the check');
+    await pressTo(']', 'window-30', '] in the group');
+    await pressTo('ArrowLeft', 'window-20', 'the next arrow moves from where ] put the check');
     // The [ and ] shortcuts still work beside it, and the group follows them.
     await page.locator('main').focus();
     await page.keyboard.press('[');
@@ -119,17 +121,13 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
   test('mains frequency: arrows choose 60 Hz, Apply sets the pipeline\'s notch to 60 Hz', async () => {
     const panel = '[data-testid="signal-settings"]';
     await page.focus(`${panel} [data-testid="signal-summary"]`);
-    await page.keyboard.press('Tab');
-    await focusedChecked(page, 'signal-mains-50', 'Tab from the summary lands on the checked 50 Hz');
+    await pressTo('Tab', 'signal-mains-50', 'Tab from the summary lands on the checked 50 Hz');
     await page.keyboard.press('Tab');
     assert.equal((await focus(page)).id, 'signal-notch', 'the next Tab goes past 60 Hz to the notch checkbox');
     await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('ArrowRight');
-    await focusedChecked(page, 'signal-mains-60', 'ArrowRight chooses 60 Hz');
-    await page.keyboard.press('ArrowRight');
-    await focusedChecked(page, 'signal-mains-50', 'and wraps to 50 Hz');
-    await page.keyboard.press('ArrowLeft');
-    await focusedChecked(page, 'signal-mains-60', 'ArrowLeft wraps to 60 Hz');
+    await pressTo('ArrowRight', 'signal-mains-60', 'ArrowRight chooses 60 Hz');
+    await pressTo('ArrowRight', 'signal-mains-50', 'and wraps to 50 Hz');
+    await pressTo('ArrowLeft', 'signal-mains-60', 'ArrowLeft wraps to 60 Hz');
     assert.deepEqual(serve.core.hub.pipelineConfig!().filters.eeg.notchHz, [50], 'nothing applied yet');
     await page.focus(`${panel} [data-testid="signal-apply"]`);
     await page.keyboard.press('Enter');
@@ -146,20 +144,13 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     await page.waitForSelector('[data-testid="backend-webgpu"][disabled]', { timeout: 10_000 });
     await tabTo('backend-');
     await focusedChecked(page, 'backend-auto', 'Tab lands on Auto');
-    await page.keyboard.press('ArrowRight');
-    await focusedChecked(page, 'backend-wasm', 'ArrowRight skips the disabled WebGPU');
-    await page.keyboard.press('ArrowRight');
-    await focusedChecked(page, 'backend-auto', 'and wraps to Auto');
-    await page.keyboard.press('End');
-    await focusedChecked(page, 'backend-wasm', 'End');
-    await page.keyboard.press('Tab');
-    await focusedChecked(page, 'threads-auto', 'the next Tab is the threads group\'s checked option');
-    await page.keyboard.press('ArrowLeft');
-    await focusedChecked(page, 'threads-4', 'ArrowLeft from the first wraps to 4 threads');
-    await page.keyboard.press('Home');
-    await focusedChecked(page, 'threads-auto', 'Home');
-    await page.keyboard.press('Shift+Tab');
-    await focusedChecked(page, 'backend-wasm', 'Shift+Tab back to the backend group lands on the checked WASM');
+    await pressTo('ArrowRight', 'backend-wasm', 'ArrowRight skips the disabled WebGPU');
+    await pressTo('ArrowRight', 'backend-auto', 'and wraps to Auto');
+    await pressTo('End', 'backend-wasm', 'End');
+    await pressTo('Tab', 'threads-auto', 'the next Tab is the threads group\'s checked option');
+    await pressTo('ArrowLeft', 'threads-4', 'ArrowLeft from the first wraps to 4 threads');
+    await pressTo('Home', 'threads-auto', 'Home');
+    await pressTo('Shift+Tab', 'backend-wasm', 'Shift+Tab back to the backend group lands on the checked WASM');
     await page.keyboard.press('Home');
   });
 
@@ -175,8 +166,7 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     await page.waitForSelector('[data-testid="replay-panel"][data-state="paused"]', { timeout: 5000 });
     const position = () => page.getAttribute('[data-testid="timeline"]', 'aria-valuenow');
     const before = await position();
-    await page.keyboard.press('Tab');
-    await focusedChecked(page, 'speed-1', 'Tab from Play lands on the checked 1×');
+    await pressTo('Tab', 'speed-1', 'Tab from Play lands on the checked 1×');
     await page.keyboard.press('ArrowRight');
     assert.equal((await focus(page)).id, 'speed-2', 'ArrowRight moves to 2×');
     // Checked from the core's status, pushed back: the core replays at 2×.
