@@ -4,6 +4,7 @@
 import { Fragment } from 'preact';
 import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
 import type { Modality as StreamModality } from '../../../../shared/stream.types';
+import type { DeviceStatus } from '../../../../shared/device.types';
 import type { LiveStore } from '../../live/live-store';
 import { CLOCK_LINE_HELP, clockLineText } from './dashboard-text';
 
@@ -15,6 +16,13 @@ const NO_CLOCK: StreamClockState['clock'] = { offsetSec: NaN, driftPpm: NaN, dri
 
 export function clocksOf(live: LiveStore, deviceId: string): StreamClock[] {
   return [...live.streams.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ streamId: s.id, modality: s.modality, state: live.clocks.get(s.id) }));
+}
+
+/** Whether a device's clock lines are shown: only while it streams (the last figures of a device that
+ *  is away or stopped would read as current), and not without the core. The Live dashboard's card and
+ *  the Devices view's row both decide by this. */
+export function clocksCurrent(state: DeviceStatus['state'], offline: boolean): boolean {
+  return state === 'streaming' && !offline;
 }
 
 /** The list, titled for the device (`name`); nothing when it has no streams yet. Updated every few seconds. */

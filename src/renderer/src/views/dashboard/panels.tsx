@@ -15,7 +15,7 @@ import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
-import { DeviceClocks, clocksOf, type StreamClock } from './device-clocks';
+import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -243,8 +243,9 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
           <span class="problem-code">{status.problem.code}</span> {status.problem.message}
         </p>
       )}
-      {/* Each stream's device clock → host clock mapping: visible evidence that the devices' clocks are tracked. */}
-      <DeviceClocks name={status.name} clocks={clocks} />
+      {/* Each stream's device clock → host clock mapping: visible evidence that the devices' clocks are
+          tracked; only while it streams (a device reconnecting kept its last figures as if current). */}
+      {clocksCurrent(status.state, offline) && <DeviceClocks name={status.name} clocks={clocks} />}
       {controls && controls.settings.length > 0 && (
         // Grouped under the device's name: both simulated devices have a "Mains", a "Clock drift"…
         <div class="device-settings" role="group" aria-label={`${status.name} settings`}>

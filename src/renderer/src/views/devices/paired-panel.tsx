@@ -7,7 +7,7 @@ import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
 import { connectNote, describeStreams, lastDrop, modelLine, stateText } from './device-text';
-import { DeviceClocks, clocksOf, type StreamClock } from '../dashboard/device-clocks';
+import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from '../dashboard/device-clocks';
 
 /** HH:MM:SS, local time, of a host time (s). */
 import type { LiveStore } from '../../live/live-store';
@@ -137,7 +137,7 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline }: R
       )}
       {/* How its clock maps onto the host's, as on the Live dashboard's card: while it streams (the
           last figures of a device that is away would read as current), and not without the core. */}
-      {state === 'streaming' && !offline && <DeviceClocks name={device.name} clocks={clocks} />}
+      {clocksCurrent(state, offline) && <DeviceClocks name={device.name} clocks={clocks} />}
       {state === 'reconnecting' && !offline && (
         <p class="muted small" data-testid="paired-down">
           {downSince !== null ? `No data since ${hhmmss(downSince)}. ` : ''}

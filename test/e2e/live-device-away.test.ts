@@ -1,0 +1,72 @@
+// A serial Cyton (an emulated dongle behind a socat pseudo-terminal) on the Live dashboard, in real
+// Chromium: while it streams its card shows its clock line; with the dongle pulled the card says it
+// is reconnecting and shows no clock figures (its last ones would read as current); plugged back,
+// the line comes back.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { CytonEmulator } from '../../src/main/devices/emulator/cyton-emulator';
+import { PtyPair, NEED_SOCAT } from '../fixtures/pty';
+
+const skip = chromiumMissing() || rendererMissing() || NEED_SOCAT;
+
+describe('Live dashboard: a device away shows no clock figures (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let pty: PtyPair;
+  let emu: CytonEmulator | null = null;
+  const plugEmulator = async () => {
+    await pty.plug();
+    emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill((i % 250) * 100) });
+    await emu.open();
+  };
+
+  before(async () => {
+    pty = new PtyPair('e2e-live-away');
+    await plugEmulator();
+    serve = await startServeFixture({ demo: false });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/devices`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+    await emu?.close();
+    await pty?.unplug();
+  });
+
+  test('streaming: a clock line; dongle pulled: reconnecting, none; plugged back: the line again', async () => {
+    await page.fill('[data-testid="serial-path"]', pty.app);
+    await page.click('[data-testid="serial-connect"]');
+    const id = `cyton:${pty.app}`;
+    await page.waitForSelector(`[data-testid="paired-${id}"][data-state="streaming"]`, { timeout: 15_000 });
+    await page.goto(`${serve.url}#/`);
+    const card = `[data-testid="device-${id}"]`;
+    const clock = `${card} [data-testid="device-clock"]`;
+    await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 10_000 });
+    await page.waitForFunction((sel) => /^EEG clock: /.test(document.querySelector(sel)?.textContent ?? ''), clock, { timeout: 8_000 });
+
+    await emu?.close();
+    emu = null;
+    await pty.unplug();
+    await page.waitForSelector(`${card}[data-state="reconnecting"]`, { timeout: 10_000 });
+    assert.equal(await page.$(clock), null, 'no clock figures on the card while the device is away');
+    // It stays so for a while (the clock pushes every 2 s do not bring the last figures back).
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await page.getAttribute(card, 'data-state'), 'reconnecting', 'still away');
+    assert.equal(await page.$(clock), null, 'still no clock figures');
+
+    await plugEmulator();
+    await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 20_000 });
+    await page.waitForSelector(clock, { timeout: 8_000 });
+    assert.deepEqual(problems, [], 'no page errors');
+  });
+});
