@@ -74,6 +74,11 @@ export function machine(): string {
   return `${cpu} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
 }
 
+/** The machine's 1/5/15-minute load averages: a shared machine inflates a run's figures. */
+export function loadAverages(): string {
+  return `${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min)`;
+}
+
 export function header(title: string): void {
   console.log(`\n## ${title}\n${machine()}\n`);
 }

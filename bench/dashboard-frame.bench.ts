@@ -6,9 +6,9 @@
 //
 //   node --import tsx bench/dashboard-frame.bench.ts [--seconds 10] [--width 1600 --height 1000]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { benchFlags, COUNT, header, percentile, POSITIVE, table } from './bench-util';
+import { benchFlags, COUNT, header, loadAverages, percentile, POSITIVE, table } from './bench-util';
 import { startServe } from '../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
 
@@ -109,7 +109,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
   }
   table(rows);
-  console.log(`\nmachine load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${process.platform}`);
+  console.log(`\nmachine load average during the run: ${loadAverages()} on ${process.platform}`);
   console.log('CPU ms/frame = the page renderer main thread\'s CPU time (all its work: frames, messages, panels) ÷ frames drawn.');
   console.log('On a busy machine the wall-clock columns include time the renderer waited for a core; p10 is then the better');
   console.log('estimate of the work itself. A frame is drawn only when the traces move by a pixel (30 s span: ~every 25 ms).');

@@ -9,9 +9,9 @@
 //
 //   node --import tsx bench/latency.bench.ts [--seconds 40]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { benchFlags, header, percentile, POSITIVE, table } from './bench-util';
+import { benchFlags, header, loadAverages, percentile, POSITIVE, table } from './bench-util';
 import { startServe } from '../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
 
@@ -111,7 +111,7 @@ async function main() {
       rows.push(...(await collect('no traces', Math.round(SECONDS / 2))));
     }
     table(rows);
-    console.log(`\nmachine load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min)`);
+    console.log(`\nmachine load average after the run: ${loadAverages()}`);
     console.log(`goal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
   } finally {
     await browser.close();

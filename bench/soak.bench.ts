@@ -15,11 +15,11 @@
 //
 //   node --import tsx bench/soak.bench.ts [--minutes 10] [--every 10]
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CDPSession } from 'playwright-core';
-import { benchFlags, header, POSITIVE, table } from './bench-util';
+import { benchFlags, header, loadAverages, POSITIVE, table } from './bench-util';
 import { startServe } from '../src/main/serve/serve-command';
 import { chromiumMissing, collectPageProblems, launchChromium } from '../test/e2e/support/chromium';
 
@@ -231,7 +231,7 @@ async function main() {
       { what: 'event-loop lag p99 ms (worst sample)', value: Math.max(...rows.map((r) => r['lag p99 ms'] as number)) },
     ]);
     console.log(`\nsession ${rec.sessionId}: ${stop.committedSamples} values committed; dropped pushes ${serve.server.droppedPushes()}; page problems: ${problems.length ? problems.join(' | ') : 'none'}`);
-    console.log(`machine load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min)`);
+    console.log(`machine load average after the run: ${loadAverages()}`);
   } finally {
     await browser.close();
     await serve.stop();
