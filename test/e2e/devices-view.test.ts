@@ -16,8 +16,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { CytonEmulator } from '../../src/main/devices/emulator/cyton-emulator';
-import { PtyPair, NEED_SOCAT } from '../fixtures/pty';
+import { NEED_SOCAT } from '../fixtures/pty';
+import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
 
 const BF_DIR = resolve('..', 'shared', 'brainflow', 'linux-x64');
 const skip = chromiumMissing() || rendererMissing() || NEED_SOCAT;
@@ -27,14 +27,10 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let problems: string[];
-  let pty: PtyPair;
-  let emu: CytonEmulator;
+  let dongle: CytonOnPty;
 
   before(async () => {
-    pty = new PtyPair('e2e-devices');
-    await pty.plug();
-    emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill((i % 250) * 100) });
-    await emu.open();
+    dongle = await plugEmulatedCyton('e2e-devices');
     serve = await startServeFixture({ demo: false });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
@@ -46,8 +42,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   after(async () => {
     await browser?.close();
     await serve?.close();
-    await emu?.close();
-    await pty?.unplug();
+    await dongle?.close();
   });
 
   const row = (deviceId: string) => `[data-testid="paired-${deviceId}"]`;
@@ -63,13 +58,13 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   });
 
   test('type the pseudo-terminal path, connect the Cyton, see it stream; rename; disconnect', async () => {
-    await page.fill('[data-testid="serial-path"]', pty.app);
+    await page.fill('[data-testid="serial-path"]', dongle.pty.app);
     await page.click('[data-testid="serial-connect"]');
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
     assert.ok(serve.core.hub.streams().some((s) => s.id === `${id}/eeg` && s.nominalRateHz === 250), 'the hub streams it');
     // The row names the model the driver found from the board's reset reply (no Daisy), not only "serial <path>".
-    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${row(id)} [data-testid="paired-model"]`, `OpenBCI Cyton · serial ${pty.app}`] as const, { timeout: 5000 });
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${row(id)} [data-testid="paired-model"]`, `OpenBCI Cyton · serial ${dongle.pty.app}`] as const, { timeout: 5000 });
     const saved = JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8'));
     assert.equal(saved.paired[0].deviceId, id);
     // Its clock line, as the Live dashboard's card shows it (the same text function, from the
@@ -103,13 +98,13 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   });
 
   test('pull the dongle and plug it back: the row says it is retrying, then shows the drop it recovered from', async () => {
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     // Connect again from its row (it was disconnected above, and keeps its new name).
     await page.click(`${row(id)} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'EEG 8 ch · 250 Hz', `${row(id)} [data-testid="paired-streams"]`, { timeout: 5000 });
 
-    await pty.unplug();
+    await dongle.pty.unplug();
     await page.waitForSelector(`${row(id)}[data-state="reconnecting"]`, { timeout: 10_000 });
     const down = await page.waitForSelector(`${row(id)} [data-testid="paired-down"]`, { timeout: 5000 });
     assert.match(await down.innerText(), /^No data since \d\d:\d\d:\d\d\. Retrying on its own until you disconnect it/);
@@ -133,8 +128,8 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal((await downAgain.innerText()).slice(0, since.length), since);
     await new Promise((r) => setTimeout(r, 1000));
 
-    await pty.plug();
-    await emu.open();
+    await dongle.pty.plug();
+    await dongle.emu.open();
     await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
     const drop = await page.waitForSelector(`${row(id)} [data-testid="paired-drop"]`, { timeout: 5000 });
     assert.match(await drop.innerText(), /^Last drop: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(\d+(\.\d)? s, \d+ samples missing\), reconnected on its own; marked as a gap\.$/);
@@ -218,7 +213,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(new Set(names).size, names.length, 'the rows have distinct names');
     // Unticking the box found by its name changes that device, and only it.
     const profile = () => JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired as { deviceId: string; autoConnect: boolean }[];
-    const cyton = `cyton:${pty.app}`;
+    const cyton = `cyton:${dongle.pty.app}`;
     const before = profile();
     assert.equal(before.find((p) => p.deviceId === cyton)?.autoConnect, true);
     await page.getByRole('checkbox', { name: 'Connect at start: Lab Cyton', exact: true }).uncheck();
@@ -248,7 +243,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   });
 
   test('Rename, Forget, Disconnect and Connect by keyboard: the field takes the focus with the current name (renamed on another page meanwhile), Escape gives it back to Rename; Forget asks with the focus on Keep; the toggle keeps the focus while it acts', async () => {
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     const nameSel = `${row(id)} [data-testid="paired-name"]`;
     const focused = () => page.evaluate(() => ({ testid: document.activeElement?.getAttribute('data-testid') ?? null, label: document.activeElement?.getAttribute('aria-label') ?? null, value: (document.activeElement as HTMLInputElement | null)?.value ?? null }));
     // Renamed on another page (a second window, a colleague's browser).
@@ -315,7 +310,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   // Last: it stops the core (the page then logs its reconnect attempts).
   test('with the core gone, no row claims to be streaming', async () => {
     const bf = row('brainflow:-1');
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     await page.click(`${bf} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${bf}[data-state="streaming"]`, { timeout: 15_000 });
     await serve.stop();

@@ -12,8 +12,8 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { CytonEmulator } from '../../src/main/devices/emulator/cyton-emulator';
-import { PtyPair, NEED_SOCAT } from '../fixtures/pty';
+import { NEED_SOCAT } from '../fixtures/pty';
+import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
 
 const skip = chromiumMissing() || rendererMissing() || (!existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data');
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
@@ -141,34 +141,29 @@ describe('Live and Devices in an 800-px window with a second headset (Chromium, 
   let browser: Browser;
   let page: Page;
   let problems: string[];
-  let pty: PtyPair;
-  let emu: CytonEmulator;
+  let dongle: CytonOnPty;
 
   before(async () => {
-    pty = new PtyPair('e2e-narrow');
-    await pty.plug();
-    emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill((i % 250) * 100) });
-    await emu.open();
+    dongle = await plugEmulatedCyton('e2e-narrow');
     serve = await startServeFixture({ demo: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: SIZES[0] });
     problems = collectPageProblems(page);
     await page.goto(`${serve.url}#/devices`);
     await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
-    await page.fill('[data-testid="serial-path"]', pty.app);
+    await page.fill('[data-testid="serial-path"]', dongle.pty.app);
     await page.click('[data-testid="serial-connect"]');
-    await page.waitForSelector(`[data-testid="paired-cyton:${pty.app}"][data-state="streaming"]`, { timeout: 15_000 });
+    await page.waitForSelector(`[data-testid="paired-cyton:${dongle.pty.app}"][data-state="streaming"]`, { timeout: 15_000 });
   });
 
   after(async () => {
     await browser?.close();
     await serve?.close();
-    await emu?.close();
-    await pty?.unplug();
+    await dongle?.close();
   });
 
   test('Devices: the remembered Cyton\'s row, its Forget confirmation open, fits', async () => {
-    const row = `[data-testid="paired-cyton:${pty.app}"]`;
+    const row = `[data-testid="paired-cyton:${dongle.pty.app}"]`;
     await page.click(`${row} [data-testid="paired-forget"]`);
     await page.waitForSelector(`${row} [data-testid="paired-forget-yes"]`, { timeout: 5000 });
     await assertPageFits(page, '800 Devices with a remembered Cyton', 10);
