@@ -36,10 +36,16 @@ import { DatabaseSession } from './cli-db';
 export { DatabaseSession };
 import { plural } from '../../shared/plural';
 
-/** Where run folders go: --out, else $HEARTMIND_RUNS_DIR, else <app data folder (--data-dir)>/runs, where the app lists them. */
+/**
+ * Where run folders go: --out, else $HEARTMIND_RUNS_DIR, else <app data folder (--data-dir)>/runs.
+ * The app's Training view lists runsRoot(undefined, its data folder): the same folder.
+ */
 export function runsRoot(out: string | undefined, dataDir?: string): string {
   return resolve(out ?? process.env.HEARTMIND_RUNS_DIR ?? resolve(dataDir ?? defaultDataDir(), 'runs'));
 }
+
+/** The --help line for runsRoot's rule, the same in every command that writes or reads runs. */
+export const RUNS_DIR_USAGE = '  --out DIR               runs folder (default: $HEARTMIND_RUNS_DIR, else <data folder>/runs; the app lists the same folder)';
 
 export const DATASET_FLAGS = {
   eegmat: { type: 'string' },

@@ -8,7 +8,7 @@ import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
 import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
 import { modalitiesOf } from '../../shared/train/trainable';
-import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const command: CliCommand = {
@@ -30,7 +30,8 @@ export const command: CliCommand = {
     '  --class-weight balanced|none   weigh the loss by n / (2·n_class) (default balanced) or not',
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
-    `  --seed N --out DIR --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
+    `  --seed N --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
+    RUNS_DIR_USAGE,
     '  --preview               build the dataset and say what the evaluation would get (windows per class,',
     '                          subjects, the recordings worth a look, whether its folds can be made); no run folder',
   ].join('\n'),

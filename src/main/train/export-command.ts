@@ -16,8 +16,8 @@ export const command: CliCommand = {
     'Writes the run\'s final model as <DIR>/<MODEL_ID>/ (model.onnx, card.json, card.md). DIR defaults to the',
     'app\'s user models folder (<data folder>/models), where the live model list picks it up at once; it runs',
     'live once chosen there (Models → Use): an exported model never becomes the active model by itself.',
-    'The run is looked up in --out, else the data folder\'s runs (as train writes them). A model of that id',
-    'already in DIR is kept unless --replace is given.',
+    'The run is looked up in --out, else $HEARTMIND_RUNS_DIR, else the data folder\'s runs (as train writes',
+    'them and the app lists them). A model of that id already in DIR is kept unless --replace is given.',
   ].join('\n'),
   run,
 };

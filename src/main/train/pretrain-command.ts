@@ -8,7 +8,7 @@ import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer'
 import { validatePretrain } from '../../shared/train/pretrain';
 import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { checkConfig, checkJobInputs, CORPUS_USAGE, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkConfig, checkJobInputs, CORPUS_USAGE, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
@@ -33,7 +33,8 @@ export const command: CliCommand = {
     `  --lead-ratio R          ECG: expected fraction of leads masked whole, in [0, 1) (default ${DEFAULT_ECG_MASK.leadRatio})`,
     `  --temporal shared|per-lead   ECG: the same time patches in every visible lead (default) or independent`,
     `  --checkpoint-every N    steps between checkpoints (default ${EEG_DEFAULTS.checkpointEverySteps} EEG, ${ECG_DEFAULTS.checkpointEverySteps} ECG)`,
-    `  --seed N --out DIR --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
+    `  --seed N --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
+    RUNS_DIR_USAGE,
   ].join('\n'),
   run,
 };

@@ -14,7 +14,7 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EncoderInit, EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -56,13 +56,16 @@ export const command: CliCommand = {
     '',
     'Trains, evaluates subject-wise (with the baseline and the ablations) and exports a model. Writes a',
     'run folder (config.json, metrics.jsonl, log.txt, plots/, checkpoints/, artifacts/). Ctrl+C pauses',
-    'at the next step with a checkpoint; --resume continues. Deterministic given --seed.',
+    'at the next step with a checkpoint; a second Ctrl+C (cancelled), SIGTERM or SIGHUP (interrupted) stop',
+    'at once, keeping the checkpoints written. --resume RUN_ID continues from the last checkpoint in each',
+    'case. Deterministic given --seed.',
     '',
     'recipe:',
     `  --recipe NAME           ${RECIPES.join(' | ')}. default (the shipped model): ECG encoder pretrained with dual`,
     '                          masking on the ECG in --data, EEG encoder on its EEG, fused head on the 12 EEGMAT subjects,',
     '                          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with',
-    '                          the baseline), final fit, export. quick: 4 subjects, tiny encoders, seconds (a try-out)',
+    '                          the baseline), final fit, export (1–2 hours on a quiet 2-core machine). quick: 4 subjects,',
+    '                          tiny encoders, about a minute on such a machine (a tour of the pipeline, not a useful model)',
     '  --data DIR              the recordings (default ../shared/data)',
     '  --seed N --name NAME --no-eval, the export flags (below)   also apply to a recipe',
     '  default only:',
@@ -91,7 +94,7 @@ export const command: CliCommand = {
     '                          the recordings worth a look, whether the evaluation can run); no run folder',
     '',
     'common:',
-    '  --out DIR               runs folder (default: the app\'s data folder/runs, so the app lists them)',
+    RUNS_DIR_USAGE,
     `  --seed N                (default ${DEFAULT_RECIPE_SEED}; 0 to ${MAX_SEED})`,
     '  --name NAME             the run\'s name',
     `  --export-to DIR         write the model there, replacing one of the same id (the repository's models/ for`,

@@ -18,7 +18,7 @@ import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { checkJobSpec } from '../../shared/train/job-check';
 import { CliUsageError } from '../core/cli-command';
-import { checkJobInputs, type InputOrigin } from './cli-train';
+import { checkJobInputs, runsRoot, type InputOrigin } from './cli-train';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import { previewInWorker, type PreviewCheck } from './dataset-preview';
 import { exportRunModel } from './export-run';
@@ -31,7 +31,7 @@ import { readSessionFeed, readSessionLabels } from './session-feed';
 export interface TrainingAreaOptions {
   runsDir?: string;
   userModelsDir?: string;
-  /** The recordings folder for presets (default HEARTMIND_DATA or ../shared/data found above the app). */
+  /** The recordings folder for presets (default HEARTMIND_RECORDINGS or ../shared/data found above the app). */
   recordingsDir?: string | null;
   dbPath?: string;
 }
@@ -241,13 +241,22 @@ export class TrainingArea {
   }
 }
 
-export async function startTrainingArea(ctx: CoreContext, options: TrainingAreaOptions = {}): Promise<TrainingArea> {
-  const area = new TrainingArea(ctx, {
-    runsDir: options.runsDir ?? join(ctx.dataDir, 'runs'),
-    userModelsDir: options.userModelsDir ?? join(ctx.dataDir, 'models'),
+/**
+ * The folders of the training area for a data folder. The runs folder follows the CLI's rule
+ * (runsRoot: $HEARTMIND_RUNS_DIR, else <data folder>/runs), so a run the CLI writes without --out
+ * is listed by the app, and a run started in the app can be resumed or exported by the CLI.
+ */
+export function trainingAreaFolders(dataDir: string, options: TrainingAreaOptions = {}): Required<TrainingAreaOptions> {
+  return {
+    runsDir: options.runsDir ?? runsRoot(undefined, dataDir),
+    userModelsDir: options.userModelsDir ?? join(dataDir, 'models'),
     recordingsDir: options.recordingsDir === undefined ? findRecordingsDir() : options.recordingsDir,
-    dbPath: options.dbPath ?? databasePathFor(ctx.dataDir),
-  });
+    dbPath: options.dbPath ?? databasePathFor(dataDir),
+  };
+}
+
+export async function startTrainingArea(ctx: CoreContext, options: TrainingAreaOptions = {}): Promise<TrainingArea> {
+  const area = new TrainingArea(ctx, trainingAreaFolders(ctx.dataDir, options));
   await area.start();
   ctx.handle('hm:training:list', () => area.overview());
   ctx.handle('hm:training:get', ({ id }) => area.detail(id), { validate: idOk });

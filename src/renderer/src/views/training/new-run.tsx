@@ -124,8 +124,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
       </div>
       {mode === 'quick' && (
         <p class="muted">
-          4 EEGMAT subjects, wiring-size encoders pretrained for a few steps, 2-fold evaluation by subject with the baseline. Seconds to minutes: a tour of the
-          whole pipeline, not a useful model.
+          4 EEGMAT subjects, wiring-size encoders pretrained for a few steps, 2-fold evaluation by subject with the baseline. About a minute on a quiet 2-core machine: a
+          tour of the whole pipeline, not a useful model.
         </p>
       )}
       {mode === 'default' && (
