@@ -11,28 +11,12 @@ import { StreamHub } from '../../../src/main/hub/hub';
 import { Recorder } from '../../../src/main/recorder/recorder';
 import { ReplaySource } from '../../../src/main/replay/replay-source';
 import { VirtualClock, VirtualScheduler } from '../../../src/main/sources';
-import { DeviceTimeline } from '../../../src/shared/devices/device-timeline';
-import { mulberry32 } from '../../../src/shared/seeded-random';
 import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
-import type { StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { tempDir } from '../db/db-test-util';
+import { INFO, PACKET, RATE, RestartingCounterDevice } from '../../fixtures/restarting-counter-device';
 
-const RATE = 250;
-const PACKET = 10;
 const START = 1_790_000_000;
-const INFO: StreamInfo = {
-  id: 'cy/eeg',
-  deviceId: 'cy',
-  deviceName: 'Scripted Cyton',
-  deviceModel: 'test',
-  modality: 'eeg',
-  nominalRateHz: RATE,
-  channels: [
-    { label: 'C3', unit: 'uV', resolution: 0 },
-    { label: 'C4', unit: 'uV', resolution: 0 },
-  ],
-};
 
 /** Delivers what the test hands it, at the virtual clock's time; reconnects are the test's. */
 class ScriptedCyton implements Source {
@@ -72,26 +56,17 @@ test('a reconnect with a restarted counter: a new clock time base live and on re
   const cyton = new ScriptedCyton();
   await hub.addSource(cyton);
 
-  // 0 ppm; delays 0.5 ms + exponential (mean 2 ms); the last chunk before the drop arrives after
-  // 0.5 ms and the first after it after 2.5 ms, so the timeline puts the new session 2 ms late.
-  const r = mulberry32(5);
-  const timeline = new DeviceTimeline('counter');
+  const device = new RestartingCounterDevice(START, 5);
   let lastHost = START;
-  const session = async (from: number, to: number, lastBeforeDrop: boolean, everySecond: () => void = () => {}) => {
-    const n = Math.floor(((to - from) * RATE) / PACKET);
-    for (let i = 0; i < n; i++) {
-      const raw = (i * PACKET) / RATE;
-      let delay = 0.0005 + -Math.log(1 - r()) * 0.002;
-      if (lastBeforeDrop && i === n - 1) delay = 0.0005;
-      if (!lastBeforeDrop && i === 0) delay = 0.0025;
-      const host = START + from + raw + (PACKET - 1) / RATE + delay;
-      scheduler.runUntil(host);
-      const data = new Float32Array(2 * PACKET);
-      for (let c = 0; c < 2; c++) for (let s = 0; s < PACKET; s++) data[c * PACKET + s] = 20 * Math.sin(2 * Math.PI * 10 * (from + raw + s / RATE)) + 50 * c;
-      cyton.sink!.chunk({ streamId: INFO.id, deviceTime: timeline.map(raw, host, PACKET / RATE), hostTime: host, count: PACKET, data });
-      lastHost = host;
+  const session = async (from: number, to: number, beforeDrop: boolean, everySecond: () => void = () => {}) => {
+    let i = 0;
+    for (const { chunk } of device.session(from, to, beforeDrop)) {
+      scheduler.runUntil(chunk.hostTime);
+      cyton.sink!.chunk(chunk);
+      lastHost = chunk.hostTime;
       if (i % (RATE / PACKET) === 0) everySecond();
       if (i % 250 === 249) await recorder.flush();
+      i++;
     }
   };
   const driftPpm = () => hub.clockStates().find((s) => s.streamId === INFO.id)!.clock.driftPpm;
@@ -100,7 +75,7 @@ test('a reconnect with a restarted counter: a new clock time base live and on re
   // Unplugged for 2 s; the device source marks the hole when data resumes, then the counter restarts.
   scheduler.runUntil(START + 92);
   cyton.sink!.gap({ streamId: INFO.id, startTime: lastHost, endTime: START + 92, missingSamples: 2 * RATE, reason: 'device-dropped' });
-  timeline.newSession();
+  device.reconnect();
   let worstAfter = 0;
   await session(92, 152, false, () => (worstAfter = Math.max(worstAfter, Math.abs(driftPpm()))));
   const liveClock = hub.clockStates().find((s) => s.streamId === INFO.id)!.clock;

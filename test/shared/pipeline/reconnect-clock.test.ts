@@ -7,65 +7,25 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pipeline } from '../../../src/shared/pipeline';
 import { ClockModel } from '../../../src/shared/pipeline/clock-model';
-import { DeviceTimeline } from '../../../src/shared/devices/device-timeline';
-import { mulberry32 } from '../../../src/shared/seeded-random';
-import type { Gap, GapReason, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
+import type { Gap, GapReason, SampleChunk } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { T0 } from './chunk-gen';
+import { DELAY_AFTER, DELAY_BEFORE, INFO, RATE, RestartingCounterDevice } from '../../fixtures/restarting-counter-device';
 
-const RATE = 250;
-const PACKET = 10;
-const INFO: StreamInfo = {
-  id: 'cy/eeg',
-  deviceId: 'cy',
-  deviceName: 'cy',
-  deviceModel: 'test',
-  modality: 'eeg',
-  nominalRateHz: RATE,
-  channels: [
-    { label: 'C3', unit: 'uV', resolution: 0 },
-    { label: 'C4', unit: 'uV', resolution: 0 },
-  ],
-  latencySec: 0,
-};
 const DROP_AT = 150; // s after T0: the device drops …
 const BACK_AT = 152; // … and its first sample after the reconnect is taken here
 const END = 240;
-/** Transport delays (s) of the last chunk before the drop and the first after: a 2-ms step. */
-const DELAY_BEFORE = 0.0005;
-const DELAY_AFTER = 0.0025;
 
 type Call = { chunk: SampleChunk; trueStart: number } | { gap: Gap };
 
-/**
- * A 0-ppm device (device clock = host clock), 25 packets/s, delays 0.5 ms + exponential (mean
- * 2 ms), its counter restarting from zero at the reconnect, mapped by the production
- * DeviceTimeline; the source's gap announced between the two sessions with `reason`.
- */
+/** The restarting-counter device's chunks, the source's gap announced between the two sessions with `reason`. */
 function reconnectCalls(reason: GapReason, dropAt = DROP_AT, end = END): Call[] {
-  const r = mulberry32(11);
-  const timeline = new DeviceTimeline('counter');
-  const calls: Call[] = [];
-  const session = (from: number, to: number, last: boolean) => {
-    const n = Math.floor(((to - from) * RATE) / PACKET);
-    for (let i = 0; i < n; i++) {
-      const raw = (i * PACKET) / RATE; // the counter restarts with every connection
-      const trueStart = from + raw;
-      let delay = 0.0005 + -Math.log(1 - r()) * 0.002;
-      if (last && i === n - 1) delay = DELAY_BEFORE;
-      if (!last && i === 0) delay = DELAY_AFTER;
-      const host = T0 + trueStart + (PACKET - 1) / RATE + delay;
-      const data = new Float32Array(2 * PACKET);
-      for (let c = 0; c < 2; c++) for (let s = 0; s < PACKET; s++) data[c * PACKET + s] = 20 * Math.sin(2 * Math.PI * 10 * (trueStart + s / RATE)) + 100 * c;
-      const deviceTime = timeline.map(raw, host, PACKET / RATE);
-      calls.push({ chunk: { streamId: INFO.id, deviceTime, hostTime: host, count: PACKET, data }, trueStart });
-    }
-  };
-  session(0, dropAt, true);
+  const device = new RestartingCounterDevice(T0, 11);
+  const calls: Call[] = [...device.session(0, dropAt, true)];
   const lastHost = (calls[calls.length - 1] as { chunk: SampleChunk }).chunk.hostTime;
   calls.push({ gap: { streamId: INFO.id, startTime: lastHost, endTime: T0 + dropAt + 2, missingSamples: 2 * RATE, reason } });
-  timeline.newSession();
-  session(dropAt + 2, end, false);
+  device.reconnect();
+  calls.push(...device.session(dropAt + 2, end, false));
   return calls;
 }
 
