@@ -198,7 +198,13 @@ export interface MarkerServerOptions {
    * Every marker refused (its sender is told why in its reply, which a UDP script seldom reads; the
    * log says the first of a run): the sessions area pushes it to the pages.
    */
-  onRefused?(refusal: { source: IncomingMarker['source']; error: string }): void;
+  onRefused?(refusal: MarkerRefusal): void;
+}
+
+/** A marker the endpoint refused: where it came from and why (the sender's reply says the same). */
+export interface MarkerRefusal {
+  source: IncomingMarker['source'];
+  error: string;
 }
 
 export class MarkerError extends Error {

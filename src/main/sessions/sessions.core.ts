@@ -10,7 +10,7 @@ import { dataDirHint, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { DbError, READONLY_STILL_WORKS, readonlyReason } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
-import { DEFAULT_MARKER_PORT, MarkerServer } from '../markers/marker-server';
+import { DEFAULT_MARKER_PORT, MarkerServer, type MarkerRefusal } from '../markers/marker-server';
 import { EVENT_CLOCK_REACH_S, markerDurationProblem } from '../../shared/event-time';
 import { SessionsService } from './sessions-service';
 
@@ -205,8 +205,8 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
 /** Pushes of refused markers: the first at once, then those of each following REFUSAL_PUSH_MS as one (a sender stuck on one mistake at 100/s re-rendered every page's record bar 100 times a second). */
 export const REFUSAL_PUSH_MS = 250;
 
-export function refusalPusher(push: (r: { source: 'udp' | 'websocket'; error: string; count: number }) => void): { add(r: { source: 'udp' | 'websocket'; error: string }): void; stop(): void } {
-  let pending: { source: 'udp' | 'websocket'; error: string; count: number } | null = null;
+export function refusalPusher(push: (r: MarkerRefusal & { count: number }) => void): { add(r: MarkerRefusal): void; stop(): void } {
+  let pending: (MarkerRefusal & { count: number }) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     timer = null;
