@@ -171,17 +171,21 @@ export class ClockModel {
     if (!this.anchored) return;
     this.closeBucket();
     this.curBucket = -Infinity;
-    const last = this.segStarts.length > 0 ? this.segStarts[this.segStarts.length - 1] : 0;
-    if (this.bx.length > last) {
+    if (this.bx.length > this.latestStart) {
       this.segStarts.push(this.bx.length);
       this.idxN = 0;
     }
     this.nResets++;
   }
 
+  /** Index into bx where the latest time base begins (bx.length: none of its buckets is closed yet). */
+  private get latestStart(): number {
+    return this.segStarts.at(-1) ?? 0;
+  }
+
   /** Closed buckets of the latest time base. */
   private get segBuckets(): number {
-    return this.bx.length - (this.segStarts.length > 0 ? this.segStarts[this.segStarts.length - 1] : 0);
+    return this.bx.length - this.latestStart;
   }
 
   observe(d: number, h: number): void {
@@ -456,13 +460,16 @@ export class ClockModel {
     for (let k = 0; k + 1 < bounds.length; k++) {
       const from = bounds[k];
       const to = bounds[k + 1];
-      const res: number[] = [];
-      const w: number[] = [];
-      for (let i = from; i < to; i++) {
-        res.push(this.bz[i] - this.c * (this.bx[i] - this.xA));
-        w.push(Math.exp(-(this.lastX - this.bx[i]) * ln2h));
+      let a = this.a; // the latest time base's, as fitted
+      if (to < n || from < this.latestStart) {
+        const res: number[] = [];
+        const w: number[] = [];
+        for (let i = from; i < to; i++) {
+          res.push(this.bz[i] - this.c * (this.bx[i] - this.xA));
+          w.push(Math.exp(-(this.lastX - this.bx[i]) * ln2h));
+        }
+        a = weightedQuantile(res, w, this.opts.quantile);
       }
-      const a = to === n && from >= (this.segStarts.at(-1) ?? 0) ? this.a : weightedQuantile(res, w, this.opts.quantile);
       for (let i = from; i < to; i++) dev[i] = Math.abs(this.bz[i] - (a + this.c * (this.bx[i] - this.xA)));
     }
     dev.sort();
