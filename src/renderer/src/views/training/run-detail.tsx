@@ -72,6 +72,9 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const [error, setError] = useState<string | null>(null);
   const [exportId, setExportId] = useState('');
   const [exported, setExported] = useState<string | null>(null);
+  // An export whose model is in place but whose note in the run (status.json, or only the log line)
+  // could not be written: a warning beside "Exported", not an error — the export did happen.
+  const [exportWarning, setExportWarning] = useState<string | null>(null);
   const steps = useMemo(() => run.metrics.filter((m): m is StepRecord => m.kind === 'step'), [run.metrics]);
   const epochs = useMemo(() => run.metrics.filter((m): m is EpochRecord => m.kind === 'epoch'), [run.metrics]);
   const lossRef = useChart((c) => new LossChart(c), [steps], (c) => c.update(steps));
@@ -106,11 +109,12 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const doExport = async () => {
     setBusy(true);
     setError(null);
+    setExportWarning(null);
     try {
       const r = await client.invoke('hm:training:export', { id: s.id, modelId: exportId.trim(), name: `${s.name} (${s.id})` });
       setExported(r.modelId);
       // Exported, but the run folder would not take the note: say so (Export again records it).
-      if (r.notRecorded) setError(r.notRecorded);
+      if (r.notRecorded) setExportWarning(r.notRecorded);
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -151,6 +155,11 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
         </p>
       )}
       {error && <p class="form-error">{error}</p>}
+      {exportWarning && (
+        <p class="form-warning" role="status" data-testid="export-warning">
+          {exportWarning}
+        </p>
+      )}
       <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(p.fraction * 100)} data-testid="run-progress" data-fraction={p.fraction.toFixed(3)}>
         <div class="progress-fill" style={{ width: `${(p.fraction * 100).toFixed(1)}%` }} />
       </div>
@@ -199,7 +208,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
             <tbody>
               {report.arms.map((a) => {
                 // Every metric as the CLI prints it and the card gives it: mean ± sd over the folds, '*' where
-                // the mean leaves out a fold of one class, '–' for an sd over one fold (AUROC alone had its sd here).
+                // the mean leaves out a fold of one class, '(1 fold)' for a mean over one (AUROC alone had its sd here).
                 return (
                   <tr key={a.arm} class={a.init === 'baseline' ? 'baseline' : ''} data-arm={a.arm}>
                     <td>{a.arm}</td>
