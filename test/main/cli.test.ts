@@ -2,19 +2,10 @@
 // unknown command and a usage error, each with its exit code. The commands are tested in their areas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runTsx } from '../fixtures/run-tsx';
 
-function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runTsx('src/main/cli.ts', args);
 
 test('heartmind alone lists the commands (exit 1), --help the same (exit 0), an unknown command exits 2', async () => {
   const [bare, help, unknown] = await Promise.all([cli(), cli('--help'), cli('serv')]);

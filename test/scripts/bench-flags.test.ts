@@ -4,25 +4,16 @@
 // line document are the ones it takes. Nothing here times anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { benchFlags, COUNT, POSITIVE } from '../../bench/bench-util';
+import { runTsx } from '../fixtures/run-tsx';
 
 // The scripts in bench/ (as scripts/run-bench.mjs finds them): the .ts files no other bench file imports.
 const tsFiles = readdirSync('bench').filter((f) => f.endsWith('.ts'));
 const imported = new Set(tsFiles.flatMap((f) => [...readFileSync(`bench/${f}`, 'utf8').matchAll(/from '\.\/([\w.-]+?)(?:\.ts)?'/g)].map((m) => `${m[1]}.ts`)));
 const scripts = tsFiles.filter((f) => !imported.has(f)).sort();
 
-function run(file: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', `bench/${file}`, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const run = (file: string, args: string[]) => runTsx(`bench/${file}`, args);
 
 /** Runs the jobs `width` at a time (CI has 2 cores; each start is ~1 s of tsx and imports). */
 async function pool<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
