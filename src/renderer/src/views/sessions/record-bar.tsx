@@ -66,14 +66,17 @@ function useRecordingEvents(client: HeartMindClient, sessionId: number | null): 
   return events;
 }
 
+/** How many of something came, and the last of them. */
+type Tally<T> = { count: number; last: T | null };
+
 /**
  * Markers from stimulus software (UDP, WebSocket, requests) that came while nothing recorded or was
  * reviewed: the core shows them on the live traces and stores none. Counted here, with the last one,
  * so a trigger test before Record is seen to arrive, and so is a script left sending after Stop (the
  * Sessions view said nothing of them). Cleared when a recording starts.
  */
-function useUnstoredMarkers(client: HeartMindClient, idle: boolean): { count: number; last: { label: string; source: string; time: number } | null } {
-  const [seen, setSeen] = useState<{ count: number; last: { label: string; source: string; time: number } | null }>({ count: 0, last: null });
+function useUnstoredMarkers(client: HeartMindClient, idle: boolean): Tally<{ label: string; source: string; time: number }> {
+  const [seen, setSeen] = useState<Tally<{ label: string; source: string; time: number }>>({ count: 0, last: null });
   useEffect(() => {
     if (!idle) return setSeen({ count: 0, last: null });
     return client.on('sessions:marker', ({ marker: m }) => {
@@ -89,8 +92,8 @@ function useUnstoredMarkers(client: HeartMindClient, idle: boolean): { count: nu
  * and why the last one was. The sender's reply said so, which a UDP script seldom reads, and the
  * Sessions view nothing: a whole run's triggers could be refused while the bar counted 0 markers.
  */
-function useRefusedMarkers(client: HeartMindClient, recordingSessionId: number | null): { count: number; last: { source: string; error: string } | null } {
-  const [refused, setRefused] = useState<{ count: number; last: { source: string; error: string } | null }>({ count: 0, last: null });
+function useRefusedMarkers(client: HeartMindClient, recordingSessionId: number | null): Tally<{ source: string; error: string }> {
+  const [refused, setRefused] = useState<Tally<{ source: string; error: string }>>({ count: 0, last: null });
   useEffect(() => client.on('sessions:marker-refused', ({ source, error, count }) => setRefused((r) => ({ count: r.count + count, last: { source, error } }))), [client]);
   // Counted afresh from each Record (those of a recording stay in view after its Stop).
   useEffect(() => {
