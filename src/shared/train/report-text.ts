@@ -31,12 +31,18 @@ export function partialMark(s: MeanSd, folds: number): string {
 }
 
 /**
- * A metric's mean ± sd over the folds as the report prints it: '–' where it is undefined in every
- * fold (or its sd, over one fold), '*' where some folds are left out (partialMark). Never 'NaN'.
+ * A metric's mean ± sd over the folds, as the CLI's report, the job's log, the Training view's arm
+ * table and its runs table all write it: '–' where it is undefined in every fold, '0.643 (1 fold)'
+ * for a mean over one fold (no sd), '*' where some folds are left out (partialMark); `spellFolds`
+ * writes how many after the '*' ('0.700 ± 0.050* (2 of 3 folds)') where no footnote explains it.
+ * Never 'NaN'.
  */
-export function meanSdText(s: MeanSd, folds: number): string {
+export function meanSdText(s: MeanSd, folds: number, opts: { spellFolds?: boolean } = {}): string {
   if (!s.n) return '–';
-  return `${s.mean.toFixed(3)} ± ${s.n > 1 ? s.sd.toFixed(3) : '–'}${partialMark(s, folds)}`;
+  const mark = partialMark(s, folds);
+  const spread = s.n > 1 ? ` ± ${s.sd.toFixed(3)}` : '';
+  const count = opts.spellFolds && mark ? ` (${s.n} of ${folds} folds)` : s.n === 1 ? ' (1 fold)' : '';
+  return `${s.mean.toFixed(3)}${spread}${mark}${count}`;
 }
 
 /** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */

@@ -84,9 +84,12 @@ test('AUROC per fold: each fold its own row when the subjects are numbers (leave
   ]);
 });
 
-test("meanSdText: a metric undefined in every fold is '–', an sd over one fold '–', a mean over fewer folds '*'; never NaN (the job's log used to print 'AUROC NaN ± NaN')", () => {
+test("meanSdText: a metric undefined in every fold is '–', a mean over one fold '(1 fold)' (no sd), a mean over fewer folds '*'; never NaN (the job's log used to print 'AUROC NaN ± NaN')", () => {
   assert.equal(meanSdText({ mean: NaN, sd: NaN, n: 0 }, 3), '–');
-  assert.equal(meanSdText({ mean: 0.5, sd: NaN, n: 1 }, 3), '0.500 ± –*');
+  assert.equal(meanSdText({ mean: 0.5, sd: NaN, n: 1 }, 3), '0.500* (1 fold)');
+  assert.equal(meanSdText({ mean: 0.6429, sd: NaN, n: 1 }, 1), '0.643 (1 fold)', 'a mean over one fold says so, as the runs table does');
+  assert.equal(meanSdText({ mean: 0.5, sd: NaN, n: 1 }, 3, { spellFolds: true }), '0.500* (1 of 3 folds)');
+  assert.equal(meanSdText({ mean: 0.7, sd: 0.05, n: 2 }, 3, { spellFolds: true }), '0.700 ± 0.050* (2 of 3 folds)');
   assert.equal(meanSdText({ mean: 0.61234, sd: 0.1, n: 3 }, 3), '0.612 ± 0.100');
   assert.equal(meanSdText({ mean: 0.7, sd: 0.05, n: 2 }, 3), '0.700 ± 0.050*');
 });

@@ -44,7 +44,7 @@ describe('armCell', () => {
   test("mean ± sd to three decimals, a mean over fewer folds marked, '–' for an arm the run lacks", () => {
     const r = run('a', [arm('fused/random', 0.51234, 0.11949), arm('baseline/fused', 0.6429, null), arm('eeg/random', 0.7, 0.05, { aurocFolds: [2, 3] })]);
     assert.equal(armCell(r, 'fused/random'), '0.512 ± 0.119', 'mean ± sd');
-    assert.equal(armCell(r, 'baseline/fused'), '0.643', 'one fold: no sd');
+    assert.equal(armCell(r, 'baseline/fused'), '0.643 (1 fold)', 'one fold: no sd, said as the CLI and the run detail say it');
     assert.equal(armCell(r, 'eeg/random'), '0.700 ± 0.050* (2 of 3 folds)', 'partial folds');
     assert.equal(armCell(r, 'ecg/random'), '–', 'no such arm');
   });

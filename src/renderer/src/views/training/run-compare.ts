@@ -1,6 +1,6 @@
 // The runs table's comparison: which arms get a column, and what a run's cell says.
 import type { RunSummary } from '../../../../shared/train/job.types';
-import { fmt3 } from './use-training';
+import { meanSdText } from '../../../../shared/train/report-text';
 
 const MODALITY_SETS = ['fused', 'eeg', 'ecg'] as const;
 /** Each modality set's columns: the model arms, then the baseline on the same folds beside them. */
@@ -22,6 +22,8 @@ export function comparisonArms(runs: readonly RunSummary[]): string[] {
 /** A run's AUROC for an arm: mean ± sd over the folds, marked where the mean is over fewer folds (a test fold of one class); '–' when the run has no such arm. */
 export function armCell(r: RunSummary, arm: string): string {
   const a = r.summary?.arms.find((x) => x.arm === arm);
-  if (!a) return '–';
-  return `${fmt3(a.auroc)}${a.aurocSd !== null ? ` ± ${fmt3(a.aurocSd)}` : ''}${a.aurocFolds ? `* (${a.aurocFolds[0]} of ${a.aurocFolds[1]} folds)` : ''}`;
+  if (!a || a.auroc === null || !Number.isFinite(a.auroc)) return '–';
+  // The summary keeps no fold count of a whole mean: an sd means two folds or more, none means one.
+  const n = a.aurocFolds?.[0] ?? (a.aurocSd === null ? 1 : 2);
+  return meanSdText({ mean: a.auroc, sd: a.aurocSd ?? NaN, n }, a.aurocFolds?.[1] ?? n, { spellFolds: true });
 }
