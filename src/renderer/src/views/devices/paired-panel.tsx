@@ -5,11 +5,10 @@ import type { DeviceStatus } from '../../../../shared/device.types';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
+// HH:MM:SS, local time, of a host time (s).
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
 import { connectNote, describeStreams, lastDrop, modelLine, stateText } from './device-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from '../dashboard/device-clocks';
-
-/** HH:MM:SS, local time, of a host time (s). */
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import type { HeartMindClient } from '../../transport/client';
