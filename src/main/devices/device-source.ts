@@ -473,7 +473,8 @@ export class ManagedSource implements Source {
           self.refused = { message: text, count: repeat ? self.refused!.count + 1 : 1 };
           self.log(repeat ? 'debug' : 'warn', self.named(text));
         }
-        const error = { code, message, retryable };
+        // Another device's output on the port (what `retry` means): retried at the waiting cadence.
+        const error = { code, message, retryable, ...(retryable ? { othersPort: true } : {}) };
         // Data can arrive while a connect is still finishing (a start command being written).
         if (self.conn.state === 'streaming') self.dispatch({ type: 'dropped', now: self.now(), error });
         else self.dispatch({ type: 'connect-failed', now: self.now(), attempt: self.conn.attempt, error });
@@ -538,5 +539,5 @@ export class ManagedSource implements Source {
 }
 
 function toConnError(e: DeviceError): ConnError {
-  return { code: e.problemCode, message: e.message, retryable: e.retryable };
+  return { code: e.problemCode, message: e.message, retryable: e.retryable, ...(e.othersPort ? { othersPort: true } : {}) };
 }

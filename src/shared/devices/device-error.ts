@@ -26,6 +26,8 @@ const PROBLEM_OF: Record<DeviceErrorCode, DeviceProblemCode> = {
 
 export class DeviceError extends CodedError<DeviceErrorCode> {
   override readonly name: string = 'DeviceError';
+  /** The port is known to be another device's: retried at the waiting cadence (ConnError.othersPort). */
+  othersPort = false;
   /**
    * @param code what kind of failure
    * @param message says the device and the problem, e.g. "Polar H10 AB12: ECG start refused: in charger (13)"

@@ -239,7 +239,8 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
     let emu = textDevice(ptyA.device);
     await emu.open();
     const logs: LogEntry[] = [];
-    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: FAST, log: (e) => logs.push(e) });
+    // Another device's lines on the port are retried at the waiting cadence (made short here), not the quick backoff.
+    const src = new ManagedSource(new SerialTextDriver({ path: dev.tty(0), channels: ['ECG', 'N'], rateHz: RATE, unit: 'uV', modality: 'ecg', aliasDir: dev.byIdDir }), { hostClock: systemClock, policy: { ...FAST, waitRetryMs: 500 }, log: (e) => logs.push(e) });
     const sink = new RecordingSink();
     const id = `serial-text:${dev.tty(0)}/ecg`;
     // Another device, 3 columns at 250 Hz, plugged in where this one was.
@@ -265,6 +266,8 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
       const said = logs.filter((l) => l.message.includes('now have 3 columns'));
       assert.deepEqual(said.map((l) => l.level).filter((l) => l !== 'debug'), ['warn'], 'said once as a warning, the repeats as debug lines');
       assert.ok(said.length >= 2, `retried with the other device there (${said.length} time(s))`);
+      const delays = logs.map((l) => /retrying in ([\d.]+) s/.exec(l.message)).filter((m) => m !== null).map((m) => Number(m![1]));
+      assert.ok(delays.slice(-2).every((d) => d >= 0.4), `retried at the waiting cadence, not FAST's 0.1–0.3 s: ${delays.join(', ')} s`);
       // The other device goes, this one's adapter comes back at the same path.
       await other.close();
       await ptyB.unplug();

@@ -21,6 +21,10 @@ import type { DeviceDriver, DriverContext, DriverSession } from '../device-drive
 import { SerialPortFinder } from '../serial/serial-link';
 
 const RESET_RETRY_MS = 1_000;
+/** How long a port where another device talked is listened to before a command is written to it. */
+const FOREIGN_LISTEN_MS = 300;
+/** The first byte of every Cyton packet. */
+const CYTON_PACKET_START = 0xa0;
 
 export interface CytonConfig {
   path: string;
@@ -62,6 +66,8 @@ export class CytonDriver implements DeviceDriver {
   private lastDaisy: boolean | null;
   /** The port was gone and is back, with no stable name: set until the board answers there. */
   private portReturned = false;
+  /** The port where the last try found another device's output instead of a reset reply (null: none). */
+  private foreignAt: string | null = null;
 
   constructor(readonly cfg: CytonConfig) {
     this.deviceId = CytonDriver.deviceIdFor(cfg.path);
@@ -85,8 +91,13 @@ export class CytonDriver implements DeviceDriver {
     let streamId = this.streamIds[0];
     let rate = CYTON_SAMPLE_RATE_HZ;
     let reported = { skipped: 0, lost: 0, unpaired: 0 };
+    /** Bytes heard before the reset reply, and whether any could be Cyton packets (0xA0 starts one). */
+    let heard = 0;
+    let heardPackets = false;
     link.onData((bytes) => {
       if (!decoder) {
+        heard += bytes.length;
+        if (bytes.includes(CYTON_PACKET_START)) heardPackets = true;
         text += asciiText(bytes);
         if (text.length > 8192) text = text.slice(-4096);
         if (text.includes(CYTON_READY_MARKER) || /Failure/i.test(text)) replyWaiter?.();
@@ -110,6 +121,13 @@ export class CytonDriver implements DeviceDriver {
       throw e;
     };
     try {
+      // The last try here found another device talking: listen before writing to it. Still
+      // talking, and not in Cyton packets: no command ('s', 'v') goes to a device that is not ours.
+      if (this.foreignAt === at) {
+        await delay(FOREIGN_LISTEN_MS);
+        if (heard > 0 && !heardPackets)
+          return fail(Object.assign(new DeviceError('unavailable', `${this.name}: ${at} carries another device's output (${heard} bytes in ${FOREIGN_LISTEN_MS} ms, not Cyton packets): no commands written to it; trying again`, true), { othersPort: true }));
+      }
       // A board left streaming by another program would bury the reset reply in packets.
       await link.write(CYTON_CMD.stopStreaming);
       await delay(50);
@@ -129,8 +147,14 @@ export class CytonDriver implements DeviceDriver {
       const reply = parseCytonResetReply(text);
       if (reply.failure)
         return fail(new DeviceError('device-error', `${this.name}: the dongle answered "${reply.failure}" — is the board switched on, and the dongle switch on GPIO6?`, true));
-      if (!ok || !reply.ready)
-        return fail(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${at} an OpenBCI dongle?`));
+      if (!ok || !reply.ready) {
+        // Something answered, but not as a Cyton: another device's port (retried at the waiting
+        // cadence, and listened to before anything is written to it again).
+        const foreign = text.trim().length > 0 && !heardPackets;
+        this.foreignAt = foreign ? at : null;
+        return fail(Object.assign(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${at} an OpenBCI dongle?`), { othersPort: foreign }));
+      }
+      this.foreignAt = null;
       const daisy = this.cfg.daisy === 'auto' || this.cfg.daisy === undefined ? reply.daisy : this.cfg.daisy;
       this.model = daisy ? 'cyton-daisy' : 'cyton';
       const nCh = daisy ? 16 : 8;

@@ -35,7 +35,9 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
       const busy = /EBUSY|Resource busy|lock/i.test(err.message);
       const hint = missing ? 'port not found (unplugged?)' : denied ? 'permission denied (on Linux add yourself to the dialout group)' : busy ? 'port in use by another program' : err.message;
       // A missing port may come back (replugged); a permission problem will not fix itself.
-      reject(new DeviceError('unavailable', `${who}: cannot open ${path}: ${hint}`, !denied));
+      // A port another program holds is not this device's to take: retried at the waiting cadence
+      // (each open raises DTR, which resets an Arduino in the other program's hands).
+      reject(Object.assign(new DeviceError('unavailable', `${who}: cannot open ${path}: ${hint}`, !denied), { othersPort: busy }));
     }),
   );
   let dataCb: ((b: Uint8Array) => void) | null = null;
@@ -181,6 +183,8 @@ export class SerialPortFinder {
     if (r.at === 'unnamed')
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path} yet: a port appeared there ${Math.round(r.ageMs)} ms ago and has no /dev/serial/by-id name yet to tell whether it is this device's adapter (${basename(this.alias!)})`, true);
     if (r.at === 'other')
+      // Not opened, so retried on the quick backoff (a look at two folders): its own adapter may be
+      // back under another name any moment.
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${r.other ? basename(r.other) : 'one without a /dev/serial/by-id name'}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
       const link = await openSerialLink(this.path, baudRate, who);

@@ -100,7 +100,10 @@ export function stepConnection(s: ConnState, e: ConnEvent, policy: ReconnectPoli
     const [r, seed] = nextRandom(s.seed);
     next.seed = seed;
     next.state = next.everStreamed ? 'reconnecting' : 'connecting';
-    fx.push({ type: 'schedule-retry', delayMs: backoffDelayMs(next.failures, policy, r) });
+    const backoff = backoffDelayMs(next.failures, policy, r);
+    // Only when reconnecting: a Connect pressed on such a port gets its quick attempts and its reason.
+    const waiting = error.othersPort && next.everStreamed && Number.isFinite(policy.waitRetryMs) ? Math.round(policy.waitRetryMs * (1 + policy.jitter * (2 * r - 1))) : 0;
+    fx.push({ type: 'schedule-retry', delayMs: Math.max(backoff, waiting) });
     status(error);
   };
   const drop = (error: ConnError) => {

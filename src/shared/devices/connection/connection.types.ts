@@ -52,6 +52,14 @@ export interface ConnError {
   message: string;
   /** Whether trying again could help. */
   retryable: boolean;
+  /**
+   * The port was opened and is known to be another device's (held by another program, another
+   * device's output on it): once the device has streamed, retried at the waiting cadence
+   * (`waitRetryMs`), not on the quick backoff, so that device is not reopened (each open raises
+   * DTR) and a driver's commands not written to it every couple of seconds. (Another adapter on the
+   * path is not opened at all: that retry stays quick.)
+   */
+  othersPort?: boolean;
 }
 
 export type ConnEvent =
