@@ -69,4 +69,13 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     await page.waitForSelector(clock, { timeout: 8_000 });
     assert.deepEqual(problems, [], 'no page errors');
   });
+
+  test("the card's Stop disconnects the paired device (it was 'no device' from the demo devices' channel); the card goes", async () => {
+    const id = `cyton:${pty.app}`;
+    const card = `[data-testid="device-${id}"]`;
+    await page.click(`${card} [data-testid="device-toggle"]`);
+    await page.waitForFunction((sel) => !document.querySelector(sel), card, { timeout: 10_000 });
+    assert.ok(!serve.core.hub.sources().some((s) => s.deviceId === id), 'taken off the hub');
+    assert.deepEqual(problems, [], 'no page errors');
+  });
 });

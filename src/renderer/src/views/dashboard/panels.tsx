@@ -204,6 +204,10 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
   const off = busy || offline;
   const [fault, setFault] = useState(controls?.faults[0]?.id ?? '');
   const running = status.state === 'streaming' || status.state === 'connecting' || status.state === 'reconnecting';
+  // The core's own devices (the demo ones: they have controls) start and stop through the pipeline;
+  // a paired device is disconnected as its Devices row does (connected there again: its settings
+  // live there), and a replay is closed in Sessions: no toggle for either that could only fail.
+  const kept = controls !== undefined;
   const holdFocus = useFocusThroughBusy(busy);
   const act = async (what: string, fn: () => Promise<unknown>) => {
     holdFocus();
@@ -227,16 +231,22 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
           <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
         <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
-        <button
-          type="button"
-          class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
-          disabled={off}
-          aria-label={`${running ? 'Stop' : 'Start'} ${status.name}`}
-          onClick={() => act(running ? 'stop' : 'start', () => client.invoke(running ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id }))}
-          data-testid="device-toggle"
-        >
-          {running ? 'Stop' : 'Start'}
-        </button>
+        {(kept || (running && status.transport !== 'replay')) && (
+          <button
+            type="button"
+            class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
+            disabled={off}
+            aria-label={`${running ? 'Stop' : 'Start'} ${status.name}`}
+            onClick={() =>
+              act(running ? 'stop' : 'start', () =>
+                kept ? client.invoke(running ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id }) : client.invoke('hm:devices:disconnect', { deviceId: id }),
+              )
+            }
+            data-testid="device-toggle"
+          >
+            {running ? 'Stop' : 'Start'}
+          </button>
+        )}
       </div>
       {status.problem && (
         <p class="device-problem" role="status" data-testid="device-problem">
