@@ -1,7 +1,7 @@
 // A serial Cyton (an emulated dongle behind a socat pseudo-terminal) on the Live dashboard, in real
 // Chromium: while it streams its card shows its clock line; with the dongle pulled the card says it
 // is reconnecting and shows no clock figures (its last ones would read as current); plugged back,
-// the line comes back.
+// the line comes back. The card's Stop disconnects it (as its Devices row does), and the card goes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
