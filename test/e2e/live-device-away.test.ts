@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
-import { CytonEmulator } from '../../src/main/devices/emulator/cyton-emulator';
-import { PtyPair, NEED_SOCAT } from '../fixtures/pty';
+import { NEED_SOCAT } from '../fixtures/pty';
+import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
 
 const skip = chromiumMissing() || rendererMissing() || NEED_SOCAT;
 
@@ -17,17 +17,10 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
   let browser: Browser;
   let page: Page;
   let problems: string[];
-  let pty: PtyPair;
-  let emu: CytonEmulator | null = null;
-  const plugEmulator = async () => {
-    await pty.plug();
-    emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => out.fill((i % 250) * 100) });
-    await emu.open();
-  };
+  let dongle: CytonOnPty;
 
   before(async () => {
-    pty = new PtyPair('e2e-live-away');
-    await plugEmulator();
+    dongle = await plugEmulatedCyton('e2e-live-away');
     serve = await startServeFixture({ demo: false });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
@@ -39,14 +32,13 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
   after(async () => {
     await browser?.close();
     await serve?.close();
-    await emu?.close();
-    await pty?.unplug();
+    await dongle?.close();
   });
 
   test('streaming: a clock line; dongle pulled: reconnecting, none; plugged back: the line again', async () => {
-    await page.fill('[data-testid="serial-path"]', pty.app);
+    await page.fill('[data-testid="serial-path"]', dongle.pty.app);
     await page.click('[data-testid="serial-connect"]');
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     await page.waitForSelector(`[data-testid="paired-${id}"][data-state="streaming"]`, { timeout: 15_000 });
     await page.goto(`${serve.url}#/`);
     const card = `[data-testid="device-${id}"]`;
@@ -54,9 +46,8 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 10_000 });
     await page.waitForFunction((sel) => /^EEG clock: /.test(document.querySelector(sel)?.textContent ?? ''), clock, { timeout: 8_000 });
 
-    await emu?.close();
-    emu = null;
-    await pty.unplug();
+    await dongle.emu.close();
+    await dongle.pty.unplug();
     await page.waitForSelector(`${card}[data-state="reconnecting"]`, { timeout: 10_000 });
     assert.equal(await page.$(clock), null, 'no clock figures on the card while the device is away');
     // It stays so for a while (the clock pushes every 2 s do not bring the last figures back).
@@ -64,14 +55,15 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     assert.equal(await page.getAttribute(card, 'data-state'), 'reconnecting', 'still away');
     assert.equal(await page.$(clock), null, 'still no clock figures');
 
-    await plugEmulator();
+    await dongle.pty.plug();
+    await dongle.emu.open();
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 20_000 });
     await page.waitForSelector(clock, { timeout: 8_000 });
     assert.deepEqual(problems, [], 'no page errors');
   });
 
   test("the card's Stop disconnects the paired device (it was 'no device' from the demo devices' channel); the card goes", async () => {
-    const id = `cyton:${pty.app}`;
+    const id = `cyton:${dongle.pty.app}`;
     const card = `[data-testid="device-${id}"]`;
     await page.click(`${card} [data-testid="device-toggle"]`);
     await page.waitForFunction((sel) => !document.querySelector(sel), card, { timeout: 10_000 });
