@@ -2,31 +2,21 @@
 // panel says nothing streams, and the devices panel says where to connect one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 
 describe('live dashboard without devices (Chromium, serve mode, no demo)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
   let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture({ demo: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(serve.url);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    ({ page, problems } = app = await openServedPage({ demo: false }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   test('every panel says nothing streams; the devices panel leads to the Devices view', async () => {
     const empty = await page.waitForSelector('[data-testid="devices-empty"]', { timeout: 10_000 });
@@ -36,7 +26,7 @@ describe('live dashboard without devices (Chromium, serve mode, no demo)', { ski
     assert.match(await page.textContent('[data-testid="tile-hr"]') ?? '', /no ECG device streaming/);
     await page.click('[data-testid="devices-empty"] a');
     await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Devices', undefined, { timeout: 10_000 });
-    assert.equal(await page.evaluate(() => location.hash), '#/devices');
-    assert.deepEqual(problems, []);
+    assert.equal(await page.evaluate(() => location.hash), '#/devices', 'the link opens the Devices view');
+    assert.deepEqual(problems, [], 'no page errors');
   });
 });
