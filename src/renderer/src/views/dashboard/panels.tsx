@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceStatus } from '../../../../shared/device.types';
 import type { DeviceControls, DeviceSettingValue } from '../../../../shared/ipc/pipeline.schema';
 import type { LogEntry, LogLevel } from '../../../../shared/log.types';
-import { EEG_BANDS } from '../../../../shared/features.types';
+import { EEG_BANDS, type EegFeatures } from '../../../../shared/features.types';
 import { plural } from '../../../../shared/plural';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { Modality as StreamModality } from '../../../../shared/stream.types';
@@ -73,22 +73,29 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   );
 }
 
-export function BandPanel({ live }: { live: LiveStore }) {
+/** A chart of the newest EEG features: redrawn when they arrive (1/s), not on every store change. */
+interface EegChart {
+  update(f: EegFeatures | undefined): void;
+  destroy(): void;
+}
+
+/** A panel holding one EEG feature chart (band power, spectrum), with the wait text until features come. */
+function EegChartPanel({ live, title, subtitle, testId, makeChart }: { live: LiveStore; title: string; subtitle: string; testId: string; makeChart: (canvas: HTMLCanvasElement) => EegChart }) {
   useLive(live, 2);
   const ref = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<BandChart | null>(null);
+  const chart = useRef<EegChart | null>(null);
   useEffect(() => {
-    chart.current = new BandChart(ref.current!);
+    chart.current = makeChart(ref.current!);
     return () => chart.current?.destroy();
   }, []);
   const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
   // Redrawn when new features arrive (1/s), not on every store change (windows, quality, logs).
   useEffect(() => chart.current?.update(eeg), [eeg]);
   return (
-    <section class="panel" aria-label="Band power" data-testid="band-power">
+    <section class="panel" aria-label={title} data-testid={testId}>
       <header class="panel-header">
-        <h2>Band power</h2>
-        <span class="muted small">δ θ α β γ share per channel</span>
+        <h2>{title}</h2>
+        <span class="muted small">{subtitle}</span>
       </header>
       <div class="chart-box chart-medium">
         <canvas ref={ref} />
@@ -98,29 +105,12 @@ export function BandPanel({ live }: { live: LiveStore }) {
   );
 }
 
+export function BandPanel({ live }: { live: LiveStore }) {
+  return <EegChartPanel live={live} title="Band power" subtitle="δ θ α β γ share per channel" testId="band-power" makeChart={(c) => new BandChart(c)} />;
+}
+
 export function SpectrumPanel({ live }: { live: LiveStore }) {
-  useLive(live, 2);
-  const ref = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<SpectrumChart | null>(null);
-  useEffect(() => {
-    chart.current = new SpectrumChart(ref.current!);
-    return () => chart.current?.destroy();
-  }, []);
-  const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
-  // Redrawn when new features arrive (1/s), not on every store change (windows, quality, logs).
-  useEffect(() => chart.current?.update(eeg), [eeg]);
-  return (
-    <section class="panel" aria-label="Spectrum" data-testid="spectrum">
-      <header class="panel-header">
-        <h2>Spectrum</h2>
-        <span class="muted small">EEG, mean of channels</span>
-      </header>
-      <div class="chart-box chart-medium">
-        <canvas ref={ref} />
-        {!eeg && <p class="chart-empty muted">{eegWaitText(live)}</p>}
-      </div>
-    </section>
-  );
+  return <EegChartPanel live={live} title="Spectrum" subtitle="EEG, mean of channels" testId="spectrum" makeChart={(c) => new SpectrumChart(c)} />;
 }
 
 const FLAG_TEXT: Record<string, string> = {
