@@ -5,12 +5,8 @@
 // Prints figures; asserts nothing.
 //
 //   node --import tsx bench/dashboard-frame.bench.ts [--seconds 10] [--width 1600 --height 1000]
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { benchFlags, COUNT, header, loadAverages, percentile, POSITIVE, table } from './bench-util';
-import { startServe } from '../src/main/serve/serve-command';
-import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
+import { mainThreadCpuS, pageBenchMissing, rendererPids, withServeAndChromium } from './page-bench';
 
 const values = benchFlags(import.meta.url, 'Script time per dashboard trace frame in Chromium, 32 ch @ 250 Hz + ECG (goal < 8 ms).', {
   seconds: { type: 'number', rule: POSITIVE, default: 10, help: 'seconds of frames timed' },
@@ -18,54 +14,13 @@ const values = benchFlags(import.meta.url, 'Script time per dashboard trace fram
   height: { type: 'number', rule: COUNT, default: 1000, help: 'window height in pixels' },
 });
 const SECONDS = values.seconds;
-const CLOCK_TICKS_PER_S = 100; // Linux USER_HZ
-
-/** Chromium renderer processes under `root` (this process: playwright spawns the browser as our child). Linux only. */
-function rendererPids(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const isUnder = (pid: number): boolean => {
-    for (let p = pid, i = 0; p > 1 && i < 20; p = parent.get(p) ?? 0, i++) if (p === root) return true;
-    return false;
-  };
-  return [...parent.keys()].filter((pid) => {
-    if (!isUnder(pid)) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** CPU seconds used so far by a process's main thread (utime + stime). */
-function mainThreadCpuS(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS_PER_S;
-  } catch {
-    return NaN;
-  }
-}
 
 async function main() {
   header('Dashboard frame time (Chromium, 32 EEG ch @ 250 Hz + ECG)');
-  const missing = chromiumMissing();
+  const missing = pageBenchMissing();
   if (missing) return console.log(`skipped: ${missing}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'hm-bench-'));
-  const serve = await startServe({ port: 0, dataDir, rendererDir: resolve('out', 'renderer'), demo: { eegPreset: '32ch' }, onLog: () => {} });
-  const browser = await launchChromium();
   const rows: Record<string, string | number>[] = [];
-  try {
+  await withServeAndChromium({ demo: { eegPreset: '32ch' } }, async (serve, browser) => {
     const page = await browser.newPage({ viewport: { width: values.width, height: values.height } });
     await page.goto(serve.server.url);
     const eeg = serve.core.hub.streams().find((s) => s.modality === 'eeg');
@@ -103,11 +58,7 @@ async function main() {
         'CPU ms/frame': pids.length && ms.length ? (1000 * cpuS) / ms.length : NaN,
       });
     }
-  } finally {
-    await browser.close();
-    await serve.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
   table(rows);
   console.log(`\nmachine load average during the run: ${loadAverages()} on ${process.platform}`);
   console.log('CPU ms/frame = the page renderer main thread\'s CPU time (all its work: frames, messages, panels) ÷ frames drawn.');

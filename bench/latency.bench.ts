@@ -8,12 +8,8 @@
 // measured by round trips and removed.
 //
 //   node --import tsx bench/latency.bench.ts [--seconds 40]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { benchFlags, header, loadAverages, percentile, POSITIVE, table } from './bench-util';
-import { startServe } from '../src/main/serve/serve-command';
-import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
+import { pageBenchMissing, withServeAndChromium } from './page-bench';
 
 const { seconds: SECONDS } = benchFlags(import.meta.url, 'Latency from a chunk entering the hub to its window on the page (serve mode, real Chromium; goal p99 < 50 ms).', {
   seconds: { type: 'number', rule: POSITIVE, default: 40, help: 'seconds of streaming measured' },
@@ -22,33 +18,30 @@ const wall = () => performance.timeOrigin + performance.now();
 
 async function main() {
   header('Latency: sample enters the hub → reaches the page (serve mode, Chromium)');
-  const missing = chromiumMissing();
+  const missing = pageBenchMissing();
   if (missing) return console.log(`skipped: ${missing}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'hm-bench-'));
-  const serve = await startServe({ port: 0, dataDir, rendererDir: resolve('out', 'renderer'), onLog: () => {} });
-  const hub = serve.core.hub;
+  await withServeAndChromium({}, async (serve, browser) => {
+    const hub = serve.core.hub;
 
-  let lastEntry = NaN;
-  const windowEntry = new Map<number, number>();
-  const windowEnd = new Map<number, number>();
-  const blockEntry = new Map<string, number>();
-  const windowPublished = new Map<number, number>();
-  hub.subscribe({
-    rawChunk: () => {
-      lastEntry = wall();
-    },
-    conditioned: (b) => blockEntry.set(`${b.streamId}@${b.startTime.toFixed(6)}`, lastEntry),
-    window: (w) => {
-      windowEntry.set(w.seq, lastEntry);
-      windowEnd.set(w.seq, (w.startTime + w.samples / w.rateHz) * 1000);
-    },
-  });
-  serve.core.subscribePushes((m) => {
-    if (m.type === 'pipeline:window') windowPublished.set(m.window.seq, wall());
-  });
+    let lastEntry = NaN;
+    const windowEntry = new Map<number, number>();
+    const windowEnd = new Map<number, number>();
+    const blockEntry = new Map<string, number>();
+    const windowPublished = new Map<number, number>();
+    hub.subscribe({
+      rawChunk: () => {
+        lastEntry = wall();
+      },
+      conditioned: (b) => blockEntry.set(`${b.streamId}@${b.startTime.toFixed(6)}`, lastEntry),
+      window: (w) => {
+        windowEntry.set(w.seq, lastEntry);
+        windowEnd.set(w.seq, (w.startTime + w.samples / w.rateHz) * 1000);
+      },
+    });
+    serve.core.subscribePushes((m) => {
+      if (m.type === 'pipeline:window') windowPublished.set(m.window.seq, wall());
+    });
 
-  const browser = await launchChromium();
-  try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(serve.server.url);
     await page.waitForFunction(() => (window.__heartmindArrivals?.windows.length ?? 0) > 0, undefined, { timeout: 30_000 });
@@ -113,11 +106,7 @@ async function main() {
     table(rows);
     console.log(`\nmachine load average after the run: ${loadAverages()}`);
     console.log(`goal: p99 < 50 ms beyond the window's own length; dropped pushes: ${serve.server.droppedPushes()}`);
-  } finally {
-    await browser.close();
-    await serve.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

@@ -14,14 +14,12 @@
 // switches away: it should then cost only the inference worker and the pushes it decodes.
 //
 //   node --import tsx bench/soak.bench.ts [--minutes 10] [--every 10]
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CDPSession } from 'playwright-core';
 import { benchFlags, header, loadAverages, POSITIVE, table } from './bench-util';
-import { startServe } from '../src/main/serve/serve-command';
-import { chromiumMissing, collectPageProblems, launchChromium } from '../test/e2e/support/chromium';
+import { pageBenchMissing, processCpuS, rendererPids, rssMiB, withServeAndChromium } from './page-bench';
+import { collectPageProblems } from '../test/e2e/support/chromium';
 
 const flags = benchFlags(import.meta.url, 'Soak: serve mode + demo devices + recording + the shipped model live in Chromium; CPU, memory and output over time.', {
   minutes: { type: 'number', rule: POSITIVE, default: 10, help: 'minutes of streaming' },
@@ -29,48 +27,6 @@ const flags = benchFlags(import.meta.url, 'Soak: serve mode + demo devices + rec
   hidden: { type: 'boolean', help: 'run the second half with the page hidden (another tab in front)' },
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const CLK_TCK = 100; // Linux USER_HZ
-
-/** utime + stime of a process in seconds, and its RSS in MB (/proc; NaN when gone). */
-function procStat(pid: number): { cpuS: number; rssMB: number } {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-    return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMB: rss / 1024 };
-  } catch {
-    return { cpuS: NaN, rssMB: NaN };
-  }
-}
-
-/** Chromium's renderer processes (descendants of `ancestor` whose command line says --type=renderer). */
-function rendererPids(ancestor: number): number[] {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parent.get(pid), n = 0; p !== undefined && n < 10; p = parent.get(p), n++) if (p === ancestor) return true;
-    return false;
-  };
-  return [...parent.keys()].filter((pid) => {
-    if (!isDescendant(pid)) return false;
-    try {
-      // (Chromium's own UI pages run in renderers of their own, marked --top-chrome-webui.)
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmd.includes('--type=renderer') && !cmd.includes('--top-chrome-webui');
-    } catch {
-      return false;
-    }
-  });
-}
 
 async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
@@ -94,28 +50,25 @@ function slope(x: number[], y: number[]): number {
 
 async function main() {
   header(`Soak: serve + demo + recording + shipped model live in Chromium, ${flags.minutes} min`);
-  const missing = chromiumMissing() || (!existsSync(resolve('out', 'renderer', 'index.html')) && 'needs a build (npm run build)');
+  const missing = pageBenchMissing();
   if (missing) return console.log(`skipped: ${missing}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'hm-soak-'));
   delete process.env.HEARTMIND_MODELS_DIR; // the shipped models/
-  const serve = await startServe({ port: 0, dataDir, rendererDir: resolve('out', 'renderer'), demo: true, onLog: () => {} });
-  const ctx = { transport: 'local' as const, clientId: 'soak' };
-  const dispatch = async (ch: string, req: unknown) => {
-    const r = await serve.core.handlers.dispatch(ch as never, req as never, ctx);
-    if (!r.ok) throw new Error(`${ch}: ${r.error.message}`);
-    return r.value as never;
-  };
-  let windows = 0;
-  let values = 0;
-  let predictions = 0;
-  serve.core.hub.subscribe({ window: () => void windows++, rawChunk: (c, info) => void (values += c.count * info.channels.length) });
-  serve.core.subscribePushes((m) => {
-    if (m.type === 'models:prediction') predictions++;
-  });
-  const lag = monitorEventLoopDelay({ resolution: 10 });
+  await withServeAndChromium({ demo: true }, async (serve, browser) => {
+    const ctx = { transport: 'local' as const, clientId: 'soak' };
+    const dispatch = async (ch: string, req: unknown) => {
+      const r = await serve.core.handlers.dispatch(ch as never, req as never, ctx);
+      if (!r.ok) throw new Error(`${ch}: ${r.error.message}`);
+      return r.value as never;
+    };
+    let windows = 0;
+    let values = 0;
+    let predictions = 0;
+    serve.core.hub.subscribe({ window: () => void windows++, rawChunk: (c, info) => void (values += c.count * info.channels.length) });
+    serve.core.subscribePushes((m) => {
+      if (m.type === 'models:prediction') predictions++;
+    });
+    const lag = monitorEventLoopDelay({ resolution: 10 });
 
-  const browser = await launchChromium();
-  try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const problems = collectPageProblems(page);
@@ -129,7 +82,7 @@ async function main() {
 
     // This process launched the browser: its renderers are among our descendants (this page's is the only one).
     const pids = rendererPids(process.pid);
-    const sampleRenderer = () => pids.map(procStat).reduce((a, b) => ({ cpuS: a.cpuS + b.cpuS, rssMB: a.rssMB + b.rssMB }), { cpuS: 0, rssMB: 0 });
+    const sampleRenderer = () => pids.reduce((a, pid) => ({ cpuS: a.cpuS + processCpuS(pid), rssMB: a.rssMB + rssMiB(pid) }), { cpuS: 0, rssMB: 0 });
     const t0 = performance.now();
     const w0 = windows;
     const v0 = values;
@@ -232,11 +185,7 @@ async function main() {
     ]);
     console.log(`\nsession ${rec.sessionId}: ${stop.committedSamples} values committed; dropped pushes ${serve.server.droppedPushes()}; page problems: ${problems.length ? problems.join(' | ') : 'none'}`);
     console.log(`machine load average after the run: ${loadAverages()}`);
-  } finally {
-    await browser.close();
-    await serve.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {
