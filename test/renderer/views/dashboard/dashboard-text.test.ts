@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockLineText, clockOffsetText, deviceModelText, modalityCellText, staleText, traceInfoText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { clockLineText, clockOffsetText, deviceModelText, modalityCellText, staleText, traceInfoText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
 import { museModelFromName } from '../../../../src/main/devices/drivers/muse-driver';
@@ -101,6 +101,22 @@ describe('live dashboard text', () => {
       const text = deviceModelText({ model, transport: 'sim' });
       assert.ok(!text.startsWith(`${model} ·`), `${model} has no name: '${text}'`);
     }
+  });
+
+  test('windows panel: how late the newest window came; a replay (windows at their recorded times) says so instead of the recording\'s age', () => {
+    const stream = { id: 'd/eeg', deviceId: 'd', deviceName: 'D', deviceModel: 'x', modality: 'eeg', nominalRateHz: 500, channels: [] } as StreamInfo;
+    const win = (startTime: number, receivedAt: number) => ({ seq: 1, startTime, lengthS: 5, eeg: {} as never, ecg: {} as never, receivedAt });
+    const at = (transport: DeviceStatus['transport'], windows: ReturnType<typeof win>[], state: DeviceStatus['state'] = 'streaming') => ({
+      streams: new Map([[stream.id, stream]]),
+      devices: new Map([['d', { deviceId: 'd', name: 'D', model: 'x', transport, state } as DeviceStatus]]),
+      windows,
+    });
+    const now = 1_790_000_000;
+    assert.equal(windowArrivalText(at('sim', [win(now - 5.1, now * 1000)])), ' · arrived 100 ms after its end');
+    assert.equal(windowArrivalText(at('sim', [])), '');
+    // EEGMAT was recorded in 2011: its replayed windows end ~16 years before they reach the page.
+    assert.equal(windowArrivalText(at('replay', [win(1_293_840_036, now * 1000)])), ' · replayed: windows keep their recorded times');
+    assert.equal(windowArrivalText({ streams: new Map(), devices: new Map(), windows: [win(now - 5.1, now * 1000)] }), ' · no device streaming: no new windows');
   });
 
   describe('device card clock line', () => {

@@ -22,6 +22,22 @@ export function modalityCellText(m: ModalitySummary): string {
 }
 
 /**
+ * The windows panel's note after its length and hop: how long after its end the newest window
+ * reached the page (wall clock − the window's host-clock end). A replay's windows keep the host
+ * times they were recorded with, so that difference is the age of the recording ("arrived
+ * 501916307813 ms after its end" for a 2011 EEGMAT file): it says it is replayed instead.
+ */
+export function windowArrivalText(live: Pick<LiveStore, 'streams' | 'devices' | 'windows'>): string {
+  if (live.streams.size === 0) return ' · no device streaming: no new windows';
+  const last = live.windows[live.windows.length - 1];
+  if (!last) return '';
+  // The pipeline runs a replay on its own (docs/pipeline.md §1), so one replaying device says it all.
+  if ([...live.devices.values()].some((d) => d.transport === 'replay' && d.state === 'streaming')) return ' · replayed: windows keep their recorded times';
+  const latencyMs = last.receivedAt - (last.startTime + last.lengthS) * 1000;
+  return Number.isFinite(latencyMs) ? ` · arrived ${fmt(latencyMs)} ms after its end` : '';
+}
+
+/**
  * Why figures from this stream are not current: the core is out of reach (offlineText), or its
  * device is not streaming or has stalled (the features and quality reports stop with its data, and a
  * tile or quality chip would otherwise keep its last figure as if live). Null when they are current.

@@ -14,7 +14,7 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { deviceModelText, modalityCellText, staleText } from './dashboard-text';
+import { deviceModelText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
@@ -338,8 +338,6 @@ export function WindowStream({ live }: { live: LiveStore }) {
   useLive(live, 4);
   const recent = live.windows.slice(-8).reverse();
   const strip = live.windows.slice(-60);
-  const last = live.windows[live.windows.length - 1];
-  const latencyMs = last ? last.receivedAt - (last.startTime + last.lengthS) * 1000 : NaN;
   const offline = offlineText(live);
   return (
     <section class="panel" aria-label="Synchronised windows" data-testid="windows" data-stale={offline ? 'true' : undefined}>
@@ -347,7 +345,7 @@ export function WindowStream({ live }: { live: LiveStore }) {
         <h2>Windows</h2>
         <span class="muted small">
           {live.windowing ? `${live.windowing.lengthS} s every ${live.windowing.hopS} s @ ${live.windowing.rateHz} Hz` : ''}
-          {offline ? '' : live.streams.size === 0 ? ' · no device streaming: no new windows' : Number.isFinite(latencyMs) && ` · arrived ${fmt(latencyMs)} ms after its end`}
+          {offline ? '' : windowArrivalText(live)}
         </span>
         {offline && <span class="stale-hint small">{offline}: no new windows</span>}
       </header>
