@@ -71,6 +71,10 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     quality: (report) => push({ type: 'pipeline:quality', report }),
     gap: (gap) => push({ type: 'pipeline:gap', gap }),
     deviceStatus: (status) => push({ type: 'pipeline:device-status', status }),
+    // The core keeps its own devices listed while stopped (allStatuses); any other leaves the list.
+    deviceRemoved: (deviceId) => {
+      if (!devices.has(deviceId)) push({ type: 'pipeline:device-removed', deviceId });
+    },
     log: (entry) => ctx.log(entry.level, entry.source, entry.message),
     config: (c) => push({ type: 'pipeline:settings', settings: signalSettingsOf(c), windowing: windowing(c) }),
   });

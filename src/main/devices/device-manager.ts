@@ -127,6 +127,14 @@ export class DeviceManager {
 
   constructor(private readonly opts: DeviceManagerOptions) {
     this.store = new DeviceStore(opts.dataDir);
+    // A device of ours taken off the hub (disconnected, or parked while a replay runs) leaves the
+    // pages' live list ('pipeline:device-removed'): its row then shows the status listed here, which
+    // must be its own now ('stopped'), not the one it had when the list was last pushed.
+    opts.hub.subscribe({
+      deviceRemoved: (id) => {
+        if (this.sources.has(id)) this.changed();
+      },
+    });
   }
 
   private log(level: LogEntry['level'], message: string): void {
@@ -328,9 +336,12 @@ export class DeviceManager {
   }
 
   async disconnect(deviceId: string): Promise<PairedDevice | null> {
+    // Taken off the hub, the list is pushed from its deviceRemoved; one not in the hub is pushed here.
     if (this.opts.hub.sources().some((s) => s.deviceId === deviceId)) await this.opts.hub.removeSource(deviceId);
-    else await this.sources.get(deviceId)?.stop();
-    this.changed();
+    else {
+      await this.sources.get(deviceId)?.stop();
+      this.changed();
+    }
     return this.store.get(deviceId) ? this.entry(deviceId) : null;
   }
 

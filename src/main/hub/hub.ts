@@ -172,6 +172,7 @@ export class StreamHub implements Hub {
     m.status = { ...safeStatus(m.source, m.status), state: 'stopped' };
     m.problem = undefined;
     this.publishStatus(m);
+    this.emit('deviceRemoved', deviceId);
     this.log('info', `device:${deviceId}`, `${m.status.name} stopped`);
   }
 

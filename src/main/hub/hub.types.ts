@@ -20,6 +20,8 @@ export interface HubListener {
   eeg?(features: EegFeatures): void;
   quality?(report: QualityReport): void;
   deviceStatus?(status: DeviceStatus): void;
+  /** A device was taken off the hub (removeSource), after its 'stopped' status: devices() no longer lists it. */
+  deviceRemoved?(deviceId: string): void;
   log?(entry: LogEntry): void;
   /** The pipeline's configuration changed (setPipelineConfig: the user's settings, a replay's recorded ones). */
   config?(config: PipelineConfig): void;

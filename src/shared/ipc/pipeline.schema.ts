@@ -85,6 +85,12 @@ export type PipelinePush =
   | { type: 'pipeline:settings'; settings: SignalSettings; windowing: WindowingInfo }
   | { type: 'pipeline:device-status'; status: DeviceStatus }
   /**
+   * The device left the core's list: taken off the hub and not one the core keeps while stopped
+   * (a replay closed, a paired device disconnected or parked for a replay; not a demo device,
+   * which stays listed as stopped). Its 'stopped' status came just before; pages drop it.
+   */
+  | { type: 'pipeline:device-removed'; deviceId: string }
+  /**
    * A stream's clock mapping (offset, drift, jitter, fit), at most once per CLOCK_PUSH_SEC of its
    * data: it changes on a scale of minutes, so it rides on no per-chunk message.
    */

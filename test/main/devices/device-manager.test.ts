@@ -644,6 +644,26 @@ describe('devices area requests', () => {
     assert.equal(central.peripherals[0].connected, false, 'stopped with the core');
   });
 
+  test("a device taken off the hub behind the manager's back (parked for a replay) is pushed as stopped in the paired list; disconnect pushes the list once", async () => {
+    const pushed: string[][] = [];
+    const central = new EmulatedCentral([new EmulatedPolarH10('a0:9e:1a:00:00:0b')]);
+    const hub = new StreamHub({ clock: systemClock });
+    const m = new DeviceManager({ hub, clock: systemClock, dataDir: join(tmp, 'profile-park'), log: () => undefined, central: async () => central, policy: FAST, onChange: (devices) => pushed.push(devices.map((d) => `${d.deviceId}:${d.status?.state}`)) });
+    const p = await m.connect({ kind: 'polar-h10', id: 'a0:9e:1a:00:00:0b' });
+    assert.equal(p.status?.state, 'streaming');
+    pushed.length = 0;
+    // What parkLiveSources does when a replay opens (and restoreParkedSources as it closes): the hub alone, not the manager.
+    const source = hub.sources().find((s) => s.deviceId === p.deviceId)!;
+    await hub.removeSource(p.deviceId);
+    assert.deepEqual(pushed, [[`${p.deviceId}:stopped`]], 'the paired list is pushed with the state the device is in now');
+    await hub.addSource(source);
+    await waitFor('streaming again', () => hub.devices()[0]?.state === 'streaming', 3000);
+    pushed.length = 0;
+    await m.disconnect(p.deviceId);
+    assert.deepEqual(pushed, [[`${p.deviceId}:stopped`]], 'disconnect: one push, stopped');
+    await hub.close();
+  });
+
   test('a data folder that cannot be written: the device still connects and streams, the log says why it is not remembered', async () => {
     const file = join(tmp, 'not-a-folder');
     writeFileSync(file, 'x');

@@ -216,6 +216,27 @@ describe('devices come and go', () => {
     await r.hub.close();
   });
 
+  test("a device taken off the hub is said to be removed, after its 'stopped' status; one that failed to start stays listed", async () => {
+    const { r } = await streamingRig();
+    const seen: string[] = [];
+    r.hub.subscribe({ deviceStatus: (s) => seen.push(`${s.deviceId}:${s.state}`), deviceRemoved: (id) => seen.push(`removed ${id}`) });
+    r.sched.advance(2);
+    seen.length = 0;
+    await r.hub.removeSource(DEMO_STRAP_ID);
+    // (The simulated strap says 'stopped' itself as it stops; the hub says it again.)
+    assert.deepEqual(new Set(seen.slice(0, -1)), new Set([`${DEMO_STRAP_ID}:stopped`]), `statuses before the removal: ${seen.join(', ')}`);
+    assert.equal(seen.at(-1), `removed ${DEMO_STRAP_ID}`, 'the removal comes last');
+    assert.ok(!r.hub.devices().some((d) => d.deviceId === DEMO_STRAP_ID), 'no longer listed');
+    const said = seen.length;
+    await r.hub.removeSource(DEMO_STRAP_ID);
+    assert.equal(seen.length, said, 'removing it again says nothing');
+    const failing: Source = { deviceId: 'broken:1', start: () => Promise.reject(new Error('no port')), stop: async () => {}, status: () => ({ deviceId: 'broken:1', name: 'Broken', model: 'x', transport: 'serial', state: 'connecting', streamIds: [] }) };
+    await r.hub.addSource(failing);
+    assert.ok(!seen.includes('removed broken:1'), 'a device that failed to start is not removed: its error shows');
+    assert.equal(r.hub.devices().find((d) => d.deviceId === 'broken:1')?.state, 'error');
+    await r.hub.close();
+  });
+
   test("a strap switched on while the headset streams: ECG 'starting' until a whole window of it exists, never a gap", async () => {
     const r = rig();
     const [headset, strap] = createDemoSources({ clock: r.clock, scheduler: r.sched });

@@ -1,109 +1,127 @@
-// The live store's device list follows the core's: a replay's device goes when the replay closes,
-// the live devices parked for it leave while it runs and come back after; a device the core keeps
-// while stopped (the demo headset) stays listed as stopped; a replay that reached its end stays
-// (stopped) until it is closed. Driven by the pushes the core sends (a device taken off the hub
-// is pushed as 'stopped') and a fake core answering the snapshot from its own list.
+// The live store's device list follows the core's: a device leaves it when the core says so
+// ('pipeline:device-removed': a replay closed, a paired device disconnected or parked for a
+// replay), never from a 'stopped' status alone (a demo device stops and stays listed; a replay that
+// reached its end stays until it is closed). First on scripted pushes, then over the real core
+// (hub, pipeline area, demo devices, sessions area with a replay), with no snapshot asked for
+// after the first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HeartMindClient } from '../../../src/renderer/src/transport/client';
+import { PushRouter } from '../../../src/renderer/src/transport/client';
 import type { PushMessage, PushType } from '../../../src/shared/ipc-schema';
-import type { DeviceState, DeviceStatus } from '../../../src/shared/device.types';
+import type { DeviceState, DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
+import type { Envelope } from '../../../src/shared/ipc/wire-error';
+import { startCore } from '../../../src/main/core/start-core';
+import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
+import type { SessionsService } from '../../../src/main/sessions/sessions-service';
+import { tempDir } from '../../main/db/db-test-util';
+import { waitFor } from '../../fixtures/recording-sink';
 
 (globalThis as { window?: unknown }).window ??= globalThis;
 const { LiveStore } = await import('../../../src/renderer/src/live/live-store');
 
-function fakeCore() {
-  const listeners = new Map<string, Set<(m: PushMessage) => void>>();
-  /** What the core lists: the devices it keeps (with controls) and those in its hub. */
-  const listed = new Map<string, DeviceStatus>();
-  const kept = new Set<string>();
-  let snapshots = 0;
+const ids = (store: InstanceType<typeof LiveStore>) => [...store.devices.values()].map((d) => `${d.deviceId}:${d.state}`).sort();
+
+test("scripted pushes: a 'stopped' status keeps the device listed; 'pipeline:device-removed' drops it, and nothing is asked of the core", async () => {
+  const router = new PushRouter();
+  let invokes = 0;
   const client = {
     transport: 'websocket',
     state: 'open',
-    invoke: async (channel: string) => {
-      assert.equal(channel, 'hm:pipeline:snapshot', 'only the snapshot is asked for');
-      snapshots++;
-      await new Promise((r) => setTimeout(r, 5));
-      return {
-        streams: [],
-        devices: [...listed.values()],
-        controls: [...kept].map((deviceId) => ({ deviceId, settings: [], faults: [] })),
-        logs: [],
-        windowing: null,
-        settings: null,
-        runtime: null,
-        version: 'test',
-        clocks: [],
-      };
+    invoke: async () => {
+      invokes++;
+      return { streams: [], devices: [], controls: [], logs: [], windowing: null, settings: null, runtime: null, version: 'test', clocks: [] };
     },
-    on: (type: PushType, l: (m: PushMessage) => void) => {
-      let set = listeners.get(type);
-      if (!set) listeners.set(type, (set = new Set()));
-      set.add(l);
-      return () => void set!.delete(l);
-    },
+    on: router.on.bind(router),
     onConnection: () => () => {},
     onError: () => () => {},
     close: () => {},
   } as unknown as HeartMindClient;
-  const status = (deviceId: string, state: DeviceState): DeviceStatus => ({ deviceId, name: deviceId, model: 'test', transport: deviceId.startsWith('replay') ? 'replay' : 'sim', state, streamIds: [] });
-  /** The core's status push; `inHub: false` is a device taken off the hub. */
-  const push = (deviceId: string, state: DeviceState, inHub = true) => {
-    const s = status(deviceId, state);
-    if (inHub || kept.has(deviceId)) listed.set(deviceId, s);
-    else listed.delete(deviceId);
-    for (const l of listeners.get('pipeline:device-status') ?? []) l({ type: 'pipeline:device-status', status: s } as PushMessage);
-  };
-  return { client, push, kept, snapshots: () => snapshots };
-}
-
-const settle = () => new Promise((r) => setTimeout(r, 40));
-const ids = (store: InstanceType<typeof LiveStore>) => [...store.devices.values()].map((d) => `${d.deviceId}:${d.state}`).sort();
-
-test("a replay's device goes when it closes; the live devices parked for it leave and come back; a kept device stays stopped", async () => {
-  const core = fakeCore();
-  core.kept.add('demo-eeg');
-  const store = new LiveStore(core.client);
+  const store = new LiveStore(client);
   await store.resync();
-  core.push('demo-eeg', 'streaming');
-  core.push('cyton:/dev/ttyUSB0', 'streaming');
-  assert.deepEqual(ids(store), ['cyton:/dev/ttyUSB0:streaming', 'demo-eeg:streaming']);
-
-  // A replay opens: the live devices are taken off the hub, the replay's device comes on.
-  core.push('demo-eeg', 'stopped', false);
-  core.push('cyton:/dev/ttyUSB0', 'stopped', false);
-  core.push('replay:7', 'streaming');
-  await settle();
-  assert.deepEqual(ids(store), ['demo-eeg:stopped', 'replay:7:streaming'], 'the paired device parked for the replay is not listed as stopped; the demo headset is');
-
-  // The replay reaches its end: stopped, still open (and in the core's list) until closed.
-  core.push('replay:7', 'stopped');
-  await settle();
-  assert.deepEqual(ids(store), ['demo-eeg:stopped', 'replay:7:stopped'], 'an ended replay stays until it is closed');
-
-  // Closed: it leaves the hub, and the live devices come back.
-  core.push('replay:7', 'stopped', false);
-  core.push('demo-eeg', 'connecting');
-  core.push('cyton:/dev/ttyUSB0', 'connecting');
-  await settle();
-  assert.deepEqual(ids(store), ['cyton:/dev/ttyUSB0:connecting', 'demo-eeg:connecting'], "the replay's device is gone, the live ones are back");
+  const status = (deviceId: string, state: DeviceState): DeviceStatus => ({ deviceId, name: deviceId, model: 'test', transport: 'serial', state, streamIds: [] });
+  const push = (m: PushMessage) => router.dispatch(m);
+  push({ type: 'pipeline:device-status', status: status('cyton:/dev/ttyUSB0', 'streaming') });
+  push({ type: 'pipeline:device-status', status: status('replay-3', 'streaming') });
+  push({ type: 'pipeline:device-status', status: status('replay-3', 'stopped') });
+  assert.deepEqual(ids(store), ['cyton:/dev/ttyUSB0:streaming', 'replay-3:stopped'], 'a stopped device stays until the core removes it');
+  const before = store.version;
+  push({ type: 'pipeline:device-status', status: status('cyton:/dev/ttyUSB0', 'stopped') });
+  push({ type: 'pipeline:device-removed', deviceId: 'cyton:/dev/ttyUSB0' });
+  assert.deepEqual(ids(store), ['replay-3:stopped'], 'the removed device is gone at once');
+  assert.ok(store.version > before, 'the panels are told');
+  const after = store.version;
+  push({ type: 'pipeline:device-removed', deviceId: 'never-listed' });
+  assert.equal(store.version, after, 'removing a device the page never had changes nothing');
+  assert.equal(invokes, 1, 'only the first snapshot was asked for');
   store.dispose();
 });
 
-test('stops in a burst ask the core once at a time, and a kept device stopping asks nothing', async () => {
-  const core = fakeCore();
-  core.kept.add('demo-eeg');
-  const store = new LiveStore(core.client);
+/** A device that is neither a demo device nor known to the core while stopped (as a paired one). */
+class PlainSource implements Source {
+  readonly watchesStalls = true;
+  private state: DeviceState = 'stopped';
+  constructor(readonly deviceId: string) {}
+  async start(sink: SourceSink): Promise<void> {
+    this.state = 'streaming';
+    sink.status(this.status());
+  }
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+  }
+  status(): DeviceStatus {
+    return { deviceId: this.deviceId, name: 'Plain device', model: 'plain', transport: 'serial', state: this.state, streamIds: [] };
+  }
+}
+
+test('over the real core: a device taken off the hub leaves the list, a demo device stopped stays, a replay stays after its end and goes when closed', async (t) => {
+  let service!: SessionsService;
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir: tempDir(t),
+    demo: { eegPreset: 'muse' },
+    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ service } = await startSessionsArea(c, { markerPort: null })) }) }],
+  });
+  t.after(() => core.stop());
+  const ctx = { transport: 'local' as const, clientId: 'test' };
+  const router = new PushRouter();
+  t.after(core.subscribePushes((m) => router.dispatch(m)));
+  let snapshots = 0;
+  const call = async (channel: string, req?: unknown) => {
+    if (channel === 'hm:pipeline:snapshot') snapshots++;
+    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
+    if (!env.ok) throw new Error(`${channel}: ${env.error.message}`);
+    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const client = { transport: 'websocket', state: 'open', invoke: call, on: router.on.bind(router), onConnection: () => () => {}, onError: () => () => {}, close: () => {} } as unknown as HeartMindClient;
+  const store = new LiveStore(client);
+  t.after(() => store.dispose());
   await store.resync();
-  const before = core.snapshots();
-  core.push('demo-eeg', 'stopped', false);
-  await settle();
-  assert.equal(core.snapshots(), before, 'a device the core keeps needs no list from it');
-  for (let i = 0; i < 5; i++) core.push(`replay:${i}`, 'streaming');
-  for (let i = 0; i < 5; i++) core.push(`replay:${i}`, 'stopped', false);
-  await settle();
-  assert.ok(core.snapshots() - before <= 2, `snapshots asked for: ${core.snapshots() - before}`);
-  assert.deepEqual(ids(store), ['demo-eeg:stopped'], 'every removed replay device gone');
-  store.dispose();
+  const demo = ['sim-ecg-1', 'sim-eeg-1'];
+  assert.deepEqual(ids(store), demo.map((d) => `${d}:streaming`));
+
+  await core.hub.addSource(new PlainSource('plain:1'));
+  assert.deepEqual(ids(store), ['plain:1:streaming', ...demo.map((d) => `${d}:streaming`)]);
+  await core.hub.removeSource('plain:1');
+  assert.deepEqual(ids(store), demo.map((d) => `${d}:streaming`), 'the device taken off the hub is gone at once, without a snapshot');
+
+  await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
+  assert.deepEqual(ids(store), ['sim-ecg-1:stopped', 'sim-eeg-1:streaming'], 'a demo device stopped stays listed as stopped');
+  await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
+
+  const csv = join(tempDir(t), 'synthetic.csv');
+  writeFileSync(csv, Array.from({ length: 300 }, (_, i) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i % 256 : c === 30 ? 1.7e9 + i / 250 : 0)).join('\t')).join('\n') + '\n');
+  const session = await call('hm:sessions:import', { path: csv, board: 'Synthetic' });
+  const replay = `replay-${session.id}`;
+  await call('hm:sessions:replay-open', { sessionId: session.id, speed: 'max' });
+  // The demo devices are parked for the replay: the core keeps them, stopped.
+  await waitFor('the replay at its end', () => store.devices.get(replay)?.state === 'stopped', 10_000);
+  assert.deepEqual(ids(store), [`${replay}:stopped`, 'sim-ecg-1:stopped', 'sim-eeg-1:stopped'], 'an ended replay stays until it is closed');
+  await call('hm:sessions:replay-close');
+  await service.restoring;
+  assert.ok(!store.devices.has(replay), `the closed replay is gone: ${ids(store).join(', ')}`);
+  await waitFor('the demo devices back', () => demo.every((d) => store.devices.get(d)?.state === 'streaming'), 5000);
+  assert.equal(snapshots, 1, 'the list followed the pushes alone');
 });

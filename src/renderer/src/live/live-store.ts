@@ -172,10 +172,11 @@ export class LiveStore {
       on('pipeline:device-status', (m) => {
         this.devices.set(m.status.deviceId, m.status);
         this.changed();
-        // A device the core does not keep while stopped (a replay closed, a paired device
-        // disconnected) leaves its list when it leaves the hub; the push says 'stopped' either way
-        // (a replay that ended is stopped too, and stays until closed), so the core's list decides.
-        if (m.status.state === 'stopped' && !this.controls.has(m.status.deviceId)) this.refreshDevices();
+      }),
+      // The core says when a device leaves its list (a replay closed, a paired device disconnected
+      // or parked for a replay); one it keeps while stopped (the demo devices) stays, stopped.
+      on('pipeline:device-removed', (m) => {
+        if (this.devices.delete(m.deviceId)) this.changed();
       }),
       on('pipeline:log', (m) => this.addLog(m.entry)),
       on('sessions:marker', (m) => this.events.addMarker(m.marker)),
@@ -205,33 +206,6 @@ export class LiveStore {
     } catch (err) {
       this.addLog({ time: wallNowS(), level: 'error', source: 'renderer', message: `could not load the pipeline state: ${(err as Error).message}` });
     }
-  }
-
-  private devicesRefresh: Promise<void> | null = null;
-  private devicesRefreshAgain = false;
-
-  /** Takes the device list (and their controls) from the core's snapshot; one request at a time. */
-  private refreshDevices(): void {
-    if (this.devicesRefresh) {
-      this.devicesRefreshAgain = true;
-      return;
-    }
-    this.devicesRefresh = (async () => {
-      try {
-        const snap = await this.client.invoke('hm:pipeline:snapshot');
-        this.devices = new Map(snap.devices.map((d) => [d.deviceId, d]));
-        this.controls = new Map(snap.controls.map((c) => [c.deviceId, c]));
-        this.changed();
-      } catch {
-        // Without the core the list is its last known one (the panel says so); a reconnect resyncs.
-      } finally {
-        this.devicesRefresh = null;
-        if (this.devicesRefreshAgain) {
-          this.devicesRefreshAgain = false;
-          this.refreshDevices();
-        }
-      }
-    })();
   }
 
   subscribe(listener: () => void): () => void {
