@@ -2,6 +2,7 @@
 // and signature (after the connection) are what DbClient's typed `api` offers.
 import type { ExportRequest, ExportResult } from '../../shared/session.types';
 import type { ReadableDb } from './db.types';
+import type { StreamSampleSpan } from '../sessions/export-session';
 import {
   abandonRecording,
   addFilterSettings,
@@ -63,6 +64,9 @@ export const readMethods = {
    */
   exportSession: async (db: ReadableDb, req: ExportRequest): Promise<Generator<void, ExportResult>> =>
     (await import('../sessions/export-session')).exportSessionSteps(db, req),
+  /** Each stream's first and last sample on the shared clock, as an export places them (`sessions show`), in steps. */
+  sampleSpans: async (db: ReadableDb, sessionId: number): Promise<Generator<void, StreamSampleSpan[]>> =>
+    (await import('../sessions/export-session')).sampleSpansSteps(db, sessionId),
 };
 
 export const writeMethods = {

@@ -300,20 +300,22 @@ export function peekSampleBlock(bytes: Uint8Array): { firstSeq: number; chunkCou
   return { firstSeq: r.varint(), chunkCount: r.varint(), channelCount: r.varint() };
 }
 
-/** Decodes a block written by encodeSampleBlock with the same resolutions and offsets. */
-export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly number[], offsets?: readonly number[]): StoredChunk[] {
-  const r = new ByteReader(bytes);
+/** What a chunk header holds: where the chunk lies in time and in the arrival order, without its samples. */
+export type ChunkTimes = Omit<StoredChunk, 'data'>;
+
+/**
+ * Reads a block's header and its chunk headers, which come before any sample; returns the channel
+ * count and the chunks' times with the reader on the first channel's samples.
+ */
+function readChunkHeads(r: ByteReader): { channels: number; heads: ChunkTimes[]; total: number } {
   const version = r.u8();
   if (version !== SAMPLE_CODEC_VERSION) throw new SampleCodecError(`unknown sample block version ${version}`);
   let seq = r.varint();
   const chunkCount = r.varint();
   const channels = r.varint();
-  if (channels !== resolutions.length) {
-    throw new SampleCodecError(`block has ${channels} channels, stream has ${resolutions.length}`);
-  }
   const prevDev = new Uint8Array(8);
   const prevHost = new Uint8Array(8);
-  const chunks: StoredChunk[] = [];
+  const heads: ChunkTimes[] = [];
   let total = 0;
   for (let i = 0; i < chunkCount; i++) {
     seq += r.varint();
@@ -321,9 +323,28 @@ export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly numbe
     const deviceTime = readXorF64(r, prevDev);
     const hostTime = readXorF64(r, prevHost);
     total += count;
-    if (total * channels > bytes.length * 8) throw new SampleCodecError('sample block claims more samples than it holds');
-    chunks.push({ seq, count, deviceTime, hostTime, data: new Float32Array(count * channels) });
+    if (total * channels > r.buf.length * 8) throw new SampleCodecError('sample block claims more samples than it holds');
+    heads.push({ seq, count, deviceTime, hostTime });
   }
+  return { channels, heads, total };
+}
+
+/**
+ * A block's chunks without their samples (nothing of the channels is decoded): what placing a
+ * stream on the shared clock needs (`heartmind sessions show`'s first and last sample times).
+ */
+export function decodeSampleBlockTimes(bytes: Uint8Array): ChunkTimes[] {
+  return readChunkHeads(new ByteReader(bytes)).heads;
+}
+
+/** Decodes a block written by encodeSampleBlock with the same resolutions and offsets. */
+export function decodeSampleBlock(bytes: Uint8Array, resolutions: readonly number[], offsets?: readonly number[]): StoredChunk[] {
+  const r = new ByteReader(bytes);
+  const { channels, heads, total } = readChunkHeads(r);
+  if (channels !== resolutions.length) {
+    throw new SampleCodecError(`block has ${channels} channels, stream has ${resolutions.length}`);
+  }
+  const chunks: StoredChunk[] = heads.map((h) => ({ ...h, data: new Float32Array(h.count * channels) }));
   const column = new Float32Array(total);
   for (let ch = 0; ch < channels; ch++) {
     const mode = r.u8();

@@ -45,7 +45,7 @@ import type {
   WritableDb,
 } from './db.types';
 import { schemaVersion } from './migrations/index';
-import { decodeSampleBlock, encodeSampleBlock, packChunks, unpackChunks, type PackedChunks, type StoredChunk } from './sample-codec';
+import { decodeSampleBlock, decodeSampleBlockTimes, encodeSampleBlock, packChunks, unpackChunks, type ChunkTimes, type PackedChunks, type StoredChunk } from './sample-codec';
 import { decodePipelineSnapshotHeader, PipelineSnapshotError } from '../../shared/pipeline';
 
 /** Estimated bytes of row, index and page overhead per stored block (beyond its BLOB). */
@@ -983,6 +983,27 @@ export function readStreamChunks(db: ReadableDb, streamId: number, fromTime = -I
     for (const [id, chunks] of reaching) carry.set(id, chunks);
   }
   return out;
+}
+
+/** Where a page of readStreamChunkTimes ended: the last block's host_start and seq_start. */
+export type BlockCursor = [hostStart: number, seqStart: number];
+
+/**
+ * The chunks of one stream without their samples (decodeSampleBlockTimes), `limit` blocks after
+ * `after` (null: from the first), in readStreamChunks' order; `next` is where the next page starts,
+ * null after the last. Pages, so that a long session's times are read in steps of the DB worker.
+ */
+export function readStreamChunkTimes(db: ReadableDb, streamId: number, after: BlockCursor | null, limit: number): { chunks: ChunkTimes[]; next: BlockCursor | null } {
+  const [hostStart, seqStart] = after ?? [-Infinity, -1];
+  const rows = db
+    .prepare<[number, number, number, number, number], { host_start: number; seq_start: number; data: Uint8Array }>(
+      'SELECT host_start, seq_start, data FROM sample_blocks WHERE stream_id = ? AND (host_start > ? OR (host_start = ? AND seq_start > ?)) ORDER BY host_start, seq_start LIMIT ?',
+    )
+    .all(requireId(streamId, 'stream id'), hostStart, hostStart, seqStart, limit);
+  const chunks: ChunkTimes[] = [];
+  for (const row of rows) chunks.push(...decodeSampleBlockTimes(row.data));
+  const last = rows[rows.length - 1];
+  return { chunks, next: rows.length < limit ? null : [last.host_start, last.seq_start] };
 }
 
 export function listStreamGaps(db: ReadableDb, streamId: number): Gap[] {

@@ -22,8 +22,8 @@ import { ClockModel } from '../../shared/pipeline/clock-model';
 import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
-import type { StoredChunk } from '../db/sample-codec';
-import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks, type DecodedBlocks } from '../db/server';
+import type { ChunkTimes, StoredChunk } from '../db/sample-codec';
+import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks, readStreamChunkTimes, type BlockCursor, type DecodedBlocks } from '../db/server';
 import { describeFsProblem } from '../core/data-dir';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
@@ -69,9 +69,9 @@ function* readChunksInSteps(db: ReadableDb, stream: SessionStream, from: number,
 }
 
 /** Splits a stream's chunks into runs whose device times follow on (a gap or clock reset ends a run). */
-function segmentsOf(chunks: StoredChunk[], rateHz: number): StoredChunk[][] {
-  const runs: StoredChunk[][] = [];
-  let run: StoredChunk[] = [];
+function segmentsOf<C extends ChunkTimes>(chunks: C[], rateHz: number): C[][] {
+  const runs: C[][] = [];
+  let run: C[] = [];
   let expected = NaN;
   for (const c of chunks) {
     if (run.length > 0 && !(Math.abs(c.deviceTime - expected) <= 1.5 / rateHz)) {
@@ -93,7 +93,7 @@ function segmentsOf(chunks: StoredChunk[], rateHz: number): StoredChunk[][] {
 const CLOCK_STEP_S = 120;
 
 /** Host time of a run's first sample; yields every CLOCK_STEP_S of the run's device time. */
-function* runStartHost(stream: SessionStream, run: StoredChunk[]): Generator<void, number> {
+function* runStartHost(stream: SessionStream, run: ChunkTimes[]): Generator<void, number> {
   const rate = stream.info.nominalRateHz;
   const first = run[0].deviceTime;
   const m = stream.clockModel;
@@ -110,6 +110,72 @@ function* runStartHost(stream: SessionStream, run: StoredChunk[]): Generator<voi
     }
   }
   return model.toHost(first);
+}
+
+/** A run of a stream's chunks placed on the shared clock: `start` is its first sample's time, seconds from the zero. */
+export interface PlacedRun<C extends ChunkTimes> {
+  chunks: C[];
+  /** Samples per channel. */
+  count: number;
+  start: number;
+}
+
+/**
+ * A stream's chunks as the runs whose device times follow on, each placed on the shared host clock
+ * (runStartHost), in time order and not overlapping, with times from `zero`: the one mapping an
+ * export writes the samples by and `heartmind sessions show` reports a stream's first and last
+ * sample by (it reported the first chunk's arrival: an ECG strap's 0.55-s packets read 0.5 s late).
+ */
+export function* placeRuns<C extends ChunkTimes>(stream: SessionStream, chunks: C[], zero: number): Generator<void, PlacedRun<C>[]> {
+  const rate = stream.info.nominalRateHz;
+  const runs: PlacedRun<C>[] = [];
+  for (const run of segmentsOf(chunks, rate)) {
+    runs.push({ chunks: run, count: run.reduce((a, c) => a + c.count, 0), start: (yield* runStartHost(stream, run)) - zero });
+  }
+  runs.sort((a, b) => a.start - b.start);
+  // Runs must not overlap (a device clock reset can map a run onto the previous one's tail).
+  for (let i = 1; i < runs.length; i++) {
+    const prevEnd = runs[i - 1].start + runs[i - 1].count / rate;
+    if (runs[i].start < prevEnd) runs[i].start = prevEnd;
+  }
+  return runs;
+}
+
+/** Blocks a step of sampleSpansSteps reads the chunk times of (their samples are not decoded). */
+const TIMES_STEP_BLOCKS = 2000;
+
+/** A stream's first and last sample on the shared clock (host s), as an export places them. */
+export interface StreamSampleSpan {
+  /** The stream's row id (SessionStream.id). */
+  streamId: number;
+  firstTime: number;
+  lastTime: number;
+}
+
+/**
+ * Each stream's first and last sample on the shared clock, by placeRuns (the export's mapping), for
+ * `heartmind sessions show`. Reads the chunks' times only, in steps; streams without samples or
+ * without a regular rate (nothing to map a count of samples by) are left out.
+ */
+export function* sampleSpansSteps(db: ReadableDb, sessionId: number): Generator<void, StreamSampleSpan[]> {
+  const s = getSession(db, sessionId);
+  const spans: StreamSampleSpan[] = [];
+  for (const st of s.streams) {
+    if (st.sampleCount === 0 || !(st.info.nominalRateHz > 0)) continue;
+    const chunks: ChunkTimes[] = [];
+    for (let after: BlockCursor | null = null; ; ) {
+      const page = readStreamChunkTimes(db, st.id, after, TIMES_STEP_BLOCKS);
+      chunks.push(...page.chunks);
+      yield;
+      if (!page.next) break;
+      after = page.next;
+    }
+    const runs = yield* placeRuns(st, chunks, s.startTime);
+    if (runs.length === 0) continue;
+    const last = runs[runs.length - 1];
+    spans.push({ streamId: st.id, firstTime: s.startTime + runs[0].start, lastTime: s.startTime + last.start + (last.count - 1) / st.info.nominalRateHz });
+  }
+  return spans;
 }
 
 function kindOf(stream: SessionStream, c: number): ChannelKind {
@@ -174,12 +240,11 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
     const nch = st.info.channels.length;
     // Copied into place about EXPORT_STEP_VALUES at a time, as they were read.
     let copied = 0;
-    for (const run of segmentsOf(chunks, rate)) {
-      const count = run.reduce((a, c) => a + c.count, 0);
-      const data = new Float32Array(count * nch);
+    for (const run of yield* placeRuns(st, chunks, zero)) {
+      const data = new Float32Array(run.count * nch);
       let off = 0;
-      for (const c of run) {
-        for (let ch = 0; ch < nch; ch++) data.set(c.data.subarray(ch * c.count, (ch + 1) * c.count), ch * count + off);
+      for (const c of run.chunks) {
+        for (let ch = 0; ch < nch; ch++) data.set(c.data.subarray(ch * c.count, (ch + 1) * c.count), ch * run.count + off);
         off += c.count;
         copied += c.data.length;
         if (copied >= EXPORT_STEP_VALUES) {
@@ -187,13 +252,7 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
           yield;
         }
       }
-      segments.push({ start: (yield* runStartHost(st, run)) - zero, count, data });
-    }
-    segments.sort((a, b) => a.start - b.start);
-    // Segments must not overlap (a device clock reset can map a run onto the previous one's tail).
-    for (let i = 1; i < segments.length; i++) {
-      const prevEnd = segments[i - 1].start + segments[i - 1].count / rate;
-      if (segments[i].start < prevEnd) segments[i].start = prevEnd;
+      segments.push({ start: run.start, count: run.count, data });
     }
     streams.push({
       name: streamShortName(st),

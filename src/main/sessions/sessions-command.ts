@@ -142,16 +142,23 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       case 'show': {
-        const s = await db.api.getSession(sessionId(args[0]));
+        const detail = await db.api.getSession(sessionId(args[0]));
+        // A stream's first and last sample on the shared clock, where an export puts them; the
+        // stored firstTime/lastTime are its first and last chunk's arrival (a Polar strap's first
+        // 0.55-s packet arrives half a second after its first sample), kept as firstArrival/lastArrival.
+        const spans = new Map((await db.api.sampleSpans(detail.id)).map((x) => [x.streamId, x]));
+        const streams = detail.streams.map((st) => ({ ...st, firstTime: spans.get(st.id)?.firstTime ?? st.firstTime, lastTime: spans.get(st.id)?.lastTime ?? st.lastTime, firstArrival: st.firstTime, lastArrival: st.lastTime }));
+        const s = { ...detail, streams };
         const timeline = await db.api.getTimeline(s.id);
         // Which modalities fed the model's answers, and why one did not (no device, a gap, …).
         const predictions = summarizePredictions(await db.api.listPredictions(s.id));
+        const at = (t: number | null) => (t === null ? '?' : `${(t - s.startTime).toFixed(3)} s`);
         out({ ...s, timeline, predictions }, () =>
           [
             row(s),
             s.state === 'interrupted' ? `interrupted: ${INTERRUPTED_SESSION_TEXT}` : '',
             s.notes ? `notes: ${s.notes}` : '',
-            ...s.streams.map(streamLine),
+            ...s.streams.map((st) => `${streamLine(st)}, ${at(st.firstTime)} to ${at(st.lastTime)}`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
             ...firstOf(timeline.markers, 'marker', (m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
             // The ratings themselves (they were only counted: a study's SAM answers were not to be seen without --json).

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSampleBlock, encodeSampleBlock, peekSampleBlock, SampleCodecError, type StoredChunk } from '../../../src/main/db/sample-codec';
+import { decodeSampleBlock, decodeSampleBlockTimes, encodeSampleBlock, peekSampleBlock, SampleCodecError, type StoredChunk } from '../../../src/main/db/sample-codec';
 import { mulberry32 } from '../../../src/shared/seeded-random';
 
 
@@ -120,6 +120,14 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
   test('peek reads the header only', () => {
     const chunks = eegChunks(3, 2, 5, 1);
     assert.deepEqual(peekSampleBlock(encodeSampleBlock(chunks, [1, 1])), { firstSeq: 7, chunkCount: 3, channelCount: 2 });
+  });
+
+  test('the chunks\' times alone (no sample decoded), exactly as decodeSampleBlock gives them', () => {
+    const chunks = eegChunks(9, 3, 7, 0.5);
+    const blob = encodeSampleBlock(chunks, [0.5, 0.5, 0.5]);
+    const times = decodeSampleBlockTimes(blob);
+    assert.deepEqual(times, chunks.map(({ seq, count, deviceTime, hostTime }) => ({ seq, count, deviceTime, hostTime })), 'seq, count and both times of every chunk');
+    assert.throws(() => decodeSampleBlockTimes(blob.subarray(0, 12)), SampleCodecError, 'a block cut inside its chunk headers');
   });
 
   test('damaged blocks raise SampleCodecError, never garbage or a hang', () => {
