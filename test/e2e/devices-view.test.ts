@@ -13,35 +13,27 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
 import { NEED_SOCAT } from '../fixtures/pty';
 import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
 const BF_DIR = resolve('..', 'shared', 'brainflow', 'linux-x64');
-const skip = chromiumMissing() || rendererMissing() || NEED_SOCAT;
+const skip = servedPageMissing() || NEED_SOCAT;
 
 describe('Devices view (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
   let dongle: CytonOnPty;
 
   before(async () => {
     dongle = await plugEmulatedCyton('e2e-devices');
-    serve = await startServeFixture({ demo: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/devices`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    app = await openServedPage({ demo: false, route: '#/devices', viewport: { width: 1300, height: 1000 } });
+    page = app.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
     await dongle?.close();
   });
 
@@ -62,10 +54,10 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     await page.click('[data-testid="serial-connect"]');
     const id = `cyton:${dongle.pty.app}`;
     await page.waitForSelector(`${row(id)}[data-state="streaming"]`, { timeout: 15_000 });
-    assert.ok(serve.core.hub.streams().some((s) => s.id === `${id}/eeg` && s.nominalRateHz === 250), 'the hub streams it');
+    assert.ok(app.serve.core.hub.streams().some((s) => s.id === `${id}/eeg` && s.nominalRateHz === 250), 'the hub streams it');
     // The row names the model the driver found from the board's reset reply (no Daisy), not only "serial <path>".
     await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${row(id)} [data-testid="paired-model"]`, `OpenBCI Cyton · serial ${dongle.pty.app}`] as const, { timeout: 5000 });
-    const saved = JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(join(app.serve.core.ctx.dataDir, 'devices.json'), 'utf8'));
     assert.equal(saved.paired[0].deviceId, id);
     // Its clock line, as the Live dashboard's card shows it (the same text function, from the
     // 'pipeline:clock' pushes): a few seconds in, the offset so far, the drift still being estimated.
@@ -74,7 +66,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const line = (await page.textContent(clock)) ?? '';
     const m = /^EEG clock: estimating drift… \(offset ([+−])([\d.]+) (ms|s) so far, \d+ packets\)$/.exec(line);
     assert.ok(m, `the row's clock line: '${line}'`);
-    const core = serve.core.hub.clockStates!().find((c) => c.streamId === `${id}/eeg`)!.clock;
+    const core = app.serve.core.hub.clockStates!().find((c) => c.streamId === `${id}/eeg`)!.clock;
     const shownS = (m[1] === '−' ? -1 : 1) * Number(m[2]) * (m[3] === 'ms' ? 1e-3 : 1);
     // Pushed every 2 s; the offset moves by the pty's delivery, milliseconds, in that time.
     assert.ok(Math.abs(shownS - core.offsetSec) < 0.05, `shown offset ${shownS} s, the core's ${core.offsetSec} s`);
@@ -93,7 +85,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
 
     await page.click(`${row(id)} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${row(id)}[data-state="stopped"]`, { timeout: 10_000 });
-    assert.ok(!serve.core.hub.streams().some((s) => s.deviceId === id));
+    assert.ok(!app.serve.core.hub.streams().some((s) => s.deviceId === id), 'no stream of it left on the hub');
     assert.equal(await page.$(clock), null, 'a stopped device shows no clock figures as if current');
   });
 
@@ -117,7 +109,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.$(`${row(id)} [data-testid="device-clock"]`), null, 'no clock figures while it is away');
     // The pushed status carries the name beside the problem, not in it (the dashboard's device card
     // shows the problem under the name too).
-    const pushed = serve.core.hub.devices().find((d) => d.deviceId === id);
+    const pushed = app.serve.core.hub.devices().find((d) => d.deviceId === id);
     assert.equal(pushed?.name, 'Lab Cyton');
     assert.match(pushed?.problem?.message ?? '', /^cannot open /);
     // A page opened during the drop (reloaded here) still says since when: the status carries it.
@@ -174,7 +166,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     // the device 'brainflow:-3:/dev/ttyFAKE0').
     await page.fill('[data-testid="bf-serial-port"]', '/dev/ttyFAKE0');
     await page.selectOption('[data-testid="bf-board"]', '-3');
-    const file = join(serve.core.ctx.dataDir, 'playback.csv');
+    const file = join(app.serve.core.ctx.dataDir, 'playback.csv');
     writeFileSync(file, Array.from({ length: 2500 }, (_, i) => [i % 256, ...new Array(21).fill(Math.sin(i / 10).toFixed(4)), (1557936053 + i / 250).toFixed(4), 0].join('\t')).join('\n') + '\n');
     await page.fill('[data-testid="bf-file"]', file);
     await page.click('[data-testid="bf-connect"]');
@@ -212,7 +204,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     }
     assert.equal(new Set(names).size, names.length, 'the rows have distinct names');
     // Unticking the box found by its name changes that device, and only it.
-    const profile = () => JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired as { deviceId: string; autoConnect: boolean }[];
+    const profile = () => JSON.parse(readFileSync(join(app.serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired as { deviceId: string; autoConnect: boolean }[];
     const cyton = `cyton:${dongle.pty.app}`;
     const before = profile();
     assert.equal(before.find((p) => p.deviceId === cyton)?.autoConnect, true);
@@ -247,8 +239,8 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const nameSel = `${row(id)} [data-testid="paired-name"]`;
     const focused = () => page.evaluate(() => ({ testid: document.activeElement?.getAttribute('data-testid') ?? null, label: document.activeElement?.getAttribute('aria-label') ?? null, value: (document.activeElement as HTMLInputElement | null)?.value ?? null }));
     // Renamed on another page (a second window, a colleague's browser).
-    const other = await browser.newPage();
-    await other.goto(`${serve.url}#/devices`);
+    const other = await app.browser.newPage();
+    await other.goto(`${app.serve.url}#/devices`);
     await other.click(`${row(id)} [data-testid="paired-rename"]`);
     await other.fill(`${row(id)} [data-testid="rename-input"]`, 'Lab Cyton (bench 2)');
     await other.click(`${row(id)} [data-testid="rename-save"]`);
@@ -283,7 +275,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.$(`${row(id)} [data-testid="paired-forget-yes"]`), null, 'Escape kept it');
     f = await focused();
     assert.equal(f.testid, 'paired-forget', `the focus is back on Forget: ${JSON.stringify(f)}`);
-    assert.ok(JSON.parse(readFileSync(join(serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired.some((p: { deviceId: string }) => p.deviceId === id), 'still remembered');
+    assert.ok(JSON.parse(readFileSync(join(app.serve.core.ctx.dataDir, 'devices.json'), 'utf8')).paired.some((p: { deviceId: string }) => p.deviceId === id), 'still remembered');
 
     // Disconnect, then Connect, by Enter: the button keeps the focus while its action runs (disabled,
     // it dropped the focus to the page, and the next Enter went nowhere).
@@ -304,7 +296,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
   });
 
   test('the page logged no errors', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   // Last: it stops the core (the page then logs its reconnect attempts).
@@ -313,7 +305,7 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const id = `cyton:${dongle.pty.app}`;
     await page.click(`${bf} [data-testid="paired-toggle"]`);
     await page.waitForSelector(`${bf}[data-state="streaming"]`, { timeout: 15_000 });
-    await serve.stop();
+    await app.serve.stop();
     const note = await page.waitForSelector('[data-testid="paired-offline"]', { timeout: 10_000 });
     assert.match(await note.innerText(), /^No contact with HeartMind's core since \d\d:\d\d:\d\d: what the devices are doing is unknown until it is back/);
     for (const r of [bf, row(id)]) {

@@ -4,34 +4,25 @@
 // signal settings apply (or name what is wrong).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 
 describe('live dashboard (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(serve.url);
+    app = await openServedPage();
+    page = app.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   /** Device ids by modality, from the core itself (not hard-coded). */
   function deviceOf(modality: 'eeg' | 'ecg'): string {
-    const s = serve.core.hub.streams().find((x) => x.modality === modality);
+    const s = app.serve.core.hub.streams().find((x) => x.modality === modality);
     assert.ok(s, `a ${modality} stream is running`);
     return s.deviceId;
   }
@@ -88,7 +79,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       const seqs = Array.from(document.querySelectorAll('tr[data-seq]')).map((r) => Number(r.getAttribute('data-seq')));
       return Math.max(...seqs) > s;
     }, first, { timeout: 5_000 });
-    assert.ok(await next.jsonValue());
+    assert.ok(await next.jsonValue(), 'a newer window arrived');
   });
 
   test('switching the chest strap off makes ECG absent; on again, present', async () => {
@@ -119,7 +110,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     const m = /^EEG clock: offset [+−][\d.]+ (ms|s) · runs ([\d.]+) ± ([\d.]+) ppm (fast|slow) · fit [\d.]+ ms · jitter [\d.]+ ms$/.exec(text);
     assert.ok(m, `headset clock line: '${text}'`);
     const [shown, sd, way] = [Number(m[2]), Number(m[3]), m[4]];
-    const core = serve.core.hub.clockStates!().find((c) => c.streamId.startsWith(`${eegId}/`))!.clock;
+    const core = app.serve.core.hub.clockStates!().find((c) => c.streamId.startsWith(`${eegId}/`))!.clock;
     assert.equal(way, 'fast', `the +30 ppm headset: '${text}'`);
     assert.ok(Math.abs(shown - 30) < 3 * sd + 1, `shown ${shown} ± ${sd} ppm, configured 30`);
     // What the page shows is the core's estimate (pushed every 2 s; the drift moves little in that time).
@@ -172,7 +163,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     const hint = await page.$eval('[data-testid="tile-hr"] .tile-hint', (e) => e.textContent ?? '');
     assert.match(hint, /^last figure: no data from Simulated chest strap$/);
     // The strap's signal quality is its last report too: dimmed and said so, the same way.
-    const ecgStream = serve.core.hub.streams().find((s) => s.modality === 'ecg')!.id;
+    const ecgStream = app.serve.core.hub.streams().find((s) => s.modality === 'ecg')!.id;
     const quality = `[data-testid="quality"] .quality-stream[data-stream="${ecgStream}"]`;
     await page.waitForSelector(`${quality}[data-stale="true"]`, { timeout: 3_000 });
     assert.equal(await page.$eval(`${quality} .stale-hint`, (e) => e.textContent ?? ''), 'last figure: no data from Simulated chest strap');
@@ -252,7 +243,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.click(`${panel} [data-testid="signal-apply"]`);
     await page.waitForFunction(() => /mains 60 Hz notched · windows 4 s \/ 1 s/.test(document.querySelector('[data-testid="signal-settings"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5_000 });
     await page.waitForFunction(() => (document.querySelector('[data-testid="windows"] .panel-header')?.textContent ?? '').includes('4 s every 1 s'), undefined, { timeout: 5_000 });
-    const cfg = serve.core.hub.pipelineConfig!();
+    const cfg = app.serve.core.hub.pipelineConfig!();
     assert.deepEqual([cfg.quality.mainsHz, cfg.filters.eeg.notchHz, cfg.filters.eeg.highpassHz, cfg.filters.eeg.lowpassHz, cfg.window.lengthSec, cfg.bridgeMaxSec], [60, [60], 1, 45, 4, 0.06]);
     assert.equal(await page.$(`${panel} [data-testid="signal-error"]`), null, 'the error is gone');
     // Windows keep flowing under the new settings.
@@ -262,7 +253,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
   test('a headset losing 5 % of its packets: EEG stays present, and its signal quality says how much was bridged', async () => {
     const id = deviceOf('eeg');
     const card = `[data-testid="device-${id}"]`;
-    const eegStream = serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
+    const eegStream = app.serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
     await page.selectOption(`${card} [data-testid="setting-lossPercent"]`, '5');
     const line = await page.waitForSelector(`[data-testid="quality"] .quality-stream[data-stream="${eegStream}"] [data-testid="quality-bridged"]`, { timeout: 10_000 });
     assert.match((await line.textContent()) ?? '', /^\d+ ms of lost packets bridged by interpolation$/);
@@ -273,8 +264,8 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
   test('hum at the other mains frequency than the one set: line noise flagged at its frequency, and the panel says to change the setting', async () => {
     const id = deviceOf('eeg');
     const card = `[data-testid="device-${id}"]`;
-    const eegStream = serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
-    const set = serve.core.hub.pipelineConfig!().quality.mainsHz;
+    const eegStream = app.serve.core.hub.streams().find((s) => s.modality === 'eeg')!.id;
+    const set = app.serve.core.hub.pipelineConfig!().quality.mainsHz;
     const other = set === 50 ? 60 : 50;
     await page.selectOption(`${card} [data-testid="setting-mainsHz"]`, String(other));
     await page.selectOption(`${card} [data-testid="setting-lineNoiseUv"]`, '40');
@@ -298,7 +289,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       await page.waitForSelector(`nav a[href="#/${id}"][aria-current="page"]`, { timeout: 5_000 });
       await page.waitForSelector('main > *', { timeout: 10_000 });
       assert.equal(await page.$('.panel-failed'), null, `view ${id} opened without failing`);
-      assert.deepEqual(problems, [], `no page errors after opening ${id}`);
+      assert.deepEqual(app.problems, [], `no page errors after opening ${id}`);
     }
     // Back on the dashboard, the traces draw again.
     const drawn = await page.evaluate(() => window.__heartmindFrames?.drawn ?? 0);
@@ -330,6 +321,6 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
 
   test('no errors, no CSP violations, no error banner', async () => {
     assert.equal(await page.$('[data-testid="error-banner"]'), null, 'no error banner');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -4,34 +4,26 @@
 // the line comes back. The card's Stop disconnects it (as its Devices row does), and the card goes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
 import { NEED_SOCAT } from '../fixtures/pty';
 import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing() || NEED_SOCAT;
+const skip = servedPageMissing() || NEED_SOCAT;
 
 describe('Live dashboard: a device away shows no clock figures (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
   let dongle: CytonOnPty;
 
   before(async () => {
     dongle = await plugEmulatedCyton('e2e-live-away');
-    serve = await startServeFixture({ demo: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/devices`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    app = await openServedPage({ demo: false, route: '#/devices', viewport: { width: 1300, height: 1000 } });
+    page = app.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
     await dongle?.close();
   });
 
@@ -40,7 +32,7 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     await page.click('[data-testid="serial-connect"]');
     const id = `cyton:${dongle.pty.app}`;
     await page.waitForSelector(`[data-testid="paired-${id}"][data-state="streaming"]`, { timeout: 15_000 });
-    await page.goto(`${serve.url}#/`);
+    await page.goto(`${app.serve.url}#/`);
     const card = `[data-testid="device-${id}"]`;
     const clock = `${card} [data-testid="device-clock"]`;
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 10_000 });
@@ -59,7 +51,7 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     await dongle.emu.open();
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 20_000 });
     await page.waitForSelector(clock, { timeout: 8_000 });
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test("the card's Stop disconnects the paired device (it was 'no device' from the demo devices' channel); the card goes", async () => {
@@ -67,7 +59,7 @@ describe('Live dashboard: a device away shows no clock figures (Chromium, serve 
     const card = `[data-testid="device-${id}"]`;
     await page.click(`${card} [data-testid="device-toggle"]`);
     await page.waitForFunction((sel) => !document.querySelector(sel), card, { timeout: 10_000 });
-    assert.ok(!serve.core.hub.sources().some((s) => s.deviceId === id), 'taken off the hub');
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.ok(!app.serve.core.hub.sources().some((s) => s.deviceId === id), 'taken off the hub');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

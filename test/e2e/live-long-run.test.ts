@@ -6,31 +6,21 @@
 // bench/soak.bench.ts measures the same over minutes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 
 describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(new URL('#/live', serve.url).href);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({ route: '#/live' });
+    page = app.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   /** Waits until the log's last row says `text`. */
   const logShows = (text: string) =>
@@ -38,7 +28,7 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
 
   test('a full log takes a new line by adding one row and dropping the oldest, the other rows untouched', async () => {
     // Fill the list past its 300 rows (hours of a real session's lines).
-    for (let i = 0; i < 320; i++) serve.core.ctx.log('info', 'soak', `filler line ${i}`);
+    for (let i = 0; i < 320; i++) app.serve.core.ctx.log('info', 'soak', `filler line ${i}`);
     await logShows('filler line 319');
     const rows = await page.$$eval('[data-testid="log"] ol li', (li) => li.length);
     assert.equal(rows, 300, 'the log shows its last 300 lines');
@@ -53,7 +43,7 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
         }
       }).observe(document.querySelector('[data-testid="log"] ol')!, { childList: true });
     });
-    serve.core.ctx.log('info', 'soak', 'one more line');
+    app.serve.core.ctx.log('info', 'soak', 'one more line');
     await logShows('one more line');
     const changed = await page.evaluate(() => {
       const w = window as unknown as { __logAdded: number; __logRemoved: number };
@@ -125,7 +115,7 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
     });
     // The devices keep streaming meanwhile: windows, features, trace blocks and log lines go on.
     const seq0 = await page.$$eval('tr[data-seq]', (rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-seq')))));
-    serve.core.ctx.log('info', 'soak', 'said while hidden');
+    app.serve.core.ctx.log('info', 'soak', 'said while hidden');
     await page.waitForTimeout(3_000); // three windows' worth of pushes
     const mutations = await page.evaluate(() => (window as unknown as { __mutations: number }).__mutations);
     assert.equal(mutations, 0, 'no element of the dashboard changed while hidden');
@@ -134,6 +124,6 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
     await logShows('said while hidden');
     const seq1 = await page.$$eval('tr[data-seq]', (rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-seq')))));
     assert.ok(seq1 >= seq0 + 2, `the windows that came while hidden are listed at once (newest #${seq1}, was #${seq0})`);
-    assert.deepEqual(problems, [], problems.join('\n'));
+    assert.deepEqual(app.problems, [], app.problems.join('\n'));
   });
 });

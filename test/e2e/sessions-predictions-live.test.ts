@@ -7,28 +7,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import type { Page } from 'playwright-core';
 import { NO_PREDICTIONS_TEXT } from '../../src/renderer/src/views/sessions/format';
 import type { RequestContext } from '../../src/main/core/handler-registry';
 import type { Envelope } from '../../src/shared/ipc/wire-error';
 import type { PredictionReport } from '../../src/shared/ipc/models.schema';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 const ctx: RequestContext = { transport: 'local', clientId: 'e2e-models' };
 
 describe('Sessions view: the library and the record bar follow the core (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
   /** The page's requests for a session's predictions (frames it sent naming the channel). */
   let predictionReads = 0;
 
   /** What the page's model loop sends about once a second, sent here as the core gets it. */
   const sendPredictions = async (reports: PredictionReport[]) => {
-    const env = (await serve.core.handlers.dispatch('hm:models:predictions', { reports }, ctx)) as Envelope<{ stored: number }>;
+    const env = (await app.serve.core.handlers.dispatch('hm:models:predictions', { reports }, ctx)) as Envelope<{ stored: number }>;
     assert.ok(env.ok, `hm:models:predictions answered ${JSON.stringify(env)}`);
     return env.value.stored;
   };
@@ -45,19 +42,17 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
 
   before(async () => {
     process.env.HEARTMIND_MARKER_PORT = '0';
-    serve = await startServeFixture({ demo: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    problems = collectPageProblems(page);
-    page.on('websocket', (ws) => ws.on('framesent', (f) => (typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')).includes('hm:sessions:predictions') && predictionReads++));
-    await page.goto(`${serve.url}#/sessions`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({
+      route: '#/sessions',
+      viewport: { width: 1400, height: 1000 },
+      beforeLoad: (p) => p.on('websocket', (ws) => ws.on('framesent', (f) => (typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')).includes('hm:sessions:predictions') && predictionReads++)),
+    });
+    page = app.page;
   });
 
   after(async () => {
     delete process.env.HEARTMIND_MARKER_PORT;
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
   });
 
   test('the detail of the session being recorded counts the answers as they are stored, and those after Stop', async () => {
@@ -65,7 +60,7 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     await page.fill('input[aria-label="Session name"]', 'live model run');
     await page.click('[data-testid="record-start"]');
     await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
-    const status = (await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, ctx)) as Envelope<{ startTime: number | null }>;
+    const status = (await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, ctx)) as Envelope<{ startTime: number | null }>;
     assert.ok(status.ok && status.value.startTime !== null, 'recording');
     const t0 = status.value.startTime!;
 
@@ -103,7 +98,7 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     await detail.locator('li').first().waitFor({ timeout: 5_000 });
     assert.deepEqual(await lines(), shown, 'read from the database, the same lines');
     assert.equal(predictionReads, 2);
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test("the row of the session being recorded shows its length as it grows, with no marker to refresh the list", async () => {
@@ -124,11 +119,11 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     assert.ok(later - first >= 2, `the length went from ${first} s to ${later} s in 3 s`);
     await page.click('[data-testid="record-stop"]');
     await page.waitForSelector('text=/Saved “growing run”/', { timeout: 10_000 });
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('markers from stimulus software while nothing records are counted in the record bar as shown, not stored, and those refused are said with why (it said nothing of either)', async () => {
-    const port = Number(serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)?.[1]);
+    const port = Number(app.serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)?.[1]);
     assert.ok(port > 0, 'the marker endpoint logs its port');
     const sock = createSocket('udp4');
     const send = (label: string) =>
@@ -166,6 +161,6 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     } finally {
       sock.close();
     }
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -11,37 +11,30 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import type { Page } from 'playwright-core';
+import { collectPageProblems } from './support/chromium';
 import { openDatabase } from '../../src/main/db/open-database';
 import * as dbServer from '../../src/main/db/server';
 import { INTERRUPTED_SESSION_TEXT } from '../../src/shared/session.types';
 import { NO_PREDICTIONS_TEXT } from '../../src/renderer/src/views/sessions/format';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 const XDF = resolve('..', 'shared', 'data', 'xdf', 'clock_resets.xdf');
 
 describe('Sessions view (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
     process.env.HEARTMIND_MARKER_PORT = '0';
-    serve = await startServeFixture({ demo: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/sessions`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({ route: '#/sessions', viewport: { width: 1400, height: 1000 } });
+    page = app.page;
   });
 
   after(async () => {
     delete process.env.HEARTMIND_MARKER_PORT;
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
   });
 
   test('record with a marker and a keyboard-only self-report', async () => {
@@ -56,7 +49,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     // The library lists the session while it records (was: only after Stop).
     await page.waitForSelector('[data-testid="session-row"] >> text=recording', { timeout: 5_000 });
     // A stimulus program's UDP marker shows in the record bar as it arrives.
-    const endpoint = serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean);
+    const endpoint = app.serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean);
     assert.ok(endpoint, 'the marker endpoint logs its port');
     const sock = createSocket('udp4');
     await new Promise<void>((resolve) => {
@@ -203,7 +196,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="library-empty"]', { timeout: 10_000 });
     // The list is empty: the focus goes to the search field (it fell to the page body).
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'library-search');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('path fields: typed in a browser; with the desktop bridge, Browse… fills them from the native dialog', async () => {
@@ -224,11 +217,11 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
   });
 
   test("a page whose clock runs 2 hours ahead of the core's (a tablet on the lab network) shows the recording's time and stores its self-report", async () => {
-    const tablet = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const tablet = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const tabletProblems = collectPageProblems(tablet);
     try {
       await tablet.addInitScript('{ const now = Date.now; Date.now = () => now() + 7200e3; }');
-      await tablet.goto(`${serve.url}#/sessions`);
+      await tablet.goto(`${app.serve.url}#/sessions`);
       await tablet.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
       await tablet.fill('input[aria-label="Session name"]', 'tablet');
       await tablet.click('[data-testid="record-start"]');
@@ -389,6 +382,6 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.equal((await focused()).testid, 'library-search');
     // Enter went to the right buttons all along: nothing else was deleted or opened.
     assert.equal(await page.$('[data-testid="replay-panel"]'), null);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -17,6 +17,8 @@ export interface PageOptions {
   viewport?: ViewportSize;
   /** Wait (up to 15 s) for the page's connection to the core to be open (default true). */
   ready?: boolean;
+  /** Called with the new page before it loads: for listeners that must see the load itself. */
+  beforeLoad?: (page: Page) => void;
 }
 
 export interface OpenedPage {
@@ -34,6 +36,7 @@ export async function openPage(serve: ServeFixture, opts: PageOptions = {}): Pro
   try {
     const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1440, height: 1000 } });
     const problems = collectPageProblems(page);
+    opts.beforeLoad?.(page);
     await page.goto(new URL(opts.route ?? '', serve.url).href);
     if (opts.ready !== false) await page.waitForSelector(CONNECTION_OPEN, { timeout: 15_000 });
     return { browser, page, problems };
