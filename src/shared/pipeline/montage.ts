@@ -9,12 +9,13 @@ export const TEN_TWENTY_19 = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 
 const ALIASES: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
 
 /**
- * Canonical key of an electrode label: case-folded, without an 'EEG ' prefix or a reference
- * suffix ('-REF', '-LE', '-A1', '-A2', '-M1', '-AVG'), with 10-10 aliases mapped to 10-20 names.
- * 'EEG Fp1-REF', 'FP1' and 'fp1' are the same electrode.
+ * Canonical key of an electrode label: case-folded, without an 'EEG ' prefix, a reference suffix
+ * ('-REF', '-LE', '-A1', '-A2', '-M1', '-AVG') or the trailing dots PhysioNet's EEG Motor
+ * Movement/Imagery files pad their labels to four characters with ('Fp1.', 'Cz..'), with 10-10
+ * aliases mapped to 10-20 names. 'EEG Fp1-REF', 'FP1', 'Fp1.' and 'fp1' are the same electrode.
  */
 export function electrodeKey(label: string): string {
-  let s = label.trim().toUpperCase();
+  let s = label.trim().toUpperCase().replace(/\.+$/, '');
   s = s.replace(/^EEG[\s_:-]*/, '');
   s = s.replace(/[-_](REF|LE|AR|A1|A2|M1|M2|AVG|CZ)$/, '');
   return (ALIASES[s] ?? s).toUpperCase();

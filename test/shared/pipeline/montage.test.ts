@@ -1,7 +1,7 @@
 // Which stream channel fills which row of a window's block.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveMontage, TEN_TWENTY_19 } from '../../../src/shared/pipeline/montage';
+import { electrodeKey, resolveMontage, TEN_TWENTY_19 } from '../../../src/shared/pipeline/montage';
 import type { StreamInfo } from '../../../src/shared/stream.types';
 
 function stream(id: string, deviceName: string, labels: string[]): StreamInfo {
@@ -36,4 +36,14 @@ test('one device keeps its labels as delivered; auto takes the 10-20 order when 
   const rows = resolveMontage('auto', [cap]);
   assert.deepEqual(rows.map((r) => r.label), [...TEN_TWENTY_19]);
   assert.deepEqual(rows[0].source, { streamId: 'cap-1/eeg', channel: 18 });
+});
+
+test("auto finds the 10-20 electrodes in PhysioNet EEG Motor Movement/Imagery's 64 labels, padded with dots ('Fp1.', 'Cz..')", () => {
+  // S001R04.edf's labels as stored (64 channels at 160 Hz, 10-10 names: T7/T8/P7/P8 for T3/T4/T5/T6).
+  const labels = 'Fc5. Fc3. Fc1. Fcz. Fc2. Fc4. Fc6. C5.. C3.. C1.. Cz.. C2.. C4.. C6.. Cp5. Cp3. Cp1. Cpz. Cp2. Cp4. Cp6. Fp1. Fpz. Fp2. Af7. Af3. Afz. Af4. Af8. F7.. F5.. F3.. F1.. Fz.. F2.. F4.. F6.. F8.. Ft7. Ft8. T7.. T8.. T9.. T10. Tp7. Tp8. P7.. P5.. P3.. P1.. Pz.. P2.. P4.. P6.. P8.. Po7. Po3. Poz. Po4. Po8. O1.. Oz.. O2.. Iz..'.split(' ');
+  const rows = resolveMontage('auto', [stream('mmidb/eeg', 'S001R04', labels)]);
+  assert.deepEqual(rows.map((r) => r.label), [...TEN_TWENTY_19], 'the 19-channel 10-20 montage, not the 64 device channels');
+  assert.deepEqual(rows.map((r) => labels[r.source!.channel]), ['Fp1.', 'Fp2.', 'F3..', 'F4..', 'C3..', 'C4..', 'P3..', 'P4..', 'O1..', 'O2..', 'F7..', 'F8..', 'T7..', 'T8..', 'P7..', 'P8..', 'Fz..', 'Cz..', 'Pz..']);
+  assert.equal(electrodeKey('Cz..'), 'CZ');
+  assert.equal(electrodeKey('T10.'), 'T10');
 });
