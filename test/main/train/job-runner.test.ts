@@ -6,36 +6,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { JobRunner } from '../../../src/main/train/job-runner';
 import { RUN_FILES, RunStore } from '../../../src/main/train/run-store';
 import type { JobEvent } from '../../../src/main/train/job';
-import { pretrainConfig, QUICK_ENCODER, corpusWindowing } from '../../../src/shared/train/recipes';
-import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
+import type { RunStatus } from '../../../src/shared/train/job.types';
 import { TrainError } from '../../../src/shared/train/train.types';
 import type { DbClient } from '../../../src/main/db/db-client';
+import { ecgPretrainSpec, LUDB_AND_MACE, NEED_LUDB } from './ecg-pretrain-spec';
 
-const DATA = resolve('..', 'shared', 'data');
-const have = existsSync(join(DATA, 'wfdb-ludb'));
 
-function ecgPretrainSpec(name: string, steps: number): JobSpec {
-  const cfg = { ...pretrainConfig('ecg', QUICK_ENCODER, 7, false, steps), batchSize: 2, checkpointEverySteps: 1 };
-  return {
-    kind: 'pretrain',
-    name,
-    seed: 7,
-    dataset: null,
-    corpora: { ecg: { name: 'LUDB + macecgdb', sources: [{ kind: 'file', path: join(DATA, 'wfdb-ludb', '1.hea'), subject: 'ludb' }, { kind: 'file', path: join(DATA, 'wfdb-macecgdb', 'test01_00s.hea'), subject: 'mace', mainsHz: 60 }], task: null, labels: { kind: 'none' }, windowing: corpusWindowing('ecg', 50) } },
-    pretrain: { ecg: cfg },
-    encoders: { ecg: { kind: 'pretrain' } },
-    finetune: null,
-    evaluation: null,
-    finalFit: false,
-    export: null,
-  };
-}
-
-describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wfdb-ludb' }, () => {
+describe('JobRunner (worker threads)', { skip: NEED_LUDB }, () => {
   let root: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'hm-runner-'));
@@ -48,8 +29,8 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     const states: RunStatus[] = [];
     const logs: string[] = [];
     const runner = new JobRunner(store, { events: { event: (runId, ev) => events.push({ runId, ev }), state: (s) => states.push(s), log: (_l, m) => logs.push(m) } });
-    const a = await runner.start(ecgPretrainSpec('first', 6));
-    const b = await runner.start(ecgPretrainSpec('second', 2));
+    const a = await runner.start(ecgPretrainSpec('first', 6, LUDB_AND_MACE));
+    const b = await runner.start(ecgPretrainSpec('second', 2, LUDB_AND_MACE));
     assert.equal(runner.activeRunId, a.id);
     assert.deepEqual(runner.queued(), [b.id]);
     // Pause the first once it has taken a step.
@@ -85,7 +66,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     // Each state push with the runner's active run at that moment: the Training view reads the runner on a push.
     const pushes: { state: string; active: string | null }[] = [];
     const runner: JobRunner = new JobRunner(store, { events: { state: (st) => pushes.push({ state: st.state, active: runner.activeRunId }) } });
-    const s = await runner.start(ecgPretrainSpec('to cancel', 50));
+    const s = await runner.start(ecgPretrainSpec('to cancel', 50, LUDB_AND_MACE));
     await runner.cancel(s.id);
     await runner.idle();
     assert.equal((await store.folder(s.id).readStatus()).state, 'cancelled');
@@ -102,7 +83,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
         },
       },
     });
-    const p = await quick.start(ecgPretrainSpec('paused and resumed at once', 3));
+    const p = await quick.start(ecgPretrainSpec('paused and resumed at once', 3, LUDB_AND_MACE));
     await new Promise<void>((res) => {
       const t = setInterval(() => resumed && (clearInterval(t), res()), 20);
     });
@@ -111,7 +92,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     assert.equal(pausedRun, p.id);
     assert.equal((await store.folder(p.id).readStatus()).state, 'done');
 
-    const f = await store.create(ecgPretrainSpec('crashed', 2), 'crashed');
+    const f = await store.create(ecgPretrainSpec('crashed', 2, LUDB_AND_MACE), 'crashed');
     await f.writeStatus({ ...(await f.readStatus()), state: 'running' });
     assert.deepEqual(await new JobRunner(store).recover(), ['crashed']);
   });
@@ -125,7 +106,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
       if (ev.type === 'progress') last = ev.progress.fraction;
     };
     const runner: JobRunner = new JobRunner(store, { events: { event } });
-    const spec = ecgPretrainSpec('long phase', 200);
+    const spec = ecgPretrainSpec('long phase', 200, LUDB_AND_MACE);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
     await new Promise<void>((res) => {
@@ -148,10 +129,10 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     const store = new RunStore(join(root, 'runs-4'));
     let steps = 0;
     const runner = new JobRunner(store, { stopTimeoutMs: 1, events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++) } });
-    const spec = ecgPretrainSpec('cut off', 200);
+    const spec = ecgPretrainSpec('cut off', 200, LUDB_AND_MACE);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
-    const waiting = await runner.start(ecgPretrainSpec('queued behind it', 2));
+    const waiting = await runner.start(ecgPretrainSpec('queued behind it', 2, LUDB_AND_MACE));
     await new Promise<void>((res) => {
       const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
     });
@@ -171,7 +152,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     let steps = 0;
     const logs: string[] = [];
     const runner = new JobRunner(store, { events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++), log: (_l, m) => logs.push(m) } });
-    const spec = ecgPretrainSpec('metrics refused on the way out', 200);
+    const spec = ecgPretrainSpec('metrics refused on the way out', 200, LUDB_AND_MACE);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
     await new Promise<void>((res) => {
@@ -197,7 +178,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     let steps = 0;
     const logs: string[] = [];
     const runner = new JobRunner(store, { stopTimeoutMs: 60_000, events: { event: (_id, ev) => void (ev.type === 'metric' && ev.record.kind === 'step' && steps++), log: (_l, m) => logs.push(m) } });
-    const spec = ecgPretrainSpec('ends on the way out', 200);
+    const spec = ecgPretrainSpec('ends on the way out', 200, LUDB_AND_MACE);
     spec.pretrain.ecg!.checkpointEverySteps = 1000;
     const s = await runner.start(spec);
     await new Promise<void>((res) => {
@@ -230,7 +211,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
       },
     } as unknown as DbClient;
     const runner = new JobRunner(store, { db: () => db });
-    const spec = ecgPretrainSpec('from a session', 2);
+    const spec = ecgPretrainSpec('from a session', 2, LUDB_AND_MACE);
     spec.corpora.ecg!.sources = [{ kind: 'session', id: 1 }];
     const started = runner.start(spec);
     while (!asked) await new Promise((r) => setTimeout(r, 5));
@@ -250,7 +231,7 @@ describe('JobRunner (worker threads)', { skip: !have && 'needs ../shared/data/wf
     const store = new RunStore(join(root, 'runs-3'));
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     t.after(() => other.kill('SIGKILL'));
-    const f = await store.create(ecgPretrainSpec('on the command line', 2), 'cli-run');
+    const f = await store.create(ecgPretrainSpec('on the command line', 2, LUDB_AND_MACE), 'cli-run');
     await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: other.pid });
     const runner = new JobRunner(store);
     for (const act of [() => runner.pause('cli-run'), () => runner.cancel('cli-run')]) {

@@ -10,37 +10,20 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { selectTrainingBackend } from '../../../src/main/train/backend';
 import { runJob, WRITE_FAILURE_NOTE, type JobEvent } from '../../../src/main/train/job';
 import { JobRunner } from '../../../src/main/train/job-runner';
 import { RUN_FILES, RunStore, type RunFolder } from '../../../src/main/train/run-store';
 import { decodeCheckpoint } from '../../../src/shared/train/checkpoint';
-import { corpusWindowing, pretrainConfig, QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import type { JobSpec, RunStatus } from '../../../src/shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../../src/shared/train/train.types';
+import { ecgPretrainSpec, LUDB_ONLY, NEED_LUDB } from './ecg-pretrain-spec';
 
-const DATA = resolve('..', 'shared', 'data');
-const have = existsSync(join(DATA, 'wfdb-ludb'));
 const devFull = process.platform === 'linux' && existsSync('/dev/full');
 
-/** ECG pretraining only, a checkpoint and an epoch (its log line) every step (LUDB record 1's 2 windows at batch 2). */
-function ecgSpec(name: string, steps: number): JobSpec {
-  const cfg = { ...pretrainConfig('ecg', QUICK_ENCODER, 7, false, steps), batchSize: 2, checkpointEverySteps: 1 };
-  return {
-    kind: 'pretrain',
-    name,
-    seed: 7,
-    dataset: null,
-    corpora: { ecg: { name: 'LUDB', sources: [{ kind: 'file', path: join(DATA, 'wfdb-ludb', '1.hea'), subject: 'ludb' }], task: null, labels: { kind: 'none' }, windowing: corpusWindowing('ecg', 50) } },
-    pretrain: { ecg: cfg },
-    encoders: { ecg: { kind: 'pretrain' } },
-    finetune: null,
-    evaluation: null,
-    finalFit: false,
-    export: null,
-  };
-}
+/** ECG pretraining only, a checkpoint and an epoch (its log line) every step. */
+const ecgSpec = (name: string, steps: number): JobSpec => ecgPretrainSpec(name, steps, LUDB_ONLY);
 
 /** Replaces a run file by a link to /dev/full: from then on every write of it fails with ENOSPC, as on a full disk. */
 function fillUp(folder: RunFolder, file: string): void {
@@ -59,7 +42,7 @@ function checkpointsOf(folder: RunFolder): string[] {
   return readdirSync(folder.path(RUN_FILES.checkpoints)).sort();
 }
 
-describe('a run folder that stops taking writes', { skip: (!have && 'needs ../shared/data/wfdb-ludb') || (!devFull && 'needs /dev/full (Linux)') }, () => {
+describe('a run folder that stops taking writes', { skip: (NEED_LUDB) || (!devFull && 'needs /dev/full (Linux)') }, () => {
   let root: string;
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
@@ -171,7 +154,7 @@ describe('a read-only file system (a tmpfs remounted read-only)', () => {
   });
 });
 
-describe("the app's runner on a disk that fills during pretraining (a 4-MiB tmpfs)", { skip: !have && 'needs ../shared/data/wfdb-ludb' }, () => {
+describe("the app's runner on a disk that fills during pretraining (a 4-MiB tmpfs)", { skip: NEED_LUDB }, () => {
   let dir = '';
   let cannot: string | null = null;
   before(() => {
