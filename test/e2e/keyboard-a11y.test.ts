@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
 // minStops: the fewest Tab stops the view has on a fresh start (Training with no runs: the "What to
 // run" group, one stop as a radio group is, and Start).
@@ -43,27 +42,18 @@ async function focused(page: Page): Promise<{ tag: string; testid: string | null
 }
 
 describe('Keyboard and accessibility across views (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
   let cdp: CDPSession;
-  let problems: string[];
 
   before(async () => {
     // The shipped model: the Models view has a Card to open.
-    serve = await startServeFixture({ demo: true, builtinModels: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    problems = collectPageProblems(page);
+    app = await openServedPage({ builtinModels: true, route: '#/live', viewport: { width: 1300, height: 900 } });
+    page = app.page;
     cdp = await page.context().newCDPSession(page);
-    await page.goto(`${serve.url}#/live`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   /** Every control of the page has a name, and one that tells it from the others. */
   async function checkNames(view: string): Promise<void> {
@@ -145,9 +135,9 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
   });
 
   test('opening the page does not take the focus (the browser starts at the skip link)', async () => {
-    const p = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const p = await app.browser.newPage({ viewport: { width: 1300, height: 900 } });
     try {
-      await p.goto(`${serve.url}#/training`);
+      await p.goto(`${app.serve.url}#/training`);
       await p.waitForSelector('main h1:has-text("Training")', { timeout: 10_000 });
       assert.equal(await p.evaluate(() => document.activeElement?.tagName), 'BODY');
       await p.keyboard.press('Tab');
@@ -273,9 +263,9 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
 
   test('dismissing an error moves the focus to the next Dismiss, and to the view after the last', async () => {
     // Its own page: the errors thrown here are not the main page's problems.
-    const p = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const p = await app.browser.newPage({ viewport: { width: 1300, height: 900 } });
     try {
-      await p.goto(`${serve.url}#/training`);
+      await p.goto(`${app.serve.url}#/training`);
       await p.waitForSelector('main h1:has-text("Training")', { timeout: 10_000 });
       await p.evaluate(() => {
         for (const m of ['first failure', 'second failure', 'third failure'])
@@ -300,9 +290,9 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
   });
 
   test('reduced motion: the recording dot stands still (it pulsed), the connecting dot too; Record and Stop keep the keyboard focus', async () => {
-    const p = await browser.newPage({ viewport: { width: 1300, height: 900 }, reducedMotion: 'reduce' });
+    const p = await app.browser.newPage({ viewport: { width: 1300, height: 900 }, reducedMotion: 'reduce' });
     try {
-      await p.goto(`${serve.url}#/sessions`);
+      await p.goto(`${app.serve.url}#/sessions`);
       await p.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
       // From the keyboard: Enter on Record, then Enter on Stop, without the focus falling to the
       // page body while the button is disabled for the request.
@@ -339,6 +329,6 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
   });
 
   test('no console errors', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

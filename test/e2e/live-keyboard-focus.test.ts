@@ -9,29 +9,21 @@
 //   when Apply stays disabled (nothing left to apply).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 
 describe('the keyboard focus on the live dashboard (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
 
   before(async () => {
-    serve = await startServeFixture();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(serve.url);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    app = await openServedPage();
+    page = app.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   /** What has the focus: its tag, and its text or label. */
   const focused = () =>
@@ -45,7 +37,7 @@ describe('the keyboard focus on the live dashboard (Chromium, serve mode)', { sk
     page.evaluate((sel) => ({ id: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName, inside: !!document.activeElement?.closest(sel) }), within);
 
   test("a device's Stop and Start, a setting and Inject keep the focus while they run", async () => {
-    const strap = serve.core.hub.streams().find((s) => s.modality === 'ecg')!.deviceId;
+    const strap = app.serve.core.hub.streams().find((s) => s.modality === 'ecg')!.deviceId;
     const card = `[data-testid="device-${strap}"]`;
     await page.waitForSelector(`${card}[data-state="streaming"]`, { timeout: 10_000 });
     await page.focus(`${card} [data-testid="device-toggle"]`);

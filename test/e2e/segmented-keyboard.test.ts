@@ -7,11 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
 
 /** The focused element's test id (or its tag), and whether it is a checked radio. */
@@ -39,24 +38,15 @@ async function checked(page: Page, prefix: string): Promise<string[]> {
 }
 
 describe('Segmented option groups from the keyboard (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture({ demo: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/live`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({ route: '#/live', viewport: { width: 1300, height: 900 } });
+    page = app.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   /** Presses Tab until the focus is on one of the group's options; fails after `limit` presses. */
   async function tabTo(prefix: string, limit = 40): Promise<void> {
@@ -128,11 +118,11 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     await pressTo('ArrowRight', 'signal-mains-60', 'ArrowRight chooses 60 Hz');
     await pressTo('ArrowRight', 'signal-mains-50', 'and wraps to 50 Hz');
     await pressTo('ArrowLeft', 'signal-mains-60', 'ArrowLeft wraps to 60 Hz');
-    assert.deepEqual(serve.core.hub.pipelineConfig!().filters.eeg.notchHz, [50], 'nothing applied yet');
+    assert.deepEqual(app.serve.core.hub.pipelineConfig!().filters.eeg.notchHz, [50], 'nothing applied yet');
     await page.focus(`${panel} [data-testid="signal-apply"]`);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /mains 60 Hz notched/.test(document.querySelector('[data-testid="signal-summary"]')?.textContent ?? ''), undefined, { timeout: 5000 });
-    const cfg = serve.core.hub.pipelineConfig!();
+    const cfg = app.serve.core.hub.pipelineConfig!();
     assert.deepEqual([cfg.quality.mainsHz, cfg.filters.eeg.notchHz], [60, [60]], 'the pipeline notches 60 Hz');
     await page.waitForFunction(() => /notch 60 Hz/.test(document.querySelector('[data-testid="trace-eeg"] .panel-header')?.textContent ?? ''), undefined, { timeout: 5000 });
   });
@@ -186,6 +176,6 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
   });
 
   test('no console errors', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });
