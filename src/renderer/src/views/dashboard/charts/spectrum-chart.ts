@@ -7,6 +7,20 @@ type Pt = { x: number; y: number };
 /** Past 60 Hz mains (the Americas) and the default 75 Hz low-pass: a 60 Hz line sat on the axis' edge. */
 const MAX_HZ = 80;
 const BAND_SYMBOLS = ['δ', 'θ', 'α', 'β', 'γ'];
+/**
+ * Decades of power shown below the spectrum's peak (60 dB). Auto-ranged to the lowest bin, a notch
+ * or a recording's own low-pass (EEGMAT is filtered at 45 Hz and notched at 50) pulled the axis
+ * down to 1e-9 µV²/Hz: ten decades, the EEG's own 1–45 Hz shape squeezed into the top three.
+ */
+export const SPECTRUM_DECADES = 6;
+
+/** The y axis' lower end: whole decades, SPECTRUM_DECADES below the largest power (undefined: auto). */
+export function spectrumFloor(psd: ArrayLike<number>): number | undefined {
+  let max = 0;
+  for (let i = 0; i < psd.length; i++) if (psd[i] > max && Number.isFinite(psd[i])) max = psd[i];
+  // An exact decade: 10 ** -5 is 9.999…e-6.
+  return max > 0 ? Number(`1e${Math.floor(Math.log10(max) - SPECTRUM_DECADES)}`) : undefined;
+}
 
 const bandShading: Plugin<'line'> = {
   id: 'hmBandShading',
@@ -53,6 +67,8 @@ export class SpectrumChart {
         if (freqHz[i] > 0 && psd[i] > 0 && Number.isFinite(psd[i])) this.points.push({ x: freqHz[i], y: psd[i] });
       }
     }
+    const y = this.chart.options.scales?.y;
+    if (y) y.min = spectrumFloor(this.points.map((p) => p.y));
     this.chart.update('none');
   }
 
