@@ -10,10 +10,10 @@ const skip = servedPageMissing();
 describe('live dashboard without devices (Chromium, serve mode, no demo)', { skip }, () => {
   let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    ({ page, problems } = app = await openServedPage({ demo: false }));
+    app = await openServedPage({ demo: false });
+    page = app.page;
   });
 
   after(() => app?.close());
@@ -27,6 +27,6 @@ describe('live dashboard without devices (Chromium, serve mode, no demo)', { ski
     await page.click('[data-testid="devices-empty"] a');
     await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Devices', undefined, { timeout: 10_000 });
     assert.equal(await page.evaluate(() => location.hash), '#/devices', 'the link opens the Devices view');
-    assert.deepEqual(problems, [], 'no page errors');
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });
