@@ -69,8 +69,9 @@ interface OnFakeDev {
 
 /**
  * The text device plugged at ttyUSB0 of a fake /dev in `name` (stable name `byId`, null for none;
- * `usbSerial` as fakeDev.appear takes it; given, the driver looks the port up in the fake sysfs), connected by path and streaming until 1 s of samples has
- * arrived. What it opens, and whatever `plug` opens, is closed after the test.
+ * `usbSerial` as fakeDev.appear takes it, and when given the driver looks the port up in the fake
+ * sysfs), connected by path and streaming until 1 s of samples has arrived. What it opens, and
+ * whatever `plug` opens, is closed after the test.
  */
 async function streamOnFakeDev(
   t: TestContext,
