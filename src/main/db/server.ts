@@ -1050,6 +1050,8 @@ export interface SessionImport {
   session: Omit<NewSession, 'state' | 'origin'>;
   streams: ImportStream[];
   markers: NewMarker[];
+  /** Self-reports the file's annotations hold (an export writes each as `SAM valence=…`). */
+  selfReports?: NewSelfReport[];
   gaps: ImportGap[];
 }
 
@@ -1135,6 +1137,7 @@ export function importSession(db: WritableDb, imp: SessionImport): SessionSummar
       prep(db, 'UPDATE sessions SET end_time = ? WHERE id = ?').run(last ?? imp.session.startTime, sessionId);
     }
     for (const m of imp.markers) addMarker(db, sessionId, m);
+    for (const r of imp.selfReports ?? []) addSelfReport(db, sessionId, r);
     return getSummary(db, sessionId);
   })();
 }

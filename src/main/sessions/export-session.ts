@@ -18,6 +18,7 @@ import { edfPieces, type EdfWriteOptions } from '../../shared/formats/edf/edf-wr
 import { parsePatientField, parseRecordingField } from '../../shared/formats/edf/edf-header';
 import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
 import { annotationInRange } from '../../shared/formats/import-util';
+import { samAnnotationLabel } from '../../shared/formats/sam-annotation';
 import { ClockModel } from '../../shared/pipeline/clock-model';
 import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
 import type { ReadableDb } from '../db/db.types';
@@ -281,7 +282,7 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
     ...listSelfReports(db, sessionId).map((r) => ({
       onset: r.time - zero,
       duration: 0,
-      label: `SAM valence=${r.valence} arousal=${r.arousal} dominance=${r.dominance}${r.text ? `: ${r.text}` : ''}`,
+      label: samAnnotationLabel(r),
       source: 'self-report',
     })),
   ].sort((a, b) => a.onset - b.onset);

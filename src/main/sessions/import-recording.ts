@@ -8,6 +8,7 @@ import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } 
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import { segmentBreaks } from '../../shared/formats/import-util';
+import { parseSamAnnotation } from '../../shared/formats/sam-annotation';
 import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
@@ -141,11 +142,15 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
   for (const s of rec.streams) for (const g of s.segments) last = Math.max(last, g.times?.length ? g.times[g.times.length - 1] : g.start + Math.max(0, g.count - 1) / (s.rateHz || 1));
   const span = sessionEventSpan(0, zero, zero + last, EVENT_SESSION_REACH_S);
   const markers: SessionImport['markers'] = [];
+  const selfReports: NonNullable<SessionImport['selfReports']> = [];
   for (const a of rec.annotations) {
     if (a.label.trim() === '' || !Number.isFinite(a.onset)) continue;
     const duration = Number.isFinite(a.duration) && a.duration > 0 ? a.duration : 0;
     const problem = eventTimeProblem('annotation onset', zero + a.onset, span.lo, span.hi, 'the recording') ?? markerDurationProblem(duration);
+    // A self-report as our export writes it ('SAM valence=7 arousal=3 dominance=5: text') is one again.
+    const sam = a.channel ? null : parseSamAnnotation(a.label);
     if (problem) warnings.push(`annotation "${a.label}" left out: ${problem}`);
+    else if (sam) selfReports.push({ time: zero + a.onset, ...sam });
     else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: 'import' });
   }
   // A warning, not only a note: the session's date in the library is then today's, not the recording's.
@@ -163,6 +168,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     },
     streams,
     markers,
+    selfReports,
     gaps,
     warnings,
   };

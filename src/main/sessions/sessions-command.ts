@@ -201,7 +201,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const gaps = (await db.api.getTimeline(s.id)).gaps.length;
         out(s, () =>
           [
-            `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
+            `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
             row(s),
             ...streams.map(streamLine),
             ...s.warnings.map((w) => `warning: ${w}`),

@@ -445,7 +445,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
       const s = await client.invoke('hm:sessions:import', { path: importPath.trim(), ...(showBoard && board ? { board } : {}) });
       setImportPath('');
       setBoardAsked(false);
-      done(`Imported “${s.name}”: ${plural(s.sampleCount, 'value')}, ${plural(s.markerCount, 'marker')}${s.warnings.map((w) => `. Warning: ${w}`).join('')}`);
+      done(`Imported “${s.name}”: ${plural(s.sampleCount, 'value')}, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${s.warnings.map((w) => `. Warning: ${w}`).join('')}`);
     } catch (err) {
       // The core's FormatError code arrives as the RemoteError's kind: a BrainFlow file that fits several boards.
       if (err instanceof RemoteError && err.kind === ('ambiguous-board' satisfies FormatErrorCode)) setBoardAsked(true);
