@@ -1,7 +1,7 @@
 // The session library: search (name, subject, notes, tag), filter by tag, and per session:
 // open for replay, its stored model predictions, rename, subject, tags, notes, export, delete (with
 // confirmation). Disk usage per session and of the whole database.
-import { Fragment } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type Prediction, type SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
@@ -79,6 +79,39 @@ function useFocusFirstField() {
   return ref;
 }
 
+/**
+ * A row's form (Edit, Export): it takes the focus as it opens, Escape or Cancel closes it, and a
+ * problem stays under it with what was typed, to be corrected.
+ */
+function RowForm(props: { onSubmit(): void; onCancel(): void; submit: ComponentChildren; error: string | null; testid: string; errorTestid?: string; children: ComponentChildren }) {
+  const formRef = useFocusFirstField();
+  return (
+    <form
+      class="session-editor"
+      ref={formRef}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
+      data-testid={props.testid}
+    >
+      {props.children}
+      <div class="editor-actions">
+        <button type="button" class="btn" onClick={props.onCancel}>
+          Cancel
+        </button>
+        {props.submit}
+      </div>
+      {props.error && (
+        <p class="form-error wide" role="alert" data-testid={props.errorTestid}>
+          {props.error}
+        </p>
+      )}
+    </form>
+  );
+}
+
 function ConfirmDelete({ session, replaying, onConfirm, onCancel }: { session: SessionSummary; replaying: boolean; onConfirm(): void; onCancel(): void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useLayoutEffect(() => cancelRef.current?.focus(), []); // as the dialog appears (see useFocusFirstField)
@@ -104,7 +137,6 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
   const [tags, setTags] = useState(session.tags.join(', '));
   const [notes, setNotes] = useState(session.notes);
   const [error, setError] = useState<string | null>(null);
-  const formRef = useFocusFirstField();
   const save = async () => {
     try {
       await client.invoke('hm:sessions:update', {
@@ -123,15 +155,16 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
     }
   };
   return (
-    <form
-      class="session-editor"
-      ref={formRef}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      onKeyDown={(e) => e.key === 'Escape' && onDone()}
-      data-testid="session-editor"
+    <RowForm
+      onSubmit={() => void save()}
+      onCancel={() => onDone()}
+      error={error}
+      testid="session-editor"
+      submit={
+        <button type="submit" class="btn btn-start" data-testid="edit-save">
+          Save
+        </button>
+      }
     >
       <label>
         Name <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required data-testid="edit-name" />
@@ -145,20 +178,7 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
       <label class="wide">
         Notes <textarea rows={3} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} />
       </label>
-      <div class="editor-actions">
-        <button type="button" class="btn" onClick={() => onDone()}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-start" data-testid="edit-save">
-          Save
-        </button>
-      </div>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    </RowForm>
   );
 }
 
@@ -182,7 +202,6 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
   const holdFocus = useFocusThroughBusy(busy);
   /** A problem stays in the form with what was typed, so it can be corrected. */
   const [error, setError] = useState<string | null>(null);
-  const formRef = useFocusFirstField();
   const run = async () => {
     const fromRel = rangeSeconds(from);
     const toRel = rangeSeconds(to);
@@ -211,15 +230,17 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
     }
   };
   return (
-    <form
-      class="session-editor"
-      ref={formRef}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run();
-      }}
-      onKeyDown={(e) => e.key === 'Escape' && onDone()}
-      data-testid="export-form"
+    <RowForm
+      onSubmit={() => void run()}
+      onCancel={() => onDone()}
+      error={error}
+      testid="export-form"
+      errorTestid="export-error"
+      submit={
+        <button type="submit" class="btn btn-start" disabled={busy} data-testid="export-submit">
+          {busy ? 'Exporting…' : 'Export'}
+        </button>
+      }
     >
       <label>
         Format
@@ -251,20 +272,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
           ({format.toUpperCase()}+D: smaller, but only for readers that honour record start times)
         </label>
       )}
-      <div class="editor-actions">
-        <button type="button" class="btn" onClick={() => onDone()}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-start" disabled={busy} data-testid="export-submit">
-          {busy ? 'Exporting…' : 'Export'}
-        </button>
-      </div>
-      {error && (
-        <p class="form-error wide" role="alert" data-testid="export-error">
-          {error}
-        </p>
-      )}
-    </form>
+    </RowForm>
   );
 }
 
