@@ -86,4 +86,9 @@ export interface DeviceDriver {
   readonly serialPort?: { readonly stableName: string | null; where(): string | null };
   /** Connect, configure and start streaming; reject with a DeviceError when that fails. */
   open(ctx: DriverContext): Promise<DriverSession>;
+  /**
+   * The user asked for a try now (Connect or Try now on a device still trying): a driver that holds
+   * back from its port (the Cyton from one that never answered it) tries it again at the next open.
+   */
+  retryAsked?(): void;
 }

@@ -176,6 +176,7 @@ export class ManagedSource implements Source {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.log('info', 'trying again now (Connect pressed)');
+    this.driver.retryAsked?.();
     // The user is looking: this attempt's failure is said again.
     this.failures = null;
     this.refused = null;

@@ -18,11 +18,16 @@ import { DeviceError } from '../../../shared/devices/device-error';
 import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
-import { SerialPortFinder } from '../serial/serial-link';
+import { SerialPortFinder, portNode } from '../serial/serial-link';
 
 const RESET_RETRY_MS = 1_000;
 /** How long a port where another device talked is listened to before a command is written to it. */
 const FOREIGN_LISTEN_MS = 300;
+/**
+ * Whole reset windows in a row a port may give no byte at all before nothing more is written to it
+ * until it is replugged. Two, not one: a dongle plugged in a moment ago may still be starting.
+ */
+const SILENT_PROBES = 2;
 /** The first byte of every Cyton packet. */
 const CYTON_PACKET_START = 0xa0;
 
@@ -68,6 +73,8 @@ export class CytonDriver implements DeviceDriver {
   private portReturned = false;
   /** The port where the last try found another device's output instead of a reset reply (null: none). */
   private foreignAt: string | null = null;
+  /** The port node that gave no byte at all through whole reset windows, and how many in a row. */
+  private silent: { node: string; probes: number } | null = null;
 
   constructor(readonly cfg: CytonConfig) {
     this.deviceId = CytonDriver.deviceIdFor(cfg.path);
@@ -79,8 +86,22 @@ export class CytonDriver implements DeviceDriver {
     this.lastDaisy = cfg.knownDaisy ?? null;
   }
 
+  /** Connect or Try now: a port that stayed silent is tried once more. */
+  retryAsked(): void {
+    if (this.silent) this.silent.probes = SILENT_PROBES - 1;
+  }
+
   async open(ctx: DriverContext): Promise<DriverSession> {
+    // A dongle always answers the reset ("$$$", or "Failure" with the board off): a port that gave
+    // not a byte through SILENT_PROBES whole windows has another device on it (an Arduino printing
+    // nothing) or none that works. Each open raises DTR, which resets an Arduino, and each try
+    // writes it 's' and three 'v's; so while the port is the same node (not replugged: a dongle
+    // plugged there is a new one) it is not opened again. Looking at the node costs nothing, so the
+    // retry stays quick and a dongle plugged in its place is tried at once.
+    const next = this.serialPort.where();
+    if (next && this.silent && this.silent.probes >= SILENT_PROBES && portNode(next) === this.silent.node) throw new DeviceError('unavailable', this.silentText(this.cfg.path), true);
     const { link, at, moved, unverified } = await this.serialPort.open(CYTON_BAUD_RATE, this.name);
+    const node = portNode(at);
     if (unverified) this.portReturned = true;
     if (moved) ctx.log('info', moved);
     // Where it opened (the row says so when that is not its path: the adapter came back under another name).
@@ -145,6 +166,8 @@ export class CytonDriver implements DeviceDriver {
       // "Failure" may arrive in pieces; give the rest of the line a moment.
       if (/Failure/i.test(text) && !text.includes(CYTON_READY_MARKER)) await delay(100);
       const reply = parseCytonResetReply(text);
+      // Any byte back (a reply, "Failure", another device's output) ends a silent run (see the top of open).
+      if (heard > 0) this.silent = null;
       if (reply.failure)
         return fail(new DeviceError('device-error', `${this.name}: the dongle answered "${reply.failure}" — is the board switched on, and the dongle switch on GPIO6?`, true));
       if (!ok || !reply.ready) {
@@ -152,6 +175,11 @@ export class CytonDriver implements DeviceDriver {
         // cadence, and listened to before anything is written to it again).
         const foreign = text.trim().length > 0 && !heardPackets;
         this.foreignAt = foreign ? at : null;
+        // Not a byte through the whole window: counted on this node.
+        if (heard === 0 && node) {
+          this.silent = { node, probes: this.silent?.node === node ? this.silent.probes + 1 : 1 };
+          if (this.silent.probes >= SILENT_PROBES) return fail(new DeviceError('timeout', this.silentText(at)));
+        }
         return fail(Object.assign(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${at} an OpenBCI dongle?`), { othersPort: foreign }));
       }
       this.foreignAt = null;
@@ -196,6 +224,12 @@ export class CytonDriver implements DeviceDriver {
         await link.close();
       },
     };
+  }
+
+  /** What a port that stayed silent is told by (the probe that decides it, and every retry after). */
+  private silentText(at: string): string {
+    const secs = ((this.cfg.resetTimeoutMs ?? CYTON_RESET_TIMEOUT_MS) / 1000).toFixed(1);
+    return `${this.name}: no "$$$" after soft reset: not a byte from ${at} in ${secs} s, ${SILENT_PROBES} times — is it an OpenBCI dongle? Nothing more is sent to it until it is plugged in again (or Try now)`;
   }
 }
 

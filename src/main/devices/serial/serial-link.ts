@@ -1,7 +1,7 @@
 // The thin serial layer: open a port by path, write, receive bytes, learn when it goes away.
 // serialport (maintained, native bindings for Linux/macOS/Windows) does the work; everything
 // protocol-shaped lives in the drivers and the pure parsers.
-import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../../../shared/devices/device-error';
@@ -267,6 +267,22 @@ function ageMs(path: string): number {
     return Math.max(0, Date.now() - lstatSync(path).ctimeMs);
   } catch {
     return Infinity;
+  }
+}
+
+/**
+ * Which node a port is (its path's target): a port replugged, or another device plugged in its
+ * place, is a new node (a new pty, a /dev/ttyUSBn made again, with its creation time), while one
+ * left in place keeps it (reading and writing a tty never change it). Null where the port is no
+ * file to look at (Windows' COM ports) or is not there.
+ */
+export function portNode(path: string): string | null {
+  if (!path.startsWith('/')) return null;
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}:${s.rdev}:${s.ctimeMs}`;
+  } catch {
+    return null;
   }
 }
 
