@@ -48,6 +48,9 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const heart = [...live.heart.values()].sort((a, b) => b.time - a.time)[0];
   const eeg = [...live.eeg.values()].sort((a, b) => b.time - a.time)[0];
   const alphaIndex = EEG_BANDS.findIndex((b) => b.name === 'alpha');
+  // A share of what: of the bands' whole span, which each channel's bar in the band chart adds up to
+  // (the tile may cut the hint short; its tooltip has it all).
+  const alphaOf = `${EEG_BANDS[alphaIndex].lowHz}–${EEG_BANDS[alphaIndex].highHz} Hz of ${EEG_BANDS[0].lowHz}–${EEG_BANDS[EEG_BANDS.length - 1].highHz} Hz power, mean over channels`;
   const alphaShare = eeg?.bandPower.length
     ? (100 * eeg.bandPower.reduce((acc, row) => acc + row[alphaIndex] / Math.max(1e-12, row.reduce((a, v) => a + v, 0)), 0)) / eeg.bandPower.length
     : NaN;
@@ -65,7 +68,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
     <section class="tiles" aria-label="Summary">
       <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? plural(heart.rrMs.length, 'RR interval') : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
       <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
-      <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? 'mean over channels, 8–13 Hz'} />
+      <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? alphaOf} />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? plural(scores.length, 'channel')} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
