@@ -65,8 +65,8 @@ export default function TrainingView({ client }: ViewProps) {
   useEffect(() => {
     if (!selected && overview?.runs.length) setSelected(overview.active ?? overview.runs[0].id);
   }, [overview, selected]);
-  // A state change of the selected run (done: the report appears) reloads its record.
-  useEffect(() => client.on('training:status', (m) => m.status.id === selected && (m.status.state !== 'running' || m.status.completedPhases.length !== run.detail?.status.completedPhases.length) && setVersion((v) => v + 1)), [client, selected, run.detail]);
+  // A state change of the selected run (queued → running: the detail said 'queued' until the datasets were built; done: the report appears) reloads its record.
+  useEffect(() => client.on('training:status', (m) => m.status.id === selected && (m.status.state !== 'running' || m.status.state !== run.detail?.status.state || m.status.completedPhases.length !== run.detail?.status.completedPhases.length) && setVersion((v) => v + 1)), [client, selected, run.detail]);
   return (
     <div class="training-view">
       <div class="dashboard-toolbar">
