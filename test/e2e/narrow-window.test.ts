@@ -9,13 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
 import { NEED_SOCAT } from '../fixtures/pty';
 import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing() || (!existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data');
+const skip = servedPageMissing() || (!existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data');
 const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.edf');
 const SIZES = [
   { width: 800, height: 600 },
@@ -60,18 +59,12 @@ async function assertPageFits(page: Page, what: string, atLeast: number): Promis
 }
 
 describe('Every view in a small window (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture({ demo: true, builtinModels: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: SIZES[0] });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/sessions`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({ builtinModels: true, route: '#/sessions', viewport: SIZES[0] });
+    page = app.page;
     // Two sessions: rows with their five buttons each.
     for (const n of [1, 2]) {
       await page.fill('[data-testid="import-path"]', EDF);
@@ -80,10 +73,7 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
     }
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   const assertFits = (what: string, atLeast: number) => assertPageFits(page, what, atLeast);
 
@@ -98,7 +88,7 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
         ['models', 'Models', '[data-testid^="card-"]', 8],
         ['training', 'Training', '[data-testid="start-run"]', 4],
       ] as const) {
-        await page.goto(`${serve.url}#/${view}`);
+        await page.goto(`${app.serve.url}#/${view}`);
         await page.waitForSelector(`main h1:has-text("${title}")`, { timeout: 10_000 });
         await page.waitForSelector(ready, { timeout: 15_000 });
         await page.waitForTimeout(500);
@@ -112,7 +102,7 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
 
     test(`${at}: Sessions with two rows, each row's five buttons, a form and a replay open`, async () => {
       await page.setViewportSize(size);
-      await page.goto(`${serve.url}#/sessions`);
+      await page.goto(`${app.serve.url}#/sessions`);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length === 2, undefined, { timeout: 15_000 });
       await assertFits(`${at} Sessions`, 14);
       const buttons = await page.locator('[data-testid="session-row"] .row-actions button').count();
@@ -132,33 +122,26 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
   }
 
   test('no console errors', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });
 
-describe('Live and Devices in an 800-px window with a second headset (Chromium, serve mode)', { skip: chromiumMissing() || rendererMissing() || NEED_SOCAT }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+describe('Live and Devices in an 800-px window with a second headset (Chromium, serve mode)', { skip: servedPageMissing() || NEED_SOCAT }, () => {
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
   let dongle: CytonOnPty;
 
   before(async () => {
     dongle = await plugEmulatedCyton('e2e-narrow');
-    serve = await startServeFixture({ demo: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: SIZES[0] });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/devices`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
+    app = await openServedPage({ route: '#/devices', viewport: SIZES[0] });
+    page = app.page;
     await page.fill('[data-testid="serial-path"]', dongle.pty.app);
     await page.click('[data-testid="serial-connect"]');
     await page.waitForSelector(`[data-testid="paired-cyton:${dongle.pty.app}"][data-state="streaming"]`, { timeout: 15_000 });
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
     await dongle?.close();
   });
 
@@ -171,7 +154,7 @@ describe('Live and Devices in an 800-px window with a second headset (Chromium, 
   });
 
   test('Live: the EEG panel\'s stream list (a device named by its port) keeps Channels on screen', async () => {
-    await page.goto(`${serve.url}#/live`);
+    await page.goto(`${app.serve.url}#/live`);
     // The stream list shows once the panel knows of two EEG streams.
     const streams = page.locator('[data-testid="trace-eeg"] .panel-tools select:not([data-testid])');
     await streams.waitFor({ timeout: 10_000 });
@@ -184,6 +167,6 @@ describe('Live and Devices in an 800-px window with a second headset (Chromium, 
   });
 
   test('no console errors', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -6,29 +6,22 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { WebSocket } from 'ws';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SessionTimeline } from '../../src/shared/session.types';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
-const skip = chromiumMissing() || rendererMissing();
+const skip = servedPageMissing();
 
 describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
   let markerPort: number;
 
   before(async () => {
     process.env.HEARTMIND_MARKER_PORT = '0';
-    serve = await startServeFixture({ demo: true });
-    markerPort = Number(serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)![1]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/sessions`);
-    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    app = await openServedPage({ route: '#/sessions', viewport: { width: 360, height: 740 } });
+    page = app.page;
+    markerPort = Number(app.serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean)![1]);
     await page.fill('input[aria-label="Session name"]', 'SAM and markers');
     await page.click('[data-testid="record-start"]');
     await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
@@ -36,8 +29,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
 
   after(async () => {
     delete process.env.HEARTMIND_MARKER_PORT;
-    await browser?.close();
-    await serve?.close();
+    await app?.close();
   });
 
   test('on a 360-px tablet the SAM panel lays out, speaks its values, says what is missing and gives focus back', async () => {
@@ -118,10 +110,10 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     assert.equal(acks.length, 53);
     assert.deepEqual(acks.filter((a) => !(a.ok && a.stored)), []);
 
-    const status = await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
+    const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(status.ok);
     const sessionId = (status.value as { sessionId: number }).sessionId;
-    const tl = await serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
+    const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
     assert.ok(tl.ok, JSON.stringify(tl));
     const markers = (tl.value as SessionTimeline).markers;
     const udp = markers.filter((m) => m.source === 'udp');
@@ -135,11 +127,11 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     assert.deepEqual(fromWs.slice(0, 3), ['刺激 onset 🧠', 'x'.repeat(1000), 'json ✓']);
     assert.equal(fromWs.length, 53);
     assert.equal(markers.find((m) => m.label === 'json ✓')?.duration, 0.25);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('the end-of-session SAM: recording stopped while the participant answers, the report still goes into that session', async () => {
-    const status = await serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
+    const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(status.ok);
     const sessionId = (status.value as { sessionId: number }).sessionId;
     await page.getByTestId('sam-open').click();
@@ -148,14 +140,14 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     for (const k of ['6', '5']) await page.keyboard.press(k);
     // The experimenter stops the recording (another page, the CLI) before the participant saves.
     await page.waitForTimeout(300);
-    const stopped = await serve.core.handlers.dispatch('hm:sessions:record-stop', undefined, { transport: 'local', clientId: 'test' });
+    const stopped = await app.serve.core.handlers.dispatch('hm:sessions:record-stop', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(stopped.ok);
     await page.waitForSelector('[data-testid="record-start"]:not([disabled])', { timeout: 10_000 });
     await page.keyboard.press('4');
     await page.keyboard.press('Enter');
     // It said "no session is recording; a self-report needs a session" and the answers were lost.
     await page.waitForSelector('text=/Self-report saved \\(V6 A5 D4\\)/', { timeout: 15_000 });
-    const tl = await serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
+    const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
     assert.ok(tl.ok);
     const reports = (tl.value as SessionTimeline).selfReports;
     assert.deepEqual(
@@ -167,6 +159,6 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     );
     // At the moment the panel opened, inside the session.
     assert.ok(reports[1].time <= (tl.value as SessionTimeline).endTime);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

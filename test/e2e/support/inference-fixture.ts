@@ -3,14 +3,14 @@
 // sends back to the core, and Chromium on the Models view.
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writeModelDir } from '../../../src/main/model/registry';
 import type { PredictionReport } from '../../../src/shared/ipc/models.schema';
 import type { NewCardFields } from '../../../src/shared/model/card';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportRegistryModel } from '../../../src/shared/onnx/export';
-import { collectPageProblems, launchChromium } from './chromium';
+import { openPage, type OpenedPage } from './open-page';
 import type { ServeFixture } from './serve-fixture';
 
 /** Card fields of a 1-layer fused rest-vs-arithmetic model that was never trained. */
@@ -62,13 +62,9 @@ export function collectPredictions(serve: ServeFixture): PredictionReport[] {
   return reports;
 }
 
-/** Chromium on the Models view, with the page's problems collected. */
-export async function openModelsView(serve: ServeFixture): Promise<{ browser: Browser; page: Page; problems: string[] }> {
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  const problems = collectPageProblems(page);
-  await page.goto(new URL('#/models', serve.url).href);
-  return { browser, page, problems };
+/** Chromium on the Models view, with the page's problems collected, once it is connected to the core. */
+export function openModelsView(serve: ServeFixture): Promise<OpenedPage> {
+  return openPage(serve, { route: '#/models' });
 }
 
 /**

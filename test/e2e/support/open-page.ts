@@ -15,8 +15,6 @@ export interface PageOptions {
   /** The hash route to open, e.g. '#/devices' (default: the app's start, the Live dashboard). */
   route?: string;
   viewport?: ViewportSize;
-  /** Wait (up to 15 s) for the page's connection to the core to be open (default true). */
-  ready?: boolean;
   /** Called with the new page before it loads: for listeners that must see the load itself. */
   beforeLoad?: (page: Page) => void;
 }
@@ -28,9 +26,9 @@ export interface OpenedPage {
   problems: string[];
 }
 
-export const CONNECTION_OPEN = '[data-testid="connection"][data-state="open"]';
+const CONNECTION_OPEN = '[data-testid="connection"][data-state="open"]';
 
-/** Chromium with one page of `serve` on `opts.route`. */
+/** Chromium with one page of `serve` on `opts.route`, once the page's WebSocket to the core is open (up to 15 s). */
 export async function openPage(serve: ServeFixture, opts: PageOptions = {}): Promise<OpenedPage> {
   const browser = await launchChromium();
   try {
@@ -38,7 +36,7 @@ export async function openPage(serve: ServeFixture, opts: PageOptions = {}): Pro
     const problems = collectPageProblems(page);
     opts.beforeLoad?.(page);
     await page.goto(new URL(opts.route ?? '', serve.url).href);
-    if (opts.ready !== false) await page.waitForSelector(CONNECTION_OPEN, { timeout: 15_000 });
+    await page.waitForSelector(CONNECTION_OPEN, { timeout: 15_000 });
     return { browser, page, problems };
   } catch (err) {
     await browser.close();
