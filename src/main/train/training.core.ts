@@ -196,7 +196,7 @@ export class TrainingArea {
     return this.runner.start(spec);
   }
 
-  async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string; notRecorded?: string }> {
+  async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string; recorded: boolean; notRecorded?: string }> {
     if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
     const folder = this.store.folder(id);
     const target = join(this.opts.userModelsDir, modelId);
@@ -218,7 +218,7 @@ export class TrainingArea {
       // The model is in place and usable: the reply says so, and which run file would not take the note.
       const notRecorded = `the model was exported to ${dir}, but run ${id} could not record it: ${e instanceof Error ? e.message : String(e)}`;
       this.ctx.log('warn', 'training', notRecorded);
-      return { modelId, dir, notRecorded };
+      return { modelId, dir, recorded: false, notRecorded };
     }
     this.ctx.push({ type: 'training:status', status: recorded.status });
     if (recorded.logProblem) {
@@ -226,9 +226,9 @@ export class TrainingArea {
       // not as "could not record it", which had the view offer an export the run already holds.
       const notRecorded = `the model was exported to ${dir} and run ${id} records it, but its log could not take the line saying so: ${recorded.logProblem}`;
       this.ctx.log('warn', 'training', notRecorded);
-      return { modelId, dir, notRecorded };
+      return { modelId, dir, recorded: true, notRecorded };
     }
-    return { modelId, dir };
+    return { modelId, dir, recorded: true };
   }
 
   async plot(id: string, name: string): Promise<{ svg: string }> {

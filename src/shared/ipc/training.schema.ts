@@ -54,9 +54,10 @@ export interface TrainingRequests {
    * Exports a finished run to the user's models folder; the live model list shows it at once. Again
    * under the id of this run's own model, it only records the export in the run. notRecorded: the
    * model is exported but the run folder would not take the note (which file, why), or took it in
-   * status.json but not the log line (the text says which).
+   * status.json but not the log line (the text says which). recorded: whether the run's status now
+   * names the model (false: the view offers Export again, which records it).
    */
-  'hm:training:export': { req: { id: string; modelId: string; name: string }; res: { modelId: string; dir: string; notRecorded?: string } };
+  'hm:training:export': { req: { id: string; modelId: string; name: string }; res: { modelId: string; dir: string; recorded: boolean; notRecorded?: string } };
   /** One of the run's SVG plots. */
   'hm:training:plot': { req: { id: string; name: string }; res: { svg: string } };
 }

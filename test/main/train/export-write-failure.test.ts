@@ -73,6 +73,7 @@ describe('export from the Training view when the run folder will not take writes
     assert.ok(existsSync(join(dir, 'models', 'on-ro-disk', 'model.onnx')), 'the model is in the models folder');
     const why = `could not write ${folder.path(RUN_FILES.status)}: it is on a read-only file system (EROFS)`;
     assert.equal(r.notRecorded, `the model was exported to ${join(dir, 'models', 'on-ro-disk')}, but run ro-disk could not record it: ${why}`, `reply: ${JSON.stringify(r)}`);
+    assert.equal(r.recorded, false, 'the view is told the run does not record it (it showed "Exported" until a reload)');
     assert.equal(readFileSync(folder.path(RUN_FILES.status), 'utf8'), before, 'status.json as it was');
     assert.equal(warnings.length, 1, 'the app log says it too');
     const card = readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8');
@@ -85,7 +86,7 @@ describe('export from the Training view when the run folder will not take writes
     // Once the folder takes writes, Export again records it: the runs table names the model.
     execFileSync('mount', ['-o', 'remount,rw', runs]);
     const recorded = await area.export(folder.id, 'on-ro-disk', 'Read-only disk');
-    assert.deepEqual(recorded, { modelId: 'on-ro-disk', dir: join(dir, 'models', 'on-ro-disk') });
+    assert.deepEqual(recorded, { modelId: 'on-ro-disk', dir: join(dir, 'models', 'on-ro-disk'), recorded: true });
     assert.equal((await folder.readStatus()).summary?.exportedAs, 'on-ro-disk', 'the run records the export');
     assert.match(await folder.readLog(), /exported as model 'on-ro-disk' to /);
     assert.equal(readFileSync(join(dir, 'models', 'on-ro-disk', 'card.json'), 'utf8'), card, 'still the first export');
@@ -119,6 +120,7 @@ describe('export when only the run log will not take its line', () => {
     const model = join(dir, 'models', 'log-refuses');
     assert.ok(existsSync(join(model, 'model.onnx')), 'the model is in the models folder');
     assert.equal((await folder.readStatus()).summary?.exportedAs, 'log-refuses', 'status.json records the export');
+    assert.equal(r.recorded, true, 'the run records it: the view shows "Exported"');
     assert.match(r.notRecorded ?? '', new RegExp(`^the model was exported to ${model} and run log-refuses records it, but its log could not take the line saying so: could not write ${folder.path(RUN_FILES.log)}`), `reply: ${JSON.stringify(r)}`);
     const pushed = pushes.filter((p) => p.type === 'training:status');
     assert.equal(pushed.length, 1, 'the new status is pushed (the runs table names the model)');

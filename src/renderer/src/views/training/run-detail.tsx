@@ -112,8 +112,10 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
     setExportWarning(null);
     try {
       const r = await client.invoke('hm:training:export', { id: s.id, modelId: exportId.trim(), name: `${s.name} (${s.id})` });
-      setExported(r.modelId);
-      // Exported, but the run folder would not take the note: say so (Export again records it).
+      // "Exported" only where the run records it, as it reads after a reload: a run whose status
+      // would not take the note showed "Exported" until a reload offered the export again. It keeps
+      // the Export row, whose Export again records it, with the warning beside it.
+      if (r.recorded) setExported(r.modelId);
       if (r.notRecorded) setExportWarning(r.notRecorded);
     } catch (e) {
       setError(messageOf(e));

@@ -1,0 +1,94 @@
+// The Training view's Export when the run folder will not take the note (status.json cannot be
+// read or written: here a folder stands in its place, a real EISDIR from the file system): the model
+// is exported, and the view says so as a warning while keeping the Export row, whose Export again
+// records it once the folder takes writes. It showed "Exported as model …" (as if the run recorded
+// it) until a reload, when the run, which does not name the model, offered the export again.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
+import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import { RUN_FILES, RunStore, type RunFolder } from '../../src/main/train/run-store';
+import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../src/main/train/export-run';
+import { CBRAMOD_EEG_CHANNELS } from '../../src/shared/model/config';
+import { initHostParams } from '../../src/shared/model/params';
+import { encodeCheckpoint, type Checkpoint } from '../../src/shared/train/checkpoint';
+import { finetuneModelConfig } from '../../src/shared/train/finetune';
+import { quickRecipe, QUICK_ENCODER } from '../../src/shared/train/recipes';
+
+const DATA = resolve('..', 'shared', 'data');
+const skip = chromiumMissing() || rendererMissing();
+
+/** A run as its final fit leaves it: done, its model artifact written (seeded weights of the quick recipe's tiny model). */
+async function finishedRun(store: RunStore): Promise<RunFolder> {
+  const spec = quickRecipe(DATA);
+  const folder = await store.create(spec, 'unrecorded-export');
+  const model = finetuneModelConfig(spec.finetune!, { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER });
+  const params = initHostParams(model, 1);
+  const meta: ModelArtifactMeta = { model, finetune: spec.finetune!, windowing: spec.dataset!.windowing, eegChannels: CBRAMOD_EEG_CHANNELS, ecgChannels: ['ECG'], subjects: ['Subject00', 'Subject01'], windows: 8, encoders: [] };
+  await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups: { head: params.head, eeg: params.eeg!, ecg: params.ecg! } } as Checkpoint<unknown>));
+  const status = await folder.readStatus();
+  await folder.writeStatus({ ...status, state: 'done', completedPhases: ['final-fit'], progress: { ...status.progress, fraction: 1, message: 'done' } });
+  return folder;
+}
+
+describe('Training view: an export the run cannot record (Chromium, serve mode)', { skip }, () => {
+  let serve: ServeFixture;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let folder: RunFolder;
+
+  before(async () => {
+    serve = await startServeFixture({ demo: false });
+    const list = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(list.ok, 'the training list answers');
+    folder = await finishedRun(new RunStore((list.value as { runsDir: string }).runsDir));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    problems = collectPageProblems(page);
+    await page.goto(`${serve.url}#/training`);
+    await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.close();
+  });
+
+  test('the model is exported and the view says the run could not record it, keeping Export; once the folder takes the note, Export again records it', async () => {
+    await page.click(`tr[data-run="${folder.id}"] button`);
+    await page.waitForSelector('[data-testid="export-id"]', { timeout: 10_000 });
+    // status.json cannot be read or replaced: a folder (holding a file) in its place.
+    const status = folder.path(RUN_FILES.status);
+    renameSync(status, `${status}.saved`);
+    mkdirSync(status);
+    writeFileSync(join(status, 'x'), '');
+    try {
+      await page.fill('[data-testid="export-id"]', 'not-noted');
+      await page.click('[data-testid="export-run"]');
+      await page.waitForSelector('[data-testid="export-warning"]', { timeout: 30_000 });
+      assert.match((await page.textContent('[data-testid="export-warning"]')) ?? '', /^the model was exported to .*not-noted, but run .* could not record it: /, 'the warning says what happened');
+      // The models folder is watched: the list holds the model within moments.
+      let listed = false;
+      for (const deadline = Date.now() + 10_000; !listed && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        const models = await serve.core.handlers.dispatch('hm:models:list', undefined, { transport: 'local', clientId: 'test' });
+        listed = models.ok && (models.value as { models: { id: string }[] }).models.some((m) => m.id === 'not-noted');
+      }
+      assert.ok(listed, 'the model is exported: the models list holds it');
+      assert.equal(await page.locator('[data-testid="exported"]').count(), 0, 'not "Exported": the run does not record it (a reload would offer the export again)');
+      assert.equal(await page.inputValue('[data-testid="export-id"]'), 'not-noted', 'the Export row stays, with the id typed');
+    } finally {
+      rmSync(status, { recursive: true, force: true });
+      renameSync(`${status}.saved`, status);
+    }
+    // The folder takes writes again: Export again records it (the model there is this run's own).
+    await page.click('[data-testid="export-run"]');
+    await page.waitForSelector('[data-testid="exported"]', { timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid="export-warning"]').count(), 0, 'the warning goes once the run records it');
+    assert.equal((await folder.readStatus()).summary?.exportedAs, 'not-noted', 'the run records the export');
+    assert.deepEqual(problems, [], 'no page errors');
+  });
+});
