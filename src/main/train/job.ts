@@ -30,6 +30,7 @@ import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export
 import { RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
 import { meanSdText, partialMark } from '../../shared/train/report-text';
+import { jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
 import type { MeanSd } from '../../shared/eval/eval.types';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
@@ -60,9 +61,6 @@ export interface JobContext {
 /** How often a job with liveFiles writes its progress into status.json. */
 export const LIVE_PROGRESS_WRITE_MS = 1000;
 
-/** Rough share of a job's time per phase (for the progress bar and ETA). */
-const PHASE_WEIGHT: Record<JobPhase, number> = { datasets: 0.04, 'pretrain-ecg': 0.14, 'pretrain-eeg': 0.5, evaluate: 0.26, 'final-fit': 0.04, export: 0.02 };
-
 export const ENCODER_ARTIFACT = (m: ModelModality) => `encoder-${m}.hmck`;
 export const REPORT_ARTIFACT = 'report.json';
 const EMBEDDINGS_ARTIFACT = 'embeddings.hmck';
@@ -78,29 +76,26 @@ function phasesOf(spec: JobSpec): JobPhase[] {
   return out;
 }
 
+/** The job's bar and ETA (progress-model.ts), pushed at most every 250 ms unless forced. */
 class Progress {
-  private readonly started = Date.now();
   private last = 0;
-  /** Fraction done when this process took the job up (a resumed job starts part-way). */
-  private f0: number | null = null;
+  private readonly model: ProgressModel;
   constructor(
+    private readonly spec: JobSpec,
     private readonly phases: JobPhase[],
     private readonly emit: (p: RunProgress) => void,
-  ) {}
+  ) {
+    this.model = new ProgressModel(jobStages(spec, phases));
+  }
 
-  /** Fraction of the whole job when `phase` is `frac` done. */
-  report(phase: JobPhase, frac: number, done: number, total: number, message: string, force = false): RunProgress {
-    const w = this.phases.reduce((s, p) => s + PHASE_WEIGHT[p], 0) || 1;
-    let before = 0;
-    for (const p of this.phases) {
-      if (p === phase) break;
-      before += PHASE_WEIGHT[p];
-    }
-    const fraction = Math.min(1, (before + PHASE_WEIGHT[phase] * Math.min(1, Math.max(0, frac))) / w);
-    this.f0 ??= fraction;
-    const elapsed = (Date.now() - this.started) / 1000;
-    const doneHere = fraction - this.f0;
-    const etaSec = doneHere > 0.01 && fraction < 1 ? Math.round((elapsed / doneHere) * (1 - fraction)) : fraction >= 1 ? 0 : null;
+  /** The datasets are built: the stages' priors from their real sizes. */
+  sized(sizes: StageSizes): void {
+    this.model.replan(jobStages(this.spec, this.phases, sizes));
+  }
+
+  /** `phase` (the evaluation: its `part`) is `frac` done. */
+  report(phase: JobPhase, frac: number, done: number, total: number, message: string, force = false, part?: EvalStage): RunProgress {
+    const { fraction, etaSec } = this.model.update(stageOf(phase, part), frac);
     const p: RunProgress = { phase, fraction, done, total, etaSec, message };
     const now = Date.now();
     if (force || now - this.last > 250) {
@@ -109,6 +104,18 @@ class Progress {
     }
     return p;
   }
+}
+
+/** What the progress model plans with once the datasets are built (progress-model.ts). */
+function datasetSizes(labelled: WindowDataset | null, corpora: Partial<Record<ModelModality, WindowDataset>>): StageSizes {
+  const sizes: StageSizes = { corpora: {} };
+  const w = labelled?.windows.filter((x) => x.label !== null) ?? [];
+  if (w.length) sizes.labelled = { windows: w.length, subjects: new Set(w.map((x) => x.subject)).size, channels: { eeg: w[0].eegChannels.length, ecg: w[0].ecgChannels.length } };
+  for (const m of ['eeg', 'ecg'] as const) {
+    const c = corpora[m]?.windows.filter((x) => x[m]) ?? [];
+    if (c.length) sizes.corpora![m] = { windows: c.length, channels: c.reduce((s, x) => s + (m === 'eeg' ? x.eegChannels.length : x.ecgChannels.length), 0) / c.length };
+  }
+  return sizes;
 }
 
 async function loadEncoderFromRun(store: RunStore, runId: string, m: ModelModality): Promise<{ config: EncoderConfig; params: Record<string, HostTensor> }> {
@@ -217,7 +224,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     }
   };
   let progressWrittenAt = 0;
-  const progress = new Progress(phases, (p) => {
+  const progress = new Progress(spec, phases, (p) => {
     emit({ type: 'progress', progress: p });
     status = { ...status, progress: p };
     const now = Date.now();
@@ -247,11 +254,16 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   // --- datasets ----------------------------------------------------------------------------------
   const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));
   const needCorpus = (m: ModelModality) => phases.includes(`pretrain-${m}` as JobPhase) && !done.has(`pretrain-${m}` as JobPhase);
+  // One bar over every dataset this process builds (each used to restart the phase at 0).
+  const toLoad = (needLabelled && spec.dataset ? 1 : 0) + (['ecg', 'eeg'] as const).filter((m) => spec.corpora[m] && needCorpus(m)).length;
+  let loaded = 0;
   const load = async (d: DatasetSpec, label: string): Promise<WindowDataset> => {
+    const k = loaded++;
+    progress.report('datasets', k / toLoad, 0, d.sources.length, `${label}: building`, true);
     await log(`building ${label} '${d.name}' (${plural(d.sources.length, 'source')}) through the live pipeline`);
     const t0 = Date.now();
     const ds = await loadDataset(d, ctx.sessions ?? new Map(), {
-      progress: (i, n, w) => progress.report('datasets', i / n, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
+      progress: (i, n, w) => progress.report('datasets', (k + i / n) / toLoad, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
       checkpoint: () => {
         const c = control();
         if (c === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, 'cancelled while building datasets');
@@ -276,6 +288,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     const c = spec.corpora[m];
     if (c && needCorpus(m)) corpora[m] = await load(c, `${m.toUpperCase()} corpus`);
   }
+  progress.sized(datasetSizes(labelled, corpora));
   if (!done.has('datasets')) await finish('datasets');
 
   // --- pretraining -------------------------------------------------------------------------------
@@ -295,6 +308,9 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
       const what = singleLead === items.length ? 'every window has one lead' : `${singleLead} of ${plural(items.length, 'window')} ${singleLead === 1 ? 'has' : 'have'} one lead`;
       if (cfg.mask.patchRatio === 0) await log(`${phase}: ${what}, so lead masking masks nothing there and the patch ratio 0 leaves one masked patch per window: raise --patch-ratio`, 'warn');
     }
+    // The stage starts now (its first step, with the jit compilation, is its own time, not the datasets').
+    if (resume) progress.report(phase, resume.meta.step / resume.meta.totalSteps, resume.meta.step, resume.meta.totalSteps, `${phase}: resuming at step ${resume.meta.step}/${resume.meta.totalSteps}`, true);
+    else progress.report(phase, 0, 0, 0, `${phase}: first step (compiling)`, true);
     const res = await pretrainEncoder(
       cfg,
       items,
@@ -397,7 +413,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
         onStep: (s) => metric(s),
         control,
         log: (m) => logSoon(m),
-        progress: (m, d, t) => progress.report('evaluate', d / t, d, t, m),
+        progress: (m, part, d, t) => progress.report('evaluate', t ? d / t : 0, d, t, m, false, part),
         onEmbedded: async (key, data) => {
           resumeState.caches![key] = data;
           const groups = { embeddings: Object.fromEntries(Object.entries(resumeState.caches!).map(([k, v]) => [k, { shape: [v.length], data: v }])) };
@@ -440,6 +456,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     const cfg: FinetuneConfig = { ...ft, epochs };
     const model = finetuneModelConfig(cfg, encConfig);
     const all = Array.from({ length: data.windows.length }, (_, i) => i);
+    progress.report('final-fit', 0, 0, epochs, `final fit: ${plural(epochs, 'epoch')}`, true);
     await log(`final fit: ${ft.modalities} model on all ${plural(new Set(data.subjects).size, 'subject')} (${plural(data.windows.length, 'window')}), ${plural(epochs, 'epoch')} (${why})`);
     const weightsFor = (m: ModelModality) => encWeights[m] ?? initEncoderHostParams(encConfig[m]!, spec.seed, { stream: m });
     let params: HostParams;
@@ -473,6 +490,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     const target = spec.export!.target;
     const root = target.kind === 'dir' ? resolve(target.dir) : ctx.userModelsDir;
     if (!root) throw new TrainError(TrainErrorCode.BadConfig, 'no user models folder to export into');
+    progress.report('export', 0, 0, 1, 'exporting the model (ONNX + card)', true);
     const dir = await exportRunModel(folder, spec.export!, root);
     exportedAs = spec.export!.modelId;
     await log(`exported as model '${exportedAs}' to ${dir}`);

@@ -17,6 +17,7 @@ import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from '.
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 import { plural } from '../plural';
+import type { EvalStage } from './progress-model';
 
 export { DEFAULT_EVALUATION } from './defaults';
 
@@ -35,7 +36,8 @@ export interface FoldOutcome {
 }
 
 export interface EvalHooks extends TrainHooks {
-  progress?(message: string, done: number, total: number): void;
+  /** `part` of the evaluation (embeddings, fold fits, baseline) is `done` of `total` units (fractional within one). */
+  progress?(message: string, part: EvalStage, done: number, total: number): void;
   /** Embeddings computed (key '<modality>/<init>'): persist them to resume without recomputing. */
   onEmbedded?(key: string, data: Float32Array): void | Promise<void>;
   /** One arm's fold finished (key '<arm>#<fold>'): persist it to resume without retraining. */
@@ -122,16 +124,16 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   const caches: Record<string, Float32Array> = { ...(resume.caches ?? {}) };
   // Each encoder embeds once, however many arms use it: counted per arm (the default recipe's six
   // arms share four encoders) the progress ran past its total and read 100 %, ETA 0 s, four folds
-  // before the end and through the whole baseline.
+  // before the end and through the whole baseline. The three parts are reported apart: an
+  // embedding at 12 layers takes minutes, a head fit seconds (progress-model.ts times each part).
   const embeddings = frozen ? [...new Map(ev.arms.flatMap((a) => modalitiesOf(a.modalities).map((m): [string, { m: ModelModality; init: EncoderInit }] => [`${m}/${a.init}`, { m, init: a.init }]))).entries()] : [];
   const baselineSets = [...new Set(ev.arms.map((a) => a.modalities))];
-  const totalUnits = embeddings.length + ev.arms.length * folds.length + baselineSets.length;
-  let units = 0;
-  const tick = (message: string) => hooks.progress?.(message, ++units, totalUnits);
   if (frozen) {
+    hooks.progress?.(`embedding ${plural(windows.length, 'window')}`, 'embeddings', 0, embeddings.length);
+    let done = 0;
     for (const [key, { m, init }] of embeddings) {
       if (caches[key]?.length === windows.length * enc.config[m]!.dModel) {
-        tick(`embeddings ${key} (kept)`);
+        hooks.progress?.(`embeddings ${key} (kept)`, 'embeddings', ++done, embeddings.length);
         continue;
       }
       hooks.log?.(`embedding ${plural(windows.length, 'window')} with the ${init} ${m.toUpperCase()} encoder`);
@@ -141,15 +143,18 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
         items[m]!,
         undefined,
         // The bar moves within an encoder's embedding (minutes at 12 layers), and pause / cancel act between batches.
-        (done) => hooks.progress?.(`embedding ${key}: ${done}/${plural(windows.length, 'window')}`, units + done / windows.length, totalUnits),
+        (n) => hooks.progress?.(`embedding ${key}: ${n}/${plural(windows.length, 'window')}`, 'embeddings', done + n / windows.length, embeddings.length),
         () => checkControl(hooks, `embedding ${key}`),
       );
       await hooks.onEmbedded?.(key, caches[key]);
-      tick(`embedded ${key}`);
+      hooks.progress?.(`embedded ${key}`, 'embeddings', ++done, embeddings.length);
     }
   }
 
   const arms: ArmResult[] = [];
+  const fits = ev.arms.length * folds.length;
+  let fitted = 0;
+  hooks.progress?.(`fitting ${plural(fits, 'fold')} (${plural(ev.arms.length, 'arm')})`, 'folds', 0, fits);
   for (const a of ev.arms) {
     const name = `${a.modalities}/${a.init}`;
     const cfg: FinetuneConfig = { ...ft, modalities: a.modalities, init: a.init };
@@ -179,7 +184,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
       }
       if (!kept) await hooks.onFold?.(key, { scores: Array.from(scores), bestEpoch: bestEpochs[bestEpochs.length - 1] });
       preds.push({ fold: foldLabel(f), yTrue: Array.from(f.test, (i) => labels[i]), scores, subjects: Array.from(f.test, (i) => subjects[i]) });
-      tick(phase);
+      hooks.progress?.(phase, 'folds', ++fitted, fits);
     }
     arms.push(armResult(name, a.modalities, a.init, preds, ev.threshold, bestEpochs));
   }
@@ -189,12 +194,12 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   // (they waited for every baseline to finish, the bar at the last arm's fold meanwhile).
   const bw = baselineInputs(windows);
   const eegLabels = windows[0].eegChannels;
-  for (const set of baselineSets) {
+  for (const [si, set] of baselineSets.entries()) {
     const X = baselineFeatureMatrix(bw, set as BaselineModality, eegLabels);
     const beforeFold = (done: number, total: number) => {
       const phase = `baseline/${set} fold ${done + 1}/${total}`;
       checkControl(hooks, phase);
-      hooks.progress?.(phase, units + done / total, totalUnits);
+      hooks.progress?.(phase, 'baseline', si + done / total, baselineSets.length);
     };
     const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold }, beforeFold);
     const preds: FoldPredictions[] = res.predictions.map((p) => {
@@ -202,7 +207,7 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
       return { fold: foldLabel(f), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
     });
     arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
-    tick(`baseline/${set}`);
+    hooks.progress?.(`baseline/${set}`, 'baseline', si + 1, baselineSets.length);
   }
 
   const report: EvaluationReport = {

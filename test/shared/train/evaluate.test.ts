@@ -60,18 +60,24 @@ test('the protocol line counts its validation subjects in good English', () => {
 describe('crossValidate', () => {
   test('k-fold by subject: every arm and the baseline on the same folds, metrics equal scikit-learn', async () => {
     const epochs: string[] = [];
-    const progress: { message: string; done: number; total: number }[] = [];
+    const progress: { message: string; part: string; done: number; total: number }[] = [];
     const cv = await crossValidate(dataset(), ft, { ...DEFAULT_EVALUATION, split: { kind: 'kfold', k: 3 }, validationSubjects: 1 }, encoders, {
       onEpoch: (e) => epochs.push(`${e.arm}:${e.fold}:${e.epoch}`),
-      progress: (message, done, total) => progress.push({ message, done, total }),
+      progress: (message, part, done, total) => progress.push({ message, part, done, total }),
     });
     const r = cv.report;
-    // Four encoders embed once each (the eeg and ecg arms reuse the fused arms' embeddings), 4 arms × 3
-    // folds, a baseline per modality set: the count reaches its total with the last baseline, not before.
-    const total = 4 + 4 * 3 + 3;
-    assert.ok(progress.every((p) => p.total === total), `total ${total}: ${JSON.stringify(progress.map((p) => p.total))}`);
-    assert.ok(progress.every((p, i) => i === 0 || p.done >= progress[i - 1].done), 'progress never goes back');
-    assert.deepEqual(progress.filter((p) => p.done >= total).map((p) => p.message), ['baseline/ecg'], 'full only when the last baseline is done');
+    // Reported by part, in order (an embedding takes minutes at 12 layers, a head fit seconds: the
+    // ETA times each part apart): four encoders embed once each (the eeg and ecg arms reuse the fused
+    // arms' embeddings), 4 arms × 3 folds, a baseline per modality set. Each part starts at 0 and
+    // reaches its total with its last unit, not before.
+    assert.deepEqual([...new Set(progress.map((p) => p.part))], ['embeddings', 'folds', 'baseline'], 'the parts in order, each once');
+    for (const [part, total, last] of [['embeddings', 4, ['embedding ecg/random: 48/48 windows', 'embedded ecg/random']], ['folds', 4 * 3, ['evaluate fused/random fold 3/3']], ['baseline', 3, ['baseline/ecg']]] as const) {
+      const ps = progress.filter((p) => p.part === part);
+      assert.ok(ps.every((p) => p.total === total), `${part}: total ${total}: ${JSON.stringify(ps.map((p) => p.total))}`);
+      assert.equal(ps[0].done, 0, `${part} starts at 0`);
+      assert.ok(ps.every((p, i) => i === 0 || p.done >= ps[i - 1].done), `${part}: progress never goes back`);
+      assert.deepEqual(ps.filter((p) => p.done >= total).map((p) => p.message), last, `${part}: full only with its last unit`);
+    }
     assert.ok(progress.some((p) => p.message === 'baseline/fused fold 2/3' && p.done > progress.find((q) => q.message === 'baseline/fused fold 1/3')!.done), 'each baseline fold is reported');
     assert.deepEqual(r.arms.map((a) => a.arm), ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
     assert.equal(r.folds.length, 3);
