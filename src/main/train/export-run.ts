@@ -54,8 +54,9 @@ export function cardMetrics(report: EvaluationReport, shipped: string): CardMetr
   const out: CardMetric[] = [];
   if (!arm) return out;
   // A figure's mean, and its sd over the folds where there are several: the model's and the baseline's alike.
-  const of = (s: MeanSd): Pick<CardMetric, 'value' | 'sd'> => ({ value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}) });
-  const baseline = (s: MeanSd | undefined): Pick<CardMetric, 'baseline' | 'baselineSd'> => (s?.n ? { baseline: s.mean, ...(s.n > 1 ? { baselineSd: s.sd } : {}) } : {});
+  // With the folds it is over, so that a one-fold mean reads '(1 fold)' on the card as in the report.
+  const of = (s: MeanSd): Pick<CardMetric, 'value' | 'sd' | 'folds'> => ({ value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), folds: s.n });
+  const baseline = (s: MeanSd | undefined): Pick<CardMetric, 'baseline' | 'baselineSd' | 'baselineFolds'> => (s?.n ? { baseline: s.mean, ...(s.n > 1 ? { baselineSd: s.sd } : {}), baselineFolds: s.n } : {});
   const base = report.arms.find((a) => a.arm === `baseline/${arm.modalities}`);
   for (const [k, name] of CARD_METRICS) {
     const s = arm.table.summary[k];
@@ -223,6 +224,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
     training: { data, procedure, provenance },
     evaluation: {
       protocol: report ? `${report.protocol}. Model: ${shipped}. Baseline: EEG band power + heart-rate features, L2 logistic regression (C chosen inside the training subjects), same folds.` : 'none',
+      ...(report ? { folds: report.folds.length } : {}),
       metrics: report ? cardMetrics(report, shipped) : [],
     },
     licence: {

@@ -107,7 +107,28 @@ export function foldMetricTable(folds: FoldPredictions[], opts: { threshold?: nu
   return { rows, summary, pooled, threshold };
 }
 
-/** Formats a MeanSd the way papers print it: "0.812 ± 0.034 (n=10)". */
+/** '*' when a metric's mean ± sd leaves out folds where it is undefined (a test fold of one class), else ''. */
+export function partialMark(s: MeanSd, folds: number): string {
+  return s.n > 0 && s.n < folds ? '*' : '';
+}
+
+/**
+ * A metric's mean ± sd over the folds, the one way every place writes it — the CLI's report, the
+ * job's log, the Training view's arm and runs tables, the model card: '–' where it is undefined in
+ * every fold, '0.643 (1 fold)' for a mean over one fold (it has no sd), '*' where some folds are
+ * left out (partialMark); `spellFolds` writes how many after the '*' ('0.700 ± 0.050* (2 of 3
+ * folds)') where no footnote explains it. Never 'NaN'.
+ */
+export function meanSdText(s: MeanSd, folds: number, opts: { spellFolds?: boolean; digits?: number } = {}): string {
+  if (!s.n || !Number.isFinite(s.mean)) return '–';
+  const d = opts.digits ?? 3;
+  const mark = partialMark(s, folds);
+  const spread = s.n > 1 && Number.isFinite(s.sd) ? ` ± ${s.sd.toFixed(d)}` : '';
+  const count = opts.spellFolds && mark ? ` (${s.n} of ${folds} folds)` : s.n === 1 ? ' (1 fold)' : '';
+  return `${s.mean.toFixed(d)}${spread}${mark}${count}`;
+}
+
+/** A MeanSd as a paper's table prints it, with its n: "0.812 ± 0.034 (n=10)" (the benchmarks' tables; the app, the CLI and the cards write meanSdText). */
 export function formatMeanSd(m: MeanSd, digits = 3): string {
   if (m.n === 0) return 'n/a';
   const sd = Number.isNaN(m.sd) ? 'n/a' : m.sd.toFixed(digits);

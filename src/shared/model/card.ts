@@ -3,6 +3,7 @@
 import { TASK_NAME_RE, taskProblems, validateModelConfig, ModelConfigError, defaultContract } from './config';
 import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type ModalityContract, type ModelCard, type ModelModality } from './model.types';
 import { plural } from '../plural';
+import { meanSdText } from '../eval/report';
 import { MODEL_RATE_HZ } from '../window.types';
 
 export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -61,10 +62,15 @@ export function cardProblems(v: unknown): string[] {
   if (!isObj(v.training) || !isStrArr(v.training.data) || !isStr(v.training.procedure) || !isStr(v.training.provenance)) p.push('training.data (list), training.procedure and training.provenance are required');
   if (!isObj(v.evaluation) || !isStr(v.evaluation.protocol) || !Array.isArray(v.evaluation.metrics)) p.push('evaluation.protocol and evaluation.metrics are required');
   else {
+    const f = v.evaluation.folds;
+    if (f !== undefined && !(Number.isInteger(f) && (f as number) >= 1)) p.push('evaluation.folds must be a whole number ≥ 1');
     for (const m of v.evaluation.metrics as unknown[]) {
       if (!isObj(m) || !isStr(m.task) || !isStr(m.metric) || typeof m.value !== 'number') p.push('each evaluation metric needs task, metric and a numeric value');
       // Optional figures (a card written before baselineSd existed lacks it): numbers when present.
-      else for (const k of ['sd', 'baseline', 'baselineSd'] as const) if (m[k] !== undefined && typeof m[k] !== 'number') p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a number`);
+      else {
+        for (const k of ['sd', 'baseline', 'baselineSd'] as const) if (m[k] !== undefined && typeof m[k] !== 'number') p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a number`);
+        for (const k of ['folds', 'baselineFolds'] as const) if (m[k] !== undefined && !(Number.isInteger(m[k]) && (m[k] as number) >= 1)) p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a whole number ≥ 1`);
+      }
     }
   }
   if (!isObj(v.licence) || !isStr(v.licence.model) || !isStrArr(v.licence.data)) p.push('licence.model and licence.data are required');
@@ -117,9 +123,17 @@ function contractLine(m: ModalityContract | undefined): string {
   return `${ch}; µV ÷ ${m.scaleDivisor}`;
 }
 
-/** '0.791 ± 0.080', or the mean alone where no sd was recorded (one fold, or an older card's baseline). */
-function meanSd(mean: number, sd: number | undefined): string {
-  return sd === undefined ? mean.toFixed(3) : `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+/**
+ * A card figure as the CLI's report and the Training view write the run's: mean ± sd over the folds,
+ * '(1 fold)' for a mean over one, '* (n of K folds)' where a test fold of one class left folds out
+ * (meanSdText). A card exported before it recorded fold counts: a model figure without its sd is a
+ * one-fold mean (the exporter always wrote the sd of two or more), a baseline figure without its sd
+ * says it has none recorded (older cards did not write the baseline's).
+ */
+export function cardFigureText(mean: number, sd: number | undefined, n: number | undefined, folds: number | undefined, kind: 'model' | 'baseline' = 'model'): string {
+  if (n === undefined && sd === undefined && kind === 'baseline') return `${mean.toFixed(3)} (no sd recorded)`;
+  const count = n ?? (sd === undefined ? 1 : 2);
+  return meanSdText({ mean, sd: sd ?? NaN, n: count }, folds ?? count, { spellFolds: true });
 }
 
 /** card.md: the card as text a person reads (the registry writes it next to card.json). */
@@ -140,8 +154,9 @@ export function renderModelCard(card: ModelCard): string {
   if (card.evaluation.metrics.length) {
     L.push('| task | metric | model | baseline |', '|---|---|---|---|');
     for (const m of card.evaluation.metrics) {
-      const b = m.baseline === undefined ? '–' : meanSd(m.baseline, m.baselineSd);
-      L.push(`| ${m.task} | ${m.metric} | ${meanSd(m.value, m.sd)} | ${b} |`);
+      const folds = card.evaluation.folds;
+      const b = m.baseline === undefined ? '–' : cardFigureText(m.baseline, m.baselineSd, m.baselineFolds, folds, 'baseline');
+      L.push(`| ${m.task} | ${m.metric} | ${cardFigureText(m.value, m.sd, m.folds, folds)} | ${b} |`);
     }
   } else L.push('No evaluation recorded.');
   L.push('', '## Limitations', '');

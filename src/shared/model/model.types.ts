@@ -126,10 +126,14 @@ export interface CardMetric {
   value: number;
   /** Standard deviation over folds, when evaluated by folds. */
   sd?: number;
+  /** Folds the mean is over: fewer than the evaluation's where a test fold held one class (cards exported before it was written lack it). */
+  folds?: number;
   /** The simple baseline (band power + heart-rate features, logistic regression) on the same split. */
   baseline?: number;
   /** The baseline's standard deviation over the same folds (cards exported before it was written lack it). */
   baselineSd?: number;
+  /** Folds the baseline's mean is over. */
+  baselineFolds?: number;
 }
 
 export const MODEL_CARD_FORMAT = 'heartmind-model-card/1';
@@ -167,6 +171,8 @@ export interface ModelCard {
   evaluation: {
     /** The protocol, e.g. 'leave-one-subject-out over 12 EEGMAT subjects'. */
     protocol: string;
+    /** Folds the evaluation made (absent in cards exported before it was written). */
+    folds?: number;
     metrics: CardMetric[];
   };
   licence: {

@@ -1,8 +1,12 @@
 // The evaluation report as the command line prints it: every arm (the baseline among them) with
 // each metric's mean ± sd over the folds, then each fold's AUROC per arm — the numbers of
 // report.json, so a researcher reading the terminal sees what the file holds.
-import { BINARY_METRIC_NAMES, type BinaryMetricName, type MeanSd } from '../eval/eval.types';
+import { BINARY_METRIC_NAMES, type BinaryMetricName } from '../eval/eval.types';
 import type { EvaluationReport } from './train.types';
+import { meanSdText, partialMark } from '../eval/report';
+
+// The one formatter of a mean ± sd over folds lives with the fold tables (the model card uses it too).
+export { meanSdText, partialMark };
 
 /** Each metric's column heading, in the terminal and the Training view alike. */
 export const METRIC_HEADINGS: Record<BinaryMetricName, string> = {
@@ -23,26 +27,6 @@ const cell = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : 
 /** The footnote of a mean taken over fewer folds than the evaluation made ('*'). */
 export function partialFoldsNote(folds: number): string {
   return `* over fewer than the ${folds} folds: undefined in a fold whose test windows hold one class (report.json notes which)`;
-}
-
-/** '*' when a metric's mean ± sd leaves out folds where it is undefined (a test fold of one class), else ''. */
-export function partialMark(s: MeanSd, folds: number): string {
-  return s.n > 0 && s.n < folds ? '*' : '';
-}
-
-/**
- * A metric's mean ± sd over the folds, as the CLI's report, the job's log, the Training view's arm
- * table and its runs table all write it: '–' where it is undefined in every fold, '0.643 (1 fold)'
- * for a mean over one fold (no sd), '*' where some folds are left out (partialMark); `spellFolds`
- * writes how many after the '*' ('0.700 ± 0.050* (2 of 3 folds)') where no footnote explains it.
- * Never 'NaN'.
- */
-export function meanSdText(s: MeanSd, folds: number, opts: { spellFolds?: boolean } = {}): string {
-  if (!s.n) return '–';
-  const mark = partialMark(s, folds);
-  const spread = s.n > 1 ? ` ± ${s.sd.toFixed(3)}` : '';
-  const count = opts.spellFolds && mark ? ` (${s.n} of ${folds} folds)` : s.n === 1 ? ' (1 fold)' : '';
-  return `${s.mean.toFixed(3)}${spread}${mark}${count}`;
 }
 
 /** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { buildCard, cardMetrics, type ModelArtifactMeta } from '../../../src/main/train/export-run';
 import { cardProblems, renderModelCard } from '../../../src/shared/model/card';
+import { reportLines } from '../../../src/shared/train/report-text';
 import { encoderWithLayers } from '../../../src/shared/model/config';
 import { finetuneModelConfig } from '../../../src/shared/train/finetune';
 import { defaultRecipe } from '../../../src/shared/train/recipes';
@@ -60,11 +61,24 @@ test('the card gives the baseline its mean ± sd over the folds, as it gives the
     arms: [arm('fused/pretrained', 'fused', 'pretrained', summary(0.81, 0.07)), arm('baseline/fused', 'fused', 'baseline', summary(0.74, 0.05)), arm('eeg/pretrained', 'eeg', 'pretrained', summary(0.7, 0.1)), arm('baseline/eeg', 'eeg', 'baseline', summary(0.72, 0.02, 1))],
   } as unknown as EvaluationReport;
   const m = cardMetrics(report, 'fused/pretrained');
-  assert.deepEqual(m[0], { task: 'arithmetic', metric: 'auroc', value: 0.81, sd: 0.07, baseline: 0.74, baselineSd: 0.05 });
-  assert.deepEqual(m.find((x) => x.metric === 'auroc [eeg/pretrained ablation]'), { task: 'arithmetic', metric: 'auroc [eeg/pretrained ablation]', value: 0.7, sd: 0.1, baseline: 0.72 }, 'one fold: no sd, for the baseline as for the model');
-  const card = { ...sampleCard(), evaluation: { protocol: 'p', metrics: m } };
+  assert.deepEqual(m[0], { task: 'arithmetic', metric: 'auroc', value: 0.81, sd: 0.07, folds: 4, baseline: 0.74, baselineSd: 0.05, baselineFolds: 4 });
+  assert.deepEqual(m.find((x) => x.metric === 'auroc [eeg/pretrained ablation]'), { task: 'arithmetic', metric: 'auroc [eeg/pretrained ablation]', value: 0.7, sd: 0.1, folds: 4, baseline: 0.72, baselineFolds: 1 }, 'one fold: no sd, and the fold count, for the baseline as for the model');
+  const card = { ...sampleCard(), evaluation: { protocol: 'p', folds: 4, metrics: m } };
   assert.deepEqual(cardProblems(card), []);
-  assert.ok(renderModelCard(card).includes('| arithmetic | auroc | 0.810 ± 0.070 | 0.740 ± 0.050 |'), renderModelCard(card));
+  const text = renderModelCard(card);
+  assert.ok(text.includes('| arithmetic | auroc | 0.810 ± 0.070 | 0.740 ± 0.050 |'), text);
+  // As the CLI's report and the Training view write a mean over fewer folds (meanSdText): never a bare mean.
+  assert.ok(text.includes('| arithmetic | auroc [eeg/pretrained ablation] | 0.700 ± 0.100 | 0.720* (1 of 4 folds) |'), text);
+});
+
+test("a one-fold mean on the card reads '(1 fold)', as in the report and the Training view", () => {
+  const one = { mean: 0.6429, sd: NaN, n: 1 };
+  const s = { auroc: one, aucPr: one, balancedAccuracy: one, f1: one, f1Weighted: one, cohenKappa: one };
+  const report = { task: { name: 'arithmetic' }, folds: [{ index: 0, testSubjects: ['S1'] }], arms: [{ arm: 'fused/random', modalities: 'fused', init: 'random', table: { summary: s } }, { arm: 'baseline/fused', modalities: 'fused', init: 'baseline', table: { summary: s } }] } as unknown as EvaluationReport;
+  const card = { ...sampleCard(), evaluation: { protocol: 'p', folds: 1, metrics: cardMetrics(report, 'fused/random') } };
+  const text = renderModelCard(card);
+  assert.ok(text.includes('| arithmetic | auroc | 0.643 (1 fold) | 0.643 (1 fold) |'), text);
+  assert.equal(reportLines({ ...report, protocol: 'p', arms: report.arms.map((a) => ({ ...a, table: { ...a.table, rows: [] } })) } as EvaluationReport)[2].split(/\s{2,}/)[1], '0.643 (1 fold)', 'the CLI prints the same figure');
 });
 
 test('a card of one subject and one epoch says so in the singular', () => {

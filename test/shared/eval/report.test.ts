@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EvalError, EvalErrorCode, evaluateBinary, foldMetricTable, formatMeanSd, meanSd, seededRandom } from '../../../src/shared/eval';
+import { EvalError, EvalErrorCode, evaluateBinary, foldMetricTable, formatMeanSd, meanSd, meanSdText, seededRandom } from '../../../src/shared/eval';
 import { hasPython, runPython } from './python-reference';
 
 const TOL = 1e-9;
@@ -27,6 +27,10 @@ describe('meanSd', () => {
     assert.equal(one.mean, 0.8);
     assert.ok(Number.isNaN(one.sd));
     assert.ok(Number.isNaN(meanSd([]).mean));
+    // Written by the one formatter of the report, the views and the card (report-text.test.ts has its cases).
+    assert.equal(meanSdText(meanSd([0.8, 0.85, 0.79, 0.77, 0.85]), 5), '0.812 ± 0.036');
+    assert.equal(meanSdText(one, 1), '0.800 (1 fold)');
+    assert.equal(meanSdText(meanSd([]), 3), '–');
     assert.equal(formatMeanSd({ mean: 0.81234, sd: 0.0456, n: 5 }), '0.812 ± 0.046 (n=5)');
     assert.equal(formatMeanSd(one), '0.800 ± n/a (n=1)');
   });

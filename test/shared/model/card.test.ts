@@ -25,7 +25,7 @@ describe('model cards', () => {
 
   test('the rendered text states tasks, input, training, metrics with baseline, limitations, licence', () => {
     const t = renderModelCard(sampleCard());
-    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
+    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 (no sd recorded) |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
       assert.ok(t.includes(s), `missing: ${s}\n${t}`);
     }
   });
@@ -36,10 +36,13 @@ describe('model cards', () => {
     assert.match(renderModelCard(shipped), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \|/, 'the shipped card gives the baseline with its fold sd');
     const older = { ...shipped, evaluation: { ...shipped.evaluation, metrics: shipped.evaluation.metrics.map(({ baselineSd: _, ...m }: { baselineSd?: number }) => m) } };
     assert.deepEqual(cardProblems(older), []);
-    assert.match(renderModelCard(older), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} \|/, 'an older card: the baseline\'s mean alone');
+    assert.match(renderModelCard(older), /\| arithmetic \| auroc \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} \(no sd recorded\) \|/, 'an older card: the baseline\'s mean, saying it has no sd');
     const bad = sampleCard();
     bad.evaluation.metrics[0] = { ...bad.evaluation.metrics[0], baselineSd: '0.05' as unknown as number };
     assert.deepEqual(cardProblems(bad), ['evaluation metric arithmetic auroc: baselineSd must be a number']);
+    const badFolds = sampleCard();
+    badFolds.evaluation = { ...badFolds.evaluation, folds: 0, metrics: [{ ...badFolds.evaluation.metrics[0], folds: 1.5 }] };
+    assert.deepEqual(cardProblems(badFolds), ['evaluation.folds must be a whole number ≥ 1', 'evaluation metric arithmetic auroc: folds must be a whole number ≥ 1']);
   });
 
   test('channel labels compare in canonical form', () => {
