@@ -1,5 +1,7 @@
 // Shared helpers for benchmarks: their flags, the machine they ran on, repeatable timing, tidy printing.
 // Benchmarks print figures; they never assert (tests assert behaviour).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +74,30 @@ export const SEED: NumberRule = { integer: true, min: 0, max: 2 ** 32 - 1 };
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
+}
+
+/** The Python the peers run as: the distribution's, with its python3-scipy, -mne, -sklearn and -torch. */
+export const PEER_PYTHON = '/usr/bin/python3';
+
+const lastLine = (text: string | undefined): string | undefined => text?.trim().split('\n').filter(Boolean).at(-1);
+
+/**
+ * Runs a Python peer (`args`: a script and its arguments, or `-c` and code) and parses the last line
+ * it prints as JSON. A missing interpreter or module, or a script that fails, gives `why`: one line
+ * (the error's last, not its traceback) for the benchmark to print in place of the peer's figures.
+ */
+export function runPeer<T>(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; python?: string } = {}): { value: T } | { why: string } {
+  const python = opts.python ?? PEER_PYTHON;
+  if (!existsSync(python)) return { why: `${python} not found` };
+  const r = spawnSync(python, args, { input: opts.input, env: opts.env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  // (A peer that fails on import never reads its stdin: the error is then EPIPE, its stderr says why.)
+  if (r.error || r.status !== 0) return { why: lastLine(r.stderr) ?? (r.error ? `${python}: ${r.error.message}` : `${python} exited with ${r.status ?? r.signal}`) };
+  const line = lastLine(r.stdout);
+  try {
+    return { value: JSON.parse(line ?? '') as T };
+  } catch {
+    return { why: `no JSON result from the peer (its last line: ${line ?? 'none'})` };
+  }
 }
 
 /** The machine's 1/5/15-minute load averages: a shared machine inflates a run's figures. */

@@ -6,8 +6,7 @@
 //   node --import tsx bench/dataset-build.bench.ts
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { benchFlags, header, table } from './bench-util';
+import { benchFlags, header, runPeer, table } from './bench-util';
 import { loadDataset } from '../src/main/train/dataset-loader';
 import { ecgCorpus, eegmatDataset } from '../src/shared/train/recipes';
 
@@ -29,7 +28,6 @@ for (const spec of [eegmatDataset(DATA), ecgCorpus(DATA)]) {
   rows.push({ dataset: spec.name, recordings: ds.recordings.length, windows: ds.windows.length, 's': s, 'windows/s': ds.windows.length / s, 'RSS growth MiB': (process.memoryUsage().rss - before) / 2 ** 20 });
 }
 
-const PY = '/usr/bin/python3';
 const script = `
 import glob, json, sys, time, warnings
 warnings.filterwarnings('ignore')
@@ -46,15 +44,13 @@ for f in files:
     n += len(ep)
 print(json.dumps({'s': time.perf_counter() - t, 'windows': n, 'files': len(files)}))
 `;
-if (existsSync(PY)) {
-  const r = spawnSync(PY, ['-c', script, resolve(DATA, 'edf-eegmat')], { encoding: 'utf8' });
-  if (r.status === 0) {
-    const o = JSON.parse(r.stdout) as { s: number; windows: number; files: number };
-    rows.push({ dataset: 'EEGMAT in MNE-Python (peer: read, resample, filter, notch, epochs)', recordings: o.files, windows: o.windows, 's': o.s, 'windows/s': o.windows / o.s, 'RSS growth MiB': NaN });
-    table(rows);
-    console.log(`\nHeartMind / MNE windows per second on EEGMAT: ${(eegmatRate / (o.windows / o.s)).toFixed(2)}× (ours also runs the clock model, quality checks and R-peak detection)`);
-  } else {
-    table(rows);
-    console.log(`MNE peer failed: ${r.stderr.split('\n').slice(-2).join(' ')}`);
-  }
-} else table(rows);
+const r = runPeer<{ s: number; windows: number; files: number }>(['-c', script, resolve(DATA, 'edf-eegmat')]);
+if ('value' in r) {
+  const o = r.value;
+  rows.push({ dataset: 'EEGMAT in MNE-Python (peer: read, resample, filter, notch, epochs)', recordings: o.files, windows: o.windows, 's': o.s, 'windows/s': o.windows / o.s, 'RSS growth MiB': NaN });
+  table(rows);
+  console.log(`\nHeartMind / MNE windows per second on EEGMAT: ${(eegmatRate / (o.windows / o.s)).toFixed(2)}× (ours also runs the clock model, quality checks and R-peak detection)`);
+} else {
+  table(rows);
+  console.log(`\nMNE peer skipped: ${r.why}`);
+}

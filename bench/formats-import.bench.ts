@@ -2,11 +2,10 @@
 // run (mne.io.read_raw_edf/read_raw_bdf with preload=True, timed inside Python so interpreter
 // start-up is not counted); MB/s for every parser and for the writers.
 //   node --import tsx bench/formats-import.bench.ts [--min-ms 400] [--all-eegmat]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchFlags, header, median, POSITIVE, table, timeIt } from './bench-util';
+import { benchFlags, header, median, POSITIVE, runPeer, table, timeIt } from './bench-util';
 import { importEdf, writeEdf } from '../src/shared/formats/edf';
 import { importWfdb } from '../src/shared/formats/wfdb';
 import { importXdf } from '../src/shared/formats/xdf';
@@ -21,7 +20,6 @@ const values = benchFlags(import.meta.url, 'File import speed, MB/s per parser a
 });
 const MIN_MS = values['min-ms'];
 const DATA = path.resolve('..', 'shared', 'data');
-const PYTHON = '/usr/bin/python3';
 
 const MNE_SCRIPT = `
 import sys, json, time, statistics, mne
@@ -41,12 +39,10 @@ print(json.dumps(res))
 `;
 
 function mneTimes(files: string[]): Record<string, number> | null {
-  const r = spawnSync(PYTHON, ['-c', MNE_SCRIPT, String(MIN_MS), ...files], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  if (r.status !== 0) {
-    console.log(`MNE-Python not available (${(r.stderr || r.error?.message || '').split('\n').filter(Boolean).pop()}); ratios left out`);
-    return null;
-  }
-  return JSON.parse(r.stdout) as Record<string, number>;
+  const r = runPeer<Record<string, number>>(['-c', MNE_SCRIPT, String(MIN_MS), ...files]);
+  if ('value' in r) return r.value;
+  console.log(`MNE peer skipped: ${r.why} (ratios left out)`);
+  return null;
 }
 
 const readBytes = (p: string) => new Uint8Array(readFileSync(p));

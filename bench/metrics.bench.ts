@@ -7,8 +7,7 @@
 // Python times exclude interpreter start and imports. `--long` uses bigger inputs.
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { benchFlags, header, median, table, timeIt } from './bench-util';
+import { benchFlags, header, median, runPeer, table, timeIt } from './bench-util';
 import { averagePrecision, evaluateBinary, formatMeanSd, leaveOneSubjectOut, rocAuc, seededRandom } from '../src/shared/eval';
 import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, fitLogisticRegression, type BaselineWindow } from '../src/shared/train/baseline';
 import { parseDreamer } from '../src/shared/datasets/dreamer';
@@ -18,17 +17,14 @@ import { TEN_TWENTY_19 } from '../src/shared/pipeline';
 const { long } = benchFlags(import.meta.url, 'Metrics, the baseline’s fit, DREAMER reading and the EEGMAT baseline evaluation, against scikit-learn and scipy.', {
   long: { type: 'boolean', help: 'bigger inputs' },
 });
-const PY = '/usr/bin/python3';
-const hasPy = existsSync(PY);
-
+/** A peer's timings, or null (why printed, once per reason: a missing module fails every call alike). */
+const peerFailures = new Set<string>();
 function py(script: string, input: unknown): Record<string, number> | null {
-  if (!hasPy) return null;
-  const r = spawnSync(PY, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    return null;
-  }
-  return JSON.parse(r.stdout) as Record<string, number>;
+  const r = runPeer<Record<string, number>>(['-c', script], { input: JSON.stringify(input) });
+  if ('value' in r) return r.value;
+  if (!peerFailures.has(r.why)) console.log(`(peer skipped: ${r.why})`);
+  peerFailures.add(r.why);
+  return null;
 }
 
 const PY_TIMER = `

@@ -9,10 +9,9 @@
 // before timing. Figures are CPU time of this process (process.cpuUsage), so other load on a
 // shared machine inflates them less than wall time would; both are printed.
 import os from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { benchFlags, COUNT, header, POSITIVE, table } from './bench-util';
+import { benchFlags, COUNT, header, PEER_PYTHON, POSITIVE, runPeer, table } from './bench-util';
 import { Pipeline, designConditioningFilter, DEFAULT_PIPELINE_CONFIG, ClockModel } from '../src/shared/pipeline';
 import { VirtualClock, VirtualScheduler, SimEegHeadset, SimEcgStrap, createDemoSources } from '../src/main/sources';
 import { createHub } from '../src/main/hub/hub';
@@ -197,8 +196,7 @@ console.log(`\nBuilt-in demo (simulated 19-ch headset @ 500 Hz + Polar-like stra
 console.log(`\nHeadline: ${x.toFixed(0)}× real time on one core (goal ≥ 200×): ${(headline.ms / SECONDS).toFixed(2)} ms of CPU per second of 64-ch + 3-lead data.`);
 
 // ── peer: scipy on the same samples (filter + resample only) ───────────────────────────────
-const PY = '/usr/bin/python3';
-if (existsSync(PY)) {
+if (existsSync(PEER_PYTHON)) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-bench-'));
   try {
     // The same 64-ch @ 1 kHz and 3-lead @ 500 Hz samples, contiguous (packet boundaries dropped).
@@ -234,15 +232,15 @@ for _ in range(${ROUNDS}):
     t = time.process_time(); run(); ts.append(time.process_time() - t)
 print(json.dumps({'ms': sorted(ts)[len(ts)//2] * 1000}))
 `;
-    const r = spawnSync(PY, ['-c', script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
-    if (r.status === 0) {
-      const { ms } = JSON.parse(r.stdout) as { ms: number };
+    const r = runPeer<{ ms: number }>(['-c', script], { env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+    if ('value' in r) {
+      const { ms } = r.value;
       const ours = rows.find((x) => String(x.stage).startsWith('resample'))!['CPU ms per s of data'] as number;
       const oursF = rows.find((x) => String(x.stage).startsWith('filter'))!['CPU ms per s of data'] as number;
       console.log(`\nPeer (same run): scipy resample_poly + sosfilt on the same samples: ${(ms / SECONDS).toFixed(2)} ms CPU per s of data (${((SECONDS * 1000) / ms).toFixed(0)}× real time).`);
       console.log(`HeartMind resample + filter: ${(ours + oursF).toFixed(2)} ms per s → ${(ms / SECONDS / (ours + oursF)).toFixed(2)}× scipy's speed (scipy's polyphase FIR is fixed-ratio and offline; ours follows a drifting clock, causally).`);
-    } else console.log(`\n(scipy peer skipped: ${r.stderr.trim().split('\n').at(-1)})`);
+    } else console.log(`\n(scipy peer skipped: ${r.why})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-} else console.log('\n(scipy peer skipped: /usr/bin/python3 not found)');
+} else console.log(`\n(scipy peer skipped: ${PEER_PYTHON} not found)`);

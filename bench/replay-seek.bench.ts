@@ -13,7 +13,6 @@
 // Peers in the same run: the same lookup without the time index, and MNE-Python reading 10 s at a
 // random time from the session exported as EDF+ (read_raw_edf without preload, then get_data).
 // Usage: node --import tsx bench/replay-seek.bench.ts [--hours H] [--seeks N] [--snapshot-share F] [--no-mne]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +26,7 @@ import { ReplaySource } from '../src/main/replay/replay-source';
 import { VirtualClock } from '../src/main/sources';
 import { Pipeline } from '../src/shared/pipeline';
 import type { StreamInfo } from '../src/shared/stream.types';
-import { benchFlags, benchStreams, COUNT, CYTON_GAIN24_RES_UV, header, median, percentile, POSITIVE, table } from './bench-util';
+import { benchFlags, benchStreams, COUNT, CYTON_GAIN24_RES_UV, header, median, percentile, POSITIVE, runPeer, table } from './bench-util';
 
 const flags = benchFlags(import.meta.url, 'Replay seek time in a long 32-channel session (goal < 100 ms), against MNE reading 10 s of it as EDF+.', {
   hours: { type: 'number', rule: POSITIVE, default: 2, help: 'length of the session' },
@@ -256,8 +255,10 @@ async function main() {
     ];
 
     // Peer 2: MNE-Python reading 10 s at random times from the same session as EDF+.
-    let mneLine = 'MNE peer skipped (--no-mne)';
-    if (WITH_MNE && spawnSync('/usr/bin/python3', ['-c', 'import mne']).status === 0) {
+    // (The export is timed only with MNE: it writes the EDF the peer reads.)
+    const mneReady = WITH_MNE ? runPeer<string>(['-c', 'import json, mne; print(json.dumps(mne.__version__))']) : { why: '--no-mne' };
+    let mneLine = 'why' in mneReady ? `MNE peer and the EDF export skipped: ${mneReady.why}` : '';
+    if (!('why' in mneReady)) {
       const db2 = await DbClient.open({ path });
       const edf = join(dir, 'session.edf');
       // While it exports, a small request every 20 ms (as a recording's batch would come): how long
@@ -286,12 +287,12 @@ for i in range(n + 2):
     s = int(random.uniform(60, raw.times[-1] - 70) * sf)
     t = time.perf_counter(); raw.get_data(start=s, stop=s + int(10 * sf)); ts.append((time.perf_counter() - t) * 1000)
 print(json.dumps(sorted(ts[2:])))`;
-      const r = spawnSync('/usr/bin/python3', ['-c', script, edf, String(SEEKS)], { encoding: 'utf8' });
-      if (r.status === 0) {
-        const ms = JSON.parse(r.stdout) as number[];
+      const r = runPeer<number[]>(['-c', script, edf, String(SEEKS)]);
+      if ('value' in r) {
+        const ms = r.value;
         rows.push({ what: 'peer: MNE read_raw_edf + get_data(10 s) at random times', 'median ms': median(ms), 'p95 ms': percentile(ms, 95), 'max ms': ms[ms.length - 1] });
         mneLine = `MNE reads 10 s in ${median(ms).toFixed(1)} ms (median); HeartMind's exact seek, the pipeline re-fed from the snapshot included, is ${(median(exact.ms) / median(ms)).toFixed(2)}× that. (EDF export of the session: ${(exportMs / 1000).toFixed(1)} s)`;
-      } else mneLine = `MNE peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
+      } else mneLine = `MNE peer failed: ${r.why}`;
     }
     table(rows);
     console.log(

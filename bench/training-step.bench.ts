@@ -10,9 +10,8 @@
 //
 //   node --import tsx bench/training-step.bench.ts [--layers N] [--batch B] [--steps S] [--long]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { benchFlags, COUNT, header, median, noiseItems, table } from './bench-util';
+import { benchFlags, COUNT, header, median, noiseItems, runPeer, table } from './bench-util';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams } from '../src/shared/model/params';
 import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '../src/shared/train/finetune';
@@ -79,21 +78,18 @@ const jaxSteady = median(stepMs.slice(1).sort((a, b) => a - b));
 
 let torchSteady = NaN;
 let torchFirst = NaN;
-const PY = '/usr/bin/python3';
-if (existsSync(PY)) {
-  const r = spawnSync(PY, ['bench/peers/torch_train_step.py', String(layers), String(B), String(C), String(L), String(SECONDS), String(steps)], { encoding: 'utf8' });
-  if (r.status === 0) {
-    const out = JSON.parse(r.stdout) as { ms: number[] };
-    torchFirst = out.ms[0];
-    torchSteady = median(out.ms.slice(1).sort((a, b) => a - b));
-  } else console.log(`PyTorch peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
-} else console.log('PyTorch peer skipped: /usr/bin/python3 (python3-torch) not found');
+const torch = runPeer<{ ms: number[] }>(['bench/peers/torch_train_step.py', String(layers), String(B), String(C), String(L), String(SECONDS), String(steps)]);
+if ('value' in torch) {
+  torchFirst = torch.value.ms[0];
+  torchSteady = median(torch.value.ms.slice(1).sort((a, b) => a - b));
+} else console.log(`PyTorch peer skipped: ${torch.why}`);
 
 table([
   { runtime: 'jax-js WASM (1 thread)', 'first step ms (incl. jit)': jaxFirst, 'step ms (median)': jaxSteady, 'windows/s': (B * 1000) / jaxSteady },
-  { runtime: 'PyTorch CPU (1 thread)', 'first step ms (incl. jit)': torchFirst, 'step ms (median)': torchSteady, 'windows/s': (B * 1000) / torchSteady },
+  ...('value' in torch ? [{ runtime: 'PyTorch CPU (1 thread)', 'first step ms (incl. jit)': torchFirst, 'step ms (median)': torchSteady, 'windows/s': (B * 1000) / torchSteady }] : []),
 ]);
-console.log(`\njax-js / PyTorch step time: ${(jaxSteady / torchSteady).toFixed(2)}× (goal ≤ 3×); load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const ratio = 'value' in torch ? `${(jaxSteady / torchSteady).toFixed(2)}×` : 'no peer';
+console.log(`\njax-js / PyTorch step time: ${ratio} (goal ≤ 3×); load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
 // --- Peak memory of a pretraining run (its own process: WASM memory never shrinks) -------------
 const pSteps = long ? 8 : 3;

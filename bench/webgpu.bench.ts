@@ -15,13 +15,11 @@
 //
 //   node --import tsx bench/webgpu.bench.ts [--steps S] [--layers N] [--only training,jax-js,ONNX]
 import { defaultDevice, init, numpy as np, tree } from '@jax-js/jax';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { timeJaxModel } from './jax-model-timing';
-import { benchFlags, COUNT, FUSED_SETUPS, fusedFeeds, header, median, noiseItems, table, timeIt } from './bench-util';
+import { benchFlags, COUNT, FUSED_SETUPS, fusedFeeds, header, median, noiseItems, PEER_PYTHON, runPeer, table, timeIt } from './bench-util';
 import { anyChannels, CBRAMOD_EEG_CHANNELS, defaultFusedConfig, encoderWithLayers, labelledChannels, CBRAMOD_ENCODER, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
 import { initEncoderHostParams, initHostParams } from '../src/shared/model/params';
 import { jitForward, toJaxParams } from '../src/shared/model/jax-model';
@@ -43,17 +41,14 @@ const layers = flags.layers;
 const STEPS = flags.steps;
 const B = 32;
 const PATCHES = 5;
-const PY = process.env.HM_PYTHON ?? '/usr/bin/python3';
+const PY = process.env.HM_PYTHON ?? PEER_PYTHON;
 /** Run only the sections whose names contain one of these (a GPU's time is lent by the minute). */
 const ONLY = flags.only?.split(',') ?? [''];
 
 /** A bench-only Python peer; its last stdout line is JSON. */
 function python(script: string, args: string[]): { ms: number[]; device?: string } | string {
-  if (!existsSync(PY)) return `${PY} not found`;
-  const r = spawnSync(PY, [script, ...args], { encoding: 'utf8' });
-  const line = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !line) return (r.stderr || 'no output').trim().split('\n').slice(-2).join(' ');
-  return JSON.parse(line) as { ms: number[]; device?: string };
+  const r = runPeer<{ ms: number[]; device?: string }>([script, ...args], { python: PY });
+  return 'value' in r ? r.value : r.why;
 }
 const steady = (ms: number[]) => median(ms.slice(1).sort((a, b) => a - b));
 
