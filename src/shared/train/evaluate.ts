@@ -192,14 +192,21 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   // The baseline for every modality set an arm used, same folds. Its nested choice of C takes
   // minutes over EEGMAT's folds: the progress names each fold, and cancel / pause act between folds
   // (they waited for every baseline to finish, the bar at the last arm's fold meanwhile).
+  // Each set's share of the bar is its feature count (+1, the intercept): the EEG sets' 190 features
+  // take seconds a fold, the heart's 3 next to nothing; counted alike, the ECG baseline's share made
+  // the ETA of the remaining sets twice too long.
   const bw = baselineInputs(windows);
   const eegLabels = windows[0].eegChannels;
+  const matrices = baselineSets.map((set) => baselineFeatureMatrix(bw, set as BaselineModality, eegLabels));
+  const weight = matrices.map((X) => X.cols + 1);
+  const allWeight = weight.reduce((a, b) => a + b, 0);
+  let before = 0;
   for (const [si, set] of baselineSets.entries()) {
-    const X = baselineFeatureMatrix(bw, set as BaselineModality, eegLabels);
+    const X = matrices[si];
     const beforeFold = (done: number, total: number) => {
       const phase = `baseline/${set} fold ${done + 1}/${total}`;
       checkControl(hooks, phase);
-      hooks.progress?.(phase, 'baseline', si + done / total, baselineSets.length);
+      hooks.progress?.(phase, 'baseline', before + (weight[si] * done) / total, allWeight);
     };
     const res = evaluateBaseline(X, labels, subjects, folds, { classWeight: ft.classWeight === 'balanced' ? 'balanced' : null, threshold: ev.threshold }, beforeFold);
     const preds: FoldPredictions[] = res.predictions.map((p) => {
@@ -207,7 +214,8 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
       return { fold: foldLabel(f), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
     });
     arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
-    hooks.progress?.(`baseline/${set}`, 'baseline', si + 1, baselineSets.length);
+    before += weight[si];
+    hooks.progress?.(`baseline/${set}`, 'baseline', before, allWeight);
   }
 
   const report: EvaluationReport = {

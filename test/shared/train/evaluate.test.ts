@@ -68,10 +68,11 @@ describe('crossValidate', () => {
     const r = cv.report;
     // Reported by part, in order (an embedding takes minutes at 12 layers, a head fit seconds: the
     // ETA times each part apart): four encoders embed once each (the eeg and ecg arms reuse the fused
-    // arms' embeddings), 4 arms × 3 folds, a baseline per modality set. Each part starts at 0 and
+    // arms' embeddings), 4 arms × 3 folds, a baseline per modality set weighted by its features + 1
+    // (3 channels × 5 bands × 2 and the heart's 3: fused 34, EEG 31, ECG 4). Each part starts at 0 and
     // reaches its total with its last unit, not before.
     assert.deepEqual([...new Set(progress.map((p) => p.part))], ['embeddings', 'folds', 'baseline'], 'the parts in order, each once');
-    for (const [part, total, last] of [['embeddings', 4, ['embedding ecg/random: 48/48 windows', 'embedded ecg/random']], ['folds', 4 * 3, ['evaluate fused/random fold 3/3']], ['baseline', 3, ['baseline/ecg']]] as const) {
+    for (const [part, total, last] of [['embeddings', 4, ['embedding ecg/random: 48/48 windows', 'embedded ecg/random']], ['folds', 4 * 3, ['evaluate fused/random fold 3/3']], ['baseline', 30 + 3 + 1 + (30 + 1) + (3 + 1), ['baseline/ecg']]] as const) {
       const ps = progress.filter((p) => p.part === part);
       assert.ok(ps.every((p) => p.total === total), `${part}: total ${total}: ${JSON.stringify(ps.map((p) => p.total))}`);
       assert.equal(ps[0].done, 0, `${part} starts at 0`);
