@@ -11,6 +11,7 @@ import type { LiveStore } from '../live/live-store';
 import { useLive } from '../live/use-live';
 import { detectWebGpu, type WebGpuStatus } from '../platform/webgpu';
 import { appErrors } from './app-errors';
+import { buildWatch, STALE_BUILD_TEXT } from './build-check';
 import { ErrorBanner } from './error-banner';
 import { ErrorBoundary } from './error-boundary';
 import { returnFocus } from './focus-return';
@@ -31,6 +32,7 @@ function LazyView({ entry, props, onRecovered }: { entry: ViewEntry; props: View
   const [View, setView] = useState<ComponentType<ViewProps> | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const stale = useStaleBuild();
   const where = `view: ${entry.title}`;
   // A retry (the button or the connection coming back) removes the failure notice and its Retry
   // button, and the focus falls to the page body: it goes to the view once it loads, or to the new
@@ -58,6 +60,8 @@ function LazyView({ entry, props, onRecovered }: { entry: ViewEntry; props: View
       .catch((err) => {
         appErrors.report(err, where);
         if (live) setFailed((err as Error).message);
+        // Its file may be gone because the core serves a newer build: then only a reload helps.
+        if (props.client.transport === 'websocket') void buildWatch.check();
       });
     return () => {
       live = false;
@@ -73,6 +77,15 @@ function LazyView({ entry, props, onRecovered }: { entry: ViewEntry; props: View
       was = s;
     });
   }, [failed, props.client]);
+  if (failed && stale)
+    return (
+      <p class="panel-failed" role="alert" data-testid="view-failed">
+        The {entry.title} view could not load: this page is older than the HeartMind the core now serves.{' '}
+        <button type="button" class="btn btn-small" ref={retryButton} onClick={() => location.reload()}>
+          Reload the page
+        </button>
+      </p>
+    );
   if (failed)
     return (
       <p class="panel-failed" role="alert" data-testid="view-failed">
@@ -201,6 +214,7 @@ export function App({ client, live }: ViewProps) {
         <ErrorBanner />
         {/* Always mounted: App itself does not re-render when the connection changes, the notice does. */}
         <DisconnectedNotice live={live} />
+        <StaleBuildNotice client={client} />
         <p class="sr-only" role="status" aria-live="polite" data-testid="view-announcer">
           {announced}
         </p>
@@ -226,6 +240,46 @@ function DisconnectedNotice({ live }: { live: LiveStore }) {
         : lost
           ? `HeartMind: ${lost}. Reconnecting on its own; until then the page shows the last the core sent.`
           : 'Connecting to the HeartMind core… (it reconnects on its own)'}
+    </p>
+  );
+}
+
+/** Whether the core was found serving a newer build than this page's (build-check.ts). */
+function useStaleBuild(): boolean {
+  const [stale, setStale] = useState(buildWatch.stale);
+  useEffect(() => {
+    setStale(buildWatch.stale); // it may have changed before this subscribed
+    return buildWatch.subscribe(() => setStale(buildWatch.stale));
+  }, []);
+  return stale;
+}
+
+/**
+ * Serve mode: when the connection comes back after a loss, asks whether the core now serves a
+ * newer build (it was rebuilt or updated and started again) and, if so, says to reload. Electron
+ * loads the page with its own core from the app's files: the two cannot part.
+ */
+function StaleBuildNotice({ client }: { client: HeartMindClient }) {
+  const stale = useStaleBuild();
+  useEffect(() => {
+    if (client.transport !== 'websocket') return;
+    let wasOpen = false;
+    let lost = false;
+    return client.onConnection((s) => {
+      if (s === 'open') {
+        if (lost) void buildWatch.check();
+        wasOpen = true;
+        lost = false;
+      } else if (wasOpen) lost = true;
+    });
+  }, [client]);
+  if (!stale) return null;
+  return (
+    <p class="notice" role="alert" data-testid="stale-build">
+      {STALE_BUILD_TEXT}{' '}
+      <button type="button" class="btn btn-small" onClick={() => location.reload()}>
+        Reload
+      </button>
     </p>
   );
 }
