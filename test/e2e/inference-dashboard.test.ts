@@ -72,7 +72,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     assert.ok(r, `predictions fed by both modalities reached the core (${reports.length} reports)`);
     assert.equal(r.modelId, 'e2e-any');
     assert.equal(r.probabilities.arithmetic.length, 2);
-    assert.ok(Math.abs(r.probabilities.arithmetic[0] + r.probabilities.arithmetic[1] - 1) < 1e-6);
+    assert.ok(Math.abs(r.probabilities.arithmetic[0] + r.probabilities.arithmetic[1] - 1) < 1e-6, `the two class probabilities sum to 1 (${r.probabilities.arithmetic.join(' + ')})`);
     assert.deepEqual(r.fed, ['eeg', 'ecg']);
   });
 

@@ -53,7 +53,7 @@ describe('live inference on a replayed EEGMAT session (Chromium, serve mode)', {
     const r = reports.at(-1)!;
     assert.equal(r.modelId, 'e2e-cap19');
     assert.deepEqual(r.fed, ['eeg', 'ecg']);
-    assert.ok(r.probabilities.arithmetic.every((p) => p >= 0 && p <= 1));
+    assert.ok(r.probabilities.arithmetic.every((p) => p >= 0 && p <= 1), `probabilities in [0, 1]: ${r.probabilities.arithmetic.join(', ')}`);
     // Stored with the replayed session (the sessions area registers a prediction sink).
     let stored: { modelId: string; outputs: Record<string, number> }[] = [];
     const t1 = Date.now();

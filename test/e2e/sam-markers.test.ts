@@ -111,7 +111,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     assert.deepEqual(acks.filter((a) => !(a.ok && a.stored)), []);
 
     const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(status.ok);
+    assert.ok(status.ok, 'the record status answers');
     const sessionId = (status.value as { sessionId: number }).sessionId;
     const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
     assert.ok(tl.ok, JSON.stringify(tl));
@@ -132,7 +132,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
 
   test('the end-of-session SAM: recording stopped while the participant answers, the report still goes into that session', async () => {
     const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(status.ok);
+    assert.ok(status.ok, 'the record status answers');
     const sessionId = (status.value as { sessionId: number }).sessionId;
     await page.getByTestId('sam-open').click();
     const sam = page.getByTestId('sam-panel');
@@ -141,14 +141,14 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     // The experimenter stops the recording (another page, the CLI) before the participant saves.
     await page.waitForTimeout(300);
     const stopped = await app.serve.core.handlers.dispatch('hm:sessions:record-stop', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(stopped.ok);
+    assert.ok(stopped.ok, 'the recording stops');
     await page.waitForSelector('[data-testid="record-start"]:not([disabled])', { timeout: 10_000 });
     await page.keyboard.press('4');
     await page.keyboard.press('Enter');
     // It said "no session is recording; a self-report needs a session" and the answers were lost.
     await page.waitForSelector('text=/Self-report saved \\(V6 A5 D4\\)/', { timeout: 15_000 });
     const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
-    assert.ok(tl.ok);
+    assert.ok(tl.ok, 'the timeline answers');
     const reports = (tl.value as SessionTimeline).selfReports;
     assert.deepEqual(
       reports.map((r) => [r.valence, r.arousal, r.dominance]),
@@ -158,7 +158,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
       ],
     );
     // At the moment the panel opened, inside the session.
-    assert.ok(reports[1].time <= (tl.value as SessionTimeline).endTime);
+    assert.ok(reports[1].time <= (tl.value as SessionTimeline).endTime, `the report (${reports[1].time}) is inside the session (ends ${(tl.value as SessionTimeline).endTime})`);
     assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -105,7 +105,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.match(await page.locator('[data-testid="library-message"]').innerText(), /Replaying “E2E renamed”/);
     await page.waitForSelector('[data-testid="replay-panel"][data-state="playing"]', { timeout: 5_000 });
     // Recording waits for the replay to close (was: enabled, and answered with an error).
-    assert.ok(await page.locator('[data-testid="record-start"]').isDisabled());
+    assert.ok(await page.locator('[data-testid="record-start"]').isDisabled(), 'Record is disabled while a replay is open');
     await page.locator('main').focus();
     await page.keyboard.press(' ');
     await page.waitForSelector('[data-testid="replay-panel"][data-state="paused"]', { timeout: 5_000 });
@@ -212,7 +212,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const picks = await page.evaluate(() => (window as unknown as { __picks: { mode: string; filters: { extensions: string[] }[] }[] }).__picks);
     assert.equal(picks.length, 1);
     assert.equal(picks[0].mode, 'open-file');
-    assert.ok(picks[0].filters[0].extensions.includes('edf'));
+    assert.ok(picks[0].filters[0].extensions.includes('edf'), `the dialog offers .edf (${picks[0].filters[0].extensions.join(', ')})`);
     await page.evaluate(() => delete (window as unknown as { heartmind?: unknown }).heartmind);
   });
 

@@ -8,37 +8,28 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
-import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
+import type { Page } from 'playwright-core';
 import { RunStore } from '../../src/main/train/run-store';
 import { quickRecipe } from '../../src/shared/train/recipes';
 import { REPORT_ARTIFACT, summaryOf } from '../../src/main/train/job';
 import { foldMetricTable } from '../../src/shared/eval';
 import type { ArmResult, EvaluationReport } from '../../src/shared/train/train.types';
 import type { MeanSd } from '../../src/shared/eval/eval.types';
+import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
 
 const DATA = resolve('..', 'shared', 'data', 'edf-eegmat');
-const skip = chromiumMissing() || rendererMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
+const skip = servedPageMissing() || (!existsSync(DATA) && 'needs ../shared/data/edf-eegmat');
 
 describe('Training view (Chromium, serve mode)', { skip }, () => {
-  let serve: ServeFixture;
-  let browser: Browser;
+  let app: ServedPage;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
-    serve = await startServeFixture({ demo: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
-    problems = collectPageProblems(page);
-    await page.goto(`${serve.url}#/training`);
+    app = await openServedPage({ demo: false, route: '#/training', viewport: { width: 1440, height: 1200 } });
+    page = app.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await serve?.close();
-  });
+  after(() => app?.close());
 
   test('a quick run from the view: progress, live loss, evaluation with the baseline, ROC, confusion, log', async () => {
     await page.waitForSelector('[data-testid="new-run"]', { timeout: 15_000 });
@@ -57,7 +48,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(arms, ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
     // Seven arms' ROC curves and the chance diagonal, as drawn by the chart.
     await page.waitForSelector('[data-testid="roc-chart"][data-series="8"]', { timeout: 5_000 });
-    assert.ok((await page.$$('table.confusion')).length >= 4);
+    assert.ok((await page.$$('table.confusion')).length >= 4, 'a confusion matrix per arm (at least 4)');
     assert.ok(Number(await page.getAttribute('[data-testid="validation-chart"]', 'data-points')) > 0, 'validation metrics per epoch');
     // A finished run still shows a fold's validation curve (the final fit, last to train, has no validation subjects).
     assert.match((await page.textContent('[data-testid="validation-caption"]')) ?? '', /— evaluate fused\/random fold 2\/2$/);
@@ -74,7 +65,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const log = await page.textContent('[data-testid="run-log"]');
     assert.match(log ?? '', /windows from 8 recordings/);
     // The run's table gives report.json's figures: every arm's mean ± sd over the folds, to three decimals.
-    const runDir = join(((await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' })) as { value: { runsDir: string } }).value.runsDir, (await page.getAttribute('[data-testid="run-detail"]', 'data-run'))!);
+    const runDir = join(((await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' })) as { value: { runsDir: string } }).value.runsDir, (await page.getAttribute('[data-testid="run-detail"]', 'data-run'))!);
     const report = JSON.parse(readFileSync(join(runDir, 'artifacts', REPORT_ARTIFACT), 'utf8')) as EvaluationReport;
     for (const a of report.arms) {
       const sm = a.table.summary;
@@ -106,7 +97,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const deadline = Date.now() + 10_000;
     let listed = false;
     while (!listed && Date.now() < deadline) {
-      const r = await serve.core.handlers.dispatch('hm:models:list', undefined, { transport: 'local', clientId: 'test' });
+      const r = await app.serve.core.handlers.dispatch('hm:models:list', undefined, { transport: 'local', clientId: 'test' });
       listed = r.ok && (r.value as { models: { id: string; problems: string[] }[] }).models.some((m) => m.id === 'e2e-quick' && m.problems.length === 0);
       if (!listed) await new Promise((res) => setTimeout(res, 200));
     }
@@ -133,7 +124,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.$('[data-testid="select-error"]'), null, 'Use was accepted');
     await page.click('[data-testid="stop-e2e-quick"]');
     await page.click('nav a[href="#/training"]');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('pause and resume a run from the view', async () => {
@@ -147,7 +138,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="run-detail"][data-state="running"], [data-testid="run-detail"][data-state="done"]', { timeout: 30_000 });
     await page.click('[data-testid="cancel-run"]').catch(() => undefined);
     await page.waitForSelector('[data-testid="run-detail"][data-state="cancelled"], [data-testid="run-detail"][data-state="done"]', { timeout: 120_000 });
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('custom dataset: the task follows the label source; the preview says whether training can run, and why not', async () => {
@@ -217,15 +208,15 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await page.fill('[data-testid="recording-files"]', join(two, 'Subject01_2.edf'));
       await page.click('[data-testid="start-run"]');
       await page.waitForFunction(() => /Subject01_2\.edf has none: give it one \(PATH = CLASS/.test(document.querySelector('[data-testid="new-run-error"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
-      assert.deepEqual(problems, []);
+      assert.deepEqual(app.problems, [], 'no page errors');
     } finally {
       rmSync(two, { recursive: true, force: true });
     }
   });
 
   test('a run another process trains (the CLI) shows in the header, not idle; idle again once that process is gone', async (t) => {
-    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(r.ok);
+    const r = await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, 'the runs are listed');
     const store = new RunStore((r.value as { runsDir: string }).runsDir);
     // A live process standing in for `heartmind pretrain` (its own run folder, 'running' with its pid).
     const cli = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
@@ -246,12 +237,12 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     // The core checks a foreign run's pid every 5 s: the run turns interrupted, the header idle.
     await page.waitForFunction(() => /^idle ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 15_000, polling: 100 });
     assert.equal((await f.readStatus()).state, 'interrupted');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test("an evaluation with a test fold of one class: each arm's figures are report.json's, and a mean over fewer folds is marked", async () => {
-    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(r.ok);
+    const r = await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, 'the runs are listed');
     const store = new RunStore((r.value as { runsDir: string }).runsDir);
     // Leave-one-subject-out over three subjects, the third of whom gave rest windows only (a --file
     // recording with one class, a DREAMER subject who rated every clip high): its AUROC, F1, κ … are undefined.
@@ -292,12 +283,12 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(folds, [['1', 'S1', '5', table.rows[0].metrics.auroc!.toFixed(3)], ['2', 'S2', '4', table.rows[1].metrics.auroc!.toFixed(3)], ['3', 'S3', '3', '–']]);
     // The runs table says it too.
     assert.match((await page.textContent('tr[data-run="2026-01-03-000000-one-class"]')) ?? '', new RegExp(`${sm.auroc.mean.toFixed(3)} ± ${sm.auroc.sd.toFixed(3)}\\* \\(2 of 3 folds\\)`));
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 
   test('a damaged run folder among good ones: listed as damaged, nothing in it offered to resume', async () => {
-    const r = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
-    assert.ok(r.ok);
+    const r = await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, 'the runs are listed');
     const broken = join((r.value as { runsDir: string }).runsDir, '2026-01-01-000000-broken');
     mkdirSync(broken);
     writeFileSync(join(broken, 'status.json'), '{"id": "x", "sta');
@@ -308,6 +299,6 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-01-000000-broken"][data-state="damaged"]', { timeout: 10_000 });
     assert.equal(await page.$('[data-testid="resume-run"]'), null);
     assert.ok((await page.$$('[data-testid="runs-table"] tr[data-state="done"]')).length >= 1, 'the good runs are still listed');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(app.problems, [], 'no page errors');
   });
 });
