@@ -51,12 +51,13 @@ async function main() {
   let seconds = 0;
   try {
     const core = await startCore({ runtime: 'serve', dataDir, demo: { eegPreset: preset }, onLog: () => {} });
-    // Collected from the first window on: before it, the mix is start-up's (statuses, no windows).
+    // Collected after the first window: before it, the mix is start-up's (statuses, no windows).
+    // (That window itself is left out, or a short run would count one window too many per second.)
     let t0 = NaN;
     const stop = core.subscribePushes((m) => {
       if (Number.isNaN(t0)) {
-        if (m.type !== 'pipeline:window') return;
-        t0 = performance.now();
+        if (m.type === 'pipeline:window') t0 = performance.now();
+        return;
       }
       const list = byType.get(m.type) ?? [];
       list.push(m);
