@@ -202,8 +202,11 @@ export class DeviceManager {
         const remembered = this.store.get(id);
         return new SerialTextDriver({ ...rest, name: n, ...this.serialPortOf(id), ...(remembered && sameSettings(remembered.config, config) ? { layoutKnown: true } : {}) });
       }
-      case 'brainflow':
-        return new BrainFlowDriver({ ...config, name: n, libraryPath: config.libraryPath ?? this.store.data.brainflowLibraryPath });
+      case 'brainflow': {
+        // A board on a serial port is found by its adapter's stable name too (BrainFlowDriver.serialPort).
+        const id = BrainFlowDriver.deviceIdFor(config);
+        return new BrainFlowDriver({ ...config, name: n, libraryPath: config.libraryPath ?? this.store.data.brainflowLibraryPath, ...this.serialPortOf(id) });
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
 import { countPlaybackSamples, type PlaybackPause } from '../brainflow/playback-file';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
+import { SerialPortFinder } from '../serial/serial-link';
 
 export interface BrainFlowDeviceConfig {
   boardId: number;
@@ -33,6 +34,17 @@ export interface BrainFlowDeviceConfig {
   name?: string;
   /** How often BrainFlow's buffer is drained, ms. */
   pollMs?: number;
+  /** A board on a serial port: the port's stable name learnt on an earlier run (the profile keeps it). */
+  portAlias?: string;
+  /** Where the port's stable name, and its USB device, are looked up (SerialPortFinder); tests point them elsewhere. */
+  aliasDir?: string;
+  sysTtyDir?: string;
+}
+
+/** Where a board is: its serial port, MAC or IP address, file or serial number ('' for the synthetic board). */
+function addressOf(cfg: Pick<BrainFlowDeviceConfig, 'params'>): string {
+  const p = cfg.params;
+  return p?.serial_port || p?.mac_address || p?.ip_address || p?.file || p?.serial_number || '';
 }
 
 /** Boards whose package row counts samples by a fixed step mod 256, so lost samples show. */
@@ -52,14 +64,28 @@ export class BrainFlowDriver implements DeviceDriver {
   readonly clockKind = 'counter' as const;
   readonly streamIds: string[];
   readonly settings: Record<string, string | number | boolean>;
+  /**
+   * A board on a serial port (a device file; not Windows' COM ports, which keep their number) is
+   * found again as the Cyton and text devices are: by its adapter's stable name, learnt each time
+   * BrainFlow opens it, where Linux renumbers the adapter (/dev/ttyUSB0 → /dev/ttyUSB1).
+   */
+  readonly serialPort?: SerialPortFinder;
+
+  /** The id of the board at an address (the profile's key, known before a driver is built). */
+  static deviceIdFor(cfg: Pick<BrainFlowDeviceConfig, 'boardId' | 'params'>): string {
+    const where = addressOf(cfg);
+    return `brainflow:${cfg.boardId}${where ? `:${where}` : ''}`;
+  }
 
   constructor(readonly cfg: BrainFlowDeviceConfig) {
-    const where = cfg.params?.serial_port || cfg.params?.mac_address || cfg.params?.ip_address || cfg.params?.file || cfg.params?.serial_number || '';
-    this.deviceId = `brainflow:${cfg.boardId}${where ? `:${where}` : ''}`;
+    const where = addressOf(cfg);
+    this.deviceId = BrainFlowDriver.deviceIdFor(cfg);
     this.model = configuredModel({ kind: 'brainflow', boardId: cfg.boardId });
     this.name = cfg.name ?? brainflowDeviceName(cfg.boardId, where);
     this.streamIds = [`${this.deviceId}/eeg`];
     this.settings = { boardId: cfg.boardId, ...(where ? { address: where } : {}), ...(cfg.libraryPath ? { libraryPath: cfg.libraryPath } : {}) };
+    const port = cfg.params?.serial_port;
+    if (port?.startsWith('/')) this.serialPort = new SerialPortFinder(port, { known: cfg.portAlias, aliasDir: cfg.aliasDir, sysTtyDir: cfg.sysTtyDir });
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
@@ -80,16 +106,32 @@ export class BrainFlowDriver implements DeviceDriver {
       // BrainFlow opens a folder as a file and then calls it "empty file".
       if (statSync(params.file).isDirectory()) throw new DeviceError('invalid-config', `${this.name}: ${params.file} is a folder; choose the BrainFlow file in it (one line per sample)`, false);
     }
-    const shim = new BoardShim(lib, this.cfg.boardId, params);
-    const roles = brainflowRoles(shim.describe(), { eegRows: this.cfg.eegRows, ecgRows: this.cfg.ecgRows });
-    try {
-      await shim.prepare();
-    } catch (e) {
-      // A session this process left prepared (e.g. after a crash of our poller): release, retry once.
-      if (!(e instanceof BrainFlowError && e.exitCode === BrainFlowExitCode.ANOTHER_BOARD_IS_CREATED_ERROR)) throw e;
-      await shim.release().catch(() => undefined);
-      await shim.prepare();
-    }
+    // The board's rows are known before a session is prepared (nothing to release if they do not fit).
+    const roles = brainflowRoles(new BoardShim(lib, this.cfg.boardId, params).describe(), { eegRows: this.cfg.eegRows, ecgRows: this.cfg.ecgRows });
+    const prepare = async (serialPort?: string): Promise<BoardShim> => {
+      const shim = new BoardShim(lib, this.cfg.boardId, serialPort ? { ...params, serial_port: serialPort } : params);
+      try {
+        await shim.prepare();
+      } catch (e) {
+        // A session this process left prepared (e.g. after a crash of our poller): release, retry once.
+        if (!(e instanceof BrainFlowError && e.exitCode === BrainFlowExitCode.ANOTHER_BOARD_IS_CREATED_ERROR)) throw e;
+        await shim.release().catch(() => undefined);
+        await shim.prepare();
+      }
+      return shim;
+    };
+    let shim: BoardShim;
+    if (this.serialPort) {
+      // BrainFlow opens the port: given where the adapter is (its path, or its stable name).
+      const { opened, at, moved } = await this.serialPort.openWith(this.name, (path) => {
+        // A port not there is said as for any serial device, not as BrainFlow's UNABLE_TO_OPEN_PORT_ERROR.
+        if (!existsSync(path)) throw new DeviceError('unavailable', `${this.name}: cannot open ${path}: port not found (unplugged?)`, true);
+        return prepare(path);
+      });
+      shim = opened;
+      if (moved) ctx.log('info', moved);
+      ctx.describe({ settings: { port: at } });
+    } else shim = await prepare();
     try {
       await shim.start();
     } catch (e) {

@@ -173,12 +173,22 @@ export class SerialPortFinder {
    * to tell it is the same adapter; only what the device sends can tell (the drivers check it).
    */
   async open(baudRate: number, who = this.path): Promise<{ link: SerialLink; at: string; moved: string | null; unverified: boolean }> {
+    const { opened, ...r } = await this.openWith(who, (path) => openSerialLink(path, baudRate, who));
+    return { link: opened, ...r };
+  }
+
+  /**
+   * As open, for a library that opens the port itself (BrainFlow, given the path as `serial_port`):
+   * `opener` is called with the path to open (the configured one, or the stable name), and what it
+   * returns is passed back as `opened`. Its failure is the open's.
+   */
+  async openWith<T>(who: string, opener: (path: string) => Promise<T>): Promise<{ opened: T; at: string; moved: string | null; unverified: boolean }> {
     const r = this.resolve();
     if (r.at === 'alias') {
-      const link = await openSerialLink(this.alias!, baudRate, who);
+      const opened = await opener(this.alias!);
       const why = r.gone ? `${this.path} is gone; the same adapter came back as ${r.target}` : `${this.path} is another adapter now; this one is at ${r.target}`;
       this.wentAway = false;
-      return { link, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there`, unverified: false };
+      return { opened, at: r.target, moved: `${why} (its /dev/serial/by-id name says so): connected there`, unverified: false };
     }
     if (r.at === 'unnamed')
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path} yet: a port appeared there ${Math.round(r.ageMs)} ms ago and has no /dev/serial/by-id name yet to tell whether it is this device's adapter (${basename(this.alias!)})`, true);
@@ -187,11 +197,11 @@ export class SerialPortFinder {
       // back under another name any moment.
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${r.other ? basename(r.other) : 'one without a /dev/serial/by-id name'}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
-      const link = await openSerialLink(this.path, baudRate, who);
+      const opened = await opener(this.path);
       const unverified = this.wentAway && this.siblingsAtOpen !== null && !this.alias;
       this.wentAway = false;
       this.learn();
-      return { link, at: this.path, moved: null, unverified };
+      return { opened, at: this.path, moved: null, unverified };
     } catch (e) {
       // Only after this run opened it: at start, a port of the family already there may well be
       // another device's.

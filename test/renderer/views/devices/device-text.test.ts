@@ -53,5 +53,7 @@ describe('Devices view row text', () => {
     // A BrainFlow device's place names its board already (not "Synthetic board · BrainFlow Synthetic board").
     assert.equal(modelLine({ config: { kind: 'brainflow', boardId: -1 } }, { model: 'brainflow:-1' }), 'BrainFlow Synthetic board');
     assert.equal(modelLine({ config: { kind: 'brainflow', boardId: 2, params: { serial_port: '/dev/ttyUSB1' } } }), 'BrainFlow OpenBCI Cyton + Daisy on /dev/ttyUSB1');
+    // A BrainFlow board on a serial adapter is found by its stable name too, and said so.
+    assert.equal(modelLine({ config: { kind: 'brainflow', boardId: 0, params: { serial_port: '/dev/ttyUSB0' } } }, { model: 'brainflow:0', settings: { port: '/dev/ttyUSB1' } }), 'BrainFlow OpenBCI Cyton on /dev/ttyUSB0, now at /dev/ttyUSB1');
   });
 });

@@ -34,7 +34,8 @@ export function modelLine(device: Pick<PairedDevice, 'config' | 'model'>, status
   // A serial adapter that came back under another name is found there (its /dev/serial/by-id
   // name); its configured path may be another adapter's now, so the row says where it really is.
   const port = status?.settings?.port;
-  if ((device.config.kind === 'cyton' || device.config.kind === 'serial-text') && typeof port === 'string' && port !== device.config.path) where += `, now at ${port}`;
+  const path = device.config.kind === 'brainflow' ? device.config.params?.serial_port : 'path' in device.config ? device.config.path : undefined;
+  if (path && typeof port === 'string' && port !== path) where += `, now at ${port}`;
   if (device.config.kind === 'brainflow') return where;
   let model = status?.model ?? configuredModel(device.config);
   let remembered = false;
