@@ -9,7 +9,7 @@ import { startCore, type DemoSetup } from '../core/start-core';
 import type { LogEntry } from '../../shared/log.types';
 import { addMarkerOriginFlags } from '../markers/marker-server';
 import { ServeError } from './serve-error';
-import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
+import { checkListen, SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
 import type { Core } from '../core/core.types';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -72,6 +72,8 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new ServeError('no-renderer', `no built dashboard in ${rendererDir}: run \`npm run build\` first (or pass --renderer)`);
   }
+  // The port and --host first: nothing starts (devices, database, marker endpoint) for a server that cannot listen.
+  await checkListen(opts.host ?? SERVE_DEFAULT_HOST, opts.port ?? SERVE_DEFAULT_PORT);
   const core = await startCore({ runtime: 'serve', dataDir: opts.dataDir ?? defaultDataDir(), demo: opts.demo ?? true, onLog: opts.onLog });
   let server: ServeServer;
   try {

@@ -50,6 +50,37 @@ export interface ServeServer {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** A failed listen in words: the port taken, one that needs privileges, a --host that is not this machine's. */
+export function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new ServeError('port-in-use', `port ${port} on ${host} is in use (another HeartMind?); choose another with --port`);
+    case 'EACCES':
+      return new ServeError('bad-option', `port ${port} on ${host} needs administrator rights (ports below 1024 on most systems); choose another with --port`);
+    case 'EADDRNOTAVAIL':
+      return new ServeError('bad-option', `--host ${host} is not an address of this machine: give 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ServeError('bad-option', `--host ${host}: no such host name: give an address (127.0.0.1, 0.0.0.0) or this machine's name`);
+    default:
+      return err;
+  }
+}
+
+/**
+ * Throws listenError's words if `host:port` cannot be listened on. Asked before the core starts:
+ * a busy port or a wrong --host was found only after the whole core had started (the demo
+ * devices, remembered devices connecting, the database, the marker endpoint taking port 7420),
+ * its start-up lines printed above the error, and then stopped again.
+ */
+export async function checkListen(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolveProbe, rejectProbe) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => rejectProbe(listenError(err, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolveProbe()));
+  });
+}
+
 export async function startServeServer(opts: ServeServerOptions): Promise<ServeServer> {
   const host = opts.host ?? SERVE_DEFAULT_HOST;
   const log = (level: LogLevel, message: string) => opts.log(level, 'serve', message);
@@ -213,13 +244,7 @@ export async function startServeServer(opts: ServeServerOptions): Promise<ServeS
   heartbeat.unref();
 
   await new Promise<void>((resolveListen, rejectListen) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      rejectListen(
-        err.code === 'EADDRINUSE'
-          ? new ServeError('port-in-use', `port ${opts.port} on ${host} is in use (another HeartMind?); choose another with --port`)
-          : err,
-      );
-    };
+    const onError = (err: NodeJS.ErrnoException) => rejectListen(listenError(err, host, opts.port ?? SERVE_DEFAULT_PORT));
     server.once('error', onError);
     server.listen(opts.port ?? SERVE_DEFAULT_PORT, host, () => {
       server.off('error', onError);

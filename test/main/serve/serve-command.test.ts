@@ -1,8 +1,11 @@
 // `heartmind serve` as a user runs it: the built CLI in a child process, a real port, a signal.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PipelineSnapshot } from '../../../src/shared/ipc/pipeline.schema';
 import { BUILT_CLI as CLI, startServeChild as startServe } from './serve-child';
 
@@ -60,6 +63,42 @@ describe('heartmind CLI', { skip }, () => {
       assert.match(serve.out(), /SIGINT, stopping…[\s\S]*stopped/);
     } finally {
       serve.close();
+    }
+  });
+
+  test('a busy port or a --host that is not this machine is said at once, before anything starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hm-serve-busy-'));
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    // Asynchronously: the port is held by this process, whose event loop must keep answering.
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((done) => {
+        const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, ...args], { env: { ...process.env, HEARTMIND_MARKER_PORT: '0' } });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          done({ code, out, err });
+        });
+      });
+    try {
+      const busy = await run('--port', String(port));
+      assert.equal(busy.code, 1, `exit code (stderr: ${busy.err})`);
+      assert.equal(busy.err, `heartmind serve: port ${port} on 127.0.0.1 is in use (another HeartMind?); choose another with --port\n`, 'one line saying why');
+      assert.equal(busy.out, '', 'no start-up lines: no device, model or database was started');
+      assert.deepEqual(readdirSync(dataDir), [], 'the data folder is untouched (no database opened)');
+      // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+      const host = await run('--port', '0', '--host', '192.0.2.1');
+      assert.equal(host.code, 1, `exit code (stderr: ${host.err})`);
+      assert.match(host.err, /^heartmind serve: --host 192\.0\.2\.1 is not an address of this machine: give 127\.0\.0\.1/, 'the --host named, not EADDRNOTAVAIL');
+      assert.equal(host.out, '', 'nothing started');
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
