@@ -145,6 +145,37 @@ export function* placeRuns<C extends ChunkTimes>(stream: SessionStream, chunks: 
 /** Blocks a step of sampleSpansSteps reads the chunk times of (their samples are not decoded). */
 const TIMES_STEP_BLOCKS = 2000;
 
+/** Every chunk of a stream without its samples, TIMES_STEP_BLOCKS blocks a step. */
+function* readTimesInSteps(db: ReadableDb, stream: SessionStream): Generator<void, ChunkTimes[]> {
+  const chunks: ChunkTimes[] = [];
+  for (let after: BlockCursor | null = null; ; ) {
+    const page = readStreamChunkTimes(db, stream.id, after, TIMES_STEP_BLOCKS);
+    chunks.push(...page.chunks);
+    yield;
+    if (!page.next) return chunks;
+    after = page.next;
+  }
+}
+
+/**
+ * Where each chunk of a stream lies on the shared clock, by its seq: its placed run (over the whole
+ * stream) and its first sample's index in the run. An export of a time range places its samples by
+ * this: the clock model fed only the chunks read for the range (its 10-s margins) fitted another
+ * line, and a range exported from the middle of a 5-minute session put the strap's ECG 2.9 ms off
+ * the same samples in the whole session's export.
+ */
+function* chunkPlaces(db: ReadableDb, stream: SessionStream, zero: number): Generator<void, Map<number, { run: PlacedRun<ChunkTimes>; at: number }>> {
+  const places = new Map<number, { run: PlacedRun<ChunkTimes>; at: number }>();
+  for (const run of yield* placeRuns(stream, yield* readTimesInSteps(db, stream), zero)) {
+    let at = 0;
+    for (const c of run.chunks) {
+      places.set(c.seq, { run, at });
+      at += c.count;
+    }
+  }
+  return places;
+}
+
 /** A stream's first and last sample on the shared clock (host s), as an export places them. */
 export interface StreamSampleSpan {
   /** The stream's row id (SessionStream.id). */
@@ -163,15 +194,7 @@ export function* sampleSpansSteps(db: ReadableDb, sessionId: number): Generator<
   const spans: StreamSampleSpan[] = [];
   for (const st of s.streams) {
     if (st.sampleCount === 0 || !(st.info.nominalRateHz > 0)) continue;
-    const chunks: ChunkTimes[] = [];
-    for (let after: BlockCursor | null = null; ; ) {
-      const page = readStreamChunkTimes(db, st.id, after, TIMES_STEP_BLOCKS);
-      chunks.push(...page.chunks);
-      yield;
-      if (!page.next) break;
-      after = page.next;
-    }
-    const runs = yield* placeRuns(st, chunks, s.startTime);
+    const runs = yield* placeRuns(st, yield* readTimesInSteps(db, st), s.startTime);
     if (runs.length === 0) continue;
     const last = runs[runs.length - 1];
     spans.push({ streamId: st.id, firstTime: s.startTime + runs[0].start, lastTime: s.startTime + last.start + (last.count - 1) / st.info.nominalRateHz });
@@ -237,11 +260,31 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
     if (st.sampleCount === 0) continue;
     const rate = st.info.nominalRateHz;
     const chunks = yield* readChunksInSteps(db, st, readFrom, readTo);
+    // Placed over the whole stream (read after the samples: it holds every chunk they hold).
+    const places = yield* chunkPlaces(db, st, zero);
+    // The chunks read, in pieces that follow on within one placed run.
+    const pieces: { start: number; count: number; chunks: StoredChunk[] }[] = [];
+    let piece: (typeof pieces)[number] | null = null;
+    let runOf: PlacedRun<ChunkTimes> | null = null;
+    let nextAt = 0;
+    for (const c of chunks) {
+      const p = places.get(c.seq);
+      if (!p) throw new DbError('Logic', `stream ${st.info.id}: chunk ${c.seq} was read but is not among the stream's chunk times`);
+      if (!piece || p.run !== runOf || p.at !== nextAt) {
+        piece = { start: p.run.start + p.at / rate, count: 0, chunks: [] };
+        pieces.push(piece);
+        runOf = p.run;
+      }
+      piece.chunks.push(c);
+      piece.count += c.count;
+      nextAt = p.at + c.count;
+    }
+    pieces.sort((a, b) => a.start - b.start);
     const segments: ImportedSegment[] = [];
     const nch = st.info.channels.length;
     // Copied into place about EXPORT_STEP_VALUES at a time, as they were read.
     let copied = 0;
-    for (const run of yield* placeRuns(st, chunks, zero)) {
+    for (const run of pieces) {
       const data = new Float32Array(run.count * nch);
       let off = 0;
       for (const c of run.chunks) {
