@@ -6,33 +6,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, collectPageProblems, launchChromium } from './support/chromium';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { RUN_FILES, RunStore, type RunFolder } from '../../src/main/train/run-store';
-import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../src/main/train/export-run';
-import { CBRAMOD_EEG_CHANNELS } from '../../src/shared/model/config';
-import { initHostParams } from '../../src/shared/model/params';
-import { encodeCheckpoint, type Checkpoint } from '../../src/shared/train/checkpoint';
-import { finetuneModelConfig } from '../../src/shared/train/finetune';
-import { quickRecipe, QUICK_ENCODER } from '../../src/shared/train/recipes';
+import { finishedRun } from '../fixtures/finished-run';
 
-const DATA = resolve('..', 'shared', 'data');
 const skip = chromiumMissing() || rendererMissing();
-
-/** A run as its final fit leaves it: done, its model artifact written (seeded weights of the quick recipe's tiny model). */
-async function finishedRun(store: RunStore): Promise<RunFolder> {
-  const spec = quickRecipe(DATA);
-  const folder = await store.create(spec, 'unrecorded-export');
-  const model = finetuneModelConfig(spec.finetune!, { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER });
-  const params = initHostParams(model, 1);
-  const meta: ModelArtifactMeta = { model, finetune: spec.finetune!, windowing: spec.dataset!.windowing, eegChannels: CBRAMOD_EEG_CHANNELS, ecgChannels: ['ECG'], subjects: ['Subject00', 'Subject01'], windows: 8, encoders: [] };
-  await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups: { head: params.head, eeg: params.eeg!, ecg: params.ecg! } } as Checkpoint<unknown>));
-  const status = await folder.readStatus();
-  await folder.writeStatus({ ...status, state: 'done', completedPhases: ['final-fit'], progress: { ...status.progress, fraction: 1, message: 'done' } });
-  return folder;
-}
 
 describe('Training view: an export the run cannot record (Chromium, serve mode)', { skip }, () => {
   let serve: ServeFixture;
@@ -45,7 +26,7 @@ describe('Training view: an export the run cannot record (Chromium, serve mode)'
     serve = await startServeFixture({ demo: false });
     const list = await serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(list.ok, 'the training list answers');
-    folder = await finishedRun(new RunStore((list.value as { runsDir: string }).runsDir));
+    folder = await finishedRun(new RunStore((list.value as { runsDir: string }).runsDir), 'unrecorded-export', { done: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     problems = collectPageProblems(page);

@@ -13,30 +13,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
-import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../../src/main/train/export-run';
-import { RUN_FILES, type RunFolder } from '../../../src/main/train/run-store';
+import { RUN_FILES } from '../../../src/main/train/run-store';
+import { finishedRun as finishedRunIn } from '../../fixtures/finished-run';
 import type { CoreContext } from '../../../src/main/core/core.types';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
-import { CBRAMOD_EEG_CHANNELS } from '../../../src/shared/model/config';
-import { initHostParams } from '../../../src/shared/model/params';
-import { encodeCheckpoint, type Checkpoint } from '../../../src/shared/train/checkpoint';
-import { finetuneModelConfig } from '../../../src/shared/train/finetune';
-import { quickRecipe, QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import { TrainError } from '../../../src/shared/train/train.types';
 import { command as exportModel } from '../../../src/main/train/export-command';
 
 const DATA = resolve('..', 'shared', 'data');
 
-/** A run as the final fit leaves it: its model artifact (seeded weights of the quick recipe's tiny model). */
-async function finishedRun(area: TrainingArea, name: string): Promise<RunFolder> {
-  const spec = quickRecipe(DATA);
-  const folder = await area.store.create(spec, name);
-  const model = finetuneModelConfig(spec.finetune!, { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER });
-  const params = initHostParams(model, 1);
-  const meta: ModelArtifactMeta = { model, finetune: spec.finetune!, windowing: spec.dataset!.windowing, eegChannels: CBRAMOD_EEG_CHANNELS, ecgChannels: ['ECG'], subjects: ['Subject00', 'Subject01'], windows: 8, encoders: [] };
-  await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups: { head: params.head, eeg: params.eeg!, ecg: params.ecg! } } as Checkpoint<unknown>));
-  return folder;
-}
+/** A finished run in the area's runs folder. */
+const finishedRun = (area: TrainingArea, name: string) => finishedRunIn(area.store, name);
 
 describe('export from the Training view when the run folder will not take writes', () => {
   let dir: string;
