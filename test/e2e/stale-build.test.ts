@@ -2,7 +2,8 @@
 // page reconnects by itself, but its files are gone from the core (a build names each file by its
 // content), so a view it had not opened could never load and Retry could not help. The page now
 // says it is out of date and offers a reload, which brings the new build. A restart of the same
-// build says nothing. The "rebuild" renames the scripts in a copy of out/renderer, as a real
+// build says nothing, and a view that failed to load while the core was away leaves no banner line
+// once the user has left it. The "rebuild" renames the scripts in a copy of out/renderer, as a real
 // rebuild does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,8 +75,18 @@ describe('a dashboard left open while the core is rebuilt and restarted (Chromiu
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('the same build started again: the page reconnects and says nothing about its version', async () => {
+  test('a view opened while the core is away fails; left, its banner line goes with it', async () => {
     await stop();
+    await page.click('nav a[href="#/training"]');
+    await page.waitForSelector('[data-testid="view-failed"]', { timeout: 15_000 });
+    assert.match(await page.innerText('.content'), /view: Training/, 'the banner says the view could not load');
+    await page.click('nav a[href="#/live"]');
+    await page.waitForSelector('[data-testid="tile-hr"]', { timeout: 15_000 });
+    // It stayed there after the core came back, about a view no longer shown (opened again, it is fetched afresh).
+    assert.doesNotMatch(await page.innerText('.content'), /view: Training/, 'no banner line about a view that is not shown');
+  });
+
+  test('the same build started again: the page reconnects and says nothing about its version', async () => {
     await start();
     await connected();
     await page.click('nav a[href="#/models"]');

@@ -44,6 +44,13 @@ class AppErrors {
     this.notify();
   }
 
+  /** Drops the report from `where` with this message, leaving that place's others (a render error) standing. */
+  dismissReport(where: string, message: string): void {
+    if (!this.list.some((e) => e.where === where && e.message === message)) return;
+    this.list = this.list.filter((e) => e.where !== where || e.message !== message);
+    this.notify();
+  }
+
   clear(): void {
     this.list = [];
     this.notify();

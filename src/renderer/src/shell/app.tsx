@@ -69,6 +69,13 @@ function LazyView({ entry, props, onRecovered }: { entry: ViewEntry; props: View
   }, [entry, attempt]);
   useEffect(() => {
     if (!failed) return;
+    // Left (or retried) after its load failed: the banner's line about that goes, since the view
+    // is fetched afresh when opened again (the line outlived a core that was only away). A render
+    // error its boundary reported from the same place stays.
+    return () => appErrors.dismissReport(where, failed);
+  }, [failed]);
+  useEffect(() => {
+    if (!failed) return;
     // Only a connection coming back retries (the listener is called at once with the state now: a
     // view that failed while connected would otherwise be fetched again and again).
     let was = props.client.state;
