@@ -9,6 +9,7 @@ export type QualityFlag =
   | 'railed' // samples pinned at the amplifier's limit
   | 'line-noise' // 50/60 Hz power dominates
   | 'implausible' // amplitude outside what a body produces
+  | 'no-qrs' // ECG without a QRS to be seen: noise on a dead or unattached lead (dsp/quality.ts)
   | 'missing'; // samples lost in this span
 
 export interface ChannelQuality {
@@ -27,6 +28,12 @@ export interface ChannelQuality {
    */
   lineNoiseHz?: number;
   /**
+   * ECG only: the steepest slopes over the typical one (second-largest per-second peak |slope| over
+   * the median |slope|, the whole window's), the evidence of a QRS; below the thresholds of
+   * dsp/quality.ts the lead is flagged 'no-qrs'. Absent for EEG and for spans under two seconds.
+   */
+  qrsRatio?: number;
+  /**
    * Milliseconds of the span judged (the window, or a quality report's newest hop) that a short
    * packet loss left to linear interpolation (PipelineConfig.bridgeMaxSec); absent when none.
    */
@@ -38,7 +45,7 @@ export interface ChannelQuality {
  * stalled, late). 'starting': a feeding stream began after the window's start (app start, a device
  * connecting, a stream announced anew): nothing lost, the stream had not begun. 'warming-up': the
  * window overlaps the first second of a segment (filters settling). 'bad-quality': every channel
- * flat, railed or missing.
+ * flat, railed or missing, or an ECG lead without a QRS ('no-qrs').
  */
 export type AbsentReason = 'no-device' | 'gap' | 'starting' | 'warming-up' | 'bad-quality';
 

@@ -6,11 +6,13 @@
 //   n, Σ conditioned, Σ conditioned², max |conditioned|, samples at the rails, samples in plateaus at
 //   the block's extreme, power at mains ± 1 Hz, power 1–45 Hz (both from the raw — resampled but not
 //   filtered — signal, linearly detrended, Hann-windowed), raw min, raw max, power at the other
-//   mains frequency ± 1 Hz (60 Hz where the mains is set to 50, and the reverse).
+//   mains frequency ± 1 Hz (60 Hz where the mains is set to 50, and the reverse); and, for ECG only
+//   (zero otherwise), the QRS statistics: the median |slope| of the conditioned signal and the two
+//   largest of its per-second peak |slopes| (slope: Pan–Tompkins' five-point derivative, µV/sample).
 import type { ChannelQuality, QualityFlag } from '../window.types';
 import { fftPlan, nextPow2 } from './fft';
 
-export const BLOCK_FIELDS = 11;
+export const BLOCK_FIELDS = 14;
 export const F_N = 0;
 export const F_SUM = 1;
 export const F_SUMSQ = 2;
@@ -22,6 +24,9 @@ export const F_BAND = 7;
 export const F_MIN = 8;
 export const F_MAX = 9;
 export const F_LINE_OTHER = 10;
+export const F_SLOPE_MED = 11;
+export const F_SLOPE_PEAK = 12;
+export const F_SLOPE_PEAK2 = 13;
 
 export const LINE_HALF_WIDTH_HZ = 1;
 
@@ -41,12 +46,34 @@ export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
 export const PLATEAU_MIN = 4;
 
+/** Samples over which one peak |slope| is taken: a second (a heart beats at least every 2.5 s, RR_MAX_MS). */
+export const QRS_PIECE = 200;
+/**
+ * QRS ratio: the second-largest per-second peak |slope| over the median |slope| (the second, so
+ * that one artefact does not pass for a QRS; two peaks, so that a 24-bpm heart still counts). A
+ * QRS is the steepest thing on an ECG: on every real lead measured (EEGMAT, MIT-BIH 100, PTB
+ * s0010_re's 15 leads, LUDB 1's 12, macecgdb, the simulated straps at 50–160 bpm) the ratio of a
+ * 5-s window is ≥ 9.9; noise without QRS (Gaussian: ≈ 4.4; EEGMAT Subject02_1's dead lead) is ≤ 7.2.
+ * Below QRS_RATIO_NONE a lead shows no QRS at any amplitude.
+ */
+export const QRS_RATIO_NONE = 6;
+/**
+ * Below this ratio and QRS_SMALL_RMS_UV together a lead shows no QRS either: an ECG lead that small
+ * (conditioned RMS; a 0.2-mV QRS, under half the clinical low-voltage limit, still gives ~35 µV)
+ * without a prominent QRS is noise. Real leads: ≥ 51 µV RMS (EEGMAT Subject01_2) or a ratio ≥ 12;
+ * Subject02_1's dead lead: 11–25 µV RMS, ratio ≤ 7.2.
+ */
+export const QRS_RATIO_WEAK = 12;
+export const QRS_SMALL_RMS_UV = 30;
+
 export interface QualityThresholds {
   flatRmsUv: number;
   maxRmsUv: number;
   maxAbsUv: number;
   railedFraction: number;
   lineNoiseRatio: number;
+  /** Judge the QRS (ECG; the block statistics must have been analysed with `qrs`). */
+  qrs?: boolean;
 }
 
 /** Computes block statistics; holds FFT scratch so that analysing allocates nothing. */
@@ -59,6 +86,7 @@ export class BlockAnalyzer {
   private re = new Float64Array(0);
   private im = new Float64Array(0);
   private win = new Float64Array(0);
+  private slope = new Float64Array(0);
 
   constructor(rateHz: number, mainsHz: number) {
     this.rateHz = rateHz;
@@ -78,9 +106,10 @@ export class BlockAnalyzer {
 
   /**
    * Statistics of samples [offset, offset + n) of each channel of planar `raw` / `cond` (channel c
-   * at c·stride), written to out[outOffset + c·BLOCK_FIELDS …].
+   * at c·stride), written to out[outOffset + c·BLOCK_FIELDS …]. `qrs`: gather the QRS statistics
+   * (ECG); without, they are zero.
    */
-  analyze(raw: Float64Array, cond: Float64Array, channels: number, stride: number, offset: number, n: number, rangeUv: ArrayLike<number>, out: Float64Array, outOffset: number): void {
+  analyze(raw: Float64Array, cond: Float64Array, channels: number, stride: number, offset: number, n: number, rangeUv: ArrayLike<number>, out: Float64Array, outOffset: number, qrs = false): void {
     this.prepare(n);
     for (let c = 0; c < channels; c++) {
       const o = outOffset + c * BLOCK_FIELDS;
@@ -127,6 +156,10 @@ export class BlockAnalyzer {
       out[o + F_PINNED] = pinned;
       out[o + F_MIN] = mn;
       out[o + F_MAX] = mx;
+      out[o + F_SLOPE_MED] = 0;
+      out[o + F_SLOPE_PEAK] = 0;
+      out[o + F_SLOPE_PEAK2] = 0;
+      if (qrs) this.slopes(cond, b, n, out, o);
     }
     // Spectra two channels at a time: one complex FFT of (a + i·b) gives both real transforms.
     for (let c = 0; c < channels; c += 2) {
@@ -145,6 +178,36 @@ export class BlockAnalyzer {
         out[outOffset + (c + 1) * BLOCK_FIELDS + F_LINE_OTHER] = ob;
       }
     }
+  }
+
+  /**
+   * QRS statistics of x[b, b+n): |five-point derivative| (Pan–Tompkins, as dsp/r-peak), its median
+   * and the two largest of its per-QRS_PIECE peaks. Within the block only (its first 4 samples have
+   * no derivative): a block is a second or more, a QRS 0.1 s.
+   */
+  private slopes(x: Float64Array, b: number, n: number, out: Float64Array, o: number): void {
+    if (n < 5) return;
+    if (this.slope.length < n) this.slope = new Float64Array(n);
+    const d = this.slope;
+    let p1 = 0;
+    let p2 = 0;
+    let piece = 0;
+    for (let i = 4; i < n; i++) {
+      const j = b + i;
+      const v = Math.abs(2 * x[j] + x[j - 1] - x[j - 3] - 2 * x[j - 4]) / 8;
+      d[i - 4] = v;
+      if (v > piece) piece = v;
+      if ((i + 1) % QRS_PIECE === 0 || i === n - 1) {
+        if (piece > p1) [p1, p2] = [piece, p1];
+        else if (piece > p2) p2 = piece;
+        piece = 0;
+      }
+    }
+    const m = n - 4;
+    const sorted = d.subarray(0, m).sort();
+    out[o + F_SLOPE_MED] = m % 2 ? sorted[m >> 1] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+    out[o + F_SLOPE_PEAK] = p1;
+    out[o + F_SLOPE_PEAK2] = p2;
   }
 
   /** Linear detrend (least squares) and Hann window of x[b, b+n) into dst, zero-padded to nfft. */
@@ -227,6 +290,29 @@ export function addBlockStats(acc: Float64Array, accOffset: number, src: Float64
   acc[accOffset + F_MIN] = Math.min(acc[accOffset + F_MIN], src[srcOffset + F_MIN]);
   acc[accOffset + F_MAX] = Math.max(acc[accOffset + F_MAX], src[srcOffset + F_MAX]);
   acc[accOffset + F_LINE_OTHER] += src[srcOffset + F_LINE_OTHER];
+  // The median |slope| of two spans together: their medians weighted by their samples (the window
+  // takes the median over its blocks instead: medianSlope).
+  const na = acc[accOffset + F_N] - src[srcOffset + F_N];
+  const ns = src[srcOffset + F_N];
+  acc[accOffset + F_SLOPE_MED] = na + ns > 0 ? (na * acc[accOffset + F_SLOPE_MED] + ns * src[srcOffset + F_SLOPE_MED]) / (na + ns) : 0;
+  // The two largest peaks of both.
+  for (const p of [src[srcOffset + F_SLOPE_PEAK], src[srcOffset + F_SLOPE_PEAK2]]) {
+    if (p > acc[accOffset + F_SLOPE_PEAK]) {
+      acc[accOffset + F_SLOPE_PEAK2] = acc[accOffset + F_SLOPE_PEAK];
+      acc[accOffset + F_SLOPE_PEAK] = p;
+    } else if (p > acc[accOffset + F_SLOPE_PEAK2]) acc[accOffset + F_SLOPE_PEAK2] = p;
+  }
+}
+
+/**
+ * The median of `n` values (NaN for none). The window's median |slope| is the median of its
+ * blocks' medians: one second of artefact (a movement: EEGMAT Subject11_1, 1.2 mV RMS over its
+ * window) or of silence leaves it where the other seconds put it.
+ */
+export function medianOf(values: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  const s = values.subarray(0, n).sort();
+  return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 /** An empty aggregate (min/max at their identities). */
@@ -280,5 +366,19 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
   }
   const q: ChannelQuality = { label, score, flags, rmsUv: rms, lineNoiseRatio };
   if (lineNoiseHz !== undefined) q.lineNoiseHz = lineNoiseHz;
+  if (t?.qrs) {
+    const typ = acc[o + F_SLOPE_MED];
+    const peak = acc[o + F_SLOPE_PEAK2];
+    // Judged when the span held two peaks to compare (two seconds); a flat or railed lead has no
+    // QRS either, but that flag names the cause.
+    if (peak > 0) {
+      const qrsRatio = typ > 0 ? peak / typ : Infinity;
+      q.qrsRatio = qrsRatio;
+      if (!flags.includes('flat') && !flags.includes('railed') && (qrsRatio < QRS_RATIO_NONE || (qrsRatio < QRS_RATIO_WEAK && rms < QRS_SMALL_RMS_UV))) {
+        flags.push('no-qrs');
+        q.score = 0;
+      }
+    }
+  }
   return q;
 }

@@ -21,7 +21,7 @@ import { MODEL_RATE_HZ } from '../window.types';
 import type { QualityReport } from '../features.types';
 import type { PipelineConfig, WindowerStreamState } from './pipeline.types';
 import { resolveMontage, type MontageSlot } from './montage';
-import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, F_LINE_OTHER, addBlockStats, channelQuality, clearBlockStats, type QualityThresholds } from '../dsp/quality';
+import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, F_LINE_OTHER, F_SLOPE_MED, addBlockStats, channelQuality, clearBlockStats, medianOf, type QualityThresholds } from '../dsp/quality';
 
 export interface WindowerSink {
   window(w: SyncWindow): void;
@@ -119,6 +119,8 @@ export class Windower {
   /** Block statistics are gathered from this grid index on (a restore for a later target skips the rest). */
   private statsFromK = -Infinity;
   private readonly acc: Float64Array = new Float64Array(BLOCK_FIELDS);
+  /** The blocks' median |slope| of the span being gathered (ECG), for their median. */
+  private slopeMeds = new Float64Array(64);
 
   constructor(cfg: PipelineConfig, sink: WindowerSink, firstSeq = 0) {
     this.cfg = cfg;
@@ -257,7 +259,7 @@ export class Windower {
       return;
     }
     const stats = new Float64Array(b.C * BLOCK_FIELDS);
-    this.analyzer.analyze(b.partRaw, b.partCond, b.C, this.blockSize, 0, b.partFill, b.rangeUv, stats, 0);
+    this.analyzer.analyze(b.partRaw, b.partCond, b.C, this.blockSize, 0, b.partFill, b.rangeUv, stats, 0, b.info.modality === 'ecg');
     const prev = b.blocks.get(b.partIndex);
     if (prev) for (let c = 0; c < b.C; c++) addBlockStats(prev, c * BLOCK_FIELDS, stats, c * BLOCK_FIELDS);
     else b.blocks.set(b.partIndex, stats);
@@ -352,14 +354,22 @@ export class Windower {
   private thresholds(m: Modality): QualityThresholds | null {
     if (m === 'other') return null;
     const q = this.cfg.quality;
-    return { flatRmsUv: q.flatRmsUv[m], maxRmsUv: q.maxRmsUv[m], maxAbsUv: q.maxAbsUv[m], railedFraction: q.railedFraction, lineNoiseRatio: q.lineNoiseRatio };
+    return { flatRmsUv: q.flatRmsUv[m], maxRmsUv: q.maxRmsUv[m], maxAbsUv: q.maxAbsUv[m], railedFraction: q.railedFraction, lineNoiseRatio: q.lineNoiseRatio, qrs: m === 'ecg' };
   }
 
-  /** Quality of channel c over [s, e); amplitude statistics from [from, e) only when `from` is given. */
+  /**
+   * Quality of channel c over [s, e); amplitude statistics from [from, e) only when `from` is given.
+   * The QRS is judged over all of [s, e) either way (a second may hold no beat below 60 bpm), as is
+   * the line-noise ratio.
+   */
   private quality(b: StreamBuffer, c: number, label: string, s: number, e: number, from = s): ChannelQuality {
     const acc = this.acc;
+    const t = this.thresholds(b.info.modality);
+    const mainsHz = this.cfg.quality.mainsHz;
     this.gather(b, c, s, e, acc);
+    let whole: ChannelQuality | null = null;
     if (from > s) {
+      if (t?.qrs) whole = channelQuality(label, acc, 0, e - s, t, mainsHz);
       const line = acc[F_LINE];
       const band = acc[F_BAND];
       const other = acc[F_LINE_OTHER];
@@ -370,21 +380,35 @@ export class Windower {
     }
     // A block still being filled (the stream's newest samples) is not yet analysed: count what the
     // analysed blocks cover.
-    const q = channelQuality(label, acc, 0, e - from, this.thresholds(b.info.modality), this.cfg.quality.mainsHz);
+    const q = channelQuality(label, acc, 0, e - from, whole && t ? { ...t, qrs: false } : t, mainsHz);
+    if (whole?.qrsRatio !== undefined) {
+      q.qrsRatio = whole.qrsRatio;
+      // Flat or railed now names the cause, as it does within one span.
+      if (whole.flags.includes('no-qrs') && !q.flags.includes('flat') && !q.flags.includes('railed')) {
+        q.flags.push('no-qrs');
+        q.score = 0;
+      }
+    }
     const bridged = this.bridgedK(b, from, e);
     // In 0.1 ms; left out when nothing was bridged (so windows without are as they always were).
     if (bridged > 0) q.bridgedMs = Math.round((bridged * 10000) / MODEL_RATE_HZ) / 10;
     return q;
   }
 
-  /** Sums channel c's block statistics over [s, e) into acc. */
+  /** Sums channel c's block statistics over [s, e) into acc; the median |slope| is the median of the blocks'. */
   private gather(b: StreamBuffer, c: number, s: number, e: number, acc: Float64Array): void {
     clearBlockStats(acc, 0);
     const B = this.blockSize;
-    for (let blk = Math.floor(s / B); blk * B < e; blk++) {
+    const first = Math.floor(s / B);
+    if (this.slopeMeds.length < Math.ceil(e / B) - first) this.slopeMeds = new Float64Array(2 * (Math.ceil(e / B) - first));
+    let n = 0;
+    for (let blk = first; blk * B < e; blk++) {
       const st = b.blocks.get(blk);
-      if (st) addBlockStats(acc, 0, st, c * BLOCK_FIELDS);
+      if (!st) continue;
+      addBlockStats(acc, 0, st, c * BLOCK_FIELDS);
+      this.slopeMeds[n++] = st[c * BLOCK_FIELDS + F_SLOPE_MED];
     }
+    if (n > 0) acc[F_SLOPE_MED] = medianOf(this.slopeMeds, n);
   }
 
   /**

@@ -3,7 +3,29 @@
 // block statistics behind them against numpy/scipy.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCK_FIELDS, BlockAnalyzer, F_BAND, F_LINE, F_LINE_OTHER, F_MAX, F_MIN, F_SUMSQ, channelQuality, type QualityThresholds } from '../../../src/shared/dsp/quality';
+import {
+  BLOCK_FIELDS,
+  BlockAnalyzer,
+  F_BAND,
+  F_LINE,
+  F_LINE_OTHER,
+  F_MAX,
+  F_MIN,
+  F_N,
+  F_SLOPE_MED,
+  F_SLOPE_PEAK,
+  F_SLOPE_PEAK2,
+  F_SUMSQ,
+  QRS_RATIO_NONE,
+  QRS_RATIO_WEAK,
+  QRS_SMALL_RMS_UV,
+  addBlockStats,
+  channelQuality,
+  clearBlockStats,
+  medianOf,
+  type QualityThresholds,
+} from '../../../src/shared/dsp/quality';
+import { mulberry32 } from '../../../src/shared/seeded-random';
 import { hasPython, runPython } from '../eval/python-reference';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../src/shared/pipeline';
 
@@ -80,6 +102,105 @@ describe('channelQuality', () => {
   });
 });
 
+const ECG: QualityThresholds = { flatRmsUv: q.flatRmsUv.ecg, maxRmsUv: q.maxRmsUv.ecg, maxAbsUv: q.maxAbsUv.ecg, railedFraction: q.railedFraction, lineNoiseRatio: q.lineNoiseRatio, qrs: true };
+
+/** Verdict on a 5-s ECG lead (five 1-s blocks gathered as the windower does: the blocks' median |slope|). */
+function ecgVerdict(x: (i: number) => number) {
+  const n = 5 * RATE_HZ;
+  const sig = Float64Array.from({ length: n }, (_, i) => x(i));
+  const an = new BlockAnalyzer(RATE_HZ, 50);
+  const acc = new Float64Array(BLOCK_FIELDS);
+  clearBlockStats(acc, 0);
+  const meds = new Float64Array(5);
+  for (let b = 0; b < 5; b++) {
+    const st = new Float64Array(BLOCK_FIELDS);
+    an.analyze(sig, sig, 1, n, b * RATE_HZ, RATE_HZ, [20000], st, 0, true);
+    addBlockStats(acc, 0, st, 0);
+    meds[b] = st[F_SLOPE_MED];
+  }
+  acc[F_SLOPE_MED] = medianOf(meds, 5);
+  return channelQuality('ECG', acc, 0, n, ECG, 50);
+}
+
+/** A QRS-like spike (σ 10 ms) every `rrSec`, amplitude `amp` µV, on `noise` µV of Gaussian noise. */
+function ecgLike(amp: number, rrSec: number, noise: number, seed = 1) {
+  const r = mulberry32(seed);
+  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  return (i: number) => {
+    const t = i / RATE_HZ;
+    const d = ((t - 0.3) % rrSec + rrSec) % rrSec;
+    const x = d > rrSec / 2 ? d - rrSec : d;
+    return amp * Math.exp(-0.5 * (x / 0.01) ** 2) + noise * g();
+  };
+}
+
+describe('channelQuality: an ECG lead without a QRS', () => {
+  test('a lead with QRS complexes has none of it, down to 24 bpm (two beats in the window), and says its QRS ratio', () => {
+    for (const rr of [0.4, 1, 2.4]) {
+      const v = ecgVerdict(ecgLike(1000, rr, 10));
+      assert.deepEqual(v.flags, [], `RR ${rr} s: ${v.flags.join()}`);
+      assert.ok(v.qrsRatio! > 3 * QRS_RATIO_WEAK, `RR ${rr} s: ratio ${v.qrsRatio}`);
+      assert.equal(v.score, 1);
+    }
+  });
+
+  test('noise alone is no-qrs at any amplitude, and scores 0 as a flat lead does', () => {
+    for (const noise of [5, 50, 500]) {
+      const v = ecgVerdict(ecgLike(0, 1, noise));
+      assert.deepEqual(v.flags, ['no-qrs'], `${noise} µV of noise`);
+      assert.equal(v.score, 0);
+      // Gaussian noise: the second-largest per-second peak of |slope| is ~4.4 medians.
+      assert.ok(v.qrsRatio! > 3.5 && v.qrsRatio! < 5.5, `ratio ${v.qrsRatio}`);
+    }
+  });
+
+  test('one artefact in noise is not a QRS: the second-largest per-second peak is judged', () => {
+    const noise = ecgLike(0, 1, 20);
+    const v = ecgVerdict((i) => noise(i) + (i >= 300 && i < 310 ? 2000 : 0));
+    assert.ok(v.flags.includes('no-qrs'), `${v.flags.join()} (ratio ${v.qrsRatio})`);
+  });
+
+  test('a flat or railed lead is named so, not no-qrs; EEG is not judged for a QRS', () => {
+    assert.deepEqual(ecgVerdict(() => 12).flags, ['flat']);
+    assert.deepEqual(ecgVerdict(() => 20000).flags, ['railed']);
+    const eeg = verdict(alpha);
+    assert.equal(eeg.qrsRatio, undefined);
+    assert.ok(!eeg.flags.includes('no-qrs'), 'no QRS asked of EEG');
+  });
+
+  test('the rule at its thresholds: below QRS_RATIO_NONE at any size, below QRS_RATIO_WEAK only when small', () => {
+    // Statistics set directly: 200 samples of the given RMS, median |slope| 1, second peak `ratio`.
+    const judge = (ratio: number, rmsUv: number) => {
+      const acc = new Float64Array(BLOCK_FIELDS);
+      acc[F_N] = 200;
+      acc[F_SUMSQ] = 200 * rmsUv * rmsUv;
+      acc[F_MIN] = -3 * rmsUv;
+      acc[F_MAX] = 3 * rmsUv;
+      acc[F_SLOPE_MED] = 1;
+      acc[F_SLOPE_PEAK] = 2 * ratio;
+      acc[F_SLOPE_PEAK2] = ratio;
+      return channelQuality('ECG', acc, 0, 200, ECG).flags.includes('no-qrs');
+    };
+    const big = 10 * QRS_SMALL_RMS_UV;
+    const small = 0.9 * QRS_SMALL_RMS_UV;
+    assert.equal(judge(0.99 * QRS_RATIO_NONE, big), true, 'a large lead below the none ratio');
+    assert.equal(judge(1.01 * QRS_RATIO_NONE, big), false, 'a large lead above it');
+    assert.equal(judge(0.99 * QRS_RATIO_WEAK, small), true, 'a small lead below the weak ratio');
+    assert.equal(judge(0.99 * QRS_RATIO_WEAK, 1.1 * QRS_SMALL_RMS_UV), false, 'the same ratio on a lead above the small RMS');
+    assert.equal(judge(1.01 * QRS_RATIO_WEAK, small), false, 'a small lead above the weak ratio');
+  });
+
+  test('under two peaks (a span under two seconds) nothing is judged', () => {
+    const x = ecgLike(0, 1, 20);
+    const sig = Float64Array.from({ length: RATE_HZ }, (_, i) => x(i));
+    const st = new Float64Array(BLOCK_FIELDS);
+    new BlockAnalyzer(RATE_HZ, 50).analyze(sig, sig, 1, RATE_HZ, 0, RATE_HZ, [20000], st, 0, true);
+    const v = channelQuality('ECG', st, 0, RATE_HZ, ECG);
+    assert.equal(v.qrsRatio, undefined);
+    assert.deepEqual(v.flags, []);
+  });
+});
+
 describe('BlockAnalyzer statistics vs numpy/scipy', { skip: !hasPython && 'needs /usr/bin/python3 with scipy' }, () => {
   test('line and 1–45 Hz power (linear detrend, Hann, zero-padded FFT), RMS, extremes: three channels, paired and alone', () => {
     // Three channels (the analyzer transforms two per complex FFT, the third alone), 60 Hz mains, a
@@ -125,9 +246,37 @@ print(json.dumps(out))
       close(out[o + F_MIN], ref.min[c], `channel ${c} min`);
       close(out[o + F_MAX], ref.max[c], `channel ${c} max`);
     }
+    // Without `qrs` the QRS statistics are zero.
+    for (let c = 0; c < 3; c++) assert.deepEqual([out[c * BLOCK_FIELDS + F_SLOPE_MED], out[c * BLOCK_FIELDS + F_SLOPE_PEAK], out[c * BLOCK_FIELDS + F_SLOPE_PEAK2]], [0, 0, 0], `channel ${c}`);
     // The hum on channel 1 makes it line noise, and the verdict's ratio is numpy's.
     const v = channelQuality('Cz', out, BLOCK_FIELDS, n, EEG);
     close(v.lineNoiseRatio, ref.line[1] / ref.band[1], 'line-noise ratio');
     assert.ok(v.flags.includes('line-noise'), v.flags.join());
+  });
+
+  test('QRS statistics: median |five-point derivative| and the two largest per-second peaks, within the block', { skip: !hasPython && 'needs /usr/bin/python3' }, () => {
+    // 2.6 s in one block (three pieces: 200, 200, 120 samples), conditioned ≠ raw: taken from the conditioned.
+    let s = 11;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const n = 520;
+    const cond = Array.from({ length: n }, (_, i) => 30 * rnd() + (i % 170 === 60 ? 400 : 0) + 20 * Math.sin(i / 9));
+    const out = new Float64Array(BLOCK_FIELDS);
+    new BlockAnalyzer(RATE_HZ, 50).analyze(Float64Array.from(cond, (v) => v + 1000), Float64Array.from(cond), 1, n, 0, n, [0], out, 0, true);
+    const ref = runPython<{ med: number; peaks: number[] }>(
+      `
+import json, sys
+import numpy as np
+x = np.array(json.load(sys.stdin))
+d = np.abs(2 * x[4:] + x[3:-1] - x[1:-3] - 2 * x[:-4]) / 8   # d[k] is the derivative at sample k + 4
+at = np.arange(4, len(x))
+peaks = sorted((float(d[(at >= a) & (at < a + 200)].max()) for a in range(0, len(x), 200)), reverse=True)
+print(json.dumps({'med': float(np.median(d)), 'peaks': peaks[:2]}))
+`,
+      cond,
+    );
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    close(out[F_SLOPE_MED], ref.med, 'median |slope|');
+    close(out[F_SLOPE_PEAK], ref.peaks[0], 'largest per-second peak');
+    close(out[F_SLOPE_PEAK2], ref.peaks[1], 'second-largest per-second peak');
   });
 });

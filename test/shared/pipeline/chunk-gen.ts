@@ -69,6 +69,23 @@ export function pulse(at: number, amp = 500, sigmaSec = 0.015): (t: number) => n
   return (t) => amp * Math.exp(-0.5 * ((t - at) / sigmaSec) ** 2);
 }
 
+/**
+ * A heartbeat for a test ECG, 60 bpm: a downward QRS-like spike (−300 µV, σ 8 ms) at every whole
+ * second + 0.65 s, clear of the tests' events (on whole, half and quarter seconds, and 41.8 s) and
+ * never the largest sample (downward), so an event's peak is found where it was. Without one a test
+ * ECG has no QRS and its windows lack ECG ('no-qrs', bad-quality).
+ */
+export function heartbeat(t: number): number {
+  const d = (((t - 0.65) % 1) + 1) % 1;
+  const x = d > 0.5 ? d - 1 : d;
+  return -300 * Math.exp(-0.5 * (x / 0.008) ** 2);
+}
+
+/** `signal` with a heartbeat added (for a test ECG: see heartbeat). */
+export function withHeartbeat(signal: (c: number, t: number) => number): (c: number, t: number) => number {
+  return (c, t) => signal(c, t) + heartbeat(t);
+}
+
 /** The same conditioning for EEG and ECG, to measure clock alignment apart from filter group delay. */
 export const SAME_FILTERS = {
   filters: {

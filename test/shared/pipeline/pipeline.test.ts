@@ -6,7 +6,7 @@ import { Pipeline, type PipelineProblem, type PipelineConfigPatch } from '../../
 import type { Gap, SampleChunk } from '../../../src/shared/stream.types';
 import type { SyncWindow, ConditionedBlock } from '../../../src/shared/window.types';
 import type { QualityReport } from '../../../src/shared/features.types';
-import { generate, infoOf, interleave, pulse, SAME_FILTERS, T0, type DeviceSpec } from './chunk-gen';
+import { generate, infoOf, interleave, pulse, SAME_FILTERS, T0, type DeviceSpec, withHeartbeat } from './chunk-gen';
 
 const MUSE: DeviceSpec = { id: 'hs', modality: 'eeg', rateHz: 256, labels: ['TP9', 'AF7', 'AF8', 'TP10'], packet: 12, driftPpm: 40, latencySec: 0.012, jitterMeanSec: 0.006, deviceEpoch: 77 };
 const POLAR: DeviceSpec = { id: 'st', modality: 'ecg', rateHz: 130, labels: ['ECG'], packet: 73, driftPpm: -30, latencySec: 0.02, jitterMeanSec: 0.01, deviceEpoch: 7.5e8, seed: 3 };
@@ -56,7 +56,7 @@ function peakTime(w: SyncWindow, m: 'eeg' | 'ecg', row = 0): number {
 describe('windows', () => {
   const events = [12.5, 27.25, 41.8];
   const sig = bg((t) => events.reduce((s, e) => s + pulse(e, 400)(t), 0));
-  const chunks = interleave(generate(MUSE, 0, 60, sig), generate(POLAR, 0, 60, sig));
+  const chunks = interleave(generate(MUSE, 0, 60, sig), generate(POLAR, 0, 60, withHeartbeat(sig)));
   const r = run([MUSE, POLAR], chunks);
   const same = run([MUSE, POLAR], chunks, SAME_FILTERS);
 
@@ -136,7 +136,7 @@ describe('missing and dropping devices', () => {
   });
 
   test('the strap stops at 20 s: windows keep flowing after the allowance, ECG absent (gap)', () => {
-    const chunks = interleave(generate(MUSE, 0, 40, bg()), generate(POLAR, 0, 20, bg()));
+    const chunks = interleave(generate(MUSE, 0, 40, bg()), generate(POLAR, 0, 20, withHeartbeat(bg())));
     const r = run([MUSE, POLAR], chunks);
     const starts = r.windows.map((w) => w.startTime - T0);
     assert.ok(starts.at(-1)! >= 32, `windows continue to ${starts.at(-1)}`);
@@ -158,7 +158,7 @@ describe('missing and dropping devices', () => {
     const q = new Pipeline({}, { window: (w) => windows.push(w) });
     q.setStreams('hs', [infoOf(MUSE)]);
     q.setStreams('st', [infoOf(POLAR)]);
-    const chunks = interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, bg()));
+    const chunks = interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, withHeartbeat(bg())));
     chunks.forEach((c, i) => {
       if (i === Math.floor(chunks.length / 2)) {
         q.setStreams('hs', [infoOf(MUSE)]);
@@ -177,7 +177,7 @@ describe('missing and dropping devices', () => {
     void p;
     q.setStreams('hs', [infoOf(MUSE)]);
     q.setStreams('st', [infoOf(POLAR)]);
-    const chunks = interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, bg()));
+    const chunks = interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, withHeartbeat(bg())));
     let removed = false;
     for (const c of chunks) {
       if (!removed && c.hostTime - T0 > 15) {
@@ -197,7 +197,7 @@ describe('gaps (bridging off: every loss starts a new segment)', () => {
   // Packets 300 and 301 of the headset are lost (t ≈ 14.06–14.16 s); 1000 is lost too. Short
   // enough to bridge (test/shared/pipeline/bridge.test.ts): here bridging is off.
   const lost = new Set([300, 301, 1000]);
-  const chunks = interleave(generate(MUSE, 0, 60, bg(), (i) => lost.has(i)), generate(POLAR, 0, 60, bg()));
+  const chunks = interleave(generate(MUSE, 0, 60, bg(), (i) => lost.has(i)), generate(POLAR, 0, 60, withHeartbeat(bg())));
   const r = run([MUSE, POLAR], chunks, { bridgeMaxSec: 0 });
 
   test('lost packets are marked as gaps with the right size, never merged', () => {
@@ -263,7 +263,7 @@ describe('gaps (bridging off: every loss starts a new segment)', () => {
 });
 
 describe('bad input: named problems, the pipeline keeps running', () => {
-  const base = () => interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, bg()));
+  const base = () => interleave(generate(MUSE, 0, 30, bg()), generate(POLAR, 0, 30, withHeartbeat(bg())));
   const at = (cs: SampleChunk[], id: string, t: number) => cs.findIndex((c) => c.streamId === id && c.hostTime - T0 > t);
 
   test('NaN and Inf samples are replaced by the last finite value and reported', () => {
@@ -323,7 +323,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
   test('device clock reset (time goes back 1000 s): gap marked, re-anchored, windows continue aligned', () => {
     const sig = bg(pulse(25, 400));
     const ms = generate(MUSE, 0, 40, sig).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime - 1000 } : c));
-    const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, sig)), SAME_FILTERS);
+    const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, withHeartbeat(sig))), SAME_FILTERS);
     assert.ok(r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message)), `expected: r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message))`);
     assert.equal(r.gaps.length, 1);
     assert.equal(r.gaps[0].reason, 'time-jump');
@@ -335,7 +335,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
 
   test('device clock jumps ahead 5 s but data keeps arriving: time-jump, re-anchored, no false loss', () => {
     const ms = generate(MUSE, 0, 40, bg()).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime + 5 } : c));
-    const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, bg())));
+    const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, withHeartbeat(bg()))));
     const p = r.problems.filter((x) => x.code === 'time-jump');
     assert.equal(p.length, 1);
     assert.match(p[0].message, /jumped 5\.\d+ s ahead/);
@@ -368,7 +368,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
 
   test('a Polar-like strap sampling 1.5 % fast against its own timestamps: no false gaps', () => {
     const fast = { ...POLAR, rateErrorPpm: 15000 };
-    const r = run([MUSE, fast], interleave(generate(MUSE, 0, 60, bg(pulse(40, 400))), generate(fast, 0, 60, bg(pulse(40, 400)))), SAME_FILTERS);
+    const r = run([MUSE, fast], interleave(generate(MUSE, 0, 60, bg(pulse(40, 400))), generate(fast, 0, 60, withHeartbeat(bg(pulse(40, 400))))), SAME_FILTERS);
     assert.deepEqual(r.gaps, []);
     assert.deepEqual(r.problems, []);
     const est = r.pipeline.states().find((s) => s.streamId === 'st/ecg')!;
@@ -380,7 +380,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
 
 describe('determinism and replay', () => {
   const lost = new Set([123, 124, 900]);
-  const bad = interleave(generate(MUSE, 0, 45, bg(pulse(20, 300)), (i) => lost.has(i)), generate(POLAR, 0, 45, bg(pulse(20, 300))));
+  const bad = interleave(generate(MUSE, 0, 45, bg(pulse(20, 300)), (i) => lost.has(i)), generate(POLAR, 0, 45, withHeartbeat(bg(pulse(20, 300)))));
   // Some bad input too: a NaN, an overlap, a wrong channel count.
   bad[400] = { ...bad[400], data: bad[400].data.map((v, i) => (i === 2 ? NaN : v)) };
   bad.splice(600, 0, { ...bad[599], hostTime: bad[599].hostTime + 0.0001 });
@@ -417,7 +417,7 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
     const ms = generate(MUSE, 0, 50, bg(pulse(30, 300)), (i) => i === 200 || i === 201)
       .map((c) => (c.hostTime - T0 > 20 ? { ...c, deviceTime: c.deviceTime + 5 } : c))
       .map((c) => (c.hostTime - T0 > 35 ? { ...c, deviceTime: c.deviceTime - 3000 } : c));
-    const chunks = interleave(ms, generate(POLAR, 0, 50, bg(pulse(30, 300)), (i) => i === 30));
+    const chunks = interleave(ms, generate(POLAR, 0, 50, withHeartbeat(bg(pulse(30, 300))), (i) => i === 30));
     // Live: record what the recorder would (accepted chunks and gap events, in emission order).
     const recorded: ({ chunk: SampleChunk } | { gap: Gap })[] = [];
     const liveWindows: SyncWindow[] = [];
@@ -450,7 +450,7 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
 
 describe('configuration', () => {
   test('window length and hop are configurable (2.5 s windows every 0.5 s)', () => {
-    const r = run([MUSE, POLAR], interleave(generate(MUSE, 0, 20, bg()), generate(POLAR, 0, 20, bg())), { window: { lengthSec: 2.5, hopSec: 0.5 } });
+    const r = run([MUSE, POLAR], interleave(generate(MUSE, 0, 20, bg()), generate(POLAR, 0, 20, withHeartbeat(bg()))), { window: { lengthSec: 2.5, hopSec: 0.5 } });
     assert.ok(r.windows.length > 25, `expected: r.windows.length > 25`);
     for (const w of r.windows) {
       assert.equal(w.samples, 500);
