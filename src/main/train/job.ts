@@ -30,7 +30,7 @@ import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export
 import { RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
 import { meanSdText, partialMark } from '../../shared/train/report-text';
-import { jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
+import { EVAL_STAGES, jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
 import type { MeanSd } from '../../shared/eval/eval.types';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
@@ -83,14 +83,17 @@ class Progress {
   constructor(
     private readonly spec: JobSpec,
     private readonly phases: JobPhase[],
+    /** Phases a resumed run finished before this process. */
+    private readonly done: readonly JobPhase[],
     private readonly emit: (p: RunProgress) => void,
   ) {
-    this.model = new ProgressModel(jobStages(spec, phases));
+    const ids = new Set(done.flatMap((p) => (p === 'evaluate' ? EVAL_STAGES.map((s) => stageOf(p, s)) : [p])));
+    this.model = new ProgressModel(jobStages(spec, phases, {}, done), Date.now, ids);
   }
 
   /** The datasets are built: the stages' priors from their real sizes. */
   sized(sizes: StageSizes): void {
-    this.model.replan(jobStages(this.spec, this.phases, sizes));
+    this.model.replan(jobStages(this.spec, this.phases, sizes, this.done));
   }
 
   /** `phase` (the evaluation: its `part`) is `frac` done. */
@@ -224,7 +227,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     }
   };
   let progressWrittenAt = 0;
-  const progress = new Progress(spec, phases, (p) => {
+  const progress = new Progress(spec, phases, [...done], (p) => {
     emit({ type: 'progress', progress: p });
     status = { ...status, progress: p };
     const now = Date.now();

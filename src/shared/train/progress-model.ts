@@ -61,8 +61,11 @@ function encoderWork(layers: number, dModel: number, channels: number): number {
   return channels * layers * (dModel / 200);
 }
 
-/** The stages of a job with their prior costs (`phases`: the job's phases, in order). */
-export function jobStages(spec: JobSpec, phases: readonly JobPhase[], sizes: StageSizes = {}): ProgressStage[] {
+/**
+ * The stages of a job with their prior costs (`phases`: the job's phases, in order; `done`: those a
+ * resumed run finished, whose datasets it does not build again).
+ */
+export function jobStages(spec: JobSpec, phases: readonly JobPhase[], sizes: StageSizes = {}, done: readonly JobPhase[] = []): ProgressStage[] {
   const out: ProgressStage[] = [];
   const lab = sizes.labelled;
   const windows = lab?.windows ?? GUESS.windows;
@@ -73,7 +76,8 @@ export function jobStages(spec: JobSpec, phases: readonly JobPhase[], sizes: Sta
   const ev = spec.evaluation;
   for (const phase of phases) {
     if (phase === 'datasets') {
-      const specs = [spec.dataset, spec.corpora.eeg, spec.corpora.ecg].filter((d) => d !== undefined && d !== null);
+      const open = (p: JobPhase) => phases.includes(p) && !done.includes(p);
+      const specs = [open('evaluate') || open('final-fit') ? spec.dataset : null, open('pretrain-eeg') ? spec.corpora.eeg : null, open('pretrain-ecg') ? spec.corpora.ecg : null].filter((d) => d !== undefined && d !== null);
       out.push({ id: phase, priorSec: specs.reduce((s, d) => s + DATASET_SEC(d.sources.length), 0) });
     } else if (phase === 'pretrain-ecg' || phase === 'pretrain-eeg') {
       const m: ModelModality = phase === 'pretrain-eeg' ? 'eeg' : 'ecg';
@@ -151,9 +155,14 @@ export class ProgressModel {
   private closedPrior = 0;
   private lastFraction = 0;
 
+  /**
+   * `done`: stages a resumed run finished before this process: full in the bar, nothing left in the
+   * ETA (the datasets are built again before them, and counted them as still to come).
+   */
   constructor(
     stages: ProgressStage[],
     private readonly nowMs: () => number = Date.now,
+    private readonly done: ReadonlySet<string> = new Set(),
   ) {
     this.stages = stages;
   }
@@ -182,7 +191,7 @@ export class ProgressModel {
     }
     const run = this.current!;
     const total = this.stages.reduce((s, x) => s + x.priorSec, 0) || 1;
-    const before = this.stages.slice(0, idx).reduce((s, x) => s + x.priorSec, 0);
+    const before = this.stages.reduce((s, x, i) => s + (i < idx || (i > idx && this.done.has(x.id)) ? x.priorSec : 0), 0);
     const prior = this.stages[idx].priorSec;
     this.lastFraction = Math.max(this.lastFraction, Math.min(1, (before + prior * run.frac) / total));
     const fraction = this.lastFraction;
@@ -200,9 +209,10 @@ export class ProgressModel {
     if (this.closedSec >= MIN_MEASURED_SEC && this.closedPrior > 0) k = this.closedSec / this.closedPrior;
     else if (dt < MIN_MEASURED_SEC || !(run.frac > run.frac0) || prior <= 0) return { fraction, etaSec: null };
     else k = (ownSecPerStage ?? dt / (run.frac - run.frac0)) / prior;
-    // The stage's own rate once it has done a unit after its first; until then its prior at the run's pace.
-    const here = ownSecPerStage !== null ? ownSecPerStage * (1 - run.frac) : prior * (1 - run.frac) * k;
-    const later = this.stages.slice(idx + 1).reduce((s, x) => s + x.priorSec, 0) * k;
+    // The stage's own rate once it has done a unit after its first; until then its prior at the run's
+    // pace, less the time already spent in it (a first unit compiling for seconds held the ETA still).
+    const here = ownSecPerStage !== null ? ownSecPerStage * (1 - run.frac) : Math.max(0, Math.min(prior * (1 - run.frac) * k, prior * k - dt));
+    const later = this.stages.slice(idx + 1).reduce((s, x) => s + (this.done.has(x.id) ? 0 : x.priorSec), 0) * k;
     return { fraction, etaSec: Math.max(0, Math.round(here + later)) };
   }
 

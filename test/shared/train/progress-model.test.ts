@@ -97,7 +97,32 @@ describe('ProgressModel', () => {
     const pre = samples.filter((s) => s.id === 'pretrain-eeg');
     // After step 3 of 20: 17 steps of 4 s left (not 17 × the 35-s first step, nor its average).
     assert.equal(pre[3].eta, 17 * 4);
-    assert.equal(pre[1].eta, Math.round(100 * (19 / 20) * 1), 'after the first step alone: the prior at the pace the datasets had (1×)');
+    assert.equal(pre[1].eta, 100 - 35, 'after the first step alone: the prior at the pace the datasets had (1×), less the 35 s spent');
+  });
+
+  test('while a first unit computes (no report yet) the ETA falls with the clock, not stands still', () => {
+    let t = 0;
+    const model = new ProgressModel(STAGES, () => t * 1000);
+    model.update('datasets', 0);
+    t = 12;
+    model.update('datasets', 1);
+    model.update('pretrain-eeg', 0); // compiling its first step
+    const etas = [0, 5, 10, 20].map((dt) => {
+      t = 12 + dt;
+      return model.update('pretrain-eeg', 0).etaSec!;
+    });
+    assert.deepEqual(etas.map((e) => etas[0] - e), [0, 5, 10, 20], `ETAs ${etas}`);
+  });
+
+  test('a resumed run builds its dataset again: the finished stages after it are full in the bar and not in the ETA', () => {
+    let t = 0;
+    const model = new ProgressModel(STAGES, () => t * 1000, new Set(['pretrain-eeg']));
+    model.update('datasets', 0);
+    t = 6;
+    const e = model.update('datasets', 0.5);
+    assert.equal(e.fraction, (6 + 100) / 207, 'half the datasets and all of the pretraining');
+    // 6 s for half a 12-s prior: the pace of the priors; left: 6 s of datasets, then 20 + 60 + 12 + 3 (not the 100 of pretraining).
+    assert.equal(e.etaSec, 6 + 95);
   });
 
   test('resumed part-way: the stages before count done, and no ETA until this process has measured 2 s', () => {
@@ -139,6 +164,9 @@ describe('jobStages', () => {
     const evaluation = sec['evaluate:embeddings'] + sec['evaluate:folds'] + sec['evaluate:baseline'];
     assert.ok(evaluation > 4 * 60 && evaluation < 8 * 60, `evaluation ${evaluation.toFixed(0)} s (measured 5.8 min)`);
     assert.ok(sec['evaluate:embeddings'] > 10 * sec['export'], 'four 12-layer embeddings of 574 windows weigh minutes');
+    // Resumed after the pretraining: only the labelled dataset is built again.
+    const resumed = jobStages(defaultRecipe({ dataDir: '/d' }), phases, {}, ['datasets', 'pretrain-ecg', 'pretrain-eeg']);
+    assert.ok(resumed[0].priorSec < sec.datasets / 2, `datasets ${resumed[0].priorSec} s of ${sec.datasets}`);
   });
 
   test('the quick recipe: tiny encoders, so its datasets and embeddings, not its three pretraining steps, take the time', () => {
