@@ -13,7 +13,7 @@ import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../mo
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import type { SignalItem } from './batches';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
-import { makeFolds, modalitiesOf, trainableWindows, type TrainableData } from './trainable';
+import { makeFolds, modalitiesOf, oneClassTrainingFoldsProblem, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 import { plural } from '../plural';
@@ -106,6 +106,9 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   const data = trainableWindows(ds, need);
   const { windows, labels, subjects } = data;
   const folds = makeFolds(ev, subjects, labels);
+  // Before minutes of embeddings, not at the fold that cannot fit.
+  const untrainable = oneClassTrainingFoldsProblem(folds, labels, ds.task?.classes ?? []);
+  if (untrainable) throw new TrainError(TrainErrorCode.BadDataset, untrainable);
   const items: Partial<Record<ModelModality, SignalItem[]>> = {};
   for (const m of need) items[m] = signalItems(windows, m);
 

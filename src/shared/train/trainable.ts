@@ -100,6 +100,19 @@ export function oneClassFoldsNote(folds: SubjectFold[], labels: ArrayLike<number
   return `${single.length} of ${plural(folds.length, 'test fold')} ${single.length === 1 ? 'holds' : 'hold'} one class only (${which.join('; ')}): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, and their means are over the other folds`;
 }
 
+/**
+ * A fold whose training windows hold one class has nothing to learn: the fit stopped the run there,
+ * after the pretraining and every embedding ("the training windows hold one class only (12 positive,
+ * 0 negative)", no fold named). A subject whose recordings of the other class gave no window (an
+ * ECG judged bad throughout) does it on a small dataset. Null when every fold can train.
+ */
+export function oneClassTrainingFoldsProblem(folds: SubjectFold[], labels: ArrayLike<number>, classes: readonly string[]): string | null {
+  const bad = folds.filter((f) => f.train.length > 0 && Array.from(f.train).every((i) => labels[i] === labels[f.train[0]]));
+  if (!bad.length) return null;
+  const which = bad.map((f) => `fold ${f.index + 1} trains on ${f.trainSubjects.join(', ')}: all '${classes[labels[f.train[0]]] ?? labels[f.train[0]]}'`);
+  return `${bad.length} of ${plural(folds.length, 'fold')} would train on one class only (${which.join('; ')}): add subjects with both classes, hold out fewer validation subjects, or choose another split`;
+}
+
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */
 export type TrainingReadiness = { ok: true; windows: number; subjects: number; folds: number; notes: string[] } | { ok: false; problem: string };
 
@@ -108,6 +121,8 @@ export function trainingReadiness(ds: WindowDataset, modalities: ModalitySet, ev
   try {
     const data = trainableWindows(ds, modalitiesOf(modalities));
     const folds = makeFolds(evaluation, data.subjects, data.labels);
+    const untrainable = oneClassTrainingFoldsProblem(folds, data.labels, ds.task!.classes);
+    if (untrainable) return { ok: false, problem: untrainable };
     const oneClass = oneClassFoldsNote(folds, data.labels, ds.task!.classes);
     return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: oneClass ? [...data.notes, oneClass] : data.notes };
   } catch (e) {

@@ -61,3 +61,18 @@ describe('test folds of one class', () => {
     assert.deepEqual((trainingReadiness(ds, 'fused', { ...DEFAULT_EVALUATION, validationSubjects: 1 }) as { notes: string[] }).notes, [], 'both classes in every fold: nothing to say');
   });
 });
+
+describe('training folds of one class', () => {
+  test('a fold that would train on one class is refused before a run, naming the fold and its subjects (the fit stopped the run after every embedding)', () => {
+    const ds = dataset(4);
+    // The quick recipe's shape: 4 subjects, 2-fold, 1 validation subject, so each fold trains on one subject;
+    // every subject gave windows of one class only (S1, S2 arithmetic: their rest recordings' ECG judged
+    // bad throughout; S0, S3 rest): the dataset holds both classes, no fold's training subject does.
+    const windows = ds.windows.map((w) => ({ ...w, label: w.subject === 'S1' || w.subject === 'S2' ? 1 : 0 }));
+    const evaluation = kfold(2, 1);
+    const r = trainingReadiness({ ...ds, windows }, 'fused', evaluation);
+    assert.equal(r.ok, false, JSON.stringify(r));
+    assert.match((r as { problem: string }).problem, /^2 of 2 folds would train on one class only \(fold 1 trains on S\d: all '(rest|arithmetic)'; fold 2 trains on S\d: all '(rest|arithmetic)'\): add subjects with both classes/, JSON.stringify(r));
+    assert.ok(trainingReadiness(ds, 'fused', evaluation).ok, 'both classes in every subject: it trains');
+  });
+});
