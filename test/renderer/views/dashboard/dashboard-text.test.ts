@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockLineText, clockOffsetText, deviceModelText, modalityCellText, staleText, traceInfoText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { clockLineText, clockOffsetText, deviceModelText, heartWithheldText, modalityCellText, staleText, traceInfoText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
 import { museModelFromName } from '../../../../src/main/devices/drivers/muse-driver';
@@ -13,6 +14,21 @@ import { offlineText } from '../../../../src/renderer/src/live/offline';
 import type { ClockEstimate } from '../../../../src/shared/pipeline';
 
 describe('live dashboard text', () => {
+  test('heart figures are withheld, with the reason, while the R-peak lead shows no QRS, is flat or railed', () => {
+    const ch = (label: string, flags: QualityFlag[] = []): ChannelQuality => ({ label, score: flags.length ? 0 : 1, flags, rmsUv: 100, lineNoiseRatio: 0 });
+    const report = (...channels: ChannelQuality[]) => ({ streamId: 's/ecg', time: 1, channels });
+    assert.equal(heartWithheldText(report(ch('ECG', ['no-qrs']))), 'ECG shows no QRS (noise: a dead or loose electrode?): no heart figures from it');
+    assert.equal(heartWithheldText(report(ch('ECG', ['flat']))), 'ECG is a flat line: no heart figures from it');
+    assert.equal(heartWithheldText(report(ch('ECG', ['railed']))), 'ECG is railed: no heart figures from it');
+    // Only the lead the R peaks are found on counts (lead II of a 3-lead set, as the pipeline picks it).
+    assert.equal(heartWithheldText(report(ch('I', ['no-qrs']), ch('II'), ch('III', ['flat']))), null);
+    assert.equal(heartWithheldText(report(ch('I'), ch('II', ['no-qrs']), ch('III'))), 'II shows no QRS (noise: a dead or loose electrode?): no heart figures from it');
+    // Line noise or an artefact leaves the QRS to be found: the figures stay.
+    assert.equal(heartWithheldText(report(ch('ECG', ['line-noise', 'implausible']))), null);
+    assert.equal(heartWithheldText(report(ch('ECG'))), null);
+    assert.equal(heartWithheldText(undefined), null, 'no report yet');
+  });
+
   test('windows table: an absent modality says why in words, not as a code', () => {
     const absent = (absentReason?: AbsentReason) => ({ present: false, absentReason, channels: 0, quality: NaN, badChannels: [] });
     assert.equal(modalityCellText(absent('no-device')), '✕ no device connected');

@@ -8,6 +8,9 @@ import type { SignalSettings } from '../../../../shared/pipeline/signal-settings
 import type { StreamInfo } from '../../../../shared/stream.types';
 import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
 import { plural } from '../../../../shared/plural';
+import type { QualityReport } from '../../../../shared/features.types';
+import type { QualityFlag } from '../../../../shared/window.types';
+import { rPeakLead } from '../../../../shared/pipeline/montage';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -164,3 +167,24 @@ export const CLOCK_LINE_HELP =
   'offset: host time − device time; drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
   'fit: typical distance of each second’s earliest arrival from the line (the error of a mapped timestamp); ' +
   'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes.';
+
+/** What makes the R-peak lead's "beats" meaningless, in words (the first that applies). */
+const NO_BEATS: Partial<Record<QualityFlag, string>> = {
+  'no-qrs': 'shows no QRS (noise: a dead or loose electrode?)',
+  flat: 'is a flat line',
+  railed: 'is railed',
+};
+
+/**
+ * Why the heart rate and HRV tiles show no figure: the lead the R peaks are found on (rPeakLead, as
+ * the pipeline picks it) is flagged in its stream's latest quality report as having no QRS, or as
+ * flat or railed. The detector still finds "beats" in noise (EEGMAT Subject02_1's dead lead: 111 bpm,
+ * RMSSD 310 ms), and after a lead goes flat the last minute's beats would keep the old figures up.
+ * Null when the lead is usable (or there is no report yet).
+ */
+export function heartWithheldText(report: QualityReport | undefined): string | null {
+  if (!report || report.channels.length === 0) return null;
+  const q = report.channels[rPeakLead(report.channels.map((c) => c.label))];
+  const why = q.flags.map((f) => NO_BEATS[f]).find((t) => t !== undefined);
+  return why ? `${q.label} ${why}: no heart figures from it` : null;
+}

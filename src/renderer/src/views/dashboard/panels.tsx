@@ -14,7 +14,7 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { deviceModelText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
+import { deviceModelText, heartWithheldText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
@@ -62,12 +62,15 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
   const heartStale = staleText(live, heart?.streamId);
+  // The ECG's lead without a QRS (or flat, railed): its "beats" are noise, so no figure, and why.
+  const heartStreamId = heart?.streamId ?? [...live.streams.values()].find((s) => s.modality === 'ecg')?.id;
+  const withheld = heartWithheldText(heartStreamId === undefined ? undefined : live.quality.get(heartStreamId));
   const eegStale = staleText(live, eeg?.streamId);
   const offline = offlineText(live);
   return (
     <section class="tiles" aria-label="Summary">
-      <Tile label="Heart rate" value={fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? (heart ? plural(heart.rrMs.length, 'RR interval') : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
-      <Tile label="HRV (RMSSD)" value={fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? 'short-term variability'} />
+      <Tile label="Heart rate" value={withheld ? '–' : fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? withheld ?? (heart ? plural(heart.rrMs.length, 'RR interval') : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
+      <Tile label="HRV (RMSSD)" value={withheld ? '–' : fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? withheld ?? 'short-term variability'} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? alphaOf} />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? plural(scores.length, 'channel')} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
@@ -121,6 +124,7 @@ const FLAG_TEXT: Record<string, string> = {
   railed: 'railed',
   'line-noise': 'line noise',
   implausible: 'implausible amplitude',
+  'no-qrs': 'no QRS',
   missing: 'samples missing',
 };
 
@@ -165,7 +169,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
                     key={c.label}
                     class={`quality-chip q-${level}`}
                     data-flags={c.flags.join(' ')}
-                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise${c.lineNoiseHz ? ` at ${c.lineNoiseHz} Hz` : ''} ${fmt(c.lineNoiseRatio * 100, 1)} %${c.bridgedMs ? `, ${fmt(c.bridgedMs, 0)} ms bridged` : ''}${flags ? ` — ${flags}` : ''}`}
+                    title={`${c.label}: ${Math.round(c.score * 100)} %, RMS ${fmt(c.rmsUv, 1)} µV, line noise${c.lineNoiseHz ? ` at ${c.lineNoiseHz} Hz` : ''} ${fmt(c.lineNoiseRatio * 100, 1)} %${c.qrsRatio !== undefined ? `, QRS ratio ${fmt(c.qrsRatio, 1)}` : ''}${c.bridgedMs ? `, ${fmt(c.bridgedMs, 0)} ms bridged` : ''}${flags ? ` — ${flags}` : ''}`}
                     aria-label={`${c.label} quality ${Math.round(c.score * 100)} percent${flags ? `: ${flags}` : ''}`}
                   >
                     <span class="q-label">{c.label}</span>
