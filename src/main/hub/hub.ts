@@ -23,6 +23,7 @@ import {
 } from '../../shared/pipeline';
 import type { QualityReport } from '../../shared/features.types';
 import { plural } from '../../shared/plural';
+import { DeviceError } from '../../shared/devices/device-error';
 import { RealScheduler, type Scheduler } from '../sources/host-clock';
 import type { Hub, HubListener, RestorePipelineOptions } from './hub.types';
 
@@ -137,6 +138,13 @@ export class StreamHub implements Hub {
     const id = source.deviceId;
     const existing = this.managed.get(id);
     if (existing?.active) return;
+    // A replay runs alone through the pipeline (its host times lie in the past: live data would move
+    // the window frontier past them). The live devices were parked for it and come back as it closes;
+    // one started meanwhile (Connect in Devices, Start on a demo card) would stream into it.
+    const incoming = safeStatus(source);
+    const replay = [...this.managed.values()].find((m) => m.active && m.status.transport === 'replay');
+    if (replay && incoming.transport !== 'replay')
+      throw new DeviceError('unavailable', `${incoming.name} is not started while a session replays (${replay.status.name}): close the replay in Sessions, and the devices that were live before it come back by themselves`, false);
     if (existing) this.managed.delete(id);
     const m: Managed = { source, status: safeStatus(source), problem: undefined, streams: [], watch: new Map(), active: true, sink: null as unknown as SourceSink };
     m.sink = this.makeSink(m);

@@ -237,6 +237,23 @@ describe('devices come and go', () => {
     await r.hub.close();
   });
 
+  test('while a replay is in the hub no live device is started (it would stream into the replay); after it, one is', async () => {
+    const r = rig();
+    const replay: Source = { deviceId: 'replay-1', start: async () => {}, stop: async () => {}, status: () => ({ deviceId: 'replay-1', name: 'Replay: lab.csv', model: 'replay', transport: 'replay', state: 'streaming', streamIds: [] }) };
+    await r.hub.addSource(replay);
+    const strap = new SimEcgStrap({ deviceId: DEMO_STRAP_ID, name: 'Simulated chest strap', clock: r.clock, scheduler: r.sched, seed: 12, settings: { lossPercent: 0 } });
+    await assert.rejects(r.hub.addSource(strap), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'unavailable' && /^Simulated chest strap is not started while a session replays \(Replay: lab\.csv\): close the replay in Sessions/.test(e.message));
+    assert.deepEqual(r.hub.sources().map((s) => s.deviceId), ['replay-1'], 'the strap is not in the hub');
+    const another: Source = { ...replay, deviceId: 'replay-2', status: () => ({ ...replay.status(), deviceId: 'replay-2' }) };
+    await r.hub.addSource(another);
+    assert.equal(r.hub.sources().length, 2, 'a replay is not refused');
+    await r.hub.removeSource('replay-1');
+    await r.hub.removeSource('replay-2');
+    await r.hub.addSource(strap);
+    assert.deepEqual(r.hub.sources().map((s) => s.deviceId), [DEMO_STRAP_ID], 'started once the replay is gone');
+    await r.hub.close();
+  });
+
   test("a strap switched on while the headset streams: ECG 'starting' until a whole window of it exists, never a gap", async () => {
     const r = rig();
     const [headset, strap] = createDemoSources({ clock: r.clock, scheduler: r.sched });

@@ -119,6 +119,9 @@ test('over the real core: a device taken off the hub leaves the list, a demo dev
   // The demo devices are parked for the replay: the core keeps them, stopped.
   await waitFor('the replay at its end', () => store.devices.get(replay)?.state === 'stopped', 10_000);
   assert.deepEqual(ids(store), [`${replay}:stopped`, 'sim-ecg-1:stopped', 'sim-eeg-1:stopped'], 'an ended replay stays until it is closed');
+  // Start on a demo card meanwhile is refused (it would stream into the replay), saying why.
+  await assert.rejects(call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' }), /Simulated chest strap is not started while a session replays/);
+  assert.equal(store.devices.get('sim-ecg-1')?.state, 'stopped', 'still stopped');
   await call('hm:sessions:replay-close');
   await service.restoring;
   assert.ok(!store.devices.has(replay), `the closed replay is gone: ${ids(store).join(', ')}`);

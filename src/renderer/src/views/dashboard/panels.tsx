@@ -195,7 +195,7 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   error: 'error',
 };
 
-function DeviceCard({ status, controls, client, offline, clocks }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[] }) {
+function DeviceCard({ status, controls, client, offline, clocks, replaying }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
   const off = busy || offline;
@@ -205,6 +205,9 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
   // a paired device is disconnected as its Devices row does (connected there again: its settings
   // live there), and a replay is closed in Sessions: no toggle for either that could only fail.
   const kept = controls !== undefined;
+  // While a session replays the core starts no live device (it would stream into the replay):
+  // a stopped one has no Start, and says why.
+  const waits = replaying && !running && status.transport !== 'replay';
   const holdFocus = useFocusThroughBusy(busy);
   const act = async (what: string, fn: () => Promise<unknown>) => {
     holdFocus();
@@ -228,7 +231,7 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
           <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
         <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
-        {(kept || (running && status.transport !== 'replay')) && (
+        {(running ? status.transport !== 'replay' : kept && !waits) && (
           <button
             type="button"
             class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
@@ -248,6 +251,11 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
       {status.problem && (
         <p class="device-problem" role="status" data-testid="device-problem">
           <span class="problem-code">{status.problem.code}</span> {status.problem.message}
+        </p>
+      )}
+      {waits && (
+        <p class="muted small" data-testid="device-waits">
+          Live devices wait while a session replays: close the replay in Sessions.
         </p>
       )}
       {/* Each stream's device clock → host clock mapping: visible evidence that the devices' clocks are
@@ -304,6 +312,7 @@ function DeviceCard({ status, controls, client, offline, clocks }: { status: Dev
 export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMindClient }) {
   useLive(live, 4);
   const devices = [...live.devices.values()];
+  const replaying = devices.some((d) => d.transport === 'replay');
   const offline = offlineText(live);
   return (
     <section class={`panel${offline ? ' stale' : ''}`} aria-label="Devices" data-testid="devices" data-stale={offline ? 'true' : undefined}>
@@ -319,7 +328,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
       )}
       <ul class="device-list">
         {devices.map((d) => (
-          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} />
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} replaying={replaying} />
         ))}
       </ul>
     </section>
