@@ -91,7 +91,8 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     const ck = await straight.readArtifactCheckpoint<ModelArtifactMeta>(MODEL_ARTIFACT);
     const spec = tinySpec(modelsDir);
     const ds = await loadDataset({ ...spec.dataset!, sources: [{ kind: 'eegmat', dir: join(DATA, 'edf-eegmat'), subjects: ['Subject02'] }] });
-    const rows = [0, 5, 40];
+    // Subject02_2 only: Subject02_1’s ECG lead has no QRS, so the fused dataset drops its windows (ecg:bad-quality).
+    const rows = [0, 5, 11];
     const cache: EmbeddingCache = {
       eeg: await embedItems(QUICK_ENCODER, ck!.groups.eeg, signalItems(ds.windows, 'eeg')),
       ecg: await embedItems(QUICK_ENCODER, ck!.groups.ecg, signalItems(ds.windows, 'ecg')),
@@ -129,7 +130,10 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     await runJob({ folder: f, emit: (e) => e.type === 'log' && e.level === 'warn' && warnings.push(e.message) });
     assert.deepEqual((await f.readStatus()).completedPhases, ['datasets', 'final-fit']);
     assert.match(readFileSync(f.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), 2 epochs \(as configured: no evaluation chose one\)/);
-    assert.deepEqual(warnings, ['dataset: EEG montage channel not in the recordings, zeros in their windows: O3 (6 of 6 recordings)']);
+    // Subject02_1's ECG lead has no QRS: the fused dataset keeps none of its windows, and says so.
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.equal(warnings[0], 'dataset: EEG montage channel not in the recordings, zeros in their windows: O3 (6 of 6 recordings)');
+    assert.match(warnings[1], /^ {2}Subject02_1\.edf \(Subject02\): 0 windows, dropped 36 × ecg:bad-quality;/);
   });
 
   test('a damaged run folder or checkpoint: a clear message, other runs untouched', async () => {

@@ -32,8 +32,9 @@ before(async () => {
   await init('wasm');
   await startOrtWeb();
   dir = mkdtempSync(join(tmpdir(), 'hm-one-encoder-'));
-  // A rest window and an arithmetic window, both with 19 EEG channels and the ECG lead present.
-  if (!noEegmat) windows = [eegmatWindows('Subject02_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
+  // A rest window and an arithmetic window, both with 19 EEG channels and the ECG lead present
+  // (Subject00's rest: Subject02_1's ECG lead is noise without a QRS, so its windows lack ECG).
+  if (!noEegmat) windows = [eegmatWindows('Subject00_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
