@@ -24,9 +24,11 @@ interface RowProps {
   drop: Pick<Gap, 'startTime' | 'endTime' | 'missingSamples'> | null;
   /** No contact with the core: the status is only the last known one. */
   offline: boolean;
+  /** A session replays: the core starts no live device until it is closed. */
+  replaying: boolean;
 }
 
-function PairedRow({ client, device, status, streams, clocks, drop, offline }: RowProps) {
+function PairedRow({ client, device, status, streams, clocks, drop, offline, replaying }: RowProps) {
   const act = useAction();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
@@ -78,6 +80,8 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline }: R
   // reloaded during the drop knows it too; the gap itself is pushed only once data resumes).
   const downSince = status?.lastDrop && status.lastDrop.endTime === undefined ? status.lastDrop.startTime : null;
   const running = state === 'streaming' || state === 'connecting' || state === 'reconnecting';
+  // Parked for a replay (or disconnected before it): Connect would be refused, so it is not offered.
+  const waits = replaying && !running && !offline;
   const id = device.deviceId;
   return (
     <li class={`device device-${shown}`} data-testid={`paired-${id}`} data-state={shown}>
@@ -159,19 +163,26 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline }: R
           {drop.missingSamples > 0 ? `, ${drop.missingSamples} samples missing` : ''}), reconnected on its own; marked as a gap.
         </p>
       )}
+      {waits && (
+        <p class="muted small" data-testid="paired-waits">
+          Live devices wait while a session replays: close the replay in Sessions to connect it.
+        </p>
+      )}
       <div class="device-actions">
-        <button
-          type="button"
-          class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
-          disabled={offline}
-          {...pressable(act.busy !== null)}
-          onClick={() => act.busy === null && void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
-          // Each remembered device has these buttons: the name says which one.
-          aria-label={`${act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'} ${device.name}`}
-          data-testid="paired-toggle"
-        >
-          {act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'}
-        </button>
+        {!waits && (
+          <button
+            type="button"
+            class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
+            disabled={offline}
+            {...pressable(act.busy !== null)}
+            onClick={() => act.busy === null && void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
+            // Each remembered device has these buttons: the name says which one.
+            aria-label={`${act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'} ${device.name}`}
+            data-testid="paired-toggle"
+          >
+            {act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'}
+          </button>
+        )}
         <button type="button" class="btn btn-small" ref={renameButton} onClick={openRename} disabled={editing} aria-label={`Rename ${device.name}`} data-testid="paired-rename">
           Rename
         </button>
@@ -227,6 +238,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
   const { devices, error } = usePairedDevices(client);
   // Statuses come from the core: without it they are stale, and a row must not say "streaming".
   const offline = live.connection !== 'open';
+  const replaying = [...live.devices.values()].some((d) => d.transport === 'replay');
   return (
     <section class="panel" aria-labelledby="paired-title">
       <div class="panel-header">
@@ -253,7 +265,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
             const ids = new Set([...(status?.streamIds ?? []), ...streams.map((s) => s.id)]);
             // The status's own record of the last drop, for a page that was not open when its gaps were pushed.
             const recorded = status?.lastDrop?.endTime !== undefined ? { ...status.lastDrop, endTime: status.lastDrop.endTime } : null;
-            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} clocks={clocksOf(live, d.deviceId)} drop={lastDrop(live.gaps, ids) ?? recorded} offline={offline} />;
+            return <PairedRow key={d.deviceId} client={client} device={d} status={status} streams={streams} clocks={clocksOf(live, d.deviceId)} drop={lastDrop(live.gaps, ids) ?? recorded} offline={offline} replaying={replaying} />;
           })}
         </ul>
       )}
