@@ -30,7 +30,7 @@ export interface ChannelQuality {
   /**
    * ECG only: the steepest slopes over the typical one (second-largest per-second peak |slope| over
    * the median |slope|, the whole window's), the evidence of a QRS; below the thresholds of
-   * dsp/quality.ts the lead is flagged 'no-qrs'. Absent for EEG and for spans under two seconds.
+   * dsp/quality.ts the lead is flagged 'no-qrs'. Absent for EEG and for windows under 4 s.
    */
   qrsRatio?: number;
   /**

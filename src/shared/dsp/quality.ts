@@ -46,8 +46,14 @@ export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
 export const PLATEAU_MIN = 4;
 
-/** Samples over which one peak |slope| is taken: a second (a heart beats at least every 2.5 s, RR_MAX_MS). */
+/** Samples over which one peak |slope| is taken: a second (the analyzer runs at 200 Hz). */
 export const QRS_PIECE = 200;
+/**
+ * The QRS is judged over spans of at least this many pieces (4 s): any such span holds two beats
+ * down to 30 bpm (a 5-s window, down to 24 bpm: RR_MAX_MS). A shorter window may hold one beat
+ * or none, which is no evidence of a dead lead: its QRS is not judged.
+ */
+export const QRS_MIN_PIECES = 4;
 /**
  * QRS ratio: the second-largest per-second peak |slope| over the median |slope| (the second, so
  * that one artefact does not pass for a QRS; two peaks, so that a 24-bpm heart still counts). A
@@ -369,9 +375,9 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
   if (t?.qrs) {
     const typ = acc[o + F_SLOPE_MED];
     const peak = acc[o + F_SLOPE_PEAK2];
-    // Judged when the span held two peaks to compare (two seconds); a flat or railed lead has no
-    // QRS either, but that flag names the cause.
-    if (peak > 0) {
+    // Judged over spans long enough to hold two beats (QRS_MIN_PIECES); a flat or railed lead has
+    // no QRS either, but that flag names the cause.
+    if (peak > 0 && n >= QRS_MIN_PIECES * QRS_PIECE) {
       const qrsRatio = typ > 0 ? peak / typ : Infinity;
       q.qrsRatio = qrsRatio;
       if (!flags.includes('flat') && !flags.includes('railed') && (qrsRatio < QRS_RATIO_NONE || (qrsRatio < QRS_RATIO_WEAK && rms < QRS_SMALL_RMS_UV))) {

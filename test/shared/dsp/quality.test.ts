@@ -169,17 +169,17 @@ describe('channelQuality: an ECG lead without a QRS', () => {
   });
 
   test('the rule at its thresholds: below QRS_RATIO_NONE at any size, below QRS_RATIO_WEAK only when small', () => {
-    // Statistics set directly: 200 samples of the given RMS, median |slope| 1, second peak `ratio`.
+    // Statistics set directly: 5 s of the given RMS, median |slope| 1, second peak `ratio`.
     const judge = (ratio: number, rmsUv: number) => {
       const acc = new Float64Array(BLOCK_FIELDS);
-      acc[F_N] = 200;
-      acc[F_SUMSQ] = 200 * rmsUv * rmsUv;
+      acc[F_N] = 1000;
+      acc[F_SUMSQ] = 1000 * rmsUv * rmsUv;
       acc[F_MIN] = -3 * rmsUv;
       acc[F_MAX] = 3 * rmsUv;
       acc[F_SLOPE_MED] = 1;
       acc[F_SLOPE_PEAK] = 2 * ratio;
       acc[F_SLOPE_PEAK2] = ratio;
-      return channelQuality('ECG', acc, 0, 200, ECG).flags.includes('no-qrs');
+      return channelQuality('ECG', acc, 0, 1000, ECG).flags.includes('no-qrs');
     };
     const big = 10 * QRS_SMALL_RMS_UV;
     const small = 0.9 * QRS_SMALL_RMS_UV;
@@ -190,14 +190,16 @@ describe('channelQuality: an ECG lead without a QRS', () => {
     assert.equal(judge(1.01 * QRS_RATIO_WEAK, small), false, 'a small lead above the weak ratio');
   });
 
-  test('under two peaks (a span under two seconds) nothing is judged', () => {
+  test('a span under 4 s (it may hold one beat or none) is not judged: noise over 3.99 s says nothing', () => {
     const x = ecgLike(0, 1, 20);
-    const sig = Float64Array.from({ length: RATE_HZ }, (_, i) => x(i));
-    const st = new Float64Array(BLOCK_FIELDS);
-    new BlockAnalyzer(RATE_HZ, 50).analyze(sig, sig, 1, RATE_HZ, 0, RATE_HZ, [20000], st, 0, true);
-    const v = channelQuality('ECG', st, 0, RATE_HZ, ECG);
-    assert.equal(v.qrsRatio, undefined);
-    assert.deepEqual(v.flags, []);
+    for (const [n, judged] of [[RATE_HZ, false], [798, false], [800, true]] as const) {
+      const sig = Float64Array.from({ length: n }, (_, i) => x(i));
+      const st = new Float64Array(BLOCK_FIELDS);
+      new BlockAnalyzer(RATE_HZ, 50).analyze(sig, sig, 1, n, 0, n, [20000], st, 0, true);
+      const v = channelQuality('ECG', st, 0, n, ECG);
+      assert.equal(v.qrsRatio !== undefined, judged, `${n} samples: ratio ${v.qrsRatio}`);
+      assert.deepEqual(v.flags, judged ? ['no-qrs'] : [], `${n} samples`);
+    }
   });
 });
 
