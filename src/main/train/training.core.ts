@@ -63,6 +63,22 @@ function specProblems(spec: unknown): string | null {
   return null;
 }
 
+/**
+ * Whether the user's models folder holds, under the id run `runId` was exported as, another run's
+ * model (its card's provenance names another run): each quick run replaces 'quick-try'. False when
+ * the folder holds none (exported elsewhere with --export-to, or removed) or its card cannot be read.
+ */
+export async function exportReplaced(userModelsDir: string, runId: string, modelId: string): Promise<boolean> {
+  if (!MODEL_ID_RE.test(modelId)) return false;
+  try {
+    const card = JSON.parse(await readFile(join(userModelsDir, modelId, 'card.json'), 'utf8')) as { training?: { provenance?: unknown } };
+    const prov = card.training?.provenance;
+    return typeof prov === 'string' && /(^|; )run \S+/.test(prov) && !prov.split('; ').includes(`run ${runId}`);
+  } catch {
+    return false;
+  }
+}
+
 export class TrainingArea {
   readonly store: RunStore;
   readonly runner: JobRunner;
@@ -132,10 +148,11 @@ export class TrainingArea {
 
   /** Every run as listLive reads it, a run whose stop its status.json could not take as the runner knows it. */
   private async runs(): Promise<TrainingOverview['runs']> {
-    return (await this.store.listLive()).map((r) => {
+    const runs = (await this.store.listLive()).map((r) => {
       const stop = this.runner.unrecordedStatus(r.id);
       return stop ? { ...r, ...stop } : r;
     });
+    return Promise.all(runs.map(async (r) => (r.summary?.exportedAs && (await exportReplaced(this.opts.userModelsDir, r.id, r.summary.exportedAs)) ? { ...r, exportReplaced: true } : r)));
   }
 
   async overview(): Promise<TrainingOverview> {

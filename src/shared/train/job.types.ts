@@ -137,6 +137,11 @@ export interface RunSummary extends RunStatus {
   /** Why the folder cannot be used (damaged); null when it is fine. */
   problem: string | null;
   dataset: string | null;
+  /**
+   * The model id it was exported as now holds another run's model in the user's models folder (each
+   * quick run replaces 'quick-try'): every quick run read 'quick-try' in the runs table, Use ran the last.
+   */
+  exportReplaced?: boolean;
 }
 
 /** Everything the Training view shows of one run. */

@@ -276,10 +276,16 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
       )}
       {state === 'done' && s.completedPhases.includes('final-fit') && (
         <div class="export-row">
-          {s.summary?.exportedAs || exported ? (
+          {(s.summary?.exportedAs && !s.exportReplaced) || exported ? (
             <span data-testid="exported">Exported as model '{exported ?? s.summary?.exportedAs}': it is listed under Models, where Use runs it live.</span>
           ) : (
             <>
+              {/* Its id now holds another run's model (each quick run replaces 'quick-try'): Use would run that one. */}
+              {s.exportReplaced && (
+                <span class="muted" data-testid="export-replaced">
+                  Exported as model '{s.summary?.exportedAs}', since replaced in your models by another run's; export it again under another id to keep this one:
+                </span>
+              )}
               <input value={exportId} onInput={(e) => setExportId(e.currentTarget.value)} placeholder="model id, e.g. my-eegmat" aria-label="Model id" data-testid="export-id" />
               <button type="button" class="btn btn-start" disabled={busy || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(exportId.trim())} onClick={() => void doExport()} data-testid="export-run">
                 Export to models

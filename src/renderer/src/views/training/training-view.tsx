@@ -47,7 +47,7 @@ function RunsTable({ runs, selected, live, onSelect }: { runs: RunSummary[]; sel
                   {armCell(r, a)}
                 </td>
               ))}
-              <td>{r.summary?.exportedAs ?? ''}</td>
+              <td>{r.summary?.exportedAs ? (r.exportReplaced ? `${r.summary.exportedAs} (replaced by another run's)` : r.summary.exportedAs) : ''}</td>
             </tr>
           ))}
         </tbody>
