@@ -17,6 +17,7 @@ import type { StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { tempDir } from '../db/db-test-util';
 import { startServiceRig } from './service-rig';
+import { heartbeat } from '../../shared/pipeline/chunk-gen';
 
 const T0 = 1_790_000_000;
 const RATE_HZ = 250;
@@ -48,7 +49,9 @@ function exactSource(scheduler: VirtualScheduler, clock: VirtualClock, seconds: 
         for (const s of streams) {
           const C = s.channels.length;
           const data = new Float32Array(C * CHUNK);
-          for (let c = 0; c < C; c++) for (let i = 0; i < CHUNK; i++) data[c * CHUNK + i] = 20 * Math.sin((2 * Math.PI * (7 + c) * (n * CHUNK + i)) / RATE_HZ) + 3 * c;
+          // The ECG beats (a sine alone has no QRS: its windows would lack ECG, 'no-qrs').
+          const beat = (k: number) => (s.modality === 'ecg' ? heartbeat(k / RATE_HZ) : 0);
+          for (let c = 0; c < C; c++) for (let i = 0; i < CHUNK; i++) data[c * CHUNK + i] = 20 * Math.sin((2 * Math.PI * (7 + c) * (n * CHUNK + i)) / RATE_HZ) + 3 * c + beat(n * CHUNK + i);
           sink.chunk({ streamId: s.id, deviceTime: (n * CHUNK) / RATE_HZ, hostTime: clock.now(), count: CHUNK, data });
         }
         n++;
