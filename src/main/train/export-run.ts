@@ -148,6 +148,17 @@ function partialFoldsLimitation(report: EvaluationReport, arm: ArmResult): strin
   return `In ${single.length} of the ${report.folds.length} evaluation folds the test windows held one class only (${who.join(', ')}): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, so the model's and the baseline's means are over the other ${plural(report.folds.length - single.length, 'fold')}.`;
 }
 
+/**
+ * The subjects a card names: a range only where it is one ('Subject00–Subject11'), else each of
+ * them: the quick recipe's Subject00, 01, 03, 04 read 'Subject00–Subject04', five for four.
+ */
+export function subjectsText(subjects: readonly string[]): string {
+  if (subjects.length === 1) return subjects[0];
+  const parts = subjects.map((x) => /^(.*?)(\d+)$/.exec(x));
+  const contiguous = parts.every((m, i) => m && m[1] === parts[0]![1] && (i === 0 || Number(m[2]) === Number(parts[i - 1]![2]) + 1));
+  return contiguous && subjects.length > 2 ? `${subjects[0]}–${subjects[subjects.length - 1]}` : subjects.join(', ');
+}
+
 /** The model card of a run's final model. */
 export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: EvaluationReport | null, exp: ExportSpec, runId: string, commit: string | null): ModelCard {
   const task = meta.model.tasks[0];
@@ -155,7 +166,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   const eegmat = isEegmat(spec);
   const data: string[] = [];
   if (eegmat) {
-    data.push(`PhysioNet EEGMAT (EEG During Mental Arithmetic Tasks): ${plural(meta.subjects.length, 'subject')} (${meta.subjects.length === 1 ? meta.subjects[0] : `${meta.subjects[0]}–${meta.subjects[meta.subjects.length - 1]}`}), ${plural(meta.windows, 'window')} of ${meta.windowing.windowSec} s; rest (about 3 min) vs serial subtraction (1 min); 19 EEG channels (10-20, linked ears) + 1 ECG lead at 500 Hz`);
+    data.push(`PhysioNet EEGMAT (EEG During Mental Arithmetic Tasks): ${plural(meta.subjects.length, 'subject')} (${subjectsText(meta.subjects)}), ${plural(meta.windows, 'window')} of ${meta.windowing.windowSec} s; rest (about 3 min) vs serial subtraction (1 min); 19 EEG channels (10-20, linked ears) + 1 ECG lead at 500 Hz`);
   } else if (spec.dataset) {
     data.push(`${spec.dataset.name}: ${plural(meta.subjects.length, 'subject')}, ${plural(meta.windows, 'window')} of ${meta.windowing.windowSec} s`);
   }

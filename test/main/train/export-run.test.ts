@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { buildCard, cardMetrics, type ModelArtifactMeta } from '../../../src/main/train/export-run';
+import { buildCard, cardMetrics, subjectsText, type ModelArtifactMeta } from '../../../src/main/train/export-run';
 import { cardProblems, renderModelCard } from '../../../src/shared/model/card';
 import { reportLines } from '../../../src/shared/train/report-text';
 import { encoderWithLayers } from '../../../src/shared/model/config';
@@ -203,4 +203,13 @@ test('the card weighs the model against the baseline by the fold spread, and say
   const verdict = buildCard(spec, metaOf(spec), far, exp, 'run-7', null).limitations[0];
   assert.match(verdict, /^Under the same subject-wise folds it beats the simple baseline on mean AUROC \(1\.000 vs 0\.[0-9]{3}\), by more than the fold sd \(0\.[0-9]{3} against up to 0\.[0-9]{3}\); with 3 subjects, still treat it as indicative\.$/);
   assert.doesNotMatch(buildCard(spec, metaOf(spec), far, exp, 'run-7', null).limitations.join('\n'), /one class only/);
+});
+
+test("the card's subjects: a range only where they are one (the quick recipe's four read 'Subject00–Subject04')", () => {
+  assert.equal(subjectsText(['Subject00', 'Subject01', 'Subject02', 'Subject03']), 'Subject00–Subject03');
+  assert.equal(subjectsText(['Subject00', 'Subject01', 'Subject03', 'Subject04']), 'Subject00, Subject01, Subject03, Subject04');
+  assert.equal(subjectsText(['Subject00', 'Subject01']), 'Subject00, Subject01');
+  assert.equal(subjectsText(['S9', 'S10', 'S11']), 'S9–S11', 'numbers, not text, follow on');
+  assert.equal(subjectsText(['A', 'B', 'C']), 'A, B, C');
+  assert.equal(subjectsText(['Subject07']), 'Subject07');
 });
