@@ -59,7 +59,7 @@ describe('inference worker in Chromium', { skip }, () => {
 
   before(async () => {
     await init('wasm');
-    windows = [eegmatWindows('Subject02_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
+    windows = [eegmatWindows('Subject00_1.edf', 1)[0], eegmatWindows('Subject02_2.edf', 4, 3)[3]];
     reference = await referencesFor(windows, contract);
     ({ server, url } = await serveWorker(exportFusedOnnx(config, host)));
     browser = await launchChromium(['--enable-unsafe-webgpu']);
