@@ -6,7 +6,8 @@
 //
 //   node --import tsx bench/dashboard-frame.bench.ts [--seconds 10] [--width 1600 --height 1000]
 import { benchFlags, COUNT, header, loadAverages, percentile, POSITIVE, table } from './bench-util';
-import { mainThreadCpuS, pageBenchMissing, rendererPids, withServeAndChromium } from './page-bench';
+import { pageBenchMissing, withServeAndChromium } from './page-bench';
+import { mainThreadCpuS, rendererPids } from '../test/e2e/support/proc';
 
 const values = benchFlags(import.meta.url, 'Script time per dashboard trace frame in Chromium, 32 ch @ 250 Hz + ECG (goal < 8 ms).', {
   seconds: { type: 'number', rule: POSITIVE, default: 10, help: 'seconds of frames timed' },

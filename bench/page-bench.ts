@@ -1,15 +1,14 @@
 // For the benchmarks that drive the real page (latency, soak, dashboard-frame): serve mode with
-// real Chromium, set up and torn down one way, and the page's renderer processes read from /proc.
+// real Chromium, set up and torn down one way. (The page's renderer processes are read from /proc by
+// test/e2e/support/proc.ts, which E2E tests that watch the page's memory share.)
 // (Its own module, not bench-util.ts, so that the other benchmarks do not load Playwright.)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startServe, type ServeHandle, type ServeOptions } from '../src/main/serve/serve-command';
 import { chromiumMissing, launchChromium } from '../test/e2e/support/chromium';
 import { rendererMissing } from '../test/e2e/support/serve-fixture';
-
-const CLK_TCK = 100; // Linux USER_HZ
 
 /** Why a page benchmark cannot run here (no Chromium, no built renderer), or false. */
 export function pageBenchMissing(): string | false {
@@ -32,57 +31,5 @@ export async function withServeAndChromium<T>(opts: Pick<ServeOptions, 'demo'>, 
     await browser?.close();
     await serve?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Chromium's page renderers among the descendants of `ancestor` (its own UI pages, --top-chrome-webui, left out). Linux only. */
-export function rendererPids(ancestor: number): number[] {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parent.get(pid), n = 0; p !== undefined && p > 0 && n < 20; p = parent.get(p), n++) if (p === ancestor) return true;
-    return false;
-  };
-  return [...parent.keys()].filter((pid) => {
-    if (!isDescendant(pid)) return false;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmd.includes('--type=renderer') && !cmd.includes('--top-chrome-webui');
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** utime + stime in seconds from a /proc stat file; NaN when the process is gone. */
-function statCpuS(file: string): number {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU seconds a process has used so far, all its threads. */
-export const processCpuS = (pid: number): number => statCpuS(`/proc/${pid}/stat`);
-/** CPU seconds a process's main thread has used so far. */
-export const mainThreadCpuS = (pid: number): number => statCpuS(`/proc/${pid}/task/${pid}/stat`);
-
-/** A process's resident memory in MiB; NaN when it is gone. */
-export function rssMiB(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
   }
 }

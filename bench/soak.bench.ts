@@ -18,7 +18,8 @@ import { existsSync, statSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CDPSession } from 'playwright-core';
 import { benchFlags, header, loadAverages, POSITIVE, table } from './bench-util';
-import { pageBenchMissing, processCpuS, rendererPids, rssMiB, withServeAndChromium } from './page-bench';
+import { pageBenchMissing, withServeAndChromium } from './page-bench';
+import { processCpuS, rendererPids, rssMiB } from '../test/e2e/support/proc';
 import { collectPageProblems } from '../test/e2e/support/chromium';
 
 const flags = benchFlags(import.meta.url, 'Soak: serve mode + demo devices + recording + the shipped model live in Chromium; CPU, memory and output over time.', {

@@ -7,10 +7,10 @@
 // memory does not grow with the switches (each load releases the model before it).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing } from './support/chromium';
+import { rendererPids, rssMiB } from './support/proc';
 import { collectPredictions, installModel, openModelsView, untrainedModelFields } from './support/inference-fixture';
 import { rendererMissing, startServeFixture, type ServeFixture } from './support/serve-fixture';
 import { anyChannels, defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../src/shared/model/config';
@@ -26,33 +26,7 @@ const A = { id: 'e2e-a', name: 'E2E A fused' };
 const B = { id: 'e2e-b', name: 'E2E B EEG-only' };
 
 /** Resident memory (MiB) of the Chromium renderer processes this test started (the page and its workers). */
-function rendererRssMiB(): number {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const mine = (pid: number): boolean => {
-    for (let p = pid, i = 0; p > 1 && i < 32; p = parent.get(p) ?? 0, i++) if (p === process.pid) return true;
-    return false;
-  };
-  let kib = 0;
-  for (const pid of parent.keys()) {
-    if (pid === process.pid || !mine(pid)) continue;
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return kib / 1024;
-}
+const rendererRssMiB = (): number => rendererPids(process.pid).reduce((sum, pid) => sum + rssMiB(pid), 0);
 
 /** In the page: every state the view shows, as (title, fed) pairs, checked as the DOM changes. */
 async function watchMismatches(page: Page): Promise<void> {
