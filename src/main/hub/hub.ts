@@ -315,6 +315,10 @@ export class StreamHub implements Hub {
         this.guard(id, 'status', () => {
           const prev = m.status;
           m.status = { ...status, deviceId: id };
+          // The stall clock starts when the device starts streaming: the streams of a replay are
+          // announced when it opens (paused), so the time its first pages took to read, and any
+          // pause, counted as silence ("no data for 2.2 s" at the start of every replay).
+          if (status.state === 'streaming' && prev.state !== 'streaming') this.restartStallClocks(m);
           // Going to reconnecting is the device's own word on a drop or a stall: a warning, like the hub's.
           const level: LogLevel = status.state === 'error' ? 'error' : status.state === 'reconnecting' ? 'warn' : 'info';
           if (prev.state !== status.state) this.log(level, `device:${id}`, `${status.name}: ${prev.state} → ${status.state}${status.problem ? ` (${status.problem.message})` : ''}`);
@@ -346,6 +350,12 @@ export class StreamHub implements Hub {
       w.interval = Number.isNaN(w.interval) ? dt : 0.9 * w.interval + 0.1 * Math.min(dt, 5);
     }
     w.lastArrival = now;
+  }
+
+  /** Silence is counted from now (a stream already reported stalled keeps its time, for its "data again after" line). */
+  private restartStallClocks(m: Managed): void {
+    const now = this.clock.now();
+    for (const w of m.watch.values()) if (!w.stalled) w.lastArrival = now;
   }
 
   private ensureWatchdog(): void {
