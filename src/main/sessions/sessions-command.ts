@@ -75,6 +75,7 @@ function streamLine(st: SessionStream): string {
   return `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`;
 }
 
+/** A session's line in `list` (under LIST_HEADER), and the first line of `show`, `import`, `rename`…; trailing blanks trimmed. */
 function row(s: SessionSummary): string {
   const d = dateText(s.startTime);
   const len = durationText(s.endTime - s.startTime);
@@ -82,13 +83,22 @@ function row(s: SessionSummary): string {
     String(s.id).padStart(4),
     s.name.padEnd(28).slice(0, 28),
     (s.subjectId || '-').padEnd(8).slice(0, 8),
-    d,
+    d.padEnd(16),
     len.padStart(7),
     `${(s.diskBytes / 1e6).toFixed(1)} MB`.padStart(9),
-    s.state === 'complete' ? '' : s.state,
+    // The widest state ('interrupted'), so the tags stay in their column.
+    (s.state === 'complete' ? '' : s.state).padEnd(11),
     s.tags.join(','),
-  ].join('  ');
+  ]
+    .join('  ')
+    .trimEnd();
 }
+
+/**
+ * The columns of `list` (and of the line `show` begins with), named as the Sessions view's table names
+ * them: a bare table left the researcher guessing which figure was the length and which the size. Widths as in row().
+ */
+const LIST_HEADER = ['  id', 'name'.padEnd(28), 'subject'.padEnd(8), 'started (UTC)'.padEnd(16), 'length'.padStart(7), 'on disk'.padStart(9), 'state'.padEnd(11), 'tags'].join('  ');
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
@@ -138,7 +148,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     switch (verb) {
       case 'list': {
         const list = await db.api.listSessions({ text: values.search, subjectId: values.subject, tag: values.tag?.[0] });
-        out(list, () => (list.length ? list.map(row).join('\n') : 'no sessions'));
+        out(list, () => (list.length ? [LIST_HEADER, ...list.map(row)].join('\n') : 'no sessions'));
         return 0;
       }
       case 'show': {

@@ -236,3 +236,35 @@ test("a session id the library does not hold is said as such, without the databa
     await assert.rejects(sessions.run([...argv, '--data-dir', dir], io().io), (e: Error) => e.message === `no session 99 in ${dir} (heartmind sessions list shows the ids)`, argv[0]);
   }
 });
+
+test('sessions list heads its table with the column names, each over its column; --json has no header', async (t) => {
+  const dir = tempDir(t);
+  const o = openDatabase(databasePathFor(dir));
+  // A state column filled (a session still 'recording' here), beside one left empty (complete).
+  const a = createSession(o.writable!, { name: 'rest, eyes closed', subjectId: 'S07', startTime: 1.7e9, endTime: 1.7e9 + 125, appVersion: 't', origin: 'recorded', state: 'recording', tags: ['pilot', 'rest'] });
+  const b = createSession(o.writable!, { name: 'task', startTime: 1.7e9 + 600, endTime: 1.7e9 + 661, appVersion: 't', origin: 'recorded', state: 'complete', tags: ['pilot'] });
+  o.db.close();
+  const l = io();
+  assert.equal(await sessions.run(['list', '--data-dir', dir], l.io), 0);
+  const [header, ...rows] = l.out.join('\n').split('\n');
+  assert.match(header, /^ +id +name +subject +started \(UTC\) +length +on disk +state +tags$/, `header: ${header}`);
+  assert.equal(rows.length, 2, `one row per session: ${rows.join(' | ')}`);
+  const [rowB, rowA] = rows; // newest first
+  // Each value starts where its column's name starts (left-aligned columns) or ends where it ends (right-aligned ones).
+  const starts = (line: string, text: string) => line.indexOf(text);
+  const ends = (line: string, text: string) => line.indexOf(text) + text.length;
+  assert.equal(ends(rowA, String(a)), ends(header, 'id'), 'id under id');
+  assert.equal(ends(rowB, String(b)), ends(header, 'id'), 'id under id');
+  assert.equal(starts(rowA, 'rest, eyes closed'), starts(header, 'name'), 'name under name');
+  assert.equal(starts(rowA, 'S07'), starts(header, 'subject'), 'subject under subject');
+  assert.equal(starts(rowA, '2023-11-14 22:13'), starts(header, 'started'), 'start under started');
+  assert.equal(ends(rowA, '2:05'), ends(header, 'length'), 'length under length');
+  assert.equal(ends(rowB, '1:01'), ends(header, 'length'), 'length under length');
+  assert.equal(ends(rowA, 'MB'), ends(header, 'on disk'), 'size under on disk');
+  assert.equal(starts(rowA, 'recording'), starts(header, 'state'), `state under state: ${header} / ${rowA}`);
+  assert.equal(starts(rowA, 'pilot,rest'), starts(header, 'tags'), 'tags under tags');
+  assert.equal(starts(rowB, 'pilot'), starts(header, 'tags'), 'a complete session\'s tags under tags too');
+  const j = io();
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], j.io), 0);
+  assert.deepEqual((JSON.parse(j.out.join('\n')) as { id: number }[]).map((x) => x.id), [b, a], '--json: the sessions alone, newest first');
+});
