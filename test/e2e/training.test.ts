@@ -187,12 +187,17 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await epochs.fill('50');
 
       // A subject whose recordings give one class: the preview says its test fold will have no AUROC, F1, κ …
+      // (Three subjects: with two, the fold tested on Subject01 would train on Subject00's rest alone, which the
+      // preview refuses.)
       await page.fill('[data-testid="eegmat-dir"]', '');
-      await page.fill('[data-testid="recording-files"]', `${join(two, 'Subject01_1.edf')} = rest\n${join(two, 'Subject01_2.edf')} = arithmetic\n${join(two, 'Subject00_1.edf')} = rest`);
+      await page.fill(
+        '[data-testid="recording-files"]',
+        [`${join(two, 'Subject01_1.edf')} = rest`, `${join(two, 'Subject01_2.edf')} = arithmetic`, `${join(two, 'Subject00_1.edf')} = rest`, `${join(DATA, 'Subject03_1.edf')} = rest`, `${join(DATA, 'Subject03_2.edf')} = arithmetic`].join('\n'),
+      );
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-notes"]', { timeout: 60_000 });
-      assert.match(await page.innerText('[data-testid="preview-ready"]'), /Ready to train: \d+ labelled windows from 2 subjects, 2 folds/);
-      assert.match(await page.innerText('[data-testid="preview-notes"]'), /^1 of 2 test folds holds one class only \(Subject00\S*: all 'rest'\): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there/);
+      assert.match(await page.innerText('[data-testid="preview-ready"]'), /Ready to train: \d+ labelled windows from 3 subjects, 3 folds/);
+      assert.match(await page.innerText('[data-testid="preview-notes"]'), /^1 of 3 test folds holds one class only \(Subject00\S*: all 'rest'\): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there/);
 
       // Single recordings with their class (PATH = CLASS) and their subject; a file left without a class is named at Start.
       await page.fill('[data-testid="eegmat-dir"]', '');
