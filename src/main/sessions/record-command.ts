@@ -4,6 +4,8 @@
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore } from '../core/start-core';
+import { CORE_MODULES } from '../core/modules';
+import { startSessionsArea } from './sessions.core';
 import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
 import type { PushMessage } from '../../shared/ipc-schema';
@@ -99,6 +101,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   // sessions area down (said once, below) and a refused record request.
   const core = await startCore({
     runtime: 'serve',
+    // The sessions area as `record` has it: markers come through the endpoint alone (no page, no keys).
+    modules: CORE_MODULES.map((m) => (m.name === 'sessions' ? { name: m.name, load: async () => ({ start: async (ctx) => void (await startSessionsArea(ctx, { endpointOnly: true })) }) } : m)),
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
     onPush,

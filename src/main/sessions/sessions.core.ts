@@ -24,31 +24,42 @@ export interface SessionsAreaOptions {
   appVersion?: string;
   /** Open the library read-only (a copy on a share): listed, replayed and exported, never written. */
   readonly?: boolean;
+  /**
+   * `heartmind record`: no page and no keys, so the marker endpoint is the only way a marker reaches
+   * this core; a warning that it did not start says so (not "the M key, the SAM panel").
+   */
+  endpointOnly?: boolean;
 }
 
 /** What still works when the library cannot be opened (said in every such message). */
 const LIBRARY_OFF = 'Recording and the session library are off; the live view and devices still work.';
+
+/** What a `heartmind record` without its marker endpoint means (it has no page, no M key, no SAM panel). */
+const RECORD_WITHOUT_ENDPOINT = 'this recording stores no markers (`heartmind record` takes them through the endpoint only)';
 
 /**
  * The marker endpoint's port from HEARTMIND_MARKER_PORT: unset → 7420, 'off' → null. A value that
  * is not a port is refused, never replaced by a guess (as serve refuses a bad HEARTMIND_PORT): the
  * endpoint stays off and `problem` says why, for the log.
  */
-export function markerPortFromEnv(v: string | undefined = process.env.HEARTMIND_MARKER_PORT): { port: number | null; problem?: string } {
+export function markerPortFromEnv(v: string | undefined = process.env.HEARTMIND_MARKER_PORT, endpointOnly = false): { port: number | null; problem?: string } {
   if (v === undefined || v.trim() === '') return { port: DEFAULT_MARKER_PORT };
   if (v.trim().toLowerCase() === 'off') return { port: null };
   const n = Number(v);
   if (/^\s*\d+\s*$/.test(v) && n < 65536) return { port: n };
-  return { port: null, problem: `HEARTMIND_MARKER_PORT=${JSON.stringify(v)} is not a port (0–65535, or 'off'): the marker endpoint is not started; markers still work through requests` };
+  return { port: null, problem: `HEARTMIND_MARKER_PORT=${JSON.stringify(v)} is not a port (0–65535, or 'off'): the marker endpoint is not started; ${endpointOnly ? RECORD_WITHOUT_ENDPOINT : 'markers still work through requests'}` };
 }
 
-/** The log line when the marker endpoint cannot listen. */
-export function markerEndpointProblem(port: number, err: unknown): string {
+/** The log line when the marker endpoint cannot listen; `endpointOnly`: the core of `heartmind record` (see SessionsAreaOptions). */
+export function markerEndpointProblem(port: number, err: unknown, endpointOnly = false): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EADDRINUSE') {
+    if (endpointOnly) {
+      return `marker endpoint not started: port ${port} is taken by another program (another HeartMind: the app, \`heartmind serve\` or another \`heartmind record\`?), so stimulus software sending to port ${port} reaches that one, and ${RECORD_WITHOUT_ENDPOINT}. Close it and record again, or record on a free port (HEARTMIND_MARKER_PORT=<port> heartmind record …) and send there`;
+    }
     return `marker endpoint not started: port ${port} is taken by another program (another HeartMind, or the app while \`heartmind record\` runs?), so stimulus software sending to port ${port} reaches that one, not this. Close it, or give this one a free port with HEARTMIND_MARKER_PORT (and send there); markers still work through requests (the M key, the SAM panel)`;
   }
-  return `marker endpoint not started on port ${port}: ${e?.message ?? String(err)}; markers still work through requests (the M key, the SAM panel)`;
+  return `marker endpoint not started on port ${port}: ${e?.message ?? String(err)}; ${endpointOnly ? RECORD_WITHOUT_ENDPOINT : 'markers still work through requests (the M key, the SAM panel)'}`;
 }
 
 const sessionRef: RequestValidator = check.allOf(check.object, (req) => {
@@ -173,7 +184,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     ),
   });
 
-  const fromEnv = opts.markerPort === undefined ? markerPortFromEnv() : { port: opts.markerPort };
+  const fromEnv = opts.markerPort === undefined ? markerPortFromEnv(undefined, opts.endpointOnly) : { port: opts.markerPort };
   if (fromEnv.problem) ctx.log('warn', 'markers', fromEnv.problem);
   const port = fromEnv.port;
   let markerPort: number | null = null;
@@ -193,10 +204,11 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
       markerPort = markers.port;
       ctx.onStop(() => markers.stop());
     } catch (err) {
-      // Another HeartMind (or program) holds the port: markers still work through requests. Said
+      // Another HeartMind (or program) holds the port: markers still work through requests (not in
+      // `heartmind record`, which has none). Said
       // with what it means: stimulus software sending to that port reaches the other program, and
       // `heartmind record` beside an open app recorded none of them ("EADDRINUSE" alone).
-      ctx.log('warn', 'markers', markerEndpointProblem(port, err));
+      ctx.log('warn', 'markers', markerEndpointProblem(port, err, opts.endpointOnly));
     }
   }
   return { service, markerPort };

@@ -199,3 +199,23 @@ test('record with nothing streaming (--no-demo, no paired device) says so after 
   assert.deepEqual(r.err, ['warning: no samples after 5 s: no device is streaming (--no-demo: pair and switch on a device in the app first, or leave out --no-demo for the simulated ones); markers and self-reports are still recorded']);
   assert.match(r.out.at(-1)!, /^saved session 1: 0 values, 0\.00 MB of samples, 1 marker, 0 self-reports$/);
 });
+
+test('record with its marker port held by another program says what that means for this recording (no page, no M key: the endpoint is its only way) and how to choose another port', async (t) => {
+  const dir = tempDir(t);
+  const { createServer } = await import('node:net');
+  const holder = createServer();
+  const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
+  t.after(() => new Promise((resolve) => holder.close(resolve)));
+  process.env.HEARTMIND_MARKER_PORT = String(port);
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const r = io();
+  assert.equal(await record.run(['--duration', '0.5', '--data-dir', dir], r.io), 0, r.err.join('\n'));
+  const warning = r.err.find((l) => l.startsWith('warn: [markers]'));
+  assert.equal(
+    warning,
+    `warn: [markers] marker endpoint not started: port ${port} is taken by another program (another HeartMind: the app, \`heartmind serve\` or another \`heartmind record\`?), so stimulus software sending to port ${port} reaches that one, and this recording stores no markers (\`heartmind record\` takes them through the endpoint only). Close it and record again, or record on a free port (HEARTMIND_MARKER_PORT=<port> heartmind record …) and send there`,
+    r.err.join('\n'),
+  );
+  assert.ok(!r.err.some((l) => /M key|SAM panel|through requests/.test(l)), `nothing offered that record lacks: ${r.err.join('\n')}`);
+  assert.match(r.out.at(-1)!, /^saved session 1: .* 0 markers, 0 self-reports$/, r.out.join('\n'));
+});

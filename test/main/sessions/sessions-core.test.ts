@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCore } from '../../../src/main/core/start-core';
 import type { RequestContext } from '../../../src/main/core/handler-registry';
-import { markerPortFromEnv, startSessionsArea } from '../../../src/main/sessions/sessions.core';
+import { markerEndpointProblem, markerPortFromEnv, startSessionsArea } from '../../../src/main/sessions/sessions.core';
 import { startModelsArea } from '../../../src/main/model/models.core';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
@@ -176,5 +176,19 @@ test('a marker port held by another program: the log says what that means for st
   const warning = core.recentLogs().find((e) => e.source === 'markers');
   assert.equal(warning?.level, 'warn', JSON.stringify(core.recentLogs()));
   assert.match(warning!.message, new RegExp(`^marker endpoint not started: port ${port} is taken by another program \\(another HeartMind, or the app while \`heartmind record\` runs\\?\\), so stimulus software sending to port ${port} reaches that one, not this\\. .*HEARTMIND_MARKER_PORT`));
+  assert.match(warning!.message, /; markers still work through requests \(the M key, the SAM panel\)$/, 'the app and serve take markers through requests');
   assert.deepEqual(await call('hm:sessions:list', {}), [], 'the library still answers');
+});
+
+test("the marker endpoint's warnings for `heartmind record` (no requests there) and for the app and serve each say what still works", () => {
+  const inUse = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+  const denied = Object.assign(new Error('bind EACCES 127.0.0.1:80'), { code: 'EACCES' });
+  assert.match(markerEndpointProblem(7420, inUse), /reaches that one, not this\. .*HEARTMIND_MARKER_PORT.*; markers still work through requests \(the M key, the SAM panel\)$/, 'serve, port taken');
+  assert.match(markerEndpointProblem(80, denied), /^marker endpoint not started on port 80: bind EACCES 127\.0\.0\.1:80; markers still work through requests \(the M key, the SAM panel\)$/, 'serve, other error');
+  const rec = markerEndpointProblem(7420, inUse, true);
+  assert.match(rec, /this recording stores no markers .*HEARTMIND_MARKER_PORT=<port> heartmind record/, `record, port taken: ${rec}`);
+  assert.doesNotMatch(rec, /M key|SAM panel|requests/, 'record has no page and no keys');
+  assert.equal(markerEndpointProblem(80, denied, true), 'marker endpoint not started on port 80: bind EACCES 127.0.0.1:80; this recording stores no markers (`heartmind record` takes them through the endpoint only)', 'record, other error');
+  assert.match(markerPortFromEnv('x', true).problem!, /the marker endpoint is not started; this recording stores no markers/, 'record, a bad HEARTMIND_MARKER_PORT');
+  assert.match(markerPortFromEnv('x').problem!, /the marker endpoint is not started; markers still work through requests$/, 'serve, a bad HEARTMIND_MARKER_PORT');
 });
