@@ -64,8 +64,9 @@ export const command: CliCommand = {
     `  --recipe NAME           ${RECIPES.join(' | ')}. default (the shipped model): ECG encoder pretrained with dual`,
     '                          masking on the ECG in --data, EEG encoder on its EEG, fused head on the 12 EEGMAT subjects,',
     '                          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with',
-    '                          the baseline), final fit, export (1–2 hours on a quiet 2-core machine). quick: 4 subjects,',
-    '                          tiny encoders, about a minute on such a machine (a tour of the pipeline, not a useful model)',
+    '                          the baseline), final fit, export (half an hour on a quiet 2-core machine, about an hour on',
+    '                          a busy one). quick: 4 subjects, tiny encoders, about a minute on such a machine (a tour of',
+    '                          the pipeline, not a useful model)',
     '  --data DIR              the recordings (default ../shared/data)',
     '  --seed N --name NAME --no-eval, the export flags (below)   also apply to a recipe',
     '  default only:',
@@ -177,8 +178,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (values.name) spec.name = values.name;
     spec.export = exportOf(values, values.recipe === 'quick' ? { id: 'quick-try', name: 'Quick try (not a useful model)' } : { id: SHIPPED_MODEL_ID, name: 'HeartMind EEGMAT rest vs arithmetic (EEG + ECG)' }, command);
     if (values['no-eval']) spec.evaluation = null;
-    // The recipe's recordings all live under --data: name it, and the file it lacks.
-    where = () => `--data ${dataDir}`;
+    // The recipe's recordings all live under --data: name it, and the file it lacks (and, when --data
+    // was not given, that the folder is the default one, found from the working directory).
+    where = () => (values.data !== undefined ? `--data ${dataDir}` : `the recordings folder ${dataDir} (the default, ../shared/data from here; give --data DIR)`);
   } else {
     const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
     if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --class-weight, --epochs, --batch, --split, --validation, --ablations, --layers, --seed)`);

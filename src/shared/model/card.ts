@@ -168,11 +168,13 @@ export function renderModelCard(card: ModelCard): string {
 }
 
 /**
- * Canonical electrode label: upper case, without 'EEG '/'ECG ' prefixes or reference suffixes, with the
- * old 10-20 temporal names (T3 T4 T5 T6) for their 10-10 aliases (T7 T8 P7 P8), as CBraMod's montage uses.
+ * Canonical electrode label: upper case, without 'EEG '/'ECG ' prefixes, reference suffixes or the
+ * trailing dots PhysioNet's EEG Motor Movement/Imagery files pad labels with ('Fp1.', 'Cz..', as the
+ * pipeline's montage reads them), with the old 10-20 temporal names (T3 T4 T5 T6) for their 10-10
+ * aliases (T7 T8 P7 P8), as CBraMod's montage uses.
  */
 export function canonicalChannel(label: string): string {
-  let s = label.trim().toUpperCase().replace(/^(EEG|ECG|EKG)[\s_-]+/, '');
+  let s = label.trim().toUpperCase().replace(/\.+$/, '').replace(/^(EEG|ECG|EKG)[\s_-]+/, '');
   s = s.replace(/[\s-]+(REF|LE|AR|A1|A2|M1|M2|AVG)$/, '');
   const alias: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
   return alias[s] ?? s;

@@ -72,6 +72,15 @@ describe('train: values and inputs checked before any work', () => {
     const s = scratch(t);
     await refuses(train, ['--eegmat', '/nonexistent'], s.runs, /^--eegmat: no such folder \/nonexistent$/);
     await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'nothing-here')], s.runs, /^--data .*nothing-here: no such folder .*nothing-here\/edf-eegmat$/);
+    // Without --data the folder is the default one, found from the working directory: said so, not '--data …'.
+    const cwd = process.cwd();
+    mkdirSync(join(s.dir, 'elsewhere'));
+    process.chdir(join(s.dir, 'elsewhere'));
+    try {
+      await refuses(train, ['--recipe', 'quick'], s.runs, /^the recordings folder .*shared\/data \(the default, \.\.\/shared\/data from here; give --data DIR\): no such folder .*edf-eegmat$/);
+    } finally {
+      process.chdir(cwd);
+    }
     await refuses(train, ['--eegmat', s.eegmat, '--encoders', 'no-such-run'], s.runs, /--encoders: no run 'no-such-run' in /);
     await refuses(train, ['--eegmat', s.eegmat, '--encoders', join(s.dir, 'missing.pth'), '--modalities', 'eeg'], s.runs, /^--encoders: no such file .*missing\.pth$/);
   });

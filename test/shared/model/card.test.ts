@@ -50,6 +50,15 @@ describe('model cards', () => {
     assert.equal(canonicalChannel('EEG T7'), 'T3');
     assert.equal(canonicalChannel(' p8 '), 'T6');
     assert.equal(canonicalChannel('Cz'), 'CZ');
+    // PhysioNet EEG Motor Movement/Imagery pads labels to four characters with dots.
+    assert.equal(canonicalChannel('Fp1.'), 'FP1', 'one trailing dot');
+    assert.equal(canonicalChannel('T7..'), 'T3', 'two trailing dots, then the 10-10 alias');
+  });
+
+  test('contract: an EEG Motor Movement/Imagery cap (dot-padded 10-10 labels) fits the 19-channel model', () => {
+    const eegmmidb = ['Fc5.', 'Fp1.', 'Fpz.', 'Fp2.', 'F7..', 'F3..', 'Fz..', 'F4..', 'F8..', 'T7..', 'C3..', 'Cz..', 'C4..', 'T8..', 'P7..', 'P3..', 'Pz..', 'P4..', 'P8..', 'O1..', 'O2..'];
+    const c = checkContract(sampleCard().input, { eeg: eegmmidb });
+    assert.deepEqual([c.ok, c.fed, c.problems], [true, ['eeg'], []], `fits: ${c.problems.join('; ')}`);
   });
 
   test('contract: a 19-channel model on a Muse is refused with the missing electrodes', () => {

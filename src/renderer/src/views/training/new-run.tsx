@@ -131,8 +131,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
       {mode === 'default' && (
         <p class="muted">
           The shipped model's recipe: ECG encoder pretrained with dual masking on the ECG recordings, EEG encoder on the EEG, fused head on the 12 EEGMAT subjects,
-          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with the baseline), final fit, export to your models. About 1–2 hours
-          on a quiet 2-core machine. {presets?.dataDir ? `Data: ${presets.dataDir}` : 'No recordings folder found beside the app.'}
+          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with the baseline), final fit, export to your models. About half an hour
+          on a quiet 2-core machine, up to an hour on a busy one. {presets?.dataDir ? `Data: ${presets.dataDir}` : 'No recordings folder found beside the app.'}
         </p>
       )}
       {mode === 'custom' && (
