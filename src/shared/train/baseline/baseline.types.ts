@@ -57,8 +57,10 @@ export interface LogisticRegressionOptions {
 export interface LogisticRegressionModel {
   coef: Float64Array;
   intercept: number;
-  /** Newton iterations taken. */
+  /** Newton steps taken (each with a freshly formed Hessian or the last one's factor). */
   iterations: number;
+  /** Hessians formed and factorised, O(n·d²) each: the rest of a fit is O(n·d) per step. */
+  hessians: number;
   /** Final ‖gradient‖∞ of the objective. */
   gradientNorm: number;
 }
