@@ -24,13 +24,18 @@ function allRows(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-function fitOn(X: FeatureMatrix, y: ArrayLike<number>, idx: ArrayLike<number>, C: number, opts: BaselineOptions, initial?: LogisticRegressionModel, tolerance?: number) {
+/** The training rows standardised on themselves, with their labels and weights: one per fold, for every C. */
+function trainingSet(X: FeatureMatrix, y: ArrayLike<number>, idx: ArrayLike<number>, opts: BaselineOptions) {
   const standardizer = fitStandardizer(X, idx);
   const Z = applyStandardizer(standardizer, X, idx);
   const yTrain = Array.from(idx, (i) => y[i]);
   const sampleWeight = opts.sampleWeight ? Array.from(idx, (i) => opts.sampleWeight![i]) : undefined;
-  const logistic = fitLogisticRegression(Z, yTrain, { classWeight: opts.classWeight, maxIter: opts.maxIter, sampleWeight, C, initial, tolerance });
-  return { standardizer, logistic };
+  return { standardizer, Z, yTrain, sampleWeight };
+}
+
+function fitOn(set: ReturnType<typeof trainingSet>, C: number, opts: BaselineOptions, initial?: LogisticRegressionModel, tolerance?: number) {
+  const logistic = fitLogisticRegression(set.Z, set.yTrain, { classWeight: opts.classWeight, maxIter: opts.maxIter, sampleWeight: set.sampleWeight, C, initial, tolerance });
+  return { standardizer: set.standardizer, logistic };
 }
 
 /**
@@ -55,16 +60,19 @@ export function selectBaselineC(X: FeatureMatrix, y: ArrayLike<number>, subjects
     const train = Array.from(f.train, (j) => idx[j]);
     const test = Array.from(f.test, (j) => idx[j]);
     let prev: LogisticRegressionModel | undefined;
+    // Standardised once per inner fold: every C is fitted on the same training rows.
+    const set = trainingSet(X, y, train, opts);
+    const testZ = applyStandardizer(set.standardizer, X, test);
     for (let c = 0; c < grid.length; c++) {
       let fit;
       try {
-        fit = fitOn(X, y, train, grid[c], opts, prev, SELECTION_TOLERANCE);
+        fit = fitOn(set, grid[c], opts, prev, SELECTION_TOLERANCE);
       } catch (e) {
         if (e instanceof BaselineError && e.code === BaselineErrorCode.BadLabels) break; // inner training subjects hold one class
         throw e;
       }
       prev = fit.logistic;
-      const scores = predictLogisticRegression(fit.logistic, applyStandardizer(fit.standardizer, X, test));
+      const scores = predictLogisticRegression(fit.logistic, testZ);
       try {
         sums[c] += rocAuc(Array.from(test, (i) => y[i]), scores);
         counts[c]++;
@@ -97,7 +105,7 @@ export function trainBaseline(X: FeatureMatrix, y: ArrayLike<number>, opts: Base
     selection = selectBaselineC(X, y, subjects, idx, opts);
     C = selection.C;
   }
-  const { standardizer, logistic } = fitOn(X, y, idx, C, opts);
+  const { standardizer, logistic } = fitOn(trainingSet(X, y, idx, opts), C, opts);
   return selection ? { featureNames: X.names.slice(), standardizer, logistic, C, selection } : { featureNames: X.names.slice(), standardizer, logistic, C };
 }
 
