@@ -13,6 +13,7 @@ import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionStream, type S
 import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
+import { clockDuration } from '../../shared/clock-duration';
 import { plural } from '../../shared/plural';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
 import { predictionSummaryText, summarizePredictions } from '../../shared/model/prediction-summary';
@@ -63,11 +64,10 @@ function dateText(unixS: number): string {
   return describeHostTime(unixS).replace(/:\d\d UTC$/, '');
 }
 
-/** m:ss, or the raw seconds where the span is no sensible number (times out of range, NaN). */
+/** m:ss (h:mm:ss from an hour on), or the raw seconds where the span is no sensible number (times out of range, NaN). */
 function durationText(s: number): string {
   if (!(Number.isFinite(s) && Math.abs(s) < Number.MAX_SAFE_INTEGER)) return `${s} s`;
-  const whole = Math.round(Math.abs(s));
-  return `${s < 0 ? '-' : ''}${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+  return `${s < 0 ? '-' : ''}${clockDuration(Math.abs(s))}`;
 }
 
 /** A stream as `show` and `import` list it: modality, rate, channels, samples. */

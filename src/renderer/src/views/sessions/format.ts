@@ -1,14 +1,10 @@
 // Small formatters of the sessions views.
 import type { Prediction } from '../../../../shared/session.types';
+import { clockDuration } from '../../../../shared/clock-duration';
 import { predictionSummaryText, summarizePredictions } from '../../../../shared/model/prediction-summary';
 
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(ss).padStart(2, '0')}` : `${m}:${String(ss).padStart(2, '0')}`;
+  return !Number.isFinite(seconds) || seconds < 0 ? '–' : clockDuration(seconds);
 }
 
 export function formatBytes(bytes: number): string {
