@@ -43,7 +43,7 @@ export interface LogisticRegressionOptions {
   classWeight?: 'balanced' | null;
   /** Per-sample weights, multiplied with the class weights. */
   sampleWeight?: ArrayLike<number>;
-  /** Newton iterations at most. Default 100. */
+  /** Steps at most (each a Newton step or one with a kept Hessian factor). Default 100. */
   maxIter?: number;
   /**
    * Stop when ‖gradient‖∞ ≤ tolerance × C·n·max|x| (the gradient's own scale). Default 1e-11: the

@@ -294,7 +294,7 @@ export function fitLogisticRegression(X: FeatureMatrix, y: ArrayLike<number>, op
     factorAtTheta = false;
   }
   if (gNorm > 1e-6 * gScale) {
-    throw new BaselineError(BaselineErrorCode.NotConverged, `logistic regression did not converge: gradient ${gNorm.toExponential(2)} after ${iter} Newton iterations (limit ${maxIter})`);
+    throw new BaselineError(BaselineErrorCode.NotConverged, `logistic regression did not converge: gradient ${gNorm.toExponential(2)} after ${iter} steps and ${hessians} Hessians (limit ${maxIter} steps)`);
   }
   return { coef: theta.slice(0, d), intercept: theta[d], iterations: iter, hessians, gradientNorm: gNorm };
 }
