@@ -90,7 +90,13 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
       await pressTo(key, want, `${key}: the focus and the check move to ${want}`);
       assert.deepEqual(await checked(page, 'window-'), [want], `${key}: one option checked`);
       const s = want.slice('window-'.length);
-      for (const m of ['eeg', 'ecg'] as const) assert.match((await span(m)) ?? '', new RegExp(`^${m.toUpperCase()}: live traces, last ${s} s`), `${key}: the ${m} traces span ${s} s`);
+      for (const m of ['eeg', 'ecg'] as const) {
+        const want = `${m.toUpperCase()}: live traces, last ${s} s`;
+        const named = await page
+          .waitForFunction(([sel, w]) => (document.querySelector(sel)?.getAttribute('aria-label') ?? '').startsWith(w), [`[data-testid="trace-${m}"] canvas[role="img"]`, want] as const, { timeout: 5000 })
+          .then(() => true, () => false);
+        assert.ok(named, `${key}: the ${m} traces span ${s} s (their name is ${JSON.stringify(await span(m))})`);
+      }
     }
     // The roving Tab stop follows the check.
     assert.deepEqual(
@@ -167,6 +173,10 @@ describe('Segmented option groups from the keyboard (Chromium, serve mode)', { s
     await page.waitForSelector('[data-testid="speed-0.25"][aria-checked="true"]', { timeout: 5000 });
     await page.keyboard.press('ArrowLeft');
     await page.waitForSelector('[data-testid="speed-max"][aria-checked="true"]', { timeout: 5000 });
+    // Three presses quicker than the core's answers: the status of the first, arriving after the
+    // second press, must not pull the focus back under the third (max → 0.25 → 0.5 → 1×).
+    for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
+    await focusedChecked(page, 'speed-1', 'three quick ArrowRights from max');
     await page.waitForTimeout(300);
     assert.equal(await position(), before, 'no arrow, Home or End in the group moved the playhead');
     // Outside the group ← still seeks.

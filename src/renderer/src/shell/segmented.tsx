@@ -6,7 +6,7 @@
 // first and last; disabled options are skipped. The arrows, Home and End are taken (preventDefault),
 // so the window-level shortcuts that use them (a replay's seek) leave a focused group alone.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { segmentedTabStop, segmentedTarget } from './segmented-keys';
 
 export interface SegmentedOption<T> {
@@ -37,12 +37,25 @@ export function Segmented<T>({ label, value, options, onChange, disabled, title,
   const checked = options.findIndex((o) => o.value === value);
   const stop = segmentedTabStop(checked, enabled);
   const group = useRef<HTMLDivElement>(null);
+  // The option this group last chose (arrow key or click) until the value shows it: a value that
+  // comes back later (the replay's speed is checked from the core's status) may first show an older
+  // choice, and the focus must not jump to it under the user's next arrow key.
+  const asked = useRef<{ value: T } | null>(null);
   // A choice made from elsewhere while the focus is in the group (the [ ] or + - shortcuts) takes the
-  // focus along: it stays on the checked option, so the next arrow moves from there.
-  useEffect(() => {
+  // focus along: it stays on the checked option, so the next arrow moves from there. A layout effect,
+  // so the focus has moved before the next key is handled, not a frame later.
+  useLayoutEffect(() => {
+    if (asked.current) {
+      if (asked.current.value !== value) return;
+      asked.current = null;
+    }
     const b = buttons.current[checked];
     if (b && document.activeElement !== b && group.current?.contains(document.activeElement)) b.focus();
   }, [checked]);
+  const choose = (i: number) => {
+    asked.current = options[i].value === value ? null : { value: options[i].value };
+    onChange(options[i].value);
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const from = buttons.current.findIndex((b) => b !== null && b === e.target);
@@ -51,10 +64,14 @@ export function Segmented<T>({ label, value, options, onChange, disabled, title,
     if (to === null) return;
     e.preventDefault();
     buttons.current[to]?.focus();
-    onChange(options[to].value);
+    choose(to);
+  };
+  // Focus gone from the group, it has nothing to follow; a choice the app refused is forgotten.
+  const leave = (e: FocusEvent) => {
+    if (!group.current?.contains(e.relatedTarget as Node | null)) asked.current = null;
   };
   return (
-    <div ref={group} class="segmented" role="radiogroup" aria-label={label} title={title} onKeyDown={onKeyDown} data-testid={testid}>
+    <div ref={group} class="segmented" role="radiogroup" aria-label={label} title={title} onKeyDown={onKeyDown} onFocusOut={leave} data-testid={testid}>
       {options.map((o, i) => (
         <button
           key={String(o.value)}
@@ -68,7 +85,7 @@ export function Segmented<T>({ label, value, options, onChange, disabled, title,
           class={i === checked ? 'active' : ''}
           disabled={!enabled[i]}
           title={o.title}
-          onClick={() => onChange(o.value)}
+          onClick={() => choose(i)}
           data-testid={o.testid}
         >
           {o.label}

@@ -1,6 +1,6 @@
 // A live trace panel (EEG or ECG): the chart is drawn by the frame loop, straight from the
 // store's ring buffers; Preact only renders the toolbar (stream, scale, per-channel gain).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Modality } from '../../../../shared/stream.types';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
@@ -61,7 +61,8 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   const buffer = chosenId ? live.traces.get(chosenId) ?? null : null;
   const channels = buffer?.channels ?? chosen?.channels.map((c) => c.label) ?? [];
 
-  useEffect(() => {
+  // A layout effect, like the time window's below: the chart exists before its span is set.
+  useLayoutEffect(() => {
     const chart = new TraceChart(canvasRef.current!, {
       colors: modality === 'ecg' ? [THEME.ecg] : THEME.eeg,
       markers: modality === 'ecg',
@@ -74,7 +75,8 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
     };
   }, [modality, title]);
 
-  useEffect(() => chartRef.current?.setSeconds(seconds), [seconds]);
+  // In the same frame as the time-window choice, so the canvas's name and axis never lag the check.
+  useLayoutEffect(() => chartRef.current?.setSeconds(seconds), [seconds]);
   useEffect(() => chartRef.current?.setScaleMode(scale === 'auto' || scale === 'auto-uniform' ? (scale as ScaleMode) : Number(scale)), [scale]);
 
   useEffect(() => {
