@@ -452,7 +452,11 @@ export class ManagedSource implements Source {
       },
       dropped(error: DeviceError) {
         if (ctx.closed) return;
-        self.log('warn', self.named(`dropped: ${self.bare(error.message)}`));
+        // Debug only: the drop takes the source from streaming to reconnecting (or error), and the
+        // hub, which every source runs under, says that change as a warning with this reason in it
+        // ("Lab Cyton: streaming → reconnecting (/dev/ttyUSB0 went away …)"). A warning here too
+        // showed each pulled cable twice in the event log, as a stall (the hub's line alone) is not.
+        self.log('debug', self.named(`dropped: ${self.bare(error.message)}`));
         self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
       },
       finished(message: string) {

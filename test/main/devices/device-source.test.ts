@@ -89,7 +89,7 @@ describe('ManagedSource log while a device is away', () => {
 });
 
 describe('ManagedSource log on a drop', () => {
-  test('one warning naming the device once, no raw host time', async () => {
+  test('no warning of its own (the hub says the state change with the reason: drop-log-once.test.ts); its debug line names the device once, no raw host time', async () => {
     const logs: LogEntry[] = [];
     let ctx!: DriverContext;
     const src = new ManagedSource(
@@ -106,8 +106,10 @@ describe('ManagedSource log on a drop', () => {
     await started;
     logs.length = 0;
     ctx.dropped(new DeviceError('disconnected', 'OpenBCI Cyton (/dev/ttyUSB9): /dev/ttyUSB9 went away (bad file descriptor)'));
-    const warns = logs.filter((l) => l.level === 'warn');
-    assert.deepEqual(warns.map((l) => l.message), ['OpenBCI Cyton (/dev/ttyUSB9): dropped: /dev/ttyUSB9 went away (bad file descriptor)']);
+    assert.deepEqual(logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message), [], 'no warning from the source');
+    const said = logs.filter((l) => /dropped:/.test(l.message)).map((l) => `${l.level} ${l.message}`);
+    assert.deepEqual(said, ['debug OpenBCI Cyton (/dev/ttyUSB9): dropped: /dev/ttyUSB9 went away (bad file descriptor)'], 'its own line: debug');
+    assert.equal(src.status().problem?.message, '/dev/ttyUSB9 went away (bad file descriptor)', 'the status carries the reason, for the hub\'s line');
     assert.ok(!logs.some((l) => /\d{9,}\.\d{3}/.test(l.message)), logs.map((l) => l.message).join('\n'));
     await src.stop();
   });
