@@ -134,19 +134,31 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(status.ok, 'the record status answers');
     const sessionId = (status.value as { sessionId: number }).sessionId;
+    // The page's own questions 'is a session recording?' are answered late, as on a loaded machine:
+    // held back until the recording has stopped. The panel opened from the record bar knows the
+    // session from the bar's status; it asked the core, and when the answer came after the Stop it
+    // said "no session is recording; a self-report needs a session" (CI, 2 loaded cores).
+    await page.evaluate(`window.__held = []; window.__send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (d) {
+        const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null;
+        if (bytes && new TextDecoder().decode(bytes).includes('"hm:sessions:record-status"')) return void window.__held.push([this, d]);
+        return window.__send.call(this, d);
+      };`);
     await page.getByTestId('sam-open').click();
     const sam = page.getByTestId('sam-panel');
     await sam.waitFor();
     for (const k of ['6', '5']) await page.keyboard.press(k);
     // The experimenter stops the recording (another page, the CLI) before the participant saves.
-    await page.waitForTimeout(300);
     const stopped = await app.serve.core.handlers.dispatch('hm:sessions:record-stop', undefined, { transport: 'local', clientId: 'test' });
     assert.ok(stopped.ok, 'the recording stops');
     await page.waitForSelector('[data-testid="record-start"]:not([disabled])', { timeout: 10_000 });
+    await page.evaluate(`WebSocket.prototype.send = window.__send; for (const [ws, d] of window.__held.splice(0)) ws.send(d);`);
     await page.keyboard.press('4');
     await page.keyboard.press('Enter');
     // It said "no session is recording; a self-report needs a session" and the answers were lost.
-    await page.waitForSelector('text=/Self-report saved \\(V6 A5 D4\\)/', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid="record-message"]:has-text("Self-report saved (V6 A5 D4)"), [data-testid="sam-panel"] [role="alert"]', { timeout: 15_000 });
+    assert.equal(await page.locator('[data-testid="sam-panel"]').count(), 0, `saved and closed; the panel says: ${await page.locator('[data-testid="sam-panel"] [role="alert"]').allInnerTexts()}`);
+    assert.match(await page.innerText('[data-testid="record-message"]'), /^Self-report saved \(V6 A5 D4\)$/);
     const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId }, { transport: 'local', clientId: 'test' });
     assert.ok(tl.ok, 'the timeline answers');
     const reports = (tl.value as SessionTimeline).selfReports;

@@ -312,7 +312,10 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
           {message.text}
         </p>
       )}
-      {sam && <SamPanel client={client} onClose={() => setSam(false)} onSaved={(t) => say(t)} />}
+      {/* The session recording as the panel opens, from this bar's pushed status: the report goes
+          there even if Stop comes before Save. Left to the panel, it asked the core, and an answer
+          slower than the experimenter's Stop (a loaded machine) said nothing records. */}
+      {sam && <SamPanel client={client} sessionId={recording ? (status?.sessionId ?? undefined) : undefined} onClose={() => setSam(false)} onSaved={(t) => say(t)} />}
     </section>
   );
 }

@@ -36,7 +36,10 @@ function Manikin({ scale, value }: { scale: Scale; value: number }) {
 
 export interface SamPanelProps {
   client: HeartMindClient;
-  /** Store into this session (reviewing a replay); default: the recording in progress. */
+  /**
+   * Store into this session (the one recording as the panel opened, or one under review), even if
+   * its recording stops before Save; default: the recording in progress, asked of the core.
+   */
   sessionId?: number;
   onClose(): void;
   onSaved?(message: string): void;
