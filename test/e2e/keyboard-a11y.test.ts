@@ -104,6 +104,23 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     }
   });
 
+  test('Alt+N: the focus is on the new view before the next key is handled, not a frame later', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.waitForFunction(() => document.title.startsWith('Live') && document.activeElement?.tagName === 'MAIN', undefined, { timeout: 5000 });
+    await page.focus('nav a[href="#/live"]');
+    // A key queued behind Alt+4 (typed on, or held up while a loaded machine draws the view) is a
+    // task after the view change: what it finds there is read in such a task. The landing ran in an
+    // effect, a frame later: the key moved from the navigation link, then the focus was pulled back.
+    const seen = await page.evaluate(
+      () =>
+        new Promise<{ tag: string; label: string | null; title: string }>((resolve) => {
+          addEventListener('hashchange', () => setTimeout(() => resolve({ tag: document.activeElement?.tagName ?? '', label: document.activeElement?.getAttribute('aria-label') ?? null, title: document.title })), { once: true });
+          dispatchEvent(new KeyboardEvent('keydown', { key: '4', code: 'Digit4', altKey: true, bubbles: true, cancelable: true }));
+        }),
+    );
+    assert.deepEqual(seen, { tag: 'MAIN', label: 'Training', title: 'Training · HeartMind' }, `where the next key after Alt+4 lands: ${JSON.stringify(seen)}`);
+  });
+
   test('Alt+N on the view already shown still lands on it, and says so again', async () => {
     await page.keyboard.press('Alt+5');
     await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN' && document.title.startsWith('Devices'), undefined, { timeout: 5000 });

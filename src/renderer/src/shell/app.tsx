@@ -157,7 +157,11 @@ export function App({ client, live }: ViewProps) {
   }, []);
 
   const entry = VIEWS.find((v) => v.id === viewId) ?? VIEWS[0];
-  useEffect(() => {
+  // Layout effects, here and for the landing below: the new view's name and the focus on it are in
+  // place before the next key is handled. As effects they waited for the next frame, and a Tab
+  // pressed at once (keys queue while a loaded machine draws the view) moved from the old focus,
+  // then the landing pulled the focus back to the view's top under the key after it.
+  useLayoutEffect(() => {
     document.title = `${entry.title} · HeartMind`;
   }, [entry]);
   // Focuses the view's main region and says its name; `always` false: only if the focus was lost
@@ -169,7 +173,7 @@ export function App({ client, live }: ViewProps) {
     // Text that changes each time, or saying the same view twice would be silent.
     setAnnounced((was) => `${entry.title} view${was.endsWith('\u00a0') ? '' : '\u00a0'}`);
   };
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (arrivals > 0) landOnView(true);
   }, [arrivals]);
   return (
