@@ -6,7 +6,7 @@
 // Labels come from the recording (file label, annotations/markers, self-reports); R peaks for the
 // baseline's heart features come from the pipeline's own detector on the continuous ECG.
 import { Pipeline } from '../pipeline/pipeline';
-import { electrodeKey } from '../pipeline/montage';
+import { electrodeKey } from '../channel-label';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfigPatch } from '../pipeline/pipeline-config';
 import { rrIntervalsInSpan } from '../train/baseline/features';
 import { recordingWindows } from './recording-windows';

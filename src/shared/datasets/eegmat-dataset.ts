@@ -4,7 +4,8 @@
 // the label is the file's (rest / arithmetic, eegmat.ts's parseEegmatFileName).
 import { TASK_MENTAL_ARITHMETIC } from '../model/config';
 import type { ImportedRecording } from '../formats/recording.types';
-import { electrodeKey, TEN_TWENTY_19 } from '../pipeline/montage';
+import { electrodeKey } from '../channel-label';
+import { TEN_TWENTY_19 } from '../pipeline/montage';
 import { DatasetError, DatasetErrorCode } from './datasets.types';
 import { parseEegmatFileName } from './eegmat';
 import type { RecordingSource } from './windows.types';

@@ -2,6 +2,7 @@
 // input contract against the devices that are connected.
 import { TASK_NAME_RE, taskProblems, validateModelConfig, ModelConfigError, defaultContract } from './config';
 import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type ModalityContract, type ModelCard, type ModelModality } from './model.types';
+import { electrodeKey } from '../channel-label';
 import { plural } from '../plural';
 import { meanSdText } from '../eval/report';
 import { MODEL_RATE_HZ } from '../window.types';
@@ -168,19 +169,6 @@ export function renderModelCard(card: ModelCard): string {
 }
 
 /**
- * Canonical electrode label: upper case, without 'EEG '/'ECG ' prefixes, reference suffixes or the
- * trailing dots PhysioNet's EEG Motor Movement/Imagery files pad labels with ('Fp1.', 'Cz..', as the
- * pipeline's montage reads them), with the old 10-20 temporal names (T3 T4 T5 T6) for their 10-10
- * aliases (T7 T8 P7 P8), as CBraMod's montage uses.
- */
-export function canonicalChannel(label: string): string {
-  let s = label.trim().toUpperCase().replace(/\.+$/, '').replace(/^(EEG|ECG|EKG)[\s_-]+/, '');
-  s = s.replace(/[\s-]+(REF|LE|AR|A1|A2|M1|M2|AVG)$/, '');
-  const alias: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
-  return alias[s] ?? s;
-}
-
-/**
  * What is connected now, per modality: the channel labels each device stream offers; and, where
  * known, the window length (s) the pipeline cuts under the signal settings in force.
  */
@@ -208,7 +196,10 @@ export interface ContractCheck {
   awaitingDevices?: true;
 }
 
-/** Channel indices in `labels` for a modality contract, or the labels that are missing. */
+/**
+ * Channel indices in `labels` for a modality contract, or the labels that are missing. Labels are
+ * compared by electrodeKey, the key the montage fills its rows by, so 'EEG Fp1-REF' is Fp1 and T7 is T3.
+ */
 export function matchChannels(contract: ModalityContract, labels: string[]): { indices: number[] } | { missing: string[]; reason: string } {
   if (contract.channels === 'any') {
     if (labels.length < contract.minChannels || labels.length > contract.maxChannels) {
@@ -216,11 +207,11 @@ export function matchChannels(contract: ModalityContract, labels: string[]): { i
     }
     return { indices: labels.map((_, i) => i) };
   }
-  const canon = labels.map(canonicalChannel);
+  const keys = labels.map(electrodeKey);
   const indices: number[] = [];
   const missing: string[] = [];
   for (const want of contract.channels) {
-    const i = canon.indexOf(canonicalChannel(want));
+    const i = keys.indexOf(electrodeKey(want));
     if (i < 0) missing.push(want);
     else indices.push(i);
   }

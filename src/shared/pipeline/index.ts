@@ -3,7 +3,7 @@ export { Pipeline, FEATURE_LEAD_SEC } from './pipeline';
 export { DEFAULT_PIPELINE_CONFIG, DEFAULT_MAINS_HZ, resolvePipelineConfig, recordedPipelineConfig, MAX_BRIDGE_SEC, PipelineConfigError, type PipelineConfigPatch, type DeepPartial } from './pipeline-config';
 export type { PipelineConfig, PipelineEvents, PipelineProblem, FilterConfig, WindowConfig, QualityConfig, FeatureConfig, MontageSpec, StreamClockState } from './pipeline.types';
 export { ClockModel, CLOCK_MODEL_DEFAULTS, type ClockEstimate, type ClockModelOptions } from './clock-model';
-export { TEN_TWENTY_19, electrodeKey, resolveMontage, type MontageSlot } from './montage';
+export { TEN_TWENTY_19, resolveMontage, type MontageSlot } from './montage';
 export { designConditioningFilter } from './stream-conditioner';
 export { PipelineSnapshotError, PIPELINE_SNAPSHOT_VERSION, configHash, decodePipelineSnapshotHeader } from './pipeline-snapshot';
 export type { PipelineSnapshot, PipelineSnapshotErrorCode, RestoreOptions } from './pipeline.types';

@@ -1,25 +1,10 @@
 // Channel order of a window's modality block: which stream channel fills which row.
+import { electrodeKey } from '../channel-label';
 import type { StreamInfo } from '../stream.types';
 import type { MontageSpec } from './pipeline.types';
 
 /** The 19-channel 10-20 order CBraMod was pretrained on (../shared/MODEL.md §1), old T3/T4/T5/T6 names. */
 export const TEN_TWENTY_19 = ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'] as const;
-
-/** 10-10 names of the same electrodes. */
-const ALIASES: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
-
-/**
- * Canonical key of an electrode label: case-folded, without an 'EEG ' prefix, a reference suffix
- * ('-REF', '-LE', '-A1', '-A2', '-M1', '-AVG') or the trailing dots PhysioNet's EEG Motor
- * Movement/Imagery files pad their labels to four characters with ('Fp1.', 'Cz..'), with 10-10
- * aliases mapped to 10-20 names. 'EEG Fp1-REF', 'FP1', 'Fp1.' and 'fp1' are the same electrode.
- */
-export function electrodeKey(label: string): string {
-  let s = label.trim().toUpperCase().replace(/\.+$/, '');
-  s = s.replace(/^EEG[\s_:-]*/, '');
-  s = s.replace(/[-_](REF|LE|AR|A1|A2|M1|M2|AVG|CZ)$/, '');
-  return (ALIASES[s] ?? s).toUpperCase();
-}
 
 export interface MontageSlot {
   label: string;
@@ -64,8 +49,11 @@ export function resolveMontage(spec: MontageSpec, streams: StreamInfo[]): Montag
   return spec.map((l) => ({ label: l, source: byKey.get(electrodeKey(l)) ?? null }));
 }
 
-/** Lead preference for R-peak detection (electrodeKey form); otherwise the first channel. */
-const LEAD_PREFERENCE = ['II', 'MLII', 'ECG', 'ECG II', 'LEAD II', 'ECG2', 'V5'];
+/**
+ * Lead preference for R-peak detection, compared by electrodeKey (so EDF's 'ECG II' is lead 'II',
+ * and 'ECG ECG' is 'ECG'); otherwise the first channel.
+ */
+const LEAD_PREFERENCE = ['II', 'MLII', 'ECG', 'LEAD II', 'ECG2', 'V5'];
 
 /**
  * The lead (channel index) R peaks are detected on: the first of LEAD_PREFERENCE the stream has,

@@ -9,7 +9,8 @@ import { eegmatWindows, parseEegmatFileName, type EegmatWindow } from '../../../
 import { recordingWindows } from '../../../src/shared/datasets/recording-windows';
 import { DatasetError, DatasetErrorCode } from '../../../src/shared/datasets/datasets.types';
 import { importEdf } from '../../../src/shared/formats/edf';
-import { TEN_TWENTY_19, electrodeKey } from '../../../src/shared/pipeline';
+import { TEN_TWENTY_19 } from '../../../src/shared/pipeline';
+import { electrodeKey } from '../../../src/shared/channel-label';
 import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, heartRateFeatures } from '../../../src/shared/train/baseline';
 import { leaveOneSubjectOut } from '../../../src/shared/eval';
 

@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { canonicalChannel, cardProblems, checkContract, renderModelCard } from '../../../src/shared/model/card';
+import { cardProblems, checkContract, matchChannels, renderModelCard } from '../../../src/shared/model/card';
 import { sampleCard } from './sample-card';
 
 describe('model cards', () => {
@@ -49,14 +49,11 @@ describe('model cards', () => {
     assert.deepEqual(cardProblems(badFolds), ['evaluation.folds must be a whole number ≥ 1', 'evaluation metric arithmetic auroc: folds must be a whole number ≥ 1']);
   });
 
-  test('channel labels compare in canonical form', () => {
-    assert.equal(canonicalChannel('EEG Fp1-REF'), 'FP1');
-    assert.equal(canonicalChannel('EEG T7'), 'T3');
-    assert.equal(canonicalChannel(' p8 '), 'T6');
-    assert.equal(canonicalChannel('Cz'), 'CZ');
-    // PhysioNet EEG Motor Movement/Imagery pads labels to four characters with dots.
-    assert.equal(canonicalChannel('Fp1.'), 'FP1', 'one trailing dot');
-    assert.equal(canonicalChannel('T7..'), 'T3', 'two trailing dots, then the 10-10 alias');
+  test("contract channels are found by electrodeKey, the montage's key: EDF prefixes and references, 10-10 names, padding dots", () => {
+    // (the key's own rules are tested over real labels in test/shared/channel-label.test.ts)
+    const contract = { channels: ['Fp1', 'T3', 'T6', 'Cz', 'II'], minChannels: 5, maxChannels: 5, unit: 'uV' as const, scaleDivisor: 100 };
+    assert.deepEqual(matchChannels(contract, ['ECG II', 'EEG Fp1-REF', ' p8 ', 'EEG T7', 'Cz..']), { indices: [1, 3, 2, 4, 0] }, 'every label found');
+    assert.deepEqual(matchChannels(contract, ['EEG Fp1-REF', 'T7..', 'EEG A2-A1']), { missing: ['T6', 'Cz', 'II'], reason: 'missing T6, Cz, II' }, 'the missing ones named as the card has them');
   });
 
   test('contract: an EEG Motor Movement/Imagery cap (dot-padded 10-10 labels) fits the 19-channel model', () => {

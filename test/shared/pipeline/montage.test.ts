@@ -1,7 +1,8 @@
 // Which stream channel fills which row of a window's block.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { electrodeKey, resolveMontage, TEN_TWENTY_19 } from '../../../src/shared/pipeline/montage';
+import { electrodeKey } from '../../../src/shared/channel-label';
+import { resolveMontage, TEN_TWENTY_19 } from '../../../src/shared/pipeline/montage';
 import type { StreamInfo } from '../../../src/shared/stream.types';
 
 function stream(id: string, deviceName: string, labels: string[]): StreamInfo {
