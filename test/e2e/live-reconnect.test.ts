@@ -52,6 +52,28 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
 
   const text = (sel: string) => page.$eval(sel, (e) => e.textContent ?? '').catch(() => '');
 
+  /**
+   * What the page says about the core, taken in the first render where `cue` holds (a mutation
+   * observer runs right after that render): each panel renders on its own throttle, and they went
+   * over one by one, up to half a second apart (the notice beside a pill saying Connected).
+   */
+  const atFirstRenderWhere = (cue: string) =>
+    page.evaluate(`window.__seen = null; new MutationObserver((_, mo) => {
+      if (!(${cue})) return;
+      mo.disconnect();
+      const q = (s) => document.querySelector(s);
+      window.__seen = {
+        pill: q('[data-testid="connection"]')?.getAttribute('data-state') + ' ' + q('[data-testid="connection"]')?.textContent.trim(),
+        notice: !!q('[data-testid="disconnected"]'),
+        stale: ['tile-hr', 'tile-windows', 'devices', 'windows'].filter((t) => q('[data-testid="' + t + '"]')?.getAttribute('data-stale') === 'true'),
+        record: q('[data-testid="record-start"]')?.disabled,
+      };
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });`);
+  const seen = async () => {
+    await page.waitForFunction(() => (window as unknown as { __seen: unknown }).__seen !== null, undefined, { timeout: 10_000 });
+    return page.evaluate('window.__seen');
+  };
+
   test('connected: live figures, no notice', async () => {
     await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 10_000 });
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="tile-hr"] .tile-value')?.textContent ?? ''), undefined, { timeout: 15_000 });
@@ -65,8 +87,14 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
   });
 
   test('the core stops: the page says since when, and keeps its figures marked as the last the core sent', async () => {
+    await atFirstRenderWhere(`document.querySelector('[data-testid="disconnected"]')`);
     await serve!.stop();
     serve = null;
+    assert.deepEqual(
+      await seen(),
+      { pill: 'connecting Reconnecting…', notice: true, stale: ['tile-hr', 'tile-windows', 'devices', 'windows'], record: true },
+      'the notice, the pill, every figure marked as the last and Record disabled: all in the one render',
+    );
     const notice = await page.waitForSelector('[data-testid="disconnected"]', { timeout: 5_000 });
     assert.match((await notice.textContent()) ?? '', /no contact with the core since \d\d:\d\d:\d\d/);
     assert.match(await text('[data-testid="connection"]'), /Reconnecting/, 'the pill says it is trying again, not connecting for the first time');
@@ -95,8 +123,12 @@ describe('live dashboard when the core goes away and comes back (Chromium, serve
   });
 
   test('the core is back: the page reconnects by itself, the failed view loads, the figures are current', async () => {
+    await atFirstRenderWhere(`document.querySelector('[data-testid="connection"]')?.getAttribute('data-state') === 'open'`);
     serve = await start(port);
     await page.waitForSelector('[data-testid="connection"][data-state="open"]', { timeout: 15_000 });
+    // (The page shows the Sessions view that failed to load: no panels, no record bar.)
+    const back = (await seen()) as { pill: string; notice: boolean };
+    assert.deepEqual([back.pill, back.notice], ['open Connected · serve mode', false], 'the pill says Connected in the render that takes the notice away');
     assert.equal(await page.$('[data-testid="disconnected"]'), null, 'the notice is gone');
     // The Sessions view is fetched again without a reload, and the banner no longer says it failed.
     await page.waitForSelector('[data-testid="view-failed"]', { state: 'detached', timeout: 10_000 });

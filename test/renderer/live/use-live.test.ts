@@ -104,3 +104,47 @@ test('disposing the gate (the panel unmounted) cancels its pending render', () =
   assert.equal(page.timers.size, 0, 'no timer left');
   assert.equal(renders, 1, 'the pending render never ran');
 });
+
+test("the connection to the core lost or back: every panel's gate renders at once, in the same go, whatever its throttle's phase", () => {
+  const page = fakePage();
+  let connection = 'open';
+  const renders = [0, 0];
+  // Two panels at 2 Hz whose throttles are out of phase (one rendered 300 ms after the other).
+  const gates = [0, 1].map((i) => new RenderGate(() => renders[i]++, 2, page.env, () => connection));
+  gates[0].changed();
+  page.advance(300);
+  gates[1].changed();
+  page.advance(350);
+  gates[0].changed(); // due at 500 ms
+  gates[1].changed(); // due at 800 ms
+  assert.deepEqual(renders, [1, 1], 'each rendered once; the next render of each waits on its throttle');
+  connection = 'connecting'; // the core went away: the store tells every gate
+  for (const g of gates) g.changed();
+  // Nothing was run from the clock: the notice and every panel's "last figure" show in one render,
+  // not one panel now and another up to half a second later.
+  assert.deepEqual(renders, [2, 2], 'both rendered at once');
+  page.advance(2_000);
+  assert.deepEqual(renders, [2, 2], 'the renders that were pending were not run again');
+  // Changes of anything else stay throttled.
+  gates[0].changed();
+  gates[0].changed();
+  assert.equal(renders[0], 2, 'a data change waits for the throttle');
+  page.advance(2_000);
+  assert.equal(renders[0], 3, 'then renders once');
+});
+
+test('the connection changing while the page is hidden renders nothing until it is shown', () => {
+  const page = fakePage();
+  let connection = 'open';
+  let renders = 0;
+  const gate = new RenderGate(() => renders++, 2, page.env, () => connection);
+  page.setHidden(true);
+  connection = 'connecting';
+  gate.changed();
+  page.advance(5_000);
+  assert.equal(renders, 0, 'no render while hidden');
+  page.setHidden(false);
+  gate.visibilityChanged();
+  page.advance(5_000);
+  assert.equal(renders, 1, 'one render when shown');
+});

@@ -18,24 +18,46 @@ export interface RenderGateEnv {
 
 /**
  * Turns a stream of changes into renders: at most maxHz a second, none while the page is hidden,
- * one when it is shown again if anything changed meanwhile.
+ * one when it is shown again if anything changed meanwhile. A change of `urgent()` (the connection
+ * to the core) renders at once: every panel's gate then renders in the same frame, so the page
+ * never shows, for up to a throttle's wait, the notice "no contact with the core" beside a pill
+ * saying Connected, or live-looking figures beside a disabled Record.
  */
 export class RenderGate {
   private timer: unknown = null;
   private last = -Infinity;
   /** A change arrived while hidden: render once when shown. */
   private stale = false;
+  private urgentSeen: unknown;
 
   constructor(
     private readonly render: () => void,
     private readonly maxHz: number,
     private readonly env: RenderGateEnv,
-  ) {}
+    private readonly urgent: () => unknown = () => undefined,
+  ) {
+    this.urgentSeen = urgent();
+  }
 
   changed(): void {
+    const u = this.urgent();
+    const urgent = u !== this.urgentSeen;
+    this.urgentSeen = u;
+    // (A render pending on the throttle would show the same; it goes, so that none comes twice.)
+    if (urgent && this.timer !== null) {
+      this.env.clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.timer !== null) return;
     if (this.env.hidden()) {
       this.stale = true;
+      return;
+    }
+    if (urgent) {
+      // Now, not on a timer: the store tells every gate in one go, so the panels' renders are
+      // batched into one (a 0-ms timer each would be a task each, a frame apart on a busy page).
+      this.last = this.env.now();
+      this.render();
       return;
     }
     const wait = Math.max(0, 1000 / this.maxHz - (this.env.now() - this.last));
@@ -78,7 +100,7 @@ let listening = false;
 export function useLive(store: LiveStore, maxHz = 4): number {
   const [version, setVersion] = useState(store.version);
   useEffect(() => {
-    const gate = new RenderGate(() => setVersion(store.version), maxHz, PAGE);
+    const gate = new RenderGate(() => setVersion(store.version), maxHz, PAGE, () => store.connection);
     gates.add(gate);
     if (!listening) {
       listening = true;
