@@ -46,6 +46,14 @@ const PASSING_PROBLEMS: ReadonlySet<DeviceProblemCode> = new Set(['bad-frame', '
  * all the time) arrives at once at first and read as 271 Hz from a 250 Hz device.
  */
 const RATE_CHECK = { settleS: 2, spanS: 10 };
+/**
+ * The rate is judged between two chunks, one from the first and one from the last this fraction of
+ * the span: in each, the one that came least late for the nominal pace. Delivery only ever delays
+ * a chunk (a busy event loop, a loaded machine, a USB poll), so the least late ones lie on the
+ * device's own pace; two chunks taken as they come did not: a 200 Hz device whose count began with
+ * a chunk held back 80 ms read as 211 Hz over a 1.5-s span on a loaded CI machine.
+ */
+const RATE_CHECK_EDGE = 0.25;
 const RATE_TOLERANCE = 0.05;
 /**
  * Streams below this rate are not checked: a heart-rate strap's 1 Hz is one notification per
@@ -60,8 +68,22 @@ interface StreamTrack {
   timeline: DeviceTimeline;
   /** Host time just past the last delivered chunk. */
   lastHostEnd: number;
-  /** This connection's rate count (see RATE_CHECK): first chunk's arrival, count start (NaN while settling), samples since. */
-  rate: { first: number; from: number; samples: number; judged: boolean } | null;
+  /**
+   * This connection's rate count (see RATE_CHECK): first chunk's arrival, count start (NaN while
+   * settling), samples since, and the least late chunk (see RATE_CHECK_EDGE) of the span's start and
+   * of its end so far: its arrival and the samples counted up to it.
+   */
+  rate: { first: number; from: number; samples: number; judged: boolean; head: RatePoint | null; tail: RatePoint | null } | null;
+}
+
+interface RatePoint {
+  at: number;
+  samples: number;
+}
+
+/** How late a chunk came for the nominal pace, up to a constant: its arrival less its samples' span at that pace. */
+function lateness(p: RatePoint, nominal: number): number {
+  return p.at - p.samples / nominal;
 }
 
 /** A message without `name: ` in front (to put it inside a sentence that names the device). */
@@ -497,20 +519,29 @@ export class ManagedSource implements Source {
     if (!(nominal >= RATE_CHECK_MIN_HZ)) return;
     const { settleS, spanS } = this.opts.rateCheck ?? RATE_CHECK;
     if (!t.rate) {
-      t.rate = { first: now, from: NaN, samples: 0, judged: false };
+      t.rate = { first: now, from: NaN, samples: 0, judged: false, head: null, tail: null };
       return;
     }
-    if (t.rate.judged) return;
+    const r = t.rate;
+    if (r.judged) return;
     // A chunk's samples arrived before it did: the count starts at a chunk's arrival, not with it.
-    if (Number.isNaN(t.rate.from)) {
-      if (now - t.rate.first >= settleS) t.rate.from = now;
+    if (Number.isNaN(r.from)) {
+      if (now - r.first >= settleS) {
+        r.from = now;
+        r.head = { at: now, samples: 0 };
+      }
       return;
     }
-    t.rate.samples += count;
-    const span = now - t.rate.from;
-    if (span < Math.max(spanS, RATE_CHECK_MIN_SAMPLES / nominal)) return;
-    t.rate.judged = true;
-    const measured = t.rate.samples / span;
+    r.samples += count;
+    const span = now - r.from;
+    const judgeAfter = Math.max(spanS, RATE_CHECK_MIN_SAMPLES / nominal);
+    const edge = judgeAfter * RATE_CHECK_EDGE;
+    const p = { at: now, samples: r.samples };
+    if (span <= edge && lateness(p, nominal) < lateness(r.head!, nominal)) r.head = p;
+    if (span >= judgeAfter - edge && (!r.tail || lateness(p, nominal) < lateness(r.tail, nominal))) r.tail = p;
+    if (span < judgeAfter) return;
+    r.judged = true;
+    const measured = (r.tail!.samples - r.head!.samples) / (r.tail!.at - r.head!.at);
     if (Math.abs(measured / nominal - 1) <= RATE_TOLERANCE) return;
     const what = this.tracks.size > 1 ? `${t.info.modality.toUpperCase()} samples` : 'samples';
     const message = `${what} arrive at ${measured.toFixed(1)} Hz, not the ${Number(nominal.toFixed(2))} Hz set for the stream: no window is cut while the two disagree${this.driver.rateHint ? ` — ${this.driver.rateHint}` : ''}`;

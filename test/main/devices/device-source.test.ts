@@ -135,30 +135,63 @@ describe('ManagedSource stopped while it waits', () => {
 });
 
 describe('ManagedSource rate check', () => {
-  test('with two streams the problem names the one off (EEG at 200/s set to 250 Hz); the 1 Hz heart-rate stream is not judged', async () => {
+  /** A source on a clock the test moves (no wall-clock pacing: judged on when each chunk is said to arrive). */
+  async function onMovedClock(rateCheck: { settleS: number; spanS: number }) {
     let ctx!: DriverContext;
+    const clock = { t: 1000, now: () => clock.t };
     const src = new ManagedSource(
       driver(async (c) => {
         ctx = c;
         return { close: async () => undefined };
       }),
-      { hostClock: systemClock, rateCheck: { settleS: 0, spanS: 0.5 } },
+      { hostClock: clock, tickMs: 60_000, rateCheck },
     );
     void src.start(sink([]));
     while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
-    ctx.streams([
+    return { src, clock, ctx: () => ctx };
+  }
+
+  test('with two streams the problem names the one off (EEG at 200/s set to 250 Hz); the 1 Hz heart-rate stream is not judged', async () => {
+    const { src, clock, ctx } = await onMovedClock({ settleS: 0, spanS: 0.5 });
+    ctx().streams([
       { id: 'd/hr', deviceId: 'd', modality: 'other', channels: [{ label: 'HR', unit: 'bpm' }], nominalRateHz: 1 } as never,
       { id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never,
     ]);
-    // 0.9 s: HR notifications at 4 per second (as if 4 Hz), EEG at 200 per second in 20-sample chunks.
+    // 0.9 s: HR notifications at 4 per second (as if 4 Hz), EEG 4 samples every 20 ms (200 per second).
     for (let k = 0; k < 45; k++) {
-      if (k % 5 === 0) ctx.samples('d/hr', k / 4, 1, new Float32Array(1));
-      ctx.samples('d/eeg', k * 0.1, 4, new Float32Array(4));
-      await new Promise((r) => setTimeout(r, 20));
+      clock.t = 1000 + k * 0.02;
+      if (k % 5 === 0) ctx().samples('d/hr', k / 4, 1, new Float32Array(1));
+      ctx().samples('d/eeg', k * 0.02, 4, new Float32Array(4));
     }
     const p = src.status().problem;
-    assert.equal(p?.code, 'rate-mismatch');
-    assert.match(p?.message ?? '', /^EEG samples arrive at 1\d\d\.\d Hz, not the 250 Hz set for the stream/);
+    assert.equal(p?.code, 'rate-mismatch', p?.message);
+    assert.match(p?.message ?? '', /^EEG samples arrive at 200\.0 Hz, not the 250 Hz set for the stream/);
+    await src.stop();
+  });
+
+  test('a 250 Hz device whose chunks were held back 200 ms as the count began (a busy event loop) is not said to be off', async () => {
+    // Its samples are made on time, 5 every 20 ms, but the chunks of 1000.02–1000.20 all arrive at
+    // 1000.22, the first of them starting the count: counted as they came, 2 s read as 275 Hz.
+    const { src, clock, ctx } = await onMovedClock({ settleS: 0, spanS: 2 });
+    ctx().streams([{ id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
+    for (let k = 0; k <= 130; k++) {
+      clock.t = 1000 + Math.max(k, k >= 1 && k <= 10 ? 11 : 0) * 0.02;
+      ctx().samples('d/eeg', k * 0.02, 5, new Float32Array(5));
+    }
+    assert.equal(src.status().problem, undefined, src.status().problem?.message);
+    await src.stop();
+  });
+
+  test('a device that really is off is said so with its own rate, however its chunks were held back', async () => {
+    // 5 samples every 25 ms (200 Hz) set to 250 Hz; every tenth chunk comes 60 ms late, with the next ones.
+    const { src, clock, ctx } = await onMovedClock({ settleS: 0.5, spanS: 2 });
+    ctx().streams([{ id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
+    for (let k = 0; k <= 130; k++) {
+      clock.t = 1000 + k * 0.025 + (k % 10 === 0 ? 0.06 : 0);
+      ctx().samples('d/eeg', k * 0.025, 5, new Float32Array(5));
+    }
+    const p = src.status().problem;
+    assert.match(p?.message ?? '', /^samples arrive at 200\.0 Hz, not the 250 Hz set for the stream/, p?.message);
     await src.stop();
   });
 });
