@@ -12,7 +12,8 @@ import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import type { RecordingStatus } from '../../../src/shared/session.types';
 import { SOURCE_CLI as CLI, startServeChild } from '../serve/serve-child';
 
-test('SIGKILL of `heartmind serve` while markers (UDP, WebSocket) and self-reports arrive: every acknowledged event and every announced commit is there; the library says interrupted', { timeout: 90_000 }, async (t) => {
+test('SIGKILL of `heartmind serve` while markers (UDP, WebSocket) and self-reports arrive: every acknowledged event and every announced commit is there; the library says interrupted', { timeout: 180_000 }, async (t) => {
+  // 180 s: serve and two CLI runs start from source under tsx (up to 30 s each on a loaded machine).
   // The CLI from source (no build needed); the test talks to serve's WebSocket only, so a placeholder dashboard.
   const serve = await startServeChild({ cli: 'source', placeholderRenderer: true, env: { HEARTMIND_MARKER_PORT: '0' } });
   t.after(() => serve.close());

@@ -23,7 +23,7 @@ export interface ServeChildOptions {
   placeholderRenderer?: boolean;
   /** Added to the child's environment (e.g. HEARTMIND_MARKER_PORT: '0'). */
   env?: Record<string, string>;
-  /** How long to wait for the URL (ms). */
+  /** How long to wait for the URL (ms; default SERVE_START_GUARD_MS). */
   startTimeoutMs?: number;
   /** More `heartmind serve` flags. */
   args?: readonly string[];
@@ -55,6 +55,13 @@ export interface ServeChild {
   close(): void;
 }
 
+/**
+ * The wait for serve's URL is a guard against a child that hangs, not a measure of its speed (one
+ * that exits is reported at once): from source, tsx compiles the CLI and its database worker as it
+ * starts, which took 28 s on the shared 2-core machine under load (15 s, the old guard, failed).
+ */
+export const SERVE_START_GUARD_MS = 60_000;
+
 export async function startServeChild(opts: ServeChildOptions = {}): Promise<ServeChild> {
   const dir = mkdtempSync(join(tmpdir(), 'hm-serve-'));
   const dataDir = join(dir, 'profile');
@@ -80,7 +87,8 @@ export async function startServeChild(opts: ServeChildOptions = {}): Promise<Ser
   let url: string;
   try {
     url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve printed no URL in ${opts.startTimeoutMs ?? 15_000} ms: ${out} ${err}`)), opts.startTimeoutMs ?? 15_000);
+      const guardMs = opts.startTimeoutMs ?? SERVE_START_GUARD_MS;
+      const timer = setTimeout(() => reject(new Error(`serve printed no URL in ${guardMs} ms: ${out} ${err}`)), guardMs);
       child.stdout.on('data', () => {
         const m = /serving the live dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
         if (m) {
