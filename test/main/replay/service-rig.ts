@@ -1,11 +1,15 @@
 // Shared set-up for replay tests in the app's arrangement: the simulated headset and strap
 // streaming through the real hub in virtual time, with the sessions service (recorder + replay)
-// over a real database file in a temporary folder.
+// over a real database file in a temporary folder; or the whole core on the real clock with the
+// sessions area (startSessionsCore).
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { Core, CoreModuleEntry } from '../../../src/main/core/core.types';
+import { startCore } from '../../../src/main/core/start-core';
 import { DbClient } from '../../../src/main/db/db-client';
 import { StreamHub } from '../../../src/main/hub/hub';
+import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
 import { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
@@ -41,6 +45,26 @@ export async function startServiceRig(t: TestContext, opts: { seed: number; seek
 }
 
 type Rig = Awaited<ReturnType<typeof startServiceRig>>;
+
+/**
+ * The core as `heartmind serve` runs it, stopped after the test: the demo devices (a Muse-like
+ * headset and the strap) on the real clock, the sessions area (no marker port) and the areas in
+ * `more`, over a temporary data folder. Returns the core and the sessions area's service.
+ */
+export async function startSessionsCore(t: TestContext, more: CoreModuleEntry[] = []): Promise<{ core: Core; service: SessionsService }> {
+  let service: SessionsService | undefined;
+  const core = await startCore({
+    runtime: 'serve',
+    dataDir: tempDir(t),
+    demo: { eegPreset: 'muse' },
+    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ service } = await startSessionsArea(c, { markerPort: null })) }) }, ...more],
+  });
+  t.after(() => core.stop());
+  // An area that fails to start is only logged (the app runs on without it): say so here, not as
+  // an undefined service further down the test.
+  assert.ok(service, `the sessions area did not start: ${core.recentLogs().map((e) => e.message).join('; ')}`);
+  return { core, service };
+}
 
 /**
  * Records `seconds` one-second steps of virtual time with the sources the caller added (2 s after

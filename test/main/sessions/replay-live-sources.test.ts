@@ -5,10 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCore } from '../../../src/main/core/start-core';
 import type { RequestContext } from '../../../src/main/core/handler-registry';
-import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
-import type { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { startDevicesArea } from '../../../src/main/devices/devices.core';
 import { DeviceManager } from '../../../src/main/devices/device-manager';
 import { ManagedSource } from '../../../src/main/devices/device-source';
@@ -16,6 +13,7 @@ import type { DeviceDriver, DriverContext, DriverSession } from '../../../src/ma
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
+import { startSessionsCore } from '../replay/service-rig';
 import { waitFor } from '../../fixtures/recording-sink';
 
 const ctx: RequestContext = { transport: 'local', clientId: 'test' };
@@ -42,38 +40,30 @@ class SlowToReopenDriver implements DeviceDriver {
 }
 
 test('closing a replay restarts only the devices live before it, without waiting for them', async (t) => {
-  let service!: SessionsService;
   let bluetoothTries = 0;
-  const core = await startCore({
-    runtime: 'serve',
-    dataDir: tempDir(t),
-    demo: { eegPreset: 'muse' },
-    modules: [
-      { name: 'sessions', load: async () => ({ start: async (c) => void ({ service } = await startSessionsArea(c, { markerPort: null })) }) },
-      {
-        name: 'devices',
-        load: async () => ({
-          start: (c) =>
-            void startDevicesArea(
-              c,
-              new DeviceManager({
-                hub: c.hub,
-                clock: c.clock,
-                dataDir: c.dataDir,
-                log: (e) => c.log(e.level, e.source, e.message),
-                // This computer has no Bluetooth, as in CI.
-                central: async () => {
-                  bluetoothTries++;
-                  throw new DeviceError('unavailable', 'Bluetooth is not available (EAFNOSUPPORT)');
-                },
-                policy: { initialDelayMs: 20, maxDelayMs: 50 },
-              }),
-            ),
-        }),
-      },
-    ],
-  });
-  t.after(() => core.stop());
+  const { core, service } = await startSessionsCore(t, [
+    {
+      name: 'devices',
+      load: async () => ({
+        start: (c) =>
+          void startDevicesArea(
+            c,
+            new DeviceManager({
+              hub: c.hub,
+              clock: c.clock,
+              dataDir: c.dataDir,
+              log: (e) => c.log(e.level, e.source, e.message),
+              // This computer has no Bluetooth, as in CI.
+              central: async () => {
+                bluetoothTries++;
+                throw new DeviceError('unavailable', 'Bluetooth is not available (EAFNOSUPPORT)');
+              },
+              policy: { initialDelayMs: 20, maxDelayMs: 50 },
+            }),
+          ),
+      }),
+    },
+  ]);
   const call = async (channel: string, req?: unknown) => {
     const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
     if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
@@ -122,14 +112,7 @@ test('closing a replay restarts only the devices live before it, without waiting
 });
 
 test('a replay opened over another keeps the live devices parked until the last one closes', async (t) => {
-  let service!: SessionsService;
-  const core = await startCore({
-    runtime: 'serve',
-    dataDir: tempDir(t),
-    demo: { eegPreset: 'muse' },
-    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ service } = await startSessionsArea(c, { markerPort: null })) }) }],
-  });
-  t.after(() => core.stop());
+  const { core, service } = await startSessionsCore(t);
   const call = async (channel: string, req?: unknown) => {
     const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
     if (!env.ok) throw new Error(env.error.message);

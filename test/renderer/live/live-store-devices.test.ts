@@ -13,10 +13,8 @@ import { PushRouter } from '../../../src/renderer/src/transport/client';
 import type { PushMessage, PushType } from '../../../src/shared/ipc-schema';
 import type { DeviceState, DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
-import { startCore } from '../../../src/main/core/start-core';
-import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
-import type { SessionsService } from '../../../src/main/sessions/sessions-service';
 import { tempDir } from '../../main/db/db-test-util';
+import { startSessionsCore } from '../../main/replay/service-rig';
 import { waitFor } from '../../fixtures/recording-sink';
 
 (globalThis as { window?: unknown }).window ??= globalThis;
@@ -77,14 +75,7 @@ class PlainSource implements Source {
 }
 
 test('over the real core: a device taken off the hub leaves the list, a demo device stopped stays, a replay stays after its end and goes when closed', async (t) => {
-  let service!: SessionsService;
-  const core = await startCore({
-    runtime: 'serve',
-    dataDir: tempDir(t),
-    demo: { eegPreset: 'muse' },
-    modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void ({ service } = await startSessionsArea(c, { markerPort: null })) }) }],
-  });
-  t.after(() => core.stop());
+  const { core, service } = await startSessionsCore(t);
   const ctx = { transport: 'local' as const, clientId: 'test' };
   const router = new PushRouter();
   t.after(core.subscribePushes((m) => router.dispatch(m)));
