@@ -10,6 +10,9 @@
 //   * exact seeks (the app's): the newest snapshot before the target restored into the hub, then
 //     everything after it re-fed through the pipeline up to the target;
 //   * pre-roll seeks (sessions recorded before snapshots): 10 s re-fed into a fresh pipeline.
+// Then `heartmind sessions show`'s placing of every stream on the shared clock (sampleSpans: the
+// clock model re-fed every chunk of each run, as an export places the samples): the first time,
+// which stores the placement (schema 80), and then from it.
 // Peers in the same run: the same lookup without the time index, and MNE-Python reading 10 s at a
 // random time from the session exported as EDF+ (read_raw_edf without preload, then get_data).
 // Usage: node --import tsx bench/replay-seek.bench.ts [--hours H] [--seeks N] [--snapshot-share F] [--no-mne]
@@ -226,6 +229,18 @@ async function main() {
       locateMs.push(performance.now() - tl);
     }
     locateMs.sort((a, b) => a - b);
+    // `sessions show`: the first call computes and caches each stream's placement, later ones read it.
+    let t0 = performance.now();
+    const spans = await db.api.sampleSpans(built.sessionId);
+    const showFirstMs = performance.now() - t0;
+    const showCachedMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      const again = await db.api.sampleSpans(built.sessionId);
+      showCachedMs.push(performance.now() - t0);
+      if (JSON.stringify(again) !== JSON.stringify(spans)) throw new Error('the cached placement gave other sample times');
+    }
+    showCachedMs.sort((a, b) => a - b);
     await hub.close();
     await db.close();
 
@@ -252,6 +267,8 @@ async function main() {
       { what: 'find the snapshot + read one page (DB worker)', 'median ms': median(locateMs), 'p95 ms': percentile(locateMs, 95), 'max ms': locateMs[locateMs.length - 1] },
       { what: 'time lookup with the index', 'median ms': median(idxMs), 'p95 ms': percentile(idxMs, 95), 'max ms': idxMs[idxMs.length - 1] },
       { what: 'peer: time lookup without the index (full scan)', 'median ms': median(scanMs), 'p95 ms': percentile(scanMs, 95), 'max ms': scanMs[scanMs.length - 1] },
+      { what: 'sessions show, placing the streams the first time (every chunk read, the clock model re-fitted, cached)', 'median ms': showFirstMs, 'p95 ms': showFirstMs, 'max ms': showFirstMs },
+      { what: 'sessions show, placing the streams from the cached placement (5 times)', 'median ms': median(showCachedMs), 'p95 ms': percentile(showCachedMs, 95), 'max ms': showCachedMs[showCachedMs.length - 1] },
     ];
 
     // Peer 2: MNE-Python reading 10 s at random times from the same session as EDF+.
@@ -298,6 +315,7 @@ print(json.dumps(sorted(ts[2:])))`;
     console.log(
       `\nexact seek median ${median(exact.ms).toFixed(1)} ms, p95 ${percentile(exact.ms, 95).toFixed(1)} ms (goal < 100 ms; pre-roll seek ${median(preRoll.ms).toFixed(1)} / ${percentile(preRoll.ms, 95).toFixed(1)} ms) over ${SEEKS} random seeks each; ${windows - windowsBefore} windows reached the listeners while seeking (exact seeks withhold those before the target)`,
     );
+    console.log(`sessions show places the streams in ${median(showCachedMs).toFixed(1)} ms from the cached placement, ${(showFirstMs / 1000).toFixed(2)} s the first time (${(showFirstMs / HOURS / 1000).toFixed(2)} s per recorded hour): ${(showFirstMs / median(showCachedMs)).toFixed(0)}× faster`);
     console.log(mneLine);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { DbError, describeDbProblem, toDbError } from './db-error';
 import { DEFAULT_BUSY_TIMEOUT_MS, type DbOpenOptions, type ReadableDb, type WritableDb } from './db.types';
 import { HEARTMIND_APPLICATION_ID } from './migrations/0010-create-sessions';
-import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index';
+import { LATEST_SCHEMA_VERSION, migrate, readableWithoutUpgrade, schemaVersion } from './migrations/index';
 
 export interface OpenedDatabase {
   db: ReadableDb;
@@ -69,7 +69,8 @@ export function openDatabase(path: string, options: DbOpenOptions = {}): OpenedD
       );
     }
     if (!writable) {
-      if (version < LATEST_SCHEMA_VERSION) {
+      // A version short of only a cache reads as it is (the stream placement of schema 80).
+      if (!readableWithoutUpgrade(version)) {
         throw new DbError(
           'Readonly',
           describeDbProblem('Readonly', path, `schema ${version} needs upgrading to ${LATEST_SCHEMA_VERSION}, which needs write access`),

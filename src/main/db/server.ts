@@ -560,6 +560,35 @@ export function setClockModel(db: WritableDb, streamId: number, model: ClockMode
   prep(db, 'UPDATE streams SET clock_model = ? WHERE id = ?').run(JSON.stringify(model), streamId);
 }
 
+/** Schema 80 added the placement cache; a read-only database short of it reads without (migrations/index.ts). */
+const PLACEMENT_SCHEMA = 80;
+
+/** A stream's cached placement on the shared clock (schema 80; export-session.ts writes and reads the JSON), null where none. */
+export function getStreamPlacement(db: ReadableDb, streamId: number): string | null {
+  if (schemaVersion(db) < PLACEMENT_SCHEMA) return null;
+  return prep<[number], string | null>(db, 'SELECT placement FROM streams WHERE id = ?').pluck().get(requireId(streamId, 'stream id')) ?? null;
+}
+
+/**
+ * Caches a stream's placement where the connection may write; returns whether it did. Best effort:
+ * a read-only database, an older schema, or a lock held by another process (not waited for: a
+ * `sessions show` while another process commits would wait out the busy timeout) leave it
+ * uncached, and the next reader computes it again.
+ */
+export function cacheStreamPlacement(db: ReadableDb, streamId: number, placement: string): boolean {
+  if (db.readonly || Boolean(db.pragma('query_only', { simple: true })) || schemaVersion(db) < PLACEMENT_SCHEMA) return false;
+  const wait = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    prep(db, 'UPDATE streams SET placement = ? WHERE id = ?').run(placement, requireId(streamId, 'stream id'));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recording
 

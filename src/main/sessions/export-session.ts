@@ -24,7 +24,7 @@ import type { ExportRequest, ExportResult, SessionStream } from '../../shared/se
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { ChunkTimes, StoredChunk } from '../db/sample-codec';
-import { dataExtent, getSession, listMarkers, listSelfReports, readStreamChunks, readStreamChunkTimes, type BlockCursor, type DecodedBlocks } from '../db/server';
+import { cacheStreamPlacement, dataExtent, getSession, getStreamPlacement, listMarkers, listSelfReports, readStreamChunks, readStreamChunkTimes, type BlockCursor, type DecodedBlocks } from '../db/server';
 import { describeFsProblem } from '../core/data-dir';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
@@ -121,18 +121,16 @@ export interface PlacedRun<C extends ChunkTimes> {
   start: number;
 }
 
-/**
- * A stream's chunks as the runs whose device times follow on, each placed on the shared host clock
- * (runStartHost), in time order and not overlapping, with times from `zero`: the one mapping an
- * export writes the samples by and `heartmind sessions show` reports a stream's first and last
- * sample by (it reported the first chunk's arrival: an ECG strap's 0.55-s packets read 0.5 s late).
- */
-export function* placeRuns<C extends ChunkTimes>(stream: SessionStream, chunks: C[], zero: number): Generator<void, PlacedRun<C>[]> {
-  const rate = stream.info.nominalRateHz;
-  const runs: PlacedRun<C>[] = [];
-  for (const run of segmentsOf(chunks, rate)) {
-    runs.push({ chunks: run, count: run.reduce((a, c) => a + c.count, 0), start: (yield* runStartHost(stream, run)) - zero });
-  }
+/** A run before it is put on the clock: its chunks, samples and its first sample's host time (runStartHost). */
+interface HostRun<C> {
+  chunks: C[];
+  count: number;
+  host: number;
+}
+
+/** Runs from their first samples' host times: from `zero`, in time order, none overlapping the one before. */
+function placeOnClock<T>(hostRuns: { chunks: T; count: number; host: number }[], rate: number, zero: number): { chunks: T; count: number; start: number }[] {
+  const runs = hostRuns.map((r) => ({ chunks: r.chunks, count: r.count, start: r.host - zero }));
   runs.sort((a, b) => a.start - b.start);
   // Runs must not overlap (a device clock reset can map a run onto the previous one's tail).
   for (let i = 1; i < runs.length; i++) {
@@ -140,6 +138,89 @@ export function* placeRuns<C extends ChunkTimes>(stream: SessionStream, chunks: 
     if (runs[i].start < prevEnd) runs[i].start = prevEnd;
   }
   return runs;
+}
+
+/**
+ * Version of the placement a stream caches (schema 80, streams.placement): bump it whenever
+ * segmentsOf, runStartHost or the ClockModel's fit (its code or defaults) changes, so that a cache
+ * written by older code is computed anew. test/main/sessions/placement-pinned.test.ts pins a fixed
+ * session's placement to the bit and fails when one of them changes.
+ */
+export const PLACEMENT_VERSION = 1;
+
+/**
+ * What a stream's placement was computed from: when the stream gains chunks (a recording goes on)
+ * or the code changes, a cached one no longer matches. The runs depend on nothing else: the chunks'
+ * times (the arrival span and the sample count stand for them: stored chunks are never rewritten),
+ * the rate, the latency subtracted, and a file's clock line.
+ */
+function placementKey(stream: SessionStream): string {
+  const m = stream.clockModel;
+  return JSON.stringify([PLACEMENT_VERSION, stream.sampleCount, stream.firstTime, stream.lastTime, stream.info.nominalRateHz, stream.info.latencySec ?? 0, m?.kind === 'file' ? m : null]);
+}
+
+/** A stream's cached runs (chunks, samples, first sample's host time), or null where none matches. */
+function cachedRuns(db: ReadableDb, stream: SessionStream): { chunks: number; count: number; host: number }[] | null {
+  const text = getStreamPlacement(db, stream.id);
+  if (!text) return null;
+  try {
+    const p = JSON.parse(text) as { key?: unknown; runs?: unknown };
+    if (p.key !== placementKey(stream) || !Array.isArray(p.runs)) return null;
+    const runs: { chunks: number; count: number; host: number }[] = [];
+    for (const r of p.runs as unknown[]) {
+      if (!Array.isArray(r) || r.length !== 3 || !r.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+      runs.push({ chunks: r[0], count: r[1], host: r[2] });
+    }
+    return runs.length > 0 ? runs : null;
+  } catch {
+    return null; // damaged: computed anew (and written over)
+  }
+}
+
+/** Caches a stream's runs where the session is no longer recorded and the connection may write. */
+function cacheRuns(db: ReadableDb, stream: SessionStream, sessionState: string, runs: HostRun<unknown>[]): void {
+  if (sessionState === 'recording' || runs.length === 0) return;
+  cacheStreamPlacement(db, stream.id, JSON.stringify({ key: placementKey(stream), runs: runs.map((r) => [r.chunks.length, r.count, r.host]) }));
+}
+
+/** A stream's chunks as runs whose device times follow on, each with its first sample's host time. */
+function* hostRuns<C extends ChunkTimes>(stream: SessionStream, chunks: C[]): Generator<void, HostRun<C>[]> {
+  const runs: HostRun<C>[] = [];
+  for (const run of segmentsOf(chunks, stream.info.nominalRateHz)) {
+    runs.push({ chunks: run, count: run.reduce((a, c) => a + c.count, 0), host: yield* runStartHost(stream, run) });
+  }
+  return runs;
+}
+
+/**
+ * A stream's chunks as the runs whose device times follow on, each placed on the shared host clock
+ * (runStartHost), in time order and not overlapping, with times from `zero`: the one mapping an
+ * export writes the samples by and `heartmind sessions show` reports a stream's first and last
+ * sample by (it reported the first chunk's arrival: an ECG strap's 0.55-s packets read 0.5 s late).
+ */
+export function* placeRuns<C extends ChunkTimes>(stream: SessionStream, chunks: C[], zero: number): Generator<void, PlacedRun<C>[]> {
+  return placeOnClock(yield* hostRuns(stream, chunks), stream.info.nominalRateHz, zero);
+}
+
+/**
+ * placeRuns over a stream's stored chunks, from the stream's cached placement where it has one
+ * that matches them (the same runs, to the bit, without re-fitting the clock model: about a second
+ * per recorded hour), otherwise computed and cached for the next reader.
+ */
+function* placeStoredRuns<C extends ChunkTimes>(db: ReadableDb, stream: SessionStream, sessionState: string, chunks: C[], zero: number): Generator<void, PlacedRun<C>[]> {
+  const rate = stream.info.nominalRateHz;
+  const cached = cachedRuns(db, stream);
+  if (cached) {
+    // The cache's runs must split these chunks as segmentsOf does (they always do, unless the
+    // stored chunks changed under the same key); each keeps its chunks.
+    const segments = segmentsOf(chunks, rate);
+    if (segments.length === cached.length && segments.every((seg, i) => seg.length === cached[i].chunks && seg.reduce((n, c) => n + c.count, 0) === cached[i].count)) {
+      return placeOnClock(segments.map((seg, i) => ({ chunks: seg, count: cached[i].count, host: cached[i].host })), rate, zero);
+    }
+  }
+  const runs = yield* hostRuns(stream, chunks);
+  cacheRuns(db, stream, sessionState, runs);
+  return placeOnClock(runs, rate, zero);
 }
 
 /** Blocks a step of sampleSpansSteps reads the chunk times of (their samples are not decoded). */
@@ -164,9 +245,9 @@ function* readTimesInSteps(db: ReadableDb, stream: SessionStream): Generator<voi
  * line, and a range exported from the middle of a 5-minute session put the strap's ECG 2.9 ms off
  * the same samples in the whole session's export.
  */
-function* chunkPlaces(db: ReadableDb, stream: SessionStream, zero: number): Generator<void, Map<number, { run: PlacedRun<ChunkTimes>; at: number }>> {
+function* chunkPlaces(db: ReadableDb, stream: SessionStream, sessionState: string, zero: number): Generator<void, Map<number, { run: PlacedRun<ChunkTimes>; at: number }>> {
   const places = new Map<number, { run: PlacedRun<ChunkTimes>; at: number }>();
-  for (const run of yield* placeRuns(stream, yield* readTimesInSteps(db, stream), zero)) {
+  for (const run of yield* placeStoredRuns(db, stream, sessionState, yield* readTimesInSteps(db, stream), zero)) {
     let at = 0;
     for (const c of run.chunks) {
       places.set(c.seq, { run, at });
@@ -194,7 +275,10 @@ export function* sampleSpansSteps(db: ReadableDb, sessionId: number): Generator<
   const spans: StreamSampleSpan[] = [];
   for (const st of s.streams) {
     if (st.sampleCount === 0 || !(st.info.nominalRateHz > 0)) continue;
-    const runs = yield* placeRuns(st, yield* readTimesInSteps(db, st), s.startTime);
+    // The first and last sample need only the runs' counts and starts: a cached placement has them
+    // without reading a chunk.
+    const cached = cachedRuns(db, st);
+    const runs = cached ? placeOnClock(cached, st.info.nominalRateHz, s.startTime) : yield* placeStoredRuns(db, st, s.state, yield* readTimesInSteps(db, st), s.startTime);
     if (runs.length === 0) continue;
     const last = runs[runs.length - 1];
     spans.push({ streamId: st.id, firstTime: s.startTime + runs[0].start, lastTime: s.startTime + last.start + (last.count - 1) / st.info.nominalRateHz });
@@ -261,7 +345,7 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
     const rate = st.info.nominalRateHz;
     const chunks = yield* readChunksInSteps(db, st, readFrom, readTo);
     // Placed over the whole stream (read after the samples: it holds every chunk they hold).
-    const places = yield* chunkPlaces(db, st, zero);
+    const places = yield* chunkPlaces(db, st, s.state, zero);
     // The chunks read, in pieces that follow on within one placed run.
     const pieces: { start: number; count: number; chunks: StoredChunk[] }[] = [];
     let piece: (typeof pieces)[number] | null = null;
