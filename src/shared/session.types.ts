@@ -117,6 +117,12 @@ export const MAX_MARKER_LABEL_CHARS = 1000;
 
 /** Who put a marker there. */
 export type MarkerSource = 'keyboard' | 'udp' | 'websocket' | 'request' | 'import' | 'api';
+/** Every MarkerSource: what the database takes, and what an import keeps of a file's marker source. */
+export const MARKER_SOURCES: readonly MarkerSource[] = ['keyboard', 'udp', 'websocket', 'request', 'import', 'api'];
+
+export function isMarkerSource(s: string): s is MarkerSource {
+  return (MARKER_SOURCES as readonly string[]).includes(s);
+}
 
 export interface Marker {
   id: number;

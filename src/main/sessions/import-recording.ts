@@ -9,7 +9,7 @@ import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/f
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import { segmentBreaks } from '../../shared/formats/import-util';
 import { parseSamAnnotation } from '../../shared/formats/sam-annotation';
-import type { ImportRequest, ImportResult, SessionSummary } from '../../shared/session.types';
+import { isMarkerSource, type ImportRequest, type ImportResult, type SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import type { ImportGap, ImportStream, SessionImport } from '../db/server';
@@ -151,7 +151,10 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     const sam = a.channel ? null : parseSamAnnotation(a.label);
     if (problem) warnings.push(`annotation "${a.label}" left out: ${problem}`);
     else if (sam) selfReports.push({ time: zero + a.onset, ...sam });
-    else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: 'import' });
+    // A marker our CSV export wrote keeps who put it there (its source column: 'keyboard', 'udp'…),
+    // so a session moved as CSV still tells the experimenter's keys from the stimulus program's
+    // markers; a file's own kinds ('edf+', 'xdf:Markers') are not ours: 'import'.
+    else markers.push({ time: zero + a.onset, duration, label: a.channel ? `${a.label} [${a.channel}]` : a.label, source: isMarkerSource(a.source) ? a.source : 'import' });
   }
   // A warning, not only a note: the session's date in the library is then today's, not the recording's.
   if (rec.startTime === null) warnings.push('the file has no start date: the session is dated at the import time');

@@ -25,7 +25,8 @@ export function detectFormat(file: NamedBytes): DetectedFormat | null {
   if (head.startsWith('XDF:')) return 'xdf';
   if (/^%OpenBCI Raw (EXG|EEG) Data/i.test(head)) return 'openbci-gui';
   // (after the byte-order mark Excel's "CSV UTF-8" starts with)
-  if (/^(\xef\xbb\xbf)?(time_s|onset_s),/.test(head)) return 'csv';
+  // (our export's info file, 'field,value': read with the export's other files)
+  if (/^(\xef\xbb\xbf)?((time_s|onset_s),|field,value\r?\n)/.test(head)) return 'csv';
   if (/\.hea$/i.test(file.name)) return 'wfdb';
   const first = head.split(/\r?\n/)[0];
   if (/^[-+0-9.eEnaif]+(\t[-+0-9.eEnaif]+)+\s*$/.test(first)) return 'brainflow-csv';

@@ -93,7 +93,7 @@ test('a CSV export imports whole from any of its files: the other stream files a
   writeFileSync(path.join(dir, 'other.csv'), writeCsv(rec, { baseName: 'x' })[1].text);
   writeFileSync(path.join(dir, 'S-2-analysis.csv'), 'subject,score\n1,0.5\n'); // the user's own CSV, named like the export
   const files = await readRecordingFiles(path.join(dir, 'S-2-ECG.csv'));
-  assert.deepEqual(files.map((f) => f.name), ['S-2-ECG.csv', 'S-2-EEG.csv', 'S-2-markers.csv']);
+  assert.deepEqual(files.map((f) => f.name), ['S-2-ECG.csv', 'S-2-EEG.csv', 'S-2-info.csv', 'S-2-markers.csv']);
   const back = await importRecordingFile(path.join(dir, 'S-markers.csv'));
   assert.equal(back.fileName, 'S.csv');
   assert.deepEqual(back.streams.map((s) => [s.name, s.channels.length, s.segments[0].count]), [['ECG', 1, 31000], ['EEG', 20, 31000]]);

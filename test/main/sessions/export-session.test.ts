@@ -108,7 +108,7 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
   }
 
   const csv = await db.api.exportSession({ sessionId, format: 'csv', path: join(dir, 'range.csv'), fromTime: from, toTime: to });
-  assert.equal(csv.files.length, session.streams.length + 1, 'one file per stream, plus the markers');
+  assert.equal(csv.files.length, session.streams.length + 2, 'one file per stream, plus the markers and the info');
   const eegCsv = readFileSync(csv.files.find((f) => f.includes('eeg'))!, 'utf8').split('\n');
   assert.match(eegCsv[0], new RegExp(`^time_s,unix_time_s,${labels[0]} \\(uV\\)`));
   assert.ok(eegCsv.length > 7 * eeg.info.nominalRateHz);
@@ -212,10 +212,10 @@ test('CSV export names each stream file after the session and a short stream nam
   // An imported EDF+ (one EEG stream): its name and its stream's.
   const imported = await importRecordingFile(db, { path: join(DATA, 'edf-eegmmidb', 'S001R04.edf') }, { appVersion: 'test', now: 0 });
   const a = await db.api.exportSession({ sessionId: imported.id, format: 'csv', path: folder });
-  assert.deepEqual(a.files.map((f) => basename(f)), ['S001R04-eeg.csv', 'S001R04-markers.csv']);
+  assert.deepEqual(a.files.map((f) => basename(f)), ['S001R04-eeg.csv', 'S001R04-markers.csv', 'S001R04-info.csv']);
   // Exported again into the same folder: the next free base, the same stream names.
   const again = await db.api.exportSession({ sessionId: imported.id, format: 'csv', path: folder });
-  assert.deepEqual(again.files.map((f) => basename(f)), ['S001R04-2-eeg.csv', 'S001R04-2-markers.csv']);
+  assert.deepEqual(again.files.map((f) => basename(f)), ['S001R04-2-eeg.csv', 'S001R04-2-markers.csv', 'S001R04-2-info.csv']);
 
   // A recorded session (simulated headset + strap): the device streams' kinds.
   const sim = await startSimRecording(db, 'Rest 1');
@@ -223,7 +223,7 @@ test('CSV export names each stream file after the session and a short stream nam
   const sessionId = sim.recorder.sessionId!;
   await sim.close();
   const b = await db.api.exportSession({ sessionId, format: 'csv', path: folder });
-  assert.deepEqual(b.files.map((f) => basename(f)).sort(), ['Rest_1-ecg.csv', 'Rest_1-eeg.csv', 'Rest_1-markers.csv']);
+  assert.deepEqual(b.files.map((f) => basename(f)).sort(), ['Rest_1-ecg.csv', 'Rest_1-eeg.csv', 'Rest_1-info.csv', 'Rest_1-markers.csv']);
 
   // A range without samples is refused by every format alike (CSV wrote header-only files, '0 values').
   const start = (await db.api.getSession(imported.id)).startTime;

@@ -2,7 +2,10 @@
 // Plain RFC 4180 CSV that pandas, R and spreadsheets open without options:
 //   time_s,unix_time_s,Fp1 (uV),Fp2 (uV),…      time_s from the recording's zero; unix_time_s when the start is known
 //   0,1557936053.329,61379.36,…
-// Markers: onset_s,duration_s,label,source. Values are written so that they read back exactly:
+// Markers: onset_s,duration_s,label,source. The recording's subject and header text (a session's
+// name, notes, tags, the app that recorded it) in '<base>-info.csv', two columns, field,value
+// ('subject,S07'): a file of its own, so the stream and marker files keep their columns and no
+// reader needs an option for a comment line. Values are written so that they read back exactly:
 // quantised channels to the decimals their resolution needs (where that is no decimal, as an
 // EDF's, the float32's shortest text, and the reader finds the step again), float32 data to the
 // shortest text that gives the same float32.
@@ -35,7 +38,7 @@ function csvField(s: string): string {
 /**
  * Per stream, the part of its file name after the base: its name ('EEG', 'eeg'), where two
  * streams share it followed by their device ('eeg-Muse-1A2B', 'eeg-Cyton'), and where that is
- * still shared, numbered ('eeg-2'); never 'markers', the markers file's.
+ * still shared, numbered ('eeg-2'); never 'markers' or 'info', the markers and info files'.
  */
 function streamFileLabels(streams: readonly ImportedStream[]): string[] {
   const names = streams.map((s) => safeFileName(s.name) || s.modality);
@@ -44,7 +47,7 @@ function streamFileLabels(streams: readonly ImportedStream[]): string[] {
     const sharing = names.flatMap((m, j) => (m === n ? [safeFileName(streams[j].meta?.device ?? '')] : []));
     return sharing.length > 1 && device && new Set(sharing).size > 1 ? `${n}-${device}` : n;
   });
-  const used = new Set<string>(['markers']);
+  const used = new Set<string>(['markers', 'info']);
   return labels.map((l) => {
     let label = l;
     for (let k = 2; used.has(label.toLowerCase()); k++) label = `${l}-${k}`;
@@ -128,6 +131,32 @@ function timeText(t: number): string {
   return String(Math.round(t * 1e6) / 1e6);
 }
 
+/** The info file's rows for the subject fields, in this order: 'subject' is the code (EDF+'s patient code). */
+const SUBJECT_FIELDS: readonly [keyof ImportedRecording['subject'], string][] = [
+  ['code', 'subject'],
+  ['name', 'subject name'],
+  ['sex', 'subject sex'],
+  ['birthdate', 'subject birthdate'],
+  ['age', 'subject age'],
+];
+
+/** The info file's header line. */
+const INFO_HEAD = 'field,value';
+
+/** The info file's rows: the subject's fields, then the recording's info, each non-empty one. */
+function infoRows(rec: ImportedRecording): [string, string][] {
+  const subject = SUBJECT_FIELDS.flatMap(([k, field]): [string, string][] => {
+    const v = rec.subject[k]?.trim();
+    return v ? [[field, v]] : [];
+  });
+  const taken = new Set(SUBJECT_FIELDS.map(([, field]) => field));
+  // A CSV export read back lists the files it was read from ('files'): about that copy, not the
+  // recording, and written again it would name the old files (a round trip gave another info file).
+  if (rec.format === 'csv') taken.add('files');
+  const info = Object.entries(rec.info).filter(([k, v]) => k.trim() !== '' && !taken.has(k) && v.trim() !== '');
+  return [...subject, ...info];
+}
+
 export function writeCsv(rec: ImportedRecording, opts: CsvWriteOptions = {}): CsvFile[] {
   return csvFileSteps(rec, opts).map((f) => ({ name: f.name, text: [...f.pieces()].join('') }));
 }
@@ -185,6 +214,16 @@ export function csvFileSteps(rec: ImportedRecording, opts: CsvWriteOptions & { s
       yield lines.join('\n') + '\n';
     },
   });
+  // Last, so an export's first file stays its first stream's. Only when there is something to say.
+  const info = infoRows(rec);
+  if (info.length > 0) {
+    files.push({
+      name: `${base}-info.csv`,
+      *pieces() {
+        yield [INFO_HEAD, ...info.map(([k, v]) => `${csvField(k)},${csvField(v)}`)].join('\n') + '\n';
+      },
+    });
+  }
   return files;
 }
 
@@ -276,6 +315,19 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
   const head = (csvRecords(lines[0])[0]?.fields ?? []).map((s) => s.trim());
   const base: ImportedRecording = { fileName, format: 'csv', startTime: null, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
   if (decoded.encoding !== 'utf-8') base.warnings.push('the file is not UTF-8 (saved by a spreadsheet?); its text was read as Windows-1252 (Latin-1)');
+  if (head.length === 2 && head[0] === 'field' && head[1] === 'value') {
+    // The info file: the subject's fields and the recording's header text. Alone it has no data.
+    const out: ImportedRecording = { ...base, subject: {}, info: {} };
+    const fieldOf = new Map(SUBJECT_FIELDS.map(([k, field]) => [field, k]));
+    for (const { fields: f } of csvRecords(decoded.text).slice(1)) {
+      const [k, v] = [f[0]?.trim() ?? '', f.slice(1).join(',')];
+      if (k === '' || v.trim() === '') continue;
+      const sk = fieldOf.get(k);
+      if (sk) out.subject[sk] = v.trim();
+      else out.info[k] = v;
+    }
+    return out;
+  }
   if (head[0] === 'onset_s') {
     // Records, not lines: a label of several lines (a self-report note) is one quoted field across them.
     const records = csvRecords(decoded.text).filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
@@ -439,8 +491,11 @@ export function importHeartMindCsvExport(files: NamedBytes[], base: string): Imp
   const parts = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, rec: parseHeartMindCsv(f.bytes, f.name) }));
   const starts = parts.flatMap((p) => (p.rec.streams.length > 0 && p.rec.startTime !== null ? [p.rec.startTime] : []));
   const startTime = starts.length ? Math.min(...starts) : null;
-  const out: ImportedRecording = { fileName: `${base}.csv`, format: 'csv', startTime, subject: {}, info: { files: parts.map((p) => p.name).join(', ') }, streams: [], annotations: [], warnings: [] };
+  const out: ImportedRecording = { fileName: `${base}.csv`, format: 'csv', startTime, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
   for (const { name, rec } of parts) {
+    // (the info file's; the other files have none)
+    Object.assign(out.subject, rec.subject);
+    Object.assign(out.info, rec.info);
     out.warnings.push(...rec.warnings.map((w) => `${name}: ${w}`));
     out.annotations.push(...rec.annotations);
     const shift = startTime !== null && rec.startTime !== null ? rec.startTime - startTime : 0;
@@ -452,6 +507,7 @@ export function importHeartMindCsvExport(files: NamedBytes[], base: string): Imp
       out.streams.push({ ...s, name: name.slice(base.length + 1).replace(/\.csv$/i, '') });
     }
   }
+  out.info.files = parts.map((p) => p.name).join(', ');
   out.annotations.sort((a, b) => a.onset - b.onset);
   return out;
 }

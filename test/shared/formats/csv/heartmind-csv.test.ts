@@ -7,11 +7,11 @@ import { importEdf } from '../../../../src/shared/formats/edf';
 import { FormatError } from '../../../../src/shared/formats/format-error';
 import { dataPath, NEED_DATA } from '../../../fixtures/shared-data';
 
-test('EEGMAT to CSV: one file per stream and one of markers; values read back as the same counts', { skip: NEED_DATA }, () => {
+test('EEGMAT to CSV: one file per stream, one of markers and one of the header text; values read back as the same counts', { skip: NEED_DATA }, () => {
   const rec = importEdf(new Uint8Array(readFileSync(dataPath('edf-eegmat', 'Subject00_2.edf'))), 'Subject00_2.edf');
   rec.annotations.push({ onset: 1.5, duration: 0.25, label: 'say "hi", then wait', source: 'marker' });
   const files = writeCsv(rec);
-  assert.deepEqual(files.map((f) => f.name), ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv']);
+  assert.deepEqual(files.map((f) => f.name), ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv', 'Subject00_2-info.csv']);
   const eegText = files[0].text;
   assert.match(eegText.split('\n')[0], /^time_s,unix_time_s,EEG Fp1 \(uV\),EEG Fp2 \(uV\)/);
   const back = parseHeartMindCsv(eegText, files[0].name);
@@ -192,7 +192,7 @@ test('the files of one CSV export import as one recording: its streams together,
   rec.annotations.push({ onset: 1.5, duration: 0.25, label: 'stim', source: 'marker' });
   const files = writeCsv(rec).map((f) => ({ name: f.name, bytes: new TextEncoder().encode(f.text) }));
   const names = files.map((f) => f.name);
-  assert.deepEqual(names, ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv']);
+  assert.deepEqual(names, ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv', 'Subject00_2-info.csv']);
   for (const main of names) {
     assert.equal(csvExportBase(main, names), 'Subject00_2');
     // The reader puts the file asked for first; the recording is the same whichever it is.
@@ -201,6 +201,10 @@ test('the files of one CSV export import as one recording: its streams together,
     assert.equal(back.startTime, rec.startTime);
     assert.deepEqual(back.streams.map((s) => [s.name, s.rateHz, s.channels.length, s.segments.map((g) => [g.start, g.count])]), [['ECG', 500, 1, [[0, 31000]]], ['EEG', 500, 20, [[0, 31000]]]]);
     assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), [[0, 0, '[Total time]+62.000'], [1.5, 0.25, 'stim']]);
+    // The EDF's subject and header text, from the info file; 'files' is the reader's own note.
+    assert.deepEqual(back.subject, rec.subject, `${main}: the subject`);
+    assert.deepEqual({ ...back.info, files: undefined }, { ...rec.info, files: undefined }, `${main}: the header text`);
+    assert.equal(back.info.files, names.slice().sort().join(', '), `${main}: the files read`);
     const ecg = rec.streams[1];
     const res = ecg.channels[0].resolution;
     const orig = ecg.segments[0].data;
