@@ -148,3 +148,20 @@ test('the connection changing while the page is hidden renders nothing until it 
   page.advance(5_000);
   assert.equal(renders, 1, 'one render when shown');
 });
+
+test('shown again, every panel that missed changes renders at once, in the same go (not one a task after another)', () => {
+  const page = fakePage();
+  const renders = [0, 0];
+  const gates = [0, 1].map((i) => new RenderGate(() => renders[i]++, i === 0 ? 2 : 4, page.env));
+  for (const g of gates) g.changed();
+  page.advance(0);
+  page.setHidden(true);
+  for (const g of gates) g.changed();
+  page.advance(10_000);
+  assert.deepEqual(renders, [1, 1], 'nothing rendered while hidden');
+  page.setHidden(false);
+  for (const g of gates) g.visibilityChanged(); // the one visibilitychange listener
+  assert.deepEqual(renders, [2, 2], 'both rendered before any timer ran');
+  page.advance(20_000);
+  assert.deepEqual(renders, [2, 2], 'and only once');
+});

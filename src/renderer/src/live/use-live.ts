@@ -18,7 +18,7 @@ export interface RenderGateEnv {
 
 /**
  * Turns a stream of changes into renders: at most maxHz a second, none while the page is hidden,
- * one when it is shown again if anything changed meanwhile. A change of `urgent()` (the connection
+ * one at once when it is shown again if anything changed meanwhile. A change of `urgent()` (the connection
  * to the core) renders at once: every panel's gate then renders in the same frame, so the page
  * never shows, for up to a throttle's wait, the notice "no contact with the core" beside a pill
  * saying Connected, or live-looking figures beside a disabled Record.
@@ -43,23 +43,13 @@ export class RenderGate {
     const u = this.urgent();
     const urgent = u !== this.urgentSeen;
     this.urgentSeen = u;
-    // (A render pending on the throttle would show the same; it goes, so that none comes twice.)
-    if (urgent && this.timer !== null) {
-      this.env.clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.timer !== null) return;
+    // (A render pending on the throttle would show the same: renderNow drops it, so none comes twice.)
+    if (this.timer !== null && !urgent) return;
     if (this.env.hidden()) {
       this.stale = true;
       return;
     }
-    if (urgent) {
-      // Now, not on a timer: the store tells every gate in one go, so the panels' renders are
-      // batched into one (a 0-ms timer each would be a task each, a frame apart on a busy page).
-      this.last = this.env.now();
-      this.render();
-      return;
-    }
+    if (urgent) return this.renderNow();
     const wait = Math.max(0, 1000 / this.maxHz - (this.env.now() - this.last));
     this.timer = this.env.setTimeout(() => {
       this.timer = null;
@@ -77,7 +67,21 @@ export class RenderGate {
   visibilityChanged(): void {
     if (this.env.hidden() || !this.stale) return;
     this.stale = false;
-    this.changed();
+    // At once, as for a connection change: the page shown again has every panel's latest in one
+    // render (on their throttles, the log came back a task before the windows).
+    this.renderNow();
+  }
+
+  /**
+   * Renders now, not on a timer: the store (or the one visibility listener) tells every gate in
+   * one go, so the panels' renders are batched into one; a 0-ms timer each would be a task each,
+   * with frames drawn between them on a busy page.
+   */
+  private renderNow(): void {
+    if (this.timer !== null) this.env.clearTimeout(this.timer);
+    this.timer = null;
+    this.last = this.env.now();
+    this.render();
   }
 
   dispose(): void {
