@@ -137,7 +137,7 @@ describe('JobRunner (worker threads)', { skip: NEED_LUDB }, () => {
       const t = setInterval(() => steps >= 1 && (clearInterval(t), res()), 20);
     });
     await runner.stop();
-    await new Promise((r) => setTimeout(r, 200)); // the thread's end is handled after stop() returns
+    await runner.idle(); // the thread's end is handled after stop() returns: it must not undo the mark
     const st = await store.folder(s.id).readStatus();
     assert.equal(st.state, 'interrupted', st.progress.message);
     assert.match(st.progress.message, /the app closed during a step; resume continues from the last checkpoint/);

@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingArea } from '../../../src/main/train/training.core';
-import { RunStore } from '../../../src/main/train/run-store';
+import { RUN_FILES, RunStore } from '../../../src/main/train/run-store';
 import { RunWatcher } from '../../../src/main/train/run-watch';
 import { logLine, parseLogLine } from '../../../src/main/train/run-store';
 import type { CoreContext } from '../../../src/main/core/core.types';
@@ -18,6 +18,7 @@ import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { TrainingPush } from '../../../src/shared/ipc/training.schema';
 import type { RunStatus } from '../../../src/shared/train/job.types';
 import { quickRecipe } from '../../../src/shared/train/recipes';
+import { waitFor } from '../../fixtures/recording-sink';
 
 const DATA = resolve('..', 'shared', 'data');
 const ECG = join(DATA, 'wfdb-ludb', '1.hea');
@@ -55,12 +56,18 @@ test('a CLI run beside the app: progress, metrics and log pushed while it runs, 
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   const exitedAt = Date.now();
   assert.equal(code, 0, output);
-  await sleep(1200);
+  // The watch sees the run's last writes when it next looks (a coalesced change, or its poll): wait
+  // for the final status and the full bar rather than a fixed while (a loaded machine missed 1.2 s).
+  const lastOf = <T extends TrainingPush['type']>(type: T) => pushes.filter((p) => p.m.type === type).at(-1)?.m as Extract<TrainingPush, { type: T }> | undefined;
+  await waitFor('the final status and the full bar pushed', () => lastOf('training:status')?.status.state === 'done' && lastOf('training:progress')?.progress.fraction === 1, 30_000);
 
   const runId = pushes.find((p) => p.m.type === 'training:status')?.m;
   assert.ok(runId && runId.type === 'training:status', 'the new run is pushed');
   const id = runId.status.id;
   assert.notEqual(id, old.id);
+  // A line the run logs after its final status is seen at the watch's next look.
+  const logLines = () => readFileSync(area.store.folder(id).path(RUN_FILES.log), 'utf8').split('\n').filter(Boolean).length;
+  await waitFor('every log line pushed', () => pushes.filter((p) => p.m.type === 'training:log' && p.m.runId === id).length === logLines(), 30_000);
   const mine = pushes.filter((p) => ('runId' in p.m ? p.m.runId : p.m.status.id) === id);
   assert.equal(mine.length, pushes.length, 'only the CLI run is pushed');
   const during = (type: TrainingPush['type']) => mine.filter((p) => p.m.type === type && p.at < exitedAt);
@@ -107,12 +114,10 @@ test('a CLI run killed with SIGKILL (it writes nothing more) is pushed as interr
   await watcher.start();
   const f = await store.create({ ...quickRecipe(DATA), name: 'cli run' });
   await f.writeStatus({ ...(await f.readStatus()), state: 'running', pid: child.pid });
-  await sleep(400);
-  assert.equal(pushed.at(-1)?.state, 'running');
+  await waitFor('running pushed', () => pushed.at(-1)?.state === 'running', 10_000);
   child.kill('SIGKILL');
   await exited;
-  await sleep(500);
-  assert.equal(pushed.at(-1)?.state, 'interrupted');
+  await waitFor('interrupted pushed', () => pushed.at(-1)?.state === 'interrupted', 10_000);
   assert.match(pushed.at(-1)!.progress.message, new RegExp(`its process ${child.pid} is gone`));
 });
 
