@@ -8,7 +8,7 @@ import type { DeviceDriver, DriverContext } from '../../../src/main/devices/devi
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import type { DeviceStatus, SourceSink } from '../../../src/shared/device.types';
 import type { LogEntry } from '../../../src/shared/log.types';
-import { systemClock } from '../../fixtures/recording-sink';
+import { systemClock, waitFor } from '../../fixtures/recording-sink';
 import { StreamHub } from '../../../src/main/hub/hub';
 
 /** A driver whose open() does what the test says, as drivers do: errors headed by its own name. */
@@ -76,8 +76,7 @@ describe('ManagedSource log while a device is away', () => {
       { hostClock: systemClock, log: (e) => logs.push(e), policy: { startAttempts: 2, waitForDevice: true, waitRetryMs: 20, initialDelayMs: 10, maxDelayMs: 20 } },
     );
     void src.start(sink([])).catch(() => undefined);
-    const t0 = Date.now();
-    while (!logs.some((l) => /connected after/.test(l.message)) && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the connect after the failures', () => logs.some((l) => /connected after/.test(l.message)), 15_000);
     const failed = logs.filter((l) => /connect failed/.test(l.message));
     assert.equal(failed.length, 5);
     assert.deepEqual(failed.map((l) => l.level), ['warn', 'debug', 'debug', 'debug', 'debug']);

@@ -278,14 +278,16 @@ describe('a serial device whose port vanishes and comes back', { skip: NEED_SOCA
   });
 
   test('no stable name, another device with as many columns on its path: taken as it (nothing else tells), and a rate that does not match asks whether it is another device', async (t) => {
-    const r = await streamOnFakeDev(t, 'path-taken-same-layout', { byId: null, source: { rateCheck: { settleS: 0.3, spanS: 1.5 } } });
-    await waitFor('2.5 s of samples', () => r.sink.samples(r.id) >= 2.5 * RATE, 6000);
+    // A 3-s span (the app counts 10 s): over 1.5 s a stall of the whole process (the emulators run in
+    // it) moves the rate read by 5 % on a loaded machine.
+    const r = await streamOnFakeDev(t, 'path-taken-same-layout', { byId: null, source: { rateCheck: { settleS: 0.3, spanS: 3 } } });
+    await waitFor('4 s of samples (the rate judged)', () => r.sink.samples(r.id) >= 4 * RATE, 10_000);
     assert.equal(r.src.status().problem, undefined, 'its own rate matches');
     await r.pull();
     await waitFor('the port missing said', () => /port not found/.test(r.src.status().problem?.message ?? ''), 3000);
     // Another device, 2 columns too, at 100 Hz.
     await r.plug(0, null, undefined, (path) => new TextEmulator({ path, rateHz: 100, lineAt: (i) => `${i % 7},${i}` }));
-    await waitFor('the rate said', () => r.src.status().problem?.code === 'rate-mismatch', 8000);
+    await waitFor('the rate said', () => r.src.status().problem?.code === 'rate-mismatch', 15_000);
     assert.match(r.src.status().problem!.message, /^samples arrive at \d+\.\d Hz, not the 250 Hz set for the stream: no window is cut while the two disagree — set Rate \(Hz\) to the rate the device prints at; or, as nothing names the adapter on this port, is another device with as many columns on it now\?$/);
   });
 
