@@ -1,20 +1,20 @@
 // What a channel label says about the channel: its kind (EEG, ECG, trigger …), its electrode
 // position, and how to bring its unit to µV. Used by every importer so that the same label
 // is read the same way whatever file it came in.
+import { labelElectrode } from '../channel-label';
 import type { Modality } from '../stream.types';
 import type { ChannelKind } from './recording.types';
 
 // 10-10 / 10-20 electrode names (plus the old T3/T4/T5/T6 and mastoid/ear references).
 const ELECTRODE_RE = /^(fp|af|f|ft|fc|t|c|tp|cp|p|po|o|i|a|m|n)(z|\d{1,2})$/i;
-// Parts of a label that are not the electrode: a type prefix and a reference suffix.
-const PREFIX_RE = /^(eeg|exg|eog|emg)[\s:_-]+/i;
-const REF_SUFFIX_RE = /[-_](ref|le|re|avg|ar|cz|a1|a2|m1|m2|linked|mastoids?)$/i;
 
-/** Canonical spelling of an electrode: 'FP1' → 'Fp1', 'fc5' → 'FC5', 'CZ' → 'Cz', 'Fpz.' → 'Fpz'. */
+/**
+ * Canonical spelling of an electrode: 'FP1' → 'Fp1', 'fc5' → 'FC5', 'CZ' → 'Cz', 'Fpz.' → 'Fpz'.
+ * The label's electrode part is the montage's (labelElectrode: type prefix, reference and padding
+ * dots dropped), so a channel positioned here is the channel the montage finds by that name.
+ */
 export function electrodePosition(label: string): string | undefined {
-  let s = label.trim().replace(/\.+$/, ''); // eegmmidb pads labels with dots: 'Fc5.', 'Cz..'
-  s = s.replace(PREFIX_RE, '').replace(REF_SUFFIX_RE, '').trim();
-  const m = ELECTRODE_RE.exec(s);
+  const m = ELECTRODE_RE.exec(labelElectrode(label));
   if (!m) return undefined;
   const head = m[1].toLowerCase();
   const tail = m[2].toLowerCase();
