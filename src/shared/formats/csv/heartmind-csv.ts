@@ -9,7 +9,7 @@
 // quantised channels to the decimals their resolution needs (where that is no decimal, as an
 // EDF's, the float32's shortest text, and the reader finds the step again), float32 data to the
 // shortest text that gives the same float32.
-import { failFor, type Fail } from '../format-error';
+import { failFor, FormatError, type Fail } from '../format-error';
 import type { ChannelKind, ImportedAnnotation, ImportedChannel, ImportedRecording, ImportedSegment, ImportedStream, NamedBytes } from '../recording.types';
 import { guessChannelKind, modalityOfKind, electrodePosition } from '../channel-kind';
 import { decodeText, parseDecimal } from '../text';
@@ -347,7 +347,7 @@ export function parseHeartMindCsv(input: Uint8Array | string, fileName: string):
     });
     return { ...base, annotations: anns };
   }
-  if (head[0] !== 'time_s') fail('not-this-format', 'not a HeartMind CSV (the first column must be time_s or onset_s)');
+  if (head[0] !== 'time_s') fail('not-this-format', "not a HeartMind CSV (the first column must be time_s or onset_s, or the columns field,value)");
   const hasUnix = head[1] === 'unix_time_s';
   const first = hasUnix ? 2 : 1;
   const width = head.length;
@@ -488,10 +488,23 @@ export function csvExportFiles(base: string, names: readonly string[]): string[]
  */
 export function importHeartMindCsvExport(files: NamedBytes[], base: string): ImportedRecording {
   // In name order, whichever file the user picked: the same export gives the same recording.
-  const parts = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, rec: parseHeartMindCsv(f.bytes, f.name) }));
+  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const skipped: string[] = [];
+  const parts = sorted.flatMap((f) => {
+    try {
+      return [{ name: f.name, rec: parseHeartMindCsv(f.bytes, f.name) }];
+    } catch (err) {
+      // The info file is the one a person opens and saves again (to correct a subject id), and the
+      // one the data does not need: one a spreadsheet saved with ';' costs the subject and notes,
+      // said, not the whole import.
+      if (f.name !== `${base}-info.csv` || !(err instanceof FormatError)) throw err;
+      skipped.push(`${f.name} not read (${err.message.replace(`${f.name}: `, '')}): the subject id and header text are not imported`);
+      return [];
+    }
+  });
   const starts = parts.flatMap((p) => (p.rec.streams.length > 0 && p.rec.startTime !== null ? [p.rec.startTime] : []));
   const startTime = starts.length ? Math.min(...starts) : null;
-  const out: ImportedRecording = { fileName: `${base}.csv`, format: 'csv', startTime, subject: {}, info: {}, streams: [], annotations: [], warnings: [] };
+  const out: ImportedRecording = { fileName: `${base}.csv`, format: 'csv', startTime, subject: {}, info: {}, streams: [], annotations: [], warnings: skipped };
   for (const { name, rec } of parts) {
     // (the info file's; the other files have none)
     Object.assign(out.subject, rec.subject);

@@ -216,6 +216,35 @@ test('the files of one CSV export import as one recording: its streams together,
   assert.equal(importRecording([files[0]]).streams.length, 1);
 });
 
+test("the info file: subject and header text back from field,value rows (a note of several lines, commas); one a spreadsheet saved with ';' costs them, with a warning, not the import", () => {
+  const rec = {
+    fileName: 'p.edf',
+    format: 'edf+c' as const,
+    startTime: 1_790_000_000,
+    subject: { code: 'S07', sex: 'F' },
+    info: { session: 'Pilot A', notes: 'day 1, "calm"\nsecond line', tags: '' },
+    streams: [{ name: 'eeg', modality: 'eeg' as const, rateHz: 4, channels: [{ label: 'Fp1', unit: 'uV', resolution: 0.01, offset: 0, kind: 'eeg' as const }], segments: [{ start: 0, count: 4, data: new Float64Array([1, 2, 3, 4]) }] }],
+    annotations: [{ onset: 0.5, duration: 0, label: 'go', source: 'keyboard' }],
+    warnings: [],
+  };
+  const files = writeCsv(rec);
+  const info = files.find((f) => f.name === 'p-info.csv')!;
+  assert.equal(info.text, 'field,value\nsubject,S07\nsubject sex,F\nsession,Pilot A\nnotes,"day 1, ""calm""\nsecond line"\n', 'an empty field (tags) is left out');
+  const named = (fs: typeof files) => fs.map((f) => ({ name: f.name, bytes: new TextEncoder().encode(f.text) }));
+  const back = importRecording(named(files));
+  assert.deepEqual(back.subject, { code: 'S07', sex: 'F' });
+  assert.deepEqual(back.info, { session: 'Pilot A', notes: 'day 1, "calm"\nsecond line', files: 'p-eeg.csv, p-info.csv, p-markers.csv' });
+  assert.deepEqual(back.annotations, [{ onset: 0.5, duration: 0, label: 'go', source: 'keyboard' }]);
+  assert.deepEqual(back.warnings, []);
+  // Picked itself, the info file brings the export along.
+  assert.deepEqual(importRecording([...named(files)].reverse()).subject, { code: 'S07', sex: 'F' }, 'picked as the main file');
+  const resaved = named(files).map((f) => (f.name === 'p-info.csv' ? { ...f, bytes: new TextEncoder().encode(info.text.replace(/,/g, ';')) } : f));
+  const partly = importRecording(resaved);
+  assert.equal(partly.streams.length, 1, 'the data is imported');
+  assert.deepEqual(partly.subject, {});
+  assert.deepEqual(partly.warnings, ['p-info.csv not read (not a HeartMind CSV (the first column must be time_s or onset_s, or the columns field,value)): the subject id and header text are not imported']);
+});
+
 test('exports side by side: each file goes with its own export (a-b-EEG.csv is not a stream of export a)', () => {
   const names = ['a-EEG.csv', 'a-markers.csv', 'a-b-EEG.csv', 'a-b-markers.csv', 'a-notes.txt', 'b-EEG.csv'];
   assert.equal(csvExportBase('a-EEG.csv', names), 'a');
