@@ -79,6 +79,33 @@ function reclaimStep(): void {
   if (left > 0) setImmediate(() => (queue = queue.then(reclaimStep)));
 }
 
+/**
+ * A finished recording's streams placed on the shared clock and the placement cached (schema 80,
+ * export-session.ts) in the background, a step per turn of the queue behind whatever arrived
+ * meanwhile: the first `sessions show` or export then reads it instead of re-fitting the clock
+ * model over every chunk (about a second per recorded hour). Quietly: where it cannot (the
+ * database closed, read-only, locked), the first reader computes it.
+ */
+function cachePlacementOf(sessionId: number): void {
+  import('../sessions/export-session').then(
+    ({ sampleSpansSteps }) => {
+      if (!opened?.writable) return;
+      const steps: Generator<void, unknown> = sampleSpansSteps(opened.writable, sessionId);
+      const step = (): void => {
+        if (!opened) return;
+        try {
+          if (steps.next().done) return;
+        } catch {
+          return;
+        }
+        setImmediate(() => (queue = queue.then(step)));
+      };
+      queue = queue.then(step);
+    },
+    () => {},
+  );
+}
+
 async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.type === 'close') {
     if (opened) {
@@ -120,6 +147,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     reply = { type: 'result', id: msg.id, ok: true, value };
     transfer = [...transferables(value)];
     if (msg.method === 'deleteSession') setImmediate(() => (queue = queue.then(reclaimStep)));
+    if (msg.method === 'finishSession') setImmediate(() => cachePlacementOf(msg.args[0] as number));
   } catch (err) {
     reply = { type: 'result', id: msg.id, ok: false, error: wire(err) };
   }

@@ -168,3 +168,18 @@ test('a cached placement is used only while it matches: more chunks, a damaged c
     assert.equal(stored, null, `no placement cached ${what}`);
   }
 });
+
+test('finishing a recording caches its placement in the background: the first show reads it', async (t) => {
+  const { path, sessionId, eegId, ecgId } = newSession(t, true, 300);
+  const db = await DbClient.open({ path });
+  t.after(() => db.close());
+  await db.api.finishSession(sessionId);
+  const { db: peek } = openDatabase(path, { readonly: true });
+  t.after(() => peek.close());
+  const deadline = Date.now() + 30_000;
+  while (!(getStreamPlacement(peek, eegId) && getStreamPlacement(peek, ecgId))) {
+    if (Date.now() > deadline) assert.fail('no placement cached 30 s after the recording was finished');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  sameSpans(await db.api.sampleSpans(sessionId), computedSpans(peek, sessionId), 'the first show after the recording');
+});
