@@ -120,8 +120,15 @@ test(`Cyton (+${CYTON_PPM} ppm) and a text ECG device (${TEXT_PPM} ppm) on ptys,
         const s = series.get(id);
         assert.ok(s && s.t.length > 500, `${id}: conditioned samples in the last 5 s`);
         const fit = lateBy(s.t, s.v);
-        // The Cyton prints 100 µV; the text device 1 mV = 1000 µV: the samples went through whole.
-        assert.ok(Math.abs(fit.amplitude - (id === cytonId ? 100 : 1000)) / (id === cytonId ? 100 : 1000) < 0.01, `${id}: amplitude ${fit.amplitude.toFixed(2)}`);
+        // The Cyton prints 100 µV; the text device 1 mV = 1000 µV: the samples went through whole. Read
+        // from the values alone (half their range): the fit's amplitude also falls with the placement's
+        // jitter, which before the drift is estimated, on a loaded machine, cut it to 92 µV.
+        const want = id === cytonId ? 100 : 1000;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const v of s.v) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+        assert.ok(Math.abs((hi - lo) / 2 - want) / want < 0.01, `${id}: half the range ${((hi - lo) / 2).toFixed(2)}, not ${want}`);
+        if (elapsed >= 15) assert.ok(Math.abs(fit.amplitude - want) / want < 0.01, `${id}: amplitude ${fit.amplitude.toFixed(2)} fitted once aligned`);
         late.set(id, fit.lateS);
         s.t.length = 0;
         s.v.length = 0;
