@@ -31,8 +31,9 @@ if (files.length === 0) {
 const res = spawnSync(
   process.execPath,
   // A test that hangs (a browser that never answers) fails after 8 minutes with its name instead of
-  // holding the whole run until CI's limit.
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=480000', ...files],
+  // holding the whole run until CI's limit. A file whose tests have all ended exits even if a failed
+  // one left a timer or a socket open (a device source never stopped held its file for the 8 minutes).
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=480000', '--test-force-exit', ...files],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);
