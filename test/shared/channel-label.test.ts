@@ -16,9 +16,16 @@ import { CYTON_LABELS_16 } from '../../src/shared/devices/cyton/cyton.types';
 import { MUSE_EEG_LABELS } from '../../src/shared/devices/muse/muse.types';
 import { dataPath, NEED_DATA, readData } from '../fixtures/shared-data';
 
+/** An EEG or ECG stream of a real recording: its channels' labels and the electrode positions the importer recorded. */
+interface RealStream {
+  modality: 'eeg' | 'ecg';
+  labels: string[];
+  positions: (string | undefined)[];
+}
+
 /** Every recording in ../shared/data (a WFDB record by its header, with its files): its EEG and ECG streams' labels. */
-function realRecordings(): Map<string, { modality: 'eeg' | 'ecg'; labels: string[]; positions: (string | undefined)[] }[]> {
-  const out = new Map<string, { modality: 'eeg' | 'ecg'; labels: string[]; positions: (string | undefined)[] }[]>();
+function realRecordings(): Map<string, RealStream[]> {
+  const out = new Map<string, RealStream[]>();
   for (const dir of readdirSync(dataPath()).filter((d) => /^(edf|wfdb|xdf|openbci)/.test(d)).sort()) {
     const names = readdirSync(dataPath(dir)).sort();
     const records = dir.startsWith('wfdb-')
@@ -32,7 +39,7 @@ function realRecordings(): Map<string, { modality: 'eeg' | 'ecg'; labels: string
   }
   return out;
 }
-const REAL = NEED_DATA ? new Map<string, { modality: 'eeg' | 'ecg'; labels: string[]; positions: (string | undefined)[] }[]>() : realRecordings();
+const REAL = NEED_DATA ? new Map<string, RealStream[]>() : realRecordings();
 const realLabels = (file: string) => (REAL.get(file) ?? []).flatMap((s) => s.labels);
 
 /** BrainFlow's own board descriptions (eeg_names), as its C++ source has them. */
