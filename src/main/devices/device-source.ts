@@ -498,7 +498,8 @@ export class ManagedSource implements Source {
           const text = self.bare(message);
           const repeat = self.refused?.message === text;
           self.refused = { message: text, count: repeat ? self.refused!.count + 1 : 1 };
-          self.log(repeat ? 'debug' : 'warn', self.named(text));
+          // While streaming this is a drop, which the hub says with this text (see dropped).
+          self.log(repeat || self.conn.state === 'streaming' ? 'debug' : 'warn', self.named(text));
         }
         // Another device's output on the port (what `retry` means): retried at the waiting cadence.
         const error = { code, message, retryable, ...(retryable ? { othersPort: true } : {}) };
