@@ -90,7 +90,7 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     const before = sink.chunks.filter((c) => c.streamId === id && c.hostTime <= g.startTime);
     const lastEnd = before.at(-1)!.deviceTime + before.at(-1)!.count / 250;
     assert.ok(after[0].deviceTime >= lastEnd + (g.endTime - g.startTime) * 0.8, 'device time jumps over the hole');
-    assert.ok(Date.now() - t0 < 9000);
+    assert.ok(Date.now() - t0 < 9000, `the whole unplug-replug took ${Date.now() - t0} ms`);
     await src.stop();
     assert.equal(src.status().state, 'stopped');
     await emu.close();

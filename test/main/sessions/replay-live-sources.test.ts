@@ -93,11 +93,10 @@ test('closing a replay restarts only the devices live before it, without waiting
     assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), ['polar-h10:zz', `replay-${session.id}`]);
     assert.equal(state('polar-h10:zz'), 'error');
     const logsBefore = core.recentLogs().length;
-    const t0 = performance.now();
     await call('hm:sessions:replay-close');
-    const closeMs = performance.now() - t0;
-    assert.ok(closeMs < 500, `replay-close took ${closeMs.toFixed(0)} ms`);
-    // Every live device is back in the list at once, the slow one still connecting.
+    // Every live device is back in the list at once, the slow one still connecting: the close did not
+    // wait for its 1-s reopen (what a wall-clock bound of 500 ms stood for; a loaded machine missed it).
+    // A close that waited would find it streaming.
     assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), [...live, 'polar-h10:zz'].sort());
     assert.equal(state('slow:1'), 'connecting');
     await service.restoring;
