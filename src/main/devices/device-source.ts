@@ -498,8 +498,12 @@ export class ManagedSource implements Source {
           const text = self.bare(message);
           const repeat = self.refused?.message === text;
           self.refused = { message: text, count: repeat ? self.refused!.count + 1 : 1 };
-          // While streaming this is a drop, which the hub says with this text (see dropped).
-          self.log(repeat || self.conn.state === 'streaming' ? 'debug' : 'warn', self.named(text));
+          // A drop of a connection that delivered samples: the hub says it with this text, as the
+          // source goes from streaming to reconnecting (see dropped). One that delivered none was never
+          // shown streaming, so no state changes and nobody else says it: a warning here. (Which of
+          // the two it was came down to timing: whether the port's first lines came before its open
+          // had finished; on a loaded machine they came after, and the warning was lost.)
+          self.log(repeat || (self.conn.state === 'streaming' && self.sessionData) ? 'debug' : 'warn', self.named(text));
         }
         // Another device's output on the port (what `retry` means): retried at the waiting cadence.
         const error = { code, message, retryable, ...(retryable ? { othersPort: true } : {}) };

@@ -254,6 +254,38 @@ describe('ManagedSource problems that pass, and names', () => {
   });
 });
 
+describe('ManagedSource output refused as another device\'s', () => {
+  test('said once as a warning when it comes after the connect finished, before any sample (nothing else says it then)', async () => {
+    const logs: LogEntry[] = [];
+    let ctx!: DriverContext;
+    let opens = 0;
+    const clock = { t: 1000, now: () => clock.t };
+    const src = new ManagedSource(
+      driver(async (c) => {
+        ctx = c;
+        opens++;
+        return { close: async () => undefined };
+      }),
+      { hostClock: clock, tickMs: 60_000, log: (e) => logs.push(e), policy: { initialDelayMs: 10, maxDelayMs: 10, waitRetryMs: 10 } },
+    );
+    const statuses: DeviceStatus[] = [];
+    void src.start(sink(statuses));
+    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 } as never]);
+    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
+    ctx.dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
+    // Reconnected: the open has finished (the machine's 'streaming'), no sample yet; then the port's
+    // first lines are another device's.
+    while (opens < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    assert.equal(src.status().state, 'reconnecting', 'not shown streaming: no state change for the hub to say');
+    const text = 'lines on /dev/ttyUSB9 now have 3 columns, not the 2 this device printed before: is another device on its port now?';
+    ctx.fail('channel-mismatch', text, { retry: true });
+    const said = logs.filter((l) => l.message.includes('now have 3 columns'));
+    assert.deepEqual(said.map((l) => l.level), ['warn'], JSON.stringify(said));
+    await src.stop();
+  });
+});
+
 describe('ManagedSource last drop in the status', () => {
   test('since when a device is away, then what the drop cost: in the status, for a page opened later', async () => {
     let ctx!: DriverContext;
