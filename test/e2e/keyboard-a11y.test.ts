@@ -94,7 +94,10 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
       await page.waitForFunction((t) => document.title === `${t} · HeartMind`, v.title, { timeout: 5000 });
       const f = await focused(page);
       assert.deepEqual([f.tag, f.label], ['main', v.title], `Alt+${i + 1}: the focus is on the ${v.title} view's main region`);
-      await page.waitForFunction((t) => document.querySelector('[data-testid="view-announcer"]')?.textContent?.startsWith(`${t} view`), v.title, { timeout: 5000 });
+      const said = await page
+        .waitForFunction((t) => document.querySelector('[data-testid="view-announcer"]')?.textContent?.startsWith(`${t} view`), v.title, { timeout: 5000 })
+        .then(() => true, () => false);
+      assert.ok(said, `Alt+${i + 1}: the ${v.title} view is said (the announcer says ${JSON.stringify(await page.textContent('[data-testid="view-announcer"]'))})`);
       assert.equal(await page.getAttribute('[data-testid="view-announcer"]', 'role'), 'status');
       // The view's first control comes next, not the skip link or the navigation.
       await page.waitForSelector(`main h1:has-text("${v.title}")`, { timeout: 10_000 });

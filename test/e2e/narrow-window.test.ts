@@ -50,8 +50,14 @@ async function fit(page: Page): Promise<Fit> {
   });
 }
 
+/**
+ * Measures once the view is drawn (at least `atLeast` controls, which on a loaded machine may take
+ * more than a fixed pause: the Live view's panels fill in as the core's first pushes arrive), then
+ * asserts that it fits.
+ */
 async function assertPageFits(page: Page, what: string, atLeast: number): Promise<void> {
-  const f = await fit(page);
+  let f = await fit(page);
+  for (const deadline = Date.now() + 10_000; f.controls < atLeast && Date.now() < deadline; f = await fit(page)) await page.waitForTimeout(100);
   assert.ok(f.page[0] <= f.page[1], `${what}: the page is ${f.page[0]} px wide in a ${f.page[1]} px window`);
   assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
   assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
