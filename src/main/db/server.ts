@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type { Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
 import {
+  MARKER_SOURCES,
   MAX_MARKER_LABEL_CHARS,
   SAM_MAX,
   SAM_MIN,
@@ -697,8 +698,6 @@ export interface NewMarker {
   source: MarkerSource;
   duration?: number;
 }
-
-const MARKER_SOURCES: readonly MarkerSource[] = ['keyboard', 'udp', 'websocket', 'request', 'import', 'api'];
 
 function checkMarker(m: NewMarker): void {
   requireFinite(m.time, 'marker time');

@@ -70,8 +70,10 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
   };
   // The box shows what was asked until the profile's push says it: drawn from the profile alone, it
   // sprang back when the click re-rendered the row (busy) and flipped again when the push came.
+  // A layout effect: as an effect it ran a frame late, and a second click in that frame was undone
+  // by the first click's stale values (the box sprang back until the next push).
   const [autoAsked, setAutoAsked] = useState<boolean | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (autoAsked !== null && device.autoConnect === autoAsked) setAutoAsked(null);
   }, [device.autoConnect, autoAsked]);
   const state = status?.state ?? 'idle';
