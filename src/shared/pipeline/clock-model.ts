@@ -68,7 +68,10 @@ export interface ClockEstimate {
   /**
    * Standard error of driftPpm: fitMs spread over the buckets' span, σ·√(12/n)/span for n points a
    * second apart (a line through 15 s of jittery points is off by tens of ppm, through 2 min by
-   * one). NaN while the drift is the prior.
+   * one), widened by √((1 + ρ)/(1 − ρ)) for the lag-1 correlation ρ of the buckets' residuals: a
+   * busy host delays every packet for seconds at a time, and a floor raised for a stretch tilts a
+   * lower-envelope fit (a 1-ms rise 5 s into 15 s reads as ~160 ppm) while the residuals, counted
+   * as independent, said ±54 (now ±112). NaN while the drift is the prior.
    */
   driftSdPpm: number;
 }
@@ -453,9 +456,15 @@ export class ClockModel {
     const k = Math.min(this.recentN, this.recent.length);
     const sorted = Array.from(this.recent.subarray(0, k)).sort((p, q) => p - q);
     const dLast = this.xRef + this.lastX;
-    const fitMs = this.envelopeFitMs();
+    const res = this.envelopeResiduals();
     const n = this.bx.length;
+    const fitMs = n > 0 ? quantileOfSorted(res.map(Math.abs).sort(), 0.5) * 1000 : NaN;
     const span = n > 0 ? this.bx[n - 1] - this.bx[0] : 0;
+    // Bucket minima late together (a busy host raises the delay floor for seconds at a time) carry
+    // less than n points' worth: the standard error of a mean of AR(1) errors grows by
+    // √((1 + ρ)/(1 − ρ)). Only a positive ρ widens it; capped, as ρ of a few points is rough.
+    const rho = Math.min(0.9, Math.max(0, lag1Correlation(res, this.ranges(n))));
+    const correlated = Math.sqrt((1 + rho) / (1 - rho));
     return {
       offsetSec: this.toHost(dLast) - dLast,
       driftPpm: this.c * 1e6,
@@ -465,14 +474,13 @@ export class ClockModel {
       medianDelayMs: k > 0 ? sorted[k >> 1] * 1000 : NaN,
       jitterMs: k >= 4 ? (quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25)) * 1000 : NaN,
       fitMs,
-      driftSdPpm: this.driftEstimated && n >= 3 && span > 0 ? ((fitMs / 1000) * Math.sqrt(12 / n) * 1e6) / span : NaN,
+      driftSdPpm: this.driftEstimated && n >= 3 && span > 0 ? ((fitMs / 1000) * Math.sqrt(12 / n) * correlated * 1e6) / span : NaN,
     };
   }
 
-  /** Median |bucket minimum − line| over the closed buckets, ms (see ClockEstimate.fitMs). */
-  private envelopeFitMs(): number {
+  /** Bucket minimum − line over the closed buckets, s, each time base against its own offset. */
+  private envelopeResiduals(): Float64Array {
     const n = this.bx.length;
-    if (n === 0) return NaN;
     const dev = new Float64Array(n);
     // Each earlier time base against its own offset (its weighted τ-quantile at the current drift).
     const bounds = this.ranges(n);
@@ -490,10 +498,9 @@ export class ClockModel {
         }
         a = weightedQuantile(res, w, this.opts.quantile);
       }
-      for (let i = from; i < to; i++) dev[i] = Math.abs(this.bz[i] - (a + this.c * (this.bx[i] - this.xA)));
+      for (let i = from; i < to; i++) dev[i] = this.bz[i] - (a + this.c * (this.bx[i] - this.xA));
     }
-    dev.sort();
-    return quantileOfSorted(dev, 0.5) * 1000;
+    return dev;
   }
 }
 
@@ -507,6 +514,23 @@ function weightedQuantile(v: number[], w: number[], q: number): number {
     if (acc >= target) return v[i];
   }
   return v[order[order.length - 1]];
+}
+
+/**
+ * Lag-1 autocorrelation of v about its mean, over neighbours within the same [from, to) range
+ * (`bounds` as ranges gives them); 0 when it cannot be told (fewer than 3 values, no spread).
+ */
+function lag1Correlation(v: ArrayLike<number>, bounds: number[]): number {
+  const n = v.length;
+  if (n < 3) return 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += v[i];
+  mean /= n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) den += (v[i] - mean) ** 2;
+  for (let k = 0; k + 1 < bounds.length; k++) for (let i = bounds[k]; i + 1 < bounds[k + 1]; i++) num += (v[i] - mean) * (v[i + 1] - mean);
+  return den > 0 ? num / den : 0;
 }
 
 /** Linear-interpolated quantile q of ascending values (at least one). */
