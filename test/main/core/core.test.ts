@@ -51,8 +51,8 @@ describe('core (hub + demo devices + pipeline area)', () => {
   });
 
   test('an area that fails to start is logged; its requests say why; the rest of the core runs', async () => {
-    assert.ok(core.recentLogs().some((l) => l.level === 'error' && l.message === 'Broken not available: disk on fire'));
-    assert.ok(core.handlers.has('hm:pipeline:snapshot'));
+    assert.ok(core.recentLogs().some((l) => l.level === 'error' && l.message === 'Broken not available: disk on fire'), "the broken area's start failure is logged as an error");
+    assert.ok(core.handlers.has('hm:pipeline:snapshot'), 'the pipeline area still registered its snapshot handler');
     // Not "no handler for hm:broken:thing": the area's own failure, as an 'unavailable' error.
     const env = await core.handlers.dispatch('hm:broken:thing', null, ctx);
     assert.deepEqual(!env.ok && [env.error.kind, env.error.message], ['unavailable', 'Broken not available: disk on fire']);
@@ -68,7 +68,7 @@ describe('core (hub + demo devices + pipeline area)', () => {
     assert.deepEqual(ids, ['sim-ecg-1', 'sim-eeg-1']);
     for (const c of snap.controls) {
       assert.ok(c.settings.some((s) => s.key === 'preset' && s.options.length > 1), `${c.deviceId} has a preset setting`);
-      assert.ok(c.faults.some((f) => f.id === 'nan-samples'));
+      assert.ok(c.faults.some((f) => f.id === 'nan-samples'), `the nan-samples fault is listed (faults: ${c.faults.map((f) => f.id).join(', ')})`);
     }
   });
 
@@ -78,14 +78,14 @@ describe('core (hub + demo devices + pipeline area)', () => {
       return streams.size === 2;
     });
     const block = pushes.find((p) => p.type === 'pipeline:conditioned') as Extract<PushMessage, { type: 'pipeline:conditioned' }>;
-    assert.ok(block.block.data instanceof Float32Array);
+    assert.ok(block.block.data instanceof Float32Array, 'the block arrives as a Float32Array');
     assert.equal(block.block.rateHz, 200);
   });
 
   test('stop and start a device by request; its status follows', async () => {
     const stopped = await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
     assert.equal(stopped.state, 'stopped');
-    assert.ok(!core.hub.sources().some((s) => s.deviceId === 'sim-ecg-1'));
+    assert.ok(!core.hub.sources().some((s) => s.deviceId === 'sim-ecg-1'), 'the removed sim-ecg-1 source is gone from the hub');
     const snap = await call('hm:pipeline:snapshot', null);
     assert.equal(snap.devices.find((d) => d.deviceId === 'sim-ecg-1')?.state, 'stopped', 'a stopped device stays listed');
     const started = await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
@@ -137,11 +137,11 @@ describe('core (hub + demo devices + pipeline area)', () => {
     writeFileSync(join(dir, SIGNAL_SETTINGS_FILE), '{"version":1,"settings":{"mainsHz":');
     const damaged = await startCore({ runtime: 'serve', dataDir: dir, demo: false });
     assert.equal(damaged.hub.pipelineConfig!().quality.mainsHz, 50);
-    assert.ok(damaged.recentLogs().some((l) => l.level === 'warn' && /signal-settings\.json could not be used .*set aside as .*damaged-\d+, starting with the default signal settings/.test(l.message)));
+    assert.ok(damaged.recentLogs().some((l) => l.level === 'warn' && /signal-settings\.json could not be used .*set aside as .*damaged-\d+, starting with the default signal settings/.test(l.message)), 'a warning says the damaged signal-settings.json was set aside');
     await damaged.stop();
   });
 
   test('log lines reach the pages as pushes', () => {
-    assert.ok(pushes.some((p) => p.type === 'pipeline:log' && /injecting fault: nan-samples/.test(p.entry.message)));
+    assert.ok(pushes.some((p) => p.type === 'pipeline:log' && /injecting fault: nan-samples/.test(p.entry.message)), 'the injected fault is pushed as a pipeline:log');
   });
 });

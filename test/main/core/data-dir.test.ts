@@ -11,7 +11,7 @@ import { tmpfsDir } from '../../fixtures/tmpfs';
 test('a missing data folder is created, with its parents; an existing one is fine', (t) => {
   const dir = join(tempDir(t), 'a', 'b', 'HeartMind');
   assert.equal(prepareDataDir(dir), null);
-  assert.ok(statSync(dir).isDirectory());
+  assert.ok(statSync(dir).isDirectory(), `${dir} is a directory`);
   assert.equal(prepareDataDir(dir), null);
 });
 

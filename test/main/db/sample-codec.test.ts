@@ -31,7 +31,7 @@ function assertSameChunks(actual: StoredChunk[], expected: StoredChunk[]): void 
     assert.equal(actual[k].seq, expected[k].seq);
     assert.equal(actual[k].count, expected[k].count);
     assert.ok(Object.is(actual[k].deviceTime, expected[k].deviceTime), `deviceTime ${actual[k].deviceTime} vs ${expected[k].deviceTime}`);
-    assert.ok(Object.is(actual[k].hostTime, expected[k].hostTime));
+    assert.ok(Object.is(actual[k].hostTime, expected[k].hostTime), `hostTime ${actual[k].hostTime} vs ${expected[k].hostTime}`);
     // Bit for bit: compare the raw bytes, so -0 and NaN payloads count too.
     assert.deepEqual(new Uint8Array(actual[k].data.buffer, actual[k].data.byteOffset, actual[k].data.byteLength), new Uint8Array(expected[k].data.buffer));
   }
@@ -59,7 +59,7 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
     // EDF: physical -200 … 200 µV over digital -32768 … 32767 (gain 400/65535, offset ≈ 0.00305 µV).
     const gain = (200 - -200) / (32767 - -32768);
     const off = -200 - -32768 * gain;
-    assert.ok(off !== 0);
+    assert.ok(off !== 0, 'the EDF grid has a nonzero offset');
     const chunk: StoredChunk = { seq: 0, deviceTime: 0, hostTime: 0, count: 500, data: new Float32Array(500) };
     const r = mulberry32(11);
     let d = 0;
@@ -71,7 +71,7 @@ describe('encodeSampleBlock / decodeSampleBlock', () => {
     assertSameChunks(decodeSampleBlock(blob, [gain], [off]), [chunk]);
     assert.ok(blob.length < 500 * 2, `${blob.length} bytes for 500 samples`);
     // Without the offset the values are off the grid and cost float32.
-    assert.ok(encodeSampleBlock([chunk], [gain]).length > 500 * 4);
+    assert.ok(encodeSampleBlock([chunk], [gain]).length > 500 * 4, 'without the offset, 500 samples cost more than float32 (4 bytes each)');
   });
 
   test('float channels (resolution 0) are stored as exact float32', () => {

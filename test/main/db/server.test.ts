@@ -101,7 +101,7 @@ test('recording batches: replay pages give back every chunk in arrival order acr
   }
   const summary = server.getSummary(db, sid);
   assert.equal(summary.sampleCount, 3 * (5 * 12 * 4 + 5 * 7));
-  assert.ok(summary.diskBytes > 0);
+  assert.ok(summary.diskBytes > 0, `diskBytes ${summary.diskBytes}, expected > 0`);
   // Pages of one batch each, then one of everything: both give the same sequence.
   for (const per of [1, 100]) {
     const got: { streamId: number; seq: number; hostTime: number; data: Float32Array }[] = [];
@@ -121,7 +121,7 @@ test('recording batches: replay pages give back every chunk in arrival order acr
   assert.equal(server.seqAtTime(db, sid, 999), 0);
   const second = server.seqAtTime(db, sid, 1000.3)!;
   const page = server.readReplayPage(db, sid, second, 1);
-  assert.ok(page.chunks[0].hostTime <= 1000.3 && page.chunks.some((c) => c.hostTime >= 1000.3));
+  assert.ok(page.chunks[0].hostTime <= 1000.3 && page.chunks.some((c) => c.hostTime >= 1000.3), `the page starts at or before 1000.3 and reaches it (first at ${page.chunks[0]?.hostTime})`);
   assert.equal(server.seqAtTime(db, sid, 5000), null);
   // Streams keep everything the source announced.
   const detail = server.getSession(db, sid);
@@ -160,7 +160,7 @@ test('readStreamChunks in slices: the block across a boundary is decoded once (c
   const second = server.readStreamChunks(db, se, 1000.25, 1000.75, carry);
   assert.deepEqual(second.map((c) => c.seq), [3, 4, 5, 6, 7]);
   assert.deepEqual(second.slice(0, 2).map((c) => c.deviceTime), [-1, -1], 'the boundary block was not decoded again');
-  assert.ok(second.slice(2).every((c) => c.deviceTime !== -1));
+  assert.ok(second.slice(2).every((c) => c.deviceTime !== -1), 'every chunk after the second has a device time');
   assert.deepEqual([...carry.keys()].length, 1);
   assert.ok(!carry.has(firstBlockId), 'a block that ends before the boundary is dropped from the carry');
   const third = server.readStreamChunks(db, se, 1000.75, 1001, carry);

@@ -81,13 +81,13 @@ describe('BLE devices over emulated radios', () => {
       const v = sink.channel(eeg, ch);
       for (let i = 0; i < v.length; i += 7) assert.ok(Math.abs(v[i] - eegAt(ch, i)) < 1e-9, `ch ${ch} sample ${i}`);
     }
-    assert.ok(sink.infos.has(`muse:${muse.id}/ppg`));
+    assert.ok(sink.infos.has(`muse:${muse.id}/ppg`), `the Muse's ppg stream is announced (muse:${muse.id}/ppg)`);
     assert.equal(src.status().name, muse.name, 'renamed from the "hn" reply');
     assert.equal(src.status().settings?.firmware, '1.2.13');
     assert.equal(src.status().batteryPercent, 77);
     assert.ok(muse.keepAlives >= 2, `keep-alives sent: ${muse.keepAlives}`);
     const ck = sink.chunks.filter((c) => c.streamId === eeg);
-    for (let k = 1; k < ck.length; k++) assert.ok(Math.abs(ck[k].deviceTime - ck[k - 1].deviceTime - 12 / 256) < 1e-9);
+    for (let k = 1; k < ck.length; k++) assert.ok(Math.abs(ck[k].deviceTime - ck[k - 1].deviceTime - 12 / 256) < 1e-9, `chunk ${k} starts 12 samples at 256 Hz after chunk ${k - 1}`);
     await src.stop();
     assert.equal(muse.commands.at(-1), 'h');
   });
@@ -136,7 +136,7 @@ describe('BLE devices over emulated radios', () => {
     const g = sink.gaps.filter((x) => x.reason === 'packet-loss');
     assert.equal(g.length, 1);
     assert.equal(g[0].missingSamples, 12);
-    assert.ok(sink.statuses.some((s) => s.problem?.code === 'packet-loss'));
+    assert.ok(sink.statuses.some((s) => s.problem?.code === 'packet-loss'), 'a packet-loss problem is reported');
     await src.stop();
   });
 

@@ -47,7 +47,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
       assert.equal(cs[0].deviceTime, 0);
       for (let i = 1; i < cs.length; i++) assert.ok(Math.abs(cs[i].deviceTime - (cs[i - 1].deviceTime + cs[i - 1].count / 250)) < 1e-9, `chunk ${i} follows chunk ${i - 1}`);
       const v = sink.channel(eeg, 0);
-      assert.ok(v.every(Number.isFinite));
+      assert.ok(v.every(Number.isFinite), 'every EEG value is finite');
       assert.ok(Math.max(...v) - Math.min(...v) > 1, 'a moving signal');
       assert.equal(sink.gaps.length, 0, 'the package counter saw no loss');
       assert.match(String(src.status().settings?.brainflowVersion), /\d/);
@@ -90,7 +90,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
       assert.ok(rate > 200 && rate < 300, `${rate.toFixed(0)} samples/s`);
       for (let c = 0; c < 8; c++) {
         const got = sink.channel(id, c);
-        assert.ok(got.length >= 250);
+        assert.ok(got.length >= 250, `${got.length} samples, expected at least 250`);
         for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - gui.uv[c][i]) < 0.005, `ch ${c} sample ${i}: ${got[i]} vs ${gui.uv[c][i]}`);
       }
       assert.equal(sink.gaps.length, 0);
@@ -162,7 +162,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
       // The device clock counts the file's samples, contiguous from 0.
       const cs = sink.chunks.filter((c) => c.streamId === eeg);
       assert.equal(cs[0].deviceTime, 0);
-      for (let k = 1; k < cs.length; k++) assert.ok(Math.abs(cs[k].deviceTime - (cs[k - 1].deviceTime + cs[k - 1].count / 250)) < 1e-9);
+      for (let k = 1; k < cs.length; k++) assert.ok(Math.abs(cs[k].deviceTime - (cs[k - 1].deviceTime + cs[k - 1].count / 250)) < 1e-9, `chunk ${k} follows chunk ${k - 1} at 250 Hz`);
       // Played at the pace it was recorded (BrainFlow's playback follows the timestamp row).
       const span = cs.at(-1)!.hostTime - cs[0].hostTime;
       const recorded = ref[tsRow * n + n - 1] - ref[tsRow * n];
@@ -209,7 +209,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
       const cs = sink.chunks.filter((c) => c.streamId === id);
       const k = cs.findIndex((c) => c.hostTime >= g.endTime);
       const prev = cs[k - 1];
-      assert.ok(Math.abs(cs[k].deviceTime - (prev.deviceTime + (prev.count + 624) / 250)) < 1e-9);
+      assert.ok(Math.abs(cs[k].deviceTime - (prev.deviceTime + (prev.count + 624) / 250)) < 1e-9, `chunk ${k} follows chunk ${k - 1} plus the 624 samples of the pause on the device clock`);
       assert.ok(logs.some((l) => /^info .*two-recordings\.csv holds a 2\.5 s pause in its recording after sample 375/.test(l)), logs.join('\n'));
       assert.ok(!logs.some((l) => /interrupted|retrying|stalled|no data/.test(l)), logs.join('\n'));
       assert.equal(src.status().problem?.code, 'disconnected', 'the end, said (not a packet-loss problem for the pause)');
@@ -312,7 +312,7 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     const lib = await loadBrainFlow(LIB);
     const shim = new BoardShim(lib, BoardIds.PLAYBACK_FILE_BOARD, { file: join(tmp, 'missing.csv'), master_board: BoardIds.CYTON_BOARD });
     await assert.rejects(shim.prepare(), (e: unknown) => {
-      assert.ok(e instanceof BrainFlowError);
+      assert.ok(e instanceof BrainFlowError, `a BrainFlowError, got ${String(e)}`);
       assert.equal(e.exitCode, 13);
       assert.match(e.message, /could not prepare the session: INVALID_ARGUMENTS_ERROR \(13\).*BrainFlow says: failed to open file: .*missing\.csv/);
       return true;
@@ -363,7 +363,7 @@ describe('finding libBoardController', () => {
     writeFileSync(join(envDir, 'libBoardController.so'), '');
     assert.equal(findBrainFlowLibrary({ home, env: { BRAINFLOW_LIB: envDir }, platform: 'linux' }).path, join(envDir, 'libBoardController.so'));
     const none = findBrainFlowLibrary({ home: join(tmp, 'empty'), env: {}, platform: 'linux' });
-    assert.ok(none.tried.length > 5);
+    assert.ok(none.tried.length > 5, `${none.tried.length} places tried, expected more than 5`);
   });
   test('an explicit setting is used as given, never replaced by another copy', () => {
     const r = findBrainFlowLibrary({ explicit: join(tmp, 'nope.so'), env: { BRAINFLOW_LIB: tmp } });

@@ -48,7 +48,7 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     assert.equal(info.nominalRateHz, 250);
     assert.equal(info.channels.length, 8);
     assert.equal(info.modality, 'eeg');
-    assert.ok(Math.abs(info.channels[0].resolution - cytonUvPerCount(24)) < 1e-12);
+    assert.ok(Math.abs(info.channels[0].resolution - cytonUvPerCount(24)) < 1e-12, `resolution ${info.channels[0].resolution} µV/count, expected the gain-24 value ${cytonUvPerCount(24)}`);
     assert.equal(src.status().settings?.firmware, 'v3.1.2');
 
     await waitFor('1.5 s of samples', () => sink.samples(id) >= 375, 5000);
@@ -61,7 +61,7 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     for (let i = 0; i < got.length; i += 11) assert.ok(Math.abs(got[i] - gui!.uv[0][i]) < 0.02, `sample ${i}: ${got[i]} vs ${gui!.uv[0][i]}`);
     // Device times step by 1/250 s within the session.
     const ck = sink.chunks.filter((c) => c.streamId === id);
-    for (let k = 1; k < ck.length; k++) assert.ok(Math.abs(ck[k].deviceTime - (ck[k - 1].deviceTime + ck[k - 1].count / 250)) < 1e-9);
+    for (let k = 1; k < ck.length; k++) assert.ok(Math.abs(ck[k].deviceTime - (ck[k - 1].deviceTime + ck[k - 1].count / 250)) < 1e-9, `chunk ${k} follows chunk ${k - 1} at 250 Hz`);
 
     // Pull the cable.
     const beforeDrop = sink.samples(id);
@@ -70,7 +70,7 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     await waitFor('reconnecting', () => src.status().state === 'reconnecting', 3000);
     assert.match(src.status().problem?.message ?? '', /went away|serial error|stalled|no data/);
     await new Promise((r) => setTimeout(r, 500)); // out for a while; retries fail (ENOENT)
-    assert.ok(sink.samples(id) - beforeDrop < 10);
+    assert.ok(sink.samples(id) - beforeDrop < 10, `${sink.samples(id) - beforeDrop} samples after the drop, expected under 10`);
 
     // Plug it back in.
     await pty.plug();
@@ -84,7 +84,7 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     const g = gaps[0];
     assert.equal(g.streamId, id);
     assert.ok(g.endTime - g.startTime > 0.4, `gap ${(g.endTime - g.startTime).toFixed(2)} s`);
-    assert.ok(Math.abs(g.missingSamples - (g.endTime - g.startTime) * 250) <= 1);
+    assert.ok(Math.abs(g.missingSamples - (g.endTime - g.startTime) * 250) <= 1, `the gap's ${g.missingSamples} missing samples match its ${g.endTime - g.startTime} s at 250 Hz`);
     // Never merged: the first chunk after the gap starts on the device clock after the hole.
     const after = sink.chunks.filter((c) => c.streamId === id && c.hostTime > g.endTime);
     const before = sink.chunks.filter((c) => c.streamId === id && c.hostTime <= g.startTime);

@@ -461,9 +461,9 @@ describe('DeviceManager', () => {
     writeFileSync(join(dir, 'devices.json'), '{"version":1,"paired":[{"deviceId":');
     m.init();
     assert.deepEqual(m.list(), []);
-    assert.ok(logs.some((l) => l.level === 'warn' && /could not be read.*set aside/.test(l.message)));
-    assert.ok(readdirSync(dir).some((f) => f.startsWith('devices.json.damaged-')));
-    assert.ok(!existsSync(join(dir, 'devices.json')));
+    assert.ok(logs.some((l) => l.level === 'warn' && /could not be read.*set aside/.test(l.message)), 'a warning says the unreadable devices.json was set aside');
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('devices.json.damaged-')), 'a devices.json.damaged-* copy was kept');
+    assert.ok(!existsSync(join(dir, 'devices.json')), 'devices.json itself is gone');
   });
 
   test('a remembered entry with a bad config is skipped, the others kept', () => {
@@ -476,7 +476,7 @@ describe('DeviceManager', () => {
     const { m, logs } = manager(dir);
     m.init();
     assert.deepEqual(m.list().map((p) => p.deviceId), ['cyton:/dev/ttyUSB7']);
-    assert.ok(logs.some((l) => /unknown device kind "toaster"/.test(l.message)));
+    assert.ok(logs.some((l) => /unknown device kind "toaster"/.test(l.message)), 'the unknown device kind "toaster" is logged');
   });
 
   test('configs that cannot work are refused with the reason', () => {
@@ -634,13 +634,13 @@ describe('devices area requests', () => {
     const badRename = await handlers.dispatch('hm:devices:rename', { deviceId: 'x' }, lc);
     assert.equal(badRename.ok, false);
     const scan = await handlers.dispatch('hm:devices:scan', { durationMs: 100 }, lc);
-    assert.ok(scan.ok && (scan.value as { kind: string }[])[0].kind === 'polar-h10');
-    assert.ok(pushes.some((p) => p.type === 'devices:found'));
+    assert.ok(scan.ok && (scan.value as { kind: string }[])[0].kind === 'polar-h10', `the scan finds a polar-h10 first: ${JSON.stringify(scan)}`);
+    assert.ok(pushes.some((p) => p.type === 'devices:found'), 'a devices:found push was sent');
     const conn = await handlers.dispatch('hm:devices:connect', { config: { kind: 'polar-h10', id: 'a0:9e:1a:00:00:09' } }, lc);
     assert.ok(conn.ok, JSON.stringify(conn));
-    assert.ok(pushes.some((p) => p.type === 'devices:paired' && p.devices.length === 1));
+    assert.ok(pushes.some((p) => p.type === 'devices:paired' && p.devices.length === 1), 'a devices:paired push with one device was sent');
     const unknown = await handlers.dispatch('hm:devices:rename', { deviceId: 'nope', name: 'x' }, lc);
-    assert.ok(!unknown.ok && unknown.error.kind === 'invalid-config');
+    assert.ok(!unknown.ok && unknown.error.kind === 'invalid-config', `an unknown kind is refused as invalid-config: ${JSON.stringify(unknown)}`);
     for (const s of stops) await s();
     assert.equal(central.peripherals[0].connected, false, 'stopped with the core');
   });

@@ -56,7 +56,7 @@ describe('ManagedSource problem text', () => {
     while (!ctx) await new Promise((r) => setTimeout(r, 5));
     ctx.problem('bad-frame', 'OpenBCI Cyton (/dev/ttyUSB9): skipped 12 bytes before a packet start (0xA0)');
     assert.equal(src.status().problem?.message, 'skipped 12 bytes before a packet start (0xA0)');
-    assert.ok(logs.some((l) => l.message === 'Lab Cyton: skipped 12 bytes before a packet start (0xA0)'));
+    assert.ok(logs.some((l) => l.message === 'Lab Cyton: skipped 12 bytes before a packet start (0xA0)'), 'the skipped bytes before a packet start are logged');
     await new Promise((r) => setTimeout(r, 1100));
     ctx.problem('device-error', 'OpenBCI Cyton (/dev/ttyUSB9) answered "Failure: no daisy to attach"');
     assert.equal(src.status().problem?.message, 'Lab Cyton answered "Failure: no daisy to attach"');
@@ -82,7 +82,7 @@ describe('ManagedSource log while a device is away', () => {
     assert.deepEqual(failed.map((l) => l.level), ['warn', 'debug', 'debug', 'debug', 'debug']);
     assert.equal(failed[0].message, 'OpenBCI Cyton (/dev/ttyUSB9): connect failed: cannot open /dev/ttyUSB9: port not found (unplugged?)');
     assert.ok(logs.filter((l) => /retrying in/.test(l.message) && l.level !== 'debug').length <= 1, logs.map((l) => `${l.level} ${l.message}`).join('\n'));
-    assert.ok(logs.some((l) => l.level === 'info' && l.message === 'connected after 5 failed attempts'));
+    assert.ok(logs.some((l) => l.level === 'info' && l.message === 'connected after 5 failed attempts'), "'connected after 5 failed attempts' is logged at info");
     await src.stop();
   });
 });

@@ -41,7 +41,7 @@ test('synthetic board → BrainFlow file streamer → parseBrainFlowCsv: same sa
   assert.equal(total, count);
   // the file holds what the buffer held, to the 6 decimals BrainFlow prints
   const seg = eeg.segments[0];
-  for (let c = 0; c < 16; c++) for (let i = 0; i < seg.count; i += 17) assert.ok(Math.abs(seg.data[c * seg.count + i] - buffered[(1 + c) * count + i]) <= 5e-7 + 1e-12 * Math.abs(buffered[(1 + c) * count + i]));
-  assert.ok(Math.abs(r.startTime! - buffered[30 * count]) < 1e-5);
-  assert.ok(Math.abs(r.startTime! - Date.now() / 1000) < 60);
+  for (let c = 0; c < 16; c++) for (let i = 0; i < seg.count; i += 17) assert.ok(Math.abs(seg.data[c * seg.count + i] - buffered[(1 + c) * count + i]) <= 5e-7 + 1e-12 * Math.abs(buffered[(1 + c) * count + i]), `channel ${c} sample ${i}: ${seg.data[c * seg.count + i]} vs the file's ${buffered[(1 + c) * count + i]}`);
+  assert.ok(Math.abs(r.startTime! - buffered[30 * count]) < 1e-5, `startTime ${r.startTime} vs the file's first timestamp ${buffered[30 * count]}`);
+  assert.ok(Math.abs(r.startTime! - Date.now() / 1000) < 60, `startTime ${r.startTime} is within a minute of now`);
 });

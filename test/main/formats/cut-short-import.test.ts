@@ -21,7 +21,7 @@ function tempDir(t: { after(fn: () => void): void }): string {
 /** The first `bytes` bytes of a file of ../shared/data, written as `dir/name`. */
 function cutCopy(dir: string, rel: string[], bytes: number, name = rel[rel.length - 1]): string {
   const whole = readFileSync(dataPath(...rel));
-  assert.ok(bytes < whole.length);
+  assert.ok(bytes < whole.length, `the cut file (${bytes} bytes) is shorter than the whole (${whole.length})`);
   const out = path.join(dir, name);
   writeFileSync(out, whole.subarray(0, bytes));
   return out;

@@ -38,5 +38,5 @@ test('with 1 % of headset packets lost, windows keep EEG, each lost packet repor
   const brief = (gs: typeof on.r.gaps) => gs.map((g) => [g.streamId, g.reason, g.missingSamples, g.startTime]);
   assert.deepEqual(brief(off.r.gaps), brief(on.r.gaps));
   assert.ok(off.present < 0.5, `EEG present in ${(off.present * 100).toFixed(0)} % of windows without bridging`);
-  assert.ok(off.windows.some((w) => w.eeg.absentReason === 'warming-up'));
+  assert.ok(off.windows.some((w) => w.eeg.absentReason === 'warming-up'), "a window's EEG is absent as 'warming-up'");
 });

@@ -109,7 +109,7 @@ describe("the dashboard's numbers against independent references", () => {
     const { eegNperseg, eegSpanSec } = DEFAULT_PIPELINE_CONFIG.features;
     const step = eegNperseg / 2;
     const picks = r.eegs.filter((f) => f.streamId === eegId && f.time > r.eegs[0].time + 8).filter((_, i) => i % 7 === 0);
-    assert.ok(picks.length >= 2);
+    assert.ok(picks.length >= 2, `${picks.length} picks, expected at least 2`);
     const cases = picks.map((f) => {
       // The Welch segments the features average: on the 50 %-overlap grid, within the last
       // eegSpanSec, ending by the emission.

@@ -425,9 +425,9 @@ describe('pipeline snapshots through the hub', () => {
       assert.deepEqual(Buffer.from(w.ecg.data.buffer), Buffer.from(l.ecg.data.buffer));
       assert.deepEqual([w.eeg.quality, w.ecg.quality, w.eeg.absentReason, w.ecg.absentReason], [l.eeg.quality, l.ecg.quality, l.eeg.absentReason, l.ecg.absentReason]);
     }
-    assert.ok(r2.quality.every((q) => q.time >= target) && r2.quality.length > 0);
-    assert.ok(r2.hearts.every((f) => f.time >= target) && r2.hearts.length > 0);
-    assert.ok(r2.raw.every((x) => ('gap' in x ? x.gap.endTime : x.chunk.hostTime) >= target));
+    assert.ok(r2.quality.every((q) => q.time >= target) && r2.quality.length > 0, `quality after the seek starts at ${target} and is not empty (${r2.quality.length})`);
+    assert.ok(r2.hearts.every((f) => f.time >= target) && r2.hearts.length > 0, `hearts after the seek start at ${target} and are not empty (${r2.hearts.length})`);
+    assert.ok(r2.raw.every((x) => ('gap' in x ? x.gap.endTime : x.chunk.hostTime) >= target), `raw blocks after the seek start at ${target}`);
     // A stream set it does not fit (the strap missing): refused, nothing changed.
     sink!.streams('replay', replayInfos.slice(0, 1));
     const before = r2.hub.pipelineSnapshot().bytes;

@@ -100,7 +100,7 @@ test('UDP and WebSocket markers on one port reach the store, stamped on the host
   await server.start();
   t.after(() => server.stop());
   const port = server.port;
-  assert.ok(port > 0);
+  assert.ok(port > 0, `port ${port}, expected > 0`);
 
   // UDP, as PsychoPy would send it.
   const sock = createSocket('udp4');

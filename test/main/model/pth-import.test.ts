@@ -48,7 +48,7 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     const info = full;
     assert.equal(info.keys.length, 211);
     const { params, hasProjOut } = importCbramodCheckpoint(new Uint8Array(readFileSync(path)), CBRAMOD_ENCODER);
-    assert.ok(hasProjOut);
+    assert.ok(hasProjOut, 'the checkpoint holds proj_out');
     assert.deepEqual(new Set(Object.keys(params)), new Set(encoderParamSpecs(CBRAMOD_ENCODER, true).map((s) => s.name)));
     info.keys.forEach((k, ti) => {
       const t = params[k];
@@ -60,7 +60,7 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     });
     // Spot checks with literal numbers: a known value at a known index.
     const ti = info.keys.indexOf('encoder.layers.11.linear2.weight');
-    assert.ok(Math.abs(params['encoder.layers.11.linear2.weight'].data[1234] - (ti + 0.237)) < 1e-4);
+    assert.ok(Math.abs(params['encoder.layers.11.linear2.weight'].data[1234] - (ti + 0.237)) < 1e-4, `linear2.weight[1234] is ${params['encoder.layers.11.linear2.weight'].data[1234]}, expected ${ti + 0.237}`);
   });
 
   test('a state_dict wrapped under "model" is unwrapped', () => {
@@ -76,9 +76,9 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     assert.equal(w.dtype, 'float64');
     assert.deepEqual(w.shape, [800, 200]);
     // w = (arange(200·800).reshape(200, 800) · 1e-4)ᵀ, so w[o][i] = (i·800 + o)·1e-4
-    assert.ok(Math.abs(w.data[5 * 200 + 7] - (7 * 800 + 5) * 1e-4) < 1e-6);
+    assert.ok(Math.abs(w.data[5 * 200 + 7] - (7 * 800 + 5) * 1e-4) < 1e-6, `w[5, 7] is ${w.data[5 * 200 + 7]}, expected ${(7 * 800 + 5) * 1e-4} (transposed)`);
     const { params } = cbramodParamsFromStateDict(sd, encoderWithLayers(1));
-    assert.ok(params['encoder.layers.0.linear1.weight']);
+    assert.ok(params['encoder.layers.0.linear1.weight'], 'encoder.layers.0.linear1.weight is loaded');
   });
 
   test('unknown, missing and mis-shaped keys: one error listing them all', () => {
@@ -89,8 +89,8 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
         isModelError(ModelErrorCode.KeysMismatch)(e);
         const d = (e as ModelError).details;
         assert.ok(d.includes('missing: encoder.layers.0.norm2.bias'), d.join('\n'));
-        assert.ok(d.includes('unknown: encoder.layers.0.extra.weight'));
-        assert.ok(d.some((x) => x.startsWith('shape: patch_embedding.spectral_proj.0.weight: file [200, 100], model [200, 101]')));
+        assert.ok(d.includes('unknown: encoder.layers.0.extra.weight'), `the extra tensor is reported unknown: ${JSON.stringify(d)}`);
+        assert.ok(d.some((x) => x.startsWith('shape: patch_embedding.spectral_proj.0.weight: file [200, 100], model [200, 101]')), `the spectral_proj shape mismatch is reported: ${JSON.stringify(d)}`);
         return true;
       },
     );

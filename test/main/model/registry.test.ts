@@ -138,7 +138,7 @@ describe('model registry on disk', () => {
       }
       assert.deepEqual([area.readiness().activeId, area.readiness().ok], ['eegmat-test', true]);
       const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
-      assert.ok(bytes.ok);
+      assert.ok(bytes.ok, `the good model's ONNX bytes are served: ${JSON.stringify(bytes.ok ? 'ok' : bytes)}`);
       // Choosing a damaged one is refused with its problems; the good one stays active.
       const refused = await core.call('hm:models:select', { id: 'other-names' });
       assert.match(!refused.ok ? refused.error.message : '', /model 'other-names' cannot be used: model\.onnx: input 'eeg' is missing/);
@@ -146,7 +146,7 @@ describe('model registry on disk', () => {
       const noBytes = await core.call('hm:models:onnx', { id: 'cut-short' });
       assert.match(!noBytes.ok ? noBytes.error.message : '', /cut short/);
       assert.equal(area.readiness().activeId, 'eegmat-test');
-      assert.ok((await core.call('hm:models:select', { id: 'eegmat-test' })).ok);
+      assert.ok((await core.call('hm:models:select', { id: 'eegmat-test' })).ok, 'selecting eegmat-test succeeds');
     } finally {
       core.stop();
     }
@@ -181,7 +181,7 @@ describe('model registry on disk', () => {
     writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine' })));
     const m = await reg.installFiles(join(src, 'mine.onnx'), join(src, 'card.json'));
     assert.deepEqual([m.id, m.source, m.problems], ['mine', 'user', []]);
-    assert.ok(existsSync(join(user, 'mine', 'card.md')));
+    assert.ok(existsSync(join(user, 'mine', 'card.md')), 'the model card was copied to mine/card.md');
     await assert.rejects(reg.install(sampleCard(), onnx), /belongs to a built-in model/);
     await assert.rejects(reg.remove('eegmat-test'), /built-in model and cannot be removed/);
     await reg.remove('mine');
@@ -435,7 +435,7 @@ describe('models area of the core', () => {
     const core = fakeCore(join(root, 'data-empty'), []);
     await startModelsArea(core.ctx, { builtinDir: null });
     const r = await core.call('hm:models:list', undefined);
-    assert.ok(r.ok);
+    assert.ok(r.ok, `the call succeeds: ${JSON.stringify(r.ok ? 'ok' : r)}`);
     const list = (r as { value: { models: unknown[]; readiness: { problems: string[] } } }).value;
     assert.deepEqual(list.readiness.problems, ['no trained model is installed']);
     assert.deepEqual(list.readiness.problems, ['no trained model is installed']);
@@ -456,12 +456,12 @@ describe('models area of the core', () => {
     assert.match((refused as { error: { message: string } }).error.message, /^model 'eegmat-test' does not fit the connected devices: EEG: missing FP1, FP2/);
     // The list says so before anyone clicks: the same problems the refusal gives, per model.
     const fitOnMuse = area.list().models.find((m) => m.id === 'eegmat-test')!.fit;
-    assert.ok(fitOnMuse && !fitOnMuse.ok);
+    assert.ok(fitOnMuse && !fitOnMuse.ok, `eegmat-test does not fit a Muse: ${JSON.stringify(fitOnMuse)}`);
     assert.match(fitOnMuse.problems[0], /^EEG: missing FP1, FP2, .* \(connected: TP9, AF7, AF8, TP10\)$/);
-    assert.ok((refused as { error: { message: string } }).error.message.endsWith(fitOnMuse.problems.join('; ')));
+    assert.ok((refused as { error: { message: string } }).error.message.endsWith(fitOnMuse.problems.join('; ')), "the refusal's message ends with the list's fit problems");
     core.streams.splice(0, 1, stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']));
     const ok = await core.call('hm:models:select', { id: 'eegmat-test' });
-    assert.ok(ok.ok);
+    assert.ok(ok.ok, `selecting it succeeds once the devices fit: ${JSON.stringify(ok.ok ? 'ok' : ok)}`);
     assert.deepEqual((ok as { value: { fed: string[] } }).value.fed, ['eeg', 'ecg']);
     assert.deepEqual(area.list().models.find((m) => m.id === 'eegmat-test')!.fit, { ok: true, fed: ['eeg', 'ecg'], refusal: '', problems: [], notes: [] });
     const bytes = await core.call('hm:models:onnx', { id: 'eegmat-test' });
@@ -469,7 +469,7 @@ describe('models area of the core', () => {
     const report = { modelId: 'eegmat-test', windowTime: 12, seq: 3, probabilities: { arithmetic: [0.3, 0.7] }, fed: ['eeg'], backend: 'wasm', latencyMs: 40 };
     const res = await core.call('hm:models:predictions', { reports: [report] });
     assert.deepEqual((res as { value: unknown }).value, { stored: 1 });
-    assert.ok(core.pushes.some((p) => p.type === 'models:prediction'));
+    assert.ok(core.pushes.some((p) => p.type === 'models:prediction'), 'a models:prediction push was sent');
     // The same window from a second page is stored once; a sink registered by another area gets the rest.
     const again = await core.call('hm:models:predictions', { reports: [report] });
     assert.deepEqual((again as { value: unknown }).value, { stored: 0 });

@@ -94,7 +94,7 @@ test('SIGKILL of `heartmind serve` while markers (UDP, WebSocket) and self-repor
   const texts = timeline.selfReports.map((r) => r.text);
   assert.equal(new Set(texts).size, texts.length, 'no report stored twice');
   for (const x of ackedAtKill.reports) assert.ok(texts.includes(x), `acknowledged self-report ${x} is stored`);
-  for (const x of texts) assert.ok(sent.reports.has(x));
+  for (const x of texts) assert.ok(sent.reports.has(x), `stored self-report ${x} was one that was sent`);
   // Events lie within the session as it reads now (it ends at its last stored sample, ~the kill).
   assert.ok(s.endTime > s.startTime + 2, `the session ends ${(s.endTime - s.startTime).toFixed(2)} s after it started`);
   assert.ok(s.endTime >= killedAt / 1000 - 1, `its last stored sample is ${(killedAt / 1000 - s.endTime).toFixed(2)} s before the kill`);

@@ -66,7 +66,7 @@ test('seeks restore pipeline snapshots: at 4×, forward and back, every window e
   assert.equal(snaps[0].afterSeq, -1);
   assert.ok(snaps.length >= 3, JSON.stringify(snaps.map((s) => s.afterSeq)));
   for (let i = 1; i < snaps.length; i++) {
-    assert.ok(snaps[i].afterSeq > snaps[i - 1].afterSeq);
+    assert.ok(snaps[i].afterSeq > snaps[i - 1].afterSeq, `snapshot ${i}'s afterSeq ${snaps[i].afterSeq} follows ${snaps[i - 1].afterSeq}`);
     const dt = snaps[i].hostTime - snaps[i - 1].hostTime;
     assert.ok(dt > SNAPSHOT_SCHEDULE.minIntervalS - 1 && dt < SNAPSHOT_SCHEDULE.maxIntervalS + 1, `${dt} s between snapshots`);
   }

@@ -108,7 +108,7 @@ describe('serve server', () => {
     await assert.rejects(open(server, 'http://evil.example'), /HTTP 403/);
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/other`, { origin: server.url.replace(/\/$/, '') });
     await assert.rejects(new Promise((res, rej) => { ws.once('open', res); ws.once('unexpected-response', (_q, r) => rej(new Error(`HTTP ${r.statusCode}`))); }), /HTTP 404/);
-    assert.ok(logs.some((l) => /refused a WebSocket from origin http:\/\/evil\.example/.test(l)));
+    assert.ok(logs.some((l) => /refused a WebSocket from origin http:\/\/evil\.example/.test(l)), `the refused origin is logged: ${JSON.stringify(logs)}`);
   });
 
   test('requests answer with envelopes; errors keep their kind; validation runs first', async () => {
@@ -141,7 +141,7 @@ describe('serve server', () => {
     const value = (await got) as Extract<PushMessage, { type: 'pipeline:conditioned' }>;
     clearInterval(timer);
     assert.equal(value.type, 'pipeline:conditioned');
-    assert.ok(value.block.data instanceof Float32Array);
+    assert.ok(value.block.data instanceof Float32Array, 'the block arrives as a Float32Array');
     assert.deepEqual([...value.block.data], [...data]);
     ws.close();
   });
@@ -237,10 +237,10 @@ describe('serve server', () => {
     const body = await answer;
     clearInterval(timer);
     assert.equal(partsSeen, 7);
-    assert.ok(body.answer.ok);
+    assert.ok(body.answer.ok, `the call succeeds: ${JSON.stringify(body.answer)}`);
     const bytes = (body.answer.value as { bytes: Uint8Array }).bytes;
     assert.equal(bytes.length, 6 * RESPONSE_PART_BYTES + 12_345);
-    assert.ok(bytes.every((v, i) => v === ((i * 7) & 255)));
+    assert.ok(bytes.every((v, i) => v === ((i * 7) & 255)), 'the bytes arrive unchanged ((i * 7) & 255)');
     assert.ok(pushesDuring > 0, 'trace pushes arrived between the parts');
     assert.equal(server.droppedPushes(), before, 'no trace push was skipped');
     ws.close();

@@ -26,7 +26,7 @@ test('record for a second, then list, tag, export and delete from the command li
   assert.equal(await record.run(['--duration', '1', '--name', 'from the cli', '--tag', 'cli', '--data-dir', dir, '--json'], r.io), 0, r.err.join('\n'));
   const final = JSON.parse(r.out[r.out.length - 1]) as { state: string; sessionId: number; committedSamples: number };
   assert.equal(final.state, 'idle');
-  assert.ok(final.committedSamples > 0);
+  assert.ok(final.committedSamples > 0, `${final.committedSamples} samples committed, expected > 0`);
 
   const l = io();
   assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], l.io), 0);

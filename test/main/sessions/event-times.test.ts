@@ -57,14 +57,14 @@ test('markers and self-reports far from their session are refused with the reaso
   // Inside the span, or a few minutes before its start (a stimulus PC's clock a little behind): stored.
   const ok = await service.marker({ label: 'stimulus', time: now - 1, duration: 0.5 });
   assert.deepEqual([ok.marker?.sessionId, ok.marker?.time, ok.marker?.duration], [sessionId, now - 1, 0.5]);
-  assert.ok((await service.marker({ label: 'early', time: START - EVENT_TIME_MARGIN_S })).marker);
+  assert.ok((await service.marker({ label: 'early', time: START - EVENT_TIME_MARGIN_S })).marker, 'a marker EVENT_TIME_MARGIN_S before the start is stored');
   assert.equal((await service.selfReport({ valence: 7, arousal: 3, dominance: 5, time: now })).time, now);
   await service.stopRecording();
 
   // A finished session: its span, not the host clock.
   clock.set(clock.now() + 3600);
   const summary = await service.get(sessionId);
-  assert.ok((await service.marker({ label: 'while reviewing', time: START + 1, sessionId })).marker);
+  assert.ok((await service.marker({ label: 'while reviewing', time: START + 1, sessionId })).marker, 'a marker with an explicit sessionId is stored while reviewing');
   await assert.rejects(service.marker({ label: 'later', sessionId }), /lies 5\d(\.\d)? min after session/);
   await assert.rejects(service.selfReport({ valence: 5, arousal: 5, dominance: 5, sessionId, time: summary.endTime + EVENT_TIME_MARGIN_S + 10 }), /lies 10 s after session/);
 
@@ -73,8 +73,8 @@ test('markers and self-reports far from their session are refused with the reaso
   await assert.rejects(db.api.addSelfReport(sessionId, { valence: 5, arousal: 5, dominance: 5, time: 1e300 }), /addSelfReport: self-report time 1e\+300 lies/);
   await assert.rejects(db.api.addMarker(sessionId, { label: 'x', time: START, duration: 1e308, source: 'api' }), /longer than 7 days/);
   await assert.rejects(db.api.addMarker(999, { label: 'x', time: START, source: 'api' }), /no session 999/);
-  assert.ok(await db.api.addMarker(sessionId, { label: 'a month on', time: START + 30 * 86_400, source: 'api' }));
-  assert.ok(START + EVENT_SESSION_REACH_S > START + 30 * 86_400);
+  assert.ok(await db.api.addMarker(sessionId, { label: 'a month on', time: START + 30 * 86_400, source: 'api' }), 'a marker a month on is stored through the db api');
+  assert.ok(START + EVENT_SESSION_REACH_S > START + 30 * 86_400, 'EVENT_SESSION_REACH_S reaches past a month');
 
   // A row from before these checks (written past them): the export leaves it out with a warning.
   const raw = new Database(join(dir, 'recordings.sqlite'));
@@ -88,7 +88,7 @@ test('markers and self-reports far from their session are refused with the reaso
   const edf = await service.exportSession({ sessionId, format: 'edf', path: folder });
   const file = join(folder, 'Events_10_20_test.edf');
   assert.deepEqual(edf.files, [file]);
-  assert.ok(existsSync(file) && !existsSync(`${folder}.edf`));
+  assert.ok(existsSync(file) && !existsSync(`${folder}.edf`), `${file} exists, and no ${folder}.edf beside it`);
   assert.ok(edf.warnings.some((w) => /^2 annotation\(s\) more than 366 days outside the data left out \(the first: "legacy forever"/.test(w)), edf.warnings.join('\n'));
   const csv = await service.exportSession({ sessionId, format: 'csv', path: folder });
   assert.ok(csv.files.every((f) => f.startsWith(join(folder, 'Events_10_20_test-'))), csv.files.join());
@@ -107,7 +107,7 @@ test('markers and self-reports far from their session are refused with the reaso
     const [view] = readWithMne([file]);
     const labels = view.annotations.map(([, , l]) => l);
     assert.ok(labels.includes('stimulus') && labels.includes('while reviewing'), labels.join());
-    assert.ok(!labels.some((l) => l.startsWith('legacy')));
+    assert.ok(!labels.some((l) => l.startsWith('legacy')), `no legacy label is kept: ${JSON.stringify(labels)}`);
   }
 });
 

@@ -82,7 +82,7 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
     const ann = view.annotations.map(([onset, dur, label]) => ({ at: view.measDate! + onset, dur, label }));
     const marker = ann.find((x) => x.label === 'stimulus A');
     assert.ok(marker && Math.abs(marker.at - markerTime) < 1e-3 && Math.abs(marker.dur - 1.5) < 1e-6, JSON.stringify(ann));
-    assert.ok(ann.some((x) => x.label === 'SAM valence=7 arousal=2 dominance=5: relaxed' && Math.abs(x.at - (markerTime + 2)) < 1e-3));
+    assert.ok(ann.some((x) => x.label === 'SAM valence=7 arousal=2 dominance=5: relaxed' && Math.abs(x.at - (markerTime + 2)) < 1e-3), 'the SAM self-report is an annotation 2 s after the marker');
   }
   // The values: MNE's first EEG channel (V) against the stored samples (µV), at the best lag.
   const chunks = await db.api.readStreamChunks(eeg.id);
@@ -111,8 +111,8 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
   assert.equal(csv.files.length, session.streams.length + 2, 'one file per stream, plus the markers and the info');
   const eegCsv = readFileSync(csv.files.find((f) => f.includes('eeg'))!, 'utf8').split('\n');
   assert.match(eegCsv[0], new RegExp(`^time_s,unix_time_s,${labels[0]} \\(uV\\)`));
-  assert.ok(eegCsv.length > 7 * eeg.info.nominalRateHz);
-  assert.ok(readdirSync(dir).every((f) => !f.endsWith('.partial')));
+  assert.ok(eegCsv.length > 7 * eeg.info.nominalRateHz, `the EEG CSV has ${eegCsv.length} rows, expected over 7 s at ${eeg.info.nominalRateHz} Hz`);
+  assert.ok(readdirSync(dir).every((f) => !f.endsWith('.partial')), `no .partial file is left: ${readdirSync(dir).join(', ')}`);
 
   // The whole session: every stored sample (the first packets began just before the start), and
   // read back as exactly those samples — the writer's zero padding (the streams end at their own

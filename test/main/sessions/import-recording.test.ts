@@ -109,7 +109,7 @@ describe('import into a session', { skip }, () => {
     assert.equal(mitDetail.streams[0].sampleCount, 650000);
     const markers = await db.api.listMarkers(mit.id);
     assert.equal(markers.filter((m) => m.label.startsWith('N')).length, 2239);
-    assert.ok(markers.every((m) => m.source === 'import'));
+    assert.ok(markers.every((m) => m.source === 'import'), "every imported marker's source is 'import'");
     assert.ok(Math.abs(mitDetail.endTime - mitDetail.startTime - 1805.55) < 0.01, `duration ${mitDetail.endTime - mitDetail.startTime}`);
     // Compact: 11-bit ECG at its resolution takes well under 2 bytes a sample.
     assert.ok(mit.diskBytes / mit.sampleCount < 2, `${(mit.diskBytes / mit.sampleCount).toFixed(2)} B/sample`);
@@ -184,7 +184,7 @@ describe('import into a session', { skip }, () => {
     // A file whose only signal stream cannot be read: the error carries the reader's reason.
     const xdf = readFileSync(join(DATA, 'xdf', 'clock_resets.xdf'));
     const at = xdf.indexOf('<channel_count>8<');
-    assert.ok(at > 0);
+    assert.ok(at > 0, `at ${at}, expected > 0`);
     xdf[at + '<channel_count>'.length] = 0x39; // 9 channels declared, 8 recorded
     writeFileSync(join(dir, 'nine.xdf'), xdf);
     await assert.rejects(importRecordingFile(db, { path: join(dir, 'nine.xdf') }, ctx), (err: unknown) => {

@@ -51,7 +51,7 @@ test('a data folder that is a file: the log and every sessions request say so, a
   assert.deepEqual(await failure(core, 'hm:sessions:list', {}), ['unavailable', `Sessions not available: ${why}`]);
   assert.deepEqual(await failure(core, 'hm:sessions:record-start', {}), ['unavailable', `Sessions not available: ${why}`]);
   // The live side runs.
-  assert.ok(core.handlers.has('hm:pipeline:snapshot'));
+  assert.ok(core.handlers.has('hm:pipeline:snapshot'), 'the pipeline area still registered its snapshot handler');
 });
 
 test('a database from a newer HeartMind: its own message, no internal call name, and what still works', async (t) => {
@@ -74,6 +74,7 @@ test('a read-only library: a warning at start; recording refused in words, listi
   const path = databasePathFor(dir);
   assert.ok(
     core.recentLogs().some((e) => e.level === 'warn' && e.message === `the recordings database ${path} is read-only (it was opened read-only): recording, editing, importing and deleting are off. Sessions can still be listed, replayed and exported.`),
+    'a warning says the database is read-only and what still works',
   );
   const [kind, message] = await failure(core, 'hm:sessions:record-start', {});
   assert.equal(kind, 'Readonly');
@@ -112,7 +113,7 @@ test('heartmind record into a library on a read-only file system: refused in wor
   if (!mnt) return t.skip('needs root and mount for a read-only file system');
   // Made and closed by the app's own worker, which leaves no WAL behind (a read-only medium can then open it).
   await (await DbClient.open({ path: databasePathFor(mnt) })).close();
-  assert.ok(remountReadOnly(mnt));
+  assert.ok(remountReadOnly(mnt), `${mnt} was remounted read-only`);
   process.env.HEARTMIND_MARKER_PORT = 'off';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
   const r = io();

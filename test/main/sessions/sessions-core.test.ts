@@ -49,7 +49,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   const m = await call('hm:sessions:marker', { label: 'stimulus on', source: 'keyboard' });
   assert.equal(m.marker.label, 'stimulus on');
   // A stimulus program's UDP datagram.
-  assert.ok(markerPort);
+  assert.ok(markerPort, 'the marker server has a port');
   const sock = createSocket('udp4');
   const ack = await new Promise<Record<string, unknown>>((resolve) => {
     sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
@@ -84,9 +84,9 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   await sleep(700);
   const stopped = await call('hm:sessions:record-stop');
   assert.equal(stopped.state, 'idle');
-  assert.ok(stopped.committedSamples > 1000);
-  assert.ok(pushes.some((p) => p.type === 'sessions:recording'));
-  assert.ok(pushes.some((p) => p.type === 'sessions:marker'));
+  assert.ok(stopped.committedSamples > 1000, `${stopped.committedSamples} samples committed, expected over 1000`);
+  assert.ok(pushes.some((p) => p.type === 'sessions:recording'), 'a sessions:recording push was sent');
+  assert.ok(pushes.some((p) => p.type === 'sessions:marker'), 'a sessions:marker push was sent');
   // The page sends its predictions about once a second, after the model ran: those of windows that
   // began before the stop still go into the recording; a window after it has no session.
   const late = { ...prediction, windowTime: started.startTime + 1, seq: 1, probabilities: { arousal: [0.4, 0.6] } };
@@ -108,7 +108,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   assert.deepEqual([renamed.name, renamed.tags, renamed.notes], ['renamed', ['demo', 'rest'], 'eyes open']);
   assert.equal((await call('hm:sessions:list', { tag: 'rest' })).length, 1);
   assert.equal((await call('hm:sessions:list', { text: 'nothing like it' })).length, 0);
-  assert.ok((await call('hm:sessions:db-info')).sizeBytes > 0);
+  assert.ok((await call('hm:sessions:db-info')).sizeBytes > 0, 'the database size is > 0');
   await assert.rejects(call('hm:sessions:export', { sessionId: s.id, format: 'edf', path: 'x.edf', discontinuous: 'yes' }), (e: { kind?: string; message?: string }) => e.kind === 'bad-request' && /discontinuous must be true or false/.test(e.message ?? ''));
 
   // Replay through the same hub, as fast as it goes: live devices pause, windows flow, then they come back.
@@ -124,7 +124,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   await call('hm:sessions:replay-close');
   assert.deepEqual(core.hub.sources().map((x) => x.deviceId).sort(), liveDevices);
 
-  assert.ok((await call('hm:sessions:delete', { sessionId: s.id })).freedBytes > 0);
+  assert.ok((await call('hm:sessions:delete', { sessionId: s.id })).freedBytes > 0, 'deleting the session frees bytes');
   assert.deepEqual(await call('hm:sessions:list', {}), []);
 });
 

@@ -96,7 +96,7 @@ test('Ctrl+C pauses at the next step with a checkpoint, --resume continues from 
   assert.match(second.output(), new RegExp(`interrupted \\(SIGTERM\\); resume continues from the last checkpoint\\. Resume with: heartmind train --resume ${id} --out `));
   const s = await f.readStatus();
   assert.equal(s.state, 'interrupted');
-  assert.ok(s.completedPhases.includes('datasets') && !s.completedPhases.includes('pretrain-ecg'));
+  assert.ok(s.completedPhases.includes('datasets') && !s.completedPhases.includes('pretrain-ecg'), `datasets done, pretrain-ecg not: ${JSON.stringify(s.completedPhases)}`);
   assert.match(readFileSync(f.path('log.txt'), 'utf8'), /interrupted \(SIGTERM\)/);
   // The checkpoint the resume started from is whole: the next resume starts there again.
   const [ck] = checkpoints(runDir).filter((n) => n.endsWith('.hmck'));

@@ -138,7 +138,7 @@ describe('inputs checked before a run folder is made', () => {
   test('the recipe names --data and every recording it lacks there', async (t) => {
     const s = scratch(t);
     await assert.rejects(checkJobInputs(quickRecipe('/nonexistent'), new RunStore(s.runs), () => '--data /nonexistent'), (e: Error) => {
-      assert.ok(e instanceof CliUsageError);
+      assert.ok(e instanceof CliUsageError, `a CliUsageError, got ${String(e)}`);
       assert.match(e.message, /^--data \/nonexistent: no such folder \/nonexistent\/edf-eegmat$/);
       return true;
     });

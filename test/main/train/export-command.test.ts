@@ -27,7 +27,7 @@ test('an id the models folder holds is refused without --replace (the model is l
   // The user models folder is the data folder's.
   mkdirSync(join(dataDir, 'models', 'mine'), { recursive: true });
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'mine', '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /data\/models\/mine already holds/.test(e.message));
-  assert.ok(existsSync(join(dataDir, 'models', 'mine')));
+  assert.ok(existsSync(join(dataDir, 'models', 'mine')), 'models/mine was written');
 });
 
 test('a missing or malformed --id, a --to that is a file, a run that trains no final model: each says what is wrong', async (t) => {

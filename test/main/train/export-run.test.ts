@@ -31,7 +31,7 @@ test('random encoders: not called pretrained, no pretraining caveat or corpus li
   assert.equal(card.description, 'Rest vs mental arithmetic from EEG (19 ch) and one ECG lead, 5-s windows: two CBraMod encoders (EEG randomly initialised (not pretrained), ECG randomly initialised (not pretrained)), mean pooling, a fusion head. Trained on 2 subjects of PhysioNet EEGMAT.');
   const text = JSON.stringify(card);
   assert.doesNotMatch(text, /pretrained with dual masking|Self-supervised pretraining saw|ECG pretraining records/);
-  assert.ok(card.limitations.includes('Its encoders are randomly initialised, not pretrained: only the head learned, on the features of untrained encoders.'));
+  assert.ok(card.limitations.includes('Its encoders are randomly initialised, not pretrained: only the head learned, on the features of untrained encoders.'), 'the card says its encoders are randomly initialised');
   // One modality: one encoder, one head.
   const eegOnly = buildCard(spec, metaOf(spec, 'eeg'), null, exp, 'run-1', null);
   assert.match(eegOnly.description, /^Rest vs mental arithmetic from EEG \(19 ch\), 5-s windows: a CBraMod encoder \(EEG randomly initialised \(not pretrained\)\), mean pooling, a head\./);
@@ -41,15 +41,15 @@ test('the shipped recipe (both encoders pretrained here) keeps its pretraining c
   const spec = defaultRecipe({ dataDir: '/data' });
   const card = buildCard(spec, metaOf(spec), null, exp, 'run-2', null);
   assert.match(card.description, /two CBraMod encoders \(EEG pretrained by masked patch reconstruction, ECG pretrained with dual masking\)/);
-  assert.ok(card.limitations.some((l) => /^Self-supervised pretraining saw the recordings of the evaluation subjects/.test(l)));
-  assert.ok(card.licence.data.some((l) => /ECG pretraining records/.test(l)));
-  assert.ok(!card.limitations.some((l) => /randomly initialised/.test(l)));
+  assert.ok(card.limitations.some((l) => /^Self-supervised pretraining saw the recordings of the evaluation subjects/.test(l)), 'the card warns that pretraining saw the evaluation subjects');
+  assert.ok(card.licence.data.some((l) => /ECG pretraining records/.test(l)), "the card's data licences name the ECG pretraining records");
+  assert.ok(!card.limitations.some((l) => /randomly initialised/.test(l)), 'the card no longer says randomly initialised');
   // Encoders from another run: named, with the caveat that depends on that run's corpus.
   const fromRun: JobSpec = { ...spec, kind: 'finetune', encoders: { eeg: { kind: 'run', runId: 'pre-1' }, ecg: { kind: 'run', runId: 'pre-1' } }, corpora: {}, pretrain: {} };
   const c2 = buildCard(fromRun, metaOf(fromRun), null, exp, 'run-3', null);
   assert.match(c2.description, /\(EEG pretrained in run pre-1, ECG pretrained in run pre-1\)/);
-  assert.ok(c2.limitations.some((l) => /^The EEG encoder comes from pretraining run pre-1: if its corpus held these subjects' recordings/.test(l)));
-  assert.ok(!c2.licence.data.some((l) => /ECG pretraining records/.test(l)));
+  assert.ok(c2.limitations.some((l) => /^The EEG encoder comes from pretraining run pre-1: if its corpus held these subjects' recordings/.test(l)), 'the card warns about the EEG encoder from pre-1');
+  assert.ok(!c2.licence.data.some((l) => /ECG pretraining records/.test(l)), "the card's data licences no longer name the ECG pretraining records");
 });
 
 test('the card gives the baseline its mean ± sd over the folds, as it gives the model (the rendered table shows both)', () => {
@@ -182,7 +182,7 @@ test('the card weighs the model against the baseline by the fold spread, and say
   const b = close.arms[1].table.summary.auroc;
   assert.equal(a.n, 2);
   const card = buildCard(spec, metaOf(spec), close, exp, 'run-6', null);
-  assert.ok(a.mean - b.mean <= Math.max(a.sd, b.sd));
+  assert.ok(a.mean - b.mean <= Math.max(a.sd, b.sd), `the AUROC difference ${a.mean - b.mean} is within the larger fold sd ${Math.max(a.sd, b.sd)}`);
   assert.ok(card.limitations.includes(`Under the same subject-wise folds it beats the simple baseline on mean AUROC (${a.mean.toFixed(3)} vs ${b.mean.toFixed(3)}); the difference (${(a.mean - b.mean).toFixed(3)}) is within the fold spread (sd up to ${Math.max(a.sd, b.sd).toFixed(3)}) over 3 subjects, so treat it as indicative.`), card.limitations.join('\n'));
   assert.ok(card.limitations.includes('In 1 of the 3 evaluation folds the test windows held one class only (S03): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there, so the model\'s and the baseline\'s means are over the other 2 folds.'), card.limitations.join('\n'));
 

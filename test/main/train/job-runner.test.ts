@@ -48,9 +48,9 @@ describe('JobRunner (worker threads)', { skip: NEED_LUDB }, () => {
     assert.equal(sa.state, 'paused', sa.progress.message);
     assert.deepEqual(sa.completedPhases, ['datasets']);
     assert.equal(sb.state, 'done', 'the queued job ran after the first paused');
-    assert.ok(logs.some((l) => /on jax-js wasm/.test(l)));
+    assert.ok(logs.some((l) => /on jax-js wasm/.test(l)), 'the log names jax-js wasm');
     const stepsBefore = (await store.folder(a.id).readMetrics()).filter((m) => m.kind === 'step').length;
-    assert.ok(stepsBefore >= 1 && stepsBefore < 6);
+    assert.ok(stepsBefore >= 1 && stepsBefore < 6, `${stepsBefore} steps before, expected 1 to 5`);
     await runner.resume(a.id);
     await runner.idle();
     const done = await store.folder(a.id).readStatus();
@@ -58,7 +58,7 @@ describe('JobRunner (worker threads)', { skip: NEED_LUDB }, () => {
     const steps = (await store.folder(a.id).readMetrics()).filter((m) => m.kind === 'step').map((m) => (m as { step: number }).step);
     assert.deepEqual(steps, [1, 2, 3, 4, 5, 6].slice(0, steps.length), 'steps continue where the pause left off');
     assert.equal(steps[steps.length - 1], 6);
-    assert.ok(events.some((e) => e.ev.type === 'progress') && states.some((s) => s.id === a.id && s.state === 'done'));
+    assert.ok(events.some((e) => e.ev.type === 'progress') && states.some((s) => s.id === a.id && s.state === 'done'), 'progress events were sent and the job ended done');
   });
 
   test('cancel stops a job; a run a dead process left running is marked interrupted', async () => {

@@ -62,7 +62,7 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     assert.equal(summary.exportedAs, 'test-model');
     const metrics = await straight.readMetrics();
     assert.equal(metrics.filter((m) => m.kind === 'step' && m.phase === 'pretrain-ecg').length, 4);
-    assert.ok(existsSync(straight.path('plots', 'roc.svg')) && existsSync(straight.path('plots', 'pretrain-eeg-loss.svg')));
+    assert.ok(existsSync(straight.path('plots', 'roc.svg')) && existsSync(straight.path('plots', 'pretrain-eeg-loss.svg')), 'roc.svg and pretrain-eeg-loss.svg were plotted');
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /dataset: \d+ windows from 6 recordings/);
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), \d+ epochs? \(the median of the 3 evaluation folds' best epochs\)/);
 
@@ -83,7 +83,7 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     const m = await inspectModelDir(join(modelsDir, 'test-model'), 'user');
     assert.deepEqual(m.problems, []);
     assert.ok(m.card!.limitations.some((l) => /baseline/.test(l)), 'the card says how it compares with the baseline');
-    assert.ok(m.card!.evaluation.metrics.some((x) => x.metric === 'auroc' && typeof x.baseline === 'number'));
+    assert.ok(m.card!.evaluation.metrics.some((x) => x.metric === 'auroc' && typeof x.baseline === 'number'), 'the card has an auroc metric with a baseline');
     // Provenance names the code the run started with (git describe of this checkout, -dirty with uncommitted changes).
     const versions = await readCodeVersions(straight);
     if (codeVersion() !== null) assert.match(versions[0] ?? '', /^[0-9a-f]{7}/);

@@ -72,7 +72,7 @@ test('removeStaleTemp: the half-written files a stopped process left go; this pr
   for (const n of ['checkpoints/pretrain-eeg-step-0000005.hmck.tmp-999999-6', 'checkpoints/pretrain-eeg-step-0000010.hmck', `status.json.tmp-${process.pid}-1`, 'status.json.tmp-999999-sig']) writeFileSync(f.path(n), 'x');
   assert.deepEqual((await f.removeStaleTemp()).sort(), ['checkpoints/pretrain-eeg-step-0000005.hmck.tmp-999999-6', 'status.json.tmp-999999-sig']);
   assert.deepEqual(readdirSync(f.path('checkpoints')), ['pretrain-eeg-step-0000010.hmck']);
-  assert.ok(existsSync(f.path(`status.json.tmp-${process.pid}-1`)));
+  assert.ok(existsSync(f.path(`status.json.tmp-${process.pid}-1`)), `this process's own status.json.tmp-${process.pid}-1 stays`);
 });
 
 test('create: a runs folder that is a file is said so, naming it (it was mkdir\'s bare ENOTDIR)', async (t) => {

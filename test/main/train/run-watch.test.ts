@@ -79,7 +79,7 @@ test('a CLI run beside the app: progress, metrics and log pushed while it runs, 
   assert.ok(running.some((s) => s.state === 'running' && s.pid === child.pid), 'its running state, with the CLI pid');
   const steps = during('training:metric').map((p) => (p.m as Extract<TrainingPush, { type: 'training:metric' }>).record);
   assert.ok(steps.length >= 1 && steps.every((r) => r.phase === 'pretrain-ecg'), `step records while it ran: ${JSON.stringify(steps)}`);
-  assert.ok(during('training:log').some((p) => /pretrain-ecg/.test((p.m as Extract<TrainingPush, { type: 'training:log' }>).message)));
+  assert.ok(during('training:log').some((p) => /pretrain-ecg/.test((p.m as Extract<TrainingPush, { type: 'training:log' }>).message)), 'a training:log names pretrain-ecg');
 
   const metrics = mine.filter((p) => p.m.type === 'training:metric').map((p) => (p.m as Extract<TrainingPush, { type: 'training:metric' }>).record);
   assert.deepEqual(metrics, await area.store.folder(id).readMetrics(), 'every metric line pushed once, in order');

@@ -63,13 +63,13 @@ describe('datasets from recorded sessions', { skip: !have && 'needs ../shared/da
       assert.equal(w.eegChannels.length, 19);
       assert.ok(w.rrMs.length >= 3, 'R peaks from the pipeline');
     }
-    assert.ok(ds.recordings[0].unlabelled >= 3);
+    assert.ok(ds.recordings[0].unlabelled >= 3, `${ds.recordings[0]?.unlabelled} unlabelled windows, expected at least 3`);
   });
 
   test('self-reports label the span before them (score ≥ threshold is high)', async () => {
     const spec: DatasetSpec = { name: 'sam', sources: [{ kind: 'session', id: task, subject: 'someone' }], task: TASKS_AFFECT[1], labels: { kind: 'self-report', dimension: 'arousal', threshold: 5, horizonSec: 120 }, windowing };
     const ds = await loadDataset(spec, feeds);
-    assert.ok(ds.windows.every((w) => w.subject === 'someone'));
+    assert.ok(ds.windows.every((w) => w.subject === 'someone'), "every window's subject is 'someone'");
     for (const w of ds.windows) {
       const e = w.start + 5;
       if (e <= 30) assert.equal(w.label, 1, `window ending ${e} s: before the arousal-8 report`);

@@ -112,7 +112,7 @@ describe('training area (the Training view\'s requests)', () => {
     const d = await area.detail('2026-01-01-000000-broken');
     assert.equal(d.status.problem, listed!.problem);
     assert.equal(d.config, null);
-    assert.ok(d.notes.some((n) => /config\.json cannot be read/.test(n)));
+    assert.ok(d.notes.some((n) => /config\.json cannot be read/.test(n)), `a note says config.json cannot be read: ${JSON.stringify(d.notes)}`);
     await assert.rejects(area.detail('2026-01-01-000000-nothing'), (e: TrainError) => e.code === 'not-found');
     rmSync(broken, { recursive: true });
   });
