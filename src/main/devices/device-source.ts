@@ -56,6 +56,13 @@ const RATE_CHECK = { settleS: 2, spanS: 10 };
 const RATE_CHECK_EDGE = 0.25;
 const RATE_TOLERANCE = 0.05;
 /**
+ * How long a connect waits for the last connection's close to finish before it opens anyway. A
+ * serial close writes the stop command (up to 2 s for a port that does not drain) before it closes
+ * the port: a reconnect opened meanwhile (0.25 s after a stall) met the port still locked by us and
+ * took it for another program's, which is then retried only every 12 s.
+ */
+const PREVIOUS_CLOSE_WAIT_MS = 5_000;
+/**
  * Streams below this rate are not checked: a heart-rate strap's 1 Hz is one notification per
  * update, sent when the strap likes, and ±1 sample in 10 s would read as 10 % off.
  */
@@ -120,6 +127,8 @@ export class ManagedSource implements Source {
   private readonly lastProblemAt = new Map<DeviceProblemCode, number>();
   private startWaiters: { resolve: () => void; reject: (e: DeviceError) => void }[] = [];
   private closing: Promise<void> = Promise.resolve();
+  /** Sessions whose close has not finished (see PREVIOUS_CLOSE_WAIT_MS). */
+  private closesPending = 0;
   /** Host time the chunk being delivered began (it ends the hole a resume closes). */
   private resumeAt = NaN;
   /**
@@ -311,6 +320,13 @@ export class ManagedSource implements Source {
     const ctx = this.makeContext();
     this.ctx = ctx;
     try {
+      if (this.closesPending > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([this.closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, PREVIOUS_CLOSE_WAIT_MS)))]);
+        clearTimeout(timer);
+        // Stopped, or this attempt timed out, while it waited: nothing to open.
+        if (ctx.closed) return;
+      }
       const session = await this.driver.open(ctx);
       if (ctx.closed || this.conn.attempt !== attempt) {
         await session.close().catch(() => undefined);
@@ -346,7 +362,11 @@ export class ManagedSource implements Source {
     this.ctx = null;
     if (session) {
       const prev = this.closing;
-      this.closing = prev.then(() => session.close()).catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`));
+      this.closesPending++;
+      this.closing = prev
+        .then(() => session.close())
+        .catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`))
+        .finally(() => this.closesPending--);
     }
   }
 

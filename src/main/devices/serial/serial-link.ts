@@ -17,14 +17,54 @@ export interface SerialLink {
 }
 
 const WRITE_TIMEOUT_MS = 2_000;
+/** How long close() waits for the system to close the port before it returns anyway (see closesInFlight). */
 const CLOSE_TIMEOUT_MS = 1_000;
+/**
+ * How long an open waits for HeartMind's own close of the same port, still in flight, before it
+ * gives up saying so (the next attempt waits again). A Linux tty's close waits for unsent output up
+ * to its closing_wait (30 s by default) and runs on libuv's thread pool, which a busy process keeps
+ * waiting: closes of more than a second happen; of more than this, rarely.
+ */
+export const OWN_CLOSE_WAIT_MS = 5_000;
 
-export async function openSerialLink(path: string, baudRate: number, who = path): Promise<SerialLink> {
+/**
+ * Our closes of ports the system has not finished yet, by the port's real path: the node that was
+ * open, and when its file handle is released. The port is opened with an exclusive lock (serialport's
+ * `lock`), which the handle holds until then: an open of the same node meanwhile (Disconnect then
+ * Connect, Connect on another card for that port, a reconnect after a stall) was refused as "port in
+ * use by another program", the other program being HeartMind. Such an open waits here first.
+ */
+const closesInFlight = new Map<string, { node: string | null; released: Promise<void> }>();
+
+/**
+ * Waits (up to `waitMs`) for a close of ours of the port at `path` that the system has not finished,
+ * if there is one. A port now another node than the one closing (replugged, a new pty) is not held
+ * by that close: no wait. Throws a retryable DeviceError when the close outlasts the wait.
+ */
+export async function awaitOwnClose(path: string, who = path, waitMs = OWN_CLOSE_WAIT_MS): Promise<void> {
+  const inFlight = closesInFlight.get(realOrSame(path));
+  if (!inFlight || (inFlight.node !== null && portNode(path) !== inFlight.node)) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const released = await Promise.race([inFlight.released.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)))]);
+  clearTimeout(timer);
+  if (!released)
+    throw new DeviceError('unavailable', `${who}: cannot open ${path} yet: HeartMind's previous connection to it is still closing after ${waitMs / 1000} s (the system has not released the port)`, true);
+}
+
+/**
+ * `ownCloseWaitMs`: how long the open waits for a close of ours of the same port still in flight
+ * (OWN_CLOSE_WAIT_MS; tests shorten it).
+ */
+export async function openSerialLink(path: string, baudRate: number, who = path, opts: { ownCloseWaitMs?: number } = {}): Promise<SerialLink> {
   if (!path) throw new DeviceError('invalid-config', `${who}: no serial port path given`, false);
   // A device file that is not there (dongle unplugged) is told without asking the native layer:
   // a remembered device waiting for its port checks this every few seconds. (Windows' COM ports
   // are no files; they go straight to open.)
   if (path.startsWith('/') && !existsSync(path)) throw new DeviceError('unavailable', `${who}: cannot open ${path}: port not found (unplugged?)`, true);
+  await awaitOwnClose(path, who, opts.ownCloseWaitMs);
+  // Learnt now: at close the path may be gone (unplugged), or a link to elsewhere.
+  const real = realOrSame(path);
+  const node = portNode(path);
   const port = new SerialPort({ path, baudRate, autoOpen: false, dataBits: 8, stopBits: 1, parity: 'none' });
   await new Promise<void>((resolve, reject) =>
     port.open((err) => {
@@ -43,11 +83,22 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
   let dataCb: ((b: Uint8Array) => void) | null = null;
   let lostCb: ((e: DeviceError) => void) | null = null;
   let closing = false;
+  // The file handle released (and the lock with it), whoever closed the port: our close, or the
+  // stream itself on a read error (it emits 'close' once the system closed the handle).
+  let isReleased = false;
+  let markReleased!: () => void;
+  const released = new Promise<void>((resolve) => (markReleased = resolve)).then(() => {
+    isReleased = true;
+  });
   port.on('data', (buf: Buffer) => dataCb?.(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
   port.on('error', (err: Error) => {
+    // Neither open nor closing: a close the stream began itself (on a read error) failed, which
+    // leaves no handle either (the binding forgets it first).
+    if (!port.isOpen && !port.closing) markReleased();
     if (!closing) lostCb?.(new DeviceError('disconnected', `${who}: serial error on ${path}: ${err.message}`));
   });
   port.on('close', (err?: Error & { disconnected?: boolean }) => {
+    markReleased();
     if (!closing) lostCb?.(new DeviceError('disconnected', `${who}: ${path} went away${err?.message ? ` (${err.message})` : ''}`));
   });
   return {
@@ -78,12 +129,24 @@ export async function openSerialLink(path: string, baudRate: number, who = path)
       new Promise<void>((resolve) => {
         closing = true;
         dataCb = null;
-        if (!port.isOpen) return resolve();
-        const timer = setTimeout(() => {
-          port.destroy();
-          resolve();
-        }, CLOSE_TIMEOUT_MS);
-        port.close(() => {
+        if (isReleased) return resolve();
+        // Not open but not released: the stream is closing it already (a read error).
+        if (port.isOpen)
+          port.close((err) => {
+            // A close that failed leaves no handle to us either (the binding forgot it first).
+            if (err) markReleased();
+          });
+        // Known until released, so an open of this port waits for it (awaitOwnClose), also after
+        // this close has returned: the caller (a Disconnect) is not held up by a slow system close.
+        const entry = { node, released };
+        closesInFlight.set(real, entry);
+        void released.then(() => {
+          if (closesInFlight.get(real) === entry) closesInFlight.delete(real);
+        });
+        // Not destroyed meanwhile: the stream's destroy emits a 'close' of its own, which read as the
+        // handle released while the system still held it (and the lock).
+        const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        void released.then(() => {
           clearTimeout(timer);
           resolve();
         });
@@ -180,11 +243,14 @@ export class SerialPortFinder {
   /**
    * As open, for a library that opens the port itself (BrainFlow, given the path as `serial_port`):
    * `opener` is called with the path to open (the configured one, or the stable name), and what it
-   * returns is passed back as `opened`. Its failure is the open's.
+   * returns is passed back as `opened`. Its failure is the open's. A close of ours of that port still
+   * in flight is waited for first (awaitOwnClose), whoever opens it: BrainFlow's open meets the lock
+   * our serial close holds as openSerialLink's does.
    */
   async openWith<T>(who: string, opener: (path: string) => Promise<T>): Promise<{ opened: T; at: string; moved: string | null; unverified: boolean }> {
     const r = this.resolve();
     if (r.at === 'alias') {
+      await awaitOwnClose(this.alias!, who);
       const opened = await opener(this.alias!);
       const why = r.gone ? `${this.path} is gone; the same adapter came back as ${r.target}` : `${this.path} is another adapter now; this one is at ${r.target}`;
       this.wentAway = false;
@@ -197,6 +263,7 @@ export class SerialPortFinder {
       // back under another name any moment.
       throw new DeviceError('unavailable', `${who}: cannot open ${this.path}: another adapter is there now (${r.other ? basename(r.other) : 'one without a /dev/serial/by-id name'}), and this device's (${basename(this.alias!)}) is not plugged in`, true);
     try {
+      await awaitOwnClose(this.path, who);
       const opened = await opener(this.path);
       const unverified = this.wentAway && this.siblingsAtOpen !== null && !this.alias;
       this.wentAway = false;
