@@ -22,10 +22,10 @@ test('a dataset of one window of each kind says so in the singular', () => {
   assert.ok(!r.ok, JSON.stringify(r));
   assert.match(r.problem, /^dataset 'tiny' holds one class only \('arithmetic', 1 window\)/);
   const eegOnly = trainingReadiness({ ...ds, windows: [w(null, true), w(0, false), w(1, false)] }, 'fused', DEFAULT_EVALUATION);
-  assert.ok(!eegOnly.ok);
+  assert.ok(!eegOnly.ok, `EEG-only labelled windows are not ready: ${JSON.stringify(eegOnly)}`);
   assert.match(eegOnly.problem, /\(1 of 3 windows has no label and was left out; 2 labelled windows lack EEG or ECG and were left out\)$/);
   const one = trainingReadiness({ ...ds, windows: [w(0, false)] }, 'fused', DEFAULT_EVALUATION);
-  assert.ok(!one.ok);
+  assert.ok(!one.ok, `one window is not ready: ${JSON.stringify(one)}`);
   assert.match(one.problem, /\(1 labelled window lacks EEG or ECG and was left out\)$/);
   assert.equal(protocolText({ ...DEFAULT_EVALUATION, validationSubjects: 1 }, 2, 1).split(';')[0], 'leave-one-subject-out over 2 subjects (1 window), 1 training subject per fold held out to choose the epoch');
 });

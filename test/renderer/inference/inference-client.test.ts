@@ -27,7 +27,7 @@ class FakeWorker {
   }
   lastLoadId(): number {
     const l = this.posted.filter((r) => r.type === 'load').at(-1);
-    assert.ok(l && l.type === 'load');
+    assert.ok(l && l.type === 'load', 'a load request was posted to the worker');
     return l.loadId;
   }
   runs(): number[] {

@@ -65,7 +65,7 @@ describe('MinMaxCache', () => {
       assert.deepEqual(got, reference(all, span.index0, span.count, size), `frame ${frames}`);
       frames++;
     }
-    assert.ok(frames > 100);
+    assert.ok(frames > 100, `${frames} frames, expected over 100`);
   });
 
   test('a hole longer than the buffer and then new data: nothing stale comes back', () => {

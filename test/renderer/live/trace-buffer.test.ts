@@ -24,7 +24,7 @@ describe('TraceBuffer', () => {
     assert.equal(buf.size, 10);
     assert.deepEqual(collect(buf, 0), [1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012]);
     assert.deepEqual(collect(buf, 1), [2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012]);
-    assert.ok(Math.abs(buf.endTime - (1000 + 13 / RATE)) < 1e-9);
+    assert.ok(Math.abs(buf.endTime - (1000 + 13 / RATE)) < 1e-9, `endTime ${buf.endTime}, expected ${1000 + 13 / RATE}`);
     assert.equal(buf.valueAt(1, 1000 + 12 / RATE), 2012);
     assert.ok(Number.isNaN(buf.valueAt(0, 1000)), 'outside what is held');
   });
@@ -94,5 +94,5 @@ test('span() points at the same samples forEachInRange() visits, across the wrap
   const got: number[] = [];
   for (let k = 0; k < s.count; k++) got.push(s.data[s.base + ((s.first + k) % s.capacity)]);
   assert.deepEqual(got, collect(buf, 1, 1000 + 5 / RATE, 1000 + 11 / RATE));
-  assert.ok(Math.abs(s.time0 - (1000 + 5 / RATE)) < 1e-9);
+  assert.ok(Math.abs(s.time0 - (1000 + 5 / RATE)) < 1e-9, `time0 ${s.time0}, expected ${1000 + 5 / RATE}`);
 });

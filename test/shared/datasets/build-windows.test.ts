@@ -21,7 +21,7 @@ const unreadable = (id: string): LazySource => ({
 
 test('recordings no reader takes: one reason for all of them, no name said twice', async () => {
   await assert.rejects(buildWindowDataset('notes', ['a.txt', 'b.txt', 'c.txt', 'd.txt'].map(unreadable), null, { kind: 'none' }, DEFAULT_WINDOWING), (e: Error) => {
-    assert.ok(e instanceof DatasetError);
+    assert.ok(e instanceof DatasetError, `a DatasetError, got ${String(e)}`);
     assert.equal(e.message, 'no usable windows in 4 recording(s): 4 recordings (a.txt, b.txt, c.txt, …): not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
     return true;
   });
@@ -39,10 +39,10 @@ test('a montage channel the recording lacks (a misspelt name) is reported, not l
   const windowing = { ...DEFAULT_WINDOWING, eegMontage: ['Fp1', 'Cz', 'Cx'], modalities: ['eeg' as const], require: 'any' as const };
   const ds = await buildWindowDataset('typo', [rec], null, { kind: 'none' }, windowing);
   const [r] = ds.recordings;
-  assert.ok(r.windows > 0);
+  assert.ok(r.windows > 0, `${r.windows} windows, expected > 0`);
   assert.deepEqual(r.montageMissing, ['Cx']);
   assert.match(r.warnings[0], /^EEG channel Cx of the montage is not in this recording \(it has .*Cz.*\): zeros in every window$/);
   const ok = await buildWindowDataset('fine', [rec], null, { kind: 'none' }, { ...windowing, eegMontage: ['Fp1', 'Cz', 'O2'] });
   assert.equal(ok.recordings[0].montageMissing, undefined);
-  assert.ok(!ok.recordings[0].warnings.some((w) => /montage/.test(w)));
+  assert.ok(!ok.recordings[0].warnings.some((w) => /montage/.test(w)), `no montage warning: ${JSON.stringify(ok.recordings[0]?.warnings)}`);
 });

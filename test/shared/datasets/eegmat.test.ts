@@ -37,14 +37,14 @@ describe('eegmatWindows on real recordings', { skip: !have && 'needs ../shared/d
   test('windows per file, labels, subjects, montage', () => {
     // 182 s rest and 62 s arithmetic: 5 s windows on the 5 s host grid after the 1 s warm-up.
     assert.deepEqual(loaded.map((l) => l.windows.length), [35, 11, 35, 11]);
-    assert.ok(loaded.every((l) => l.problems.length === 0 && l.dropped.length === 0));
+    assert.ok(loaded.every((l) => l.problems.length === 0 && l.dropped.length === 0), 'every recording loads with no problems and nothing dropped');
     assert.deepEqual([...new Set(all.map((w) => `${w.subject}:${w.task}:${w.label}`))], ['Subject00:rest:0', 'Subject00:arithmetic:1', 'Subject01:rest:0', 'Subject01:arithmetic:1']);
     for (const { window: w } of all) {
       assert.equal(w.samples, 1000);
       assert.equal(w.rateHz, 200);
       assert.deepEqual(w.eeg.channels, [...TEN_TWENTY_19]);
       assert.equal(w.ecg.channels.length, 1);
-      assert.ok(w.eeg.data.every(Number.isFinite));
+      assert.ok(w.eeg.data.every(Number.isFinite), 'every EEG value of the window is finite');
     }
     const starts = loaded[0].windows.map((w) => w.window.startTime);
     starts.slice(1).forEach((t, i) => assert.equal(t - starts[i], 5, 'non-overlapping, consecutive'));
@@ -109,7 +109,7 @@ describe('eegmatWindows on real recordings', { skip: !have && 'needs ../shared/d
     const subjects = all.map((w) => w.subject);
     const ev = evaluateBaseline(X, y, subjects, leaveOneSubjectOut(subjects, { labels: y }), { classWeight: 'balanced' });
     assert.deepEqual(ev.table.rows.map((r) => [r.fold, r.n, r.positives]), [['Subject00', 46, 11], ['Subject01', 46, 11]]);
-    for (const r of ev.table.rows) for (const v of Object.values(r.metrics)) assert.ok(v !== null && Number.isFinite(v));
+    for (const r of ev.table.rows) for (const v of Object.values(r.metrics)) assert.ok(v !== null && Number.isFinite(v), `every fold's metric is finite, got ${v}`);
   });
 
   test('files that are not EEGMAT recordings', { skip: !existsSync(resolve(DATA, 'edf-eegmmidb')) && 'needs ../shared/data/edf-eegmmidb' }, () => {

@@ -115,7 +115,7 @@ describe('SOS designs and filtering vs scipy.signal', { skip: !hasPython && 'nee
     const i = CASES.findIndex((c) => c.notch);
     const zi = sosZi(design(CASES[i]));
     const r = ref[i].zi.flat();
-    for (let k = 0; k < zi.length; k++) assert.ok(Math.abs(zi[k] - r[k]) < 1e-12);
+    for (let k = 0; k < zi.length; k++) assert.ok(Math.abs(zi[k] - r[k]) < 1e-12, `zi[${k}] ${zi[k]} vs ${r[k]}`);
   });
 });
 

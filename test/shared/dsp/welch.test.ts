@@ -51,7 +51,7 @@ describe('Welch.segmentPair', () => {
     }
     const single = new Float64Array(129);
     w.segmentPair(a, 0, single, null, 0, null);
-    for (let k = 0; k < 129; k++) assert.ok(Math.abs(single[k] - ra[k]) <= 1e-9 * Math.max(1, ra[k]));
+    for (let k = 0; k < 129; k++) assert.ok(Math.abs(single[k] - ra[k]) <= 1e-9 * Math.max(1, ra[k]), `bin ${k}: ${single[k]} vs ${ra[k]}`);
   });
 });
 

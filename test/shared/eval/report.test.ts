@@ -22,11 +22,11 @@ describe('meanSd', () => {
   test('skips undefined folds; sd needs two values', () => {
     const two = meanSd([0.5, null, NaN, 0.7]);
     assert.equal(two.n, 2);
-    assert.ok(Math.abs(two.mean - 0.6) < 1e-15 && Math.abs(two.sd - Math.sqrt(0.02)) < 1e-15);
+    assert.ok(Math.abs(two.mean - 0.6) < 1e-15 && Math.abs(two.sd - Math.sqrt(0.02)) < 1e-15, `mean ${two.mean} (want 0.6), sd ${two.sd} (want sqrt(0.02))`);
     const one = meanSd([0.8]);
     assert.equal(one.mean, 0.8);
-    assert.ok(Number.isNaN(one.sd));
-    assert.ok(Number.isNaN(meanSd([]).mean));
+    assert.ok(Number.isNaN(one.sd), `one value's sd is NaN, got ${one.sd}`);
+    assert.ok(Number.isNaN(meanSd([]).mean), "no values' mean is NaN");
     // Written by the one formatter of the report, the views and the card (report-text.test.ts has its cases).
     assert.equal(meanSdText(meanSd([0.8, 0.85, 0.79, 0.77, 0.85]), 5), '0.812 ± 0.036');
     assert.equal(meanSdText(one, 1), '0.800 (1 fold)');
@@ -55,7 +55,7 @@ describe('foldMetricTable', () => {
     assert.deepEqual(t.rows[2].notes, ['one class only in the test labels (3 windows, all positive): AUROC, AUC-PR, F1 (binary and weighted), balanced accuracy and κ are undefined; accuracy is kept']);
     assert.equal(t.summary.auroc.n, 2);
     assert.equal(t.summary.accuracy.n, 3);
-    assert.ok(Math.abs(t.summary.auroc.mean - (m1.auroc + evaluateBinary(folds[1].yTrue, folds[1].scores).auroc) / 2) < 1e-15);
+    assert.ok(Math.abs(t.summary.auroc.mean - (m1.auroc + evaluateBinary(folds[1].yTrue, folds[1].scores).auroc) / 2) < 1e-15, `summary AUROC mean ${t.summary.auroc.mean} is the mean of the two folds' AUROCs`);
     assert.deepEqual(Array.from(t.rows[1].confusion.counts), [2, 0, 0, 2]); // 0.5 is not > 0.5
   });
   test('pooled metrics over all windows equal scikit-learn', { skip: !hasPython && 'needs /usr/bin/python3' }, () => {

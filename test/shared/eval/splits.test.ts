@@ -91,7 +91,7 @@ describe('subjectKFold', () => {
     const { subjects } = dataset();
     const folds = subjectKFold(subjects, 10, { seed: 3 });
     checkPartition(folds, subjects);
-    assert.ok(folds.every((f) => f.testSubjects.length === 1));
+    assert.ok(folds.every((f) => f.testSubjects.length === 1), 'every fold tests one subject');
   });
   test('bad k', () => {
     assert.throws(() => subjectKFold(['a', 'b'], 3), code(EvalErrorCode.BadSplit));

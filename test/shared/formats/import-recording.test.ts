@@ -109,7 +109,7 @@ test('a BrainFlow file whose column count fits several boards is read once the b
       e.message ===
         'bf32.csv: lines have 32 columns, which fits several BrainFlow boards (CytonDaisy, Synthetic); name the board that wrote it (--board CytonDaisy for heartmind sessions import, the Board choice when importing in the app)',
   );
-  assert.ok(brainflowBoardNames().includes('CytonDaisy') && brainflowBoardNames().includes('MuseSAux'));
+  assert.ok(brainflowBoardNames().includes('CytonDaisy') && brainflowBoardNames().includes('MuseSAux'), 'the BrainFlow board names include CytonDaisy and MuseSAux');
   assert.deepEqual(brainflowBoardOptions('cytondaisy'), { boardId: 2, preset: 'default' });
   assert.deepEqual(brainflowBoardOptions('MuseSAux'), { boardId: 39, preset: 'auxiliary' });
   assert.equal(brainflowBoardOptions('Cyton Daisy'), undefined);

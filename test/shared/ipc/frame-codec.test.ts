@@ -46,7 +46,7 @@ describe('encodeFrame / decodeFrame', () => {
     assert.equal(kind, FrameKind.Push);
     assert.deepEqual(value, msg);
     const w = (value as Extract<PushMessage, { type: 'pipeline:window' }>).window;
-    assert.ok(w.eeg.data instanceof Float32Array);
+    assert.ok(w.eeg.data instanceof Float32Array, 'the EEG data arrives as a Float32Array');
     assert.equal(w.eeg.data.buffer, buf, 'a view, not a copy');
     assert.equal(w.eeg.data.byteOffset % 8, 0);
     // JSON would have cost ~12 characters per sample; the frame costs 4 bytes plus a small header.
@@ -79,7 +79,7 @@ describe('encodeFrame / decodeFrame', () => {
     assert.equal(kind, FrameKind.Response);
     assert.deepEqual(value, msg);
     assert.deepEqual([...(value as typeof msg).f64], [10, 11, 12]);
-    assert.ok(Object.is((value as typeof msg).f32[2], -0));
+    assert.ok(Object.is((value as typeof msg).f32[2], -0), '-0 survives the round trip');
   });
 
   test('decodes from a Node Buffer at an odd offset (copies only what is misaligned)', () => {

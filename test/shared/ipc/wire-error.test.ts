@@ -16,7 +16,7 @@ test('an error with a code crosses as {name, message, kind, stack} and is rebuil
   assert.equal(wire.kind, 'stalled');
   assert.match(wire.stack ?? '', /DeviceLikeError|wire-error.test/);
   const back = fromWireError('hm:pipeline:device-start', wire);
-  assert.ok(back instanceof RemoteError);
+  assert.ok(back instanceof RemoteError, `a RemoteError, got ${String(back)}`);
   assert.equal(back.message, 'hm:pipeline:device-start: no data for 3 s');
   assert.equal(back.kind, 'stalled');
   assert.equal(back.name, 'DeviceError');

@@ -11,10 +11,10 @@ describe('model cards', () => {
     assert.deepEqual(cardProblems(sampleCard()), []);
     const broken = { ...sampleCard(), id: 'Bad Id', licence: undefined, input: { rateHz: 200, windowSeconds: 5, eeg: { channels: [] } } };
     const p = cardProblems(broken);
-    assert.ok(p.some((x) => x.startsWith('id must match')));
-    assert.ok(p.some((x) => x.startsWith('licence.model')));
-    assert.ok(p.some((x) => x.startsWith("input.eeg.channels must be 'any'")));
-    assert.ok(p.some((x) => x === 'input.ecg must be declared exactly when the model has an ecg encoder'));
+    assert.ok(p.some((x) => x.startsWith('id must match')), `a problem says 'id must match': ${JSON.stringify(p)}`);
+    assert.ok(p.some((x) => x.startsWith('licence.model')), `a problem names licence.model: ${JSON.stringify(p)}`);
+    assert.ok(p.some((x) => x.startsWith("input.eeg.channels must be 'any'")), `a problem says input.eeg.channels must be 'any': ${JSON.stringify(p)}`);
+    assert.ok(p.some((x) => x === 'input.ecg must be declared exactly when the model has an ecg encoder'), `a problem says input.ecg must match the ecg encoder: ${JSON.stringify(p)}`);
     assert.deepEqual(cardProblems('nope'), ['card.json must hold a JSON object']);
     // A rate the pipeline never cuts: usable on paper, every window skipped in the app. Refused as a card problem.
     const at250 = sampleCard();

@@ -19,7 +19,7 @@ describe('threefry2x32', () => {
     let s = 0;
     let s2 = 0;
     for (const v of a) {
-      assert.ok(v >= -0.5 && v < 0.5);
+      assert.ok(v >= -0.5 && v < 0.5, `${v} is in [-0.5, 0.5)`);
       s += v;
       s2 += v * v;
     }
@@ -47,15 +47,15 @@ describe('initHostParams', () => {
 
   test('initialisers follow CBraMod: norms 1/0, MHA biases 0, mask token 0, kaiming(fan_out) linears', () => {
     const p = initHostParams(cfg, 1).eeg!;
-    assert.ok(p['encoder.layers.0.norm1.weight'].data.every((v) => v === 1));
-    assert.ok(p['encoder.layers.0.norm1.bias'].data.every((v) => v === 0));
-    assert.ok(p['encoder.layers.0.self_attn_s.in_proj_bias'].data.every((v) => v === 0));
-    assert.ok(p['encoder.layers.0.self_attn_t.out_proj.bias'].data.every((v) => v === 0));
-    assert.ok(p['patch_embedding.mask_encoding'].data.every((v) => v === 0));
+    assert.ok(p['encoder.layers.0.norm1.weight'].data.every((v) => v === 1), 'norm1.weight is all ones');
+    assert.ok(p['encoder.layers.0.norm1.bias'].data.every((v) => v === 0), 'norm1.bias is all zeros');
+    assert.ok(p['encoder.layers.0.self_attn_s.in_proj_bias'].data.every((v) => v === 0), 'self_attn_s.in_proj_bias is all zeros');
+    assert.ok(p['encoder.layers.0.self_attn_t.out_proj.bias'].data.every((v) => v === 0), 'self_attn_t.out_proj.bias is all zeros');
+    assert.ok(p['patch_embedding.mask_encoding'].data.every((v) => v === 0), 'mask_encoding is all zeros');
     const w = p['encoder.layers.0.linear2.weight'].data; // fan_out 200: std √(2/200) = 0.1
     const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
     assert.ok(Math.abs(std - 0.1) < 0.002, `std ${std}`);
-    assert.ok(isFrozenParam('patch_embedding.mask_encoding'));
+    assert.ok(isFrozenParam('patch_embedding.mask_encoding'), 'mask_encoding is frozen');
     assert.equal(encoderParamSpecs(CBRAMOD_ENCODER).filter((s) => s.frozen).length, 1);
   });
 

@@ -34,7 +34,7 @@ describe('training API', () => {
     const ms = () => np.array(mask).reshape([2, 3, 2]);
     const [loss0, grads] = valueAndGrad(lossFn)(tree.ref(params), xs(), ms());
     assert.deepEqual(await allFinite(grads), []);
-    assert.ok(((await grads['patch_embedding.mask_encoding'].ref.data()) as Float32Array).every((v) => v === 0));
+    assert.ok(((await grads['patch_embedding.mask_encoding'].ref.data()) as Float32Array).every((v) => v === 0), "the frozen mask_encoding's gradient is all zeros");
     const lr = 0.01;
     const stepped = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.ref.sub(grads[k].ref.mul(lr))]));
     const loss1 = lossFn(stepped, xs(), ms());
@@ -51,7 +51,7 @@ describe('training API', () => {
     const [, grads] = valueAndGrad(lossFn)(tree.ref(params), random.key(7));
     for (const g of ['eeg', 'ecg', 'head'] as const) assert.deepEqual(await allFinite(grads[g]!), [], g);
     const gl = (await grads.eeg!['encoder.layers.0.linear1.weight'].data()) as Float32Array;
-    assert.ok(gl.some((v) => v !== 0));
+    assert.ok(gl.some((v) => v !== 0), 'some gradient is nonzero');
     const once = async (seed: number) => (await lossFn(tree.ref(params), random.key(seed)).data())[0];
     assert.equal(await once(11), await once(11));
     assert.notEqual(await once(11), await once(12));

@@ -45,7 +45,7 @@ describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip
     assert.ok(last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300), `expected: last.rrMs.length > 60 && last.rrMs.every((x) => x > 500 && x < 1300)`);
     assert.ok(last.rmssdMs > 5 && last.rmssdMs < 150, `RMSSD ${last.rmssdMs}`);
     // Emitted once per second of data, at whole seconds of the host clock.
-    for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6);
+    for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6, `heart ${i} is 1 s after heart ${i - 1}: ${hearts[i].time} vs ${hearts[i - 1].time}`);
   });
 });
 
@@ -137,7 +137,7 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     };
     const all = collect(true);
     const lean = collect(false);
-    assert.ok(all.eeg > 50 && all.windows.length > 50 && all.peaks.length > 50);
+    assert.ok(all.eeg > 50 && all.windows.length > 50 && all.peaks.length > 50, `over 50 each: eeg ${all.eeg}, windows ${all.windows.length}, peaks ${all.peaks.length}`);
     assert.deepEqual(lean.windows, all.windows);
     assert.deepEqual(lean.peaks, all.peaks);
   });

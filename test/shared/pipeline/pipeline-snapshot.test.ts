@@ -118,7 +118,7 @@ describe('pipeline snapshots', () => {
       // The windows a restore cannot give are only those that needed samples from before it.
       const lost = log.filter((e) => e.call > at && e.kind === 'windows' && (e.value as SyncWindow).startTime < snap.windowsFrom);
       assert.ok(lost.length <= 8, `${lost.length} windows before windowsFrom`);
-      assert.ok(snap.windowsFrom <= snap.hostTime + 1 || snap.windowsFrom === -Infinity);
+      assert.ok(snap.windowsFrom <= snap.hostTime + 1 || snap.windowsFrom === -Infinity, `windowsFrom ${snap.windowsFrom} is at most 1 s after the snapshot's hostTime ${snap.hostTime}`);
     }
     assert.ok(comparedWindows > 150, `${comparedWindows} windows compared`);
   });
@@ -135,11 +135,11 @@ describe('pipeline snapshots', () => {
     const ends = (e: { kind: keyof Out; value: unknown }) => (e.kind === 'windows' ? (e.value as SyncWindow).startTime + 5 : e.kind === 'quality' ? (e.value as QualityReport).time : Infinity);
     const got = tail.filter((e) => ends(e) >= target);
     const expected = log.filter((e) => e.call > at && ends(e) >= target);
-    assert.ok(got.filter((e) => e.kind === 'windows').length > 10);
+    assert.ok(got.filter((e) => e.kind === 'windows').length > 10, 'more than 10 windows were sent');
     assert.equal(got.length, expected.length);
     got.forEach((e, i) => assert.equal(text(e.kind, e.value), text(expected[i].kind, expected[i].value), `event ${i} (${e.kind})`));
     // Nothing is cut for before the target (beyond the window that just ends there).
-    assert.ok(tail.filter((e) => e.kind === 'windows').every((e) => (e.value as SyncWindow).startTime + 5 >= target - 1));
+    assert.ok(tail.filter((e) => e.kind === 'windows').every((e) => (e.value as SyncWindow).startTime + 5 >= target - 1), `every window after the seek ends at or after ${target - 1}`);
     assert.ok(hearts.length > 0 && hearts[0] >= target - 10 && hearts[0] < target - 8, `features start 10 s before the target (${hearts[0] - target})`);
     assert.deepEqual(restored.states(), original.states());
   });
@@ -151,7 +151,7 @@ describe('pipeline snapshots', () => {
     once.restore(snap.bytes);
     const again = once.snapshot();
     assert.deepEqual(Buffer.from(again.bytes), Buffer.from(snap.bytes));
-    assert.ok(at > 0);
+    assert.ok(at > 0, `at ${at}, expected > 0`);
   });
 
   test('small and versioned: a few kB for two streams', () => {
@@ -236,6 +236,6 @@ describe('bad snapshots are refused with a named code, and nothing changes', () 
     });
     streams.forEach((s) => p.setStreams(s[0].deviceId, s));
     p.push((calls.find((c) => 'chunk' in c) as { chunk: SampleChunk }).chunk);
-    assert.ok(err instanceof PipelineSnapshotError && err.code === 'busy');
+    assert.ok(err instanceof PipelineSnapshotError && err.code === 'busy', `a busy PipelineSnapshotError, got ${String(err)}`);
   });
 });

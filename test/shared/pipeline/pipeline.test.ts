@@ -67,7 +67,7 @@ describe('windows', () => {
       assert.equal(w.samples, 1000);
       assert.equal(w.rateHz, 200);
       assert.ok(Number.isInteger(Math.round(w.startTime * 200)) && Math.abs(w.startTime - Math.round(w.startTime)) < 1e-6, `start ${w.startTime} on the 1 s grid`);
-      if (i > 0) assert.ok(Math.abs(w.startTime - r.windows[i - 1].startTime - 1) < 1e-6);
+      if (i > 0) assert.ok(Math.abs(w.startTime - r.windows[i - 1].startTime - 1) < 1e-6, `window ${i} starts 1 s after window ${i - 1}`);
       assert.ok(w.eeg.present && w.ecg.present, `window ${i}: ${w.eeg.absentReason} ${w.ecg.absentReason}`);
       assert.deepEqual(w.eeg.channels, ['TP9', 'AF7', 'AF8', 'TP10']);
       assert.deepEqual(w.ecg.channels, ['ECG']);
@@ -150,7 +150,7 @@ describe('missing and dropping devices', () => {
       }
     }
     // Windows are emitted in order, one per hop, with no hole in the sequence
-    for (let i = 1; i < starts.length; i++) assert.ok(Math.abs(starts[i] - starts[i - 1] - 1) < 1e-6);
+    for (let i = 1; i < starts.length; i++) assert.ok(Math.abs(starts[i] - starts[i - 1] - 1) < 1e-6, `window ${i} starts 1 s after window ${i - 1}: ${starts[i]} vs ${starts[i - 1]}`);
   });
 
   test('a device announcing the same streams again (a reconnect) loses nothing', () => {
@@ -282,7 +282,7 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     const acc = r.accepted.find((c) => c.deviceTime === cs[i].deviceTime)!;
     assert.ok(acc.data.every(Number.isFinite), `expected: acc.data.every(Number.isFinite)`);
     assert.equal(acc.data[3], acc.data[2]);
-    for (const w of r.windows) for (const x of [w.eeg.data, w.ecg.data]) assert.ok(x.every(Number.isFinite));
+    for (const w of r.windows) for (const x of [w.eeg.data, w.ecg.data]) assert.ok(x.every(Number.isFinite), 'every value is finite');
     assert.ok(r.windows.length > 20, `expected: r.windows.length > 20`);
   });
 

@@ -15,7 +15,7 @@ test('a finished run: the last validated fold, not the final fit', () => {
   assert.equal(c.label, 'evaluate fused/random fold 2/2');
   assert.equal(c.validated, true);
   assert.deepEqual(c.epochs.map((e) => e.epoch), [1, 2, 3, 4]);
-  assert.ok(c.epochs.every((e) => e.validation));
+  assert.ok(c.epochs.every((e) => e.validation), 'every epoch has a validation figure');
 });
 
 test('while a fold trains: that fold', () => {

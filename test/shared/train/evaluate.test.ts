@@ -96,7 +96,7 @@ describe('crossValidate', () => {
     assert.equal(epochs.length, 4 * 3 * 8, 'an epoch record per arm × fold × epoch');
     const fused = r.arms[0];
     assert.ok(fused.table.pooled!.auroc > 0.8, `fused AUROC ${fused.table.pooled!.auroc}`);
-    assert.ok(fused.roc.x.length >= 2 && fused.confusion.length === 4);
+    assert.ok(fused.roc.x.length >= 2 && fused.confusion.length === 4, `fused has a ROC of at least 2 points (${fused.roc.x.length}) and a 4-cell confusion (${fused.confusion.length})`);
     if (hasPython) {
       const y = fused.predictions.flatMap((p) => p.yTrue);
       const s = fused.predictions.flatMap((p) => p.scores);
@@ -120,8 +120,8 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
     ds.recordings.push({ id: 'S9', subject: 'S9', windows: 0, dropped: { 'eeg:bad-quality': 7 }, unlabelled: 0, warnings: [] });
     const t = trainableWindows(ds, ['eeg', 'ecg']);
     assert.equal(t.windows.length, 36);
-    assert.ok(t.notes.some((n) => /12 of 48 windows have no label/.test(n)));
-    assert.ok(t.notes.some((n) => /subject S9 has no usable window: 7 dropped \(eeg:bad-quality\)/.test(n)));
+    assert.ok(t.notes.some((n) => /12 of 48 windows have no label/.test(n)), `a note counts the unlabelled windows: ${JSON.stringify(t.notes)}`);
+    assert.ok(t.notes.some((n) => /subject S9 has no usable window: 7 dropped \(eeg:bad-quality\)/.test(n)), `a note says S9 has no usable window: ${JSON.stringify(t.notes)}`);
     await assert.rejects(crossValidate(dataset({ subjects: 2 }), ft, DEFAULT_EVALUATION, encoders), (e: TrainError) => e.code === 'bad-dataset' && /at least 4 subjects/.test(e.message));
   });
 
@@ -156,13 +156,13 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
   test('readiness: the same checks answered before a run (the builder preview)', () => {
     const loso = { ...DEFAULT_EVALUATION, split: { kind: 'loso' as const }, validationSubjects: 2 };
     const ready = trainingReadiness(dataset({ unlabelled: 2 }), 'fused', loso);
-    assert.ok(ready.ok);
+    assert.ok(ready.ok, `the dataset is ready: ${JSON.stringify(ready)}`);
     assert.deepEqual([ready.windows, ready.subjects, ready.folds], [36, 6, 6]);
-    assert.ok(ready.notes.some((n) => /12 of 48 windows have no label/.test(n)));
+    assert.ok(ready.notes.some((n) => /12 of 48 windows have no label/.test(n)), `a note counts the unlabelled windows: ${JSON.stringify(ready.notes)}`);
     const two = trainingReadiness(dataset({ subjects: 2 }), 'eeg', loso);
     assert.ok(!two.ok && /needs at least 4 subjects; the dataset has 2/.test(two.problem), JSON.stringify(two));
     const one = trainingReadiness(dataset({ oneClass: true }), 'ecg', { ...loso, split: { kind: 'kfold', k: 3 } });
-    assert.ok(!one.ok && /one class only/.test(one.problem));
+    assert.ok(!one.ok && /one class only/.test(one.problem), `one class only is refused: ${JSON.stringify(one)}`);
     const none = trainingReadiness(dataset({ unlabelled: 8 }), 'fused', loso);
     assert.ok(!none.ok && /has no labelled window with EEG and ECG \(48 of 48 windows have no label/.test(none.problem), JSON.stringify(none));
   });
@@ -177,7 +177,7 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
     const steps: number[] = [];
     const fit = await fitFull({ cfg, model, labels: t.labels, train: Array.from({ length: 32 }, (_, i) => i), validation: [40, 41, 42, 43], windows: items, init, hooks: { onStep: (s) => steps.push(s.step) } });
     assert.equal(steps.length, 8);
-    assert.ok(fit.bestEpoch >= 1 && fit.bestEpoch <= 2);
+    assert.ok(fit.bestEpoch >= 1 && fit.bestEpoch <= 2, `best epoch ${fit.bestEpoch}, expected 1 or 2`);
     const w0 = encoders.pretrained.eeg['encoder.layers.0.linear1.weight'].data;
     const w1 = fit.params.eeg!['encoder.layers.0.linear1.weight'].data;
     assert.ok(w1.some((v, i) => v !== w0[i]), 'the EEG encoder trained');

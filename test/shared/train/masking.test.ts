@@ -59,9 +59,9 @@ describe('ECG dual mask', () => {
     const m = drawMask(DEFAULT_ECG_MASK, 500, 1, 5, 3, 0);
     for (let b = 0; b < 500; b++) {
       const s = m.subarray(b * 5, b * 5 + 5).reduce((a, v) => a + v, 0);
-      assert.ok(s >= 1 && s <= 4);
+      assert.ok(s >= 1 && s <= 4, `window ${b} masks ${s} of 5 patches, expected 1 to 4`);
     }
-    assert.ok(Math.abs(maskedFraction(m) - 0.5) < 0.06);
+    assert.ok(Math.abs(maskedFraction(m) - 0.5) < 0.06, `masked fraction ${maskedFraction(m)}, expected 0.5 ± 0.06`);
   });
 
   test('per-lead temporal masks differ between leads; the ratios are validated', () => {

@@ -34,7 +34,7 @@ const flat = (g: HostGroups) => Object.keys(g).sort().flatMap((grp) => Object.ke
 describe('cosine schedule', () => {
   test('matches CosineAnnealingLR stepped per step, and stays at eta_min afterwards', () => {
     assert.equal(cosineLr(0, 10, 1e-3, 1e-5), 1e-3);
-    assert.ok(Math.abs(cosineLr(5, 10, 1e-3, 1e-5) - (1e-5 + (1e-3 - 1e-5) / 2)) < 1e-15);
+    assert.ok(Math.abs(cosineLr(5, 10, 1e-3, 1e-5) - (1e-5 + (1e-3 - 1e-5) / 2)) < 1e-15, 'the cosine rate at half way is the midpoint');
     assert.equal(cosineLr(10, 10, 1e-3, 1e-5), 1e-5);
     assert.equal(cosineLr(25, 10, 1e-3, 1e-5), 1e-5);
     assert.equal(cosineLr(0, 10, 1e-3, 0, 4), 2.5e-4, 'warm-up is linear');

@@ -61,7 +61,7 @@ describe('pretrainEncoder', () => {
     assert.ok(a.epochLoss[5] < a.epochLoss[0] * 0.8, `epoch losses ${a.epochLoss.map((x) => x.toFixed(3))}`);
     const b = await pretrainEncoder(cfg({ epochs: 6 }), corpus);
     assert.deepEqual(flat(b.params), flat(a.params));
-    assert.ok('proj_out.0.weight' in a.params && 'patch_embedding.mask_encoding' in a.params);
+    assert.ok('proj_out.0.weight' in a.params && 'patch_embedding.mask_encoding' in a.params, 'the pretraining params hold proj_out.0.weight and mask_encoding');
     assert.ok(a.params['patch_embedding.mask_encoding'].data.every((v) => v === 0), 'the mask token stays the zero vector');
   });
 

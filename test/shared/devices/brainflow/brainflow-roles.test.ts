@@ -53,7 +53,7 @@ describe('params JSON and errors', () => {
   });
   test('BrainFlowError names the exit code and is a DeviceError', () => {
     const e = new BrainFlowError(BrainFlowExitCode.UNSUPPORTED_BOARD_ERROR, 'BrainFlow board 999: prepare_session');
-    assert.ok(e instanceof DeviceError);
+    assert.ok(e instanceof DeviceError, `a DeviceError, got ${String(e)}`);
     assert.equal(e.exitCode, 14);
     assert.match(e.message, /UNSUPPORTED_BOARD_ERROR \(14\)/);
     assert.equal(new BrainFlowError(2, 'x').code, 'unavailable');

@@ -46,8 +46,8 @@ function channel(runs: CytonRun[], c: number): number[] {
 
 describe('literal packets (DEVICES.md §3)', () => {
   test('µV per count at gain 24 is 4.5/24/(2^23−1)·1e6 ≈ 0.02235', () => {
-    assert.ok(Math.abs(S - fx.uvPerCountGain24) < 1e-15);
-    assert.ok(Math.abs(S - 0.02235) < 1e-5);
+    assert.ok(Math.abs(S - fx.uvPerCountGain24) < 1e-15, `scale ${S} µV/count, expected the fixture's ${fx.uvPerCountGain24}`);
+    assert.ok(Math.abs(S - 0.02235) < 1e-5, `scale ${S} µV/count, expected 0.02235`);
   });
   for (const p of fx.packets) {
     test(p.name, () => {
@@ -98,7 +98,7 @@ describe('the real OpenBCI GUI recording re-encoded as Cyton packets', { skip: N
     const dec = new CytonStreamDecoder({ daisy: false, uvPerCount: scales8 });
     const runs = decodeInPieces(dec, bytes);
     assert.equal(runs.reduce((n, r) => n + r.count, 0), gui!.rows);
-    assert.ok(runs.every((r) => r.missingBefore === 0));
+    assert.ok(runs.every((r) => r.missingBefore === 0), 'no run misses samples before it');
     assert.equal(dec.stats.lostPackets, 0);
     assert.equal(dec.stats.skippedBytes, 0);
     let worst = 0;
@@ -121,7 +121,7 @@ describe('the real OpenBCI GUI recording re-encoded as Cyton packets', { skip: N
     assert.deepEqual(gaps, [[103, 3], [5001, 1]]);
     assert.equal(dec.stats.lostPackets, 4);
     // Every delivered sample sits at its own index: nothing shifted across the holes.
-    for (const r of runs) for (let k = 0; k < r.count; k += 97) assert.ok(Math.abs(r.data[k] - gui!.uv[0][r.firstSample + k]) < 0.02);
+    for (const r of runs) for (let k = 0; k < r.count; k += 97) assert.ok(Math.abs(r.data[k] - gui!.uv[0][r.firstSample + k]) < 0.02, `sample ${k}: ${r.data[k]} µV vs the GUI's ${gui!.uv[0][r.firstSample + k]}`);
   });
   test('garbage, shifted bytes and wrong footers: resynchronised, no garbage samples', () => {
     const all = encode();
@@ -146,7 +146,7 @@ describe('the real OpenBCI GUI recording re-encoded as Cyton packets', { skip: N
     const dec = new CytonStreamDecoder({ daisy: false, uvPerCount: scales8 });
     const runs = decodeInPieces(dec, concat(parts), 3);
     const delivered = runs.reduce((n, r) => n + r.count, 0);
-    assert.ok(dec.stats.skippedBytes > 0);
+    assert.ok(dec.stats.skippedBytes > 0, `skippedBytes ${dec.stats.skippedBytes}, expected > 0`);
     assert.ok(delivered >= 3000 - corruptedIdx.size * 2 - 60, `delivered ${delivered}`);
     // Each delivered sample equals the recording at its index: nothing invented, nothing shifted.
     for (const r of runs)
@@ -167,7 +167,7 @@ describe('Cyton + Daisy interleaving', () => {
     const dec = new CytonStreamDecoder({ daisy: true, uvPerCount: scales16 });
     const runs = decodeInPieces(dec, concat(parts));
     assert.equal(runs.reduce((k, r) => k + r.count, 0), n);
-    assert.ok(runs.every((r) => r.missingBefore === 0));
+    assert.ok(runs.every((r) => r.missingBefore === 0), 'no run misses samples before it');
     for (let c = 0; c < 16; c++) {
       const got = channel(runs, c);
       for (let i = 0; i < n; i += 37) {
@@ -207,6 +207,6 @@ describe('framer', () => {
     const dec = new CytonStreamDecoder({ daisy: false, uvPerCount: scales8 });
     const runs = decodeInPieces(dec, noise);
     // A false packet needs A0, a valid footer and another A0 exactly 33 bytes on: about 1 in 2.4 M.
-    assert.ok(runs.reduce((n, r) => n + r.count, 0) <= 1);
+    assert.ok(runs.reduce((n, r) => n + r.count, 0) <= 1, `${runs.reduce((n, r) => n + r.count, 0)} samples decoded from noise, expected at most 1`);
   });
 });

@@ -40,7 +40,7 @@ describe('parsePmdEcgFrame on literal H10 frames', () => {
     assert.deepEqual(Array.from(r.samplesUv), f.samplesUv);
     assert.equal(r.timestampNs, BigInt(f.timestampNs));
     // First frame: nominal spacing 1e9/130 ns.
-    assert.ok(Math.abs(r.sampleIntervalNs - 1e9 / 130) < 1e-6);
+    assert.ok(Math.abs(r.sampleIntervalNs - 1e9 / 130) < 1e-6, `sample interval ${r.sampleIntervalNs} ns, expected 1e9 / 130`);
     assert.equal(r.firstSampleNs, BigInt(f.timestampNs) - BigInt(Math.round((72 * 1e9) / 130)));
     assert.equal(r.missingBefore, 0);
   });
@@ -48,7 +48,7 @@ describe('parsePmdEcgFrame on literal H10 frames', () => {
     const [a, b] = h10.frames;
     const r = parsePmdEcgFrame(hex(b.hex), { sampleRateHz: 130, previousTimestampNs: BigInt(a.timestampNs) });
     const span = Number(BigInt(b.timestampNs) - BigInt(a.timestampNs));
-    assert.ok(Math.abs(r.sampleIntervalNs - span / 73) < 1e-6);
+    assert.ok(Math.abs(r.sampleIntervalNs - span / 73) < 1e-6, `sample interval ${r.sampleIntervalNs} ns, expected ${span / 73}`);
     assert.deepEqual(Array.from(r.samplesUv), b.samplesUv);
   });
   test('a frame that comes far too late reports the samples lost before it', () => {
@@ -56,7 +56,7 @@ describe('parsePmdEcgFrame on literal H10 frames', () => {
     const later = BigInt(b.timestampNs) + BigInt(Math.round((146 * 1e9) / 130)); // two frames lost
     const t = pmdSampleTiming(later, 73, { sampleRateHz: 130, previousTimestampNs: BigInt(a.timestampNs) });
     assert.equal(t.missingBefore, 146);
-    assert.ok(Math.abs(t.sampleIntervalNs - 1e9 / 130) < 1e-6);
+    assert.ok(Math.abs(t.sampleIntervalNs - 1e9 / 130) < 1e-6, `sample interval ${t.sampleIntervalNs} ns, expected 1e9 / 130`);
   });
   test('a timestamp that does not advance is flagged', () => {
     const t = pmdSampleTiming(1000n, 10, { sampleRateHz: 130, previousTimestampNs: 2000n });

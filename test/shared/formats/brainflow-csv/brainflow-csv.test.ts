@@ -33,13 +33,13 @@ test('a Cyton file in BrainFlow\'s layout (made from the OpenBCI GUI recording) 
   const r = parseBrainFlowCsv(lines.join('\n') + '\n', 'cyton.csv'); // 24 columns: recognised as Cyton
   assert.equal(r.format, 'brainflow-csv');
   assert.equal(r.info.board, 'Cyton');
-  assert.ok(Math.abs(r.startTime! - t0) < 1e-6);
+  assert.ok(Math.abs(r.startTime! - t0) < 1e-6, `startTime ${r.startTime} vs ${t0}`);
   const eeg = r.streams.find((s) => s.modality === 'eeg')!;
   assert.deepEqual(eeg.channels.map((c) => c.label), ['Fp1', 'Fp2', 'C3', 'C4', 'P7', 'P8', 'O1', 'O2']);
   assert.equal(eeg.rateHz, 250);
   const seg = eeg.segments[0];
   assert.equal(seg.count, n);
-  for (let c = 0; c < 8; c++) for (let i = 0; i < n; i += 97) assert.ok(Math.abs(seg.data[c * n + i] - exg.data[c * exg.count + i]) < 1e-6);
+  for (let c = 0; c < 8; c++) for (let i = 0; i < n; i += 97) assert.ok(Math.abs(seg.data[c * n + i] - exg.data[c * exg.count + i]) < 1e-6, `channel ${c} sample ${i}: ${seg.data[c * n + i]} vs ${exg.data[c * exg.count + i]}`);
   const other = r.streams.find((s) => s.modality === 'other')!;
   assert.deepEqual(other.channels.slice(0, 3).map((c) => [c.label, c.kind, c.unit]), [['Accel 1', 'accel', 'g'], ['Accel 2', 'accel', 'g'], ['Accel 3', 'accel', 'g']]);
   assert.deepEqual(r.annotations.map((a) => [a.onset, a.label, a.source]), [[2, '7', 'brainflow:marker']]);

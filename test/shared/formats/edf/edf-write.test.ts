@@ -242,9 +242,9 @@ describe('writeEdf', () => {
 
   test('zero-filling that would make an absurd file falls back to EDF+D with a warning', () => {
     assert.ok(zeroFillAllowed(EDF_FILL_FREE_BYTES, 1), 'a short session with a long gap: up to the free bytes');
-    assert.ok(!zeroFillAllowed(EDF_FILL_FREE_BYTES + 1, 1));
+    assert.ok(!zeroFillAllowed(EDF_FILL_FREE_BYTES + 1, 1), 'one byte over EDF_FILL_FREE_BYTES is not allowed');
     assert.ok(zeroFillAllowed(EDF_FILL_MAX_RATIO * 100e6, 100e6), 'a large session: up to the ratio');
-    assert.ok(!zeroFillAllowed(EDF_FILL_MAX_RATIO * 100e6 + 1, 100e6));
+    assert.ok(!zeroFillAllowed(EDF_FILL_MAX_RATIO * 100e6 + 1, 100e6), 'one byte over EDF_FILL_MAX_RATIO is not allowed');
     assert.ok(!zeroFillAllowed(EDF_FILL_MAX_BYTES + 1, 1e9), 'never past the cap');
     // One second, a clock jump of ~2.3 days, one second: 199 999 empty records of 512 bytes.
     const rec = synthetic();
@@ -314,8 +314,8 @@ describe('writeEdf', () => {
     const rec = synthetic({ startTime: 1700000000.329 });
     const back = importEdf(writeEdf(rec, { format: 'edf' }).bytes, 'f.edf');
     assert.equal(back.startTime, 1700000000);
-    assert.ok(Math.abs(back.streams[0].segments[0].start - 0.329) < 1e-9);
-    assert.ok(Math.abs(back.annotations[0].onset - 0.829) < 1e-9);
+    assert.ok(Math.abs(back.streams[0].segments[0].start - 0.329) < 1e-9, `the segment starts at ${back.streams[0].segments[0].start} s, expected 0.329`);
+    assert.ok(Math.abs(back.annotations[0].onset - 0.829) < 1e-9, `the annotation's onset is ${back.annotations[0].onset} s, expected 0.829`);
   });
 
   test('a time range exports only that span; irregular streams are left out with a warning', () => {
@@ -515,7 +515,7 @@ describe('writeEdf', () => {
       assert.ok(pauses >= 2, 'the scans of the data pause too');
       assert.equal(r.value.size, whole.bytes.length);
       assert.deepEqual(r.value.warnings, whole.warnings);
-      assert.ok(whole.warnings.some((w) => /non-finite/.test(w)));
+      assert.ok(whole.warnings.some((w) => /non-finite/.test(w)), `a warning names the non-finite values: ${JSON.stringify(whole.warnings)}`);
       assert.deepEqual(Buffer.concat(pieces), Buffer.from(whole.bytes), `${format}${discontinuous ? '+D' : ''}: the same bytes`);
     }
   });
@@ -683,7 +683,7 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
       assert.equal(theirs.length, ours.length);
       theirs.forEach(([onset, duration, text], i) => {
         assert.ok(Math.abs(onset - ours[i].onset) < 1e-6, `onset ${onset} vs ${ours[i].onset}`);
-        assert.ok(Math.abs(duration - ours[i].duration) < 1e-6);
+        assert.ok(Math.abs(duration - ours[i].duration) < 1e-6, `annotation ${i} lasts ${duration} s, ours ${ours[i].duration}`);
         assert.equal(text, ours[i].label);
       });
     });

@@ -104,7 +104,7 @@ describe('importEdf', () => {
         ], name);
         const ecg = r.streams[1].channels[0];
         assert.deepEqual([ecg.label, ecg.unit, ecg.fileUnit, ecg.kind], ['ECG ECG', 'uV', 'mV', 'ecg']);
-        assert.ok(Math.abs(ecg.resolution - (ecg.physicalRange![1] - ecg.physicalRange![0]) / 65535) < 1e-12);
+        assert.ok(Math.abs(ecg.resolution - (ecg.physicalRange![1] - ecg.physicalRange![0]) / 65535) < 1e-12, `ECG resolution ${ecg.resolution}, expected the physical range / 65535`);
         if (name === 'Subject00_1') assert.deepEqual(ecg.physicalRange!.map((v) => Math.round(v * 1e6) / 1e6), [-205.03, 654.943]);
         const fp1 = r.streams[0].channels[0];
         assert.equal(fp1.position, 'Fp1');
@@ -126,16 +126,16 @@ describe('importEdf', () => {
     const counts = Object.fromEntries(['T0', 'T1', 'T2'].map((t) => [t, r.annotations.filter((a) => a.label === t).length]));
     assert.deepEqual(counts, { T0: 15, T1: 8, T2: 7 });
     assert.deepEqual(r.annotations.slice(0, 2).map((a) => [a.onset, a.duration, a.label]), [[0, 4.2, 'T0'], [4.2, 4.1, 'T2']]);
-    assert.ok(r.annotations.every((a) => a.duration > 4 && a.duration < 4.3));
+    assert.ok(r.annotations.every((a) => a.duration > 4 && a.duration < 4.3), 'every annotation lasts between 4 and 4.3 s');
   });
 
   test('BDF stim: Status kept as integers, trigger steps become markers (low 16 bits)', { skip: NEED_DATA }, () => {
     const r = importEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf');
     const other = r.streams.find((s) => s.modality === 'other')!;
     assert.deepEqual([other.channels[0].label, other.channels[0].kind, other.channels[0].unit, other.channels[0].resolution], ['Status', 'stim', '', 1]);
-    assert.ok(other.segments[0].data instanceof Float64Array);
+    assert.ok(other.segments[0].data instanceof Float64Array, 'the other signal reads as Float64Array');
     const triggers = r.annotations.filter((a) => a.source === 'stim:Status');
-    assert.ok(triggers.length > 0);
+    assert.ok(triggers.length > 0, 'there are triggers');
     assert.deepEqual(triggers.slice(0, 3).map((a) => [a.onset, a.label]), [[0.484, '4'], [0.62, '2'], [1.904, '1']]);
   });
 
@@ -162,7 +162,7 @@ describe('importEdf', () => {
     const f = parseEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'x.bdf', { digital: true });
     const c3 = f.signals[0];
     assert.equal(c3.digital!.length, 5000);
-    for (let i = 0; i < 100; i++) assert.ok(Math.abs(c3.physical[i] - (c3.digital![i] * c3.header.gain + c3.header.offset)) < 1e-9);
+    for (let i = 0; i < 100; i++) assert.ok(Math.abs(c3.physical[i] - (c3.digital![i] * c3.header.gain + c3.header.offset)) < 1e-9, `C3 sample ${i}: physical ${c3.physical[i]} = digital × gain + offset`);
   });
 });
 
@@ -240,7 +240,7 @@ describe('bad EDF input', () => {
     const bad = good.slice();
     // Record 5's list is '+4\x14\x14\x00+4.2\x154.1\x14T2\x14\x00': its duration made unreadable ('4A1').
     const at = Buffer.from(bad.subarray(tal(4), tal(4) + 40)).indexOf('\x154.1');
-    assert.ok(at > 0);
+    assert.ok(at > 0, "record 5's annotation list holds '\\x154.1'");
     bad[tal(4) + at + 2] = 0x41;
     bad[tal(8)] = 0x41; // record 9's time-keeping TAL ('+8\x14\x14\x00+8.3…T0') no longer starts with '+'
     const r = importEdf(bad, 'a.edf');

@@ -157,7 +157,7 @@ describe('parseMat on hand-built bytes', () => {
       assert.equal(mat.header.littleEndian, le);
       const x = mat.variables.get('x')!.value as MatNumeric;
       assert.equal(x.class, 'double');
-      assert.ok(x.real instanceof Float64Array);
+      assert.ok(x.real instanceof Float64Array, 'the real part is a Float64Array');
       assert.deepEqual(Array.from(x.real as Float64Array), [0, 7, 255]);
       assert.deepEqual(Array.from((mat.variables.get('n16')!.value as MatNumeric).real as Int16Array), [-300, 1234]);
       assert.deepEqual(mat.variables.get('ab')!.value, { kind: 'char', dims: [1, 2], rows: ['aΩ'] });
@@ -191,7 +191,7 @@ describe('parseMat: damaged and hostile files are FormatErrors', () => {
         const m = parseMat(good.subarray(0, n));
         // A cut exactly between variables is a valid shorter file.
         assert.ok(n === 128 || n === firstEnd, `length ${n} parsed`);
-        assert.ok(m.variables.size <= 1);
+        assert.ok(m.variables.size <= 1, `${m.variables.size} variables, expected at most 1`);
       } catch (e) {
         assert.ok(e instanceof FormatError, `length ${n}: ${String(e)}`);
       }

@@ -40,7 +40,7 @@ describe('parseWfdbHeader', () => {
     assert.deepEqual([h.signals[0].adcGain, h.signals[0].baseline, h.signals[0].units], [1716, 6, 'mV']);
     assert.deepEqual([h.signals[2].adcGain, h.signals[2].baseline], [1229, -5]);
     assert.equal(h.signals[11].description, 'v6');
-    assert.ok(h.comments.includes('Rhythm: Sinus bradycardia.'));
+    assert.ok(h.comments.includes('Rhythm: Sinus bradycardia.'), `the comments hold the rhythm: ${JSON.stringify(h.comments)}`);
   });
 
   test('descriptions keep their inner spaces (macecgdb "ECG 1")', { skip: NEED_DATA }, () => {
@@ -78,8 +78,8 @@ describe('decodeWfdbSignals', () => {
     assert.deepEqual(s.signals.map((x) => x.checksumOk), [true, true]);
     assert.deepEqual(s.signals.map((x) => x.digital[0]), [995, 1011]); // = the header's initial values
     // wfdb-python's rdrecord('100').p_signal[0] is [-0.145, -0.065] mV
-    assert.ok(Math.abs(s.signals[0].physical[0] - -0.145) < 1e-6);
-    assert.ok(Math.abs(s.signals[1].physical[0] - -0.065) < 1e-6);
+    assert.ok(Math.abs(s.signals[0].physical[0] - -0.145) < 1e-6, `first sample ${s.signals[0].physical[0]}, expected -0.145`);
+    assert.ok(Math.abs(s.signals[1].physical[0] - -0.065) < 1e-6, `first sample ${s.signals[1].physical[0]}, expected -0.065`);
     assert.equal(s.signals[0].rateHz, 360);
     assert.equal(s.signals[0].physical.length, 650000);
   });
@@ -92,10 +92,10 @@ describe('decodeWfdbSignals', () => {
     ]));
     assert.equal(s.frames, 38400);
     assert.equal(s.signals.length, 15);
-    assert.ok(s.signals.every((x) => x.checksumOk === true));
+    assert.ok(s.signals.every((x) => x.checksumOk === true), 'every signal checksum matches');
     assert.deepEqual(s.signals.map((x) => x.digital[0]), h.signals.map((x) => x.initialValue));
     assert.equal(s.signals[12].spec.description, 'vx');
-    assert.ok(Math.abs(s.signals[0].physical[0] - -489 / 2000) < 1e-7);
+    assert.ok(Math.abs(s.signals[0].physical[0] - -489 / 2000) < 1e-7, `first sample ${s.signals[0].physical[0]}, expected -489 / 2000`);
   });
 
   test('LUDB and macecgdb: checksums and initial values hold for every lead', { skip: NEED_DATA }, () => {
@@ -110,7 +110,7 @@ describe('decodeWfdbSignals', () => {
   test('LUDB physical values use the baseline: (d - baseline) / gain', { skip: NEED_DATA }, () => {
     const h = parseWfdbHeader(text('wfdb-ludb/1.hea'));
     const s = decodeWfdbSignals(h, { '1.dat': readData('wfdb-ludb/1.dat') });
-    assert.ok(Math.abs(s.signals[0].physical[0] - (-120 - 6) / 1716) < 1e-7);
+    assert.ok(Math.abs(s.signals[0].physical[0] - (-120 - 6) / 1716) < 1e-7, `first sample ${s.signals[0].physical[0]}, expected (-120 - 6) / 1716`);
   });
 
   test('formats 8, 61, 80, 160, 24, 32 and samples per frame, on hand-built bytes', () => {
@@ -125,7 +125,7 @@ describe('decodeWfdbSignals', () => {
     // 'a' has 2 samples per frame: frame = a0 a1 b0
     assert.deepEqual(dec('16x2', [1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0]), [[1, 2, 4, 5], [3, 6]]);
     const wide = decodeWfdbSignals(h('24'), { 'r.dat': new Uint8Array(12) }).signals[0];
-    assert.ok(wide.physical instanceof Float64Array);
+    assert.ok(wide.physical instanceof Float64Array, 'the wide signal reads as Float64Array');
     assert.equal(wide.rateHz, 100);
   });
 
@@ -133,7 +133,7 @@ describe('decodeWfdbSignals', () => {
     const h = parseWfdbHeader('r 1 100 2\nr.dat 16 100 16 0 0 0 0 a');
     const s = decodeWfdbSignals(h, { 'r.dat': Uint8Array.from([0x00, 0x80, 100, 0]) }).signals[0];
     assert.deepEqual([...s.digital], [-32768, 100]);
-    assert.ok(Number.isNaN(s.physical[0]));
+    assert.ok(Number.isNaN(s.physical[0]), `the first sample is NaN, got ${s.physical[0]}`);
     assert.equal(s.physical[1], 1);
   });
 
@@ -174,7 +174,7 @@ describe('parseWfdbAnnotations', () => {
     assert.deepEqual([annotations[1].sample, annotations[1].symbol], [77, 'N']);
     assert.equal(annotations.at(-1)!.sample, 649991);
     assert.equal(timeResolutionHz, null);
-    for (let i = 1; i < annotations.length; i++) assert.ok(annotations[i].sample >= annotations[i - 1].sample);
+    for (let i = 1; i < annotations.length; i++) assert.ok(annotations[i].sample >= annotations[i - 1].sample, `annotation ${i} (sample ${annotations[i].sample}) is not before annotation ${i - 1} (${annotations[i - 1].sample})`);
   });
 
   test('eegmmidb .event: time-resolution header (160 Hz), SKIP, 30 notes with aux text', { skip: NEED_DATA }, () => {
@@ -189,7 +189,7 @@ describe('parseWfdbAnnotations', () => {
     assert.equal(annotations.length % 3, 0);
     for (let i = 0; i < annotations.length; i += 3) {
       assert.deepEqual([annotations[i].symbol, annotations[i + 2].symbol], ['(', ')']);
-      assert.ok(['p', 'N', 't'].includes(annotations[i + 1].symbol));
+      assert.ok(['p', 'N', 't'].includes(annotations[i + 1].symbol), `annotation ${i + 1} is a p, N or t wave, got ${annotations[i + 1]?.symbol}`);
     }
   });
 
@@ -264,7 +264,7 @@ describe('importWfdb', () => {
     ]);
     assert.equal(ecg.segments.length, 1);
     assert.equal(ecg.segments[0].count, 650000);
-    assert.ok(Math.abs(ecg.segments[0].data[0] - -145) < 1e-3);
+    assert.ok(Math.abs(ecg.segments[0].data[0] - -145) < 1e-3, `first ECG sample ${ecg.segments[0].data[0]}, expected -145`);
     // exact counts come back from resolution and offset
     const c0 = ecg.channels[0];
     assert.equal(Math.round((ecg.segments[0].data[0] - c0.offset) / c0.resolution), 995);
@@ -279,8 +279,8 @@ describe('importWfdb', () => {
     assert.equal(r.subject.age, '51');
     assert.equal(r.subject.sex, 'F');
     const iiQrs = r.annotations.filter((a) => a.source === 'wfdb:ii' && a.label === 'QRS');
-    assert.ok(iiQrs.length >= 5);
-    assert.ok(iiQrs.every((a) => a.channel === 'ii' && a.duration > 0.04 && a.duration < 0.2));
+    assert.ok(iiQrs.length >= 5, `${iiQrs.length} QRS annotations on lead ii, expected at least 5`);
+    assert.ok(iiQrs.every((a) => a.channel === 'ii' && a.duration > 0.04 && a.duration < 0.2), 'every QRS annotation is on lead ii and lasts 0.04 to 0.2 s');
     const first = r.annotations.find((a) => a.source === 'wfdb:i')!;
     assert.deepEqual([first.onset, first.duration, first.label], [641 / 500, (690 - 641) / 500, 'QRS']);
   });

@@ -42,7 +42,7 @@ describe('parseXdf', () => {
     const n = c.timestamps.length;
     assert.equal(n, 9);
     for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) assert.equal(c.data![ch * n + k], rows[k][ch]);
-    [...c.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.1 + k * 0.1)) < 1e-9));
+    [...c.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.1 + k * 0.1)) < 1e-9, `timestamp ${k} is ${t}, expected ${5.1 + k * 0.1}`));
     assert.deepEqual(c.clockOffsets, [{ time: 6.1, value: -0.1 }, { time: 7.1, value: -0.1 }]);
     assert.equal(c.footer.sample_count, '9');
     assert.deepEqual(s.strings!.slice(1, 5).map((r) => r[0]), ['Hello', 'World', 'from', 'LSL']);
@@ -77,14 +77,14 @@ describe('parseXdf', () => {
     const whole = readData('xdf/clock_resets.xdf');
     const f = parseXdf(whole.subarray(0, whole.length >> 1), 'cut.xdf');
     assert.match(f.warnings.join(), /cut short/);
-    assert.ok(f.streams[1].timestamps.length > 10000 && f.streams[1].timestamps.length < 27815);
+    assert.ok(f.streams[1].timestamps.length > 10000 && f.streams[1].timestamps.length < 27815, `${f.streams[1].timestamps.length} timestamps kept, expected between 10000 and 27815`);
   });
 
   test('a corrupt chunk is skipped to the next boundary chunk', { skip: NEED_DATA }, () => {
     const b = readData('xdf/clock_resets.xdf').slice();
     b[5000] = 0x07; // some chunk's length byte → invalid somewhere after the headers
     const f = parseXdf(b, 'c.xdf');
-    assert.ok(f.streams.length === 2);
+    assert.ok(f.streams.length === 2, `${f.streams.length} streams, expected 2`);
   });
 
   test('not XDF, no streams, bad stream header: one FormatError', () => {
@@ -125,7 +125,7 @@ describe('parseXdf', () => {
     const f = parseXdf(b, 'l.xdf');
     assert.match(f.warnings[0], /^corrupt chunk at byte 589988 \(its length, 2147483632 bytes, runs past the end of the file\); skipped to the boundary at byte \d+$/);
     assert.ok(f.streams[1].timestamps.length > 27000, `${f.streams[1].timestamps.length} samples`);
-    assert.ok(f.streams[0].timestamps.length >= 170);
+    assert.ok(f.streams[0].timestamps.length >= 170, `${f.streams[0].timestamps.length} timestamps, expected at least 170`);
   });
 
   test('a channel_count that does not fit the data: one warning that says so, the other streams whole', () => {
@@ -164,8 +164,8 @@ describe('XDF clock synchronisation (pyxdf algorithm)', () => {
   test('minimal.xdf: offsets of -0.1 s move every stamp by -0.1 s', { skip: NEED_DATA }, () => {
     const f = parseXdf(readData('xdf/minimal.xdf'), 'minimal.xdf');
     const y = syncXdfStream(f.streams[0]);
-    [...y.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.0 + k * 0.1)) < 1e-9));
-    assert.ok(Math.abs(y.effectiveSrate - 10) < 1e-9);
+    [...y.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.0 + k * 0.1)) < 1e-9, `timestamp ${k} is ${t}, expected ${5.0 + k * 0.1}`));
+    assert.ok(Math.abs(y.effectiveSrate - 10) < 1e-9, `effective rate ${y.effectiveSrate}, expected 10`);
   });
 
   test('the robust fit follows the drift and ignores an outlying offset measurement', () => {
@@ -186,10 +186,10 @@ describe('XDF clock synchronisation (pyxdf algorithm)', () => {
     for (let i = 1; i < eeg.timestamps.length; i++) assert.ok(eeg.timestamps[i] > eeg.timestamps[i - 1], `EEG time runs back at ${i}`);
     for (let i = 1; i < markers.timestamps.length; i++) assert.ok(markers.timestamps[i] > markers.timestamps[i - 1], `marker time runs back at ${i}`);
     // before the reset the offset is about -652340.284 s, after it about +1121.166 s
-    assert.ok(Math.abs(eeg.timestamps[0] - f.streams[1].timestamps[0] - -652340.284) < 0.01);
-    assert.ok(Math.abs(eeg.timestamps[12876] - f.streams[1].timestamps[12876] - 1121.166) < 0.01);
+    assert.ok(Math.abs(eeg.timestamps[0] - f.streams[1].timestamps[0] - -652340.284) < 0.01, `the first EEG sample's offset is ${eeg.timestamps[0] - f.streams[1].timestamps[0]} s, expected -652340.284`);
+    assert.ok(Math.abs(eeg.timestamps[12876] - f.streams[1].timestamps[12876] - 1121.166) < 0.01, `EEG sample 12876's offset is ${eeg.timestamps[12876] - f.streams[1].timestamps[12876]} s, expected 1121.166`);
     // the markers fall inside the EEG's time span
-    assert.ok(markers.timestamps[0] > eeg.timestamps[0] && markers.timestamps.at(-1)! < eeg.timestamps.at(-1)!);
+    assert.ok(markers.timestamps[0] > eeg.timestamps[0] && markers.timestamps.at(-1)! < eeg.timestamps.at(-1)!, 'the markers lie within the EEG');
   });
 
   test('dejittering: a regular stream with jittered stamps gets a straight line; a long pause splits it', () => {
@@ -197,10 +197,10 @@ describe('XDF clock synchronisation (pyxdf algorithm)', () => {
     const f = parseXdf(buildXdf([{ id: 7, format: 'float32', channels: 1, srate: 50, samples }]), 'j.xdf');
     const y = syncXdfStream(f.streams[0]);
     assert.deepEqual(y.segments, [[0, 200], [200, 400]]);
-    for (let k = 1; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - 0.02) < 1e-5);
+    for (let k = 1; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - 0.02) < 1e-5, `step ${k} is ${y.timestamps[k] - y.timestamps[k - 1]} s, expected 0.02`);
     const spacing = y.timestamps[1] - y.timestamps[0];
-    for (let k = 2; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - spacing) < 1e-12); // a straight line
-    assert.ok(Math.abs(y.effectiveSrate - 50) < 0.01);
+    for (let k = 2; k < 200; k++) assert.ok(Math.abs(y.timestamps[k] - y.timestamps[k - 1] - spacing) < 1e-12, `step ${k} is ${y.timestamps[k] - y.timestamps[k - 1]} s, expected the first step ${spacing}`); // a straight line
+    assert.ok(Math.abs(y.effectiveSrate - 50) < 0.01, `effective rate ${y.effectiveSrate}, expected 50`);
   });
 });
 
@@ -216,7 +216,7 @@ describe('importXdf', () => {
     assert.equal(eeg.channels[0].unit, 'uV');
     assert.equal(r.annotations.length, 175);
     assert.deepEqual(r.annotations.slice(0, 3).map((a) => a.label), ['XXX', 'Test', 'Blah']);
-    assert.ok(r.annotations.every((a) => a.onset > 0 && a.onset < eeg.segments[1].times!.at(-1)!));
+    assert.ok(r.annotations.every((a) => a.onset > 0 && a.onset < eeg.segments[1].times!.at(-1)!), 'every annotation lies within the EEG');
     assert.match(r.warnings.join(), /clock reset/);
     // data values are those of the file
     const raw = parseXdf(readData('xdf/clock_resets.xdf'), 'x').streams[1];

@@ -114,12 +114,12 @@ describe('baseline features: shapes and bad signals', () => {
     assert.deepEqual(baselineFeatureNames('ecg', ['Fz']), ['heart:mean_hr_bpm', 'heart:rmssd_ms', 'heart:sdnn_ms']);
     const one = heartRateFeatures([750]);
     assert.equal(one.meanHrBpm, 80);
-    assert.ok(Number.isNaN(one.rmssdMs) && Number.isNaN(one.sdnnMs));
+    assert.ok(Number.isNaN(one.rmssdMs) && Number.isNaN(one.sdnnMs), `one beat's RMSSD and SDNN are NaN, got ${one.rmssdMs} and ${one.sdnnMs}`);
     assert.deepEqual(Array.from(rrIntervalsMs([100, 300, 550], 250)), [800, 1000]);
     const eeg = { channels: eegWindow(6, 2, 200, 2), sampleRateHz: 200 };
     const X = baselineFeatureMatrix([{ eeg, rrMs: [800, 810, 790] }, { eeg, rrMs: [] }], 'fused', ['Fz', 'Cz']);
     assert.equal(X.cols, 23);
-    assert.ok(Number.isNaN(X.data[23 + 20]));
+    assert.ok(Number.isNaN(X.data[23 + 20]), `the beatless row's mean heart rate is NaN, got ${X.data[23 + 20]}`);
     const relSum = Array.from(X.data.subarray(5, 10)).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(relSum - 1) < 1e-12, 'relative powers sum to 1');
   });
@@ -136,7 +136,7 @@ describe('baseline features: shapes and bad signals', () => {
     assert.throws(() => baselineFeatureMatrix([{ eeg: { channels: eegWindow(1, 1, 200, 2), sampleRateHz: 200 } }], 'ecg', ['Fz']), code(BaselineErrorCode.BadShape));
     // A flat channel has finite features (power floored before the log).
     const flat = eegBandFeatures([new Float64Array(400)], 200);
-    assert.ok(flat.every(Number.isFinite));
+    assert.ok(flat.every(Number.isFinite), 'every feature of the flat signal is finite');
   });
 });
 
@@ -238,13 +238,13 @@ print(json.dumps(out))
     const b = trainBaseline({ ...X, data }, y2, { C: 'auto' }, rows, subjects);
     assert.deepEqual(b.selection, a.selection);
     assert.deepEqual(b.logistic, a.logistic);
-    assert.ok(BASELINE_C_GRID.includes(a.C));
+    assert.ok(BASELINE_C_GRID.includes(a.C), `C ${a.C} is on BASELINE_C_GRID`);
     assert.equal(a.selection!.candidates.length, BASELINE_C_GRID.length);
     // Warm start: same optimum from another starting point.
     const Z = { ...X, rows: 40, data: X.data.slice(0, 40 * X.cols) };
     const cold = fitLogisticRegression(Z, y.slice(0, 40), { C: 0.3 });
     const warm = fitLogisticRegression(Z, y.slice(0, 40), { C: 0.3, initial: { coef: [5, -5, 5, -5, 5], intercept: 3 } });
-    cold.coef.forEach((v, j) => assert.ok(Math.abs(v - warm.coef[j]) < 1e-9));
+    cold.coef.forEach((v, j) => assert.ok(Math.abs(v - warm.coef[j]) < 1e-9, `coef ${j}: ${v} vs the warm start's ${warm.coef[j]}`));
     const one = trainBaseline(X, y, { C: 'auto' }, folds[0].test, subjects);
     assert.equal(one.C, 1);
     assert.match(one.selection!.note!, /one training subject/);
