@@ -169,7 +169,7 @@ test(`Cyton (+${CYTON_PPM} ppm) and a text ECG device (${TEXT_PPM} ppm) on ptys,
     assert.deepEqual(hub.devices().map((d) => [d.state, d.problem?.message]), [['streaming', undefined], ['streaming', undefined], ['streaming', undefined]]);
     // Windows carry all three: EEG (Cyton and synthetic board) and ECG, none lost.
     const last = windows.at(-1)!;
-    assert.ok(last.eeg.present && last.ecg.present);
+    assert.ok(last.eeg.present && last.ecg.present, `the last window has both EEG and ECG (eeg ${last.eeg.present}, ecg ${last.ecg.present})`);
     assert.deepEqual([...last.eeg.streamIds].sort(), [bfId, cytonId].sort());
     if (process.env.HM_DRIFT_TEST_S) console.log(`worst spread ${worst.spreadMs.toFixed(2)} ms; synthetic board delivered ${bfPpm.toFixed(0)} ppm slow, estimated ${bfClock.driftPpm.toFixed(0)}`);
   } finally {
