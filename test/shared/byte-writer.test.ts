@@ -18,7 +18,7 @@ test('grows, writes little-endian and varints, patches a length, refuses a bad u
   assert.equal(out.length, w.pos);
   const v = new DataView(out.buffer);
   assert.equal(v.getUint32(0, true), out.length);
-  for (let i = 0; i < 40; i++) assert.equal(v.getUint16(4 + 2 * i, true), i);
+  for (let i = 0; i < 40; i++) assert.equal(v.getUint16(4 + 2 * i, true), i, `uint16 ${i}`);
   assert.equal(v.getFloat64(84, true), Math.PI);
   assert.deepEqual([v.getFloat32(92, true), v.getFloat32(96, true)], [1.5, -2]);
   assert.deepEqual([...out.subarray(100, 102)], [0xac, 0x02]); // 300 = 0b10_0101100

@@ -28,12 +28,12 @@ function eegChunks(n: number, channels: number, perChunk: number, res: number, s
 function assertSameChunks(actual: StoredChunk[], expected: StoredChunk[]): void {
   assert.equal(actual.length, expected.length);
   for (let k = 0; k < expected.length; k++) {
-    assert.equal(actual[k].seq, expected[k].seq);
-    assert.equal(actual[k].count, expected[k].count);
+    assert.equal(actual[k].seq, expected[k].seq, `chunk ${k} seq`);
+    assert.equal(actual[k].count, expected[k].count, `chunk ${k} count`);
     assert.ok(Object.is(actual[k].deviceTime, expected[k].deviceTime), `deviceTime ${actual[k].deviceTime} vs ${expected[k].deviceTime}`);
     assert.ok(Object.is(actual[k].hostTime, expected[k].hostTime), `hostTime ${actual[k].hostTime} vs ${expected[k].hostTime}`);
     // Bit for bit: compare the raw bytes, so -0 and NaN payloads count too.
-    assert.deepEqual(new Uint8Array(actual[k].data.buffer, actual[k].data.byteOffset, actual[k].data.byteLength), new Uint8Array(expected[k].data.buffer));
+    assert.deepEqual(new Uint8Array(actual[k].data.buffer, actual[k].data.byteOffset, actual[k].data.byteLength), new Uint8Array(expected[k].data.buffer), `chunk ${k} data, byte for byte`);
   }
 }
 

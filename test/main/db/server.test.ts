@@ -114,8 +114,8 @@ test('recording batches: replay pages give back every chunk in arrival order acr
       from = page.nextSeq;
     }
     assert.deepEqual(got.map((c) => [c.streamId, c.seq, c.hostTime]), sent.map((c) => [c.streamId, c.seq, c.hostTime]));
-    for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i].data, sent[i].data);
-    assert.equal(gapSeqs.length, 1);
+    for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i].data, sent[i].data, `chunk ${i} (seq ${sent[i].seq}) samples, ${per} per page`);
+    assert.equal(gapSeqs.length, 1, `one gap read back, ${per} per page`);
   }
   // Seek: the batch holding the first chunk at or after a time.
   assert.equal(server.seqAtTime(db, sid, 999), 0);
@@ -165,7 +165,7 @@ test('readStreamChunks in slices: the block across a boundary is decoded once (c
   assert.ok(!carry.has(firstBlockId), 'a block that ends before the boundary is dropped from the carry');
   const third = server.readStreamChunks(db, se, 1000.75, 1001, carry);
   assert.deepEqual(third.map((c) => c.seq), [8, 9]);
-  for (const [i, c] of [...first, ...second.slice(2), ...third].entries()) assert.deepEqual(c.data, all[i < 3 ? i : i + 2].data);
+  for (const [i, c] of [...first, ...second.slice(2), ...third].entries()) assert.deepEqual(c.data, all[i < 3 ? i : i + 2].data, `chunk ${i} (seq ${c.seq}) samples`);
 });
 
 test('a session left in "recording" by another process reads as interrupted, ending at its last sample', (t) => {

@@ -358,11 +358,11 @@ describe('replay through the hub', () => {
     assert.equal(r2.windows.length, live.length);
     live.forEach((w, i) => {
       const x = r2.windows[i];
-      assert.equal(x.startTime, w.startTime);
-      assert.equal(x.eeg.absentReason, w.eeg.absentReason);
-      assert.equal(x.ecg.absentReason, w.ecg.absentReason);
-      assert.deepEqual(Buffer.from(x.eeg.data.buffer), Buffer.from(w.eeg.data.buffer));
-      assert.deepEqual(Buffer.from(x.ecg.data.buffer), Buffer.from(w.ecg.data.buffer));
+      assert.equal(x.startTime, w.startTime, `replayed window ${i}'s start time`);
+      assert.equal(x.eeg.absentReason, w.eeg.absentReason, `replayed window ${i}'s EEG absentReason`);
+      assert.equal(x.ecg.absentReason, w.ecg.absentReason, `replayed window ${i}'s ECG absentReason`);
+      assert.deepEqual(Buffer.from(x.eeg.data.buffer), Buffer.from(w.eeg.data.buffer), `replayed window ${i}'s EEG samples, bit for bit`);
+      assert.deepEqual(Buffer.from(x.ecg.data.buffer), Buffer.from(w.ecg.data.buffer), `replayed window ${i}'s ECG samples, bit for bit`);
     });
     await r2.hub.close();
   });
@@ -421,9 +421,9 @@ describe('pipeline snapshots through the hub', () => {
       assert.ok(w.startTime + 5 >= target, 'no window ending before the target');
       const l = live.get(w.startTime)!;
       assert.ok(l, `a live window at ${w.startTime}`);
-      assert.deepEqual(Buffer.from(w.eeg.data.buffer), Buffer.from(l.eeg.data.buffer));
-      assert.deepEqual(Buffer.from(w.ecg.data.buffer), Buffer.from(l.ecg.data.buffer));
-      assert.deepEqual([w.eeg.quality, w.ecg.quality, w.eeg.absentReason, w.ecg.absentReason], [l.eeg.quality, l.ecg.quality, l.eeg.absentReason, l.ecg.absentReason]);
+      assert.deepEqual(Buffer.from(w.eeg.data.buffer), Buffer.from(l.eeg.data.buffer), `the window at ${w.startTime}: EEG samples as live, bit for bit`);
+      assert.deepEqual(Buffer.from(w.ecg.data.buffer), Buffer.from(l.ecg.data.buffer), `the window at ${w.startTime}: ECG samples as live, bit for bit`);
+      assert.deepEqual([w.eeg.quality, w.ecg.quality, w.eeg.absentReason, w.ecg.absentReason], [l.eeg.quality, l.ecg.quality, l.eeg.absentReason, l.ecg.absentReason], `the window at ${w.startTime}: quality and absentReasons as live`);
     }
     assert.ok(r2.quality.every((q) => q.time >= target) && r2.quality.length > 0, `quality after the seek starts at ${target} and is not empty (${r2.quality.length})`);
     assert.ok(r2.hearts.every((f) => f.time >= target) && r2.hearts.length > 0, `hearts after the seek start at ${target} and are not empty (${r2.hearts.length})`);

@@ -30,7 +30,7 @@ describe('decodeLatin1 / encodeAscii', () => {
     const bytes = Uint8Array.from({ length: 20_000 }, (_, i) => i % 256);
     const s = decodeLatin1(bytes);
     assert.equal(s.length, bytes.length);
-    for (const i of [0, 127, 128, 255, 8191, 8192, 8193, 19_999]) assert.equal(s.charCodeAt(i), bytes[i]);
+    for (const i of [0, 127, 128, 255, 8191, 8192, 8193, 19_999]) assert.equal(s.charCodeAt(i), bytes[i], `char ${i}`);
     assert.equal(decodeLatin1(bytes, 65, 68), 'ABC');
   });
 

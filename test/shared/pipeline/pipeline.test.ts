@@ -63,17 +63,17 @@ describe('windows', () => {
   test('flow every hop with start times on the hop grid, both modalities present, in order', () => {
     assert.ok(r.windows.length >= 50, `${r.windows.length} windows`);
     r.windows.forEach((w, i) => {
-      assert.equal(w.seq, i);
-      assert.equal(w.samples, 1000);
-      assert.equal(w.rateHz, 200);
+      assert.equal(w.seq, i, `window ${i}'s seq`);
+      assert.equal(w.samples, 1000, `window ${i}'s sample count`);
+      assert.equal(w.rateHz, 200, `window ${i}'s rate`);
       assert.ok(Number.isInteger(Math.round(w.startTime * 200)) && Math.abs(w.startTime - Math.round(w.startTime)) < 1e-6, `start ${w.startTime} on the 1 s grid`);
       if (i > 0) assert.ok(Math.abs(w.startTime - r.windows[i - 1].startTime - 1) < 1e-6, `window ${i} starts 1 s after window ${i - 1}`);
       assert.ok(w.eeg.present && w.ecg.present, `window ${i}: ${w.eeg.absentReason} ${w.ecg.absentReason}`);
-      assert.deepEqual(w.eeg.channels, ['TP9', 'AF7', 'AF8', 'TP10']);
-      assert.deepEqual(w.ecg.channels, ['ECG']);
-      assert.equal(w.eeg.data.length, 4 * 1000);
-      assert.equal(w.eeg.quality.length, 4);
-      assert.deepEqual(w.eeg.streamIds, ['hs/eeg']);
+      assert.deepEqual(w.eeg.channels, ['TP9', 'AF7', 'AF8', 'TP10'], `window ${i}'s EEG channels`);
+      assert.deepEqual(w.ecg.channels, ['ECG'], `window ${i}'s ECG channels`);
+      assert.equal(w.eeg.data.length, 4 * 1000, `window ${i}'s EEG data length`);
+      assert.equal(w.eeg.quality.length, 4, `window ${i}'s EEG quality per channel`);
+      assert.deepEqual(w.eeg.streamIds, ['hs/eeg'], `window ${i}'s EEG stream ids`);
     });
     assert.deepEqual(r.problems, []);
     assert.deepEqual(r.gaps, []);
@@ -142,11 +142,11 @@ describe('missing and dropping devices', () => {
     assert.ok(starts.at(-1)! >= 32, `windows continue to ${starts.at(-1)}`);
     for (const w of r.windows) {
       const s = w.startTime - T0;
-      assert.equal(w.eeg.present, true);
+      assert.equal(w.eeg.present, true, `EEG present in the window at ${s}`);
       if (s + 5 <= 19.3) assert.equal(w.ecg.present, true, `ECG present in window at ${s}`);
       if (s + 5 > 20) {
-        assert.equal(w.ecg.present, false);
-        assert.equal(w.ecg.absentReason, 'gap');
+        assert.equal(w.ecg.present, false, `ECG absent in the window at ${s}`);
+        assert.equal(w.ecg.absentReason, 'gap', `ECG absent as 'gap' in the window at ${s}`);
       }
     }
     // Windows are emitted in order, one per hop, with no hole in the sequence
@@ -189,7 +189,7 @@ describe('missing and dropping devices', () => {
     }
     const after = windows.filter((w) => w.startTime - T0 > 16);
     assert.ok(after.length > 5, `expected: after.length > 5`);
-    for (const w of after) assert.equal(w.ecg.absentReason, 'no-device');
+    for (const w of after) assert.equal(w.ecg.absentReason, 'no-device', `ECG absent as 'no-device' in the window at ${w.startTime - T0}`);
   });
 });
 
@@ -205,8 +205,8 @@ describe('gaps (bridging off: every loss starts a new segment)', () => {
     assert.equal(r.gaps[0].missingSamples, 24);
     assert.equal(r.gaps[1].missingSamples, 12);
     for (const g of r.gaps) {
-      assert.equal(g.streamId, 'hs/eeg');
-      assert.equal(g.reason, 'packet-loss');
+      assert.equal(g.streamId, 'hs/eeg', `gap at ${g.startTime - T0} is on hs/eeg`);
+      assert.equal(g.reason, 'packet-loss', `gap at ${g.startTime - T0} is packet-loss`);
       const dur = g.endTime - g.startTime;
       assert.ok(Math.abs(dur - g.missingSamples / 256) < 0.006, `gap ${dur} s for ${g.missingSamples} samples`);
     }
@@ -224,7 +224,7 @@ describe('gaps (bridging off: every loss starts a new segment)', () => {
       if (s < ge && s + 5 > gs) {
         assert.equal(w.eeg.present, false, `window at ${s} spans the gap`);
         assert.ok(w.eeg.absentReason === 'gap' || w.eeg.absentReason === 'warming-up', `expected: w.eeg.absentReason === 'gap' || w.eeg.absentReason === 'warming-up'`);
-        assert.equal(w.ecg.present, true);
+        assert.equal(w.ecg.present, true, `ECG present in the window at ${s} (the gap is in the EEG)`);
       }
       if (s >= ge + 1 && s + 5 < r.gaps[1].startTime - T0) assert.equal(w.eeg.present, true, `window at ${s} after warm-up`);
     }
@@ -438,12 +438,12 @@ describe('replay of a recording (chunks and gaps in recorded order)', () => {
     assert.equal(replayWindows.length, liveWindows.length);
     liveWindows.forEach((w, i) => {
       const r = replayWindows[i];
-      assert.equal(r.startTime, w.startTime);
-      assert.equal(r.eeg.present, w.eeg.present);
-      assert.equal(r.ecg.absentReason, w.ecg.absentReason);
-      assert.deepEqual(Buffer.from(r.eeg.data.buffer), Buffer.from(w.eeg.data.buffer));
-      assert.deepEqual(Buffer.from(r.ecg.data.buffer), Buffer.from(w.ecg.data.buffer));
-      assert.deepEqual(r.eeg.quality, w.eeg.quality);
+      assert.equal(r.startTime, w.startTime, `replayed window ${i}'s start time`);
+      assert.equal(r.eeg.present, w.eeg.present, `replayed window ${i}'s EEG presence`);
+      assert.equal(r.ecg.absentReason, w.ecg.absentReason, `replayed window ${i}'s ECG absentReason`);
+      assert.deepEqual(Buffer.from(r.eeg.data.buffer), Buffer.from(w.eeg.data.buffer), `replayed window ${i}'s EEG samples, bit for bit`);
+      assert.deepEqual(Buffer.from(r.ecg.data.buffer), Buffer.from(w.ecg.data.buffer), `replayed window ${i}'s ECG samples, bit for bit`);
+      assert.deepEqual(r.eeg.quality, w.eeg.quality, `replayed window ${i}'s EEG quality`);
     });
   });
 });
@@ -453,7 +453,7 @@ describe('configuration', () => {
     const r = run([MUSE, POLAR], interleave(generate(MUSE, 0, 20, bg()), generate(POLAR, 0, 20, withHeartbeat(bg()))), { window: { lengthSec: 2.5, hopSec: 0.5 } });
     assert.ok(r.windows.length > 25, `expected: r.windows.length > 25`);
     for (const w of r.windows) {
-      assert.equal(w.samples, 500);
+      assert.equal(w.samples, 500, `the window at ${w.startTime} has 2.5 s at 200 Hz`);
       assert.ok(Math.abs(w.startTime * 2 - Math.round(w.startTime * 2)) < 1e-6, `expected: Math.abs(w.startTime * 2 - Math.round(w.startTime * 2)) < 1e-6`);
     }
   });
@@ -468,7 +468,7 @@ describe('configuration', () => {
       p.push(c);
     });
     assert.deepEqual(p.config.filters.eeg.notchHz, [60]);
-    windows.forEach((w, i) => assert.equal(w.seq, i));
+    windows.forEach((w, i) => assert.equal(w.seq, i, `window ${i}'s seq`));
     assert.ok(windows.length > 15, `expected: windows.length > 15`);
   });
 

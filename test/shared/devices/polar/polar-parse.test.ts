@@ -80,28 +80,28 @@ describe('parsePmdEcgFrame on polar-ble-sdk test vectors', { skip: NEED_FRAMES }
     const v = byName('pmd_ecg_frame_type1_raw');
     const r = parsePmdEcgFrame(hex(v.hex), { sampleRateHz: 0 });
     v.expected.samples.forEach((s: { microVolts: number; overSampling: boolean; skinContactBit: number; contactImpedance: number }, i: number) => {
-      assert.equal(r.samplesUv[i], s.microVolts);
-      assert.equal(r.extras![i].overSampling, s.overSampling);
-      assert.equal(r.extras![i].skinContactBit, s.skinContactBit);
-      assert.equal(r.extras![i].contactImpedance, s.contactImpedance);
+      assert.equal(r.samplesUv[i], s.microVolts, `sample ${i} µV`);
+      assert.equal(r.extras![i].overSampling, s.overSampling, `sample ${i} overSampling`);
+      assert.equal(r.extras![i].skinContactBit, s.skinContactBit, `sample ${i} skinContactBit`);
+      assert.equal(r.extras![i].contactImpedance, s.contactImpedance, `sample ${i} contactImpedance`);
     });
   });
   test('type 2: µV and tags', () => {
     const v = byName('pmd_ecg_frame_type2_raw');
     const r = parsePmdEcgFrame(hex(v.hex), { sampleRateHz: 0 });
     v.expected.samples.forEach((s: { microVolts: number; ecgDataTag: number; paceDataTag: number }, i: number) => {
-      assert.equal(r.samplesUv[i], s.microVolts);
-      assert.equal(r.extras![i].ecgDataTag, s.ecgDataTag);
-      assert.equal(r.extras![i].paceDataTag, s.paceDataTag);
+      assert.equal(r.samplesUv[i], s.microVolts, `sample ${i} µV`);
+      assert.equal(r.extras![i].ecgDataTag, s.ecgDataTag, `sample ${i} ecgDataTag`);
+      assert.equal(r.extras![i].paceDataTag, s.paceDataTag, `sample ${i} paceDataTag`);
     });
   });
   test('type 3: data0, data1, status', () => {
     const v = byName('pmd_ecg_frame_type3_raw');
     const r = parsePmdEcgFrame(hex(v.hex), { sampleRateHz: 0 });
     v.expected.samples.forEach((s: { data0: number; data1: number; status: number }, i: number) => {
-      assert.equal(r.samplesUv[i], s.data0);
-      assert.equal(r.extras![i].data1, s.data1);
-      assert.equal(r.extras![i].status, s.status);
+      assert.equal(r.samplesUv[i], s.data0, `sample ${i} data0`);
+      assert.equal(r.extras![i].data1, s.data1, `sample ${i} data1`);
+      assert.equal(r.extras![i].status, s.status, `sample ${i} status`);
     });
   });
   test('headers: big timestamps need BigInt, compression bit, measurement types', () => {

@@ -88,7 +88,7 @@ function assertSameIntegers(source: Uint8Array, format: 'edf' | 'bdf') {
     for (const [x, y] of [[s.physicalMin, t.physicalMin], [s.physicalMax, t.physicalMax]]) assert.ok(Math.abs(x * f - y) <= 1e-9 * Math.abs(y), `${s.label}: physical ${x} ${s.physicalDimension} came back as ${y} ${t.physicalDimension}`);
     const da = a.get(s.label)!;
     const db = b.get(s.label)!;
-    assert.equal(db.length, da.length);
+    assert.equal(db.length, da.length, `${s.label}: as many samples back as written`);
     for (let i = 0; i < da.length; i++) if (da[i] !== db[i]) assert.fail(`${s.label}[${i}]: ${da[i]} came back as ${db[i]}`);
   }
 }
@@ -99,7 +99,7 @@ function assertClose(written: Uint8Array, orig: ImportedRecording, back: Importe
   for (const s of orig.streams) {
     const t = back.streams.find((x) => x.rateHz === s.rateHz && x.channels[0].label === s.channels[0].label)!;
     assert.ok(t, `stream ${s.name} came back`);
-    assert.deepEqual(t.segments.map((g) => g.start), s.segments.map((g) => g.start));
+    assert.deepEqual(t.segments.map((g) => g.start), s.segments.map((g) => g.start), `stream ${s.name}: segment starts`);
     s.channels.forEach((ch, c) => {
       const gain = h.signals.find((x) => x.label === ch.label)!.gain;
       s.segments.forEach((g, k) => {
@@ -128,14 +128,14 @@ describe('writeEdf', () => {
     const rec = synthetic();
     for (const format of ['edf', 'bdf'] as const) {
       const { bytes, warnings } = writeEdf(rec, { format });
-      assert.deepEqual(warnings, []);
+      assert.deepEqual(warnings, [], `${format}: no warnings`);
       const back = importEdf(bytes, `x.${format}`);
-      assert.equal(back.format, `${format}+c`);
-      assert.equal(back.startTime, 1700000000);
-      assert.deepEqual(back.subject, { code: 'S01', sex: 'F' });
-      assert.deepEqual(back.streams.map((s) => [s.rateHz, s.channels.length]), [[256, 3], [130, 1]]);
+      assert.equal(back.format, `${format}+c`, `${format}: read back as ${format}+c`);
+      assert.equal(back.startTime, 1700000000, `${format}: start time`);
+      assert.deepEqual(back.subject, { code: 'S01', sex: 'F' }, `${format}: subject`);
+      assert.deepEqual(back.streams.map((s) => [s.rateHz, s.channels.length]), [[256, 3], [130, 1]], `${format}: stream rates and channel counts`);
       assertClose(bytes, rec, back);
-      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]), `${format}: annotations (onset, duration, label)`);
     }
   });
 
@@ -143,14 +143,14 @@ describe('writeEdf', () => {
     const rec = synthetic({ gapS: 6 });
     for (const format of ['edf', 'bdf'] as const) {
       const { bytes, warnings } = writeEdf(rec, { format });
-      assert.deepEqual(warnings, []);
+      assert.deepEqual(warnings, [], `${format}: no warnings`);
       const h = parseEdfHeader(bytes, 'c');
-      assert.equal(h.plus, 'C');
+      assert.equal(h.plus, 'C', `${format}: an EDF+C header`);
       assert.equal(h.recordCount, 14, '4 s of data, 6 s of gap, 4 s of data in 1-s records');
       const { annotations, recordStarts } = parseEdfAnnotations(h, bytes, 'c');
-      assert.deepEqual([...recordStarts], Array.from({ length: 14 }, (_, k) => k));
+      assert.deepEqual([...recordStarts], Array.from({ length: 14 }, (_, k) => k), `${format}: records at 0..13 s`);
       // Both streams lack the same span: one plain annotation covers it (no channel names).
-      assert.deepEqual(annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP')).map((a) => [a.onset, a.duration, a.text]), [[4, 6, 'BAD_ACQ_SKIP']]);
+      assert.deepEqual(annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP')).map((a) => [a.onset, a.duration, a.text]), [[4, 6, 'BAD_ACQ_SKIP']], `${format}: one BAD_ACQ_SKIP over the 6-s gap`);
       // The padding is physical 0 (within a count), every channel.
       for (const [label, d] of digitalByLabel(h, bytes)) {
         const s = h.signals.find((x) => x.label === label)!;
@@ -158,10 +158,10 @@ describe('writeEdf', () => {
         for (let i = 4 * r; i < 10 * r; i++) if (Math.abs(d[i] * s.gain + s.offset) > Math.abs(s.gain)) assert.fail(`${label}[${i}]: ${d[i] * s.gain + s.offset}`);
       }
       const back = importEdf(bytes, `c.${format}`);
-      assert.equal(back.format, `${format}+c`);
-      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]]);
+      assert.equal(back.format, `${format}+c`, `${format}: read back as ${format}+c`);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]], `${format}: both streams in two segments around the gap`);
       assertClose(bytes, rec, back);
-      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]), `${format}: annotations (onset, duration, label)`);
     }
   });
 
@@ -169,15 +169,15 @@ describe('writeEdf', () => {
     const rec = synthetic({ gapS: 6 });
     for (const format of ['edf', 'bdf'] as const) {
       const { bytes, warnings } = writeEdf(rec, { format, discontinuous: true });
-      assert.deepEqual(warnings, []);
+      assert.deepEqual(warnings, [], `${format}: no warnings`);
       const h = parseEdfHeader(bytes, 'd');
-      assert.equal(h.plus, 'D');
-      assert.deepEqual([...parseEdfAnnotations(h, bytes, 'd').recordStarts], [0, 1, 2, 3, 10, 11, 12, 13]);
+      assert.equal(h.plus, 'D', `${format}: an EDF+D header`);
+      assert.deepEqual([...parseEdfAnnotations(h, bytes, 'd').recordStarts], [0, 1, 2, 3, 10, 11, 12, 13], `${format}: the empty records left out`);
       const back = importEdf(bytes, `d.${format}`);
-      assert.equal(back.format, `${format}+d`);
-      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]]);
+      assert.equal(back.format, `${format}+d`, `${format}: read back as ${format}+d`);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 1024], [10, 1024]], [[0, 520], [10, 520]]], `${format}: both streams in two segments around the gap`);
       assertClose(bytes, rec, back);
-      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]), `${format}: annotations (onset, duration, label)`);
     }
     // Without empty records there is nothing to leave out: EDF+C.
     assert.equal(parseEdfHeader(writeEdf(synthetic(), { format: 'edf', discontinuous: true }).bytes, 'c').plus, 'C');

@@ -12,7 +12,7 @@ function chunks(b: Uint8Array): { start: number; end: number; tag: number }[] {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out: { start: number; end: number; tag: number }[] = [];
   for (let p = 4; p < b.length; ) {
-    assert.equal(b[p], 4);
+    assert.equal(b[p], 4, `the chunk at byte ${p} gives its length in 4 bytes (NumLengthBytes 4)`);
     const end = p + 5 + dv.getUint32(p + 1, true);
     out.push({ start: p, end, tag: dv.getUint16(p + 5, true) });
     p = end;
@@ -41,7 +41,7 @@ describe('parseXdf', () => {
     const rows = [[192, 255, 238], [12, 22, 32], [13, 23, 33], [14, 24, 34], [15, 25, 35], [12, 22, 32], [13, 23, 33], [14, 24, 34], [15, 25, 35]];
     const n = c.timestamps.length;
     assert.equal(n, 9);
-    for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) assert.equal(c.data![ch * n + k], rows[k][ch]);
+    for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) assert.equal(c.data![ch * n + k], rows[k][ch], `sample ${k}, channel ${ch}`);
     [...c.timestamps].forEach((t, k) => assert.ok(Math.abs(t - (5.1 + k * 0.1)) < 1e-9, `timestamp ${k} is ${t}, expected ${5.1 + k * 0.1}`));
     assert.deepEqual(c.clockOffsets, [{ time: 6.1, value: -0.1 }, { time: 7.1, value: -0.1 }]);
     assert.equal(c.footer.sample_count, '9');
