@@ -14,7 +14,7 @@ test('eventTimeProblem: inside the span is fine; outside says how far and hints 
   const span = sessionEventSpan(7, start, start + 600, EVENT_TIME_MARGIN_S);
   assert.deepEqual([span.lo, span.hi], [start - 300, start + 900]);
   assert.match(span.where, /^session 7 \(2026-\d\d-\d\d \d\d:\d\d:\d\d UTC to 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC, 5 min either side allowed\)$/);
-  for (const t of [start - 300, start, start + 900]) assert.equal(eventTimeProblem('marker time', t, span.lo, span.hi, span.where, start), null);
+  for (const t of [start - 300, start, start + 900]) assert.equal(eventTimeProblem('marker time', t, span.lo, span.hi, span.where, start), null, `${t} lies inside ${span.where}`);
   assert.equal(
     eventTimeProblem('marker time', (start + 12.5) * 1000, span.lo, span.hi, span.where, start),
     `marker time 1790000012500 lies 56665 years after ${span.where}; milliseconds? marker time is in seconds: 1790000012.5 would fit`,
@@ -29,7 +29,7 @@ test('eventTimeProblem: inside the span is fine; outside says how far and hints 
 });
 
 test('markerDurationProblem: 0 to 7 days of seconds', () => {
-  for (const d of [0, 1.5, 7 * 86_400]) assert.equal(markerDurationProblem(d), null);
+  for (const d of [0, 1.5, 7 * 86_400]) assert.equal(markerDurationProblem(d), null, `a marker may last ${d} s`);
   assert.match(markerDurationProblem(-1)!, /≥ 0/);
   assert.match(markerDurationProblem(Infinity)!, /≥ 0/);
   assert.match(markerDurationProblem('2')!, /a number/);
@@ -45,7 +45,7 @@ test('clockEventSpan: a day either side of the host clock, described for message
 });
 
 test('unixTimeProblem: 1970 up to 2200 in the given unit; another unit that fits is named', () => {
-  for (const t of [0, 1_700_000_000, UNIX_TIME_MAX_S - 1]) assert.equal(unixTimeProblem(t), null);
+  for (const t of [0, 1_700_000_000, UNIX_TIME_MAX_S - 1]) assert.equal(unixTimeProblem(t), null, `${t} s is a Unix time in range`);
   assert.equal(unixTimeProblem(1_700_000_000_000, 1000), null);
   assert.match(unixTimeProblem(UNIX_TIME_MAX_S)!, /^7258118400 is not a unix time in seconds from 1970 to 2200$/);
   assert.match(unixTimeProblem(1_700_000_000_000_000_000)!, /it looks like nanoseconds \(2023-11-14\)$/);

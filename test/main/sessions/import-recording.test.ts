@@ -67,21 +67,21 @@ describe('import into a session', { skip }, () => {
       const imp = toSessionImport(parsed, {}, { ...ctx, sourcePath: path });
       const summary = await db.callTransferring('importSession', transferablesOf(imp), imp);
       const detail = await db.api.getSession(summary.id);
-      assert.equal(detail.origin, 'imported');
-      assert.equal(detail.sourceFile, path);
+      assert.equal(detail.origin, 'imported', `${path}: origin`);
+      assert.equal(detail.sourceFile, path, `${path}: source file`);
       const streams = parsed.streams.filter((s) => s.channels.length > 0);
       assert.equal(detail.streams.length, streams.length, path);
       let expectedValues = 0;
       for (let i = 0; i < streams.length; i++) {
         const s = streams[i];
         const stored = detail.streams[i];
-        assert.equal(stored.info.nominalRateHz, s.rateHz);
-        assert.deepEqual(stored.info.channels.map((c) => [c.label, c.unit]), s.channels.map((c) => [c.label, c.unit]));
+        assert.equal(stored.info.nominalRateHz, s.rateHz, `${path} stream ${s.name}: rate`);
+        assert.deepEqual(stored.info.channels.map((c) => [c.label, c.unit]), s.channels.map((c) => [c.label, c.unit]), `${path} stream ${s.name}: channel labels and units`);
         const n = s.segments.reduce((a, g) => a + g.count, 0);
         assert.equal(stored.sampleCount, n, `${path} stream ${s.name}`);
         expectedValues += n * s.channels.length;
       }
-      assert.equal(summary.sampleCount, expectedValues);
+      assert.equal(summary.sampleCount, expectedValues, `${path}: values in all`);
       assert.equal(summary.markerCount, parsed.annotations.filter((a) => a.label.trim() !== '').length, path);
       // Spot-check exactness on the first stream: the stored chunks concatenate to the file's data (as float32).
       const first = streams[0];

@@ -85,11 +85,11 @@ describe('DREAMER loader on the structure fixture', { skip: !have && 'needs ../s
     assert.deepEqual(s1c1.channels.flatMap((ch) => Array.from(ch)), ref.clip1);
     ref.subjects.forEach((rs, s) => {
       const subj = ds.subjects[s];
-      assert.equal(String(subj.age), rs.age);
-      assert.equal(subj.gender, rs.gender);
-      assert.deepEqual(subj.clips.map((c) => c.scores.valence), rs.scores.ScoreValence);
-      assert.deepEqual(subj.clips.map((c) => c.scores.arousal), rs.scores.ScoreArousal);
-      assert.deepEqual(subj.clips.map((c) => c.scores.dominance), rs.scores.ScoreDominance);
+      assert.equal(String(subj.age), rs.age, `subject ${s + 1}: age`);
+      assert.equal(subj.gender, rs.gender, `subject ${s + 1}: gender`);
+      assert.deepEqual(subj.clips.map((c) => c.scores.valence), rs.scores.ScoreValence, `subject ${s + 1}: valence scores`);
+      assert.deepEqual(subj.clips.map((c) => c.scores.arousal), rs.scores.ScoreArousal, `subject ${s + 1}: arousal scores`);
+      assert.deepEqual(subj.clips.map((c) => c.scores.dominance), rs.scores.ScoreDominance, `subject ${s + 1}: dominance scores`);
       for (const [key, pick] of [
         ['EEG.baseline', (c: (typeof subj.clips)[0]) => c.eeg.baseline],
         ['EEG.stimuli', (c: (typeof subj.clips)[0]) => c.eeg.stimulus],

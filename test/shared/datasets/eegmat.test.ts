@@ -40,10 +40,10 @@ describe('eegmatWindows on real recordings', { skip: !have && 'needs ../shared/d
     assert.ok(loaded.every((l) => l.problems.length === 0 && l.dropped.length === 0), 'every recording loads with no problems and nothing dropped');
     assert.deepEqual([...new Set(all.map((w) => `${w.subject}:${w.task}:${w.label}`))], ['Subject00:rest:0', 'Subject00:arithmetic:1', 'Subject01:rest:0', 'Subject01:arithmetic:1']);
     for (const { window: w } of all) {
-      assert.equal(w.samples, 1000);
-      assert.equal(w.rateHz, 200);
-      assert.deepEqual(w.eeg.channels, [...TEN_TWENTY_19]);
-      assert.equal(w.ecg.channels.length, 1);
+      assert.equal(w.samples, 1000, `window ${w.seq} at ${w.startTime}: sample count`);
+      assert.equal(w.rateHz, 200, `window ${w.seq} at ${w.startTime}: rate`);
+      assert.deepEqual(w.eeg.channels, [...TEN_TWENTY_19], `window ${w.seq} at ${w.startTime}: the 19 10-20 channels`);
+      assert.equal(w.ecg.channels.length, 1, `window ${w.seq} at ${w.startTime}: one ECG channel`);
       assert.ok(w.eeg.data.every(Number.isFinite), 'every EEG value of the window is finite');
     }
     const starts = loaded[0].windows.map((w) => w.window.startTime);

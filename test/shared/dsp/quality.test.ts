@@ -88,12 +88,12 @@ describe('channelQuality', () => {
     for (const [set, at] of [[50, 60], [60, 50]]) {
       const v = verdict(hum(at), 5000, set);
       assert.deepEqual(v.flags, ['line-noise'], `${at} Hz hum, mains set to ${set}`);
-      assert.equal(v.lineNoiseHz, at);
+      assert.equal(v.lineNoiseHz, at, `${at} Hz hum, mains set to ${set}: named by its frequency`);
       assert.ok(v.lineNoiseRatio > q.lineNoiseRatio, `ratio ${v.lineNoiseRatio}`);
-      assert.equal(v.score, 0.5);
+      assert.equal(v.score, 0.5, `${at} Hz hum, mains set to ${set}: score`);
       // At the frequency set, the same hum is plain line noise.
       const same = verdict(hum(at), 5000, at);
-      assert.equal(same.lineNoiseHz, undefined);
+      assert.equal(same.lineNoiseHz, undefined, `${at} Hz hum with mains set to ${at}: no other frequency named`);
       assert.ok(Math.abs(same.lineNoiseRatio - v.lineNoiseRatio) < 1e-9 * v.lineNoiseRatio, `${same.lineNoiseRatio} vs ${v.lineNoiseRatio}`);
     }
     // A clean channel says nothing of either mains.
@@ -140,7 +140,7 @@ describe('channelQuality: an ECG lead without a QRS', () => {
       const v = ecgVerdict(ecgLike(1000, rr, 10));
       assert.deepEqual(v.flags, [], `RR ${rr} s: ${v.flags.join()}`);
       assert.ok(v.qrsRatio! > 3 * QRS_RATIO_WEAK, `RR ${rr} s: ratio ${v.qrsRatio}`);
-      assert.equal(v.score, 1);
+      assert.equal(v.score, 1, `RR ${rr} s: score`);
     }
   });
 
@@ -148,7 +148,7 @@ describe('channelQuality: an ECG lead without a QRS', () => {
     for (const noise of [5, 50, 500]) {
       const v = ecgVerdict(ecgLike(0, 1, noise));
       assert.deepEqual(v.flags, ['no-qrs'], `${noise} µV of noise`);
-      assert.equal(v.score, 0);
+      assert.equal(v.score, 0, `${noise} µV of noise: score`);
       // Gaussian noise: the second-largest per-second peak of |slope| is ~4.4 medians.
       assert.ok(v.qrsRatio! > 3.5 && v.qrsRatio! < 5.5, `ratio ${v.qrsRatio}`);
     }

@@ -117,7 +117,7 @@ describe('metrics against scikit-learn', { skip: !hasPython && 'needs /usr/bin/p
       const roc = rocCurve(c.y, c.s);
       closeArray(roc.fpr, r.fpr, 'fpr');
       closeArray(roc.tpr, r.tpr, 'tpr');
-      assert.equal(roc.thresholds[0], Infinity);
+      assert.equal(roc.thresholds[0], Infinity, 'the first ROC threshold is Infinity (as scikit-learn)');
       closeArray(roc.thresholds.subarray(1), r.thr, 'roc thresholds');
       closeArray(rocCurve(c.y, c.s, { dropIntermediate: false }).fpr, r.fpr_all, 'fpr (all points)');
       const pr = prCurve(c.y, c.s);
@@ -132,7 +132,7 @@ describe('metrics against scikit-learn', { skip: !hasPython && 'needs /usr/bin/p
       close(m.balancedAccuracy, r.bacc, 'balanced accuracy');
       close(m.cohenKappa, r.kappa, 'kappa');
       close(m.accuracy, r.acc, 'accuracy');
-      assert.deepEqual(Array.from(m.confusion.counts), r.cm);
+      assert.deepEqual(Array.from(m.confusion.counts), r.cm, 'confusion counts as scikit-learn');
     });
   });
 
@@ -145,7 +145,7 @@ describe('metrics against scikit-learn', { skip: !hasPython && 'needs /usr/bin/p
       close(balancedAccuracy(c.y, c.p), r.bacc, 'balanced accuracy');
       close(cohenKappa(c.y, c.p), r.kappa, 'kappa');
       close(accuracy(c.y, c.p), r.acc, 'accuracy');
-      assert.deepEqual(Array.from(confusionMatrix(c.y, c.p, c.k).counts), r.cm);
+      assert.deepEqual(Array.from(confusionMatrix(c.y, c.p, c.k).counts), r.cm, 'confusion counts as scikit-learn');
     });
   });
 });

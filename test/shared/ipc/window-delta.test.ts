@@ -24,8 +24,8 @@ function win(seq: number, opts: { eeg?: boolean; ecg?: boolean; eegChannels?: st
 function sameWindow(a: SyncWindow, b: SyncWindow): void {
   assert.equal(a.seq, b.seq);
   for (const m of ['eeg', 'ecg'] as const) {
-    assert.deepEqual(a[m].channels, b[m].channels);
-    assert.equal(a[m].present, b[m].present);
+    assert.deepEqual(a[m].channels, b[m].channels, `${m} channels of window ${a.seq}`);
+    assert.equal(a[m].present, b[m].present, `${m} presence of window ${a.seq}`);
     assert.deepEqual(new Uint32Array(a[m].data.buffer, a[m].data.byteOffset, a[m].data.length), new Uint32Array(b[m].data.buffer, b[m].data.byteOffset, b[m].data.length), `${m} of window ${a.seq} bit for bit`);
   }
 }
@@ -40,8 +40,8 @@ describe('window deltas (serve mode)', () => {
       const next = win(s);
       const d = encodeWindowDelta(prev, next);
       assert.ok(d, `window ${s} continues ${s - 1}`);
-      assert.deepEqual(d.continued, ['eeg', 'ecg']);
-      assert.equal(d.shift, HOP);
+      assert.deepEqual(d.continued, ['eeg', 'ecg'], `window ${s}: both modalities continue`);
+      assert.equal(d.shift, HOP, `window ${s}: shifted by one hop`);
       assert.equal(d.window.eeg.data.length, EEG.length * HOP, 'a fifth of the samples');
       sameWindow(dec.apply(d), next);
       prev = next;

@@ -81,8 +81,8 @@ describe('bridging short packet losses', () => {
       const row = (j: number) => s.resampler.samples[ch * n + (j - s.resampler.floor)];
       const first = s.resampler.count - 12;
       for (let i = 0; i < 12; i++) assert.equal(row(first - 12 + i), a + ((b - a) * (i + 1)) / 13, `channel ${ch}, lost sample ${i}`);
-      assert.equal(row(first), b);
-      assert.equal(row(first - 13), a);
+      assert.equal(row(first), b, `channel ${ch}: the first sample after the loss is the real one`);
+      assert.equal(row(first - 13), a, `channel ${ch}: the last sample before the loss is the real one`);
     }
     // Nothing shifted: the chunk after the loss keeps its device time on the segment's time-base.
     assert.ok(Math.abs(s.d0 + s.period * (s.segIndex - 12) - next.deviceTime) < 0.1 / 256, 'first sample after the loss at its own time');
@@ -109,8 +109,8 @@ describe('bridging short packet losses', () => {
     const over = after.filter((w) => w.startTime - T0 < gs + 0.1 && w.startTime - T0 + 5 > gs);
     assert.equal(over.length, 5);
     for (const w of over) for (const q of w.eeg.quality) assert.ok(Math.abs(q.bridgedMs! - 93.75) <= 0.2, `bridged ${q.bridgedMs} ms`);
-    for (const w of after.filter((x) => !over.includes(x))) for (const q of w.eeg.quality) assert.equal(q.bridgedMs, undefined);
-    for (const w of after) for (const q of w.ecg.quality) assert.equal(q.bridgedMs, undefined);
+    for (const w of after.filter((x) => !over.includes(x))) for (const q of w.eeg.quality) assert.equal(q.bridgedMs, undefined, `window at ${w.startTime - T0}, not over the loss: no EEG bridged`);
+    for (const w of after) for (const q of w.ecg.quality) assert.equal(q.bridgedMs, undefined, `window at ${w.startTime - T0}: no ECG bridged`);
     // The stream's quality report for the second holding the loss says so too.
     const rep = r.quality.filter((q) => q.streamId === 'hs/eeg' && q.channels[0].bridgedMs !== undefined);
     assert.equal(rep.length, 1);
@@ -125,7 +125,7 @@ describe('bridging short packet losses', () => {
     assert.equal(r.pipeline.states()[0].segments, 2);
     assert.ok(r.windows.some((w) => w.eeg.absentReason === 'gap'), 'a window over the loss lacks EEG (gap)');
     assert.ok(r.windows.some((w) => w.eeg.absentReason === 'warming-up' && w.startTime - T0 > 5), 'the new segment warms up');
-    for (const w of r.windows) for (const q of w.eeg.quality) assert.equal(q.bridgedMs, undefined);
+    for (const w of r.windows) for (const q of w.eeg.quality) assert.equal(q.bridgedMs, undefined, `window at ${w.startTime - T0}: nothing bridged over a 150-ms loss`);
     // Two packets (100 ms) are bridged.
     const two = run([SIM, POLAR], interleave(generate(SIM, 0, 30, sig, (i) => i >= 200 && i < 202), generate(POLAR, 0, 30, withHeartbeat(sig))));
     assert.equal(two.pipeline.states()[0].segments, 1);
@@ -138,10 +138,10 @@ describe('bridging short packet losses', () => {
     assert.equal(r.pipeline.states()[0].segments, 1);
     const heavy = r.windows.filter((w) => w.eeg.quality[0].bridgedMs! > 500);
     assert.ok(heavy.length >= 3, `${heavy.length} windows more than 10 % bridged`);
-    for (const w of heavy) assert.equal(w.eeg.absentReason, 'gap');
+    for (const w of heavy) assert.equal(w.eeg.absentReason, 'gap', `window at ${w.startTime - T0}, ${w.eeg.quality[0].bridgedMs} ms bridged: EEG absent (gap)`);
     const light = r.windows.filter((w) => (w.eeg.quality[0].bridgedMs ?? 0) > 0 && w.eeg.quality[0].bridgedMs! <= 500);
     assert.ok(light.length > 0, 'windows less bridged');
-    for (const w of light) assert.equal(w.eeg.present, true);
+    for (const w of light) assert.equal(w.eeg.present, true, `window at ${w.startTime - T0}, ${w.eeg.quality[0].bridgedMs} ms bridged: EEG present`);
   });
 
   test('time jumps, clock resets and announced device drops are never bridged', () => {

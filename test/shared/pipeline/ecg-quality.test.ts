@@ -51,7 +51,7 @@ describe('no-qrs on EEGMAT (12 subjects, rest and arithmetic)', { skip: noEegmat
     assert.ok(judged.length >= 170, `${judged.length} reports judged the QRS`);
     for (const r of judged) {
       assert.deepEqual(r.channels[0].flags, ['no-qrs'], `at ${r.time}: ratio ${r.channels[0].qrsRatio}, RMS ${r.channels[0].rmsUv} µV`);
-      assert.equal(r.channels[0].score, 0);
+      assert.equal(r.channels[0].score, 0, `at ${r.time}: score`);
     }
   });
 
@@ -74,9 +74,9 @@ describe('no-qrs on EEGMAT (12 subjects, rest and arithmetic)', { skip: noEegmat
     const ready = windows.filter((w) => w.eeg.present);
     assert.ok(ready.length >= 20, `${ready.length} windows with EEG`);
     for (const w of ready) {
-      assert.equal(w.ecg.present, false);
-      assert.equal(w.ecg.absentReason, 'bad-quality');
-      assert.deepEqual(w.ecg.quality.map((q) => q.flags), [['no-qrs']]);
+      assert.equal(w.ecg.present, false, `window at ${w.startTime}: ECG absent`);
+      assert.equal(w.ecg.absentReason, 'bad-quality', `window at ${w.startTime}: ECG absent for bad quality`);
+      assert.deepEqual(w.ecg.quality.map((q) => q.flags), [['no-qrs']], `window at ${w.startTime}: the lead flagged no-qrs`);
     }
     const p = prepareWindow(ready[0], { rateHz: 200, windowSeconds: 5, eeg: { channels: 'any', minChannels: 1, maxChannels: 32, unit: 'uV', scaleDivisor: 100 }, ecg: { channels: 'any', minChannels: 1, maxChannels: 12, unit: 'uV', scaleDivisor: 100 } });
     assert.deepEqual([p.fed, p.absent], [['eeg'], { ecg: 'bad-quality' }]);

@@ -86,12 +86,12 @@ describe('crossValidate', () => {
       const sets = [f.trainSubjects, f.validationSubjects, f.testSubjects];
       const all = sets.flat();
       assert.equal(new Set(all).size, all.length, 'no subject in two parts of a fold');
-      assert.equal(f.validationSubjects.length, 1);
+      assert.equal(f.validationSubjects.length, 1, 'one validation subject a fold');
     }
     for (const a of r.arms) {
       // Same test windows in every arm, each window tested once.
-      assert.equal(a.predictions.reduce((s, p) => s + p.yTrue.length, 0), 48);
-      assert.deepEqual(a.predictions.map((p) => p.subjects.join()), r.arms[0].predictions.map((p) => p.subjects.join()));
+      assert.equal(a.predictions.reduce((s, p) => s + p.yTrue.length, 0), 48, `${a.arm}: 48 test windows in all`);
+      assert.deepEqual(a.predictions.map((p) => p.subjects.join()), r.arms[0].predictions.map((p) => p.subjects.join()), `${a.arm}: the same test subjects per fold as ${r.arms[0].arm}`);
     }
     assert.equal(epochs.length, 4 * 3 * 8, 'an epoch record per arm × fold × epoch');
     const fused = r.arms[0];

@@ -24,7 +24,7 @@ describe('EEG patch mask', () => {
   test('every sample masks something and keeps something visible, even a single patch pair', () => {
     for (let step = 0; step < 200; step++) {
       const m = drawMask(DEFAULT_EEG_MASK, 1, 1, 2, 5, step);
-      assert.equal(m[0] + m[1], 1);
+      assert.equal(m[0] + m[1], 1, `step ${step}: one patch masked, one visible`);
     }
   });
 });
@@ -48,7 +48,7 @@ describe('ECG dual mask', () => {
       assert.ok(visible.length >= 1, 'never every lead');
       // Shared temporal mask: every visible lead has the same pattern.
       const first = row.subarray(visible[0] * N, (visible[0] + 1) * N);
-      for (const l of visible) assert.deepEqual(row.subarray(l * N, (l + 1) * N), first);
+      for (const l of visible) assert.deepEqual(row.subarray(l * N, (l + 1) * N), first, `example ${b}: lead ${l} shares the visible leads' temporal mask`);
       visiblePatchFraction += first.reduce((s, v) => s + v, 0) / N;
     }
     assert.ok(Math.abs(wholeLeads / B - 3) < 0.4, `whole leads per sample ${wholeLeads / B}`);

@@ -80,7 +80,7 @@ print(json.dumps(out))
   test('EEG band features = scipy.signal.welch + band sums, log10 absolute and relative', () => {
     cases.forEach((c, i) => {
       const f = eegBandFeatures(c.ch, c.fs);
-      assert.equal(f.length, c.ch.length * 10);
+      assert.equal(f.length, c.ch.length * 10, `case ${i}: 10 features a channel`);
       f.forEach((v, k) => near(v, ref.welch[i][k], 1e-9, `case ${i} feature ${k}`));
     });
     assert.equal(welchSegmentLength(200, 1000), 256);
@@ -207,15 +207,15 @@ print(json.dumps(out))
     );
     const ref = both.outer;
     sel.candidates.forEach((c, k) => {
-      assert.equal(c.C, BASELINE_C_GRID[k]);
-      assert.equal(c.folds, 5);
+      assert.equal(c.C, BASELINE_C_GRID[k], `candidate ${k}'s C`);
+      assert.equal(c.folds, 5, `candidate ${k}: 5 inner folds`);
       assert.ok(Math.abs(c.auroc - both.grid[k]) <= 1e-9, `C ${c.C}: mean inner AUROC ${c.auroc} vs scikit-learn ${both.grid[k]}`);
     });
     assert.equal(ev.table.rows.length, 6);
     ev.predictions.forEach((p, i) => {
       p.scores.forEach((v, k) => assert.ok(Math.abs(v - ref[i].proba[k]) <= 1e-7, `fold ${i} window ${k}: ${v} vs ${ref[i].proba[k]}`));
       const row = ev.table.rows[i];
-      assert.equal(row.fold, `P${i}`);
+      assert.equal(row.fold, `P${i}`, `prediction ${i} belongs to row P${i}`);
       assert.ok(Math.abs(row.metrics.auroc! - ref[i].auroc) <= 1e-9, `fold ${i} AUROC`);
       assert.ok(Math.abs(row.metrics.aucPr! - ref[i].ap) <= 1e-9, `fold ${i} AP`);
       assert.ok(Math.abs(row.metrics.balancedAccuracy! - ref[i].bacc) <= 1e-9, `fold ${i} balanced accuracy`);
