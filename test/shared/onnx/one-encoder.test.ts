@@ -103,7 +103,7 @@ for (const m of ['eeg', 'ecg'] as const) {
       // The other device away changes nothing (same feeds, bit for bit); this model's away skips the window.
       for (let w = 0; w < windows.length; w++) {
         const p = prepareWindow(without(windows[w], other), contract);
-        assert.deepEqual([p.fed, p.absent], [[m], {}]);
+        assert.deepEqual([p.fed, p.absent], [[m], {}], `window ${w} without ${O}: fed by ${M} only, nothing absent`);
         for (const k of Object.keys(p.feeds)) assert.deepEqual(p.feeds[k].data, prepared[w].feeds[k].data, k);
       }
       assert.throws(

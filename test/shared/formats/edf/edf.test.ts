@@ -11,7 +11,7 @@ import { throwsFormat } from '../throws-format';
 function flatChannels(r: ImportedRecording) {
   const out: { label: string; si: number; res: number; offset: number; data: Float32Array | Float64Array }[] = [];
   for (const s of r.streams) {
-    assert.equal(s.segments.length, 1);
+    assert.equal(s.segments.length, 1, `stream ${s.name}: one contiguous segment`);
     const seg = s.segments[0];
     s.channels.forEach((c, k) => {
       const si = c.unit === 'uV' ? 1e-6 : c.unit === 'mV' ? 1e-3 : 1;
@@ -103,13 +103,13 @@ describe('importEdf', () => {
           ['ECG', 'ecg', 500, 1, expect * 500],
         ], name);
         const ecg = r.streams[1].channels[0];
-        assert.deepEqual([ecg.label, ecg.unit, ecg.fileUnit, ecg.kind], ['ECG ECG', 'uV', 'mV', 'ecg']);
+        assert.deepEqual([ecg.label, ecg.unit, ecg.fileUnit, ecg.kind], ['ECG ECG', 'uV', 'mV', 'ecg'], `${name}: ECG label, unit, file unit, kind`);
         assert.ok(Math.abs(ecg.resolution - (ecg.physicalRange![1] - ecg.physicalRange![0]) / 65535) < 1e-12, `ECG resolution ${ecg.resolution}, expected the physical range / 65535`);
         if (name === 'Subject00_1') assert.deepEqual(ecg.physicalRange!.map((v) => Math.round(v * 1e6) / 1e6), [-205.03, 654.943]);
         const fp1 = r.streams[0].channels[0];
-        assert.equal(fp1.position, 'Fp1');
+        assert.equal(fp1.position, 'Fp1', `${name}: the first EEG channel's position`);
         if (name === 'Subject00_1') assert.equal(fp1.prefilter, 'HP:0.500000Hz LP:45.000000Hz RF:50Hz');
-        assert.equal(r.streams[0].channels[19].label, 'EEG A2-A1');
+        assert.equal(r.streams[0].channels[19].label, 'EEG A2-A1', `${name}: the 20th EEG channel`);
         // the [Total time] note exists only in Subject00 and Subject01 (SOURCES.md)
         assert.equal(r.annotations.length, s <= 1 ? 1 : 0, name);
       }

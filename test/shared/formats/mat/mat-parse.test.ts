@@ -154,17 +154,17 @@ describe('parseMat on hand-built bytes', () => {
         matrix(le, 4, [2, 2], 'grid', (w) => w.u32(16).u32(4).bytes([0x61, 0x63, 0x62, 0x64]).pad()), // "ab" / "cd", column-major
       );
       const mat = parseMat(f, 'hand.mat');
-      assert.equal(mat.header.littleEndian, le);
+      assert.equal(mat.header.littleEndian, le, `little-endian ${le}: the header's byte order`);
       const x = mat.variables.get('x')!.value as MatNumeric;
-      assert.equal(x.class, 'double');
+      assert.equal(x.class, 'double', `little-endian ${le}: x is double`);
       assert.ok(x.real instanceof Float64Array, 'the real part is a Float64Array');
-      assert.deepEqual(Array.from(x.real as Float64Array), [0, 7, 255]);
-      assert.deepEqual(Array.from((mat.variables.get('n16')!.value as MatNumeric).real as Int16Array), [-300, 1234]);
-      assert.deepEqual(mat.variables.get('ab')!.value, { kind: 'char', dims: [1, 2], rows: ['aΩ'] });
-      assert.deepEqual(mat.variables.get('grid')!.value, { kind: 'char', dims: [2, 2], rows: ['ab', 'cd'] });
+      assert.deepEqual(Array.from(x.real as Float64Array), [0, 7, 255], `little-endian ${le}: x`);
+      assert.deepEqual(Array.from((mat.variables.get('n16')!.value as MatNumeric).real as Int16Array), [-300, 1234], `little-endian ${le}: n16`);
+      assert.deepEqual(mat.variables.get('ab')!.value, { kind: 'char', dims: [1, 2], rows: ['aΩ'] }, `little-endian ${le}: ab`);
+      assert.deepEqual(mat.variables.get('grid')!.value, { kind: 'char', dims: [2, 2], rows: ['ab', 'cd'] }, `little-endian ${le}: grid, column-major`);
       // The same variable compressed reads the same.
       const z = parseMat(file(le, compressed(le, matrix(le, 6, [1, 3], 'x', (w) => w.u32(2).u32(3).bytes([0, 7, 255]).pad()))));
-      assert.deepEqual(Array.from((z.variables.get('x')!.value as MatNumeric).real as Float64Array), [0, 7, 255]);
+      assert.deepEqual(Array.from((z.variables.get('x')!.value as MatNumeric).real as Float64Array), [0, 7, 255], `little-endian ${le}: the compressed x`);
     });
   }
   test('function handles and opaque objects load as "unsupported" without failing the file', () => {
