@@ -56,10 +56,12 @@ const RATE_CHECK = { settleS: 2, spanS: 10 };
 const RATE_CHECK_EDGE = 0.25;
 const RATE_TOLERANCE = 0.05;
 /**
- * How long a connect waits for the last connection's close to finish before it opens anyway. A
- * serial close writes the stop command (up to 2 s for a port that does not drain) before it closes
- * the port: a reconnect opened meanwhile (0.25 s after a stall) met the port still locked by us and
- * took it for another program's, which is then retried only every 12 s.
+ * How long a connect waits for the last connection's close to finish before it opens anyway, and a
+ * stop for an attempt still opening (which then closes what it opened). A serial close writes the
+ * stop command (up to 2 s for a port that does not drain) before it closes the port: a reconnect
+ * opened meanwhile (0.25 s after a stall) met the port still locked by us and took it for another
+ * program's, which is then retried only every 12 s. Likewise a Connect after a stop that returned
+ * while an attempt (a reconnect after a stall) was opening the port.
  */
 const PREVIOUS_CLOSE_WAIT_MS = 5_000;
 /**
@@ -129,6 +131,8 @@ export class ManagedSource implements Source {
   private closing: Promise<void> = Promise.resolve();
   /** Sessions whose close has not finished (see PREVIOUS_CLOSE_WAIT_MS). */
   private closesPending = 0;
+  /** Connect attempts not finished (see PREVIOUS_CLOSE_WAIT_MS). */
+  private readonly opensPending = new Set<Promise<void>>();
   /** Host time the chunk being delivered began (it ends the hole a resume closes). */
   private resumeAt = NaN;
   /**
@@ -177,6 +181,10 @@ export class ManagedSource implements Source {
     this.dispatch({ type: 'stop', now: this.now() });
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
+    // An attempt still opening a serial port closes what it opens (it sees ctx.closed), queued
+    // behind the others: waited for, so the port is free when the stop returns. (A Bluetooth connect
+    // in flight, which may listen for seconds for a device to advertise, is not: it holds no port.)
+    if (this.driver.serialPort && this.opensPending.size > 0) await bounded(Promise.allSettled(this.opensPending), PREVIOUS_CLOSE_WAIT_MS);
     await this.closing;
   }
 
@@ -245,9 +253,12 @@ export class ManagedSource implements Source {
 
   private perform(fx: ConnEffect): void {
     switch (fx.type) {
-      case 'open':
-        void this.open(fx.attempt);
+      case 'open': {
+        const opening = this.open(fx.attempt);
+        this.opensPending.add(opening);
+        void opening.catch(() => undefined).finally(() => this.opensPending.delete(opening));
         break;
+      }
       case 'close':
         this.closeSession();
         break;
@@ -321,15 +332,14 @@ export class ManagedSource implements Source {
     this.ctx = ctx;
     try {
       if (this.closesPending > 0) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([this.closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, PREVIOUS_CLOSE_WAIT_MS)))]);
-        clearTimeout(timer);
+        await bounded(this.closing, PREVIOUS_CLOSE_WAIT_MS);
         // Stopped, or this attempt timed out, while it waited: nothing to open.
         if (ctx.closed) return;
       }
       const session = await this.driver.open(ctx);
       if (ctx.closed || this.conn.attempt !== attempt) {
-        await session.close().catch(() => undefined);
+        // In the close queue, so the next attempt (or a stop) waits for it as for any close.
+        this.queueClose(session);
         return;
       }
       this.session = session;
@@ -360,14 +370,15 @@ export class ManagedSource implements Source {
     const session = this.session;
     this.session = null;
     this.ctx = null;
-    if (session) {
-      const prev = this.closing;
-      this.closesPending++;
-      this.closing = prev
-        .then(() => session.close())
-        .catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`))
-        .finally(() => this.closesPending--);
-    }
+    if (session) this.queueClose(session);
+  }
+
+  private queueClose(session: DriverSession): void {
+    this.closesPending++;
+    this.closing = this.closing
+      .then(() => session.close())
+      .catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`))
+      .finally(() => this.closesPending--);
   }
 
   private markGaps(reason: 'device-dropped' | 'paused'): void {
@@ -597,6 +608,13 @@ export class ManagedSource implements Source {
   private log(level: LogLevel, message: string): void {
     this.opts.log?.({ time: this.now(), level, source: `device:${this.deviceId}`, message });
   }
+}
+
+/** Waits for `p`, or `ms`, whichever comes first. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function toConnError(e: DeviceError): ConnError {

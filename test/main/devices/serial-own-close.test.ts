@@ -65,6 +65,35 @@ function holdCloses(path: string) {
   };
 }
 
+/**
+ * From now on, each port opened at `path` is handed over only on release(), once the system has
+ * opened it (and its lock is taken): an open that a busy thread pool reports late.
+ */
+function holdOpens(path: string) {
+  const binding = SerialPort.binding as unknown as Binding;
+  const open = binding.open;
+  const real = realpathSync(path);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const state = { held: 0 };
+  binding.open = async function (this: Binding, options) {
+    const port = await open.call(this, options);
+    if (realpathSync(options.path) === real) {
+      state.held++;
+      await gate;
+    }
+    return port;
+  };
+  return {
+    state,
+    release: () => release(),
+    restore: () => {
+      binding.open = open;
+      release();
+    },
+  };
+}
+
 /** Lines of one channel at `rateHz` written to the device side by the test, paused at will (a stall). */
 async function lineWriter(path: string, rateHz: number) {
   const link = await openSerialLink(path, 115200, 'test device');
@@ -190,6 +219,34 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
     assert.equal(sink.gaps.filter((g) => g.reason === 'device-dropped').length, 1, 'one hole, for the stall');
     await src.stop();
     hold.restore();
+  });
+
+  test('a stop while a reconnect is opening the port returns once that attempt has closed it: a Connect then opens', async () => {
+    const pty = new PtyPair('ownclose-opening');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const dev = await lineWriter(pty.device, 200);
+    cleanups.push(() => dev.stop());
+    const sink = new RecordingSink();
+    const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', name: 'Arduino ECG' }), {
+      hostClock: systemClock,
+      policy: FAST,
+      tickMs: 50,
+    });
+    cleanups.push(() => src.stop());
+    await src.start(sink);
+    await waitFor('samples', () => sink.samples(`serial-text:${pty.app}/ecg`) >= 100, 5000);
+    const hold = holdOpens(pty.app);
+    cleanups.push(hold.restore);
+    // A stall: the source closes the port and opens it again, which the system does and reports late.
+    dev.pause();
+    await waitFor('the reconnect opening the port', () => hold.state.held === 1, 5000);
+    setTimeout(hold.release, 500);
+    await src.stop();
+    hold.restore();
+    // Stop returned while that attempt still held the port: this open met our own lock.
+    const next = await openSerialLink(pty.app, 115200, 'next Connect');
+    await next.close();
   });
 
   test('Disconnect, then Connect at once while the port is still closing: the device connects again (device manager)', async () => {
