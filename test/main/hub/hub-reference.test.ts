@@ -135,9 +135,9 @@ print(json.dumps(out))
     );
     picks.forEach((f, i) => {
       const { f: freq, p } = ref[i];
-      assert.equal(ref[i].segments, cases[i].segments);
+      assert.equal(ref[i].segments, cases[i].segments, `case ${i}: Welch segments as scipy`);
       const df = freq[1] - freq[0];
-      assert.deepEqual([...f.spectrum.freqHz], freq.map(Math.fround));
+      assert.deepEqual([...f.spectrum.freqHz], freq.map(Math.fround), `case ${i}: frequency bins as scipy`);
       for (let c = 0; c < f.channels.length; c++) {
         EEG_BANDS.forEach((b, j) => {
           const want = p[c].reduce((s, v, n) => (freq[n] >= b.lowHz && freq[n] < b.highHz ? s + v : s), 0) * df;

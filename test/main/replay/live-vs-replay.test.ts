@@ -27,10 +27,10 @@ function assertSameWindow(r: SyncWindow, w: SyncWindow, i: number): void {
   for (const m of ['eeg', 'ecg'] as const) {
     assert.equal(r[m].present, w[m].present, `window ${i} ${m} present`);
     assert.equal(r[m].absentReason, w[m].absentReason, `window ${i} ${m} absent reason`);
-    assert.deepEqual(r[m].channels, w[m].channels);
+    assert.deepEqual(r[m].channels, w[m].channels, `window ${i} ${m} channels`);
     assert.ok(bytes(r[m].data).equals(bytes(w[m].data)), `window ${i} ${m} data differs`);
     assert.deepEqual(r[m].quality, w[m].quality, `window ${i} ${m} quality`);
-    assert.deepEqual(r[m].streamIds, w[m].streamIds.map((id) => `replay:${id}`));
+    assert.deepEqual(r[m].streamIds, w[m].streamIds.map((id) => `replay:${id}`), `window ${i} ${m} stream ids, each as replay:`);
   }
 }
 

@@ -59,8 +59,8 @@ describe('datasets from recorded sessions', { skip: !have && 'needs ../shared/da
       const s = w.start;
       const expected = s + 5 <= 20 ? null : s >= 20 && s + 5 <= 100 ? 0 : s >= 100 ? 1 : 'mixed';
       if (expected !== 'mixed') assert.equal(w.label, expected, `window at ${s} s`);
-      assert.equal(w.subject, 'S03');
-      assert.equal(w.eegChannels.length, 19);
+      assert.equal(w.subject, 'S03', `window at ${s} s: subject`);
+      assert.equal(w.eegChannels.length, 19, `window at ${s} s: 19 EEG channels`);
       assert.ok(w.rrMs.length >= 3, 'R peaks from the pipeline');
     }
     assert.ok(ds.recordings[0].unlabelled >= 3, `${ds.recordings[0]?.unlabelled} unlabelled windows, expected at least 3`);
@@ -73,7 +73,7 @@ describe('datasets from recorded sessions', { skip: !have && 'needs ../shared/da
     for (const w of ds.windows) {
       const e = w.start + 5;
       if (e <= 30) assert.equal(w.label, 1, `window ending ${e} s: before the arousal-8 report`);
-      else if (w.start >= 30 && e <= 60) assert.equal(w.label, 0);
+      else if (w.start >= 30 && e <= 60) assert.equal(w.label, 0, `window ${w.start}–${e} s: label 0`);
       else if (e > 60) assert.equal(w.label, null, 'after the last report');
     }
   });

@@ -92,7 +92,7 @@ describe('pipeline snapshots', () => {
     const plain = pipelineWithLog(streams, c2, plainLog);
     feed(plain, calls, 0, c2);
     assert.equal(plainLog.length, log.length);
-    plainLog.forEach((e, i) => assert.equal(text(e.kind, e.value), text(log[i].kind, log[i].value)));
+    plainLog.forEach((e, i) => assert.equal(text(e.kind, e.value), text(log[i].kind, log[i].value), `event ${i} (${e.kind}) as in the first run`));
     assert.ok(log.some((e) => e.kind === 'gaps') && log.some((e) => e.kind === 'problems'), 'the faults show');
   });
 
@@ -103,8 +103,8 @@ describe('pipeline snapshots', () => {
       const c = { i: 0 };
       const restored = pipelineWithLog(streams, c, tail);
       const head = restored.restore(snap.bytes);
-      assert.equal(head.windowsFrom, snap.windowsFrom);
-      assert.deepEqual(head.streamIds, ['hs/eeg', 'st/ecg']);
+      assert.equal(head.windowsFrom, snap.windowsFrom, `restored at call ${at}: windowsFrom`);
+      assert.deepEqual(head.streamIds, ['hs/eeg', 'st/ecg'], `restored at call ${at}: the stream ids`);
       feed(restored, calls, at + 1, c);
       const expected = log.filter((e) => e.call > at && (e.kind !== 'windows' || (e.value as SyncWindow).startTime >= snap.windowsFrom) && (e.kind !== 'quality' || (e.value as QualityReport).time - 5 >= snap.windowsFrom - 1e-9));
       assert.equal(tail.length, expected.length, `after call ${at}: ${tail.length} events, uninterrupted ${expected.length}`);
@@ -157,8 +157,8 @@ describe('pipeline snapshots', () => {
   test('small and versioned: a few kB for two streams', () => {
     for (const snap of snaps.values()) {
       const h = decodePipelineSnapshotHeader(snap.bytes);
-      assert.equal(h.version, PIPELINE_SNAPSHOT_VERSION);
-      assert.equal(h.length, snap.bytes.length);
+      assert.equal(h.version, PIPELINE_SNAPSHOT_VERSION, 'the snapshot header version');
+      assert.equal(h.length, snap.bytes.length, "the header's length is the snapshot's");
       assert.ok(snap.bytes.length < 8000, `${snap.bytes.length} bytes`);
     }
   });

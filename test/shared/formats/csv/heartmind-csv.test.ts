@@ -24,7 +24,7 @@ test('EEGMAT to CSV: one file per stream, one of markers and one of the header t
     for (let i = 0; i < 31000; i += 13) {
       const a = orig.segments[0].data[c * 31000 + i];
       const b = s.segments[0].data[c * 31000 + i];
-      assert.equal(Math.round((b - ch.offset) / ch.resolution) + 0, Math.round((a - ch.offset) / ch.resolution) + 0);
+      assert.equal(Math.round((b - ch.offset) / ch.resolution) + 0, Math.round((a - ch.offset) / ch.resolution) + 0, `${ch.label} sample ${i}: the same count (${b} read back, ${a} written)`);
     }
   });
   assert.deepEqual(s.channels.slice(0, 2).map((c) => [c.label, c.unit, c.kind, c.position]), [['EEG Fp1', 'uV', 'eeg', 'Fp1'], ['EEG Fp2', 'uV', 'eeg', 'Fp2']]);
@@ -147,7 +147,7 @@ test('rates come back exactly from time_s written to the microsecond (130 Hz rea
     };
     const back = parseHeartMindCsv(writeCsv(rec)[0].text, 'r-ecg.csv').streams[0];
     assert.equal(back.rateHz, rate, `${rate} Hz over ${seconds} s`);
-    assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0.37, count]]);
+    assert.deepEqual(back.segments.map((g) => [g.start, g.count]), [[0.37, count]], `${rate} Hz over ${seconds} s: one segment from 0.37 s`);
   }
 });
 
@@ -194,13 +194,13 @@ test('the files of one CSV export import as one recording: its streams together,
   const names = files.map((f) => f.name);
   assert.deepEqual(names, ['Subject00_2-EEG.csv', 'Subject00_2-ECG.csv', 'Subject00_2-markers.csv', 'Subject00_2-info.csv']);
   for (const main of names) {
-    assert.equal(csvExportBase(main, names), 'Subject00_2');
+    assert.equal(csvExportBase(main, names), 'Subject00_2', `${main}: the export's base name`);
     // The reader puts the file asked for first; the recording is the same whichever it is.
     const back = importRecording([files.find((f) => f.name === main)!, ...files.filter((f) => f.name !== main)]);
-    assert.equal(back.fileName, 'Subject00_2.csv');
-    assert.equal(back.startTime, rec.startTime);
-    assert.deepEqual(back.streams.map((s) => [s.name, s.rateHz, s.channels.length, s.segments.map((g) => [g.start, g.count])]), [['ECG', 500, 1, [[0, 31000]]], ['EEG', 500, 20, [[0, 31000]]]]);
-    assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), [[0, 0, '[Total time]+62.000'], [1.5, 0.25, 'stim']]);
+    assert.equal(back.fileName, 'Subject00_2.csv', `${main}: the recording's file name`);
+    assert.equal(back.startTime, rec.startTime, `${main}: the start time`);
+    assert.deepEqual(back.streams.map((s) => [s.name, s.rateHz, s.channels.length, s.segments.map((g) => [g.start, g.count])]), [['ECG', 500, 1, [[0, 31000]]], ['EEG', 500, 20, [[0, 31000]]]], `${main}: the streams`);
+    assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), [[0, 0, '[Total time]+62.000'], [1.5, 0.25, 'stim']], `${main}: the annotations`);
     // The EDF's subject and header text, from the info file; 'files' is the reader's own note.
     assert.deepEqual(back.subject, rec.subject, `${main}: the subject`);
     assert.deepEqual({ ...back.info, files: undefined }, { ...rec.info, files: undefined }, `${main}: the header text`);
@@ -209,7 +209,7 @@ test('the files of one CSV export import as one recording: its streams together,
     const res = ecg.channels[0].resolution;
     const orig = ecg.segments[0].data;
     const got = back.streams[0].segments[0].data;
-    for (let i = 0; i < 31000; i += 7) assert.equal(Math.round(got[i] / res), Math.round(orig[i] / res));
+    for (let i = 0; i < 31000; i += 7) assert.equal(Math.round(got[i] / res), Math.round(orig[i] / res), `${main}: ECG sample ${i}, in counts`);
   }
   // A lone stream file, or one with no markers file beside it, is read alone, as before.
   assert.equal(csvExportBase('Subject00_2-EEG.csv', ['Subject00_2-EEG.csv']), null);
