@@ -97,7 +97,7 @@ test('recording batches: replay pages give back every chunk in arrival order acr
       sent.push({ streamId: sc, ...cc });
     }
     const res = server.appendBatch(db, { sessionId: sid, blocks: [{ streamId: se, chunks: packChunks(eegChunks) }, { streamId: sc, chunks: packChunks(ecgChunks) }], gaps });
-    assert.equal(res.samples, 5 * 12 * 4 + 5 * 7);
+    assert.equal(res.samples, 5 * 12 * 4 + 5 * 7, `batch ${batch}: samples stored`);
   }
   const summary = server.getSummary(db, sid);
   assert.equal(summary.sampleCount, 3 * (5 * 12 * 4 + 5 * 7));

@@ -65,7 +65,7 @@ test('Cyton + Polar into the hub and a recording; the strap drops and comes back
     assert.ok(g.startTime <= dropAt + 0.6 && g.endTime >= backAt - 0.1, `gap ${g.startTime.toFixed(2)}..${g.endTime.toFixed(2)} vs drop ${dropAt.toFixed(2)}..${backAt.toFixed(2)}`);
     assert.equal(gaps.filter((x) => x.streamId.startsWith('cyton:')).length, 0, 'no gap on the Cyton');
     // Window sequence numbers never skip while one device is away.
-    for (let k = 1; k < windows.length; k++) assert.equal(windows[k].seq, windows[k - 1].seq + 1);
+    for (let k = 1; k < windows.length; k++) assert.equal(windows[k].seq, windows[k - 1].seq + 1, `window ${k}'s seq follows window ${k - 1}'s`);
 
     await recorder.stop();
     const stored = await db.api.listGaps(rec.sessionId!);

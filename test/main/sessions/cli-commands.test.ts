@@ -62,9 +62,9 @@ test('sessions export: gaps zero-filled (EDF+C) by default, left out with --disc
   const kind = (f: string) => readFileSync(join(dir, f)).subarray(192, 197).toString('latin1');
   for (const [file, flags, expected] of [['c.edf', [], 'EDF+C'], ['d.edf', ['--discontinuous'], 'EDF+D'], ['d.bdf', ['--discontinuous'], 'BDF+D']] as const) {
     const e = io();
-    assert.equal(await sessions.run(['export', '1', join(dir, file), ...flags, '--data-dir', dir], e.io), 0);
-    assert.match(e.out[0], /wrote .*: 222,520 values, 175 annotations/);
-    assert.equal(kind(file), expected);
+    assert.equal(await sessions.run(['export', '1', join(dir, file), ...flags, '--data-dir', dir], e.io), 0, `export ${file}: exit code 0`);
+    assert.match(e.out[0], /wrote .*: 222,520 values, 175 annotations/, `export ${file}: the summary line`);
+    assert.equal(kind(file), expected, `${file} is ${expected}`);
   }
 });
 

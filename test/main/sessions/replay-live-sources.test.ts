@@ -90,22 +90,22 @@ test('closing a replay restarts only the devices live before it, without waiting
   for (let round = 0; round < 2; round++) {
     await call('hm:sessions:replay-open', { sessionId: session.id, speed: 'max' });
     // The live devices are parked; the failed one stays as it was, its error showing.
-    assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), ['polar-h10:zz', `replay-${session.id}`]);
-    assert.equal(state('polar-h10:zz'), 'error');
+    assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), ['polar-h10:zz', `replay-${session.id}`], `round ${round}: the live devices parked, the failed one kept`);
+    assert.equal(state('polar-h10:zz'), 'error', `round ${round}: the failed device still shows its error while replaying`);
     const logsBefore = core.recentLogs().length;
     await call('hm:sessions:replay-close');
     // Every live device is back in the list at once, the slow one still connecting: the close did not
     // wait for its 1-s reopen (what a wall-clock bound of 500 ms stood for; a loaded machine missed it).
     // A close that waited would find it streaming.
-    assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), [...live, 'polar-h10:zz'].sort());
-    assert.equal(state('slow:1'), 'connecting');
+    assert.deepEqual(core.hub.sources().map((s) => s.deviceId).sort(), [...live, 'polar-h10:zz'].sort(), `round ${round}: every live device back at once after the close`);
+    assert.equal(state('slow:1'), 'connecting', `round ${round}: the slow device still connecting when the close returns`);
     await service.restoring;
-    assert.equal(state('slow:1'), 'streaming');
+    assert.equal(state('slow:1'), 'streaming', `round ${round}: the slow device streaming once restored`);
     await waitFor('simulated devices streaming', () => live.every((id) => state(id) === 'streaming'), 3000);
     const after = core.recentLogs().slice(logsBefore).map((e) => e.message);
     assert.ok(!after.some((m) => /Polar H10 zz/.test(m)), after.join('\n'));
     assert.equal(bluetoothTries, 3, 'the failed device was not tried again');
-    assert.equal(state('polar-h10:zz'), 'error');
+    assert.equal(state('polar-h10:zz'), 'error', `round ${round}: the failed device still shows its error`);
   }
   assert.equal(slow.opens, 3);
 });

@@ -61,7 +61,7 @@ describe('device clock and radio', () => {
     const cs = got.chunks;
     assert.ok(Math.abs(cs.length - (120 * 256) / 12) < 30, `expected: Math.abs(cs.length - (120 * 256) / 12) < 30`);
     for (let i = 1; i < cs.length; i++) {
-      assert.equal(cs[i].count, 12);
+      assert.equal(cs[i].count, 12, `chunk ${i}: 12 samples`);
       assert.ok(Math.abs(cs[i].deviceTime - cs[i - 1].deviceTime - 12 / 256) < 1e-9, 'device time advances one packet at the nominal rate on its own clock');
       assert.ok(cs[i].hostTime >= cs[i - 1].hostTime, 'arrivals in order');
     }
