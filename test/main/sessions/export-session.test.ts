@@ -76,7 +76,7 @@ test('sessions export to EDF+, BDF and CSV; MNE-Python reads back the data and t
   const labels = eeg.info.channels.map((c) => c.label);
   for (const view of [e, bd]) {
     for (const l of labels) assert.ok(view.chNames.includes(l), `${l} in ${view.chNames.join(',')}`);
-    assert.equal(view.sfreq, eeg.info.nominalRateHz);
+    assert.equal(view.sfreq, eeg.info.nominalRateHz, `the rate MNE reads from ${view === e ? 'EDF' : 'BDF'}`);
     assert.ok(Math.abs(view.nTimes / view.sfreq - 8) < 1.01, `${view.nTimes / view.sfreq} s exported`);
     assert.ok(Math.abs(view.measDate! - from) < 1, 'the file starts at the range start');
     const ann = view.annotations.map(([onset, dur, label]) => ({ at: view.measDate! + onset, dur, label }));
@@ -188,7 +188,7 @@ test('a gap of minutes (XDF clock reset) exports as EDF+C: MNE reads every sampl
   // Our import, from EDF+C and from EDF+D: the recorded samples only, at their times.
   for (const [name, bytes] of [['gap.edf', cBytes], ['gap-d.edf', dBytes]] as const) {
     const back = importEdf(bytes, name);
-    assert.equal(back.streams.length, 1);
+    assert.equal(back.streams.length, 1, `${name}: one stream`);
     const segs = back.streams[0].segments;
     assert.deepEqual(segs.map((g) => [Math.round(g.start * 100), g.count]), stream.segments.map((g) => [Math.round(g.start * 100), g.count]), name);
     segs.forEach((g, j) => {
@@ -283,7 +283,7 @@ test('an export encodes and writes its file in pieces, a step each (it was one s
     for (; !r.done; r = steps.next()) if (existsSync(partial)) sizes.add(statSync(partial).size);
     assert.ok(sizes.size >= 4, `${format}: the file grew over ${sizes.size} steps`);
     if (format === 'edf') assert.deepEqual(readFileSync(out), readFileSync(viaWorker.files[0]), 'the same bytes as the worker wrote');
-    assert.equal(r.value.bytes, r.value.files.reduce((a, f) => a + statSync(f).size, 0));
+    assert.equal(r.value.bytes, r.value.files.reduce((a, f) => a + statSync(f).size, 0), `${format}: the bytes reported are the files' sizes`);
   }
   // Dropped half way (the worker returns it when the database closes): no file, no '.partial'.
   const out = join(dir, 'dropped.edf');

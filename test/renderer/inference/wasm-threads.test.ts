@@ -16,8 +16,8 @@ test('a picked count is honoured up to the cores there are', () => {
 test('without cross-origin isolation there is no SharedArrayBuffer: one thread, and the reason', () => {
   for (const pref of ['auto', 1, 2, 4] as const) {
     const t = wasmThreads(pref, 8, false);
-    assert.equal(t.threads, 1);
-    assert.match(t.why, /not cross-origin isolated/);
+    assert.equal(t.threads, 1, `preference ${pref}: one thread`);
+    assert.match(t.why, /not cross-origin isolated/, `preference ${pref}: the reason`);
   }
 });
 

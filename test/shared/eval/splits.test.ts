@@ -51,7 +51,7 @@ describe('leaveOneSubjectOut', () => {
     assert.deepEqual(a, b);
     checkPartition(a, subjects);
     for (const f of a) {
-      assert.equal(f.validationSubjects.length, 2);
+      assert.equal(f.validationSubjects.length, 2, `fold testing ${f.testSubjects.join()}: two validation subjects`);
       const classes = new Set(Array.from(f.validation, (i) => labels[i]));
       assert.deepEqual([...classes].sort(), [0, 1], `fold ${f.index} validation covers both classes`);
     }

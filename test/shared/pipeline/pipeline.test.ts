@@ -128,10 +128,10 @@ describe('missing and dropping devices', () => {
     const r = run([MUSE], generate(MUSE, 0, 20, bg()));
     assert.ok(r.windows.length >= 12, `expected: r.windows.length >= 12`);
     for (const w of r.windows) {
-      assert.equal(w.eeg.present, true);
-      assert.equal(w.ecg.present, false);
-      assert.equal(w.ecg.absentReason, 'no-device');
-      assert.equal(w.ecg.data.length, 0);
+      assert.equal(w.eeg.present, true, `window at ${w.startTime - T0}: EEG present`);
+      assert.equal(w.ecg.present, false, `window at ${w.startTime - T0}: ECG absent`);
+      assert.equal(w.ecg.absentReason, 'no-device', `window at ${w.startTime - T0}: ECG absent as no-device`);
+      assert.equal(w.ecg.data.length, 0, `window at ${w.startTime - T0}: no ECG samples`);
     }
   });
 

@@ -43,13 +43,13 @@ test('every arm with each metric as report.json holds it (mean ± sd over folds)
     const cells = row(a.arm).slice(a.arm.length).trim().split(/\s{2,}/);
     const want = (['auroc', 'aucPr', 'f1', 'f1Weighted', 'balancedAccuracy', 'cohenKappa'] as const).map((m) => a.table.summary[m]);
     assert.equal(cells.length, want.length, row(a.arm));
-    cells.forEach((c, i) => assert.equal(c.replace('*', ''), `${want[i].mean.toFixed(3)} ± ${want[i].sd.toFixed(3)}`));
+    cells.forEach((c, i) => assert.equal(c.replace('*', ''), `${want[i].mean.toFixed(3)} ± ${want[i].sd.toFixed(3)}`, `${a.arm}: cell ${i} is the summary's mean ± sd`));
   }
   const perFold = lines.slice(lines.findIndex((l) => l.startsWith('AUROC per fold')) + 1);
   assert.equal(perFold.length, 3);
   report.folds.forEach((f, i) => {
     const cells = perFold[i].split(/\s{2,}/);
-    assert.deepEqual(cells, [`fold ${i + 1}`, report.arms[0].table.rows[i].metrics.auroc!.toFixed(3), report.arms[1].table.rows[i].metrics.auroc === null ? '–' : report.arms[1].table.rows[i].metrics.auroc!.toFixed(3), f.testSubjects[0]]);
+    assert.deepEqual(cells, [`fold ${i + 1}`, report.arms[0].table.rows[i].metrics.auroc!.toFixed(3), report.arms[1].table.rows[i].metrics.auroc === null ? '–' : report.arms[1].table.rows[i].metrics.auroc!.toFixed(3), f.testSubjects[0]], `fold ${i + 1}'s row`);
   });
   // The baseline's third fold holds one class: its AUROC is '–' there and its mean is over 2 of 3 folds, marked.
   assert.equal(report.arms[1].table.summary.auroc.n, 2);

@@ -271,20 +271,20 @@ describe('writeEdf', () => {
     keep(rec.streams[1], [[0, 1.2], [1.7, 3.5]]);
     for (const format of ['edf', 'bdf'] as const) {
       const { bytes, warnings } = writeEdf(rec, { format });
-      assert.deepEqual(warnings, []);
+      assert.deepEqual(warnings, [], `${format}: no warnings`);
       const h = parseEdfHeader(bytes, 'p');
-      assert.equal(h.recordCount, 4);
+      assert.equal(h.recordCount, 4, `${format}: 4 records`);
       const written = parseEdfAnnotations(h, bytes, 'p').annotations.filter((a) => a.text.startsWith('BAD_ACQ_SKIP'));
       // From 3.5 s neither stream has samples: one plain span; before that each stream's own.
       assert.deepEqual(written.map((a) => [a.onset, a.duration, a.text]).sort((x, y) => (x[0] as number) - (y[0] as number)), [
         [1.2, 0.5, 'BAD_ACQ_SKIP ECG'],
         [3.25, 0.25, 'BAD_ACQ_SKIP Fp1,Fp2,Cz'],
         [3.5, 0.5, 'BAD_ACQ_SKIP'],
-      ]);
+      ], `${format}: each stream's own BAD_ACQ_SKIP, then one plain one`);
       const back = importEdf(bytes, `p.${format}`);
-      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 832]], [[0, 156], [221 / 130, 234]]]);
+      assert.deepEqual(back.streams.map((s) => s.segments.map((g) => [g.start, g.count])), [[[0, 832]], [[0, 156], [221 / 130, 234]]], `${format}: the segments read back`);
       assertClose(bytes, rec, back);
-      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]));
+      assert.deepEqual(back.annotations.map((a) => [a.onset, a.duration, a.label]), rec.annotations.map((a) => [a.onset, a.duration, a.label]), `${format}: annotations (onset, duration, label)`);
     }
   });
 
@@ -513,8 +513,8 @@ describe('writeEdf', () => {
       assert.equal(pieces[0].length, h.headerBytes, 'the header first');
       assert.deepEqual(pieces.slice(1).map((p) => p.length / h.recordBytes), [...Array(Math.floor(h.recordCount / 3)).fill(3), ...(h.recordCount % 3 ? [h.recordCount % 3] : [])], 'then three records a piece');
       assert.ok(pauses >= 2, 'the scans of the data pause too');
-      assert.equal(r.value.size, whole.bytes.length);
-      assert.deepEqual(r.value.warnings, whole.warnings);
+      assert.equal(r.value.size, whole.bytes.length, `${format}${discontinuous ? '+D' : ''}: the stepped export is as long as the whole one`);
+      assert.deepEqual(r.value.warnings, whole.warnings, `${format}${discontinuous ? '+D' : ''}: the stepped export's warnings are the whole one's`);
       assert.ok(whole.warnings.some((w) => /non-finite/.test(w)), `a warning names the non-finite values: ${JSON.stringify(whole.warnings)}`);
       assert.deepEqual(Buffer.concat(pieces), Buffer.from(whole.bytes), `${format}${discontinuous ? '+D' : ''}: the same bytes`);
     }
@@ -684,7 +684,7 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
       theirs.forEach(([onset, duration, text], i) => {
         assert.ok(Math.abs(onset - ours[i].onset) < 1e-6, `onset ${onset} vs ${ours[i].onset}`);
         assert.ok(Math.abs(duration - ours[i].duration) < 1e-6, `annotation ${i} lasts ${duration} s, ours ${ours[i].duration}`);
-        assert.equal(text, ours[i].label);
+        assert.equal(text, ours[i].label, `annotation ${i}'s text at ${onset} s`);
       });
     });
   });
