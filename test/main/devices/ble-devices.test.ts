@@ -104,7 +104,7 @@ describe('BLE devices over emulated radios', () => {
       assert.equal(src.status().model, 'muse', 'not a guessed variant before connecting');
       await src.start(sink);
       assert.equal(src.status().model, model, muse.name);
-      assert.equal(sink.infos.get(`muse:${muse.id}/eeg`)?.deviceModel, model);
+      assert.equal(sink.infos.get(`muse:${muse.id}/eeg`)?.deviceModel, model, `${muse.name}: the EEG stream's device model`);
       assert.equal(sink.statuses.at(-1)?.model, model, 'the pushed status carries it');
       await src.stop();
       assert.equal(src.status().model, model, 'kept once disconnected');

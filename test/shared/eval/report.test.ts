@@ -16,7 +16,7 @@ describe('meanSd', () => {
     sets.forEach((xs, i) => {
       const m = meanSd(xs);
       assert.ok(Math.abs(m.mean - ref[i].mean) <= TOL && Math.abs(m.sd - ref[i].sd) <= TOL, `${m.mean}±${m.sd} vs ${ref[i].mean}±${ref[i].sd}`);
-      assert.equal(m.n, xs.length);
+      assert.equal(m.n, xs.length, `set ${i}: n`);
     });
   });
   test('skips undefined folds; sd needs two values', () => {

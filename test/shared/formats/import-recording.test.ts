@@ -34,7 +34,7 @@ test('every recording in ../shared/data imports with its listed figures', { skip
   assert.deepEqual([gui.format, gui.streams[0].channels.length, gui.streams[0].rateHz, samples(gui)[0]], ['openbci-gui', 8, 250, 22490]);
   for (const name of ['minimal.xdf', 'clock_resets.xdf']) {
     const x = importRecording(one('xdf', name));
-    assert.equal(x.format, 'xdf');
+    assert.equal(x.format, 'xdf', `${name}: read as XDF`);
     assert.ok(x.streams.length >= 1 && x.annotations.length >= 9, name);
   }
 });

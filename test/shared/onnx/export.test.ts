@@ -62,7 +62,7 @@ describe('fused model export', () => {
         const ref = await jaxProbs(eeg, ecg, eegPresent, ecgPresent);
         for (const t of cfg.tasks) {
           const got = out[MODEL_IO.probs(t.name)];
-          assert.deepEqual(got.dims, [2, t.kind === 'binary' ? 1 : t.classes.length]);
+          assert.deepEqual(got.dims, [2, t.kind === 'binary' ? 1 : t.classes.length], `${t.name}: output dims`);
           const d = maxAbsDiff(got.data as Float32Array, ref[t.name]);
           assert.ok(d < 1e-4, `${t.name}, ${channels} ch: max |Δ| ${d}`);
         }

@@ -31,7 +31,7 @@ describe('line noise at either mains frequency', () => {
       assert.deepEqual(q.flags, ['line-noise'], `${q.label}: ${q.flags.join()}`);
       assert.equal(q.lineNoiseHz, 60, q.label);
       assert.ok(q.lineNoiseRatio > 0.5, `${q.label}: ratio ${q.lineNoiseRatio}`);
-      assert.equal(q.score, 0.5);
+      assert.equal(q.score, 0.5, `${q.label}: score`);
     }
     // The window is still cut (line noise halves the score; it does not make the channel unusable).
     assert.ok(r.windows.every((w) => w.eeg.present), 'EEG present');

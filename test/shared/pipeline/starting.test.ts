@@ -208,7 +208,7 @@ describe('bridgedMs counts every loss a window holds', () => {
       const wantMuse = overlapMs(museSt, s, s + 5);
       const wantSim = overlapMs(simSt, s, s + 5);
       // Rows: the Muse's 4 channels first (stream ids in order: 'hs/eeg' < 'sh/eeg'), then the 2 of the other.
-      assert.deepEqual(w.eeg.streamIds, ['hs/eeg', 'sh/eeg']);
+      assert.deepEqual(w.eeg.streamIds, ['hs/eeg', 'sh/eeg'], `window at ${s}: the Muse's rows first, then the other's`);
       w.eeg.quality.slice(0, 4).forEach((q) => assert.ok(Math.abs((q.bridgedMs ?? 0) - wantMuse) <= 0.3, `window at ${at(w)} ${q.label}: ${q.bridgedMs}, want ${wantMuse}`));
       w.eeg.quality.slice(4).forEach((q) => assert.ok(Math.abs((q.bridgedMs ?? 0) - wantSim) <= 0.3, `window at ${at(w)} ${q.label}: ${q.bridgedMs}, want ${wantSim}`));
       const over = Math.max(wantMuse, wantSim) > MAX_BRIDGED_SHARE * 5000 + 0.3;

@@ -49,7 +49,7 @@ describe('Muse data frames (muse-js muse-parse.spec.ts)', { skip: NEED_FRAMES },
     for (const [name, parse, key] of [['accelerometer', parseMuseAccelerometer, 'samples_g'], ['gyroscope', parseMuseGyroscope, 'samples_dps']] as const) {
       const f = frame(name);
       const r = parse(hex(f.hex));
-      assert.equal(r.sequenceId, f.expected.sequenceId);
+      assert.equal(r.sequenceId, f.expected.sequenceId, `${name}: sequence id`);
       r.samples.forEach((s, i) => {
         close(s.x, f.expected[key][i].x, 1e-9);
         close(s.y, f.expected[key][i].y, 1e-9);
