@@ -119,16 +119,26 @@ const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1000, start
 
 describe("a port opened again during HeartMind's own close of it", { skip: NEED_SOCAT }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];
+  /** A plugged pseudo-terminal pair, unplugged after the tests. */
+  async function plugged(name: string): Promise<PtyPair> {
+    const pty = new PtyPair(name);
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    return pty;
+  }
+  /** The system closes of `path` held until released (and restored after the tests). */
+  function held(path: string): ReturnType<typeof holdCloses> {
+    const hold = holdCloses(path);
+    cleanups.push(hold.restore);
+    return hold;
+  }
   after(async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   });
 
   test('waits for that close and opens, not "port in use by another program"', async () => {
-    const pty = new PtyPair('ownclose-wait');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
-    const hold = holdCloses(pty.app);
-    cleanups.push(hold.restore);
+    const pty = await plugged('ownclose-wait');
+    const hold = held(pty.app);
     const first = await openSerialLink(pty.app, 115200, 'first');
     // The close returns (after its 1-s wait) while the system still holds the port: a Disconnect is
     // not held up by it.
@@ -149,11 +159,8 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
   });
 
   test('the wait is bounded: a close that outlasts it is said as our own, retryable, not as another program holding the port', async () => {
-    const pty = new PtyPair('ownclose-bound');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
-    const hold = holdCloses(pty.app);
-    cleanups.push(hold.restore);
+    const pty = await plugged('ownclose-bound');
+    const hold = held(pty.app);
     const first = await openSerialLink(pty.app, 115200, 'first');
     await first.close();
     await assert.rejects(
@@ -172,9 +179,7 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
   });
 
   test('a port another program holds is still said so, at once', async () => {
-    const pty = new PtyPair('ownclose-other');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
+    const pty = await plugged('ownclose-other');
     // Opened with its own lock, outside HeartMind's serial layer: another program, as far as the port can tell.
     const other = new SerialPort({ path: pty.app, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => other.open((e) => (e ? reject(e) : resolve())));
@@ -186,13 +191,10 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
   });
 
   test('a device that stalls reconnects once its slow close is done: no "in use by another program", no wait of 12 s', async () => {
-    const pty = new PtyPair('ownclose-stall');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
+    const pty = await plugged('ownclose-stall');
     const dev = await lineWriter(pty.device, 200);
     cleanups.push(() => dev.stop());
-    const hold = holdCloses(pty.app);
-    cleanups.push(hold.restore);
+    const hold = held(pty.app);
     const logs: LogEntry[] = [];
     const sink = new RecordingSink();
     const src = new ManagedSource(new SerialTextDriver({ path: pty.app, channels: ['ECG'], rateHz: 200, unit: 'mV', modality: 'ecg', name: 'Arduino ECG' }), {
@@ -222,9 +224,7 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
   });
 
   test('a stop while a reconnect is opening the port returns once that attempt has closed it: a Connect then opens', async () => {
-    const pty = new PtyPair('ownclose-opening');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
+    const pty = await plugged('ownclose-opening');
     const dev = await lineWriter(pty.device, 200);
     cleanups.push(() => dev.stop());
     const sink = new RecordingSink();
@@ -250,9 +250,7 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
   });
 
   test('Disconnect, then Connect at once while the port is still closing: the device connects again (device manager)', async () => {
-    const pty = new PtyPair('ownclose-manager');
-    await pty.plug();
-    cleanups.push(() => pty.unplug());
+    const pty = await plugged('ownclose-manager');
     const emu = new TextEmulator({ path: pty.device, rateHz: 200, lineAt: (i) => `${i % 100},${-i % 100}` });
     await emu.open();
     cleanups.push(() => emu.close());
@@ -268,8 +266,7 @@ describe("a port opened again during HeartMind's own close of it", { skip: NEED_
     cleanups.push(() => m.stopAll());
     m.init();
     const config = { kind: 'serial-text', path: pty.app, channels: ['ECG', 'EEG'], rateHz: 200, unit: 'uV', modality: 'ecg', name: 'Arduino ECG' } as const;
-    const hold = holdCloses(pty.app);
-    cleanups.push(hold.restore);
+    const hold = held(pty.app);
     const row = await m.connect({ ...config, channels: [...config.channels] });
     await waitFor('samples', () => samples > 100, 5000);
     await m.disconnect(row.deviceId);
