@@ -3,7 +3,7 @@
 // an error a start rejects with is unnamed for the hub to head ("Lab Cyton could not start: …").
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManagedSource } from '../../../src/main/devices/device-source';
+import { ManagedSource, type ManagedSourceOptions } from '../../../src/main/devices/device-source';
 import type { DeviceDriver, DriverContext } from '../../../src/main/devices/device-driver.types';
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import type { DeviceStatus, SourceSink } from '../../../src/shared/device.types';
@@ -20,6 +20,32 @@ function driver(open: (ctx: DriverContext, name: string) => Promise<{ close(): P
 function sink(statuses: DeviceStatus[]): SourceSink {
   return { streams: () => undefined, chunk: () => undefined, gap: () => undefined, status: (s) => statuses.push(s) };
 }
+
+/**
+ * A source over a driver the test drives through its context, on a clock the test moves (from
+ * t = 1000; no wall-clock pacing: judged on when each chunk is said to arrive), started and
+ * streaming, nothing announced yet. `ctx()` is the latest connection's context, `opens()` how many
+ * connections were opened.
+ */
+async function onMovedClock(opts: Omit<ManagedSourceOptions, 'hostClock'>) {
+  let ctx!: DriverContext;
+  let opens = 0;
+  const clock = { t: 1000, now: () => clock.t };
+  const src = new ManagedSource(
+    driver(async (c) => {
+      ctx = c;
+      opens++;
+      return { close: async () => undefined };
+    }),
+    { hostClock: clock, ...opts },
+  );
+  void src.start(sink([]));
+  while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+  return { src, clock, ctx: () => ctx, opens: () => opens };
+}
+
+/** The Cyton's one EEG stream at 250 Hz, as its driver announces it. */
+const CYTON_EEG = { id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 } as never;
 
 describe('ManagedSource problem text', () => {
   test('a failed connect: the status and the start error are unnamed, the log is named once with the current name', async () => {
@@ -134,24 +160,9 @@ describe('ManagedSource stopped while it waits', () => {
 });
 
 describe('ManagedSource rate check', () => {
-  /** A source on a clock the test moves (no wall-clock pacing: judged on when each chunk is said to arrive). */
-  async function onMovedClock(rateCheck: { settleS: number; spanS: number }) {
-    let ctx!: DriverContext;
-    const clock = { t: 1000, now: () => clock.t };
-    const src = new ManagedSource(
-      driver(async (c) => {
-        ctx = c;
-        return { close: async () => undefined };
-      }),
-      { hostClock: clock, tickMs: 60_000, rateCheck },
-    );
-    void src.start(sink([]));
-    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
-    return { src, clock, ctx: () => ctx };
-  }
 
   test('with two streams the problem names the one off (EEG at 200/s set to 250 Hz); the 1 Hz heart-rate stream is not judged', async () => {
-    const { src, clock, ctx } = await onMovedClock({ settleS: 0, spanS: 0.5 });
+    const { src, clock, ctx } = await onMovedClock({ tickMs: 60_000, rateCheck: { settleS: 0, spanS: 0.5 } });
     ctx().streams([
       { id: 'd/hr', deviceId: 'd', modality: 'other', channels: [{ label: 'HR', unit: 'bpm' }], nominalRateHz: 1 } as never,
       { id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never,
@@ -171,7 +182,7 @@ describe('ManagedSource rate check', () => {
   test('a 250 Hz device whose chunks were held back 200 ms as the count began (a busy event loop) is not said to be off', async () => {
     // Its samples are made on time, 5 every 20 ms, but the chunks of 1000.02–1000.20 all arrive at
     // 1000.22, the first of them starting the count: counted as they came, 2 s read as 275 Hz.
-    const { src, clock, ctx } = await onMovedClock({ settleS: 0, spanS: 2 });
+    const { src, clock, ctx } = await onMovedClock({ tickMs: 60_000, rateCheck: { settleS: 0, spanS: 2 } });
     ctx().streams([{ id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
     for (let k = 0; k <= 130; k++) {
       clock.t = 1000 + Math.max(k, k >= 1 && k <= 10 ? 11 : 0) * 0.02;
@@ -183,7 +194,7 @@ describe('ManagedSource rate check', () => {
 
   test('a device that really is off is said so with its own rate, however its chunks were held back', async () => {
     // 5 samples every 25 ms (200 Hz) set to 250 Hz; every tenth chunk comes 60 ms late, with the next ones.
-    const { src, clock, ctx } = await onMovedClock({ settleS: 0.5, spanS: 2 });
+    const { src, clock, ctx } = await onMovedClock({ tickMs: 60_000, rateCheck: { settleS: 0.5, spanS: 2 } });
     ctx().streams([{ id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
     for (let k = 0; k <= 130; k++) {
       clock.t = 1000 + k * 0.025 + (k % 10 === 0 ? 0.06 : 0);
@@ -257,29 +268,16 @@ describe('ManagedSource problems that pass, and names', () => {
 describe('ManagedSource output refused as another device\'s', () => {
   test('said once as a warning when it comes after the connect finished, before any sample (nothing else says it then)', async () => {
     const logs: LogEntry[] = [];
-    let ctx!: DriverContext;
-    let opens = 0;
-    const clock = { t: 1000, now: () => clock.t };
-    const src = new ManagedSource(
-      driver(async (c) => {
-        ctx = c;
-        opens++;
-        return { close: async () => undefined };
-      }),
-      { hostClock: clock, tickMs: 60_000, log: (e) => logs.push(e), policy: { initialDelayMs: 10, maxDelayMs: 10, waitRetryMs: 10 } },
-    );
-    const statuses: DeviceStatus[] = [];
-    void src.start(sink(statuses));
-    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
-    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 } as never]);
-    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
-    ctx.dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
+    const { src, ctx, opens } = await onMovedClock({ tickMs: 60_000, log: (e) => logs.push(e), policy: { initialDelayMs: 10, maxDelayMs: 10, waitRetryMs: 10 } });
+    ctx().streams([CYTON_EEG]);
+    ctx().samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
+    ctx().dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
     // Reconnected: the open has finished (the machine's 'streaming'), no sample yet; then the port's
     // first lines are another device's.
-    while (opens < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    while (opens() < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
     assert.equal(src.status().state, 'reconnecting', 'not shown streaming: no state change for the hub to say');
     const text = 'lines on /dev/ttyUSB9 now have 3 columns, not the 2 this device printed before: is another device on its port now?';
-    ctx.fail('channel-mismatch', text, { retry: true });
+    ctx().fail('channel-mismatch', text, { retry: true });
     const said = logs.filter((l) => l.message.includes('now have 3 columns'));
     assert.deepEqual(said.map((l) => l.level), ['warn'], JSON.stringify(said));
     await src.stop();
@@ -288,28 +286,16 @@ describe('ManagedSource output refused as another device\'s', () => {
 
 describe('ManagedSource last drop in the status', () => {
   test('since when a device is away, then what the drop cost: in the status, for a page opened later', async () => {
-    let ctx!: DriverContext;
-    let opens = 0;
-    const clock = { t: 1000, now: () => clock.t };
-    const src = new ManagedSource(
-      driver(async (c) => {
-        ctx = c;
-        opens++;
-        return { close: async () => undefined };
-      }),
-      { hostClock: clock, tickMs: 60_000, policy: { initialDelayMs: 10, maxDelayMs: 10 } },
-    );
-    void src.start(sink([]));
-    while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
-    ctx.streams([{ id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 } as never]);
-    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
+    const { src, clock, ctx, opens } = await onMovedClock({ tickMs: 60_000, policy: { initialDelayMs: 10, maxDelayMs: 10 } });
+    ctx().streams([CYTON_EEG]);
+    ctx().samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
     assert.equal(src.status().lastDrop, undefined);
     clock.t = 1002;
-    ctx.dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
+    ctx().dropped(new DeviceError('disconnected', '/dev/ttyUSB9 went away'));
     assert.deepEqual(src.status().lastDrop, { startTime: 1000, missingSamples: 0 }, 'away since its last sample, no end yet');
-    while (opens < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+    while (opens() < 2 || src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
     clock.t = 1004;
-    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 25, new Float32Array(25));
+    ctx().samples('cyton:/dev/ttyUSB9/eeg', 0, 25, new Float32Array(25));
     assert.equal(src.status().state, 'streaming');
     // Back at 1004 with 25 samples that arrived over 0.1 s: the hole is 1000 to 1003.9, 975 samples.
     const d = src.status().lastDrop;
