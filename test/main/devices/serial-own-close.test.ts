@@ -51,16 +51,16 @@ function holdCloses(path: string) {
     }
     return port;
   };
+  const releaseNow = () => {
+    if (Number.isNaN(state.releasedAt)) state.releasedAt = Date.now();
+    release();
+  };
   return {
     state,
-    release: () => {
-      if (Number.isNaN(state.releasedAt)) state.releasedAt = Date.now();
-      release();
-    },
+    release: releaseNow,
     restore: () => {
       binding.open = open;
-      if (Number.isNaN(state.releasedAt)) state.releasedAt = Date.now();
-      release();
+      releaseNow();
     },
   };
 }
