@@ -17,5 +17,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'evaluate', summary: 'subject-wise evaluation of the model and its ablations next to the baseline', load: () => import('./train/evaluate-command') },
   { name: 'record', summary: 'record the running devices (simulated, or paired with --no-demo) into the session database', load: () => import('./sessions/record-command') },
   { name: 'sessions', summary: 'the session library: list, show, rename, tag, notes, delete, import and export files', load: () => import('./sessions/sessions-command') },
+  { name: 'models', summary: 'the installed models: list, show a card, install an ONNX model with its card, remove', load: () => import('./model/models-command') },
   { name: 'export-model', summary: 'export a finished training run as a registry model (ONNX + card)', load: () => import('./train/export-command') },
 ];

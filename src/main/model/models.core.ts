@@ -76,7 +76,34 @@ export function defaultBuiltinModelsDir(env: NodeJS.ProcessEnv = process.env): s
   return null;
 }
 
-/** The channel labels each modality offers now, from the hub's streams. */
+/** The user's choice of model as the last Use or Stop left it (active-model.json in the user's models folder). */
+export interface ActiveChoice {
+  activeId: string | null;
+  /** Stop chose none: the shipped default does not take over. */
+  chosenNone: boolean;
+}
+
+/** Reads the saved choice; no file (or an unreadable one) is no choice made. */
+export async function readActiveChoice(userDir: string): Promise<ActiveChoice> {
+  try {
+    const j = JSON.parse(await readFile(join(userDir, SETTINGS_FILE), 'utf8')) as { activeId?: unknown };
+    return { activeId: typeof j.activeId === 'string' ? j.activeId : null, chosenNone: j.activeId === null };
+  } catch {
+    return { activeId: null, chosenNone: false };
+  }
+}
+
+/**
+ * The model that runs, given what is installed and the choice (ModelsArea.pickDefault's rule, also
+ * what `heartmind models list` marks): the chosen one while it is installed (usable or not), else the
+ * usable shipped model unless the user chose none.
+ */
+export function activeModelId(models: readonly InstalledModel[], choice: ActiveChoice): string | null {
+  if (choice.activeId && models.some((m) => m.id === choice.activeId)) return choice.activeId;
+  if (choice.chosenNone) return null;
+  return models.find((m) => m.source === 'builtin' && m.problems.length === 0)?.id ?? null;
+}
+
 /** What the streams offer and the window length the hub's pipeline cuts (when it says). */
 export function availableInputs(streams: StreamInfo[], windowSec?: number): AvailableInputs {
   const out: AvailableInputs = windowSec === undefined ? {} : { windowSec };
@@ -137,7 +164,7 @@ export class ModelsArea {
   async start(): Promise<void> {
     await mkdir(this.opts.userDir, { recursive: true }).catch(() => undefined);
     await this.registry.scan();
-    const saved = await this.loadActive();
+    const saved = await readActiveChoice(this.opts.userDir);
     this.activeId = saved.activeId;
     this.userChoseNone = saved.chosenNone;
     this.pickDefault();
@@ -178,8 +205,7 @@ export class ModelsArea {
    * shipped default (or none).
    */
   private pickDefault(): void {
-    if (this.activeId && !this.registry.list().some((m) => m.id === this.activeId)) this.activeId = null;
-    if (!this.activeId && !this.userChoseNone) this.activeId = this.registry.list().find((m) => m.source === 'builtin' && m.problems.length === 0)?.id ?? null;
+    this.activeId = activeModelId(this.registry.list(), { activeId: this.activeId, chosenNone: this.userChoseNone });
   }
 
   /**
@@ -217,15 +243,6 @@ export class ModelsArea {
         (e) => this.ctx.log('warn', 'models', `rescanning models failed: ${(e as Error).message}`),
       );
     }, 500);
-  }
-
-  private async loadActive(): Promise<{ activeId: string | null; chosenNone: boolean }> {
-    try {
-      const j = JSON.parse(await readFile(join(this.opts.userDir, SETTINGS_FILE), 'utf8')) as { activeId?: unknown };
-      return { activeId: typeof j.activeId === 'string' ? j.activeId : null, chosenNone: j.activeId === null };
-    } catch {
-      return { activeId: null, chosenNone: false };
-    }
   }
 
   private async saveActive(): Promise<void> {

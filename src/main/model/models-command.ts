@@ -1,0 +1,129 @@
+// `heartmind models <verb>`: the installed models from a terminal, as the Models view lists them:
+// the shipped ones and the user's (<data folder>/models), each usable or with its problems, and
+// which one runs live. Install and remove go through the same registry as the app's Install and
+// Remove; a running app or serve sees the change within a second (it watches the folder).
+import { resolve } from 'node:path';
+import { CliUsageError, parseFlags, type CliIo } from '../core/cli-command';
+import type { CliCommand } from '../core/cli-command';
+import { defaultDataDir } from '../core/data-dir';
+import { renderModelCard } from '../../shared/model/card';
+import type { ModalityContract, ModelCard } from '../../shared/model/model.types';
+import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from './models.core';
+import { ModelRegistry, type InstalledModel } from './registry';
+
+export const command: CliCommand = {
+  usage: [
+    'usage: heartmind models <verb> [arguments] [--data-dir DIR] [--json]',
+    '',
+    '  list                   the installed models: id, version, shipped or yours, tasks, input, size; * = the one that runs live',
+    '  show ID                a model\'s card (tasks, input, training, evaluation, limitations), its files and problems',
+    '  install ONNX CARD      copy a model (its .onnx file and card.json) into your models folder; one of yours with',
+    '                         the same id is replaced. It runs live once chosen with Use in the app\'s Models view',
+    '  remove ID --yes        delete one of your models (the shipped ones cannot be removed)',
+    '',
+    '  --data-dir DIR  profile folder holding your models/ (default $HEARTMIND_DATA_DIR, else the per-user app-data folder);',
+    '                  the shipped models are the app\'s models/ ($HEARTMIND_MODELS_DIR points it elsewhere)',
+    '  --json          machine-readable output (list, show)',
+  ].join('\n'),
+  run,
+};
+
+/** 'EEG 19 ch' / 'EEG 1–64 ch' / 'ECG 1 lead', for a list line. */
+function modalityText(name: 'EEG' | 'ECG', m: ModalityContract): string {
+  const one = m.channels === 'any' ? m.minChannels === m.maxChannels : true;
+  const count = m.channels === 'any' ? m.maxChannels : m.channels.length;
+  const n = m.channels === 'any' ? (one ? String(m.minChannels) : `${m.minChannels}–${m.maxChannels}`) : String(count);
+  return name === 'ECG' ? `ECG ${n} ${one && count === 1 ? 'lead' : 'leads'}` : `EEG ${n} ch`;
+}
+
+function inputText(card: ModelCard): string {
+  const parts = [card.input.eeg && modalityText('EEG', card.input.eeg), card.input.ecg && modalityText('ECG', card.input.ecg)].filter(Boolean);
+  return `${parts.join(' + ')}, ${card.input.windowSeconds}-s windows`;
+}
+
+const sizeText = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** Why the marked model runs, or why none does: the words the Models view would give. */
+function activeText(models: InstalledModel[], activeId: string | null, chosen: boolean): string {
+  if (!activeId) {
+    if (!models.some((m) => m.problems.length === 0)) return 'no usable model is installed';
+    return chosen ? 'none (Stop was chosen in Models; Use there runs one)' : 'none: a model runs once chosen with Use in the app\'s Models view';
+  }
+  const m = models.find((x) => x.id === activeId)!;
+  const why = chosen ? 'chosen with Use' : 'the shipped default: no model has been chosen';
+  return `${activeId} (${why})${m.problems.length ? ', but it cannot be used now: see heartmind models show ' + activeId : ''}`;
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean' },
+    yes: { type: 'boolean' },
+  });
+  const [verb, ...args] = positionals;
+  const want = (n: number, what: string) => {
+    if (args.length !== n) throw new CliUsageError(`${verb} takes ${what}, got ${args.length ? args.map((a) => `'${a}'`).join(' ') : 'none'}`);
+  };
+  if (!verb) throw new CliUsageError('which verb? (list, show, install, remove)');
+  if (verb === 'list') want(0, 'no arguments');
+  else if (verb === 'show' || verb === 'remove') want(1, 'one model id');
+  else if (verb === 'install') want(2, 'two paths: the .onnx file and its card.json');
+  else throw new CliUsageError(`unknown verb '${verb}' (list, show, install, remove)`);
+  if (values.json && (verb === 'install' || verb === 'remove')) throw new CliUsageError(`--json applies to list and show, not ${verb}`);
+  if (verb === 'remove' && !values.yes) throw new CliUsageError(`remove deletes the model's folder for good: add --yes to do it`);
+
+  const userDir = resolve(values['data-dir'] ?? defaultDataDir(), 'models');
+  const builtinDir = defaultBuiltinModelsDir();
+  const registry = new ModelRegistry([...(builtinDir ? [{ dir: builtinDir, source: 'builtin' as const }] : []), { dir: userDir, source: 'user' as const }]);
+  const models = await registry.scan();
+
+  if (verb === 'list') {
+    const choice = await readActiveChoice(userDir);
+    const activeId = activeModelId(models, choice);
+    const chosen = choice.chosenNone || (choice.activeId !== null && choice.activeId === activeId);
+    if (values.json) {
+      io.out(JSON.stringify({ shippedDir: builtinDir, userDir, active: activeId, models: models.map((m) => ({ id: m.id, source: m.source, dir: m.dir, version: m.card?.version ?? null, name: m.card?.name ?? null, tasks: m.card?.config.tasks.map((t) => t.name) ?? [], input: m.card?.input ?? null, sizeBytes: m.sizeBytes, revision: m.revision, problems: m.problems })) }, null, 2));
+      return 0;
+    }
+    io.out(`shipped models: ${builtinDir ?? '(none found)'}`);
+    io.out(`your models:    ${userDir}`);
+    if (!models.length) io.out('no model is installed');
+    for (const m of models) {
+      const mark = m.id === activeId ? '*' : ' ';
+      const where = m.source === 'builtin' ? 'shipped' : 'yours';
+      const c = m.card;
+      const what = c ? `${c.name} · ${c.config.tasks.map((t) => t.name).join(', ')} · ${inputText(c)} · ${sizeText(m.sizeBytes)}` : '';
+      io.out(`${mark} ${m.id}  ${c?.version ?? '?'}  ${where}  ${what}`.trimEnd());
+      if (m.problems.length) io.out(`    cannot be used: ${m.problems.join('; ')}`);
+    }
+    io.out(`runs live: ${activeText(models, activeId, chosen)}`);
+    return 0;
+  }
+
+  if (verb === 'show') {
+    const m = registry.get(args[0]);
+    if (values.json) {
+      io.out(JSON.stringify({ id: m.id, source: m.source, dir: m.dir, onnxPath: m.onnxPath, sizeBytes: m.sizeBytes, revision: m.revision, problems: m.problems, signature: m.signature, card: m.card }, null, 2));
+      return 0;
+    }
+    io.out(`${m.id}: ${m.source === 'builtin' ? 'shipped with the app' : 'yours'}, ${m.dir}`);
+    io.out(`model file: ${m.onnxPath} (${sizeText(m.sizeBytes)})`);
+    io.out(m.problems.length ? `cannot be used: ${m.problems.join('; ')}` : 'usable');
+    if (m.card) io.out(`\n${renderModelCard(m.card).trimEnd()}`);
+    return m.problems.length ? 1 : 0;
+  }
+
+  if (verb === 'install') {
+    const previous = new Map(models.filter((m) => m.source === 'user').map((m) => [m.id, m.card?.version ?? '']));
+    const m = await registry.installFiles(args[0], args[1]);
+    const replaced = previous.get(m.id);
+    io.out(`installed model '${m.id}' ${m.card?.version ?? ''} into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
+    io.out(m.problems.length ? `but it cannot be used: ${m.problems.join('; ')}` : "it runs live once chosen with Use in the app's Models view");
+    return 0;
+  }
+
+  // remove
+  await registry.remove(args[0]);
+  io.out(`removed model '${args[0]}' (predictions it stored with sessions stay)`);
+  return 0;
+}

@@ -1,0 +1,134 @@
+// `heartmind models`: the installed models from a terminal (there was no way to list them outside
+// the app), which one runs live by the app's own rule, and install / remove through the registry
+// with the app's refusals (a card that is not JSON, a file that is not ONNX, a shipped id).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliUsageError } from '../../../src/main/core/cli-command';
+import { command as models } from '../../../src/main/model/models-command';
+import { writeModelDir } from '../../../src/main/model/registry';
+import { ModelError } from '../../../src/shared/model/model-error';
+import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+import { initHostParams } from '../../../src/shared/model/params';
+import { exportFusedOnnx } from '../../../src/shared/onnx/export';
+import { sampleCard } from '../../shared/model/sample-card';
+import { tempDir } from '../db/db-test-util';
+
+const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+const onnx = exportFusedOnnx(config, initHostParams(config, 1));
+
+async function cli(argv: string[]): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const code = await models.run(argv, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  return { code, out: out.join('\n') };
+}
+
+/** A data folder and a shipped-models folder holding one usable model ('shipped'); HEARTMIND_MODELS_DIR points at it. */
+async function setUp(t: { after(fn: () => void): void }): Promise<{ dir: string; data: string }> {
+  const dir = tempDir(t, 'hm-models-cli-');
+  const shipped = join(dir, 'shipped');
+  await writeModelDir(shipped, sampleCard({ id: 'shipped', name: 'Shipped model' }), onnx);
+  const before = process.env.HEARTMIND_MODELS_DIR;
+  process.env.HEARTMIND_MODELS_DIR = shipped;
+  t.after(() => {
+    if (before === undefined) delete process.env.HEARTMIND_MODELS_DIR;
+    else process.env.HEARTMIND_MODELS_DIR = before;
+  });
+  return { dir, data: join(dir, 'data') };
+}
+
+test('list: shipped and your models, problems named, and the one that runs live marked by the app\'s rule', async (t) => {
+  const { dir, data } = await setUp(t);
+  let r = await cli(['list', '--data-dir', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^\* shipped {2}1\.0\.0 {2}shipped {2}Shipped model · arithmetic · EEG 19 ch \+ ECG 1–12 leads, 5-s windows · \d+\.\d MiB$/m, r.out);
+  assert.match(r.out, /^runs live: shipped \(the shipped default: no model has been chosen\)$/m, r.out);
+
+  // One of yours, and a folder whose card is not JSON: listed with the reason, never marked.
+  await writeModelDir(join(data, 'models'), sampleCard({ id: 'mine', version: '2.0.0' }), onnx);
+  mkdirSync(join(data, 'models', 'broken'));
+  writeFileSync(join(data, 'models', 'broken', 'card.json'), '{ "id": "broken", ');
+  writeFileSync(join(data, 'models', 'broken', 'model.onnx'), onnx);
+  r = await cli(['list', '--data-dir', data]);
+  assert.match(r.out, /^ {2}mine {2}2\.0\.0 {2}yours {2}EEGMAT test model/m, r.out);
+  assert.match(r.out, /^ {2}broken {2}\? {2}yours\n {4}cannot be used: card\.json is not valid JSON \(/m, r.out);
+  // A user's model is not run by itself: the shipped default still is.
+  assert.match(r.out, /^\* shipped /m, r.out);
+
+  // The app's saved choice (Use on 'mine'), then Stop (none).
+  writeFileSync(join(data, 'models', 'active-model.json'), JSON.stringify({ activeId: 'mine' }));
+  r = await cli(['list', '--data-dir', data]);
+  assert.match(r.out, /^\* mine /m, r.out);
+  assert.match(r.out, /^runs live: mine \(chosen with Use\)$/m, r.out);
+  writeFileSync(join(data, 'models', 'active-model.json'), JSON.stringify({ activeId: null }));
+  r = await cli(['list', '--data-dir', data, '--json']);
+  const j = JSON.parse(r.out) as { active: string | null; userDir: string; models: { id: string; problems: string[] }[] };
+  assert.equal(j.active, null, 'Stop chose none: nothing runs');
+  assert.equal(j.userDir, join(data, 'models'));
+  assert.deepEqual(j.models.map((m) => [m.id, m.problems.length > 0]), [['shipped', false], ['broken', true], ['mine', false]]);
+  r = await cli(['list', '--data-dir', data]);
+  assert.match(r.out, /^runs live: none \(Stop was chosen in Models; Use there runs one\)$/m, r.out);
+  assert.ok(!/^\*/m.test(r.out), `no model is marked when none was chosen:\n${r.out}`);
+
+  // show: the card as card.md gives it; a model that cannot be used says why and exits 1.
+  r = await cli(['show', 'mine', '--data-dir', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^usable$/m, r.out);
+  assert.match(r.out, /^# EEGMAT test model \(mine 2\.0\.0\)$/m, r.out);
+  r = await cli(['show', 'broken', '--data-dir', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^cannot be used: card\.json is not valid JSON/m, r.out);
+  await assert.rejects(cli(['show', 'nope', '--data-dir', data]), (e: Error) => e instanceof ModelError && e.message === "no model 'nope' is installed");
+  void dir;
+});
+
+test('install: a model with its card, a newer version replacing it; refused with the reason: bad JSON, not ONNX, another signature, a shipped id', async (t) => {
+  const { dir, data } = await setUp(t);
+  const onnxPath = join(dir, 'm.onnx');
+  writeFileSync(onnxPath, onnx);
+  const card = (over: object) => {
+    const p = join(dir, `card-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(p, JSON.stringify(sampleCard({ id: 'mine', ...over })));
+    return p;
+  };
+  let r = await cli(['install', onnxPath, card({ version: '1.0.0' }), '--data-dir', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^installed model 'mine' 1\.0\.0 into .*data\/models\/mine$/m, r.out);
+  assert.match(r.out, /it runs live once chosen with Use/, r.out);
+  r = await cli(['install', onnxPath, card({ version: '1.1.0' }), '--data-dir', data]);
+  assert.match(r.out, /^installed model 'mine' 1\.1\.0 into .* \(replacing version 1\.0\.0\)$/m, r.out);
+  assert.match((await cli(['list', '--data-dir', data])).out, /^ {2}mine {2}1\.1\.0 {2}yours/m, 'the list shows the new version');
+
+  const badJson = join(dir, 'bad.json');
+  writeFileSync(badJson, '{ "id": "mine", ');
+  await assert.rejects(cli(['install', onnxPath, badJson, '--data-dir', data]), (e: Error) => e instanceof ModelError && /^cannot read the card .*bad\.json: .*JSON/.test(e.message));
+  const text = join(dir, 'notes.onnx');
+  writeFileSync(text, 'this is not a model, just text');
+  // Which of the two paths is wrong is said; a zip (a .pth checkpoint given as the model) is named as such.
+  await assert.rejects(cli(['install', text, card({ id: 'other' }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /\/notes\.onnx: not an ONNX model: the protobuf does not decode/.test(e.message) && !/zip/.test(e.message), 'a text file is not ONNX');
+  const pth = join(dir, 'pretrained_weights.pth');
+  writeFileSync(pth, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60, 7)]));
+  await assert.rejects(cli(['install', pth, card({ id: 'other' }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /pretrained_weights\.pth: not an ONNX model.* \(it is a zip archive, such as a PyTorch \.pth checkpoint: .*heartmind train --encoders FILE\.pth/.test(e.message), 'a .pth given as the model');
+  const affect = defaultFusedConfig([{ ...TASK_MENTAL_ARITHMETIC, name: 'focus' }], { nLayers: 1 });
+  await assert.rejects(cli(['install', onnxPath, card({ id: 'other', config: affect }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /does not match its card: .*prob_focus/.test(e.message), 'an ONNX whose outputs differ from the card');
+  await assert.rejects(cli(['install', onnxPath, card({ id: 'shipped' }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /belongs to a built-in model/.test(e.message));
+  assert.ok(!existsSync(join(data, 'models', 'other')), 'a refused install leaves no folder');
+});
+
+test('remove: asks for --yes, deletes one of yours, refuses a shipped model; usage errors say what is wrong', async (t) => {
+  const { data } = await setUp(t);
+  await writeModelDir(join(data, 'models'), sampleCard({ id: 'mine' }), onnx);
+  const usage = (argv: string[], re: RegExp) => assert.rejects(cli([...argv, '--data-dir', data]), (e: Error) => e instanceof CliUsageError && re.test(e.message), `${argv.join(' ')}: ${re}`);
+  await usage(['remove', 'mine'], /add --yes/);
+  assert.ok(existsSync(join(data, 'models', 'mine')), 'nothing removed without --yes');
+  await usage([], /which verb\?/);
+  await usage(['frobnicate'], /unknown verb 'frobnicate'/);
+  await usage(['show'], /show takes one model id, got none/);
+  await usage(['install', 'a.onnx'], /install takes two paths/);
+  await usage(['remove', 'mine', '--yes', '--json'], /--json applies to list and show/);
+  const r = await cli(['remove', 'mine', '--yes', '--data-dir', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.ok(!existsSync(join(data, 'models', 'mine')), 'the folder is gone');
+  await assert.rejects(cli(['remove', 'shipped', '--yes', '--data-dir', data]), (e: Error) => e instanceof ModelError && /built-in model and cannot be removed/.test(e.message));
+});
