@@ -7,7 +7,8 @@
 // stamped when it arrives. A time more than a day from the host clock (milliseconds by mistake,
 // seconds since the sender started) or a duration over a week is refused (event-time.ts), and so
 // is a time outside the recording's span. Each marker is answered with JSON {ok, time, stored,
-// error?, warning?} so the sender can check it landed (UDP: a datagram back to the sender's address;
+// error?, warning?} so the sender can check it landed, in the order the messages came (onSocket;
+// UDP: a datagram back to the sender's address;
 // a message over MAX_MARKER_MESSAGE_BYTES gets the same error reply on either transport). A label
 // over MAX_MARKER_LABEL_CHARS is stored shortened, with a warning in the reply and the log: a
 // sender that does not read replies (most fire-and-forget UDP scripts) keeps the event and its time,
@@ -273,6 +274,8 @@ export class MarkerServer {
   private boundPort = 0;
   private readonly warnedEncoding = new Set<IncomingMarker['source']>();
   private readonly throttled = new Map<string, { count: number; timer: ReturnType<typeof setTimeout> }>();
+  /** The UDP replies, sent in the order the datagrams came (onDatagram). */
+  private udpReplies: Promise<void> = Promise.resolve();
   private readonly originRules: OriginRule[];
   private readonly originProblems: string[];
 
@@ -325,7 +328,7 @@ export class MarkerServer {
       buffer = `the system's default, ${(err as Error).message}`;
     }
     udp.on('error', (err) => this.opts.log?.('warn', `marker UDP socket: ${err.message}`));
-    udp.on('message', (msg, rinfo) => void this.onDatagram(msg, rinfo));
+    udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
     this.udp = udp;
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
     this.opts.log?.('info', `markers: udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
@@ -363,9 +366,13 @@ export class MarkerServer {
     }
   }
 
-  private async onDatagram(msg: Buffer, rinfo: RemoteInfo): Promise<void> {
-    const ack = await this.handleBytes(msg, 'udp');
-    this.udp?.send(JSON.stringify(ack), rinfo.port, rinfo.address);
+  private onDatagram(msg: Buffer, rinfo: RemoteInfo): void {
+    const ack = this.handleBytes(msg, 'udp');
+    this.udpReplies = this.udpReplies
+      .then(async () => {
+        this.udp?.send(JSON.stringify(await ack), rinfo.port, rinfo.address);
+      })
+      .catch((err: Error) => this.opts.log?.('warn', `marker UDP reply: ${err.message}`));
   }
 
   /**
@@ -452,15 +459,26 @@ export class MarkerServer {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 
+  /**
+   * Replies go in the order the messages came, each after the one before: a refusal is answered at
+   * once and a stored marker after the database, so 'a' then '{bad' was answered error first, and a
+   * sender matching replies to what it sent, in order (the reply names no label), blamed 'a'. The
+   * messages are still handled (stamped, checked, stored) as they come.
+   */
   private onSocket(ws: WebSocket): void {
+    let replies: Promise<void> = Promise.resolve();
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
-      void (async () => {
-        // (the default binaryType: one Buffer, or fragments to join)
-        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
-        const ack = await this.handleBytes(bytes, 'websocket');
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(ack));
-      })();
+      // (the default binaryType: one Buffer, or fragments to join)
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+      const ack = this.handleBytes(bytes, 'websocket');
+      // (a link that failed must not stop the ones after it)
+      replies = replies
+        .then(async () => {
+          const reply = JSON.stringify(await ack);
+          if (ws.readyState === ws.OPEN) ws.send(reply);
+        })
+        .catch((err: Error) => this.opts.log?.('warn', `marker WebSocket reply: ${err.message}`));
     });
   }
 }

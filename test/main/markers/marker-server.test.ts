@@ -132,6 +132,55 @@ test('UDP and WebSocket markers on one port reach the store, stamped on the host
   );
 });
 
+test('replies come in the order the messages were sent, over UDP and WebSocket, when a refusal follows a marker still being stored', async (t) => {
+  // The store takes a while (the database worker): a refusal is known at once. Replied as each was
+  // known, 'a' then '{bad' was answered error first, and a sender matching replies to its messages
+  // in order blamed 'a'.
+  const stored: string[] = [];
+  const server = new MarkerServer({
+    clock: fixedClock(1000),
+    port: 0,
+    onMarker: async (m) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      stored.push(m.label);
+      return true;
+    },
+  });
+  await server.start();
+  t.after(() => server.stop());
+  const messages = ['a', '{bad', 'b', '{"label":"c","duration":-1}', 'd'];
+  const expected = [true, false, true, false, true];
+  const oks = (replies: Record<string, unknown>[]) => replies.map((r) => r.ok);
+
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const udpReplies: Record<string, unknown>[] = [];
+  const udpDone = new Promise<void>((resolve) =>
+    sock.on('message', (msg) => {
+      udpReplies.push(JSON.parse(msg.toString()) as Record<string, unknown>);
+      if (udpReplies.length === messages.length) resolve();
+    }),
+  );
+  for (const m of messages) await new Promise((resolve) => sock.send(m, server.port, '127.0.0.1', resolve));
+  await udpDone;
+  assert.deepEqual(oks(udpReplies), expected, `UDP replies in sending order: ${JSON.stringify(udpReplies)}`);
+  assert.match(String(udpReplies[1].error), /not valid JSON/, 'the second reply is about the second message');
+
+  const { ws } = await markerSocket(t, server.port);
+  const wsReplies: Record<string, unknown>[] = [];
+  const wsDone = new Promise<void>((resolve) =>
+    ws.on('message', (data) => {
+      wsReplies.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      if (wsReplies.length === messages.length) resolve();
+    }),
+  );
+  for (const m of messages) ws.send(m);
+  await wsDone;
+  assert.deepEqual(oks(wsReplies), expected, `WebSocket replies in sending order: ${JSON.stringify(wsReplies)}`);
+  assert.match(String(wsReplies[3].error), /"duration"/, 'the fourth reply is about the fourth message');
+  assert.deepEqual(stored, ['a', 'b', 'd', 'a', 'b', 'd'], 'the markers stored in the order sent');
+});
+
 test('a busy port gives a clear error and leaves nothing listening', async (t) => {
   const a = new MarkerServer({ clock: fixedClock(0), port: 0, onMarker: async () => false });
   await a.start();
