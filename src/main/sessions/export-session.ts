@@ -426,35 +426,57 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
 }
 
 /**
- * Writes a file from its pieces, yielding after each (the DB worker's step), through
- * `<path>.partial`, renamed into place at the end: a failure, or an export dropped half way (the
- * database closing: the worker returns the generator), leaves no half-written file behind.
- * Returns the file's size.
+ * Writes an export's files from their pieces, yielding after each piece (the DB worker's step),
+ * each through `<path>.partial`, all renamed into place only once every one is written: a failure,
+ * or an export dropped half way (the database closing: the worker returns the generator), leaves
+ * no half-written file behind, and a CSV export whose third file failed no longer left its first
+ * two (over an earlier export of that name: a mix of two exports, which an import reads as one).
+ * Returns the files' total size.
  */
-function* writeInSteps(path: string, pieces: Iterator<Uint8Array | string | undefined, unknown>): Generator<void, number> {
-  const tmp = `${path}.partial`;
-  let fd: number | null = null;
+function* writeFilesInSteps(files: readonly { path: string; pieces: Iterator<Uint8Array | string | undefined, unknown> }[]): Generator<void, number> {
+  const partials: string[] = [];
   let done = false;
+  let path = files[0]?.path ?? '';
   try {
-    fd = openSync(tmp, 'w');
-    for (let r = pieces.next(); !r.done; r = pieces.next()) {
-      if (r.value !== undefined) {
-        const bytes = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
-        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    let bytes = 0;
+    for (const f of files) {
+      path = f.path;
+      const tmp = `${f.path}.partial`;
+      let fd: number | null = openSync(tmp, 'w');
+      // Only what this export created is removed on failure (a folder of that name is not ours).
+      partials.push(tmp);
+      try {
+        for (let r = f.pieces.next(); !r.done; r = f.pieces.next()) {
+          if (r.value !== undefined) {
+            const piece = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
+            for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
+          }
+          yield;
+        }
+        closeSync(fd);
+        fd = null;
+      } finally {
+        if (fd !== null) closeSync(fd);
       }
-      yield;
+      bytes += statSync(tmp).size;
     }
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
+    // A folder where a file goes fails only at its rename, after the files before it had replaced
+    // theirs: every name is checked before any is renamed.
+    for (const f of files) {
+      path = f.path;
+      if (statSync(f.path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${f.path}`), { code: 'EISDIR', syscall: 'rename' });
+    }
+    for (const f of files) {
+      path = f.path;
+      renameSync(`${f.path}.partial`, f.path);
+    }
     done = true;
-    return statSync(path).size;
+    return bytes;
   } catch (err) {
     // The file system's errors in words; the writer's own (a FormatError: nothing EDF can hold) as they are.
     throw typeof (err as NodeJS.ErrnoException).syscall === 'string' ? cannotWrite(path, err) : err;
   } finally {
-    if (fd !== null) closeSync(fd);
-    if (!done) rmSync(tmp, { force: true });
+    if (!done) for (const tmp of partials) rmSync(tmp, { force: true });
   }
 }
 
@@ -467,7 +489,12 @@ function cannotWrite(path: string, err: unknown): FormatError {
   const folder = dirname(path);
   const problem = describeFsProblem(err, folder);
   // A folder that is not there (the data folder's code creates its folder, so never says this).
-  const reason = problem.kind === 'other' && !existsSync(folder) ? `the folder ${folder} does not exist` : problem.text.split(`${path}.partial`).join(path);
+  const reason =
+    (err as NodeJS.ErrnoException).code === 'EISDIR'
+      ? 'a folder of that name is in the way'
+      : problem.kind === 'other' && !existsSync(folder)
+        ? `the folder ${folder} does not exist`
+        : problem.text.split(`${path}.partial`).join(path);
   return new FormatError('cannot-write', basename(path), `cannot write ${path}: ${reason}`);
 }
 
@@ -550,14 +577,9 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
     const files = csvFileSteps(rec, { baseName: '', range, stepValues: EXPORT_STEP_VALUES / CSV_COST });
     const path = exportTarget(req.path, req.format, s.name, req.sessionId, files.map((f) => f.name));
     const base = basename(path, extname(path));
-    let bytes = 0;
-    const written: string[] = [];
-    for (const f of files) {
-      const out = join(dirname(path), base + f.name);
-      bytes += yield* writeInSteps(out, f.pieces());
-      written.push(out);
-    }
-    return { files: written, bytes, samples, annotations, warnings: [] };
+    const written = files.map((f) => ({ path: join(dirname(path), base + f.name), pieces: f.pieces() }));
+    const bytes = yield* writeFilesInSteps(written);
+    return { files: written.map((f) => f.path), bytes, samples, annotations, warnings: [] };
   }
   const path = exportTarget(req.path, req.format, s.name, req.sessionId);
   const pieces = edfPieces(rec, {
@@ -573,6 +595,6 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
   const keep = (function* () {
     result = yield* pieces;
   })();
-  const bytes = yield* writeInSteps(path, keep);
+  const bytes = yield* writeFilesInSteps([{ path, pieces: keep }]);
   return { files: [path], bytes, samples, annotations, warnings: result!.warnings };
 }

@@ -4,7 +4,7 @@
 // a gap of minutes (an XDF with a clock reset) stays continuous for MNE, the gap marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
@@ -317,4 +317,30 @@ test('an export that cannot be written says why in the data folder\'s words, nam
   await fails(join(small, 'x.edf'), 'edf', `the disk holding ${small} is full`);
   await fails(join(small, 'x.csv'), 'csv', `the disk holding ${small} is full`, join(small, 'x-eeg.csv'));
   assert.deepEqual(readdirSync(small), [], 'no half-written file is left');
+});
+
+test('a CSV export that cannot write one of its files leaves none of them: an earlier export of that name stays whole (its first files were replaced, a mix of two exports)', { skip: !existsSync(DATA) && 'needs ../shared/data' }, async (t) => {
+  const dir = tempDir(t);
+  const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+  t.after(() => db.close());
+  const s = await importRecordingFile(db, { path: join(DATA, 'edf-mne', 'test_bdf_stim_channel.bdf') }, { appVersion: 'test', now: 0 });
+  const start = (await db.api.getSession(s.id)).startTime;
+  const path = join(dir, 'out.csv');
+  const first = await db.api.exportSession({ sessionId: s.id, format: 'csv', path, fromTime: start, toTime: start + 2 });
+  assert.deepEqual(first.files.map((f) => basename(f)), ['out-eeg.csv', 'out-other.csv', 'out-markers.csv', 'out-info.csv'], 'the files of the export');
+  const before = new Map(first.files.map((f) => [f, readFileSync(f)]));
+  // The markers file's name taken by a folder: the export of the whole session fails at its third file.
+  const markers = join(dir, 'out-markers.csv');
+  rmSync(markers);
+  mkdirSync(markers);
+  await assert.rejects(db.api.exportSession({ sessionId: s.id, format: 'csv', path }), (e: Error) => {
+    assert.equal(e.message, `out-markers.csv: cannot write ${markers}: a folder of that name is in the way`, 'names the file and the problem in words');
+    return true;
+  });
+  for (const [f, bytes] of before) if (f !== markers) assert.deepEqual(readFileSync(f), bytes, `${basename(f)} is the earlier export's, unchanged`);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.partial')), [], 'no .partial file is left');
+  // An EDF export whose one file cannot be written leaves nothing either.
+  mkdirSync(join(dir, 'x.edf.partial'));
+  await assert.rejects(db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'x.edf') }), (e: Error) => e.message.startsWith(`x.edf: cannot write ${join(dir, 'x.edf')}`));
+  assert.ok(!existsSync(join(dir, 'x.edf')), 'no x.edf');
 });
