@@ -141,11 +141,17 @@ export class ModelsArea {
   readonly registry: ModelRegistry;
   private activeId: string | null = null;
   private userChoseNone = false;
-  private watcher: FSWatcher | null = null;
   /**
-   * One watcher per model folder in the user root: a watch on the root alone (not recursive) sees a
-   * folder appear, not the files copied into it afterwards (`mkdir my-model`, then `cp model.onnx
-   * card.json my-model/`, or a file manager that creates the folder first), nor a card edited in place.
+   * One per root: the user's models folder, and the shipped one too (in a checkout, `npm run
+   * train:default` or `export-model --to models` writes the shipped model again while serve runs:
+   * unwatched, the core kept the old card and revision while a page that loaded it afterwards got
+   * the new file).
+   */
+  private readonly rootWatchers: FSWatcher[] = [];
+  /**
+   * One watcher per model folder: a watch on the root alone (not recursive) sees a folder appear,
+   * not the files copied into it afterwards (`mkdir my-model`, then `cp model.onnx card.json
+   * my-model/`, or a file manager that creates the folder first), nor a card edited in place.
    */
   private readonly folderWatchers = new Map<string, FSWatcher>();
   private stopped = false;
@@ -172,12 +178,15 @@ export class ModelsArea {
     const invalid = this.registry.list().filter((m) => m.problems.length);
     for (const m of invalid) this.ctx.log('warn', 'models', `model '${m.id}' (${m.dir}) cannot be used: ${m.problems.join('; ')}`);
     this.ctx.log('info', 'models', usable.length ? `${plural(usable.length, 'usable model')} installed; active: ${this.activeId ?? 'none (a model runs once chosen in Models)'}` : 'no trained model is installed');
-    try {
-      // A folder dropped into the user models dir appears without a restart.
-      this.watcher = watch(this.opts.userDir, () => this.scheduleRescan());
-      this.watcher.on('error', () => undefined);
-    } catch {
-      this.watcher = null;
+    // A folder dropped into the user models dir appears without a restart.
+    for (const root of this.registry.roots) {
+      try {
+        const w = watch(root.dir, () => this.scheduleRescan());
+        w.on('error', () => undefined);
+        this.rootWatchers.push(w);
+      } catch {
+        // a shipped folder that is not there holds no models; the user's was made above
+      }
     }
     this.watchFolders();
     // Whether each model fits changes with the devices and with the signal settings (window length).
@@ -185,7 +194,7 @@ export class ModelsArea {
     this.ctx.onStop(() => {
       this.stopped = true;
       unsubscribe();
-      this.watcher?.close();
+      for (const w of this.rootWatchers) w.close();
       for (const w of this.folderWatchers.values()) w.close();
       this.folderWatchers.clear();
       if (this.rescanTimer) clearTimeout(this.rescanTimer);
@@ -209,16 +218,15 @@ export class ModelsArea {
   }
 
   /**
-   * Watches each user model folder the last scan found. Re-made on every scan: a folder replaced by
+   * Watches each model folder the last scan found. Re-made on every scan: a folder replaced by
    * a rename (an install writes a temp folder and renames it into place) is a new inode, which an
    * old watcher would never report on.
    */
   private watchFolders(): void {
     for (const w of this.folderWatchers.values()) w.close();
     this.folderWatchers.clear();
-    if (!this.watcher || this.stopped) return;
+    if (!this.rootWatchers.length || this.stopped) return;
     for (const m of this.registry.list()) {
-      if (m.source !== 'user') continue;
       try {
         const w = watch(m.dir, () => this.scheduleRescan());
         w.on('error', () => undefined);
@@ -229,7 +237,8 @@ export class ModelsArea {
     }
   }
 
-  private scheduleRescan(): void {
+  /** Reads every root again half a second after the last call (a copy under way sets watchers off many times). */
+  scheduleRescan(): void {
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
@@ -381,7 +390,14 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
     'hm:models:onnx',
     async (req) => {
       const m = area.registry.usable(req.id);
-      return { id: m.id, bytes: await area.registry.readOnnx(m.id), card: m.card };
+      try {
+        return { id: m.id, bytes: await area.registry.readOnnx(m.id), card: m.card };
+      } catch (e) {
+        // The file changed or went since the last scan, which a watcher should have seen (and may
+        // not have, where watching fails): check again; the pages are told what is there now.
+        area.scheduleRescan();
+        throw e;
+      }
     },
     { validate: idCheck },
   );

@@ -34,6 +34,8 @@ export interface InstalledModel {
    * new revision, so a page running the old one knows to load it again.
    */
   revision: string;
+  /** SHA-256 of the ONNX file as checked (empty when it could not be read): readOnnx hands out only these bytes. */
+  onnxSha256: string;
   /** Why the model cannot be used (empty = usable). */
   problems: string[];
 }
@@ -78,10 +80,11 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
   let sizeBytes = 0;
   let signature: OnnxSignature | null = null;
   let revision = '';
+  let fileSha = '';
   try {
     const bytes = new Uint8Array(await readFile(onnxPath));
     sizeBytes = bytes.length;
-    const fileSha = sha256(bytes);
+    fileSha = sha256(bytes);
     revision = cardText ? sha256(new TextEncoder().encode(`${fileSha}\n${cardText}`)).slice(0, 32) : '';
     if (card?.onnx.sha256 && fileSha !== card.onnx.sha256) problems.push(`${card.onnx.file}: SHA-256 differs from the card (file damaged or replaced)`);
     signature = readOnnxSignature(bytes);
@@ -90,7 +93,7 @@ export async function inspectModelDir(dir: string, source: ModelSource): Promise
     if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
     else problems.push(existsSync(onnxPath) ? `cannot read ${onnxPath}: ${(e as Error).message}` : `${onnxPath.split(/[\\/]/).pop()} is missing`);
   }
-  return { id, source, dir, card, onnxPath, sizeBytes, signature, revision, problems };
+  return { id, source, dir, card, onnxPath, sizeBytes, signature, revision, onnxSha256: fileSha, problems };
 }
 
 /** Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place. */
@@ -168,13 +171,21 @@ export class ModelRegistry {
     return m as InstalledModel & { card: ModelCard };
   }
 
+  /**
+   * The ONNX bytes that were checked against the card. A file replaced or deleted since the last
+   * scan (a model re-exported over the shipped one while the app runs, a copy under way) is refused
+   * rather than handed out under the card and revision of the file it replaced: the caller rescans.
+   */
   async readOnnx(id: string): Promise<Uint8Array> {
     const m = this.usable(id);
+    let bytes: Uint8Array;
     try {
-      return new Uint8Array(await readFile(m.onnxPath));
+      bytes = new Uint8Array(await readFile(m.onnxPath));
     } catch (e) {
       throw new ModelError(ModelErrorCode.Io, `cannot read ${m.onnxPath}: ${(e as Error).message}`);
     }
+    if (sha256(bytes) !== m.onnxSha256) throw new ModelError(ModelErrorCode.Io, `${m.onnxPath} changed on disk since it was checked; it is being checked again`);
+    return bytes;
   }
 
   /** Installs a model into the user root from an ONNX file and its card.json. */

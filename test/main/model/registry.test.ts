@@ -166,6 +166,21 @@ describe('model registry on disk', () => {
     assert.notEqual((await reg.scan())[0].revision, weights.revision, 'same weights, edited card');
   });
 
+  test('the ONNX file changed on disk since the last scan is not handed out under the card it was checked against', async () => {
+    const userDir = join(root, 'user-changed');
+    const reg = new ModelRegistry([{ dir: userDir, source: 'user' }]);
+    await writeModelDir(userDir, sampleCard(), onnx);
+    const [m] = await reg.scan();
+    assert.equal((await reg.readOnnx(m.id)).length, onnx.length, 'the checked file is read');
+    // Other weights of the same architecture copied over it: a valid ONNX, not the one the card and revision name.
+    writeFileSync(m.onnxPath, exportFusedOnnx(config, initHostParams(config, 2)));
+    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.Io && /model\.onnx changed on disk since it was checked/.test(e.message));
+    rmSync(m.onnxPath);
+    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: ENOENT/.test(e.message));
+    const [again] = await reg.scan();
+    assert.deepEqual(again.problems, ['model.onnx is missing'], 'the rescan says what is there now');
+  });
+
   test('install from files into the user folder, then remove; built-in ids cannot be shadowed or removed', async () => {
     const builtin = join(root, 'builtin2');
     await writeModelDir(builtin, sampleCard(), onnx);
@@ -370,6 +385,36 @@ describe('models area of the core', () => {
       writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.1.0' })));
       const second = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
       assert.deepEqual(second.ok ? [(second.value as Installed).version, (second.value as Installed).replaced] : second.error.message, ['1.1.0', '1.0.0']);
+    } finally {
+      core.stop();
+    }
+  });
+
+  test('the shipped model written again while the core runs (train:default in a checkout) is read again: new revision, new bytes; deleted, it is refused', async () => {
+    const builtin = join(root, 'builtin-rewritten');
+    const dataDir = join(root, 'data-rewritten');
+    await writeModelDir(builtin, sampleCard({ id: 'shipped' }), onnx);
+    const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);
+    const area = await startModelsArea(core.ctx, { builtinDir: builtin });
+    try {
+      const shipped = () => area.list().models.find((m) => m.id === 'shipped')!;
+      const first = shipped().revision;
+      assert.deepEqual([area.readiness().activeId, area.readiness().ok], ['shipped', true]);
+      // As the exporter writes it: a new folder renamed over the old one.
+      const retrained = exportFusedOnnx(config, initHostParams(config, 2));
+      await writeModelDir(builtin, sampleCard({ id: 'shipped', version: '2.0.0' }), retrained);
+      await until('the rewritten shipped model to be rescanned', () => shipped().revision !== first);
+      assert.equal(shipped().version, '2.0.0');
+      assert.ok(core.pushes.some((p) => p.type === 'models:changed' && p.models.some((m) => m.id === 'shipped' && m.revision === shipped().revision)), 'the pages are told of the new revision');
+      const got = await core.call('hm:models:onnx', { id: 'shipped' });
+      assert.ok(got.ok, `the new file is served: ${JSON.stringify(got.ok ? 'ok' : got)}`);
+      const { bytes, card } = got.value as { bytes: Uint8Array; card: { version: string } };
+      assert.deepEqual([bytes.length, card.version], [retrained.length, '2.0.0'], 'the new file under its own card');
+      // Its file deleted while it is the active model: refused with the reason, still the choice.
+      rmSync(join(builtin, 'shipped', 'model.onnx'));
+      await until('the deletion to be rescanned', () => shipped().problems.length > 0);
+      const r = area.readiness();
+      assert.deepEqual([r.activeId, r.ok, r.refusal, r.problems], ['shipped', false, 'cannot be used', ['model.onnx is missing']]);
     } finally {
       core.stop();
     }
