@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
 import type { JobSpec, RunResultSummary, RunStatus, RunSummary } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type MetricRecord } from '../../shared/train/train.types';
+import { latestMetrics } from '../../shared/train/metric-records';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -245,7 +246,7 @@ export class RunFolder {
     await append(this.path(RUN_FILES.log), logLine(message, level));
   }
 
-  /** Every metric record; a damaged line (a crash mid-append) is skipped. */
+  /** Every metric record, each step and epoch once (its latest: a resumed run appends what it redoes); a damaged line (a crash mid-append) is skipped. */
   async readMetrics(): Promise<MetricRecord[]> {
     let text = '';
     try {
@@ -253,7 +254,7 @@ export class RunFolder {
     } catch {
       return [];
     }
-    return text.split('\n').flatMap((line) => parseMetricLine(line) ?? []);
+    return latestMetrics(text.split('\n').flatMap((line) => parseMetricLine(line) ?? []));
   }
 
   async readLog(maxBytes = 256 * 1024): Promise<string> {

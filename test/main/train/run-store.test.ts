@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
-import { TrainError } from '../../../src/shared/train/train.types';
+import { TrainError, type EpochRecord, type StepRecord } from '../../../src/shared/train/train.types';
+import { lossCurveSvg } from '../../../src/shared/train/plots-svg';
 import { RunStore, runningElsewhere } from '../../../src/main/train/run-store';
 import { command as train } from '../../../src/main/train/train-command';
 import { quickRecipe } from '../../../src/shared/train/recipes';
@@ -81,4 +82,19 @@ test('create: a runs folder that is a file is said so, naming it (it was mkdir\'
   writeFileSync(file, 'x');
   await assert.rejects(new RunStore(file).create(quickRecipe('/data'), 'r'), (e: Error) => e instanceof TrainError && e.message === `cannot make a run folder in the runs folder ${file}: it, or a folder above it, is a file`);
   await assert.rejects(new RunStore(join(file, 'runs')).create(quickRecipe('/data'), 'r'), /it, or a folder above it, is a file$/);
+});
+
+test('readMetrics: the steps a resumed run redid (after its last checkpoint) are read once each, the loss plot drawn from them runs forward', async (t) => {
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const f = await store.create(quickRecipe('/data'), 'resumed');
+  const step = (n: number): StepRecord => ({ kind: 'step', phase: 'pretrain-eeg', step: n, total: 6, epoch: 1, loss: 2 / n, lr: 5e-4, gradNorm: 1, ms: 900 });
+  // Steps 1–5 reached, checkpoint at 3, stopped by SIGTERM; resumed at 3: steps 4–6 appended again, then the epoch.
+  for (const n of [1, 2, 3, 4, 5, 4, 5, 6]) await f.appendMetric(step(n));
+  await f.appendMetric({ kind: 'epoch', phase: 'pretrain-eeg', epoch: 1, trainLoss: 0.9, validation: null });
+  const metrics = await f.readMetrics();
+  assert.deepEqual(metrics.map((m) => (m.kind === 'step' ? m.step : `e${m.epoch}`)), [1, 2, 3, 4, 5, 6, 'e1']);
+  const svg = lossCurveSvg('pretrain-eeg', metrics.filter((m): m is StepRecord => m.kind === 'step'), metrics.filter((m): m is EpochRecord => m.kind === 'epoch'));
+  const xs = [...(/<polyline[^>]*points="([^"]+)"/.exec(svg)?.[1] ?? '').matchAll(/([\d.]+),[\d.]+/g)].map((m) => Number(m[1]));
+  assert.equal(xs.length, 6, `the step-loss line has 6 points: ${svg.slice(0, 300)}`);
+  assert.ok(xs.every((x, i) => i === 0 || x > xs[i - 1]), `the line runs forward: ${xs.join(' ')}`);
 });

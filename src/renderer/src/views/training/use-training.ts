@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TrainingOverview } from '../../../../shared/ipc/training.schema';
 import type { RunDetail } from '../../../../shared/train/job.types';
 import type { MetricRecord, RunProgress } from '../../../../shared/train/train.types';
+import { withMetric } from '../../../../shared/train/metric-records';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { useRequest } from '../../shell/use-request';
@@ -56,7 +57,7 @@ export function useRun(client: HeartMindClient, id: string | null, version: numb
       })
       .catch((e) => live && setState((s) => ({ ...s, error: messageOf(e) })));
     const offs = [
-      client.on('training:metric', (m) => m.runId === id && setState((s) => ({ ...s, metrics: [...s.metrics, m.record] }))),
+      client.on('training:metric', (m) => m.runId === id && setState((s) => ({ ...s, metrics: withMetric(s.metrics, m.record) }))),
       client.on('training:progress', (m) => m.runId === id && setState((s) => ({ ...s, progress: m.progress }))),
       client.on('training:log', (m) => m.runId === id && setState((s) => ({ ...s, log: [...s.log, `${new Date().toISOString()} ${m.level === 'info' ? '' : `${m.level.toUpperCase()} `}${m.message}`].slice(-MAX_LOG_LINES) }))),
     ];
