@@ -140,10 +140,15 @@ export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecordin
   for (const a of tals) {
     if (!cutSkipped(streams, a.text, a.onset, a.duration)) annotations.push({ onset: a.onset, duration: a.duration, label: a.text, source: header.variant === 'bdf' ? 'bdf+' : 'edf+' });
   }
-  // Trigger lines: a marker wherever the code steps to a new non-zero value.
+  // Trigger lines: a marker wherever the code steps to a new non-zero value, unless the file's
+  // annotations already list that code at that sample. A file that carries both (our own export:
+  // every trigger marker also written as an annotation, beside the trigger line itself) gave each
+  // event twice on import, and once more with each export and import after.
+  const listed = annotations.slice();
   for (const p of planned) {
     if (p.channel.kind !== 'stim') continue;
     const s = header.signals[p.index];
+    const atSample = new Set(listed.map((a) => `${Math.round(a.onset * s.rateHz)} ${a.label}`));
     const digital = new Int32Array(s.samplesPerRecord * header.recordCount);
     decodeEdfSamples(header, bytes, p.index, 0, header.recordCount, digital, 0, 1, 0);
     let prev = 0;
@@ -156,7 +161,8 @@ export function importEdf(bytes: Uint8Array, fileName: string): ImportedRecordin
           break;
         }
         const r = Math.floor(i / s.samplesPerRecord);
-        annotations.push({ onset: recordStarts[r] + (i % s.samplesPerRecord) / s.rateHz, duration: 0, label: String(code), source: `stim:${s.label}` });
+        const onset = recordStarts[r] + (i % s.samplesPerRecord) / s.rateHz;
+        if (!atSample.has(`${Math.round(onset * s.rateHz)} ${code}`)) annotations.push({ onset, duration: 0, label: String(code), source: `stim:${s.label}` });
       }
       prev = code;
     }

@@ -139,6 +139,27 @@ describe('importEdf', () => {
     assert.deepEqual(triggers.slice(0, 3).map((a) => [a.onset, a.label]), [[0.484, '4'], [0.62, '2'], [1.904, '1']]);
   });
 
+  test('a trigger step the file also lists as an annotation is one marker: our own export of a trigger line imports back with its markers once (each was twice)', { skip: NEED_DATA }, () => {
+    const key = (r: ImportedRecording) => r.annotations.map((a) => `${a.onset.toFixed(6)} ${a.label} ${a.duration}`);
+    for (const [file, format, steps] of [
+      ['edf-mne/test_bdf_stim_channel.bdf', 'bdf', 9],
+      ['edf-mne/test_edf_stim_channel.edf', 'edf', 12],
+    ] as const) {
+      const first = importEdf(readData(file), 'first');
+      assert.equal(first.annotations.length, steps, `${file}: one marker per trigger step`);
+      // The export writes each marker as an annotation and keeps the trigger line.
+      const again = importEdf(writeEdf(first, { format }).bytes, `again.${format}`);
+      assert.deepEqual(key(again), key(first), `${file}: the same markers after an export and an import`);
+      const third = importEdf(writeEdf(again, { format }).bytes, `third.${format}`);
+      assert.deepEqual(key(third), key(first), `${file}: and after another`);
+    }
+    // A step the annotations do not list (another code, or another sample) is still a marker of its own.
+    const first = importEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'first');
+    const moved = { ...first, annotations: first.annotations.map((a, i) => (i === 0 ? { ...a, label: '99' } : i === 1 ? { ...a, onset: a.onset + 0.01 } : a)) };
+    const back = importEdf(writeEdf(moved, { format: 'bdf' }).bytes, 'moved.bdf');
+    assert.equal(back.annotations.length, 9 + 2, 'the relabelled and the moved annotation, and the two steps they no longer match');
+  });
+
   test('EDF+D: records with gaps become separate segments at their TAL start times', () => {
     // Hand-built EDF+D: 1 signal at 4 Hz, records of 1 s starting at 0, 1, 5 s.
     const bytes = buildEdf({ plus: 'D', starts: [0, 1, 5], samples: 4 });
