@@ -52,6 +52,13 @@ export interface DriverContext {
   finished(message: string): void;
   /** True once the session was closed: drivers stop delivering. */
   readonly closed: boolean;
+  /**
+   * Aborted when `closed` becomes true. A driver still opening (a Bluetooth connect listening for
+   * its device, discovering services, waiting for the answer to a start command) gives up at once
+   * on it and releases what it opened: a Disconnect pressed while a strap was still connecting let
+   * the attempt carry on, start the strap's ECG and hold the radio link until it finished.
+   */
+  readonly signal: AbortSignal;
 }
 
 export interface DriverSession {

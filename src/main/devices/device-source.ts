@@ -181,10 +181,11 @@ export class ManagedSource implements Source {
     this.dispatch({ type: 'stop', now: this.now() });
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
-    // An attempt still opening a serial port closes what it opens (it sees ctx.closed), queued
-    // behind the others: waited for, so the port is free when the stop returns. (A Bluetooth connect
-    // in flight, which may listen for seconds for a device to advertise, is not: it holds no port.)
-    if (this.driver.serialPort && this.opensPending.size > 0) await bounded(Promise.allSettled(this.opensPending), PREVIOUS_CLOSE_WAIT_MS);
+    // An attempt still opening closes what it opens (it sees ctx.closed; a Bluetooth connect gives
+    // up on ctx.signal at once, whatever phase it is in), queued behind the others: waited for, so
+    // the port is free and the radio link closed when the stop returns (a Connect right after a
+    // Disconnect met the old attempt's link, whose late close then dropped the new one).
+    if (this.opensPending.size > 0) await bounded(Promise.allSettled(this.opensPending), PREVIOUS_CLOSE_WAIT_MS);
     await this.closing;
   }
 
@@ -354,7 +355,9 @@ export class ManagedSource implements Source {
       this.dispatch({ type: 'connected', now: this.now(), attempt });
     } catch (e) {
       const err = asDeviceError(e, 'device-error', this.name);
-      if (ctx.closed && this.conn.attempt !== attempt) return;
+      // Cancelled (a newer attempt took over, the user stopped it, a connect timeout closed it: the
+      // driver gave up on ctx.signal): the machine has moved on and this failure is no news.
+      if (ctx.closed && (this.conn.attempt !== attempt || this.conn.state === 'stopped' || e === ctx.signal.reason)) return;
       ctx.closed = true;
       const message = this.bare(err.message);
       const repeat = this.failures?.message === message;
@@ -408,8 +411,16 @@ export class ManagedSource implements Source {
 
   private makeContext(): DriverContext & { closed: boolean } {
     const self = this;
+    const abort = new AbortController();
     const ctx = {
-      closed: false,
+      // Closing aborts the signal: a driver still opening gives up (see DriverContext.signal).
+      get closed(): boolean {
+        return abort.signal.aborted;
+      },
+      set closed(yes: boolean) {
+        if (yes && !abort.signal.aborted) abort.abort(new DeviceError('disconnected', `${self.name}: connect cancelled`, false));
+      },
+      signal: abort.signal,
       streams(infos: StreamInfo[]) {
         if (ctx.closed) return;
         let changed = false;

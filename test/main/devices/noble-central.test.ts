@@ -85,3 +85,77 @@ describe('NobleCentral scanning', () => {
     assert.deepEqual(hr, ['Wahoo TICKR']);
   });
 });
+
+/** A peripheral whose connect and service discovery answer only when the test says; counts hang-ups. */
+function slowPeripheral(id: string) {
+  const p = {
+    id,
+    address: id,
+    rssi: -60,
+    state: 'disconnected',
+    advertisement: { localName: 'Polar H10 0001', serviceUuids: [] },
+    cancels: 0,
+    disconnects: 0,
+    answerConnect: () => undefined as void,
+    answerDiscover: () => undefined as void,
+    connectAsync() {
+      p.state = 'connecting';
+      return new Promise<void>((resolve) => (p.answerConnect = () => ((p.state = 'connected'), resolve())));
+    },
+    cancelConnect() {
+      p.cancels++;
+      p.state = 'disconnected';
+    },
+    discoverAllServicesAndCharacteristicsAsync() {
+      return new Promise((resolve) => (p.answerDiscover = () => resolve({ services: [], characteristics: [] })));
+    },
+    once: () => undefined,
+    async disconnectAsync() {
+      p.disconnects++;
+      p.state = 'disconnected';
+    },
+  };
+  return p;
+}
+
+describe('NobleCentral: a cancelled connect ends in every phase and leaves nothing connected', () => {
+  const cancelled = new Error('connect cancelled');
+
+  test('while listening for a device not heard yet: the scan ends and the radio stops scanning', async () => {
+    const radio = new ScanRadio();
+    const abort = new AbortController();
+    const t0 = Date.now();
+    const connecting = central(radio).connect('gone', 10_000, abort.signal);
+    setTimeout(() => abort.abort(cancelled), 50);
+    await assert.rejects(connecting, (e) => e === cancelled, 'rejects with the reason');
+    assert.ok(Date.now() - t0 < 5000, `ended after ${Date.now() - t0} ms, not the 8-s scan window`);
+    assert.deepEqual([radio.starts, radio.stops, radio.scanning], [1, 1, false], 'radio scan started and stopped');
+  });
+
+  for (const phase of ['connect', 'discover'] as const)
+    test(`while ${phase === 'connect' ? 'connecting' : 'discovering services'}: ${phase === 'connect' ? 'the connect is called off' : 'the link is closed'}`, async () => {
+      const radio = new ScanRadio();
+      const p = slowPeripheral('aa:01');
+      const c = central(radio);
+      const heard: string[] = [];
+      const scan = c.scan({ durationMs: 30 }, (ad) => heard.push(ad.id));
+      await new Promise((r) => setTimeout(r, 5));
+      radio.emit('discover', p);
+      await scan;
+      assert.deepEqual(heard, ['aa:01'], 'seen in a scan first');
+      const abort = new AbortController();
+      const connecting = c.connect('aa:01', 10_000, abort.signal);
+      if (phase === 'discover') {
+        await new Promise((r) => setTimeout(r, 10));
+        p.answerConnect();
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      abort.abort(cancelled);
+      await assert.rejects(connecting, (e) => e === cancelled, 'rejects with the reason');
+      assert.deepEqual([p.cancels, p.disconnects > 0, p.state], phase === 'connect' ? [1, false, 'disconnected'] : [0, true, 'disconnected'], 'hung up');
+      // The radio answers late: nothing reopens.
+      p.answerDiscover();
+      await new Promise((r) => setTimeout(r, 10));
+      assert.equal(p.state, 'disconnected', 'still disconnected');
+    });
+});

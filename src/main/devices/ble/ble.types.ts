@@ -18,13 +18,19 @@ export interface BleScanOptions {
   serviceUuids?: string[];
   /** Ends the scan early once this returns true for an advertisement (the device looked for was heard). */
   until?: (ad: BleAdvertisement) => boolean;
+  /** Ends the scan early when aborted (the connect that listens was cancelled). */
+  signal?: AbortSignal;
 }
 
 export interface BleCentral {
   /** Scans for `durationMs`, calling `onFound` for each advertisement (repeats update RSSI). */
   scan(opts: BleScanOptions, onFound: (ad: BleAdvertisement) => void): Promise<void>;
-  /** Connects to a device by its id (scanning for it first if it was not seen lately). */
-  connect(id: string, timeoutMs: number): Promise<BleLink>;
+  /**
+   * Connects to a device by its id (scanning for it first if it was not seen lately). Aborting
+   * `signal` ends it in whatever phase it is (listening, connecting, discovering services): it
+   * rejects with the signal's reason and leaves no link open.
+   */
+  connect(id: string, timeoutMs: number, signal?: AbortSignal): Promise<BleLink>;
 }
 
 export interface BleLink {

@@ -90,33 +90,48 @@ export class NobleCentral implements BleCentral {
     noble.on('discover', onDiscover);
     this.scanners++;
     const timer = setTimeout(finish, opts.durationMs);
+    opts.signal?.addEventListener('abort', finish, { once: true });
+    if (opts.signal?.aborted) finish();
     try {
       if (this.scanners === 1) await noble.startScanningAsync([], true);
       await finished;
     } finally {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', finish);
       noble.removeListener('discover', onDiscover);
       if (--this.scanners === 0) await noble.stopScanningAsync().catch(() => undefined);
     }
   }
 
-  async connect(id: string, timeoutMs: number): Promise<BleLink> {
+  async connect(id: string, timeoutMs: number, signal?: AbortSignal): Promise<BleLink> {
+    signal?.throwIfAborted();
     let p = this.seen.get(id);
     if (!p) {
       // Listening is the only way to know the device is there: it ends the moment the device is
       // heard (a headset just switched on connects in well under a second, not after 8 s).
-      await this.scan({ durationMs: Math.min(timeoutMs, CONNECT_SCAN_MS), until: (ad) => ad.id === id }, () => undefined);
+      await this.scan({ durationMs: Math.min(timeoutMs, CONNECT_SCAN_MS), until: (ad) => ad.id === id, signal }, () => undefined);
+      signal?.throwIfAborted();
       p = this.seen.get(id);
     }
     if (!p) throw new DeviceError('unavailable', `Bluetooth device ${id} not found (out of range, switched off, or connected to another app?)`);
     const peripheral = p;
-    await withTimeout(peripheral.connectAsync(), timeoutMs, `connecting to ${id}`);
+    // Cancelled mid-way: a connect still pending is called off (noble then fails it), and a link
+    // that came up is closed, so nothing stays connected to a device nobody wants any more.
+    const hangUp = () => {
+      if (peripheral.state === 'connecting') peripheral.cancelConnect();
+      else void peripheral.disconnectAsync().catch(() => undefined);
+    };
+    await withTimeout(peripheral.connectAsync(), timeoutMs, `connecting to ${id}`, signal, hangUp);
     let discovered;
     try {
-      discovered = await withTimeout(peripheral.discoverAllServicesAndCharacteristicsAsync(), timeoutMs, `discovering services of ${id}`);
+      discovered = await withTimeout(peripheral.discoverAllServicesAndCharacteristicsAsync(), timeoutMs, `discovering services of ${id}`, signal, hangUp);
     } catch (e) {
       await peripheral.disconnectAsync().catch(() => undefined);
       throw e;
+    }
+    if (signal?.aborted) {
+      await peripheral.disconnectAsync().catch(() => undefined);
+      signal.throwIfAborted();
     }
     const chars = new Map<string, Characteristic>();
     for (const s of discovered.services) for (const c of s.characteristics ?? []) chars.set(`${s.uuid}/${c.uuid}`, c);
@@ -153,16 +168,29 @@ export class NobleCentral implements BleCentral {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** `p`, or a timeout after `ms`, or (aborted) `signal`'s reason once `onAbort` ran. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?: AbortSignal, onAbort?: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new DeviceError('timeout', `Bluetooth: ${what} took longer than ${(ms / 1000).toFixed(0)} s`)), ms);
+    const abort = () => {
+      clearTimeout(t);
+      onAbort?.();
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      reject(new DeviceError('timeout', `Bluetooth: ${what} took longer than ${(ms / 1000).toFixed(0)} s`));
+    }, ms);
+    if (signal?.aborted) return abort();
+    signal?.addEventListener('abort', abort, { once: true });
     p.then(
       (v) => {
         clearTimeout(t);
+        signal?.removeEventListener('abort', abort);
         resolve(v);
       },
       (e) => {
         clearTimeout(t);
+        signal?.removeEventListener('abort', abort);
         reject(e instanceof DeviceError ? e : new DeviceError('disconnected', `Bluetooth: ${what} failed: ${(e as Error).message ?? e}`));
       },
     );

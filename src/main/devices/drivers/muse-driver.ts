@@ -64,8 +64,10 @@ export class MuseDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const conn = await connectBle(await this.cfg.central(), this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
-    const { link, fail } = conn;
+    const central = await this.cfg.central();
+    const conn = await connectBle(central, this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
+    // Every set-up step through `step`: a Disconnect in any of them hangs up and sends nothing more.
+    const { link, fail, step } = conn;
     const S = MUSE_SERVICE_UUID;
     if (!link.has(S, MUSE_CONTROL_UUID) || !MUSE_EEG_UUIDS.slice(0, 4).every((u) => link.has(S, u)))
       return fail(new DeviceError('not-supported', `${link.name} is not a Muse headset (no Muse control and EEG characteristics)`, false));
@@ -105,7 +107,7 @@ export class MuseDriver implements DeviceDriver {
     const ppgAlign = new SequenceAligner(3, MUSE_PPG_SAMPLES_PER_PACKET);
     const lastIncomplete = { eeg: 0, ppg: 0 };
     try {
-      await link.subscribe(S, MUSE_CONTROL_UUID, (bytes) => {
+      await step(link.subscribe(S, MUSE_CONTROL_UUID, (bytes) => {
         const text = decodeOrReport(ctx, () => parseMuseControlNotification(bytes));
         if (text === undefined) return;
         const { replies, errors } = control.push(text);
@@ -118,9 +120,9 @@ export class MuseDriver implements DeviceDriver {
           if (typeof r.fw === 'string' || typeof r.hw === 'string') ctx.describe({ settings: { ...(typeof r.fw === 'string' ? { firmware: r.fw } : {}), ...(typeof r.hw === 'string' ? { hardware: r.hw } : {}) } });
           if (typeof r.bp === 'number') ctx.battery(r.bp);
         }
-      });
+      }));
       for (let ch = 0; ch < nEeg; ch++) {
-        await link.subscribe(S, MUSE_EEG_UUIDS[ch], (bytes) => {
+        await step(link.subscribe(S, MUSE_EEG_UUIDS[ch], (bytes) => {
           const p = decodeOrReport(ctx, () => parseMuseEegPacket(bytes));
           if (!p) return;
           for (const b of eeg.push(ch, p.sequence, p.samplesUv)) {
@@ -131,25 +133,27 @@ export class MuseDriver implements DeviceDriver {
             ctx.problem('packet-loss', `${eeg.stats.incomplete - lastIncomplete.eeg} EEG packet(s) arrived on some electrodes only; dropped`);
             lastIncomplete.eeg = eeg.stats.incomplete;
           }
-        });
+        }));
       }
       if (link.has(S, MUSE_TELEMETRY_UUID))
-        await link.subscribe(S, MUSE_TELEMETRY_UUID, (bytes) => decodeOrReport(ctx, () => ctx.battery(parseMuseTelemetry(bytes).batteryLevel)));
+        await step(link.subscribe(S, MUSE_TELEMETRY_UUID, (bytes) => decodeOrReport(ctx, () => ctx.battery(parseMuseTelemetry(bytes).batteryLevel))));
       if (ppg)
         for (let ch = 0; ch < 3; ch++)
-          await link.subscribe(S, MUSE_PPG_UUIDS[ch], (bytes) => {
+          await step(link.subscribe(S, MUSE_PPG_UUIDS[ch], (bytes) => {
             const p = decodeOrReport(ctx, () => parseMusePpgPacket(bytes));
             if (!p) return;
             for (const b of ppgAlign.push(ch, p.sequence, p.samples)) {
               if (b.missingBefore > 0) ctx.lost(ppgId, b.missingBefore * MUSE_PPG_SAMPLES_PER_PACKET, 'packet-loss');
               ctx.samples(ppgId, (b.sequence * MUSE_PPG_SAMPLES_PER_PACKET) / MUSE_PPG_RATE_HZ, MUSE_PPG_SAMPLES_PER_PACKET, b.data);
             }
-          });
-      for (const cmd of museStartSequence(musePreset({ aux, ppg }))) await link.write(S, MUSE_CONTROL_UUID, encodeMuseCommand(cmd), false);
+          }));
+      for (const cmd of museStartSequence(musePreset({ aux, ppg }))) await step(link.write(S, MUSE_CONTROL_UUID, encodeMuseCommand(cmd), false));
+      ctx.rssi(await step(link.readRssi().catch(() => NaN)));
     } catch (e) {
+      // Cancelled: `step` hung up already.
+      if (ctx.signal.aborted) throw e;
       return fail(e);
     }
-    ctx.rssi(await link.readRssi().catch(() => NaN));
     const keepAlive = setInterval(() => {
       void link.write(S, MUSE_CONTROL_UUID, encodeMuseCommand(MUSE_CMD.keepAlive), false).catch((e) => ctx.log('warn', `keep-alive failed: ${(e as Error).message}`));
     }, this.cfg.keepAliveMs ?? MUSE_KEEPALIVE_INTERVAL_MS);

@@ -69,8 +69,10 @@ export class PolarDriver implements DeviceDriver {
   }
 
   async open(ctx: DriverContext): Promise<DriverSession> {
-    const conn = await connectBle(await this.cfg.central(), this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
-    const { link, fail } = conn;
+    const central = await this.cfg.central();
+    const conn = await connectBle(central, this.cfg.id, this.name, ctx, this.cfg.connectTimeoutMs);
+    // Every set-up step through `step`: a Disconnect in any of them hangs up and sends nothing more.
+    const { link, fail, step } = conn;
     const hasHr = link.has(HEART_RATE_SERVICE_UUID, HEART_RATE_MEASUREMENT_UUID);
     const hasPmd = this.cfg.ecg !== false && link.has(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID) && link.has(PMD_SERVICE_UUID, PMD_DATA_UUID);
     if (!hasHr && !hasPmd) return fail(new DeviceError('not-supported', `${this.name} offers neither the Heart Rate Service nor Polar's ECG (PMD)`, false));
@@ -108,16 +110,17 @@ export class PolarDriver implements DeviceDriver {
     ctx.streams(infos);
 
     try {
-      if (link.has(BATTERY_SERVICE_UUID, BATTERY_LEVEL_UUID)) ctx.battery((await link.read(BATTERY_SERVICE_UUID, BATTERY_LEVEL_UUID))[0]);
-      ctx.rssi(await link.readRssi().catch(() => NaN));
-    } catch {
-      /* battery and RSSI are nice to have */
+      if (link.has(BATTERY_SERVICE_UUID, BATTERY_LEVEL_UUID)) ctx.battery((await step(link.read(BATTERY_SERVICE_UUID, BATTERY_LEVEL_UUID)))[0]);
+      ctx.rssi(await step(link.readRssi().catch(() => NaN)));
+    } catch (e) {
+      /* battery and RSSI are nice to have; a cancelled connect is not */
+      if (ctx.signal.aborted) throw e;
     }
 
     if (hasHr) {
       let beat = 0;
       let lastRr = NaN;
-      await link.subscribe(HEART_RATE_SERVICE_UUID, HEART_RATE_MEASUREMENT_UUID, (bytes) => {
+      await step(link.subscribe(HEART_RATE_SERVICE_UUID, HEART_RATE_MEASUREMENT_UUID, (bytes) => {
         const m = decodeOrReport(ctx, () => parseHeartRateMeasurement(bytes));
         if (!m) return;
         if (m.rrRaw.length) lastRr = (m.rrRaw.reduce((a, b) => a + b, 0) * 1000) / 1024 / m.rrRaw.length;
@@ -126,13 +129,13 @@ export class PolarDriver implements DeviceDriver {
         if (!Number.isFinite(lastRr)) return;
         ctx.samples(hrId, beat++ / HR_RATE_HZ, 1, Float32Array.of(m.heartRateBpm, lastRr));
         if (m.sensorContactSupported && !m.sensorContact) ctx.problem('device-error', `${this.name}: no skin contact (wet the electrodes, tighten the strap)`);
-      });
+      }));
     }
 
     if (hasPmd) {
       let previousNs = 0n;
       const waiters: { op: number; resolve: (r: PmdControlPointResponse) => void }[] = [];
-      await link.subscribe(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, (bytes) => {
+      await step(link.subscribe(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, (bytes) => {
         try {
           const n = parsePmdControlPointNotification(bytes);
           if (n.kind === 'response') {
@@ -144,8 +147,8 @@ export class PolarDriver implements DeviceDriver {
         } catch (e) {
           ctx.problem('bad-frame', (e as Error).message);
         }
-      });
-      await link.subscribe(PMD_SERVICE_UUID, PMD_DATA_UUID, (bytes) => {
+      }));
+      await step(link.subscribe(PMD_SERVICE_UUID, PMD_DATA_UUID, (bytes) => {
         if ((bytes[0] & 0x3f) !== PmdMeasurementType.ECG) return;
         const f = decodeOrReport(ctx, () => parsePmdEcgFrame(bytes, { sampleRateHz: POLAR_H10_ECG_RATE_HZ, previousTimestampNs: previousNs }));
         if (!f) return;
@@ -156,15 +159,21 @@ export class PolarDriver implements DeviceDriver {
         previousNs = f.timestampNs;
         if (f.missingBefore > 0) ctx.lost(ecgId, f.missingBefore, 'packet-loss');
         ctx.samples(ecgId, Number(f.firstSampleNs) / 1e9 + PMD_EPOCH_UNIX_S, f.sampleCount, f.samplesUv);
-      });
+      }));
       const command = async (bytes: Uint8Array, what: string): Promise<PmdControlPointResponse> => {
         const reply = new Promise<PmdControlPointResponse>((resolve) => waiters.push({ op: bytes[0], resolve }));
-        await link.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, bytes, true);
+        await step(link.write(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID, bytes, true));
         const ms = this.cfg.commandTimeoutMs ?? 5000;
-        return Promise.race([reply, new Promise<never>((_, rej) => setTimeout(() => rej(new DeviceError('timeout', `${this.name}: no answer to ${what} within ${ms / 1000} s`)), ms))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new DeviceError('timeout', `${this.name}: no answer to ${what} within ${ms / 1000} s`)), ms)));
+        try {
+          return await step(Promise.race([reply, late]));
+        } finally {
+          clearTimeout(timer);
+        }
       };
       try {
-        const features = parsePmdFeatures(await link.read(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID));
+        const features = parsePmdFeatures(await step(link.read(PMD_SERVICE_UUID, PMD_CONTROL_POINT_UUID)));
         if (!features.ecg) {
           if (!hasHr) return fail(new DeviceError('not-supported', `${this.name} does not offer ECG`, false));
           ctx.problem('device-error', `${this.name} does not offer ECG: heart rate and RR only`);
@@ -178,6 +187,8 @@ export class PolarDriver implements DeviceDriver {
           }
         }
       } catch (e) {
+        // Cancelled: `step` hung up already.
+        if (ctx.signal.aborted) throw e;
         return fail(e);
       }
     }

@@ -297,9 +297,10 @@ export class EmulatedCentral implements BleCentral {
     await new Promise((r) => setTimeout(r, Math.min(opts.durationMs, 50)));
   }
 
-  async connect(id: string): Promise<BleLink> {
+  async connect(id: string, _timeoutMs?: number, signal?: AbortSignal): Promise<BleLink> {
     const p = this.peripherals.find((x) => x.id === id);
     await new Promise((r) => setTimeout(r, 5));
+    signal?.throwIfAborted();
     if (!p || !p.available) throw new DeviceError('unavailable', `Bluetooth device ${id} not found (out of range, switched off, or connected to another app?)`);
     return p.link();
   }
