@@ -83,7 +83,8 @@ export const DATASET_USAGE = [
   `                          [--threshold 4] (its scores run ${DREAMER_SCORE_MIN}–${DREAMER_SCORE_MAX}; a score ≥ threshold is high)`,
   '                          [--last-seconds S] (only the last S seconds of each film clip, e.g. 60 as some studies do)',
   '  --subject NAME          subject of --file/--folder recordings (default: the file\'s patient code or name)',
-  '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT)',
+  '  --task NAME:NEG,POS     the binary task (default: arithmetic:rest,arithmetic for EEGMAT; DIMENSION:low,high for',
+  '                          self-report labels and DREAMER)',
   '  --labels SPEC           file (each recording\'s own class: EEGMAT, DREAMER, --file PATH=CLASS)',
   '                          | annotations:TEXT=CLASS,... | self-report:DIMENSION:THRESHOLD',
   ...WINDOWING_USAGE,
@@ -198,6 +199,10 @@ export function datasetFromFlags(v: Record<string, string | string[] | boolean |
       labels = { kind: 'file' };
     }
     task = v.task ? parseTask(v.task as string, TASK_MENTAL_ARITHMETIC) : task;
+    // Self-reports rate a dimension: its low / high is the task, as the Training view suggests (the
+    // command asked for a --task that only restated the --labels).
+    const rated = !task && typeof v.labels === 'string' ? parseLabels(v.labels, { kind: 'none' }) : null;
+    if (rated?.kind === 'self-report') task = dreamerTask(rated.dimension, rated.threshold);
     if (!task) {
       // `--file a.edf=rest` alone: the class needs a task to belong to (the generic message asked for --labels too, which =CLASS implies).
       const classed = [...files, ...folders].find((f) => f.lastIndexOf('=') > 0);

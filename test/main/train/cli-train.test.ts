@@ -58,6 +58,15 @@ describe('number flags', () => {
     assert.throws(() => datasetFromFlags({ session: ['1x'], task: 'a:x,y', labels: 'annotations:A=x' }), /--session must be a session id, got '1x'/);
     assert.throws(() => datasetFromFlags({ file: ['/r.edf'], task: 'arousal:low,high', labels: 'self-report:arousal:high' }), /--labels must be self-report:arousal:THRESHOLD with a number as THRESHOLD \(e\.g\. 5\), got 'high'/);
   });
+
+  test('self-report labels without --task: the rated dimension, low / high, with the threshold (as the Training view suggests)', () => {
+    const d = datasetFromFlags({ session: ['1', '2'], labels: 'self-report:arousal:5' })!;
+    assert.deepEqual(d.labels, { kind: 'self-report', dimension: 'arousal', threshold: 5 });
+    assert.deepEqual(d.task, { name: 'arousal', kind: 'binary', classes: ['low', 'high'], description: 'Arousal, high (SAM ≥ 5) vs low' });
+    // A --task given is the task; other label sources still need one.
+    assert.deepEqual(datasetFromFlags({ session: ['1'], labels: 'self-report:valence:6', task: 'mood:bad,good' })!.task!.classes, ['bad', 'good']);
+    assert.throws(() => datasetFromFlags({ session: ['1'], labels: 'annotations:A=x,B=y' }), /^CliUsageError: a labelled dataset needs --task NAME:NEG,POS and --labels$/);
+  });
 });
 
 describe('labels of --file and --folder recordings', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { TrainError, type EpochRecord, type StepRecord } from '../../../src/shared/train/train.types';
 import { lossCurveSvg } from '../../../src/shared/train/plots-svg';
-import { RunStore, runningElsewhere } from '../../../src/main/train/run-store';
+import { newRunId, RunStore, runningElsewhere } from '../../../src/main/train/run-store';
 import { command as train } from '../../../src/main/train/train-command';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import type { RunStatus } from '../../../src/shared/train/job.types';
@@ -97,4 +97,11 @@ test('readMetrics: the steps a resumed run redid (after its last checkpoint) are
   const xs = [...(/<polyline[^>]*points="([^"]+)"/.exec(svg)?.[1] ?? '').matchAll(/([\d.]+),[\d.]+/g)].map((m) => Number(m[1]));
   assert.equal(xs.length, 6, `the step-loss line has 6 points: ${svg.slice(0, 300)}`);
   assert.ok(xs.every((x, i) => i === 0 || x > xs[i - 1]), `the line runs forward: ${xs.join(' ')}`);
+});
+
+test('newRunId: the name\'s slug, cut at 40 characters, never ends in a dash', () => {
+  const now = new Date(2026, 10, 27, 11, 43, 46);
+  assert.equal(newRunId('session 1 + session 2 + session 3 + session 4 fused', now), '2026-11-27-114346-session-1-session-2-session-3-session-4');
+  assert.equal(newRunId('EEGMAT default', now), '2026-11-27-114346-eegmat-default');
+  assert.equal(newRunId('  ++  ', now), '2026-11-27-114346-run');
 });
