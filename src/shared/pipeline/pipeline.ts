@@ -158,17 +158,33 @@ export class Pipeline {
     }
   }
 
-  /** New configuration: every stream restarts (as after a gap); windows continue in sequence. */
+  /**
+   * New configuration: every stream's resampler and filters restart, as after a gap; windows
+   * continue in sequence. Each stream keeps its clock model, device time-base and output grid
+   * (StreamConditioner.continueFrom) unless the clock's own settings changed: a new notch or
+   * pass-band threw away a 2-minute drift fit, and the ECG strap's offset then rested on its one
+   * or two packets since (2.5 ms off at the default 8-ms jitter, 'estimating drift…' again).
+   */
   reconfigure(patch: PipelineConfigPatch): void {
     const next = resolvePipelineConfig(patch, this.cfg);
+    const sameClock = JSON.stringify(next.clock) === JSON.stringify(this.cfg.clock);
     this.depth++;
     try {
-      for (const id of [...this.conditioners.keys()]) this.dropStream(id);
+      const carried = new Map<string, StreamConditioner>();
+      for (const [id, c] of [...this.conditioners]) {
+        this.dropStream(id);
+        if (sameClock) carried.set(id, c);
+      }
       this.cfg = next;
       this.windower = this.makeWindower(this.windower.nextSeq);
       this.features = this.makeFeatures();
       this.featuresFromK = -Infinity;
-      for (const info of this.streams()) this.conditioners.set(info.id, this.makeConditioner(info));
+      for (const info of this.streams()) {
+        const c = this.makeConditioner(info);
+        const before = carried.get(info.id);
+        if (before) c.continueFrom(before);
+        this.conditioners.set(info.id, c);
+      }
       this.syncStreams();
     } finally {
       this.depth--;

@@ -433,6 +433,18 @@ export class StreamConditioner {
     this.hold.set(s.hold);
   }
 
+  /**
+   * Takes over the stream from the conditioner this one replaces under new settings (its segment
+   * ended by finish): the clock model, the device time-base and the output grid go on; the
+   * resampler and the filters (this one's, of the new design) start with the next chunk, as after
+   * a gap.
+   */
+  continueFrom(before: StreamConditioner): void {
+    const s = before.exportState();
+    if (s.segActive) throw new RangeError('continueFrom: the conditioner replaced still has a segment open (finish it first)');
+    this.importState({ ...s, filterPrimed: false, filter: this.filter ? this.filter.exportState() : null });
+  }
+
   /** Fractional segment sample index of output grid point k under the current models. */
   private positionOf(k: number): number {
     return (this.clock.toDevice(k / MODEL_RATE_HZ) - this.d0) / this.period;

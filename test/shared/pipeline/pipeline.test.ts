@@ -472,6 +472,49 @@ describe('configuration', () => {
     assert.ok(windows.length > 15, `expected: windows.length > 15`);
   });
 
+  test("reconfigure keeps each stream's clock model and output grid (only the resampler and filters restart); new clock settings start it afresh", () => {
+    // A new notch threw the whole stream away, its 2-minute drift fit with it: 'estimating drift…'
+    // again, and the strap's offset resting on the one packet since.
+    const blocks: ConditionedBlock[] = [];
+    const gaps: Gap[] = [];
+    const p = new Pipeline({}, { conditioned: (b) => blocks.push(b), gap: (g) => gaps.push(g) });
+    for (const d of [MUSE, POLAR]) p.setStreams(d.id, [infoOf(d)]);
+    const cs = interleave(generate(MUSE, 0, 80, bg()), generate(POLAR, 0, 80, bg()));
+    const changeAt = cs.findIndex((c) => c.hostTime >= T0 + 60);
+    const clockOf = () => new Map(p.states().map((s) => [s.streamId, s]));
+    let before = clockOf();
+    const lastKBefore = new Map<string, number>();
+    let blocksBefore = 0;
+    cs.forEach((c, i) => {
+      if (i === changeAt) {
+        before = clockOf();
+        for (const b of blocks) lastKBefore.set(b.streamId, Math.round(b.startTime * 200) + b.count - 1);
+        blocksBefore = blocks.length;
+        p.reconfigure({ filters: { eeg: { notchHz: [60], highpassHz: 1, lowpassHz: 40 }, ecg: { notchHz: [60] } }, quality: { mainsHz: 60 } });
+      }
+      p.push(c);
+    });
+    const after = clockOf();
+    for (const [id, b] of before) {
+      const a = after.get(id)!;
+      assert.ok(b.clock.driftEstimated && a.clock.driftEstimated, `${id}: drift estimated before (${b.clock.driftEstimated}) and still after the change (${a.clock.driftEstimated})`);
+      assert.ok(a.clock.observations > b.clock.observations, `${id}: the clock model goes on (${b.clock.observations} observations before, ${a.clock.observations} at the end)`);
+      assert.equal(a.segments, b.segments + 1, `${id}: one new segment (the filters restart)`);
+      const firstAfter = blocks.slice(blocksBefore).find((x) => x.streamId === id);
+      const k = firstAfter ? Math.round(firstAfter.startTime * 200) : NaN;
+      assert.ok(k > lastKBefore.get(id)! && k < lastKBefore.get(id)! + 40, `${id}: the output goes on just after its last sample before the change (${lastKBefore.get(id)}), from ${k}`);
+    }
+    assert.ok(Math.abs(Math.abs(after.get('hs/eeg')!.clock.driftPpm) - 40) < 5, `headset drift ${after.get('hs/eeg')!.clock.driftPpm} ppm, 40 in size`);
+    assert.deepEqual(gaps, [], 'a settings change is no gap in the data');
+    const ks = blocks.filter((b) => b.streamId === 'st/ecg').map((b) => Math.round(b.startTime * 200));
+    assert.ok(ks.every((k, i) => i === 0 || k > ks[i - 1]), "the strap's conditioned blocks never go back in time");
+
+    // New clock settings: that stream's model starts over (its state was fitted under the old ones).
+    p.reconfigure({ clock: { windowSec: 60 } });
+    p.push(generate(MUSE, 80, 81, bg())[0]);
+    assert.equal(clockOf().get('hs/eeg')!.clock.driftEstimated, false, 'under new clock settings the drift is estimated afresh');
+  });
+
   test('bad configuration is refused with the field named', () => {
     assert.throws(() => new Pipeline({ window: { lengthSec: 5.0025 } }), /window.lengthSec/);
     assert.throws(() => new Pipeline({ filters: { eeg: { lowpassHz: 120 } } }), /filters.eeg.lowpassHz/);
