@@ -286,13 +286,29 @@ const STRIPPABLE_PREFIXES = ['module.', 'model.', 'backbone.'];
  * proj_out is optional (kept when present). Unknown, missing or mis-shaped keys: one ModelError
  * listing all of them.
  */
-export function cbramodParamsFromStateDict(sd: Map<string, PthTensor>, e: EncoderConfig): { params: Record<string, HostTensor>; hasProjOut: boolean } {
+export function cbramodParamsFromStateDict(sd: Map<string, PthTensor>, e: EncoderConfig): CbramodImport {
   let entries = Array.from(sd.entries());
   for (const prefix of STRIPPABLE_PREFIXES) {
     if (entries.length && entries.every(([k]) => k.startsWith(prefix))) entries = entries.map(([k, v]) => [k.slice(prefix.length), v]);
   }
   const specs = encoderParamSpecs(e, true);
   const byName = new Map(specs.map((s) => [s.name, s]));
+  // A fine-tuned CBraMod (its fine-tuning models hold the encoder as `backbone` beside a task head,
+  // `classifier`): every key was "unknown". The encoder is taken from under the one prefix whose
+  // keys are all encoder names and hold every one it needs; the others are said, not used.
+  let from: { prefix: string; leftOut: string[] } | null = null;
+  if (entries.some(([k]) => !byName.has(k))) {
+    const prefixes = [...new Set(entries.map(([k]) => /^[^.]+\./.exec(k)?.[0] ?? ''))].filter(Boolean);
+    const whole = prefixes.filter((p) => {
+      const under = entries.filter(([k]) => k.startsWith(p)).map(([k]) => k.slice(p.length));
+      return under.every((k) => byName.has(k)) && specs.every((s) => s.name.startsWith('proj_out.') || under.includes(s.name));
+    });
+    if (whole.length === 1) {
+      const p = whole[0];
+      from = { prefix: p, leftOut: entries.map(([k]) => k).filter((k) => !k.startsWith(p)) };
+      entries = entries.filter(([k]) => k.startsWith(p)).map(([k, v]) => [k.slice(p.length), v]);
+    }
+  }
   const given = new Map(entries);
   const unknown = entries.map(([k]) => k).filter((k) => !byName.has(k));
   const optional = (n: string) => n.startsWith('proj_out.');
@@ -321,10 +337,18 @@ export function cbramodParamsFromStateDict(sd: Map<string, PthTensor>, e: Encode
     const t = given.get(s.name);
     if (t) params[s.name] = { shape: [...t.shape], data: t.data };
   }
-  return { params, hasProjOut };
+  const note = from ? `the encoder under '${from.prefix}'; ${plural(from.leftOut.length, 'other key')} left out (${from.leftOut.slice(0, 4).join(', ')}${from.leftOut.length > 4 ? ', …' : ''})` : '';
+  return { params, hasProjOut, note };
+}
+
+export interface CbramodImport {
+  params: Record<string, HostTensor>;
+  hasProjOut: boolean;
+  /** What was taken from a checkpoint holding more than the encoder (a fine-tuned model's 'backbone.'), for the log; empty otherwise. */
+  note: string;
 }
 
 /** Reads a .pth and maps it onto the encoder in one step. */
-export function importCbramodCheckpoint(bytes: Uint8Array, e: EncoderConfig): { params: Record<string, HostTensor>; hasProjOut: boolean } {
+export function importCbramodCheckpoint(bytes: Uint8Array, e: EncoderConfig): CbramodImport {
   return cbramodParamsFromStateDict(parsePthStateDict(bytes), e);
 }

@@ -373,8 +373,9 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
           throw new TrainError(TrainErrorCode.NotFound, `cannot read the checkpoint ${src.path}: ${(err as Error).message}`);
         }
         encConfig[m] = { ...e };
-        encWeights[m] = importCbramodCheckpoint(bytes, e).params;
-        encNotes.push(`${m.toUpperCase()}: imported from ${src.path}`);
+        const imported = importCbramodCheckpoint(bytes, e);
+        encWeights[m] = imported.params;
+        encNotes.push(`${m.toUpperCase()}: imported from ${src.path}${imported.note ? ` (${imported.note})` : ''}`);
       } else {
         const e = fallback ?? CBRAMOD_ENCODER;
         encConfig[m] = { ...e };

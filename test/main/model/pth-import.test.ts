@@ -81,6 +81,28 @@ describe('CBraMod checkpoint import', { skip: noTorch }, () => {
     assert.ok(params['encoder.layers.0.linear1.weight'], 'encoder.layers.0.linear1.weight is loaded');
   });
 
+  test("a fine-tuned CBraMod (encoder as 'backbone', a 'classifier' head, DataParallel's 'module.'): the encoder is taken, the head said to be left out", () => {
+    const path = join(dir, 'fine-tuned.pth');
+    const keys = JSON.parse(readFileSync(`${path}.keys.json`, 'utf8')) as string[];
+    const e = encoderWithLayers(1);
+    const { params, hasProjOut, note } = importCbramodCheckpoint(new Uint8Array(readFileSync(path)), e);
+    assert.equal(hasProjOut, false, 'its proj_out was replaced by Identity (no keys)');
+    assert.deepEqual(new Set(Object.keys(params)), new Set(encoderParamSpecs(e, false).map((s) => s.name)));
+    for (const [ti, k] of keys.entries()) {
+      if (!k.startsWith('backbone.')) continue;
+      const t = params[k.slice('backbone.'.length)];
+      for (const i of [0, 1, t.data.length - 1]) {
+        const want = Math.fround(ti + (i % 991) * 0.001);
+        assert.ok(Math.abs(t.data[i] - want) < 1e-4, `${k}[${i}] = ${t.data[i]}, want ${want}`);
+      }
+    }
+    assert.equal(note, "the encoder under 'backbone.'; 4 other keys left out (classifier.0.weight, classifier.0.bias, classifier.2.weight, classifier.2.bias)");
+    // A full checkpoint says nothing of the kind.
+    assert.equal(importCbramodCheckpoint(new Uint8Array(readFileSync(join(dir, 'small.pth'))), encoderWithLayers(2)).note, '');
+    // The backbone of another depth is no encoder of this one: every key named as before.
+    assert.throws(() => importCbramodCheckpoint(new Uint8Array(readFileSync(path)), encoderWithLayers(2)), isModelError(ModelErrorCode.KeysMismatch, /missing .* unknown \(backbone\./));
+  });
+
   test('unknown, missing and mis-shaped keys: one error listing them all', () => {
     const path = join(dir, 'mismatched.pth');
     assert.throws(
