@@ -2,11 +2,12 @@
 // simulated devices (drifting clocks, jitter): heart rate, RR and RMSSD against the simulator's own
 // beat times; EEG band power and spectrum against scipy.signal.welch on the same conditioned
 // samples; the conditioned signal against scipy.signal.lfilter (section by section, the same
-// coefficients, started at the same steady state) on the same resampled samples.
+// coefficients, started at the same steady state) on the same resampled samples, and after a
+// settings change while streaming against scipy's own butter and iirnotch design.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_HEADSET_ID, DEMO_STRAP_ID, SimEcgStrap, SimEegHeadset } from '../../../src/main/sources';
-import { Pipeline, designConditioningFilter, DEFAULT_PIPELINE_CONFIG } from '../../../src/shared/pipeline';
+import { Pipeline, designConditioningFilter, DEFAULT_PIPELINE_CONFIG, signalSettingsPatch, type SignalSettings } from '../../../src/shared/pipeline';
 import { EEG_BANDS } from '../../../src/shared/features.types';
 import type { ConditionedBlock } from '../../../src/shared/window.types';
 import type { Modality } from '../../../src/shared/stream.types';
@@ -208,6 +209,66 @@ print(json.dumps(out))
       // float32 samples on the way (the conditioned blocks, the resampled input): ~1e-7 of the scale.
       assert.ok(worst <= 1e-5 * scale, `${c.m}: conditioned differs from lfilter by ${worst} µV (signal up to ${scale.toFixed(0)} µV)`);
       assert.ok(c.y[0].length > 10 * RATE, `${c.m}: ${c.y[0].length} samples compared`);
+    });
+    await r.hub.close();
+  });
+  test("after a settings change while streaming (mains 60 Hz, EEG 1–40 Hz) the conditioned EEG and ECG equal scipy's own butter and iirnotch design", { skip: !hasPython && 'needs /usr/bin/python3 with scipy' }, async () => {
+    // What Signal settings → Apply does mid-stream, checked against filters scipy designs itself
+    // (not our coefficients), from the steady state at the first sample after the change.
+    const { r, eegId, ecgId } = await run(6);
+    const settings: SignalSettings = { mainsHz: 60, notch: true, eegBandHz: [1, 40], ecgBandHz: [0.5, 40], windowSec: 5, hopSec: 1, bridgeMs: 100 };
+    const changeAt = r.raw.length;
+    r.hub.setPipelineConfig!(signalSettingsPatch(settings));
+    const after = new Conditioned();
+    r.hub.subscribe({ conditioned: (b) => after.add(b) });
+    r.sched.advance(10);
+    // The resampled, unfiltered signal: the same chunks through a pipeline without filters, changed
+    // at the same chunk (the segment restarts there too).
+    const none = { highpassHz: null, lowpassHz: null, order: 2, notchHz: [], notchQ: 30 };
+    const resampled = new Conditioned();
+    let collect = false;
+    const p = new Pipeline({ filters: { eeg: none, ecg: none, other: none } }, { conditioned: (b) => collect && resampled.add(b), wantsConditioned: () => true });
+    const infos = r.streams.at(-1)!;
+    for (const dev of new Set(infos.map((s) => s.deviceId))) p.setStreams(dev, infos.filter((s) => s.deviceId === dev));
+    r.raw.forEach((e, i) => {
+      if (i === changeAt) {
+        p.reconfigure({ ...signalSettingsPatch(settings), filters: { eeg: none, ecg: none, other: none } });
+        collect = true;
+      }
+      if ('chunk' in e) p.push(e.chunk);
+    });
+    const cases = ([['eeg', eegId, settings.eegBandHz], ['ecg', ecgId, settings.ecgBandHz]] as const).map(([m, id, band]) => {
+      const k0 = after.byStream.get(id)!.k0;
+      assert.equal(resampled.byStream.get(id)!.k0, k0, `${m}: both start at the same grid sample after the change`);
+      const n = Math.min(after.byStream.get(id)!.rows[0].length, resampled.byStream.get(id)!.rows[0].length);
+      return { m, band, x: resampled.slice(id, k0, k0 + n), y: after.slice(id, k0, k0 + n) };
+    });
+    const ref = runPython<number[][][]>(
+      `
+import json, sys
+import numpy as np
+from scipy import signal
+d = json.load(sys.stdin)
+out = []
+for c in d['cases']:
+    sos = np.vstack([signal.butter(2, c['band'], btype='bandpass', fs=200, output='sos'), signal.tf2sos(*signal.iirnotch(d['mains'], 30, fs=200))])
+    zi = signal.sosfilt_zi(sos)
+    out.append([signal.sosfilt(sos, x, zi=zi * x[0])[0].tolist() for x in np.array(c['x'], dtype=np.float64)])
+print(json.dumps(out))
+`,
+      { mains: settings.mainsHz, cases: cases.map((c) => ({ band: c.band, x: c.x })) },
+    );
+    cases.forEach((c, i) => {
+      let worst = 0;
+      let scale = 0;
+      c.y.forEach((row, ch) =>
+        row.forEach((v, n) => {
+          worst = Math.max(worst, Math.abs(v - ref[i][ch][n]));
+          scale = Math.max(scale, Math.abs(ref[i][ch][n]));
+        }),
+      );
+      assert.ok(worst <= 1e-5 * scale, `${c.m}: conditioned after the change differs from scipy's design by ${worst} µV (signal up to ${scale.toFixed(0)} µV)`);
+      assert.ok(c.y[0].length > 8 * RATE, `${c.m}: ${c.y[0].length} samples compared`);
     });
     await r.hub.close();
   });
