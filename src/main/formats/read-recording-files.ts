@@ -181,6 +181,36 @@ async function csvExportCompanions(dir: string, name: string, limit: number, use
 }
 
 /**
+ * Of several files given to one import (`heartmind sessions import data/*`), those that another
+ * file of the list reads with it: a WFDB record's signal and annotation files ('1.dat', '1.ii')
+ * when its header ('1.hea') is listed, the other files of a CSV export when one of them is. Each
+ * maps to the listed file that reads it; imported on their own they were refused one by one (a
+ * record's .dat) or made the same session again (each file of a CSV export imports the whole export).
+ */
+export async function filesReadWith(paths: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const dirOf = (p: string) => path.dirname(path.resolve(p));
+  const claim = (main: string, takes: (name: string) => boolean) => {
+    for (const q of paths) if (q !== main && !out.has(q) && !out.has(main) && dirOf(q) === dirOf(main) && takes(path.basename(q))) out.set(q, main);
+  };
+  for (const p of paths) {
+    if (out.has(p)) continue;
+    const name = path.basename(p);
+    if (/\.hea$/i.test(name)) {
+      const record = `${name.slice(0, -4)}.`;
+      claim(p, (n) => n.startsWith(record) && !/\.hea$/i.test(n));
+    } else if (/\.csv$/i.test(name)) {
+      const names = await readdir(path.dirname(p)).catch(() => [] as string[]);
+      const base = csvExportBase(name, names);
+      if (base === null) continue;
+      const files = new Set(csvExportFiles(base, names));
+      claim(p, (n) => files.has(n));
+    }
+  }
+  return out;
+}
+
+/**
  * Reads `filePath` and, for a WFDB header, its signal files and annotation files from the same
  * folder. Names in the result are base names ('100.dat'), as the header refers to them.
  * FormatError, naming the file and the reason: 'missing-file' for a file that is absent,

@@ -2,7 +2,7 @@
 // notes, delete, import, export. Works on the profile's database directly through the DB worker
 // (no devices are started).
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
@@ -13,6 +13,7 @@ import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionStream, type S
 import { describeHostTime } from '../../shared/event-time';
 import { parseInteger } from '../../shared/formats/text';
 import { importRecordingFile } from './import-recording';
+import { filesReadWith } from '../formats/read-recording-files';
 import { clockDuration } from '../../shared/clock-duration';
 import { plural } from '../../shared/plural';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
@@ -39,7 +40,8 @@ export const command: CliCommand = {
     '  notes ID TEXT',
     '  subject ID SUBJECT',
     '  delete ID --yes                               delete for good (asks for --yes)',
-    '  import FILE [--name N] [--subject ID] [--tag T]... [--board B]   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV;',
+    '  import FILE... [--name N] [--subject ID] [--tag T]... [--board B]   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV',
+    '                                                (several files: a session each; --name is for one file);',
     '                                                --board: the BrainFlow board that wrote a BrainFlow CSV (CytonDaisy, Synthetic …)',
     '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
     '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
@@ -122,6 +124,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!['list', 'import'].includes(verb)) sessionId(args[0]);
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
+  // A word too many was dropped without a word: `delete 3 4 --yes` deleted 3 only, `import *.edf`
+  // imported the first file only (import now takes them all; rename, notes, subject and tag take the rest as their text).
+  const most = { list: 0, show: 1, delete: 1, export: 2 }[verb as 'list' | 'show' | 'delete' | 'export'];
+  if (most !== undefined && args.length > most) throw new CliUsageError(`unexpected argument '${args[most]}'${verb === 'delete' || verb === 'show' ? ` (${verb} takes one session id)` : ''}`);
+  if (verb === 'import' && args.length > 1 && values.name !== undefined) throw new CliUsageError(`--name names one session: import the ${args.length} files one at a time to name each`);
   if (values.board !== undefined && verb !== 'import') throw new CliUsageError('--board is for import (a BrainFlow CSV file)');
   if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
   // The library filters by one tag; a second was dropped without a word (import takes several).
@@ -203,21 +210,48 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       case 'import': {
-        const s = await importRecordingFile(db, { path: args[0], name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
-        // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
-        // the researcher sees at once whether the file was read as meant; then what the reader left
-        // out or repaired (a cut-off last line, lost samples).
-        const { streams } = await db.api.getSession(s.id);
-        const gaps = (await db.api.getTimeline(s.id)).gaps.length;
-        out(s, () =>
-          [
-            `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
-            row(s),
-            ...streams.map(streamLine),
-            ...s.warnings.map((w) => `warning: ${w}`),
-          ].join('\n'),
-        );
-        return 0;
+        // Several files (`import data/*.edf`): a session each, in turn; one that fails is said and the others still come in.
+        const imported: unknown[] = [];
+        const failed: string[] = [];
+        // A record's or an export's other files come in with it, not as sessions (or refusals) of their own.
+        const readWith = args.length > 1 ? await filesReadWith(args) : new Map<string, string>();
+        for (const file of args) {
+          if (readWith.has(file)) continue;
+          const companions = args.filter((f) => readWith.get(f) === file).map((f) => basename(f));
+          let s;
+          try {
+            s = await importRecordingFile(db, { path: file, name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
+          } catch (err) {
+            if (args.length === 1) throw err;
+            io.err(`heartmind sessions: ${(err as Error)?.message ?? String(err)}`);
+            failed.push(basename(file));
+            continue;
+          }
+          // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
+          // the researcher sees at once whether the file was read as meant; then what the reader left
+          // out or repaired (a cut-off last line, lost samples).
+          const { streams } = await db.api.getSession(s.id);
+          const gaps = (await db.api.getTimeline(s.id)).gaps.length;
+          imported.push(s);
+          if (!values.json)
+            io.out(
+              [
+                `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
+                row(s),
+                ...streams.map(streamLine),
+                ...s.warnings.map((w) => `warning: ${w}`),
+                ...(companions.length ? [`  read with it: ${companions.join(', ')}`] : []),
+              ].join('\n'),
+            );
+        }
+        // One file: its session, as before; several: the list of those imported (failures are on stderr).
+        if (values.json) io.out(JSON.stringify(args.length === 1 ? imported[0] : imported, null, 2));
+        if (args.length > 1) {
+          const line = `${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}`;
+          if (failed.length) io.err(line);
+          else if (!values.json) io.out(line);
+        }
+        return failed.length ? 1 : 0;
       }
       case 'export': {
         const id = sessionId(args[0]);

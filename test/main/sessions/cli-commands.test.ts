@@ -268,3 +268,16 @@ test('sessions list heads its table with the column names, each over its column;
   assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], j.io), 0);
   assert.deepEqual((JSON.parse(j.out.join('\n')) as { id: number }[]).map((x) => x.id), [b, a], '--json: the sessions alone, newest first');
 });
+
+test('sessions refuses a word too many, before the database opens (delete 3 4 --yes deleted 3 alone, show 1 2 showed 1)', async (t) => {
+  const dir = tempDir(t);
+  for (const [args, message] of [
+    [['delete', '3', '4', '--yes'], "unexpected argument '4' (delete takes one session id)"],
+    [['show', '1', '2'], "unexpected argument '2' (show takes one session id)"],
+    [['list', 'eegmat'], "unexpected argument 'eegmat'"],
+    [['export', '1', 'a.edf', 'b.edf'], "unexpected argument 'b.edf'"],
+  ] as const) {
+    await assert.rejects(sessions.run([...args, '--data-dir', dir], io().io), (e: Error) => e instanceof CliUsageError && e.message === message, args.join(' '));
+  }
+  assert.ok(!existsSync(databasePathFor(dir)), 'no library was made');
+});

@@ -2,7 +2,10 @@
 // rates and breaks against what they know of the recording before using the session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
+import { CliUsageError } from '../../../src/main/core/cli-command';
 import { tempDir } from '../db/db-test-util';
 import { NEED_DATA, dataPath } from '../../fixtures/shared-data';
 
@@ -36,4 +39,33 @@ test('sessions export says "1 annotation", not "1 annotations"', { skip: NEED_DA
   const out: string[] = [];
   assert.equal(await sessions.run(['export', '1', `${dir}/s.csv`, '--data-dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
   assert.match(out[0], /: 651,000 values, 1 annotation, [\d.]+ MB$/);
+});
+
+test('sessions import takes several files (a shell glob): a session each, a record\'s or an export\'s other files read with it, a failure said and the rest imported (it imported the first file alone, without a word)', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await sessions.run([...args, '--data-dir', dir], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n').split('\n'), err };
+  };
+  // A CSV export's three files, to give all of them to an import.
+  await importText(dir, dataPath('edf-eegmat', 'Subject00_2.edf'));
+  assert.equal((await run(['export', '1', join(dir, 'x.csv'), '--from', '0', '--to', '2'])).code, 0, 'exported');
+  const ludb = readdirSync(dataPath('wfdb-ludb')).sort().map((f) => dataPath('wfdb-ludb', f));
+  assert.equal(ludb.length, 14, 'LUDB record 1: header, signals and 12 annotation files');
+  const csv = ['eeg', 'ecg', 'markers', 'info'].map((s) => join(dir, `x-${s}.csv`));
+  const r = await run(['import', ...ludb, ...csv, dataPath('edf-eegmat', 'Subject01_2.edf'), join(dir, 'missing.edf')]);
+  assert.equal(r.code, 1, 'one file failed');
+  assert.deepEqual(r.err, [`heartmind sessions: missing.edf: cannot read ${join(dir, 'missing.edf')}: not found`, '3 sessions imported from 20 files; not imported: missing.edf'], 'the failure named, then the count');
+  assert.equal(r.out.filter((l) => l.startsWith('imported as session')).length, 3, 'a session for the record, the export and the EDF');
+  assert.ok(r.out.includes('  read with it: 1.avf, 1.avl, 1.avr, 1.dat, 1.i, 1.ii, 1.iii, 1.v1, 1.v2, 1.v3, 1.v4, 1.v5, 1.v6'), `the record's files named: ${r.out.join('\n')}`);
+  assert.ok(r.out.includes('  read with it: x-ecg.csv, x-markers.csv, x-info.csv'), `the export's files named: ${r.out.join('\n')}`);
+  const list = JSON.parse((await run(['list', '--json'])).out.join('\n')) as { name: string }[];
+  assert.deepEqual(list.map((s) => s.name).sort(), ['1', 'Subject00_2', 'Subject01_2', 'x'], 'one session each, none twice');
+  // --name names one session; --json gives the list of those imported.
+  const json = await run(['import', dataPath('edf-eegmat', 'Subject02_2.edf'), dataPath('edf-eegmat', 'Subject03_2.edf'), '--json']);
+  assert.equal(json.code, 0, 'two files imported');
+  assert.deepEqual((JSON.parse(json.out.join('\n')) as { name: string }[]).map((s) => s.name), ['Subject02_2', 'Subject03_2'], '--json: the sessions imported, nothing else on stdout');
+  await assert.rejects(run(['import', dataPath('edf-eegmat', 'Subject02_2.edf'), dataPath('edf-eegmat', 'Subject03_2.edf'), '--name', 'rest']), (e: Error) => e instanceof CliUsageError && e.message === '--name names one session: import the 2 files one at a time to name each');
 });
