@@ -317,6 +317,9 @@ export function foldStandardization(model: FusedModelConfig, head: Record<string
   return out;
 }
 
+/** What a fine-tuning stopped by a NaN or infinite loss tells its user (a fit keeps no checkpoint: the run's earlier ones, its finished folds, stay). */
+const NAN_ADVICE = 'The fit stopped there; the run\'s checkpoints and finished folds are intact. Check the data for extreme values (a recording in the wrong unit), or lower the learning rates.';
+
 /**
  * Trains the head on cached embeddings of frozen encoders. Picks the epoch with the best validation
  * AUROC (the last epoch when there is no validation set).
@@ -366,7 +369,7 @@ export async function fitHead(a: FitArgs & { cache: EmbeddingCache; init?: Recor
         const loss = ((await lossA.data()) as Float32Array)[0];
         if (!Number.isFinite(loss)) {
           disposeGroups(grads);
-          throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at epoch ${epoch + 1}; lower the learning rate`);
+          throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at step ${step + 1}, epoch ${epoch + 1} (head learning rate ${cosineLr(step, total, lrs.head, Math.min(cfg.etaMin, lrs.head)).toExponential(2)}). ${NAN_ADVICE}`);
         }
         const lr = cosineLr(step, total, lrs.head, Math.min(cfg.etaMin, lrs.head));
         params = (await opt.update(params, grads, { head: lr })).params;
@@ -466,7 +469,7 @@ export async function fitFull(a: FitArgs & { windows: Partial<Record<ModelModali
         });
         if (!Number.isFinite(loss)) {
           disposeGroups(grads);
-          throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at epoch ${epoch + 1}; lower the learning rates`);
+          throw new TrainError(TrainErrorCode.NanLoss, `${phase}: the loss became ${loss} at step ${step + 1}, epoch ${epoch + 1} (learning rates: head ${cosineLr(step, total, lrs.head, Math.min(cfg.etaMin, lrs.head)).toExponential(2)}, encoders ${cosineLr(step, total, lrs.backbone, Math.min(cfg.etaMin, lrs.backbone)).toExponential(2)}). ${NAN_ADVICE}`);
         }
         const lr: Record<string, number> = { head: cosineLr(step, total, lrs.head, Math.min(cfg.etaMin, lrs.head)) };
         for (const m of ms) lr[m] = cosineLr(step, total, lrs.backbone, Math.min(cfg.etaMin, lrs.backbone));

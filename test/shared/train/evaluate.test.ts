@@ -182,5 +182,12 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
     const w1 = fit.params.eeg!['encoder.layers.0.linear1.weight'].data;
     assert.ok(w1.some((v, i) => v !== w0[i]), 'the EEG encoder trained');
     assert.deepEqual(fit.params.eeg!['patch_embedding.mask_encoding'].data, encoders.pretrained.eeg['patch_embedding.mask_encoding'].data, 'mask_encoding stays frozen');
+    // Windows of extreme values (a recording in the wrong unit): the first step's loss is not finite,
+    // and the fit stops there, naming the step and both learning rates.
+    const huge = { eeg: items.eeg.map((w) => ({ ...w, data: w.data.map(() => 3e38) })), ecg: items.ecg };
+    await assert.rejects(
+      fitFull({ cfg, model, labels: t.labels, train: Array.from({ length: 32 }, (_, i) => i), validation: [], windows: huge, init, phase: 'evaluate fused/pretrained fold 1/3' }),
+      (e: TrainError) => e.code === 'nan-loss' && /^evaluate fused\/pretrained fold 1\/3: the loss became (NaN|-?Infinity) at step 1, epoch 1 \(learning rates: head \d\.\d\de-\d, encoders \d\.\d\de-\d\)\. The fit stopped there; .*extreme values/.test(e.message),
+    );
   });
 });
