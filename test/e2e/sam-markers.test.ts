@@ -89,6 +89,20 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     assert.equal(await opener.evaluate((e) => e === document.activeElement), true);
   });
 
+  test("the recording's ticking line (duration, values) is no live region: a screen reader does not read it again every second", async () => {
+    // It was role="status": 49 re-reads of the whole line in 10 s, for the whole recording.
+    const status = page.getByTestId('record-status');
+    const first = await status.evaluate((el) => el.textContent);
+    await page.waitForFunction((before) => document.querySelector('[data-testid="record-status"]')?.textContent !== before, first, { timeout: 10_000 }).catch(() => {
+      throw new Error(`the recording's line did not change from ${JSON.stringify(first)} (is it recording?)`);
+    });
+    const live = await status.evaluate((el) => {
+      const region = el.closest('[role="status"], [role="alert"], [role="log"], [role="timer"], [aria-live]:not([aria-live="off"])');
+      return region ? `${region.tagName} role=${region.getAttribute('role')} aria-live=${region.getAttribute('aria-live')} ${region.getAttribute('data-testid') ?? ''}` : null;
+    });
+    assert.equal(live, null, `the ticking line sits in a live region: ${live}`);
+  });
+
   test('two stimulus programs at once (UDP from another process, WebSocket): every marker stored, on the shared clock', async () => {
     // The UDP sender runs in its own process (as PsychoPy does), paced at 200 markers/s; each label carries its send time.
     const n = 200;

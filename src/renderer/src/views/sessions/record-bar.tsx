@@ -245,7 +245,10 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
           </button>
         )}
         {recording && status ? (
-          <span class="record-status" role="status" data-testid="record-status">
+          // No live region: its duration and counts change several times a second, and as a
+          // role="status" a screen reader read the whole line again each time (49 times in 10 s)
+          // for as long as the recording ran. Start, stop, the M key's markers and refusals are said below.
+          <span class="record-status" data-testid="record-status">
             <strong>{status.name}</strong> · {formatDuration(now - (status.startTime ?? now))} · {status.committedSamples.toLocaleString()} values · {formatBytes(status.committedBytes)} of samples ·{' '}
             <span data-testid="record-events">
               {plural(events.markers, 'marker')}
