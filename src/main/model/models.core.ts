@@ -181,7 +181,8 @@ export class ModelsArea {
     // A folder dropped into the user models dir appears without a restart.
     for (const root of this.registry.roots) {
       try {
-        const w = watch(root.dir, () => this.scheduleRescan());
+        // The choice saved by Use or Stop (active-model.json, in the user's folder) changes no model.
+        const w = watch(root.dir, (_event, name) => name !== SETTINGS_FILE && this.scheduleRescan());
         w.on('error', () => undefined);
         this.rootWatchers.push(w);
       } catch {

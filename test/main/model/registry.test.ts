@@ -3,13 +3,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../../src/shared/model/config';
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportFusedOnnx } from '../../../src/shared/onnx/export';
-import { ModelRegistry, writeModelDir } from '../../../src/main/model/registry';
+import { inspectModelDir, ModelRegistry, writeModelDir, type OnnxFacts } from '../../../src/main/model/registry';
 import { NO_MODEL_SELECTED, predictionRow, registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
@@ -179,6 +179,29 @@ describe('model registry on disk', () => {
     await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: ENOENT/.test(e.message));
     const [again] = await reg.scan();
     assert.deepEqual(again.problems, ['model.onnx is missing'], 'the rescan says what is there now');
+  });
+
+  test('a rescan reads, hashes and decodes only the ONNX files that changed (same inode, size and times: the facts of the last scan)', async () => {
+    const userDir = join(root, 'user-facts');
+    await writeModelDir(userDir, sampleCard(), onnx);
+    const dir = join(userDir, 'eegmat-test');
+    const known = new Map<string, OnnxFacts>();
+    const first = await inspectModelDir(dir, 'user', known);
+    assert.deepEqual(first.problems, []);
+    const facts = known.get(first.onnxPath);
+    assert.ok(facts && facts.sizeBytes === onnx.length && facts.signature, 'the file\'s facts are kept');
+    // Facts the file does not hold, under its current stamp: used as they are, so the file was not read again.
+    known.set(first.onnxPath, { ...facts!, signature: { ...facts!.signature!, inputs: [] } });
+    assert.match((await inspectModelDir(dir, 'user', known)).problems.join('; '), /input 'eeg' is missing/);
+    // Other weights written in place, its modification time set back as `cp -p` would: the change time gives it away.
+    const { atime, mtime } = statSync(first.onnxPath);
+    const other = exportFusedOnnx(config, initHostParams(config, 3));
+    assert.equal(other.length, onnx.length, 'same architecture, same size');
+    writeFileSync(first.onnxPath, other);
+    utimesSync(first.onnxPath, atime, mtime);
+    const again = await inspectModelDir(dir, 'user', known);
+    assert.deepEqual(again.problems, ['model.onnx: SHA-256 differs from the card (file damaged or replaced)'], 'read afresh');
+    assert.notEqual(again.revision, first.revision);
   });
 
   test('install from files into the user folder, then remove; built-in ids cannot be shadowed or removed', async () => {
@@ -440,6 +463,17 @@ describe('models area of the core', () => {
       writeFileSync(join(folder, 'card.json'), '{');
       await until('the edited card to be rescanned', () => (listed()?.problems.length ?? 0) > 0);
       assert.match(listed()!.problems.join('; '), /card\.json is not valid JSON/);
+      // Use and Stop save the choice in the watched folder: no rescan, no push of an unchanged list.
+      writeFileSync(join(folder, 'card.json'), readFileSync(join(staged, 'eegmat-test', 'card.json')));
+      await until('the card made whole again to be rescanned', () => listed()?.problems.length === 0);
+      await new Promise((r) => setTimeout(r, 1200));
+      const beforeSelect = core.pushes.length;
+      await area.select('eegmat-test');
+      await area.select(null);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(core.pushes.length, beforeSelect + 2, `one push per choice, no rescan after: ${core.pushes.slice(beforeSelect).map((p) => p.type).join(', ')}`);
+      writeFileSync(join(folder, 'card.json'), '{');
+      await until('the edited card to be rescanned again', () => (listed()?.problems.length ?? 0) > 0);
       // Reading the folders does not set the watchers off again (no endless rescans).
       await new Promise((r) => setTimeout(r, 1200));
       const pushed = core.pushes.length;
