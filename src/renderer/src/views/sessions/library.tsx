@@ -267,7 +267,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
         To (s) <input inputMode="decimal" value={to} data-testid="export-to" placeholder={String(Math.round(session.endTime - session.startTime))} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
       </label>
       {format !== 'csv' && (
-        <label class="small muted wide" title="Default: gaps are written as zeros marked BAD_ACQ_SKIP, so every reader places the data after a gap at its time">
+        <label class="small muted wide check" title="Default: gaps are written as zeros marked BAD_ACQ_SKIP, so every reader places the data after a gap at its time">
           <input type="checkbox" checked={discontinuous} onChange={(e) => setDiscontinuous((e.target as HTMLInputElement).checked)} data-testid="export-discontinuous" /> Leave gaps out
           ({format.toUpperCase()}+D: smaller, but only for readers that honour record start times)
         </label>
