@@ -33,6 +33,12 @@ export interface DeviceProblem {
   message: string;
   /** Host time (s) it was seen. */
   time: number;
+  /**
+   * 'info': the data stay usable (a short packet loss, bridged by interpolation or marked as a
+   * gap): the device's row shows it as a note, not as a warning, and the log says it as info.
+   * Absent: a warning (a loss that costs windows, a stall, bad frames…).
+   */
+  level?: 'info';
 }
 
 export interface DeviceStatus {

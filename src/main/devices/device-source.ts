@@ -7,6 +7,7 @@ import { initialConnState, seedFromId, stepConnection } from '../../shared/devic
 import { DEFAULT_RECONNECT_POLICY, type ConnEffect, type ConnError, type ConnEvent, type ConnState, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import { DeviceError, asDeviceError } from '../../shared/devices/device-error';
 import { DeviceTimeline } from '../../shared/devices/device-timeline';
+import { MAX_BRIDGED_SHARE } from '../../shared/pipeline/windower';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock, StreamInfo } from '../../shared/stream.types';
 import type { DeviceDriver, DriverContext, DriverSession } from './device-driver.types';
@@ -71,6 +72,14 @@ const PREVIOUS_CLOSE_WAIT_MS = 5_000;
 const RATE_CHECK_MIN_HZ = 10;
 /** At least this many samples are counted before judging (one sample of jitter ≤ 1 %). */
 const RATE_CHECK_MIN_SAMPLES = 100;
+/**
+ * Samples a device says it lost are a note (the row shows it as one, the log says it as info): the
+ * pipeline bridges a short loss or marks its gap, and the data go on. Past MAX_BRIDGED_SHARE of a
+ * stream's samples over about the last LOSS_SPAN_S (a default window's length), a warning: the
+ * windower leaves out windows that much interpolated, so the loss now costs windows. A row showed
+ * every bridged packet in warning orange while the log called it info.
+ */
+const LOSS_SPAN_S = 5;
 
 interface StreamTrack {
   info: StreamInfo;
@@ -83,6 +92,8 @@ interface StreamTrack {
    * of its end so far: its arrival and the samples counted up to it.
    */
   rate: { first: number; from: number; samples: number; judged: boolean; head: RatePoint | null; tail: RatePoint | null } | null;
+  /** Samples lost and sent (lost included) in this LOSS_SPAN_S and the one before (see lossShare). */
+  loss: { from: number; lost: number; sent: number; prevLost: number; prevSent: number };
 }
 
 interface RatePoint {
@@ -411,6 +422,20 @@ export class ManagedSource implements Source {
 
   private makeContext(): DriverContext & { closed: boolean } {
     const self = this;
+    /** A problem for the row and the log; a `note` (level info) does not replace a warning shown. */
+    const report = (code: DeviceProblemCode, message: string, level: LogLevel, note = false) => {
+      const now = self.now();
+      const last = self.lastProblemAt.get(code) ?? -Infinity;
+      self.log(level, self.named(message));
+      if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
+      if (note && self.problem && !self.problem.level) return;
+      // A warning is not held back behind a note of its code said just before.
+      const escalates = !note && self.problem?.code === code && self.problem.level === 'info';
+      if (now - last < PROBLEM_REPEAT_S && !escalates) return;
+      self.lastProblemAt.set(code, now);
+      self.problem = { code, message: self.bare(message), time: now, ...(note ? { level: 'info' as const } : {}) };
+      self.emitStatus();
+    };
     const abort = new AbortController();
     const ctx = {
       // Closing aborts the signal: a driver still opening gives up (see DriverContext.signal).
@@ -432,7 +457,13 @@ export class ManagedSource implements Source {
           // nothing downstream restarts (the gap already breaks the segment).
           if (old && JSON.stringify(old.info) === JSON.stringify(info)) continue;
           changed = true;
-          self.tracks.set(info.id, { info, timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind), lastHostEnd: old?.lastHostEnd ?? NaN, rate: null });
+          self.tracks.set(info.id, {
+            info,
+            timeline: old?.timeline ?? new DeviceTimeline(self.driver.clockKind),
+            lastHostEnd: old?.lastHostEnd ?? NaN,
+            rate: null,
+            loss: old?.loss ?? { from: NaN, lost: 0, sent: 0, prevLost: 0, prevSent: 0 },
+          });
         }
         if (changed) self.sink?.streams(self.deviceId, [...self.tracks.values()].map((t) => t.info));
       },
@@ -461,6 +492,7 @@ export class ManagedSource implements Source {
         t.lastHostEnd = now;
         self.sink?.chunk({ streamId, deviceTime, hostTime: now, count, data });
         self.checkRate(t, count, now);
+        lossShare(t, now, 0, count);
         if (self.problem && PASSING_PROBLEMS.has(self.problem.code) && now - self.problem.time >= PROBLEM_CLEAR_S) {
           self.problem = undefined;
           self.emitStatus();
@@ -483,17 +515,19 @@ export class ManagedSource implements Source {
         if (t.rate && !Number.isNaN(t.rate.from)) t.rate.samples += missingSamples;
         self.sink?.gap({ streamId, startTime: start, endTime: Math.max(start, now), missingSamples, reason });
         // A pause the device announced is no loss: marked, not a problem.
-        if (reason !== 'paused') ctx.problem('packet-loss', `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`);
+        if (reason === 'paused') return;
+        const what = `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`;
+        const share = lossShare(t, now, missingSamples, 0);
+        if (share <= MAX_BRIDGED_SHARE) report('packet-loss', what, 'info', true);
+        else
+          report(
+            'packet-loss',
+            `${what}: ${(share * 100).toFixed(0)} % of its samples lost lately — windows more than ${MAX_BRIDGED_SHARE * 100} % interpolated are left out (a weak or crowded radio link? bring the device closer to its receiver)`,
+            'warn',
+          );
       },
       problem(code: DeviceProblemCode, message: string) {
-        const now = self.now();
-        const last = self.lastProblemAt.get(code) ?? -Infinity;
-        self.log(code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error', self.named(message));
-        if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
-        if (now - last < PROBLEM_REPEAT_S) return;
-        self.lastProblemAt.set(code, now);
-        self.problem = { code, message: self.bare(message), time: now };
-        self.emitStatus();
+        report(code, message, code === 'bad-frame' || code === 'packet-loss' ? 'warn' : 'error');
       },
       battery(percent: number) {
         if (!Number.isFinite(percent)) return;
@@ -619,6 +653,28 @@ export class ManagedSource implements Source {
   private log(level: LogLevel, message: string): void {
     this.opts.log?.({ time: this.now(), level, source: `device:${this.deviceId}`, message });
   }
+}
+
+/**
+ * Counts `lost` and `got` samples of a stream at `now`; the share lost over the last LOSS_SPAN_S
+ * (the current span, and the one before it weighted by how much of it is still that recent), once
+ * that holds 2 s of the stream (a loss in its first packets is no share yet).
+ */
+function lossShare(t: StreamTrack, now: number, lost: number, got: number): number {
+  const l = t.loss;
+  if (!(now - l.from < LOSS_SPAN_S)) {
+    const recent = now - l.from < 2 * LOSS_SPAN_S;
+    l.prevLost = recent ? l.lost : 0;
+    l.prevSent = recent ? l.sent : 0;
+    l.lost = 0;
+    l.sent = 0;
+    l.from = now;
+  }
+  l.lost += lost;
+  l.sent += lost + got;
+  const w = Math.max(0, 1 - (now - l.from) / LOSS_SPAN_S);
+  const sent = l.sent + w * l.prevSent;
+  return sent >= 2 * t.info.nominalRateHz ? (l.lost + w * l.prevLost) / sent : 0;
 }
 
 /** Waits for `p`, or `ms`, whichever comes first. */

@@ -213,10 +213,10 @@ export class StreamHub implements Hub {
     return this.pipeline.config;
   }
 
-  /** New filters/windowing: every stream restarts as after a gap; windows continue in sequence. */
+  /** New filters/windowing: every stream's filters restart as after a gap (its clock model goes on); windows continue in sequence. */
   setPipelineConfig(patch: PipelineConfigPatch): void {
     this.pipeline.reconfigure(patch);
-    this.log('info', 'hub', 'pipeline configuration changed; streams restarted');
+    this.log('info', 'hub', 'pipeline configuration changed; filters restarted (clock models kept)');
     this.emit('config', this.pipeline.config);
   }
 
@@ -391,7 +391,9 @@ export class StreamHub implements Hub {
 
   private onProblem(p: PipelineProblem): void {
     const m = this.managed.get(p.deviceId);
-    const problem: DeviceProblem = { code: p.code, message: `${p.streamId}: ${p.message}`, time: p.time };
+    // A short packet loss is routine (bridged, or a gap marked): a note on the row, as in the log.
+    const level: LogLevel = p.code === 'packet-loss' ? 'info' : 'warn';
+    const problem: DeviceProblem = { code: p.code, message: `${p.streamId}: ${p.message}`, time: p.time, ...(level === 'info' ? { level } : {}) };
     if (m) {
       m.problem = problem;
       this.publishStatus(m);
@@ -405,7 +407,6 @@ export class StreamHub implements Hub {
     }
     const more = t && t.suppressed > 0 ? ` (${t.suppressed} more like it in the last ${(now - t.last).toFixed(0)} s)` : '';
     this.throttle.set(key, { last: now, suppressed: 0 });
-    const level: LogLevel = p.code === 'packet-loss' ? 'info' : 'warn';
     // The status shows the device's name beside its problem; a log line must carry it itself.
     const line = m ? streamLine(m, p.streamId, p.message) : problem.message;
     this.log(level, p.deviceId ? `device:${p.deviceId}` : 'hub', `${line}${more}`);
@@ -434,8 +435,9 @@ export class StreamHub implements Hub {
   private effectiveStatus(m: Managed): DeviceStatus {
     const s = m.status;
     const own = s.problem;
-    // The most recent of the source's own problem and the hub's.
-    const problem = m.problem && (!own || m.problem.time >= own.time) ? m.problem : own;
+    // The most recent of the source's own problem and the hub's; a note (a routine packet loss)
+    // does not cover a warning (the source's: the share of samples it lost is large).
+    const problem = m.problem && (!own || (m.problem.time >= own.time && (m.problem.level !== 'info' || own.level === 'info'))) ? m.problem : own;
     const out: DeviceStatus = { ...s, streamIds: m.streams.length ? m.streams.map((x) => x.id) : s.streamIds };
     if (problem) out.problem = problem;
     else delete out.problem;

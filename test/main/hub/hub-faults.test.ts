@@ -125,6 +125,8 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     const lost = r.logs.filter((l) => /missing: a gap is marked/.test(l.message));
     assert.ok(lost.length > 0 && lost.every((l) => l.level === 'info' && l.message.startsWith('Simulated headset, sim-eeg-1/eeg: ')), lost.map((l) => l.message).join(' | '));
     assert.ok(r.statuses.some((s) => s.problem?.code === 'packet-loss'), 'the device panel still shows it for a while');
+    // As a note, as the log says it (it showed in the warning's orange).
+    assert.ok(r.statuses.filter((s) => s.problem?.code === 'packet-loss').every((s) => s.problem?.level === 'info'), 'the row shows it as a note');
     assert.deepEqual(r.logs.filter((l) => /streams cleanly again/.test(l.message)).map((l) => l.message), []);
     await r.hub.close();
   });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNote, describeStreams, lastDrop, modelLine, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, problemClass, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -55,5 +55,10 @@ describe('Devices view row text', () => {
     assert.equal(modelLine({ config: { kind: 'brainflow', boardId: 2, params: { serial_port: '/dev/ttyUSB1' } } }), 'BrainFlow OpenBCI Cyton + Daisy on /dev/ttyUSB1');
     // A BrainFlow board on a serial adapter is found by its stable name too, and said so.
     assert.equal(modelLine({ config: { kind: 'brainflow', boardId: 0, params: { serial_port: '/dev/ttyUSB0' } } }, { model: 'brainflow:0', settings: { port: '/dev/ttyUSB1' } }), 'BrainFlow OpenBCI Cyton on /dev/ttyUSB0, now at /dev/ttyUSB1');
+  });
+
+  test("a problem's line: a note (a short packet loss) is shown as one, anything else as a warning", () => {
+    assert.equal(problemClass({ level: 'info' }), 'device-problem device-note');
+    assert.equal(problemClass({}), 'device-problem');
   });
 });

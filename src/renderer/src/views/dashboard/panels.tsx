@@ -16,6 +16,7 @@ import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { deviceModelText, heartWithheldText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
+import { problemClass } from '../devices/device-text';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -249,7 +250,7 @@ function DeviceCard({ status, controls, client, offline, clocks, replaying }: { 
         )}
       </div>
       {status.problem && (
-        <p class="device-problem" role="status" data-testid="device-problem">
+        <p class={problemClass(status.problem)} role="status" data-testid="device-problem" data-level={status.problem.level ?? 'warn'}>
           <span class="problem-code">{status.problem.code}</span> {status.problem.message}
         </p>
       )}

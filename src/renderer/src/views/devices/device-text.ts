@@ -1,7 +1,7 @@
 // The words of the Devices view's rows: its state, what a device streams, and the last hole a drop
 // left. (A status's problem comes without the device's name: the row shows it as it is.) Pure
 // (tested under Node).
-import type { DeviceStatus } from '../../../../shared/device.types';
+import type { DeviceProblem, DeviceStatus } from '../../../../shared/device.types';
 import { describeConfig } from '../../../../shared/devices/device-catalog';
 import { configuredModel, deviceModelName, isDetectedModel } from '../../../../shared/devices/device-models';
 import type { PairedDevice } from '../../../../shared/devices/devices.types';
@@ -15,6 +15,14 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
   stopped: 'disconnected',
   error: 'error',
 };
+
+/**
+ * The class of a device's problem line: a note (level 'info': a short packet loss, bridged or
+ * marked, the data going on) is shown as one, not in the warning's orange — as the log says it.
+ */
+export function problemClass(problem: Pick<DeviceProblem, 'level'>): string {
+  return problem.level === 'info' ? 'device-problem device-note' : 'device-problem';
+}
 
 /** The row's state badge; a remembered device not there at start is "waiting for the device", not forever "connecting…". */
 export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice'> | undefined): string {

@@ -1,0 +1,126 @@
+// How a packet loss is shown and said: a short loss is a note (the row's problem has level 'info',
+// the log says info), as the pipeline's own line for it; a loss that is a large share of a stream's
+// samples (more than the windower tolerates interpolated) is a warning, and a note after it does
+// not cover it. The hub's problem for a loss the pipeline bridged is a note too, and does not cover
+// the source's warning.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManagedSource } from '../../../src/main/devices/device-source';
+import type { DeviceDriver, DriverContext } from '../../../src/main/devices/device-driver.types';
+import type { DeviceStatus } from '../../../src/shared/device.types';
+import type { LogEntry } from '../../../src/shared/log.types';
+import type { StreamInfo } from '../../../src/shared/stream.types';
+import { MAX_BRIDGED_SHARE } from '../../../src/shared/pipeline/windower';
+import { SimEegHeadset, DEMO_HEADSET_ID } from '../../../src/main/sources';
+import type { Source } from '../../../src/shared/device.types';
+import { rig } from '../hub/hub-rig';
+
+const EEG: StreamInfo = { id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', deviceModel: 'cyton', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 };
+
+async function streaming() {
+  let ctx!: DriverContext;
+  const clock = { t: 1000, now: () => clock.t };
+  const logs: LogEntry[] = [];
+  const statuses: DeviceStatus[] = [];
+  const driver: DeviceDriver = {
+    deviceId: 'cyton:/dev/ttyUSB9',
+    name: 'OpenBCI Cyton (/dev/ttyUSB9)',
+    model: 'cyton',
+    transport: 'serial',
+    clockKind: 'counter',
+    streamIds: [],
+    open: async (c) => {
+      ctx = c;
+      return { close: async () => undefined };
+    },
+  };
+  const src = new ManagedSource(driver, { hostClock: clock, log: (e) => logs.push(e), policy: { stallTimeoutMs: 60_000 } });
+  void src.start({ streams: () => undefined, chunk: () => undefined, gap: () => undefined, status: (s) => statuses.push(s) });
+  while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+  ctx.streams([EEG]);
+  let index = 0;
+  /** `seconds` of 0.1-s chunks at 250 Hz, of which `lostEach` samples each are lost (counted by the device). */
+  const run = (seconds: number, lostEach = 0) => {
+    for (let k = 0; k < seconds * 10; k++) {
+      clock.t += 0.1;
+      if (lostEach) {
+        index += lostEach;
+        ctx.lost(EEG.id, lostEach, 'packet-loss');
+      }
+      ctx.samples(EEG.id, index / 250, 25 - lostEach, new Float32Array(25 - lostEach));
+      index += 25 - lostEach;
+    }
+  };
+  return { src, ctx: () => ctx, run, logs, statuses };
+}
+
+describe('packet loss: a note, or a warning when it is a large share', () => {
+  test('one short loss in a clean stream: a note on the row, an info line, no warning', async () => {
+    const { src, run, logs, ctx } = await streaming();
+    run(5);
+    ctx().lost(EEG.id, 4, 'packet-loss');
+    run(1);
+    const p = src.status().problem;
+    assert.equal(p?.code, 'packet-loss', 'the loss is on the row');
+    assert.equal(p?.level, 'info', 'as a note');
+    const lines = logs.filter((l) => /lost on/.test(l.message));
+    assert.deepEqual(lines.map((l) => l.level), ['info'], 'said once, as info');
+    assert.deepEqual(logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message), [], 'no warning');
+    await src.stop();
+  });
+
+  test(`losses above ${MAX_BRIDGED_SHARE * 100} % of the samples: a warning with the share, which a later small loss does not cover`, async () => {
+    const { src, run, logs, ctx } = await streaming();
+    run(5);
+    // 8 of every 25 samples lost (32 %) for 3 s.
+    run(3, 8);
+    const p = src.status().problem;
+    assert.equal(p?.code, 'packet-loss', 'on the row');
+    assert.equal(p?.level, undefined, `a warning: ${p?.message}`);
+    assert.match(p?.message ?? '', /\d+ % of its samples lost lately — windows more than 10 % interpolated are left out/, 'says the share and what it costs');
+    assert.ok(logs.some((l) => l.level === 'warn' && /% of its samples lost/.test(l.message)), 'a warning in the log');
+    // Clean again for a moment, then one small loss: the share over the last 5 s is still high, so
+    // the warning stays; long after, a small loss is a note again.
+    run(1);
+    ctx().lost(EEG.id, 1, 'packet-loss');
+    assert.equal(src.status().problem?.level, undefined, 'still a warning');
+    run(20);
+    ctx().lost(EEG.id, 1, 'packet-loss');
+    assert.equal(src.status().problem?.level, 'info', `a note once the share is small: ${src.status().problem?.message}`);
+    await src.stop();
+  });
+
+  test('a note does not replace a warning the row shows (bad frames)', async () => {
+    const { src, run, ctx } = await streaming();
+    run(3);
+    ctx().problem('bad-frame', 'skipped 3 byte(s)');
+    run(0.5);
+    ctx().lost(EEG.id, 2, 'packet-loss');
+    assert.equal(src.status().problem?.code, 'bad-frame', 'the warning stays');
+    await src.stop();
+  });
+
+  test("through the hub: a loss the pipeline bridged is a note on the row; it does not cover the source's own warning", async () => {
+    for (const sourceWarns of [false, true]) {
+      const r = rig();
+      const headset = new SimEegHeadset({ deviceId: DEMO_HEADSET_ID, name: 'Simulated headset', clock: r.clock, scheduler: r.sched, seed: 11, settings: { preset: '10-20', lossPercent: 1 } });
+      // The source's own status carries a warning from its start (as a device with a large loss share would).
+      const warning = { code: 'packet-loss' as const, message: '30 % of its samples lost lately', time: r.clock.now() };
+      const source: Source = sourceWarns
+        ? {
+            deviceId: headset.deviceId,
+            start: (sink) => headset.start({ ...sink, status: (st) => sink.status({ ...st, problem: warning }) }),
+            stop: () => headset.stop(),
+            status: () => ({ ...headset.status(), problem: warning }),
+          }
+        : headset;
+      await r.hub.addSource(source);
+      r.sched.advance(30);
+      const shown = r.statuses.filter((st) => st.problem?.code === 'packet-loss').map((st) => st.problem!);
+      assert.ok(r.logs.some((l) => /bridged by linear interpolation/.test(l.message) && l.level === 'info'), 'the pipeline bridged a loss and said it as info');
+      if (sourceWarns) assert.ok(shown.length > 0 && shown.every((p) => p.message === warning.message && p.level === undefined), `the warning stays on the row: ${shown.map((p) => p.message).join(' | ')}`);
+      else assert.ok(shown.length > 0 && shown.every((p) => p.level === 'info'), 'the bridged loss is a note on the row');
+      await r.hub.close();
+    }
+  });
+});
