@@ -40,7 +40,7 @@ export interface Hub {
   configureSource?(deviceId: string, settings: Record<string, string | number | boolean>): Promise<void>;
   /** The pipeline configuration in force (store it with a recording). */
   pipelineConfig?(): PipelineConfig;
-  /** New filters/windowing: every stream restarts as after a gap; windows continue in sequence. */
+  /** New filters/windowing: every stream's filters restart as after a gap (its clock model goes on); windows continue in sequence. */
   setPipelineConfig?(patch: PipelineConfigPatch): void;
   /** Clock offset/drift, device rate, segments and gaps per stream (device panel, recorder). */
   clockStates?(): StreamClockState[];
