@@ -33,6 +33,30 @@ export function parseDreamer(bytes: Uint8Array, fileName = 'DREAMER.mat', opts: 
   return decodeDreamer(parseMat(bytes, fileName, { variables: ['DREAMER'] }), fileName, opts);
 }
 
+/** The struct fields of DREAMER that decodeDreamer needs, in the order it reads them (noOfSubjects … are optional). */
+const DREAMER_FIELDS = ['EEG_SamplingRate', 'ECG_SamplingRate', 'EEG_Electrodes', 'Data'];
+
+const MX_CLASS_NAMES: Record<number, string> = { 1: 'a cell array', 3: 'an object', 4: 'a char array', 5: 'a sparse array', 6: 'a double array', 7: 'a single array' };
+
+/** A MAT-file's top-level variables as their first bytes tell: class (mxSTRUCT_CLASS = 2) and a struct's field names. */
+export interface DreamerShape {
+  variables: Map<string, { mxClass: number; fields: string[] | null }>;
+}
+
+/**
+ * Why a MAT-file's top level is not DREAMER's (no variable DREAMER, not a struct, a field missing),
+ * in decodeDreamer's words, or null: what a run can check from the file's first bytes before it
+ * reads the whole of it.
+ */
+export function dreamerShapeProblem(shape: DreamerShape): string | null {
+  const top = shape.variables.get('DREAMER');
+  const names = [...shape.variables.keys()].filter((n) => n !== '');
+  if (!top) return `it has no variable named DREAMER${names.length ? ` (its variables: ${names.join(', ')})` : ''}`;
+  if (top.mxClass !== 2 || !top.fields) return `DREAMER should be a 1×1 struct, found ${MX_CLASS_NAMES[top.mxClass] ?? `an array of MATLAB class ${top.mxClass}`}`;
+  const missing = DREAMER_FIELDS.find((f) => !top.fields!.includes(f));
+  return missing ? `DREAMER.${missing} is missing (DREAMER has fields: ${top.fields.join(', ') || 'none'})` : null;
+}
+
 /** Turns a parsed MAT-file holding struct `DREAMER` into typed per-subject, per-clip records. */
 export function decodeDreamer(mat: MatFile, fileName = 'DREAMER.mat', opts: DreamerOptions = {}): DreamerDataset {
   const threshold = checkThreshold(opts.threshold);

@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { parseDreamer } from '../../../src/shared/datasets/dreamer';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { runsRoot } from '../../../src/main/train/cli-train';
 import { trainingAreaFolders } from '../../../src/main/train/training.core';
@@ -132,8 +134,9 @@ describe('train: values and inputs checked before any work', () => {
   test('a DREAMER threshold no 1–5 score reaches is one class: refused before the run folder', async (t) => {
     const s = scratch(t);
     const mat = join(s.dir, 'DREAMER.mat');
+    // A header and no variable: not DREAMER.mat either, which is said beside it.
     writeFileSync(mat, matHeader());
-    await refuses(train, ['--dreamer', mat, '--threshold', '6'], s.runs, /^--labels: one class only: no recording gives class 'high' \(every labelled recording is 'low': a DREAMER threshold of 6 makes every clip 'low'/);
+    await refuses(train, ['--dreamer', mat, '--threshold', '6'], s.runs, /^--dreamer: DREAMER\.mat is not the DREAMER structure: it has no variable named DREAMER; --labels: one class only: no recording gives class 'high' \(every labelled recording is 'low': a DREAMER threshold of 6 makes every clip 'low'/);
   });
 
   test('a --dreamer file that is no MATLAB v5 file (garbage, v7.3) is refused before the run folder, with the reader\'s reason', async (t) => {
@@ -156,6 +159,33 @@ describe('train: values and inputs checked before any work', () => {
     // The whole fixture is read past that check (its clips are too short for a window: the preview says so).
     const lines: string[] = [];
     await assert.rejects(train.run(['--dreamer', DREAMER_FIXTURE, '--preview', '--out', s.runs], { out: (l) => lines.push(l), err: (l) => lines.push(l) }), (e: Error) => /shorter than one 5-s window/.test(e.message) && !/ends early/.test(e.message));
+  });
+
+  test('a MAT-file that is not DREAMER.mat (no variable DREAMER, a field missing) is refused before the run folder, in the reader\'s words', { skip: !existsSync(DREAMER_FIXTURE) && 'needs ../shared/data/dreamer-format' }, async (t) => {
+    const s = scratch(t);
+    // The fixture's one variable (a compressed element at offset 128), with a name in it changed: the same layout, sizes and compression as DREAMER.mat's.
+    const whole = readFileSync(DREAMER_FIXTURE);
+    const size = whole.readUInt32LE(132);
+    assert.equal(whole.readUInt32LE(128), 15, 'the fixture holds a compressed variable at 128');
+    const edited = (from: string, to: string) => {
+      const inner = inflateSync(whole.subarray(136, 136 + size));
+      const at = inner.indexOf(from);
+      assert.ok(at > 0, `'${from}' is in the fixture's variable`);
+      inner.write(to, at, 'latin1');
+      const z = deflateSync(inner);
+      const tag = Buffer.alloc(8);
+      tag.writeUInt32LE(15, 0);
+      tag.writeUInt32LE(z.length, 4);
+      return Buffer.concat([whole.subarray(0, 128), tag, z]);
+    };
+    const renamed = join(s.dir, 'renamed.mat');
+    writeFileSync(renamed, edited('DREAMER', 'RESULTS'));
+    await refuses(train, ['--dreamer', renamed], s.runs, /^--dreamer: renamed\.mat is not the DREAMER structure: it has no variable named DREAMER \(its variables: RESULTS\)$/);
+    const noEcg = join(s.dir, 'no-ecg-rate.mat');
+    writeFileSync(noEcg, edited('ECG_SamplingRate', 'ECG_SamplingHz__'));
+    await refuses(train, ['--dreamer', noEcg], s.runs, /^--dreamer: no-ecg-rate\.mat is not the DREAMER structure: DREAMER\.ECG_SamplingRate is missing \(DREAMER has fields: Data, EEG_SamplingRate, ECG_SamplingHz__, EEG_Electrodes, noOfSubjects, noOfVideoSequences, Disclaimer\)$/);
+    // The same message as the whole read gives, when a run reads it (the Training view's preview, a job).
+    assert.throws(() => parseDreamer(readFileSync(noEcg), 'no-ecg-rate.mat'), (e: Error) => e.message === 'no-ecg-rate.mat is not the DREAMER structure: DREAMER.ECG_SamplingRate is missing (DREAMER has fields: Data, EEG_SamplingRate, ECG_SamplingHz__, EEG_Electrodes, noOfSubjects, noOfVideoSequences, Disclaimer)');
   });
 
   test('run folders go to --data-dir\'s runs folder, where the app of that data folder lists them, unless --out says otherwise', () => {
