@@ -1,7 +1,7 @@
 // The thin serial layer: open a port by path, write, receive bytes, learn when it goes away.
 // serialport (maintained, native bindings for Linux/macOS/Windows) does the work; everything
 // protocol-shaped lives in the drivers and the pure parsers.
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../../../shared/devices/device-error';
@@ -17,6 +17,18 @@ export interface SerialLink {
 }
 
 const WRITE_TIMEOUT_MS = 2_000;
+/**
+ * After a read that brought bytes, the next one waits this long, so what arrives meanwhile is read
+ * (and decoded, and sent on) as one chunk. serialport reads each piece the moment the system has
+ * it, at a fixed cost per piece (a thread-pool read, a second one failing with EAGAIN, an Error
+ * built for it, a poll), and a piece is one USB transfer: about 130 a second from a Cyton dongle
+ * (62 bytes each; more with the FTDI latency timer set to 1 ms). That cost was most of a Cyton's CPU. Bytes wait
+ * at most this long (one frame of a 60 Hz display, where the traces show them); a byte after a
+ * quiet spell (a reply, a slow device's line) is read at once. 0: the next read right away.
+ */
+export const READ_PACE_MS = 16;
+/** Bytes one read takes at most (serialport's own read size); at 115200 baud the pace gathers ~200. */
+const READ_BYTES = 64 * 1024;
 /** How long close() waits for the system to close the port before it returns anyway (see closesInFlight). */
 const CLOSE_TIMEOUT_MS = 1_000;
 /**
@@ -53,9 +65,9 @@ export async function awaitOwnClose(path: string, who = path, waitMs = OWN_CLOSE
 
 /**
  * `ownCloseWaitMs`: how long the open waits for a close of ours of the same port still in flight
- * (OWN_CLOSE_WAIT_MS; tests shorten it).
+ * (OWN_CLOSE_WAIT_MS; tests shorten it). `readPaceMs`: see READ_PACE_MS.
  */
-export async function openSerialLink(path: string, baudRate: number, who = path, opts: { ownCloseWaitMs?: number } = {}): Promise<SerialLink> {
+export async function openSerialLink(path: string, baudRate: number, who = path, opts: { ownCloseWaitMs?: number; readPaceMs?: number } = {}): Promise<SerialLink> {
   if (!path) throw new DeviceError('invalid-config', `${who}: no serial port path given`, false);
   // A device file that is not there (dongle unplugged) is told without asking the native layer:
   // a remembered device waiting for its port checks this every few seconds. (Windows' COM ports
@@ -90,7 +102,7 @@ export async function openSerialLink(path: string, baudRate: number, who = path,
   const released = new Promise<void>((resolve) => (markReleased = resolve)).then(() => {
     isReleased = true;
   });
-  port.on('data', (buf: Buffer) => dataCb?.(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
+  readPaced(port, opts.readPaceMs ?? READ_PACE_MS, (bytes) => dataCb?.(bytes));
   port.on('error', (err: Error) => {
     // Neither open nor closing: a close the stream began itself (on a read error) failed, which
     // leaves no handle either (the binding forgets it first).
@@ -152,6 +164,56 @@ export async function openSerialLink(path: string, baudRate: number, who = path,
         });
       }),
   };
+}
+
+/** What readPaced needs of a Linux or macOS port binding (serialport's own reads use the same two). */
+interface UnixPortBinding {
+  fd: number | null;
+  poller: { once(event: 'readable', cb: (err: (Error & { canceled?: boolean }) | null) => void): unknown };
+}
+
+/**
+ * Reads an open port until it closes, each read at least `paceMs` after the last that brought
+ * bytes (see READ_PACE_MS). serialport's stream reads again the moment it has pushed a piece, and
+ * pausing it does not stop that (it reads on until 64 KiB wait in it), so on Linux and macOS the
+ * stream is not read: the port's descriptor is, as serialport's binding reads it (non-blocking, so
+ * a read returns at once: done here on the main thread, without the thread-pool trip per read),
+ * and its poller tells when bytes come after a quiet spell. A read error closes the port as
+ * disconnected, which emits its 'close' with the error, as the stream's own read did; so does a
+ * read of nothing, which is a tty hung up (serialport read again at once, for as long as the port
+ * stayed open: it spun through reads of nothing until the stall watchdog closed it, 3 s on, when a
+ * Cyton was unplugged just as a read began). Elsewhere (Windows' ports have no descriptor) the
+ * stream is read as it comes, unpaced. Each chunk is the callee's to keep.
+ */
+function readPaced(port: SerialPort, paceMs: number, onBytes: (bytes: Uint8Array) => void): void {
+  const binding = port.port as Partial<UnixPortBinding> | undefined;
+  if (typeof binding?.fd !== 'number' || !binding.poller) {
+    port.on('data', (buf: Buffer) => onBytes(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
+    return;
+  }
+  const unix = binding as UnixPortBinding;
+  const buf = Buffer.allocUnsafe(READ_BYTES);
+  const lost = (message: string) => {
+    if (port.isOpen) port.close(undefined, Object.assign(new Error(message), { disconnected: true }));
+  };
+  const read = (): void => {
+    if (!port.isOpen || unix.fd === null) return;
+    let n: number;
+    try {
+      n = readSync(unix.fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') return lost((e as Error).message);
+      // Nothing there: the next byte is read the moment it comes.
+      unix.poller.once('readable', (err) => (err ? !err.canceled && lost(err.message) : read()));
+      return;
+    }
+    if (n === 0) return lost('hung up');
+    // Scheduled first: a callback that throws does not stop the reading.
+    setTimeout(read, paceMs);
+    onBytes(new Uint8Array(buf.subarray(0, n)));
+  };
+  read();
 }
 
 /** Where Linux's udev gives each USB serial adapter a name built from its serial number. */
