@@ -91,6 +91,8 @@ export function signatureProblems(sig: OnnxSignature, card: ModelCard): string[]
     }
     if (!pres) p.push(`input '${MODEL_IO.present(m)}' is missing`);
     else if (pres.dims.length !== 1) p.push(`input '${pres.name}' has rank ${pres.dims.length}, expected 1 [batch]`);
+    // The worker feeds float 1/0: another exporter's bool or int64 flag passed here, then failed on every window in ORT.
+    if (pres && pres.elemType !== 'FLOAT') p.push(`input '${pres.name}' is ${pres.elemType}, expected FLOAT (1 = present, 0 = absent)`);
   }
   for (const v of sig.inputs) if (!expectedInputs.has(v.name)) p.push(`input '${v.name}' is not in the card's contract`);
   const outs = new Map(sig.outputs.map((v) => [v.name, v]));

@@ -113,6 +113,13 @@ describe('model registry on disk', () => {
     const otherNames = cardOf('other-names');
     otherNames.onnx.sha256 = createHash('sha256').update(renamed).digest('hex');
     drop('other-names', otherNames, renamed);
+    // A presence flag exported as bool (a PyTorch model taking `present: bool`): ORT refused every window's float feed.
+    const b = onnxProto.ModelProto.decode(onnx);
+    b.graph!.input!.find((v) => v.name === 'ecg_present')!.type!.tensorType!.elemType = onnxProto.TensorProto.DataType.BOOL;
+    const boolFlag = onnxProto.ModelProto.encode(b).finish();
+    const boolPresent = cardOf('bool-present');
+    boolPresent.onnx.sha256 = createHash('sha256').update(boolFlag).digest('hex');
+    drop('bool-present', boolPresent, boolFlag);
     const logs: string[] = [];
     const core = fakeCore(join(root, 'data-damaged'), [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']), stream('ecg', ['ECG'])]);
     (core.ctx as { log: CoreContext['log'] }).log = (level, _area, text) => void logs.push(`${level} ${text}`);
@@ -132,6 +139,7 @@ describe('model registry on disk', () => {
       assert.deepEqual(problems.elsewhere, ["card.json: onnx.file must be a file name in the model's folder (got '../cut-short/model.onnx')"]);
       assert.deepEqual(problems['more-tasks'], ["model.onnx: output 'prob_valence' (task valence) is missing"]);
       assert.deepEqual(problems['other-names'], ["model.onnx: input 'eeg' is missing", "model.onnx: input 'input_eeg' is not in the card's contract"]);
+      assert.deepEqual(problems['bool-present'], ["model.onnx: input 'ecg_present' is BOOL, expected FLOAT (1 = present, 0 = absent)"]);
       // Each is in the log with its folder; the good model is active and runs.
       for (const id of ['cut-short', 'wrong-types', 'null-task', 'elsewhere', 'more-tasks', 'other-names']) {
         assert.ok(logs.some((l) => l.startsWith(`warn model '${id}' (${join(user, id)}) cannot be used: `)), `${id} logged with its folder`);
