@@ -255,8 +255,29 @@ interface OutSignal {
   offset: number;
   /** Factor from the channel's unit to the written one (1, or a power of 1000: Pa → kPa is 1e-3). */
   scale: number;
+  /** Written as its low 16 bits (a BioSemi Status line in EDF: its trigger codes), else undefined. */
+  mask?: number;
   stream: ImportedStream;
   channel: number;
+}
+
+/** The trigger bits of BioSemi's Status (as the BDF import reads its triggers); bits 16-23 are the system's status. */
+const TRIGGER_BITS = 0xffff;
+
+/** A trigger line's range over its trigger bits alone (scanChannel's, for the values written as `v & TRIGGER_BITS`). */
+function triggerRange(s: ImportedStream, c: number): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const g of s.segments) {
+    const d = g.data.subarray(c * g.count, (c + 1) * g.count);
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i])) continue;
+      const v = d[i] & TRIGGER_BITS;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return { lo, hi };
 }
 
 /** SI prefixes by power of ten (µ written 'u', as EDF+ does). */
@@ -643,13 +664,23 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
       const { nonFinite, onGrid } = scan;
       const res = ch.resolution;
       if (nonFinite > 0) warnings.push(`${s.name}/${ch.label}: ${nonFinite} non-finite values written as 0`);
+      // A BioSemi Status line (24-bit integers, kept whole from a BDF) in 16-bit EDF: its trigger
+      // codes. Over its whole range it was written as 1835008.00002 and the like, and every reader
+      // (MNE's find_events, our own import) took the system bits for trigger codes.
+      const mask = !bdf && ch.kind === 'stim' && onGrid && res === 1 && ch.offset === 0 && lo >= 0 && hi > digHi && hi < 2 ** 24 ? TRIGGER_BITS : undefined;
+      if (mask !== undefined) {
+        ({ lo, hi } = triggerRange(s, c));
+        warnings.push(`${s.name}/${ch.label}: written as its trigger codes (bits 0-15): EDF's 16 bits do not hold the status bits 16-23 (a BDF export keeps them)`);
+      }
       if (!(hi >= lo)) {
         lo = 0;
         hi = 0;
       }
       // A quantised channel keeps its own integers (an imported EDF its digital range too).
       const counts: [number, number] | null = onGrid ? [Math.round((lo - ch.offset) / res), Math.round((hi - ch.offset) / res)] : null;
-      const exact = quantisedScale(res, ch.offset, ch.physicalRange, counts, digLo, digHi);
+      // (a masked line's declared range is its 24 bits': not the codes written)
+      const declared = mask === undefined ? ch.physicalRange : undefined;
+      const exact = quantisedScale(res, ch.offset, declared, counts, digLo, digHi);
       // Otherwise the full digital range over the file's declared range, when the data lies in it
       // and it is exact in 8 characters, else over the data's own range.
       let pmin: string | null = exact?.physMin ?? null;
@@ -657,11 +688,11 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
       const digMin = exact?.digMin ?? digLo;
       const digMax = exact?.digMax ?? digHi;
       // (float32 data may sit a hair outside its range: half a count of slack)
-      const slack = ch.physicalRange ? (ch.physicalRange[1] - ch.physicalRange[0]) / (digHi - digLo) / 2 : 0;
-      if (!exact && ch.physicalRange && ch.physicalRange[0] - slack <= lo && ch.physicalRange[1] + slack >= hi && ch.physicalRange[1] > ch.physicalRange[0]) {
-        const a = edfNumber(ch.physicalRange[0], -1);
-        const b = edfNumber(ch.physicalRange[1], 1);
-        if (a && b && Math.abs(Number(a) - ch.physicalRange[0]) <= 1e-9 * Math.abs(ch.physicalRange[0]) && Math.abs(Number(b) - ch.physicalRange[1]) <= 1e-9 * Math.abs(ch.physicalRange[1])) [pmin, pmax] = [a, b];
+      const slack = declared ? (declared[1] - declared[0]) / (digHi - digLo) / 2 : 0;
+      if (!exact && declared && declared[0] - slack <= lo && declared[1] + slack >= hi && declared[1] > declared[0]) {
+        const a = edfNumber(declared[0], -1);
+        const b = edfNumber(declared[1], 1);
+        if (a && b && Math.abs(Number(a) - declared[0]) <= 1e-9 * Math.abs(declared[0]) && Math.abs(Number(b) - declared[1]) <= 1e-9 * Math.abs(declared[1])) [pmin, pmax] = [a, b];
       }
       let unit = ch.unit;
       let scale = 1;
@@ -690,6 +721,7 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
         transducer: ch.transducer ?? '',
         unit,
         scale,
+        ...(mask !== undefined ? { mask } : {}),
         physMin: pmin,
         physMax: pmax,
         digMin,
@@ -865,6 +897,7 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
           }
           // A missing sample and a non-finite one are both written as the zero code (physical 0,
           // or the nearest code where 0 lies outside the range: not counted as clipped).
+          if (sig.mask !== undefined && Number.isFinite(v)) v &= sig.mask;
           let d = seg < 0 || !Number.isFinite(v) ? pad : Math.round((v * sig.scale - offset) / gain);
           if (d < digLo || d > digHi) {
             clipped++;

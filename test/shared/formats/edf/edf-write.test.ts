@@ -689,3 +689,25 @@ describe('what we write opens in MNE-Python', { skip: NEED_DATA || mneMissing() 
     });
   });
 });
+
+test('a BDF Status line written to 16-bit EDF is its trigger codes: MNE reads the codes the BDF holds, and our import its markers once (it was 1835008.00002 …, every step back to idle a marker)', { skip: NEED_DATA || mneMissing() }, (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-edfw-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const source = dataPath('edf-mne/test_bdf_stim_channel.bdf');
+  const rec = importEdf(readData('edf-mne/test_bdf_stim_channel.bdf'), 'source.bdf');
+  const { bytes, warnings } = writeEdf(rec, { format: 'edf' });
+  assert.deepEqual(warnings, ["Other/Status: written as its trigger codes (bits 0-15): EDF's 16 bits do not hold the status bits 16-23 (a BDF export keeps them)"], 'says what was left out');
+  const out = path.join(dir, 'status.edf');
+  writeFileSync(out, bytes);
+  const [a, b] = readWithMne([source, out]);
+  const status = (v: typeof a) => {
+    const k = v.chNames.indexOf('Status');
+    return [...v.data.subarray(k * v.nTimes, (k + 1) * v.nTimes)];
+  };
+  assert.deepEqual(status(b), status(a), 'MNE reads the same codes, sample for sample');
+  assert.deepEqual([...new Set(status(b))].sort(), [0, 1, 2, 4], 'whole codes');
+  const back = importEdf(bytes, 'status.edf');
+  assert.deepEqual(back.annotations.map((x) => [x.onset, x.label]), rec.annotations.map((x) => [x.onset, x.label]), 'the nine trigger markers, once');
+  // The other channels are as before, and a BDF export keeps all 24 bits (the test above).
+  assert.deepEqual(b.chNames, a.chNames, 'the same channels');
+});
