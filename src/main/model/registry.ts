@@ -254,13 +254,14 @@ export class ModelRegistry {
     // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
     if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} has problems: ${p.join('; ')}`, p);
     try {
-      readOnnxSignature(bytes);
+      const sp = signatureProblems(readOnnxSignature(bytes), card as ModelCard);
+      if (sp.length) throw new ModelError(ModelErrorCode.SignatureMismatch, `does not match the card ${cardPath}: ${sp.join('; ')}`, sp);
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
       // Two paths were given: say which one is wrong. A zip is most likely a PyTorch checkpoint
       // (.pth), which is not run as it is: its weights become a model through training.
       const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-      const hint = zip ? ' (it is a zip archive, such as a PyTorch .pth checkpoint: a CBraMod checkpoint becomes a model through training, heartmind train --encoders FILE.pth, then export-model)' : '';
+      const hint = zip && e.code === ModelErrorCode.NotOnnx ? ' (it is a zip archive, such as a PyTorch .pth checkpoint: a CBraMod checkpoint becomes a model through training, heartmind train --encoders FILE.pth, then export-model)' : '';
       throw new ModelError(e.code, `${onnxPath}: ${e.message}${hint}`, e.details);
     }
     return this.install(card as ModelCard, bytes);

@@ -111,7 +111,7 @@ test('install: a model with its card, a newer version replacing it; refused with
   writeFileSync(pth, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60, 7)]));
   await assert.rejects(cli(['install', pth, card({ id: 'other' }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /pretrained_weights\.pth: not an ONNX model.* \(it is a zip archive, such as a PyTorch \.pth checkpoint: .*heartmind train --encoders FILE\.pth/.test(e.message), 'a .pth given as the model');
   const affect = defaultFusedConfig([{ ...TASK_MENTAL_ARITHMETIC, name: 'focus' }], { nLayers: 1 });
-  await assert.rejects(cli(['install', onnxPath, card({ id: 'other', config: affect }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /does not match its card: .*prob_focus/.test(e.message), 'an ONNX whose outputs differ from the card');
+  await assert.rejects(cli(['install', onnxPath, card({ id: 'other', config: affect }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /\/m\.onnx: does not match the card .*\.json: output 'prob_focus' \(task focus\) is missing/.test(e.message), 'an ONNX whose outputs differ from the card');
   await assert.rejects(cli(['install', onnxPath, card({ id: 'shipped' }), '--data-dir', data]), (e: Error) => e instanceof ModelError && /belongs to a built-in model/.test(e.message));
   assert.ok(!existsSync(join(data, 'models', 'other')), 'a refused install leaves no folder');
 });
