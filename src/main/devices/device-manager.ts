@@ -7,7 +7,7 @@ import { describeConfig, recogniseAdvertisement } from '../../shared/devices/dev
 import { checkDeviceConfig } from '../../shared/devices/device-config';
 import { BoardIds } from '../../shared/devices/brainflow/brainflow.types';
 import { brainflowBoardName } from '../../shared/devices/brainflow/brainflow-board-names';
-import { DeviceError } from '../../shared/devices/device-error';
+import { CONNECT_CANCELLED, DeviceError } from '../../shared/devices/device-error';
 import type { BrainFlowLibraryInfo, ConnectOutcome, DeviceConfig, PairedDevice, ScannedDevice, SerialPortInfo } from '../../shared/devices/devices.types';
 import { REMEMBERED_START_POLICY, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import type { LogEntry } from '../../shared/log.types';
@@ -269,7 +269,7 @@ export class DeviceManager {
     if (source.state === 'error' || source.state === 'stopped') {
       const st = source.status();
       const p = st.problem;
-      if (!p && source.state === 'stopped') throw new DeviceError('disconnected', `${st.name}: disconnected before it connected`, false);
+      if (!p && source.state === 'stopped') throw new DeviceError('disconnected', `${st.name}: ${CONNECT_CANCELLED}`, false);
       throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false);
     }
     const p = this.store.get(id);
@@ -346,6 +346,19 @@ export class DeviceManager {
       this.changed();
     }
     return this.store.get(deviceId) ? this.entry(deviceId) : null;
+  }
+
+  /**
+   * Stops the device `config` names if it is still connecting (a new device's Cancel in the add
+   * panels, which have no row to press Disconnect on): its connect then rejects as cancelled.
+   */
+  async cancelConnect(config: DeviceConfig): Promise<boolean> {
+    const id = this.makeDriver(config).deviceId;
+    const source = this.sources.get(id);
+    if (!source || source.state === 'stopped' || source.state === 'error' || source.status().state === 'streaming') return false;
+    this.log('info', `${source.status().name}: connect cancelled`);
+    await this.disconnect(id);
+    return true;
   }
 
   rename(deviceId: string, name: string): PairedDevice {

@@ -40,6 +40,9 @@ export function startDevicesArea(ctx: CoreContext, manager?: DeviceManager): Dev
     validate: (req) => check.object(req) ?? checkDeviceConfig((req as { config?: unknown }).config),
   });
   ctx.handle('hm:devices:disconnect', ({ deviceId }) => m.disconnect(deviceId), { validate: validDeviceId });
+  ctx.handle('hm:devices:cancel-connect', ({ config }) => m.cancelConnect(config), {
+    validate: (req) => check.object(req) ?? checkDeviceConfig((req as { config?: unknown }).config),
+  });
   ctx.handle('hm:devices:rename', ({ deviceId, name }) => m.rename(deviceId, name), { validate: check.allOf(validDeviceId, check.string('name', { maxLength: 200 })) });
   ctx.handle('hm:devices:auto-connect', ({ deviceId, autoConnect }) => m.setAutoConnect(deviceId, autoConnect), {
     validate: check.allOf(validDeviceId, (req) => (typeof (req as { autoConnect?: unknown }).autoConnect === 'boolean' ? null : 'autoConnect must be true or false')),

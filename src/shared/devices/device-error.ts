@@ -53,3 +53,15 @@ export function asDeviceError(e: unknown, fallback: DeviceErrorCode = 'device-er
   const msg = e instanceof Error ? e.message : String(e);
   return new DeviceError(fallback, prefix ? `${prefix}: ${msg}` : msg);
 }
+
+/**
+ * How a connect ends that the user called off (Disconnect or Cancel while it was connecting): the
+ * panels show no error for it — the user asked for it.
+ */
+export const CONNECT_CANCELLED = 'disconnected before it connected';
+
+/** Whether an error (as it reached a panel) says its connect was called off by the user. */
+export function isConnectCancelled(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.endsWith(`: ${CONNECT_CANCELLED}`);
+}

@@ -15,6 +15,12 @@ export interface DeviceRequests {
   /** Connect (and remember unless `remember` is false); resolves once it streams. */
   'hm:devices:connect': { req: { config: DeviceConfig; remember?: boolean }; res: PairedDevice };
   'hm:devices:disconnect': { req: { deviceId: string }; res: PairedDevice | null };
+  /**
+   * Calls off a connect still in progress for this configuration (the add panels' Cancel: a new
+   * device has no row with a Disconnect yet); its 'hm:devices:connect' then rejects as cancelled.
+   * False when none was in progress (it streams already, or never started).
+   */
+  'hm:devices:cancel-connect': { req: { config: DeviceConfig }; res: boolean };
   'hm:devices:rename': { req: { deviceId: string; name: string }; res: PairedDevice };
   'hm:devices:auto-connect': { req: { deviceId: string; autoConnect: boolean }; res: PairedDevice };
   'hm:devices:forget': { req: { deviceId: string }; res: void };

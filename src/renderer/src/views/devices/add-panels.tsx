@@ -2,7 +2,7 @@
 // or typed: pseudo-terminals are not listed) as an OpenBCI Cyton or a text-mode device, or any
 // BrainFlow board through the user's BrainFlow installation.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { brainflowBoardName } from '../../../../shared/devices/brainflow/brainflow-board-names';
 import type { DeviceConfig, ScannedDevice, SerialPortInfo, BrainFlowLibraryInfo } from '../../../../shared/devices/devices.types';
 import type { Modality } from '../../../../shared/stream.types';
@@ -15,6 +15,33 @@ const KIND_LABEL: Record<NonNullable<ScannedDevice['kind']>, string> = { 'polar-
 
 function signalBars(rssi: number): string {
   return rssi >= -60 ? '▂▄▆█' : rssi >= -70 ? '▂▄▆' : rssi >= -80 ? '▂▄' : '▂';
+}
+
+/**
+ * Calls off the connect in flight: a new device has no row with a Disconnect yet, and a connect can
+ * take a while (a headset listened for over several attempts, a port that does not answer). The
+ * connect then ends with a note, not an error. The focus goes to `back` (the panel's Connect) first,
+ * as this button goes away with the connect.
+ */
+function CancelConnect({ client, config, what, back }: { client: HeartMindClient; config: DeviceConfig | null; what: string; back?: { current: HTMLElement | null } }) {
+  const act = useAction();
+  if (!config) return null;
+  return (
+    <button
+      type="button"
+      class="btn btn-small btn-stop"
+      {...pressable(act.busy !== null)}
+      aria-label={`Cancel connecting ${what}`}
+      data-testid="cancel-connect"
+      onClick={() => {
+        if (act.busy !== null) return;
+        back?.current?.focus();
+        void act.run('cancel', () => client.invoke('hm:devices:cancel-connect', { config }));
+      }}
+    >
+      Cancel
+    </button>
+  );
 }
 
 /** A form that runs `onSubmit` in place (no page navigation). */
@@ -79,9 +106,11 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
       const all = await client.invoke('hm:devices:scan', { durationMs: 5000 });
       setFound(all);
     });
+  const pending = useRef<DeviceConfig | null>(null);
   const connect = (d: ScannedDevice) => {
     if (!d.kind) return;
     const config: DeviceConfig = { kind: d.kind, id: d.id, ...(d.name ? { name: d.name } : {}) };
+    pending.current = config;
     void conn.run(d.id, () => client.invoke('hm:devices:connect', { config }), connectNote);
   };
   return (
@@ -128,6 +157,7 @@ export function BluetoothPanel({ client }: { client: HeartMindClient }) {
                       {conn.busy === d.id ? 'Connecting…' : 'Connect'}
                     </button>
                   )}
+                  {conn.busy === d.id && <CancelConnect client={client} config={pending.current} what={d.name} />}
                 </td>
               </tr>
             ))}
@@ -170,6 +200,8 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
   useEffect(() => {
     void refresh();
   }, [client]);
+  const pending = useRef<DeviceConfig | null>(null);
+  const connectButton = useRef<HTMLButtonElement>(null);
   const connect = () => {
     const config: DeviceConfig =
       kind === 'cyton'
@@ -186,6 +218,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
             modality,
             baudRate: Number(baud),
           };
+    pending.current = config;
     void conn.run('connect', () => client.invoke('hm:devices:connect', { config }), connectNote);
   };
   return (
@@ -235,9 +268,10 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
         )}
         <div class="form-actions">
           {/* Named with its panel: the BrainFlow form's button says Connect too. */}
-          <button type="submit" class="btn btn-start" disabled={!path.trim()} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the serial device'} data-testid="serial-connect">
+          <button type="submit" ref={connectButton} class="btn btn-start" disabled={!path.trim()} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the serial device'} data-testid="serial-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
+          {conn.busy && <CancelConnect client={client} config={pending.current} what={pending.current && 'path' in pending.current ? pending.current.path : 'the serial device'} back={connectButton} />}
         </div>
       </DeviceForm>
       {ports !== null && ports.length === 0 && <p class="muted small">No serial ports found. Plug the dongle in, or type the path.</p>}
@@ -277,6 +311,8 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
     });
   }, [client]);
   const boardId = Number(board);
+  const pending = useRef<DeviceConfig | null>(null);
+  const connectButton = useRef<HTMLButtonElement>(null);
   const connect = () =>
     void conn.run('connect', () => {
       const tokens = ecgRows.split(/[\s,]+/).filter(Boolean);
@@ -290,6 +326,7 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
           ? { file: file.trim(), master_board: Number(master) }
           : { ...(port.trim() ? { serial_port: port.trim() } : {}), ...(mac.trim() ? { mac_address: mac.trim() } : {}) };
       const config: DeviceConfig = { kind: 'brainflow', boardId, params, ...(rows.length ? { ecgRows: rows } : {}) };
+      pending.current = config;
       return client.invoke('hm:devices:connect', { config });
     }, connectNote);
   return (
@@ -356,9 +393,10 @@ export function BrainFlowPanel({ client }: { client: HeartMindClient }) {
         )}
         <Field label="ECG rows" value={ecgRows} onValue={setEcgRows} placeholder="e.g. 8 (chest electrode)" data-testid="bf-ecg-rows" />
         <div class="form-actions">
-          <button type="submit" class="btn btn-start" disabled={!lib?.path} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the BrainFlow board'} data-testid="bf-connect">
+          <button type="submit" ref={connectButton} class="btn btn-start" disabled={!lib?.path} {...pressable(conn.busy !== null)} aria-label={conn.busy ? 'Connecting…' : 'Connect the BrainFlow board'} data-testid="bf-connect">
             {conn.busy ? 'Connecting…' : 'Connect'}
           </button>
+          {conn.busy && <CancelConnect client={client} config={pending.current} what="the BrainFlow board" back={connectButton} />}
         </div>
       </DeviceForm>
       {conn.error && (

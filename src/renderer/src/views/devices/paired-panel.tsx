@@ -30,6 +30,8 @@ interface RowProps {
 
 function PairedRow({ client, device, status, streams, clocks, drop, offline, replaying }: RowProps) {
   const act = useAction();
+  /** A Disconnect pressed while the row's own Connect is still running (act is busy with it). */
+  const stop = useAction();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
   const [confirmForget, setConfirmForget] = useState(false);
@@ -82,6 +84,9 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
   // reloaded during the drop knows it too; the gap itself is pushed only once data resumes).
   const downSince = status?.lastDrop && status.lastDrop.endTime === undefined ? status.lastDrop.startTime : null;
   const running = state === 'streaming' || state === 'connecting' || state === 'reconnecting';
+  // Its Connect is running and the device is trying: Disconnect calls it off (see the button).
+  const stoppable = act.busy === 'connect' && running && stop.busy === null;
+  const toggleText = stop.busy !== null ? 'Disconnecting…' : stoppable ? 'Disconnect' : act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect';
   // Parked for a replay (or disconnected before it): Connect would be refused, so it is not offered.
   const waits = replaying && !running && !offline;
   const id = device.deviceId;
@@ -176,13 +181,18 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
             type="button"
             class={`btn btn-small ${running ? 'btn-stop' : 'btn-start'}`}
             disabled={offline}
-            {...pressable(act.busy !== null)}
-            onClick={() => act.busy === null && void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })))}
+            {...pressable(act.busy !== null && !stoppable)}
+            onClick={() => {
+              // Disconnect while its Connect is still running calls the connect off (which then
+              // ends with a note, not an error): it could not be pressed until the connect gave up.
+              if (stoppable) void stop.run('disconnect', () => client.invoke('hm:devices:disconnect', { deviceId: id }));
+              else if (act.busy === null) void act.run(running ? 'disconnect' : 'connect', () => (running ? client.invoke('hm:devices:disconnect', { deviceId: id }) : client.invoke('hm:devices:connect', { config: device.config })));
+            }}
             // Each remembered device has these buttons: the name says which one.
-            aria-label={`${act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'} ${device.name}`}
+            aria-label={`${toggleText} ${device.name}`}
             data-testid="paired-toggle"
           >
-            {act.busy === 'connect' ? 'Connecting…' : running ? 'Disconnect' : 'Connect'}
+            {toggleText}
           </button>
         )}
         <button type="button" class="btn btn-small" ref={renameButton} onClick={openRename} disabled={editing} aria-label={`Rename ${device.name}`} data-testid="paired-rename">
@@ -221,9 +231,9 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
           </button>
         )}
       </div>
-      {act.error && (
+      {(act.error ?? stop.error) && (
         <p class="form-error" role="alert">
-          {act.error}
+          {act.error ?? stop.error}
         </p>
       )}
       {act.note && state !== 'streaming' && (

@@ -5,6 +5,10 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { useRequest } from '../../shell/use-request';
+import { isConnectCancelled } from '../../../../shared/devices/device-error';
+
+/** Said where a connect ended because the user called it off. */
+export const CANCELLED_NOTE = 'Connect cancelled: not connected.';
 
 export function usePairedDevices(client: HeartMindClient): { devices: PairedDevice[] | null; error: string | null; refresh(): void } {
   const { value: devices, setValue: setDevices, error, refresh } = useRequest(() => client.invoke('hm:devices:list'), [client]);
@@ -47,7 +51,9 @@ export function useAction(): {
         setNote(noteOf?.(result) ?? null);
         return true;
       } catch (e) {
-        setError(messageOf(e));
+        // A connect the user called off (Disconnect or Cancel while it connected) is no error.
+        if (isConnectCancelled(e)) setNote(CANCELLED_NOTE);
+        else setError(messageOf(e));
         return false;
       } finally {
         setBusy(null);
