@@ -70,6 +70,16 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     };
     assert.equal(await active(valence), 'radio 7 true');
     assert.equal(await arousal.evaluate((e) => e === document.activeElement), true, '7 moved on to arousal');
+    // ↑/↓ go to the scale above or below (they scrolled the page), and stop at the first and last.
+    const dominance = sam.getByRole('radiogroup', { name: /^Dominance/ });
+    const focusedScale = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    const scrollY = await page.evaluate(() => document.scrollingElement!.scrollTop);
+    for (const [key, expected] of [['ArrowUp', 'sam-valence'], ['ArrowUp', 'sam-valence'], ['ArrowDown', 'sam-arousal'], ['ArrowDown', 'sam-dominance'], ['ArrowDown', 'sam-dominance'], ['ArrowUp', 'sam-arousal']]) {
+      await page.keyboard.press(key);
+      assert.equal(await focusedScale(), expected, `${key} focuses ${expected}`);
+    }
+    assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), scrollY, 'the arrows do not scroll the page');
+    assert.equal(await dominance.getAttribute('aria-activedescendant'), null, 'moving between scales rates none');
     await page.keyboard.press('3');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('ArrowLeft');

@@ -136,6 +136,13 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
     } else if (e.key === 'ArrowLeft') {
       set((cur ?? 6) - 1);
       e.preventDefault();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      // The scales stand one above the other: ↑/↓ go to the one above or below (they scrolled the
+      // page instead).
+      e.preventDefault();
+      const row = (e.currentTarget as HTMLElement).parentElement;
+      const to = e.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling;
+      to?.querySelector<HTMLElement>('[role="radiogroup"]')?.focus();
     } else if (e.key === 'Enter') {
       e.preventDefault();
       void submit();
@@ -158,7 +165,7 @@ export function SamPanel({ client, sessionId, onClose, onSaved }: SamPanelProps)
     >
       <div class="panel-header">
         <h2>Self-assessment (SAM)</h2>
-        <span class="muted small">1–9 rate · ←/→ adjust · Tab next · Enter save · Esc close</span>
+        <span class="muted small">1–9 rate · ←/→ adjust · ↑/↓ or Tab scale · Enter save · Esc close</span>
         <div class="panel-tools">
           <button type="button" class="btn-icon" aria-label="Close" onClick={onClose}>
             ×
