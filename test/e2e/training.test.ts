@@ -306,4 +306,24 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.ok((await page.$$('[data-testid="runs-table"] tr[data-state="done"]')).length >= 1, 'the good runs are still listed');
     assert.deepEqual(app.problems, [], 'no page errors');
   });
+
+  test('a failed run: its error once, in full, and where it stopped beside the bar', async () => {
+    const r = await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, 'the runs are listed');
+    const store = new RunStore((r.value as { runsDir: string }).runsDir);
+    const f = await store.create({ ...quickRecipe(DATA), name: 'full disk' }, '2026-01-04-000000-full-disk');
+    const message = `could not write ${f.path('checkpoints', 'pretrain-ecg-step-0000002.hmck')}: the disk is full (ENOSPC). The run stopped there; its checkpoints and the files it wrote before are intact: once the folder can be written again, resume continues from the last checkpoint.`;
+    const s = await f.readStatus();
+    // As the runner records a failure: the error, and the progress message set to it.
+    await f.writeStatus({ ...s, state: 'failed', error: { code: 'io', message }, progress: { ...s.progress, phase: 'pretrain-ecg', fraction: 0.31, message } });
+    await page.reload();
+    await page.waitForSelector('tr[data-run="2026-01-04-000000-full-disk"]', { timeout: 10_000 });
+    await page.click('tr[data-run="2026-01-04-000000-full-disk"] button');
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-04-000000-full-disk"][data-state="failed"] [data-testid="run-error"]', { timeout: 10_000 });
+    assert.equal(await page.textContent('[data-testid="run-error"]'), message);
+    assert.equal(await page.textContent('[data-testid="run-progress-message"]'), 'failed during pretrain-ecg');
+    const shown = (await page.innerText('[data-testid="run-detail"]')).split('the disk is full').length - 1;
+    assert.equal(shown, 1, 'the error once, above the bar (its log holds no line here), not again beside the bar');
+    assert.deepEqual(app.problems, [], 'no page errors');
+  });
 });

@@ -167,7 +167,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
       </div>
       <div class="progress-text">
         <span>{(p.fraction * 100).toFixed(1)}%</span>
-        <span class="muted">{p.message}</span>
+        {/* A stopped run's last message is its error, shown in full above: here only where it stopped (a full-disk message read twice). */}
+        <span class="muted" data-testid="run-progress-message">{s.error && p.message === s.error.message ? `${state} during ${p.phase}` : p.message}</span>
         <span data-testid="run-eta">{state === 'running' ? formatEta(p.etaSec) : ''}</span>
       </div>
       <div class="charts">
