@@ -144,9 +144,10 @@ function placeOnClock<T>(hostRuns: { chunks: T; count: number; host: number }[],
  * Version of the placement a stream caches (schema 80, streams.placement): bump it whenever
  * segmentsOf, runStartHost or the ClockModel's fit (its code or defaults) changes, so that a cache
  * written by older code is computed anew. test/main/sessions/placement-pinned.test.ts pins a fixed
- * session's placement to the bit and fails when one of them changes.
+ * session's placement to the bit and fails when one of them changes. 2: the clock model splits off a
+ * lasting step of the delay floor (ClockModel, 6.), which moves a stream that has one.
  */
-export const PLACEMENT_VERSION = 1;
+export const PLACEMENT_VERSION = 2;
 
 /**
  * What a stream's placement was computed from: when the stream gains chunks (a recording goes on)

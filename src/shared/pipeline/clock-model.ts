@@ -19,6 +19,20 @@
 //      or two off the old line). The buckets after it get an offset of their own while the drift
 //      stays one line through all of them: a step between time bases is not read as drift (a 2-ms
 //      step fitted as one line over a 2-min window is ~30 ppm), and the drift keeps its history.
+//   6. starts a new time base of its own accord where the transport delay FLOOR steps and stays
+//      (a Bluetooth link moved to a longer connection interval, a USB hub under load): every
+//      packet from then on arrives X ms later (or earlier). One line through both levels read the
+//      step as drift for the two minutes the old points stayed in the window (+15 ms: ~340 ppm,
+//      the mapping ramping to the new floor over ~20 s, 30 s after the step, and ~1 ms past it).
+//      A rise counts when every one of 20 buckets lies above the 10 before them (their third
+//      lowest) by more than 4× the buckets' spread (median − minimum) and 0.5 ms; a raised
+//      stretch shorter than that (a busy host, a radio burst) is ridden out as before. A drop
+//      counts when 3 buckets lie that far below all of the 10 before (the τ-quantile follows a
+//      drop within a bucket or two, and tilts the line as fast), unless the floor of the 20
+//      buckets before those was as low already (the end of a raised stretch). Only a settled
+//      mapping is judged (drift estimated, 30 buckets). As in 5., the offset then follows the new
+//      floor: one-way arrivals cannot tell a longer delay from a clock that moved. Where it does
+//      not fire the fit is the one without it, to the bit; it is not a re-anchor (resets).
 // Pure and deterministic: the state is a function of the observation sequence only.
 import type { ClockModelState } from './pipeline.types';
 
@@ -84,6 +98,23 @@ const LOCAL_SEARCH_PPM = 20;
  * offset is refitted (drift moves on a scale of minutes, the offset must follow every bucket).
  */
 const DRIFT_REFIT_BUCKETS = 5;
+/** Floor-step test (6. above): buckets before a split that set the level it is judged against. */
+const STEP_LEVEL_BUCKETS = 10;
+/** Buckets after a split that must all lie above that level, for a rise (a busy host, a burst: shorter). */
+const STEP_RISE_AFTER = 20;
+/** Buckets after a split that must lie below it, for a drop. */
+const STEP_DROP_AFTER = 3;
+/** Buckets before the level whose floor, already as low as a drop's, makes the drop the end of a raised stretch. */
+const STEP_FLOOR_BEFORE = 20;
+/** The latest time base's buckets examined, at most. */
+const STEP_TAIL_BUCKETS = STEP_FLOOR_BEFORE + STEP_LEVEL_BUCKETS + STEP_RISE_AFTER;
+/** Closed buckets the model needs (with its drift estimated) before it judges a step. */
+const STEP_MIN_WINDOW_BUCKETS = 30;
+/** A step must exceed this (s) and STEP_SPREADS × the bucket minima's spread (median − minimum). */
+const STEP_MIN_SEC = 0.0005;
+const STEP_SPREADS = 4;
+/** A side's level: its (rank + 1)-th lowest bucket (one or two below the floor — device timestamp noise — do not set it). */
+const STEP_LOW_RANK = 2;
 
 export class ClockModel {
   readonly opts: ClockModelOptions;
@@ -205,6 +236,11 @@ export class ClockModel {
     // During start-up refit on every observation (the offset is still settling); afterwards once
     // per closed bucket, which is where new information about the envelope appears.
     if (closed || this.segBuckets < 3) this.refit();
+    if (closed && this.splitFloorStep()) {
+      // The drift from both levels at once, not in up to DRIFT_REFIT_BUCKETS buckets' time.
+      this.sinceDriftFit = DRIFT_REFIT_BUCKETS;
+      this.refit();
+    }
   }
 
   /** Returns true when a bucket was closed. */
@@ -238,6 +274,60 @@ export class ClockModel {
       // Indices moved: a time base whose buckets all left the window is gone.
       if (this.segStarts.length > 0) this.segStarts = this.segStarts.map((i) => i - drop).filter((i) => i > 0);
     }
+    return true;
+  }
+
+  /**
+   * A lasting step of the delay floor (6. above): the split of the latest time base's last buckets
+   * where one side lies above the other's level by the most beyond the threshold; starts a new
+   * time base there and returns true. Reads only the buckets and the drift: a function of the state.
+   */
+  private splitFloorStep(): boolean {
+    const nb = this.bx.length;
+    const start = Math.max(this.latestStart, nb - STEP_TAIL_BUCKETS);
+    const n = nb - start;
+    if (!this.driftEstimated || nb < STEP_MIN_WINDOW_BUCKETS || n < STEP_LEVEL_BUCKETS + STEP_DROP_AFTER) return false;
+    // Bucket minima less the drift (the offset cancels in a comparison of levels).
+    const e = new Float64Array(n);
+    for (let i = 0; i < n; i++) e[i] = this.bz[start + i] - this.c * this.bx[start + i];
+    // Each split's right side (e[j..n)): its lowest and its (STEP_LOW_RANK + 1)-th lowest.
+    const low0 = new Float64Array(n + 1).fill(Infinity);
+    const lowK = new Float64Array(n + 1).fill(Infinity);
+    const lows = new Float64Array(STEP_LOW_RANK + 1).fill(Infinity);
+    for (let j = n - 1; j >= 0; j--) {
+      if (e[j] < lows[STEP_LOW_RANK]) insertSorted(lows, STEP_LOW_RANK, e[j]);
+      low0[j] = lows[0];
+      lowK[j] = lows[STEP_LOW_RANK];
+    }
+    const left = new Float64Array(STEP_LEVEL_BUCKETS);
+    const near = new Float64Array(STEP_LEVEL_BUCKETS);
+    let best = 0;
+    let at = -1;
+    for (let j = STEP_LEVEL_BUCKETS; j <= n - STEP_DROP_AFTER; j++) {
+      // The level from the 10 buckets just before j, not all of them: a drop tilts the line within
+      // seconds, and a long side would carry that tilt into its level and spread. The spread from
+      // those and the (up to) 10 just after.
+      for (let i = 0; i < STEP_LEVEL_BUCKETS; i++) insertSorted(left, i, e[j - STEP_LEVEL_BUCKETS + i]);
+      const m = Math.min(STEP_LEVEL_BUCKETS, n - j);
+      for (let i = 0; i < m; i++) insertSorted(near, i, e[j + i]);
+      const spread = Math.max(left[STEP_LEVEL_BUCKETS >> 1] - left[0], near[m >> 1] - near[0]);
+      const threshold = Math.max(STEP_MIN_SEC, STEP_SPREADS * spread);
+      const up = n - j >= STEP_RISE_AFTER ? low0[j] - left[STEP_LOW_RANK] : -Infinity;
+      // A drop is judged while fresh (it shows within STEP_DROP_AFTER buckets): later, the floor
+      // it returned to can have left the tail, and the end of a raised stretch would read as one.
+      let down = n - j <= STEP_LEVEL_BUCKETS ? left[0] - lowK[j] : -Infinity;
+      // A floor as low before the level: the end of a raised stretch the fit rode out, not a new floor.
+      for (let i = Math.max(0, j - STEP_LEVEL_BUCKETS - STEP_FLOOR_BEFORE); i < j - STEP_LEVEL_BUCKETS && down > threshold; i++) {
+        if (e[i] < lowK[j] + threshold) down = -Infinity;
+      }
+      const score = Math.max(up, down) - threshold;
+      if (score > best) {
+        best = score;
+        at = j;
+      }
+    }
+    if (at < 0) return false;
+    this.segStarts.push(start + at);
     return true;
   }
 
@@ -502,6 +592,16 @@ export class ClockModel {
     }
     return dev;
   }
+}
+
+/** Inserts v into ascending a[0..k) (k < a.length): a[0..k] ascending after, a[k]'s old value dropped. */
+function insertSorted(a: Float64Array, k: number, v: number): void {
+  let i = k;
+  while (i > 0 && a[i - 1] > v) {
+    a[i] = a[i - 1];
+    i--;
+  }
+  a[i] = v;
 }
 
 /** The smallest value whose weight, with all smaller ones', reaches q of the total (ties by index). */
