@@ -132,6 +132,11 @@ export class BrainFlowDriver implements DeviceDriver {
       if (moved) ctx.log('info', moved);
       ctx.describe({ settings: { port: at } });
     } else shim = await prepare();
+    // Stopped while the board was being prepared (seconds for some boards): released, not started.
+    if (ctx.signal.aborted) {
+      await shim.release().catch(() => undefined);
+      throw ctx.signal.reason;
+    }
     try {
       await shim.start();
     } catch (e) {
