@@ -158,7 +158,9 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
         <p class="muted small" data-testid="paired-waiting">
           {/* The problem line above says what is missing and how often it is tried; this says what to do.
               (It also waits after new settings failed on a device that was reconnecting, not only at start.) */}
-          It connects by itself as soon as the device appears: plug the dongle in, switch the device on.{' '}
+          {/* Not "as soon as it appears": it is looked for at the cadence the line above says (12 s for a
+              serial port), and a user who plugged the dongle in waited for a connect said to be at once. */}
+          It connects by itself at its next try once the device is there: plug the dongle in, switch the device on, or press Try now.{' '}
           <button type="button" class="btn btn-small" {...pressable(act.busy !== null)} onClick={() => act.busy === null && void act.run('retry', () => client.invoke('hm:devices:connect', { config: device.config }), connectNote)} data-testid="paired-retry">
             {act.busy === 'retry' ? 'Trying…' : 'Try now'}
           </button>
