@@ -176,14 +176,15 @@ interface UnixPortBinding {
  * Reads an open port until it closes, each read at least `paceMs` after the last that brought
  * bytes (see READ_PACE_MS). serialport's stream reads again the moment it has pushed a piece, and
  * pausing it does not stop that (it reads on until 64 KiB wait in it), so on Linux and macOS the
- * stream is not read: the port's descriptor is, as serialport's binding reads it (non-blocking, so
- * a read returns at once: done here on the main thread, without the thread-pool trip per read),
+ * stream is not read: the port's descriptor is, as serialport's binding reads it (it opens every
+ * port O_NONBLOCK, so a read returns at once: done here on the main thread, without the thread-pool
+ * trip per read; a blocking one would hang the tests' first read of a silent port),
  * and its poller tells when bytes come after a quiet spell. A read error closes the port as
  * disconnected, which emits its 'close' with the error, as the stream's own read did; so does a
  * read of nothing, which is a tty hung up (serialport read again at once, for as long as the port
  * stayed open: it spun through reads of nothing until the stall watchdog closed it, 3 s on, when a
- * Cyton was unplugged just as a read began). Elsewhere (Windows' ports have no descriptor) the
- * stream is read as it comes, unpaced. Each chunk is the callee's to keep.
+ * Cyton was unplugged just as a read began). Elsewhere (Windows: a handle, no poller) the stream
+ * is read as it comes, unpaced. Each chunk is the callee's to keep.
  */
 function readPaced(port: SerialPort, paceMs: number, onBytes: (bytes: Uint8Array) => void): void {
   const binding = port.port as Partial<UnixPortBinding> | undefined;
