@@ -1,8 +1,8 @@
 // The built-in demo: a simulated EEG headset and a simulated ECG chest strap, each with its own
 // drifting clock and jittery, late radio, so the clock alignment has real work to do. They lose no
-// packets: any lost packet puts a packet-loss problem on the device's card (orange) for the next
-// seconds, and the demo is what a new user sees first; it should look like healthy devices, not
-// like a warning. Loss stays a setting of each card (0.1, 1, 5 %) and of the simulators
+// packets: any lost packet puts a packet-loss note on the device's card for the next seconds, and
+// the demo is what a new user sees first; it should look like healthy devices, with nothing to
+// explain. Loss stays a setting of each card (0.1, 1, 5 %) and of the simulators
 // (SIM_CLOCK_SETTINGS: default 0.1 % for a SimEegHeadset or SimEcgStrap made without settings).
 import type { HostClock } from '../../shared/stream.types';
 import { createSystemClock, RealScheduler, type Scheduler } from './host-clock';
