@@ -48,6 +48,53 @@ interface PlotArea {
   bottom: number;
 }
 
+/** The accessible name lists this many events in view, then how many more. */
+export const EVENTS_NAMED = 12;
+
+/** Where the events in view go: duration bands, one dashed line per pixel column, labels that do not cover each other. */
+export interface EventLayout {
+  bands: { x0: number; x1: number; kind: EventMark['kind'] }[];
+  /** x of each line, by kind, at most one per pixel column. */
+  lines: Record<EventMark['kind'], number[]>;
+  labels: { x: number; width: number; text: string; kind: EventMark['kind'] }[];
+  /** For the canvas's accessible name: the first EVENTS_NAMED in view, then how many more. */
+  named: string;
+}
+
+/**
+ * Lays out the events between t0 and edge (oldest first). Each line and label used to be stroked
+ * and measured one by one: a stimulus script marking every frame, or a burst (5000 markers in view),
+ * took ~90 ms a frame, and the page drew two frames a second; the labels lay on top of one another,
+ * unreadable, and the accessible name listed all 5000.
+ */
+export function layoutEvents(events: readonly EventMark[], t0: number, edge: number, area: PlotArea, pxPerS: number, measure: (text: string) => number): EventLayout {
+  const out: EventLayout = { bands: [], lines: { marker: [], 'self-report': [] }, labels: [], named: '' };
+  const shown: string[] = [];
+  let inView = 0;
+  /** Labels go left to right; one that would cover the last one drawn is left out (its line stays). */
+  let freeFrom = -Infinity;
+  for (const e of events) {
+    if (e.time > edge || e.time + e.duration < t0) continue;
+    inView++;
+    if (shown.length < EVENTS_NAMED) shown.push(e.label);
+    const x = area.right + (e.time - edge) * pxPerS;
+    if (e.duration > 0) out.bands.push({ x0: Math.max(area.left, x), x1: area.right + (Math.min(edge, e.time + e.duration) - edge) * pxPerS, kind: e.kind });
+    if (e.time < t0) continue; // the band runs on past the left edge; its line and label are out of view
+    const xs = out.lines[e.kind];
+    if (xs.length === 0 || Math.round(xs[xs.length - 1]) !== Math.round(x)) xs.push(x);
+    const text = e.label.length > EVENT_LABEL_CHARS ? `${e.label.slice(0, EVENT_LABEL_CHARS - 1)}…` : e.label;
+    if (x + 3 < freeFrom) continue;
+    const width = measure(text);
+    // Right of the line, or left of it where the label would run past the plot's right edge.
+    const lx = x + 3 + width > area.right ? x - 3 - width : x + 3;
+    if (lx - 2 < freeFrom) continue;
+    out.labels.push({ x: lx, width, text, kind: e.kind });
+    freeFrom = lx + width + 4;
+  }
+  out.named = shown.join(', ') + (inView > shown.length ? ` and ${inView - shown.length} more` : '');
+  return out;
+}
+
 export class TraceChart {
   private readonly ctx: CanvasRenderingContext2D;
   /** Time axis and grid, under the traces (see the top of the file). */
@@ -378,44 +425,36 @@ export class TraceChart {
 
   private drawEvents(area: PlotArea, t0: number, edge: number, pxPerS: number): void {
     const ctx = this.ctx;
-    const shown: string[] = [];
-    for (const e of this.events) {
-      if (e.time > edge || e.time + e.duration < t0) continue;
-      const colour = e.kind === 'marker' ? THEME.marker : THEME.selfReport;
-      const x = area.right + (e.time - edge) * pxPerS;
-      if (e.duration > 0) {
-        const x1 = area.right + (Math.min(edge, e.time + e.duration) - edge) * pxPerS;
-        ctx.globalAlpha = 0.12;
-        ctx.fillStyle = colour;
-        ctx.fillRect(Math.max(area.left, x), area.top, x1 - Math.max(area.left, x), area.bottom - area.top);
-        ctx.globalAlpha = 1;
-      }
-      if (e.time < t0) {
-        shown.push(e.label);
-        continue; // the band runs on past the left edge; its line and label are out of view
-      }
-      ctx.strokeStyle = colour;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x, area.top);
-      ctx.lineTo(x, area.bottom);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      const label = e.label.length > EVENT_LABEL_CHARS ? `${e.label.slice(0, EVENT_LABEL_CHARS - 1)}…` : e.label;
-      ctx.font = '11px system-ui, sans-serif';
-      // Right of the line, or left of it where the label would run past the plot's right edge.
-      // On a dark plate, so the label reads over the traces it crosses.
-      const w = ctx.measureText(label).width;
-      const lx = x + 3 + w > area.right ? x - 3 - w : x + 3;
-      ctx.fillStyle = THEME.plate;
-      ctx.fillRect(lx - 2, area.top + 1, w + 4, 13);
-      ctx.fillStyle = colour;
-      ctx.fillText(label, lx, area.top + 11);
-      shown.push(e.label);
+    ctx.font = '11px system-ui, sans-serif';
+    const layout = layoutEvents(this.events, t0, edge, area, pxPerS, (text) => ctx.measureText(text).width);
+    const colour = (kind: EventMark['kind']) => (kind === 'marker' ? THEME.marker : THEME.selfReport);
+    ctx.globalAlpha = 0.12;
+    for (const b of layout.bands) {
+      ctx.fillStyle = colour(b.kind);
+      ctx.fillRect(b.x0, area.top, b.x1 - b.x0, area.bottom - area.top);
     }
-    const named = shown.join(', ');
-    if (named !== this.eventsNamed) {
-      this.eventsNamed = named;
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([4, 3]);
+    for (const kind of ['marker', 'self-report'] as const) {
+      if (layout.lines[kind].length === 0) continue;
+      ctx.strokeStyle = colour(kind);
+      ctx.beginPath();
+      for (const x of layout.lines[kind]) {
+        ctx.moveTo(x, area.top);
+        ctx.lineTo(x, area.bottom);
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    // On a dark plate, so the label reads over the traces it crosses.
+    for (const l of layout.labels) {
+      ctx.fillStyle = THEME.plate;
+      ctx.fillRect(l.x - 2, area.top + 1, l.width + 4, 13);
+      ctx.fillStyle = colour(l.kind);
+      ctx.fillText(l.text, l.x, area.top + 11);
+    }
+    if (layout.named !== this.eventsNamed) {
+      this.eventsNamed = layout.named;
       this.nameCanvas();
     }
   }
