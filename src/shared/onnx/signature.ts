@@ -100,7 +100,12 @@ export function signatureProblems(sig: OnnxSignature, card: ModelCard): string[]
     const o = outs.get(MODEL_IO.probs(t.name));
     const k = t.kind === 'binary' ? 1 : t.classes.length;
     if (!o) p.push(`output '${MODEL_IO.probs(t.name)}' (task ${t.name}) is missing`);
-    else if (o.dims.length !== 2 || (typeof o.dims[1] === 'number' && o.dims[1] !== k)) p.push(`output '${o.name}' has shape [${o.dims.join(', ')}], expected [batch, ${k}]`);
+    else {
+      if (o.dims.length !== 2 || (typeof o.dims[1] === 'number' && o.dims[1] !== k)) p.push(`output '${o.name}' has shape [${o.dims.join(', ')}], expected [batch, ${k}]`);
+      // The inference worker reads each output as a Float32Array (the GPU path binds float32 buffers): a
+      // DOUBLE or FLOAT16 output was listed usable, then every window's probabilities failed or were misread.
+      if (o.elemType !== 'FLOAT') p.push(`output '${o.name}' is ${o.elemType}, expected FLOAT (probabilities)`);
+    }
   }
   return p;
 }

@@ -120,6 +120,13 @@ describe('model registry on disk', () => {
     const boolPresent = cardOf('bool-present');
     boolPresent.onnx.sha256 = createHash('sha256').update(boolFlag).digest('hex');
     drop('bool-present', boolPresent, boolFlag);
+    // Probabilities exported as double (a model traced in float64): the inference worker reads float32.
+    const d = onnxProto.ModelProto.decode(onnx);
+    d.graph!.output!.find((v) => v.name === 'prob_arithmetic')!.type!.tensorType!.elemType = onnxProto.TensorProto.DataType.DOUBLE;
+    const doubleOut = onnxProto.ModelProto.encode(d).finish();
+    const doubleProbs = cardOf('double-probs');
+    doubleProbs.onnx.sha256 = createHash('sha256').update(doubleOut).digest('hex');
+    drop('double-probs', doubleProbs, doubleOut);
     const logs: string[] = [];
     const core = fakeCore(join(root, 'data-damaged'), [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz']), stream('ecg', ['ECG'])]);
     (core.ctx as { log: CoreContext['log'] }).log = (level, _area, text) => void logs.push(`${level} ${text}`);
@@ -140,6 +147,7 @@ describe('model registry on disk', () => {
       assert.deepEqual(problems['more-tasks'], ["model.onnx: output 'prob_valence' (task valence) is missing"]);
       assert.deepEqual(problems['other-names'], ["model.onnx: input 'eeg' is missing", "model.onnx: input 'input_eeg' is not in the card's contract"]);
       assert.deepEqual(problems['bool-present'], ["model.onnx: input 'ecg_present' is BOOL, expected FLOAT (1 = present, 0 = absent)"]);
+      assert.deepEqual(problems['double-probs'], ["model.onnx: output 'prob_arithmetic' is DOUBLE, expected FLOAT (probabilities)"]);
       // Each is in the log with its folder; the good model is active and runs.
       for (const id of ['cut-short', 'wrong-types', 'null-task', 'elsewhere', 'more-tasks', 'other-names']) {
         assert.ok(logs.some((l) => l.startsWith(`warn model '${id}' (${join(user, id)}) cannot be used: `)), `${id} logged with its folder`);
