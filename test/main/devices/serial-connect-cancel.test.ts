@@ -52,4 +52,28 @@ describe('a stop cancels a serial connect', { skip: NEED_SOCAT }, () => {
     const loud = logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
     assert.deepEqual(loud, [], 'a Disconnect during the connect is no failure');
   });
+
+  test('Cyton: a stop during the reset wait ends it at once, not at the end of the 1-s wait', async () => {
+    const pty = new PtyPair('cancel-wait');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const dongle = await openSerialLink(pty.device, 115200, 'mute dongle');
+    cleanups.push(() => dongle.close());
+    let heard = '';
+    dongle.onData((b) => (heard += Buffer.from(b).toString('latin1')));
+    const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 10_000 }), { hostClock: systemClock, policy: FAST, tickMs: 50 });
+    cleanups.push(() => src.stop());
+    const started = src.start(new RecordingSink());
+    await waitFor('the soft reset written', () => heard.includes('v'), 5000);
+    // The stop comes as the reset is heard, so the wait it cuts has nearly all its second left: the
+    // loop that looked only between waits returned after ~1 s here. What is left is the port's close
+    // and the stop's own bookkeeping (a few ms); 400 ms leaves a loaded machine room for them.
+    const t0 = performance.now();
+    await src.stop();
+    const took = performance.now() - t0;
+    await started;
+    assert.ok(took < 400, `stop returned after ${took.toFixed(0)} ms (the reset waits 1 s between tries)`);
+    assert.equal(src.status().state, 'stopped', 'state');
+    assert.equal(heard.replace(/s/g, ''), 'v', `one soft reset written, none after the stop (heard ${JSON.stringify(heard)})`);
+  });
 });

@@ -145,13 +145,14 @@ export class CytonDriver implements DeviceDriver {
       // The last try here found another device talking: listen before writing to it. Still
       // talking, and not in Cyton packets: no command ('s', 'v') goes to a device that is not ours.
       if (this.foreignAt === at) {
-        await delay(FOREIGN_LISTEN_MS);
+        await delay(FOREIGN_LISTEN_MS, ctx.signal);
+        if (ctx.closed) return fail(ctx.signal.reason as DeviceError);
         if (heard > 0 && !heardPackets)
           return fail(Object.assign(new DeviceError('unavailable', `${this.name}: ${at} carries another device's output (${heard} bytes in ${FOREIGN_LISTEN_MS} ms, not Cyton packets): no commands written to it; trying again`, true), { othersPort: true }));
       }
       // A board left streaming by another program would bury the reset reply in packets.
       await link.write(CYTON_CMD.stopStreaming);
-      await delay(50);
+      await delay(50, ctx.signal);
       text = '';
       const replied = new Promise<void>((resolve) => (replyWaiter = resolve));
       const timeoutMs = this.cfg.resetTimeoutMs ?? CYTON_RESET_TIMEOUT_MS;
@@ -160,11 +161,13 @@ export class CytonDriver implements DeviceDriver {
       for (let waited = 0; waited < timeoutMs && !ok && !ctx.closed; waited += RESET_RETRY_MS) {
         // …but only while nothing came back: a reply on its way must not be cut by a second reset.
         if (waited === 0 || text.length === 0) await link.write(CYTON_CMD.softReset);
-        ok = await Promise.race([replied.then(() => true), delay(Math.min(RESET_RETRY_MS, timeoutMs - waited)).then(() => false)]);
+        // A stop or Cancel ends the wait at once (it took up to a second: the loop looked between waits).
+        ok = await Promise.race([replied.then(() => true), delay(Math.min(RESET_RETRY_MS, timeoutMs - waited), ctx.signal).then(() => false)]);
       }
-      if (ctx.closed) return fail(new DeviceError('disconnected', `${this.name}: closed while connecting`));
+      // Given up on the signal, with its reason: the source takes that as the cancel it asked for.
+      if (ctx.closed) return fail(ctx.signal.reason as DeviceError);
       // "Failure" may arrive in pieces; give the rest of the line a moment.
-      if (/Failure/i.test(text) && !text.includes(CYTON_READY_MARKER)) await delay(100);
+      if (/Failure/i.test(text) && !text.includes(CYTON_READY_MARKER)) await delay(100, ctx.signal);
       const reply = parseCytonResetReply(text);
       // Any byte back (a reply, "Failure", another device's output) ends a silent run (see the top of open).
       if (heard > 0) this.silent = null;
@@ -233,6 +236,16 @@ export class CytonDriver implements DeviceDriver {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (the caller looks at ctx.closed next). */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
