@@ -150,12 +150,12 @@ const RESOLVED: Record<string, { auto: string; montage19?: string; contract: str
   },
   // The one change: the card's key always read EDF's type prefix on an ECG lead ('ECG ECG2' is
   // ECG2, a name of lead II in the lead preference); the montage's did not, and took the first lead.
-  'edf-mne/test_edf_stim_channel.edf ecg': { auto: 'device', contract: '2 channel(s)', rPeakLead: 1 },
+  'edf-mne/test_edf_stim_channel.edf ecg': { auto: 'device', contract: '2 channels', rPeakLead: 1 },
   'openbci-gui/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt eeg': { auto: 'device', montage19: NONE_19, contract: `missing ${TEN_TWENTY}` },
-  'wfdb-ludb/1.hea ecg': { auto: 'device', contract: '12 channel(s)', rPeakLead: 1 },
-  'wfdb-macecgdb/test01_00s.hea ecg': { auto: 'device', contract: '4 channel(s)', rPeakLead: 0 },
-  'wfdb-mitdb/100.hea ecg': { auto: 'device', contract: '2 channel(s)', rPeakLead: 0 },
-  'wfdb-ptbdb/s0010_re.hea ecg': { auto: 'device', contract: '15 channel(s)', rPeakLead: 1 },
+  'wfdb-ludb/1.hea ecg': { auto: 'device', contract: '12 channels', rPeakLead: 1 },
+  'wfdb-macecgdb/test01_00s.hea ecg': { auto: 'device', contract: '4 channels', rPeakLead: 0 },
+  'wfdb-mitdb/100.hea ecg': { auto: 'device', contract: '2 channels', rPeakLead: 0 },
+  'wfdb-ptbdb/s0010_re.hea ecg': { auto: 'device', contract: '15 channels', rPeakLead: 1 },
   'xdf/clock_resets.xdf eeg': { auto: 'device', montage19: NONE_19, contract: `missing ${TEN_TWENTY}` },
   'xdf/minimal.xdf eeg': { auto: 'device', montage19: NONE_19, contract: `missing ${TEN_TWENTY}` },
 };

@@ -120,7 +120,9 @@ export function newModelCard(f: NewCardFields, onnxOpset: number): ModelCard {
 
 function contractLine(m: ModalityContract | undefined): string {
   if (!m) return 'not used';
-  const ch = m.channels === 'any' ? `any ${m.minChannels === m.maxChannels ? m.minChannels : `${m.minChannels}–${m.maxChannels}`} channel(s)` : `${m.channels.length} channels: ${m.channels.join(' ')}`;
+  // 'any': the labels are not checked, only the count ('1 channel, any label', '1–12 channels, any labels').
+  const count = m.minChannels === m.maxChannels ? plural(m.minChannels, 'channel') : `${m.minChannels}–${m.maxChannels} channels`;
+  const ch = m.channels === 'any' ? `${count}, any ${m.maxChannels === 1 ? 'label' : 'labels'}` : `${plural(m.channels.length, 'channel')}: ${m.channels.join(' ')}`;
   return `${ch}; µV ÷ ${m.scaleDivisor}`;
 }
 
@@ -203,7 +205,7 @@ export interface ContractCheck {
 export function matchChannels(contract: ModalityContract, labels: string[]): { indices: number[] } | { missing: string[]; reason: string } {
   if (contract.channels === 'any') {
     if (labels.length < contract.minChannels || labels.length > contract.maxChannels) {
-      return { missing: [], reason: `${labels.length} channel(s), the model reads ${contract.minChannels === contract.maxChannels ? contract.minChannels : `${contract.minChannels}–${contract.maxChannels}`}` };
+      return { missing: [], reason: `${plural(labels.length, 'channel')}, the model reads ${contract.minChannels === contract.maxChannels ? contract.minChannels : `${contract.minChannels}–${contract.maxChannels}`}` };
     }
     return { indices: labels.map((_, i) => i) };
   }

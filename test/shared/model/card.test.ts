@@ -25,9 +25,21 @@ describe('model cards', () => {
 
   test('the rendered text states tasks, input, training, metrics with baseline, limitations, licence', () => {
     const t = renderModelCard(sampleCard());
-    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: any 1–12 channel(s); µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 (no sd recorded) |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
+    for (const s of ['# EEGMAT test model (eegmat-test 1.0.0)', '**arithmetic** (binary): rest / arithmetic', 'Windows of 5 s at 200 Hz', 'EEG: 19 channels: FP1 FP2', 'ECG: 1–12 channels, any labels; µV ÷ 100', '| arithmetic | auroc | 0.810 ± 0.070 | 0.740 (no sd recorded) |', 'not an emotion detector', 'Weights: MIT', 'Architecture: EEG CBraMod 1 layer + ECG CBraMod 1 layer,']) {
       assert.ok(t.includes(s), `missing: ${s}\n${t}`);
     }
+  });
+
+  test('channel counts read in words: one channel is singular, any labels said once (the shipped card read \'any 1 channel(s)\')', () => {
+    const card = sampleCard();
+    const oneLead = { ...card, input: { ...card.input, ecg: { ...card.input.ecg!, channels: 'any' as const, minChannels: 1, maxChannels: 1 } } };
+    const t = renderModelCard(oneLead);
+    assert.ok(t.includes('- ECG: 1 channel, any label; µV ÷ 100'), `one lead in the singular:\n${t}`);
+    const twelve = renderModelCard({ ...card, input: { ...card.input, ecg: { ...card.input.ecg!, channels: 'any' as const, minChannels: 12, maxChannels: 12 } } });
+    assert.ok(twelve.includes('- ECG: 12 channels, any labels; µV ÷ 100'), `a fixed count in the plural:\n${twelve}`);
+    assert.ok(!/channel\(s\)/.test(t + twelve), 'no channel(s) left');
+    assert.deepEqual(matchChannels(oneLead.input.ecg!, ['II', 'V5']), { missing: [], reason: '2 channels, the model reads 1' });
+    assert.deepEqual(matchChannels({ ...oneLead.input.ecg!, minChannels: 2, maxChannels: 2 }, ['II']), { missing: [], reason: '1 channel, the model reads 2' });
   });
 
   test('a card written before baselineSd is still read and rendered (the mean alone); a baselineSd that is no number is named', () => {
@@ -87,7 +99,7 @@ describe('model cards', () => {
     assert.equal(checkContract(sampleCard().input, { windowSec: sampleCard().input.windowSeconds + 1 }).awaitingDevices, undefined, 'wrong windows are not waited out');
     assert.equal(checkContract(sampleCard().input, { eeg: cap }).awaitingDevices, undefined, 'fits: nothing to wait for');
     const tooManyLeads = checkContract(sampleCard().input, { ecg: new Array(15).fill('V') });
-    assert.match(tooManyLeads.problems[0], /ECG: 15 channel\(s\), the model reads 1–12/);
+    assert.match(tooManyLeads.problems[0], /ECG: 15 channels, the model reads 1–12/);
   });
 
   test('contract: windows cut at another length than the model reads are a refusal (every one would be skipped)', () => {
