@@ -316,15 +316,29 @@ export function parseClassWeight(v: string | undefined): FinetuneConfig['classWe
   return v;
 }
 
-export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?: string; 'class-weight'?: string }, task: TaskSpec, own: Partial<FinetuneConfig> = {}): FinetuneConfig {
+/** The learning-rate flags' usage line (train and evaluate): the rates are given at the reference batch and scaled, as the config stores them. */
+export const LR_USAGE = [
+  `  --head-lr R --encoder-lr R   AdamW learning rates of the head and of the encoders at batch ${DEFAULT_FINETUNE.referenceBatch}, both`,
+  `                          scaled by √(batch / ${DEFAULT_FINETUNE.referenceBatch}) (default ${DEFAULT_FINETUNE.headLr} and ${DEFAULT_FINETUNE.backboneLr}, CBraMod's); --encoder-lr only with --freeze none`,
+].join('\n');
+
+/** A learning rate flag: a number in (0, 1) (5e-4 as written in papers is taken). */
+const lrFlag = (raw: string | undefined, name: string) => numberFlag(raw, name, { above: 0, below: 1 });
+
+export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?: string; 'class-weight'?: string; 'head-lr'?: string; 'encoder-lr'?: string }, task: TaskSpec, own: Partial<FinetuneConfig> = {}): FinetuneConfig {
+  const freeze = parseFreeze(v.freeze);
+  // Frozen encoders take no optimiser step: their rate would be recorded in config.json and used nowhere.
+  if (v['encoder-lr'] !== undefined && freeze === 'encoders') throw new CliUsageError('--encoder-lr applies only with --freeze none: with the encoders frozen (the default) only the head trains (--head-lr)');
   const finetune: FinetuneConfig = {
     ...DEFAULT_FINETUNE,
     ...own,
     task,
-    freeze: parseFreeze(v.freeze),
+    freeze,
     classWeight: parseClassWeight(v['class-weight']),
     epochs: intFlag(v.epochs, 'epochs') ?? DEFAULT_FINETUNE.epochs,
     batchSize: intFlag(v.batch, 'batch') ?? DEFAULT_FINETUNE.batchSize,
+    headLr: lrFlag(v['head-lr'], 'head-lr') ?? DEFAULT_FINETUNE.headLr,
+    backboneLr: lrFlag(v['encoder-lr'], 'encoder-lr') ?? DEFAULT_FINETUNE.backboneLr,
   };
   checkConfig(() => validateFinetune(finetune));
   return finetune;

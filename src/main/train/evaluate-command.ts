@@ -8,7 +8,7 @@ import type { JobSpec } from '../../shared/train/job.types';
 import { DEFAULT_RECIPE_SEED } from '../../shared/train/recipes';
 import type { EncoderInit, ModalitySet } from '../../shared/train/train.types';
 import { modalitiesOf } from '../../shared/train/trainable';
-import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, LR_USAGE, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 export const command: CliCommand = {
@@ -29,6 +29,7 @@ export const command: CliCommand = {
     '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
     '  --class-weight balanced|none   weigh the loss by n / (2·n_class) (default balanced) or not',
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
+    LR_USAGE,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     `  --seed N --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
     RUNS_DIR_USAGE,
@@ -47,6 +48,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     validation: { type: 'string' },
     freeze: { type: 'string' },
     'class-weight': { type: 'string' },
+    'head-lr': { type: 'string' },
+    'encoder-lr': { type: 'string' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
     layers: { type: 'string' },

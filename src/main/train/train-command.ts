@@ -14,7 +14,7 @@ import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EncoderInit, EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
-import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
+import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, LR_USAGE, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
 
 export const TRAIN_FLAGS = {
@@ -37,6 +37,8 @@ export const TRAIN_FLAGS = {
   modalities: { type: 'string' },
   freeze: { type: 'string' },
   'class-weight': { type: 'string' },
+  'head-lr': { type: 'string' },
+  'encoder-lr': { type: 'string' },
   ablations: { type: 'boolean' },
   epochs: { type: 'string' },
   batch: { type: 'string' },
@@ -86,6 +88,7 @@ export const command: CliCommand = {
     '  --freeze encoders|none  head only on cached embeddings (default) or end to end',
     '  --class-weight balanced|none   weigh the loss by n / (2·n_class) (default balanced) or not',
     `  --epochs N --batch N    (default ${DEFAULT_FINETUNE.epochs} and ${DEFAULT_FINETUNE.batchSize})`,
+    LR_USAGE,
     `  --layers N              criss-cross layers of the encoders (default ${CBRAMOD_ENCODER.nLayers}; --encoders RUN brings its run's)`,
     '  --split loso|kfold:K    subject-wise evaluation (default loso); --no-eval skips it',
     '  --ablations             evaluate the ablations too, on the same folds: each modality of a fused model alone,',
@@ -122,7 +125,7 @@ const EXPORT_FLAGS = ['export-to', 'no-export', 'model-id', 'model-name'];
 const RECIPE_FLAGS = [...COMMON_FLAGS, 'recipe', 'data', 'seed', 'name', 'no-eval', ...EXPORT_FLAGS];
 /** The default recipe's model and pretraining knobs (the quick recipe's tiny encoders have none). */
 const DEFAULT_RECIPE_FLAGS = [...RECIPE_FLAGS, 'layers', 'paper', 'eeg-checkpoint', 'pretrain-steps-eeg', 'pretrain-steps-ecg'];
-const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'class-weight', 'epochs', 'batch', 'split', 'validation', 'ablations', 'seed', 'layers', 'name', 'no-eval', 'preview', ...EXPORT_FLAGS];
+const DATASET_MODE_FLAGS = [...COMMON_FLAGS, ...Object.keys(DATASET_FLAGS), 'encoders', 'modalities', 'freeze', 'class-weight', 'head-lr', 'encoder-lr', 'epochs', 'batch', 'split', 'validation', 'ablations', 'seed', 'layers', 'name', 'no-eval', 'preview', ...EXPORT_FLAGS];
 const RESUME_FLAGS = [...COMMON_FLAGS, 'resume'];
 
 /** Refuses the flags a mode would ignore, listing them after `why`. */
@@ -183,7 +186,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     where = () => (values.data !== undefined ? `--data ${dataDir}` : `the recordings folder ${dataDir} (the default, ../shared/data from here; give --data DIR)`);
   } else {
     const onlyRecipe = flagsOutside(values, DATASET_MODE_FLAGS);
-    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --class-weight, --epochs, --batch, --split, --validation, --ablations, --layers, --seed)`);
+    if (onlyRecipe.length) throw new CliUsageError(`${onlyRecipe.join(', ')} ${onlyRecipe.length === 1 ? 'applies' : 'apply'} only with --recipe (fine-tuning on a dataset takes --encoders, --modalities, --freeze, --class-weight, --head-lr, --encoder-lr, --epochs, --batch, --split, --validation, --ablations, --layers, --seed)`);
     const modalities = (values.modalities ?? 'fused') as ModalitySet;
     if (!['fused', 'eeg', 'ecg'].includes(modalities)) throw new CliUsageError(`--modalities must be fused, eeg or ecg, got '${modalities}'`);
     // The windows need the signals the model reads, no more (as the Training view builds them): an

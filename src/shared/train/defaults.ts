@@ -57,7 +57,9 @@ export function validateFinetune(cfg: FinetuneConfig): void {
   if (!['none', 'encoders'].includes(cfg.freeze)) p.push(`freeze must be none or encoders`);
   if (!(Number.isInteger(cfg.epochs) && cfg.epochs >= 1)) p.push(`epochs must be an integer ≥ 1`);
   if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) p.push(`batchSize must be an integer ≥ 1`);
-  for (const k of ['backboneLr', 'headLr'] as const) if (!(cfg[k] > 0 && cfg[k] < 1)) p.push(`${k} must be in (0, 1)`);
+  // Named as the Training view's fields and the CLI's flags name them (the config's own keys meant nothing there).
+  if (!(cfg.headLr > 0 && cfg.headLr < 1)) p.push(`the head's learning rate (--head-lr) must be in (0, 1), got ${cfg.headLr}`);
+  if (!(cfg.backboneLr > 0 && cfg.backboneLr < 1)) p.push(`the encoders' learning rate (--encoder-lr) must be in (0, 1), got ${cfg.backboneLr}`);
   if (!(cfg.referenceBatch >= 1)) p.push('referenceBatch must be ≥ 1');
   if (!(cfg.modalityDropout >= 0 && cfg.modalityDropout < 1)) p.push('modalityDropout must be in [0, 1)');
   if (!(cfg.headDropout >= 0 && cfg.headDropout < 1)) p.push('headDropout must be in [0, 1)');

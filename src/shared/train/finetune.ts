@@ -318,7 +318,7 @@ export function foldStandardization(model: FusedModelConfig, head: Record<string
 }
 
 /** What a fine-tuning stopped by a NaN or infinite loss tells its user (a fit keeps no checkpoint: the run's earlier ones, its finished folds, stay). */
-const NAN_ADVICE = 'The fit stopped there; the run\'s checkpoints and finished folds are intact. Check the data for extreme values (a recording in the wrong unit), or lower the learning rates.';
+const NAN_ADVICE = 'The fit stopped there; the run\'s checkpoints and finished folds are intact. Check the data for extreme values (a recording in the wrong unit), or start a new run with lower learning rates (--head-lr, --encoder-lr; the Training view\'s learning rates): a resume would repeat the same steps.';
 
 /**
  * Trains the head on cached embeddings of frozen encoders. Picks the epoch with the best validation

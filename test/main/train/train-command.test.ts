@@ -59,6 +59,33 @@ describe('train: the ablations and class weighting (one flag each) reach the run
   });
 });
 
+describe('train / evaluate: the fine-tuning learning rates (--head-lr, --encoder-lr)', () => {
+  test('bad rates name the flag and the value; --encoder-lr needs --freeze none; a recipe or --resume refuses them; given ones reach config.json', async (t) => {
+    const s = scratch(t);
+    await refuses(train, ['--eegmat', s.eegmat, '--head-lr', '0'], s.runs, /^--head-lr must be a number in \(0, 1\), got '0'$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--head-lr', 'fast'], s.runs, /^--head-lr must be a number in \(0, 1\), got 'fast'$/);
+    await refuses(evaluate, ['--eegmat', s.eegmat, '--freeze', 'none', '--encoder-lr', '1'], s.runs, /^--encoder-lr must be a number in \(0, 1\), got '1'$/);
+    await refuses(train, ['--eegmat', s.eegmat, '--encoder-lr', '1e-5'], s.runs, /^--encoder-lr applies only with --freeze none: with the encoders frozen \(the default\) only the head trains \(--head-lr\)$/);
+    await refuses(evaluate, ['--eegmat', s.eegmat, '--freeze', 'encoders', '--encoder-lr', '1e-5'], s.runs, /^--encoder-lr applies only with --freeze none/);
+    await refuses(train, ['--recipe', 'quick', '--head-lr', '1e-4'], s.runs, /this flag does not apply: --head-lr$/);
+    await refuses(train, ['--resume', 'some-run', '--encoder-lr', '1e-5'], s.runs, /^--resume continues a run with the configuration it was started with; this flag does not apply: --encoder-lr$/);
+    // Accepted: the job starts (and fails at once on the stand-in EDF files), its config.json as given.
+    const io = { out: () => undefined, err: () => undefined };
+    const configs: JobSpec[] = [];
+    for (const [cmd, flags] of [[train, ['--head-lr', '2.5e-4', '--freeze', 'none', '--encoder-lr', '0.00003', '--no-export']], [evaluate, ['--head-lr', '1e-3']], [train, ['--no-export']]] as const) {
+      const before = existsSync(s.runs) ? readdirSync(s.runs) : [];
+      assert.equal(await cmd.run(['--eegmat', s.eegmat, ...flags, '--layers', '1', '--out', s.runs], io), 1, 'the stand-in recordings fail the job');
+      const id = readdirSync(s.runs).find((d) => !before.includes(d))!;
+      configs.push(JSON.parse(readFileSync(join(s.runs, id, 'config.json'), 'utf8')) as JobSpec);
+    }
+    assert.deepEqual(configs.map((c) => [c.finetune!.headLr, c.finetune!.backboneLr, c.finetune!.freeze]), [[2.5e-4, 3e-5, 'none'], [1e-3, 1e-4, 'encoders'], [5e-4, 1e-4, 'encoders']], 'given rates recorded, CBraMod\'s otherwise');
+  });
+
+  test('--help of train and evaluate names both flags with the defaults from the code', () => {
+    for (const cmd of [train, evaluate]) assert.match(cmd.usage, /--head-lr R --encoder-lr R +AdamW learning rates of the head and of the encoders at batch 64, both\n +scaled by √\(batch \/ 64\) \(default 0\.0005 and 0\.0001, CBraMod's\); --encoder-lr only with --freeze none/, 'usage');
+  });
+});
+
 describe('train: values and inputs checked before any work', () => {
   test('bad numbers name the flag and the value', async (t) => {
     const s = scratch(t);

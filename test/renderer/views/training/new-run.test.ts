@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { customJob, INITIAL } from '../../../../src/renderer/src/views/training/new-run-form';
 import { ablationArms } from '../../../../src/shared/train/defaults';
+import { jobSpecProblems } from '../../../../src/shared/train/job-check';
 
 const arms = (j: ReturnType<typeof customJob>) => j.evaluation!.arms.map((a) => `${a.modalities}/${a.init}`);
 
@@ -22,4 +23,15 @@ test('class weighting: balanced by default, none when the form says so', () => {
   const form = { ...INITIAL, eegmatDir: '/data/eegmat' };
   assert.equal(customJob(form).finetune!.classWeight, 'balanced');
   assert.equal(customJob({ ...form, classWeight: 'none' }).finetune!.classWeight, 'none');
+});
+
+test('learning rates: CBraMod\'s by default; the encoders\' only end to end (frozen encoders record the default, as the CLI refuses --encoder-lr there); a 0 the form let through is refused by name', () => {
+  const form = { ...INITIAL, eegmatDir: '/data/eegmat' };
+  const lrs = (f: typeof form) => [customJob(f).finetune!.headLr, customJob(f).finetune!.backboneLr];
+  assert.deepEqual(lrs(form), [5e-4, 1e-4], 'the defaults');
+  assert.deepEqual(lrs({ ...form, headLr: 2e-4, encoderLr: 3e-5 }), [2e-4, 1e-4], 'head only: the encoders\' rate is not used');
+  assert.deepEqual(lrs({ ...form, freeze: 'none', headLr: 2e-4, encoderLr: 3e-5 }), [2e-4, 3e-5], 'end to end: both');
+  // An emptied number field reads 0.
+  const p = jobSpecProblems(customJob({ ...form, freeze: 'none', headLr: 0, encoderLr: 1 })).join('\n');
+  assert.match(p, /fine-tuning: the head's learning rate \(--head-lr\) must be in \(0, 1\), got 0\nfine-tuning: the encoders' learning rate \(--encoder-lr\) must be in \(0, 1\), got 1/, p);
 });

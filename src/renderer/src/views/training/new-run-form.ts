@@ -34,6 +34,9 @@ export interface CustomForm {
   classWeight: 'balanced' | 'none';
   epochs: number;
   batch: number;
+  /** AdamW learning rates at the reference batch (the CLI's --head-lr, --encoder-lr); the encoders' only for end-to-end training. */
+  headLr: number;
+  encoderLr: number;
   split: string;
   /** Evaluate the model's ablations too (ablationArms), on the same folds. */
   ablations: boolean;
@@ -68,6 +71,8 @@ export const INITIAL: CustomForm = {
   classWeight: DEFAULT_FINETUNE.classWeight,
   epochs: DEFAULT_FINETUNE.epochs,
   batch: DEFAULT_FINETUNE.batchSize,
+  headLr: DEFAULT_FINETUNE.headLr,
+  encoderLr: DEFAULT_FINETUNE.backboneLr,
   split: 'loso',
   ablations: false,
   validation: DEFAULT_EVALUATION.validationSubjects,
@@ -165,7 +170,9 @@ export function customJob(f: CustomForm): JobSpec {
     pretrain: {},
     encoders: { ...(f.modalities !== 'ecg' ? { eeg: enc } : {}), ...(f.modalities !== 'eeg' ? { ecg: enc.kind === 'pth' ? { kind: 'random' } : enc } : {}) },
     encoderConfig: encoderWithLayers(f.layers),
-    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, classWeight: f.classWeight, epochs: f.epochs, batchSize: f.batch },
+    finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, classWeight: f.classWeight, epochs: f.epochs, batchSize: f.batch,
+      // Frozen encoders take no step: the field is disabled then, and the run records the default, as the CLI refuses --encoder-lr there.
+      headLr: f.headLr, backboneLr: f.freeze === 'none' ? f.encoderLr : DEFAULT_FINETUNE.backboneLr },
     evaluation: evaluationOf(f),
     finalFit: true,
     export: f.exportId.trim() ? { modelId: f.exportId.trim(), name: f.exportId.trim(), version: '1.0.0', target: { kind: 'user' } } : null,

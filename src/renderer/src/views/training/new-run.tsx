@@ -8,7 +8,7 @@ import type { DatasetPreview, TrainingPresets } from '../../../../shared/ipc/tra
 import type { JobSpec } from '../../../../shared/train/job.types';
 import type { SessionSummary } from '../../../../shared/session.types';
 import type { RunSummary } from '../../../../shared/train/job.types';
-import { ablationArms } from '../../../../shared/train/defaults';
+import { ablationArms, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import type { HeartMindClient } from '../../transport/client';
 import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
@@ -301,6 +301,23 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               <span class="pair">
                 <input type="number" aria-label="Epochs" min={1} value={form.epochs} onInput={(e) => set('epochs', Number(e.currentTarget.value))} />
                 <input type="number" aria-label="Batch size" min={1} value={form.batch} onInput={(e) => set('batch', Number(e.currentTarget.value))} />
+              </span>
+            </Field>
+            <Field label={`Learning rates head / encoders (at batch ${DEFAULT_FINETUNE.referenceBatch})`}>
+              <span class="pair">
+                <input type="number" aria-label="Head learning rate" min={0} max={1} step="any" value={form.headLr} onInput={(e) => set('headLr', Number(e.currentTarget.value))} data-testid="head-lr" />
+                <input
+                  type="number"
+                  aria-label="Encoder learning rate"
+                  title={form.freeze === 'none' ? undefined : 'the encoders train only end to end (Train: encoders and head)'}
+                  min={0}
+                  max={1}
+                  step="any"
+                  disabled={form.freeze !== 'none'}
+                  value={form.encoderLr}
+                  onInput={(e) => set('encoderLr', Number(e.currentTarget.value))}
+                  data-testid="encoder-lr"
+                />
               </span>
             </Field>
             <Field label="Evaluation">
