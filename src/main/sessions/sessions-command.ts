@@ -16,6 +16,8 @@ import { importRecordingFile } from './import-recording';
 import { filesReadWith } from '../formats/read-recording-files';
 import { clockDuration } from '../../shared/clock-duration';
 import { plural } from '../../shared/plural';
+import { formatBytes } from '../../shared/byte-size';
+import { fitColumns, oneLine } from '../../shared/display-width';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
 import { predictionSummaryText, summarizePredictions } from '../../shared/model/prediction-summary';
 
@@ -77,30 +79,38 @@ function streamLine(st: SessionStream): string {
   return `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`;
 }
 
-/** A session's line in `list` (under LIST_HEADER), and the first line of `show`, `import`, `rename`…; trailing blanks trimmed. */
-function row(s: SessionSummary): string {
-  const d = dateText(s.startTime);
-  const len = durationText(s.endTime - s.startTime);
-  return [
-    String(s.id).padStart(4),
-    s.name.padEnd(28).slice(0, 28),
-    (s.subjectId || '-').padEnd(8).slice(0, 8),
-    d.padEnd(16),
-    len.padStart(7),
-    `${(s.diskBytes / 1e6).toFixed(1)} MB`.padStart(9),
-    // The widest state ('interrupted'), so the tags stay in their column.
-    (s.state === 'complete' ? '' : s.state).padEnd(11),
-    s.tags.join(','),
-  ]
-    .join('  ')
-    .trimEnd();
-}
-
 /**
  * The columns of `list` (and of the line `show` begins with), named as the Sessions view's table names
- * them: a bare table left the researcher guessing which figure was the length and which the size. Widths as in row().
+ * them: a bare table left the researcher guessing which figure was the length and which the size.
+ * Widths in terminal columns (a CJK or emoji name takes two a character; padEnd counted one).
  */
-const LIST_HEADER = ['  id', 'name'.padEnd(28), 'subject'.padEnd(8), 'started (UTC)'.padEnd(16), 'length'.padStart(7), 'on disk'.padStart(9), 'state'.padEnd(11), 'tags'].join('  ');
+const COLUMNS = [
+  // title, width, alignment, and whether a wider value is cut (names are; figures never lose digits)
+  ['id', 4, 'right', false],
+  ['name', 28, 'left', true],
+  ['subject', 8, 'left', true],
+  ['started (UTC)', 16, 'left', false],
+  ['length', 7, 'right', false],
+  ['on disk', 9, 'right', false],
+  // The widest state ('interrupted'), so the tags stay in their column.
+  ['state', 11, 'left', false],
+] as const;
+
+/** One line of the table: each cell fitted to its column, the tags last; trailing blanks trimmed. */
+function tableLine(cells: readonly string[], tags: string): string {
+  return [...COLUMNS.map(([, width, align, cut], i) => fitColumns(cells[i], width, align, cut)), tags].join('  ').trimEnd();
+}
+
+const LIST_HEADER = tableLine(
+  COLUMNS.map(([title]) => title),
+  'tags',
+);
+
+/** A session's line in `list` (under LIST_HEADER), and the first line of `show`, `import`, `rename`…; the size as the Sessions view shows it. */
+function row(s: SessionSummary): string {
+  const state = s.state === 'complete' ? '' : s.state;
+  return tableLine([String(s.id), s.name, s.subjectId || '-', dateText(s.startTime), durationText(s.endTime - s.startTime), formatBytes(s.diskBytes), state], oneLine(s.tags.join(',')));
+}
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
@@ -206,7 +216,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       case 'delete': {
         const id = sessionId(args[0]);
         const r = await db.api.deleteSession(id);
-        out(r, () => `deleted session ${id} (${(r.freedBytes / 1e6).toFixed(1)} MB ${r.returnedToDisk ? 'given back to the disk' : 'free inside the database for new recordings'})`);
+        out(r, () => `deleted session ${id} (${formatBytes(r.freedBytes)} ${r.returnedToDisk ? 'given back to the disk' : 'free inside the database for new recordings'})`);
         return 0;
       }
       case 'import': {
@@ -260,7 +270,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const s = await db.api.getSummary(id);
         const at = (t: number | undefined) => (t === undefined ? undefined : s.startTime + t);
         const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: at(from), toTime: at(to), discontinuous: values.discontinuous });
-        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${(r.bytes / 1e6).toFixed(2)} MB`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${formatBytes(r.bytes)}`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       default:

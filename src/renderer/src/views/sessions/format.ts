@@ -7,17 +7,8 @@ export function formatDuration(seconds: number): string {
   return !Number.isFinite(seconds) || seconds < 0 ? '–' : clockDuration(seconds);
 }
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '–';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
+// Shared with the CLI (`heartmind sessions list` shows the same size as the Sessions view).
+export { formatBytes } from '../../../../shared/byte-size';
 
 export function formatDate(hostTimeS: number): string {
   const d = new Date(hostTimeS * 1000);
