@@ -324,6 +324,30 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.textContent('[data-testid="run-progress-message"]'), 'failed during pretrain-ecg');
     const shown = (await page.innerText('[data-testid="run-detail"]')).split('the disk is full').length - 1;
     assert.equal(shown, 1, 'the error once, above the bar (its log holds no line here), not again beside the bar');
+    // Once the disk has room a resume continues it: Resume is offered.
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-04-000000-full-disk"] [data-testid="resume-run"]', { timeout: 5_000 });
+    assert.equal(await page.$('[data-testid="no-resume"]'), null, 'no note against resuming');
+    assert.deepEqual(app.problems, [], 'no page errors');
+  });
+
+  test('a run that failed on its input offers no Resume (it would fail again the same way) and says why', async () => {
+    const r = await app.serve.core.handlers.dispatch('hm:training:list', undefined, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, 'the runs are listed');
+    const store = new RunStore((r.value as { runsDir: string }).runsDir);
+    const f = await store.create({ ...quickRecipe(DATA), name: 'one class' }, '2026-01-05-000000-one-class');
+    const message = "the dataset has one class only: every labelled window is 'rest'";
+    const s = await f.readStatus();
+    await f.writeStatus({ ...s, state: 'failed', error: { code: 'bad-dataset', message }, progress: { ...s.progress, phase: 'datasets', fraction: 0.01, message } });
+    await page.reload();
+    await page.waitForSelector('tr[data-run="2026-01-05-000000-one-class"]', { timeout: 10_000 });
+    await page.click('tr[data-run="2026-01-05-000000-one-class"] button');
+    await page.waitForSelector('[data-testid="run-detail"][data-run="2026-01-05-000000-one-class"][data-state="failed"] [data-testid="no-resume"]', { timeout: 10_000 });
+    assert.equal(
+      await page.textContent('[data-testid="no-resume"]'),
+      'Resuming cannot help: a run resumes with the dataset it was started with, which cannot be trained on; start a new run with the input or settings changed.',
+    );
+    assert.equal(await page.$('[data-testid="resume-run"]'), null, 'no Resume button');
+    assert.equal(await page.textContent('[data-testid="run-error"]'), message, 'the error itself still shown');
     assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

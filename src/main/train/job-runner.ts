@@ -15,6 +15,7 @@ import { readSessionFeed } from './session-feed';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 import { RunStore, runningElsewhere, type RunFolder } from './run-store';
 import { SharedJobControl, type JobAction } from './job-control';
+import { resumeRefusal } from '../../shared/train/resume-policy';
 
 /** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
 export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
@@ -194,7 +195,7 @@ export class JobRunner {
     return folder.readStatus();
   }
 
-  /** Resumes a paused, interrupted or failed run from its last checkpoint. */
+  /** Resumes a paused, interrupted or failed run from its last checkpoint (not one that failed on its input or settings: resumeRefusal). */
   async resume(runId: string): Promise<RunStatus> {
     const f = this.store.folder(runId);
     let s = this.unrecorded.get(runId) ?? (await f.readStatus());
@@ -209,6 +210,9 @@ export class JobRunner {
     if (this.active?.runId === runId || this.queue.includes(runId)) return s;
     if (s.state === 'done') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is finished; start a new run to train again`);
     if (s.state === 'running') throw new TrainError(TrainErrorCode.BadConfig, `run ${runId} is running`);
+    // Failed on its input or settings: a resume would fail again the same way (the view offers no Resume there).
+    const refusal = resumeRefusal(s);
+    if (refusal) throw new TrainError(TrainErrorCode.BadConfig, `run ${runId}: ${refusal}`);
     await f.writeStatus({ ...s, state: 'queued', error: null, updatedAt: Date.now() / 1000 });
     this.unrecorded.delete(runId);
     this.queue.push(runId);

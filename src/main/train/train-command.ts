@@ -16,6 +16,8 @@ import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe
 import type { EncoderInit, EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, LR_USAGE, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore, runningElsewhere } from './run-store';
+import { resumeRefusal } from '../../shared/train/resume-policy';
+import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 
 export const TRAIN_FLAGS = {
   ...DATASET_FLAGS,
@@ -143,13 +145,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     refuseOthers(values, RESUME_FLAGS, '--resume continues a run with the configuration it was started with');
     if (!(await store.exists(values.resume))) {
       // A folder without its config.json is listed (as damaged) by the app: 'no run' would send the user looking elsewhere.
-      if (await store.listed(values.resume)) throw new CliUsageError(`run '${values.resume}' in ${store.root} is damaged: it has no config.json (the configuration it was started with), so it cannot resume`);
+      // A damaged folder is a failure (exit 1), as is one whose status.json cannot be read: the command is right, the run's files are not.
+      if (await store.listed(values.resume)) throw new TrainError(TrainErrorCode.CorruptRun, `run '${values.resume}' in ${store.root} is damaged: it has no config.json (the configuration it was started with), so it cannot resume`);
       throw new CliUsageError(`no run '${values.resume}' in ${store.root}`);
     }
     // Two processes training one run folder would overwrite each other's checkpoints and status.
     const status = await store.folder(values.resume).readStatus();
     // As the Training view answers: a finished run is not trained again (it only appended 'resuming… done' to its log).
     if (status.state === 'done') throw new CliUsageError(`run '${values.resume}' is finished; start a new run to train again`);
+    // A run that failed on its input or settings would fail again the same way (resumeRefusal: the view offers no Resume there).
+    const refusal = resumeRefusal(status);
+    if (refusal) throw new CliUsageError(`run '${values.resume}' failed (${status.error!.message}); ${refusal}`);
     const live = runningElsewhere(status);
     if (live) throw new CliUsageError(`run '${values.resume}' is running in process ${live}: Ctrl+C there pauses it (or stop that process), then resume`);
     return runInProcess(store.folder(values.resume), io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });

@@ -8,6 +8,7 @@ import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 import { latestFitCurve } from '../../../../shared/train/epoch-curves';
+import { resumeRefusal } from '../../../../shared/train/resume-policy';
 import { ARM_METRICS, METRIC_HEADINGS, meanSdText, partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
 
 /**
@@ -94,6 +95,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const state = s.state;
   // A folder whose status or config cannot be read is listed as 'failed' with the problem: nothing in it can resume.
   const damaged = !!s.problem;
+  // A run that failed on its input or settings would fail again the same way: no Resume, and why.
+  const noResume = resumeRefusal(s);
   const act = async (what: 'pause' | 'resume' | 'cancel') => {
     setBusy(true);
     setError(null);
@@ -138,7 +141,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
               Pause
             </button>
           )}
-          {!damaged && (state === 'paused' || state === 'interrupted' || state === 'failed' || state === 'cancelled') && (
+          {!damaged && !noResume && (state === 'paused' || state === 'interrupted' || state === 'failed' || state === 'cancelled') && (
             <button type="button" class="btn btn-start" disabled={busy} onClick={() => void act('resume')} data-testid="resume-run">
               Resume
             </button>
@@ -154,6 +157,11 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
       {s.error && (
         <p class="form-error" role="alert" data-testid="run-error">
           {s.error.message}
+        </p>
+      )}
+      {!damaged && noResume && (
+        <p class="muted" data-testid="no-resume">
+          {noResume.charAt(0).toUpperCase() + noResume.slice(1)}.
         </p>
       )}
       {error && <p class="form-error">{error}</p>}
