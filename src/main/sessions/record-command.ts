@@ -11,6 +11,7 @@ import type { RecordingStatus } from '../../shared/session.types';
 import type { PushMessage } from '../../shared/ipc-schema';
 import type { Core } from '../core/core.types';
 import { plural } from '../../shared/plural';
+import { formatBytes } from '../../shared/byte-size';
 import { addMarkerOriginFlags } from '../markers/marker-server';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
@@ -183,7 +184,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     if (values.json) io.out(JSON.stringify({ ...status, ...events }));
     else {
       io.out(
-        `saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${(status.committedBytes / 1e6).toFixed(2)} MB of samples, ` +
+        `saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${formatBytes(status.committedBytes)} of samples, ` +
           `${plural(events.markers, 'marker')}, ${plural(events.selfReports, 'self-report')}`,
       );
     }

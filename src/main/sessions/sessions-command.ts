@@ -112,6 +112,22 @@ function row(s: SessionSummary): string {
   return tableLine([String(s.id), s.name, s.subjectId || '-', dateText(s.startTime), durationText(s.endTime - s.startTime), formatBytes(s.diskBytes), state], oneLine(s.tags.join(',')));
 }
 
+const VERBS = ['list', 'show', 'rename', 'tag', 'notes', 'subject', 'delete', 'import', 'export'] as const;
+type Verb = (typeof VERBS)[number];
+
+/** The flags each verb takes, besides --data-dir and --json (the usage text lists them on the verb's line). */
+export const VERB_FLAGS: Record<Verb, readonly string[]> = {
+  list: ['search', 'subject', 'tag'],
+  show: [],
+  rename: [],
+  tag: [],
+  notes: [],
+  subject: [],
+  delete: ['yes'],
+  import: ['name', 'subject', 'tag', 'board'],
+  export: ['format', 'from', 'to', 'discontinuous'],
+};
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     'data-dir': { type: 'string' },
@@ -128,9 +144,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     board: { type: 'string' },
   });
   const [verb, ...args] = positionals;
-  if (!verb) throw new CliUsageError('which verb? (list, show, rename, tag, notes, subject, delete, import, export)');
+  if (!verb) throw new CliUsageError(`which verb? (${VERBS.join(', ')})`);
   // Arguments are checked before the database is opened.
-  if (!['list', 'show', 'rename', 'notes', 'subject', 'tag', 'delete', 'import', 'export'].includes(verb)) throw new CliUsageError(`unknown verb '${verb}'`);
+  if (!(VERBS as readonly string[]).includes(verb)) throw new CliUsageError(`unknown verb '${verb}'`);
   if (!['list', 'import'].includes(verb)) sessionId(args[0]);
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
@@ -139,7 +155,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const most = { list: 0, show: 1, delete: 1, export: 2 }[verb as 'list' | 'show' | 'delete' | 'export'];
   if (most !== undefined && args.length > most) throw new CliUsageError(`unexpected argument '${args[most]}'${verb === 'delete' || verb === 'show' ? ` (${verb} takes one session id)` : ''}`);
   if (verb === 'import' && args.length > 1 && values.name !== undefined) throw new CliUsageError(`--name names one session: import the ${args.length} files one at a time to name each`);
-  if (values.board !== undefined && verb !== 'import') throw new CliUsageError('--board is for import (a BrainFlow CSV file)');
+  // A flag of another verb was dropped without a word: `list --name rest` listed every session,
+  // `export 3 out.edf --subject S1` exported unchanged, and `tag 3 --tag pilot` cleared the tags.
+  for (const flag of Object.keys(values)) {
+    if (flag === 'data-dir' || flag === 'json' || VERB_FLAGS[verb as Verb].includes(flag)) continue;
+    const takers = VERBS.filter((v) => VERB_FLAGS[v].includes(flag));
+    throw new CliUsageError(`--${flag} is not a flag of ${verb}${takers.length ? ` (it is for ${takers.join(' and ')}${flag === 'board' ? ', a BrainFlow CSV file' : ''})` : ''}${verb === 'tag' && flag === 'tag' ? `: sessions tag ID TAG... gives the tags as words` : ''}`);
+  }
   if (verb === 'export' && !args[1]) throw new CliUsageError('export needs a file to write');
   // The library filters by one tag; a second was dropped without a word (import takes several).
   if (verb === 'list' && (values.tag?.length ?? 0) > 1) throw new CliUsageError(`list filters by one --tag at a time (got ${values.tag!.join(', ')})`);

@@ -123,7 +123,7 @@ test('sessions import --board names the board of a BrainFlow file whose columns 
   );
   // An unknown board: the import's own message (one for the CLI and the app).
   await assert.rejects(sessions.run(['import', bf32, '--board', 'Daisy', '--data-dir', dir], io().io), (e: unknown) => e instanceof FormatError && /no BrainFlow board is called .*Daisy.*; the boards: .*CytonDaisy/.test(e.message));
-  await assert.rejects(sessions.run(['list', '--board', 'Cyton', '--data-dir', dir], io().io), /--board is for import/);
+  await assert.rejects(sessions.run(['list', '--board', 'Cyton', '--data-dir', dir], io().io), /--board is not a flag of list \(it is for import, a BrainFlow CSV file\)/);
   const i = io();
   assert.equal(await sessions.run(['import', bf32, '--board', 'cytondaisy', '--json', '--data-dir', dir], i.io), 0);
   const s = JSON.parse(i.out.join('\n')) as { id: number; tags: string[]; notes: string };

@@ -2,7 +2,8 @@
 // table that stays in line with names a terminal draws two columns a character.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { command as sessions } from '../../../src/main/sessions/sessions-command';
+import { command as sessions, VERB_FLAGS } from '../../../src/main/sessions/sessions-command';
+import { CliUsageError } from '../../../src/main/core/cli-command';
 import { formatBytes as viewBytes, formatDuration as viewDuration } from '../../../src/renderer/src/views/sessions/format';
 import { displayWidth } from '../../../src/shared/display-width';
 import { tempDir } from '../db/db-test-util';
@@ -56,4 +57,35 @@ test('sessions list keeps its columns in line with CJK and emoji names, and mark
   assert.match(long, /被试七号的第二次静息状态记… /, `a long name cut within 28 columns (13 ideographs and '…'; a 14th would pass it), marked: ${long}`);
   assert.equal(startCol(long, 'S1'), startCol(header, 'subject'), `the cut name's subject under subject: ${long}`);
   assert.ok(rows.some((r) => r.includes('two lines')), 'the line break shown as a space');
+});
+
+test("a flag of another verb is refused, not dropped (list --name listed everything; tag 3 --tag pilot cleared the tags)", async (t) => {
+  const dir = tempDir(t);
+  const o = openDatabase(databasePathFor(dir));
+  const id = createSession(o.writable!, { name: 'rest', startTime: 1.7e9, endTime: 1.7e9 + 60, appVersion: 't', origin: 'recorded', state: 'complete', tags: ['keep'] });
+  o.db.close();
+  for (const [args, message] of [
+    [['list', '--name', 'rest'], '--name is not a flag of list (it is for import)'],
+    [['tag', String(id), '--tag', 'pilot'], '--tag is not a flag of tag (it is for list and import): sessions tag ID TAG... gives the tags as words'],
+    [['export', String(id), 'x.edf', '--subject', 'S1'], '--subject is not a flag of export (it is for list and import)'],
+    [['show', String(id), '--from', '5'], '--from is not a flag of show (it is for export)'],
+    [['rename', String(id), 'x', '--yes'], '--yes is not a flag of rename (it is for delete)'],
+  ] as const) {
+    await assert.rejects(sessions.run([...args, '--data-dir', dir], io().io), (e: Error) => e instanceof CliUsageError && e.message === message, `${args.join(' ')}: ${message}`);
+  }
+  const j = io();
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], j.io), 0, 'list --json');
+  assert.deepEqual((JSON.parse(j.out.join('\n')) as { tags: string[] }[])[0].tags, ['keep'], 'the tags were left alone');
+});
+
+test("sessions --help lists on each verb's lines the flags that verb takes, no more and no fewer", () => {
+  const lines = sessions.usage.split('\n');
+  for (const verb of Object.keys(VERB_FLAGS) as (keyof typeof VERB_FLAGS)[]) {
+    const at = lines.findIndex((l) => l.startsWith(`  ${verb} `) || l === `  ${verb}`);
+    assert.ok(at >= 0, `a usage line for ${verb}`);
+    // The verb's line and the indented lines that go on with it.
+    const block = [lines[at], ...lines.slice(at + 1).filter((_, i, rest) => rest.slice(0, i + 1).every((l) => /^ {20,}\S/.test(l)))].join('\n');
+    const listed = [...new Set([...block.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]))].sort();
+    assert.deepEqual(listed, [...VERB_FLAGS[verb]].sort(), `${verb}: ${block}`);
+  }
 });

@@ -59,7 +59,7 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   // A long label is shown shortened (it is stored whole).
   assert.match(markers[1], new RegExp(`^marker "trial 3 p{71}…" \\(udp\\) at \\+\\d+\\.\\d\\d s$`));
   assert.match(markers[2], /^marker "12" \(udp\)/);
-  assert.match(r.out.at(-1)!, /^saved session 1: [\d,]+ values, \d+\.\d\d MB of samples, 3 markers, 0 self-reports$/);
+  assert.match(r.out.at(-1)!, /^saved session 1: [\d,]+ values, \d+(\.\d)? [kMG]?B of samples, 3 markers, 0 self-reports$/);
 });
 
 test('a stimulus script started beside record: markers the endpoint takes before the recording starts are said not stored; the rest are printed and counted', async (t) => {
@@ -197,7 +197,7 @@ test('record with nothing streaming (--no-demo, no paired device) says so after 
   assert.equal(await record.run(['--duration', '5.6', '--no-demo', '--data-dir', dir], r.io), 0, r.err.join('\n'));
   await replies;
   assert.deepEqual(r.err, ['warning: no samples after 5 s: no device is streaming (--no-demo: pair and switch on a device in the app first, or leave out --no-demo for the simulated ones); markers and self-reports are still recorded']);
-  assert.match(r.out.at(-1)!, /^saved session 1: 0 values, 0\.00 MB of samples, 1 marker, 0 self-reports$/);
+  assert.match(r.out.at(-1)!, /^saved session 1: 0 values, 0 B of samples, 1 marker, 0 self-reports$/);
 });
 
 test('record with its marker port held by another program says what that means for this recording (no page, no M key: the endpoint is its only way) and how to choose another port', async (t) => {
