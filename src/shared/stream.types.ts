@@ -69,9 +69,12 @@ export interface Gap {
 /**
  * Why a stream has no data for a while. 'file': a break the recording file itself holds (EDF+D
  * records that do not follow on, an XDF or WFDB stream resuming later): an imported session's,
- * never seen live, so neither a paused device nor a dropped one.
+ * never seen live, so neither a paused device nor a dropped one. 'time-base': the clock model
+ * started a new time base where the transport delay floor stepped and stayed (pipeline/clock-model.ts
+ * 6.): the mapping moved at once, so a stretch of host time was held (delay rose) or of signal
+ * skipped (delay dropped); the segment goes on.
  */
-export type GapReason = 'packet-loss' | 'device-dropped' | 'time-jump' | 'paused' | 'file';
+export type GapReason = 'packet-loss' | 'device-dropped' | 'time-jump' | 'paused' | 'file' | 'time-base';
 
 /** A gap's reason in words (the replay timeline, `heartmind sessions show`). */
 export const GAP_REASON_TEXT: Record<GapReason, string> = {
@@ -80,6 +83,7 @@ export const GAP_REASON_TEXT: Record<GapReason, string> = {
   'time-jump': 'device clock jumped',
   paused: 'device paused',
   file: 'break in the file',
+  'time-base': 'time base moved (transport delay stepped)',
 };
 
 /**

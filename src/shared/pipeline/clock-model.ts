@@ -32,7 +32,9 @@
 //      buckets before those was as low already (the end of a raised stretch). Only a settled
 //      mapping is judged (drift estimated, 30 buckets). As in 5., the offset then follows the new
 //      floor: one-way arrivals cannot tell a longer delay from a clock that moved. Where it does
-//      not fire the fit is the one without it, to the bit; it is not a re-anchor (resets).
+//      not fire the fit is the one without it, to the bit. Where it does, it counts in `resets` as
+//      5. does (the offset starts over; the buckets are kept, unlike a re-anchor's), so the
+//      dashboard's clock line says so; the owner marks the mapping's jump (StreamConditioner).
 // Pure and deterministic: the state is a function of the observation sequence only.
 import type { ClockModelState } from './pipeline.types';
 
@@ -63,7 +65,7 @@ export interface ClockEstimate {
   /** Whether the drift has been estimated (enough span) or is still the prior. */
   driftEstimated: boolean;
   observations: number;
-  /** Times the model was re-anchored (clock resets/jumps). */
+  /** Times the offset started over: re-anchors (clock resets/jumps) and new time bases (reconnects, floor steps). */
   resets: number;
   /** Median of recent (arrival − model) residuals, ms: the typical transport delay beyond the envelope. */
   medianDelayMs: number;
@@ -222,11 +224,16 @@ export class ClockModel {
     return this.bx.length - this.latestStart;
   }
 
-  observe(d: number, h: number): void {
+  /**
+   * Adds an observation. Returns true when it started a new time base of its own accord (a floor
+   * step, 6. above): the mapping of the latest samples moved at once by about the step, which the
+   * owner must not pass on silently (StreamConditioner marks it).
+   */
+  observe(d: number, h: number): boolean {
     this.nObs++;
     if (!this.anchored) {
       this.reanchor(d, h);
-      return;
+      return false;
     }
     const res = this.residual(d, h);
     this.recent[this.recentN++ % this.recent.length] = res;
@@ -237,10 +244,13 @@ export class ClockModel {
     // per closed bucket, which is where new information about the envelope appears.
     if (closed || this.segBuckets < 3) this.refit();
     if (closed && this.splitFloorStep()) {
+      this.nResets++;
       // The drift from both levels at once, not in up to DRIFT_REFIT_BUCKETS buckets' time.
       this.sinceDriftFit = DRIFT_REFIT_BUCKETS;
       this.refit();
+      return true;
     }
+    return false;
   }
 
   /** Returns true when a bucket was closed. */

@@ -125,6 +125,8 @@ export class StreamConditioner {
    * snapshots (a snapshot between the two would cost one repeated gap event, no sample).
    */
   private lossAnnounced = false;
+  /** The same for a time-base move (a replay feeds back the gap recorded live before its chunk). */
+  private moveAnnounced = false;
   private segIndex = 0;
   private lastStart = 0;
   private lastCount = 0;
@@ -251,8 +253,20 @@ export class StreamConditioner {
     const chunk = repaired.chunk;
     this.lastHost = h;
 
+    /**
+     * Host s the model's split (a new time base at a floor step) moved the next output's device
+     * time by, within a segment (markMove); 0 when it did not split. Refits without one move the
+     * mapping too, as they always did, and pass unmarked (docs/pipeline.md §3).
+     */
+    let moved = 0;
+    /** That device time: where the output left off. */
+    let dNext = NaN;
     if (reanchor) this.clock.reanchor(dEnd, hArr);
-    else this.clock.observe(dEnd, hArr);
+    else {
+      const continuing = !startSegment;
+      if (continuing) dNext = this.clock.toDevice(this.nextK / MODEL_RATE_HZ);
+      if (this.clock.observe(dEnd, hArr) && continuing) moved = this.clock.toHost(dNext) - this.nextK / MODEL_RATE_HZ;
+    }
 
     if (startSegment) {
       this.segActive = true;
@@ -320,6 +334,8 @@ export class StreamConditioner {
       this.sink.bridge(this.clock.toHost(devAt(j0 - 0.5)) * MODEL_RATE_HZ, this.clock.toHost(devAt(j0 + bridged - 0.5)) * MODEL_RATE_HZ);
     }
     this.lossAnnounced = false;
+    if (moved !== 0) this.markMove(moved, h);
+    this.moveAnnounced = false;
     this.sink.accepted(chunk);
     this.lastStart = d;
     this.lastCount = n;
@@ -332,7 +348,38 @@ export class StreamConditioner {
     const keepFrom = Math.floor(this.positionOf(this.nextK)) - 2 * H + 1;
     if (fill) this.resampler.append(fill, bridged, bridged, 0, keepFrom);
     this.resampler.append(chunk.data, n, n, 0, keepFrom);
-    this.produce(this.resampler.readyUpTo);
+    if (moved > 0) {
+      // Later: the grid points up to the new mapping of where the output left off hold that point's
+      // value (read once, at most at the newest sample), instead of repeating the signal before it.
+      const holdToK = Math.ceil(this.clock.toHost(dNext) * MODEL_RATE_HZ);
+      this.produce(this.resampler.readyUpTo, holdToK, Math.min((dNext - this.d0) / this.period, this.resampler.readyUpTo));
+    } else {
+      this.produce(this.resampler.readyUpTo);
+    }
+  }
+
+  /**
+   * The clock model started a new time base at a floor step (clock-model.ts 6.) and the mapping of
+   * the next output moved by `moved` s. Later (the delay rose): the next |moved| of host time would
+   * repeat signal already out; those grid points hold instead (push), and are marked. Earlier (it
+   * dropped): |moved| of signal is skipped, as the grid points it now belongs to are out already;
+   * the stretch it skipped into is marked. Either way a gap ('time-base', the segment goes on; a
+   * replay feeds it back first, breakSegment) and a bridged stretch, so windows spanning it say so.
+   */
+  private markMove(moved: number, h: number): void {
+    const k = this.nextK;
+    const t = k / MODEL_RATE_HZ;
+    const ms = Math.abs(moved) * 1000;
+    const missing = Math.round(Math.abs(moved) * this.info.nominalRateHz);
+    const [from, to] = moved > 0 ? [t, t + moved] : [t + moved, t];
+    const why = `the transport delay ${moved > 0 ? 'rose' : 'dropped'} and stayed: new time base`;
+    const what = moved > 0 ? `${ms.toFixed(1)} ms held (not repeated)` : `${missing} samples (${ms.toFixed(1)} ms) skipped`;
+    this.sink.problem('time-jump', `${why}, the data placed ${ms.toFixed(1)} ms ${moved > 0 ? 'later' : 'earlier'} from here; ${what}, a gap is marked`, h, false);
+    if (!this.moveAnnounced) {
+      this.nGaps++;
+      this.sink.gap({ streamId: this.info.id, startTime: from, endTime: to, missingSamples: missing, reason: 'time-base' });
+    }
+    this.sink.bridge(from * MODEL_RATE_HZ - 0.5, to * MODEL_RATE_HZ - 0.5);
   }
 
   /**
@@ -344,6 +391,12 @@ export class StreamConditioner {
   breakSegment(gap?: Gap): void {
     if (gap && gap.reason === 'packet-loss' && this.bridges(gap.missingSamples)) {
       this.lossAnnounced = true;
+      return;
+    }
+    // A time-base move the pipeline reported live (markMove), fed back by a replay: the next chunk
+    // moves it again, from the same observations; the segment goes on.
+    if (gap?.reason === 'time-base') {
+      this.moveAnnounced = true;
       return;
     }
     if (this.segActive) this.endSegment();
@@ -457,10 +510,12 @@ export class StreamConditioner {
     this.sink.segmentEnd(this.nextK);
   }
 
-  private produce(limitU: number): void {
+  /** Outputs up to segment position limitU; grid points before holdToK read position holdU (markMove). */
+  private produce(limitU: number, holdToK = -Infinity, holdU = 0): void {
     let m = 0;
     for (;;) {
-      const u = this.positionOf(this.nextK + m);
+      const k = this.nextK + m;
+      const u = k < holdToK ? holdU : this.positionOf(k);
       if (!(u <= limitU)) break;
       if (m === this.uList.length) {
         const nu = new Float64Array(2 * m);

@@ -166,7 +166,8 @@ export const CLOCK_LINE_HELP =
   'HeartMind maps this device clock to the host clock with a robust line (offset + drift), fitted to the earliest packet arrivals. ' +
   'offset: host time − device time; drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
   'fit: typical distance of each second’s earliest arrival from the line (the error of a mapped timestamp); ' +
-  'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes.';
+  'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes; ' +
+  're-anchored: the offset started over (the device clock reset or jumped, the device reconnected, or the transport delay stepped and stayed: the device log says by how many ms the data moved, and a gap is marked there).';
 
 /** What makes the R-peak lead's "beats" meaningless, in words (the first that applies). */
 const NO_BEATS: Partial<Record<QualityFlag, string>> = {
