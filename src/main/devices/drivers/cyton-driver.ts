@@ -148,7 +148,7 @@ export class CytonDriver implements DeviceDriver {
         await delay(FOREIGN_LISTEN_MS, ctx.signal);
         if (ctx.closed) return fail(ctx.signal.reason as DeviceError);
         if (heard > 0 && !heardPackets)
-          return fail(Object.assign(new DeviceError('unavailable', `${this.name}: ${at} carries another device's output (${heard} bytes in ${FOREIGN_LISTEN_MS} ms, not Cyton packets): no commands written to it; trying again`, true), { othersPort: true }));
+          return fail(Object.assign(new DeviceError('unavailable', `${this.name}: ${at} carries another device's output (${heard} bytes in ${FOREIGN_LISTEN_MS} ms, not Cyton packets): no commands written to it`, true), { othersPort: true }));
       }
       // A board left streaming by another program would bury the reset reply in packets.
       await link.write(CYTON_CMD.stopStreaming);
@@ -229,10 +229,15 @@ export class CytonDriver implements DeviceDriver {
     };
   }
 
-  /** What a port that stayed silent is told by (the probe that decides it, and every retry after). */
+  /**
+   * What a port that stayed silent is told by (the probe that decides it, and every retry after).
+   * Facts only: the connection machine adds what happens next ('gave up after 3 attempts', 'waiting
+   * for it'), so the text counts soft resets, not attempts (the attempts after it send none), and
+   * promises no retry ('or Try now' read beside 'gave up', where Connect starts afresh).
+   */
   private silentText(at: string): string {
     const secs = ((this.cfg.resetTimeoutMs ?? CYTON_RESET_TIMEOUT_MS) / 1000).toFixed(1);
-    return `${this.name}: no "$$$" after soft reset: not a byte from ${at} in ${secs} s, ${SILENT_PROBES} times — is it an OpenBCI dongle? Nothing more is sent to it until it is plugged in again (or Try now)`;
+    return `${this.name}: not a byte from ${at} after ${SILENT_PROBES} soft resets, ${secs} s each — is it an OpenBCI dongle? No more are sent to it until it is plugged in again`;
   }
 }
 
