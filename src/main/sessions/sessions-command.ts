@@ -39,8 +39,8 @@ export const command: CliCommand = {
     '  show ID                                       streams, channels, markers, self-reports, gaps, predictions',
     '  rename ID NAME',
     '  tag ID TAG...                                 replace the tags (none: clear them)',
-    '  notes ID TEXT',
-    '  subject ID SUBJECT',
+    "  notes ID TEXT                                 ('' clears them)",
+    "  subject ID SUBJECT                            ('' clears it)",
     '  delete ID --yes                               delete for good (asks for --yes)',
     '  import FILE... [--name N] [--subject ID] [--tag T]... [--board B]   EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI, BrainFlow/HeartMind CSV',
     '                                                (several files: a session each; --name is for one file);',
@@ -150,6 +150,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!['list', 'import'].includes(verb)) sessionId(args[0]);
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
+  // A missing text was taken as '': `notes 3` wiped the notes and `subject 3` the subject without a
+  // word, `rename 3` failed inside the database ('updateSession: a session name cannot be empty').
+  // Clearing is said with an empty word ('').
+  if ((verb === 'rename' || verb === 'notes' || verb === 'subject') && args.length < 2)
+    throw new CliUsageError(verb === 'rename' ? 'rename needs the new name' : `${verb} needs the ${verb === 'notes' ? 'text' : 'subject id'} ('' clears ${verb === 'notes' ? 'them' : 'it'})`);
+  if (verb === 'rename' && !args.slice(1).join(' ').trim()) throw new CliUsageError('a session name cannot be empty');
   // A word too many was dropped without a word: `delete 3 4 --yes` deleted 3 only, `import *.edf`
   // imported the first file only (import now takes them all; rename, notes, subject and tag take the rest as their text).
   const most = { list: 0, show: 1, delete: 1, export: 2 }[verb as 'list' | 'show' | 'delete' | 'export'];

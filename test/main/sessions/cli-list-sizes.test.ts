@@ -1,6 +1,7 @@
 // `heartmind sessions list` next to the Sessions view: the same figures in the same words, and a
 // table that stays in line with names a terminal draws two columns a character.
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { command as sessions, VERB_FLAGS } from '../../../src/main/sessions/sessions-command';
 import { CliUsageError } from '../../../src/main/core/cli-command';
@@ -88,4 +89,26 @@ test("sessions --help lists on each verb's lines the flags that verb takes, no m
     const listed = [...new Set([...block.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]))].sort();
     assert.deepEqual(listed, [...VERB_FLAGS[verb]].sort(), `${verb}: ${block}`);
   }
+});
+
+test("rename, notes and subject with no text are refused before the database opens (notes 3 wiped the notes); '' clears", async (t) => {
+  const dir = tempDir(t);
+  for (const [args, message] of [
+    [['rename', '1'], 'rename needs the new name'],
+    [['rename', '1', ' '], 'a session name cannot be empty'],
+    [['notes', '1'], "notes needs the text ('' clears them)"],
+    [['subject', '1'], "subject needs the subject id ('' clears it)"],
+  ] as const) {
+    await assert.rejects(sessions.run([...args, '--data-dir', dir], io().io), (e: Error) => e instanceof CliUsageError && e.message === message, `${args.join(' ')}: ${message}`);
+  }
+  assert.ok(!existsSync(databasePathFor(dir)), 'refused before a library was made');
+  const o = openDatabase(databasePathFor(dir));
+  const id = createSession(o.writable!, { name: 'rest', subjectId: 'S1', notes: 'eyes closed', startTime: 1.7e9, endTime: 1.7e9 + 60, appVersion: 't', origin: 'recorded', state: 'complete' });
+  o.db.close();
+  assert.equal(await sessions.run(['notes', String(id), '', '--data-dir', dir], io().io), 0, "notes ID ''");
+  assert.equal(await sessions.run(['subject', String(id), '', '--data-dir', dir], io().io), 0, "subject ID ''");
+  const j = io();
+  assert.equal(await sessions.run(['show', String(id), '--json', '--data-dir', dir], j.io), 0, 'show --json');
+  const s = JSON.parse(j.out.join('\n')) as { notes: string; subjectId: string };
+  assert.deepEqual([s.notes, s.subjectId], ['', ''], "'' cleared the notes and the subject");
 });
