@@ -37,6 +37,7 @@ export default defineConfig({
           'db-worker': resolve('src/main/db/worker.node.ts'),
           'train-worker': resolve('src/main/train/train-worker.node.ts'),
           'import-worker': resolve('src/main/sessions/import-worker.node.ts'),
+          'onnx-worker': resolve('src/main/model/onnx-worker.node.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

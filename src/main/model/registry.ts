@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { askWorkerOnce, findWorkerEntry } from '../core/worker-entry';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { ModelCard } from '../../shared/model/model.types';
@@ -48,6 +50,15 @@ export const CARD_FILE = 'card.json';
 export const CARD_TEXT_FILE = 'card.md';
 export const ONNX_FILE = 'model.onnx';
 
+/**
+ * A file's bytes, as a Uint8Array over the buffer readFile filled: `new Uint8Array(await readFile())`
+ * copied them, 38 MiB element by element, 45–100 ms of the core's event loop on each model read.
+ */
+async function readBytes(path: string): Promise<Uint8Array> {
+  const b = await readFile(path);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer) : new Uint8Array(b);
+}
+
 async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));
 }
@@ -57,7 +68,10 @@ async function readJson(path: string): Promise<unknown> {
  * change time (which, unlike the modification time, `cp -p` or `touch -r` cannot set back).
  */
 async function fileStamp(path: string): Promise<string> {
-  const st = await stat(path);
+  return stampOf(await stat(path));
+}
+
+function stampOf(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }): string {
   return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
 }
 
@@ -75,13 +89,78 @@ export interface OnnxFacts {
   error: ModelError | null;
 }
 
+/** What reading one ONNX file gives (OnnxFacts less the stamp it was read under). */
+export type OnnxRead = Omit<OnnxFacts, 'stamp'>;
+
+/** Size, SHA-256 and signature of an ONNX file's bytes; `error` when they are not an ONNX model. */
+export function readOnnxFacts(bytes: Uint8Array): OnnxRead {
+  const facts: OnnxRead = { sizeBytes: bytes.length, sha256: sha256(bytes), signature: null, error: null };
+  try {
+    facts.signature = readOnnxSignature(bytes);
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    facts.error = e;
+  }
+  return facts;
+}
+
+/**
+ * From this size on, an ONNX file is read, hashed and decoded in a worker thread (readOnnxInWorker):
+ * the shipped 38-MiB model held the core's event loop 110–160 ms (on a loaded 2-core machine; the
+ * model helper saw up to ~550 ms) at start and on every install, and the pipeline stalled with it.
+ * A smaller file is read in place: ~5 ms of work, less than a thread's start.
+ */
+export const ONNX_WORKER_FROM_BYTES = 2 * 1024 * 1024;
+
+/** File name of the ONNX worker's bundle in the built app (its own entry in electron.vite.config.ts). */
+export const ONNX_WORKER_BUNDLE = 'onnx-worker.js';
+const ONNX_WORKER_SOURCE = 'onnx-worker.node.ts';
+
+/** A file to read, or bytes already read (moved to the worker and back, not copied). */
+export type OnnxWorkerData = { path: string } | { bytes: Uint8Array };
+
+export type OnnxWorkerReply =
+  | { type: 'read'; facts: Omit<OnnxRead, 'error'> & { error: { code: ModelErrorCode; message: string; details: string[] } | null }; bytes?: Uint8Array }
+  | { type: 'failed'; error: { name: string; message: string; code?: string } };
+
+function askOnnxWorker(data: OnnxWorkerData, what: string): Promise<{ read: OnnxRead; bytes?: Uint8Array }> {
+  const entry = findWorkerEntry(import.meta.url, ONNX_WORKER_SOURCE, ONNX_WORKER_BUNDLE);
+  if (!entry) throw new Error(`cannot find the ONNX worker ${ONNX_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
+  return askWorkerOnce<OnnxWorkerReply, { read: OnnxRead; bytes?: Uint8Array }>(
+    entry,
+    { workerData: data, name: 'heartmind-onnx', transferList: 'bytes' in data ? [data.bytes.buffer as ArrayBuffer] : [] },
+    (m) => {
+      if (m.type === 'failed') return { error: Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }) };
+      const { error, ...facts } = m.facts;
+      return { value: { read: { ...facts, error: error && new ModelError(error.code, error.message, error.details) }, bytes: m.bytes } };
+    },
+    what,
+  );
+}
+
+/** readOnnxFacts of the file at `path`, read in a short-lived worker thread; the same facts, its ModelError rebuilt. */
+export async function readOnnxInWorker(path: string): Promise<OnnxRead> {
+  return (await askOnnxWorker({ path }, `the check of ${path}`)).read;
+}
+
+/**
+ * readOnnxFacts of bytes already read, in a worker thread: the bytes are moved there and back (the
+ * caller's array is emptied; use the one returned). Bytes that are not a whole ArrayBuffer of their
+ * own, or a small file, are checked in place.
+ */
+export async function checkOnnxBytes(bytes: Uint8Array, workerFromBytes = ONNX_WORKER_FROM_BYTES): Promise<{ read: OnnxRead; bytes: Uint8Array }> {
+  if (bytes.length < workerFromBytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer)) return { read: readOnnxFacts(bytes), bytes };
+  const { read, bytes: back } = await askOnnxWorker({ bytes }, 'the check of the ONNX file');
+  return { read, bytes: back! };
+}
+
 /**
  * Checks one model folder; never throws (problems are collected). `known` carries the ONNX files'
  * facts from the last scan: an unchanged file (same stamp) is not read, hashed and decoded again.
  * That took ~250 ms of the core's event loop per 38-MiB model, on every rescan: each Use or Stop
  * (active-model.json is written in the watched folder), each file dropped in, stalled the pipeline.
  */
-export async function inspectModelDir(dir: string, source: ModelSource, known?: Map<string, OnnxFacts>): Promise<InstalledModel> {
+export async function inspectModelDir(dir: string, source: ModelSource, known?: Map<string, OnnxFacts>, workerFromBytes = ONNX_WORKER_FROM_BYTES): Promise<InstalledModel> {
   const id = dir.split(/[\\/]/).pop()!;
   const problems: string[] = [];
   let card: ModelCard | null = null;
@@ -110,17 +189,12 @@ export async function inspectModelDir(dir: string, source: ModelSource, known?: 
   let revision = '';
   let onnxStamp = '';
   try {
-    const stamp = await fileStamp(onnxPath);
+    const st = await stat(onnxPath);
+    const stamp = stampOf(st);
     let facts = known?.get(onnxPath);
     if (!facts || facts.stamp !== stamp) {
-      const bytes = new Uint8Array(await readFile(onnxPath));
-      facts = { stamp, sizeBytes: bytes.length, sha256: sha256(bytes), signature: null, error: null };
-      try {
-        facts.signature = readOnnxSignature(bytes);
-      } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        facts.error = e;
-      }
+      const read = st.size >= workerFromBytes ? await readOnnxInWorker(onnxPath) : readOnnxFacts(await readBytes(onnxPath));
+      facts = { stamp, ...read };
       // Written again while it was read: not kept (the next scan reads it afresh).
       if (known && (await fileStamp(onnxPath).catch(() => '')) === stamp) known.set(onnxPath, facts);
     }
@@ -138,12 +212,18 @@ export async function inspectModelDir(dir: string, source: ModelSource, known?: 
   return { id, source, dir, card, onnxPath, sizeBytes, signature, revision, onnxStamp, problems };
 }
 
-/** Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place. */
-export async function writeModelDir(root: string, card: ModelCard, onnxBytes: Uint8Array): Promise<string> {
+/**
+ * Writes a model folder (model.onnx, card.json, card.md) atomically: a temp folder renamed into place.
+ * `read`: these bytes' facts when the caller has them (checkOnnxBytes), so they are not hashed and
+ * decoded again on the event loop.
+ */
+export async function writeModelDir(root: string, card: ModelCard, onnxBytes: Uint8Array, read?: OnnxRead): Promise<string> {
   const p = cardProblems(card);
   if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the model card has problems: ${p.join('; ')}`, p);
-  const filled: ModelCard = { ...card, onnx: { ...card.onnx, sha256: sha256(onnxBytes) } };
-  const sig = readOnnxSignature(onnxBytes);
+  if (read && read.sizeBytes !== onnxBytes.length) throw new Error('writeModelDir: the facts given are not those of these bytes');
+  if (read?.error) throw read.error;
+  const filled: ModelCard = { ...card, onnx: { ...card.onnx, sha256: read?.sha256 ?? sha256(onnxBytes) } };
+  const sig = read?.signature ?? readOnnxSignature(onnxBytes);
   const sp = signatureProblems(sig, filled);
   if (sp.length) throw new ModelError(ModelErrorCode.SignatureMismatch, `the ONNX file does not match its card: ${sp.join('; ')}`, sp);
   await mkdir(root, { recursive: true });
@@ -168,7 +248,11 @@ export class ModelRegistry {
   /** The ONNX files' facts by path, from the last scan (inspectModelDir). */
   private readonly onnxFacts = new Map<string, OnnxFacts>();
 
-  constructor(readonly roots: RegistryRoot[]) {}
+  /** `workerFromBytes`: ONNX files from this size on are read in a worker thread (ONNX_WORKER_FROM_BYTES). */
+  constructor(
+    readonly roots: RegistryRoot[],
+    private readonly workerFromBytes = ONNX_WORKER_FROM_BYTES,
+  ) {}
 
   /** The user root (where install writes), if any. */
   get userRoot(): string | null {
@@ -186,7 +270,7 @@ export class ModelRegistry {
         continue; // a root that does not exist yet holds no models
       }
       for (const name of names.sort()) {
-        const m = await inspectModelDir(join(root.dir, name), root.source, this.onnxFacts);
+        const m = await inspectModelDir(join(root.dir, name), root.source, this.onnxFacts, this.workerFromBytes);
         if (!MODEL_ID_RE.test(name)) m.problems.push(`folder name '${name}' is not a valid model id (${MODEL_ID_RE})`);
         if (found.has(name)) {
           m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir})`);
@@ -228,7 +312,7 @@ export class ModelRegistry {
     let stamp: string;
     try {
       stamp = await fileStamp(m.onnxPath);
-      bytes = new Uint8Array(await readFile(m.onnxPath));
+      bytes = await readBytes(m.onnxPath);
     } catch (e) {
       throw new ModelError(ModelErrorCode.Io, `cannot read ${m.onnxPath}: ${(e as Error).message}`);
     }
@@ -246,15 +330,19 @@ export class ModelRegistry {
     }
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await readFile(resolve(onnxPath)));
+      bytes = await readBytes(resolve(onnxPath));
     } catch (e) {
       throw new ModelError(ModelErrorCode.Io, `cannot read ${onnxPath}: ${(e as Error).message}`);
     }
     const p = cardProblems(card);
     // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
     if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} has problems: ${p.join('; ')}`, p);
+    // Hashed and decoded once, in a worker for a large file (the event loop was held ~2 decodes and a hash).
+    const checked = await checkOnnxBytes(bytes, this.workerFromBytes);
+    bytes = checked.bytes;
     try {
-      const sp = signatureProblems(readOnnxSignature(bytes), card as ModelCard);
+      if (checked.read.error) throw checked.read.error;
+      const sp = signatureProblems(checked.read.signature!, card as ModelCard);
       if (sp.length) throw new ModelError(ModelErrorCode.SignatureMismatch, `does not match the card ${cardPath}: ${sp.join('; ')}`, sp);
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
@@ -264,16 +352,16 @@ export class ModelRegistry {
       const hint = zip && e.code === ModelErrorCode.NotOnnx ? ' (it is a zip archive, such as a PyTorch .pth checkpoint: a CBraMod checkpoint becomes a model through training, heartmind train --encoders FILE.pth, then export-model)' : '';
       throw new ModelError(e.code, `${onnxPath}: ${e.message}${hint}`, e.details);
     }
-    return this.install(card as ModelCard, bytes);
+    return this.install(card as ModelCard, bytes, checked.read);
   }
 
-  /** Installs (or replaces) a user model; built-in ids cannot be shadowed. */
-  async install(card: ModelCard, onnxBytes: Uint8Array): Promise<InstalledModel> {
+  /** Installs (or replaces) a user model; built-in ids cannot be shadowed. `read`: the bytes' facts, if known. */
+  async install(card: ModelCard, onnxBytes: Uint8Array, read?: OnnxRead): Promise<InstalledModel> {
     const root = this.userRoot;
     if (!root) throw new ModelError(ModelErrorCode.Io, 'no user models folder is configured');
     const existing = this.models.get(card.id);
     if (existing && existing.source === 'builtin') throw new ModelError(ModelErrorCode.BadCard, `the id '${card.id}' belongs to a built-in model; choose another id`);
-    const dir = await writeModelDir(root, { ...card, onnx: { ...card.onnx, file: ONNX_FILE } }, onnxBytes);
+    const dir = await writeModelDir(root, { ...card, onnx: { ...card.onnx, file: ONNX_FILE } }, onnxBytes, read);
     await this.scan();
     return this.get(card.id) ?? (await inspectModelDir(dir, 'user'));
   }

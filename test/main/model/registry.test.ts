@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC, TASKS_AFFECT } from '../../../src/shared/model/config';
 import { initHostParams } from '../../../src/shared/model/params';
 import { exportFusedOnnx } from '../../../src/shared/onnx/export';
-import { inspectModelDir, ModelRegistry, writeModelDir, type OnnxFacts } from '../../../src/main/model/registry';
+import { checkOnnxBytes, inspectModelDir, ModelRegistry, ONNX_WORKER_FROM_BYTES, writeModelDir, type OnnxFacts } from '../../../src/main/model/registry';
 import { NO_MODEL_SELECTED, predictionRow, registerPredictionSink, startModelsArea } from '../../../src/main/model/models.core';
 import { HandlerRegistry } from '../../../src/main/core/handler-registry';
 import type { CoreContext } from '../../../src/main/core/core.types';
@@ -218,6 +218,76 @@ describe('model registry on disk', () => {
     const again = await inspectModelDir(dir, 'user', known);
     assert.deepEqual(again.problems, ['model.onnx: SHA-256 differs from the card (file damaged or replaced)'], 'read afresh');
     assert.notEqual(again.revision, first.revision);
+  });
+
+  test('ONNX files read in a worker thread give the same list as read in place: the shipped model, a good one, damaged ones named by file', async () => {
+    const user = join(root, 'user-worker');
+    await writeModelDir(user, sampleCard(), onnx);
+    const good = join(user, 'eegmat-test');
+    const copy = (id: string, bytes: Uint8Array | null) => {
+      mkdirSync(join(user, id));
+      writeFileSync(join(user, id, 'card.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(good, 'card.json'), 'utf8')), id }));
+      if (bytes) writeFileSync(join(user, id, 'model.onnx'), bytes);
+    };
+    copy('cut-short', onnx.subarray(0, Math.floor(onnx.length / 2)));
+    copy('garbage', new TextEncoder().encode('this is not a model, just text that protobuf may half-read'));
+    copy('empty', new Uint8Array(0));
+    copy('missing', null);
+    // model.onnx a folder (an unzip gone wrong): the worker's read fails as the main thread's did.
+    copy('onnx-folder', null);
+    mkdirSync(join(user, 'onnx-folder', 'model.onnx'));
+    const roots = [
+      { dir: resolve('models'), source: 'builtin' as const },
+      { dir: user, source: 'user' as const },
+    ];
+    const inPlace = await new ModelRegistry(roots, Infinity).scan();
+    const inWorker = await new ModelRegistry(roots, 0).scan();
+    assert.deepEqual(inWorker, inPlace, 'the same models, facts and problems either way');
+    const problems = Object.fromEntries(inWorker.map((m) => [m.id, m.problems]));
+    assert.deepEqual([problems['heartmind-eegmat-arithmetic'], problems['eegmat-test']], [[], []], 'the shipped model and the good one are usable');
+    assert.ok(inWorker.find((m) => m.id === 'heartmind-eegmat-arithmetic')!.sizeBytes > ONNX_WORKER_FROM_BYTES, 'the shipped model is read in a worker by default');
+    assert.match(problems['cut-short'].join('; '), /^model\.onnx: SHA-256 differs from the card .*; model\.onnx: the ONNX file is cut short or damaged: it ends inside a field after [\d,]+ bytes/);
+    assert.match(problems.garbage.join('; '), /model\.onnx: not an ONNX model/);
+    assert.match(problems.empty.join('; '), /model\.onnx: not an ONNX model: the file is empty \(0 bytes\)/);
+    assert.deepEqual(problems.missing, ['model.onnx is missing']);
+    assert.match(problems['onnx-folder'].join('; '), new RegExp(`^cannot read ${join(user, 'onnx-folder', 'model.onnx').replace(/[.\\/]/g, '\\$&')}: EISDIR`));
+  });
+
+  test('install from files checks the ONNX in a worker thread with the same outcome as in place: the same model written, the same refusals naming the file', async () => {
+    const src = join(root, 'download-worker');
+    mkdirSync(src);
+    writeFileSync(join(src, 'mine.onnx'), onnx);
+    writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine' })));
+    writeFileSync(join(src, 'valence-card.json'), JSON.stringify(sampleCard({ id: 'mine', config: defaultFusedConfig(TASKS_AFFECT, { nLayers: 1 }) })));
+    writeFileSync(join(src, 'garbage.onnx'), 'this is not a model, just text that protobuf may half-read');
+    // A PyTorch checkpoint given as the model: a zip, refused with the hint.
+    writeFileSync(join(src, 'weights.pth'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
+    const outcome = async (workerFromBytes: number) => {
+      const user = join(root, `user-install-${workerFromBytes}`);
+      const reg = new ModelRegistry([{ dir: user, source: 'user' }], workerFromBytes);
+      await reg.scan();
+      const m = await reg.installFiles(join(src, 'mine.onnx'), join(src, 'card.json'));
+      const refusals: string[] = [];
+      for (const [onnxFile, cardFile] of [['garbage.onnx', 'card.json'], ['weights.pth', 'card.json'], ['mine.onnx', 'valence-card.json']]) {
+        await reg.installFiles(join(src, onnxFile), join(src, cardFile)).then(
+          () => refusals.push(`${onnxFile} installed`),
+          (e: ModelError) => refusals.push(`${e.code}: ${e.message}`),
+        );
+      }
+      const files = ['model.onnx', 'card.json', 'card.md'].map((f) => readFileSync(join(user, 'mine', f)).toString('base64'));
+      return { problems: m.problems, revision: m.revision, signature: m.signature, files, refusals };
+    };
+    const moved = new Uint8Array(onnx);
+    const checked = await checkOnnxBytes(moved, 0);
+    assert.deepEqual([moved.length, checked.bytes.length, checked.read.sizeBytes], [0, onnx.length, onnx.length], 'the bytes went to the worker (the array given is emptied) and came back whole');
+    const inPlace = await outcome(Infinity);
+    const inWorker = await outcome(0);
+    assert.deepEqual(inWorker, inPlace, 'the same model written and the same refusals');
+    assert.deepEqual(inWorker.problems, [], 'installed and usable');
+    assert.equal(inWorker.files[0], Buffer.from(onnx).toString('base64'), 'the ONNX bytes written are the file given (moved to the worker and back whole)');
+    assert.match(inWorker.refusals[0], new RegExp(`^not-onnx: ${join(src, 'garbage.onnx').replace(/[.\\/]/g, '\\$&')}: not an ONNX model`));
+    assert.match(inWorker.refusals[1], /^not-onnx: .*weights\.pth: not an ONNX model.*\(it is a zip archive, such as a PyTorch \.pth checkpoint/);
+    assert.match(inWorker.refusals[2], /^signature-mismatch: .*mine\.onnx: does not match the card .*valence-card\.json: output 'prob_valence' \(task valence\) is missing/);
   });
 
   test('install from files into the user folder, then remove; built-in ids cannot be shadowed or removed', async () => {
