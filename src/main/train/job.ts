@@ -18,7 +18,7 @@ import { modalitiesOf, trainableWindows } from '../../shared/train/trainable';
 import { finalFitEpochs } from '../../shared/train/defaults';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
 import type { DatasetSpec, JobPhase, JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
-import { confusionSvg, lossCurveSvg, rocSvg } from '../../shared/train/plots-svg';
+import { confusionSvg, fitCurvesSvg, lossCurveSvg, rocSvg } from '../../shared/train/plots-svg';
 import { pretrainEncoder, type PretrainMeta } from '../../shared/train/pretrain';
 import { TrainError, TrainErrorCode, type EpochRecord, type EvaluationReport, type FinetuneConfig, type MetricRecord, type RunProgress, type StepRecord } from '../../shared/train/train.types';
 import type { SignalItem } from '../../shared/train/batches';
@@ -444,6 +444,13 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     await folder.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
     await folder.writePlot('roc.svg', rocSvg(`${report.task.name}: ROC, pooled test predictions (${report.protocol.split(' over')[0]})`, report.arms));
     for (const a of report.arms) if (a.confusion.length === 4) await folder.writePlot(`confusion-${a.arm.replace('/', '-')}.svg`, confusionSvg(`${a.arm}: confusion at ${ev.threshold}`, a.confusion, report.task.classes));
+    // Each model arm's fine-tuning over its folds, as pretraining has its loss plot (folds finished before a resume keep their records).
+    const fitEpochs = (await folder.readMetrics()).filter((r): r is EpochRecord => r.kind === 'epoch' && r.fold !== undefined);
+    for (const a of report.arms) {
+      const mine = fitEpochs.filter((e) => e.arm === a.arm);
+      const n = new Set(mine.map((e) => e.fold)).size;
+      if (n) await folder.writePlot(`fine-tuning-${a.arm.replace('/', '-')}.svg`, fitCurvesSvg(`${a.arm}: fine-tuning per epoch, mean over ${plural(n, 'fold')}`, mine));
+    }
     await setStatus({ summary: summaryOf(report, pretrainLoss, null) });
     await finish('evaluate');
   }
@@ -485,6 +492,8 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     const groups: Record<string, Record<string, HostTensor>> = { head: params.head };
     for (const m of ms) groups[m] = params[m]!;
     await folder.writeArtifact(MODEL_ARTIFACT, encodeCheckpoint({ kind: 'model', meta, groups } as Checkpoint<unknown>));
+    const fm = await folder.readMetrics();
+    await folder.writePlot('final-fit-loss.svg', lossCurveSvg('final-fit', fm.filter((r): r is StepRecord => r.kind === 'step'), fm.filter((r): r is EpochRecord => r.kind === 'epoch')));
     await finish('final-fit');
   }
 

@@ -103,3 +103,29 @@ export function confusionSvg(title: string, counts: number[], classes: string[])
   out.push('</svg>');
   return out.join('\n');
 }
+
+/**
+ * Fine-tuning per epoch over several fits (one arm's evaluation folds), each figure the mean over the
+ * fits that reached that epoch: the training loss and the validation AUROC and balanced accuracy
+ * (NaN where no fit has one: no validation subjects, or a validation set of one class).
+ */
+export function fitCurveMeans(epochs: readonly EpochRecord[]): { epoch: number[]; trainLoss: number[]; auroc: number[]; balancedAccuracy: number[] } {
+  const by = new Map<number, EpochRecord[]>();
+  for (const e of epochs) by.set(e.epoch, [...(by.get(e.epoch) ?? []), e]);
+  const epoch = [...by.keys()].sort((a, b) => a - b);
+  const mean = (f: (e: EpochRecord) => number | undefined) =>
+    epoch.map((x) => {
+      const v = by.get(x)!.map(f).filter((y): y is number => typeof y === 'number' && Number.isFinite(y));
+      return v.length ? v.reduce((s, y) => s + y, 0) / v.length : NaN;
+    });
+  return { epoch, trainLoss: mean((e) => e.trainLoss), auroc: mean((e) => e.validation?.auroc), balancedAccuracy: mean((e) => e.validation?.balancedAccuracy) };
+}
+
+/** fitCurveMeans drawn: one arm's fine-tuning over its folds (the Training view's chart of the latest fold, for all folds). */
+export function fitCurvesSvg(title: string, epochs: readonly EpochRecord[]): string {
+  const m = fitCurveMeans(epochs);
+  const series: Series[] = [{ name: 'training loss', x: m.epoch, y: m.trainLoss, dashed: true }];
+  if (m.auroc.some(Number.isFinite)) series.push({ name: 'validation AUROC', x: m.epoch, y: m.auroc });
+  if (m.balancedAccuracy.some(Number.isFinite)) series.push({ name: 'validation balanced accuracy', x: m.epoch, y: m.balancedAccuracy });
+  return lineChart(title, 'epoch', 'mean over folds', series, { xRange: [Math.min(1, m.epoch[0] ?? 1), Math.max(2, m.epoch[m.epoch.length - 1] ?? 1)] });
+}

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -63,6 +63,9 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     const metrics = await straight.readMetrics();
     assert.equal(metrics.filter((m) => m.kind === 'step' && m.phase === 'pretrain-ecg').length, 4);
     assert.ok(existsSync(straight.path('plots', 'roc.svg')) && existsSync(straight.path('plots', 'pretrain-eeg-loss.svg')), 'roc.svg and pretrain-eeg-loss.svg were plotted');
+    // Fine-tuning has its plots too: each model arm over its folds, and the final fit's loss; none for the baseline (no epochs).
+    assert.deepEqual(readdirSync(straight.path('plots')).filter((n) => /^(fine-tuning|final-fit)/.test(n)).sort(), ['final-fit-loss.svg', 'fine-tuning-ecg-random.svg', 'fine-tuning-fused-pretrained.svg']);
+    assert.match(readFileSync(straight.path('plots', 'fine-tuning-fused-pretrained.svg'), 'utf8'), /fused\/pretrained: fine-tuning per epoch, mean over 3 folds/);
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /dataset: \d+ windows from 6 recordings/);
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), \d+ epochs? \(the median of the 3 evaluation folds' best epochs\)/);
 
