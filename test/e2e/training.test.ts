@@ -350,4 +350,24 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await page.textContent('[data-testid="run-error"]'), message, 'the error itself still shown');
     assert.deepEqual(app.problems, [], 'no page errors');
   });
+
+  test('learning rates: CBraMod\'s in the form, the encoders\' only end to end; a rate out of range is refused by name before a run folder', async () => {
+    await page.reload();
+    await page.waitForSelector('[data-testid="new-run"]', { timeout: 15_000 });
+    await page.click('[data-testid="mode-custom"]');
+    assert.deepEqual([await page.inputValue('[data-testid="head-lr"]'), await page.inputValue('[data-testid="encoder-lr"]')], ['0.0005', '0.0001']);
+    assert.equal(await page.isDisabled('[data-testid="encoder-lr"]'), true, 'frozen encoders take no step');
+    await page.selectOption('[data-testid="freeze"]', 'none');
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="encoder-lr"]') as HTMLInputElement | null)?.disabled, undefined, { timeout: 5_000 });
+    await page.fill('[data-testid="eegmat-dir"]', DATA);
+    await page.fill('[data-testid="head-lr"]', '0');
+    await page.fill('[data-testid="encoder-lr"]', '2');
+    const runs = (await page.$$('[data-testid="runs-table"] tr[data-run]')).length;
+    await page.click('[data-testid="start-run"]');
+    await page.waitForSelector('[data-testid="new-run-error"]', { timeout: 10_000 });
+    assert.match(await page.innerText('[data-testid="new-run-error"]'), /the head's learning rate \(--head-lr\) must be in \(0, 1\), got 0.*the encoders' learning rate \(--encoder-lr\) must be in \(0, 1\), got 2/s);
+    assert.equal((await page.$$('[data-testid="runs-table"] tr[data-run]')).length, runs, 'no run added');
+    await page.selectOption('[data-testid="freeze"]', 'encoders');
+    assert.deepEqual(app.problems, [], 'no page errors');
+  });
 });

@@ -286,7 +286,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               </select>
             </Field>
             <Field label="Train">
-              <select value={form.freeze} onChange={(e) => set('freeze', e.currentTarget.value as CustomForm['freeze'])}>
+              <select value={form.freeze} onChange={(e) => set('freeze', e.currentTarget.value as CustomForm['freeze'])} data-testid="freeze">
                 <option value="encoders">head only (encoders frozen)</option>
                 <option value="none">encoders and head (slow)</option>
               </select>
