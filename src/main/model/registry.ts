@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeFsProblem } from '../core/data-dir';
 import { askWorkerOnce, findWorkerEntry } from '../core/worker-entry';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
@@ -226,19 +227,22 @@ export async function writeModelDir(root: string, card: ModelCard, onnxBytes: Ui
   const sig = read?.signature ?? readOnnxSignature(onnxBytes);
   const sp = signatureProblems(sig, filled);
   if (sp.length) throw new ModelError(ModelErrorCode.SignatureMismatch, `the ONNX file does not match its card: ${sp.join('; ')}`, sp);
-  await mkdir(root, { recursive: true });
   const final = join(root, card.id);
   const tmp = join(root, `.${card.id}.tmp-${process.pid}-${Date.now()}`);
-  await mkdir(tmp, { recursive: true });
   try {
+    // Inside the try: a models folder that cannot be made (a file in the way, no permission) is a
+    // ModelError saying what is in the way, as a write that fails is; it came out as a bare ENOTDIR.
+    await mkdir(tmp, { recursive: true });
     await writeFile(join(tmp, filled.onnx.file), onnxBytes);
     await writeFile(join(tmp, CARD_FILE), JSON.stringify(filled, null, 2) + '\n');
     await writeFile(join(tmp, CARD_TEXT_FILE), renderModelCard(filled));
     if (existsSync(final)) await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw new ModelError(ModelErrorCode.Io, `could not write the model to ${final}: ${(e as Error).message}`);
+    // Not in the way of the error that matters (a tmp under a file in the way cannot even be looked at).
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    // Said as the data folder says a write's problem ('/x is a file, not a folder', 'the disk holding /x is full').
+    throw new ModelError(ModelErrorCode.Io, `could not write the model to ${final}: ${describeFsProblem(e, tmp).text}`);
   }
   return final;
 }

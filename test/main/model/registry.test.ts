@@ -46,6 +46,17 @@ describe('model registry on disk', () => {
     assert.equal((await reg.readOnnx('eegmat-test')).length, onnx.length);
   });
 
+  test('a models folder that cannot be made is a ModelError saying what is in the way (it was a bare ENOTDIR)', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'not a folder');
+    await assert.rejects(writeModelDir(join(file, 'models'), sampleCard(), onnx), (e: unknown) => {
+      assert.ok(e instanceof ModelError, `a ModelError: ${e}`);
+      assert.equal(e.code, ModelErrorCode.Io, 'an I/O error');
+      assert.equal(e.message, `could not write the model to ${join(file, 'models', 'eegmat-test')}: ${file} is a file, not a folder`);
+      return true;
+    });
+  });
+
   test('refuses to write a card that does not match its ONNX', async () => {
     const wrong = sampleCard({ id: 'wrong', config: defaultFusedConfig(TASKS_AFFECT, { nLayers: 1 }) });
     await assert.rejects(writeModelDir(join(root, 'x'), wrong, onnx), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.SignatureMismatch && /prob_valence' \(task valence\) is missing/.test(e.message));
