@@ -9,6 +9,7 @@ import { access, open, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { formatBytes } from '../../shared/byte-size';
 import { FormatError, quote } from '../../shared/formats/format-error';
 import { csvExportBase, csvExportFiles } from '../../shared/formats/csv';
 import { detectFormat, importRecording, type ImportOptions } from '../../shared/formats/import-recording';
@@ -33,12 +34,6 @@ const NODE_READ_MAX_BYTES = 2 ** 31 - 1;
  */
 export function recordingMaxBytes(totalMemoryBytes: number = os.totalmem()): number {
   return Math.min(NODE_READ_MAX_BYTES, Math.floor(totalMemoryBytes / 4));
-}
-
-function formatBytes(n: number): string {
-  if (n < 1e3) return `${n} bytes`;
-  const [unit, div] = n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
-  return `${(n / div).toFixed(1)} ${unit}`;
 }
 
 function kindOf(st: Stats): string {

@@ -109,8 +109,18 @@ test('the size bound: 2 GiB or a quarter of the memory; a file over it is refuse
   writeFileSync(big, '');
   truncateSync(big, 3 * 2 ** 30); // sparse: no disk, no memory
   const rss = process.memoryUsage().rss;
-  await rejectsFormat(readRecordingFiles(big), 'too-large', 'big.edf', /big\.edf is 3\.2 GB; an import reads a recording whole into memory and takes recordings of up to \d+\.\d GB \(2 GiB, or a quarter of this computer's memory when less\)$/);
+  await rejectsFormat(readRecordingFiles(big), 'too-large', 'big.edf', /big\.edf is 3\.2 GB; an import reads a recording whole into memory and takes recordings of up to \d+(\.\d)? [kMG]B \(2 GiB, or a quarter of this computer's memory when less\)$/);
   assert.ok(process.memoryUsage().rss - rss < 2 ** 28, 'nothing was read');
+});
+
+test('a refused size is worded as the Sessions view and `heartmind sessions list` word sizes (shared formatBytes)', async (t) => {
+  const dir = tempDir(t);
+  const small = path.join(dir, 'small.edf');
+  writeFileSync(small, Buffer.alloc(226));
+  await rejectsFormat(readRecordingFiles(small, { maxBytes: 100 }), 'too-large', 'small.edf', /small\.edf is 226 B; .* up to 100 B \(2 GiB/);
+  const mid = path.join(dir, 'mid.edf');
+  writeFileSync(mid, Buffer.alloc(150_000));
+  await rejectsFormat(readRecordingFiles(mid, { maxBytes: 120_000 }), 'too-large', 'mid.edf', /mid\.edf is 150 kB; .* up to 120 kB \(2 GiB/);
 });
 
 test('the size bound covers a WFDB record\'s files together', { skip: NEED_DATA }, async (t) => {
