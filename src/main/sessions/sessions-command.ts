@@ -215,9 +215,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             s.notes ? `notes: ${s.notes}` : '',
             ...s.streams.map((st) => `${streamLine(st)}, ${at(st.firstTime)} to ${at(st.lastTime)}`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
-            ...firstOf(timeline.markers, 'marker', (m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${m.label} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
+            // One line an event, as the list shows names: a line break in a label or a rating's text is a space (--json keeps it).
+            ...firstOf(timeline.markers, 'marker', (m) => `    ${(m.time - s.startTime).toFixed(3).padStart(9)} s  ${oneLine(m.label)} (${m.source})${m.duration > 0 ? ` for ${Number(m.duration.toFixed(3))} s` : ''}`),
             // The ratings themselves (they were only counted: a study's SAM answers were not to be seen without --json).
-            ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${r.text}` : ''}`),
+            ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${oneLine(r.text)}` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
             ...firstOf(timeline.gaps, 'gap', (g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
             ...predictions.map((p) => `  predictions by ${predictionSummaryText(p)}`),

@@ -204,6 +204,28 @@ test('sessions show lists the self-reports with their ratings (they were only co
   assert.ok(lines.includes('      590.000 s  SAM valence 2, arousal 8, dominance 4'), lines.join('\n'));
 });
 
+test('sessions show keeps one line a marker and a self-report when a label or a text holds a line break (--json keeps it)', async (t) => {
+  const dir = tempDir(t);
+  const o = openDatabase(databasePathFor(dir));
+  const id = createSession(o.writable!, { name: 'breaks', startTime: 1.7e9, endTime: 1.7e9 + 60, appVersion: 't', origin: 'recorded', state: 'complete' });
+  addMarker(o.writable!, id, { label: 'eyes closed\nstart', source: 'import', time: 1.7e9 + 5 });
+  addMarker(o.writable!, id, { label: 'odd\r\nball\tdeviant', source: 'udp', time: 1.7e9 + 6 });
+  addSelfReport(o.writable!, id, { time: 1.7e9 + 30, valence: 5, arousal: 4, dominance: 6, text: 'sleepy\nbut calm' });
+  o.db.close();
+  const show = io();
+  assert.equal(await sessions.run(['show', String(id), '--data-dir', dir], show.io), 0, 'show');
+  const lines = show.out.join('\n').split('\n');
+  assert.ok(lines.includes('        5.000 s  eyes closed start (import)'), lines.join('\n'));
+  assert.ok(lines.includes('        6.000 s  odd  ball deviant (udp)'), lines.join('\n'));
+  assert.ok(lines.includes('       30.000 s  SAM valence 5, arousal 4, dominance 6: sleepy but calm'), lines.join('\n'));
+  assert.equal(lines.filter((l) => /^ {4} +\d+\.\d{3} s {2}/.test(l)).length, 3, `one line an event: ${lines.join(' | ')}`);
+  const j = io();
+  assert.equal(await sessions.run(['show', String(id), '--json', '--data-dir', dir], j.io), 0, 'show --json');
+  const s = JSON.parse(j.out.join('\n')) as { timeline: { markers: { label: string }[]; selfReports: { text: string }[] } };
+  assert.deepEqual(s.timeline.markers.map((m) => m.label), ['eyes closed\nstart', 'odd\r\nball\tdeviant'], '--json keeps the labels as stored');
+  assert.equal(s.timeline.selfReports[0].text, 'sleepy\nbut calm', '--json keeps the text as stored');
+});
+
 test('sessions with a file given as the data folder says so in words', async (t) => {
   const file = join(tempDir(t), 'notes.txt');
   writeFileSync(file, 'not a folder');
