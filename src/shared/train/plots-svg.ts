@@ -25,7 +25,23 @@ interface Series {
   dashed?: boolean;
 }
 
-function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], opts: { xRange?: [number, number]; yRange?: [number, number]; diagonal?: boolean; logY?: boolean } = {}): string {
+/**
+ * Ticks of an axis that counts (epochs): whole numbers only, at most six, a step of 1, 2 or 5 times
+ * a power of ten, so a fit of two epochs reads 1 and 2 rather than 1.00, 1.25 … 2.00.
+ */
+export function integerTicks(lo: number, hi: number): number[] {
+  const a = Math.ceil(lo);
+  const b = Math.floor(hi);
+  if (!(b >= a)) return [];
+  const count = (step: number) => Math.floor(b / step) - Math.ceil(a / step) + 1;
+  let step = 1;
+  for (let k = 0; count(step) > 6; k++) step = [1, 2, 5][k % 3] * 10 ** Math.floor(k / 3);
+  const out: number[] = [];
+  for (let v = Math.ceil(a / step) * step; v <= b; v += step) out.push(v);
+  return out;
+}
+
+function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], opts: { xRange?: [number, number]; yRange?: [number, number]; diagonal?: boolean; logY?: boolean; integerX?: boolean } = {}): string {
   const xs = series.flatMap((s) => s.x);
   const ys = series.flatMap((s) => s.y).filter((v) => Number.isFinite(v) && (!opts.logY || v > 0));
   const tf = (v: number) => (opts.logY ? Math.log10(v) : v);
@@ -40,10 +56,11 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: Series
   for (let k = 0; k <= 4; k++) {
     const xv = x0 + ((x1 - x0) * k) / 4;
     const yv = y0 + ((y1 - y0) * k) / 4;
-    out.push(`<text x="${px(xv)}" y="${H - M.b + 16}" text-anchor="middle">${fmt(xv)}</text>`);
+    if (!opts.integerX) out.push(`<text x="${px(xv)}" y="${H - M.b + 16}" text-anchor="middle">${fmt(xv)}</text>`);
     const yy = H - M.b - (k / 4) * (H - M.t - M.b);
     out.push(`<text x="${M.l - 6}" y="${yy + 4}" text-anchor="end">${fmt(opts.logY ? 10 ** yv : yv)}</text><line x1="${M.l}" y1="${yy}" x2="${W - M.r}" y2="${yy}" stroke="#eee"/>`);
   }
+  if (opts.integerX) for (const xv of integerTicks(x0, x1)) out.push(`<text x="${px(xv)}" y="${H - M.b + 16}" text-anchor="middle">${xv}</text>`);
   out.push(`<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text><text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">${esc(yLabel)}</text>`);
   if (opts.diagonal) out.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 4"/>`);
   series.forEach((s, i) => {
@@ -127,5 +144,5 @@ export function fitCurvesSvg(title: string, epochs: readonly EpochRecord[]): str
   const series: Series[] = [{ name: 'training loss', x: m.epoch, y: m.trainLoss, dashed: true }];
   if (m.auroc.some(Number.isFinite)) series.push({ name: 'validation AUROC', x: m.epoch, y: m.auroc });
   if (m.balancedAccuracy.some(Number.isFinite)) series.push({ name: 'validation balanced accuracy', x: m.epoch, y: m.balancedAccuracy });
-  return lineChart(title, 'epoch', 'mean over folds', series, { xRange: [Math.min(1, m.epoch[0] ?? 1), Math.max(2, m.epoch[m.epoch.length - 1] ?? 1)] });
+  return lineChart(title, 'epoch', 'mean over folds', series, { xRange: [Math.min(1, m.epoch[0] ?? 1), Math.max(2, m.epoch[m.epoch.length - 1] ?? 1)], integerX: true });
 }

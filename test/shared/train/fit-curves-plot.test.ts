@@ -3,7 +3,7 @@
 // validation AUROC (one class) counts only where it has a figure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitCurveMeans, fitCurvesSvg } from '../../../src/shared/train/plots-svg';
+import { fitCurveMeans, fitCurvesSvg, integerTicks, rocSvg } from '../../../src/shared/train/plots-svg';
 import type { EpochRecord } from '../../../src/shared/train/train.types';
 
 const rec = (fold: number, epoch: number, trainLoss: number, auroc: number | null, bal = 0.5): EpochRecord => ({
@@ -34,4 +34,29 @@ test('the plot: three lines with validation, the training loss alone without (va
   const noVal = fitCurvesSvg('t', [rec(0, 1, 0.7, null), rec(0, 2, 0.5, null), rec(0, 3, 0.4, null)]);
   assert.deepEqual(lines(noVal), [3], 'the training loss only');
   assert.doesNotMatch(noVal, /validation/);
+});
+
+// The x-axis labels: the texts on the baseline just under the axis (y = H - bottom margin + 16).
+const xLabels = (svg: string) => [...svg.matchAll(/<text x="([\d.]+)" y="368" text-anchor="middle">([^<]*)<\/text>/g)].map((x) => x[2]);
+
+test('the epoch axis is labelled with whole epochs only: 1 and 2 for a fit of two, never 1.25 or 1.50', () => {
+  const two = fitCurvesSvg('t', [rec(0, 1, 0.7, 0.6), rec(0, 2, 0.5, 0.7)]);
+  assert.deepEqual(xLabels(two), ['1', '2'], 'two epochs');
+  const three = fitCurvesSvg('t', [rec(0, 1, 0.7, 0.6), rec(0, 2, 0.5, 0.7), rec(0, 3, 0.4, 0.8)]);
+  assert.deepEqual(xLabels(three), ['1', '2', '3'], 'three epochs');
+  const many = fitCurvesSvg('t', Array.from({ length: 100 }, (_, i) => rec(0, i + 1, 1 / (i + 1), 0.7)));
+  assert.deepEqual(xLabels(many), ['20', '40', '60', '80', '100'], 'a hundred epochs: a round step');
+  // Each label stands where its epoch's point is drawn: epoch 2 of three at the middle of the plot.
+  const x2 = Number(three.match(/<text x="([\d.]+)" y="368" text-anchor="middle">2<\/text>/)?.[1]);
+  assert.equal(x2, 60 + (640 - 60 - 20) / 2, 'epoch 2 of 1..3 at the centre of the plot area');
+});
+
+test('integer ticks: whole numbers inside the range, at most six, on a 1-2-5 step', () => {
+  const cases: [number, number, number[]][] = [[1, 2, [1, 2]], [1, 6, [1, 2, 3, 4, 5, 6]], [0, 10, [0, 2, 4, 6, 8, 10]], [1, 12, [2, 4, 6, 8, 10, 12]], [1, 30, [5, 10, 15, 20, 25, 30]], [1, 1000, [200, 400, 600, 800, 1000]], [1.5, 1.7, []]];
+  for (const [lo, hi, want] of cases) assert.deepEqual(integerTicks(lo, hi), want, `${lo}..${hi}`);
+});
+
+test('axes not declared integer keep their evenly spaced labels (ROC: 0, 0.250 … 1.00)', () => {
+  const svg = rocSvg('roc', []);
+  assert.deepEqual(xLabels(svg), ['0', '0.250', '0.500', '0.750', '1.00'], 'ROC false positive rate');
 });
