@@ -212,7 +212,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           [
             row(s),
             s.state === 'interrupted' ? `interrupted: ${INTERRUPTED_SESSION_TEXT}` : '',
-            s.notes ? `notes: ${s.notes}` : '',
+            // Notes keep their lines (an import's notes are a line each plus its warnings; the view's field is a textarea), indented under 'notes: ' so that none reads as a stream or event line.
+            s.notes ? `notes: ${s.notes.split(/\r\n|[\n\r\u2028\u2029]/).map(oneLine).join('\n       ')}` : '',
             ...s.streams.map((st) => `${streamLine(st)}, ${at(st.firstTime)} to ${at(st.lastTime)}`),
             `  ${plural(timeline.markers.length, 'marker')}, ${plural(timeline.selfReports.length, 'self-report')}, ${plural(timeline.gaps.length, 'gap')}`,
             // One line an event, as the list shows names: a line break in a label or a rating's text is a space (--json keeps it).

@@ -204,10 +204,10 @@ test('sessions show lists the self-reports with their ratings (they were only co
   assert.ok(lines.includes('      590.000 s  SAM valence 2, arousal 8, dominance 4'), lines.join('\n'));
 });
 
-test('sessions show keeps one line a marker and a self-report when a label or a text holds a line break (--json keeps it)', async (t) => {
+test('sessions show keeps one line a marker and a self-report when a label or a text holds a line break, and indents a note\'s lines (--json keeps them)', async (t) => {
   const dir = tempDir(t);
   const o = openDatabase(databasePathFor(dir));
-  const id = createSession(o.writable!, { name: 'breaks', startTime: 1.7e9, endTime: 1.7e9 + 60, appVersion: 't', origin: 'recorded', state: 'complete' });
+  const id = createSession(o.writable!, { name: 'breaks', startTime: 1.7e9, endTime: 1.7e9 + 60, appVersion: 't', origin: 'recorded', state: 'complete', notes: 'board: Cyton\r\nWarning: cut short\n\teeg: noisy' });
   addMarker(o.writable!, id, { label: 'eyes closed\nstart', source: 'import', time: 1.7e9 + 5 });
   addMarker(o.writable!, id, { label: 'odd\r\nball\tdeviant', source: 'udp', time: 1.7e9 + 6 });
   addSelfReport(o.writable!, id, { time: 1.7e9 + 30, valence: 5, arousal: 4, dominance: 6, text: 'sleepy\nbut calm' });
@@ -219,6 +219,10 @@ test('sessions show keeps one line a marker and a self-report when a label or a 
   assert.ok(lines.includes('        6.000 s  odd  ball deviant (udp)'), lines.join('\n'));
   assert.ok(lines.includes('       30.000 s  SAM valence 5, arousal 4, dominance 6: sleepy but calm'), lines.join('\n'));
   assert.equal(lines.filter((l) => /^ {4} +\d+\.\d{3} s {2}/.test(l)).length, 3, `one line an event: ${lines.join(' | ')}`);
+  // Notes keep their lines, each indented under 'notes: ' (a note's second line stood at the margin, like a session's line).
+  const at = lines.indexOf('notes: board: Cyton');
+  assert.ok(at > 0, lines.join('\n'));
+  assert.deepEqual(lines.slice(at + 1, at + 3), ['       Warning: cut short', '        eeg: noisy'], lines.join('\n'));
   const j = io();
   assert.equal(await sessions.run(['show', String(id), '--json', '--data-dir', dir], j.io), 0, 'show --json');
   const s = JSON.parse(j.out.join('\n')) as { timeline: { markers: { label: string }[]; selfReports: { text: string }[] } };
