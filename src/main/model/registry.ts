@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFsProblem } from '../core/data-dir';
+import { readFileBytes as readBytes } from '../core/read-bytes';
 import { askWorkerOnce, findWorkerEntry } from '../core/worker-entry';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
@@ -50,15 +51,6 @@ export interface InstalledModel {
 export const CARD_FILE = 'card.json';
 export const CARD_TEXT_FILE = 'card.md';
 export const ONNX_FILE = 'model.onnx';
-
-/**
- * A file's bytes, as a Uint8Array over the buffer readFile filled: `new Uint8Array(await readFile())`
- * copied them, 38 MiB element by element, 45–100 ms of the core's event loop on each model read.
- */
-async function readBytes(path: string): Promise<Uint8Array> {
-  const b = await readFile(path);
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer) : new Uint8Array(b);
-}
 
 async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));

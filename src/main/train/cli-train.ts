@@ -2,12 +2,13 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in a worker thread of this
 // process with Ctrl+C as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
+import { readFileBytes } from '../core/read-bytes';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../shared/model/config';
 import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
 import { importCbramodCheckpoint, parsePthStateDict } from '../model/pth-import';
@@ -606,7 +607,7 @@ async function checkpointProblem(path: string, encoder: EncoderConfig): Promise<
   let bytes: Uint8Array;
   try {
     if (!(await stat(path)).isFile()) return `no such file ${path}`;
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readFileBytes(path);
   } catch {
     return `no such file ${path}`;
   }

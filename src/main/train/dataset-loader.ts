@@ -3,7 +3,7 @@
 // EEGMAT folders are validated and labelled, DREAMER.mat is read by src/shared/datasets/dreamer.ts, and recorded
 // sessions come from the database (read by the caller, which owns the DB client, and handed over as
 // feeds). Every recording then goes through the live pipeline (src/shared/datasets/build-windows).
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { buildWindowDataset, type BuildHooks, type LazySource } from '../../shared/datasets/build-windows';
 import { DatasetError, DatasetErrorCode } from '../../shared/datasets/datasets.types';
@@ -18,6 +18,7 @@ import { detectFormat, importRecording } from '../../shared/formats/import-recor
 import type { ImportedRecording } from '../../shared/formats/recording.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
+import { readFileBytes } from '../core/read-bytes';
 import { importRecordingFile } from '../formats/read-recording-files';
 
 /** A recorded session, read from the database by the process that owns it, ready to feed the pipeline. */
@@ -140,7 +141,7 @@ export async function expandSource(s: SourceSpec, sessions: Map<number, SessionF
       return chosen.map((p) => ({
         id: basename(p),
         subject: parseEegmatFileName(p).subject,
-        load: async () => eegmatSource(importEdf(new Uint8Array(await readFile(p)), basename(p))),
+        load: async () => eegmatSource(importEdf(await readFileBytes(p), basename(p))),
       }));
     }
     case 'session': {
@@ -150,7 +151,7 @@ export async function expandSource(s: SourceSpec, sessions: Map<number, SessionF
       return [{ id: src.id, subject: src.subject, load: async () => src }];
     }
     case 'dreamer': {
-      const bytes = new Uint8Array(await readFile(resolve(s.path)));
+      const bytes = await readFileBytes(resolve(s.path));
       const ds = parseDreamer(bytes, basename(s.path), { threshold: s.threshold });
       return dreamerSources(ds, s.dimension, { lastSeconds: s.lastSeconds, fileName: basename(s.path) }).map((src) => ({ id: src.id, subject: src.subject, load: async () => src }));
     }

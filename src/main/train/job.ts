@@ -7,7 +7,6 @@
 // evaluation from the folds it finished. Runs inside the training worker thread (train-worker.node.ts)
 // (the app's and the CLI's jobs) or in-process (tests). The caller supplies control (pause/cancel) and
 // receives events (progress, metrics, log lines).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { WindowDataset } from '../../shared/datasets/windows.types';
 import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../../shared/model/model.types';
@@ -23,6 +22,7 @@ import { pretrainEncoder, type PretrainMeta } from '../../shared/train/pretrain'
 import { TrainError, TrainErrorCode, type EpochRecord, type EvaluationReport, type FinetuneConfig, type MetricRecord, type RunProgress, type StepRecord } from '../../shared/train/train.types';
 import type { SignalItem } from '../../shared/train/batches';
 import { initEncoderHostParams } from '../../shared/model/params';
+import { readFileBytes } from '../core/read-bytes';
 import { importCbramodCheckpoint } from '../model/pth-import';
 import { loadDataset, type SessionFeed } from './dataset-loader';
 import { noteCodeVersion } from './code-version';
@@ -368,7 +368,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
         const e = fallback ?? CBRAMOD_ENCODER;
         let bytes: Uint8Array;
         try {
-          bytes = new Uint8Array(await readFile(resolve(src.path)));
+          bytes = await readFileBytes(resolve(src.path));
         } catch (err) {
           throw new TrainError(TrainErrorCode.NotFound, `cannot read the checkpoint ${src.path}: ${(err as Error).message}`);
         }

@@ -14,6 +14,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { readFileBytes } from '../core/read-bytes';
 import { CHECKPOINT_EXT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
 import type { JobSpec, RunResultSummary, RunStatus, RunSummary } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type MetricRecord } from '../../shared/train/train.types';
@@ -312,7 +313,7 @@ export class RunFolder {
     const names = await this.checkpointNames(phase);
     for (let i = names.length - 1; i >= 0; i--) {
       try {
-        return decodeCheckpoint<M>(new Uint8Array(await readFile(join(this.path(RUN_FILES.checkpoints), names[i]))), names[i]);
+        return decodeCheckpoint<M>(await readFileBytes(join(this.path(RUN_FILES.checkpoints), names[i])), names[i]);
       } catch (e) {
         onSkip?.((e as Error).message);
       }
@@ -327,7 +328,7 @@ export class RunFolder {
 
   async readArtifact(name: string): Promise<Uint8Array | null> {
     try {
-      return new Uint8Array(await readFile(this.path(RUN_FILES.artifacts, name)));
+      return await readFileBytes(this.path(RUN_FILES.artifacts, name));
     } catch {
       return null;
     }
