@@ -74,9 +74,14 @@ function durationText(s: number): string {
   return `${s < 0 ? '-' : ''}${clockDuration(Math.abs(s))}`;
 }
 
-/** A stream as `show` and `import` list it: modality, rate, channels, samples. */
+/**
+ * A stream as `show` and `import` list it: modality, rate, channels, samples. The labels are
+ * counted and comma-separated: a file's labels hold spaces ('EEG Fp1', 'EXG Channel 0'), and joined
+ * with spaces 'ECG ECG' could not be told from two channels.
+ */
 function streamLine(st: SessionStream): string {
-  return `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${st.info.channels.map((c) => c.label).join(' ')} (${st.sampleCount} samples)`;
+  const ch = st.info.channels;
+  return `  ${st.info.id}: ${st.info.modality}, ${st.info.nominalRateHz} Hz, ${plural(ch.length, 'channel')}: ${ch.map((c) => oneLine(c.label)).join(', ')} (${st.sampleCount} samples)`;
 }
 
 /**

@@ -131,7 +131,7 @@ test('sessions import --board names the board of a BrainFlow file whose columns 
   assert.match(s.notes, /board: CytonDaisy/);
   const show = io();
   await sessions.run(['show', String(s.id), '--data-dir', dir], show.io);
-  assert.match(show.out.join('\n'), /eeg, 125 Hz, Fp1 Fp2 C3 C4 P7 P8 O1 O2 F7 F8 F3 F4 T7 T8 P3 P4 \(250 samples\)/);
+  assert.match(show.out.join('\n'), /eeg, 125 Hz, 16 channels: Fp1, Fp2, C3, C4, P7, P8, O1, O2, F7, F8, F3, F4, T7, T8, P3, P4 \(250 samples\)/);
 });
 
 test('sessions import prints the reader\'s warnings (an OpenBCI GUI file cut off inside its last line)', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {

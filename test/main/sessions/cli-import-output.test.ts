@@ -19,18 +19,19 @@ test('sessions import lists the streams it made (rate, channels, samples), the f
   const dir = tempDir(t);
   const mit = (await importText(dir, dataPath('wfdb-mitdb', '100.hea'))).split('\n');
   assert.equal(mit[0], 'imported as session 1: 1,300,000 values, 2274 markers');
-  assert.equal(mit[2], '  file:100.hea/0-ecg: ecg, 360 Hz, MLII V5 (650000 samples)');
+  assert.equal(mit[2], '  file:100.hea/0-ecg: ecg, 360 Hz, 2 channels: MLII, V5 (650000 samples)');
   // The session's date is the import's: the library would show today as the recording's day.
   assert.equal(mit[3], 'warning: the file has no start date: the session is dated at the import time');
 
   const eegmat = (await importText(dir, dataPath('edf-eegmat', 'Subject00_2.edf'))).split('\n');
-  assert.match(eegmat[2], /^ {2}file:Subject00_2\.edf\/0-eeg: eeg, 500 Hz, EEG Fp1 EEG Fp2 .* EEG A2-A1 \(31000 samples\)$/);
-  assert.equal(eegmat[3], '  file:Subject00_2.edf/1-ecg: ecg, 500 Hz, ECG ECG (31000 samples)');
+  assert.match(eegmat[2], /^ {2}file:Subject00_2\.edf\/0-eeg: eeg, 500 Hz, 20 channels: EEG Fp1, EEG Fp2, .*, EEG A2-A1 \(31000 samples\)$/);
+  assert.equal(eegmat[3], '  file:Subject00_2.edf/1-ecg: ecg, 500 Hz, 1 channel: ECG ECG (31000 samples)');
   assert.equal(eegmat.length, 4, 'a dated file: no warning');
 
   const xdf = (await importText(dir, dataPath('xdf', 'clock_resets.xdf'))).split('\n');
   assert.equal(xdf[0], 'imported as session 3: 222,520 values, 175 markers, 1 gap');
-  assert.match(xdf[2], /^ {2}file:clock_resets\.xdf\/0-biosemi: eeg, 100 Hz, BioSemi 1 .* BioSemi 8 \(27815 samples\)$/);
+  // Labels with spaces, counted and comma-separated ('BioSemi 1 BioSemi 2' read as four names, 'ECG ECG' as two).
+  assert.equal(xdf[2], '  file:clock_resets.xdf/0-biosemi: eeg, 100 Hz, 8 channels: BioSemi 1, BioSemi 2, BioSemi 3, BioSemi 4, BioSemi 5, BioSemi 6, BioSemi 7, BioSemi 8 (27815 samples)');
 });
 
 test('sessions export says "1 annotation", not "1 annotations"', { skip: NEED_DATA }, async (t) => {
