@@ -1,7 +1,7 @@
 // Test rig for the hub: a hub on a virtual clock with every listener recorded.
 import { createHub, type StreamHub } from '../../../src/main/hub/hub';
 import { VirtualClock, VirtualScheduler, SimEegHeadset, SimEcgStrap, DEMO_HEADSET_ID, DEMO_STRAP_ID } from '../../../src/main/sources';
-import type { DeviceStatus } from '../../../src/shared/device.types';
+import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
 import type { LogEntry } from '../../../src/shared/log.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
@@ -55,3 +55,26 @@ export async function streamingRig(config: PipelineConfigPatch = {}) {
   return { r, headset, strap };
 }
 
+
+/** A source that announces one stream and delivers what the test hands its sink, at the virtual clock's time (drops and reconnects are the test's too). */
+export class ScriptedSource implements Source {
+  readonly watchesStalls = true;
+  sink: SourceSink | null = null;
+  constructor(
+    private readonly info: StreamInfo,
+    private readonly transport: DeviceStatus['transport'],
+  ) {}
+  get deviceId(): string {
+    return this.info.deviceId;
+  }
+  async start(sink: SourceSink): Promise<void> {
+    this.sink = sink;
+    sink.streams(this.deviceId, [this.info]);
+  }
+  async stop(): Promise<void> {
+    this.sink = null;
+  }
+  status(): DeviceStatus {
+    return { deviceId: this.deviceId, name: this.info.deviceName, model: 'test', transport: this.transport, state: 'streaming', streamIds: [this.info.id] };
+  }
+}

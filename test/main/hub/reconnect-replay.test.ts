@@ -11,29 +11,12 @@ import { StreamHub } from '../../../src/main/hub/hub';
 import { Recorder } from '../../../src/main/recorder/recorder';
 import { ReplaySource } from '../../../src/main/replay/replay-source';
 import { VirtualClock, VirtualScheduler } from '../../../src/main/sources';
-import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { tempDir } from '../db/db-test-util';
+import { ScriptedSource } from './hub-rig';
 import { INFO, PACKET, RATE, RestartingCounterDevice } from '../../fixtures/restarting-counter-device';
 
 const START = 1_790_000_000;
-
-/** Delivers what the test hands it, at the virtual clock's time; reconnects are the test's. */
-class ScriptedCyton implements Source {
-  readonly deviceId = 'cy';
-  readonly watchesStalls = true;
-  sink: SourceSink | null = null;
-  async start(sink: SourceSink): Promise<void> {
-    this.sink = sink;
-    sink.streams(this.deviceId, [INFO]);
-  }
-  async stop(): Promise<void> {
-    this.sink = null;
-  }
-  status(): DeviceStatus {
-    return { deviceId: this.deviceId, name: INFO.deviceName, model: 'test', transport: 'serial', state: 'streaming', streamIds: [INFO.id] };
-  }
-}
 
 test('a reconnect with a restarted counter: a new clock time base live and on replay, the same windows byte for byte', async (t) => {
   const db = await DbClient.open({ path: join(tempDir(t), 'reconnect.sqlite') });
@@ -53,7 +36,7 @@ test('a reconnect with a restarted counter: a new clock time base live and on re
   });
   const recorder = new Recorder({ db, hub, clock, appVersion: 'test', flushIntervalMs: 60_000 });
   const { sessionId } = await recorder.start({ name: 'reconnect' });
-  const cyton = new ScriptedCyton();
+  const cyton = new ScriptedSource(INFO, 'serial');
   await hub.addSource(cyton);
 
   const device = new RestartingCounterDevice(START, 5);

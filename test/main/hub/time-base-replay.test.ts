@@ -10,30 +10,14 @@ import { StreamHub } from '../../../src/main/hub/hub';
 import { Recorder } from '../../../src/main/recorder/recorder';
 import { ReplaySource } from '../../../src/main/replay/replay-source';
 import { VirtualClock, VirtualScheduler } from '../../../src/main/sources';
-import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
 import type { Gap } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { tempDir } from '../db/db-test-util';
+import { ScriptedSource } from './hub-rig';
 import { generate, infoOf, T0, type DeviceSpec } from '../../shared/pipeline/chunk-gen';
 
 const HEADSET: DeviceSpec = { id: 'hs', modality: 'eeg', rateHz: 256, labels: ['TP9', 'AF7'], packet: 12, driftPpm: 40, latencySec: 0.012, jitterMeanSec: 0.002, deviceEpoch: 77 };
 const INFO = infoOf(HEADSET);
-
-class Scripted implements Source {
-  readonly deviceId = 'hs';
-  readonly watchesStalls = true;
-  sink: SourceSink | null = null;
-  async start(sink: SourceSink): Promise<void> {
-    this.sink = sink;
-    sink.streams(this.deviceId, [INFO]);
-  }
-  async stop(): Promise<void> {
-    this.sink = null;
-  }
-  status(): DeviceStatus {
-    return { deviceId: this.deviceId, name: 'hs', model: 'test', transport: 'ble', state: 'streaming', streamIds: [INFO.id] };
-  }
-}
 
 test('a lasting 15-ms rise of the transport delay: the time-base move is marked once live and once on replay, the same windows byte for byte', async (t) => {
   const db = await DbClient.open({ path: join(tempDir(t), 'time-base.sqlite') });
@@ -46,7 +30,7 @@ test('a lasting 15-ms rise of the transport delay: the time-base move is marked 
   hub.subscribe({ window: (w) => live.push(w), gap: (g) => liveGaps.push(g) });
   const recorder = new Recorder({ db, hub, clock, appVersion: 'test', flushIntervalMs: 60_000 });
   const { sessionId } = await recorder.start({ name: 'time base' });
-  const source = new Scripted();
+  const source = new ScriptedSource(INFO, 'ble');
   await hub.addSource(source);
   const sig = (c: number, t: number) => 15 * Math.sin(2 * Math.PI * 10 * t + c) + 2500;
   const chunks = generate(HEADSET, 0, 110, sig).map((c) => (c.hostTime - T0 > 60 ? { ...c, hostTime: c.hostTime + 0.015 } : c));
