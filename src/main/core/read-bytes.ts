@@ -11,5 +11,10 @@ import { readFile } from 'node:fs/promises';
  */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
   const b = await readFile(path);
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer) : new Uint8Array(b);
+  return ownsWholeBuffer(b) ? new Uint8Array(b.buffer) : new Uint8Array(b);
+}
+
+/** Whether `bytes` cover the whole of a plain ArrayBuffer: then it can be viewed from 0, or moved to a worker, as they are. */
+export function ownsWholeBuffer(bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
 }
