@@ -2,9 +2,9 @@
 // (a redrawn bar on a terminal, plain lines otherwise), running a job in a worker thread of this
 // process with Ctrl+C as "pause" (the run resumes with --resume), and the final report.
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
-import { MAT_HEADER_BYTES, parseMat } from '../../shared/formats/mat/mat-parse';
+import { MAT_HEADER_BYTES, parseMat, peekVariableHead } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
 import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
@@ -350,127 +350,68 @@ export type InputOrigin = SourceSpec | { kind: 'labels' } | { kind: 'split' };
 
 const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels', split: '--split' };
 
-/**
- * Why a MAT-file whose header is sound ends before its variables do, or null: the top-level element
- * tags (8 bytes each, DREAMER.mat has one) are read and each declared size is checked against the
- * file's. A DREAMER.mat cut short (an interrupted download or copy) made a run folder and failed it
- * with "the element at offset 128 declares … bytes but only … remain"; said now, before any folder.
- */
-async function matCutShort(path: string, size: number): Promise<string | null> {
-  const fh = await open(path, 'r');
-  try {
-    const tag = new Uint8Array(8);
-    await fh.read(tag, 0, 2, 126);
-    const le = String.fromCharCode(tag[0], tag[1]) === 'IM';
-    let pos = MAT_HEADER_BYTES;
-    while (size - pos >= 8) {
-      await fh.read(tag, 0, 8, pos);
-      const view = new DataView(tag.buffer);
-      const type = view.getUint32(0, le);
-      const declared = view.getUint32(4, le);
-      if (declared > size - pos - 8) {
-        return `${path} ends early: it is ${size} bytes, but its variable at offset ${pos} declares ${declared} bytes after its tag, ${pos + 8 + declared - size} more than the file holds (an interrupted download or copy? fetch the file again)`;
-      }
-      // Compressed elements carry no padding; the others are padded to 8 bytes (as parseMat reads them).
-      pos += 8 + (type === MI_COMPRESSED ? declared : declared + ((8 - (declared % 8)) % 8));
-    }
-    return null;
-  } finally {
-    await fh.close();
-  }
-}
-
 /** The MAT-file data type of a zlib-compressed element (miCOMPRESSED). */
 const MI_COMPRESSED = 15;
 /** Compressed bytes inflated to read a variable's name and a struct's field names (they come first in it). */
 const MAT_PEEK_BYTES = 16 * 1024;
 
 /**
- * The top-level variables of a MAT-file whose tags are sound (matCutShort passed), each with its
- * class and, for a struct, its field names — read from the first bytes of each variable (inflating
- * at most 16 KiB of a compressed one), not the whole file: a MAT-file that is not DREAMER.mat (another
- * study's export) made a run folder and failed it once the whole file was read. Null where the peek
- * cannot tell (an element laid out otherwise): the full read says what is wrong then.
+ * A MAT-file whose header is sound, walked by its top-level element tags (8 bytes each, DREAMER.mat
+ * has one) without reading the whole file. `cut`: why it ends before its variables do, or null — each
+ * declared size is checked against the file's: a DREAMER.mat cut short (an interrupted download or
+ * copy) made a run folder and failed it with "the element at offset 128 declares … bytes but only …
+ * remain"; said now, before any folder. `shape`: each variable's class and, for a struct, its field
+ * names, from its first bytes (inflating at most 16 KiB of a compressed one): a MAT-file that is not
+ * DREAMER.mat (another study's export) made a run folder and failed it once the whole file was read.
+ * Null where the peek cannot tell (an element laid out otherwise): the full read says what is wrong then.
  */
-async function matTopLevel(path: string, size: number): Promise<DreamerShape | null> {
+async function matOutline(path: string, size: number): Promise<{ cut: string | null; shape: DreamerShape | null }> {
   const fh = await open(path, 'r');
   try {
-    const head = new Uint8Array(2);
-    await fh.read(head, 0, 2, 126);
-    const le = String.fromCharCode(head[0], head[1]) === 'IM';
-    const variables = new Map<string, { mxClass: number; fields: string[] | null }>();
+    const tag = new Uint8Array(8);
+    await fh.read(tag, 0, 2, 126);
+    const le = String.fromCharCode(tag[0], tag[1]) === 'IM';
+    const view = new DataView(tag.buffer);
+    let shape: DreamerShape | null = { variables: new Map() };
     let pos = MAT_HEADER_BYTES;
     while (size - pos >= 8) {
-      const tag = new Uint8Array(8);
       await fh.read(tag, 0, 8, pos);
-      const view = new DataView(tag.buffer);
       const type = view.getUint32(0, le);
       const declared = view.getUint32(4, le);
-      const raw = new Uint8Array(Math.min(declared, MAT_PEEK_BYTES));
-      await fh.read(raw, 0, raw.length, pos + 8);
-      let matrix: Uint8Array;
-      if (type === MI_COMPRESSED) {
-        try {
-          matrix = new Uint8Array(inflateSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 64 * MAT_PEEK_BYTES }));
-        } catch {
-          return null;
-        }
-      } else {
-        // An uncompressed miMATRIX: its tag and the start of its data.
-        matrix = new Uint8Array(8 + raw.length);
-        matrix.set(tag);
-        matrix.set(raw, 8);
+      if (declared > size - pos - 8) {
+        return { cut: `${path} ends early: it is ${size} bytes, but its variable at offset ${pos} declares ${declared} bytes after its tag, ${pos + 8 + declared - size} more than the file holds (an interrupted download or copy? fetch the file again)`, shape: null };
       }
-      const v = peekMatrix(matrix, le);
-      if (!v) return null;
-      variables.set(v.name, { mxClass: v.mxClass, fields: v.fields });
+      if (shape) shape = await peekVariable(fh, pos, type, declared, tag, le, shape).catch(() => null);
+      // Compressed elements carry no padding; the others are padded to 8 bytes (as parseMat reads them).
       pos += 8 + (type === MI_COMPRESSED ? declared : declared + ((8 - (declared % 8)) % 8));
     }
-    return { variables };
-  } catch {
-    return null;
+    return { cut: null, shape };
   } finally {
     await fh.close();
   }
 }
 
-/** A miMATRIX element's name, array class and (a struct's) field names, from its first bytes; null when they are not all there. */
-function peekMatrix(b: Uint8Array, le: boolean): { name: string; mxClass: number; fields: string[] | null } | null {
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let pos = 0;
-  // One sub-element: [type, bytes, data offset, next offset]; a "small" one packs ≤ 4 bytes in its tag.
-  const element = (whole = true): { type: number; n: number; data: number } | null => {
-    if (pos + 8 > b.length) return null;
-    const w = view.getUint32(pos, le);
-    if (w >>> 16) {
-      const out = { type: w & 0xffff, n: w >>> 16, data: pos + 4 };
-      pos += 8;
-      return out;
+/** `shape` with the variable at `pos` (its 8-byte tag in `tag`) added, or null where its first bytes do not tell. */
+async function peekVariable(fh: FileHandle, pos: number, type: number, declared: number, tag: Uint8Array, le: boolean, shape: DreamerShape): Promise<DreamerShape | null> {
+  const raw = new Uint8Array(Math.min(declared, MAT_PEEK_BYTES));
+  await fh.read(raw, 0, raw.length, pos + 8);
+  let head: Uint8Array;
+  if (type === MI_COMPRESSED) {
+    try {
+      head = new Uint8Array(inflateSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 64 * MAT_PEEK_BYTES }));
+    } catch {
+      return null;
     }
-    const n = view.getUint32(pos + 4, le);
-    const out = { type: w, n, data: pos + 8 };
-    pos += 8 + n + ((8 - (n % 8)) % 8);
-    return !whole || out.data + n <= b.length ? out : null;
-  };
-  // The variable itself runs past the peek; its leading sub-elements must be whole.
-  const top = element(false);
-  if (!top || top.type !== 14) return null; // miMATRIX
-  pos = top.data;
-  const flags = element();
-  const dims = element();
-  const name = element();
-  if (!flags || !dims || !name) return null;
-  const mxClass = view.getUint32(flags.data, le) & 0xff;
-  const nameText = new TextDecoder('latin1').decode(b.subarray(name.data, name.data + name.n));
-  if (mxClass !== 2) return { name: nameText, mxClass, fields: null }; // mxSTRUCT_CLASS
-  const width = element();
-  if (!width) return null;
-  const w = view.getInt32(width.data, le);
-  const names = element();
-  if (!names || w <= 0) return null;
-  const fields: string[] = [];
-  for (let i = 0; i + w <= names.n; i += w) fields.push(new TextDecoder('latin1').decode(b.subarray(names.data + i, names.data + i + w)).replace(/\0+$/, ''));
-  return { name: nameText, mxClass, fields };
+  } else {
+    // An uncompressed miMATRIX: its tag and the start of its data.
+    head = new Uint8Array(8 + raw.length);
+    head.set(tag);
+    head.set(raw, 8);
+  }
+  const v = peekVariableHead(head, le);
+  if (!v) return null;
+  shape.variables.set(v.name, { mxClass: v.mxClass, fields: v.fields });
+  return shape;
 }
 
 /**
@@ -493,9 +434,8 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
     } catch (e) {
       return (e as Error).message;
     }
-    const cut = await matCutShort(path, st.size);
+    const { cut, shape } = await matOutline(path, st.size);
     if (cut) return cut;
-    const shape = await matTopLevel(path, st.size);
     const problem = shape && dreamerShapeProblem(shape);
     if (problem) return `${path.split(/[\\/]/).pop()} is not the DREAMER structure: ${problem}`;
   }

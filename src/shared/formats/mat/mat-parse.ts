@@ -178,14 +178,42 @@ function peekInflated(stream: Uint8Array, max: number, file: Region, at: number)
 
 /** The variable name from the first inflated bytes of a variable, or null if they do not reach it. */
 function peekName(head: Uint8Array, file: Region): string | null {
-  const region: Region = { ...file, bytes: head, view: new DataView(head.buffer, head.byteOffset, head.length), owned: true };
+  return peekVariableHead(head, file.le)?.name ?? null;
+}
+
+/** What the first bytes of a variable tell: its name, array class (mxSTRUCT_CLASS = 2 …) and a struct's field names. */
+export interface MatVariableHead {
+  name: string;
+  mxClass: number;
+  /** A struct's field names; null for other classes. */
+  fields: string[] | null;
+}
+
+/**
+ * The name, class and (a struct's) field names of the variable whose miMATRIX element starts
+ * `head` (its tag first; the element may run on past `head`), or null where `head` does not reach
+ * them or they are not laid out as a variable's: the full read (parseMat) says what is wrong then.
+ * For a look at a large file's variables without reading the whole of it.
+ */
+export function peekVariableHead(head: Uint8Array, le: boolean): MatVariableHead | null {
+  const r: Region = { bytes: head, view: new DataView(head.buffer, head.byteOffset, head.length), le, owned: true, fail: failFor('') };
   try {
-    let p = 8;
-    for (let k = 0; k < 2; k++) p = readTag(region, p, head.length, '').next; // array flags, dimensions
-    const nameTag = readTag(region, p, head.length, '');
-    return decodeLatin1(head, nameTag.data, nameTag.data + nameTag.size).replace(/\0+$/, '');
+    if (head.length < 8 || r.view.getUint32(0, le) !== MI.MATRIX) return null;
+    const flags = readTag(r, 8, head.length, '');
+    const dims = readTag(r, flags.next, head.length, '');
+    const nameTag = readTag(r, dims.next, head.length, '');
+    const name = decodeLatin1(head, nameTag.data, nameTag.data + nameTag.size).replace(/\0+$/, '');
+    const mxClass = r.view.getUint32(flags.data, le) & 0xff;
+    if (mxClass !== MX.STRUCT) return { name, mxClass, fields: null };
+    const lenTag = readTag(r, nameTag.next, head.length, '');
+    const width = r.view.getInt32(lenTag.data, le);
+    const namesTag = readTag(r, lenTag.next, head.length, '');
+    if (width <= 0) return null;
+    const fields: string[] = [];
+    for (let a = namesTag.data; a + width <= namesTag.data + namesTag.size; a += width) fields.push(decodeLatin1(head, a, a + width).replace(/\0+$/, ''));
+    return { name, mxClass, fields };
   } catch {
-    return null; // the full read will report any damage
+    return null;
   }
 }
 
