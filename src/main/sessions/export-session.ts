@@ -219,9 +219,14 @@ function* placeStoredRuns<C extends ChunkTimes>(db: ReadableDb, stream: SessionS
       return placeOnClock(segments.map((seg, i) => ({ chunks: seg, count: cached[i].count, host: cached[i].host })), rate, zero);
     }
   }
+  return yield* placeFreshRuns(db, stream, sessionState, chunks, zero);
+}
+
+/** placeRuns over a stream's stored chunks, computed (no cached placement matches) and cached for the next reader. */
+function* placeFreshRuns<C extends ChunkTimes>(db: ReadableDb, stream: SessionStream, sessionState: string, chunks: C[], zero: number): Generator<void, PlacedRun<C>[]> {
   const runs = yield* hostRuns(stream, chunks);
   cacheRuns(db, stream, sessionState, runs);
-  return placeOnClock(runs, rate, zero);
+  return placeOnClock(runs, stream.info.nominalRateHz, zero);
 }
 
 /** Blocks a step of sampleSpansSteps reads the chunk times of (their samples are not decoded). */
@@ -277,9 +282,10 @@ export function* sampleSpansSteps(db: ReadableDb, sessionId: number): Generator<
   for (const st of s.streams) {
     if (st.sampleCount === 0 || !(st.info.nominalRateHz > 0)) continue;
     // The first and last sample need only the runs' counts and starts: a cached placement has them
-    // without reading a chunk.
+    // without reading a chunk. On a miss the runs are computed at once (placeStoredRuns would read
+    // the cache a second time, and parse it, only to miss again).
     const cached = cachedRuns(db, st);
-    const runs = cached ? placeOnClock(cached, st.info.nominalRateHz, s.startTime) : yield* placeStoredRuns(db, st, s.state, yield* readTimesInSteps(db, st), s.startTime);
+    const runs = cached ? placeOnClock(cached, st.info.nominalRateHz, s.startTime) : yield* placeFreshRuns(db, st, s.state, yield* readTimesInSteps(db, st), s.startTime);
     if (runs.length === 0) continue;
     const last = runs[runs.length - 1];
     spans.push({ streamId: st.id, firstTime: s.startTime + runs[0].start, lastTime: s.startTime + last.start + (last.count - 1) / st.info.nominalRateHz });

@@ -183,3 +183,22 @@ test('finishing a recording caches its placement in the background: the first sh
   }
   sameSpans(await db.api.sampleSpans(sessionId), computedSpans(peek, sessionId), 'the first show after the recording');
 });
+
+test('sessions show reads a stream\'s cached placement once: on a miss it computes the runs without reading the cache again', (t) => {
+  const { path, sessionId } = newSession(t, false, 120);
+  // A read-only connection: nothing is cached, so every stream misses, on every show.
+  const { db } = openDatabase(path, { readonly: true });
+  t.after(() => db.close());
+  let reads = 0;
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
+    const st = prepare(sql);
+    if (!/SELECT placement FROM streams/.test(sql)) return st;
+    const get = st.get.bind(st);
+    return Object.assign(st, { get: (...args: unknown[]) => (reads++, get(...(args as []))) });
+  }) as typeof db.prepare;
+  const spans = drain(sampleSpansSteps(db, sessionId));
+  sameSpans(spans, computedSpans(db, sessionId), 'computed on a miss');
+  const streams = getSession(db, sessionId).streams.length;
+  assert.equal(reads, streams, `${reads} reads of the placement cache for ${streams} streams`);
+});
