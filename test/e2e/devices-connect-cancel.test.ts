@@ -6,29 +6,27 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { NEED_SOCAT } from '../fixtures/pty';
-import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
-import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
+import type { CytonOnPty } from './support/cyton-pty';
+import { devicesPageMissing, openDevicesWithCyton, pairedRow as row, type DevicesPage } from './support/devices-page';
+import type { ServedPage } from './support/open-page';
 
-const skip = servedPageMissing() || NEED_SOCAT;
+const skip = devicesPageMissing();
 
 describe('Devices view: calling a connect off (Chromium, serve mode)', { skip }, () => {
+  let devices: DevicesPage;
   let app: ServedPage;
   let page: Page;
   let dongle: CytonOnPty;
 
   before(async () => {
-    dongle = await plugEmulatedCyton('e2e-cancel');
-    app = await openServedPage({ demo: false, route: '#/devices', viewport: { width: 1300, height: 1000 } });
-    page = app.page;
+    devices = await openDevicesWithCyton('e2e-cancel');
+    ({ app, page, dongle } = devices);
   });
 
   after(async () => {
-    await app?.close();
-    await dongle?.close();
+    await devices?.close();
   });
 
-  const row = (deviceId: string) => `[data-testid="paired-${deviceId}"]`;
   const text = (sel: string) => page.evaluate((s) => document.querySelector(s)?.textContent ?? null, sel);
 
   test("a new device's connect, cancelled from its panel: a note, no error, nothing remembered, the focus on Connect", async () => {

@@ -14,30 +14,27 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { NEED_SOCAT } from '../fixtures/pty';
-import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
-import { openServedPage, servedPageMissing, type ServedPage } from './support/open-page';
+import type { CytonOnPty } from './support/cyton-pty';
+import { devicesPageMissing, openDevicesWithCyton, pairedRow as row, type DevicesPage } from './support/devices-page';
+import type { ServedPage } from './support/open-page';
 
 const BF_DIR = resolve('..', 'shared', 'brainflow', 'linux-x64');
-const skip = servedPageMissing() || NEED_SOCAT;
+const skip = devicesPageMissing();
 
 describe('Devices view (Chromium, serve mode)', { skip }, () => {
+  let devices: DevicesPage;
   let app: ServedPage;
   let page: Page;
   let dongle: CytonOnPty;
 
   before(async () => {
-    dongle = await plugEmulatedCyton('e2e-devices');
-    app = await openServedPage({ demo: false, route: '#/devices', viewport: { width: 1300, height: 1000 } });
-    page = app.page;
+    devices = await openDevicesWithCyton('e2e-devices');
+    ({ app, page, dongle } = devices);
   });
 
   after(async () => {
-    await app?.close();
-    await dongle?.close();
+    await devices?.close();
   });
-
-  const row = (deviceId: string) => `[data-testid="paired-${deviceId}"]`;
 
   test('no devices yet; a mistyped port is refused with the reason and not remembered', async () => {
     await page.waitForSelector('[data-testid="paired-empty"]', { timeout: 10_000 });

@@ -12,6 +12,7 @@ import { startServe, type ServeHandle } from '../../src/main/serve/serve-command
 import type { LogEntry } from '../../src/shared/log.types';
 import { NEED_SOCAT } from '../fixtures/pty';
 import { plugEmulatedCyton, type CytonOnPty } from './support/cyton-pty';
+import { pairedRow } from './support/devices-page';
 import { openPage, type OpenedPage } from './support/open-page';
 import { RENDERER_DIR, rendererMissing } from './support/serve-fixture';
 
@@ -44,7 +45,7 @@ describe('Devices view: a remembered device not there at start (Chromium, serve 
 
   test('waiting, Try now, then plugged in: it streams', async () => {
     const page = opened.page;
-    const row = `[data-testid="paired-${id}"]`;
+    const row = pairedRow(id);
     await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid="paired-state"]`)?.textContent === 'waiting for the device', row, { timeout: 15_000 });
     await page.waitForFunction((sel) => /port not found \(unplugged\?\) — waiting for it: trying every 12 s until you disconnect it$/.test(document.querySelector(`${sel} [data-testid="paired-problem"]`)?.textContent ?? ''), row, { timeout: 5000 });
     const waiting = (await page.textContent(`${row} [data-testid="paired-waiting"]`)) ?? '';
