@@ -97,10 +97,7 @@ describe('switching models while inference runs (Chromium, serve mode)', { skip 
     await installModel(serve, { ...fused, config: defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: LAYERS }) }, 11);
     const eegOnly = untrainedModelFields(B.id, { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64) }, { name: B.name, provenance });
     await installModel(serve, { ...eegOnly, config: defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: LAYERS, ecg: false }) }, 12);
-    // The core finds the folders by watching the models folder (within a second).
-    const t0 = Date.now();
-    const usable = async () => (await call<{ models: { id: string; problems: string[] }[] }>('hm:models:list', undefined)).models.filter((m) => m.problems.length === 0).length;
-    while ((await usable()) < 2 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 200));
+    // installModel returned once the core's rescan listed each folder.
     await call('hm:models:select', { id: A.id });
     ({ browser, page, problems } = await openModelsView(serve));
     await page.waitForFunction(() => /fed by EEG \+ ECG/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 90_000 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { writeModelDir } from '../../../src/main/model/registry';
-import type { PredictionReport } from '../../../src/shared/ipc/models.schema';
+import type { ModelSummary, PredictionReport } from '../../../src/shared/ipc/models.schema';
 import type { NewCardFields } from '../../../src/shared/model/card';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import { initHostParams } from '../../../src/shared/model/params';
@@ -30,10 +30,43 @@ export function untrainedModelFields(id: string, input: NewCardFields['input'], 
   };
 }
 
-/** Exports the model with weights seeded by `seed` into the core's user models folder, where the registry finds it. */
+/**
+ * How long the core's rescan of a dropped-in test model may take. The 1-layer test model is ~4 MB,
+ * over the registry's ONNX_WORKER_FROM_BYTES, so the rescan reads it in a fresh worker thread; under
+ * tsx (the tests) that worker first compiles onnx-worker.node.ts and the registry it imports, which
+ * took 5-12 s on a loaded 2-core machine (the built app loads a bundle). A page that waited 15 s for
+ * the model to appear timed out on the core's scan, not on its own rendering of the pushed list.
+ */
+const MODEL_SCAN_MS = 60_000;
+
+const CORE_CTX = { transport: 'local' as const, clientId: 'test' };
+
+/** The core's model list, as the pages get it. */
+async function coreModels(serve: ServeFixture): Promise<ModelSummary[]> {
+  const r = await serve.core.handlers.dispatch('hm:models:list', undefined, CORE_CTX);
+  if (!r.ok) assert.fail(`hm:models:list: ${r.error.message}`);
+  return (r.value as { models: ModelSummary[] }).models;
+}
+
+/** Polls the core's list until `ok` holds of it, up to MODEL_SCAN_MS; fails saying `what`. */
+async function untilListed(serve: ServeFixture, ok: (models: ModelSummary[]) => boolean, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!ok(await coreModels(serve))) {
+    if (Date.now() - t0 > MODEL_SCAN_MS) assert.fail(`${what} within ${MODEL_SCAN_MS / 1000} s`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * Exports the model with weights seeded by `seed` into the core's user models folder, and returns
+ * once the core's rescan lists it (a new revision where the id was there before): a page's wait for
+ * the model then times what the page does with the pushed list, not the core's scan.
+ */
 export async function installModel(serve: ServeFixture, fields: NewCardFields, seed: number): Promise<void> {
   const { card, onnx } = exportRegistryModel(fields, initHostParams(fields.config, seed));
+  const before = (await coreModels(serve)).find((m) => m.id === card.id)?.revision;
   await writeModelDir(join(serve.core.ctx.dataDir, 'models'), card, onnx);
+  await untilListed(serve, (models) => models.some((m) => m.id === card.id && m.revision !== before), `the core did not list model '${card.id}'${before === undefined ? '' : ' under a new revision'}`);
 }
 
 /**
@@ -41,15 +74,8 @@ export async function installModel(serve: ServeFixture, fields: NewCardFields, s
  * user adds never becomes active by itself.
  */
 export async function useModel(serve: ServeFixture, id: string): Promise<void> {
-  const ctx = { transport: 'local' as const, clientId: 'test' };
-  const t0 = Date.now();
-  for (;;) {
-    const r = await serve.core.handlers.dispatch('hm:models:list', undefined, ctx);
-    if (r.ok && (r.value as { models: { id: string; problems: string[] }[] }).models.some((m) => m.id === id && m.problems.length === 0)) break;
-    if (Date.now() - t0 > 15_000) assert.fail(`model '${id}' was not listed as usable within 15 s`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  const r = await serve.core.handlers.dispatch('hm:models:select', { id }, ctx);
+  await untilListed(serve, (models) => models.some((m) => m.id === id && m.problems.length === 0), `model '${id}' was not listed as usable`);
+  const r = await serve.core.handlers.dispatch('hm:models:select', { id }, CORE_CTX);
   if (!r.ok) assert.fail(`selecting '${id}': ${r.error.message}`);
 }
 
