@@ -36,6 +36,22 @@ describe('the keyboard focus on the live dashboard (Chromium, serve mode)', { sk
   const focusIn = (within: string) =>
     page.evaluate((sel) => ({ id: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName, inside: !!document.activeElement?.closest(sel) }), within);
 
+  /** What the view region shows and what has the focus, for a failure message. */
+  const pageState = () =>
+    page.evaluate(() => ({
+      main: document.querySelector('main')?.textContent?.trim().slice(0, 160),
+      focus: `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim().slice(0, 40)}`,
+    }));
+
+  /** Polls a Node-side condition every 50 ms; fails with `what()` after `ms`. */
+  const until = async (ok: () => boolean, ms: number, what: () => string) => {
+    const deadline = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`not within ${ms / 1000} s: ${what()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   test("a device's Stop and Start, a setting and Inject keep the focus while they run", async () => {
     const strap = app.serve.core.hub.streams().find((s) => s.modality === 'ecg')!.deviceId;
     const card = `[data-testid="device-${strap}"]`;
@@ -82,17 +98,29 @@ describe('the keyboard focus on the live dashboard (Chromium, serve mode)', { sk
 
   test('a view that failed to load: Retry that fails again lands on the new Retry; Retry that loads lands on the view', async () => {
     let fail = true;
-    await page.route(/\/assets\/sessions-view-[^/]*\.js$/, (r) => (fail ? r.abort() : r.continue()));
+    // Each fetch of the view's file, as the route saw it: a wait that times out says which step
+    // never came (the fetch, its failure, or the focus), not only that the focus was elsewhere.
+    let fetches = 0;
+    await page.route(/\/assets\/sessions-view-[^/]*\.js$/, (r) => {
+      fetches += 1;
+      return fail ? r.abort() : r.continue();
+    });
     await page.click('nav a[href="#/sessions"]');
     const retry = page.locator('[data-testid="view-failed"] button', { hasText: 'Retry' });
     await retry.waitFor({ timeout: 10_000 });
     await retry.focus();
     await page.keyboard.press('Enter');
-    // The notice goes and comes back with a new button: the focus is on it, not on the page body.
-    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="view-failed"]') && document.activeElement.textContent === 'Retry', undefined, { timeout: 10_000 });
+    await until(() => fetches >= 2, 30_000, () => `Retry fetched the view again (fetches seen: ${fetches})`);
+    // The notice goes and comes back with a new button once the fetch has failed: the focus is on
+    // it, not on the page body.
+    await page
+      .waitForFunction(() => document.activeElement?.closest('[data-testid="view-failed"]') && document.activeElement.textContent === 'Retry', undefined, { timeout: 15_000 })
+      .catch(async (err) => {
+        throw new Error(`the focus is not on the new Retry: ${JSON.stringify(await pageState())}`, { cause: err });
+      });
     fail = false;
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Sessions', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Sessions', undefined, { timeout: 15_000 });
     await page.waitForFunction(() => document.activeElement?.id === 'main', undefined, { timeout: 5_000 }).catch(() => undefined);
     const f = await focused();
     assert.equal(f.tag, 'MAIN', `the focus is on the view's main region, not ${f.tag} ${f.text}`);
