@@ -255,8 +255,22 @@ export class ModelRegistry {
     return this.roots.find((r) => r.source === 'user')?.dir ?? null;
   }
 
-  /** Re-reads every root. Later roots do not override earlier ones: a duplicate id is a problem. */
-  async scan(): Promise<InstalledModel[]> {
+  /** The scan running or waiting last: each scan starts when the one before it has ended. */
+  private lastScan: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Re-reads every root. Later roots do not override earlier ones: a duplicate id is a problem.
+   * Scans run one after another, in the order asked: a watcher's rescan during an install's own
+   * scan, or during a rescan still waiting on its worker thread (a 38-MiB file), ended first and
+   * was then overwritten by the older scan's list: a model removed meanwhile was listed again.
+   */
+  scan(): Promise<InstalledModel[]> {
+    const next = this.lastScan.then(() => this.scanNow());
+    this.lastScan = next.catch(() => undefined);
+    return next;
+  }
+
+  private async scanNow(): Promise<InstalledModel[]> {
     const found = new Map<string, InstalledModel>();
     for (const root of this.roots) {
       let names: string[] = [];
