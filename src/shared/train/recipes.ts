@@ -72,20 +72,17 @@ export function ecgCorpus(dataDir: string): DatasetSpec {
 }
 
 /**
- * The 19 channels of MODEL.md's 10-20 order as EEG Motor Movement/Imagery labels them (dot-padded
- * 10-10 names: T7/T8/P7/P8 are T3/T4/T5/T6).
- */
-export const EEGMMIDB_10_20 = ['Fp1.', 'Fp2.', 'F3..', 'F4..', 'C3..', 'C4..', 'P3..', 'P4..', 'O1..', 'O2..', 'F7..', 'F8..', 'T7..', 'T8..', 'P7..', 'P8..', 'Fz..', 'Cz..', 'Pz..'];
-
-/**
  * The real EEG here: EEGMAT (19 ch, 12 subjects) and EEG Motor Movement/Imagery S001R04 (64 ch at
  * 160 Hz, US mains), taken at the same 19 10-20 positions: one batch shape (one jit compilation),
- * and a 64-channel batch at 12 layers would not fit jax-js's 4 GiB WASM memory.
+ * and a 64-channel batch at 12 layers would not fit jax-js's 4 GiB WASM memory. The montage names
+ * them as EEGMAT's do: labels match by electrodeKey, which reads EEGMMIDB's dot-padded 10-10 names
+ * ('T7..') as these ('T3'). Named rather than 'auto', which would take all 64 channels of a file
+ * lacking one of the 19.
  */
 export function eegCorpus(dataDir: string): DatasetSpec {
   const sources: SourceSpec[] = [
     { kind: 'eegmat', dir: join(dataDir, 'edf-eegmat') },
-    { kind: 'file', path: join(dataDir, 'edf-eegmmidb/S001R04.edf'), subject: 'eegmmidb-S001', mainsHz: 60, eegMontage: EEGMMIDB_10_20 },
+    { kind: 'file', path: join(dataDir, 'edf-eegmmidb/S001R04.edf'), subject: 'eegmmidb-S001', mainsHz: 60, eegMontage: [...TEN_TWENTY_19] },
   ];
   return { name: 'EEG corpus (EEGMAT + eegmmidb S001R04)', sources, task: null, labels: { kind: 'none' }, windowing: corpusWindowing('eeg', 50) };
 }
