@@ -25,7 +25,8 @@ import { foldSubjectsProblem, modalitiesOf } from '../../shared/train/trainable'
 import { splitPathClass } from '../../shared/train/path-class';
 import { labelClassProblems, sessionLabelProblems, specSourceClasses, type SessionLabels, type SourceClasses } from '../../shared/train/label-classes';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
-import { TrainError, TrainErrorCode, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
+import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
+import { resumeRefusal } from '../../shared/train/resume-policy';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
 import { expandSource, listRecordings, readHead, recordingFormatProblem } from './dataset-loader';
@@ -761,8 +762,13 @@ export async function runInProcess(folder: RunFolder, io: CliIo, opts: { userMod
       return 130;
     }
     io.err(`${state}: ${error.message}`);
-    // The folder refused a write (a full disk): the run resumes from its last checkpoint once it has room.
-    if (error.code === TrainErrorCode.Io) io.err(`Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+    // Wherever a resume can help (a full disk once it has room, a file back in place, a worker that
+    // died, a cancel), the command that does it; where it cannot (a run that failed on its input or
+    // settings), why, as the Training view and --resume say: one rule, resumeRefusal.
+    if (rec) {
+      const refusal = resumeRefusal(rec.status);
+      io.err(refusal ? `(${refusal})` : `Resume with: ${resumeCommand(folder, opts.dataDir)}`);
+    }
     if (rec?.writeProblem) io.err(`(its status.json still reads 'running': ${rec.writeProblem}; the app lists the run as interrupted once this process has exited)`);
     return state === 'cancelled' ? 130 : 1;
   } finally {

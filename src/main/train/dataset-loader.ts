@@ -18,6 +18,7 @@ import { detectFormat, importRecording } from '../../shared/formats/import-recor
 import type { ImportedRecording } from '../../shared/formats/recording.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
+import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import { readFileBytes } from '../core/read-bytes';
 import { importRecordingFile } from '../formats/read-recording-files';
 
@@ -96,7 +97,11 @@ export async function listRecordings(dir: string): Promise<string[]> {
   try {
     names = await readdir(resolve(dir));
   } catch (e) {
-    throw new DatasetError(DatasetErrorCode.NoSignals, `cannot read the folder ${dir}: ${(e as Error).message}`);
+    // Not 'no-signals' (what the recordings hold, which a resume would meet again): a folder that is
+    // gone or unreadable (a drive not mounted, its permissions) is back once fixed, and a run that
+    // stopped on it resumes then (resumeRefusal).
+    const missing = ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
+    throw new TrainError(missing ? TrainErrorCode.NotFound : TrainErrorCode.Io, `cannot read the folder ${dir}: ${(e as Error).message}`);
   }
   const exports = new Set<string>();
   return names

@@ -56,3 +56,37 @@ test('exit codes of train --resume: 2 for no such run or one resuming cannot hel
   assert.match(got['no-config'].err, /^heartmind train: run 'no-config' in .* is damaged: it has no config\.json/);
   assert.match(got[noStatus.id].err, /^heartmind train: run 2026-01-05-000000-no-status: status\.json cannot be read \(.*\); the run folder is damaged$/);
 });
+
+/** Resumes `id` in this process (a run folder the runs below make) and returns its exit code, what it printed and its recorded error. */
+async function resumeRun(store: RunStore, id: string) {
+  const lines: string[] = [];
+  const io = { out: (l: string) => lines.push(`out ${l}`), err: (l: string) => lines.push(`err ${l}`) };
+  const code = await train.run(['--resume', id, '--out', store.root], io);
+  return { code, lines: lines.filter((l) => !l.startsWith('out ')), error: (await store.folder(id).readStatus()).error };
+}
+
+test('a run that stops where a resume can help (its recordings\' folder gone: a drive not mounted) prints the command that resumes it', async (t) => {
+  const dir = tempDir(t, 'hm-resume-hint-');
+  const store = new RunStore(join(dir, 'runs'));
+  const f = await store.create({ ...quickRecipe(join(dir, 'unmounted')), name: 'gone' }, '2026-01-05-000000-gone');
+  const r = await resumeRun(store, f.id);
+  assert.equal(r.code, 1, r.lines.join('\n'));
+  // 'not-found', not 'no-signals': the folder's recordings were never read, and a resume once it is back can help.
+  assert.equal(r.error?.code, 'not-found', JSON.stringify(r.error));
+  assert.deepEqual(r.lines, [`err failed: cannot read the folder ${join(dir, 'unmounted', 'edf-eegmat')}: ENOENT: no such file or directory, scandir '${join(dir, 'unmounted', 'edf-eegmat')}'`, `err Resume with: heartmind train --resume ${f.id} --out ${store.root}`]);
+});
+
+test('a run that fails on its recordings prints why a resume cannot help instead of a resume command', async (t) => {
+  const dir = tempDir(t, 'hm-resume-hint-');
+  const store = new RunStore(join(dir, 'runs'));
+  // EEGMAT's file names, each holding no EDF: every recording is skipped, the dataset has no window.
+  mkdirSync(join(dir, 'data', 'edf-eegmat'), { recursive: true });
+  for (const s of ['00', '01', '03', '04']) for (const k of [1, 2]) writeFileSync(join(dir, 'data', 'edf-eegmat', `Subject${s}_${k}.edf`), 'not an EDF');
+  const f = await store.create({ ...quickRecipe(join(dir, 'data')), name: 'no edf' }, '2026-01-05-000000-no-edf');
+  const r = await resumeRun(store, f.id);
+  assert.equal(r.code, 1, r.lines.join('\n'));
+  assert.equal(r.error?.code, 'no-signals', JSON.stringify(r.error));
+  assert.equal(r.lines.length, 2, r.lines.join('\n'));
+  assert.match(r.lines[0], /^err failed: no usable windows in 8 recording\(s\)/);
+  assert.equal(r.lines[1], 'err (resuming cannot help: a run resumes with the recordings it was started with, and one has no EEG or ECG to cut windows from; start a new run with the input or settings changed)');
+});
