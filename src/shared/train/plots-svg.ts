@@ -82,7 +82,7 @@ export function lossCurveSvg(phase: string, steps: StepRecord[], epochs: EpochRe
   return lineChart(`${phase}: training loss`, 'step', 'loss', [
     { name: 'step loss', x: s.map((r) => r.step), y: s.map((r) => r.loss) },
     { name: 'epoch mean', x: e.map((r) => r.epoch * perEpoch), y: e.map((r) => r.trainLoss), dashed: true },
-  ], { logY: true });
+  ], { logY: true, integerX: true }); // steps count: a 3-step quick run's axis read 0, 0.75, 1.50 …
 }
 
 /** ROC curves of every arm (pooled test predictions over the folds), AUROC in the legend. */

@@ -3,8 +3,8 @@
 // validation AUROC (one class) counts only where it has a figure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitCurveMeans, fitCurvesSvg, integerTicks, rocSvg } from '../../../src/shared/train/plots-svg';
-import type { EpochRecord } from '../../../src/shared/train/train.types';
+import { fitCurveMeans, fitCurvesSvg, integerTicks, lossCurveSvg, rocSvg } from '../../../src/shared/train/plots-svg';
+import type { EpochRecord, StepRecord } from '../../../src/shared/train/train.types';
 
 const rec = (fold: number, epoch: number, trainLoss: number, auroc: number | null, bal = 0.5): EpochRecord => ({
   kind: 'epoch',
@@ -49,6 +49,13 @@ test('the epoch axis is labelled with whole epochs only: 1 and 2 for a fit of tw
   // Each label stands where its epoch's point is drawn: epoch 2 of three at the middle of the plot.
   const x2 = Number(three.match(/<text x="([\d.]+)" y="368" text-anchor="middle">2<\/text>/)?.[1]);
   assert.equal(x2, 60 + (640 - 60 - 20) / 2, 'epoch 2 of 1..3 at the centre of the plot area');
+});
+
+test('the loss plots\' step axis is labelled with whole steps: a 3-step quick pretraining read 0, 0.75, 1.50 …', () => {
+  const steps = (n: number): StepRecord[] => Array.from({ length: n }, (_, i) => ({ kind: 'step', phase: 'pretrain-eeg', step: i + 1, epoch: 1, loss: 1 / (i + 1), lr: 5e-4, gradNorm: 1, ms: 10 }));
+  const epochs: EpochRecord[] = [{ kind: 'epoch', phase: 'pretrain-eeg', epoch: 1, trainLoss: 0.6, validation: null }];
+  assert.deepEqual(xLabels(lossCurveSvg('pretrain-eeg', steps(3), epochs)), ['0', '1', '2', '3'], 'three steps');
+  assert.deepEqual(xLabels(lossCurveSvg('pretrain-eeg', steps(200), epochs)), ['0', '50', '100', '150', '200'], 'the default 200 steps: a round step');
 });
 
 test('integer ticks: whole numbers inside the range, at most six, on a 1-2-5 step', () => {

@@ -14,7 +14,8 @@ export abstract class LineChart {
   constructor(
     readonly canvas: HTMLCanvasElement,
     label: string,
-    opts: { logY?: boolean; unitRange?: boolean; xTitle: string; yTitle: string },
+    /** integerX: an axis that counts (steps, epochs): whole-number ticks only (a two-epoch fit read 1, 1.1 … 2). */
+    opts: { logY?: boolean; unitRange?: boolean; integerX?: boolean; xTitle: string; yTitle: string },
   ) {
     const Chart = setupCharts();
     canvas.setAttribute('role', 'img');
@@ -28,7 +29,7 @@ export abstract class LineChart {
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', title: { display: true, text: opts.xTitle }, grid: { color: THEME.grid }, ...(opts.unitRange ? { min: 0, max: 1 } : {}) },
+          x: { type: 'linear', title: { display: true, text: opts.xTitle }, grid: { color: THEME.grid }, ...(opts.unitRange ? { min: 0, max: 1 } : {}), ...(opts.integerX ? { ticks: { precision: 0 } } : {}) },
           y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle }, grid: { color: THEME.grid }, ...(opts.unitRange ? { min: 0, max: 1 } : {}) },
         },
         plugins: { legend: { display: true, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
@@ -55,7 +56,7 @@ export abstract class LineChart {
 /** Loss per optimiser step, one line per phase (pretraining ECG, EEG; end-to-end fine-tuning). */
 export class LossChart extends LineChart {
   constructor(canvas: HTMLCanvasElement) {
-    super(canvas, 'training loss per step', { logY: true, xTitle: 'step', yTitle: 'loss' });
+    super(canvas, 'training loss per step', { logY: true, integerX: true, xTitle: 'step', yTitle: 'loss' });
   }
   update(steps: StepRecord[]): void {
     const phases = [...new Set(steps.map((s) => s.phase))];
@@ -66,7 +67,7 @@ export class LossChart extends LineChart {
 /** Validation AUROC per epoch of the latest validated fine-tuning (fold, arm), with the epoch's training loss. */
 export class ValidationChart extends LineChart {
   constructor(canvas: HTMLCanvasElement) {
-    super(canvas, 'validation metrics per epoch', { xTitle: 'epoch', yTitle: 'value' });
+    super(canvas, 'validation metrics per epoch', { integerX: true, xTitle: 'epoch', yTitle: 'value' });
   }
   update(curve: FitCurve): void {
     const cur = curve.epochs;
