@@ -3,10 +3,11 @@
 // offers an adapter, else on WASM (Node and Electron's main process have no WebGPU today: WASM).
 // Talks to its starter (TrainRun in job-runner.ts: the app's runner, the CLI) by messages, and reads
 // pause/cancel from shared memory (job-control.ts). The same thread builds a dataset for the
-// Training view's Preview (dataset-preview.ts), without loading jax-js.
+// Training view's Preview (dataset-preview.ts) and exports a finished run's model for the Training
+// view's Export (export-run.ts), without loading jax-js.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DatasetPreview } from '../../shared/ipc/training.schema';
-import type { DatasetSpec } from '../../shared/train/job.types';
+import type { DatasetSpec, ExportSpec } from '../../shared/train/job.types';
 import type { JobEvent } from './job';
 import { RunStore } from './run-store';
 import type { SessionFeed } from './dataset-loader';
@@ -26,13 +27,15 @@ export type TrainWorkerData =
       /** JobContext.liveFiles (the CLI: an app beside it follows the run through its files). */
       liveFiles?: boolean;
     }
-  | { task: 'preview'; dataset: DatasetSpec; check?: PreviewCheck; sessions: SessionFeed[] };
+  | { task: 'preview'; dataset: DatasetSpec; check?: PreviewCheck; sessions: SessionFeed[] }
+  | { task: 'export'; storeRoot: string; runId: string; exp: ExportSpec; root: string };
 
 export type TrainWorkerReply =
   | { type: 'event'; event: JobEvent }
   | { type: 'backend'; backend: string }
   | { type: 'done'; summary: unknown }
   | { type: 'preview'; preview: DatasetPreview }
+  | { type: 'exported'; dir: string }
   | { type: 'failed'; error: { code: string; message: string; name?: string } };
 
 async function main(): Promise<void> {
@@ -44,6 +47,11 @@ async function main(): Promise<void> {
     if (data.task === 'preview') {
       const { previewDataset } = await import('./dataset-preview');
       post({ type: 'preview', preview: await previewDataset(data.dataset, new Map(data.sessions.map((s) => [s.sessionId, s])), data.check) });
+      return;
+    }
+    if (data.task === 'export') {
+      const { exportRunModel } = await import('./export-run');
+      post({ type: 'exported', dir: await exportRunModel(new RunStore(data.storeRoot).folder(data.runId), data.exp, data.root) });
       return;
     }
     // Loaded here, not at the top: a preview does not need jax-js.

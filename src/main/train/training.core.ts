@@ -21,7 +21,7 @@ import { CliUsageError } from '../core/cli-command';
 import { checkJobInputs, runsRoot, type InputOrigin } from './cli-train';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import { previewInWorker, type PreviewCheck } from './dataset-preview';
-import { exportRunModel } from './export-run';
+import { exportRunModelInWorker } from './export-run';
 import { JobRunner } from './job-runner';
 import { REPORT_ARTIFACT } from './job';
 import { RUN_FILES, RunStore } from './run-store';
@@ -225,7 +225,8 @@ export class TrainingArea {
       if (!card?.training.provenance.split('; ').includes(`run ${id}`)) throw new TrainError(TrainErrorCode.BadConfig, `your models already hold a model '${modelId}' (${target}): choose another id, or remove that model first`);
       dir = target;
     } else {
-      dir = await exportRunModel(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
+      // In the training worker: building and hashing the ONNX file held this event loop for seconds.
+      dir = await exportRunModelInWorker(folder, { modelId, name, version: '1.0.0', target: { kind: 'user' }, provenance: `exported from the Training view (run ${id})` }, this.opts.userModelsDir);
       this.ctx.log('info', 'training', `run ${id} exported as model '${modelId}'`);
     }
     let recorded: Awaited<ReturnType<typeof folder.recordExport>>;
