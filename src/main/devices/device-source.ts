@@ -73,8 +73,8 @@ const RATE_CHECK_MIN_HZ = 10;
 /** At least this many samples are counted before judging (one sample of jitter ≤ 1 %). */
 const RATE_CHECK_MIN_SAMPLES = 100;
 /**
- * Samples a device says it lost are a note (the row shows it as one, the log says it as info): the
- * pipeline bridges a short loss or marks its gap, and the data go on. Past MAX_BRIDGED_SHARE of a
+ * Samples a device says it lost are a note (the row shows it as one; the log has the pipeline's info
+ * line for it): the pipeline bridges a short loss or marks its gap, and the data go on. Past MAX_BRIDGED_SHARE of a
  * stream's samples over about the last LOSS_SPAN_S (a default window's length), a warning: the
  * windower leaves out windows that much interpolated, so the loss now costs windows. A row showed
  * every bridged packet in warning orange while the log called it info.
@@ -423,10 +423,10 @@ export class ManagedSource implements Source {
   private makeContext(): DriverContext & { closed: boolean } {
     const self = this;
     /** A problem for the row and the log; a `note` (level info) does not replace a warning shown. */
-    const report = (code: DeviceProblemCode, message: string, level: LogLevel, note = false) => {
+    const report = (code: DeviceProblemCode, message: string, level: LogLevel, note = false, logLevel: LogLevel = level) => {
       const now = self.now();
       const last = self.lastProblemAt.get(code) ?? -Infinity;
-      self.log(level, self.named(message));
+      self.log(logLevel, self.named(message));
       if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
       if (note && self.problem && !self.problem.level) return;
       // A warning is not held back behind a note of its code said just before.
@@ -518,7 +518,10 @@ export class ManagedSource implements Source {
         if (reason === 'paused') return;
         const what = `${missingSamples} sample${missingSamples === 1 ? '' : 's'} lost on ${t.info.id}`;
         const share = lossShare(t, now, missingSamples, 0);
-        if (share <= MAX_BRIDGED_SHARE) report('packet-loss', what, 'info', true);
+        // A note on the row; in the log a debug line: the pipeline says the loss as its chunk comes
+        // (bridged or a gap marked, info, repeats throttled), and a Muse losing a packet a second
+        // had an unthrottled info line a second from here besides.
+        if (share <= MAX_BRIDGED_SHARE) report('packet-loss', what, 'info', true, 'debug');
         else
           report(
             'packet-loss',

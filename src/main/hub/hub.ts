@@ -300,7 +300,11 @@ export class StreamHub implements Hub {
           this.pipeline.sourceGap(gap);
           if (gap.endTime < this.emitFrom) return;
           this.emit('gap', gap);
-          this.log('info', `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${GAP_REASON_TEXT[gap.reason] ?? gap.reason}, ${gap.missingSamples} samples)`));
+          // A loss the device counted is said by the pipeline, as its chunk comes ("12 samples (46.9
+          // ms) missing: … bridged", info, repeats held back by the throttle): a line here too, and
+          // the device's own, said each lost Muse packet three times, two of them unthrottled.
+          const level: LogLevel = gap.reason === 'packet-loss' ? 'debug' : 'info';
+          this.log(level, `device:${id}`, streamLine(m, gap.streamId, `gap of ${(gap.endTime - gap.startTime).toFixed(1)} s marked (${GAP_REASON_TEXT[gap.reason] ?? gap.reason}, ${gap.missingSamples} samples)`));
         });
       },
       endOfData: (deviceId) => {

@@ -1,5 +1,5 @@
-// How a packet loss is shown and said: a short loss is a note (the row's problem has level 'info',
-// the log says info), as the pipeline's own line for it; a loss that is a large share of a stream's
+// How a packet loss is shown and said: a short loss is a note (the row's problem has level 'info'),
+// said in the log once, by the pipeline's own line for it (info, repeats throttled); a loss that is a large share of a stream's
 // samples (more than the windower tolerates interpolated) is a warning, and a note after it does
 // not cover it. The hub's problem for a loss the pipeline bridged is a note too, and does not cover
 // the source's warning.
@@ -55,7 +55,7 @@ async function streaming() {
 }
 
 describe('packet loss: a note, or a warning when it is a large share', () => {
-  test('one short loss in a clean stream: a note on the row, an info line, no warning', async () => {
+  test('one short loss in a clean stream: a note on the row, a debug line (the pipeline says it), no warning', async () => {
     const { src, run, logs, ctx } = await streaming();
     run(5);
     ctx().lost(EEG.id, 4, 'packet-loss');
@@ -64,7 +64,7 @@ describe('packet loss: a note, or a warning when it is a large share', () => {
     assert.equal(p?.code, 'packet-loss', 'the loss is on the row');
     assert.equal(p?.level, 'info', 'as a note');
     const lines = logs.filter((l) => /lost on/.test(l.message));
-    assert.deepEqual(lines.map((l) => l.level), ['info'], 'said once, as info');
+    assert.deepEqual(lines.map((l) => l.level), ['debug'], 'said once, as debug');
     assert.deepEqual(logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message), [], 'no warning');
     await src.stop();
   });
@@ -98,6 +98,48 @@ describe('packet loss: a note, or a warning when it is a large share', () => {
     ctx().lost(EEG.id, 2, 'packet-loss');
     assert.equal(src.status().problem?.code, 'bad-frame', 'the warning stays');
     await src.stop();
+  });
+
+  test('through the hub, a Muse losing a packet a second: each loss said once (the pipeline\'s line), repeats held back', async () => {
+    const MUSE: StreamInfo = { ...EEG, id: 'muse:x/eeg', deviceId: 'muse:x', deviceModel: 'muse-s', nominalRateHz: 256 };
+    const r = rig();
+    let ctx!: DriverContext;
+    const driver: DeviceDriver = {
+      deviceId: 'muse:x',
+      name: 'Muse S',
+      model: 'muse-s',
+      transport: 'ble',
+      clockKind: 'counter',
+      streamIds: [],
+      open: async (c) => {
+        ctx = c;
+        return { close: async () => undefined };
+      },
+    };
+    const src = new ManagedSource(driver, { hostClock: r.clock, log: (e) => r.logs.push(e), policy: { stallTimeoutMs: 600_000 } });
+    void r.hub.addSource(src);
+    const deadline = Date.now() + 10_000;
+    while (src.state !== 'streaming') {
+      assert.ok(Date.now() < deadline, `the source streams (state ${src.state})`);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    ctx.streams([MUSE]);
+    // 30 s of 12-sample packets (21.3 a second), the 11th of each second lost and counted.
+    let index = 0;
+    for (let k = 0; k < 21 * 30; k++) {
+      r.sched.advance(12 / 256);
+      index += 12;
+      if (k % 21 === 10) ctx.lost(MUSE.id, 12, 'packet-loss');
+      else ctx.samples(MUSE.id, (index - 12) / 256, 12, new Float32Array(12).map((_, i) => Math.sin(index + i)));
+    }
+    const lossLines = r.logs.filter((l) => /lost|missing|packets lost/.test(l.message));
+    const said = lossLines.filter((l) => l.level !== 'debug');
+    assert.ok(said.length >= 3 && said.length <= 4, `the pipeline's line every 10 s or so, not one or three a loss: ${said.map((l) => l.message).join(' | ')}`);
+    assert.ok(said.every((l) => l.level === 'info' && /12 samples \(46\.9 ms\) missing: a gap is marked, bridged by linear interpolation/.test(l.message)), `the lines say what was done: ${said.map((l) => l.message).join(' | ')}`);
+    assert.match(said.at(-1)!.message, /\(\d+ more like it in the last \d+ s\)/, 'with how many it held back');
+    assert.equal(lossLines.filter((l) => l.level === 'debug' && /12 samples lost on muse:x\/eeg/.test(l.message)).length, 30, 'each loss the device counted is in the debug log');
+    assert.equal(src.status().problem?.level, 'info', 'a note on the row');
+    await r.hub.close();
   });
 
   test("through the hub: a loss the pipeline bridged is a note on the row; it does not cover the source's own warning", async () => {
