@@ -155,11 +155,17 @@ describe('live dashboard text', () => {
       assert.equal(clockLineText('eeg', est({ jitterMs: NaN, fitMs: NaN, driftPpm: 0.02 })), 'EEG clock: offset +12.3 ms · runs at the host rate (± 0.7 ppm)');
     });
 
-    test('offset: ms under a second; a device counting from its own epoch (years away) to the millisecond in s', () => {
-      assert.equal(clockOffsetText(-0.00049), '−0.5 ms');
-      assert.equal(clockOffsetText(0.9994), '+999.4 ms');
-      assert.equal(clockOffsetText(-3.2), '−3.200 s');
-      assert.equal(clockOffsetText(1_750_000_123.4567), '+1750000123.457 s');
+    test('offset: ms under a second, s to the ms under a day; a device counting from its own start or epoch: the host time of its device time 0', () => {
+      assert.equal(clockOffsetText(-0.00049), '−0.5 ms', 'ms');
+      assert.equal(clockOffsetText(0.9994), '+999.4 ms', 'ms');
+      assert.equal(clockOffsetText(-3.2), '−3.200 s', 'a clock seconds off');
+      // A Cyton's counter began at this host time (local time; the date only when not within a day of now).
+      const began = new Date(2026, 10, 27, 14, 3, 7, 412).getTime() / 1000;
+      assert.equal(clockOffsetText(began, began + 3600), 'device time 0 at 14:03:07.412', 'a counter begun an hour ago: its start, to the ms');
+      assert.equal(clockOffsetText(began + 0.0123, began + 3600), 'device time 0 at 14:03:07.424', 'the moving ms are the last digits, not of 13');
+      assert.equal(clockOffsetText(began, began + 3 * 86_400), 'device time 0 at 2026-11-27 14:03:07.412', 'days ago: with the date');
+      const line = clockLineText('eeg', { clock: { offsetSec: began, driftPpm: -29.77, driftSdPpm: 0.7, driftEstimated: true, observations: 500, resets: 0, medianDelayMs: 4, jitterMs: 8.7, fitMs: 0.2 } });
+      assert.match(line, /^EEG clock: device time 0 at (\d{4}-\d\d-\d\d )?14:03:07\.412 · runs 29\.8 ± 0\.7 ppm fast · fit 0\.2 ms · jitter 8\.7 ms$/, `no 'offset +1764…' on the line: ${line}`);
     });
   });
 });

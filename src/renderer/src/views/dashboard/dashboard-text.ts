@@ -4,6 +4,7 @@ import { deviceModelName } from '../../../../shared/devices/device-models';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
+import { clockTime } from '../../shell/clock-time';
 import type { SignalSettings } from '../../../../shared/pipeline/signal-settings';
 import type { StreamInfo } from '../../../../shared/stream.types';
 import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
@@ -119,13 +120,29 @@ export function traceInfoText(
 
 const signed = (v: number, digits: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
 
+/** Past this (s), host − device time is not a clock error but the device's own epoch (see clockOffsetText). */
+const OWN_EPOCH_SEC = 86_400;
+
 /**
  * host − device time in readable units: ms under a second, else seconds to the millisecond. A
- * device that counts from its own epoch (power-on, 2000-01-01) sits years away from the host's, and
- * that is fine: what matters is that the mapping is known and steady.
+ * device that counts from its own start (a Cyton's or Muse's packet counter, a text device's lines)
+ * or epoch is as far from the host as the host's own epoch: the offset is then the host time its
+ * device time 0 falls on, and is said so ("device time 0 at 14:03:07.412", local time, the date
+ * too unless it is within a day of `nowS`). As seconds it read "offset +1764255787.412 s", a host
+ * epoch in which the milliseconds that move were the last three of thirteen digits.
  */
-export function clockOffsetText(offsetSec: number): string {
+export function clockOffsetText(offsetSec: number, nowS = Date.now() / 1000): string {
+  if (Math.abs(offsetSec) >= OWN_EPOCH_SEC && Number.isFinite(offsetSec)) {
+    const date = Math.abs(nowS - offsetSec) < OWN_EPOCH_SEC ? '' : `${localDate(offsetSec)} `;
+    return `device time 0 at ${date}${clockTime(offsetSec)}`;
+  }
   return Math.abs(offsetSec) < 1 ? `${signed(offsetSec * 1000, 1)} ms` : `${signed(offsetSec, 3)} s`;
+}
+
+/** YYYY-MM-DD, local. */
+function localDate(hostTimeS: number): string {
+  const d = new Date(hostTimeS * 1000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /**
@@ -153,7 +170,8 @@ export function clockLineText(modality: StreamInfo['modality'], state: Pick<Stre
   const c = state.clock;
   const head = `${MODALITY_LABEL[modality] ?? modality} clock:`;
   if (c.observations === 0) return `${head} estimating…`;
-  const offset = `offset ${clockOffsetText(c.offsetSec)}`;
+  const at = clockOffsetText(c.offsetSec);
+  const offset = at.startsWith('device time') ? at : `offset ${at}`;
   const resets = c.resets > 0 ? ` · re-anchored ${plural(c.resets, 'time')}` : '';
   if (!c.driftEstimated) return `${head} estimating drift… (${offset} so far, ${plural(c.observations, 'packet')})${resets}`;
   const fit = Number.isFinite(c.fitMs) ? ` · fit ${c.fitMs.toFixed(1)} ms` : '';
@@ -164,7 +182,7 @@ export function clockLineText(modality: StreamInfo['modality'], state: Pick<Stre
 /** The line's tooltip: what the numbers mean (docs/pipeline.md, "Clock alignment on the dashboard"). */
 export const CLOCK_LINE_HELP =
   'HeartMind maps this device clock to the host clock with a robust line (offset + drift), fitted to the earliest packet arrivals. ' +
-  'offset: host time − device time; drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
+  'offset: host time − device time (for a device that counts from its own start: the host time its device time 0 falls on); drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
   'fit: typical distance of each second’s earliest arrival from the line (the error of a mapped timestamp); ' +
   'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes; ' +
   're-anchored: the offset started over (the device clock reset or jumped, the device reconnected, or the transport delay stepped and stayed: the device log says by how many ms the data moved, and a gap is marked there).';
