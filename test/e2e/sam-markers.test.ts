@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { WebSocket } from 'ws';
 import type { Page } from 'playwright-core';
 import type { SessionTimeline } from '../../src/shared/session.types';
@@ -111,6 +112,68 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
       return region ? `${region.tagName} role=${region.getAttribute('role')} aria-live=${region.getAttribute('aria-live')} ${region.getAttribute('data-testid') ?? ''}` : null;
     });
     assert.equal(live, null, `the ticking line sits in a live region: ${live}`);
+  });
+
+  test("M pressed while the participant rates a scale is the panel's, not a marker; after Esc it marks again", async () => {
+    const keyboardMarkers = async () => {
+      const status = await app.serve.core.handlers.dispatch('hm:sessions:record-status', undefined, { transport: 'local', clientId: 'test' });
+      assert.ok(status.ok, 'the record status answers');
+      const tl = await app.serve.core.handlers.dispatch('hm:sessions:timeline', { sessionId: (status.value as { sessionId: number }).sessionId }, { transport: 'local', clientId: 'test' });
+      assert.ok(tl.ok, 'the timeline answers');
+      return (tl.value as SessionTimeline).markers.filter((m) => m.source === 'keyboard').length;
+    };
+    const before = await keyboardMarkers();
+    await page.getByTestId('sam-open').click();
+    const sam = page.getByTestId('sam-panel');
+    await sam.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'sam-valence', 'the first scale has the focus');
+    // A participant's stray M on the scale (the key went on to the window: a marker in the recording).
+    await page.keyboard.press('m');
+    await page.keyboard.press('Escape');
+    await sam.waitFor({ state: 'detached' });
+    // Outside the panel M marks, as before; the page's keys reach the core in order, so once this
+    // one is said stored, one from the M above would be stored too.
+    await page.keyboard.press('m');
+    await page.waitForSelector('[data-testid="record-message"]:has-text("Marker “marker” at")', { timeout: 10_000 });
+    assert.equal(await keyboardMarkers(), before + 1, "only the M pressed outside the SAM panel is a marker");
+  });
+
+  test('a script stuck on one mistake (1000 markers refused): the line on screen counts each, a screen reader hears a summary every 5 s at most', async () => {
+    // What the calm region says, and when (page time), from before the flood.
+    await page.evaluate(() => {
+      const region = document.querySelector('[data-testid="record-refused-said"]')!;
+      const w = window as unknown as { __said: { t: number; text: string }[] };
+      w.__said = [];
+      // (Preact may empty the element before it writes the new text: only what it then holds counts.)
+      new MutationObserver(() => region.textContent && w.__said.push({ t: performance.now(), text: region.textContent })).observe(region, { subtree: true, childList: true, characterData: true });
+    });
+    const n = 1000;
+    const sock = createSocket('udp4');
+    try {
+      // Python's time.time()*1000 by mistake, ~1000 a second.
+      for (let i = 0; i < n; i++) {
+        sock.send(JSON.stringify({ label: `in ms ${i}`, time: Date.now() }), markerPort, '127.0.0.1');
+        if (i % 10 === 9) await new Promise((r) => setTimeout(r, 10));
+      }
+      const line = page.getByTestId('record-refused');
+      await page.waitForSelector(`[data-testid="record-refused"]:has-text("${n.toLocaleString('en')} markers from stimulus software refused in this recording")`, { timeout: 15_000 }).catch(async () => {
+        throw new Error(`not every refusal counted: ${await line.innerText().catch(() => 'no line')}`);
+      });
+      const live = await line.evaluate((el) => el.closest('[role="status"], [role="alert"], [role="log"], [aria-live]:not([aria-live="off"])')?.getAttribute('data-testid') ?? null);
+      assert.equal(live, null, 'the line that counts each refusal is no live region');
+      // The summary comes within a wait (5 s) of the last refusal, and says the whole count.
+      await page.waitForFunction((text) => document.querySelector('[data-testid="record-refused-said"]')?.textContent === text, await line.innerText(), { timeout: 15_000 }).catch(() => {
+        throw new Error('the calm region never said the final count');
+      });
+    } finally {
+      sock.close();
+    }
+    const said = await page.evaluate(() => (window as unknown as { __said: { t: number; text: string }[] }).__said.filter((s, i, all) => i === 0 || s.text !== all[i - 1].text));
+    const lines = said.map((s) => `${Math.round(s.t)} ms: ${s.text.slice(0, 40)}`).join('; ');
+    assert.ok(said.length >= 2 && said.length <= 6, `a first line and a few summaries, not one per push (${said.length}): ${lines}`);
+    // Each update at least ~5 s after the one before (less the page's render delay on a loaded machine).
+    for (let i = 1; i < said.length; i++) assert.ok(said[i].t - said[i - 1].t > 4000, `updates ${i - 1} and ${i} only ${Math.round(said[i].t - said[i - 1].t)} ms apart: ${lines}`);
+    assert.match(said[0].text, /^\d+ markers? from stimulus software refused in this recording; the last, from udp: "time" .*milliseconds\?/);
   });
 
   test('two stimulus programs at once (UDP from another process, WebSocket): every marker stored, on the shared clock', async () => {

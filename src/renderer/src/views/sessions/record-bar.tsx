@@ -1,5 +1,6 @@
 // Record / stop, marker and self-report controls. Shown on the Sessions view and as a panel on
-// the live dashboard. Shortcuts (outside form fields): M puts a marker, S opens the SAM panel.
+// the live dashboard. Shortcuts (outside form fields and the SAM panel, whose keys are its own):
+// M puts a marker, S opens the SAM panel.
 // While recording, the bar counts the session's markers and self-reports and names the last
 // marker, whoever sent it (M key, stimulus software over UDP/WebSocket, requests), so a researcher
 // sees the triggers arrive. While a replay is open, Record waits for it to close (a recording
@@ -12,6 +13,7 @@ import { messageOf } from '../../shell/error-message';
 import { formatBytes, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { useFocusThroughBusy } from '../../shell/focus-return';
+import { useCalmText } from '../../shell/calm-status';
 import { SamPanel } from './sam-panel';
 import { useReplayStatus } from './replay-panel';
 import './sessions.css';
@@ -225,6 +227,14 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   }, [markerLabel, recording, reviewing]);
 
   const failed = status?.state === 'failed' && status.error;
+  // Lines that change with each marker of a flood (a script at 1000/s, or stuck on one mistake): on
+  // screen as they come, spoken through the calm regions below (a line per change queued hundreds).
+  const unstoredText = unstored.last
+    ? `${plural(unstored.count, 'marker')} from stimulus software while not recording: shown on the live traces, not stored (last: “${unstored.last.label}”, ${unstored.last.source}, ${clockTimeS(unstored.last.time)})`
+    : '';
+  const refusedText = refused.last ? `${plural(refused.count, 'marker')} from stimulus software refused${recording ? ' in this recording' : ''}; the last, from ${refused.last.source}: ${refused.last.error}` : '';
+  const unstoredSaid = useCalmText(unstoredText);
+  const refusedSaid = useCalmText(refusedText);
   return (
     <section class={`panel record-bar${recording ? ' is-recording' : ''}`} aria-label="Recording" data-testid="record-bar">
       <div class="record-row">
@@ -300,16 +310,22 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         </p>
       )}
       {unstored.last && (
-        <p class="muted small" role="status" data-testid="record-unstored">
-          {plural(unstored.count, 'marker')} from stimulus software while not recording: shown on the live traces, not stored (last: “{unstored.last.label}”, {unstored.last.source},{' '}
-          {clockTimeS(unstored.last.time)})
+        <p class="muted small" data-testid="record-unstored">
+          {unstoredText}
         </p>
       )}
       {refused.last && (
-        <p class="form-error" role="status" data-testid="record-refused">
-          {plural(refused.count, 'marker')} from stimulus software refused{recording ? ' in this recording' : ''}; the last, from {refused.last.source}: {refused.last.error}
+        <p class="form-error" data-testid="record-refused">
+          {refusedText}
         </p>
       )}
+      {/* Always present: a region added with its text is often not read at all. */}
+      <p class="sr-only" role="status" data-testid="record-unstored-said">
+        {unstoredSaid}
+      </p>
+      <p class="sr-only" role="status" data-testid="record-refused-said">
+        {refusedSaid}
+      </p>
       {message && !failed && (
         <p class={message.error ? 'form-error' : 'muted small'} role={message.error ? 'alert' : 'status'} data-testid="record-message">
           {message.text}
