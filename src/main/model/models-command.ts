@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { CliUsageError, parseFlags, type CliIo } from '../core/cli-command';
 import type { CliCommand } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
+import { formatBytes } from '../../shared/byte-size';
 import { renderModelCard } from '../../shared/model/card';
 import type { ModalityContract, ModelCard } from '../../shared/model/model.types';
 import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from './models.core';
@@ -41,7 +42,8 @@ function inputText(card: ModelCard): string {
   return `${parts.join(' + ')}, ${card.input.windowSeconds}-s windows`;
 }
 
-const sizeText = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+/** A model file's size in the units of `heartmind sessions list` and the Sessions view (formatBytes; it was MiB here alone). */
+const sizeText = (m: InstalledModel) => (m.onnxStamp ? formatBytes(m.sizeBytes) : 'cannot be read');
 
 /** Why the marked model runs, or why none does: the words the Models view would give. */
 function activeText(models: InstalledModel[], activeId: string | null, chosen: boolean): string {
@@ -92,7 +94,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const mark = m.id === activeId ? '*' : ' ';
       const where = m.source === 'builtin' ? 'shipped' : 'yours';
       const c = m.card;
-      const what = c ? `${c.name} · ${c.config.tasks.map((t) => t.name).join(', ')} · ${inputText(c)} · ${sizeText(m.sizeBytes)}` : '';
+      const what = c ? `${c.name} · ${c.config.tasks.map((t) => t.name).join(', ')} · ${inputText(c)} · ${sizeText(m)}` : '';
       io.out(`${mark} ${m.id}  ${c?.version ?? '?'}  ${where}  ${what}`.trimEnd());
       if (m.problems.length) io.out(`    cannot be used: ${m.problems.join('; ')}`);
     }
@@ -107,7 +109,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     io.out(`${m.id}: ${m.source === 'builtin' ? 'shipped with the app' : 'yours'}, ${m.dir}`);
-    io.out(`model file: ${m.onnxPath} (${sizeText(m.sizeBytes)})`);
+    io.out(`model file: ${m.onnxPath} (${sizeText(m)})`);
     io.out(m.problems.length ? `cannot be used: ${m.problems.join('; ')}` : 'usable');
     if (m.card) io.out(`\n${renderModelCard(m.card).trimEnd()}`);
     return m.problems.length ? 1 : 0;

@@ -6,6 +6,7 @@
 // dict" (a pickle cannot run code here). The zip is read with fflate.
 import { unzipSync } from 'fflate';
 import { NameRegistry, Parser } from 'pickleparser';
+import { formatBytes } from '../../shared/byte-size';
 import type { EncoderConfig, HostTensor } from '../../shared/model/model.types';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import { encoderParamSpecs } from '../../shared/model/params';
@@ -111,8 +112,12 @@ function runsCode(qualified: string): boolean {
   return CODE_RUNNING_MODULES.test(module);
 }
 
-/** More than any encoder checkpoint holds (CBraMod's is 20 MB): an archive claiming more is refused before it is unpacked. */
-export const MAX_CHECKPOINT_UNPACKED_BYTES = 2 ** 30;
+/**
+ * More than any encoder checkpoint holds (CBraMod's is 20 MB): an archive claiming more is refused
+ * before it is unpacked. A decimal gigabyte, so the refusal says it in formatBytes' units as it
+ * names the checkpoint's size ('1.0 GB … tens of MB'; it said '1 GiB … tens of MB').
+ */
+export const MAX_CHECKPOINT_UNPACKED_BYTES = 1e9;
 
 function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -142,7 +147,7 @@ export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
       filter: (f) => {
         unpacked += f.originalSize;
         if (unpacked > MAX_CHECKPOINT_UNPACKED_BYTES) {
-          throw new ModelError(ModelErrorCode.NotPytorch, `not a checkpoint this app reads: the zip archive unpacks to more than ${MAX_CHECKPOINT_UNPACKED_BYTES / 2 ** 30} GiB (at '${f.name}'); an encoder checkpoint is tens of MB`);
+          throw new ModelError(ModelErrorCode.NotPytorch, `not a checkpoint this app reads: the zip archive unpacks to more than ${formatBytes(MAX_CHECKPOINT_UNPACKED_BYTES)} (at '${f.name}'); an encoder checkpoint is tens of MB`);
         }
         return true;
       },

@@ -300,7 +300,11 @@ export class ModelRegistry {
 
   get(id: string): InstalledModel {
     const m = this.models.get(id);
-    if (!m) throw new ModelError(ModelErrorCode.NotFound, `no model '${id}' is installed`);
+    if (!m) {
+      // The ids there are, so a typo (or a name where the id was wanted) is seen at once.
+      const ids = [...this.models.keys()];
+      throw new ModelError(ModelErrorCode.NotFound, `no model '${id}' is installed (${ids.length ? `installed: ${ids.join(', ')}` : 'none is'})`);
+    }
     return m;
   }
 
@@ -336,7 +340,10 @@ export class ModelRegistry {
     try {
       card = await readJson(resolve(cardPath));
     } catch (e) {
-      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${(e as Error).message}`);
+      // The paths given the other way round (the card first): the "card" is the ONNX file's bytes.
+      const swapped = e instanceof SyntaxError && (await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false));
+      const hint = swapped ? ` (the paths look swapped: ${onnxPath} is JSON; install takes the .onnx file first, then its card.json)` : '';
+      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${(e as Error).message}${hint}`);
     }
     let bytes: Uint8Array;
     try {

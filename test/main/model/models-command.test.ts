@@ -3,7 +3,7 @@
 // with the app's refusals (a card that is not JSON, a file that is not ONNX, a shipped id).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { command as models } from '../../../src/main/model/models-command';
@@ -42,7 +42,7 @@ test('list: shipped and your models, problems named, and the one that runs live 
   const { dir, data } = await setUp(t);
   let r = await cli(['list', '--data-dir', data]);
   assert.equal(r.code, 0, r.out);
-  assert.match(r.out, /^\* shipped {2}1\.0\.0 {2}shipped {2}Shipped model · arithmetic · EEG 19 ch \+ ECG 1–12 leads, 5-s windows · \d+\.\d MiB$/m, r.out);
+  assert.match(r.out, /^\* shipped {2}1\.0\.0 {2}shipped {2}Shipped model · arithmetic · EEG 19 ch \+ ECG 1–12 leads, 5-s windows · \d+(\.\d)? (kB|MB)$/m, `${r.out}\n(sizes in the units of sessions list: formatBytes)`);
   assert.match(r.out, /^runs live: shipped \(the shipped default: no model has been chosen\)$/m, r.out);
 
   // One of yours, and a folder whose card is not JSON: listed with the reason, never marked.
@@ -79,7 +79,15 @@ test('list: shipped and your models, problems named, and the one that runs live 
   r = await cli(['show', 'broken', '--data-dir', data]);
   assert.equal(r.code, 1, r.out);
   assert.match(r.out, /^cannot be used: card\.json is not valid JSON/m, r.out);
-  await assert.rejects(cli(['show', 'nope', '--data-dir', data]), (e: Error) => e instanceof ModelError && e.message === "no model 'nope' is installed");
+  // An id not there: the ids that are, so a typo is seen at once.
+  await assert.rejects(cli(['show', 'nope', '--data-dir', data]), (e: Error) => e instanceof ModelError && e.message === "no model 'nope' is installed (installed: shipped, broken, mine)", 'the installed ids are listed');
+  // A card whose ONNX file is gone: no size of 0 given for it, the problem named.
+  rmSync(join(data, 'models', 'mine', 'model.onnx'));
+  r = await cli(['show', 'mine', '--data-dir', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^model file: .*mine\/model\.onnx \(cannot be read\)$/m, r.out);
+  assert.match(r.out, /^cannot be used: model\.onnx is missing$/m, r.out);
+  assert.match((await cli(['list', '--data-dir', data])).out, /^ {2}mine {2}2\.0\.0 {2}yours {2}EEGMAT test model · .* · cannot be read\n {4}cannot be used: model\.onnx is missing$/m, 'listed without a size');
   void dir;
 });
 
@@ -102,7 +110,14 @@ test('install: a model with its card, a newer version replacing it; refused with
 
   const badJson = join(dir, 'bad.json');
   writeFileSync(badJson, '{ "id": "mine", ');
-  await assert.rejects(cli(['install', onnxPath, badJson, '--data-dir', data]), (e: Error) => e instanceof ModelError && /^cannot read the card .*bad\.json: .*JSON/.test(e.message));
+  await assert.rejects(cli(['install', onnxPath, badJson, '--data-dir', data]), (e: Error) => e instanceof ModelError && /^cannot read the card .*bad\.json: .*JSON/.test(e.message) && !/swapped/.test(e.message), 'a card that is not JSON');
+  // The two paths given the other way round: the card is read from the ONNX file; said so.
+  const goodCard = card({ version: '1.2.0' });
+  await assert.rejects(
+    cli(['install', goodCard, onnxPath, '--data-dir', data]),
+    (e: Error) => e instanceof ModelError && e.message.startsWith(`cannot read the card ${onnxPath}: `) && e.message.endsWith(`(the paths look swapped: ${goodCard} is JSON; install takes the .onnx file first, then its card.json)`),
+    'swapped paths are named as such',
+  );
   const text = join(dir, 'notes.onnx');
   writeFileSync(text, 'this is not a model, just text');
   // Which of the two paths is wrong is said; a zip (a .pth checkpoint given as the model) is named as such.
