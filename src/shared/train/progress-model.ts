@@ -15,7 +15,7 @@
 // moves at a stage's boundary, by what that stage taught, and otherwise falls with the clock.
 // Pure: the clock is passed in, so a scripted sequence of events tests it.
 import type { ModelModality } from '../model/model.types';
-import type { JobPhase, JobSpec } from './job.types';
+import type { JobPhase, JobSpec, SourceSpec } from './job.types';
 import type { ModalitySet } from './train.types';
 import { modalitiesOf } from './trainable';
 
@@ -52,7 +52,31 @@ const jitSec = (layers: number) => 3 + 2 * layers;
 const HEAD_FIT_OVERHEAD_SEC = 0.3;
 const HEAD_EPOCH_SEC = (windows: number) => 0.02 + 0.00005 * windows;
 const BASELINE_FOLD_SEC = (windows: number, features: number) => 0.1 + (0.003 * windows * features) / 193;
-const DATASET_SEC = (sources: number) => 2 + 3 * sources;
+/**
+ * One dataset of `recordings` recordings through the pipeline. Per recording, not per source: an
+ * EEGMAT folder is one source of 24 files, and 2 + 3 s per source gave the quick recipe's 12
+ * recordings 15 s, the default recipe's 77 30 s. Measured in CPU seconds (the load-free share of a
+ * stage; 2026-11-27, quick recipe): the datasets 2.3 s, the rest of the run 10.7 s, where the priors
+ * said 15 and 34 — so a run's pace, first taken from its datasets, was half what the later stages
+ * showed, and the ETA after them half the time left (33 s said, 175 s to go on a loaded machine).
+ */
+const DATASET_SEC = (recordings: number) => 0.5 + 0.45 * recordings;
+/** Recordings per source as the spec tells (an EEGMAT folder: its subjects' two files each). */
+const EEGMAT_GUESS_SUBJECTS = 12; // the 12 of ../shared/data
+const FOLDER_GUESS_RECORDINGS = 10;
+const DREAMER_CLIPS = 23 * 18; // subjects × film clips
+function recordingsOf(s: SourceSpec): number {
+  switch (s.kind) {
+    case 'eegmat':
+      return 2 * (s.subjects?.length ?? EEGMAT_GUESS_SUBJECTS);
+    case 'folder':
+      return FOLDER_GUESS_RECORDINGS;
+    case 'dreamer':
+      return DREAMER_CLIPS;
+    default:
+      return 1;
+  }
+}
 const EXPORT_SEC = 3;
 
 const GUESS = { windows: 574, subjects: 12, eegChannels: 19, ecgChannels: 1, corpusWindows: 500 };
@@ -78,7 +102,7 @@ export function jobStages(spec: JobSpec, phases: readonly JobPhase[], sizes: Sta
     if (phase === 'datasets') {
       const open = (p: JobPhase) => phases.includes(p) && !done.includes(p);
       const specs = [open('evaluate') || open('final-fit') ? spec.dataset : null, open('pretrain-eeg') ? spec.corpora.eeg : null, open('pretrain-ecg') ? spec.corpora.ecg : null].filter((d) => d !== undefined && d !== null);
-      out.push({ id: phase, priorSec: specs.reduce((s, d) => s + DATASET_SEC(d.sources.length), 0) });
+      out.push({ id: phase, priorSec: specs.reduce((s, d) => s + DATASET_SEC(d.sources.reduce((n, src) => n + recordingsOf(src), 0)), 0) });
     } else if (phase === 'pretrain-ecg' || phase === 'pretrain-eeg') {
       const m: ModelModality = phase === 'pretrain-eeg' ? 'eeg' : 'ecg';
       const p = spec.pretrain[m]!;

@@ -177,6 +177,27 @@ describe('jobStages', () => {
     assert.ok(sec.datasets > sec['pretrain-eeg'], `datasets ${sec.datasets} s, EEG pretraining ${sec['pretrain-eeg'].toFixed(1)} s`);
   });
 
+  test("datasets weigh their recordings, not their sources: the quick recipe's ETA after its datasets is the time left (it said half)", () => {
+    const spec = quickRecipe('/d');
+    const sized = { labelled: { windows: 189, subjects: 4, channels: { eeg: 19, ecg: 1 } }, corpora: { ecg: { windows: 48, channels: 1 }, eeg: { windows: 48, channels: 19 } } };
+    const st = jobStages(spec, ['datasets', 'pretrain-ecg', 'pretrain-eeg', 'evaluate', 'final-fit'], sized);
+    // An EEGMAT folder of 4 subjects (8 files) and two of one subject (2 files each): 12 recordings, three datasets.
+    const eegmatOf = (n: number) => ({ ...spec, dataset: { ...spec.dataset!, sources: [{ kind: 'eegmat' as const, dir: '/d', subjects: Array.from({ length: n }, (_, i) => `Subject0${i}`) }] } });
+    const datasetsOf = (n: number) => jobStages(eegmatOf(n), ['datasets', 'evaluate'])[0].priorSec;
+    assert.ok(datasetsOf(8) > 1.8 * datasetsOf(4), `8 subjects ${datasetsOf(8)} s, 4 subjects ${datasetsOf(4)} s`);
+    // The quick recipe's stages in CPU seconds (the load-free cost; measured 2026-11-27 on the
+    // development machine under a load of 25): datasets 2.3, ECG pretraining 1.6, EEG 2.4,
+    // embeddings 4.5, folds 1.7, baseline 0.4, final fit 0.1. At any pace f, after the datasets the
+    // ETA is the rest's 10.7·f; a datasets prior of 15 s made it 5.2·f.
+    const cpu: Record<string, number> = { datasets: 2.3, 'pretrain-ecg': 1.6, 'pretrain-eeg': 2.4, 'evaluate:embeddings': 4.5, 'evaluate:folds': 1.7, 'evaluate:baseline': 0.4, 'final-fit': 0.1 };
+    assert.deepEqual(st.map((x) => x.id), Object.keys(cpu));
+    for (const pace of [1, 4, 12]) {
+      const samples = play(st, st.map((x) => ({ id: x.id, unitSec: units(4, (cpu[x.id] * pace) / 4) })));
+      const after = samples.find((x) => x.id === 'pretrain-ecg')!;
+      assert.ok(after.eta !== null && Math.abs(after.eta - after.left) <= 0.25 * after.left, `pace ${pace}: after the datasets the ETA is ${after.eta} s, ${after.left.toFixed(1)} s left`);
+    }
+  });
+
   test('only the phases the job has; end-to-end fine-tuning folds its encoders into the fold fits', () => {
     const spec = defaultRecipe({ dataDir: '/d' });
     const st = jobStages({ ...spec, finetune: { ...spec.finetune!, freeze: 'none' } }, ['datasets', 'evaluate', 'export']);
