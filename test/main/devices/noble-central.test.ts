@@ -12,6 +12,8 @@ class ScanRadio extends EventEmitter {
   starts = 0;
   stops = 0;
   scanning = false;
+  /** connectAsync calls on the peripherals it made. */
+  connects = 0;
   async startScanningAsync(): Promise<void> {
     this.starts++;
     this.scanning = true;
@@ -28,7 +30,9 @@ class ScanRadio extends EventEmitter {
       address: id,
       rssi: -60,
       advertisement: { localName: name, serviceUuids },
-      connectAsync: async () => undefined,
+      connectAsync: async () => {
+        this.connects++;
+      },
       discoverAllServicesAndCharacteristicsAsync: async () => ({ services: [], characteristics: [] }),
       once: () => undefined,
       disconnectAsync: async () => undefined,
@@ -53,6 +57,37 @@ describe('NobleCentral scanning', () => {
     // the bound: 1 s was a deadline a loaded machine could miss).
     assert.ok(Date.now() - t0 < 5000, `connected after ${Date.now() - t0} ms`);
     assert.deepEqual([radio.starts, radio.stops, radio.scanning], [1, 1, false]);
+  });
+
+  test('a device not heard lately is listened for first: one switched off since a scan is "not found", as one never heard, not a blind connect that times out', async () => {
+    const radio = new ScanRadio();
+    let nowMs = 0;
+    const c = new NobleCentral(async () => radio as unknown as Awaited<ReturnType<NonNullable<ConstructorParameters<typeof NobleCentral>[0]>>>, () => nowMs);
+    // A user's Scan hears the strap.
+    const heard: string[] = [];
+    setTimeout(() => radio.advertise('aa:bb', 'Polar H10 1234'), 20);
+    await c.scan({ durationMs: 300 }, (ad) => heard.push(ad.id));
+    assert.deepEqual(heard, ['aa:bb'], 'the scan heard it');
+    // Connected 2 s later: heard lately, no second scan.
+    nowMs = 2_000;
+    const link = await c.connect('aa:bb', 300);
+    assert.equal(link.id, 'aa:bb', 'connects');
+    assert.equal(radio.starts, 1, 'heard lately: connected without listening again');
+    // Switched off; a connect a minute later listens for it (300 ms here), hears nothing, and says
+    // what an attempt for a device never heard says. Before, it connected to the stale peripheral.
+    nowMs = 62_000;
+    await assert.rejects(
+      c.connect('aa:bb', 300),
+      (e: Error) => /Bluetooth device aa:bb not found \(out of range, switched off, or connected to another app\?\)/.test(e.message),
+      'not found, as for a device never heard',
+    );
+    assert.equal(radio.starts, 2, 'it listened for the device first');
+    assert.equal(radio.connects, 1, 'no connect to the stale peripheral');
+    await assert.rejects(c.connect('cc:dd', 300), (e: Error) => /Bluetooth device cc:dd not found \(out of range/.test(e.message), 'a device never heard: the same words');
+    // Back on: heard while listening, connects.
+    nowMs = 70_000;
+    setTimeout(() => radio.advertise('aa:bb', 'Polar H10 1234'), 20);
+    assert.equal((await c.connect('aa:bb', 2_000)).id, 'aa:bb', 'heard again: connects');
   });
 
   test("a waiting device's scan ending does not stop the radio under a user's Scan: it keeps finding devices", async () => {

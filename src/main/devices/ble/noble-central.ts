@@ -59,6 +59,14 @@ async function poweredOn(noble: Noble): Promise<void> {
 
 /** How long a connect listens for a device it has not heard yet, at most, ms. */
 const CONNECT_SCAN_MS = 8_000;
+/**
+ * A device last heard longer ago than this (ms) is listened for before a connect: one switched off
+ * or gone out of range since (or that stopped advertising to keep a link) was else connected to
+ * blind, from the peripheral a scan once found, and the attempt waited out its whole connect
+ * timeout ("connecting to … took longer than 10 s") where an attempt for a device not heard yet
+ * said "not found (out of range, switched off …)": two messages for one absent device.
+ */
+const HEARD_LATELY_MS = 10_000;
 
 export class NobleCentral implements BleCentral {
   /** Peripherals seen while scanning, by id: noble connects only to discovered peripherals. */
@@ -70,8 +78,14 @@ export class NobleCentral implements BleCentral {
    */
   private scanners = 0;
 
-  /** `load` is noble by default; tests hand in an object with noble's scanning surface. */
-  constructor(private readonly load: () => Promise<Noble> = loadNoble) {}
+  /** When each peripheral in `seen` was last heard advertising (`now()`, ms). */
+  private readonly heardAt = new Map<string, number>();
+
+  /** `load` is noble by default; tests hand in an object with noble's scanning surface (and a clock, ms). */
+  constructor(
+    private readonly load: () => Promise<Noble> = loadNoble,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   async scan(opts: BleScanOptions, onFound: (ad: BleAdvertisement) => void): Promise<void> {
     const noble = await this.load();
@@ -81,6 +95,7 @@ export class NobleCentral implements BleCentral {
     const want = opts.serviceUuids?.length ? new Set(opts.serviceUuids) : null;
     const onDiscover = (p: Peripheral) => {
       this.seen.set(p.id, p);
+      this.heardAt.set(p.id, this.now());
       const ad: BleAdvertisement = { id: p.id, address: p.address, name: p.advertisement?.localName ?? '', rssi: p.rssi, serviceUuids: p.advertisement?.serviceUuids ?? [] };
       // Filtered here, not by the radio: the one radio scan serves every scanner.
       if (want && !ad.serviceUuids.some((u) => want.has(u))) return;
@@ -106,12 +121,13 @@ export class NobleCentral implements BleCentral {
   async connect(id: string, timeoutMs: number, signal?: AbortSignal): Promise<BleLink> {
     signal?.throwIfAborted();
     let p = this.seen.get(id);
-    if (!p) {
+    if (!p || !(this.now() - (this.heardAt.get(id) ?? -Infinity) <= HEARD_LATELY_MS)) {
       // Listening is the only way to know the device is there: it ends the moment the device is
       // heard (a headset just switched on connects in well under a second, not after 8 s).
+      const from = this.now();
       await this.scan({ durationMs: Math.min(timeoutMs, CONNECT_SCAN_MS), until: (ad) => ad.id === id, signal }, () => undefined);
       signal?.throwIfAborted();
-      p = this.seen.get(id);
+      p = (this.heardAt.get(id) ?? -Infinity) >= from ? this.seen.get(id) : undefined;
     }
     if (!p) throw new DeviceError('unavailable', `Bluetooth device ${id} not found (out of range, switched off, or connected to another app?)`);
     const peripheral = p;
