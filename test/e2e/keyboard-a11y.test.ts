@@ -281,6 +281,32 @@ describe('Keyboard and accessibility across views (Chromium, serve mode)', { ski
     }
   });
 
+  test('Card: the focus is in the card as it appears, before the next key is handled, not a frame later', async () => {
+    const card = page.locator('[data-testid^="card-"]').first();
+    await card.focus();
+    // A key typed right after the card appears (Escape, Tab) is a task after the render that added
+    // it: where the focus is then is where that key goes. Focused in an effect, a frame later, it was
+    // still on Card: Escape did not close the card, Tab went on from Card.
+    const seen = await card.evaluate(
+      (button) =>
+        new Promise<string>((resolve) => {
+          const mo = new MutationObserver(() => {
+            if (!document.querySelector('[data-testid="model-card"]')) return;
+            mo.disconnect();
+            setTimeout(() => {
+              const a = document.activeElement;
+              resolve(a?.closest('[data-testid="model-card"]') ? 'in the card' : `${a?.tagName} ${a?.getAttribute('aria-label') ?? a?.getAttribute('data-testid') ?? ''}`);
+            });
+          });
+          mo.observe(document.body, { childList: true, subtree: true });
+          (button as HTMLElement).click();
+        }),
+    );
+    assert.equal(seen, 'in the card', `where a key typed as the card appears lands: ${seen}`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="model-card"]', { state: 'detached', timeout: 5000 });
+  });
+
   test('dismissing an error moves the focus to the next Dismiss, and to the view after the last', async () => {
     // Its own page: the errors thrown here are not the main page's problems.
     const p = await app.browser.newPage({ viewport: { width: 1300, height: 900 } });

@@ -258,8 +258,9 @@ export default function ModelsView({ client, live }: ViewProps) {
     returnFocus(el);
   }, [cardText]);
   // The card opens under the grid, mostly below the fold (and the list on a narrow window): brought
-  // into view and focused, or Card seemed to do nothing.
-  useEffect(() => {
+  // into view and focused, or Card seemed to do nothing. In a layout effect, as the card appears: in
+  // an effect, a frame later, a key typed at once still went to Card (Escape did not close the card).
+  useLayoutEffect(() => {
     cardHeading.current?.scrollIntoView({ block: 'start' });
     cardHeading.current?.focus({ preventScroll: true });
   }, [cardOpened]);
