@@ -73,6 +73,8 @@ export interface ChannelDetail {
   physicalRange: [number, number] | null;
   transducer: string;
   prefilter: string;
+  /** An imported channel's place among its file's signals (ImportedChannel.fileIndex), else null. */
+  fileIndex: number | null;
 }
 
 export interface SessionStream {

@@ -3,7 +3,7 @@
 // name through DbClient, so a function's name and signature here are the protocol.
 import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
-import type { Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
+import type { ChannelInfo, Gap, GapReason, Modality, StreamInfo } from '../../shared/stream.types';
 import {
   MARKER_SOURCES,
   MAX_MARKER_LABEL_CHARS,
@@ -443,8 +443,13 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
   );
   return rows.map((r) => {
     const ch = channelsOf.all(r.id);
-    // Everything the source announced (latencySec, rangeUv …), with the stored columns on top.
-    const announced = JSON.parse(r.info_json) as Partial<StreamInfo>;
+    // Everything the source announced (latencySec, rangeUv …), with the stored columns on top; an
+    // imported channel's place in its file is kept beside it (storedInfoJson), not in the info.
+    const announced = JSON.parse(r.info_json) as Partial<StreamInfo> & { channels?: StoredChannelInfo[] };
+    const fileIndexOf = (i: number): number | null => {
+      const v = announced.channels?.[i]?.fileIndex;
+      return Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : null;
+    };
     const info: StreamInfo = {
       ...announced,
       id: r.stream_key,
@@ -453,7 +458,10 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
       deviceModel: r.device_model,
       modality: r.modality,
       nominalRateHz: r.nominal_rate_hz,
-      channels: ch.map((c, i) => ({ ...announced.channels?.[i], label: c.label, unit: c.unit, resolution: c.resolution })),
+      channels: ch.map((c, i) => {
+        const { fileIndex: _, ...rest } = announced.channels?.[i] ?? {};
+        return { ...rest, label: c.label, unit: c.unit, resolution: c.resolution };
+      }),
     };
     return {
       id: r.id,
@@ -461,11 +469,12 @@ function streamsOf(db: ReadableDb, sessionId: number): SessionStream[] {
       deviceKey: r.device_key,
       montagePositions: ch.map((c) => c.montage_position),
       offsets: ch.map((c) => c.value_offset),
-      channelDetails: ch.map((c) => ({
+      channelDetails: ch.map((c, i) => ({
         kind: c.kind,
         physicalRange: c.physical_min !== null && c.physical_max !== null ? ([c.physical_min, c.physical_max] as [number, number]) : null,
         transducer: c.transducer,
         prefilter: c.prefilter,
+        fileIndex: fileIndexOf(i),
       })),
       clockModel: r.clock_model ? (JSON.parse(r.clock_model) as ClockModelInfo) : null,
       sampleCount: r.sample_count,
@@ -493,6 +502,20 @@ export function getSession(db: ReadableDb, id: number): SessionDetail {
 
 // ---------------------------------------------------------------------------------------------
 // Streams
+
+/** A channel of a stream's stored info_json: the announced ChannelInfo and, for an imported file's, its place in the file. */
+type StoredChannelInfo = Partial<ChannelInfo> & { fileIndex?: unknown };
+
+/**
+ * A stream's info as stored (streams.info_json), each imported channel's place among its file's
+ * signals (ChannelDetail.fileIndex) beside its announced fields: an export writes the file's own
+ * order back from it. Kept in the JSON the stream already has rather than a column of its own: no
+ * schema change, and a library from before it reads as having none (stream order).
+ */
+function storedInfoJson(info: StreamInfo, details: NewStream['channelDetails']): string {
+  if (!details?.some((d) => d?.fileIndex != null)) return JSON.stringify(info);
+  return JSON.stringify({ ...info, channels: info.channels.map((c, i): StoredChannelInfo => (details[i]?.fileIndex != null ? { ...c, fileIndex: details[i]!.fileIndex } : c)) });
+}
 
 /** Registers a stream (and its device, once per session); returns the stream's row id. */
 export function addStream(db: WritableDb, sessionId: number, s: NewStream): number {
@@ -524,7 +547,7 @@ export function addStream(db: WritableDb, sessionId: number, s: NewStream): numb
           info.modality,
           info.nominalRateHz,
           s.clockModel ? JSON.stringify(s.clockModel) : null,
-          JSON.stringify(info),
+          storedInfoJson(info, s.channelDetails),
           Number.isSafeInteger(s.openedSeq) && s.openedSeq! >= 0 ? s.openedSeq : null,
         ).lastInsertRowid,
     );

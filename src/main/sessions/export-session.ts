@@ -405,6 +405,7 @@ function* buildSessionRecording(db: ReadableDb, sessionId: number, from = -Infin
           ...(d?.physicalRange ? { physicalRange: d.physicalRange } : c.rangeUv ? { physicalRange: [-c.rangeUv, c.rangeUv] as [number, number] } : {}),
           ...(d?.transducer ? { transducer: d.transducer } : {}),
           ...(d?.prefilter ? { prefilter: d.prefilter } : {}),
+          ...(d?.fileIndex != null ? { fileIndex: d.fileIndex } : {}),
         };
       }),
       segments,

@@ -124,7 +124,7 @@ export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest,
     info: streamInfoFor(rec, s, i, deviceKey),
     montagePositions: s.channels.map((c) => c.position ?? ''),
     offsets: s.channels.map((c) => (Number.isFinite(c.offset) ? c.offset : 0)),
-    channelDetails: s.channels.map((c) => ({ kind: c.kind, physicalRange: c.physicalRange ?? null, transducer: c.transducer ?? '', prefilter: c.prefilter ?? '' })),
+    channelDetails: s.channels.map((c) => ({ kind: c.kind, physicalRange: c.physicalRange ?? null, transducer: c.transducer ?? '', prefilter: c.prefilter ?? '', fileIndex: c.fileIndex ?? null })),
     clockModel: { kind: 'file', offsetS: zero, driftPpm: 0, atDeviceTime: 0 },
     chunks: chunksOf(s, zero),
   }));

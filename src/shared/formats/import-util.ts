@@ -55,12 +55,16 @@ export interface StreamGroup<T> {
 /**
  * Groups channels into streams by (modality, rate), keeping file order: an EDF with 19 EEG
  * channels and one ECG at 500 Hz becomes an 'EEG' stream and an 'ECG' stream, which is
- * what the live pipeline expects of two devices.
+ * what the live pipeline expects of two devices. Each channel is stamped with its place in the
+ * file (fileIndex), which the grouping loses: MNE's test EDF (19 EEG, 2 EOG, a reference, 2 ECG,
+ * a trigger line) exported with its trigger line before the ECG, stream by stream.
  */
 export function streamGroups<T>(items: readonly T[], channelOf: (t: T) => ImportedChannel, rateOf: (t: T) => number): StreamGroup<T>[] {
   const groups = new Map<string, StreamGroup<T>>();
-  for (const t of items) {
-    const modality = modalityOfKind(channelOf(t).kind);
+  for (const [i, t] of items.entries()) {
+    const channel = channelOf(t);
+    channel.fileIndex = i;
+    const modality = modalityOfKind(channel.kind);
     const rateHz = rateOf(t);
     const key = `${modality}@${rateHz}`;
     let g = groups.get(key);

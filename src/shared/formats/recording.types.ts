@@ -55,6 +55,12 @@ export interface ImportedChannel extends ChannelInfo {
   prefilter?: string;
   /** Physical range the file declares, in `unit` (EDF phys min/max), if any. */
   physicalRange?: [number, number];
+  /**
+   * The channel's place among the file's signals (0-based), where the import grouped them into
+   * streams by modality and rate (streamGroups): an EDF/BDF export writes the signals back in this
+   * order, not stream by stream.
+   */
+  fileIndex?: number;
 }
 
 /** A stretch of samples without gaps. */

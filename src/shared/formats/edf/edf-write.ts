@@ -737,6 +737,12 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
   }
 
   if (signals.length === 0) fail('cannot-write', 'no channel whose values EDF can hold');
+  // An imported file's signals in its own order (ImportedChannel.fileIndex) rather than stream by
+  // stream, where every channel has a place and no two share one; a recording's stay by stream.
+  const places = signals.map((x) => x.stream.channels[x.channel].fileIndex);
+  if (places.every((f) => f !== undefined && Number.isFinite(f)) && new Set(places).size === places.length) {
+    signals.sort((a, b) => a.stream.channels[a.channel].fileIndex! - b.stream.channels[b.channel].fileIndex!);
+  }
   for (const [full, short] of edfLabels(signals.map((x) => x.label))) {
     warnings.push(`label "${full}" written as "${short}" (EDF labels hold 16 characters)`);
     for (const x of signals) if (x.label === full) x.label = short;
