@@ -58,10 +58,12 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     assert.equal(saved.paired[0].deviceId, id);
     // Its clock line, as the Live dashboard's card shows it (the same text function, from the
     // 'pipeline:clock' pushes): a few seconds in, the offset so far, the drift still being estimated.
+    // The Cyton counts its samples from the connect: its offset is the host time of its device time
+    // 0, said as that time of day ('device time 0 at 14:03:07.412'), not as a 13-digit host epoch.
     const clock = `${row(id)} [data-testid="device-clock"][data-stream="${id}/eeg"]`;
-    await page.waitForFunction((sel) => /offset/.test(document.querySelector(sel)?.textContent ?? ''), clock, { timeout: 10_000 });
+    await page.waitForFunction((sel) => /device time 0 at/.test(document.querySelector(sel)?.textContent ?? ''), clock, { timeout: 10_000 });
     const first = (await page.textContent(clock)) ?? '';
-    assert.match(first, /^EEG clock: estimating drift… \(offset [+−][\d.]+ (ms|s) so far, (1 packet|\d+ packets)\)$/, "the row's clock line");
+    assert.match(first, /^EEG clock: estimating drift… \(device time 0 at \d\d:\d\d:\d\d\.\d{3} so far, (1 packet|\d+ packets)\)$/, "the row's clock line");
     // Pushed every 2 s, and the first push may come after one packet: the offset then still moves by
     // a loaded machine's delivery delays (the earliest arrivals set it). The line is compared with the
     // core's offset until a push shows it within 50 ms (the pty's delivery, milliseconds, in 2 s).
@@ -70,10 +72,14 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     for (const deadline = Date.now() + 15_000; ; ) {
       const line = (await page.textContent(clock)) ?? '';
       const core = coreOffset();
-      const m = /^EEG clock: (?:estimating drift… \()?offset ([+−])([\d.]+) (ms|s)/.exec(line);
+      const m = /^EEG clock: (?:estimating drift… \()?device time 0 at (\d\d):(\d\d):(\d\d\.\d{3})/.exec(line);
       assert.ok(m, `the row's clock line: '${line}'`);
-      const shownS = (m[1] === '−' ? -1 : 1) * Number(m[2]) * (m[3] === 'ms' ? 1e-3 : 1);
-      if (Math.abs(shownS - core) < 0.05) break;
+      // Local time of day, as the page (on this machine, in its time zone) writes it.
+      const shownS = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+      const d = new Date(core * 1000);
+      const coreDayS = d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds() + (core - Math.floor(core));
+      const off = Math.abs(shownS - coreDayS);
+      if (Math.min(off, 86_400 - off) < 0.05) break;
       seen.push(`shown ${shownS} s, the core's ${core} s`);
       assert.ok(Date.now() < deadline, `the row's offset never came within 50 ms of the core's in 15 s: ${seen.join('; ')}`);
       await new Promise((r) => setTimeout(r, 250));

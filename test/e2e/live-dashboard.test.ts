@@ -111,7 +111,8 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     // The headset has streamed for a while: converged. Demo headset: its crystal runs +30 ppm fast.
     await page.waitForSelector(`${eegLine}[data-converged="true"]`, { timeout: 20_000 });
     const text = (await page.textContent(eegLine)) ?? '';
-    const m = /^EEG clock: offset [+−][\d.]+ (ms|s) · runs ([\d.]+) ± ([\d.]+) ppm (fast|slow) · fit [\d.]+ ms · jitter [\d.]+ ms$/.exec(text);
+    // The demo headset counts from its power-on: its offset is said as the host time of its device time 0.
+    const m = /^EEG clock: device time 0 at (\d\d:\d\d:\d\d\.\d{3}) · runs ([\d.]+) ± ([\d.]+) ppm (fast|slow) · fit [\d.]+ ms · jitter [\d.]+ ms$/.exec(text);
     assert.ok(m, `headset clock line: '${text}'`);
     const [shown, sd, way] = [Number(m[2]), Number(m[3]), m[4]];
     const core = app.serve.core.hub.clockStates!().find((c) => c.streamId.startsWith(`${eegId}/`))!.clock;
@@ -135,7 +136,7 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     );
     // 10 s of its data on, the drift is estimated (loosely at first: the ± says how loosely).
     await page.waitForSelector(`${card} [data-testid="device-clock"][data-converged="true"]`, { timeout: 25_000 });
-    assert.match((await page.textContent(`${card} [data-testid="device-clock"]`)) ?? '', /^ECG clock: offset [+−][\d.]+ (ms|s) · runs (at the host rate \(± [\d.]+ ppm\)|[\d.]+ ± [\d.]+ ppm (fast|slow))/);
+    assert.match((await page.textContent(`${card} [data-testid="device-clock"]`)) ?? '', /^ECG clock: (offset [+−][\d.]+ (ms|s)|device time 0 at (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d{3}) · runs (at the host rate \(± [\d.]+ ppm\)|[\d.]+ ± [\d.]+ ppm (fast|slow))/);
   });
 
   test('with every device off each panel says so instead of showing its last figures; on again, all comes back', async () => {
