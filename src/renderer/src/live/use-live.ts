@@ -4,7 +4,7 @@
 // and each panel renders once, with the latest, when the page is shown again. In the soak
 // (bench/soak.bench.ts --hidden) that took a hidden dashboard's main thread from 16 % to 7 % busy
 // and its renderer from 15 % to 11 % of a core (the rest is the model's worker, which must run).
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveStore } from './live-store';
 
 /** What a RenderGate needs from the page (a test passes fakes). */
@@ -101,17 +101,20 @@ const PAGE: RenderGateEnv = {
 const gates = new Set<RenderGate>();
 let listening = false;
 
+function addGate(gate: RenderGate): void {
+  gates.add(gate);
+  if (listening) return;
+  listening = true;
+  document.addEventListener('visibilitychange', () => {
+    for (const g of gates) g.visibilityChanged();
+  });
+}
+
 export function useLive(store: LiveStore, maxHz = 4): number {
   const [version, setVersion] = useState(store.version);
   useEffect(() => {
     const gate = new RenderGate(() => setVersion(store.version), maxHz, PAGE, () => store.connection);
-    gates.add(gate);
-    if (!listening) {
-      listening = true;
-      document.addEventListener('visibilitychange', () => {
-        for (const g of gates) g.visibilityChanged();
-      });
-    }
+    addGate(gate);
     const unsubscribe = store.subscribe(() => gate.changed());
     gate.changed();
     return () => {
@@ -121,4 +124,32 @@ export function useLive(store: LiveStore, maxHz = 4): number {
     };
   }, [store, maxHz]);
   return version;
+}
+
+/**
+ * State changed by pushes that can come a thousand a second (markers from a stimulus script): each
+ * update applies at once to the value kept, and the component renders it through a RenderGate, at
+ * most maxHz times a second (a render per marker took the record bar's page ~1 s of main thread per
+ * 10 000 markers, beside the traces' frames).
+ */
+export function useGatedState<T>(initial: T, maxHz = 4): [T, (update: (value: T) => T, now?: boolean) => void] {
+  const latest = useRef(initial);
+  const [value, setValue] = useState(initial);
+  const gate = useRef<RenderGate | null>(null);
+  gate.current ??= new RenderGate(() => setValue(latest.current), maxHz, PAGE);
+  useEffect(() => {
+    const g = gate.current!;
+    addGate(g);
+    return () => {
+      gates.delete(g);
+      g.dispose();
+    };
+  }, []);
+  // `now`: rendered at once, as a plain state would be (a reset as a recording starts).
+  const update = useCallback((fn: (value: T) => T, now = false) => {
+    latest.current = fn(latest.current);
+    if (now) setValue(latest.current);
+    else gate.current!.changed();
+  }, []);
+  return [value, update];
 }

@@ -14,6 +14,7 @@ import { formatBytes, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { useCalmText } from '../../shell/calm-status';
+import { useGatedState } from '../../live/use-live';
 import { SamPanel } from './sam-panel';
 import { useReplayStatus } from './replay-panel';
 import './sessions.css';
@@ -26,11 +27,11 @@ export function useRecordingStatus(client: HeartMindClient): RecordingStatus | n
 
 /** The markers and self-reports of the session being recorded: those stored before this page looked, and each one pushed since. */
 function useRecordingEvents(client: HeartMindClient, sessionId: number | null): { markers: number; reports: number; last: Marker | null } {
-  const [events, setEvents] = useState<{ markers: number; reports: number; last: Marker | null }>({ markers: 0, reports: 0, last: null });
+  const [events, setEvents] = useGatedState<{ markers: number; reports: number; last: Marker | null }>({ markers: 0, reports: 0, last: null });
   const seen = useRef({ markers: new Set<number>(), reports: new Set<number>() });
   useEffect(() => {
     seen.current = { markers: new Set(), reports: new Set() };
-    setEvents({ markers: 0, reports: 0, last: null });
+    setEvents(() => ({ markers: 0, reports: 0, last: null }), true);
     if (sessionId === null) return;
     let live = true;
     const addMarkers = (list: Marker[]) => {
@@ -78,9 +79,9 @@ type Tally<T> = { count: number; last: T | null };
  * Sessions view said nothing of them). Cleared when a recording starts.
  */
 function useUnstoredMarkers(client: HeartMindClient, idle: boolean): Tally<{ label: string; source: string; time: number }> {
-  const [seen, setSeen] = useState<Tally<{ label: string; source: string; time: number }>>({ count: 0, last: null });
+  const [seen, setSeen] = useGatedState<Tally<{ label: string; source: string; time: number }>>({ count: 0, last: null });
   useEffect(() => {
-    if (!idle) return setSeen({ count: 0, last: null });
+    if (!idle) return setSeen(() => ({ count: 0, last: null }), true);
     return client.on('sessions:marker', ({ marker: m }) => {
       if (m.sessionId !== null || m.source === 'keyboard') return; // (this bar says its own M)
       setSeen((x) => ({ count: x.count + 1, last: { label: m.label, source: m.source, time: m.time } }));
