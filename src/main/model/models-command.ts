@@ -9,7 +9,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { formatBytes } from '../../shared/byte-size';
 import { renderModelCard } from '../../shared/model/card';
 import type { ModalityContract, ModelCard } from '../../shared/model/model.types';
-import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from './models.core';
+import { activeModelId, defaultBuiltinModelsDir, readActiveChoice, type ActiveChoice } from './models.core';
 import { ModelRegistry, type InstalledModel } from './registry';
 
 export const command: CliCommand = {
@@ -46,13 +46,15 @@ function inputText(card: ModelCard): string {
 const sizeText = (m: InstalledModel) => (m.onnxStamp ? formatBytes(m.sizeBytes) : 'cannot be read');
 
 /** Why the marked model runs, or why none does: the words the Models view would give. */
-function activeText(models: InstalledModel[], activeId: string | null, chosen: boolean): string {
+function activeText(models: InstalledModel[], activeId: string | null, choice: ActiveChoice): string {
+  const chosen = choice.chosenNone || (choice.activeId !== null && choice.activeId === activeId);
   if (!activeId) {
     if (!models.some((m) => m.problems.length === 0)) return 'no usable model is installed';
     return chosen ? 'none (Stop was chosen in Models; Use there runs one)' : 'none: a model runs once chosen with Use in the app\'s Models view';
   }
   const m = models.find((x) => x.id === activeId)!;
-  const why = chosen ? 'chosen with Use' : 'the shipped default: no model has been chosen';
+  // A choice saved for a model removed since gives way to the shipped default: not "no model has been chosen".
+  const why = chosen ? 'chosen with Use' : choice.activeId ? `the shipped default: the chosen model '${choice.activeId}' is no longer installed` : 'the shipped default: no model has been chosen';
   return `${activeId} (${why})${m.problems.length ? ', but it cannot be used now: see heartmind models show ' + activeId : ''}`;
 }
 
@@ -82,7 +84,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'list') {
     const choice = await readActiveChoice(userDir);
     const activeId = activeModelId(models, choice);
-    const chosen = choice.chosenNone || (choice.activeId !== null && choice.activeId === activeId);
     if (values.json) {
       io.out(JSON.stringify({ shippedDir: builtinDir, userDir, active: activeId, models: models.map((m) => ({ id: m.id, source: m.source, dir: m.dir, version: m.card?.version ?? null, name: m.card?.name ?? null, tasks: m.card?.config.tasks.map((t) => t.name) ?? [], input: m.card?.input ?? null, sizeBytes: m.sizeBytes, revision: m.revision, problems: m.problems })) }, null, 2));
       return 0;
@@ -98,7 +99,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.out(`${mark} ${m.id}  ${c?.version ?? '?'}  ${where}  ${what}`.trimEnd());
       if (m.problems.length) io.out(`    cannot be used: ${m.problems.join('; ')}`);
     }
-    io.out(`runs live: ${activeText(models, activeId, chosen)}`);
+    io.out(`runs live: ${activeText(models, activeId, choice)}`);
     return 0;
   }
 
@@ -125,7 +126,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   // remove
+  const choice = await readActiveChoice(userDir);
+  const ranLive = activeModelId(models, choice) === args[0];
   await registry.remove(args[0]);
   io.out(`removed model '${args[0]}' (predictions it stored with sessions stay)`);
+  // The model that ran live gone: which runs now, as list would say (an app running it stops it within a second).
+  if (ranLive) {
+    const after = registry.list();
+    io.out(`it ran live; runs live now: ${activeText(after, activeModelId(after, choice), choice)}`);
+  }
   return 0;
 }

@@ -142,8 +142,16 @@ test('remove: asks for --yes, deletes one of yours, refuses a shipped model; usa
   await usage(['show'], /show takes one model id, got none/);
   await usage(['install', 'a.onnx'], /install takes two paths/);
   await usage(['remove', 'mine', '--yes', '--json'], /--json applies to list and show/);
-  const r = await cli(['remove', 'mine', '--yes', '--data-dir', data]);
+  // 'mine' chosen with Use: its removal says which model runs live now (the shipped default).
+  writeFileSync(join(data, 'models', 'active-model.json'), JSON.stringify({ activeId: 'mine' }));
+  let r = await cli(['remove', 'mine', '--yes', '--data-dir', data]);
   assert.equal(r.code, 0, r.out);
   assert.ok(!existsSync(join(data, 'models', 'mine')), 'the folder is gone');
+  assert.equal(r.out, "removed model 'mine' (predictions it stored with sessions stay)\nit ran live; runs live now: shipped (the shipped default: the chosen model 'mine' is no longer installed)", r.out);
+  assert.match((await cli(['list', '--data-dir', data])).out, /^runs live: shipped \(the shipped default: the chosen model 'mine' is no longer installed\)$/m, 'list says the same');
+  // A model that did not run live: nothing more said.
+  await writeModelDir(join(data, 'models'), sampleCard({ id: 'other' }), onnx);
+  r = await cli(['remove', 'other', '--yes', '--data-dir', data]);
+  assert.equal(r.out, "removed model 'other' (predictions it stored with sessions stay)", r.out);
   await assert.rejects(cli(['remove', 'shipped', '--yes', '--data-dir', data]), (e: Error) => e instanceof ModelError && /built-in model and cannot be removed/.test(e.message));
 });
