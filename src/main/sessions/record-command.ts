@@ -13,6 +13,7 @@ import type { Core } from '../core/core.types';
 import { plural } from '../../shared/plural';
 import { formatBytes } from '../../shared/byte-size';
 import { addMarkerOriginFlags } from '../markers/marker-server';
+import type { LogEntry } from '../../shared/log.types';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 /** How the core logs the sessions area's failed start (areaDownMessage). */
@@ -22,6 +23,22 @@ const LABEL_SHOWN_CHARS = 80;
 /** A recording with no samples yet this long after its start is said to have none (a paired device takes a few seconds to connect). */
 const NO_SAMPLES_WARN_MS = 5000;
 const shownLabel = (label: string) => JSON.stringify(label.length > LABEL_SHOWN_CHARS ? `${label.slice(0, LABEL_SHOWN_CHARS - 1)}…` : label);
+
+/**
+ * What `record` prints on stderr for a core log entry, or null: warnings and errors, except the ones
+ * the command reports as its own error (the sessions area down, said once; a refused record
+ * request); and a device whose trouble was said streaming again, or the output read as if it stayed
+ * away until the end ("streaming → reconnecting", then nothing). `troubled`: the log sources
+ * (`device:<id>`) with a warning said and no return to streaming since; updated here.
+ */
+export function logLineShown(e: Pick<LogEntry, 'level' | 'source' | 'message'>, troubled: Set<string>): string | null {
+  const line = `${e.level}: [${e.source}] ${e.message}`;
+  if (e.level === 'info' && e.message.endsWith('→ streaming') && troubled.delete(e.source)) return line;
+  if (e.level !== 'warn' && e.level !== 'error') return null;
+  if (e.source === 'core' && (e.message.startsWith(SESSIONS_DOWN) || e.message.startsWith('hm:sessions:record-'))) return null;
+  if (e.source.startsWith('device:')) troubled.add(e.source);
+  return line;
+}
 
 export const command: CliCommand = {
   usage: [
@@ -98,8 +115,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     } else if (onEvent) onEvent(msg);
     else if (msg.type === 'sessions:marker' || msg.type === 'sessions:self-report') early.push(msg);
   };
-  // Warnings and errors go to stderr, except the ones this command reports as its own error: the
-  // sessions area down (said once, below) and a refused record request.
+  // Warnings and errors go to stderr (logLineShown).
+  const troubled = new Set<string>();
   const core = await startCore({
     runtime: 'serve',
     // The sessions area as `record` has it: markers come through the endpoint alone (no page, no keys).
@@ -111,9 +128,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
       // said only in the usage text, which names the default.
       if (e.source === 'markers' && e.level === 'info' && e.message.startsWith('markers: ') && !values.json) io.out(e.message);
-      if (e.level !== 'warn' && e.level !== 'error') return;
-      if (e.source === 'core' && (e.message.startsWith(SESSIONS_DOWN) || e.message.startsWith('hm:sessions:record-'))) return;
-      io.err(`${e.level}: [${e.source}] ${e.message}`);
+      const line = logLineShown(e, troubled);
+      if (line) io.err(line);
     },
   });
   const libraryProblem = core.handlers.areaProblem('sessions');
