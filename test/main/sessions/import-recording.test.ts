@@ -10,6 +10,7 @@ import { readRecordingFiles } from '../../../src/main/formats/read-recording-fil
 import { FormatError } from '../../../src/shared/formats/format-error';
 import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
 import { tempDir } from '../db/db-test-util';
+import { longestStall } from '../../fixtures/event-loop-stall';
 
 const DATA = resolve('..', 'shared', 'data');
 const skip = !existsSync(DATA) && 'needs ../shared/data';
@@ -212,19 +213,8 @@ test('the file is read and parsed in a worker thread: the main thread keeps runn
   importRecording(files);
   const parseMs = performance.now() - t0;
   // …and the longest this thread waits for a timer while the import runs.
-  let longest = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 5);
-  try {
-    const s = await importRecordingFile(db, { path: file }, ctx);
-    assert.equal(s.sampleCount, 427_310);
-  } finally {
-    clearInterval(timer);
-  }
+  const { stallMs: longest, value: s } = await longestStall(() => importRecordingFile(db, { path: file }, ctx));
+  assert.equal(s.sampleCount, 427_310);
   assert.ok(longest < parseMs / 2, `main thread held for ${longest.toFixed(0)} ms; the parse alone takes ${parseMs.toFixed(0)} ms`);
   const bad = join(tempDir(t), 'bad.edf');
   writeFileSync(bad, '0       ' + 'x'.repeat(300));

@@ -3,35 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RenderGate, type RenderGateEnv } from '../../../src/renderer/src/live/use-live';
+import { handClock } from '../../fixtures/hand-clock';
 
-/** A page with a hand-driven clock and timers. */
+/** A page with a hand-driven clock and timers, hidden or shown. */
 function fakePage() {
-  let now = 0;
+  const clock = handClock();
   let hidden = false;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const env: RenderGateEnv = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = nextId++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-    hidden: () => hidden,
-  };
-  /** Moves the clock to `t` ms, firing due timers in order. */
-  const advance = (t: number) => {
-    for (;;) {
-      const due = [...timers.entries()].filter(([, x]) => x.at <= t).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].fn();
-    }
-    now = t;
-  };
-  return { env, advance, timers, setHidden: (h: boolean) => void (hidden = h) };
+  const env: RenderGateEnv = { ...clock.env, hidden: () => hidden };
+  return { ...clock, env, setHidden: (h: boolean) => void (hidden = h) };
 }
 
 /** The store changing every `everyMs` from `from` to `to` (ms), as the core's pushes make it. */

@@ -2,34 +2,10 @@
 // first line and then one summary per CALM_STATUS_MS, never a line per change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALM_STATUS_MS, CalmText, type CalmTextEnv } from '../../../src/renderer/src/shell/calm-status';
+import { CALM_STATUS_MS, CalmText } from '../../../src/renderer/src/shell/calm-status';
+import { handClock } from '../../fixtures/hand-clock';
 
-function fakePage() {
-  let now = 0;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const env: CalmTextEnv = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = nextId++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-  };
-  /** Moves the clock to `t` ms, firing due timers in order. */
-  const advance = (t: number) => {
-    for (;;) {
-      const due = [...timers.entries()].filter(([, x]) => x.at <= t).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].fn();
-    }
-    now = t;
-  };
-  return { env, advance, timers };
-}
+const fakePage = handClock;
 
 function rig() {
   const page = fakePage();
