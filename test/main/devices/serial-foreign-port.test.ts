@@ -104,8 +104,10 @@ describe('a Cyton whose port another device takes', { skip: NEED_SOCAT }, () => 
     assert.equal(t.src.status().state, 'reconnecting', 'still trying (its dongle may come back)');
     assert.match(t.src.status().problem?.message ?? '', new RegExp(`not a byte from ${t.pty.app.replace(/[/.]/g, '.')} after 2 soft resets, 0.6 s each — is it an OpenBCI dongle\\?`));
     // Try now: one more probe, then quiet again.
+    // The probe takes ~1.2 s: waited for (a loaded machine is slower), then quiet for 1.5 s more.
     t.src.retryNow();
-    await sleep(2500);
+    await waitFor('the probe of Try now', () => t.sent().length >= 6, 8000);
+    await sleep(1500);
     assert.equal(t.sent(), 'svsvsv', `Try now probed once: ${JSON.stringify(t.sent())}`);
     // Its own dongle plugged back in the silent device's place: a new node, tried at once.
     await t.dongleBack();
