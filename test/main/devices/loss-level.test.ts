@@ -17,16 +17,11 @@ import { rig } from '../hub/hub-rig';
 
 const EEG: StreamInfo = { id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', deviceModel: 'cyton', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 };
 
-async function streaming() {
-  let ctx!: DriverContext;
-  const clock = { t: 1000, now: () => clock.t };
-  const logs: LogEntry[] = [];
-  const statuses: DeviceStatus[] = [];
+/** A driver that opens at once and hands the test its DriverContext, to play the device through. */
+function openingDriver(d: Pick<DeviceDriver, 'deviceId' | 'name' | 'model' | 'transport'>): { driver: DeviceDriver; ctx: () => DriverContext } {
+  let ctx: DriverContext | null = null;
   const driver: DeviceDriver = {
-    deviceId: 'cyton:/dev/ttyUSB9',
-    name: 'OpenBCI Cyton (/dev/ttyUSB9)',
-    model: 'cyton',
-    transport: 'serial',
+    ...d,
     clockKind: 'counter',
     streamIds: [],
     open: async (c) => {
@@ -34,9 +29,27 @@ async function streaming() {
       return { close: async () => undefined };
     },
   };
+  return { driver, ctx: () => ctx! };
+}
+
+/** Waits (up to 10 s) until `src` streams. */
+async function untilStreaming(src: ManagedSource): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (src.state !== 'streaming') {
+    assert.ok(Date.now() < deadline, `the source streams (state ${src.state})`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+async function streaming() {
+  const clock = { t: 1000, now: () => clock.t };
+  const logs: LogEntry[] = [];
+  const statuses: DeviceStatus[] = [];
+  const { driver, ctx: driverCtx } = openingDriver({ deviceId: 'cyton:/dev/ttyUSB9', name: 'OpenBCI Cyton (/dev/ttyUSB9)', model: 'cyton', transport: 'serial' });
   const src = new ManagedSource(driver, { hostClock: clock, log: (e) => logs.push(e), policy: { stallTimeoutMs: 60_000 } });
   void src.start({ streams: () => undefined, chunk: () => undefined, gap: () => undefined, status: (s) => statuses.push(s) });
-  while (src.state !== 'streaming') await new Promise((r) => setTimeout(r, 5));
+  await untilStreaming(src);
+  const ctx = driverCtx();
   ctx.streams([EEG]);
   let index = 0;
   /** `seconds` of 0.1-s chunks at 250 Hz, of which `lostEach` samples each are lost (counted by the device). */
@@ -103,26 +116,11 @@ describe('packet loss: a note, or a warning when it is a large share', () => {
   test('through the hub, a Muse losing a packet a second: each loss said once (the pipeline\'s line), repeats held back', async () => {
     const MUSE: StreamInfo = { ...EEG, id: 'muse:x/eeg', deviceId: 'muse:x', deviceModel: 'muse-s', nominalRateHz: 256 };
     const r = rig();
-    let ctx!: DriverContext;
-    const driver: DeviceDriver = {
-      deviceId: 'muse:x',
-      name: 'Muse S',
-      model: 'muse-s',
-      transport: 'ble',
-      clockKind: 'counter',
-      streamIds: [],
-      open: async (c) => {
-        ctx = c;
-        return { close: async () => undefined };
-      },
-    };
+    const { driver, ctx: driverCtx } = openingDriver({ deviceId: 'muse:x', name: 'Muse S', model: 'muse-s', transport: 'ble' });
     const src = new ManagedSource(driver, { hostClock: r.clock, log: (e) => r.logs.push(e), policy: { stallTimeoutMs: 600_000 } });
     void r.hub.addSource(src);
-    const deadline = Date.now() + 10_000;
-    while (src.state !== 'streaming') {
-      assert.ok(Date.now() < deadline, `the source streams (state ${src.state})`);
-      await new Promise((res) => setTimeout(res, 5));
-    }
+    await untilStreaming(src);
+    const ctx = driverCtx();
     ctx.streams([MUSE]);
     // 30 s of 12-sample packets (21.3 a second), the 11th of each second lost and counted.
     let index = 0;
