@@ -32,6 +32,11 @@ export function startWorker(entry: WorkerEntry, options: WorkerOptions): Worker 
   return 'url' in entry ? new Worker(entry.url, options) : new Worker(entry.evalCode, { ...options, eval: true });
 }
 
+/** An error a worker posted as plain fields, made an Error again with its name and code (a TrainError's 'not-found', an fs 'ENOENT'). */
+export function errorFromWorker(e: { message: string; name?: string; code?: string }): Error {
+  return Object.assign(new Error(e.message), { name: e.name ?? 'Error', code: e.code });
+}
+
 /**
  * A short-lived worker that answers once (a dataset preview, a file import): resolves or rejects with
  * what `answer` makes of its messages (undefined: not the answer yet), then ends the thread. A worker

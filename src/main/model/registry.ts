@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFsProblem } from '../core/data-dir';
 import { ownsWholeBuffer, readFileBytes as readBytes } from '../core/read-bytes';
-import { askWorkerOnce, findWorkerEntry } from '../core/worker-entry';
+import { askWorkerOnce, errorFromWorker, findWorkerEntry } from '../core/worker-entry';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { ModelCard } from '../../shared/model/model.types';
@@ -123,7 +123,7 @@ function askOnnxWorker(data: OnnxWorkerData, what: string): Promise<{ read: Onnx
     entry,
     { workerData: data, name: 'heartmind-onnx', transferList: 'bytes' in data ? [data.bytes.buffer as ArrayBuffer] : [] },
     (m) => {
-      if (m.type === 'failed') return { error: Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }) };
+      if (m.type === 'failed') return { error: errorFromWorker(m.error) };
       const { error, ...facts } = m.facts;
       return { value: { read: { ...facts, error: error && new ModelError(error.code, error.message, error.details) }, bytes: m.bytes } };
     },

@@ -3,7 +3,7 @@
 // dataset runs every recording through the pipeline (seconds; a DREAMER.mat, much longer), so the
 // core runs this in a worker thread (previewInWorker): on the main thread it held up the live
 // pipeline, the dashboard and the recorder's batches for up to half a second at a time.
-import { askWorkerOnce } from '../core/worker-entry';
+import { askWorkerOnce, errorFromWorker } from '../core/worker-entry';
 import type { DatasetPreview } from '../../shared/ipc/training.schema';
 import type { DatasetSpec } from '../../shared/train/job.types';
 import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
@@ -34,7 +34,7 @@ export function previewInWorker(dataset: DatasetSpec, sessions: SessionFeed[], c
     { workerData: data, name: 'heartmind-preview' },
     (m) => {
       if (m.type === 'preview') return { value: m.preview };
-      if (m.type === 'failed') return { error: Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', code: m.error.code }) };
+      if (m.type === 'failed') return { error: errorFromWorker(m.error) };
       return undefined;
     },
     'the dataset preview',

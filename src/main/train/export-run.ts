@@ -16,7 +16,7 @@ import { finalFitEpochs } from '../../shared/train/defaults';
 import type { RunFolder } from './run-store';
 import { readCodeVersions } from './code-version';
 import { resolve } from 'node:path';
-import { askWorkerOnce } from '../core/worker-entry';
+import { askWorkerOnce, errorFromWorker } from '../core/worker-entry';
 import { trainWorkerEntry } from './job-runner';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 
@@ -274,7 +274,7 @@ export function exportRunModelInWorker(folder: RunFolder, exp: ExportSpec, root:
     { workerData: data, name: 'heartmind-export' },
     (m) => {
       if (m.type === 'exported') return { value: m.dir };
-      if (m.type === 'failed') return { error: Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', code: m.error.code }) };
+      if (m.type === 'failed') return { error: errorFromWorker(m.error) };
       return undefined;
     },
     `the export of run ${folder.id}`,
