@@ -55,7 +55,6 @@ export async function streamingRig(config: PipelineConfigPatch = {}) {
   return { r, headset, strap };
 }
 
-
 /** A source that announces one stream and delivers what the test hands its sink, at the virtual clock's time (drops and reconnects are the test's too). */
 export class ScriptedSource implements Source {
   readonly watchesStalls = true;
