@@ -5,10 +5,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManagedSource } from '../../../src/main/devices/device-source';
+import { openSerialLink } from '../../../src/main/devices/serial/serial-link';
 import { CytonDriver } from '../../../src/main/devices/drivers/cyton-driver';
 import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
 import { cytonCountsFromUv } from '../../../src/shared/devices/cyton/cyton-encode';
 import { cytonUvPerCount } from '../../../src/shared/devices/cyton/cyton.types';
+import { CYTON_CMD } from '../../../src/shared/devices/cyton/cyton-commands';
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import type { LogEntry } from '../../../src/shared/log.types';
 import { PtyPair, NEED_SOCAT } from '../../fixtures/pty';
@@ -134,6 +136,23 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     await src.stop();
     await emu.close();
     await pty.unplug();
+  });
+
+  test("a pulled cable: the stop command the close writes fails at once, not after the write's 2-s timeout (the reconnect waits for that close)", async () => {
+    const pty = new PtyPair('cyton-pulled');
+    await pty.plug();
+    cleanups.push(() => pty.unplug());
+    const link = await openSerialLink(pty.app, 115200, 'Lab Cyton');
+    let lost: DeviceError | null = null;
+    link.onLost((e) => (lost = e));
+    await pty.unplug();
+    await waitFor('the loss noticed', () => lost !== null, 3000);
+    const t0 = performance.now();
+    await assert.rejects(link.write(CYTON_CMD.stopStreaming), (e: unknown) => e instanceof DeviceError && e.problemCode === 'disconnected' && /Lab Cyton: cannot write to .*: the port is closed/.test(e.message));
+    const took = performance.now() - t0;
+    // serialport holds a write to a port that is not open until it opens: it waited out 2000 ms.
+    assert.ok(took < 500, `the write failed after ${took.toFixed(0)} ms`);
+    await link.close();
   });
 
   test('a board that is switched off: the dongle\'s "Failure" becomes a clear error', async () => {

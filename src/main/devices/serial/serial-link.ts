@@ -117,6 +117,10 @@ export async function openSerialLink(path: string, baudRate: number, who = path,
     path,
     write: (data) =>
       new Promise<void>((resolve, reject) => {
+        // A port that went away (or was closed) fails at once: serialport queues a write to a port
+        // not open until it opens, so the stop command a driver's close writes to a pulled cable
+        // waited out the whole timeout, and the reconnect, which waits for that close, came 2 s late.
+        if (!port.isOpen) return reject(new DeviceError('disconnected', `${who}: cannot write to ${path}: the port is closed`));
         // A pty whose other side stopped reading, or a wedged USB adapter, never drains: give up
         // rather than hang the caller (a stop command, a close).
         const timer = setTimeout(() => reject(new DeviceError('timeout', `${who}: write to ${path} did not complete within ${WRITE_TIMEOUT_MS / 1000} s`)), WRITE_TIMEOUT_MS);
