@@ -30,6 +30,7 @@ import {
   listStreamGaps,
   listSnapshots,
   listTags,
+  pipelineSnapshotAt,
   readReplayPage,
   readStreamChunks,
   seekSnapshot,
@@ -55,6 +56,7 @@ export const readMethods = {
   readStreamChunks,
   listSnapshots,
   seekSnapshot,
+  pipelineSnapshotAt,
   dbInfo,
   abandonRecording,
   /**

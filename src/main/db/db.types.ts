@@ -75,9 +75,13 @@ export interface PipelineSnapshotRow {
   bytes: number;
 }
 
-/** The snapshot a replay restores to seek, and where to read on after it. */
-export interface SeekSnapshot extends PipelineSnapshotRow {
+/** A stored snapshot with its bytes. */
+export interface StoredPipelineSnapshot extends PipelineSnapshotRow {
   data: Uint8Array;
+}
+
+/** The snapshot a replay restores to seek, and where to read on after it. */
+export interface SeekSnapshot extends StoredPipelineSnapshot {
   /** Read the recording from this seq on (a batch start), skipping seqs up to afterSeq. */
   readFromSeq: number;
 }

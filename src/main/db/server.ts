@@ -38,6 +38,7 @@ import type {
   NewStream,
   PipelineSnapshotRow,
   SeekSnapshot,
+  StoredPipelineSnapshot,
   ReadableDb,
   RecordingBatch,
   ReplayChunk,
@@ -937,6 +938,18 @@ export function seekSnapshot(db: ReadableDb, sessionId: number, windowsFrom: num
   const next = row.after_seq + 1;
   const batchStart = prep<[number, number], number | null>(db, 'SELECT max(seq_start) FROM sample_blocks WHERE session_id = ? AND seq_start <= ?').pluck().get(sessionId, next);
   return { ...toSnapshotRow(row), data: row.data, readFromSeq: batchStart ?? next };
+}
+
+/**
+ * The snapshot taken right after the chunk or gap `afterSeq` (null: none there). A replay playing
+ * through a settings change restores the one the recorder took at the change: the pipeline as it
+ * ran on live, whatever the recording version's settings change kept or restarted.
+ */
+export function pipelineSnapshotAt(db: ReadableDb, sessionId: number, afterSeq: number): StoredPipelineSnapshot | null {
+  requireId(sessionId);
+  if (!Number.isSafeInteger(afterSeq) || afterSeq < -1) throw new DbError('Invalid', `a snapshot's seq must be an integer ≥ -1, got ${String(afterSeq)}`);
+  const row = prep<[number, number], SnapshotRow & { data: Uint8Array }>(db, 'SELECT after_seq, host_time, windows_from, version, byte_count, data FROM pipeline_snapshots WHERE session_id = ? AND after_seq = ?').get(sessionId, afterSeq);
+  return row ? { ...toSnapshotRow(row), data: row.data } : null;
 }
 
 interface BlockRow {

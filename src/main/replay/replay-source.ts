@@ -14,7 +14,10 @@
 //
 // Pipeline settings travel with the recording: the replay puts the hub under the settings in force
 // at the session's start, applies each change the user made while recording before the first chunk
-// that arrived after it, and seeks under the settings the restored snapshot was taken with.
+// that arrived after it, and seeks under the settings the restored snapshot was taken with. Playing
+// through a change, it then restores the snapshot the recorder took right at the change (with a
+// hub): the pipeline as it ran on live. A version before 4cd0ade restarted every clock model on a
+// settings change, today's keeps them, and only the snapshot says which the recording went through.
 import type { DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import {
   REPLAY_MAX_SPEED,
@@ -30,7 +33,7 @@ import type { StreamInfo } from '../../shared/stream.types';
 import type { LogLevel } from '../../shared/log.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
-import type { ReplayChunk, ReplayGap, ReplayPage, SeekSnapshot } from '../db/db.types';
+import type { ReplayChunk, ReplayGap, ReplayPage, SeekSnapshot, StoredPipelineSnapshot } from '../db/db.types';
 import type { Hub } from '../hub/hub.types';
 import { configHash, decodePipelineSnapshotHeader, recordedPipelineConfig, type PipelineConfig, type PipelineConfigPatch } from '../../shared/pipeline';
 
@@ -122,6 +125,11 @@ export class ReplaySource implements Source {
   /** The session's pipeline settings, oldest first; `settingsCursor` is the next one to apply. */
   private settings: { time: number; config: PipelineConfig | null; hash: number }[] = [];
   private settingsCursor = 0;
+  /**
+   * The snapshots stored right after a seq, read before a settings change is played at the next
+   * item (null: none there). Restored after the change, they put the pipeline where it was live.
+   */
+  private changeSnapshots = new Map<number, StoredPipelineSnapshot | null>();
   private reports: SelfReport[] = [];
   private queue: Item[] = [];
   private qHead = 0;
@@ -442,7 +450,7 @@ export class ReplaySource implements Source {
     }
   }
 
-  private snapshotHeader(snap: SeekSnapshot): { configHash: number } | null {
+  private snapshotHeader(snap: StoredPipelineSnapshot): { configHash: number } | null {
     try {
       return decodePipelineSnapshotHeader(snap.data);
     } catch {
@@ -465,14 +473,53 @@ export class ReplaySource implements Source {
     this.settingsCursor = i + 1;
   }
 
-  private applySetting(i: number): void {
+  /** Puts the hub under settings entry `i`; true when its configuration changed. */
+  private applySetting(i: number): boolean {
     const hub = this.opts.hub;
     const { config: cfg, hash } = this.settings[i];
-    if (!cfg || !hub?.setPipelineConfig || !hub.pipelineConfig || configHash(hub.pipelineConfig()) === hash) return;
+    if (!cfg || !hub?.setPipelineConfig || !hub.pipelineConfig || configHash(hub.pipelineConfig()) === hash) return false;
     try {
       hub.setPipelineConfig(cfg);
+      return true;
     } catch (err) {
       this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: the recorded pipeline settings could not be applied (${(err as Error)?.message ?? String(err)}); replaying with the current ones`);
+      return false;
+    }
+  }
+
+  /** Whether a recorded settings change comes before a chunk that arrived at host time `time`. */
+  private settingDueBefore(time: number): boolean {
+    return this.settingsCursor < this.settings.length && this.settings[this.settingsCursor].time < time;
+  }
+
+  private async loadChangeSnapshot(afterSeq: number): Promise<void> {
+    let snap: StoredPipelineSnapshot | null = null;
+    try {
+      snap = await this.opts.db.api.pipelineSnapshotAt(this.opts.sessionId, afterSeq);
+    } catch (err) {
+      this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: reading the pipeline snapshot at its settings change failed (${(err as Error)?.message ?? String(err)}); playing on with each stream's clock model kept`);
+    }
+    this.changeSnapshots.set(afterSeq, snap);
+  }
+
+  /**
+   * After a settings change played before the item `afterSeq` + 1: restores the snapshot the
+   * recorder took right after the change, so every stream goes on as it did live. The change itself
+   * went through the hub first (the old segments flushed, the new settings in force, as live). A
+   * session recorded before snapshots has none; one stored there under the old settings (a
+   * scheduled one, the change's own having failed) is left alone.
+   */
+  private restoreChangeSnapshot(afterSeq: number): void {
+    const hub = this.opts.hub;
+    const snap = this.changeSnapshots.get(afterSeq);
+    if (!snap || !hub?.restorePipeline || !hub.pipelineConfig) return;
+    if (this.snapshotHeader(snap)?.configHash !== configHash(hub.pipelineConfig())) return;
+    const prefix = this.opts.streamIdPrefix ?? 'replay:';
+    try {
+      // While catching up to a seek target, output before it stays withheld.
+      hub.restorePipeline(this.deviceId, snap.data, { streamId: (id) => prefix + id, emitFrom: this.catchUpUntil === -Infinity ? undefined : this.catchUpUntil });
+    } catch (err) {
+      this.opts.log?.('warn', `replay of session ${this.opts.sessionId}: the pipeline snapshot at its settings change (after seq ${afterSeq}) not restored (${(err as Error)?.message ?? String(err)}); playing on with each stream's clock model kept`);
     }
   }
 
@@ -573,6 +620,11 @@ export class ReplaySource implements Source {
         this.schedule(0);
         return;
       }
+      if (item.kind === 'chunk' && this.opts.hub?.restorePipeline && this.settingDueBefore(item.chunk.hostTime) && !this.changeSnapshots.has(item.seq - 1)) {
+        await this.loadChangeSnapshot(item.seq - 1);
+        if (epoch !== this.epoch || this.state !== 'playing') return;
+        continue;
+      }
       this.qHead++;
       this.deliver(item);
       if (this.catchUpUntil !== -Infinity && t >= this.catchUpUntil) {
@@ -607,7 +659,9 @@ export class ReplaySource implements Source {
       sink.streams(this.deviceId, this.streamInfos());
     }
     // A change of settings made while recording: live, it came after every chunk that arrived by then.
-    while (this.settingsCursor < this.settings.length && this.settings[this.settingsCursor].time < c.hostTime) this.applySetting(this.settingsCursor++);
+    let changed = false;
+    while (this.settingDueBefore(c.hostTime)) changed = this.applySetting(this.settingsCursor++) || changed;
+    if (changed) this.restoreChangeSnapshot(item.seq - 1);
     sink.chunk({ streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data });
     // During a seek's pre-roll the playhead stays at the target.
     if (c.hostTime >= this.catchUpUntil) this.position = c.hostTime;

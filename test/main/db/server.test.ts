@@ -332,6 +332,12 @@ test('pipeline snapshots: stored with their batch, the newest before a seek is f
   const p2 = new Pipeline({}, {});
   p2.setStreams(eeg.deviceId, [eeg]);
   assert.equal(p2.restore(mid.data).windowsFrom, snaps[1].windowsFrom);
+  // By its seq (a replay playing through a settings change): that one, or none.
+  const byseq = server.pipelineSnapshotAt(db, sid, snaps[1].afterSeq)!;
+  assert.equal(byseq.afterSeq, snaps[1].afterSeq);
+  assert.ok(Buffer.from(byseq.data).equals(Buffer.from(mid.data)));
+  assert.equal(server.pipelineSnapshotAt(db, sid, snaps[1].afterSeq + 1), null);
+  assert.throws(() => server.pipelineSnapshotAt(db, sid, 1.5), (e: DbError) => e.kind === 'Invalid' && /integer ≥ -1, got 1.5/.test(e.message));
   // A damaged snapshot is refused before anything of its batch is written.
   const n = server.getSummary(db, sid).sampleCount;
   assert.throws(

@@ -11,7 +11,7 @@ import { Recorder } from '../../../src/main/recorder/recorder';
 import { ReplaySource } from '../../../src/main/replay/replay-source';
 import { createDemoSources, VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import type { SyncWindow } from '../../../src/shared/window.types';
-import type { PipelineConfig, PipelineConfigPatch } from '../../../src/shared/pipeline';
+import type { Pipeline, PipelineConfig, PipelineConfigPatch } from '../../../src/shared/pipeline';
 import { tempDir } from '../db/db-test-util';
 
 const SIM_SECONDS = 24;
@@ -34,8 +34,23 @@ function assertSameWindow(r: SyncWindow, w: SyncWindow, i: number): void {
   }
 }
 
+/**
+ * Makes `hub` change settings as versions before 4cd0ade did: every stream's clock model started
+ * afresh (today only new clock settings do that, and a change of filters keeps them). Clock
+ * settings changed and changed back: the hub, the recorder and the stored settings see one change.
+ */
+function restartClocksOnChange(hub: StreamHub): void {
+  const pipeline = (hub as unknown as { pipeline: Pipeline }).pipeline;
+  const reconfigure = pipeline.reconfigure.bind(pipeline);
+  pipeline.reconfigure = (patch) => {
+    const clock = pipeline.config.clock;
+    reconfigure({ ...patch, clock: { ...clock, windowSec: clock.windowSec + 1 } });
+    reconfigure({ ...patch, clock });
+  };
+}
+
 /** Records SIM_SECONDS of the demo devices with faults (and, at `change`, new settings), then replays through a fresh hub. */
-async function recordAndReplay(t: TestContext, change?: { at: number; patch: PipelineConfigPatch }, radio: { lossPercent?: number; pipelineConfig?: PipelineConfigPatch } = {}) {
+async function recordAndReplay(t: TestContext, change?: { at: number; patch: PipelineConfigPatch; restartClocks?: boolean }, radio: { lossPercent?: number; pipelineConfig?: PipelineConfigPatch } = {}) {
   const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });
   t.after(() => db.close());
 
@@ -43,6 +58,7 @@ async function recordAndReplay(t: TestContext, change?: { at: number; patch: Pip
   const clock = new VirtualClock(1_790_000_000);
   const scheduler = new VirtualScheduler(clock);
   const hub = new StreamHub({ clock, scheduler, pipelineConfig: radio.pipelineConfig });
+  if (change?.restartClocks) restartClocksOnChange(hub);
   const live: SyncWindow[] = [];
   hub.subscribe({ window: (w) => live.push(w) });
   const recorder = new Recorder({ db, hub, clock, appVersion: 'test', flushIntervalMs: 60_000 });
@@ -82,7 +98,7 @@ async function recordAndReplay(t: TestContext, change?: { at: number; patch: Pip
 
   assert.equal(replayed.length, live.length);
   live.forEach((w, i) => assertSameWindow(replayed[i], w, i));
-  return { db, sessionId: sessionId!, live, hub2 };
+  return { db, sessionId: sessionId!, live, hub2, replayed };
 }
 
 test('a recorded session replays through a fresh hub into the same windows, byte for byte', async (t) => {
@@ -119,4 +135,32 @@ test('a session recorded with bridging off replays without it, though the replay
   const { live, hub2 } = await recordAndReplay(t, undefined, { lossPercent: 1, pipelineConfig: { bridgeMaxSec: 0 } });
   assert.ok(live.every((w) => w.eeg.quality.every((q) => q.bridgedMs === undefined)), 'nothing bridged');
   assert.equal(hub2.pipelineConfig().bridgeMaxSec, 0);
+});
+
+test('a session recorded when a settings change restarted the clock models (before 4cd0ade) replays as it ran live, straight through and seeking across the change', async (t) => {
+  const patch: PipelineConfigPatch = { filters: { eeg: { lowpassHz: 40, notchHz: [60] } } };
+  const at = 11;
+  const { db, sessionId, live } = await recordAndReplay(t, { at, patch, restartClocks: true });
+  const t0 = (await db.api.getSession(sessionId)).startTime;
+  // The restart mattered: the same recording under today's settings change (clocks kept) gives other windows after it.
+  const kept = await recordAndReplay(t, { at, patch });
+  const differs = (a: SyncWindow, b: SyncWindow) => !bytes(a.ecg.data).equals(bytes(b.ecg.data)) || !bytes(a.eeg.data).equals(bytes(b.eeg.data));
+  assert.ok(live.some((w, i) => w.startTime > t0 + at && differs(w, kept.live[i])), 'the restart changed windows after it');
+
+  // A seek to just after the change restores a snapshot from before it and plays through the change.
+  const replayClock = new VirtualClock(1_800_000_000);
+  const hub3 = new StreamHub({ clock: replayClock, scheduler: new VirtualScheduler(replayClock) });
+  const windows: SyncWindow[] = [];
+  hub3.subscribe({ window: (w) => windows.push(w) });
+  const replay = new ReplaySource({ db, sessionId, speed: 'max', hub: hub3 });
+  await hub3.addSource(replay);
+  await replay.seek(t0 + at + 2);
+  assert.ok((replay.seekInfo().from ?? Infinity) < t0 + at, `the seek restored from before the change (${JSON.stringify(replay.seekInfo())})`);
+  replay.play();
+  await replay.whenEnded();
+  await hub3.close();
+  const liveAt = new Map(live.map((w) => [w.startTime, w]));
+  assert.ok(windows.length >= SIM_SECONDS - at - 8, `${windows.length} windows after the seek`);
+  // (Window numbers are the replaying hub's own sequence.)
+  windows.forEach((w, i) => assertSameWindow({ ...w, seq: liveAt.get(w.startTime)!.seq }, liveAt.get(w.startTime)!, i));
 });
