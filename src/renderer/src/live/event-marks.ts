@@ -13,18 +13,16 @@ export interface EventMark {
   kind: 'marker' | 'self-report';
 }
 
-/** A replay pushes a marker again each time it passes it (after a seek back): shown once. */
-const SAME_TIME_S = 1e-6;
 /**
- * The duplicate check looks only at marks of the same kind and label in the same or a neighbouring
- * millisecond, so under a marker flood (1000/s from stimulus software) an add costs O(1), not a scan
- * of every mark held. A millisecond, not SAME_TIME_S itself: at host times near 1.8e9 s, t/1e-6 is
- * rounded by a quarter of a step, so two marks under 1e-6 s apart could land two buckets apart.
+ * What a stored event is: its kind, session and row id. A replay pushes a marker again each time
+ * the playhead passes it (after a seek back), with the same id: shown once. A marker pushed with no
+ * id (nothing recorded it) is pushed once, so each such push is a marker of its own. Two markers
+ * with the same label and time are two events: a stimulus script marking each frame with a
+ * millisecond clock (Date.now()/1000, PsychoJS) sends many in one millisecond, and they were taken
+ * for repeats and dropped (the dashboard's marker-flood bench: ~4900 of 10 000 in view, all stored).
  */
-const BUCKET_S = 1e-3;
-
-function bucketKey(kind: EventMark['kind'], label: string, bucket: number): string {
-  return `${kind}\u0000${bucket}\u0000${label}`;
+function identity(kind: EventMark['kind'], sessionId: number | null | undefined, id: number | null | undefined): string | null {
+  return id === null || id === undefined || sessionId === null || sessionId === undefined ? null : `${kind} ${sessionId} ${id}`;
 }
 
 export class EventMarks {
@@ -32,17 +30,18 @@ export class EventMarks {
   readonly marks: EventMark[] = [];
   /** Bumped on every change (the charts redraw on it). */
   version = 0;
-  /** The marks held, by kind, label and millisecond: exactly those in `marks`. */
-  private readonly byKey = new Map<string, EventMark[]>();
+  /** The stored events held (identity), each with its mark in `marks`. */
+  private readonly held = new Map<string, EventMark>();
+  private readonly identities = new WeakMap<EventMark, string>();
 
   constructor(private readonly keepSeconds: number) {}
 
-  addMarker(m: Pick<Marker, 'time' | 'duration' | 'label'>): void {
-    this.add({ time: m.time, duration: m.duration, label: m.label, kind: 'marker' });
+  addMarker(m: Pick<Marker, 'time' | 'duration' | 'label'> & { id?: number | null; sessionId?: number | null }): void {
+    this.add({ time: m.time, duration: m.duration, label: m.label, kind: 'marker' }, identity('marker', m.sessionId, m.id));
   }
 
-  addSelfReport(r: Pick<SelfReport, 'time' | 'valence' | 'arousal' | 'dominance'>): void {
-    this.add({ time: r.time, duration: 0, label: `SAM V${r.valence} A${r.arousal} D${r.dominance}`, kind: 'self-report' });
+  addSelfReport(r: Pick<SelfReport, 'time' | 'valence' | 'arousal' | 'dominance'> & { id?: number; sessionId?: number }): void {
+    this.add({ time: r.time, duration: 0, label: `SAM V${r.valence} A${r.arousal} D${r.dominance}`, kind: 'self-report' }, identity('self-report', r.sessionId, r.id));
   }
 
   /** Forgets what ended more than keepSeconds before `now` (host time of the newest sample). */
@@ -64,21 +63,17 @@ export class EventMarks {
   clear(): void {
     if (this.marks.length === 0) return;
     this.marks.length = 0;
-    this.byKey.clear();
+    this.held.clear();
     this.version++;
   }
 
-  private add(e: EventMark): void {
+  private add(e: EventMark, id: string | null): void {
     if (!Number.isFinite(e.time)) return;
-    const bucket = Math.floor(e.time / BUCKET_S);
-    for (let b = bucket - 1; b <= bucket + 1; b++) {
-      const same = this.byKey.get(bucketKey(e.kind, e.label, b));
-      if (same?.some((x) => Math.abs(x.time - e.time) < SAME_TIME_S)) return;
+    if (id !== null) {
+      if (this.held.has(id)) return;
+      this.held.set(id, e);
+      this.identities.set(e, id);
     }
-    const key = bucketKey(e.kind, e.label, bucket);
-    const same = this.byKey.get(key);
-    if (same) same.push(e);
-    else this.byKey.set(key, [e]);
     let i = this.marks.length;
     while (i > 0 && this.marks[i - 1].time > e.time) i--;
     if (i === this.marks.length) this.marks.push(e);
@@ -87,11 +82,7 @@ export class EventMarks {
   }
 
   private forget(e: EventMark): void {
-    const key = bucketKey(e.kind, e.label, Math.floor(e.time / BUCKET_S));
-    const same = this.byKey.get(key);
-    if (!same) return;
-    const i = same.indexOf(e);
-    if (i >= 0) same.splice(i, 1);
-    if (same.length === 0) this.byKey.delete(key);
+    const id = this.identities.get(e);
+    if (id !== undefined && this.held.get(id) === e) this.held.delete(id);
   }
 }
