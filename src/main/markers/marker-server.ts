@@ -27,6 +27,8 @@
 // 127.0.0.1 (the default) it also refuses a Host that is no loopback name (421). UDP has no
 // origin (a browser cannot send it) and is unchanged.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +56,48 @@ export const MAX_MARKER_WS_FRAME_BYTES = 64 * 1024;
  * 4 MiB holds several thousand. Linux caps it at net.core.rmem_max.
  */
 export const MARKER_UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Linux: how long after a datagram the kernel's count of datagrams it dropped for this socket (its
+ * receive buffer full) is read, so a burst that overflowed is said about this long after it came.
+ */
+export const UDP_DROP_CHECK_MS = 1000;
+
+/**
+ * The `drops` column of the one socket bound to `port` in Linux's /proc/net/udp (or udp6): datagrams
+ * the kernel threw away because the socket's receive buffer was full. null when no line, or more
+ * than one, names the port.
+ */
+export function parseUdpDrops(table: string, port: number): number | null {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let drops: number | null = null;
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 13 || f[1].split(':')[1] !== hexPort) continue;
+    if (drops !== null) return null;
+    drops = Number(f[f.length - 1]);
+  }
+  return drops !== null && Number.isSafeInteger(drops) ? drops : null;
+}
+
+/**
+ * What the log and the record bar say of `count` datagrams the system dropped (parseUdpDrops);
+ * `rmemCap`: net.core.rmem_max where it kept the buffer below what was asked.
+ */
+export function udpDropMessage(count: number, port: number, bufferKiB: number, rmemCap: number | null): string {
+  const what = count === 1 ? '1 UDP marker was' : `${count} UDP markers were`;
+  const why = `lost before HeartMind could read them: the system's receive buffer for port ${port} (${bufferKiB} KiB) was full while the core was busy`;
+  if (rmemCap !== null) return `${what} ${why}; Linux caps it at net.core.rmem_max (${rmemCap} bytes): raise it (sudo sysctl -w net.core.rmem_max=${MARKER_UDP_RECV_BUFFER_BYTES}) and restart, or pace the sender`;
+  return `${what} ${why}; pace the sender (fewer markers back to back)`;
+}
+
+function readTextOr(path: string, otherwise: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return otherwise;
+  }
+}
 
 /** Refusals after the first are counted over this long and logged as one line (see logRefusal). */
 export const REFUSAL_LOG_WINDOW_MS = 10_000;
@@ -190,6 +234,8 @@ export interface MarkerServerOptions {
   /** '127.0.0.1' by default; '0.0.0.0' lets a stimulus PC on the lab network send. */
   host?: string;
   log?(level: 'info' | 'warn', message: string): void;
+  /** The UDP receive buffer asked for; default MARKER_UDP_RECV_BUFFER_BYTES. */
+  udpRecvBufferBytes?: number;
   /**
    * Web origins allowed besides programs and pages on this computer (markerOriginPolicy): entries
    * as parseMarkerOrigins reads them. Default: HEARTMIND_MARKER_ORIGINS.
@@ -206,6 +252,8 @@ export interface MarkerServerOptions {
 export interface MarkerRefusal {
   source: IncomingMarker['source'];
   error: string;
+  /** How many markers this says (several UDP datagrams the system dropped at once); 1 if absent. */
+  count?: number;
 }
 
 export class MarkerError extends Error {
@@ -274,6 +322,13 @@ export class MarkerServer {
   private boundPort = 0;
   private readonly warnedEncoding = new Set<IncomingMarker['source']>();
   private readonly throttled = new Map<string, { count: number; timer: ReturnType<typeof setTimeout> }>();
+  /** Linux: the table holding the UDP socket's drop count, what it said last, and the check due (checkDrops). */
+  private dropTable: string | null = null;
+  private dropsSeen = 0;
+  private dropCheck: ReturnType<typeof setTimeout> | null = null;
+  private udpBufferKiB = 0;
+  /** net.core.rmem_max where it is below the buffer asked (Linux). */
+  private rmemCap: number | null = null;
   /** The UDP replies, sent in the order the datagrams came (onDatagram). */
   private udpReplies: Promise<void> = Promise.resolve();
   private readonly originRules: OriginRule[];
@@ -321,15 +376,28 @@ export class MarkerServer {
       throw err;
     }
     let buffer: string;
+    const asked = this.opts.udpRecvBufferBytes ?? MARKER_UDP_RECV_BUFFER_BYTES;
     try {
-      udp.setRecvBufferSize(MARKER_UDP_RECV_BUFFER_BYTES);
-      buffer = `${Math.round(udp.getRecvBufferSize() / 1024)} KiB`;
+      udp.setRecvBufferSize(asked);
+      this.udpBufferKiB = Math.round(udp.getRecvBufferSize() / 1024);
+      buffer = `${this.udpBufferKiB} KiB`;
     } catch (err) {
       buffer = `the system's default, ${(err as Error).message}`;
     }
     udp.on('error', (err) => this.opts.log?.('warn', `marker UDP socket: ${err.message}`));
     udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
     this.udp = udp;
+    if (process.platform === 'linux') {
+      // Datagrams dropped for a full buffer are counted by the kernel, and said (checkDrops).
+      const table = host.includes(':') ? '/proc/net/udp6' : '/proc/net/udp';
+      const drops = parseUdpDrops(readTextOr(table, ''), this.boundPort);
+      if (drops !== null) [this.dropTable, this.dropsSeen] = [table, drops];
+      const rmemMax = Number(readTextOr('/proc/sys/net/core/rmem_max', 'NaN'));
+      if (rmemMax < asked) {
+        this.rmemCap = rmemMax;
+        buffer += `, not the ${Math.round(asked / 1024)} KiB asked: net.core.rmem_max is ${rmemMax} bytes, so a burst of more than a few hundred markers while the core is busy is lost, and counted in the log; sudo sysctl -w net.core.rmem_max=${MARKER_UDP_RECV_BUFFER_BYTES} raises it`;
+      }
+    }
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
     this.opts.log?.('info', `markers: udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
     const listed = this.originRules.map((r) => (r.scheme === 'null' ? 'null' : `${r.scheme}://${r.host}${r.port ? `:${r.port}` : ''}`));
@@ -337,6 +405,12 @@ export class MarkerServer {
   }
 
   async stop(): Promise<void> {
+    if (this.dropCheck) {
+      // What a burst just before the stop lost is still said.
+      clearTimeout(this.dropCheck);
+      this.dropCheck = null;
+      await this.checkDrops();
+    }
     for (const key of [...this.throttled.keys()]) this.flushThrottled(key);
     const udp = this.udp;
     this.udp = null;
@@ -367,12 +441,36 @@ export class MarkerServer {
   }
 
   private onDatagram(msg: Buffer, rinfo: RemoteInfo): void {
+    if (this.dropTable !== null && this.dropCheck === null) {
+      this.dropCheck = setTimeout(() => {
+        this.dropCheck = null;
+        void this.checkDrops();
+      }, UDP_DROP_CHECK_MS);
+      this.dropCheck.unref?.();
+    }
     const ack = this.handleBytes(msg, 'udp');
     this.udpReplies = this.udpReplies
       .then(async () => {
         this.udp?.send(JSON.stringify(await ack), rinfo.port, rinfo.address);
       })
       .catch((err: Error) => this.opts.log?.('warn', `marker UDP reply: ${err.message}`));
+  }
+
+  /**
+   * Linux: datagrams the kernel dropped since the last check (the receive buffer was full: a burst
+   * while the core was busy). No sender hears of them (nothing arrived to reply to), so the log says
+   * them, counted like refusals, and the pages count them with the refused (onRefused). Checked a
+   * second after a datagram comes, not on a timer: a buffer that overflows has datagrams waiting.
+   */
+  private async checkDrops(): Promise<void> {
+    if (this.dropTable === null) return;
+    const drops = parseUdpDrops(await readFile(this.dropTable, 'utf8').catch(() => ''), this.boundPort);
+    if (drops === null || drops <= this.dropsSeen) return;
+    const count = drops - this.dropsSeen;
+    this.dropsSeen = drops;
+    const message = udpDropMessage(count, this.boundPort, this.udpBufferKiB, this.rmemCap);
+    this.logThrottled('udp', 'dropped', `markers: ${message}`, count);
+    this.opts.onRefused?.({ source: 'udp', error: message, count });
   }
 
   /**
@@ -387,11 +485,11 @@ export class MarkerServer {
   }
 
   /** One line per source and kind at once, then how many more in each following REFUSAL_LOG_WINDOW_MS (logRefusal). */
-  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened' | 'origin', line: string): void {
+  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened' | 'origin' | 'dropped', line: string, count = 1): void {
     const key = `${source} ${kind}`;
     const pending = this.throttled.get(key);
     if (pending) {
-      pending.count++;
+      pending.count += count;
       return;
     }
     this.opts.log?.('warn', line);
@@ -409,6 +507,10 @@ export class MarkerServer {
     const [source, kind] = key.split(' ');
     if (kind === 'origin') {
       this.opts.log?.('warn', `${pending.count} more WebSocket connections refused for their origin in ${REFUSAL_LOG_WINDOW_MS / 1000} s`);
+      return;
+    }
+    if (kind === 'dropped') {
+      this.opts.log?.('warn', `${pending.count} more UDP markers lost in ${REFUSAL_LOG_WINDOW_MS / 1000} s (the system's receive buffer for port ${this.boundPort} was full)`);
       return;
     }
     const what = kind === 'refused' ? `markers from ${source} refused` : `markers from ${source} stored with their labels shortened`;

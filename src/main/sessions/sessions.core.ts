@@ -229,7 +229,7 @@ export function refusalPusher(push: (r: MarkerRefusal & { count: number }) => vo
   };
   return {
     add(r) {
-      pending = { ...r, count: (pending?.count ?? 0) + 1 };
+      pending = { ...r, count: (pending?.count ?? 0) + (r.count ?? 1) };
       if (!timer) flush();
     },
     stop() {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, shortenedLabelWarning, type IncomingMarker } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
@@ -206,6 +206,40 @@ test('a burst of UDP markers sent while the core is busy is queued by the kernel
   for (let waited = 0; got.length < n && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   assert.equal(got.length, n, `${n - got.length} of ${n} datagrams dropped`);
   assert.deepEqual(got.slice(0, 3), ['burst 0', 'burst 1', 'burst 2']);
+});
+
+test('parseUdpDrops: the drops column of the one socket on the port in /proc/net/udp', () => {
+  const head = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops            ';
+  // As Linux printed it after a 2000-datagram burst into a 416-KiB buffer (512 read).
+  const ours = ' 10876: 0100007F:B86E 00000000:0000 07 00000000:00068000 00:00000000 00000000     0        0 29839 2 00000000c90915cf 1488      ';
+  const other = '  755: 0100007F:90E5 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 21296 2 00000000ac74388d 3         ';
+  assert.equal(parseUdpDrops([head, other, ours, ''].join('\n'), 0xb86e), 1488);
+  assert.equal(parseUdpDrops([head, other, ours].join('\n'), 0x90e5), 3);
+  assert.equal(parseUdpDrops([head, other].join('\n'), 0xb86e), null, 'no socket on the port');
+  assert.equal(parseUdpDrops([head, ours, ours.replace('0100007F', '00000000')].join('\n'), 0xb86e), null, 'two sockets on the port: whose drops?');
+  assert.equal(parseUdpDrops('', 0xb86e), null);
+});
+
+test('UDP markers the system dropped for a full receive buffer are counted, logged and pushed as refused: none lost silently', { skip: process.platform !== 'linux' && 'the drop count is read from /proc/net/udp' }, async (t) => {
+  const got: string[] = [];
+  const logs: string[] = [];
+  const refused: MarkerRefusal[] = [];
+  // A small buffer (the default rmem_max of most Linux systems keeps the 4 MiB asked to 416 KiB).
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, udpRecvBufferBytes: 32 * 1024, onMarker: async (m) => (got.push(m.label), false), log: (_l, m) => logs.push(m), onRefused: (r) => refused.push(r) });
+  await server.start();
+  t.after(() => server.stop());
+  const n = 600;
+  // spawnSync blocks this process's event loop while the child sends: the buffer overflows.
+  const sender = `const s=require('node:dgram').createSocket('udp4');for(let i=0;i<${n};i++)s.send('burst '+i,${server.port},'127.0.0.1',i===${n}-1?()=>s.close():undefined);`;
+  assert.equal(spawnSync(process.execPath, ['-e', sender], { stdio: 'inherit' }).status, 0);
+  const lost = () => refused.reduce((sum, r) => sum + (r.count ?? 1), 0);
+  for (let waited = 0; got.length + lost() < n && waited < UDP_DROP_CHECK_MS + 4000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(got.length > 0 && got.length < n, `the buffer held some, not all (${got.length} of ${n} read)`);
+  assert.equal(got.length + lost(), n, `read ${got.length} + said lost ${lost()} = every datagram sent`);
+  assert.ok(refused.every((r) => r.source === 'udp' && /UDP markers? (was|were) lost before HeartMind could read them: the system's receive buffer for port \d+ \(\d+ KiB\) was full/.test(r.error)), JSON.stringify(refused));
+  const said = logs.filter((l) => l.includes('lost before HeartMind'));
+  assert.equal(said.length, 1, `said once in the log: ${said.join(' | ')}`);
+  assert.match(said[0], new RegExp(`^markers: ${n - got.length} UDP markers were lost`));
 });
 
 /** The kernel caps a socket's receive buffer at net.core.rmem_max: below MARKER_UDP_RECV_BUFFER_BYTES the burst cannot fit. */

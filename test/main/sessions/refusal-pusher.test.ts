@@ -17,4 +17,9 @@ test('refusalPusher: the first at once, the rest of the window as one push with 
   assert.equal(pushed.length, 2, 'nothing more when nothing came');
   p.add({ source: 'websocket', error: 'later' });
   assert.deepEqual(pushed.at(-1), { error: 'later', count: 1 }, 'after a quiet window, at once again');
+  // Datagrams the system dropped come as one refusal of many: counted as many.
+  p.add({ source: 'udp', error: 'lost', count: 37 });
+  p.add({ source: 'udp', error: 'e', count: undefined });
+  await new Promise((r) => setTimeout(r, REFUSAL_PUSH_MS + 50));
+  assert.deepEqual(pushed.at(-1), { error: 'e', count: 38 }, 'a refusal of 37 and one of 1 in a window: 38');
 });
