@@ -1,17 +1,20 @@
 // The model registry's scan (src/main/model/registry.ts, docs/model.md "Registry and model cards"):
 // a copy of the shipped 38-MiB model as the shipped folder and --models one-layer models (4 MB
-// each) as the user's, every ONNX file of 2 MiB or more read, hashed and decoded in a worker thread.
-//   - a cold scan (a new registry: every file read), a warm rescan with nothing changed (every file's
-//     stamp matches the last scan's: none read), a rescan after one file changed (a user model, then
-//     the shipped one, written again with the same bytes: that one file read);
-//   - the peer in the same run: the cold scan with every file read in place on the event loop (the
-//     registry before the worker), for the time and the event loop's longest stall;
+// each) as the user's, every ONNX file of 2 MiB or more read, hashed and decoded in a worker thread
+// of the registry's pool (onnx-pool.ts: started once, reused for every file).
+//   - a cold scan (a new registry and a new pool: every file read, the threads started), in the
+//     worker under tsx (which compiles the worker's TypeScript on each start) and in the built
+//     app's worker (out/main/onnx-worker.js, when a build is there), which is what the app and
+//     `heartmind models` start;
+//   - the peers in the same run: the cold scan with a thread started for each file (the registry
+//     before the pool), and with every file read in place on the event loop (before the worker);
+//   - a warm rescan with nothing changed (every file's stamp matches the last scan's: none read), a
+//     rescan after one file changed (a user model, then the shipped one, written again with the same
+//     bytes: that one file read, in the pool's thread still running);
 //   - the watch: the core's models area (ModelsArea) running, the shipped model written again, until
 //     the pages are told (models:changed): the watcher, its 500-ms settling delay and the rescan.
-//   - per file (the 4-MB model and the 38-MiB one): read and checked in place, in the worker as the
-//     registry starts it here (under tsx, which compiles the worker's TypeScript on each start), and
-//     in the built app's worker (out/main/onnx-worker.js, when a build is there), which is what the
-//     app and `heartmind models` start.
+//   - per file (the 4-MB model and the 38-MiB one): read and checked in place, in a thread started
+//     for it (under tsx, and built), and in a thread already running.
 // For each: the wall time and the longest the event loop was held (perf_hooks' event-loop delay,
 // 1-ms resolution), the core's pipeline and pages being what waits on it.
 // Usage: node --import tsx bench/model-registry.bench.ts [--models N] [--rounds K]
@@ -19,11 +22,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { benchFlags, COUNT, header, loadAverages, median, table } from './bench-util';
 import { ModelsArea } from '../src/main/model/models.core';
 import { readFileBytes } from '../src/main/core/read-bytes';
-import { CARD_FILE, ModelRegistry, ONNX_FILE, ONNX_WORKER_BUNDLE, readOnnxFacts, readOnnxInWorker, writeModelDir, type OnnxWorkerReply, type RegistryRoot } from '../src/main/model/registry';
+import { CARD_FILE, ModelRegistry, ONNX_FILE, ONNX_WORKER_FROM_BYTES, readOnnxFacts, writeModelDir, type RegistryRoot } from '../src/main/model/registry';
+import { OnnxCheckPool, ONNX_WORKER_BUNDLE, type OnnxChecks, type OnnxPoolOptions } from '../src/main/model/onnx-pool';
 import type { CoreContext } from '../src/main/core/core.types';
 import type { PushMessage } from '../src/shared/ipc-schema';
 import { defaultFusedConfig, TASK_MENTAL_ARITHMETIC } from '../src/shared/model/config';
@@ -101,21 +105,34 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 }
 
 const BUILT_WORKER = resolve('out', 'main', ONNX_WORKER_BUNDLE);
+const BUILT: OnnxPoolOptions | null = existsSync(BUILT_WORKER) ? { entry: { url: pathToFileURL(BUILT_WORKER) } } : null;
 
-/** The built app's ONNX worker on one file, as the registry asks it (one thread per file). */
-function builtWorker(path: string): Promise<void> {
-  return new Promise((res, rej) => {
-    const w = new Worker(BUILT_WORKER, { workerData: { path } });
-    w.once('message', (m: OnnxWorkerReply) => {
-      void w.terminate();
-      if (m.type === 'read' && !m.facts.error) res();
-      else rej(new Error(`the built worker did not read ${path}: ${JSON.stringify(m)}`));
-    });
-    w.once('error', rej);
-  });
+/** A registry with a pool of its own (its threads not yet started), closed after `fn`. */
+async function withPool<T>(opts: OnnxPoolOptions, fn: (pool: OnnxCheckPool) => Promise<T>): Promise<T> {
+  const pool = new OnnxCheckPool(opts);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
 }
 
-type Case = 'cold' | 'cold, read in place (peer)' | 'warm, nothing changed' | 'one user model changed' | 'the shipped model changed' | 'watch: shipped model written → pages told';
+/** The registry before the pool: a thread started for each file, ended when it has answered. */
+const threadPerFile = (opts: OnnxPoolOptions): OnnxChecks => ({
+  read: (path) => withPool(opts, (p) => p.read(path)),
+  check: (bytes) => withPool(opts, (p) => p.check(bytes)),
+});
+
+type Case =
+  | 'cold, one pool (tsx)'
+  | 'cold, one pool (built)'
+  | 'cold, a thread per file (tsx, peer)'
+  | 'cold, a thread per file (built, peer)'
+  | 'cold, read in place (peer)'
+  | 'warm, nothing changed'
+  | 'one user model changed'
+  | 'the shipped model changed'
+  | 'watch: shipped model written → pages told';
 const results = new Map<Case, { ms: number; heldMs: number }[]>();
 const add = (c: Case, r: { ms: number; heldMs: number }) => results.set(c, [...(results.get(c) ?? []), r]);
 
@@ -124,20 +141,43 @@ try {
   header(`Model registry: the shipped model (38 MiB) + ${flags.models} one-layer models (4 MB each), ${flags.rounds} rounds`);
   console.log(`load average at start: ${loadAverages()}\n`);
   const files = 1 + flags.models;
+  let threadsPerColdScan = 0;
+  const expectAll = (list: Awaited<ReturnType<ModelRegistry['scan']>>) => {
+    const bad = list.filter((m) => m.problems.length);
+    if (bad.length || list.length !== files) throw new Error(`the scan found ${list.length} models, ${bad.length} unusable: ${bad.map((m) => m.problems.join('; ')).join(' | ')}`);
+  };
   for (let round = 0; round < flags.rounds; round++) {
-    // The peer first in even rounds, second in odd ones: the machine's load moves.
-    const peer = () => measure(() => new ModelRegistry(roots, Infinity).scan());
-    if (round % 2 === 0) add('cold, read in place (peer)', await peer());
-    const reg = new ModelRegistry(roots);
-    add('cold', await measure(() => reg.scan()));
-    if (round % 2 === 1) add('cold, read in place (peer)', await peer());
-    add('warm, nothing changed', await measure(() => reg.scan()));
-    rewrite(join(userRoot, 'mine-0', ONNX_FILE));
-    add('one user model changed', await measure(() => reg.scan()));
-    rewrite(join(shippedRoot, 'heartmind-eegmat-arithmetic', ONNX_FILE));
-    add('the shipped model changed', await measure(() => reg.scan()));
-    const bad = reg.list().filter((m) => m.problems.length);
-    if (bad.length || reg.list().length !== files) throw new Error(`the scan found ${reg.list().length} models, ${bad.length} unusable: ${bad.map((m) => m.problems.join('; ')).join(' | ')}`);
+    // The cold scans each way, their order turned each round: the machine's load moves.
+    const cold: [Case, () => Promise<unknown>][] = [
+      ['cold, read in place (peer)', async () => expectAll(await new ModelRegistry(roots, Infinity).scan())],
+      ['cold, a thread per file (tsx, peer)', async () => expectAll(await new ModelRegistry(roots, ONNX_WORKER_FROM_BYTES, threadPerFile({})).scan())],
+      ...(BUILT ? [['cold, a thread per file (built, peer)', async () => expectAll(await new ModelRegistry(roots, ONNX_WORKER_FROM_BYTES, threadPerFile(BUILT)).scan())] as [Case, () => Promise<unknown>]] : []),
+      ...(BUILT
+        ? [
+            [
+              'cold, one pool (built)',
+              () =>
+                withPool(BUILT, async (pool) => {
+                  expectAll(await new ModelRegistry(roots, ONNX_WORKER_FROM_BYTES, pool).scan());
+                  threadsPerColdScan = pool.started;
+                }),
+            ] as [Case, () => Promise<unknown>],
+          ]
+        : []),
+    ];
+    for (const [c, fn] of round % 2 ? [...cold].reverse() : cold) add(c, await measure(fn));
+    // The pool under tsx, kept for the rescans that follow (its thread still running, as in the app).
+    await withPool({}, async (pool) => {
+      const reg = new ModelRegistry(roots, ONNX_WORKER_FROM_BYTES, pool);
+      add('cold, one pool (tsx)', await measure(() => reg.scan()));
+      add('warm, nothing changed', await measure(() => reg.scan()));
+      rewrite(join(userRoot, 'mine-0', ONNX_FILE));
+      add('one user model changed', await measure(() => reg.scan()));
+      rewrite(join(shippedRoot, 'heartmind-eegmat-arithmetic', ONNX_FILE));
+      add('the shipped model changed', await measure(() => reg.scan()));
+      expectAll(reg.list());
+      if (!BUILT) threadsPerColdScan = pool.started;
+    });
   }
   // The watch: one area for all rounds, as the core runs one.
   const { area, pushes, stop } = startArea();
@@ -160,26 +200,37 @@ try {
   }
   // Per file: what one file costs each way; the ways take turns within a round.
   const perFile: Record<string, { ms: number; heldMs: number }[]> = {};
+  const running = new OnnxCheckPool(BUILT ?? {});
   const ways: [string, (path: string) => Promise<unknown>][] = [
     ['in place', async (p) => readOnnxFacts(await readFileBytes(p))],
-    ['worker, under tsx', (p) => readOnnxInWorker(p)],
-    ...(existsSync(BUILT_WORKER) ? [['worker, built (out/main)', builtWorker] as [string, (path: string) => Promise<unknown>]] : []),
+    ['a thread started for it, tsx', (p) => threadPerFile({}).read(p)],
+    ...(BUILT ? [['a thread started for it, built', (p: string) => threadPerFile(BUILT).read(p)] as [string, (path: string) => Promise<unknown>]] : []),
+    [`a thread already running, ${BUILT ? 'built' : 'tsx'}`, (p) => running.read(p)],
   ];
   const sample = [
     ['4 MB', join(userRoot, 'mine-0', ONNX_FILE)],
     ['38 MiB', join(shippedRoot, 'heartmind-eegmat-arithmetic', ONNX_FILE)],
   ];
-  for (let round = 0; round < flags.rounds; round++) {
-    for (const [size, path] of sample) {
-      for (const [way, fn] of round % 2 ? [...ways].reverse() : ways) (perFile[`${size}, ${way}`] ??= []).push(await measure(() => fn(path)));
+  try {
+    await running.read(sample[0][1]); // started
+    for (let round = 0; round < flags.rounds; round++) {
+      for (const [size, path] of sample) {
+        for (const [way, fn] of round % 2 ? [...ways].reverse() : ways) (perFile[`${size}, ${way}`] ??= []).push(await measure(() => fn(path)));
+      }
     }
+  } finally {
+    await running.close();
   }
+  const pooled = `${files}, in ${threadsPerColdScan === 1 ? 'one thread' : `${threadsPerColdScan} threads`}`;
   const read: Record<Case, string> = {
-    cold: `${files}, in worker threads`,
+    'cold, one pool (tsx)': pooled,
+    'cold, one pool (built)': pooled,
+    'cold, a thread per file (tsx, peer)': `${files}, in ${files} threads one after another`,
+    'cold, a thread per file (built, peer)': `${files}, in ${files} threads one after another`,
     'cold, read in place (peer)': `${files}, on the event loop`,
     'warm, nothing changed': '0',
-    'one user model changed': '1 (4 MB)',
-    'the shipped model changed': '1 (38 MiB)',
+    'one user model changed': '1 (4 MB), thread running',
+    'the shipped model changed': '1 (38 MiB), thread running',
     'watch: shipped model written → pages told': '1 (38 MiB), after the 500-ms settling delay',
   };
   table(
@@ -189,7 +240,7 @@ try {
       return { case: c, 'ONNX files read': read[c], 'median ms': median(ms), 'fastest ms': ms[0], 'event loop held, median ms': median(held), 'longest ms': held[held.length - 1] };
     }),
   );
-  console.log(`\nOne ONNX file read, hashed and decoded${existsSync(BUILT_WORKER) ? '' : ` (no build: ${BUILT_WORKER} is missing, so no built worker's row)`}:\n`);
+  console.log(`\nOne ONNX file read, hashed and decoded${BUILT ? '' : ` (no build: ${BUILT_WORKER} is missing, so no built worker's rows)`}:\n`);
   table(
     Object.entries(perFile).map(([what, rs]) => {
       const ms = rs.map((r) => r.ms).sort((a, b) => a - b);

@@ -6,15 +6,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { describeFsProblem } from '../core/data-dir';
 import { ownsWholeBuffer, readFileBytes as readBytes } from '../core/read-bytes';
-import { askWorkerOnce, errorFromWorker, findWorkerEntry } from '../core/worker-entry';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { ModelCard } from '../../shared/model/model.types';
 import { readOnnxSignature, signatureProblems, type OnnxSignature } from '../../shared/onnx/signature';
+import { sharedOnnxPool, type OnnxChecks } from './onnx-pool';
 
 export type ModelSource = 'builtin' | 'user';
 
@@ -98,53 +97,31 @@ export function readOnnxFacts(bytes: Uint8Array): OnnxRead {
 }
 
 /**
- * From this size on, an ONNX file is read, hashed and decoded in a worker thread (readOnnxInWorker):
+ * From this size on, an ONNX file is read, hashed and decoded in a worker thread (onnx-pool.ts):
  * the shipped 38-MiB model held the core's event loop 110–160 ms (on a loaded 2-core machine; the
  * model helper saw up to ~550 ms) at start and on every install, and the pipeline stalled with it.
  * A smaller file is read in place: ~5 ms of work, less than a thread's start.
  */
 export const ONNX_WORKER_FROM_BYTES = 2 * 1024 * 1024;
 
-/** File name of the ONNX worker's bundle in the built app (its own entry in electron.vite.config.ts). */
-export const ONNX_WORKER_BUNDLE = 'onnx-worker.js';
-const ONNX_WORKER_SOURCE = 'onnx-worker.node.ts';
-
-/** A file to read, or bytes already read (moved to the worker and back, not copied). */
-export type OnnxWorkerData = { path: string } | { bytes: Uint8Array };
-
-export type OnnxWorkerReply =
-  | { type: 'read'; facts: Omit<OnnxRead, 'error'> & { error: { code: ModelErrorCode; message: string; details: string[] } | null }; bytes?: Uint8Array }
-  | { type: 'failed'; error: { name: string; message: string; code?: string } };
-
-function askOnnxWorker(data: OnnxWorkerData, what: string): Promise<{ read: OnnxRead; bytes?: Uint8Array }> {
-  const entry = findWorkerEntry(import.meta.url, ONNX_WORKER_SOURCE, ONNX_WORKER_BUNDLE);
-  if (!entry) throw new Error(`cannot find the ONNX worker ${ONNX_WORKER_BUNDLE} near ${dirname(fileURLToPath(import.meta.url))}`);
-  return askWorkerOnce<OnnxWorkerReply, { read: OnnxRead; bytes?: Uint8Array }>(
-    entry,
-    { workerData: data, name: 'heartmind-onnx', transferList: 'bytes' in data ? [data.bytes.buffer as ArrayBuffer] : [] },
-    (m) => {
-      if (m.type === 'failed') return { error: errorFromWorker(m.error) };
-      const { error, ...facts } = m.facts;
-      return { value: { read: { ...facts, error: error && new ModelError(error.code, error.message, error.details) }, bytes: m.bytes } };
-    },
-    what,
-  );
-}
-
-/** readOnnxFacts of the file at `path`, read in a short-lived worker thread; the same facts, its ModelError rebuilt. */
-export async function readOnnxInWorker(path: string): Promise<OnnxRead> {
-  return (await askOnnxWorker({ path }, `the check of ${path}`)).read;
-}
-
 /**
- * readOnnxFacts of bytes already read, in a worker thread: the bytes are moved there and back (the
- * caller's array is emptied; use the one returned). Bytes that are not a whole ArrayBuffer of their
- * own, or a small file, are checked in place.
+ * readOnnxFacts of bytes already read, in one of the pool's threads: the bytes are moved there and
+ * back (the caller's array is emptied; use the one returned). Bytes that are not a whole ArrayBuffer
+ * of their own, or a small file, are checked in place.
  */
-export async function checkOnnxBytes(bytes: Uint8Array, workerFromBytes = ONNX_WORKER_FROM_BYTES): Promise<{ read: OnnxRead; bytes: Uint8Array }> {
+export async function checkOnnxBytes(bytes: Uint8Array, workerFromBytes = ONNX_WORKER_FROM_BYTES, pool: OnnxChecks = sharedOnnxPool()): Promise<{ read: OnnxRead; bytes: Uint8Array }> {
   if (bytes.length < workerFromBytes || !ownsWholeBuffer(bytes)) return { read: readOnnxFacts(bytes), bytes };
-  const { read, bytes: back } = await askOnnxWorker({ bytes }, 'the check of the ONNX file');
-  return { read, bytes: back! };
+  return pool.check(bytes);
+}
+
+/** How inspectModelDir reads the ONNX file. */
+export interface InspectOptions {
+  /** The ONNX files' facts from the last scan, by path: an unchanged file (same stamp) is not read again. */
+  known?: Map<string, OnnxFacts>;
+  /** From this size on the file is read in a worker thread (ONNX_WORKER_FROM_BYTES). */
+  workerFromBytes?: number;
+  /** The threads it is read in (sharedOnnxPool()). */
+  pool?: OnnxChecks;
 }
 
 /**
@@ -153,7 +130,8 @@ export async function checkOnnxBytes(bytes: Uint8Array, workerFromBytes = ONNX_W
  * That took ~250 ms of the core's event loop per 38-MiB model, on every rescan: each Use or Stop
  * (active-model.json is written in the watched folder), each file dropped in, stalled the pipeline.
  */
-export async function inspectModelDir(dir: string, source: ModelSource, known?: Map<string, OnnxFacts>, workerFromBytes = ONNX_WORKER_FROM_BYTES): Promise<InstalledModel> {
+export async function inspectModelDir(dir: string, source: ModelSource, opts: InspectOptions = {}): Promise<InstalledModel> {
+  const { known, workerFromBytes = ONNX_WORKER_FROM_BYTES, pool = sharedOnnxPool() } = opts;
   const id = dir.split(/[\\/]/).pop()!;
   const problems: string[] = [];
   let card: ModelCard | null = null;
@@ -186,7 +164,7 @@ export async function inspectModelDir(dir: string, source: ModelSource, known?: 
     const stamp = stampOf(st);
     let facts = known?.get(onnxPath);
     if (!facts || facts.stamp !== stamp) {
-      const read = st.size >= workerFromBytes ? await readOnnxInWorker(onnxPath) : readOnnxFacts(await readBytes(onnxPath));
+      const read = st.size >= workerFromBytes ? await pool.read(onnxPath) : readOnnxFacts(await readBytes(onnxPath));
       facts = { stamp, ...read };
       // Written again while it was read: not kept (the next scan reads it afresh).
       if (known && (await fileStamp(onnxPath).catch(() => '')) === stamp) known.set(onnxPath, facts);
@@ -244,10 +222,14 @@ export class ModelRegistry {
   /** The ONNX files' facts by path, from the last scan (inspectModelDir). */
   private readonly onnxFacts = new Map<string, OnnxFacts>();
 
-  /** `workerFromBytes`: ONNX files from this size on are read in a worker thread (ONNX_WORKER_FROM_BYTES). */
+  /**
+   * `workerFromBytes`: ONNX files from this size on are read in a worker thread (ONNX_WORKER_FROM_BYTES),
+   * one of `pool`'s (sharedOnnxPool(): the threads are started once and reused across files and scans).
+   */
   constructor(
     readonly roots: RegistryRoot[],
     private readonly workerFromBytes = ONNX_WORKER_FROM_BYTES,
+    private readonly pool: OnnxChecks = sharedOnnxPool(),
   ) {}
 
   /** The user root (where install writes), if any. */
@@ -271,23 +253,28 @@ export class ModelRegistry {
   }
 
   private async scanNow(): Promise<InstalledModel[]> {
-    const found = new Map<string, InstalledModel>();
+    const folders: { name: string; root: RegistryRoot }[] = [];
     for (const root of this.roots) {
-      let names: string[] = [];
       try {
-        names = (await readdir(root.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+        const names = (await readdir(root.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+        for (const name of names.sort()) folders.push({ name, root });
       } catch {
-        continue; // a root that does not exist yet holds no models
-      }
-      for (const name of names.sort()) {
-        const m = await inspectModelDir(join(root.dir, name), root.source, this.onnxFacts, this.workerFromBytes);
-        if (!MODEL_ID_RE.test(name)) m.problems.push(`folder name '${name}' is not a valid model id (${MODEL_ID_RE})`);
-        if (found.has(name)) {
-          m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir})`);
-          found.set(`${name}@${root.source}`, m);
-        } else found.set(name, m);
+        // a root that does not exist yet holds no models
       }
     }
+    // All folders at once: their large ONNX files go to the pool's threads together (a queue when
+    // there are more files than threads), the small ones are read here meanwhile. Listed in order.
+    const opts: InspectOptions = { known: this.onnxFacts, workerFromBytes: this.workerFromBytes, pool: this.pool };
+    const inspected = await Promise.all(folders.map(({ name, root }) => inspectModelDir(join(root.dir, name), root.source, opts)));
+    const found = new Map<string, InstalledModel>();
+    folders.forEach(({ name, root }, i) => {
+      const m = inspected[i];
+      if (!MODEL_ID_RE.test(name)) m.problems.push(`folder name '${name}' is not a valid model id (${MODEL_ID_RE})`);
+      if (found.has(name)) {
+        m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir})`);
+        found.set(`${name}@${root.source}`, m);
+      } else found.set(name, m);
+    });
     this.models = found;
     const paths = new Set([...found.values()].map((m) => m.onnxPath));
     for (const p of this.onnxFacts.keys()) if (!paths.has(p)) this.onnxFacts.delete(p);
@@ -355,7 +342,7 @@ export class ModelRegistry {
     // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
     if (p.length) throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} has problems: ${p.join('; ')}`, p);
     // Hashed and decoded once, in a worker for a large file (the event loop was held ~2 decodes and a hash).
-    const checked = await checkOnnxBytes(bytes, this.workerFromBytes);
+    const checked = await checkOnnxBytes(bytes, this.workerFromBytes, this.pool);
     bytes = checked.bytes;
     try {
       if (checked.read.error) throw checked.read.error;
@@ -386,7 +373,8 @@ export class ModelRegistry {
       this.onnxFacts.set(path, { stamp: await fileStamp(path), ...read });
     }
     await this.scan();
-    return this.get(card.id) ?? (await inspectModelDir(dir, 'user'));
+    // The folder written (by its place, not its id: a same-named shipped model listed first is not it).
+    return this.list().find((m) => m.dir === dir) ?? (await inspectModelDir(dir, 'user', { pool: this.pool }));
   }
 
   async remove(id: string): Promise<void> {

@@ -213,20 +213,20 @@ describe('model registry on disk', () => {
     await writeModelDir(userDir, sampleCard(), onnx);
     const dir = join(userDir, 'eegmat-test');
     const known = new Map<string, OnnxFacts>();
-    const first = await inspectModelDir(dir, 'user', known);
+    const first = await inspectModelDir(dir, 'user', { known });
     assert.deepEqual(first.problems, []);
     const facts = known.get(first.onnxPath);
     assert.ok(facts && facts.sizeBytes === onnx.length && facts.signature, 'the file\'s facts are kept');
     // Facts the file does not hold, under its current stamp: used as they are, so the file was not read again.
     known.set(first.onnxPath, { ...facts!, signature: { ...facts!.signature!, inputs: [] } });
-    assert.match((await inspectModelDir(dir, 'user', known)).problems.join('; '), /input 'eeg' is missing/);
+    assert.match((await inspectModelDir(dir, 'user', { known })).problems.join('; '), /input 'eeg' is missing/);
     // Other weights written in place, its modification time set back as `cp -p` would: the change time gives it away.
     const { atime, mtime } = statSync(first.onnxPath);
     const other = exportFusedOnnx(config, initHostParams(config, 3));
     assert.equal(other.length, onnx.length, 'same architecture, same size');
     writeFileSync(first.onnxPath, other);
     utimesSync(first.onnxPath, atime, mtime);
-    const again = await inspectModelDir(dir, 'user', known);
+    const again = await inspectModelDir(dir, 'user', { known });
     assert.deepEqual(again.problems, ['model.onnx: SHA-256 differs from the card (file damaged or replaced)'], 'read afresh');
     assert.notEqual(again.revision, first.revision);
   });
