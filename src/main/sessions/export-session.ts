@@ -20,7 +20,7 @@ import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
 import { annotationInRange } from '../../shared/formats/import-util';
 import { samAnnotationLabel } from '../../shared/formats/sam-annotation';
 import { ClockModel } from '../../shared/pipeline/clock-model';
-import type { ExportRequest, ExportResult, SessionStream } from '../../shared/session.types';
+import type { ExportRequest, ExportResult, SessionDetail, SessionStream } from '../../shared/session.types';
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { ChunkTimes, StoredChunk } from '../db/sample-codec';
@@ -261,6 +261,25 @@ function* chunkPlaces(db: ReadableDb, stream: SessionStream, sessionState: strin
     }
   }
   return places;
+}
+
+/**
+ * Where the session's samples, as an export places them (s from its start), last end before
+ * `range` and first start after it (±Infinity: none), over every stream: the gap an empty range lies in.
+ */
+function* dataAround(db: ReadableDb, s: SessionDetail, range: readonly [number, number]): Generator<void, { before: number; after: number }> {
+  let before = -Infinity;
+  let after = Infinity;
+  for (const st of s.streams) {
+    if (st.sampleCount === 0) continue;
+    const places = yield* chunkPlaces(db, st, s.state, s.startTime);
+    for (const run of new Set([...places.values()].map((p) => p.run))) {
+      const end = run.start + run.count / st.info.nominalRateHz;
+      if (end <= range[0]) before = Math.max(before, end);
+      if (run.start >= range[1]) after = Math.min(after, run.start);
+    }
+  }
+  return { before, after };
 }
 
 /** A stream's first and last sample on the shared clock (host s), as an export places them. */
@@ -577,7 +596,10 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
   if (samples === 0) {
     // Every format refuses an empty range alike (CSV wrote files of headers only, '0 values').
     const sec = (v: number) => `${Number(v.toFixed(3))} s`;
-    throw refuse(`no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
+    // A range with data before and after it lies in a gap: where the data stops and starts again.
+    const { before, after } = yield* dataAround(db, s, range);
+    const where = Number.isFinite(before) && Number.isFinite(after) ? `it lies in a gap (no samples from ${sec(before)} to ${sec(after)}); ` : '';
+    throw refuse(`no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: ${where}the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
   }
   const annotations = rec.annotations.filter((a) => annotationInRange(a, ...range)).length;
   if (req.format === 'csv') {

@@ -146,6 +146,12 @@ test('a gap of minutes (XDF clock reset) exports as EDF+C: MNE reads every sampl
   const c = await db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'gap.edf') });
   const d = await db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'gap-d.edf'), discontinuous: true });
   assert.deepEqual([c.warnings, d.warnings], [[], []]);
+  // A range inside the gap is refused saying so, with where the data stops and starts (it said only 'the session runs from 0 s to 561.3 s').
+  const zero = (await db.api.getSession(s.id)).startTime;
+  await assert.rejects(
+    db.api.exportSession({ sessionId: s.id, format: 'edf', path: join(dir, 'in-gap.edf'), fromTime: zero + 130, toTime: zero + 400 }),
+    (e: Error) => e.message === 'in-gap.edf: no samples to export from 130 s to 400 s: it lies in a gap (no samples from 128.76 s to 411.965 s); the session runs from 0 s to 561.3 s',
+  );
   const cBytes = new Uint8Array(readFileSync(c.files[0]));
   const dBytes = new Uint8Array(readFileSync(d.files[0]));
   const h = parseEdfHeader(cBytes, 'gap.edf');
