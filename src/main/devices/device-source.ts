@@ -162,6 +162,8 @@ export class ManagedSource implements Source {
   private failures: { message: string; count: number } | null = null;
   /** Output refused as another device's (`fail` with retry) in a row, as `failures`: said once. */
   private refused: { message: string; count: number } | null = null;
+  /** The "retrying in …" line of the effects being performed (see dispatch). */
+  private retryLine: { level: LogLevel; message: string } | null = null;
 
   constructor(
     readonly driver: DeviceDriver,
@@ -261,6 +263,11 @@ export class ManagedSource implements Source {
     const { state, effects } = stepConnection(this.conn, e, this.policy);
     this.conn = state;
     for (const fx of effects) this.perform(fx);
+    // Said after the effects: the machine schedules the retry before its status, and "retrying in
+    // 0.2 s" came before the hub's "streaming → reconnecting (… went away)" it follows from.
+    const retry = this.retryLine;
+    this.retryLine = null;
+    if (retry) this.log(retry.level, retry.message);
   }
 
   private perform(fx: ConnEffect): void {
@@ -280,7 +287,7 @@ export class ManagedSource implements Source {
           this.retryTimer = null;
           this.dispatch({ type: 'retry-due', now: this.now() });
         }, fx.delayMs);
-        this.log((this.failures && this.failures.count > 1) || (this.refused && this.refused.count > 1) ? 'debug' : 'info', `retrying in ${(fx.delayMs / 1000).toFixed(1)} s`);
+        this.retryLine = { level: (this.failures && this.failures.count > 1) || (this.refused && this.refused.count > 1) ? 'debug' : 'info', message: `retrying in ${(fx.delayMs / 1000).toFixed(1)} s` };
         break;
       case 'cancel-retry':
         if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -311,7 +318,10 @@ export class ManagedSource implements Source {
     if (state === 'error') {
       // Unnamed, like the status: whoever shows it shows the name beside it (the hub's "could not start").
       const err = new DeviceError(problem?.code === 'unavailable' ? 'unavailable' : 'device-error', this.problem?.message ?? 'failed', false);
-      this.log('error', this.named(err.message));
+      // Debug only, as a drop is (see dropped): the hub says the change to 'error' with this
+      // problem in it ("Lab Cyton: connecting → error (cannot open …)"); an error here too said
+      // every failure twice, in the same words.
+      this.log('debug', err.message);
       for (const w of this.startWaiters.splice(0)) w.reject(err);
     }
     // Stopped before it connected (Disconnect on a device still waiting, the app closing): the
@@ -373,7 +383,7 @@ export class ManagedSource implements Source {
       const message = this.bare(err.message);
       const repeat = this.failures?.message === message;
       this.failures = { message, count: repeat ? this.failures!.count + 1 : 1 };
-      this.log(repeat ? 'debug' : 'warn', this.named(`connect failed: ${message}`));
+      this.log(repeat ? 'debug' : 'warn', `connect failed: ${message}`);
       this.dispatch({ type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) });
     }
   }
@@ -391,7 +401,7 @@ export class ManagedSource implements Source {
     this.closesPending++;
     this.closing = this.closing
       .then(() => session.close())
-      .catch((e) => this.log('warn', `closing: ${asDeviceError(e).message}`))
+      .catch((e) => this.log('warn', `closing: ${this.bare(asDeviceError(e).message)}`))
       .finally(() => this.closesPending--);
   }
 
@@ -426,7 +436,7 @@ export class ManagedSource implements Source {
     const report = (code: DeviceProblemCode, message: string, level: LogLevel, note = false, logLevel: LogLevel = level) => {
       const now = self.now();
       const last = self.lastProblemAt.get(code) ?? -Infinity;
-      self.log(logLevel, self.named(message));
+      self.log(logLevel, message);
       if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
       if (note && self.problem && !self.problem.level) return;
       // A warning is not held back behind a note of its code said just before.
@@ -557,12 +567,12 @@ export class ManagedSource implements Source {
         // hub, which every source runs under, says that change as a warning with this reason in it
         // ("Lab Cyton: streaming → reconnecting (/dev/ttyUSB0 went away …)"). A warning here too
         // showed each pulled cable twice in the event log, as a stall (the hub's line alone) is not.
-        self.log('debug', self.named(`dropped: ${self.bare(error.message)}`));
+        self.log('debug', `dropped: ${self.bare(error.message)}`);
         self.dispatch({ type: 'dropped', now: self.now(), error: toConnError(error) });
       },
       finished(message: string) {
         if (ctx.closed) return;
-        self.log('info', self.named(message));
+        self.log('info', message);
         self.dispatch({ type: 'stop', now: self.now() });
         // 'stop' clears the problem (a user's stop needs no explanation); this one does.
         self.problem = { code: 'disconnected', message: self.bare(message), time: self.now() };
@@ -582,7 +592,7 @@ export class ManagedSource implements Source {
           // shown streaming, so no state changes and nobody else says it: a warning here. (Which of
           // the two it was came down to timing: whether the port's first lines came before its open
           // had finished; on a loaded machine they came after, and the warning was lost.)
-          self.log(repeat || (self.conn.state === 'streaming' && self.sessionData) ? 'debug' : 'warn', self.named(text));
+          self.log(repeat || (self.conn.state === 'streaming' && self.sessionData) ? 'debug' : 'warn', text);
         }
         // Another device's output on the port (what `retry` means): retried at the waiting cadence.
         const error = { code, message, retryable, ...(retryable ? { othersPort: true } : {}) };
@@ -629,7 +639,7 @@ export class ManagedSource implements Source {
     if (Math.abs(measured / nominal - 1) <= RATE_TOLERANCE) return;
     const what = this.tracks.size > 1 ? `${t.info.modality.toUpperCase()} samples` : 'samples';
     const message = `${what} arrive at ${measured.toFixed(1)} Hz, not the ${Number(nominal.toFixed(2))} Hz set for the stream: no window is cut while the two disagree${this.driver.rateHint ? ` — ${this.driver.rateHint}` : ''}`;
-    this.log('warn', this.named(message));
+    this.log('warn', message);
     this.problem = { code: 'rate-mismatch', message, time: now };
     this.emitStatus();
   }
@@ -653,8 +663,14 @@ export class ManagedSource implements Source {
     return text.startsWith(this.name) ? text : `${this.name}: ${text}`;
   }
 
+  /**
+   * Every line is headed by the device's name, as the hub's are ("Lab Cyton: streaming →
+   * reconnecting (…)"): "retrying in 0.6 s", "resumed after a drop" and the drivers' own lines said
+   * no name, and with a headset and a strap both dropping the log could not be read (its source
+   * column holds the device id, a Bluetooth UUID or a port path, not the name the user knows).
+   */
   private log(level: LogLevel, message: string): void {
-    this.opts.log?.({ time: this.now(), level, source: `device:${this.deviceId}`, message });
+    this.opts.log?.({ time: this.now(), level, source: `device:${this.deviceId}`, message: this.named(message) });
   }
 }
 

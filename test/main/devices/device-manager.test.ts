@@ -113,7 +113,7 @@ describe('DeviceManager', () => {
       b.m.init();
       await waitFor('reconnected at start', () => b.m.list()[0]?.status?.state === 'streaming', 5000);
       const said = logs.filter((l) => /now answers with a Daisy/.test(l.message));
-      assert.deepEqual(said.map((l) => [l.level, l.message]), [['warn', `${pty.app} now answers with a Daisy (16 channels at 125 Hz); it answered without one before: another board, or the Daisy fitted?`]]);
+      assert.deepEqual(said.map((l) => [l.level, l.message]), [['warn', `Lab Cyton: ${pty.app} now answers with a Daisy (16 channels at 125 Hz); it answered without one before: another board, or the Daisy fitted?`]]);
       assert.equal(b.hub.streams().find((s) => s.deviceId === `cyton:${pty.app}`)?.channels.length, 16);
       assert.equal(b.m.list()[0].model, 'cyton-daisy', 'the profile now remembers the Daisy');
       await b.m.stopAll();

@@ -61,8 +61,9 @@ describe('ManagedSource problem text', () => {
     await assert.rejects(src.start(sink(statuses)), (e: unknown) => e instanceof DeviceError && e.message === 'cannot open /dev/ttyUSB9: port not found (unplugged?)');
     assert.equal(src.status().problem?.message, 'cannot open /dev/ttyUSB9: port not found (unplugged?)');
     assert.ok(statuses.every((s) => !s.problem || !/Lab Cyton|OpenBCI Cyton \(/.test(s.problem.message)), statuses.map((s) => s.problem?.message).join(' | '));
-    const errorLine = logs.find((l) => l.level === 'error');
-    assert.equal(errorLine?.message, 'Lab Cyton: cannot open /dev/ttyUSB9: port not found (unplugged?)');
+    // Its own line is debug: the hub says the change to 'error' with the problem in it (below).
+    assert.deepEqual(logs.filter((l) => l.level === 'error').map((l) => l.message), [], 'no error line of its own');
+    assert.ok(logs.some((l) => l.level === 'debug' && l.message === 'Lab Cyton: cannot open /dev/ttyUSB9: port not found (unplugged?)'), logs.map((l) => `${l.level} ${l.message}`).join('\n'));
     await src.stop();
   });
 
@@ -108,7 +109,8 @@ describe('ManagedSource log while a device is away', () => {
     assert.deepEqual(failed.map((l) => l.level), ['warn', 'debug', 'debug', 'debug', 'debug']);
     assert.equal(failed[0].message, 'OpenBCI Cyton (/dev/ttyUSB9): connect failed: cannot open /dev/ttyUSB9: port not found (unplugged?)');
     assert.ok(logs.filter((l) => /retrying in/.test(l.message) && l.level !== 'debug').length <= 1, logs.map((l) => `${l.level} ${l.message}`).join('\n'));
-    assert.ok(logs.some((l) => l.level === 'info' && l.message === 'connected after 5 failed attempts'), "'connected after 5 failed attempts' is logged at info");
+    assert.ok(logs.some((l) => l.level === 'info' && l.message === 'OpenBCI Cyton (/dev/ttyUSB9): connected after 5 failed attempts'), "'connected after 5 failed attempts' is logged at info, named");
+    assert.deepEqual(logs.filter((l) => !l.message.startsWith('OpenBCI Cyton (/dev/ttyUSB9): ')).map((l) => l.message), [], 'every line names the device');
     await src.stop();
   });
 });
@@ -303,5 +305,57 @@ describe('ManagedSource last drop in the status', () => {
     assert.ok(Math.abs((d?.endTime ?? 0) - 1003.9) < 1e-9, String(d?.endTime));
     assert.equal(d?.missingSamples, 975);
     await src.stop();
+  });
+});
+
+describe('ManagedSource log with two devices', () => {
+  test('a headset and a strap both dropping and coming back: every line says which device, the retry after the state change it follows from', async () => {
+    const log: LogEntry[] = [];
+    const hub = new StreamHub({ clock: systemClock, log: (level, source, message) => log.push({ time: systemClock.now(), level, source, message }) });
+    const ctxs = new Map<string, DriverContext>();
+    const device = (id: string, name: string, modality: 'eeg' | 'ecg') =>
+      new ManagedSource(
+        {
+          deviceId: id,
+          name,
+          model: 'serial-text',
+          transport: 'serial',
+          clockKind: 'counter',
+          streamIds: [],
+          open: async (c) => {
+            ctxs.set(id, c);
+            c.streams([{ id: `${id}/${modality}`, deviceId: id, modality, channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
+            c.log('info', 'handshake answered; 1 channel at 250 Hz');
+            let n = 0;
+            const timer = setInterval(() => c.samples(`${id}/${modality}`, (n += 10), 10, new Float32Array(10)), 40);
+            return { close: async () => clearInterval(timer) };
+          },
+        },
+        { hostClock: systemClock, log: (e) => log.push(e), policy: { initialDelayMs: 50, maxDelayMs: 100 } },
+      );
+    const headset = device('serial-text:/dev/ttyUSB0', 'Lab headset', 'eeg');
+    const strap = device('serial-text:/dev/ttyUSB1', 'Chest strap', 'ecg');
+    try {
+      await hub.addSource(headset);
+      await hub.addSource(strap);
+      const from = log.length;
+      for (const [id, src] of [['serial-text:/dev/ttyUSB0', headset], ['serial-text:/dev/ttyUSB1', strap]] as const) {
+        ctxs.get(id)!.dropped(new DeviceError('disconnected', `${src.driver.name}: /dev/x went away`));
+      }
+      await waitFor('both back', () => log.slice(from).filter((l) => /resumed after a drop/.test(l.message)).length === 2, 5000);
+      const lines = log.slice(from).filter((l) => l.source.startsWith('device:'));
+      const all = lines.map((l) => `${l.level} [${l.source}] ${l.message}`).join('\n');
+      for (const l of lines) {
+        const name = l.source === 'device:serial-text:/dev/ttyUSB0' ? 'Lab headset' : 'Chest strap';
+        assert.ok(l.message.startsWith(`${name}: `) || l.message.startsWith(`${name}, `), `a line without its device's name:\n${l.message}\n\n${all}`);
+      }
+      for (const name of ['Lab headset', 'Chest strap']) {
+        const at = (re: RegExp) => lines.findIndex((l) => l.message.startsWith(name) && re.test(l.message));
+        assert.ok(at(/retrying in/) > at(/→ reconnecting/) && at(/→ reconnecting/) >= 0, `${name}: the retry said after the state change:\n${all}`);
+        assert.ok(at(/: handshake answered/) >= 0, `${name}: the driver's own line is named:\n${all}`);
+      }
+    } finally {
+      await hub.close();
+    }
   });
 });
