@@ -181,6 +181,10 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     const n = 200;
     const sender = `const s=require('node:dgram').createSocket('udp4');let i=0;const t=setInterval(()=>{s.send('udp '+i+' '+(Date.now()/1000),${markerPort},'127.0.0.1');if(++i===${n}){clearInterval(t);setTimeout(()=>s.close(),100)}},5);`;
     const udpDone = new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', sender], { stdio: 'inherit' }).on('exit', resolve));
+    // The core runs in this process: when its event loop turned (a 5-ms timer, on the host clock),
+    // while the markers came. A datagram is read and stamped at the loop's first turn after it came.
+    const turns: number[] = [];
+    const probe = setInterval(() => turns.push((performance.timeOrigin + performance.now()) / 1000), 5);
     const ws = new WebSocket(`ws://127.0.0.1:${markerPort}/markers`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const acks: { ok: boolean; time: number; stored: boolean }[] = [];
@@ -192,6 +196,7 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.equal(await udpDone, 0);
+    clearInterval(probe);
     for (let waited = 0; acks.length < 53 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     ws.close();
     assert.equal(acks.length, 53);
@@ -205,11 +210,19 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     const markers = (tl.value as SessionTimeline).markers;
     const udp = markers.filter((m) => m.source === 'udp');
     assert.equal(udp.length, n, 'every UDP marker stored');
-    // Stamped on arrival: the stored time is the send time (Date.now in the sender), no offset.
-    // Typically within 15 ms; the bounds leave room for a loaded machine (130 ms seen, 2 cores busy).
-    const late = udp.map((m) => m.time - Number(m.label.split(' ')[2])).sort((a, b) => a - b);
-    const said = `stored − sent: ${late[0].toFixed(4)} … ${late[late.length - 1].toFixed(4)} s, median ${late[n >> 1].toFixed(4)}`;
-    assert.ok(late[0] > -0.005 && late[n >> 1] < 0.05 && late[late.length - 1] < 1, said);
+    // Stamped on arrival: the stored time is the send time (Date.now in the sender), no offset, and
+    // late only by the wait for the core's loop. Typically within 15 ms; a loaded machine (load 25)
+    // kept the loop from the datagrams for a median over 50 ms, and a fixed 50-ms bound on the
+    // median failed. So each marker's lateness is taken beyond the wait for the loop's next turn
+    // after it was sent (an offset of 50 ms or more, as stamping after the store would add, fails).
+    const sentAt = udp.map((m) => Number(m.label.split(' ')[2]));
+    const late = udp.map((m, i) => m.time - sentAt[i]).sort((a, b) => a - b);
+    const beyond = udp.map((m, i) => m.time - (turns.find((t) => t >= sentAt[i]) ?? Infinity)).sort((a, b) => a - b);
+    const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+    const said = `stored − sent: ${late[0].toFixed(4)} … ${at(late, 1).toFixed(4)} s, median ${at(late, 0.5).toFixed(4)}; beyond the loop's next turn: median ${at(beyond, 0.5).toFixed(4)}, max ${at(beyond, 1).toFixed(4)} s (${turns.length} turns)`;
+    assert.ok(late[0] > -0.005, `none stamped before it was sent: ${said}`);
+    assert.ok(at(beyond, 0.5) < 0.05, `the median stamped within 50 ms of the loop's next turn after its send: ${said}`);
+    assert.ok(at(beyond, 1) < 1, `each within 1 s of the loop's next turn: ${said}`);
     const fromWs = markers.filter((m) => m.source === 'websocket').map((m) => m.label);
     assert.deepEqual(fromWs.slice(0, 3), ['刺激 onset 🧠', 'x'.repeat(1000), 'json ✓']);
     assert.equal(fromWs.length, 53);
