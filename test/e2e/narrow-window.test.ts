@@ -1,6 +1,7 @@
 // Every view in a small window (800 × 600, and 1024 × 768), in real Chromium against the real core
 // in serve mode: nothing runs past the window's right edge, neither the page nor the view's own
-// scrolling area, and every control is wholly inside it. The Sessions table needed some 1000 px on
+// scrolling area, every control is wholly inside it and inside its panel, and no panel's content
+// runs past the panel's border (the Live view's side panels at 1200 and 1400 px too). The Sessions table needed some 1000 px on
 // one line: at 800 px its Replay…Delete buttons sat off to the right behind a sideways scroll (at
 // 1024 px its Predictions, Edit, Export and Delete), and its hidden "Actions" header widened the
 // whole page. With a second headset (an emulated Cyton on a pseudo-terminal), the EEG panel's
@@ -24,13 +25,15 @@ const SIZES = [
 interface Fit {
   page: [number, number];
   view: [number, number];
-  /** Controls in the view not wholly inside it, sideways. */
+  /** Controls not wholly inside the view, or their panel, sideways. */
   outside: string[];
+  /** Panels whose content runs past their border, sideways. */
+  spilling: string[];
   /** How many controls were measured. */
   controls: number;
 }
 
-/** Whether the page and the view's scrolling area fit the window's width, and which controls do not. */
+/** Whether the page and the view's scrolling area fit the window's width, and which controls do not (in the window, or in their panel). */
 async function fit(page: Page): Promise<Fit> {
   return page.evaluate(() => {
     const doc = document.scrollingElement!;
@@ -40,13 +43,19 @@ async function fit(page: Page): Promise<Fit> {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && !el.closest('.sr-only');
     });
+    // Inside the window, and inside its own panel's border (a grid track wider than its panel once
+    // pushed a device card's Stop button past the Devices panel's edge in a 1400-px window).
     const outside = controls
       .filter((el) => {
         const r = el.getBoundingClientRect();
-        return r.left < box.left - 0.5 || r.right > box.left + content.clientWidth + 0.5;
+        const panel = el.closest('.panel')?.getBoundingClientRect();
+        return r.left < box.left - 0.5 || r.right > box.left + content.clientWidth + 0.5 || (panel !== undefined && (r.left < panel.left - 0.5 || r.right > panel.right + 0.5));
       })
       .map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 30)}`);
-    return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, controls: controls.length };
+    const spilling = Array.from(document.querySelectorAll<HTMLElement>('main .panel'))
+      .filter((p) => p.scrollWidth > p.clientWidth + 0.5)
+      .map((p) => `${p.querySelector('h2')?.textContent?.trim() ?? p.className} (${p.scrollWidth} px in ${p.clientWidth})`);
+    return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, spilling, controls: controls.length };
   });
 }
 
@@ -61,6 +70,7 @@ async function assertPageFits(page: Page, what: string, atLeast: number): Promis
   assert.ok(f.page[0] <= f.page[1], `${what}: the page is ${f.page[0]} px wide in a ${f.page[1]} px window`);
   assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
   assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
+  assert.deepEqual(f.spilling, [], `${what}: panels whose content runs past their edge`);
   assert.ok(f.controls >= atLeast, `${what}: ${f.controls} controls measured, expected at least ${atLeast}`);
 }
 
@@ -126,6 +136,25 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
       await page.waitForSelector('[data-testid="replay-panel"]', { state: 'detached', timeout: 10_000 });
     });
   }
+
+  // Wider windows put the Devices and Windows panels in narrow side columns (360 px beside the
+  // traces at 1400, 318 px in three columns at 1200), once the clocks show their figures and windows
+  // fill the table: a device card ran 19 px past the Devices panel at 1400 (its list's grid track
+  // grew), and at 1200 the strap's clock line ('device time 0 at 1999-12-31 23:59:58.320', never
+  // wrapped) and the windows table ran past theirs.
+  test('Live at 1200 and 1400 px, the clocks converged and windows listed: every panel holds its content', async () => {
+    await page.goto(`${app.serve.url}#/live`);
+    await page.waitForFunction(() => {
+      const clocks = Array.from(document.querySelectorAll('[data-testid="device-clock"]'));
+      return clocks.length >= 2 && clocks.every((c) => c.getAttribute('data-converged') === 'true');
+    }, undefined, { timeout: 30_000 });
+    await page.waitForSelector('.window-table tbody tr', { timeout: 15_000 });
+    for (const width of [1200, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(500);
+      await assertFits(`${width}×900 Live`, 20);
+    }
+  });
 
   test('no console errors', () => {
     assert.deepEqual(app.problems, [], 'no page errors');
