@@ -7,7 +7,7 @@ import { DbClient, databasePathFor } from '../db/db-client';
 import type { JobSpec } from '../../shared/train/job.types';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { SessionLabels } from '../../shared/train/label-classes';
-import { readSessionFeed, readSessionLabels } from './session-feed';
+import { readJobSessions, readSessionLabels } from './session-feed';
 
 export class DatabaseSession {
   private client: DbClient | null = null;
@@ -24,12 +24,8 @@ export class DatabaseSession {
   }
 
   async feedsFor(spec: JobSpec): Promise<Map<number, SessionFeed>> {
-    const ids = sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]);
-    const out = new Map<number, SessionFeed>();
-    if (ids.length === 0) return out;
-    const db = await this.open();
-    for (const id of ids) out.set(id, await readSessionFeed(db, id));
-    return out;
+    if (sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg]).length === 0) return new Map();
+    return readJobSessions(await this.open(), spec);
   }
 
   /** What session `id` holds to label windows with (checkJobInputs, before a run folder is made). */

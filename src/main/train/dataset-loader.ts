@@ -132,41 +132,73 @@ function overrides(s: SourceOverrides): Partial<WindowingOptions> {
   return { ...(s.mainsHz ? { mainsHz: s.mainsHz } : {}), ...(s.ecgMontage ? { ecgMontage: s.ecgMontage } : {}), ...(s.eegMontage ? { eegMontage: s.eegMontage } : {}) };
 }
 
+/** What tells a recorded session from another that was given its number later (ids are reused once the newest is deleted). */
+export interface SessionPrint {
+  /** Its start, host time (s). */
+  startTime: number;
+  /** Samples stored, all streams together. */
+  samples: number;
+}
+
+export function sessionPrint(f: SessionFeed): SessionPrint {
+  let samples = 0;
+  for (const e of f.events) if (e.kind === 'chunk') samples += e.chunk.count;
+  return { startTime: f.startTime, samples };
+}
+
+/**
+ * A source of a dataset, lazily loaded, with what it reads: a file's path, or a session's print.
+ * dataset-record.ts keeps them, so that a resumed run can tell it reads the same recordings.
+ */
+export type ExpandedSource = LazySource & { file?: string; session?: SessionPrint };
+
 /** The sources of one spec entry, lazily loaded. */
-export async function expandSource(s: SourceSpec, sessions: Map<number, SessionFeed>): Promise<LazySource[]> {
+export async function expandSource(s: SourceSpec, sessions: Map<number, SessionFeed>): Promise<ExpandedSource[]> {
   switch (s.kind) {
     case 'file':
-      return [{ id: basename(s.path), subject: s.subject ?? basename(s.path, extname(s.path)), load: () => fileSource(s.path, s), windowing: overrides(s) }];
+      return [{ id: basename(s.path), file: resolve(s.path), subject: s.subject ?? basename(s.path, extname(s.path)), load: () => fileSource(s.path, s), windowing: overrides(s) }];
     case 'folder':
-      return (await listRecordings(s.dir)).map((p) => ({ id: basename(p), subject: s.subject ?? basename(p, extname(p)), load: () => fileSource(p, s), windowing: overrides(s) }));
+      return (await listRecordings(s.dir)).map((p) => ({ id: basename(p), file: resolve(p), subject: s.subject ?? basename(p, extname(p)), load: () => fileSource(p, s), windowing: overrides(s) }));
     case 'eegmat': {
       const files = (await listRecordings(s.dir)).filter((p) => /Subject\d+_[12]\.edf$/i.test(p));
       const chosen = files.filter((p) => !s.subjects || s.subjects.includes(parseEegmatFileName(p).subject));
       if (chosen.length === 0) throw new DatasetError(DatasetErrorCode.NotEegmat, `no EEGMAT recordings (SubjectNN_1.edf, SubjectNN_2.edf) in ${s.dir}${s.subjects ? ` for ${s.subjects.join(', ')}` : ''}`);
       return chosen.map((p) => ({
         id: basename(p),
+        file: resolve(p),
         subject: parseEegmatFileName(p).subject,
         load: async () => eegmatSource(importEdf(await readFileBytes(p), basename(p))),
       }));
     }
     case 'session': {
       const f = sessions.get(s.id);
-      if (!f) throw new DatasetError(DatasetErrorCode.NoSignals, `session ${s.id} was not read from the database (is it deleted?)`);
+      // Not 'no-signals' (what a recording holds, which a resume would meet again): the database of another data folder may hold it.
+      if (!f) throw new TrainError(TrainErrorCode.NotFound, `session ${s.id} is not in the recordings database (deleted, or the database of another data folder)`);
       const src = sessionSource(s.subject ? { ...f, subject: s.subject } : f);
-      return [{ id: src.id, subject: src.subject, load: async () => src }];
+      return [{ id: src.id, session: sessionPrint(f), subject: src.subject, load: async () => src }];
     }
     case 'dreamer': {
       const bytes = await readFileBytes(resolve(s.path));
       const ds = parseDreamer(bytes, basename(s.path), { threshold: s.threshold });
-      return dreamerSources(ds, s.dimension, { lastSeconds: s.lastSeconds, fileName: basename(s.path) }).map((src) => ({ id: src.id, subject: src.subject, load: async () => src }));
+      return dreamerSources(ds, s.dimension, { lastSeconds: s.lastSeconds, fileName: basename(s.path) }).map((src) => ({ id: src.id, file: resolve(s.path), subject: src.subject, load: async () => src }));
     }
   }
 }
 
-/** Every window of a dataset spec. `sessions` holds the sessions the spec names, read beforehand. */
-export async function loadDataset(spec: DatasetSpec, sessions: Map<number, SessionFeed> = new Map(), hooks: BuildHooks = {}): Promise<WindowDataset> {
-  const sources: LazySource[] = [];
+/** The recordings of a dataset spec, in order, not yet read (a folder is listed now). */
+export async function expandDataset(spec: DatasetSpec, sessions: Map<number, SessionFeed>): Promise<ExpandedSource[]> {
+  const sources: ExpandedSource[] = [];
   for (const s of spec.sources) sources.push(...(await expandSource(s, sessions)));
+  return sources;
+}
+
+/**
+ * Every window of a dataset spec. `sessions` holds the sessions the spec names, read beforehand;
+ * `sources`, its recordings when the caller expanded them already (a resumed run keeps those it
+ * started with: dataset-record.ts).
+ */
+export async function loadDataset(spec: DatasetSpec, sessions: Map<number, SessionFeed> = new Map(), hooks: BuildHooks = {}, sources?: ExpandedSource[]): Promise<WindowDataset> {
+  sources ??= await expandDataset(spec, sessions);
   if (sources.length === 0) throw new DatasetError(DatasetErrorCode.NoSignals, `dataset '${spec.name}' lists no recordings`);
   return buildWindowDataset(spec.name, sources, spec.task, spec.labels, spec.windowing, hooks);
 }

@@ -11,7 +11,7 @@ import { TrainError, TrainErrorCode, type RunProgress } from '../../shared/train
 import type { DbClient } from '../db/db-client';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { JobEvent } from './job';
-import { readSessionFeed } from './session-feed';
+import { readJobSessions } from './session-feed';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 import { RunStore, runningElsewhere, type RunFolder } from './run-store';
 import { SharedJobControl, type JobAction } from './job-control';
@@ -303,7 +303,7 @@ export class JobRunner {
       if (ids.length) {
         const db = this.opts.db?.();
         if (!db) throw new TrainError(TrainErrorCode.NotFound, 'the dataset uses recorded sessions but the recordings database is not open');
-        for (const id of ids) sessions.push(await readSessionFeed(db, id));
+        sessions = [...(await readJobSessions(db, spec)).values()];
       }
     } catch (e) {
       // The app closing meanwhile (the core closes the database after stopping the runner) is not the run's failure.

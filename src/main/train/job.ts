@@ -24,7 +24,8 @@ import type { SignalItem } from '../../shared/train/batches';
 import { initEncoderHostParams } from '../../shared/model/params';
 import { readFileBytes } from '../core/read-bytes';
 import { importCbramodCheckpoint } from '../model/pth-import';
-import { loadDataset, type SessionFeed } from './dataset-loader';
+import { expandDataset, loadDataset, type SessionFeed } from './dataset-loader';
+import { addedNote, matchRecord, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, writeError, type RunFolder } from './run-store';
@@ -260,19 +261,33 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   // One bar over every dataset this process builds (each used to restart the phase at 0).
   const toLoad = (needLabelled && spec.dataset ? 1 : 0) + (['ecg', 'eeg'] as const).filter((m) => spec.corpora[m] && needCorpus(m)).length;
   let loaded = 0;
-  const load = async (d: DatasetSpec, label: string): Promise<WindowDataset> => {
+  // What each dataset was first built from (dataset-record.ts): a resume rebuilds it from the same recordings, or stops saying which are not as they were.
+  const recorded = await readRecordings(folder, (m) => log(m, 'warn'));
+  const newlyRecorded: Partial<Record<DatasetRole, DatasetRecord>> = {};
+  const load = async (d: DatasetSpec, role: DatasetRole, label: string): Promise<WindowDataset> => {
     const k = loaded++;
+    const sessions = ctx.sessions ?? new Map<number, SessionFeed>();
     progress.report('datasets', k / toLoad, 0, d.sources.length, `${label}: building`, true);
     await log(`building ${label} '${d.name}' (${plural(d.sources.length, 'source')}) through the live pipeline`);
+    const record = recorded.datasets[role];
+    const problems = record ? await recordProblems(record, sessions) : [];
+    if (record && problems.length) throw recordingsChangedError(`${label} '${d.name}'`, record, problems);
+    let sources = await expandDataset(d, sessions);
+    if (record) {
+      const m = matchRecord(record, sources);
+      if (m.lost.length) throw recordingsChangedError(`${label} '${d.name}'`, record, m.lost);
+      if (m.added.length) await log(addedNote(label, m.added), 'warn');
+      sources = m.kept;
+    } else newlyRecorded[role] = await recordOf(d.name, sources);
     const t0 = Date.now();
-    const ds = await loadDataset(d, ctx.sessions ?? new Map(), {
+    const ds = await loadDataset(d, sessions, {
       progress: (i, n, w) => progress.report('datasets', (k + i / n) / toLoad, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
       checkpoint: () => {
         const c = control();
         if (c === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, 'cancelled while building datasets');
         if (c === 'pause') throw new TrainError(TrainErrorCode.Paused, 'paused while building datasets');
       },
-    });
+    }, sources);
     const secs = (Date.now() - t0) / 1000;
     await log(`${label}: ${plural(ds.windows.length, 'window')} from ${plural(ds.recordings.length, 'recording')} in ${secs.toFixed(1)} s (${(ds.windows.length / Math.max(secs, 1e-3)).toFixed(0)} windows/s)`);
     // A montage channel a recording lacks is zeros in its windows (a misspelt name): said where the CLI shows it, not only in the per-recording lines.
@@ -285,12 +300,14 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     }
     return ds;
   };
-  const labelled = needLabelled && spec.dataset ? await load(spec.dataset, 'dataset') : null;
+  const labelled = needLabelled && spec.dataset ? await load(spec.dataset, 'dataset', 'dataset') : null;
   const corpora: Partial<Record<ModelModality, WindowDataset>> = {};
   for (const m of ['ecg', 'eeg'] as const) {
     const c = spec.corpora[m];
-    if (c && needCorpus(m)) corpora[m] = await load(c, `${m.toUpperCase()} corpus`);
+    if (c && needCorpus(m)) corpora[m] = await load(c, `${m}-corpus`, `${m.toUpperCase()} corpus`);
   }
+  // Written once every dataset is built (a pause while building records nothing: nothing was trained on yet).
+  if (Object.keys(newlyRecorded).length) await folder.writeArtifact(RECORDINGS_ARTIFACT, JSON.stringify({ version: 1, datasets: { ...recorded.datasets, ...newlyRecorded } } satisfies RecordingsRecord, null, 1));
   progress.sized(datasetSizes(labelled, corpora));
   if (!done.has('datasets')) await finish('datasets');
 

@@ -6,8 +6,9 @@ import { DbError } from '../db/db-error';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { SessionLabels } from '../../shared/train/label-classes';
+import type { JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
-import type { SessionFeed } from './dataset-loader';
+import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 
 /** Pages of this many recorder batches are read at a time. */
 const PAGE_BATCHES = 200;
@@ -60,4 +61,27 @@ export async function readSessionFeed(db: DbClient, sessionId: number): Promise<
   const markers = (await db.api.listMarkers(sessionId)).map((m) => ({ onset: m.time, duration: m.duration, label: m.label }));
   const selfReports = (await db.api.listSelfReports(sessionId)).map((r) => ({ time: r.time, valence: r.valence, arousal: r.arousal, dominance: r.dominance }));
   return { sessionId, subject: detail.subjectId || `session-${sessionId}`, name: detail.name, startTime: detail.startTime, events, markers, selfReports };
+}
+
+/**
+ * Every session a job's datasets name, read for its run (the app's runner and the CLI, a resume
+ * included). A session the database lacks is named with the datasets it belongs to and what to do:
+ * the run trains on the recordings it was started with, never on the rest in silence.
+ */
+export async function readJobSessions(db: DbClient, spec: JobSpec): Promise<Map<number, SessionFeed>> {
+  const out = new Map<number, SessionFeed>();
+  for (const id of sessionIdsOf([spec.dataset, spec.corpora.eeg, spec.corpora.ecg])) {
+    try {
+      out.set(id, await readSessionFeed(db, id));
+    } catch (e) {
+      if (!(e instanceof TrainError) || e.code !== TrainErrorCode.NotFound) throw e;
+      const named = ([['dataset', spec.dataset], ['ECG corpus', spec.corpora.ecg], ['EEG corpus', spec.corpora.eeg]] as const).filter(([, d]) => d?.sources.some((s) => s.kind === 'session' && s.id === id));
+      const of = named.map(([label, d]) => `${label} '${d!.name}'`).join(' and ');
+      throw new TrainError(
+        TrainErrorCode.NotFound,
+        `${e.message}, and this run's ${of} names it. A run trains on the recordings it was started with: resume it with the data folder whose database holds that session (--data-dir), or start a new run without it`,
+      );
+    }
+  }
+  return out;
 }
