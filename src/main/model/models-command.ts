@@ -9,6 +9,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { formatBytes } from '../../shared/byte-size';
 import { renderModelCard } from '../../shared/model/card';
 import type { ModalityContract, ModelCard } from '../../shared/model/model.types';
+import { isListedActive } from '../../shared/model/model-list';
 import { activeModelId, defaultBuiltinModelsDir, readActiveChoice, type ActiveChoice } from './models.core';
 import { ModelRegistry, type InstalledModel } from './registry';
 
@@ -91,8 +92,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.out(`shipped models: ${builtinDir ?? '(none found)'}`);
     io.out(`your models:    ${userDir}`);
     if (!models.length) io.out('no model is installed');
-    for (const m of models) {
-      const mark = m.id === activeId ? '*' : ' ';
+    for (const [i, m] of models.entries()) {
+      const mark = isListedActive(models, i, activeId) ? '*' : ' ';
       const where = m.source === 'builtin' ? 'shipped' : 'yours';
       const c = m.card;
       const what = c ? `${c.name} · ${c.config.tasks.map((t) => t.name).join(', ')} · ${inputText(c)} · ${sizeText(m)}` : '';
@@ -127,9 +128,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   // remove
   const choice = await readActiveChoice(userDir);
-  const ranLive = activeModelId(models, choice) === args[0];
-  await registry.remove(args[0]);
-  io.out(`removed model '${args[0]}' (predictions it stored with sessions stay)`);
+  // Yours under a shipped model's id is removed, and the shipped one, which is what ran, still runs.
+  const ranLive = activeModelId(models, choice) === args[0] && registry.get(args[0]).source === 'user';
+  const removed = await registry.remove(args[0]);
+  const dup = registry.list().find((m) => m.id === args[0]);
+  io.out(`removed model '${args[0]}' (predictions it stored with sessions stay)${dup ? `: your folder ${removed.dir}; the shipped model of that id stays` : ''}`);
   // The model that ran live gone: which runs now, as list would say (an app running it stops it within a second).
   if (ranLive) {
     const after = registry.list();

@@ -178,7 +178,9 @@ export async function inspectModelDir(dir: string, source: ModelSource, opts: In
     if (card) problems.push(...signatureProblems(signature, card).map((x) => `${card!.onnx.file}: ${x}`));
   } catch (e) {
     if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
-    else problems.push(existsSync(onnxPath) ? `cannot read ${onnxPath}: ${(e as Error).message}` : `${onnxPath.split(/[\\/]/).pop()} is missing`);
+    else if (existsSync(onnxPath)) problems.push(`cannot read ${onnxPath}: ${(e as Error).message}`);
+    // A card naming a file of its own ('weights.onnx'): said where the name comes from, so it is not taken for a typo of ours.
+    else problems.push(`${onnxPath.split(/[\\/]/).pop()} is missing${card && card.onnx.file !== ONNX_FILE ? ` (card.json's onnx.file names it)` : ''}`);
   }
   return { id, source, dir, card, onnxPath, sizeBytes, signature, revision, onnxStamp, problems };
 }
@@ -271,7 +273,7 @@ export class ModelRegistry {
       const m = inspected[i];
       if (!MODEL_ID_RE.test(name)) m.problems.push(`folder name '${name}' is not a valid model id (${MODEL_ID_RE})`);
       if (found.has(name)) {
-        m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir})`);
+        m.problems.push(`another model already uses the id '${name}' (${found.get(name)!.dir}): rename this folder and the id in its card.json, or remove it`);
         found.set(`${name}@${root.source}`, m);
       } else found.set(name, m);
     });
@@ -289,7 +291,8 @@ export class ModelRegistry {
     const m = this.models.get(id);
     if (!m) {
       // The ids there are, so a typo (or a name where the id was wanted) is seen at once.
-      const ids = [...this.models.keys()];
+      // Each id once: a folder of yours under a shipped model's id is listed after it, under the same id.
+      const ids = [...new Set([...this.models.values()].map((x) => x.id))];
       throw new ModelError(ModelErrorCode.NotFound, `no model '${id}' is installed (${ids.length ? `installed: ${ids.join(', ')}` : 'none is'})`);
     }
     return m;
@@ -377,11 +380,20 @@ export class ModelRegistry {
     return this.list().find((m) => m.dir === dir) ?? (await inspectModelDir(dir, 'user', { pool: this.pool }));
   }
 
-  async remove(id: string): Promise<void> {
-    const m = this.get(id);
-    if (m.source !== 'user') throw new ModelError(ModelErrorCode.Io, `'${id}' is a built-in model and cannot be removed`);
+  /**
+   * Deletes one of the user's models; returns it as it was listed. A folder of the user's under a
+   * shipped model's id (dropped in by hand, or there before an update shipped that id) is listed
+   * after the shipped one, with the problem that another model uses its id: that folder is the one
+   * removed (the Models view's Remove on it, and `heartmind models remove`, were refused as if it
+   * were the shipped model, and there was no way but the file manager).
+   */
+  async remove(id: string): Promise<InstalledModel> {
+    const first = this.get(id);
+    const m = first.source === 'user' ? first : this.list().find((x) => x.id === id && x.source === 'user');
+    if (!m) throw new ModelError(ModelErrorCode.Io, `'${id}' is a built-in model and cannot be removed`);
     await rm(m.dir, { recursive: true, force: true });
     await this.scan();
+    return m;
   }
 
   /** Total bytes of the roots' ONNX files (for the status line). */

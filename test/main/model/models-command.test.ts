@@ -3,7 +3,7 @@
 // with the app's refusals (a card that is not JSON, a file that is not ONNX, a shipped id).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { command as models } from '../../../src/main/model/models-command';
@@ -154,4 +154,35 @@ test('remove: asks for --yes, deletes one of yours, refuses a shipped model; usa
   r = await cli(['remove', 'other', '--yes', '--data-dir', data]);
   assert.equal(r.out, "removed model 'other' (predictions it stored with sessions stay)", r.out);
   await assert.rejects(cli(['remove', 'shipped', '--yes', '--data-dir', data]), (e: Error) => e instanceof ModelError && /built-in model and cannot be removed/.test(e.message));
+});
+
+test("a folder of yours under a shipped model's id: listed with what to do, never marked as running, and removed by remove (it was refused as the shipped model)", async (t) => {
+  const { dir, data } = await setUp(t);
+  const shippedDir = join(dir, 'shipped', 'shipped');
+  await writeModelDir(join(data, 'models'), sampleCard({ id: 'shipped', name: 'My copy' }), onnx);
+  let r = await cli(['list', '--data-dir', data]);
+  assert.deepEqual(
+    r.out.split('\n').flatMap((l) => l.match(/^([* ]) shipped {2}\S+ {2}(\S+)/)?.slice(1).join(' ') ?? []),
+    ['* shipped', '  yours'],
+    `only the shipped one, which runs, is marked:\n${r.out}`,
+  );
+  assert.match(r.out, new RegExp(`^ {4}cannot be used: another model already uses the id 'shipped' \\(${shippedDir}\\): rename this folder and the id in its card\\.json, or remove it$`, 'm'), r.out);
+  // An id not there: each installed id once (the second 'shipped' was listed as 'shipped@user').
+  await assert.rejects(cli(['show', 'nope', '--data-dir', data]), { message: "no model 'nope' is installed (installed: shipped)" });
+  r = await cli(['remove', 'shipped', '--yes', '--data-dir', data]);
+  assert.equal(r.out, `removed model 'shipped' (predictions it stored with sessions stay): your folder ${join(data, 'models', 'shipped')}; the shipped model of that id stays`, r.out);
+  assert.ok(!existsSync(join(data, 'models', 'shipped')) && existsSync(shippedDir), 'your folder went, the shipped one stayed');
+  await assert.rejects(cli(['remove', 'shipped', '--yes', '--data-dir', data]), { message: "'shipped' is a built-in model and cannot be removed" });
+});
+
+test("a card naming an ONNX file that is not there: the problem says the name comes from the card", async (t) => {
+  const { data } = await setUp(t);
+  const user = join(data, 'models');
+  await writeModelDir(user, sampleCard({ id: 'mine' }), onnx);
+  const cardPath = join(user, 'mine', 'card.json');
+  const card = JSON.parse(readFileSync(cardPath, 'utf8'));
+  writeFileSync(cardPath, JSON.stringify({ ...card, onnx: { ...card.onnx, file: 'weights.onnx' } }));
+  const r = await cli(['show', 'mine', '--data-dir', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^cannot be used: weights\.onnx is missing \(card\.json's onnx\.file names it\)$/m, r.out);
 });

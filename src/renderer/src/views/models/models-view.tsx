@@ -20,6 +20,7 @@ import { focusLost, returnFocus } from '../../shell/focus-return';
 import { offlineText } from '../../live/offline';
 import { useLive } from '../../live/use-live';
 import { plural } from '../../../../shared/plural';
+import { isListedActive } from '../../../../shared/model/model-list';
 import './models.css';
 
 export function BackendLine({ state }: { state: InferenceState }) {
@@ -363,11 +364,13 @@ export default function ModelsView({ client, live }: ViewProps) {
             </h2>
           </div>
           <div class="model-list" ref={listRef}>
-            {state.models.map((m) => (
+            {state.models.map((m, i) => (
               <ModelItem
-                key={m.id}
+                // A folder of yours under a shipped model's id is listed after it under the same id:
+                // keyed apart, and only the first (the one that runs) marked active.
+                key={`${m.source}:${m.id}`}
                 m={m}
-                active={r?.activeId === m.id}
+                active={isListedActive(state.models, i, r?.activeId ?? null)}
                 userDir={state.userDir}
                 onSelect={() => select(m.id)}
                 onStop={() => select(null)}
