@@ -40,7 +40,7 @@ export class DbError extends Error {
 }
 
 /** Kinds about the database file, whose messages (describeDbProblem and the like) stand alone. */
-const FILE_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Corrupted', 'Readonly', 'Locked', 'DiskFull', 'NewerSchema', 'CantOpen', 'Io']);
+export const FILE_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Corrupted', 'Readonly', 'Locked', 'DiskFull', 'NewerSchema', 'CantOpen', 'Io']);
 
 const KINDS: readonly DbErrorKind[] = [
   'Corrupted',
@@ -78,11 +78,22 @@ export function kindOfCode(code: string | undefined): DbErrorKind {
   return 'Unknown';
 }
 
-/** What a user should read for each kind; `path` is the database file. */
-export function describeDbProblem(kind: DbErrorKind, path: string, detail: string): string {
+/**
+ * What a user should read for each kind; `path` is the database file, `method` the write that
+ * failed where known (a full disk said 'Recording stopped' to an import, which stops nothing).
+ */
+export function describeDbProblem(kind: DbErrorKind, path: string, detail: string, method?: string): string {
   switch (kind) {
-    case 'DiskFull':
-      return `The disk holding the recordings database is full (${path}). Recording stopped; everything committed so far is kept and readable. Free some space, or raise the database size limit (${detail}).`;
+    case 'DiskFull': {
+      const action = method === undefined ? undefined : (WRITE_ACTIONS as Record<string, string>)[method];
+      const what =
+        action === 'recording'
+          ? '. Recording stopped; everything committed so far is kept and readable.'
+          : action
+            ? `, so ${action} failed and changed nothing; everything stored before is kept and readable.`
+            : '; everything stored in it is kept and readable.';
+      return `The disk holding the recordings database is full (${path})${what} Free some space (${detail}).`;
+    }
     case 'Locked':
       return `The recordings database is locked by another process (${path}); is another HeartMind using the same profile? (${detail})`;
     case 'Readonly':
@@ -134,15 +145,15 @@ export function describeReadonlyRefusal(path: string, method: string, requested:
 
 /**
  * Turns anything thrown by better-sqlite3 or fs into a DbError. `path` goes into user-facing
- * messages for the kinds a user can act on.
+ * messages for the kinds a user can act on; `method`, the call that failed, says what stopped.
  */
-export function toDbError(err: unknown, path: string): DbError {
+export function toDbError(err: unknown, path: string, method?: string): DbError {
   if (err instanceof DbError) return err;
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   let detail = typeof e?.message === 'string' ? e.message : String(err);
   if (code === 'SQLITE_READONLY_DBMOVED') detail = `the database file was moved or deleted while open (${detail})`;
   const kind = kindOfCode(code);
-  const message = describeDbProblem(kind, path, code ? `${code}: ${detail}` : detail);
+  const message = describeDbProblem(kind, path, code ? `${code}: ${detail}` : detail, method);
   return new DbError(kind, message, { cause: err });
 }

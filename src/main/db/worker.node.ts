@@ -22,11 +22,11 @@ function post(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
 }
 
-function wire(err: unknown): WireError {
+function wire(err: unknown, method?: string): WireError {
   // A file problem (export) keeps its own class and code: it is about the file, not the database.
   if (err instanceof FormatError) return { name: err.name, message: err.message, kind: err.code, stack: err.stack };
   if (err instanceof SampleCodecError) return new DbError('Corrupted', `stored sample data is damaged: ${err.message}`).toWire();
-  return toDbError(err, init.path).toWire();
+  return toDbError(err, init.path, method).toWire();
 }
 
 /** Typed-array buffers in a result, moved to the main thread instead of copied. */
@@ -149,7 +149,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     if (msg.method === 'deleteSession') setImmediate(() => (queue = queue.then(reclaimStep)));
     if (msg.method === 'finishSession') setImmediate(() => cachePlacementOf(msg.args[0] as number));
   } catch (err) {
-    reply = { type: 'result', id: msg.id, ok: false, error: wire(err) };
+    reply = { type: 'result', id: msg.id, ok: false, error: wire(err, msg.method) };
   }
   // Logged before the reply, so whoever awaits the request sees the log line first.
   logIfSlow(msg.method, performance.now() - started);

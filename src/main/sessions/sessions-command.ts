@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
-import { DbError } from '../db/db-error';
+import { DbError, FILE_KINDS } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
 import { APP_VERSION } from '../core/start-core';
 import { INTERRUPTED_SESSION_TEXT, type ExportFormat, type SessionStream, type SessionSummary } from '../../shared/session.types';
@@ -258,18 +258,28 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         // Several files (`import data/*.edf`): a session each, in turn; one that fails is said and the others still come in.
         const imported: unknown[] = [];
         const failed: string[] = [];
+        const notTried: string[] = [];
+        let stopped = false;
         // A record's or an export's other files come in with it, not as sessions (or refusals) of their own.
         const readWith = args.length > 1 ? await filesReadWith(args) : new Map<string, string>();
         for (const file of args) {
           if (readWith.has(file)) continue;
+          if (stopped) {
+            notTried.push(basename(file));
+            continue;
+          }
           const companions = args.filter((f) => readWith.get(f) === file).map((f) => basename(f));
           let s;
           try {
             s = await importRecordingFile(db, { path: file, name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
           } catch (err) {
             if (args.length === 1) throw err;
-            io.err(`heartmind sessions: ${(err as Error)?.message ?? String(err)}`);
+            // A problem of the database itself (full, locked, read-only): said about this file, and
+            // the files after it are not read (each would be read in full to meet the same refusal).
+            const ofDatabase = err instanceof DbError && FILE_KINDS.has(err.kind);
+            io.err(`heartmind sessions: ${ofDatabase ? `${basename(file)}: ` : ''}${(err as Error)?.message ?? String(err)}`);
             failed.push(basename(file));
+            stopped = ofDatabase;
             continue;
           }
           // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
@@ -292,7 +302,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         // One file: its session, as before; several: the list of those imported (failures are on stderr).
         if (values.json) io.out(JSON.stringify(args.length === 1 ? imported[0] : imported, null, 2));
         if (args.length > 1) {
-          const line = `${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}`;
+          const line = `${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}${notTried.length ? `; not tried after that: ${notTried.join(', ')}` : ''}`;
           if (failed.length) io.err(line);
           else if (!values.json) io.out(line);
         }

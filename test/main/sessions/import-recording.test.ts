@@ -220,3 +220,16 @@ test('the file is read and parsed in a worker thread: the main thread keeps runn
   writeFileSync(bad, '0       ' + 'x'.repeat(300));
   await assert.rejects(importRecordingFile(db, { path: bad }, ctx), (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.fileName === 'bad.edf' && /^bad\.edf: /.test(e.message));
 });
+
+test('an import that meets a full database (its size limit reached) is refused as an import: it changed nothing, the sessions before it read back (it said "Recording stopped")', { skip }, async (t) => {
+  const path = join(tempDir(t), 'recordings.sqlite');
+  const db = await DbClient.open({ path, maxSizeBytes: 1024 * 1024 });
+  t.after(() => db.close());
+  const small = await importRecordingFile(db, { path: join(DATA, 'edf-mne', 'test_bdf_stim_channel.bdf') }, ctx);
+  await assert.rejects(importRecordingFile(db, { path: join(DATA, 'edf-eegmat', 'Subject00_2.edf') }, ctx), (e: Error & { kind?: string }) => {
+    assert.equal(e.kind, 'DiskFull');
+    assert.match(e.message, new RegExp(`^The disk holding the recordings database is full \\(${path.replace(/[.]/g, '\\.')}\\), so importing a recording failed and changed nothing; everything stored before is kept and readable\\. Free some space \\(SQLITE_FULL: `));
+    return true;
+  });
+  assert.deepEqual((await db.api.listSessions({})).map((s) => [s.id, s.sampleCount]), [[small.id, small.sampleCount]]);
+});

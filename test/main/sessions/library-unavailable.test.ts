@@ -3,13 +3,14 @@
 // the core's log, the sessions requests (not "no handler"), and `heartmind record`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { startCore } from '../../../src/main/core/start-core';
 import type { Core } from '../../../src/main/core/core.types';
 import { startSessionsArea, type SessionsAreaOptions } from '../../../src/main/sessions/sessions.core';
 import { command as record } from '../../../src/main/sessions/record-command';
+import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
@@ -126,4 +127,25 @@ test('heartmind record into a library on a read-only file system: refused in wor
   assert.deepEqual(r.err, [
     `warn: [sessions] the recordings database ${path} is read-only (the file or its folder cannot be written): recording, editing, importing and deleting are off. Sessions can still be listed, replayed and exported.`,
   ]);
+});
+
+test('sessions import of several files onto a full disk: the file that met it is named, the files after it are not read, exit 1', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {
+  // Root ignores permissions, not a mount's size.
+  const mnt = tmpfsDir(t, 1024);
+  if (!mnt) return t.skip('needs root and mount for a full file system');
+  const data = resolve('..', 'shared', 'data');
+  const files = [join(data, 'edf-mne', 'test_bdf_stim_channel.bdf'), join(data, 'edf-eegmat', 'Subject00_2.edf'), join(data, 'edf-mne', 'test_edf_stim_channel.edf')];
+  const r = io();
+  assert.equal(await sessions.run(['import', ...files, '--data-dir', mnt], r.io), 1);
+  const path = databasePathFor(mnt);
+  assert.equal(r.err.length, 2, r.err.join('\n'));
+  assert.ok(
+    r.err[0].startsWith(`heartmind sessions: Subject00_2.edf: The disk holding the recordings database is full (${path}), so importing a recording failed and changed nothing; everything stored before is kept and readable. Free some space (`),
+    r.err[0],
+  );
+  // Each file after would be read in full to meet the same refusal (24 EEGMAT files: minutes of "disk full").
+  assert.equal(r.err[1], '1 session imported from 3 files; not imported: Subject00_2.edf; not tried after that: test_edf_stim_channel.edf');
+  const l = io();
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', mnt], l.io), 0);
+  assert.deepEqual((JSON.parse(l.out.join('')) as { name: string }[]).map((s) => s.name), ['test_bdf_stim_channel']);
 });
