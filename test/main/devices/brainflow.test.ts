@@ -15,6 +15,7 @@ import { BoardIds, BrainFlowError } from '../../../src/shared/devices/brainflow/
 import { DeviceError } from '../../../src/shared/devices/device-error';
 import { RecordingSink, systemClock, waitFor } from '../../fixtures/recording-sink';
 import { NEED_GUI, readGuiExg } from '../../fixtures/cyton/openbci-gui';
+import { elfHeader, fatMachOHeader, peHeader } from '../../fixtures/native-headers';
 
 const BF_DIR = resolve('..', 'shared', 'brainflow', 'linux-x64');
 const LIB = join(BF_DIR, 'libBoardController.so');
@@ -338,6 +339,19 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
     const text = join(tmp, 'libBoardController.so');
     writeFileSync(text, 'not an ELF file');
     await assert.rejects(loadBrainFlow(text), (e: unknown) => e instanceof DeviceError && e.code === 'unavailable' && /could not be loaded as a shared library/.test(e.message));
+    // BrainFlow's library from a Raspberry Pi, a Mac or a Windows wheel: the loader said "cannot open
+    // shared object file: No such file or directory" of the ARM one, "invalid ELF header" of the others.
+    for (const [file, bytes, what] of [
+      ['arm/libBoardController.so', elfHeader(183), 'Linux ARM 64-bit'],
+      ['mac/libBoardController.dylib', fatMachOHeader([0x01000007, 0x0100000c]), 'macOS \\(x86-64 \\+ ARM 64-bit\\)'],
+      ['win/BoardController.dll', peHeader(0x8664), 'Windows x86-64'],
+    ] as const) {
+      const path = join(tmp, file);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, bytes);
+      const want = new RegExp(`^BrainFlow: .*${file.replace(/[/.]/g, '.')} cannot be loaded here: it is a library for ${what}, and this machine is Linux x86-64; point the BrainFlow setting at libBoardController\\.so from a BrainFlow install for this machine`);
+      await assert.rejects(loadBrainFlow(path), (e: unknown) => e instanceof DeviceError && e.code === 'unavailable' && want.test(e.message), file);
+    }
     const src = new ManagedSource(new BrainFlowDriver({ boardId: -1, libraryPath: join(tmp, 'nowhere') }), { hostClock: systemClock, policy: FAST });
     await assert.rejects(src.start(new RecordingSink()), /no BrainFlow library at .*nowhere/);
     assert.equal(src.status().problem?.code, 'unavailable');

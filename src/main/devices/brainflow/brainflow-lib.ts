@@ -19,6 +19,7 @@ import {
 } from '../../../shared/devices/brainflow/brainflow.types';
 import { brainflowBoardName } from '../../../shared/devices/brainflow/brainflow-board-names';
 import { DeviceError } from '../../../shared/devices/device-error';
+import { libraryMismatch, parseLibraryHeader } from '../../../shared/devices/brainflow/library-header';
 import { BRAINFLOW_FUNCTIONS, type BrainFlowFunctionName } from './brainflow-functions';
 
 /** libBoardController's file name on this platform. */
@@ -153,6 +154,10 @@ export async function loadBrainFlow(path: string): Promise<BrainFlowLib> {
   try {
     handle = koffi.load(path);
   } catch (e) {
+    // Built for another machine: the loader's words for it mislead ("No such file or directory" of
+    // an ARM library on an x86-64 Linux, "invalid ELF header" of a Mac's or Windows' library).
+    const mismatch = builtForElsewhere(path);
+    if (mismatch) throw new DeviceError('unavailable', `BrainFlow: ${path} cannot be loaded here: ${mismatch}; point the BrainFlow setting at ${brainflowLibraryFileName()} from a BrainFlow install for this machine (pip install brainflow)`, false);
     throw new DeviceError('unavailable', `BrainFlow: ${path} could not be loaded as a shared library (${firstLine((e as Error).message)}); point the BrainFlow setting at libBoardController from a BrainFlow install`, false);
   }
   const fn = {} as Bound;
@@ -197,6 +202,22 @@ export async function loadBrainFlow(path: string): Promise<BrainFlowLib> {
   };
   loaded.set(path, lib);
   return lib;
+}
+
+/** Why the library at `path` was built for another system or processor (its header), or null. */
+function builtForElsewhere(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const header = parseLibraryHeader(head.subarray(0, n));
+    return header && libraryMismatch(header, process.platform, process.arch);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function firstLine(s: string): string {
