@@ -1,11 +1,12 @@
-// Every view in a small window (800 × 600, and 1024 × 768), in real Chromium against the real core
-// in serve mode: nothing runs past the window's right edge, neither the page nor the view's own
-// scrolling area, every control is wholly inside it and inside its panel, and no panel's content
-// runs past the panel's border (the Live view's side panels at 1200 and 1400 px too). The Sessions table needed some 1000 px on
-// one line: at 800 px its Replay…Delete buttons sat off to the right behind a sideways scroll (at
-// 1024 px its Predictions, Edit, Export and Delete), and its hidden "Actions" header widened the
-// whole page. With a second headset (an emulated Cyton on a pseudo-terminal), the EEG panel's
-// stream list, as wide as the longest device name, pushed its Channels button off the window.
+// Every view in a small window (800 × 600, 1024 × 768 and 1200 × 900), in real Chromium against
+// the real core in serve mode: nothing runs past the window's right edge, neither the page nor the
+// view's own scrolling area; every control is wholly inside it and inside its panel; no panel's
+// content runs past the panel's border (the Live view's side panels at 1200 and 1400 px too). The
+// Sessions table needed some 1000 px on one line: at 800 px its Replay…Delete buttons sat off to the
+// right behind a sideways scroll (at 1024 px its Predictions, Edit, Export and Delete; at 1200 px,
+// past a breakpoint at 1100, its Delete), and its hidden "Actions" header widened the whole page.
+// With a second headset (an emulated Cyton on a pseudo-terminal), the EEG panel's stream list, as
+// wide as the longest device name, pushed its Channels button off the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,8 @@ const EDF = resolve('..', 'shared', 'data', 'edf-mne', 'test_edf_stim_channel.ed
 const SIZES = [
   { width: 800, height: 600 },
   { width: 1024, height: 768 },
+  // Above a breakpoint the Sessions table once had at 1100 px, its Delete still outside.
+  { width: 1200, height: 900 },
 ];
 
 interface Fit {

@@ -557,7 +557,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                     {s.origin === 'imported' && <span class="badge">imported</span>}
                   </td>
                   <td>{s.subjectId || <span class="muted">–</span>}</td>
-                  <td class="nowrap">{formatDate(s.startTime)}</td>
+                  <td>{formatDate(s.startTime)}</td>
                   <td class="num" data-testid="session-length">
                     {s.id === recordingSessionId ? <RecordingLength client={client} session={s} /> : formatDuration(s.endTime - s.startTime)}
                   </td>
