@@ -12,7 +12,9 @@
 // a message over MAX_MARKER_MESSAGE_BYTES gets the same error reply on either transport). A label
 // over MAX_MARKER_LABEL_CHARS is stored shortened, with a warning in the reply and the log: a
 // sender that does not read replies (most fire-and-forget UDP scripts) keeps the event and its time,
-// which a refusal would lose for good.
+// which a refusal would lose for good. So are JSON fields other than label, time and duration
+// (ignoredFieldsWarning). On Linux, datagrams the system dropped for a full receive buffer are
+// counted and said (checkDrops).
 //
 // Who may open the WebSocket (markerOriginPolicy): a web page the researcher happens to have open
 // could otherwise connect to ws://127.0.0.1:7420/markers and write markers into the recording (a
@@ -266,11 +268,35 @@ export interface ParsedMarker {
   duration: number;
   /** The label's length as sent (UTF-16 units) when it was longer than MAX_MARKER_LABEL_CHARS and shortened. */
   shortenedFrom?: number;
+  /** JSON fields other than label, time and duration were sent, not stored: what the sender is told (ignoredFieldsWarning). */
+  ignoredWarning?: string;
+}
+
+/** The fields a JSON marker may have. */
+const MARKER_FIELDS = ['label', 'time', 'duration'];
+
+/**
+ * What a sender and the log are told of JSON fields a marker has no place for. Said, not refused:
+ * a time sent as "timestamp" or "onset" was stamped on arrival instead, without a word, and the
+ * stimulus-to-marker delay it hid is what a researcher measures; refusing would lose the event.
+ */
+export function ignoredFieldsWarning(fields: readonly string[], timeSent: boolean): string {
+  const names = fields.slice(0, 5).map((f) => JSON.stringify(f)).join(', ') + (fields.length > 5 ? ` and ${fields.length - 5} more` : '');
+  return `${fields.length === 1 ? 'field' : 'fields'} ${names} ignored (a marker takes "label", "time" in host-clock seconds and "duration"); the marker was stored${timeSent ? '' : ', stamped on arrival'}`;
 }
 
 /** What a sender and the log are told about a label shortened to fit. */
 export function shortenedLabelWarning(sentChars: number, storedChars: number): string {
   return `label of ${sentChars} characters shortened to its first ${storedChars} (a marker label holds at most ${MAX_MARKER_LABEL_CHARS}); the marker was stored`;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parses one marker message (text or JSON); throws MarkerError naming the problem. */
@@ -281,13 +307,19 @@ export function parseMarkerMessage(text: string, receivedAt: number): ParsedMark
     let obj: unknown;
     try {
       obj = JSON.parse(trimmed);
-    } catch {
-      throw new MarkerError('marker message starts with "{" but is not valid JSON');
+    } catch (err) {
+      const lines = trimmed.split(/\r?\n/).filter((l) => l.trim());
+      if (lines.length > 1 && lines.every(isJson)) throw new MarkerError(`marker message holds ${lines.length} lines of JSON: one marker a message (a datagram, or a WebSocket message, each)`);
+      throw new MarkerError(`marker message starts with "{" but is not valid JSON (${(err as Error).message})`);
     }
     const o = obj as { label?: unknown; time?: unknown; duration?: unknown };
+    const ignored = Object.keys(o).filter((k) => !MARKER_FIELDS.includes(k));
     // A trigger code as a number ({"label": 12}, as a parallel port sends them) is its label "12".
     const label = typeof o.label === 'number' && Number.isFinite(o.label) ? String(o.label) : o.label;
-    if (typeof label !== 'string' || !label.trim()) throw new MarkerError('JSON marker needs a non-empty "label" (a string, or a trigger code number)');
+    if (typeof label !== 'string' || !label.trim()) {
+      const other = ignored.length ? `; it has ${ignored.slice(0, 5).map((f) => JSON.stringify(f)).join(', ')} (field names are lower-case)` : '';
+      throw new MarkerError(`JSON marker needs a non-empty "label" (a string, or a trigger code number)${o.label === undefined ? other : ''}`);
+    }
     if (o.time !== undefined && (typeof o.time !== 'number' || !Number.isFinite(o.time))) throw new MarkerError('"time" must be a number (host-clock seconds)');
     if (typeof o.time === 'number') {
       const span = clockEventSpan(receivedAt);
@@ -296,7 +328,7 @@ export function parseMarkerMessage(text: string, receivedAt: number): ParsedMark
     }
     const durationProblem = o.duration === undefined ? null : markerDurationProblem(o.duration);
     if (durationProblem) throw new MarkerError(`"duration": ${durationProblem}`);
-    return { ...markerLabel(label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0 };
+    return { ...markerLabel(label), time: (o.time as number | undefined) ?? receivedAt, duration: (o.duration as number | undefined) ?? 0, ...(ignored.length ? { ignoredWarning: ignoredFieldsWarning(ignored, o.time !== undefined) } : {}) };
   }
   return { ...markerLabel(trimmed), time: receivedAt, duration: 0 };
 }
@@ -426,13 +458,19 @@ export class MarkerServer {
   private async handle(text: string, source: IncomingMarker['source']): Promise<MarkerAck> {
     const receivedAt = this.opts.clock.now();
     try {
-      const { shortenedFrom, ...m } = parseMarkerMessage(text, receivedAt);
+      const { shortenedFrom, ignoredWarning, ...m } = parseMarkerMessage(text, receivedAt);
       const stored = await this.opts.onMarker({ ...m, source });
-      if (shortenedFrom === undefined) return { ok: true, time: m.time, stored };
       // Said after it is stored: a marker the store refuses gets that error alone.
-      const warning = shortenedLabelWarning(shortenedFrom, m.label.length);
-      this.logThrottled(source, 'shortened', `marker from ${source}: ${warning}`);
-      return { ok: true, time: m.time, stored, warning };
+      const warnings: string[] = [];
+      if (shortenedFrom !== undefined) {
+        warnings.push(shortenedLabelWarning(shortenedFrom, m.label.length));
+        this.logThrottled(source, 'shortened', `marker from ${source}: ${warnings[warnings.length - 1]}`);
+      }
+      if (ignoredWarning) {
+        warnings.push(ignoredWarning);
+        this.logThrottled(source, 'ignored', `marker from ${source}: ${ignoredWarning}`);
+      }
+      return warnings.length ? { ok: true, time: m.time, stored, warning: warnings.join('; ') } : { ok: true, time: m.time, stored };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.logRefusal(source, message);
@@ -485,7 +523,7 @@ export class MarkerServer {
   }
 
   /** One line per source and kind at once, then how many more in each following REFUSAL_LOG_WINDOW_MS (logRefusal). */
-  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened' | 'origin' | 'dropped', line: string, count = 1): void {
+  private logThrottled(source: IncomingMarker['source'], kind: 'refused' | 'shortened' | 'ignored' | 'origin' | 'dropped', line: string, count = 1): void {
     const key = `${source} ${kind}`;
     const pending = this.throttled.get(key);
     if (pending) {
@@ -513,7 +551,7 @@ export class MarkerServer {
       this.opts.log?.('warn', `${pending.count} more UDP markers lost in ${REFUSAL_LOG_WINDOW_MS / 1000} s (the system's receive buffer for port ${this.boundPort} was full)`);
       return;
     }
-    const what = kind === 'refused' ? `markers from ${source} refused` : `markers from ${source} stored with their labels shortened`;
+    const what = kind === 'refused' ? `markers from ${source} refused` : kind === 'shortened' ? `markers from ${source} stored with their labels shortened` : `markers from ${source} stored with fields ignored`;
     this.opts.log?.('warn', `${pending.count} more ${what} in ${REFUSAL_LOG_WINDOW_MS / 1000} s (each sender was told ${kind === 'refused' ? 'why' : 'so'} in its reply)`);
   }
 

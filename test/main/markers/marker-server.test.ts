@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
@@ -30,7 +30,11 @@ test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', ()
   assert.deepEqual(parseMarkerMessage('  stim_on \n', 5), { label: 'stim_on', time: 5, duration: 0 });
   assert.deepEqual(parseMarkerMessage('{"label":"img 12","time":1700000000.25,"duration":2}', 1700000003), { label: 'img 12', time: 1700000000.25, duration: 2 });
   assert.throws(() => parseMarkerMessage('', 5), /empty/);
-  assert.throws(() => parseMarkerMessage('{"label":', 5), /not valid JSON/);
+  assert.throws(() => parseMarkerMessage('{"label":', 5), /not valid JSON \(.*JSON.*\)$/, 'with what JSON.parse found');
+  // Two markers in one datagram (JSON lines): one marker a message.
+  assert.throws(() => parseMarkerMessage('{"label":"a"}\n{"label":"b"}\n', 5), /^MarkerError: marker message holds 2 lines of JSON: one marker a message/);
+  // A capitalised key: the error names what it found.
+  assert.throws(() => parseMarkerMessage('{"Label":"x"}', 5), /needs a non-empty "label" .*; it has "Label" \(field names are lower-case\)$/);
   assert.throws(() => parseMarkerMessage('{"time":3}', 5), /"label"/);
   // Trigger codes as numbers, as a parallel port sends them (was refused: "needs a non-empty label string").
   assert.deepEqual(parseMarkerMessage('{"label":12,"time":4.5}', 5), { label: '12', time: 4.5, duration: 0 });
@@ -39,6 +43,29 @@ test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', ()
   assert.throws(() => parseMarkerMessage('{"label":null}', 5), /"label"/);
   assert.throws(() => parseMarkerMessage('{"label":"x","time":"noon"}', 5), /"time" must be a number/);
   assert.throws(() => parseMarkerMessage('{"label":"x","duration":-1}', 5), /"duration"/);
+});
+
+test('JSON fields a marker has no place for are ignored with a warning, to the sender and once in the log: a time sent as "timestamp" was stamped on arrival without a word', async (t) => {
+  assert.deepEqual(parseMarkerMessage('{"label":"x","time":4.5}', 5), { label: 'x', time: 4.5, duration: 0 }, 'no warning without extra fields');
+  const p = parseMarkerMessage('{"label":"onset","timestamp":4.5,"trial":3}', 5);
+  assert.deepEqual(p, { label: 'onset', time: 5, duration: 0, ignoredWarning: ignoredFieldsWarning(['timestamp', 'trial'], false) });
+  assert.equal(p.ignoredWarning, 'fields "timestamp", "trial" ignored (a marker takes "label", "time" in host-clock seconds and "duration"); the marker was stored, stamped on arrival');
+  assert.equal(parseMarkerMessage('{"label":"x","time":4.5,"trial":3}', 5).ignoredWarning, 'field "trial" ignored (a marker takes "label", "time" in host-clock seconds and "duration"); the marker was stored');
+
+  const got: IncomingMarker[] = [];
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m), true), log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const { wsAck } = await markerSocket(t, server.port);
+  const ack = await wsAck(JSON.stringify({ label: 'y'.repeat(MAX_MARKER_LABEL_CHARS + 1), onset: 999 }));
+  assert.deepEqual(ack, { ok: true, time: 1001, stored: true, warning: `${shortenedLabelWarning(MAX_MARKER_LABEL_CHARS + 1, MAX_MARKER_LABEL_CHARS)}; ${ignoredFieldsWarning(['onset'], false)}` }, 'both said');
+  for (let i = 0; i < 3; i++) assert.equal((await wsAck('{"label":"z","onset":999}')).warning, ignoredFieldsWarning(['onset'], false));
+  assert.equal(got.length, 4, 'all stored');
+  const said = logs.filter((l) => l.includes('ignored'));
+  assert.deepEqual(said, [`marker from websocket: ${ignoredFieldsWarning(['onset'], false)}`], 'the log says it once');
+  await server.stop();
+  assert.deepEqual(logs.filter((l) => l.includes('fields ignored')), ['3 more markers from websocket stored with fields ignored in 10 s (each sender was told so in its reply)']);
 });
 
 test('parseMarkerMessage: a time far from the host clock or an absurd duration is refused, with a hint for milliseconds', () => {
