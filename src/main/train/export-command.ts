@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
-import { MODEL_ID_RE } from '../../shared/model/card';
+import { modelIdProblem } from '../../shared/train/model-id';
 import { runsRoot } from './cli-train';
 import { exportRunModel } from './export-run';
 import { RunStore } from './run-store';
@@ -27,7 +27,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length) throw new CliUsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.run) throw new CliUsageError('--run RUN_ID is required');
   if (!values.id) throw new CliUsageError('--id MODEL_ID is required (the registry id: lowercase letters, digits, - and _)');
-  if (!MODEL_ID_RE.test(values.id)) throw new CliUsageError(`--id must match ${MODEL_ID_RE}, got '${values.id}'`);
+  const idProblem = modelIdProblem(values.id);
+  if (idProblem) throw new CliUsageError(`--id: ${idProblem}`);
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
   if (!(await store.exists(values.run))) throw new CliUsageError(`no run '${values.run}' in ${store.root}`);
   const root = values.to ? resolve(values.to) : resolve(values['data-dir'] ?? defaultDataDir(), 'models');

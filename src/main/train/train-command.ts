@@ -10,8 +10,8 @@ import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
 import { ablationArms } from '../../shared/train/defaults';
 import { modalitiesOf } from '../../shared/train/trainable';
 import type { JobSpec } from '../../shared/train/job.types';
-import { MODEL_ID_RE } from '../../shared/model/card';
 import { MAX_SEED } from '../../shared/train/job-check';
+import { modelIdProblem } from '../../shared/train/model-id';
 import { DEFAULT_PRETRAIN_STEPS, DEFAULT_RECIPE_SEED, defaultRecipe, quickRecipe, RECIPES, SHIPPED_MODEL_ID } from '../../shared/train/recipes';
 import type { EncoderInit, EvaluationConfig, ModalitySet } from '../../shared/train/train.types';
 import { checkCommandInputs, DatabaseSession, printPreview, type InputOrigin, DATASET_FLAGS, DATASET_USAGE, datasetFromFlags, encoderConfigFromFlags, finetuneFromFlags, flagsGiven, flagsOutside, LR_USAGE, parseEncoderSource, parseSplit, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
@@ -160,7 +160,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (live) throw new CliUsageError(`run '${values.resume}' is running in process ${live}: Ctrl+C there pauses it (or stop that process), then resume`);
     return runInProcess(store.folder(values.resume), io, { userModelsDir, dataDir: values['data-dir'], verbose: values.verbose });
   }
-  if (values['model-id'] !== undefined && !MODEL_ID_RE.test(values['model-id'])) throw new CliUsageError(`--model-id must match ${MODEL_ID_RE}, got '${values['model-id']}'`);
+  const idProblem = values['model-id'] === undefined ? null : modelIdProblem(values['model-id']);
+  if (idProblem) throw new CliUsageError(`--model-id: ${idProblem}`);
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
   const command = `heartmind train ${argv.join(' ')}`;
   let spec: JobSpec;

@@ -17,6 +17,7 @@ import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.typ
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { checkJobSpec } from '../../shared/train/job-check';
+import { modelIdProblem } from '../../shared/train/model-id';
 import { CliUsageError } from '../core/cli-command';
 import { checkJobInputs, runsRoot, type InputOrigin } from './cli-train';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
@@ -214,7 +215,8 @@ export class TrainingArea {
   }
 
   async export(id: string, modelId: string, name: string): Promise<{ modelId: string; dir: string; recorded: boolean; notRecorded?: string }> {
-    if (!MODEL_ID_RE.test(modelId)) throw new TrainError(TrainErrorCode.BadConfig, `model id must match ${MODEL_ID_RE}`);
+    const idProblem = modelIdProblem(modelId);
+    if (idProblem) throw new TrainError(TrainErrorCode.BadConfig, idProblem);
     const folder = this.store.folder(id);
     const target = join(this.opts.userModelsDir, modelId);
     let dir: string;

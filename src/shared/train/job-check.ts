@@ -4,10 +4,10 @@
 // reaches the same checks through its flag parsing (cli-train.ts); this is the app's door.
 import { validateWindowing } from '../datasets/build-windows';
 import { DatasetError } from '../datasets/datasets.types';
-import { MODEL_ID_RE } from '../model/card';
 import { encoderProblems, taskProblems } from '../model/config';
 import { validateFinetune } from './defaults';
 import { labelClassProblems } from './label-classes';
+import { modelIdProblem } from './model-id';
 import type { DatasetSpec, JobSpec } from './job.types';
 import { TrainError, TrainErrorCode } from './train.types';
 
@@ -54,7 +54,8 @@ export function jobSpecProblems(spec: JobSpec): string[] {
     if (!(Number.isInteger(ev.validationSubjects) && ev.validationSubjects >= 0)) p.push(`validation subjects per fold must be a whole number ≥ 0, got ${ev.validationSubjects}`);
     if (ev.split.kind === 'kfold' && !(Number.isInteger(ev.split.k) && ev.split.k >= 2)) p.push(`k-fold needs k ≥ 2, got ${ev.split.k}`);
   }
-  if (spec.export && !MODEL_ID_RE.test(spec.export.modelId)) p.push(`the model id '${spec.export.modelId}' must be lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)`);
+  const idProblem = spec.export && modelIdProblem(spec.export.modelId);
+  if (idProblem) p.push(idProblem);
   // `file` labels come from each recording's own class: a recording without one (a session, a file given no class) would add only unlabelled windows.
   const d = spec.dataset;
   // A label source that can give one class only: the run would fail once the windows are built.

@@ -36,7 +36,7 @@ test('a missing or malformed --id, a --to that is a file, a run that trains no f
   const evaluate = await store.create({ ...quickRecipe(dir), kind: 'evaluate', finalFit: false, export: null }, 'evaluated');
   const usage = (argv: string[], re: RegExp) => assert.rejects(exportModel.run([...argv, '--out', store.root], io), (e: Error) => e instanceof CliUsageError && re.test(e.message));
   await usage(['--run', evaluate.id], /^--id MODEL_ID is required/);
-  await usage(['--run', evaluate.id, '--id', 'Bad_Id'], /^--id must match .*, got 'Bad_Id'$/);
+  await usage(['--run', evaluate.id, '--id', 'Bad_Id'], /^--id: the model id 'Bad_Id' must be lowercase letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters \(it has capital letters\)$/);
   const file = join(dir, 'notes.txt');
   writeFileSync(file, 'x');
   await usage(['--run', evaluate.id, '--id', 'ok', '--to', file], /^--to .*notes\.txt is a file; give the folder to write the model folder into$/);

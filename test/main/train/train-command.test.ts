@@ -94,7 +94,7 @@ describe('train: values and inputs checked before any work', () => {
     await refuses(train, ['--recipe', 'default', '--pretrain-steps-eeg', '1.5'], s.runs, /--pretrain-steps-eeg must be a positive integer, got '1.5'/);
     await refuses(train, ['--eegmat', s.eegmat, '--epochs', 'abc'], s.runs, /--epochs must be a positive integer, got 'abc'/);
     await refuses(train, ['--eegmat', s.eegmat, '--batch', ''], s.runs, /--batch must be a positive integer, got ''/);
-    await refuses(train, ['--recipe', 'quick', '--model-id', 'Bad Id'], s.runs, /--model-id must match/);
+    await refuses(train, ['--recipe', 'quick', '--model-id', 'Bad Id'], s.runs, /^--model-id: the model id 'Bad Id' must be lowercase letters, .* \(it has capital letters, a space\)$/);
   });
 
   test('a missing dataset path, recipe data folder or encoder is found before the run folder', async (t) => {

@@ -9,6 +9,7 @@ import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 import { latestFitCurve } from '../../../../shared/train/epoch-curves';
 import { resumeRefusal } from '../../../../shared/train/resume-policy';
+import { modelIdProblem } from '../../../../shared/train/model-id';
 import { ARM_METRICS, METRIC_HEADINGS, meanSdText, partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
 
 /**
@@ -72,6 +73,7 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [exportId, setExportId] = useState('');
+  const idProblem = modelIdProblem(exportId.trim());
   const [exported, setExported] = useState<string | null>(null);
   // An export whose model is in place but whose note in the run (status.json, or only the log line)
   // could not be written: a warning beside "Exported", not an error — the export did happen.
@@ -296,9 +298,15 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
                 </span>
               )}
               <input value={exportId} onInput={(e) => setExportId(e.currentTarget.value)} placeholder="model id, e.g. my-eegmat" aria-label="Model id" data-testid="export-id" />
-              <button type="button" class="btn btn-start" disabled={busy || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(exportId.trim())} onClick={() => void doExport()} data-testid="export-run">
+              <button type="button" class="btn btn-start" disabled={busy || idProblem !== null} onClick={() => void doExport()} data-testid="export-run">
                 Export to models
               </button>
+              {/* Why Export is off for an id typed (it stayed greyed out without a word). */}
+              {exportId.trim() !== '' && idProblem && (
+                <span class="muted" role="status" data-testid="export-id-problem">
+                  {idProblem}
+                </span>
+              )}
             </>
           )}
         </div>
