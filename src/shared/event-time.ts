@@ -66,7 +66,7 @@ export function clockEventSpan(now: number): { lo: number; hi: number; where: st
   return {
     lo: now - EVENT_CLOCK_REACH_S,
     hi: now + EVENT_CLOCK_REACH_S,
-    where: `the host clock (now ${describeHostTime(now)}, ${describeSeconds(EVENT_CLOCK_REACH_S)} either side allowed)`,
+    where: `the host clock (now ${describeHostTime(now)}) and the ${describeSeconds(EVENT_CLOCK_REACH_S)} allowed either side`,
   };
 }
 
@@ -76,7 +76,7 @@ export function sessionEventSpan(sessionId: number, start: number, end: number, 
   return {
     lo: start - margin,
     hi: hi + margin,
-    where: `session ${sessionId} (${describeHostTime(start)} to ${describeHostTime(hi)}, ${describeSeconds(margin)} either side allowed)`,
+    where: `session ${sessionId} (${describeHostTime(start)} to ${describeHostTime(hi)}) and the ${describeSeconds(margin)} allowed either side`,
   };
 }
 

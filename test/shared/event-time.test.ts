@@ -13,7 +13,7 @@ test('eventTimeProblem: inside the span is fine; outside says how far and hints 
   const start = 1_790_000_000;
   const span = sessionEventSpan(7, start, start + 600, EVENT_TIME_MARGIN_S);
   assert.deepEqual([span.lo, span.hi], [start - 300, start + 900]);
-  assert.match(span.where, /^session 7 \(2026-\d\d-\d\d \d\d:\d\d:\d\d UTC to 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC, 5 min either side allowed\)$/);
+  assert.match(span.where, /^session 7 \(2026-\d\d-\d\d \d\d:\d\d:\d\d UTC to 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC\) and the 5 min allowed either side$/);
   for (const t of [start - 300, start, start + 900]) assert.equal(eventTimeProblem('marker time', t, span.lo, span.hi, span.where, start), null, `${t} lies inside ${span.where}`);
   assert.equal(
     eventTimeProblem('marker time', (start + 12.5) * 1000, span.lo, span.hi, span.where, start),
@@ -41,7 +41,7 @@ test('clockEventSpan: a day either side of the host clock, described for message
   const now = 1_790_000_000;
   const span = clockEventSpan(now);
   assert.deepEqual([span.lo, span.hi], [now - EVENT_CLOCK_REACH_S, now + EVENT_CLOCK_REACH_S]);
-  assert.match(span.where, /^the host clock \(now 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC, 24 h either side allowed\)$/);
+  assert.match(span.where, /^the host clock \(now 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC\) and the 24 h allowed either side$/);
 });
 
 test('unixTimeProblem: 1970 up to 2200 in the given unit; another unit that fits is named', () => {
