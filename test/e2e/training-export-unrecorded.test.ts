@@ -2,7 +2,8 @@
 // read or written: here a folder stands in its place, a real EISDIR from the file system): the model
 // is exported, and the view says so as a warning while keeping the Export row, whose Export again
 // records it once the folder takes writes. It showed "Exported as model …" (as if the run recorded
-// it) until a reload, when the run, which does not name the model, offered the export again.
+// it) until a reload, when the run, which does not name the model, offered the export again. An id
+// the registry refuses keeps Export off and says why beside it (it stayed greyed out without a word).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,10 @@ describe('Training view: an export the run cannot record (Chromium, serve mode)'
   test('the model is exported and the view says the run could not record it, keeping Export; once the folder takes the note, Export again records it', async () => {
     await page.click(`tr[data-run="${folder.id}"] button`);
     await page.waitForSelector('[data-testid="export-id"]', { timeout: 10_000 });
+    // An id the registry refuses: Export stays off, and the row says why (it said nothing).
+    await page.fill('[data-testid="export-id"]', 'Not Noted');
+    assert.equal(await page.textContent('[data-testid="export-id-problem"]'), "the model id 'Not Noted' must be lowercase letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters (it has capital letters, a space)");
+    assert.ok(await page.isDisabled('[data-testid="export-run"]'), 'Export is off for it');
     // status.json cannot be read or replaced: a folder (holding a file) in its place.
     const status = folder.path(RUN_FILES.status);
     renameSync(status, `${status}.saved`);
@@ -49,6 +54,7 @@ describe('Training view: an export the run cannot record (Chromium, serve mode)'
     writeFileSync(join(status, 'x'), '');
     try {
       await page.fill('[data-testid="export-id"]', 'not-noted');
+      assert.equal(await page.locator('[data-testid="export-id-problem"]').count(), 0, 'a valid id: no problem shown');
       await page.click('[data-testid="export-run"]');
       await page.waitForSelector('[data-testid="export-warning"]', { timeout: 30_000 });
       assert.match((await page.textContent('[data-testid="export-warning"]')) ?? '', /^the model was exported to .*not-noted, but run .* could not record it: /, 'the warning says what happened');

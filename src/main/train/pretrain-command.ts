@@ -68,7 +68,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (ecgOnly.length) throw new CliUsageError(`${ecgOnly.join(', ')} ${ecgOnly.length === 1 ? 'applies' : 'apply'} to ECG pretraining only (--modality ecg)`);
   }
   const dataset = datasetFromFlags(values, { modalities: [m], unlabelled: true });
-  if (!dataset) throw new CliUsageError('give the recordings to pretrain on (--file, --folder, --eegmat, --session)');
+  if (!dataset) throw new CliUsageError('give the recordings to pretrain on (--file, --folder, --eegmat, --session, --dreamer)');
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
   const cfg = pretrainConfig(m, encoderConfigFromFlags(values), seed, false, intFlag(values.steps, 'steps') ?? null);
   cfg.epochs = intFlag(values.epochs, 'epochs') ?? cfg.epochs;
