@@ -11,6 +11,7 @@ import type { EncoderConfig, HostTensor } from '../../shared/model/model.types';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import { encoderParamSpecs } from '../../shared/model/params';
 import { plural } from '../../shared/plural';
+import { wrongFileKind } from '../../shared/model/wrong-file';
 
 export type PthDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
@@ -135,7 +136,7 @@ export function parsePthStateDict(bytes: Uint8Array): Map<string, PthTensor> {
       ModelErrorCode.NotPytorch,
       legacy
         ? 'this is a legacy (pre-1.6, non-zip) PyTorch file; re-save it with torch.save(state_dict, path) from PyTorch ≥ 1.6'
-        : 'not a PyTorch checkpoint: a .pth file is a zip archive holding data.pkl',
+        : `not a PyTorch checkpoint: ${wrongFileKind(bytes) ?? 'a .pth file is a zip archive holding data.pkl'}`,
     );
   }
   let files: Record<string, Uint8Array>;

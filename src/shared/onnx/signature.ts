@@ -4,6 +4,7 @@
 import { MODEL_IO } from '../model/config';
 import { ModelError, ModelErrorCode } from '../model/model-error';
 import type { ModelCard } from '../model/model.types';
+import { wrongFileKind } from '../model/wrong-file';
 import type { onnx as OnnxProto } from 'onnx-proto';
 import { onnx } from './onnx-proto';
 
@@ -36,7 +37,8 @@ function values(list: OnnxProto.IValueInfoProto[] | null | undefined, initialize
 
 /** Decodes an ONNX model's signature. Throws ModelError(NotOnnx) for anything that is not one. */
 export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
-  if (bytes.length === 0) throw new ModelError(ModelErrorCode.NotOnnx, 'not an ONNX model: the file is empty (0 bytes)');
+  const wrong = wrongFileKind(bytes);
+  if (wrong) throw new ModelError(ModelErrorCode.NotOnnx, `not an ONNX model: ${wrong}`);
   let m: OnnxProto.ModelProto;
   try {
     m = onnx.ModelProto.decode(bytes);
