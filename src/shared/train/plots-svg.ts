@@ -41,7 +41,7 @@ export function integerTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], opts: { xRange?: [number, number]; yRange?: [number, number]; diagonal?: boolean; logY?: boolean; integerX?: boolean } = {}): string {
+function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], opts: { xRange?: [number, number]; yRange?: [number, number]; diagonal?: boolean; logY?: boolean; integerX?: boolean; legend?: 'top-right' | 'bottom-right' } = {}): string {
   const xs = series.flatMap((s) => s.x);
   const ys = series.flatMap((s) => s.y).filter((v) => Number.isFinite(v) && (!opts.logY || v > 0));
   const tf = (v: number) => (opts.logY ? Math.log10(v) : v);
@@ -63,12 +63,18 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: Series
   if (opts.integerX) for (const xv of integerTicks(x0, x1)) out.push(`<text x="${px(xv)}" y="${H - M.b + 16}" text-anchor="middle">${xv}</text>`);
   out.push(`<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text><text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">${esc(yLabel)}</text>`);
   if (opts.diagonal) out.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 4"/>`);
+  // The legend's rows: from the top right, or up from the bottom right (ROC curves run along the top).
+  const drawn = series.filter((s) => s.x.some((_, k) => Number.isFinite(s.y[k]) && (!opts.logY || s.y[k] > 0))).length;
+  const legendY = (row: number) => (opts.legend === 'bottom-right' ? H - M.b - 10 - (drawn - row) * 16 : M.t + 6 + row * 16);
+  let row = 0;
   series.forEach((s, i) => {
     const pts = s.x.map((x, k) => [x, s.y[k]] as const).filter(([, y]) => Number.isFinite(y) && (!opts.logY || y > 0));
     if (pts.length === 0) return;
     const c = COLORS[i % COLORS.length];
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 3"' : ''} points="${pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
-    out.push(`<rect x="${W - M.r - 210}" y="${M.t + 6 + i * 16}" width="10" height="3" fill="${c}"/><text x="${W - M.r - 194}" y="${M.t + 11 + i * 16}">${esc(s.name)}</text>`);
+    // The swatch is drawn as its line is (a dashed baseline read as a solid one).
+    const y = legendY(row++);
+    out.push(`<line x1="${W - M.r - 222}" y1="${y + 1.5}" x2="${W - M.r - 200}" y2="${y + 1.5}" stroke="${c}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 3"' : ''}/><text x="${W - M.r - 194}" y="${y + 5}">${esc(s.name)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');
@@ -92,7 +98,7 @@ export function rocSvg(title: string, arms: ArmResult[]): string {
     'false positive rate',
     'true positive rate',
     arms.filter((a) => a.roc.x.length).map((a) => ({ name: `${a.arm} (${a.table.pooled ? a.table.pooled.auroc.toFixed(3) : '–'})`, x: a.roc.x, y: a.roc.y, dashed: a.init === 'baseline' })),
-    { xRange: [0, 1], yRange: [0, 1], diagonal: true },
+    { xRange: [0, 1], yRange: [0, 1], diagonal: true, legend: 'bottom-right' },
   );
 }
 

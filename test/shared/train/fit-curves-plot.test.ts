@@ -67,3 +67,16 @@ test('axes not declared integer keep their evenly spaced labels (ROC: 0, 0.250 â
   const svg = rocSvg('roc', []);
   assert.deepEqual(xLabels(svg), ['0', '0.250', '0.500', '0.750', '1.00'], 'ROC false positive rate');
 });
+
+test('the legend draws each swatch as its line is drawn (the dashed baseline dashed), the ROC legend in the lower right, away from the curves along the top', () => {
+  const arm = (name: string, init: 'random' | 'baseline') => ({ arm: name, init, roc: { x: [0, 0.2, 1], y: [0, 0.9, 1] }, table: { pooled: { auroc: 0.85 } } }) as unknown as Parameters<typeof rocSvg>[1][number];
+  const svg = rocSvg('roc', [arm('fused/random', 'random'), arm('baseline/fused', 'baseline')]);
+  // Swatches: the legend's short lines (22 px wide), in the series' order.
+  const swatches = [...svg.matchAll(/<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="[\d.]+" stroke="[^"]+" stroke-width="1.8"( stroke-dasharray="6 3")?\/>/g)].filter((m) => Number(m[3]) - Number(m[1]) === 22);
+  assert.deepEqual(swatches.map((m) => !!m[4]), [false, true], 'solid for the model arm, dashed for the baseline');
+  assert.ok(swatches.every((m) => Number(m[2]) > 400 / 2), `in the lower half: y ${swatches.map((m) => m[2]).join(', ')}`);
+  const loss = fitCurvesSvg('t', [rec(0, 1, 0.7, 0.6), rec(0, 2, 0.5, 0.7)]);
+  const rows = [...loss.matchAll(/<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="[\d.]+" stroke="[^"]+" stroke-width="1.8"( stroke-dasharray="6 3")?\/>/g)];
+  assert.deepEqual(rows.map((m) => !!m[2]), [true, false, false], 'the dashed training loss, then the validation lines');
+  assert.ok(rows.every((m) => Number(m[1]) < 400 / 2), 'fine-tuning legend at the top right');
+});
