@@ -1,7 +1,7 @@
 // `heartmind train`: a whole recipe (the shipped model's is 'default'), a fine-tuning job on a
 // dataset, or a paused/interrupted run resumed.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
@@ -169,6 +169,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.recipe) {
     if (!(RECIPES as readonly string[]).includes(values.recipe)) throw new CliUsageError(`unknown recipe '${values.recipe}' (${RECIPES.join(', ')})`);
     const dataDir = resolve(values.data ?? resolve('..', 'shared', 'data'));
+    // The EEGMAT folder itself given as --data (a natural guess): said so, with the folder to give, rather than 'no such folder …/edf-eegmat/edf-eegmat'.
+    if (values.data !== undefined && !existsSync(join(dataDir, 'edf-eegmat')) && existsSync(dataDir) && statSync(dataDir).isDirectory() && readdirSync(dataDir).some((n) => /^Subject\d+_[12]\.edf$/i.test(n))) {
+      const instead = basename(dataDir) === 'edf-eegmat' ? `give --data ${dirname(dataDir)}` : `move them into a folder edf-eegmat inside the one you give`;
+      throw new CliUsageError(`--data ${dataDir} holds the EEGMAT recordings themselves; a recipe takes the folder that holds edf-eegmat/ (and the ECG records in wfdb-*/, the EEG in edf-eegmmidb/), as ../shared/data does: ${instead}`);
+    }
     if (values.recipe === 'quick') {
       refuseOthers(values, RECIPE_FLAGS, '--recipe quick fixes the dataset and the model (4 EEGMAT subjects, tiny encoders)');
       spec = quickRecipe(dataDir, seed);

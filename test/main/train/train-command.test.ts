@@ -101,6 +101,12 @@ describe('train: values and inputs checked before any work', () => {
     const s = scratch(t);
     await refuses(train, ['--eegmat', '/nonexistent'], s.runs, /^--eegmat: no such folder \/nonexistent$/);
     await refuses(train, ['--recipe', 'quick', '--data', join(s.dir, 'nothing-here')], s.runs, /^--data .*nothing-here: no such folder .*nothing-here\/edf-eegmat$/);
+    // The EEGMAT folder itself as --data (scratch's stand-in 'eegmat'; one named edf-eegmat gets its parent named).
+    await refuses(train, ['--recipe', 'quick', '--data', s.eegmat], s.runs, /^--data .*eegmat holds the EEGMAT recordings themselves; a recipe takes the folder that holds edf-eegmat\/ .*: move them into a folder edf-eegmat inside the one you give$/);
+    const named = join(s.dir, 'data', 'edf-eegmat');
+    mkdirSync(named, { recursive: true });
+    writeFileSync(join(named, 'Subject00_1.edf'), '');
+    await refuses(train, ['--recipe', 'default', '--data', named], s.runs, new RegExp(`holds the EEGMAT recordings themselves; .*: give --data ${join(s.dir, 'data').replace(/[/\\.]/g, '\\$&')}$`));
     // Without --data the folder is the default one, found from the working directory: said so, not '--data …'.
     const cwd = process.cwd();
     mkdirSync(join(s.dir, 'elsewhere'));
