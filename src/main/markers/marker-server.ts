@@ -109,6 +109,11 @@ export function oversizeMarkerError(bytes: number): string {
   return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most ${MAX_MARKER_LABEL_CHARS} characters, optional "time" and "duration")`;
 }
 
+/** What the log says of a WebSocket closed for a frame over MAX_MARKER_WS_FRAME_BYTES (no reply can be sent). */
+export function oversizeFrameError(): string {
+  return `a WebSocket message over ${MAX_MARKER_WS_FRAME_BYTES / 1024} KiB: the connection was closed (code 1009, message too big) before it could be answered; a marker message holds at most ${MAX_MARKER_MESSAGE_BYTES} bytes`;
+}
+
 /** The environment variable listing the extra web origins allowed to send markers over the WebSocket. */
 export const MARKER_ORIGINS_ENV = 'HEARTMIND_MARKER_ORIGINS';
 
@@ -390,7 +395,9 @@ export class MarkerServer {
     });
     this.http = http;
     this.boundPort = (http.address() as AddressInfo).port;
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MARKER_WS_FRAME_BYTES });
+    // Text frames that are not UTF-8 are read as Windows-1252, as datagrams are (handleBytes): the
+    // ws library's check closed the connection (1007) on 'Bühne' from E-Prime, unanswered and unlogged.
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MARKER_WS_FRAME_BYTES, skipUTF8Validation: true });
     this.wss = wss;
     wss.on('connection', (ws) => this.onSocket(ws));
     http.on('upgrade', (req, socket, head) => this.onUpgrade(wss, req, socket, head));
@@ -607,7 +614,12 @@ export class MarkerServer {
    */
   private onSocket(ws: WebSocket): void {
     let replies: Promise<void> = Promise.resolve();
-    ws.on('error', () => ws.terminate());
+    // The ws library closes a connection that breaks the protocol (a frame over
+    // MAX_MARKER_WS_FRAME_BYTES: 1009) before its message is answered: said, and counted as refused.
+    ws.on('error', (err: Error & { code?: string }) => {
+      this.logRefusal('websocket', err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? oversizeFrameError() : `the WebSocket was closed: ${err.message}`);
+      ws.terminate();
+    });
     ws.on('message', (data) => {
       // (the default binaryType: one Buffer, or fragments to join)
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeFrameError, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
@@ -87,7 +87,8 @@ test('parseMarkerMessage: a time far from the host clock or an absurd duration i
 
 test('a WebSocket message over the limit gets the same error reply as UDP and the connection stays open; past the frame cap ws closes it (1009)', async (t) => {
   const got: string[] = [];
-  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true) });
+  const refused: MarkerRefusal[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true), onRefused: (r) => refused.push(r) });
   await server.start();
   t.after(() => server.stop());
   const big = 'x'.repeat(MAX_MARKER_MESSAGE_BYTES + 1);
@@ -112,6 +113,27 @@ test('a WebSocket message over the limit gets the same error reply as UDP and th
     ws.send('y'.repeat(MAX_MARKER_WS_FRAME_BYTES + 1));
   });
   assert.equal(code, 1009);
+  // No reply can say it: the log and the pages do (it closed the connection unsaid).
+  for (let waited = 0; refused.length < 3 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(refused.at(-1), { source: 'websocket', error: oversizeFrameError() });
+});
+
+test('a WebSocket text frame that is not UTF-8 is read as Windows-1252, as a datagram is (the connection was closed with 1007, the marker lost unsaid)', async (t) => {
+  const got: string[] = [];
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true), log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const { ws } = await markerSocket(t, server.port);
+  const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+    ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Record<string, unknown>));
+    ws.once('close', (code) => reject(new Error(`closed with ${code}, unanswered`)));
+  });
+  ws.send(Buffer.from('B\xfchne', 'latin1'), { binary: false });
+  assert.deepEqual(await reply, { ok: true, time: 1001, stored: true });
+  assert.deepEqual(got, ['Bühne']);
+  assert.equal(ws.readyState, WebSocket.OPEN);
+  assert.ok(logs.some((l) => /a marker from websocket is not UTF-8: read as Windows-1252/.test(l)), logs.join('\n'));
 });
 
 test('UDP and WebSocket markers on one port reach the store, stamped on the host clock, and are acknowledged', async (t) => {
