@@ -177,6 +177,7 @@ export class ModelsArea {
     const usable = this.registry.list().filter((m) => m.problems.length === 0);
     const invalid = this.registry.list().filter((m) => m.problems.length);
     for (const m of invalid) this.ctx.log('warn', 'models', `model '${m.id}' (${m.dir}) cannot be used: ${m.problems.join('; ')}`);
+    this.logChanges(true);
     this.ctx.log('info', 'models', usable.length ? `${plural(usable.length, 'usable model')} installed; active: ${this.activeId ?? 'none (a model runs once chosen in Models)'}` : 'no trained model is installed');
     // A folder dropped into the user models dir appears without a restart.
     for (const root of this.registry.roots) {
@@ -246,6 +247,7 @@ export class ModelsArea {
       void this.registry.scan().then(
         () => {
           if (this.stopped) return;
+          this.logChanges();
           this.watchFolders();
           this.pickDefault();
           this.publish();
@@ -288,8 +290,31 @@ export class ModelsArea {
     return { models: this.registry.list().map((m) => summarize(m, available)), readiness: this.readiness(), userDir: this.registry.userRoot };
   }
 
-  /** After the registry changed: keep a sensible active model and tell the pages. */
-  refreshed(): void {
+  /**
+   * Each model folder as last logged: its revision and problems. A rescan logs what changed since,
+   * as the start logs what it found: a folder dropped in, installed by `heartmind models install`
+   * or copied over while serve runs changed the pages' list and said nothing in the terminal or the
+   * log, so a model that came in broken (or went) was seen only by opening Models.
+   */
+  private logged = new Map<string, { id: string; revision: string; problems: string }>();
+
+  /** Logs the models that appeared, changed, broke, were mended or went since the last call; `quiet`: only takes note. */
+  private logChanges(quiet = false, except?: string): void {
+    const now = new Map(this.registry.list().map((m) => [m.dir, { id: m.id, revision: m.revision, problems: m.problems.join('; '), version: m.card?.version ?? '' }]));
+    for (const [dir, m] of quiet ? [] : now) {
+      const was = this.logged.get(dir);
+      if (dir === except || (was && was.revision === m.revision && was.problems === m.problems)) continue;
+      if (m.problems) this.ctx.log('warn', 'models', `model '${m.id}' (${dir}) cannot be used: ${m.problems}`);
+      else if (!was) this.ctx.log('info', 'models', `model '${m.id}' ${m.version} appeared in ${dir}: usable${m.id === this.activeId ? '' : '; it runs live once chosen with Use in Models'}`);
+      else this.ctx.log('info', 'models', `model '${m.id}' (${dir}) ${was.problems ? 'can be used now' : `changed on disk${m.id === this.activeId ? ': it runs live, and the pages load it again' : ''}`}`);
+    }
+    for (const [dir, was] of quiet ? [] : this.logged) if (!now.has(dir) && dir !== except) this.ctx.log('info', 'models', `model '${was.id}' is no longer installed (${dir} is gone)`);
+    this.logged = now;
+  }
+
+  /** After the registry changed: keep a sensible active model and tell the pages. `logged`: the model folder the caller has logged itself. */
+  refreshed(logged?: string): void {
+    this.logChanges(false, logged);
     this.watchFolders();
     this.pickDefault();
     this.publish();
@@ -410,7 +435,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
       const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
       const replaced = before.get(m.id);
       ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
-      area.refreshed();
+      area.refreshed(m.dir);
       return { ...summarize(m, availableInputs(ctx.hub.streams(), ctx.hub.pipelineConfig?.().window.lengthSec)), ...(replaced !== undefined ? { replaced } : {}) };
     },
     {

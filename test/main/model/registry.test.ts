@@ -387,9 +387,11 @@ describe('models area of the core', () => {
     }
   };
 
-  test('the active model being copied over by hand is refused until whole again, not swapped for another model', async () => {
+  test('the active model being copied over by hand is refused until whole again, not swapped for another model; each change is logged once', async () => {
     const dataDir = join(root, 'data-copy-over');
     const core = fakeCore(dataDir, [stream('eeg', ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'])]);
+    const logs: string[] = [];
+    (core.ctx as { log: CoreContext['log'] }).log = (level, _area, text) => void logs.push(`${level} ${text}`);
     const area = await startModelsArea(core.ctx, { builtinDir: null });
     try {
       const userDir = join(dataDir, 'models');
@@ -397,6 +399,13 @@ describe('models area of the core', () => {
       await writeModelDir(userDir, sampleCard(), onnx);
       const listed = (id: string) => area.list().models.find((m) => m.id === id);
       await until('both models to be listed', () => listed('eegmat-test')?.problems.length === 0 && listed('aaa-other')?.problems.length === 0);
+      const dir = join(userDir, 'eegmat-test');
+      // Dropped in while the core runs: said in the log (serve's terminal), not only in the pages' list.
+      assert.deepEqual(logs.filter((l) => / appeared /.test(l)).sort(), [
+        `info model 'aaa-other' 1.0.0 appeared in ${join(userDir, 'aaa-other')}: usable; it runs live once chosen with Use in Models`,
+        `info model 'eegmat-test' 1.0.0 appeared in ${dir}: usable; it runs live once chosen with Use in Models`,
+      ]);
+      logs.length = 0;
       await area.select('eegmat-test');
       // `cp` of a new model.onnx, seen half written: the chosen model cannot be used for now.
       const file = join(userDir, 'eegmat-test', 'model.onnx');
@@ -405,6 +414,7 @@ describe('models area of the core', () => {
       const r = area.readiness();
       assert.deepEqual([r.activeId, r.ok, r.refusal], ['eegmat-test', false, 'cannot be used']);
       assert.match(r.problems.join('; '), /model\.onnx: .*cut short/);
+      const listedProblems = r.problems;
       // The copy completes: the same model runs again, with no choice made for the user meanwhile.
       writeFileSync(file, onnx);
       await until('the whole file to be rescanned', () => listed('eegmat-test')?.problems.length === 0);
@@ -412,6 +422,11 @@ describe('models area of the core', () => {
       // A model removed altogether leaves none active: another of the user's models is not chosen for them.
       rmSync(join(userDir, 'eegmat-test'), { recursive: true });
       await until('the removal to be rescanned', () => listed('eegmat-test') === undefined);
+      assert.deepEqual(logs, [
+        `warn model 'eegmat-test' (${dir}) cannot be used: ${listedProblems.join('; ')}`,
+        `info model 'eegmat-test' (${dir}) can be used now`,
+        `info model 'eegmat-test' is no longer installed (${dir} is gone)`,
+      ]);
       assert.equal(area.readiness().activeId, null, 'no model of the user is chosen for them');
       assert.deepEqual(area.readiness().problems, [NO_MODEL_SELECTED]);
     } finally {
