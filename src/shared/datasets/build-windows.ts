@@ -172,10 +172,13 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
  * become warnings of the recording's report.
  */
 export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
-  const { raw, peaks, warnings, zero, hasStreams, montageMissing } = await runPipeline(rec, o);
+  const { raw, peaks, warnings: pipelineWarnings, zero, hasStreams, montageMissing } = await runPipeline(rec, o);
   if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id}: no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
   // Say why a recording gave nothing when the pipeline did not (no gap, no problem): it is too short.
-  if (raw.length === 0 && warnings.length === 0) warnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
+  if (raw.length === 0 && pipelineWarnings.length === 0) pipelineWarnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
+  // What the file's import warned of comes first: a file cut short (a recording interrupted, a copy
+  // that stopped) gave the windows of what it holds and read as whole in the log and the preview.
+  const warnings = [...(rec.input.kind === 'file' ? rec.input.recording.warnings : []), ...pipelineWarnings];
   // Label times in host time: a file's annotations are on its own axis.
   const shift = rec.input.kind === 'file' ? zero : 0;
   const hostRec: RecordingSource = {

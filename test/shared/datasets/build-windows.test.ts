@@ -46,3 +46,22 @@ test('a montage channel the recording lacks (a misspelt name) is reported, not l
   assert.equal(ok.recordings[0].montageMissing, undefined);
   assert.ok(!ok.recordings[0].warnings.some((w) => /montage/.test(w)), `no montage warning: ${JSON.stringify(ok.recordings[0]?.warnings)}`);
 });
+
+test('what the file\'s import warned of (a file cut short) is in its report, first, whether it gave windows or none', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
+  const bytes = new Uint8Array(readFileSync(EEGMAT));
+  // The header (its length in bytes 184–192) and the first 1-s data records (21 114 bytes each), plus part of one.
+  const header = Number(new TextDecoder().decode(bytes.subarray(184, 192)).trim());
+  const cut = (records: number) => eegmatSource(importEdf(bytes.subarray(0, header + 21_114 * records + 100), 'Subject00_1.edf'));
+  const windowing = { ...DEFAULT_WINDOWING, modalities: ['eeg' as const], require: 'any' as const };
+  const ds = await buildWindowDataset('cut', [cut(12)], null, { kind: 'none' }, windowing);
+  const [r] = ds.recordings;
+  assert.ok(r.windows > 0, `the 12 s it holds give windows: ${r.windows}`);
+  assert.match(r.warnings[0] ?? '', /^cut short \(was the recording interrupted\?\): the header says \d+ data records .* imported the 12 data records \(12 s\)/, JSON.stringify(r.warnings));
+  const none = (await buildWindowDataset('both', [cut(3), cut(12)], null, { kind: 'none' }, windowing)).recordings[0];
+  assert.equal(none.windows, 0);
+  assert.deepEqual(
+    none.warnings.map((w) => w.split(':')[0]),
+    ['cut short (was the recording interrupted?)', 'shorter than one 5-s window after the 1-s warm-up of the filters'],
+    'the import\'s warning, then why no window',
+  );
+});
