@@ -80,6 +80,27 @@ export function textLayoutProblem(b: Uint8Array): string | null {
   return null;
 }
 
+/** How each format whose name a file may carry starts (detectFormat's signatures), in words. */
+const NAMED_SIGNATURES: Record<string, string> = {
+  edf: "an EDF starts with '0' and 7 spaces, a BDF with byte 255 and 'BIOSEMI'",
+  bdf: "a BDF starts with byte 255 and 'BIOSEMI', an EDF with '0' and 7 spaces",
+  xdf: "an XDF starts with 'XDF:'",
+};
+
+/**
+ * Why a file named as a format we read (.edf, .bdf, .xdf) is none: its first bytes, and how that
+ * format starts (a damaged EDF was told only 'not a format HeartMind reads (EDF/EDF+/BDF, …)', as
+ * if EDF were not read). Null for other names.
+ */
+export function namedFormatProblem(name: string, b: Uint8Array): string | null {
+  const ext = /\.([^.]+)$/.exec(name)?.[1].toLowerCase();
+  const how = ext ? NAMED_SIGNATURES[ext] : undefined;
+  if (!how) return null;
+  let first = '';
+  for (const c of b.subarray(0, 8)) first += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  return `named .${ext}, but it does not start as one: ${how}; this one starts with "${first}" (a damaged file, or another format under this name)`;
+}
+
 /** Extensions of the files beside a WFDB header: signals (.dat) and the usual annotators. */
 const WFDB_COMPANION = /\.(dat|atr|qrs|ecg|ari|apn|pu[01]?|wqrs|sqrs|gqrs|st|16)$/i;
 /** An annotation file of a WFDB record that is an EDF file (PhysioNet's eegmmidb: 'S001R04.edf.event'). */
@@ -155,6 +176,8 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
       }
       const layout = textLayoutProblem(main.bytes);
       if (layout !== null) throw new FormatError('not-this-format', main.name, layout);
+      const named = namedFormatProblem(main.name, main.bytes);
+      if (named !== null) throw new FormatError('not-this-format', main.name, named);
       throw new FormatError('not-this-format', main.name, 'not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
     }
   }

@@ -141,6 +141,11 @@ test('an archive, a compressed file, UTF-16 text or our CSV re-saved with other 
   // a spreadsheet set to German saves ';' and decimal commas; "Text (tab delimited)" saves tabs
   assert.match(refusal('s.csv', text('\ufefftime_s;Fp1 (uV)\n0;1,5\n0,004;2\n')), /a HeartMind CSV with ';' between its fields .*decimal commas/);
   assert.match(refusal('t.txt', text(csv.replace(/,/g, '\t'))), /a HeartMind CSV with tabs between its fields/);
+  // named as a format read, but not starting as it does: its first bytes and how that format starts
+  // (it was 'not a format HeartMind reads (EDF/EDF+/BDF, …)', as if EDF were not read)
+  assert.equal(refusal('S1.edf', text('1       rest of a header')), 'S1.edf: named .edf, but it does not start as one: an EDF starts with \'0\' and 7 spaces, a BDF with byte 255 and \'BIOSEMI\'; this one starts with "1       " (a damaged file, or another format under this name)');
+  assert.match(refusal('S1.BDF', Uint8Array.from([0xfe, 0x42, 0x49, 0x4f, 0x53, 0x45, 0x4d, 0x49, 0x5c])), /^S1\.BDF: named \.bdf, but it does not start as one: a BDF starts with byte 255 and 'BIOSEMI', .*; this one starts with "\\xfeBIOSEMI" \(/);
+  assert.match(refusal('run.xdf', text('XDX:\0\0\0')), /^run\.xdf: named \.xdf, but it does not start as one: an XDF starts with 'XDF:'; this one starts with "XDX:\\x00\\x00\\x00"/);
   // none of these: the formats read are listed, as before
   assert.match(refusal('r.bin', Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)), /not a format HeartMind reads \(EDF/);
   assert.match(refusal('BZhello.txt', text('BZhello world\n')), /not a format HeartMind reads/);
