@@ -28,6 +28,14 @@ export interface ManagedSourceOptions {
 /** The same problem code is reported to the panel at most this often. */
 const PROBLEM_REPEAT_S = 1;
 /**
+ * The same problem code is logged (as info or warning) at most once per this many seconds; the
+ * next line says how many were held back, in the hub's words for its own repeats. A text device
+ * printing a malformed line among its good ones wrote a warning per read (~40 a second, 683 in
+ * 16 s), each chunk's "1 malformed line(s) skipped", where the pipeline said the samples they cost
+ * once per 10 s. The row shows the latest at most every PROBLEM_REPEAT_S.
+ */
+const PROBLEM_LOG_REPEAT_S = 10;
+/**
  * Problems about some of the data (bytes skipped, samples lost, a refused optional command) are
  * cleared once the device has streamed this long without them again: the row showed "1 Daisy
  * half-sample(s) … dropped" from the first second of a connection for as long as it streamed
@@ -162,6 +170,8 @@ export class ManagedSource implements Source {
   private failures: { message: string; count: number } | null = null;
   /** Output refused as another device's (`fail` with retry) in a row, as `failures`: said once. */
   private refused: { message: string; count: number } | null = null;
+  /** Per problem code and log level: when it was last logged, and how many since were held back (PROBLEM_LOG_REPEAT_S). */
+  private readonly problemLogged = new Map<string, { at: number; held: number }>();
   /** The "retrying in …" line of the effects being performed (see dispatch). */
   private retryLine: { level: LogLevel; message: string } | null = null;
 
@@ -436,7 +446,7 @@ export class ManagedSource implements Source {
     const report = (code: DeviceProblemCode, message: string, level: LogLevel, note = false, logLevel: LogLevel = level) => {
       const now = self.now();
       const last = self.lastProblemAt.get(code) ?? -Infinity;
-      self.log(logLevel, message);
+      self.logProblem(code, logLevel, message, now);
       if (code === 'bad-frame' && !self.sessionData) self.sessionBadFrame = self.bare(message);
       if (note && self.problem && !self.problem.level) return;
       // A warning is not held back behind a note of its code said just before.
@@ -661,6 +671,20 @@ export class ManagedSource implements Source {
   private named(message: string): string {
     const text = this.bare(message);
     return text.startsWith(this.name) ? text : `${this.name}: ${text}`;
+  }
+
+  /** A problem's log line, repeats held back (see PROBLEM_LOG_REPEAT_S); debug lines are not. */
+  private logProblem(code: DeviceProblemCode, level: LogLevel, message: string, now: number): void {
+    if (level === 'debug') return this.log(level, message);
+    // By level too: a warning is not held back behind a note of its code (a loss growing past the share bridged).
+    const key = `${code}\u0000${level}`;
+    const t = this.problemLogged.get(key);
+    if (t && now - t.at < PROBLEM_LOG_REPEAT_S) {
+      t.held++;
+      return;
+    }
+    this.problemLogged.set(key, { at: now, held: 0 });
+    this.log(level, t && t.held > 0 ? `${message} (${t.held} more like it in the last ${(now - t.at).toFixed(0)} s)` : message);
   }
 
   /**

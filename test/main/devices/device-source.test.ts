@@ -210,7 +210,7 @@ describe('ManagedSource rate check', () => {
 
 describe('ManagedSource problems that pass, and names', () => {
   /** A streaming source on a clock the test moves, with what the sink was told. */
-  async function streaming() {
+  async function streaming(logs: LogEntry[] = []) {
     let ctx!: DriverContext;
     const clock = { t: 1000, now: () => clock.t };
     const statuses: DeviceStatus[] = [];
@@ -220,7 +220,7 @@ describe('ManagedSource problems that pass, and names', () => {
         ctx = c;
         return { close: async () => undefined };
       }),
-      { hostClock: clock, tickMs: 60_000 },
+      { hostClock: clock, tickMs: 60_000, log: (e) => logs.push(e) },
     );
     const s = { ...sink(statuses), streams: (_id: string, infos: { deviceName: string }[]) => announced.push(infos.map((i) => i.deviceName)) };
     void src.start(s as SourceSink);
@@ -249,6 +249,28 @@ describe('ManagedSource problems that pass, and names', () => {
       d.samplesAt(t);
     }
     assert.equal(d.src.status().problem?.code, 'device-error');
+    await d.src.stop();
+  });
+
+  test('a problem that comes with every read is logged once per 10 s, the next line saying how many were held back; the row shows the latest', async () => {
+    const logs: LogEntry[] = [];
+    const d = await streaming(logs);
+    const said = () => logs.filter((l) => /malformed|lost/.test(l.message)).map((l) => `${l.level} ${l.message}`);
+    // A text device with a bad line among its good ones: one report per read, 40 a second.
+    for (let i = 0; i < 400; i++) {
+      d.clock.t = 1000 + i / 40;
+      d.ctx().problem('bad-frame', `1 malformed line(s) skipped: "x${i}" is not a number`);
+    }
+    assert.deepEqual(said(), ['warn OpenBCI Cyton (/dev/ttyUSB9): 1 malformed line(s) skipped: "x0" is not a number']);
+    assert.equal(d.src.status().problem?.message, '1 malformed line(s) skipped: "x360" is not a number', 'the row: the latest, once a second (x0, x40, …)');
+    d.clock.t = 1010;
+    d.ctx().problem('bad-frame', '1 malformed line(s) skipped: "y" is not a number');
+    assert.equal(said().at(-1), 'warn OpenBCI Cyton (/dev/ttyUSB9): 1 malformed line(s) skipped: "y" is not a number (399 more like it in the last 10 s)');
+    // Another code is its own; so is a warning after notes of the same code (a loss growing).
+    d.ctx().problem('device-error', 'no skin contact');
+    d.ctx().log('info', 'unrelated');
+    assert.equal(logs.filter((l) => l.message.endsWith('no skin contact')).length, 1);
+    assert.equal(said().length, 2);
     await d.src.stop();
   });
 
