@@ -86,6 +86,11 @@ export interface DeviceDriver {
   /** What to change when samples arrive at another rate than the stream's (a rate the user typed). */
   readonly rateHint?: string;
   /**
+   * What to check when the samples the device says it lost cost windows (past MAX_BRIDGED_SHARE).
+   * Default: the radio link (Bluetooth, the Cyton's board-to-dongle radio, most BrainFlow boards).
+   */
+  readonly lossHint?: string;
+  /**
    * Serial drivers: the adapter's stable name once learnt (remembered in the profile, so a restart
    * finds a device that came back under another /dev name) and the port the next open goes to
    * (null: none, its adapter is not plugged in). See SerialPortFinder.

@@ -88,6 +88,8 @@ const RATE_CHECK_MIN_SAMPLES = 100;
  * every bridged packet in warning orange while the log called it info.
  */
 const LOSS_SPAN_S = 5;
+/** What to check about losses that cost windows, unless the driver says otherwise (DeviceDriver.lossHint). */
+const RADIO_LOSS_HINT = 'a weak or crowded radio link? bring the device closer to its receiver';
 
 interface StreamTrack {
   info: StreamInfo;
@@ -545,7 +547,7 @@ export class ManagedSource implements Source {
         else
           report(
             'packet-loss',
-            `${what}: ${(share * 100).toFixed(0)} % of its samples lost lately — windows more than ${MAX_BRIDGED_SHARE * 100} % interpolated are left out (a weak or crowded radio link? bring the device closer to its receiver)`,
+            `${what}: ${(share * 100).toFixed(0)} % of its samples lost lately — windows more than ${MAX_BRIDGED_SHARE * 100} % interpolated are left out (${self.driver.lossHint ?? RADIO_LOSS_HINT})`,
             'warn',
           );
       },

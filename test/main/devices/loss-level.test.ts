@@ -14,11 +14,12 @@ import { MAX_BRIDGED_SHARE } from '../../../src/shared/pipeline/windower';
 import { SimEegHeadset, DEMO_HEADSET_ID } from '../../../src/main/sources';
 import type { Source } from '../../../src/shared/device.types';
 import { rig } from '../hub/hub-rig';
+import { SerialTextDriver } from '../../../src/main/devices/drivers/serial-text-driver';
 
 const EEG: StreamInfo = { id: 'cyton:/dev/ttyUSB9/eeg', deviceId: 'cyton:/dev/ttyUSB9', deviceName: 'x', deviceModel: 'cyton', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV', resolution: 1 }], nominalRateHz: 250 };
 
 /** A driver that opens at once and hands the test its DriverContext, to play the device through. */
-function openingDriver(d: Pick<DeviceDriver, 'deviceId' | 'name' | 'model' | 'transport'>): { driver: DeviceDriver; ctx: () => DriverContext } {
+function openingDriver(d: Pick<DeviceDriver, 'deviceId' | 'name' | 'model' | 'transport' | 'lossHint'>): { driver: DeviceDriver; ctx: () => DriverContext } {
   let ctx: DriverContext | null = null;
   const driver: DeviceDriver = {
     ...d,
@@ -41,11 +42,11 @@ async function untilStreaming(src: ManagedSource): Promise<void> {
   }
 }
 
-async function streaming() {
+async function streaming(as: Pick<DeviceDriver, 'name' | 'model' | 'lossHint'> = { name: 'OpenBCI Cyton (/dev/ttyUSB9)', model: 'cyton' }) {
   const clock = { t: 1000, now: () => clock.t };
   const logs: LogEntry[] = [];
   const statuses: DeviceStatus[] = [];
-  const { driver, ctx: driverCtx } = openingDriver({ deviceId: 'cyton:/dev/ttyUSB9', name: 'OpenBCI Cyton (/dev/ttyUSB9)', model: 'cyton', transport: 'serial' });
+  const { driver, ctx: driverCtx } = openingDriver({ deviceId: 'cyton:/dev/ttyUSB9', transport: 'serial', ...as });
   const src = new ManagedSource(driver, { hostClock: clock, log: (e) => logs.push(e), policy: { stallTimeoutMs: 60_000 } });
   void src.start({ streams: () => undefined, chunk: () => undefined, gap: () => undefined, status: (s) => statuses.push(s) });
   await untilStreaming(src);
@@ -68,6 +69,17 @@ async function streaming() {
 }
 
 describe('packet loss: a note, or a warning when it is a large share', () => {
+  test("a text device's losses are the lines it skipped: the warning says so, not the radio (it has none)", async () => {
+    const text = new SerialTextDriver({ path: '/dev/ttyUSB9', channels: ['ECG'], rateHz: 250, unit: 'uV', modality: 'ecg', name: 'Arduino ECG' });
+    const { src, run } = await streaming({ name: text.name, model: 'serial-text', lossHint: text.lossHint });
+    run(5);
+    run(3, 8);
+    const p = src.status().problem;
+    assert.equal(p?.level, undefined, `a warning: ${p?.message}`);
+    assert.match(p?.message ?? '', /left out \(each line skipped as malformed is a sample lost: a noisy cable, or lines the device prints that are not samples\?\)$/);
+    await src.stop();
+  });
+
   test('one short loss in a clean stream: a note on the row, a debug line (the pipeline says it), no warning', async () => {
     const { src, run, logs, ctx } = await streaming();
     run(5);
@@ -90,7 +102,7 @@ describe('packet loss: a note, or a warning when it is a large share', () => {
     const p = src.status().problem;
     assert.equal(p?.code, 'packet-loss', 'on the row');
     assert.equal(p?.level, undefined, `a warning: ${p?.message}`);
-    assert.match(p?.message ?? '', /\d+ % of its samples lost lately — windows more than 10 % interpolated are left out/, 'says the share and what it costs');
+    assert.match(p?.message ?? '', /\d+ % of its samples lost lately — windows more than 10 % interpolated are left out \(a weak or crowded radio link\? bring the device closer to its receiver\)$/, 'says the share, what it costs, and (the Cyton board talks to its dongle by radio) what to check');
     assert.ok(logs.some((l) => l.level === 'warn' && /% of its samples lost/.test(l.message)), 'a warning in the log');
     // Clean again for a moment, then one small loss: the share over the last 5 s is still high, so
     // the warning stays; long after, a small loss is a note again.

@@ -54,6 +54,8 @@ export class SerialTextDriver implements DeviceDriver {
     const fix = 'set Rate (Hz) to the rate the device prints at';
     return this.sessionUnsure ? `${fix}; or, as nothing names the adapter on this port, is another device with as many columns on it now?` : fix;
   }
+  /** Its lost samples are the lines skipped as malformed (no radio: see DeviceDriver.lossHint). */
+  readonly lossHint = 'each line skipped as malformed is a sample lost: a noisy cable, or lines the device prints that are not samples?';
   /** This connection's lines were taken as the device's by their column count alone (see rateHint). */
   private sessionUnsure = false;
   /** Lines that fit came on some connection of this driver (not only on an earlier run). */
