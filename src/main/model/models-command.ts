@@ -2,6 +2,7 @@
 // the shipped ones and the user's (<data folder>/models), each usable or with its problems, and
 // which one runs live. Install and remove go through the same registry as the app's Install and
 // Remove; a running app or serve sees the change within a second (it watches the folder).
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliUsageError, parseFlags, type CliIo } from '../core/cli-command';
 import type { CliCommand } from '../core/cli-command';
@@ -21,6 +22,7 @@ export const command: CliCommand = {
     '  show ID                a model\'s card (tasks, input, training, evaluation, limitations), its files and problems',
     '  install ONNX CARD      copy a model (its .onnx file and card.json) into your models folder; one of yours with',
     '                         the same id is replaced. It runs live once chosen with Use in the app\'s Models view',
+    '  install FOLDER         the same from a model folder (card.json and its model.onnx, as export-model writes it)',
     '  remove ID --yes        delete one of your models (the shipped ones cannot be removed)',
     '',
     '  --data-dir DIR  profile folder holding your models/ (default $HEARTMIND_DATA_DIR, else the per-user app-data folder);',
@@ -59,6 +61,14 @@ function activeText(models: InstalledModel[], activeId: string | null, choice: A
   return `${activeId} (${why})${m.problems.length ? ', but it cannot be used now: see heartmind models show ' + activeId : ''}`;
 }
 
+/** install with one path: a model folder; a file alone is not enough (its card is needed too). */
+async function installOne(registry: ModelRegistry, path: string): Promise<InstalledModel> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new CliUsageError(`install: there is no folder or file ${path}`);
+  if (!st.isDirectory()) throw new CliUsageError(`install takes a model folder, or the .onnx file and its card.json; ${path} is a file: give its card.json too`);
+  return registry.installFolder(path);
+}
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     'data-dir': { type: 'string' },
@@ -72,7 +82,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!verb) throw new CliUsageError('which verb? (list, show, install, remove)');
   if (verb === 'list') want(0, 'no arguments');
   else if (verb === 'show' || verb === 'remove') want(1, 'one model id');
-  else if (verb === 'install') want(2, 'two paths: the .onnx file and its card.json');
+  else if (verb === 'install') {
+    if (args.length !== 1 && args.length !== 2) want(2, 'a model folder, or two paths: the .onnx file and its card.json');
+  }
   else throw new CliUsageError(`unknown verb '${verb}' (list, show, install, remove)`);
   if (values.json && (verb === 'install' || verb === 'remove')) throw new CliUsageError(`--json applies to list and show, not ${verb}`);
   if (verb === 'remove' && !values.yes) throw new CliUsageError(`remove deletes the model's folder for good: add --yes to do it`);
@@ -119,7 +131,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   if (verb === 'install') {
     const previous = new Map(models.filter((m) => m.source === 'user').map((m) => [m.id, m.card?.version ?? '']));
-    const m = await registry.installFiles(args[0], args[1]);
+    const m = args.length === 1 ? await installOne(registry, args[0]) : await registry.installFiles(args[0], args[1]);
     const replaced = previous.get(m.id);
     io.out(`installed model '${m.id}' ${m.card?.version ?? ''} into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
     io.out(m.problems.length ? `but it cannot be used: ${m.problems.join('; ')}` : "it runs live once chosen with Use in the app's Models view");

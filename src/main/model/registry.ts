@@ -81,6 +81,18 @@ export interface OnnxFacts {
   error: ModelError | null;
 }
 
+/**
+ * A file that could not be read, said as a path and why: 'no such file X', 'X is a folder, not a
+ * file'; it gave Node's own 'ENOENT: no such file or directory, open 'X''. For after "cannot read ".
+ */
+function readProblem(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return `${path}: there is no such file`;
+  if (code === 'EISDIR') return `${path}: it is a folder, not a file`;
+  if (code === 'EACCES' || code === 'EPERM') return `${path}: no permission to read it`;
+  return `${path}: ${(e as Error).message}`;
+}
+
 /** What reading one ONNX file gives (OnnxFacts less the stamp it was read under). */
 export type OnnxRead = Omit<OnnxFacts, 'stamp'>;
 
@@ -178,7 +190,7 @@ export async function inspectModelDir(dir: string, source: ModelSource, opts: In
     if (card) problems.push(...signatureProblems(signature, card).map((x) => `${card!.onnx.file}: ${x}`));
   } catch (e) {
     if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
-    else if (existsSync(onnxPath)) problems.push(`cannot read ${onnxPath}: ${(e as Error).message}`);
+    else if (existsSync(onnxPath)) problems.push(`cannot read ${readProblem(e, onnxPath)}`);
     // A card naming a file of its own ('weights.onnx'): said where the name comes from, so it is not taken for a typo of ours.
     else problems.push(`${onnxPath.split(/[\\/]/).pop()} is missing${card && card.onnx.file !== ONNX_FILE ? ` (card.json's onnx.file names it)` : ''}`);
   }
@@ -318,7 +330,7 @@ export class ModelRegistry {
       stamp = await fileStamp(m.onnxPath);
       bytes = await readBytes(m.onnxPath);
     } catch (e) {
-      throw new ModelError(ModelErrorCode.Io, `cannot read ${m.onnxPath}: ${(e as Error).message}`);
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${readProblem(e, m.onnxPath)}`);
     }
     if (stamp !== m.onnxStamp || bytes.length !== m.sizeBytes) throw new ModelError(ModelErrorCode.Io, `${m.onnxPath} changed on disk since it was checked; it is being checked again`);
     return bytes;
@@ -333,13 +345,14 @@ export class ModelRegistry {
       // The paths given the other way round (the card first): the "card" is the ONNX file's bytes.
       const swapped = e instanceof SyntaxError && (await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false));
       const hint = swapped ? ` (the paths look swapped: ${onnxPath} is JSON; install takes the .onnx file first, then its card.json)` : '';
-      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${(e as Error).message}${hint}`);
+      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${readProblem(e, cardPath)}${hint}`);
     }
     let bytes: Uint8Array;
     try {
       bytes = await readBytes(resolve(onnxPath));
     } catch (e) {
-      throw new ModelError(ModelErrorCode.Io, `cannot read ${onnxPath}: ${(e as Error).message}`);
+      const folder = (e as NodeJS.ErrnoException).code === 'EISDIR' ? ': give the .onnx file in it' : '';
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${readProblem(e, onnxPath)}${folder}`);
     }
     const p = cardProblems(card);
     // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
@@ -360,6 +373,25 @@ export class ModelRegistry {
       throw new ModelError(e.code, `${onnxPath}: ${e.message}${hint}`, e.details);
     }
     return this.install(card as ModelCard, bytes, checked.read);
+  }
+
+  /**
+   * Installs a model folder as export-model writes one, or as a colleague shares it (card.json and
+   * the ONNX file it names, model.onnx by default): installFiles of the two.
+   */
+  async installFolder(dir: string): Promise<InstalledModel> {
+    const cardPath = join(dir, CARD_FILE);
+    let file = ONNX_FILE;
+    try {
+      const card = await readJson(resolve(cardPath));
+      const named = (card as { onnx?: { file?: unknown } } | null)?.onnx?.file;
+      if (typeof named === 'string' && named) file = named;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new ModelError(ModelErrorCode.BadCard, `${dir} is not a model folder: it has no ${CARD_FILE}`);
+      throw new ModelError(ModelErrorCode.BadCard, e instanceof SyntaxError ? `the card ${cardPath} is not valid JSON (${e.message})` : `cannot read the card ${readProblem(e, cardPath)}`);
+    }
+    return this.installFiles(join(dir, file), cardPath);
   }
 
   /** Installs (or replaces) a user model; built-in ids cannot be shadowed. `read`: the bytes' facts, if known. */

@@ -140,7 +140,7 @@ test('remove: asks for --yes, deletes one of yours, refuses a shipped model; usa
   await usage([], /which verb\?/);
   await usage(['frobnicate'], /unknown verb 'frobnicate'/);
   await usage(['show'], /show takes one model id, got none/);
-  await usage(['install', 'a.onnx'], /install takes two paths/);
+  await usage(['install', 'a.onnx', 'b', 'c'], /install takes a model folder, or two paths/);
   await usage(['remove', 'mine', '--yes', '--json'], /--json applies to list and show/);
   // 'mine' chosen with Use: its removal says which model runs live now (the shipped default).
   writeFileSync(join(data, 'models', 'active-model.json'), JSON.stringify({ activeId: 'mine' }));
@@ -185,4 +185,35 @@ test("a card naming an ONNX file that is not there: the problem says the name co
   const r = await cli(['show', 'mine', '--data-dir', data]);
   assert.equal(r.code, 1, r.out);
   assert.match(r.out, /^cannot be used: weights\.onnx is missing \(card\.json's onnx\.file names it\)$/m, r.out);
+});
+
+test('install FOLDER: a model folder as export-model writes it (or a colleague shares it); paths that are not there, or a folder for a file, said plainly', async (t) => {
+  const { dir, data } = await setUp(t);
+  const shared = join(dir, 'from-a-colleague');
+  await writeModelDir(shared, sampleCard({ id: 'theirs', version: '3.0.0' }), onnx);
+  let r = await cli(['install', join(shared, 'theirs'), '--data-dir', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^installed model 'theirs' 3\.0\.0 into .*data\/models\/theirs$/m, r.out);
+  r = await cli(['show', 'theirs', '--data-dir', data]);
+  assert.match(r.out, /^usable$/m, r.out);
+  // A card naming its own file: that file is installed (as model.onnx).
+  const named = join(shared, 'named');
+  mkdirSync(named);
+  writeFileSync(join(named, 'weights.onnx'), onnx);
+  const card = JSON.parse(readFileSync(join(shared, 'theirs', 'card.json'), 'utf8'));
+  writeFileSync(join(named, 'card.json'), JSON.stringify({ ...card, id: 'named', onnx: { ...card.onnx, file: 'weights.onnx' } }));
+  r = await cli(['install', named, '--data-dir', data]);
+  assert.match(r.out, /^installed model 'named' /m, r.out);
+  assert.ok(existsSync(join(data, 'models', 'named', 'model.onnx')));
+
+  const refused = (argv: string[], message: string | RegExp) => assert.rejects(cli([...argv, '--data-dir', data]), (e: Error) => (typeof message === 'string' ? e.message === message : message.test(e.message)), `${argv.join(' ')}: ${message}`);
+  await refused(['install', join(dir, 'nope')], `install: there is no folder or file ${join(dir, 'nope')}`);
+  await refused(['install', join(shared, 'theirs', 'model.onnx')], `install takes a model folder, or the .onnx file and its card.json; ${join(shared, 'theirs', 'model.onnx')} is a file: give its card.json too`);
+  await refused(['install', dir], `${dir} is not a model folder: it has no card.json`);
+  writeFileSync(join(named, 'card.json'), '{ "id": ');
+  await refused(['install', named], new RegExp(`^the card ${join(named, 'card.json').replace(/[.\\/]/g, '\\$&')} is not valid JSON \\(`));
+  // Two paths: Node's 'ENOENT: no such file or directory, open …' and 'EISDIR: illegal operation …' said in words.
+  await refused(['install', join(dir, 'nope.onnx'), join(shared, 'theirs', 'card.json')], `cannot read ${join(dir, 'nope.onnx')}: there is no such file`);
+  await refused(['install', join(shared, 'theirs'), join(shared, 'theirs', 'card.json')], `cannot read ${join(shared, 'theirs')}: it is a folder, not a file: give the .onnx file in it`);
+  await refused(['install', join(shared, 'theirs', 'model.onnx'), join(dir, 'nope.json')], `cannot read the card ${join(dir, 'nope.json')}: there is no such file`);
 });

@@ -203,7 +203,7 @@ describe('model registry on disk', () => {
     writeFileSync(m.onnxPath, exportFusedOnnx(config, initHostParams(config, 2)));
     await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.Io && /model\.onnx changed on disk since it was checked/.test(e.message));
     rmSync(m.onnxPath);
-    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: ENOENT/.test(e.message));
+    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: there is no such file$/.test(e.message));
     const [again] = await reg.scan();
     assert.deepEqual(again.problems, ['model.onnx is missing'], 'the rescan says what is there now');
   });
@@ -261,7 +261,7 @@ describe('model registry on disk', () => {
     assert.match(problems.garbage.join('; '), /model\.onnx: not an ONNX model/);
     assert.match(problems.empty.join('; '), /model\.onnx: not an ONNX model: the file is empty \(0 bytes\)/);
     assert.deepEqual(problems.missing, ['model.onnx is missing']);
-    assert.match(problems['onnx-folder'].join('; '), new RegExp(`^cannot read ${join(user, 'onnx-folder', 'model.onnx').replace(/[.\\/]/g, '\\$&')}: EISDIR`));
+    assert.match(problems['onnx-folder'].join('; '), new RegExp(`^cannot read ${join(user, 'onnx-folder', 'model.onnx').replace(/[.\\/]/g, '\\$&')}: it is a folder, not a file$`));
   });
 
   test('install from files checks the ONNX in a worker thread with the same outcome as in place: the same model written, the same refusals naming the file', async () => {
