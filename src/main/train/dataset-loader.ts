@@ -163,6 +163,9 @@ export async function expandSource(s: SourceSpec, sessions: Map<number, SessionF
       const files = (await listRecordings(s.dir)).filter((p) => /Subject\d+_[12]\.edf$/i.test(p));
       const chosen = files.filter((p) => !s.subjects || s.subjects.includes(parseEegmatFileName(p).subject));
       if (chosen.length === 0) throw new DatasetError(DatasetErrorCode.NotEegmat, `no EEGMAT recordings (SubjectNN_1.edf, SubjectNN_2.edf) in ${s.dir}${s.subjects ? ` for ${s.subjects.join(', ')}` : ''}`);
+      // Subjects chosen by name (the recipes) that the folder lacks: the dataset was built without them, in silence.
+      const lacking = (s.subjects ?? []).filter((sub) => !chosen.some((p) => parseEegmatFileName(p).subject === sub));
+      if (lacking.length) throw new TrainError(TrainErrorCode.NotFound, `${s.dir} has no recording of ${lacking.join(', ')} (the EEGMAT subjects this dataset uses: ${s.subjects!.join(', ')})`);
       return chosen.map((p) => ({
         id: basename(p),
         file: resolve(p),

@@ -1,11 +1,12 @@
 // A training folder holding a CSV export: the export is one recording (its files import together),
 // not one per file (each of which now imports the whole export: the data would be counted 3 times).
+// EEGMAT subjects chosen by name (the recipes) that the folder lacks are named, not left out in silence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listRecordings, subjectOf } from '../../../src/main/train/dataset-loader';
+import { expandSource, listRecordings, subjectOf } from '../../../src/main/train/dataset-loader';
 
 test('a CSV export in a training folder is listed once, by its markers file; other files as they are', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-list-'));
@@ -19,4 +20,17 @@ test("a CSV export's subject, without a code, is its base name ('S'), not the fi
   assert.equal(subjectOf(rec, '/data/S-markers.csv'), 'S');
   assert.equal(subjectOf({ ...rec, fileName: '100.hea' }, '/data/100.hea'), '100');
   assert.equal(subjectOf({ ...rec, subject: { code: 'P7' } }, '/data/S-markers.csv'), 'P7');
+});
+
+test('EEGMAT subjects chosen by name that the folder lacks are named (the dataset was built without them in silence)', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-list-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const n of ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject03_2.edf']) writeFileSync(path.join(dir, n), '');
+  const files = await expandSource({ kind: 'eegmat', dir, subjects: ['Subject00', 'Subject03'] }, new Map());
+  assert.deepEqual(files.map((f) => f.id), ['Subject00_1.edf', 'Subject00_2.edf', 'Subject03_2.edf']);
+  await assert.rejects(expandSource({ kind: 'eegmat', dir, subjects: ['Subject00', 'Subject02', 'Subject04'] }, new Map()), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'not-found');
+    assert.equal(e.message, `${dir} has no recording of Subject02, Subject04 (the EEGMAT subjects this dataset uses: Subject00, Subject02, Subject04)`);
+    return true;
+  });
 });
