@@ -3,7 +3,7 @@
 // each file's size. A resumed run rebuilds its datasets (windows are not stored), and a folder is
 // listed again: without this record, a recording deleted or moved since was left out in silence and
 // the resumed run trained on other data than it started with. Now a resume first checks the record:
-// a recording gone, or a file whose size changed, stops it naming each one (put it back and resume,
+// a recording gone, or a file whose size changed, or one that gives another number of windows, stops it naming each one (put it back and resume,
 // or start a new run); a recording added to a folder since is left out, with a warning, so the run
 // trains on what it started with.
 import { stat } from 'node:fs/promises';
@@ -31,6 +31,8 @@ export interface RecordedRecording {
   id: string;
   file?: string;
   session?: SessionPrint;
+  /** Windows it gave when first built (a WFDB record whose .dat went, a file rewritten at the same size, another pipeline: another count). */
+  windows?: number;
 }
 
 export interface RecordingsRecord {
@@ -101,6 +103,18 @@ export function matchRecord(record: DatasetRecord, sources: ExpandedSource[]): {
   }
   const named = new Set(record.recordings.map(key));
   return { kept, added: sources.filter((s) => !named.has(key(s))), lost };
+}
+
+/** The record with each recording's window count from its build (`reports`: one per source, in the record's order). */
+export function withWindows(record: DatasetRecord, reports: readonly { windows: number }[]): DatasetRecord {
+  return { ...record, recordings: record.recordings.map((r, i) => (reports[i] ? { ...r, windows: reports[i].windows } : r)) };
+}
+
+/** Recordings of a rebuilt dataset (built from matchRecord's `kept`) whose window count is not the first build's. */
+export function windowProblems(record: DatasetRecord, reports: readonly { windows: number }[]): string[] {
+  return record.recordings.flatMap((r, i) =>
+    r.windows === undefined || reports[i]?.windows === r.windows ? [] : [`${shown(r)} gave ${plural(reports[i]?.windows ?? 0, 'window')}, ${r.windows} when the run started (the recording, or the pipeline that cuts it, changed since)`],
+  );
 }
 
 /** A resume stopped because `label` (e.g. "dataset 'EEGMAT'") is not what it was built from. */

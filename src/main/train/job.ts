@@ -25,7 +25,7 @@ import { initEncoderHostParams } from '../../shared/model/params';
 import { readFileBytes } from '../core/read-bytes';
 import { importCbramodCheckpoint } from '../model/pth-import';
 import { expandDataset, loadDataset, type SessionFeed } from './dataset-loader';
-import { addedNote, matchRecord, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
+import { addedNote, matchRecord, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, windowProblems, withWindows, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, writeError, type RunFolder } from './run-store';
@@ -298,6 +298,10 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
       const dropped = Object.entries(r.dropped).map(([k, v]) => `${v} × ${k}`);
       if (r.windows === 0 || dropped.length || r.warnings.length) await log(`  ${r.id} (${r.subject}): ${plural(r.windows, 'window')}${dropped.length ? `, dropped ${dropped.join(', ')}` : ''}${r.warnings.length ? `; ${r.warnings.slice(0, 3).join('; ')}` : ''}`, r.windows === 0 ? 'warn' : 'info');
     }
+    if (record) {
+      const changed = windowProblems(record, ds.recordings);
+      if (changed.length) throw recordingsChangedError(`${label} '${d.name}'`, record, changed);
+    } else newlyRecorded[role] = withWindows(newlyRecorded[role]!, ds.recordings);
     return ds;
   };
   const labelled = needLabelled && spec.dataset ? await load(spec.dataset, 'dataset', 'dataset') : null;

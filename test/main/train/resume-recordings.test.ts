@@ -1,7 +1,7 @@
 // A resumed run trains on the recordings it started with. Its datasets are rebuilt on resume (windows
 // are not stored), and a folder is listed again: a recording deleted or moved since was left out in
 // silence. The run records what each dataset was first built from (artifacts/recordings.json); a
-// resume checks it: a recording gone or changed stops it naming each one (resumable once it is back),
+// resume checks it: a recording gone or changed (its size, the windows it gives) stops it naming each one (resumable once it is back),
 // a recording added since is left out with a warning; a deleted session, or another session given
 // its number, is named.
 import { test } from 'node:test';
@@ -70,6 +70,7 @@ test('a resume whose folder lost a recording stops naming it; one added since is
     ['a', 'b', 'c'].map((n) => join(recs, `${n}.hea`)),
   );
   assert.equal(record.datasets['ecg-corpus']!.bytes[join(recs, 'b.hea')], readFileSync(join(recs, 'b.hea')).length);
+  assert.deepEqual(record.datasets['ecg-corpus']!.recordings.map((r) => r.windows), [1, 1, 1], 'the windows each gave');
 
   // b moved away: the resume stops before building, naming it; the run stays resumable.
   renameSync(join(recs, 'b.hea'), join(dir, 'b.hea'));
@@ -88,6 +89,12 @@ test('a resume whose folder lost a recording stops naming it; one added since is
   appendFileSync(join(recs, 'b.hea'), '# edited\n');
   const size = readFileSync(join(recs, 'b.hea')).length;
   await assert.rejects(runJob({ folder }), (e: TrainError) => e.code === 'not-found' && e.message.includes(`${join(recs, 'b.hea')} has changed (${size} bytes, ${size - 9} when the run started)`));
+
+  // Back as it was, but its signal file (b.dat) gone: the header is the same, the windows are not.
+  copyFileSync(join(dir, 'b.hea'), join(recs, 'b.hea'));
+  renameSync(join(recs, 'b.dat'), join(dir, 'b.dat'));
+  await assert.rejects(runJob({ folder }), (e: TrainError) => e.code === 'not-found' && e.message.includes(`: ${join(recs, 'b.hea')} gave 0 windows, 1 when the run started (the recording, or the pipeline that cuts it, changed since). A resumed run`));
+  renameSync(join(dir, 'b.dat'), join(recs, 'b.dat'));
 
   // Back as it was, and d added to the folder: the resume builds from a, b, c and says d is left out.
   copyFileSync(join(dir, 'b.hea'), join(recs, 'b.hea'));
