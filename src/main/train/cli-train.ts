@@ -488,18 +488,27 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   if (d && (spec.finetune || spec.evaluation)) {
     for (const p of labelClassProblems(d, (s) => eegmat.get(s)?.classes ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
   }
-  // Sessions that can label no window under the label source (no self-report, no marker naming a class): else the run fails once every window is built.
-  if (d && sessionLabels && (spec.finetune || spec.evaluation)) {
-    const held: SessionLabels[] = [];
-    for (const s of d.sources) {
-      if (s.kind !== 'session') continue;
-      try {
-        held.push(await sessionLabels(s.id));
-      } catch (e) {
-        add(where(s), (e as Error).message);
+  // Every session a dataset or corpus names must be in the database (a pretraining corpus's typo made
+  // a run folder that failed at once); those of a labelled dataset must also be able to label a window
+  // under the label source (a self-report, a marker naming a class): else the run fails once every
+  // window is built.
+  if (sessionLabels) {
+    const held = new Map<number, SessionLabels | null>();
+    for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
+      for (const s of dd?.sources ?? []) {
+        if (s.kind !== 'session' || held.has(s.id)) continue;
+        try {
+          held.set(s.id, await sessionLabels(s.id));
+        } catch (e) {
+          held.set(s.id, null);
+          add(where(s), (e as Error).message);
+        }
       }
     }
-    for (const p of sessionLabelProblems(d, held)) add(where({ kind: 'labels' }), p);
+    if (d && (spec.finetune || spec.evaluation)) {
+      const mine = d.sources.flatMap((s) => (s.kind === 'session' && held.get(s.id) ? [held.get(s.id)!] : []));
+      for (const p of sessionLabelProblems(d, mine)) add(where({ kind: 'labels' }), p);
+    }
   }
   // Too few subjects for the split, where the listing names them all (EEGMAT folders): else it fails after the dataset is built.
   if (d && spec.evaluation && d.sources.length && d.sources.every((s) => eegmat.has(s))) {

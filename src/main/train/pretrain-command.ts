@@ -8,7 +8,7 @@ import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer'
 import { validatePretrain } from '../../shared/train/pretrain';
 import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { checkConfig, checkJobInputs, CORPUS_USAGE, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
+import { checkCommandInputs, checkConfig, CORPUS_USAGE, DatabaseSession, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
@@ -103,9 +103,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     recipe: { name: 'pretrain', command: `heartmind pretrain ${argv.join(' ')}` },
   };
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
-  await checkJobInputs(spec, store);
-  const folder = await store.create(spec);
-  const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose });
-  if (code === 0) io.out(`use it: heartmind train DATASET --encoders ${folder.id}${values.out ? ` --out ${values.out}` : ''}`);
-  return code;
+  // One recordings database for the checks and the run (opened only when the corpus names sessions):
+  // a --session the database lacks is refused here, not after a run folder is made.
+  const db = new DatabaseSession(values['data-dir']);
+  try {
+    await checkCommandInputs(spec, store, db);
+    const folder = await store.create(spec);
+    const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
+    if (code === 0) io.out(`use it: heartmind train DATASET --encoders ${folder.id}${values.out ? ` --out ${values.out}` : ''}`);
+    return code;
+  } finally {
+    await db.close();
+  }
 }

@@ -18,7 +18,7 @@ async function sessionDetail(db: DbClient, sessionId: number) {
     return await db.api.getSession(sessionId);
   } catch (e) {
     // A session id the database lacks (a typo, another data folder) is said plainly, not as the worker's 'getSession: no session N'.
-    if (e instanceof DbError && e.kind === 'NotFound') throw new TrainError(TrainErrorCode.NotFound, `no session ${sessionId} in the recordings database (the Sessions view lists the sessions it holds)`);
+    if (e instanceof DbError && e.kind === 'NotFound') throw new TrainError(TrainErrorCode.NotFound, `no session ${sessionId} in the recordings database (the Sessions view, or heartmind sessions list, lists the sessions it holds)`);
     throw new TrainError(TrainErrorCode.NotFound, `session ${sessionId} cannot be read: ${(e as Error).message}`);
   }
 }

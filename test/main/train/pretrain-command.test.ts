@@ -1,6 +1,6 @@
 // `heartmind pretrain`: mask ratios and every number flag parse strictly (a non-numeric ratio once
 // trained with almost no masking), flags that do not apply are refused, and the help's defaults
-// come from the code.
+// come from the code. A --session not in the database is refused before a run folder is made.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -40,6 +40,11 @@ describe('pretrain: flags checked before any work', () => {
   test('--help lists the recordings without the label flags pretraining refuses', () => {
     assert.match(pretrain.usage, /--file PATH  +a recording/);
     assert.doesNotMatch(pretrain.usage, /=CLASS|--task|--labels|--dimension|--threshold/);
+  });
+
+  test('a --session the recordings database lacks is refused before a run folder (it made one that failed at once)', async (t) => {
+    const s = scratch(t);
+    await refuses(pretrain, ['--modality', 'ecg', '--session', '99', '--data-dir', join(s.dir, 'data')], s.runs, /^--session: no session 99 in the recordings database \(the Sessions view, or heartmind sessions list, lists the sessions it holds\)$/);
   });
 
   test('--help gives each modality\'s batch from the recipe constants', () => {

@@ -143,7 +143,7 @@ test('a run whose session is gone from the database: the error names the dataset
     assert.equal(e.code, 'not-found');
     assert.equal(
       e.message,
-      "no session 7 in the recordings database (the Sessions view lists the sessions it holds), and this run's ECG corpus 'my sessions' names it. A run trains on the recordings it was started with: resume it with the data folder whose database holds that session (--data-dir), or start a new run without it",
+      "no session 7 in the recordings database (the Sessions view, or heartmind sessions list, lists the sessions it holds), and this run's ECG corpus 'my sessions' names it. A run trains on the recordings it was started with: resume it with the data folder whose database holds that session (--data-dir), or start a new run without it",
     );
     return true;
   });

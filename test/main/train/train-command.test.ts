@@ -303,7 +303,7 @@ describe('train --session: sessions that cannot label a window are refused befor
     const base = ['--data-dir', dataDir, '--no-export', '--task', 'arousal:low,high'];
     await refuses(train, [...base, '--session', String(rated), '--session', String(bare), '--labels', 'self-report:arousal:5'], s.runs, new RegExp(`^--labels: session ${bare} \\('bare'\\) holds no self-report, so no window of it gets a label: add SAM reports to it, label from markers \\(annotations\\), or leave it out$`));
     await refuses(train, [...base, '--session', String(bare), '--session', String(blinks), '--session', String(rated), '--labels', 'annotations:rest=low,task=high'], s.runs, new RegExp(`^--labels: session ${bare} \\('bare'\\) holds no marker, .*; session ${blinks} \\('blinks'\\) holds no marker that names a class \\(its markers say 'blink'; the labels map 'rest', 'task'\\)`));
-    await refuses(train, [...base, '--session', '99', '--labels', 'self-report:arousal:5'], s.runs, /^--session: no session 99 in the recordings database \(the Sessions view lists the sessions it holds\)$/);
+    await refuses(train, [...base, '--session', '99', '--labels', 'self-report:arousal:5'], s.runs, /^--session: no session 99 in the recordings database \(the Sessions view, or heartmind sessions list, lists the sessions it holds\)$/);
   });
 });
 
