@@ -27,7 +27,8 @@ const shownLabel = (label: string) => JSON.stringify(label.length > LABEL_SHOWN_
 /**
  * What `record` prints on stderr for a core log entry, or null: warnings and errors, except the ones
  * the command reports as its own error (the sessions area down, said once; a refused record
- * request); and a device whose trouble was said streaming again, or the output read as if it stayed
+ * request; the recorder's line for a recording that failed, whose message the command's last line
+ * gives: a full disk printed its three sentences twice); and a device whose trouble was said streaming again, or the output read as if it stayed
  * away until the end ("streaming → reconnecting", then nothing). `troubled`: the log sources
  * (`device:<id>`) with a warning said and no return to streaming since; updated here.
  */
@@ -36,6 +37,7 @@ export function logLineShown(e: Pick<LogEntry, 'level' | 'source' | 'message'>, 
   if (e.level === 'info' && e.message.endsWith('→ streaming') && troubled.delete(e.source)) return line;
   if (e.level !== 'warn' && e.level !== 'error') return null;
   if (e.source === 'core' && (e.message.startsWith(SESSIONS_DOWN) || e.message.startsWith('hm:sessions:record-'))) return null;
+  if (e.source === 'sessions' && e.level === 'error' && /^recording session \d+ stopped: /.test(e.message)) return null;
   if (e.source.startsWith('device:')) troubled.add(e.source);
   return line;
 }

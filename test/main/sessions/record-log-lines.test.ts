@@ -25,6 +25,9 @@ test("the command's own errors are not said twice; other warnings are", () => {
   const troubled = new Set<string>();
   assert.equal(logLineShown({ level: 'error', source: 'core', message: areaDownMessage('sessions', 'disk full') }, troubled), null);
   assert.equal(logLineShown({ level: 'warn', source: 'core', message: 'hm:sessions:record-start refused' }, troubled), null);
+  // A recording that fails (a full disk): the command's last line, 'the recording stopped: …', gives the recorder's message.
+  assert.equal(logLineShown({ level: 'error', source: 'sessions', message: 'recording session 3 stopped: The disk holding the recordings database is full (/x/recordings.sqlite). Recording stopped; …' }, troubled), null);
+  assert.equal(logLineShown({ level: 'warn', source: 'sessions', message: 'the new pipeline settings were not stored with the session (locked)' }, troubled), 'warn: [sessions] the new pipeline settings were not stored with the session (locked)');
   assert.equal(logLineShown({ level: 'warn', source: 'hub', message: 'EEG: no data for 2.0 s' }, troubled), 'warn: [hub] EEG: no data for 2.0 s');
   assert.equal(troubled.size, 0, 'only device sources are followed');
 });
