@@ -395,8 +395,12 @@ export class ManagedSource implements Source {
       const message = this.bare(err.message);
       const repeat = this.failures?.message === message;
       this.failures = { message, count: repeat ? this.failures!.count + 1 : 1 };
-      this.log(repeat ? 'debug' : 'warn', `connect failed: ${message}`);
-      this.dispatch({ type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) });
+      const failed: ConnEvent = { type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) };
+      // A failure that ends the trying (not retryable, or the last attempt) is said by the hub as
+      // the change to 'error', with this message: a warning here too said it twice in a row.
+      const givesUp = stepConnection(this.conn, failed, this.policy).state.state === 'error';
+      this.log(repeat || givesUp ? 'debug' : 'warn', `connect failed: ${message}`);
+      this.dispatch(failed);
     }
   }
 
