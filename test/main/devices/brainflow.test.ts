@@ -352,6 +352,12 @@ describe('BrainFlow boards through koffi', { skip: NEED_BF }, () => {
       const want = new RegExp(`^BrainFlow: .*${file.replace(/[/.]/g, '.')} cannot be loaded here: it is a library for ${what}, and this machine is Linux x86-64; point the BrainFlow setting at libBoardController\\.so from a BrainFlow install for this machine`);
       await assert.rejects(loadBrainFlow(path), (e: unknown) => e instanceof DeviceError && e.code === 'unavailable' && want.test(e.message), file);
     }
+    // A board set to use it says so under its own name, BrainFlow named once ("BrainFlow Synthetic
+    // board: BrainFlow: …" before), and does not retry.
+    const arm = new ManagedSource(new BrainFlowDriver({ boardId: -1, libraryPath: join(tmp, 'arm', 'libBoardController.so') }), { hostClock: systemClock, policy: { ...FAST, startAttempts: 3 } });
+    await assert.rejects(arm.start(new RecordingSink()), (e: unknown) => e instanceof DeviceError && /^\/.*arm\/libBoardController\.so cannot be loaded here: it is a library for Linux ARM 64-bit/.test(e.message));
+    assert.equal(arm.status().state, 'error');
+    await arm.stop();
     const src = new ManagedSource(new BrainFlowDriver({ boardId: -1, libraryPath: join(tmp, 'nowhere') }), { hostClock: systemClock, policy: FAST });
     await assert.rejects(src.start(new RecordingSink()), /no BrainFlow library at .*nowhere/);
     assert.equal(src.status().problem?.code, 'unavailable');

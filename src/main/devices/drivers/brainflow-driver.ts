@@ -16,7 +16,7 @@ import {
   type BrainFlowInputParams,
 } from '../../../shared/devices/brainflow/brainflow.types';
 import { brainflowDeviceName } from '../../../shared/devices/brainflow/brainflow-board-names';
-import { DeviceError } from '../../../shared/devices/device-error';
+import { DeviceError, asDeviceError } from '../../../shared/devices/device-error';
 import { configuredModel } from '../../../shared/devices/device-models';
 import type { StreamInfo } from '../../../shared/stream.types';
 import { BoardShim, findBrainFlowLibrary, loadBrainFlow } from '../brainflow/brainflow-lib';
@@ -98,7 +98,13 @@ export class BrainFlowDriver implements DeviceDriver {
           : `${this.name}: BrainFlow's libBoardController was not found (pip install brainflow, or set its path in Settings); looked in ${found.tried.length} places`,
         false,
       );
-    const lib = await loadBrainFlow(found.path);
+    // The library's errors are headed "BrainFlow: " (the settings panel shows them alone); under this
+    // device's name, which says BrainFlow already ("BrainFlow Synthetic board: BrainFlow: … cannot be
+    // loaded here"), once is enough.
+    const lib = await loadBrainFlow(found.path).catch((e: unknown) => {
+      const err = asDeviceError(e);
+      throw new DeviceError(err.code, `${this.name}: ${err.message.replace(/^BrainFlow: /, '')}`, err.retryable);
+    });
     const params = this.cfg.params ?? {};
     if (this.cfg.boardId === BoardIds.PLAYBACK_FILE_BOARD) {
       if (!params.file) throw new DeviceError('invalid-config', `${this.name}: the playback board needs a file`, false);
