@@ -14,37 +14,29 @@ import { parseOpenBciGui } from '../../../shared/formats/openbci/openbci-gui';
 import { cytonCountsFromUv } from '../../../shared/devices/cyton/cyton-encode';
 import { CytonEmulator } from './cyton-emulator';
 import { TextEmulator } from './text-emulator';
-
-const [kind, path, ...rest] = process.argv.slice(2);
-const flag = (k: string) => rest.includes(`--${k}`);
-const opt = (k: string) => {
-  const i = rest.indexOf(`--${k}`);
-  return i >= 0 ? rest[i + 1] : undefined;
-};
+import { parseEmulatorArgs, type EmulatorArgs } from './emulator-args';
 
 async function main(): Promise<void> {
-  if (!path || (kind !== 'cyton' && kind !== 'text')) {
-    console.error('usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n] [--clock-ppm N] [--reopen]');
+  let args: EmulatorArgs;
+  try {
+    args = parseEmulatorArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
     process.exit(2);
   }
-  const clockPpm = Number(opt('clock-ppm') ?? 0);
-  if (!Number.isFinite(clockPpm) || Math.abs(clockPpm) > 100_000) {
-    console.error(`--clock-ppm: "${opt('clock-ppm')}" is not a crystal error in ppm (a number, such as 50 or -120)`);
-    process.exit(2);
-  }
-  const reopen = flag('reopen');
+  const { kind, path, clockPpm, reopen } = args;
   // With --reopen the emulated device outlives its link: it waits for the path and reattaches.
   const onLost = () => {
     if (reopen) void attach();
   };
   let emu: CytonEmulator | TextEmulator;
   if (kind === 'cyton') {
-    const daisy = flag('daisy');
+    const daisy = args.daisy;
     const nCh = daisy ? 16 : 8;
     let countsAt = (i: number, out: Int32Array) => {
       for (let c = 0; c < nCh; c++) out[c] = Math.round(44739 * Math.sin((2 * Math.PI * (c + 1) * i) / 250));
     };
-    const rec = opt('recording');
+    const rec = args.recording;
     if (rec) {
       const r = parseOpenBciGui(readFileSync(rec), basename(rec));
       const exg = r.streams.find((s) => s.modality === 'eeg');
@@ -58,8 +50,8 @@ async function main(): Promise<void> {
     }
     emu = new CytonEmulator({ path, daisy, countsAt, onLost, clockPpm });
   } else {
-    const rate = Number(opt('rate') ?? 250);
-    const n = Number(opt('channels') ?? 1);
+    const rate = args.rateHz;
+    const n = args.channels;
     emu = new TextEmulator({ path, rateHz: rate, onLost, clockPpm, lineAt: (i) => Array.from({ length: n }, (_, c) => (Math.sin((2 * Math.PI * (c + 1) * i) / rate) * 1000).toFixed(2)).join(',') });
   }
   const device = emu;
