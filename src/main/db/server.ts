@@ -168,8 +168,9 @@ export function createSession(db: WritableDb, s: NewSession): number {
     const id = Number(
       db
         .prepare(
-          `INSERT INTO sessions (name, subject_id, start_time, end_time, state, origin, source_file, notes, app_version, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          // Numbered above every session there is and every one deleted (schema 90): a number names one recording for good.
+          `INSERT INTO sessions (id, name, subject_id, start_time, end_time, state, origin, source_file, notes, app_version, created_at)
+           VALUES (max((SELECT coalesce(max(id), 0) FROM sessions), (SELECT id FROM session_id_floor)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           name,

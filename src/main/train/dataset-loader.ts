@@ -132,7 +132,7 @@ function overrides(s: SourceOverrides): Partial<WindowingOptions> {
   return { ...(s.mainsHz ? { mainsHz: s.mainsHz } : {}), ...(s.ecgMontage ? { ecgMontage: s.ecgMontage } : {}), ...(s.eegMontage ? { eegMontage: s.eegMontage } : {}) };
 }
 
-/** What tells a recorded session from another that was given its number later (ids are reused once the newest is deleted). */
+/** What tells a recorded session from another under its number (a database before schema 90 reused a deleted newest session's number; a database copied back from a backup). */
 export interface SessionPrint {
   /** Its start, host time (s). */
   startTime: number;

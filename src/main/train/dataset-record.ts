@@ -80,8 +80,9 @@ export async function recordProblems(record: DatasetRecord, sessions: Map<number
     const now = f && sessionPrint(f);
     if (!now) out.push(`session ${m[1]} is not in the recordings database`);
     else if (now.startTime !== r.session.startTime || now.samples !== r.session.samples) {
-      // Session numbers are reused: deleting the newest session gives its number to the next one recorded or imported.
-      out.push(`session ${m[1]} is another recording now (${printText(now)}; the run's ${printText(r.session)}): the one the run started with was deleted and its number given to a newer one`);
+      // A database before schema 90 gave a deleted newest session's number to the next one; a
+      // recordings database copied back from a backup can hold another recording under it too.
+      out.push(`session ${m[1]} is another recording now (${printText(now)}; the run's ${printText(r.session)}): not the one the run started with (deleted, its number given to a newer one, or another recordings database)`);
     }
   }
   return out;

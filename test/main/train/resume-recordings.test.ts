@@ -125,7 +125,7 @@ test('recorded sessions: one no longer in the database, and one whose number wen
     [4, feed(4, 1_700_009_000, 500)],
   ]);
   assert.deepEqual(await recordProblems(record, now), [
-    'session 4 is another recording now (started 2023-11-15 00:43:20 UTC, 500 samples; the run\'s started 2023-11-14 22:23:20 UTC, 500 samples): the one the run started with was deleted and its number given to a newer one',
+    'session 4 is another recording now (started 2023-11-15 00:43:20 UTC, 500 samples; the run\'s started 2023-11-14 22:23:20 UTC, 500 samples): not the one the run started with (deleted, its number given to a newer one, or another recordings database)',
     'session 5 is not in the recordings database',
   ]);
   // Sources the record names are kept in its order; others are 'added'; recorded ones not there are lost.

@@ -11,16 +11,18 @@ import { updateToSchemaVersion0050 } from './0050-create-pipeline-snapshots';
 import { updateToSchemaVersion0060 } from './0060-imported-gap-reason';
 import { updateToSchemaVersion0070 } from './0070-stream-open-end';
 import { updateToSchemaVersion0080 } from './0080-stream-placement';
+import { updateToSchemaVersion0090 } from './0090-session-ids-not-reused';
 
 export interface Migration {
   version: number;
   name: string;
   up(db: WritableDb): void;
   /**
-   * Adds only what a reader can do without (a cache that is recomputed where it is missing): a
-   * read-only database (a copy on a read-only share) that lacks only such migrations still opens.
+   * Adds only what a reader can do without (a cache that is recomputed where it is missing, or what
+   * only writing uses): a read-only database (a copy on a read-only share) that lacks only such
+   * migrations still opens.
    */
-  cacheOnly?: boolean;
+  readersDoWithout?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -31,7 +33,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 50, name: 'create-pipeline-snapshots', up: updateToSchemaVersion0050 },
   { version: 60, name: 'imported-gap-reason', up: updateToSchemaVersion0060 },
   { version: 70, name: 'stream-open-end', up: updateToSchemaVersion0070 },
-  { version: 80, name: 'stream-placement', up: updateToSchemaVersion0080, cacheOnly: true },
+  { version: 80, name: 'stream-placement', up: updateToSchemaVersion0080, readersDoWithout: true },
+  { version: 90, name: 'session-ids-not-reused', up: updateToSchemaVersion0090, readersDoWithout: true },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -40,9 +43,9 @@ export function schemaVersion(db: { pragma(s: string, o: { simple: true }): unkn
   return Number(db.pragma('user_version', { simple: true }));
 }
 
-/** Whether a database at schema `version` can be read without migrating (only cache-only migrations are missing). */
+/** Whether a database at schema `version` can be read without migrating (only migrations readers do without are missing). */
 export function readableWithoutUpgrade(version: number): boolean {
-  return MIGRATIONS.every((m) => m.version <= version || m.cacheOnly === true);
+  return MIGRATIONS.every((m) => m.version <= version || m.readersDoWithout === true);
 }
 
 /**

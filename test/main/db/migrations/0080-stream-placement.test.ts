@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { dbAtVersion, tempDir } from '../db-test-util';
 import { migrate, schemaVersion } from '../../../../src/main/db/migrations/index';
+import { updateToSchemaVersion0090 } from '../../../../src/main/db/migrations/0090-session-ids-not-reused';
 import { openDatabase } from '../../../../src/main/db/open-database';
 import { getSession, getStreamPlacement } from '../../../../src/main/db/server';
 import { sampleSpansSteps } from '../../../../src/main/sessions/export-session';
@@ -19,6 +20,9 @@ test('0080 adds the stream placement cache; an older session reads "none" and is
   const dir = tempDir(t);
   const path = join(dir, 'a.sqlite');
   const db = dbAtVersion(path, 70);
+  // This app numbers a new session through schema 90's floor, which nothing here reads: added
+  // beside schema 70 only so that its createSession can write the session.
+  updateToSchemaVersion0090(db);
   const { sessionId, eegId } = writeLongSession(db, { seconds: 60 });
   db.pragma("journal_mode = DELETE");
   db.close();
