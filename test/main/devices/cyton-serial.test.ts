@@ -171,13 +171,22 @@ describe('Cyton over a pseudo-terminal', { skip }, () => {
     await src.stop();
   });
 
-  test('a port with something else on it: no "$$$" → timeout naming the port', async () => {
+  test('a port with nothing, or something else, on it: no "$$$" → timeout naming the port and saying whether anything came back', async () => {
     const pty = new PtyPair('cyton-mute');
     await pty.plug();
     cleanups.push(() => pty.unplug());
     const src = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 300 }), { hostClock: systemClock, policy: FAST });
-    await assert.rejects(src.start(new RecordingSink()), new RegExp(`no "\\$\\$\\$" within 0.3 s.*${pty.app.replace(/[/.]/g, '.')}`));
+    await assert.rejects(src.start(new RecordingSink()), new RegExp(`no "\\$\\$\\$" within 0.3 s after soft reset \\(nothing came back\\) — is ${pty.app.replace(/[/.]/g, '.')} an OpenBCI dongle\\?`));
     await src.stop();
+    // One that talks (a GPS, a modem, an Arduino): what came is said, the wrong port told from a board that is off.
+    const other = await openSerialLink(pty.device, 115200, 'other device');
+    cleanups.push(() => other.close());
+    const talk = setInterval(() => void other.write('$GPGGA,123519,4807.038,N\r\n').catch(() => undefined), 20);
+    cleanups.push(async () => clearInterval(talk));
+    const talking = new ManagedSource(new CytonDriver({ path: pty.app, resetTimeoutMs: 300 }), { hostClock: systemClock, policy: FAST });
+    await assert.rejects(talking.start(new RecordingSink()), /no "\$\$\$" within 0\.3 s after soft reset \(\d+ bytes came back, not a Cyton's reply\) — is .* an OpenBCI dongle\?/);
+    clearInterval(talk);
+    await talking.stop();
   });
 
   test('a path that does not exist: unavailable, the path named', async () => {

@@ -183,7 +183,10 @@ export class CytonDriver implements DeviceDriver {
           this.silent = { node, probes: this.silent?.node === node ? this.silent.probes + 1 : 1 };
           if (this.silent.probes >= SILENT_PROBES) return fail(new DeviceError('timeout', this.silentText(at)));
         }
-        return fail(Object.assign(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset — is ${at} an OpenBCI dongle?`), { othersPort: foreign }));
+        // What came says which: a dongle whose board is off answers nothing; a port with something
+        // else on it talks (a user who picked the wrong port saw the same words either way).
+        const came = heard === 0 ? 'nothing came back' : `${heard} byte${heard === 1 ? '' : 's'} came back, not a Cyton's reply`;
+        return fail(Object.assign(new DeviceError('timeout', `${this.name}: no "$$$" within ${(timeoutMs / 1000).toFixed(1)} s after soft reset (${came}) — is ${at} an OpenBCI dongle?`), { othersPort: foreign }));
       }
       this.foreignAt = null;
       const daisy = this.cfg.daisy === 'auto' || this.cfg.daisy === undefined ? reply.daisy : this.cfg.daisy;
