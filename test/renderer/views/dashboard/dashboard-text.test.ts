@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { QualityReport } from '../../../../src/shared/features.types';
 import { clockLineText, clockOffsetText, deviceModelText, heartWithheldText, modalityCellText, staleText, traceInfoText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
@@ -126,13 +127,44 @@ describe('live dashboard text', () => {
       streams: new Map([[stream.id, stream]]),
       devices: new Map([['d', { deviceId: 'd', name: 'D', model: 'x', transport, state } as DeviceStatus]]),
       windows,
+      quality: new Map(),
+      windowing: { lengthS: 5, hopS: 1, rateHz: 200 },
     });
     const now = 1_790_000_000;
     assert.equal(windowArrivalText(at('sim', [win(now - 5.1, now * 1000)])), ' · arrived 100 ms after its end');
     assert.equal(windowArrivalText(at('sim', [])), '');
     // EEGMAT was recorded in 2011: its replayed windows end ~16 years before they reach the page.
     assert.equal(windowArrivalText(at('replay', [win(1_293_840_036, now * 1000)])), ' · replayed: windows keep their recorded times');
-    assert.equal(windowArrivalText({ streams: new Map(), devices: new Map(), windows: [win(now - 5.1, now * 1000)] }), ' · no device streaming: no new windows');
+    assert.equal(windowArrivalText({ ...at('sim', []), streams: new Map(), windows: [win(now - 5.1, now * 1000)] }), ' · no device streaming: no new windows');
+  });
+
+  test('windows panel: windows withheld because neither modality can feed one says why, once the quality reports run past the last window by more than a hop', () => {
+    const eeg = { id: 'h/eeg', deviceId: 'h', deviceName: 'H', deviceModel: 'x', modality: 'eeg', nominalRateHz: 100, channels: [] } as unknown as StreamInfo;
+    const ecg = { ...eeg, id: 's/ecg', deviceId: 's', modality: 'ecg' } as StreamInfo;
+    const report = (streamId: string, time: number, scores: number[]): QualityReport => ({ streamId, time, channels: scores.map((score, i) => ({ label: `c${i}`, score, flags: score ? [] : ['flat'], rmsUv: 0, lineNoiseRatio: 0 })) });
+    const win = (startTime: number) => ({ seq: 1, startTime, lengthS: 5, eeg: {} as never, ecg: {} as never, receivedAt: (startTime + 5.1) * 1000 });
+    const state = (streams: StreamInfo[], reports: QualityReport[], windows: ReturnType<typeof win>[]) => ({
+      streams: new Map(streams.map((s) => [s.id, s])),
+      devices: new Map(),
+      windows,
+      quality: new Map(reports.map((r) => [r.streamId, r])),
+      windowing: { lengthS: 5, hopS: 1, rateHz: 200 },
+    });
+    const flatEeg = ' · no windows: neither modality can feed one (EEG: signal quality too poor on every channel; ECG: no device connected)';
+    // An imported file of flat channels, replayed: reports, never a window.
+    assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 20, [0, 0])], [])), flatEeg);
+    // Windows stopped when the headset's channels went flat (reports 3 s past the last window).
+    assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 23, [0, 0])], [win(15)])), flatEeg);
+    // Both modalities there, every channel of both unusable.
+    assert.equal(
+      windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0]), report(ecg.id, 23, [0])], [win(15)])),
+      ' · no windows: neither modality can feed one (EEG: signal quality too poor on every channel; ECG: signal quality too poor on every channel)',
+    );
+    // The newest report is that of the newest window, or the next one in transit: nothing withheld.
+    assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 21, [0, 0])], [win(15)])), ' · arrived 100 ms after its end');
+    // Withheld for a reason these reports do not tell (a channel still usable: a gap, filters settling): not said.
+    assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 23, [0, 0.4])], [win(15)])), ' · arrived 100 ms after its end');
+    assert.equal(windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0])], [win(15)])), ' · arrived 100 ms after its end', 'the ECG stream sent no report: its reason is not known');
   });
 
   describe('device card clock line', () => {

@@ -31,14 +31,41 @@ export function modalityCellText(m: ModalitySummary): string {
  * times they were recorded with, so that difference is the age of the recording ("arrived
  * 501916307813 ms after its end" for a 2011 EEGMAT file): it says it is replayed instead.
  */
-export function windowArrivalText(live: Pick<LiveStore, 'streams' | 'devices' | 'windows'>): string {
+export function windowArrivalText(live: Pick<LiveStore, 'streams' | 'devices' | 'windows' | 'quality' | 'windowing'>): string {
   if (live.streams.size === 0) return ' · no device streaming: no new windows';
+  const withheld = windowsWithheldText(live);
+  if (withheld) return withheld;
   const last = live.windows[live.windows.length - 1];
   if (!last) return '';
   // The pipeline runs a replay on its own (docs/pipeline.md §1), so one replaying device says it all.
   if ([...live.devices.values()].some((d) => d.transport === 'replay' && d.state === 'streaming')) return ' · replayed: windows keep their recorded times';
   const latencyMs = last.receivedAt - (last.startTime + last.lengthS) * 1000;
   return Number.isFinite(latencyMs) ? ` · arrived ${fmt(latencyMs)} ms after its end` : '';
+}
+
+/**
+ * Why windows stopped although devices stream: the pipeline sends none while neither EEG nor ECG can
+ * feed one (docs/pipeline.md §6), and the panel said nothing (an imported file of flat channels
+ * replayed with no window and no word). The quality reports still come with every window that falls
+ * due, stamped with its end, so reports newer than the last window by more than a hop mean windows
+ * were withheld; said only when both reasons are known from here (no stream of the modality, or
+ * every channel of its streams scored unusable), not for a gap or filters settling, which pass.
+ */
+function windowsWithheldText(live: Pick<LiveStore, 'streams' | 'windows' | 'quality' | 'windowing'>): string | null {
+  if (!live.windowing) return null;
+  const streams = [...live.streams.values()];
+  const reports = streams.map((s) => live.quality.get(s.id)).filter((r): r is QualityReport => r !== undefined);
+  const newest = Math.max(...reports.map((r) => r.time));
+  const last = live.windows[live.windows.length - 1];
+  if (!(newest - (last ? last.startTime + last.lengthS : -Infinity) > live.windowing.hopS + 1e-3)) return null;
+  const reasons: string[] = [];
+  for (const m of ['eeg', 'ecg'] as const) {
+    const of = streams.filter((s) => s.modality === m);
+    if (of.length === 0) reasons.push(`${m.toUpperCase()}: ${absentReasonText('no-device')}`);
+    else if (of.every((s) => live.quality.get(s.id)?.channels.every((c) => c.score === 0))) reasons.push(`${m.toUpperCase()}: ${absentReasonText('bad-quality')}`);
+    else return null;
+  }
+  return ` · no windows: neither modality can feed one (${reasons.join('; ')})`;
 }
 
 /**
