@@ -335,7 +335,7 @@ test('pipeline snapshots: stored with their batch, the newest before a seek is f
   // By its seq (a replay playing through a settings change): that one, or none.
   const byseq = server.pipelineSnapshotAt(db, sid, snaps[1].afterSeq)!;
   assert.equal(byseq.afterSeq, snaps[1].afterSeq);
-  assert.ok(Buffer.from(byseq.data).equals(Buffer.from(mid.data)));
+  assert.ok(Buffer.from(byseq.data).equals(Buffer.from(mid.data)), `the snapshot at seq ${snaps[1].afterSeq} comes back byte for byte (${byseq.data.byteLength} bytes, stored ${mid.data.byteLength})`);
   assert.equal(server.pipelineSnapshotAt(db, sid, snaps[1].afterSeq + 1), null);
   assert.throws(() => server.pipelineSnapshotAt(db, sid, 1.5), (e: DbError) => e.kind === 'Invalid' && /integer ≥ -1, got 1.5/.test(e.message));
   // A damaged snapshot is refused before anything of its batch is written.

@@ -204,7 +204,7 @@ test('install FOLDER: a model folder as export-model writes it (or a colleague s
   writeFileSync(join(named, 'card.json'), JSON.stringify({ ...card, id: 'named', onnx: { ...card.onnx, file: 'weights.onnx' } }));
   r = await cli(['install', named, '--data-dir', data]);
   assert.match(r.out, /^installed model 'named' /m, r.out);
-  assert.ok(existsSync(join(data, 'models', 'named', 'model.onnx')));
+  assert.ok(existsSync(join(data, 'models', 'named', 'model.onnx')), `the folder's weights.onnx installed as models/named/model.onnx: ${r.out}`);
 
   const refused = (argv: string[], message: string | RegExp) => assert.rejects(cli([...argv, '--data-dir', data]), (e: Error) => (typeof message === 'string' ? e.message === message : message.test(e.message)), `${argv.join(' ')}: ${message}`);
   await refused(['install', join(dir, 'nope')], `install: there is no folder or file ${join(dir, 'nope')}`);
