@@ -14,6 +14,7 @@ import { plural } from '../../shared/plural';
 import { formatBytes } from '../../shared/byte-size';
 import { addMarkerOriginFlags } from '../markers/marker-server';
 import type { LogEntry } from '../../shared/log.types';
+import type { DeviceStatus } from '../../shared/device.types';
 
 const CTX: RequestContext = { transport: 'local', clientId: 'cli' };
 /** How the core logs the sessions area's failed start (areaDownMessage). */
@@ -40,6 +41,16 @@ export function logLineShown(e: Pick<LogEntry, 'level' | 'source' | 'message'>, 
   if (e.source === 'sessions' && e.level === 'error' && /^recording session \d+ stopped: /.test(e.message)) return null;
   if (e.source.startsWith('device:')) troubled.add(e.source);
   return line;
+}
+
+/**
+ * `record`'s second line: the devices it records and how each stands as it starts ('Simulated
+ * headset (streaming), Lab strap (connecting)'). The recording takes a device's streams whenever
+ * they come, so one not streaming yet is still said.
+ */
+export function recordedDevicesText(devices: readonly Pick<DeviceStatus, 'name' | 'state'>[]): string {
+  if (devices.length === 0) return 'none (pair and switch on a device in the app first, or leave out --no-demo for the simulated ones)';
+  return devices.map((d) => `${d.name} (${d.state})`).join(', ');
 }
 
 export const command: CliCommand = {
@@ -159,7 +170,12 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       throw new Error(`cannot record: ${cause.message}`, { cause });
     });
     phase = 'recording';
-    if (!values.json) io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
+    if (!values.json) {
+      io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
+      // What it records: the start line named only the session, so a strap still connecting (or
+      // the demo left on by a forgotten --no-demo) was found out when the session was opened.
+      io.out(`devices: ${recordedDevicesText(core.hub.devices())}`);
+    }
     // The markers and self-reports stored in this recording, each said as it arrives: a researcher
     // running PsychoPy beside it saw nothing of its triggers until the session was opened.
     const events = { markers: 0, selfReports: 0 };

@@ -2,7 +2,7 @@
 // was said streaming again (the output read as if it stayed away until "saved session").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logLineShown } from '../../../src/main/sessions/record-command';
+import { logLineShown, recordedDevicesText } from '../../../src/main/sessions/record-command';
 import { areaDownMessage } from '../../../src/main/core/handler-registry';
 
 test('a device that comes back after a warning is said streaming again, once; a start without trouble stays quiet', () => {
@@ -30,4 +30,15 @@ test("the command's own errors are not said twice; other warnings are", () => {
   assert.equal(logLineShown({ level: 'warn', source: 'sessions', message: 'the new pipeline settings were not stored with the session (locked)' }, troubled), 'warn: [sessions] the new pipeline settings were not stored with the session (locked)');
   assert.equal(logLineShown({ level: 'warn', source: 'hub', message: 'EEG: no data for 2.0 s' }, troubled), 'warn: [hub] EEG: no data for 2.0 s');
   assert.equal(troubled.size, 0, 'only device sources are followed');
+});
+
+test("record's devices line: each device it records and how it stands; none said with what to do", () => {
+  assert.equal(
+    recordedDevicesText([
+      { name: 'Muse S', state: 'streaming' },
+      { name: 'Polar H10', state: 'connecting' },
+    ]),
+    'Muse S (streaming), Polar H10 (connecting)',
+  );
+  assert.equal(recordedDevicesText([]), 'none (pair and switch on a device in the app first, or leave out --no-demo for the simulated ones)');
 });

@@ -53,6 +53,7 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   assert.match(r.out[0], /^markers: udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
   assert.equal(r.out[1], 'markers: WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)');
   assert.match(r.out[2], /^recording session 1 "psychopy" for 1\.5 s$/);
+  assert.match(r.out[3], /^devices: Simulated headset \((connecting|streaming)\), Simulated chest strap \((connecting|streaming)\)$/, 'what it records');
   const markers = r.out.filter((l) => l.startsWith('marker '));
   assert.equal(markers.length, 3, r.out.join('\n'));
   assert.match(markers[0], /^marker "stimulus_onset" \(udp\) at \+\d+\.\d\d s$/);
