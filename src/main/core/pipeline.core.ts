@@ -138,7 +138,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
       }
       if (opts.configureRunning && isRunning(deviceId)) await opts.configureRunning(deviceId, settings);
       else await d.source.configure(settings);
-      ctx.log('info', `device:${deviceId}`, `settings changed: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: settings changed: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
       return announce(d);
     },
     {
@@ -155,7 +155,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     ({ deviceId, fault }) => {
       const d = find(deviceId);
       if (!d.injectFault || !d.faults.some((f) => f.id === fault)) throw new RequestError('bad-request', `${d.source.status().name} cannot simulate '${fault}'`);
-      ctx.log('info', `device:${deviceId}`, `injecting fault: ${fault}`);
+      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: injecting fault: ${fault}`);
       d.injectFault(fault);
     },
     { validate: check.allOf(byDevice, check.string('fault', { maxLength: 100 })) },
@@ -192,7 +192,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
       await start(d);
     } catch (err) {
       // The hub turns a failing source into a status and a log line; the others still start.
-      ctx.log('error', `device:${d.source.deviceId}`, `did not start: ${(err as Error)?.message ?? String(err)}`);
+      ctx.log('error', `device:${d.source.deviceId}`, `${d.source.status().name} did not start: ${(err as Error)?.message ?? String(err)}`);
     }
   }
 }
