@@ -156,10 +156,13 @@ export class StreamHub implements Hub {
       m.status = safeStatus(source, m.status);
       this.publishStatus(m);
     } catch (err) {
+      // A source that gave up with an error status was said then ('Lab Cyton: connecting → error
+      // (cannot open … (gave up after 3 attempts))'): its start's rejection is not said again.
+      const said = m.status.state === 'error';
       const code: DeviceProblemCode = problemCodeOf(err) ?? 'device-error';
       m.problem = { code, message: `could not start: ${errText(err)}`, time: this.clock.now() };
       m.status = { ...m.status, state: 'error' };
-      this.log('error', `device:${id}`, `${m.status.name} could not start: ${errText(err)}`);
+      this.log(said ? 'debug' : 'error', `device:${id}`, `${m.status.name} could not start: ${errText(err)}`);
       this.publishStatus(m);
       // A source that failed to start feeds nothing; its streams go.
       this.dropStreams(m);

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HubListener } from '../../../src/main/hub/hub.types';
 import { createDemoSources, SimEegHeadset, SimEcgStrap, DEMO_HEADSET_ID, DEMO_STRAP_ID } from '../../../src/main/sources';
-import type { Source, SourceSink } from '../../../src/shared/device.types';
+import type { DeviceStatus, Source, SourceSink } from '../../../src/shared/device.types';
 import type { Gap, SampleChunk, StreamInfo } from '../../../src/shared/stream.types';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import { SAME_FILTERS } from '../../shared/pipeline/chunk-gen';
@@ -143,6 +143,28 @@ describe('errors are contained', () => {
     assert.match(dead.problem!.message, /Bluetooth is off/);
     assert.equal(r.hub.devices().find((d) => d.deviceId === 'sync-throw')!.problem?.code, 'device-error');
     assert.ok(r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.message)), `expected: r.logs.some((l) => l.level === 'error' && /could not start: Bluetooth is off/.test(l.me...`);
+    await r.hub.close();
+  });
+
+  test('a source that gave up with an error status, then rejects its start, is said failing once', async () => {
+    const r = rig();
+    const problem = 'cannot open /dev/ttyUSB9: port not found (unplugged?) (gave up after 3 attempts)';
+    let state: DeviceStatus['state'] = 'idle';
+    const src = fakeSource('cyton', {
+      status: () => ({ deviceId: 'cyton', name: 'Lab Cyton', model: 'fake', transport: 'serial', state, streamIds: [], ...(state === 'error' ? { problem: { code: 'unavailable', message: problem, time: 0 } } : {}) }),
+      start: async (sink) => {
+        for (const next of ['connecting', 'error'] as const) {
+          state = next;
+          sink.status(src.status());
+        }
+        throw Object.assign(new Error(problem), { problemCode: 'unavailable' });
+      },
+    });
+    await r.hub.addSource(src);
+    const errors = r.logs.filter((l) => l.level === 'error').map((l) => l.message);
+    assert.deepEqual(errors, [`Lab Cyton: connecting → error (${problem})`], 'the state change says it; "could not start" with the same words is debug');
+    assert.ok(r.logs.some((l) => l.level === 'debug' && l.message === `Lab Cyton could not start: ${problem}`), r.logs.map((l) => `${l.level} ${l.message}`).join('\n'));
+    assert.equal(r.hub.devices()[0].state, 'error');
     await r.hub.close();
   });
 
