@@ -25,7 +25,7 @@ describe('parseEmulatorArgs', () => {
   });
 
   test('a typo, a flag of the other emulator, a stray argument, a missing path', () => {
-    assert.throws(() => parseEmulatorArgs(['text', '/tmp/t', '--rates', '500']), (e: Error) => /Unknown option '--rates'/.test(e.message) && e.message.endsWith(EMULATOR_USAGE));
+    assert.throws(() => parseEmulatorArgs(['text', '/tmp/t', '--rates', '500']), (e: Error) => e.message.startsWith('unknown option --rates (did you mean --rate?)\n') && e.message.endsWith(EMULATOR_USAGE));
     assert.throws(() => parseEmulatorArgs(['cyton', '/tmp/c', '--rate', '500']), /--rate is for the text emulator \(a Cyton sends at 250 Hz, 125 Hz with --daisy\)$/);
     assert.throws(() => parseEmulatorArgs(['text', '/tmp/t', '--daisy']), /--daisy is for the cyton emulator/);
     assert.throws(() => parseEmulatorArgs(['text', '/tmp/t', '250']), /unexpected argument '250'/);

@@ -1,6 +1,6 @@
 // The command line of run-emulator.ts, checked: a typo'd flag or a rate that is not a number was
 // taken silently (`--rate abc` printed "emulating text on …" and then wrote nothing at all).
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../../core/cli-command';
 
 export const EMULATOR_USAGE =
   'usage: run-emulator.ts cyton|text <serial path> [--daisy] [--recording file] [--rate Hz] [--channels n] [--clock-ppm N] [--reopen]';
@@ -20,11 +20,21 @@ export interface EmulatorArgs {
   reopen: boolean;
 }
 
+const OPTIONS = {
+  daisy: { type: 'boolean' },
+  recording: { type: 'string' },
+  rate: { type: 'string' },
+  channels: { type: 'string' },
+  'clock-ppm': { type: 'string' },
+  reopen: { type: 'boolean' },
+} as const;
+
 /** The arguments after the script's name; throws an Error saying what is wrong (the usage for a missing kind or path). */
 export function parseEmulatorArgs(argv: string[]): EmulatorArgs {
-  let parsed: ReturnType<typeof parse>;
+  // The CLI's own flag parsing: `--clock-ppm -300` is the flag's value; a typo is named with the flag meant.
+  let parsed: ReturnType<typeof parseFlags<typeof OPTIONS>>;
   try {
-    parsed = parse(argv);
+    parsed = parseFlags(argv, OPTIONS);
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${EMULATOR_USAGE}`);
   }
@@ -47,25 +57,4 @@ export function parseEmulatorArgs(argv: string[]): EmulatorArgs {
   const channels = Number(v.channels ?? 1);
   if (!Number.isInteger(channels) || channels < 1 || channels > 256) throw new Error(`--channels: "${v.channels}" is not a channel count (a whole number from 1 to 256)`);
   return { kind, path, daisy: v.daisy === true, ...(v.recording !== undefined ? { recording: v.recording } : {}), rateHz, channels, clockPpm, reopen: v.reopen === true };
-}
-
-/** Flags that take a value: `--clock-ppm -300` is given as `--clock-ppm=-300` (parseArgs takes the -300 for a flag). */
-const VALUED = new Set(['--recording', '--rate', '--channels', '--clock-ppm']);
-
-function parse(argv: string[]) {
-  const args: string[] = [];
-  for (let i = 0; i < argv.length; i++) args.push(VALUED.has(argv[i]) && i + 1 < argv.length ? `${argv[i]}=${argv[++i]}` : argv[i]);
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      daisy: { type: 'boolean' },
-      recording: { type: 'string' },
-      rate: { type: 'string' },
-      channels: { type: 'string' },
-      'clock-ppm': { type: 'string' },
-      reopen: { type: 'boolean' },
-    },
-  });
 }
