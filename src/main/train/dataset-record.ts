@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import type { RunFolder } from './run-store';
 import { sessionPrint, type ExpandedSource, type SessionFeed, type SessionPrint } from './dataset-loader';
 import { plural } from '../../shared/plural';
+import { describeHostTime } from '../../shared/event-time';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 
 export const RECORDINGS_ARTIFACT = 'recordings.json';
@@ -44,7 +45,7 @@ const key = (r: { id: string; file?: string }) => (r.file ? `${r.file}\n${r.id}`
 /** How a recording is named to the user: its file's path (a DREAMER clip: the file and the clip), or its id (a session). */
 const shown = (r: { id: string; file?: string }) => (!r.file ? r.id.replace(/^session:/, 'session ') : basename(r.file) === r.id ? r.file : `${r.id} of ${r.file}`);
 
-const printText = (p: SessionPrint) => `started ${new Date(p.startTime * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ${plural(p.samples, 'sample')}`;
+const printText = (p: SessionPrint) => `started ${describeHostTime(p.startTime)}, ${plural(p.samples, 'sample')}`;
 
 /** The record of a dataset about to be built from `sources` (each file's size read now). */
 export async function recordOf(name: string, sources: ExpandedSource[]): Promise<DatasetRecord> {
