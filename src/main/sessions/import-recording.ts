@@ -8,6 +8,7 @@ import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } 
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import { segmentBreaks } from '../../shared/formats/import-util';
+import { railsOfPhysicalRange } from '../../shared/dsp/quality';
 import { parseSamAnnotation } from '../../shared/formats/sam-annotation';
 import { isMarkerSource, type ImportRequest, type ImportResult, type SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -33,10 +34,15 @@ function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number,
       label: c.label,
       unit: c.unit,
       resolution: c.resolution > 0 && Number.isFinite(c.resolution) ? c.resolution : 0,
-      // A file's physical range is its amplifier's span: the quality check's rails.
-      ...(c.physicalRange && c.unit === 'uV' ? { rangeUv: Math.max(Math.abs(c.physicalRange[0]), Math.abs(c.physicalRange[1])) } : {}),
+      // A file's physical range, where it is an amplifier's span, is the quality check's rails.
+      ...railsOf(c),
     })),
   };
+}
+
+function railsOf(c: ImportedStream['channels'][number]): { rangeUv?: number } {
+  const r = c.physicalRange && c.unit === 'uV' ? railsOfPhysicalRange(c.physicalRange[0], c.physicalRange[1]) : undefined;
+  return r === undefined ? {} : { rangeUv: r };
 }
 
 /**

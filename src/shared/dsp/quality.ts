@@ -41,6 +41,21 @@ export function otherMainsHz(mainsHz: number): number {
 export const PHYSIO_BAND_HZ: readonly [number, number] = [1, 45];
 /** |raw| at or beyond this fraction of ChannelInfo.rangeUv counts as railed. */
 export const RAIL_FRACTION_OF_RANGE = 0.98;
+/** How far from symmetric about zero (a share of its span) a file's physical range may be to be rails. */
+export const RANGE_SYMMETRY = 0.01;
+/**
+ * A file's declared physical range [lo, hi] (EDF/BDF physical min and max, µV) as the amplifier's
+ * rails (± this, ChannelInfo.rangeUv), or undefined where it is not an amplifier's span. An
+ * amplifier's range is symmetric about zero (±3276.8 µV over 16 bits, BDF's ±262 mV); a writer
+ * that fits the range to the data (many exporters; EEGMAT's [−45.2, 59.4]; MNE's DC-coupled test
+ * EDF, [175 921, 175 946] µV) declares no rails: its extremes are where the signal went, and a DC
+ * offset put every sample within 2 % of the larger bound, so all 19 of that file's EEG channels read
+ * railed. Symmetric to within RANGE_SYMMETRY of the span.
+ */
+export function railsOfPhysicalRange(lo: number, hi: number): number | undefined {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < 0 && hi > 0)) return undefined;
+  return Math.abs(lo + hi) <= RANGE_SYMMETRY * (hi - lo) ? Math.max(-lo, hi) : undefined;
+}
 /** A channel whose unfiltered signal spans less than this (µV) over the span is flat, whatever its filters still ring with. */
 export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
