@@ -16,7 +16,7 @@ import { detectFormat, importRecording, type ImportOptions } from '../../shared/
 import type { ImportedRecording, NamedBytes } from '../../shared/formats/recording.types';
 import { decodeLatin1 } from '../../shared/formats/text';
 import { parseWfdbHeader, wfdbSignalFileNames } from '../../shared/formats/wfdb';
-import { reasonOf } from './fs-reason';
+import { fsReason } from '../core/fs-reason';
 
 /** Extensions that are never WFDB annotation files even when they share the record's name. */
 const NOT_ANNOTATIONS = /\.(hea|dat|xyz|mat|edf|bdf|csv|txt|json|md|png|pdf|zip|gz)$/i;
@@ -79,7 +79,7 @@ async function readBytes(t: ReadTarget): Promise<Uint8Array> {
   const cannotRead = (err: unknown) => {
     if (err instanceof FormatError) return err;
     const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing-file' : 'unreadable';
-    return new FormatError(code, t.name, `cannot read ${t.path}: ${reasonOf(err)}${of}`);
+    return new FormatError(code, t.name, `cannot read ${t.path}: ${fsReason(err)}${of}`);
   };
   let fh: Awaited<ReturnType<typeof open>>;
   try {
@@ -234,7 +234,7 @@ export async function readRecordingFiles(filePath: string, opts: ReadRecordingOp
   if (opts.annotations !== false) {
     const prefix = `${header.recordName}.`;
     const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
-      throw new FormatError('unreadable', name, `cannot list the folder ${dir} for the record's annotation files: ${reasonOf(err)}`);
+      throw new FormatError('unreadable', name, `cannot list the folder ${dir} for the record's annotation files: ${fsReason(err)}`);
     });
     for (const entry of entries) {
       const file = entry.name;

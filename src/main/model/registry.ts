@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeFsProblem } from '../core/data-dir';
+import { fsReason } from '../core/fs-reason';
 import { ownsWholeBuffer, readFileBytes as readBytes } from '../core/read-bytes';
 import { cardProblems, MODEL_ID_RE, renderModelCard } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
@@ -79,18 +80,6 @@ export interface OnnxFacts {
   signature: OnnxSignature | null;
   /** Why the file is not an ONNX model (readOnnxSignature's error), or null. */
   error: ModelError | null;
-}
-
-/**
- * A file that could not be read, said as a path and why: 'no such file X', 'X is a folder, not a
- * file'; it gave Node's own 'ENOENT: no such file or directory, open 'X''. For after "cannot read ".
- */
-function readProblem(e: unknown, path: string): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return `${path}: there is no such file`;
-  if (code === 'EISDIR') return `${path}: it is a folder, not a file`;
-  if (code === 'EACCES' || code === 'EPERM') return `${path}: no permission to read it`;
-  return `${path}: ${(e as Error).message}`;
 }
 
 /** What reading one ONNX file gives (OnnxFacts less the stamp it was read under). */
@@ -190,7 +179,7 @@ export async function inspectModelDir(dir: string, source: ModelSource, opts: In
     if (card) problems.push(...signatureProblems(signature, card).map((x) => `${card!.onnx.file}: ${x}`));
   } catch (e) {
     if (e instanceof ModelError) problems.push(`${onnxPath.split(/[\\/]/).pop()}: ${e.message}`);
-    else if (existsSync(onnxPath)) problems.push(`cannot read ${readProblem(e, onnxPath)}`);
+    else if (existsSync(onnxPath)) problems.push(`cannot read ${onnxPath}: ${fsReason(e)}`);
     // A card naming a file of its own ('weights.onnx'): said where the name comes from, so it is not taken for a typo of ours.
     else problems.push(`${onnxPath.split(/[\\/]/).pop()} is missing${card && card.onnx.file !== ONNX_FILE ? ` (card.json's onnx.file names it)` : ''}`);
   }
@@ -330,7 +319,7 @@ export class ModelRegistry {
       stamp = await fileStamp(m.onnxPath);
       bytes = await readBytes(m.onnxPath);
     } catch (e) {
-      throw new ModelError(ModelErrorCode.Io, `cannot read ${readProblem(e, m.onnxPath)}`);
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${m.onnxPath}: ${fsReason(e)}`);
     }
     if (stamp !== m.onnxStamp || bytes.length !== m.sizeBytes) throw new ModelError(ModelErrorCode.Io, `${m.onnxPath} changed on disk since it was checked; it is being checked again`);
     return bytes;
@@ -343,16 +332,18 @@ export class ModelRegistry {
       card = await readJson(resolve(cardPath));
     } catch (e) {
       // The paths given the other way round (the card first): the "card" is the ONNX file's bytes.
-      const swapped = e instanceof SyntaxError && (await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false));
-      const hint = swapped ? ` (the paths look swapped: ${onnxPath} is JSON; install takes the .onnx file first, then its card.json)` : '';
-      throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${readProblem(e, cardPath)}${hint}`);
+      if (!(e instanceof SyntaxError)) throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${fsReason(e)}`);
+      const swapped = await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false);
+      const hint = swapped ? `; the paths look swapped: ${onnxPath} is JSON, and install takes the .onnx file first, then its card.json` : '';
+      // As a model folder's card that is not JSON is said (installFolder, the list).
+      throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} is not valid JSON (${e.message})${hint}`);
     }
     let bytes: Uint8Array;
     try {
       bytes = await readBytes(resolve(onnxPath));
     } catch (e) {
       const folder = (e as NodeJS.ErrnoException).code === 'EISDIR' ? ': give the .onnx file in it' : '';
-      throw new ModelError(ModelErrorCode.Io, `cannot read ${readProblem(e, onnxPath)}${folder}`);
+      throw new ModelError(ModelErrorCode.Io, `cannot read ${onnxPath}: ${fsReason(e)}${folder}`);
     }
     const p = cardProblems(card);
     // Named by its path, and not "incomplete": most problems are fields of the wrong type or value.
@@ -389,7 +380,7 @@ export class ModelRegistry {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new ModelError(ModelErrorCode.BadCard, `${dir} is not a model folder: it has no ${CARD_FILE}`);
-      throw new ModelError(ModelErrorCode.BadCard, e instanceof SyntaxError ? `the card ${cardPath} is not valid JSON (${e.message})` : `cannot read the card ${readProblem(e, cardPath)}`);
+      throw new ModelError(ModelErrorCode.BadCard, e instanceof SyntaxError ? `the card ${cardPath} is not valid JSON (${e.message})` : `cannot read the card ${cardPath}: ${fsReason(e)}`);
     }
     return this.installFiles(join(dir, file), cardPath);
   }

@@ -110,12 +110,12 @@ test('install: a model with its card, a newer version replacing it; refused with
 
   const badJson = join(dir, 'bad.json');
   writeFileSync(badJson, '{ "id": "mine", ');
-  await assert.rejects(cli(['install', onnxPath, badJson, '--data-dir', data]), (e: Error) => e instanceof ModelError && /^cannot read the card .*bad\.json: .*JSON/.test(e.message) && !/swapped/.test(e.message), 'a card that is not JSON');
+  await assert.rejects(cli(['install', onnxPath, badJson, '--data-dir', data]), (e: Error) => e instanceof ModelError && /^the card .*bad\.json is not valid JSON \(.*\)$/.test(e.message), 'a card that is not JSON, said as in a model folder');
   // The two paths given the other way round: the card is read from the ONNX file; said so.
   const goodCard = card({ version: '1.2.0' });
   await assert.rejects(
     cli(['install', goodCard, onnxPath, '--data-dir', data]),
-    (e: Error) => e instanceof ModelError && e.message.startsWith(`cannot read the card ${onnxPath}: `) && e.message.endsWith(`(the paths look swapped: ${goodCard} is JSON; install takes the .onnx file first, then its card.json)`),
+    (e: Error) => e instanceof ModelError && e.message.startsWith(`the card ${onnxPath} is not valid JSON (`) && e.message.endsWith(`); the paths look swapped: ${goodCard} is JSON, and install takes the .onnx file first, then its card.json`),
     'swapped paths are named as such',
   );
   const text = join(dir, 'notes.onnx');
@@ -213,7 +213,7 @@ test('install FOLDER: a model folder as export-model writes it (or a colleague s
   writeFileSync(join(named, 'card.json'), '{ "id": ');
   await refused(['install', named], new RegExp(`^the card ${join(named, 'card.json').replace(/[.\\/]/g, '\\$&')} is not valid JSON \\(`));
   // Two paths: Node's 'ENOENT: no such file or directory, open …' and 'EISDIR: illegal operation …' said in words.
-  await refused(['install', join(dir, 'nope.onnx'), join(shared, 'theirs', 'card.json')], `cannot read ${join(dir, 'nope.onnx')}: there is no such file`);
+  await refused(['install', join(dir, 'nope.onnx'), join(shared, 'theirs', 'card.json')], `cannot read ${join(dir, 'nope.onnx')}: not found`);
   await refused(['install', join(shared, 'theirs'), join(shared, 'theirs', 'card.json')], `cannot read ${join(shared, 'theirs')}: it is a folder, not a file: give the .onnx file in it`);
-  await refused(['install', join(shared, 'theirs', 'model.onnx'), join(dir, 'nope.json')], `cannot read the card ${join(dir, 'nope.json')}: there is no such file`);
+  await refused(['install', join(shared, 'theirs', 'model.onnx'), join(dir, 'nope.json')], `cannot read the card ${join(dir, 'nope.json')}: not found`);
 });

@@ -203,7 +203,7 @@ describe('model registry on disk', () => {
     writeFileSync(m.onnxPath, exportFusedOnnx(config, initHostParams(config, 2)));
     await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && e.code === ModelErrorCode.Io && /model\.onnx changed on disk since it was checked/.test(e.message));
     rmSync(m.onnxPath);
-    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: there is no such file$/.test(e.message));
+    await assert.rejects(reg.readOnnx(m.id), (e: unknown) => e instanceof ModelError && /^cannot read .*model\.onnx: not found$/.test(e.message));
     const [again] = await reg.scan();
     assert.deepEqual(again.problems, ['model.onnx is missing'], 'the rescan says what is there now');
   });
