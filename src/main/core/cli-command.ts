@@ -2,6 +2,7 @@
 // and adds one line to the registry in src/main/cli-commands.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDecimal, parseInteger } from '../../shared/formats/text';
+import { nearestName } from '../../shared/nearest-name';
 
 export interface CliIo {
   out(line: string): void;
@@ -52,33 +53,11 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
     }
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
       // parseArgs' own text is about positionals starting with '-', which is rarely what happened.
-      const near = nearestFlag(flag.replace(/^-+/, ''), Object.keys(options ?? {}));
+      const near = nearestName(flag.replace(/^-+/, ''), Object.keys(options ?? {}));
       throw new CliUsageError(`unknown option ${flag}${near ? ` (did you mean --${near}?)` : ''}`);
     }
     throw new CliUsageError(e.message);
   }
-}
-
-/** The option a mistyped flag most likely meant: a prefix either way, or within two edits; null if none is close. */
-export function nearestFlag(typed: string, known: string[]): string | null {
-  let best: string | null = null;
-  let bestCost = Infinity;
-  for (const k of known) {
-    const prefix = Math.min(k.length, typed.length) >= 3 && (k.startsWith(typed) || typed.startsWith(k));
-    const cost = prefix ? 1 : editDistance(typed, k);
-    if (cost < bestCost) [best, bestCost] = [k, cost];
-  }
-  return bestCost <= 2 ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /**

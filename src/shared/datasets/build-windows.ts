@@ -6,7 +6,8 @@
 // Labels come from the recording (file label, annotations/markers, self-reports); R peaks for the
 // baseline's heart features come from the pipeline's own detector on the continuous ECG.
 import { Pipeline } from '../pipeline/pipeline';
-import { electrodeKey } from '../channel-label';
+import { electrodeKey, labelElectrode } from '../channel-label';
+import { nearestNames } from '../nearest-name';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfigPatch } from '../pipeline/pipeline-config';
 import { rrIntervalsInSpan } from '../train/baseline/features';
 import { recordingWindows } from './recording-windows';
@@ -124,8 +125,55 @@ function montageGaps(o: WindowingOptions, eegLabels: string[]): { lacking: strin
   return { lacking, warning: `EEG channel${lacking.length === 1 ? '' : 's'} ${lacking.join(', ')} of the montage ${lacking.length === 1 ? 'is' : 'are'} not in this recording (it has ${eegLabels.join(', ')}): zeros in every window` };
 }
 
+/** A montage given by name, and the EEG channels of a recording it was cut from. */
+interface MontageSeen {
+  montage: readonly string[];
+  eegLabels: readonly string[];
+}
+
+/** Most of the recordings' EEG channels named in a refusal (a 64-channel cap's would bury the line). */
+const CHANNELS_SHOWN = 24;
+
+/**
+ * The channels of a montage given by name (--montage A,B,C, the training view's montage) that no
+ * recording with EEG has: a typo ('Cx'), not a recording that lacks one of them (montageGaps warns
+ * of that). Every window would hold zeros in its row, and a model would be trained on them: refused,
+ * with the nearest of the recordings' electrode names where one is a letter away. Null when each is
+ * in some recording (or no montage is given by name).
+ */
+function montageNowhere(seen: readonly MontageSeen[]): string | null {
+  if (seen.length === 0) return null;
+  const named = new Map<string, { recordings: number; missing: number }>();
+  for (const { montage, eegLabels } of seen) {
+    const have = new Set(eegLabels.map(electrodeKey));
+    for (const l of new Set(montage)) {
+      const n = named.get(l) ?? { recordings: 0, missing: 0 };
+      n.recordings++;
+      if (!have.has(electrodeKey(l))) n.missing++;
+      named.set(l, n);
+    }
+  }
+  const lacking = [...named].filter(([, n]) => n.missing === n.recordings).map(([l]) => l);
+  if (lacking.length === 0) return null;
+  // The recordings' electrodes by name, each once ('EEG Fp1' and 'Fp1-REF' are Fp1).
+  const electrodes = new Map<string, string>();
+  for (const { eegLabels } of seen) for (const l of eegLabels) if (!electrodes.has(electrodeKey(l))) electrodes.set(electrodeKey(l), labelElectrode(l));
+  const names = [...electrodes.values()];
+  const said = lacking
+    .map((l) => {
+      const near = nearestNames(l, names, { maxEdits: 1, key: electrodeKey });
+      return near.length ? `${l} (did you mean ${near.length === 1 ? near[0] : `${near.slice(0, -1).join(', ')} or ${near[near.length - 1]}`}?)` : l;
+    })
+    .join(', ');
+  const one = lacking.length === 1;
+  const verb = one ? 'is' : 'are';
+  const where = seen.length === 1 ? `${verb} not in the recording` : `${verb} in none of the ${seen.length} recordings`;
+  const shown = names.length > CHANNELS_SHOWN ? `${names.slice(0, CHANNELS_SHOWN).join(', ')}, … (${names.length})` : names.join(', ');
+  return `the montage's EEG channel${one ? '' : 's'} ${said} ${where}, so ${one ? 'its row' : 'their rows'} would be zeros in every window (the EEG channels there: ${shown})`;
+}
+
 /** Runs the source through the pipeline: its windows, R-peak times (host s), problems, and the host time of its zero. */
-async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{ raw: SyncWindow[]; peaks: Float64Array; warnings: string[]; zero: number; hasStreams: boolean; montageMissing?: string[] }> {
+async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{ raw: SyncWindow[]; peaks: Float64Array; warnings: string[]; zero: number; hasStreams: boolean; eegLabels: string[]; montageMissing?: string[] }> {
   const config = offlinePipelineConfig(o);
   const warnings: string[] = [];
   const note = (m: string) => {
@@ -134,14 +182,15 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
   if (rec.input.kind === 'file') {
     const r = rec.input.recording;
     const used = r.streams.filter((s) => o.modalities.includes(s.modality as never) && s.rateHz > 0 && s.segments.length > 0);
-    if (used.length === 0) return { raw: [], peaks: new Float64Array(0), warnings, zero: 0, hasStreams: false };
-    const gaps = montageGaps(o, used.filter((s) => s.modality === 'eeg').flatMap((s) => s.channels.map((c) => c.label)));
+    if (used.length === 0) return { raw: [], peaks: new Float64Array(0), warnings, zero: 0, hasStreams: false, eegLabels: [] };
+    const eegLabels = used.filter((s) => s.modality === 'eeg').flatMap((s) => s.channels.map((c) => c.label));
+    const gaps = montageGaps(o, eegLabels);
     if (gaps) note(gaps.warning);
     const zero = hostZeroFor(Math.min(...used.map((s) => s.segments[0].start)), o.hopSec);
     const out = recordingWindows(r, { pipeline: config, startTime: zero });
     for (const p of out.problems) note(`${p.streamId}: ${p.message}`);
     const peaks = Float64Array.from([...out.rPeakTimes.values()][0] ?? []);
-    return { raw: out.windows, peaks, warnings, zero, hasStreams: true, montageMissing: gaps?.lacking };
+    return { raw: out.windows, peaks, warnings, zero, hasStreams: true, eegLabels, montageMissing: gaps?.lacking };
   }
   const raw: SyncWindow[] = [];
   const peakList: number[] = [];
@@ -164,15 +213,15 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
   }
   const gaps = montageGaps(o, [...eegLabels]);
   if (gaps) warnings.unshift(gaps.warning);
-  return { raw, peaks: Float64Array.from(peakList), warnings, zero: rec.input.zeroTime, hasStreams, montageMissing: gaps?.lacking };
+  return { raw, peaks: Float64Array.from(peakList), warnings, zero: rec.input.zeroTime, hasStreams, eegLabels: [...eegLabels], montageMissing: gaps?.lacking };
 }
 
 /**
  * Windows of one recording, labelled, with the RR intervals the baseline needs. Pipeline problems
  * become warnings of the recording's report.
  */
-export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport }> {
-  const { raw, peaks, warnings: pipelineWarnings, zero, hasStreams, montageMissing } = await runPipeline(rec, o);
+export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null, labels: LabelSource, o: WindowingOptions): Promise<{ windows: LabelledWindow[]; report: RecordingReport; eegLabels: string[] }> {
+  const { raw, peaks, warnings: pipelineWarnings, zero, hasStreams, eegLabels, montageMissing } = await runPipeline(rec, o);
   if (!hasStreams) throw new DatasetError(DatasetErrorCode.NoSignals, `${rec.id}: no ${o.modalities.map((m) => m.toUpperCase()).join(' or ')} stream to cut windows from`);
   // Say why a recording gave nothing when the pipeline did not (no gap, no problem): it is too short.
   if (raw.length === 0 && pipelineWarnings.length === 0) pipelineWarnings.push(`shorter than one ${o.windowSec}-s window after the ${DEFAULT_PIPELINE_CONFIG.warmUpSec}-s warm-up of the filters`);
@@ -217,7 +266,7 @@ export async function sourceWindows(rec: RecordingSource, task: TaskSpec | null,
       rrMs: w.ecg.present ? rrIntervalsInSpan(peaks, s, e) : new Float64Array(0),
     });
   }
-  return { windows, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings, ...(montageMissing ? { montageMissing } : {}) } };
+  return { windows, eegLabels, report: { id: rec.id, subject: rec.subject, windows: windows.length, dropped, unlabelled, warnings, ...(montageMissing ? { montageMissing } : {}) } };
 }
 
 /**
@@ -247,6 +296,7 @@ export async function buildWindowDataset(
   if (labels.kind !== 'none' && !task) throw new DatasetError(DatasetErrorCode.BadOption, 'a label source needs a task');
   const windows: LabelledWindow[] = [];
   const recordings: RecordingReport[] = [];
+  const montages: MontageSeen[] = [];
   let i = 0;
   for (const src of sources) {
     hooks.checkpoint?.();
@@ -258,6 +308,7 @@ export async function buildWindowDataset(
       const r = await sourceWindows(rec, task, labels, wo);
       windows.push(...r.windows);
       recordings.push(r.report);
+      if (Array.isArray(wo.eegMontage) && wo.modalities.includes('eeg') && r.eegLabels.length) montages.push({ montage: wo.eegMontage, eegLabels: r.eegLabels });
     } catch (err) {
       // Unreadable or unusable recordings are reported and skipped; anything else is a bug.
       if (!(err instanceof DatasetError) && !(err instanceof FormatError)) throw err;
@@ -269,6 +320,8 @@ export async function buildWindowDataset(
     }
     hooks.progress?.(++i, sources.length, windows.length);
   }
+  const nowhere = montageNowhere(montages);
+  if (nowhere) throw new DatasetError(DatasetErrorCode.BadOption, nowhere);
   if (windows.length === 0) {
     // The same reason for many recordings (a folder of short clips) is said once, with whom it concerns.
     const byReason = new Map<string, string[]>();

@@ -1,7 +1,8 @@
 // parseFlags: node:util parseArgs with our usage errors, and negative numbers taken as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, intFlag, nearestFlag, numberFlag, parseFlags, portValue, usageSynopsis } from '../../../src/main/core/cli-command';
+import { CliUsageError, intFlag, numberFlag, parseFlags, portValue, usageSynopsis } from '../../../src/main/core/cli-command';
+import { nearestName } from '../../../src/shared/nearest-name';
 
 const OPTIONS = { duration: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -32,8 +33,13 @@ test('an unknown flag names the option it most likely meant', () => {
   refused(['--nmae', 'x'], 'unknown option --nmae (did you mean --name?)');
   refused(['--jsn'], 'unknown option --jsn (did you mean --json?)');
   refused(['--verbose'], 'unknown option --verbose');
-  assert.equal(nearestFlag('epoch', ['epochs', 'batch', 'seed']), 'epochs');
-  assert.equal(nearestFlag('x', ['epochs', 'batch']), null);
+  assert.equal(nearestName('epoch', ['epochs', 'batch', 'seed']), 'epochs');
+  assert.equal(nearestName('x', ['epochs', 'batch']), null);
+  // A montage's channel: case-blind, one edit at most (two would make 'Xx' a 'Cz').
+  const electrode = { maxEdits: 1, key: (s: string) => s.toUpperCase() };
+  assert.equal(nearestName('Cx', ['Fp1', 'Cz', 'O2'], electrode), 'Cz');
+  assert.equal(nearestName('fp3', ['Fp1', 'Cz'], electrode), 'Fp1');
+  assert.equal(nearestName('Xx', ['Fp1', 'Cz', 'O2'], electrode), null);
 });
 
 test("a usage error shows the command's synopsis and where its options are, not sixty lines of them", () => {

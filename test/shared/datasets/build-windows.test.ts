@@ -1,6 +1,6 @@
 // buildWindowDataset's report of recordings: a problem said once per recording (a reader's 'NAME:
 // problem' is not prefixed with the name again), a problem many recordings share said once for them
-// all, and a channel of a named montage the recording lacks reported.
+// all, a channel of a named montage that a recording lacks reported, one that no recording has refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,13 +34,24 @@ test('a recording without the streams asked for: its name once', async () => {
 
 const EEGMAT = resolve('..', 'shared', 'data', 'edf-eegmat', 'Subject00_1.edf');
 
-test('a montage channel the recording lacks (a misspelt name) is reported, not left a silent row of zeros', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
+test('a montage channel no recording has (a misspelt name) is refused, with the names near it; one some recordings lack is reported', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
   const rec = eegmatSource(importEdf(new Uint8Array(readFileSync(EEGMAT)), 'Subject00_1.edf'));
   const windowing = { ...DEFAULT_WINDOWING, eegMontage: ['Fp1', 'Cz', 'Cx'], modalities: ['eeg' as const], require: 'any' as const };
-  const ds = await buildWindowDataset('typo', [rec], null, { kind: 'none' }, windowing);
-  const [r] = ds.recordings;
+  // Zeros in every window of that row, and a model trained on them: refused once the recordings are read.
+  await assert.rejects(buildWindowDataset('typo', [rec], null, { kind: 'none' }, windowing), (e: unknown) => {
+    assert.ok(e instanceof DatasetError, `a DatasetError, got ${String(e)}`);
+    assert.match(e.message, /^the montage's EEG channel Cx \(did you mean C3, C4 or Cz\?\) is not in the recording, so its row would be zeros in every window \(the EEG channels there: Fp1, Fp2, .*Cz.*\)$/);
+    return true;
+  });
+  await assert.rejects(buildWindowDataset('typo', [rec, rec], null, { kind: 'none' }, { ...windowing, eegMontage: ['Xx', 'Cz', 'Qq'] }), /^DatasetError: the montage's EEG channels Xx, Qq are in none of the 2 recordings, so their rows/, 'no name near: none offered');
+  // Another recording that has the channel (its Cz called Cx): the one without it is reported, zeros in its row.
+  if (rec.input.kind !== 'file') assert.fail('an EDF is a file input');
+  const recording = rec.input.recording;
+  const other = { ...rec, id: 'other', input: { ...rec.input, recording: { ...recording, streams: recording.streams.map((st) => ({ ...st, channels: st.channels.map((c) => (c.label === 'EEG Cz' ? { ...c, label: 'EEG Cx' } : c)) })) } } };
+  const ds = await buildWindowDataset('some', [rec, other], null, { kind: 'none' }, windowing);
+  const [r, o] = ds.recordings;
   assert.ok(r.windows > 0, `${r.windows} windows, expected > 0`);
-  assert.deepEqual(r.montageMissing, ['Cx']);
+  assert.deepEqual([r.montageMissing, o.montageMissing], [['Cx'], ['Cz']], 'each recording names the one it lacks');
   assert.match(r.warnings[0], /^EEG channel Cx of the montage is not in this recording \(it has .*Cz.*\): zeros in every window$/);
   const ok = await buildWindowDataset('fine', [rec], null, { kind: 'none' }, { ...windowing, eegMontage: ['Fp1', 'Cz', 'O2'] });
   assert.equal(ok.recordings[0].montageMissing, undefined);
