@@ -7,6 +7,7 @@ import type { PushMessage } from '../../shared/ipc-schema';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import type { HostClock } from '../../shared/stream.types';
 import { HandlerRegistry, areaDownMessage } from './handler-registry';
+import { wasLogged } from './logged-error';
 import { PushBus } from './push-bus';
 import type { Core, CoreContext, CoreModuleEntry, CoreRuntime } from './core.types';
 
@@ -42,7 +43,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   };
   bus = new PushBus((err) => opts.onLog?.({ time: clock.now(), level: 'error', source: 'core', message: `a push subscriber failed: ${(err as Error).message}` }));
   if (opts.onPush) bus.subscribe(opts.onPush);
-  handlers.onFailure((channel, err) => log('warn', 'core', `${channel} failed: ${(err as Error)?.message ?? String(err)}`));
+  // A failed request is said once: here, as a warning, unless its area said it already in its own
+  // line (markLogged: a device's change to 'error' with its problem), which this would repeat.
+  handlers.onFailure((channel, err) => log(wasLogged(err) ? 'debug' : 'warn', 'core', `${channel} failed: ${(err as Error)?.message ?? String(err)}`));
 
   const hub = opts.createHub({ clock, log });
 

@@ -16,6 +16,7 @@ import type { Hub } from '../hub/hub.types';
 import type { BleCentral } from './ble/ble.types';
 import { findBrainFlowLibrary, loadBrainFlow } from './brainflow/brainflow-lib';
 import type { DeviceDriver } from './device-driver.types';
+import { markLogged } from '../core/logged-error';
 import { headed, ManagedSource, unheaded } from './device-source';
 import { DeviceStore } from './device-store';
 import { BrainFlowDriver } from './drivers/brainflow-driver';
@@ -266,11 +267,13 @@ export class DeviceManager {
     this.policies.set(id, policy);
     await this.opts.hub.addSource(source);
     // The hub turns a failed start into a status rather than an exception; the caller needs to know.
+    // The hub said it in the log (the change to 'error' with its problem, or 'could not start'), so
+    // the request's failure is not said again (markLogged).
     if (source.state === 'error' || source.state === 'stopped') {
       const st = source.status();
       const p = st.problem;
-      if (!p && source.state === 'stopped') throw new DeviceError('disconnected', `${st.name}: ${CONNECT_CANCELLED}`, false);
-      throw new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false);
+      if (!p && source.state === 'stopped') throw markLogged(new DeviceError('disconnected', `${st.name}: ${CONNECT_CANCELLED}`, false));
+      throw markLogged(new DeviceError(p?.code === 'unavailable' ? 'unavailable' : 'device-error', p ? headed(st.name, p.message) : `${st.name} could not connect`, false));
     }
     const p = this.store.get(id);
     if (p) this.remember({ ...p, lastConnected: Math.round(this.opts.clock.now()), model: driver.model, ...learntPort(driver, p) });
