@@ -8,23 +8,29 @@
 //   DB worker alone         values/s of encode + insert on the worker thread
 //   naive SQLite (peer)     one row per chunk, raw float32 BLOB, same data, same machine
 //   bytes/sample            database file size / values (goal ≤ 4.5), and BLOB bytes / values
-// Usage: node --import tsx bench/recording.bench.ts [--seconds N]   (default 60 s of signal)
+//   marker writes           a stimulus script's flood (a burst of --markers back to back, then
+//                           333/s for 3 s): markers/s stored, requests, bytes the process wrote per
+//                           marker (Linux), the slowest marker's wait; peer: one addMarker request
+//                           (one commit) per marker, as every marker was written before batching
+// Usage: node --import tsx bench/recording.bench.ts [--seconds N] [--markers N]   (default 60 s of signal, 10000 markers)
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DbClient } from '../src/main/db/db-client';
 import { packChunks } from '../src/main/db/sample-codec';
 import { StreamHub } from '../src/main/hub/hub';
 import { Recorder } from '../src/main/recorder/recorder';
+import { MarkerWriter } from '../src/main/recorder/marker-writer';
 import { VirtualClock } from '../src/main/sources';
 import type { DeviceStatus, Source, SourceSink } from '../src/shared/device.types';
 import type { SampleChunk, StreamInfo } from '../src/shared/stream.types';
 import { mulberry32 } from '../src/shared/seeded-random';
-import { benchFlags, benchStreams, CYTON_GAIN24_RES_UV, header, POSITIVE, table } from './bench-util';
+import { benchFlags, benchStreams, COUNT, CYTON_GAIN24_RES_UV, header, POSITIVE, table } from './bench-util';
 
-const { seconds: SECONDS } = benchFlags(import.meta.url, 'Recording: values/s committed with the live pipeline running, and bytes on disk per value, against naive SQLite.', {
+const { seconds: SECONDS, markers: MARKERS } = benchFlags(import.meta.url, 'Recording: values/s committed with the live pipeline running, and bytes on disk per value, against naive SQLite; marker writes under a flood.', {
   seconds: { type: 'number', rule: POSITIVE, default: 60, help: 'seconds of signal recorded' },
+  markers: { type: 'number', rule: COUNT, default: 10_000, help: 'markers in the burst of the marker-write rows' },
 });
 const EEG_CH = 32;
 const EEG_HZ = 1000;
@@ -142,6 +148,68 @@ async function runHub(record: DbClient | null): Promise<{ ms: number; windows: n
   return { ms, windows, committed: recorder?.status().committedSamples ?? 0 };
 }
 
+/** Bytes this process (the DB worker is a thread of it) has written so far: Linux's /proc/self/io; null elsewhere. */
+function bytesWritten(): number | null {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A stimulus script's markers into a fresh database: a burst of `MARKERS` sent back to back, then
+ * 333/s for 3 s (one every 3 ms), each stored either through the MarkerWriter or as its own
+ * addMarker request (`alone`, the peer). What the worker took, what it wrote, how long a marker waited.
+ */
+async function markerFlood(dir: string, alone: boolean): Promise<Record<string, string | number>[]> {
+  const db = await DbClient.open({ path: join(dir, `markers-${alone ? 'alone' : 'batched'}.sqlite`) });
+  try {
+    const sessionId = await db.api.createSession({ name: 'markers', startTime: T0, appVersion: 'bench', origin: 'recorded', state: 'recording' });
+    const writer = new MarkerWriter(db);
+    let requests = 0;
+    const store = (i: number) => {
+      const m = { label: `stim ${i}`, source: 'udp' as const, time: T0 + 1 + i / 1000 };
+      if (!alone) return writer.add(sessionId, m);
+      requests++;
+      return db.api.addMarker(sessionId, m);
+    };
+    const row = async (what: string, sends: (mark: (i: number) => Promise<number>) => Promise<number[]>) => {
+      const [w0, r0, b0] = [writer.stats.writes, requests, bytesWritten()];
+      const t = performance.now();
+      const waits = await sends(async (i) => {
+        const sent = performance.now();
+        await store(i);
+        return performance.now() - sent;
+      });
+      const ms = performance.now() - t;
+      const b1 = bytesWritten();
+      const n = waits.length;
+      return {
+        markers: `${what}, ${alone ? 'one request each (peer)' : 'MarkerWriter'}`,
+        'markers/s': n / (ms / 1000),
+        requests: String(alone ? requests - r0 : writer.stats.writes - w0),
+        'kB written/marker': b0 === null || b1 === null ? '-' : (b1 - b0) / n / 1000,
+        'longest wait ms': Math.max(...waits),
+      };
+    };
+    const burst = await row(`burst of ${MARKERS}`, (mark) => Promise.all(Array.from({ length: MARKERS }, (_, i) => mark(i))));
+    const paced = await row('333/s for 3 s', async (mark) => {
+      const waits: Promise<number>[] = [];
+      const t = performance.now();
+      for (let i = 0; i < 1000; i++) {
+        const wait = t + i * 3 - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        waits.push(mark(MARKERS + i));
+      }
+      return Promise.all(waits);
+    });
+    return [burst, paced];
+  } finally {
+    await db.close();
+  }
+}
+
 async function main() {
   header(`Recording: ${SECONDS} s of ${EEG_CH} ch EEG @ ${EEG_HZ} Hz (24-bit) + ${ECG_CH}-lead ECG @ ${ECG_HZ} Hz = ${(totalValues / 1e6).toFixed(2)} M values`);
   const dir = mkdtempSync(join(tmpdir(), 'hm-bench-rec-'));
@@ -232,6 +300,8 @@ async function main() {
       { storage: 'HeartMind sample BLOBs', 'bytes/value': blobBytes / totalValues, 'vs float32': blobBytes / totalValues / 4 },
       { storage: 'naive SQLite peer file', 'bytes/value': naiveBytes / totalValues, 'vs float32': naiveBytes / totalValues / 4 },
     ]);
+    console.log();
+    table([...(await markerFlood(dir, false)), ...(await markerFlood(dir, true))]);
     console.log(
       `\ncommitted ${withRecorder.committed.toLocaleString()} of ${totalValues.toLocaleString()} values; recorder throughput ${(rate(withRecorder.ms) / 1e6).toFixed(2)} M values/s (goal ≥ 2), ` +
         `${(fileBytes / totalValues).toFixed(2)} bytes/value on disk (goal ≤ 4.5); naive peer ${(naiveMs / workerMs).toFixed(1)}× the worker's time, ${(naiveBytes / fileBytes).toFixed(1)}× its size`,

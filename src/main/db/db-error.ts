@@ -122,6 +122,7 @@ const WRITE_ACTIONS: Record<keyof typeof writeMethods, string> = {
   updateSession: 'editing a session',
   deleteSession: 'deleting a session',
   addMarker: 'adding a marker',
+  addMarkers: 'adding a marker',
   deleteMarker: 'deleting a marker',
   addSelfReport: 'adding a self-report',
   addPredictions: 'storing model predictions',

@@ -3,7 +3,8 @@
 // database every FLUSH_INTERVAL_MS in one transaction. A kill -9 therefore loses at most one
 // flush interval plus the commit in flight (well under a second). A database failure (disk full,
 // locked by another process, read-only) stops the recording cleanly with a message written for
-// that failure; everything committed before it stays readable.
+// that failure; everything committed before it stays readable. Markers are written as they come,
+// in batches while one is in flight (marker-writer.ts), and before a stop marks the session complete.
 //
 // Every few seconds of host time (and once at the start; SnapshotSchedule) it also stores the live
 // pipeline's state with the seq of the last chunk or gap the pipeline had taken: a replay seeking restores the
@@ -20,6 +21,7 @@ import { PipelineSnapshotError } from '../../shared/pipeline';
 import type { PackedChunks } from '../db/sample-codec';
 import type { NewSelfReport } from '../db/server';
 import type { Hub } from '../hub/hub.types';
+import { MarkerWriter } from './marker-writer';
 
 /** How often buffered chunks are committed. Four commits a second keep a crash's loss < 1 s. */
 export const FLUSH_INTERVAL_MS = 250;
@@ -174,9 +176,12 @@ export class Recorder {
   private snapshots: NewPipelineSnapshot[] = [];
   private schedule = new SnapshotSchedule();
   private snapshotFailed = false;
+  /** Every marker write (this recording's, and a marker put in another session): in batches under a flood. */
+  readonly markers: MarkerWriter;
 
   constructor(private readonly opts: RecorderOptions) {
     this.flushMs = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    this.markers = new MarkerWriter(opts.db);
   }
 
   status(): RecordingStatus {
@@ -251,6 +256,8 @@ export class Recorder {
     this.detach();
     this.emit();
     const clocks = this.clockModels();
+    // The markers that came before Stop are in the session when it is marked complete.
+    await this.markers.flush();
     await this.flush();
     if ((this.state.state as RecordingStatus['state']) === 'failed') return this.status();
     try {
@@ -291,7 +298,7 @@ export class Recorder {
   async addMarker(label: string, source: MarkerSource, time = this.opts.clock.now(), duration = 0): Promise<Marker | null> {
     const sessionId = this.sessionId;
     if (sessionId === null) return null;
-    return this.opts.db.api.addMarker(sessionId, { label, source, time, duration });
+    return this.markers.add(sessionId, { label, source, time, duration });
   }
 
   async addSelfReport(report: Omit<NewSelfReport, 'time'> & { time?: number }): Promise<SelfReport | null> {

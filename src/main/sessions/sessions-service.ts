@@ -157,7 +157,7 @@ export class SessionsService {
     if (durationProblem) throw new DbError('Invalid', durationProblem);
     const sessionId = req.sessionId ?? this.recorder.sessionId;
     await this.checkEventTime('marker time', time, sessionId);
-    const marker = sessionId === null ? null : await this.opts.db.api.addMarker(sessionId, { label, time, duration, source });
+    const marker = sessionId === null ? null : await this.recorder.markers.add(sessionId, { label, time, duration, source });
     this.push({
       type: 'sessions:marker',
       marker: marker ?? { id: null, sessionId: null, time, duration, label, source },
