@@ -2,7 +2,8 @@
 // shared host clock. One port number serves both:
 //   UDP        one datagram = one marker  (python: sock.sendto(b"stim_on", ("127.0.0.1", 7420)))
 //   WebSocket  ws://127.0.0.1:7420/markers, one text message = one marker
-// A message is either plain text (the label) or JSON {"label": "...", "time"?: s, "duration"?: s}.
+// A message is either plain text (the label) or JSON {"label": "...", "time"?: s, "duration"?: s};
+// a JSON string ("stim-1", json.dumps of a label) is the text it holds.
 // `time` is host-clock seconds (Unix time, e.g. Python's time.time()); without it the marker is
 // stamped when it arrives. A time more than a day from the host clock (milliseconds by mistake,
 // seconds since the sender started) or a duration over a week is refused (event-time.ts), and so
@@ -304,10 +305,26 @@ function isJson(text: string): boolean {
   }
 }
 
-/** Parses one marker message (text or JSON); throws MarkerError naming the problem. */
+/**
+ * A message that is one JSON string ('"stim-1"', what json.dumps("stim-1") or JSON.stringify sends)
+ * is the text it holds: its label was stored with the quotes and any escapes ('"stim-1"',
+ * '"B\u00fchne"'). Other text, quotes and all, is its own label ('"a" b' is not JSON).
+ */
+function unquoteJsonString(trimmed: string): string {
+  if (!(trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"'))) return trimmed;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === 'string' ? value.trim() : trimmed;
+  } catch {
+    return trimmed;
+  }
+}
+
+/** Parses one marker message (text, a JSON object, or a JSON string holding either); throws MarkerError naming the problem. */
 export function parseMarkerMessage(text: string, receivedAt: number): ParsedMarker {
-  const trimmed = text.trim();
-  if (!trimmed) throw new MarkerError('empty marker message');
+  // (A JSON object encoded twice, json.dumps(json.dumps(marker)), is the object: its time is kept.)
+  const trimmed = unquoteJsonString(text.trim());
+  if (!trimmed) throw new MarkerError(text.trim() ? 'empty marker label (the message is an empty JSON string)' : 'empty marker message');
   if (trimmed.startsWith('{')) {
     let obj: unknown;
     try {

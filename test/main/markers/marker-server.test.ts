@@ -45,6 +45,21 @@ test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', ()
   assert.throws(() => parseMarkerMessage('{"label":"x","duration":-1}', 5), /"duration"/);
 });
 
+test('parseMarkerMessage: a message that is one JSON string (json.dumps of a label) is the text it holds, not its quotes', () => {
+  // Stored as '"stim-1"' with its quotes, and '"B\\u00fchne"' with its escape.
+  assert.deepEqual(parseMarkerMessage('"stim-1"', 5), { label: 'stim-1', time: 5, duration: 0 });
+  assert.equal(parseMarkerMessage(' "B\\u00fchne \\"links\\"" \n', 5).label, 'Bühne "links"');
+  assert.equal(parseMarkerMessage('"line\\nbreak"', 5).label, 'line\nbreak', 'escapes read as JSON reads them');
+  // An object encoded twice (json.dumps(json.dumps(marker))) is the object, its time kept.
+  assert.deepEqual(parseMarkerMessage(JSON.stringify(JSON.stringify({ label: 'img 3', time: 4.5 })), 5), { label: 'img 3', time: 4.5, duration: 0 });
+  // Text that only looks quoted is its own label, quotes and all.
+  assert.equal(parseMarkerMessage('"a" b "c"', 5).label, '"a" b "c"');
+  assert.equal(parseMarkerMessage('"C:\\path"', 5).label, '"C:\\path"', 'not JSON (\\p is no escape): kept as sent');
+  assert.equal(parseMarkerMessage('"', 5).label, '"');
+  assert.throws(() => parseMarkerMessage('""', 5), /^MarkerError: empty marker label \(the message is an empty JSON string\)$/);
+  assert.throws(() => parseMarkerMessage('"\\u0001"', 5), /control character U\+0001/, 'the value is checked as any label');
+});
+
 test('JSON fields a marker has no place for are ignored with a warning, to the sender and once in the log: a time sent as "timestamp" was stamped on arrival without a word', async (t) => {
   assert.deepEqual(parseMarkerMessage('{"label":"x","time":4.5}', 5), { label: 'x', time: 4.5, duration: 0 }, 'no warning without extra fields');
   const p = parseMarkerMessage('{"label":"onset","timestamp":4.5,"trial":3}', 5);
