@@ -47,10 +47,14 @@ export const MARKER_WS_PATH = '/markers';
 export const MAX_MARKER_MESSAGE_BYTES = 2048;
 /**
  * WebSocket frames up to this size are read and answered (over MAX_MARKER_MESSAGE_BYTES: the same
- * error reply as UDP, the connection kept). Past it the ws library closes the connection with
- * code 1009 (message too big) before any reply can be sent: that only guards memory.
+ * error reply as UDP, the connection kept). Past it the ws library stops reading and the
+ * connection is closed with code 1009 (message too big) once the messages before it are answered:
+ * that only guards memory.
  */
 export const MAX_MARKER_WS_FRAME_BYTES = 64 * 1024;
+
+/** How long a WebSocket being closed (by its sender, or for a bad frame) waits for the replies to the messages before it (onSocket). */
+export const WS_CLOSE_WAIT_MS = 5000;
 
 /**
  * The UDP socket's receive buffer: datagrams wait there while the core's event loop is busy (a
@@ -110,9 +114,9 @@ export function oversizeMarkerError(bytes: number): string {
   return `marker message of ${bytes} bytes exceeds ${MAX_MARKER_MESSAGE_BYTES} bytes (a marker is a label of at most ${MAX_MARKER_LABEL_CHARS} characters, optional "time" and "duration")`;
 }
 
-/** What the log says of a WebSocket closed for a frame over MAX_MARKER_WS_FRAME_BYTES (no reply can be sent). */
+/** What the log says of a WebSocket closed for a frame over MAX_MARKER_WS_FRAME_BYTES (it is not read, so not answered). */
 export function oversizeFrameError(): string {
-  return `a WebSocket message over ${MAX_MARKER_WS_FRAME_BYTES / 1024} KiB: the connection was closed (code 1009, message too big) before it could be answered; a marker message holds at most ${MAX_MARKER_MESSAGE_BYTES} bytes`;
+  return `a WebSocket message over ${MAX_MARKER_WS_FRAME_BYTES / 1024} KiB: not read, and the connection was closed (code 1009, message too big) once the messages before it were answered; a marker message holds at most ${MAX_MARKER_MESSAGE_BYTES} bytes`;
 }
 
 /** The environment variable listing the extra web origins allowed to send markers over the WebSocket. */
@@ -631,11 +635,26 @@ export class MarkerServer {
    */
   private onSocket(ws: WebSocket): void {
     let replies: Promise<void> = Promise.resolve();
-    // The ws library closes a connection that breaks the protocol (a frame over
-    // MAX_MARKER_WS_FRAME_BYTES: 1009) before its message is answered: said, and counted as refused.
+    // The ws library closes the connection at once when the sender closes it (a script that sends a
+    // marker and closes, a connection per marker) and when a frame breaks the protocol (over
+    // MAX_MARKER_WS_FRAME_BYTES: 1009; it stops reading), and nothing may follow a close frame (RFC
+    // 6455 §5.5.1): the replies to the messages before it, still being stored, were lost, so the
+    // sender heard nothing of markers that were stored. The close waits for them (at most
+    // WS_CLOSE_WAIT_MS); a bad frame itself gets no reply (the log and the pages say it).
+    const close = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, WS_CLOSE_WAIT_MS);
+        timer.unref?.();
+      });
+      void Promise.race([replies, waited]).then(() => {
+        clearTimeout(timer);
+        close(code, reason);
+      });
+    };
     ws.on('error', (err: Error & { code?: string }) => {
       this.logRefusal('websocket', err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? oversizeFrameError() : `the WebSocket was closed: ${err.message}`);
-      ws.terminate();
     });
     ws.on('message', (data) => {
       // (the default binaryType: one Buffer, or fragments to join)

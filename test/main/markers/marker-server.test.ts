@@ -133,6 +133,43 @@ test('a WebSocket message over the limit gets the same error reply as UDP and th
   assert.deepEqual(refused.at(-1), { source: 'websocket', error: oversizeFrameError() });
 });
 
+test('a WebSocket frame past the cap: the messages before it, still being stored, are answered before the connection closes (1009)', async (t) => {
+  const got: string[] = [];
+  // Storing takes 100 ms (a busy database): the big frame comes while the first two wait for it.
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), await new Promise((r) => setTimeout(r, 100)), true) });
+  await server.start();
+  t.after(() => server.stop());
+  const { ws } = await markerSocket(t, server.port);
+  const replies: unknown[] = [];
+  ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.send('trial 1');
+  ws.send('{"label": "trial 2"}');
+  ws.send('y'.repeat(MAX_MARKER_WS_FRAME_BYTES + 1));
+  ws.send('after the big one');
+  assert.equal(await closed, 1009);
+  assert.deepEqual(replies, [
+    { ok: true, time: 1001, stored: true },
+    { ok: true, time: 1002, stored: true },
+  ], 'both stored markers answered, in order (they were lost with the connection)');
+  assert.deepEqual(got, ['trial 1', 'trial 2'], 'nothing after the big frame is read');
+});
+
+test('a sender that closes the WebSocket right after its markers (a connection per marker) still gets their replies before the close', async (t) => {
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async () => (await new Promise((r) => setTimeout(r, 100)), true) });
+  await server.start();
+  t.after(() => server.stop());
+  const { ws } = await markerSocket(t, server.port);
+  const replies: unknown[] = [];
+  ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.send('end of block');
+  ws.close(1000);
+  assert.equal(await closed, 1000);
+  // The server answered the close at once, and the reply, still being stored, was lost.
+  assert.deepEqual(replies, [{ ok: true, time: 1001, stored: true }]);
+});
+
 test('a WebSocket text frame that is not UTF-8 is read as Windows-1252, as a datagram is (the connection was closed with 1007, the marker lost unsaid)', async (t) => {
   const got: string[] = [];
   const logs: string[] = [];
