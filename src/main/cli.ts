@@ -3,7 +3,7 @@
 // Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
 // an area adds its command with ONE line in COMMANDS (cli-commands.ts).
 import type { CliIo } from './core/cli-command';
-import { CliUsageError, usageSynopsis } from './core/cli-command';
+import { CliUsageError, unknownName, usageSynopsis } from './core/cli-command';
 import { COMMANDS } from './cli-commands';
 
 // A reader that went away (`heartmind train … | head`) fails the next write with EPIPE, which,
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.err(`heartmind: unknown command '${name}'\n\n${help()}`);
+    io.err(`heartmind: ${unknownName('command', name, COMMANDS.map((c) => c.name))}\n\n${help()}`);
     return 2;
   }
   const { command } = await entry.load();

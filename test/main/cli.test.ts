@@ -14,7 +14,7 @@ test('heartmind alone lists the commands (exit 1), --help the same (exit 0), an 
   assert.equal(help.status, 0, help.stderr);
   assert.equal(help.stdout, bare.stdout, '--help prints what heartmind alone prints');
   assert.equal(unknown.status, 2, unknown.stderr);
-  assert.match(unknown.stderr, /^heartmind: unknown command 'serv'\n/, 'named');
+  assert.match(unknown.stderr, /^heartmind: unknown command 'serv' \(did you mean serve\?\)\n/, 'named, with the command meant');
 });
 
 test('heartmind --version says the version package.json gives (sessions store it as appVersion)', async () => {

@@ -21,6 +21,16 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
+/**
+ * The words of a command or verb that is not one: the one meant where a name is close, else the
+ * names there are ("unknown verb 'lst' (did you mean list?)", "unknown verb 'x' (list, show, …)"),
+ * as an unknown flag is answered.
+ */
+export function unknownName(what: string, typed: string, known: readonly string[]): string {
+  const near = nearestName(typed, known);
+  return `unknown ${what} '${typed}' (${near ? `did you mean ${near}?` : known.join(', ')})`;
+}
+
 /** A value that parseArgs would take for a flag of its own: '-5', '-0.5', '-.5', '-1e3'. */
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 

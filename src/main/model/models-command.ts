@@ -4,7 +4,7 @@
 // Remove; a running app or serve sees the change within a second (it watches the folder).
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CliUsageError, parseFlags, type CliIo } from '../core/cli-command';
+import { CliUsageError, parseFlags, unknownName, type CliIo } from '../core/cli-command';
 import type { CliCommand } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { formatBytes } from '../../shared/byte-size';
@@ -85,7 +85,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   else if (verb === 'install') {
     if (args.length !== 1 && args.length !== 2) want(2, 'a model folder, or two paths: the .onnx file and its card.json');
   }
-  else throw new CliUsageError(`unknown verb '${verb}' (list, show, install, remove)`);
+  else throw new CliUsageError(unknownName('verb', verb, ['list', 'show', 'install', 'remove']));
   if (values.json && (verb === 'install' || verb === 'remove')) throw new CliUsageError(`--json applies to list and show, not ${verb}`);
   if (verb === 'remove' && !values.yes) throw new CliUsageError(`remove deletes the model's folder for good: add --yes to do it`);
 

@@ -3,7 +3,7 @@
 // (no devices are started).
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, unknownName, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { DbError, FILE_KINDS } from '../db/db-error';
@@ -151,7 +151,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...args] = positionals;
   if (!verb) throw new CliUsageError(`which verb? (${VERBS.join(', ')})`);
   // Arguments are checked before the database is opened.
-  if (!(VERBS as readonly string[]).includes(verb)) throw new CliUsageError(`unknown verb '${verb}'`);
+  if (!(VERBS as readonly string[]).includes(verb)) throw new CliUsageError(unknownName('verb', verb, VERBS));
   if (!['list', 'import'].includes(verb)) sessionId(args[0]);
   if (verb === 'delete' && !values.yes) throw new CliUsageError(`deleting session ${args[0]} removes its data for good: add --yes`);
   if (verb === 'import' && !args[0]) throw new CliUsageError('import needs a file');
@@ -319,7 +319,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       default:
-        throw new CliUsageError(`unknown verb '${verb}'`);
+        throw new CliUsageError(unknownName('verb', verb, VERBS));
     }
   } catch (err) {
     // The database names the call that failed ('getSummary: no session 9'); a missing session is

@@ -1,7 +1,7 @@
 // parseFlags: node:util parseArgs with our usage errors, and negative numbers taken as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, intFlag, numberFlag, parseFlags, portValue, usageSynopsis } from '../../../src/main/core/cli-command';
+import { CliUsageError, intFlag, numberFlag, parseFlags, portValue, unknownName, usageSynopsis } from '../../../src/main/core/cli-command';
 import { nearestName } from '../../../src/shared/nearest-name';
 
 const OPTIONS = { duration: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -40,6 +40,9 @@ test('an unknown flag names the option it most likely meant', () => {
   assert.equal(nearestName('Cx', ['Fp1', 'Cz', 'O2'], electrode), 'Cz');
   assert.equal(nearestName('fp3', ['Fp1', 'Cz'], electrode), 'Fp1');
   assert.equal(nearestName('Xx', ['Fp1', 'Cz', 'O2'], electrode), null);
+  // A command or verb: the one meant, else the list (sessions said only "unknown verb 'lst'").
+  assert.equal(unknownName('verb', 'lst', ['list', 'show']), "unknown verb 'lst' (did you mean list?)");
+  assert.equal(unknownName('verb', 'frobnicate', ['list', 'show']), "unknown verb 'frobnicate' (list, show)");
 });
 
 test("a usage error shows the command's synopsis and where its options are, not sixty lines of them", () => {
