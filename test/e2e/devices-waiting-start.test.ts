@@ -1,8 +1,8 @@
 // A remembered device set to connect at start whose dongle is not plugged in when HeartMind starts
 // (real Chromium, serve mode, a Cyton on a socat pseudo-terminal): its row says it waits for the
-// device and how often it looks, says what to do without promising a connect "as soon as" it is
-// plugged in (it is looked for every 12 s), Try now keeps the focus and says it tried; plugged in
-// and Try now pressed, it streams.
+// device (its Live dashboard card too, in the same words) and how often it looks, says what to do
+// without promising a connect "as soon as" it is plugged in (it is looked for every 12 s), Try now
+// keeps the focus and says it tried; plugged in and Try now pressed, it streams.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +51,11 @@ describe('Devices view: a remembered device not there at start (Chromium, serve 
     const waiting = (await page.textContent(`${row} [data-testid="paired-waiting"]`)) ?? '';
     assert.match(waiting, /^It connects by itself at its next try once the device is there: plug the dongle in, switch the device on, or press Try now\. Try now$/, 'what to do, without promising an instant connect');
     assert.equal(await page.getAttribute(`${row} [data-testid="paired-toggle"]`, 'aria-disabled'), null, 'Disconnect can be pressed while it waits');
+    // Its Live dashboard card says its state in the row's words (it said 'connecting' there).
+    await page.goto(`${serve.server.url}#/`);
+    await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid="device-state"]`)?.textContent === 'waiting for the device', `[data-testid="device-${id}"]`, { timeout: 10_000 });
+    await page.goto(`${serve.server.url}#/devices`);
+    await page.waitForSelector(`${row} [data-testid="paired-retry"]`, { timeout: 10_000 });
 
     const retry = page.locator(`${row} [data-testid="paired-retry"]`);
     await retry.focus();

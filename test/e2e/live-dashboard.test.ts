@@ -299,6 +299,14 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       await page.waitForSelector('main > *', { timeout: 10_000 });
       assert.equal(await page.$('.panel-failed'), null, `view ${id} opened without failing`);
       assert.deepEqual(app.problems, [], `no page errors after opening ${id}`);
+      if (id === 'devices') {
+        // Nothing paired, the demo streaming: 'Your devices' does not just say 'No devices yet'.
+        await page.waitForFunction(() => /the built-in demo/.test(document.querySelector('[data-testid="paired-empty"]')?.textContent ?? ''), undefined, { timeout: 5_000 });
+        assert.equal(
+          await page.textContent('[data-testid="paired-empty"]'),
+          'No devices of your own yet. Scan for Bluetooth devices or open a serial port below. The Simulated headset and Simulated chest strap on the Live dashboard are the built-in demo, not listed here.',
+        );
+      }
     }
     // Back on the dashboard, the traces draw again.
     const drawn = await page.evaluate(() => window.__heartmindFrames?.drawn ?? 0);

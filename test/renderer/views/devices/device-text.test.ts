@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNote, describeStreams, lastDrop, modelLine, problemClass, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -9,6 +9,28 @@ describe('Devices view row text', () => {
     assert.equal(stateText({ state: 'connecting' }), 'connecting…');
     assert.equal(stateText({ state: 'streaming' }), 'streaming');
     assert.equal(stateText(undefined), 'not connected');
+  });
+
+  test("state badge: the Live card's words are the Devices row's; the core's own devices are started and stopped, not connected", () => {
+    // A paired device (the card and the row both show it): one word per state.
+    assert.equal(stateText({ state: 'stopped', transport: 'serial' }), 'disconnected');
+    assert.equal(stateText({ state: 'idle', transport: 'ble' }), 'not connected');
+    assert.equal(stateText({ state: 'reconnecting', transport: 'brainflow' }), 'reconnecting…');
+    assert.equal(stateText({ state: 'connecting', waitingForDevice: true, transport: 'serial' }), 'waiting for the device');
+    // The demo devices and a replay have a Start and a Stop, no Connect.
+    assert.equal(stateText({ state: 'stopped', transport: 'sim' }), 'stopped');
+    assert.equal(stateText({ state: 'idle', transport: 'sim' }), 'not started');
+    assert.equal(stateText({ state: 'stopped', transport: 'replay' }), 'stopped');
+    assert.equal(stateText({ state: 'streaming', transport: 'sim' }), 'streaming');
+  });
+
+  test('no device remembered: what to do; the demo devices streaming on the Live dashboard are named as the demo, not left unexplained', () => {
+    assert.equal(pairedEmptyText([]), 'No devices yet. Scan for Bluetooth devices or open a serial port below.');
+    assert.equal(
+      pairedEmptyText(['Simulated headset', 'Simulated chest strap']),
+      'No devices of your own yet. Scan for Bluetooth devices or open a serial port below. The Simulated headset and Simulated chest strap on the Live dashboard are the built-in demo, not listed here.',
+    );
+    assert.equal(pairedEmptyText(['Simulated headset']), 'No devices of your own yet. Scan for Bluetooth devices or open a serial port below. The Simulated headset on the Live dashboard is the built-in demo, not listed here.');
   });
 
   test("what a Connect did: already streaming is said, a plain connect needs no words", () => {

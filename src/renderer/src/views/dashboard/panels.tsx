@@ -16,7 +16,7 @@ import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
 import { deviceModelText, heartWithheldText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
-import { problemClass } from '../devices/device-text';
+import { problemClass, stateText } from '../devices/device-text';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -187,15 +187,6 @@ export function QualityPanel({ live }: { live: LiveStore }) {
   );
 }
 
-const STATE_TEXT: Record<DeviceStatus['state'], string> = {
-  idle: 'idle',
-  connecting: 'connecting',
-  streaming: 'streaming',
-  reconnecting: 'reconnecting',
-  stopped: 'stopped',
-  error: 'error',
-};
-
 function DeviceCard({ status, controls, client, offline, clocks, replaying }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
@@ -227,11 +218,11 @@ function DeviceCard({ status, controls, client, offline, clocks, replaying }: { 
       <div class="device-head">
         <span class={`state-dot s-${status.state}`} aria-hidden="true" />
         <div class="device-name">
-          {/* Cut with an ellipsis in the side column ('BrainFlow Synth…'): the whole name on hover. */}
-          <strong title={status.name}>{status.name}</strong>
+          {/* Wrapped in the side column, never cut (app.css). */}
+          <strong>{status.name}</strong>
           <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
-        <span class="badge" data-testid="device-state">{STATE_TEXT[status.state]}</span>
+        <span class="badge" data-testid="device-state">{stateText(status)}</span>
         {(running ? status.transport !== 'replay' : kept && !waits) && (
           <button
             type="button"

@@ -17,6 +17,18 @@ const STATE_TEXT: Record<DeviceStatus['state'], string> = {
 };
 
 /**
+ * "Your devices" with none remembered. The built-in demo's simulated devices stream on the Live
+ * dashboard without being listed here (they are the core's own, not paired): "No devices yet" over
+ * a dashboard showing two streaming read as if they had been lost, so they are named as the demo.
+ */
+export function pairedEmptyText(demoNames: readonly string[]): string {
+  const add = 'Scan for Bluetooth devices or open a serial port below.';
+  if (demoNames.length === 0) return `No devices yet. ${add}`;
+  const names = demoNames.length === 1 ? demoNames[0] : `${demoNames.slice(0, -1).join(', ')} and ${demoNames[demoNames.length - 1]}`;
+  return `No devices of your own yet. ${add} The ${names} on the Live dashboard ${demoNames.length === 1 ? 'is' : 'are'} the built-in demo, not listed here.`;
+}
+
+/**
  * The class of a device's problem line: a note (level 'info': a short packet loss, bridged or
  * marked, the data going on) is shown as one, not in the warning's orange — as the log says it.
  */
@@ -24,10 +36,21 @@ export function problemClass(problem: Pick<DeviceProblem, 'level'>): string {
   return problem.level === 'info' ? 'device-problem device-note' : 'device-problem';
 }
 
-/** The row's state badge; a remembered device not there at start is "waiting for the device", not forever "connecting…". */
-export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice'> | undefined): string {
+/**
+ * A device's state badge, in the same words on its Devices row and its Live dashboard card (the
+ * card once said 'stopped', 'idle' and 'connecting' where the row said 'disconnected', 'not
+ * connected' and 'waiting for the device'). A remembered device not there at start is "waiting for
+ * the device", not forever "connecting…". The core's own devices (the simulated demo ones, a
+ * replay) are started and stopped, not connected: theirs read 'not started' and 'stopped'.
+ */
+export function stateText(status: Pick<DeviceStatus, 'state' | 'waitingForDevice'> & { transport?: DeviceStatus['transport'] } | undefined): string {
   if (status?.waitingForDevice && status.state === 'connecting') return 'waiting for the device';
-  return STATE_TEXT[status?.state ?? 'idle'];
+  const state = status?.state ?? 'idle';
+  if (status?.transport === 'sim' || status?.transport === 'replay') {
+    if (state === 'idle') return 'not started';
+    if (state === 'stopped') return 'stopped';
+  }
+  return STATE_TEXT[state];
 }
 
 /**

@@ -7,7 +7,7 @@ import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 // HH:MM:SS, local time, of a host time (s).
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
-import { connectNote, describeStreams, lastDrop, modelLine, problemClass, stateText } from './device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, stateText } from './device-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from '../dashboard/device-clocks';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
@@ -269,7 +269,7 @@ export function PairedPanel({ client, live }: { client: HeartMindClient; live: L
         <p class="muted">Loading…</p>
       ) : devices.length === 0 ? (
         <p class="muted" data-testid="paired-empty">
-          No devices yet. Scan for Bluetooth devices or open a serial port below.
+          {pairedEmptyText([...live.devices.values()].filter((d) => d.transport === 'sim').map((d) => d.name))}
         </p>
       ) : (
         <ul class="device-list" data-testid="paired-list">
