@@ -180,11 +180,14 @@ export class StreamHub implements Hub {
     }
     this.dropStreams(m);
     this.managed.delete(deviceId);
+    // A source that said 'stopped' as it stopped was said then ('Simulated chest strap: streaming →
+    // stopped'); 'X stopped' here is for one that did not (a source that failed to start).
+    const said = m.status.state === 'stopped';
     m.status = { ...safeStatus(m.source, m.status), state: 'stopped' };
     m.problem = undefined;
     this.publishStatus(m);
     this.emit('deviceRemoved', deviceId);
-    this.log('info', `device:${deviceId}`, `${m.status.name} stopped`);
+    this.log(said ? 'debug' : 'info', `device:${deviceId}`, `${m.status.name} stopped`);
   }
 
   sources(): Source[] {

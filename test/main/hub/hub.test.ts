@@ -244,7 +244,12 @@ describe('devices come and go', () => {
     r.hub.subscribe({ deviceStatus: (s) => seen.push(`${s.deviceId}:${s.state}`), deviceRemoved: (id) => seen.push(`removed ${id}`) });
     r.sched.advance(2);
     seen.length = 0;
+    const logged = r.logs.length;
     await r.hub.removeSource(DEMO_STRAP_ID);
+    // The strap said its stop as a state change; the hub's 'stopped' with the same news is debug (a
+    // closed replay read as 'Replay: X: streaming → stopped', then 'Replay: X stopped').
+    const stops = r.logs.slice(logged).filter((l) => l.level !== 'debug' && /stopped/.test(l.message));
+    assert.deepEqual(stops.map((l) => l.message), ['Simulated chest strap: streaming → stopped'], 'the stop is said once');
     // (The simulated strap says 'stopped' itself as it stops; the hub says it again.)
     assert.deepEqual(new Set(seen.slice(0, -1)), new Set([`${DEMO_STRAP_ID}:stopped`]), `statuses before the removal: ${seen.join(', ')}`);
     assert.equal(seen.at(-1), `removed ${DEMO_STRAP_ID}`, 'the removal comes last');
@@ -256,6 +261,10 @@ describe('devices come and go', () => {
     await r.hub.addSource(failing);
     assert.ok(!seen.includes('removed broken:1'), 'a device that failed to start is not removed: its error shows');
     assert.equal(r.hub.devices().find((d) => d.deviceId === 'broken:1')?.state, 'error');
+    // Taken off, it did not say its stop itself: the hub does.
+    const before = r.logs.length;
+    await r.hub.removeSource('broken:1');
+    assert.deepEqual(r.logs.slice(before).filter((l) => l.level === 'info').map((l) => l.message), ['Broken stopped'], 'a source that did not say its stop is said stopped by the hub');
     await r.hub.close();
   });
 
