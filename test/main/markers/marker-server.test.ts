@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeFrameError, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
@@ -26,6 +26,18 @@ async function markerSocket(t: { after(fn: () => void): void }, port: number): P
     });
   return { ws, wsAck };
 }
+/** A UDP client of the marker endpoint, as PsychoPy sends: each send resolves with the server's reply (to `port`, by default the one given). */
+function markerUdp(t: { after(fn: () => void): void }, port: number): { sock: Socket; udpAck: (payload: string | Buffer, to?: number) => Promise<Record<string, unknown>> } {
+  const sock = createSocket('udp4');
+  t.after(() => sock.close());
+  const udpAck = (payload: string | Buffer, to = port) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
+      sock.send(payload, to, '127.0.0.1');
+    });
+  return { sock, udpAck };
+}
+
 test('parseMarkerMessage: plain text, JSON with time/duration, clear errors', () => {
   assert.deepEqual(parseMarkerMessage('  stim_on \n', 5), { label: 'stim_on', time: 5, duration: 0 });
   assert.deepEqual(parseMarkerMessage('{"label":"img 12","time":1700000000.25,"duration":2}', 1700000003), { label: 'img 12', time: 1700000000.25, duration: 2 });
@@ -108,16 +120,11 @@ test('a WebSocket message over the limit gets the same error reply as UDP and th
   t.after(() => server.stop());
   const big = 'x'.repeat(MAX_MARKER_MESSAGE_BYTES + 1);
 
-  const sock = createSocket('udp4');
-  t.after(() => sock.close());
-  const udpAck = await new Promise<Record<string, unknown>>((resolve) => {
-    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
-    sock.send(big, server.port, '127.0.0.1');
-  });
-  assert.deepEqual(udpAck, { ok: false, error: oversizeMarkerError(MAX_MARKER_MESSAGE_BYTES + 1) });
+  const udpReply = await markerUdp(t, server.port).udpAck(big);
+  assert.deepEqual(udpReply, { ok: false, error: oversizeMarkerError(MAX_MARKER_MESSAGE_BYTES + 1) });
 
   const { ws, wsAck } = await markerSocket(t, server.port);
-  assert.deepEqual(await wsAck(big), udpAck, 'the same reply as UDP');
+  assert.deepEqual(await wsAck(big), udpReply, 'the same reply as UDP');
   assert.equal(ws.readyState, WebSocket.OPEN);
   assert.deepEqual(await wsAck('after the big one'), { ok: true, time: 1001, stored: true }, 'the connection goes on');
   assert.deepEqual(got, ['after the big one']);
@@ -133,41 +140,27 @@ test('a WebSocket message over the limit gets the same error reply as UDP and th
   assert.deepEqual(refused.at(-1), { source: 'websocket', error: oversizeFrameError() });
 });
 
-test('a WebSocket frame past the cap: the messages before it, still being stored, are answered before the connection closes (1009)', async (t) => {
+test('a WebSocket closed for a frame past the cap (1009), or by its sender, closes once the messages before it, still being stored, are answered (their replies were lost)', async (t) => {
   const got: string[] = [];
-  // Storing takes 100 ms (a busy database): the big frame comes while the first two wait for it.
+  // Storing takes 100 ms (a busy database): the close comes while the markers before it wait.
   const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), await new Promise((r) => setTimeout(r, 100)), true) });
   await server.start();
   t.after(() => server.stop());
-  const { ws } = await markerSocket(t, server.port);
-  const replies: unknown[] = [];
-  ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  ws.send('trial 1');
-  ws.send('{"label": "trial 2"}');
-  ws.send('y'.repeat(MAX_MARKER_WS_FRAME_BYTES + 1));
-  ws.send('after the big one');
-  assert.equal(await closed, 1009);
-  assert.deepEqual(replies, [
-    { ok: true, time: 1001, stored: true },
-    { ok: true, time: 1002, stored: true },
-  ], 'both stored markers answered, in order (they were lost with the connection)');
+  /** Sends `messages` on a new connection (then closes it, if `senderCloses`): the close code, and the replies that came before it. */
+  const exchange = async (messages: string[], senderCloses: boolean) => {
+    const { ws } = await markerSocket(t, server.port);
+    const replies: unknown[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    for (const m of messages) ws.send(m);
+    if (senderCloses) ws.close(1000);
+    return { code: await closed, replies };
+  };
+  const stored = (time: number) => ({ ok: true, time, stored: true });
+  assert.deepEqual(await exchange(['trial 1', '{"label": "trial 2"}', 'y'.repeat(MAX_MARKER_WS_FRAME_BYTES + 1), 'after the big one'], false), { code: 1009, replies: [stored(1001), stored(1002)] });
   assert.deepEqual(got, ['trial 1', 'trial 2'], 'nothing after the big frame is read');
-});
-
-test('a sender that closes the WebSocket right after its markers (a connection per marker) still gets their replies before the close', async (t) => {
-  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async () => (await new Promise((r) => setTimeout(r, 100)), true) });
-  await server.start();
-  t.after(() => server.stop());
-  const { ws } = await markerSocket(t, server.port);
-  const replies: unknown[] = [];
-  ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  ws.send('end of block');
-  ws.close(1000);
-  assert.equal(await closed, 1000);
-  // The server answered the close at once, and the reply, still being stored, was lost.
-  assert.deepEqual(replies, [{ ok: true, time: 1001, stored: true }]);
+  // A script that sends its marker and closes (a connection per marker).
+  assert.deepEqual(await exchange(['end of block'], true), { code: 1000, replies: [stored(1003)] });
 });
 
 test('a WebSocket text frame that is not UTF-8 is read as Windows-1252, as a datagram is (the connection was closed with 1007, the marker lost unsaid)', async (t) => {
@@ -204,13 +197,7 @@ test('UDP and WebSocket markers on one port reach the store, stamped on the host
   assert.ok(port > 0, `port ${port}, expected > 0`);
 
   // UDP, as PsychoPy would send it.
-  const sock = createSocket('udp4');
-  t.after(() => sock.close());
-  const udpAck = (payload: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
-      sock.send(payload, port, '127.0.0.1');
-    });
+  const { udpAck } = markerUdp(t, port);
   assert.deepEqual(await udpAck('stim_on'), { ok: true, time: 1001, stored: true });
   assert.deepEqual(await udpAck('{"label":"img","time":1234.5}'), { ok: true, time: 1234.5, stored: true });
   const bad = await udpAck('{"label":');
@@ -360,13 +347,7 @@ test('labels as stimulus software sends them: C strings, Windows-1252, binary da
   const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m.label), true), log: (_l, m) => logs.push(m) });
   await server.start();
   t.after(() => server.stop());
-  const sock = createSocket('udp4');
-  t.after(() => sock.close());
-  const ack = (payload: Buffer) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
-      sock.send(payload, server.port, '127.0.0.1');
-    });
+  const ack = markerUdp(t, server.port).udpAck;
   // A C program's terminator (sendto(buf, strlen(buf) + 1)): was stored as 'stim\0', and JSON with it refused.
   assert.equal((await ack(Buffer.from('stim_on\0'))).ok, true);
   assert.equal((await ack(Buffer.from('{"label":"img 3"}\0\0'))).ok, true);
@@ -420,13 +401,7 @@ test('a label over the limit is stored shortened, and the sender (UDP and WebSoc
   const server = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async (m) => (got.push(m), true), log: (_l, m) => logs.push(m) });
   await server.start();
   t.after(() => server.stop());
-  const sock = createSocket('udp4');
-  t.after(() => sock.close());
-  const udpAck = (payload: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
-      sock.send(payload, server.port, '127.0.0.1');
-    });
+  const { udpAck } = markerUdp(t, server.port);
   const { wsAck } = await markerSocket(t, server.port);
   const trial = 'trial 7 params ' + 'x'.repeat(1485); // 1500 characters: a stimulus script's parameter dump
   // At the limit: stored as sent, no warning.
@@ -457,11 +432,7 @@ test('a label over the limit is stored shortened, and the sender (UDP and WebSoc
   const refusing = new MarkerServer({ clock: fixedClock(1000), port: 0, onMarker: async () => Promise.reject(new Error('marker time lies 2 h after the session')) });
   await refusing.start();
   t.after(() => refusing.stop());
-  const refused = await new Promise<Record<string, unknown>>((resolve) => {
-    sock.once('message', (m) => resolve(JSON.parse(m.toString()) as Record<string, unknown>));
-    sock.send(trial, refusing.port, '127.0.0.1');
-  });
-  assert.deepEqual(refused, { ok: false, error: 'marker time lies 2 h after the session' });
+  assert.deepEqual(await udpAck(trial, refusing.port), { ok: false, error: 'marker time lies 2 h after the session' });
 });
 
 /** Opens a WebSocket to the marker endpoint with `origin` (undefined: none, as Python and PsychoPy connect); resolves with the reply to one marker, or the refusal's status and body. */
@@ -563,11 +534,6 @@ test('the WebSocket refuses a foreign page with 403 and says why and how to allo
   assert.equal(refusals.length, 1, refusals.join('\n'));
   assert.match(refusals[0], /^warn markers: refused a WebSocket from https:\/\/evil\.example \(not a page on this computer and not listed\): HeartMind markers: /);
 
-  const sock = createSocket('udp4');
-  t.after(() => sock.close());
-  const udpAck = await new Promise<Record<string, unknown>>((resolve) => {
-    sock.once('message', (msg) => resolve(JSON.parse(msg.toString()) as Record<string, unknown>));
-    sock.send('udp still', server.port, '127.0.0.1');
-  });
-  assert.equal(udpAck.ok, true, JSON.stringify(udpAck));
+  const udpReply = await markerUdp(t, server.port).udpAck('udp still');
+  assert.equal(udpReply.ok, true, JSON.stringify(udpReply));
 });

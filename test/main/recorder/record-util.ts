@@ -52,3 +52,12 @@ export async function startSimRecording(db: DbClient, name = 'sim', eegPreset = 
     },
   };
 }
+
+/** Records `seconds` of the simulated devices into `db` as session `name`, stops, and gives the session's id. */
+export async function recordSimSession(db: DbClient, name: string, seconds: number): Promise<number> {
+  const sim = await startSimRecording(db, name);
+  const sessionId = sim.recorder.sessionId!;
+  await sim.run(seconds);
+  await sim.close();
+  return sessionId;
+}

@@ -10,7 +10,7 @@ import { DbClient } from '../../../src/main/db/db-client';
 import { importRecordingFile } from '../../../src/main/sessions/import-recording';
 import { parseEdfHeader } from '../../../src/shared/formats/edf';
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
-import { startSimRecording } from '../recorder/record-util';
+import { recordSimSession } from '../recorder/record-util';
 import { tempDir } from '../db/db-test-util';
 
 const DATA = resolve('..', 'shared', 'data');
@@ -70,10 +70,7 @@ test('a recorded session exports its streams in the session\'s order: the headse
   const dir = tempDir(t);
   const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
   t.after(() => db.close());
-  const sim = await startSimRecording(db, 'order');
-  await sim.run(3);
-  const sessionId = sim.recorder.sessionId!;
-  await sim.close();
+  const sessionId = await recordSimSession(db, 'order', 3);
   const session = await db.api.getSession(sessionId);
   assert.ok(session.streams.every((st) => st.channelDetails.every((d) => d.fileIndex === null)), 'a recorded channel has no place in a file');
   const out = join(dir, 'rec.edf');

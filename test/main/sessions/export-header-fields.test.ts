@@ -14,7 +14,7 @@ import { writeEdf } from '../../../src/shared/formats/edf/edf-write';
 import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
 import { mneMissing, PYTHON } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
-import { startSimRecording } from '../recorder/record-util';
+import { recordSimSession } from '../recorder/record-util';
 
 const DATA = resolve('..', 'shared', 'data');
 const skip = mneMissing() || (!existsSync(DATA) && 'needs ../shared/data');
@@ -90,10 +90,7 @@ test('a session recorded live exports its subject id and the app as the equipmen
   const dir = tempDir(t);
   const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
   t.after(() => db.close());
-  const sim = await startSimRecording(db, 'live');
-  await sim.run(2);
-  const id = sim.recorder.sessionId!;
-  await sim.close();
+  const id = await recordSimSession(db, 'live', 2);
   const out = join(dir, 'live.edf');
   await db.api.exportSession({ sessionId: id, format: 'edf', path: out });
   assert.equal(fields(out).patient.trimEnd(), 'X X X X');

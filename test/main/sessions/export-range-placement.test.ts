@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { tempDir } from '../db/db-test-util';
-import { startSimRecording } from '../recorder/record-util';
+import { recordSimSession } from '../recorder/record-util';
 
 /** A CSV stream file's rows: unix_time_s and the first channel. */
 function rows(path: string): [number, number][] {
@@ -24,10 +24,7 @@ test('a range exports each sample at the time and with the value the whole sessi
   const dir = tempDir(t);
   const db = await DbClient.open({ path: databasePathFor(dir) });
   t.after(() => db.close());
-  const sim = await startSimRecording(db, 'long');
-  await sim.run(300);
-  await sim.close();
-  const id = sim.recorder.sessionId ?? 1;
+  const id = await recordSimSession(db, 'long', 300);
   const { startTime } = await db.api.getSummary(id);
   await db.api.exportSession({ sessionId: id, format: 'csv', path: join(dir, 'full.csv') });
   await db.api.exportSession({ sessionId: id, format: 'csv', path: join(dir, 'range.csv'), fromTime: startTime + 150, toTime: startTime + 160 });

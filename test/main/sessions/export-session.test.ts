@@ -17,7 +17,7 @@ import { writeCsv } from '../../../src/shared/formats/csv';
 import type { ImportedStream } from '../../../src/shared/formats/recording.types';
 import { mneMissing, readWithMne } from '../../shared/formats/mne-reference';
 import { tempDir } from '../db/db-test-util';
-import { startSimRecording } from '../recorder/record-util';
+import { recordSimSession, startSimRecording } from '../recorder/record-util';
 import { tmpfsDir } from '../../fixtures/tmpfs';
 
 const DATA = resolve('..', 'shared', 'data');
@@ -224,10 +224,7 @@ test('CSV export names each stream file after the session and a short stream nam
   assert.deepEqual(again.files.map((f) => basename(f)), ['S001R04-2-eeg.csv', 'S001R04-2-markers.csv', 'S001R04-2-info.csv']);
 
   // A recorded session (simulated headset + strap): the device streams' kinds.
-  const sim = await startSimRecording(db, 'Rest 1');
-  await sim.run(2);
-  const sessionId = sim.recorder.sessionId!;
-  await sim.close();
+  const sessionId = await recordSimSession(db, 'Rest 1', 2);
   const b = await db.api.exportSession({ sessionId, format: 'csv', path: folder });
   assert.deepEqual(b.files.map((f) => basename(f)).sort(), ['Rest_1-ecg.csv', 'Rest_1-eeg.csv', 'Rest_1-info.csv', 'Rest_1-markers.csv']);
 

@@ -13,7 +13,7 @@ import { readStreamChunkTimes, type BlockCursor } from '../../../src/main/db/ser
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { importEdf } from '../../../src/shared/formats/edf';
 import { tempDir } from '../db/db-test-util';
-import { startSimRecording } from '../recorder/record-util';
+import { recordSimSession } from '../recorder/record-util';
 
 function io() {
   const out: string[] = [];
@@ -40,9 +40,7 @@ function csvEnds(path: string): [number, number][] {
 test('sessions show: each stream\'s first and last sample where the export puts them (it gave the first packet\'s arrival: the strap\'s ECG read 0.5 s late)', async (t) => {
   const dir = tempDir(t);
   const db = await DbClient.open({ path: databasePathFor(dir) });
-  const sim = await startSimRecording(db, 'sample times');
-  await sim.run(6);
-  await sim.close();
+  await recordSimSession(db, 'sample times', 6);
   await db.close();
 
   const show = io();
