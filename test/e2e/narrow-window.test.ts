@@ -1,7 +1,8 @@
 // Every view in a small window (800 × 600, 1024 × 768 and 1200 × 900), in real Chromium against
 // the real core in serve mode: nothing runs past the window's right edge, neither the page nor the
 // view's own scrolling area; every control is wholly inside it and inside its panel; no panel's
-// content runs past the panel's border (the Live view's side panels at 1200 and 1400 px too). The
+// content runs past the panel's border (the Live view's side panels at 1200 and 1400 px too); no
+// words are cut short (a placeholder wider than its field, an ellipsis with no tooltip). The
 // Sessions table needed some 1000 px on one line: at 800 px its Replay…Delete buttons sat off to the
 // right behind a sideways scroll (at 1024 px its Predictions, Edit, Export and Delete; at 1200 px,
 // past a breakpoint at 1100, its Delete), and its hidden "Actions" header widened the whole page.
@@ -32,6 +33,8 @@ interface Fit {
   outside: string[];
   /** Panels whose content runs past their border, sideways. */
   spilling: string[];
+  /** Words cut short: a field's placeholder wider than the field, text cut by an ellipsis with no tooltip holding it whole. */
+  cut: string[];
   /** How many controls were measured. */
   controls: number;
 }
@@ -58,7 +61,22 @@ async function fit(page: Page): Promise<Fit> {
     const spilling = Array.from(document.querySelectorAll<HTMLElement>('main .panel'))
       .filter((p) => p.scrollWidth > p.clientWidth + 0.5)
       .map((p) => `${p.querySelector('h2')?.textContent?.trim() ?? p.className} (${p.scrollWidth} px in ${p.clientWidth})`);
-    return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, spilling, controls: controls.length };
+    // The serial Port field showed '/dev/ttyUSB0, COM3, or a pseu' at every window size, and the
+    // Live cards cut the demo's device names ('Simulated ches…') even at 1920 px.
+    const measure = document.createElement('canvas').getContext('2d')!;
+    const cut = controls
+      .filter((el): el is HTMLInputElement => el instanceof HTMLInputElement && el.placeholder !== '' && el.value === '')
+      .filter((el) => {
+        const cs = getComputedStyle(el);
+        measure.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        return measure.measureText(el.placeholder).width > el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) + 1;
+      })
+      .map((el) => `placeholder of ${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.name}: '${el.placeholder}'`);
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('main *'))) {
+      if (getComputedStyle(el).textOverflow !== 'ellipsis' || el.scrollWidth <= el.clientWidth + 0.5 || el.closest('[title]')) continue;
+      cut.push(`'${el.textContent?.trim().slice(0, 60)}'`);
+    }
+    return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, spilling, cut, controls: controls.length };
   });
 }
 
@@ -74,6 +92,7 @@ async function assertPageFits(page: Page, what: string, atLeast: number): Promis
   assert.ok(f.view[0] <= f.view[1], `${what}: the view scrolls sideways (${f.view[0]} px in ${f.view[1]})`);
   assert.deepEqual(f.outside, [], `${what}: controls past the window's edge`);
   assert.deepEqual(f.spilling, [], `${what}: panels whose content runs past their edge`);
+  assert.deepEqual(f.cut, [], `${what}: words cut short`);
   assert.ok(f.controls >= atLeast, `${what}: ${f.controls} controls measured, expected at least ${atLeast}`);
 }
 

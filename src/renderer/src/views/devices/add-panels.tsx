@@ -66,6 +66,8 @@ interface FieldProps {
   onValue(value: string): void;
   /** The label spans the form's width. */
   wide?: boolean;
+  /** The label spans two of the form's columns: a port path ('/dev/serial/by-id/usb-FTDI_…') needs more than one. */
+  span2?: boolean;
   /** Shown after the input, inside the label (a datalist). */
   children?: ComponentChildren;
   // Passed to the input as they are:
@@ -79,9 +81,9 @@ interface FieldProps {
 }
 
 /** A labelled input bound to a string state (numbers stay text until the form is sent). */
-function Field({ label, value, onValue, wide, children, ...input }: FieldProps) {
+function Field({ label, value, onValue, wide, span2, children, ...input }: FieldProps) {
   return (
-    <label class={wide ? 'wide' : undefined}>
+    <label class={wide ? 'wide' : span2 ? 'span-2' : undefined}>
       {label}
       <input {...input} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />
       {children}
@@ -234,7 +236,7 @@ export function SerialPanel({ client }: { client: HeartMindClient }) {
       </div>
       {list.error && <p class="form-error">{list.error}</p>}
       <DeviceForm onSubmit={connect} busy={conn.busy !== null}>
-        <Field label="Port" list="serial-ports" value={path} onValue={setPath} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path">
+        <Field label="Port" span2 list="serial-ports" value={path} onValue={setPath} placeholder="/dev/ttyUSB0, COM3, or a pseudo-terminal path" required data-testid="serial-path">
           <datalist id="serial-ports">
             {(ports ?? []).map((p) => (
               <option key={p.path} value={p.path}>
