@@ -26,6 +26,7 @@ import type { Source } from '../../shared/device.types';
 import type { HostClock } from '../../shared/stream.types';
 import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
+import { markLogged } from '../core/logged-error';
 import type { Hub } from '../hub/hub.types';
 import { configHash, type PipelineConfig } from '../../shared/pipeline';
 import { Recorder } from '../recorder/recorder';
@@ -263,7 +264,13 @@ export class SessionsService {
     this.replay = replay;
     try {
       await hub.addSource(replay);
-      if (replay.replayStatus().state === 'closed') throw new DbError('Invalid', `session ${req.sessionId} could not be opened for replay`);
+      if (replay.replayStatus().state === 'closed') {
+        // The hub took the failed start as the replay's status and said why in the log ('Replay of
+        // session 9 could not start: getSession: no session 9'): the request gives the same reason
+        // (it said only 'could not be opened') and is not logged again.
+        const why = hub.devices().find((d) => d.deviceId === replay.deviceId)?.problem?.message;
+        throw markLogged(new DbError('Invalid', `session ${req.sessionId} could not be opened for replay${why ? ` (${why})` : ''}`));
+      }
       if (req.from !== undefined) await replay.seek(req.from);
       if (req.play !== false) replay.play();
     } catch (err) {

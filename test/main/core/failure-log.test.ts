@@ -1,5 +1,5 @@
 // A failed request is said once in the log: by its area's own line where the area said it (a
-// device's change to 'error'), else by the core's warning
+// device's change to 'error', a replay that could not start), else by the core's warning
 // "<channel> failed: …". A failed Connect read as its error line and then the core's warning with
 // the same words.
 import { after, before, describe, test } from 'node:test';
@@ -88,6 +88,16 @@ describe('a failed request is said once', () => {
     assert.ok(said[0].source.startsWith('device:'), `the device speaks: ${said[0].source}`);
     const coreLine = lines.slice(from).find((l) => l.source === 'core');
     assert.equal(coreLine?.level, 'debug', `the core's line for the request is debug: ${shown(lines.slice(from))}`);
+  });
+
+  test('a replay of a session that is not there is one line, and the request gives its reason', async () => {
+    const from = lines.length;
+    const env = await core.handlers.dispatch('hm:sessions:replay-open', { sessionId: 999 }, ctx);
+    assert.equal(env.ok, false, 'the replay does not open');
+    assert.match(!env.ok ? env.error.message : '', /session 999 could not be opened for replay \(.*no session 999\)/, 'the request names why (it said only "could not be opened")');
+    const said = loud(from);
+    assert.equal(said.length, 1, `one warning or error line:\n${shown(said)}`);
+    assert.match(said[0].message, /could not start: .*no session 999/, 'the hub said it as the replay device');
   });
 
   test('a request whose area said nothing is said once, by the core', async () => {
