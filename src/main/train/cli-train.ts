@@ -23,7 +23,7 @@ import { DEFAULT_FINETUNE, validateFinetune } from '../../shared/train/defaults'
 import { MAX_SEED } from '../../shared/train/job-check';
 import { foldSubjectsProblem, modalitiesOf } from '../../shared/train/trainable';
 import { splitPathClass } from '../../shared/train/path-class';
-import { labelClassProblems, sessionLabelProblems, specSourceClasses, type SessionLabels, type SourceClasses } from '../../shared/train/label-classes';
+import { labelClassProblems, sessionLabelProblems, sessionSignalProblem, specSourceClasses, type SessionLabels, type SourceClasses } from '../../shared/train/label-classes';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, type SplitSpec } from '../../shared/train/train.types';
 import { resumeRefusal } from '../../shared/train/resume-policy';
@@ -489,9 +489,10 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
     for (const p of labelClassProblems(d, (s) => eegmat.get(s)?.classes ?? specSourceClasses(s))) add(where({ kind: 'labels' }), p);
   }
   // Every session a dataset or corpus names must be in the database (a pretraining corpus's typo made
-  // a run folder that failed at once); those of a labelled dataset must also be able to label a window
-  // under the label source (a self-report, a marker naming a class): else the run fails once every
-  // window is built.
+  // a run folder that failed at once) and hold the signals its windows are cut from (a session of
+  // markers only made a run that failed with 'no usable windows'); those of a labelled dataset must
+  // also be able to label a window under the label source (a self-report, a marker naming a class):
+  // else the run fails once every window is built.
   if (sessionLabels) {
     const held = new Map<number, SessionLabels | null>();
     for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
@@ -503,6 +504,12 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
           held.set(s.id, null);
           add(where(s), (e as Error).message);
         }
+      }
+    }
+    for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
+      for (const s of dd?.sources ?? []) {
+        const p = s.kind === 'session' && held.get(s.id) ? sessionSignalProblem(dd!, held.get(s.id)!) : null;
+        if (p) add(where(s), p);
       }
     }
     if (d && (spec.finetune || spec.evaluation)) {

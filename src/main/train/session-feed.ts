@@ -23,11 +23,13 @@ async function sessionDetail(db: DbClient, sessionId: number) {
   }
 }
 
-/** What a session holds to label windows with (label-classes.ts sessionLabelProblems): three small queries, no signal read. */
+/** What a session holds to window and label (label-classes.ts sessionSignalProblems, sessionLabelProblems): three small queries, no signal read. */
 export async function readSessionLabels(db: DbClient, sessionId: number): Promise<SessionLabels> {
   const detail = await sessionDetail(db, sessionId);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);
-  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length };
+  const samples: SessionLabels['samples'] = {};
+  for (const s of detail.streams) samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
+  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples };
 }
 
 export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {

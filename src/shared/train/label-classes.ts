@@ -9,6 +9,7 @@ import { DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from 
 import { TASK_MENTAL_ARITHMETIC } from '../model/config';
 import { SAM_MAX, SAM_MIN } from '../session.types';
 import type { TaskSpec } from '../model/model.types';
+import type { Modality } from '../stream.types';
 import type { DatasetSpec, SourceSpec } from './job.types';
 
 /** DREAMER's file labels (datasets/dreamer-sources.ts DREAMER_CLASSES; not imported, to keep the .mat reader out of this light module). */
@@ -105,7 +106,7 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
   return p;
 }
 
-/** What a recorded session holds to label windows with, read from the recordings database before a run is made. */
+/** What a recorded session holds to window and label, read from the recordings database before a run is made. */
 export interface SessionLabels {
   id: number;
   /** The session's name, to name it in a message ('' when unnamed). */
@@ -114,11 +115,33 @@ export interface SessionLabels {
   markers: string[];
   /** How many SAM self-reports it holds. */
   selfReports: number;
+  /** Samples its streams hold, by modality (absent: no stream of it); `other` counts PPG, motion and the like. */
+  samples: Partial<Record<Modality, number>>;
 }
 
 function sessionNames(ss: SessionLabels[]): string {
   const one = (s: SessionLabels) => `${s.id}${s.name.trim() ? ` ('${s.name.trim()}')` : ''}`;
   return `${ss.length === 1 ? 'session' : 'sessions'} ${ss.map(one).join(', ')}`;
+}
+
+/**
+ * Why recorded session `s` can give none of dataset or corpus `d`'s windows, or null: no samples of
+ * the modalities it is cut from (a session of markers only, a recording whose device never
+ * streamed), or, where a window needs every modality (fused), one of them missing. The run would
+ * leave it out, or fail with 'no usable windows' once every recording is read: said before the run
+ * is made.
+ */
+export function sessionSignalProblem(d: DatasetSpec, s: SessionLabels): string | null {
+  const need = d.windowing.modalities;
+  const has = need.filter((m) => (s.samples[m] ?? 0) > 0);
+  const lacking = need.filter((m) => !has.includes(m));
+  if (d.windowing.require === 'all' ? lacking.length === 0 : has.length > 0) return null;
+  const up = (ms: readonly string[], join: string) => ms.map((m) => m.toUpperCase()).join(join);
+  const recorded = (Object.keys(s.samples) as Modality[]).filter((m) => (s.samples[m] ?? 0) > 0);
+  const held = recorded.length ? `it holds ${recorded.map((m) => (m === 'other' ? 'other signals' : m.toUpperCase())).join(' and ')} only` : 'it holds no samples at all';
+  return has.length === 0
+    ? `${sessionNames([s])} holds no ${up(need, ' or ')} to cut windows from (${held}): leave it out`
+    : `${sessionNames([s])} holds no ${up(lacking, ' or ')} (${held}), and a window of ${up(need, ' + ')} needs each: train on ${up(has, ' and ')} only, or leave it out`;
 }
 
 /**

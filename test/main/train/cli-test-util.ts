@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError, type CliCommand } from '../../../src/main/core/cli-command';
+import type { DbClient } from '../../../src/main/db/db-client';
+import { packChunks } from '../../../src/main/db/sample-codec';
+import type { Modality } from '../../../src/shared/stream.types';
 import { tempDir } from '../db/db-test-util';
 
 /** The first bytes of an EDF file (its version field): what the up-front checks read of a recording's format. */
@@ -46,4 +49,20 @@ export async function refuses(cmd: CliCommand, argv: string[], runs: string, ...
   for (const p of patterns) assert.match(message, p);
   assert.ok(!existsSync(runs) || readdirSync(runs).length === 0, `no run folder: ${existsSync(runs) ? readdirSync(runs).join(', ') : ''}`);
   return message;
+}
+
+/**
+ * Gives recorded session `sessionId` (started at `startTime`) one second of flat signal per modality
+ * (a one-channel 100 Hz stream each): enough for the checks before a run, which ask whether it
+ * holds samples of the modalities a dataset needs; far too short for a window, so a run that
+ * started on it fails fast.
+ */
+export async function addSignals(db: DbClient, sessionId: number, startTime: number, modalities: Modality[]): Promise<void> {
+  let seq = 0;
+  for (const modality of modalities) {
+    const info = { id: `sim-${modality}/${modality}`, deviceId: `sim-${modality}`, deviceName: `Simulated ${modality}`, deviceModel: 'sim', modality, nominalRateHz: 100, channels: [{ label: modality === 'eeg' ? 'Cz' : modality.toUpperCase(), unit: 'uV', resolution: 1 }] };
+    const streamId = await db.api.addStream(sessionId, { device: { deviceKey: info.deviceId, name: info.deviceName, model: 'sim', serial: '', transport: 'sim' }, info });
+    const chunks = Array.from({ length: 10 }, (_, k) => ({ seq: seq++, deviceTime: k * 0.1, hostTime: startTime + (k + 1) * 0.1, count: 10, data: new Float32Array(10) }));
+    await db.api.appendBatch({ sessionId, blocks: [{ streamId, chunks: packChunks(chunks) }], gaps: [] });
+  }
 }

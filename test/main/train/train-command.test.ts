@@ -13,7 +13,7 @@ import { command as pretrain } from '../../../src/main/train/pretrain-command';
 import { command as exportModel } from '../../../src/main/train/export-command';
 import { command as train } from '../../../src/main/train/train-command';
 import { command as evaluate } from '../../../src/main/train/evaluate-command';
-import { refuses, scratch } from './cli-test-util';
+import { addSignals, refuses, scratch } from './cli-test-util';
 import { ablationArms } from '../../../src/shared/train/defaults';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 
@@ -296,6 +296,7 @@ describe('train --session: sessions that cannot label a window are refused befor
     const rated = await session('rated');
     const bare = await session('bare');
     const blinks = await session('blinks');
+    for (const id of [rated, bare, blinks]) await addSignals(db, id, 1000, ['eeg', 'ecg']);
     await db.api.addSelfReport(rated, { time: 1100, valence: 5, arousal: 8, dominance: 5 });
     await db.api.addMarker(rated, { time: 1010, label: 'rest', source: 'api' });
     await db.api.addMarker(blinks, { time: 1010, label: 'blink', source: 'api' });
@@ -307,18 +308,52 @@ describe('train --session: sessions that cannot label a window are refused befor
   });
 });
 
+describe('train --session: sessions that hold none of the signals a window is cut from are refused before the run folder', () => {
+  test('a session of markers only, one of ECG only for a fused dataset; the same ECG session for an ECG-only one passes the check', async (t) => {
+    const s = scratch(t);
+    const dataDir = join(s.dir, 'data');
+    mkdirSync(dataDir);
+    const db = await DbClient.open({ path: databasePathFor(dataDir) });
+    const session = async (name: string, modalities: ('eeg' | 'ecg')[]) => {
+      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
+      await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
+      await addSignals(db, id, 1000, modalities);
+      return id;
+    };
+    const empty = await session('markers only', []);
+    const heart = await session('strap', ['ecg']);
+    const both = await session('both', ['eeg', 'ecg']);
+    await db.close();
+    const base = ['--data-dir', dataDir, '--no-export', '--no-eval', '--task', 'arousal:rest,task', '--labels', 'annotations:rest=rest,task=task', '--layers', '1'];
+    await refuses(
+      train,
+      [...base, '--session', String(empty), '--session', String(heart), '--session', String(both)],
+      s.runs,
+      new RegExp(`^--session: session ${empty} \\('markers only'\\) holds no EEG or ECG to cut windows from \\(it holds no samples at all\\): leave it out; session ${heart} \\('strap'\\) holds no EEG \\(it holds ECG only\\), and a window of EEG \\+ ECG needs each: train on ECG only, or leave it out$`),
+    );
+    // ECG only: the strap's session is cut into windows (its one second is then too short: the run fails, after the check).
+    const lines: string[] = [];
+    const code = await train.run([...base, '--modalities', 'ecg', '--session', String(heart), '--out', s.runs], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    assert.equal(code, 1, lines.join('\n'));
+    assert.equal(readdirSync(s.runs).length, 1, `the check let it through to a run: ${lines.join('\n')}`);
+    assert.match(lines.join('\n'), /no usable windows/, 'the run read its second of ECG');
+  });
+});
+
 describe('train --session: the recordings database is opened once', () => {
   test('the checks before the run folder and the run read sessions through one database client, closed when the command ends', async (t) => {
     const s = scratch(t);
     const dataDir = join(s.dir, 'data');
     mkdirSync(dataDir);
     const db = await DbClient.open({ path: databasePathFor(dataDir) });
-    // Sessions whose markers name both classes (the checks pass) and that hold no signal (the run fails fast, after reading them).
+    // Sessions whose markers name both classes and that hold EEG and ECG (the checks pass), a second of each (the run fails fast, after reading them).
     const ids: number[] = [];
     for (const name of ['a', 'b']) {
       const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
       await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
       await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
+      await addSignals(db, id, 1000, ['eeg', 'ecg']);
       ids.push(id);
     }
     await db.close();

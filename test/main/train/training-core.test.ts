@@ -16,6 +16,7 @@ import type { PushMessage } from '../../../src/shared/ipc-schema';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 import { TrainError } from '../../../src/shared/train/train.types';
+import { addSignals } from './cli-test-util';
 
 const DATA = resolve('..', 'shared', 'data');
 
@@ -60,10 +61,36 @@ describe('training area (the Training view\'s requests)', () => {
   test('a session dataset labelled by self-reports whose session holds none is refused at start, naming the session; no run folder', async () => {
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
     const id = await db.api.createSession({ name: 'unrated', startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+    await addSignals(db, id, 1000, ['eeg', 'ecg']);
     await db.close();
     const quick = quickRecipe(DATA);
     const spec: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'session', id }], task: TASKS_AFFECT[1], labels: { kind: 'self-report', dimension: 'arousal', threshold: 5 } } };
     await assert.rejects(area.startJob(spec), (e: TrainError) => e.code === 'bad-config' && new RegExp(`^this run cannot start: labels: session ${id} \\('unrated'\\) holds no self-report`).test(e.message));
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
+  test('a session deleted since the view listed it, or one that holds no EEG or ECG, is refused at start naming it; no run folder (it made one that failed with \'no usable windows\')', async () => {
+    const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
+    const session = async (name: string) => {
+      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
+      await db.api.addMarker(id, { time: 1100, label: 'arithmetic', source: 'api' });
+      return id;
+    };
+    const markersOnly = await session('markers only');
+    const gone = await session('deleted');
+    await db.api.deleteSession(gone);
+    await db.close();
+    const quick = quickRecipe(DATA);
+    const spec: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [markersOnly, gone].map((id) => ({ kind: 'session' as const, id })), labels: { kind: 'annotations', classes: { rest: 'rest', arithmetic: 'arithmetic' } } } };
+    await assert.rejects(area.startJob(spec), (e: TrainError) => {
+      assert.equal(e.code, 'bad-config', e.message);
+      assert.equal(
+        e.message,
+        `this run cannot start: session: no session ${gone} in the recordings database (the Sessions view, or heartmind sessions list, lists the sessions it holds); session ${markersOnly} ('markers only') holds no EEG or ECG to cut windows from (it holds no samples at all): leave it out`,
+      );
+      return true;
+    });
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
   });
 
