@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { DbError } from '../../../src/main/db/db-error';
-import { MarkerWriter } from '../../../src/main/recorder/marker-writer';
+import { MAX_MARKERS_PER_WRITE, MarkerWriter } from '../../../src/main/recorder/marker-writer';
 import { tempDir } from '../db/db-test-util';
 
 async function openDb(t: Parameters<typeof tempDir>[0]) {
@@ -35,6 +35,18 @@ test('a flood of markers is written in two requests, in the order they came, eac
   assert.deepEqual(
     listed.map((m) => [m.id, m.label, m.source]),
     stored.map((m) => [m.id, m.label, 'udp']),
+  );
+});
+
+test(`a burst larger than ${MAX_MARKERS_PER_WRITE} goes in writes of at most ${MAX_MARKERS_PER_WRITE} (none holds the worker long), still in order`, async (t) => {
+  const { db, sessionId } = await openDb(t);
+  const writer = new MarkerWriter(db);
+  const n = 2 * MAX_MARKERS_PER_WRITE + 200;
+  const stored = await Promise.all(Array.from({ length: n }, (_, i) => writer.add(sessionId, { label: `trigger ${i}`, source: 'udp', time: 1_790_000_001 })));
+  assert.deepEqual(writer.stats, { writes: 4, markers: n, largest: MAX_MARKERS_PER_WRITE }, `1, ${MAX_MARKERS_PER_WRITE}, ${MAX_MARKERS_PER_WRITE}, 199`);
+  assert.deepEqual(
+    (await db.api.listMarkers(sessionId)).map((m) => [m.id, m.label]),
+    stored.map((m, i) => [m.id, `trigger ${i}`]),
   );
 });
 
