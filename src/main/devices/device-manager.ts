@@ -284,7 +284,8 @@ export class DeviceManager {
    * New settings failed on a device that was running: it goes back to the settings it ran with
    * (a mistyped rate must not cost the user a working headset), and the error says both what failed
    * and where the device is now. A device that was streaming is awaited; one still waiting for its
-   * hardware goes back to waiting.
+   * hardware goes back to waiting. The log has said it all by then (the failure, 'going back', how
+   * the previous settings did): the error is marked so (markLogged).
    */
   private async restorePrevious(previous: DeviceConfig, was: DeviceStatus, policy: Partial<ReconnectPolicy>, failure: Error): Promise<DeviceError> {
     const why = unheaded(was.name, failure.message);
@@ -296,13 +297,13 @@ export class DeviceManager {
     const back = this.launch(this.makeDriver(previous, was.name), previous, trying ? { ...policy, ...REMEMBERED_START_POLICY } : policy);
     if (trying) {
       back.catch((e) => this.log('warn', headed(was.name, (e as Error).message)));
-      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings, still waiting for the device.`, false);
+      return markLogged(new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings, still waiting for the device.`, false));
     }
     try {
       await back;
-      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings and streaming.`, false);
+      return markLogged(new DeviceError(code, `${was.name}: the new settings did not work: ${why}. It is back on its previous settings and streaming.`, false));
     } catch (e) {
-      return new DeviceError(code, `${was.name}: the new settings did not work: ${why}. Its previous settings did not connect either: ${unheaded(was.name, (e as Error).message)}`, false);
+      return markLogged(new DeviceError(code, `${was.name}: the new settings did not work: ${why}. Its previous settings did not connect either: ${unheaded(was.name, (e as Error).message)}`, false));
     }
   }
 

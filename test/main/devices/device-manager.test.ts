@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeviceManager } from '../../../src/main/devices/device-manager';
+import { wasLogged } from '../../../src/main/core/logged-error';
 import { EmulatedCentral, EmulatedMuse, EmulatedPolarH10, EmulatedPeripheral } from '../../../src/main/devices/emulator/ble-emulator';
 import { CytonEmulator } from '../../../src/main/devices/emulator/cyton-emulator';
 import { TextEmulator } from '../../../src/main/devices/emulator/text-emulator';
@@ -519,6 +520,11 @@ describe('DeviceManager', () => {
         a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }),
         (e: unknown) => e instanceof DeviceError && e.message === "BrainFlow Synthetic board: the new settings did not work: ECG row 99 is outside 0..31, the rows of BrainFlow's Synthetic board. It is back on its previous settings and streaming.",
       );
+      // Said in the log as it happened (the failure, 'going back to the previous settings'): the core
+      // does not repeat the request's failure as a warning (markLogged).
+      const failure = await a.m.connect({ kind: 'brainflow', boardId: -1, libraryPath: LIB, ecgRows: [99] }).catch((e: unknown) => e);
+      assert.ok(wasLogged(failure), `the error is marked as said: ${String(failure)}`);
+      assert.ok(a.logs.some((l) => l.level === 'warn' && /the new settings failed \(ECG row 99 .*\); going back to the previous settings$/.test(l.message)), a.logs.map((l) => `${l.level} ${l.message}`).join('\n'));
       assert.equal(saved().ecgRows, undefined);
       const back = a.m.list()[0];
       assert.equal(back.status?.state, 'streaming');
