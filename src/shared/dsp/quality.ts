@@ -6,13 +6,14 @@
 //   n, Σ conditioned, Σ conditioned², max |conditioned|, samples at the rails, samples in plateaus at
 //   the block's extreme, power at mains ± 1 Hz, power 1–45 Hz (both from the raw — resampled but not
 //   filtered — signal, linearly detrended, Hann-windowed), raw min, raw max, power at the other
-//   mains frequency ± 1 Hz (60 Hz where the mains is set to 50, and the reverse); and, for ECG only
+//   mains frequency ± 1 Hz (60 Hz where the mains is set to 50, and the reverse), samples in stuck
+//   stretches (raw held at one value, anywhere in the block); and, for ECG only
 //   (zero otherwise), the QRS statistics: the median |slope| of the conditioned signal and the two
 //   largest of its per-second peak |slopes| (slope: Pan–Tompkins' five-point derivative, µV/sample).
 import type { ChannelQuality, QualityFlag } from '../window.types';
 import { fftPlan, nextPow2 } from './fft';
 
-export const BLOCK_FIELDS = 14;
+export const BLOCK_FIELDS = 15;
 export const F_N = 0;
 export const F_SUM = 1;
 export const F_SUMSQ = 2;
@@ -27,6 +28,7 @@ export const F_LINE_OTHER = 10;
 export const F_SLOPE_MED = 11;
 export const F_SLOPE_PEAK = 12;
 export const F_SLOPE_PEAK2 = 13;
+export const F_STUCK = 14;
 
 export const LINE_HALF_WIDTH_HZ = 1;
 
@@ -60,6 +62,19 @@ export function railsOfPhysicalRange(lo: number, hi: number): number | undefined
 export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */
 export const PLATEAU_MIN = 4;
+/**
+ * Consecutive raw samples at one value that make a stuck stretch (0.1 s at 200 Hz), anywhere in
+ * the signal: a source that holds its last value (an EDF padded past the end of its data, an outlet
+ * repeating a sample while its amplifier is gone) draws a straight line no EEG or ECG draws (a
+ * moving signal resampled to 200 Hz repeats no value for 20 samples, even from 16-bit integers).
+ */
+export const STUCK_MIN = 20;
+/**
+ * A channel stuck for more than this share of a span is flat: more line than signal. Less is not:
+ * an electrode that goes flat in a window's last second is flagged by the quality report, which
+ * judges the newest second, while the window still holds four seconds of EEG.
+ */
+export const STUCK_SHARE = 0.5;
 
 /** Samples over which one peak |slope| is taken: a second (the analyzer runs at 200 Hz). */
 export const QRS_PIECE = 200;
@@ -169,12 +184,23 @@ export class BlockAnalyzer {
           }
         }
       }
+      // Stuck: samples in runs of ≥ STUCK_MIN at one value (to a millionth: a resampled constant wavers
+      // in its last bits).
+      let stuck = 0;
+      let runFrom = b;
+      for (let i = b + 1; i <= b + n; i++) {
+        const v = raw[runFrom];
+        if (i < b + n && Math.abs(raw[i] - v) <= 1e-6 * Math.max(1, Math.abs(v))) continue;
+        if (i - runFrom >= STUCK_MIN) stuck += i - runFrom;
+        runFrom = i;
+      }
       out[o + F_N] = n;
       out[o + F_SUM] = sum;
       out[o + F_SUMSQ] = sumsq;
       out[o + F_MAXABS] = maxAbs;
       out[o + F_RAIL] = rail;
       out[o + F_PINNED] = pinned;
+      out[o + F_STUCK] = stuck;
       out[o + F_MIN] = mn;
       out[o + F_MAX] = mx;
       out[o + F_SLOPE_MED] = 0;
@@ -306,6 +332,7 @@ export function addBlockStats(acc: Float64Array, accOffset: number, src: Float64
   acc[accOffset + F_MAXABS] = Math.max(acc[accOffset + F_MAXABS], src[srcOffset + F_MAXABS]);
   acc[accOffset + F_RAIL] += src[srcOffset + F_RAIL];
   acc[accOffset + F_PINNED] += src[srcOffset + F_PINNED];
+  acc[accOffset + F_STUCK] += src[srcOffset + F_STUCK];
   acc[accOffset + F_LINE] += src[srcOffset + F_LINE];
   acc[accOffset + F_BAND] += src[srcOffset + F_BAND];
   acc[accOffset + F_MIN] = Math.min(acc[accOffset + F_MIN], src[srcOffset + F_MIN]);
@@ -374,7 +401,7 @@ export function channelQuality(label: string, acc: Float64Array, o: number, expe
     // amplitude implausible (the rail's value, or the step onto it), which would only blur the cause.
     const railed = (acc[o + F_RAIL] + acc[o + F_PINNED]) / n >= t.railedFraction;
     if (railed) flags.push('railed');
-    else if (rms < t.flatRmsUv || acc[o + F_MAX] - acc[o + F_MIN] < FLAT_P2P_UV) flags.push('flat');
+    else if (rms < t.flatRmsUv || acc[o + F_MAX] - acc[o + F_MIN] < FLAT_P2P_UV || acc[o + F_STUCK] > STUCK_SHARE * n) flags.push('flat');
     if (!railed && (rms > t.maxRmsUv || acc[o + F_MAXABS] > t.maxAbsUv)) {
       flags.push('implausible');
       score *= 0.2;

@@ -34,11 +34,11 @@ const N = RATE_HZ; // one 1 s block
 const q = DEFAULT_PIPELINE_CONFIG.quality;
 const EEG: QualityThresholds = { flatRmsUv: q.flatRmsUv.eeg, maxRmsUv: q.maxRmsUv.eeg, maxAbsUv: q.maxAbsUv.eeg, railedFraction: q.railedFraction, lineNoiseRatio: q.lineNoiseRatio };
 
-/** Verdict on one channel whose raw and conditioned samples are both `x` (range ±rangeUv). */
-function verdict(x: (i: number) => number, rangeUv = 5000, mainsHz = 50) {
+/** Verdict on one channel whose raw and conditioned samples are both `x` (range ±rangeUv; the conditioned without `dc`). */
+function verdict(x: (i: number) => number, rangeUv = 5000, mainsHz = 50, dc = 0) {
   const sig = Float64Array.from({ length: N }, (_, i) => x(i));
   const out = new Float64Array(BLOCK_FIELDS);
-  new BlockAnalyzer(RATE_HZ, mainsHz).analyze(sig, sig, 1, N, 0, N, [rangeUv], out, 0);
+  new BlockAnalyzer(RATE_HZ, mainsHz).analyze(sig, dc ? sig.map((v) => v - dc) : sig, 1, N, 0, N, [rangeUv], out, 0);
   return channelQuality('Cz', out, 0, N, EEG, mainsHz);
 }
 
@@ -55,6 +55,20 @@ describe('channelQuality', () => {
     const v = verdict(() => 37);
     assert.deepEqual(v.flags, ['flat']);
     assert.equal(v.score, 0);
+  });
+
+  test('a channel held at one value for more than half the span is flat, wherever the value sits; for less it is not', () => {
+    const held = (share: number, x: (i: number) => number) => (i: number) => x(Math.min(i, Math.round(N * (1 - share)) - 1));
+    assert.deepEqual(verdict(held(0.6, alpha)).flags, ['flat'], 'held for 60 %');
+    assert.equal(verdict(held(0.6, alpha)).score, 0, 'held for 60 %: score');
+    assert.deepEqual(verdict(held(0.4, alpha)).flags, [], 'held for 40 %: EEG for most of it');
+    // A DC-coupled amplifier 175 mV off zero, its held value wavering in the last bits (as resampled).
+    const dc = (i: number) => 175_000 + alpha(i);
+    assert.deepEqual(verdict((i) => held(0.6, dc)(i) + (i % 3) * 1e-4, 1_000_000, 50, 175_000).flags, ['flat'], 'held with a DC offset');
+    assert.deepEqual(verdict(dc, 1_000_000, 50, 175_000).flags, [], 'moving with a DC offset');
+    // A moving signal repeats values only briefly, even quantised to 0.5 µV.
+    assert.deepEqual(verdict((i) => Math.round(alpha(i) / 0.5) * 0.5).flags, [], 'quantised EEG');
+    assert.deepEqual(verdict((i) => (i < N / 4 ? alpha(i) : 0)).flags, ['flat'], 'zeros for 75 %');
   });
 
   test('a channel pinned at the amplifier rail is railed only', () => {

@@ -3,6 +3,8 @@
 // fitted to its data ([175 921, 175 946] µV for Fp1): read as ±175 946 µV rails, every sample lay
 // within 2 % of the rail and all 19 EEG channels were 'railed' in every window (the EEG absent for
 // bad quality), though 15 of them carry an ordinary EEG. Through the import as it stores a session.
+// The same file's data ends at 5.6 s and every channel holds its last value to 9.6 s: a window that
+// is more line than signal is flat, not clean.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { importRecording } from '../../../src/shared/formats/import-recording';
 import { Pipeline } from '../../../src/shared/pipeline';
 import type { SyncWindow } from '../../../src/shared/window.types';
 import type { SampleChunk } from '../../../src/shared/stream.types';
+import type { QualityReport } from '../../../src/shared/features.types';
 
 const MNE = path.resolve('..', 'shared', 'data', 'edf-mne');
 
@@ -30,12 +33,13 @@ test('railsOfPhysicalRange: an amplifier span symmetric about zero is rails; a r
 });
 
 /** The EEG windows of a file imported as a session and replayed from its stored chunks. */
-function replayImported(file: string): { rails: (number | undefined)[]; windows: SyncWindow[] } {
+function replayImported(file: string): { rails: (number | undefined)[]; windows: SyncWindow[]; reports: QualityReport[]; zero: number } {
   const rec = importRecording([{ name: file, bytes: new Uint8Array(readFileSync(path.join(MNE, file))) }]);
   const imp = toSessionImport(rec, {}, { appVersion: 'test', now: 1_800_000_000, sourcePath: path.join(MNE, file) });
   const streams = imp.streams.filter((s) => s.info.modality === 'eeg' || s.info.modality === 'ecg');
   const windows: SyncWindow[] = [];
-  const p = new Pipeline({}, { window: (w) => windows.push(w) });
+  const reports: QualityReport[] = [];
+  const p = new Pipeline({}, { window: (w) => windows.push(w), quality: (r) => reports.push(r) });
   p.setStreams(streams[0].device.deviceKey, streams.map((s) => s.info));
   const chunks: SampleChunk[] = [];
   for (const s of streams) {
@@ -49,14 +53,16 @@ function replayImported(file: string): { rails: (number | undefined)[]; windows:
   }
   for (const c of chunks.sort((a, b) => a.hostTime - b.hostTime)) p.push(c);
   const eeg = streams.find((s) => s.info.modality === 'eeg')!;
-  return { rails: eeg.info.channels.map((c) => c.rangeUv), windows };
+  return { rails: eeg.info.channels.map((c) => c.rangeUv), windows, reports: reports.filter((r) => r.streamId === eeg.info.id), zero: rec.startTime! };
 }
 
 describe("MNE's test EDF and BDF imported: rails where the file gives an amplifier's range", { skip: !existsSync(MNE) && 'needs ../shared/data/edf-mne' }, () => {
   test('test_edf_stim_channel.edf (ranges fitted to DC-offset data): no rails; its ordinary EEG channels are not railed', () => {
-    const { rails, windows } = replayImported('test_edf_stim_channel.edf');
+    const { rails, windows, reports, zero } = replayImported('test_edf_stim_channel.edf');
     assert.deepEqual(new Set(rails), new Set([undefined]), 'no channel declares rails');
-    assert.ok(windows.length >= 2, `${windows.length} windows`);
+    // [1, 6) … [3, 8) hold 0.4–2.4 s of the held tail; [4, 9), 3.4 s of it, is flat on every
+    // channel (EEG and ECG absent for bad quality: not emitted).
+    assert.deepEqual(windows.map((w) => Math.round(w.startTime - zero)), [1, 2, 3], 'windows by start (s)');
     for (const w of windows) {
       assert.ok(w.eeg.present, `window at ${w.startTime}: EEG present (${w.eeg.absentReason})`);
       const railed = w.eeg.quality.filter((q) => q.flags.includes('railed')).map((q) => q.label);
@@ -65,6 +71,13 @@ describe("MNE's test EDF and BDF imported: rails where the file gives an amplifi
       const fp1 = w.eeg.quality.find((q) => q.label === 'Fp1')!;
       assert.deepEqual(fp1.flags, [], `window at ${w.startTime}: Fp1 (${fp1.rmsUv.toFixed(1)} µV RMS) is clean`);
     }
+    // The quality reports (the newest second): Fp1 clean while the data lasts, flat once it is held.
+    const fp1 = (r: QualityReport) => r.channels.find((q) => q.label === 'EEG Fp1')!.flags;
+    const during = reports.filter((r) => r.time - zero < 6.5); // [5, 6) is 59 % data
+    const held = reports.filter((r) => r.time - zero > 6.5);
+    assert.ok(during.length >= 2 && held.length >= 3, `${during.length} reports to 6 s, ${held.length} after`);
+    for (const r of during) assert.deepEqual(fp1(r), [], `report at +${(r.time - zero).toFixed(1)} s`);
+    for (const r of held) assert.deepEqual(fp1(r), ['flat'], `report at +${(r.time - zero).toFixed(1)} s`);
   });
 
   test("test_bdf_stim_channel.bdf: its ±187 470 µV range is the rails, and its EEG is clean", () => {
