@@ -21,22 +21,44 @@ function info(id: string, modality: 'eeg' | 'ecg', rateHz: number, labels: strin
   return { id, deviceId: id.split('/')[0], deviceName: id, deviceModel: 'replay', modality, nominalRateHz: rateHz, channels: labels.map((label) => ({ label, unit: 'uV', resolution: 0 })) };
 }
 
+/** R peaks (s from the recording's start) the pipeline finds on one MIT-BIH 100 lead, as a strap streams it. */
+function mitdbPeaks(lead: number): { peaks: number[]; ref: number[]; hearts: HeartFeatures[] } {
+  const h = parseWfdbHeader(readFileSync(path.join(MITDB, '100.hea'), 'utf8'));
+  const sig = decodeWfdbSignals(h, { '100.dat': new Uint8Array(readFileSync(path.join(MITDB, '100.dat'))) });
+  const x = Float32Array.from(sig.signals[lead].physical, (v) => v * 1000);
+  const hearts: HeartFeatures[] = [];
+  const p = new Pipeline({}, { heart: (f) => hearts.push(f) });
+  p.setStreams('mit', [info('mit/ecg', 'ecg', 360, [sig.signals[lead].spec.description])]);
+  for (const c of chunksFromRecording('mit/ecg', x, 1, 360, 36)) p.push(c);
+  const peaks = hearts.flatMap((f) => f.rPeakTimes).map((t) => t - T0);
+  const ann = parseWfdbAnnotations(new Uint8Array(readFileSync(path.join(MITDB, '100.atr')))).annotations.filter((a) => WFDB_BEAT_CODES.has(a.code));
+  // The first 2 s train the thresholds; the last 0.5 s may still await a decision.
+  return { peaks, ref: ann.map((a) => a.sample / 360).filter((t) => t < x.length / 360 - 0.5), hearts };
+}
+
+/** Median signed offset (s) of each reference beat's nearest detection within ±tol. */
+function medianOffset(ref: number[], det: number[], tol: number): number {
+  const off: number[] = [];
+  for (const r of ref) {
+    let best = Infinity;
+    for (const d of det) if (Math.abs(d - r) < Math.abs(best)) best = d - r;
+    if (Math.abs(best) <= tol) off.push(best);
+  }
+  off.sort((a, b) => a - b);
+  return off[off.length >> 1];
+}
+
 describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip: !existsSync(MITDB) && 'needs ../shared/data/wfdb-mitdb' }, () => {
-  test('MIT-BIH 100: Se and P+ ≥ 99 % against 100.atr; heart rate and RMSSD plausible', () => {
-    const h = parseWfdbHeader(readFileSync(path.join(MITDB, '100.hea'), 'utf8'));
-    const sig = decodeWfdbSignals(h, { '100.dat': new Uint8Array(readFileSync(path.join(MITDB, '100.dat'))) });
-    const mlii = Float32Array.from(sig.signals[0].physical, (v) => v * 1000);
-    const hearts: HeartFeatures[] = [];
-    const p = new Pipeline({}, { heart: (f) => hearts.push(f) });
-    p.setStreams('mit', [info('mit/ecg', 'ecg', 360, ['MLII'])]);
-    for (const c of chunksFromRecording('mit/ecg', mlii, 1, 360, 36)) p.push(c);
-    const peaks = hearts.flatMap((f) => f.rPeakTimes).map((t) => t - T0);
-    const ann = parseWfdbAnnotations(new Uint8Array(readFileSync(path.join(MITDB, '100.atr')))).annotations.filter((a) => WFDB_BEAT_CODES.has(a.code));
-    // The first 2 s train the thresholds; the last 0.5 s may still await a decision.
-    const ref = ann.map((a) => a.sample / 360).filter((t) => t < mlii.length / 360 - 0.5);
-    const m = matchBeats(ref, peaks);
-    assert.ok(m.se >= 0.99, `Se ${(m.se * 100).toFixed(2)} %`);
-    assert.ok(m.ppv >= 0.99, `P+ ${(m.ppv * 100).toFixed(2)} %`);
+  // Matched within ±75 ms (ANSI/AAMI EC57's 150-ms window). Measured: MLII Se 99.96 %, P+ 100 %
+  // (2271 of 2272 beats; the one missed 0.74 s before the end), median offset +6 ms; V5 Se 99.82 %,
+  // P+ 100 % (4 missed), −1 ms.
+  test('MIT-BIH 100, MLII: Se ≥ 99.5 % and P+ ≥ 99.9 % within ±75 ms of 100.atr; heart rate and RMSSD plausible', () => {
+    const { peaks, ref, hearts } = mitdbPeaks(0);
+    const m = matchBeats(ref, peaks, 0.075);
+    assert.ok(m.se >= 0.995, `Se ${(m.se * 100).toFixed(2)} %`);
+    assert.ok(m.ppv >= 0.999, `P+ ${(m.ppv * 100).toFixed(2)} %`);
+    const off = medianOffset(ref, peaks, 0.075);
+    assert.ok(Math.abs(off) <= 0.01, `median offset ${(off * 1000).toFixed(1)} ms`);
     // Record 100: ~75 bpm sinus rhythm.
     const hr = hearts.filter((f) => Number.isFinite(f.heartRateBpm)).map((f) => f.heartRateBpm);
     const meanHr = hr.reduce((s, v) => s + v, 0) / hr.length;
@@ -46,6 +68,15 @@ describe('R peaks through the pipeline (360 Hz → 200 Hz, 0.5–40 Hz)', { skip
     assert.ok(last.rmssdMs > 5 && last.rmssdMs < 150, `RMSSD ${last.rmssdMs}`);
     // Emitted once per second of data, at whole seconds of the host clock.
     for (let i = 1; i < hearts.length; i++) assert.ok(Math.abs(hearts[i].time - hearts[i - 1].time - 1) < 1e-6, `heart ${i} is 1 s after heart ${i - 1}: ${hearts[i].time} vs ${hearts[i - 1].time}`);
+  });
+
+  test('MIT-BIH 100, V5 (a chest lead, smaller R): Se ≥ 99.5 % and P+ ≥ 99.9 % within ±75 ms', () => {
+    const { peaks, ref } = mitdbPeaks(1);
+    const m = matchBeats(ref, peaks, 0.075);
+    assert.ok(m.se >= 0.995, `Se ${(m.se * 100).toFixed(2)} %`);
+    assert.ok(m.ppv >= 0.999, `P+ ${(m.ppv * 100).toFixed(2)} %`);
+    const off = medianOffset(ref, peaks, 0.075);
+    assert.ok(Math.abs(off) <= 0.01, `median offset ${(off * 1000).toFixed(1)} ms`);
   });
 });
 
