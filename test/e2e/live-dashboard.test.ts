@@ -84,6 +84,8 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       return Math.max(...seqs) > s;
     }, first, { timeout: 5_000 });
     assert.ok(await next.jsonValue(), 'a newer window arrived');
+    // The quality chips' scores have their unit said (a bare '100' read as well as µV).
+    assert.equal(await page.textContent('[data-testid="quality"] [data-testid="quality-unit"]'), 'score per channel, %');
   });
 
   test('switching the chest strap off makes ECG absent; on again, present', async () => {

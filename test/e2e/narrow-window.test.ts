@@ -33,7 +33,7 @@ interface Fit {
   outside: string[];
   /** Panels whose content runs past their border, sideways. */
   spilling: string[];
-  /** Words cut short: a field's placeholder wider than the field, text cut by an ellipsis with no tooltip holding it whole. */
+  /** Words cut short: a field's placeholder wider than the field, text cut by an ellipsis with no tooltip holding it whole; a pill broken across two lines. */
   cut: string[];
   /** How many controls were measured. */
   controls: number;
@@ -75,6 +75,10 @@ async function fit(page: Page): Promise<Fit> {
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('main *'))) {
       if (getComputedStyle(el).textOverflow !== 'ellipsis' || el.scrollWidth <= el.clientWidth + 0.5 || el.closest('[title]')) continue;
       cut.push(`'${el.textContent?.trim().slice(0, 60)}'`);
+    }
+    // A pill (a window's modality, a badge) wrapped as inline text is two half-pills on two lines.
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('main .mod, main .badge'))) {
+      if (el.getClientRects().length > 1) cut.push(`pill broken across lines: '${el.textContent?.trim().slice(0, 60)}'`);
     }
     return { page: [doc.scrollWidth, doc.clientWidth], view: [content.scrollWidth, content.clientWidth], outside, spilling, cut, controls: controls.length };
   });

@@ -136,6 +136,9 @@ export function QualityPanel({ live }: { live: LiveStore }) {
     <section class="panel" aria-label="Signal quality" data-testid="quality">
       <header class="panel-header">
         <h2>Signal quality</h2>
+        {/* The chips' unit, said once (as Band power's subtitle does): a bare '100' beside a channel's
+            name read as well as its amplitude in µV, and a '%' in each chip wrapped in the narrow ones. */}
+        <span class="muted small" data-testid="quality-unit">score per channel, %</span>
       </header>
       {reports.length === 0 && <p class="muted" data-testid="quality-empty">{live.streams.size === 0 ? 'No device is streaming.' : 'Waiting for the first second of data…'}</p>}
       {reports.map((r) => {
