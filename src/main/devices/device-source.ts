@@ -397,9 +397,14 @@ export class ManagedSource implements Source {
       this.failures = { message, count: repeat ? this.failures!.count + 1 : 1 };
       const failed: ConnEvent = { type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) };
       // A failure that ends the trying (not retryable, or the last attempt) is said by the hub as
-      // the change to 'error', with this message: a warning here too said it twice in a row.
+      // the change to 'error', with this message: a warning here too said it twice in a row. So are
+      // the quick attempts of a Connect (a device not streamed yet, not left waiting for it): they end
+      // in that error or in streaming within seconds, and a warning for the first said a failed
+      // Connect twice. One waiting for its device, or reconnecting after a drop, warns: nothing else
+      // will say it for a while.
       const givesUp = stepConnection(this.conn, failed, this.policy).state.state === 'error';
-      this.log(repeat || givesUp ? 'debug' : 'warn', `connect failed: ${message}`);
+      const endsSoon = !this.conn.everStreamed && !this.policy.waitForDevice;
+      this.log(repeat || givesUp ? 'debug' : endsSoon ? 'info' : 'warn', `connect failed: ${message}`);
       this.dispatch(failed);
     }
   }

@@ -48,11 +48,13 @@ describe('a failed request is said once', () => {
       modules: [
         {
           name: 'devices',
-          // One quick attempt: the failure gives up at once (the warning of a first attempt that
-          // is retried is another event: "connect failed …, retrying in 0.3 s").
+          // A Connect's three quick attempts, a few ms apart (0.3 s and 0.6 s in the app).
           load: async () => ({
             start: (c) =>
-              void startDevicesArea(c, new DeviceManager({ hub: c.hub, clock: c.clock, dataDir: c.dataDir, log: (e) => c.log(e.level, e.source, e.message), policy: { startAttempts: 1 } })),
+              void startDevicesArea(
+                c,
+                new DeviceManager({ hub: c.hub, clock: c.clock, dataDir: c.dataDir, log: (e) => c.log(e.level, e.source, e.message), policy: { startAttempts: 3, initialDelayMs: 10, maxDelayMs: 20 } }),
+              ),
           }),
         },
         { name: 'sessions', load: async () => ({ start: (c) => startSessionsArea(c, { markerPort: null }).then(() => undefined) }) },
@@ -81,7 +83,7 @@ describe('a failed request is said once', () => {
     const env = await core.handlers.dispatch('hm:devices:connect', { config: { kind: 'cyton', path: join(dir, 'ttyUSB9') } }, ctx);
     assert.equal(env.ok, false, 'the connect fails');
     const message = !env.ok ? env.error.message : '';
-    assert.match(message, /cannot open .*ttyUSB9/, 'the request says why');
+    assert.match(message, /cannot open .*ttyUSB9.*\(gave up after 3 attempts\)/, 'the request says why');
     const said = loud(from);
     assert.equal(said.length, 1, `one warning or error line:\n${shown(said)}`);
     assert.match(said[0].message, /connecting → error \(cannot open .*ttyUSB9/, 'it is the state change with the problem');

@@ -115,6 +115,23 @@ describe('ManagedSource log while a device is away', () => {
   });
 });
 
+describe('ManagedSource log of a Connect that fails', () => {
+  test("its quick attempts' failures are info lines: the error that ends them says it (a warning for the first said a failed Connect twice)", async () => {
+    const logs: LogEntry[] = [];
+    const src = new ManagedSource(
+      driver(async (_ctx, name) => {
+        throw new DeviceError('unavailable', `${name}: cannot open /dev/ttyUSB9: port not found (unplugged?)`);
+      }),
+      { hostClock: systemClock, log: (e) => logs.push(e), policy: { startAttempts: 3, initialDelayMs: 10, maxDelayMs: 20 } },
+    );
+    await assert.rejects(src.start(sink([])), /gave up after 3 attempts/, 'the Connect fails with the reason');
+    const failed = logs.filter((l) => /connect failed/.test(l.message));
+    assert.deepEqual(failed.map((l) => l.level), ['info', 'debug', 'debug'], logs.map((l) => `${l.level} ${l.message}`).join('\n'));
+    assert.deepEqual(logs.filter((l) => l.level === 'warn' || l.level === 'error'), [], 'no warning of its own: the hub says the change to error');
+    await src.stop();
+  });
+});
+
 describe('ManagedSource log on a drop', () => {
   test('no warning of its own (the hub says the state change with the reason: drop-log-once.test.ts); its debug line names the device once, no raw host time', async () => {
     const logs: LogEntry[] = [];
