@@ -358,6 +358,8 @@ export class SessionsService {
   /** Stops recording (committing what is buffered) and replay; the caller closes the database. */
   async close(): Promise<void> {
     await this.recorder.stop();
+    // A marker put in another session (a replay's) still waiting for its write is stored before the database closes.
+    await this.recorder.markers.flush();
     // Shutting down: nothing is restarted.
     await this.closeReplay({ restartLive: false });
   }

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { DbClient } from '../../../src/main/db/db-client';
 import { DbError } from '../../../src/main/db/db-error';
 import { MAX_MARKERS_PER_WRITE, MarkerWriter } from '../../../src/main/recorder/marker-writer';
+import { StreamHub } from '../../../src/main/hub/hub';
+import { SessionsService } from '../../../src/main/sessions/sessions-service';
+import { VirtualClock, VirtualScheduler } from '../../../src/main/sources';
 import { tempDir } from '../db/db-test-util';
 
 async function openDb(t: Parameters<typeof tempDir>[0]) {
@@ -112,4 +115,22 @@ test('a full disk refuses the whole batch in the words one marker gets, and stor
   assert.equal(reasons.size, 1, [...reasons].join('\n'));
   assert.match([...reasons][0], /^DiskFull: The disk holding the recordings database is full \(.*\), so adding a marker failed and changed nothing; everything stored before is kept/);
   assert.equal((await db.api.listMarkers(sessionId)).length, 1, 'the batch was rolled back whole');
+});
+
+test('the sessions service closing writes the markers still waiting (a replayed session\'s) before the database closes', async (t) => {
+  const { db, sessionId } = await openDb(t);
+  const clock = new VirtualClock(1_790_000_010);
+  const hub = new StreamHub({ clock, scheduler: new VirtualScheduler(clock) });
+  t.after(() => hub.close());
+  const service = new SessionsService({ db, hub, clock, appVersion: 'test' });
+  // The first goes at once, the other 49 wait for it: the app is quit meanwhile.
+  const pending = Promise.allSettled(Array.from({ length: 50 }, (_, i) => service.recorder.markers.add(sessionId, { label: `review ${i}`, source: 'keyboard', time: 1_790_000_001 })));
+  await service.close();
+  await db.close();
+  const results = await pending;
+  assert.deepEqual(
+    results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+    [],
+    'none refused as the database closed',
+  );
 });
