@@ -199,8 +199,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     writeFileSync(join(dir, 'card.json'), JSON.stringify(newModelCard(f, 17)));
     writeFileSync(join(dir, 'model.onnx'), 'definitely not a protobuf');
     await page.locator('details.model-install summary').click();
-    await page.getByTestId('install-onnx').fill(join(dir, 'model.onnx'));
-    await page.getByTestId('install-card').fill(join(dir, 'card.json'));
+    await page.getByTestId('install-folder').fill(dir);
     await page.getByTestId('install-submit').click();
     await page.getByTestId('install-result').waitFor({ timeout: 10_000 });
     assert.match((await page.getByTestId('install-result').textContent()) ?? '', /^(?!hm:).*not an ONNX model/);

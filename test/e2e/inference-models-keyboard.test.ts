@@ -96,7 +96,7 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 
-  test('Install from files: the result says it waits for Use, and a second install of the same id names the version it replaced', async () => {
+  test('Install from a model folder, then from its files: the result says it waits for Use, and a second install of the same id names the version it replaced', async () => {
     const src = join(serve.core.ctx.dataDir, 'download');
     mkdirSync(src, { recursive: true });
     const fields = untrainedModelFields('e2e-inst', { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 64) }, { name: 'E2E installed', provenance: 'test/e2e/inference-models-keyboard.test.ts' });
@@ -107,14 +107,16 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
       writeFileSync(join(src, 'card.json'), JSON.stringify(card));
     };
     write('1.0.0');
-    await page.getByText('Install a model from files…').click();
-    await page.getByTestId('install-onnx').fill(join(src, 'model.onnx'));
-    await page.getByTestId('install-card').fill(join(src, 'card.json'));
+    await page.getByText('Install a model…').click();
+    await page.getByTestId('install-folder').fill(src);
     await page.getByTestId('install-submit').click();
     const result = page.getByTestId('install-result');
     await page.waitForFunction(() => /installed/.test(document.querySelector('[data-testid="install-result"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
     assert.equal((await result.textContent())?.trim(), "installed 'e2e-inst': it runs live once you choose it with Use");
     write('2.0.0');
+    await page.getByTestId('install-from-files').click();
+    await page.getByTestId('install-onnx').fill(join(src, 'model.onnx'));
+    await page.getByTestId('install-card').fill(join(src, 'card.json'));
     await page.getByTestId('install-submit').click();
     await page.waitForFunction(() => /replacing/.test(document.querySelector('[data-testid="install-result"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
     assert.equal((await result.textContent())?.trim(), "installed 'e2e-inst' 2.0.0, replacing the model of that id you had (1.0.0): it runs live once you choose it with Use");

@@ -2,7 +2,6 @@
 // the shipped ones and the user's (<data folder>/models), each usable or with its problems, and
 // which one runs live. Install and remove go through the same registry as the app's Install and
 // Remove; a running app or serve sees the change within a second (it watches the folder).
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliUsageError, parseFlags, unknownName, type CliIo } from '../core/cli-command';
 import type { CliCommand } from '../core/cli-command';
@@ -12,6 +11,7 @@ import { renderModelCard } from '../../shared/model/card';
 import type { ModalityContract, ModelCard } from '../../shared/model/model.types';
 import { isListedActive } from '../../shared/model/model-list';
 import { activeModelId, defaultBuiltinModelsDir, readActiveChoice, type ActiveChoice } from './models.core';
+import { installedText, installModel } from './install-model';
 import { ModelRegistry, type InstalledModel } from './registry';
 
 export const command: CliCommand = {
@@ -59,14 +59,6 @@ function activeText(models: InstalledModel[], activeId: string | null, choice: A
   // A choice saved for a model removed since gives way to the shipped default: not "no model has been chosen".
   const why = chosen ? 'chosen with Use' : choice.activeId ? `the shipped default: the chosen model '${choice.activeId}' is no longer installed` : 'the shipped default: no model has been chosen';
   return `${activeId} (${why})${m.problems.length ? ', but it cannot be used now: see heartmind models show ' + activeId : ''}`;
-}
-
-/** install with one path: a model folder; a file alone is not enough (its card is needed too). */
-async function installOne(registry: ModelRegistry, path: string): Promise<InstalledModel> {
-  const st = await stat(path).catch(() => null);
-  if (!st) throw new CliUsageError(`install: there is no folder or file ${path}`);
-  if (!st.isDirectory()) throw new CliUsageError(`install takes a model folder, or the .onnx file and its card.json; ${path} is a file: give its card.json too`);
-  return registry.installFolder(path);
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
@@ -130,10 +122,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (verb === 'install') {
-    const previous = new Map(models.filter((m) => m.source === 'user').map((m) => [m.id, m.card?.version ?? '']));
-    const m = args.length === 1 ? await installOne(registry, args[0]) : await registry.installFiles(args[0], args[1]);
-    const replaced = previous.get(m.id);
-    io.out(`installed model '${m.id}' ${m.card?.version ?? ''} into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
+    const installed = await installModel(registry, args[0], args[1]);
+    const m = installed.model;
+    io.out(installedText(installed));
     io.out(m.problems.length ? `but it cannot be used: ${m.problems.join('; ')}` : "it runs live once chosen with Use in the app's Models view");
     return 0;
   }

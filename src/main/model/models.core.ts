@@ -13,6 +13,8 @@ import { plural } from '../../shared/plural';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { CoreContext, CoreModule } from '../core/core.types';
 import { check } from '../core/handler-registry';
+import { typedPath } from '../sessions/typed-path';
+import { installedText, installModel } from './install-model';
 import { ModelRegistry, type InstalledModel } from './registry';
 
 /** Stores predictions with the session being recorded; returns how many were stored (0 when idle). */
@@ -430,17 +432,19 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
   ctx.handle(
     'hm:models:install',
     async (req) => {
+      // As `heartmind models install` does it (install-model.ts), paths read as a shell would (~, quotes).
       // A model of the same id is replaced (the way to install a newer version): said, not silent.
-      const before = new Map(area.registry.list().map((x) => [x.id, x.card?.version ?? '']));
-      const m = await area.registry.installFiles(req.onnxPath, req.cardPath);
-      const replaced = before.get(m.id);
-      ctx.log('info', 'models', `installed model '${m.id}' into ${m.dir}${replaced !== undefined ? ` (replacing version ${replaced || 'unknown'})` : ''}`);
+      const installed = await installModel(area.registry, typedPath(req.path), req.cardPath === undefined ? undefined : typedPath(req.cardPath));
+      const { model: m, replaced } = installed;
+      ctx.log('info', 'models', installedText(installed));
       area.refreshed(m.dir);
       return { ...summarize(m, availableInputs(ctx.hub.streams(), ctx.hub.pipelineConfig?.().window.lengthSec)), ...(replaced !== undefined ? { replaced } : {}) };
     },
     {
-      validate: (req) =>
-        check.object(req) ?? (typeof (req as { onnxPath?: unknown }).onnxPath === 'string' && typeof (req as { cardPath?: unknown }).cardPath === 'string' ? null : 'onnxPath and cardPath must be strings'),
+      validate: (req) => {
+        const r = req as { path?: unknown; cardPath?: unknown };
+        return check.object(req) ?? (typeof r.path === 'string' && r.path.trim() && (r.cardPath === undefined || (typeof r.cardPath === 'string' && r.cardPath.trim())) ? null : 'path must name a model folder or an .onnx file, and cardPath, when given, its card.json');
+      },
     },
   );
   ctx.handle(

@@ -92,10 +92,12 @@ export interface ModelRequests {
   /** The active model's ONNX file, for the inference worker. */
   'hm:models:onnx': { req: { id: string }; res: { id: string; bytes: Uint8Array; card: ModelCard } };
   /**
-   * Installs a user model from an ONNX file and its card.json (paths on the core's machine). `replaced`:
-   * the version of a model of yours the install put its files over (same id), so the page can say so.
+   * Installs a user model from a model folder (`path` alone: card.json and the ONNX file it names),
+   * or from an ONNX file `path` and its `cardPath`, as `heartmind models install` (paths on the core's
+   * machine). `replaced`: the version of a model of yours the install put its files over (same id),
+   * so the page can say so.
    */
-  'hm:models:install': { req: { onnxPath: string; cardPath: string }; res: ModelSummary & { replaced?: string } };
+  'hm:models:install': { req: { path: string; cardPath?: string }; res: ModelSummary & { replaced?: string } };
   'hm:models:remove': { req: { id: string }; res: void };
   /** Predictions from the renderer: stored with the session when one is recording. */
   'hm:models:predictions': { req: { reports: PredictionReport[] }; res: { stored: number } };

@@ -207,8 +207,8 @@ test('install FOLDER: a model folder as export-model writes it (or a colleague s
   assert.ok(existsSync(join(data, 'models', 'named', 'model.onnx')), `the folder's weights.onnx installed as models/named/model.onnx: ${r.out}`);
 
   const refused = (argv: string[], message: string | RegExp) => assert.rejects(cli([...argv, '--data-dir', data]), (e: Error) => (typeof message === 'string' ? e.message === message : message.test(e.message)), `${argv.join(' ')}: ${message}`);
-  await refused(['install', join(dir, 'nope')], `install: there is no folder or file ${join(dir, 'nope')}`);
-  await refused(['install', join(shared, 'theirs', 'model.onnx')], `install takes a model folder, or the .onnx file and its card.json; ${join(shared, 'theirs', 'model.onnx')} is a file: give its card.json too`);
+  await refused(['install', join(dir, 'nope')], `there is no folder or file ${join(dir, 'nope')}`);
+  await refused(['install', join(shared, 'theirs', 'model.onnx')], `${join(shared, 'theirs', 'model.onnx')} is a file: give the model folder that holds it and its card.json, or its card.json too`);
   await refused(['install', dir], `${dir} is not a model folder: it has no card.json`);
   writeFileSync(join(named, 'card.json'), '{ "id": ');
   await refused(['install', named], new RegExp(`^the card ${join(named, 'card.json').replace(/[.\\/]/g, '\\$&')} is not valid JSON \\(`));

@@ -504,7 +504,7 @@ describe('models area of the core', () => {
     }
   });
 
-  test('install from files (the Models view’s form): listed, not made active; a second install of the same id says which version it replaced', async () => {
+  test('install from files or a folder (the Models view’s form, as heartmind models install): listed, not made active; a second install of the same id says which version it replaced', async () => {
     const dataDir = join(root, 'data-install');
     const core = fakeCore(dataDir, []);
     const area = await startModelsArea(core.ctx, { builtinDir: null });
@@ -514,12 +514,24 @@ describe('models area of the core', () => {
       writeFileSync(join(src, 'model.onnx'), onnx);
       writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.0.0' })));
       type Installed = { id: string; version: string; replaced?: string };
-      const first = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
+      const first = await core.call('hm:models:install', { path: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
       assert.ok(first.ok && (first.value as Installed).id === 'mine' && !('replaced' in (first.value as Installed)), 'a first install replaces nothing');
       assert.equal(area.readiness().activeId, null, 'installed, not made active');
       writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.1.0' })));
-      const second = await core.call('hm:models:install', { onnxPath: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
+      const second = await core.call('hm:models:install', { path: join(src, 'model.onnx'), cardPath: join(src, 'card.json') });
       assert.deepEqual(second.ok ? [(second.value as Installed).version, (second.value as Installed).replaced] : second.error.message, ['1.1.0', '1.0.0']);
+      // The folder itself (the form took two paths only), typed as pasted with quotes, as the Sessions view's paths are read.
+      writeFileSync(join(src, 'card.json'), JSON.stringify(sampleCard({ id: 'mine', version: '1.2.0' })));
+      const third = await core.call('hm:models:install', { path: `"${src}"` });
+      assert.deepEqual(third.ok ? [(third.value as Installed).version, (third.value as Installed).replaced] : third.error.message, ['1.2.0', '1.1.0']);
+      // The command's checks and words: a file alone, a path not there.
+      const refused = async (req: unknown) => {
+        const r = await core.call('hm:models:install', req);
+        return r.ok ? 'installed' : r.error.message;
+      };
+      assert.match(await refused({ path: join(src, 'model.onnx') }), new RegExp(`${join(src, 'model.onnx').replace(/[.\\/]/g, '\\$&')} is a file: give the model folder that holds it and its card.json, or its card.json too$`));
+      assert.match(await refused({ path: join(root, 'nope') }), new RegExp(`there is no folder or file ${join(root, 'nope').replace(/[.\\/]/g, '\\$&')}$`));
+      assert.match(await refused({ path: ' ' }), /path must name a model folder or an \.onnx file/);
     } finally {
       core.stop();
     }

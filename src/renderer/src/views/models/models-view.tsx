@@ -203,16 +203,23 @@ function ModelItem({ m, active, userDir, onSelect, onStop, onCard, onRemove }: {
   );
 }
 
-/** Install from an ONNX file and its card.json, by path on the machine the core runs on. */
+/**
+ * Install, by path on the machine the core runs on: a model folder (card.json and the ONNX file it
+ * names, as export-model writes it or a colleague shares it), or an ONNX file and its card.json, as
+ * `heartmind models install FOLDER` or `ONNX CARD` (the same code, checks and words in the core).
+ */
 function InstallForm({ client, activeId }: { client: ViewProps['client']; activeId: string | null }) {
+  const [from, setFrom] = useState<'folder' | 'files'>('folder');
+  const [folder, setFolder] = useState('');
   const [onnxPath, setOnnx] = useState('');
   const [cardPath, setCard] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const ready = from === 'folder' ? folder.trim() !== '' : onnxPath.trim() !== '' && cardPath.trim() !== '';
   const install = (e: Event) => {
     e.preventDefault();
     setMsg(null);
     client
-      .invoke('hm:models:install', { onnxPath: onnxPath.trim(), cardPath: cardPath.trim() })
+      .invoke('hm:models:install', from === 'folder' ? { path: folder.trim() } : { path: onnxPath.trim(), cardPath: cardPath.trim() })
       .then((m) => {
         const what = m.replaced !== undefined ? `installed '${m.id}' ${m.version}, replacing the model of that id you had (${m.replaced || 'no version'})` : `installed '${m.id}'`;
         setMsg({ ok: m.problems.length === 0, text: m.problems.length ? `${what}, but: ${m.problems.join('; ')}` : `${what}${m.id === activeId ? ' (the active model: it runs the new files)' : ': it runs live once you choose it with Use'}` });
@@ -221,15 +228,36 @@ function InstallForm({ client, activeId }: { client: ViewProps['client']; active
   };
   return (
     <details class="model-install">
-      <summary>Install a model from files…</summary>
+      <summary>Install a model…</summary>
       <form onSubmit={install} class="model-install-form">
-        <label>
-          ONNX file <PathInput value={onnxPath} onValue={setOnnx} placeholder="/path/to/model.onnx" pick={{ mode: 'open-file', title: 'The model (ONNX)', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] }} data-testid="install-onnx" />
-        </label>
-        <label>
-          card.json <PathInput value={cardPath} onValue={setCard} placeholder="/path/to/card.json" pick={{ mode: 'open-file', title: 'The model card (card.json)', filters: [{ name: 'Model card', extensions: ['json'] }] }} data-testid="install-card" />
-        </label>
-        <button type="submit" class="btn btn-small" disabled={!onnxPath.trim() || !cardPath.trim()} data-testid="install-submit">
+        <Segmented<'folder' | 'files'>
+          label="Install from"
+          value={from}
+          onChange={(v) => {
+            setFrom(v);
+            setMsg(null);
+          }}
+          options={[
+            { value: 'folder', label: 'A model folder', testid: 'install-from-folder' },
+            { value: 'files', label: 'An ONNX file and its card', testid: 'install-from-files' },
+          ]}
+        />
+        {from === 'folder' ? (
+          <label>
+            Model folder (card.json and its .onnx file){' '}
+            <PathInput value={folder} onValue={setFolder} placeholder="/path/to/my-model" pick={{ mode: 'open-folder', title: 'The model folder (card.json and its .onnx file)' }} data-testid="install-folder" />
+          </label>
+        ) : (
+          <>
+            <label>
+              ONNX file <PathInput value={onnxPath} onValue={setOnnx} placeholder="/path/to/model.onnx" pick={{ mode: 'open-file', title: 'The model (ONNX)', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] }} data-testid="install-onnx" />
+            </label>
+            <label>
+              card.json <PathInput value={cardPath} onValue={setCard} placeholder="/path/to/card.json" pick={{ mode: 'open-file', title: 'The model card (card.json)', filters: [{ name: 'Model card', extensions: ['json'] }] }} data-testid="install-card" />
+            </label>
+          </>
+        )}
+        <button type="submit" class="btn btn-small" disabled={!ready} data-testid="install-submit">
           Install
         </button>
         {msg && (
