@@ -129,16 +129,28 @@ export function recordingsChangedError(label: string, record: DatasetRecord, pro
   );
 }
 
+/**
+ * Said when a resume rebuilds `label` (e.g. "dataset 'EEGMAT'") for a run that built its datasets
+ * and holds no record of them (started before the record was kept, or the file removed): it was
+ * rebuilt from whatever the folders hold now, in silence.
+ */
+export function unrecordedNote(label: string): string {
+  return `this run holds no record of the recordings its ${label} was first built from (artifacts/${RECORDINGS_ARTIFACT}: a run started before HeartMind kept one, or the file was removed): it is rebuilt from the recordings there are now, which cannot be checked against those the run started with, and recorded as it is built`;
+}
+
 /** Names of the sources left out of a resumed dataset (added since it started), for the log. */
 export function addedNote(label: string, added: ExpandedSource[]): string {
   const names = added.slice(0, 5).map(shown).join(', ') + (added.length > 5 ? `, and ${added.length - 5} more` : '');
   return `${label}: ${plural(added.length, 'recording')} added since the run started ${added.length === 1 ? 'is' : 'are'} left out (a resumed run trains on the recordings it started with): ${names}`;
 }
 
-/** The run's record, or an empty one (a run started before it was kept, or a damaged file: `warn` says so). */
-export async function readRecordings(folder: RunFolder, warn: (message: string) => Promise<void>): Promise<RecordingsRecord> {
+/**
+ * The run's record; an empty one for a damaged file (`warn` says so); null where there is none (datasets
+ * not built yet, or built by a run started before the record was kept: unrecordedNote).
+ */
+export async function readRecordings(folder: RunFolder, warn: (message: string) => Promise<void>): Promise<RecordingsRecord | null> {
   const bytes = await folder.readArtifact(RECORDINGS_ARTIFACT);
-  if (!bytes) return { version: 1, datasets: {} };
+  if (!bytes) return null;
   try {
     const r = JSON.parse(new TextDecoder().decode(bytes)) as RecordingsRecord;
     if (r && typeof r === 'object' && r.datasets && typeof r.datasets === 'object') return r;

@@ -25,7 +25,7 @@ import { initEncoderHostParams } from '../../shared/model/params';
 import { readFileBytes } from '../core/read-bytes';
 import { importCbramodCheckpoint } from '../model/pth-import';
 import { expandDataset, loadDataset, type SessionFeed } from './dataset-loader';
-import { addedNote, matchRecord, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, windowProblems, withWindows, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
+import { addedNote, matchRecord, unrecordedNote, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, windowProblems, withWindows, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { RunStore, writeError, type RunFolder } from './run-store';
@@ -262,7 +262,8 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   const toLoad = (needLabelled && spec.dataset ? 1 : 0) + (['ecg', 'eeg'] as const).filter((m) => spec.corpora[m] && needCorpus(m)).length;
   let loaded = 0;
   // What each dataset was first built from (dataset-record.ts): a resume rebuilds it from the same recordings, or stops saying which are not as they were.
-  const recorded = await readRecordings(folder, (m) => log(m, 'warn'));
+  const kept = await readRecordings(folder, (m) => log(m, 'warn'));
+  const recorded: RecordingsRecord = kept ?? { version: 1, datasets: {} };
   const newlyRecorded: Partial<Record<DatasetRole, DatasetRecord>> = {};
   const load = async (d: DatasetSpec, role: DatasetRole, label: string): Promise<WindowDataset> => {
     const k = loaded++;
@@ -270,6 +271,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     progress.report('datasets', k / toLoad, 0, d.sources.length, `${label}: building`, true);
     await log(`building ${label} '${d.name}' (${plural(d.sources.length, 'source')}) through the live pipeline`);
     const record = recorded.datasets[role];
+    if (!kept && done.has('datasets')) await log(unrecordedNote(`${label} '${d.name}'`), 'warn');
     const problems = record ? await recordProblems(record, sessions) : [];
     if (record && problems.length) throw recordingsChangedError(`${label} '${d.name}'`, record, problems);
     let sources = await expandDataset(d, sessions);

@@ -6,7 +6,7 @@
 // its number, is named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJob, type JobEvent } from '../../../src/main/train/job';
 import { RunStore, type RunFolder } from '../../../src/main/train/run-store';
@@ -103,6 +103,29 @@ test('a resume whose folder lost a recording stops naming it; one added since is
   assert.ok(resumed.includes(`warn ECG corpus: 1 recording added since the run started is left out (a resumed run trains on the recordings it started with): ${join(recs, 'd.hea')}`), resumed.join('\n'));
   assert.ok(resumed.some((l) => /^info ECG corpus: 3 windows from 3 recordings in/.test(l)), resumed.join('\n'));
   assert.deepEqual(JSON.parse(readFileSync(folder.path('artifacts', RECORDINGS_ARTIFACT), 'utf8')), record, 'the record is not rewritten on resume');
+});
+
+test('a resume of a run with no record of its recordings (started before it was kept) says so as it rebuilds, and records them', { skip: NEED_LUDB }, async (t) => {
+  const dir = tempDir(t, 'hm-resume-unrecorded-');
+  const recs = join(dir, 'recordings');
+  mkdirSync(recs);
+  for (const n of ['a', 'b']) copyLudb(recs, n);
+  const store = new RunStore(join(dir, 'runs'));
+  const folder = await store.create(ecgPretrainSpec('folder', 2, { name: 'old ECG', sources: [{ kind: 'folder', dir: recs, subject: 'ludb' }] }), 'run-old');
+  const first = await runUntil(folder, datasetsDone);
+  assert.ok(!first.some((l) => /holds no record/.test(l)), `a first build says nothing of a record: ${first.join('\n')}`);
+  // As a run made before artifacts/recordings.json was kept leaves its folder.
+  rmSync(folder.path('artifacts', RECORDINGS_ARTIFACT));
+  // Stopped once the pretraining reports progress: the datasets are built and their record written.
+  const resumed = await runUntil(folder, (ev) => ev.type === 'progress' && ev.progress.phase === 'pretrain-ecg');
+  assert.ok(
+    resumed.includes(
+      "warn this run holds no record of the recordings its ECG corpus 'old ECG' was first built from (artifacts/recordings.json: a run started before HeartMind kept one, or the file was removed): it is rebuilt from the recordings there are now, which cannot be checked against those the run started with, and recorded as it is built",
+    ),
+    resumed.join('\n'),
+  );
+  const record = JSON.parse(readFileSync(folder.path('artifacts', RECORDINGS_ARTIFACT), 'utf8')) as RecordingsRecord;
+  assert.deepEqual(record.datasets['ecg-corpus']!.recordings.map((r) => r.file), ['a', 'b'].map((n) => join(recs, `${n}.hea`)), 'recorded as rebuilt: the next resume checks it');
 });
 
 /** A session feed of `samples` samples starting at `startTime` (what recordProblems compares). */
