@@ -147,6 +147,23 @@ describe('Every view in a small window (Chromium, serve mode)', { skip }, () => 
       await page.goto(`${app.serve.url}#/sessions`);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-row"]').length === 2, undefined, { timeout: 15_000 });
       await assertFits(`${at} Sessions`, 14);
+      // Each column's header is aligned as its cells are ('Markers' sat left over figures at the
+      // right), and on one line ('On disk' broke in two at 1280 px with a long session name).
+      const headers = await page.evaluate(() => {
+        const table = document.querySelector('[data-testid="session-table"]')!;
+        const cells = Array.from(table.querySelector('tbody tr[data-testid="session-row"]')!.children);
+        return Array.from(table.querySelectorAll('thead th')).map((th, i) => {
+          const words = document.createRange();
+          words.selectNodeContents(th);
+          // ('start' is 'left' in this left-to-right page.)
+          const align = [th, cells[i]].map((el) => (el ? getComputedStyle(el).textAlign.replace('start', 'left') : 'no cell'));
+          return { name: th.textContent?.trim() ?? '', align, lines: new Set(Array.from(words.getClientRects()).map((r) => Math.round(r.top))).size };
+        });
+      });
+      for (const h of headers.filter((x) => x.name !== 'Actions')) {
+        assert.equal(h.align[0], h.align[1], `${at}: the '${h.name}' header is aligned as its cells`);
+        assert.equal(h.lines, 1, `${at}: the '${h.name}' header is on one line`);
+      }
       const buttons = await page.locator('[data-testid="session-row"] .row-actions button').count();
       assert.equal(buttons, 10, 'five buttons in each of two rows');
       // The marker's label stays beside its button when the record bar wraps.

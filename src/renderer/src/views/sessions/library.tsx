@@ -532,10 +532,17 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
               <th scope="col">Name</th>
               <th scope="col">Subject</th>
               <th scope="col">Started</th>
-              <th scope="col">Length</th>
+              {/* A figure's header sits over it (right-aligned, on one line, as the figures are). */}
+              <th scope="col" class="num">
+                Length
+              </th>
               <th scope="col">Tags</th>
-              <th scope="col">Markers</th>
-              <th scope="col">On disk</th>
+              <th scope="col" class="num">
+                Markers
+              </th>
+              <th scope="col" class="num">
+                On disk
+              </th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
               </th>
