@@ -187,6 +187,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await epochs.fill('50');
 
       // A subject whose recordings give one class: the preview says its test fold will have no AUROC, F1, κ …
+      // (Subject00's patient code, its subject here, is '0'.)
       // (Three subjects: with two, the fold tested on Subject01 would train on Subject00's rest alone, which the
       // preview refuses.)
       await page.fill('[data-testid="eegmat-dir"]', '');
@@ -197,7 +198,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="preview"]');
       await page.waitForSelector('[data-testid="preview-notes"]', { timeout: 60_000 });
       assert.match(await page.innerText('[data-testid="preview-ready"]'), /Ready to train: \d+ labelled windows from 3 subjects, 3 folds/);
-      assert.match(await page.innerText('[data-testid="preview-notes"]'), /^1 of 3 test folds holds one class only \(Subject00\S*: all 'rest'\): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there/);
+      assert.match(await page.innerText('[data-testid="preview-notes"]'), /^1 of 3 test folds holds one class only \(0: all 'rest'\): AUROC, AUC-PR, F1, balanced accuracy and κ are undefined there/);
 
       // Single recordings with their class (PATH = CLASS) and their subject; a file left without a class is named at Start.
       await page.fill('[data-testid="eegmat-dir"]', '');

@@ -40,7 +40,9 @@ const RECORDING_EXT = new Set(['.edf', '.bdf', '.rec', '.hea', '.xdf', '.xdfz', 
 export function subjectOf(rec: ImportedRecording, path: string, given?: string): string {
   if (given) return given;
   const code = rec.subject.code?.trim();
-  if (code && code !== 'X' && code !== '0') return code;
+  // 'X' is EDF+'s "unknown". '0' is a code like any other (EEGMAT's Subject00 wears it on both its
+  // files): read as none, those two files became two subjects, one person in train and test alike.
+  if (code && code !== 'X') return code;
   const name = rec.fileName || basename(path);
   return basename(name, extname(name));
 }

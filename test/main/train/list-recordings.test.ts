@@ -1,12 +1,16 @@
 // A training folder holding a CSV export: the export is one recording (its files import together),
 // not one per file (each of which now imports the whole export: the data would be counted 3 times).
 // EEGMAT subjects chosen by name (the recipes) that the folder lacks are named, not left out in silence.
+// A file's subject is its patient code, '0' included: one person's two files are one subject.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandSource, listRecordings, subjectOf } from '../../../src/main/train/dataset-loader';
+import { importRecordingFile } from '../../../src/main/formats/read-recording-files';
+
+const EEGMAT = path.resolve('..', 'shared', 'data', 'edf-eegmat');
 
 test('a CSV export in a training folder is listed once, by its markers file; other files as they are', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hm-list-'));
@@ -20,6 +24,12 @@ test("a CSV export's subject, without a code, is its base name ('S'), not the fi
   assert.equal(subjectOf(rec, '/data/S-markers.csv'), 'S');
   assert.equal(subjectOf({ ...rec, fileName: '100.hea' }, '/data/100.hea'), '100');
   assert.equal(subjectOf({ ...rec, subject: { code: 'P7' } }, '/data/S-markers.csv'), 'P7');
+  assert.equal(subjectOf({ ...rec, subject: { code: 'X' } }, '/data/S-markers.csv'), 'S', "EDF+'s X is no code");
+});
+
+test("EEGMAT's Subject00 files (patient code '0') are one subject, as every other subject's two files are", { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
+  const subjects = await Promise.all(['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf'].map(async (n) => subjectOf(await importRecordingFile(path.join(EEGMAT, n)), n)));
+  assert.deepEqual(subjects, ['0', '0', '1'], 'the patient codes of the files');
 });
 
 test('EEGMAT subjects chosen by name that the folder lacks are named (the dataset was built without them in silence)', async (t) => {
