@@ -19,6 +19,7 @@ import type { ImportedRecording } from '../../shared/formats/recording.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { DatasetSpec, SourceOverrides, SourceSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
+import { fsReason } from '../core/fs-reason';
 import { readFileBytes } from '../core/read-bytes';
 import { importRecordingFile } from '../formats/read-recording-files';
 
@@ -77,7 +78,7 @@ export async function recordingFormatProblem(path: string): Promise<string | nul
   try {
     bytes = await readHead(path, FORMAT_HEAD_BYTES);
   } catch (e) {
-    return `cannot read ${path}: ${(e as Error).message}`;
+    return `cannot read ${path}: ${fsReason(e)}`;
   }
   const file = { name: basename(path), bytes };
   if (detectFormat(file)) return null;

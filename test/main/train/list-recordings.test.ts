@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expandSource, listRecordings, subjectOf } from '../../../src/main/train/dataset-loader';
+import { expandSource, listRecordings, recordingFormatProblem, subjectOf } from '../../../src/main/train/dataset-loader';
 import { importRecordingFile } from '../../../src/main/formats/read-recording-files';
 
 const EEGMAT = path.resolve('..', 'shared', 'data', 'edf-eegmat');
@@ -17,6 +17,9 @@ test('a CSV export in a training folder is listed once, by its markers file; oth
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const n of ['S-ECG.csv', 'S-EEG.csv', 'S-markers.csv', 'S-2-EEG.csv', 'S-2-markers.csv', 'lone.csv', 'a.edf', 'notes.docx']) writeFileSync(path.join(dir, n), '');
   assert.deepEqual((await listRecordings(dir)).map((p) => path.basename(p)), ['S-2-markers.csv', 'S-markers.csv', 'a.edf', 'lone.csv']);
+  // A file that cannot be read is said in the words every reader uses, not Node's 'EISDIR: illegal operation …'.
+  assert.equal(await recordingFormatProblem(dir), `cannot read ${dir}: it is a folder, not a file`);
+  assert.equal(await recordingFormatProblem(path.join(dir, 'gone.edf')), `cannot read ${path.join(dir, 'gone.edf')}: not found`);
 });
 
 test("a CSV export's subject, without a code, is its base name ('S'), not the file's ('S-markers')", () => {
