@@ -13,12 +13,13 @@ import { electronNativeBinding } from '../core/native-binding';
 import { MODEL_ID_RE } from '../../shared/model/card';
 import { inspectModelDir } from '../model/registry';
 import type { DatasetPreview, TrainingOverview, TrainingPresets } from '../../shared/ipc/training.schema';
-import type { DatasetSpec, JobSpec, RunDetail } from '../../shared/train/job.types';
+import type { DatasetSpec, EncoderSource, JobSpec, RunDetail, SourceSpec } from '../../shared/train/job.types';
 import { defaultRecipe, quickRecipe } from '../../shared/train/recipes';
 import { TrainError, TrainErrorCode, type EvaluationReport } from '../../shared/train/train.types';
 import { checkJobSpec } from '../../shared/train/job-check';
 import { modelIdProblem } from '../../shared/train/model-id';
 import { CliUsageError } from '../core/cli-command';
+import { typedPath } from '../sessions/typed-path';
 import { checkJobInputs, runsRoot, type InputOrigin } from './cli-train';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import { previewInWorker, type PreviewCheck } from './dataset-preview';
@@ -47,6 +48,30 @@ export function findRecordingsDir(env: NodeJS.ProcessEnv = process.env): string 
     dir = dirname(dir);
   }
   return candidates.find((c) => existsSync(join(c, 'edf-eegmat'))) ?? null;
+}
+
+/** A source with its path read as typed (typed-path.ts: `~`, surrounding quotes, a file:// URL, relative to the core's folder). */
+function typedSource(s: SourceSpec): SourceSpec {
+  if (s.kind === 'file' || s.kind === 'dreamer') return { ...s, path: typedPath(s.path) };
+  if (s.kind === 'folder' || s.kind === 'eegmat') return { ...s, dir: typedPath(s.dir) };
+  return s;
+}
+
+function typedDataset<D extends DatasetSpec | null | undefined>(d: D): D {
+  return (d ? { ...d, sources: d.sources.map(typedSource) } : d) as D;
+}
+
+/**
+ * The job with every path it names read as a shell would have read it on the command line, as the
+ * Sessions view's Import reads its field: the Training view's '~/data/edf-eegmat', or a folder
+ * pasted with Explorer's "Copy as path" quotes, was refused as 'no such folder ~/data/edf-eegmat'.
+ * The run's config.json records the paths as read.
+ */
+export function typedJobPaths(spec: JobSpec): JobSpec {
+  const enc = (e: EncoderSource | undefined) => (e?.kind === 'pth' ? { ...e, path: typedPath(e.path) } : e);
+  const encoders = Object.fromEntries(Object.entries(spec.encoders).map(([m, e]) => [m, enc(e)])) as JobSpec['encoders'];
+  const corpora = Object.fromEntries(Object.entries(spec.corpora).map(([m, d]) => [m, typedDataset(d)])) as JobSpec['corpora'];
+  return { ...spec, dataset: typedDataset(spec.dataset), corpora, encoders };
 }
 
 /** How the Training view names each kind of source in a message. */
@@ -188,7 +213,8 @@ export class TrainingArea {
   }
 
   /** Builds the dataset in a worker thread (dataset-preview.ts): the live pipeline runs on meanwhile. */
-  async preview(dataset: DatasetSpec, check?: PreviewCheck): Promise<DatasetPreview> {
+  async preview(typed: DatasetSpec, check?: PreviewCheck): Promise<DatasetPreview> {
+    const dataset = typedDataset(typed);
     const sessions: SessionFeed[] = [];
     const ids = sessionIdsOf([dataset]);
     if (ids.length) {
@@ -202,7 +228,8 @@ export class TrainingArea {
    * Refuses a run that would fail once started (a bad number, a missing file, a recording without
    * its class…) before its run folder is made: the view shows why and no failed run is left behind.
    */
-  async startJob(spec: JobSpec) {
+  async startJob(typed: JobSpec) {
+    const spec = typedJobPaths(typed);
     checkJobSpec(spec);
     try {
       await checkJobInputs(spec, this.store, (s) => SOURCE_LABEL[s.kind], async (id) => readSessionLabels(await this.database(), id));

@@ -46,6 +46,18 @@ describe('training area (the Training view\'s requests)', () => {
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
   });
 
+  test('paths are read as typed, as the Sessions view reads its fields: pasted with quotes, relative to the core\'s folder; the message names the folder looked in', async () => {
+    const quick = quickRecipe(DATA);
+    const quoted: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'eegmat', dir: `"${join(dir, 'no-data')}"` }] } };
+    await assert.rejects(area.startJob(quoted), (e: TrainError) => {
+      assert.match(e.message, new RegExp(`EEGMAT folder: no such folder ${join(dir, 'no-data').replace(/[.\\/]/g, '\\$&')}(;|$)`), e.message);
+      assert.ok(!e.message.includes('"'), `no quote left in the path: ${e.message}`);
+      return true;
+    });
+    await assert.rejects(area.startJob(quickRecipe('elsewhere')), (e: TrainError) => e.message.includes(`no such folder ${join(process.cwd(), 'elsewhere', 'edf-eegmat')}`));
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
   test('a dataset of one class (every file \'rest\', an EEGMAT folder of rest files) is refused at start naming the missing class; no run folder', async () => {
     const quick = quickRecipe(DATA);
     const restFiles: JobSpec = { ...quick, dataset: { ...quick.dataset!, sources: [0, 1].map((k) => ({ kind: 'file' as const, path: join(DATA, 'edf-eegmat', `Subject0${k}_1.edf`), label: 'rest' })) } };
