@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictionLines } from '../../../../src/renderer/src/views/sessions/format';
+import { NO_PREDICTIONS_TEXT, predictionLines } from '../../../../src/renderer/src/views/sessions/format';
 import type { Prediction } from '../../../../src/shared/session.types';
 
 let id = 0;
@@ -25,4 +25,6 @@ test("a session's Predictions detail: one line per model, in the order they firs
 
 test('no predictions: no lines (the view says NO_PREDICTIONS_TEXT instead)', () => {
   assert.deepEqual(predictionLines([]), [], 'no model ran');
+  // Not only that there are none (an imported file never has any): how to get them.
+  assert.match(NO_PREDICTIONS_TEXT, /^No model predictions stored for this session\. .*model is active \(Models view\).*replay this session, at max speed, to fill them in\.$/, 'says how to fill them in');
 });

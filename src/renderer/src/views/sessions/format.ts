@@ -20,8 +20,11 @@ export function plural(n: number, noun: string): string {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** Said in a session's Predictions detail when no model ran while it was recorded or replayed. */
-export const NO_PREDICTIONS_TEXT = 'No model predictions stored for this session.';
+/**
+ * Said in a session's Predictions detail when no model ran while it was recorded or replayed, with
+ * how to get them (an imported file, or a recording made before a model was installed, has none).
+ */
+export const NO_PREDICTIONS_TEXT = 'No model predictions stored for this session. They are stored while a model is active (Models view) during a recording or a replay: replay this session, at max speed, to fill them in.';
 
 /**
  * A session's Predictions detail: one line per model, the same words `heartmind sessions show`
