@@ -26,13 +26,20 @@ const tmp = mkdtempSync(join(tmpdir(), 'hm-devhub-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const FAST = { initialDelayMs: 100, maxDelayMs: 300, stallTimeoutMs: 1500, startAttempts: 1 };
 
+/**
+ * The emulated strap's ECG: a beat every 104 samples (75 bpm at 130 Hz) over a slow 0.3-Hz baseline
+ * wander, as skin and breathing give a real lead. A baseline held at one value between beats would be
+ * a flat lead (its value repeated for most of the window), rightly refused as ECG.
+ */
+const strapEcg = (i: number) => Math.round(800 * Math.exp(-(((i % 104) - 52) ** 2) / 8) - 100 + 30 * Math.sin((2 * Math.PI * 0.3 * i) / 130));
+
 test('Cyton + Polar into the hub and a recording; the strap drops and comes back', { skip: NEED_SOCAT || NEED_GUI }, async () => {
   const gui = readGuiExg(5000);
   const pty = new PtyPair('hub');
   await pty.plug();
   const emu = new CytonEmulator({ path: pty.device, countsAt: (i, out) => void out.set(cytonCountsFromUv(gui.uv.map((ch) => ch[i % gui.rows]), 24)) });
   await emu.open();
-  const strap = new EmulatedPolarH10('a0:9e:1a:42:42:42', { ecgAt: (i) => 800 * Math.exp(-(((i % 104) - 52) ** 2) / 8) - 100 });
+  const strap = new EmulatedPolarH10('a0:9e:1a:42:42:42', { ecgAt: strapEcg });
   const central = new EmulatedCentral([strap]);
 
   const hub = new StreamHub({ clock: systemClock, pipelineConfig: { window: { lengthSec: 1, hopSec: 0.5, allowanceSec: 0.5 } } });
@@ -79,7 +86,7 @@ test('Cyton + Polar into the hub and a recording; the strap drops and comes back
 });
 
 test('a device renamed while it streams is recorded under its new name', async () => {
-  const strap = new EmulatedPolarH10('a0:9e:1a:42:42:43', { ecgAt: (i) => 800 * Math.exp(-(((i % 104) - 52) ** 2) / 8) - 100 });
+  const strap = new EmulatedPolarH10('a0:9e:1a:42:42:43', { ecgAt: strapEcg });
   const central = new EmulatedCentral([strap]);
   const hub = new StreamHub({ clock: systemClock, pipelineConfig: { window: { lengthSec: 1, hopSec: 0.5, allowanceSec: 0.5 } } });
   const db = await DbClient.open({ path: join(tmp, 'renamed.sqlite') });
