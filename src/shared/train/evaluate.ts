@@ -13,7 +13,7 @@ import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../mo
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import type { SignalItem } from './batches';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
-import { makeFolds, modalitiesOf, oneClassTrainingFoldsProblem, trainableWindows, type TrainableData } from './trainable';
+import { makeFolds, modalitiesOf, oneClassTrainingFoldsProblem, oneSubjectFoldsNote, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 import { plural } from '../plural';
@@ -230,5 +230,6 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     folds: folds.map((f) => ({ index: f.index, trainSubjects: f.trainSubjects, validationSubjects: f.validationSubjects, testSubjects: f.testSubjects })),
     arms,
   };
-  return { report, notes: data.notes, caches, data };
+  const oneSubject = oneSubjectFoldsNote(folds);
+  return { report, notes: oneSubject ? [...data.notes, oneSubject] : data.notes, caches, data };
 }

@@ -113,6 +113,19 @@ export function oneClassTrainingFoldsProblem(folds: SubjectFold[], labels: Array
   return `${bad.length} of ${plural(folds.length, 'fold')} would train on one class only (${which.join('; ')}): add subjects with both classes, hold out fewer validation subjects, or choose another split`;
 }
 
+/**
+ * Folds that train on one subject: four subjects left one out with the default two validation
+ * subjects train each fold on one person, and the preview said only "Ready to train … 4 folds".
+ * Null when every fold trains on two subjects or more.
+ */
+export function oneSubjectFoldsNote(folds: SubjectFold[]): string | null {
+  const one = folds.filter((f) => f.trainSubjects.length === 1);
+  if (!one.length) return null;
+  const held = Math.max(...one.map((f) => f.validationSubjects.length));
+  const which = one.length === folds.length ? `every fold trains on one subject` : `${one.length} of ${plural(folds.length, 'fold')} train on one subject`;
+  return `${which}${held ? ` (${plural(held, 'other subject')} held out of each to choose the epoch)` : ''}: the model and the baseline learn from one person's windows${held ? '; hold out fewer validation subjects to train on more' : ''}`;
+}
+
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */
 export type TrainingReadiness = { ok: true; windows: number; subjects: number; folds: number; notes: string[] } | { ok: false; problem: string };
 
@@ -123,8 +136,8 @@ export function trainingReadiness(ds: WindowDataset, modalities: ModalitySet, ev
     const folds = makeFolds(evaluation, data.subjects, data.labels);
     const untrainable = oneClassTrainingFoldsProblem(folds, data.labels, ds.task!.classes);
     if (untrainable) return { ok: false, problem: untrainable };
-    const oneClass = oneClassFoldsNote(folds, data.labels, ds.task!.classes);
-    return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: oneClass ? [...data.notes, oneClass] : data.notes };
+    const extra = [oneSubjectFoldsNote(folds), oneClassFoldsNote(folds, data.labels, ds.task!.classes)].filter((n): n is string => n !== null);
+    return { ok: true, windows: data.windows.length, subjects: new Set(data.subjects).size, folds: folds.length, notes: [...data.notes, ...extra] };
   } catch (e) {
     // The split's own checks (src/shared/eval) answer with an EvalError: a dataset problem too.
     if (e instanceof TrainError || e instanceof EvalError) return { ok: false, problem: e.message };

@@ -76,3 +76,15 @@ describe('training folds of one class', () => {
     assert.ok(trainingReadiness(ds, 'fused', evaluation).ok, 'both classes in every subject: it trains');
   });
 });
+
+describe('folds that train on one subject', () => {
+  test('four subjects left one out with two validation subjects: the readiness says every fold trains on one subject and what to change; with one, nothing is said', () => {
+    const loso = (v: number): EvaluationConfig => ({ ...DEFAULT_EVALUATION, split: { kind: 'loso' }, validationSubjects: v });
+    const r = trainingReadiness(dataset(4), 'fused', loso(2));
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.notes, ["every fold trains on one subject (2 other subjects held out of each to choose the epoch): the model and the baseline learn from one person's windows; hold out fewer validation subjects to train on more"]);
+    assert.deepEqual((trainingReadiness(dataset(4), 'fused', loso(1)) as { notes: string[] }).notes, [], 'two training subjects a fold: nothing to say');
+    // Two subjects, no validation: one trains, one is tested; nothing to hold out less.
+    assert.deepEqual((trainingReadiness(dataset(2), 'fused', loso(0)) as { notes: string[] }).notes, ["every fold trains on one subject: the model and the baseline learn from one person's windows"]);
+  });
+});
