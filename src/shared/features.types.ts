@@ -5,22 +5,19 @@ export interface HeartFeatures {
   streamId: string;
   /** Host time (s) the figures refer to (end of the analysed span). */
   time: number;
-  /** Beats per minute over the last RR intervals; NaN until enough beats. */
+  /** Beats per minute over the last normal-to-normal (NN) RR intervals; NaN until enough beats. */
   heartRateBpm: number;
-  /** Recent RR intervals, ms, oldest first. */
+  /**
+   * Recent NN intervals, ms, oldest first: the RR intervals `normalRrMask` (dsp/rr-intervals.ts)
+   * keeps, the baseline's rule too; an interval off the range or off its neighbours' median
+   * (a false, missed or ectopic beat) is left out.
+   */
   rrMs: number[];
-  /** Root mean square of successive RR differences, ms (short-term HRV). */
+  /** Root mean square of the differences of successive NN intervals, ms (short-term HRV). */
   rmssdMs: number;
   /** Host times (s) of R peaks detected in the latest span, for marking the ECG trace. */
   rPeakTimes: number[];
 }
-
-/**
- * RR intervals outside [RR_MIN_MS, RR_MAX_MS] are not physiological (HR 24–240 bpm): they stay out
- * of the dashboard's HR and RMSSD and of the baseline's heart features alike.
- */
-export const RR_MIN_MS = 250;
-export const RR_MAX_MS = 2500;
 
 export const EEG_BANDS = [
   { name: 'delta', lowHz: 1, highHz: 4 },

@@ -96,7 +96,7 @@ export interface LabelledWindow {
   ecg: Float32Array | null;
   eegChannels: string[];
   ecgChannels: string[];
-  /** RR intervals (ms) between R peaks the pipeline found inside the window. */
+  /** Successive RR intervals (ms) between R peaks the pipeline found inside the window; NaN where one is not normal-to-normal (`rrIntervalsInSpan`). */
   rrMs: Float64Array;
 }
 

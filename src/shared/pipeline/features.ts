@@ -4,10 +4,11 @@
 // grid — data-driven, so replay emits the same features at the same points.
 import type { StreamInfo } from '../stream.types';
 import type { EegFeatures, HeartFeatures } from '../features.types';
-import { EEG_BANDS, RR_MAX_MS, RR_MIN_MS } from '../features.types';
+import { EEG_BANDS } from '../features.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import type { PipelineConfig } from './pipeline.types';
 import { RPeakDetector } from '../dsp/r-peak';
+import { nnFigures, normalRrMask } from '../dsp/rr-intervals';
 import { Welch, bandPower } from '../dsp/welch';
 import { rPeakLead } from './montage';
 
@@ -24,7 +25,7 @@ export interface FeatureSink {
  * electrodes); after a longer one (a reconnect, electrodes moved) it learns them again.
  */
 const KEEP_THRESHOLDS_GAP_SEC = 2;
-/** Heart rate is the mean of this many latest RR intervals. */
+/** Heart rate is 60 000 / the mean of this many latest NN intervals. */
 const HR_BEATS = 8;
 interface Beat {
   k: number;
@@ -171,28 +172,20 @@ export class FeatureExtractor {
   private emitHeart(h: HeartState, k: number): void {
     const oldest = k - this.cfg.features.hrvSpanSec * MODEL_RATE_HZ;
     while (h.beats.length > 0 && h.beats[0].k < oldest) h.beats.shift();
-    const rr: number[] = [];
-    const pairs: [number, number][] = [];
-    let prevRr = NaN;
+    // The span's successive RR intervals, NaN across a gap (a new segment): NN intervals only
+    // count, by the baseline's rule (dsp/rr-intervals.ts), RMSSD over successive NN pairs.
+    const series: number[] = [];
     for (let i = 1; i < h.beats.length; i++) {
       const a = h.beats[i - 1];
       const b = h.beats[i];
-      if (a.segment !== b.segment) {
-        prevRr = NaN;
-        continue;
-      }
-      const ms = ((b.k - a.k) * 1000) / MODEL_RATE_HZ;
-      if (ms < RR_MIN_MS || ms > RR_MAX_MS) {
-        prevRr = NaN;
-        continue;
-      }
-      rr.push(ms);
-      if (!Number.isNaN(prevRr)) pairs.push([prevRr, ms]);
-      prevRr = ms;
+      series.push(a.segment === b.segment ? ((b.k - a.k) * 1000) / MODEL_RATE_HZ : NaN);
     }
+    const normal = normalRrMask(series);
+    const rr = series.filter((_, i) => normal[i]);
     const last = rr.slice(-HR_BEATS);
     const heartRateBpm = last.length >= 2 ? 60000 / (last.reduce((s, v) => s + v, 0) / last.length) : NaN;
-    const rmssdMs = pairs.length >= 2 ? Math.sqrt(pairs.reduce((s, [a, b]) => s + (b - a) * (b - a), 0) / pairs.length) : NaN;
+    const f = nnFigures(series, normal);
+    const rmssdMs = f.pairs >= 2 ? f.rmssdMs : NaN;
     this.sink.heart!({ streamId: h.info.id, time: k / MODEL_RATE_HZ, heartRateBpm, rrMs: rr, rmssdMs, rPeakTimes: h.fresh });
     h.fresh = [];
   }

@@ -11,7 +11,7 @@ import { DatasetError, DatasetErrorCode } from '../../../src/shared/datasets/dat
 import { importEdf } from '../../../src/shared/formats/edf';
 import { TEN_TWENTY_19 } from '../../../src/shared/pipeline';
 import { electrodeKey } from '../../../src/shared/channel-label';
-import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, heartRateFeatures } from '../../../src/shared/train/baseline';
+import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, heartRateFeatures, rrIntervalsInSpan } from '../../../src/shared/train/baseline';
 import { leaveOneSubjectOut } from '../../../src/shared/eval';
 
 const DATA = resolve('..', 'shared', 'data');
@@ -100,6 +100,25 @@ describe('eegmatWindows on real recordings', { skip: !have && 'needs ../shared/d
       const median = hrs[hrs.length >> 1];
       assert.ok(Math.abs(median - scipy[k].hr) <= 4, `${files[k]}: median window HR ${median.toFixed(1)}, scipy ${scipy[k].hr}`);
     });
+  });
+
+  test('heart figures over normal-to-normal intervals: movement artefacts on Subject01_2 no longer inflate RMSSD', () => {
+    // Subject01_2's lead (arithmetic, ~125 bpm) has false beats on movement: 0.12–0.3 s intervals
+    // beside normal ones. Range-only (250–2500 ms), RMSSD was 73 ms; over NN intervals 13.5 ms, a
+    // figure of a young adult at 125 bpm. Subject00_1's clean lead keeps every interval.
+    const whole = (k: number) => {
+      const t = loaded[k].rPeakTimes;
+      const raw = Array.from({ length: t.length - 1 }, (_, i) => (t[i + 1] - t[i]) * 1000);
+      const rangeOnly = heartRateFeatures(raw.map((v) => (v >= 250 && v <= 2500 ? v : NaN)));
+      return { rangeOnly, nn: heartRateFeatures(rrIntervalsInSpan(t, -Infinity, Infinity)) };
+    };
+    const s12 = whole(3);
+    assert.ok(s12.rangeOnly.rmssdMs > 60, `${files[3]} range-only RMSSD ${s12.rangeOnly.rmssdMs.toFixed(1)} ms`);
+    assert.ok(s12.nn.rmssdMs > 8 && s12.nn.rmssdMs < 25, `${files[3]} NN RMSSD ${s12.nn.rmssdMs.toFixed(1)} ms`);
+    assert.ok(s12.nn.sdnnMs < s12.rangeOnly.sdnnMs * 0.7, `${files[3]} SDNN ${s12.nn.sdnnMs.toFixed(1)} vs ${s12.rangeOnly.sdnnMs.toFixed(1)} ms range-only`);
+    assert.ok(Math.abs(s12.nn.meanHrBpm - 125.0) < 3, `${files[3]} mean HR ${s12.nn.meanHrBpm.toFixed(1)} bpm, scipy's median-RR rate 125`);
+    const s01 = whole(0);
+    assert.deepEqual(s01.nn, s01.rangeOnly, `${files[0]}: a clean lead's figures are unchanged`);
   });
 
   test('the baseline runs subject-wise on real windows', () => {

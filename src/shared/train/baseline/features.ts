@@ -10,7 +10,8 @@
 //   impedance, skull thickness), leaving the spectral shape.
 // Heart: mean HR (60 000 / mean RR), RMSSD and SDNN (ms). EEG-only and ECG-only ablations take the
 // corresponding subset, so the baseline is compared modality by modality with the fused model.
-import { EEG_BANDS, RR_MAX_MS, RR_MIN_MS } from '../../features.types';
+import { EEG_BANDS } from '../../features.types';
+import { NN_NEIGHBOURS, nnFigures, normalRrMask } from '../../dsp/rr-intervals';
 import { Welch, bandPower } from '../../dsp/welch';
 import { detectRPeaks } from '../../dsp/r-peak';
 import type { SyncWindow } from '../../window.types';
@@ -63,25 +64,24 @@ export function eegBandFeatureNames(channelLabels: readonly string[]): string[] 
 export const HEART_FEATURE_NAMES = ['heart:mean_hr_bpm', 'heart:rmssd_ms', 'heart:sdnn_ms'] as const;
 
 /**
- * Heart figures from RR intervals (ms). Mean HR is 60 000 / mean RR — the rate of the beats
- * counted, not the mean of instantaneous rates. RMSSD and SDNN (sample sd, n − 1) need two
- * intervals; with fewer they are NaN (imputed later by the standardiser from the training fold).
+ * Heart figures from a window's successive normal-to-normal (NN) RR intervals (ms), NaN where an
+ * interval is not normal (as `rrIntervalsInSpan` and `rrIntervalsFromEcg` mark them, by the
+ * dashboard's rule: dsp/rr-intervals.ts). Mean HR is 60 000 / mean NN — the rate of the beats
+ * counted, not the mean of instantaneous rates. RMSSD is over successive NN pairs (a NaN between
+ * two intervals breaks their pair), SDNN the sample sd (n − 1) of the NN intervals; without a
+ * pair, or with fewer than two intervals, they are NaN (imputed later by the standardiser from the
+ * training fold).
  */
 export function heartRateFeatures(rrMs: ArrayLike<number>): HeartRateFeatures {
   const n = rrMs.length;
-  for (let i = 0; i < n; i++) if (!(rrMs[i] > 0) || !Number.isFinite(rrMs[i])) throw new BaselineError(BaselineErrorCode.BadSignal, `RR interval ${i} is ${rrMs[i]} ms`);
-  if (n === 0) return { meanHrBpm: NaN, rmssdMs: NaN, sdnnMs: NaN };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += rrMs[i];
-  const mean = sum / n;
-  if (n < 2) return { meanHrBpm: 60000 / mean, rmssdMs: NaN, sdnnMs: NaN };
-  let sq = 0;
-  let dev = 0;
+  const normal = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    dev += (rrMs[i] - mean) ** 2;
-    if (i > 0) sq += (rrMs[i] - rrMs[i - 1]) ** 2;
+    if (Number.isNaN(rrMs[i])) continue;
+    if (!(rrMs[i] > 0) || !Number.isFinite(rrMs[i])) throw new BaselineError(BaselineErrorCode.BadSignal, `RR interval ${i} is ${rrMs[i]} ms`);
+    normal[i] = 1;
   }
-  return { meanHrBpm: 60000 / mean, rmssdMs: Math.sqrt(sq / (n - 1)), sdnnMs: Math.sqrt(dev / (n - 1)) };
+  const f = nnFigures(rrMs, normal);
+  return { meanHrBpm: 60000 / f.meanNnMs, rmssdMs: f.rmssdMs, sdnnMs: f.sdnnMs };
 }
 
 /** RR intervals (ms) from R-peak sample indices at `sampleRateHz`. */
@@ -94,6 +94,7 @@ export function rrIntervalsMs(peakSamples: ArrayLike<number>, sampleRateHz: numb
 /** What one window offers the baseline: EEG (planar µV) and/or the RR intervals inside it. */
 export interface BaselineWindow {
   eeg?: { channels: ArrayLike<number>[]; sampleRateHz: number };
+  /** Successive RR intervals (ms) inside the window, NaN where one is not normal-to-normal (`heartRateFeatures`). */
   rrMs?: ArrayLike<number>;
 }
 
@@ -130,28 +131,51 @@ export function baselineFeatureMatrix(windows: readonly BaselineWindow[], modali
   return { rows: windows.length, cols: d, data, names };
 }
 
+/** `rr` with each interval that `normalRrMask` does not keep set to NaN. */
+function markNonNormal(rr: Float64Array, normal: Uint8Array): Float64Array {
+  for (let i = 0; i < rr.length; i++) if (!normal[i]) rr[i] = NaN;
+  return rr;
+}
+
 /**
- * RR intervals (ms) of an ECG lead, R peaks found by the pipeline's detector (src/shared/dsp/r-peak,
- * Pan–Tompkins); intervals outside [RR_MIN_MS, RR_MAX_MS] are dropped, as the live pipeline does.
+ * Successive RR intervals (ms) of an ECG lead, R peaks found by the pipeline's detector
+ * (src/shared/dsp/r-peak, Pan–Tompkins); NaN where an interval is not normal-to-normal
+ * (`normalRrMask`, as the live pipeline judges them).
  */
 export function rrIntervalsFromEcg(ecg: ArrayLike<number>, sampleRateHz: number): Float64Array {
   const rr = rrIntervalsMs(detectRPeaks(ecg, sampleRateHz), sampleRateHz);
-  return rr.filter((v) => v >= RR_MIN_MS && v <= RR_MAX_MS);
+  return markNonNormal(rr, normalRrMask(rr));
 }
 
-/** RR intervals (ms) between consecutive R peaks (times in s, ascending) that both fall in [start, end); outside [RR_MIN_MS, RR_MAX_MS] dropped. */
-export function rrIntervalsInSpan(rPeakTimes: ArrayLike<number>, start: number, end: number): Float64Array {
-  const out: number[] = [];
-  let prev = NaN;
-  for (let i = 0; i < rPeakTimes.length; i++) {
-    const t = rPeakTimes[i];
-    if (t < start) continue;
-    if (t >= end) break;
-    const rr = (t - prev) * 1000;
-    if (rr >= RR_MIN_MS && rr <= RR_MAX_MS) out.push(rr);
-    prev = t;
+/** Index of the first time in `t` (ascending) that is ≥ x. */
+function lowerBound(t: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] < x) lo = mid + 1;
+    else hi = mid;
   }
-  return Float64Array.from(out);
+  return lo;
+}
+
+/**
+ * Successive RR intervals (ms) between consecutive R peaks (times in s, ascending) that both fall
+ * in [start, end); NaN where an interval is not normal-to-normal (`normalRrMask`), judged, as the
+ * live pipeline judges it, against its neighbours in the whole recording (up to NN_NEIGHBOURS
+ * beyond the window on each side), not the window's few alone.
+ */
+export function rrIntervalsInSpan(rPeakTimes: ArrayLike<number>, start: number, end: number): Float64Array {
+  const first = lowerBound(rPeakTimes, start);
+  const last = lowerBound(rPeakTimes, end); // one past the window's last peak
+  if (last - first < 2) return new Float64Array(0);
+  const from = Math.max(0, first - NN_NEIGHBOURS);
+  const to = Math.min(rPeakTimes.length, last + NN_NEIGHBOURS);
+  const rr = new Float64Array(to - from - 1);
+  for (let i = from + 1; i < to; i++) rr[i - from - 1] = (rPeakTimes[i] - rPeakTimes[i - 1]) * 1000;
+  const normal = normalRrMask(rr);
+  // Interval j of `rr` ends at peak from + 1 + j: the window's run from first + 1 to last − 1.
+  return markNonNormal(rr, normal).slice(first - from, last - 1 - from);
 }
 
 /**

@@ -2,7 +2,7 @@
 // StandardScaler, and the subject-wise baseline end to end against a scikit-learn pipeline.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
+import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsInSpan, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
 import { applyStandardizer, fitStandardizer } from '../../../../src/shared/train/baseline/standardizer';
 import { BASELINE_C_GRID, evaluateBaseline, predictBaseline, selectBaselineC, trainBaseline } from '../../../../src/shared/train/baseline/baseline';
 import { fitLogisticRegression } from '../../../../src/shared/train/baseline/logistic-regression';
@@ -137,6 +137,48 @@ describe('baseline features: shapes and bad signals', () => {
     // A flat channel has finite features (power floored before the log).
     const flat = eegBandFeatures([new Float64Array(400)], 200);
     assert.ok(flat.every(Number.isFinite), 'every feature of the flat signal is finite');
+  });
+});
+
+describe('baseline heart features over normal-to-normal intervals (the dashboard\'s rule)', () => {
+  /** R-peak times (s) of a steady 75-bpm rhythm (800 ± 15 ms) from 0 s, with extra peaks at `extra`. */
+  const peaks = (n: number, extra: number[] = []): number[] => {
+    const t = [0];
+    for (let i = 1; i < n; i++) t.push(t[i - 1] + 0.8 + 0.015 * Math.sin(i * 1.7));
+    return [...t, ...extra].sort((a, b) => a - b);
+  };
+
+  test('a false beat inside a 5-s window is judged against the beats around the window: both halves NaN, RMSSD unmoved', () => {
+    const t = peaks(40);
+    // The 5-s window [10.3, 15.3) holds six or seven peaks; a false peak 0.3 s after the one at ~12 s.
+    const k = t.findIndex((v) => v > 12);
+    const noisy = peaks(40, [t[k] + 0.3]);
+    const clean = rrIntervalsInSpan(t, 10.3, 15.3);
+    const rr = rrIntervalsInSpan(noisy, 10.3, 15.3);
+    assert.equal(rr.length, clean.length + 1, 'one interval more: the split one is two');
+    assert.equal(rr.filter(Number.isNaN).length, 2, `both halves of the split interval are not normal: ${Array.from(rr, (v) => v.toFixed(0)).join(' ')}`);
+    const h = heartRateFeatures(rr);
+    const c = heartRateFeatures(clean);
+    assert.ok(Math.abs(h.meanHrBpm - c.meanHrBpm) < 1, `mean HR ${h.meanHrBpm.toFixed(2)} vs ${c.meanHrBpm.toFixed(2)} bpm`);
+    assert.ok(h.rmssdMs < 2 * c.rmssdMs, `RMSSD ${h.rmssdMs.toFixed(1)} ms vs ${c.rmssdMs.toFixed(1)} ms clean (range-only it counted 300 and 500 ms)`);
+    // The windows' intervals are those between peaks both inside it, the window's edges as before.
+    assert.deepEqual(Array.from(rrIntervalsInSpan(t, 0, 100), (v) => Math.round(v)), t.slice(1).map((v, i) => Math.round((v - t[i]) * 1000)), 'a span over the whole recording: every interval');
+    assert.equal(rrIntervalsInSpan(t, 5, 5.5).length, 0, 'a span with one peak has no interval');
+  });
+
+  test('RMSSD pairs only successive normal intervals: a dropped one between two breaks their pair', () => {
+    // 800, [2700 out of range], 900: range-only dropping without a gap paired 800 with 900 (100 ms).
+    const h = heartRateFeatures([800, 810, NaN, 900, 905]);
+    assert.ok(Math.abs(h.rmssdMs - Math.sqrt((10 ** 2 + 5 ** 2) / 2)) < 1e-12, `RMSSD over 800–810 and 900–905 only, got ${h.rmssdMs}`);
+    assert.ok(Math.abs(h.meanHrBpm - 60000 / 853.75) < 1e-9, `mean HR over the four normal intervals, got ${h.meanHrBpm}`);
+    assert.ok(Number.isNaN(heartRateFeatures([800, NaN, 810]).rmssdMs), 'no successive pair: RMSSD NaN');
+    assert.ok(Number.isNaN(heartRateFeatures([NaN, NaN]).meanHrBpm), 'no normal interval: HR NaN');
+    // The recording-level series marks an out-of-range interval NaN instead of dropping it.
+    const t = peaks(12);
+    const gap = [...t.slice(0, 6), ...t.slice(6).map((v) => v + 2)];
+    const rr = rrIntervalsInSpan(gap, 0, 100);
+    assert.equal(rr.length, 11, 'every interval kept in place');
+    assert.ok(Number.isNaN(rr[5]) && rr.filter(Number.isNaN).length === 1, `the 2.8-s interval is NaN in place: ${Array.from(rr, (v) => v.toFixed(0)).join(' ')}`);
   });
 });
 
