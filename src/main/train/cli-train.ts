@@ -301,8 +301,12 @@ export function parseFreeze(v: string | undefined): FinetuneConfig['freeze'] {
  * from; a run's encoders bring their own layers, so --layers with --encoders RUN_ID is refused
  * (it was dropped without a word).
  */
-export function encoderConfigFromFlags(v: { layers?: string }, enc?: EncoderSource) {
+export function encoderConfigFromFlags(v: { layers?: string }): EncoderConfig;
+/** With encoders from a run: none (undefined), so that config.json does not name layers the run's encoders do not have. */
+export function encoderConfigFromFlags(v: { layers?: string }, enc: EncoderSource): EncoderConfig | undefined;
+export function encoderConfigFromFlags(v: { layers?: string }, enc?: EncoderSource): EncoderConfig | undefined {
   if (v.layers !== undefined && enc?.kind === 'run') throw new CliUsageError(`--layers does not apply with --encoders ${enc.runId}: that run's encoders bring their own layers`);
+  if (enc?.kind === 'run') return undefined;
   const layers = intFlag(v.layers, 'layers');
   return layers ? encoderWithLayers(layers) : { ...CBRAMOD_ENCODER };
 }

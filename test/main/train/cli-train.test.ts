@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliUsageError, intFlag, numberFlag } from '../../../src/main/core/cli-command';
-import { checkJobInputs, datasetFromFlags, parseFreeze, parseLabels, printSummary, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
+import { checkJobInputs, datasetFromFlags, encoderConfigFromFlags, parseFreeze, parseLabels, printSummary, ProgressDisplay, ratioFlag, seedFlag } from '../../../src/main/train/cli-train';
 import { RunStore } from '../../../src/main/train/run-store';
 import { quickRecipe } from '../../../src/shared/train/recipes';
+import { CBRAMOD_ENCODER } from '../../../src/shared/model/config';
 import { EDF_SIGNATURE, scratch } from './cli-test-util';
 
 describe('number flags', () => {
@@ -187,4 +188,11 @@ test("the end of a run names the files its folder holds: an evaluation's has no 
   lines.length = 0;
   await printSummary({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, { task: null, protocol: null, arms: [], pretrainLoss: {}, exportedAs: null }, folder);
   assert.match(lines[0], /\(config\.json, metrics\.jsonl, log\.txt, plots\/, checkpoints\/, artifacts\/\)$/, 'a pretraining run holds checkpoints/');
+});
+
+test("--layers: the encoders' layers for random or .pth encoders; none named with --encoders RUN, whose encoders bring their own (config.json said CBraMod's 12 for a run on wiring-size encoders)", () => {
+  assert.equal(encoderConfigFromFlags({ layers: '2' }, { kind: 'random' })?.nLayers, 2);
+  assert.deepEqual(encoderConfigFromFlags({}, { kind: 'pth', path: '/x.pth' }), CBRAMOD_ENCODER);
+  assert.equal(encoderConfigFromFlags({}, { kind: 'run', runId: 'some-run' }), undefined);
+  assert.throws(() => encoderConfigFromFlags({ layers: '3' }, { kind: 'run', runId: 'some-run' }), CliUsageError);
 });

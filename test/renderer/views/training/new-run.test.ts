@@ -35,3 +35,11 @@ test('learning rates: CBraMod\'s by default; the encoders\' only end to end (fro
   const p = jobSpecProblems(customJob({ ...form, freeze: 'none', headLr: 0, encoderLr: 1 })).join('\n');
   assert.match(p, /fine-tuning: the head's learning rate \(--head-lr\) must be in \(0, 1\), got 0\nfine-tuning: the encoders' learning rate \(--encoder-lr\) must be in \(0, 1\), got 1/, p);
 });
+
+test('layers: the form\'s for random encoders; a pretraining run\'s encoders bring their own, so the job names none (config.json held 12 layers for a run on the quick try\'s wiring-size encoders)', () => {
+  const form = { ...INITIAL, eegmatDir: '/data/eegmat', layers: 2 };
+  assert.equal(customJob(form).encoderConfig?.nLayers, 2);
+  const fromRun = customJob({ ...form, encoders: '2026-01-01-000000-pretrain' });
+  assert.equal(fromRun.encoderConfig, undefined, JSON.stringify(fromRun.encoderConfig));
+  assert.deepEqual(jobSpecProblems(fromRun), [], 'a valid job without it');
+});

@@ -169,7 +169,10 @@ export function customJob(f: CustomForm): JobSpec {
     corpora: {},
     pretrain: {},
     encoders: { ...(f.modalities !== 'ecg' ? { eeg: enc } : {}), ...(f.modalities !== 'eeg' ? { ecg: enc.kind === 'pth' ? { kind: 'random' } : enc } : {}) },
-    encoderConfig: encoderWithLayers(f.layers),
+    // A pretraining run's encoders bring their own layers (the random-init arms take them too): the
+    // field is disabled then, as the CLI refuses --layers with --encoders RUN, and config.json held
+    // a 12-layer encoder for a run that used the quick try's wiring-size ones.
+    ...(enc.kind === 'run' ? {} : { encoderConfig: encoderWithLayers(f.layers) }),
     finetune: { ...DEFAULT_FINETUNE, task: dataset.task!, modalities: f.modalities, init, freeze: f.freeze, classWeight: f.classWeight, epochs: f.epochs, batchSize: f.batch,
       // Frozen encoders take no step: the field is disabled then, and the run records the default, as the CLI refuses --encoder-lr there.
       headLr: f.headLr, backboneLr: f.freeze === 'none' ? f.encoderLr : DEFAULT_FINETUNE.backboneLr },

@@ -14,7 +14,7 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
-import { customJob, INITIAL, initOf, previewKey, previewRequest, problemRecordings, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
 type Mode = 'quick' | 'default' | 'custom';
 
@@ -61,6 +61,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
       .catch(() => setSessions([]));
   }, [client]);
 
+  const fromRun = encoderSource(form.encoders).kind === 'run';
   const pretrainedRuns = runs.filter((r) => r.state === 'done' && r.completedPhases.some((p) => p.startsWith('pretrain-')));
 
   const start = async () => {
@@ -336,7 +337,17 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             </Field>
             <Field label="Layers / seed">
               <span class="pair">
-                <input type="number" aria-label="Layers" min={1} max={12} value={form.layers} onInput={(e) => set('layers', Number(e.currentTarget.value))} />
+                <input
+                  type="number"
+                  aria-label="Layers"
+                  title={fromRun ? "the encoders come from a pretraining run, with that run's layers" : undefined}
+                  min={1}
+                  max={12}
+                  disabled={fromRun}
+                  value={form.layers}
+                  onInput={(e) => set('layers', Number(e.currentTarget.value))}
+                  data-testid="layers"
+                />
                 <input type="number" aria-label="Seed" value={form.seed} onInput={(e) => set('seed', Number(e.currentTarget.value))} />
               </span>
             </Field>
