@@ -2,7 +2,7 @@
 // StandardScaler, and the subject-wise baseline end to end against a scikit-learn pipeline.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsInSpan, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
+import { eegBandFeatures, eegBandFeatureNames, heartRateFeatures, rrIntervalsFromEcg, rrIntervalsInSpan, rrIntervalsMs, welchSegmentLength, baselineFeatureMatrix, baselineFeatureNames } from '../../../../src/shared/train/baseline/features';
 import { applyStandardizer, fitStandardizer } from '../../../../src/shared/train/baseline/standardizer';
 import { BASELINE_C_GRID, evaluateBaseline, predictBaseline, selectBaselineC, trainBaseline } from '../../../../src/shared/train/baseline/baseline';
 import { fitLogisticRegression } from '../../../../src/shared/train/baseline/logistic-regression';
@@ -164,6 +164,27 @@ describe('baseline heart features over normal-to-normal intervals (the dashboard
     // The windows' intervals are those between peaks both inside it, the window's edges as before.
     assert.deepEqual(Array.from(rrIntervalsInSpan(t, 0, 100), (v) => Math.round(v)), t.slice(1).map((v, i) => Math.round((v - t[i]) * 1000)), 'a span over the whole recording: every interval');
     assert.equal(rrIntervalsInSpan(t, 5, 5.5).length, 0, 'a span with one peak has no interval');
+  });
+
+  test("a window's own ECG lead (no R-peak times given): the false beat's two intervals NaN, the others as detected", () => {
+    // 20 s at 200 Hz: Gaussian R waves (σ 12 ms) and T waves 0.25 s after, on the peaks() rhythm.
+    const fs = 200;
+    const beats = peaks(24).map((t) => t + 0.5);
+    const ecg = (extra: number[]) => {
+      const x = new Float64Array(20 * fs);
+      for (const b of [...beats, ...extra]) for (let i = 0; i < x.length; i++) {
+        const t = i / fs - b;
+        x[i] += 1000 * Math.exp(-(t * t) / (2 * 0.012 ** 2)) + 150 * Math.exp(-((t - 0.25) ** 2) / (2 * 0.04 ** 2));
+      }
+      return x;
+    };
+    const clean = rrIntervalsFromEcg(ecg([]), fs);
+    const noisy = rrIntervalsFromEcg(ecg([beats[12] + 0.33]), fs);
+    assert.ok(clean.length >= 20 && clean.every((v) => Math.abs(v - 800) < 30), `every beat found, all normal: ${Array.from(clean, (v) => v.toFixed(0)).join(' ')}`);
+    const nan = Array.from(noisy).flatMap((v, i) => (Number.isNaN(v) ? [i] : []));
+    assert.equal(noisy.length, clean.length + 1, 'the false beat found: one interval more');
+    assert.deepEqual(nan, [nan[0], nan[0] + 1], `two successive intervals NaN: ${Array.from(noisy, (v) => v.toFixed(0)).join(' ')}`);
+    assert.deepEqual([...noisy.slice(0, nan[0]), ...noisy.slice(nan[0] + 2)], [...clean.slice(0, nan[0]), ...clean.slice(nan[0] + 1)], 'the other intervals as on the clean lead');
   });
 
   test('RMSSD pairs only successive normal intervals: a dropped one between two breaks their pair', () => {
