@@ -156,6 +156,22 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     assert.ok(falling >= 15, `${falling} channels`);
   });
 
+  test("Subject01_2's noisy lead (false beats on movement): the dashboard's HR and RMSSD over normal-to-normal intervals", () => {
+    // The detector fires on movement artefacts here (0.12–0.3 s intervals beside ~0.48 s ones).
+    // Range-only (250–2500 ms) the last figures were RMSSD 72.7 ms and HR 128.7 bpm; over NN
+    // intervals 13.5 ms and 124.7 bpm (scipy's median-RR rate of the file: 125 bpm).
+    const r = importEdf(new Uint8Array(readFileSync(path.join(EEGMAT, 'Subject01_2.edf'))), 'Subject01_2.edf');
+    const ecg = r.streams.find((s) => s.modality === 'ecg')!;
+    const hearts: HeartFeatures[] = [];
+    const p = new Pipeline({}, { heart: (f) => hearts.push(f) });
+    p.setStreams('mat', [info('mat/ecg', 'ecg', ecg.rateHz, ecg.channels.map((c) => c.label))]);
+    for (const c of chunksFromRecording('mat/ecg', ecg.segments[0].data.subarray(0, ecg.segments[0].count), 1, ecg.rateHz, 50)) p.push(c);
+    const last = hearts.at(-1)!;
+    assert.ok(last.rmssdMs > 8 && last.rmssdMs < 25, `RMSSD ${last.rmssdMs.toFixed(1)} ms`);
+    assert.ok(Math.abs(last.heartRateBpm - 125) < 3, `HR ${last.heartRateBpm.toFixed(1)} bpm`);
+    assert.ok(last.rrMs.every((x) => x > 380 && x < 620), `NN intervals all near the rhythm: ${last.rrMs.map((x) => x.toFixed(0)).join(' ')}`);
+  });
+
   test('without an EEG listener (a dataset build, which skips the EEG spectra): the same windows and R peaks', () => {
     const collect = (withEeg: boolean) => {
       const out = { windows: [] as string[], peaks: [] as number[], eeg: 0 };
