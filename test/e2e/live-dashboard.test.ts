@@ -66,6 +66,15 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     assert.notEqual(ea, eb, 'the ECG canvas changed within 5 s');
     const frames = await page.evaluate(() => window.__heartmindFrames!.frameMs.length);
     assert.ok(frames > 10, `${frames} frames drawn`);
+    // Each panel says the µV a row spans under its automatic scale (no amplitude axis said it).
+    for (const m of ['eeg', 'ecg']) {
+      await page.waitForFunction((sel) => /^±\d+(\.\d)?(–\d+(\.\d)?)? µV$/.test(document.querySelector(sel)?.textContent ?? ''), `[data-testid="scale-now-${m}"]`, { timeout: 5_000 });
+    }
+    // A fixed scale at gain ×1 is the choice's own words: no second figure.
+    await page.selectOption('[data-testid="scale-eeg"]', '100');
+    await page.waitForSelector('[data-testid="scale-now-eeg"]', { state: 'detached', timeout: 5_000 });
+    await page.selectOption('[data-testid="scale-eeg"]', 'auto');
+    await page.waitForSelector('[data-testid="scale-now-eeg"]', { timeout: 5_000 });
   });
 
   test('a marker shows on the EEG and ECG traces', async () => {

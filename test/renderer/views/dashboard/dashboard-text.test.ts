@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { clockLineText, clockOffsetText, deviceModelText, heartWithheldText, modalityCellText, staleText, traceInfoText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { clockLineText, clockOffsetText, deviceModelText, heartWithheldText, modalityCellText, staleText, traceInfoText, traceScaleText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
@@ -199,5 +199,19 @@ describe('live dashboard text', () => {
       const line = clockLineText('eeg', { clock: { offsetSec: began, driftPpm: -29.77, driftSdPpm: 0.7, driftEstimated: true, observations: 500, resets: 0, medianDelayMs: 4, jitterMs: 8.7, fitMs: 0.2 } });
       assert.match(line, /^EEG clock: device time 0 at (\d{4}-\d\d-\d\d )?14:03:07\.412 · runs 29\.8 ± 0\.7 ppm fast · fit 0\.2 ms · jitter 8\.7 ms$/, `no 'offset +1764…' on the line: ${line}`);
     });
+  });
+});
+
+describe('trace amplitude scale', () => {
+  test("a row's half-height in µV: one figure when all rows agree, else the range; over each channel's gain", () => {
+    assert.equal(traceScaleText([50, 50, 50], [1, 1, 1]), '±50 µV');
+    assert.equal(traceScaleText([20, 50, 50], [1, 1, 1]), '±20–50 µV');
+    // A channel at gain ×2 draws twice as large: its row spans half the µV.
+    assert.equal(traceScaleText([50, 50], [2, 1]), '±25–50 µV');
+    assert.equal(traceScaleText([50], [8]), '±6.3 µV');
+    assert.equal(traceScaleText([1000], [0.25]), '±4000 µV');
+    // Before the first measurement (no channel, or a scale not known yet): nothing to say.
+    assert.equal(traceScaleText([], []), '');
+    assert.equal(traceScaleText([NaN], [1]), '');
   });
 });

@@ -15,6 +15,26 @@ import { rPeakLead } from '../../../../shared/pipeline/montage';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
+/** µV with the decimals a small figure needs: '50', '6.3' (a ±50 µV row at gain ×8). */
+function uvText(v: number): string {
+  return v >= 10 ? String(Math.round(v)) : String(Number(v.toPrecision(2)));
+}
+
+/**
+ * A trace panel's amplitude scale beside its scale choice: half the height of a channel's row in
+ * µV ('±50 µV'; per channel, the range: '±20–50 µV'), each channel's auto scale over
+ * its gain. The traces have a time axis but no amplitude axis: under 'Auto' the µV a row spans was
+ * said only in the Channels list, so a trace could not be read as an amplitude. '' before a scale
+ * is known.
+ */
+export function traceScaleText(scalesUv: readonly number[], gains: readonly number[]): string {
+  const rows = scalesUv.map((s, c) => s / (gains[c] ?? 1)).filter((v) => Number.isFinite(v) && v > 0);
+  if (rows.length === 0) return '';
+  const lo = uvText(Math.min(...rows));
+  const hi = uvText(Math.max(...rows));
+  return lo === hi ? `±${lo} µV` : `±${lo}–${hi} µV`;
+}
+
 /**
  * A modality's cell in the synchronised-windows table: its channels and quality, or why it is
  * absent in words ('no device connected', not the code 'no-device'), the same words as its tooltip

@@ -7,7 +7,7 @@ import { useLive } from '../../live/use-live';
 import { THEME } from './charts/chart-setup';
 import { TraceChart, type ScaleMode } from './charts/trace-chart';
 import type { FrameLoop } from './frame-loop';
-import { traceInfoText } from './dashboard-text';
+import { traceInfoText, traceScaleText } from './dashboard-text';
 import { MODEL_RATE_HZ } from '../../../../shared/window.types';
 
 const SCALES: { value: string; label: string }[] = [
@@ -94,6 +94,9 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   const height = Math.max(minHeight, channels.length * rowHeight + 40);
   const info = chosen ? traceInfoText(chosen, channels.length, buffer?.rateHz ?? MODEL_RATE_HZ, live.settings) : 'no stream';
   const scales = chartRef.current?.channelScales() ?? [];
+  const gains = channels.map((_, c) => chartRef.current?.gain(c) ?? 1);
+  // The µV a row spans, said while it is not the choice's own words (auto, or a gain changed).
+  const scaleNow = scale.startsWith('auto') || gains.some((g) => g !== 1) ? traceScaleText(scales, gains) : '';
 
   return (
     <section ref={sectionRef} class={`panel trace-panel trace-${modality}`} aria-label={title} data-testid={`trace-${modality}`} data-stream={chosenId ?? ''}>
@@ -112,6 +115,11 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
                 ))}
               </select>
             </label>
+          )}
+          {scaleNow && (
+            <span class="muted small" title="The µV half a channel's row spans" data-testid={`scale-now-${modality}`}>
+              {scaleNow}
+            </span>
           )}
           <label>
             <span class="sr-only">{title} scale</span>
