@@ -8,7 +8,7 @@ import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } 
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
 import { segmentBreaks } from '../../shared/formats/import-util';
-import { railsOfPhysicalRange } from '../../shared/dsp/quality';
+import { railsOfFileChannel } from '../../shared/dsp/quality';
 import { parseSamAnnotation } from '../../shared/formats/sam-annotation';
 import { isMarkerSource, type ImportRequest, type ImportResult, type SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -41,7 +41,7 @@ function streamInfoFor(rec: ImportedRecording, s: ImportedStream, index: number,
 }
 
 function railsOf(c: ImportedStream['channels'][number]): { rangeUv?: number } {
-  const r = c.physicalRange && c.unit === 'uV' ? railsOfPhysicalRange(c.physicalRange[0], c.physicalRange[1]) : undefined;
+  const r = railsOfFileChannel(c.unit, c.physicalRange);
   return r === undefined ? {} : { rangeUv: r };
 }
 

@@ -58,6 +58,14 @@ export function railsOfPhysicalRange(lo: number, hi: number): number | undefined
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < 0 && hi > 0)) return undefined;
   return Math.abs(lo + hi) <= RANGE_SYMMETRY * (hi - lo) ? Math.max(-lo, hi) : undefined;
 }
+/**
+ * An imported file's channel's rails (ChannelInfo.rangeUv) from its unit and declared physical
+ * range: railsOfPhysicalRange for a µV channel, none otherwise. What an import stores, and what
+ * schema 100 puts back in the sessions imported before the symmetry rule.
+ */
+export function railsOfFileChannel(unit: string, physicalRange: readonly [number, number] | null | undefined): number | undefined {
+  return physicalRange && unit === 'uV' ? railsOfPhysicalRange(physicalRange[0], physicalRange[1]) : undefined;
+}
 /** A channel whose unfiltered signal spans less than this (µV) over the span is flat, whatever its filters still ring with. */
 export const FLAT_P2P_UV = 1;
 /** Consecutive samples at an extreme that make a plateau (20 ms at 200 Hz). */

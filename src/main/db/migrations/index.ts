@@ -12,15 +12,16 @@ import { updateToSchemaVersion0060 } from './0060-imported-gap-reason';
 import { updateToSchemaVersion0070 } from './0070-stream-open-end';
 import { updateToSchemaVersion0080 } from './0080-stream-placement';
 import { updateToSchemaVersion0090 } from './0090-session-ids-not-reused';
+import { updateToSchemaVersion0100 } from './0100-imported-rails-symmetric';
 
 export interface Migration {
   version: number;
   name: string;
   up(db: WritableDb): void;
   /**
-   * Adds only what a reader can do without (a cache that is recomputed where it is missing, or what
-   * only writing uses): a read-only database (a copy on a read-only share) that lacks only such
-   * migrations still opens.
+   * Adds only what a reader can do without (a cache that is recomputed where it is missing, what
+   * only writing uses, or a correction a reader goes on without, reading the data as it was stored):
+   * a read-only database (a copy on a read-only share) that lacks only such migrations still opens.
    */
   readersDoWithout?: boolean;
 }
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 70, name: 'stream-open-end', up: updateToSchemaVersion0070 },
   { version: 80, name: 'stream-placement', up: updateToSchemaVersion0080, readersDoWithout: true },
   { version: 90, name: 'session-ids-not-reused', up: updateToSchemaVersion0090, readersDoWithout: true },
+  { version: 100, name: 'imported-rails-symmetric', up: updateToSchemaVersion0100, readersDoWithout: true },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
