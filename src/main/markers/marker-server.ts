@@ -3,7 +3,8 @@
 //   UDP        one datagram = one marker  (python: sock.sendto(b"stim_on", ("127.0.0.1", 7420)))
 //   WebSocket  ws://127.0.0.1:7420/markers, one text message = one marker
 // A message is either plain text (the label) or JSON {"label": "...", "time"?: s, "duration"?: s};
-// a JSON string ("stim-1", json.dumps of a label) is the text it holds.
+// a JSON string ("stim-1", json.dumps of a label) is the text it holds, as is a JSON array of one
+// string or number (["stim"], a Lab Streaming Layer sample); JSON null and other arrays are refused.
 // `time` is host-clock seconds (Unix time, e.g. Python's time.time()); without it the marker is
 // stamped when it arrives. A time more than a day from the host clock (milliseconds by mistake,
 // seconds since the sender started) or a duration over a week is refused (event-time.ts), and so
@@ -324,10 +325,34 @@ function unquoteJsonString(trimmed: string): string {
   }
 }
 
-/** Parses one marker message (text, a JSON object, or a JSON string holding either); throws MarkerError naming the problem. */
+/**
+ * A message that is JSON but no label, object or string: a JSON array holding one string or number
+ * (a Lab Streaming Layer marker sample, ["stim"] or [12], as a script moving to HeartMind sends
+ * it) is that value as text; JSON null and any other array are refused, saying what a marker is
+ * (they were stored as the labels 'null' and '["a","b"]'). Other text is returned as it is.
+ */
+function unwrapJsonSample(trimmed: string): string {
+  if (!(trimmed === 'null' || (trimmed.startsWith('[') && trimmed.endsWith(']')))) return trimmed;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return trimmed; // '[block 1] start]' is text
+  }
+  const send = 'send one marker a message: its label as text, a JSON string, or {"label": …}';
+  if (value === null) throw new MarkerError(`marker message is JSON null, which holds no label; ${send}`);
+  if (!Array.isArray(value)) return trimmed;
+  const [v] = value as unknown[];
+  if (value.length === 1 && typeof v === 'string') return v.trim();
+  if (value.length === 1 && typeof v === 'number' && Number.isFinite(v)) return String(v);
+  const held = value.length === 1 ? `one ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}` : `${value.length} values`;
+  throw new MarkerError(`marker message is a JSON array of ${held}; a one-value array (a Lab Streaming Layer sample, ["stim"] or [12]) is its label, else ${send}`);
+}
+
+/** Parses one marker message (text, a JSON object, or a JSON string or one-value array holding either); throws MarkerError naming the problem. */
 export function parseMarkerMessage(text: string, receivedAt: number): ParsedMarker {
   // (A JSON object encoded twice, json.dumps(json.dumps(marker)), is the object: its time is kept.)
-  const trimmed = unquoteJsonString(text.trim());
+  const trimmed = unquoteJsonString(unwrapJsonSample(text.trim()));
   if (!trimmed) throw new MarkerError(text.trim() ? 'empty marker label (the message is an empty JSON string)' : 'empty marker message');
   if (trimmed.startsWith('{')) {
     let obj: unknown;

@@ -72,6 +72,25 @@ test('parseMarkerMessage: a message that is one JSON string (json.dumps of a lab
   assert.throws(() => parseMarkerMessage('"\\u0001"', 5), /control character U\+0001/, 'the value is checked as any label');
 });
 
+test('parseMarkerMessage: a JSON array of one string or number (a Lab Streaming Layer sample) is its label; JSON null and other arrays are refused', () => {
+  // Stored as the labels '["stim"]' and 'null'.
+  assert.deepEqual(parseMarkerMessage('["stim"]', 5), { label: 'stim', time: 5, duration: 0 });
+  assert.equal(parseMarkerMessage(' [ " B\\u00fchne " ]\n', 5).label, 'Bühne', 'escapes read, trimmed as any label');
+  assert.equal(parseMarkerMessage('[12]', 5).label, '12', 'an integer marker stream (a trigger code)');
+  assert.deepEqual(parseMarkerMessage(JSON.stringify([JSON.stringify({ label: 'img 3', time: 4.5 })]), 5), { label: 'img 3', time: 4.5, duration: 0 }, 'a JSON object inside it is the object');
+  assert.equal(parseMarkerMessage('"null"', 5).label, 'null', 'the word, sent as a JSON string, is a label');
+  assert.equal(parseMarkerMessage('[block 1] start', 5).label, '[block 1] start', 'text in brackets that is not JSON is its own label');
+  assert.equal(parseMarkerMessage('[1]]', 5).label, '[1]]', 'not JSON: kept as sent');
+  const refused = /a one-value array \(a Lab Streaming Layer sample, \["stim"\] or \[12\]\) is its label, else send one marker a message: its label as text, a JSON string, or \{"label": …\}$/;
+  assert.throws(() => parseMarkerMessage('null', 5), /^MarkerError: marker message is JSON null, which holds no label; send one marker a message/);
+  assert.throws(() => parseMarkerMessage('["a","b"]', 5), new RegExp(`^MarkerError: marker message is a JSON array of 2 values; ${refused.source}`));
+  assert.throws(() => parseMarkerMessage('[]', 5), /JSON array of 0 values/);
+  assert.throws(() => parseMarkerMessage('[null]', 5), /JSON array of one null;/);
+  assert.throws(() => parseMarkerMessage('[["x"]]', 5), /JSON array of one array;/);
+  assert.throws(() => parseMarkerMessage('[true]', 5), /JSON array of one boolean;/);
+  assert.throws(() => parseMarkerMessage('[""]', 5), /^MarkerError: empty marker label/);
+});
+
 test('JSON fields a marker has no place for are ignored with a warning, to the sender and once in the log: a time sent as "timestamp" was stamped on arrival without a word', async (t) => {
   assert.deepEqual(parseMarkerMessage('{"label":"x","time":4.5}', 5), { label: 'x', time: 4.5, duration: 0 }, 'no warning without extra fields');
   const p = parseMarkerMessage('{"label":"onset","timestamp":4.5,"trial":3}', 5);
