@@ -77,7 +77,7 @@ describe('marker WebSocket origins (Chromium)', { skip }, () => {
     assert.ok('ack' in listed && listed.ack.ok && listed.ack.stored, `an allow-listed origin: ${JSON.stringify(listed)}`);
     assert.deepEqual(stored, ['local PsychoJS', 'pavlovia trial 1'], 'only the accepted pages reached the store');
     assert.ok(
-      logs.some((l) => l.startsWith(`warn markers: refused a WebSocket from http://ads.evil.test:${pagePort} (not a page on this computer and not listed)`)),
+      logs.some((l) => l.startsWith(`warn refused a WebSocket from http://ads.evil.test:${pagePort} (not a page on this computer and not listed)`)),
       `the log names the refused origin:\n${logs.join('\n')}`,
     );
   });

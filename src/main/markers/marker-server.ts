@@ -66,6 +66,17 @@ export const WS_CLOSE_WAIT_MS = 5000;
 export const MARKER_UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
+ * The receive buffer a socket was given, from what getsockopt(SO_RCVBUF) reports: Linux doubles
+ * the size it sets, for its own bookkeeping, and reports the double (socket(7)), so the 4 MiB asked
+ * read as 8192 KiB, and the 208 KiB of a default net.core.rmem_max (212 992 bytes) as 416 KiB
+ * beside that figure in bytes. Halved there, it is the size asked for, or the cap that cut it.
+ * Other systems report what they set.
+ */
+export function udpBufferGranted(reportedBytes: number, platform: string): number {
+  return platform === 'linux' ? reportedBytes / 2 : reportedBytes;
+}
+
+/**
  * Linux: how long after a datagram the kernel's count of datagrams it dropped for this socket (its
  * receive buffer full) is read, so a burst that overflowed is said about this long after it came.
  */
@@ -447,7 +458,7 @@ export class MarkerServer {
     this.wss = wss;
     wss.on('connection', (ws) => this.onSocket(ws));
     http.on('upgrade', (req, socket, head) => this.onUpgrade(wss, req, socket, head));
-    for (const p of this.originProblems) this.opts.log?.('warn', `markers: ${MARKER_ORIGINS_ENV}: ${p}; left out`);
+    for (const p of this.originProblems) this.opts.log?.('warn', `${MARKER_ORIGINS_ENV}: ${p}; left out`);
 
     const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     try {
@@ -464,8 +475,9 @@ export class MarkerServer {
     const asked = this.opts.udpRecvBufferBytes ?? MARKER_UDP_RECV_BUFFER_BYTES;
     try {
       udp.setRecvBufferSize(asked);
-      this.udpBufferKiB = Math.round(udp.getRecvBufferSize() / 1024);
-      buffer = `${this.udpBufferKiB} KiB`;
+      const granted = udpBufferGranted(udp.getRecvBufferSize(), process.platform);
+      this.udpBufferKiB = Math.round(granted / 1024);
+      buffer = `${this.udpBufferKiB} KiB${granted === asked ? ', as asked' : ''}`;
     } catch (err) {
       buffer = `the system's default, ${(err as Error).message}`;
     }
@@ -484,9 +496,9 @@ export class MarkerServer {
       }
     }
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
-    this.opts.log?.('info', `markers: udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
+    this.opts.log?.('info', `udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
     const listed = this.originRules.map((r) => (r.scheme === 'null' ? 'null' : `${r.scheme}://${r.host}${r.port ? `:${r.port}` : ''}`));
-    this.opts.log?.('info', `markers: WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV})`}`);
+    this.opts.log?.('info', `WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV})`}`);
   }
 
   async stop(): Promise<void> {
@@ -560,7 +572,7 @@ export class MarkerServer {
     const count = drops - this.dropsSeen;
     this.dropsSeen = drops;
     const message = udpDropMessage(count, this.boundPort, this.udpBufferKiB, this.rmemCap);
-    this.logThrottled('udp', 'dropped', `markers: ${message}`, count);
+    this.logThrottled('udp', 'dropped', message, count);
     this.opts.onRefused?.({ source: 'udp', error: message, count });
   }
 
@@ -641,12 +653,12 @@ export class MarkerServer {
     const host = req.headers.host;
     if (host !== undefined && isLoopbackHost(this.opts.host ?? '127.0.0.1') && !isLoopbackHost(hostNameOf(host))) {
       const body = `HeartMind markers: this endpoint listens on this computer only and answers to its loopback address (ws://127.0.0.1:${this.boundPort}${MARKER_WS_PATH}), not to the name ${host}`;
-      this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin ?? '(no Origin)'} (Host ${host} is not this computer's loopback address)`);
+      this.logThrottled('websocket', 'origin', `refused a WebSocket from ${origin ?? '(no Origin)'} (Host ${host} is not this computer's loopback address)`);
       return refuse(421, 'Misdirected Request', `${body}\n`);
     }
     const verdict = markerOriginPolicy(origin, req.headers.host, this.originRules);
     if (!verdict.ok) {
-      this.logThrottled('websocket', 'origin', `markers: refused a WebSocket from ${origin} (${verdict.why}): ${originRefusal(origin!)}`);
+      this.logThrottled('websocket', 'origin', `refused a WebSocket from ${origin} (${verdict.why}): ${originRefusal(origin!)}`);
       return refuse(403, 'Forbidden', `${originRefusal(origin!)}\n`);
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

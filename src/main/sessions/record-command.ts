@@ -139,8 +139,9 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     onPush,
     onLog: (e) => {
       // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
-      // said only in the usage text, which names the default.
-      if (e.source === 'markers' && e.level === 'info' && e.message.startsWith('markers: ') && !values.json) io.out(e.message);
+      // said only in the usage text, which names the default. Tagged with its source as serve says
+      // it, and as this command's warnings are ('[markers] udp://…').
+      if (e.source === 'markers' && e.level === 'info' && !values.json) io.out(`[${e.source}] ${e.message}`);
       const line = logLineShown(e, troubled);
       if (line) io.err(line);
     },

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeFrameError, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
+import { MARKER_UDP_RECV_BUFFER_BYTES, MAX_MARKER_MESSAGE_BYTES, MAX_MARKER_WS_FRAME_BYTES, MarkerServer, ignoredFieldsWarning, markerOriginPolicy, originRefusal, oversizeFrameError, oversizeMarkerError, parseMarkerMessage, parseMarkerOrigins, parseUdpDrops, shortenedLabelWarning, UDP_DROP_CHECK_MS, udpBufferGranted, type IncomingMarker, type MarkerRefusal } from '../../../src/main/markers/marker-server';
 import { EVENT_CLOCK_REACH_S, MAX_MARKER_DURATION_S } from '../../../src/shared/event-time';
 import { MAX_MARKER_LABEL_CHARS } from '../../../src/shared/session.types';
 
@@ -317,7 +317,7 @@ test('a burst of UDP markers sent while the core is busy is queued by the kernel
 
 test('parseUdpDrops: the drops column of the one socket on the port in /proc/net/udp', () => {
   const head = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops            ';
-  // As Linux printed it after a 2000-datagram burst into a 416-KiB buffer (512 read).
+  // As Linux printed it after a 2000-datagram burst into a 208-KiB buffer (reported as 416 KiB; 512 read).
   const ours = ' 10876: 0100007F:B86E 00000000:0000 07 00000000:00068000 00:00000000 00000000     0        0 29839 2 00000000c90915cf 1488      ';
   const other = '  755: 0100007F:90E5 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 21296 2 00000000ac74388d 3         ';
   assert.equal(parseUdpDrops([head, other, ours, ''].join('\n'), 0xb86e), 1488);
@@ -331,7 +331,7 @@ test('UDP markers the system dropped for a full receive buffer are counted, logg
   const got: string[] = [];
   const logs: string[] = [];
   const refused: MarkerRefusal[] = [];
-  // A small buffer (the default rmem_max of most Linux systems keeps the 4 MiB asked to 416 KiB).
+  // A small buffer (the default rmem_max of most Linux systems keeps the 4 MiB asked to 208 KiB).
   const server = new MarkerServer({ clock: fixedClock(1000), port: 0, udpRecvBufferBytes: 32 * 1024, onMarker: async (m) => (got.push(m.label), false), log: (_l, m) => logs.push(m), onRefused: (r) => refused.push(r) });
   await server.start();
   t.after(() => server.stop());
@@ -346,7 +346,19 @@ test('UDP markers the system dropped for a full receive buffer are counted, logg
   assert.ok(refused.every((r) => r.source === 'udp' && /UDP markers? (was|were) lost before HeartMind could read them: the system's receive buffer for port \d+ \(\d+ KiB\) was full/.test(r.error)), JSON.stringify(refused));
   const said = logs.filter((l) => l.includes('lost before HeartMind'));
   assert.equal(said.length, 1, `said once in the log: ${said.join(' | ')}`);
-  assert.match(said[0], new RegExp(`^markers: ${n - got.length} UDP markers were lost`));
+  assert.match(said[0], new RegExp(`^${n - got.length} UDP markers were lost before HeartMind could read them: the system's receive buffer for port ${server.port} \\(32 KiB\\) was full`), 'the buffer as asked, not the double Linux reports');
+});
+
+test('the UDP receive buffer is said as asked, not as the double Linux reports (socket(7): doubled for bookkeeping)', async (t) => {
+  assert.equal(udpBufferGranted(8 * 1024 * 1024, 'linux'), 4 * 1024 * 1024, 'the 4 MiB asked, reported as 8192 KiB');
+  assert.equal(udpBufferGranted(425984, 'linux'), 212992, 'capped at a default net.core.rmem_max');
+  assert.equal(udpBufferGranted(4 * 1024 * 1024, 'win32'), 4 * 1024 * 1024, 'other systems report what they set');
+  const logs: string[] = [];
+  const server = new MarkerServer({ clock: fixedClock(1000), port: 0, udpRecvBufferBytes: 32 * 1024, onMarker: async () => true, log: (_l, m) => logs.push(m) });
+  await server.start();
+  t.after(() => server.stop());
+  const line = logs.find((l) => l.startsWith('udp://'));
+  assert.match(line ?? '', new RegExp(`^udp://127\\.0\\.0\\.1:${server.port} and ws://127\\.0\\.0\\.1:${server.port}/markers \\(UDP receive buffer 32 KiB, as asked\\)$`), logs.join('\n'));
 });
 
 /** The kernel caps a socket's receive buffer at net.core.rmem_max: below MARKER_UDP_RECV_BUFFER_BYTES the burst cannot fit. */
@@ -529,8 +541,8 @@ test('the WebSocket refuses a foreign page with 403 and says why and how to allo
   const server = new MarkerServer({ clock: fixedClock(1000), port: 0, allowedOrigins: ['https://run.pavlovia.org', 'not an origin'], onMarker: async (m) => (got.push(m.label), true), log: (level, m) => logs.push(`${level} ${m}`) });
   await server.start();
   t.after(() => server.stop());
-  assert.ok(logs.some((l) => /^warn markers: HEARTMIND_MARKER_ORIGINS: "not" is not a web origin .*; left out$/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => l === 'info markers: WebSocket open to programs and pages on this computer and to https://run.pavlovia.org'), logs.join('\n'));
+  assert.ok(logs.some((l) => /^warn HEARTMIND_MARKER_ORIGINS: "not" is not a web origin .*; left out$/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => l === 'info WebSocket open to programs and pages on this computer and to https://run.pavlovia.org'), logs.join('\n'));
 
   const refused = await tryMarkerSocket(server.port, 'https://evil.example', 'injected');
   assert.ok('status' in refused, 'a foreign page is refused');
@@ -551,7 +563,7 @@ test('the WebSocket refuses a foreign page with 403 and says why and how to allo
   // The log says the refusal once, then counts (a page retrying in a loop must not flood it).
   const refusals = logs.filter((l) => l.includes('refused a WebSocket'));
   assert.equal(refusals.length, 1, refusals.join('\n'));
-  assert.match(refusals[0], /^warn markers: refused a WebSocket from https:\/\/evil\.example \(not a page on this computer and not listed\): HeartMind markers: /);
+  assert.match(refusals[0], /^warn refused a WebSocket from https:\/\/evil\.example \(not a page on this computer and not listed\): HeartMind markers: /);
 
   const udpReply = await markerUdp(t, server.port).udpAck('udp still');
   assert.equal(udpReply.ok, true, JSON.stringify(udpReply));

@@ -105,7 +105,7 @@ export async function startServeChild(opts: ServeChildOptions = {}): Promise<Ser
     close();
     throw e;
   }
-  const marker = /markers: udp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+  const marker = /\[markers\] udp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
 
   const connect = async (onPush?: (push: PushMessage) => void): Promise<ServeClient> => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}${WS_PATH}`, { origin: url });

@@ -56,7 +56,7 @@ describe('heartmind CLI', { skip }, () => {
       const snap = await serve.request<PipelineSnapshot>('hm:pipeline:snapshot', null);
       assert.equal(snap.runtime, 'serve');
       assert.equal(snap.devices.length, 2);
-      assert.match(serve.out(), /markers: WebSocket open to programs and pages on this computer and to https:\/\/run\.pavlovia\.org/, 'the listed origin is allowed');
+      assert.match(serve.out(), /\[markers\] WebSocket open to programs and pages on this computer and to https:\/\/run\.pavlovia\.org/, 'the listed origin is allowed');
 
       serve.child.kill('SIGINT');
       assert.equal((await serve.exited).code, 0, `exit code (stderr: ${serve.err()})`);

@@ -34,7 +34,7 @@ function sendWhenRecording(payloads: string[]) {
     };
   });
   const onOut = (line: string) => {
-    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+) and ws:\/\/127\.0\.0\.1:\d+\/markers/.exec(line);
+    const m = /^\[markers\] udp:\/\/127\.0\.0\.1:(\d+) and ws:\/\/127\.0\.0\.1:\d+\/markers/.exec(line);
     if (m) port = Number(m[1]);
     if (line.startsWith('recording session') && port > 0) fire();
   };
@@ -50,8 +50,8 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   const r = io(onOut);
   assert.equal(await record.run(['--duration', '1.5', '--name', 'psychopy', '--data-dir', dir], r.io), 0, r.err.join('\n'));
   assert.equal((await replies).length, 3);
-  assert.match(r.out[0], /^markers: udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
-  assert.equal(r.out[1], 'markers: WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)');
+  assert.match(r.out[0], /^\[markers\] udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
+  assert.equal(r.out[1], '[markers] WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)');
   assert.match(r.out[2], /^recording session 1 "psychopy" for 1\.5 s$/);
   assert.match(r.out[3], /^devices: Simulated headset \((connecting|streaming)\), Simulated chest strap \((connecting|streaming)\)$/, 'what it records');
   const markers = r.out.filter((l) => l.startsWith('marker '));
@@ -78,7 +78,7 @@ test('a stimulus script started beside record: markers the endpoint takes before
   let timer: ReturnType<typeof setInterval> | undefined;
   let sent = 0;
   const r = io((line) => {
-    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+) /.exec(line);
+    const m = /^\[markers\] udp:\/\/127\.0\.0\.1:(\d+) /.exec(line);
     if (m) {
       // Three at once, as the endpoint opens (the core reads them while the record request waits on
       // the database, before the session exists), then one every 5 ms.
@@ -177,16 +177,16 @@ test('record --marker-origin lets that web origin send markers over the WebSocke
       ws.once('error', (e) => resolve(`${origin}: ${e.message}`));
     });
   const r = io((line) => {
-    const m = /^markers: udp:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+    const m = /^\[markers\] udp:\/\/127\.0\.0\.1:(\d+)/.exec(line);
     if (m) port = Number(m[1]);
     if (line.startsWith('recording session')) outcomes.push(tryFrom('https://run.pavlovia.org', 'pavlovia trial'), tryFrom('https://evil.example', 'injected'));
   });
   assert.equal(await record.run(['--duration', '1.5', '--marker-origin', 'https://run.pavlovia.org', '--data-dir', dir], r.io), 0, r.err.join('\n'));
   assert.deepEqual(await Promise.all(outcomes), ['https://run.pavlovia.org: stored', 'https://evil.example: HTTP 403']);
-  assert.equal(r.out[1], 'markers: WebSocket open to programs and pages on this computer and to https://run.pavlovia.org');
+  assert.equal(r.out[1], '[markers] WebSocket open to programs and pages on this computer and to https://run.pavlovia.org');
   assert.ok(r.out.some((l) => /^marker "pavlovia trial" \(websocket\) at \+/.test(l)), r.out.join('\n'));
   assert.ok(!r.out.some((l) => l.includes('injected')), 'the refused page stored nothing');
-  assert.ok(r.err.some((l) => l.startsWith('warn: [markers] markers: refused a WebSocket from https://evil.example')), r.err.join('\n'));
+  assert.ok(r.err.some((l) => l.startsWith('warn: [markers] refused a WebSocket from https://evil.example')), r.err.join('\n'));
 });
 
 test('record with nothing streaming (--no-demo, no paired device) says so after 5 s, while it can be fixed, and still records the markers', async (t) => {
