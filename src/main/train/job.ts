@@ -87,14 +87,16 @@ class Progress {
     /** Phases a resumed run finished before this process. */
     private readonly done: readonly JobPhase[],
     private readonly emit: (p: RunProgress) => void,
+    /** The encoders the job takes from other runs (StageSizes.encoders): their own layers, not CBraMod's 12. */
+    private readonly encoders: StageSizes['encoders'] = {},
   ) {
     const ids = new Set(done.flatMap((p) => (p === 'evaluate' ? EVAL_STAGES.map((s) => stageOf(p, s)) : [p])));
-    this.model = new ProgressModel(jobStages(spec, phases, {}, done), Date.now, ids);
+    this.model = new ProgressModel(jobStages(spec, phases, { encoders }, done), Date.now, ids);
   }
 
   /** The datasets are built: the stages' priors from their real sizes. */
   sized(sizes: StageSizes): void {
-    this.model.replan(jobStages(this.spec, this.phases, sizes, this.done));
+    this.model.replan(jobStages(this.spec, this.phases, { ...sizes, encoders: this.encoders }, this.done));
   }
 
   /** `phase` (the evaluation: its `part`) is `frac` done. */
@@ -129,6 +131,22 @@ async function loadEncoderFromRun(store: RunStore, runId: string, m: ModelModali
   });
   if (!ck) throw new TrainError(TrainErrorCode.NotFound, `run ${runId} has no pretrained ${m.toUpperCase()} encoder`);
   return { config: ck.meta.encoder, params: ck.groups.params };
+}
+
+/**
+ * The encoders a job takes from other runs, read before its datasets are built: the progress plan
+ * needs their layers (the spec names none for them). One that cannot be read is left to the encoder
+ * step, which says why where the run would read it.
+ */
+async function encodersFromRuns(store: RunStore, spec: JobSpec): Promise<Partial<Record<ModelModality, Awaited<ReturnType<typeof loadEncoderFromRun>>>>> {
+  const out: Partial<Record<ModelModality, Awaited<ReturnType<typeof loadEncoderFromRun>>>> = {};
+  for (const m of ['eeg', 'ecg'] as const) {
+    const src = spec.encoders[m];
+    if (src?.kind !== 'run') continue;
+    const r = await loadEncoderFromRun(store, src.runId, m).catch(() => null);
+    if (r) out[m] = r;
+  }
+  return out;
 }
 
 /** The result a run reports in its status (the runs table): each arm's figures from the report. */
@@ -228,6 +246,10 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     }
   };
   let progressWrittenAt = 0;
+  const store = new RunStore(resolve(folder.dir, '..'));
+  const needEncoders = phases.some((p) => (p === 'evaluate' || p === 'final-fit') && !done.has(p));
+  // Encoders from another run are read now, for the plan's costs (their layers), and kept for the fits.
+  const fromRuns = needEncoders ? await encodersFromRuns(store, spec) : {};
   const progress = new Progress(spec, phases, [...done], (p) => {
     emit({ type: 'progress', progress: p });
     status = { ...status, progress: p };
@@ -242,7 +264,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
         // see above
       }
     }
-  });
+  }, Object.fromEntries(Object.entries(fromRuns).map(([m, r]) => [m, r.config])));
   const finish = async (phase: JobPhase) => {
     await pending;
     throwIfWriteFailed();
@@ -318,7 +340,6 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   if (!done.has('datasets')) await finish('datasets');
 
   // --- pretraining -------------------------------------------------------------------------------
-  const store = new RunStore(resolve(folder.dir, '..'));
   for (const m of ['ecg', 'eeg'] as const) {
     const phase = `pretrain-${m}` as JobPhase;
     if (!phases.includes(phase) || done.has(phase)) continue;
@@ -371,7 +392,6 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   const encConfig: Partial<Record<ModelModality, EncoderConfig>> = {};
   const encWeights: Partial<Record<ModelModality, Record<string, HostTensor>>> = {};
   const encNotes: string[] = [];
-  const needEncoders = phases.some((p) => (p === 'evaluate' || p === 'final-fit') && !done.has(p));
   if (needEncoders) {
     for (const m of ['eeg', 'ecg'] as const) {
       const src = spec.encoders[m];
@@ -383,7 +403,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
         encWeights[m] = r.params;
         encNotes.push(`${m.toUpperCase()}: pretrained in this run`);
       } else if (src.kind === 'run') {
-        const r = await loadEncoderFromRun(store, src.runId, m);
+        const r = fromRuns[m] ?? (await loadEncoderFromRun(store, src.runId, m));
         encConfig[m] = r.config;
         encWeights[m] = r.params;
         encNotes.push(`${m.toUpperCase()}: pretrained in run ${src.runId}`);

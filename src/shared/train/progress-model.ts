@@ -14,7 +14,8 @@
 // measured time compared with the priors in the stages it finished (machine speed and load): it
 // moves at a stage's boundary, by what that stage taught, and otherwise falls with the clock.
 // Pure: the clock is passed in, so a scripted sequence of events tests it.
-import type { ModelModality } from '../model/model.types';
+import type { EncoderConfig, ModelModality } from '../model/model.types';
+import { CBRAMOD_ENCODER } from '../model/config';
 import type { JobPhase, JobSpec, SourceSpec } from './job.types';
 import type { ModalitySet } from './train.types';
 import { modalitiesOf } from './trainable';
@@ -36,6 +37,13 @@ export interface StageSizes {
   labelled?: { windows: number; subjects: number; channels: Partial<Record<ModelModality, number>> };
   /** Each pretraining corpus: windows and mean channels per window. */
   corpora?: Partial<Record<ModelModality, { windows: number; channels: number }>>;
+  /**
+   * The encoders a job takes from another run (--encoders RUN, the view's pretraining run): their
+   * layers and width, read from that run's encoder files. The spec names none for them (config.json
+   * names no layers the run's encoders do not have), and CBraMod's 12 were assumed: the quick try's
+   * 1-layer, 40-wide encoders made a fine-tune's embeddings weigh 60× their cost in the bar and ETA.
+   */
+  encoders?: Partial<Record<ModelModality, Pick<EncoderConfig, 'nLayers' | 'dModel'>>>;
 }
 
 // Reference costs (seconds), fitted to the development machine's measured runs (docs/training.md:
@@ -95,7 +103,7 @@ export function jobStages(spec: JobSpec, phases: readonly JobPhase[], sizes: Sta
   const windows = lab?.windows ?? GUESS.windows;
   const subjects = lab?.subjects ?? GUESS.subjects;
   const channels = (m: ModelModality) => lab?.channels[m] ?? (m === 'eeg' ? GUESS.eegChannels : GUESS.ecgChannels);
-  const enc = (m: ModelModality) => spec.pretrain[m]?.encoder ?? spec.encoderConfig ?? { nLayers: 12, dModel: 200 };
+  const enc = (m: ModelModality) => sizes.encoders?.[m] ?? spec.pretrain[m]?.encoder ?? spec.encoderConfig ?? CBRAMOD_ENCODER;
   const ft = spec.finetune;
   const ev = spec.evaluation;
   for (const phase of phases) {

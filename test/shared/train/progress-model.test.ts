@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jobStages, ProgressModel, type ProgressStage } from '../../../src/shared/train/progress-model';
-import { defaultRecipe, quickRecipe } from '../../../src/shared/train/recipes';
+import { defaultRecipe, QUICK_ENCODER, quickRecipe } from '../../../src/shared/train/recipes';
 import { JOB_PHASES } from '../../../src/shared/train/job.types';
 
 /** A stage as the job reports it: a start event at 0, then one event after each unit of `unitSec[i]` seconds. */
@@ -196,6 +196,22 @@ describe('jobStages', () => {
       const after = samples.find((x) => x.id === 'pretrain-ecg')!;
       assert.ok(after.eta !== null && Math.abs(after.eta - after.left) <= 0.25 * after.left, `pace ${pace}: after the datasets the ETA is ${after.eta} s, ${after.left.toFixed(1)} s left`);
     }
+  });
+
+  test("a fine-tune from a run's encoders costs their layers, not CBraMod's 12 (the spec names none for them)", () => {
+    // The Training view's fine-tune from the quick try's pretraining run: config.json names no encoder.
+    const spec = { ...quickRecipe('/d'), kind: 'finetune' as const, corpora: {}, pretrain: {}, encoderConfig: undefined, encoders: { eeg: { kind: 'run' as const, runId: 'quick-1' }, ecg: { kind: 'run' as const, runId: 'quick-1' } } };
+    const labelled = { windows: 192, subjects: 4, channels: { eeg: 19, ecg: 1 } };
+    const phases = ['datasets', 'evaluate', 'final-fit'] as const;
+    const sec = (sizes: Parameters<typeof jobStages>[2]) => Object.fromEntries(jobStages(spec, [...phases], sizes).map((s) => [s.id, s.priorSec]));
+    const guessed = sec({ labelled });
+    const read = sec({ labelled, encoders: { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER } });
+    // Four embeddings (two modalities × pretrained/random) of 192 windows through a 1-layer, 40-wide encoder: the quick recipe's own prior.
+    assert.equal(read['evaluate:embeddings'], Object.fromEntries(jobStages(quickRecipe('/d'), [...phases], { labelled }).map((s) => [s.id, s.priorSec]))['evaluate:embeddings'], 'as the quick recipe, whose spec names these encoders');
+    assert.ok(read['evaluate:embeddings'] < 25, `embeddings ${read['evaluate:embeddings'].toFixed(1)} s with the run's 1-layer encoders`);
+    assert.ok(guessed['evaluate:embeddings'] > 4 * read['evaluate:embeddings'], `12 layers assumed: ${guessed['evaluate:embeddings'].toFixed(0)} s`);
+    // A plan that keeps its encoders when the datasets' sizes come (Progress.sized passes them again).
+    assert.equal(sec({ encoders: { eeg: QUICK_ENCODER, ecg: QUICK_ENCODER } }).datasets, guessed.datasets, 'the encoders change no dataset prior');
   });
 
   test('only the phases the job has; end-to-end fine-tuning folds its encoders into the fold fits', () => {
