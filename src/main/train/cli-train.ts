@@ -14,8 +14,8 @@ import type { EncoderConfig, TaskSpec } from '../../shared/model/model.types';
 import { importCbramodCheckpoint, parsePthStateDict } from '../model/pth-import';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { LabelSource, WindowingOptions } from '../../shared/datasets/windows.types';
-import { validateWindowing } from '../../shared/datasets/build-windows';
-import { DatasetError, DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN, type DreamerDimension } from '../../shared/datasets/datasets.types';
+import { montageNowhere, validateWindowing, type MontageSeen } from '../../shared/datasets/build-windows';
+import { DatasetError, DREAMER_DEFAULT_THRESHOLD, DREAMER_EEG_CHANNELS, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN, type DreamerDimension } from '../../shared/datasets/datasets.types';
 import { dreamerTask } from '../../shared/datasets/dreamer-task';
 import { dreamerShapeProblem, type DreamerShape } from '../../shared/datasets/dreamer';
 import type { DatasetSpec, EncoderSource, JobSpec, RunResultSummary, SourceSpec } from '../../shared/train/job.types';
@@ -29,7 +29,7 @@ import { TrainError, type EncoderInit, type FinetuneConfig, type ModalitySet, ty
 import { resumeRefusal } from '../../shared/train/resume-policy';
 import type { ModelModality } from '../../shared/model/model.types';
 import type { RunProgress } from '../../shared/train/train.types';
-import { expandSource, listRecordings, readHead, recordingFormatProblem } from './dataset-loader';
+import { expandSource, listRecordings, readHead, recordingEegLabels, recordingFormatProblem } from './dataset-loader';
 import { ENCODER_ARTIFACT, REPORT_ARTIFACT } from './job';
 import { recordJobStop, TrainRun, type TrainRunEnd } from './job-runner';
 import { previewInWorker } from './dataset-preview';
@@ -351,9 +351,9 @@ export function finetuneFromFlags(v: { freeze?: string; epochs?: string; batch?:
 }
 
 /** Where a problem of a job's inputs comes from: a source, or the dataset's label source. */
-export type InputOrigin = SourceSpec | { kind: 'labels' } | { kind: 'split' };
+export type InputOrigin = SourceSpec | { kind: 'labels' } | { kind: 'split' } | { kind: 'montage' };
 
-const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels', split: '--split' };
+const SOURCE_FLAG: Record<InputOrigin['kind'], string> = { eegmat: '--eegmat', file: '--file', folder: '--folder', dreamer: '--dreamer', session: '--session', labels: '--labels', split: '--split', montage: '--montage' };
 
 /** The MAT-file data type of a zlib-compressed element (miCOMPRESSED). */
 const MI_COMPRESSED = 15;
@@ -469,6 +469,37 @@ async function sourceProblem(s: SourceSpec, eegmat: Map<SourceSpec, { classes: S
 }
 
 /**
+ * Why dataset or corpus `d`'s EEG montage, given by name, cannot be cut: a channel that none of its
+ * recordings has (build-windows.ts montageNowhere, in its words), judged from the recordings'
+ * headers (EDF/BDF, WFDB .hea), the sessions' stream rows (`sessionEeg`) and DREAMER's fixed
+ * Emotiv channels. Null when each named channel is in some recording, when no montage is given by
+ * name, or when a recording's channels cannot be told without reading it whole (XDF, CSV): the build
+ * checks those.
+ */
+async function montageProblem(d: DatasetSpec, sessionEeg: (id: number) => string[] | undefined): Promise<string | null> {
+  if (!d.windowing.modalities.includes('eeg')) return null;
+  const seen: MontageSeen[] = [];
+  for (const s of d.sources) {
+    const own = 'eegMontage' in s && s.eegMontage ? s.eegMontage : d.windowing.eegMontage;
+    if (!Array.isArray(own)) continue;
+    let labels: (string[] | null)[];
+    if (s.kind === 'session') labels = [sessionEeg(s.id) ?? null];
+    else if (s.kind === 'dreamer') labels = [[...DREAMER_EEG_CHANNELS]];
+    else {
+      const paths = s.kind === 'file' ? [s.path] : s.kind === 'folder' ? await listRecordings(s.dir).catch(() => null) : await expandSource(s, new Map()).then((f) => f.map((x) => x.file!), () => null);
+      if (!paths) return null;
+      labels = [];
+      for (const p of paths) labels.push(await recordingEegLabels(p));
+    }
+    for (const l of labels) {
+      if (l === null) return null;
+      if (l.length) seen.push({ montage: own, eegLabels: l });
+    }
+  }
+  return montageNowhere(seen);
+}
+
+/**
  * The inputs a job reads, checked before its run folder is made (a run folder is a started run;
  * a typo in a path must not leave a failed one behind): every file and folder of its datasets and
  * pretraining corpora, and the encoders it starts from (a .pth file, a run in `store`).
@@ -497,8 +528,8 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   // markers only made a run that failed with 'no usable windows'); those of a labelled dataset must
   // also be able to label a window under the label source (a self-report, a marker naming a class):
   // else the run fails once every window is built.
+  const held = new Map<number, SessionLabels | null>();
   if (sessionLabels) {
-    const held = new Map<number, SessionLabels | null>();
     for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
       for (const s of dd?.sources ?? []) {
         if (s.kind !== 'session' || held.has(s.id)) continue;
@@ -520,6 +551,12 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
       const mine = d.sources.flatMap((s) => (s.kind === 'session' && held.get(s.id) ? [held.get(s.id)!] : []));
       for (const p of sessionLabelProblems(d, mine)) add(where({ kind: 'labels' }), p);
     }
+  }
+  // A montage channel given by name that no recording has (a typo: 'Cx'), from the recordings'
+  // headers: the build refuses it too, but only once the run folder is made and every file is read.
+  for (const dd of new Set([d, spec.corpora.eeg, spec.corpora.ecg])) {
+    const p = dd ? await montageProblem(dd, sessionLabels ? (id) => held.get(id)?.eegChannels : () => undefined) : null;
+    if (p) add(where({ kind: 'montage' }), p);
   }
   // Too few subjects for the split, where the listing names them all (EEGMAT folders): else it fails after the dataset is built.
   if (d && spec.evaluation && d.sources.length && d.sources.every((s) => eegmat.has(s))) {

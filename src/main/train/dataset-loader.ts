@@ -13,7 +13,10 @@ import { eegmatSource } from '../../shared/datasets/eegmat-dataset';
 import { parseEegmatFileName } from '../../shared/datasets/eegmat';
 import type { FeedEvent, RecordingSource, TimedLabel, TimedSelfReport, WindowDataset, WindowingOptions } from '../../shared/datasets/windows.types';
 import { csvExportBase } from '../../shared/formats/csv';
-import { importEdf } from '../../shared/formats/edf';
+import { EDF_HEADER_BYTES, importEdf, parseEdfHeader } from '../../shared/formats/edf';
+import { parseWfdbHeader } from '../../shared/formats/wfdb';
+import { guessChannelKind, modalityOfKind } from '../../shared/formats/channel-kind';
+import { decodeLatin1, encodeAscii } from '../../shared/formats/text';
 import { detectFormat, importRecording } from '../../shared/formats/import-recording';
 import type { ImportedRecording } from '../../shared/formats/recording.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -90,6 +93,39 @@ export async function recordingFormatProblem(path: string): Promise<string | nul
   }
   return null;
 }
+
+/**
+ * The EEG channels of a recording file, as its importer will class them, read from its header only:
+ * an EDF/BDF's signal headers (256 bytes each), a WFDB record's .hea text. Null where its format has
+ * no header that names them without reading the whole file (XDF, CSV and text exports), or the
+ * header cannot be read (the dataset build says why). For the checks before a run folder is made.
+ */
+export async function recordingEegLabels(path: string): Promise<string[] | null> {
+  try {
+    const head = await readHead(path, EDF_HEADER_BYTES);
+    const format = detectFormat({ name: basename(path), bytes: head });
+    if (format === 'edf' || format === 'bdf') {
+      const ns = Number(decodeLatin1(head, 252, 256).trim());
+      if (!Number.isInteger(ns) || ns < 1 || ns > 4096) return null;
+      const bytes = Uint8Array.from(await readHead(path, EDF_HEADER_BYTES * (1 + ns)));
+      // The header alone holds no data record: its count is made -1 ('not counted yet', which the
+      // parser reads as the records present) so that the signal headers are read, and nothing else.
+      bytes.set(encodeAscii('-1'.padEnd(8)), 236);
+      const h = parseEdfHeader(bytes, basename(path));
+      return h.signals.filter((sg) => !sg.isAnnotation && sg.samplesPerRecord > 0 && modalityOfKind(guessChannelKind(sg.label, sg.physicalDimension)) === 'eeg').map((sg) => sg.label);
+    }
+    if (format === 'wfdb') {
+      const h = parseWfdbHeader(decodeLatin1(await readHead(path, WFDB_HEADER_MAX_BYTES)), basename(path));
+      return h.signals.map((sg, i) => sg.description || `signal ${i + 1}`).filter((label, i) => modalityOfKind(guessChannelKind(label, h.signals[i].units)) === 'eeg');
+    }
+  } catch {
+    // Unreadable or not as its format says: the build reports it.
+  }
+  return null;
+}
+
+/** A WFDB header longer than this is not read for its channels (a record's .hea is a few lines per signal). */
+const WFDB_HEADER_MAX_BYTES = 1 << 20;
 
 /**
  * The files of a folder that may be recordings, by their extension, sorted (full paths). A CSV

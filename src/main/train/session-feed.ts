@@ -28,8 +28,12 @@ export async function readSessionLabels(db: DbClient, sessionId: number): Promis
   const detail = await sessionDetail(db, sessionId);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);
   const samples: SessionLabels['samples'] = {};
-  for (const s of detail.streams) samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
-  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples };
+  const eegChannels: string[] = [];
+  for (const s of detail.streams) {
+    samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
+    if (s.info.modality === 'eeg' && s.sampleCount > 0) eegChannels.push(...s.info.channels.map((c) => c.label));
+  }
+  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples, eegChannels };
 }
 
 export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {

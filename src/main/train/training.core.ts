@@ -75,7 +75,7 @@ export function typedJobPaths(spec: JobSpec): JobSpec {
 }
 
 /** How the Training view names each kind of source in a message. */
-const SOURCE_LABEL: Record<InputOrigin['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session', labels: 'labels', split: 'evaluation' };
+const SOURCE_LABEL: Record<InputOrigin['kind'], string> = { eegmat: 'EEGMAT folder', file: 'recording file', folder: 'recordings folder', dreamer: 'DREAMER.mat', session: 'session', labels: 'labels', split: 'evaluation', montage: 'EEG montage' };
 
 const idOk: RequestValidator = check.allOf(check.object, check.string('id', { maxLength: 200 }));
 

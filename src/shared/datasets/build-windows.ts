@@ -126,7 +126,7 @@ function montageGaps(o: WindowingOptions, eegLabels: string[]): { lacking: strin
 }
 
 /** A montage given by name, and the EEG channels of a recording it was cut from. */
-interface MontageSeen {
+export interface MontageSeen {
   montage: readonly string[];
   eegLabels: readonly string[];
 }
@@ -141,7 +141,7 @@ const CHANNELS_SHOWN = 24;
  * with the nearest of the recordings' electrode names where one is a letter away. Null when each is
  * in some recording (or no montage is given by name).
  */
-function montageNowhere(seen: readonly MontageSeen[]): string | null {
+export function montageNowhere(seen: readonly MontageSeen[]): string | null {
   if (seen.length === 0) return null;
   const named = new Map<string, { recordings: number; missing: number }>();
   for (const { montage, eegLabels } of seen) {

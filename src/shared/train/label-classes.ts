@@ -117,6 +117,8 @@ export interface SessionLabels {
   selfReports: number;
   /** Samples its streams hold, by modality (absent: no stream of it); `other` counts PPG, motion and the like. */
   samples: Partial<Record<Modality, number>>;
+  /** The channels of its EEG streams that hold samples (a montage given by name is checked against them); absent: not read. */
+  eegChannels?: string[];
 }
 
 function sessionNames(ss: SessionLabels[]): string {

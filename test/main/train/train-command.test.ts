@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { parseDreamer } from '../../../src/shared/datasets/dreamer';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
-import { runsRoot } from '../../../src/main/train/cli-train';
+import { checkJobInputs, datasetFromFlags, runsRoot } from '../../../src/main/train/cli-train';
+import { RunStore } from '../../../src/main/train/run-store';
+import { quickRecipe } from '../../../src/shared/train/recipes';
 import { trainingAreaFolders } from '../../../src/main/train/training.core';
 import { command as pretrain } from '../../../src/main/train/pretrain-command';
 import { command as exportModel } from '../../../src/main/train/export-command';
@@ -338,6 +340,43 @@ describe('train --session: sessions that hold none of the signals a window is cu
     assert.equal(code, 1, lines.join('\n'));
     assert.equal(readdirSync(s.runs).length, 1, `the check let it through to a run: ${lines.join('\n')}`);
     assert.match(lines.join('\n'), /no usable windows/, 'the run read its second of ECG');
+  });
+});
+
+describe('train --montage: a channel no recording has is refused before the run folder, from the headers', () => {
+  test('EEGMAT files and a session: Cx is nowhere (with the electrodes a letter away); a channel some recordings have passes the check', { skip: !existsSync(EEGMAT_DIR) && 'needs ../shared/data/edf-eegmat' }, async (t) => {
+    const s = scratch(t);
+    // Four real EEGMAT files (their headers are read, 5 KiB each), and one stand-in that holds an EDF's signature only: its channels are unknown.
+    const eegmat = join(s.dir, 'real');
+    mkdirSync(eegmat);
+    for (const f of ['Subject00_1.edf', 'Subject00_2.edf', 'Subject01_1.edf', 'Subject01_2.edf']) symlinkSync(join(EEGMAT_DIR, f), join(eegmat, f));
+    const base = ['--no-export', '--no-eval', '--layers', '1'];
+    await refuses(train, [...base, '--eegmat', eegmat, '--montage', 'Fp1,Cx,Pz'], s.runs, /^--montage: the montage's EEG channel Cx \(did you mean C3, C4 or Cz\?\) is in none of the 4 recordings, so its row would be zeros in every window \(the EEG channels there: Fp1, Fp2, /);
+    // A recorded session's EEG stream rows name its channels (addSignals: one, 'Cz').
+    const dataDir = join(s.dir, 'data');
+    mkdirSync(dataDir);
+    const db = await DbClient.open({ path: databasePathFor(dataDir) });
+    const id = await db.api.createSession({ name: 'cap', startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+    await addSignals(db, id, 1000, ['eeg', 'ecg']);
+    await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
+    await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
+    await db.close();
+    const session = ['--data-dir', dataDir, '--session', String(id), '--task', 'arousal:rest,task', '--labels', 'annotations:rest=rest,task=task'];
+    await refuses(train, [...base, ...session, '--montage', 'Cz,Fz'], s.runs, /^--montage: the montage's EEG channel Fz \(did you mean Cz\?\) is not in the recording, so its row would be zeros in every window \(the EEG channels there: Cz\)$/);
+    // Fz is in the EEGMAT file, Cz in both: no channel is nowhere, so the check lets the montage through.
+    const spec = datasetFromFlags({ session: [String(id)], file: [join(eegmat, 'Subject00_1.edf')], task: 'arousal:rest,task', labels: 'annotations:rest=rest,task=task', montage: 'Cz,Fz' });
+    const job: JobSpec = { ...quickRecipe('/x'), kind: 'finetune', dataset: spec, corpora: {}, pretrain: {}, encoders: { eeg: { kind: 'random' }, ecg: { kind: 'random' } }, evaluation: null, finalFit: false };
+    const eegChannels = (n: number) => (n === id ? ['Cz'] : []);
+    await checkJobInputs(job, new RunStore(s.runs), undefined, async (n) => ({ id: n, name: 'cap', markers: ['rest', 'task'], selfReports: 0, samples: { eeg: 100, ecg: 100 }, eegChannels: eegChannels(n) }));
+    const qq = { ...spec!.windowing, eegMontage: ['Cz', 'Fz', 'Qq'] };
+    await assert.rejects(checkJobInputs({ ...job, dataset: { ...spec!, sources: spec!.sources.filter((x) => x.kind === 'file'), windowing: qq } }, new RunStore(s.runs)), /^CliUsageError: --montage: the montage's EEG channel Qq is not in the recording/, 'the file alone');
+    // Without the database the session's channels are unknown: Qq may be there, so nothing is claimed (the build checks it).
+    await checkJobInputs({ ...job, dataset: { ...spec!, windowing: qq } }, new RunStore(s.runs));
+    // A recording whose channels its header cannot tell (the stand-in EDF's signature only) leaves the question to the build.
+    const runs2 = join(s.dir, 'runs2');
+    const code2 = await train.run([...base, '--eegmat', s.eegmat, '--montage', 'Fp1,Cx', '--out', runs2], { out: () => undefined, err: () => undefined });
+    assert.equal(code2, 1, 'the stand-ins fail once the run reads them');
+    assert.equal(readdirSync(runs2).length, 1, 'not refused up front: the stand-ins name no channel');
   });
 });
 

@@ -46,6 +46,17 @@ describe('training area (the Training view\'s requests)', () => {
     assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
   });
 
+  test("a montage channel no recording has ('Cx') is refused at start from the EEGMAT files' headers, naming the electrodes a letter away; no run folder", async () => {
+    const quick = quickRecipe(DATA);
+    const spec: JobSpec = { ...quick, dataset: { ...quick.dataset!, windowing: { ...quick.dataset!.windowing, eegMontage: ['Fp1', 'Cx'] } } };
+    await assert.rejects(area.startJob(spec), (e: TrainError) => {
+      assert.equal(e.code, 'bad-config', e.message);
+      assert.match(e.message, /^this run cannot start: EEG montage: the montage's EEG channel Cx \(did you mean C3, C4 or Cz\?\) is in none of the 8 recordings, so its row would be zeros in every window/, e.message);
+      return true;
+    });
+    assert.deepEqual((await area.overview()).runs, [], 'no failed run left behind');
+  });
+
   test('paths are read as typed, as the Sessions view reads its fields: pasted with quotes, relative to the core\'s folder; the message names the folder looked in', async () => {
     const quick = quickRecipe(DATA);
     const quoted: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'eegmat', dir: `"${join(dir, 'no-data')}"` }] } };
