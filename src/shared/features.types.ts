@@ -1,11 +1,14 @@
 // What the dashboard shows beside the traces: heart, EEG bands, spectra, signal quality.
 import type { ChannelQuality } from './window.types';
 
+/** Heart rate is 60 000 / the mean of this many latest NN intervals (pipeline/features.ts). */
+export const HR_BEATS = 8;
+
 export interface HeartFeatures {
   streamId: string;
   /** Host time (s) the figures refer to (end of the analysed span). */
   time: number;
-  /** Beats per minute over the last normal-to-normal (NN) RR intervals; NaN until enough beats. */
+  /** Beats per minute over the last HR_BEATS normal-to-normal (NN) RR intervals; NaN until enough beats. */
   heartRateBpm: number;
   /**
    * Recent NN intervals, ms, oldest first: the RR intervals `normalRrMask` (dsp/rr-intervals.ts)
@@ -13,6 +16,12 @@ export interface HeartFeatures {
    * (a false, missed or ectopic beat) is left out.
    */
   rrMs: number[];
+  /**
+   * RR intervals of the same span left out of `rrMs` as not normal (off 250–2500 ms, or more than
+   * 20 % off their neighbours' median: a false, missed or ectopic beat). An interval across a gap
+   * (a new segment) is not known, not counted here.
+   */
+  rrLeftOut: number;
   /** Root mean square of the differences of successive NN intervals, ms (short-term HRV). */
   rmssdMs: number;
   /** Host times (s) of R peaks detected in the latest span, for marking the ECG trace. */

@@ -4,7 +4,7 @@
 // grid — data-driven, so replay emits the same features at the same points.
 import type { StreamInfo } from '../stream.types';
 import type { EegFeatures, HeartFeatures } from '../features.types';
-import { EEG_BANDS } from '../features.types';
+import { EEG_BANDS, HR_BEATS } from '../features.types';
 import { MODEL_RATE_HZ } from '../window.types';
 import type { PipelineConfig } from './pipeline.types';
 import { RPeakDetector } from '../dsp/r-peak';
@@ -25,8 +25,6 @@ export interface FeatureSink {
  * electrodes); after a longer one (a reconnect, electrodes moved) it learns them again.
  */
 const KEEP_THRESHOLDS_GAP_SEC = 2;
-/** Heart rate is 60 000 / the mean of this many latest NN intervals. */
-const HR_BEATS = 8;
 interface Beat {
   k: number;
   segment: number;
@@ -182,11 +180,12 @@ export class FeatureExtractor {
     }
     const normal = normalRrMask(series);
     const rr = series.filter((_, i) => normal[i]);
+    const rrLeftOut = series.filter((v, i) => !normal[i] && !Number.isNaN(v)).length;
     const last = rr.slice(-HR_BEATS);
     const heartRateBpm = last.length >= 2 ? 60000 / (last.reduce((s, v) => s + v, 0) / last.length) : NaN;
     const f = nnFigures(series, normal);
     const rmssdMs = f.pairs >= 2 ? f.rmssdMs : NaN;
-    this.sink.heart!({ streamId: h.info.id, time: k / MODEL_RATE_HZ, heartRateBpm, rrMs: rr, rmssdMs, rPeakTimes: h.fresh });
+    this.sink.heart!({ streamId: h.info.id, time: k / MODEL_RATE_HZ, heartRateBpm, rrMs: rr, rrLeftOut, rmssdMs, rPeakTimes: h.fresh });
     h.fresh = [];
   }
 

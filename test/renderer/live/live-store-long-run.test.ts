@@ -62,7 +62,7 @@ test('two simulated hours of pushes: every list the store keeps stays within its
     const w: SyncWindow = { seq: seq++, startTime: s - 5, rateHz: 200, samples: 1000, eeg: absent, ecg: { ...absent, modality: 'ecg' } };
     push({ type: 'pipeline:window', window: w });
     push({ type: 'pipeline:r-peak', streamId: 's/ecg', time: s + 0.4 });
-    push({ type: 'pipeline:heart', features: { streamId: 's/ecg', time: s + 1, heartRateBpm: 70, rrMs: [850], rmssdMs: 20, rPeakTimes: [s + 0.4] } });
+    push({ type: 'pipeline:heart', features: { streamId: 's/ecg', time: s + 1, heartRateBpm: 70, rrMs: [850], rrLeftOut: 0, rmssdMs: 20, rPeakTimes: [s + 0.4] } });
     if (s % 30 === 0) push({ type: 'sessions:marker', marker: { id: s, sessionId: 1, time: s, duration: s % 60 === 0 ? 2 : 0, label: `m${s}`, source: 'keyboard' } });
     if (s % 20 === 0) push({ type: 'pipeline:gap', gap: { streamId: 'h/eeg', startTime: s, endTime: s + 0.1, missingSamples: 20, reason: 'packet-loss' } });
     if (s % 7 === 0) push({ type: 'pipeline:log', entry: { time: s, level: 'info', source: 'device:h', message: `line ${s}` } });

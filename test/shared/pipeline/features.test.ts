@@ -99,8 +99,9 @@ describe('PTB diagnostic ECG at 1 kHz (12 leads, myocardial infarction)', { skip
     assert.ok(rr.length >= 30, `${rr.length} RR intervals`);
     const mean = rr.reduce((s, v) => s + v, 0) / rr.length;
     assert.ok(60000 / mean > 50 && 60000 / mean < 110, `HR ${(60000 / mean).toFixed(0)}`);
-    // Sinus rhythm: no missed or doubled beats.
+    // Sinus rhythm: no missed or doubled beats, none left out.
     assert.ok(rr.every((x) => Math.abs(x - mean) < 0.25 * mean), `RR ${rr.map((x) => x.toFixed(0)).join(' ')}`);
+    assert.equal(last.rrLeftOut, 0, 'no interval left out of a clean sinus rhythm');
   });
 });
 
@@ -170,6 +171,9 @@ describe('EEGMAT: simultaneous EEG and ECG from one person', { skip: !existsSync
     assert.ok(last.rmssdMs > 8 && last.rmssdMs < 25, `RMSSD ${last.rmssdMs.toFixed(1)} ms`);
     assert.ok(Math.abs(last.heartRateBpm - 125) < 3, `HR ${last.heartRateBpm.toFixed(1)} bpm`);
     assert.ok(last.rrMs.every((x) => x > 380 && x < 620), `NN intervals all near the rhythm: ${last.rrMs.map((x) => x.toFixed(0)).join(' ')}`);
+    // The false beats' intervals are counted as left out (the Heart rate tile says how many): 9 of
+    // the last minute's 122 here, 113 kept.
+    assert.ok(last.rrLeftOut >= 4, `${last.rrLeftOut} of the last minute's intervals left out, ${last.rrMs.length} kept`);
   });
 
   test('without an EEG listener (a dataset build, which skips the EEG spectra): the same windows and R peaks', () => {
