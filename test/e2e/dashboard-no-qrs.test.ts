@@ -45,6 +45,12 @@ describe('dashboard on a replayed ECG lead without a QRS (Chromium, serve mode)'
     const chip = await page.$eval(flagged, (e) => ({ text: e.textContent ?? '', title: e.getAttribute('title') ?? '' }));
     assert.match(chip.text, /ECG.*0.*no QRS/, chip.text);
     assert.match(chip.title, /QRS ratio \d+(\.\d)?/, chip.title);
+    // Its windows leave ECG out and the Windows table says for what: the flag, not only 'signal quality too poor'.
+    const absent = '[data-testid="windows"] tr[data-ecg="absent"] td:nth-child(4) .mod[data-reason="bad-quality"]';
+    const cellShown = await page.waitForSelector(absent, { timeout: 10_000 }).then(() => true, () => false);
+    assert.ok(cellShown, `a window without ECG for its quality (the table reads: ${JSON.stringify(await page.textContent('[data-testid="windows"]'))})`);
+    assert.equal(await page.$eval(absent, (e) => e.textContent ?? ''), '✕ ECG ECG shows no QRS');
+    assert.equal(await page.$eval(absent, (e) => e.getAttribute('title') ?? ''), 'ECG absent: signal quality too poor on every channel (ECG ECG shows no QRS)');
     await call('hm:sessions:replay-close', {});
   });
 

@@ -93,6 +93,9 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
       return Math.max(...seqs) > s;
     }, first, { timeout: 5_000 });
     assert.ok(await next.jsonValue(), 'a newer window arrived');
+    // A present modality's pill says its channels and mean quality score in words ('q 100%' was a letter to guess).
+    const pills = await page.$$eval('tr[data-seq] .mod-present', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(pills.length >= 2 && pills.every((t) => /^✓ \d+\u00a0ch · quality\u00a0\d+\u00a0%$/.test(t)), `the windows' pills: ${JSON.stringify(pills)}`);
     // The quality chips' scores have their unit said (a bare '100' read as well as µV).
     assert.equal(await page.textContent('[data-testid="quality"] [data-testid="quality-unit"]'), 'score per channel, %');
   });
@@ -141,13 +144,15 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, `${card} [data-testid="device-clock"]`, { timeout: 5_000 });
     await page.click(`${card} [data-testid="device-toggle"]`);
     await page.waitForFunction(
-      (sel) => /^ECG clock: estimating(…| drift…)/.test(document.querySelector(sel)?.textContent ?? ''),
+      (sel) => /^ECG clock: (counts from 2000-01-01 UTC \(Polar’s epoch\) · )?estimating(…| drift…)/.test(document.querySelector(sel)?.textContent ?? ''),
       `${card} [data-testid="device-clock"][data-converged="false"]`,
       { timeout: 8_000, polling: 50 },
     );
     // 10 s of its data on, the drift is estimated (loosely at first: the ± says how loosely).
     await page.waitForSelector(`${card} [data-testid="device-clock"][data-converged="true"]`, { timeout: 25_000 });
-    assert.match((await page.textContent(`${card} [data-testid="device-clock"]`)) ?? '', /^ECG clock: (offset [+−][\d.]+ (ms|s)|device time 0 at (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d{3}) · runs (at the host rate \(± [\d.]+ ppm\)|[\d.]+ ± [\d.]+ ppm (fast|slow))/);
+    // The simulated strap keeps Polar's clock, counted from 2000-01-01: said so, then the clock's own
+    // offset from that date (it read 'device time 0 at 1999-12-31 23:59:58.320').
+    assert.match((await page.textContent(`${card} [data-testid="device-clock"]`)) ?? '', /^ECG clock: counts from 2000-01-01 UTC \(Polar’s epoch\) · offset [+−][\d.]+ (ms|s) · runs (at the host rate \(± [\d.]+ ppm\)|[\d.]+ ± [\d.]+ ppm (fast|slow))/);
   });
 
   test('with every device off each panel says so instead of showing its last figures; on again, all comes back', async () => {
@@ -177,6 +182,9 @@ describe('live dashboard (Chromium, serve mode)', { skip }, () => {
   test('a stalled strap: the heart tiles and its signal quality keep their last figures marked as not current, then go live again', async () => {
     const card = `[data-testid="device-${deviceOf('ecg')}"]`;
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="tile-hr"] .tile-value')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    // Live, its figures are over normal-to-normal intervals, and it says so (with any it left out); its tooltip the rule.
+    assert.match(await page.$eval('[data-testid="tile-hr"] .tile-hint', (e) => e.textContent ?? ''), /^\d+ normal RR intervals?(, \d+ left out)?$/);
+    assert.match((await page.getAttribute('[data-testid="tile-hr"]', 'title')) ?? '', /^Heart rate over the last 8 normal RR intervals, .* left out as not normal /);
     await page.selectOption(`${card} [data-testid="fault-select"]`, 'stall');
     await page.click(`${card} [data-testid="fault-inject"]`);
     await page.waitForSelector('[data-testid="tile-hr"][data-stale="true"]', { timeout: 6_000 });

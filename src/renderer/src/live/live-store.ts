@@ -8,7 +8,7 @@ import type { LogEntry } from '../../../shared/log.types';
 import type { SignalSettings } from '../../../shared/pipeline/signal-settings';
 import type { StreamClockState } from '../../../shared/pipeline/pipeline.types';
 import type { Gap, StreamInfo } from '../../../shared/stream.types';
-import type { AbsentReason, ConditionedBlock, ModalityBlock, SyncWindow } from '../../../shared/window.types';
+import type { AbsentReason, ConditionedBlock, ModalityBlock, QualityFlag, SyncWindow } from '../../../shared/window.types';
 import type { ConnectionState, HeartMindClient } from '../transport/client';
 import { EventMarks } from './event-marks';
 import { TraceBuffer } from './trace-buffer';
@@ -27,6 +27,11 @@ export interface ModalitySummary {
   /** Mean channel quality score 0..1 (NaN when absent). */
   quality: number;
   badChannels: string[];
+  /**
+   * Each channel's quality flags, kept only when the modality is absent as 'bad-quality' (every
+   * channel unusable), so the windows table names what is wrong (unusableText), not only that it is.
+   */
+  channelFlags?: { label: string; flags: QualityFlag[] }[];
 }
 
 /** What the window stream panel shows of a SyncWindow (the samples are not kept). */
@@ -69,6 +74,7 @@ function summarise(block: ModalityBlock): ModalitySummary {
     channels: block.channels.length,
     quality: block.present && scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : NaN,
     badChannels: block.quality.filter((q) => q.score < 0.5).map((q) => q.label),
+    ...(block.absentReason === 'bad-quality' ? { channelFlags: block.quality.map((q) => ({ label: q.label, flags: q.flags })) } : {}),
   };
 }
 

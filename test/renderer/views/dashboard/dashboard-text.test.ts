@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { clockLineText, clockOffsetText, deviceModelText, heartWithheldText, modalityCellText, staleText, traceInfoText, traceScaleText, windowArrivalText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, unusableText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';
@@ -38,7 +38,43 @@ describe('live dashboard text', () => {
       assert.equal(modalityCellText(absent(reason)), `✕ ${ABSENT_REASON_TEXT[reason]}`, `${reason} is said in words`);
     }
     assert.equal(modalityCellText(absent()), '✕ absent');
-    assert.equal(modalityCellText({ present: true, channels: 4, quality: 0.934, badChannels: [] }), '✓ 4 ch · q 93%');
+    // The mean score in words: 'q 93%' was a letter to guess.
+    assert.equal(modalityCellText({ present: true, channels: 4, quality: 0.934, badChannels: [] }), '✓ 4\u00a0ch · quality\u00a093\u00a0%', 'no-break spaces: wrapped only after the ·');
+  });
+
+  test("windows table: a window's start to the second under a whole-second hop (its ms are always .000), to the ms under a fractional one", () => {
+    const t = new Date(2026, 10, 27, 14, 3, 7).getTime() / 1000;
+    assert.equal(windowStartText(t, 1), '14:03:07');
+    assert.equal(windowStartText(t + 1e-9, 2), '14:03:07', 'a host time a float step off the grid');
+    assert.equal(windowStartText(t + 0.5, 0.5), '14:03:07.500');
+    assert.equal(windowStartText(t, undefined), '14:03:07.000', 'the windowing not known yet');
+  });
+
+  test("windows table: a modality withheld for its quality names the flags that make its channels unusable, not only 'signal quality too poor'", () => {
+    const ch = (label: string, ...flags: QualityFlag[]) => ({ label, flags });
+    const eeg19 = Array.from({ length: 19 }, (_, i) => ch(`E${i}`, 'flat'));
+    assert.equal(unusableText(eeg19), 'every channel flat');
+    assert.equal(unusableText([ch('ECG', 'no-qrs')]), 'ECG shows no QRS', 'one lead: named');
+    assert.equal(unusableText([ch('Fp1', 'flat', 'missing')]), 'Fp1 is a flat line', 'flat is the cause, not the samples a packet loss took');
+    assert.equal(unusableText([ch('I', 'railed', 'line-noise'), ch('II', 'railed')]), 'every channel railed');
+    assert.equal(unusableText([...eeg19.slice(2), ch('O1', 'railed'), ch('O2', 'railed')]), 'every channel unusable: 17 flat, 2 railed', 'mixed: the most first');
+    assert.equal(unusableText([ch('A', 'missing'), ch('B', 'no-qrs')]), 'every channel unusable: 1 no QRS, 1 no samples');
+    assert.equal(unusableText([ch('A', 'flat'), ch('B', 'line-noise')]), null, 'a channel with no cause of a zero score: not guessed at');
+    assert.equal(unusableText([]), null);
+    // In the cell and the withheld-windows note; the generic words when the flags are not known.
+    const bad = { present: false, absentReason: 'bad-quality' as const, channels: 1, quality: NaN, badChannels: ['ECG'] };
+    assert.equal(modalityCellText({ ...bad, channelFlags: [ch('ECG', 'no-qrs')] }), '✕ ECG shows no QRS');
+    assert.equal(modalityCellText(bad), '✕ signal quality too poor on every channel');
+    assert.equal(absentText({ absentReason: 'gap', channelFlags: [ch('ECG', 'flat')] }), 'a gap in its stream', 'flags name only a quality reason');
+  });
+
+  test('Heart rate tile: its figures are over normal RR intervals, and it says how many of the span were left out', () => {
+    assert.equal(heartHintText({ rrMs: [800, 810, 790], rrLeftOut: 0 }), '3 normal RR intervals');
+    assert.equal(heartHintText({ rrMs: [800], rrLeftOut: 0 }), '1 normal RR interval');
+    assert.equal(heartHintText({ rrMs: [800, 810, 790], rrLeftOut: 2 }), '3 normal RR intervals, 2 left out');
+    const help = heartHelpText({ rrMs: [800, 810, 790], rrLeftOut: 2 }, 60);
+    assert.match(help, /^Heart rate over the last 8 normal RR intervals, RMSSD over successive normal pairs: 3 normal RR intervals, 2 left out in the last 60 s\. /, help);
+    assert.match(help, /outside 250–2500 ms or more than 20 % off the median of its neighbours\.$/, help);
   });
 
   test('stale figures: a stalled or stopped device is named, a streaming one is current', () => {
@@ -141,7 +177,7 @@ describe('live dashboard text', () => {
   test('windows panel: windows withheld because neither modality can feed one says why, once the quality reports run past the last window by more than a hop', () => {
     const eeg = { id: 'h/eeg', deviceId: 'h', deviceName: 'H', deviceModel: 'x', modality: 'eeg', nominalRateHz: 100, channels: [] } as unknown as StreamInfo;
     const ecg = { ...eeg, id: 's/ecg', deviceId: 's', modality: 'ecg' } as StreamInfo;
-    const report = (streamId: string, time: number, scores: number[]): QualityReport => ({ streamId, time, channels: scores.map((score, i) => ({ label: `c${i}`, score, flags: score ? [] : ['flat'], rmsUv: 0, lineNoiseRatio: 0 })) });
+    const report = (streamId: string, time: number, scores: number[], flag: QualityFlag = 'flat'): QualityReport => ({ streamId, time, channels: scores.map((score, i) => ({ label: `c${i}`, score, flags: score ? [] : [flag], rmsUv: 0, lineNoiseRatio: 0 })) });
     const win = (startTime: number) => ({ seq: 1, startTime, lengthS: 5, eeg: {} as never, ecg: {} as never, receivedAt: (startTime + 5.1) * 1000 });
     const state = (streams: StreamInfo[], reports: QualityReport[], windows: ReturnType<typeof win>[]) => ({
       streams: new Map(streams.map((s) => [s.id, s])),
@@ -150,15 +186,15 @@ describe('live dashboard text', () => {
       quality: new Map(reports.map((r) => [r.streamId, r])),
       windowing: { lengthS: 5, hopS: 1, rateHz: 200 },
     });
-    const flatEeg = ' · no windows: neither modality can feed one (EEG: signal quality too poor on every channel; ECG: no device connected)';
+    const flatEeg = ' · no windows: neither modality can feed one (EEG: every channel flat; ECG: no device connected)';
     // An imported file of flat channels, replayed: reports, never a window.
     assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 20, [0, 0])], [])), flatEeg);
     // Windows stopped when the headset's channels went flat (reports 3 s past the last window).
     assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 23, [0, 0])], [win(15)])), flatEeg);
     // Both modalities there, every channel of both unusable.
     assert.equal(
-      windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0]), report(ecg.id, 23, [0])], [win(15)])),
-      ' · no windows: neither modality can feed one (EEG: signal quality too poor on every channel; ECG: signal quality too poor on every channel)',
+      windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0]), report(ecg.id, 23, [0], 'no-qrs')], [win(15)])),
+      ' · no windows: neither modality can feed one (EEG: every channel flat; ECG: c0 shows no QRS)',
     );
     // The newest report is that of the newest window, or the next one in transit: nothing withheld.
     assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 21, [0, 0])], [win(15)])), ' · arrived 100 ms after its end');
@@ -198,6 +234,15 @@ describe('live dashboard text', () => {
       assert.equal(clockOffsetText(began, began + 3 * 86_400), 'device time 0 at 2026-11-27 14:03:07.412', 'days ago: with the date');
       const line = clockLineText('eeg', { clock: { offsetSec: began, driftPpm: -29.77, driftSdPpm: 0.7, driftEstimated: true, observations: 500, resets: 0, medianDelayMs: 4, jitterMs: 8.7, fitMs: 0.2 } });
       assert.match(line, /^EEG clock: device time 0 at (\d{4}-\d\d-\d\d )?14:03:07\.412 · runs 29\.8 ± 0\.7 ppm fast · fit 0\.2 ms · jitter 8\.7 ms$/, `no 'offset +1764…' on the line: ${line}`);
+    });
+
+    test("a clock counting from 2000-01-01 (Polar's PMD epoch, the simulated strap's): that epoch said, and the clock's own offset from it", () => {
+      // Its device time 0 fell on 1999-12-31 23:59:58.320 UTC: 'device time 0 at 1999-12-31 …' looked like a bug.
+      const polar = 946_684_800 - 1.68;
+      assert.equal(clockLineText('ecg', est({ offsetSec: polar, driftPpm: 0.02 })), 'ECG clock: counts from 2000-01-01 UTC (Polar’s epoch) · offset −1.680 s · runs at the host rate (± 0.7 ppm) · fit 0.2 ms · jitter 8.7 ms');
+      assert.equal(clockLineText('ecg', est({ offsetSec: 946_684_800 + 0.0123, driftEstimated: false, observations: 3 })), 'ECG clock: counts from 2000-01-01 UTC (Polar’s epoch) · estimating drift… (offset +12.3 ms so far, 3 packets)');
+      // Over a day from it: not that epoch, the host time of device time 0 as before.
+      assert.match(clockLineText('ecg', est({ offsetSec: 946_684_800 - 2 * 86_400 })), /^ECG clock: device time 0 at 1999-12-\d\d /);
     });
   });
 });

@@ -4,12 +4,14 @@ import { deviceModelName } from '../../../../shared/devices/device-models';
 import { absentReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
-import { clockTime } from '../../shell/clock-time';
+import { clockTime, clockTimeS } from '../../shell/clock-time';
 import type { SignalSettings } from '../../../../shared/pipeline/signal-settings';
 import type { StreamInfo } from '../../../../shared/stream.types';
 import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';
 import { plural } from '../../../../shared/plural';
-import type { QualityReport } from '../../../../shared/features.types';
+import { HR_BEATS, type HeartFeatures, type QualityReport } from '../../../../shared/features.types';
+import { PMD_EPOCH_UNIX_S } from '../../../../shared/devices/polar/polar.types';
+import { NN_TOLERANCE, RR_MAX_MS, RR_MIN_MS } from '../../../../shared/dsp/rr-intervals';
 import type { QualityFlag } from '../../../../shared/window.types';
 import { rPeakLead } from '../../../../shared/pipeline/montage';
 
@@ -35,14 +37,55 @@ export function traceScaleText(scalesUv: readonly number[], gains: readonly numb
   return lo === hi ? `±${lo} µV` : `±${lo}–${hi} µV`;
 }
 
+/** What makes a channel unusable (score 0), as dsp/quality.ts flags it: the first of these it carries. */
+const UNUSABLE: { flag: QualityFlag; word: string; every: string; one: string }[] = [
+  { flag: 'railed', word: 'railed', every: 'railed', one: 'is railed' },
+  { flag: 'flat', word: 'flat', every: 'flat', one: 'is a flat line' },
+  { flag: 'no-qrs', word: 'no QRS', every: 'without a QRS', one: 'shows no QRS' },
+  { flag: 'missing', word: 'no samples', every: 'without samples', one: 'sent no samples' },
+];
+
 /**
- * A modality's cell in the synchronised-windows table: its channels and quality, or why it is
- * absent in words ('no device connected', not the code 'no-device'), the same words as its tooltip
- * and the model's skip messages.
+ * Why every channel of a modality is unusable, from their quality flags: 'every channel flat',
+ * 'ECG shows no QRS' (one channel), 'every channel unusable: 17 flat, 2 railed'. The pipeline
+ * withholds the modality ('bad-quality') when every channel scores 0, and 'signal quality too poor
+ * on every channel' left the researcher to find which flag in the Signal quality panel. Null when
+ * no channel names a cause.
+ */
+export function unusableText(channels: readonly { label: string; flags: readonly QualityFlag[] }[]): string | null {
+  const causes = channels.map((c) => UNUSABLE.find((u) => c.flags.includes(u.flag)));
+  if (causes.length === 0 || causes.some((u) => u === undefined)) return null;
+  if (causes.length === 1) return `${channels[0].label} ${causes[0]!.one}`;
+  const counts = UNUSABLE.map((u) => ({ u, n: causes.filter((c) => c === u).length })).filter((x) => x.n > 0);
+  if (counts.length === 1) return `every channel ${counts[0].u.every}`;
+  counts.sort((a, b) => b.n - a.n);
+  return `every channel unusable: ${counts.map((x) => `${x.n} ${x.u.word}`).join(', ')}`;
+}
+
+/** Why a modality is absent from a window, in words: for 'bad-quality', which flags make its channels unusable. */
+export function absentText(m: Pick<ModalitySummary, 'absentReason' | 'channelFlags'>): string {
+  if (!m.absentReason) return 'absent';
+  return (m.absentReason === 'bad-quality' && m.channelFlags && unusableText(m.channelFlags)) || absentReasonText(m.absentReason);
+}
+
+/**
+ * A modality's cell in the synchronised-windows table: its channels and mean quality score, or why
+ * it is absent in words ('no device connected', not the code 'no-device'; 'every channel flat', not
+ * only 'signal quality too poor'). It said 'q 93%', a letter a reader had to guess.
  */
 export function modalityCellText(m: ModalitySummary): string {
-  if (!m.present) return `✕ ${m.absentReason ? absentReasonText(m.absentReason) : 'absent'}`;
-  return `✓ ${m.channels} ch · q ${fmt(m.quality * 100)}%`;
+  if (!m.present) return `✕ ${absentText(m)}`;
+  // A narrow cell wraps the pill only after its '·' (no-break spaces within each figure): 'quality 100' and '%' went on two lines.
+  return `✓ ${m.channels}\u00a0ch · quality\u00a0${fmt(m.quality * 100)}\u00a0%`;
+}
+
+/**
+ * A window's Start in the windows table: windows start on the hop grid, so under a whole-second hop
+ * (the default 1 s) the milliseconds are '.000' on every row: HH:MM:SS then, to the ms only under a
+ * fractional hop ('0.5'). The eight '.000's widened the column until a pill ran past a narrow panel.
+ */
+export function windowStartText(startTime: number, hopS: number | undefined): string {
+  return hopS !== undefined && Number.isInteger(hopS) ? clockTimeS(Math.round(startTime)) : clockTime(startTime);
 }
 
 /**
@@ -82,7 +125,10 @@ function windowsWithheldText(live: Pick<LiveStore, 'streams' | 'windows' | 'qual
   for (const m of ['eeg', 'ecg'] as const) {
     const of = streams.filter((s) => s.modality === m);
     if (of.length === 0) reasons.push(`${m.toUpperCase()}: ${absentReasonText('no-device')}`);
-    else if (of.every((s) => live.quality.get(s.id)?.channels.every((c) => c.score === 0))) reasons.push(`${m.toUpperCase()}: ${absentReasonText('bad-quality')}`);
+    else if (of.every((s) => live.quality.get(s.id)?.channels.every((c) => c.score === 0))) {
+      const channels = of.flatMap((s) => live.quality.get(s.id)!.channels);
+      reasons.push(`${m.toUpperCase()}: ${unusableText(channels) ?? absentReasonText('bad-quality')}`);
+    }
     else return null;
   }
   return ` · no windows: neither modality can feed one (${reasons.join('; ')})`;
@@ -171,6 +217,22 @@ const signed = (v: number, digits: number) => `${v >= 0 ? '+' : '−'}${Math.abs
 const OWN_EPOCH_SEC = 86_400;
 
 /**
+ * Epochs devices count from, other than Unix time: a device time within a day of one is said
+ * against it. Polar's PMD clock (and the simulated strap, which keeps it) counts from 2000-01-01
+ * UTC, and read as the host time of its device time 0 it said 'device time 0 at 1999-12-31
+ * 23:59:58.320': true, but a date that looked like a bug and hid the clock's real error (−1.680 s).
+ */
+const KNOWN_EPOCHS: readonly { unixS: number; text: string }[] = [{ unixS: PMD_EPOCH_UNIX_S, text: 'counts from 2000-01-01 UTC (Polar’s epoch)' }];
+
+/** A clock line's offset ('offset +12.3 ms', 'device time 0 at 14:03:07.412'), after its epoch's words when it counts from a known one. */
+function offsetWords(offsetSec: number): { epoch: string; offset: string } {
+  const e = KNOWN_EPOCHS.find((k) => Math.abs(offsetSec - k.unixS) < OWN_EPOCH_SEC);
+  if (e) return { epoch: `${e.text} · `, offset: `offset ${clockOffsetText(offsetSec - e.unixS)}` };
+  const at = clockOffsetText(offsetSec);
+  return { epoch: '', offset: at.startsWith('device time') ? at : `offset ${at}` };
+}
+
+/**
  * host − device time in readable units: ms under a second, else seconds to the millisecond. A
  * device that counts from its own start (a Cyton's or Muse's packet counter, a text device's lines)
  * or epoch is as far from the host as the host's own epoch: the offset is then the host time its
@@ -217,22 +279,40 @@ export function clockLineText(modality: StreamInfo['modality'], state: Pick<Stre
   const c = state.clock;
   const head = `${MODALITY_LABEL[modality] ?? modality} clock:`;
   if (c.observations === 0) return `${head} estimating…`;
-  const at = clockOffsetText(c.offsetSec);
-  const offset = at.startsWith('device time') ? at : `offset ${at}`;
+  const { epoch, offset } = offsetWords(c.offsetSec);
   const resets = c.resets > 0 ? ` · re-anchored ${plural(c.resets, 'time')}` : '';
-  if (!c.driftEstimated) return `${head} estimating drift… (${offset} so far, ${plural(c.observations, 'packet')})${resets}`;
+  if (!c.driftEstimated) return `${head} ${epoch}estimating drift… (${offset} so far, ${plural(c.observations, 'packet')})${resets}`;
   const fit = Number.isFinite(c.fitMs) ? ` · fit ${c.fitMs.toFixed(1)} ms` : '';
   const jitter = Number.isFinite(c.jitterMs) ? ` · jitter ${c.jitterMs.toFixed(1)} ms` : '';
-  return `${head} ${offset} · ${clockDriftText(c.driftPpm, c.driftSdPpm)}${fit}${jitter}${resets}`;
+  return `${head} ${epoch}${offset} · ${clockDriftText(c.driftPpm, c.driftSdPpm)}${fit}${jitter}${resets}`;
 }
 
 /** The line's tooltip: what the numbers mean (docs/pipeline.md, "Clock alignment on the dashboard"). */
 export const CLOCK_LINE_HELP =
   'HeartMind maps this device clock to the host clock with a robust line (offset + drift), fitted to the earliest packet arrivals. ' +
-  'offset: host time − device time (for a device that counts from its own start: the host time its device time 0 falls on); drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
+  'offset: host time − device time (for a device that counts from its own start: the host time its device time 0 falls on; for one that counts from 2000-01-01 UTC, Polar’s epoch: host time − (that date + device time), the clock’s own error); drift: how fast or slow the device crystal runs against the host, ± its standard error (1 ppm = 3.6 ms per hour); ' +
   'fit: typical distance of each second’s earliest arrival from the line (the error of a mapped timestamp); ' +
   'jitter: spread (interquartile range) of the transport delay from packet to packet, which the fit removes; ' +
   're-anchored: the offset started over (the device clock reset or jumped, the device reconnected, or the transport delay stepped and stayed: the device log says by how many ms the data moved, and a gap is marked there).';
+
+/**
+ * The Heart rate tile's hint: the normal-to-normal intervals its figures are over (dsp/rr-intervals.ts:
+ * since 808af22 HR and RMSSD leave out an interval a false, missed or ectopic beat made), and how many
+ * of the span's were left out ('38 normal RR intervals, 3 left out'). It said '41 RR intervals',
+ * as if every detected interval counted.
+ */
+export function heartHintText(h: Pick<HeartFeatures, 'rrMs' | 'rrLeftOut'>): string {
+  const nn = plural(h.rrMs.length, 'normal RR interval');
+  return h.rrLeftOut > 0 ? `${nn}, ${h.rrLeftOut} left out` : nn;
+}
+
+/** The Heart rate and HRV tiles' tooltip: which intervals count (docs/pipeline.md §7). */
+export function heartHelpText(h: Pick<HeartFeatures, 'rrMs' | 'rrLeftOut'>, spanSec: number): string {
+  return (
+    `Heart rate over the last ${HR_BEATS} normal RR intervals, RMSSD over successive normal pairs: ${heartHintText(h)} in the last ${spanSec} s. ` +
+    `An interval is left out as not normal (a false, missed or ectopic beat) when it is outside ${RR_MIN_MS}–${RR_MAX_MS} ms or more than ${Math.round(NN_TOLERANCE * 100)} % off the median of its neighbours.`
+  );
+}
 
 /** What makes the R-peak lead's "beats" meaningless, in words (the first that applies). */
 const NO_BEATS: Partial<Record<QualityFlag, string>> = {

@@ -14,7 +14,8 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { deviceModelText, heartWithheldText, modalityCellText, staleText, windowArrivalText } from './dashboard-text';
+import { absentText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, staleText, windowArrivalText, windowStartText } from './dashboard-text';
+import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { problemClass, stateText } from '../devices/device-text';
 import { offlineText } from '../../live/offline';
@@ -31,9 +32,9 @@ function eegWaitText(live: LiveStore): string {
 }
 
 
-function Tile({ label, value, unit, hint, testId, stale }: { label: string; value: string; unit?: string; hint?: string; testId?: string; stale?: boolean }) {
+function Tile({ label, value, unit, hint, help, testId, stale }: { label: string; value: string; unit?: string; hint?: string; help?: string; testId?: string; stale?: boolean }) {
   return (
-    <div class={`tile${stale ? ' stale' : ''}`} data-testid={testId} data-stale={stale ? 'true' : undefined} title={hint}>
+    <div class={`tile${stale ? ' stale' : ''}`} data-testid={testId} data-stale={stale ? 'true' : undefined} title={help ?? hint}>
       <div class="tile-label">{label}</div>
       <div class="tile-value">
         {value}
@@ -67,11 +68,12 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
   const heartStreamId = heart?.streamId ?? [...live.streams.values()].find((s) => s.modality === 'ecg')?.id;
   const withheld = heartWithheldText(heartStreamId === undefined ? undefined : live.quality.get(heartStreamId));
   const eegStale = staleText(live, eeg?.streamId);
+  const heartHelp = heart ? heartHelpText(heart, DEFAULT_PIPELINE_CONFIG.features.hrvSpanSec) : undefined;
   const offline = offlineText(live);
   return (
     <section class="tiles" aria-label="Summary">
-      <Tile label="Heart rate" value={withheld ? '–' : fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? withheld ?? (heart ? plural(heart.rrMs.length, 'RR interval') : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} />
-      <Tile label="HRV (RMSSD)" value={withheld ? '–' : fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? withheld ?? 'short-term variability'} />
+      <Tile label="Heart rate" value={withheld ? '–' : fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? withheld ?? (heart ? heartHintText(heart) : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} help={heart && !heartStale && !withheld ? heartHelp : undefined} />
+      <Tile label="HRV (RMSSD)" value={withheld ? '–' : fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? withheld ?? 'short-term variability'} help={heart && !heartStale && !withheld ? heartHelp : undefined} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? alphaOf} />
       <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? plural(scores.length, 'channel')} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
@@ -333,7 +335,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
 function Modality({ m, name }: { m: ModalitySummary; name: string }) {
   if (!m.present) {
     return (
-      <span class="mod mod-absent" data-present="false" title={`${name} absent: ${m.absentReason ? absentReasonText(m.absentReason) : 'reason unknown'}`}>
+      <span class="mod mod-absent" data-present="false" data-reason={m.absentReason ?? ''} title={`${name} absent: ${m.absentReason ? absentReasonText(m.absentReason) : 'reason unknown'}${m.absentReason === 'bad-quality' && absentText(m) !== absentReasonText('bad-quality') ? ` (${absentText(m)})` : ''}`}>
         {modalityCellText(m)}
       </span>
     );
@@ -381,7 +383,7 @@ export function WindowStream({ live }: { live: LiveStore }) {
           {recent.map((w) => (
             <tr key={w.seq} data-seq={w.seq} data-eeg={w.eeg.present ? 'present' : 'absent'} data-ecg={w.ecg.present ? 'present' : 'absent'}>
               <td>{w.seq}</td>
-              <td class="mono">{clockTime(w.startTime)}</td>
+              <td class="mono">{windowStartText(w.startTime, live.windowing?.hopS)}</td>
               <td>
                 <Modality m={w.eeg} name="EEG" />
               </td>
