@@ -41,6 +41,11 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="library-empty"]', { timeout: 15_000 });
     await page.fill('input[aria-label="Session name"]', 'E2E session');
     await page.fill('input[aria-label="Subject id"]', 'S42');
+    // Nothing records yet: Self-report is disabled and says why, and so does its S key.
+    assert.equal(await page.getByTestId('sam-open').getAttribute('title'), 'Self-report (S) is stored in the session being recorded: press Record first', "the disabled Self-report button's tooltip");
+    await page.locator('main').focus();
+    await page.keyboard.press('s');
+    await page.waitForSelector('[data-testid="record-message"]:has-text("press Record first")', { timeout: 5_000 });
     await page.click('[data-testid="record-start"]');
     await page.waitForSelector('[data-testid="record-status"]', { timeout: 10_000 });
     await page.locator('main').focus();
@@ -67,6 +72,9 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForTimeout(2500);
     await page.click('[data-testid="record-stop"]');
     await page.waitForSelector('text=/Saved “E2E session”/', { timeout: 10_000 });
+    // The next recording is offered the next name (it got the same one), the subject kept.
+    assert.equal(await page.inputValue('input[aria-label="Session name"]'), 'E2E session 2', 'the name field after Stop');
+    assert.equal(await page.inputValue('input[aria-label="Subject id"]'), 'S42', 'the subject field after Stop');
     const row = page.locator('[data-testid="session-row"]').first();
     await row.waitFor({ timeout: 10_000 });
     // "Saved (size)" gives the library's figure for the session (was: the sample bytes alone, 2.5 MB beside the library's 2.7 MB).

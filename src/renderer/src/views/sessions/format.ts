@@ -21,6 +21,20 @@ export function plural(n: number, noun: string): string {
 }
 
 /**
+ * The name the record bar offers after a recording named `name`: its trailing number (after a
+ * space) counted on, keeping its digits ('rest 2' → 'rest 3', 'run 09' → 'run 10'), else ' 2'
+ * added ('rest' → 'rest 2'). The bar kept the last name, so a second run of a condition was stored
+ * under the same name as the first; cleared, the subject and tags a researcher keeps would go too.
+ * '' stays '' (the core names an unnamed session by its start time).
+ */
+export function nextSessionName(name: string): string {
+  const t = name.trim();
+  if (!t) return '';
+  const m = /^(.* )(\d+)$/.exec(t);
+  return m ? `${m[1]}${String(Number(m[2]) + 1).padStart(m[2].length, '0')}` : `${t} 2`;
+}
+
+/**
  * Said in a session's Predictions detail when no model ran while it was recorded or replayed, with
  * how to get them (an imported file, or a recording made before a model was installed, has none).
  */

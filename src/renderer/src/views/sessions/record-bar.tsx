@@ -10,7 +10,7 @@ import type { Marker, RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { clockTimeS } from '../../shell/clock-time';
 import { messageOf } from '../../shell/error-message';
-import { formatBytes, formatDuration, plural } from './format';
+import { formatBytes, formatDuration, nextSessionName, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { useCalmText } from '../../shell/calm-status';
@@ -133,6 +133,8 @@ function useConnected(client: HeartMindClient): boolean {
 }
 
 const NO_CORE = 'No contact with the core: this works again when it is back';
+/** Why Self-report waits (its button disabled, the S key): a self-report is stored in the session recording. */
+export const SAM_NEEDS_RECORDING = 'Self-report (S) is stored in the session being recorded: press Record first';
 
 export function RecordBar({ client, compact = false }: { client: HeartMindClient; compact?: boolean }) {
   const status = useRecordingStatus(client);
@@ -168,6 +170,8 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         .map((t) => t.trim())
         .filter(Boolean);
       const s = await client.invoke('hm:sessions:record-start', { name: name.trim() || undefined, subjectId: subject.trim() || undefined, tags: tagList });
+      // The next run of the same condition gets the next name; subject and tags stay as typed.
+      setName((typed) => nextSessionName(typed));
       say(`Recording “${s.name}”`);
     } catch (err) {
       say(messageOf(err), true);
@@ -218,9 +222,11 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
       if (e.key === 'm' || e.key === 'M') {
         e.preventDefault();
         void mark();
-      } else if ((e.key === 's' || e.key === 'S') && recording) {
+      } else if (e.key === 's' || e.key === 'S') {
         e.preventDefault();
-        setSam(true);
+        // Not a silent key while nothing records: said why, as the button's tooltip does.
+        if (recording) setSam(true);
+        else say(SAM_NEEDS_RECORDING);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -288,7 +294,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
           <button type="button" class="btn" onClick={() => void mark()} disabled={!connected} title={connected ? 'Put a marker now (M)' : NO_CORE} data-testid="marker-button">
             Marker <kbd>M</kbd>
           </button>
-          <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording || !connected} title={connected ? 'Self-assessment (S)' : NO_CORE} data-testid="sam-open">
+          <button type="button" class="btn" onClick={() => setSam(true)} disabled={!recording || !connected} title={!connected ? NO_CORE : recording ? 'Self-assessment (S)' : SAM_NEEDS_RECORDING} data-testid="sam-open">
             Self-report <kbd>S</kbd>
           </button>
         </span>
