@@ -5,7 +5,7 @@ import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
-import type { SessionLabels } from '../../shared/train/label-classes';
+import { storedSignals, type SessionLabels } from '../../shared/train/label-classes';
 import type { JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
@@ -27,12 +27,7 @@ async function sessionDetail(db: DbClient, sessionId: number) {
 export async function readSessionLabels(db: DbClient, sessionId: number): Promise<SessionLabels> {
   const detail = await sessionDetail(db, sessionId);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);
-  const samples: SessionLabels['samples'] = {};
-  const eegChannels: string[] = [];
-  for (const s of detail.streams) {
-    samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
-    if (s.info.modality === 'eeg' && s.sampleCount > 0) eegChannels.push(...s.info.channels.map((c) => c.label));
-  }
+  const { samples, eegChannels } = storedSignals(detail.streams);
   return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples, eegChannels };
 }
 

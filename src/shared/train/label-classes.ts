@@ -7,7 +7,7 @@
 // the Training view's preview reads the windows.
 import { DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../datasets/datasets.types';
 import { TASK_MENTAL_ARITHMETIC } from '../model/config';
-import { SAM_MAX, SAM_MIN } from '../session.types';
+import { SAM_MAX, SAM_MIN, type SessionStream } from '../session.types';
 import type { TaskSpec } from '../model/model.types';
 import type { Modality } from '../stream.types';
 import type { DatasetSpec, SourceSpec } from './job.types';
@@ -104,6 +104,31 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
     p.push(`no ${what} gives any class of task '${task.name}' (${task.classes.join(', ')})`);
   }
   return p;
+}
+
+/** The stream rows of a session as the database lists them (SessionDetail's streams). */
+type StoredStream = Pick<SessionStream, 'sampleCount'> & { info: Pick<SessionStream['info'], 'id' | 'modality' | 'channels'> };
+
+/**
+ * What a session's stream rows hold for training: samples by modality, the channels of its EEG
+ * streams that hold samples, and how many channels each modality's streams hold (a stream whose
+ * layout changed mid-session has two rows: its widest counts once). The checks before a run
+ * (session-feed.ts) and the Training view's session list read them alike.
+ */
+export function storedSignals(streams: readonly StoredStream[]): Pick<SessionLabels, 'samples' | 'eegChannels'> & { channels: Partial<Record<Modality, number>> } {
+  const samples: SessionLabels['samples'] = {};
+  const eegChannels: string[] = [];
+  const widest = new Map<string, { modality: Modality; n: number }>();
+  for (const s of streams) {
+    samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
+    if (s.sampleCount <= 0) continue;
+    if (s.info.modality === 'eeg') for (const c of s.info.channels) if (!eegChannels.includes(c.label)) eegChannels.push(c.label);
+    const w = widest.get(s.info.id);
+    if (!w || w.n < s.info.channels.length) widest.set(s.info.id, { modality: s.info.modality, n: s.info.channels.length });
+  }
+  const channels: Partial<Record<Modality, number>> = {};
+  for (const { modality, n } of widest.values()) channels[modality] = (channels[modality] ?? 0) + n;
+  return { samples, eegChannels, channels };
 }
 
 /** What a recorded session holds to window and label, read from the recordings database before a run is made. */

@@ -8,6 +8,9 @@ import { ablationArms, DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
 import { splitPathClass } from '../../../../shared/train/path-class';
 import { dreamerTask } from '../../../../shared/datasets/dreamer-task';
+import { sessionSignalProblem, storedSignals } from '../../../../shared/train/label-classes';
+import type { SessionStream, SessionSummary } from '../../../../shared/session.types';
+import { clockDuration } from '../../../../shared/clock-duration';
 
 export interface CustomForm {
   eegmatDir: string;
@@ -181,4 +184,21 @@ export function customJob(f: CustomForm): JobSpec {
     export: f.exportId.trim() ? { modelId: f.exportId.trim(), name: f.exportId.trim(), version: '1.0.0', target: { kind: 'user' } } : null,
     recipe: { name: 'custom', command: 'Training view' },
   };
+}
+
+/**
+ * A recorded session in the form's list: what it holds for training ('EEG 19 ch · ECG 1 ch · 4:10',
+ * 'no EEG or ECG · 0:40'; its streams from hm:sessions:get) and why Start would refuse it with the
+ * form's signals (sessionSignalProblem, the words the CLI and Start use), or null. The list said
+ * only its subject, markers and reports, so a session of ECG only was picked for a fused run and
+ * Start refused it.
+ */
+export function sessionPick(f: CustomForm, s: Pick<SessionSummary, 'id' | 'name' | 'startTime' | 'endTime' | 'selfReportCount'>, streams: readonly SessionStream[]): { signals: string; problem: string | null } {
+  const held = storedSignals(streams);
+  const parts = (['eeg', 'ecg'] as const).filter((m) => (held.channels[m] ?? 0) > 0).map((m) => `${m.toUpperCase()} ${held.channels[m]} ch`);
+  const signals = `${parts.length ? parts.join(' · ') : 'no EEG or ECG'} · ${clockDuration(Math.max(0, s.endTime - s.startTime))}`;
+  const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, ...held });
+  // Said beside the session's name: 'This session holds no EEG …', not its number and name again.
+  const named = `session ${s.id}${s.name.trim() ? ` ('${s.name.trim()}')` : ''} `;
+  return { signals, problem: problem?.startsWith(named) ? `This session ${problem.slice(named.length)}` : problem };
 }

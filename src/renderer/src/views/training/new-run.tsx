@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { DatasetPreview, TrainingPresets } from '../../../../shared/ipc/training.schema';
 import type { JobSpec } from '../../../../shared/train/job.types';
-import type { SessionSummary } from '../../../../shared/session.types';
+import type { SessionStream, SessionSummary } from '../../../../shared/session.types';
 import type { RunSummary } from '../../../../shared/train/job.types';
 import { ablationArms, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import type { HeartMindClient } from '../../transport/client';
@@ -14,7 +14,10 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
-import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+
+/** The recorded sessions the form lists (the newest first, as the list comes). */
+const SESSIONS_SHOWN = 50;
 
 type Mode = 'quick' | 'default' | 'custom';
 
@@ -32,6 +35,8 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
   const [mode, setMode] = useState<Mode>('quick');
   const [form, setForm] = useState<CustomForm>(INITIAL);
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
+  // The listed sessions' stream rows (what each holds: EEG / ECG channels), read once the list is in.
+  const [streamsOf, setStreamsOf] = useState<Map<number, SessionStream[]>>(new Map());
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   // What the preview was built from (previewKey): Start trusts its verdict only for the same form.
   const [previewedFor, setPreviewedFor] = useState<string | null>(null);
@@ -57,7 +62,11 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
       .catch((e) => setError(messageOf(e)));
     client
       .invoke('hm:sessions:list', {})
-      .then(setSessions)
+      .then(async (list) => {
+        setSessions(list);
+        const rows = await Promise.all(list.slice(0, SESSIONS_SHOWN).map((s) => client.invoke('hm:sessions:get', { sessionId: s.id }).then((d) => [s.id, d.streams] as const, () => null)));
+        setStreamsOf(new Map(rows.filter((r) => r !== null)));
+      })
       .catch(() => setSessions([]));
   }, [client]);
 
@@ -165,12 +174,25 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             </Field>
             <div class="wide session-pick">
               <span class="muted">Recorded sessions{sessions.length ? '' : ': none yet'}</span>
-              {sessions.slice(0, 50).map((s) => (
-                <label key={s.id} class="check">
-                  <input type="checkbox" checked={form.sessions.includes(s.id)} onChange={(e) => set('sessions', e.currentTarget.checked ? [...form.sessions, s.id] : form.sessions.filter((x) => x !== s.id))} />
-                  {s.name} <span class="muted">({s.subjectId || 'no subject'}, {s.markerCount} markers, {s.selfReportCount} reports)</span>
-                </label>
-              ))}
+              {sessions.slice(0, SESSIONS_SHOWN).map((s) => {
+                const streams = streamsOf.get(s.id);
+                const pick = streams ? sessionPick(form, s, streams) : null;
+                return (
+                  <label key={s.id} class="check" data-testid={`session-${s.id}`}>
+                    <input type="checkbox" checked={form.sessions.includes(s.id)} onChange={(e) => set('sessions', e.currentTarget.checked ? [...form.sessions, s.id] : form.sessions.filter((x) => x !== s.id))} />
+                    {s.name}{' '}
+                    <span class="muted">
+                      ({pick ? `${pick.signals}, ` : ''}
+                      {s.subjectId || 'no subject'}, {plural(s.markerCount, 'marker')}, {plural(s.selfReportCount, 'report')})
+                    </span>
+                    {pick?.problem && (
+                      <span class="session-problem" data-testid="session-problem">
+                        {pick.problem}
+                      </span>
+                    )}
+                  </label>
+                );
+              })}
             </div>
           </fieldset>
           <fieldset>
@@ -280,7 +302,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
               </select>
             </Field>
             <Field label="Modalities">
-              <select value={form.modalities} onChange={(e) => set('modalities', e.currentTarget.value as CustomForm['modalities'])}>
+              <select value={form.modalities} data-testid="modalities" onChange={(e) => set('modalities', e.currentTarget.value as CustomForm['modalities'])}>
                 <option value="fused">fused EEG + ECG</option>
                 <option value="eeg">EEG only</option>
                 <option value="ecg">ECG only</option>
