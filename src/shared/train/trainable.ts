@@ -123,7 +123,9 @@ export function oneSubjectFoldsNote(folds: SubjectFold[]): string | null {
   if (!one.length) return null;
   const held = Math.max(...one.map((f) => f.validationSubjects.length));
   const which = one.length === folds.length ? `every fold trains on one subject` : `${one.length} of ${plural(folds.length, 'fold')} train on one subject`;
-  return `${which}${held ? ` (${plural(held, 'other subject')} held out of each to choose the epoch)` : ''}: the model and the baseline learn from one person's windows${held ? '; hold out fewer validation subjects to train on more' : ''}`;
+  // What to change, by number: the default of 2 stays as it is with few subjects (see docs/training.md), so the note says which value trains each of these folds on one more.
+  const fewer = held ? `; hold out ${held - 1} instead (validation subjects per fold, --validation ${held - 1}) to train each on one more` : '';
+  return `${which}${held ? ` (${plural(held, 'other subject')} held out of each to choose the epoch)` : ''}: the model and the baseline learn from one person's windows${fewer}`;
 }
 
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */

@@ -419,7 +419,7 @@ describe('train / evaluate --preview: what training would get, without a run fol
     // Four subjects left one out with the default two validation subjects: each fold trains on one, said.
     assert.deepEqual(lines, [
       "dataset 'EEGMAT': 189 windows from 8 recordings, 4 subjects; rest: 141, arithmetic: 48",
-      "ready to train (fused): 189 labelled windows from 4 subjects, 4 folds; every fold trains on one subject (2 other subjects held out of each to choose the epoch): the model and the baseline learn from one person's windows; hold out fewer validation subjects to train on more",
+      "ready to train (fused): 189 labelled windows from 4 subjects, 4 folds; every fold trains on one subject (2 other subjects held out of each to choose the epoch): the model and the baseline learn from one person's windows; hold out 1 instead (validation subjects per fold, --validation 1) to train each on one more",
     ]);
     lines.length = 0;
     // An ECG-only record in a fused dataset is pointed at; too few subjects for the folds: 1, said why.

@@ -82,7 +82,7 @@ describe('folds that train on one subject', () => {
     const loso = (v: number): EvaluationConfig => ({ ...DEFAULT_EVALUATION, split: { kind: 'loso' }, validationSubjects: v });
     const r = trainingReadiness(dataset(4), 'fused', loso(2));
     assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(r.notes, ["every fold trains on one subject (2 other subjects held out of each to choose the epoch): the model and the baseline learn from one person's windows; hold out fewer validation subjects to train on more"]);
+    assert.deepEqual(r.notes, ["every fold trains on one subject (2 other subjects held out of each to choose the epoch): the model and the baseline learn from one person's windows; hold out 1 instead (validation subjects per fold, --validation 1) to train each on one more"]);
     assert.deepEqual((trainingReadiness(dataset(4), 'fused', loso(1)) as { notes: string[] }).notes, [], 'two training subjects a fold: nothing to say');
     // Two subjects, no validation: one trains, one is tested; nothing to hold out less.
     assert.deepEqual((trainingReadiness(dataset(2), 'fused', loso(0)) as { notes: string[] }).notes, ["every fold trains on one subject: the model and the baseline learn from one person's windows"]);
