@@ -66,3 +66,14 @@ export async function addSignals(db: DbClient, sessionId: number, startTime: num
     await db.api.appendBatch({ sessionId, blocks: [{ streamId, chunks: packChunks(chunks) }], gaps: [] });
   }
 }
+
+/**
+ * A recorded, complete session in `db` (1000–1300 s on the host clock) holding `markers` (labels at
+ * 1010 s, 1100 s, … 90 s apart) and one second of signal per modality in `modalities` (addSignals).
+ */
+export async function addSession(db: DbClient, name: string, opts: { markers?: string[]; modalities?: Modality[] } = {}): Promise<number> {
+  const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
+  for (const [i, label] of (opts.markers ?? []).entries()) await db.api.addMarker(id, { time: 1010 + 90 * i, label, source: 'api' });
+  if (opts.modalities?.length) await addSignals(db, id, 1000, opts.modalities);
+  return id;
+}

@@ -15,7 +15,7 @@ import { command as pretrain } from '../../../src/main/train/pretrain-command';
 import { command as exportModel } from '../../../src/main/train/export-command';
 import { command as train } from '../../../src/main/train/train-command';
 import { command as evaluate } from '../../../src/main/train/evaluate-command';
-import { addSignals, refuses, scratch } from './cli-test-util';
+import { addSession, refuses, scratch } from './cli-test-util';
 import { ablationArms } from '../../../src/shared/train/defaults';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 
@@ -294,14 +294,10 @@ describe('train --session: sessions that cannot label a window are refused befor
     const dataDir = join(s.dir, 'data');
     mkdirSync(dataDir);
     const db = await DbClient.open({ path: databasePathFor(dataDir) });
-    const session = (name: string) => db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-    const rated = await session('rated');
-    const bare = await session('bare');
-    const blinks = await session('blinks');
-    for (const id of [rated, bare, blinks]) await addSignals(db, id, 1000, ['eeg', 'ecg']);
+    const rated = await addSession(db, 'rated', { markers: ['rest'], modalities: ['eeg', 'ecg'] });
+    const bare = await addSession(db, 'bare', { modalities: ['eeg', 'ecg'] });
+    const blinks = await addSession(db, 'blinks', { markers: ['blink'], modalities: ['eeg', 'ecg'] });
     await db.api.addSelfReport(rated, { time: 1100, valence: 5, arousal: 8, dominance: 5 });
-    await db.api.addMarker(rated, { time: 1010, label: 'rest', source: 'api' });
-    await db.api.addMarker(blinks, { time: 1010, label: 'blink', source: 'api' });
     await db.close();
     const base = ['--data-dir', dataDir, '--no-export', '--task', 'arousal:low,high'];
     await refuses(train, [...base, '--session', String(rated), '--session', String(bare), '--labels', 'self-report:arousal:5'], s.runs, new RegExp(`^--labels: session ${bare} \\('bare'\\) holds no self-report, so no window of it gets a label: add SAM reports to it, label from markers \\(annotations\\), or leave it out$`));
@@ -316,13 +312,7 @@ describe('train --session: sessions that hold none of the signals a window is cu
     const dataDir = join(s.dir, 'data');
     mkdirSync(dataDir);
     const db = await DbClient.open({ path: databasePathFor(dataDir) });
-    const session = async (name: string, modalities: ('eeg' | 'ecg')[]) => {
-      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
-      await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
-      await addSignals(db, id, 1000, modalities);
-      return id;
-    };
+    const session = (name: string, modalities: ('eeg' | 'ecg')[]) => addSession(db, name, { markers: ['rest', 'task'], modalities });
     const empty = await session('markers only', []);
     const heart = await session('strap', ['ecg']);
     const both = await session('both', ['eeg', 'ecg']);
@@ -356,10 +346,7 @@ describe('train --montage: a channel no recording has is refused before the run 
     const dataDir = join(s.dir, 'data');
     mkdirSync(dataDir);
     const db = await DbClient.open({ path: databasePathFor(dataDir) });
-    const id = await db.api.createSession({ name: 'cap', startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-    await addSignals(db, id, 1000, ['eeg', 'ecg']);
-    await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
-    await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
+    const id = await addSession(db, 'cap', { markers: ['rest', 'task'], modalities: ['eeg', 'ecg'] });
     await db.close();
     const session = ['--data-dir', dataDir, '--session', String(id), '--task', 'arousal:rest,task', '--labels', 'annotations:rest=rest,task=task'];
     await refuses(train, [...base, ...session, '--montage', 'Cz,Fz'], s.runs, /^--montage: the montage's EEG channel Fz \(did you mean Cz\?\) is not in the recording, so its row would be zeros in every window \(the EEG channels there: Cz\)$/);
@@ -388,13 +375,7 @@ describe('train --session: the recordings database is opened once', () => {
     const db = await DbClient.open({ path: databasePathFor(dataDir) });
     // Sessions whose markers name both classes and that hold EEG and ECG (the checks pass), a second of each (the run fails fast, after reading them).
     const ids: number[] = [];
-    for (const name of ['a', 'b']) {
-      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
-      await db.api.addMarker(id, { time: 1100, label: 'task', source: 'api' });
-      await addSignals(db, id, 1000, ['eeg', 'ecg']);
-      ids.push(id);
-    }
+    for (const name of ['a', 'b']) ids.push(await addSession(db, name, { markers: ['rest', 'task'], modalities: ['eeg', 'ecg'] }));
     await db.close();
     const open = t.mock.method(DbClient, 'open');
     const close = t.mock.method(DbClient.prototype, 'close');

@@ -16,7 +16,7 @@ import type { PushMessage } from '../../../src/shared/ipc-schema';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
 import { TrainError } from '../../../src/shared/train/train.types';
-import { addSignals } from './cli-test-util';
+import { addSession } from './cli-test-util';
 
 const DATA = resolve('..', 'shared', 'data');
 
@@ -83,8 +83,7 @@ describe('training area (the Training view\'s requests)', () => {
 
   test('a session dataset labelled by self-reports whose session holds none is refused at start, naming the session; no run folder', async () => {
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
-    const id = await db.api.createSession({ name: 'unrated', startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-    await addSignals(db, id, 1000, ['eeg', 'ecg']);
+    const id = await addSession(db, 'unrated', { modalities: ['eeg', 'ecg'] });
     await db.close();
     const quick = quickRecipe(DATA);
     const spec: JobSpec = { ...quick, corpora: {}, dataset: { ...quick.dataset!, sources: [{ kind: 'session', id }], task: TASKS_AFFECT[1], labels: { kind: 'self-report', dimension: 'arousal', threshold: 5 } } };
@@ -94,12 +93,7 @@ describe('training area (the Training view\'s requests)', () => {
 
   test('a session deleted since the view listed it, or one that holds no EEG or ECG, is refused at start naming it; no run folder (it made one that failed with \'no usable windows\')', async () => {
     const db = await DbClient.open({ path: join(dir, 'recordings.sqlite') });
-    const session = async (name: string) => {
-      const id = await db.api.createSession({ name, startTime: 1000, appVersion: 'test', origin: 'recorded', state: 'complete', endTime: 1300 });
-      await db.api.addMarker(id, { time: 1010, label: 'rest', source: 'api' });
-      await db.api.addMarker(id, { time: 1100, label: 'arithmetic', source: 'api' });
-      return id;
-    };
+    const session = (name: string) => addSession(db, name, { markers: ['rest', 'arithmetic'] });
     const markersOnly = await session('markers only');
     const gone = await session('deleted');
     await db.api.deleteSession(gone);
