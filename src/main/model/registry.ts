@@ -60,6 +60,11 @@ async function readJson(path: string): Promise<unknown> {
  * What changes when a file is written again, in place or by a rename over it: its inode, size and
  * change time (which, unlike the modification time, `cp -p` or `touch -r` cannot set back).
  */
+/** A card to install that could not be read, in one wording for an ONNX file's card and a model folder's: not JSON, or the file-system's reason; `hint` follows a JSON error. */
+function cardReadError(e: unknown, cardPath: string, hint = ''): ModelError {
+  return new ModelError(ModelErrorCode.BadCard, e instanceof SyntaxError ? `the card ${cardPath} is not valid JSON (${e.message})${hint}` : `cannot read the card ${cardPath}: ${fsReason(e)}`);
+}
+
 async function fileStamp(path: string): Promise<string> {
   return stampOf(await stat(path));
 }
@@ -332,11 +337,8 @@ export class ModelRegistry {
       card = await readJson(resolve(cardPath));
     } catch (e) {
       // The paths given the other way round (the card first): the "card" is the ONNX file's bytes.
-      if (!(e instanceof SyntaxError)) throw new ModelError(ModelErrorCode.BadCard, `cannot read the card ${cardPath}: ${fsReason(e)}`);
-      const swapped = await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false);
-      const hint = swapped ? `; the paths look swapped: ${onnxPath} is JSON, and install takes the .onnx file first, then its card.json` : '';
-      // As a model folder's card that is not JSON is said (installFolder, the list).
-      throw new ModelError(ModelErrorCode.BadCard, `the card ${cardPath} is not valid JSON (${e.message})${hint}`);
+      const swapped = e instanceof SyntaxError && (await readJson(resolve(onnxPath)).then((j) => j !== null && typeof j === 'object', () => false));
+      throw cardReadError(e, cardPath, swapped ? `; the paths look swapped: ${onnxPath} is JSON, and install takes the .onnx file first, then its card.json` : '');
     }
     let bytes: Uint8Array;
     try {
@@ -380,7 +382,7 @@ export class ModelRegistry {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new ModelError(ModelErrorCode.BadCard, `${dir} is not a model folder: it has no ${CARD_FILE}`);
-      throw new ModelError(ModelErrorCode.BadCard, e instanceof SyntaxError ? `the card ${cardPath} is not valid JSON (${e.message})` : `cannot read the card ${cardPath}: ${fsReason(e)}`);
+      throw cardReadError(e, cardPath);
     }
     return this.installFiles(join(dir, file), cardPath);
   }
