@@ -512,8 +512,10 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   const problems = new Map<string, Set<string>>();
   const add = (flag: string, p: string) => problems.set(flag, (problems.get(flag) ?? new Set()).add(p));
   const eegmat = new Map<SourceSpec, { classes: SourceClasses; subjects: string[] }>();
-  for (const d of [spec.dataset, spec.corpora.eeg, spec.corpora.ecg]) {
-    for (const s of d?.sources ?? []) {
+  // The labelled dataset and the pretraining corpora, each once (a job may name one spec for several).
+  const datasets = [...new Set([spec.dataset, spec.corpora.eeg, spec.corpora.ecg])].filter((x): x is DatasetSpec => !!x);
+  for (const d of datasets) {
+    for (const s of d.sources) {
       const p = await sourceProblem(s, eegmat);
       if (p) add(where(s), p);
     }
@@ -530,8 +532,8 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   // else the run fails once every window is built.
   const held = new Map<number, SessionLabels | null>();
   if (sessionLabels) {
-    for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
-      for (const s of dd?.sources ?? []) {
+    for (const dd of datasets) {
+      for (const s of dd.sources) {
         if (s.kind !== 'session' || held.has(s.id)) continue;
         try {
           held.set(s.id, await sessionLabels(s.id));
@@ -541,9 +543,9 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
         }
       }
     }
-    for (const dd of [d, spec.corpora.eeg, spec.corpora.ecg]) {
-      for (const s of dd?.sources ?? []) {
-        const p = s.kind === 'session' && held.get(s.id) ? sessionSignalProblem(dd!, held.get(s.id)!) : null;
+    for (const dd of datasets) {
+      for (const s of dd.sources) {
+        const p = s.kind === 'session' && held.get(s.id) ? sessionSignalProblem(dd, held.get(s.id)!) : null;
         if (p) add(where(s), p);
       }
     }
@@ -554,8 +556,8 @@ export async function checkJobInputs(spec: JobSpec, store: RunStore, where: (s: 
   }
   // A montage channel given by name that no recording has (a typo: 'Cx'), from the recordings'
   // headers: the build refuses it too, but only once the run folder is made and every file is read.
-  for (const dd of new Set([d, spec.corpora.eeg, spec.corpora.ecg])) {
-    const p = dd ? await montageProblem(dd, sessionLabels ? (id) => held.get(id)?.eegChannels : () => undefined) : null;
+  for (const dd of datasets) {
+    const p = await montageProblem(dd, sessionLabels ? (id) => held.get(id)?.eegChannels : () => undefined);
     if (p) add(where({ kind: 'montage' }), p);
   }
   // Too few subjects for the split, where the listing names them all (EEGMAT folders): else it fails after the dataset is built.
