@@ -156,9 +156,10 @@ function sessionNames(ss: SessionLabels[]): string {
  * the modalities it is cut from (a session of markers only, a recording whose device never
  * streamed), or, where a window needs every modality (fused), one of them missing. The run would
  * leave it out, or fail with 'no usable windows' once every recording is read: said before the run
- * is made.
+ * is made. `named`: how the message names the session (default "session 4 ('rest')"; the Training
+ * view's list says 'This session' beside its name).
  */
-export function sessionSignalProblem(d: DatasetSpec, s: SessionLabels): string | null {
+export function sessionSignalProblem(d: DatasetSpec, s: SessionLabels, named = sessionNames([s])): string | null {
   const need = d.windowing.modalities;
   const has = need.filter((m) => (s.samples[m] ?? 0) > 0);
   const lacking = need.filter((m) => !has.includes(m));
@@ -167,8 +168,8 @@ export function sessionSignalProblem(d: DatasetSpec, s: SessionLabels): string |
   const recorded = (Object.keys(s.samples) as Modality[]).filter((m) => (s.samples[m] ?? 0) > 0);
   const held = recorded.length ? `it holds ${recorded.map((m) => (m === 'other' ? 'other signals' : m.toUpperCase())).join(' and ')} only` : 'it holds no samples at all';
   return has.length === 0
-    ? `${sessionNames([s])} holds no ${up(need, ' or ')} to cut windows from (${held}): leave it out`
-    : `${sessionNames([s])} holds no ${up(lacking, ' or ')} (${held}), and a window of ${up(need, ' + ')} needs each: train on ${up(has, ' and ')} only, or leave it out`;
+    ? `${named} holds no ${up(need, ' or ')} to cut windows from (${held}): leave it out`
+    : `${named} holds no ${up(lacking, ' or ')} (${held}), and a window of ${up(need, ' + ')} needs each: train on ${up(has, ' and ')} only, or leave it out`;
 }
 
 /**

@@ -197,8 +197,7 @@ export function sessionPick(f: CustomForm, s: Pick<SessionSummary, 'id' | 'name'
   const held = storedSignals(streams);
   const parts = (['eeg', 'ecg'] as const).filter((m) => (held.channels[m] ?? 0) > 0).map((m) => `${m.toUpperCase()} ${held.channels[m]} ch`);
   const signals = `${parts.length ? parts.join(' · ') : 'no EEG or ECG'} · ${clockDuration(Math.max(0, s.endTime - s.startTime))}`;
-  const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, ...held });
   // Said beside the session's name: 'This session holds no EEG …', not its number and name again.
-  const named = `session ${s.id}${s.name.trim() ? ` ('${s.name.trim()}')` : ''} `;
-  return { signals, problem: problem?.startsWith(named) ? `This session ${problem.slice(named.length)}` : problem };
+  const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, ...held }, 'This session');
+  return { signals, problem };
 }
