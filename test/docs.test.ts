@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMMANDS } from '../src/main/cli-commands';
 import { CliUsageError, type CliCommand } from '../src/main/core/cli-command';
+import { CORE_MODULES } from '../src/main/core/modules';
 
 const DOCS = ['README.md', 'bench/README.md', 'models/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = new Map(DOCS.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -293,4 +294,63 @@ test("the README's Performance table names benchmarks that exist in bench/", () 
   assert.ok(names.length > 10, `only ${names.length} benchmark names found in the Performance table`);
   const missing = names.filter((n) => !existsSync(`bench/${n}.bench.ts`) && !existsSync(`bench/${n}.ts`));
   assert.deepEqual(missing, []);
+});
+
+// The facts docs/architecture.md gives a newcomer about the tree: every worker entry, every command
+// (and the folder that holds it), and the order the core starts its areas in.
+const archDoc = () => text.get('docs/architecture.md')!;
+
+test("docs/architecture.md's runtimes table lists every worker entry (src/main/**/*.node.ts), and no other", () => {
+  const row = archDoc().split('\n').find((l) => l.startsWith('| `src/main/**/*.node.ts`'));
+  assert.ok(row, 'no row for src/main/**/*.node.ts in the runtimes table');
+  const listed = [...row.split(' | ')[1].matchAll(/`([\w/-]+\.node\.ts)`/g)].map((m) => m[1]).sort();
+  const entries = walk('src/main', /\.node\.ts$/).map((f) => f.replace(/\\/g, '/').replace(/^src\/main\//, '')).sort();
+  assert.deepEqual(listed, entries);
+});
+
+test('docs/architecture.md names every `heartmind` command, in its opening and in the row of the folder that holds it', () => {
+  const doc = archDoc();
+  const opening = doc.slice(0, doc.indexOf('\n## ')).replace(/\s+/g, ' ');
+  const section = doc.slice(doc.indexOf('### Where things are'), doc.indexOf('\n## ', doc.indexOf('### Where things are')));
+  const source = readFileSync('src/main/cli-commands.ts', 'utf8');
+  const wrong: string[] = [];
+  for (const { name } of COMMANDS) {
+    const said = (s: string) => new RegExp(`\`(heartmind )?${name}\``).test(s);
+    if (!said(opening)) wrong.push(`${name}: not in the opening paragraph`);
+    const folder = new RegExp(`name: '${name}'.*import\\('\\./([\\w-]+)/`).exec(source)?.[1];
+    const row = section.split('\n').find((l) => l.startsWith(`| \`${folder}/\``));
+    if (!row || !said(row)) wrong.push(`${name}: not in the row of ${folder ? `${folder}/` : 'its folder'}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test("docs/architecture.md's start-up order of the areas is CORE_MODULES'", () => {
+  const said = /starts in turn: ([\w, ]+);/.exec(archDoc())?.[1].split(/,\s*/);
+  assert.deepEqual(said, CORE_MODULES.map((m) => m.name));
+});
+
+// What the docs call a request channel or a push must be one of src/shared/ipc's.
+test('every hm: channel and push type the docs name is one the schema declares', () => {
+  const schemas = readdirSync('src/shared/ipc').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('src/shared/ipc', f), 'utf8'));
+  const channels = schemas.flatMap((s) => [...s.matchAll(/^\s*'(hm:[\w:-]+)': \{/gm), ...s.matchAll(/^export const \w+ = '(hm:[\w:-]+)';/gm)].map((m) => m[1]));
+  const pushes = schemas.flatMap((s) => [...s.matchAll(/\btype: '([a-z]+:[\w-]+)'/g)].map((m) => m[1]));
+  assert.ok(channels.length > 40 && pushes.length > 20, `only ${channels.length} channels and ${pushes.length} push types found in src/shared/ipc: has the pattern changed?`);
+  const areas = new Set(pushes.map((p) => p.split(':')[0]));
+  const wrong: string[] = [];
+  for (const doc of DOCS) {
+    for (const [i, l] of text.get(doc)!.split('\n').entries()) {
+      for (const m of l.matchAll(/\bhm:[\w-]+:(?:[\w:-]*\w|\*)/g)) {
+        const name = m[0];
+        const known = name.endsWith('*') ? channels.some((c) => c.startsWith(name.slice(0, -1))) : channels.includes(name);
+        if (!known) wrong.push(`${doc}:${i + 1}: ${name}: no such channel`);
+      }
+      // a push by its type, as a code span or quoted: `pipeline:window`, 'sessions:marker', `pipeline:*`
+      for (const m of l.matchAll(/[`'](([a-z]+):([\w-]+|\*))[`']/g)) {
+        if (!areas.has(m[2])) continue;
+        const known = m[3] === '*' ? pushes.some((p) => p.startsWith(`${m[2]}:`)) : pushes.includes(m[1]);
+        if (!known) wrong.push(`${doc}:${i + 1}: ${m[1]}: no such push`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
 });
