@@ -120,17 +120,19 @@ test('src imports only runtime dependencies (a devDependency is missing from an 
   assert.deepEqual(bad, []);
 });
 
+// better-sqlite3: only the database layer (the DB worker owns the file). onnxruntime-web: only the
+// renderer's inference folder, which runs sessions one at a time. koffi: only the BrainFlow binding.
+// noble: only the BLE central. serialport: only the serial link.
+const OWNERS: Record<string, string> = {
+  'better-sqlite3': 'main/db/',
+  'onnxruntime-web': 'renderer/src/inference/',
+  koffi: 'main/devices/brainflow/',
+  '@abandonware/noble': 'main/devices/ble/',
+  serialport: 'main/devices/serial/',
+};
+
 test('one place per native or backend library (house rules)', () => {
-  // better-sqlite3: only the database layer (the DB worker owns the file). onnxruntime-web: only the
-  // renderer's inference folder, which runs sessions one at a time. koffi: only the BrainFlow binding.
-  // noble: only the BLE central. serialport: only the serial link.
-  const owners: Record<string, string> = {
-    'better-sqlite3': 'main/db/',
-    'onnxruntime-web': 'renderer/src/inference/',
-    koffi: 'main/devices/brainflow/',
-    '@abandonware/noble': 'main/devices/ble/',
-    serialport: 'main/devices/serial/',
-  };
+  const owners = OWNERS;
   const bad = FILES.flatMap((file) =>
     importsOf(file)
       .filter((spec) => owners[packageOf(spec)] !== undefined && !rel(file).startsWith(owners[packageOf(spec)]))
@@ -181,4 +183,25 @@ test('the preload exposes one object, window.heartmind, and only it touches ipcR
   assert.deepEqual(exposes, ['preload/index.ts: heartmind']);
   const ipcRenderer = FILES.filter((f) => /\bipcRenderer\b/.test(readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))).map(rel);
   assert.deepEqual(ipcRenderer, ['preload/index.ts']);
+});
+
+// docs/architecture.md's "Layers and runtimes" is how a newcomer learns these rules: it says the
+// same packages per layer and the same owner folders as this file holds the code to.
+test("docs/architecture.md's layer table and owner folders are the ones enforced here", () => {
+  const doc = readFileSync('docs/architecture.md', 'utf8');
+  const section = doc.slice(doc.indexOf('## Layers and runtimes'), doc.indexOf('\n## ', doc.indexOf('## Layers and runtimes') + 1));
+  const npmOf = (folder: string) => {
+    const row = section.split('\n').find((l) => l.startsWith(`| \`${folder}\` |`));
+    assert.ok(row, `no row for ${folder} in docs/architecture.md's layer table`);
+    return (/npm: ([^|(]+)/.exec(row)?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean).sort();
+  };
+  // electron has rows of its own (src/main/electron/, src/preload/), so the src/main row leaves it out
+  assert.deepEqual(
+    { shared: npmOf('src/shared/'), main: npmOf('src/main/'), renderer: npmOf('src/renderer/') },
+    { shared: [...PACKAGES.shared].sort(), main: PACKAGES.main.filter((p) => p !== 'electron').sort(), renderer: [...PACKAGES.renderer].sort() },
+  );
+  const ownersSaid = /one owner folder per native or backend library \(([^)]*)\)/.exec(section.replace(/\s+/g, ' '))?.[1];
+  assert.ok(ownersSaid, "docs/architecture.md no longer says 'one owner folder per native or backend library (…)'");
+  const said = Object.fromEntries([...ownersSaid.matchAll(/([@\w/.-]+) in `src\/([\w/.-]+)`/g)].map((m) => [m[1], m[2]]));
+  assert.deepEqual(said, OWNERS);
 });
