@@ -12,6 +12,17 @@ import { dirname, join } from 'node:path';
 import { COMMANDS } from '../src/main/cli-commands';
 import { CliUsageError, type CliCommand } from '../src/main/core/cli-command';
 import { CORE_MODULES } from '../src/main/core/modules';
+import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SLOW_QUERY_MS } from '../src/main/db/db.types';
+import { MIGRATIONS } from '../src/main/db/migrations';
+import { DEFAULT_MARKER_PORT } from '../src/main/markers/marker-server';
+import { FLUSH_INTERVAL_MS } from '../src/main/recorder/recorder';
+import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT } from '../src/main/serve/serve-server';
+import { FLAT_P2P_UV, QRS_RATIO_NONE, QRS_RATIO_WEAK, QRS_SMALL_RMS_UV, RAIL_FRACTION_OF_RANGE } from '../src/shared/dsp/quality';
+import { NN_MIN_NEIGHBOURS, NN_NEIGHBOURS, NN_TOLERANCE, RR_MAX_MS, RR_MIN_MS } from '../src/shared/dsp/rr-intervals';
+import { EEG_BANDS, HR_BEATS } from '../src/shared/features.types';
+import { DEFAULT_PIPELINE_CONFIG } from '../src/shared/pipeline/pipeline-config';
+import { MAX_BRIDGED_SHARE } from '../src/shared/pipeline/windower';
+import { MODEL_RATE_HZ } from '../src/shared/window.types';
 
 const DOCS = ['README.md', 'bench/README.md', 'models/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = new Map(DOCS.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -353,4 +364,64 @@ test('every hm: channel and push type the docs name is one the schema declares',
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+// Defaults and thresholds as the README and the area docs state them, each sentence rebuilt from
+// the constant it states: a changed default fails here until its words change with it.
+test('the defaults and thresholds the docs state are the code\'s', () => {
+  const c = DEFAULT_PIPELINE_CONFIG;
+  const { eeg, ecg } = c.filters;
+  const q = c.quality;
+  const w = c.window;
+  const every = (s: number) => (s === 1 ? 'every second' : `every ${s} s`);
+  const facts: [doc: string, words: string][] = [
+    ['README.md', `filtered causally (EEG ${eeg.highpassHz}–${eeg.lowpassHz} Hz, ECG ${ecg.highpassHz}–${ecg.lowpassHz} Hz, mains notch) and cut into synchronised ${w.lengthSec} s windows ${every(w.hopSec)}`],
+    ['README.md', `synchronised ${w.lengthSec} s EEG+ECG windows`],
+    ['README.md', `up to ${c.bridgeMaxSec * 1000} ms of samples by default`],
+    ['README.md', `more than ${MAX_BRIDGED_SHARE * 100} % makes the modality absent`],
+    ['README.md', `an interval out of ${RR_MIN_MS}–${RR_MAX_MS} ms or more than ${NN_TOLERANCE * 100} % off its neighbours' median`],
+    ['README.md', `(default \`http://${SERVE_DEFAULT_HOST}:${SERVE_DEFAULT_PORT}/\`)`],
+    ['README.md', `to port ${DEFAULT_MARKER_PORT} (`],
+    ['docs/architecture.md', `\`heartmind serve\`'s port (default ${SERVE_DEFAULT_PORT})`],
+    ['docs/architecture.md', `the marker endpoint's port (default ${DEFAULT_MARKER_PORT}, \`off\` turns it off)`],
+    ['docs/pipeline.md', `| EEG | ${eeg.highpassHz}–${eeg.lowpassHz} Hz (MODEL.md) | ${eeg.notchHz.join(', ')} Hz, Q ${eeg.notchQ} |`],
+    ['docs/pipeline.md', `| ECG | ${ecg.highpassHz}–${ecg.lowpassHz} Hz | ${ecg.notchHz.join(', ')} Hz, Q ${ecg.notchQ} |`],
+    ['docs/pipeline.md', `\`lengthSec\` ${w.lengthSec}, \`hopSec\` ${w.hopSec} (both whole numbers of 1/${MODEL_RATE_HZ} s), \`allowanceSec\` ${w.allowanceSec}, \`eegMontage\` \`'${w.eegMontage}'\`, \`ecgMontage\` \`'${w.ecgMontage}'\``],
+    ['docs/pipeline.md', `\`MAX_BRIDGED_SHARE\` = ${MAX_BRIDGED_SHARE * 100} % of the window`],
+    ['docs/pipeline.md', `conditioned RMS < ${q.flatRmsUv.eeg} µV EEG / ${q.flatRmsUv.ecg} µV ECG, or raw peak-to-peak < ${FLAT_P2P_UV} µV`],
+    ['docs/pipeline.md', `\`railed\` (≥ ${q.railedFraction * 100} % of samples at ≥ ${RAIL_FRACTION_OF_RANGE * 100} % of \`rangeUv\``],
+    ['docs/pipeline.md', `\`implausible\` (RMS > ${q.maxRmsUv.eeg} µV EEG / ${q.maxRmsUv.ecg / 1000} mV ECG, or |x| > ${q.maxAbsUv.eeg / 1000} mV / ${q.maxAbsUv.ecg / 1000} mV)`],
+    ['docs/pipeline.md', `\`line-noise\` (ratio > ${q.lineNoiseRatio};`],
+    ['docs/pipeline.md', `when the ratio is below ${QRS_RATIO_NONE}, or below ${QRS_RATIO_WEAK} with a conditioned RMS under ${QRS_SMALL_RMS_UV} µV`],
+    ['docs/pipeline.md', `Welch (Hann, ${c.features.eegNperseg}-sample segments, 50 % overlap) over the last ${c.features.eegSpanSec} s`],
+    ['docs/pipeline.md', `the normal-to-normal (NN) intervals of the last ${c.features.hrvSpanSec} s`],
+    ['docs/pipeline.md', `within ${RR_MIN_MS}–${RR_MAX_MS} ms and within ±${NN_TOLERANCE * 100} % of the median of the in-range intervals among its ${NN_NEIGHBOURS} neighbours on each side, judged when at least ${NN_MIN_NEIGHBOURS} exist`],
+    ['docs/pipeline.md', `mean of the last ${HR_BEATS} NN intervals`],
+    ['docs/pipeline.md', `(EEG_BANDS: ${EEG_BANDS.map((b) => `${b.name} ${b.lowHz}–${b.highHz}`).join(', ')} Hz`],
+    ['docs/pipeline.md', `over the last ${c.clock.windowSec} s of buckets, with weights \`w_i = 2^(−(x_last − x_i)/${c.clock.halfLifeSec} s)\``],
+    ['docs/pipeline.md', `τ = ${c.clock.quantile},`],
+    ['docs/pipeline.md', `until the buckets span ${c.clock.minSlopeSpanSec} s, estimating only the offset`],
+    ['docs/pipeline.md', `widened to ±${c.clock.maxDriftPpm} ppm`],
+    ['docs/pipeline.md', `Kaiser-windowed sinc (β = ${c.resampler.kaiserBeta}, ${c.resampler.zeroCrossings} zero crossings), cut-off at ${c.resampler.cutoff} × the lower of the two Nyquist frequencies, tabulated at ${c.resampler.phases} phases`],
+    ['docs/sessions.md', `Recorder ──(${FLUSH_INTERVAL_MS} ms batches`],
+    ['docs/sessions.md', `busy timeout (${DEFAULT_BUSY_TIMEOUT_MS / 1000} s)`],
+    ['docs/sessions.md', `any request slower than ${DEFAULT_SLOW_QUERY_MS} ms is logged`],
+  ];
+  const flat = new Map([...text].map(([f, t]) => [f, t.replace(/\s+/g, ' ')]));
+  const missing = facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`);
+  assert.deepEqual(missing, []);
+});
+
+test("docs/sessions.md's migration list is src/main/db/migrations', and so are the schemas a read-only database opens without", () => {
+  const doc = text.get('docs/sessions.md')!.replace(/\s+/g, ' ');
+  const list = doc.slice(doc.indexOf('Migrations: 0010'), doc.indexOf('Each runs in a transaction'));
+  assert.ok(list.length > 0, "docs/sessions.md no longer lists the migrations ('Migrations: 0010 … Each runs in a transaction')");
+  const said = [...list.matchAll(/(?:^|[ :,])(0\d{2}0) /g)].map((m) => Number(m[1]));
+  assert.deepEqual(said, MIGRATIONS.map((m) => m.version), 'the migrations docs/sessions.md lists, in order');
+  const files = readdirSync('src/main/db/migrations').filter((f) => /^\d{4}-/.test(f)).map((f) => Number(f.slice(0, 4)));
+  assert.deepEqual(files, MIGRATIONS.map((m) => m.version), 'a migration file for each migration');
+  const opens = /lacks only migrations that readers do without \(`readersDoWithout` in `migrations\/index\.ts`: ([^)]*)\)/.exec(doc)?.[1];
+  assert.ok(opens, 'docs/sessions.md no longer says which migrations readers do without');
+  const saidOptional = [...opens.matchAll(/schema (\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(saidOptional, MIGRATIONS.filter((m) => m.readersDoWithout).map((m) => m.version), 'the migrations readers do without');
 });
