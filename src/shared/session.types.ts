@@ -38,6 +38,42 @@ export interface SessionSummary {
   selfReportCount: number;
   /** Bytes this session takes in the database (sample data plus an estimate of row overhead). */
   diskBytes: number;
+  /** Its streams in brief, in the order they were added (streamSignals): what the list says a session holds without a SessionDetail each. */
+  signals: SessionSignal[];
+}
+
+/** One stream of a session in brief: its channels, nominal rate and stored samples (each channel's). */
+export interface SessionSignal {
+  /** The stream's key (StreamInfo.id). */
+  stream: string;
+  modality: Modality;
+  channels: number;
+  rateHz: number;
+  samples: number;
+}
+
+/**
+ * A session's stream rows as one SessionSignal per stream: a stream whose layout changed mid-session
+ * has a row per layout, so its samples are summed and its widest layout that holds samples gives the
+ * channels and rate (the widest of all where none holds any). The list (the database's summary) and
+ * the checks before a training run (SessionDetail's streams) merge them alike.
+ */
+export function streamSignals(rows: readonly SessionSignal[]): SessionSignal[] {
+  const out = new Map<string, { s: SessionSignal; filled: boolean }>();
+  for (const r of rows) {
+    const had = out.get(r.stream);
+    const filled = r.samples > 0;
+    if (!had) {
+      out.set(r.stream, { s: { ...r }, filled });
+      continue;
+    }
+    const samples = had.s.samples + r.samples;
+    // A row with samples beats one without; between two alike, the wider layout.
+    const wider = (filled && !had.filled) || (filled === had.filled && r.channels > had.s.channels);
+    had.s = wider ? { ...r, samples } : { ...had.s, samples };
+    had.filled ||= filled;
+  }
+  return [...out.values()].map((v) => v.s);
 }
 
 export interface SessionDevice {

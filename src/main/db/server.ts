@@ -9,6 +9,7 @@ import {
   MAX_MARKER_LABEL_CHARS,
   SAM_MAX,
   SAM_MIN,
+  streamSignals,
   type ClockModelInfo,
   type DbInfo,
   type DeleteResult,
@@ -22,6 +23,7 @@ import {
   type SessionGap,
   type SessionOrigin,
   type SessionQuery,
+  type SessionSignal,
   type SessionState,
   type SessionStream,
   type SessionSummary,
@@ -329,6 +331,17 @@ const SUMMARY_SELECT = `
     (SELECT count(*) FROM self_reports WHERE session_id = s.id) AS self_report_count
   FROM sessions s`;
 
+/** A session's streams in brief (SessionSummary.signals): one small query, no channel row or info JSON read. */
+function signalsOf(db: ReadableDb, sessionId: number): SessionSignal[] {
+  const rows = prep<[number], SessionSignal>(
+    db,
+    `SELECT st.stream_key AS stream, st.modality, (SELECT count(*) FROM channels c WHERE c.stream_id = st.id) AS channels,
+       st.nominal_rate_hz AS rateHz, st.sample_count AS samples
+     FROM streams st WHERE st.session_id = ? ORDER BY st.id`,
+  ).all(sessionId);
+  return streamSignals(rows);
+}
+
 function toSummary(db: ReadableDb, r: SessionRow): SessionSummary {
   let state = r.state;
   if (state === 'recording' && !stateOf(db).recording.has(r.id) && recordedElsewhere(db, r.id, state) === null) state = 'interrupted';
@@ -350,6 +363,7 @@ function toSummary(db: ReadableDb, r: SessionRow): SessionSummary {
     markerCount: r.marker_count,
     selfReportCount: r.self_report_count,
     diskBytes: r.blob_bytes + r.block_count * BLOCK_OVERHEAD_BYTES,
+    signals: signalsOf(db, r.id),
   };
 }
 

@@ -5,7 +5,7 @@ import type { DbClient } from '../db/db-client';
 import { DbError } from '../db/db-error';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
-import { storedSignals, type SessionLabels } from '../../shared/train/label-classes';
+import { signalCounts, storedEegChannels, type SessionLabels } from '../../shared/train/label-classes';
 import type { JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
@@ -27,8 +27,8 @@ async function sessionDetail(db: DbClient, sessionId: number) {
 export async function readSessionLabels(db: DbClient, sessionId: number): Promise<SessionLabels> {
   const detail = await sessionDetail(db, sessionId);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);
-  const { samples, eegChannels } = storedSignals(detail.streams);
-  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples, eegChannels };
+  const { samples } = signalCounts(detail.signals);
+  return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples, eegChannels: storedEegChannels(detail.streams) };
 }
 
 export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {

@@ -7,7 +7,7 @@
 // the Training view's preview reads the windows.
 import { DREAMER_DEFAULT_THRESHOLD, DREAMER_SCORE_MAX, DREAMER_SCORE_MIN } from '../datasets/datasets.types';
 import { TASK_MENTAL_ARITHMETIC } from '../model/config';
-import { SAM_MAX, SAM_MIN, type SessionStream } from '../session.types';
+import { SAM_MAX, SAM_MIN, type SessionSignal, type SessionStream } from '../session.types';
 import type { TaskSpec } from '../model/model.types';
 import type { Modality } from '../stream.types';
 import type { DatasetSpec, SourceSpec } from './job.types';
@@ -106,29 +106,27 @@ export function labelClassProblems(d: DatasetSpec, sourceClasses: (s: SourceSpec
   return p;
 }
 
-/** The stream rows of a session as the database lists them (SessionDetail's streams). */
-type StoredStream = Pick<SessionStream, 'sampleCount'> & { info: Pick<SessionStream['info'], 'id' | 'modality' | 'channels'> };
-
 /**
- * What a session's stream rows hold for training: samples by modality, the channels of its EEG
- * streams that hold samples, and how many channels each modality's streams hold (a stream whose
- * layout changed mid-session has two rows: its widest counts once). The checks before a run
- * (session-feed.ts) and the Training view's session list read them alike.
+ * What a session's streams hold for training, from its brief (SessionSummary.signals, one per
+ * stream, a stream whose layout changed mid-session merged by streamSignals): samples by modality
+ * (a modality present with none: 0) and the channels of those streams of each modality that hold
+ * samples. The checks before a run (session-feed.ts) and the Training view's session list read it.
  */
-export function storedSignals(streams: readonly StoredStream[]): Pick<SessionLabels, 'samples' | 'eegChannels'> & { channels: Partial<Record<Modality, number>> } {
+export function signalCounts(signals: readonly SessionSignal[]): Pick<SessionLabels, 'samples'> & { channels: Partial<Record<Modality, number>> } {
   const samples: SessionLabels['samples'] = {};
-  const eegChannels: string[] = [];
-  const widest = new Map<string, { modality: Modality; n: number }>();
-  for (const s of streams) {
-    samples[s.info.modality] = (samples[s.info.modality] ?? 0) + s.sampleCount;
-    if (s.sampleCount <= 0) continue;
-    if (s.info.modality === 'eeg') for (const c of s.info.channels) if (!eegChannels.includes(c.label)) eegChannels.push(c.label);
-    const w = widest.get(s.info.id);
-    if (!w || w.n < s.info.channels.length) widest.set(s.info.id, { modality: s.info.modality, n: s.info.channels.length });
-  }
   const channels: Partial<Record<Modality, number>> = {};
-  for (const { modality, n } of widest.values()) channels[modality] = (channels[modality] ?? 0) + n;
-  return { samples, eegChannels, channels };
+  for (const s of signals) {
+    samples[s.modality] = (samples[s.modality] ?? 0) + s.samples;
+    if (s.samples > 0) channels[s.modality] = (channels[s.modality] ?? 0) + s.channels;
+  }
+  return { samples, channels };
+}
+
+/** The names of the channels of a session's EEG streams that hold samples (SessionDetail's streams), each once: a montage given by name is checked against them. */
+export function storedEegChannels(streams: readonly (Pick<SessionStream, 'sampleCount'> & { info: Pick<SessionStream['info'], 'modality' | 'channels'> })[]): string[] {
+  const names: string[] = [];
+  for (const s of streams) if (s.info.modality === 'eeg' && s.sampleCount > 0) for (const c of s.info.channels) if (!names.includes(c.label)) names.push(c.label);
+  return names;
 }
 
 /** What a recorded session holds to window and label, read from the recordings database before a run is made. */

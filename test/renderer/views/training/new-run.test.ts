@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { customJob, INITIAL, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
-import type { SessionStream } from '../../../../src/shared/session.types';
+import { streamSignals, type SessionSignal } from '../../../../src/shared/session.types';
 import { ablationArms } from '../../../../src/shared/train/defaults';
 import { jobSpecProblems } from '../../../../src/shared/train/job-check';
 
@@ -45,19 +45,19 @@ test('layers: the form\'s for random encoders; a pretraining run\'s encoders bri
   assert.deepEqual(jobSpecProblems(fromRun), [], 'a valid job without it');
 });
 
-test("the session list says what each session holds (EEG / ECG channels, length) and why Start would refuse it with the form's signals", () => {
-  const stream = (id: string, modality: 'eeg' | 'ecg' | 'other', labels: string[], sampleCount: number) => ({ info: { id, modality, channels: labels.map((label) => ({ label })) }, sampleCount }) as unknown as SessionStream;
-  const summary = { id: 7, name: 'strap', startTime: 1000, endTime: 1250, selfReportCount: 0 };
+test("the session list says what each session holds (EEG / ECG channels and rates, length, from the list's brief) and why Start would refuse it with the form's signals", () => {
+  const row = (stream: string, modality: 'eeg' | 'ecg' | 'other', channels: number, rateHz: number, samples: number): SessionSignal => ({ stream, modality, channels, rateHz, samples });
+  const summary = (signals: SessionSignal[], name = 'strap') => ({ id: 7, name, startTime: 1000, endTime: 1250, selfReportCount: 0, signals: streamSignals(signals) });
   const form = { ...INITIAL, sessions: [7] };
-  const strap = [stream('polar/ecg', 'ecg', ['ECG'], 33000), stream('polar/acc', 'other', ['x', 'y', 'z'], 4000)];
-  const fused = sessionPick(form, summary, strap);
-  assert.equal(fused.signals, 'ECG 1 ch · 4:10');
+  const strap = summary([row('polar/ecg', 'ecg', 1, 130, 33000), row('polar/acc', 'other', 3, 200, 4000)]);
+  const fused = sessionPick(form, strap);
+  assert.equal(fused.signals, 'ECG 1 ch 130 Hz · 4:10');
   assert.equal(fused.problem, 'This session holds no EEG (it holds ECG and other signals only), and a window of EEG + ECG needs each: train on ECG only, or leave it out');
-  assert.equal(sessionPick({ ...form, modalities: 'ecg' }, summary, strap).problem, null, 'ECG only: the strap is what it needs');
+  assert.equal(sessionPick({ ...form, modalities: 'ecg' }, strap).problem, null, 'ECG only: the strap is what it needs');
   // A headset whose layout changed mid-session has two rows of one stream: its widest counts once; a row with no samples counts nothing.
-  const cap = [stream('muse/eeg', 'eeg', ['TP9', 'AF7', 'AF8', 'TP10'], 5000), stream('muse/eeg', 'eeg', ['TP9', 'AF7', 'AF8', 'TP10', 'AUX'], 9000), stream('polar/ecg', 'ecg', ['ECG'], 0)];
-  const both = sessionPick(form, { ...summary, name: '' }, [...cap, stream('polar/ecg', 'ecg', ['ECG'], 100)]);
-  assert.deepEqual(both, { signals: 'EEG 5 ch · ECG 1 ch · 4:10', problem: null });
-  const none = sessionPick(form, { ...summary, name: '' }, cap.slice(2));
-  assert.deepEqual(none, { signals: 'no EEG or ECG · 4:10', problem: 'This session holds no EEG or ECG to cut windows from (it holds no samples at all): leave it out' });
+  const cap = [row('muse/eeg', 'eeg', 4, 256, 5000), row('muse/eeg', 'eeg', 5, 256, 9000), row('polar/ecg', 'ecg', 1, 130, 0)];
+  assert.deepEqual(sessionPick(form, summary([...cap, row('polar/ecg', 'ecg', 1, 130, 100)], '')), { signals: 'EEG 5 ch 256 Hz · ECG 1 ch 130 Hz · 4:10', problem: null });
+  assert.deepEqual(sessionPick(form, summary(cap.slice(2), '')), { signals: 'no EEG or ECG · 4:10', problem: 'This session holds no EEG or ECG to cut windows from (it holds no samples at all): leave it out' });
+  // Two EEG devices at their own rates: both rates, the channels added.
+  assert.equal(sessionPick(form, summary([row('a/eeg', 'eeg', 8, 500, 10), row('b/eeg', 'eeg', 4, 250, 10), row('polar/ecg', 'ecg', 1, 130.208, 10)])).signals, 'EEG 12 ch 250/500 Hz · ECG 1 ch 130.21 Hz · 4:10');
 });

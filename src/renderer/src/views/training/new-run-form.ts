@@ -8,8 +8,8 @@ import { ablationArms, DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
 import { splitPathClass } from '../../../../shared/train/path-class';
 import { dreamerTask } from '../../../../shared/datasets/dreamer-task';
-import { sessionSignalProblem, storedSignals } from '../../../../shared/train/label-classes';
-import type { SessionStream, SessionSummary } from '../../../../shared/session.types';
+import { sessionSignalProblem, signalCounts } from '../../../../shared/train/label-classes';
+import type { SessionSummary } from '../../../../shared/session.types';
 import { clockDuration } from '../../../../shared/clock-duration';
 
 export interface CustomForm {
@@ -187,17 +187,23 @@ export function customJob(f: CustomForm): JobSpec {
 }
 
 /**
- * A recorded session in the form's list: what it holds for training ('EEG 19 ch · ECG 1 ch · 4:10',
- * 'no EEG or ECG · 0:40'; its streams from hm:sessions:get) and why Start would refuse it with the
- * form's signals (sessionSignalProblem, the words the CLI and Start use), or null. The list said
- * only its subject, markers and reports, so a session of ECG only was picked for a fused run and
- * Start refused it.
+ * A recorded session in the form's list: what it holds for training ('EEG 19 ch 500 Hz · ECG 1 ch
+ * 130 Hz · 4:10', 'no EEG or ECG · 0:40'; from the list's own brief of its streams, no request per
+ * session) and why Start would refuse it with the form's signals (sessionSignalProblem, the words
+ * the CLI and Start use), or null. The list said only its subject, markers and reports, so a session
+ * of ECG only was picked for a fused run and Start refused it.
  */
-export function sessionPick(f: CustomForm, s: Pick<SessionSummary, 'id' | 'name' | 'startTime' | 'endTime' | 'selfReportCount'>, streams: readonly SessionStream[]): { signals: string; problem: string | null } {
-  const held = storedSignals(streams);
-  const parts = (['eeg', 'ecg'] as const).filter((m) => (held.channels[m] ?? 0) > 0).map((m) => `${m.toUpperCase()} ${held.channels[m]} ch`);
+export function sessionPick(f: CustomForm, s: Pick<SessionSummary, 'id' | 'name' | 'startTime' | 'endTime' | 'selfReportCount' | 'signals'>): { signals: string; problem: string | null } {
+  const held = signalCounts(s.signals);
+  const parts = (['eeg', 'ecg'] as const)
+    .filter((m) => (held.channels[m] ?? 0) > 0)
+    .map((m) => {
+      // The rates of its streams that hold samples, each once ('256/500 Hz' for two devices).
+      const rates = [...new Set(s.signals.filter((x) => x.modality === m && x.samples > 0).map((x) => x.rateHz))].sort((a, b) => a - b);
+      return `${m.toUpperCase()} ${held.channels[m]} ch ${rates.map((r) => +r.toFixed(2)).join('/')} Hz`;
+    });
   const signals = `${parts.length ? parts.join(' · ') : 'no EEG or ECG'} · ${clockDuration(Math.max(0, s.endTime - s.startTime))}`;
   // Said beside the session's name: 'This session holds no EEG …', not its number and name again.
-  const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, ...held }, 'This session');
+  const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, samples: held.samples }, 'This session');
   return { signals, problem };
 }

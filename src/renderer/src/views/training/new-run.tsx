@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { DatasetPreview, TrainingPresets } from '../../../../shared/ipc/training.schema';
 import type { JobSpec } from '../../../../shared/train/job.types';
-import type { SessionStream, SessionSummary } from '../../../../shared/session.types';
+import type { SessionSummary } from '../../../../shared/session.types';
 import type { RunSummary } from '../../../../shared/train/job.types';
 import { ablationArms, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import type { HeartMindClient } from '../../transport/client';
@@ -35,8 +35,6 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
   const [mode, setMode] = useState<Mode>('quick');
   const [form, setForm] = useState<CustomForm>(INITIAL);
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
-  // The listed sessions' stream rows (what each holds: EEG / ECG channels), read once the list is in.
-  const [streamsOf, setStreamsOf] = useState<Map<number, SessionStream[]>>(new Map());
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   // What the preview was built from (previewKey): Start trusts its verdict only for the same form.
   const [previewedFor, setPreviewedFor] = useState<string | null>(null);
@@ -60,13 +58,10 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
         if (!p.quickRecipe) setMode('custom');
       })
       .catch((e) => setError(messageOf(e)));
+    // Each summary says what its streams hold (signals): one request for the whole list.
     client
-      .invoke('hm:sessions:list', {})
-      .then(async (list) => {
-        setSessions(list);
-        const rows = await Promise.all(list.slice(0, SESSIONS_SHOWN).map((s) => client.invoke('hm:sessions:get', { sessionId: s.id }).then((d) => [s.id, d.streams] as const, () => null)));
-        setStreamsOf(new Map(rows.filter((r) => r !== null)));
-      })
+      .invoke('hm:sessions:list', { limit: SESSIONS_SHOWN + 1 })
+      .then(setSessions)
       .catch(() => setSessions([]));
   }, [client]);
 
@@ -175,17 +170,15 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
             <div class="wide session-pick">
               <span class="muted">Recorded sessions{sessions.length ? '' : ': none yet'}</span>
               {sessions.slice(0, SESSIONS_SHOWN).map((s) => {
-                const streams = streamsOf.get(s.id);
-                const pick = streams ? sessionPick(form, s, streams) : null;
+                const pick = sessionPick(form, s);
                 return (
                   <label key={s.id} class="check" data-testid={`session-${s.id}`}>
                     <input type="checkbox" checked={form.sessions.includes(s.id)} onChange={(e) => set('sessions', e.currentTarget.checked ? [...form.sessions, s.id] : form.sessions.filter((x) => x !== s.id))} />
                     {s.name}{' '}
                     <span class="muted">
-                      ({pick ? `${pick.signals}, ` : ''}
-                      {s.subjectId || 'no subject'}, {plural(s.markerCount, 'marker')}, {plural(s.selfReportCount, 'report')})
+                      ({pick.signals}, {s.subjectId || 'no subject'}, {plural(s.markerCount, 'marker')}, {plural(s.selfReportCount, 'report')})
                     </span>
-                    {pick?.problem && (
+                    {pick.problem && (
                       <span class="session-problem" data-testid="session-problem">
                         {pick.problem}
                       </span>
@@ -193,6 +186,11 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                   </label>
                 );
               })}
+              {sessions.length > SESSIONS_SHOWN && (
+                <span class="muted" data-testid="sessions-more">
+                  The {SESSIONS_SHOWN} newest are listed; an older one trains from the command line (heartmind train --session ID).
+                </span>
+              )}
             </div>
           </fieldset>
           <fieldset>
