@@ -425,3 +425,30 @@ test("docs/sessions.md's migration list is src/main/db/migrations', and so are t
   const saidOptional = [...opens.matchAll(/schema (\d+)/g)].map((m) => Number(m[1]));
   assert.deepEqual(saidOptional, MIGRATIONS.filter((m) => m.readersDoWithout).map((m) => m.version), 'the migrations readers do without');
 });
+
+// The code examples' imports, as a newcomer pastes them: each name is exported by the module the
+// line names ('src/shared/formats', or a path relative to a file in src/: '../eval', './hub/hub').
+test('every name the docs\' code examples import is an export of the module they import it from', async () => {
+  const sources = walk('src', /\.tsx?$/).map((f) => f.replace(/\\/g, '/'));
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const doc of DOCS) {
+    for (const { line, code } of codePieces(doc)) {
+      const m = /^\s*import \{([^}]+)\} from '((?:src\/|\.\.?\/)[^']+)';/.exec(code);
+      if (!m) continue;
+      const names = m[1].split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '));
+      const tail = m[2].replace(/^(\.\.?\/)+/, '').replace(/^src\//, '');
+      const candidates = sources.filter((f) => [`/${tail}.ts`, `/${tail}.tsx`, `/${tail}/index.ts`].some((end) => `/${f}`.endsWith(end)));
+      if (!candidates.length) {
+        wrong.push(`${doc}:${line}: no module ${m[2]}`);
+        continue;
+      }
+      const exported = await Promise.all(candidates.map(async (f) => Object.keys(await import(`../${f}`))));
+      const lacking = names.filter((n) => !exported.some((e) => e.includes(n)));
+      if (lacking.length) wrong.push(`${doc}:${line}: ${m[2]} does not export ${lacking.join(', ')}`);
+      checked += names.length;
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} imported names found in the docs' code examples: has the pattern changed?`);
+  assert.deepEqual(wrong, []);
+});
