@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { COMMANDS } from '../src/main/cli-commands';
 import { CliUsageError, type CliCommand } from '../src/main/core/cli-command';
 import { CORE_MODULES } from '../src/main/core/modules';
+import { createBridgeApi } from '../src/preload/api';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SLOW_QUERY_MS } from '../src/main/db/db.types';
 import { MIGRATIONS } from '../src/main/db/migrations';
 import { DEFAULT_MARKER_PORT } from '../src/main/markers/marker-server';
@@ -451,4 +452,10 @@ test('every name the docs\' code examples import is an export of the module they
   }
   assert.ok(checked > 20, `only ${checked} imported names found in the docs' code examples: has the pattern changed?`);
   assert.deepEqual(wrong, []);
+});
+
+test("docs/architecture.md's window.heartmind lists what the preload exposes", () => {
+  const said = /`window\.heartmind = \{ ([^}]+) \}`/.exec(archDoc())?.[1].split(/,\s*/).sort();
+  const api = createBridgeApi({ invoke: async () => undefined, send: () => {} }, { platform: 'linux', versions: {} });
+  assert.deepEqual(said, Object.keys(api).sort());
 });
