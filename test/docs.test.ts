@@ -459,3 +459,11 @@ test("docs/architecture.md's window.heartmind lists what the preload exposes", (
   const api = createBridgeApi({ invoke: async () => undefined, send: () => {} }, { platform: 'linux', versions: {} });
   assert.deepEqual(said, Object.keys(api).sort());
 });
+
+test("docs/architecture.md's map links every doc in docs/", () => {
+  const doc = archDoc();
+  const map = doc.slice(0, doc.indexOf('\n## '));
+  const linked = [...map.matchAll(/\]\(([\w-]+\.md)\)/g)].map((m) => m[1]).sort();
+  const docs = readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'architecture.md').sort();
+  assert.deepEqual(linked, docs);
+});
