@@ -12,11 +12,16 @@ import { dirname, join } from 'node:path';
 import { COMMANDS } from '../src/main/cli-commands';
 import { CliUsageError, type CliCommand } from '../src/main/core/cli-command';
 import { CORE_MODULES } from '../src/main/core/modules';
+import { CLOCK_PUSH_SEC } from '../src/main/core/pipeline.core';
+import { MAX_MARKERS_PER_WRITE } from '../src/main/recorder/marker-writer';
+import { DEFAULT_SEEK_PRE_ROLL_S } from '../src/main/replay/replay-source';
+import { SUSPEND_STEP_S } from '../src/main/sources/host-clock';
+import { REPLAY_MAX_SPEED, REPLAY_MIN_SPEED } from '../src/shared/session.types';
 import { createBridgeApi } from '../src/preload/api';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SLOW_QUERY_MS } from '../src/main/db/db.types';
 import { MIGRATIONS } from '../src/main/db/migrations';
 import { DEFAULT_MARKER_PORT } from '../src/main/markers/marker-server';
-import { FLUSH_INTERVAL_MS } from '../src/main/recorder/recorder';
+import { FLUSH_INTERVAL_MS, SNAPSHOT_SCHEDULE } from '../src/main/recorder/recorder';
 import { SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT } from '../src/main/serve/serve-server';
 import { FLAT_P2P_UV, QRS_RATIO_NONE, QRS_RATIO_WEAK, QRS_SMALL_RMS_UV, RAIL_FRACTION_OF_RANGE } from '../src/shared/dsp/quality';
 import { NN_MIN_NEIGHBOURS, NN_NEIGHBOURS, NN_TOLERANCE, RR_MAX_MS, RR_MIN_MS } from '../src/shared/dsp/rr-intervals';
@@ -407,6 +412,15 @@ test('the defaults and thresholds the docs state are the code\'s', () => {
     ['docs/sessions.md', `Recorder ──(${FLUSH_INTERVAL_MS} ms batches`],
     ['docs/sessions.md', `busy timeout (${DEFAULT_BUSY_TIMEOUT_MS / 1000} s)`],
     ['docs/sessions.md', `any request slower than ${DEFAULT_SLOW_QUERY_MS} ms is logged`],
+    ['docs/sessions.md', `Every **${FLUSH_INTERVAL_MS} ms** the buffered chunks and gaps are committed`],
+    ['docs/sessions.md', `at most ${MAX_MARKERS_PER_WRITE} a write`],
+    ['docs/sessions.md', `speed ${REPLAY_MIN_SPEED}×–${REPLAY_MAX_SPEED}×, or \`'max'\``],
+    ['docs/sessions.md', `every ${SNAPSHOT_SCHEDULE.minIntervalS}–${SNAPSHOT_SCHEDULE.maxIntervalS} s, sized to stay near ${SNAPSHOT_SCHEDULE.share * 100} % of the recording`],
+    ['docs/sessions.md', `restarts ${DEFAULT_SEEK_PRE_ROLL_S} s before the target`],
+    ['README.md', `at ${REPLAY_MIN_SPEED}×–${REPLAY_MAX_SPEED}× or as fast as possible`],
+    ['README.md', `seeks warm up from a ${DEFAULT_SEEK_PRE_ROLL_S}-s pre-roll`],
+    ['docs/pipeline.md', `once per ${CLOCK_PUSH_SEC} s of its data (\`CLOCK_PUSH_SEC\``],
+    ['docs/pipeline.md', `more than ${SUSPEND_STEP_S} s ahead (\`SUSPEND_STEP_S\`)`],
   ];
   const flat = new Map([...text].map(([f, t]) => [f, t.replace(/\s+/g, ' ')]));
   const missing = facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`);
