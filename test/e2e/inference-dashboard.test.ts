@@ -226,6 +226,21 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     }
   });
 
+  test("with the strap's lead gone flat the model answers from EEG alone, and the view names the flag, not only 'signal quality too poor'", async () => {
+    const r = await serve.core.handlers.dispatch('hm:pipeline:device-fault', { deviceId: 'sim-ecg-1', fault: 'flat-channel' }, { transport: 'local', clientId: 'test' });
+    assert.ok(r.ok, `the fault was injected: ${JSON.stringify(r)}`);
+    // Flat for 10 s: the 5-s windows inside it are withheld for their quality, the lead flagged flat.
+    await page.waitForFunction(() => /no ECG \(its one channel is a flat line\)/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    assert.equal((await page.getByTestId('model-fed').textContent())?.trim(), 'fed by EEG · no ECG (its one channel is a flat line): answered without it');
+    // Stored with the answer: the flag, counted per channel (unusable:ecg:flat = 1).
+    const t0 = Date.now();
+    while (!reports.some((x) => x.unusable?.ecg) && Date.now() - t0 < 10_000) await new Promise((res) => setTimeout(res, 200));
+    const bad = reports.find((x) => x.unusable?.ecg);
+    assert.ok(bad, `an answer with the ECG's flags (${JSON.stringify(reports.at(-1))})`);
+    assert.deepEqual([bad.absent?.ecg, bad.unusable], ['bad-quality', { ecg: { flat: 1 } }]);
+    assert.equal(predictionRow(bad).outputs['unusable:ecg:flat'], 1, 'stored with the prediction');
+  });
+
   test('the live dashboard’s Estimates panel shows the same model’s answer, and the page stayed clean', async () => {
     await page.goto(new URL('#/live', serve.url).href);
     // Generous: the Live view's first render is heavy and this machine is shared.

@@ -29,13 +29,15 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     assert.ok(env.ok, `hm:models:predictions answered ${JSON.stringify(env)}`);
     return env.value.stored;
   };
-  const report = (windowTime: number, seq: number, ecg: 'fed' | 'gap'): PredictionReport => ({
+  const report = (windowTime: number, seq: number, ecg: 'fed' | 'gap' | 'no-qrs'): PredictionReport => ({
     modelId: 'fused',
     windowTime,
     seq,
-    probabilities: { arousal: [0.4, 0.6] },
+    probabilities: { arousal: ecg === 'no-qrs' ? [0.8, 0.2] : [0.4, 0.6] },
     fed: ecg === 'fed' ? ['eeg', 'ecg'] : ['eeg'],
-    absent: ecg === 'gap' ? { ecg: 'gap' } : undefined,
+    absent: ecg === 'gap' ? { ecg: 'gap' } : ecg === 'no-qrs' ? { ecg: 'bad-quality' } : undefined,
+    // The strap's lead without a QRS, as the page's worker counts it (prepareWindow).
+    unusable: ecg === 'no-qrs' ? { ecg: { 'no-qrs': 1 } } : undefined,
     backend: 'wasm',
     latencyMs: 9,
   });
@@ -78,6 +80,8 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     };
     assert.equal(await sendPredictions([report(t0 + 0.25, 0, 'fed'), report(t0 + 0.5, 1, 'gap')]), 2);
     await waitForLine("Predictions by 'fused' 2 windows: EEG fed 2; ECG fed 1, absent 1 (gap 1)");
+    // Under it, what the model answered (its classes by index: 'fused' is not installed here).
+    await waitForLine('arousal: answered class 1 in 2 of 2 windows (100 %); mean P(class 1) 0.60');
     assert.equal(await sendPredictions([report(t0 + 0.75, 2, 'fed')]), 1);
     await waitForLine("Predictions by 'fused' 3 windows: EEG fed 3; ECG fed 2, absent 1 (gap 1)");
 
@@ -85,8 +89,10 @@ describe('Sessions view: the library and the record bar follow the core (Chromiu
     await page.click('[data-testid="record-stop"]');
     await page.waitForSelector('text=/Saved “live model run”/', { timeout: 10_000 });
     // The page sends the last windows' answers after the model ran, within a second or so of Stop.
-    assert.equal(await sendPredictions([report(t0 + 1, 3, 'fed')]), 1, 'stored in the session just stopped');
-    await waitForLine("Predictions by 'fused' 4 windows: EEG fed 4; ECG fed 3, absent 1 (gap 1)");
+    assert.equal(await sendPredictions([report(t0 + 1, 3, 'no-qrs')]), 1, 'stored in the session just stopped');
+    // The ECG withheld for its quality: which flag, in the Windows panel's words, stored with the answer.
+    await waitForLine("Predictions by 'fused' 4 windows: EEG fed 4; ECG fed 2, absent 2 (gap 1, bad-quality 1 [in 1: its one channel shows no QRS])");
+    await waitForLine('arousal: answered class 1 in 3 of 4 windows (75 %), class 0 in 1 (25 %); mean P(class 1) 0.50');
     assert.equal(predictionReads, 1, 'the answers came with the pushes: the page read the predictions only when the detail opened');
 
     // What the detail shows is what is stored: opened again, it reads the same.

@@ -6,8 +6,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelListResult, ModelReadiness, ModelSummary, PredictionReport } from '../../shared/ipc/models.schema';
-import { checkContract, renderModelCard, type AvailableInputs } from '../../shared/model/card';
-import { ABSENT_REASON_TEXT } from '../../shared/model/window-input';
+import { cardProblems, checkContract, MODEL_ID_RE, renderModelCard, type AvailableInputs } from '../../shared/model/card';
+import type { ModelCard, TaskSpec } from '../../shared/model/model.types';
+import { ABSENT_REASON_TEXT, UNUSABLE_CAUSES } from '../../shared/model/window-input';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import { plural } from '../../shared/plural';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -25,7 +26,8 @@ const sinks = new Set<PredictionSink>();
 /**
  * A report as the sessions database stores a prediction (Prediction.outputs is a flat map of
  * numbers): `<task>:<class>` → probability, plus which modalities fed it (1/0), why one did not
- * (`absent:<m>:<reason>` = 1, the reason in the key so the map stays numbers) and the latency.
+ * (`absent:<m>:<reason>` = 1, the reason in the key so the map stays numbers), for 'bad-quality' what
+ * made its channels unusable (`unusable:<m>:<flag>` = channels) and the latency.
  */
 export function predictionRow(r: PredictionReport): { modelId: string; windowTime: number; outputs: Record<string, number> } {
   const outputs: Record<string, number> = {};
@@ -37,9 +39,39 @@ export function predictionRow(r: PredictionReport): { modelId: string; windowTim
     // Only a reason the pipeline gives (the page's word is not a free-form key in the database).
     const why = r.absent?.[m];
     if (!fed && why && Object.hasOwn(ABSENT_REASON_TEXT, why)) outputs[`absent:${m}:${why}`] = 1;
+    // Only the flags that make a channel unusable, as whole channel counts (the same rule: no free-form keys).
+    const counts = !fed && why === 'bad-quality' ? r.unusable?.[m] : undefined;
+    for (const flag of UNUSABLE_CAUSES) {
+      const n = counts?.[flag];
+      if (typeof n === 'number' && Number.isInteger(n) && n > 0) outputs[`unusable:${m}:${flag}`] = n;
+    }
   }
   outputs.latency_ms = r.latencyMs;
   return { modelId: r.modelId, windowTime: r.windowTime, outputs };
+}
+
+/**
+ * The tasks of the models `ids`, from their card.json alone (the shipped models folder, then the
+ * user's `<dataDir>/models`; no ONNX file read): the class names a session's stored predictions are
+ * summarised by (`heartmind sessions show`). A model not installed, or whose card cannot be read,
+ * is left out (its classes are then said by index).
+ */
+export async function installedModelTasks(ids: readonly string[], dataDir: string): Promise<{ id: string; tasks: TaskSpec[] }[]> {
+  const roots = [defaultBuiltinModelsDir(), join(dataDir, 'models')].filter((d): d is string => d !== null);
+  const out: { id: string; tasks: TaskSpec[] }[] = [];
+  for (const id of ids.filter((x) => MODEL_ID_RE.test(x))) {
+    for (const root of roots) {
+      try {
+        const card: unknown = JSON.parse(await readFile(join(root, id, 'card.json'), 'utf8'));
+        if (cardProblems(card).length) continue;
+        out.push({ id, tasks: (card as ModelCard).config.tasks });
+        break;
+      } catch {
+        // not installed there, or not JSON: the next root
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -465,6 +497,7 @@ export async function startModelsArea(ctx: CoreContext, options: ModelsAreaOptio
         if (!x || typeof x.modelId !== 'string' || !Number.isFinite(x.windowTime) || typeof x.probabilities !== 'object' || x.probabilities === null) return 'each report needs modelId, a finite windowTime and probabilities';
         for (const v of Object.values(x.probabilities)) if (!Array.isArray(v) || !v.every((p) => Number.isFinite(p))) return 'probabilities must be finite numbers';
         if (x.absent !== undefined && (typeof x.absent !== 'object' || x.absent === null || !Object.values(x.absent).every((v) => typeof v === 'string'))) return 'absent must map modalities to reasons';
+        if (x.unusable !== undefined && (typeof x.unusable !== 'object' || x.unusable === null || !Object.values(x.unusable).every((c) => typeof c === 'object' && c !== null && Object.values(c).every((n) => Number.isInteger(n) && (n as number) >= 0)))) return 'unusable must map modalities to channel counts per flag';
       }
       return null;
     },

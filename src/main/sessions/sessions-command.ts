@@ -19,7 +19,7 @@ import { plural } from '../../shared/plural';
 import { formatBytes } from '../../shared/byte-size';
 import { fitColumns, oneLine } from '../../shared/display-width';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
-import { predictionSummaryText, summarizePredictions } from '../../shared/model/prediction-summary';
+import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../shared/model/prediction-summary';
 
 /** `show` lists this many of each kind of event; the rest are counted (they were left out without a word). */
 const SHOWN_EVENTS = 20;
@@ -210,8 +210,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const streams = detail.streams.map((st) => ({ ...st, firstTime: spans.get(st.id)?.firstTime ?? st.firstTime, lastTime: spans.get(st.id)?.lastTime ?? st.lastTime, firstArrival: st.firstTime, lastArrival: st.lastTime }));
         const s = { ...detail, streams };
         const timeline = await db.api.getTimeline(s.id);
-        // Which modalities fed the model's answers, and why one did not (no device, a gap, …).
+        // Which modalities fed the model's answers, and why one did not (no device, a gap, …); per
+        // task what it answered, the classes named from the installed model's card.
         const predictions = summarizePredictions(await db.api.listPredictions(s.id));
+        // (the models area loaded only here: the other verbs do not need it)
+        const { installedModelTasks } = await import('../model/models.core');
+        const modelTasks = await installedModelTasks(predictions.map((p) => p.modelId), dataDir);
         const at = (t: number | null) => (t === null ? '?' : `${(t - s.startTime).toFixed(3)} s`);
         out({ ...s, timeline, predictions }, () =>
           [
@@ -227,7 +231,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${oneLine(r.text)}` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
             ...firstOf(timeline.gaps, 'gap', (g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
-            ...predictions.map((p) => `  predictions by ${predictionSummaryText(p)}`),
+            ...predictions.flatMap((p) => [`  predictions by ${predictionSummaryText(p)}`, ...predictionTaskLines(p, modelTasks.find((m) => m.id === p.modelId)?.tasks).map((l) => `    ${l}`)]),
           ]
             .filter(Boolean)
             .join('\n'),

@@ -4,6 +4,7 @@
 // the renderer's inference worker fetches the active model's ONNX bytes, runs each window, and sends
 // its predictions back so that they are stored with the session being recorded.
 import type { ModelCard, ModelModality, TaskSpec, InputContract } from '../model/model.types';
+import type { UnusableCounts } from '../model/window-input';
 
 /** A model as the model list shows it. */
 export interface ModelSummary {
@@ -71,6 +72,12 @@ export interface PredictionReport {
    * dropped" read the same from fed:ecg = 0 alone.
    */
   absent?: Partial<Record<ModelModality, string>>;
+  /**
+   * For a modality absent for 'bad-quality': how many of its channels each flag made unusable
+   * ('flat', 'railed', 'no-qrs', 'missing'), stored as `unusable:<m>:<flag>` = n so that a session's
+   * predictions say why its quality was too poor ('every channel flat'), not only that it was.
+   */
+  unusable?: Partial<Record<ModelModality, UnusableCounts>>;
   backend: string;
   latencyMs: number;
   /**

@@ -1,11 +1,11 @@
 // Windows → model tensors: channel selection by the contract, µV ÷ 100, layout, presence, bad input.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { absentReasonText, prepareWindow } from '../../../src/shared/model/window-input';
+import { absentReasonText, absentWhyText, prepareWindow, unusableCountsText } from '../../../src/shared/model/window-input';
 import { anyChannels, labelledChannels } from '../../../src/shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../src/shared/model/model-error';
 import type { InputContract } from '../../../src/shared/model/model.types';
-import type { ModalityBlock, SyncWindow } from '../../../src/shared/window.types';
+import type { ModalityBlock, QualityFlag, SyncWindow } from '../../../src/shared/window.types';
 
 const contract: InputContract = { rateHz: 200, windowSeconds: 2, eeg: labelledChannels(['Fz', 'Cz']), ecg: anyChannels(1, 12) };
 
@@ -57,5 +57,27 @@ describe('prepareWindow', () => {
     assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0), null, { rateHz: 250 }), contract), isBad(/250 Hz, the model reads 200 Hz/));
     assert.throws(() => prepareWindow(win(block('eeg', ['Fz', 'Cz'], () => 0, 300), null, { samples: 300 }), contract), isBad(/300 samples \(1.50 s\), the model reads 2 s = 400/));
     assert.throws(() => prepareWindow(win(block('eeg', ['TP9', 'AF7'], () => 0), null), contract), isBad(/EEG does not fit the model: missing Fz, Cz/));
+  });
+
+  test("a modality withheld for its quality keeps what made its channels unusable (per flag, the channels), said in the Windows panel's words", () => {
+    const q = (label: string, ...flags: QualityFlag[]) => ({ label, score: 0, flags, rmsUv: 0, lineNoiseRatio: 0 });
+    const withheld = (m: 'eeg' | 'ecg', quality: ReturnType<typeof q>[]): ModalityBlock => ({ modality: m, present: false, absentReason: 'bad-quality', channels: quality.map((c) => c.label), data: new Float32Array(0), quality, streamIds: ['s'] });
+    const eeg = block('eeg', ['Fz', 'Cz'], () => 1);
+    const p = prepareWindow(win(eeg, withheld('ecg', [q('ECG', 'no-qrs', 'line-noise')])), contract);
+    assert.equal(p.absent.ecg, 'bad-quality');
+    assert.deepEqual(p.unusable, { ecg: { 'no-qrs': 1 } }, 'the lead without a QRS, counted');
+    assert.equal(absentWhyText(p.absent.ecg!, p.unusable.ecg), 'its one channel shows no QRS');
+    assert.equal(absentWhyText(p.absent.ecg!, p.unusable.ecg, 'ECG'), 'ECG shows no QRS', 'named when the label is known');
+    // A channel with no cause of a zero score: no counts, the generic words.
+    const unknown = prepareWindow(win(eeg, withheld('ecg', [q('ECG', 'line-noise')])), contract);
+    assert.deepEqual(unknown.unusable, {});
+    assert.equal(absentWhyText('bad-quality', unknown.unusable.ecg), 'signal quality too poor on every channel');
+    assert.equal(absentWhyText('gap', { flat: 2 }), 'a gap in its stream', 'counts name only a quality reason');
+    assert.deepEqual(prepareWindow(win(eeg, win(null, null).ecg), contract).unusable, {}, 'no device: nothing counted');
+    assert.equal(unusableCountsText({ flat: 17, railed: 2 }), 'every channel unusable: 17 flat, 2 railed');
+    assert.equal(unusableCountsText({ flat: 0 }), null);
+    // With nothing left to feed the model the skip says why, flags and all.
+    const eegFlat = withheld('eeg', [q('Fz', 'flat'), q('Cz', 'flat', 'missing')]);
+    assert.throws(() => prepareWindow(win(eegFlat, withheld('ecg', [q('ECG', 'no-qrs')])), contract), isBad(/no modality of the model is present in this window \(EEG: every channel flat; ECG: ECG shows no QRS\)/));
   });
 });

@@ -84,6 +84,8 @@ describe('no-qrs on EEGMAT (12 subjects, rest and arithmetic)', { skip: noEegmat
     }
     const p = prepareWindow(ready[0], { rateHz: 200, windowSeconds: 5, eeg: { channels: 'any', minChannels: 1, maxChannels: 32, unit: 'uV', scaleDivisor: 100 }, ecg: { channels: 'any', minChannels: 1, maxChannels: 12, unit: 'uV', scaleDivisor: 100 } });
     assert.deepEqual([p.fed, p.absent], [['eeg'], { ecg: 'bad-quality' }]);
+    // What the Estimates panel and the stored prediction say why with: the one lead, without a QRS.
+    assert.deepEqual(p.unusable, { ecg: { 'no-qrs': 1 } }, 'the lead counted under its flag');
     assert.equal(p.feeds.ecg_present.data[0], 0);
   });
 });

@@ -252,7 +252,7 @@ export class InferenceService {
       series.push({ t: r.windowTime, p });
       while (series.length && series[0].t < r.windowTime - TREND_SECONDS) series.shift();
     }
-    this.outbox.push({ modelId: r.modelId, windowTime: r.windowTime, seq: r.seq, probabilities: r.probabilities, fed: r.fed, absent: r.absent, backend: r.backend, latencyMs: r.latencyMs });
+    this.outbox.push({ modelId: r.modelId, windowTime: r.windowTime, seq: r.seq, probabilities: r.probabilities, fed: r.fed, absent: r.absent, unusable: r.unusable, backend: r.backend, latencyMs: r.latencyMs });
     this.emit();
   }
 

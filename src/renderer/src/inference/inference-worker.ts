@@ -222,7 +222,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const v = Array.from(out[t.name]);
       probabilities[t.name] = t.kind === 'binary' ? [1 - v[0], v[0]] : v;
     }
-    scope.postMessage({ type: 'result', loadId: l.loadId, seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, backend: l.backend, latencyMs });
+    scope.postMessage({ type: 'result', loadId: l.loadId, seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, unusable: prepared.unusable, backend: l.backend, latencyMs });
   } catch (e) {
     scope.postMessage({ type: 'error', loadId: l.loadId, seq: req.seq, ...errorOf(e) });
   }

@@ -1,6 +1,7 @@
 // The protocol between the page and the inference worker (inference-worker.ts).
 import type { InputContract, ModelModality, TaskSpec } from '../../../shared/model/model.types';
 import type { SyncWindow } from '../../../shared/window.types';
+import type { UnusableCounts } from '../../../shared/model/window-input';
 import type { ThreadPreference } from './wasm-threads';
 
 /** Which execution provider to use: 'auto' = WebGPU when an adapter exists, else WASM. */
@@ -36,6 +37,8 @@ export interface WindowResult {
   fed: ModelModality[];
   /** Modalities of the model that did not feed it, with the reason. */
   absent: Partial<Record<ModelModality, string>>;
+  /** For a modality absent for 'bad-quality': how many of its channels each flag made unusable (prepareWindow). */
+  unusable?: Partial<Record<ModelModality, UnusableCounts>>;
   backend: InferenceBackend;
   latencyMs: number;
 }

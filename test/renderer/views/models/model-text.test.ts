@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadingText } from '../../../../src/renderer/src/views/models/model-text';
+import { fedText, loadingText } from '../../../../src/renderer/src/views/models/model-text';
 import type { ModelSummary } from '../../../../src/shared/ipc/models.schema';
 
 const models = [{ id: 'eegmat', name: 'HeartMind EEGMAT', version: '1.0.0' } as ModelSummary];
@@ -23,5 +23,16 @@ describe('loadingText', () => {
       loadingText({ loading: 'eegmat', models, readiness: refusal('does not fit the connected devices or the signal settings') }),
       'loading HeartMind EEGMAT 1.0.0… (it runs once the connected devices and the signal settings fit it)',
     );
+  });
+});
+
+describe('fedText', () => {
+  test("names the modalities fed, and for one withheld for its quality the flags that made it so, not only 'signal quality too poor'", () => {
+    assert.equal(fedText({ fed: ['eeg', 'ecg'], absent: {} }), 'fed by EEG + ECG');
+    assert.equal(fedText({ fed: ['eeg'], absent: { ecg: 'no-device' } }), 'fed by EEG · no ECG (no device connected): answered without it');
+    assert.equal(fedText({ fed: ['eeg'], absent: { ecg: 'bad-quality' }, unusable: { ecg: { 'no-qrs': 1 } } }), 'fed by EEG · no ECG (its one channel shows no QRS): answered without it');
+    assert.equal(fedText({ fed: ['ecg'], absent: { eeg: 'bad-quality' }, unusable: { eeg: { flat: 17, railed: 2 } } }), 'fed by ECG · no EEG (every channel unusable: 17 flat, 2 railed): answered without it');
+    // A page or worker without the counts (or a channel with no cause): the reason's words.
+    assert.equal(fedText({ fed: ['eeg'], absent: { ecg: 'bad-quality' } }), 'fed by EEG · no ECG (signal quality too poor on every channel): answered without it');
   });
 });

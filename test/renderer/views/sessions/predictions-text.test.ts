@@ -17,7 +17,7 @@ test("a session's Predictions detail: one line per model, in the order they firs
     p('fused', { 'fed:eeg': 1, 'fed:ecg': 0 }),
   ];
   assert.deepEqual(
-    predictionLines(preds),
+    predictionLines(preds).map((l) => l.model),
     ["'fused' 5 windows: EEG fed 5; ECG fed 1, absent 4 (gap 2, starting 1, unrecorded 1)", "'eegmat' 1 window: EEG fed 1"],
     'the lines `heartmind sessions show` prints',
   );
@@ -27,4 +27,31 @@ test('no predictions: no lines (the view says NO_PREDICTIONS_TEXT instead)', () 
   assert.deepEqual(predictionLines([]), [], 'no model ran');
   // Not only that there are none (an imported file never has any): how to get them.
   assert.match(NO_PREDICTIONS_TEXT, /^No model predictions stored for this session\. .*model is active \(Models view\).*replay this session, at max speed, to fill them in\.$/, 'says how to fill them in');
+});
+
+test('under each model, per task what it answered over the session: the share of windows each class was the answer, the mean probability', () => {
+  const row = (pa: number, extra: Record<string, number> = {}) => p('eegmat', { 'arithmetic:0': 1 - pa, 'arithmetic:1': pa, 'fed:eeg': 1, 'fed:ecg': 1, latency_ms: 4, ...extra });
+  const preds = [row(0.9), row(0.8), row(0.7), row(0.2)];
+  const models = [{ id: 'eegmat', tasks: [{ name: 'arithmetic', kind: 'binary' as const, classes: ['rest', 'arithmetic'] }] }];
+  assert.deepEqual(predictionLines(preds, models), [{ model: "'eegmat' 4 windows: EEG fed 4; ECG fed 4", tasks: ['arithmetic: answered arithmetic in 3 of 4 windows (75 %), rest in 1 (25 %); mean P(arithmetic) 0.65'] }]);
+  // The model no longer installed: its classes by index.
+  assert.deepEqual(predictionLines(preds)[0].tasks, ['arithmetic: answered class 1 in 3 of 4 windows (75 %), class 0 in 1 (25 %); mean P(class 1) 0.65']);
+  // More than two classes: each mean; a class never the answer is not listed among the answers.
+  const three = [p('v', { 'valence:0': 0.5, 'valence:1': 0.3, 'valence:2': 0.2 }), p('v', { 'valence:0': 0.6, 'valence:1': 0.1, 'valence:2': 0.3 })];
+  assert.deepEqual(predictionLines(three, [{ id: 'v', tasks: [{ name: 'valence', kind: 'multiclass', classes: ['low', 'mid', 'high'] }] }])[0].tasks, ['valence: answered low in 2 of 2 windows (100 %); mean P(low) 0.55, P(mid) 0.20, P(high) 0.25']);
+});
+
+test("a modality withheld for its quality: its line says which flags made the channels unusable, per window, as the Windows panel words them", () => {
+  const preds = [
+    p('fused', { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:bad-quality': 1, 'unusable:ecg:no-qrs': 1 }),
+    p('fused', { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:bad-quality': 1, 'unusable:ecg:no-qrs': 1 }),
+    p('fused', { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:bad-quality': 1, 'unusable:ecg:flat': 1 }),
+    // Stored before the flags were: counted as bad-quality, no words.
+    p('fused', { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:bad-quality': 1 }),
+    p('fused', { 'fed:eeg': 0, 'fed:ecg': 1, 'absent:eeg:bad-quality': 1, 'unusable:eeg:flat': 17, 'unusable:eeg:railed': 2 }),
+  ];
+  assert.equal(
+    predictionLines(preds)[0].model,
+    "'fused' 5 windows: EEG fed 4, absent 1 (bad-quality 1 [in 1: every channel unusable: 17 flat, 2 railed]); ECG fed 1, absent 4 (bad-quality 4 [in 2: its one channel shows no QRS; in 1: its one channel is a flat line])",
+  );
 });

@@ -1,9 +1,9 @@
 // Per task: the current estimate with its confidence, which modalities fed it, and the trend.
 import { useEffect, useRef } from 'preact/hooks';
 import type { TaskSpec } from '../../../../shared/model/model.types';
-import { absentReasonText } from '../../../../shared/model/window-input';
 import type { InferenceState } from '../../inference/inference-service';
 import { TrendChart } from './trend-chart';
+import { fedText } from './model-text';
 
 export function estimateOf(task: TaskSpec, p: number[]): { label: string; confidence: number } {
   let best = 0;
@@ -58,8 +58,7 @@ export function TaskEstimates({ state, showTrend }: { state: InferenceState; sho
       })}
       {last && (
         <div class="muted model-fed" data-testid="model-fed">
-          fed by {last.fed.map((m) => m.toUpperCase()).join(' + ')}
-          {Object.entries(last.absent).map(([m, why]) => ` · no ${m.toUpperCase()} (${absentReasonText(why)}): answered without it`)}
+          {fedText(last)}
         </div>
       )}
     </div>

@@ -1,6 +1,9 @@
 // Words of the Models view and the Estimates panel that depend on the inference state. Pure (tested
 // under Node).
 import type { InferenceState } from '../../inference/inference-service';
+import type { WindowResult } from '../../inference/inference.types';
+import type { ModelModality } from '../../../../shared/model/model.types';
+import { absentWhyText } from '../../../../shared/model/window-input';
 
 /**
  * The model being loaded, by its name, for the body of the view or panel (the one place that says
@@ -15,4 +18,15 @@ export function loadingText(state: Pick<InferenceState, 'loading' | 'models' | '
   // What it waits for, from the refusal: the devices, the signal settings (a window length), or both.
   const waitsFor = r && !r.ok && r.activeId === state.loading && r.refusal.startsWith('does not fit ') ? r.refusal.slice('does not fit '.length).replace(' or ', ' and ') : null;
   return `loading ${name}…${waitsFor ? ` (it runs once ${waitsFor} fit it)` : ''}`;
+}
+
+/**
+ * Which modalities fed the answer on screen, and why another did not: 'fed by EEG · no ECG (ECG
+ * shows no QRS): answered without it'. For 'bad-quality' the flags that made its channels unusable,
+ * in the Windows panel's words (absentWhyText): 'signal quality too poor on every channel' left the
+ * researcher to find which flag in the Signal quality panel.
+ */
+export function fedText(r: Pick<WindowResult, 'fed' | 'absent' | 'unusable'>): string {
+  const absent = Object.entries(r.absent).map(([m, why]) => ` · no ${m.toUpperCase()} (${absentWhyText(why, r.unusable?.[m as ModelModality])}): answered without it`);
+  return `fed by ${r.fed.map((m) => m.toUpperCase()).join(' + ')}${absent.join('')}`;
 }

@@ -1,7 +1,8 @@
 // Small formatters of the sessions views.
 import type { Prediction } from '../../../../shared/session.types';
 import { clockDuration } from '../../../../shared/clock-duration';
-import { predictionSummaryText, summarizePredictions } from '../../../../shared/model/prediction-summary';
+import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../../../shared/model/prediction-summary';
+import type { TaskSpec } from '../../../../shared/model/model.types';
 
 export function formatDuration(seconds: number): string {
   return !Number.isFinite(seconds) || seconds < 0 ? '–' : clockDuration(seconds);
@@ -41,9 +42,16 @@ export function nextSessionName(name: string): string {
 export const NO_PREDICTIONS_TEXT = 'No model predictions stored for this session. They are stored while a model is active (Models view) during a recording or a replay: replay this session, at max speed, to fill them in.';
 
 /**
- * A session's Predictions detail: one line per model, the same words `heartmind sessions show`
- * prints after "predictions by" (how many windows each modality fed, and why it was absent).
+ * A session's Predictions detail, per model: its line, the same words `heartmind sessions show`
+ * prints after "predictions by" (how many windows each modality fed, and why it was absent), and a
+ * line per task saying what it answered over the session (predictionTaskLines: the share of windows
+ * each class was the answer, the mean probability), its classes named from the installed model's
+ * card (`models`, by id; by index when the model is not installed). Counts alone told a researcher
+ * that a model ran, not what it said.
  */
-export function predictionLines(predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[]): string[] {
-  return summarizePredictions(predictions).map(predictionSummaryText);
+export function predictionLines(
+  predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[],
+  models: readonly { id: string; tasks: readonly TaskSpec[] }[] = [],
+): { model: string; tasks: string[] }[] {
+  return summarizePredictions(predictions).map((s) => ({ model: predictionSummaryText(s), tasks: predictionTaskLines(s, models.find((m) => m.id === s.modelId)?.tasks) }));
 }

@@ -9,6 +9,7 @@ import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
 import { focusLost, returnFocus, useFocusThroughBusy } from '../../shell/focus-return';
 import type { PickPathRequest } from '../../../../shared/ipc/pick-path';
+import type { ModelSummary } from '../../../../shared/ipc/models.schema';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
@@ -298,14 +299,15 @@ function mergePredictions(rows: Map<string, StoredPrediction>, added: readonly S
 
 /**
  * A session's stored model predictions, one line per model: which modalities fed its windows and
- * why one was absent (no device, a gap, the stream still starting). Read when the detail opens, not
+ * why one was absent (no device, a gap, the stream still starting, which flags made the quality too
+ * poor), and under it a line per task: what the model answered over the session. Read when the detail opens, not
  * for every row of the list (a long session holds a row per window), and again on each
  * (re)connection; while it is open, the rows the core stores in the session (a recording or a
  * replay with a model running: `sessions:predictions`, about once a second) are added as they come,
  * without reading the rest again.
  */
 function PredictionsDetail({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
-  const [lines, setLines] = useState<string[] | null>(null);
+  const [lines, setLines] = useState<ReturnType<typeof predictionLines> | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -313,7 +315,9 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
     let rows: Map<string, StoredPrediction> | null = null;
     let pending: StoredPrediction[] = [];
     let reads = 0; // only the latest read counts (a reconnection starts another)
-    const show = () => setLines(predictionLines([...rows!.values()].sort((a, b) => a.windowTime - b.windowTime)));
+    // The installed models' tasks name the classes; without them (the list failed) they go by index.
+    let models: ModelSummary[] = [];
+    const show = () => setLines(predictionLines([...rows!.values()].sort((a, b) => a.windowTime - b.windowTime), models));
     const offPush = client.on('sessions:predictions', (m) => {
       if (m.sessionId !== session.id) return;
       if (!rows) return void pending.push(...m.predictions);
@@ -325,10 +329,10 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
       rows = null;
       pending = [];
       const read = ++reads;
-      client
-        .invoke('hm:sessions:predictions', { sessionId: session.id })
-        .then((p) => {
+      Promise.all([client.invoke('hm:sessions:predictions', { sessionId: session.id }), client.invoke('hm:models:list').catch(() => null)])
+        .then(([p, list]) => {
           if (!live || read !== reads) return;
+          models = list?.models ?? [];
           rows = mergePredictions(new Map(), p);
           mergePredictions(rows, pending);
           pending = [];
@@ -355,9 +359,14 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
         <p class="muted small">{NO_PREDICTIONS_TEXT}</p>
       ) : (
         <ul class="prediction-lines small">
-          {lines.map((l) => (
-            <li key={l}>Predictions by {l}</li>
-          ))}
+          {lines.flatMap((l) => [
+            <li key={l.model}>Predictions by {l.model}</li>,
+            ...l.tasks.map((t) => (
+              <li key={`${l.model}\u0000${t}`} class="prediction-task" data-testid="prediction-task">
+                {t}
+              </li>
+            )),
+          ])}
         </ul>
       )}
     </div>
