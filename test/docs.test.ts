@@ -481,3 +481,24 @@ test("docs/architecture.md's map links every doc in docs/", () => {
   const docs = readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'architecture.md').sort();
   assert.deepEqual(linked, docs);
 });
+
+test("the shipped model's scores the README, models/README.md and docs/training.md give are its card's", () => {
+  const card = JSON.parse(readFileSync('models/heartmind-eegmat-arithmetic/card.json', 'utf8')) as {
+    evaluation: { metrics: { metric: string; value: number; sd: number; baseline: number; baselineSd: number }[] };
+  };
+  const m = (name: string) => card.evaluation.metrics.find((x) => x.metric === name)!;
+  const f = (x: number) => x.toFixed(3);
+  const auroc = m('auroc');
+  const model = `${f(auroc.value)} ± ${f(auroc.sd)}`;
+  const baseline = `${f(auroc.baseline)} ± ${f(auroc.baselineSd)}`;
+  const arms = (key: 'value' | 'baseline') => ['auc_pr', 'balanced_accuracy', 'f1', 'kappa'].map((n) => f(m(n)[key])).join(' | ');
+  const facts: [doc: string, words: string][] = [
+    ['README.md', `it reaches AUROC **${model}**, while the simple baseline`],
+    ['README.md', `reaches **${baseline}** on the same folds`],
+    ['models/README.md', `AUROC **${model}**, against **${baseline}** for the simple baseline`],
+    ['docs/training.md', `| fused, pretrained (shipped) | ${model} | ${arms('value')} |`],
+    ['docs/training.md', `| **${baseline}** | ${arms('baseline')} |`],
+  ];
+  const flat = new Map([...text].map(([file, t]) => [file, t.replace(/\s+/g, ' ')]));
+  assert.deepEqual(facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`), []);
+});
