@@ -133,6 +133,7 @@ export abstract class SimDevice implements Source {
     this.radioRng = new SimRandom(seed ^ 0x5bd1e995);
     this.tickSec = opts.tickSec ?? 0.05;
     this.clockEpoch = this.initialDeviceClock();
+    this.clockT0 = this.clock.now();
     this.initialSettings = opts.settings ?? {};
   }
 
@@ -189,6 +190,11 @@ export abstract class SimDevice implements Source {
     this.ensureSettings();
     this.sink = sink;
     const now = this.clock.now();
+    // The device clock ran on while nothing streamed (a Polar's PMD clock is a real-time clock, a
+    // headset's counts from its power-on, and Stop is neither): it was set back to its power-on
+    // reading at every start, so a strap Stopped and Started again was as far behind the host as
+    // the app had run ('ECG clock: offset +16.017 s' for the second or two its clock is off).
+    this.clockEpoch = this.devClock(now) - this.stampOffset;
     this.clockT0 = now;
     this.setState('connecting');
     this.beginStream(now);

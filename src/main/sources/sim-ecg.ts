@@ -7,6 +7,8 @@
 // TBME 50(3), 2003) but evaluated directly in time. Leads I, II, III follow Einthoven's law
 // (II = I + III). Added: respiratory baseline wander, EMG noise, a little mains hum.
 // The true R-peak times are kept, so tests can check detection against them.
+import { pmdTimeUnixS } from '../../shared/devices/polar/polar-parse';
+import { PMD_EPOCH_UNIX_S } from '../../shared/devices/polar/polar.types';
 import type { ChannelInfo } from '../../shared/stream.types';
 import { SimDevice, type SimDeviceOptions, type SimSettingDef, type SimStreamLayout } from './sim-device';
 
@@ -72,8 +74,12 @@ export class SimEcgStrap extends SimDevice {
   }
 
   protected initialDeviceClock(): number {
-    // Polar time: seconds since 2000-01-01 (the PMD timestamp epoch), read off a clock set a while ago.
-    return this.clock.now() - 946684800 + this.rng.range(-2, 2);
+    // The strap's PMD clock (ns since 2000-01-01 UTC, set from a phone a while ago: a second or two
+    // off), put on the Unix epoch as the Polar driver puts it. It was handed on in seconds since
+    // 2000, which no strap's driver gives: the demo's clock line and recordings differed from a real
+    // H10's ('counts from 2000-01-01 UTC (Polar's epoch) · offset −1.680 s' for 'offset −1.680 s').
+    const pmdNs = BigInt(Math.round((this.clock.now() - PMD_EPOCH_UNIX_S + this.rng.range(-2, 2)) * 1e9));
+    return pmdTimeUnixS(pmdNs);
   }
 
   protected override mainsHz(): number {

@@ -87,6 +87,35 @@ describe('device clock and radio', () => {
     assert.ok(Math.abs(rate - (1 + 80e-6)) < 5e-6, `device/host rate ${rate}`);
   });
 
+  test('Stopped and Started again, the device clock has run on: its offset from the host is what it was', async () => {
+    // It was set back to its power-on reading at every start: the strap's offset grew by the time the
+    // app had run (the dashboard's 'ECG clock: offset +16.017 s' after a Stop and Start).
+    for (const make of [
+      (clock: VirtualClock, scheduler: VirtualScheduler) => new SimEcgStrap({ deviceId: 's', name: 'S', clock, scheduler, seed: 3, settings: { lossPercent: 0, driftPpm: 0, jitterMs: 0, latencyMs: 0 } }),
+      (clock: VirtualClock, scheduler: VirtualScheduler) => new SimEegHeadset({ deviceId: 'h', name: 'H', clock, scheduler, seed: 5, settings: { preset: 'muse', lossPercent: 0, driftPpm: 0, jitterMs: 0, latencyMs: 0 } }),
+    ]) {
+      const clock = new VirtualClock(1_750_000_000);
+      const sched = new VirtualScheduler(clock);
+      const dev = make(clock, sched);
+      sched.advance(7); // the app ran a while before the device was started
+      const { sink, got } = capture();
+      await dev.start(sink);
+      sched.advance(5);
+      await dev.stop();
+      const first = got.chunks.length;
+      sched.advance(30);
+      await dev.start(sink);
+      sched.advance(5);
+      await dev.stop();
+      // Samples are taken on the device's crystal (a rate error on the strap): host − device time, per packet, moves by ms only.
+      const offsets = got.chunks.map((c) => c.hostTime - c.deviceTime);
+      const before = offsets[first - 1];
+      const after = offsets[first];
+      assert.ok(first > 0 && got.chunks.length > first, `${dev.name}: packets in both runs`);
+      assert.ok(Math.abs(after - before) < 0.05, `${dev.name}: host − device time ${before.toFixed(3)} s before the Stop, ${after.toFixed(3)} s after the Start`);
+    }
+  });
+
   test('a new clock drift mid-stream: nothing lost, the device clock continuous, then running at the new rate', async () => {
     // Before, a drift change restarted the stream: the packet being filled and those in the air were
     // dropped (a Polar-like strap lost a quarter of a second, a gap and five windows without ECG).
@@ -128,13 +157,14 @@ describe('device clock and radio', () => {
     assert.ok(frac > 0.035 && frac < 0.065, `lost ${(frac * 100).toFixed(1)} %`);
   });
 
-  test('Polar-like strap: 73-sample frames at 130 Hz, a device clock on the 2000 epoch, sampling slightly off nominal', async () => {
+  test('Polar-like strap: 73-sample frames at 130 Hz, its PMD clock on the Unix epoch as the Polar driver hands it on, sampling slightly off nominal', async () => {
     const { got } = await runSim((clock, scheduler) => new SimEcgStrap({ deviceId: 's', name: 'S', clock, scheduler, seed: 3, settings: { lossPercent: 0, driftPpm: 0 } }), 60);
     const cs = got.chunks;
     assert.equal(got.streams[0][0].nominalRateHz, 130);
     assert.ok(cs.every((c) => c.count === 73), 'frames of 73');
-    assert.ok(Math.abs(cs[0].deviceTime - (cs[0].hostTime - 946684800)) < 5, 'seconds since 2000-01-01');
-    // Device times near 8e8 s carry ~1e-7 s of float64 resolution.
+    // A real H10's ECG reaches the hub on the Unix epoch (pmdTimeUnixS): seconds since 2000 were the sim's alone.
+    assert.ok(Math.abs(cs[0].deviceTime - cs[0].hostTime) < 3, `device time ${cs[0].deviceTime} on the host's epoch (host ${cs[0].hostTime})`);
+    // Device times near 1.75e9 s carry ~2.4e-7 s of float64 resolution, over ~100 frames here.
     const dd = (cs.at(-1)!.deviceTime - cs[0].deviceTime) / (cs.length - 1);
     const want = 73 / (130 * (1 + ECG_PRESETS['polar-h10'].rateErrorPpm * 1e-6));
     assert.ok(Math.abs(dd - want) < 1e-7, `frame spacing ${dd} vs ${want}`);

@@ -11,6 +11,7 @@ import {
   parsePmdControlPointNotification,
   parsePmdEcgFrame,
   parsePmdFeatures,
+  pmdTimeUnixS,
 } from '../../../shared/devices/polar/polar-parse';
 import {
   BATTERY_LEVEL_UUID,
@@ -19,7 +20,6 @@ import {
   HEART_RATE_SERVICE_UUID,
   PMD_CONTROL_POINT_UUID,
   PMD_DATA_UUID,
-  PMD_EPOCH_UNIX_S,
   PMD_SERVICE_UUID,
   POLAR_H10_ECG_RANGE_UV,
   POLAR_H10_ECG_RATE_HZ,
@@ -158,7 +158,7 @@ export class PolarDriver implements DeviceDriver {
         }
         previousNs = f.timestampNs;
         if (f.missingBefore > 0) ctx.lost(ecgId, f.missingBefore, 'packet-loss');
-        ctx.samples(ecgId, Number(f.firstSampleNs) / 1e9 + PMD_EPOCH_UNIX_S, f.sampleCount, f.samplesUv);
+        ctx.samples(ecgId, pmdTimeUnixS(f.firstSampleNs), f.sampleCount, f.samplesUv);
       }));
       const command = async (bytes: Uint8Array, what: string): Promise<PmdControlPointResponse> => {
         const reply = new Promise<PmdControlPointResponse>((resolve) => waiters.push({ op: bytes[0], resolve }));

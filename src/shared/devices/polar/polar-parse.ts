@@ -7,6 +7,7 @@ import { hexPreview, readInt24LE, readUint16LE, readUint24LE, readUint64LE } fro
 import {
   PMD_CP_MEASUREMENT_STOPPED,
   PMD_CP_RESPONSE_CODE,
+  PMD_EPOCH_UNIX_S,
   PmdMeasurementType,
   PmdResponseStatus,
   PmdSettingType,
@@ -121,6 +122,14 @@ export function pmdSampleTiming(
   }
   const firstSampleNs = timestampNs - BigInt(Math.round(interval * (n - 1)));
   return { firstSampleNs, sampleIntervalNs: interval, missingBefore, timestampBackwards };
+}
+
+/**
+ * A PMD time (ns since 2000-01-01 UTC, the strap's clock) in Unix seconds, as the Polar SDK says to
+ * read it (TimeSystemExplained.md): the driver hands ECG on so, and the simulated strap its clock.
+ */
+export function pmdTimeUnixS(ns: bigint): number {
+  return Number(ns) / 1e9 + PMD_EPOCH_UNIX_S;
 }
 
 export function pmdStatusName(status: number): string {

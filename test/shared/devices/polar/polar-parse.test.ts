@@ -13,6 +13,7 @@ import {
   parsePmdFrameHeader,
   parsePmdSettings,
   pmdSampleTiming,
+  pmdTimeUnixS,
 } from '../../../../src/shared/devices/polar/polar-parse';
 import { encodePmdGetSettings, encodePmdStartEcg, encodePmdStop } from '../../../../src/shared/devices/polar/polar-commands';
 import { PmdResponseStatus } from '../../../../src/shared/devices/polar/polar.types';
@@ -57,6 +58,10 @@ describe('parsePmdEcgFrame on literal H10 frames', () => {
     const t = pmdSampleTiming(later, 73, { sampleRateHz: 130, previousTimestampNs: BigInt(a.timestampNs) });
     assert.equal(t.missingBefore, 146);
     assert.ok(Math.abs(t.sampleIntervalNs - 1e9 / 130) < 1e-6, `sample interval ${t.sampleIntervalNs} ns, expected 1e9 / 130`);
+  });
+  test('a PMD time is read on the Unix epoch: 0 ns is 2000-01-01T00:00:00Z', () => {
+    assert.equal(new Date(pmdTimeUnixS(0n) * 1000).toISOString(), '2000-01-01T00:00:00.000Z');
+    assert.equal(new Date(pmdTimeUnixS(599_616_000_123_000_000n) * 1000).toISOString(), '2019-01-01T00:00:00.123Z');
   });
   test('a timestamp that does not advance is flagged', () => {
     const t = pmdSampleTiming(1000n, 10, { sampleRateHz: 130, previousTimestampNs: 2000n });
