@@ -3,7 +3,7 @@
 // reason 'device-dropped') and turns every failure into a named DeviceStatus. Nothing here knows a
 // protocol; nothing here throws into the hub.
 import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
-import { initialConnState, seedFromId, stepConnection } from '../../shared/devices/connection/connection-machine';
+import { initialConnState, seedFromId, stepConnection, type StepResult } from '../../shared/devices/connection/connection-machine';
 import { DEFAULT_RECONNECT_POLICY, type ConnEffect, type ConnError, type ConnEvent, type ConnState, type ReconnectPolicy } from '../../shared/devices/connection/connection.types';
 import { DeviceError, asDeviceError } from '../../shared/devices/device-error';
 import { DeviceTimeline } from '../../shared/devices/device-timeline';
@@ -272,7 +272,11 @@ export class ManagedSource implements Source {
   }
 
   private dispatch(e: ConnEvent): void {
-    const { state, effects } = stepConnection(this.conn, e, this.policy);
+    this.apply(stepConnection(this.conn, e, this.policy));
+  }
+
+  /** Takes the machine's step: its state, then its effects (a step computed ahead, see open()). */
+  private apply({ state, effects }: StepResult): void {
     this.conn = state;
     for (const fx of effects) this.perform(fx);
     // Said after the effects: the machine schedules the retry before its status, and "retrying in
@@ -395,17 +399,18 @@ export class ManagedSource implements Source {
       const message = this.bare(err.message);
       const repeat = this.failures?.message === message;
       this.failures = { message, count: repeat ? this.failures!.count + 1 : 1 };
-      const failed: ConnEvent = { type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) };
+      const step = stepConnection(this.conn, { type: 'connect-failed', now: this.now(), attempt, error: toConnError(err) }, this.policy);
       // A failure that ends the trying (not retryable, or the last attempt) is said by the hub as
       // the change to 'error', with this message: a warning here too said it twice in a row. So are
       // the quick attempts of a Connect (a device not streamed yet, not left waiting for it): they end
       // in that error or in streaming within seconds, and a warning for the first said a failed
       // Connect twice. One waiting for its device, or reconnecting after a drop, warns: nothing else
       // will say it for a while.
-      const givesUp = stepConnection(this.conn, failed, this.policy).state.state === 'error';
+      const givesUp = step.state.state === 'error';
       const endsSoon = !this.conn.everStreamed && !this.policy.waitForDevice;
       this.log(repeat || givesUp ? 'debug' : endsSoon ? 'info' : 'warn', `connect failed: ${message}`);
-      this.dispatch(failed);
+      // The step the level was read from, taken as it is (it was computed again in dispatch).
+      this.apply(step);
     }
   }
 
