@@ -89,9 +89,11 @@ class Progress {
     private readonly emit: (p: RunProgress) => void,
     /** The encoders the job takes from other runs (StageSizes.encoders): their own layers, not CBraMod's 12. */
     private readonly encoders: StageSizes['encoders'] = {},
+    /** Where the bar of a resumed run stood when it stopped (its status): it goes on from there. */
+    from = 0,
   ) {
     const ids = new Set(done.flatMap((p) => (p === 'evaluate' ? EVAL_STAGES.map((s) => stageOf(p, s)) : [p])));
-    this.model = new ProgressModel(jobStages(spec, phases, { encoders }, done), Date.now, ids);
+    this.model = new ProgressModel(jobStages(spec, phases, { encoders }, done), Date.now, ids, from);
   }
 
   /** The datasets are built: the stages' priors from their real sizes. */
@@ -264,7 +266,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
         // see above
       }
     }
-  }, Object.fromEntries(Object.entries(fromRuns).map(([m, r]) => [m, r.config])));
+  }, Object.fromEntries(Object.entries(fromRuns).map(([m, r]) => [m, r.config])), status.progress?.fraction ?? 0);
   const finish = async (phase: JobPhase) => {
     await pending;
     throwIfWriteFailed();

@@ -13,11 +13,13 @@ import * as ort from 'onnxruntime-node';
 import { selectTrainingBackend } from '../../../src/main/train/backend';
 import { runJob, ENCODER_ARTIFACT } from '../../../src/main/train/job';
 import { RunStore } from '../../../src/main/train/run-store';
+import { recordJobStop } from '../../../src/main/train/job-runner';
 import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../../src/main/train/export-run';
 import { codeVersion, readCodeVersions } from '../../../src/main/train/code-version';
 import { inspectModelDir } from '../../../src/main/model/registry';
 import { quickRecipe, QUICK_ENCODER } from '../../../src/shared/train/recipes';
 import type { JobSpec } from '../../../src/shared/train/job.types';
+import type { RunProgress } from '../../../src/shared/train/train.types';
 import { TrainError } from '../../../src/shared/train/train.types';
 import { predictHead, embedItems, type EmbeddingCache } from '../../../src/shared/train/finetune';
 import { signalItems } from '../../../src/shared/train/evaluate';
@@ -72,12 +74,21 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     // Paused during ECG pretraining (after its first checkpoint), then resumed.
     const paused = await store.create(tinySpec(join(root, 'models-2')), 'paused');
     let steps = 0;
-    await assert.rejects(
-      runJob({ folder: paused, control: () => (steps >= 3 ? 'pause' : 'run'), emit: (e) => e.type === 'metric' && e.record.kind === 'step' && steps++ }),
-      (e: TrainError) => e.code === 'paused',
+    const bar: number[][] = [[], []];
+    let last: RunProgress | null = null;
+    const stop = await runJob({ folder: paused, control: () => (steps >= 3 ? 'pause' : 'run'), emit: (e) => (e.type === 'metric' && e.record.kind === 'step' && steps++, e.type === 'progress' && bar[0].push((last = e.progress).fraction)) }).then(
+      () => null,
+      (e: unknown) => e,
     );
+    assert.ok(stop instanceof TrainError && stop.code === 'paused', `paused: ${String(stop)}`);
+    // The stop recorded as the app's runner records it (status.json: 'paused', the bar as last pushed).
+    await recordJobStop(paused, stop, last);
+    assert.deepEqual([(await paused.readStatus()).state, (await paused.readStatus()).progress.fraction], ['paused', bar[0].at(-1)]);
     assert.deepEqual((await paused.readStatus()).completedPhases, ['datasets']);
-    await runJob({ folder: paused });
+    await runJob({ folder: paused, emit: (e) => e.type === 'progress' && bar[1].push(e.progress.fraction) });
+    // The bar goes on from where the pause left it (the datasets, built again first, took it back to their share).
+    assert.ok(bar[0].at(-1)! > 0.05, `paused part-way into pretraining: ${bar[0].at(-1)}`);
+    assert.ok(bar[1].every((f, i) => f >= (i ? bar[1][i - 1] : bar[0].at(-1)!)), `the bar never goes back across the resume: ${bar[0].at(-1)} then ${bar[1].slice(0, 5).join(', ')} …`);
     const a = await straight.readArtifactCheckpoint(ENCODER_ARTIFACT('ecg'));
     const b = await paused.readArtifactCheckpoint(ENCODER_ARTIFACT('ecg'));
     for (const k of Object.keys(a!.groups.params)) assert.deepEqual(b!.groups.params[k].data, a!.groups.params[k].data, `ECG encoder ${k} after pause/resume`);

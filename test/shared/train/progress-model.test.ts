@@ -125,6 +125,19 @@ describe('ProgressModel', () => {
     assert.equal(e.etaSec, 6 + 95);
   });
 
+  test('a run resumed in the middle of a stage: the bar starts where it stopped while the datasets are built again, then goes on', () => {
+    let t = 0;
+    // Stopped at half its EEG pretraining: (12 + 50) / 207 of the bar.
+    const stopped = (12 + 50) / 207;
+    const model = new ProgressModel(STAGES, () => t * 1000, new Set(), stopped);
+    assert.equal(model.update('datasets', 0).fraction, stopped, 'not 0: the datasets come before the stage it stopped in');
+    t = 6;
+    assert.equal(model.update('datasets', 1).fraction, stopped, 'the datasets rebuilt: still where it stopped');
+    assert.equal(model.update('pretrain-eeg', 0.5).fraction, stopped, 'the stage resumes at its checkpoint');
+    t = 10;
+    assert.equal(model.update('pretrain-eeg', 0.6).fraction, (12 + 60) / 207, 'and goes on from there');
+  });
+
   test('resumed part-way: the stages before count done, and no ETA until this process has measured 2 s', () => {
     let t = 0;
     const model = new ProgressModel(STAGES, () => t * 1000);
