@@ -78,6 +78,15 @@ const PERIOD_MEMORY_SEC = 30;
 const PERIOD_LIMIT = 0.05;
 
 const fmtMs = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+/**
+ * Seconds to the ms, and past a day the span in days or years beside them: a device clock reset to
+ * its start went back by the whole of its epoch, 'went back 1795821007.734 s', a number nobody reads.
+ */
+const fmtSpan = (s: number) => {
+  const days = s / 86_400;
+  const span = days < 1 ? '' : days < 365.25 ? ` (${days.toFixed(1)} days)` : ` (${(days / 365.25).toFixed(1)} years)`;
+  return `${s.toFixed(3)} s${span}`;
+};
 
 /**
  * Input samples per channel the resampler holds before it compacts (it grows for bigger chunks). It
@@ -203,7 +212,7 @@ export class StreamConditioner {
       const mismatch = d - expected;
       const tol = Math.max(this.cfg.gapToleranceSamples * P, this.cfg.rateTolerance * this.lastCount * P);
       if (d < this.lastDevEnd - this.cfg.clockResetBackwardsSec) {
-        this.sink.problem('time-backwards', `device clock went back ${(this.lastDevEnd - d).toFixed(3)} s: treated as a clock reset, a gap is marked`, h, false);
+        this.sink.problem('time-backwards', `device clock went back ${fmtSpan(this.lastDevEnd - d)}: treated as a clock reset, a gap is marked`, h, false);
         startSegment = true;
         gapReason = 'time-jump';
         gapStart = this.clock.toHost(expected);
@@ -214,8 +223,11 @@ export class StreamConditioner {
         gapStart = this.clock.toHost(expected);
         startSegment = true;
         if (needsReanchor()) {
-          const resid = hArr - this.clock.toHost(dEnd);
-          this.sink.problem('time-jump', `device clock jumped ${mismatch.toFixed(3)} s ahead but the data arrived ${resid.toFixed(3)} s off that: re-anchored, a gap is marked`, h, false);
+          // How late the data came against when it was due on the clock before the jump: about 0
+          // when the clock jumped and the data did not ('… but the data arrived -4.994 s off that'
+          // said it as the arrival against the jumped clock, a negative figure to work back from).
+          const late = hArr - this.clock.toHost(dEnd) + mismatch;
+          this.sink.problem('time-jump', `device clock jumped ${mismatch.toFixed(3)} s ahead, but the data arrived ${Math.abs(late).toFixed(3)} s ${late < 0 ? 'before' : 'after'} it was due: re-anchored, a gap is marked`, h, false);
           gapReason = 'time-jump';
         } else {
           missing = Math.round(mismatch / P);

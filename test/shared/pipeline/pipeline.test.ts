@@ -325,6 +325,8 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     const ms = generate(MUSE, 0, 40, sig).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime - 1000 } : c));
     const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, withHeartbeat(sig))), SAME_FILTERS);
     assert.ok(r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message)), `expected: r.problems.some((x) => x.code === 'time-backwards' && /clock reset/.test(x.message))`);
+    // Under a day, in seconds alone.
+    assert.ok(r.problems.some((x) => /^device clock went back 1000\.000 s: treated as a clock reset/.test(x.message)), r.problems.map((x) => x.message).join('; '));
     assert.equal(r.gaps.length, 1);
     assert.equal(r.gaps[0].reason, 'time-jump');
     assert.equal(r.pipeline.states().find((s) => s.streamId === 'hs/eeg')!.clock.resets, 1);
@@ -333,12 +335,22 @@ describe('bad input: named problems, the pipeline keeps running', () => {
     assert.ok(Math.abs(peakTime(w, 'eeg') - peakTime(w, 'ecg')) < 0.015, 'still aligned after re-anchoring (to the arrival envelope of few packets)');
   });
 
+  test('a clock reset to its epoch says how far back in years, not only in ten digits of seconds', () => {
+    // A clock on the Unix epoch (a Polar's, as its driver hands it on) set back to its start.
+    const ms = generate({ ...MUSE, deviceEpoch: T0 }, 0, 30, bg()).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime - T0 } : c));
+    const r = run([MUSE], ms);
+    const p = r.problems.find((x) => x.code === 'time-backwards');
+    assert.ok(p, 'the reset is reported');
+    assert.match(p.message, /^device clock went back \d{10}\.\d{3} s \(5\d\.\d years\): treated as a clock reset, a gap is marked$/);
+  });
+
   test('device clock jumps ahead 5 s but data keeps arriving: time-jump, re-anchored, no false loss', () => {
     const ms = generate(MUSE, 0, 40, bg()).map((c) => (c.hostTime - T0 > 15 ? { ...c, deviceTime: c.deviceTime + 5 } : c));
     const r = run([MUSE, POLAR], interleave(ms, generate(POLAR, 0, 40, withHeartbeat(bg()))));
     const p = r.problems.filter((x) => x.code === 'time-jump');
     assert.equal(p.length, 1);
-    assert.match(p[0].message, /jumped 5\.\d+ s ahead/);
+    // The data came when it was due on the clock before the jump (it read 'arrived -4.994 s off that').
+    assert.match(p[0].message, /^device clock jumped 5\.\d+ s ahead, but the data arrived 0\.0\d\d s (after|before) it was due: re-anchored, a gap is marked$/);
     assert.equal(r.gaps.length, 1);
     assert.equal(r.gaps[0].reason, 'time-jump');
     assert.ok(r.gaps[0].endTime - r.gaps[0].startTime < 0.1, 'the gap is the real (tiny) one, not 5 s');
