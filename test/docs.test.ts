@@ -511,3 +511,21 @@ test("the README's Alt+1… keys name the views in the navigation's order", () =
   assert.ok(views.length >= 5, `only ${views.length} views found in src/renderer/src/shell/views.ts: has VIEWS' layout changed?`);
   assert.deepEqual({ keys: Number(m[1]), views: m[2].split(/,\s*/) }, { keys: views.length, views });
 });
+
+// docs/pipeline.md gives the pipeline's and the hub's listeners by name (its diagram and §9): the
+// members of PipelineEvents and HubListener, read from their declarations.
+test("docs/pipeline.md names every PipelineEvents and HubListener callback, and no other", () => {
+  const members = (file: string, iface: string) => {
+    const src = readFileSync(file, 'utf8');
+    const body = src.slice(src.indexOf(`export interface ${iface} {`), src.indexOf('\n}', src.indexOf(`export interface ${iface} {`)));
+    return [...body.matchAll(/^ {2}(\w+)\??\(/gm)].map((m) => m[1]).sort();
+  };
+  const hub = members('src/main/hub/hub.types.ts', 'HubListener');
+  const pipeline = members('src/shared/pipeline/pipeline.types.ts', 'PipelineEvents');
+  assert.ok(hub.length > 8 && pipeline.length > 8, `HubListener ${hub.length}, PipelineEvents ${pipeline.length} members found: has their layout changed?`);
+  const doc = text.get('docs/pipeline.md')!;
+  const diagram = /HubListener: ([\w,\s]+?)\n```/.exec(doc)?.[1].split(/,\s*/).sort();
+  const subscribe = /hub\.subscribe\(\{ ([\w, ]+) \}\)/.exec(doc)?.[1].split(/,\s*/).sort();
+  const events = /new Pipeline\(.*, \{\n([\s\S]*?)\n\}\);/.exec(doc)?.[1].match(/\b(\w+)(?=\(|:)/g)?.sort();
+  assert.deepEqual({ diagram, subscribe, events }, { diagram: hub, subscribe: hub, events: pipeline });
+});
