@@ -234,6 +234,7 @@ function listLabels(labels: string[], max = 12): string {
 export function checkContract(input: InputContract, available: AvailableInputs): ContractCheck {
   const problems: string[] = [];
   const notes: string[] = [];
+  const absentNotes: string[] = [];
   const fed: ModelModality[] = [];
   let settings = false;
   for (const m of ['eeg', 'ecg'] as const) {
@@ -245,7 +246,7 @@ export function checkContract(input: InputContract, available: AvailableInputs):
       continue;
     }
     if (!labels || labels.length === 0) {
-      notes.push(`no ${name} connected: the model answers without it`);
+      absentNotes.push(`no ${name} connected: the model answers without it`);
       continue;
     }
     const r = matchChannels(contract, labels);
@@ -258,6 +259,9 @@ export function checkContract(input: InputContract, available: AvailableInputs):
     const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
     problems.push(`no ${wanted.join(' or ')} device connected`);
   }
+  // It answers without a modality only while another feeds it: with nothing connected, 'no EEG
+  // connected: the model answers without it' and the same of ECG stood under 'no EEG or ECG device connected'.
+  if (!nothingConnected) notes.push(...absentNotes);
   const devices = problems.length > 0;
   // A model reads the window length it was trained on: fed another, it would skip every window.
   if (available.windowSec !== undefined && available.windowSec !== input.windowSeconds) {

@@ -94,6 +94,7 @@ describe('model cards', () => {
     assert.match(eegOnly.notes[0], /no ECG connected/);
     const nothing = checkContract(sampleCard().input, {});
     assert.deepEqual([nothing.ok, nothing.problems, nothing.awaitingDevices], [false, ['no EEG or ECG device connected'], true]);
+    assert.deepEqual(nothing.notes, [], "not 'no EEG connected: the model answers without it' and the same of ECG: it answers without one only while the other feeds it");
     // Waiting for devices is not a misfit: only nothing connected that the model reads is.
     assert.equal(checkContract(sampleCard().input, { eeg: ['TP9', 'AF7', 'AF8', 'TP10'] }).awaitingDevices, undefined, 'a Muse is a misfit, not a wait');
     assert.equal(checkContract(sampleCard().input, { windowSec: sampleCard().input.windowSeconds + 1 }).awaitingDevices, undefined, 'wrong windows are not waited out');
