@@ -404,7 +404,10 @@ export class StreamHub implements Hub {
     // A short packet loss is routine (bridged, or a gap marked): a note on the row, as in the log.
     const level: LogLevel = p.code === 'packet-loss' ? 'info' : 'warn';
     const problem: DeviceProblem = { code: p.code, message: `${p.streamId}: ${p.message}`, time: p.time, ...(level === 'info' ? { level } : {}) };
-    if (m) {
+    // A note does not cover a warning the row shows (as a source's own does not, effectiveStatus):
+    // the bridged loss a dropped chunk leaves came 50 ms after it, and the row said 'packet-loss'
+    // in place of the wrong channel count that dropped it. The warning clears as any does.
+    if (m && !(level === 'info' && m.problem && m.problem.level !== 'info')) {
       m.problem = problem;
       this.publishStatus(m);
     }

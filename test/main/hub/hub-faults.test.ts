@@ -106,6 +106,21 @@ describe('every fault becomes a named device problem and a log line; the pipelin
     });
   }
 
+  test('the loss a dropped chunk leaves is a note in the log, not the row: the row keeps naming the wrong channel count', async () => {
+    for (const which of ['headset', 'strap'] as const) {
+      const started = await streamingRig();
+      const { r } = started;
+      const id = which === 'headset' ? DEMO_HEADSET_ID : DEMO_STRAP_ID;
+      r.sched.advance(10);
+      started[which].injectFault('wrong-channels');
+      r.sched.advance(2);
+      const p = r.hub.devices().find((d) => d.deviceId === id)!.problem;
+      assert.equal(p?.code, 'channel-mismatch', `${which}: the row says ${p?.code}: ${p?.message}`);
+      assert.ok(r.logs.some((l) => l.source === `device:${id}` && l.level === 'info' && /missing: a gap is marked/.test(l.message)), `${which}: the gap it left is said in the log`);
+      await r.hub.close();
+    }
+  });
+
   test('a problem clears once the device streams cleanly again', async () => {
     const { r, headset } = await streamingRig();
     r.sched.advance(10);
