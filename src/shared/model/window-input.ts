@@ -87,6 +87,17 @@ export function unusableText(channels: readonly { label: string; flags: readonly
   return counts && unusableCountsText(counts, channels[0].label);
 }
 
+/**
+ * A modality's reason after its name ('EEG: every channel flat'), the name said once when the
+ * reason starts with it, a lead labelled 'ECG' (a Polar's, the simulated strap's): 'ECG shows no
+ * QRS', which read 'ECG: ECG shows no QRS'. Here (why a window fed no model) and on the dashboard
+ * (why no window came).
+ */
+export function modalityReasonText(modality: string, why: string): string {
+  const name = modality.toUpperCase();
+  return why.toUpperCase().startsWith(`${name} `) ? why : `${name}: ${why}`;
+}
+
 /** Why a modality is absent, in words: for 'bad-quality' with the counts known, what makes its channels unusable. */
 export function absentWhyText(reason: string, unusable?: UnusableCounts | null, label?: string): string {
   return (reason === 'bad-quality' && unusable && unusableCountsText(unusable, label)) || absentReasonText(reason);
@@ -148,7 +159,7 @@ export function prepareWindow(w: SyncWindow, contract: InputContract): PreparedW
   }
   if (fed.length === 0) {
     const why = Object.entries(absent)
-      .map(([m, r]) => `${m.toUpperCase()}: ${absentWhyText(r, unusable[m as ModelModality], w[m as ModelModality]?.quality[0]?.label)}`)
+      .map(([m, r]) => modalityReasonText(m, absentWhyText(r, unusable[m as ModelModality], w[m as ModelModality]?.quality[0]?.label)))
       .join('; ');
     throw bad(`no modality of the model is present in this window (${why})`);
   }

@@ -78,6 +78,6 @@ describe('prepareWindow', () => {
     assert.equal(unusableCountsText({ flat: 0 }), null);
     // With nothing left to feed the model the skip says why, flags and all.
     const eegFlat = withheld('eeg', [q('Fz', 'flat'), q('Cz', 'flat', 'missing')]);
-    assert.throws(() => prepareWindow(win(eegFlat, withheld('ecg', [q('ECG', 'no-qrs')])), contract), isBad(/no modality of the model is present in this window \(EEG: every channel flat; ECG: ECG shows no QRS\)/));
+    assert.throws(() => prepareWindow(win(eegFlat, withheld('ecg', [q('ECG', 'no-qrs')])), contract), isBad(/no modality of the model is present in this window \(EEG: every channel flat; ECG shows no QRS\)/));
   });
 });

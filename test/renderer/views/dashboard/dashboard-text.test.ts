@@ -196,6 +196,12 @@ describe('live dashboard text', () => {
       windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0]), report(ecg.id, 23, [0], 'no-qrs')], [win(15)])),
       ' · no windows: neither modality can feed one (EEG: every channel flat; ECG: c0 shows no QRS)',
     );
+    // A strap's one lead labelled 'ECG' (the simulated strap's, an H10's) is named once: it read 'ECG: ECG shows no QRS'.
+    const strap = (r: QualityReport): QualityReport => ({ ...r, channels: r.channels.map((c) => ({ ...c, label: 'ECG' })) });
+    assert.equal(
+      windowArrivalText(state([eeg, ecg], [report(eeg.id, 23, [0, 0]), strap(report(ecg.id, 23, [0], 'no-qrs'))], [win(15)])),
+      ' · no windows: neither modality can feed one (EEG: every channel flat; ECG shows no QRS)',
+    );
     // The newest report is that of the newest window, or the next one in transit: nothing withheld.
     assert.equal(windowArrivalText(state([eeg], [report(eeg.id, 21, [0, 0])], [win(15)])), ' · arrived 100 ms after its end');
     // Withheld for a reason these reports do not tell (a channel still usable: a gap, filters settling): not said.
@@ -236,7 +242,7 @@ describe('live dashboard text', () => {
       assert.match(line, /^EEG clock: device time 0 at (\d{4}-\d\d-\d\d )?14:03:07\.412 · runs 29\.8 ± 0\.7 ppm fast · fit 0\.2 ms · jitter 8\.7 ms$/, `no 'offset +1764…' on the line: ${line}`);
     });
 
-    test("a clock counting from 2000-01-01 (Polar's PMD epoch, the simulated strap's): that epoch said, and the clock's own offset from it", () => {
+    test("a clock counting from 2000-01-01 (Polar's PMD epoch: a session the simulated strap recorded before it kept the Unix epoch): that epoch said, and the clock's own offset from it", () => {
       // Its device time 0 fell on 1999-12-31 23:59:58.320 UTC: 'device time 0 at 1999-12-31 …' looked like a bug.
       const polar = 946_684_800 - 1.68;
       assert.equal(clockLineText('ecg', est({ offsetSec: polar, driftPpm: 0.02 })), 'ECG clock: counts from 2000-01-01 UTC (Polar’s epoch) · offset −1.680 s · runs at the host rate (± 0.7 ppm) · fit 0.2 ms · jitter 8.7 ms');

@@ -1,7 +1,7 @@
 // The live dashboard's words, pure so they are tested under plain Node (test/renderer/views/dashboard/).
 import type { DeviceStatus } from '../../../../shared/device.types';
 import { deviceModelName } from '../../../../shared/devices/device-models';
-import { absentReasonText } from '../../../../shared/model/window-input';
+import { absentReasonText, modalityReasonText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
 import { clockTime, clockTimeS } from '../../shell/clock-time';
@@ -124,12 +124,11 @@ function windowsWithheldText(live: Pick<LiveStore, 'streams' | 'windows' | 'qual
   const reasons: string[] = [];
   for (const m of ['eeg', 'ecg'] as const) {
     const of = streams.filter((s) => s.modality === m);
-    if (of.length === 0) reasons.push(`${m.toUpperCase()}: ${absentReasonText('no-device')}`);
+    if (of.length === 0) reasons.push(modalityReasonText(m, absentReasonText('no-device')));
     else if (of.every((s) => live.quality.get(s.id)?.channels.every((c) => c.score === 0))) {
       const channels = of.flatMap((s) => live.quality.get(s.id)!.channels);
-      reasons.push(`${m.toUpperCase()}: ${unusableText(channels) ?? absentReasonText('bad-quality')}`);
-    }
-    else return null;
+      reasons.push(modalityReasonText(m, unusableText(channels) ?? absentReasonText('bad-quality')));
+    } else return null;
   }
   return ` · no windows: neither modality can feed one (${reasons.join('; ')})`;
 }
@@ -218,9 +217,11 @@ const OWN_EPOCH_SEC = 86_400;
 
 /**
  * Epochs devices count from, other than Unix time: a device time within a day of one is said
- * against it. Polar's PMD clock (and the simulated strap, which keeps it) counts from 2000-01-01
- * UTC, and read as the host time of its device time 0 it said 'device time 0 at 1999-12-31
- * 23:59:58.320': true, but a date that looked like a bug and hid the clock's real error (−1.680 s).
+ * against it. Polar's PMD clock counts from 2000-01-01 UTC; its driver, and since 2026-11-28 the
+ * simulated strap, put it on the Unix epoch (pmdTimeUnixS), but a session the simulated strap
+ * recorded before then replays with its device times as stored, and read as the host time of its
+ * device time 0 it said 'device time 0 at 1999-12-31 23:59:58.320': true, but a date that looked
+ * like a bug and hid the clock's real error (−1.680 s).
  */
 const KNOWN_EPOCHS: readonly { unixS: number; text: string }[] = [{ unixS: PMD_EPOCH_UNIX_S, text: 'counts from 2000-01-01 UTC (Polar’s epoch)' }];
 
