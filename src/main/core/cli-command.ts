@@ -31,6 +31,22 @@ export function unknownName(what: string, typed: string, known: readonly string[
   return `unknown ${what} '${typed}' (${near ? `did you mean ${near}?` : known.join(', ')})`;
 }
 
+/**
+ * A word of a command line as a POSIX shell reads it back: bare when every character is one no
+ * shell treats specially, else in single quotes ('rest vs task', 'it'\''s', ''). The command lines
+ * HeartMind prints to be pasted (Resume with: …) or records (a run's config.json, a model card's
+ * provenance) were the words joined by spaces: `--name rest vs task` came back as three words.
+ */
+export function shellWord(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line to paste into a shell (each word through shellWord): `heartmind train --name 'rest vs task'`. */
+export function commandLine(words: readonly string[]): string {
+  return words.map(shellWord).join(' ');
+}
+
 /** A value that parseArgs would take for a flag of its own: '-5', '-0.5', '-.5', '-1e3'. */
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 

@@ -6,7 +6,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { MAT_HEADER_BYTES, parseMat, peekVariableHead } from '../../shared/formats/mat/mat-parse';
 import { resolve } from 'node:path';
-import { CliUsageError, intFlag, numberFlag, type CliIo } from '../core/cli-command';
+import { CliUsageError, commandLine, intFlag, numberFlag, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { readFileBytes } from '../core/read-bytes';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../shared/model/config';
@@ -719,11 +719,17 @@ export class ProgressDisplay {
   }
 }
 
-/** The command that resumes a run in `folder` (its runs folder and data folder named when not the defaults). */
+/**
+ * The flags that find a run of `runsDir` again from another command (`train --resume`, `--encoders
+ * RUN`): the data folder and the runs folder, each named when not the default, as absolute paths.
+ */
+export function runFolderFlags(runsDir: string, dataDir: string | undefined): string[] {
+  return [...(dataDir ? ['--data-dir', resolve(dataDir)] : []), ...(resolve(runsDir) === runsRoot(undefined, dataDir) ? [] : ['--out', resolve(runsDir)])];
+}
+
+/** The command that resumes a run in `folder`, to paste (paths with spaces quoted: commandLine). */
 function resumeCommand(folder: RunFolder, dataDir: string | undefined): string {
-  const dataDirFlag = dataDir ? ` --data-dir ${resolve(dataDir)}` : '';
-  const outFlag = folder.dir.includes(runsRoot(undefined, dataDir)) ? '' : ` --out ${resolve(folder.dir, '..')}`;
-  return `heartmind train --resume ${folder.id}${dataDirFlag}${outFlag}`;
+  return commandLine(['heartmind', 'train', '--resume', folder.id, ...runFolderFlags(resolve(folder.dir, '..'), dataDir)]);
 }
 
 /**

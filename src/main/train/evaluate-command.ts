@@ -1,6 +1,6 @@
 // `heartmind evaluate`: the subject-wise evaluation alone (no final model): every ablation arm asked
 // for and the baseline, on the same folds, with per-fold figures and mean ± sd.
-import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, commandLine, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
 import { DEFAULT_FINETUNE } from '../../shared/train/finetune';
@@ -95,7 +95,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     evaluation: { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects: validation, arms },
     finalFit: false,
     export: null,
-    recipe: { name: 'evaluate', command: `heartmind evaluate ${argv.join(' ')}` },
+    recipe: { name: 'evaluate', command: commandLine(['heartmind', 'evaluate', ...argv]) },
   };
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
   // One recordings database for the checks and the run (opened only when the dataset names sessions).

@@ -1,7 +1,7 @@
 // `heartmind export-model`: a finished run's final model to the registry (ONNX + model card).
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliUsageError, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, commandLine, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { modelIdProblem } from '../../shared/train/model-id';
 import { runsRoot } from './cli-train';
@@ -37,7 +37,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // The registry's writer replaces a folder of the same id: another model would be lost without a word.
   if (!values.replace && existsSync(join(root, values.id))) throw new CliUsageError(`${join(root, values.id)} already holds a model '${values.id}': choose another --id, or --replace it`);
   const folder = store.folder(values.run);
-  const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: `heartmind export-model ${argv.join(' ')}` }, root);
+  const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: commandLine(['heartmind', 'export-model', ...argv]) }, root);
   io.out(`exported run ${values.run} as model '${values.id}' in ${dir}${values.to ? '' : ': the app lists it under Models, where Use runs it live'}`);
   // The model is written and usable whatever the run folder does with the note: a failing note was
   // the command's error (exit 1) and read as if nothing was exported.

@@ -1,14 +1,14 @@
 // `heartmind pretrain`: self-supervised pretraining of one encoder (EEG masked patches or ECG dual
 // masking) on any EEG or ECG recordings; the encoder lands in the run folder for later runs
 // (`heartmind train DATASET --encoders RUN_ID`).
-import { CliUsageError, intFlag, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, commandLine, intFlag, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_ECG_MASK, DEFAULT_EEG_MASK } from '../../shared/train/masking';
 import { ADAMW_DEFAULTS, validateOptimizer } from '../../shared/train/optimizer';
 import { validatePretrain } from '../../shared/train/pretrain';
 import { DEFAULT_RECIPE_SEED, pretrainConfig } from '../../shared/train/recipes';
 import type { JobSpec } from '../../shared/train/job.types';
-import { checkCommandInputs, checkConfig, CORPUS_USAGE, DatabaseSession, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
+import { checkCommandInputs, checkConfig, CORPUS_USAGE, DatabaseSession, DATASET_FLAGS, datasetFromFlags, encoderConfigFromFlags, flagsGiven, ratioFlag, runFolderFlags, runInProcess, runsRoot, RUNS_DIR_USAGE, seedFlag } from './cli-train';
 import { RunStore } from './run-store';
 
 const EEG_DEFAULTS = pretrainConfig('eeg', CBRAMOD_ENCODER, DEFAULT_RECIPE_SEED, false, null);
@@ -100,7 +100,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     evaluation: null,
     finalFit: false,
     export: null,
-    recipe: { name: 'pretrain', command: `heartmind pretrain ${argv.join(' ')}` },
+    recipe: { name: 'pretrain', command: commandLine(['heartmind', 'pretrain', ...argv]) },
   };
   const store = new RunStore(runsRoot(values.out, values['data-dir']));
   // One recordings database for the checks and the run (opened only when the corpus names sessions):
@@ -110,7 +110,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     await checkCommandInputs(spec, store, db);
     const folder = await store.create(spec);
     const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
-    if (code === 0) io.out(`use it: heartmind train DATASET --encoders ${folder.id}${values.out ? ` --out ${values.out}` : ''}`);
+    if (code === 0) io.out(`use it: heartmind train DATASET ${commandLine(['--encoders', folder.id, ...runFolderFlags(store.root, values['data-dir'])])}`);
     return code;
   } finally {
     await db.close();

@@ -2,7 +2,7 @@
 // dataset, or a paused/interrupted run resumed.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CliUsageError, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, commandLine, intFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { DEFAULT_EVALUATION } from '../../shared/train/evaluate';
@@ -163,7 +163,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const idProblem = values['model-id'] === undefined ? null : modelIdProblem(values['model-id']);
   if (idProblem) throw new CliUsageError(`--model-id: ${idProblem}`);
   const seed = seedFlag(values.seed) ?? DEFAULT_RECIPE_SEED;
-  const command = `heartmind train ${argv.join(' ')}`;
+  const command = commandLine(['heartmind', 'train', ...argv]);
   let spec: JobSpec;
   let where: ((s: InputOrigin) => string) | undefined;
   if (values.recipe) {

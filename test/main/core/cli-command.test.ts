@@ -1,7 +1,8 @@
 // parseFlags: node:util parseArgs with our usage errors, and negative numbers taken as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, intFlag, numberFlag, parseFlags, portValue, unknownName, usageSynopsis } from '../../../src/main/core/cli-command';
+import { execFileSync } from 'node:child_process';
+import { CliUsageError, commandLine, intFlag, numberFlag, parseFlags, portValue, shellWord, unknownName, usageSynopsis } from '../../../src/main/core/cli-command';
 import { nearestName } from '../../../src/shared/nearest-name';
 
 const OPTIONS = { duration: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -73,4 +74,15 @@ test('number flags are plain decimals: no hex, no empty value taken as 0; the me
   assert.equal(portValue('65535', 'port'), 65535);
   for (const bad of ['', ' ', '0x10', '65536', '-1', '80.5', 'http']) refused(() => portValue(bad, 'port'), `--port must be an integer 0–65535, got '${bad}'`);
   refused(() => portValue('0x10', 'HEARTMIND_PORT'), "HEARTMIND_PORT must be an integer 0–65535, got '0x10'");
+});
+
+test('a printed command line pastes back into a shell as the same words (spaces, quotes, $, ~, empty, non-ASCII)', () => {
+  const words = ['heartmind', 'train', '--name', 'rest vs task', '--out', "/data/lab's runs", '--file', '$HOME/a b.edf=rest', '--notes', '', '--data-dir', '~/hm', '--task', 'stress:calm,stress', '--subject', 'Jürgen', '--x', 'a\nb"c`d'];
+  const line = commandLine(words);
+  // sh splits the line and prints each word, ending it with a NUL (a word may hold a line break)
+  const back = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  assert.deepEqual(back, words, line);
+  // plain words stay bare: the lines the docs show are unchanged
+  assert.equal(commandLine(['heartmind', 'train', '--resume', '2026-11-27-231148-quick-try', '--out', '/tmp/runs', '--labels', 'annotations:T1=a,T2=b']), 'heartmind train --resume 2026-11-27-231148-quick-try --out /tmp/runs --labels annotations:T1=a,T2=b');
+  assert.equal(shellWord("it's"), `'it'\\''s'`, 'a quote closes, is escaped and reopens');
 });

@@ -4,7 +4,7 @@
 // that computes (as it was) ran only when the phase ended, about 100 s later. Ctrl+C pauses at the
 // next step with a checkpoint; `train --resume` continues from it; SIGTERM mid-step ends the process
 // within a moment, the run marked interrupted, its checkpoint intact and the resume command printed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -130,11 +130,16 @@ test('Ctrl+C pauses at the next step with a checkpoint, --resume continues from 
   assert.equal(meta.step, pausedAt);
 });
 
-test('its output closed (`heartmind pretrain … | head -1`): no stack trace, the run marked interrupted, exit 141', { skip: !existsSync(ECG) && 'needs ../shared/data', timeout: 120_000 }, async (t) => {
+/** The words a POSIX shell makes of `line`, as a user pasting it gets them. */
+const shellWords = (line: string) => execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+
+test('its output closed (`heartmind pretrain … | head -1`): no stack trace, the run marked interrupted, exit 141; the resume command and the recorded one paste back as typed', { skip: !existsSync(ECG) && 'needs ../shared/data', timeout: 120_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'hm-cli-epipe-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const store = new RunStore(join(root, 'runs'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'pretrain', '--modality', 'ecg', '--file', ECG, '--layers', '1', '--epochs', '200', '--batch', '4', '--out', store.root], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A runs folder with a space and a name with a quote: the lines to paste were the words joined by spaces.
+  const store = new RunStore(join(root, "lab's runs"));
+  const args = ['pretrain', '--modality', 'ecg', '--file', ECG, '--layers', '1', '--epochs', '200', '--batch', '4', '--name', 'LUDB lead I', '--out', store.root];
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => proc.kill('SIGKILL'));
   let err = '';
   proc.stderr.on('data', (b) => (err += b));
@@ -146,4 +151,7 @@ test('its output closed (`heartmind pretrain … | head -1`): no stack trace, th
   const [id] = readdirSync(store.root);
   assert.match(err, new RegExp(`^interrupted \\(its output was closed\\); resume continues from the last checkpoint\\. Resume with: heartmind train --resume ${id} --out `));
   assert.equal((await store.folder(id).readStatus()).state, 'interrupted');
+  assert.deepEqual(shellWords(/Resume with: (.*)/.exec(err)![1]), ['heartmind', 'train', '--resume', id, '--out', store.root], 'the resume command, pasted');
+  const config = JSON.parse(readFileSync(store.folder(id).path('config.json'), 'utf8')) as { recipe: { command: string } };
+  assert.deepEqual(shellWords(config.recipe.command), ['heartmind', ...args], "config.json's command, pasted");
 });
