@@ -3,7 +3,7 @@
 // Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
 // an area adds its command with ONE line in COMMANDS (cli-commands.ts).
 import type { CliIo } from './core/cli-command';
-import { CliUsageError, unknownName, usageSynopsis } from './core/cli-command';
+import { CliUsageError, commandLine, unknownName, usageSynopsis } from './core/cli-command';
 import { COMMANDS } from './cli-commands';
 
 // A reader that went away (`heartmind train … | head`) fails the next write with EPIPE, which,
@@ -38,6 +38,8 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `heartmind help train` is `heartmind train --help` (it printed the command list).
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 1;
@@ -49,6 +51,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const entry = COMMANDS.find((c) => c.name === name);
+  // Options come after the command: `heartmind --data-dir D sessions list` was 'unknown command
+  // '--data-dir'', with the command list, as if sessions were not one.
+  if (!entry && name.startsWith('-')) {
+    const at = rest.findIndex((w) => COMMANDS.some((c) => c.name === w));
+    const instead = at >= 0 ? `options go after the command: ${commandLine(['heartmind', rest[at], ...rest.slice(at + 1), name, ...rest.slice(0, at)])}` : `unknown option ${name}: options go after the command (heartmind --help lists the commands, heartmind --version says the version)`;
+    io.err(`heartmind: ${instead}`);
+    return 2;
+  }
   if (!entry) {
     io.err(`heartmind: ${unknownName('command', name, COMMANDS.map((c) => c.name))}\n\n${help()}`);
     return 2;

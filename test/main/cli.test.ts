@@ -1,5 +1,5 @@
-// `heartmind` itself (src/main/cli.ts), run as a user runs it: the command list, --version, an
-// unknown command and a usage error, each with its exit code. The commands are tested in their areas.
+// `heartmind` itself (src/main/cli.ts), run as a user runs it: the command list, --version, help
+// COMMAND, an unknown command or option and a usage error, each with its exit code. The commands are tested in their areas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -30,4 +30,14 @@ test("a usage error names what is wrong, then the command's synopsis, and exits 
   const r = await cli('serve', '--no-demo=1');
   assert.equal(r.status, 2, r.stdout);
   assert.match(r.stderr, /^heartmind serve: --no-demo takes no value \(write --no-demo alone\)\n\nusage: heartmind serve /, 'the message, then the synopsis');
+});
+
+test('heartmind help COMMAND is heartmind COMMAND --help; an option before the command says where it goes (exit 2)', async () => {
+  const [helpTrain, trainHelp, misplaced, alone] = await Promise.all([cli('help', 'train'), cli('train', '--help'), cli('--data-dir', '/data/lab one', 'sessions', 'list', '--json'), cli('-v')]);
+  assert.equal(helpTrain.status, 0, helpTrain.stderr);
+  assert.equal(helpTrain.stdout, trainHelp.stdout, "train's usage, not the command list");
+  assert.equal(misplaced.status, 2, misplaced.stdout);
+  assert.equal(misplaced.stderr, "heartmind: options go after the command: heartmind sessions list --json --data-dir '/data/lab one'\n", 'the line to type instead');
+  assert.equal(alone.status, 2, alone.stdout);
+  assert.match(alone.stderr, /^heartmind: unknown option -v: options go after the command \(heartmind --help lists the commands, heartmind --version says the version\)\n$/, 'no command to put it after');
 });
