@@ -17,6 +17,9 @@ import { MAX_MARKERS_PER_WRITE } from '../src/main/recorder/marker-writer';
 import { DEFAULT_SEEK_PRE_ROLL_S } from '../src/main/replay/replay-source';
 import { SUSPEND_STEP_S } from '../src/main/sources/host-clock';
 import { REPLAY_MAX_SPEED, REPLAY_MIN_SPEED } from '../src/shared/session.types';
+import { CYTON_BAUD_RATE, CYTON_CHANNELS, CYTON_DAISY_CHANNELS, CYTON_DAISY_SAMPLE_RATE_HZ, CYTON_SAMPLE_RATE_HZ } from '../src/shared/devices/cyton/cyton.types';
+import { MUSE_EEG_LABELS, MUSE_EEG_RATE_HZ, MUSE_EEG_SAMPLES_PER_PACKET, MUSE_PPG_RATE_HZ, MUSE_SERVICE_UUID } from '../src/shared/devices/muse/muse.types';
+import { POLAR_H10_ECG_RANGE_UV, POLAR_H10_ECG_RATE_HZ } from '../src/shared/devices/polar/polar.types';
 import { createBridgeApi } from '../src/preload/api';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SLOW_QUERY_MS } from '../src/main/db/db.types';
 import { MIGRATIONS } from '../src/main/db/migrations';
@@ -421,6 +424,13 @@ test('the defaults and thresholds the docs state are the code\'s', () => {
     ['README.md', `seeks warm up from a ${DEFAULT_SEEK_PRE_ROLL_S}-s pre-roll`],
     ['docs/pipeline.md', `once per ${CLOCK_PUSH_SEC} s of its data (\`CLOCK_PUSH_SEC\``],
     ['docs/pipeline.md', `more than ${SUSPEND_STEP_S} s ahead (\`SUSPEND_STEP_S\`)`],
+    ['README.md', `raw ECG at ${POLAR_H10_ECG_RATE_HZ} Hz`],
+    ['README.md', `EEG ${MUSE_EEG_LABELS.slice(0, 4).join(', ')} at ${MUSE_EEG_RATE_HZ} Hz`],
+    ['README.md', `(${CYTON_CHANNELS} ch at ${CYTON_SAMPLE_RATE_HZ} Hz or ${CYTON_DAISY_CHANNELS} ch at ${CYTON_DAISY_SAMPLE_RATE_HZ} Hz;`],
+    ['docs/devices.md', `| ECG ${POLAR_H10_ECG_RATE_HZ} Hz µV (1 lead, ±${POLAR_H10_ECG_RANGE_UV / 1000} mV);`],
+    ['docs/devices.md', `(service 0x${MUSE_SERVICE_UUID.toUpperCase()}) | EEG ${MUSE_EEG_LABELS.slice(0, 4).join(', ')} (+${MUSE_EEG_LABELS[4]}) ${MUSE_EEG_RATE_HZ} Hz µV; PPG ${MUSE_PPG_RATE_HZ} Hz on Muse 2/S; battery | packet sequence number (${MUSE_EEG_SAMPLES_PER_PACKET} samples each) |`],
+    ['docs/devices.md', `| serial (USB dongle), ${CYTON_BAUD_RATE} baud | EEG/ExG ${CYTON_CHANNELS} ch ${CYTON_SAMPLE_RATE_HZ} Hz µV |`],
+    ['docs/devices.md', `| EEG/ExG ${CYTON_DAISY_CHANNELS} ch ${CYTON_DAISY_SAMPLE_RATE_HZ} Hz µV |`],
   ];
   const flat = new Map([...text].map(([f, t]) => [f, t.replace(/\s+/g, ' ')]));
   const missing = facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`);
