@@ -34,6 +34,8 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
   test('a quick run from the view: progress, live loss, evaluation with the baseline, ROC, confusion, log', async () => {
     await page.waitForSelector('[data-testid="new-run"]', { timeout: 15_000 });
     await page.click('[data-testid="mode-quick"]');
+    // The note is the recipe's: its folds each train on one subject (the run's log warns so), and it is not exported.
+    assert.match(await page.innerText('[data-testid="recipe-note"]'), /^4 EEGMAT subjects, .*2-fold evaluation by subject \(each fold trains on 1 subject, 1 more choosing the epoch\) with the baseline; not exported\./);
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-detail"][data-state="running"]', { timeout: 30_000 });
     // The header names the backend and its tooltip says why: no GPU here, so WASM on one core.
@@ -134,8 +136,14 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 120_000, polling: 250 });
     await page.click('[data-testid="pause-run"]');
     await page.waitForSelector('[data-testid="run-detail"][data-state="paused"]', { timeout: 60_000 });
+    const bar = () => page.getAttribute('[data-testid="run-progress"]', 'data-fraction').then(Number);
+    const pausedAt = await bar();
     await page.click('[data-testid="resume-run"]');
     await page.waitForSelector('[data-testid="run-detail"][data-state="running"], [data-testid="run-detail"][data-state="done"]', { timeout: 30_000 });
+    // The bar goes on from where it stood (the datasets, built again first, took it back to their share).
+    const after: number[] = [];
+    for (let i = 0; i < 20; i++, await page.waitForTimeout(100)) after.push(await bar());
+    assert.ok(after.every((f) => f >= pausedAt), `paused at ${pausedAt}, then ${after.join(', ')}`);
     await page.click('[data-testid="cancel-run"]').catch(() => undefined);
     await page.waitForSelector('[data-testid="run-detail"][data-state="cancelled"], [data-testid="run-detail"][data-state="done"]', { timeout: 120_000 });
     assert.deepEqual(app.problems, [], 'no page errors');

@@ -2,7 +2,8 @@
 // one checkbox (the same arms as the CLI's `train --ablations`) and class weighting is the form's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customJob, INITIAL, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
+import { customJob, foldWords, INITIAL, recipeNote, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
+import { defaultRecipe, quickRecipe } from '../../../../src/shared/train/recipes';
 import { streamSignals, type SessionSignal } from '../../../../src/shared/session.types';
 import { ablationArms } from '../../../../src/shared/train/defaults';
 import { jobSpecProblems } from '../../../../src/shared/train/job-check';
@@ -60,4 +61,16 @@ test("the session list says what each session holds (EEG / ECG channels and rate
   assert.deepEqual(sessionPick(form, summary(cap.slice(2), '')), { signals: 'no EEG or ECG · 4:10', problem: 'This session holds no EEG or ECG to cut windows from (it holds no samples at all): leave it out' });
   // Two EEG devices at their own rates: both rates, the channels added.
   assert.equal(sessionPick(form, summary([row('a/eeg', 'eeg', 8, 500, 10), row('b/eeg', 'eeg', 4, 250, 10), row('polar/ecg', 'ecg', 1, 130.208, 10)])).signals, 'EEG 12 ch 250/500 Hz · ECG 1 ch 130.21 Hz · 4:10');
+});
+
+test("the recipes' notes say what the run does, from the recipes' own specs: subjects, steps, who each fold trains on", () => {
+  assert.equal(
+    recipeNote('quick', quickRecipe('/data')),
+    '4 EEGMAT subjects, wiring-size encoders pretrained for 3 steps each, 2-fold evaluation by subject (each fold trains on 1 subject, 1 more choosing the epoch) with the baseline; not exported. About half a minute on a 2-core machine: a tour of the whole pipeline, not a useful model.',
+  );
+  const shipped = defaultRecipe({ dataDir: '/data', export: { modelId: 'my-eegmat-model', name: 'My EEGMAT model', version: '1.0.0', target: { kind: 'user' } } });
+  assert.match(recipeNote('default', shipped), /fused head on the 12 EEGMAT subjects, leave-one-subject-out evaluation \(each fold trains on 9 subjects, 2 more choosing the epoch; fused \/ EEG-only \/ ECG-only × pretrained \/ random, with the baseline\), final fit, export to your models as 'my-eegmat-model'\./);
+  // k folds that split the subjects unevenly: the fewest a fold trains on; none held out, none said.
+  assert.equal(foldWords({ split: { kind: 'kfold', k: 5 }, validationSubjects: 0 }, 12), 'each fold trains on 9 subjects');
+  assert.equal(foldWords({ split: { kind: 'loso' }, validationSubjects: 1 }, 3), 'each fold trains on 1 subject, 1 more choosing the epoch');
 });

@@ -11,6 +11,7 @@ import { dreamerTask } from '../../../../shared/datasets/dreamer-task';
 import { sessionSignalProblem, signalCounts } from '../../../../shared/train/label-classes';
 import type { SessionSummary } from '../../../../shared/session.types';
 import { clockDuration } from '../../../../shared/clock-duration';
+import { plural } from '../../../../shared/plural';
 
 export interface CustomForm {
   eegmatDir: string;
@@ -206,4 +207,36 @@ export function sessionPick(f: CustomForm, s: Pick<SessionSummary, 'id' | 'name'
   // Said beside the session's name: 'This session holds no EEG …', not its number and name again.
   const problem = sessionSignalProblem(datasetOf(f), { id: s.id, name: s.name, markers: [], selfReports: s.selfReportCount, samples: held.samples }, 'This session');
   return { signals, problem };
+}
+
+/** The EEGMAT subjects of the recordings folder shipped beside the app (../shared/data), which the default recipe takes whole. */
+const SHIPPED_EEGMAT_SUBJECTS = 12;
+
+/**
+ * Who a fold of `ev` over `subjects` subjects trains on, in words: 'each fold trains on 1 subject,
+ * 1 more choosing the epoch' (the fewest, where k folds split the subjects unevenly).
+ */
+export function foldWords(ev: Pick<EvaluationConfig, 'split' | 'validationSubjects'>, subjects: number): string {
+  const test = ev.split.kind === 'loso' ? 1 : Math.ceil(subjects / ev.split.k);
+  const train = subjects - test - ev.validationSubjects;
+  return `each fold trains on ${plural(train, 'subject')}${ev.validationSubjects ? `, ${ev.validationSubjects} more choosing the epoch` : ''}`;
+}
+
+/**
+ * What the Quick try and Default recipe buttons will run, from the recipes' own specs (subjects,
+ * steps, folds, validation subjects), so that the note says what a run does: it said 'about a
+ * minute' for a run of 24 s on a loaded 2-core machine, and not that each fold of the quick try
+ * trains on one subject, which the run's log then warns of.
+ */
+export function recipeNote(mode: 'quick' | 'default', spec: JobSpec): string {
+  const ev = spec.evaluation;
+  const eegmat = spec.dataset?.sources.find((s) => s.kind === 'eegmat');
+  const subjects = (eegmat?.kind === 'eegmat' && eegmat.subjects?.length) || SHIPPED_EEGMAT_SUBJECTS;
+  const split = !ev ? 'no evaluation' : `${ev.split.kind === 'loso' ? 'leave-one-subject-out evaluation' : `${ev.split.k}-fold evaluation by subject`} (${foldWords(ev, subjects)})`;
+  if (mode === 'quick') {
+    const steps = [...new Set((['ecg', 'eeg'] as const).map((m) => spec.pretrain[m]?.maxSteps).filter((n): n is number => typeof n === 'number'))];
+    return `${subjects} EEGMAT subjects, wiring-size encoders pretrained for ${steps.length === 1 ? `${plural(steps[0], 'step')} each` : 'a few steps'}, ${split} with the baseline${spec.export ? '' : '; not exported'}. About half a minute on a 2-core machine: a tour of the whole pipeline, not a useful model.`;
+  }
+  const arms = ev?.arms.length ? `; ${[...new Set(ev.arms.map((a) => a.modalities))].map((m) => (m === 'fused' ? 'fused' : `${m.toUpperCase()}-only`)).join(' / ')} × ${[...new Set(ev.arms.map((a) => a.init))].join(' / ')}, with the baseline` : '';
+  return `The shipped model's recipe: ECG encoder pretrained with dual masking on the ECG recordings, EEG encoder on the EEG, fused head on the ${subjects} EEGMAT subjects, ${split.replace(/\)$/, `${arms})`)}, final fit${spec.export ? `, export to your models as '${spec.export.modelId}'` : ''}. About half an hour on a quiet 2-core machine, up to an hour on a busy one.`;
 }

@@ -14,7 +14,7 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
-import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, recipeNote, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
 /** The recorded sessions the form lists (the newest first, as the list comes). */
 const SESSIONS_SHOWN = 50;
@@ -127,17 +127,14 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
           />
         </div>
       </div>
-      {mode === 'quick' && (
-        <p class="muted">
-          4 EEGMAT subjects, wiring-size encoders pretrained for a few steps, 2-fold evaluation by subject with the baseline. About a minute on a quiet 2-core machine: a
-          tour of the whole pipeline, not a useful model.
+      {mode === 'quick' && presets?.quickRecipe && (
+        <p class="muted" data-testid="recipe-note">
+          {recipeNote('quick', presets.quickRecipe)}
         </p>
       )}
       {mode === 'default' && (
-        <p class="muted">
-          The shipped model's recipe: ECG encoder pretrained with dual masking on the ECG recordings, EEG encoder on the EEG, fused head on the 12 EEGMAT subjects,
-          leave-one-subject-out evaluation (fused / EEG-only / ECG-only × pretrained / random, with the baseline), final fit, export to your models. About half an hour
-          on a quiet 2-core machine, up to an hour on a busy one. {presets?.dataDir ? `Data: ${presets.dataDir}` : 'No recordings folder found beside the app.'}
+        <p class="muted" data-testid="recipe-note">
+          {presets?.defaultRecipe ? `${recipeNote('default', presets.defaultRecipe)} Data: ${presets.dataDir}` : 'No recordings folder found beside the app.'}
         </p>
       )}
       {mode === 'custom' && (
