@@ -346,11 +346,18 @@ export class ManagedSource implements Source {
     if (state === 'stopped') this.settleStart();
   }
 
-  /** A stall on a connection that never delivered: say it connected, and what to check. */
+  /**
+   * A stall on a connection that never delivered: say it connected, and what to check. The driver's
+   * hint (is this the port, the baud rate?) is for a device not seen streaming: one that streamed and
+   * went quiet (switched off, stopped printing) is connected again, and asking whether its port and
+   * baud rate are right, which were right a minute ago, pointed the wrong way.
+   */
   private explainQuiet(problem: ConnError): string {
     if (problem.code !== 'stalled' || this.sessionData) return problem.message;
-    const why = this.sessionBadFrame ? `; what came did not read as samples: ${this.sessionBadFrame}` : this.driver.quietHint ? ` — ${this.driver.quietHint}` : '';
-    return problem.message.replace(/^no data for ([\d.]+ s)/, (_, d: string) => `connected, but no samples came in ${d}${why}`);
+    const hint = this.driver.quietHint && !this.conn.everStreamed ? ` — ${this.driver.quietHint}` : '';
+    const why = this.sessionBadFrame ? `; what came did not read as samples: ${this.sessionBadFrame}` : hint;
+    const again = this.conn.everStreamed ? ' again' : '';
+    return problem.message.replace(/^no data for ([\d.]+ s)/, (_, d: string) => `connected${again}, but no samples came in ${d}${why}`);
   }
 
   private settleStart(): void {

@@ -347,6 +347,32 @@ describe('ManagedSource last drop in the status', () => {
   });
 });
 
+describe('ManagedSource: a connection with no samples', () => {
+  test("one that streamed and went quiet is 'connected again', not asked whether its port and baud rate are right", async () => {
+    let ctx!: DriverContext;
+    let opens = 0;
+    const clock = { t: 1000, now: () => clock.t };
+    const d = { ...driver(async (c) => ((ctx = c), opens++, { close: async () => undefined })), quietHint: 'is this the device’s port, and is it printing at 115200 baud?' };
+    const src = new ManagedSource(d, { hostClock: clock, tickMs: 5, policy: { initialDelayMs: 10, maxDelayMs: 10, jitter: 0 } });
+    void src.start(sink([]));
+    // Never streamed: the hint says what to check.
+    await waitFor('connected', () => src.state === 'streaming', 2000);
+    clock.t = 1003.5;
+    await waitFor('the first stall', () => /^connected, but no samples came in/.test(src.status().problem?.message ?? ''), 2000);
+    assert.match(src.status().problem!.message, /^connected, but no samples came in \d+\.\d s — is this the device’s port, and is it printing at 115200 baud\?$/);
+    await waitFor('connected again', () => opens >= 2 && src.state === 'streaming', 2000);
+    ctx.streams([CYTON_EEG]);
+    ctx.samples('cyton:/dev/ttyUSB9/eeg', 0, 250, new Float32Array(250));
+    // It streamed; then it went quiet, and the port opens again with nothing on it.
+    clock.t = 1007;
+    await waitFor('the drop', () => opens >= 3 && src.state === 'streaming', 2000);
+    clock.t = 1010.5;
+    await waitFor('the stall after the drop', () => /no samples came/.test(src.status().problem?.message ?? ''), 2000);
+    assert.match(src.status().problem!.message, /^connected again, but no samples came in \d+\.\d s$/);
+    await src.stop();
+  });
+});
+
 describe('ManagedSource log with two devices', () => {
   test('a headset and a strap both dropping and coming back: every line says which device, the retry after the state change it follows from', async () => {
     const log: LogEntry[] = [];

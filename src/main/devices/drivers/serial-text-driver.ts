@@ -2,6 +2,7 @@
 // Nothing is sent to the device unless `startCommand` is set; lines are decoded by the pure
 // SerialTextDecoder.
 import { DeviceError } from '../../../shared/devices/device-error';
+import { plural } from '../../../shared/plural';
 import { SerialTextDecoder, serialTextOutputUnit, validateSerialTextConfig } from '../../../shared/devices/serial-text/serial-text-parse';
 import type { SerialTextConfig } from '../../../shared/devices/serial-text/serial-text.types';
 import type { DeviceDriver, DriverContext, DriverSession } from '../device-driver.types';
@@ -119,7 +120,7 @@ export class SerialTextDriver implements DeviceDriver {
       if (st.notTextBytes > reportedNotText)
         ctx.problem('bad-frame', `${st.notTextBytes} byte(s) came that are not text (${decoder.notTextPreview}): is ${baud} baud the rate the device sends at, and does it print text?`);
       reportedNotText = st.notTextBytes;
-      if (st.badLines > reportedBad) ctx.problem('bad-frame', `${st.badLines - reportedBad} malformed line(s) skipped: ${decoder.lastError}`);
+      if (st.badLines > reportedBad) ctx.problem('bad-frame', `${plural(st.badLines - reportedBad, 'malformed line')} skipped: ${decoder.lastError}`);
       if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline: does the device print lines, at ${baud} baud?)`);
       reportedBad = st.badLines;
       reportedLong = st.overlongLines;
