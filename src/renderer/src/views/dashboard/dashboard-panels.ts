@@ -1,5 +1,5 @@
-// Panels other areas put on the live dashboard, one line each, e.g. the live emotion estimate:
-//   { id: 'emotion', title: 'Emotion', column: 'side', load: () => import('../models/emotion-panel') },
+// Panels other areas put on the live dashboard, one line each, e.g. the models' live estimates:
+//   { id: 'estimates', title: 'Estimates', column: 'side', load: () => import('../models/estimate-panel') },
 // A panel is a lazily loaded module whose default export takes DashboardPanelProps; it lives in
 // its area's own folder and subscribes to its own pushes through `client.on`.
 import type { ComponentType } from 'preact';
