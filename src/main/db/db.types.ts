@@ -103,7 +103,7 @@ export interface ReplayGap {
   fromSource: boolean;
 }
 
-/** Chunks and gaps with seq in [fromSeq, toSeq), each list in seq order. */
+/** Chunks and gaps with seq in [fromSeq, nextSeq), each list in seq order. */
 export interface ReplayPage {
   chunks: ReplayChunk[];
   gaps: ReplayGap[];

@@ -23,7 +23,7 @@ async function sessionDetail(db: DbClient, sessionId: number) {
   }
 }
 
-/** What a session holds to window and label (label-classes.ts sessionSignalProblems, sessionLabelProblems): three small queries, no signal read. */
+/** What a session holds to window and label (label-classes.ts sessionSignalProblem, sessionLabelProblems): three small queries, no signal read. */
 export async function readSessionLabels(db: DbClient, sessionId: number): Promise<SessionLabels> {
   const detail = await sessionDetail(db, sessionId);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => m.label);

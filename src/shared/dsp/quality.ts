@@ -347,7 +347,7 @@ export function addBlockStats(acc: Float64Array, accOffset: number, src: Float64
   acc[accOffset + F_MAX] = Math.max(acc[accOffset + F_MAX], src[srcOffset + F_MAX]);
   acc[accOffset + F_LINE_OTHER] += src[srcOffset + F_LINE_OTHER];
   // The median |slope| of two spans together: their medians weighted by their samples (the window
-  // takes the median over its blocks instead: medianSlope).
+  // takes the median over its blocks instead: medianOf in windower.ts).
   const na = acc[accOffset + F_N] - src[srcOffset + F_N];
   const ns = src[srcOffset + F_N];
   acc[accOffset + F_SLOPE_MED] = na + ns > 0 ? (na * acc[accOffset + F_SLOPE_MED] + ns * src[srcOffset + F_SLOPE_MED]) / (na + ns) : 0;

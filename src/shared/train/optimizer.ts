@@ -195,7 +195,7 @@ export function addGroups(a: ParamGroups, b: ParamGroups): ParamGroups {
 }
 
 /**
- * Loss and gradients of one batch from its micro-batches (batches.ts MICRO_BATCH): `step(j, share)`
+ * Loss and gradients of one batch from its micro-batches (batches.ts MICRO_BATCH_CHANNEL_PATCHES): `step(j, share)`
  * returns micro-batch j's loss multiplied by `share`, its part of the batch's normaliser (its share
  * of the class weights, or of the masked patches), and the gradients of that product; the sums over
  * the micro-batches are the whole batch's loss and gradients. One micro-batch: share 1, the plain step.
