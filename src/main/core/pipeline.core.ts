@@ -138,7 +138,12 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
       }
       if (opts.configureRunning && isRunning(deviceId)) await opts.configureRunning(deviceId, settings);
       else await d.source.configure(settings);
-      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: settings changed: ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      // In the panel's words ('Montage / rate set to Muse-like, 4 ch @ 256 Hz'), where it said the keys ('preset=muse').
+      const said = Object.entries(settings).map(([key, value]) => {
+        const spec = d.settings.find((s) => s.key === key)!;
+        return `${spec.label} set to ${spec.options.find((o) => o.value === value)!.label}`;
+      });
+      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: ${said.join(', ')}`);
       return announce(d);
     },
     {
@@ -155,7 +160,7 @@ export async function startPipelineArea(ctx: CoreContext, opts: PipelineAreaOpti
     ({ deviceId, fault }) => {
       const d = find(deviceId);
       if (!d.injectFault || !d.faults.some((f) => f.id === fault)) throw new RequestError('bad-request', `${d.source.status().name} cannot simulate '${fault}'`);
-      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: injecting fault: ${fault}`);
+      ctx.log('info', `device:${deviceId}`, `${d.source.status().name}: injecting fault: ${d.faults.find((f) => f.id === fault)!.label}`);
       d.injectFault(fault);
     },
     { validate: check.allOf(byDevice, check.string('fault', { maxLength: 100 })) },

@@ -142,9 +142,10 @@ describe('core (hub + demo devices + pipeline area)', () => {
   });
 
   test('log lines reach the pages as pushes', () => {
-    assert.ok(pushes.some((p) => p.type === 'pipeline:log' && /injecting fault: nan-samples/.test(p.entry.message)), 'the injected fault is pushed as a pipeline:log');
+    assert.ok(pushes.some((p) => p.type === 'pipeline:log' && /injecting fault: NaN \/ Inf samples/.test(p.entry.message)), 'the injected fault is pushed as a pipeline:log');
     // Headed by the device's name, as every device line is (its source holds only the id).
     const lines = pushes.flatMap((p) => (p.type === 'pipeline:log' && p.entry.source === 'device:sim-eeg-1' ? [p.entry.message] : []));
-    for (const re of [/^Simulated headset: injecting fault: nan-samples$/, /^Simulated headset: settings changed: preset=muse$/]) assert.ok(lines.some((l) => re.test(l)), `${re} among ${JSON.stringify(lines)}`);
+    // In the panel's words, not its keys ('injecting fault: nan-samples', 'settings changed: preset=muse').
+    for (const re of [/^Simulated headset: injecting fault: NaN \/ Inf samples$/, /^Simulated headset: Montage \/ rate set to Muse-like, 4 ch @ 256 Hz$/]) assert.ok(lines.some((l) => re.test(l)), `${re} among ${JSON.stringify(lines)}`);
   });
 });
