@@ -20,6 +20,8 @@ import { REPLAY_MAX_SPEED, REPLAY_MIN_SPEED } from '../src/shared/session.types'
 import { CYTON_BAUD_RATE, CYTON_CHANNELS, CYTON_DAISY_CHANNELS, CYTON_DAISY_SAMPLE_RATE_HZ, CYTON_SAMPLE_RATE_HZ } from '../src/shared/devices/cyton/cyton.types';
 import { MUSE_EEG_LABELS, MUSE_EEG_RATE_HZ, MUSE_EEG_SAMPLES_PER_PACKET, MUSE_PPG_RATE_HZ, MUSE_SERVICE_UUID } from '../src/shared/devices/muse/muse.types';
 import { POLAR_H10_ECG_RANGE_UV, POLAR_H10_ECG_RATE_HZ } from '../src/shared/devices/polar/polar.types';
+import { DEFAULT_RECONNECT_POLICY } from '../src/shared/devices/connection/connection.types';
+import { BLE_RECONNECT } from '../src/main/devices/ble/ble-connection';
 import { createBridgeApi } from '../src/preload/api';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SLOW_QUERY_MS } from '../src/main/db/db.types';
 import { MIGRATIONS } from '../src/main/db/migrations';
@@ -383,6 +385,7 @@ test('the defaults and thresholds the docs state are the code\'s', () => {
   const q = c.quality;
   const w = c.window;
   const every = (s: number) => (s === 1 ? 'every second' : `every ${s} s`);
+  const rc = DEFAULT_RECONNECT_POLICY;
   const facts: [doc: string, words: string][] = [
     ['README.md', `filtered causally (EEG ${eeg.highpassHz}–${eeg.lowpassHz} Hz, ECG ${ecg.highpassHz}–${ecg.lowpassHz} Hz, mains notch) and cut into synchronised ${w.lengthSec} s windows ${every(w.hopSec)}`],
     ['README.md', `synchronised ${w.lengthSec} s EEG+ECG windows`],
@@ -431,6 +434,11 @@ test('the defaults and thresholds the docs state are the code\'s', () => {
     ['docs/devices.md', `(service 0x${MUSE_SERVICE_UUID.toUpperCase()}) | EEG ${MUSE_EEG_LABELS.slice(0, 4).join(', ')} (+${MUSE_EEG_LABELS[4]}) ${MUSE_EEG_RATE_HZ} Hz µV; PPG ${MUSE_PPG_RATE_HZ} Hz on Muse 2/S; battery | packet sequence number (${MUSE_EEG_SAMPLES_PER_PACKET} samples each) |`],
     ['docs/devices.md', `| serial (USB dongle), ${CYTON_BAUD_RATE} baud | EEG/ExG ${CYTON_CHANNELS} ch ${CYTON_SAMPLE_RATE_HZ} Hz µV |`],
     ['docs/devices.md', `| EEG/ExG ${CYTON_DAISY_CHANNELS} ch ${CYTON_DAISY_SAMPLE_RATE_HZ} Hz µV |`],
+    ['README.md', `retries every ${rc.waitRetryMs / 1000} s until you disconnect it`],
+    ['docs/devices.md', `**no data for ${rc.stallTimeoutMs / 1000} s**`],
+    ['docs/devices.md', `after the ${rc.startAttempts} quick attempts it is tried again every ${rc.waitRetryMs / 1000} s (±${rc.jitter * 100} %)`],
+    ['docs/devices.md', `retries with exponential backoff and ±${rc.jitter * 100} % jitter`],
+    ['docs/devices.md', `Bluetooth from ${BLE_RECONNECT.initialDelayMs / 1000} s to ${BLE_RECONNECT.maxDelayMs / 1000} s, BrainFlow from ${rc.initialDelayMs / 1000} s to ${rc.maxDelayMs / 1000} s`],
   ];
   const flat = new Map([...text].map(([f, t]) => [f, t.replace(/\s+/g, ' ')]));
   const missing = facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`);
