@@ -85,6 +85,8 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => /ms\/window/.test(document.querySelector('[data-testid="model-latency"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const label = (await page.getByTestId('estimate-arithmetic-label').textContent())?.trim();
     assert.ok(label === 'rest' || label === 'arithmetic', `estimate label ${label}`);
+    // The bar's fill is P(arithmetic) whichever class is the answer: its ends name the two classes.
+    assert.deepEqual(await page.getByTestId('estimate-arithmetic-ends').locator('span').allInnerTexts(), ['rest', 'arithmetic']);
     // Usually both feed it; a window with a gap in one stream is answered from the other, and says so.
     assert.match((await page.getByTestId('model-fed').textContent()) ?? '', /fed by (EEG \+ ECG|EEG · no ECG|ECG · no EEG)/);
     const t0 = Date.now();
@@ -106,6 +108,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction(() => /calm\/busy/.test(document.querySelector('[data-testid="model-e2e-any"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
     await page.waitForFunction(() => /^(calm|busy)$/.test(document.querySelector('[data-testid="estimate-arithmetic-label"]')?.textContent?.trim() ?? ''), undefined, { timeout: 60_000 });
     assert.match((await page.getByTestId('estimate-arithmetic').textContent()) ?? '', /calm vs busy/);
+    assert.deepEqual(await page.getByTestId('estimate-arithmetic-ends').locator('span').allInnerTexts(), ['calm', 'busy'], 'the new classes at the bar\'s ends');
   });
 
   test('the served page is cross-origin isolated, and the worker runs the model on the WASM threads picked in the view', async (t) => {

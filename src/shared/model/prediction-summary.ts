@@ -30,6 +30,17 @@ export interface TaskSummary {
 export interface PredictionSummary {
   modelId: string;
   windows: number;
+  /**
+   * The windows' hop (s): the shortest step between two answered windows (null with fewer than two,
+   * or rows without their times). Windows fall on it (docs/pipeline.md).
+   */
+  hopS: number | null;
+  /**
+   * Windows on that hop between the first answered and the last that have no answer: skipped while
+   * the model could not keep up (a replay at max speed outruns it), or not cut (neither modality fed
+   * one). 0 when the answers cover the span.
+   */
+  unanswered: number;
   /** Per task of the model (the `<task>:<class index>` outputs). */
   tasks: Record<string, TaskSummary>;
   /** Per modality the model reads (those with a fed:<m> output). */
@@ -53,13 +64,28 @@ function taskProbabilities(outputs: Record<string, number>): Map<string, number[
   return tasks;
 }
 
+/** The hop the window times fall on (their shortest step, to the ms) and how many of its windows between the first and the last are not among them. */
+function coverage(times: number[]): { hopS: number | null; unanswered: number } {
+  const ms = [...new Set(times.filter(Number.isFinite).map((t) => Math.round(t * 1000)))].sort((a, b) => a - b);
+  let hop = Infinity;
+  for (let i = 1; i < ms.length; i++) hop = Math.min(hop, ms[i] - ms[i - 1]);
+  if (!Number.isFinite(hop)) return { hopS: null, unanswered: 0 };
+  return { hopS: hop / 1000, unanswered: Math.max(0, Math.round((ms[ms.length - 1] - ms[0]) / hop) + 1 - ms.length) };
+}
+
 /** Per model, in order of first appearance. */
-export function summarizePredictions(predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[]): PredictionSummary[] {
+export function summarizePredictions(predictions: readonly (Pick<Prediction, 'modelId' | 'outputs'> & { windowTime?: number })[]): PredictionSummary[] {
   const byModel = new Map<string, PredictionSummary>();
+  const times = new Map<string, number[]>();
   for (const p of predictions) {
     let s = byModel.get(p.modelId);
-    if (!s) byModel.set(p.modelId, (s = { modelId: p.modelId, windows: 0, tasks: {}, modalities: {} }));
+    if (!s) byModel.set(p.modelId, (s = { modelId: p.modelId, windows: 0, hopS: null, unanswered: 0, tasks: {}, modalities: {} }));
     s.windows++;
+    if (p.windowTime !== undefined) {
+      const ts = times.get(p.modelId);
+      if (ts) ts.push(p.windowTime);
+      else times.set(p.modelId, [p.windowTime]);
+    }
     for (const [task, probs] of taskProbabilities(p.outputs)) {
       const t = (s.tasks[task] ??= { windows: 0, top: [], meanP: [] });
       t.windows++;
@@ -91,7 +117,10 @@ export function summarizePredictions(predictions: readonly Pick<Prediction, 'mod
       if (words) f.unusable[words] = (f.unusable[words] ?? 0) + 1;
     }
   }
-  for (const s of byModel.values()) for (const t of Object.values(s.tasks)) t.meanP = t.meanP.map((sum) => sum / t.windows);
+  for (const s of byModel.values()) {
+    for (const t of Object.values(s.tasks)) t.meanP = t.meanP.map((sum) => sum / t.windows);
+    Object.assign(s, coverage(times.get(s.modelId) ?? []));
+  }
   return [...byModel.values()];
 }
 
@@ -100,7 +129,9 @@ const byCount = (x: Record<string, number>) => Object.entries(x).sort((a, b) => 
 /**
  * One line per model: `'eegmat' 120 windows: EEG fed 118, absent 2 (gap 2); ECG fed 0, absent 120
  * (no-device 100, bad-quality 20 [in 15: its one channel shows no QRS; in 5: its one channel is a flat
- * line])`: for 'bad-quality', in how many windows which flags made the channels unusable.
+ * line])`: for 'bad-quality', in how many windows which flags made the channels unusable. Windows
+ * left unanswered between the first and the last are counted after the number: `'eegmat' 34
+ * windows, 131 between them unanswered (1-s hop): …`.
  */
 export function predictionSummaryText(s: PredictionSummary): string {
   const parts = Object.entries(s.modalities).map(([m, f]) => {
@@ -113,7 +144,9 @@ export function predictionSummaryText(s: PredictionSummary): string {
       .join(', ');
     return `${m.toUpperCase()} fed ${f.fed}${f.absent ? `, absent ${f.absent} (${reasons})` : ''}`;
   });
-  return `'${s.modelId}' ${s.windows} window${s.windows === 1 ? '' : 's'}${parts.length ? `: ${parts.join('; ')}` : ''}`;
+  // Answers that leave windows out say so: 46 windows over a 3-min replay read as the whole of it.
+  const gaps = s.unanswered > 0 && s.hopS !== null ? `, ${s.unanswered} between them unanswered (${Number(s.hopS.toFixed(3))}-s hop)` : '';
+  return `'${s.modelId}' ${s.windows} window${s.windows === 1 ? '' : 's'}${gaps}${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
 
 /**

@@ -4,7 +4,12 @@ import { NO_PREDICTIONS_TEXT, predictionLines } from '../../../../src/renderer/s
 import type { Prediction } from '../../../../src/shared/session.types';
 
 let id = 0;
-const p = (modelId: string, outputs: Record<string, number>): Prediction => ({ id: ++id, sessionId: 1, modelId, windowTime: id, outputs });
+const times = new Map<string, number>();
+/** A row of `modelId`'s, its window one second after that model's last (as a model answering every window on a 1-s hop). */
+const p = (modelId: string, outputs: Record<string, number>, windowTime = (times.get(modelId) ?? 999) + 1): Prediction => {
+  times.set(modelId, windowTime);
+  return { id: ++id, sessionId: 1, modelId, windowTime, outputs };
+};
 
 test("a session's Predictions detail: one line per model, in the order they first ran, with why a modality was absent", () => {
   const preds = [
@@ -26,7 +31,9 @@ test("a session's Predictions detail: one line per model, in the order they firs
 test('no predictions: no lines (the view says NO_PREDICTIONS_TEXT instead)', () => {
   assert.deepEqual(predictionLines([]), [], 'no model ran');
   // Not only that there are none (an imported file never has any): how to get them.
-  assert.match(NO_PREDICTIONS_TEXT, /^No model predictions stored for this session\. .*model is active \(Models view\).*replay this session, at max speed, to fill them in\.$/, 'says how to fill them in');
+  assert.match(NO_PREDICTIONS_TEXT, /^No model predictions stored for this session\. .*model is active \(Models view\).*replay this session to fill them in, at a speed the model keeps up with/, 'says how to fill them in');
+  // Not 'at max speed': a max-speed replay outruns the page's model (and can end before it loads).
+  assert.match(NO_PREDICTIONS_TEXT, /At max speed the replay outruns it/, 'warns against max speed');
 });
 
 test('under each model, per task what it answered over the session: the share of windows each class was the answer, the mean probability', () => {
@@ -54,4 +61,17 @@ test("a modality withheld for its quality: its line says which flags made the ch
     predictionLines(preds)[0].model,
     "'fused' 5 windows: EEG fed 4, absent 1 (bad-quality 1 [in 1: every channel unusable: 17 flat, 2 railed]); ECG fed 1, absent 4 (bad-quality 4 [in 2: its one channel shows no QRS; in 1: its one channel is a flat line])",
   );
+});
+
+test('answers that leave windows out between the first and the last say how many, on the hop the others fall on (a replay at max speed outruns the model)', () => {
+  const row = (t: number) => p('m', { 'fed:eeg': 1, 'x:0': 0.5, 'x:1': 0.5 }, t);
+  // 1-s hop, 2000 … 2010: 11 windows, 4 answered.
+  const sparse = [row(2000), row(2001), row(2005), row(2010)];
+  assert.equal(predictionLines(sparse)[0].model, "'m' 4 windows, 7 between them unanswered (1-s hop): EEG fed 4");
+  // A 0.5-s hop, host times a float step off the grid: 1 left out.
+  const half = [row(3000.5000000001), row(3001), row(3002)];
+  assert.equal(predictionLines(half)[0].model, "'m' 3 windows, 1 between them unanswered (0.5-s hop): EEG fed 3");
+  // Every window answered, or one alone: nothing said.
+  assert.equal(predictionLines([row(4000), row(4001), row(4002)])[0].model, "'m' 3 windows: EEG fed 3");
+  assert.equal(predictionLines([row(5000)])[0].model, "'m' 1 window: EEG fed 1");
 });

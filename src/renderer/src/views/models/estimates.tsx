@@ -48,9 +48,18 @@ export function TaskEstimates({ state, showTrend }: { state: InferenceState; sho
               )}
             </div>
             {p && t.kind === 'binary' && (
-              <div class="model-bar" title={`P(${t.classes[1]}) = ${p[1].toFixed(3)}`}>
-                <div class="model-bar-fill" style={{ width: `${(100 * p[1]).toFixed(1)}%` }} />
-              </div>
+              // The fill is P(positive class), beside an answer that may be the other class ('rest 75 %'
+              // over a quarter-full bar): its two ends name the classes, so the bar reads as where
+              // the answer sits between them.
+              <>
+                <div class="model-bar" role="meter" aria-label={`P(${t.classes[1]})`} aria-valuemin={0} aria-valuemax={1} aria-valuenow={p[1]} title={`P(${t.classes[1]}) = ${p[1].toFixed(3)}`}>
+                  <div class="model-bar-fill" style={{ width: `${(100 * p[1]).toFixed(1)}%` }} />
+                </div>
+                <div class="model-bar-ends" aria-hidden="true" data-testid={`estimate-${t.name}-ends`}>
+                  <span>{t.classes[0]}</span>
+                  <span>{t.classes[1]}</span>
+                </div>
+              </>
             )}
             {showTrend && <Trend task={t} state={state} />}
           </div>

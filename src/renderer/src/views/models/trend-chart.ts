@@ -25,7 +25,8 @@ export class TrendChart {
           x: { type: 'linear', min: this.axis.min, max: 0, ticks: { stepSize: this.axis.stepS, callback: (v) => trendTickLabel(Number(v), this.axis) }, grid: { color: THEME.grid } },
           y: { min: 0, max: 1, ticks: { stepSize: 0.25, callback: (v) => `${Math.round(Number(v) * 100)}%` }, grid: { color: THEME.grid } },
         },
-        plugins: { legend: { display: series.length > 1, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
+        // The legend also for a binary task's one line: unnamed, P(arithmetic) under 'rest 75 %' read as the answer's confidence.
+        plugins: { legend: { display: true, position: 'top', align: 'end', labels: { boxWidth: 10, boxHeight: 10 } }, tooltip: { enabled: true } },
       },
     });
   }
