@@ -181,7 +181,7 @@ describe('serial devices over pseudo-terminals', { skip: NEED_SOCAT }, () => {
       (e: Error) => e.message,
     );
     assert.ok(Number(/came in (\d+\.\d) s/.exec(err)?.[1]) >= 0.6, `the silence as measured, at least the 0.6-s timeout: ${err}`);
-    assert.match(err, /^connected, but no samples came in \d+\.\d s; what came did not read as samples: \d+ byte\(s\) came that are not text \(78 F8 00 80 FE FF E0 78 .*\): is 115200 baud the rate the device sends at, and does it print text\?/);
+    assert.match(err, /^connected, but no samples came in \d+\.\d s; what came did not read as samples: \d+ bytes came that are not text \(78 F8 00 80 FE FF E0 78 .*\): is 115200 baud the rate the device sends at, and does it print text\?/);
     assert.deepEqual(sink.states(), ['connecting', 'error'], 'never shown streaming');
   });
 

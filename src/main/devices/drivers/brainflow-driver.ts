@@ -7,6 +7,7 @@
 // it, so the stamps come in bursts tens of ms apart, and read as a clock they made the pipeline
 // see lost samples (a gap, filters restarting) after every late burst and overlaps (a chunk
 // dropped) after every catch-up. The hub's clock model maps the count onto the host clock.
+import { plural } from '../../../shared/plural';
 import { existsSync, statSync } from 'node:fs';
 import { brainflowRoles, type BrainFlowRoleMap } from '../../../shared/devices/brainflow/brainflow-roles';
 import {
@@ -251,7 +252,7 @@ export class BrainFlowDriver implements DeviceDriver {
               data[c * count + i] = v;
             }
           }
-          if (bad) ctx.problem('non-finite-samples', `${bad} non-finite value(s) from BrainFlow in ${s.info.id}`);
+          if (bad) ctx.problem('non-finite-samples', `${plural(bad, 'non-finite value')} from BrainFlow in ${s.info.id}`);
           ctx.samples(s.info.id, t0, count, data);
         }
       };

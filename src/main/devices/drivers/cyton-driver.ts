@@ -1,6 +1,7 @@
 // OpenBCI Cyton / Cyton + Daisy on the USB dongle's serial port. Handshake as BrainFlow does it:
 // stop any stream, soft reset `v` and wait for `$$$` (the reply names a Daisy and the firmware, or
 // "Failure" when the board is off), then `b`. Decoding is the pure CytonStreamDecoder.
+import { plural } from '../../../shared/plural';
 import { asciiText } from '../../../shared/devices/bytes';
 import { CYTON_CMD, CYTON_RESET_TIMEOUT_MS } from '../../../shared/devices/cyton/cyton-commands';
 import { CytonStreamDecoder, parseCytonResetReply } from '../../../shared/devices/cyton/cyton-parse';
@@ -127,9 +128,9 @@ export class CytonDriver implements DeviceDriver {
       const runs = decoder.push(bytes);
       const st = decoder.stats;
       if (st.skippedBytes > reported.skipped) {
-        ctx.problem('bad-frame', `skipped ${st.skippedBytes - reported.skipped} byte(s) that were not Cyton packets (${st.badFooters} wrong footer(s) so far); resynchronised`);
+        ctx.problem('bad-frame', `skipped ${plural(st.skippedBytes - reported.skipped, 'byte')} that were not Cyton packets (${plural(st.badFooters, 'wrong footer')} so far); resynchronised`);
       }
-      if (st.unpaired > reported.unpaired) ctx.problem('packet-loss', `${st.unpaired - reported.unpaired} Daisy half-sample(s) without their partner dropped`);
+      if (st.unpaired > reported.unpaired) ctx.problem('packet-loss', `${plural(st.unpaired - reported.unpaired, 'Daisy half-sample')} without their partner dropped`);
       reported = { skipped: st.skippedBytes, lost: st.lostPackets, unpaired: st.unpaired };
       for (const r of runs) {
         if (r.missingBefore > 0) ctx.lost(streamId, r.missingBefore, 'packet-loss');

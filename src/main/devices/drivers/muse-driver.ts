@@ -1,6 +1,7 @@
 // Muse 2016 / Muse 2 / Muse S over BLE: subscribe to control, the EEG electrodes, telemetry and
 // (Muse 2/S with a p5x preset) PPG; send halt, device info, preset, status, resume; keep the
 // stream alive with `k` every minute; align electrodes by sequence number.
+import { plural } from '../../../shared/plural';
 import { DeviceError } from '../../../shared/devices/device-error';
 import { configuredModel } from '../../../shared/devices/device-models';
 import { SequenceAligner } from '../../../shared/devices/muse/muse-align';
@@ -130,7 +131,7 @@ export class MuseDriver implements DeviceDriver {
             ctx.samples(eegId, (b.sequence * MUSE_EEG_SAMPLES_PER_PACKET) / MUSE_EEG_RATE_HZ, MUSE_EEG_SAMPLES_PER_PACKET, b.data);
           }
           if (eeg.stats.incomplete > lastIncomplete.eeg) {
-            ctx.problem('packet-loss', `${eeg.stats.incomplete - lastIncomplete.eeg} EEG packet(s) arrived on some electrodes only; dropped`);
+            ctx.problem('packet-loss', `${plural(eeg.stats.incomplete - lastIncomplete.eeg, 'EEG packet')} arrived on some electrodes only; dropped`);
             lastIncomplete.eeg = eeg.stats.incomplete;
           }
         }));

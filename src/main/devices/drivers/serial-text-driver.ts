@@ -118,10 +118,10 @@ export class SerialTextDriver implements DeviceDriver {
       const st = decoder.stats;
       // Said as it comes, so a connection that never gets a sample says this instead of "no samples".
       if (st.notTextBytes > reportedNotText)
-        ctx.problem('bad-frame', `${st.notTextBytes} byte(s) came that are not text (${decoder.notTextPreview}): is ${baud} baud the rate the device sends at, and does it print text?`);
+        ctx.problem('bad-frame', `${plural(st.notTextBytes, 'byte')} came that are not text (${decoder.notTextPreview}): is ${baud} baud the rate the device sends at, and does it print text?`);
       reportedNotText = st.notTextBytes;
       if (st.badLines > reportedBad) ctx.problem('bad-frame', `${plural(st.badLines - reportedBad, 'malformed line')} skipped: ${decoder.lastError}`);
-      if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${st.overlongLines - reportedLong} over-long line(s) dropped (no newline: does the device print lines, at ${baud} baud?)`);
+      if (st.overlongLines > reportedLong) ctx.problem('bad-frame', `${plural(st.overlongLines - reportedLong, 'over-long line')} dropped (no newline: does the device print lines, at ${baud} baud?)`);
       reportedBad = st.badLines;
       reportedLong = st.overlongLines;
       // Numbers in the wrong count, line after line: the channels do not fit the device, and
