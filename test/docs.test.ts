@@ -547,3 +547,12 @@ test("docs/pipeline.md names every PipelineEvents and HubListener callback, and 
   const events = /new Pipeline\(.*, \{\n([\s\S]*?)\n\}\);/.exec(doc)?.[1].match(/\b(\w+)(?=\(|:)/g)?.sort();
   assert.deepEqual({ diagram, subscribe, events }, { diagram: hub, subscribe: hub, events: pipeline });
 });
+
+test("docs/architecture.md's paragraph on src/shared names every file at its root", () => {
+  const doc = archDoc();
+  const from = doc.indexOf('`src/shared/` (pure)');
+  const para = doc.slice(from, doc.indexOf('\n\n', from));
+  const named = new Set([...para.matchAll(/`([\w.-]+\.ts)`/g)].map((m) => m[1]));
+  const root = readdirSync('src/shared').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  assert.deepEqual(root.filter((f) => !named.has(f)), []);
+});
