@@ -2,8 +2,11 @@
 // COMMAND, an unknown command or option and a usage error, each with its exit code. The commands are tested in their areas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { runTsx } from '../fixtures/run-tsx';
+import { COMMANDS } from '../../src/main/cli-commands';
+import { CliUsageError } from '../../src/main/core/cli-command';
 
 const cli = (...args: string[]) => runTsx('src/main/cli.ts', args);
 
@@ -40,4 +43,21 @@ test('heartmind help COMMAND is heartmind COMMAND --help; an option before the c
   assert.equal(misplaced.stderr, "heartmind: options go after the command: heartmind sessions list --json --data-dir '/data/lab one'\n", 'the line to type instead');
   assert.equal(alone.status, 2, alone.stdout);
   assert.match(alone.stderr, /^heartmind: unknown option -v: options go after the command \(heartmind --help lists the commands, heartmind --version says the version\)\n$/, 'no command to put it after');
+});
+
+test("every command's --help ends with examples of that command, each a line whose verb and flags the command takes", async () => {
+  for (const c of COMMANDS) {
+    const { command } = await c.load();
+    const examples = command.usage.split('\n\nexamples:\n')[1]?.split('\n') ?? [];
+    assert.ok(examples.length > 0, `heartmind ${c.name} --help has examples`);
+    for (const line of examples) {
+      // The words a shell makes of it (no glob expansion, the comment dropped), as pasted.
+      const words = execFileSync('sh', ['-fc', `printf '%s\\0' ${line.replace(/>.*/, '')}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+      assert.deepEqual(words.slice(0, 2), ['heartmind', c.name], line);
+      const verb = /<verb>/.test(command.usage) ? words[2] : undefined;
+      if (verb) assert.match(command.usage, new RegExp(`^ {2}${verb} `, 'm'), `${line}: ${verb} is a verb of ${c.name}`);
+      // Parsed in order, an unknown flag or a flag missing its value is refused before the sentinel at the end.
+      await assert.rejects(command.run([...words.slice(2), '--no-such-flag'], { out: () => {}, err: () => {} }), (e: Error) => e instanceof CliUsageError && e.message === 'unknown option --no-such-flag', line);
+    }
+  }
 });

@@ -28,6 +28,11 @@ export const command: CliCommand = {
     '  --data-dir DIR  profile folder holding your models/ (default $HEARTMIND_DATA_DIR, else the per-user app-data folder);',
     '                  the shipped models are the app\'s models/ ($HEARTMIND_MODELS_DIR points it elsewhere)',
     '  --json          machine-readable output (list, show)',
+    '',
+    'examples:',
+    '  heartmind models list',
+    '  heartmind models show heartmind-eegmat-arithmetic --json',
+    '  heartmind models install my-model                        # a folder export-model wrote',
   ].join('\n'),
   run,
 };

@@ -33,6 +33,10 @@ export const command: CliCommand = {
     'Stops cleanly (a recording in progress is closed) on Ctrl+C (SIGINT), SIGTERM, or SIGHUP (the',
     'terminal closed). To keep it running after you log out, start it under systemd, tmux or setsid',
     '(nohup does not help: Node restores SIGHUP\'s default).',
+    '',
+    'examples:',
+    '  heartmind serve                                          # simulated devices, http://127.0.0.1:5180/',
+    '  heartmind serve --no-demo --port 8080 --data-dir /srv/heartmind',
   ].join('\n'),
   run,
 };

@@ -74,6 +74,10 @@ export const command: CliCommand = {
     'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records;',
     'the endpoint is named at the start, and each marker stored is printed as it arrives. The WebSocket takes',
     'programs (PsychoPy, Python) and pages on this computer; a page served from elsewhere needs --marker-origin.',
+    '',
+    'examples:',
+    '  heartmind record --duration 300 --name rest --subject S01 --tag pilot',
+    '  heartmind record --duration 60 --json > status.jsonl     # a JSON line a second, the last one the summary',
   ].join('\n'),
   run,
 };

@@ -50,6 +50,12 @@ export const command: CliCommand = {
     '',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
     '  --json          machine-readable output',
+    '',
+    'examples:',
+    '  heartmind sessions list --subject S01',
+    '  heartmind sessions import ../shared/data/edf-eegmat/*.edf --tag eegmat',
+    '  heartmind sessions show 3',
+    '  heartmind sessions export 3 rest.edf --from 60 --to 120  # seconds 60 to 120 of session 3',
   ].join('\n'),
   run,
 };

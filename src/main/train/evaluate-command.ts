@@ -35,6 +35,10 @@ export const command: CliCommand = {
     RUNS_DIR_USAGE,
     '  --preview               build the dataset and say what the evaluation would get (windows per class,',
     '                          subjects, the recordings worth a look, whether its folds can be made); no run folder',
+    '',
+    'examples:',
+    '  heartmind evaluate --eegmat ../shared/data/edf-eegmat --preview',
+    '  heartmind evaluate --eegmat ../shared/data/edf-eegmat --arms fused,eeg,ecg --split kfold:4',
   ].join('\n'),
   run,
 };

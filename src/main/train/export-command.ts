@@ -18,6 +18,9 @@ export const command: CliCommand = {
     'live once chosen there (Models → Use): an exported model never becomes the active model by itself.',
     'The run is looked up in --out, else $HEARTMIND_RUNS_DIR, else the data folder\'s runs (as train writes',
     'them and the app lists them). A model of that id already in DIR is kept unless --replace is given.',
+    '',
+    'examples:',
+    '  heartmind export-model --run RUN_ID --id rest-vs-task --name "Rest vs task"   # RUN_ID: as train printed it',
   ].join('\n'),
   run,
 };

@@ -35,6 +35,10 @@ export const command: CliCommand = {
     `  --checkpoint-every N    steps between checkpoints (default ${EEG_DEFAULTS.checkpointEverySteps} EEG, ${ECG_DEFAULTS.checkpointEverySteps} ECG)`,
     `  --seed N --name NAME --verbose   (seed default ${DEFAULT_RECIPE_SEED})`,
     RUNS_DIR_USAGE,
+    '',
+    'examples:',
+    '  heartmind pretrain --modality ecg --folder ../shared/data/wfdb-ludb --layers 1 --steps 20',
+    '  heartmind pretrain --modality eeg --eegmat ../shared/data/edf-eegmat --steps 200',
   ].join('\n'),
   run,
 };

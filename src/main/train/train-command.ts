@@ -109,6 +109,12 @@ export const command: CliCommand = {
     '  --no-export             keep the model in the run folder only',
     `  --model-id ID --model-name NAME   registry id and name (default ${SHIPPED_MODEL_ID} for the recipe)`,
     '  --verbose               print every epoch',
+    '',
+    'examples:',
+    '  heartmind train --recipe quick --no-export               # a tour of the pipeline, about a minute',
+    '  heartmind train --eegmat ../shared/data/edf-eegmat --modalities eeg --preview',
+    '  heartmind train --file rest.edf=rest --file task.edf=task --task task:rest,task --no-eval',
+    '  heartmind train --session 3 --session 4 --labels self-report:arousal:5 --encoders RUN_ID',
   ].join('\n'),
   run,
 };
