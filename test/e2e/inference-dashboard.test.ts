@@ -344,7 +344,11 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
       await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
       await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
     }
-    // Back: the model (kept loaded) answers again.
+    // Back, the answer from before the stop is not shown as the current one: the task waits for the
+    // first new window (5 s of signal away), then the model (kept loaded) answers again.
+    await page.getByTestId('model-refused').waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(await page.getByTestId('estimate-arithmetic-label').count(), 0, 'no answer from before the stop');
+    assert.match((await page.getByTestId('estimate-arithmetic').textContent()) ?? '', /waiting for a window…/);
     await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
   });
 

@@ -175,6 +175,11 @@ export class InferenceService {
       // no longer news, and shown beside the refusal it would contradict it.
       this.state.error = null;
     }
+    // Its inputs gone (devices stopped, a replay seeking), the last answer is of a signal that is no
+    // more: kept, it came back as current with the devices ('fed by ECG · no EEG (no device
+    // connected)' beside a headset streaming again) until a new window replaced it, 5 s or more on.
+    // The trend keeps its points: they are history.
+    if (!readiness.ok) this.state.last = null;
     this.emit();
   }
 
