@@ -13,6 +13,7 @@ import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type
 import { plural } from '../../shared/plural';
 import { writeModelDir } from '../model/registry';
 import { finalFitEpochs } from '../../shared/train/defaults';
+import { pretrainsEncoder } from '../../shared/train/metric-records';
 import type { RunFolder } from './run-store';
 import { readCodeVersions } from './code-version';
 import { resolve } from 'node:path';
@@ -180,7 +181,7 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   }
   for (const n of meta.encoders) if (/imported/.test(n)) data.push(`EEG encoder from an imported CBraMod checkpoint (pretrained by its authors on TUEG)`);
   const pre = (['ecg', 'eeg'] as const)
-    .filter((m) => spec.pretrain[m] && spec.encoders[m]?.kind === 'pretrain')
+    .filter((m) => pretrainsEncoder(spec, m))
     .map((m) => {
       const p = spec.pretrain[m]!;
       const mask = p.mask.kind === 'eeg' ? `Bernoulli ${p.mask.patchRatio} per patch` : `dual masking: ${p.mask.leadRatio} of leads whole + ${p.mask.patchRatio} of time patches (${p.mask.temporal})`;

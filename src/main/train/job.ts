@@ -14,6 +14,7 @@ import { encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { crossValidate, signalItems, type EvalResume, type FoldOutcome } from '../../shared/train/evaluate';
 import { modalitiesOf, trainableWindows } from '../../shared/train/trainable';
+import { pretrainsEncoder } from '../../shared/train/metric-records';
 import { finalFitEpochs } from '../../shared/train/defaults';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
 import type { DatasetSpec, JobPhase, JobSpec, RunResultSummary, RunStatus } from '../../shared/train/job.types';
@@ -69,8 +70,8 @@ const FOLDS_ARTIFACT = 'eval-folds.json';
 
 function phasesOf(spec: JobSpec): JobPhase[] {
   const out: JobPhase[] = ['datasets'];
-  if (spec.pretrain.ecg && spec.encoders.ecg?.kind === 'pretrain') out.push('pretrain-ecg');
-  if (spec.pretrain.eeg && spec.encoders.eeg?.kind === 'pretrain') out.push('pretrain-eeg');
+  if (pretrainsEncoder(spec, 'ecg')) out.push('pretrain-ecg');
+  if (pretrainsEncoder(spec, 'eeg')) out.push('pretrain-eeg');
   if (spec.evaluation && spec.finetune) out.push('evaluate');
   if (spec.finalFit && spec.finetune) out.push('final-fit');
   if (spec.export) out.push('export');

@@ -6,6 +6,8 @@
 // validation curve with two epoch 1s. Resumption is deterministic, so a redone record is the one
 // to keep: each step or epoch appears once, at its latest position.
 import type { MetricRecord } from './train.types';
+import type { JobSpec } from './job.types';
+import type { ModelModality } from '../model/model.types';
 
 /** What a record measures: a phase's step, or an epoch of one fit (phase, fold, arm); equal keys are sameMetric. */
 function metricKey(r: MetricRecord): string {
@@ -29,4 +31,19 @@ export function withMetric(records: readonly MetricRecord[], r: MetricRecord): M
 function sameMetric(a: MetricRecord, b: MetricRecord): boolean {
   if (a.kind === 'step') return b.kind === 'step' && a.step === b.step && a.phase === b.phase;
   return b.kind === 'epoch' && a.epoch === b.epoch && a.phase === b.phase && (a.fold ?? null) === (b.fold ?? null) && (a.arm ?? null) === (b.arm ?? null);
+}
+
+/** Whether a job pretrains its encoder of modality `m` (its phase pretrain-<m>): a pretraining config, and that encoder taken from it. */
+export function pretrainsEncoder(spec: Pick<JobSpec, 'pretrain' | 'encoders'>, m: ModelModality): boolean {
+  return !!spec.pretrain[m] && spec.encoders[m]?.kind === 'pretrain';
+}
+
+/**
+ * Whether a job records optimiser steps (the Training view's loss chart): its pretraining, and a
+ * fine-tuning end to end. A head fitted on frozen encoders' embeddings records epochs only (the
+ * validation chart's training loss), so a custom run on random or another run's encoders drew an
+ * empty loss chart from start to end.
+ */
+export function recordsSteps(spec: Pick<JobSpec, 'pretrain' | 'encoders' | 'finetune'>): boolean {
+  return pretrainsEncoder(spec, 'eeg') || pretrainsEncoder(spec, 'ecg') || spec.finetune?.freeze === 'none';
 }

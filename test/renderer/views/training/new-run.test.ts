@@ -2,8 +2,10 @@
 // one checkbox (the same arms as the CLI's `train --ablations`) and class weighting is the form's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customJob, foldWords, INITIAL, recipeNote, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
+import { customJob, foldWords, INITIAL, problemLines, recipeNote, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
+import type { DatasetPreview } from '../../../../src/shared/ipc/training.schema';
 import { defaultRecipe, quickRecipe } from '../../../../src/shared/train/recipes';
+import { recordsSteps } from '../../../../src/shared/train/metric-records';
 import { streamSignals, type SessionSignal } from '../../../../src/shared/session.types';
 import { ablationArms } from '../../../../src/shared/train/defaults';
 import { jobSpecProblems } from '../../../../src/shared/train/job-check';
@@ -73,4 +75,21 @@ test("the recipes' notes say what the run does, from the recipes' own specs: sub
   // k folds that split the subjects unevenly: the fewest a fold trains on; none held out, none said.
   assert.equal(foldWords({ split: { kind: 'kfold', k: 5 }, validationSubjects: 0 }, 12), 'each fold trains on 9 subjects');
   assert.equal(foldWords({ split: { kind: 'loso' }, validationSubjects: 1 }, 3), 'each fold trains on 1 subject, 1 more choosing the epoch');
+});
+
+test('recordsSteps: pretraining and end-to-end fine-tuning record steps; a head on frozen encoders records epochs only (the view hides its empty loss chart)', () => {
+  assert.equal(recordsSteps(quickRecipe('/data')), true, 'the quick try pretrains');
+  assert.equal(recordsSteps(defaultRecipe({ dataDir: '/data', eegCheckpoint: '/cbramod.pth' })), true, 'an imported EEG encoder: the ECG one is still pretrained');
+  const custom = { ...INITIAL, eegmatDir: '/data/eegmat' };
+  assert.equal(recordsSteps(customJob(custom)), false, 'random encoders, head only');
+  assert.equal(recordsSteps(customJob({ ...custom, encoders: '2026-01-01-000000-pretrain' })), false, "another run's encoders, head only");
+  assert.equal(recordsSteps(customJob({ ...custom, freeze: 'none' })), true, 'end to end');
+});
+
+test("the preview's problem recordings: those with the same words on one line, three named, sessions first", () => {
+  const short = 'shorter than one 2-s window after the 1-s warm-up of the filters';
+  const rec = (id: string, windows: number, more: Partial<DatasetPreview['recordings'][number]> = {}) => ({ id, subject: 'S', windows, dropped: {}, unlabelled: 0, warnings: windows ? [] : [short], ...more });
+  const recordings = [rec('S01-clip01', 3), ...['03', '04', '06', '08', '13'].map((c) => rec(`S01-clip${c}`, 0)), rec('S02-clip02', 1, { dropped: { 'ecg:gap': 2 } }), rec('session:4', 0, { warnings: ['no ECG'] })];
+  const p: DatasetPreview = { name: 'd', windows: 4, perClass: [2, 2], classes: ['low', 'high'], subjects: ['S01', 'S02'], recordings };
+  assert.deepEqual(problemLines(p), ['session:4: 0 windows — no ECG', `S01-clip03, S01-clip04, S01-clip06 and 2 more: 0 windows — ${short}`, 'S02-clip02: 1 window, 2 dropped (ecg:gap)']);
 });

@@ -91,6 +91,25 @@ export function problemRecordings(p: DatasetPreview): DatasetPreview['recordings
   return [...bad.filter((r) => r.id.startsWith('session:')), ...bad.filter((r) => !r.id.startsWith('session:'))];
 }
 
+/** Recordings named in one line before '… and N more'. */
+const NAMED_PER_LINE = 3;
+
+/**
+ * The preview's problem recordings as lines, those with the same words together ('S01-clip03,
+ * S01-clip04, S01-clip06 and 10 more: 0 windows — shorter than one 2-s window …'), in
+ * problemRecordings' order: DREAMER's short clips said one sentence thirteen times, one per clip.
+ */
+export function problemLines(p: DatasetPreview): string[] {
+  const groups = new Map<string, string[]>();
+  for (const r of problemRecordings(p)) {
+    const text = `${plural(r.windows, 'window')}${r.unlabelled ? `, ${r.unlabelled} without a label` : ''}${Object.entries(r.dropped)
+      .map(([k, v]) => `, ${v} dropped (${k})`)
+      .join('')}${r.warnings.length ? ` — ${r.warnings[0]}` : ''}`;
+    groups.set(text, [...(groups.get(text) ?? []), r.id]);
+  }
+  return [...groups].map(([text, ids]) => `${ids.slice(0, NAMED_PER_LINE).join(', ')}${ids.length > NAMED_PER_LINE ? ` and ${ids.length - NAMED_PER_LINE} more` : ''}: ${text}`);
+}
+
 /** Form fields the suggested task depends on. */
 export const TASK_INPUTS = ['labels', 'selfDimension', 'dreamer', 'dimension'] as const;
 

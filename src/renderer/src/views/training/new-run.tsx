@@ -14,7 +14,7 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
-import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemRecordings, recipeNote, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemLines, recipeNote, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
 /** The recorded sessions the form lists (the newest first, as the list comes). */
 const SESSIONS_SHOWN = 50;
@@ -112,7 +112,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
       setBusy(null);
     }
   };
-  const flagged = preview ? problemRecordings(preview) : [];
+  const flagged = preview ? problemLines(preview) : [];
 
   return (
     <section class="panel new-run" data-testid="new-run">
@@ -269,16 +269,10 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                     Training would stop here: {preview.readiness.problem}
                   </p>
                 )}
-                <ul>
-                  {flagged
-                    .slice(0, 12)
-                    .map((r) => (
-                      <li key={r.id}>
-                        {r.id}: {r.windows} windows{r.unlabelled ? `, ${r.unlabelled} without a label` : ''}
-                        {Object.entries(r.dropped).map(([k, v]) => `, ${v} dropped (${k})`)}
-                        {r.warnings.length ? ` — ${r.warnings[0]}` : ''}
-                      </li>
-                    ))}
+                <ul data-testid="preview-recordings">
+                  {flagged.slice(0, 12).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
                   {flagged.length > 12 && <li>… and {flagged.length - 12} more</li>}
                 </ul>
               </div>

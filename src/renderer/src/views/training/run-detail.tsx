@@ -8,6 +8,7 @@ import { LossChart, RocChart, ValidationChart, type LineChart } from './charts';
 import { messageOf } from '../../shell/error-message';
 import { fmt3, formatEta, type LiveRun } from './use-training';
 import { latestFitCurve } from '../../../../shared/train/epoch-curves';
+import { recordsSteps } from '../../../../shared/train/metric-records';
 import { resumeRefusal } from '../../../../shared/train/resume-policy';
 import { modelIdProblem } from '../../../../shared/train/model-id';
 import { ARM_METRICS, METRIC_HEADINGS, meanSdText, partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
@@ -182,7 +183,8 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
         <span data-testid="run-eta">{state === 'running' ? formatEta(p.etaSec) : ''}</span>
       </div>
       <div class="charts">
-        <figure>
+        {/* A head fitted on frozen encoders records no step (its loss per epoch is in the validation chart): no empty loss chart. */}
+        <figure class={d.config && !recordsSteps(d.config) && steps.length === 0 ? 'hidden' : ''} data-testid="loss-figure">
           <figcaption>Training loss</figcaption>
           <div class="chart-box">
             <canvas ref={lossRef} data-testid="loss-chart" />
