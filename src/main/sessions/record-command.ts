@@ -69,7 +69,8 @@ export const command: CliCommand = {
     '                  $HEARTMIND_MARKER_ORIGINS), e.g. https://run.pavlovia.org for PsychoJS on Pavlovia',
     '  --no-demo       do not start the simulated headset and strap (record paired devices)',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
-    '  --json          one JSON status line per second (for scripts), with the markers and self-reports stored so far',
+    '  --json          one JSON status line per second (for scripts), with how many markers and self-reports are stored;',
+    '                  the last one the summary, with elapsedS and stoppedBy (duration, SIGINT, SIGTERM …)',
     '',
     'Markers: send UDP datagrams or WebSocket messages to port 7420 (HEARTMIND_MARKER_PORT) while it records;',
     'the endpoint is named at the start, and each marker stored is printed as it arrives. The WebSocket takes',
@@ -151,12 +152,13 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     },
   });
   const libraryProblem = core.handlers.areaProblem('sessions');
-  let stopRequested = false;
+  /** What stopped the recording, once something has: a signal's name; 'duration' when --duration ran out. */
+  let stoppedBy: string | null = null;
   let wake: (() => void) | null = null;
   const onSignal = (sig: string) => {
     if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
-    stopRequested = true;
+    stoppedBy ??= sig;
     wake?.();
   };
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
@@ -199,7 +201,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     const t0 = Date.now();
     let status = started;
     let warnedNoSamples = false;
-    while (!stopRequested && (Date.now() - t0) / 1000 < duration) {
+    while (!stoppedBy && (Date.now() - t0) / 1000 < duration) {
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, Math.min(1000, Math.max(0, duration * 1000 - (Date.now() - t0))));
@@ -214,13 +216,16 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       }
       if (status.state === 'failed') break;
     }
+    stoppedBy ??= 'duration';
     if (status.state !== 'failed') status = await request<RecordingStatus>(core, 'hm:sessions:record-stop');
+    const elapsedS = (Date.now() - t0) / 1000;
     phase = 'after';
     if (status.state === 'failed') {
       io.err(`heartmind record: the recording stopped: ${status.error?.message}`);
       return 1;
     }
-    if (values.json) io.out(JSON.stringify({ ...status, ...events }));
+    // The last line, the summary, says how long it recorded and what stopped it, as a script reading it needs (it said neither).
+    if (values.json) io.out(JSON.stringify({ elapsedS, ...status, ...events, stoppedBy }));
     else {
       io.out(
         `saved session ${status.sessionId}: ${status.committedSamples.toLocaleString('en')} values, ${formatBytes(status.committedBytes)} of samples, ` +

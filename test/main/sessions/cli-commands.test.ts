@@ -18,15 +18,31 @@ function io() {
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
 }
 
+test('record --json stopped by Ctrl+C says so in its last line (stoppedBy: SIGINT), the recording kept', async (t) => {
+  const dir = tempDir(t);
+  process.env.HEARTMIND_MARKER_PORT = '0';
+  t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
+  const r = io();
+  // Ctrl+C once the first status line is out (the command listens for it from then on).
+  const sigint = { out: (l: string) => (r.io.out(l), r.out.length === 1 && process.emit('SIGINT', 'SIGINT')), err: r.io.err };
+  assert.equal(await record.run(['--duration', '60', '--data-dir', dir, '--json'], sigint), 0, r.err.join('\n'));
+  const final = JSON.parse(r.out[r.out.length - 1]) as { state: string; elapsedS: number; stoppedBy: string; committedSamples: number };
+  assert.deepEqual([final.state, final.stoppedBy], ['idle', 'SIGINT'], r.out.join('\n'));
+  assert.ok(final.elapsedS < 30 && final.committedSamples > 0, `stopped at ${final.elapsedS} s with ${final.committedSamples} samples`);
+});
+
 test('record for a second, then list, tag, export and delete from the command line', async (t) => {
   const dir = tempDir(t);
   process.env.HEARTMIND_MARKER_PORT = '0';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
   const r = io();
   assert.equal(await record.run(['--duration', '1', '--name', 'from the cli', '--tag', 'cli', '--data-dir', dir, '--json'], r.io), 0, r.err.join('\n'));
-  const final = JSON.parse(r.out[r.out.length - 1]) as { state: string; sessionId: number; committedSamples: number };
+  const final = JSON.parse(r.out[r.out.length - 1]) as { state: string; sessionId: number; committedSamples: number; elapsedS: number; stoppedBy: string };
   assert.equal(final.state, 'idle');
   assert.ok(final.committedSamples > 0, `${final.committedSamples} samples committed, expected > 0`);
+  // The summary line says how long it recorded and what stopped it, as the status lines before it say the time.
+  assert.ok(final.elapsedS >= 1 && final.elapsedS < 10, `elapsedS ${final.elapsedS}`);
+  assert.equal(final.stoppedBy, 'duration');
 
   const l = io();
   assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], l.io), 0);
