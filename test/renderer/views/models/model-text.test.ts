@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fedText, loadingText } from '../../../../src/renderer/src/views/models/model-text';
+import { fedText, loadingText, refusedText } from '../../../../src/renderer/src/views/models/model-text';
 import type { ModelSummary } from '../../../../src/shared/ipc/models.schema';
 
 const models = [{ id: 'eegmat', name: 'HeartMind EEGMAT', version: '1.0.0' } as ModelSummary];
@@ -34,5 +34,16 @@ describe('fedText', () => {
     assert.equal(fedText({ fed: ['ecg'], absent: { eeg: 'bad-quality' }, unusable: { eeg: { flat: 17, railed: 2 } } }), 'fed by ECG · no EEG (every channel unusable: 17 flat, 2 railed): answered without it');
     // A page or worker without the counts (or a channel with no cause): the reason's words.
     assert.equal(fedText({ fed: ['eeg'], absent: { ecg: 'bad-quality' } }), 'fed by EEG · no ECG (signal quality too poor on every channel): answered without it');
+  });
+});
+
+describe('refusedText', () => {
+  test("names the model as the panel heads its answers, and says a model waiting for its devices runs once one streams", () => {
+    const misfit = { activeId: 'eegmat', ok: false, refusal: 'does not fit the connected devices', problems: ['EEG: missing Fp1 (connected: TP9, AF7)'], notes: [], fed: [] };
+    assert.equal(refusedText({ models, readiness: misfit }), 'HeartMind EEGMAT 1.0.0 does not fit the connected devices: EEG: missing Fp1 (connected: TP9, AF7)');
+    const waiting = { ...misfit, problems: ['no EEG or ECG device connected'], awaitingDevices: true as const };
+    assert.equal(refusedText({ models, readiness: waiting }), 'HeartMind EEGMAT 1.0.0 runs once a device that fits it streams: no EEG or ECG device connected');
+    assert.equal(refusedText({ models: [], readiness: { ...misfit, activeId: 'gone', refusal: 'is no longer installed', problems: ["model 'gone' is no longer installed"] } }), "gone is no longer installed: model 'gone' is no longer installed", 'not listed: its id');
+    assert.equal(refusedText({ models, readiness: { ...misfit, ok: true, refusal: '', problems: [] } }), null, 'it runs');
   });
 });

@@ -3,7 +3,7 @@
 import type { DashboardPanelProps } from '../dashboard/dashboard-panels';
 import { TaskEstimates } from './estimates';
 import { BackendLine, estimatesCurrent, SkippedNote, WindowError } from './models-view';
-import { loadingText } from './model-text';
+import { loadingText, refusedText } from './model-text';
 import { useInference } from './use-inference';
 import { offlineText } from '../../live/offline';
 import { useLive } from '../../live/use-live';
@@ -40,7 +40,7 @@ export default function EstimatePanel({ client, live }: DashboardPanelProps) {
         </div>
       ) : !r.ok ? (
         <div class="muted" data-testid="estimate-refused">
-          Model {r.activeId} {r.refusal}: {r.problems.join('; ')}
+          {refusedText(state)}
         </div>
       ) : state.error ? (
         <div class="model-problems">{state.error}</div>

@@ -5,6 +5,26 @@ import type { WindowResult } from '../../inference/inference.types';
 import type { ModelModality } from '../../../../shared/model/model.types';
 import { absentWhyText } from '../../../../shared/model/window-input';
 
+/** A model by its name and version, as the panels head its answers ('HeartMind EEGMAT … 1.0.0'); its id when it is not listed. */
+function modelName(models: InferenceState['models'], id: string): string {
+  const m = models.find((x) => x.id === id);
+  return m ? `${m.name}${m.version ? ` ${m.version}` : ''}` : id;
+}
+
+/**
+ * Why the active model gives no estimate, in the Estimates panel: 'HeartMind EEGMAT … 1.0.0 does not
+ * fit the connected devices: EEG: missing Fp1, …'. By its name, as the panel heads its answers (it
+ * said 'Model heartmind-eegmat-arithmetic …'); with nothing connected that it reads, that it runs
+ * once a device that fits it streams, as the Models view's list says: it waits, it is not a misfit
+ * ('does not fit the connected devices: no EEG or ECG device connected'). Null when it runs.
+ */
+export function refusedText(state: Pick<InferenceState, 'models' | 'readiness'>): string | null {
+  const r = state.readiness;
+  if (!r || !r.activeId || r.ok) return null;
+  const name = modelName(state.models, r.activeId);
+  return r.awaitingDevices ? `${name} runs once a device that fits it streams: ${r.problems.join('; ')}` : `${name} ${r.refusal}: ${r.problems.join('; ')}`;
+}
+
 /**
  * The model being loaded, by its name, for the body of the view or panel (the one place that says
  * it). A model that does not fit the devices or the signal settings now still loads (it runs the moment
@@ -12,8 +32,7 @@ import { absentWhyText } from '../../../../shared/model/window-input';
  */
 export function loadingText(state: Pick<InferenceState, 'loading' | 'models' | 'readiness'>): string | null {
   if (!state.loading) return null;
-  const m = state.models.find((x) => x.id === state.loading);
-  const name = m ? `${m.name}${m.version ? ` ${m.version}` : ''}` : state.loading;
+  const name = modelName(state.models, state.loading);
   const r = state.readiness;
   // What it waits for, from the refusal: the devices, the signal settings (a window length), or both.
   const waitsFor = r && !r.ok && r.activeId === state.loading && r.refusal.startsWith('does not fit ') ? r.refusal.slice('does not fit '.length).replace(' or ', ' and ') : null;
