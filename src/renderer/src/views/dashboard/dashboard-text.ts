@@ -1,7 +1,7 @@
 // The live dashboard's words, pure so they are tested under plain Node (test/renderer/views/dashboard/).
 import type { DeviceStatus } from '../../../../shared/device.types';
 import { deviceModelName } from '../../../../shared/devices/device-models';
-import { absentReasonText, modalityReasonText } from '../../../../shared/model/window-input';
+import { absentReasonText, modalityReasonText, unusableText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
 import { clockTime, clockTimeS } from '../../shell/clock-time';
@@ -37,30 +37,9 @@ export function traceScaleText(scalesUv: readonly number[], gains: readonly numb
   return lo === hi ? `±${lo} µV` : `±${lo}–${hi} µV`;
 }
 
-/** What makes a channel unusable (score 0), as dsp/quality.ts flags it: the first of these it carries. */
-const UNUSABLE: { flag: QualityFlag; word: string; every: string; one: string }[] = [
-  { flag: 'railed', word: 'railed', every: 'railed', one: 'is railed' },
-  { flag: 'flat', word: 'flat', every: 'flat', one: 'is a flat line' },
-  { flag: 'no-qrs', word: 'no QRS', every: 'without a QRS', one: 'shows no QRS' },
-  { flag: 'missing', word: 'no samples', every: 'without samples', one: 'sent no samples' },
-];
-
-/**
- * Why every channel of a modality is unusable, from their quality flags: 'every channel flat',
- * 'ECG shows no QRS' (one channel), 'every channel unusable: 17 flat, 2 railed'. The pipeline
- * withholds the modality ('bad-quality') when every channel scores 0, and 'signal quality too poor
- * on every channel' left the researcher to find which flag in the Signal quality panel. Null when
- * no channel names a cause.
- */
-export function unusableText(channels: readonly { label: string; flags: readonly QualityFlag[] }[]): string | null {
-  const causes = channels.map((c) => UNUSABLE.find((u) => c.flags.includes(u.flag)));
-  if (causes.length === 0 || causes.some((u) => u === undefined)) return null;
-  if (causes.length === 1) return `${channels[0].label} ${causes[0]!.one}`;
-  const counts = UNUSABLE.map((u) => ({ u, n: causes.filter((c) => c === u).length })).filter((x) => x.n > 0);
-  if (counts.length === 1) return `every channel ${counts[0].u.every}`;
-  counts.sort((a, b) => b.n - a.n);
-  return `every channel unusable: ${counts.map((x) => `${x.n} ${x.u.word}`).join(', ')}`;
-}
+// Why every channel of a modality is unusable ('every channel flat', 'ECG shows no QRS'): one helper
+// with the Estimates panel and a session's stored predictions (src/shared/model/window-input.ts).
+export { unusableText };
 
 /** Why a modality is absent from a window, in words: for 'bad-quality', which flags make its channels unusable. */
 export function absentText(m: Pick<ModalitySummary, 'absentReason' | 'channelFlags'>): string {
