@@ -281,7 +281,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           const companions = args.filter((f) => readWith.get(f) === file).map((f) => basename(f));
           let s;
           try {
-            s = await importRecordingFile(db, { path: file, name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
+            // The session's source file as a path that still names it from elsewhere (`../data/x.edf` was stored as typed).
+            s = await importRecordingFile(db, { path: resolve(file), name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
           } catch (err) {
             if (args.length === 1) throw err;
             // A problem of the database itself (full, locked, read-only): said about this file, and

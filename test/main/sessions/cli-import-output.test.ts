@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { tempDir } from '../db/db-test-util';
@@ -69,4 +69,12 @@ test('sessions import takes several files (a shell glob): a session each, a reco
   assert.equal(json.code, 0, 'two files imported');
   assert.deepEqual((JSON.parse(json.out.join('\n')) as { name: string }[]).map((s) => s.name), ['Subject02_2', 'Subject03_2'], '--json: the sessions imported, nothing else on stdout');
   await assert.rejects(run(['import', dataPath('edf-eegmat', 'Subject02_2.edf'), dataPath('edf-eegmat', 'Subject03_2.edf'), '--name', 'rest']), (e: Error) => e instanceof CliUsageError && e.message === '--name names one session: import the 2 files one at a time to name each');
+});
+
+test('sessions import stores the source file as an absolute path, not as typed relative to where it ran', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  const file = dataPath('edf-eegmat', 'Subject00_2.edf');
+  const out: string[] = [];
+  assert.equal(await sessions.run(['import', relative(process.cwd(), file), '--json', '--data-dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
+  assert.equal((JSON.parse(out.join('\n')) as { sourceFile: string }).sourceFile, file);
 });
