@@ -32,7 +32,7 @@ import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export
 import { RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
 import { meanSdText, partialMark } from '../../shared/train/report-text';
-import { EVAL_STAGES, jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
+import { datasetShares, EVAL_STAGES, jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
 import type { MeanSd } from '../../shared/eval/eval.types';
 
 export type JobControl = () => 'run' | 'pause' | 'cancel';
@@ -284,16 +284,18 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));
   const needCorpus = (m: ModelModality) => phases.includes(`pretrain-${m}` as JobPhase) && !done.has(`pretrain-${m}` as JobPhase);
   // One bar over every dataset this process builds (each used to restart the phase at 0).
-  const toLoad = (needLabelled && spec.dataset ? 1 : 0) + (['ecg', 'eeg'] as const).filter((m) => spec.corpora[m] && needCorpus(m)).length;
+  // In the order they are built, each its prior's part of the stage (datasetShares).
+  const toBuild = [needLabelled && spec.dataset ? spec.dataset : null, ...(['ecg', 'eeg'] as const).map((m) => (needCorpus(m) ? spec.corpora[m] ?? null : null))].filter((d): d is DatasetSpec => d !== null);
+  const shares = datasetShares(toBuild);
   let loaded = 0;
   // What each dataset was first built from (dataset-record.ts): a resume rebuilds it from the same recordings, or stops saying which are not as they were.
   const kept = await readRecordings(folder, (m) => log(m, 'warn'));
   const recorded: RecordingsRecord = kept ?? { version: 1, datasets: {} };
   const newlyRecorded: Partial<Record<DatasetRole, DatasetRecord>> = {};
   const load = async (d: DatasetSpec, role: DatasetRole, label: string): Promise<WindowDataset> => {
-    const k = loaded++;
+    const { start, share } = shares[loaded++] ?? { start: 1, share: 0 };
     const sessions = ctx.sessions ?? new Map<number, SessionFeed>();
-    progress.report('datasets', k / toLoad, 0, d.sources.length, `${label}: building`, true);
+    progress.report('datasets', start, 0, d.sources.length, `${label}: building`, true);
     await log(`building ${label} '${d.name}' (${plural(d.sources.length, 'source')}) through the live pipeline`);
     const record = recorded.datasets[role];
     if (!kept && done.has('datasets')) await log(unrecordedNote(`${label} '${d.name}'`), 'warn');
@@ -308,7 +310,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     } else newlyRecorded[role] = await recordOf(d.name, sources);
     const t0 = Date.now();
     const ds = await loadDataset(d, sessions, {
-      progress: (i, n, w) => progress.report('datasets', (k + i / n) / toLoad, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
+      progress: (i, n, w) => progress.report('datasets', start + (share * i) / n, i, n, `${label}: ${i}/${plural(n, 'recording')}, ${plural(w, 'window')}`),
       checkpoint: () => {
         const c = control();
         if (c === 'cancel') throw new TrainError(TrainErrorCode.Cancelled, 'cancelled while building datasets');

@@ -3,7 +3,7 @@
 // (12-layer encoders), a first unit that carries the jit compilation, a run resumed part-way.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jobStages, ProgressModel, type ProgressStage } from '../../../src/shared/train/progress-model';
+import { datasetShares, jobStages, ProgressModel, type ProgressStage } from '../../../src/shared/train/progress-model';
 import { defaultRecipe, QUICK_ENCODER, quickRecipe } from '../../../src/shared/train/recipes';
 import { JOB_PHASES } from '../../../src/shared/train/job.types';
 
@@ -234,4 +234,17 @@ describe('jobStages', () => {
     const frozen = jobStages(spec, ['datasets', 'evaluate', 'export']);
     assert.ok(st[1].priorSec > 20 * frozen.find((s) => s.id === 'evaluate:folds')!.priorSec, 'end to end trains 12-layer encoders every epoch');
   });
+});
+
+test("datasetShares: each dataset takes its prior's part of the datasets stage, not an equal one", () => {
+  const q = quickRecipe('/data');
+  // The quick try builds its 4 subjects' 8 recordings, then an ECG and an EEG corpus of 2 each.
+  const shares = datasetShares([q.dataset!, q.corpora.ecg!, q.corpora.eeg!]);
+  const [d, ecg, eeg] = shares;
+  assert.ok(Math.abs(d.share - 4.1 / 6.9) < 1e-9 && Math.abs(ecg.share - 1.4 / 6.9) < 1e-9, `8 recordings against 2 and 2: ${JSON.stringify(shares)}`);
+  assert.deepEqual([d.start, ecg.start, eeg.start + eeg.share].map((x) => +x.toFixed(12)), [0, +d.share.toFixed(12), 1], 'one after the other, the whole stage');
+  // The stage's prior is the same sum: the shares and jobStages agree.
+  const stage = jobStages(q, ['datasets', 'pretrain-ecg', 'pretrain-eeg', 'evaluate', 'final-fit'])[0];
+  assert.equal(+stage.priorSec.toFixed(9), 6.9);
+  assert.deepEqual(datasetShares([]), [], 'nothing to build');
 });
