@@ -1,8 +1,10 @@
 // `heartmind record`: records the devices the core runs (the simulated headset and strap, or the
 // paired real ones with --no-demo) into the profile's database until a duration has passed or
 // Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
+import { resolve } from 'node:path';
 import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
+import { databasePathFor } from '../db/db-client';
 import { startCore } from '../core/start-core';
 import { CORE_MODULES } from '../core/modules';
 import { startSessionsArea } from './sessions.core';
@@ -118,6 +120,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   const badOrigin = addMarkerOriginFlags(values['marker-origin'] ?? []);
   if (badOrigin) throw new CliUsageError(`--marker-origin: ${badOrigin}`);
 
+  const dataDir = values['data-dir'] ?? defaultDataDir();
   // The core's pushes from its start: a marker or self-report stored while the record request was
   // on its way (its session not yet known here) is said once the session is (it was left out of the
   // lines and the counts), and a marker that reaches the endpoint while this command records nothing
@@ -139,7 +142,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     runtime: 'serve',
     // The sessions area as `record` has it: markers come through the endpoint alone (no page, no keys).
     modules: CORE_MODULES.map((m) => (m.name === 'sessions' ? { name: m.name, load: async () => ({ start: async (ctx) => void (await startSessionsArea(ctx, { endpointOnly: true })) }) } : m)),
-    dataDir: values['data-dir'] ?? defaultDataDir(),
+    dataDir,
     demo: !values['no-demo'],
     onPush,
     onLog: (e) => {
@@ -178,7 +181,8 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     });
     phase = 'recording';
     if (!values.json) {
-      io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}`);
+      // Where it goes: the default data folder is the platform's app-data one, which nothing else here names.
+      io.out(`recording session ${started.sessionId} "${started.name}"${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'} into ${databasePathFor(resolve(dataDir))}`);
       // What it records: the start line named only the session, so a strap still connecting (or
       // the demo left on by a forgotten --no-demo) was found out when the session was opened.
       io.out(`devices: ${recordedDevicesText(core.hub.devices())}`);

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { command as record } from '../../../src/main/sessions/record-command';
 import { tempDir } from '../db/db-test-util';
@@ -52,7 +53,7 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   assert.equal((await replies).length, 3);
   assert.match(r.out[0], /^\[markers\] udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
   assert.equal(r.out[1], '[markers] WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)');
-  assert.match(r.out[2], /^recording session 1 "psychopy" for 1\.5 s$/);
+  assert.equal(r.out[2], `recording session 1 "psychopy" for 1.5 s into ${join(dir, 'recordings.sqlite')}`, 'the session, and where it goes');
   assert.match(r.out[3], /^devices: Simulated headset \((connecting|streaming)\), Simulated chest strap \((connecting|streaming)\)$/, 'what it records');
   const markers = r.out.filter((l) => l.startsWith('marker '));
   assert.equal(markers.length, 3, r.out.join('\n'));
