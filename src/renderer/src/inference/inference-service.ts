@@ -9,18 +9,12 @@ import { messageOf } from '../shell/error-message';
 import { InferenceClient } from './inference-client';
 import type { BackendPreference, LoadedInfo, WindowResult } from './inference.types';
 import { parseThreadPreference, type ThreadPreference } from './wasm-threads';
+import { addTrendPoint, type TrendPoint } from './trend';
 
 /** Trend kept per task (the dashboard shows the last minutes). */
 export const TREND_SECONDS = 600;
 const LATENCIES_KEPT = 120;
 const REPORT_EVERY_MS = 1000;
-
-export interface TrendPoint {
-  /** Host time (s) of the window. */
-  t: number;
-  /** Per class probability. */
-  p: number[];
-}
 
 export interface InferenceState {
   models: ModelSummary[];
@@ -253,9 +247,7 @@ export class InferenceService {
     s.latencies.push(r.latencyMs);
     if (s.latencies.length > LATENCIES_KEPT) s.latencies.shift();
     for (const [task, p] of Object.entries(r.probabilities)) {
-      const series = (s.trend[task] ??= []);
-      series.push({ t: r.windowTime, p });
-      while (series.length && series[0].t < r.windowTime - TREND_SECONDS) series.shift();
+      addTrendPoint((s.trend[task] ??= []), { t: r.windowTime, p }, TREND_SECONDS);
     }
     this.outbox.push({ modelId: r.modelId, windowTime: r.windowTime, seq: r.seq, probabilities: r.probabilities, fed: r.fed, absent: r.absent, unusable: r.unusable, backend: r.backend, latencyMs: r.latencyMs });
     this.emit();

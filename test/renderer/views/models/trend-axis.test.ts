@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trendAxis, trendTickLabel } from '../../../../src/renderer/src/views/models/trend-axis';
+import { TREND_BREAK_S, trendAxis, trendLine, trendTickLabel } from '../../../../src/renderer/src/views/models/trend-axis';
 
 /** The labels of the ticks chart.js places at every stepS from min to 0. */
 function labels(oldestS: number): string[] {
@@ -24,4 +24,20 @@ describe('trend axis', () => {
       assert.equal(new Set(l).size, l.length, `labels at ${s} s: ${l.join(', ')}`);
     }
   });
+});
+
+test("the trend's line: seconds before the latest answer, and a break where answers are more than TREND_BREAK_S apart (it bridged a stop)", () => {
+  const pts = [100, 101, 102, 140, 141].map((t) => ({ t, p: [0.3, 0.7] }));
+  assert.deepEqual(trendLine(pts, 1), [
+    { x: -41, y: 0.7 },
+    { x: -40, y: 0.7 },
+    { x: -39, y: 0.7 },
+    { x: -20, y: null },
+    { x: -1, y: 0.7 },
+    { x: 0, y: 0.7 },
+  ]);
+  assert.deepEqual(trendLine(pts, 0)[0], { x: -41, y: 0.3 }, 'the class asked for');
+  const dense = [0, TREND_BREAK_S, 2 * TREND_BREAK_S].map((t) => ({ t, p: [0.5, 0.5] }));
+  assert.equal(trendLine(dense, 1).filter((q) => q.y === null).length, 0, 'answers TREND_BREAK_S apart stay joined');
+  assert.deepEqual(trendLine([], 1), []);
 });

@@ -3,13 +3,13 @@
 import type { Chart as ChartType } from 'chart.js';
 import type { TaskSpec } from '../../../../shared/model/model.types';
 import { createChart, THEME } from '../dashboard/charts/chart-setup';
-import type { TrendPoint } from '../../inference/inference-service';
-import { trendAxis, trendTickLabel, type TrendAxis } from './trend-axis';
+import { trendAxis, trendLine, trendTickLabel, type TrendAxis } from './trend-axis';
+import type { TrendPoint } from '../../inference/trend';
 
 const CLASS_COLOURS = ['#3ddc97', '#7fb4ff', '#ffd166', '#ff7b9c', '#9b8cff', '#42c6ff'];
 
 export class TrendChart {
-  private readonly chart: ChartType<'line', { x: number; y: number }[]>;
+  private readonly chart: ChartType<'line', { x: number; y: number | null }[]>;
   private axis: TrendAxis = trendAxis(0);
 
   constructor(
@@ -17,7 +17,7 @@ export class TrendChart {
     private readonly task: TaskSpec,
   ) {
     const series = task.kind === 'binary' ? [`P(${task.classes[1]})`] : task.classes;
-    this.chart = createChart<'line', { x: number; y: number }[]>(canvas, `${task.name} estimate over the last minutes`, 'points', {
+    this.chart = createChart<'line', { x: number; y: number | null }[]>(canvas, `${task.name} estimate over the last minutes`, 'points', {
       type: 'line',
       data: { datasets: series.map((label, i) => ({ label, data: [], borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length], borderWidth: 1.5, pointRadius: 0, tension: 0.2 })) },
       options: {
@@ -40,8 +40,7 @@ export class TrendChart {
       if (x.ticks) x.ticks.stepSize = this.axis.stepS;
     }
     this.chart.data.datasets.forEach((ds, i) => {
-      const cls = this.task.kind === 'binary' ? 1 : i;
-      ds.data = points.map((p) => ({ x: p.t - t0, y: p.p[cls] }));
+      ds.data = trendLine(points, this.task.kind === 'binary' ? 1 : i);
     });
     this.chart.update('none');
   }
