@@ -2,9 +2,11 @@
 // `heartmind <command> [options]`: the headless entry (serve mode, training, import/export...).
 // Each command is a lazily loaded module exporting `command: CliCommand` (core/cli-command.ts);
 // an area adds its command with ONE line in COMMANDS (cli-commands.ts).
+import { resolve } from 'node:path';
 import type { CliIo } from './core/cli-command';
 import { CliUsageError, commandLine, unknownName, usageSynopsis } from './core/cli-command';
 import { COMMANDS } from './cli-commands';
+import { defaultDataDir } from './core/data-dir';
 
 // A reader that went away (`heartmind train … | head`) fails the next write with EPIPE, which,
 // unhandled, ended the process with a stack trace (a training run then stayed 'running'). Node
@@ -33,6 +35,10 @@ function help(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'heartmind <command> --help shows a command\'s options; heartmind --version the version.',
+    // Where the recordings, models and runs are: the platform's app-data folder was named nowhere.
+    process.env.HEARTMIND_DATA_DIR
+      ? `data folder: ${resolve(defaultDataDir())} ($HEARTMIND_DATA_DIR; recordings, models, training runs); a command's --data-dir DIR picks another`
+      : `data folder: ${resolve(defaultDataDir())} (recordings, models, training runs); $HEARTMIND_DATA_DIR or a command's --data-dir DIR picks another`,
   ].join('\n');
 }
 

@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runTsx } from '../fixtures/run-tsx';
 import { COMMANDS } from '../../src/main/cli-commands';
 import { CliUsageError } from '../../src/main/core/cli-command';
+import { defaultDataDir } from '../../src/main/core/data-dir';
 
 const cli = (...args: string[]) => runTsx('src/main/cli.ts', args);
 
@@ -60,4 +62,15 @@ test("every command's --help ends with examples of that command, each a line who
       await assert.rejects(command.run([...words.slice(2), '--no-such-flag'], { out: () => {}, err: () => {} }), (e: Error) => e instanceof CliUsageError && e.message === 'unknown option --no-such-flag', line);
     }
   }
+});
+
+test('heartmind --help names the data folder the commands use (the platform\'s app-data folder, or $HEARTMIND_DATA_DIR)', async (t) => {
+  const saved = process.env.HEARTMIND_DATA_DIR;
+  t.after(() => (saved === undefined ? delete process.env.HEARTMIND_DATA_DIR : (process.env.HEARTMIND_DATA_DIR = saved)));
+  process.env.HEARTMIND_DATA_DIR = join('lab', 'heartmind');
+  const r = await cli('--help');
+  assert.equal(r.stdout.trimEnd().split('\n').at(-1), `data folder: ${resolve('lab', 'heartmind')} ($HEARTMIND_DATA_DIR; recordings, models, training runs); a command's --data-dir DIR picks another`);
+  delete process.env.HEARTMIND_DATA_DIR;
+  const home = await cli('--help');
+  assert.equal(home.stdout.trimEnd().split('\n').at(-1), `data folder: ${resolve(defaultDataDir())} (recordings, models, training runs); $HEARTMIND_DATA_DIR or a command's --data-dir DIR picks another`);
 });
