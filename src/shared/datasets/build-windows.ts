@@ -8,6 +8,7 @@
 import { Pipeline } from '../pipeline/pipeline';
 import { electrodeKey, labelElectrode } from '../channel-label';
 import { nearestNames } from '../nearest-name';
+import { plural } from '../plural';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfigPatch } from '../pipeline/pipeline-config';
 import { rrIntervalsInSpan } from '../train/baseline/features';
 import { recordingWindows } from './recording-windows';
@@ -328,8 +329,15 @@ export async function buildWindowDataset(
     for (const r of recordings) {
       for (const reason of [...r.warnings, ...Object.entries(r.dropped).map(([k, v]) => `${v} windows dropped (${k})`)]) byReason.set(reason, [...(byReason.get(reason) ?? []), r.id]);
     }
-    const why = [...byReason].slice(0, 8).map(([reason, ids]) => `${ids.length === 1 ? ids[0] : `${ids.length} recordings (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`}: ${reason}`);
-    throw new DatasetError(DatasetErrorCode.NoSignals, `no usable windows in ${sources.length} recording(s)${why.length ? `: ${why.join('; ')}` : ''}`);
+    const named = (ids: string[]): string => `${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`;
+    const reasons = [...byReason];
+    // One reason for every recording says it once ('in any of the 36 recordings (…): too short'), not
+    // the count again ('in 36 recording(s): 36 recordings (…): too short').
+    const message =
+      reasons.length === 1 && reasons[0][1].length === sources.length
+        ? `no usable windows in ${sources.length === 1 ? `the one recording, ${reasons[0][1][0]}` : `any of the ${sources.length} recordings (${named(reasons[0][1])})`}: ${reasons[0][0]}`
+        : `no usable windows in ${plural(sources.length, 'recording')}${reasons.length ? `: ${reasons.slice(0, 8).map(([reason, ids]) => `${ids.length === 1 ? ids[0] : `${ids.length} (${named(ids)})`}: ${reason}`).join('; ')}` : ''}`;
+    throw new DatasetError(DatasetErrorCode.NoSignals, message);
   }
   return { name, task, rateHz: MODEL_RATE_HZ, windowSec: o.windowSec, hopSec: o.hopSec, windows, recordings };
 }

@@ -87,6 +87,6 @@ test('a run that fails on its recordings prints why a resume cannot help instead
   assert.equal(r.code, 1, r.lines.join('\n'));
   assert.equal(r.error?.code, 'no-signals', JSON.stringify(r.error));
   assert.equal(r.lines.length, 2, r.lines.join('\n'));
-  assert.match(r.lines[0], /^err failed: no usable windows in 8 recording\(s\)/);
+  assert.match(r.lines[0], /^err failed: no usable windows in any of the 8 recordings \(Subject00_1.edf, Subject00_2.edf, Subject01_1.edf, …\): only 10 bytes/);
   assert.equal(r.lines[1], 'err (resuming cannot help: a run resumes with the recordings it was started with, and one has no EEG or ECG to cut windows from; start a new run with the input or settings changed)');
 });

@@ -22,14 +22,14 @@ const unreadable = (id: string): LazySource => ({
 test('recordings no reader takes: one reason for all of them, no name said twice', async () => {
   await assert.rejects(buildWindowDataset('notes', ['a.txt', 'b.txt', 'c.txt', 'd.txt'].map(unreadable), null, { kind: 'none' }, DEFAULT_WINDOWING), (e: Error) => {
     assert.ok(e instanceof DatasetError, `a DatasetError, got ${String(e)}`);
-    assert.equal(e.message, 'no usable windows in 4 recording(s): 4 recordings (a.txt, b.txt, c.txt, …): not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
+    assert.equal(e.message, 'no usable windows in any of the 4 recordings (a.txt, b.txt, c.txt, …): not a format HeartMind reads (EDF/EDF+/BDF, WFDB .hea, XDF, OpenBCI GUI text, BrainFlow CSV, HeartMind CSV)');
     return true;
   });
 });
 
 test('a recording without the streams asked for: its name once', async () => {
   const empty: LazySource = { id: 'session:7', subject: 's', load: async () => ({ id: 'session:7', subject: 's', input: { kind: 'feed', zeroTime: 0, events: () => [] }, annotations: [], selfReports: [], fileLabel: null }) };
-  await assert.rejects(buildWindowDataset('sessions', [empty], null, { kind: 'none' }, DEFAULT_WINDOWING), (e: Error) => e.message === 'no usable windows in 1 recording(s): session:7: no EEG or ECG stream to cut windows from');
+  await assert.rejects(buildWindowDataset('sessions', [empty], null, { kind: 'none' }, DEFAULT_WINDOWING), (e: Error) => e.message === 'no usable windows in the one recording, session:7: no EEG or ECG stream to cut windows from');
 });
 
 const EEGMAT = resolve('..', 'shared', 'data', 'edf-eegmat', 'Subject00_1.edf');
