@@ -270,54 +270,76 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const failed: string[] = [];
         const notTried: string[] = [];
         let stopped = false;
-        // A record's or an export's other files come in with it, not as sessions (or refusals) of their own.
-        const readWith = args.length > 1 ? await filesReadWith(args) : new Map<string, string>();
-        for (const file of args) {
-          if (readWith.has(file)) continue;
-          if (stopped) {
-            notTried.push(basename(file));
-            continue;
+        // Ctrl+C or SIGTERM: the file being imported is finished (each comes in whole, in one
+        // transaction, or not at all), the rest are not tried, and what came in is said; a second
+        // stops at once. It ended the process without a word of which of the files had come in.
+        let signal: NodeJS.Signals | null = null;
+        let current = '';
+        const onSignal = (sig: NodeJS.Signals) => {
+          if (signal) {
+            io.err(`heartmind sessions: ${sig} again: stopped at once${current ? `, while importing ${basename(current)} (a file comes in whole or not at all)` : ''}`);
+            process.exit(sig === 'SIGTERM' ? 143 : 130);
           }
-          const companions = args.filter((f) => readWith.get(f) === file).map((f) => basename(f));
-          let s;
-          try {
-            // The session's source file as a path that still names it from elsewhere (`../data/x.edf` was stored as typed).
-            s = await importRecordingFile(db, { path: resolve(file), name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
-          } catch (err) {
-            if (args.length === 1) throw err;
-            // A problem of the database itself (full, locked, read-only): said about this file, and
-            // the files after it are not read (each would be read in full to meet the same refusal).
-            const ofDatabase = err instanceof DbError && FILE_KINDS.has(err.kind);
-            io.err(`heartmind sessions: ${ofDatabase ? `${basename(file)}: ` : ''}${(err as Error)?.message ?? String(err)}`);
-            failed.push(basename(file));
-            stopped = ofDatabase;
-            continue;
+          signal = sig;
+          stopped = true;
+          io.err(`heartmind sessions: ${sig}: stopping${current ? ` once ${basename(current)} is imported` : ''} (${sig} again stops at once)`);
+        };
+        const signals = (['SIGINT', 'SIGTERM'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
+        for (const [sig, handler] of signals) process.on(sig, handler);
+        try {
+          // A record's or an export's other files come in with it, not as sessions (or refusals) of their own.
+          const readWith = args.length > 1 ? await filesReadWith(args) : new Map<string, string>();
+          for (const file of args) {
+            if (readWith.has(file)) continue;
+            if (stopped) {
+              notTried.push(basename(file));
+              continue;
+            }
+            const companions = args.filter((f) => readWith.get(f) === file).map((f) => basename(f));
+            current = file;
+            let s;
+            try {
+              // The session's source file as a path that still names it from elsewhere (`../data/x.edf` was stored as typed).
+              s = await importRecordingFile(db, { path: resolve(file), name: values.name, subjectId: values.subject, tags: values.tag, board: values.board }, { appVersion: APP_VERSION, now: Date.now() / 1000 });
+            } catch (err) {
+              if (args.length === 1) throw err;
+              // A problem of the database itself (full, locked, read-only): said about this file, and
+              // the files after it are not read (each would be read in full to meet the same refusal).
+              const ofDatabase = err instanceof DbError && FILE_KINDS.has(err.kind);
+              io.err(`heartmind sessions: ${ofDatabase ? `${basename(file)}: ` : ''}${(err as Error)?.message ?? String(err)}`);
+              failed.push(basename(file));
+              if (ofDatabase) stopped = true;
+              continue;
+            }
+            // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
+            // the researcher sees at once whether the file was read as meant; then what the reader left
+            // out or repaired (a cut-off last line, lost samples).
+            const { streams } = await db.api.getSession(s.id);
+            const gaps = (await db.api.getTimeline(s.id)).gaps.length;
+            imported.push(s);
+            if (!values.json)
+              io.out(
+                [
+                  `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
+                  row(s),
+                  ...streams.map(streamLine),
+                  ...s.warnings.map((w) => `warning: ${w}`),
+                  ...(companions.length ? [`  read with it: ${companions.join(', ')}`] : []),
+                ].join('\n'),
+              );
           }
-          // What came in, as `show` lists it (streams with rates and channels, the file's breaks), so
-          // the researcher sees at once whether the file was read as meant; then what the reader left
-          // out or repaired (a cut-off last line, lost samples).
-          const { streams } = await db.api.getSession(s.id);
-          const gaps = (await db.api.getTimeline(s.id)).gaps.length;
-          imported.push(s);
-          if (!values.json)
-            io.out(
-              [
-                `imported as session ${s.id}: ${s.sampleCount.toLocaleString('en')} values, ${plural(s.markerCount, 'marker')}${s.selfReportCount ? `, ${plural(s.selfReportCount, 'self-report')}` : ''}${gaps ? `, ${plural(gaps, 'gap')}` : ''}`,
-                row(s),
-                ...streams.map(streamLine),
-                ...s.warnings.map((w) => `warning: ${w}`),
-                ...(companions.length ? [`  read with it: ${companions.join(', ')}`] : []),
-              ].join('\n'),
-            );
+          // One file: its session, as before; several: the list of those imported (failures are on stderr).
+          if (values.json) io.out(JSON.stringify(args.length === 1 ? imported[0] : imported, null, 2));
+          if (args.length > 1 || signal) {
+            const line = `${signal ? `stopped (${signal}): ` : ''}${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}${notTried.length ? `; not tried after that: ${notTried.join(', ')}` : ''}`;
+            if (failed.length || signal) io.err(line);
+            else if (!values.json) io.out(line);
+          }
+          if (signal) return signal === 'SIGTERM' ? 143 : 130;
+          return failed.length ? 1 : 0;
+        } finally {
+          for (const [sig, handler] of signals) process.off(sig, handler);
         }
-        // One file: its session, as before; several: the list of those imported (failures are on stderr).
-        if (values.json) io.out(JSON.stringify(args.length === 1 ? imported[0] : imported, null, 2));
-        if (args.length > 1) {
-          const line = `${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}${notTried.length ? `; not tried after that: ${notTried.join(', ')}` : ''}`;
-          if (failed.length) io.err(line);
-          else if (!values.json) io.out(line);
-        }
-        return failed.length ? 1 : 0;
       }
       case 'export': {
         const id = sessionId(args[0]);

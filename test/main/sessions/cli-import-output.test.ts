@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { basename, join, relative } from 'node:path';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { tempDir } from '../db/db-test-util';
@@ -77,4 +78,29 @@ test('sessions import stores the source file as an absolute path, not as typed r
   const out: string[] = [];
   assert.equal(await sessions.run(['import', relative(process.cwd(), file), '--json', '--data-dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
   assert.equal((JSON.parse(out.join('\n')) as { sourceFile: string }).sourceFile, file);
+});
+
+test('Ctrl+C during an import of several files finishes the file in progress, tries no more and says what came in (exit 130)', { skip: NEED_DATA }, async (t) => {
+  const dir = tempDir(t);
+  const files = ['00', '01', '02', '03', '04', '05'].map((n) => dataPath('edf-eegmat', `Subject${n}_2.edf`));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'sessions', 'import', ...files, '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => proc.kill('SIGKILL'));
+  let out = '';
+  let err = '';
+  let sent = false;
+  proc.stdout.on('data', (b) => {
+    out += b;
+    if (!sent && /^imported as session 1:/m.test(out)) sent = proc.kill('SIGINT');
+  });
+  proc.stderr.on('data', (b) => (err += b));
+  const code = await new Promise<number | null>((r) => proc.once('close', r));
+  assert.equal(code, 130, err);
+  const came = out.match(/^imported as session \d+:/gm)?.length ?? 0;
+  assert.ok(came >= 1 && came < files.length, `${came} of ${files.length} imported before stopping:\n${out}`);
+  const notTried = files.slice(came).map((f) => basename(f));
+  assert.match(err, /^heartmind sessions: SIGINT: stopping once Subject\d\d_2\.edf is imported \(SIGINT again stops at once\)$/m, err);
+  assert.match(err, new RegExp(`^stopped \\(SIGINT\\): ${came} sessions? imported from ${files.length} files; not tried after that: ${notTried.join(', ').replace(/\./g, '\\.')}$`, 'm'), err);
+  const list: string[] = [];
+  assert.equal(await sessions.run(['list', '--json', '--data-dir', dir], { out: (l) => list.push(l), err: () => undefined }), 0);
+  assert.equal((JSON.parse(list.join('\n')) as unknown[]).length, came, 'the library holds what was said, each whole');
 });
