@@ -8,11 +8,13 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchFlags, header, median, runPeer, table, timeIt } from './bench-util';
-import { averagePrecision, evaluateBinary, formatMeanSd, leaveOneSubjectOut, rocAuc, seededRandom } from '../src/shared/eval';
-import { baselineFeatureMatrix, baselineWindowFromSync, evaluateBaseline, fitLogisticRegression, type BaselineWindow } from '../src/shared/train/baseline';
+import { averagePrecision, chanceLevels, evaluateBinary, formatMeanSd, leaveOneSubjectOut, rocAuc, seededRandom } from '../src/shared/eval';
+import { baselineFeatureMatrix, evaluateBaseline, fitLogisticRegression } from '../src/shared/train/baseline';
 import { parseDreamer } from '../src/shared/datasets/dreamer';
-import { eegmatWindows } from '../src/shared/datasets/eegmat';
-import { TEN_TWENTY_19 } from '../src/shared/pipeline';
+import { loadDataset } from '../src/main/train/dataset-loader';
+import { baselineInputs } from '../src/shared/train/evaluate';
+import { eegmatDataset } from '../src/shared/train/recipes';
+import { trainableWindows } from '../src/shared/train/trainable';
 
 const { long } = benchFlags(import.meta.url, 'Metrics, the baseline’s fit, DREAMER reading and the EEGMAT baseline evaluation, against scikit-learn and scipy.', {
   long: { type: 'boolean', help: 'bigger inputs' },
@@ -121,31 +123,22 @@ if (existsSync(FIXTURE)) {
 }
 
 // --- EEGMAT: dataset building and the baseline's subject-wise figures --------------------------------
-const EEGMAT = resolve('..', 'shared', 'data', 'edf-eegmat');
-if (existsSync(EEGMAT)) {
-  const files = readdirSync(EEGMAT).filter((f) => /^Subject\d+_[12]\.edf$/.test(f)).sort();
-  const inputs: BaselineWindow[] = [];
-  const labels: number[] = [];
-  const subjects: string[] = [];
-  let seconds = 0;
+// The windows `heartmind evaluate --eegmat` scores (the training dataset builder, the dataset's own
+// R peaks), so that these figures are the baseline rows of `heartmind evaluate --validation 0`.
+const DATA = resolve('..', 'shared', 'data');
+if (existsSync(resolve(DATA, 'edf-eegmat'))) {
   const t = performance.now();
-  for (const f of files) {
-    const bytes = readFileSync(resolve(EEGMAT, f));
-    const l = eegmatWindows(bytes, f);
-    for (const w of l.windows) {
-      inputs.push(baselineWindowFromSync(w.window, { rPeakTimes: l.rPeakTimes }));
-      labels.push(w.label);
-      subjects.push(w.subject);
-    }
-    seconds += l.windows.length * 5;
-  }
+  const ds = await loadDataset(eegmatDataset(DATA));
+  const { windows, labels, subjects } = trainableWindows(ds, ['eeg', 'ecg']);
+  const inputs = baselineInputs(windows);
   const buildMs = performance.now() - t;
-  console.log(`\nEEGMAT (${files.length} files, ${new Set(subjects).size} subjects): ${inputs.length} windows of 5 s (${labels.filter((v) => v === 1).length} arithmetic) in ${(buildMs / 1000).toFixed(1)} s = ${((inputs.length / buildMs) * 1000).toFixed(1)} windows/s, ${(seconds / (buildMs / 1000)).toFixed(0)}× real time (EDF read + pipeline + features' R peaks)`);
+  const seconds = windows.length * ds.windowSec;
+  console.log(`\nEEGMAT (${ds.recordings.length} files, ${new Set(subjects).size} subjects): ${inputs.length} windows of ${ds.windowSec} s (${labels.filter((v) => v === 1).length} arithmetic) in ${(buildMs / 1000).toFixed(1)} s = ${((inputs.length / buildMs) * 1000).toFixed(1)} windows/s, ${(seconds / (buildMs / 1000)).toFixed(0)}× real time (EDF read + pipeline + features' R peaks)`);
   const folds = leaveOneSubjectOut(subjects, { labels });
   const out: Record<string, string | number>[] = [];
   for (const modality of ['fused', 'eeg', 'ecg'] as const) {
     const t1 = performance.now();
-    const X = baselineFeatureMatrix(inputs, modality, [...TEN_TWENTY_19]);
+    const X = baselineFeatureMatrix(inputs, modality, windows[0].eegChannels);
     const ev = evaluateBaseline(X, labels, subjects, folds, { classWeight: 'balanced' });
     const ms = performance.now() - t1;
     const s2 = ev.table.summary;
@@ -157,6 +150,7 @@ if (existsSync(EEGMAT)) {
       'C (most folds)': cMode,
       'AUROC (LOSO mean ± sd)': formatMeanSd(s2.auroc),
       'AUC-PR': formatMeanSd(s2.aucPr),
+      'AUC-PR chance': chanceLevels(ev.table.rows).aucPr?.toFixed(3) ?? 'n/a',
       'bal. acc.': formatMeanSd(s2.balancedAccuracy),
       "Cohen's κ": formatMeanSd(s2.cohenKappa),
       'pooled AUROC': ev.table.pooled ? ev.table.pooled.auroc.toFixed(3) : 'n/a',

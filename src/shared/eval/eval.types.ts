@@ -48,8 +48,8 @@ export interface PrCurve {
 /** Confusion matrix, rows = true class, columns = predicted class (scikit-learn's layout). */
 export interface ConfusionMatrix {
   numClasses: number;
-  /** Row-major counts: counts[t * numClasses + p]. */
-  counts: Int32Array;
+  /** Row-major counts: counts[t * numClasses + p] (a plain array: it goes into report.json as one). */
+  counts: number[];
 }
 
 /** Mean ± sample standard deviation over folds. */

@@ -206,7 +206,8 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
     throw new EvalError(EvalErrorCode.BadLabel, `confusion matrix: numClasses ${numClasses} but labels go up to ${k - 1}`);
   }
   const K = numClasses ?? k;
-  const counts = new Int32Array(K * K);
+  // A plain array, so that report.json holds [TN, FP, FN, TP] (an Int32Array serialises as {"0": TN, …}).
+  const counts = new Array<number>(K * K).fill(0);
   for (let i = 0; i < yTrue.length; i++) counts[yTrue[i] * K + yPred[i]]++;
   return { numClasses: K, counts };
 }

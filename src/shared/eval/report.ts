@@ -107,6 +107,22 @@ export function foldMetricTable(folds: FoldPredictions[], opts: { threshold?: nu
   return { rows, summary, pooled, threshold };
 }
 
+/**
+ * Chance level of each metric on these folds' test windows: what a guess that ignores the window
+ * scores, as the fold table's means would hold it. AUROC 0.5, balanced accuracy 0.5 and κ 0 are
+ * the expected values of any such guess. AUC-PR's is the positive share of the test windows (the
+ * average precision random scores tend to), averaged over the folds where it is defined (both
+ * classes), as the summary averages the metric. F1 (binary and weighted) and accuracy have none:
+ * they depend on how often the guess says positive (always positive: F1 = 2p / (1 + p)), so null.
+ * Null throughout where no fold holds both classes.
+ */
+export function chanceLevels(rows: readonly Pick<FoldMetricsRow, 'n' | 'positives'>[]): Record<BinaryMetricName, number | null> {
+  const both = rows.filter((r) => r.positives > 0 && r.positives < r.n);
+  const none = Object.fromEntries(BINARY_METRIC_NAMES.map((k) => [k, null])) as Record<BinaryMetricName, number | null>;
+  if (both.length === 0) return none;
+  return { ...none, auroc: 0.5, aucPr: both.reduce((s, r) => s + r.positives / r.n, 0) / both.length, balancedAccuracy: 0.5, cohenKappa: 0 };
+}
+
 /** '*' when a metric's mean ± sd leaves out folds where it is undefined (a test fold of one class), else ''. */
 export function partialMark(s: MeanSd, folds: number): string {
   return s.n > 0 && s.n < folds ? '*' : '';

@@ -4,7 +4,7 @@
 // band-power + heart-rate logistic regression are trained on each fold's training subjects,
 // choose their epoch (the model) or C (the baseline) without seeing the test subjects, and predict
 // the test subjects once. The metrics are src/shared/eval's (checked against scikit-learn).
-import { foldLabel, foldMetricTable, rocCurve } from '../eval';
+import { chanceLevels, foldLabel, foldMetricTable, rocCurve } from '../eval';
 import type { FoldPredictions } from '../eval/eval.types';
 import { baselineFeatureMatrix, evaluateBaseline, type BaselineWindow } from './baseline';
 import type { BaselineModality } from './baseline/baseline.types';
@@ -59,11 +59,17 @@ export function signalItems(windows: LabelledWindow[], m: ModelModality): Signal
   });
 }
 
-export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number): string {
+/**
+ * What was evaluated, in a line a paper's table can cite: the split, subjects, windows (per class
+ * when `classCounts` gives them, in the task's class order), how the epoch was chosen, and that
+ * the ± is the sample sd over the folds.
+ */
+export function protocolText(cfg: EvaluationConfig, subjects: number, windows: number, classCounts?: { names: readonly string[]; counts: readonly number[] }): string {
   const split = cfg.split.kind === 'loso' ? 'leave-one-subject-out' : `${cfg.split.k}-fold by subject`;
   const v = cfg.validationSubjects;
   const val = v ? `, ${plural(v, 'training subject')} per fold held out to choose the epoch` : ', last epoch';
-  return `${split} over ${plural(subjects, 'subject')} (${plural(windows, 'window')})${val}; metrics per fold and mean ± sd, threshold ${cfg.threshold}`;
+  const perClass = classCounts ? `: ${classCounts.counts.map((n, c) => `${n} ${classCounts.names[c] ?? `class ${c}`}`).join(', ')}` : '';
+  return `${split} over ${plural(subjects, 'subject')} (${plural(windows, 'window')}${perClass})${val}; metrics per fold and their mean ± sd over the folds (sample sd, n − 1), threshold ${cfg.threshold}`;
 }
 
 function curve(y: number[], s: number[]): CurvePoints {
@@ -72,12 +78,13 @@ function curve(y: number[], s: number[]): CurvePoints {
   return { x: Array.from(r.fpr), y: Array.from(r.tpr) };
 }
 
-function armResult(arm: string, modalities: ModalitySet, init: EncoderInit | 'baseline', folds: FoldPredictions[], threshold: number, bestEpochs: (number | null)[]): ArmResult {
+function armResult(arm: string, modalities: ModalitySet, init: EncoderInit | 'baseline', folds: FoldPredictions[], threshold: number, bestEpochs: (number | null)[], baselineC?: number[]): ArmResult {
   const table = foldMetricTable(folds, { threshold });
   const y = folds.flatMap((f) => Array.from(f.yTrue));
   const s = folds.flatMap((f) => Array.from(f.scores));
   const predictions = folds.map((f) => ({ fold: f.fold, yTrue: Array.from(f.yTrue), scores: Array.from(f.scores), subjects: Array.from(f.subjects ?? []) }));
-  return { arm, modalities, init, table, roc: curve(y, s), confusion: table.pooled ? Array.from(table.pooled.confusion.counts) : [], bestEpochs, predictions };
+  const out: ArmResult = { arm, modalities, init, table, roc: curve(y, s), confusion: table.pooled ? Array.from(table.pooled.confusion.counts) : [], bestEpochs, predictions };
+  return baselineC ? { ...out, baselineC } : out;
 }
 
 export function baselineInputs(windows: LabelledWindow[]): BaselineWindow[] {
@@ -216,19 +223,22 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
       const f = folds[p.fold];
       return { fold: foldLabel(f), yTrue: Array.from(p.test, (i) => labels[i]), scores: p.scores, subjects: Array.from(p.test, (i) => subjects[i]) };
     });
-    arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null)));
+    arms.push(armResult(`baseline/${set}`, set, 'baseline', preds, ev.threshold, folds.map(() => null), res.models.map((m) => m.C)));
     before += weight[si];
     hooks.progress?.(`baseline/${set}`, 'baseline', before, allWeight);
   }
 
+  const positives = labels.reduce((s, v) => s + v, 0);
   const report: EvaluationReport = {
     task: ds.task!,
-    protocol: protocolText(ev, new Set(subjects).size, windows.length),
+    protocol: protocolText(ev, new Set(subjects).size, windows.length, { names: ds.task!.classes, counts: [windows.length - positives, positives] }),
     subjects: [...new Set(subjects)].sort(),
     windows: windows.length,
-    positives: labels.reduce((s, v) => s + v, 0),
+    positives,
     folds: folds.map((f) => ({ index: f.index, trainSubjects: f.trainSubjects, validationSubjects: f.validationSubjects, testSubjects: f.testSubjects })),
     arms,
+    // Every arm is scored on the same test windows: one chance level for all.
+    chance: chanceLevels(arms[0].table.rows),
   };
   const oneSubject = oneSubjectFoldsNote(folds);
   return { report, notes: oneSubject ? [...data.notes, oneSubject] : data.notes, caches, data };

@@ -1,9 +1,10 @@
 // The evaluation report as the command line prints it: every arm (the baseline among them) with
-// each metric's mean ± sd over the folds, then each fold's AUROC per arm — the numbers of
-// report.json, so a researcher reading the terminal sees what the file holds.
+// each metric's mean ± sd over the folds and the chance level under them, then each fold's AUROC
+// per arm with its test subjects and windows per class — the numbers of report.json, so a
+// researcher reading the terminal sees what the file holds.
 import { BINARY_METRIC_NAMES, type BinaryMetricName } from '../eval/eval.types';
 import type { EvaluationReport } from './train.types';
-import { meanSdText, partialMark } from '../eval/report';
+import { chanceLevels, meanSdText, partialMark } from '../eval/report';
 
 // The one formatter of a mean ± sd over folds lives with the fold tables (the model card uses it too).
 export { meanSdText, partialMark };
@@ -29,7 +30,21 @@ export function partialFoldsNote(folds: number): string {
   return `* over fewer than the ${folds} folds: undefined in a fold whose test windows hold one class (report.json notes which)`;
 }
 
-/** Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is undefined in some), AUROC per fold. */
+/** The chance row's footnote: what chance means for each figure, in the task's class names. */
+export function chanceNote(positiveClass: string): string {
+  return `chance: what a guess that ignores the window scores (AUC-PR: the share of '${positiveClass}' among the test windows, mean over the folds; F1 has none, it depends on how often the guess says '${positiveClass}')`;
+}
+
+/** A fold's test windows per class: '35 rest, 12 arithmetic'. */
+function testWindowsText(n: number, positives: number, classes: readonly string[]): string {
+  return `${n - positives} ${classes[0] ?? 'negative'}, ${positives} ${classes[1] ?? 'positive'}`;
+}
+
+/**
+ * Lines of the report: the protocol, the mean ± sd table (n of folds marked where a metric is
+ * undefined in some) with the chance level under it, AUROC per fold with each fold's test subjects
+ * and test windows per class.
+ */
 export function reportLines(r: EvaluationReport): string[] {
   const folds = r.folds.length;
   const armWidth = Math.max(14, ...r.arms.map((a) => a.arm.length)) + 2;
@@ -44,15 +59,22 @@ export function reportLines(r: EvaluationReport): string[] {
     });
     out.push(`${a.arm.padEnd(armWidth)}${cells.join('')}`.trimEnd());
   }
+  // Every arm is scored on the same test windows (a report before `chance` was kept: from its first arm's folds).
+  const chance = r.chance ?? chanceLevels(r.arms[0]?.table.rows ?? []);
+  const chanceShown = ARM_METRICS.some((m) => chance[m] !== null);
+  if (chanceShown) out.push(`${'chance'.padEnd(armWidth)}${ARM_METRICS.map((m) => cell(chance[m]).padEnd(col)).join('')}`.trimEnd());
   if (partial) out.push(partialFoldsNote(folds));
+  if (chanceShown) out.push(chanceNote(r.task.classes[1] ?? 'positive'));
   const armCol = (arm: string) => Math.max(col, arm.length + 2);
-  out.push('', `${'AUROC per fold'.padEnd(armWidth)}${r.arms.map((a) => a.arm.padEnd(armCol(a.arm))).join('')}test subjects`);
+  out.push('', `${'AUROC per fold'.padEnd(armWidth)}${r.arms.map((a) => a.arm.padEnd(armCol(a.arm))).join('')}test subjects (test windows)`);
   r.folds.forEach((f, i) => {
     // Each arm's rows are written in fold order (crossValidate): row i is fold i. Not a match on the
     // fold's number: a row's label is its test subject under leave-one-subject-out (foldLabel), and
     // a subject id may read as another fold's number (an EDF patient code '2').
     const vals = r.arms.map((a) => cell(a.table.rows[i]?.metrics.auroc ?? null).padEnd(armCol(a.arm)));
-    out.push(`${`fold ${f.index + 1}`.padEnd(armWidth)}${vals.join('')}${f.testSubjects.join(', ')}`);
+    const row = r.arms[0]?.table.rows[i];
+    const windows = row ? ` (${testWindowsText(row.n, row.positives, r.task.classes)})` : '';
+    out.push(`${`fold ${f.index + 1}`.padEnd(armWidth)}${vals.join('')}${f.testSubjects.join(', ')}${windows}`);
   });
   return out;
 }

@@ -2,7 +2,7 @@
 // metrics they report, run status, and the one error class of the training layer. Everything is
 // plain data: a configuration is written to a run folder as JSON and read back to resume.
 import type { EncoderConfig, ModelModality, TaskSpec } from '../model/model.types';
-import type { BinaryMetrics, FoldMetricTable } from '../eval/eval.types';
+import type { BinaryMetricName, BinaryMetrics, FoldMetricTable } from '../eval/eval.types';
 import { CodedError } from '../coded-error';
 
 export enum TrainErrorCode {
@@ -188,6 +188,8 @@ export interface ArmResult {
   confusion: number[];
   /** Best epoch chosen per fold (null for the baseline). */
   bestEpochs: (number | null)[];
+  /** The baseline's C per fold, chosen inside that fold's training subjects (baseline arms only; absent in reports before it). */
+  baselineC?: number[];
   /** Test predictions per fold (labels, P(positive), subjects), for plots and independent checks. */
   predictions: { fold: string; yTrue: number[]; scores: number[]; subjects: string[] }[];
 }
@@ -200,6 +202,11 @@ export interface EvaluationReport {
   positives: number;
   folds: { index: number; trainSubjects: string[]; validationSubjects: string[]; testSubjects: string[] }[];
   arms: ArmResult[];
+  /**
+   * Each metric's chance level on these test folds (chanceLevels: AUROC 0.5, AUC-PR the positive
+   * share, balanced accuracy 0.5, κ 0; null for F1 and accuracy). Absent in reports before it.
+   */
+  chance?: Record<BinaryMetricName, number | null>;
 }
 
 export type RunKind = 'pretrain' | 'finetune' | 'evaluate' | 'recipe';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EvalError, EvalErrorCode, evaluateBinary, foldMetricTable, formatMeanSd, meanSd, meanSdText, seededRandom } from '../../../src/shared/eval';
+import { chanceLevels, EvalError, EvalErrorCode, evaluateBinary, foldMetricTable, formatMeanSd, meanSd, meanSdText, seededRandom } from '../../../src/shared/eval';
 import { hasPython, runPython } from './python-reference';
 
 const TOL = 1e-9;
@@ -76,5 +76,27 @@ describe('foldMetricTable', () => {
     assert.throws(() => foldMetricTable([{ fold: 'x', yTrue: [0, 1], scores: [0.1] }]), code(EvalErrorCode.LengthMismatch));
     assert.throws(() => foldMetricTable([{ fold: 'x', yTrue: [0, 1], scores: [0.1, NaN] }]), code(EvalErrorCode.NonFiniteScore));
     assert.throws(() => foldMetricTable([{ fold: 'x', yTrue: [], scores: [] }]), code(EvalErrorCode.Empty));
+  });
+});
+
+describe('chanceLevels', () => {
+  test('a guess that ignores the window (one score for every window) scores the chance level of AUROC, AUC-PR, balanced accuracy and κ', () => {
+    const folds = [
+      { fold: 'S1', yTrue: [0, 0, 1, 1, 1, 0, 0, 0] },
+      { fold: 'S2', yTrue: [1, 0, 0, 0, 0] },
+      { fold: 'S3', yTrue: [1, 1, 1] }, // one class: left out, as the summary leaves it out
+    ];
+    const chance = chanceLevels(foldMetricTable(folds.map((f) => ({ ...f, scores: f.yTrue.map(() => 0.3) }))).rows);
+    assert.deepEqual(chance, { auroc: 0.5, aucPr: (3 / 8 + 1 / 5) / 2, f1: null, f1Weighted: null, balancedAccuracy: 0.5, cohenKappa: 0, accuracy: null });
+    // Any constant score, on either side of the threshold: the means of the table are the chance levels.
+    for (const score of [0.3, 0.7]) {
+      const guess = foldMetricTable(folds.map((f) => ({ ...f, scores: f.yTrue.map(() => score) })));
+      for (const m of ['auroc', 'aucPr', 'balancedAccuracy', 'cohenKappa'] as const) {
+        assert.ok(Math.abs(guess.summary[m].mean - chance[m]!) < 1e-15, `${m} of a constant ${score}: ${guess.summary[m].mean}, chance ${chance[m]}`);
+      }
+    }
+  });
+  test('no fold with both classes: no chance level', () => {
+    assert.deepEqual(Object.values(chanceLevels([{ n: 3, positives: 3 }, { n: 2, positives: 0 }])), [null, null, null, null, null, null, null]);
   });
 });

@@ -10,7 +10,8 @@ import { DEFAULT_FINETUNE, finetuneModelConfig, fitFull, initHeadParams } from '
 import { initEncoderHostParams } from '../../../src/shared/model/params';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import type { LabelledWindow, WindowDataset } from '../../../src/shared/datasets/windows.types';
-import { TrainError, type FinetuneConfig } from '../../../src/shared/train/train.types';
+import { TrainError, type EvaluationReport, type FinetuneConfig } from '../../../src/shared/train/train.types';
+import { BASELINE_C_GRID } from '../../../src/shared/train/baseline';
 import { hasPython, runPython } from '../eval/python-reference';
 import { TINY_ENCODER, sineItems } from './tiny';
 
@@ -55,6 +56,11 @@ test('the protocol line counts its validation subjects in good English', () => {
   assert.match(protocolText({ ...kfold, validationSubjects: 1 }, 4, 96), /^2-fold by subject over 4 subjects \(96 windows\), 1 training subject per fold held out to choose the epoch;/);
   assert.match(protocolText({ ...DEFAULT_EVALUATION, validationSubjects: 2 }, 12, 574), /^leave-one-subject-out over 12 subjects \(574 windows\), 2 training subjects per fold held out/);
   assert.match(protocolText({ ...kfold, validationSubjects: 0 }, 4, 96), /, last epoch;/);
+  // What a paper's table needs: windows per class, and which sd the ± is.
+  assert.equal(
+    protocolText({ ...DEFAULT_EVALUATION, validationSubjects: 2 }, 12, 538, { names: ['rest', 'arithmetic'], counts: [394, 144] }),
+    'leave-one-subject-out over 12 subjects (538 windows: 394 rest, 144 arithmetic), 2 training subjects per fold held out to choose the epoch; metrics per fold and their mean ± sd over the folds (sample sd, n − 1), threshold 0.5',
+  );
 });
 
 describe('crossValidate', () => {
@@ -94,6 +100,14 @@ describe('crossValidate', () => {
       assert.deepEqual(a.predictions.map((p) => p.subjects.join()), r.arms[0].predictions.map((p) => p.subjects.join()), `${a.arm}: the same test subjects per fold as ${r.arms[0].arm}`);
     }
     assert.equal(epochs.length, 4 * 3 * 8, 'an epoch record per arm × fold × epoch');
+    // What was evaluated, per class; the chance level of these test folds; the baseline's C of each fold.
+    assert.match(r.protocol, /over 6 subjects \(48 windows: 24 rest, 24 arithmetic\)/);
+    const share = r.arms[0].predictions.map((p) => p.yTrue.filter((v) => v === 1).length / p.yTrue.length);
+    assert.deepEqual(r.chance, { auroc: 0.5, aucPr: share.reduce((a, b) => a + b, 0) / share.length, f1: null, f1Weighted: null, balancedAccuracy: 0.5, cohenKappa: 0, accuracy: null });
+    for (const a of r.arms) {
+      if (a.init !== 'baseline') assert.equal(a.baselineC, undefined, `${a.arm} has no C`);
+      else assert.ok(a.baselineC?.length === 3 && a.baselineC.every((c) => BASELINE_C_GRID.includes(c)), `${a.arm}: a C from the grid per fold, got ${JSON.stringify(a.baselineC)}`);
+    }
     const fused = r.arms[0];
     assert.ok(fused.table.pooled!.auroc > 0.8, `fused AUROC ${fused.table.pooled!.auroc}`);
     assert.ok(fused.roc.x.length >= 2 && fused.confusion.length === 4, `fused has a ROC of at least 2 points (${fused.roc.x.length}) and a 4-cell confusion (${fused.confusion.length})`);
@@ -112,6 +126,20 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
       const t = fused.table.pooled!;
       [t.auroc, t.aucPr, t.f1, t.f1Weighted, t.balancedAccuracy, t.cohenKappa].forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-9, `metric ${i}: ${v} vs sklearn ${ref[i]}`));
     }
+  });
+
+  test('same seed, same numbers: a second run reports the same figures to the bit; another encoder seed moves the model, not the baseline', async () => {
+    const ev = { ...DEFAULT_EVALUATION, split: { kind: 'kfold' as const, k: 2 }, validationSubjects: 1, arms: [{ modalities: 'ecg' as const, init: 'random' as const }] };
+    const cfg = { ...ft, epochs: 2 };
+    const run = (randomSeed: number) => crossValidate(dataset(), cfg, ev, { ...encoders, randomSeed }).then((cv) => JSON.stringify(cv.report));
+    const first = await run(2);
+    assert.equal(await run(2), first, 'the same inputs and seeds give report.json byte for byte');
+    const other = JSON.parse(await run(5)) as EvaluationReport;
+    const same = JSON.parse(first) as EvaluationReport;
+    assert.notDeepEqual(other.arms[0].predictions, same.arms[0].predictions, 'the random-init encoders follow their seed');
+    assert.deepEqual(other.arms[1], same.arms[1], 'the baseline does not depend on the encoders');
+    // report.json's confusion matrices are arrays a reader indexes, [TN, FP, FN, TP] (they were {"0": TN, …}).
+    assert.ok(same.arms.every((a) => a.table.rows.every((row) => Array.isArray(row.confusion.counts) && row.confusion.counts.length === 4) && Array.isArray(a.table.pooled!.confusion.counts)), 'confusion counts are JSON arrays');
   });
 
   test('one class only, missing labels and a subject without windows get clear messages', async () => {

@@ -1,6 +1,7 @@
 // The evaluation as `heartmind train | evaluate` print it: the numbers are report.json's (each
-// metric's mean ± sd over folds, each fold's AUROC), every arm with the baseline, and a mean taken
-// over fewer folds (a test fold of one class) is marked.
+// metric's mean ± sd over folds, each fold's AUROC), every arm with the baseline and the chance
+// level, each fold's test windows per class, and a mean taken over fewer folds (a test fold of one
+// class) is marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foldLabel, foldMetricTable } from '../../../src/shared/eval';
@@ -49,13 +50,23 @@ test('every arm with each metric as report.json holds it (mean ± sd over folds)
   assert.equal(perFold.length, 3);
   report.folds.forEach((f, i) => {
     const cells = perFold[i].split(/\s{2,}/);
-    assert.deepEqual(cells, [`fold ${i + 1}`, report.arms[0].table.rows[i].metrics.auroc!.toFixed(3), report.arms[1].table.rows[i].metrics.auroc === null ? '–' : report.arms[1].table.rows[i].metrics.auroc!.toFixed(3), f.testSubjects[0]], `fold ${i + 1}'s row`);
+    const { n, positives } = report.arms[0].table.rows[i];
+    assert.deepEqual(cells, [`fold ${i + 1}`, report.arms[0].table.rows[i].metrics.auroc!.toFixed(3), report.arms[1].table.rows[i].metrics.auroc === null ? '–' : report.arms[1].table.rows[i].metrics.auroc!.toFixed(3), `${f.testSubjects[0]} (${n - positives} rest, ${positives} arithmetic)`], `fold ${i + 1}'s row, with its test windows per class`);
   });
+  assert.deepEqual(perFold.map((l) => l.split(/\s{2,}/).pop()), ['S1 (2 rest, 2 arithmetic)', 'S2 (2 rest, 2 arithmetic)', 'S3 (3 rest, 1 arithmetic)']);
   // The baseline's third fold holds one class: its AUROC is '–' there and its mean is over 2 of 3 folds, marked.
   assert.equal(report.arms[1].table.summary.auroc.n, 2);
   assert.match(row('baseline/fused'), /^baseline\/fused\s+\d\.\d{3} ± \d\.\d{3}\*/);
   assert.doesNotMatch(row('fused/random'), /\*/);
   assert.match(lines.join('\n'), /\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+  // Chance under the arms, from the test windows every arm is scored on (this report predates report.chance):
+  // AUC-PR's is the mean share of arithmetic windows over the folds, 2/4, 2/4 and 1/4.
+  assert.deepEqual(row('chance').slice('chance'.length).trim().split(/\s{2,}/), ['0.500', '0.417', '–', '–', '0.500', '0.000']);
+  assert.ok(lines.indexOf(row('chance')) === lines.indexOf(row('baseline/fused')) + 1, 'the chance row comes right under the arms');
+  assert.ok(lines.some((l) => /^chance: what a guess that ignores the window scores \(AUC-PR: the share of 'arithmetic' among the test windows/.test(l)), 'a footnote says what chance means');
+  // A report that holds its chance levels prints those.
+  const held = reportLines({ ...report, chance: { auroc: 0.5, aucPr: 0.25, f1: null, f1Weighted: null, balancedAccuracy: 0.5, cohenKappa: 0, accuracy: null } });
+  assert.match(held.find((l) => l.startsWith('chance '))!, /^chance\s+0\.500\s+0\.250\s+–\s+–\s+0\.500\s+0\.000$/);
 });
 
 test('AUROC per fold: each fold its own row when the subjects are numbers (leave-one-subject-out labels a row by its subject)', () => {
@@ -78,9 +89,9 @@ test('AUROC per fold: each fold its own row when the subjects are numbers (leave
   const perFold = lines.slice(lines.findIndex((l) => l.startsWith('AUROC per fold')) + 1).map((l) => l.split(/\s{2,}/));
   // Matching rows on the fold's number printed subject 2's AUROC for fold 2 (subject 3) and for fold 3.
   assert.deepEqual(perFold, [
-    ['fold 1', '1.000', '2'],
-    ['fold 2', '0.000', '3'],
-    ['fold 3', '0.750', '12'],
+    ['fold 1', '1.000', '2 (2 rest, 2 arithmetic)'],
+    ['fold 2', '0.000', '3 (2 rest, 2 arithmetic)'],
+    ['fold 3', '0.750', '12 (2 rest, 2 arithmetic)'],
   ]);
 });
 
