@@ -498,7 +498,7 @@ export class MarkerServer {
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
     this.opts.log?.('info', `udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
     const listed = this.originRules.map((r) => (r.scheme === 'null' ? 'null' : `${r.scheme}://${r.host}${r.port ? `:${r.port}` : ''}`));
-    this.opts.log?.('info', `WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV})`}`);
+    this.opts.log?.('info', `WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV} or, from serve and record, --marker-origin)`}`);
   }
 
   async stop(): Promise<void> {
