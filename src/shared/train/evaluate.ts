@@ -232,7 +232,8 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
   const report: EvaluationReport = {
     task: ds.task!,
     protocol: protocolText(ev, new Set(subjects).size, windows.length, { names: ds.task!.classes, counts: [windows.length - positives, positives] }),
-    subjects: [...new Set(subjects)].sort(),
+    // In the folds' order ('S2' before 'S10'), not the characters' ('S10' before 'S2').
+    subjects: [...new Set(subjects)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
     windows: windows.length,
     positives,
     folds: folds.map((f) => ({ index: f.index, trainSubjects: f.trainSubjects, validationSubjects: f.validationSubjects, testSubjects: f.testSubjects })),

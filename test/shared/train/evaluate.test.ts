@@ -131,13 +131,14 @@ print(json.dumps([m.roc_auc_score(y, s), m.average_precision_score(y, s), m.f1_s
   test('same seed, same numbers: a second run reports the same figures to the bit; another encoder seed moves the model, not the baseline', async () => {
     const ev = { ...DEFAULT_EVALUATION, split: { kind: 'kfold' as const, k: 2 }, validationSubjects: 1, arms: [{ modalities: 'ecg' as const, init: 'random' as const }] };
     const cfg = { ...ft, epochs: 2 };
-    const run = (randomSeed: number) => crossValidate(dataset(), cfg, ev, { ...encoders, randomSeed }).then((cv) => JSON.stringify(cv.report));
+    const run = (randomSeed: number) => crossValidate(dataset({ subjects: 11 }), cfg, ev, { ...encoders, randomSeed }).then((cv) => JSON.stringify(cv.report));
     const first = await run(2);
     assert.equal(await run(2), first, 'the same inputs and seeds give report.json byte for byte');
     const other = JSON.parse(await run(5)) as EvaluationReport;
     const same = JSON.parse(first) as EvaluationReport;
     assert.notDeepEqual(other.arms[0].predictions, same.arms[0].predictions, 'the random-init encoders follow their seed');
     assert.deepEqual(other.arms[1], same.arms[1], 'the baseline does not depend on the encoders');
+    assert.deepEqual(same.subjects, ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10'], 'subjects in natural order, as the folds take them');
     // report.json's confusion matrices are arrays a reader indexes, [TN, FP, FN, TP] (they were {"0": TN, …}).
     assert.ok(same.arms.every((a) => a.table.rows.every((row) => Array.isArray(row.confusion.counts) && row.confusion.counts.length === 4) && Array.isArray(a.table.pooled!.confusion.counts)), 'confusion counts are JSON arrays');
   });

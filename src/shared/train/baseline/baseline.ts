@@ -2,7 +2,7 @@
 // regression (C chosen inside the training subjects unless given), predict the test subjects,
 // report per-fold metrics with the same evaluation code (src/shared/eval) every model in
 // HeartMind is scored with.
-import { assertSubjectDisjoint, foldMetricTable, rocAuc, subjectKFold, EvalError, EvalErrorCode, type FoldMetricTable, type FoldPredictions, type SubjectFold, type SubjectId } from '../../eval';
+import { assertSubjectDisjoint, foldLabel, foldMetricTable, rocAuc, subjectKFold, EvalError, EvalErrorCode, type FoldMetricTable, type FoldPredictions, type SubjectFold, type SubjectId } from '../../eval';
 import { BaselineError, BaselineErrorCode, type BaselineModel, type BaselineOptions, type CSelection, type FeatureMatrix, type LogisticRegressionModel } from './baseline.types';
 import { fitLogisticRegression, predictLogisticRegression } from './logistic-regression';
 import { applyStandardizer, fitStandardizer } from './standardizer';
@@ -145,7 +145,7 @@ export function evaluateBaseline(X: FeatureMatrix, y: ArrayLike<number>, subject
     predictions.push({ fold: f.index, test: f.test, scores });
     models.push(model);
     return {
-      fold: f.testSubjects.length === 1 ? f.testSubjects[0] : String(f.index + 1),
+      fold: foldLabel(f),
       yTrue: Array.from(f.test, (i) => y[i]),
       scores,
       subjects: Array.from(f.test, (i) => String(subjects[i])),
