@@ -140,4 +140,65 @@ describe('ClockModel', () => {
       }
     }
   });
+
+  // The early drift (a line through 3 s of buckets steeper than 5000 ppm, before the full estimate
+  // at 10 s) is taken only while the lines through the first and the second half of the buckets
+  // agree with it: a delay that settles after start-up, or a busy stretch, is as steep but bends.
+  /**
+   * A device whose samples arrive `delay(t)` late plus exponential jitter (mean `jitterMs`), its
+   * clock `ratio` times the host's (a counter clock: real over nominal rate); returns the worst
+   * placement error (ms) from `fromSec` to 30 s against the delay floor (0.02 s past settling).
+   */
+  function worstPlacement(o: { hz: number; packet: number; ratio: number; delay: (t: number) => number; jitterMs: number; fromSec: number; seed: number }): { ms: number; at: number } {
+    const r = mulberry32(o.seed);
+    const m = new ClockModel();
+    let ms = 0;
+    let at = 0;
+    for (let k = 1; (k * o.packet) / o.hz < 30; k++) {
+      const t = (k * o.packet) / o.hz; // host time of the packet's last sample
+      const d = t * o.ratio;
+      m.observe(d, 1.7e9 + t + o.delay(t) - Math.log(1 - r()) * (o.jitterMs / 1000));
+      const err = (m.toHost(d) - (1.7e9 + t + 0.02)) * 1000;
+      if (t >= o.fromSec && Math.abs(err) > Math.abs(ms)) {
+        ms = err;
+        at = t;
+      }
+    }
+    return { ms, at };
+  }
+  const settling = (from: number, over: number) => (t: number) => (t < over ? from + ((0.02 - from) * t) / over : 0.02);
+
+  test('a delay settling at start-up (200 → 20 ms over 3 s, 150 → 20 over 5 s) is not taken for drift', () => {
+    // Polar-like (73-sample frames at 130 Hz) and a text device (10-line packets at 250 Hz) at their
+    // true rates. Taken for drift, the settling slope (−60000 ppm) was extrapolated past its end
+    // (−37…−74 ms at 5 s, −117 ms for the text device), and the full estimate at 10 s took the
+    // 5-s settling for −5400 ppm (−44 ms at 16 s); the held prior is 7–14 and 2 ms off, 9–45 for
+    // the 5-s settling under Polar's jitter (two frames a bucket: a line for a few seconds more), and
+    // from 11 s on 4–14 ms (the drift held within a crystal's ±1000 ppm).
+    for (let seed = 1; seed <= 4; seed++) {
+      for (const [what, o, limit] of [
+        ['Polar, 200 → 20 ms over 3 s', { hz: 130, packet: 73, delay: settling(0.2, 3), jitterMs: 20, fromSec: 4 }, 20],
+        ['Polar, 150 → 20 ms over 5 s', { hz: 130, packet: 73, delay: settling(0.15, 5), jitterMs: 30, fromSec: 6 }, 50],
+        ['Polar, 150 → 20 ms over 5 s, after the full estimate', { hz: 130, packet: 73, delay: settling(0.15, 5), jitterMs: 30, fromSec: 11 }, 20],
+        ['text, 200 → 20 ms over 3 s', { hz: 250, packet: 10, delay: settling(0.2, 3), jitterMs: 4, fromSec: 4 }, 5],
+      ] as const) {
+        const w = worstPlacement({ ...o, ratio: 1, seed });
+        assert.ok(Math.abs(w.ms) < limit, `${what}, seed ${seed}: ${w.ms.toFixed(1)} ms at ${w.at.toFixed(1)} s`);
+      }
+    }
+  });
+
+  test('a busy stretch at start-up (+80 ms from 2 to 6 s) is not taken for drift; a rate 2 % or 10 % off is, once its buckets span 3 s', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const busy = worstPlacement({ hz: 250, packet: 10, ratio: 1, delay: (t) => (t > 2 && t < 6 ? 0.1 : 0.02), jitterMs: 4, fromSec: 3, seed });
+      assert.ok(Math.abs(busy.ms) < 5, `busy, seed ${seed}: ${busy.ms.toFixed(1)} ms at ${busy.at.toFixed(1)} s (taken for drift: 110)`);
+      for (const ratio of [0.98, 0.9]) {
+        // Held at its prior a counter 2 % slow is 20 ms further off every second (and 10 % slow 100).
+        // The buckets' minima (at their starts: a slow clock's arrivals drift later) span 3 s of
+        // device time once the fourth bucket closes, 4.1 s of it in.
+        const w = worstPlacement({ hz: 250, packet: 10, ratio, delay: () => 0.02, jitterMs: 4, fromSec: 4.2 / ratio, seed });
+        assert.ok(Math.abs(w.ms) < 5, `a rate ${((1 - ratio) * 100).toFixed(0)} % slow, seed ${seed}: ${w.ms.toFixed(1)} ms at ${w.at.toFixed(1)} s`);
+      }
+    }
+  });
 });
