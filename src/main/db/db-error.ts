@@ -126,6 +126,7 @@ const WRITE_ACTIONS: Record<keyof typeof writeMethods, string> = {
   deleteMarker: 'deleting a marker',
   addSelfReport: 'adding a self-report',
   addPredictions: 'storing model predictions',
+  removePredictionsExcept: 'storing model predictions',
   importSession: 'importing a recording',
   checkpoint: 'saving to disk',
 };

@@ -878,6 +878,23 @@ export function addPredictions(db: WritableDb, sessionId: number, predictions: N
   return predictions.length;
 }
 
+/**
+ * Removes a model's predictions for a session at every window time not in `keep`: a run of the model
+ * over the whole recorded session (`heartmind sessions predict`) replaces its earlier answers, those
+ * at windows it no longer cuts (other settings, another revision) included. Returns how many went.
+ */
+export function removePredictionsExcept(db: WritableDb, sessionId: number, modelId: string, keep: number[]): number {
+  requireSessionExists(db, sessionId);
+  const kept = new Set(keep);
+  const rows = db.prepare<[number, string], { id: number; window_time: number }>('SELECT id, window_time FROM predictions WHERE session_id = ? AND model_id = ?').all(sessionId, modelId);
+  const gone = rows.filter((r) => !kept.has(r.window_time));
+  const del = prep(db, 'DELETE FROM predictions WHERE id = ?');
+  db.transaction(() => {
+    for (const r of gone) del.run(r.id);
+  })();
+  return gone.length;
+}
+
 export function listPredictions(db: ReadableDb, sessionId: number, modelId?: string): Prediction[] {
   const rows = db
     .prepare<[number, string | null, string | null], { id: number; model_id: string; window_time: number; outputs: string }>(

@@ -1,5 +1,5 @@
 // `heartmind sessions <verb>`: the session library from a terminal: list, show, rename, tag,
-// notes, delete, import, export. Works on the profile's database directly through the DB worker
+// notes, delete, import, export, predict. Works on the profile's database directly through the DB worker
 // (no devices are started).
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -47,6 +47,8 @@ export const command: CliCommand = {
     '                                                --board: the BrainFlow board that wrote a BrainFlow CSV (CytonDaisy, Synthetic …)',
     '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
     '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
+    '  predict ID [--model MODEL_ID]                 run a model over every window of the session and store its predictions',
+    '                                                (default: the model chosen in Models); replaces that model\'s earlier ones',
     '',
     '  --data-dir DIR  profile folder holding recordings.sqlite (default $HEARTMIND_DATA_DIR, else the per-user app-data folder)',
     '  --json          machine-readable output',
@@ -56,6 +58,7 @@ export const command: CliCommand = {
     '  heartmind sessions import ../shared/data/edf-eegmat/*.edf --tag eegmat',
     '  heartmind sessions show 3',
     '  heartmind sessions export 3 rest.edf --from 60 --to 120  # seconds 60 to 120 of session 3',
+    '  heartmind sessions predict 3 --model heartmind-eegmat-arithmetic',
   ].join('\n'),
   run,
 };
@@ -123,7 +126,7 @@ function row(s: SessionSummary): string {
   return tableLine([String(s.id), s.name, s.subjectId || '-', dateText(s.startTime), durationText(s.endTime - s.startTime), formatBytes(s.diskBytes), state], oneLine(s.tags.join(',')));
 }
 
-const VERBS = ['list', 'show', 'rename', 'tag', 'notes', 'subject', 'delete', 'import', 'export'] as const;
+const VERBS = ['list', 'show', 'rename', 'tag', 'notes', 'subject', 'delete', 'import', 'export', 'predict'] as const;
 type Verb = (typeof VERBS)[number];
 
 /** The flags each verb takes, besides --data-dir and --json (the usage text lists them on the verb's line). */
@@ -137,6 +140,7 @@ export const VERB_FLAGS: Record<Verb, readonly string[]> = {
   delete: ['yes'],
   import: ['name', 'subject', 'tag', 'board'],
   export: ['format', 'from', 'to', 'discontinuous'],
+  predict: ['model'],
 };
 
 async function run(argv: string[], io: CliIo): Promise<number> {
@@ -153,6 +157,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     yes: { type: 'boolean' },
     discontinuous: { type: 'boolean' },
     board: { type: 'string' },
+    model: { type: 'string' },
   });
   const [verb, ...args] = positionals;
   if (!verb) throw new CliUsageError(`which verb? (${VERBS.join(', ')})`);
@@ -169,8 +174,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'rename' && !args.slice(1).join(' ').trim()) throw new CliUsageError('a session name cannot be empty');
   // A word too many was dropped without a word: `delete 3 4 --yes` deleted 3 only, `import *.edf`
   // imported the first file only (import now takes them all; rename, notes, subject and tag take the rest as their text).
-  const most = { list: 0, show: 1, delete: 1, export: 2 }[verb as 'list' | 'show' | 'delete' | 'export'];
-  if (most !== undefined && args.length > most) throw new CliUsageError(`unexpected argument '${args[most]}'${verb === 'delete' || verb === 'show' ? ` (${verb} takes one session id)` : ''}`);
+  const most = { list: 0, show: 1, delete: 1, export: 2, predict: 1 }[verb as 'list' | 'show' | 'delete' | 'export' | 'predict'];
+  if (most !== undefined && args.length > most) throw new CliUsageError(`unexpected argument '${args[most]}'${verb === 'delete' || verb === 'show' || verb === 'predict' ? ` (${verb} takes one session id)` : ''}`);
+  if (verb === 'predict' && values.model !== undefined && !values.model.trim()) throw new CliUsageError('--model needs a model id (heartmind models list shows them)');
   if (verb === 'import' && args.length > 1 && values.name !== undefined) throw new CliUsageError(`--name names one session: import the ${args.length} files one at a time to name each`);
   // A flag of another verb was dropped without a word: `list --name rest` listed every session,
   // `export 3 out.edf --subject S1` exported unchanged, and `tag 3 --tag pilot` cleared the tags.
@@ -351,6 +357,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${formatBytes(r.bytes)}`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
+      case 'predict':
+        return await (await import('./predict-command')).runPredict(db, { sessionId: sessionId(args[0]), modelId: values.model, dataDir, json: values.json === true }, io);
       default:
         throw new CliUsageError(unknownName('verb', verb, VERBS));
     }

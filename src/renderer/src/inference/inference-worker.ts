@@ -18,7 +18,8 @@ import ortJsepMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import { MODEL_IO } from '../../../shared/model/config';
 import { ModelError, ModelErrorCode } from '../../../shared/model/model-error';
 import type { InputContract, TaskSpec } from '../../../shared/model/model.types';
-import { prepareWindow, type ModelTensor } from '../../../shared/model/window-input';
+import type { ModelTensor } from '../../../shared/model/window-input';
+import { answerWindow } from '../../../shared/model/window-answer';
 import { detectWebGpu } from '../platform/webgpu';
 import { createCapturedSession, pinnedInputDims, type CapturedSession } from './gpu-capture';
 import type { BackendPreference, InferenceBackend, WorkerRequest, WorkerResponse } from './inference.types';
@@ -195,36 +196,32 @@ async function handle(req: WorkerRequest): Promise<void> {
     scope.postMessage({ type: 'error', loadId: null, seq: req.seq, code: ModelErrorCode.NotFound, message: 'no model is loaded' });
     return;
   }
-  let prepared;
+  // Skipped (the window's problem, said as such) when it fails before the model ran; an error after.
+  let ran = false;
   try {
-    prepared = prepareWindow(req.window, l.input);
+    const a = await answerWindow(
+      req.window,
+      l.input,
+      l.tasks,
+      async (feeds) => {
+        ran = true;
+        for (;;) {
+          try {
+            return await infer(l, feeds);
+          } catch (e) {
+            // A window the model cannot read is the window's problem, not the GPU's.
+            if (l.backend !== 'webgpu' || e instanceof ModelError) throw e;
+            await fallBack(l, e as Error);
+          }
+        }
+      },
+      () => performance.now(),
+    );
+    scope.postMessage({ type: 'result', loadId: l.loadId, seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: l.backend, latencyMs: a.latencyMs });
   } catch (e) {
     const { code, message } = errorOf(e);
-    scope.postMessage({ type: 'skipped', loadId: l.loadId, seq: req.seq, code, message });
-    return;
-  }
-  try {
-    const t0 = performance.now();
-    let out: Record<string, Float32Array>;
-    for (;;) {
-      try {
-        out = await infer(l, prepared.feeds);
-        break;
-      } catch (e) {
-        // A window the model cannot read is the window's problem, not the GPU's.
-        if (l.backend !== 'webgpu' || e instanceof ModelError) throw e;
-        await fallBack(l, e as Error);
-      }
-    }
-    const latencyMs = performance.now() - t0;
-    const probabilities: Record<string, number[]> = {};
-    for (const t of l.tasks) {
-      const v = Array.from(out[t.name]);
-      probabilities[t.name] = t.kind === 'binary' ? [1 - v[0], v[0]] : v;
-    }
-    scope.postMessage({ type: 'result', loadId: l.loadId, seq: req.seq, modelId: l.modelId, windowTime: req.window.startTime, probabilities, fed: prepared.fed, absent: prepared.absent, unusable: prepared.unusable, backend: l.backend, latencyMs });
-  } catch (e) {
-    scope.postMessage({ type: 'error', loadId: l.loadId, seq: req.seq, ...errorOf(e) });
+    if (!ran) scope.postMessage({ type: 'skipped', loadId: l.loadId, seq: req.seq, code, message });
+    else scope.postMessage({ type: 'error', loadId: l.loadId, seq: req.seq, code, message });
   }
 }
 

@@ -1,0 +1,168 @@
+// A recorded session run through a model, completely, in the core (`heartmind sessions predict`): a
+// replay at full speed outruns the page's model (EEGMAT Subject02_1, 3 min at max speed: over in
+// 8 s, no prediction stored), and a researcher wants an answer for every window.
+//
+// The windows are cut as a replay cuts them: the stored chunks and the source's gaps in the order
+// they arrived (readSessionFeed, which dataset building reads sessions by) through the live Pipeline,
+// under the pipeline settings the session was recorded with, changed where the recording changed
+// them. Each window is answered by the code the page's worker answers by (answerWindow: the same
+// prepareWindow feeds, the same probabilities) and stored as live predictions are (predictionRow,
+// addPredictions: `<task>:<class>`, fed/absent/unusable, latency).
+//
+// Rows the same model stored before for this session are replaced, so a rerun is idempotent: a
+// window's row is overwritten as it is answered, and once every window is answered the model's rows
+// at window times this run did not cut (other settings, a model since replaced) are removed. A run
+// stopped part-way keeps what it stored and the older rows after that point.
+import type { DbClient } from '../db/db-client';
+import { DbError } from '../db/db-error';
+import { checkContract } from '../../shared/model/card';
+import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
+import type { ModelCard } from '../../shared/model/model.types';
+import { answerWindow } from '../../shared/model/window-answer';
+import type { ModelTensor } from '../../shared/model/window-input';
+import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedPipelineConfig, type PipelineConfig } from '../../shared/pipeline';
+import type { StreamInfo } from '../../shared/stream.types';
+import type { SyncWindow } from '../../shared/window.types';
+import { availableInputs, predictionRow } from '../model/models.core';
+import { readSessionFeed } from '../train/session-feed';
+
+/** Rows stored per write: a stop loses at most the answers since the last one. */
+const BATCH = 32;
+
+export interface PredictProgress {
+  /** Windows cut so far. */
+  windows: number;
+  /** Of them, answered and stored (or about to be: stored in batches of BATCH). */
+  answered: number;
+  /** Seconds into the session of the last window cut, and its length (s). */
+  atS: number;
+  durationS: number;
+}
+
+export interface PredictRequest {
+  sessionId: number;
+  modelId: string;
+  card: ModelCard;
+  /** The model's runtime: one window's feeds in, each task's probabilities out (node-inference.ts). */
+  run(feeds: Record<string, ModelTensor>): Promise<Record<string, ArrayLike<number>>>;
+  /** After each window. */
+  progress?(p: PredictProgress): void;
+  /** Polled between windows: true stops the run (what was answered is stored first). */
+  stopRequested?(): boolean;
+}
+
+export interface PredictResult {
+  sessionId: number;
+  modelId: string;
+  /** Windows the pipeline cut from the session. */
+  windows: number;
+  /** Rows stored: windows the model answered. */
+  stored: number;
+  /** Windows the model could not read (neither modality present, …), per reason. */
+  skipped: Record<string, number>;
+  /** Rows of this model stored before at window times this run did not cut, removed (0 when stopped). */
+  removed: number;
+  /** Stopped before the end (stopRequested): the rows after the last stored window are the older ones. */
+  stopped: boolean;
+  /** The window length and hop the session's recorded settings cut (s). */
+  windowSec: number;
+  hopSec: number;
+}
+
+/** The recorded settings entries in time order, each resolved; an entry that cannot be read keeps the ones before it (as replay does). */
+function recordedSettings(entries: readonly { time: number; settings: Record<string, unknown> }[]): { time: number; config: PipelineConfig }[] {
+  const out: { time: number; config: PipelineConfig }[] = [];
+  for (const e of [...entries].sort((a, b) => a.time - b.time)) {
+    try {
+      out.push({ time: e.time, config: recordedPipelineConfig(e.settings) });
+    } catch {
+      // not usable: the settings in force stay
+    }
+  }
+  return out;
+}
+
+/** Refuses, in words, a model whose contract does not fit the session's streams (the registry's check, as selecting a model live does). */
+export function contractRefusal(card: ModelCard, modelId: string, sessionId: number, streams: StreamInfo[], windowSec: number): string | null {
+  const check = checkContract(card.input, availableInputs(streams, windowSec));
+  if (check.ok) return null;
+  const what = check.awaitingDevices ? `session ${sessionId} holds no ${(['eeg', 'ecg'] as const).filter((m) => card.input[m]).map((m) => m.toUpperCase()).join(' or ')} stream` : check.problems.join('; ');
+  return `model '${modelId}' does not fit session ${sessionId}: ${what}`;
+}
+
+/** A session being recorded is refused: its windows are still coming. */
+export function refuseRecording(s: { id: number; state: string }): void {
+  if (s.state === 'recording') throw new DbError('Invalid', `session ${s.id} is being recorded: run the model over it once the recording has stopped`);
+}
+
+export async function predictSession(db: DbClient, req: PredictRequest): Promise<PredictResult> {
+  const { sessionId, modelId, card } = req;
+  const summary = await db.api.getSummary(sessionId);
+  refuseRecording(summary);
+  const detail = await db.api.getSession(sessionId);
+  const settings = recordedSettings(detail.filterSettings);
+  const first = settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG;
+  const refusal = contractRefusal(card, modelId, sessionId, detail.streams.map((s) => s.info), first.window.lengthSec);
+  if (refusal) throw new ModelError(ModelErrorCode.ContractMismatch, refusal);
+
+  const feed = await readSessionFeed(db, sessionId);
+  const cut: SyncWindow[] = [];
+  const pipeline = new Pipeline(first, { window: (w) => cut.push(w) });
+  const reads = (['eeg', 'ecg'] as const).filter((m) => card.input[m]);
+  const durationS = Math.max(0, summary.endTime - summary.startTime);
+  const times: number[] = [];
+  const skipped: Record<string, number> = {};
+  let rows: ReturnType<typeof predictionRow>[] = [];
+  let windows = 0;
+  let stored = 0;
+  let stopped = false;
+  const flush = async () => {
+    if (rows.length) stored += await db.api.addPredictions(sessionId, rows);
+    rows = [];
+  };
+  // Each window as the page's worker answers it, then as the core stores the worker's report.
+  const answerCut = async () => {
+    while (cut.length && !stopped) {
+      const w = cut.shift()!;
+      windows++;
+      try {
+        const a = await answerWindow(w, card.input, card.config.tasks, req.run, () => performance.now());
+        rows.push(predictionRow({ modelId, windowTime: w.startTime, seq: w.seq, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: 'wasm', latencyMs: a.latencyMs, reads }));
+        times.push(w.startTime);
+      } catch (e) {
+        if (!(e instanceof ModelError && e.code === ModelErrorCode.BadWindow)) throw e;
+        skipped[e.message] = (skipped[e.message] ?? 0) + 1;
+      }
+      if (rows.length >= BATCH) await flush();
+      req.progress?.({ windows, answered: stored + rows.length, atS: w.startTime - summary.startTime, durationS });
+      // A turn of the event loop: ORT's WASM run resolves without one, and a Ctrl+C (delivered as a
+      // signal event) waited for the last window (the run went on to the end of the session).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (req.stopRequested?.()) stopped = true;
+    }
+  };
+  let next = 1;
+  const devices: string[] = [];
+  for (const ev of feed.events) {
+    if (ev.kind === 'streams') {
+      devices.push(ev.deviceId);
+      pipeline.setStreams(ev.deviceId, ev.streams);
+      continue;
+    }
+    if (ev.kind === 'gap') pipeline.sourceGap(ev.gap);
+    else {
+      // A settings change recorded before this chunk arrived, applied where replay applies it.
+      while (next < settings.length && settings[next].time < ev.chunk.hostTime) pipeline.reconfigure(settings[next++].config);
+      pipeline.push(ev.chunk);
+    }
+    await answerCut();
+    if (stopped) break;
+  }
+  if (!stopped) {
+    for (const d of devices) pipeline.endOfData(d);
+    await answerCut();
+  }
+  await flush();
+  const removed = stopped ? 0 : await db.api.removePredictionsExcept(sessionId, modelId, times);
+  return { sessionId, modelId, windows, stored, skipped, removed, stopped, windowSec: first.window.lengthSec, hopSec: first.window.hopSec };
+}

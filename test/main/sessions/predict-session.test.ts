@@ -1,0 +1,201 @@
+// `heartmind sessions predict`: a recorded session run through a model in the core. 16 s of EEGMAT
+// Subject00_1 (19 EEG channels and an ECG lead with QRS) imported as a session, a 1-layer model
+// exported as the app exports models. The stored rows are checked against the windows the file's
+// own replay cuts (recordingWindows: a dataset cut from a file and a replay of its imported session
+// see the same windows), each answered by the worker's code path (answerWindow) on onnxruntime-node,
+// a runtime other than the one the command uses.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { command as sessions } from '../../../src/main/sessions/sessions-command';
+import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
+import { openDatabase } from '../../../src/main/db/open-database';
+import { createSession } from '../../../src/main/db/server';
+import { toSessionImport, transferablesOf } from '../../../src/main/sessions/import-recording';
+import { writeModelDir } from '../../../src/main/model/registry';
+import { progressReporter } from '../../../src/main/sessions/predict-command';
+import { importEdf } from '../../../src/shared/formats/edf';
+import { recordingWindows } from '../../../src/shared/datasets/recording-windows';
+import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
+import { defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
+import { initHostParams } from '../../../src/shared/model/params';
+import { exportRegistryModel } from '../../../src/shared/onnx/export';
+import { answerWindow } from '../../../src/shared/model/window-answer';
+import type { ModelCard } from '../../../src/shared/model/model.types';
+import type { Prediction } from '../../../src/shared/session.types';
+import { EEGMAT_DIR, noEegmat } from '../../shared/model/eegmat-windows';
+
+const MODEL = 'predict-test';
+const SECONDS = 16;
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+/** The first `seconds` of a recording (every stream cut at the same time). */
+function firstSeconds(rec: ImportedRecording, seconds: number): ImportedRecording {
+  return {
+    ...rec,
+    streams: rec.streams.map((s) => {
+      const seg = s.segments[0];
+      const n = Math.min(seg.count, Math.round(seconds * s.rateHz));
+      const data = new Float32Array(s.channels.length * n);
+      for (let c = 0; c < s.channels.length; c++) data.set(seg.data.subarray(c * seg.count, c * seg.count + n), c * n);
+      return { ...s, segments: [{ ...seg, count: n, data }] };
+    }),
+  };
+}
+
+describe('sessions predict', { skip: noEegmat }, () => {
+  let dir = '';
+  let sessionId = 0;
+  let card: ModelCard;
+  let onnx: Uint8Array;
+  let recording: ImportedRecording;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hm-predict-'));
+    const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
+    ({ card, onnx } = exportRegistryModel(
+      {
+        id: MODEL,
+        name: 'predict test',
+        description: 'one layer, seeded weights',
+        config,
+        windowSeconds: 5,
+        input: { rateHz: 200, windowSeconds: 5, eeg: { channels: ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'], minChannels: 19, maxChannels: 19, unit: 'uV', scaleDivisor: 100 }, ecg: { channels: 'any', minChannels: 1, maxChannels: 1, unit: 'uV', scaleDivisor: 100 } },
+        training: { data: ['none'], procedure: 'not trained', provenance: 'test/main/sessions/predict-session.test.ts' },
+        evaluation: { protocol: 'not evaluated', metrics: [] },
+        licence: { model: 'MIT', data: [] },
+        limitations: [],
+      },
+      initHostParams(config, 7),
+    ));
+    await writeModelDir(join(dir, 'models'), card, onnx);
+    const file = resolve(EEGMAT_DIR, 'Subject00_1.edf');
+    const rec = (recording = firstSeconds(importEdf(new Uint8Array(readFileSync(file)), 'Subject00_1.edf'), SECONDS));
+    const db = await DbClient.open({ path: databasePathFor(dir) });
+    try {
+      const imp = toSessionImport(rec, { name: 'rest, 16 s' }, { appVersion: 'test', now: 1_800_000_000, sourcePath: file });
+      sessionId = (await db.callTransferring('importSession', transferablesOf(imp), imp)).id;
+    } finally {
+      await db.close();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * The windows the file's own replay cuts (recordingWindows, which dataset building cuts files by:
+   * the file's samples in 0.1-s packets, not the session's stored chunks), answered by the worker's
+   * code path on onnxruntime-node.
+   */
+  async function referenceAnswers(): Promise<{ time: number; probs: number[]; fed: string[] }[]> {
+    const { windows } = recordingWindows(recording);
+    const session = await ortNode.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
+    const out: { time: number; probs: number[]; fed: string[] }[] = [];
+    for (const w of windows) {
+      const a = await answerWindow(w, card.input, card.config.tasks, async (feeds) => {
+        const t: Record<string, ortNode.Tensor> = {};
+        for (const [k, v] of Object.entries(feeds)) t[k] = new ortNode.Tensor('float32', v.data, v.dims);
+        const r = await session.run(t);
+        return { arithmetic: r[MODEL_IO.probs('arithmetic')].data as Float32Array };
+      }, () => 0);
+      out.push({ time: w.startTime, probs: a.probabilities.arithmetic, fed: a.fed });
+    }
+    await session.release();
+    return out;
+  }
+
+  async function stored(): Promise<Prediction[]> {
+    const db = await DbClient.open({ path: databasePathFor(dir) });
+    try {
+      return await db.api.listPredictions(sessionId, MODEL);
+    } finally {
+      await db.close();
+    }
+  }
+
+  test('stores one row per window a replay cuts, equal (within 1e-4, same times) to the worker code path on another runtime; a rerun replaces them', async () => {
+    const want = await referenceAnswers();
+    const r = io();
+    assert.equal(await sessions.run(['predict', String(sessionId), '--model', MODEL, '--data-dir', dir, '--json'], r.io), 0, r.err.join('\n'));
+    const result = JSON.parse(r.out.join('\n')) as { windows: number; stored: number; removed: number; stopped: boolean };
+    assert.ok(want.length >= 5, `the file’s replay cut ${want.length} windows`);
+    // One more at the end: the window ending at the session's last sample, which a replay flushes
+    // at its end (endOfData) and recordingWindows leaves uncut.
+    const n = want.length + 1;
+    assert.deepEqual([result.windows, result.stored, result.stopped], [n, n, false], 'every window is answered and stored');
+    const rows = await stored();
+    assert.deepEqual(rows.map((p) => p.windowTime), [...want.map((w) => w.time), want[want.length - 1].time + 1], 'the window times of the file’s replay, then the last one, 1 s on');
+    for (const [i, w] of want.entries()) {
+      const p = rows[i];
+      assert.ok(Math.abs(p.outputs['arithmetic:0'] - w.probs[0]) < 1e-4 && Math.abs(p.outputs['arithmetic:1'] - w.probs[1]) < 1e-4, `window ${i}: stored ${p.outputs['arithmetic:1']}, reference ${w.probs[1]}`);
+      assert.deepEqual([p.outputs['fed:eeg'], p.outputs['fed:ecg']], [w.fed.includes('eeg') ? 1 : 0, w.fed.includes('ecg') ? 1 : 0], `window ${i}: fed flags`);
+      assert.ok(p.outputs.latency_ms >= 0, `window ${i}: latency stored`);
+    }
+    // A row of this model at a time no window starts (stored by other settings): a rerun removes it,
+    // and the window rows are replaced in place (one per window, same values), not doubled.
+    const db = await DbClient.open({ path: databasePathFor(dir) });
+    try {
+      await db.api.addPredictions(sessionId, [{ modelId: MODEL, windowTime: want[0].time + 0.5, outputs: { 'arithmetic:0': 0.5, 'arithmetic:1': 0.5 } }]);
+      await db.api.addPredictions(sessionId, [{ modelId: 'another-model', windowTime: want[0].time, outputs: { 'arithmetic:1': 0.25 } }]);
+    } finally {
+      await db.close();
+    }
+    const again = io();
+    assert.equal(await sessions.run(['predict', String(sessionId), '--model', MODEL, '--data-dir', dir], again.io), 0, again.err.join('\n'));
+    assert.match(again.out[0], new RegExp(`^session ${sessionId}: ${n} windows of 5 s every 1 s, ${n} predictions by ${MODEL} stored in [\\d.]+ s; 1 older prediction at other window times removed$`, 'm'));
+    assert.match(again.out.join('\n'), /predictions by 'predict-test' \d+ windows: EEG fed \d+; ECG fed \d+/);
+    const after = await stored();
+    assert.deepEqual(after.map((p) => [p.windowTime, p.outputs['arithmetic:1']]), rows.map((p) => [p.windowTime, p.outputs['arithmetic:1']]), 'the same rows after a rerun');
+    const db2 = await DbClient.open({ path: databasePathFor(dir) });
+    try {
+      assert.equal((await db2.api.listPredictions(sessionId, 'another-model')).length, 1, 'another model’s rows are left alone');
+    } finally {
+      await db2.close();
+    }
+    // Progress went to stderr, at most a line per tenth of the session (and the start line).
+    assert.match(again.err[0], new RegExp(`^running ${MODEL} over session ${sessionId} "rest, 16 s" \\(0:16\\) on ORT WASM, \\d threads?$`));
+    assert.ok(again.err.length <= 11, again.err.join('\n'));
+  });
+
+  test('Ctrl+C stops after the window being answered, keeping what was stored; exit 130', async () => {
+    const r = io();
+    let sent = false;
+    // Ctrl+C once the first progress line is out.
+    const sigint = { out: r.io.out, err: (l: string) => (r.io.err(l), !sent && l.startsWith(`session ${sessionId}:`) && (sent = true) && process.emit('SIGINT', 'SIGINT')) };
+    assert.equal(await sessions.run(['predict', String(sessionId), '--model', MODEL, '--data-dir', dir, '--json'], sigint), 130, r.err.join('\n'));
+    const result = JSON.parse(r.out.join('\n')) as { windows: number; stored: number; stopped: boolean; stoppedBy: string };
+    assert.deepEqual([result.stopped, result.stoppedBy], [true, 'SIGINT']);
+    assert.ok(result.windows > 0 && result.stored === result.windows, `${result.stored} of ${result.windows} windows stored before the stop`);
+    assert.ok(r.err.some((l) => /SIGINT: stopping after this window, keeping the predictions stored so far/.test(l)), r.err.join('\n'));
+  });
+
+  test('refusals: a model whose contract the session does not fit (what is missing named), a session being recorded, no such model', async () => {
+    // An EEG-only contract on a 10-20 cap the session lacks: a model for another montage.
+    const other = { ...card, id: 'wrong-montage', input: { ...card.input, eeg: { ...card.input.eeg!, channels: card.input.eeg!.channels === 'any' ? 'any' : card.input.eeg!.channels.map((c, i) => (i === 0 ? 'AF7' : c)) } } } as ModelCard;
+    await writeModelDir(join(dir, 'models'), other, onnx);
+    await assert.rejects(sessions.run(['predict', String(sessionId), '--model', 'wrong-montage', '--data-dir', dir], io().io), (e: Error) => {
+      assert.match(e.message, new RegExp(`^model 'wrong-montage' does not fit session ${sessionId}: EEG: .*AF7`));
+      return true;
+    });
+    const o = openDatabase(databasePathFor(dir));
+    const rec = createSession(o.writable!, { name: 'live', startTime: 1.7e9, endTime: 1.7e9 + 1, appVersion: 't', origin: 'recorded', state: 'recording' });
+    o.db.close();
+    await assert.rejects(sessions.run(['predict', String(rec), '--model', MODEL, '--data-dir', dir], io().io), /is being recorded: run the model over it once the recording has stopped/);
+    await assert.rejects(sessions.run(['predict', String(sessionId), '--model', 'nope', '--data-dir', dir], io().io), /no model 'nope' is installed \(installed: .*predict-test/);
+    await assert.rejects(sessions.run(['predict', String(sessionId), '2', '--data-dir', dir], io().io), /unexpected argument '2' \(predict takes one session id\)/);
+  });
+});
+
+test('progress: a line per tenth of the session, not one per window', () => {
+  const lines: string[] = [];
+  const say = progressReporter((l) => lines.push(l), 'session 3');
+  for (let w = 0; w <= 600; w++) say({ windows: w + 1, answered: w + 1, atS: w, durationS: 600 });
+  assert.equal(lines.length, 10, lines.join('\n'));
+  assert.equal(lines[0], 'session 3: 1:00 of 10:00, 61 windows, 61 answered');
+});
