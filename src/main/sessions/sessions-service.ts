@@ -210,7 +210,7 @@ export class SessionsService {
 
   /**
    * Model outputs for live windows: stored in the session being recorded, or in the session being
-   * replayed (running a model over a recording at full speed fills in its predictions). The page
+   * replayed (only the windows the page's model keeps up with: `sessions predict` answers them all). The page
    * sends them about once a second, after the model has run: those of windows that began before a
    * recording stopped and arrive within LATE_PREDICTION_S of the stop still go into it.
    */
