@@ -150,3 +150,41 @@ export function intFlag(raw: string | undefined, name: string, min = 1): number 
 export function portValue(raw: string | undefined, name: string): number | undefined {
   return numberFlag(raw, name, { integer: true, min: 0, max: 65535, expect: 'an integer 0–65535' });
 }
+
+/** The signals a command that stops between steps answers: Ctrl+C, and a service manager's stop. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** A process ended by `sig` exits as a shell reports one killed by it (128 + its number): 130, 143. */
+export function signalExitCode(sig: StopSignal): number {
+  return sig === 'SIGTERM' ? 143 : 130;
+}
+
+/**
+ * Ctrl+C / SIGTERM for a command that stops between steps (an import between files, a model run
+ * between windows): the first is kept in `received` (the command checks it, finishes its step and
+ * says what was kept) and said by `first`; a second, said by `again`, exits at once. `dispose()`
+ * takes the handlers off.
+ */
+export function stopBetweenSteps(first: (sig: StopSignal) => void, again: (sig: StopSignal) => void): { readonly received: StopSignal | null; dispose(): void } {
+  let received: StopSignal | null = null;
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const handler = () => {
+      if (received) {
+        again(sig);
+        process.exit(signalExitCode(sig));
+      }
+      received = sig;
+      first(sig);
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return {
+    get received() {
+      return received;
+    },
+    dispose: () => {
+      for (const [sig, handler] of handlers) process.off(sig, handler);
+    },
+  };
+}

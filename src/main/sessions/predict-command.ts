@@ -3,7 +3,7 @@
 // per tenth of the session; Ctrl+C stops after the window being answered, keeping what was stored.
 import { resolve } from 'node:path';
 import type { DbClient } from '../db/db-client';
-import type { CliIo } from '../core/cli-command';
+import { signalExitCode, stopBetweenSteps, type CliIo } from '../core/cli-command';
 import { ModelRegistry } from '../model/registry';
 import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from '../model/models.core';
 import { openNodeModel } from '../model/node-inference';
@@ -46,17 +46,10 @@ export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promi
   // Refused before the model is loaded (38 MB, seconds): a session being recorded.
   refuseRecording(summary);
   const model = await openNodeModel(await registry.readOnnx(modelId), card.config.tasks);
-  let signal: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signal) {
-      io.err(`heartmind sessions: ${sig} again: stopped at once (the predictions stored so far are kept)`);
-      process.exit(sig === 'SIGTERM' ? 143 : 130);
-    }
-    signal = sig;
-    io.err(`heartmind sessions: ${sig}: stopping after this window, keeping the predictions stored so far (${sig} again stops at once)`);
-  };
-  const signals = (['SIGINT', 'SIGTERM'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
-  for (const [sig, handler] of signals) process.on(sig, handler);
+  const stop = stopBetweenSteps(
+    (sig) => io.err(`heartmind sessions: ${sig}: stopping after this window, keeping the predictions stored so far (${sig} again stops at once)`),
+    (sig) => io.err(`heartmind sessions: ${sig} again: stopped at once (the predictions stored so far are kept)`),
+  );
   const t0 = performance.now();
   try {
     io.err(`running ${modelId} over session ${a.sessionId} "${summary.name}" (${clockDuration(Math.max(0, summary.endTime - summary.startTime))}) on ORT WASM, ${plural(model.threads, 'thread')}`);
@@ -66,25 +59,25 @@ export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promi
       card,
       run: model.run,
       progress: progressReporter(io.err, `session ${a.sessionId}`),
-      stopRequested: () => signal !== null,
+      stopRequested: () => stop.received !== null,
     });
     const elapsedS = (performance.now() - t0) / 1000;
     const skipped = Object.entries(r.skipped);
     const nSkipped = skipped.reduce((n, [, k]) => n + k, 0);
-    if (a.json) io.out(JSON.stringify({ ...r, elapsedS: Number(elapsedS.toFixed(1)), stoppedBy: signal }, null, 2));
+    if (a.json) io.out(JSON.stringify({ ...r, elapsedS: Number(elapsedS.toFixed(1)), stoppedBy: stop.received }, null, 2));
     else {
       const [summaryOf] = summarizePredictions(await db.api.listPredictions(a.sessionId, modelId));
       io.out(
         [
-          `${r.stopped ? `stopped (${signal}): ` : ''}session ${a.sessionId}: ${plural(r.windows, 'window')} of ${r.windowSec} s every ${r.hopSec} s, ${plural(r.stored, 'prediction')} by ${modelId} stored in ${elapsedS.toFixed(1)} s${r.removed ? `; ${plural(r.removed, 'older prediction')} at other window times removed` : ''}`,
+          `${r.stopped ? `stopped (${stop.received}): ` : ''}session ${a.sessionId}: ${plural(r.windows, 'window')} of ${r.windowSec} s every ${r.hopSec} s, ${plural(r.stored, 'prediction')} by ${modelId} stored in ${elapsedS.toFixed(1)} s${r.removed ? `; ${plural(r.removed, 'older prediction')} at other window times removed` : ''}`,
           ...(nSkipped ? [`  ${plural(nSkipped, 'window')} not answered:`, ...skipped.map(([why, n]) => `    ${n}× ${why}`)] : []),
           ...(summaryOf ? [`  predictions by ${predictionSummaryText(summaryOf)}`, ...predictionTaskLines(summaryOf, card.config.tasks).map((l) => `    ${l}`)] : []),
         ].join('\n'),
       );
     }
-    return signal ? (signal === 'SIGTERM' ? 143 : 130) : 0;
+    return stop.received ? signalExitCode(stop.received) : 0;
   } finally {
-    for (const [sig, handler] of signals) process.off(sig, handler);
+    stop.dispose();
     await model.release();
   }
 }

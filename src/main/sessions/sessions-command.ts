@@ -3,7 +3,7 @@
 // (no devices are started).
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { CliUsageError, numberFlag, parseFlags, unknownName, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, signalExitCode, stopBetweenSteps, unknownName, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
 import { DbError, FILE_KINDS } from '../db/db-error';
@@ -279,19 +279,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         // Ctrl+C or SIGTERM: the file being imported is finished (each comes in whole, in one
         // transaction, or not at all), the rest are not tried, and what came in is said; a second
         // stops at once. It ended the process without a word of which of the files had come in.
-        let signal: NodeJS.Signals | null = null;
         let current = '';
-        const onSignal = (sig: NodeJS.Signals) => {
-          if (signal) {
-            io.err(`heartmind sessions: ${sig} again: stopped at once${current ? `, while importing ${basename(current)} (a file comes in whole or not at all)` : ''}`);
-            process.exit(sig === 'SIGTERM' ? 143 : 130);
-          }
-          signal = sig;
-          stopped = true;
-          io.err(`heartmind sessions: ${sig}: stopping${current ? ` once ${basename(current)} is imported` : ''} (${sig} again stops at once)`);
-        };
-        const signals = (['SIGINT', 'SIGTERM'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
-        for (const [sig, handler] of signals) process.on(sig, handler);
+        const stop = stopBetweenSteps(
+          (sig) => {
+            stopped = true;
+            io.err(`heartmind sessions: ${sig}: stopping${current ? ` once ${basename(current)} is imported` : ''} (${sig} again stops at once)`);
+          },
+          (sig) => io.err(`heartmind sessions: ${sig} again: stopped at once${current ? `, while importing ${basename(current)} (a file comes in whole or not at all)` : ''}`),
+        );
         try {
           // A record's or an export's other files come in with it, not as sessions (or refusals) of their own.
           const readWith = args.length > 1 ? await filesReadWith(args) : new Map<string, string>();
@@ -336,15 +331,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           }
           // One file: its session, as before; several: the list of those imported (failures are on stderr).
           if (values.json) io.out(JSON.stringify(args.length === 1 ? imported[0] : imported, null, 2));
+          const signal = stop.received;
           if (args.length > 1 || signal) {
             const line = `${signal ? `stopped (${signal}): ` : ''}${plural(imported.length, 'session')} imported from ${plural(args.length, 'file')}${failed.length ? `; not imported: ${failed.join(', ')}` : ''}${notTried.length ? `; not tried after that: ${notTried.join(', ')}` : ''}`;
             if (failed.length || signal) io.err(line);
             else if (!values.json) io.out(line);
           }
-          if (signal) return signal === 'SIGTERM' ? 143 : 130;
+          if (signal) return signalExitCode(signal);
           return failed.length ? 1 : 0;
         } finally {
-          for (const [sig, handler] of signals) process.off(sig, handler);
+          stop.dispose();
         }
       }
       case 'export': {
