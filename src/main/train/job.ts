@@ -250,9 +250,10 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   };
   let progressWrittenAt = 0;
   const store = new RunStore(resolve(folder.dir, '..'));
-  const needEncoders = phases.some((p) => (p === 'evaluate' || p === 'final-fit') && !done.has(p));
+  // A fit still to run (the evaluation or the final fit) needs the labelled dataset and the encoders.
+  const needFit = phases.some((p) => (p === 'evaluate' || p === 'final-fit') && !done.has(p));
   // Encoders from another run are read now, for the plan's costs (their layers), and kept for the fits.
-  const fromRuns = needEncoders ? await encodersFromRuns(store, spec) : {};
+  const fromRuns = needFit ? await encodersFromRuns(store, spec) : {};
   const progress = new Progress(spec, phases, [...done], (p) => {
     emit({ type: 'progress', progress: p });
     status = { ...status, progress: p };
@@ -281,11 +282,10 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   if (stale.length) await log(`removed ${stale.length} half-written file(s) left by a stopped process (${stale.join(', ')})`);
 
   // --- datasets ----------------------------------------------------------------------------------
-  const needLabelled = phases.some((p) => (p === 'evaluate' && !done.has('evaluate')) || (p === 'final-fit' && !done.has('final-fit')));
   const needCorpus = (m: ModelModality) => phases.includes(`pretrain-${m}` as JobPhase) && !done.has(`pretrain-${m}` as JobPhase);
   // One bar over every dataset this process builds (each used to restart the phase at 0).
   // In the order they are built, each its prior's part of the stage (datasetShares).
-  const toBuild = [needLabelled && spec.dataset ? spec.dataset : null, ...(['ecg', 'eeg'] as const).map((m) => (needCorpus(m) ? spec.corpora[m] ?? null : null))].filter((d): d is DatasetSpec => d !== null);
+  const toBuild = [needFit && spec.dataset ? spec.dataset : null, ...(['ecg', 'eeg'] as const).map((m) => (needCorpus(m) ? spec.corpora[m] ?? null : null))].filter((d): d is DatasetSpec => d !== null);
   const shares = datasetShares(toBuild);
   let loaded = 0;
   // What each dataset was first built from (dataset-record.ts): a resume rebuilds it from the same recordings, or stops saying which are not as they were.
@@ -333,7 +333,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     } else newlyRecorded[role] = withWindows(newlyRecorded[role]!, ds.recordings);
     return ds;
   };
-  const labelled = needLabelled && spec.dataset ? await load(spec.dataset, 'dataset', 'dataset') : null;
+  const labelled = needFit && spec.dataset ? await load(spec.dataset, 'dataset', 'dataset') : null;
   const corpora: Partial<Record<ModelModality, WindowDataset>> = {};
   for (const m of ['ecg', 'eeg'] as const) {
     const c = spec.corpora[m];
@@ -397,7 +397,7 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
   const encConfig: Partial<Record<ModelModality, EncoderConfig>> = {};
   const encWeights: Partial<Record<ModelModality, Record<string, HostTensor>>> = {};
   const encNotes: string[] = [];
-  if (needEncoders) {
+  if (needFit) {
     for (const m of ['eeg', 'ecg'] as const) {
       const src = spec.encoders[m];
       if (!src) continue;
