@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, unusableText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { unusableText } from '../../../../src/shared/model/window-input';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
 import { EEG_PRESETS } from '../../../../src/main/sources/sim-eeg';

@@ -1,7 +1,7 @@
 // The live dashboard's words, pure so they are tested under plain Node (test/renderer/views/dashboard/).
 import type { DeviceStatus } from '../../../../shared/device.types';
 import { deviceModelName } from '../../../../shared/devices/device-models';
-import { absentReasonText, modalityReasonText, unusableText } from '../../../../shared/model/window-input';
+import { absentReasonText, absentWhyText, modalityReasonText, unusableCounts, unusableText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
 import { clockTime, clockTimeS } from '../../shell/clock-time';
@@ -37,14 +37,14 @@ export function traceScaleText(scalesUv: readonly number[], gains: readonly numb
   return lo === hi ? `±${lo} µV` : `±${lo}–${hi} µV`;
 }
 
-// Why every channel of a modality is unusable ('every channel flat', 'ECG shows no QRS'): one helper
-// with the Estimates panel and a session's stored predictions (src/shared/model/window-input.ts).
-export { unusableText };
-
-/** Why a modality is absent from a window, in words: for 'bad-quality', which flags make its channels unusable. */
+/**
+ * Why a modality is absent from a window, in words: for 'bad-quality', which flags make its channels
+ * unusable ('every channel flat', 'ECG shows no QRS'), in the words of the Estimates panel and a
+ * session's stored predictions (absentWhyText).
+ */
 export function absentText(m: Pick<ModalitySummary, 'absentReason' | 'channelFlags'>): string {
   if (!m.absentReason) return 'absent';
-  return (m.absentReason === 'bad-quality' && m.channelFlags && unusableText(m.channelFlags)) || absentReasonText(m.absentReason);
+  return absentWhyText(m.absentReason, m.channelFlags && unusableCounts(m.channelFlags), m.channelFlags?.[0]?.label);
 }
 
 /**
