@@ -7,6 +7,7 @@
 // "strap dropped" (gap) from "strap on, lead without a QRS".
 import type { Prediction } from '../session.types';
 import type { TaskSpec } from './model.types';
+import { plural } from '../plural';
 import { UNUSABLE_CAUSES, unusableCountsText, type UnusableCounts } from './window-input';
 
 export interface ModalityFeedSummary {
@@ -146,7 +147,7 @@ export function predictionSummaryText(s: PredictionSummary): string {
   });
   // Answers that leave windows out say so: 46 windows over a 3-min replay read as the whole of it.
   const gaps = s.unanswered > 0 && s.hopS !== null ? `, ${s.unanswered} between them unanswered (${Number(s.hopS.toFixed(3))}-s hop)` : '';
-  return `'${s.modelId}' ${s.windows} window${s.windows === 1 ? '' : 's'}${gaps}${parts.length ? `: ${parts.join('; ')}` : ''}`;
+  return `'${s.modelId}' ${plural(s.windows, 'window')}${gaps}${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
 
 /**
@@ -166,7 +167,7 @@ export function predictionTaskLines(s: PredictionSummary, tasks: readonly TaskSp
       .map((n, i) => ({ i, n }))
       .filter((x) => x.n > 0)
       .sort((a, b) => b.n - a.n)
-      .map((x, k) => (k === 0 ? `${cls(x.i)} in ${x.n} of ${t.windows} window${t.windows === 1 ? '' : 's'} (${pct(x.n)})` : `${cls(x.i)} in ${x.n} (${pct(x.n)})`));
+      .map((x, k) => (k === 0 ? `${cls(x.i)} in ${x.n} of ${plural(t.windows, 'window')} (${pct(x.n)})` : `${cls(x.i)} in ${x.n} (${pct(x.n)})`));
     const means = (t.meanP.length === 2 ? [1] : t.meanP.map((_, i) => i)).map((i) => `P(${cls(i)}) ${t.meanP[i].toFixed(2)}`);
     return `${name}: answered ${answered.join(', ')}; mean ${means.join(', ')}`;
   });
