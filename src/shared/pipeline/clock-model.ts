@@ -409,7 +409,12 @@ export class ClockModel {
     for (let i = 0; i < n; i++) w[i] = Math.exp(-(xLast - xs[i]) * ln2h);
     // Each time base's total weight, summed once per refit in index order (every search step reuses it).
     const bounds = (this.bounds = this.ranges(n));
-    this.rangeTotals(bounds, this.totals);
+    this.totals.length = 0;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      let total = 0;
+      for (let i = bounds[k]; i < bounds[k + 1]; i++) total += w[i];
+      this.totals.push(total);
+    }
     const span = xs[n - 1] - xs[0];
     this.xA = xLast;
     this.sinceDriftFit++;
@@ -456,17 +461,6 @@ export class ClockModel {
     return Math.abs(c1 - c) <= EARLY_AGREE * Math.abs(c) && Math.abs(c2 - c) <= EARLY_AGREE * Math.abs(c);
   }
 
-  /** Into `out`, each range's total weight (ranges between successive `bounds`), summed in index order. */
-  private rangeTotals(bounds: readonly number[], out: number[]): number[] {
-    out.length = 0;
-    for (let k = 0; k + 1 < bounds.length; k++) {
-      let total = 0;
-      for (let i = bounds[k]; i < bounds[k + 1]; i++) total += this.ws[i];
-      out.push(total);
-    }
-    return out;
-  }
-
   /** The drift (over the full range) of the points [from, to) alone; the refit's ranges and totals are put back. */
   private searchOver(from: number, to: number): number {
     const bounds = this.bounds;
@@ -474,8 +468,14 @@ export class ClockModel {
     const sub = [from];
     for (const b of bounds) if (b > from && b < to) sub.push(b);
     sub.push(to);
+    const subTotals: number[] = [];
+    for (let k = 0; k + 1 < sub.length; k++) {
+      let t = 0;
+      for (let i = sub[k]; i < sub[k + 1]; i++) t += this.ws[i];
+      subTotals.push(t);
+    }
     this.bounds = sub;
-    this.totals = this.rangeTotals(sub, []);
+    this.totals = subTotals;
     const m = this.opts.maxDriftPpm * 1e-6;
     const c = this.search(-m, m, 45);
     this.bounds = bounds;
