@@ -15,13 +15,7 @@
 //      line through 3 s of them is already steeper than EARLY_DRIFT_PPM: a counter clock (a
 //      text device's line count, a Cyton's or Muse's sample count) on a device that samples a few
 //      % off its nominal rate, whose held prior misplaced its samples by 20 ms a second (−2 %),
-//      165 ms at 8.5 s; no crystal is that far off, and jitter over 3 s reads as far less. Only
-//      while the line through the first half of those buckets and the one through the second
-//      agree with it (within half its size): a delay that settles as the app starts (200 → 20 ms
-//      over 3 s) is as steep, but bends, and taken for drift it placed a perfect-rate device's
-//      samples 90 ms early a second later (extrapolated past the settling); held, 9 ms. The
-//      full estimate passes the same test to go beyond a crystal's ±1000 ppm, else is searched
-//      within it (a 5-s settling read as −5400 ppm over the first 10 s: 44 ms off at 16 s);
+//      165 ms at 8.5 s; no crystal is that far off, and jitter over 3 s reads as far less;
 //   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
 //      the new observation, the drift (a property of the crystal) is kept;
 //   5. starts a new TIME BASE when its owner says the device's time was re-placed (a reconnect: a
@@ -128,13 +122,6 @@ const DRIFT_REFIT_BUCKETS = 5;
 /** Before minSlopeSpanSec (3. above): the span from which a drift is looked for, and how steep it must be to be taken. */
 const EARLY_SLOPE_SPAN_SEC = 3;
 const EARLY_DRIFT_PPM = 5000;
-/**
- * And how closely the lines through the first and the second half of those buckets must agree with
- * it (a fraction of its size): a rate error is a straight line, a start-up transient is not.
- */
-const EARLY_AGREE = 0.5;
-/** The drift a crystal can have (ppm): a steeper one, early or not, must pass the same test. */
-const CRYSTAL_DRIFT_PPM = 1000;
 /** Floor-step test (6. above): buckets before a split that set the level it is judged against. */
 const STEP_LEVEL_BUCKETS = 10;
 /** Buckets after a split that must all lie above that level, for a rise (a busy host, a burst: shorter). */
@@ -432,55 +419,16 @@ export class ClockModel {
       } else {
         this.c = this.search(-m, m, 45);
       }
-      // Beyond a crystal's drift only on a straight line (3. above), else within it: a delay that
-      // settled over the first 5 s of a 10-s span reads as −5400 ppm there.
-      const crystal = CRYSTAL_DRIFT_PPM * 1e-6;
-      if (Math.abs(this.c) > crystal && !this.straight(n, this.c)) this.c = this.search(-crystal, crystal, 45);
       this.driftEstimated = true;
     } else if (!this.driftEstimated && span >= EARLY_SLOPE_SPAN_SEC && n >= 3 && this.opts.maxDriftPpm > EARLY_DRIFT_PPM) {
-      // A rate far off nominal (3. above), taken while the drift is otherwise held, on every refit
-      // until the full estimate as long as the line stays straight; the prior again when it bends.
+      // A rate far off nominal (3. above), taken while the drift is otherwise held: once taken
+      // (the prior left), followed on every refit until the full estimate.
       const m = this.opts.maxDriftPpm * 1e-6;
       const c = this.search(-m, m, 45);
-      this.c = Math.abs(c) >= EARLY_DRIFT_PPM * 1e-6 && this.straight(n, c) ? c : 0;
+      if (this.c !== 0 || Math.abs(c) >= EARLY_DRIFT_PPM * 1e-6) this.c = c;
     }
     const last = bounds.length - 2;
     this.a = this.quantileOffset(bounds[last], bounds[last + 1], this.totals[last], this.c);
-  }
-
-  /**
-   * Whether the lines through the first and the second half of the n points (sharing the middle
-   * one) each lie within EARLY_AGREE·|c| of the slope c through all of them: a rate off nominal
-   * is the same slope throughout; a delay settling (200 → 20 ms over 3 s as a Bluetooth link or a
-   * starting host calms down) or a busy stretch is steep in one half and flat in the other.
-   */
-  private straight(n: number, c: number): boolean {
-    const k = (n - 1) >> 1;
-    const c1 = this.searchOver(0, k + 1);
-    const c2 = this.searchOver(k, n);
-    return Math.abs(c1 - c) <= EARLY_AGREE * Math.abs(c) && Math.abs(c2 - c) <= EARLY_AGREE * Math.abs(c);
-  }
-
-  /** The drift (over the full range) of the points [from, to) alone; the refit's ranges and totals are put back. */
-  private searchOver(from: number, to: number): number {
-    const bounds = this.bounds;
-    const totals = this.totals;
-    const sub = [from];
-    for (const b of bounds) if (b > from && b < to) sub.push(b);
-    sub.push(to);
-    const subTotals: number[] = [];
-    for (let k = 0; k + 1 < sub.length; k++) {
-      let t = 0;
-      for (let i = sub[k]; i < sub[k + 1]; i++) t += this.ws[i];
-      subTotals.push(t);
-    }
-    this.bounds = sub;
-    this.totals = subTotals;
-    const m = this.opts.maxDriftPpm * 1e-6;
-    const c = this.search(-m, m, 45);
-    this.bounds = bounds;
-    this.totals = totals;
-    return c;
   }
 
   /** Golden-section search of the (convex, piecewise-linear) loss over drift in [lo, hi]. */
