@@ -51,7 +51,6 @@ import type { ClockModelState } from './pipeline.types';
  * ±1000 ppm, a counter clock 2 % slow had its samples placed 1.75 s early after 100 s; held to
  * ±5 %, a device's own timestamps 6 % fast made every few chunks an 'overlap' that was dropped
  * (and not recorded). Beyond it the rate is taken for a wrong setting (the source says so).
- * Either way: a real rate nominal·(1 ± e), e up to this.
  */
 export const MAX_RATE_ERROR = 0.1;
 
@@ -70,9 +69,7 @@ export const CLOCK_MODEL_DEFAULTS: ClockModelOptions = {
   halfLifeSec: 60,
   quantile: 0.05,
   minSlopeSpanSec: 10,
-  // A rate MAX_RATE_ERROR slow is a drift (host/device − 1) of 1/(1 − e) − 1: 11.1 % for 10 %
-  // (the seed's 227 Hz set to 250 needs 10.1 %).
-  maxDriftPpm: Math.round((MAX_RATE_ERROR / (1 - MAX_RATE_ERROR)) * 1e6),
+  maxDriftPpm: MAX_RATE_ERROR * 1e6,
 };
 
 /** A snapshot for the device panel and the recorder. */

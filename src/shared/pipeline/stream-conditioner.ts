@@ -75,7 +75,7 @@ export function designConditioningFilter(f: FilterConfig, fs = MODEL_RATE_HZ): S
 /** Time constant (device seconds) of the sample-period estimate's forgetting. */
 const PERIOD_MEMORY_SEC = 30;
 /**
- * The rate the period estimate stands for stays within this fraction of nominal (the clock model's drift likewise):
+ * The period estimate stays within this fraction of nominal (the clock model's drift likewise):
  * beyond ±5 %, a device 6 % fast against its own timestamps had every few chunks dropped as an
  * 'overlap' (not recorded either) and the lost one bridged; 6 % slow, a bridged 'loss' every few.
  */
@@ -323,9 +323,8 @@ export class StreamConditioner {
       this.sumDd = this.sumDd * decay + dd;
       this.sumDj = this.sumDj * decay + this.lastCount;
       const p = this.sumDd / this.sumDj;
-      // A rate nominal·(1 ± PERIOD_LIMIT): 9.1 % slow was the most 1 + PERIOD_LIMIT let through.
-      const lo = this.nominalPeriod / (1 + PERIOD_LIMIT);
-      const hi = this.nominalPeriod / (1 - PERIOD_LIMIT);
+      const lo = this.nominalPeriod * (1 - PERIOD_LIMIT);
+      const hi = this.nominalPeriod * (1 + PERIOD_LIMIT);
       this.period = p < lo ? lo : p > hi ? hi : p;
       this.d0Sum = this.d0Sum * decay + (d - this.period * this.segIndex);
       this.d0W = this.d0W * decay + 1;

@@ -6,8 +6,7 @@
 // event in the windows where it happened. Before, the drift was held to ±1000 ppm (a text device
 // 2 % slow had its samples placed 1.75 s early after 100 s, at 9 % EEG was missing from the
 // windows) and the period to ±5 % (a device 9 % fast against its own timestamps had every tenth
-// chunk dropped as an 'overlap', not recorded either, and a bridged 'loss' after each). 9.6 % slow
-// needs a drift of +10.6 % (host/device − 1) and a period 10.6 % long: the limits are of the rate.
+// chunk dropped as an 'overlap', not recorded either, and a bridged 'loss' after each).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pipeline, type PipelineProblem } from '../../../src/shared/pipeline';
@@ -55,7 +54,7 @@ function eventOffsetsMs(windows: SyncWindow[]): number[] {
 }
 
 describe('a device off its nominal rate is followed (within MAX_RATE_ERROR)', () => {
-  for (const [percent, clock] of [[-0.5, 'counter'], [-2, 'counter'], [2, 'counter'], [-9, 'counter'], [-9.6, 'counter'], [9.6, 'counter'], [-9.6, 'stamped'], [6, 'stamped'], [9.6, 'stamped']] as const) {
+  for (const [percent, clock] of [[-0.5, 'counter'], [-2, 'counter'], [2, 'counter'], [-9, 'counter'], [-9, 'stamped'], [6, 'stamped'], [9, 'stamped']] as const) {
     test(`${percent > 0 ? '+' : ''}${percent} %, ${clock === 'counter' ? 'on a sample counter' : 'its own timestamps'}: every sample kept, no gap or problem, events in place from the first windows on`, () => {
       const d = device(percent, clock);
       const chunks = generate(d, 0, 56, sig);
@@ -64,10 +63,8 @@ describe('a device off its nominal rate is followed (within MAX_RATE_ERROR)', ()
       assert.deepEqual(r.gaps, [], 'no gap');
       const kept = r.accepted.filter((c) => c.streamId === 'tx/eeg').reduce((s, c) => s + c.count, 0);
       assert.equal(kept, chunks.reduce((s, c) => s + c.count, 0), 'every sample passed on (the recorder stores what is passed on)');
-      // Within one 200 Hz sample of the truth; the first (at 4.5 s, on the early drift from 3 s of
-      // arrivals, before its full estimate at 10 s) within two (held at its prior: 85 ms at −2 %).
-      const off = eventOffsetsMs(r.windows);
-      off.forEach((ms, i) => assert.ok(Math.abs(ms) <= (i === 0 ? 10 : 5), `events off by ${off.join(', ')} ms`));
+      // Within one 200 Hz sample of the truth, the first (at 4.5 s, before the drift's full estimate at 10 s) too.
+      for (const ms of eventOffsetsMs(r.windows)) assert.ok(Math.abs(ms) <= 5, `events off by ${eventOffsetsMs(r.windows).join(', ')} ms`);
       assert.ok(r.windows.filter((w) => w.startTime - T0 >= 3).every((w) => w.eeg.present), 'EEG in every window from 3 s on');
       const st = r.pipeline.states().find((s) => s.streamId === 'tx/eeg')!;
       if (clock === 'counter') {
