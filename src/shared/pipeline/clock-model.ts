@@ -11,11 +11,7 @@
 //      τ-quantile tracks the envelope yet ignores up to a fraction τ of points that fall below it
 //      (device timestamp noise), and all points above it (radio stalls, bursts);
 //   3. estimates only the offset, with the drift held at its prior, until the buckets span
-//      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise) — unless a
-//      line through 3 s of them is already steeper than EARLY_DRIFT_PPM: a counter clock (a
-//      text device's line count, a Cyton's or Muse's sample count) on a device that samples a few
-//      % off its nominal rate, whose held prior misplaced its samples by 20 ms a second (−2 %),
-//      165 ms at 8.5 s; no crystal is that far off, and jitter over 3 s reads as far less;
+//      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise);
 //   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
 //      the new observation, the drift (a property of the crystal) is kept;
 //   5. starts a new TIME BASE when its owner says the device's time was re-placed (a reconnect: a
@@ -42,18 +38,6 @@
 // Pure and deterministic: the state is a function of the observation sequence only.
 import type { ClockModelState } from './pipeline.types';
 
-/**
- * How far (fraction) a device's real sample rate may lie off its nominal rate for the pipeline to
- * follow it: the clock model's drift (a counter clock runs at the real rate over the nominal one)
- * and the conditioner's sample period (a device's own timestamps) are both limited to it. Crystals
- * are off by ppm, but a nominal rate is often only roughly right (a Muse's 256 Hz delivering
- * 255.x, an ESP32 printing slower than it says, a text device set to 250 Hz printing 227): held to
- * ±1000 ppm, a counter clock 2 % slow had its samples placed 1.75 s early after 100 s; held to
- * ±5 %, a device's own timestamps 6 % fast made every few chunks an 'overlap' that was dropped
- * (and not recorded). Beyond it the rate is taken for a wrong setting (the source says so).
- */
-export const MAX_RATE_ERROR = 0.1;
-
 export interface ClockModelOptions {
   bucketSec: number;
   windowSec: number;
@@ -69,7 +53,7 @@ export const CLOCK_MODEL_DEFAULTS: ClockModelOptions = {
   halfLifeSec: 60,
   quantile: 0.05,
   minSlopeSpanSec: 10,
-  maxDriftPpm: MAX_RATE_ERROR * 1e6,
+  maxDriftPpm: 1000,
 };
 
 /** A snapshot for the device panel and the recorder. */
@@ -116,9 +100,6 @@ const LOCAL_SEARCH_PPM = 20;
  * offset is refitted (drift moves on a scale of minutes, the offset must follow every bucket).
  */
 const DRIFT_REFIT_BUCKETS = 5;
-/** Before minSlopeSpanSec (3. above): the span from which a drift is looked for, and how steep it must be to be taken. */
-const EARLY_SLOPE_SPAN_SEC = 3;
-const EARLY_DRIFT_PPM = 5000;
 /** Floor-step test (6. above): buckets before a split that set the level it is judged against. */
 const STEP_LEVEL_BUCKETS = 10;
 /** Buckets after a split that must all lie above that level, for a rise (a busy host, a burst: shorter). */
@@ -417,12 +398,6 @@ export class ClockModel {
         this.c = this.search(-m, m, 45);
       }
       this.driftEstimated = true;
-    } else if (!this.driftEstimated && span >= EARLY_SLOPE_SPAN_SEC && n >= 3 && this.opts.maxDriftPpm > EARLY_DRIFT_PPM) {
-      // A rate far off nominal (3. above), taken while the drift is otherwise held: once taken
-      // (the prior left), followed on every refit until the full estimate.
-      const m = this.opts.maxDriftPpm * 1e-6;
-      const c = this.search(-m, m, 45);
-      if (this.c !== 0 || Math.abs(c) >= EARLY_DRIFT_PPM * 1e-6) this.c = c;
     }
     const last = bounds.length - 2;
     this.a = this.quantileOffset(bounds[last], bounds[last + 1], this.totals[last], this.c);

@@ -17,7 +17,7 @@
 import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
 import type { DeviceProblemCode } from '../device.types';
 import { MODEL_RATE_HZ } from '../window.types';
-import { ClockModel, MAX_RATE_ERROR } from './clock-model';
+import { ClockModel } from './clock-model';
 import { Resampler, designResampleKernel, type ResampleKernel } from '../dsp/resampler';
 import { SosFilterBank } from '../dsp/sos-filter';
 import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
@@ -74,12 +74,8 @@ export function designConditioningFilter(f: FilterConfig, fs = MODEL_RATE_HZ): S
 
 /** Time constant (device seconds) of the sample-period estimate's forgetting. */
 const PERIOD_MEMORY_SEC = 30;
-/**
- * The period estimate stays within this fraction of nominal (the clock model's drift likewise):
- * beyond ±5 %, a device 6 % fast against its own timestamps had every few chunks dropped as an
- * 'overlap' (not recorded either) and the lost one bridged; 6 % slow, a bridged 'loss' every few.
- */
-const PERIOD_LIMIT = MAX_RATE_ERROR;
+/** The period estimate stays within this fraction of nominal. */
+const PERIOD_LIMIT = 0.05;
 
 const fmtMs = (s: number) => `${(s * 1000).toFixed(1)} ms`;
 /**

@@ -218,13 +218,11 @@ describe('bridging short packet losses', () => {
     // The hash was taken from this scenario run through the pipeline as it was before bridging existed
     // (615dbfaf…, 167 events), and again when the ECG's QRS check came: this test ECG has no QRS, so
     // its quality says 'no-qrs' and its windows lack ECG (19 windows without EEG either are not
-    // emitted). With that check left out the code gave 615dbfaf… still. The clock model's drift
-    // range is the ±1000 ppm of that code (the default is wider now, MAX_RATE_ERROR, which moves
-    // the drift found in its last bits).
+    // emitted). With that check left out the code gave 615dbfaf… still.
     const lost = new Set([123, 124, 300, 301, 302, 600, 900, 901, 902, 903]);
     const chunks = interleave(generate(MUSE, 0, 60, sig, (i) => lost.has(i)), generate(POLAR, 0, 60, sig, (i) => i === 30));
     const out: unknown[] = [];
-    const p = new Pipeline({ bridgeMaxSec: 0, clock: { maxDriftPpm: 1000 } }, {
+    const p = new Pipeline({ bridgeMaxSec: 0 }, {
       window: (w) => out.push(serialise([w])[0]),
       gap: (g) => out.push(g),
       problem: (x) => out.push(x),

@@ -10,8 +10,7 @@ import { ClockModel } from '../../../src/shared/pipeline/clock-model';
 import { mulberry32 } from '../../../src/shared/seeded-random';
 
 function feed(quantile: number): { hosts: number[]; driftPpm: number } {
-  // The ±1000 ppm drift range of the code these figures are from (the default is wider now).
-  const m = new ClockModel({ quantile, maxDriftPpm: 1000 });
+  const m = new ClockModel({ quantile });
   const r = mulberry32(11);
   let d = 5e8;
   const hosts: number[] = [];
