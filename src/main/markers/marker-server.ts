@@ -230,7 +230,7 @@ export function markerOriginPolicy(origin: string | undefined, hostHeader: strin
 
 /** The body of the 403 a refused page gets (its console shows only the status; the log says the same). */
 export function originRefusal(origin: string): string {
-  return `HeartMind markers: a WebSocket from ${origin} is refused. Accepted are programs (PsychoPy, Python: no Origin, or the address they connected to), pages on this computer (localhost) and the origins listed in ${MARKER_ORIGINS_ENV} (e.g. ${MARKER_ORIGINS_ENV}=https://run.pavlovia.org for PsychoJS on Pavlovia; heartmind record --marker-origin ORIGIN). UDP markers are not affected.`;
+  return `HeartMind markers: a WebSocket from ${origin} is refused. Accepted are programs (PsychoPy, Python: no Origin, or the address they connected to), pages on this computer (localhost) and the origins listed in ${MARKER_ORIGINS_ENV} (e.g. ${MARKER_ORIGINS_ENV}=https://run.pavlovia.org for PsychoJS on Pavlovia; or --marker-origin ORIGIN to heartmind serve or record). UDP markers are not affected.`;
 }
 
 export interface IncomingMarker {
@@ -265,6 +265,11 @@ export interface MarkerServerOptions {
    * as parseMarkerOrigins reads them. Default: HEARTMIND_MARKER_ORIGINS.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * How the caller's user lists more origins, for the start line when none is listed: the app has
+   * only HEARTMIND_MARKER_ORIGINS (the default); serve and record take --marker-origin as well.
+   */
+  originsHint?: string;
   /**
    * Every marker refused (its sender is told why in its reply, which a UDP script seldom reads; the
    * log says the first of a run): the sessions area pushes it to the pages.
@@ -498,7 +503,7 @@ export class MarkerServer {
     // The buffer granted is logged: Linux caps it at net.core.rmem_max (a burst then needs that raised).
     this.opts.log?.('info', `udp://${host}:${this.boundPort} and ws://${host}:${this.boundPort}${MARKER_WS_PATH} (UDP receive buffer ${buffer})`);
     const listed = this.originRules.map((r) => (r.scheme === 'null' ? 'null' : `${r.scheme}://${r.host}${r.port ? `:${r.port}` : ''}`));
-    this.opts.log?.('info', `WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${MARKER_ORIGINS_ENV} or, from serve and record, --marker-origin)`}`);
+    this.opts.log?.('info', `WebSocket open to programs and pages on this computer${listed.length ? ` and to ${listed.join(', ')}` : ` (web pages elsewhere, e.g. PsychoJS on Pavlovia, need ${this.opts.originsHint ?? MARKER_ORIGINS_ENV})`}`);
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@
 // paired real ones with --no-demo) into the profile's database until a duration has passed or
 // Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
 import { resolve } from 'node:path';
-import { CliUsageError, numberFlag, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, signalExitCode, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { databasePathFor } from '../db/db-client';
 import { startCore } from '../core/start-core';
@@ -11,7 +11,7 @@ import { startSessionsArea } from './sessions.core';
 import { areaDownMessage, type RequestContext } from '../core/handler-registry';
 import type { RecordingStatus } from '../../shared/session.types';
 import type { PushMessage } from '../../shared/ipc-schema';
-import type { Core } from '../core/core.types';
+import type { Core, CoreModuleEntry } from '../core/core.types';
 import { plural } from '../../shared/plural';
 import { formatBytes } from '../../shared/byte-size';
 import { addMarkerOriginFlags } from '../markers/marker-server';
@@ -85,6 +85,39 @@ export const command: CliCommand = {
   run,
 };
 
+/**
+ * The core's areas as `record` has them. The sessions area first (after the pipeline, which only
+ * starts the simulated devices), markers through the endpoint alone (no page, no keys), and a
+ * library it cannot write refused there: the areas after it (paired devices connecting, models,
+ * training) are then not started, nor after a signal during the start (`stopping()`). A read-only
+ * library had the marker endpoint open and its line printed before the refusal, which was said twice.
+ */
+export function recordModules(stopping: () => boolean): CoreModuleEntry[] {
+  let refused = false;
+  const sessions: CoreModuleEntry = {
+    name: 'sessions',
+    load: async () => ({
+      async start(ctx) {
+        try {
+          await startSessionsArea(ctx, { endpointOnly: true, mustWrite: true });
+        } catch (err) {
+          refused = true;
+          throw err;
+        }
+      },
+    }),
+  };
+  const rest = CORE_MODULES.filter((m) => m.name !== 'sessions').map((m) => ({ name: m.name, load: async () => (refused || stopping() ? { start() {} } : m.load()) }));
+  return [sessions, ...rest];
+}
+
+/** The exit code of a record stopped by `sig` before it started: as a shell reports a process killed by it (SIGHUP 129, SIGPIPE 141). */
+function startSignalExitCode(sig: string): number {
+  if (sig === 'SIGHUP') return 129;
+  if (sig === 'SIGPIPE') return 141;
+  return signalExitCode(sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+}
+
 async function request<T>(core: Core, channel: string, req?: unknown): Promise<T> {
   const env = await core.handlers.dispatch(channel, req, CTX);
   if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.kind });
@@ -136,28 +169,11 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     } else if (onEvent) onEvent(msg);
     else if (msg.type === 'sessions:marker' || msg.type === 'sessions:self-report') early.push(msg);
   };
-  // Warnings and errors go to stderr (logLineShown).
-  const troubled = new Set<string>();
-  const core = await startCore({
-    runtime: 'serve',
-    // The sessions area as `record` has it: markers come through the endpoint alone (no page, no keys).
-    modules: CORE_MODULES.map((m) => (m.name === 'sessions' ? { name: m.name, load: async () => ({ start: async (ctx) => void (await startSessionsArea(ctx, { endpointOnly: true })) }) } : m)),
-    dataDir,
-    demo: !values['no-demo'],
-    onPush,
-    onLog: (e) => {
-      // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
-      // said only in the usage text, which names the default. Tagged with its source as serve says
-      // it, and as this command's warnings are ('[markers] udp://…').
-      if (e.source === 'markers' && e.level === 'info' && !values.json) io.out(`[${e.source}] ${e.message}`);
-      const line = logLineShown(e, troubled);
-      if (line) io.err(line);
-    },
-  });
-  const libraryProblem = core.handlers.areaProblem('sessions');
   /** What stopped the recording, once something has: a signal's name; 'duration' when --duration ran out. */
   let stoppedBy: string | null = null;
   let wake: (() => void) | null = null;
+  // Listened for from before the core starts (up to seconds): a Ctrl+C then killed the command with
+  // no word; now the start is finished, stopped, and said ("nothing recorded").
   const onSignal = (sig: string) => {
     if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
@@ -166,10 +182,38 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   };
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const).map((sig) => [sig, () => onSignal(sig)] as const);
   for (const [sig, handler] of handlers) process.on(sig, handler);
+  // Warnings and errors go to stderr (logLineShown).
+  const troubled = new Set<string>();
+  let core: Core;
+  try {
+    core = await startCore({
+      runtime: 'serve',
+      modules: recordModules(() => stoppedBy !== null),
+      dataDir,
+      demo: !values['no-demo'],
+      onPush,
+      onLog: (e) => {
+        // Where stimulus software sends its markers (the port may be HEARTMIND_MARKER_PORT's): it was
+        // said only in the usage text, which names the default. Tagged with its source as serve says
+        // it, and as this command's warnings are ('[markers] udp://…').
+        if (e.source === 'markers' && e.level === 'info' && !values.json) io.out(`[${e.source}] ${e.message}`);
+        const line = logLineShown(e, troubled);
+        if (line) io.err(line);
+      },
+    });
+  } catch (err) {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+    throw err;
+  }
+  const libraryProblem = core.handlers.areaProblem('sessions');
   try {
     if (libraryProblem !== undefined) {
       io.err(`heartmind record: cannot record: ${libraryProblem}`);
       return 1;
+    }
+    if (stoppedBy !== null) {
+      io.err(`heartmind record: stopped before the recording started (${stoppedBy}): nothing recorded`);
+      return startSignalExitCode(stoppedBy);
     }
     const started = await request<RecordingStatus>(core, 'hm:sessions:record-start', {
       name: values.name,

@@ -8,9 +8,9 @@ import { APP_VERSION } from '../core/start-core';
 import { check, type RequestValidator } from '../core/handler-registry';
 import { dataDirHint, prepareDataDir } from '../core/data-dir';
 import { DbClient, databasePathFor } from '../db/db-client';
-import { DbError, READONLY_STILL_WORKS, readonlyReason } from '../db/db-error';
+import { DbError, READONLY_STILL_WORKS, describeReadonlyRefusal, readonlyReason } from '../db/db-error';
 import { electronNativeBinding } from '../core/native-binding';
-import { DEFAULT_MARKER_PORT, MarkerServer, type MarkerRefusal } from '../markers/marker-server';
+import { DEFAULT_MARKER_PORT, MARKER_ORIGINS_ENV, MarkerServer, type MarkerRefusal } from '../markers/marker-server';
 import { EVENT_CLOCK_REACH_S, markerDurationProblem } from '../../shared/event-time';
 import { SessionsService } from './sessions-service';
 
@@ -29,6 +29,12 @@ export interface SessionsAreaOptions {
    * this core; a warning that it did not start says so (not "the M key, the SAM panel").
    */
   endpointOnly?: boolean;
+  /**
+   * `heartmind record`: the library is there to be written. One that cannot be (its data folder or
+   * database not created, or opened read-only) stops the area before the marker endpoint starts,
+   * without the read-only warning, and its message leaves out LIBRARY_OFF (record has no live view).
+   */
+  mustWrite?: boolean;
 }
 
 /** What still works when the library cannot be opened (said in every such message). */
@@ -107,9 +113,10 @@ export interface SessionsArea {
 
 export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOptions = {}): Promise<SessionsArea> {
   const path = opts.dbPath ?? databasePathFor(ctx.dataDir);
+  const off = opts.mustWrite ? '' : ` ${LIBRARY_OFF}`;
   if (opts.dbPath === undefined) {
     const problem = prepareDataDir(ctx.dataDir);
-    if (problem) throw new DbError('CantOpen', `${problem[0].toUpperCase()}${problem.slice(1)}. ${LIBRARY_OFF} To record, ${dataDirHint(ctx.runtime)}.`);
+    if (problem) throw new DbError('CantOpen', `${problem[0].toUpperCase()}${problem.slice(1)}.${off} To record, ${dataDirHint(ctx.runtime)}.`);
   }
   let db: DbClient;
   try {
@@ -121,7 +128,11 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     });
   } catch (err) {
     if (!(err instanceof DbError)) throw err;
-    throw new DbError(err.kind, `${err.message}${/[.!?]$/.test(err.message) ? '' : '.'} ${LIBRARY_OFF}`, { cause: err });
+    throw new DbError(err.kind, `${err.message}${/[.!?]$/.test(err.message) ? '' : '.'}${off}`, { cause: err });
+  }
+  if (db.info.readonly && opts.mustWrite) {
+    await db.close();
+    throw new DbError('Readonly', describeReadonlyRefusal(path, 'createSession', opts.readonly === true));
   }
   if (db.info.readonly) {
     const reason = readonlyReason(opts.readonly === true);
@@ -198,6 +209,8 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
       onMarker: async (m) => (await service.marker({ label: m.label, time: m.time, duration: m.duration, source: m.source })).marker !== null,
       log: (level, message) => ctx.log(level, 'markers', message),
       onRefused: (r) => refusals.add(r),
+      // serve and record take --marker-origin; the app has only the variable.
+      originsHint: ctx.runtime === 'serve' ? `--marker-origin or ${MARKER_ORIGINS_ENV}` : MARKER_ORIGINS_ENV,
     });
     try {
       await markers.start();

@@ -568,3 +568,16 @@ test('the WebSocket refuses a foreign page with 403 and says why and how to allo
   const udpReply = await markerUdp(t, server.port).udpAck('udp still');
   assert.equal(udpReply.ok, true, JSON.stringify(udpReply));
 });
+
+test('with no origin listed, the start line names how the caller lists one: the variable in the app, --marker-origin where the command takes it', async (t) => {
+  const lines = async (originsHint?: string) => {
+    const logs: string[] = [];
+    const server = new MarkerServer({ clock: fixedClock(1000), port: 0, allowedOrigins: [], originsHint, onMarker: async () => true, log: (_level, m) => logs.push(m) });
+    await server.start();
+    t.after(() => server.stop());
+    return logs;
+  };
+  assert.ok((await lines()).includes('WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS)'), 'the app: the variable alone');
+  const cli = await lines('--marker-origin or HEARTMIND_MARKER_ORIGINS');
+  assert.ok(cli.includes('WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need --marker-origin or HEARTMIND_MARKER_ORIGINS)'), cli.join('\n'));
+});

@@ -84,17 +84,31 @@ test('a read-only library: a warning at start; recording refused in words, listi
   assert.deepEqual(list, { ok: true, value: [] });
 });
 
+test('a library that must be written (record\'s): a read-only one stops the area before the marker endpoint, in one message', async (t) => {
+  const dir = tempDir(t);
+  openDatabase(databasePathFor(dir)).db.close();
+  const core = await coreAt(t, dir, { readonly: true, mustWrite: true, markerPort: 0 });
+  const refusal = `The recordings database ${databasePathFor(dir)} is read-only (it was opened read-only), so recording is not possible. Sessions can still be listed, replayed and exported.`;
+  assert.equal(core.handlers.areaProblem('sessions'), refusal, 'the area is down with the refusal');
+  const logs = core.recentLogs();
+  assert.ok(!logs.some((e) => e.source === 'markers'), `no marker endpoint started: ${JSON.stringify(logs)}`);
+  assert.ok(!logs.some((e) => e.level === 'warn' && e.source === 'sessions'), 'no read-only warning beside the refusal');
+});
+
 test('heartmind record: one plain line for an unusable data folder or library, exit code 1', async (t) => {
-  process.env.HEARTMIND_MARKER_PORT = 'off';
+  // A free port, so that a marker endpoint started before the refusal would be seen on stdout.
+  process.env.HEARTMIND_MARKER_PORT = '0';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
   const root = tempDir(t);
   const file = join(root, 'afile');
   writeFileSync(file, 'x');
   const a = io();
   assert.equal(await record.run(['--duration', '1', '--no-demo', '--data-dir', join(file, 'HeartMind')], a.io), 1);
+  // Not what the app still does (the live view): record has none of it.
   assert.deepEqual(a.err, [
-    `heartmind record: cannot record: The data folder ${join(file, 'HeartMind')} cannot be created: ${file} is a file, not a folder. ${OFF} To record, choose a folder you can write with --data-dir DIR (or HEARTMIND_DATA_DIR).`,
+    `heartmind record: cannot record: The data folder ${join(file, 'HeartMind')} cannot be created: ${file} is a file, not a folder. To record, choose a folder you can write with --data-dir DIR (or HEARTMIND_DATA_DIR).`,
   ]);
+  assert.deepEqual(a.out, [], 'nothing started and said before the refusal');
 
   const newer = join(root, 'newer');
   mkdirSync(newer);
@@ -105,7 +119,8 @@ test('heartmind record: one plain line for an unusable data folder or library, e
   assert.equal(await record.run(['--duration', '1', '--no-demo', '--data-dir', newer], b.io), 1);
   assert.equal(b.err.length, 1, b.err.join('\n'));
   assert.match(b.err[0], /^heartmind record: cannot record: The recordings database .* was written by a newer HeartMind \(schema 9999;/);
-  assert.doesNotMatch(b.err[0], /no handler|open: /);
+  assert.doesNotMatch(b.err[0], /no handler|open: |live view/);
+  assert.deepEqual(b.out, [], 'nothing started and said before the refusal');
 });
 
 test('heartmind record into a library on a read-only file system: refused in words, no internal call name', async (t) => {
@@ -115,18 +130,17 @@ test('heartmind record into a library on a read-only file system: refused in wor
   // Made and closed by the app's own worker, which leaves no WAL behind (a read-only medium can then open it).
   await (await DbClient.open({ path: databasePathFor(mnt) })).close();
   assert.ok(remountReadOnly(mnt), `${mnt} was remounted read-only`);
-  process.env.HEARTMIND_MARKER_PORT = 'off';
+  process.env.HEARTMIND_MARKER_PORT = '0';
   t.after(() => delete process.env.HEARTMIND_MARKER_PORT);
   const r = io();
   const path = databasePathFor(mnt);
-  // The CLI prints the error as "heartmind record: <message>" and exits with 1 (cli.ts).
-  await assert.rejects(record.run(['--duration', '1', '--no-demo', '--data-dir', mnt], r.io), {
-    message: `cannot record: The recordings database ${path} is read-only (the file or its folder cannot be written), so recording is not possible. Sessions can still be listed, replayed and exported.`,
-  });
-  // The start's warning; not the core's own "hm:sessions:record-start failed" line as well.
+  assert.equal(await record.run(['--duration', '1', '--no-demo', '--data-dir', mnt], r.io), 1);
+  // Said once (it was the start's warning, then "cannot record:" with the same words), and before
+  // the marker endpoint started (its lines were printed first).
   assert.deepEqual(r.err, [
-    `warn: [sessions] the recordings database ${path} is read-only (the file or its folder cannot be written): recording, editing, importing and deleting are off. Sessions can still be listed, replayed and exported.`,
+    `heartmind record: cannot record: The recordings database ${path} is read-only (the file or its folder cannot be written), so recording is not possible. Sessions can still be listed, replayed and exported.`,
   ]);
+  assert.deepEqual(r.out, [], 'no marker endpoint line before the refusal');
 });
 
 test('sessions import of several files onto a full disk: the file that met it is named, the files after it are not read, exit 1', { skip: !existsSync(resolve('..', 'shared', 'data')) && 'needs ../shared/data' }, async (t) => {

@@ -52,7 +52,7 @@ test('record names the marker endpoint and prints each marker as it arrives, the
   assert.equal(await record.run(['--duration', '1.5', '--name', 'psychopy', '--data-dir', dir], r.io), 0, r.err.join('\n'));
   assert.equal((await replies).length, 3);
   assert.match(r.out[0], /^\[markers\] udp:\/\/127\.0\.0\.1:\d+ and ws:\/\/127\.0\.0\.1:\d+\/markers \(UDP receive buffer .+\)$/);
-  assert.equal(r.out[1], '[markers] WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need HEARTMIND_MARKER_ORIGINS or, from serve and record, --marker-origin)');
+  assert.equal(r.out[1], '[markers] WebSocket open to programs and pages on this computer (web pages elsewhere, e.g. PsychoJS on Pavlovia, need --marker-origin or HEARTMIND_MARKER_ORIGINS)');
   assert.equal(r.out[2], `recording session 1 "psychopy" for 1.5 s into ${join(dir, 'recordings.sqlite')}`, 'the session, and where it goes');
   assert.match(r.out[3], /^devices: Simulated headset \((connecting|streaming)\), Simulated chest strap \((connecting|streaming)\)$/, 'what it records');
   const markers = r.out.filter((l) => l.startsWith('marker '));
