@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, portValue, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
+import { parseFlags, portValue, signalExitCode, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore, type DemoSetup } from '../core/start-core';
 import type { LogEntry } from '../../shared/log.types';
@@ -12,7 +12,8 @@ import { ServeError } from './serve-error';
 import { checkListen, SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, startServeServer, type ServeServer } from './serve-server';
 import type { Core } from '../core/core.types';
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** SIGPIPE: cli.ts saw the output's reader go (`heartmind serve | tee log` ended), as `record` and `train` hear it. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const;
 
 export const command: CliCommand = {
   usage: [
@@ -30,8 +31,9 @@ export const command: CliCommand = {
     '                  $HEARTMIND_MARKER_ORIGINS), e.g. https://run.pavlovia.org for PsychoJS on Pavlovia',
     '  --quiet         print only warnings and errors',
     '',
-    'Stops cleanly (a recording in progress is closed) on Ctrl+C (SIGINT), SIGTERM, or SIGHUP (the',
-    'terminal closed). To keep it running after you log out, start it under systemd, tmux or setsid',
+    'Stops cleanly (a recording in progress is closed) on Ctrl+C (SIGINT), SIGTERM, SIGHUP (the terminal',
+    'closed), or when its output\'s reader goes (`| tee log` ended). To keep it running after you log out,',
+    'start it under systemd, tmux or setsid',
     '(nohup does not help: Node restores SIGHUP\'s default).',
     '',
     'examples:',
@@ -105,7 +107,19 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   };
 }
 
-async function run(argv: string[], io: CliIo): Promise<number> {
+async function run(argv: string[], cliIo: CliIo): Promise<number> {
+  // The output gone (SIGHUP: the terminal closed; SIGPIPE: its reader went): nothing more is
+  // written there. Each write would fail again (EIO, EPIPE), and one after the reader had gone
+  // ended the process at once (141), a recording started from the dashboard left unclosed.
+  let outputGone = false;
+  const io: CliIo = {
+    out: (line) => {
+      if (!outputGone) cliIo.out(line);
+    },
+    err: (line) => {
+      if (!outputGone) cliIo.err(line);
+    },
+  };
   const { values, positionals } = parseFlags(argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -148,30 +162,29 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   io.out(`HeartMind is serving the live dashboard at ${handle.server.url}  (Ctrl+C to stop)`);
 
   return new Promise<number>((resolveExit) => {
-    // SIGHUP: the terminal closed (an ssh session ended). Without a listener Node would die at once,
-    // cutting a recording as a crash would; stop as on Ctrl+C instead, printing nothing more (a
-    // write to the hung-up terminal fails with EIO).
-    let signals = 0;
-    let terminalGone = false;
-    const say = (line: string) => {
-      if (!terminalGone) io.out(line);
-    };
-    const onSignal = (sig: NodeJS.Signals) => {
-      signals++;
-      if (sig === 'SIGHUP') terminalGone = true;
-      if (signals > 1) {
-        if (!terminalGone) io.err(`heartmind serve: ${sig} again, exiting now`);
-        process.exit(130);
+    // SIGHUP (the terminal closed: an ssh session ended) and SIGPIPE: without a listener Node would
+    // end at once, cutting a recording as a crash would; stop as on Ctrl+C instead, printing nothing
+    // more. A second Ctrl+C or SIGTERM exits at once; a SIGHUP or SIGPIPE after the first signal
+    // does not: they come of the output going, several for one cause (each failed write, the
+    // signal itself), and exiting on the second cut the recording the first was closing.
+    let stopping = false;
+    const onSignal = (sig: (typeof STOP_SIGNALS)[number]) => {
+      if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
+      if (stopping) {
+        if (sig === 'SIGHUP' || sig === 'SIGPIPE') return;
+        io.err(`heartmind serve: ${sig} again, exiting now`);
+        process.exit(signalExitCode(sig));
       }
-      say(`\nheartmind serve: ${sig}, stopping…`);
+      stopping = true;
+      io.out(`\nheartmind serve: ${sig}, stopping…`);
       handle.stop().then(
         () => {
           for (const s of STOP_SIGNALS) process.off(s, onSignal);
-          say('heartmind serve: stopped');
+          io.out('heartmind serve: stopped');
           resolveExit(0);
         },
         (err) => {
-          if (!terminalGone) io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
+          io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
           resolveExit(1);
         },
       );
