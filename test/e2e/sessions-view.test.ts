@@ -342,6 +342,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
         { modelId: 'fused', windowTime: t0 + 2, outputs: { 'fed:eeg': 1, 'fed:ecg': 1 } },
         { modelId: 'fused', windowTime: t0 + 3, outputs: { 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:gap': 1 } },
       ]);
+      // A stimulus marker: the windows after it (5 s, from t0+1 on) lie whole in its segment.
+      dbServer.addMarker(writable!, id, { time: t0 + 0.5, label: 'go', source: 'udp' });
       dbServer.abandonRecording(writable!, id);
     } finally {
       db.close();
@@ -352,7 +354,14 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     assert.equal(await button.getAttribute('aria-expanded'), 'true', 'the button says the detail is open');
     const detail = page.locator('[data-testid="session-predictions"][aria-label="Predictions of predicted run"]');
     await detail.locator('li').first().waitFor({ timeout: 5_000 });
-    assert.deepEqual(await detail.locator('li').allInnerTexts(), ["Predictions by 'fused' 3 windows: EEG fed 3; ECG fed 1, absent 2 (starting 1, gap 1)"], 'one line per model');
+    assert.equal(await detail.locator('li').first().innerText(), "Predictions by 'fused' 3 windows: EEG fed 3; ECG fed 1, absent 2 (starting 1, gap 1)", 'one line per model');
+    // Under it, per marker label, the words sessions show prints.
+    assert.match(await detail.locator('[data-testid="prediction-segments"]').innerText(), /^by marker segment \(5-s windows, each counted in the segment that holds it whole\):/);
+    const labels = await detail.locator('[data-testid="prediction-segment"]').allInnerTexts();
+    assert.equal(labels[0], '(no marker) 1 segment, 0.5 s: no window lies whole in it', 'before the marker');
+    // (to the session's end, or the last window's: this one was never stopped)
+    assert.match(labels[1] ?? '', /^"go" 1 segment, [\d.:]+( s)?: 3 windows; ECG fed 1, absent 2 \(starting 1, gap 1\)$/, 'from the marker on');
+    assert.equal(labels.length, 2, 'one line per label');
     await button.click();
     await detail.waitFor({ state: 'detached', timeout: 5_000 });
     assert.equal(await button.getAttribute('aria-expanded'), 'false', 'closed again');

@@ -19,7 +19,7 @@ import { plural } from '../../shared/plural';
 import { formatBytes } from '../../shared/byte-size';
 import { fitColumns, oneLine } from '../../shared/display-width';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
-import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../shared/model/prediction-summary';
+import { predictionReportLines, summarizePredictions } from '../../shared/model/prediction-summary';
 
 /** `show` lists this many of each kind of event; the rest are counted (they were left out without a word). */
 const SHOWN_EVENTS = 20;
@@ -223,8 +223,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         const s = { ...detail, streams };
         const timeline = await db.api.getTimeline(s.id);
         // Which modalities fed the model's answers, and why one did not (no device, a gap, …); per
-        // task what it answered, the classes named from the installed model's card.
-        const predictions = summarizePredictions(await db.api.listPredictions(s.id));
+        // task what it answered, the classes named from the installed model's card; the same per
+        // marker segment (windows of the length the recorded settings cut).
+        const predictions = summarizePredictions(await db.api.listPredictions(s.id), { markers: timeline.markers, endTime: s.endTime, settings: s.filterSettings });
         // (the models area loaded only here: the other verbs do not need it)
         const { installedModelTasks } = await import('../model/models.core');
         const modelTasks = await installedModelTasks(predictions.map((p) => p.modelId), dataDir);
@@ -243,7 +244,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             ...firstOf(timeline.selfReports, 'self-report', (r) => `    ${(r.time - s.startTime).toFixed(3).padStart(9)} s  SAM valence ${r.valence}, arousal ${r.arousal}, dominance ${r.dominance}${r.text ? `: ${oneLine(r.text)}` : ''}`),
             // Gaps under the markers, each with its reason (an imported file's breaks are not a paused device).
             ...firstOf(timeline.gaps, 'gap', (g) => `    ${(g.startTime - s.startTime).toFixed(3).padStart(9)} s  gap of ${(g.endTime - g.startTime).toFixed(3)} s in ${g.streamKey}: ${GAP_REASON_TEXT[g.reason] ?? g.reason}`),
-            ...predictions.flatMap((p) => [`  predictions by ${predictionSummaryText(p)}`, ...predictionTaskLines(p, modelTasks.find((m) => m.id === p.modelId)?.tasks).map((l) => `    ${l}`)]),
+            ...predictions.flatMap((p) => predictionReportLines(p, modelTasks.find((m) => m.id === p.modelId)?.tasks).map((l) => `  ${l}`)),
           ]
             .filter(Boolean)
             .join('\n'),

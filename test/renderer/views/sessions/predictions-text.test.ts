@@ -41,7 +41,7 @@ test('under each model, per task what it answered over the session: the share of
   const row = (pa: number, extra: Record<string, number> = {}) => p('eegmat', { 'arithmetic:0': 1 - pa, 'arithmetic:1': pa, 'fed:eeg': 1, 'fed:ecg': 1, latency_ms: 4, ...extra });
   const preds = [row(0.9), row(0.8), row(0.7), row(0.2)];
   const models = [{ id: 'eegmat', tasks: [{ name: 'arithmetic', kind: 'binary' as const, classes: ['rest', 'arithmetic'] }] }];
-  assert.deepEqual(predictionLines(preds, models), [{ model: "'eegmat' 4 windows: EEG fed 4; ECG fed 4", tasks: ['arithmetic: answered arithmetic in 3 of 4 windows (75 %), rest in 1 (25 %); mean P(arithmetic) 0.65'] }]);
+  assert.deepEqual(predictionLines(preds, models), [{ model: "'eegmat' 4 windows: EEG fed 4; ECG fed 4", tasks: ['arithmetic: answered arithmetic in 3 of 4 windows (75 %), rest in 1 (25 %); mean P(arithmetic) 0.65'], segments: null }]);
   // The model no longer installed: its classes by index.
   assert.deepEqual(predictionLines(preds)[0].tasks, ['arithmetic: answered class 1 in 3 of 4 windows (75 %), class 0 in 1 (25 %); mean P(class 1) 0.65']);
   // More than two classes: each mean; a class never the answer is not listed among the answers.
@@ -75,4 +75,18 @@ test('answers that leave windows out between the first and the last say how many
   // Every window answered, or one alone: nothing said.
   assert.equal(predictionLines([row(4000), row(4001), row(4002)])[0].model, "'m' 3 windows: EEG fed 3");
   assert.equal(predictionLines([row(5000)])[0].model, "'m' 1 window: EEG fed 1");
+});
+
+test('with the session\'s markers, the detail says per label what the model answered, in the words sessions show prints', () => {
+  const rows = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => p('eegmat', { 'arithmetic:0': s >= 5 ? 0.1 : 0.9, 'arithmetic:1': s >= 5 ? 0.9 : 0.1, 'fed:eeg': 1 }, 2000 + s));
+  const models = [{ id: 'eegmat', tasks: [{ name: 'arithmetic', kind: 'binary' as const, classes: ['rest', 'arithmetic'] }] }];
+  const settings = [{ time: 2000, settings: { window: { lengthSec: 2, hopSec: 1 } } }];
+  const [l] = predictionLines(rows, models, { markers: [{ time: 2000, duration: 0, label: 'rest' }, { time: 2005, duration: 0, label: 'count' }], endTime: 2012, settings });
+  assert.deepEqual(l.segments, {
+    head: 'by marker segment (2-s windows, each counted in the segment that holds it whole; 1 span a marker and count in none):',
+    labels: [
+      { line: '"rest" 1 segment, 5 s: 4 windows, 1 more across their edges', tasks: ['arithmetic: answered rest in 4 of 4 windows (100 %); mean P(arithmetic) 0.10'] },
+      { line: '"count" 1 segment, 7 s: 6 windows, 1 more across their edges', tasks: ['arithmetic: answered arithmetic in 6 of 6 windows (100 %); mean P(arithmetic) 0.90'] },
+    ],
+  });
 });

@@ -1,7 +1,7 @@
 // Small formatters of the sessions views.
 import type { Prediction } from '../../../../shared/session.types';
 import { clockDuration } from '../../../../shared/clock-duration';
-import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../../../shared/model/prediction-summary';
+import { predictionSegmentLines, predictionSummaryText, predictionTaskLines, summarizePredictions, type SegmentOptions } from '../../../../shared/model/prediction-summary';
 import type { TaskSpec } from '../../../../shared/model/model.types';
 
 export function formatDuration(seconds: number): string {
@@ -51,11 +51,16 @@ export const NO_PREDICTIONS_TEXT =
  * line per task saying what it answered over the session (predictionTaskLines: the share of windows
  * each class was the answer, the mean probability), its classes named from the installed model's
  * card (`models`, by id; by index when the model is not installed). Counts alone told a researcher
- * that a model ran, not what it said.
+ * that a model ran, not what it said. With the session's markers (`segments`), the same per marker
+ * label (predictionSegmentLines: what it said during each block, the show command's words).
  */
 export function predictionLines(
-  predictions: readonly Pick<Prediction, 'modelId' | 'outputs'>[],
+  predictions: readonly (Pick<Prediction, 'modelId' | 'outputs'> & { windowTime?: number })[],
   models: readonly { id: string; tasks: readonly TaskSpec[] }[] = [],
-): { model: string; tasks: string[] }[] {
-  return summarizePredictions(predictions).map((s) => ({ model: predictionSummaryText(s), tasks: predictionTaskLines(s, models.find((m) => m.id === s.modelId)?.tasks) }));
+  segments?: SegmentOptions,
+): { model: string; tasks: string[]; segments: ReturnType<typeof predictionSegmentLines> }[] {
+  return summarizePredictions(predictions, segments).map((s) => {
+    const tasks = models.find((m) => m.id === s.modelId)?.tasks;
+    return { model: predictionSummaryText(s), tasks: predictionTaskLines(s, tasks), segments: predictionSegmentLines(s, tasks) };
+  });
 }

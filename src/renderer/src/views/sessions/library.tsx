@@ -3,7 +3,8 @@
 // confirmation). Disk usage per session and of the whole database.
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type Prediction, type SessionSummary } from '../../../../shared/session.types';
+import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type FilterSettingsEntry, type Prediction, type SessionSummary } from '../../../../shared/session.types';
+import type { SegmentMarker } from '../../../../shared/model/prediction-summary';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
 import { PathInput } from '../../shell/path-input';
@@ -300,7 +301,9 @@ function mergePredictions(rows: Map<string, StoredPrediction>, added: readonly S
 /**
  * A session's stored model predictions, one line per model: which modalities fed its windows and
  * why one was absent (no device, a gap, the stream still starting, which flags made the quality too
- * poor), and under it a line per task: what the model answered over the session. Read when the detail opens, not
+ * poor), and under it a line per task: what the model answered over the session, then the same per
+ * marker label (the session's markers and recorded settings read with the predictions; a marker
+ * stored while it is open is added). Read when the detail opens, not
  * for every row of the list (a long session holds a row per window), and again on each
  * (re)connection; while it is open, the rows the core stores in the session (a recording or a
  * replay with a model running: `sessions:predictions`, about once a second) are added as they come,
@@ -309,6 +312,9 @@ function mergePredictions(rows: Map<string, StoredPrediction>, added: readonly S
 function PredictionsDetail({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
   const [lines, setLines] = useState<ReturnType<typeof predictionLines> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Where the last segment ends (a recording's end moves on; the rows are not read again for it).
+  const endTime = useRef(session.endTime);
+  endTime.current = session.endTime;
   useEffect(() => {
     let live = true;
     // null while a read is under way: rows pushed meanwhile wait in `pending` and go on top of it.
@@ -317,22 +323,39 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
     let reads = 0; // only the latest read counts (a reconnection starts another)
     // The installed models' tasks name the classes; without them (the list failed) they go by index.
     let models: ModelSummary[] = [];
-    const show = () => setLines(predictionLines([...rows!.values()].sort((a, b) => a.windowTime - b.windowTime), models));
+    // The session's markers and recorded settings split the windows by marker segment (none: no breakdown).
+    // By id: a replay pushes the stored markers again as its playhead passes them.
+    const markers = new Map<number, SegmentMarker>();
+    let settings: FilterSettingsEntry[] = [];
+    const show = () => setLines(predictionLines([...rows!.values()].sort((a, b) => a.windowTime - b.windowTime), models, { markers: [...markers.values()], settings, endTime: endTime.current }));
     const offPush = client.on('sessions:predictions', (m) => {
       if (m.sessionId !== session.id) return;
       if (!rows) return void pending.push(...m.predictions);
       mergePredictions(rows, m.predictions);
       show();
     });
+    // A marker stored in the session while it is open (a recording) opens a segment.
+    const offMarker = client.on('sessions:marker', (m) => {
+      if (m.marker.sessionId !== session.id || m.marker.id === null) return;
+      markers.set(m.marker.id, m.marker);
+      if (rows) show();
+    });
     const offConn = client.onConnection((state) => {
       if (state !== 'open') return;
       rows = null;
       pending = [];
       const read = ++reads;
-      Promise.all([client.invoke('hm:sessions:predictions', { sessionId: session.id }), client.invoke('hm:models:list').catch(() => null)])
-        .then(([p, list]) => {
+      Promise.all([
+        client.invoke('hm:sessions:predictions', { sessionId: session.id }),
+        client.invoke('hm:models:list').catch(() => null),
+        client.invoke('hm:sessions:timeline', { sessionId: session.id }),
+        client.invoke('hm:sessions:get', { sessionId: session.id }),
+      ])
+        .then(([p, list, timeline, detail]) => {
           if (!live || read !== reads) return;
           models = list?.models ?? [];
+          for (const m of timeline.markers) markers.set(m.id, m);
+          settings = detail.filterSettings;
           rows = mergePredictions(new Map(), p);
           mergePredictions(rows, pending);
           pending = [];
@@ -344,6 +367,7 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
     return () => {
       live = false;
       offPush();
+      offMarker();
       offConn();
     };
   }, [client, session.id]);
@@ -366,6 +390,27 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
                 {t}
               </li>
             )),
+            ...(l.segments
+              ? [
+                  <li key={`${l.model}\u0000segments`} class="prediction-task" data-testid="prediction-segments">
+                    {l.segments.head}
+                    <ul class="prediction-segments">
+                      {l.segments.labels.map((g) => (
+                        <li key={g.line} data-testid="prediction-segment">
+                          {g.line}
+                          {g.tasks.length > 0 && (
+                            <ul>
+                              {g.tasks.map((t) => (
+                                <li key={t}>{t}</li>
+                              ))}
+                            </ul>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </li>,
+                ]
+              : []),
           ])}
         </ul>
       )}
