@@ -4,6 +4,7 @@
 // 0, arithmetic 1 (CBraMod: file suffix − 1). The files are read by the EDF importer and cut by
 // the live Pipeline (recording-windows.ts), so training windows are the live windows.
 import { importEdf } from '../formats/edf';
+import { hostZeroFor } from './build-windows';
 import type { PipelineProblem } from '../pipeline';
 import type { SyncWindow } from '../window.types';
 import { DatasetError, DatasetErrorCode } from './datasets.types';
@@ -31,6 +32,8 @@ export interface EegmatOptions extends RecordingWindowOptions {
 
 export interface EegmatWindows {
   windows: EegmatWindow[];
+  /** Host time (s) the file's zero was replayed at: a window starts `window.startTime − zero` s into the file. */
+  zero: number;
   /** Windows the pipeline emitted but `require` dropped (warm-up, gaps, bad quality), with why. */
   dropped: { startTime: number; eeg: string; ecg: string }[];
   problems: PipelineProblem[];
@@ -54,7 +57,13 @@ export function parseEegmatFileName(fileName: string): EegmatFile {
   return { subject: m[1][0].toUpperCase() + m[1].slice(1).toLowerCase(), task: label === 0 ? 'rest' : 'arithmetic', label };
 }
 
-/** Reads one EEGMAT EDF and cuts its labelled windows. */
+/**
+ * Reads one EEGMAT EDF and cuts its labelled windows: the windows the training dataset builder cuts
+ * from the file (build-windows.ts), its zero replayed at the same host time (hostZeroFor: the 1-s
+ * warm-up ends on a window boundary; 12 windows of a 62-s arithmetic file, 36 of a 182-s rest one).
+ * This cut them on the grid of the file's start date instead: the first window began at 5 s, the
+ * 4 s after the warm-up were lost, 11 and 35 windows.
+ */
 export function eegmatWindows(bytes: Uint8Array, fileName: string, opts: EegmatOptions = {}): EegmatWindows {
   const file = parseEegmatFileName(fileName);
   const rec = importEdf(bytes, fileName);
@@ -64,7 +73,10 @@ export function eegmatWindows(bytes: Uint8Array, fileName: string, opts: EegmatO
   if (need !== 'ecg' && !eeg) throw new DatasetError(DatasetErrorCode.NotEegmat, `${fileName} has no EEG channels; EEGMAT files hold 19 EEG channels and an ECG lead`);
   if (need !== 'eeg' && !ecg) throw new DatasetError(DatasetErrorCode.NotEegmat, `${fileName} has no ECG channel; EEGMAT files hold 19 EEG channels and an ECG lead`);
   const pipeline = { ...opts.pipeline, window: { ...EEGMAT_PIPELINE.window, ...opts.pipeline?.window } };
-  const { windows, problems, rPeakTimes } = recordingWindows(rec, { ...opts, pipeline });
+  // The streams recordingWindows replays, their first sample as the builder takes it.
+  const used = rec.streams.filter((x) => (x.modality === 'eeg' || x.modality === 'ecg') && x.rateHz > 0 && x.segments.length > 0);
+  const zero = opts.startTime ?? hostZeroFor(Math.min(...used.map((x) => x.segments[0].start)), pipeline.window.hopSec ?? EEGMAT_PIPELINE.window.hopSec, opts.pipeline?.warmUpSec);
+  const { windows, problems, rPeakTimes } = recordingWindows(rec, { ...opts, pipeline, startTime: zero });
   const out: EegmatWindow[] = [];
   const dropped: EegmatWindows['dropped'] = [];
   for (const w of windows) {
@@ -72,5 +84,5 @@ export function eegmatWindows(bytes: Uint8Array, fileName: string, opts: EegmatO
     if (keep) out.push({ ...file, fileName, window: w });
     else dropped.push({ startTime: w.startTime, eeg: w.eeg.present ? 'present' : (w.eeg.absentReason ?? 'absent'), ecg: w.ecg.present ? 'present' : (w.ecg.absentReason ?? 'absent') });
   }
-  return { windows: out, dropped, problems, rPeakTimes: [...rPeakTimes.values()][0] ?? new Float64Array(0) };
+  return { windows: out, zero, dropped, problems, rPeakTimes: [...rPeakTimes.values()][0] ?? new Float64Array(0) };
 }
