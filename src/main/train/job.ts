@@ -13,7 +13,7 @@ import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../..
 import { encodeCheckpoint, type Checkpoint } from '../../shared/train/checkpoint';
 import { CBRAMOD_ENCODER } from '../../shared/model/config';
 import { crossValidate, signalItems, type EvalResume, type FoldOutcome } from '../../shared/train/evaluate';
-import { modalitiesOf, trainableWindows } from '../../shared/train/trainable';
+import { modalitiesOf, oneSubjectFoldsNote, splitFixedBy, trainableWindows } from '../../shared/train/trainable';
 import { pretrainsEncoder } from '../../shared/train/metric-records';
 import { finalFitEpochs } from '../../shared/train/defaults';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, type EmbeddingCache } from '../../shared/train/finetune';
@@ -481,6 +481,8 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     report = cv.report;
     caches = cv.caches;
     for (const n of cv.notes) await log(n, 'warn');
+    const oneSubject = oneSubjectFoldsNote(report.folds, splitFixedBy(spec.recipe));
+    if (oneSubject) await log(oneSubject, 'warn');
     await log(`evaluation (${report.protocol}) took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     // As the report prints them: a metric undefined in every fold (a test fold of one class each) is '–', not 'NaN'.
     const folds = report.folds.length;

@@ -13,7 +13,7 @@ import type { EncoderConfig, HostParams, HostTensor, ModelModality } from '../mo
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import type { SignalItem } from './batches';
 import { checkControl, embedItems, finetuneModelConfig, fitFull, fitHead, initHeadParams, predictFull, predictHead, type EmbeddingCache } from './finetune';
-import { makeFolds, modalitiesOf, oneClassTrainingFoldsProblem, oneSubjectFoldsNote, trainableWindows, type TrainableData } from './trainable';
+import { makeFolds, modalitiesOf, oneClassTrainingFoldsProblem, trainableWindows, type TrainableData } from './trainable';
 import type { TrainHooks } from './pretrain';
 import { TrainError, TrainErrorCode, type ArmResult, type CurvePoints, type EncoderInit, type EvaluationConfig, type EvaluationReport, type FinetuneConfig, type ModalitySet } from './train.types';
 import { plural } from '../plural';
@@ -100,6 +100,7 @@ export function baselineInputs(windows: LabelledWindow[]): BaselineWindow[] {
 
 export interface CrossValidation {
   report: EvaluationReport;
+  /** What the dataset and the split call for (folds that train on one subject: the job says those, oneSubjectFoldsNote). */
   notes: string[];
   /** Embedding caches by '<modality>/<init>' (frozen encoders), for the final fit to reuse. */
   caches: Record<string, Float32Array>;
@@ -241,6 +242,6 @@ export async function crossValidate(ds: WindowDataset, ft: FinetuneConfig, ev: E
     // Every arm is scored on the same test windows: one chance level for all.
     chance: chanceLevels(arms[0].table.rows),
   };
-  const oneSubject = oneSubjectFoldsNote(folds);
-  return { report, notes: oneSubject ? [...data.notes, oneSubject] : data.notes, caches, data };
+  // The folds that train on one subject are said by the job (oneSubjectFoldsNote), which knows whether a recipe fixed the split.
+  return { report, notes: data.notes, caches, data };
 }

@@ -8,6 +8,7 @@ import type { ModelModality } from '../model/model.types';
 import type { LabelledWindow, WindowDataset } from '../datasets/windows.types';
 import { TrainError, TrainErrorCode, type EvaluationConfig, type ModalitySet } from './train.types';
 import { plural } from '../plural';
+import { RECIPES } from './recipes';
 
 export function modalitiesOf(set: ModalitySet): ModelModality[] {
   return set === 'fused' ? ['eeg', 'ecg'] : [set];
@@ -116,16 +117,28 @@ export function oneClassTrainingFoldsProblem(folds: SubjectFold[], labels: Array
 /**
  * Folds that train on one subject: four subjects left one out with the default two validation
  * subjects train each fold on one person, and the preview said only "Ready to train … 4 folds".
- * Null when every fold trains on two subjects or more.
+ * Null when every fold trains on two subjects or more. `fixedBy`: the recipe whose split it is
+ * (splitFixedBy), which takes no --validation: said instead of a change the run cannot take (the
+ * quick recipe's log advised "--validation 0", which `--recipe quick` refuses).
  */
-export function oneSubjectFoldsNote(folds: SubjectFold[]): string | null {
+export function oneSubjectFoldsNote(folds: readonly Pick<SubjectFold, 'trainSubjects' | 'validationSubjects'>[], fixedBy?: string): string | null {
   const one = folds.filter((f) => f.trainSubjects.length === 1);
   if (!one.length) return null;
   const held = Math.max(...one.map((f) => f.validationSubjects.length));
   const which = one.length === folds.length ? `every fold trains on one subject` : `${one.length} of ${plural(folds.length, 'fold')} train on one subject`;
   // What to change, by number: the default of 2 stays as it is with few subjects (see docs/training.md), so the note says which value trains each of these folds on one more.
-  const fewer = held ? `; hold out ${held - 1} instead (validation subjects per fold, --validation ${held - 1}) to train each on one more` : '';
+  const fewer = !held ? '' : fixedBy ? `; ${fixedBy} fixes the split` : `; hold out ${held - 1} instead (validation subjects per fold, --validation ${held - 1}) to train each on one more`;
   return `${which}${held ? ` (${plural(held, 'other subject')} held out of each to choose the epoch)` : ''}: the model and the baseline learn from one person's windows${fewer}`;
+}
+
+/**
+ * The recipe that fixes a run's split, in words ('the quick recipe'), from its spec's recipe name
+ * ('quick', 'default --paper'); undefined where the split was chosen (a dataset in the Training
+ * view or `heartmind train`, `heartmind evaluate`), which takes --validation.
+ */
+export function splitFixedBy(recipe: { name: string } | undefined): string | undefined {
+  const name = RECIPES.find((r) => recipe?.name === r || recipe?.name.startsWith(`${r} `));
+  return name && `the ${name} recipe`;
 }
 
 /** Whether fine-tuning and its subject-wise evaluation can run on a dataset: what they will use, or why not. */

@@ -2,7 +2,7 @@
 // subject count checks, and every split problem returned as { ok: false, problem } (never thrown).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kFoldMinSubjects, makeFolds, trainingReadiness } from '../../../src/shared/train/trainable';
+import { kFoldMinSubjects, makeFolds, oneSubjectFoldsNote, splitFixedBy, trainingReadiness } from '../../../src/shared/train/trainable';
 import { DEFAULT_EVALUATION } from '../../../src/shared/train/defaults';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import type { LabelledWindow, WindowDataset } from '../../../src/shared/datasets/windows.types';
@@ -86,5 +86,21 @@ describe('folds that train on one subject', () => {
     assert.deepEqual((trainingReadiness(dataset(4), 'fused', loso(1)) as { notes: string[] }).notes, [], 'two training subjects a fold: nothing to say');
     // Two subjects, no validation: one trains, one is tested; nothing to hold out less.
     assert.deepEqual((trainingReadiness(dataset(2), 'fused', loso(0)) as { notes: string[] }).notes, ["every fold trains on one subject: the model and the baseline learn from one person's windows"]);
+  });
+
+  test("a recipe's run (its split fixed: --recipe quick refuses --validation) is told so, not to change what it cannot", () => {
+    // The quick recipe's split: 4 subjects, 2-fold, 1 validation subject.
+    const folds = [
+      { trainSubjects: ['S0'], validationSubjects: ['S1'] },
+      { trainSubjects: ['S2'], validationSubjects: ['S3'] },
+    ];
+    assert.equal(splitFixedBy({ name: 'quick' }), 'the quick recipe');
+    assert.equal(splitFixedBy({ name: 'default --paper' }), 'the default recipe');
+    for (const chosen of [undefined, { name: 'evaluate' }, { name: 'custom' }]) assert.equal(splitFixedBy(chosen), undefined, `${chosen?.name}: its split was chosen`);
+    assert.equal(
+      oneSubjectFoldsNote(folds, splitFixedBy({ name: 'quick' })),
+      "every fold trains on one subject (1 other subject held out of each to choose the epoch): the model and the baseline learn from one person's windows; the quick recipe fixes the split",
+    );
+    assert.match(oneSubjectFoldsNote(folds, splitFixedBy({ name: 'evaluate' }))!, /; hold out 0 instead \(validation subjects per fold, --validation 0\) to train each on one more$/);
   });
 });
