@@ -71,6 +71,7 @@ export const POSITIVE: NumberRule = { above: 0 };
 export const COUNT: NumberRule = { integer: true, min: 1 };
 export const SEED: NumberRule = { integer: true, min: 0, max: 2 ** 32 - 1 };
 
+/** The machine a bench runs on, in one line (CPU × cores, memory, Node, platform): header() prints it. */
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
@@ -105,8 +106,13 @@ export function loadAverages(): string {
   return `${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min)`;
 }
 
+/**
+ * A bench's heading: its title, then in one line the machine it runs on and the load averages as it
+ * starts (on a shared machine the load explains slow figures; four benches printed it, each in its
+ * own words, the others not at all). Every bench calls it first (test/scripts/bench-header.test.ts).
+ */
 export function header(title: string): void {
-  console.log(`\n## ${title}\n${machine()}\n`);
+  console.log(`\n## ${title}\n${machine()}; load ${loadAverages()} at start\n`);
 }
 
 /** Runs `fn` until `minMs` has passed (after `warmup` calls); returns ms per call, sorted. */

@@ -139,7 +139,6 @@ const add = (c: Case, r: { ms: number; heldMs: number }) => results.set(c, [...(
 try {
   await setUp();
   header(`Model registry: the shipped model (38 MiB) + ${flags.models} one-layer models (4 MB each), ${flags.rounds} rounds`);
-  console.log(`load average at start: ${loadAverages()}\n`);
   const files = 1 + flags.models;
   let threadsPerColdScan = 0;
   const expectAll = (list: Awaited<ReturnType<ModelRegistry['scan']>>) => {
