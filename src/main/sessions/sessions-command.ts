@@ -225,7 +225,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         // Which modalities fed the model's answers, and why one did not (no device, a gap, …); per
         // task what it answered, the classes named from the installed model's card; the same per
         // marker segment (windows of the length the recorded settings cut).
-        const predictions = summarizePredictions(await db.api.listPredictions(s.id), { markers: timeline.markers, endTime: s.endTime, settings: s.filterSettings });
+        const predictions = summarizePredictions(await db.api.listPredictions(s.id), { markers: timeline.markers, startTime: s.startTime, endTime: s.endTime, settings: s.filterSettings });
         // (the models area loaded only here: the other verbs do not need it)
         const { installedModelTasks } = await import('../model/models.core');
         const modelTasks = await installedModelTasks(predictions.map((p) => p.modelId), dataDir);

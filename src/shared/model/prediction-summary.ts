@@ -161,6 +161,8 @@ export interface SegmentBreakdown {
 /** How the windows are split by marker (summarizePredictions' second argument). */
 export interface SegmentOptions {
   markers: readonly SegmentMarker[];
+  /** Host time (s) the session starts: where the stretch before its first marker starts (without it, the first window's or marker's time). */
+  startTime?: number;
   /** Host time (s) the session ends: where its last segment ends. */
   endTime: number;
   /** The session's recorded pipeline settings (SessionDetail.filterSettings): the window length in force at each window's start (the defaults without any, as replay cuts). */
@@ -215,7 +217,7 @@ function breakdown(rows: readonly { outputs: Record<string, number>; windowTime:
   const lengthAt = windowLengths(o.settings);
   // From the first window or marker; to the session's end, or past it the last window's (a session
   // being recorded: its summary's end lags the windows stored since).
-  let startTime = o.endTime;
+  let startTime = o.startTime ?? o.endTime;
   let endTime = o.endTime;
   for (const r of rows) {
     startTime = Math.min(startTime, r.windowTime);

@@ -57,6 +57,10 @@ test('a window ending exactly on a marker belongs before it; one starting on it,
     '[0,5] before, [5,10] after, [2,7] across',
   );
   assert.deepEqual(s.segments!.windowS, [5], 'the pipeline default');
+  // The stretch before the first marker starts with the session, not at its first window (the warm-up before it).
+  const [withStart] = summarizePredictions([row(2)], { markers: [{ time: 8, duration: 0, label: 'go' }], startTime: 0.5, endTime: 10 });
+  assert.deepEqual(withStart.segments!.segments.map((g) => [g.label, g.start, g.end]), [[null, 0.5, 8], ['go', 8, 10]]);
+  assert.equal(predictionSegmentLines(withStart)!.labels[0].line, '(no marker) 1 segment, 7.5 s: 1 window', 'its length from the session start');
 });
 
 test('many labels: the text lists the first ones in order and says how many more; every segment stays in the summary', () => {
