@@ -38,6 +38,7 @@ export default defineConfig({
           'train-worker': resolve('src/main/train/train-worker.node.ts'),
           'import-worker': resolve('src/main/sessions/import-worker.node.ts'),
           'onnx-worker': resolve('src/main/model/onnx-worker.node.ts'),
+          'inference-worker': resolve('src/main/model/inference-worker.node.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

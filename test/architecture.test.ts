@@ -121,12 +121,12 @@ test('src imports only runtime dependencies (a devDependency is missing from an 
 });
 
 // better-sqlite3: only the database layer (the DB worker owns the file). onnxruntime-web: only the
-// renderer's inference folder, which runs sessions one at a time, and in the core the one file that
-// runs a model over a recorded session (`heartmind sessions predict`). koffi: only the BrainFlow
+// renderer's inference folder, which runs sessions one at a time, and in the core the one thread that
+// runs a model over a recorded session (`heartmind sessions predict`, Run model). koffi: only the BrainFlow
 // binding. noble: only the BLE central. serialport: only the serial link.
 const OWNERS: Record<string, string | string[]> = {
   'better-sqlite3': 'main/db/',
-  'onnxruntime-web': ['renderer/src/inference/', 'main/model/node-inference.ts'],
+  'onnxruntime-web': ['renderer/src/inference/', 'main/model/inference-worker.node.ts'],
   koffi: 'main/devices/brainflow/',
   '@abandonware/noble': 'main/devices/ble/',
   serialport: 'main/devices/serial/',
