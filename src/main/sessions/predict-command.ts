@@ -1,16 +1,15 @@
 // `heartmind sessions predict ID [--model MODEL_ID]`: a recorded session run through a model in this
-// process (predict-session.ts), its predictions stored with the session. Progress on stderr, a line
-// per tenth of the session; Ctrl+C stops after the window being answered, keeping what was stored.
-import { resolve } from 'node:path';
+// process (predict-session.ts; the Sessions library's Run model runs the same code, predict-job.ts),
+// its predictions stored with the session. Progress on stderr, a line per tenth of the session;
+// Ctrl+C stops after the window being answered, keeping what was stored.
 import type { DbClient } from '../db/db-client';
 import { signalExitCode, stopBetweenSteps, type CliIo } from '../core/cli-command';
-import { ModelRegistry } from '../model/registry';
-import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from '../model/models.core';
 import { openNodeModel } from '../model/node-inference';
 import { clockDuration } from '../../shared/clock-duration';
 import { plural } from '../../shared/plural';
 import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../shared/model/prediction-summary';
-import { predictSession, refuseRecording, type PredictProgress } from './predict-session';
+import { planPredict, predictSession, type PredictProgress } from './predict-session';
+import { predictModel, predictRegistry } from './predict-job';
 
 export interface PredictArgs {
   sessionId: number;
@@ -32,19 +31,11 @@ export function progressReporter(say: (line: string) => void, label: string): (p
 }
 
 export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promise<number> {
-  const userDir = resolve(a.dataDir, 'models');
-  const builtinDir = defaultBuiltinModelsDir();
-  const registry = new ModelRegistry([...(builtinDir ? [{ dir: builtinDir, source: 'builtin' as const }] : []), { dir: userDir, source: 'user' as const }]);
-  const models = await registry.scan();
-  const modelId = a.modelId ?? activeModelId(models, await readActiveChoice(userDir));
-  if (!modelId) {
-    const usable = models.filter((m) => m.problems.length === 0).map((m) => m.id);
-    throw new Error(`no model is chosen: give --model (${usable.length ? `installed: ${usable.join(', ')}` : 'none is installed: heartmind models install'})`);
-  }
-  const { card } = registry.usable(modelId);
-  const summary = await db.api.getSummary(a.sessionId);
-  // Refused before the model is loaded (38 MB, seconds): a session being recorded.
-  refuseRecording(summary);
+  const { registry, userDir } = predictRegistry(a.dataDir);
+  const { modelId, card } = await predictModel(registry, userDir, a.modelId);
+  // Refused before the model is loaded (38 MB, seconds): a session being recorded, a model it does not fit.
+  const plan = await planPredict(db, a.sessionId, modelId, card);
+  const { summary } = plan;
   const model = await openNodeModel(await registry.readOnnx(modelId), card.config.tasks);
   const stop = stopBetweenSteps(
     (sig) => io.err(`heartmind sessions: ${sig}: stopping after this window, keeping the predictions stored so far (${sig} again stops at once)`),
@@ -53,10 +44,7 @@ export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promi
   const t0 = performance.now();
   try {
     io.err(`running ${modelId} over session ${a.sessionId} "${summary.name}" (${clockDuration(Math.max(0, summary.endTime - summary.startTime))}) on ORT WASM, ${plural(model.threads, 'thread')}`);
-    const r = await predictSession(db, {
-      sessionId: a.sessionId,
-      modelId,
-      card,
+    const r = await predictSession(db, plan, {
       run: model.run,
       progress: progressReporter(io.err, `session ${a.sessionId}`),
       stopRequested: () => stop.received !== null,

@@ -14,6 +14,7 @@
 // at window times this run did not cut (other settings, a model since replaced) are removed. A run
 // stopped part-way keeps what it stored and the older rows after that point.
 import type { DbClient } from '../db/db-client';
+import type { NewPrediction } from '../db/server';
 import { DbError } from '../db/db-error';
 import { checkContract } from '../../shared/model/card';
 import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
@@ -21,13 +22,17 @@ import type { ModelCard } from '../../shared/model/model.types';
 import { answerWindow } from '../../shared/model/window-answer';
 import type { ModelTensor } from '../../shared/model/window-input';
 import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedPipelineConfig, type PipelineConfig } from '../../shared/pipeline';
+import type { PredictResult } from '../../shared/ipc/sessions.schema';
+import type { SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { SyncWindow } from '../../shared/window.types';
 import { availableInputs, predictionRow } from '../model/models.core';
 import { readSessionFeed } from '../train/session-feed';
 
-/** Rows stored per write: a stop loses at most the answers since the last one. */
+/** Rows stored per write (a stop stores those still held first). */
 const BATCH = 32;
+/** The longest the run holds the core's event loop between turns (ms). */
+const SLICE_MS = 10;
 
 export interface PredictProgress {
   /** Windows cut so far. */
@@ -40,34 +45,17 @@ export interface PredictProgress {
 }
 
 export interface PredictRequest {
-  sessionId: number;
-  modelId: string;
-  card: ModelCard;
   /** The model's runtime: one window's feeds in, each task's probabilities out (node-inference.ts). */
   run(feeds: Record<string, ModelTensor>): Promise<Record<string, ArrayLike<number>>>;
   /** After each window. */
   progress?(p: PredictProgress): void;
   /** Polled between windows: true stops the run (what was answered is stored first). */
   stopRequested?(): boolean;
+  /** Rows just stored (in batches of BATCH): the app pushes them to an open Predictions detail. */
+  stored?(rows: readonly NewPrediction[]): void;
 }
 
-export interface PredictResult {
-  sessionId: number;
-  modelId: string;
-  /** Windows the pipeline cut from the session. */
-  windows: number;
-  /** Rows stored: windows the model answered. */
-  stored: number;
-  /** Windows the model could not read (neither modality present, …), per reason. */
-  skipped: Record<string, number>;
-  /** Rows of this model stored before at window times this run did not cut, removed (0 when stopped). */
-  removed: number;
-  /** Stopped before the end (stopRequested): the rows after the last stored window are the older ones. */
-  stopped: boolean;
-  /** The window length and hop the session's recorded settings cut (s). */
-  windowSec: number;
-  hopSec: number;
-}
+export type { PredictResult };
 
 /** The recorded settings entries in time order, each resolved; an entry that cannot be read keeps the ones before it (as replay does). */
 function recordedSettings(entries: readonly { time: number; settings: Record<string, unknown> }[]): { time: number; config: PipelineConfig }[] {
@@ -95,16 +83,48 @@ export function refuseRecording(s: { id: number; state: string }): void {
   if (s.state === 'recording') throw new DbError('Invalid', `session ${s.id} is being recorded: run the model over it once the recording has stopped`);
 }
 
-export async function predictSession(db: DbClient, req: PredictRequest): Promise<PredictResult> {
-  const { sessionId, modelId, card } = req;
-  const summary = await db.api.getSummary(sessionId);
-  refuseRecording(summary);
+/** A session checked and read for a run (planPredict): what the run cuts its windows by. */
+export interface PredictPlan {
+  sessionId: number;
+  modelId: string;
+  card: ModelCard;
+  summary: SessionSummary;
+  /** The recorded settings in time order, each resolved. */
+  settings: { time: number; config: PipelineConfig }[];
+  /** The settings the run starts under (the first recorded, else the defaults). */
+  first: PipelineConfig;
+}
+
+/**
+ * Reads a session for a run through a model and refuses it in words before anything is loaded (the
+ * model is 38 MB, seconds to open): a session being recorded, a model whose contract it does not fit.
+ */
+export async function planPredict(db: DbClient, sessionId: number, modelId: string, card: ModelCard): Promise<PredictPlan> {
+  const s = await readForPredict(db, sessionId);
+  refuseRecording(s.summary);
+  const refusal = contractRefusal(card, modelId, sessionId, s.streams, s.first.window.lengthSec);
+  if (refusal) throw new ModelError(ModelErrorCode.ContractMismatch, refusal);
+  return { sessionId, modelId, card, summary: s.summary, settings: s.settings, first: s.first };
+}
+
+/** What a run reads of a session before its samples: its summary, streams and recorded settings. */
+export async function readForPredict(db: DbClient, sessionId: number): Promise<Omit<PredictPlan, 'sessionId' | 'modelId' | 'card'> & { streams: StreamInfo[] }> {
+  // getSession holds the summary: one read (the command and the run each read it before).
   const detail = await db.api.getSession(sessionId);
   const settings = recordedSettings(detail.filterSettings);
-  const first = settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG;
-  const refusal = contractRefusal(card, modelId, sessionId, detail.streams.map((s) => s.info), first.window.lengthSec);
-  if (refusal) throw new ModelError(ModelErrorCode.ContractMismatch, refusal);
+  return { summary: detail, settings, first: settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG, streams: detail.streams.map((x) => x.info) };
+}
 
+/**
+ * Windows a session of `durationS` gives at `windowSec` every `hopSec` without gaps (a progress bar's
+ * total): one every hop, and the last ending at the session's last sample (a replay's end cuts it).
+ */
+export function expectedWindows(durationS: number, windowSec: number, hopSec: number): number {
+  return durationS < windowSec || hopSec <= 0 ? 0 : Math.ceil((durationS - windowSec) / hopSec - 1e-6) + 1;
+}
+
+export async function predictSession(db: DbClient, plan: PredictPlan, req: PredictRequest): Promise<PredictResult> {
+  const { sessionId, modelId, card, summary, settings, first } = plan;
   const feed = await readSessionFeed(db, sessionId);
   const cut: SyncWindow[] = [];
   const pipeline = new Pipeline(first, { window: (w) => cut.push(w) });
@@ -117,8 +137,11 @@ export async function predictSession(db: DbClient, req: PredictRequest): Promise
   let stored = 0;
   let stopped = false;
   const flush = async () => {
-    if (rows.length) stored += await db.api.addPredictions(sessionId, rows);
+    if (!rows.length) return;
+    const batch = rows;
     rows = [];
+    stored += await db.api.addPredictions(sessionId, batch);
+    req.stored?.(batch);
   };
   // Each window as the page's worker answers it, then as the core stores the worker's report.
   const answerCut = async () => {
@@ -135,11 +158,19 @@ export async function predictSession(db: DbClient, req: PredictRequest): Promise
       }
       if (rows.length >= BATCH) await flush();
       req.progress?.({ windows, answered: stored + rows.length, atS: w.startTime - summary.startTime, durationS });
-      // A turn of the event loop: ORT's WASM run resolves without one, and a Ctrl+C (delivered as a
-      // signal event) waited for the last window (the run went on to the end of the session).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // A turn of the event loop after each window: a Ctrl+C (delivered as a signal event) waited
+      // for the last window (the run went on to the end of the session).
+      await turn();
       if (req.stopRequested?.()) stopped = true;
     }
+  };
+  // And one at least every SLICE_MS of cutting: the first window alone takes a window's length of
+  // chunks through the pipeline (194 ms of the core's event loop for 5 s of 19 channels at 500 Hz,
+  // on the thread the live pipeline and a recording run on).
+  let lastTurn = performance.now();
+  const turn = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastTurn = performance.now();
   };
   let next = 1;
   const devices: string[] = [];
@@ -156,6 +187,7 @@ export async function predictSession(db: DbClient, req: PredictRequest): Promise
       pipeline.push(ev.chunk);
     }
     await answerCut();
+    if (performance.now() - lastTurn > SLICE_MS) await turn();
     if (stopped) break;
   }
   if (!stopped) {

@@ -1,7 +1,8 @@
 // The sessions area in one object: the library (list, search, rename, tag, notes, delete, disk
-// usage), recording, markers and self-reports, replay through the hub, import and export. The core
-// module (sessions.core.ts) and the CLI commands are thin wrappers around it.
-import type { SessionPush, MarkerRequest, MarkerResult, ReplayOpenRequest, SelfReportRequest } from '../../shared/ipc/sessions.schema';
+// usage), recording, markers and self-reports, replay through the hub, import and export, running a
+// model over a recorded session (predict-job.ts). The core module (sessions.core.ts) and the CLI
+// commands are thin wrappers around it.
+import type { SessionPush, MarkerRequest, MarkerResult, PredictJobStatus, PredictModelChoice, ReplayOpenRequest, SelfReportRequest } from '../../shared/ipc/sessions.schema';
 import type { LogLevel } from '../../shared/log.types';
 import type {
   DbInfo,
@@ -36,6 +37,7 @@ import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
 import { EVENT_TIME_MARGIN_S, clockEventSpan, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { typedPath } from './typed-path';
+import { PredictJob } from './predict-job';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -48,6 +50,8 @@ export interface SessionsServiceOptions {
   filterSettings?(): Record<string, unknown> | null;
   /** Seconds replayed at full speed before a seek target (warms filters and clock model). */
   seekPreRollS?: number;
+  /** The profile's folder: its models/ are offered to run over a session (Run model, predict-job.ts); without it there is no such run. */
+  dataDir?: string;
 }
 
 const CLOSED_REPLAY: ReplayStatus = { state: 'closed', sessionId: null, position: null, startTime: null, endTime: null, speed: 1, error: null };
@@ -57,6 +61,8 @@ export const LATE_PREDICTION_S = 10;
 
 export class SessionsService {
   readonly recorder: Recorder;
+  /** Runs of a model over a recorded session (the library's Run model), one at a time; null without a dataDir. */
+  readonly predict: PredictJob | null;
   private replay: ReplaySource | null = null;
   /** Live sources taken off the hub while a replay plays, put back when it closes (replay-live-sources.ts). */
   private parkedSources: Source[] = [];
@@ -86,6 +92,40 @@ export class SessionsService {
       },
       log: (level, message) => opts.log?.(level, message),
     });
+    this.predict =
+      opts.dataDir === undefined
+        ? null
+        : new PredictJob({
+            db: opts.db,
+            dataDir: opts.dataDir,
+            push: (status) => this.push({ type: 'sessions:predict', status }),
+            // As live predictions are pushed: an open Predictions detail adds them as they are stored.
+            stored: (sessionId, predictions) => this.push({ type: 'sessions:predictions', sessionId, predictions: [...predictions] }),
+            log: (level, message) => opts.log?.(level, message),
+          });
+  }
+
+  private requirePredict(): PredictJob {
+    if (!this.predict) throw new DbError('Invalid', 'running a model over a session needs the profile folder (its models)');
+    return this.predict;
+  }
+
+  /** The installed models for a run over a session, each with why it cannot run (null: it can). */
+  predictModels(sessionId: number): Promise<PredictModelChoice[]> {
+    return this.requirePredict().models(sessionId);
+  }
+
+  /** Runs a model over every window of a recorded session (as `heartmind sessions predict`); answers once it has started. */
+  startPredict(sessionId: number, modelId: string): Promise<PredictJobStatus> {
+    return this.requirePredict().start(sessionId, modelId);
+  }
+
+  stopPredict(): PredictJobStatus {
+    return this.requirePredict().stop();
+  }
+
+  predictStatus(): PredictJobStatus {
+    return this.requirePredict().status();
   }
 
   get db(): DbClient {
@@ -122,6 +162,8 @@ export class SessionsService {
 
   async delete(sessionId: number): Promise<DeleteResult> {
     if (this.recorder.sessionId === sessionId) throw new DbError('Invalid', `session ${sessionId} is being recorded; stop the recording first`);
+    const run = this.predict?.running() ? this.predict.status() : null;
+    if (run?.sessionId === sessionId) throw new DbError('Invalid', `${run.modelId} is running over session ${sessionId}: stop it first (Stop under the session's predictions)`);
     if (this.replay && this.replay.replayStatus().sessionId === sessionId) await this.closeReplay();
     const res = await this.opts.db.api.deleteSession(sessionId);
     this.push({ type: 'sessions:library', sessionId });
@@ -210,7 +252,7 @@ export class SessionsService {
 
   /**
    * Model outputs for live windows: stored in the session being recorded, or in the session being
-   * replayed (only the windows the page's model keeps up with: `sessions predict` answers them all). The page
+   * replayed (only the windows the page's model keeps up with: Run model, `sessions predict`, answer them all). The page
    * sends them about once a second, after the model has run: those of windows that began before a
    * recording stopped and arrive within LATE_PREDICTION_S of the stop still go into it.
    */
@@ -360,7 +402,9 @@ export class SessionsService {
     await this.recorder.stop();
     // A marker put in another session (a replay's) still waiting for its write is stored before the database closes.
     await this.recorder.markers.flush();
-    // Shutting down: nothing is restarted.
+    // Shutting down: nothing is restarted. A model's run stops after its window (what it stored kept).
     await this.closeReplay({ restartLive: false });
+    this.predict?.stop();
+    await this.predict?.done;
   }
 }

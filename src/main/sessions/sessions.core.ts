@@ -143,6 +143,7 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
     hub: ctx.hub,
     clock: ctx.clock,
     appVersion: opts.appVersion ?? APP_VERSION,
+    dataDir: ctx.dataDir,
     push: (msg) => ctx.push(msg),
     log: (level, message) => ctx.log(level, 'sessions', message),
   });
@@ -194,6 +195,11 @@ export async function startSessionsArea(ctx: CoreContext, opts: SessionsAreaOpti
       (r) => (['undefined', 'boolean'].includes(typeof (r as { discontinuous?: unknown }).discontinuous) ? null : 'discontinuous must be true or false'),
     ),
   });
+
+  ctx.handle('hm:sessions:predict-models', ({ sessionId }) => service.predictModels(sessionId), { validate: sessionRef });
+  ctx.handle('hm:sessions:predict-start', ({ sessionId, modelId }) => service.startPredict(sessionId, modelId), { validate: check.allOf(sessionRef, check.string('modelId', { maxLength: 200 })) });
+  ctx.handle('hm:sessions:predict-stop', () => service.stopPredict());
+  ctx.handle('hm:sessions:predict-status', () => service.predictStatus());
 
   const fromEnv = opts.markerPort === undefined ? markerPortFromEnv(undefined, opts.endpointOnly) : { port: opts.markerPort };
   if (fromEnv.problem) ctx.log('warn', 'markers', fromEnv.problem);

@@ -66,6 +66,59 @@ export interface ReplayOpenRequest extends SessionRef {
   from?: number;
 }
 
+/** What a run of a model over a session did (`heartmind sessions predict --json`, the library's Run model). */
+export interface PredictResult {
+  sessionId: number;
+  modelId: string;
+  /** Windows the pipeline cut from the session. */
+  windows: number;
+  /** Rows stored: windows the model answered. */
+  stored: number;
+  /** Windows the model could not read (neither modality present, …), per reason. */
+  skipped: Record<string, number>;
+  /** Rows of this model stored before at window times this run did not cut, removed (0 when stopped). */
+  removed: number;
+  /** Stopped before the end: the rows after the last stored window are the older ones. */
+  stopped: boolean;
+  /** The window length and hop the session's recorded settings cut (s). */
+  windowSec: number;
+  hopSec: number;
+}
+
+/** An installed model offered to run over a session: `refusal` says why it cannot (null: it can). */
+export interface PredictModelChoice {
+  id: string;
+  name: string;
+  source: 'builtin' | 'user';
+  /** The model chosen in Models (the one `heartmind sessions predict` runs without --model). */
+  active: boolean;
+  refusal: string | null;
+}
+
+/**
+ * The core's run of a model over a recorded session (one at a time). loading: the model is being
+ * opened; running; stopping: Stop asked, the window being answered finishes; then done, stopped or
+ * failed (`error`), which stay until the next run starts.
+ */
+export interface PredictJobStatus {
+  state: 'idle' | 'loading' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed';
+  sessionId: number | null;
+  modelId: string | null;
+  /** Windows cut so far, and of them answered. */
+  windows: number;
+  answered: number;
+  /** Windows the session gives at its recorded window and hop if it has no gap (the progress bar's end). */
+  expectedWindows: number;
+  /** Seconds into the session of the last window cut, of the session's length. */
+  atS: number;
+  durationS: number;
+  /** Seconds since the run started, and the estimate of those still to come (null until a window is cut). */
+  elapsedS: number;
+  etaS: number | null;
+  error: string | null;
+  result: PredictResult | null;
+}
+
 export interface SessionRequests {
   'hm:sessions:list': { req: SessionQuery; res: SessionSummary[] };
   'hm:sessions:get': { req: SessionRef; res: SessionDetail };
@@ -96,6 +149,19 @@ export interface SessionRequests {
 
   'hm:sessions:import': { req: ImportRequest; res: ImportResult };
   'hm:sessions:export': { req: ExportRequest; res: ExportResult };
+
+  /** The installed models, each with why it cannot run over this session (its contract, a problem), or null. */
+  'hm:sessions:predict-models': { req: SessionRef; res: PredictModelChoice[] };
+  /**
+   * Runs a model over every window of a recorded session in the core, storing its predictions (a
+   * rerun replaces the model's rows), as `heartmind sessions predict` does. Answers once the run has
+   * started; progress comes as 'sessions:predict' pushes. Refused while another run is under way or
+   * the session is being recorded, and for a model that does not fit the session.
+   */
+  'hm:sessions:predict-start': { req: SessionRef & { modelId: string }; res: PredictJobStatus };
+  /** Stops the run after the window being answered, keeping what was stored. */
+  'hm:sessions:predict-stop': { req: void; res: PredictJobStatus };
+  'hm:sessions:predict-status': { req: void; res: PredictJobStatus };
 }
 
 export type SessionPush =
@@ -114,5 +180,7 @@ export type SessionPush =
    * held replaces it): an open Predictions detail adds them, rather than reading every row again.
    */
   | { type: 'sessions:predictions'; sessionId: number; predictions: Omit<Prediction, 'id' | 'sessionId'>[] }
+  /** A run of a model over a session: its progress (at most 4 a second) and its end. */
+  | { type: 'sessions:predict'; status: PredictJobStatus }
   /** The library changed (a session added, renamed, deleted, finished). */
   | { type: 'sessions:library'; sessionId: number };

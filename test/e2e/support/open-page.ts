@@ -51,8 +51,8 @@ export interface ServedPage extends OpenedPage {
 }
 
 /** A fresh core (startServeFixture's options) and Chromium on one of its pages (openPage's options). */
-export async function openServedPage(opts: PageOptions & { demo?: boolean; builtinModels?: boolean } = {}): Promise<ServedPage> {
-  const serve = await startServeFixture({ demo: opts.demo, builtinModels: opts.builtinModels });
+export async function openServedPage(opts: PageOptions & Parameters<typeof startServeFixture>[0] = {}): Promise<ServedPage> {
+  const serve = await startServeFixture({ demo: opts.demo, builtinModels: opts.builtinModels, prepare: opts.prepare });
   try {
     const opened = await openPage(serve, opts);
     return {

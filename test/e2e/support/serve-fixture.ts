@@ -20,9 +20,10 @@ export interface ServeFixture extends ServeHandle {
 
 /**
  * `builtinModels`: list the models shipped in the repository's models/ (default false: an empty
- * built-in folder, so a test starts with no model installed unless it installs one).
+ * built-in folder, so a test starts with no model installed unless it installs one). `prepare`:
+ * fills the data folder before the core opens it (sessions imported, models installed).
  */
-export async function startServeFixture(opts: { demo?: boolean; builtinModels?: boolean } = {}): Promise<ServeFixture> {
+export async function startServeFixture(opts: { demo?: boolean; builtinModels?: boolean; prepare?: (dataDir: string) => Promise<void> } = {}): Promise<ServeFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hm-e2e-'));
   const logs: LogEntry[] = [];
   if (!opts.builtinModels) {
@@ -30,6 +31,12 @@ export async function startServeFixture(opts: { demo?: boolean; builtinModels?: 
     process.env.HEARTMIND_MODELS_DIR = join(dataDir, 'no-builtin-models');
     mkdirSync(process.env.HEARTMIND_MODELS_DIR);
   } else delete process.env.HEARTMIND_MODELS_DIR;
+  try {
+    await opts.prepare?.(dataDir);
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const handle = await startServe({ port: 0, dataDir, rendererDir: RENDERER_DIR, demo: opts.demo ?? true, onLog: (e) => logs.push(e) });
   return {
     ...handle,

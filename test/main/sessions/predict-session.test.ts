@@ -1,54 +1,35 @@
 // `heartmind sessions predict`: a recorded session run through a model in the core. 16 s of EEGMAT
 // Subject00_1 (19 EEG channels and an ECG lead with QRS) imported as a session, a 1-layer model
-// exported as the app exports models. The stored rows are checked against the windows the file's
+// exported as the app exports models (predict-fixture.ts). The stored rows are checked against the windows the file's
 // own replay cuts (recordingWindows: a dataset cut from a file and a replay of its imported session
 // see the same windows), each answered by the worker's code path (answerWindow) on onnxruntime-node,
 // a runtime other than the one the command uses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
 import { createSession } from '../../../src/main/db/server';
-import { toSessionImport, transferablesOf } from '../../../src/main/sessions/import-recording';
-import { writeModelDir } from '../../../src/main/model/registry';
 import { progressReporter } from '../../../src/main/sessions/predict-command';
-import { importEdf } from '../../../src/shared/formats/edf';
 import { recordingWindows } from '../../../src/shared/datasets/recording-windows';
 import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
-import { defaultFusedConfig, MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
-import { initHostParams } from '../../../src/shared/model/params';
-import { exportRegistryModel } from '../../../src/shared/onnx/export';
+import { MODEL_IO } from '../../../src/shared/model/config';
 import { answerWindow } from '../../../src/shared/model/window-answer';
 import type { ModelCard } from '../../../src/shared/model/model.types';
 import type { Prediction } from '../../../src/shared/session.types';
-import { EEGMAT_DIR, noEegmat } from '../../shared/model/eegmat-windows';
+import { noEegmat } from '../../shared/model/eegmat-windows';
+import { PREDICT_MODEL, predictFixture } from './predict-fixture';
 
-const MODEL = 'predict-test';
-const SECONDS = 16;
+const MODEL = PREDICT_MODEL;
 
 function io() {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
-
-/** The first `seconds` of a recording (every stream cut at the same time). */
-function firstSeconds(rec: ImportedRecording, seconds: number): ImportedRecording {
-  return {
-    ...rec,
-    streams: rec.streams.map((s) => {
-      const seg = s.segments[0];
-      const n = Math.min(seg.count, Math.round(seconds * s.rateHz));
-      const data = new Float32Array(s.channels.length * n);
-      for (let c = 0; c < s.channels.length; c++) data.set(seg.data.subarray(c * seg.count, c * seg.count + n), c * n);
-      return { ...s, segments: [{ ...seg, count: n, data }] };
-    }),
-  };
 }
 
 describe('sessions predict', { skip: noEegmat }, () => {
@@ -59,32 +40,7 @@ describe('sessions predict', { skip: noEegmat }, () => {
   let recording: ImportedRecording;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hm-predict-'));
-    const config = defaultFusedConfig([TASK_MENTAL_ARITHMETIC], { nLayers: 1 });
-    ({ card, onnx } = exportRegistryModel(
-      {
-        id: MODEL,
-        name: 'predict test',
-        description: 'one layer, seeded weights',
-        config,
-        windowSeconds: 5,
-        input: { rateHz: 200, windowSeconds: 5, eeg: { channels: ['Fp1', 'Fp2', 'F3', 'F4', 'C3', 'C4', 'P3', 'P4', 'O1', 'O2', 'F7', 'F8', 'T3', 'T4', 'T5', 'T6', 'Fz', 'Cz', 'Pz'], minChannels: 19, maxChannels: 19, unit: 'uV', scaleDivisor: 100 }, ecg: { channels: 'any', minChannels: 1, maxChannels: 1, unit: 'uV', scaleDivisor: 100 } },
-        training: { data: ['none'], procedure: 'not trained', provenance: 'test/main/sessions/predict-session.test.ts' },
-        evaluation: { protocol: 'not evaluated', metrics: [] },
-        licence: { model: 'MIT', data: [] },
-        limitations: [],
-      },
-      initHostParams(config, 7),
-    ));
-    await writeModelDir(join(dir, 'models'), card, onnx);
-    const file = resolve(EEGMAT_DIR, 'Subject00_1.edf');
-    const rec = (recording = firstSeconds(importEdf(new Uint8Array(readFileSync(file)), 'Subject00_1.edf'), SECONDS));
-    const db = await DbClient.open({ path: databasePathFor(dir) });
-    try {
-      const imp = toSessionImport(rec, { name: 'rest, 16 s' }, { appVersion: 'test', now: 1_800_000_000, sourcePath: file });
-      sessionId = (await db.callTransferring('importSession', transferablesOf(imp), imp)).id;
-    } finally {
-      await db.close();
-    }
+    ({ sessionId, card, onnx, recording } = await predictFixture(dir));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -177,9 +133,7 @@ describe('sessions predict', { skip: noEegmat }, () => {
   });
 
   test('refusals: a model whose contract the session does not fit (what is missing named), a session being recorded, no such model', async () => {
-    // An EEG-only contract on a 10-20 cap the session lacks: a model for another montage.
-    const other = { ...card, id: 'wrong-montage', input: { ...card.input, eeg: { ...card.input.eeg!, channels: card.input.eeg!.channels === 'any' ? 'any' : card.input.eeg!.channels.map((c, i) => (i === 0 ? 'AF7' : c)) } } } as ModelCard;
-    await writeModelDir(join(dir, 'models'), other, onnx);
+    // (predictFixture installed a model for another montage: AF7 where the session has Fp1.)
     await assert.rejects(sessions.run(['predict', String(sessionId), '--model', 'wrong-montage', '--data-dir', dir], io().io), (e: Error) => {
       assert.match(e.message, new RegExp(`^model 'wrong-montage' does not fit session ${sessionId}: EEG: .*AF7`));
       return true;

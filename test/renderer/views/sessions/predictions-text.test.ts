@@ -34,7 +34,7 @@ test('no predictions: no lines (the view says NO_PREDICTIONS_TEXT instead)', () 
   assert.match(NO_PREDICTIONS_TEXT, /^No model predictions stored for this session\. .*model is active \(Models view\).*replay this session to fill them in, at a speed the model keeps up with/, 'says how to fill them in');
   // Not 'at max speed': a max-speed replay outruns the page's model (and can end before it loads).
   assert.match(NO_PREDICTIONS_TEXT, /At max speed the replay outruns it/, 'warns against max speed');
-  assert.match(NO_PREDICTIONS_TEXT, /heartmind sessions predict ID runs the model over every window/, 'names the command that answers every window');
+  assert.match(NO_PREDICTIONS_TEXT, /Run model… below \(or heartmind sessions predict ID in a terminal\) runs a model over every window/, 'names the action (and the command) that answers every window');
 });
 
 test('under each model, per task what it answered over the session: the share of windows each class was the answer, the mean probability', () => {

@@ -43,7 +43,7 @@ export function nextSessionName(name: string): string {
  * thread, this 2-core machine) ended in 8 s, before the model had loaded: 0 stored; at 4× 176 of 177.
  */
 export const NO_PREDICTIONS_TEXT =
-  'No model predictions stored for this session. They are stored while a model is active (Models view) during a recording or a replay: replay this session to fill them in, at a speed the model keeps up with (the Models view counts the windows it skips). At max speed the replay outruns it, and a short recording can end before the model has even loaded. From a terminal, heartmind sessions predict ID runs the model over every window of the session and stores them all.';
+  'No model predictions stored for this session. They are stored while a model is active (Models view) during a recording or a replay: replay this session to fill them in, at a speed the model keeps up with (the Models view counts the windows it skips). At max speed the replay outruns it, and a short recording can end before the model has even loaded. Run model… below (or heartmind sessions predict ID in a terminal) runs a model over every window of the session and stores them all.';
 
 /**
  * A session's Predictions detail, per model: its line, the same words `heartmind sessions show`
