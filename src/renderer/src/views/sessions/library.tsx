@@ -1,6 +1,7 @@
 // The session library: search (name, subject, notes, tag), filter by tag, and per session:
-// open for replay, its stored model predictions, rename, subject, tags, notes, export, delete (with
-// confirmation). Disk usage per session and of the whole database.
+// open for replay, its stored model predictions (and Run model… over it, run-model.tsx), rename,
+// subject, tags, notes, export, delete (with confirmation). Disk usage per session and of the whole
+// database.
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { INTERRUPTED_SESSION_TEXT, type DbInfo, type ExportFormat, type FilterSettingsEntry, type Prediction, type SessionSummary } from '../../../../shared/session.types';
@@ -16,6 +17,7 @@ import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
 import { useRecordingStatus } from './record-bar';
+import { RunModel } from './run-model';
 import { formatBytes, formatDate, formatDuration, NO_PREDICTIONS_TEXT, plural, predictionLines } from './format';
 
 const IMPORT_PICK: PickPathRequest = {
@@ -309,9 +311,18 @@ function mergePredictions(rows: Map<string, StoredPrediction>, added: readonly S
  * replay with a model running: `sessions:predictions`, about once a second) are added as they come,
  * without reading the rest again.
  */
-function PredictionsDetail({ client, session }: { client: HeartMindClient; session: SessionSummary }) {
+function PredictionsDetail({ client, session, recording }: { client: HeartMindClient; session: SessionSummary; recording: boolean }) {
   const [lines, setLines] = useState<ReturnType<typeof predictionLines> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Counts the ends of runs of a model over this session (Run model): each reads the rows again (a rerun removes a model's rows at other window times). */
+  const [runsEnded, setRunsEnded] = useState(0);
+  useEffect(
+    () =>
+      client.on('sessions:predict', ({ status }) => {
+        if (status.sessionId === session.id && ['done', 'stopped', 'failed'].includes(status.state)) setRunsEnded((n) => n + 1);
+      }),
+    [client, session.id],
+  );
   // Where the last segment ends (a recording's end moves on; the rows are not read again for it).
   const endTime = useRef(session.endTime);
   endTime.current = session.endTime;
@@ -370,7 +381,7 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
       offMarker();
       offConn();
     };
-  }, [client, session.id]);
+  }, [client, session.id, runsEnded]);
   return (
     <div class="predictions-detail" id={`predictions-${session.id}`} role="region" aria-label={`Predictions of ${session.name}`} aria-busy={lines === null && error === null} data-testid="session-predictions">
       {error ? (
@@ -414,6 +425,7 @@ function PredictionsDetail({ client, session }: { client: HeartMindClient; sessi
           ])}
         </ul>
       )}
+      <RunModel client={client} session={session} recording={recording} />
     </div>
   );
 }
@@ -677,7 +689,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                     <td colSpan={8}>
                       {mode.kind === 'edit' && <SessionEditor client={client} session={s} onDone={done} />}
                       {mode.kind === 'export' && <ExportForm client={client} session={s} onDone={done} />}
-                      {mode.kind === 'predictions' && <PredictionsDetail client={client} session={s} />}
+                      {mode.kind === 'predictions' && <PredictionsDetail client={client} session={s} recording={s.state === 'recording' || s.id === recordingSessionId} />}
                       {mode.kind === 'delete' && <ConfirmDelete session={s} replaying={s.id === replaySessionId} onCancel={() => setMode(null)} onConfirm={() => void del(s)} />}
                     </td>
                   </tr>
