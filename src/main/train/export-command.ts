@@ -2,11 +2,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliUsageError, commandLine, parseFlags, type CliCommand, type CliIo } from '../core/cli-command';
+import { resumeRefusal } from '../../shared/train/resume-policy';
+import { TrainError, TrainErrorCode } from '../../shared/train/train.types';
 import { defaultDataDir } from '../core/data-dir';
 import { modelIdProblem } from '../../shared/train/model-id';
 import { runsRoot } from './cli-train';
 import { exportRunModel } from './export-run';
-import { RunStore } from './run-store';
+import { RunStore, runningElsewhere, type RunFolder } from './run-store';
 
 export const command: CliCommand = {
   usage: [
@@ -40,7 +42,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // The registry's writer replaces a folder of the same id: another model would be lost without a word.
   if (!values.replace && existsSync(join(root, values.id))) throw new CliUsageError(`${join(root, values.id)} already holds a model '${values.id}': choose another --id, or --replace it`);
   const folder = store.folder(values.run);
-  const dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: commandLine(['heartmind', 'export-model', ...argv]) }, root);
+  let dir: string;
+  try {
+    dir = await exportRunModel(folder, { modelId: values.id, name: values.name ?? values.id, version: values.version ?? '1.0.0', target: values.to ? { kind: 'dir', dir: root } : { kind: 'user' }, provenance: commandLine(['heartmind', 'export-model', ...argv]) }, root);
+  } catch (e) {
+    // No final model yet: where the run stands and what finishes it ('it did not reach the final fit' alone left a paused run there).
+    const next = e instanceof TrainError && e.code === TrainErrorCode.NotFound ? await unfinishedRunNext(folder, values) : null;
+    if (next) throw new TrainError(TrainErrorCode.NotFound, `${(e as Error).message}; ${next}`);
+    throw e;
+  }
   io.out(`exported run ${values.run} as model '${values.id}' in ${dir}${values.to ? '' : ': the app lists it under Models, where Use runs it live'}`);
   // The model is written and usable whatever the run folder does with the note: a failing note was
   // the command's error (exit 1) and read as if nothing was exported.
@@ -53,4 +63,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (logProblem) io.err(`warning: run ${values.run} records the export, but its log could not take the line saying so: ${logProblem}`);
   return 0;
+}
+
+/**
+ * For a run without its final model: what it is doing and what finishes it, or null when nothing
+ * will (done, cancelled, failed for a reason a resume would meet again, or a run that trains none).
+ */
+async function unfinishedRunNext(folder: RunFolder, where: { out?: string; 'data-dir'?: string }): Promise<string | null> {
+  const [spec, status] = await Promise.all([folder.readConfig(), folder.readStatus()]).catch(() => [null, null] as const);
+  if (!spec?.finalFit || !spec.finetune || !status) return null;
+  const live = runningElsewhere(status);
+  if (live) return `it is running in process ${live}: export it once it is done`;
+  if (status.state === 'done' || status.state === 'cancelled' || resumeRefusal(status)) return null;
+  const state = status.state === 'running' ? 'interrupted' : status.state;
+  const resume = commandLine(['heartmind', 'train', '--resume', folder.id, ...(where.out ? ['--out', where.out] : where['data-dir'] ? ['--data-dir', where['data-dir']] : [])]);
+  return `it is ${state}: ${resume} finishes it, then export it`;
 }

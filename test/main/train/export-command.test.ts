@@ -23,7 +23,14 @@ test('an id the models folder holds is refused without --replace (the model is l
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /models\/taken already holds a model 'taken': choose another --id, or --replace it$/.test(e.message));
   assert.deepEqual(readdirSync(join(models, 'taken')), ['keep-me']);
   // With --replace the check lets it through, and the run (under --data-dir, not the default runs folder) is read.
-  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir, '--replace'], io), (e: Error) => e instanceof TrainError && /run unfinished has no final model to export/.test(e.message));
+  // What finishes it, with where the run is (the same --data-dir): 'it did not reach the final fit' alone left it there.
+  const resume = `heartmind train --resume unfinished --data-dir ${dataDir}`;
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir, '--replace'], io), (e: Error) => e instanceof TrainError && e.message === `run unfinished has no final model to export (it did not reach the final fit); it is queued: ${resume} finishes it, then export it`);
+  await run.writeStatus({ ...(await run.readStatus()), state: 'paused' });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message.endsWith(`; it is paused: ${resume} finishes it, then export it`));
+  // A cancelled run is not finished by anything: nothing is offered.
+  await run.writeStatus({ ...(await run.readStatus()), state: 'cancelled' });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message === 'run unfinished has no final model to export (it did not reach the final fit)');
   // The user models folder is the data folder's.
   mkdirSync(join(dataDir, 'models', 'mine'), { recursive: true });
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'mine', '--data-dir', dataDir], io), (e: Error) => e instanceof CliUsageError && /data\/models\/mine already holds/.test(e.message));
