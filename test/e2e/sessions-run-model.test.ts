@@ -47,7 +47,8 @@ describe('Sessions library: Run model… over a recorded session (Chromium, serv
     assert.equal(await select.inputValue(), PREDICT_MODEL, 'the model that fits is chosen');
     assert.match(await detail.locator('[data-testid="run-model-refused"]').innerText(), /model 'wrong-montage' does not fit session \d+: EEG: .*AF7/, 'why it is refused');
 
-    await detail.locator('[data-testid="run-model-start"]').click();
+    // From the keyboard: the focus follows the button pressed as it goes (to Stop, then back to Run model…).
+    await detail.locator('[data-testid="run-model-start"]').press('Enter');
     const outcome = detail.locator('[data-testid="run-model-outcome"]');
     await outcome.waitFor({ timeout: 60_000 });
     const said = await outcome.innerText();
@@ -60,6 +61,7 @@ describe('Sessions library: Run model… over a recorded session (Chromium, serv
       { timeout: 5_000 },
     );
     assert.equal(await detail.locator('[data-testid="run-model-open"]').isEnabled(), true, 'Run model… is offered again');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid), 'run-model-open', 'the keyboard focus is on Run model…, not lost to the page');
     assert.deepEqual(app.problems, [], 'no page errors');
   });
 });

@@ -3,11 +3,12 @@
 // without a model or a better model installed since. The models it does not fit are offered
 // disabled, with why; while it runs, windows answered of about how many, the time left and Stop
 // (what was stored is kept); at its end, what it did (the detail above reads its rows again).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PredictJobStatus, PredictModelChoice } from '../../../../shared/ipc/sessions.schema';
 import type { SessionSummary } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
+import { focusLost } from '../../shell/focus-return';
 import { usePushedStatus } from './use-pushed-status';
 import { formatDuration, plural } from './format';
 
@@ -37,9 +38,22 @@ export function RunModel({ client, session, recording }: { client: HeartMindClie
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const selectRef = useRef<HTMLSelectElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  const openRef = useRef<HTMLButtonElement>(null);
   const mine = status?.sessionId === session.id;
   const active = status !== null && ACTIVE.includes(status.state);
   const other = active && !mine;
+  // The button pressed goes with the form (Run) or the progress (Stop, at the end): the keyboard
+  // focus goes to what takes its place (Stop, then Run model…), not to the page body.
+  const showing = mine && active ? 'progress' : open ? 'form' : 'closed';
+  const shown = useRef(showing);
+  useLayoutEffect(() => {
+    const changed = shown.current !== showing;
+    shown.current = showing;
+    if (!changed || !focusLost()) return;
+    if (showing === 'progress') stopRef.current?.focus();
+    else if (showing === 'closed') openRef.current?.focus();
+  }, [showing]);
 
   useEffect(() => {
     if (!open) return;
@@ -89,7 +103,7 @@ export function RunModel({ client, session, recording }: { client: HeartMindClie
               ? `Stopping after this window (${plural(status.answered, 'window')} answered, kept)…`
               : `${status.modelId}: ${status.answered.toLocaleString()} of about ${plural(expected, 'window')} answered${status.etaS === null ? '' : `, about ${formatDuration(Math.ceil(status.etaS))} left`}`}
         </span>
-        <button type="button" class="btn btn-small btn-stop" onClick={stop} disabled={status.state === 'stopping'} data-testid="run-model-stop">
+        <button type="button" ref={stopRef} class="btn btn-small btn-stop" onClick={stop} disabled={status.state === 'stopping'} data-testid="run-model-stop">
           Stop
         </button>
         {error && (
@@ -110,7 +124,7 @@ export function RunModel({ client, session, recording }: { client: HeartMindClie
         </p>
       )}
       {!open ? (
-        <button type="button" class="btn btn-small" onClick={() => setOpen(true)} disabled={why !== undefined} title={why ?? 'Run an installed model over every window of this session and store its predictions'} data-testid="run-model-open">
+        <button type="button" ref={openRef} class="btn btn-small" onClick={() => setOpen(true)} disabled={why !== undefined} title={why ?? 'Run an installed model over every window of this session and store its predictions'} data-testid="run-model-open">
           Run model…
         </button>
       ) : (
@@ -120,7 +134,7 @@ export function RunModel({ client, session, recording }: { client: HeartMindClie
             e.preventDefault();
             void start();
           }}
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+          onKeyDown={(e) => e.key === 'Escape' && (e.stopPropagation(), setOpen(false))}
         >
           {choices === null && !error ? (
             <span class="muted small">Reading the installed models…</span>
