@@ -7,7 +7,7 @@ import { signalExitCode, stopBetweenSteps, type CliIo } from '../core/cli-comman
 import { openNodeModel } from '../model/node-inference';
 import { clockDuration } from '../../shared/clock-duration';
 import { plural } from '../../shared/plural';
-import { predictionSummaryText, predictionTaskLines, summarizePredictions } from '../../shared/model/prediction-summary';
+import { predictionReportLines, summarizePredictions } from '../../shared/model/prediction-summary';
 import { planPredict, predictSession, type PredictProgress } from './predict-session';
 import { predictModel, predictRegistry } from './predict-job';
 
@@ -54,12 +54,15 @@ export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promi
     const nSkipped = skipped.reduce((n, [, k]) => n + k, 0);
     if (a.json) io.out(JSON.stringify({ ...r, elapsedS: Number(elapsedS.toFixed(1)), stoppedBy: stop.received }, null, 2));
     else {
-      const [summaryOf] = summarizePredictions(await db.api.listPredictions(a.sessionId, modelId));
+      // With the session's markers, also per marker segment (the windows of the settings this run cut).
+      const { markers } = await db.api.getTimeline(a.sessionId);
+      const settings = plan.settings.map((e) => ({ time: e.time, settings: { window: e.config.window } }));
+      const [summaryOf] = summarizePredictions(await db.api.listPredictions(a.sessionId, modelId), { markers, startTime: summary.startTime, endTime: summary.endTime, settings });
       io.out(
         [
           `${r.stopped ? `stopped (${stop.received}): ` : ''}session ${a.sessionId}: ${plural(r.windows, 'window')} of ${r.windowSec} s every ${r.hopSec} s, ${plural(r.stored, 'prediction')} by ${modelId} stored in ${elapsedS.toFixed(1)} s${r.removed ? `; ${plural(r.removed, 'older prediction')} at other window times removed` : ''}`,
           ...(nSkipped ? [`  ${plural(nSkipped, 'window')} not answered:`, ...skipped.map(([why, n]) => `    ${n}× ${why}`)] : []),
-          ...(summaryOf ? [`  predictions by ${predictionSummaryText(summaryOf)}`, ...predictionTaskLines(summaryOf, card.config.tasks).map((l) => `    ${l}`)] : []),
+          ...(summaryOf ? predictionReportLines(summaryOf, card.config.tasks).map((l) => `  ${l}`) : []),
         ].join('\n'),
       );
     }

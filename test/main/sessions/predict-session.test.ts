@@ -99,6 +99,9 @@ describe('sessions predict', { skip: noEegmat }, () => {
     try {
       await db.api.addPredictions(sessionId, [{ modelId: MODEL, windowTime: want[0].time + 0.5, outputs: { 'arithmetic:0': 0.5, 'arithmetic:1': 0.5 } }]);
       await db.api.addPredictions(sessionId, [{ modelId: 'another-model', windowTime: want[0].time, outputs: { 'arithmetic:1': 0.25 } }]);
+      // A marker: the output says what the model answered before and after it (the EDF's own
+      // annotation at its start, '[Total time]+182.000', imported as a marker, opens the first segment).
+      await db.api.addMarker(sessionId, { time: want[0].time + 5, label: 'count', source: 'api' });
     } finally {
       await db.close();
     }
@@ -106,6 +109,7 @@ describe('sessions predict', { skip: noEegmat }, () => {
     assert.equal(await sessions.run(['predict', String(sessionId), '--model', MODEL, '--data-dir', dir], again.io), 0, again.err.join('\n'));
     assert.match(again.out[0], new RegExp(`^session ${sessionId}: ${n} windows of 5 s every 1 s, ${n} predictions by ${MODEL} stored in [\\d.]+ s; 1 older prediction at other window times removed$`, 'm'));
     assert.match(again.out.join('\n'), /predictions by 'predict-test' \d+ windows: EEG fed \d+; ECG fed \d+/);
+    assert.match(again.out.join('\n'), /\n {4}by marker segment \(5-s windows, each counted in the segment that holds it whole; 4 span a marker and count in none\):\n {6}"\[Total time\]\+182\.000" 1 segment, 6 s: 1 window, 4 more across their edges\n.*\n {6}"count" 1 segment, [\d.]+ s: \d+ windows, 4 more across their edges\n/, `per marker segment:\n${again.out.join('\n')}`);
     const after = await stored();
     assert.deepEqual(after.map((p) => [p.windowTime, p.outputs['arithmetic:1']]), rows.map((p) => [p.windowTime, p.outputs['arithmetic:1']]), 'the same rows after a rerun');
     const db2 = await DbClient.open({ path: databasePathFor(dir) });
