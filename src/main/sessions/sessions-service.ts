@@ -37,7 +37,7 @@ import { importRecordingFile } from './import-recording';
 import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
 import { EVENT_TIME_MARGIN_S, clockEventSpan, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { typedPath } from './typed-path';
-import { PredictJob } from './predict-job';
+import type { PredictJob } from './predict-job';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -61,8 +61,8 @@ export const LATE_PREDICTION_S = 10;
 
 export class SessionsService {
   readonly recorder: Recorder;
-  /** Runs of a model over a recorded session (the library's Run model), one at a time; null without a dataDir. */
-  readonly predict: PredictJob | null;
+  /** Runs of a model over a recorded session (the library's Run model), one at a time; made on first use (requirePredict). */
+  private predict: PredictJob | null = null;
   private replay: ReplaySource | null = null;
   /** Live sources taken off the hub while a replay plays, put back when it closes (replay-live-sources.ts). */
   private parkedSources: Source[] = [];
@@ -92,40 +92,45 @@ export class SessionsService {
       },
       log: (level, message) => opts.log?.(level, message),
     });
-    this.predict =
-      opts.dataDir === undefined
-        ? null
-        : new PredictJob({
-            db: opts.db,
-            dataDir: opts.dataDir,
-            push: (status) => this.push({ type: 'sessions:predict', status }),
-            // As live predictions are pushed: an open Predictions detail adds them as they are stored.
-            stored: (sessionId, predictions) => this.push({ type: 'sessions:predictions', sessionId, predictions: [...predictions] }),
-            log: (level, message) => opts.log?.(level, message),
-          });
   }
 
-  private requirePredict(): PredictJob {
-    if (!this.predict) throw new DbError('Invalid', 'running a model over a session needs the profile folder (its models)');
+  /**
+   * The job that runs a model over a recorded session, made on first use (its code, the pipeline and
+   * the model registry, is loaded then: `heartmind record` and a core that never runs one load none of it).
+   */
+  private async requirePredict(): Promise<PredictJob> {
+    const dataDir = this.opts.dataDir;
+    if (dataDir === undefined) throw new DbError('Invalid', 'running a model over a session needs the profile folder (its models)');
+    if (!this.predict) {
+      const { PredictJob } = await import('./predict-job');
+      this.predict ??= new PredictJob({
+        db: this.opts.db,
+        dataDir,
+        push: (status) => this.push({ type: 'sessions:predict', status }),
+        // As live predictions are pushed: an open Predictions detail adds them as they are stored.
+        stored: (sessionId, predictions) => this.push({ type: 'sessions:predictions', sessionId, predictions: [...predictions] }),
+        log: (level, message) => this.opts.log?.(level, message),
+      });
+    }
     return this.predict;
   }
 
   /** The installed models for a run over a session, each with why it cannot run (null: it can). */
-  predictModels(sessionId: number): Promise<PredictModelChoice[]> {
-    return this.requirePredict().models(sessionId);
+  async predictModels(sessionId: number): Promise<PredictModelChoice[]> {
+    return (await this.requirePredict()).models(sessionId);
   }
 
   /** Runs a model over every window of a recorded session (as `heartmind sessions predict`); answers once it has started. */
-  startPredict(sessionId: number, modelId: string): Promise<PredictJobStatus> {
-    return this.requirePredict().start(sessionId, modelId);
+  async startPredict(sessionId: number, modelId: string): Promise<PredictJobStatus> {
+    return (await this.requirePredict()).start(sessionId, modelId);
   }
 
-  stopPredict(): PredictJobStatus {
-    return this.requirePredict().stop();
+  async stopPredict(): Promise<PredictJobStatus> {
+    return (await this.requirePredict()).stop();
   }
 
-  predictStatus(): PredictJobStatus {
-    return this.requirePredict().status();
+  async predictStatus(): Promise<PredictJobStatus> {
+    return (await this.requirePredict()).status();
   }
 
   get db(): DbClient {
