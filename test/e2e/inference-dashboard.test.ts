@@ -325,7 +325,7 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await page.goto(new URL('#/models', serve.url).href);
   });
 
-  test('with every device stopped the model is refused and its last answer is not shown as if current', async () => {
+  test('with every device stopped the model waits for them and its last answer is not shown as if current', async () => {
     const call = async (channel: string, req: unknown) => {
       const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
       if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
@@ -335,9 +335,9 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     await call('hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' });
     await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
     try {
-      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
+      await page.getByTestId('model-waiting').waitFor({ timeout: 15_000 });
       await page.waitForTimeout(500);
-      assert.equal(await page.getByTestId('estimate-arithmetic').count(), 0, 'no estimate beside the refusal');
+      assert.equal(await page.getByTestId('estimate-arithmetic').count(), 0, 'no estimate beside the wait');
       // The list follows the devices: with nothing connected a model is not a misfit; it waits (and can be chosen ahead).
       assert.equal((await page.getByTestId('fit-e2e-any').textContent())?.trim(), 'no EEG or ECG device connected: it can be chosen now and runs once a device that fits it streams');
     } finally {
@@ -346,13 +346,13 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
     }
     // Back, the answer from before the stop is not shown as the current one: the task waits for the
     // first new window (5 s of signal away), then the model (kept loaded) answers again.
-    await page.getByTestId('model-refused').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByTestId('model-waiting').waitFor({ state: 'detached', timeout: 15_000 });
     assert.equal(await page.getByTestId('estimate-arithmetic-label').count(), 0, 'no answer from before the stop');
     assert.match((await page.getByTestId('estimate-arithmetic').textContent()) ?? '', /waiting for a window…/);
     await page.getByTestId('estimate-arithmetic-label').waitFor({ timeout: 60_000 });
   });
 
-  test('a model that failed to load and then no longer fits the devices shows the refusal only, not the old failure', async () => {
+  test('a model that failed to load and then waits for its devices says that only, not the old failure', async () => {
     const call = async (channel: string, req: unknown) => {
       const r = await serve.core.handlers.dispatch(channel, req, { transport: 'local', clientId: 'test' });
       if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
@@ -365,8 +365,8 @@ describe('live inference in the app (Chromium, serve mode)', { skip }, () => {
       await page.waitForFunction(() => /WebGPU was chosen/.test(document.querySelector('[data-testid="model-error"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
       await call('hm:pipeline:device-stop', { deviceId: 'sim-eeg-1' });
       await call('hm:pipeline:device-stop', { deviceId: 'sim-ecg-1' });
-      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
-      assert.match((await page.getByTestId('model-refused').textContent()) ?? '', /no EEG or ECG device connected/);
+      await page.getByTestId('model-waiting').waitFor({ timeout: 15_000 });
+      assert.match((await page.getByTestId('model-waiting').textContent()) ?? '', /^The model is waiting for its devices:no EEG or ECG device connected/);
       await page.waitForTimeout(500);
       assert.equal(await page.getByTestId('model-error').count(), 0, 'the load failure of a model that cannot run now is not shown');
     } finally {

@@ -69,9 +69,11 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
       await page.waitForTimeout(300);
       assert.equal(await focused(), 'Stop using E2E keyboard', 'the focus stays on Stop after Chromium drops it from the disabled Use');
       assert.match((await page.locator('[data-testid="model-e2e-kbd"] h3').textContent()) ?? '', /active/);
-      // Waiting for its devices, in words, with no estimate.
-      await page.getByTestId('model-refused').waitFor({ timeout: 15_000 });
-      assert.match((await page.getByTestId('model-refused').textContent()) ?? '', /does not fit the connected devices.*no EEG or ECG device connected/);
+      // Waiting for its devices, in words (a wait, not a misfit: not refused), with what it reads and no estimate.
+      await page.getByTestId('model-waiting').waitFor({ timeout: 15_000 });
+      assert.equal((await page.getByTestId('model-waiting').textContent())?.trim(), 'The model is waiting for its devices:no EEG or ECG device connected');
+      assert.equal(await page.getByTestId('model-refused').count(), 0, 'not refused');
+      await page.getByText('it reads EEG (1–64 channels, any labels) and ECG (1–12 channels, any labels); either alone will do').waitFor({ timeout: 5_000 });
     } finally {
       await call('hm:pipeline:device-start', { deviceId: 'sim-eeg-1' });
       await call('hm:pipeline:device-start', { deviceId: 'sim-ecg-1' });
@@ -79,6 +81,9 @@ describe('Models view by keyboard (Chromium, serve mode)', { skip }, () => {
     // The devices stream: the chosen model runs.
     await page.waitForFunction(() => /fed by/.test(document.querySelector('[data-testid="model-fed"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     assert.equal(await focused(), 'Stop using E2E keyboard', 'the focus did not move while the model loaded and answered');
+    // The card's limitations under their own heading (they read as more of the notes' list).
+    const limits = page.getByTestId('model-limitations');
+    assert.deepEqual([await limits.locator('h3').textContent(), await limits.locator('li').allTextContents()], ['Limitations (from its card)', ['Untrained test weights: the estimates mean nothing.']]);
 
     // Stop: no model runs; the focus goes back to the model's Use (the Stop is gone).
     await page.keyboard.press('Enter');

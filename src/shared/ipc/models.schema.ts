@@ -36,8 +36,9 @@ export interface ModelReadiness {
   ok: boolean;
   /**
    * What the problems are about, the words after "the model …" (empty when ok): 'does not fit the
-   * connected devices', 'does not fit the signal settings' (its window length), both, 'cannot be used'
-   * (a damaged folder), 'is no longer installed'.
+   * connected devices', 'does not fit the signal settings' (its window length), both, 'is waiting for
+   * its devices' (nothing it reads connected: awaitingDevices), 'cannot be used' (a damaged folder),
+   * 'is no longer installed'.
    */
   refusal: string;
   /** What is missing, in words (empty when ok). */

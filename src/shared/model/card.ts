@@ -118,12 +118,24 @@ export function newModelCard(f: NewCardFields, onnxOpset: number): ModelCard {
   };
 }
 
-function contractLine(m: ModalityContract | undefined): string {
-  if (!m) return 'not used';
-  // 'any': the labels are not checked, only the count ('1 channel, any label', '1–12 channels, any labels').
+/** The channels a modality contract reads: '19 channels: Fp1 Fp2 … Pz', or for 'any' only the count ('1 channel, any label', '1–12 channels, any labels'). */
+function channelsText(m: ModalityContract): string {
   const count = m.minChannels === m.maxChannels ? plural(m.minChannels, 'channel') : `${m.minChannels}–${m.maxChannels} channels`;
-  const ch = m.channels === 'any' ? `${count}, any ${m.maxChannels === 1 ? 'label' : 'labels'}` : `${plural(m.channels.length, 'channel')}: ${m.channels.join(' ')}`;
-  return `${ch}; µV ÷ ${m.scaleDivisor}`;
+  return m.channels === 'any' ? `${count}, any ${m.maxChannels === 1 ? 'label' : 'labels'}` : `${plural(m.channels.length, 'channel')}: ${m.channels.join(' ')}`;
+}
+
+function contractLine(m: ModalityContract | undefined): string {
+  return m ? `${channelsText(m)}; µV ÷ ${m.scaleDivisor}` : 'not used';
+}
+
+/**
+ * What a model reads, for one waiting for its devices: 'it reads EEG (19 channels: Fp1 … Pz) and
+ * ECG (1 channel, any label); either alone will do'. "No EEG or ECG device connected" alone left the
+ * researcher to open the card to learn which headset it wants.
+ */
+export function readsText(input: InputContract): string {
+  const reads = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => `${m.toUpperCase()} (${channelsText(input[m]!)})`);
+  return `it reads ${reads.join(' and ')}${reads.length > 1 ? '; either alone will do' : ''}`;
 }
 
 /**
@@ -182,8 +194,10 @@ export interface ContractCheck {
   fed: ModelModality[];
   /**
    * What the refusal is about, as the words after "the model …": 'does not fit the connected devices',
-   * 'does not fit the signal settings' (a window length), or both; empty when ok. A window-length
-   * mismatch said as a device problem sent the user to the headset instead of the settings.
+   * 'does not fit the signal settings' (a window length), or both; 'is waiting for its devices' with
+   * nothing connected that it reads (awaitingDevices; SETTINGS_AND_AWAITING_REFUSAL beside a
+   * window-length mismatch); empty when ok. A window-length mismatch said as a device problem sent
+   * the user to the headset instead of the settings.
    */
   refusal: string;
   /** Why the model cannot run, in words (empty when ok). */
@@ -258,17 +272,18 @@ export function checkContract(input: InputContract, available: AvailableInputs):
   if (nothingConnected) {
     const wanted = (['eeg', 'ecg'] as const).filter((m) => input[m]).map((m) => m.toUpperCase());
     problems.push(`no ${wanted.join(' or ')} device connected`);
+    notes.push(readsText(input));
   }
   // It answers without a modality only while another feeds it: with nothing connected, 'no EEG
   // connected: the model answers without it' and the same of ECG stood under 'no EEG or ECG device connected'.
-  if (!nothingConnected) notes.push(...absentNotes);
-  const devices = problems.length > 0;
+  else notes.push(...absentNotes);
+  const misfit = problems.length > 0 && !nothingConnected;
   // A model reads the window length it was trained on: fed another, it would skip every window.
   if (available.windowSec !== undefined && available.windowSec !== input.windowSeconds) {
     settings = true;
     problems.push(windowLengthProblem(input.windowSeconds, available.windowSec));
   }
-  return { ok: problems.length === 0, fed, refusal: refusalText(devices, settings), problems, notes, ...(nothingConnected && !settings ? { awaitingDevices: true as const } : {}) };
+  return { ok: problems.length === 0, fed, refusal: refusalText(misfit, settings, nothingConnected), problems, notes, ...(nothingConnected && !settings ? { awaitingDevices: true as const } : {}) };
 }
 
 /** A window-length mismatch in words: what the model reads, what is cut, and where to change it. */
@@ -276,10 +291,20 @@ export function windowLengthProblem(modelSec: number, cutSec: number): string {
   return `window length: the model reads ${modelSec}-s windows, the signal settings cut ${cutSec}-s windows (set Window to ${modelSec} s in Live → Signal settings)`;
 }
 
-function refusalText(devices: boolean, settings: boolean): string {
-  if (devices && settings) return 'does not fit the connected devices or the signal settings';
-  if (settings) return 'does not fit the signal settings';
-  return devices ? 'does not fit the connected devices' : '';
+/** The refusal of a model with nothing connected that it reads (and the signal settings fit): it waits, it is not a misfit. */
+export const AWAITING_DEVICES_REFUSAL = 'is waiting for its devices';
+/** The same with windows of another length cut meanwhile. */
+export const SETTINGS_AND_AWAITING_REFUSAL = 'does not fit the signal settings, and is waiting for its devices';
+
+/**
+ * `misfit`: a connected device does not fit; `waiting`: nothing it reads is connected. With nothing
+ * connected the model read 'does not fit the connected devices', as if the headset on were wrong.
+ */
+function refusalText(misfit: boolean, settings: boolean, waiting: boolean): string {
+  if (misfit && settings) return 'does not fit the connected devices or the signal settings';
+  if (settings) return waiting ? SETTINGS_AND_AWAITING_REFUSAL : 'does not fit the signal settings';
+  if (waiting) return AWAITING_DEVICES_REFUSAL;
+  return misfit ? 'does not fit the connected devices' : '';
 }
 
 export { TASK_NAME_RE, taskProblems };

@@ -94,7 +94,12 @@ describe('model cards', () => {
     assert.match(eegOnly.notes[0], /no ECG connected/);
     const nothing = checkContract(sampleCard().input, {});
     assert.deepEqual([nothing.ok, nothing.problems, nothing.awaitingDevices], [false, ['no EEG or ECG device connected'], true]);
-    assert.deepEqual(nothing.notes, [], "not 'no EEG connected: the model answers without it' and the same of ECG: it answers without one only while the other feeds it");
+    // A wait, not a misfit: 'does not fit the connected devices' read as if the headset on were wrong.
+    assert.equal(nothing.refusal, 'is waiting for its devices');
+    // What it waits for is named (the montage it reads), not 'no EEG connected: the model answers
+    // without it' and the same of ECG: it answers without one only while the other feeds it.
+    const channels = sampleCard().input.eeg!.channels as string[];
+    assert.deepEqual(nothing.notes, [`it reads EEG (19 channels: ${channels.join(' ')}) and ECG (1–12 channels, any labels); either alone will do`]);
     // Waiting for devices is not a misfit: only nothing connected that the model reads is.
     assert.equal(checkContract(sampleCard().input, { eeg: ['TP9', 'AF7', 'AF8', 'TP10'] }).awaitingDevices, undefined, 'a Muse is a misfit, not a wait');
     assert.equal(checkContract(sampleCard().input, { windowSec: sampleCard().input.windowSeconds + 1 }).awaitingDevices, undefined, 'wrong windows are not waited out');
@@ -115,7 +120,12 @@ describe('model cards', () => {
     assert.deepEqual(short.problems, [`window length: the model reads ${n}-s windows, the signal settings cut ${n - 1}-s windows (set Window to ${n} s in Live → Signal settings)`]);
     // Said beside a missing device, not instead of it, and the refusal names both.
     const both = checkContract(sampleCard().input, { windowSec: n + 1 });
-    assert.deepEqual([both.problems.length, both.refusal], [2, 'does not fit the connected devices or the signal settings']);
+    assert.equal(both.problems.length, 2);
+    const misfitBoth = checkContract(sampleCard().input, { eeg: ['TP9'], windowSec: n + 1 });
+    assert.equal(misfitBoth.refusal, 'does not fit the connected devices or the signal settings');
     assert.equal(checkContract(sampleCard().input, { eeg: ['TP9'], windowSec: n }).refusal, 'does not fit the connected devices');
+    // Nothing connected and windows of another length: the settings are the misfit; it also waits for its devices.
+    assert.equal(both.refusal, 'does not fit the signal settings, and is waiting for its devices');
+    assert.equal(both.awaitingDevices, undefined, 'wrong windows are not waited out');
   });
 });

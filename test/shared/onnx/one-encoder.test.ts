@@ -84,14 +84,17 @@ for (const m of ['eeg', 'ecg'] as const) {
       await assert.rejects(writeModelDir(join(dir, 'wrong'), both, onnx), (e: unknown) => e instanceof ModelError && new RegExp(`input\\.${other} must be declared exactly when the model has an ${other} encoder`).test(e.message));
     });
 
-    test(`the devices: fits with or without ${O} connected (a note when it is), refused without ${M}`, () => {
+    test(`the devices: fits with or without ${O} connected (a note when it is), waits for its device without ${M}`, () => {
       const eegLabels = { eeg: CAP, ecg: ['ECG'] };
       const withBoth = checkContract(contract, { eeg: eegLabels.eeg, ecg: eegLabels.ecg, windowSec: 5 });
       assert.deepEqual([withBoth.ok, withBoth.fed, withBoth.notes], [true, [m], [`${O} is connected but this model does not read it`]]);
       const alone = checkContract(contract, { [m]: eegLabels[m], windowSec: 5 });
       assert.deepEqual([alone.ok, alone.fed, alone.notes], [true, [m], []]);
       const none = checkContract(contract, { [other]: eegLabels[other], windowSec: 5 });
-      assert.deepEqual([none.ok, none.refusal, none.problems], [false, 'does not fit the connected devices', [`no ${M} device connected`]]);
+      // Its own device off is a wait, not a misfit (the other one connected or not).
+      assert.deepEqual([none.ok, none.refusal, none.problems, none.awaitingDevices], [false, 'is waiting for its devices', [`no ${M} device connected`], true]);
+      assert.match(none.notes.at(-1) ?? '', new RegExp(`^it reads ${M} \\(`), 'what it reads, with no "either alone" for one modality');
+      assert.doesNotMatch(none.notes.at(-1) ?? '', /either alone/);
     });
 
     test(`ORT-node and ORT-web WASM match jax-js within 1e-4 on real windows, with ${O} in the window or not; without ${M} the window is skipped`, async (t) => {

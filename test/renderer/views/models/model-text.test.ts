@@ -24,6 +24,14 @@ describe('loadingText', () => {
       'loading HeartMind EEGMAT 1.0.0… (it runs once the connected devices and the signal settings fit it)',
     );
   });
+
+  test('waiting for its devices (nothing it reads connected), it runs once one streams: not once "the connected devices fit it"', () => {
+    const waiting = { activeId: 'eegmat', ok: false, refusal: 'is waiting for its devices', problems: ['no EEG or ECG device connected'], notes: [], fed: [], awaitingDevices: true as const };
+    assert.equal(loadingText({ loading: 'eegmat', models, readiness: waiting }), 'loading HeartMind EEGMAT 1.0.0… (it runs once a device it reads streams)');
+    const settingsToo = { ...waiting, refusal: 'does not fit the signal settings, and is waiting for its devices', awaitingDevices: undefined };
+    assert.equal(loadingText({ loading: 'eegmat', models, readiness: settingsToo }), 'loading HeartMind EEGMAT 1.0.0… (it runs once the signal settings fit it and a device it reads streams)');
+    assert.equal(loadingText({ loading: 'eegmat', models, readiness: { ...waiting, refusal: 'cannot be used' } }), 'loading HeartMind EEGMAT 1.0.0…', 'no waiting mends a damaged folder');
+  });
 });
 
 describe('fedText', () => {
@@ -41,7 +49,7 @@ describe('refusedText', () => {
   test("names the model as the panel heads its answers, and says a model waiting for its devices runs once one streams", () => {
     const misfit = { activeId: 'eegmat', ok: false, refusal: 'does not fit the connected devices', problems: ['EEG: missing Fp1 (connected: TP9, AF7)'], notes: [], fed: [] };
     assert.equal(refusedText({ models, readiness: misfit }), 'HeartMind EEGMAT 1.0.0 does not fit the connected devices: EEG: missing Fp1 (connected: TP9, AF7)');
-    const waiting = { ...misfit, problems: ['no EEG or ECG device connected'], awaitingDevices: true as const };
+    const waiting = { ...misfit, refusal: 'is waiting for its devices', problems: ['no EEG or ECG device connected'], awaitingDevices: true as const };
     assert.equal(refusedText({ models, readiness: waiting }), 'HeartMind EEGMAT 1.0.0 runs once a device that fits it streams: no EEG or ECG device connected');
     assert.equal(refusedText({ models: [], readiness: { ...misfit, activeId: 'gone', refusal: 'is no longer installed', problems: ["model 'gone' is no longer installed"] } }), "gone is no longer installed: model 'gone' is no longer installed", 'not listed: its id');
     assert.equal(refusedText({ models, readiness: { ...misfit, ok: true, refusal: '', problems: [] } }), null, 'it runs');

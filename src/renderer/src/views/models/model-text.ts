@@ -4,6 +4,7 @@ import type { InferenceState } from '../../inference/inference-service';
 import type { WindowResult } from '../../inference/inference.types';
 import type { ModelModality } from '../../../../shared/model/model.types';
 import { absentWhyText } from '../../../../shared/model/window-input';
+import { AWAITING_DEVICES_REFUSAL, SETTINGS_AND_AWAITING_REFUSAL } from '../../../../shared/model/card';
 
 /** A model by its name and version, as the panels head its answers ('HeartMind EEGMAT … 1.0.0'); its id when it is not listed. */
 function modelName(models: InferenceState['models'], id: string): string {
@@ -34,9 +35,19 @@ export function loadingText(state: Pick<InferenceState, 'loading' | 'models' | '
   if (!state.loading) return null;
   const name = modelName(state.models, state.loading);
   const r = state.readiness;
-  // What it waits for, from the refusal: the devices, the signal settings (a window length), or both.
-  const waitsFor = r && !r.ok && r.activeId === state.loading && r.refusal.startsWith('does not fit ') ? r.refusal.slice('does not fit '.length).replace(' or ', ' and ') : null;
-  return `loading ${name}…${waitsFor ? ` (it runs once ${waitsFor} fit it)` : ''}`;
+  const waitsFor = r && !r.ok && r.activeId === state.loading ? waitsForText(r.refusal) : null;
+  return `loading ${name}…${waitsFor ? ` (it runs once ${waitsFor})` : ''}`;
+}
+
+/**
+ * What a refused model waits for, from the refusal: a device it reads (nothing connected), the
+ * connected devices or the signal settings (a window length) to fit it, or both; null for a refusal
+ * no waiting mends (a damaged folder).
+ */
+function waitsForText(refusal: string): string | null {
+  if (refusal === AWAITING_DEVICES_REFUSAL) return 'a device it reads streams';
+  if (refusal === SETTINGS_AND_AWAITING_REFUSAL) return 'the signal settings fit it and a device it reads streams';
+  return refusal.startsWith('does not fit ') ? `${refusal.slice('does not fit '.length).replace(' or ', ' and ')} fit it` : null;
 }
 
 /**

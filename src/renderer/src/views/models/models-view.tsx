@@ -51,7 +51,7 @@ function FitLine({ m }: { m: ModelSummary }) {
   if (f.awaitingDevices) {
     // Nothing it reads is connected: not a misfit, and it can be chosen ahead.
     return (
-      <div class="muted model-fit" data-testid={`fit-${m.id}`}>
+      <div class="muted model-fit" data-testid={`fit-${m.id}`} title={f.notes.join('\n') || undefined}>
         {f.problems.join('; ')}: it can be chosen now and runs once a device that fits it streams
       </div>
     );
@@ -428,9 +428,10 @@ export default function ModelsView({ client, live }: ViewProps) {
             </p>
           )}
           {r && r.activeId && !r.ok && (
-            <div data-testid="model-refused">
+            // Nothing it reads connected is a wait, not a misfit: said as such, not in the refusal's red.
+            <div data-testid={r.awaitingDevices ? 'model-waiting' : 'model-refused'}>
               <strong>The model {r.refusal}:</strong>
-              <ul class="model-problems">
+              <ul class={r.awaitingDevices ? 'model-waits' : 'model-problems'}>
                 {r.problems.map((p) => (
                   <li key={p}>{p}</li>
                 ))}
@@ -465,11 +466,15 @@ export default function ModelsView({ client, live }: ViewProps) {
             </div>
           )}
           {state.card && state.card.limitations.length > 0 && (
-            <ul class="model-notes">
-              {state.card.limitations.map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
+            // Headed: under the notes and a refusal, the card's limitations read as more of the same list.
+            <div class="model-limitations" data-testid="model-limitations">
+              <h3>Limitations (from its card)</h3>
+              <ul class="model-notes">
+                {state.card.limitations.map((l) => (
+                  <li key={l}>{l}</li>
+                ))}
+              </ul>
+            </div>
           )}
         </div>
       </div>
