@@ -38,6 +38,11 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     assert.match(await page.innerText('[data-testid="recipe-note"]'), /^4 EEGMAT subjects, .*2-fold evaluation by subject \(each fold trains on 1 subject, 1 more choosing the epoch\) with the baseline; not exported\./);
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-detail"][data-state="running"]', { timeout: 30_000 });
+    // Before its evaluation the runs table heads the arms this run will report, '…' under each (it showed
+    // the placeholders fused/pretrained and baseline/fused whatever the run's arms).
+    const planned = ['AUROC fused/pretrained', 'AUROC fused/random', 'AUROC baseline/fused', 'AUROC eeg/pretrained', 'AUROC baseline/eeg', 'AUROC ecg/pretrained', 'AUROC baseline/ecg'];
+    await page.waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('[data-testid="runs-table"] th')).map((th) => th.textContent).filter((h) => h?.startsWith('AUROC '))) === want, JSON.stringify(planned), { timeout: 10_000 });
+    assert.deepEqual(await page.$$eval('[data-testid="runs-table"] tr[data-run] td.num', (tds) => tds.map((td) => td.textContent)), planned.map(() => '…'));
     // The header names the backend and its tooltip says why: no GPU here, so WASM on one core.
     await page.waitForFunction(() => /^running on jax-js wasm ·/.test(document.querySelector('[data-testid="training-backend"]')?.textContent ?? ''), undefined, { timeout: 30_000, polling: 250 });
     assert.match((await page.getAttribute('[data-testid="training-backend"]', 'title')) ?? '', /^wasm: one core; /);
@@ -78,7 +83,7 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     // The runs table compares runs by arm, each modality's baseline beside its model arms.
     assert.match((await page.textContent('[data-testid="runs-table"]')) ?? '', /Quick try/);
     const heads = await page.$$eval('[data-testid="runs-table"] th', (ths) => ths.map((th) => th.textContent ?? ''));
-    assert.deepEqual(heads.filter((h) => h.startsWith('AUROC ')), ['AUROC fused/pretrained', 'AUROC fused/random', 'AUROC baseline/fused', 'AUROC eeg/pretrained', 'AUROC baseline/eeg', 'AUROC ecg/pretrained', 'AUROC baseline/ecg']);
+    assert.deepEqual(heads.filter((h) => h.startsWith('AUROC ')), planned);
 
     // Export: the model appears in the live model list at once.
     // The run's log cannot take the export's line (a folder stands in its place): the model is exported

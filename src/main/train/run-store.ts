@@ -405,7 +405,7 @@ export class RunStore {
       try {
         const status = await f.readStatus();
         const spec = await f.readConfig();
-        out.push({ ...status, id: name, problem: null, dataset: spec.dataset?.name ?? null });
+        out.push({ ...status, id: name, problem: null, dataset: spec.dataset?.name ?? null, plannedArms: plannedArms(spec) });
       } catch (e) {
         const mtime = await stat(f.dir).then((s) => s.mtimeMs / 1000).catch(() => 0);
         out.push({
@@ -421,6 +421,7 @@ export class RunStore {
           summary: null,
           problem: (e as Error).message,
           dataset: null,
+          plannedArms: [],
         });
       }
     }
@@ -473,6 +474,17 @@ export class RunStore {
     }
     return ids;
   }
+}
+
+/**
+ * The arms a job's evaluation reports, named and ordered as crossValidate writes them: each model arm
+ * as configured ('fused/pretrained'), then the baseline of each modality set they use ('baseline/fused').
+ * Empty when it evaluates none (pretraining, a fit without evaluation) or its config is not a job's.
+ */
+export function plannedArms(spec: JobSpec): string[] {
+  const arms = Array.isArray(spec.evaluation?.arms) ? spec.evaluation.arms : [];
+  const sets = [...new Set(arms.map((a) => a.modalities))];
+  return [...new Set(arms.map((a) => `${a.modalities}/${a.init}`)), ...sets.map((m) => `baseline/${m}`)];
 }
 
 /**

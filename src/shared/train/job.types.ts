@@ -138,6 +138,12 @@ export interface RunSummary extends RunStatus {
   problem: string | null;
   dataset: string | null;
   /**
+   * The arms its evaluation reports, from its config ('fused/random', then 'baseline/fused'); empty
+   * when it evaluates none. Before its summary has any, the runs table gives them columns (it showed
+   * 'fused/pretrained' and 'baseline/fused' while a fused/random run ran).
+   */
+  plannedArms: string[];
+  /**
    * The model id it was exported as now holds another run's model in the user's models folder (each
    * quick run replaces 'quick-try'): every quick run read 'quick-try' in the runs table, Use ran the last.
    */

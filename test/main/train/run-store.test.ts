@@ -84,6 +84,21 @@ test('create: a runs folder that is a file is said so, naming it (it was mkdir\'
   await assert.rejects(new RunStore(join(file, 'runs')).create(quickRecipe('/data'), 'r'), /it, or a folder above it, is a file$/);
 });
 
+test('list: each run carries the arms its evaluation will report, from its config (the runs table heads them before any result)', async (t) => {
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const quick = quickRecipe('/data');
+  await store.create(quick, 'a-quick');
+  await store.create({ ...quick, evaluation: { ...quick.evaluation!, arms: [{ modalities: 'eeg', init: 'random' }, { modalities: 'fused', init: 'random' }] } }, 'b-eeg-fused');
+  await store.create({ ...quick, kind: 'pretrain', evaluation: null, finetune: null, dataset: null }, 'c-pretrain');
+  mkdirSync(join(store.root, 'd-damaged'));
+  const planned = Object.fromEntries((await store.list()).map((r) => [r.id, r.plannedArms]));
+  // The quick run's real report lists exactly these arms in this order (test/e2e/training.test.ts).
+  assert.deepEqual(planned['a-quick'], ['fused/pretrained', 'eeg/pretrained', 'ecg/pretrained', 'fused/random', 'baseline/fused', 'baseline/eeg', 'baseline/ecg']);
+  assert.deepEqual(planned['b-eeg-fused'], ['eeg/random', 'fused/random', 'baseline/eeg', 'baseline/fused'], 'a baseline per modality set, in the order the arms use them');
+  assert.deepEqual(planned['c-pretrain'], [], 'pretraining evaluates nothing');
+  assert.deepEqual(planned['d-damaged'], [], 'no config to read');
+});
+
 test('readMetrics: the steps a resumed run redid (after its last checkpoint) are read once each, the loss plot drawn from them runs forward', async (t) => {
   const store = new RunStore(tempDir(t, 'hm-run-store-'));
   const f = await store.create(quickRecipe('/data'), 'resumed');

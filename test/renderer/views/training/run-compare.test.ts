@@ -6,7 +6,7 @@ import type { RunResultSummary, RunSummary } from '../../../../src/shared/train/
 type Arm = RunResultSummary['arms'][number];
 const arm = (name: string, auroc: number, aurocSd: number | null, extra: Partial<Arm> = {}): Arm => ({ arm: name, auroc, aurocSd, aucPr: null, balancedAccuracy: null, f1: null, kappa: null, ...extra });
 
-function run(id: string, arms: Arm[] | null): RunSummary {
+function run(id: string, arms: Arm[] | null, extra: Partial<RunSummary> = {}): RunSummary {
   return {
     id,
     name: `run ${id}`,
@@ -20,6 +20,8 @@ function run(id: string, arms: Arm[] | null): RunSummary {
     summary: arms ? { task: 'arithmetic', protocol: 'loso', arms, pretrainLoss: {}, exportedAs: null } : null,
     problem: null,
     dataset: null,
+    plannedArms: [],
+    ...extra,
   };
 }
 
@@ -35,8 +37,18 @@ describe('comparisonArms', () => {
     assert.deepEqual(comparisonArms(runs), ['fused/pretrained', 'fused/random', 'baseline/fused', 'eeg/pretrained', 'eeg/random', 'baseline/eeg', 'ecg/pretrained', 'ecg/random', 'baseline/ecg'], 'grouped by modality set');
   });
 
-  test('no evaluation yet: the shipped arm and its baseline', () => {
-    assert.deepEqual(comparisonArms([run('a', null)]), ['fused/pretrained', 'baseline/fused'], 'a running run has no summary');
+  test('no evaluation yet: the arms the runs will report, not placeholders; none where no run evaluates', () => {
+    const running = run('a', null, { plannedArms: ['fused/random', 'baseline/fused'] });
+    assert.deepEqual(comparisonArms([running]), ['fused/random', 'baseline/fused'], "a fused/random run stood under 'fused/pretrained'");
+    assert.deepEqual([armCell(running, 'fused/random'), armCell(running, 'baseline/fused')], ['…', '…'], 'to come, not missing');
+    const done = run('b', [arm('eeg/random', 0.55, 0.1), arm('baseline/eeg', 0.76, 0.18)]);
+    const interrupted = run('c', null, { state: 'interrupted', plannedArms: ['ecg/pretrained', 'baseline/ecg'] });
+    assert.deepEqual(comparisonArms([done, interrupted]), ['eeg/random', 'baseline/eeg', 'ecg/pretrained', 'baseline/ecg'], 'a resume still reports them');
+    assert.equal(armCell(done, 'ecg/pretrained'), '–', 'not an arm of that run');
+    // A run that will report nothing more (failed, cancelled) adds no column; a pretraining run plans none.
+    const failed = run('d', null, { state: 'failed', plannedArms: ['fused/random', 'baseline/fused'] });
+    assert.deepEqual(comparisonArms([failed, run('e', null, { kind: 'pretrain' })]), []);
+    assert.equal(armCell(failed, 'fused/random'), '–');
   });
 });
 

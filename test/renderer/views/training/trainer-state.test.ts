@@ -5,7 +5,7 @@ import type { TrainingOverview } from '../../../../src/shared/ipc/training.schem
 import type { RunSummary } from '../../../../src/shared/train/job.types';
 
 function run(id: string, state: RunSummary['state'], extra: Partial<RunSummary> = {}): RunSummary {
-  return { id, name: `run ${id}`, kind: 'pretrain', state, createdAt: 0, updatedAt: 0, progress: { phase: 'pretrain-ecg', fraction: 0.234, done: 1, total: 4, etaSec: null, message: '' }, completedPhases: [], error: null, summary: null, problem: null, dataset: null, ...extra };
+  return { id, name: `run ${id}`, kind: 'pretrain', state, createdAt: 0, updatedAt: 0, progress: { phase: 'pretrain-ecg', fraction: 0.234, done: 1, total: 4, etaSec: null, message: '' }, completedPhases: [], error: null, summary: null, problem: null, dataset: null, plannedArms: [], ...extra };
 }
 
 const overview = (runs: RunSummary[], active: string | null = null, backend: string | null = null): TrainingOverview => ({ runs, active, queued: [], backend, runsDir: '/runs' });
