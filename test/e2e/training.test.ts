@@ -297,6 +297,10 @@ describe('Training view (Chromium, serve mode)', { skip }, () => {
     const m = (v: MeanSd) => `${v.mean.toFixed(3)} ± ${v.sd.toFixed(3)}*`;
     assert.deepEqual(cells, ['fused/random', m(sm.auroc), m(sm.aucPr), m(sm.f1), m(sm.f1Weighted), m(sm.balancedAccuracy), m(sm.cohenKappa), table.pooled!.auroc.toFixed(3)]);
     assert.match((await page.textContent('[data-testid="partial-folds-note"]')) ?? '', /^\* over fewer than the 3 folds: undefined in a fold whose test windows hold one class/);
+    // Under the arms, what a guess scores on these folds (a report written before 'chance' was kept: from its folds), as the CLI prints it.
+    const chance = await page.$$eval('[data-testid="chance-row"] td', (tds) => tds.map((td) => td.textContent ?? ''));
+    assert.deepEqual(chance, ['chance', '0.500', ((2 / 5 + 2 / 4) / 2).toFixed(3), '–', '–', '0.500', '0.000', '0.500'], 'AUC-PR: the positive share of the two folds with both classes');
+    assert.match((await page.textContent('[data-testid="chance-note"]')) ?? '', /^chance: what a guess that ignores the window scores \(AUC-PR: the share of 'arithmetic' among/);
     // Per fold: numbered, with its test subjects, as the CLI prints them; the one-class fold's AUROC undefined.
     const folds = await page.$$eval('table.fold-table tr[data-fold]', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '').slice(0, 4)));
     assert.deepEqual(folds, [['1', 'S1', '5', table.rows[0].metrics.auroc!.toFixed(3)], ['2', 'S2', '4', table.rows[1].metrics.auroc!.toFixed(3)], ['3', 'S3', '3', '–']]);

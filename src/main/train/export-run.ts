@@ -11,6 +11,7 @@ import { exportFusedOnnx } from '../../shared/onnx/export';
 import type { ExportSpec, JobSpec } from '../../shared/train/job.types';
 import { TrainError, TrainErrorCode, type ArmResult, type EvaluationReport, type FinetuneConfig } from '../../shared/train/train.types';
 import { plural } from '../../shared/plural';
+import { reportChance } from '../../shared/train/report-text';
 import { writeModelDir } from '../model/registry';
 import { finalFitEpochs } from '../../shared/train/defaults';
 import { pretrainsEncoder } from '../../shared/train/metric-records';
@@ -63,16 +64,19 @@ export function cardMetrics(report: EvaluationReport, shipped: string): CardMetr
   const of = (s: MeanSd): Pick<CardMetric, 'value' | 'sd' | 'folds'> => ({ value: s.mean, ...(s.n > 1 ? { sd: s.sd } : {}), folds: s.n });
   const baseline = (s: MeanSd | undefined): Pick<CardMetric, 'baseline' | 'baselineSd' | 'baselineFolds'> => (s?.n ? { baseline: s.mean, ...(s.n > 1 ? { baselineSd: s.sd } : {}), baselineFolds: s.n } : {});
   const base = report.arms.find((a) => a.arm === `baseline/${arm.modalities}`);
+  // Each figure's chance level on the same test folds, as the report gives it under the arms (none for F1).
+  const levels = reportChance(report);
+  const chance = (k: keyof typeof levels): Pick<CardMetric, 'chance'> => (levels[k] === null ? {} : { chance: levels[k] });
   for (const [k, name] of CARD_METRICS) {
     const s = arm.table.summary[k];
     if (!s.n) continue;
-    out.push({ task, metric: name, ...of(s), ...baseline(base?.table.summary[k]) });
+    out.push({ task, metric: name, ...of(s), ...baseline(base?.table.summary[k]), ...chance(k) });
   }
   for (const a of report.arms) {
     if (a.arm === shipped || a.init === 'baseline') continue;
     const s = a.table.summary.auroc;
     const b = report.arms.find((x) => x.arm === `baseline/${a.modalities}`);
-    if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, ...of(s), ...baseline(b?.table.summary.auroc) });
+    if (s.n) out.push({ task, metric: `auroc [${a.arm} ablation]`, ...of(s), ...baseline(b?.table.summary.auroc), ...chance('auroc') });
   }
   return out;
 }

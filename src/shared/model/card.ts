@@ -5,6 +5,7 @@ import { MODEL_CARD_FORMAT, type FusedModelConfig, type InputContract, type Moda
 import { electrodeKey } from '../channel-label';
 import { plural } from '../plural';
 import { meanSdText } from '../eval/report';
+import { chanceNote } from '../train/report-text';
 import { MODEL_RATE_HZ } from '../window.types';
 
 export const MODEL_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -69,7 +70,7 @@ export function cardProblems(v: unknown): string[] {
       if (!isObj(m) || !isStr(m.task) || !isStr(m.metric) || typeof m.value !== 'number') p.push('each evaluation metric needs task, metric and a numeric value');
       // Optional figures (a card written before baselineSd existed lacks it): numbers when present.
       else {
-        for (const k of ['sd', 'baseline', 'baselineSd'] as const) if (m[k] !== undefined && typeof m[k] !== 'number') p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a number`);
+        for (const k of ['sd', 'baseline', 'baselineSd', 'chance'] as const) if (m[k] !== undefined && typeof m[k] !== 'number') p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a number`);
         for (const k of ['folds', 'baselineFolds'] as const) if (m[k] !== undefined && !(Number.isInteger(m[k]) && (m[k] as number) >= 1)) p.push(`evaluation metric ${m.task} ${m.metric}: ${k} must be a whole number ≥ 1`);
       }
     }
@@ -167,11 +168,18 @@ export function renderModelCard(card: ModelCard): string {
   L.push(`- Data: ${card.training.data.join('; ')}`, `- Procedure: ${card.training.procedure}`, `- Provenance: ${card.training.provenance}`);
   L.push('', '## Evaluation', '', card.evaluation.protocol, '');
   if (card.evaluation.metrics.length) {
-    L.push('| task | metric | model | baseline |', '|---|---|---|---|');
+    // A chance column where the card records one (cards exported before it keep their four columns).
+    const chance = card.evaluation.metrics.some((m) => m.chance !== undefined);
+    L.push(`| task | metric | model | baseline |${chance ? ' chance |' : ''}`, `|---|---|---|---|${chance ? '---|' : ''}`);
     for (const m of card.evaluation.metrics) {
       const folds = card.evaluation.folds;
       const b = m.baseline === undefined ? '–' : cardFigureText(m.baseline, m.baselineSd, m.baselineFolds, folds, 'baseline');
-      L.push(`| ${m.task} | ${m.metric} | ${cardFigureText(m.value, m.sd, m.folds, folds)} | ${b} |`);
+      L.push(`| ${m.task} | ${m.metric} | ${cardFigureText(m.value, m.sd, m.folds, folds)} | ${b} |${chance ? ` ${m.chance === undefined ? '–' : m.chance.toFixed(3)} |` : ''}`);
+    }
+    if (chance) {
+      const tasks = card.config.tasks;
+      const task = tasks.find((t) => t.name === card.evaluation.metrics[0].task) ?? tasks[0];
+      L.push('', chanceNote(task?.classes[1] ?? 'positive'));
     }
   } else L.push('No evaluation recorded.');
   L.push('', '## Limitations', '');

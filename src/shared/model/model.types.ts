@@ -134,6 +134,11 @@ export interface CardMetric {
   baselineSd?: number;
   /** Folds the baseline's mean is over. */
   baselineFolds?: number;
+  /**
+   * What a guess that ignores the windows scores on the same test folds (AUROC 0.5, AUC-PR the
+   * positive share, balanced accuracy 0.5, κ 0); absent for F1, which has none, and in cards exported before it.
+   */
+  chance?: number;
 }
 
 export const MODEL_CARD_FORMAT = 'heartmind-model-card/1';

@@ -35,6 +35,14 @@ export function chanceNote(positiveClass: string): string {
   return `chance: what a guess that ignores the window scores (AUC-PR: the share of '${positiveClass}' among the test windows, mean over the folds; F1 has none, it depends on how often the guess says '${positiveClass}')`;
 }
 
+/**
+ * Each metric's chance level on the report's test folds: report.json's `chance`, or for a report
+ * written before it was kept, from its first arm's folds (every arm is scored on the same test windows).
+ */
+export function reportChance(r: EvaluationReport): Record<BinaryMetricName, number | null> {
+  return r.chance ?? chanceLevels(r.arms[0]?.table.rows ?? []);
+}
+
 /** A fold's test windows per class: '35 rest, 12 arithmetic'. */
 function testWindowsText(n: number, positives: number, classes: readonly string[]): string {
   return `${n - positives} ${classes[0] ?? 'negative'}, ${positives} ${classes[1] ?? 'positive'}`;
@@ -59,8 +67,7 @@ export function reportLines(r: EvaluationReport): string[] {
     });
     out.push(`${a.arm.padEnd(armWidth)}${cells.join('')}`.trimEnd());
   }
-  // Every arm is scored on the same test windows (a report before `chance` was kept: from its first arm's folds).
-  const chance = r.chance ?? chanceLevels(r.arms[0]?.table.rows ?? []);
+  const chance = reportChance(r);
   const chanceShown = ARM_METRICS.some((m) => chance[m] !== null);
   if (chanceShown) out.push(`${'chance'.padEnd(armWidth)}${ARM_METRICS.map((m) => cell(chance[m]).padEnd(col)).join('')}`.trimEnd());
   if (partial) out.push(partialFoldsNote(folds));

@@ -161,6 +161,44 @@ test("a model below the baseline says so in one sentence; the shipped recipe's c
   assert.equal(card.limitations[0].replace(/\d\.\d{3} vs \d\.\d{3}/, `${a} vs ${b}`), verdict, 'the shipped card words it so');
 });
 
+test("the card gives each figure's chance level on the same test folds (AUC-PR: the positive share), none for F1; an older card keeps its four columns", () => {
+  // S03 rated every clip low: its fold counts for no chance level, as it counts for no AUROC.
+  const preds = [
+    { y: [0, 0, 1, 1], s: [0.1, 0.6, 0.4, 0.9] },
+    { y: [0, 1, 1, 1, 1], s: [0.2, 0.8, 0.7, 0.3, 0.6] },
+    { y: [0, 0, 0], s: [0.7, 0.2, 0.1] },
+  ];
+  const report = reportOf(['S01', 'S02', 'S03'], preds, preds);
+  const share = (2 / 4 + 4 / 5) / 2;
+  const m = cardMetrics(report, 'fused/random');
+  assert.deepEqual(
+    m.map((x) => [x.metric, x.chance]),
+    [
+      ['auroc', 0.5],
+      ['auc_pr', share],
+      ['balanced_accuracy', 0.5],
+      ['f1', undefined],
+      ['f1_weighted', undefined],
+      ['kappa', 0],
+    ],
+  );
+  // report.json's own chance, where it has one, is the one taken.
+  assert.equal(cardMetrics({ ...report, chance: { ...report.chance!, auroc: 0.5, aucPr: 0.3 } } as EvaluationReport, 'fused/random')[1].chance, 0.3);
+  const card = { ...sampleCard(), evaluation: { protocol: 'p', folds: 3, metrics: m } };
+  assert.deepEqual(cardProblems(card), []);
+  assert.deepEqual(cardProblems({ ...card, evaluation: { ...card.evaluation, metrics: [{ ...m[0], chance: '0.5' }] } }), ['evaluation metric valence auroc: chance must be a number']);
+  const text = renderModelCard(card);
+  assert.ok(text.includes('| task | metric | model | baseline | chance |'), text);
+  assert.match(text, new RegExp(`\\| valence \\| auc_pr \\| [^|]+ \\| [^|]+ \\| ${share.toFixed(3)} \\|`));
+  assert.match(text, /\| valence \| f1 \| [^|]+ \| [^|]+ \| – \|/);
+  // In the card's class names (the sample card's one task: rest / arithmetic).
+  assert.ok(text.includes("chance: what a guess that ignores the window scores (AUC-PR: the share of 'arithmetic' among the test windows"), text);
+  // A card exported before chance was recorded (the shipped one): its table as it was.
+  const old = renderModelCard({ ...card, evaluation: { ...card.evaluation, metrics: m.map(({ chance: _c, ...rest }) => rest) } });
+  assert.ok(old.includes('| task | metric | model | baseline |\n|---|---|---|---|\n'), old);
+  assert.doesNotMatch(old, /chance/);
+});
+
 test('the card weighs the model against the baseline by the fold spread, and says when its means leave out one-class folds', () => {
   const spec = dreamerSpec();
   const subjects = ['S01', 'S02', 'S03'];

@@ -11,7 +11,7 @@ import { latestFitCurve } from '../../../../shared/train/epoch-curves';
 import { recordsSteps } from '../../../../shared/train/metric-records';
 import { resumeRefusal } from '../../../../shared/train/resume-policy';
 import { modelIdProblem } from '../../../../shared/train/model-id';
-import { ARM_METRICS, METRIC_HEADINGS, meanSdText, partialFoldsNote, partialMark } from '../../../../shared/train/report-text';
+import { ARM_METRICS, METRIC_HEADINGS, chanceNote, meanSdText, partialFoldsNote, partialMark, reportChance } from '../../../../shared/train/report-text';
 
 /**
  * A chart on a canvas that may come and go (the run's record loads after the view mounts): a
@@ -85,6 +85,11 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
   const curve = useMemo(() => latestFitCurve(epochs), [epochs]);
   const valRef = useChart((c) => new ValidationChart(c), [curve], (c) => c.update(curve));
   const report = d?.report ?? null;
+  // Shown only where some metric has one (none where no test fold holds both classes).
+  const chance = useMemo(() => {
+    const c = report ? reportChance(report) : null;
+    return c && ARM_METRICS.some((m) => c[m] !== null) ? c : null;
+  }, [report]);
   const rocRef = useChart((c) => new RocChart(c), [report], (c) => report && c.update(report.arms));
   const logRef = useRef<HTMLPreElement>(null);
   useEffect(() => {
@@ -236,11 +241,29 @@ export function RunDetail({ client, run, onChanged }: { client: HeartMindClient;
                   </tr>
                 );
               })}
+              {/* What a guess that ignores the windows scores on these folds, under the arms as the CLI prints it
+                  (AUC-PR's is the positive share: 0.39 reads as poor at 0.5, as good at 0.25). */}
+              {chance && (
+                <tr class="chance" data-testid="chance-row">
+                  <td>chance</td>
+                  {ARM_METRICS.map((m) => (
+                    <td key={m} class="num">
+                      {fmt3(chance[m])}
+                    </td>
+                  ))}
+                  <td class="num">{fmt3(chance.auroc)}</td>
+                </tr>
+              )}
             </tbody>
           </table>
           {report.arms.some((a) => ARM_METRICS.some((m) => partialMark(a.table.summary[m], report.folds.length))) && (
             <p class="muted" data-testid="partial-folds-note">
               {partialFoldsNote(report.folds.length)}
+            </p>
+          )}
+          {chance && (
+            <p class="muted small" data-testid="chance-note">
+              {chanceNote(report.task.classes[1] ?? 'positive')}
             </p>
           )}
           <details>
