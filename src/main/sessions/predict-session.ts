@@ -135,7 +135,8 @@ export async function predictSession(db: DbClient, plan: PredictPlan, req: Predi
   let rows: ReturnType<typeof predictionRow>[] = [];
   let windows = 0;
   let stored = 0;
-  let stopped = false;
+  // A stop asked before the first window (while the model was loading): no window is answered.
+  let stopped = req.stopRequested?.() ?? false;
   const flush = async () => {
     if (!rows.length) return;
     const batch = rows;
@@ -174,7 +175,7 @@ export async function predictSession(db: DbClient, plan: PredictPlan, req: Predi
   };
   let next = 1;
   const devices: string[] = [];
-  for (const ev of feed.events) {
+  for (const ev of stopped ? [] : feed.events) {
     if (ev.kind === 'streams') {
       devices.push(ev.deviceId);
       pipeline.setStreams(ev.deviceId, ev.streams);

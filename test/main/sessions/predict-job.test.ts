@@ -98,6 +98,13 @@ test('Run model from the app: choices, progress pushes, refusals, Stop, a sessio
   assert.ok(stopped.result!.stopped && stopped.result!.stored === stopped.result!.windows && stopped.result!.windows < n, `stopped part-way, its answers stored: ${JSON.stringify(stopped.result)}`);
   assert.equal(((await call('hm:sessions:predictions', { sessionId, modelId: PREDICT_MODEL })) as Prediction[]).length, n, 'the rows after the stop are the older ones, kept');
 
+  // Stop while the model is loading: no window is answered, nothing is changed.
+  const before = statuses().length;
+  assert.equal((await call('hm:sessions:predict-start', { sessionId, modelId: PREDICT_MODEL })).state, 'loading');
+  assert.equal((await call('hm:sessions:predict-stop')).state, 'stopping');
+  const early = await pushed((s) => s.state === 'stopped', before);
+  assert.deepEqual([early.result?.windows, early.result?.stored, early.result?.stopped], [0, 0, true], JSON.stringify(early));
+
   // A session being recorded (the demo devices) is refused: its windows are still coming.
   const rec = await call('hm:sessions:record-start', { name: 'being recorded' });
   try {

@@ -24,6 +24,7 @@ export function predictOutcomeText(s: PredictJobStatus): string {
   const r = s.result;
   if (s.state === 'failed') return `${s.modelId} stopped with an error: ${s.error ?? 'unknown'}. The predictions stored before are kept.`;
   if (!r) return '';
+  if (r.stopped && r.windows === 0) return `Stopped before ${r.modelId} answered a window: the predictions stored are unchanged.`;
   const skipped = Object.values(r.skipped).reduce((n, k) => n + k, 0);
   const what = `${plural(r.stored, 'window')} of ${r.windowSec} s every ${r.hopSec} s answered by ${r.modelId} and stored in ${formatDuration(s.elapsedS)}`;
   const extra = [skipped ? `${plural(skipped, 'window')} the model could not read (${Object.keys(r.skipped).join('; ')})` : '', r.removed ? `${plural(r.removed, 'older prediction')} at other window times removed` : ''].filter(Boolean);
