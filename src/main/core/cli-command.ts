@@ -154,9 +154,14 @@ export function portValue(raw: string | undefined, name: string): number | undef
 /** The signals a command that stops between steps answers: Ctrl+C, and a service manager's stop. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
-/** A process ended by `sig` exits as a shell reports one killed by it (128 + its number): 130, 143. */
-export function signalExitCode(sig: StopSignal): number {
-  return sig === 'SIGTERM' ? 143 : 130;
+/** The signals that end a long-running command (serve, record): the stop signals, the terminal closing, the output's reader going. */
+export type EndSignal = StopSignal | 'SIGHUP' | 'SIGPIPE';
+
+const SIGNAL_NUMBERS: Record<EndSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGPIPE: 13, SIGTERM: 15 };
+
+/** A process ended by `sig` exits as a shell reports one killed by it (128 + its number): 129, 130, 141, 143. */
+export function signalExitCode(sig: EndSignal): number {
+  return 128 + SIGNAL_NUMBERS[sig];
 }
 
 /**

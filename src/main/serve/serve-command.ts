@@ -141,7 +141,48 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     else if (!quiet && e.level === 'info') io.out(`[${e.source}] ${e.message}`);
   };
 
-  let handle: ServeHandle;
+  // SIGHUP (the terminal closed: an ssh session ended) and SIGPIPE: without a listener Node would
+  // end at once, cutting a recording as a crash would; stop as on Ctrl+C instead, printing nothing
+  // more. A second Ctrl+C or SIGTERM exits at once; a SIGHUP or SIGPIPE after the first signal
+  // does not: they come of the output going, several for one cause (each failed write, the
+  // signal itself), and exiting on the second cut the recording the first was closing. Listened
+  // for from before the start (seconds: the core, the database): a Ctrl+C then ended it silently.
+  let handle: ServeHandle | null = null;
+  let stoppedBy: (typeof STOP_SIGNALS)[number] | null = null;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  const handlers = STOP_SIGNALS.map((s) => [s, () => onSignal(s)] as const);
+  const listen = (on: boolean) => {
+    for (const [s, handler] of handlers) {
+      if (on) process.on(s, handler);
+      else process.off(s, handler);
+    }
+  };
+  const stop = (h: ServeHandle) =>
+    h.stop().then(
+      () => {
+        listen(false);
+        io.out('heartmind serve: stopped');
+        resolveExit(0);
+      },
+      (err) => {
+        io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
+        resolveExit(1);
+      },
+    );
+  function onSignal(sig: (typeof STOP_SIGNALS)[number]): void {
+    if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
+    if (stoppedBy) {
+      if (sig === 'SIGHUP' || sig === 'SIGPIPE') return;
+      io.err(`heartmind serve: ${sig} again, exiting now`);
+      process.exit(signalExitCode(sig));
+    }
+    stoppedBy = sig;
+    io.out(`\nheartmind serve: ${sig}, stopping…`);
+    if (handle) void stop(handle);
+  }
+  listen(true);
+
   try {
     handle = await startServe({
       port,
@@ -152,43 +193,25 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       onLog,
     });
   } catch (err) {
+    listen(false);
     if (err instanceof ServeError) {
       io.err(`heartmind serve: ${err.message}`);
       return 1;
     }
     throw err;
   }
+  if (stoppedBy) {
+    // A signal while it started: stopped once started, the dashboard never served.
+    const sig: (typeof STOP_SIGNALS)[number] = stoppedBy;
+    try {
+      await handle.stop();
+    } finally {
+      listen(false);
+    }
+    io.err(`heartmind serve: stopped before it served the dashboard (${sig})`);
+    return signalExitCode(sig);
+  }
 
   io.out(`HeartMind is serving the live dashboard at ${handle.server.url}  (Ctrl+C to stop)`);
-
-  return new Promise<number>((resolveExit) => {
-    // SIGHUP (the terminal closed: an ssh session ended) and SIGPIPE: without a listener Node would
-    // end at once, cutting a recording as a crash would; stop as on Ctrl+C instead, printing nothing
-    // more. A second Ctrl+C or SIGTERM exits at once; a SIGHUP or SIGPIPE after the first signal
-    // does not: they come of the output going, several for one cause (each failed write, the
-    // signal itself), and exiting on the second cut the recording the first was closing.
-    let stopping = false;
-    const onSignal = (sig: (typeof STOP_SIGNALS)[number]) => {
-      if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
-      if (stopping) {
-        if (sig === 'SIGHUP' || sig === 'SIGPIPE') return;
-        io.err(`heartmind serve: ${sig} again, exiting now`);
-        process.exit(signalExitCode(sig));
-      }
-      stopping = true;
-      io.out(`\nheartmind serve: ${sig}, stopping…`);
-      handle.stop().then(
-        () => {
-          for (const s of STOP_SIGNALS) process.off(s, onSignal);
-          io.out('heartmind serve: stopped');
-          resolveExit(0);
-        },
-        (err) => {
-          io.err(`heartmind serve: shutdown failed: ${(err as Error).message}`);
-          resolveExit(1);
-        },
-      );
-    };
-    for (const s of STOP_SIGNALS) process.on(s, onSignal);
-  });
+  return exited;
 }

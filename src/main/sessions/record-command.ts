@@ -2,7 +2,7 @@
 // paired real ones with --no-demo) into the profile's database until a duration has passed or
 // Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
 import { resolve } from 'node:path';
-import { CliUsageError, numberFlag, parseFlags, signalExitCode, type CliCommand, type CliIo } from '../core/cli-command';
+import { CliUsageError, numberFlag, parseFlags, signalExitCode, type CliCommand, type CliIo, type EndSignal } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { databasePathFor } from '../db/db-client';
 import { startCore } from '../core/start-core';
@@ -111,13 +111,6 @@ export function recordModules(stopping: () => boolean): CoreModuleEntry[] {
   return [sessions, ...rest];
 }
 
-/** The exit code of a record stopped by `sig` before it started: as a shell reports a process killed by it (SIGHUP 129, SIGPIPE 141). */
-function startSignalExitCode(sig: string): number {
-  if (sig === 'SIGHUP') return 129;
-  if (sig === 'SIGPIPE') return 141;
-  return signalExitCode(sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
-}
-
 async function request<T>(core: Core, channel: string, req?: unknown): Promise<T> {
   const env = await core.handlers.dispatch(channel, req, CTX);
   if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.kind });
@@ -170,11 +163,11 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
     else if (msg.type === 'sessions:marker' || msg.type === 'sessions:self-report') early.push(msg);
   };
   /** What stopped the recording, once something has: a signal's name; 'duration' when --duration ran out. */
-  let stoppedBy: string | null = null;
+  let stoppedBy: EndSignal | 'duration' | null = null;
   let wake: (() => void) | null = null;
   // Listened for from before the core starts (up to seconds): a Ctrl+C then killed the command with
   // no word; now the start is finished, stopped, and said ("nothing recorded").
-  const onSignal = (sig: string) => {
+  const onSignal = (sig: EndSignal) => {
     if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
     stoppedBy ??= sig;
@@ -211,9 +204,11 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       io.err(`heartmind record: cannot record: ${libraryProblem}`);
       return 1;
     }
-    if (stoppedBy !== null) {
-      io.err(`heartmind record: stopped before the recording started (${stoppedBy}): nothing recorded`);
-      return startSignalExitCode(stoppedBy);
+    // Only a signal has stopped it this early ('duration' is set after the recording).
+    const beforeStart = stoppedBy as EndSignal | null;
+    if (beforeStart !== null) {
+      io.err(`heartmind record: stopped before the recording started (${beforeStart}): nothing recorded`);
+      return signalExitCode(beforeStart);
     }
     const started = await request<RecordingStatus>(core, 'hm:sessions:record-start', {
       name: values.name,
