@@ -257,9 +257,10 @@ export class SessionsService {
 
   /**
    * Model outputs for live windows: stored in the session being recorded, or in the session being
-   * replayed (only the windows the page's model keeps up with: Run model, `sessions predict`, answer them all). The page
-   * sends them about once a second, after the model has run: those of windows that began before a
-   * recording stopped and arrive within LATE_PREDICTION_S of the stop still go into it.
+   * replayed (only the windows the page's model keeps up with: Run model and `sessions predict`
+   * answer them all). The page sends them about once a second, after the model has run: those of
+   * windows that began before a recording stopped and arrive within LATE_PREDICTION_S of the stop
+   * still go into it.
    */
   async storePredictions(rows: NewPrediction[]): Promise<number> {
     const last = this.justRecorded && this.opts.clock.now() - this.justRecorded.endTime <= LATE_PREDICTION_S ? this.justRecorded : null;
