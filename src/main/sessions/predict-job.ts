@@ -6,7 +6,7 @@
 // pipeline and a recording go on beside it.
 import { resolve } from 'node:path';
 import type { DbClient } from '../db/db-client';
-import { DbError } from '../db/db-error';
+import { DbError, READONLY_STILL_WORKS } from '../db/db-error';
 import { ModelRegistry } from '../model/registry';
 import { activeModelId, defaultBuiltinModelsDir, readActiveChoice } from '../model/models.core';
 import { openNodeModel } from '../model/node-inference';
@@ -105,11 +105,13 @@ export class PredictJob {
   }
 
   /**
-   * Starts a run: refused (thrown) while one is under way, for a session being recorded, a model not
-   * installed or not fitting the session; otherwise answers at once with the 'loading' status and
+   * Starts a run: refused (thrown) in a read-only library, while one is under way, for a session
+   * being recorded, a model not installed or not fitting the session; otherwise answers at once with the 'loading' status and
    * the run goes on in the background.
    */
   async start(sessionId: number, modelId: string): Promise<PredictJobStatus> {
+    // Refused before the model loads: the run stores its answers (a read-only copy of a library on a share).
+    if (this.opts.db.info.readonly) throw new DbError('Readonly', `the recordings database ${this.opts.db.info.path} is read-only, so a model's predictions cannot be stored in it. ${READONLY_STILL_WORKS}`);
     if (this.running()) {
       const c = this.current;
       throw new DbError('Invalid', `a model is already running over a session (${c.modelId} over session ${c.sessionId}, ${c.answered} windows answered): stop it, or wait for it to finish, before starting another`);

@@ -1,8 +1,8 @@
 // The Sessions library's Run model inside the real core (as serve mode and Electron run it): the
 // models offered for a session and why one is refused, a run started by request with its progress
 // pushed and its rows stored (pushed to an open Predictions detail), a second run and a delete of
-// the session refused meanwhile, Stop keeping what was stored, a session being recorded refused.
-// The model answers in its own thread: the core's event loop is not held for a window's run.
+// the session refused meanwhile, Stop keeping what was stored, a session being recorded refused, a
+// read-only library refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +15,8 @@ import type { PredictJobStatus, PredictModelChoice } from '../../../src/shared/i
 import type { Prediction } from '../../../src/shared/session.types';
 import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
+import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
+import { PredictJob } from '../../../src/main/sessions/predict-job';
 import { noEegmat } from '../../shared/model/eegmat-windows';
 import { PREDICT_MODEL, WRONG_MONTAGE_MODEL, predictFixture } from './predict-fixture';
 
@@ -112,4 +114,16 @@ test('Run model from the app: choices, progress pushes, refusals, Stop, a sessio
   } finally {
     await call('hm:sessions:record-stop');
   }
+});
+
+test('Run model in a read-only library is refused before the model loads, saying what still works', async (t) => {
+  const dataDir = tempDir(t, 'hm-predict-ro-');
+  const db = await DbClient.open({ path: databasePathFor(dataDir) });
+  await db.close();
+  const ro = await DbClient.open({ path: databasePathFor(dataDir), readonly: true });
+  t.after(() => ro.close());
+  const pushed: PredictJobStatus[] = [];
+  const job = new PredictJob({ db: ro, dataDir, push: (s) => pushed.push(s) });
+  await assert.rejects(job.start(1, PREDICT_MODEL), /recordings database .* is read-only, so a model's predictions cannot be stored in it\. Sessions can still be listed, replayed and exported\./);
+  assert.deepEqual([job.status().state, pushed.length], ['idle', 0], 'nothing started');
 });
