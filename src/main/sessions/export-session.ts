@@ -145,9 +145,11 @@ function placeOnClock<T>(hostRuns: { chunks: T; count: number; host: number }[],
  * segmentsOf, runStartHost or the ClockModel's fit (its code or defaults) changes, so that a cache
  * written by older code is computed anew. test/main/sessions/placement-pinned.test.ts pins a fixed
  * session's placement to the bit and fails when one of them changes. 2: the clock model splits off a
- * lasting step of the delay floor (ClockModel, 6.), which moves a stream that has one.
+ * lasting step of the delay floor (ClockModel, 6.), which moves a stream that has one. 3: its drift
+ * goes beyond a crystal's ±1000 ppm when the buckets show a rate off nominal (ClockModel, 3.), which
+ * moves a counter-clocked stream whose real rate is off its nominal one (others keep theirs).
  */
-export const PLACEMENT_VERSION = 2;
+export const PLACEMENT_VERSION = 3;
 
 /**
  * What a stream's placement was computed from: when the stream gains chunks (a recording goes on)

@@ -11,7 +11,18 @@
 //      τ-quantile tracks the envelope yet ignores up to a fraction τ of points that fall below it
 //      (device timestamp noise), and all points above it (radio stalls, bursts);
 //   3. estimates only the offset, with the drift held at its prior, until the buckets span
-//      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise);
+//      `minSlopeSpanSec` (a slope from two seconds of jittery points would be noise); the drift
+//      is then searched within a crystal's ±`maxDriftPpm`, and goes beyond it (up to a real rate
+//      MAX_RATE_ERROR off nominal: a counter clock — a text device's line count, a Cyton's or
+//      Muse's sample count — runs at the real rate over the nominal one) only when that fit sits
+//      on its edge AND the buckets say so on their own: the line found over ±`maxRateError`
+//      is at least FAR_MIN_PPM, and the lines through each third of the buckets alone agree
+//      with it within FAR_AGREE of its size. A stretch of raised delays (a busy host, a backlog
+//      draining) tilts a line through all the buckets as much but not each third alike; taken
+//      for drift (one rule over halves, from 3 s on), it placed a ±400 ppm device's samples
+//      tens of ms off under load. Below the edge the fit is the crystal one, to the bit. Once
+//      beyond, the drift is followed as in the crystal range (searched anew over the wide one
+//      when the optimum reaches a search's edge) until the fit comes back within it;
 //   4. is re-anchored by its owner when the device clock resets or jumps: the offset restarts from
 //      the new observation, the drift (a property of the crystal) is kept;
 //   5. starts a new TIME BASE when its owner says the device's time was re-placed (a reconnect: a
@@ -38,13 +49,29 @@
 // Pure and deterministic: the state is a function of the observation sequence only.
 import type { ClockModelState } from './pipeline.types';
 
+/**
+ * How far (fraction) a device's real sample rate may lie off its nominal rate for the pipeline to
+ * follow it: the clock model's drift beyond a crystal's (3. above) and the conditioner's sample
+ * period (a device stamping its own samples) are both limited to a real rate nominal·(1 ± this).
+ * Crystals are off by ppm, but a nominal rate is often only roughly right (a Muse's 256 Hz
+ * delivering 255.x, an ESP32 or a text device printing slower than it says): held to ±1000 ppm, a
+ * counter clock 2 % slow had its samples placed 0.9 s early at 50 s and one 9 % slow was missing
+ * from the windows; held to ±5 %, a device's own timestamps 6 % fast made every few chunks an
+ * 'overlap' that was dropped (and not recorded). Beyond it the rate is a wrong setting (the source
+ * says so, and the windows fall behind).
+ */
+export const MAX_RATE_ERROR = 0.1;
+
 export interface ClockModelOptions {
   bucketSec: number;
   windowSec: number;
   halfLifeSec: number;
   quantile: number;
   minSlopeSpanSec: number;
+  /** A crystal's drift range (ppm): the fit's, unless the buckets show a rate off nominal (3. above). */
   maxDriftPpm: number;
+  /** How far off nominal (fraction) a real rate is followed beyond maxDriftPpm (3. above); 0: never. */
+  maxRateError: number;
 }
 
 export const CLOCK_MODEL_DEFAULTS: ClockModelOptions = {
@@ -54,6 +81,7 @@ export const CLOCK_MODEL_DEFAULTS: ClockModelOptions = {
   quantile: 0.05,
   minSlopeSpanSec: 10,
   maxDriftPpm: 1000,
+  maxRateError: MAX_RATE_ERROR,
 };
 
 /** A snapshot for the device panel and the recorder. */
@@ -100,6 +128,14 @@ const LOCAL_SEARCH_PPM = 20;
  * offset is refitted (drift moves on a scale of minutes, the offset must follow every bucket).
  */
 const DRIFT_REFIT_BUCKETS = 5;
+/** A drift beyond maxDriftPpm (3. above) is looked for when the crystal fit lies within this fraction of the range's edge. */
+const EDGE = 0.01;
+/** The least drift (ppm) taken beyond a crystal's: a rate off nominal, not a crystal under a busy host. */
+const FAR_MIN_PPM = 1500;
+/** How closely (a fraction of its size) the line through each third of the buckets must agree with the far drift. */
+const FAR_AGREE = 0.25;
+/** The far drift is searched this much beyond its limit, so that one at the limit is not on the search's edge. */
+const FAR_SEARCH = 1.05;
 /** Floor-step test (6. above): buckets before a split that set the level it is judged against. */
 const STEP_LEVEL_BUCKETS = 10;
 /** Buckets after a split that must all lie above that level, for a rise (a busy host, a burst: shorter). */
@@ -157,6 +193,8 @@ export class ClockModel {
   private bounds: number[] = [];
   private totals: number[] = [];
   private sinceDriftFit = 0;
+  /** The last refit took a drift beyond the crystal range (3. above): observe says the mapping moved. */
+  private tookFar = false;
 
   constructor(opts: Partial<ClockModelOptions> = {}) {
     this.opts = { ...CLOCK_MODEL_DEFAULTS, ...opts };
@@ -225,11 +263,12 @@ export class ClockModel {
   }
 
   /**
-   * Adds an observation. Returns true when it started a new time base of its own accord (a floor
-   * step, 6. above): the mapping of the latest samples moved at once by about the step, which the
-   * owner must not pass on silently (StreamConditioner marks it).
+   * Adds an observation. Returns why the mapping of the latest samples moved at once, which the
+   * owner must not pass on silently (StreamConditioner marks it): 'floor-step' when it started a
+   * new time base of its own accord (6. above), 'rate' when it took a drift beyond a crystal's (a
+   * rate off nominal, 3. above: the samples so far were placed by the crystal fit); else false.
    */
-  observe(d: number, h: number): boolean {
+  observe(d: number, h: number): 'floor-step' | 'rate' | false {
     this.nObs++;
     if (!this.anchored) {
       this.reanchor(d, h);
@@ -242,15 +281,16 @@ export class ClockModel {
     const closed = this.addToBucket(x, z);
     // During start-up refit on every observation (the offset is still settling); afterwards once
     // per closed bucket, which is where new information about the envelope appears.
+    this.tookFar = false;
     if (closed || this.segBuckets < 3) this.refit();
     if (closed && this.splitFloorStep()) {
       this.nResets++;
       // The drift from both levels at once, not in up to DRIFT_REFIT_BUCKETS buckets' time.
       this.sinceDriftFit = DRIFT_REFIT_BUCKETS;
       this.refit();
-      return true;
+      return 'floor-step';
     }
-    return false;
+    return this.tookFar ? 'rate' : false;
   }
 
   /** Returns true when a bucket was closed. */
@@ -386,7 +426,10 @@ export class ClockModel {
     const due = !this.driftEstimated || this.sinceDriftFit >= DRIFT_REFIT_BUCKETS;
     if (span >= this.opts.minSlopeSpanSec && n >= 3 && due) {
       this.sinceDriftFit = 0;
-      const m = this.opts.maxDriftPpm * 1e-6;
+      // Beyond a crystal's range already (3. above): followed over the wide one.
+      const crystal = this.opts.maxDriftPpm * 1e-6;
+      const beyond = Math.abs(this.c) > crystal;
+      const m = beyond ? Math.max(crystal, FAR_SEARCH * this.farLimit()) : crystal;
       if (this.driftEstimated) {
         const d = LOCAL_SEARCH_PPM * 1e-6;
         const lo = Math.max(-m, this.c - d);
@@ -398,9 +441,68 @@ export class ClockModel {
         this.c = this.search(-m, m, 45);
       }
       this.driftEstimated = true;
+      // On the crystal range's edge: a rate off nominal, if the buckets say so (3. above).
+      if (!beyond && Math.abs(this.c) >= crystal * (1 - 2 * EDGE) && this.opts.maxRateError > 0) {
+        const far = this.farDrift(n);
+        if (!Number.isNaN(far)) {
+          this.c = far;
+          this.tookFar = true;
+        }
+      }
     }
     const last = bounds.length - 2;
     this.a = this.quantileOffset(bounds[last], bounds[last + 1], this.totals[last], this.c);
+  }
+
+  /**
+   * The drift (host/device − 1) of a real rate nominal·(1 ± e), e = maxRateError, at most: e/(1 − e)
+   * either way (11.1 % for 10 %: a text device printing 227 Hz set to 250 needs +10.1 %), which
+   * covers a fast one's −e/(1 + e).
+   */
+  private farLimit(): number {
+    const e = this.opts.maxRateError;
+    return e / (1 - e);
+  }
+
+  /**
+   * A drift beyond the crystal range (3. above) over the refit's n points, or NaN: the best over
+   * the wide range, when it is at least FAR_MIN_PPM and the lines through each third of the points
+   * alone (neighbouring thirds share a point) agree with it within FAR_AGREE of its size. A rate
+   * off nominal is the same slope throughout; a stretch of raised delays (a backlog draining, a busy
+   * host) is steep in one part and flat in another. Not one beyond farLimit: a rate further off
+   * than maxRateError is a wrong setting (the source says so), not followed.
+   */
+  private farDrift(n: number): number {
+    const M = FAR_SEARCH * this.farLimit();
+    const c = this.search(-M, M, 45);
+    if (!(Math.abs(c) >= FAR_MIN_PPM * 1e-6 && Math.abs(c) <= this.farLimit()) || n < 7) return NaN;
+    const k1 = Math.floor((n - 1) / 3);
+    const k2 = Math.floor((2 * (n - 1)) / 3);
+    for (const [from, to] of [[0, k1 + 1], [k1, k2 + 1], [k2, n]]) {
+      if (Math.abs(this.searchOver(from, to, M) - c) > FAR_AGREE * Math.abs(c)) return NaN;
+    }
+    return c;
+  }
+
+  /** The drift within ±M of the points [from, to) alone; the refit's ranges and totals are put back. */
+  private searchOver(from: number, to: number, M: number): number {
+    const bounds = this.bounds;
+    const totals = this.totals;
+    const sub = [from];
+    for (const b of bounds) if (b > from && b < to) sub.push(b);
+    sub.push(to);
+    const subTotals: number[] = [];
+    for (let k = 0; k + 1 < sub.length; k++) {
+      let t = 0;
+      for (let i = sub[k]; i < sub[k + 1]; i++) t += this.ws[i];
+      subTotals.push(t);
+    }
+    this.bounds = sub;
+    this.totals = subTotals;
+    const c = this.search(-M, M, 45);
+    this.bounds = bounds;
+    this.totals = totals;
+    return c;
   }
 
   /** Golden-section search of the (convex, piecewise-linear) loss over drift in [lo, hi]. */

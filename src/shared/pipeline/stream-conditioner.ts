@@ -17,7 +17,7 @@
 import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
 import type { DeviceProblemCode } from '../device.types';
 import { MODEL_RATE_HZ } from '../window.types';
-import { ClockModel } from './clock-model';
+import { ClockModel, MAX_RATE_ERROR } from './clock-model';
 import { Resampler, designResampleKernel, type ResampleKernel } from '../dsp/resampler';
 import { SosFilterBank } from '../dsp/sos-filter';
 import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
@@ -74,8 +74,14 @@ export function designConditioningFilter(f: FilterConfig, fs = MODEL_RATE_HZ): S
 
 /** Time constant (device seconds) of the sample-period estimate's forgetting. */
 const PERIOD_MEMORY_SEC = 30;
-/** The period estimate stays within this fraction of nominal. */
-const PERIOD_LIMIT = 0.05;
+/**
+ * The period estimate stands for a real rate within nominal·(1 ± MAX_RATE_ERROR), the clock
+ * model's limit too: held to ±5 %, a device 6 % fast against its own timestamps had every few
+ * chunks dropped as an 'overlap' (not recorded either) and the lost one bridged; 6 % slow, a
+ * bridged 'loss' every few.
+ */
+const PERIOD_MIN = 1 / (1 + MAX_RATE_ERROR);
+const PERIOD_MAX = 1 / (1 - MAX_RATE_ERROR);
 
 const fmtMs = (s: number) => `${(s * 1000).toFixed(1)} ms`;
 /**
@@ -266,18 +272,21 @@ export class StreamConditioner {
     this.lastHost = h;
 
     /**
-     * Host s the model's split (a new time base at a floor step) moved the next output's device
-     * time by, within a segment (markMove); 0 when it did not split. Refits without one move the
-     * mapping too, as they always did, and pass unmarked (docs/pipeline.md §3).
+     * Host s the model's split (a new time base at a floor step) or its taking a rate off nominal
+     * moved the next output's device time by, within a segment (markMove); 0 when it did neither.
+     * Refits without one move the mapping too, as they always did, and pass unmarked
+     * (docs/pipeline.md §3).
      */
     let moved = 0;
+    let why: 'floor-step' | 'rate' | false = false;
     /** That device time: where the output left off. */
     let dNext = NaN;
     if (reanchor) this.clock.reanchor(dEnd, hArr);
     else {
       const continuing = !startSegment;
       if (continuing) dNext = this.clock.toDevice(this.nextK / MODEL_RATE_HZ);
-      if (this.clock.observe(dEnd, hArr) && continuing) moved = this.clock.toHost(dNext) - this.nextK / MODEL_RATE_HZ;
+      why = this.clock.observe(dEnd, hArr);
+      if (why && continuing) moved = this.clock.toHost(dNext) - this.nextK / MODEL_RATE_HZ;
     }
 
     if (startSegment) {
@@ -319,8 +328,8 @@ export class StreamConditioner {
       this.sumDd = this.sumDd * decay + dd;
       this.sumDj = this.sumDj * decay + this.lastCount;
       const p = this.sumDd / this.sumDj;
-      const lo = this.nominalPeriod * (1 - PERIOD_LIMIT);
-      const hi = this.nominalPeriod * (1 + PERIOD_LIMIT);
+      const lo = this.nominalPeriod * PERIOD_MIN;
+      const hi = this.nominalPeriod * PERIOD_MAX;
       this.period = p < lo ? lo : p > hi ? hi : p;
       this.d0Sum = this.d0Sum * decay + (d - this.period * this.segIndex);
       this.d0W = this.d0W * decay + 1;
@@ -346,7 +355,7 @@ export class StreamConditioner {
       this.sink.bridge(this.clock.toHost(devAt(j0 - 0.5)) * MODEL_RATE_HZ, this.clock.toHost(devAt(j0 + bridged - 0.5)) * MODEL_RATE_HZ);
     }
     this.lossAnnounced = false;
-    if (moved !== 0) this.markMove(moved, h);
+    if (moved !== 0) this.markMove(moved, h, why || 'floor-step');
     this.moveAnnounced = false;
     this.sink.accepted(chunk);
     this.lastStart = d;
@@ -371,20 +380,22 @@ export class StreamConditioner {
   }
 
   /**
-   * The clock model started a new time base at a floor step (clock-model.ts 6.) and the mapping of
-   * the next output moved by `moved` s. Later (the delay rose): the next |moved| of host time would
+   * The clock model started a new time base at a floor step (clock-model.ts 6.), or took a drift
+   * beyond a crystal's (a rate off nominal, 3.: the mapping at a crystal's drift had fallen behind
+   * or run ahead of the device), and the mapping of the next output moved by `moved` s. Later (the
+   * delay rose, or a slow device's drift was taken): the next |moved| of host time would
    * repeat signal already out; those grid points hold instead (push), and are marked. Earlier (it
    * dropped): |moved| of signal is skipped, as the grid points it now belongs to are out already;
    * the stretch it skipped into is marked. Either way a gap ('time-base', the segment goes on; a
    * replay feeds it back first, breakSegment) and a bridged stretch, so windows spanning it say so.
    */
-  private markMove(moved: number, h: number): void {
+  private markMove(moved: number, h: number, reason: 'floor-step' | 'rate'): void {
     const k = this.nextK;
     const t = k / MODEL_RATE_HZ;
     const ms = Math.abs(moved) * 1000;
     const missing = Math.round(Math.abs(moved) * this.info.nominalRateHz);
     const [from, to] = moved > 0 ? [t, t + moved] : [t + moved, t];
-    const why = `the transport delay ${moved > 0 ? 'rose' : 'dropped'} and stayed: new time base`;
+    const why = reason === 'rate' ? this.rateText() : `the transport delay ${moved > 0 ? 'rose' : 'dropped'} and stayed: new time base`;
     const what = moved > 0 ? `${ms.toFixed(1)} ms held (not repeated)` : `${missing} samples (${ms.toFixed(1)} ms) skipped`;
     this.sink.problem('time-jump', `${why}, the data placed ${ms.toFixed(1)} ms ${moved > 0 ? 'later' : 'earlier'} from here; ${what}, a gap is marked`, h, false);
     if (!this.moveAnnounced) {
@@ -392,6 +403,18 @@ export class StreamConditioner {
       this.sink.gap({ streamId: this.info.id, startTime: from, endTime: to, missingSamples: missing, reason: 'time-base' });
     }
     this.sink.bridge(from * MODEL_RATE_HZ - 0.5, to * MODEL_RATE_HZ - 0.5);
+  }
+
+  /**
+   * A rate off nominal, taken by the clock model (a counter clock: device time = sample index /
+   * nominal rate, so the drift host/device − 1 is nominal / real − 1): 'samples come at 245.1 Hz,
+   * not the 250 Hz set (2.0 % slow): followed at that rate'.
+   */
+  private rateText(): string {
+    const nominal = this.info.nominalRateHz;
+    const real = nominal / (1 + this.clock.estimate().driftPpm * 1e-6);
+    const off = (real / nominal - 1) * 100;
+    return `samples come at ${real.toFixed(1)} Hz on the host clock, not the ${Number(nominal.toFixed(2))} Hz set (${Math.abs(off).toFixed(Math.abs(off) < 1 ? 2 : 1)} % ${off < 0 ? 'slow' : 'fast'}): followed at that rate`;
   }
 
   /**

@@ -220,7 +220,21 @@ describe('ManagedSource rate check', () => {
       ctx().samples('d/eeg', k * 0.025, 5, new Float32Array(5));
     }
     const p = src.status().problem;
-    assert.match(p?.message ?? '', /^samples arrive at 200\.0 Hz, not the 250 Hz set for the stream/, p?.message);
+    assert.match(p?.message ?? '', /^samples arrive at 200\.0 Hz, not the 250 Hz set for the stream: no window is cut while the two disagree/, p?.message);
+    await src.stop();
+  });
+
+  test('a device 9 % slow (227.5 Hz set to 250) is said to be off, and that the windows follow the rate measured (the pipeline follows up to MAX_RATE_ERROR)', async () => {
+    const { src, clock, ctx } = await onMovedClock({ tickMs: 60_000, rateCheck: { settleS: 0, spanS: 2 } });
+    ctx().streams([{ id: 'd/eeg', deviceId: 'd', modality: 'eeg', channels: [{ label: 'C1', unit: 'uV' }], nominalRateHz: 250 } as never]);
+    // 5 samples every 5/227.5 s.
+    for (let k = 0; k <= 130; k++) {
+      clock.t = 1000 + (k * 5) / 227.5;
+      ctx().samples('d/eeg', k * 0.02, 5, new Float32Array(5));
+    }
+    const p = src.status().problem;
+    assert.equal(p?.code, 'rate-mismatch', p?.message);
+    assert.match(p?.message ?? '', /^samples arrive at 227\.5 Hz, not the 250 Hz set for the stream: the windows follow the rate measured$/, p?.message);
     await src.stop();
   });
 });
