@@ -299,10 +299,17 @@ export interface ImportResult extends SessionSummary {
 }
 
 export interface ExportResult {
+  /** The files written: the signals' (EDF/BDF: one; CSV: one per stream, the markers', the info's), then '<base>-predictions.csv' when predictions were written. */
   files: string[];
   bytes: number;
   samples: number;
   annotations: number;
+  /** Model predictions written to '<base>-predictions.csv' (one row per window and model; windows lying whole in the range); 0: no such file. */
+  predictions: number;
+  /** The models those are of. */
+  predictionModels: string[];
+  /** Predictions the session holds in all (those of windows outside the range are not written). */
+  storedPredictions: number;
   /** What the file could not hold as asked (streams without a regular rate, clipped values, an EDF+D fallback …). */
   warnings: string[];
 }

@@ -186,7 +186,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
       await page.click('[data-testid="export-submit"]');
       await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed.edf")', { timeout: 10_000 });
       // values (samples × channels), as the import and the CLI say: 'samples' named the same number
-      assert.match(await page.innerText('[data-testid="library-message"]'), /^Exported [\d,]+ values, [\d,]+ annotations? to /);
+      // and what became of the model predictions stored with it (in '<base>-predictions.csv', or none), as the CLI says
+      assert.match(await page.innerText('[data-testid="library-message"]'), /^Exported [\d,]+ values, [\d,]+ annotations?, (no model predictions stored with the session|[\d,]+ predictions? of models? \S+) to /);
       await exportRange('0', '1');
       await page.waitForSelector('[data-testid="library-message"]:has-text("E2E_renamed-2.edf")', { timeout: 10_000 });
       assert.deepEqual(readdirSync(dir).sort(), ['E2E_renamed-2.edf', 'E2E_renamed.edf']);

@@ -1,8 +1,8 @@
 // The DB worker's protocol: every method it answers, split by whether it writes. A method's name
 // and signature (after the connection) are what DbClient's typed `api` offers.
-import type { ExportRequest, ExportResult } from '../../shared/session.types';
+import type { ExportResult } from '../../shared/session.types';
 import type { ReadableDb } from './db.types';
-import type { StreamSampleSpan } from '../sessions/export-session';
+import type { SessionExportJob, StreamSampleSpan } from '../sessions/export-session';
 import {
   abandonRecording,
   addFilterSettings,
@@ -25,6 +25,7 @@ import {
   importSession,
   listGaps,
   listMarkers,
+  listPredictionModels,
   listPredictions,
   listSelfReports,
   listSessions,
@@ -50,6 +51,7 @@ export const readMethods = {
   listMarkers,
   listSelfReports,
   listPredictions,
+  listPredictionModels,
   listGaps,
   listStreamGaps,
   dataExtent,
@@ -66,7 +68,7 @@ export const readMethods = {
    * on first use so the worker starts with the query code only), in steps the worker interleaves
    * with other requests (worker.node.ts).
    */
-  exportSession: async (db: ReadableDb, req: ExportRequest): Promise<Generator<void, ExportResult>> =>
+  exportSession: async (db: ReadableDb, req: SessionExportJob): Promise<Generator<void, ExportResult>> =>
     (await import('../sessions/export-session')).exportSessionSteps(db, req),
   /** Each stream's first and last sample on the shared clock, as an export places them (`sessions show`), in steps. */
   sampleSpans: async (db: ReadableDb, sessionId: number): Promise<Generator<void, StreamSampleSpan[]>> =>

@@ -895,6 +895,14 @@ export function removePredictionsExcept(db: WritableDb, sessionId: number, model
   return gone.length;
 }
 
+/** The models a session's predictions are of (their ids, sorted): an export reads their class names from the installed cards. */
+export function listPredictionModels(db: ReadableDb, sessionId: number): string[] {
+  return db
+    .prepare<[number], { model_id: string }>('SELECT DISTINCT model_id FROM predictions WHERE session_id = ? ORDER BY model_id')
+    .all(requireId(sessionId))
+    .map((r) => r.model_id);
+}
+
 export function listPredictions(db: ReadableDb, sessionId: number, modelId?: string): Prediction[] {
   const rows = db
     .prepare<[number, string | null, string | null], { id: number; model_id: string; window_time: number; outputs: string }>(

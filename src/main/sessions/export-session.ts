@@ -17,6 +17,8 @@ import { sessionFileBase } from '../../shared/formats/safe-file-name';
 import { edfPieces, type EdfWriteOptions } from '../../shared/formats/edf/edf-write';
 import { parsePatientField, parseRecordingField } from '../../shared/formats/edf/edf-header';
 import { csvFileSteps } from '../../shared/formats/csv/heartmind-csv';
+import { PREDICTIONS_FILE_SUFFIX, predictionsCsvPieces, type PredictionModelTasks } from '../../shared/formats/csv/predictions-csv';
+import { windowLengths } from '../../shared/model/prediction-summary';
 import { annotationInRange } from '../../shared/formats/import-util';
 import { samAnnotationLabel } from '../../shared/formats/sam-annotation';
 import { ClockModel } from '../../shared/pipeline/clock-model';
@@ -24,7 +26,7 @@ import type { ExportRequest, ExportResult, SessionDetail, SessionStream } from '
 import type { ReadableDb } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { ChunkTimes, StoredChunk } from '../db/sample-codec';
-import { cacheStreamPlacement, dataExtent, getSession, getStreamPlacement, listMarkers, listSelfReports, readStreamChunks, readStreamChunkTimes, type BlockCursor, type DecodedBlocks } from '../db/server';
+import { cacheStreamPlacement, dataExtent, getSession, getStreamPlacement, listMarkers, listPredictions, listSelfReports, readStreamChunks, readStreamChunkTimes, type BlockCursor, type DecodedBlocks } from '../db/server';
 import { describeFsProblem } from '../core/data-dir';
 
 /** Chunks arriving this long after the range still hold samples inside it (transport latency, packet length). */
@@ -567,11 +569,21 @@ export function exportTarget(path: string, format: ExportRequest['format'], sess
   return ext ? p : `${p}.${format}`;
 }
 
+/** An export as the DB worker runs it: the request, with the tasks of the models whose predictions the session holds (their class names), where the caller could read them. */
+export interface SessionExportJob extends ExportRequest {
+  modelTasks?: readonly PredictionModelTasks[];
+}
+
+/** Rows of the predictions file a step writes (a row holds some 10 to 20 values). */
+const PREDICTION_ROWS_PER_STEP = 2000;
+
 /**
  * Writes the export; returns the files written. Yields after each of its reads of the database and
- * each piece it encodes and writes. A failure leaves no half-written file behind.
+ * each piece it encodes and writes. A failure leaves no half-written file behind. The model
+ * predictions stored with the session, those of windows lying whole in the range, go to
+ * '<base>-predictions.csv' beside the signals (predictions-csv.ts); none, no such file.
  */
-export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generator<void, ExportResult> {
+export function* exportSessionSteps(db: ReadableDb, req: SessionExportJob): Generator<void, ExportResult> {
   if (!['edf', 'bdf', 'csv'].includes(req.format)) throw new DbError('Invalid', `unknown export format ${String(req.format)}`);
   if (typeof req.path !== 'string' || req.path.trim() === '') throw new DbError('Invalid', 'an export needs a file path');
   const s = getSession(db, req.sessionId);
@@ -604,16 +616,31 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
     throw refuse(`no samples to export from ${Number.isFinite(range[0]) ? sec(range[0]) : 'the start'} to ${Number.isFinite(range[1]) ? sec(range[1]) : 'the end'}: ${where}the session runs from 0 s to ${Number((s.endTime - s.startTime).toFixed(1))} s`);
   }
   const annotations = rec.annotations.filter((a) => annotationInRange(a, ...range)).length;
+  // The predictions of windows that lie whole in the range (a window's length: the recorded settings in force at its start).
+  const stored = listPredictions(db, req.sessionId);
+  const lengthAt = windowLengths(s.filterSettings);
+  const predictions = stored.filter((p) => p.windowTime >= from - 1e-6 && p.windowTime + lengthAt(p.windowTime) <= to + 1e-6);
+  const predicted = {
+    predictions: predictions.length,
+    predictionModels: [...new Set(predictions.map((p) => p.modelId))].sort(),
+    storedPredictions: stored.length,
+  };
+  const predictionPieces = (zero: () => number) =>
+    (function* () {
+      yield* predictionsCsvPieces(predictions, { zero: zero(), lengthAt, models: req.modelTasks ?? [], rowsPerPiece: PREDICTION_ROWS_PER_STEP });
+    })();
   if (req.format === 'csv') {
     // The files' names after their base decide whether a base is free in a folder (exportTarget).
     const files = csvFileSteps(rec, { baseName: '', range, stepValues: EXPORT_STEP_VALUES / CSV_COST });
+    // Beside the stream files, on their time axis (time_s: seconds from the session's start).
+    if (predictions.length > 0) files.push({ name: PREDICTIONS_FILE_SUFFIX, pieces: () => predictionPieces(() => s.startTime) });
     const path = exportTarget(req.path, req.format, s.name, req.sessionId, files.map((f) => f.name));
     const base = basename(path, extname(path));
     const written = files.map((f) => ({ path: join(dirname(path), base + f.name), pieces: f.pieces() }));
     const bytes = yield* writeFilesInSteps(written);
-    return { files: written.map((f) => f.path), bytes, samples, annotations, warnings: [] };
+    return { files: written.map((f) => f.path), bytes, samples, annotations, ...predicted, warnings: stalePredictions(written.map((f) => f.path), dirname(path), base) };
   }
-  const path = exportTarget(req.path, req.format, s.name, req.sessionId);
+  const path = exportTarget(req.path, req.format, s.name, req.sessionId, predictions.length > 0 ? [`.${req.format}`, PREDICTIONS_FILE_SUFFIX] : [`.${req.format}`]);
   const pieces = edfPieces(rec, {
     format: req.format,
     range,
@@ -623,10 +650,25 @@ export function* exportSessionSteps(db: ReadableDb, req: ExportRequest): Generat
     stepValues: EXPORT_STEP_VALUES,
   });
   // The pieces' generator returns the warnings after the last piece: run it through a wrapper that keeps them.
-  let result: { size: number; warnings: string[] } | undefined;
+  let result: { size: number; warnings: string[]; startS: number } | undefined;
   const keep = (function* () {
     result = yield* pieces;
   })();
-  const bytes = yield* writeFilesInSteps([{ path, pieces: keep }]);
-  return { files: [path], bytes, samples, annotations, warnings: result!.warnings };
+  const files = [{ path, pieces: keep as Iterator<Uint8Array | string | undefined, unknown> }];
+  // A sidecar (a row per window and model would flood an EDF+ annotation channel), written after
+  // the file, on its time axis: seconds from its first sample (known once the writer placed it).
+  const base = basename(path, extname(path));
+  if (predictions.length > 0) files.push({ path: join(dirname(path), base + PREDICTIONS_FILE_SUFFIX), pieces: predictionPieces(() => s.startTime + result!.startS) });
+  const bytes = yield* writeFilesInSteps(files);
+  return { files: files.map((f) => f.path), bytes, samples, annotations, ...predicted, warnings: [...result!.warnings, ...stalePredictions(files.map((f) => f.path), dirname(path), base)] };
+}
+
+/**
+ * A predictions file of an earlier export under the same name, which this one (of a session or
+ * range without predictions) did not write over: said, since it sits beside the new files as if
+ * it were theirs.
+ */
+function stalePredictions(written: readonly string[], dir: string, base: string): string[] {
+  const p = join(dir, base + PREDICTIONS_FILE_SUFFIX);
+  return !written.includes(p) && existsSync(p) ? [`${p} is an earlier export's (this one wrote no predictions): it is not about these files`] : [];
 }

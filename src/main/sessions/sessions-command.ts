@@ -20,6 +20,7 @@ import { formatBytes } from '../../shared/byte-size';
 import { fitColumns, oneLine } from '../../shared/display-width';
 import { GAP_REASON_TEXT } from '../../shared/stream.types';
 import { predictionReportLines, summarizePredictions } from '../../shared/model/prediction-summary';
+import { predictionsExportText } from '../../shared/formats/csv/predictions-csv';
 
 /** `show` lists this many of each kind of event; the rest are counted (they were left out without a word). */
 const SHOWN_EVENTS = 20;
@@ -350,8 +351,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         if (!['edf', 'bdf', 'csv'].includes(format)) throw new CliUsageError(`--format must be edf, bdf or csv`);
         const s = await db.api.getSummary(id);
         const at = (t: number | undefined) => (t === undefined ? undefined : s.startTime + t);
-        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: at(from), toTime: at(to), discontinuous: values.discontinuous });
-        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${formatBytes(r.bytes)}`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        const { exportModelTasks } = await import('./export-model-tasks');
+        const modelTasks = await exportModelTasks(db, id, dataDir);
+        const r = await db.api.exportSession({ sessionId: id, format, path: args[1], fromTime: at(from), toTime: at(to), discontinuous: values.discontinuous, modelTasks });
+        out(r, () => [`wrote ${r.files.join(', ')}: ${r.samples.toLocaleString('en')} values, ${plural(r.annotations, 'annotation')}, ${predictionsExportText(r)}, ${formatBytes(r.bytes)}`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return 0;
       }
       case 'predict':

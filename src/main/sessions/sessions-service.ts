@@ -38,6 +38,7 @@ import { parkLiveSources, restoreParkedSources } from './replay-live-sources';
 import { EVENT_TIME_MARGIN_S, clockEventSpan, eventTimeProblem, markerDurationProblem, sessionEventSpan } from '../../shared/event-time';
 import { typedPath } from './typed-path';
 import type { PredictJob } from './predict-job';
+import { exportModelTasks } from './export-model-tasks';
 
 export interface SessionsServiceOptions {
   db: DbClient;
@@ -398,9 +399,10 @@ export class SessionsService {
     return summary;
   }
 
-  /** Writes a session (or a time range) to EDF+/BDF/CSV; runs in the DB worker. */
-  exportSession(req: ExportRequest): Promise<ExportResult> {
-    return this.opts.db.api.exportSession({ ...req, path: typedPath(req.path) });
+  /** Writes a session (or a time range) to EDF+/BDF/CSV, its predictions beside it; runs in the DB worker. */
+  async exportSession(req: ExportRequest): Promise<ExportResult> {
+    const modelTasks = await exportModelTasks(this.opts.db, req.sessionId, this.opts.dataDir);
+    return this.opts.db.api.exportSession({ ...req, path: typedPath(req.path), modelTasks });
   }
 
   /** Stops recording (committing what is buffered) and replay; the caller closes the database. */

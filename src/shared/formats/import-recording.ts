@@ -2,6 +2,7 @@
 // then the matching reader. The recorder calls this with the files the Node side read.
 import { parseBrainFlowCsv, type BrainFlowCsvOptions } from './brainflow-csv';
 import { csvExportBase, importHeartMindCsvExport, parseHeartMindCsv } from './csv';
+import { PREDICTIONS_FILE_SUFFIX, PREDICTIONS_HEAD_START } from './csv/predictions-csv';
 import { importEdf } from './edf';
 import { FormatError } from './format-error';
 import { parseOpenBciGui } from './openbci';
@@ -168,6 +169,11 @@ export function importRecording(files: NamedBytes[], opts: ImportOptions = {}): 
       }
       const packed = archiveProblem(main.bytes);
       if (packed !== null) throw new FormatError('not-this-format', main.name, packed);
+      if (decodeLatin1(main.bytes, 0, Math.min(main.bytes.length, PREDICTIONS_HEAD_START.length)) === PREDICTIONS_HEAD_START) {
+        // An export's '<base>-predictions.csv' (predictions-csv.ts): no samples, and the import stores no predictions.
+        const base = main.name.endsWith(PREDICTIONS_FILE_SUFFIX) ? main.name.slice(0, -PREDICTIONS_FILE_SUFFIX.length) : null;
+        throw new FormatError('not-this-format', main.name, `the model predictions of a HeartMind export, which an import does not read: import the recording exported with it${base ? ` (${base}.edf, or one of its stream files ${base}-<stream>.csv, which brings the others)` : ''}`);
+      }
       if (EDF_ANNOTATOR.test(main.name)) {
         throw new FormatError('not-this-format', main.name, `not a format HeartMind reads on its own: if it is an annotation file of the recording ${stem}, import ${stem} instead`);
       }

@@ -193,8 +193,8 @@ export function markerSegments(markers: readonly SegmentMarker[], startTime: num
   return out;
 }
 
-/** The window length (s) in force at `t`: the last settings entry at or before it (the first before any). */
-function windowLengths(settings: SegmentOptions['settings']): (t: number) => number {
+/** The window length (s) in force at `t`: the last settings entry at or before it (the first before any). Also an export's predictions file's window_s. */
+export function windowLengths(settings: SegmentOptions['settings']): (t: number) => number {
   const entries: { time: number; lengthS: number }[] = [];
   for (const e of [...(settings ?? [])].sort((a, b) => a.time - b.time)) {
     try {

@@ -38,7 +38,7 @@ function csvField(s: string): string {
 /**
  * Per stream, the part of its file name after the base: its name ('EEG', 'eeg'), where two
  * streams share it followed by their device ('eeg-Muse-1A2B', 'eeg-Cyton'), and where that is
- * still shared, numbered ('eeg-2'); never 'markers' or 'info', the markers and info files'.
+ * still shared, numbered ('eeg-2'); never 'markers', 'info' or 'predictions', the other files' (predictions-csv.ts).
  */
 function streamFileLabels(streams: readonly ImportedStream[]): string[] {
   const names = streams.map((s) => safeFileName(s.name) || s.modality);
@@ -47,7 +47,7 @@ function streamFileLabels(streams: readonly ImportedStream[]): string[] {
     const sharing = names.flatMap((m, j) => (m === n ? [safeFileName(streams[j].meta?.device ?? '')] : []));
     return sharing.length > 1 && device && new Set(sharing).size > 1 ? `${n}-${device}` : n;
   });
-  const used = new Set<string>(['markers', 'info']);
+  const used = new Set<string>(['markers', 'info', 'predictions']);
   return labels.map((l) => {
     let label = l;
     for (let k = 2; used.has(label.toLowerCase()); k++) label = `${l}-${k}`;

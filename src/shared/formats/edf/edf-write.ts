@@ -529,9 +529,11 @@ export function writeEdf(rec: ImportedRecording, opts: EdfWriteOptions): EdfWrit
  * writeEdf in steps, for a writer that must not hold its thread for the whole file (the DB worker
  * exporting a session): yields the file's bytes in pieces (the header, then runs of records of
  * about opts.stepValues values) in order, and `undefined` where it only pauses (its scans of the
- * data before the header). Returns the file's size and the warnings.
+ * data before the header). Returns the file's size, the warnings and where the file starts
+ * (`startS`: its first record's start, seconds from the recording's zero: 0 s on the file's time axis,
+ * which its annotations' onsets and a sidecar's times are on).
  */
-export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Generator<Uint8Array | undefined, { size: number; warnings: string[] }> {
+export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Generator<Uint8Array | undefined, { size: number; warnings: string[]; startS: number }> {
   const stepValues = opts.stepValues ?? Infinity;
   /** Counts values scanned: true when a pause is due. */
   let scanned = 0;
@@ -918,5 +920,5 @@ export function* edfPieces(rec: ImportedRecording, opts: EdfWriteOptions): Gener
     yield piece;
   }
   if (clipped > 0) warnings.push(`${clipped} samples outside the written range were clipped`);
-  return { size: headerBytes + records.length * recordBytes, warnings };
+  return { size: headerBytes + records.length * recordBytes, warnings, startS: t0 };
 }

@@ -15,6 +15,7 @@ import type { ModelSummary } from '../../../../shared/ipc/models.schema';
 import { brainflowBoardNames } from '../../../../shared/formats/brainflow-csv/brainflow-boards';
 import type { FormatErrorCode } from '../../../../shared/formats/format-error';
 import { sessionFileBase } from '../../../../shared/formats/safe-file-name';
+import { predictionsExportText } from '../../../../shared/formats/csv/predictions-csv';
 import { RemoteError } from '../../../../shared/ipc/wire-error';
 import { useRecordingStatus } from './record-bar';
 import { RunModel } from './run-model';
@@ -225,7 +226,7 @@ function ExportForm({ client, session, onDone }: { client: HeartMindClient; sess
       const toS = toRel === undefined ? undefined : session.startTime + toRel;
       const r = await client.invoke('hm:sessions:export', { sessionId: session.id, format, path: path.trim(), fromTime: fromS, toTime: toS, discontinuous: format !== 'csv' && discontinuous });
       onDone(
-        `Exported ${plural(r.samples, 'value')}, ${plural(r.annotations, 'annotation')} to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`,
+        `Exported ${plural(r.samples, 'value')}, ${plural(r.annotations, 'annotation')}, ${predictionsExportText(r)} to ${r.files.join(', ')} (${formatBytes(r.bytes)})${r.warnings.map((w) => `. Warning: ${w}`).join('')}`,
       );
     } catch (err) {
       setError(messageOf(err));
