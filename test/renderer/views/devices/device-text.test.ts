@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, stateText } from '../../../../src/renderer/src/views/devices/device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, problemText, stateText } from '../../../../src/renderer/src/views/devices/device-text';
 import type { Gap, StreamInfo } from '../../../../src/shared/stream.types';
 
 describe('Devices view row text', () => {
@@ -82,5 +82,19 @@ describe('Devices view row text', () => {
   test("a problem's line: a note (a short packet loss) is shown as one, anything else as a warning", () => {
     assert.equal(problemClass({ level: 'info' }), 'device-problem device-note');
     assert.equal(problemClass({}), 'device-problem');
+  });
+  test('a problem names its stream by modality, not by the stream id the pipeline gives', () => {
+    const stream = (id: string, modality: StreamInfo['modality'], channels: number, rate: number) => ({ id, modality, channels: Array.from({ length: channels }, (_, i) => `C${i}`), nominalRateHz: rate });
+    const headset = [stream('sim-eeg-1/eeg', 'eeg', 19, 500)];
+    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data for 1.6 s' }, headset), 'EEG: no data for 1.6 s');
+    // A device with two streams of one modality says which by its channels and rate.
+    const two = [stream('bf/eeg', 'eeg', 8, 250), stream('bf/eeg-aux', 'eeg', 3, 50), stream('bf/ecg', 'ecg', 1, 250)];
+    assert.equal(problemText({ message: 'bf/eeg-aux: 12 samples lost' }, two), 'EEG 3 ch · 50 Hz: 12 samples lost');
+    assert.equal(problemText({ message: 'bf/ecg: 12 samples lost' }, two), 'ECG: 12 samples lost');
+    // A device's own problem (no stream id), or one of a stream no longer announced, stays as it is.
+    assert.equal(problemText({ message: 'unplugged: waiting for /dev/ttyUSB0' }, headset), 'unplugged: waiting for /dev/ttyUSB0');
+    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data for 1.6 s' }, []), 'sim-eeg-1/eeg: no data for 1.6 s');
+    // Only a whole id followed by ': ' is a stream's (an id that is a prefix of another is not).
+    assert.equal(problemText({ message: 'bf/eeg-aux: x' }, [stream('bf/eeg', 'eeg', 8, 250)]), 'bf/eeg-aux: x');
   });
 });

@@ -37,6 +37,20 @@ export function problemClass(problem: Pick<DeviceProblem, 'level'>): string {
 }
 
 /**
+ * A device's problem in words: the pipeline's problems (a stall, lost packets, a bad frame) name
+ * their stream by its id ('sim-eeg-1/eeg: no data for 1.6 s'), which the row and the card showed
+ * as it was; a stream of the device's is said by its modality ('EEG: no data for 1.6 s'), and by
+ * its own channels and rate too when the device has two of that modality.
+ */
+export function problemText(problem: Pick<DeviceProblem, 'message'>, streams: readonly Pick<StreamInfo, 'id' | 'modality' | 'channels' | 'nominalRateHz'>[]): string {
+  const s = streams.find((x) => problem.message.startsWith(`${x.id}: `));
+  if (!s) return problem.message;
+  const twin = streams.some((x) => x !== s && x.modality === s.modality);
+  const name = twin ? describeStreams([s]) : (MODALITY_TEXT[s.modality] ?? s.modality);
+  return `${name}: ${problem.message.slice(s.id.length + 2)}`;
+}
+
+/**
  * A device's state badge, in the same words on its Devices row and its Live dashboard card (the
  * card once said 'stopped', 'idle' and 'connecting' where the row said 'disconnected', 'not
  * connected' and 'waiting for the device'). A remembered device not there at start is "waiting for
@@ -81,7 +95,7 @@ export function modelLine(device: Pick<PairedDevice, 'config' | 'model'>, status
 const MODALITY_TEXT: Record<StreamInfo['modality'], string> = { eeg: 'EEG', ecg: 'ECG', other: 'other' };
 
 /** "EEG 8 ch · 250 Hz + ECG 1 ch · 250 Hz": what the device delivers. */
-export function describeStreams(streams: StreamInfo[]): string {
+export function describeStreams(streams: readonly Pick<StreamInfo, 'modality' | 'channels' | 'nominalRateHz'>[]): string {
   return streams.map((s) => `${MODALITY_TEXT[s.modality] ?? s.modality} ${s.channels.length} ch · ${Number(s.nominalRateHz.toFixed(2))} Hz`).join(' + ');
 }
 

@@ -7,7 +7,7 @@ import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 // HH:MM:SS, local time, of a host time (s).
 import { clockTimeS as hhmmss } from '../../shell/clock-time';
-import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, stateText } from './device-text';
+import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, problemText, stateText } from './device-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from '../dashboard/device-clocks';
 import type { LiveStore } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
@@ -142,7 +142,7 @@ function PairedRow({ client, device, status, streams, clocks, drop, offline, rep
       </div>
       {status?.problem && (
         <p class={problemClass(status.problem)} role="status" data-testid="paired-problem" data-level={status.problem.level ?? 'warn'}>
-          {status.problem.message}
+          {problemText(status.problem, streams)}
         </p>
       )}
       {/* How its clock maps onto the host's, as on the Live dashboard's card: while it streams (the
