@@ -84,7 +84,7 @@ describe('Devices view row text', () => {
     assert.equal(problemClass({}), 'device-problem');
   });
   test('a problem names its stream by modality, not by the stream id the pipeline gives', () => {
-    const stream = (id: string, modality: StreamInfo['modality'], channels: number, rate: number) => ({ id, modality, channels: Array.from({ length: channels }, (_, i) => `C${i}`), nominalRateHz: rate });
+    const stream = (id: string, modality: StreamInfo['modality'], channels: number, rate: number) => ({ id, modality, channels: Array.from({ length: channels }, (_, i) => ({ label: `C${i}`, unit: 'uV', resolution: 0 })), nominalRateHz: rate });
     const headset = [stream('sim-eeg-1/eeg', 'eeg', 19, 500)];
     assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data for 1.6 s' }, headset), 'EEG: no data for 1.6 s');
     // A device with two streams of one modality says which by its channels and rate.
