@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { unusableText } from '../../../../src/shared/model/window-input';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
@@ -265,5 +265,46 @@ describe('trace amplitude scale', () => {
     // Before the first measurement (no channel, or a scale not known yet): nothing to say.
     assert.equal(traceScaleText([], []), '');
     assert.equal(traceScaleText([NaN], [1]), '');
+  });
+});
+
+describe('Signal quality tile', () => {
+  test('the Signal quality tile shows the lowest device, so a dead ECG lead is not averaged away by 19 EEG channels', () => {
+    const ch = (label: string, score: number, flags: QualityFlag[] = []): ChannelQuality => ({ label, score, flags, rmsUv: 10, lineNoiseRatio: 0 });
+    const eeg = { label: 'EEG', report: { channels: Array.from({ length: 19 }, (_, i) => ch(`E${i}`, 1)) } };
+    const flatEcg = { label: 'ECG', report: { channels: [ch('ECG', 0, ['flat'])] } };
+    const t = qualityTileText([eeg, flatEcg]);
+    // The mean over all 20 channels was 95 %.
+    assert.equal(t.value, 0, 'the flat chest strap sets the figure');
+    assert.equal(t.hint, 'EEG 100 · ECG 0');
+    assert.match(t.help, /The lowest device’s mean channel score/);
+    assert.match(t.help, /EEG 100 % over 19 channels, ECG 0 % over 1 channel\./);
+    assert.match(t.help, /Flagged: ECG flat line\.$/);
+    // One device: its mean, and its flagged channels by name (with the device when the labels differ).
+    const one = qualityTileText([{ label: 'EEG', report: { channels: [ch('Fp1', 0.2, ['railed', 'implausible']), ch('Fp2', 1), ch('Cz', 0.9)] } }]);
+    assert.equal(Math.round(one.value), 70);
+    assert.equal(one.hint, 'mean of 3 channels');
+    assert.match(one.help, /^The mean channel score/);
+    assert.match(one.help, /Flagged: EEG Fp1 railed, implausible amplitude\.$/);
+    // Nothing yet (or only empty reports): no figure.
+    assert.ok(Number.isNaN(qualityTileText([]).value), 'no report, no figure');
+    assert.ok(Number.isNaN(qualityTileText([{ label: 'EEG', report: { channels: [] } }]).value), 'an empty report, no figure');
+    // Many flagged channels: six named, the rest counted.
+    const many = qualityTileText([{ label: 'EEG', report: { channels: Array.from({ length: 9 }, (_, i) => ch(`E${i}`, 0, ['flat'])) } }]);
+    assert.match(many.help, /E5 flat line; 3 more\.$/);
+  });
+
+  test('the Signal quality tile calls a stream by modality, or by its device when two share one', () => {
+    const info = (modality: StreamInfo['modality'], deviceName: string) => ({ modality, deviceName });
+    const streams = new Map([
+      ['a/eeg', info('eeg', 'Muse S')],
+      ['b/ecg', info('ecg', 'Polar H10')],
+    ]);
+    assert.equal(qualityTileLabel(streams, 'a/eeg'), 'EEG');
+    assert.equal(qualityTileLabel(streams, 'b/ecg'), 'ECG');
+    streams.set('c/eeg', info('eeg', 'Lab Cyton'));
+    assert.equal(qualityTileLabel(streams, 'a/eeg'), 'Muse S');
+    assert.equal(qualityTileLabel(streams, 'c/eeg'), 'Lab Cyton');
+    assert.equal(qualityTileLabel(streams, 'gone/eeg'), 'gone/eeg');
   });
 });

@@ -286,6 +286,55 @@ export function heartHintText(h: Pick<HeartFeatures, 'rrMs' | 'rrLeftOut'>): str
   return h.rrLeftOut > 0 ? `${nn}, ${h.rrLeftOut} left out` : nn;
 }
 
+/** A quality flag in words (the Signal quality panel's chips and the tile's tooltip). */
+export const QUALITY_FLAG_TEXT: Record<QualityFlag, string> = {
+  flat: 'flat line',
+  railed: 'railed',
+  'line-noise': 'line noise',
+  implausible: 'implausible amplitude',
+  'no-qrs': 'no QRS',
+  missing: 'samples missing',
+};
+
+/** One streaming device's latest quality report, with the name the tile calls it by ('EEG', 'ECG'). */
+export interface QualityTileStream {
+  label: string;
+  report: Pick<QualityReport, 'channels'>;
+}
+
+/**
+ * What the Signal quality tile calls a stream: its modality ('EEG'), or its device's name when
+ * another stream has the same modality (two headsets), or its id when it is not known.
+ */
+export function qualityTileLabel(streams: ReadonlyMap<string, Pick<StreamInfo, 'modality' | 'deviceName'>>, streamId: string): string {
+  const s = streams.get(streamId);
+  if (!s) return streamId;
+  const twin = [...streams.entries()].some(([id, o]) => id !== streamId && o.modality === s.modality);
+  return twin || s.modality === 'other' ? s.deviceName : MODALITY_LABEL[s.modality];
+}
+
+/**
+ * The Signal quality tile: the lowest device's mean channel score (%), its hint each device's mean
+ * when there are several ('EEG 100 · ECG 0'), and a tooltip naming the flagged channels. It showed
+ * the mean over every channel, in which the one ECG lead weighed as one of twenty: a chest strap
+ * gone flat left the tile at 95 % beside "ECG is a flat line" on the heart rate tile.
+ */
+export function qualityTileText(streams: readonly QualityTileStream[]): { value: number; hint: string; help: string } {
+  const rows = streams
+    .filter((s) => s.report.channels.length > 0)
+    .map((s) => ({ label: s.label, channels: s.report.channels, pct: (100 * s.report.channels.reduce((a, c) => a + c.score, 0)) / s.report.channels.length }));
+  if (rows.length === 0) return { value: NaN, hint: '0 channels', help: 'No quality report yet.' };
+  const value = Math.min(...rows.map((r) => r.pct));
+  const per = (r: (typeof rows)[number]) => `${r.label} ${Math.round(r.pct)}`;
+  const hint = rows.length === 1 ? `mean of ${plural(rows[0].channels.length, 'channel')}` : rows.map(per).join(' · ');
+  const flagged = rows.flatMap((r) => r.channels.filter((c) => c.flags.length > 0).map((c) => `${c.label === r.label ? c.label : `${r.label} ${c.label}`} ${c.flags.map((f) => QUALITY_FLAG_TEXT[f] ?? f).join(', ')}`));
+  const help =
+    `${rows.length === 1 ? 'The' : 'The lowest device’s'} mean channel score (each channel 0–100 % from its quality flags, per channel in the Signal quality panel): ` +
+    `${rows.map((r) => `${per(r)} % over ${plural(r.channels.length, 'channel')}`).join(', ')}.` +
+    (flagged.length ? ` Flagged: ${flagged.slice(0, 6).join('; ')}${flagged.length > 6 ? `; ${flagged.length - 6} more` : ''}.` : '');
+  return { value, hint, help };
+}
+
 /** The Heart rate and HRV tiles' tooltip: which intervals count (docs/pipeline.md §7). */
 export function heartHelpText(h: Pick<HeartFeatures, 'rrMs' | 'rrLeftOut'>, spanSec: number): string {
   return (

@@ -6,7 +6,7 @@ import type { LogEntry, LogLevel } from '../../../../shared/log.types';
 import { EEG_BANDS, type EegFeatures } from '../../../../shared/features.types';
 import { plural } from '../../../../shared/plural';
 import { absentReasonText } from '../../../../shared/model/window-input';
-import type { Modality as StreamModality } from '../../../../shared/stream.types';
+import type { Modality as StreamModality, StreamInfo } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
 import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
@@ -14,10 +14,10 @@ import { appErrors } from '../../shell/app-errors';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { absentText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, staleText, windowArrivalText, windowStartText } from './dashboard-text';
+import { QUALITY_FLAG_TEXT, absentText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, windowArrivalText, windowStartText } from './dashboard-text';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
-import { problemClass, stateText } from '../devices/device-text';
+import { problemClass, problemText, stateText } from '../devices/device-text';
 import { offlineText } from '../../live/offline';
 import { SpectrumChart } from './charts/spectrum-chart';
 import type { FrameLoop } from './frame-loop';
@@ -58,8 +58,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
     : NaN;
   const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
   const qualityStale = reports.map((r) => staleText(live, r.streamId)).find((t) => t !== null) ?? null;
-  const scores = reports.flatMap((r) => r.channels.map((c) => c.score));
-  const quality = scores.length ? (100 * scores.reduce((a, b) => a + b, 0)) / scores.length : NaN;
+  const quality = qualityTileText(reports.map((r) => ({ label: qualityTileLabel(live.streams, r.streamId), report: r })));
   const lastWin = live.windows[live.windows.length - 1];
   const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
@@ -75,7 +74,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
       <Tile label="Heart rate" value={withheld ? '–' : fmt(heart?.heartRateBpm ?? NaN)} unit="bpm" testId="tile-hr" stale={!!heartStale} hint={heartStale ?? withheld ?? (heart ? heartHintText(heart) : streaming(live, 'ecg') ? 'waiting for beats' : 'no ECG device streaming')} help={heart && !heartStale && !withheld ? heartHelp : undefined} />
       <Tile label="HRV (RMSSD)" value={withheld ? '–' : fmt(heart?.rmssdMs ?? NaN)} unit="ms" testId="tile-hrv" stale={!!heartStale} hint={heartStale ?? withheld ?? 'short-term variability'} help={heart && !heartStale && !withheld ? heartHelp : undefined} />
       <Tile label="Alpha share" value={fmt(alphaShare, 0)} unit="%" stale={!!eegStale} hint={eegStale ?? alphaOf} />
-      <Tile label="Signal quality" value={fmt(quality, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? plural(scores.length, 'channel')} />
+      <Tile label="Signal quality" value={fmt(quality.value, 0)} unit="%" testId="tile-quality" stale={!!qualityStale} hint={qualityStale ?? quality.hint} help={qualityStale ? undefined : quality.help} />
       <Tile label="Windows" value={lastWin ? String(lastWin.seq) : '–'} stale={!!offline} hint={offline ? `last figure: ${offline}` : lastWin ? `${lastWin.lengthS} s, every ${live.windowing?.hopS ?? '?'} s` : 'waiting'} testId="tile-windows" />
       <Tile label="Frame time" value={fmt(p95, 1)} unit="ms" hint="p95 of the last 120 frames" testId="tile-frame" />
     </section>
@@ -122,15 +121,6 @@ export function SpectrumPanel({ live }: { live: LiveStore }) {
   return <EegChartPanel live={live} title="Spectrum" subtitle="EEG, mean of channels" testId="spectrum" makeChart={(c) => new SpectrumChart(c)} />;
 }
 
-const FLAG_TEXT: Record<string, string> = {
-  flat: 'flat line',
-  railed: 'railed',
-  'line-noise': 'line noise',
-  implausible: 'implausible amplitude',
-  'no-qrs': 'no QRS',
-  missing: 'samples missing',
-};
-
 export function QualityPanel({ live }: { live: LiveStore }) {
   useLive(live, 2);
   const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
@@ -169,7 +159,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
             <ul class="quality-grid">
               {r.channels.map((c) => {
                 const level = c.score >= 0.75 ? 'good' : c.score >= 0.4 ? 'fair' : 'bad';
-                const flags = c.flags.map((f) => FLAG_TEXT[f] ?? f).join(', ');
+                const flags = c.flags.map((f) => QUALITY_FLAG_TEXT[f] ?? f).join(', ');
                 return (
                   <li
                     key={c.label}
@@ -180,7 +170,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
                   >
                     <span class="q-label">{c.label}</span>
                     <span class="q-score">{Math.round(c.score * 100)}</span>
-                    {c.flags.length > 0 && <span class="q-flags">{c.flags.map((f) => FLAG_TEXT[f] ?? f).join(' · ')}</span>}
+                    {c.flags.length > 0 && <span class="q-flags">{c.flags.map((f) => QUALITY_FLAG_TEXT[f] ?? f).join(' · ')}</span>}
                   </li>
                 );
               })}
@@ -192,7 +182,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
   );
 }
 
-function DeviceCard({ status, controls, client, offline, clocks, replaying }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean }) {
+function DeviceCard({ status, controls, client, offline, clocks, replaying, streams }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean; streams: StreamInfo[] }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
   const off = busy || offline;
@@ -247,7 +237,7 @@ function DeviceCard({ status, controls, client, offline, clocks, replaying }: { 
       </div>
       {status.problem && (
         <p class={problemClass(status.problem)} role="status" data-testid="device-problem" data-level={status.problem.level ?? 'warn'}>
-          <span class="problem-code">{status.problem.code}</span> {status.problem.message}
+          <span class="problem-code">{status.problem.code}</span> {problemText(status.problem, streams)}
         </p>
       )}
       {waits && (
@@ -325,7 +315,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
       )}
       <ul class="device-list">
         {devices.map((d) => (
-          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} replaying={replaying} />
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} replaying={replaying} streams={[...live.streams.values()].filter((s) => s.deviceId === d.deviceId)} />
         ))}
       </ul>
     </section>
