@@ -40,7 +40,7 @@ test('sessions export says "1 annotation", not "1 annotations"', { skip: NEED_DA
   await importText(dir, dataPath('edf-eegmat', 'Subject00_2.edf'));
   const out: string[] = [];
   assert.equal(await sessions.run(['export', '1', `${dir}/s.csv`, '--data-dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
-  assert.match(out[0], /: 651,000 values, 1 annotation, [\d.]+ MB$/);
+  assert.match(out[0], /: 651,000 values, 1 annotation, no model predictions stored with the session, [\d.]+ MB$/);
 });
 
 test('sessions import takes several files (a shell glob): a session each, a record\'s or an export\'s other files read with it, a failure said and the rest imported (it imported the first file alone, without a word)', { skip: NEED_DATA }, async (t) => {
