@@ -34,6 +34,7 @@ import { EEG_BANDS, HR_BEATS } from '../src/shared/features.types';
 import { DEFAULT_PIPELINE_CONFIG } from '../src/shared/pipeline/pipeline-config';
 import { MAX_BRIDGED_SHARE } from '../src/shared/pipeline/windower';
 import { MODEL_RATE_HZ } from '../src/shared/window.types';
+import { PREDICTIONS_FILE_SUFFIX, PREDICTIONS_HEAD_START } from '../src/shared/formats/csv/predictions-csv';
 
 const DOCS = ['README.md', 'bench/README.md', 'models/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = new Map(DOCS.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -439,6 +440,8 @@ test('the defaults and thresholds the docs state are the code\'s', () => {
     ['docs/devices.md', `after the ${rc.startAttempts} quick attempts it is tried again every ${rc.waitRetryMs / 1000} s (±${rc.jitter * 100} %)`],
     ['docs/devices.md', `retries with exponential backoff and ±${rc.jitter * 100} % jitter`],
     ['docs/devices.md', `Bluetooth from ${BLE_RECONNECT.initialDelayMs / 1000} s to ${BLE_RECONNECT.maxDelayMs / 1000} s, BrainFlow from ${rc.initialDelayMs / 1000} s to ${rc.maxDelayMs / 1000} s`],
+    ['docs/formats.md', `**The predictions file** (\`<base>${PREDICTIONS_FILE_SUFFIX}\``],
+    ['docs/formats.md', `Columns: \`${PREDICTIONS_HEAD_START}\`, then per task`],
   ];
   const flat = new Map([...text].map(([f, t]) => [f, t.replace(/\s+/g, ' ')]));
   const missing = facts.filter(([doc, words]) => !flat.get(doc)!.includes(words)).map(([doc, words]) => `${doc}: "${words}"`);

@@ -48,6 +48,7 @@ export const command: CliCommand = {
     '                                                --board: the BrainFlow board that wrote a BrainFlow CSV (CytonDaisy, Synthetic …)',
     '  export ID FILE [--format edf|bdf|csv] [--from S] [--to S] [--discontinuous]   whole session, or seconds from its start;',
     '                                                --discontinuous: EDF+D/BDF+D, gaps left out (default: zeros marked BAD_ACQ_SKIP)',
+    '                                                the model predictions stored with it go to <base>-predictions.csv beside it',
     '  predict ID [--model MODEL_ID]                 run a model over every window of the session and store its predictions',
     '                                                (default: the model chosen in Models); replaces that model\'s earlier ones',
     '',
