@@ -170,6 +170,9 @@ test('sessions export writes the stored predictions beside the signals: CSV over
   assert.equal(none.code, 0, none.out);
   assert.match(none.out, /^wrote [^,]*bare\.edf: .*, no model predictions stored with the session, /, none.out);
   assert.ok(!existsSync(join(dir, 'bare-predictions.csv')), 'no predictions file');
+  // Over an earlier export's name: its predictions file stays (the user's), said not to be this export's.
+  const over = await cli(['export', String(bare), join(dir, 'all.edf'), '--data-dir', dir]);
+  assert.match(over.out, /\nwarning: \S*all-predictions\.csv is an earlier export's \(this one wrote no predictions\): it is not about these files$/, over.out);
   // A range without a whole window of them: no file, the count the session holds said.
   const empty = await cli(['export', String(id), join(dir, 'short.csv'), '--from', '0', '--to', '3', '--json', '--data-dir', dir]);
   const r = JSON.parse(empty.out) as { files: string[]; predictions: number; storedPredictions: number };
