@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictionsCsvPieces, predictionsExportText } from '../../../../src/shared/formats/csv/predictions-csv';
 
-const rows = [
+const rows: { modelId: string; windowTime: number; outputs: Record<string, number> }[] = [
   { modelId: 'b', windowTime: 101, outputs: { 'mood:0': 0.2, 'mood:1': 0.8, 'fed:eeg': 1 } },
   { modelId: 'a', windowTime: 101, outputs: { 'mood:0': 0.9, 'mood:1': 0.1, 'fed:eeg': 1, 'fed:ecg': 0 } },
   { modelId: 'a', windowTime: 100, outputs: { 'mood:0': 0.4, 'mood:1': 0.6, 'fed:eeg': 1, 'fed:ecg': 0, 'absent:ecg:bad-quality': 1, 'unusable:ecg:railed': 1, 'unusable:ecg:flat': 2 } },
