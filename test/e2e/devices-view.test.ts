@@ -44,6 +44,18 @@ describe('Devices view (Chromium, serve mode)', { skip }, () => {
     const err = await page.waitForSelector('[data-testid="serial-error"]', { timeout: 15_000 });
     assert.match(await err.innerText(), /cannot open \/dev\/ttyNOPE7: port not found/);
     assert.ok(await page.$('[data-testid="paired-empty"]'), 'still no paired device');
+    // Its card on the Live dashboard says why it failed, and is dismissed from the keyboard (it had
+    // no button and stayed until HeartMind closed); the focus goes to the Devices heading.
+    await page.goto(new URL('#/', app.serve.url).href);
+    const card = '[data-testid="device-cyton:/dev/ttyNOPE7"]';
+    await page.waitForSelector(`${card}[data-state="error"] [data-testid="device-dismiss"]`, { timeout: 5_000 });
+    await page.focus(`${card} [data-testid="device-dismiss"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(card, { state: 'detached', timeout: 5_000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Devices', 'the focus is on the Devices panel heading');
+    assert.ok(!app.serve.core.hub.sources().some((s) => s.deviceId === 'cyton:/dev/ttyNOPE7'), 'the core let it go');
+    await page.goto(new URL('#/devices', app.serve.url).href);
+    await page.waitForSelector('[data-testid="paired-empty"]', { timeout: 5_000 });
   });
 
   test('type the pseudo-terminal path, connect the Cyton, see it stream; rename; disconnect', async () => {

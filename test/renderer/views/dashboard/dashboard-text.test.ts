@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { absentText, clockLineText, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, deviceCardAction, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { unusableText } from '../../../../src/shared/model/window-input';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
@@ -306,5 +306,24 @@ describe('Signal quality tile', () => {
     assert.equal(qualityTileLabel(streams, 'a/eeg'), 'Muse S');
     assert.equal(qualityTileLabel(streams, 'c/eeg'), 'Lab Cyton');
     assert.equal(qualityTileLabel(streams, 'gone/eeg'), 'gone/eeg');
+  });
+});
+
+describe('Live device card button', () => {
+  test('a device whose connect gave up can be dismissed; running ones stop, the demo ones start, a replay has none', () => {
+    const st = (state: DeviceStatus['state'], transport: DeviceStatus['transport'] = 'serial') => ({ state, transport });
+    // A paired (or mistyped) device in error: before, no button, and the card stayed until HeartMind closed.
+    assert.equal(deviceCardAction(st('error'), false, false), 'dismiss');
+    assert.equal(deviceCardAction(st('error', 'ble'), false, true), 'dismiss');
+    for (const s of ['streaming', 'connecting', 'reconnecting'] as const) assert.equal(deviceCardAction(st(s), false, false), 'stop', s);
+    assert.equal(deviceCardAction(st('streaming', 'sim'), true, false), 'stop');
+    // The core's own (demo) devices start again, except while a session replays.
+    assert.equal(deviceCardAction(st('stopped', 'sim'), true, false), 'start');
+    assert.equal(deviceCardAction(st('error', 'sim'), true, false), 'start');
+    assert.equal(deviceCardAction(st('stopped', 'sim'), true, true), null);
+    // A replay is closed in Sessions; an idle paired device has nothing to do here.
+    assert.equal(deviceCardAction(st('streaming', 'replay'), false, true), null);
+    assert.equal(deviceCardAction(st('error', 'replay'), false, true), null);
+    assert.equal(deviceCardAction(st('idle'), false, false), null);
   });
 });

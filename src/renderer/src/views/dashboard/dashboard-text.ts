@@ -112,6 +112,24 @@ function windowsWithheldText(live: Pick<LiveStore, 'streams' | 'windows' | 'qual
   return ` · no windows: neither modality can feed one (${reasons.join('; ')})`;
 }
 
+/** The button a Live device card offers (DeviceCard), or null for none. */
+export type DeviceCardAction = 'stop' | 'start' | 'dismiss' | null;
+
+/**
+ * What a device card's button does. A running device is stopped (a paired one disconnected), not a
+ * replay (closed in Sessions); the core's own (demo) devices (`kept`) are started again, except
+ * while a session replays. A connected device whose connect gave up (state 'error') is dismissed:
+ * taken off the pipeline as Disconnect does, a remembered one stays in Devices to connect again.
+ * It had no button: a mistyped port's card ('Serial device (/dev/ttyUSB9) · error · could not
+ * start…') stayed on the dashboard until HeartMind closed, while Devices did not list it.
+ */
+export function deviceCardAction(status: Pick<DeviceStatus, 'state' | 'transport'>, kept: boolean, replaying: boolean): DeviceCardAction {
+  if (status.transport === 'replay') return null;
+  if (status.state === 'streaming' || status.state === 'connecting' || status.state === 'reconnecting') return 'stop';
+  if (kept) return replaying ? null : 'start';
+  return status.state === 'error' ? 'dismiss' : null;
+}
+
 /**
  * Why figures from this stream are not current: the core is out of reach (offlineText), or its
  * device is not streaming or has stalled (the features and quality reports stop with its data, and a

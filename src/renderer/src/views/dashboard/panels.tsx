@@ -11,10 +11,10 @@ import type { HeartMindClient } from '../../transport/client';
 import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-store';
 import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
-import { useFocusThroughBusy } from '../../shell/focus-return';
+import { focusLost, useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { QUALITY_FLAG_TEXT, absentText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, windowArrivalText, windowStartText } from './dashboard-text';
+import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, windowArrivalText, windowStartText } from './dashboard-text';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { problemClass, problemText, stateText } from '../devices/device-text';
@@ -182,7 +182,9 @@ export function QualityPanel({ live }: { live: LiveStore }) {
   );
 }
 
-function DeviceCard({ status, controls, client, offline, clocks, replaying, streams }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean; streams: StreamInfo[] }) {
+const ACTION_TEXT = { stop: 'Stop', start: 'Start', dismiss: 'Dismiss' } as const;
+
+function DeviceCard({ status, controls, client, offline, clocks, replaying, streams, onDismissed }: { status: DeviceStatus; controls?: DeviceControls; client: HeartMindClient; offline: boolean; clocks: StreamClock[]; replaying: boolean; streams: StreamInfo[]; onDismissed: () => void }) {
   const [busy, setBusy] = useState(false);
   // Without the core a control can only fail: the card keeps the last state it sent, dimmed.
   const off = busy || offline;
@@ -195,6 +197,7 @@ function DeviceCard({ status, controls, client, offline, clocks, replaying, stre
   // While a session replays the core starts no live device (it would stream into the replay):
   // a stopped one has no Start, and says why.
   const waits = replaying && !running && status.transport !== 'replay';
+  const action = deviceCardAction(status, kept, replaying);
   const holdFocus = useFocusThroughBusy(busy);
   const act = async (what: string, fn: () => Promise<unknown>) => {
     holdFocus();
@@ -218,20 +221,25 @@ function DeviceCard({ status, controls, client, offline, clocks, replaying, stre
           <span class="muted small" data-testid="device-model">{deviceModelText(status)}</span>
         </div>
         <span class="badge" data-testid="device-state">{stateText(status)}</span>
-        {(running ? status.transport !== 'replay' : kept && !waits) && (
+        {action && (
           <button
             type="button"
-            class={`btn ${running ? 'btn-stop' : 'btn-start'}`}
+            class={`btn ${action === 'stop' ? 'btn-stop' : action === 'start' ? 'btn-start' : 'btn-small'}`}
             disabled={off}
-            aria-label={`${running ? 'Stop' : 'Start'} ${status.name}`}
+            aria-label={`${ACTION_TEXT[action]} ${status.name}`}
+            title={action === 'dismiss' ? 'Take it off the dashboard: its connect gave up. Connect it again in Devices.' : undefined}
             onClick={() =>
-              act(running ? 'stop' : 'start', () =>
-                kept ? client.invoke(running ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id }) : client.invoke('hm:devices:disconnect', { deviceId: id }),
-              )
+              act(action, async () => {
+                if (kept && action !== 'dismiss') await client.invoke(action === 'stop' ? 'hm:pipeline:device-stop' : 'hm:pipeline:device-start', { deviceId: id });
+                else {
+                  await client.invoke('hm:devices:disconnect', { deviceId: id });
+                  if (action === 'dismiss') onDismissed();
+                }
+              })
             }
-            data-testid="device-toggle"
+            data-testid={action === 'dismiss' ? 'device-dismiss' : 'device-toggle'}
           >
-            {running ? 'Stop' : 'Start'}
+            {ACTION_TEXT[action]}
           </button>
         )}
       </div>
@@ -301,10 +309,12 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
   const devices = [...live.devices.values()];
   const replaying = devices.some((d) => d.transport === 'replay');
   const offline = offlineText(live);
+  // A dismissed card goes with its button: the focus goes to the panel's heading, not the page body.
+  const heading = useRef<HTMLHeadingElement>(null);
   return (
     <section class={`panel${offline ? ' stale' : ''}`} aria-label="Devices" data-testid="devices" data-stale={offline ? 'true' : undefined}>
       <header class="panel-header">
-        <h2>Devices</h2>
+        <h2 ref={heading} tabIndex={-1}>Devices</h2>
         <span class={offline ? 'stale-hint small' : 'muted small'}>{offline ? `last known states: ${offline}` : `${devices.filter((d) => d.state === 'streaming').length} streaming`}</span>
       </header>
       {/* Started without the demo (serve --no-demo), the dashboard is empty: say where devices are connected. */}
@@ -315,7 +325,7 @@ export function DevicePanel({ live, client }: { live: LiveStore; client: HeartMi
       )}
       <ul class="device-list">
         {devices.map((d) => (
-          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} replaying={replaying} streams={[...live.streams.values()].filter((s) => s.deviceId === d.deviceId)} />
+          <DeviceCard key={d.deviceId} status={d} controls={live.controls.get(d.deviceId)} client={client} offline={!!offline} clocks={clocksOf(live, d.deviceId)} replaying={replaying} streams={[...live.streams.values()].filter((s) => s.deviceId === d.deviceId)} onDismissed={() => focusLost() && heading.current?.focus()} />
         ))}
       </ul>
     </section>
