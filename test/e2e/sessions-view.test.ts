@@ -94,6 +94,10 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.fill('[data-testid="library-search"]', 'e2e');
     await page.locator('[data-testid="session-row"]').first().waitFor();
     await page.click('[data-testid="edit-session"]');
+    // Spaces alone are refused in the form's words (was: the database's, 'updateSession: a session name cannot be empty').
+    await page.fill('[data-testid="edit-name"]', '   ');
+    await page.click('[data-testid="edit-save"]');
+    assert.equal(await page.locator('[data-testid="session-editor"] [role="alert"]').innerText(), 'A session name cannot be empty (nor only spaces)', 'the error under the form');
     await page.fill('[data-testid="edit-name"]', 'E2E renamed');
     await page.fill('[data-testid="edit-tags"]', 'rest, eyes closed');
     await page.click('[data-testid="edit-save"]');
@@ -122,6 +126,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.keyboard.press('m');
     await page.waitForSelector('text=/Marker “marker” added to the replayed session at/', { timeout: 5_000 });
     await page.waitForFunction('document.querySelectorAll(".tl-marker").length === 3', undefined, { timeout: 5_000 });
+    // The library's row counts it too (it kept 2 under the timeline's 3: only the recording's markers were followed).
+    await page.waitForFunction(() => /^3\b/.test(document.querySelector('[data-testid="session-row"] [data-testid="session-markers"]')?.textContent ?? ''), undefined, { timeout: 5_000 });
     // Count the seek requests the page sends (each restarts the pipeline's streams): one per click (was: two, on press and on release).
     await page.evaluate(`window.__seeks = 0; const send = WebSocket.prototype.send; WebSocket.prototype.send = function (d) {
       if (d instanceof ArrayBuffer && new TextDecoder().decode(d).includes('"hm:sessions:replay-seek"')) window.__seeks++;

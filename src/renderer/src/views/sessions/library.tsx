@@ -35,7 +35,7 @@ const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] 
   csv: { name: 'CSV', extensions: ['csv'] },
 };
 
-function useLibrary(client: HeartMindClient, text: string, tag: string, recordingSessionId: number | null) {
+function useLibrary(client: HeartMindClient, text: string, tag: string) {
   const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
   const [tags, setTags] = useState<{ tag: string; sessions: number }[]>([]);
   const [info, setInfo] = useState<DbInfo | null>(null);
@@ -62,14 +62,17 @@ function useLibrary(client: HeartMindClient, text: string, tag: string, recordin
   useEffect(() => {
     const refresh = () => setVersion((v) => v + 1);
     // sessions:library comes when a session is added, changed, deleted, starts or stops recording;
-    // a marker or self-report of the session being recorded changes its row's counts and length.
+    // a marker or self-report stored in a session changes its row's counts (and, while it records,
+    // its length): the recording's, and the replayed session's that M marks at the playhead (its row
+    // kept the count it had while the timeline above it showed the new marker). A marker only shown
+    // (nothing records) is stored in none. A burst is read once, 120 ms after its last (above).
     const offs = [
       client.on('sessions:library', refresh),
-      client.on('sessions:marker', (m) => m.marker.sessionId !== null && m.marker.sessionId === recordingSessionId && refresh()),
-      client.on('sessions:self-report', (m) => m.report.sessionId === recordingSessionId && refresh()),
+      client.on('sessions:marker', (m) => m.marker.sessionId !== null && refresh()),
+      client.on('sessions:self-report', refresh),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, recordingSessionId]);
+  }, [client]);
   return { sessions, tags, info, error, refresh: () => setVersion((v) => v + 1) };
 }
 
@@ -143,6 +146,12 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
   const [notes, setNotes] = useState(session.notes);
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
+    // Said here, in the form's words: spaces pass the field's `required`, and the database's refusal
+    // read 'updateSession: a session name cannot be empty'.
+    if (!name.trim()) {
+      setError('A session name cannot be empty (nor only spaces)');
+      return;
+    }
     try {
       await client.invoke('hm:sessions:update', {
         sessionId: session.id,
@@ -172,7 +181,7 @@ function SessionEditor({ client, session, onDone }: { client: HeartMindClient; s
       }
     >
       <label>
-        Name <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required data-testid="edit-name" />
+        Name <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required maxLength={500} data-testid="edit-name" />
       </label>
       <label>
         Subject <input value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
@@ -472,7 +481,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
   const [board, setBoard] = useState('');
   /** The last import asked for a board (a BrainFlow file whose columns fit several). */
   const [boardAsked, setBoardAsked] = useState(false);
-  const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag, recordingSessionId);
+  const { sessions, tags, info, error, refresh } = useLibrary(client, text, tag);
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
   /** A session just deleted and the row it held: the focus goes to the row that takes its place once the list no longer shows it. */
@@ -642,7 +651,7 @@ export function Library({ client, replaySessionId, recordingSessionId }: { clien
                       </button>
                     ))}
                   </td>
-                  <td class="num">
+                  <td class="num" data-testid="session-markers">
                     {s.markerCount}
                     {s.selfReportCount > 0 && <span class="muted"> · {s.selfReportCount} SAM</span>}
                   </td>
