@@ -294,7 +294,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     const timeline = page.locator('[data-testid="timeline"]');
     await timeline.waitFor();
     await page.waitForSelector('.tl-gap');
-    assert.deepEqual(await page.locator('.tl-gap title').allTextContents(), ['break in the file (file:clock_resets.xdf/0-biosemi): 28321 samples, 283.21 s']);
+    assert.deepEqual(await page.locator('.tl-gap title').allTextContents(), ['break in the file (file:clock_resets.xdf/0-biosemi) at 128.760 s (2:09): 28321 samples, 283.21 s']);
     // Seek into the 283-s break at 16×: the playhead moves on (it stood at the seek target until the data resumed).
     await page.locator('button:has-text("16×")').click();
     const box = (await timeline.boundingBox())!;

@@ -8,6 +8,19 @@ export function formatDuration(seconds: number): string {
   return !Number.isFinite(seconds) || seconds < 0 ? '–' : clockDuration(seconds);
 }
 
+/**
+ * Where an event (a marker, a self-report, a gap) lies in its session, for the timeline's tooltips:
+ * seconds from the start to the millisecond, as `heartmind sessions show` lists them, with the
+ * clock time beside it from a minute on ('1.221 s', '95.500 s (1:36)'). The tooltips said the
+ * clock time alone, to the whole second and rounded: triggers 300 ms apart all read 'at 0:01', and
+ * one at 7.6 s 'at 0:08'.
+ */
+export function eventTimeText(secondsFromStart: number): string {
+  if (!Number.isFinite(secondsFromStart)) return '–';
+  const s = `${secondsFromStart.toFixed(3)} s`;
+  return Math.abs(secondsFromStart) >= 60 ? `${s} (${formatDuration(secondsFromStart)})` : s;
+}
+
 // Shared with the CLI (`heartmind sessions list` shows the same size as the Sessions view).
 export { formatBytes } from '../../../../shared/byte-size';
 

@@ -6,7 +6,7 @@ import { REPLAY_SPEEDS, type ReplaySpeed, type ReplayStatus, type SessionTimelin
 import { GAP_REASON_TEXT } from '../../../../shared/stream.types';
 import type { HeartMindClient } from '../../transport/client';
 import { messageOf } from '../../shell/error-message';
-import { formatDuration, plural } from './format';
+import { eventTimeText, formatDuration, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { Segmented } from '../../shell/segmented';
 import { usePushedStatus } from './use-pushed-status';
@@ -57,7 +57,7 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         {timeline.gaps.map((g, i) => (
           <rect key={`g${i}`} class={`tl-gap tl-gap-${g.modality}`} x={x(g.startTime)} y="10" width={`${Math.max(0.2, (100 * (g.endTime - g.startTime)) / span)}%`} height="20">
             <title>
-              {GAP_REASON_TEXT[g.reason] ?? g.reason} ({g.streamKey}): {g.missingSamples} samples, {(g.endTime - g.startTime).toFixed(2)} s
+              {GAP_REASON_TEXT[g.reason] ?? g.reason} ({g.streamKey}) at {eventTimeText(g.startTime - startTime)}: {g.missingSamples} samples, {(g.endTime - g.startTime).toFixed(2)} s
             </title>
           </rect>
         ))}
@@ -70,7 +70,7 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
             )}
             <line class="tl-marker" x1={x(m.time)} x2={x(m.time)} y1="4" y2="36">
               <title>
-                {m.label} ({m.source}) at {formatDuration(m.time - startTime)}
+                {m.label} ({m.source}) at {eventTimeText(m.time - startTime)}
                 {m.duration > 0 && ` for ${m.duration.toFixed(m.duration < 10 ? 1 : 0)} s`}
               </title>
             </line>
@@ -79,7 +79,7 @@ export function Timeline({ timeline, position, onSeek }: { timeline: SessionTime
         {timeline.selfReports.map((r) => (
           <circle key={`r${r.id}`} class="tl-report" cx={x(r.time)} cy="6" r="4">
             <title>
-              SAM V{r.valence} A{r.arousal} D{r.dominance} {r.text} at {formatDuration(r.time - startTime)}
+              SAM V{r.valence} A{r.arousal} D{r.dominance} {r.text} at {eventTimeText(r.time - startTime)}
             </title>
           </circle>
         ))}
