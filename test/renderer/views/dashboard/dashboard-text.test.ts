@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { absentText, clockLineText, deviceCardAction, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, deviceCardAction, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, streamDeviceName, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { unusableText } from '../../../../src/shared/model/window-input';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
@@ -295,17 +295,28 @@ describe('Signal quality tile', () => {
   });
 
   test('the Signal quality tile calls a stream by modality, or by its device when two share one', () => {
-    const info = (modality: StreamInfo['modality'], deviceName: string) => ({ modality, deviceName });
+    const info = (modality: StreamInfo['modality'], deviceId: string, deviceName: string) => ({ modality, deviceId, deviceName });
     const streams = new Map([
-      ['a/eeg', info('eeg', 'Muse S')],
-      ['b/ecg', info('ecg', 'Polar H10')],
+      ['a/eeg', info('eeg', 'a', 'Muse S')],
+      ['b/ecg', info('ecg', 'b', 'Polar H10')],
     ]);
-    assert.equal(qualityTileLabel(streams, 'a/eeg'), 'EEG');
-    assert.equal(qualityTileLabel(streams, 'b/ecg'), 'ECG');
-    streams.set('c/eeg', info('eeg', 'Lab Cyton'));
-    assert.equal(qualityTileLabel(streams, 'a/eeg'), 'Muse S');
-    assert.equal(qualityTileLabel(streams, 'c/eeg'), 'Lab Cyton');
-    assert.equal(qualityTileLabel(streams, 'gone/eeg'), 'gone/eeg');
+    const live = { streams, devices: new Map<string, { name: string }>() };
+    assert.equal(qualityTileLabel(live, 'a/eeg'), 'EEG');
+    assert.equal(qualityTileLabel(live, 'b/ecg'), 'ECG');
+    streams.set('c/eeg', info('eeg', 'c', 'Serial device (/dev/ttyUSB0)'));
+    assert.equal(qualityTileLabel(live, 'a/eeg'), 'Muse S');
+    assert.equal(qualityTileLabel(live, 'c/eeg'), 'Serial device (/dev/ttyUSB0)');
+    // Renamed since its stream was announced: the device's name now.
+    live.devices.set('c', { name: 'Lab Cyton' });
+    assert.equal(qualityTileLabel(live, 'c/eeg'), 'Lab Cyton');
+    assert.equal(qualityTileLabel(live, 'gone/eeg'), 'gone/eeg');
+  });
+
+  test("a stream's device is called by its name now, not the one its stream was announced with", () => {
+    const stream = { deviceId: 'serial-text:/dev/ttyACM0', deviceName: 'Serial device (/dev/ttyACM0)' };
+    assert.equal(streamDeviceName(new Map([['serial-text:/dev/ttyACM0', { name: 'Arduino ECG' }]]), stream), 'Arduino ECG');
+    // Its status not (yet) known: the stream's own.
+    assert.equal(streamDeviceName(new Map(), stream), 'Serial device (/dev/ttyACM0)');
   });
 });
 

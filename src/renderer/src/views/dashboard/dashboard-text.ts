@@ -321,14 +321,24 @@ export interface QualityTileStream {
 }
 
 /**
+ * The name of a stream's device as it is now: its status's, which a rename changes at once. A
+ * stream keeps the device name it was announced with (one announced after a rename carries the new
+ * one), so a renamed device's card had the new name while the trace's subtitle and stream choice,
+ * the Signal quality panel and tile still said the old one.
+ */
+export function streamDeviceName(devices: ReadonlyMap<string, Pick<DeviceStatus, 'name'>>, stream: Pick<StreamInfo, 'deviceId' | 'deviceName'>): string {
+  return devices.get(stream.deviceId)?.name ?? stream.deviceName;
+}
+
+/**
  * What the Signal quality tile calls a stream: its modality ('EEG'), or its device's name when
  * another stream has the same modality (two headsets), or its id when it is not known.
  */
-export function qualityTileLabel(streams: ReadonlyMap<string, Pick<StreamInfo, 'modality' | 'deviceName'>>, streamId: string): string {
-  const s = streams.get(streamId);
+export function qualityTileLabel(live: { streams: ReadonlyMap<string, Pick<StreamInfo, 'modality' | 'deviceId' | 'deviceName'>>; devices: ReadonlyMap<string, Pick<DeviceStatus, 'name'>> }, streamId: string): string {
+  const s = live.streams.get(streamId);
   if (!s) return streamId;
-  const twin = [...streams.entries()].some(([id, o]) => id !== streamId && o.modality === s.modality);
-  return twin || s.modality === 'other' ? s.deviceName : MODALITY_LABEL[s.modality];
+  const twin = [...live.streams.entries()].some(([id, o]) => id !== streamId && o.modality === s.modality);
+  return twin || s.modality === 'other' ? streamDeviceName(live.devices, s) : MODALITY_LABEL[s.modality];
 }
 
 /**

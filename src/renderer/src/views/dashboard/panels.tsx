@@ -14,7 +14,7 @@ import { appErrors } from '../../shell/app-errors';
 import { focusLost, useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, windowArrivalText, windowStartText } from './dashboard-text';
+import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, streamDeviceName, windowArrivalText, windowStartText } from './dashboard-text';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { problemClass, problemText, stateText } from '../devices/device-text';
@@ -58,7 +58,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
     : NaN;
   const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
   const qualityStale = reports.map((r) => staleText(live, r.streamId)).find((t) => t !== null) ?? null;
-  const quality = qualityTileText(reports.map((r) => ({ label: qualityTileLabel(live.streams, r.streamId), report: r })));
+  const quality = qualityTileText(reports.map((r) => ({ label: qualityTileLabel(live, r.streamId), report: r })));
   const lastWin = live.windows[live.windows.length - 1];
   const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
@@ -144,7 +144,7 @@ export function QualityPanel({ live }: { live: LiveStore }) {
         const humHz = r.channels.find((c) => c.lineNoiseHz)?.lineNoiseHz;
         return (
           <div key={r.streamId} class={`quality-stream${stale ? ' stale' : ''}`} data-stream={r.streamId} data-stale={stale ? 'true' : undefined}>
-            <h3 class="small">{s ? `${s.deviceName} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
+            <h3 class="small">{s ? `${streamDeviceName(live.devices, s)} · ${s.modality.toUpperCase()}` : r.streamId}</h3>
             {stale && <p class="stale-hint small">{stale}</p>}
             {bridgedMs > 0 && (
               <p class="muted small" data-testid="quality-bridged">

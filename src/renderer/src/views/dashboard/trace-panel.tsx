@@ -7,7 +7,7 @@ import { useLive } from '../../live/use-live';
 import { THEME } from './charts/chart-setup';
 import { TraceChart, type ScaleMode } from './charts/trace-chart';
 import type { FrameLoop } from './frame-loop';
-import { traceInfoText, traceScaleText } from './dashboard-text';
+import { streamDeviceName, traceInfoText, traceScaleText } from './dashboard-text';
 import { MODEL_RATE_HZ } from '../../../../shared/window.types';
 
 const SCALES: { value: string; label: string }[] = [
@@ -92,7 +92,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
   }, [loop, live, chosenId, modality]);
 
   const height = Math.max(minHeight, channels.length * rowHeight + 40);
-  const info = chosen ? traceInfoText(chosen, channels.length, buffer?.rateHz ?? MODEL_RATE_HZ, live.settings) : 'no stream';
+  const info = chosen ? traceInfoText({ ...chosen, deviceName: streamDeviceName(live.devices, chosen) }, channels.length, buffer?.rateHz ?? MODEL_RATE_HZ, live.settings) : 'no stream';
   const scales = chartRef.current?.channelScales() ?? [];
   const gains = channels.map((_, c) => chartRef.current?.gain(c) ?? 1);
   // The µV a row spans, said while it is not the choice's own words (auto, or a gain changed).
@@ -110,7 +110,7 @@ export function TracePanel({ live, loop, modality, title, seconds, rowHeight, mi
               <select value={chosenId ?? ''} onChange={(e) => setStreamId((e.target as HTMLSelectElement).value)}>
                 {streams.map((s) => (
                   <option key={s.id} value={s.id}>
-                    {s.deviceName}
+                    {streamDeviceName(live.devices, s)}
                   </option>
                 ))}
               </select>
