@@ -136,6 +136,12 @@ describe('SAM panel and stimulus markers (Chromium, serve mode)', { skip }, () =
     await page.keyboard.press('m');
     await page.waitForSelector('[data-testid="record-message"]:has-text("Marker “marker” at")', { timeout: 10_000 });
     assert.equal(await keyboardMarkers(), before + 1, "only the M pressed outside the SAM panel is a marker");
+    // A label typed ahead, then Enter in its field as the event happens: that marker (Enter did nothing).
+    await page.fill('input[aria-label="Marker label"]', 'stim A');
+    await page.press('input[aria-label="Marker label"]', 'Enter');
+    await page.waitForSelector('[data-testid="record-message"]:has-text("Marker “stim A” at")', { timeout: 10_000 });
+    assert.equal(await keyboardMarkers(), before + 2, 'Enter in the label field put one marker');
+    await page.fill('input[aria-label="Marker label"]', 'marker');
   });
 
   test('a script stuck on one mistake (1000 markers refused): the line on screen counts each, a screen reader hears a summary every 5 s at most', async () => {

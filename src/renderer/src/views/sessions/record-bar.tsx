@@ -290,7 +290,20 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
         <span class="record-spacer" />
         {/* One piece when the row wraps (a narrow window): the marker's label stays beside its button. */}
         <span class="record-marks">
-          <input class="marker-input" aria-label="Marker label" value={markerLabel} onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)} />
+          {/* Enter in the label puts the marker, as the button does: a label typed ahead of the event is
+              marked as it happens (Enter did nothing, and M typed an 'm' into the label). */}
+          <input
+            class="marker-input"
+            aria-label="Marker label"
+            title="The next marker's label: Enter (or M outside this field) puts it"
+            value={markerLabel}
+            onInput={(e) => setMarkerLabel((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' || e.isComposing || !connected) return;
+              e.preventDefault();
+              void mark();
+            }}
+          />
           <button type="button" class="btn" onClick={() => void mark()} disabled={!connected} title={connected ? 'Put a marker now (M)' : NO_CORE} data-testid="marker-button">
             Marker <kbd>M</kbd>
           </button>
