@@ -288,6 +288,8 @@ describe('Signal quality tile', () => {
     assert.match(one.help, /Flagged: EEG Fp1 railed, implausible amplitude\.$/);
     // Nothing yet (or only empty reports): no figure.
     assert.ok(Number.isNaN(qualityTileText([]).value), 'no report, no figure');
+    assert.equal(qualityTileText([]).hint, 'waiting for the first second');
+    assert.equal(qualityTileText([], false).hint, 'no device streaming');
     assert.ok(Number.isNaN(qualityTileText([{ label: 'EEG', report: { channels: [] } }]).value), 'an empty report, no figure');
     // Many flagged channels: six named, the rest counted.
     const many = qualityTileText([{ label: 'EEG', report: { channels: Array.from({ length: 9 }, (_, i) => ch(`E${i}`, 0, ['flat'])) } }]);

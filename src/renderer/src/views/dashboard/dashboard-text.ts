@@ -347,11 +347,12 @@ export function qualityTileLabel(live: { streams: ReadonlyMap<string, Pick<Strea
  * the mean over every channel, in which the one ECG lead weighed as one of twenty: a chest strap
  * gone flat left the tile at 95 % beside "ECG is a flat line" on the heart rate tile.
  */
-export function qualityTileText(streams: readonly QualityTileStream[]): { value: number; hint: string; help: string } {
+export function qualityTileText(streams: readonly QualityTileStream[], anyStreaming = true): { value: number; hint: string; help: string } {
   const rows = streams
     .filter((s) => s.report.channels.length > 0)
     .map((s) => ({ label: s.label, channels: s.report.channels, pct: (100 * s.report.channels.reduce((a, c) => a + c.score, 0)) / s.report.channels.length }));
-  if (rows.length === 0) return { value: NaN, hint: '0 channels', help: 'No quality report yet.' };
+  // Before the first report it said '0 channels', as if the devices had none.
+  if (rows.length === 0) return { value: NaN, hint: anyStreaming ? 'waiting for the first second' : 'no device streaming', help: 'No quality report yet: one comes with each window.' };
   const value = Math.min(...rows.map((r) => r.pct));
   const per = (r: (typeof rows)[number]) => `${r.label} ${Math.round(r.pct)}`;
   const hint = rows.length === 1 ? `mean of ${plural(rows[0].channels.length, 'channel')}` : rows.map(per).join(' · ');

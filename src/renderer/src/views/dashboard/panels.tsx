@@ -58,7 +58,7 @@ export function Tiles({ live, loop }: { live: LiveStore; loop: FrameLoop }) {
     : NaN;
   const reports = [...live.quality.values()].filter((r) => live.streams.has(r.streamId));
   const qualityStale = reports.map((r) => staleText(live, r.streamId)).find((t) => t !== null) ?? null;
-  const quality = qualityTileText(reports.map((r) => ({ label: qualityTileLabel(live, r.streamId), report: r })));
+  const quality = qualityTileText(reports.map((r) => ({ label: qualityTileLabel(live, r.streamId), report: r })), live.streams.size > 0);
   const lastWin = live.windows[live.windows.length - 1];
   const frames = loop.stats.frameMs.slice(-120).sort((a, b) => a - b);
   const p95 = frames.length ? frames[Math.floor(frames.length * 0.95)] : NaN;
