@@ -124,7 +124,7 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForSelector('[data-testid="replay-panel"][data-state="paused"]', { timeout: 5_000 });
     // M while reviewing marks the replayed session at the playhead (was: "not recording, so not stored").
     await page.keyboard.press('m');
-    await page.waitForSelector('text=/Marker “marker” added to the replayed session at/', { timeout: 5_000 });
+    await page.waitForSelector('text=/Marker “marker” added to the replayed session at \\d+\\.\\d{3} s/', { timeout: 5_000 });
     await page.waitForFunction('document.querySelectorAll(".tl-marker").length === 3', undefined, { timeout: 5_000 });
     // The library's row counts it too (it kept 2 under the timeline's 3: only the recording's markers were followed).
     await page.waitForFunction(() => /^3\b/.test(document.querySelector('[data-testid="session-row"] [data-testid="session-markers"]')?.textContent ?? ''), undefined, { timeout: 5_000 });

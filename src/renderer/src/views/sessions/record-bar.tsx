@@ -10,7 +10,7 @@ import type { Marker, RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
 import { clockTimeS } from '../../shell/clock-time';
 import { messageOf } from '../../shell/error-message';
-import { formatBytes, formatDuration, nextSessionName, plural } from './format';
+import { eventTimeText, formatBytes, formatDuration, nextSessionName, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
 import { useFocusThroughBusy } from '../../shell/focus-return';
 import { useCalmText } from '../../shell/calm-status';
@@ -206,7 +206,8 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
       if (reviewing && reviewing.startTime !== null) {
         const at = reviewing.position ?? reviewing.startTime;
         await client.invoke('hm:sessions:marker', { label, source: 'keyboard', sessionId: reviewing.sessionId!, time: at });
-        say(`Marker “${label}” added to the replayed session at ${formatDuration(at - reviewing.startTime)}`);
+        // In the words of the timeline's tooltip and `sessions show` (it said the whole second, rounded).
+        say(`Marker “${label}” added to the replayed session at ${eventTimeText(at - reviewing.startTime)}`);
         return;
       }
       const r = await client.invoke('hm:sessions:marker', { label, source: 'keyboard' });
