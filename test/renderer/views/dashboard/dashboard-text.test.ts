@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QualityReport } from '../../../../src/shared/features.types';
-import { absentText, clockLineText, deviceCardAction, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileLabel, qualityTileText, staleText, streamDeviceName, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
+import { absentText, clockLineText, deviceCardAction, clockOffsetText, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, presenceStripTitle, qualityTileLabel, qualityTileText, staleText, streamDeviceName, traceInfoText, traceScaleText, windowArrivalText, windowStartText } from '../../../../src/renderer/src/views/dashboard/dashboard-text';
 import { unusableText } from '../../../../src/shared/model/window-input';
 import type { ChannelQuality, QualityFlag } from '../../../../src/shared/window.types';
 import { ECG_PRESETS } from '../../../../src/main/sources/sim-ecg';
@@ -338,5 +338,14 @@ describe('Live device card button', () => {
     assert.equal(deviceCardAction(st('streaming', 'replay'), false, true), null);
     assert.equal(deviceCardAction(st('error', 'replay'), false, true), null);
     assert.equal(deviceCardAction(st('idle'), false, false), null);
+  });
+});
+
+describe('Windows presence strip', () => {
+  test('its tooltip says which row is which and how many of the windows had each modality', () => {
+    const w = (eeg: boolean, ecg: boolean) => ({ eeg: { present: eeg }, ecg: { present: ecg } });
+    assert.equal(presenceStripTitle([w(true, true), w(true, false), w(false, false)]), 'The last 3 windows, oldest left: top row EEG (in 2), bottom row ECG (in 1); dark where the window went without it');
+    assert.equal(presenceStripTitle([w(true, true)]), 'The last 1 window, oldest left: top row EEG (in 1), bottom row ECG (in 1); dark where the window went without it');
+    assert.equal(presenceStripTitle([]), 'Which modality each window had: none yet');
   });
 });

@@ -131,6 +131,17 @@ export function deviceCardAction(status: Pick<DeviceStatus, 'state' | 'transport
 }
 
 /**
+ * The tooltip of the Windows panel's presence strip (two rows of cells, one per window, with no
+ * words): which row is which, and how many of the windows shown had each modality.
+ */
+export function presenceStripTitle(windows: readonly { eeg: { present: boolean }; ecg: { present: boolean } }[]): string {
+  const n = windows.length;
+  if (n === 0) return 'Which modality each window had: none yet';
+  const count = (m: 'eeg' | 'ecg') => windows.filter((w) => w[m].present).length;
+  return `The last ${plural(n, 'window')}, oldest left: top row EEG (in ${count('eeg')}), bottom row ECG (in ${count('ecg')}); dark where the window went without it`;
+}
+
+/**
  * Why figures from this stream are not current: the core is out of reach (offlineText), or its
  * device is not streaming or has stalled (the features and quality reports stop with its data, and a
  * tile or quality chip would otherwise keep its last figure as if live). Null when they are current.

@@ -14,7 +14,7 @@ import { appErrors } from '../../shell/app-errors';
 import { focusLost, useFocusThroughBusy } from '../../shell/focus-return';
 import { clockTime } from '../../shell/clock-time';
 import { BandChart } from './charts/band-chart';
-import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, qualityTileText, qualityTileLabel, staleText, streamDeviceName, windowArrivalText, windowStartText } from './dashboard-text';
+import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, presenceStripTitle, qualityTileText, qualityTileLabel, staleText, streamDeviceName, windowArrivalText, windowStartText } from './dashboard-text';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from './device-clocks';
 import { problemClass, problemText, stateText } from '../devices/device-text';
@@ -362,7 +362,7 @@ export function WindowStream({ live }: { live: LiveStore }) {
         </span>
         {offline && <span class="stale-hint small">{offline}: no new windows</span>}
       </header>
-      <div class="presence-strip" aria-hidden="true">
+      <div class="presence-strip" aria-hidden="true" title={presenceStripTitle(strip)} data-testid="presence-strip">
         {strip.map((w) => (
           <span key={w.seq} class="presence-cell">
             <i class={w.eeg.present ? 'p-eeg' : 'p-none'} />
