@@ -220,6 +220,9 @@ describe('live dashboard text', () => {
       assert.equal(clockLineText('ecg', est({ driftPpm: 29.91, driftSdPpm: 2.6 })), 'ECG clock: offset +12.3 ms · runs 29.9 ± 2.6 ppm slow · fit 0.2 ms · jitter 8.7 ms');
       // Loosely known (15 s in): whole ppm, so '11 ± 34' does not pretend to a tenth.
       assert.equal(clockLineText('eeg', est({ driftPpm: -11.08, driftSdPpm: 34.2 })), 'EEG clock: offset +12.3 ms · runs 11 ± 34 ppm fast · fit 0.2 ms · jitter 8.7 ms');
+      // A device counting samples 2 % slow / 9 % fast of its nominal rate (host/device − 1 = +20408 / −82569 ppm): said in %.
+      assert.equal(clockLineText('eeg', est({ driftPpm: 20408.2, driftSdPpm: 3.1 })), 'EEG clock: offset +12.3 ms · runs 2.00 % slow · fit 0.2 ms · jitter 8.7 ms');
+      assert.equal(clockLineText('eeg', est({ driftPpm: -82568.8, driftSdPpm: 210 })), 'EEG clock: offset +12.3 ms · runs 9.00 ± 0.02 % fast · fit 0.2 ms · jitter 8.7 ms');
     });
 
     test('honest before convergence: no estimate yet, then the offset alone while the drift is still the prior', () => {

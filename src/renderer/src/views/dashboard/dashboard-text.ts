@@ -263,12 +263,23 @@ function localDate(hostTimeS: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** A drift at least this large (ppm) is said in % (a rate off nominal, not a crystal's error). */
+const PERCENT_FROM_PPM = 10_000;
+
 /**
  * The drift in the device's terms, with its standard error: the model's driftPpm is positive for a
  * slow device clock ("runs 29.8 ± 0.4 ppm fast"; "runs 11 ± 34 ppm fast" 15 s in says how little
  * is known yet).
  */
 export function clockDriftText(driftPpm: number, sdPpm: number): string {
+  // A device counting its samples off its nominal rate (followed up to 10 %: pipeline/clock-model.ts)
+  // reads as drift: said in % of the device's rate, not "runs 20408.9 ± 3.1 ppm slow" for one 2 % slow.
+  if (Math.abs(driftPpm) >= PERCENT_FROM_PPM) {
+    const pct = (1 / (1 + driftPpm * 1e-6) - 1) * 100;
+    // The ± where it shows at this precision (a few ppm does not).
+    const sd = Number.isFinite(sdPpm) && sdPpm >= 50 ? ` ± ${(sdPpm / 1e4).toFixed(2)}` : '';
+    return `runs ${Math.abs(pct).toFixed(2)}${sd} % ${pct < 0 ? 'slow' : 'fast'}`;
+  }
   const ppm = Math.abs(driftPpm);
   const digits = Number.isFinite(sdPpm) && sdPpm >= 10 ? 0 : 1;
   const sd = Number.isFinite(sdPpm) ? ` ± ${sdPpm.toFixed(digits)}` : '';
