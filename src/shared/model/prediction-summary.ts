@@ -53,12 +53,13 @@ export interface PredictionSummary {
   segments?: SegmentBreakdown;
 }
 
-const FED = /^fed:(.+)$/;
+/** A prediction output saying whether a modality fed the window (`fed:<m>`): its modality. */
+export const FED = /^fed:(.+)$/;
 const TASK = /^(.+):(\d+)$/;
 const NOT_TASK = /^(fed|absent|unusable):/;
 
-/** Per task, the class probabilities a row holds (`<task>:<i>`), in class order. */
-function taskProbabilities(outputs: Record<string, number>): Map<string, number[]> {
+/** Per task, the class probabilities a row holds (`<task>:<i>`), in class order (also the export's predictions file). */
+export function taskProbabilities(outputs: Record<string, number>): Map<string, number[]> {
   const tasks = new Map<string, number[]>();
   for (const [key, v] of Object.entries(outputs)) {
     const m = NOT_TASK.test(key) ? null : TASK.exec(key);

@@ -17,6 +17,7 @@
 import type { Prediction } from '../../session.types';
 import type { TaskSpec } from '../../model/model.types';
 import { UNUSABLE_CAUSES } from '../../model/window-input';
+import { FED, taskProbabilities } from '../../model/prediction-summary';
 
 /** The suffix of the predictions file after the export's base. */
 export const PREDICTIONS_FILE_SUFFIX = '-predictions.csv';
@@ -43,9 +44,6 @@ export interface PredictionsCsvOptions {
 
 type Row = Pick<Prediction, 'modelId' | 'windowTime' | 'outputs'>;
 
-const TASK = /^(.+):(\d+)$/;
-const NOT_TASK = /^(fed|absent|unusable):/;
-const FED = /^fed:(.+)$/;
 
 function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -54,19 +52,6 @@ function csvField(s: string): string {
 /** Seconds with microsecond precision and no float noise (as the stream files' time_s). */
 function timeText(t: number): string {
   return String(Math.round(t * 1e6) / 1e6);
-}
-
-/** Per task, a row's class probabilities (`<task>:<i>`), in class order. */
-function taskProbabilities(outputs: Record<string, number>): Map<string, number[]> {
-  const tasks = new Map<string, number[]>();
-  for (const [key, v] of Object.entries(outputs)) {
-    const m = NOT_TASK.test(key) ? null : TASK.exec(key);
-    if (!m) continue;
-    const p = tasks.get(m[1]) ?? [];
-    p[Number(m[2])] = v;
-    tasks.set(m[1], p);
-  }
-  return tasks;
 }
 
 /** The rows' columns: per task its classes (named where the model's card names them), per modality read, and whether any row has its latency. */
