@@ -159,6 +159,29 @@ export type EndSignal = StopSignal | 'SIGHUP' | 'SIGPIPE';
 
 const SIGNAL_NUMBERS: Record<EndSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGPIPE: 13, SIGTERM: 15 };
 
+/**
+ * The command's output, quiet from the moment it is gone (SIGHUP: the terminal closed; SIGPIPE:
+ * cli.ts saw its reader go, `heartmind record --json | head`): each later write would fail again
+ * (EIO, EPIPE), and one after the reader had gone ended the process at once (141), a recording
+ * left unclosed. `signalled` is told every end signal; the others leave the output as it is.
+ */
+export function outputUntilGone(io: CliIo): { io: CliIo; signalled(sig: EndSignal): void } {
+  let gone = false;
+  return {
+    io: {
+      out: (line) => {
+        if (!gone) io.out(line);
+      },
+      err: (line) => {
+        if (!gone) io.err(line);
+      },
+    },
+    signalled: (sig) => {
+      if (sig === 'SIGHUP' || sig === 'SIGPIPE') gone = true;
+    },
+  };
+}
+
 /** A process ended by `sig` exits as a shell reports one killed by it (128 + its number): 129, 130, 141, 143. */
 export function signalExitCode(sig: EndSignal): number {
   return 128 + SIGNAL_NUMBERS[sig];

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, portValue, signalExitCode, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
+import { outputUntilGone, parseFlags, portValue, signalExitCode, CliUsageError, type CliCommand, type CliIo } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { startCore, type DemoSetup } from '../core/start-core';
 import type { LogEntry } from '../../shared/log.types';
@@ -108,18 +108,8 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
 }
 
 async function run(argv: string[], cliIo: CliIo): Promise<number> {
-  // The output gone (SIGHUP: the terminal closed; SIGPIPE: its reader went): nothing more is
-  // written there. Each write would fail again (EIO, EPIPE), and one after the reader had gone
-  // ended the process at once (141), a recording started from the dashboard left unclosed.
-  let outputGone = false;
-  const io: CliIo = {
-    out: (line) => {
-      if (!outputGone) cliIo.out(line);
-    },
-    err: (line) => {
-      if (!outputGone) cliIo.err(line);
-    },
-  };
+  const output = outputUntilGone(cliIo);
+  const io = output.io;
   const { values, positionals } = parseFlags(argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -171,7 +161,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
       },
     );
   function onSignal(sig: (typeof STOP_SIGNALS)[number]): void {
-    if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
+    output.signalled(sig);
     if (stoppedBy) {
       if (sig === 'SIGHUP' || sig === 'SIGPIPE') return;
       io.err(`heartmind serve: ${sig} again, exiting now`);

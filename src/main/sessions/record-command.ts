@@ -2,7 +2,7 @@
 // paired real ones with --no-demo) into the profile's database until a duration has passed or
 // Ctrl+C / SIGTERM arrives. The same request handlers the dashboard's Record button uses.
 import { resolve } from 'node:path';
-import { CliUsageError, numberFlag, parseFlags, signalExitCode, type CliCommand, type CliIo, type EndSignal } from '../core/cli-command';
+import { CliUsageError, numberFlag, outputUntilGone, parseFlags, signalExitCode, type CliCommand, type CliIo, type EndSignal } from '../core/cli-command';
 import { defaultDataDir } from '../core/data-dir';
 import { databasePathFor } from '../db/db-client';
 import { startCore } from '../core/start-core';
@@ -118,18 +118,8 @@ async function request<T>(core: Core, channel: string, req?: unknown): Promise<T
 }
 
 async function run(argv: string[], cliIo: CliIo): Promise<number> {
-  // SIGHUP: the terminal closed (an ssh session ended); SIGPIPE: cli.ts saw the output's reader go
-  // (`heartmind record --json | head`). The recording stops as on Ctrl+C, and nothing more is
-  // written to an output that is gone (a write there fails: EIO, EPIPE).
-  let outputGone = false;
-  const io: CliIo = {
-    out: (line) => {
-      if (!outputGone) cliIo.out(line);
-    },
-    err: (line) => {
-      if (!outputGone) cliIo.err(line);
-    },
-  };
+  const output = outputUntilGone(cliIo);
+  const io = output.io;
   const { values, positionals } = parseFlags(argv, {
     duration: { type: 'string' },
     name: { type: 'string' },
@@ -168,7 +158,7 @@ async function run(argv: string[], cliIo: CliIo): Promise<number> {
   // Listened for from before the core starts (up to seconds): a Ctrl+C then killed the command with
   // no word; now the start is finished, stopped, and said ("nothing recorded").
   const onSignal = (sig: EndSignal) => {
-    if (sig === 'SIGHUP' || sig === 'SIGPIPE') outputGone = true;
+    output.signalled(sig);
     if (!values.json) io.err(`heartmind record: ${sig}, stopping…`);
     stoppedBy ??= sig;
     wake?.();
