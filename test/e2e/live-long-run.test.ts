@@ -24,7 +24,7 @@ describe('live dashboard over a long run (Chromium, serve mode)', { skip }, () =
 
   /**
    * Waits until a row of the log says `text`. Not only the last row: on a loaded machine the demo
-   * devices stall and the hub logs their gaps ('no data for …', 'data again after …') right after
+   * devices stall and the hub logs their gaps ('no data since …', 'data again after …') right after
    * the test's line, and a wait for the last row to say it then never ended.
    */
   const logShows = (text: string) =>

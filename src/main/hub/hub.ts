@@ -8,7 +8,8 @@
 // The only thing the hub adds on its own clock is the stall watchdog (a device that has gone
 // quiet), for sources that do not watch their own silence (Source.watchesStalls) — everything
 // that shapes the data is the deterministic pipeline's work. Log lines about a device's data are
-// headed by the device's name and the stream: "Simulated headset, sim-eeg-1/eeg: no data for 1.6 s".
+// headed by the device's name and the stream: "Simulated headset, sim-eeg-1/eeg: no data since 14:03:07".
+import { clockTimeS } from '../../shared/clock-time';
 import type { DeviceProblem, DeviceProblemCode, DeviceStatus, Source, SourceSink } from '../../shared/device.types';
 import type { LogEntry, LogLevel } from '../../shared/log.types';
 import { GAP_REASON_TEXT, type HostClock, type SampleChunk, type StreamInfo } from '../../shared/stream.types';
@@ -385,7 +386,9 @@ export class StreamHub implements Hub {
           const quiet = now - w.lastArrival;
           if (!w.stalled && quiet > limit) {
             w.stalled = true;
-            this.onProblem({ streamId, deviceId: m.source.deviceId, code: 'stalled', message: `no data for ${quiet.toFixed(1)} s`, time: now, dropped: false });
+            // Since when, not for how long: the problem stays on the device's card and row while the
+            // silence goes on, and "no data for 1.6 s" there read the same a minute into it.
+            this.onProblem({ streamId, deviceId: m.source.deviceId, code: 'stalled', message: `no data since ${clockTimeS(w.lastArrival)}`, time: now, dropped: false });
           }
         }
       }

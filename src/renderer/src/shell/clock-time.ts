@@ -1,16 +1,2 @@
-// Host times (seconds since the epoch) as local wall-clock time, the one way every view writes them.
-// Hand-formatted: toLocaleTimeString is slow, and the log panel formats one per row.
-
-const two = (n: number) => (n < 10 ? '0' : '') + n;
-
-/** HH:MM:SS local time. */
-export function clockTimeS(hostTimeS: number): string {
-  const d = new Date(hostTimeS * 1000);
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-}
-
-/** HH:MM:SS.mmm local time (the log, where events a few ms apart must stay apart). */
-export function clockTime(hostTimeS: number): string {
-  const ms = new Date(hostTimeS * 1000).getMilliseconds();
-  return `${clockTimeS(hostTimeS)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
-}
+// Host times as local wall-clock time: the shared formatter (the main process writes its times the same way).
+export { clockTime, clockTimeS } from '../../../shared/clock-time';

@@ -86,14 +86,14 @@ describe('Devices view row text', () => {
   test('a problem names its stream by modality, not by the stream id the pipeline gives', () => {
     const stream = (id: string, modality: StreamInfo['modality'], channels: number, rate: number) => ({ id, modality, channels: Array.from({ length: channels }, (_, i) => ({ label: `C${i}`, unit: 'uV', resolution: 0 })), nominalRateHz: rate });
     const headset = [stream('sim-eeg-1/eeg', 'eeg', 19, 500)];
-    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data for 1.6 s' }, headset), 'EEG: no data for 1.6 s');
+    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data since 14:03:07' }, headset), 'EEG: no data since 14:03:07');
     // A device with two streams of one modality says which by its channels and rate.
     const two = [stream('bf/eeg', 'eeg', 8, 250), stream('bf/eeg-aux', 'eeg', 3, 50), stream('bf/ecg', 'ecg', 1, 250)];
     assert.equal(problemText({ message: 'bf/eeg-aux: 12 samples lost' }, two), 'EEG 3 ch · 50 Hz: 12 samples lost');
     assert.equal(problemText({ message: 'bf/ecg: 12 samples lost' }, two), 'ECG: 12 samples lost');
     // A device's own problem (no stream id), or one of a stream no longer announced, stays as it is.
     assert.equal(problemText({ message: 'unplugged: waiting for /dev/ttyUSB0' }, headset), 'unplugged: waiting for /dev/ttyUSB0');
-    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data for 1.6 s' }, []), 'sim-eeg-1/eeg: no data for 1.6 s');
+    assert.equal(problemText({ message: 'sim-eeg-1/eeg: no data since 14:03:07' }, []), 'sim-eeg-1/eeg: no data since 14:03:07');
     // Only a whole id followed by ': ' is a stream's (an id that is a prefix of another is not).
     assert.equal(problemText({ message: 'bf/eeg-aux: x' }, [stream('bf/eeg', 'eeg', 8, 250)]), 'bf/eeg-aux: x');
   });

@@ -38,8 +38,8 @@ export function problemClass(problem: Pick<DeviceProblem, 'level'>): string {
 
 /**
  * A device's problem in words: the pipeline's problems (a stall, lost packets, a bad frame) name
- * their stream by its id ('sim-eeg-1/eeg: no data for 1.6 s'), which the row and the card showed
- * as it was; a stream of the device's is said by its modality ('EEG: no data for 1.6 s'), and by
+ * their stream by its id ('sim-eeg-1/eeg: no data since 14:03:07'), which the row and the card showed
+ * as it was; a stream of the device's is said by its modality ('EEG: no data since 14:03:07'), and by
  * its own channels and rate too when the device has two of that modality.
  */
 export function problemText(problem: Pick<DeviceProblem, 'message'>, streams: readonly Pick<StreamInfo, 'id' | 'modality' | 'channels' | 'nominalRateHz'>[]): string {
