@@ -89,6 +89,10 @@ export function checkSignalSettings(v: unknown, base: PipelineConfig): SignalSet
     hopSec: seconds('hopSec', 'Hop', 1),
     bridgeMs: bridgeMs(o.bridgeMs, base),
   };
+  // Windows further apart than they are long leave the data between them in none: no prediction,
+  // no quality report covers it (a hop typed for a window, 7 for 5). Whatever the window, a hop up
+  // to its length covers every sample.
+  if (s.hopSec > s.windowSec) throw new PipelineConfigError(`Hop (${s.hopSec} s) must not be longer than the window (${s.windowSec} s): the ${s.hopSec - s.windowSec} s between windows would be in none (hopSec, windowSec)`);
   // Whatever else the pipeline checks is named in its own words.
   resolvePipelineConfig(signalSettingsPatch(s), base);
   return s;

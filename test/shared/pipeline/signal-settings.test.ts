@@ -33,11 +33,15 @@ test('bad settings are refused with the field named', () => {
     [{ ...ok, eegBandHz: [100, 40] }, /^EEG high-pass 100 Hz must be/],
     [{ ...ok, windowSec: 2.5 }, /^Window must be a whole number of seconds from 1 to 60 \(windowSec\)$/],
     [{ ...ok, hopSec: 0 }, /^Hop must be a whole number/],
+    // Windows every 7 s, 5 s long: 2 s of every 7 in no window.
+    [{ ...ok, windowSec: 5, hopSec: 7 }, /^Hop \(7 s\) must not be longer than the window \(5 s\): the 2 s between windows would be in none \(hopSec, windowSec\)$/],
     [{ ...ok, bridgeMs: 2.5 }, /^Bridge losses up to must be a whole number of ms from 0 \(off\) to 500 \(bridgeMs\)$/],
     [{ ...ok, bridgeMs: 501 }, /bridgeMs/],
   ];
   for (const [v, msg] of cases) assert.throws(() => checkSignalSettings(v, DEFAULT_PIPELINE_CONFIG), (e: Error) => e instanceof PipelineConfigError && msg.test(e.message), JSON.stringify(v));
   assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 30 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 30 });
+  // A hop as long as the window (windows end to end) covers every sample: allowed.
+  assert.deepEqual(checkSignalSettings({ ...ok, windowSec: 5, hopSec: 5 }, DEFAULT_PIPELINE_CONFIG), { ...ok, windowSec: 5, hopSec: 5 });
   // A settings file from before loss bridging existed keeps the bridging in force; 0 turns it off.
   const { bridgeMs: _, ...older } = ok;
   assert.equal(checkSignalSettings(older, resolvePipelineConfig({ bridgeMaxSec: 0.04 })).bridgeMs, 40);
