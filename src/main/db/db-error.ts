@@ -25,19 +25,22 @@ export class DbError extends Error {
   }
 
   /**
-   * Rebuilds an error that crossed from the worker. The call that failed goes in front of a
-   * request's problem (a bad argument, a missing session, a bug: "getSummary: no session 9); a
-   * problem of the database file itself (read-only, locked, full, newer, damaged) is a whole
-   * sentence written for users, who do not know our method names. The stack always has it.
+   * Rebuilds an error that crossed from the worker. Its message is what people read (the Sessions
+   * view, the CLI, the record bar), written for them: 'no session 9', 'a marker needs a label'.
+   * Only an internal error (kind Logic or Unknown: SQL misuse, a bug) has the call that failed in
+   * front ('getSummary: SQLITE_ERROR: …'), for the bug report; `method` and the stack always have it.
    */
   static fromWire(wire: WireError, method: string): DbError {
     const kind = (KINDS as readonly string[]).includes(wire.kind) ? (wire.kind as DbErrorKind) : 'Unknown';
-    const err = new DbError(kind, FILE_KINDS.has(kind) ? wire.message : `${method}: ${wire.message}`);
+    const err = new DbError(kind, INTERNAL_KINDS.has(kind) ? `${method}: ${wire.message}` : wire.message);
     err.method = method;
     if (wire.stack) err.stack = `${err.name} in ${method}: ${err.message}\n    [worker] ${wire.stack.split('\n').slice(1).join('\n')}`;
     return err;
   }
 }
+
+/** Kinds of a bug rather than of the request or the file: their messages (SQLite's, ours) name the call that failed. */
+export const INTERNAL_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Logic', 'Unknown']);
 
 /** Kinds about the database file, whose messages (describeDbProblem and the like) stand alone. */
 export const FILE_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Corrupted', 'Readonly', 'Locked', 'DiskFull', 'NewerSchema', 'CantOpen', 'Io']);

@@ -165,7 +165,7 @@ export interface NewSession {
 }
 
 export function createSession(db: WritableDb, s: NewSession): number {
-  const name = requireText(s.name, 'name', 500).trim() || 'Untitled session';
+  const name = requireText(s.name, 'session name', 500).trim() || 'Untitled session';
   const start = requireFinite(s.startTime, 'start time');
   const id = db.transaction(() => {
     const id = Number(
@@ -233,7 +233,7 @@ export function updateSession(db: WritableDb, id: number, update: SessionUpdate)
   requireSessionExists(db, id);
   db.transaction(() => {
     if (update.name !== undefined) {
-      const name = requireText(update.name, 'name', 500).trim();
+      const name = requireText(update.name, 'session name', 500).trim();
       if (!name) throw new DbError('Invalid', 'a session name cannot be empty');
       prep(db, 'UPDATE sessions SET name = ? WHERE id = ?').run(name, id);
     }
@@ -914,7 +914,7 @@ export function listPredictions(db: ReadableDb, sessionId: number, modelId?: str
 
 export function addFilterSettings(db: WritableDb, sessionId: number, time: number, settings: Record<string, unknown>): void {
   requireSessionExists(db, sessionId);
-  prep(db, 'INSERT INTO filter_settings (session_id, time, settings) VALUES (?, ?, ?)').run(sessionId, requireFinite(time, 'time'), JSON.stringify(settings));
+  prep(db, 'INSERT INTO filter_settings (session_id, time, settings) VALUES (?, ?, ?)').run(sessionId, requireFinite(time, 'filter setting time'), JSON.stringify(settings));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -962,7 +962,7 @@ export function seqAtTime(db: ReadableDb, sessionId: number, time: number): numb
       'SELECT seq_start FROM sample_blocks WHERE session_id = ? AND host_end >= ? ORDER BY host_end, seq_start LIMIT 1',
     )
     .pluck()
-    .get(requireId(sessionId), requireFinite(time, 'time'));
+    .get(requireId(sessionId), requireFinite(time, 'seek time'));
   return r ?? null;
 }
 
@@ -991,7 +991,7 @@ export function listSnapshots(db: ReadableDb, sessionId: number): PipelineSnapsh
  */
 export function seekSnapshot(db: ReadableDb, sessionId: number, windowsFrom: number): SeekSnapshot | null {
   requireId(sessionId);
-  requireFinite(windowsFrom, 'windowsFrom');
+  requireFinite(windowsFrom, 'seek window time');
   type Row = SnapshotRow & { data: Uint8Array };
   const cols = 'after_seq, host_time, windows_from, version, byte_count, data';
   const row =

@@ -364,8 +364,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         throw new CliUsageError(unknownName('verb', verb, VERBS));
     }
   } catch (err) {
-    // The database names the call that failed ('getSummary: no session 9'); a missing session is
-    // the user's id, said without our method names.
+    // The database says 'no session 9'; a missing session is the user's id, said with the data
+    // folder it is missing from and how to list the ids there.
     if (err instanceof DbError && err.kind === 'NotFound' && verb !== 'list' && verb !== 'import') throw new Error(`no session ${sessionId(args[0])} in ${resolve(dataDir)} (heartmind sessions list shows the ids)`, { cause: err });
     throw err;
   } finally {

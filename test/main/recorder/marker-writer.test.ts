@@ -84,8 +84,8 @@ test('a marker refused in a batch is refused alone, with its own write\'s error;
   const [tooFar, missing] = [results[2], results[3]].map((r) => (r as PromiseRejectedResult).reason as DbError);
   assert.ok(tooFar instanceof DbError && alone instanceof DbError, 'refusals are DbErrors');
   assert.deepEqual([tooFar.kind, tooFar.message], [alone.kind, alone.message]);
-  assert.match(tooFar.message, /^addMarker: marker time .*milliseconds\?/);
-  assert.deepEqual([missing.kind, missing.message], ['NotFound', `addMarker: no session ${sessionId + 1}`]);
+  assert.match(tooFar.message, /^marker time .*milliseconds\?/);
+  assert.deepEqual([missing.kind, missing.message], ['NotFound', `no session ${sessionId + 1}`]);
   assert.deepEqual(
     (await db.api.listMarkers(sessionId)).map((m) => m.label),
     ['first', 'a', 'b'],

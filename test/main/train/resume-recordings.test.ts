@@ -160,7 +160,7 @@ test('recorded sessions: one no longer in the database, and one whose number wen
 });
 
 test('a run whose session is gone from the database: the error names the dataset and what to do', async () => {
-  const db = { api: { getSession: async (id: number) => Promise.reject(new DbError('NotFound', `getSession: no session ${id}`)) } } as unknown as DbClient;
+  const db = { api: { getSession: async (id: number) => Promise.reject(new DbError('NotFound', `no session ${id}`)) } } as unknown as DbClient;
   const spec = ecgPretrainSpec('sessions', 2, { name: 'my sessions', sources: [{ kind: 'session', id: 7 }] });
   await assert.rejects(readJobSessions(db, spec), (e: TrainError) => {
     assert.equal(e.code, 'not-found');
