@@ -114,7 +114,12 @@ export class DbClient {
    * them; the caller must not use them afterwards.
    */
   callTransferring<M extends DbMethodName>(method: M, transfer: ArrayBuffer[], ...args: DropFirst<Parameters<DbMethods[M]>>): Promise<Result<M>> {
-    if (this.closed || this.closing) return Promise.reject(new DbError('Closed', `${method}: the database is closed`));
+    if (this.closed || this.closing) {
+      // Said as fromWire says a request's problem: in words, the call in err.method.
+      const err = new DbError('Closed', 'the database is closed');
+      err.method = method;
+      return Promise.reject(err);
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });

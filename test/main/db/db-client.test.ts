@@ -31,7 +31,7 @@ test('the worker opens the database and answers typed requests; errors come back
   await assert.rejects(db.api.addSelfReport(id, { time: 1, valence: 10, arousal: 5, dominance: 5 }), (err: unknown) => err instanceof DbError && err.kind === 'Invalid' && /^valence must be a whole number from 1 to 9, got 10$/.test(err.message));
   await assert.rejects((db.call as unknown as (m: string) => Promise<unknown>)('noSuchMethod'), (err: unknown) => err instanceof DbError && err.kind === 'Logic' && err.message === 'noSuchMethod: unknown database method noSuchMethod');
   await db.close();
-  await assert.rejects(db.api.listSessions({}), (err: unknown) => err instanceof DbError && err.kind === 'Closed');
+  await assert.rejects(db.api.listSessions({}), (err: unknown) => err instanceof DbError && err.kind === 'Closed' && err.message === 'the database is closed' && err.method === 'listSessions');
 });
 
 test('a newer database is refused through the client too', async (t) => {
