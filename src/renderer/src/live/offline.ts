@@ -1,7 +1,7 @@
 // Whether what the page holds is current: after the connection to the core is lost (it was killed,
 // it restarted, the network went) every figure, device state and trace is the last it sent. Pure
 // (tested under Node).
-import { clockTimeS } from '../shell/clock-time';
+import { clockTimeS } from '../../../shared/clock-time';
 import type { LiveStore } from './live-store';
 
 /**

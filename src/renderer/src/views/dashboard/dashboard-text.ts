@@ -4,7 +4,7 @@ import { deviceModelName } from '../../../../shared/devices/device-models';
 import { absentReasonText, absentWhyText, modalityReasonText, unusableCounts, unusableText } from '../../../../shared/model/window-input';
 import type { LiveStore, ModalitySummary } from '../../live/live-store';
 import { offlineText } from '../../live/offline';
-import { clockTime, clockTimeS } from '../../shell/clock-time';
+import { clockTime, clockTimeS } from '../../../../shared/clock-time';
 import type { SignalSettings } from '../../../../shared/pipeline/signal-settings';
 import type { StreamInfo } from '../../../../shared/stream.types';
 import type { StreamClockState } from '../../../../shared/pipeline/pipeline.types';

@@ -12,7 +12,7 @@ import { wallNowS, type LiveStore, type ModalitySummary } from '../../live/live-
 import { useLive } from '../../live/use-live';
 import { appErrors } from '../../shell/app-errors';
 import { focusLost, useFocusThroughBusy } from '../../shell/focus-return';
-import { clockTime } from '../../shell/clock-time';
+import { clockTime } from '../../../../shared/clock-time';
 import { BandChart } from './charts/band-chart';
 import { QUALITY_FLAG_TEXT, absentText, deviceCardAction, deviceModelText, heartHelpText, heartHintText, heartWithheldText, modalityCellText, presenceStripTitle, qualityTileText, qualityTileLabel, staleText, streamDeviceName, windowArrivalText, windowStartText } from './dashboard-text';
 import { DEFAULT_PIPELINE_CONFIG } from '../../../../shared/pipeline/pipeline-config';

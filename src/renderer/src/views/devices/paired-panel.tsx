@@ -6,7 +6,7 @@ import type { PairedDevice } from '../../../../shared/devices/devices.types';
 import { describeSeconds } from '../../../../shared/event-time';
 import type { Gap, StreamInfo } from '../../../../shared/stream.types';
 // HH:MM:SS, local time, of a host time (s).
-import { clockTimeS as hhmmss } from '../../shell/clock-time';
+import { clockTimeS as hhmmss } from '../../../../shared/clock-time';
 import { connectNote, describeStreams, lastDrop, modelLine, pairedEmptyText, problemClass, problemText, stateText } from './device-text';
 import { DeviceClocks, clocksCurrent, clocksOf, type StreamClock } from '../dashboard/device-clocks';
 import type { LiveStore } from '../../live/live-store';

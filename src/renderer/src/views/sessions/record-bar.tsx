@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Marker, RecordingStatus } from '../../../../shared/session.types';
 import type { HeartMindClient } from '../../transport/client';
-import { clockTimeS } from '../../shell/clock-time';
+import { clockTimeS } from '../../../../shared/clock-time';
 import { messageOf } from '../../shell/error-message';
 import { eventTimeText, formatBytes, formatDuration, nextSessionName, plural } from './format';
 import { isShortcutKey } from '../../shell/shortcuts';
