@@ -40,7 +40,7 @@ export class DbError extends Error {
 }
 
 /** Kinds of a bug rather than of the request or the file: their messages (SQLite's, ours) name the call that failed. */
-export const INTERNAL_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Logic', 'Unknown']);
+const INTERNAL_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Logic', 'Unknown']);
 
 /** Kinds about the database file, whose messages (describeDbProblem and the like) stand alone. */
 export const FILE_KINDS: ReadonlySet<DbErrorKind> = new Set<DbErrorKind>(['Corrupted', 'Readonly', 'Locked', 'DiskFull', 'NewerSchema', 'CantOpen', 'Io']);
