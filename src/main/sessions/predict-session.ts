@@ -21,7 +21,7 @@ import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { ModelCard } from '../../shared/model/model.types';
 import { answerWindow } from '../../shared/model/window-answer';
 import type { ModelTensor } from '../../shared/model/window-input';
-import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedPipelineConfig, type PipelineConfig } from '../../shared/pipeline';
+import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedConfigs, type PipelineConfig } from '../../shared/pipeline';
 import type { PredictResult } from '../../shared/ipc/sessions.schema';
 import type { SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -56,19 +56,6 @@ export interface PredictRequest {
 }
 
 export type { PredictResult };
-
-/** The recorded settings entries in time order, each resolved; an entry that cannot be read keeps the ones before it (as replay does). */
-function recordedSettings(entries: readonly { time: number; settings: Record<string, unknown> }[]): { time: number; config: PipelineConfig }[] {
-  const out: { time: number; config: PipelineConfig }[] = [];
-  for (const e of [...entries].sort((a, b) => a.time - b.time)) {
-    try {
-      out.push({ time: e.time, config: recordedPipelineConfig(e.settings) });
-    } catch {
-      // not usable: the settings in force stay
-    }
-  }
-  return out;
-}
 
 /** Refuses, in words, a model whose contract does not fit the session's streams (the registry's check, as selecting a model live does). */
 export function contractRefusal(card: ModelCard, modelId: string, sessionId: number, streams: StreamInfo[], windowSec: number): string | null {
@@ -111,7 +98,7 @@ export async function planPredict(db: DbClient, sessionId: number, modelId: stri
 export async function readForPredict(db: DbClient, sessionId: number): Promise<Omit<PredictPlan, 'sessionId' | 'modelId' | 'card'> & { streams: StreamInfo[] }> {
   // getSession holds the summary: one read (the command and the run each read it before).
   const detail = await db.api.getSession(sessionId);
-  const settings = recordedSettings(detail.filterSettings);
+  const settings = recordedConfigs(detail.filterSettings);
   return { summary: detail, settings, first: settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG, streams: detail.streams.map((x) => x.info) };
 }
 

@@ -10,7 +10,7 @@ import type { FilterSettingsEntry, Marker, Prediction } from '../session.types';
 import type { TaskSpec } from './model.types';
 import { plural } from '../plural';
 import { clockDuration } from '../clock-duration';
-import { DEFAULT_PIPELINE_CONFIG, recordedPipelineConfig } from '../pipeline/pipeline-config';
+import { DEFAULT_PIPELINE_CONFIG, recordedConfigs } from '../pipeline/pipeline-config';
 import { UNUSABLE_CAUSES, unusableCountsText, type UnusableCounts } from './window-input';
 
 export interface ModalityFeedSummary {
@@ -196,14 +196,7 @@ export function markerSegments(markers: readonly SegmentMarker[], startTime: num
 
 /** The window length (s) in force at `t`: the last settings entry at or before it (the first before any). Also an export's predictions file's window_s. */
 export function windowLengths(settings: SegmentOptions['settings']): (t: number) => number {
-  const entries: { time: number; lengthS: number }[] = [];
-  for (const e of [...(settings ?? [])].sort((a, b) => a.time - b.time)) {
-    try {
-      entries.push({ time: e.time, lengthS: recordedPipelineConfig(e.settings).window.lengthSec });
-    } catch {
-      // not usable: the settings in force stay (as replay does)
-    }
-  }
+  const entries = recordedConfigs(settings ?? []).map((e) => ({ time: e.time, lengthS: e.config.window.lengthSec }));
   if (!entries.length) return () => DEFAULT_PIPELINE_CONFIG.window.lengthSec;
   return (t) => {
     let k = 0;

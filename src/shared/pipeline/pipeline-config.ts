@@ -51,6 +51,22 @@ export function recordedPipelineConfig(stored: PipelineConfigPatch, base: Pipeli
   return resolvePipelineConfig({ ...stored, bridgeMaxSec: stored.bridgeMaxSec ?? 0 }, base);
 }
 
+/**
+ * A session's recorded settings entries in time order, each resolved (recordedPipelineConfig); an
+ * entry that cannot be read is left out, so the settings before it stay in force, as replay does.
+ */
+export function recordedConfigs(entries: readonly { time: number; settings: PipelineConfigPatch }[]): { time: number; config: PipelineConfig }[] {
+  const out: { time: number; config: PipelineConfig }[] = [];
+  for (const e of [...entries].sort((a, b) => a.time - b.time)) {
+    try {
+      out.push({ time: e.time, config: recordedPipelineConfig(e.settings) });
+    } catch {
+      // not usable: the settings in force stay
+    }
+  }
+  return out;
+}
+
 /** A partial configuration: any field at any depth may be left out (arrays are replaced whole). */
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 export type PipelineConfigPatch = DeepPartial<PipelineConfig>;
