@@ -62,6 +62,15 @@ import type { ClockModelState } from './pipeline.types';
  */
 export const MAX_RATE_ERROR = 0.1;
 
+/**
+ * The real rate's offset from nominal (a fraction: −0.02 is 2 % slow) that a drift (ppm, host/device
+ * − 1) stands for in a device counting its samples (device time = sample index / nominal rate, so
+ * the drift is nominal / real − 1).
+ */
+export function rateOffset(driftPpm: number): number {
+  return 1 / (1 + driftPpm * 1e-6) - 1;
+}
+
 export interface ClockModelOptions {
   bucketSec: number;
   windowSec: number;

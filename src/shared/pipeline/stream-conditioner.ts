@@ -17,7 +17,7 @@
 import type { Gap, GapReason, SampleChunk, StreamInfo } from '../stream.types';
 import type { DeviceProblemCode } from '../device.types';
 import { MODEL_RATE_HZ } from '../window.types';
-import { ClockModel, MAX_RATE_ERROR } from './clock-model';
+import { ClockModel, MAX_RATE_ERROR, rateOffset } from './clock-model';
 import { Resampler, designResampleKernel, type ResampleKernel } from '../dsp/resampler';
 import { SosFilterBank } from '../dsp/sos-filter';
 import { concatSos, designButterworth, designNotch } from '../dsp/sos-design';
@@ -412,8 +412,8 @@ export class StreamConditioner {
    */
   private rateText(): string {
     const nominal = this.info.nominalRateHz;
-    const real = nominal / (1 + this.clock.estimate().driftPpm * 1e-6);
-    const off = (real / nominal - 1) * 100;
+    const off = rateOffset(this.clock.estimate().driftPpm) * 100;
+    const real = nominal * (1 + off / 100);
     return `samples come at ${real.toFixed(1)} Hz on the host clock, not the ${Number(nominal.toFixed(2))} Hz set (${Math.abs(off).toFixed(Math.abs(off) < 1 ? 2 : 1)} % ${off < 0 ? 'slow' : 'fast'}): followed at that rate`;
   }
 

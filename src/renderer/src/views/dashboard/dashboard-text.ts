@@ -14,6 +14,7 @@ import { PMD_EPOCH_UNIX_S } from '../../../../shared/devices/polar/polar.types';
 import { NN_TOLERANCE, RR_MAX_MS, RR_MIN_MS } from '../../../../shared/dsp/rr-intervals';
 import type { QualityFlag } from '../../../../shared/window.types';
 import { rPeakLead } from '../../../../shared/pipeline/montage';
+import { rateOffset } from '../../../../shared/pipeline/clock-model';
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -275,7 +276,7 @@ export function clockDriftText(driftPpm: number, sdPpm: number): string {
   // A device counting its samples off its nominal rate (followed up to 10 %: pipeline/clock-model.ts)
   // reads as drift: said in % of the device's rate, not "runs 20408.9 ± 3.1 ppm slow" for one 2 % slow.
   if (Math.abs(driftPpm) >= PERCENT_FROM_PPM) {
-    const pct = (1 / (1 + driftPpm * 1e-6) - 1) * 100;
+    const pct = rateOffset(driftPpm) * 100;
     // The ± where it shows at this precision (a few ppm does not).
     const sd = Number.isFinite(sdPpm) && sdPpm >= 50 ? ` ± ${(sdPpm / 1e4).toFixed(2)}` : '';
     return `runs ${Math.abs(pct).toFixed(2)}${sd} % ${pct < 0 ? 'slow' : 'fast'}`;
