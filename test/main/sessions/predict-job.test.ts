@@ -13,12 +13,12 @@ import { startSessionsArea } from '../../../src/main/sessions/sessions.core';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
 import type { PredictJobStatus, PredictModelChoice } from '../../../src/shared/ipc/sessions.schema';
 import type { Prediction } from '../../../src/shared/session.types';
-import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
 import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { PredictJob } from '../../../src/main/sessions/predict-job';
 import { noEegmat } from '../../shared/model/eegmat-windows';
 import { PREDICT_MODEL, WRONG_MONTAGE_MODEL, predictFixture } from './predict-fixture';
+import { coreCaller } from '../core/core-call';
 
 const ctx: RequestContext = { transport: 'local', clientId: 'test' };
 
@@ -40,11 +40,7 @@ test('Run model from the app: choices, progress pushes, refusals, Stop, a sessio
   t.after(() => core.stop());
   const pushes: PushMessage[] = [];
   core.subscribePushes((m) => pushes.push(m));
-  const call = async (channel: string, req?: unknown) => {
-    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
-    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
-    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = coreCaller(core, ctx);
   const statuses = () => pushes.flatMap((p) => (p.type === 'sessions:predict' ? [p.status] : []));
   /** Resolves with the first pushed status (from `from` on) that `ok` accepts. */
   const pushed = (ok: (s: PredictJobStatus) => boolean, from = 0): Promise<PredictJobStatus> =>

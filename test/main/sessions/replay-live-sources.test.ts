@@ -11,10 +11,10 @@ import { DeviceManager } from '../../../src/main/devices/device-manager';
 import { ManagedSource } from '../../../src/main/devices/device-source';
 import type { DeviceDriver, DriverContext, DriverSession } from '../../../src/main/devices/device-driver.types';
 import { DeviceError } from '../../../src/shared/devices/device-error';
-import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
 import { startSessionsCore } from '../replay/service-rig';
 import { waitFor } from '../../fixtures/recording-sink';
+import { coreCaller } from '../core/core-call';
 
 const ctx: RequestContext = { transport: 'local', clientId: 'test' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,11 +64,7 @@ test('closing a replay restarts only the devices live before it, without waiting
       }),
     },
   ]);
-  const call = async (channel: string, req?: unknown) => {
-    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
-    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
-    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = coreCaller(core, ctx);
   const state = (id: string) => core.hub.devices().find((d) => d.deviceId === id)?.state;
 
   // A Polar H10 that cannot connect: three tries, then an error; it is not remembered.
@@ -112,11 +108,7 @@ test('closing a replay restarts only the devices live before it, without waiting
 
 test('a replay opened over another keeps the live devices parked until the last one closes', async (t) => {
   const { core, service } = await startSessionsCore(t);
-  const call = async (channel: string, req?: unknown) => {
-    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
-    if (!env.ok) throw new Error(env.error.message);
-    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = coreCaller(core, ctx);
   const live = core.hub.sources().map((s) => s.deviceId).sort();
   const starts: string[] = [];
   core.subscribePushes((m) => m.type === 'pipeline:log' && /^starting /.test(m.entry.message) && starts.push(m.entry.source));

@@ -13,8 +13,8 @@ import type { RequestContext } from '../../../src/main/core/handler-registry';
 import { markerEndpointProblem, markerPortFromEnv, startSessionsArea } from '../../../src/main/sessions/sessions.core';
 import { startModelsArea } from '../../../src/main/model/models.core';
 import type { PushMessage } from '../../../src/shared/ipc-schema';
-import type { Envelope } from '../../../src/shared/ipc/wire-error';
 import { tempDir } from '../db/db-test-util';
+import { coreCaller } from '../core/core-call';
 
 const ctx: RequestContext = { transport: 'local', clientId: 'test' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,11 +33,7 @@ test('record, mark, self-report, edit, replay and delete through the core', asyn
   t.after(() => core.stop());
   const pushes: PushMessage[] = [];
   core.subscribePushes((m) => pushes.push(m));
-  const call = async (channel: string, req?: unknown) => {
-    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
-    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
-    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = coreCaller(core, ctx);
 
   const started = await call('hm:sessions:record-start', { name: 'core test', subjectId: 'S01', tags: ['demo'] });
   assert.equal(started.state, 'recording');
@@ -137,11 +133,7 @@ async function sessionsCore(t: { after(fn: () => unknown): void }, markerPort?: 
     modules: [{ name: 'sessions', load: async () => ({ start: async (c) => void (await startSessionsArea(c, { markerPort })) }) }],
   });
   t.after(() => core.stop());
-  const call = async (channel: string, req?: unknown) => {
-    const env = (await core.handlers.dispatch(channel, req, ctx)) as Envelope<unknown>;
-    if (!env.ok) throw Object.assign(new Error(env.error.message), { kind: env.error.kind });
-    return env.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = coreCaller(core, ctx);
   return { core, call };
 }
 
