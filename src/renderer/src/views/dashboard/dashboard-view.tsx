@@ -1,7 +1,7 @@
 // The live dashboard: traces (EEG, ECG with R peaks), heart and EEG summaries, band power and
 // spectrum, signal quality, devices, the window stream and the log. Panels other areas add to
 // the dashboard (e.g. live emotion estimates) are listed in dashboard-panels.ts.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../../shell/views';
 import { appErrors } from '../../shell/app-errors';
 import { ErrorBoundary } from '../../shell/error-boundary';
@@ -29,23 +29,30 @@ function ExtraPanel({ load, props, title }: { load: () => Promise<{ default: Com
 export default function DashboardView({ client, live }: ViewProps) {
   const loop = useMemo(() => new FrameLoop(() => live.playout.edge(), (err) => appErrors.report(err, 'live traces')), [live]);
   const [seconds, setSeconds] = useState(() => Number(localStorage.getItem('hm.traceSeconds')) || 10);
+  // Kept as it is chosen, not in an effect after the paint: a choice the screen shows is already the next start's.
+  // The ref lets the [ and ] keys step from the latest choice even before the listener below is re-registered.
+  const chosen = useRef(seconds);
+  const choose = useCallback((s: number) => {
+    chosen.current = s;
+    localStorage.setItem('hm.traceSeconds', String(s));
+    setSeconds(s);
+  }, []);
 
   useEffect(() => {
     loop.start();
     return () => loop.stop();
   }, [loop]);
-  useEffect(() => localStorage.setItem('hm.traceSeconds', String(seconds)), [seconds]);
   useEffect(() => {
     // '[' and ']' shrink and grow the time window (when focus is not in a form field).
     const onKey = (e: KeyboardEvent) => {
       if (!isShortcutKey(e)) return;
-      const i = TIME_WINDOWS_S.indexOf(seconds);
-      if (e.key === '[' && i > 0) setSeconds(TIME_WINDOWS_S[i - 1]);
-      if (e.key === ']' && i < TIME_WINDOWS_S.length - 1) setSeconds(TIME_WINDOWS_S[i + 1]);
+      const i = TIME_WINDOWS_S.indexOf(chosen.current);
+      if (e.key === '[' && i > 0) choose(TIME_WINDOWS_S[i - 1]);
+      if (e.key === ']' && i < TIME_WINDOWS_S.length - 1) choose(TIME_WINDOWS_S[i + 1]);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [seconds]);
+  }, [choose]);
 
   const panelProps: DashboardPanelProps = { client, live };
   const extraPanels = (column: DashboardPanelEntry['column']) =>
@@ -58,7 +65,7 @@ export default function DashboardView({ client, live }: ViewProps) {
     <div class="dashboard">
       <div class="dashboard-toolbar">
         <h1>Live</h1>
-        <Segmented label="Time window (keys [ and ])" value={seconds} onChange={setSeconds} options={TIME_WINDOWS_S.map((s) => ({ value: s, label: `${s} s`, testid: `window-${s}` }))} />
+        <Segmented label="Time window (keys [ and ])" value={seconds} onChange={choose} options={TIME_WINDOWS_S.map((s) => ({ value: s, label: `${s} s`, testid: `window-${s}` }))} />
       </div>
       <ErrorBoundary where="panel: Summary">
         <Tiles live={live} loop={loop} />
