@@ -123,25 +123,49 @@ function otherDataLicences(spec: JobSpec): string[] {
 
 /**
  * The shipped arm against the baseline on mean AUROC, as the folds support it: "within the fold
- * spread" only where the difference is no larger than the larger of the two fold sds.
+ * spread" only where the difference is no larger than the larger of the two fold sds, a lead and a
+ * shortfall alike. A shortfall within the spread named the baseline "the better classifier" as
+ * firmly as one of 0.2 (a tie, 0.389 vs 0.389, too).
  */
 function baselineVerdict(arm: ArmResult, base: ArmResult, subjects: number, shippedRecipe: boolean): string {
   const a = arm.table.summary.auroc;
   const b = base.table.summary.auroc;
   const m = a.mean;
   const bm = b.mean;
+  const sds = [a, b].filter((s) => s.n > 1 && Number.isFinite(s.sd)).map((s) => s.sd);
+  const spread = sds.length ? Math.max(...sds) : null;
+  const within = (d: number) => `the difference (${d.toFixed(3)}) is within the fold spread (sd up to ${spread!.toFixed(3)}) over ${plural(subjects, 'subject')}`;
   if (m <= bm) {
+    const lead = `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${bm.toFixed(3)}`;
+    const ships = ' It ships so that the live dashboard runs a real trained model end to end.';
+    // Equal to three decimals, or apart by no more than the folds vary: neither is shown the better.
+    if (m.toFixed(3) === bm.toFixed(3)) return `${lead}: the two score alike on these folds, so neither is shown the better classifier.${shippedRecipe ? ships : ''}`;
+    if (spread !== null && bm - m <= spread) return `${lead}; ${within(bm - m)}, so neither is shown the better classifier.${shippedRecipe ? ships : ''}`;
     // One sentence either way: the shipped recipe's reason to ship joins it with a semicolon (the
     // shipped card's wording; a template here gave 'vs 0.630.  For' and '0.791.  It ships …; For').
     const why = shippedRecipe ? ' It ships so that the live dashboard runs a real trained model end to end; for' : ' For';
-    return `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${bm.toFixed(3)}.${why} this task the baseline's features are the better classifier.`;
+    return `${lead}.${why} this task the baseline's features are the better classifier.`;
   }
-  const sds = [a, b].filter((s) => s.n > 1 && Number.isFinite(s.sd)).map((s) => s.sd);
-  const spread = sds.length ? Math.max(...sds) : null;
   const lead = `Under the same subject-wise folds it beats the simple baseline on mean AUROC (${m.toFixed(3)} vs ${bm.toFixed(3)})`;
   if (spread === null) return `${lead}; with one fold there is no spread to judge the difference by, so treat it as indicative.`;
-  if (m - bm <= spread) return `${lead}; the difference (${(m - bm).toFixed(3)}) is within the fold spread (sd up to ${spread.toFixed(3)}) over ${plural(subjects, 'subject')}, so treat it as indicative.`;
+  if (m - bm <= spread) return `${lead}; ${within(m - bm)}, so treat it as indicative.`;
   return `${lead}, by more than the fold sd (${(m - bm).toFixed(3)} against up to ${spread.toFixed(3)}); with ${plural(subjects, 'subject')}, still treat it as indicative.`;
+}
+
+/**
+ * The shipped arm's mean AUROC against chance (0.5) on the same folds, where it does not clear it
+ * by more than its fold sd: a model below chance (the quick try's 0.448) said only that it did not
+ * beat the baseline, and the live page showed its estimate with no word that it guesses no better
+ * than a coin. Null when it clears chance by more than its sd.
+ */
+function chanceVerdict(arm: ArmResult, classes: readonly string[]): string | null {
+  const a = arm.table.summary.auroc;
+  const what = `on these folds its scores ${classes.length === 2 ? `do not tell '${classes[0]}' from '${classes[1]}'` : 'do not tell the classes apart'} better than a guess that ignores the windows`;
+  if (a.mean <= 0.5) return `Its mean AUROC (${a.mean.toFixed(3)}) is not above chance (0.5): ${what}.`;
+  if (a.n > 1 && Number.isFinite(a.sd) && a.mean - 0.5 <= a.sd) {
+    return `Its mean AUROC (${a.mean.toFixed(3)}) is above chance (0.5) by ${(a.mean - 0.5).toFixed(3)}, within its fold sd (${a.sd.toFixed(3)} over ${plural(a.n, 'fold')}): ${what.replace('do not tell', 'are not shown to tell')}.`;
+  }
+  return null;
 }
 
 /**
@@ -205,6 +229,8 @@ export function buildCard(spec: JobSpec, meta: ModelArtifactMeta, report: Evalua
   const armRes = report?.arms.find((a) => a.arm === shipped);
   const baseRes = armRes ? report?.arms.find((a) => a.arm === `baseline/${armRes.modalities}`) : undefined;
   if (armRes?.table.summary.auroc.n && baseRes?.table.summary.auroc.n) verdict.push(baselineVerdict(armRes, baseRes, report!.subjects.length, shippedRecipe));
+  const nearChance = armRes?.table.summary.auroc.n ? chanceVerdict(armRes, report!.task.classes) : null;
+  if (nearChance) verdict.push(nearChance);
   const partial = report && armRes ? partialFoldsLimitation(report, armRes) : null;
   if (partial) verdict.push(partial);
   const limitations = [

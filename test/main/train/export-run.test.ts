@@ -243,6 +243,41 @@ test('the card weighs the model against the baseline by the fold spread, and say
   assert.doesNotMatch(buildCard(spec, metaOf(spec), far, exp, 'run-7', null).limitations.join('\n'), /one class only/);
 });
 
+test('a shortfall within the fold spread, or a tie, names neither the better classifier; a model not clear of chance says so', () => {
+  const spec = dreamerSpec();
+  const subjects = ['S01', 'S02', 'S03'];
+  // Four test windows a fold (two of each class) whose scores give the fold this AUROC.
+  const fold = (auroc: 1 | 0.75 | 0.5 | 0.25) => ({ y: [0, 0, 1, 1], s: { 1: [0.1, 0.2, 0.8, 0.9], 0.75: [0.1, 0.6, 0.5, 0.9], 0.5: [0.3, 0.6, 0.2, 0.9], 0.25: [0.3, 0.6, 0.2, 0.4] }[auroc] });
+  const limits = (model: (1 | 0.75 | 0.5 | 0.25)[], baseline: (1 | 0.75 | 0.5 | 0.25)[], shipped = false) => {
+    const report = reportOf(subjects, model.map(fold), baseline.map(fold));
+    const s: JobSpec = shipped ? { ...spec, recipe: { name: 'default', command: 'heartmind train --recipe default' } } : spec;
+    return { limitations: buildCard(s, metaOf(s), report, exp, 'run-10', null).limitations, model: report.arms[0].table.summary.auroc, base: report.arms[1].table.summary.auroc };
+  };
+  const lead = (m: number, b: number) => `Under the same subject-wise folds it does NOT beat the simple baseline (band power + heart rate, logistic regression): mean AUROC ${m.toFixed(3)} vs ${b.toFixed(3)}`;
+
+  // Folds of 1, 0.5, 0.5 against 1, 0.75, 0.75: 0.167 behind, with fold sds of 0.289 and 0.144.
+  const close = limits([1, 0.5, 0.5], [1, 0.75, 0.75]);
+  assert.ok(close.base.mean - close.model.mean <= close.model.sd, 'the shortfall is within the fold spread');
+  assert.equal(close.limitations[0], `${lead(close.model.mean, close.base.mean)}; the difference (0.167) is within the fold spread (sd up to 0.289) over 3 subjects, so neither is shown the better classifier.`);
+  assert.ok(!close.limitations.some((l) => /the better classifier\.$/.test(l) && /baseline's features/.test(l)), 'the baseline is not called the better classifier');
+  // 0.667 is above chance by less than its fold sd: said, in the task's class names.
+  assert.equal(close.limitations[1], "Its mean AUROC (0.667) is above chance (0.5) by 0.167, within its fold sd (0.289 over 3 folds): on these folds its scores are not shown to tell 'low' from 'high' better than a guess that ignores the windows.");
+  // The shipped recipe's reason to ship follows either sentence.
+  assert.equal(limits([1, 0.5, 0.5], [1, 0.75, 0.75], true).limitations[0], `${close.limitations[0]} It ships so that the live dashboard runs a real trained model end to end.`);
+
+  // The same figures to three decimals: alike, whatever the spread.
+  const tie = limits([1, 0.5, 0.75], [0.75, 1, 0.5]);
+  assert.equal(tie.limitations[0], `${lead(0.75, 0.75)}: the two score alike on these folds, so neither is shown the better classifier.`);
+
+  // Below chance and far behind the baseline: both said.
+  const below = limits([0.5, 0.25, 0.5], [1, 1, 1]);
+  assert.equal(below.limitations[0], `${lead(below.model.mean, 1)}. For this task the baseline's features are the better classifier.`);
+  assert.equal(below.limitations[1], "Its mean AUROC (0.417) is not above chance (0.5): on these folds its scores do not tell 'low' from 'high' better than a guess that ignores the windows.");
+
+  // Clear of chance by more than its fold sd: no chance sentence.
+  assert.ok(!limits([1, 1, 0.75], [0.5, 0.5, 0.5]).limitations.some((l) => /chance \(0\.5\)/.test(l)), 'a model clear of chance gets no chance sentence');
+});
+
 test("the card's subjects: a range only where they are one (the quick recipe's four read 'Subject00–Subject04')", () => {
   assert.equal(subjectsText(['Subject00', 'Subject01', 'Subject02', 'Subject03']), 'Subject00–Subject03');
   assert.equal(subjectsText(['Subject00', 'Subject01', 'Subject03', 'Subject04']), 'Subject00, Subject01, Subject03, Subject04');
