@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { brainflowBoardNames, brainflowBoardOptions, type BrainFlowCsvOptions } from '../../shared/formats/brainflow-csv';
 import { FormatError, quote, type FormatErrorCode } from '../../shared/formats/format-error';
 import type { ImportedRecording, ImportedStream } from '../../shared/formats/recording.types';
-import { segmentBreaks } from '../../shared/formats/import-util';
+import { segmentBreaks, segmentOverlap } from '../../shared/formats/import-util';
 import { railsOfFileChannel } from '../../shared/dsp/quality';
 import { parseSamAnnotation } from '../../shared/formats/sam-annotation';
 import { isMarkerSource, type ImportRequest, type ImportResult, type SessionSummary } from '../../shared/session.types';
@@ -122,6 +122,11 @@ export interface ImportContext {
 
 /** An ImportedRecording as a session: streams chunked, the file's breaks as gaps, annotations as markers, file details in the notes. */
 export function toSessionImport(rec: ImportedRecording, req: Omit<ImportRequest, 'path'>, ctx: ImportContext): SessionImport & { warnings: string[] } {
+  // The database orders a stream's chunks by time: segments that overlap would be interleaved.
+  for (const s of rec.streams) {
+    const o = segmentOverlap(s);
+    if (o) throw new FormatError('bad-data', rec.fileName, `stream ${s.name}: the samples from ${seconds(o.start)} lie over those before them (to ${seconds(o.due)}): the file's times go back, and its samples cannot be put in order`);
+  }
   const zero = rec.startTime ?? ctx.now;
   const deviceKey = `file:${rec.fileName}`;
   const kept = rec.streams.filter((s) => s.channels.length > 0);
@@ -194,6 +199,11 @@ export function brainflowBoard(req: Pick<ImportRequest, 'path' | 'board'>): Brai
   const opts = brainflowBoardOptions(req.board);
   if (!opts) throw new FormatError('unsupported', basename(req.path), `no BrainFlow board is called ${quote(req.board)}; the boards: ${brainflowBoardNames().join(', ')}`);
   return opts;
+}
+
+/** Seconds for a message, to the millisecond. */
+function seconds(s: number): string {
+  return `${Number(s.toFixed(3))} s`;
 }
 
 /** At most this many of the reader's warnings go into an error message; the rest are counted. */

@@ -123,6 +123,23 @@ export function segmentBreaks(s: ImportedStream): SegmentBreak[] {
   return breaks;
 }
 
+/**
+ * Where a regular stream's segments go back in time: a segment that starts more than half a sample
+ * before the one before it ends. No reader means to make one (EDF+D records out of order are
+ * refused, a pause in a text file's time stamps starts after the samples before it), but a stream
+ * that held one would be stored interleaved: the database orders chunks by time. Null when none.
+ */
+export function segmentOverlap(s: ImportedStream): { index: number; start: number; due: number } | null {
+  if (!(s.rateHz > 0)) return null;
+  let due: number | null = null;
+  for (const [index, seg] of s.segments.entries()) {
+    if (seg.count === 0) continue;
+    if (due !== null && seg.start < due - 0.5 / s.rateHz) return { index, start: seg.start, due };
+    due = seg.start + seg.count / s.rateHz;
+  }
+  return null;
+}
+
 /** How far a marker must last into a range to belong to it, in seconds: a CSV writes times to the microsecond. */
 const RANGE_OVERLAP_MIN_S = 1e-6;
 

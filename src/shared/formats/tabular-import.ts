@@ -388,8 +388,6 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
   const tcol = plan.timeColumn;
   const perSecond = plan.timeUnitsPerSecond ?? 1;
   const time = (r: number) => values[r * width + (tcol as number)] / perSecond;
-  // differences in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
-  const since0 = (r: number) => (values[r * width + (tcol as number)] - values[tcol as number]) / perSecond;
   // A first time stamp of 0 (or none) means the writer kept no clock: the column is not used.
   const startTime = tcol !== undefined && rows > 0 && Number.isFinite(time(0)) && time(0) > 0 ? time(0) : null;
   if (tcol !== undefined && startTime !== null) checkTimeColumn(values, rows, width, tcol, plan, fail);
@@ -412,19 +410,29 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     if ((counts.get(0) ?? 0) >= n / 4) ccol = undefined;
   }
 
-  // Segments: [fromRow, toRow, start seconds from the recording zero].
+  // Segments: [fromRow, toRow, start seconds from the recording zero]. Within a segment a row's time
+  // is its count at the nominal rate; a pause in the time stamps starts the next segment that long
+  // after the row before it, on the same axis. Placed at its own time stamp instead, it landed
+  // before the end of the one before wherever the device ran faster than its nominal rate (a
+  // Cyton at 250.4 Hz has counted 0.4 s more than the host clock after 10 minutes): the two
+  // overlapped, and the database, which orders chunks by time, interleaved their samples.
   const segs: [number, number, number][] = [];
   let from = 0;
   let segStart = 0;
   let lost = 0;
+  let back: { line: number; by: number } | null = null;
   for (let r = 1; r <= rows; r++) {
     let cut = r === rows;
     let nextStart = 0;
     if (!cut && tcol !== undefined && startTime !== null) {
+      // the difference in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
       const dt = (values[r * width + tcol] - values[(r - 1) * width + tcol]) / perSecond;
-      if (dt > Math.max(GAP_SECONDS, GAP_PERIODS / rate) || dt < -GAP_SECONDS) {
+      if (dt > Math.max(GAP_SECONDS, GAP_PERIODS / rate)) {
         cut = true;
-        nextStart = since0(r);
+        nextStart = segStart + (r - 1 - from) / rate + dt;
+      } else if (dt < -GAP_SECONDS) {
+        // The host clock was set back (a time sync): the samples still follow on, as the counter says.
+        back ??= { line: r + 1, by: -dt };
       }
     }
     if (!cut && ccol !== undefined && mod > 0) {
@@ -443,6 +451,7 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
       segStart = nextStart;
     }
   }
+  if (back) warnings.push(`the time stamps go back by ${Number(back.by.toFixed(3))} s at data line ${back.line} (the computer's clock set back?): the samples there are taken as following on`);
   if (lost > 0) warnings.push(`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`);
   if (segs.length > 1) warnings.push(`${segs.length - 1} gap(s) in the recording`);
 

@@ -56,6 +56,28 @@ test('an annotation the database would refuse (years from the data) is left out 
   assert.equal((await db.callTransferring('importSession', transferablesOf(imp2), imp2)).markerCount, 1);
 });
 
+test('a stream whose segments overlap (its times go back) is refused before the database, which would interleave its samples by time', () => {
+  const seg = (start: number, count: number) => ({ start, count, data: new Float32Array(count) });
+  const rec: ImportedRecording = {
+    fileName: 'back.txt',
+    format: 'openbci-gui',
+    startTime: 1_700_000_000,
+    subject: {},
+    info: {},
+    streams: [{ name: 'EXG', modality: 'eeg', rateHz: 250, channels: [{ label: 'C3', unit: 'uV', resolution: 0, offset: 0, kind: 'eeg' }], segments: [seg(0, 25_500), seg(101.5, 500)] }],
+    annotations: [],
+    warnings: [],
+  };
+  assert.throws(
+    () => toSessionImport(rec, {}, { ...ctx, sourcePath: '/x/back.txt' }),
+    (e: unknown) => e instanceof FormatError && e.code === 'bad-data' && e.message === "back.txt: stream EXG: the samples from 101.5 s lie over those before them (to 102 s): the file's times go back, and its samples cannot be put in order",
+    'refused, naming the stream and the times',
+  );
+  // Segments that follow on (within half a sample) or leave a gap import.
+  rec.streams[0].segments = [seg(0, 25_500), seg(102 - 0.4 / 250, 500), seg(110, 10)];
+  assert.equal(toSessionImport(rec, {}, { ...ctx, sourcePath: '/x/back.txt' }).gaps.length, 1, 'the one break of 8 s is a gap');
+});
+
 describe('import into a session', { skip }, () => {
   test('every EDF/BDF/WFDB/XDF/OpenBCI file in ../shared/data imports, and its samples read back exactly', async (t) => {
     const db = await DbClient.open({ path: join(tempDir(t), 'recordings.sqlite') });

@@ -39,9 +39,30 @@ test('lost samples (counter jumps) and a long pause split the stream at the righ
   for (let i = 13; i < 20; i++) add(i, i, 1e12 + i * 4, i === 15 ? 3 : 0); // 3 samples lost
   for (let i = 20; i < 25; i++) add(i, i, 1e12 + 5000 + i * 4); // 5 s pause
   const r = parseOpenBciGui(head + rows.join('\n'), 'gaps.txt');
-  assert.deepEqual(r.streams[0].segments.map((s) => [s.start, s.count]), [[0, 10], [13 / 250, 7], [5 + 20 * 0.004, 5]]);
+  assert.deepEqual(r.streams[0].segments.map((s) => [Number(s.start.toFixed(9)), s.count]), [[0, 10], [13 / 250, 7], [5 + 20 * 0.004, 5]]);
   assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[15 / 250, '3']]);
   assert.match(r.warnings.join(), /3 samples lost/);
+});
+
+test('a board faster than its nominal rate: a pause starts where its samples end plus the pause, never over them; a clock set back is no gap', () => {
+  // 250 Hz nominal, 255 Hz real (a Cyton 0.4 % fast does the same in 10 minutes): after 25 500 rows
+  // the count says 102 s, the host clock 100 s; then 1.5 s without data.
+  const head = '%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\n%Board = OpenBCI_GUI$BoardCytonSerial\nSample Index, EXG Channel 0, Timestamp, Marker Channel\n';
+  const n1 = 25_500;
+  const rows: string[] = [];
+  for (let i = 0; i < n1 + 500; i++) rows.push(`${(i + (i >= n1 ? 77 : 0)) % 256}, ${i}, ${Math.round(1e12 + (i / 255) * 1000 + (i >= n1 ? 1500 : 0))}, ${i === n1 + 10 ? 5 : 0}`);
+  const r = parseOpenBciGui(head + rows.join('\n'), 'fast.txt');
+  const segs = r.streams[0].segments;
+  assert.deepEqual(segs.map((s) => s.count), [n1, 500], 'the pause splits the rows where it is');
+  // placed at its time stamp (101.5 s) it began 0.5 s inside the first segment, which ends at 102 s
+  const end1 = segs[0].start + n1 / 250;
+  assert.ok(Math.abs(segs[1].start - (end1 + 1.5)) < 0.005, `the second segment starts 1.5 s after the first ends (${end1 + 1.5} s), not at ${segs[1].start} s`);
+  assert.equal(r.annotations[0].onset, segs[1].start + 10 / 250, 'a marker keeps its place in its segment');
+  // The host clock set back by 3 s (a time sync) in mid-stream: the counter runs on, so do the samples.
+  const back = rows.slice(0, 1000).map((l, i) => (i < 500 ? l : l.replace(/, (\d+), (\d+)$/, (_, t, m) => `, ${Number(t) - 3000}, ${m}`)));
+  const r2 = parseOpenBciGui(head + back.join('\n'), 'back.txt');
+  assert.deepEqual(r2.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1000]], 'one segment: it used to start again 3 s earlier, over the samples before it');
+  assert.deepEqual(r2.warnings, ["the time stamps go back by 2.996 s at data line 501 (the computer's clock set back?): the samples there are taken as following on"]);
 });
 
 test('bad OpenBCI files give one FormatError', () => {
