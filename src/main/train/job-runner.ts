@@ -1,5 +1,5 @@
 // Starts, queues, pauses, resumes and cancels training jobs, each in its own worker thread
-// (train-worker.node.ts), one at a time. Runs a job was running when the app stopped are marked
+// (train-worker.node.ts), one at a time. Runs left running or queued by a process that is gone (the app or a CLI) are marked
 // interrupted at start-up and resume from their last checkpoint on request. A worker that dies
 // leaves its run 'failed' with the reason; the app and earlier runs are untouched.
 import { dirname } from 'node:path';
@@ -16,6 +16,7 @@ import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 import { RunStore, runningElsewhere, type RunFolder } from './run-store';
 import { SharedJobControl, type JobAction } from './job-control';
 import { resumeRefusal } from '../../shared/train/resume-policy';
+import { plural } from '../../shared/plural';
 
 /** File name of the worker's bundle in the built app (its own entry in electron.vite.config.ts). */
 export const TRAIN_WORKER_BUNDLE = 'train-worker.js';
@@ -166,7 +167,7 @@ export class JobRunner {
   /** Marks runs a dead process left 'running' as interrupted. Call once at start-up. */
   async recover(): Promise<string[]> {
     const ids = await this.store.markInterrupted();
-    if (ids.length) this.opts.events?.log?.('info', `training: ${ids.length} run(s) were interrupted when the app stopped (${ids.join(', ')}); resume them from the Training view or with heartmind train --resume`);
+    if (ids.length) this.opts.events?.log?.('info', `training: ${plural(ids.length, 'run')} left running or queued by a process that ended without stopping ${ids.length === 1 ? 'it' : 'them'} (the app, or heartmind train) now ${ids.length === 1 ? 'reads' : 'read'} interrupted (${ids.join(', ')}); resume ${ids.length === 1 ? 'it' : 'them'} from the Training view or with heartmind train --resume`);
     return ids;
   }
 

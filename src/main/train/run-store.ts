@@ -452,14 +452,15 @@ export class RunStore {
     const f = this.folder(id);
     const s = await f.readStatus();
     if (!processGone(s)) return null;
-    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: `interrupted (its process ${s.pid} is gone); resume continues from the last checkpoint` } };
+    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: goneMessage(s) } };
     await f.writeStatus(next);
     return next;
   }
 
   /**
    * After a restart: runs left 'running' or 'queued' by a process that is gone become
-   * 'interrupted' (resumable from their last checkpoint). Returns their ids.
+   * 'interrupted' (resumable from their last checkpoint), saying why in goneMessage's words.
+   * Returns their ids.
    */
   async markInterrupted(): Promise<string[]> {
     const ids: string[] = [];
@@ -469,7 +470,7 @@ export class RunStore {
       if (runningElsewhere(r)) continue;
       const f = this.folder(r.id);
       const s = await f.readStatus();
-      await f.writeStatus({ ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: 'interrupted (the app stopped); resume continues from the last checkpoint' } });
+      await f.writeStatus({ ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: goneMessage(s) } });
       ids.push(r.id);
     }
     return ids;
@@ -485,6 +486,17 @@ export function plannedArms(spec: JobSpec): string[] {
   const arms = Array.isArray(spec.evaluation?.arms) ? spec.evaluation.arms : [];
   const sets = [...new Set(arms.map((a) => a.modalities))];
   return [...new Set(arms.map((a) => `${a.modalities}/${a.init}`)), ...sets.map((m) => `baseline/${m}`)];
+}
+
+/**
+ * Why a run left 'running' or 'queued' by a process that is gone reads interrupted. Only the app
+ * queues runs; a running one's process may be the app or a `heartmind train` killed without a word
+ * (SIGKILL, out of memory, a power cut), which a stop, a pause or a signal the CLI catches would
+ * have recorded: the app said 'the app stopped' of a CLI run killed while it was closed.
+ */
+export function goneMessage(s: Pick<RunStatus, 'state' | 'pid'>): string {
+  if (s.state === 'queued') return 'interrupted (the app stopped while it waited its turn); resume starts it';
+  return `interrupted (${s.pid ? `its process ${s.pid}` : 'the process training it'} ended without stopping it: killed, crashed or out of memory); resume continues from the last checkpoint`;
 }
 
 /**

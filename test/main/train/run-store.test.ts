@@ -43,10 +43,34 @@ test('the app starting beside a live CLI run leaves it running; a dead process\'
   await crashed.writeStatus({ ...(await crashed.readStatus()), state: 'running', pid: dead });
   assert.deepEqual(await store.markInterrupted(), ['crashed-run']);
   assert.equal((await cli.readStatus()).state, 'running');
+  // Its process may have been a `heartmind train` killed while the app was closed: the reason names
+  // the process, not 'the app stopped'.
+  assert.equal((await crashed.readStatus()).progress.message, `interrupted (its process ${dead} ended without stopping it: killed, crashed or out of memory); resume continues from the last checkpoint`);
   await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && new RegExp(`^run 'cli-run' is running in process ${live}: Ctrl\\+C there pauses it`).test(e.message));
   // A finished run is refused too, as the Training view refuses it.
   await cli.writeStatus({ ...(await cli.readStatus()), state: 'done' });
   await assert.rejects(train.run(['--resume', 'cli-run', '--out', store.root], { out: () => undefined, err: () => undefined }), (e: Error) => e instanceof CliUsageError && /^run 'cli-run' is finished; start a new run to train again$/.test(e.message));
+});
+
+test("a run queued when the app stopped reads interrupted, said so; one left running says its process ended, as the open app's list says it", async (t) => {
+  const { dead } = await pids(t);
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const queued = await store.create(quickRecipe('/data'), 'queued-run');
+  await queued.writeStatus({ ...(await queued.readStatus()), state: 'queued' });
+  const old = await store.create(quickRecipe('/data'), 'old-run');
+  // A status written before runs named their process.
+  const { pid: _none, ...noPid } = { ...(await old.readStatus()), state: 'running' as const };
+  await old.writeStatus(noPid);
+  assert.deepEqual((await store.markInterrupted()).sort(), ['old-run', 'queued-run']);
+  assert.equal((await queued.readStatus()).progress.message, 'interrupted (the app stopped while it waited its turn); resume starts it');
+  assert.equal((await old.readStatus()).progress.message, 'interrupted (the process training it ended without stopping it: killed, crashed or out of memory); resume continues from the last checkpoint');
+  // The open app's list (listLive) words a CLI run killed under it alike.
+  const killed = await store.create(quickRecipe('/data'), 'killed-run');
+  await killed.writeStatus({ ...(await killed.readStatus()), state: 'running', pid: dead });
+  const listed = (await store.listLive()).find((r) => r.id === 'killed-run');
+  assert.equal(listed?.state, 'interrupted');
+  assert.equal(listed?.progress.message, (await killed.readStatus()).progress.message, 'the list shows what the status now holds');
+  assert.match(listed?.progress.message ?? '', new RegExp(`^interrupted \\(its process ${dead} ended without stopping it`));
 });
 
 test('markStoppedSync: a running run becomes interrupted (or cancelled) with the reason in its status and log; a finished one is left alone', async (t) => {
