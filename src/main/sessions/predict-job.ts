@@ -100,7 +100,7 @@ export class PredictJob {
       name: m.card?.name ?? m.id,
       source: m.source,
       active: m.id === active,
-      refusal: !m.card || m.problems.length ? `model '${m.id}' cannot be used: ${m.problems.join('; ')}` : contractRefusal(m.card, m.id, sessionId, s.streams, s.first.window.lengthSec),
+      refusal: !m.card || m.problems.length ? `model '${m.id}' cannot be used: ${m.problems.join('; ')}` : contractRefusal(m.card, m.id, sessionId, s.streams.map((x) => x.info), s.first.window.lengthSec),
     }));
   }
 

@@ -3,9 +3,10 @@
 // 8 s, no prediction stored), and a researcher wants an answer for every window.
 //
 // The windows are cut as a replay cuts them: the stored chunks and the source's gaps in the order
-// they arrived (readSessionFeed, which dataset building reads sessions by) through the live Pipeline,
-// under the pipeline settings the session was recorded with, changed where the recording changed
-// them. Each window is answered by the code the page's worker answers by (answerWindow: the same
+// they arrived (sessionFeedEvents, which dataset building reads sessions by) through the live
+// Pipeline, under the pipeline settings the session was recorded with, changed where the recording
+// changed them. The session is read a page at a time as the windows are cut, each page dropped once
+// fed: a 1-hour session of 19 channels at 500 Hz read whole first held 216 MB of chunks in the core. Each window is answered by the code the page's worker answers by (answerWindow: the same
 // prepareWindow feeds, the same probabilities) and stored as live predictions are (predictionRow,
 // addPredictions: `<task>:<class>`, fed/absent/unusable, latency).
 //
@@ -23,11 +24,11 @@ import { answerWindow } from '../../shared/model/window-answer';
 import type { ModelTensor } from '../../shared/model/window-input';
 import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedConfigs, type PipelineConfig } from '../../shared/pipeline';
 import type { PredictResult } from '../../shared/ipc/sessions.schema';
-import type { SessionSummary } from '../../shared/session.types';
+import type { SessionStream, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
 import type { SyncWindow } from '../../shared/window.types';
 import { availableInputs, predictionRow } from '../model/models.core';
-import { readSessionFeed } from '../train/session-feed';
+import { sessionFeedEvents } from '../train/session-feed';
 
 /** Rows stored per write (a stop stores those still held first). */
 const BATCH = 32;
@@ -76,6 +77,8 @@ export interface PredictPlan {
   modelId: string;
   card: ModelCard;
   summary: SessionSummary;
+  /** Its stored streams (the run reads their chunks). */
+  streams: SessionStream[];
   /** The recorded settings in time order, each resolved. */
   settings: { time: number; config: PipelineConfig }[];
   /** The settings the run starts under (the first recorded, else the defaults). */
@@ -89,17 +92,17 @@ export interface PredictPlan {
 export async function planPredict(db: DbClient, sessionId: number, modelId: string, card: ModelCard): Promise<PredictPlan> {
   const s = await readForPredict(db, sessionId);
   refuseRecording(s.summary);
-  const refusal = contractRefusal(card, modelId, sessionId, s.streams, s.first.window.lengthSec);
+  const refusal = contractRefusal(card, modelId, sessionId, s.streams.map((x) => x.info), s.first.window.lengthSec);
   if (refusal) throw new ModelError(ModelErrorCode.ContractMismatch, refusal);
-  return { sessionId, modelId, card, summary: s.summary, settings: s.settings, first: s.first };
+  return { sessionId, modelId, card, ...s };
 }
 
 /** What a run reads of a session before its samples: its summary, streams and recorded settings. */
-export async function readForPredict(db: DbClient, sessionId: number): Promise<Omit<PredictPlan, 'sessionId' | 'modelId' | 'card'> & { streams: StreamInfo[] }> {
+export async function readForPredict(db: DbClient, sessionId: number): Promise<Omit<PredictPlan, 'sessionId' | 'modelId' | 'card'>> {
   // getSession holds the summary: one read (the command and the run each read it before).
   const detail = await db.api.getSession(sessionId);
   const settings = recordedConfigs(detail.filterSettings);
-  return { summary: detail, settings, first: settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG, streams: detail.streams.map((x) => x.info) };
+  return { summary: detail, streams: detail.streams, settings, first: settings[0]?.config ?? DEFAULT_PIPELINE_CONFIG };
 }
 
 /**
@@ -111,8 +114,7 @@ export function expectedWindows(durationS: number, windowSec: number, hopSec: nu
 }
 
 export async function predictSession(db: DbClient, plan: PredictPlan, req: PredictRequest): Promise<PredictResult> {
-  const { sessionId, modelId, card, summary, settings, first } = plan;
-  const feed = await readSessionFeed(db, sessionId);
+  const { sessionId, modelId, card, summary, streams, settings, first } = plan;
   const cut: SyncWindow[] = [];
   const pipeline = new Pipeline(first, { window: (w) => cut.push(w) });
   const reads = (['eeg', 'ecg'] as const).filter((m) => card.input[m]);
@@ -162,7 +164,7 @@ export async function predictSession(db: DbClient, plan: PredictPlan, req: Predi
   };
   let next = 1;
   const devices: string[] = [];
-  for (const ev of stopped ? [] : feed.events) {
+  for await (const ev of stopped ? [] : sessionFeedEvents(db, sessionId, streams)) {
     if (ev.kind === 'streams') {
       devices.push(ev.deviceId);
       pipeline.setStreams(ev.deviceId, ev.streams);

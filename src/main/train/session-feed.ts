@@ -1,7 +1,9 @@
-// Reads recorded sessions for a training dataset through the database client (the DB worker owns
-// the file): the stored chunks and the gaps the source announced, in the order they arrived live,
-// which is exactly what replay feeds the pipeline; plus markers and self-reports for labels.
+// Reads recorded sessions through the database client (the DB worker owns the file): the stored
+// chunks and the gaps the source announced, in the order they arrived live, which is exactly what
+// replay feeds the pipeline. Page by page for a run through a model (predict-session.ts), whole for
+// a training dataset, with markers and self-reports for labels.
 import type { DbClient } from '../db/db-client';
+import type { ReplayPage } from '../db/db.types';
 import { DbError } from '../db/db-error';
 import type { FeedEvent } from '../../shared/datasets/windows.types';
 import type { StreamInfo } from '../../shared/stream.types';
@@ -31,34 +33,56 @@ export async function readSessionLabels(db: DbClient, sessionId: number): Promis
   return { id: sessionId, name: detail.name, markers, selfReports: (await db.api.listSelfReports(sessionId)).length, samples, eegChannels: storedEegChannels(detail.streams) };
 }
 
-export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
-  const detail = await sessionDetail(db, sessionId);
+/** A session's stored streams (SessionDetail.streams): its chunks name their stream by row id. */
+type StoredStreams = readonly { id: number; info: StreamInfo }[];
+
+/**
+ * A recorded session as replay feeds it to the pipeline: its streams by device, then the stored
+ * chunks and the gaps its sources announced, interleaved by their arrival sequence. Read a page of
+ * PAGE_BATCHES recorder batches at a time, the next page read while this one is consumed: what a
+ * consumer that drops the events as it goes holds is two pages (a recording's 50 s each), not the
+ * session (an hour of 19 channels at 500 Hz held whole was 216 MB of chunks: 139 MB of samples and
+ * 216 000 objects). Stopping the iteration reads no further.
+ */
+export async function* sessionFeedEvents(db: DbClient, sessionId: number, streams: StoredStreams): AsyncGenerator<FeedEvent> {
   const byRow = new Map<number, StreamInfo>();
   const byDevice = new Map<string, StreamInfo[]>();
-  for (const s of detail.streams) {
+  for (const s of streams) {
     byRow.set(s.id, s.info);
     const list = byDevice.get(s.info.deviceId) ?? [];
     if (!list.some((x) => x.id === s.info.id)) list.push(s.info);
     byDevice.set(s.info.deviceId, list);
   }
-  const events: FeedEvent[] = [...byDevice].map(([deviceId, streams]) => ({ kind: 'streams', deviceId, streams }));
+  for (const [deviceId, list] of byDevice) yield { kind: 'streams', deviceId, streams: list };
   const extent = await db.api.dataExtent(sessionId);
-  let seq: number | null = extent ? extent.firstSeq : null;
-  while (seq !== null) {
-    const page = await db.api.readReplayPage(sessionId, seq, PAGE_BATCHES);
-    // Chunks and source gaps interleaved by their arrival sequence.
-    let gi = 0;
-    for (const c of page.chunks) {
-      while (gi < page.gaps.length && page.gaps[gi].seq < c.seq) {
-        const g = page.gaps[gi++];
-        if (g.fromSource) events.push({ kind: 'gap', gap: g.gap });
+  let next: Promise<ReplayPage> | null = extent ? db.api.readReplayPage(sessionId, extent.firstSeq, PAGE_BATCHES) : null;
+  try {
+    while (next) {
+      const page = await next;
+      next = page.nextSeq === null ? null : db.api.readReplayPage(sessionId, page.nextSeq, PAGE_BATCHES);
+      // Chunks and source gaps interleaved by their arrival sequence.
+      let gi = 0;
+      for (const c of page.chunks) {
+        while (gi < page.gaps.length && page.gaps[gi].seq < c.seq) {
+          const g = page.gaps[gi++];
+          if (g.fromSource) yield { kind: 'gap', gap: g.gap };
+        }
+        const info = byRow.get(c.streamId);
+        if (info) yield { kind: 'chunk', chunk: { streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data } };
       }
-      const info = byRow.get(c.streamId);
-      if (info) events.push({ kind: 'chunk', chunk: { streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data } });
+      for (; gi < page.gaps.length; gi++) if (page.gaps[gi].fromSource) yield { kind: 'gap', gap: page.gaps[gi].gap };
     }
-    for (; gi < page.gaps.length; gi++) if (page.gaps[gi].fromSource) events.push({ kind: 'gap', gap: page.gaps[gi].gap });
-    seq = page.nextSeq;
+  } finally {
+    // Stopped part-way: the page read ahead is not waited for, and its failure (the database closed meanwhile) is nobody's.
+    next?.catch(() => {});
   }
+}
+
+/** A whole session read into memory (a dataset's sessions: sent to the training worker whole). */
+export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
+  const detail = await sessionDetail(db, sessionId);
+  const events: FeedEvent[] = [];
+  for await (const ev of sessionFeedEvents(db, sessionId, detail.streams)) events.push(ev);
   const markers = (await db.api.listMarkers(sessionId)).map((m) => ({ onset: m.time, duration: m.duration, label: m.label }));
   const selfReports = (await db.api.listSelfReports(sessionId)).map((r) => ({ time: r.time, valence: r.valence, arousal: r.arousal, dominance: r.dominance }));
   return { sessionId, subject: detail.subjectId || `session-${sessionId}`, name: detail.name, startTime: detail.startTime, events, markers, selfReports };

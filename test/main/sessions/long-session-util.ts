@@ -1,9 +1,10 @@
 // A long recorded session written straight into a database the way the recorder writes it (batches
 // of 0.25 s, the two devices' packets in arrival order): a headset's EEG (10-sample packets at
-// 250 Hz) and a strap's ECG (73-sample packets at 130 Hz, Polar-like), each device clock off the
-// host's by its own drift, each packet late by a random (exponential) transport delay, a dropout
-// in each stream, and the headset's clock reset once. For the placement tests and the bench: what
-// an export and `sessions show` place is the clock model fitted over such runs.
+// 250 Hz unless asked) and a strap's ECG (73-sample packets at 130 Hz, Polar-like), each device
+// clock off the host's by its own drift, each packet late by a random (exponential) transport
+// delay, a dropout in each stream, and the headset's clock reset once. For the placement tests and
+// the benches: what an export and `sessions show` place is the clock model fitted over such runs;
+// what a run through a model reads page by page (bench/predict-session.bench.ts).
 import type { ReadableDb, WritableDb } from '../../../src/main/db/db.types';
 import { packChunks, type ChunkTimes, type StoredChunk } from '../../../src/main/db/sample-codec';
 import { addStream, appendBatch, createSession, finishSession, readStreamChunkTimes, type BlockCursor } from '../../../src/main/db/server';
@@ -15,6 +16,8 @@ export const LONG_SESSION_T0 = 1_790_000_000;
 export interface LongSessionOptions {
   seconds: number;
   eegChannels?: number;
+  /** The headset's rate (Hz; 250 by default). */
+  eegRateHz?: number;
   seed?: number;
   /** Leave the session recording (no finishSession). */
   unfinished?: boolean;
@@ -39,6 +42,7 @@ interface Dev {
 export function writeLongSession(db: WritableDb, o: LongSessionOptions): { sessionId: number; eegId: number; ecgId: number } {
   const seconds = o.seconds;
   const eegChannels = o.eegChannels ?? 4;
+  const eegRate = o.eegRateHz ?? 250;
   const info = (device: string, modality: 'eeg' | 'ecg', rate: number, channels: number, latencySec?: number): StreamInfo => ({
     id: `${device}/${modality}`,
     deviceId: device,
@@ -49,7 +53,7 @@ export function writeLongSession(db: WritableDb, o: LongSessionOptions): { sessi
     channels: Array.from({ length: channels }, (_, i) => ({ label: `${modality.toUpperCase()}${i + 1}`, unit: 'uV', resolution: 0.1 })),
     ...(latencySec === undefined ? {} : { latencySec }),
   });
-  const eegInfo = info('headset', 'eeg', 250, eegChannels);
+  const eegInfo = info('headset', 'eeg', eegRate, eegChannels);
   const ecgInfo = info('strap', 'ecg', 130, 1, 0.008);
   const sessionId = createSession(db, { name: 'long', startTime: LONG_SESSION_T0, appVersion: 'test', origin: 'recorded', state: 'recording' });
   const device = (i: StreamInfo) => ({ deviceKey: i.deviceId, name: i.deviceName, model: i.deviceModel, serial: '', transport: 'sim' });
@@ -57,7 +61,7 @@ export function writeLongSession(db: WritableDb, o: LongSessionOptions): { sessi
   const ecgId = addStream(db, sessionId, { device: device(ecgInfo), info: ecgInfo });
   const rnd = mulberry32(o.seed ?? 7);
   const devs: Dev[] = [
-    { streamId: eegId, per: 10, rate: 250, channels: eegChannels, drift: 120e-6, dev0: 100, latency: 0.012, meanDelay: 0.006, gapAt: seconds * 0.4, gapS: 30, resetAt: seconds * 0.7, k: 0 },
+    { streamId: eegId, per: 10, rate: eegRate, channels: eegChannels, drift: 120e-6, dev0: 100, latency: 0.012, meanDelay: 0.006, gapAt: seconds * 0.4, gapS: 30, resetAt: seconds * 0.7, k: 0 },
     { streamId: ecgId, per: 73, rate: 130, channels: 1, drift: -350e-6, dev0: 900, latency: 0.008, meanDelay: 0.015, gapAt: seconds * 0.55, gapS: 12, resetAt: Infinity, k: 0 },
   ];
   const next = (d: Dev): { host: number; dev: Dev; chunk: StoredChunk } => {

@@ -15,14 +15,17 @@ import { DbClient, databasePathFor } from '../../../src/main/db/db-client';
 import { openDatabase } from '../../../src/main/db/open-database';
 import { createSession } from '../../../src/main/db/server';
 import { progressReporter } from '../../../src/main/sessions/predict-command';
+import { planPredict, predictSession } from '../../../src/main/sessions/predict-session';
 import { recordingWindows } from '../../../src/shared/datasets/recording-windows';
 import type { ImportedRecording } from '../../../src/shared/formats/recording.types';
-import { MODEL_IO } from '../../../src/shared/model/config';
+import { MODEL_IO, TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import { answerWindow } from '../../../src/shared/model/window-answer';
 import type { ModelCard } from '../../../src/shared/model/model.types';
 import type { Prediction } from '../../../src/shared/session.types';
 import { noEegmat } from '../../shared/model/eegmat-windows';
 import { PREDICT_MODEL, predictFixture } from './predict-fixture';
+import { countingPages, tempDir } from '../db/db-test-util';
+import { writeLongSession } from './long-session-util';
 
 const MODEL = PREDICT_MODEL;
 
@@ -157,4 +160,35 @@ test('progress: a line per tenth of the session, not one per window', () => {
   for (let w = 0; w <= 600; w++) say({ windows: w + 1, answered: w + 1, atS: w, durationS: 600 });
   assert.equal(lines.length, 10, lines.join('\n'));
   assert.equal(lines[0], 'session 3: 1:00 of 10:00, 61 windows, 61 answered');
+});
+
+test('a run reads the session a page at a time as it cuts windows, and no further once stopped; every window answered', async (t) => {
+  // Three minutes as the recorder writes them (720 batches: four pages of 200, each 50 s), a model
+  // stub that answers any EEG and ECG (what a run reads of a card: its contract and its tasks).
+  const path = join(tempDir(t, 'hm-predict-pages-'), 'recordings.sqlite');
+  const o = openDatabase(path);
+  const { sessionId } = writeLongSession(o.writable!, { seconds: 180 });
+  o.db.close();
+  const client = await DbClient.open({ path });
+  t.after(() => client.close());
+  const any = { channels: 'any', minChannels: 1, maxChannels: 8, unit: 'uV', scaleDivisor: 100 } as const;
+  const card = { id: 'stub', input: { rateHz: 200, windowSeconds: 5, eeg: any, ecg: any }, config: { tasks: [TASK_MENTAL_ARITHMETIC] } } as unknown as ModelCard;
+  const answer = async () => ({ arithmetic: [0.25] });
+
+  const { db, pages } = countingPages(client);
+  const plan = await planPredict(db, sessionId, 'stub', card);
+  // Pages read when each window is answered, against the page its end lies in: that one, the next
+  // (a window is cut once a chunk past its end arrives) and the one read ahead at most.
+  const over: string[] = [];
+  const r = await predictSession(db, plan, { run: answer, progress: (p) => void (pages() > Math.floor((p.atS + 5) / 50) + 2 && over.push(`window at ${p.atS.toFixed(1)} s: ${pages()} pages read`)) });
+  assert.deepEqual(over, [], 'no page read before the windows reach it');
+  assert.equal(pages(), 4, 'the whole session read, once');
+  assert.ok(r.windows > 100 && r.stored === r.windows, `${r.stored} of ${r.windows} windows stored`);
+
+  // Stopped after its first window: the run reads no further than the page read ahead.
+  const stopping = countingPages(client);
+  let answered = 0;
+  const s = await predictSession(stopping.db, plan, { run: async () => (answered++, answer()), stopRequested: () => answered > 0 });
+  assert.deepEqual([s.stopped, s.windows], [true, 1], 'stopped after one window');
+  assert.ok(stopping.pages() <= 2, `${stopping.pages()} pages read for a run stopped at its first window`);
 });
