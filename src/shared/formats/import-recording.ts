@@ -7,7 +7,7 @@ import { importEdf } from './edf';
 import { FormatError } from './format-error';
 import { parseOpenBciGui } from './openbci';
 import type { ImportedRecording, NamedBytes, RecordingFormat } from './recording.types';
-import { decodeLatin1 } from './text';
+import { decodeLatin1, withoutByteOrderMark } from './text';
 import { importWfdb } from './wfdb';
 import { importXdf } from './xdf';
 
@@ -21,15 +21,17 @@ export type DetectedFormat = 'edf' | 'bdf' | 'wfdb' | 'xdf' | 'openbci-gui' | 'b
 export function detectFormat(file: NamedBytes): DetectedFormat | null {
   const b = file.bytes;
   const head = decodeLatin1(b, 0, Math.min(b.length, 512));
+  // text formats after the byte-order mark a Windows editor or Excel may put in front
+  const text = withoutByteOrderMark(head);
   if (b.length >= 8 && b[0] === 0xff && head.slice(1, 8) === 'BIOSEMI') return 'bdf';
   if (head.startsWith('0       ')) return 'edf';
   if (head.startsWith('XDF:')) return 'xdf';
-  if (/^%OpenBCI Raw (EXG|EEG) Data/i.test(head)) return 'openbci-gui';
+  if (/^%OpenBCI Raw (EXG|EEG) Data/i.test(text)) return 'openbci-gui';
   // (after the byte-order mark Excel's "CSV UTF-8" starts with)
   // (our export's info file, 'field,value': read with the export's other files)
   if (/^(\xef\xbb\xbf)?((time_s|onset_s),|field,value\r?\n)/.test(head)) return 'csv';
   if (/\.hea$/i.test(file.name)) return 'wfdb';
-  const first = head.split(/\r?\n/)[0];
+  const first = text.split(/\r?\n/)[0];
   if (/^[-+0-9.eEnaif]+(\t[-+0-9.eEnaif]+)+\s*$/.test(first)) return 'brainflow-csv';
   return null;
 }

@@ -76,6 +76,17 @@ export function asciiText(text: string): string {
 }
 
 /**
+ * Text without the UTF-8 byte-order mark that Notepad and Excel put at the start of a file they
+ * save, whether decoded as UTF-8 (U+FEFF) or byte by byte (Latin-1: 'ï»¿'). A text format's first
+ * line must match its signature ('%OpenBCI Raw EXG Data', a WFDB record line): with the mark in
+ * front, an OpenBCI file was 'not a format HeartMind reads' and a WFDB header whose first line
+ * is a comment 'gives no number of signals'.
+ */
+export function withoutByteOrderMark(text: string): string {
+  return text.startsWith('\ufeff') ? text.slice(1) : text.startsWith('\xef\xbb\xbf') ? text.slice(3) : text;
+}
+
+/**
  * Strict decimal number: what a header field must hold. Rejects '', 'NaN', '1e999', hex,
  * trailing junk — Number() alone would accept '' as 0 and '0x10' as 16.
  */

@@ -97,6 +97,21 @@ test('a MATLAB file (DREAMER.mat) is not a session: the error says training read
   );
 });
 
+test('a byte-order mark in front (Notepad, Excel) changes nothing: OpenBCI GUI text, a WFDB header whose first line is a comment, BrainFlow CSV', { skip: NEED_DATA }, () => {
+  const bom = (b: Uint8Array) => Uint8Array.from([0xef, 0xbb, 0xbf, ...b]);
+  const shape = (r: ImportedRecording) => [r.format, r.startTime, r.streams.map((s) => [s.rateHz, s.channels.map((c) => c.label).join(), s.segments.map((g) => g.count).join()]), r.annotations.length];
+  const gui = one('openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt');
+  // it was 'not a format HeartMind reads'
+  assert.deepEqual(shape(importRecording([{ ...gui[0], bytes: bom(gui[0].bytes) }])), shape(importRecording(gui)), 'OpenBCI with a BOM reads as without');
+  const mit = files('wfdb-mitdb').map((f) => (f.name === '100.hea' ? { ...f, bytes: bom(f.bytes) } : f));
+  // its first line, '# unnecessary comment', was no comment: 'record line gives no number of signals'
+  assert.deepEqual(shape(importRecording(mit)), shape(importRecording(files('wfdb-mitdb'))), 'WFDB with a BOM reads as without');
+  const line = (i: number) => Array.from({ length: 24 }, (_, c) => (c === 0 ? i % 256 : c === 22 ? 1.7e9 + i / 250 : c === 1 ? i : 0).toFixed(6)).join('\t');
+  const bf = new TextEncoder().encode(Array.from({ length: 50 }, (_, i) => line(i)).join('\n') + '\n');
+  assert.equal(detectFormat({ name: 'bf.csv', bytes: bom(bf) }), 'brainflow-csv');
+  assert.deepEqual(shape(importRecording([{ name: 'bf.csv', bytes: bom(bf) }])), shape(importRecording([{ name: 'bf.csv', bytes: bf }])), 'BrainFlow with a BOM reads as without');
+});
+
 test('a BrainFlow file whose column count fits several boards is read once the board is named', () => {
   const line = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 30 ? 1.7e9 : 0).toFixed(6)).join('\t');
   const file = [{ name: 'bf32.csv', bytes: new TextEncoder().encode(`${line(32)}\n${line(32)}\n`) }];

@@ -7,7 +7,7 @@ import { electrodePosition } from '../channel-kind';
 import { FormatError, failFor, type Fail } from '../format-error';
 import type { ChannelKind, ImportedChannel, ImportedRecording } from '../recording.types';
 import { buildTabular, readNumericRows, type TabularStreamPlan } from '../tabular-import';
-import { decodeLatin1 } from '../text';
+import { decodeLatin1, withoutByteOrderMark } from '../text';
 import { BRAINFLOW_BOARDS, brainflowBoardDescription, type BrainFlowPresetName } from './brainflow-boards';
 
 /** Package counter modulus (BrainFlow boards count packages in one byte). */
@@ -60,7 +60,7 @@ function pickBoard(width: number, opts: BrainFlowCsvOptions, fileName: string, f
 
 export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, opts: BrainFlowCsvOptions = {}): ImportedRecording {
   const fail: Fail = failFor(fileName);
-  const text = typeof input === 'string' ? input : decodeLatin1(input);
+  const text = withoutByteOrderMark(typeof input === 'string' ? input : decodeLatin1(input));
   if (text.trim() === '') fail('empty', 'the file is empty');
   const lines = text.split(/\r?\n/);
   const first = lines.find((l) => l.trim() !== '')!;

@@ -9,14 +9,14 @@
 import { failFor, quote, type Fail } from '../format-error';
 import type { ImportedChannel, ImportedRecording } from '../recording.types';
 import { buildTabular, readNumericRows, type TabularStreamPlan } from '../tabular-import';
-import { decodeLatin1, parseDecimal, parseInteger } from '../text';
+import { decodeLatin1, parseDecimal, parseInteger, withoutByteOrderMark } from '../text';
 
 /** The GUI's sample index is the board's one-byte packet counter. */
 const SAMPLE_INDEX_MODULUS = 256;
 
 export function parseOpenBciGui(input: Uint8Array | string, fileName: string): ImportedRecording {
   const fail: Fail = failFor(fileName);
-  const text = typeof input === 'string' ? input : decodeLatin1(input);
+  const text = withoutByteOrderMark(typeof input === 'string' ? input : decodeLatin1(input));
   if (text.trim() === '') fail('empty', 'the file is empty');
   const lines = text.split(/\r?\n/);
   if (!/^%OpenBCI Raw (EXG|EEG) Data/i.test(lines[0].trim())) fail('not-this-format', `not an OpenBCI GUI raw file (first line ${quote(lines[0])})`);

@@ -3,7 +3,7 @@
 //   signal lines: file format[xspf][:skew][+offset] gain[(baseline)][/units] adcres adczero initval checksum blocksize description
 // Lines starting with '#' are comments (patient data in most PhysioNet databases).
 import { failFor, quote, type Fail } from '../format-error';
-import { parseDecimal, parseInteger } from '../text';
+import { parseDecimal, parseInteger, withoutByteOrderMark } from '../text';
 import type { WfdbHeader, WfdbSignalSpec } from './wfdb.types';
 
 /** WFDB's default sampling frequency and gain when a header leaves them out. */
@@ -14,7 +14,7 @@ const MAX_SIGNALS = 4096;
 
 export function parseWfdbHeader(text: string, fileName = 'header'): WfdbHeader {
   const fail: Fail = failFor(fileName);
-  const lines = text.split(/\r?\n|\r/);
+  const lines = withoutByteOrderMark(text).split(/\r?\n|\r/);
   const comments: string[] = [];
   const body: string[] = [];
   for (const raw of lines) {
