@@ -75,7 +75,9 @@ async function unfinishedRunNext(folder: RunFolder, where: { out?: string; 'data
   const live = runningElsewhere(status);
   if (live) return `it is running in process ${live}: export it once it is done`;
   if (status.state === 'done' || status.state === 'cancelled' || resumeRefusal(status)) return null;
-  const state = status.state === 'running' ? 'interrupted' : status.state;
+  // Where it stands in words: 'it is failed' read as a slip, and a failure said nothing of why.
+  const stands =
+    status.state === 'failed' ? `it failed${status.error ? ` (${status.error.message})` : ''}` : status.state === 'running' || status.state === 'interrupted' ? 'it was interrupted' : `it is ${status.state}`;
   const resume = commandLine(['heartmind', 'train', '--resume', folder.id, ...(where.out ? ['--out', where.out] : where['data-dir'] ? ['--data-dir', where['data-dir']] : [])]);
-  return `it is ${state}: ${resume} finishes it, then export it`;
+  return `${stands}: ${resume} finishes it, then export it`;
 }

@@ -28,6 +28,11 @@ test('an id the models folder holds is refused without --replace (the model is l
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'taken', '--to', models, '--data-dir', dataDir, '--replace'], io), (e: Error) => e instanceof TrainError && e.message === `run unfinished has no final model to export (it did not reach the final fit); it is queued: ${resume} finishes it, then export it`);
   await run.writeStatus({ ...(await run.readStatus()), state: 'paused' });
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message.endsWith(`; it is paused: ${resume} finishes it, then export it`));
+  // An interrupted run 'was', and a failed one says why ('it is failed' said nothing of it).
+  await run.writeStatus({ ...(await run.readStatus()), state: 'interrupted' });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message.endsWith(`; it was interrupted: ${resume} finishes it, then export it`));
+  await run.writeStatus({ ...(await run.readStatus()), state: 'failed', error: { code: 'io', message: 'could not write log.txt: the disk is full (ENOSPC)' } });
+  await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message.endsWith(`; it failed (could not write log.txt: the disk is full (ENOSPC)): ${resume} finishes it, then export it`));
   // A cancelled run is not finished by anything: nothing is offered.
   await run.writeStatus({ ...(await run.readStatus()), state: 'cancelled' });
   await assert.rejects(exportModel.run(['--run', run.id, '--id', 'other', '--data-dir', dataDir], io), (e: Error) => e instanceof TrainError && e.message === 'run unfinished has no final model to export (it did not reach the final fit)');
