@@ -21,7 +21,14 @@ export interface CytonEmulatorOptions {
   lose?: (packetIndex: number) => boolean;
   /** Bytes to slip in before a packet, to emulate line noise. */
   noiseBefore?: (packetIndex: number) => Uint8Array | null;
-  /** Write period, ms (the FTDI chip's latency timer batches similarly). Default 8. */
+  /**
+   * Write period, ms: each write sends the packets that came due since the last (the FTDI chip's
+   * latency timer batches similarly). Default 8. The period runs on the host's timers, so against a
+   * reader's own paced reads (READ_PACE_MS) its phase holds for seconds at a time, which no board's
+   * crystal-timed sending does: the earliest arrival of each second then wanders by up to a few ms,
+   * and a clock fit over the first 10–20 s tilts with it. A test that measures the alignment to the
+   * ms writes every 1 ms (three-devices-drift).
+   */
   periodMs?: number;
   /** Called when the link goes away (the pty pair was killed). */
   onLost?: () => void;

@@ -8,6 +8,7 @@ export interface TextEmulatorOptions {
   lineAt: (i: number) => string;
   /** Printed once on open, like a sketch's boot banner. */
   banner?: string;
+  /** Write period, ms (default 10): on the host's timers, as CytonEmulatorOptions.periodMs says. */
   periodMs?: number;
   /** Called when the link goes away (the pty pair was killed, or the app closed its end). */
   onLost?: () => void;
