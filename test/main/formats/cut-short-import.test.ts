@@ -100,7 +100,7 @@ describe('an EDF/BDF cut short imports its complete data records', { skip: NEED_
     assert.deepEqual(cut.streams[1].channels, whole.streams[1].channels); // ECG in µV, file unit mV
   });
 
-  test('a writer that had not yet written the record count (-1) and stopped mid-record: the complete records, the same warning', async (t) => {
+  test('a writer that had not yet written the record count (-1) and stopped mid-record or between records: the complete records, and a warning either way', async (t) => {
     const rel = ['edf-eegmmidb', 'S001R04.edf'];
     const bytes = readFileSync(dataPath(...rel)).subarray(0, 256 * 66 + 60 * 20640 + 100);
     bytes.write('-1      ', 236, 'latin1');
@@ -108,9 +108,13 @@ describe('an EDF/BDF cut short imports its complete data records', { skip: NEED_
     writeFileSync(file, bytes);
     const whole = await importRecordingFile(dataPath(...rel));
     const cut = await importRecordingFile(file);
-    assert.deepEqual(cut.warnings, ['the last data record is incomplete (100 of 20640 bytes; was the recording interrupted?): imported the 60 complete data records (60 s), the partial one left out']);
+    const said = "the header's number of data records is -1, which a writer leaves while it records and replaces when it closes the file (was the recording interrupted?): imported the 60 complete data records (60 s)";
+    assert.deepEqual(cut.warnings, [`${said}, the last one, incomplete (100 of 20640 bytes), left out`]);
     assert.deepEqual(counts(cut), [['EEG', 64, [60 * 160]]]);
     assert.deepEqual(channelPrefixes(cut, 60 * 160), channelPrefixes(whole, 60 * 160));
+    // Stopped between two records: nothing is cut, but the file was never closed (it imported without a word; MNE-Python warns).
+    writeFileSync(file, bytes.subarray(0, 256 * 66 + 60 * 20640));
+    assert.deepEqual((await importRecordingFile(file)).warnings, [`${said} the file holds`]);
   });
 
   test('not one complete record, a damaged header or not an EDF at all: still one clear error', async (t) => {

@@ -190,7 +190,7 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
         gain = (physicalMax - physicalMin) / (digitalMax - digitalMin);
         offset = physicalMin - digitalMin * gain;
       }
-      if (digitalMin < digLo || digitalMax > digHi) warnings.push(`${where}: digital range ${digitalMin}..${digitalMax} exceeds the ${bytesPerSample * 8}-bit range`);
+      if (Math.min(digitalMin, digitalMax) < digLo || Math.max(digitalMin, digitalMax) > digHi) warnings.push(`${where}: digital range ${digitalMin}..${digitalMax} exceeds the ${bytesPerSample * 8}-bit range`);
     }
     signalOffsets.push(recordBytes);
     recordBytes += n * bytesPerSample;
@@ -221,13 +221,14 @@ export function parseEdfHeader(bytes: Uint8Array, fileName: string): EdfHeader {
   let recordCount: number;
   if (recordCountInHeader === -1) {
     recordCount = available;
-    // -1: the writer had not yet counted its records (it writes the count when it closes the file).
-    if (dataBytes % recordBytes !== 0) {
-      warnings.push(
-        `the last data record is incomplete (${dataBytes % recordBytes} of ${recordBytes} bytes; was the recording interrupted?): ` +
-          `imported the ${available} complete data record${available === 1 ? '' : 's'} (${seconds(available * recordDurationS)}), the partial one left out`,
-      );
-    }
+    // -1: the writer had not yet counted its records (it writes the count when it closes the file):
+    // said even where the records come out whole, as MNE-Python says it.
+    const recs = `${available} complete data record${available === 1 ? '' : 's'} (${seconds(available * recordDurationS)})`;
+    const partial = dataBytes % recordBytes;
+    warnings.push(
+      `the header's number of data records is -1, which a writer leaves while it records and replaces when it closes the file (was the recording interrupted?): ` +
+        (partial !== 0 ? `imported the ${recs}, the last one, incomplete (${partial} of ${recordBytes} bytes), left out` : `imported the ${recs} the file holds`),
+    );
   } else {
     const asked = `header says ${recordCountInHeader} data record${recordCountInHeader === 1 ? '' : 's'} of ${recordBytes} bytes`;
     if (recordCountInHeader > available) {

@@ -326,6 +326,21 @@ describe('bad EDF input', () => {
     assert.equal(r.streams[0].segments[0].count, 8);
     assert.match(r.warnings.join(), /incomplete/);
   });
+
+  test('a digital range outside the 16 bits an EDF sample holds is a warning, whichever end is out (a minimum above the maximum was not checked)', () => {
+    const b = buildEdf({ plus: 'C', starts: [0, 1], samples: 4 });
+    const dig = 256 + 2 * (16 + 80 + 8 + 8 + 8); // the first signal's digital minimum, then its maximum 16 bytes on
+    const withRange = (lo: string, hi: string) => {
+      const c = b.slice();
+      c.set([...lo.padEnd(8)].map((ch) => ch.charCodeAt(0)), dig);
+      c.set([...hi.padEnd(8)].map((ch) => ch.charCodeAt(0)), dig + 16);
+      return importEdf(c, 'x.edf').warnings.filter((w) => /digital range/.test(w));
+    };
+    assert.deepEqual(withRange('-32768', '32767'), [], 'the full range is fine');
+    assert.deepEqual(withRange('32767', '-32768'), [], 'reversed, inside the 16 bits: a linear map like any other (MNE reads it so)');
+    assert.deepEqual(withRange('40000', '-40000'), ['signal 1 ("X"): digital range 40000..-40000 exceeds the 16-bit range']);
+    assert.deepEqual(withRange('-40000', '100'), ['signal 1 ("X"): digital range -40000..100 exceeds the 16-bit range']);
+  });
 });
 
 describe('EDF variants labs write', () => {
