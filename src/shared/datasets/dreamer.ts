@@ -4,6 +4,7 @@
 // through our MAT v5 reader and checks every part of the structure it relies on, so a file that
 // is not DREAMER fails with the path of what is missing instead of deep inside training.
 import { parseMat } from '../formats/mat/mat-parse';
+import { FormatError } from '../formats/format-error';
 import type { MatFile, MatValue, MatStruct } from '../formats/mat/mat.types';
 import {
   DatasetError,
@@ -30,7 +31,25 @@ const SCORE_FIELDS: Record<DreamerDimension, string> = { valence: 'ScoreValence'
  */
 export function parseDreamer(bytes: Uint8Array, fileName = 'DREAMER.mat', opts: DreamerOptions = {}): DreamerDataset {
   checkThreshold(opts.threshold);
-  return decodeDreamer(parseMat(bytes, fileName, { variables: ['DREAMER'] }), fileName, opts);
+  let mat: MatFile;
+  try {
+    mat = parseMat(bytes, fileName, { variables: ['DREAMER'] });
+  } catch (e) {
+    throw damagedSaid(e);
+  }
+  return decodeDreamer(mat, fileName, opts);
+}
+
+/**
+ * A MAT-file whose bytes stop decoding part-way (a download or copy gone wrong: its header and the
+ * first bytes of each variable, which a run checks before it starts, read fine) said as damaged,
+ * with what to do, before the reader's detail: 'DREAMER.mat: compressed element at offset 128
+ * inflates to more than the 3974920 bytes its tag declares' left the user to guess both. Same code
+ * and file, so a resume once the file is fetched again continues.
+ */
+function damagedSaid(e: unknown): unknown {
+  if (!(e instanceof FormatError) || (e.code !== 'bad-data' && e.code !== 'truncated')) return e;
+  return new FormatError(e.code, e.fileName, `the file is damaged (a download or copy gone wrong? fetch it again): ${e.detail}`);
 }
 
 /** The struct fields of DREAMER that decodeDreamer needs, in the order it reads them (noOfSubjects … are optional). */

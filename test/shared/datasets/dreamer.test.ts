@@ -171,4 +171,13 @@ describe('DREAMER loader on the structure fixture', { skip: !have && 'needs ../s
   test('a MAT-file that is not MAT is a FormatError naming the file', () => {
     assert.throws(() => parseDreamer(new Uint8Array(200), 'DREAMER.mat'), (e: unknown) => e instanceof FormatError && /^DREAMER\.mat:/.test(e.message));
   });
+  test('a file damaged inside its compressed data (a download gone wrong) is said to be damaged, with what to do, before the reader\'s detail', () => {
+    // 400 bytes scrambled in the middle of the one compressed variable: its header and first bytes still read.
+    const damaged = Uint8Array.from(bytes);
+    for (let i = 600_000; i < 600_400; i++) damaged[i] ^= 0x5a;
+    assert.throws(
+      () => parseDreamer(damaged, 'DREAMER.mat'),
+      (e: unknown) => e instanceof FormatError && e.code === 'bad-data' && /^DREAMER\.mat: the file is damaged \(a download or copy gone wrong\? fetch it again\): compressed element at offset 128 /.test(e.message),
+    );
+  });
 });
