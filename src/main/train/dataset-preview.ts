@@ -10,6 +10,7 @@ import type { EvaluationConfig, ModalitySet } from '../../shared/train/train.typ
 import { trainingReadiness } from '../../shared/train/trainable';
 import { loadDataset, type SessionFeed } from './dataset-loader';
 import { trainWorkerEntry } from './job-runner';
+import { feedTransferables } from './session-feed';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 
 export interface PreviewCheck {
@@ -26,12 +27,16 @@ export async function previewDataset(dataset: DatasetSpec, sessions: Map<number,
   return preview;
 }
 
-/** previewDataset in the training worker (one short-lived thread per preview); its errors keep their name and code. */
+/**
+ * previewDataset in the training worker (one short-lived thread per preview); its errors keep their
+ * name and code. The sessions' samples are moved to the thread, not copied: their arrays here are
+ * left empty.
+ */
 export function previewInWorker(dataset: DatasetSpec, sessions: SessionFeed[], check?: PreviewCheck): Promise<DatasetPreview> {
   const data: TrainWorkerData = { task: 'preview', dataset, check, sessions };
   return askWorkerOnce<TrainWorkerReply, DatasetPreview>(
     trainWorkerEntry(),
-    { workerData: data, name: 'heartmind-preview' },
+    { workerData: data, name: 'heartmind-preview', transferList: feedTransferables(sessions) },
     (m) => {
       if (m.type === 'preview') return { value: m.preview };
       if (m.type === 'failed') return { error: errorFromWorker(m.error) };

@@ -11,7 +11,7 @@ import { TrainError, TrainErrorCode, type RunProgress } from '../../shared/train
 import type { DbClient } from '../db/db-client';
 import { sessionIdsOf, type SessionFeed } from './dataset-loader';
 import type { JobEvent } from './job';
-import { readJobSessions } from './session-feed';
+import { feedTransferables, readJobSessions } from './session-feed';
 import type { TrainWorkerData, TrainWorkerReply } from './train-worker.node';
 import { RunStore, runningElsewhere, type RunFolder } from './run-store';
 import { SharedJobControl, type JobAction } from './job-control';
@@ -52,7 +52,8 @@ export class TrainRun {
 
   constructor(data: Omit<Extract<TrainWorkerData, { task: 'run' }>, 'task' | 'control'>, on: { event?(ev: JobEvent): void; backend?(name: string): void } = {}) {
     const workerData: TrainWorkerData = { ...data, task: 'run', control: this.control.buffer };
-    this.worker = startWorker(trainWorkerEntry(), { workerData, name: 'heartmind-train' });
+    // The sessions' samples are moved to the thread, not copied (the CLI held its copy for the whole run).
+    this.worker = startWorker(trainWorkerEntry(), { workerData, name: 'heartmind-train', transferList: feedTransferables(data.sessions) });
     let settle!: (end: TrainRunEnd) => void;
     this.end = new Promise<TrainRunEnd>((r) => (settle = r));
     this.exited = new Promise<void>((r) => this.worker.once('exit', () => r()));

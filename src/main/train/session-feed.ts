@@ -78,14 +78,51 @@ export async function* sessionFeedEvents(db: DbClient, sessionId: number, stream
   }
 }
 
-/** A whole session read into memory (a dataset's sessions: sent to the training worker whole). */
+/** Samples of a session read whole are packed into buffers of about this many values (4 MB). */
+const PACK_VALUES = 1 << 20;
+
+/**
+ * A whole session read into memory (a dataset's sessions: sent to the training worker whole). The
+ * chunks' samples are packed into buffers of PACK_VALUES, each chunk's data a view of one: an hour
+ * of a recording is 216 000 chunks, each its own buffer as the DB worker sends it, too many to move
+ * to a worker (feedTransferables) and a header each.
+ */
 export async function readSessionFeed(db: DbClient, sessionId: number): Promise<SessionFeed> {
   const detail = await sessionDetail(db, sessionId);
   const events: FeedEvent[] = [];
-  for await (const ev of sessionFeedEvents(db, sessionId, detail.streams)) events.push(ev);
+  let unpacked: { data: Float32Array }[] = [];
+  let values = 0;
+  const pack = () => {
+    const buffer = new Float32Array(values);
+    let at = 0;
+    for (const c of unpacked) {
+      buffer.set(c.data, at);
+      c.data = buffer.subarray(at, (at += c.data.length));
+    }
+    unpacked = [];
+    values = 0;
+  };
+  for await (const ev of sessionFeedEvents(db, sessionId, detail.streams)) {
+    events.push(ev);
+    if (ev.kind !== 'chunk') continue;
+    unpacked.push(ev.chunk);
+    values += ev.chunk.data.length;
+    if (values >= PACK_VALUES) pack();
+  }
+  pack();
   const markers = (await db.api.listMarkers(sessionId)).map((m) => ({ onset: m.time, duration: m.duration, label: m.label }));
   const selfReports = (await db.api.listSelfReports(sessionId)).map((r) => ({ time: r.time, valence: r.valence, arousal: r.arousal, dominance: r.dominance }));
   return { sessionId, subject: detail.subjectId || `session-${sessionId}`, name: detail.name, startTime: detail.startTime, events, markers, selfReports };
+}
+
+/**
+ * The sample buffers of sessions read whole, for a worker's start to move rather than copy
+ * (workerData's transferList): the starter's arrays are left empty, the worker's are the only copy.
+ */
+export function feedTransferables(sessions: readonly SessionFeed[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const f of sessions) for (const e of f.events) if (e.kind === 'chunk' && e.chunk.data.buffer instanceof ArrayBuffer) out.add(e.chunk.data.buffer);
+  return [...out];
 }
 
 /**
