@@ -637,6 +637,9 @@ export class ReplaySource implements Source {
       // seek target (the next page decodes in the DB worker while the pipeline takes this one).
       const low = this.catchUpUntil !== -Infinity || this.queue.length - this.qHead < 64;
       if (low && this.nextSeq !== null && !this.fetching) void this.fill(epoch);
+      // Paused (or stopped) by a listener of what this item gave (a consumer behind, replayWindows):
+      // at once, not at the end of the slice.
+      if (this.state !== 'playing') return;
     }
   }
 
@@ -665,11 +668,15 @@ export class ReplaySource implements Source {
     sink.chunk({ streamId: info.id, deviceTime: c.deviceTime, hostTime: c.hostTime, count: c.count, data: c.data });
     // During a seek's pre-roll the playhead stays at the target.
     if (c.hostTime >= this.catchUpUntil) this.position = c.hostTime;
+    // (The cursor moves outside the call: `onMarker?.(markers[cursor++])` skips its argument, and with
+    // no onMarker the cursor stood still and the replay spun at the session's first marker for good.)
     while (this.markerCursor < this.markers.length && this.markers[this.markerCursor].time <= c.hostTime) {
-      this.opts.onMarker?.(this.markers[this.markerCursor++]);
+      const m = this.markers[this.markerCursor++];
+      this.opts.onMarker?.(m);
     }
     while (this.reportCursor < this.reports.length && this.reports[this.reportCursor].time <= c.hostTime) {
-      this.opts.onSelfReport?.(this.reports[this.reportCursor++]);
+      const r = this.reports[this.reportCursor++];
+      this.opts.onSelfReport?.(r);
     }
     // The playhead, a few times a second (the timeline follows it).
     const wall = this.nowMs();
@@ -691,8 +698,10 @@ export class ReplaySource implements Source {
     // Events after the last sample are passed at the end: a marker sent just before Stop, the SAM
     // given as the recording stopped, what a crashed recorder acknowledged after its last commit
     // (up to 250 ms of markers). No chunk passed them, so the page never saw them while replaying.
-    while (this.markerCursor < this.markers.length) this.opts.onMarker?.(this.markers[this.markerCursor++]);
-    while (this.reportCursor < this.reports.length) this.opts.onSelfReport?.(this.reports[this.reportCursor++]);
+    for (const m of this.markers.slice(this.markerCursor)) this.opts.onMarker?.(m);
+    for (const r of this.reports.slice(this.reportCursor)) this.opts.onSelfReport?.(r);
+    this.markerCursor = this.markers.length;
+    this.reportCursor = this.reports.length;
     this.state = 'ended';
     if (this.detail) this.position = this.detail.endTime;
     this.reportStatus();
