@@ -199,6 +199,8 @@ export async function filesReadWith(paths: readonly string[]): Promise<Map<strin
       const base = csvExportBase(name, names);
       if (base === null) continue;
       const files = new Set(csvExportFiles(base, names));
+      // (its model predictions are not a file of the export the import reads: they read nothing with them)
+      if (!files.has(name)) continue;
       claim(p, (n) => files.has(n));
     }
   }

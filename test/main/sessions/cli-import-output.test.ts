@@ -2,7 +2,7 @@
 // rates and breaks against what they know of the recording before using the session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { basename, join, relative } from 'node:path';
 import { command as sessions } from '../../../src/main/sessions/sessions-command';
@@ -57,9 +57,19 @@ test('sessions import takes several files (a shell glob): a session each, a reco
   const ludb = readdirSync(dataPath('wfdb-ludb')).sort().map((f) => dataPath('wfdb-ludb', f));
   assert.equal(ludb.length, 14, 'LUDB record 1: header, signals and 12 annotation files');
   const csv = ['eeg', 'ecg', 'markers', 'info'].map((s) => join(dir, `x-${s}.csv`));
-  const r = await run(['import', ...ludb, ...csv, dataPath('edf-eegmat', 'Subject01_2.edf'), join(dir, 'missing.edf')]);
-  assert.equal(r.code, 1, 'one file failed');
-  assert.deepEqual(r.err, [`heartmind sessions: missing.edf: cannot read ${join(dir, 'missing.edf')}: not found`, '3 sessions imported from 20 files; not imported: missing.edf'], 'the failure named, then the count');
+  // an export's model predictions (none stored here: its header line is what tells it) are not read with it
+  writeFileSync(join(dir, 'x-predictions.csv'), 'window_start_s,unix_time_s,window_s,model\n');
+  const r = await run(['import', ...ludb, ...csv, join(dir, 'x-predictions.csv'), dataPath('edf-eegmat', 'Subject01_2.edf'), join(dir, 'missing.edf')]);
+  assert.equal(r.code, 1, 'two files failed');
+  assert.deepEqual(
+    r.err,
+    [
+      'heartmind sessions: x-predictions.csv: the model predictions of a HeartMind export, which an import does not read: import the recording exported with it (x.edf, or one of its stream files x-<stream>.csv, which brings the others)',
+      `heartmind sessions: missing.edf: cannot read ${join(dir, 'missing.edf')}: not found`,
+      '3 sessions imported from 21 files; not imported: x-predictions.csv, missing.edf',
+    ],
+    'the failures named (the predictions were listed as read with the export), then the count',
+  );
   assert.equal(r.out.filter((l) => l.startsWith('imported as session')).length, 3, 'a session for the record, the export and the EDF');
   assert.ok(r.out.includes('  read with it: 1.avf, 1.avl, 1.avr, 1.dat, 1.i, 1.ii, 1.iii, 1.v1, 1.v2, 1.v3, 1.v4, 1.v5, 1.v6'), `the record's files named: ${r.out.join('\n')}`);
   assert.ok(r.out.includes('  read with it: x-ecg.csv, x-markers.csv, x-info.csv'), `the export's files named: ${r.out.join('\n')}`);

@@ -474,10 +474,13 @@ export function csvExportBase(fileName: string, names: readonly string[]): strin
 
 /**
  * The files of one CSV export among `names` (`<base>-….csv`, base from csvExportBase), leaving out
- * those of another export whose base is longer ('a-b-EEG.csv' when 'a-b-markers.csv' is there too).
+ * those of another export whose base is longer ('a-b-EEG.csv' when 'a-b-markers.csv' is there too),
+ * and its model predictions.
  */
 export function csvExportFiles(base: string, names: readonly string[]): string[] {
-  return names.filter((n) => n.startsWith(`${base}-`) && /\.csv$/i.test(n) && csvExportBase(n, names) === base).sort();
+  // '<base>-predictions.csv' (predictions-csv.ts) is no stream and no import reads it: `sessions
+  // import x-*` said it was 'read with it', and an import of it alone says what it is.
+  return names.filter((n) => n.startsWith(`${base}-`) && /\.csv$/i.test(n) && n.toLowerCase() !== `${base}-predictions.csv`.toLowerCase() && csvExportBase(n, names) === base).sort();
 }
 
 /**

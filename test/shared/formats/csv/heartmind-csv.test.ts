@@ -246,11 +246,11 @@ test("the info file: subject and header text back from field,value rows (a note 
 });
 
 test('exports side by side: each file goes with its own export (a-b-EEG.csv is not a stream of export a)', () => {
-  const names = ['a-EEG.csv', 'a-markers.csv', 'a-b-EEG.csv', 'a-b-markers.csv', 'a-notes.txt', 'b-EEG.csv'];
+  const names = ['a-EEG.csv', 'a-markers.csv', 'a-predictions.csv', 'a-b-EEG.csv', 'a-b-markers.csv', 'a-notes.txt', 'b-EEG.csv'];
   assert.equal(csvExportBase('a-EEG.csv', names), 'a');
   assert.equal(csvExportBase('a-b-EEG.csv', names), 'a-b');
   assert.equal(csvExportBase('b-EEG.csv', names), null);
-  assert.deepEqual(csvExportFiles('a', names), ['a-EEG.csv', 'a-markers.csv']);
+  assert.deepEqual(csvExportFiles('a', names), ['a-EEG.csv', 'a-markers.csv'], 'the model predictions are not a file the import reads');
   assert.deepEqual(csvExportFiles('a-b', names), ['a-b-EEG.csv', 'a-b-markers.csv']);
 });
 
