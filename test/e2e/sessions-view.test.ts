@@ -128,6 +128,21 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForFunction('document.querySelectorAll(".tl-marker").length === 3', undefined, { timeout: 5_000 });
     // The library's row counts it too (it kept 2 under the timeline's 3: only the recording's markers were followed).
     await page.waitForFunction(() => /^3\b/.test(document.querySelector('[data-testid="session-row"] [data-testid="session-markers"]')?.textContent ?? ''), undefined, { timeout: 5_000 });
+    // A trigger from stimulus software meanwhile is not stored in the replayed session, and the bar says
+    // so (it said nothing: neither stored nor on the traces, which show the replayed past).
+    const endpoint = app.serve.logs.map((e) => /udp:\/\/127\.0\.0\.1:(\d+)/.exec(e.message)).find(Boolean);
+    assert.ok(endpoint, 'the marker endpoint logs its port');
+    const sock = createSocket('udp4');
+    const reply = await new Promise<string>((resolve) => {
+      sock.once('message', (m) => resolve(m.toString()));
+      sock.send('script still running', Number(endpoint[1]), '127.0.0.1');
+    });
+    sock.close();
+    assert.match(reply, /"stored":false/);
+    const unstored = page.locator('[data-testid="record-unstored"]');
+    await unstored.waitFor({ timeout: 5_000 });
+    assert.match(await unstored.innerText(), /^1 marker from stimulus software during the replay: not stored in the replayed session \(they carry the time they came; M marks it at the playhead\) \(last: “script still running”, udp, \d\d:\d\d:\d\d\)$/);
+    assert.equal(await page.locator('.tl-marker').count(), 3, 'the timeline has not gained it');
     // Count the seek requests the page sends (each restarts the pipeline's streams): one per click (was: two, on press and on release).
     await page.evaluate(`window.__seeks = 0; const send = WebSocket.prototype.send; WebSocket.prototype.send = function (d) {
       if (d instanceof ArrayBuffer && new TextDecoder().decode(d).includes('"hm:sessions:replay-seek"')) window.__seeks++;
@@ -160,6 +175,8 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await panel.waitFor({ state: 'detached', timeout: 5_000 });
     // The "Replaying …" line goes with the replay (was: it stayed, naming a replay that was closed).
     await page.waitForSelector('[data-testid="library-message"]', { state: 'detached', timeout: 5_000 });
+    // So does the count of the triggers that came during it.
+    await unstored.waitFor({ state: 'detached', timeout: 5_000 });
   });
 
   test('export: a bad range stays in the form to correct; ranges exported into one folder each keep their file', async () => {

@@ -73,20 +73,23 @@ function useRecordingEvents(client: HeartMindClient, sessionId: number | null): 
 type Tally<T> = { count: number; last: T | null };
 
 /**
- * Markers from stimulus software (UDP, WebSocket, requests) that came while nothing recorded or was
- * reviewed: the core shows them on the live traces and stores none. Counted here, with the last one,
- * so a trigger test before Record is seen to arrive, and so is a script left sending after Stop (the
- * Sessions view said nothing of them). Cleared when a recording starts.
+ * Markers from stimulus software (UDP, WebSocket, requests) that came while nothing recorded: the
+ * core shows them on the live traces and stores none. Counted here, with the last one, so a trigger
+ * test before Record is seen to arrive, and so is a script left sending after Stop (the Sessions view
+ * said nothing of them). Also while a replay is open (`reviewing`: its session id), where they are
+ * neither stored nor on the traces (those show the replayed past), and the bar said nothing at all.
+ * Counted afresh when a recording starts and when a replay opens or closes.
  */
-function useUnstoredMarkers(client: HeartMindClient, idle: boolean): Tally<{ label: string; source: string; time: number }> {
+function useUnstoredMarkers(client: HeartMindClient, idle: boolean, reviewing: number | null): Tally<{ label: string; source: string; time: number }> {
   const [seen, setSeen] = useGatedState<Tally<{ label: string; source: string; time: number }>>({ count: 0, last: null });
   useEffect(() => {
-    if (!idle) return setSeen(() => ({ count: 0, last: null }), true);
+    setSeen(() => ({ count: 0, last: null }), true);
+    if (!idle) return;
     return client.on('sessions:marker', ({ marker: m }) => {
       if (m.sessionId !== null || m.source === 'keyboard') return; // (this bar says its own M)
       setSeen((x) => ({ count: x.count + 1, last: { label: m.label, source: m.source, time: m.time } }));
     });
-  }, [client, idle]);
+  }, [client, idle, reviewing]);
   return seen;
 }
 
@@ -144,7 +147,7 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const events = useRecordingEvents(client, recording ? (status?.sessionId ?? null) : null);
   /** The session open for replay (review), when nothing records: M marks it at the playhead. */
   const reviewing = !recording && replay !== null && replay.state !== 'closed' && replay.sessionId !== null ? replay : null;
-  const unstored = useUnstoredMarkers(client, status !== null && !recording && reviewing === null);
+  const unstored = useUnstoredMarkers(client, status !== null && !recording, reviewing?.sessionId ?? null);
   const refused = useRefusedMarkers(client, recording ? (status?.sessionId ?? null) : null);
   // Away from the core the duration stops at the last figure it sent, rather than counting on as if live.
   const now = useCoreNowS(status, recording && connected);
@@ -237,8 +240,10 @@ export function RecordBar({ client, compact = false }: { client: HeartMindClient
   const failed = status?.state === 'failed' && status.error;
   // Lines that change with each marker of a flood (a script at 1000/s, or stuck on one mistake): on
   // screen as they come, spoken through the calm regions below (a line per change queued hundreds).
+  // During a replay they carry the time they came, and the replay plays a past session: stored at the
+  // playhead, a trigger script left running would write into a finished recording.
   const unstoredText = unstored.last
-    ? `${plural(unstored.count, 'marker')} from stimulus software while not recording: shown on the live traces, not stored (last: “${unstored.last.label}”, ${unstored.last.source}, ${clockTimeS(unstored.last.time)})`
+    ? `${plural(unstored.count, 'marker')} from stimulus software ${reviewing ? 'during the replay: not stored in the replayed session (they carry the time they came; M marks it at the playhead)' : 'while not recording: shown on the live traces, not stored'} (last: “${unstored.last.label}”, ${unstored.last.source}, ${clockTimeS(unstored.last.time)})`
     : '';
   const refusedText = refused.last ? `${plural(refused.count, 'marker')} from stimulus software refused${recording ? ' in this recording' : ''}; the last, from ${refused.last.source}: ${refused.last.error}` : '';
   const unstoredSaid = useCalmText(unstoredText);
