@@ -25,15 +25,18 @@ const NOT_ANNOTATIONS = /\.(hea|dat|xyz|mat|edf|bdf|csv|txt|json|md|png|pdf|zip|
 const NODE_READ_MAX_BYTES = 2 ** 31 - 1;
 
 /**
- * The largest recording (all of its files together) an import reads, in bytes: 2 GiB, or a
- * quarter of this computer's memory when that is less. An import holds the whole file and then its
- * samples as 32-bit floats (2 to 3 times a 16-bit file's size) and the chunks handed to the
- * database, so a file over a quarter of the memory would push the machine into swap or the
- * process out of memory; 2 GiB is also the most Node reads in one piece. Real recordings are far
- * smaller (a 24-hour 64-channel 256 Hz EDF is 2.8 GB at the extreme; a typical session is MBs).
+ * The largest recording (all of its files together) an import reads, in bytes: 2 GiB, or an eighth
+ * of this computer's memory when that is less. An import holds the whole file, then its samples as
+ * floats, then the chunks handed to the database: its memory grows by about 4 times a binary file's
+ * size (a 112 MiB 16-bit EDF, 64 channels for 30 min: 457 MiB over the process's own; a 56 MiB
+ * BDF: 231 MiB) and 6 to 7 times a text file's (a 40 MiB OpenBCI GUI file: 266 MiB). At a quarter
+ * of the memory, a file at the bound took all of it and more, and pushed the machine into swap or
+ * the app, a recording in progress with it, out of memory; at an eighth, about half. 2 GiB is also
+ * the most Node reads in one piece. Real recordings are far smaller (a 24-hour 64-channel 256 Hz
+ * EDF is 2.8 GB at the extreme; a typical session is MBs).
  */
 export function recordingMaxBytes(totalMemoryBytes: number = os.totalmem()): number {
-  return Math.min(NODE_READ_MAX_BYTES, Math.floor(totalMemoryBytes / 4));
+  return Math.min(NODE_READ_MAX_BYTES, Math.floor(totalMemoryBytes / 8));
 }
 
 function kindOf(st: Stats): string {
@@ -72,7 +75,7 @@ async function readBytes(t: ReadTarget): Promise<Uint8Array> {
       throw new FormatError(
         'too-large',
         t.name,
-        `${t.path} is ${size}; an import reads a recording whole into memory and takes recordings of up to ${formatBytes(t.limit)} (2 GiB, or a quarter of this computer's memory when less)${of}`,
+        `${t.path} is ${size}; an import reads a recording whole into memory and takes recordings of up to ${formatBytes(t.limit)} (2 GiB, or an eighth of this computer's memory when less)${of}`,
       );
     }
   };

@@ -101,15 +101,16 @@ test('a CSV export imports whole from any of its files: the other stream files a
   assert.deepEqual((await readRecordingFiles(path.join(dir, 'other.csv'))).map((f) => f.name), ['other.csv']);
 });
 
-test('the size bound: 2 GiB or a quarter of the memory; a file over it is refused before a byte is read', async (t) => {
-  assert.equal(recordingMaxBytes(4 * 2 ** 30), 2 ** 30);
+test('the size bound: 2 GiB or an eighth of the memory (an import takes 4 to 7 times the file); a file over it is refused before a byte is read', async (t) => {
+  assert.equal(recordingMaxBytes(4 * 2 ** 30), 2 ** 29);
+  assert.equal(recordingMaxBytes(8 * 2 ** 30), 2 ** 30);
   assert.equal(recordingMaxBytes(64 * 2 ** 30), 2 ** 31 - 1);
-  assert.equal(recordingMaxBytes(), Math.min(2 ** 31 - 1, Math.floor(os.totalmem() / 4)));
+  assert.equal(recordingMaxBytes(), Math.min(2 ** 31 - 1, Math.floor(os.totalmem() / 8)));
   const big = path.join(tempDir(t), 'big.edf');
   writeFileSync(big, '');
   truncateSync(big, 3 * 2 ** 30); // sparse: no disk, no memory
   const rss = process.memoryUsage().rss;
-  await rejectsFormat(readRecordingFiles(big), 'too-large', 'big.edf', /big\.edf is 3\.2 GB; an import reads a recording whole into memory and takes recordings of up to \d+(\.\d)? [kMG]B \(2 GiB, or a quarter of this computer's memory when less\)$/);
+  await rejectsFormat(readRecordingFiles(big), 'too-large', 'big.edf', /big\.edf is 3\.2 GB; an import reads a recording whole into memory and takes recordings of up to \d+(\.\d)? [kMG]B \(2 GiB, or an eighth of this computer's memory when less\)$/);
   assert.ok(process.memoryUsage().rss - rss < 2 ** 28, 'nothing was read');
 });
 
