@@ -74,7 +74,9 @@ export class SessionsService {
   /** The recorder's state as last pushed (a change of state changes the library). */
   private recordingState: RecordingStatus['state'] = 'idle';
   /** The recording that just ended: predictions of its windows still on their way are stored in it. */
-  private justRecorded: { sessionId: number; endTime: number } | null = null;
+  private justRecorded: { sessionId: number; startTime: number; endTime: number } | null = null;
+  /** The replay that just closed (or was replaced by another): predictions of its last windows still on their way are stored in it. */
+  private justReplayed: { sessionId: number; startTime: number; endTime: number; closedAt: number } | null = null;
 
   constructor(private readonly opts: SessionsServiceOptions) {
     this.recorder = new Recorder({
@@ -88,7 +90,7 @@ export class SessionsService {
         // The library changes when a recording starts (a new row, marked recording) and when it
         // ends (complete, failed): once per change of state, not on every commit's status.
         if (status.state !== this.recordingState && status.sessionId !== null) this.push({ type: 'sessions:library', sessionId: status.sessionId });
-        if (this.recordingState === 'recording' && status.state !== 'recording' && status.sessionId !== null) this.justRecorded = { sessionId: status.sessionId, endTime: opts.clock.now() };
+        if (this.recordingState === 'recording' && status.state !== 'recording' && status.sessionId !== null) this.justRecorded = { sessionId: status.sessionId, startTime: status.startTime ?? -Infinity, endTime: opts.clock.now() };
         this.recordingState = status.state;
       },
       log: (level, message) => opts.log?.(level, message),
@@ -264,20 +266,37 @@ export class SessionsService {
    * still go into it.
    */
   async storePredictions(rows: NewPrediction[]): Promise<number> {
-    const last = this.justRecorded && this.opts.clock.now() - this.justRecorded.endTime <= LATE_PREDICTION_S ? this.justRecorded : null;
-    const late = last ? rows.filter((r) => r.windowTime < last.endTime) : [];
-    const current = late.length ? rows.filter((r) => r.windowTime >= last!.endTime) : rows;
-    const sessionId = this.recorder.sessionId ?? this.replay?.replayStatus().sessionId ?? null;
+    const now = this.opts.clock.now();
+    const into: { sessionId: number; rows: NewPrediction[] }[] = [];
+    let rest = rows;
+    const take = (sessionId: number, belongs: (r: NewPrediction) => boolean) => {
+      const picked = rest.filter(belongs);
+      rest = rest.filter((r) => !belongs(r));
+      if (picked.length) into.push({ sessionId, rows: picked });
+    };
+    // A window may begin up to its length before its session (one cut from the pipeline the recorder
+    // snapshotted at Record, or that began before Record live).
+    const lengthSec = this.opts.hub.pipelineConfig?.().window.lengthSec ?? 0;
+    const within = (s: { startTime: number; endTime: number }) => (r: NewPrediction) => r.windowTime >= s.startTime - lengthSec && r.windowTime <= s.endTime;
+    const last = this.justRecorded && now - this.justRecorded.endTime <= LATE_PREDICTION_S ? this.justRecorded : null;
+    // (Only the recording's own windows: a replay opened right after Stop stored its first answers there.)
+    if (last) take(last.sessionId, (r) => r.windowTime < last.endTime && r.windowTime >= last.startTime - lengthSec);
+    if (this.recorder.sessionId !== null) take(this.recorder.sessionId, () => true);
+    else {
+      // A replay's rows go to the session whose windows they answer: the page sends them a second
+      // late, and those of the last windows of a replay just closed, or replaced by the next session's
+      // (Replay on another row), were stored in that next session, at times outside its span.
+      const open = this.replay?.replayStatus();
+      if (open && open.sessionId !== null && open.startTime !== null && open.endTime !== null) take(open.sessionId, within({ startTime: open.startTime, endTime: open.endTime }));
+      const closed = this.justReplayed && now - this.justReplayed.closedAt <= LATE_PREDICTION_S ? this.justReplayed : null;
+      if (closed) take(closed.sessionId, within(closed));
+    }
     let stored = 0;
     // Pushed once stored, to the session they went into: an open Predictions detail follows a
     // recording (or a replay run through a model) without reading all its rows again.
-    if (late.length) {
-      stored += await this.opts.db.api.addPredictions(last!.sessionId, late);
-      this.push({ type: 'sessions:predictions', sessionId: last!.sessionId, predictions: late });
-    }
-    if (sessionId !== null && current.length) {
-      stored += await this.opts.db.api.addPredictions(sessionId, current);
-      this.push({ type: 'sessions:predictions', sessionId, predictions: current });
+    for (const { sessionId, rows: batch } of into) {
+      stored += await this.opts.db.api.addPredictions(sessionId, batch);
+      this.push({ type: 'sessions:predictions', sessionId, predictions: batch });
     }
     return stored;
   }
@@ -384,6 +403,8 @@ export class SessionsService {
     const replay = this.replay;
     if (!replay) return;
     this.replay = null;
+    const { sessionId, startTime, endTime } = replay.replayStatus();
+    if (sessionId !== null && startTime !== null && endTime !== null) this.justReplayed = { sessionId, startTime, endTime, closedAt: this.opts.clock.now() };
     const { hub } = this.opts;
     if (hub.sources().includes(replay)) await hub.removeSource(replay.deviceId);
     else await replay.stop();
