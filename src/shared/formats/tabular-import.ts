@@ -309,6 +309,8 @@ function checkCountGrid(values: ArrayLike<number>, start: number, stride: number
  * each line (extra trailing columns are allowed when `allowExtra`); a short line, or a field that
  * is not a number in a numeric column, fails with the line number. A short LAST line is a file cut
  * short (a crash, a copy stopped early): it is dropped, with a warning for the import's warnings.
+ * Lines are numbered as in the file, as an editor shows them (an OpenBCI file's data start on line
+ * 6: 'data line 996' sent the reader five lines short of line 1001), and `lineOf` gives each row's.
  */
 export function readNumericRows(
   lines: string[],
@@ -317,31 +319,37 @@ export function readNumericRows(
   width: number,
   fail: Fail,
   opts: { allowExtra?: boolean; textColumns?: Set<number> } = {},
-): { values: Float64Array; rows: number; warnings: string[] } {
+): { values: Float64Array; rows: number; warnings: string[]; lineOf: Int32Array } {
   let rows = 0;
   const warnings: string[] = [];
   const keep: string[] = [];
-  for (let i = firstLine; i < lines.length; i++) if (lines[i].trim() !== '') keep.push(lines[i]);
+  const at: number[] = [];
+  for (let i = firstLine; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    keep.push(lines[i]);
+    at.push(i + 1);
+  }
+  const lineOf = Int32Array.from(at);
   const values = new Float64Array(keep.length * width);
   for (let r = 0; r < keep.length; r++) {
     const f = keep[r].split(delimiter);
     if (f.length < width || (!opts.allowExtra && f.length > width)) {
       if (r === keep.length - 1 && f.length < width) {
-        warnings.push(`the last line (data line ${r + 1}) has ${f.length} of ${width} columns (file cut short?); it is left out`);
+        warnings.push(`the last line (line ${lineOf[r]}) has ${f.length} of ${width} columns (file cut short?); it is left out`);
         break;
       }
-      fail('bad-data', `data line ${r + 1} has ${f.length} columns; expected ${width}`);
+      fail('bad-data', `line ${lineOf[r]} has ${f.length} columns; expected ${width}`);
     }
     const o = r * width;
     for (let c = 0; c < width; c++) {
       if (opts.textColumns?.has(c)) continue;
       const v = fieldNumber(f[c]);
-      if (Number.isNaN(v) && !/nan/i.test(f[c])) fail('bad-number', `data line ${r + 1}, column ${c + 1}: ${JSON.stringify(f[c].trim().slice(0, 20))} is not a number`);
+      if (Number.isNaN(v) && !/nan/i.test(f[c])) fail('bad-number', `line ${lineOf[r]}, column ${c + 1}: ${JSON.stringify(f[c].trim().slice(0, 20))} is not a number`);
       values[o + c] = v;
     }
     rows = r + 1;
   }
-  return { values: rows * width === values.length ? values : values.subarray(0, rows * width), rows, warnings };
+  return { values: rows * width === values.length ? values : values.subarray(0, rows * width), rows, warnings, lineOf };
 }
 
 export interface TabularStreamPlan {
@@ -364,6 +372,8 @@ export interface TabularPlan {
   counterModulus?: number;
   markerColumn?: number;
   markerSource: string;
+  /** Each row's line in the file (readNumericRows), for messages; else rows count from line 1. */
+  lineOf?: Int32Array;
 }
 
 export interface TabularResult {
@@ -432,7 +442,7 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
         nextStart = segStart + (r - 1 - from) / rate + dt;
       } else if (dt < -GAP_SECONDS) {
         // The host clock was set back (a time sync): the samples still follow on, as the counter says.
-        back ??= { line: r + 1, by: -dt };
+        back ??= { line: plan.lineOf?.[r] ?? r + 1, by: -dt };
       }
     }
     if (!cut && ccol !== undefined && mod > 0) {
@@ -451,7 +461,7 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
       segStart = nextStart;
     }
   }
-  if (back) warnings.push(`the time stamps go back by ${Number(back.by.toFixed(3))} s at data line ${back.line} (the computer's clock set back?): the samples there are taken as following on`);
+  if (back) warnings.push(`the time stamps go back by ${Number(back.by.toFixed(3))} s at line ${back.line} (the computer's clock set back?): the samples there are taken as following on`);
   if (lost > 0) warnings.push(`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`);
   if (segs.length > 1) warnings.push(`${segs.length - 1} gap(s) in the recording`);
 
@@ -498,7 +508,7 @@ function checkTimeColumn(values: Float64Array, rows: number, width: number, tcol
   for (let r = 0; r < rows; r++) {
     const v = values[r * width + tcol];
     const problem = unixTimeProblem(v, perSecond);
-    if (problem !== null) fail('bad-number', `data line ${r + 1}, ${column}: ${problem}`);
+    if (problem !== null) fail('bad-number', `line ${plan.lineOf?.[r] ?? r + 1}, ${column}: ${problem}`);
   }
   const steps: number[] = [];
   for (let r = 1; r < Math.min(rows, 2001); r++) steps.push(values[r * width + tcol] - values[(r - 1) * width + tcol]);

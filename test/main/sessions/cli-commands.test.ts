@@ -156,7 +156,7 @@ test('sessions import prints the reader\'s warnings (an OpenBCI GUI file cut off
   writeFileSync(cut, readFileSync(resolve('..', 'shared', 'data', 'openbci-gui', 'OpenBCI_GUI-v6-blinks-jawClench-alpha.txt')).subarray(0, 20000));
   const i = io();
   assert.equal(await sessions.run(['import', cut, '--data-dir', dir], i.io), 0);
-  assert.equal(i.out.join('\n').split('\n').at(-1), 'warning: the last line (data line 126) has 5 of 25 columns (file cut short?); it is left out');
+  assert.equal(i.out.join('\n').split('\n').at(-1), 'warning: the last line (line 131) has 5 of 25 columns (file cut short?); it is left out');
 });
 
 test('list and show survive a stored time that is no date (µs unix time from an older import); such files are now refused by name', async (t) => {
@@ -183,7 +183,7 @@ test('list and show survive a stored time that is no date (µs unix time from an
   writeFileSync(us, Array.from({ length: 50 }, (_, i) => [String(i), ...Array(21).fill('0.0'), ((1.7e9 + i / 250) * 1e6).toFixed(6), '0.0'].join('\t')).join('\n') + '\n');
   await assert.rejects(
     sessions.run(['import', us, '--board', 'Cyton', '--data-dir', dir], io().io),
-    (e: unknown) => e instanceof FormatError && /^c_us\.csv: data line 1, timestamp column \(column 23\): 1700000000000000 is not a unix time in seconds from 1970 to 2200; it looks like microseconds/.test(e.message),
+    (e: unknown) => e instanceof FormatError && /^c_us\.csv: line 1, timestamp column \(column 23\): 1700000000000000 is not a unix time in seconds from 1970 to 2200; it looks like microseconds/.test(e.message),
   );
   const after = io();
   await sessions.run(['list', '--json', '--data-dir', dir], after.io);

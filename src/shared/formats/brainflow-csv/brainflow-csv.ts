@@ -69,7 +69,7 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
   const { descr, boardId } = pickBoard(width, opts, fileName, fail);
   if (width !== descr.num_rows) fail('bad-data', `lines have ${width} columns but BrainFlow's ${descr.name} writes ${descr.num_rows}`);
   if (!(descr.sampling_rate > 0)) fail('bad-header', `board ${descr.name} has no sampling rate`);
-  const { values, rows, warnings } = readNumericRows(lines, 0, delimiter, width, fail);
+  const { values, rows, warnings, lineOf } = readNumericRows(lines, 0, delimiter, width, fail);
   if (rows === 0) fail('empty', 'no data lines');
 
   const used = new Set<number>([descr.package_num_channel, descr.timestamp_channel, descr.marker_channel].filter((r): r is number => r !== undefined));
@@ -113,6 +113,7 @@ export function parseBrainFlowCsv(input: Uint8Array | string, fileName: string, 
     counterModulus: PACKAGE_MODULUS,
     markerColumn: descr.marker_channel,
     markerSource: 'brainflow:marker',
+    lineOf,
   }, fail);
   for (const s of result.streams) s.meta = { board: descr.name, ...(boardId !== undefined ? { boardId: String(boardId) } : {}) };
   return {

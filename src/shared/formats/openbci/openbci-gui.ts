@@ -82,7 +82,7 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
     seen.set(n, k);
     return `${n} ${k}`;
   });
-  const { values, rows, warnings } = readNumericRows(lines, i, /,/, width, fail, { textColumns });
+  const { values, rows, warnings, lineOf } = readNumericRows(lines, i, /,/, width, fail, { textColumns });
   if (rows === 0) fail('empty', 'no data lines');
 
   const exg: TabularStreamPlan = { name: 'EXG', modality: 'eeg', columns: [], channels: [] };
@@ -123,6 +123,7 @@ export function parseOpenBciGui(input: Uint8Array | string, fileName: string): I
     counterModulus: SAMPLE_INDEX_MODULUS,
     markerColumn,
     markerSource: 'openbci:marker',
+    lineOf,
   }, fail);
   for (const s of result.streams) if (board) s.meta = { board };
   const info: Record<string, string> = {};

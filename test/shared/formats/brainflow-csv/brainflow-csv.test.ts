@@ -52,7 +52,7 @@ test('board chosen by id; ambiguous or wrong column counts are refused', () => {
   assert.equal(synth.streams[0].channels.length, 16);
   const row = (i: number) => Array.from({ length: 32 }, (_, c) => (c === 0 ? i : c === 30 ? 1.7e9 + i / 250 : 0).toFixed(6)).join('\t');
   const cut = parseBrainFlowCsv(`${row(0)}\n${row(1)}\n${row(2).slice(0, 40)}`, 'cut.csv', { boardId: -1 }); // cut off inside line 3
-  assert.deepEqual([cut.streams[0].segments[0].count, cut.warnings], [2, ['the last line (data line 3) has 5 of 32 columns (file cut short?); it is left out']]);
+  assert.deepEqual([cut.streams[0].segments[0].count, cut.warnings], [2, ['the last line (line 3) has 5 of 32 columns (file cut short?); it is left out']]);
   const fails = (text: string, opts: object, code: string, re: RegExp) =>
     assert.throws(() => parseBrainFlowCsv(text, 'x.csv', opts), (e: unknown) => e instanceof FormatError && e.code === code && re.test(e.message));
   fails(`${line(32)}\n`, {}, 'ambiguous-board', /several BrainFlow boards \(CytonDaisy, Synthetic\); name the board$/);
@@ -71,9 +71,9 @@ test('time stamps that are no unix seconds (ns, µs, ms, 1e300, relative ms) are
   const fails = (text: string, message: string) =>
     assert.throws(() => parseBrainFlowCsv(text, 'c.csv', { boardId: 0 }), (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.message === `c.csv: ${message}`);
   for (const [scale, unit] of [[1e9, 'nanoseconds'], [1e6, 'microseconds'], [1e3, 'milliseconds']] as const) {
-    fails(cyton((i) => (1.7e9 + i / 250) * scale), `data line 1, timestamp column (column 23): ${1.7e9 * scale} is not a unix time in seconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`);
+    fails(cyton((i) => (1.7e9 + i / 250) * scale), `line 1, timestamp column (column 23): ${1.7e9 * scale} is not a unix time in seconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`);
   }
-  fails(cyton((i) => (i === 7 ? 1e300 : 1.7e9 + i / 250)), 'data line 8, timestamp column (column 23): 1e+300 is not a unix time in seconds from 1970 to 2200');
+  fails(cyton((i) => (i === 7 ? 1e300 : 1.7e9 + i / 250)), 'line 8, timestamp column (column 23): 1e+300 is not a unix time in seconds from 1970 to 2200');
   // Milliseconds from the start: plausible dates (1970), but every step would be a 4-s gap.
   fails(cyton((i) => 1 + i * 4), 'timestamp column (column 23): time stamps advance by 4 seconds per sample (median), which at 250 Hz would make every sample a gap; they look like milliseconds');
   // Unix seconds read as before; a zero time stamp column is no clock, and is left alone.

@@ -28,7 +28,7 @@ test('a file cut off inside its last line: that line is left out, with a warning
   const cut = readFileSync(GUI_FILE).subarray(0, 20000); // as `head -c 20000` leaves it: line 126 holds 5 of 25 fields
   const r = parseOpenBciGui(cut, 'cut.txt');
   assert.equal(r.streams[0].segments[0].count, 125);
-  assert.deepEqual(r.warnings, ['the last line (data line 126) has 5 of 25 columns (file cut short?); it is left out']);
+  assert.deepEqual(r.warnings, ['the last line (line 131) has 5 of 25 columns (file cut short?); it is left out']);
 });
 
 test('lost samples (counter jumps) and a long pause split the stream at the right times; markers kept', () => {
@@ -62,7 +62,7 @@ test('a board faster than its nominal rate: a pause starts where its samples end
   const back = rows.slice(0, 1000).map((l, i) => (i < 500 ? l : l.replace(/, (\d+), (\d+)$/, (_, t, m) => `, ${Number(t) - 3000}, ${m}`)));
   const r2 = parseOpenBciGui(head + back.join('\n'), 'back.txt');
   assert.deepEqual(r2.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1000]], 'one segment: it used to start again 3 s earlier, over the samples before it');
-  assert.deepEqual(r2.warnings, ["the time stamps go back by 2.996 s at data line 501 (the computer's clock set back?): the samples there are taken as following on"]);
+  assert.deepEqual(r2.warnings, ["the time stamps go back by 2.996 s at line 506 (the computer's clock set back?): the samples there are taken as following on"]);
 });
 
 test('bad OpenBCI files give one FormatError', () => {
@@ -72,7 +72,7 @@ test('bad OpenBCI files give one FormatError', () => {
   bad('hello', 'not-this-format', /OpenBCI/);
   bad('%OpenBCI Raw EXG Data\n%Sample Rate = 250 Hz\n0, 1, 2\n', 'bad-header', /no "%Number of channels" line, and data lines of 3 columns \(the sample index, 2 values\) fit no OpenBCI board/);
   bad('%OpenBCI Raw EXG Data\n%Number of channels = x\n%Sample Rate = 250 Hz\n0, 1, 2\n', 'bad-header', /bad "%Number of channels" \("x"\)/);
-  bad('%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n1, x\n2, 3\n', 'bad-number', /line 2/);
+  bad('%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n1, x\n2, 3\n', 'bad-number', /^b\.txt: line 6, column 2: "x" is not a number$/); // line 6 of the file, as an editor numbers it (it said data line 2)
   bad('%OpenBCI Raw EXG Data\n%Number of channels = 2\n%Sample Rate = 250 Hz\nSample Index, EXG Channel 0\n0, 1\n', 'bad-header', /2 channels/);
 });
 
@@ -82,7 +82,7 @@ test('OpenBCI time stamps in µs or ns (the GUI writes ms or s) are refused nami
   for (const [scale, unit] of [[1e6, 'microseconds'], [1e9, 'nanoseconds']] as const) {
     assert.throws(
       () => parseOpenBciGui(file(scale), 't.txt'),
-      (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.message === `t.txt: data line 1, Timestamp column (column 3): ${1.7e9 * scale} is not a unix time in milliseconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`,
+      (e: unknown) => e instanceof FormatError && e.code === 'bad-number' && e.message === `t.txt: line 5, Timestamp column (column 3): ${1.7e9 * scale} is not a unix time in milliseconds from 1970 to 2200; it looks like ${unit} (2023-11-14)`,
     );
   }
   assert.equal(parseOpenBciGui(file(1e3), 't.txt').startTime, 1.7e9);
