@@ -329,6 +329,23 @@ describe('Sessions view (Chromium, serve mode)', { skip }, () => {
     await page.waitForTimeout(1500); // 24 s of the file at 16×
     const b = await position();
     assert.ok(b > a + 10, `the playhead moves through the break: ${a} s, then ${b} s 1.5 s later`);
+    // Paused at the start, → pressed three times faster than the seeks come back: 15 s on, each press
+    // stepping from the previous one's target (was: each from the last position pushed, 5 s on).
+    await page.click('[data-testid="replay-toggle"]');
+    await page.waitForSelector('[data-testid="replay-panel"][data-state="paused"]', { timeout: 5_000 });
+    const press = (key: string, times: number) =>
+      page.evaluate(
+        ([k, n]) => {
+          for (let i = 0; i < n; i++) document.querySelector('main')!.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+        },
+        [key, times] as const,
+      );
+    await press('Home', 1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === '0', undefined, { timeout: 5_000 });
+    await press('ArrowRight', 3);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) >= 15, undefined, { timeout: 5_000 }).catch(() => {});
+    await page.waitForTimeout(300);
+    assert.equal(await position(), 15, 'three presses of →, 15 s on');
     await page.locator('button:has-text("Close")').click();
   });
 

@@ -130,7 +130,22 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
   };
   const playing = status.state === 'playing';
   const toggle = () => act(() => client.invoke(playing ? 'hm:sessions:replay-pause' : 'hm:sessions:replay-play'));
-  const seek = (time: number) => act(() => client.invoke('hm:sessions:replay-seek', { time }));
+  // ←/→ step from where the previous press sent the playhead while its seek is on its way: three
+  // quick presses each stepped from the last position pushed, and moved it 5 s, not 15 (a held key).
+  const seekTarget = useRef<number | null>(null);
+  const seeks = useRef(0);
+  const seek = (time: number) => {
+    seekTarget.current = time;
+    seeks.current++;
+    return act(async () => {
+      try {
+        await client.invoke('hm:sessions:replay-seek', { time });
+      } finally {
+        // The status the seek pushed (before its answer) is the base again.
+        if (--seeks.current === 0) seekTarget.current = null;
+      }
+    });
+  };
   // + and - step from the speed the previous press asked for until the core's status shows it: two
   // quick presses both stepped from the last status pushed, so one step was lost (1× + + gave 2×).
   const speedTarget = useRef<ReplaySpeed | null>(null);
@@ -161,7 +176,8 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!isShortcutKey(e) || status.startTime === null) return;
-      const pos = status.position ?? status.startTime;
+      const end = status.endTime ?? Infinity;
+      const pos = Math.min(end, Math.max(status.startTime, seekTarget.current ?? status.position ?? status.startTime));
       const step = e.shiftKey ? 30 : 5;
       const i = REPLAY_SPEEDS.indexOf(speedTarget.current ?? status.speed);
       if (e.key === ' ') void toggle();
