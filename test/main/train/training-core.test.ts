@@ -126,7 +126,7 @@ describe('training area (the Training view\'s requests)', () => {
       child.kill('SIGKILL');
       await exited;
       assert.equal(await state(f.id), 'interrupted');
-      assert.match((await f.readStatus()).progress.message, new RegExp(`^interrupted \\(its process ${child.pid} is gone\\); resume continues from the last checkpoint$`));
+      assert.match((await f.readStatus()).progress.message, new RegExp(`^interrupted \\(its process ${child.pid} ended without stopping it: killed, crashed or out of memory\\); resume continues from the last checkpoint$`));
       assert.equal((await area.detail(f.id)).status.state, 'interrupted');
       assert.equal(await state(own.id), 'running', 'a run of this process is its own job');
       for (const id of [f.id, own.id]) rmSync(area.store.folder(id).dir, { recursive: true });
