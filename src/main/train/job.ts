@@ -29,7 +29,7 @@ import { expandDataset, loadDataset, type SessionFeed } from './dataset-loader';
 import { addedNote, matchRecord, unrecordedNote, readRecordings, recordingsChangedError, recordOf, recordProblems, RECORDINGS_ARTIFACT, windowProblems, withWindows, type DatasetRecord, type DatasetRole, type RecordingsRecord } from './dataset-record';
 import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
-import { RunStore, writeError, type RunFolder } from './run-store';
+import { processStartTicks, RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
 import { meanSdText, partialMark } from '../../shared/train/report-text';
 import { datasetShares, EVAL_STAGES, jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
@@ -276,7 +276,8 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     await setStatus({ completedPhases: [...done], progress: progress.report(phase, 1, 1, 1, `${phase} done`, true) });
   };
   const pretrainLoss: RunResultSummary['pretrainLoss'] = { ...(status.summary?.pretrainLoss ?? {}) };
-  await setStatus({ state: 'running', error: null, pid: process.pid });
+  // Set (or cleared) every time: a resume in another process must not keep its predecessor's start.
+  await setStatus({ state: 'running', error: null, pid: process.pid, pidStart: processStartTicks(process.pid) ?? undefined });
   const stale = await folder.removeStaleTemp();
   await log(`${status.completedPhases.length ? 'resuming' : 'starting'} '${spec.name}' (${spec.kind}; phases: ${phases.join(', ')}${done.size ? `; done: ${[...done].join(', ')}` : ''})`);
   if (stale.length) await log(`removed ${stale.length} half-written file(s) left by a stopped process (${stale.join(', ')})`);

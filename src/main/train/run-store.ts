@@ -509,16 +509,41 @@ export function processGone(s: RunStatus): boolean {
 
 /**
  * The pid of the other live process that is training this run (status 'running' with the pid of a
- * process that exists and is not this one), or null. A pid reused by an unrelated process after a
- * crash reads as live: the caller's message names the pid so the user can check.
+ * process that exists and is not this one), or null. Where the status records when its process
+ * started (pidStart, Linux) a process of that pid that started at another time is another process:
+ * after a reboot or a power cut the pid of a run's dead process is often some other program's, and
+ * the run read 'running' for good, its Resume refused and its Pause naming `kill -TERM <pid>` of
+ * that program. Elsewhere a reused pid still reads as live; the callers' messages name the pid.
  */
 export function runningElsewhere(s: RunStatus): number | null {
   if (s.state !== 'running' || !s.pid || s.pid === process.pid) return null;
   try {
     process.kill(s.pid, 0);
-    return s.pid;
   } catch (e) {
     // EPERM: it exists but belongs to another user; ESRCH: gone.
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? s.pid : null;
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null;
   }
+  if (s.pidStart !== undefined) {
+    const started = processStartTicks(s.pid);
+    if (started !== null && started !== s.pidStart) return null;
+  }
+  return s.pid;
+}
+
+/**
+ * When process `pid` started, in clock ticks after boot (field 22 of /proc/PID/stat), or null
+ * where there is no /proc (macOS, Windows) or the process is gone. With the pid, it names one
+ * process: a pid reused later comes with a later start.
+ */
+export function processStartTicks(pid: number): number | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  // 'PID (COMM) STATE PPID …': the command name may hold spaces and ')', so fields count from its last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[19]);
+  return Number.isSafeInteger(ticks) ? ticks : null;
 }

@@ -131,6 +131,12 @@ export interface RunStatus {
    * another process can tell a live run from one whose process died. Absent in older runs.
    */
   pid?: number;
+  /**
+   * When that process started (clock ticks after boot, Linux's /proc/PID/stat; absent elsewhere and
+   * in older runs): with the pid it tells the run's process from another one given the same pid later
+   * (after a reboot or power cut).
+   */
+  pidStart?: number;
 }
 
 export interface RunSummary extends RunStatus {

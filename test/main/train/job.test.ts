@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { selectTrainingBackend } from '../../../src/main/train/backend';
 import { runJob, ENCODER_ARTIFACT } from '../../../src/main/train/job';
-import { RunStore } from '../../../src/main/train/run-store';
+import { processStartTicks, RunStore } from '../../../src/main/train/run-store';
 import { recordJobStop } from '../../../src/main/train/job-runner';
 import { MODEL_ARTIFACT, type ModelArtifactMeta } from '../../../src/main/train/export-run';
 import { codeVersion, readCodeVersions } from '../../../src/main/train/code-version';
@@ -137,9 +137,12 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     spec.export = null;
     spec.finetune = { ...spec.finetune!, epochs: 2 };
     const f = await store.create(spec, 'no-eval');
+    // As a run another process started: the job records this process and when it started (runningElsewhere tells a reused pid by it).
+    await f.writeStatus({ ...(await f.readStatus()), pid: 1, pidStart: 12345 });
     const warnings: string[] = [];
     await runJob({ folder: f, emit: (e) => e.type === 'log' && e.level === 'warn' && warnings.push(e.message) });
     assert.deepEqual((await f.readStatus()).completedPhases, ['datasets', 'final-fit']);
+    assert.deepEqual([(await f.readStatus()).pid, (await f.readStatus()).pidStart], [process.pid, processStartTicks(process.pid) ?? undefined], "this process's pid and start, not the last one's");
     assert.match(readFileSync(f.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), 2 epochs \(as configured: no evaluation chose one\)/);
     // Subject02_1's ECG lead has no QRS: the fused dataset keeps none of its windows, and says so.
     // (A montage channel that no recording has is refused as the dataset is built: build-windows.test.ts.)

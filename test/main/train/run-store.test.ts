@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CliUsageError } from '../../../src/main/core/cli-command';
 import { TrainError, type EpochRecord, type StepRecord } from '../../../src/shared/train/train.types';
 import { lossCurveSvg } from '../../../src/shared/train/plots-svg';
-import { newRunId, RunStore, runningElsewhere } from '../../../src/main/train/run-store';
+import { newRunId, processStartTicks, RunStore, runningElsewhere } from '../../../src/main/train/run-store';
 import { command as train } from '../../../src/main/train/train-command';
 import { quickRecipe } from '../../../src/shared/train/recipes';
 import type { RunStatus } from '../../../src/shared/train/job.types';
@@ -32,6 +32,21 @@ test('runningElsewhere: a live other process, not this one, not one that exited,
   assert.equal(runningElsewhere({ ...s, pid: process.pid }), null);
   assert.equal(runningElsewhere({ ...s }), null, 'an older status without pid');
   assert.equal(runningElsewhere({ ...s, state: 'paused', pid: live }), null);
+});
+
+test('a pid that now belongs to a process started at another time (a reboot, a power cut) is not the run\'s: the run is interrupted, not running for good', { skip: !existsSync('/proc/self/stat') && 'needs /proc (Linux)' }, async (t) => {
+  const { live } = await pids(t);
+  const started = processStartTicks(live);
+  assert.ok(started !== null && started > 0, `/proc/${live}/stat gives the process's start (${started})`);
+  assert.equal(processStartTicks(process.pid), processStartTicks(process.pid), 'the same process reads the same start');
+  const s = { state: 'running', pid: live } as RunStatus;
+  assert.equal(runningElsewhere({ ...s, pidStart: started! }), live, 'the process that wrote the status');
+  assert.equal(runningElsewhere({ ...s, pidStart: started! - 1 }), null, 'the pid of another process, started later');
+  const store = new RunStore(tempDir(t, 'hm-run-store-'));
+  const rebooted = await store.create(quickRecipe('/data'), 'before-reboot');
+  await rebooted.writeStatus({ ...(await rebooted.readStatus()), state: 'running', pid: live, pidStart: started! - 1 });
+  assert.deepEqual(await store.markInterrupted(), ['before-reboot']);
+  assert.match((await rebooted.readStatus()).progress.message, new RegExp(`^interrupted \\(its process ${live} ended without stopping it`));
 });
 
 test('the app starting beside a live CLI run leaves it running; a dead process\'s run becomes interrupted; --resume refuses the live one', async (t) => {
