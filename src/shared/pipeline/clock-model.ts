@@ -124,7 +124,9 @@ export interface ClockEstimate {
    * one), widened by √((1 + ρ)/(1 − ρ)) for the lag-1 correlation ρ of the buckets' residuals: a
    * busy host delays every packet for seconds at a time, and a floor raised for a stretch tilts a
    * lower-envelope fit (a 1-ms rise 5 s into 15 s reads as ~160 ppm) while the residuals, counted
-   * as independent, said ±54 (now ±112). NaN while the drift is the prior.
+   * as independent, said ±54 (now ±112). Or, where it is larger, the jackknife's: how far the
+   * drift moves with each fifth of the buckets left out in turn (jackknifeSdPpm: a fit resting on
+   * one stretch of buckets, which the residuals do not show). NaN while the drift is the prior.
    */
   driftSdPpm: number;
 }
@@ -145,6 +147,9 @@ const FAR_MIN_PPM = 1500;
 const FAR_AGREE = 0.25;
 /** The far drift is searched this much beyond its limit, so that one at the limit is not on the search's edge. */
 const FAR_SEARCH = 1.05;
+/** The drift's jackknife (ClockModel.jackknifeSdPpm): runs of buckets left out in turn, at most and at least. */
+const JACK_GROUPS = 5;
+const JACK_MIN_GROUPS = 3;
 /** Floor-step test (6. above): buckets before a split that set the level it is judged against. */
 const STEP_LEVEL_BUCKETS = 10;
 /** Buckets after a split that must all lie above that level, for a rise (a busy host, a burst: shorter). */
@@ -204,6 +209,12 @@ export class ClockModel {
   private sinceDriftFit = 0;
   /** The last refit took a drift beyond the crystal range (3. above): observe says the mapping moved. */
   private tookFar = false;
+  /**
+   * jackknifeSdPpm's result and the search range it used; null once the buckets or time bases
+   * change. A cache of a function of the state (not part of it): estimate() is asked for far more
+   * often than a bucket closes (each stream's clock push reads every stream's estimate).
+   */
+  private jack: { range: number; sdPpm: number } | null = null;
 
   constructor(opts: Partial<ClockModelOptions> = {}) {
     this.opts = { ...CLOCK_MODEL_DEFAULTS, ...opts };
@@ -240,6 +251,7 @@ export class ClockModel {
     this.bx = [];
     this.bz = [];
     this.segStarts = [];
+    this.jack = null;
     this.curBucket = -Infinity;
     this.curZ = Infinity;
     this.lastX = 0;
@@ -258,6 +270,7 @@ export class ClockModel {
     this.closeBucket();
     this.curBucket = -Infinity;
     if (this.bx.length > this.latestStart) this.segStarts.push(this.bx.length);
+    this.jack = null;
     this.nResets++;
   }
 
@@ -325,6 +338,7 @@ export class ClockModel {
     this.bx.push(this.curX);
     this.bz.push(this.curZ);
     this.curZ = Infinity;
+    this.jack = null;
     const maxBuckets = Math.max(2, Math.round(this.opts.windowSec / this.opts.bucketSec));
     const drop = this.bx.length - maxBuckets;
     if (drop > 0) {
@@ -387,7 +401,19 @@ export class ClockModel {
     }
     if (at < 0) return false;
     this.segStarts.push(start + at);
+    this.jack = null;
     return true;
+  }
+
+  /** The search's scratch holds at least n points. */
+  private reserve(n: number): void {
+    if (this.xs.length < n) {
+      this.xs = new Float64Array(2 * n);
+      this.zs = new Float64Array(2 * n);
+      this.rs = new Float64Array(2 * n);
+      this.ws = new Float64Array(2 * n);
+      this.low = new Int32Array(2 * n);
+    }
   }
 
   /** [from, to) ranges of the time bases over n points (closed buckets plus the open one). */
@@ -402,13 +428,7 @@ export class ClockModel {
     // Points: closed buckets plus the open one (its minimum so far).
     const nb = this.bx.length;
     const n = nb + 1;
-    if (this.xs.length < n) {
-      this.xs = new Float64Array(2 * n);
-      this.zs = new Float64Array(2 * n);
-      this.rs = new Float64Array(2 * n);
-      this.ws = new Float64Array(2 * n);
-      this.low = new Int32Array(2 * n);
-    }
+    this.reserve(n);
     const xs = this.xs;
     const zs = this.zs;
     for (let i = 0; i < nb; i++) {
@@ -661,6 +681,7 @@ export class ClockModel {
     this.recent.set(s.recent);
     this.recentN = s.recentN;
     this.sinceDriftFit = s.sinceDriftFit;
+    this.jack = null;
   }
 
   estimate(): ClockEstimate {
@@ -676,6 +697,9 @@ export class ClockModel {
     // √((1 + ρ)/(1 − ρ)). Only a positive ρ widens it; capped, as ρ of a few points is rough.
     const rho = Math.min(0.9, Math.max(0, lag1Correlation(res, this.ranges(n))));
     const correlated = Math.sqrt((1 + rho) / (1 - rho));
+    const scatterSd = this.driftEstimated && n >= 3 && span > 0 ? ((fitMs / 1000) * Math.sqrt(12 / n) * correlated * 1e6) / span : NaN;
+    // The larger of that and the jackknife's (a fit that rests on one stretch of buckets).
+    const jack = Number.isNaN(scatterSd) ? NaN : this.jackknifeSdPpm();
     return {
       offsetSec: this.toHost(dLast) - dLast,
       driftPpm: this.c * 1e6,
@@ -685,8 +709,70 @@ export class ClockModel {
       medianDelayMs: k > 0 ? sorted[k >> 1] * 1000 : NaN,
       jitterMs: k >= 4 ? (quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25)) * 1000 : NaN,
       fitMs,
-      driftSdPpm: this.driftEstimated && n >= 3 && span > 0 ? ((fitMs / 1000) * Math.sqrt(12 / n) * correlated * 1e6) / span : NaN,
+      driftSdPpm: Number.isNaN(jack) ? scatterSd : Math.max(scatterSd, jack),
     };
+  }
+
+  /**
+   * Delete-a-group jackknife standard error of the drift (ppm): the closed buckets cut into
+   * JACK_GROUPS runs of consecutive ones, the drift refitted (the full search, each time base its
+   * own offset) with each run left out, and √((g − 1)/g · Σ(c₋ⱼ − mean)²). It measures what the
+   * residuals' scatter cannot: how much the drift rests on which stretch of buckets is in the fit.
+   * A low-quantile line is pinned by its two or three lowest buckets; where a stretch of them sits
+   * low or high (a busy host, a floor that wanders with the read phase) another pair serves almost
+   * as well, the loss is flat over hundreds of ppm, and one more bucket can move the drift there
+   * (−490 to −246 ppm, true −400, at ±35 from the scatter). NaN under 6 buckets (3 runs of 2).
+   * Each search is the refit's over the same range (the crystal's, or the wide one once beyond it),
+   * with the refit's weights (scaled from the newest closed bucket, so that the result holds until
+   * one closes: the line is the same). Uses the refit's scratch, which every refit fills anew: the
+   * fits and mappings do not change.
+   */
+  private jackknifeSdPpm(): number {
+    const nb = this.bx.length;
+    const g = Math.min(JACK_GROUPS, Math.floor(nb / 2));
+    if (g < JACK_MIN_GROUPS) return NaN;
+    const crystal = this.opts.maxDriftPpm * 1e-6;
+    const m = Math.abs(this.c) > crystal ? Math.max(crystal, FAR_SEARCH * this.farLimit()) : crystal;
+    if (this.jack && this.jack.range === m) return this.jack.sdPpm;
+    this.reserve(nb);
+    const ln2h = Math.LN2 / this.opts.halfLifeSec;
+    const xNew = this.bx[nb - 1];
+    const ranges = this.ranges(nb);
+    const bounds = this.bounds;
+    const totals = this.totals;
+    const cs: number[] = [];
+    for (let j = 0; j < g; j++) {
+      // The buckets less the j-th run, each time base's kept ones together (one left empty is dropped).
+      const sub = [0];
+      const subTotals: number[] = [];
+      let k = 0;
+      for (let r = 0; r + 1 < ranges.length; r++) {
+        let total = 0;
+        for (let i = ranges[r]; i < ranges[r + 1]; i++) {
+          if (Math.floor((i * g) / nb) === j) continue;
+          this.xs[k] = this.bx[i];
+          this.zs[k] = this.bz[i];
+          this.ws[k] = Math.exp(-(xNew - this.bx[i]) * ln2h);
+          total += this.ws[k++];
+        }
+        if (k > sub[sub.length - 1]) {
+          sub.push(k);
+          subTotals.push(total);
+        }
+      }
+      this.bounds = sub;
+      this.totals = subTotals;
+      cs.push(this.search(-m, m, 45));
+    }
+    this.bounds = bounds;
+    this.totals = totals;
+    let mean = 0;
+    for (const c of cs) mean += c / g;
+    let ss = 0;
+    for (const c of cs) ss += (c - mean) ** 2;
+    const sdPpm = Math.sqrt(((g - 1) / g) * ss) * 1e6;
+    this.jack = { range: m, sdPpm };
+    return sdPpm;
   }
 
   /** Bucket minimum − line over the closed buckets, s, each time base against its own offset. */
