@@ -172,6 +172,8 @@ describe('live dashboard text', () => {
     assert.equal(windowArrivalText(at('sim', [])), '');
     // EEGMAT was recorded in 2011: its replayed windows end ~16 years before they reach the page.
     assert.equal(windowArrivalText(at('replay', [win(1_293_840_036, now * 1000)])), ' · replayed: windows keep their recorded times');
+    // Paused, or at its end, as well (it said 'arrived 496159959000 ms after its end' then).
+    for (const state of ['idle', 'stopped'] as const) assert.equal(windowArrivalText(at('replay', [win(1_293_840_036, now * 1000)], state)), ' · replayed: windows keep their recorded times', state);
     assert.equal(windowArrivalText({ ...at('sim', []), streams: new Map(), windows: [win(now - 5.1, now * 1000)] }), ' · no device streaming: no new windows');
   });
 

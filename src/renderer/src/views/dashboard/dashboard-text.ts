@@ -80,8 +80,9 @@ export function windowArrivalText(live: Pick<LiveStore, 'streams' | 'devices' | 
   if (withheld) return withheld;
   const last = live.windows[live.windows.length - 1];
   if (!last) return '';
-  // The pipeline runs a replay on its own (docs/pipeline.md §1), so one replaying device says it all.
-  if ([...live.devices.values()].some((d) => d.transport === 'replay' && d.state === 'streaming')) return ' · replayed: windows keep their recorded times';
+  // The pipeline runs a replay on its own (docs/pipeline.md §1), so one replay device says it all,
+  // playing, paused or at its end (paused, it said the recording's age again: 'arrived 501916307813 ms').
+  if ([...live.devices.values()].some((d) => d.transport === 'replay')) return ' · replayed: windows keep their recorded times';
   const latencyMs = last.receivedAt - (last.startTime + last.lengthS) * 1000;
   return Number.isFinite(latencyMs) ? ` · arrived ${fmt(latencyMs)} ms after its end` : '';
 }
