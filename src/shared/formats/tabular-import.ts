@@ -447,7 +447,9 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     }
     if (!cut && ccol !== undefined && mod > 0) {
       const d = (((values[r * width + ccol] - values[(r - 1) * width + ccol]) % mod) + mod) % mod;
-      if (d !== step && d % step === 0 && d / step < mod / (2 * step)) {
+      // (a counter that repeats a value, d = 0, lost none: taken as -1 lost, the rows after it
+      // started a sample before the ones before them ended)
+      if (d > step && d % step === 0 && d / step < mod / (2 * step)) {
         // samples lost between two rows: the next row starts that many periods later
         const missing = d / step - 1;
         lost += missing;

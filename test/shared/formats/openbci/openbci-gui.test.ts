@@ -62,6 +62,10 @@ test('a board faster than its nominal rate: a pause starts where its samples end
   const back = rows.slice(0, 1000).map((l, i) => (i < 500 ? l : l.replace(/, (\d+), (\d+)$/, (_, t, m) => `, ${Number(t) - 3000}, ${m}`)));
   const r2 = parseOpenBciGui(head + back.join('\n'), 'back.txt');
   assert.deepEqual(r2.streams[0].segments.map((s) => [s.start, s.count]), [[0, 1000]], 'one segment: it used to start again 3 s earlier, over the samples before it');
+  // A row written twice (its counter repeats: 11, 11, 12) lost no samples: it was taken as -1 lost,
+  // the rows after it a sample over those before (now refused on import as going back in time).
+  const again = [...rows.slice(0, 12), rows[11], ...rows.slice(12, 40)];
+  assert.deepEqual(parseOpenBciGui(head + again.join('\n'), 'again.txt').streams[0].segments.map((s) => [s.start, s.count]), [[0, 41]], 'one segment');
   assert.deepEqual(r2.warnings, ["the time stamps go back by 2.996 s at line 506 (the computer's clock set back?): the samples there are taken as following on"]);
 });
 
