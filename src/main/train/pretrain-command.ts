@@ -117,7 +117,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     await checkCommandInputs(spec, store, db);
     const folder = await store.create(spec);
     const code = await runInProcess(folder, io, { dataDir: values['data-dir'], verbose: values.verbose, db });
-    if (code === 0) io.out(`use it: heartmind train DATASET ${commandLine(['--encoders', folder.id, ...runFolderFlags(store.root, values['data-dir'])])}`);
+    // The run holds one encoder: `--encoders RUN` alone asks for both (fused) and was refused ('has no pretrained EEG encoder').
+    if (code === 0) io.out(`use it: heartmind train DATASET ${commandLine(['--encoders', folder.id, '--modalities', m, ...runFolderFlags(store.root, values['data-dir'])])}`);
     return code;
   } finally {
     await db.close();

@@ -3,10 +3,16 @@
 // come from the code. A --session not in the database is refused before a run folder is made.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { command as pretrain } from '../../../src/main/train/pretrain-command';
+import { command as train } from '../../../src/main/train/train-command';
+import { CliUsageError } from '../../../src/main/core/cli-command';
 import { DEFAULT_PRETRAIN_BATCH } from '../../../src/shared/train/recipes';
 import { refuses, scratch } from './cli-test-util';
+
+const LUDB = resolve('..', 'shared', 'data', 'wfdb-ludb', '1.hea');
 
 describe('pretrain: flags checked before any work', () => {
   test('a ratio that is not a number in [0, 1) is a usage error naming the flag and the value', async (t) => {
@@ -45,6 +51,24 @@ describe('pretrain: flags checked before any work', () => {
   test('a --session the recordings database lacks is refused before a run folder (it made one that failed at once)', async (t) => {
     const s = scratch(t);
     await refuses(pretrain, ['--modality', 'ecg', '--session', '99', '--data-dir', join(s.dir, 'data')], s.runs, /^--session: no session 99 in the recordings database \(the Sessions view, or heartmind sessions list, lists the sessions it holds\)$/);
+  });
+
+  test("the 'use it' line names the one modality the run pretrained: pasted with a dataset, train takes its encoder (without --modalities it refused it)", { skip: !existsSync(LUDB) && 'needs ../shared/data/wfdb-ludb' }, async (t) => {
+    const s = scratch(t);
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: () => undefined };
+    // One 1-layer step on one LUDB window: a run that pretrained the ECG encoder only.
+    assert.equal(await pretrain.run(['--modality', 'ecg', '--file', LUDB, '--layers', '1', '--steps', '1', '--batch', '1', '--out', s.runs], io), 0, out.join('\n'));
+    const line = out.find((l) => l.startsWith('use it: '));
+    assert.ok(line, `a 'use it' line:\n${out.join('\n')}`);
+    const words = execFileSync('sh', ['-c', `printf '%s\\0' ${line.slice('use it: '.length)}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    const id = words[words.indexOf('--encoders') + 1];
+    assert.deepEqual(words, ['heartmind', 'train', 'DATASET', '--encoders', id, '--modalities', 'ecg', '--out', s.runs]);
+    // With a dataset for DATASET, the run's encoder passes train's checks: the stand-in EEGMAT files fail later, on their headers.
+    const argv = [...words.slice(2).flatMap((w) => (w === 'DATASET' ? ['--eegmat', s.eegmat] : [w])), '--preview'];
+    await assert.rejects(train.run(argv, io), (e: Error) => !(e instanceof CliUsageError && /--encoders/.test(e.message)) || assert.fail(`train refused the encoders it was told to use: ${e.message}`));
+    // Without --modalities (the line as it was) train refuses them.
+    await assert.rejects(train.run(argv.filter((w, i) => w !== '--modalities' && argv[i - 1] !== '--modalities'), io), (e: Error) => e instanceof CliUsageError && /has no pretrained EEG encoder/.test(e.message));
   });
 
   test('--help gives each modality\'s batch from the recipe constants', () => {
