@@ -2,7 +2,7 @@
 // one checkbox (the same arms as the CLI's `train --ablations`) and class weighting is the form's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customJob, foldWords, INITIAL, problemLines, recipeNote, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
+import { customJob, encoderRunLabel, foldWords, INITIAL, problemLines, recipeNote, sessionPick } from '../../../../src/renderer/src/views/training/new-run-form';
 import type { DatasetPreview } from '../../../../src/shared/ipc/training.schema';
 import { defaultRecipe, quickRecipe } from '../../../../src/shared/train/recipes';
 import { recordsSteps } from '../../../../src/shared/train/metric-records';
@@ -92,4 +92,9 @@ test("the preview's problem recordings: those with the same words on one line, t
   const recordings = [rec('S01-clip01', 3), ...['03', '04', '06', '08', '13'].map((c) => rec(`S01-clip${c}`, 0)), rec('S02-clip02', 1, { dropped: { 'ecg:gap': 2 } }), rec('session:4', 0, { warnings: ['no ECG'] })];
   const p: DatasetPreview = { name: 'd', windows: 4, perClass: [2, 2], classes: ['low', 'high'], subjects: ['S01', 'S02'], recordings };
   assert.deepEqual(problemLines(p), ['session:4: 0 windows — no ECG', `S01-clip03, S01-clip04, S01-clip06 and 2 more: 0 windows — ${short}`, 'S02-clip02: 1 window, 2 dropped (ecg:gap)']);
+});
+
+test("Encoders from: each run offered says the encoders it holds (a heartmind pretrain run holds one modality's; the list named the run alone)", () => {
+  assert.equal(encoderRunLabel({ id: '2026-11-28-055043-ecgpre', name: 'ecgpre', completedPhases: ['datasets', 'pretrain-ecg'] }), 'run ecgpre (2026-11-28-055043-ecgpre) · ECG encoder');
+  assert.equal(encoderRunLabel({ id: 'q', name: 'Quick try', completedPhases: ['datasets', 'pretrain-ecg', 'pretrain-eeg', 'evaluate'] }), 'run Quick try (q) · EEG + ECG encoders');
 });

@@ -2,7 +2,7 @@
 // dataset, preview request and job it stands for. No JSX, so that tests read it as the view does.
 import type { DatasetPreview } from '../../../../shared/ipc/training.schema';
 import type { LabelSource } from '../../../../shared/datasets/windows.types';
-import type { DatasetSpec, EncoderSource, JobSpec, SourceSpec } from '../../../../shared/train/job.types';
+import type { DatasetSpec, EncoderSource, JobSpec, RunSummary, SourceSpec } from '../../../../shared/train/job.types';
 import type { EncoderInit, EvaluationConfig } from '../../../../shared/train/train.types';
 import { ablationArms, DEFAULT_EVALUATION, DEFAULT_FINETUNE } from '../../../../shared/train/defaults';
 import { CBRAMOD_ENCODER, encoderWithLayers, TASK_MENTAL_ARITHMETIC } from '../../../../shared/model/config';
@@ -154,6 +154,16 @@ export function datasetOf(f: CustomForm): DatasetSpec {
     labels,
     windowing: { windowSec: f.windowSec, hopSec: f.hopSec, eegMontage: m === 'auto' || m === 'device' ? m : m.split(',').map((x) => x.trim()), ecgMontage: 'device', mainsHz: f.mains, modalities: f.modalities === 'fused' ? ['eeg', 'ecg'] : [f.modalities], require: 'all' },
   };
+}
+
+/**
+ * A finished run that pretrained encoders as the Encoders-from list offers it, with the encoders it
+ * holds ('run ecgpre (…) · ECG encoder'): a `heartmind pretrain` run holds one modality's, and the
+ * list named the run alone, so a fused model from it was found wanting only at Start.
+ */
+export function encoderRunLabel(r: Pick<RunSummary, 'id' | 'name' | 'completedPhases'>): string {
+  const ms = (['eeg', 'ecg'] as const).filter((m) => r.completedPhases.includes(`pretrain-${m}`));
+  return `run ${r.name} (${r.id}) · ${ms.map((m) => m.toUpperCase()).join(' + ')} encoder${ms.length > 1 ? 's' : ''}`;
 }
 
 export function encoderSource(v: string): EncoderSource {

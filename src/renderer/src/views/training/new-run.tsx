@@ -14,7 +14,7 @@ import { BrowseButton, PathInput } from '../../shell/path-input';
 import { messageOf } from '../../shell/error-message';
 import { Segmented } from '../../shell/segmented';
 import { plural } from '../../../../shared/plural';
-import { customJob, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemLines, recipeNote, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
+import { customJob, encoderRunLabel, encoderSource, INITIAL, initOf, previewKey, previewRequest, problemLines, recipeNote, sessionPick, suggestedTask, TASK_INPUTS, type CustomForm } from './new-run-form';
 
 /** The recorded sessions the form lists (the newest first, as the list comes). */
 const SESSIONS_SHOWN = 50;
@@ -285,7 +285,7 @@ export function NewRun({ client, runs, onStarted }: { client: HeartMindClient; r
                 <option value="random">random initialisation</option>
                 {pretrainedRuns.map((r) => (
                   <option key={r.id} value={r.id}>
-                    run {r.name} ({r.id})
+                    {encoderRunLabel(r)}
                   </option>
                 ))}
               </select>
