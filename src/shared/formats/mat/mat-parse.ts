@@ -154,8 +154,31 @@ function readCompressedVariable(file: Region, data: number, size: number, at: nu
   if (got.length < total) fail('truncated', `compressed element at offset ${at} inflates to ${got.length} bytes, its tag declares ${total}`);
   if (got.length > total) fail('bad-data', `compressed element at offset ${at} inflates to more than the ${total} bytes its tag declares`);
   const inner = out.subarray(0, total);
+  // fflate does not check the zlib stream's Adler-32 (its last 4 bytes, big-endian): damage inside
+  // a stored (uncompressed) block, which is what noisy float data often deflates to, would read as
+  // changed values without a word. zlib and scipy refuse such a file; so do we.
+  if (size >= 4) {
+    const want = new DataView(stream.buffer, stream.byteOffset + size - 4, 4).getUint32(0, false);
+    if (adler32(inner) !== want) fail('bad-data', `compressed element at offset ${at} is damaged: its data do not match the stream's checksum (Adler-32)`);
+  }
   const region: Region = { bytes: inner, view: new DataView(inner.buffer, inner.byteOffset, total), le: file.le, owned: true, fail };
   return readVariable(region, { type: MI.MATRIX, size: innerSize, data: 8, next: total }, wanted);
+}
+
+/** Adler-32 (RFC 1950) of `bytes`: sums reduced every 5552 bytes, the most that cannot overflow 2^53 here. */
+function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + 5552);
+    for (; i < end; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }
 
 /** Inflates the start of a zlib stream: up to `max` bytes (fewer if the stream is shorter). */

@@ -235,6 +235,19 @@ describe('parseMat: damaged and hostile files are FormatErrors', () => {
     assert.throws(() => parseMat(file(true, compressed(true, el, el.length - 8 - 8))), isFormat('bad-data'));
     assert.throws(() => parseMat(file(true, compressed(true, el, el.length - 8 + 64))), isFormat('truncated'));
   });
+  test('a compressed element whose data were damaged inside a stored block fails its Adler-32, not read as other values', () => {
+    const values = Float64Array.of(1.5, -2.25, 3.125, 1e-3);
+    const el = matrix(true, 6, [1, 4], 'x', (w) => w.u32(9).u32(32).bytes(new Uint8Array(values.buffer)));
+    // Level 0 stores the bytes as they are (as deflate does with noisy float data): a flipped bit
+    // there still inflates, to a different number.
+    const z = zlibSync(el, { level: 0 });
+    const good = new Writer(true).u32(15).u32(z.length).bytes(z).done();
+    const x = parseMat(file(true, good)).variables.get('x')!.value as MatNumeric;
+    assert.deepEqual(Array.from(x.real as Float64Array), Array.from(values), 'the undamaged stream reads the values');
+    const bad = good.slice();
+    bad[bad.length - 4 - 10] ^= 0x10; // inside the last double, before the 4-byte checksum
+    assert.throws(() => parseMat(file(true, bad)), (e: unknown) => isFormat('bad-data')(e) && /checksum \(Adler-32\)/.test((e as Error).message));
+  });
   test('dims that promise more cells than bytes', () => {
     const bomb = matrix(true, 1, [100000, 100000], 'c', () => {});
     assert.throws(() => parseMat(file(true, bomb)), isFormat('truncated'));
