@@ -120,6 +120,16 @@ export const command: CliCommand = {
   run,
 };
 
+/**
+ * A fine-tuned model's id and name when --model-id / --model-name are not given. The name says what
+ * the id says: two models from one dataset (EEG-only and fused, or two seeds) read alike in the
+ * Models list otherwise.
+ */
+export function defaultExportName(task: string, dataset: string, modalities: ModalitySet, seed: number): { id: string; name: string } {
+  const id = `${task}-${modalities}-${seed}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+  return { id, name: `${task} (${dataset}, ${modalities === 'fused' ? 'EEG + ECG' : modalities.toUpperCase()}, seed ${seed})` };
+}
+
 function exportOf(values: Record<string, unknown>, dflt: { id: string; name: string }, provenance: string): JobSpec['export'] {
   if (values['no-export']) return null;
   const id = (values['model-id'] as string | undefined) ?? dflt.id;
@@ -238,7 +248,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       export: null,
       recipe: { name: 'custom', command },
     };
-    spec.export = exportOf(values, { id: `${dataset.task!.name}-${modalities}-${seed}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-'), name: `${dataset.task!.name} (${dataset.name})` }, command);
+    spec.export = exportOf(values, defaultExportName(dataset.task!.name, dataset.name, modalities, seed), command);
   }
   // Exporting into your models under an id they hold would replace that model (perhaps another run's) without a word.
   // A folder named with --export-to (the repository's models/ for the shipped model) is rewritten on purpose.

@@ -13,7 +13,7 @@ import { quickRecipe } from '../../../src/shared/train/recipes';
 import { trainingAreaFolders } from '../../../src/main/train/training.core';
 import { command as pretrain } from '../../../src/main/train/pretrain-command';
 import { command as exportModel } from '../../../src/main/train/export-command';
-import { command as train } from '../../../src/main/train/train-command';
+import { command as train, defaultExportName } from '../../../src/main/train/train-command';
 import { command as evaluate } from '../../../src/main/train/evaluate-command';
 import { addSession, refuses, scratch } from './cli-test-util';
 import { ablationArms } from '../../../src/shared/train/defaults';
@@ -270,6 +270,16 @@ function matHeader(text = 'MATLAB 5.0 MAT-file, Platform: GLNXA64'): Uint8Array 
   b.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100 (little-endian), 'IM'
   return b;
 }
+
+test('a fine-tuned model\'s default name says what its default id says (modalities and seed), so two read apart in the Models list', () => {
+  const fused = defaultExportName('arithmetic', 'EEGMAT', 'fused', 42);
+  const eeg = defaultExportName('arithmetic', 'EEGMAT', 'eeg', 42);
+  const seed7 = defaultExportName('arithmetic', 'EEGMAT', 'fused', 7);
+  assert.deepEqual(fused, { id: 'arithmetic-fused-42', name: 'arithmetic (EEGMAT, EEG + ECG, seed 42)' }, 'fused, seed 42');
+  assert.deepEqual(eeg, { id: 'arithmetic-eeg-42', name: 'arithmetic (EEGMAT, EEG, seed 42)' }, 'EEG only');
+  assert.equal(new Set([fused.name, eeg.name, seed7.name]).size, 3, 'three models, three names');
+  assert.equal(defaultExportName('High Valence', 'my lab', 'ecg', 1).id, 'high-valence-ecg-1', 'the id keeps to the characters a model id may hold');
+});
 
 describe('export: a model id your models already hold is refused, not replaced', () => {
   test('train into the user models folder (--data-dir) under an id it holds is refused before the run folder; --no-export or --export-to pass that check', async (t) => {
