@@ -228,6 +228,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const validationSubjects = intFlag(values.validation, 'validation', 0) ?? DEFAULT_EVALUATION.validationSubjects;
     if (values['no-eval'] && (values.split !== undefined || values.validation !== undefined || values.ablations)) throw new CliUsageError(`--no-eval skips the evaluation; ${flagsGiven(values, ['split', 'validation', 'ablations']).join(' and ')} would be ignored`);
     const arms = values.ablations ? ablationArms(modalities, init) : [{ modalities, init }];
+    // Ablations compare fused against each modality and pretrained against random encoders: one modality from random encoders has nothing to compare.
+    if (values.ablations && arms.length === 1) throw new CliUsageError(`--ablations adds no arm to --modalities ${modalities} with random encoders (it compares fused against EEG and ECG alone, and pretrained against random encoders): leave it out, or use --modalities fused or pretrained --encoders`);
     const evaluation: EvaluationConfig | null = values['no-eval'] ? null : { ...DEFAULT_EVALUATION, split: parseSplit(values.split), validationSubjects, arms, seed: 3407 };
     const encoders: JobSpec['encoders'] = {};
     if (modalities !== 'ecg') encoders.eeg = enc;

@@ -50,6 +50,8 @@ describe('train: the ablations and class weighting (one flag each) reach the run
     await refuses(train, ['--eegmat', s.eegmat, '--class-weight', 'heavy'], s.runs, /^--class-weight must be balanced or none, got 'heavy'$/);
     await refuses(evaluate, ['--eegmat', s.eegmat, '--class-weight', ''], s.runs, /^--class-weight must be balanced or none, got ''$/);
     await refuses(train, ['--eegmat', s.eegmat, '--no-eval', '--ablations'], s.runs, /^--no-eval skips the evaluation; --ablations would be ignored$/);
+    // The view says 'none for this model' beside its checkbox; the CLI said nothing and evaluated the one arm.
+    await refuses(train, ['--eegmat', s.eegmat, '--modalities', 'eeg', '--ablations'], s.runs, /^--ablations adds no arm to --modalities eeg with random encoders \(/);
     await refuses(train, ['--recipe', 'quick', '--ablations', '--class-weight', 'none'], s.runs, /these flags do not apply: --ablations, --class-weight$/);
     // Accepted: the job starts (and fails at once on the stand-in EDF files), its config.json as given.
     const io = { out: () => undefined, err: () => undefined };
