@@ -22,7 +22,7 @@ import {
   type PipelineSnapshot,
   type StreamClockState,
 } from '../../shared/pipeline';
-import type { QualityReport } from '../../shared/features.types';
+import type { EegFeatures, HeartFeatures, QualityReport } from '../../shared/features.types';
 import { plural } from '../../shared/plural';
 import { DeviceError } from '../../shared/devices/device-error';
 import { RealScheduler, type Scheduler } from '../sources/host-clock';
@@ -33,6 +33,11 @@ export interface HubOptions {
   /** Timers for the stall watchdog (default: real timers that do not keep the process alive). */
   scheduler?: Scheduler;
   pipelineConfig?: PipelineConfigPatch;
+  /**
+   * false: no features computed (heart rate, R peaks, EEG band powers), for a consumer of windows
+   * alone (replayWindows), which do not depend on them: they were a third of a run's cutting time.
+   */
+  features?: false;
   /** An extra sink for the hub's log lines (they also go to listeners' `log`). */
   log?: (level: LogLevel, source: string, message: string) => void;
   /** A stream is stalled after max(stallSec, 4 × its usual chunk interval) without data. */
@@ -114,9 +119,14 @@ export class StreamHub implements Hub {
       // A block conditioned from a chunk that arrived well before emitFrom ends before it too.
       wantsConditioned: () => this.pushing >= this.emitFrom - 1 && this.listeners.some((l) => l.conditioned !== undefined),
       window: (w) => due(w.startTime + w.samples / w.rateHz) && this.emit('window', w),
-      heart: (f) => due(f.time) && this.emit('heart', f),
-      rPeak: (streamId, time) => due(time) && this.emit('rPeak', streamId, time),
-      eeg: (f) => due(f.time) && this.emit('eeg', f),
+      // The pipeline computes only the features someone listens to.
+      ...(o.features === false
+        ? {}
+        : {
+            heart: (f: HeartFeatures) => due(f.time) && this.emit('heart', f),
+            rPeak: (streamId: string, time: number) => due(time) && this.emit('rPeak', streamId, time),
+            eeg: (f: EegFeatures) => due(f.time) && this.emit('eeg', f),
+          }),
       quality: (q) => {
         if (!due(q.time)) return;
         this.noteMainsHum(q);
