@@ -7,8 +7,9 @@
 // Then the predictions summary by marker segment (prediction-summary.ts) on a long synthetic study.
 // First, the memory a run holds over a long recorded session (19 EEG channels at 500 Hz and an ECG
 // strap, written as the recorder writes them), each measure in a process of its own: the run, which
-// reads the session a page at a time (a stub answering every window: the model's memory, in its own
-// thread, does not grow with the session), against the peer, the session read whole
+// cuts the windows a replay cuts (replayWindows: the session read a page at a time, the replay paused
+// while the model is behind; a stub answering every window: the model's memory, in its own thread,
+// does not grow with the session), against the peer, the session read whole
 // (readSessionFeed: what the run did before it cut a window, and what a dataset's read still does).
 //   node --import tsx bench/predict-session.bench.ts [--file Subject00_1.edf] [--memory-hours 1]
 import { spawnSync } from 'node:child_process';
@@ -85,7 +86,7 @@ header('A recorded session through a model (sessions predict, Run model)');
     o.db.close();
     const mb = (b: number) => (b / 1e6).toFixed(0);
     const rows: Record<string, string | number>[] = [];
-    for (const [how, mode] of [['the run: a page at a time', 'run'], ['the session read whole (readSessionFeed)', 'whole']] as const) {
+    for (const [how, mode] of [['the run (replayWindows: a page at a time)', 'run'], ['the session read whole (readSessionFeed)', 'whole']] as const) {
       const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/predict-session.bench.ts', '--memory-child', mode, '--db', path, '--session', String(sessionId)], { encoding: 'utf8' });
       if (child.status !== 0) {
         rows.push({ read: how, s: `failed: ${child.stderr.trim().split('\n').slice(-2).join(' ')}` });

@@ -48,6 +48,8 @@ export async function runPredict(db: DbClient, a: PredictArgs, io: CliIo): Promi
       run: model.run,
       progress: progressReporter(io.err, `session ${a.sessionId}`),
       stopRequested: () => stop.received !== null,
+      // A pipeline snapshot the replay could not restore (and how it went on) is said.
+      log: (level, message) => void ((level === 'warn' || level === 'error') && io.err(message)),
     });
     const elapsedS = (performance.now() - t0) / 1000;
     const skipped = Object.entries(r.skipped);

@@ -159,6 +159,7 @@ export class PredictJob {
         progress: (p) => this.progress(p),
         stopRequested: () => this.stopAsked,
         stored: (rows) => this.opts.stored?.(sessionId, rows),
+        log: (level, message) => void (level !== 'debug' && this.opts.log?.(level, message)),
       });
       const elapsedS = (this.now() - this.t0) / 1000;
       this.set({ state: r.stopped ? 'stopped' : 'done', windows: r.windows, answered: r.stored, elapsedS, etaS: null, result: r });

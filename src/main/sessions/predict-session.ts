@@ -2,11 +2,15 @@
 // replay at full speed outruns the page's model (EEGMAT Subject02_1, 3 min at max speed: over in
 // 8 s, no prediction stored), and a researcher wants an answer for every window.
 //
-// The windows are cut as a replay cuts them: the stored chunks and the source's gaps in the order
-// they arrived (sessionFeedEvents, which dataset building reads sessions by) through the live
-// Pipeline, under the pipeline settings the session was recorded with, changed where the recording
-// changed them. The session is read a page at a time as the windows are cut, each page dropped once
-// fed: a 1-hour session of 19 channels at 500 Hz read whole first held 216 MB of chunks in the core. Each window is answered by the code the page's worker answers by (answerWindow: the same
+// The windows are those a replay from the start cuts (replayWindows: a ReplaySource through a hub of
+// its own), so they are the app's replay windows byte for byte, and for a session recorded in the
+// app its live windows: the pipeline the recorder snapshotted at Record restored (filters and clock
+// models warm), each stream announced and ended where the recording did (a device joining or
+// leaving), a stream's next layout announced where it came (a montage change), the settings changed
+// where the recording changed them. Cut from the stored chunks through a fresh pipeline, they
+// differed in every window of such a session, and lacked the first. The session is read a page at
+// a time and the replay waits while the model is behind, so memory does not grow with its length.
+// Each window is answered by the code the page's worker answers by (answerWindow: the same
 // prepareWindow feeds, the same probabilities) and stored as live predictions are (predictionRow,
 // addPredictions: `<task>:<class>`, fed/absent/unusable, latency).
 //
@@ -22,18 +26,16 @@ import { ModelError, ModelErrorCode } from '../../shared/model/model-error';
 import type { ModelCard } from '../../shared/model/model.types';
 import { answerWindow } from '../../shared/model/window-answer';
 import type { ModelTensor } from '../../shared/model/window-input';
-import { DEFAULT_PIPELINE_CONFIG, Pipeline, recordedConfigs, type PipelineConfig } from '../../shared/pipeline';
+import { DEFAULT_PIPELINE_CONFIG, recordedConfigs, type PipelineConfig } from '../../shared/pipeline';
 import type { PredictResult } from '../../shared/ipc/sessions.schema';
 import type { SessionStream, SessionSummary } from '../../shared/session.types';
 import type { StreamInfo } from '../../shared/stream.types';
-import type { SyncWindow } from '../../shared/window.types';
+import type { LogLevel } from '../../shared/log.types';
 import { availableInputs, predictionRow } from '../model/models.core';
-import { sessionFeedEvents } from '../train/session-feed';
+import { replayWindows } from '../replay/replay-windows';
 
 /** Rows stored per write (a stop stores those still held first). */
 const BATCH = 32;
-/** The longest the run holds the core's event loop between turns (ms). */
-const SLICE_MS = 10;
 
 export interface PredictProgress {
   /** Windows cut so far. */
@@ -54,6 +56,8 @@ export interface PredictRequest {
   stopRequested?(): boolean;
   /** Rows just stored (in batches of BATCH): the app pushes them to an open Predictions detail. */
   stored?(rows: readonly NewPrediction[]): void;
+  /** What the replay says on the way (a pipeline snapshot it could not restore, and how it went on). */
+  log?(level: LogLevel, message: string): void;
 }
 
 export type { PredictResult };
@@ -77,11 +81,11 @@ export interface PredictPlan {
   modelId: string;
   card: ModelCard;
   summary: SessionSummary;
-  /** Its stored streams (the run reads their chunks). */
+  /** Its stored streams (what the model's contract is checked against). */
   streams: SessionStream[];
   /** The recorded settings in time order, each resolved. */
   settings: { time: number; config: PipelineConfig }[];
-  /** The settings the run starts under (the first recorded, else the defaults). */
+  /** The settings the recording started under (the first recorded, else the defaults): the window length and hop a run reports. */
   first: PipelineConfig;
 }
 
@@ -114,9 +118,7 @@ export function expectedWindows(durationS: number, windowSec: number, hopSec: nu
 }
 
 export async function predictSession(db: DbClient, plan: PredictPlan, req: PredictRequest): Promise<PredictResult> {
-  const { sessionId, modelId, card, summary, streams, settings, first } = plan;
-  const cut: SyncWindow[] = [];
-  const pipeline = new Pipeline(first, { window: (w) => cut.push(w) });
+  const { sessionId, modelId, card, summary, first } = plan;
   const reads = (['eeg', 'ecg'] as const).filter((m) => card.input[m]);
   const durationS = Math.max(0, summary.endTime - summary.startTime);
   const times: number[] = [];
@@ -124,8 +126,6 @@ export async function predictSession(db: DbClient, plan: PredictPlan, req: Predi
   let rows: ReturnType<typeof predictionRow>[] = [];
   let windows = 0;
   let stored = 0;
-  // A stop asked before the first window (while the model was loading): no window is answered.
-  let stopped = req.stopRequested?.() ?? false;
   const flush = async () => {
     if (!rows.length) return;
     const batch = rows;
@@ -133,56 +133,33 @@ export async function predictSession(db: DbClient, plan: PredictPlan, req: Predi
     stored += await db.api.addPredictions(sessionId, batch);
     req.stored?.(batch);
   };
-  // Each window as the page's worker answers it, then as the core stores the worker's report.
-  const answerCut = async () => {
-    while (cut.length && !stopped) {
-      const w = cut.shift()!;
-      windows++;
-      try {
-        const a = await answerWindow(w, card.input, card.config.tasks, req.run, () => performance.now());
-        rows.push(predictionRow({ modelId, windowTime: w.startTime, seq: w.seq, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: 'wasm', latencyMs: a.latencyMs, reads }));
-        times.push(w.startTime);
-      } catch (e) {
-        if (!(e instanceof ModelError && e.code === ModelErrorCode.BadWindow)) throw e;
-        skipped[e.message] = (skipped[e.message] ?? 0) + 1;
-      }
-      if (rows.length >= BATCH) await flush();
-      req.progress?.({ windows, answered: stored + rows.length, atS: w.startTime - summary.startTime, durationS });
-      // A turn of the event loop after each window: a Ctrl+C (delivered as a signal event) waited
-      // for the last window (the run went on to the end of the session).
-      await turn();
-      if (req.stopRequested?.()) stopped = true;
-    }
-  };
-  // And one at least every SLICE_MS of cutting: the first window alone takes a window's length of
-  // chunks through the pipeline (194 ms of the core's event loop for 5 s of 19 channels at 500 Hz,
-  // on the thread the live pipeline and a recording run on).
-  let lastTurn = performance.now();
-  const turn = async () => {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    lastTurn = performance.now();
-  };
-  let next = 1;
-  const devices: string[] = [];
-  for await (const ev of stopped ? [] : sessionFeedEvents(db, sessionId, streams)) {
-    if (ev.kind === 'streams') {
-      devices.push(ev.deviceId);
-      pipeline.setStreams(ev.deviceId, ev.streams);
-      continue;
-    }
-    if (ev.kind === 'gap') pipeline.sourceGap(ev.gap);
-    else {
-      // A settings change recorded before this chunk arrived, applied where replay applies it.
-      while (next < settings.length && settings[next].time < ev.chunk.hostTime) pipeline.reconfigure(settings[next++].config);
-      pipeline.push(ev.chunk);
-    }
-    await answerCut();
-    if (performance.now() - lastTurn > SLICE_MS) await turn();
-    if (stopped) break;
-  }
+  // A stop asked before the first window (while the model was loading): no window is cut.
+  let stopped = req.stopRequested?.() ?? false;
   if (!stopped) {
-    for (const d of devices) pipeline.endOfData(d);
-    await answerCut();
+    // Each window as the page's worker answers it, then as the core stores the worker's report.
+    const run = await replayWindows(
+      db,
+      sessionId,
+      async (w) => {
+        windows++;
+        try {
+          const a = await answerWindow(w, card.input, card.config.tasks, req.run, () => performance.now());
+          rows.push(predictionRow({ modelId, windowTime: w.startTime, seq: w.seq, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: 'wasm', latencyMs: a.latencyMs, reads }));
+          times.push(w.startTime);
+        } catch (e) {
+          if (!(e instanceof ModelError && e.code === ModelErrorCode.BadWindow)) throw e;
+          skipped[e.message] = (skipped[e.message] ?? 0) + 1;
+        }
+        if (rows.length >= BATCH) await flush();
+        req.progress?.({ windows, answered: stored + rows.length, atS: w.startTime - summary.startTime, durationS });
+        // A turn of the event loop after each window: a Ctrl+C (delivered as a signal event) waited
+        // for the last window (the run went on to the end of the session). The replay cutting the
+        // windows yields every few ms of its own.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+      { stopRequested: () => req.stopRequested?.() ?? false, log: req.log },
+    );
+    stopped = run.stopped;
   }
   await flush();
   const removed = stopped ? 0 : await db.api.removePredictionsExcept(sessionId, modelId, times);

@@ -1,7 +1,9 @@
-// Reads recorded sessions through the database client (the DB worker owns the file): the stored
-// chunks and the gaps the source announced, in the order they arrived live, which is exactly what
-// replay feeds the pipeline. Page by page for a run through a model (predict-session.ts), whole for
-// a training dataset, with markers and self-reports for labels.
+// Reads recorded sessions through the database client (the DB worker owns the file) for a training
+// dataset: the stored chunks and the gaps the source announced, in the order they arrived live, with
+// markers and self-reports for labels. Through a fresh pipeline these give a replay's windows for an
+// imported file, not for a session recorded in the app: the replay also restores the pipeline the
+// recorder snapshotted at Record and announces and ends each stream (and a stream's next layout)
+// where the recording did, as replayWindows (replay/replay-windows.ts) does for `sessions predict`.
 import type { DbClient } from '../db/db-client';
 import type { ReplayPage } from '../db/db.types';
 import { DbError } from '../db/db-error';

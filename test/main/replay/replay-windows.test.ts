@@ -2,7 +2,8 @@
 // hence the live ones, byte for byte, on a session recorded in the app with all that a replay
 // reproduces (the pipeline restored at Record, a dropout, a settings change, a device leaving and
 // joining again, a montage change); a model run over a session in the core (`sessions predict`)
-// answers the windows the page's model answered during the replay, the same numbers; and a consumer
+// answers the windows the page's model answered live (a plain recording, a device removed, a device
+// joined, a montage change) and during the replay, the same numbers; and a consumer
 // slower than the replay holds it back (the session is not read ahead into memory).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,33 @@ function firstSeconds(rec: ImportedRecording, seconds: number): ImportedRecordin
     return { ...s, segments: [{ ...seg, count: n, data }] };
   });
   return { ...rec, streams, annotations: rec.annotations.filter((a) => a.onset < seconds) };
+}
+
+const input = { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 32), ecg: anyChannels(1, 12) };
+const tasks = [{ name: 'probe', kind: 'binary' as const, classes: ['a', 'b'] }];
+const card = { input, config: { tasks } } as unknown as ModelCard;
+/** A "model" whose answer is a hash of every byte it is fed: equal answers, equal inputs. */
+const run = async (feeds: Record<string, ModelTensor>) => {
+  let h = 0x811c9dc5;
+  for (const k of Object.keys(feeds).sort()) {
+    const b = new Uint8Array(feeds[k].data.buffer, feeds[k].data.byteOffset, feeds[k].data.byteLength);
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619) >>> 0;
+  }
+  return { probe: [h / 2 ** 32] };
+};
+/** A window as the page's worker answers it and the core stores the answer (less its latency). */
+const answer = async (w: SyncWindow) => {
+  const a = await answerWindow(w, input, tasks, run, () => 0);
+  const { outputs } = predictionRow({ modelId: 'probe', windowTime: w.startTime, seq: w.seq, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: 'wasm', latencyMs: 0, reads: ['eeg', 'ecg'] });
+  delete outputs.latency_ms;
+  return [w.startTime, outputs] as const;
+};
+/** The probe's rows stored for a session, as `answer` gives them. */
+async function storedProbe(db: DbClient, sessionId: number) {
+  return (await db.api.listPredictions(sessionId, 'probe')).map((p) => {
+    const { latency_ms: _, ...outputs } = p.outputs;
+    return [p.windowTime, outputs] as const;
+  });
 }
 
 test('a session recorded in the app: replayWindows gives the live windows, from the pipeline restored at Record through a dropout, a settings change, a device leaving and coming back and a montage change', async (t) => {
@@ -67,6 +95,48 @@ test('a session recorded in the app: replayWindows gives the live windows, from 
   assert.equal(result.windows, cut.length);
 });
 
+test('`sessions predict` over a session recorded in the app answers its live windows, with the same numbers', async (t) => {
+  const rig = await startServiceRig(t, { seed: 5 });
+  await rig.hub.addSource(rig.headset);
+  await rig.hub.addSource(rig.strap);
+  /** Records `at`'s steps; the model run over the session in the core must answer every live window from Record on as the page's worker did. */
+  const check = async (name: string, at: (s: number) => Promise<void> | void, expect: (live: SyncWindow[]) => void) => {
+    const { sessionId, live } = await recordSteps(rig, name, 14, at);
+    const t0 = (await rig.service.get(sessionId)).startTime;
+    const recorded = live.filter((w) => w.startTime >= t0);
+    expect(recorded);
+    const res = await predictSession(rig.db, { sessionId, modelId: 'probe', card, ...(await readForPredict(rig.db, sessionId)) }, { run });
+    const rel = ([time]: readonly [number, unknown]) => `+${(time - t0).toFixed(1)} s`;
+    const stored = await storedProbe(rig.db, sessionId);
+    const liveAnswers = await Promise.all(recorded.map(answer));
+    assert.deepEqual(stored.map(rel), liveAnswers.map(rel), `${name}: a row at each live window's time`);
+    assert.deepEqual(stored, liveAnswers, `${name}: each answered as the live window was`);
+    assert.deepEqual([res.windows, res.stored], [recorded.length, recorded.length], `${name}: every window cut and stored`);
+  };
+  const ecgWhy = (ws: SyncWindow[]) => ws.map((w) => (w.ecg.present ? 'ok' : w.ecg.absentReason));
+  // The pipeline restored as the recorder snapshotted it at Record: a fresh one differed in every window and lacked the first.
+  await t.test('a plain recording', () => check('plain', () => {}, (ws) => assert.ok(ws.length >= 9, `${ws.length} windows`)));
+  // Its stream ended where the recording ended it: not a 'gap' for good, and the windows the end flushes.
+  await t.test('a device removed part-way', () =>
+    check('strap removed', async (s) => void (s === 6 && (await rig.hub.removeSource(rig.strap.deviceId))), (ws) => assert.ok(ecgWhy(ws).includes('no-device'), ecgWhy(ws).join(' '))),
+  );
+  // Announced where it joined, not at the start.
+  await t.test('a device joined part-way', () =>
+    check('strap joined', async (s) => void (s === 5 && (await rig.hub.addSource(rig.strap))), (ws) => {
+      const why = ecgWhy(ws);
+      assert.ok(why[0] !== 'ok' && why.includes('ok'), why.join(' '));
+    }),
+  );
+  // The second layout's chunks under the second layout's stream (one stream id, two stream rows).
+  await t.test('a montage change', () =>
+    check('montage', async (s) => void (s === 6 && (await rig.hub.configureSource(rig.headset.deviceId, { preset: 'muse' }))), (ws) =>
+      assert.equal(new Set(ws.filter((w) => w.eeg.present).map((w) => w.eeg.channels.length)).size, 2, 'EEG windows in both montages'),
+    ),
+  );
+  await rig.hub.removeSource(rig.headset.deviceId);
+  await rig.hub.removeSource(rig.strap.deviceId);
+});
+
 test('replayWindows refuses a session it cannot replay, in words', async (t) => {
   const rig = await startServiceRig(t, { seed: 3 });
   await rig.hub.addSource(rig.headset);
@@ -80,24 +150,6 @@ test('replayWindows refuses a session it cannot replay, in words', async (t) => 
 });
 
 test('an imported EEGMAT file (19 EEG + ECG at 500 Hz)', { skip: noEegmat }, async (t) => {
-  const input = { rateHz: 200, windowSeconds: 5, eeg: anyChannels(1, 32), ecg: anyChannels(1, 12) };
-  const tasks = [{ name: 'probe', kind: 'binary' as const, classes: ['a', 'b'] }];
-  const card = { input, config: { tasks } } as unknown as ModelCard;
-  /** A "model" whose answer is a hash of every byte it is fed: equal answers, equal inputs. */
-  const run = async (feeds: Record<string, ModelTensor>) => {
-    let h = 0x811c9dc5;
-    for (const k of Object.keys(feeds).sort()) {
-      const b = new Uint8Array(feeds[k].data.buffer, feeds[k].data.byteOffset, feeds[k].data.byteLength);
-      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619) >>> 0;
-    }
-    return { probe: [h / 2 ** 32] };
-  };
-  const answer = async (w: SyncWindow) => {
-    const a = await answerWindow(w, input, tasks, run, () => 0);
-    const { outputs } = predictionRow({ modelId: 'probe', windowTime: w.startTime, seq: w.seq, probabilities: a.probabilities, fed: a.fed, absent: a.absent, unusable: a.unusable, backend: 'wasm', latencyMs: 0, reads: ['eeg', 'ecg'] });
-    delete outputs.latency_ms;
-    return [w.startTime, outputs] as const;
-  };
   const rig = await startServiceRig(t, { seed: 1 });
   const file = join(EEGMAT_DIR, 'Subject00_1.edf');
   const imp = toSessionImport(firstSeconds(importEdf(new Uint8Array(readFileSync(file)), 'Subject00_1.edf'), 64), { name: 'Subject00_1' }, { appVersion: 'test', now: 1_800_000_000, sourcePath: file });
@@ -114,11 +166,7 @@ test('an imported EEGMAT file (19 EEG + ECG at 500 Hz)', { skip: noEegmat }, asy
     // The run in the core, stored as `heartmind sessions predict` stores it.
     const res = await predictSession(rig.db, { sessionId, modelId: 'probe', card, ...(await readForPredict(rig.db, sessionId)) }, { run });
     assert.equal(res.stored, duringReplay.length, 'a row per replayed window');
-    const stored = (await rig.db.api.listPredictions(sessionId, 'probe')).map((p) => {
-      const { latency_ms: _, ...outputs } = p.outputs;
-      return [p.windowTime, outputs] as const;
-    });
-    assert.deepEqual(stored, duringReplay, 'the same window times and answers');
+    assert.deepEqual(await storedProbe(rig.db, sessionId), duringReplay, 'the same window times and answers');
     // And replayWindows, which a run in the core can cut its windows with.
     const cut: (readonly [number, Record<string, number>])[] = [];
     await replayWindows(rig.db, sessionId, async (w) => void cut.push(await answer(w)));

@@ -24,8 +24,9 @@ import type { ModelCard } from '../../../src/shared/model/model.types';
 import type { Prediction } from '../../../src/shared/session.types';
 import { noEegmat } from '../../shared/model/eegmat-windows';
 import { PREDICT_MODEL, predictFixture } from './predict-fixture';
-import { countingPages, tempDir } from '../db/db-test-util';
-import { writeLongSession } from './long-session-util';
+import { tempDir } from '../db/db-test-util';
+import { MAX_QUEUED_WINDOWS } from '../../../src/main/replay/replay-windows';
+import { LONG_SESSION_T0, writeLongSession } from './long-session-util';
 
 const MODEL = PREDICT_MODEL;
 
@@ -162,9 +163,9 @@ test('progress: a line per tenth of the session, not one per window', () => {
   assert.equal(lines[0], 'session 3: 1:00 of 10:00, 61 windows, 61 answered');
 });
 
-test('a run reads the session a page at a time as it cuts windows, and no further once stopped; every window answered', async (t) => {
-  // Three minutes as the recorder writes them (720 batches: four pages of 200, each 50 s), a model
-  // stub that answers any EEG and ECG (what a run reads of a card: its contract and its tasks).
+test('a run reads the session as it cuts windows, a bounded stretch ahead of the window it answers, and no further once stopped; every window answered', async (t) => {
+  // Three minutes as the recorder writes them (720 batches of 0.25 s), a model stub that answers any
+  // EEG and ECG (what a run reads of a card: its contract and its tasks).
   const path = join(tempDir(t, 'hm-predict-pages-'), 'recordings.sqlite');
   const o = openDatabase(path);
   const { sessionId } = writeLongSession(o.writable!, { seconds: 180 });
@@ -174,21 +175,48 @@ test('a run reads the session a page at a time as it cuts windows, and no furthe
   const any = { channels: 'any', minChannels: 1, maxChannels: 8, unit: 'uV', scaleDivisor: 100 } as const;
   const card = { id: 'stub', input: { rateHz: 200, windowSeconds: 5, eeg: any, ecg: any }, config: { tasks: [TASK_MENTAL_ARITHMETIC] } } as unknown as ModelCard;
   const answer = async () => ({ arithmetic: [0.25] });
-
-  const { db, pages } = countingPages(client);
+  /** The database as the run reads it: how far into the session (s, the newest chunk read) and how many samples. */
+  const reading = () => {
+    const r = { atS: -Infinity, samples: 0 };
+    const api = new Proxy(client.api, {
+      get: (target, key, receiver) =>
+        key === 'readReplayPage'
+          ? async (...args: Parameters<DbClient['api']['readReplayPage']>) => {
+              const page = await target.readReplayPage(...args);
+              for (const c of page.chunks) r.atS = Math.max(r.atS, c.hostTime - LONG_SESSION_T0);
+              for (const c of page.chunks) r.samples += c.count;
+              return page;
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    return { db: Object.defineProperty(Object.create(client) as DbClient, 'api', { value: api }) as DbClient, read: r };
+  };
+  // Ahead of the window being answered, the run holds at most the windows the replay cuts before
+  // it waits (MAX_QUEUED_WINDOWS, a second apart), a window's allowance and a page, and across a
+  // dropout the dropout (the EEG's is 30 s here, in which no window is cut: the replay reads through
+  // it). What it holds does not grow with the session: read whole, the first window had all 180 s read.
+  const AHEAD_S = 5 + MAX_QUEUED_WINDOWS + 2 + 4 + 2;
+  const DROPOUT_S = 30;
+  const { db, read } = reading();
   const plan = await planPredict(db, sessionId, 'stub', card);
-  // Pages read when each window is answered, against the page its end lies in: that one, the next
-  // (a window is cut once a chunk past its end arrives) and the one read ahead at most.
   const over: string[] = [];
-  const r = await predictSession(db, plan, { run: answer, progress: (p) => void (pages() > Math.floor((p.atS + 5) / 50) + 2 && over.push(`window at ${p.atS.toFixed(1)} s: ${pages()} pages read`)) });
-  assert.deepEqual(over, [], 'no page read before the windows reach it');
-  assert.equal(pages(), 4, 'the whole session read, once');
+  let lead = 0;
+  const r = await predictSession(db, plan, {
+    run: answer,
+    progress: (p) => {
+      lead = Math.max(lead, read.atS - p.atS);
+      if (read.atS - p.atS > AHEAD_S + DROPOUT_S) over.push(`window at ${p.atS.toFixed(1)} s: read to ${read.atS.toFixed(1)} s`);
+    },
+  });
+  assert.deepEqual(over, [], `no more than ${AHEAD_S + DROPOUT_S} s read ahead of the window answered (at most ${lead.toFixed(1)} s)`);
+  const stored = await client.api.getSession(sessionId);
+  assert.equal(read.samples, stored.streams.reduce((n, x) => n + x.sampleCount, 0), 'every stored sample read, once');
   assert.ok(r.windows > 100 && r.stored === r.windows, `${r.stored} of ${r.windows} windows stored`);
 
-  // Stopped after its first window: the run reads no further than the page read ahead.
-  const stopping = countingPages(client);
+  // Stopped after its first window: the run reads no further than that bound.
+  const stopping = reading();
   let answered = 0;
   const s = await predictSession(stopping.db, plan, { run: async () => (answered++, answer()), stopRequested: () => answered > 0 });
   assert.deepEqual([s.stopped, s.windows], [true, 1], 'stopped after one window');
-  assert.ok(stopping.pages() <= 2, `${stopping.pages()} pages read for a run stopped at its first window`);
+  assert.ok(stopping.read.atS <= AHEAD_S, `read to ${stopping.read.atS.toFixed(1)} s for a run stopped at its first window`);
 });
