@@ -387,6 +387,52 @@ export interface TabularResult {
 const GAP_SECONDS = 1;
 const GAP_PERIODS = 50;
 
+/**
+ * How far a break's host time may lie from a whole number of counter turns (in turns: a Cyton's is
+ * 1.024 s) and still be taken as that many: beyond, the samples lost are a guess and a warning says so.
+ */
+const AMBIGUOUS_TURNS = 0.25;
+/** How long the stamps are read either side of a break at first: a stalled host's backlog must drain in it. */
+const ENVELOPE_SECONDS = 20;
+/** How many times the look after a break is doubled while the stamps are still catching up. */
+const ENVELOPE_DOUBLINGS = 3;
+/** The stretch at the end of the look after a break whose stamps show whether they still catch up. */
+const ENVELOPE_TAIL_SECONDS = 1;
+/**
+ * How far the lowest stamp (less its rows' time) may fall from the second-last stretch to the last
+ * and the stamps still count as caught up: a board 0.5 % fast falls 5 ms in a second, a backlog
+ * read 1.4 times as fast as it was made 290 ms.
+ */
+const ENVELOPE_TAIL_FALL_SECONDS = 0.05;
+
+/**
+ * Seconds from row r-1 to row r by the host clock, read from the rows [lo, hi) on either side:
+ * each stamp is the sample's time plus a delay (the host reads the board in batches, and a stall
+ * leaves a backlog stamped late), so the smallest stamp less its rows' time at the nominal rate
+ * is the steadiest guess of each side's clock. Where that still falls from the second-last second
+ * of the look after the break to the last, the stamps are catching up with a backlog: the look is
+ * doubled (to 160 s); `settled` is false where they had not caught up by its end (or the rows').
+ */
+function hostSeconds(stamp: (r: number) => number, rate: number, lo: number, r: number, hi: number): { seconds: number; settled: boolean } {
+  const reach = Math.max(1, Math.round(ENVELOPE_SECONDS * rate));
+  const tail = Math.max(1, Math.round(ENVELOPE_TAIL_SECONDS * rate));
+  let before = Infinity;
+  for (let j = Math.max(lo, r - reach); j < r; j++) before = Math.min(before, stamp(j) + (r - 1 - j) / rate);
+  for (let k = 0; ; k++) {
+    const end = Math.min(hi, r + reach * 2 ** k);
+    let [lowest, head, last] = [Infinity, Infinity, Infinity];
+    for (let j = r; j < end; j++) {
+      const v = stamp(j) - (j - r) / rate;
+      lowest = Math.min(lowest, v);
+      if (j >= end - tail) last = Math.min(last, v);
+      else if (j >= end - 2 * tail) head = Math.min(head, v);
+    }
+    // (a look shorter than two stretches, the file's end close by, cannot tell)
+    const catching = end - r >= 2 * tail && head - last > ENVELOPE_TAIL_FALL_SECONDS;
+    if (!catching || end >= hi || k === ENVELOPE_DOUBLINGS) return { seconds: lowest - before, settled: !catching };
+  }
+}
+
 /** The unit whose size makes `step` (time units per sample) one sample period at `rateHz`, within a factor of 2. */
 function unitOfStep(step: number, rateHz: number): string | undefined {
   return TIME_UNITS.find(([, f]) => f > 1 && step * rateHz >= f / 2 && step * rateHz <= f * 2)?.[0];
@@ -421,50 +467,106 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
   }
 
   // Segments: [fromRow, toRow, start seconds from the recording zero]. Within a segment a row's time
-  // is its count at the nominal rate; a pause in the time stamps starts the next segment that long
-  // after the row before it, on the same axis. Placed at its own time stamp instead, it landed
-  // before the end of the one before wherever the device ran faster than its nominal rate (a
-  // Cyton at 250.4 Hz has counted 0.4 s more than the host clock after 10 minutes): the two
-  // overlapped, and the database, which orders chunks by time, interleaved their samples.
+  // is its count at the nominal rate; a break starts the next segment after the row before it, on
+  // the same axis. Placed at its own time stamp instead, it landed before the end of the one before
+  // wherever the device ran faster than its nominal rate (a Cyton at 250.4 Hz has counted 0.4 s more
+  // than the host clock after 10 minutes): the two overlapped, and the database, which orders chunks
+  // by time, interleaved their samples.
+  const timed = tcol !== undefined && startTime !== null;
+  // the difference in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
+  const pause = (r: number) => (values[r * width + (tcol as number)] - values[(r - 1) * width + (tcol as number)]) / perSecond;
+  const counted = ccol !== undefined && mod > 0;
+  const cycle = counted ? mod / step : 0; // samples in one turn of the counter (Cyton 256)
+  // The counter's jump at row r in samples (1: follows on), or 0 where it says nothing (a repeat, a
+  // step that is no multiple of the board's).
+  const counterStep = (r: number) => (((values[r * width + (ccol as number)] - values[(r - 1) * width + (ccol as number)]) % mod) + mod) % mod;
+  const jump = (r: number) => {
+    const d = counterStep(r);
+    return d > 0 && d % step === 0 ? d / step : 0;
+  };
+  // Rows where the samples may not follow on: the counter jumps, or the host time pauses (with a
+  // counter, for half a turn of it: a whole turn lost leaves the counter looking continuous).
+  // Host time that goes back (a clock set back) is noted, and bounds the look at the stamps.
+  const pauseAt = counted && timed ? (0.5 * cycle) / rate : Math.max(GAP_SECONDS, GAP_PERIODS / rate);
+  const breaks: [number, number, boolean][] = []; // [row, its index in bounds, host time usable there]
+  const bounds: number[] = [0];
+  let back: { line: number; by: number } | null = null;
+  for (let r = 1; r < rows; r++) {
+    const dt = timed ? pause(r) : 0;
+    if (dt < -GAP_SECONDS) {
+      // The host clock was set back (a time sync): the samples still follow on, as the counter says.
+      back ??= { line: plan.lineOf?.[r] ?? r + 1, by: -dt };
+      if (counted && jump(r) > 1) breaks.push([r, bounds.length, false]);
+      bounds.push(r);
+    } else if ((counted && jump(r) > 1) || dt > pauseAt) {
+      breaks.push([r, bounds.length, true]);
+      bounds.push(r);
+    }
+  }
+  bounds.push(rows);
+  const lineAt = (r: number) => plan.lineOf?.[r] ?? r + 1;
   const segs: [number, number, number][] = [];
   let from = 0;
   let segStart = 0;
   let lost = 0;
-  let back: { line: number; by: number } | null = null;
-  for (let r = 1; r <= rows; r++) {
-    let cut = r === rows;
-    let nextStart = 0;
-    if (!cut && tcol !== undefined && startTime !== null) {
-      // the difference in the file's own units first, then scaled: ms stamps near 1.5e12 keep their precision
-      const dt = (values[r * width + tcol] - values[(r - 1) * width + tcol]) / perSecond;
-      if (dt > Math.max(GAP_SECONDS, GAP_PERIODS / rate)) {
-        cut = true;
-        nextStart = segStart + (r - 1 - from) / rate + dt;
-      } else if (dt < -GAP_SECONDS) {
-        // The host clock was set back (a time sync): the samples still follow on, as the counter says.
-        back ??= { line: plan.lineOf?.[r] ?? r + 1, by: -dt };
+  const unsure: string[] = [];
+  const stalls: { line: number; s: number }[] = [];
+  for (const [r, at, hostOk] of breaks) {
+    let missing: number;
+    // A counter that repeats a value across a pause in the stamps has lost a turn less one (a Cyton's
+    // 255, 511 …): a row written twice does not wait half a turn.
+    const repeat = counted && timed && hostOk && counterStep(r) === 0;
+    if (!counted || (jump(r) === 0 && !repeat)) {
+      // no counter (or one that says nothing here: a step no multiple of the board's): a pause in
+      // the host time over a second (or 50 samples) is a gap of that length
+      if (pause(r) > Math.max(GAP_SECONDS, GAP_PERIODS / rate)) {
+        segs.push([from, r, segStart]);
+        segStart = segStart + (r - 1 - from) / rate + pause(r);
+        from = r;
       }
+      continue;
     }
-    if (!cut && ccol !== undefined && mod > 0) {
-      const d = (((values[r * width + ccol] - values[(r - 1) * width + ccol]) % mod) + mod) % mod;
-      // (a counter that repeats a value, d = 0, lost none: taken as -1 lost, the rows after it
-      // started a sample before the ones before them ended)
-      if (d > step && d % step === 0 && d / step < mod / (2 * step)) {
-        // samples lost between two rows: the next row starts that many periods later
-        const missing = d / step - 1;
-        lost += missing;
-        cut = true;
-        nextStart = segStart + (r - from + missing) / rate;
-      }
+    const m0 = repeat ? cycle - 1 : jump(r) - 1; // the counter's count of lost samples, modulo a turn of it
+    if (!timed || !hostOk) {
+      // no host time (or a clock set back there): the counter alone, and only a jump under half a
+      // turn (beyond, it cannot tell)
+      if (m0 === 0 || m0 + 1 >= cycle / 2) continue;
+      missing = m0;
+    } else {
+      // The host time across the break, on the lower envelope of the stamps either side (a stamp is
+      // the sample's time plus a delay that a stalled host only lengthens), gives the turns of the
+      // counter lost with the samples: those that put the count nearest the time.
+      const host = hostSeconds(time, rate, bounds[at - 1], r, bounds[at + 1]);
+      const passed = host.seconds * rate - 1;
+      const turns = (passed - m0) / cycle;
+      // (stamps still catching up say only "at most": the counter's own count, the least the rows prove)
+      const k = host.settled ? Math.max(0, Math.round(turns)) : 0;
+      missing = m0 + k * cycle;
+      const line = lineAt(r);
+      if (Math.abs(turns - k) > AMBIGUOUS_TURNS || !host.settled) {
+        const said = host.settled ? `${Number((passed / rate).toFixed(3))} s` : `${Number((passed / rate).toFixed(3))} s at most (they were still catching up with a backlog where they were read to)`;
+        unsure.push(`line ${line}: the counter says ${m0} samples lost (or ${cycle} more per turn of it), the time stamps ${said}; taken as ${missing} (${Number((missing / rate).toFixed(3))} s)`);
+      } else if (missing === 0) stalls.push({ line, s: pause(r) });
+      if (missing === 0) continue;
     }
-    if (cut) {
-      segs.push([from, r, segStart]);
-      from = r;
-      segStart = nextStart;
-    }
+    lost += missing;
+    segs.push([from, r, segStart]);
+    segStart = segStart + (r - from + missing) / rate;
+    from = r;
   }
+  segs.push([from, rows, segStart]);
   if (back) warnings.push(`the time stamps go back by ${Number(back.by.toFixed(3))} s at line ${back.line} (the computer's clock set back?): the samples there are taken as following on`);
   if (lost > 0) warnings.push(`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`);
+  if (unsure.length > 0) {
+    warnings.push(
+      `${unsure.length} break(s) where the sample counter and the time stamps disagree, so the samples lost are a guess: ${unsure.slice(0, 3).join('; ')}` +
+        (unsure.length > 3 ? `; and ${unsure.length - 3} more` : ''),
+    );
+  }
+  if (stalls.length > 0) {
+    const longest = stalls.reduce((a, s) => (s.s > a.s ? s : a));
+    warnings.push(`the time stamps pause ${stalls.length} time(s) where the sample counter runs on and they catch up after (longest ${Number(longest.s.toFixed(3))} s, line ${longest.line}): the computer stalled, no samples lost`);
+  }
   if (segs.length > 1) warnings.push(`${segs.length - 1} gap(s) in the recording`);
 
   const streams: ImportedStream[] = plan.streams

@@ -132,3 +132,23 @@ test('Cyton+Daisy (32 rows, 125 Hz, --board CytonDaisy): 16 EEG channels by thei
   assert.match(r.warnings.join(), /5 samples lost in transmission/);
   assert.equal(eeg.segments[1].data[15 * 100 + 99], 150 + 299 * 0.25);
 });
+
+test('Cyton+Daisy: a dropout of 0.8 or 1.5 s (the counter turns every 128 samples, 1.024 s) is a gap of exactly the samples lost', () => {
+  for (const lost of [100, 188]) {
+    const t0 = 1700000000;
+    const rows: number[][] = [];
+    for (let i = 0; i < 400; i++) {
+      const n = i + (i >= 200 ? lost : 0);
+      const row = new Array(32).fill(0);
+      row[0] = (1 + 2 * n) % 256;
+      row[1] = i;
+      row[30] = t0 + n / 125 + (i % 4) * 0.003; // stamped late by up to 9 ms
+      rows.push(row);
+    }
+    const r = parseBrainFlowCsv(brainflowText(rows), 'daisy.csv', { boardId: 2 });
+    const eeg = r.streams.find((s) => s.modality === 'eeg')!;
+    // 0.8 s (a jump of 101 of the 128 a turn counts) used to be no loss: bridged, the rest 0.8 s early
+    assert.deepEqual(eeg.segments.map((g) => [g.start, g.count]), [[0, 200], [(200 + lost) / 125, 200]], `${lost} lost`);
+    assert.deepEqual(r.warnings, [`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`, '1 gap(s) in the recording'], `${lost} lost`);
+  }
+});

@@ -37,26 +37,27 @@ test('lost samples (counter jumps) and a long pause split the stream at the righ
   const add = (idx: number, v: number, tMs: number, marker = 0) => rows.push(`${idx % 256}, ${v}, ${-v}, ${tMs}, ${marker}, 12:00:00.000`);
   for (let i = 0; i < 10; i++) add(i, i, 1e12 + i * 4);
   for (let i = 13; i < 20; i++) add(i, i, 1e12 + i * 4, i === 15 ? 3 : 0); // 3 samples lost
-  for (let i = 20; i < 25; i++) add(i, i, 1e12 + 5000 + i * 4); // 5 s pause
+  for (let i = 20; i < 25; i++) add(i + 1250, i, 1e12 + 5000 + i * 4); // 5 s (1250 samples) lost: the counter jumps by 1251 mod 256
   const r = parseOpenBciGui(head + rows.join('\n'), 'gaps.txt');
   assert.deepEqual(r.streams[0].segments.map((s) => [Number(s.start.toFixed(9)), s.count]), [[0, 10], [13 / 250, 7], [5 + 20 * 0.004, 5]]);
   assert.deepEqual(r.annotations.map((a) => [a.onset, a.label]), [[15 / 250, '3']]);
-  assert.match(r.warnings.join(), /3 samples lost/);
+  assert.deepEqual(r.warnings, ['1253 samples lost in transmission (sample counter jumps); gaps kept in place', '2 gap(s) in the recording']);
 });
 
 test('a board faster than its nominal rate: a pause starts where its samples end plus the pause, never over them; a clock set back is no gap', () => {
   // 250 Hz nominal, 255 Hz real (a Cyton 0.4 % fast does the same in 10 minutes): after 25 500 rows
-  // the count says 102 s, the host clock 100 s; then 1.5 s without data.
+  // the count says 102 s, the host clock 100 s; then 1.5 s without data (382 samples at 255 Hz: the
+  // counter jumps by 383, 127 mod 256, and the host time tells the turn of it).
   const head = '%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\n%Board = OpenBCI_GUI$BoardCytonSerial\nSample Index, EXG Channel 0, Timestamp, Marker Channel\n';
   const n1 = 25_500;
   const rows: string[] = [];
-  for (let i = 0; i < n1 + 500; i++) rows.push(`${(i + (i >= n1 ? 77 : 0)) % 256}, ${i}, ${Math.round(1e12 + (i / 255) * 1000 + (i >= n1 ? 1500 : 0))}, ${i === n1 + 10 ? 5 : 0}`);
+  for (let i = 0; i < n1 + 500; i++) rows.push(`${(i + (i >= n1 ? 382 : 0)) % 256}, ${i}, ${Math.round(1e12 + (i / 255) * 1000 + (i >= n1 ? 1500 : 0))}, ${i === n1 + 10 ? 5 : 0}`);
   const r = parseOpenBciGui(head + rows.join('\n'), 'fast.txt');
   const segs = r.streams[0].segments;
   assert.deepEqual(segs.map((s) => s.count), [n1, 500], 'the pause splits the rows where it is');
   // placed at its time stamp (101.5 s) it began 0.5 s inside the first segment, which ends at 102 s
   const end1 = segs[0].start + n1 / 250;
-  assert.ok(Math.abs(segs[1].start - (end1 + 1.5)) < 0.005, `the second segment starts 1.5 s after the first ends (${end1 + 1.5} s), not at ${segs[1].start} s`);
+  assert.ok(Math.abs(segs[1].start - (end1 + 382 / 250)) < 1e-9, `the second segment starts 382 samples after the first ends (${end1 + 382 / 250} s), not at ${segs[1].start} s`);
   assert.equal(r.annotations[0].onset, segs[1].start + 10 / 250, 'a marker keeps its place in its segment');
   // The host clock set back by 3 s (a time sync) in mid-stream: the counter runs on, so do the samples.
   const back = rows.slice(0, 1000).map((l, i) => (i < 500 ? l : l.replace(/, (\d+), (\d+)$/, (_, t, m) => `, ${Number(t) - 3000}, ${m}`)));
@@ -144,4 +145,62 @@ test('OpenBCI GUI files of other versions: v3 (no channel count, no names; Cyton
   assert.deepEqual(g6.warnings, []);
   assert.deepEqual(g6.annotations.map((a) => [a.onset, a.label]), [[0.5, '7']]);
   assert.equal(g6.streams[0].meta?.board, 'BoardGanglionNative');
+});
+
+/**
+ * A Cyton file as the GUI writes it: the board samples at `boardHz` (250 nominal), the host stamps
+ * each batch of 8 rows when it reads it (10–30 ms late); `lost` samples vanish at row 5000 (the
+ * counter skips them, time runs on); `stallS` freezes the stamps there for that long, after which the
+ * backlog is read at 1.4 times the rate until it catches up (no sample lost).
+ */
+function cytonFile(opts: { boardHz?: number; lost?: number; stallS?: number; stepMs?: number }): string {
+  const head = '%OpenBCI Raw EXG Data\n%Number of channels = 1\n%Sample Rate = 250 Hz\n%Board = OpenBCI_GUI$BoardCytonSerial\nSample Index, EXG Channel 0, Timestamp, Marker Channel\n';
+  const hz = opts.boardHz ?? 250;
+  const at = 5000;
+  let seed = 7;
+  const jitter = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 20;
+  const rows: string[] = [];
+  let stamp = 0;
+  for (let i = 0; i < 8000; i++) {
+    const n = i + (i >= at ? (opts.lost ?? 0) : 0); // the board's sample number
+    if (i % 8 === 0 || i === at) stamp = 1.7e12 + ((n + 7) / hz) * 1000 + 10 + jitter() + (i >= at ? (opts.stepMs ?? 0) : 0);
+    const stalled = i >= at && opts.stallS ? Math.max(stamp, 1.7e12 + (at / hz + opts.stallS) * 1000 + ((i - at) / (1.4 * hz)) * 1000) : stamp;
+    rows.push(`${n % 256}, ${i}, ${Math.round(stalled)}, ${i === at + 3 ? 9 : 0}`);
+  }
+  return head + rows.join('\n');
+}
+
+test('Cyton dropouts of 0.3–3 s: the samples lost are the counter jump plus the turns of it (256) the host time says, on boards 0.5 % fast or slow', () => {
+  for (const hz of [250, 251.25, 248.75]) {
+    for (const seconds of [0.3, 0.5, 0.8, 1, 1.024, 1.5, 3]) {
+      const lost = Math.round(seconds * hz);
+      const r = parseOpenBciGui(cytonFile({ boardHz: hz, lost }), 'drop.txt');
+      const segs = r.streams[0].segments;
+      const what = `${seconds} s (${lost} samples) lost at ${hz} Hz`;
+      // A jump of 128–255 used to be no loss (0.8 s: bridged, all after it 0.8 s early); a loss over
+      // a second was taken from the host time, off the sample grid and not counted as lost.
+      assert.deepEqual(segs.map((s) => [s.start, s.count]), [[0, 5000], [(5000 + lost) / 250, 3000]], `${what}: one gap of exactly that many samples`);
+      assert.deepEqual(r.warnings, [`${lost} samples lost in transmission (sample counter jumps); gaps kept in place`, '1 gap(s) in the recording'], what);
+      assert.ok(Math.abs(r.annotations[0].onset - (5003 + lost) / 250) < 1e-9, `${what}: the marker after it keeps its place (${r.annotations[0].onset} s)`);
+    }
+  }
+});
+
+test('Cyton: a host that stalls (time stamps pause up to 3 s, then catch up) with the counter running on is no gap; a clock stepped forward half a turn is a guess, said with its line', () => {
+  for (const stallS of [0.6, 1, 1.5, 3]) {
+    const r = parseOpenBciGui(cytonFile({ stallS }), 'stall.txt');
+    // it used to be a gap of the pause's length wherever the pause was over a second
+    assert.deepEqual(r.streams[0].segments.map((s) => [s.start, s.count]), [[0, 8000]], `a ${stallS}-s stall: one segment`);
+    assert.equal(r.warnings.length, 1, `a ${stallS}-s stall: one warning`);
+    assert.match(r.warnings[0], /^the time stamps pause 1 time\(s\) where the sample counter runs on and they catch up after \(longest \d+\.\d+ s, line 5006\): the computer stalled, no samples lost$/, `${stallS} s`);
+  }
+  // A 20-s stall whose backlog has not drained when the file ends: the stamps say only "at most", so
+  // the counter's count stands (none lost), with a warning that says so.
+  const long = parseOpenBciGui(cytonFile({ stallS: 20 }), 'long.txt');
+  assert.deepEqual(long.streams[0].segments.map((s) => [s.start, s.count]), [[0, 8000]], 'a 20-s stall still catching up: one segment');
+  assert.match(long.warnings.join('\n'), /line 5006: the counter says 0 samples lost \(or 256 more per turn of it\), the time stamps [\d.]+ s at most \(they were still catching up with a backlog where they were read to\); taken as 0 \(0 s\)/);
+  // The host clock steps 0.65 s forward and stays there: 0.63 turns of the counter, which cannot be told from 256 samples lost.
+  const r = parseOpenBciGui(cytonFile({ stepMs: 650 }), 'step.txt');
+  assert.deepEqual(r.streams[0].segments.map((s) => [s.start, s.count]), [[0, 5000], [5256 / 250, 3000]], 'taken as the nearest whole turn');
+  assert.match(r.warnings.join('\n'), /1 break\(s\) where the sample counter and the time stamps disagree, so the samples lost are a guess: line 5006: the counter says 0 samples lost \(or 256 more per turn of it\), the time stamps 0\.6\d+ s; taken as 256 \(1\.024 s\)/);
 });
