@@ -210,6 +210,7 @@ async function runPipeline(rec: RecordingSource, o: WindowingOptions): Promise<{
       for (const s of ev.streams) if (s.modality === 'eeg') for (const c of s.channels) eegLabels.add(c.label);
       pipeline.setStreams(ev.deviceId, ev.streams);
     } else if (ev.kind === 'chunk') pipeline.push(ev.chunk);
+    else if (ev.kind === 'end') pipeline.endOfData(ev.deviceId);
     else pipeline.sourceGap(ev.gap);
   }
   const gaps = montageGaps(o, [...eegLabels]);

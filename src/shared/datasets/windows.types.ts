@@ -9,7 +9,9 @@ import type { ImportedRecording } from '../formats/recording.types';
 export type FeedEvent =
   | { kind: 'streams'; deviceId: string; streams: StreamInfo[] }
   | { kind: 'chunk'; chunk: SampleChunk }
-  | { kind: 'gap'; gap: Gap };
+  | { kind: 'gap'; gap: Gap }
+  /** The device has delivered everything it has (removed, or the recording's end): the pipeline flushes its streams (endOfData). */
+  | { kind: 'end'; deviceId: string };
 
 /** A labelled span: an EDF+ annotation, a session marker. Times on the same clock as the feed. */
 export interface TimedLabel {
