@@ -2,8 +2,9 @@
 // windows its replay cuts through a pipeline with the dataset's settings: a stream's second layout
 // (a montage change: two stream rows under one stream id) under its own channels, a device removed
 // part-way ended there (flushed, then 'no-device', not 'gap' for good), and one that joined
-// part-way announced where it joined, not from the start. The reference is the app's ReplaySource
-// from the session's start, its stream announcements, chunks, gaps and ends fed to a bare Pipeline.
+// part-way announced where it joined, not from the start; a dropout's gaps where they were. The
+// reference is the app's ReplaySource from the session's start, its stream announcements, chunks,
+// gaps and ends fed to a bare Pipeline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DbClient } from '../../../src/main/db/db-client';
@@ -35,7 +36,7 @@ async function replayedWindows(db: DbClient, sessionId: number): Promise<SyncWin
   return out;
 }
 
-test('a session recorded in the app builds into the windows its replay cuts, through a montage change, a device removed and a device joined', async (t) => {
+test('a session recorded in the app builds into the windows its replay cuts, through a montage change, a device removed, a device joined, a dropout and a device back', async (t) => {
   const rig = await startServiceRig(t, { seed: 7 });
   await rig.hub.addSource(rig.headset);
   await rig.hub.addSource(rig.strap);
@@ -76,6 +77,17 @@ test('a session recorded in the app builds into the windows its replay cuts, thr
     check('strap joined', async (s) => void (s === 12 && (await rig.hub.addSource(rig.strap))), (ref) => {
       const ecg = ref.map((w) => w.ecg);
       assert.ok(!ecg[0].present && ecg.some((m) => m.present), why(ecg));
+    }),
+  );
+  // Every recorded gap back at its place; the strap ended and announced again (ends told first: not a reconnect).
+  await t.test('a dropout, and the strap leaving and coming back', () =>
+    check('dropout, strap back', async (s) => {
+      if (s === 3) rig.headset.injectFault('dropout');
+      if (s === 10) await rig.hub.removeSource(rig.strap.deviceId);
+      if (s === 16) await rig.hub.addSource(rig.strap);
+    }, (ref) => {
+      const ecg = why(ref.map((w) => w.ecg));
+      assert.ok(ecg.includes('no-device') && ecg.lastIndexOf('ok') > ecg.indexOf('no-device'), ecg);
     }),
   );
   await rig.hub.removeSource(rig.headset.deviceId);
