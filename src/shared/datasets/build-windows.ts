@@ -283,6 +283,35 @@ export interface LazySource {
 }
 
 /**
+ * Why a labelled dataset's windows cannot be told apart by one EEG channel list, or null. The
+ * baseline's band-power features are per channel and the exported model names one montage: windows
+ * of a 19-channel headset beside a Muse's 4 (two devices, or a session whose montage changed part-way)
+ * failed only at the evaluation, after the training, as 'window 23 has 4 EEG channels, expected 19'.
+ * A pretraining corpus (no task) may mix them: the encoder reads any channels.
+ */
+export function mixedEegChannels(windows: readonly LabelledWindow[]): string | null {
+  const sets = new Map<string, { channels: string[]; first: LabelledWindow; count: number }>();
+  for (const w of windows) {
+    if (!w.eeg) continue;
+    const key = w.eegChannels.join('\u0000');
+    const seen = sets.get(key);
+    if (seen) seen.count++;
+    else sets.set(key, { channels: w.eegChannels, first: w, count: 1 });
+  }
+  if (sets.size < 2) return null;
+  const all = [...sets.values()];
+  const shared = all[0].channels.filter((c) => all.every((s) => s.channels.includes(c)));
+  const listed = (c: string[]) => (c.length > 6 ? `${c.slice(0, 6).join(', ')}, … (${c.length})` : c.join(', '));
+  const each = all.map((s) => `${plural(s.count, 'window')} with ${listed(s.channels)} (the first in ${s.first.recording} at ${Number(s.first.start.toFixed(1))} s)`);
+  return (
+    `the windows hold ${all.length} different EEG channel lists, and a model and its baseline read one: ${each.join('; ')}. ` +
+    (shared.length
+      ? `Give an EEG montage of the ${plural(shared.length, 'channel')} every window has (${shared.join(',')}), or leave out the recordings with the others`
+      : 'No channel is in every window: leave out the recordings with the others')
+  );
+}
+
+/**
  * Windows of many recordings, in the order given. A recording that fails to load or has no usable
  * stream is reported (in `recordings`) and skipped; none left is an error.
  */
@@ -324,6 +353,10 @@ export async function buildWindowDataset(
   }
   const nowhere = montageNowhere(montages);
   if (nowhere) throw new DatasetError(DatasetErrorCode.BadOption, nowhere);
+  if (task) {
+    const mixed = mixedEegChannels(windows);
+    if (mixed) throw new DatasetError(DatasetErrorCode.BadOption, mixed);
+  }
   if (windows.length === 0) {
     // The same reason for many recordings (a folder of short clips) is said once, with whom it concerns.
     const byReason = new Map<string, string[]>();

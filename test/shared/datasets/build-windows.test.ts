@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { eegmatSource } from '../../../src/shared/datasets/eegmat-dataset';
+import { EEGMAT_TASK, eegmatSource } from '../../../src/shared/datasets/eegmat-dataset';
 import { importEdf } from '../../../src/shared/formats/edf';
 import { buildWindowDataset, DEFAULT_WINDOWING, type LazySource } from '../../../src/shared/datasets/build-windows';
 import { DatasetError } from '../../../src/shared/datasets/datasets.types';
@@ -75,4 +75,26 @@ test('what the file\'s import warned of (a file cut short) is in its report, fir
     ['cut short (was the recording interrupted?)', 'shorter than one 5-s window after the 1-s warm-up of the filters'],
     'the import\'s warning, then why no window',
   );
+});
+
+test('a labelled dataset whose windows hold different EEG channel lists is refused as it is built, naming them and the channels they share; a corpus may mix them', { skip: !existsSync(EEGMAT) && 'needs ../shared/data/edf-eegmat' }, async () => {
+  const rec = eegmatSource(importEdf(new Uint8Array(readFileSync(EEGMAT)), 'Subject00_1.edf'));
+  if (rec.input.kind !== 'file') assert.fail('an EDF is a file input');
+  const recording = rec.input.recording;
+  // The same recording from a 4-channel headset: its EEG stream's first four channels (planar data: their rows) alone.
+  const firstFour = (st: (typeof recording.streams)[number]) =>
+    st.modality !== 'eeg' ? st : { ...st, channels: st.channels.slice(0, 4), segments: st.segments.map((g) => ({ ...g, data: g.data.subarray(0, 4 * g.count) })) };
+  const small = { ...rec, id: 'four.edf', input: { ...rec.input, recording: { ...recording, streams: recording.streams.map(firstFour) } } };
+  const windowing = { ...DEFAULT_WINDOWING, eegMontage: 'device' as const, modalities: ['eeg' as const], require: 'any' as const };
+  // Before, such a dataset trained and then failed at the baseline: 'window 23 has 4 EEG channels, expected 19'.
+  await assert.rejects(buildWindowDataset('mixed', [rec, small], EEGMAT_TASK, { kind: 'file' }, windowing), (e: unknown) => {
+    assert.ok(e instanceof DatasetError, `a DatasetError, got ${String(e)}`);
+    assert.match(e.message, /^the windows hold 2 different EEG channel lists, and a model and its baseline read one: \d+ windows with .*\(20\) \(the first in Subject00_1\.edf at \d.*\); \d+ windows with .*\(the first in four\.edf at /, e.message);
+    assert.match(e.message, /Give an EEG montage of the 4 channels every window has \([^)]*Fp1[^)]*\), or leave out the recordings with the others$/, e.message);
+    return true;
+  });
+  const corpus = await buildWindowDataset('corpus', [rec, small], null, { kind: 'none' }, windowing);
+  assert.equal(new Set(corpus.windows.map((w) => w.eegChannels.length)).size, 2, 'a corpus without a task keeps both channel lists');
+  const one = await buildWindowDataset('one', [rec, rec], EEGMAT_TASK, { kind: 'file' }, windowing);
+  assert.ok(one.windows.length > 0, 'one channel list: built');
 });
