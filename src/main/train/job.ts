@@ -31,7 +31,7 @@ import { noteCodeVersion } from './code-version';
 import { exportRunModel, MODEL_ARTIFACT, type ModelArtifactMeta } from './export-run';
 import { processStartTicks, RunStore, writeError, type RunFolder } from './run-store';
 import { plural } from '../../shared/plural';
-import { meanSdText, partialMark } from '../../shared/train/report-text';
+import { meanSdText } from '../../shared/train/report-text';
 import { datasetShares, EVAL_STAGES, jobStages, ProgressModel, stageOf, type EvalStage, type StageSizes } from '../../shared/train/progress-model';
 import type { MeanSd } from '../../shared/eval/eval.types';
 
@@ -485,12 +485,12 @@ async function runJobIn(ctx: JobContext, writes: { failure: TrainError | null })
     const oneSubject = oneSubjectFoldsNote(report.folds, splitFixedBy(spec.recipe));
     if (oneSubject) await log(oneSubject, 'warn');
     await log(`evaluation (${report.protocol}) took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    // As the report prints them: a metric undefined in every fold (a test fold of one class each) is '–', not 'NaN'.
+    // As the report, the CLI's table and the card print them: mean ± sd over the folds, '–' for a metric undefined in every fold (a test fold of one class each), not 'NaN'.
     const folds = report.folds.length;
     for (const a of report.arms) {
       const s = a.table.summary;
-      const m = (x: MeanSd) => (x.n ? `${x.mean.toFixed(3)}${partialMark(x, folds)}` : '–');
-      await log(`  ${a.arm.padEnd(18)} AUROC ${meanSdText(s.auroc, folds)}  AUC-PR ${m(s.aucPr)}  bal.acc ${m(s.balancedAccuracy)}  F1 ${m(s.f1)}  κ ${m(s.cohenKappa)}  (pooled AUROC ${a.table.pooled?.auroc.toFixed(3) ?? '–'})`);
+      const m = (x: MeanSd) => meanSdText(x, folds);
+      await log(`  ${a.arm.padEnd(18)} AUROC ${m(s.auroc)}  AUC-PR ${m(s.aucPr)}  bal.acc ${m(s.balancedAccuracy)}  F1 ${m(s.f1)}  κ ${m(s.cohenKappa)}  (pooled AUROC ${a.table.pooled?.auroc.toFixed(3) ?? '–'})`);
     }
     await folder.writeArtifact(REPORT_ARTIFACT, JSON.stringify(report));
     await folder.writePlot('roc.svg', rocSvg(`${report.task.name}: ROC, pooled test predictions (${report.protocol.split(' over')[0]})`, report.arms));

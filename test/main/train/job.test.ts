@@ -69,6 +69,8 @@ describe('training job on EEGMAT (wiring size)', { skip: !have && 'needs ../shar
     assert.deepEqual(readdirSync(straight.path('plots')).filter((n) => /^(fine-tuning|final-fit)/.test(n)).sort(), ['final-fit-loss.svg', 'fine-tuning-ecg-random.svg', 'fine-tuning-fused-pretrained.svg']);
     assert.match(readFileSync(straight.path('plots', 'fine-tuning-fused-pretrained.svg'), 'utf8'), /fused\/pretrained: fine-tuning per epoch, mean over 3 folds/);
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /dataset: \d+ windows from 6 recordings/);
+    // Each metric of an arm with the spread over its folds, as the report and the card give them (the log gave AUROC's alone).
+    assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /fused\/pretrained +AUROC [\d.]+ ± [\d.]+\*? +AUC-PR [\d.]+ ± [\d.]+\*? +bal\.acc [\d.]+ ± [\d.]+\*? +F1 ([\d.]+ ± [\d.]+\*?|–) +κ ([-\d.]+ ± [\d.]+\*?|–) /);
     assert.match(readFileSync(straight.path('log.txt'), 'utf8'), /final fit: fused model on all 3 subjects \(\d+ windows\), \d+ epochs? \(the median of the 3 evaluation folds' best epochs\)/);
 
     // Paused during ECG pretraining (after its first checkpoint), then resumed.
