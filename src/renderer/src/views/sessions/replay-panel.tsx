@@ -128,8 +128,13 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
       setError(messageOf(err));
     }
   };
+  // The latest status pushed, as rendered: the keys read it here, not from the status their listener
+  // was registered with (re-registered only after the paint: Home then → → → right after stepped
+  // from the position before Home, 318 s instead of 15).
+  const latest = useRef(status);
+  latest.current = status;
   const playing = status.state === 'playing';
-  const toggle = () => act(() => client.invoke(playing ? 'hm:sessions:replay-pause' : 'hm:sessions:replay-play'));
+  const toggle = () => act(() => client.invoke(latest.current.state === 'playing' ? 'hm:sessions:replay-pause' : 'hm:sessions:replay-play'));
   // ←/→ step from where the previous press sent the playhead while its seek is on its way: three
   // quick presses each stepped from the last position pushed, and moved it 5 s, not 15 (a held key).
   const seekTarget = useRef<number | null>(null);
@@ -175,6 +180,7 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const status = latest.current;
       if (!isShortcutKey(e) || status.startTime === null) return;
       const end = status.endTime ?? Infinity;
       const pos = Math.min(end, Math.max(status.startTime, seekTarget.current ?? status.position ?? status.startTime));
@@ -192,7 +198,7 @@ export function ReplayPanel({ client, status }: { client: HeartMindClient; statu
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [status]);
+  }, [client]);
 
   return (
     <section class="panel replay-panel" aria-label="Replay" data-testid="replay-panel" data-state={status.state}>
