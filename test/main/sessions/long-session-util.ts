@@ -5,11 +5,15 @@
 // delay, a dropout in each stream, and the headset's clock reset once. For the placement tests and
 // the benches: what an export and `sessions show` place is the clock model fitted over such runs;
 // what a run through a model reads page by page (bench/predict-session.bench.ts).
+import { join } from 'node:path';
+import { DbClient } from '../../../src/main/db/db-client';
 import type { ReadableDb, WritableDb } from '../../../src/main/db/db.types';
+import { openDatabase } from '../../../src/main/db/open-database';
 import { packChunks, type ChunkTimes, type StoredChunk } from '../../../src/main/db/sample-codec';
 import { addStream, appendBatch, createSession, finishSession, readStreamChunkTimes, type BlockCursor } from '../../../src/main/db/server';
 import { mulberry32 } from '../../../src/shared/seeded-random';
 import type { StreamInfo } from '../../../src/shared/stream.types';
+import { tempDir } from '../db/db-test-util';
 
 export const LONG_SESSION_T0 = 1_790_000_000;
 
@@ -137,4 +141,15 @@ export function chunkTimes(db: ReadableDb, streamId: number): ChunkTimes[] {
     if (!page.next) return out;
     after = page.next;
   }
+}
+
+/** A long session written into a fresh database in a temporary folder, then opened through the DB worker (closed after the test). */
+export async function longSessionClient(t: { after(fn: () => unknown): void }, prefix: string, o: LongSessionOptions): Promise<{ client: DbClient; sessionId: number }> {
+  const path = join(tempDir(t, prefix), 'recordings.sqlite');
+  const db = openDatabase(path);
+  const { sessionId } = writeLongSession(db.writable!, o);
+  db.db.close();
+  const client = await DbClient.open({ path });
+  t.after(() => client.close());
+  return { client, sessionId };
 }

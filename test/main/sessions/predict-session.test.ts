@@ -24,9 +24,8 @@ import type { ModelCard } from '../../../src/shared/model/model.types';
 import type { Prediction } from '../../../src/shared/session.types';
 import { noEegmat } from '../../shared/model/eegmat-windows';
 import { PREDICT_MODEL, predictFixture } from './predict-fixture';
-import { tempDir } from '../db/db-test-util';
 import { MAX_QUEUED_WINDOWS } from '../../../src/main/replay/replay-windows';
-import { LONG_SESSION_T0, writeLongSession } from './long-session-util';
+import { LONG_SESSION_T0, longSessionClient } from './long-session-util';
 
 const MODEL = PREDICT_MODEL;
 
@@ -166,12 +165,7 @@ test('progress: a line per tenth of the session, not one per window', () => {
 test('a run reads the session as it cuts windows, a bounded stretch ahead of the window it answers, and no further once stopped; every window answered', async (t) => {
   // Three minutes as the recorder writes them (720 batches of 0.25 s), a model stub that answers any
   // EEG and ECG (what a run reads of a card: its contract and its tasks).
-  const path = join(tempDir(t, 'hm-predict-pages-'), 'recordings.sqlite');
-  const o = openDatabase(path);
-  const { sessionId } = writeLongSession(o.writable!, { seconds: 180 });
-  o.db.close();
-  const client = await DbClient.open({ path });
-  t.after(() => client.close());
+  const { client, sessionId } = await longSessionClient(t, 'hm-predict-pages-', { seconds: 180 });
   const any = { channels: 'any', minChannels: 1, maxChannels: 8, unit: 'uV', scaleDivisor: 100 } as const;
   const card = { id: 'stub', input: { rateHz: 200, windowSeconds: 5, eeg: any, ecg: any }, config: { tasks: [TASK_MENTAL_ARITHMETIC] } } as unknown as ModelCard;
   const answer = async () => ({ arithmetic: [0.25] });

@@ -4,23 +4,15 @@
 // read whole for a dataset, its samples packed in a few buffers that a worker's start moves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { DbClient } from '../../../src/main/db/db-client';
-import { openDatabase } from '../../../src/main/db/open-database';
 import { previewInWorker } from '../../../src/main/train/dataset-preview';
 import { feedTransferables, readSessionFeed, sessionFeedEvents } from '../../../src/main/train/session-feed';
 import { TASK_MENTAL_ARITHMETIC } from '../../../src/shared/model/config';
 import type { DatasetSpec } from '../../../src/shared/train/job.types';
-import { countingPages, tempDir } from '../db/db-test-util';
-import { LONG_SESSION_T0, writeLongSession } from '../sessions/long-session-util';
+import { countingPages } from '../db/db-test-util';
+import { LONG_SESSION_T0, longSessionClient } from '../sessions/long-session-util';
 
 test('sessionFeedEvents reads a page at a time as it is consumed, and no further than where it was stopped', async (t) => {
-  const path = join(tempDir(t, 'hm-session-feed-'), 'recordings.sqlite');
-  const o = openDatabase(path);
-  const { sessionId } = writeLongSession(o.writable!, { seconds: 180 });
-  o.db.close();
-  const client = await DbClient.open({ path });
-  t.after(() => client.close());
+  const { client, sessionId } = await longSessionClient(t, 'hm-session-feed-', { seconds: 180 });
   const { db, pages } = countingPages(client);
   const detail = await db.api.getSession(sessionId);
 
@@ -46,13 +38,7 @@ test('sessionFeedEvents reads a page at a time as it is consumed, and no further
 });
 
 test('a session read whole holds its samples in a few packed buffers, which a preview moves to its thread rather than copies', async (t) => {
-  const dir = tempDir(t, 'hm-session-feed-move-');
-  const path = join(dir, 'recordings.sqlite');
-  const o = openDatabase(path);
-  const { sessionId } = writeLongSession(o.writable!, { seconds: 60, eegChannels: 8 });
-  o.db.close();
-  const db = await DbClient.open({ path });
-  t.after(() => db.close());
+  const { client: db, sessionId } = await longSessionClient(t, 'hm-session-feed-move-', { seconds: 60, eegChannels: 8 });
   await db.api.addMarker(sessionId, { time: LONG_SESSION_T0 + 1, label: 'rest', source: 'api' });
   const detail = await db.api.getSession(sessionId);
   const paged: number[] = [];
