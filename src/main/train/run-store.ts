@@ -452,14 +452,14 @@ export class RunStore {
     const f = this.folder(id);
     const s = await f.readStatus();
     if (!processGone(s)) return null;
-    const next: RunStatus = { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: goneMessage(s) } };
+    const next = goneStatus(s);
     await f.writeStatus(next);
     return next;
   }
 
   /**
    * After a restart: runs left 'running' or 'queued' by a process that is gone become
-   * 'interrupted' (resumable from their last checkpoint), saying why in goneMessage's words.
+   * 'interrupted' (resumable from their last checkpoint), saying why in goneStatus's words.
    * Returns their ids.
    */
   async markInterrupted(): Promise<string[]> {
@@ -469,8 +469,7 @@ export class RunStore {
       // A run another live process is training (a `heartmind train` beside the app) is not interrupted.
       if (runningElsewhere(r)) continue;
       const f = this.folder(r.id);
-      const s = await f.readStatus();
-      await f.writeStatus({ ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message: goneMessage(s) } });
+      await f.writeStatus(goneStatus(await f.readStatus()));
       ids.push(r.id);
     }
     return ids;
@@ -489,14 +488,17 @@ export function plannedArms(spec: JobSpec): string[] {
 }
 
 /**
- * Why a run left 'running' or 'queued' by a process that is gone reads interrupted. Only the app
+ * A run left 'running' or 'queued' by a process that is gone, marked interrupted with why. Only the app
  * queues runs; a running one's process may be the app or a `heartmind train` killed without a word
  * (SIGKILL, out of memory, a power cut), which a stop, a pause or a signal the CLI catches would
  * have recorded: the app said 'the app stopped' of a CLI run killed while it was closed.
  */
-export function goneMessage(s: Pick<RunStatus, 'state' | 'pid'>): string {
-  if (s.state === 'queued') return 'interrupted (the app stopped while it waited its turn); resume starts it';
-  return `interrupted (${s.pid ? `its process ${s.pid}` : 'the process training it'} ended without stopping it: killed, crashed or out of memory); resume continues from the last checkpoint`;
+function goneStatus(s: RunStatus): RunStatus {
+  const message =
+    s.state === 'queued'
+      ? 'interrupted (the app stopped while it waited its turn); resume starts it'
+      : `interrupted (${s.pid ? `its process ${s.pid}` : 'the process training it'} ended without stopping it: killed, crashed or out of memory); resume continues from the last checkpoint`;
+  return { ...s, state: 'interrupted', updatedAt: Date.now() / 1000, progress: { ...s.progress, message } };
 }
 
 /**
