@@ -289,7 +289,7 @@ export interface LazySource {
  * failed only at the evaluation, after the training, as 'window 23 has 4 EEG channels, expected 19'.
  * A pretraining corpus (no task) may mix them: the encoder reads any channels.
  */
-export function mixedEegChannels(windows: readonly LabelledWindow[]): string | null {
+function mixedEegChannels(windows: readonly LabelledWindow[]): string | null {
   const sets = new Map<string, { channels: string[]; first: LabelledWindow; count: number }>();
   for (const w of windows) {
     if (!w.eeg) continue;
