@@ -376,6 +376,11 @@ export interface TabularPlan {
   lineOf?: Int32Array;
 }
 
+/** Row r's line in the file, as messages name it (TabularPlan.lineOf). */
+function lineOfRow(plan: TabularPlan, r: number): number {
+  return plan.lineOf?.[r] ?? r + 1;
+}
+
 export interface TabularResult {
   streams: ImportedStream[];
   annotations: ImportedAnnotation[];
@@ -487,7 +492,9 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
   // Rows where the samples may not follow on: the counter jumps, or the host time pauses (with a
   // counter, for half a turn of it: a whole turn lost leaves the counter looking continuous).
   // Host time that goes back (a clock set back) is noted, and bounds the look at the stamps.
-  const pauseAt = counted && timed ? (0.5 * cycle) / rate : Math.max(GAP_SECONDS, GAP_PERIODS / rate);
+  // Without a counter, a pause in the host time over a second (or 50 samples) is a gap of that length.
+  const gapAt = Math.max(GAP_SECONDS, GAP_PERIODS / rate);
+  const pauseAt = counted && timed ? (0.5 * cycle) / rate : gapAt;
   const breaks: [number, number, boolean][] = []; // [row, its index in bounds, host time usable there]
   const bounds: number[] = [0];
   let back: { line: number; by: number } | null = null;
@@ -495,7 +502,7 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     const dt = timed ? pause(r) : 0;
     if (dt < -GAP_SECONDS) {
       // The host clock was set back (a time sync): the samples still follow on, as the counter says.
-      back ??= { line: plan.lineOf?.[r] ?? r + 1, by: -dt };
+      back ??= { line: lineOfRow(plan, r), by: -dt };
       if (counted && jump(r) > 1) breaks.push([r, bounds.length, false]);
       bounds.push(r);
     } else if ((counted && jump(r) > 1) || dt > pauseAt) {
@@ -504,7 +511,6 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     }
   }
   bounds.push(rows);
-  const lineAt = (r: number) => plan.lineOf?.[r] ?? r + 1;
   const segs: [number, number, number][] = [];
   let from = 0;
   let segStart = 0;
@@ -517,9 +523,8 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
     // 255, 511 …): a row written twice does not wait half a turn.
     const repeat = counted && timed && hostOk && counterStep(r) === 0;
     if (!counted || (jump(r) === 0 && !repeat)) {
-      // no counter (or one that says nothing here: a step no multiple of the board's): a pause in
-      // the host time over a second (or 50 samples) is a gap of that length
-      if (pause(r) > Math.max(GAP_SECONDS, GAP_PERIODS / rate)) {
+      // no counter (or one that says nothing here: a step no multiple of the board's): the host time's pause alone
+      if (pause(r) > gapAt) {
         segs.push([from, r, segStart]);
         segStart = segStart + (r - 1 - from) / rate + pause(r);
         from = r;
@@ -542,7 +547,7 @@ export function buildTabular(values: Float64Array, rows: number, width: number, 
       // (stamps still catching up say only "at most": the counter's own count, the least the rows prove)
       const k = host.settled ? Math.max(0, Math.round(turns)) : 0;
       missing = m0 + k * cycle;
-      const line = lineAt(r);
+      const line = lineOfRow(plan, r);
       if (Math.abs(turns - k) > AMBIGUOUS_TURNS || !host.settled) {
         const said = host.settled ? `${Number((passed / rate).toFixed(3))} s` : `${Number((passed / rate).toFixed(3))} s at most (they were still catching up with a backlog where they were read to)`;
         unsure.push(`line ${line}: the counter says ${m0} samples lost (or ${cycle} more per turn of it), the time stamps ${said}; taken as ${missing} (${Number((missing / rate).toFixed(3))} s)`);
@@ -612,7 +617,7 @@ function checkTimeColumn(values: Float64Array, rows: number, width: number, tcol
   for (let r = 0; r < rows; r++) {
     const v = values[r * width + tcol];
     const problem = unixTimeProblem(v, perSecond);
-    if (problem !== null) fail('bad-number', `line ${plan.lineOf?.[r] ?? r + 1}, ${column}: ${problem}`);
+    if (problem !== null) fail('bad-number', `line ${lineOfRow(plan, r)}, ${column}: ${problem}`);
   }
   const steps: number[] = [];
   for (let r = 1; r < Math.min(rows, 2001); r++) steps.push(values[r * width + tcol] - values[(r - 1) * width + tcol]);
